@@ -1,0 +1,56 @@
+"""Where things live. Resolved once at start-up and passed down; nothing here runs at import.
+
+Order for the data folder: ``--data-dir``, then ``WINDOWDESK_DATA_DIR``, then the
+platform's user data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def resources_dir() -> Path:
+    """The shipped data: demo catalog, calendar, fonts."""
+    override = os.environ.get("WINDOWDESK_RESOURCES")
+    return Path(override) if override else _REPO_ROOT / "resources"
+
+
+def translations_dir() -> Path:
+    override = os.environ.get("WINDOWDESK_TRANSLATIONS")
+    return Path(override) if override else _REPO_ROOT / "translations"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "windowdesk.sqlite3"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    def ensure(self) -> None:
+        for folder in (self.root, self.backups, self.logs):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def resolve_data_paths(cli_data_dir: str | None) -> DataPaths:
+    if cli_data_dir:
+        return DataPaths(Path(cli_data_dir).expanduser().resolve())
+    env = os.environ.get("WINDOWDESK_DATA_DIR")
+    if env:
+        return DataPaths(Path(env).expanduser().resolve())
+    import platformdirs
+
+    return DataPaths(Path(platformdirs.user_data_dir("windowdesk", appauthor=False)))

@@ -1,0 +1,1 @@
+"""Local persistence: SQLAlchemy models, the unit of work, migrations and backups."""

@@ -1,0 +1,118 @@
+"""Opening the local SQLite file with the durability rules of architecture.md.
+
+Two engines on one file: writes begin with ``BEGIN IMMEDIATE`` so two writers queue
+instead of failing half-way, reads begin a deferred transaction and never block a
+writer (WAL). pysqlite's own implicit transactions are switched off so that DDL in
+migrations is transactional too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from windowdesk.errors import StorageError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _make_engine(path: Path, begin_statement: str) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"isolation_level": None, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # FULL: the money and the case numbers must survive a power cut.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001 - SQLAlchemy hook
+        connection.exec_driver_sql(begin_statement)
+
+    return engine
+
+
+def storage_error_from(exc: BaseException) -> StorageError:
+    """Turn a database failure into words for the counter."""
+    from windowdesk.i18n import _
+
+    original = getattr(exc, "orig", exc)
+    text = str(original).lower()
+    if isinstance(original, sqlite3.OperationalError) and "full" in text:
+        return StorageError(
+            _("The disk is full"),
+            _("Nothing was saved. Free some space on this computer's disk, then try again; "
+              "everything saved before is safe."),
+        )
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            _("The database is busy"),
+            _("Another task is still writing. Nothing was saved; please try again in a moment."),
+        )
+    if isinstance(original, sqlite3.IntegrityError):
+        return StorageError(
+            _("Could not save"),
+            _("This record conflicts with one already saved. Nothing was changed."),
+        )
+    return StorageError(
+        _("Could not use the local database"),
+        _("Nothing was saved. If this happens again, call your administrator. Details: {detail}").format(
+            detail=type(original).__name__
+        ),
+    )
+
+
+class Database:
+    """The local store of one workstation."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.write_engine = _make_engine(self.path, "BEGIN IMMEDIATE")
+        self.read_engine = _make_engine(self.path, "BEGIN")
+        self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: everything inside commits together or not at all."""
+        session = self._write_sessions()
+        try:
+            yield session
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            raise storage_error_from(exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._read_sessions()
+        try:
+            yield session
+        except DBAPIError as exc:
+            raise storage_error_from(exc) from exc
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        self.read_engine.dispose()

@@ -1,0 +1,7 @@
+"""Alembic migrations of the local database.
+
+HEAD_REVISION lets start-up see that a database is current without importing
+Alembic (a test keeps it equal to Alembic's own head).
+"""
+
+HEAD_REVISION = "0001_baseline"

@@ -1,0 +1,371 @@
+"""The local database schema (SQLAlchemy 2 declarative models).
+
+Primary keys of records made at the counter are client-generated UUIDv7 strings so
+that 200 offline machines never collide; human numbers (case, notification, refusal)
+live in their own unique columns and come from ``number_sequences``. Times are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import JSON, TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores aware datetimes as naive UTC, hands back aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+Uuid = String(36)
+
+
+# --- organisation of the service hall -------------------------------------------------
+
+
+class Center(Base):
+    __tablename__ = "centers"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    hours: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+
+
+class Window(Base):
+    __tablename__ = "windows"
+    __table_args__ = (UniqueConstraint("center_code", "code"),)
+    id: Mapped[str] = mapped_column(String(12), primary_key=True)  # "<center>-<code>"
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    code: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    login: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(20), default="operator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- the service catalog (owned by the hub, read-only here) -------------------------
+
+
+class CatalogItem(Base):
+    __tablename__ = "catalog_items"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    category: Mapped[str] = mapped_column(String(60), default="")
+    preconditions: Mapped[list] = mapped_column(JSON, default=list)
+    procedure: Mapped[list] = mapped_column(JSON, default=list)
+    legal_limit_days: Mapped[int] = mapped_column(Integer)
+    promised_limit_days: Mapped[int] = mapped_column(Integer)
+    warning_days: Mapped[int] = mapped_column(Integer, default=2)
+    fee_summary: Mapped[str] = mapped_column(String(300), default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    refusal_grounds: Mapped[list] = mapped_column(JSON, default=list)
+    parallel: Mapped[bool] = mapped_column(Boolean, default=False)
+    parallel_departments: Mapped[list] = mapped_column(JSON, default=list)
+    street_level: Mapped[bool] = mapped_column(Boolean, default=False)
+    where: Mapped[str] = mapped_column(String(300), default="")
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    pinyin_full: Mapped[str] = mapped_column(String(600), default="")
+    pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
+    catalog_version: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    materials: Mapped[list[ItemMaterial]] = relationship(
+        order_by="ItemMaterial.position", cascade="all, delete-orphan"
+    )
+    fee_rules: Mapped[list[FeeRule]] = relationship(
+        order_by="FeeRule.position", cascade="all, delete-orphan"
+    )
+
+
+class ItemMaterial(Base):
+    __tablename__ = "item_materials"
+    __table_args__ = (UniqueConstraint("item_code", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    form: Mapped[str] = mapped_column(String(20))
+    originals: Mapped[int] = mapped_column(Integer, default=0)
+    copies: Mapped[int] = mapped_column(Integer, default=0)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class FeeRule(Base):
+    __tablename__ = "fee_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    department_code: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    amount_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    max_units: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tiers: Mapped[list] = mapped_column(JSON, default=list)
+    exemptions: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class CalendarOverride(Base):
+    """A working-day decision published by the hub on top of the shipped calendar."""
+
+    __tablename__ = "calendar_overrides"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    is_working_day: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+# --- applicants ------------------------------------------------------------------
+
+
+class Resident(Base):
+    __tablename__ = "residents"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    gender: Mapped[str] = mapped_column(String(8))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(30), default="", index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    welfare_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    registered_center: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    legal_representative: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    registered_center: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+# --- what happens at the window ----------------------------------------------------
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_window_accepted", "window_id", "accepted_at"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
+    resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.id"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    accepted_day: Mapped[dt.date] = mapped_column(Date)  # in the center's time zone
+    promised_date: Mapped[dt.date] = mapped_column(Date)
+    legal_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    materials: Mapped[list[CaseMaterial]] = relationship(
+        order_by="CaseMaterial.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        order_by="CaseEvent.at", cascade="all, delete-orphan"
+    )
+
+
+class CaseMaterial(Base):
+    __tablename__ = "case_materials"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    material_code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12))  # received / missing / correction
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class CaseEvent(Base):
+    """One step on a case's timeline; both sides append, nothing is edited."""
+
+    __tablename__ = "case_events"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(10), default="window")  # window / hub
+
+
+class OneTimeNotification(Base):
+    """一次性告知: the visit that ended with a complete list of what is missing."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_window_created", "window_id", "created_at"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(44), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
+    resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.id"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    entries: Mapped[list[NotificationEntry]] = relationship(
+        order_by="NotificationEntry.position", cascade="all, delete-orphan"
+    )
+
+
+class NotificationEntry(Base):
+    __tablename__ = "notification_entries"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    notification_id: Mapped[str] = mapped_column(ForeignKey("notifications.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    material_code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(String(12))  # missing / correction
+    requirement: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Refusal(Base):
+    """不予受理: the item cannot be accepted, with reason and legal basis."""
+
+    __tablename__ = "refusals"
+    __table_args__ = (Index("ix_refusals_window_created", "window_id", "created_at"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(44), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
+    resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.id"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(Text)
+
+
+# --- numbering, audit, sync --------------------------------------------------------
+
+
+class NumberSequence(Base):
+    """The last number handed out in one scope; bumped in the same transaction as the
+    record that uses it, so a crash can neither skip nor reuse a number."""
+
+    __tablename__ = "number_sequences"
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEntry(Base):
+    """Append-only; each entry carries the hash of the one before it."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(Uuid, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    workstation: Mapped[str] = mapped_column(String(12))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxEvent(Base):
+    """A change the hub must learn of, written in the same transaction as the change."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(Uuid, unique=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending / rejected
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class LocalSetting(Base):
+    """This workstation's own state (center, window, sync cursor) - not user preferences."""
+
+    __tablename__ = "local_settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

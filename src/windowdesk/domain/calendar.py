@@ -1,0 +1,180 @@
+"""Working days in mainland China: weekends, public holidays and make-up working days.
+
+Legal time limits (承诺时限) count working days, so a case accepted before National Day
+is due days later than a plain weekday count says. The data comes from the State Council
+holiday notices via ``resources/calendar/cn_working_calendar.json``; the hub may later
+send overrides for a single day (a local closure, a new notice) that win over it.
+
+Days outside ``first_year..last_year`` follow the plain weekend rule; callers that
+promise a date should check :meth:`WorkingCalendar.covers` and warn when it is False.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from types import MappingProxyType
+
+from windowdesk.errors import StartupError
+from windowdesk.i18n import _
+
+CALENDAR_FILE_NAME = "cn_working_calendar.json"
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    holidays: frozenset[date]
+    makeup_workdays: frozenset[date]
+    first_year: int
+    last_year: int
+    overrides: Mapping[date, bool] = field(default_factory=dict, hash=False)
+    # Holiday and make-up day names ("National Day"), for showing why a day is off.
+    names: Mapping[date, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "makeup_workdays", frozenset(self.makeup_workdays))
+        object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
+        object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        if self.first_year > self.last_year:
+            raise ValueError("first_year must not be after last_year")
+
+    def is_working_day(self, day: date) -> bool:
+        override = self.overrides.get(day)
+        if override is not None:
+            return bool(override)
+        if day in self.makeup_workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (``start`` itself never counts); n == 0 gives ``start``."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        day = start
+        remaining = n
+        while remaining:
+            day += _ONE_DAY
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days d with start < d <= end; negative (the count for end < d <= start) if end < start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        day = start + _ONE_DAY
+        while day <= end:
+            if self.is_working_day(day):
+                count += 1
+            day += _ONE_DAY
+        return count
+
+    def covers(self, day: date) -> bool:
+        """Whether the data knows this day (its year is loaded, or the hub set it explicitly)."""
+        return self.first_year <= day.year <= self.last_year or day in self.overrides
+
+    def with_overrides(self, mapping: Mapping[date, bool]) -> WorkingCalendar:
+        """A new calendar with these days set to working (True) or closed (False); later wins."""
+        merged = dict(self.overrides)
+        merged.update(mapping)
+        return WorkingCalendar(
+            holidays=self.holidays,
+            makeup_workdays=self.makeup_workdays,
+            first_year=self.first_year,
+            last_year=self.last_year,
+            overrides=merged,
+            names=self.names,
+        )
+
+    def holiday_name(self, day: date) -> str | None:
+        """The English source name of the holiday or make-up day ("National Day"), if any."""
+        return self.names.get(day)
+
+
+def default_calendar_path() -> Path:
+    from windowdesk.paths import resources_dir
+
+    return resources_dir() / "calendar" / CALENDAR_FILE_NAME
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _parse_days(raw: object, key: str) -> dict[date, str]:
+    if not isinstance(raw, dict):
+        raise _Malformed(f"{key} is not an object")
+    days: dict[date, str] = {}
+    for text, name in raw.items():
+        try:
+            day = date.fromisoformat(text)
+        except (TypeError, ValueError):
+            raise _Malformed(f"{key}: {text!r} is not a date") from None
+        if not isinstance(name, str):
+            raise _Malformed(f"{key}: the name of {text} is not text")
+        days[day] = name
+    return days
+
+
+def _calendar_from_json(data: object) -> WorkingCalendar:
+    if not isinstance(data, dict):
+        raise _Malformed("the top level is not an object")
+    first, last = data.get("first_year"), data.get("last_year")
+    for key, value in (("first_year", first), ("last_year", last)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 9999:
+            raise _Malformed(f"{key} is not a year")
+    assert isinstance(first, int) and isinstance(last, int)
+    if first > last:
+        raise _Malformed("first_year is after last_year")
+    holidays = _parse_days(data.get("holidays"), "holidays")
+    makeups = _parse_days(data.get("makeup_workdays"), "makeup_workdays")
+    both = holidays.keys() & makeups.keys()
+    if both:
+        raise _Malformed(f"{min(both)} is both a holiday and a make-up working day")
+    return WorkingCalendar(
+        holidays=frozenset(holidays),
+        makeup_workdays=frozenset(makeups),
+        first_year=first,
+        last_year=last,
+        names={**holidays, **makeups},
+    )
+
+
+def load_calendar(path: Path) -> WorkingCalendar:
+    """Read the working-day calendar file. Raises StartupError with plain words if it cannot."""
+    title = _("The calendar of working days cannot be read")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StartupError(
+            title,
+            _(
+                "The file {path} is missing. Without it due dates cannot be worked out; "
+                "please reinstall the program or ask technical support."
+            ).format(path=path),
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StartupError(
+            title,
+            _(
+                "The file {path} could not be opened ({reason}). Please ask technical support."
+            ).format(path=path, reason=exc.__class__.__name__),
+        ) from None
+    try:
+        return _calendar_from_json(json.loads(text))
+    except (ValueError, _Malformed) as exc:
+        raise StartupError(
+            title,
+            _(
+                "The file {path} is damaged and cannot be used ({reason}). Please reinstall "
+                "the program or ask technical support."
+            ).format(path=path, reason=str(exc)),
+        ) from None

@@ -1,0 +1,78 @@
+"""Finding a catalog item by what an operator types: Chinese, full pinyin or initials.
+
+``老年证办理`` is found by ``老年证``, ``laonian``, ``lnz`` and ``lnzbl``. Keys are computed
+once per item (store them next to the name) and compared with plain substring tests,
+so searching a few thousand items per keystroke stays instant.
+
+Polyphonic characters take their most common reading (pypinyin ``lazy_pinyin``, no
+heteronyms); ü is written ``v`` as on a keyboard (绿 -> ``lv``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import NamedTuple
+
+from pypinyin import Style, lazy_pinyin
+
+NO_MATCH = 1_000_000
+
+
+class SearchKeys(NamedTuple):
+    full: str
+    initials: str
+
+
+def _compact(text: str) -> str:
+    """NFKC (full-width -> ASCII), lower case, letters and digits only."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
+
+
+def search_keys(name: str) -> SearchKeys:
+    """Full pinyin and initials of ``name``, lowercase, without spaces or punctuation.
+
+    Non-Chinese letters and digits are kept as they are (lowercased) in both keys:
+    ``C1驾照`` -> ("c1jiazhao", "c1jz").
+    """
+    text = unicodedata.normalize("NFKC", name or "")
+    full = lazy_pinyin(text, style=Style.NORMAL)
+    initials = lazy_pinyin(text, style=Style.FIRST_LETTER)
+    return SearchKeys(_compact("".join(full)), _compact("".join(initials)))
+
+
+def normalize_query(q: str) -> str:
+    """What the user typed, reduced the same way as the keys (spaces, punctuation, case gone)."""
+    return _compact(q or "")
+
+
+def rank(query: str, name: str, keys: SearchKeys | None = None) -> int:
+    """How well ``query`` matches; lower is better, ``NO_MATCH`` when it does not match.
+
+    0 name starts with it, 1 name contains it, 2 initials start with it, 3 full pinyin
+    starts with it, 4 initials contain it, 5 full pinyin contains it. An empty query
+    matches everything with 0, so a stable sort keeps the catalog order.
+    """
+    q = normalize_query(query)
+    if not q:
+        return 0
+    compact_name = _compact(name or "")
+    if compact_name.startswith(q):
+        return 0
+    if q in compact_name:
+        return 1
+    if keys is None:
+        keys = search_keys(name)
+    if keys.initials.startswith(q):
+        return 2
+    if keys.full.startswith(q):
+        return 3
+    if q in keys.initials:
+        return 4
+    if q in keys.full:
+        return 5
+    return NO_MATCH
+
+
+def matches(query: str, name: str, keys: SearchKeys | None = None) -> bool:
+    """True when the query is part of the name, of its full pinyin or of its initials."""
+    return rank(query, name, keys) < NO_MATCH

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from windowdesk.domain.calendar import WorkingCalendar, default_calendar_path, load_calendar
+from windowdesk.errors import StartupError
+
+DATA_FILE = Path(__file__).resolve().parents[3] / "resources" / "calendar" / "cn_working_calendar.json"
+CAL = load_calendar(DATA_FILE)
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# --- the shipped data ---------------------------------------------------------------
+
+
+def test_default_path_is_the_shipped_file(monkeypatch):
+    monkeypatch.delenv("WINDOWDESK_RESOURCES", raising=False)
+    assert default_calendar_path().resolve() == DATA_FILE
+
+
+def test_data_file_header():
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    assert raw["source"] == "chinese-calendar 1.11.0 (State Council holiday notices)"
+    assert raw["first_year"] == 2004
+    assert raw["last_year"] >= 2026
+    assert CAL.first_year == 2004 and CAL.last_year == raw["last_year"]
+
+
+def test_national_day_2025():
+    for day in range(1, 9):
+        assert not CAL.is_working_day(date(2025, 10, day)), day
+        assert date(2025, 10, day) in CAL.holidays
+    assert CAL.is_working_day(d("2025-09-28"))  # Sunday, make-up working day
+    assert CAL.is_working_day(d("2025-10-11"))  # Saturday, make-up working day
+    assert d("2025-09-28").weekday() == 6 and d("2025-10-11").weekday() == 5
+    assert CAL.is_working_day(d("2025-09-30"))
+    assert CAL.is_working_day(d("2025-10-09"))
+    assert not CAL.is_working_day(d("2025-10-12"))  # ordinary Sunday
+    assert CAL.holiday_name(d("2025-10-01")) == "National Day"
+    assert CAL.holiday_name(d("2025-10-11")) == "National Day"
+    assert CAL.holiday_name(d("2025-10-10")) is None
+
+
+def test_spring_festival_2026():
+    # Nine days off, 15-23 February 2026; Saturdays 14 and 28 February are worked.
+    for day in range(15, 24):
+        assert not CAL.is_working_day(date(2026, 2, day)), day
+        assert CAL.holiday_name(date(2026, 2, day)) == "Spring Festival"
+    assert CAL.is_working_day(d("2026-02-13"))
+    assert CAL.is_working_day(d("2026-02-14"))
+    assert CAL.is_working_day(d("2026-02-24"))
+    assert CAL.is_working_day(d("2026-02-28"))
+    assert CAL.add_working_days(d("2026-02-13"), 1) == d("2026-02-14")
+    assert CAL.add_working_days(d("2026-02-14"), 1) == d("2026-02-24")
+    assert CAL.working_days_between(d("2026-02-13"), d("2026-02-28")) == 6
+
+
+def test_plain_weeks():
+    assert CAL.is_working_day(d("2025-11-24"))  # Monday
+    assert CAL.is_working_day(d("2025-11-28"))  # Friday
+    assert not CAL.is_working_day(d("2025-11-29"))  # Saturday
+    assert not CAL.is_working_day(d("2025-11-30"))  # Sunday
+
+
+def test_add_working_days_across_national_day_2025():
+    assert CAL.add_working_days(d("2025-09-30"), 1) == d("2025-10-09")
+    assert CAL.add_working_days(d("2025-09-30"), 3) == d("2025-10-11")
+    assert CAL.add_working_days(d("2025-09-30"), 4) == d("2025-10-13")
+    assert CAL.add_working_days(d("2025-09-26"), 1) == d("2025-09-28")
+    assert CAL.add_working_days(d("2025-09-26"), 4) == d("2025-10-09")
+    # 20 working days from Thursday 25 September 2025, counted by hand:
+    # 26, 28, 29, 30 Sep; 9, 10, 11, 13-17, 20-24, 27, 28, 29 Oct.
+    assert CAL.add_working_days(d("2025-09-25"), 20) == d("2025-10-29")
+    # Start on a holiday: the first working day after it.
+    assert CAL.add_working_days(d("2025-10-03"), 1) == d("2025-10-09")
+
+
+def test_add_zero_and_negative():
+    assert CAL.add_working_days(d("2025-10-03"), 0) == d("2025-10-03")
+    with pytest.raises(ValueError):
+        CAL.add_working_days(d("2025-10-03"), -1)
+
+
+def test_working_days_between():
+    assert CAL.working_days_between(d("2025-09-30"), d("2025-10-09")) == 1
+    assert CAL.working_days_between(d("2025-09-25"), d("2025-10-29")) == 20
+    assert CAL.working_days_between(d("2025-10-29"), d("2025-09-25")) == -20
+    assert CAL.working_days_between(d("2025-10-01"), d("2025-10-08")) == 0
+    assert CAL.working_days_between(d("2025-10-09"), d("2025-10-09")) == 0
+    # end counts, start does not
+    assert CAL.working_days_between(d("2025-11-24"), d("2025-11-25")) == 1
+    assert CAL.working_days_between(d("2025-11-25"), d("2025-11-24")) == -1
+
+
+def test_outside_the_data_plain_weekends():
+    assert not CAL.covers(d("2003-12-31"))
+    assert CAL.covers(d("2004-01-01"))
+    assert CAL.covers(date(CAL.last_year, 12, 31))
+    assert not CAL.covers(date(CAL.last_year + 1, 1, 1))
+    # 1 October 2099 is a Thursday and nobody has declared it a holiday yet.
+    assert CAL.is_working_day(d("2099-10-01"))
+    assert not CAL.is_working_day(d("2099-10-03"))
+
+
+# --- overrides ------------------------------------------------------------------------
+
+
+def test_overrides_flip_days():
+    closed = d("2025-11-25")  # a Tuesday, say the hall is closed for a power cut
+    opened = d("2025-10-05")  # a holiday, the hall opens for an emergency
+    cal = CAL.with_overrides({closed: False, opened: True})
+    assert not cal.is_working_day(closed)
+    assert cal.is_working_day(opened)
+    assert CAL.is_working_day(closed) and not CAL.is_working_day(opened)  # original untouched
+    assert cal.add_working_days(d("2025-10-04"), 1) == opened
+    assert cal.covers(d("2030-01-01")) is False
+    assert cal.with_overrides({d("2030-01-01"): False}).covers(d("2030-01-01"))
+
+
+def test_override_wins_over_makeup_day():
+    cal = CAL.with_overrides({d("2025-09-28"): False})
+    assert not cal.is_working_day(d("2025-09-28"))
+
+
+def test_later_overrides_win():
+    day = d("2025-11-25")
+    cal = CAL.with_overrides({day: False}).with_overrides({day: True})
+    assert cal.is_working_day(day)
+    assert dict(cal.overrides) == {day: True}
+
+
+def test_overrides_are_copied_and_read_only():
+    source = {d("2025-11-25"): False}
+    cal = WorkingCalendar(frozenset(), frozenset(), 2025, 2025, source)
+    source[d("2025-11-25")] = True
+    assert not cal.is_working_day(d("2025-11-25"))
+    with pytest.raises(TypeError):
+        cal.overrides[d("2025-11-26")] = False  # type: ignore[index]
+
+
+def test_small_calendar_rules_in_order():
+    holiday, makeup = d("2025-06-02"), d("2025-06-07")  # Monday, Saturday
+    cal = WorkingCalendar(frozenset({holiday}), frozenset({makeup}), 2025, 2025)
+    assert not cal.is_working_day(holiday)
+    assert cal.is_working_day(makeup)
+    assert cal.is_working_day(d("2025-06-03"))
+    assert not cal.is_working_day(d("2025-06-08"))
+    assert cal == WorkingCalendar(frozenset({holiday}), frozenset({makeup}), 2025, 2025)
+    with pytest.raises(ValueError):
+        WorkingCalendar(frozenset(), frozenset(), 2026, 2025)
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, content: str) -> Path:
+    path = tmp_path / "cal.json"
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def valid_payload(**changes) -> dict:
+    payload = {
+        "source": "test",
+        "first_year": 2025,
+        "last_year": 2025,
+        "holidays": {"2025-10-01": "National Day"},
+        "makeup_workdays": {"2025-09-28": "National Day"},
+    }
+    payload.update(changes)
+    return payload
+
+
+def test_load_small_file(tmp_path):
+    cal = load_calendar(write(tmp_path, json.dumps(valid_payload())))
+    assert cal.holidays == {d("2025-10-01")}
+    assert cal.makeup_workdays == {d("2025-09-28")}
+    assert (cal.first_year, cal.last_year) == (2025, 2025)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(StartupError) as info:
+        load_calendar(tmp_path / "nowhere.json")
+    assert info.value.title
+    assert "missing" in info.value.message
+    assert "nowhere.json" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "{not json",
+        "[]",
+        json.dumps(valid_payload(first_year="2025")),
+        json.dumps(valid_payload(first_year=True)),
+        json.dumps(valid_payload(last_year=2024)),
+        json.dumps(valid_payload(holidays=["2025-10-01"])),
+        json.dumps(valid_payload(holidays={"2025-10-32": "x"})),
+        json.dumps(valid_payload(holidays={"2025-10-01": 3})),
+        json.dumps(valid_payload(makeup_workdays=None)),
+        json.dumps(valid_payload(makeup_workdays={"2025-10-01": "clash"})),
+        json.dumps({"source": "x"}),
+    ],
+)
+def test_malformed_file(tmp_path, content):
+    with pytest.raises(StartupError) as info:
+        load_calendar(write(tmp_path, content))
+    assert "damaged" in info.value.message
+
+
+def test_unreadable_bytes(tmp_path):
+    path = tmp_path / "cal.json"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(StartupError):
+        load_calendar(path)
+
+
+def test_a_folder_instead_of_a_file(tmp_path):
+    with pytest.raises(StartupError):
+        load_calendar(tmp_path)
+
+
+# --- properties on the real data ------------------------------------------------------------
+
+starts = st.dates(min_value=date(2004, 1, 1), max_value=date(2027, 12, 31))
+counts = st.integers(min_value=1, max_value=250)
+
+
+def naive_add(cal: WorkingCalendar, start: date, n: int) -> date:
+    day = start
+    while n:
+        day += timedelta(days=1)
+        n -= cal.is_working_day(day)
+    return day
+
+
+@given(starts, counts)
+def test_result_is_a_later_working_day(start, n):
+    result = CAL.add_working_days(start, n)
+    assert result > start
+    assert CAL.is_working_day(result)
+    assert result == naive_add(CAL, start, n)
+
+
+@given(starts, st.integers(min_value=0, max_value=250))
+def test_between_inverts_add(start, n):
+    assert CAL.working_days_between(start, CAL.add_working_days(start, n)) == n
+
+
+@given(starts, counts)
+def test_monotonic_in_n(start, n):
+    assert CAL.add_working_days(start, n) < CAL.add_working_days(start, n + 1)
+
+
+@given(starts, starts)
+def test_between_is_antisymmetric(a, b):
+    assert CAL.working_days_between(a, b) == -CAL.working_days_between(b, a)
+
+
+@given(starts, starts, starts)
+def test_between_adds_up(a, b, c):
+    assert CAL.working_days_between(a, b) + CAL.working_days_between(b, c) == CAL.working_days_between(a, c)
+
+
+@given(starts, counts, st.dictionaries(starts, st.booleans(), max_size=20))
+def test_properties_hold_with_overrides(start, n, overrides):
+    cal = CAL.with_overrides(overrides)
+    result = cal.add_working_days(start, n)
+    assert result > start and cal.is_working_day(result)
+    assert cal.working_days_between(start, result) == n
+    for day, working in overrides.items():
+        assert cal.is_working_day(day) is working

@@ -1,0 +1,32 @@
+"""Command line of the windowdesk client: ``windowdesk`` or ``python -m windowdesk``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="windowdesk", description="Counter client for service halls")
+    parser.add_argument("--data-dir", help="folder of the local database, backups and logs")
+    parser.add_argument("--locale", default=None, help="zh_CN (default) or en")
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="start with the demo catalog, a demo workstation and demo residents",
+    )
+    parser.add_argument(
+        "--smoke-test", metavar="FILE.png",
+        help="start, render the main window to FILE.png and exit (for CI and install checks)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from windowdesk.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Start-up: paths, locale, database (backup + migrate), catalog, then the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from windowdesk import i18n
+from windowdesk.errors import WindowdeskError
+from windowdesk.paths import DataPaths, resolve_data_paths, resources_dir
+
+log = logging.getLogger("windowdesk")
+
+
+def _setup_logging(paths: DataPaths) -> None:
+    handler = logging.FileHandler(paths.logs / "windowdesk.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("windowdesk")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def prepare_storage(paths: DataPaths, *, demo: bool):
+    """Everything start-up does before a window appears; raises WindowdeskError."""
+    from windowdesk.services import bootstrap
+    from windowdesk.services.working_days import load_shipped_calendar
+    from windowdesk.storage.db import Database
+    from windowdesk.storage.migrate import migrate_to_head
+
+    backup = migrate_to_head(paths.database, paths.backups)
+    if backup is not None:
+        log.info("database migrated; backup kept at %s", backup.name)
+    db = Database(paths.database)
+    resources = resources_dir()
+    if demo:
+        bootstrap.ensure_demo(db, resources)
+    else:
+        bootstrap.ensure_catalog(db, resources)
+    return db, load_shipped_calendar(resources)
+
+
+def run(args: Namespace) -> int:
+    if args.smoke_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    paths = resolve_data_paths(args.data_dir)
+    i18n.set_locale(args.locale or os.environ.get("WINDOWDESK_LOCALE") or i18n.DEFAULT_LOCALE)
+
+    from windowdesk.ui.application import create_application, show_startup_error
+
+    app = create_application(sys.argv[:1])
+    try:
+        paths.ensure()
+        _setup_logging(paths)
+        db, calendar = prepare_storage(paths, demo=args.demo)
+    except WindowdeskError as error:
+        show_startup_error(error, quiet=bool(args.smoke_test))
+        return 2
+    except OSError as error:
+        show_startup_error(
+            WindowdeskError(
+                i18n._("Cannot open the data folder"),
+                i18n._("{path}: {detail}").format(path=paths.root, detail=error.strerror or error),
+            ),
+            quiet=bool(args.smoke_test),
+        )
+        return 2
+
+    from windowdesk.ui.main_window import launch
+
+    return launch(app, db=db, shipped_calendar=calendar, smoke_test=Path(args.smoke_test) if args.smoke_test else None)

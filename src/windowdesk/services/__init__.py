@@ -1,0 +1,1 @@
+"""Use cases: the only doorway the UI (and any script) has to data and rules."""

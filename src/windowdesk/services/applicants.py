@@ -1,0 +1,178 @@
+"""Find or register the applicant: a resident (ID number) or an organisation (USCC)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from windowdesk.domain.ids import mask_id_number, parse_resident_id, parse_uscc
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.errors import ValidationError
+from windowdesk.i18n import _
+from windowdesk.services.audit import record_action
+from windowdesk.services.context import CounterContext
+from windowdesk.storage import queries
+from windowdesk.storage.models import Organisation, Resident
+from windowdesk.sync.outbox import enqueue
+
+RESIDENT = "resident"
+ORGANISATION = "organisation"
+WELFARE_STATUSES = ("dibao", "disabled", "elderly_80", "veteran", "student")
+_DIGITS = re.compile(r"^[0-9]+[0-9Xx]?$")
+_PHONE = re.compile(r"^1[0-9]{2,10}$")
+
+
+@dataclass(frozen=True)
+class ApplicantRef:
+    kind: str  # resident / organisation
+    id: str
+
+
+@dataclass(frozen=True)
+class ApplicantSummary:
+    ref: ApplicantRef
+    name: str
+    masked_number: str
+    phone: str
+    detail: str  # gender and birth date, or legal representative
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.masked_number}"
+
+
+def _resident_summary(row: Resident) -> ApplicantSummary:
+    gender = _("Male") if row.gender == "male" else _("Female")
+    return ApplicantSummary(
+        ref=ApplicantRef(RESIDENT, row.id), name=row.name, masked_number=mask_id_number(row.id_number),
+        phone=row.phone, detail=f"{gender} {row.birth_date.isoformat()}",
+    )
+
+
+def _organisation_summary(row: Organisation) -> ApplicantSummary:
+    return ApplicantSummary(
+        ref=ApplicantRef(ORGANISATION, row.id), name=row.name,
+        masked_number=mask_id_number(row.credit_code), phone=row.phone,
+        detail=row.legal_representative,
+    )
+
+
+def find_residents(db, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
+    """By ID number (whole or its start), phone number (its start) or name (its start)."""
+    text = re.sub(r"\s+", "", query or "").upper()
+    if not text:
+        return []
+    with db.read() as session:
+        if _PHONE.match(text) and len(text) <= 11:
+            rows = list(queries.residents_by_phone_prefix(session, text, limit))
+            if len(text) >= 6:
+                rows += [r for r in queries.residents_by_id_prefix(session, text, limit) if r not in rows]
+        elif _DIGITS.match(text):
+            rows = list(queries.residents_by_id_prefix(session, text, limit))
+        else:
+            rows = list(queries.residents_by_name_prefix(session, text, limit))
+        return [_resident_summary(r) for r in rows[:limit]]
+
+
+def find_organisations(db, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
+    text = (query or "").strip()
+    if not text:
+        return []
+    with db.read() as session:
+        return [_organisation_summary(r) for r in queries.organisations_matching(session, text.upper() if text.isascii() else text, limit)]
+
+
+def register_resident(
+    db,
+    ctx: CounterContext,
+    *,
+    id_number: str,
+    name: str,
+    phone: str = "",
+    address: str = "",
+    welfare_status: str | None = None,
+) -> ApplicantSummary:
+    parsed = parse_resident_id(id_number, today=ctx.local_today())
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Please type the applicant's name."), field="name")
+    phone = re.sub(r"[\s-]", "", phone or "")
+    if phone and not re.fullmatch(r"[0-9]{7,12}", phone):
+        raise ValidationError(_("The phone number may contain digits only (7 to 12 of them)."), field="phone")
+    if welfare_status is not None and welfare_status not in WELFARE_STATUSES:
+        raise ValidationError(_("Unknown welfare status."), field="welfare_status")
+    with db.write() as session:
+        if queries.resident_by_id_number(session, parsed.number) is not None:
+            raise ValidationError(
+                _("A resident with this ID number is already registered; search for them instead."),
+                field="id_number",
+            )
+        row = Resident(
+            id=new_uuid(), id_number=parsed.number, name=name, gender=parsed.gender,
+            birth_date=parsed.birth_date, phone=phone, address=(address or "").strip(),
+            welfare_status=welfare_status, registered_center=ctx.center_code, created_at=ctx.now(),
+        )
+        session.add(row)
+        session.flush()
+        record_action(session, ctx, action="resident.register", entity=RESIDENT, entity_id=row.id)
+        enqueue(
+            session, entity=RESIDENT, entity_id=row.id, kind="resident.registered", now=ctx.now(),
+            payload={
+                "id": row.id, "id_number": row.id_number, "name": row.name, "gender": row.gender,
+                "birth_date": row.birth_date.isoformat(), "phone": row.phone, "address": row.address,
+                "welfare_status": row.welfare_status, "center": ctx.center_code,
+            },
+        )
+        return _resident_summary(row)
+
+
+def register_organisation(
+    db,
+    ctx: CounterContext,
+    *,
+    credit_code: str,
+    name: str,
+    legal_representative: str = "",
+    phone: str = "",
+    address: str = "",
+) -> ApplicantSummary:
+    parsed = parse_uscc(credit_code)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Please type the organisation's name."), field="name")
+    with db.write() as session:
+        if queries.organisation_by_code(session, parsed.code) is not None:
+            raise ValidationError(
+                _("An organisation with this credit code is already registered; search for it instead."),
+                field="credit_code",
+            )
+        row = Organisation(
+            id=new_uuid(), credit_code=parsed.code, name=name,
+            legal_representative=(legal_representative or "").strip(), phone=(phone or "").strip(),
+            address=(address or "").strip(), registered_center=ctx.center_code, created_at=ctx.now(),
+        )
+        session.add(row)
+        session.flush()
+        record_action(session, ctx, action="organisation.register", entity=ORGANISATION, entity_id=row.id)
+        enqueue(
+            session, entity=ORGANISATION, entity_id=row.id, kind="organisation.registered", now=ctx.now(),
+            payload={
+                "id": row.id, "credit_code": row.credit_code, "name": row.name,
+                "legal_representative": row.legal_representative, "phone": row.phone,
+                "address": row.address, "center": ctx.center_code,
+            },
+        )
+        return _organisation_summary(row)
+
+
+def applicant_summary(session, ref: ApplicantRef) -> ApplicantSummary:
+    """Inside an open session: the summary of a referenced applicant, or a clear error."""
+    if ref.kind == RESIDENT:
+        row = session.get(Resident, ref.id)
+        if row is not None:
+            return _resident_summary(row)
+    elif ref.kind == ORGANISATION:
+        row = session.get(Organisation, ref.id)
+        if row is not None:
+            return _organisation_summary(row)
+    raise ValidationError(_("Please choose or register the applicant first."), field="applicant")

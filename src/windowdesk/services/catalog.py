@@ -1,0 +1,269 @@
+"""The service catalog: import a published version, search it as the operator types,
+and show an item's full service guide (办事指南)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from windowdesk.domain import catalog as cat
+from windowdesk.domain.search_keys import NO_MATCH, SearchKeys, normalize_query, rank, search_keys
+from windowdesk.errors import NotFoundError
+from windowdesk.i18n import N_, _
+from windowdesk.storage import models as m
+from windowdesk.storage import queries
+
+FORM_LABELS = {
+    "original": N_("Original"),
+    "copy": N_("Copy"),
+    "original_and_copy": N_("Original and copy"),
+    "electronic": N_("Electronic file"),
+}
+
+
+def form_label(form: str) -> str:
+    return _(FORM_LABELS.get(form, form))
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    code: str
+    name: str
+    department_code: str
+    department_name: str
+    promised_limit_days: int
+    parallel: bool
+    street_level: bool
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    code: str
+    name: str
+    form: str
+    originals: int
+    copies: int
+    required: bool
+    note: str
+
+    @property
+    def requirement(self) -> str:
+        """What the applicant must bring, in words for a slip."""
+        parts = [form_label(self.form)]
+        if self.originals:
+            parts.append(_("{count} original(s)").format(count=self.originals))
+        if self.copies:
+            parts.append(_("{count} copy(ies)").format(count=self.copies))
+        if self.note:
+            parts.append(self.note)
+        return _("; ").join(parts)
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    department_name: str
+    kind: str
+    description: str
+    amount_fen: int | None
+    unit: str
+    exemptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemGuide:
+    code: str
+    name: str
+    department_code: str
+    department_name: str
+    category: str
+    preconditions: tuple[str, ...]
+    materials: tuple[MaterialLine, ...]
+    procedure: tuple[str, ...]
+    legal_limit_days: int
+    promised_limit_days: int
+    warning_days: int
+    fee_summary: str
+    fees: tuple[FeeLine, ...]
+    legal_basis: str
+    refusal_grounds: tuple[str, ...]
+    parallel: bool
+    parallel_departments: tuple[str, ...]
+    street_level: bool
+    where: str
+    catalog_version: str
+
+
+def import_catalog(db, catalog: cat.Catalog) -> int:
+    """Replace the local catalog by a published version, in one transaction.
+
+    Items no longer published are kept but marked inactive, because old cases point at
+    them. Returns the number of active items.
+    """
+    with db.write() as session:
+        for center in catalog.centers:
+            session.merge(
+                m.Center(
+                    code=center.code, name=center.name, name_en=center.name_en, kind=center.kind,
+                    address=center.address, phone=center.phone, hours=center.hours,
+                    timezone=center.timezone,
+                )
+            )
+            for window in center.windows:
+                session.merge(
+                    m.Window(
+                        id=f"{center.code}-{window.code}", center_code=center.code,
+                        code=window.code, name=window.name, phone=window.phone,
+                    )
+                )
+        for department in catalog.departments:
+            session.merge(m.Department(code=department.code, name=department.name, name_en=department.name_en))
+        session.flush()
+        published = {item.code for item in catalog.items}
+        for existing in queries.active_items(session):
+            if existing.code not in published:
+                existing.active = False
+        for item in catalog.items:
+            old = session.get(m.CatalogItem, item.code)
+            if old is not None:
+                session.delete(old)
+                session.flush()
+            session.add(_item_row(item, catalog.version))
+    return len(catalog.items)
+
+
+def _item_row(item: cat.CatalogItem, version: str) -> m.CatalogItem:
+    keys = search_keys(item.name)
+    return m.CatalogItem(
+        code=item.code, name=item.name, name_en=item.name_en, department_code=item.department,
+        category=item.category, preconditions=list(item.preconditions),
+        procedure=list(item.procedure), legal_limit_days=item.legal_limit_days,
+        promised_limit_days=item.promised_limit_days, warning_days=item.warning_days,
+        fee_summary=item.fee.summary, legal_basis=item.legal_basis,
+        refusal_grounds=list(item.refusal_grounds), parallel=item.parallel,
+        parallel_departments=list(item.parallel_departments), street_level=item.street_level,
+        where=item.where, keywords=list(item.keywords), pinyin_full=keys.full,
+        pinyin_initials=keys.initials, catalog_version=version, active=True,
+        materials=[
+            m.ItemMaterial(
+                code=mat.code, position=pos, name=mat.name, form=mat.form,
+                originals=mat.originals, copies=mat.copies, required=mat.required, note=mat.note,
+            )
+            for pos, mat in enumerate(item.materials)
+        ],
+        fee_rules=[
+            m.FeeRule(
+                position=pos, department_code=rule.department, kind=rule.kind,
+                description=rule.description, amount_fen=rule.amount_fen, unit=rule.unit or "",
+                max_units=rule.max_units,
+                tiers=[{"up_to": t.up_to, "amount_fen": t.amount_fen} for t in rule.tiers],
+                exemptions=[{"category": e.category, "description": e.description} for e in rule.exemptions],
+            )
+            for pos, rule in enumerate(item.fee.rules)
+        ],
+    )
+
+
+def has_catalog(db) -> bool:
+    with db.read() as session:
+        return queries.catalog_item_count(session) > 0
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    summary: ItemSummary
+    keys: SearchKeys
+    keywords: tuple[str, ...]
+
+
+class CatalogSearch:
+    """Search as you type. The catalog is small (hundreds of items) and changes only at
+    a sync, so it is held in memory and searched there; ``refresh`` after an import."""
+
+    def __init__(self, db) -> None:
+        self._db = db
+        self._lock = threading.Lock()
+        self._entries: list[_Indexed] | None = None
+
+    def refresh(self) -> None:
+        with self._db.read() as session:
+            departments = {d.code: d.name for d in queries.all_departments(session)}
+            entries = [
+                _Indexed(
+                    ItemSummary(
+                        code=row.code, name=row.name, department_code=row.department_code,
+                        department_name=departments.get(row.department_code, row.department_code),
+                        promised_limit_days=row.promised_limit_days, parallel=row.parallel,
+                        street_level=row.street_level,
+                    ),
+                    SearchKeys(full=row.pinyin_full, initials=row.pinyin_initials),
+                    tuple(normalize_query(k) for k in row.keywords),
+                )
+                for row in queries.active_items(session)
+            ]
+        with self._lock:
+            self._entries = entries
+
+    def _index(self) -> list[_Indexed]:
+        if self._entries is None:
+            self.refresh()
+        assert self._entries is not None
+        return self._entries
+
+    def search(
+        self, query: str, *, department_code: str | None = None, street_only: bool = False, limit: int = 50
+    ) -> list[ItemSummary]:
+        """Items whose name, pinyin, initials or keywords contain the query, best first."""
+        wanted = normalize_query(query)
+        scored: list[tuple[int, str, ItemSummary]] = []
+        for entry in self._index():
+            summary = entry.summary
+            if department_code and summary.department_code != department_code:
+                continue
+            if street_only and not summary.street_level:
+                continue
+            if not wanted:
+                score = 0
+            else:
+                score = rank(wanted, summary.name, entry.keys)
+                if score >= NO_MATCH and any(wanted in k for k in entry.keywords):
+                    score = NO_MATCH - 1
+            if score < NO_MATCH:
+                scored.append((score, summary.code, summary))
+        scored.sort(key=lambda row: (row[0], row[1]))
+        return [summary for _score, _code, summary in scored[:limit]]
+
+    def departments(self) -> list[tuple[str, str]]:
+        with self._db.read() as session:
+            return [(d.code, d.name) for d in queries.all_departments(session)]
+
+
+def get_item_guide(db, *, item_code: str) -> ItemGuide:
+    with db.read() as session:
+        row = queries.item_with_details(session, item_code)
+        if row is None:
+            raise NotFoundError(_("Item not found"), _("No item with code {code} is in the catalog.").format(code=item_code))
+        departments = {d.code: d.name for d in queries.all_departments(session)}
+        return ItemGuide(
+            code=row.code, name=row.name, department_code=row.department_code,
+            department_name=departments.get(row.department_code, row.department_code),
+            category=row.category, preconditions=tuple(row.preconditions),
+            materials=tuple(
+                MaterialLine(mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note)
+                for mat in row.materials
+            ),
+            procedure=tuple(row.procedure), legal_limit_days=row.legal_limit_days,
+            promised_limit_days=row.promised_limit_days, warning_days=row.warning_days,
+            fee_summary=row.fee_summary,
+            fees=tuple(
+                FeeLine(
+                    department_name=departments.get(rule.department_code, rule.department_code),
+                    kind=rule.kind, description=rule.description, amount_fen=rule.amount_fen,
+                    unit=rule.unit, exemptions=tuple(e.get("description", "") for e in rule.exemptions),
+                )
+                for rule in row.fee_rules
+            ),
+            legal_basis=row.legal_basis, refusal_grounds=tuple(row.refusal_grounds),
+            parallel=row.parallel,
+            parallel_departments=tuple(departments.get(c, c) for c in row.parallel_departments),
+            street_level=row.street_level, where=row.where, catalog_version=row.catalog_version,
+        )

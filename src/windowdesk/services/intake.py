@@ -1,0 +1,295 @@
+"""The counter's three decisions on an application: accept (受理), one-time notification
+of everything missing (一次性告知), or refusal (不予受理).
+
+Each decision is one write transaction: the record, its number, its materials, its
+timeline event, the audit entry and the outbox event commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.errors import ValidationError
+from windowdesk.i18n import _
+from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
+from windowdesk.services.audit import record_action
+from windowdesk.services.catalog import MaterialLine
+from windowdesk.services.context import CounterContext
+from windowdesk.services.working_days import calendar_in_force
+from windowdesk.storage import models as m
+from windowdesk.storage import queries
+from windowdesk.sync.outbox import enqueue
+
+RECEIVED = "received"
+MISSING = "missing"
+CORRECTION = "correction"
+MATERIAL_STATUSES = (RECEIVED, MISSING, CORRECTION)
+
+
+@dataclass(frozen=True)
+class MaterialCheck:
+    material_code: str
+    status: str  # received / missing / correction
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    kind: str  # case / notification / refusal
+    id: str
+    number: str
+    warnings: tuple[str, ...] = ()
+
+
+def _checked_materials(
+    item: m.CatalogItem, checks: Sequence[MaterialCheck]
+) -> list[tuple[m.ItemMaterial, MaterialCheck]]:
+    """Pair every material of the item with its check; refuse gaps and strangers."""
+    by_code = {}
+    for check in checks:
+        if check.status not in MATERIAL_STATUSES:
+            raise ValidationError(_("Unknown material status: {status}").format(status=check.status))
+        if check.material_code in by_code:
+            raise ValidationError(
+                _("Material {code} was checked twice.").format(code=check.material_code)
+            )
+        by_code[check.material_code] = check
+    known = {mat.code for mat in item.materials}
+    strangers = sorted(set(by_code) - known)
+    if strangers:
+        raise ValidationError(
+            _("These materials do not belong to this item: {codes}").format(codes=", ".join(strangers))
+        )
+    unchecked = [mat.name for mat in item.materials if mat.code not in by_code]
+    if unchecked:
+        raise ValidationError(
+            _("Please mark every material. Not yet marked: {names}").format(names=_(", ").join(unchecked)),
+            field="materials",
+        )
+    for check in checks:
+        if check.status == CORRECTION and not check.note.strip():
+            name = next(mat.name for mat in item.materials if mat.code == check.material_code)
+            raise ValidationError(
+                _("Please say what must be corrected in \u201c{name}\u201d.").format(name=name),
+                field="materials",
+            )
+    return [(mat, by_code[mat.code]) for mat in item.materials]
+
+
+def _load_item(session, item_code: str) -> m.CatalogItem:
+    item = queries.item_with_details(session, item_code)
+    if item is None or not item.active:
+        raise ValidationError(_("Please choose an item from the catalog first."), field="item")
+    return item
+
+
+def _applicant_columns(ref: ApplicantRef) -> dict[str, str | None]:
+    return {
+        "resident_id": ref.id if ref.kind == RESIDENT else None,
+        "organisation_id": ref.id if ref.kind == ORGANISATION else None,
+    }
+
+
+def _next_number(session, ctx: CounterContext, series: DocumentSeries) -> str:
+    day = ctx.local_today()
+    seq = queries.next_sequence_value(
+        session, sequence_scope(series, ctx.center_code, day, ctx.window_code)
+    )
+    return format_number(series, ctx.center_code, day, ctx.window_code, seq)
+
+
+def accept_case(
+    db,
+    ctx: CounterContext,
+    *,
+    item_code: str,
+    applicant: ApplicantRef,
+    checks: Sequence[MaterialCheck],
+    shipped_calendar: WorkingCalendar,
+    note: str = "",
+) -> IntakeResult:
+    """受理: every required material is in; the case gets its number and its dates."""
+    with db.write() as session:
+        item = _load_item(session, item_code)
+        applicant_summary(session, applicant)
+        pairs = _checked_materials(item, checks)
+        incomplete = [mat.name for mat, check in pairs if mat.required and check.status != RECEIVED]
+        if incomplete:
+            raise ValidationError(
+                _("The application cannot be accepted while materials are missing or need "
+                  "correction: {names}. Give the applicant a one-time notification instead.").format(
+                    names=_(", ").join(incomplete)
+                ),
+                field="materials",
+            )
+        now = ctx.now()
+        today = ctx.local_today()
+        calendar = calendar_in_force(session, shipped_calendar)
+        case = m.Case(
+            id=new_uuid(),
+            case_number=_next_number(session, ctx, DocumentSeries.CASE),
+            center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
+            item_code=item.code, status=CaseStatus.ACCEPTED.value, accepted_at=now,
+            accepted_day=today,
+            promised_date=calendar.add_working_days(today, item.promised_limit_days),
+            legal_date=calendar.add_working_days(today, item.legal_limit_days),
+            note=note.strip(), **_applicant_columns(applicant),
+        )
+        case.materials = [
+            m.CaseMaterial(
+                id=new_uuid(), position=pos, material_code=mat.code, name=mat.name,
+                status=check.status, note=check.note.strip(),
+            )
+            for pos, (mat, check) in enumerate(pairs)
+        ]
+        case.events = [
+            m.CaseEvent(
+                id=new_uuid(), at=now, operator_id=ctx.operator_id, kind="accepted",
+                from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source="window",
+            )
+        ]
+        session.add(case)
+        session.flush()
+        record_action(
+            session, ctx, action="case.accept", entity="case", entity_id=case.id,
+            detail={"number": case.case_number, "item": item.code},
+        )
+        enqueue(
+            session, entity="case", entity_id=case.id, kind="case.accepted", now=now,
+            payload=_case_payload(case, applicant),
+        )
+        warnings = ()
+        if not calendar.covers(case.legal_date):
+            warnings = (
+                _("The holiday calendar on this computer does not cover {year} yet: the dates "
+                  "were counted with weekends only. They will be right once the hub publishes "
+                  "that year's calendar.").format(year=case.legal_date.year),
+            )
+        return IntakeResult("case", case.id, case.case_number, warnings)
+
+
+def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
+    return {
+        "id": case.id, "number": case.case_number, "center": case.center_code,
+        "window": case.window_id, "operator": case.operator_id, "item": case.item_code,
+        "applicant": {"kind": applicant.kind, "id": applicant.id}, "status": case.status,
+        "accepted_at": case.accepted_at.isoformat(), "promised_date": case.promised_date.isoformat(),
+        "legal_date": case.legal_date.isoformat(), "note": case.note,
+        "materials": [
+            {"id": mat.id, "code": mat.material_code, "name": mat.name, "status": mat.status, "note": mat.note}
+            for mat in case.materials
+        ],
+        "events": [
+            {"id": ev.id, "at": ev.at.isoformat(), "kind": ev.kind, "to": ev.to_status}
+            for ev in case.events
+        ],
+    }
+
+
+def notify_missing(
+    db,
+    ctx: CounterContext,
+    *,
+    item_code: str,
+    applicant: ApplicantRef,
+    checks: Sequence[MaterialCheck],
+    note: str = "",
+) -> IntakeResult:
+    """一次性告知: record the visit with the complete list of what is missing or wrong."""
+    with db.write() as session:
+        item = _load_item(session, item_code)
+        applicant_summary(session, applicant)
+        pairs = _checked_materials(item, checks)
+        problems = [(mat, check) for mat, check in pairs if check.status != RECEIVED]
+        if not problems:
+            raise ValidationError(
+                _("Every material is marked as received: accept the application instead."),
+                field="materials",
+            )
+        now = ctx.now()
+        notification = m.OneTimeNotification(
+            id=new_uuid(), number=_next_number(session, ctx, DocumentSeries.NOTIFICATION),
+            center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
+            item_code=item.code, created_at=now, note=note.strip(), **_applicant_columns(applicant),
+        )
+        notification.entries = [
+            m.NotificationEntry(
+                id=new_uuid(), position=pos, material_code=mat.code, name=mat.name,
+                problem=check.status,
+                requirement=MaterialLine(
+                    mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note
+                ).requirement,
+                note=check.note.strip(),
+            )
+            for pos, (mat, check) in enumerate(problems)
+        ]
+        session.add(notification)
+        session.flush()
+        record_action(
+            session, ctx, action="notification.give", entity="notification", entity_id=notification.id,
+            detail={"number": notification.number, "item": item.code, "entries": len(problems)},
+        )
+        enqueue(
+            session, entity="notification", entity_id=notification.id, kind="notification.given", now=now,
+            payload={
+                "id": notification.id, "number": notification.number, "center": ctx.center_code,
+                "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
+                "applicant": {"kind": applicant.kind, "id": applicant.id},
+                "created_at": now.isoformat(), "note": notification.note,
+                "entries": [
+                    {"code": e.material_code, "name": e.name, "problem": e.problem,
+                     "requirement": e.requirement, "note": e.note}
+                    for e in notification.entries
+                ],
+            },
+        )
+        return IntakeResult("notification", notification.id, notification.number)
+
+
+def refuse_application(
+    db,
+    ctx: CounterContext,
+    *,
+    item_code: str,
+    applicant: ApplicantRef,
+    reason: str,
+    legal_basis: str,
+) -> IntakeResult:
+    """不予受理: the item cannot be accepted, with the reason and its legal basis."""
+    reason = (reason or "").strip()
+    legal_basis = (legal_basis or "").strip()
+    if not reason:
+        raise ValidationError(_("Please give the reason for the refusal."), field="reason")
+    if not legal_basis:
+        raise ValidationError(_("Please give the legal basis for the refusal."), field="legal_basis")
+    with db.write() as session:
+        item = _load_item(session, item_code)
+        applicant_summary(session, applicant)
+        now = ctx.now()
+        refusal = m.Refusal(
+            id=new_uuid(), number=_next_number(session, ctx, DocumentSeries.REFUSAL),
+            center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
+            item_code=item.code, created_at=now, reason=reason, legal_basis=legal_basis,
+            **_applicant_columns(applicant),
+        )
+        session.add(refusal)
+        session.flush()
+        record_action(
+            session, ctx, action="refusal.give", entity="refusal", entity_id=refusal.id,
+            detail={"number": refusal.number, "item": item.code},
+        )
+        enqueue(
+            session, entity="refusal", entity_id=refusal.id, kind="refusal.given", now=now,
+            payload={
+                "id": refusal.id, "number": refusal.number, "center": ctx.center_code,
+                "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
+                "applicant": {"kind": applicant.kind, "id": applicant.id},
+                "created_at": now.isoformat(), "reason": reason, "legal_basis": legal_basis,
+            },
+        )
+        return IntakeResult("refusal", refusal.id, refusal.number)

@@ -1,0 +1,175 @@
+"""Today's work at this window, and the details and timeline of one record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from windowdesk.domain.case_state import CaseStatus, status_label
+from windowdesk.errors import NotFoundError
+from windowdesk.i18n import _
+from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
+from windowdesk.services.context import CounterContext
+from windowdesk.storage import models as m
+from windowdesk.storage import queries
+
+CASE = "case"
+NOTIFICATION = "notification"
+REFUSAL = "refusal"
+
+
+def kind_label(kind: str) -> str:
+    return {
+        CASE: _("Accepted"),
+        NOTIFICATION: _("One-time notification"),
+        REFUSAL: _("Refused"),
+    }[kind]
+
+
+@dataclass(frozen=True)
+class WorkEntry:
+    kind: str
+    id: str
+    number: str
+    at: dt.datetime  # UTC
+    item_name: str
+    applicant_name: str
+    applicant_number: str  # masked
+    state: str  # words for the operator
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    at: dt.datetime
+    label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    kind: str
+    id: str
+    number: str
+    item_code: str
+    item_name: str
+    applicant_name: str
+    applicant_number: str
+    at: dt.datetime
+    state: str
+    promised_date: dt.date | None
+    legal_date: dt.date | None
+    lines: tuple[tuple[str, str, str], ...]  # material name, status words, note
+    reason: str
+    legal_basis: str
+    timeline: tuple[TimelineStep, ...]
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    accepted: int
+    notified: int
+    refused: int
+
+
+def _ref(row) -> ApplicantRef:
+    if row.resident_id:
+        return ApplicantRef(RESIDENT, row.resident_id)
+    return ApplicantRef(ORGANISATION, row.organisation_id)
+
+
+def list_day_work(db, ctx: CounterContext, *, day: dt.date | None = None) -> list[WorkEntry]:
+    """Everything decided at this window on a local day (default today), oldest first."""
+    start, end = ctx.day_bounds_utc(day or ctx.local_today())
+    with db.read() as session:
+        item_names = {row.code: row.name for row in queries.active_items(session)}
+
+        def entry(kind: str, row, number: str, at: dt.datetime, state: str) -> WorkEntry:
+            who = applicant_summary(session, _ref(row))
+            name = item_names.get(row.item_code) or session.get(m.CatalogItem, row.item_code).name
+            return WorkEntry(kind, row.id, number, at, name, who.name, who.masked_number, state)
+
+        entries = [
+            entry(CASE, c, c.case_number, c.accepted_at, status_label(CaseStatus(c.status)))
+            for c in queries.cases_of_window_between(session, ctx.window_id, start, end)
+        ]
+        entries += [
+            entry(NOTIFICATION, n, n.number, n.created_at, kind_label(NOTIFICATION))
+            for n in queries.notifications_of_window_between(session, ctx.window_id, start, end)
+        ]
+        entries += [
+            entry(REFUSAL, r, r.number, r.created_at, kind_label(REFUSAL))
+            for r in queries.refusals_of_window_between(session, ctx.window_id, start, end)
+        ]
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+def summarize(entries: list[WorkEntry]) -> DaySummary:
+    return DaySummary(
+        accepted=sum(1 for e in entries if e.kind == CASE),
+        notified=sum(1 for e in entries if e.kind == NOTIFICATION),
+        refused=sum(1 for e in entries if e.kind == REFUSAL),
+    )
+
+
+def material_status_label(status: str) -> str:
+    return {
+        "received": _("Received"),
+        "missing": _("Missing"),
+        "correction": _("Needs correction"),
+    }.get(status, status)
+
+
+def _event_label(event: m.CaseEvent) -> str:
+    if event.kind == "accepted":
+        return _("Accepted at the window")
+    if event.to_status:
+        return status_label(CaseStatus(event.to_status))
+    return event.kind
+
+
+def get_record_detail(db, *, kind: str, record_id: str) -> RecordDetail:
+    with db.read() as session:
+        if kind == CASE:
+            case = queries.case_with_details(session, record_id)
+            if case is None:
+                raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+            who = applicant_summary(session, _ref(case))
+            item = session.get(m.CatalogItem, case.item_code)
+            return RecordDetail(
+                kind, case.id, case.case_number, item.code, item.name, who.name, who.masked_number,
+                case.accepted_at, status_label(CaseStatus(case.status)), case.promised_date,
+                case.legal_date,
+                tuple((mat.name, material_status_label(mat.status), mat.note) for mat in case.materials),
+                "", item.legal_basis,
+                tuple(TimelineStep(ev.at, _event_label(ev), ev.note) for ev in case.events),
+            )
+        if kind == NOTIFICATION:
+            note = queries.notification_with_entries(session, record_id)
+            if note is None:
+                raise NotFoundError(_("Not found"), _("This notification is not on this workstation."))
+            who = applicant_summary(session, _ref(note))
+            item = session.get(m.CatalogItem, note.item_code)
+            return RecordDetail(
+                kind, note.id, note.number, item.code, item.name, who.name, who.masked_number,
+                note.created_at, kind_label(NOTIFICATION), None, None,
+                tuple(
+                    (e.name, material_status_label(e.problem), e.note or e.requirement)
+                    for e in note.entries
+                ),
+                note.note, item.legal_basis,
+                (TimelineStep(note.created_at, kind_label(NOTIFICATION), note.note),),
+            )
+        if kind == REFUSAL:
+            refusal = session.get(m.Refusal, record_id)
+            if refusal is None:
+                raise NotFoundError(_("Not found"), _("This refusal is not on this workstation."))
+            who = applicant_summary(session, _ref(refusal))
+            item = session.get(m.CatalogItem, refusal.item_code)
+            return RecordDetail(
+                kind, refusal.id, refusal.number, item.code, item.name, who.name, who.masked_number,
+                refusal.created_at, kind_label(REFUSAL), None, None, (), refusal.reason,
+                refusal.legal_basis,
+                (TimelineStep(refusal.created_at, kind_label(REFUSAL), refusal.reason),),
+            )
+    raise NotFoundError(_("Not found"), _("Unknown kind of record."))

@@ -1,0 +1,114 @@
+"""This workstation's identity: which center, which window, which operator.
+
+Chosen once on first run (or by --demo); kept in the local database, not in the
+user's preference file, because the case numbers depend on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.errors import ValidationError
+from windowdesk.i18n import _
+from windowdesk.services.context import CounterContext, utc_now
+from windowdesk.storage import queries
+from windowdesk.storage.models import Center, Operator, Window
+
+KEY_CENTER = "workstation.center"
+KEY_WINDOW = "workstation.window"
+KEY_OPERATOR = "workstation.operator"
+
+
+@dataclass(frozen=True)
+class CenterChoice:
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class WindowChoice:
+    id: str
+    code: str
+    name: str
+
+
+def list_centers(db) -> list[CenterChoice]:
+    with db.read() as session:
+        return [CenterChoice(c.code, c.name, c.kind) for c in queries.all_centers(session)]
+
+
+def list_windows(db, *, center_code: str) -> list[WindowChoice]:
+    with db.read() as session:
+        return [
+            WindowChoice(w.id, w.code, w.name)
+            for w in queries.windows_of_center(session, center_code)
+        ]
+
+
+def configure_workstation(
+    db, *, center_code: str, window_code: str, operator_name: str, operator_login: str | None = None
+) -> CounterContext:
+    """Record the center, window and operator of this machine."""
+    operator_name = operator_name.strip()
+    if not operator_name:
+        raise ValidationError(_("Please type the operator's name."), field="operator_name")
+    login = (operator_login or operator_name).strip()
+    with db.write() as session:
+        center = session.get(Center, center_code)
+        if center is None:
+            raise ValidationError(_("Please choose a service center."), field="center")
+        window = session.get(Window, f"{center_code}-{window_code}")
+        if window is None:
+            raise ValidationError(_("Please choose a window of this center."), field="window")
+        operator = queries.operator_by_login(session, login)
+        if operator is None:
+            operator = Operator(
+                id=new_uuid(),
+                center_code=center_code,
+                login=login,
+                display_name=operator_name,
+                role="operator",
+                active=True,
+                created_at=utc_now(),
+            )
+            session.add(operator)
+            session.flush()
+        queries.set_local_setting(session, KEY_CENTER, center_code)
+        queries.set_local_setting(session, KEY_WINDOW, window.id)
+        queries.set_local_setting(session, KEY_OPERATOR, operator.id)
+    return current_context(db)
+
+
+def current_context(db, *, clock=utc_now) -> CounterContext | None:
+    """The context of this workstation, or None before the first-run choice."""
+    with db.read() as session:
+        center_code = queries.local_setting(session, KEY_CENTER)
+        window_id = queries.local_setting(session, KEY_WINDOW)
+        operator_id = queries.local_setting(session, KEY_OPERATOR)
+        if not (center_code and window_id and operator_id):
+            return None
+        center = session.get(Center, center_code)
+        window = session.get(Window, window_id)
+        operator = session.get(Operator, operator_id)
+        if center is None or window is None or operator is None:
+            return None
+        return CounterContext(
+            center_code=center.code,
+            center_name=center.name,
+            window_id=window.id,
+            window_code=window.code,
+            window_name=window.name,
+            operator_id=operator.id,
+            operator_name=operator.display_name,
+            operator_role=operator.role,
+            timezone=center.timezone,
+            clock=clock,
+        )
+
+
+def is_configured(db) -> bool:
+    return current_context(db) is not None
+
+

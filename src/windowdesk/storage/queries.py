@@ -1,0 +1,228 @@
+"""The queries the services need, kept here so that only storage speaks SQLAlchemy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from windowdesk.storage import models as m
+
+NAME_RANGE_END = "\U0010ffff"
+
+
+# --- numbering --------------------------------------------------------------------
+
+
+def next_sequence_value(session: Session, scope: str) -> int:
+    """Bump and return the counter of ``scope`` inside the caller's write transaction."""
+    bumped = session.execute(
+        update(m.NumberSequence)
+        .where(m.NumberSequence.scope == scope)
+        .values(last_value=m.NumberSequence.last_value + 1)
+        .returning(m.NumberSequence.last_value)
+    ).scalar_one_or_none()
+    if bumped is not None:
+        return bumped
+    session.add(m.NumberSequence(scope=scope, last_value=1))
+    session.flush()
+    return 1
+
+
+# --- organisation -----------------------------------------------------------------
+
+
+def all_centers(session: Session) -> Sequence[m.Center]:
+    return session.scalars(select(m.Center).order_by(m.Center.code)).all()
+
+
+def windows_of_center(session: Session, center_code: str) -> Sequence[m.Window]:
+    return session.scalars(
+        select(m.Window).where(m.Window.center_code == center_code).order_by(m.Window.code)
+    ).all()
+
+
+def operator_by_login(session: Session, login: str) -> m.Operator | None:
+    return session.scalars(select(m.Operator).where(m.Operator.login == login)).first()
+
+
+def local_setting(session: Session, key: str) -> str | None:
+    row = session.get(m.LocalSetting, key)
+    return row.value if row else None
+
+
+def set_local_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(m.LocalSetting, key)
+    if row is None:
+        session.add(m.LocalSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
+# --- catalog ------------------------------------------------------------------------
+
+
+def catalog_item_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(m.CatalogItem)) or 0
+
+
+def active_items(session: Session) -> Sequence[m.CatalogItem]:
+    return session.scalars(
+        select(m.CatalogItem).where(m.CatalogItem.active.is_(True)).order_by(m.CatalogItem.code)
+    ).all()
+
+
+def item_with_details(session: Session, code: str) -> m.CatalogItem | None:
+    return session.scalars(
+        select(m.CatalogItem)
+        .where(m.CatalogItem.code == code)
+        .options(selectinload(m.CatalogItem.materials), selectinload(m.CatalogItem.fee_rules))
+    ).first()
+
+
+def all_departments(session: Session) -> Sequence[m.Department]:
+    return session.scalars(select(m.Department).order_by(m.Department.code)).all()
+
+
+def calendar_overrides(session: Session) -> dict[dt.date, bool]:
+    rows = session.execute(select(m.CalendarOverride.day, m.CalendarOverride.is_working_day))
+    return {day: working for day, working in rows}
+
+
+# --- applicants ---------------------------------------------------------------------
+
+
+def resident_by_id_number(session: Session, id_number: str) -> m.Resident | None:
+    return session.scalars(select(m.Resident).where(m.Resident.id_number == id_number)).first()
+
+
+def residents_by_id_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
+    return session.scalars(
+        select(m.Resident)
+        .where(m.Resident.id_number >= prefix, m.Resident.id_number < prefix + NAME_RANGE_END)
+        .order_by(m.Resident.id_number)
+        .limit(limit)
+    ).all()
+
+
+def residents_by_name_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
+    # A range, not LIKE: SQLite uses the name index for it whatever the collation.
+    return session.scalars(
+        select(m.Resident)
+        .where(m.Resident.name >= prefix, m.Resident.name < prefix + NAME_RANGE_END)
+        .order_by(m.Resident.name, m.Resident.id_number)
+        .limit(limit)
+    ).all()
+
+
+def residents_by_phone_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
+    return session.scalars(
+        select(m.Resident)
+        .where(m.Resident.phone >= prefix, m.Resident.phone < prefix + NAME_RANGE_END)
+        .order_by(m.Resident.phone)
+        .limit(limit)
+    ).all()
+
+
+def organisation_by_code(session: Session, credit_code: str) -> m.Organisation | None:
+    return session.scalars(
+        select(m.Organisation).where(m.Organisation.credit_code == credit_code)
+    ).first()
+
+
+def organisations_matching(session: Session, text: str, limit: int) -> Sequence[m.Organisation]:
+    return session.scalars(
+        select(m.Organisation)
+        .where(
+            (m.Organisation.credit_code >= text)
+            & (m.Organisation.credit_code < text + NAME_RANGE_END)
+            | m.Organisation.name.contains(text, autoescape=True)
+        )
+        .order_by(m.Organisation.name)
+        .limit(limit)
+    ).all()
+
+
+# --- the day's work ---------------------------------------------------------------
+
+
+def cases_of_window_between(
+    session: Session, window_id: str, start: dt.datetime, end: dt.datetime
+) -> Sequence[m.Case]:
+    return session.scalars(
+        select(m.Case)
+        .where(m.Case.window_id == window_id, m.Case.accepted_at >= start, m.Case.accepted_at < end)
+        .order_by(m.Case.accepted_at)
+    ).all()
+
+
+def notifications_of_window_between(
+    session: Session, window_id: str, start: dt.datetime, end: dt.datetime
+) -> Sequence[m.OneTimeNotification]:
+    return session.scalars(
+        select(m.OneTimeNotification)
+        .where(
+            m.OneTimeNotification.window_id == window_id,
+            m.OneTimeNotification.created_at >= start,
+            m.OneTimeNotification.created_at < end,
+        )
+        .order_by(m.OneTimeNotification.created_at)
+    ).all()
+
+
+def refusals_of_window_between(
+    session: Session, window_id: str, start: dt.datetime, end: dt.datetime
+) -> Sequence[m.Refusal]:
+    return session.scalars(
+        select(m.Refusal)
+        .where(
+            m.Refusal.window_id == window_id,
+            m.Refusal.created_at >= start,
+            m.Refusal.created_at < end,
+        )
+        .order_by(m.Refusal.created_at)
+    ).all()
+
+
+def case_with_details(session: Session, case_id: str) -> m.Case | None:
+    return session.scalars(
+        select(m.Case)
+        .where(m.Case.id == case_id)
+        .options(selectinload(m.Case.materials), selectinload(m.Case.events))
+    ).first()
+
+
+def notification_with_entries(session: Session, notification_id: str) -> m.OneTimeNotification | None:
+    return session.scalars(
+        select(m.OneTimeNotification)
+        .where(m.OneTimeNotification.id == notification_id)
+        .options(selectinload(m.OneTimeNotification.entries))
+    ).first()
+
+
+# --- audit and outbox ---------------------------------------------------------------
+
+
+def last_audit_hash(session: Session) -> str | None:
+    return session.scalar(select(m.AuditEntry.hash).order_by(m.AuditEntry.seq.desc()).limit(1))
+
+
+def audit_entries(session: Session) -> Sequence[m.AuditEntry]:
+    return session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.seq)).all()
+
+
+def pending_outbox(session: Session, limit: int) -> Sequence[m.OutboxEvent]:
+    return session.scalars(
+        select(m.OutboxEvent)
+        .where(m.OutboxEvent.state == "pending")
+        .order_by(m.OutboxEvent.seq)
+        .limit(limit)
+    ).all()
+
+
+def outbox_count(session: Session, state: str = "pending") -> int:
+    return session.scalar(
+        select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == state)
+    ) or 0

@@ -1,0 +1,1 @@
+"""The Qt user interface: one client of the services, nothing more."""

@@ -1,0 +1,54 @@
+"""The QApplication: Qt's own translations, the bundled CJK font, start-up errors."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from windowdesk import i18n
+from windowdesk.errors import WindowdeskError
+from windowdesk.paths import resources_dir
+
+BUNDLED_FONT = "fonts/DroidSansFallbackFull.ttf"
+CJK_SAMPLE = "受理"
+
+
+def _install_qt_translations(app: QApplication) -> None:
+    """So that stock buttons (OK, Cancel...) speak the same language as ours."""
+    locale = QLocale(i18n.current_locale())
+    QLocale.setDefault(locale)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", folder):
+            app.installTranslator(translator)
+
+
+def _ensure_cjk_font(app: QApplication) -> None:
+    """Use the bundled font when no installed font can draw Chinese."""
+    if any(QFontDatabase.writingSystems(f) and QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(f) for f in QFontDatabase.families()):
+        return
+    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / BUNDLED_FONT))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if families:
+        font = QFont(app.font())
+        font.setFamilies([families[0], *font.families()])
+        app.setFont(font)
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("windowdesk")
+    app.setOrganizationName("windowdesk")
+    _install_qt_translations(app)
+    _ensure_cjk_font(app)
+    return app
+
+
+def show_startup_error(error: WindowdeskError, *, quiet: bool) -> None:
+    print(f"{error.title}\n{error.message}", file=sys.stderr)
+    if not quiet:
+        QMessageBox.critical(None, error.title, error.message)

@@ -1,0 +1,73 @@
+"""First start on a new machine: which center, which window, who is at the counter."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _
+from windowdesk.services import workstation
+from windowdesk.services.context import CounterContext
+
+
+class FirstRunDialog(QDialog):
+    def __init__(self, db, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.context: CounterContext | None = None
+        self.setWindowTitle(_("Set up this workstation"))
+        intro = QLabel(_("Choose the service center and the window of this computer. "
+                         "Case numbers depend on them."))
+        intro.setWordWrap(True)
+        self.center_box = QComboBox(objectName="centerChoice")
+        for center in workstation.list_centers(db):
+            self.center_box.addItem(f"{center.name} ({center.code})", center.code)
+        self.window_box = QComboBox(objectName="windowChoice")
+        self.operator_edit = QLineEdit(objectName="operatorName")
+        self.error_label = QLabel(objectName="errorLabel")
+        self.error_label.setStyleSheet("color: #b00020")
+        form = QFormLayout()
+        form.addRow(_("Service center"), self.center_box)
+        form.addRow(_("Window"), self.window_box)
+        form.addRow(_("Operator name"), self.operator_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.center_box.currentIndexChanged.connect(self._fill_windows)
+        self._fill_windows()
+
+    def _fill_windows(self) -> None:
+        self.window_box.clear()
+        code = self.center_box.currentData()
+        if code is None:
+            return
+        for window in workstation.list_windows(self._db, center_code=code):
+            self.window_box.addItem(f"{window.code} {window.name}", window.code)
+
+    def _save(self) -> None:
+        try:
+            self.context = workstation.configure_workstation(
+                self._db, center_code=self.center_box.currentData() or "",
+                window_code=self.window_box.currentData() or "",
+                operator_name=self.operator_edit.text(),
+            )
+        except WindowdeskError as error:
+            self.error_label.setText(error.message)
+            return
+        self.accept()

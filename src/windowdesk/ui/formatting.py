@@ -1,0 +1,79 @@
+"""How records read on screen: local times, masked numbers, HTML for the guide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from windowdesk.i18n import _, format_date, format_datetime, format_fen
+from windowdesk.services.catalog import ItemGuide
+
+
+def local_time(value: dt.datetime, zone: str, fmt: str = "short") -> str:
+    return format_datetime(value, fmt, tz=zone)
+
+
+def local_clock(value: dt.datetime, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return value.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
+def yes_no(flag: bool) -> str:
+    return _("Yes") if flag else _("No")
+
+
+def _list(items) -> str:
+    if not items:
+        return f"<p>{escape(_('None'))}</p>"
+    return "<ol>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ol>"
+
+
+def guide_html(guide: ItemGuide) -> str:
+    """The full service guide (办事指南) of an item."""
+    rows = [
+        (_("Department"), guide.department_name),
+        (_("Category"), guide.category),
+        (_("Legal time limit"), _("{days} working days").format(days=guide.legal_limit_days)),
+        (_("Promised time limit"), _("{days} working days").format(days=guide.promised_limit_days)),
+        (_("Fee"), guide.fee_summary),
+        (_("Parallel approval"), yes_no(guide.parallel)
+         + (f" ({_(', ').join(guide.parallel_departments)})" if guide.parallel else "")),
+        (_("Handled at street centers"), yes_no(guide.street_level)),
+        (_("Where"), guide.where),
+    ]
+    table = "".join(
+        f"<tr><th align='left' style='padding-right:12px'>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    materials = "".join(
+        "<tr><td>{n}</td><td>{name}</td><td>{req}</td><td>{need}</td></tr>".format(
+            n=i + 1, name=escape(mat.name), req=escape(yes_no(mat.required)),
+            need=escape(mat.requirement),
+        )
+        for i, mat in enumerate(guide.materials)
+    )
+    fees = "".join(
+        "<li>{dept}: {desc}{amount}{ex}</li>".format(
+            dept=escape(fee.department_name), desc=escape(fee.description or fee.kind),
+            amount=f" {escape(format_fen(fee.amount_fen))}" if fee.amount_fen is not None else "",
+            ex=f" ({escape(_('; ').join(fee.exemptions))})" if fee.exemptions else "",
+        )
+        for fee in guide.fees
+    )
+    return (
+        f"<h2>{escape(guide.name)} <small>{escape(guide.code)}</small></h2>"
+        f"<table>{table}</table>"
+        f"<h3>{escape(_('Preconditions'))}</h3>{_list(guide.preconditions)}"
+        f"<h3>{escape(_('Materials'))}</h3>"
+        f"<table border='1' cellpadding='3' cellspacing='0'><tr><th>#</th><th>{escape(_('Material'))}</th>"
+        f"<th>{escape(_('Required'))}</th><th>{escape(_('What to bring'))}</th></tr>{materials}</table>"
+        f"<h3>{escape(_('Procedure'))}</h3>{_list(guide.procedure)}"
+        f"<h3>{escape(_('Fee standard'))}</h3><ul>{fees or '<li>' + escape(guide.fee_summary) + '</li>'}</ul>"
+        f"<h3>{escape(_('Legal basis'))}</h3><p>{escape(guide.legal_basis)}</p>"
+        f"<p><small>{escape(_('Catalog version'))}: {escape(guide.catalog_version)}</small></p>"
+    )
+
+
+def day_label(day: dt.date) -> str:
+    return format_date(day, "long")

@@ -1,0 +1,262 @@
+"""The intake screen: item, applicant, materials, then one decision."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _, format_date
+from windowdesk.services import catalog, intake
+from windowdesk.services.catalog import ItemGuide
+from windowdesk.services.context import CounterContext
+from windowdesk.ui.errors import show_error
+from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.intake.item_picker import ItemPicker
+from windowdesk.ui.intake.materials_table import MaterialsTable
+from windowdesk.ui.intake.refuse_dialog import RefuseDialog
+
+OK_STYLE = "QLabel { background: #e6f4ea; color: #0d652d; padding: 6px; }"
+ERROR_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; }"
+
+
+class IntakeView(QWidget):
+    """Emits ``recordSaved(IntakeResult)`` after each committed decision."""
+
+    recordSaved = Signal(object)
+
+    def __init__(self, db, ctx: CounterContext, search: catalog.CatalogSearch, shipped_calendar, parent=None) -> None:
+        super().__init__(parent)
+        self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
+        self.guide: ItemGuide | None = None
+        self.item_picker = ItemPicker(db, search)
+        self.applicant_picker = ApplicantPicker(db, ctx)
+        self.materials = MaterialsTable()
+        self.chosen_item_label = QLabel(objectName="chosenItem")
+        self.result_label = QLabel(objectName="resultLabel")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label.hide()
+        self.all_received_button = QPushButton(objectName="allReceived")
+        self.accept_button = QPushButton(objectName="acceptButton")
+        self.notify_button = QPushButton(objectName="notifyButton")
+        self.refuse_button = QPushButton(objectName="refuseButton")
+        self.clear_button = QPushButton(objectName="clearButton")
+        self.applicant_box = QGroupBox()
+        self.materials_box = QGroupBox()
+        self._build_layout()
+        self._connect()
+        self.retranslate()
+        self._show_item(None)
+
+    def _build_layout(self) -> None:
+        applicant_layout = QVBoxLayout(self.applicant_box)
+        applicant_layout.addWidget(self.applicant_picker)
+        materials_layout = QVBoxLayout(self.materials_box)
+        materials_layout.addWidget(self.chosen_item_label)
+        materials_layout.addWidget(self.materials, 1)
+        materials_layout.addWidget(self.all_received_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        for button in (self.accept_button, self.notify_button, self.refuse_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.applicant_box)
+        right_layout.addWidget(self.materials_box, 1)
+        right_layout.addWidget(self.result_label)
+        right_layout.addLayout(buttons)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.item_picker)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        # Tab walks the screen in the order of the work.
+        self.setTabOrder(self.item_picker.results, self.applicant_picker.query_edit)
+        self.setTabOrder(self.applicant_picker.register_button, self.materials)
+        self.setTabOrder(self.all_received_button, self.accept_button)
+        self.setTabOrder(self.accept_button, self.notify_button)
+        self.setTabOrder(self.notify_button, self.refuse_button)
+        self.setTabOrder(self.refuse_button, self.clear_button)
+
+    def _connect(self) -> None:
+        self.item_picker.itemChosen.connect(self._choose_item)
+        self.item_picker.results.currentItemChanged.connect(
+            lambda current, _prev: self._choose_item(self.item_picker.current_code(), move_focus=False)
+        )
+        self.applicant_picker.applicantChosen.connect(self._applicant_chosen)
+        self.all_received_button.clicked.connect(self.materials.mark_all_received)
+        self.accept_button.clicked.connect(self.accept_case)
+        self.notify_button.clicked.connect(self.notify_missing)
+        self.refuse_button.clicked.connect(self.refuse)
+        self.clear_button.clicked.connect(self.reset)
+        for keys, slot in (
+            ("F2", self.focus_item_search),
+            ("F3", self.focus_applicant_search),
+            ("Ctrl+Return", self.accept_case),
+            ("Ctrl+Enter", self.accept_case),
+            ("Ctrl+N", self.notify_missing),
+            ("Ctrl+R", self.refuse),
+            ("Ctrl+M", self.materials.mark_all_received),
+            ("Ctrl+Shift+N", self.applicant_picker.register_new),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def retranslate(self) -> None:
+        self.applicant_box.setTitle(_("2. Applicant"))
+        self.materials_box.setTitle(_("3. Materials"))
+        self.all_received_button.setText(_("&Mark all received (Ctrl+M)"))
+        self.accept_button.setText(_("&Accept (Ctrl+Enter)"))
+        self.notify_button.setText(_("One-time &notification (Ctrl+N)"))
+        self.refuse_button.setText(_("Re&fuse\u2026 (Ctrl+R)"))
+        self.clear_button.setText(_("&Clear"))
+        self.item_picker.retranslate()
+        self.applicant_picker.retranslate()
+        self.materials.retranslate()
+
+    # --- choosing -------------------------------------------------------------------
+
+    def focus_item_search(self) -> None:
+        self.item_picker.query_edit.setFocus()
+        self.item_picker.query_edit.selectAll()
+
+    def focus_applicant_search(self) -> None:
+        self.applicant_picker.query_edit.setFocus()
+        self.applicant_picker.query_edit.selectAll()
+
+    def _choose_item(self, code: str | None, move_focus: bool = True) -> None:
+        if code is None:
+            self._show_item(None)
+            return
+        if self.guide is not None and self.guide.code == code:
+            if move_focus:
+                self.focus_applicant_search()
+            return
+        try:
+            self._show_item(catalog.get_item_guide(self._db, item_code=code))
+        except WindowdeskError as error:
+            self._show_result(error.message, ok=False)
+            return
+        if move_focus:
+            self.focus_applicant_search()
+
+    def _show_item(self, guide: ItemGuide | None) -> None:
+        self.guide = guide
+        if guide is None:
+            self.chosen_item_label.setText(_("1. Choose an item on the left (F2)."))
+            self.materials.clear_materials()
+        else:
+            self.chosen_item_label.setText(
+                _("Item: {name} \u00b7 promised in {days} working days").format(
+                    name=guide.name, days=guide.promised_limit_days
+                )
+            )
+            self.materials.set_materials(guide.materials)
+        self._update_buttons()
+
+    def _applicant_chosen(self, _summary) -> None:
+        self._update_buttons()
+        if self.applicant_picker.chosen is not None and self.materials.rowCount():
+            self.materials.setFocus()
+
+    def _update_buttons(self) -> None:
+        ready = self.guide is not None and self.applicant_picker.chosen is not None
+        for button in (self.accept_button, self.notify_button, self.refuse_button):
+            button.setEnabled(ready)
+
+    # --- deciding -------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        if self.guide is None:
+            self._show_result(_("Please choose an item first (F2)."), ok=False)
+            return False
+        if self.applicant_picker.chosen is None:
+            self._show_result(_("Please choose or register the applicant first (F3)."), ok=False)
+            return False
+        return True
+
+    def _decide(self, action) -> None:
+        try:
+            result = action()
+        except WindowdeskError as error:
+            self._show_result(f"<b>{escape(error.title)}</b><br>{escape(error.message)}", ok=False, rich=True)
+            return
+        except Exception as error:
+            show_error(self, error)
+            return
+        self.recordSaved.emit(result)
+        message = self._success_message(result)
+        self.reset()
+        self._show_result(message, ok=True, rich=True)
+
+    def _success_message(self, result: intake.IntakeResult) -> str:
+        if result.kind == "case":
+            from windowdesk.services.worklist import get_record_detail
+
+            detail = get_record_detail(self._db, kind="case", record_id=result.id)
+            message = _("Accepted. Case number <b>{number}</b>, promised completion date {date}.").format(
+                number=escape(result.number), date=escape(format_date(detail.promised_date, "long"))
+            )
+            return message + "".join(f"<br>{escape(w)}" for w in result.warnings)
+        if result.kind == "notification":
+            return _("One-time notification <b>{number}</b> recorded.").format(number=escape(result.number))
+        return _("Refusal <b>{number}</b> recorded.").format(number=escape(result.number))
+
+    def accept_case(self) -> None:
+        if not self._ready():
+            return
+        self._decide(lambda: intake.accept_case(
+            self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
+            checks=self.materials.checks(), shipped_calendar=self._calendar,
+        ))
+
+    def notify_missing(self) -> None:
+        if not self._ready():
+            return
+        self._decide(lambda: intake.notify_missing(
+            self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
+            checks=self.materials.checks(),
+        ))
+
+    def refuse(self) -> None:
+        if not self._ready():
+            return
+        dialog = RefuseDialog(self.guide.refusal_grounds, self.guide.legal_basis, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._decide(lambda: intake.refuse_application(
+            self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
+            reason=dialog.reason(), legal_basis=dialog.legal_basis(),
+        ))
+
+    def _show_result(self, text: str, *, ok: bool, rich: bool = False) -> None:
+        self.result_label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.result_label.show()
+
+    def reset(self) -> None:
+        """Ready for the next applicant."""
+        self.result_label.hide()
+        self.applicant_picker.reset()
+        self.item_picker.reset()
+        self._show_item(None)
+        self.focus_item_search()

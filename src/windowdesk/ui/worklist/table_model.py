@@ -1,0 +1,48 @@
+"""Today's work as a table model."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from windowdesk.i18n import _
+from windowdesk.services.worklist import WorkEntry, kind_label
+from windowdesk.ui.formatting import local_clock
+
+
+class WorkTableModel(QAbstractTableModel):
+    def __init__(self, zone: str, parent=None) -> None:
+        super().__init__(parent)
+        self._zone = zone
+        self._entries: list[WorkEntry] = []
+
+    def set_entries(self, entries: list[WorkEntry]) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self.endResetModel()
+
+    def entry(self, row: int) -> WorkEntry:
+        return self._entries[row]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (_("Time"), _("Decision"), _("Number"), _("Item"), _("Applicant"), _("Status"))[section]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        e = self._entries[index.row()]
+        return (
+            local_clock(e.at, self._zone),
+            kind_label(e.kind),
+            e.number,
+            e.item_name,
+            f"{e.applicant_name} {e.applicant_number}",
+            e.state,
+        )[index.column()]

@@ -1,0 +1,62 @@
+"""Today's work at this window: what was accepted, notified and refused."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from windowdesk.i18n import _
+from windowdesk.services import worklist
+from windowdesk.services.context import CounterContext
+from windowdesk.ui.errors import show_error
+from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
+from windowdesk.ui.worklist.table_model import WorkTableModel
+
+
+class TodayView(QWidget):
+    def __init__(self, db, ctx: CounterContext, parent=None) -> None:
+        super().__init__(parent)
+        self._db, self._ctx = db, ctx
+        self.summary_label = QLabel(objectName="daySummary")
+        self.model = WorkTableModel(ctx.timezone, self)
+        self.table = QTableView(objectName="todayTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.activated.connect(self.open_row)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            entries = worklist.list_day_work(self._db, self._ctx)
+        except Exception as error:
+            show_error(self, error)
+            return
+        self.model.set_entries(entries)
+        self.table.resizeColumnsToContents()
+        counts = worklist.summarize(entries)
+        self.summary_label.setText(
+            _("Today at this window: {accepted} accepted, {notified} one-time notifications, "
+              "{refused} refused. Press Enter on a row to open it.").format(
+                accepted=counts.accepted, notified=counts.notified, refused=counts.refused
+            )
+        )
+
+    def open_row(self, index) -> None:
+        if not index.isValid():
+            return
+        entry = self.model.entry(index.row())
+        try:
+            detail = worklist.get_record_detail(self._db, kind=entry.kind, record_id=entry.id)
+        except Exception as error:
+            show_error(self, error)
+            return
+        self.last_dialog = RecordDetailDialog(detail, self._ctx.timezone, self)
+        self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_dialog.open()

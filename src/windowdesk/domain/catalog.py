@@ -504,7 +504,7 @@ def _check_timezone(reader: _Reader, name: str) -> None:
 
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         reader.fail(
             "timezone",
             _("{subject}: timezone {value} is not a known time zone").format(subject=reader.subject, value=_show(name)),
@@ -740,7 +740,7 @@ def _parse_rule(reader: _Reader, departments: set[str]) -> FeeRule:
 def _parse_tiers(reader: _Reader) -> list[Tier]:
     raw = reader.array("tiers")
     if not raw:
-        reader.fail("tiers", _("{subject}: a tiered rule needs at least one tier").format(subject=reader.subject))
+        reader.fail("tiers", _("{subject}: tiers is empty; a tiered rule needs at least one tier").format(subject=reader.subject))
     tiers = []
     previous: int | None = None
     for index, data in enumerate(raw):
@@ -751,14 +751,14 @@ def _parse_tiers(reader: _Reader) -> list[Tier]:
         if up_to is None and not last:
             reader.fail(
                 "tiers",
-                _("{subject}: only the last tier may have no upper bound (tier #{number})").format(
+                _("{subject}: tiers: only the last tier may have up_to null (tier #{number})").format(
                     subject=reader.subject, number=index + 1
                 ),
             )
         if up_to is not None and last:
             reader.fail(
                 "tiers",
-                _("{subject}: the last tier must have no upper bound (up_to null)").format(subject=reader.subject),
+                _("{subject}: tiers: the last tier must have up_to null").format(subject=reader.subject),
             )
         if up_to is not None and previous is not None and up_to <= previous:
             reader.fail(

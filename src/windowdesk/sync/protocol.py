@@ -1,0 +1,150 @@
+"""The client <-> hub protocol, version 1: the names both ends agree on.
+
+Plain Python on purpose: the hub builds its pydantic models from these constants and
+the client parses replies with :func:`parse_push_reply` / :func:`parse_changes_page`,
+turning anything malformed into a ProtocolError instead of a crash.
+
+Every request carries:
+    Authorization: Bearer <workstation token>      (not on /enroll and /health)
+    X-Windowdesk-Protocol: 1
+    X-Windowdesk-Client: windowdesk/<version>
+
+Endpoints (JSON bodies, UTF-8):
+    GET  /api/v1/health                  -> {"status": "ok", "protocols": [1], "server_time": iso}
+    POST /api/v1/enroll   {"code", "client_version"}
+                                         -> {"token", "workstation_id", "center_code", "window_code"}
+    GET  /api/v1/whoami                  -> {"workstation_id", "center_code", "window_code"}
+    POST /api/v1/push     {"events": [EVENT...]}  (at most MAX_PUSH_BATCH)
+                                         -> {"results": [{"event_id", "status", "reason"}...]}
+        EVENT = {"event_id": uuid, "seq": int (client outbox order), "entity", "entity_id",
+                 "kind", "payload": {...}, "created_at": iso}
+        status: "applied" | "duplicate" | "rejected" (reason in plain words)
+    GET  /api/v1/changes?after=<cursor>&limit=<n>
+                                         -> {"changes": [CHANGE...], "next_cursor": int, "has_more": bool}
+        CHANGE = {"seq": int, "kind", "entity", "entity_id", "payload": {...}, "created_at": iso}
+    POST /api/v1/cases/{case_id}/decisions   (back office, staff token)
+        {"decision": "approve"|"reject"|"request_materials", "department", "note"}
+
+Errors: a JSON body {"error": {"code", "title", "message"}} with 400/401/403/404/409/
+422/426 (protocol or client version not served)/429/5xx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+PROTOCOL_VERSION = 1
+SUPPORTED_PROTOCOLS = (1,)
+HEADER_PROTOCOL = "X-Windowdesk-Protocol"
+HEADER_CLIENT = "X-Windowdesk-Client"
+API_PREFIX = "/api/v1"
+MAX_PUSH_BATCH = 500
+MAX_CHANGES_PAGE = 1000
+
+APPLIED = "applied"
+DUPLICATE = "duplicate"
+REJECTED = "rejected"
+PUSH_STATUSES = (APPLIED, DUPLICATE, REJECTED)
+
+# Kinds of events a window pushes.
+EVENT_KINDS = (
+    "resident.registered",
+    "organisation.registered",
+    "case.accepted",
+    "notification.given",
+    "refusal.given",
+    "case.status",
+    "audit.entry",
+)
+
+# Kinds of changes the hub hands out in its feed.
+CHANGE_CATALOG = "catalog.published"
+CHANGE_CALENDAR = "calendar.override"
+CHANGE_OPERATOR = "operator.upsert"
+CHANGE_DECISION = "case.decision"
+CHANGE_NOTE = "case.note"
+CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE)
+
+DECISIONS = ("approve", "reject", "request_materials")
+
+
+class ProtocolError(Exception):
+    """A reply that does not follow this protocol (truncated, malformed, wrong types)."""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    event_id: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    kind: str
+    entity: str
+    entity_id: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    changes: tuple[Change, ...]
+    next_cursor: int
+    has_more: bool
+
+
+def _require(mapping: Any, key: str, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise ProtocolError(f"missing field {key!r}")
+    value = mapping[key]
+    if isinstance(value, bool) and kind is int:
+        raise ProtocolError(f"field {key!r} has the wrong type")
+    if not isinstance(value, kind):
+        raise ProtocolError(f"field {key!r} has the wrong type")
+    return value
+
+
+def parse_push_reply(body: Any, sent_ids: list[str]) -> list[PushResult]:
+    """One result per sent event, in any order, none missing, none unknown."""
+    results = _require(body, "results", list)
+    parsed: dict[str, PushResult] = {}
+    for entry in results:
+        event_id = _require(entry, "event_id", str)
+        status = _require(entry, "status", str)
+        if status not in PUSH_STATUSES:
+            raise ProtocolError(f"unknown push status {status!r}")
+        reason = entry.get("reason") or ""
+        if not isinstance(reason, str):
+            raise ProtocolError("field 'reason' has the wrong type")
+        parsed[event_id] = PushResult(event_id, status, reason)
+    if set(parsed) != set(sent_ids):
+        raise ProtocolError("the hub answered for other events than those sent")
+    return [parsed[event_id] for event_id in sent_ids]
+
+
+def parse_changes_page(body: Any, after: int) -> ChangesPage:
+    raw = _require(body, "changes", list)
+    next_cursor = _require(body, "next_cursor", int)
+    has_more = _require(body, "has_more", bool)
+    changes = []
+    last = after
+    for entry in raw:
+        seq = _require(entry, "seq", int)
+        if seq <= last:
+            raise ProtocolError("changes are not in increasing order after the cursor")
+        last = seq
+        changes.append(
+            Change(
+                seq=seq,
+                kind=_require(entry, "kind", str),
+                entity=_require(entry, "entity", str),
+                entity_id=_require(entry, "entity_id", str),
+                payload=_require(entry, "payload", dict),
+            )
+        )
+    if next_cursor < last or (not changes and next_cursor < after):
+        raise ProtocolError("the cursor went backwards")
+    return ChangesPage(tuple(changes), next_cursor, has_more)

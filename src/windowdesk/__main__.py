@@ -21,7 +21,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_samples_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="windowdesk print-samples", description="write one PDF of every document from the demo data"
+    )
+    parser.add_argument("--out", required=True, help="folder for the PDFs")
+    parser.add_argument("--data-dir", help="use this data folder (default: a temporary demo one)")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["print-samples"]:
+        from windowdesk.printing.samples import run_print_samples
+
+        return run_print_samples(build_samples_parser().parse_args(argv[1:]))
     args = build_parser().parse_args(argv)
     from windowdesk.app import run
 

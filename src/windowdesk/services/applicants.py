@@ -59,7 +59,7 @@ def _organisation_summary(row: Organisation) -> ApplicantSummary:
 
 def find_residents(db, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
     """By ID number (whole or its start), phone number (its start) or name (its start)."""
-    text = re.sub(r"\s+", "", query or "").upper()
+    text = re.sub(r"\s+", "", query or "")
     if not text:
         return []
     with db.read() as session:
@@ -68,7 +68,8 @@ def find_residents(db, *, query: str, limit: int = 20) -> list[ApplicantSummary]
             if len(text) >= 6:
                 rows += [r for r in queries.residents_by_id_prefix(session, text, limit) if r not in rows]
         elif _DIGITS.match(text):
-            rows = list(queries.residents_by_id_prefix(session, text, limit))
+            # ID numbers are stored with a capital X check character.
+            rows = list(queries.residents_by_id_prefix(session, text.upper(), limit))
         else:
             rows = list(queries.residents_by_name_prefix(session, text, limit))
         return [_resident_summary(r) for r in rows[:limit]]

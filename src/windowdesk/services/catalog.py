@@ -100,34 +100,50 @@ def import_catalog(db, catalog: cat.Catalog) -> int:
     them. Returns the number of active items.
     """
     with db.write() as session:
-        for center in catalog.centers:
+        return import_catalog_into(session, catalog)
+
+
+def import_catalog_into(session, catalog: cat.Catalog) -> int:
+    """The same, inside the caller's open write transaction (a sync applies a page of
+    changes and its cursor together)."""
+    for center in catalog.centers:
+        session.merge(
+            m.Center(
+                code=center.code, name=center.name, name_en=center.name_en, kind=center.kind,
+                address=center.address, phone=center.phone, hours=center.hours,
+                timezone=center.timezone,
+            )
+        )
+        for window in center.windows:
             session.merge(
-                m.Center(
-                    code=center.code, name=center.name, name_en=center.name_en, kind=center.kind,
-                    address=center.address, phone=center.phone, hours=center.hours,
-                    timezone=center.timezone,
+                m.Window(
+                    id=f"{center.code}-{window.code}", center_code=center.code,
+                    code=window.code, name=window.name, phone=window.phone,
                 )
             )
-            for window in center.windows:
-                session.merge(
-                    m.Window(
-                        id=f"{center.code}-{window.code}", center_code=center.code,
-                        code=window.code, name=window.name, phone=window.phone,
-                    )
-                )
-        for department in catalog.departments:
-            session.merge(m.Department(code=department.code, name=department.name, name_en=department.name_en))
+    for department in catalog.departments:
+        session.merge(m.Department(code=department.code, name=department.name, name_en=department.name_en))
+    session.flush()
+    published = {item.code for item in catalog.items}
+    for existing in queries.active_items(session):
+        if existing.code not in published:
+            existing.active = False
+    for item in catalog.items:
+        fresh = _item_row(item, catalog.version)
+        old = session.get(m.CatalogItem, item.code)
+        if old is None:
+            session.add(fresh)
+            continue
+        # Updated in place: cases keep pointing at the item's code. The old checklist
+        # goes first so the new one can reuse its material codes.
+        old.materials.clear()
+        old.fee_rules.clear()
         session.flush()
-        published = {item.code for item in catalog.items}
-        for existing in queries.active_items(session):
-            if existing.code not in published:
-                existing.active = False
-        for item in catalog.items:
-            old = session.get(m.CatalogItem, item.code)
-            if old is not None:
-                session.delete(old)
-                session.flush()
-            session.add(_item_row(item, catalog.version))
+        for column in m.CatalogItem.__table__.columns.keys():
+            setattr(old, column, getattr(fresh, column))
+        old.materials = _material_rows(item)
+        old.fee_rules = _fee_rows(item)
+    session.flush()
     return len(catalog.items)
 
 
@@ -143,24 +159,32 @@ def _item_row(item: cat.CatalogItem, version: str) -> m.CatalogItem:
         parallel_departments=list(item.parallel_departments), street_level=item.street_level,
         where=item.where, keywords=list(item.keywords), pinyin_full=keys.full,
         pinyin_initials=keys.initials, catalog_version=version, active=True,
-        materials=[
-            m.ItemMaterial(
-                code=mat.code, position=pos, name=mat.name, form=mat.form,
-                originals=mat.originals, copies=mat.copies, required=mat.required, note=mat.note,
-            )
-            for pos, mat in enumerate(item.materials)
-        ],
-        fee_rules=[
-            m.FeeRule(
-                position=pos, department_code=rule.department, kind=rule.kind,
-                description=rule.description, amount_fen=rule.amount_fen, unit=rule.unit or "",
-                max_units=rule.max_units,
-                tiers=[{"up_to": t.up_to, "amount_fen": t.amount_fen} for t in rule.tiers],
-                exemptions=[{"category": e.category, "description": e.description} for e in rule.exemptions],
-            )
-            for pos, rule in enumerate(item.fee.rules)
-        ],
+        materials=_material_rows(item),
+        fee_rules=_fee_rows(item),
     )
+
+
+def _material_rows(item: cat.CatalogItem) -> list[m.ItemMaterial]:
+    return [
+        m.ItemMaterial(
+            code=mat.code, position=pos, name=mat.name, form=mat.form,
+            originals=mat.originals, copies=mat.copies, required=mat.required, note=mat.note,
+        )
+        for pos, mat in enumerate(item.materials)
+    ]
+
+
+def _fee_rows(item: cat.CatalogItem) -> list[m.FeeRule]:
+    return [
+        m.FeeRule(
+            position=pos, department_code=rule.department, kind=rule.kind,
+            description=rule.description, amount_fen=rule.amount_fen, unit=rule.unit or "",
+            max_units=rule.max_units,
+            tiers=[{"up_to": t.up_to, "amount_fen": t.amount_fen} for t in rule.tiers],
+            exemptions=[{"category": e.category, "description": e.description} for e in rule.exemptions],
+        )
+        for pos, rule in enumerate(item.fee.rules)
+    ]
 
 
 def has_catalog(db) -> bool:

@@ -95,8 +95,7 @@ def _applicant_columns(ref: ApplicantRef) -> dict[str, str | None]:
     }
 
 
-def _next_number(session, ctx: CounterContext, series: DocumentSeries) -> str:
-    day = ctx.local_today()
+def _next_number(session, ctx: CounterContext, series: DocumentSeries, day) -> str:
     seq = queries.next_sequence_value(
         session, sequence_scope(series, ctx.center_code, day, ctx.window_code)
     )
@@ -127,12 +126,13 @@ def accept_case(
                 ),
                 field="materials",
             )
+        # One reading of the clock: at midnight the time, the day and the number agree.
         now = ctx.now()
-        today = ctx.local_today()
+        today = now.astimezone(ctx.zone).date()
         calendar = calendar_in_force(session, shipped_calendar)
         case = m.Case(
             id=new_uuid(),
-            case_number=_next_number(session, ctx, DocumentSeries.CASE),
+            case_number=_next_number(session, ctx, DocumentSeries.CASE, today),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, status=CaseStatus.ACCEPTED.value, accepted_at=now,
             accepted_day=today,
@@ -213,7 +213,8 @@ def notify_missing(
             )
         now = ctx.now()
         notification = m.OneTimeNotification(
-            id=new_uuid(), number=_next_number(session, ctx, DocumentSeries.NOTIFICATION),
+            id=new_uuid(),
+            number=_next_number(session, ctx, DocumentSeries.NOTIFICATION, now.astimezone(ctx.zone).date()),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, created_at=now, note=note.strip(), **_applicant_columns(applicant),
         )
@@ -272,7 +273,8 @@ def refuse_application(
         applicant_summary(session, applicant)
         now = ctx.now()
         refusal = m.Refusal(
-            id=new_uuid(), number=_next_number(session, ctx, DocumentSeries.REFUSAL),
+            id=new_uuid(),
+            number=_next_number(session, ctx, DocumentSeries.REFUSAL, now.astimezone(ctx.zone).date()),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, created_at=now, reason=reason, legal_basis=legal_basis,
             **_applicant_columns(applicant),

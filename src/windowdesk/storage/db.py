@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,7 +25,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 def _make_engine(path: Path, begin_statement: str) -> Engine:
     engine = create_engine(
-        f"sqlite:///{path}",
+        # URL.create: a '?' or '#' in a folder name must not be read as URL syntax.
+        URL.create("sqlite", database=str(path)),
         connect_args={"isolation_level": None, "check_same_thread": False},
     )
 

@@ -20,7 +20,8 @@ def current_revision(database: Path) -> str | None:
     """The revision stamped in the file, or None for a new or empty file."""
     if not database.exists():
         return None
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    # as_uri() escapes '#' and '?' that a folder name may hold.
+    connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     try:
         row = connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
@@ -88,7 +89,9 @@ def _run_upgrade(database: Path, script_location: Path) -> None:
     from alembic import command
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{database}", connect_args={"isolation_level": None})
+    from sqlalchemy.engine import URL
+
+    engine = create_engine(URL.create("sqlite", database=str(database)), connect_args={"isolation_level": None})
 
     @event.listens_for(engine, "begin")
     def _begin(connection):  # noqa: ANN001 - SQLAlchemy hook

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
 
 from windowdesk.i18n import _
 from windowdesk.services import catalog, workstation
 from windowdesk.services.context import CounterContext
+from windowdesk.sync import protocol
+from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.first_run import FirstRunDialog
+from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
+from windowdesk.ui.sync.controller import SyncController
+from windowdesk.ui.sync.enroll_dialog import EnrollDialog
+from windowdesk.ui.sync.sync_dialog import SyncDialog
+from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar) -> None:
+    def __init__(self, db, ctx: CounterContext, shipped_calendar, *, token_store_for=TokenStore) -> None:
         super().__init__()
+        self.db = db
         self.ctx = ctx
+        self.token_store_for = token_store_for
+        self.workers = Workers()
+        self.sync = SyncController(db, self.workers, token_store_for=token_store_for, parent=self)
         self.search = catalog.CatalogSearch(db)
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
         self.today = TodayView(db, ctx)
@@ -31,10 +41,16 @@ class MainWindow(QMainWindow):
         self.window_label = QLabel(objectName="statusWindow")
         self.operator_label = QLabel(objectName="statusOperator")
         self.network_label = QLabel(objectName="statusNetwork")
+        self.unsent_label = QLabel(objectName="statusUnsent")
+        self.last_sync_label = QLabel(objectName="statusLastSync")
         for label in (self.center_label, self.window_label, self.operator_label):
             self.statusBar().addWidget(label)
-        self.statusBar().addPermanentWidget(self.network_label)
-        self.intake.recordSaved.connect(lambda _result: self.today.refresh())
+        for label in (self.unsent_label, self.last_sync_label, self.network_label):
+            self.statusBar().addPermanentWidget(label)
+        self.intake.recordSaved.connect(self._record_saved)
+        self.sync.statusChanged.connect(self.show_sync_status)
+        self.sync.dataChanged.connect(self._hub_data_changed)
+        self._build_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1)):
             QShortcut(QKeySequence(keys), self).activated.connect(
@@ -52,9 +68,73 @@ class MainWindow(QMainWindow):
         self.center_label.setText(_("Center: {name}").format(name=self.ctx.center_name))
         self.window_label.setText(_("Window: {code} {name}").format(code=self.ctx.window_code, name=self.ctx.window_name))
         self.operator_label.setText(_("Operator: {name}").format(name=self.ctx.operator_name))
-        # No hub connection exists yet in this version: the counter works offline.
-        self.network_label.setText(_("Offline"))
+        self.sync_menu.setTitle(_("&Sync"))
+        self.sync_now_action.setText(_("Sync &now (F9)"))
+        self.end_of_day_action.setText(_("&End-of-day sync"))
+        self.sync_window_action.setText(_("Sync &window…"))
+        self.enroll_action.setText(_("&Enroll with the hub…"))
+        self.show_sync_status()
         self.intake.retranslate()
+
+    def _build_menu(self) -> None:
+        self.sync_menu = self.menuBar().addMenu("")
+        self.sync_now_action = self.sync_menu.addAction("")
+        self.sync_now_action.setShortcut(QKeySequence("F9"))
+        self.sync_now_action.triggered.connect(self.sync_now)
+        self.end_of_day_action = self.sync_menu.addAction("")
+        self.end_of_day_action.triggered.connect(self.end_of_day_sync)
+        self.sync_window_action = self.sync_menu.addAction("")
+        self.sync_window_action.triggered.connect(self.open_sync_window)
+        self.sync_menu.addSeparator()
+        self.enroll_action = self.sync_menu.addAction("")
+        self.enroll_action.triggered.connect(self.open_enroll)
+
+    def show_sync_status(self) -> None:
+        status = self.sync.status
+        if not status.enrolled:
+            self.network_label.setText(_("Offline (no hub set up)"))
+        elif self.sync.running is not None:
+            self.network_label.setText(_("Syncing…"))
+        else:
+            self.network_label.setText(_("Online") if self.sync.online else _("Offline"))
+        self.unsent_label.setText(_("Unsent: {count}").format(count=status.pending)
+                                  + (_(" (refused: {count})").format(count=status.rejected) if status.rejected else ""))
+        last = local_time(status.last_success, self.ctx.timezone) if status.last_success else _("never")
+        self.last_sync_label.setText(_("Last sync: {time}").format(time=last))
+
+    def _record_saved(self, _result) -> None:
+        self.today.refresh()
+        self.sync.refresh_status()
+        if self.sync.online:
+            self.sync.sync_now()
+
+    def _hub_data_changed(self, kinds: set) -> None:
+        if protocol.CHANGE_CATALOG in kinds:
+            self.search.refresh()
+            self.intake.item_picker.refresh_results()
+        self.today.refresh()
+
+    def sync_now(self) -> None:
+        if not self.sync.sync_now():
+            self.open_enroll()
+
+    def end_of_day_sync(self) -> None:
+        self.sync_now()
+        self.open_sync_window()
+
+    def open_sync_window(self) -> None:
+        self.sync_dialog = SyncDialog(self.sync, self.ctx.timezone, self.db, self)
+        self.sync_dialog.open()
+
+    def open_enroll(self) -> None:
+        dialog = EnrollDialog(self.db, self.workers, self, token_store_for=self.token_store_for)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.sync.check()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.sync.stop()
+        self.workers.shutdown()
+        super().closeEvent(event)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.today:
@@ -84,7 +164,7 @@ def launch(app: QApplication, *, db, shipped_calendar, smoke_test: Path | None =
         ctx = dialog.context
     window = MainWindow(db, ctx, shipped_calendar)
     if smoke_test is not None:
-        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
         return 0 if _render(window, smoke_test) else 1
     window.show()
+    window.sync.start()
     return app.exec()

@@ -1,0 +1,276 @@
+"""Sync with the hub: push the outbox in order, pull the change feed after our cursor.
+
+Runs in a background worker; the counter keeps working meanwhile (each step is its own
+short transaction). Any interruption — a dropped connection, a killed process — is
+safe: the outbox keeps every event until the hub confirms it, and the cursor moves only
+together with the changes it covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _
+from windowdesk.services.context import utc_now
+from windowdesk.services.sync_apply import apply_change
+from windowdesk.storage import models as m
+from windowdesk.storage import queries
+from windowdesk.sync import protocol
+from windowdesk.sync.client import HubClient, HubRefused, HubUnreachable
+
+KEY_HUB_URL = "sync.hub_url"
+KEY_WORKSTATION = "sync.workstation_id"
+KEY_CURSOR = "sync.cursor"
+KEY_LAST_SUCCESS = "sync.last_success"
+
+PUSH_BATCH = 200
+PULL_PAGE = 500
+
+
+class SyncCancelled(WindowdeskError):
+    pass
+
+
+class UnreadableChange(WindowdeskError):
+    pass
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    hub_url: str
+    pending: int
+    rejected: int
+    last_success: dt.datetime | None
+    cursor: int
+
+
+@dataclass(frozen=True)
+class RejectedEvent:
+    seq: int
+    event_id: str
+    kind: str
+    entity: str
+    entity_id: str
+    created_at: dt.datetime
+    reason: str
+
+
+@dataclass
+class SyncProgress:
+    phase: str  # push / pull / done
+    pushed: int = 0
+    to_push: int = 0
+    pulled: int = 0
+
+
+@dataclass
+class SyncReport:
+    applied: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (kind, reason)
+    pulled: int = 0
+    changed_kinds: set[str] = field(default_factory=set)
+    error: WindowdeskError | None = None
+    finished_at: dt.datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def sync_status(db) -> SyncStatus:
+    with db.read() as session:
+        last = queries.local_setting(session, KEY_LAST_SUCCESS)
+        return SyncStatus(
+            enrolled=bool(queries.local_setting(session, KEY_WORKSTATION)),
+            hub_url=queries.local_setting(session, KEY_HUB_URL) or "",
+            pending=queries.outbox_count(session, "pending"),
+            rejected=queries.outbox_count(session, "rejected"),
+            last_success=dt.datetime.fromisoformat(last) if last else None,
+            cursor=int(queries.local_setting(session, KEY_CURSOR) or 0),
+        )
+
+
+def rejected_events(db) -> list[RejectedEvent]:
+    """What the hub refused, kept for a supervisor with the hub's reason."""
+    with db.read() as session:
+        return [
+            RejectedEvent(r.seq, r.event_id, r.kind, r.entity, r.entity_id, r.created_at, r.last_error)
+            for r in queries.outbox_in_state(session, "rejected")
+        ]
+
+
+def hub_address(db) -> str | None:
+    with db.read() as session:
+        return queries.local_setting(session, KEY_HUB_URL)
+
+
+def workstation_account(db) -> str | None:
+    """The keyring account of this workstation's token: hub address + workstation id."""
+    with db.read() as session:
+        url = queries.local_setting(session, KEY_HUB_URL)
+        ws = queries.local_setting(session, KEY_WORKSTATION)
+    return f"{url}#{ws}" if url and ws else None
+
+
+def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_store_for) -> dict[str, str]:
+    """Trade a one-time enrollment code for a workstation token (kept in the keyring)."""
+    from windowdesk.services.workstation import current_context
+
+    hub_url = hub_url.strip().rstrip("/")
+    if not hub_url.startswith(("http://", "https://")):
+        from windowdesk.errors import ValidationError
+
+        raise ValidationError(_("The hub address must start with http:// or https://"), field="hub_url")
+    answer = client.enroll(code.strip())
+    ctx = current_context(db)
+    if ctx is not None and (ctx.center_code, ctx.window_code) != (answer["center_code"], answer["window_code"]):
+        raise WindowdeskError(
+            _("This code is for another window"),
+            _("The hub issued this code for {center} window {window}, but this computer is set up as "
+              "{here}. Ask the administrator for a code for this window.").format(
+                center=answer["center_code"], window=answer["window_code"], here=ctx.workstation
+            ),
+        )
+    token_store_for(f"{hub_url}#{answer['workstation_id']}").set(answer["token"])
+    with db.write() as session:
+        queries.set_local_setting(session, KEY_HUB_URL, hub_url)
+        queries.set_local_setting(session, KEY_WORKSTATION, answer["workstation_id"])
+    return answer
+
+
+def _wire(event: m.OutboxEvent) -> dict:
+    return {
+        "event_id": event.event_id, "seq": event.seq, "entity": event.entity,
+        "entity_id": event.entity_id, "kind": event.kind, "payload": event.payload,
+        "created_at": event.created_at.isoformat(),
+    }
+
+
+class SyncRunner:
+    """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
+
+    def __init__(self, db, client: HubClient, *, push_batch: int = PUSH_BATCH, pull_page: int = PULL_PAGE,
+                 retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self._db = db
+        self._client = client
+        self._push_batch = push_batch
+        self._pull_page = pull_page
+        self._retries = retries
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._clock = clock
+
+    def run(self, cancel: threading.Event | None = None,
+            progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+        cancel = cancel or threading.Event()
+        report = SyncReport()
+        state = SyncProgress("push")
+        notify = progress or (lambda _p: None)
+        try:
+            self._push(cancel, report, state, notify)
+            state.phase = "pull"
+            notify(state)
+            self._pull(cancel, report, state, notify)
+        except WindowdeskError as error:
+            report.error = error
+        else:
+            report.finished_at = self._clock()
+            with self._db.write() as session:
+                queries.set_local_setting(session, KEY_LAST_SUCCESS, report.finished_at.isoformat())
+        state.phase = "done"
+        notify(state)
+        return report
+
+    def _with_retries(self, call, cancel: threading.Event):
+        """Transient failures are retried with exponential backoff and full jitter."""
+        attempt = 0
+        while True:
+            if cancel.is_set():
+                raise SyncCancelled(_("Sync stopped"), _("Sync was stopped; it resumes at the next attempt."))
+            try:
+                return call()
+            except HubUnreachable:
+                attempt += 1
+                if attempt > self._retries:
+                    raise
+                delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
+                cancel.wait(random.uniform(0, delay))  # wakes at once when cancelled
+
+    def _push(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
+        with self._db.read() as session:
+            state.to_push = queries.outbox_count(session, "pending")
+        notify(state)
+        while True:
+            with self._db.read() as session:
+                batch = [_wire(e) for e in queries.pending_outbox(session, self._push_batch)]
+            if not batch:
+                return
+            try:
+                results = self._with_retries(lambda: self._client.push(batch), cancel)
+            except (HubUnreachable, HubRefused) as error:
+                self._note_failure(batch, error)
+                raise
+            self._record_results(results, report)
+            state.pushed += len(results)
+            notify(state)
+
+    def _note_failure(self, batch: list[dict], error: WindowdeskError) -> None:
+        with self._db.write() as session:
+            for row in queries.outbox_by_event_ids(session, [e["event_id"] for e in batch]):
+                row.attempts += 1
+                row.last_error = error.message[:500]
+
+    def _record_results(self, results: list[protocol.PushResult], report: SyncReport) -> None:
+        """Confirmed events leave the outbox; refused ones stay, with the hub's reason."""
+        with self._db.write() as session:
+            rows = {r.event_id: r for r in queries.outbox_by_event_ids(session, [x.event_id for x in results])}
+            for result in results:
+                row = rows.get(result.event_id)
+                if row is None:
+                    continue
+                if result.status == protocol.REJECTED:
+                    row.state = "rejected"
+                    row.attempts += 1
+                    row.last_error = result.reason
+                    report.rejected.append((row.kind, result.reason))
+                else:
+                    session.delete(row)
+                    if result.status == protocol.APPLIED:
+                        report.applied += 1
+                    else:
+                        report.duplicates += 1
+
+    def _pull(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
+        with self._db.read() as session:
+            cursor = int(queries.local_setting(session, KEY_CURSOR) or 0)
+        while True:
+            page = self._with_retries(lambda: self._client.changes(cursor, self._pull_page), cancel)
+            with self._db.write() as session:
+                for change in page.changes:
+                    try:
+                        kind = apply_change(session, change, now=self._clock())
+                    except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
+                        raise UnreadableChange(
+                            _("The hub sent a change this windowdesk cannot read"),
+                            _("Change {seq} ({kind}) could not be applied: {detail}. Nothing of this page "
+                              "was applied; sending continues. Call your administrator.").format(
+                                seq=change.seq, kind=change.kind, detail=type(exc).__name__
+                            ),
+                        ) from exc
+                    if kind:
+                        report.changed_kinds.add(kind)
+                queries.set_local_setting(session, KEY_CURSOR, str(page.next_cursor))
+            cursor = page.next_cursor
+            report.pulled += len(page.changes)
+            state.pulled = report.pulled
+            notify(state)
+            if not page.has_more:
+                return

@@ -1,0 +1,127 @@
+"""Keeps the counter in touch with the hub: a cheap periodic check, background syncs,
+and the status the window shows (online / offline, unsent, last sync)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from windowdesk.errors import WindowdeskError
+from windowdesk.services import sync as sync_service
+from windowdesk.sync.client import HubClient, HubUnreachable
+from windowdesk.sync.credentials import TokenStore
+from windowdesk.ui.workers import Workers
+
+CHECK_INTERVAL_MS = 30_000
+PULL_EVERY = dt.timedelta(minutes=5)
+
+
+class SyncController(QObject):
+    statusChanged = Signal()
+    progressed = Signal(object)  # SyncProgress
+    finished = Signal(object)  # SyncReport
+    dataChanged = Signal(set)  # kinds of pulled changes the views should reload
+
+    def __init__(self, db, workers: Workers, *, token_store_for=TokenStore, parent=None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._workers = workers
+        self._token_store_for = token_store_for
+        self.online = False
+        self.running = None
+        self.last_report: sync_service.SyncReport | None = None
+        self.status = sync_service.sync_status(db)
+        self._timer = QTimer(self)
+        self._timer.setInterval(CHECK_INTERVAL_MS)
+        self._timer.timeout.connect(self.check)
+
+    def start(self) -> None:
+        self._timer.start()
+        self.check()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self.running is not None:
+            self.running.cancel()
+
+    def refresh_status(self) -> None:
+        self.status = sync_service.sync_status(self._db)
+        self.statusChanged.emit()
+
+    def _client(self) -> HubClient | None:
+        account = sync_service.workstation_account(self._db)
+        if account is None:
+            return None
+        token = self._token_store_for(account).get()
+        return HubClient(self.status.hub_url or sync_service.hub_address(self._db), token)
+
+    def check(self) -> None:
+        """Is the hub there? If so and there is work, sync in the background."""
+        self.refresh_status()
+        if not self.status.enrolled or self.running is not None:
+            return
+        url = self.status.hub_url
+
+        def probe(_cancel, _progress):
+            client = HubClient(url)
+            try:
+                return client.health()
+            finally:
+                client.close()
+
+        self._workers.start(probe, on_success=self._probed, on_failure=lambda _e: self._probed(False))
+
+    def _probed(self, reachable: bool) -> None:
+        changed = reachable != self.online
+        self.online = reachable
+        if changed:
+            self.statusChanged.emit()
+        due = self.status.last_success is None or dt.datetime.now(dt.timezone.utc) - self.status.last_success > PULL_EVERY
+        if reachable and (self.status.pending or due):
+            self.sync_now()
+
+    def sync_now(self) -> bool:
+        """Start a sync unless one runs; False when there is no hub to talk to."""
+        if self.running is not None:
+            return True
+        self.refresh_status()
+        if not self.status.enrolled:
+            return False
+        db, make_client = self._db, self._client
+
+        def work(cancel, progress):
+            client = make_client()
+            try:
+                return sync_service.SyncRunner(db, client).run(cancel, progress)
+            finally:
+                client.close()
+
+        self.running = self._workers.start(
+            work, on_success=self._done, on_failure=self._failed, on_progress=self.progressed.emit
+        )
+        self.statusChanged.emit()
+        return True
+
+    def cancel(self) -> None:
+        if self.running is not None:
+            self.running.cancel()
+
+    def _done(self, report: sync_service.SyncReport) -> None:
+        self.running = None
+        self.last_report = report
+        if report.ok:
+            self.online = True
+        elif isinstance(report.error, HubUnreachable):
+            self.online = False
+        self.refresh_status()
+        if report.changed_kinds:
+            self.dataChanged.emit(report.changed_kinds)
+        self.finished.emit(report)
+
+    def _failed(self, error: BaseException) -> None:
+        report = sync_service.SyncReport()
+        report.error = error if isinstance(error, WindowdeskError) else WindowdeskError(
+            type(error).__name__, str(error)
+        )
+        self._done(report)

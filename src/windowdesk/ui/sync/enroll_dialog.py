@@ -1,0 +1,73 @@
+"""Enrollment: an administrator types the hub address and a one-time code."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _
+from windowdesk.services import sync as sync_service
+from windowdesk.sync.client import HubClient
+from windowdesk.sync.credentials import TokenStore
+
+
+class EnrollDialog(QDialog):
+    def __init__(self, db, workers, parent: QWidget | None = None, *, token_store_for=TokenStore) -> None:
+        super().__init__(parent)
+        self._db, self._workers, self._token_store_for = db, workers, token_store_for
+        self.answer: dict | None = None
+        self.setWindowTitle(_("Enroll this workstation with the hub"))
+        self.url_edit = QLineEdit(sync_service.hub_address(db) or "http://", objectName="hubUrl")
+        self.code_edit = QLineEdit(objectName="enrollCode")
+        self.message = QLabel(objectName="enrollMessage")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("Hub address"), self.url_edit)
+        form.addRow(_("Enrollment code"), self.code_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.enroll)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Ask the hub administrator for a one-time code for this window.")))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def enroll(self) -> None:
+        url, code = self.url_edit.text(), self.code_edit.text()
+        db, token_store_for = self._db, self._token_store_for
+        self.buttons.setEnabled(False)
+        self.message.setText(_("Contacting the hub\u2026"))
+
+        def work(_cancel, _progress):
+            client = HubClient(url.strip().rstrip("/"))
+            try:
+                return sync_service.enroll_workstation(
+                    db, hub_url=url, code=code, client=client, token_store_for=token_store_for
+                )
+            finally:
+                client.close()
+
+        self.operation = self._workers.start(work, on_success=self._enrolled, on_failure=self._failed)
+
+    def _enrolled(self, answer: dict) -> None:
+        self.answer = answer
+        self.buttons.setEnabled(True)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, WindowdeskError):
+            self.message.setText(f"{error.title}: {error.message}")
+        else:
+            self.message.setText(_("Enrollment failed ({kind}).").format(kind=type(error).__name__))

@@ -19,13 +19,19 @@ def local_clock(value: dt.datetime, zone: str) -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%H:%M")
 
 
+def tag(name: str, text: str) -> str:
+    """Escaped text in one HTML element (keeps _() calls out of f-strings, where the
+    message extractor of Python 3.11 cannot see them)."""
+    return f"<{name}>{escape(text)}</{name}>"
+
+
 def yes_no(flag: bool) -> str:
     return _("Yes") if flag else _("No")
 
 
 def _list(items) -> str:
     if not items:
-        return f"<p>{escape(_('None'))}</p>"
+        return tag("p", _("None"))
     return "<ol>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ol>"
 
 
@@ -38,7 +44,7 @@ def guide_html(guide: ItemGuide) -> str:
         (_("Promised time limit"), _("{days} working days").format(days=guide.promised_limit_days)),
         (_("Fee"), guide.fee_summary),
         (_("Parallel approval"), yes_no(guide.parallel)
-         + (f" ({_(', ').join(guide.parallel_departments)})" if guide.parallel else "")),
+         + (" (" + _(", ").join(guide.parallel_departments) + ")" if guide.parallel else "")),
         (_("Handled at street centers"), yes_no(guide.street_level)),
         (_("Where"), guide.where),
     ]
@@ -57,21 +63,23 @@ def guide_html(guide: ItemGuide) -> str:
         "<li>{dept}: {desc}{amount}{ex}</li>".format(
             dept=escape(fee.department_name), desc=escape(fee.description or fee.kind),
             amount=f" {escape(format_fen(fee.amount_fen))}" if fee.amount_fen is not None else "",
-            ex=f" ({escape(_('; ').join(fee.exemptions))})" if fee.exemptions else "",
+            ex=" (" + escape(_("; ").join(fee.exemptions)) + ")" if fee.exemptions else "",
         )
         for fee in guide.fees
     )
+    none_fee = "<li>" + escape(guide.fee_summary) + "</li>"
     return (
         f"<h2>{escape(guide.name)} <small>{escape(guide.code)}</small></h2>"
         f"<table>{table}</table>"
-        f"<h3>{escape(_('Preconditions'))}</h3>{_list(guide.preconditions)}"
-        f"<h3>{escape(_('Materials'))}</h3>"
-        f"<table border='1' cellpadding='3' cellspacing='0'><tr><th>#</th><th>{escape(_('Material'))}</th>"
-        f"<th>{escape(_('Required'))}</th><th>{escape(_('What to bring'))}</th></tr>{materials}</table>"
-        f"<h3>{escape(_('Procedure'))}</h3>{_list(guide.procedure)}"
-        f"<h3>{escape(_('Fee standard'))}</h3><ul>{fees or '<li>' + escape(guide.fee_summary) + '</li>'}</ul>"
-        f"<h3>{escape(_('Legal basis'))}</h3><p>{escape(guide.legal_basis)}</p>"
-        f"<p><small>{escape(_('Catalog version'))}: {escape(guide.catalog_version)}</small></p>"
+        + tag("h3", _("Preconditions")) + _list(guide.preconditions)
+        + tag("h3", _("Materials"))
+        + "<table border='1' cellpadding='3' cellspacing='0'><tr><th>#</th>"
+        + tag("th", _("Material")) + tag("th", _("Required")) + tag("th", _("What to bring"))
+        + f"</tr>{materials}</table>"
+        + tag("h3", _("Procedure")) + _list(guide.procedure)
+        + tag("h3", _("Fee standard")) + f"<ul>{fees or none_fee}</ul>"
+        + tag("h3", _("Legal basis")) + tag("p", guide.legal_basis)
+        + tag("p", _("Catalog version") + ": " + guide.catalog_version)
     )
 
 

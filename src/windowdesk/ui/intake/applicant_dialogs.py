@@ -111,7 +111,7 @@ class RegisterOrganisationDialog(_RegisterDialog):
         self.phone_edit = QLineEdit(objectName="organisationPhone")
         self.address_edit = QLineEdit(objectName="organisationAddress")
         self.form.addRow(_("Unified social credit code"), self.code_edit)
-        self.form.addRow(_("Name"), self.name_edit)
+        self.form.addRow(_("Organisation name"), self.name_edit)
         self.form.addRow(_("Legal representative"), self.rep_edit)
         self.form.addRow(_("Phone"), self.phone_edit)
         self.form.addRow(_("Address"), self.address_edit)

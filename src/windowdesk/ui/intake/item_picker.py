@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from windowdesk.i18n import _
 from windowdesk.services import catalog
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.formatting import guide_html
+from windowdesk.ui.formatting import guide_html, tag
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -98,7 +98,7 @@ class ItemPicker(QWidget):
         if self.results.count():
             self.results.setCurrentRow(0)
         else:
-            self.guide.setHtml(f"<p>{_('No item matches. Try fewer characters or the initials.')}</p>")
+            self.guide.setHtml(tag("p", _("No item matches. Try fewer characters or the initials.")))
 
     def current_code(self) -> str | None:
         entry = self.results.currentItem()

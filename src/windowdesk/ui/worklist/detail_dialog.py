@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from windowdesk.i18n import _, format_date
 from windowdesk.services.worklist import RecordDetail
-from windowdesk.ui.formatting import local_time
+from windowdesk.ui.formatting import local_time, tag
 
 
 def detail_html(detail: RecordDetail, zone: str) -> str:
@@ -39,11 +39,11 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
     html = f"<table>{table}</table>"
     if lines:
         html += (
-            f"<h3>{escape(_('Materials'))}</h3><table border='1' cellspacing='0' cellpadding='3'>"
-            f"<tr><th>{escape(_('Material'))}</th><th>{escape(_('Status'))}</th><th>{escape(_('Note'))}</th></tr>"
+            tag("h3", _("Materials")) + "<table border='1' cellspacing='0' cellpadding='3'><tr>"
+            + tag("th", _("Material")) + tag("th", _("Status")) + tag("th", _("Note")) + "</tr>"
             f"{lines}</table>"
         )
-    html += f"<h3>{escape(_('Timeline'))}</h3><ul>{steps}</ul>"
+    html += tag("h3", _("Timeline")) + f"<ul>{steps}</ul>"
     return html
 
 

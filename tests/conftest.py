@@ -1,0 +1,65 @@
+"""Fixtures shared by every test folder. Nothing heavy runs unless a test asks for it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.i18n import set_locale
+from windowdesk.services.context import CounterContext
+from windowdesk.storage.db import Database
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offscreen_qt() -> None:
+    # Session scope: in place before pytest-qt's session ``qapp`` is made.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Source strings are English; a test that switches language does not leak it."""
+    set_locale("en")
+    yield
+    set_locale("en")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def migrated_db(data_dir: Path) -> Iterator[Database]:
+    """A fresh database on a real SQLite file, migrated to head."""
+    from windowdesk.storage.migrate import migrate_to_head
+
+    path = data_dir / "windowdesk.sqlite3"
+    migrate_to_head(path, data_dir / "backups")
+    db = Database(path)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@dataclass(frozen=True)
+class Demo:
+    db: Database
+    ctx: CounterContext
+    calendar: WorkingCalendar
+
+
+@pytest.fixture
+def demo(migrated_db: Database) -> Demo:
+    """The demo workstation (center CH, window 01) with its catalog and residents."""
+    from windowdesk.paths import resources_dir
+    from windowdesk.services import bootstrap, working_days
+
+    ctx = bootstrap.ensure_demo(migrated_db, resources_dir())
+    return Demo(migrated_db, ctx, working_days.load_shipped_calendar(resources_dir()))

@@ -1,0 +1,180 @@
+"""Registering and finding applicants on a real SQLite file."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+import pytest
+
+from windowdesk.domain.ids import resident_id_check_char, uscc_check_char
+from windowdesk.errors import ValidationError
+from windowdesk.services import applicants
+
+
+def id_number(region: str, birth: str, serial: str) -> str:
+    first17 = region + birth + serial
+    return first17 + resident_id_check_char(first17)
+
+
+def credit_code(first17: str) -> str:
+    return first17 + uscc_check_char(first17)
+
+
+def masked(number: str) -> str:
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+# A woman (even serial) born in Beijing; her ID starts with a "1" as phone numbers do.
+BEIJING_ID = id_number("110105", "19880214", "024")
+# A man whose ID number ends with the check character X.
+X_ID = next(
+    number for number in (id_number("230902", "19700101", f"{n:03d}") for n in range(1, 999, 2))
+    if number.endswith("X")
+)
+
+
+def register(demo, number: str, name: str, phone: str = "", **kwargs):
+    return applicants.register_resident(
+        demo.db, demo.ctx, id_number=number, name=name, phone=phone, **kwargs
+    )
+
+
+def found_numbers(demo, query: str) -> list[str]:
+    return [r.masked_number for r in applicants.find_residents(demo.db, query=query)]
+
+
+def test_register_resident_reads_gender_and_birth_from_the_id(demo):
+    summary = register(demo, BEIJING_ID, " 欧阳丽 ", phone="139 0464-1234", address="北京市朝阳区")
+
+    assert summary.name == "欧阳丽"
+    assert summary.masked_number == masked(BEIJING_ID)
+    assert summary.phone == "13904641234"
+    assert summary.detail == "Female 1988-02-14"
+    with contextlib.closing(sqlite3.connect(demo.db.path)) as conn:
+        row = conn.execute(
+            "SELECT id_number, gender, birth_date, registered_center FROM residents WHERE id = ?",
+            (summary.ref.id,),
+        ).fetchone()
+        outbox = conn.execute(
+            "SELECT kind FROM outbox WHERE entity_id = ?", (summary.ref.id,)
+        ).fetchall()
+        audit_detail = conn.execute(
+            "SELECT action, detail FROM audit_log WHERE entity_id = ?", (summary.ref.id,)
+        ).fetchall()
+    assert row == (BEIJING_ID, "female", "1988-02-14", "CH")
+    assert outbox == [("resident.registered",)]
+    assert audit_detail == [("resident.register", "{}")]  # no personal data in the log
+
+
+def test_demo_residents_are_registered(demo):
+    assert applicants.find_residents(demo.db, query="230902194403180126")[0].name == "张秀英"
+
+
+def test_duplicate_resident_is_refused_in_plain_words(demo):
+    register(demo, BEIJING_ID, "欧阳丽")
+
+    with pytest.raises(ValidationError) as caught:
+        register(demo, f" {BEIJING_ID[:9]} {BEIJING_ID[9:]} ", "欧阳丽丽")
+
+    assert caught.value.field == "id_number"
+    assert caught.value.message == (
+        "A resident with this ID number is already registered; search for them instead."
+    )
+    assert len(applicants.find_residents(demo.db, query=BEIJING_ID)) == 1
+
+
+def test_wrong_check_character_is_refused(demo):
+    wrong = BEIJING_ID[:17] + ("0" if BEIJING_ID[17] != "0" else "1")
+
+    with pytest.raises(ValidationError) as caught:
+        register(demo, wrong, "欧阳丽")
+
+    assert caught.value.field == "id_number"
+    assert "does not match" in caught.value.message
+    assert applicants.find_residents(demo.db, query=wrong) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "phone", "welfare", "field"),
+    [("  ", "", None, "name"), ("欧阳丽", "12ab", None, "phone"), ("欧阳丽", "", "rich", "welfare_status")],
+)
+def test_other_wrong_input_names_its_field(demo, name, phone, welfare, field):
+    with pytest.raises(ValidationError) as caught:
+        register(demo, BEIJING_ID, name, phone=phone, welfare_status=welfare)
+    assert caught.value.field == field
+    assert applicants.find_residents(demo.db, query=BEIJING_ID) == []
+
+
+def test_find_resident_by_full_id_as_typed(demo):
+    register(demo, X_ID, "欧阳刚")
+
+    for typed in (X_ID, X_ID.lower(), f" {X_ID[:6]} {X_ID[6:14]} {X_ID[14:]} "):
+        assert found_numbers(demo, typed) == [masked(X_ID)], typed
+
+
+def test_find_resident_by_id_prefix(demo):
+    register(demo, BEIJING_ID, "欧阳丽")
+    register(demo, X_ID, "欧阳刚")
+
+    # "110105..." looks like the start of a phone number too; the ID must still be found.
+    assert found_numbers(demo, BEIJING_ID[:8]) == [masked(BEIJING_ID)]
+    assert masked(X_ID) in found_numbers(demo, "2309021970")
+    assert masked(BEIJING_ID) not in found_numbers(demo, "2309021970")
+
+
+def test_find_resident_by_name_prefix(demo):
+    register(demo, BEIJING_ID, "欧阳丽")
+    register(demo, X_ID, "欧阳刚")
+
+    assert {r.name for r in applicants.find_residents(demo.db, query="欧阳")} == {"欧阳丽", "欧阳刚"}
+    assert [r.name for r in applicants.find_residents(demo.db, query="欧阳丽")] == ["欧阳丽"]
+    assert applicants.find_residents(demo.db, query="阳") == []  # a prefix, not anywhere
+
+
+def test_find_resident_by_a_name_in_latin_letters(demo):
+    register(demo, BEIJING_ID, "Anna Li")
+    assert [r.name for r in applicants.find_residents(demo.db, query="Anna")] == ["Anna Li"]
+
+
+def test_find_resident_by_phone_prefix(demo):
+    register(demo, BEIJING_ID, "欧阳丽", phone="13312345678")
+
+    found = applicants.find_residents(demo.db, query="1331234")
+    assert [(r.name, r.phone) for r in found] == [("欧阳丽", "13312345678")]
+    assert applicants.find_residents(demo.db, query="") == []
+
+
+ORG_CODE = credit_code("91230902MA1CTW017")
+
+
+def test_register_and_find_organisation(demo):
+    summary = applicants.register_organisation(
+        demo.db, demo.ctx, credit_code=ORG_CODE.lower(), name="七台河市测试科技有限公司",
+        legal_representative="欧阳丽", phone="0464-8000000",
+    )
+    assert summary.detail == "欧阳丽"
+
+    by_code = applicants.find_organisations(demo.db, query=ORG_CODE)
+    by_prefix = applicants.find_organisations(demo.db, query=ORG_CODE[:14].lower())
+    by_name = applicants.find_organisations(demo.db, query="测试科技")
+    assert [o.ref for o in by_code] == [summary.ref]
+    assert [o.ref for o in by_prefix] == [summary.ref]
+    assert [o.ref for o in by_name] == [summary.ref]
+    demo_org = applicants.find_organisations(demo.db, query="91230902MA1C4R2T5A")
+    assert [o.name for o in demo_org] == ["七台河市兴华商贸有限公司"]
+
+
+def test_duplicate_or_wrong_organisation_code_is_refused(demo):
+    applicants.register_organisation(demo.db, demo.ctx, credit_code=ORG_CODE, name="测试公司")
+
+    with pytest.raises(ValidationError) as duplicate:
+        applicants.register_organisation(demo.db, demo.ctx, credit_code=ORG_CODE, name="另一家")
+    wrong = ORG_CODE[:17] + ("0" if ORG_CODE[17] != "0" else "1")
+    with pytest.raises(ValidationError) as bad:
+        applicants.register_organisation(demo.db, demo.ctx, credit_code=wrong, name="另一家")
+
+    assert duplicate.value.field == "credit_code"
+    assert "already registered" in duplicate.value.message
+    assert bad.value.field == "credit_code"
+    assert applicants.find_organisations(demo.db, query="另一家") == []

@@ -1,0 +1,224 @@
+"""Schema migrations at start-up: backups, one transaction, plain words on failure."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+
+from windowdesk.errors import StartupError
+from windowdesk.storage.db import Database
+from windowdesk.storage.migrate import MIGRATIONS_DIR, current_revision, migrate_to_head
+from windowdesk.storage.migrations import HEAD_REVISION
+from windowdesk.storage.models import Base, LocalSetting
+
+SRC_DIR = Path(__file__).resolve().parents[2] / "src"
+BASELINE = "0001_baseline"
+HALF_TABLE = "half_made"
+
+
+def _raw(path: Path) -> contextlib.closing[sqlite3.Connection]:
+    return contextlib.closing(sqlite3.connect(path))
+
+
+def _tables(path: Path) -> set[str]:
+    with _raw(path) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _setting(path: Path, key: str) -> str | None:
+    with _raw(path) as conn:
+        row = conn.execute("SELECT value FROM local_settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _baseline_with_row(data_dir: Path) -> Path:
+    """A database at the baseline revision holding one row of real data."""
+    path = data_dir / "windowdesk.sqlite3"
+    migrate_to_head(path, data_dir / "backups")
+    db = Database(path)
+    try:
+        with db.write() as session:
+            session.add(LocalSetting(key="workstation.center", value="CH"))
+    finally:
+        db.dispose()
+    return path
+
+
+def _scripts_with_step(data_dir: Path, name: str, upgrade_body: str) -> Path:
+    """A copy of the shipped migrations plus one more step after the baseline."""
+    copy = data_dir / "migrations_copy"
+    shutil.copytree(MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    step = textwrap.dedent(
+        f'''
+        """test step {name}"""
+        import time
+
+        from alembic import op
+        import sqlalchemy as sa
+
+        revision = "{name}"
+        down_revision = "{BASELINE}"
+        branch_labels = None
+        depends_on = None
+
+
+        def upgrade() -> None:
+            op.create_table("{HALF_TABLE}", sa.Column("id", sa.Integer(), primary_key=True))
+        '''
+    ) + textwrap.indent(textwrap.dedent(upgrade_body), "    ") + "\n\ndef downgrade() -> None:\n    pass\n"
+    (copy / "versions" / f"{name}.py").write_text(step, encoding="utf-8")
+    return copy
+
+
+def _assert_intact_baseline(path: Path) -> None:
+    assert current_revision(path) == BASELINE
+    assert _setting(path, "workstation.center") == "CH"
+    assert HALF_TABLE not in _tables(path)
+    with _raw(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_migrating_a_new_file_creates_every_table_and_stamps_head(data_dir):
+    path = data_dir / "new.sqlite3"
+    assert not path.exists()
+
+    backup = migrate_to_head(path, data_dir / "backups")
+
+    assert backup is None  # nothing to back up in a file that did not exist
+    assert set(Base.metadata.tables) <= _tables(path)
+    assert current_revision(path) == HEAD_REVISION
+    with _raw(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD_REVISION,)]
+
+
+def test_head_revision_constant_matches_alembic_head():
+    assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == HEAD_REVISION
+
+
+def test_second_run_takes_no_backup_and_changes_nothing(migrated_db, data_dir):
+    backups = data_dir / "backups"
+    assert migrate_to_head(migrated_db.path, backups) is None
+    assert not backups.exists() or not any(backups.iterdir())
+    assert current_revision(migrated_db.path) == HEAD_REVISION
+
+
+def test_schema_made_by_migrations_equals_the_models(migrated_db):
+    engine = create_engine(f"sqlite:///{migrated_db.path}")
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            differences = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_failed_migration_keeps_a_backup_and_leaves_the_database_whole(data_dir):
+    path = _baseline_with_row(data_dir)
+    backups = data_dir / "backups"
+    scripts = _scripts_with_step(
+        data_dir, "0002_broken", 'raise RuntimeError("the new column type is not supported")\n'
+    )
+
+    with pytest.raises(StartupError) as caught:
+        migrate_to_head(path, backups, script_location=scripts, head_revision="0002_broken")
+
+    copies = list(backups.glob("*.sqlite3"))
+    assert len(copies) == 1
+    error = caught.value
+    assert error.title == "The database could not be updated"
+    assert str(copies[0]) in error.message
+    assert "copy of the database" in error.message
+    assert "Traceback" not in error.message
+    # The backup holds the data as it was before the attempt.
+    assert _setting(copies[0], "workstation.center") == "CH"
+    assert current_revision(copies[0]) == BASELINE
+    # All steps ran in one transaction: nothing of the broken step is left.
+    _assert_intact_baseline(path)
+
+
+_CHILD_MIGRATION = """
+import sys
+from pathlib import Path
+from windowdesk.storage.migrate import migrate_to_head
+migrate_to_head(Path(sys.argv[1]), Path(sys.argv[2]), script_location=Path(sys.argv[3]),
+                head_revision="0002_slow")
+"""
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_migration_killed_half_way_leaves_the_old_schema(data_dir):
+    path = _baseline_with_row(data_dir)
+    backups = data_dir / "backups"
+    scripts = _scripts_with_step(data_dir, "0002_slow", "time.sleep(30)\n")
+    env = {**os.environ, "PYTHONPATH": str(SRC_DIR)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_MIGRATION, str(path), str(backups), str(scripts)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for(lambda: any(backups.glob("*.sqlite3")) or child.poll() is not None, 20, "the backup")
+        assert child.poll() is None, child.communicate()[1].decode()
+        time.sleep(0.5)  # inside the slow step, its table created but not committed
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.communicate(timeout=20)
+    assert child.returncode == -signal.SIGKILL
+
+    _assert_intact_baseline(path)
+    assert migrate_to_head(path, backups) is None  # the shipped scripts: already at head
+    db = Database(path)
+    try:
+        with db.write() as session:
+            session.add(LocalSetting(key="after.crash", value="ok"))
+    finally:
+        db.dispose()
+    assert _setting(path, "after.crash") == "ok"
+
+
+@pytest.mark.parametrize("folder", ["C#-projects", "why?"])
+def test_data_folder_name_with_uri_characters(data_dir, folder):
+    path = data_dir / folder / "windowdesk.sqlite3"
+    path.parent.mkdir()
+    migrate_to_head(path, data_dir / "backups")
+
+    assert current_revision(path) == HEAD_REVISION
+    assert [p.name for p in data_dir.iterdir()] == [folder]  # no stray file beside it
+
+
+def test_unreadable_database_file_gives_plain_words(data_dir):
+    path = data_dir / "windowdesk.sqlite3"
+    path.write_bytes(random.Random(7).randbytes(16_384))
+
+    with pytest.raises(StartupError) as caught:
+        migrate_to_head(path, data_dir / "backups")
+
+    error = caught.value
+    assert error.title == "The database file cannot be read"
+    assert str(path) in error.message
+    assert "damaged" in error.message and "backups" in error.message
+    assert "Traceback" not in error.message

@@ -27,7 +27,7 @@ from windowdesk.storage.migrations import HEAD_REVISION
 from windowdesk.storage.models import Base, LocalSetting
 
 SRC_DIR = Path(__file__).resolve().parents[2] / "src"
-BASELINE = "0001_baseline"
+BASELINE = HEAD_REVISION  # the step under test comes after the current head
 HALF_TABLE = "half_made"
 
 
@@ -134,11 +134,11 @@ def test_failed_migration_keeps_a_backup_and_leaves_the_database_whole(data_dir)
     path = _baseline_with_row(data_dir)
     backups = data_dir / "backups"
     scripts = _scripts_with_step(
-        data_dir, "0002_broken", 'raise RuntimeError("the new column type is not supported")\n'
+        data_dir, "9001_broken", 'raise RuntimeError("the new column type is not supported")\n'
     )
 
     with pytest.raises(StartupError) as caught:
-        migrate_to_head(path, backups, script_location=scripts, head_revision="0002_broken")
+        migrate_to_head(path, backups, script_location=scripts, head_revision="9001_broken")
 
     copies = list(backups.glob("*.sqlite3"))
     assert len(copies) == 1
@@ -159,7 +159,7 @@ import sys
 from pathlib import Path
 from windowdesk.storage.migrate import migrate_to_head
 migrate_to_head(Path(sys.argv[1]), Path(sys.argv[2]), script_location=Path(sys.argv[3]),
-                head_revision="0002_slow")
+                head_revision="9001_slow")
 """
 
 
@@ -174,7 +174,7 @@ def _wait_for(condition, timeout: float, what: str) -> None:
 def test_migration_killed_half_way_leaves_the_old_schema(data_dir):
     path = _baseline_with_row(data_dir)
     backups = data_dir / "backups"
-    scripts = _scripts_with_step(data_dir, "0002_slow", "time.sleep(30)\n")
+    scripts = _scripts_with_step(data_dir, "9001_slow", "time.sleep(30)\n")
     env = {**os.environ, "PYTHONPATH": str(SRC_DIR)}
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD_MIGRATION, str(path), str(backups), str(scripts)],
@@ -222,3 +222,37 @@ def test_unreadable_database_file_gives_plain_words(data_dir):
     assert str(path) in error.message
     assert "damaged" in error.message and "backups" in error.message
     assert "Traceback" not in error.message
+
+
+def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
+    """A 0.1 database (baseline schema) holding an operator and unsent outbox events."""
+    from windowdesk.storage.migrate import _run_upgrade
+
+    path = data_dir / "windowdesk.sqlite3"
+    _run_upgrade(path, MIGRATIONS_DIR, target="0001_baseline")
+    with _raw(path) as conn:
+        conn.execute(
+            "INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
+            "VALUES ('CH', '市政务服务中心', '', 'city_hall', '', '', '', 'Asia/Shanghai')"
+        )
+        conn.execute(
+            "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at) "
+            "VALUES ('op-1', 'CH', 'wang', '王', 'operator', 1, '2026-11-01 08:00:00')"
+        )
+        conn.execute(
+            "INSERT INTO outbox (event_id, entity, entity_id, kind, payload, created_at, attempts, state, last_error) "
+            "VALUES ('ev-1', 'case', 'c-1', 'case.accepted', '{\"n\": 1}', '2026-11-01 08:00:00', 0, 'pending', '')"
+        )
+        conn.commit()
+
+    backup = migrate_to_head(path, data_dir / "backups")
+
+    assert backup is not None and backup.exists()
+    assert current_revision(path) == HEAD_REVISION
+    with _raw(path) as conn:
+        assert conn.execute("SELECT event_id, state FROM outbox").fetchall() == [("ev-1", "pending")]
+        assert conn.execute(
+            "SELECT login, password_hash, must_change_password FROM operators"
+        ).fetchall() == [("wang", None, 1)]
+    with _raw(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001_baseline",)]

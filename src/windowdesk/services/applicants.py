@@ -9,7 +9,9 @@ from windowdesk.domain.ids import mask_id_number, parse_resident_id, parse_uscc
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
+from windowdesk.domain.permissions import Permission
 from windowdesk.services.audit import record_action
+from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 from windowdesk.storage.models import Organisation, Resident
@@ -103,6 +105,7 @@ def register_resident(
     if welfare_status is not None and welfare_status not in WELFARE_STATUSES:
         raise ValidationError(_("Unknown welfare status."), field="welfare_status")
     with db.write() as session:
+        authorize(session, ctx, Permission.REGISTER_APPLICANT)
         if queries.resident_by_id_number(session, parsed.number) is not None:
             raise ValidationError(
                 _("A resident with this ID number is already registered; search for them instead."),
@@ -142,6 +145,7 @@ def register_organisation(
     if not name:
         raise ValidationError(_("Please type the organisation's name."), field="name")
     with db.write() as session:
+        authorize(session, ctx, Permission.REGISTER_APPLICANT)
         if queries.organisation_by_code(session, parsed.code) is not None:
             raise ValidationError(
                 _("An organisation with this credit code is already registered; search for it instead."),

@@ -14,6 +14,8 @@ DEMO_CENTER = "CH"
 DEMO_WINDOW = "01"
 DEMO_OPERATOR = "王晓燕"
 DEMO_LOGIN = "demo"
+# Documented in the README: the demo workstation's supervisor account.
+DEMO_PASSWORD = "Counter2026"
 
 
 def ensure_catalog(db, resources: Path) -> bool:
@@ -32,6 +34,7 @@ def ensure_demo(db, resources: Path) -> CounterContext:
         ctx = workstation.configure_workstation(
             db, center_code=DEMO_CENTER, window_code=DEMO_WINDOW,
             operator_name=DEMO_OPERATOR, operator_login=DEMO_LOGIN,
+            password=DEMO_PASSWORD, role="supervisor",
         )
     demo = json.loads((resources / "demo" / "residents.json").read_text(encoding="utf-8"))
     for person in demo.get("residents", []):

@@ -17,7 +17,9 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
+from windowdesk.domain.permissions import Permission
 from windowdesk.services.audit import record_action
+from windowdesk.services.authorization import authorize
 from windowdesk.services.catalog import MaterialLine
 from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
@@ -114,6 +116,7 @@ def accept_case(
 ) -> IntakeResult:
     """受理: every required material is in; the case gets its number and its dates."""
     with db.write() as session:
+        authorize(session, ctx, Permission.DECIDE_INTAKE)
         item = _load_item(session, item_code)
         applicant_summary(session, applicant)
         pairs = _checked_materials(item, checks)
@@ -202,6 +205,7 @@ def notify_missing(
 ) -> IntakeResult:
     """一次性告知: record the visit with the complete list of what is missing or wrong."""
     with db.write() as session:
+        authorize(session, ctx, Permission.DECIDE_INTAKE)
         item = _load_item(session, item_code)
         applicant_summary(session, applicant)
         pairs = _checked_materials(item, checks)
@@ -269,6 +273,7 @@ def refuse_application(
     if not legal_basis:
         raise ValidationError(_("Please give the legal basis for the refusal."), field="legal_basis")
     with db.write() as session:
+        authorize(session, ctx, Permission.DECIDE_INTAKE)
         item = _load_item(session, item_code)
         applicant_summary(session, applicant)
         now = ctx.now()

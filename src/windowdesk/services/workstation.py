@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from windowdesk.domain.passwords import check_strength, hash_password
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
@@ -48,13 +49,26 @@ def list_windows(db, *, center_code: str) -> list[WindowChoice]:
 
 
 def configure_workstation(
-    db, *, center_code: str, window_code: str, operator_name: str, operator_login: str | None = None
+    db,
+    *,
+    center_code: str,
+    window_code: str,
+    operator_name: str,
+    operator_login: str | None = None,
+    password: str | None = None,
+    role: str = "operator",
 ) -> CounterContext:
-    """Record the center, window and operator of this machine."""
+    """Record the center and window of this machine and the person setting it up.
+
+    On a real first run that person gives a password (checked for strength) and becomes
+    the workstation's administrator until the hub sends the real accounts.
+    """
     operator_name = operator_name.strip()
     if not operator_name:
         raise ValidationError(_("Please type the operator's name."), field="operator_name")
     login = (operator_login or operator_name).strip()
+    if password is not None:
+        check_strength(password, login=login)
     with db.write() as session:
         center = session.get(Center, center_code)
         if center is None:
@@ -69,9 +83,12 @@ def configure_workstation(
                 center_code=center_code,
                 login=login,
                 display_name=operator_name,
-                role="operator",
+                role=role,
                 active=True,
                 created_at=utc_now(),
+                password_hash=hash_password(password) if password is not None else None,
+                must_change_password=password is None,
+                failed_attempts=0,
             )
             session.add(operator)
             session.flush()
@@ -81,8 +98,17 @@ def configure_workstation(
     return current_context(db)
 
 
+def workstation_context_for(session, operator: Operator, *, clock=utc_now) -> CounterContext:
+    """Inside a session: the context of ``operator`` at this configured workstation."""
+    center = session.get(Center, queries.local_setting(session, KEY_CENTER) or "")
+    window = session.get(Window, queries.local_setting(session, KEY_WINDOW) or "")
+    if center is None or window is None:
+        raise ValidationError(_("This workstation is not set up yet."), field="center")
+    return _context(center, window, operator, clock)
+
+
 def current_context(db, *, clock=utc_now) -> CounterContext | None:
-    """The context of this workstation, or None before the first-run choice."""
+    """The context of the last operator who logged in here, or None before set-up."""
     with db.read() as session:
         center_code = queries.local_setting(session, KEY_CENTER)
         window_id = queries.local_setting(session, KEY_WINDOW)
@@ -94,21 +120,27 @@ def current_context(db, *, clock=utc_now) -> CounterContext | None:
         operator = session.get(Operator, operator_id)
         if center is None or window is None or operator is None:
             return None
-        return CounterContext(
-            center_code=center.code,
-            center_name=center.name,
-            window_id=window.id,
-            window_code=window.code,
-            window_name=window.name,
-            operator_id=operator.id,
-            operator_name=operator.display_name,
-            operator_role=operator.role,
-            timezone=center.timezone,
-            clock=clock,
-        )
+        return _context(center, window, operator, clock)
+
+
+def _context(center: Center, window: Window, operator: Operator, clock) -> CounterContext:
+    return CounterContext(
+        center_code=center.code,
+        center_name=center.name,
+        window_id=window.id,
+        window_code=window.code,
+        window_name=window.name,
+        operator_id=operator.id,
+        operator_name=operator.display_name,
+        operator_role=operator.role,
+        timezone=center.timezone,
+        clock=clock,
+    )
 
 
 def is_configured(db) -> bool:
-    return current_context(db) is not None
+    """Center and window chosen (someone set this machine up)."""
+    with db.read() as session:
+        return bool(queries.local_setting(session, KEY_CENTER) and queries.local_setting(session, KEY_WINDOW))
 
 

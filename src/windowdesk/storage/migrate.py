@@ -85,7 +85,7 @@ def migrate_to_head(
     return backup
 
 
-def _run_upgrade(database: Path, script_location: Path) -> None:
+def _run_upgrade(database: Path, script_location: Path, target: str = "head") -> None:
     from alembic import command
     from sqlalchemy import create_engine, event
 
@@ -100,6 +100,6 @@ def _run_upgrade(database: Path, script_location: Path) -> None:
     try:
         with engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            command.upgrade(_alembic_config(connection, script_location), "head")
+            command.upgrade(_alembic_config(connection, script_location), target)
     finally:
         engine.dispose()

@@ -1,0 +1,40 @@
+"""Permission checks, made inside the service's own transaction against the operator's
+row in the database — not against what the caller claims — so they hold for the UI,
+scripts and tests alike."""
+
+from __future__ import annotations
+
+from windowdesk.domain.permissions import Permission, is_allowed, permission_label
+from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _
+from windowdesk.services.context import CounterContext
+from windowdesk.storage.models import Operator
+
+
+class PermissionDenied(WindowdeskError):
+    pass
+
+
+def authorize(session, ctx: CounterContext, permission: Permission) -> Operator:
+    operator = session.get(Operator, ctx.operator_id)
+    if operator is None or not operator.active:
+        raise PermissionDenied(
+            _("Not logged in"), _("This operator account does not exist here or has been disabled.")
+        )
+    if operator.locked_until is not None and operator.locked_until > ctx.now():
+        raise PermissionDenied(_("Account locked"), _("This account is locked for a while after wrong passwords."))
+    if not is_allowed(operator.role, permission):
+        raise PermissionDenied(
+            _("Not allowed"),
+            _("{name} may not {action}. Ask a supervisor.").format(
+                name=operator.display_name, action=permission_label(permission)
+            ),
+        )
+    return operator
+
+
+def may(db, ctx: CounterContext, permission: Permission) -> bool:
+    """For the UI to hide what a role cannot use; the services still check."""
+    with db.read() as session:
+        operator = session.get(Operator, ctx.operator_id)
+        return operator is not None and operator.active and is_allowed(operator.role, permission)

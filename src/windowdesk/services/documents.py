@@ -1,0 +1,237 @@
+"""What a printed document says, loaded from the database; and the audit of printing.
+
+Each ``*_data`` function reads one record (by id or by day) into the plain dataclasses of
+``printing.data``; ``printing`` turns those into PDF bytes. Nothing here knows Qt or
+reportlab, so the same data feeds the preview, the printer, ``print-samples`` and tests.
+
+A record's document shows the center, window and operator that handled the record; the
+copy's own print time and printer-person come from the context of whoever prints it,
+which is what a reprint must show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from windowdesk.errors import NotFoundError
+from windowdesk.i18n import _
+from windowdesk.printing.data import (
+    AcceptanceReceiptData,
+    Applicant,
+    CaseListData,
+    DayReportData,
+    DocumentData,
+    GuideFee,
+    Issuer,
+    ItemCount,
+    MaterialLine,
+    NotificationSlipData,
+    RefusalNoticeData,
+    ServiceGuideData,
+    WorkRow,
+)
+from windowdesk.printing.paper import DocumentKind
+from windowdesk.services import catalog, worklist
+from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
+from windowdesk.services.audit import record_action
+from windowdesk.services.context import CounterContext
+from windowdesk.storage import models as m
+from windowdesk.storage import queries
+
+PRINT_ACTION = "document.print"
+REPRINT_ACTION = "document.reprint"
+
+
+def record_print(db, ctx: CounterContext, *, document: str, number: str, reprint: bool) -> None:
+    """Audit that a document left the machine (printer or PDF): who, when, which, reprint or not.
+
+    The detail carries the document kind and its number only, never personal data.
+    """
+    kind = DocumentKind(document)
+    with db.write() as session:
+        record_action(
+            session, ctx, action=REPRINT_ACTION if reprint else PRINT_ACTION,
+            entity="document", entity_id=number, detail={"document": kind.value, "number": number},
+        )
+
+
+# --- shared pieces ------------------------------------------------------------------
+
+
+def _issuer(session, ctx: CounterContext, *, center_code: str, window_id: str, operator_id: str) -> Issuer:
+    center = session.get(m.Center, center_code)
+    window = session.get(m.Window, window_id)
+    operator = session.get(m.Operator, operator_id)
+    return Issuer(
+        center_name=center.name if center else center_code,
+        center_address=center.address if center else "",
+        center_phone=center.phone if center else "",
+        center_hours=center.hours if center else "",
+        window_code=window.code if window else window_id,
+        window_name=window.name if window else "",
+        window_phone=window.phone if window else "",
+        operator_name=operator.display_name if operator else "",
+        printed_by=ctx.operator_name,
+        printed_at=ctx.now(),
+        zone=center.timezone if center else ctx.timezone,
+    )
+
+
+def _context_issuer(session, ctx: CounterContext) -> Issuer:
+    return _issuer(session, ctx, center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id)
+
+
+def _applicant(session, row) -> Applicant:
+    ref = ApplicantRef(RESIDENT, row.resident_id) if row.resident_id else ApplicantRef(ORGANISATION, row.organisation_id)
+    summary = applicant_summary(session, ref)
+    return Applicant(summary.name, summary.masked_number)
+
+
+def _item(session, code: str) -> tuple[m.CatalogItem, str]:
+    item = queries.item_with_details(session, code)
+    if item is None:
+        raise NotFoundError(_("Item not found"), _("No item with code {code} is in the catalog.").format(code=code))
+    department = session.get(m.Department, item.department_code)
+    return item, department.name if department else item.department_code
+
+
+def _requirement(material: m.ItemMaterial) -> str:
+    return catalog.MaterialLine(
+        material.code, material.name, material.form, material.originals, material.copies,
+        material.required, material.note,
+    ).requirement
+
+
+# --- the three decisions --------------------------------------------------------------
+
+
+def acceptance_receipt_data(db, ctx: CounterContext, case_id: str) -> AcceptanceReceiptData:
+    with db.read() as session:
+        case = queries.case_with_details(session, case_id)
+        if case is None:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        item, department = _item(session, case.item_code)
+        requirements = {mat.code: _requirement(mat) for mat in item.materials}
+        return AcceptanceReceiptData(
+            issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                           operator_id=case.operator_id),
+            case_number=case.case_number, applicant=_applicant(session, case),
+            item_code=item.code, item_name=item.name, department_name=department,
+            accepted_at=case.accepted_at, promised_date=case.promised_date, legal_date=case.legal_date,
+            promised_days=item.promised_limit_days,
+            materials=tuple(
+                MaterialLine(mat.name, requirements.get(mat.material_code, ""))
+                for mat in case.materials if mat.status == "received"
+            ),
+            where=item.where,
+        )
+
+
+def notification_slip_data(db, ctx: CounterContext, notification_id: str) -> NotificationSlipData:
+    with db.read() as session:
+        note = queries.notification_with_entries(session, notification_id)
+        if note is None:
+            raise NotFoundError(_("Not found"), _("This notification is not on this workstation."))
+        item, department = _item(session, note.item_code)
+        return NotificationSlipData(
+            issuer=_issuer(session, ctx, center_code=note.center_code, window_id=note.window_id,
+                           operator_id=note.operator_id),
+            notification_number=note.number, applicant=_applicant(session, note),
+            item_code=item.code, item_name=item.name, department_name=department,
+            given_at=note.created_at,
+            entries=tuple(MaterialLine(e.name, e.requirement, e.problem, e.note) for e in note.entries),
+            legal_basis=item.legal_basis, where=item.where, note=note.note,
+        )
+
+
+def refusal_notice_data(db, ctx: CounterContext, refusal_id: str) -> RefusalNoticeData:
+    with db.read() as session:
+        refusal = session.get(m.Refusal, refusal_id)
+        if refusal is None:
+            raise NotFoundError(_("Not found"), _("This refusal is not on this workstation."))
+        item, department = _item(session, refusal.item_code)
+        return RefusalNoticeData(
+            issuer=_issuer(session, ctx, center_code=refusal.center_code, window_id=refusal.window_id,
+                           operator_id=refusal.operator_id),
+            refusal_number=refusal.number, applicant=_applicant(session, refusal),
+            item_code=item.code, item_name=item.name, department_name=department,
+            refused_at=refusal.created_at, reason=refusal.reason, legal_basis=refusal.legal_basis,
+        )
+
+
+def record_document(db, ctx: CounterContext, *, kind: str, record_id: str) -> DocumentData:
+    """The document handed out for a record of today's work (worklist kind and id)."""
+    loaders = {
+        worklist.CASE: acceptance_receipt_data,
+        worklist.NOTIFICATION: notification_slip_data,
+        worklist.REFUSAL: refusal_notice_data,
+    }
+    if kind not in loaders:
+        raise NotFoundError(_("Not found"), _("Unknown kind of record."))
+    return loaders[kind](db, ctx, record_id)
+
+
+# --- guide and reports ------------------------------------------------------------------
+
+
+def service_guide_data(db, ctx: CounterContext, item_code: str) -> ServiceGuideData:
+    guide = catalog.get_item_guide(db, item_code=item_code)
+    with db.read() as session:
+        issuer = _context_issuer(session, ctx)
+    return ServiceGuideData(
+        issuer=issuer, item_code=guide.code, item_name=guide.name,
+        department_name=guide.department_name, category=guide.category,
+        preconditions=guide.preconditions,
+        materials=tuple((MaterialLine(mat.name, mat.requirement), mat.required) for mat in guide.materials),
+        procedure=guide.procedure, legal_limit_days=guide.legal_limit_days,
+        promised_limit_days=guide.promised_limit_days, fee_summary=guide.fee_summary,
+        fees=tuple(
+            GuideFee(fee.department_name, fee.description, fee.amount_fen, fee.unit, fee.exemptions)
+            for fee in guide.fees
+        ),
+        legal_basis=guide.legal_basis, where=guide.where,
+        parallel_departments=guide.parallel_departments if guide.parallel else (),
+        catalog_version=guide.catalog_version,
+    )
+
+
+def _work_rows(entries: list[worklist.WorkEntry]) -> tuple[WorkRow, ...]:
+    return tuple(
+        WorkRow(
+            number=e.number, at=e.at, decision=worklist.kind_label(e.kind), item_name=e.item_name,
+            applicant=Applicant(e.applicant_name, e.applicant_number), state=e.state,
+        )
+        for e in entries
+    )
+
+
+def case_list_data(db, ctx: CounterContext, day: dt.date) -> CaseListData:
+    entries = worklist.list_day_work(db, ctx, day=day)
+    with db.read() as session:
+        issuer = _context_issuer(session, ctx)
+    return CaseListData(issuer=issuer, day=day, rows=_work_rows(entries))
+
+
+def day_report_data(db, ctx: CounterContext, day: dt.date) -> DayReportData:
+    entries = worklist.list_day_work(db, ctx, day=day)
+    with db.read() as session:
+        issuer = _context_issuer(session, ctx)
+    counts = Counter((e.item_name, e.kind) for e in entries)
+    items = sorted({e.item_name for e in entries})
+    case_numbers = sorted(e.number for e in entries if e.kind == worklist.CASE)
+    summary = worklist.summarize(entries)
+    return DayReportData(
+        issuer=issuer, day=day, accepted=summary.accepted, notified=summary.notified,
+        refused=summary.refused,
+        by_item=tuple(
+            ItemCount(name, counts[(name, worklist.CASE)], counts[(name, worklist.NOTIFICATION)],
+                      counts[(name, worklist.REFUSAL)])
+            for name in items
+        ),
+        # Fees and utility payments are not stored on this workstation yet (the payments
+        # issue adds them); until then the cash part of the closing is honestly empty.
+        collections=(),
+        first_number=case_numbers[0] if case_numbers else "",
+        last_number=case_numbers[-1] if case_numbers else "",
+    )

@@ -13,6 +13,7 @@ from windowdesk.services import worklist
 from windowdesk.ui.intake.applicant_dialogs import RegisterResidentDialog
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
 from windowdesk.ui.main_window import MainWindow
+from tests.ui.helpers import activate
 
 
 def _valid_id(birth: str = "19560312", seq: str = "123") -> str:
@@ -26,6 +27,7 @@ def window(qtbot, demo):
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    activate(qtbot, main)
     return main
 
 

@@ -25,20 +25,29 @@ class FirstRunDialog(QDialog):
         self._db = db
         self.context: CounterContext | None = None
         self.setWindowTitle(_("Set up this workstation"))
-        intro = QLabel(_("Choose the service center and the window of this computer. "
-                         "Case numbers depend on them."))
+        intro = QLabel(_("Choose the service center and the window of this computer "
+                         "(case numbers depend on them), and create your administrator account. "
+                         "The hub replaces it with the real accounts at the first sync."))
         intro.setWordWrap(True)
         self.center_box = QComboBox(objectName="centerChoice")
         for center in workstation.list_centers(db):
             self.center_box.addItem(f"{center.name} ({center.code})", center.code)
         self.window_box = QComboBox(objectName="windowChoice")
         self.operator_edit = QLineEdit(objectName="operatorName")
+        self.login_edit = QLineEdit(objectName="operatorLogin")
+        self.password_edit = QLineEdit(objectName="operatorPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat_edit = QLineEdit(objectName="operatorPasswordAgain")
+        self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.error_label = QLabel(objectName="errorLabel")
         self.error_label.setStyleSheet("color: #b00020")
         form = QFormLayout()
         form.addRow(_("Service center"), self.center_box)
         form.addRow(_("Window"), self.window_box)
-        form.addRow(_("Operator name"), self.operator_edit)
+        form.addRow(_("Your name"), self.operator_edit)
+        form.addRow(_("Login name"), self.login_edit)
+        form.addRow(_("Password"), self.password_edit)
+        form.addRow(_("Password again"), self.repeat_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -61,11 +70,18 @@ class FirstRunDialog(QDialog):
             self.window_box.addItem(f"{window.code} {window.name}", window.code)
 
     def _save(self) -> None:
+        if self.password_edit.text() != self.repeat_edit.text():
+            self.error_label.setText(_("The two passwords differ."))
+            return
+        if not self.login_edit.text().strip():
+            self.error_label.setText(_("Please choose a login name."))
+            return
         try:
             self.context = workstation.configure_workstation(
                 self._db, center_code=self.center_box.currentData() or "",
                 window_code=self.window_box.currentData() or "",
-                operator_name=self.operator_edit.text(),
+                operator_name=self.operator_edit.text(), operator_login=self.login_edit.text(),
+                password=self.password_edit.text(), role="administrator",
             )
         except WindowdeskError as error:
             self.error_label.setText(error.message)

@@ -12,6 +12,8 @@ from windowdesk.services import catalog, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
+from windowdesk.ui.auth.idle import IdleWatcher
+from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
@@ -50,6 +52,10 @@ class MainWindow(QMainWindow):
         self.intake.recordSaved.connect(self._record_saved)
         self.sync.statusChanged.connect(self.show_sync_status)
         self.sync.dataChanged.connect(self._hub_data_changed)
+        self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
+        self.lock_dialog: LockDialog | None = None
+        self.idle = IdleWatcher(QApplication.instance(), parent=self)
+        self.idle.idle.connect(self.lock)
         self._build_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1)):
@@ -88,6 +94,53 @@ class MainWindow(QMainWindow):
         self.sync_menu.addSeparator()
         self.enroll_action = self.sync_menu.addAction("")
         self.enroll_action.triggered.connect(self.open_enroll)
+        self.account_menu = self.menuBar().addMenu("")
+        self.lock_action = self.account_menu.addAction("")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.password_action = self.account_menu.addAction("")
+        self.password_action.triggered.connect(self.change_password)
+        # Also on the window itself, so the shortcuts work wherever the focus is.
+        self.addActions([self.sync_now_action, self.lock_action])
+
+    # --- operators --------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Hide the work behind a login; the form stays as it is."""
+        if self.lock_dialog is not None:
+            return
+        self.idle.pause()
+        self.centralWidget().setEnabled(False)
+        self.lock_dialog = LockDialog(self.db, self.ctx, self, login=self._login_name())
+        self.lock_dialog.accepted.connect(self._unlocked)
+        self.lock_dialog.open()
+
+    def _login_name(self) -> str:
+        from windowdesk.storage.models import Operator
+
+        with self.db.read() as session:
+            row = session.get(Operator, self.ctx.operator_id)
+            return row.login if row else ""
+
+    def _unlocked(self) -> None:
+        new_ctx = self.lock_dialog.context
+        self.lock_dialog = None
+        self.centralWidget().setEnabled(True)
+        if new_ctx is not None and new_ctx.operator_id != self.ctx.operator_id:
+            self.switch_operator(new_ctx)
+        self.idle.resume()
+
+    def switch_operator(self, new_ctx: CounterContext) -> None:
+        """Keep the leaving operator's unsaved form as their draft; give the arriving one theirs."""
+        self.drafts[self.ctx.operator_id] = self.intake.draft()
+        self.ctx = new_ctx
+        self.intake.set_context(new_ctx)
+        self.intake.restore_draft(self.drafts.pop(new_ctx.operator_id, None))
+        self.today.set_context(new_ctx)
+        self.retranslate()
+
+    def change_password(self) -> None:
+        ChangePasswordDialog(self.db, self.ctx, self).exec()
 
     def show_sync_status(self) -> None:
         status = self.sync.status
@@ -132,6 +185,7 @@ class MainWindow(QMainWindow):
             self.sync.check()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.idle.detach()
         self.sync.stop()
         self.workers.shutdown()
         super().closeEvent(event)
@@ -153,15 +207,29 @@ def _render(widget, target: Path) -> bool:
     return widget.grab().save(str(target))
 
 
-def launch(app: QApplication, *, db, shipped_calendar, smoke_test: Path | None = None) -> int:
-    ctx = workstation.current_context(db)
-    if ctx is None:
+def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
+    """Who works at this window now: the first-run set-up, the demo account, or a login."""
+    from windowdesk.services import auth, bootstrap
+
+    if not workstation.is_configured(db):
         dialog = FirstRunDialog(db)
         if smoke_test is not None:
-            return 0 if _render(dialog, smoke_test) else 1
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.context is None:
-            return 0
-        ctx = dialog.context
+            _render(dialog, smoke_test)
+            return None
+        return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if demo:
+        return auth.log_in(db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx
+    dialog = LoginDialog(db)
+    if smoke_test is not None:
+        _render(dialog, smoke_test)
+        return None
+    return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def launch(app: QApplication, *, db, shipped_calendar, demo: bool = False, smoke_test: Path | None = None) -> int:
+    ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
+    if ctx is None:
+        return 0 if smoke_test is None or smoke_test.exists() else 1
     window = MainWindow(db, ctx, shipped_calendar)
     if smoke_test is not None:
         return 0 if _render(window, smoke_test) else 1

@@ -137,6 +137,9 @@ class ApplicantPicker(QWidget):
                 _("Applicant: {name} ({number})").format(name=self.chosen.name, number=self.chosen.masked_number)
             )
 
+    def set_context(self, ctx: CounterContext) -> None:
+        self._ctx = ctx
+
     def reset(self) -> None:
         self.query_edit.clear()
         self.results.clear()

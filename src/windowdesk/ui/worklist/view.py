@@ -32,6 +32,10 @@ class TodayView(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
 
+    def set_context(self, ctx: CounterContext) -> None:
+        self._ctx = ctx
+        self.refresh()
+
     def refresh(self) -> None:
         try:
             entries = worklist.list_day_work(self._db, self._ctx)

@@ -1,0 +1,42 @@
+"""Locks the window after a quiet while: any key or mouse input restarts the count."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+ACTIVITY = {
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+DEFAULT_IDLE_MINUTES = 5
+
+
+class IdleWatcher(QObject):
+    idle = Signal()
+
+    def __init__(self, app, minutes: float = DEFAULT_IDLE_MINUTES, parent=None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.idle.emit)
+        self.set_minutes(minutes)
+        app.installEventFilter(self)
+        self._app = app
+
+    def set_minutes(self, minutes: float) -> None:
+        self._timer.setInterval(int(minutes * 60_000))
+        self._timer.start()
+
+    def pause(self) -> None:
+        self._timer.stop()
+
+    def resume(self) -> None:
+        self._timer.start()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() in ACTIVITY and self._timer.isActive():
+            self._timer.start()
+        return False
+
+    def detach(self) -> None:
+        self._app.removeEventFilter(self)

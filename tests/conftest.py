@@ -22,6 +22,20 @@ def _offscreen_qt() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_keyring(tmp_path_factory) -> Iterator[None]:
+    """Every test gets a real file keyring in its own folder, never the user's keyring."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path_factory.mktemp("keyring") / "keyring_pass.cfg")
+    keyring.set_keyring(backend)
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     """Source strings are English; a test that switches language does not leak it."""
     set_locale("en")
@@ -39,9 +53,13 @@ def migrated_db(data_dir: Path) -> Iterator[Database]:
     """A fresh database on a real SQLite file, migrated to head."""
     from windowdesk.storage.migrate import migrate_to_head
 
+    from windowdesk.storage.crypto import new_key
+
+    # Encrypted, as on every counter: the whole suite runs on SQLCipher files.
+    key = new_key()
     path = data_dir / "windowdesk.sqlite3"
-    migrate_to_head(path, data_dir / "backups")
-    db = Database(path)
+    migrate_to_head(path, data_dir / "backups", key=key)
+    db = Database(path, key=key)
     try:
         yield db
     finally:

@@ -28,12 +28,14 @@ def prepare_storage(paths: DataPaths, *, demo: bool):
     from windowdesk.services import bootstrap
     from windowdesk.services.working_days import load_shipped_calendar
     from windowdesk.storage.db import Database
+    from windowdesk.storage.keys import database_key
     from windowdesk.storage.migrate import migrate_to_head
 
-    backup = migrate_to_head(paths.database, paths.backups)
+    key = database_key(paths.database, demo=demo)
+    backup = migrate_to_head(paths.database, paths.backups, key=key)
     if backup is not None:
         log.info("database migrated; backup kept at %s", backup.name)
-    db = Database(paths.database)
+    db = Database(paths.database, key=key)
     resources = resources_dir()
     if demo:
         bootstrap.ensure_demo(db, resources)

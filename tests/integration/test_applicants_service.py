@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 
 import pytest
 
 from windowdesk.domain.ids import resident_id_check_char, uscc_check_char
 from windowdesk.errors import ValidationError
 from windowdesk.services import applicants
+from windowdesk.storage.crypto import connect_raw
 
 
 def id_number(region: str, birth: str, serial: str) -> str:
@@ -51,7 +51,7 @@ def test_register_resident_reads_gender_and_birth_from_the_id(demo):
     assert summary.masked_number == masked(BEIJING_ID)
     assert summary.phone == "13904641234"
     assert summary.detail == "Female 1988-02-14"
-    with contextlib.closing(sqlite3.connect(demo.db.path)) as conn:
+    with contextlib.closing(connect_raw(demo.db.path, demo.db.key)) as conn:
         row = conn.execute(
             "SELECT id_number, gender, birth_date, registered_center FROM residents WHERE id = ?",
             (summary.ref.id,),

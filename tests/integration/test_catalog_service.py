@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import sqlite3
 
 import pytest
 
@@ -14,6 +13,7 @@ from windowdesk.paths import resources_dir
 from windowdesk.services import applicants, catalog, intake, worklist
 from windowdesk.services.catalog import CatalogSearch, get_item_guide
 from windowdesk.services.intake import MaterialCheck
+from windowdesk.storage.crypto import connect_raw
 
 ELDERLY_CARD = "LL-001"  # 老年证办理
 MEDICAL_AID = "MZ-002"  # 城市医疗救助申请
@@ -42,7 +42,7 @@ def test_import_stores_every_item_center_and_department(migrated_db, shipped):
 
     assert count == len(shipped.items)
     assert catalog.has_catalog(migrated_db)
-    with contextlib.closing(sqlite3.connect(migrated_db.path)) as conn:
+    with contextlib.closing(connect_raw(migrated_db.path, migrated_db.key)) as conn:
         items = conn.execute("SELECT count(*), count(DISTINCT catalog_version) FROM catalog_items "
                              "WHERE active = 1").fetchone()
         windows = conn.execute("SELECT count(*) FROM windows").fetchone()[0]

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from windowdesk.services.applicants import ApplicantRef
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.context import CounterContext
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
+from windowdesk.storage.crypto import connect_raw
 from windowdesk.storage.db import Database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -92,7 +92,7 @@ def refuse(demo, ctx: CounterContext, **kwargs) -> intake.IntakeResult:
 
 @contextlib.contextmanager
 def raw(db: Database):
-    connection = sqlite3.connect(db.path)
+    connection = connect_raw(db.path, db.key)
     try:
         yield connection
         connection.commit()
@@ -341,9 +341,9 @@ from windowdesk.services.intake import MaterialCheck
 from windowdesk.storage.db import Database
 
 set_locale("en")
-path, when, item, id_number, codes = sys.argv[1:6]
+path, when, item, id_number, codes, key = sys.argv[1:7]
 moment = dt.datetime.fromisoformat(when)
-db = Database(Path(path))
+db = Database(Path(path), key=bytes.fromhex(key))
 ctx = workstation.current_context(db, clock=lambda: moment)
 calendar = working_days.load_shipped_calendar(resources_dir())
 who = applicants.find_residents(db, query=id_number)[0].ref
@@ -359,7 +359,7 @@ def test_case_numbers_are_never_reused_after_a_crash(demo):
     moment = local("2025-09-30 10:00")
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD_ACCEPTS, str(demo.db.path), moment.isoformat(), ITEM,
-         DEMO_ID, ",".join(ITEM_MATERIALS)],
+         DEMO_ID, ",".join(ITEM_MATERIALS), demo.db.key.hex()],
         env={**os.environ, "PYTHONPATH": str(SRC_DIR)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
@@ -379,7 +379,7 @@ def test_case_numbers_are_never_reused_after_a_crash(demo):
 
     # Restart: a new process (here, this one) opens the file and goes on numbering.
     demo.db.dispose()
-    db = Database(demo.db.path)
+    db = Database(demo.db.path, key=demo.db.key)
     try:
         after = dataclasses.replace(demo, db=db)
         more = [accept(after, at(demo.ctx, "2025-09-30 10:05")).number for _ in range(3)]
@@ -395,7 +395,7 @@ def test_case_numbers_are_never_reused_after_a_crash(demo):
 
 def test_disk_full_is_reported_in_plain_words_and_keeps_earlier_work(demo):
     demo.db.dispose()
-    db = Database(demo.db.path)
+    db = Database(demo.db.path, key=demo.db.key)
 
     @event.listens_for(db.write_engine, "connect")
     def _small_disk(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook

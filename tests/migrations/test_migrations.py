@@ -22,6 +22,7 @@ from sqlalchemy import create_engine
 
 from windowdesk.errors import StartupError
 from windowdesk.storage.db import Database
+from windowdesk.storage.db import make_engine
 from windowdesk.storage.migrate import MIGRATIONS_DIR, current_revision, migrate_to_head
 from windowdesk.storage.migrations import HEAD_REVISION
 from windowdesk.storage.models import Base, LocalSetting
@@ -112,13 +113,13 @@ def test_head_revision_constant_matches_alembic_head():
 
 def test_second_run_takes_no_backup_and_changes_nothing(migrated_db, data_dir):
     backups = data_dir / "backups"
-    assert migrate_to_head(migrated_db.path, backups) is None
+    assert migrate_to_head(migrated_db.path, backups, key=migrated_db.key) is None
     assert not backups.exists() or not any(backups.iterdir())
-    assert current_revision(migrated_db.path) == HEAD_REVISION
+    assert current_revision(migrated_db.path, migrated_db.key) == HEAD_REVISION
 
 
 def test_schema_made_by_migrations_equals_the_models(migrated_db):
-    engine = create_engine(f"sqlite:///{migrated_db.path}")
+    engine = make_engine(migrated_db.path, "BEGIN", migrated_db.key)
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
@@ -239,6 +240,21 @@ def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
             "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at) "
             "VALUES ('op-1', 'CH', 'wang', '王', 'operator', 1, '2026-11-01 08:00:00')"
         )
+        conn.execute("INSERT INTO windows (id, center_code, code, name, phone) VALUES ('CH-01', 'CH', '01', 'w', '')")
+        conn.execute("INSERT INTO departments (code, name, name_en) VALUES ('MZJ', '民政局', '')")
+        conn.execute(
+            "INSERT INTO catalog_items (code, name, name_en, department_code, category, preconditions, "
+            "procedure, legal_limit_days, promised_limit_days, warning_days, fee_summary, legal_basis, "
+            "refusal_grounds, parallel, parallel_departments, street_level, \"where\", keywords, pinyin_full, "
+            "pinyin_initials, catalog_version, active) VALUES ('MZ-001', '低保', '', 'MZJ', '', '[]', '[]', "
+            "20, 10, 2, '', '', '[]', 0, '[]', 1, '', '[]', '', '', 'v1', 1)"
+        )
+        conn.execute(
+            "INSERT INTO cases (id, case_number, center_code, window_id, operator_id, item_code, status, "
+            "accepted_at, accepted_day, promised_date, legal_date, note) VALUES ('c-1', "
+            "'CH-20261101-01-0001', 'CH', 'CH-01', 'op-1', 'MZ-001', 'accepted', '2026-11-01 08:00:00', "
+            "'2026-11-01', '2026-11-15', '2026-11-29', '')"
+        )
         conn.execute(
             "INSERT INTO outbox (event_id, entity, entity_id, kind, payload, created_at, attempts, state, last_error) "
             "VALUES ('ev-1', 'case', 'c-1', 'case.accepted', '{\"n\": 1}', '2026-11-01 08:00:00', 0, 'pending', '')"
@@ -251,6 +267,9 @@ def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
     assert current_revision(path) == HEAD_REVISION
     with _raw(path) as conn:
         assert conn.execute("SELECT event_id, state FROM outbox").fetchall() == [("ev-1", "pending")]
+        assert conn.execute("SELECT case_number, operator_id FROM cases").fetchall() == [
+            ("CH-20261101-01-0001", "op-1")
+        ]
         assert conn.execute(
             "SELECT login, password_hash, must_change_password FROM operators"
         ).fetchall() == [("wang", None, 1)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import keyring
 import pytest
 from keyring.backends import fail
 
 from windowdesk.sync.credentials import KeyringUnavailable, TokenStore
+from windowdesk.storage.crypto import connect_raw
 
 
 def test_token_round_trips_through_the_keyring_file(temp_keyring, tmp_path):
@@ -37,9 +37,13 @@ def test_no_keyring_says_so_plainly():
 
 def test_token_never_lands_in_the_database(temp_keyring, demo):
     TokenStore("acct").set("very-secret-token-value")
-    connection = sqlite3.connect(demo.db.path)
+    connection = connect_raw(demo.db.path, demo.db.key)
     try:
-        dump = "\n".join(connection.iterdump())
+        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        dump = "\n".join(
+            repr(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"')
+        )
+        assert "sync" in dump or "workstation" in dump  # the decrypted rows really were read
     finally:
         connection.close()
     assert "very-secret-token-value" not in dump

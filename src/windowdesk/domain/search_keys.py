@@ -13,7 +13,6 @@ from __future__ import annotations
 import unicodedata
 from typing import NamedTuple
 
-from pypinyin import Style, lazy_pinyin
 
 NO_MATCH = 1_000_000
 
@@ -35,6 +34,9 @@ def search_keys(name: str) -> SearchKeys:
     ``C1驾照`` -> ("c1jiazhao", "c1jz").
     """
     text = unicodedata.normalize("NFKC", name or "")
+    # Imported here: the reading tables cost ~0.2 s and are needed only when keys are made.
+    from pypinyin import Style, lazy_pinyin
+
     full = lazy_pinyin(text, style=Style.NORMAL)
     initials = lazy_pinyin(text, style=Style.FIRST_LETTER)
     return SearchKeys(_compact("".join(full)), _compact("".join(initials)))

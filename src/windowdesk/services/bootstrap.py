@@ -9,6 +9,7 @@ from windowdesk.domain.catalog import load_catalog
 from windowdesk.errors import ValidationError
 from windowdesk.services import applicants, catalog, workstation
 from windowdesk.services.context import CounterContext
+from windowdesk.storage import queries
 
 DEMO_CENTER = "CH"
 DEMO_WINDOW = "01"
@@ -16,6 +17,7 @@ DEMO_OPERATOR = "王晓燕"
 DEMO_LOGIN = "demo"
 # Documented in the README: the demo workstation's supervisor account.
 DEMO_PASSWORD = "Counter2026"
+DEMO_SEEDED = "demo.seeded"
 
 
 def ensure_catalog(db, resources: Path) -> bool:
@@ -30,6 +32,8 @@ def ensure_demo(db, resources: Path) -> CounterContext:
     """A configured demo workstation with a few registered residents and organisations."""
     ensure_catalog(db, resources)
     ctx = workstation.current_context(db)
+    if ctx is not None and _demo_seeded(db):
+        return ctx
     if ctx is None:
         ctx = workstation.configure_workstation(
             db, center_code=DEMO_CENTER, window_code=DEMO_WINDOW,
@@ -55,4 +59,11 @@ def ensure_demo(db, resources: Path) -> CounterContext:
             )
         except ValidationError:
             continue
+    with db.write() as session:
+        queries.set_local_setting(session, DEMO_SEEDED, "1")
     return ctx
+
+
+def _demo_seeded(db) -> bool:
+    with db.read() as session:
+        return queries.local_setting(session, DEMO_SEEDED) == "1"

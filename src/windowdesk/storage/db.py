@@ -9,7 +9,6 @@ migrations is transactional too.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,22 +18,25 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from windowdesk.errors import StorageError
+from windowdesk.storage.crypto import apply_key, dbapi_module
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _make_engine(path: Path, begin_statement: str) -> Engine:
+def make_engine(path: Path, begin_statement: str, key: bytes | None, *, foreign_keys: bool = True) -> Engine:
     engine = create_engine(
         # URL.create: a '?' or '#' in a folder name must not be read as URL syntax.
         URL.create("sqlite", database=str(path)),
+        module=dbapi_module(key),
         connect_args={"isolation_level": None, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook
+        apply_key(dbapi_connection, key)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         # FULL: the money and the case numbers must survive a power cut.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -53,7 +55,7 @@ def storage_error_from(exc: BaseException) -> StorageError:
 
     original = getattr(exc, "orig", exc)
     text = str(original).lower()
-    if isinstance(original, sqlite3.OperationalError) and "full" in text:
+    if "full" in text and type(original).__name__ == "OperationalError":
         return StorageError(
             _("The disk is full"),
             _("Nothing was saved. Free some space on this computer's disk, then try again; "
@@ -64,7 +66,7 @@ def storage_error_from(exc: BaseException) -> StorageError:
             _("The database is busy"),
             _("Another task is still writing. Nothing was saved; please try again in a moment."),
         )
-    if isinstance(original, sqlite3.IntegrityError):
+    if type(original).__name__ == "IntegrityError":
         return StorageError(
             _("Could not save"),
             _("This record conflicts with one already saved. Nothing was changed."),
@@ -80,10 +82,11 @@ def storage_error_from(exc: BaseException) -> StorageError:
 class Database:
     """The local store of one workstation."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, key: bytes | None = None) -> None:
         self.path = Path(path)
-        self.write_engine = _make_engine(self.path, "BEGIN IMMEDIATE")
-        self.read_engine = _make_engine(self.path, "BEGIN")
+        self.key = key
+        self.write_engine = make_engine(self.path, "BEGIN IMMEDIATE", key)
+        self.read_engine = make_engine(self.path, "BEGIN", key)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 

@@ -6,22 +6,38 @@ left exactly as it was (all steps run in one transaction).
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from windowdesk.errors import StartupError
 from windowdesk.storage.backup import backup_database
+from windowdesk.storage.crypto import connect_raw, is_database_error
 from windowdesk.storage.migrations import HEAD_REVISION
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def current_revision(database: Path) -> str | None:
+def _unreadable(database: Path, exc: BaseException) -> StartupError:
+    from windowdesk.i18n import _
+
+    return StartupError(
+        _("The database file cannot be read"),
+        _("{path} is damaged, is not a windowdesk database, or its key does not fit ({detail}). "
+          "Restore the latest copy from the backups folder or call your administrator.").format(
+            path=database, detail=type(exc).__name__
+        ),
+    )
+
+
+def current_revision(database: Path, key: bytes | None = None) -> str | None:
     """The revision stamped in the file, or None for a new or empty file."""
     if not database.exists():
         return None
-    # as_uri() escapes '#' and '?' that a folder name may hold.
-    connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        connection = connect_raw(database, key, read_only=True)
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
+        raise _unreadable(database, exc) from exc
     try:
         row = connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
@@ -30,16 +46,10 @@ def current_revision(database: Path) -> str | None:
             return None
         found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         return found[0] if found else None
-    except sqlite3.DatabaseError as exc:
-        from windowdesk.i18n import _
-
-        raise StartupError(
-            _("The database file cannot be read"),
-            _("{path} is damaged or is not a windowdesk database ({detail}). "
-              "Restore the latest copy from the backups folder or call your administrator.").format(
-                path=database, detail=exc
-            ),
-        ) from exc
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
+        raise _unreadable(database, exc) from exc
     finally:
         connection.close()
 
@@ -57,18 +67,19 @@ def migrate_to_head(
     database: Path,
     backups: Path,
     *,
+    key: bytes | None = None,
     script_location: Path = MIGRATIONS_DIR,
     head_revision: str = HEAD_REVISION,
 ) -> Path | None:
     """Upgrade the file if needed. Returns the backup taken, or None when nothing ran."""
-    revision = current_revision(database)
+    revision = current_revision(database, key)
     if revision == head_revision:
         return None
     backup = None
     if database.exists() and revision is not None:
-        backup = backup_database(database, backups, f"before-{head_revision}")
+        backup = backup_database(database, backups, f"before-{head_revision}", key=key)
     try:
-        _run_upgrade(database, script_location)
+        _run_upgrade(database, script_location, key=key)
     except Exception as exc:  # any failure: refuse to start, keep the backup
         from windowdesk.i18n import _
 
@@ -85,21 +96,20 @@ def migrate_to_head(
     return backup
 
 
-def _run_upgrade(database: Path, script_location: Path, target: str = "head") -> None:
+def _run_upgrade(database: Path, script_location: Path, target: str = "head", *, key: bytes | None = None) -> None:
     from alembic import command
-    from sqlalchemy import create_engine, event
 
-    from sqlalchemy.engine import URL
+    from windowdesk.storage.db import make_engine
 
-    engine = create_engine(URL.create("sqlite", database=str(database)), connect_args={"isolation_level": None})
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection):  # noqa: ANN001 - SQLAlchemy hook
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+    # Foreign keys off for the whole upgrade (SQLite ignores the pragma inside a
+    # transaction): rebuilding a table that others point at must not delete their rows.
+    # Integrity is checked before the commit instead.
+    engine = make_engine(database, "BEGIN IMMEDIATE", key, foreign_keys=False)
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             command.upgrade(_alembic_config(connection, script_location), target)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"{len(broken)} rows lost their references")
     finally:
         engine.dispose()

@@ -30,12 +30,25 @@ def build_samples_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_audit_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="windowdesk audit-check",
+        description="check that the audit log is whole: no entry changed, removed or inserted",
+    )
+    parser.add_argument("--data-dir", help="folder of the local database")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["print-samples"]:
         from windowdesk.printing.samples import run_print_samples
 
         return run_print_samples(build_samples_parser().parse_args(argv[1:]))
+    if argv[:1] == ["audit-check"]:
+        from windowdesk.app import run_audit_check
+
+        return run_audit_check(build_audit_parser().parse_args(argv[1:]))
     args = build_parser().parse_args(argv)
     from windowdesk.app import run
 

@@ -209,6 +209,10 @@ def last_audit_hash(session: Session) -> str | None:
     return session.scalar(select(m.AuditEntry.hash).order_by(m.AuditEntry.seq.desc()).limit(1))
 
 
+def audit_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(m.AuditEntry)) or 0
+
+
 def audit_entries(session: Session) -> Sequence[m.AuditEntry]:
     return session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.seq)).all()
 

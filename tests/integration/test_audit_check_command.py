@@ -1,0 +1,49 @@
+"""``windowdesk audit-check`` reports a whole chain, and any break in it."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from windowdesk.__main__ import main
+from windowdesk.app import prepare_storage
+from windowdesk.paths import DataPaths
+from windowdesk.storage.crypto import connect_raw
+from windowdesk.storage.keys import database_key
+
+
+@pytest.fixture(autouse=True)
+def _english_cli(monkeypatch):
+    monkeypatch.setenv("WINDOWDESK_LOCALE", "en")
+
+
+def _demo_data(tmp_path) -> DataPaths:
+    paths = DataPaths(tmp_path / "data")
+    paths.ensure()
+    db, _calendar = prepare_storage(paths, demo=True)
+    db.dispose()
+    return paths
+
+
+def test_whole_chain_passes(tmp_path, capsys):
+    paths = _demo_data(tmp_path)
+    assert main(["audit-check", "--data-dir", str(paths.root)]) == 0
+    assert "whole" in capsys.readouterr().out
+
+
+def test_changed_and_removed_entries_are_reported(tmp_path, capsys):
+    paths = _demo_data(tmp_path)
+    with contextlib.closing(connect_raw(paths.database, database_key(paths.database))) as conn:
+        conn.execute("UPDATE audit_log SET action = 'nothing.happened' WHERE seq = 3")
+        conn.execute("DELETE FROM audit_log WHERE seq = 6")
+        conn.commit()
+    assert main(["audit-check", "--data-dir", str(paths.root)]) == 1
+    out = capsys.readouterr().out
+    assert "Entry 3: its content was changed." in out
+    assert "Entry 7: the entry before it was changed or removed." in out
+
+
+def test_missing_database_is_said_plainly(tmp_path, capsys):
+    assert main(["audit-check", "--data-dir", str(tmp_path / "empty")]) == 2
+    assert "There is no database" in capsys.readouterr().err

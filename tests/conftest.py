@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,3 +83,34 @@ def demo(migrated_db: Database) -> Demo:
 
     ctx = bootstrap.ensure_demo(migrated_db, resources_dir())
     return Demo(migrated_db, ctx, working_days.load_shipped_calendar(resources_dir()))
+
+
+_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+
+
+def _looks_like_resident_id(text: str) -> bool:
+    from windowdesk.domain.ids import resident_id_check_char
+
+    return resident_id_check_char(text[:17]) == text[17].upper()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_personal_data_in_logs(tmp_path_factory) -> Iterator[None]:
+    """Everything windowdesk logs during the whole session, at every level, and every
+    log file the tests' data folders hold, must be free of resident ID numbers."""
+    session_log = tmp_path_factory.mktemp("session-log") / "windowdesk-tests.log"
+    handler = logging.FileHandler(session_log, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    logger = logging.getLogger("windowdesk")
+    previous_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+    logger.setLevel(previous_level)
+    handler.close()
+    leaks = []
+    for log_file in [session_log, *tmp_path_factory.getbasetemp().rglob("*.log")]:
+        text = log_file.read_text(encoding="utf-8", errors="replace")
+        leaks += [f"{log_file.name}: {m}" for m in _ID_NUMBER.findall(text) if _looks_like_resident_id(m)]
+    assert not leaks, f"resident ID numbers were logged: {leaks[:5]}"

@@ -104,3 +104,19 @@ def test_disabled_operator_is_refused_by_every_writing_service(clerk):
                                   reason="r", legal_basis="b")
     with pytest.raises(auth.LoginFailed):
         auth.log_in(clerk.db, login="li", password="Start2026x")
+
+
+def test_whole_id_number_only_for_supervisors_and_audited(clerk):
+    from windowdesk.services.applicants import find_residents, reveal_id_number
+
+    who = find_residents(clerk.db, query="2309")[0]
+    assert "*" in who.masked_number
+    whole = reveal_id_number(clerk.db, clerk.ctx, applicant=who.ref)  # the demo supervisor
+    assert len(whole) == 18 and whole[:6] == who.masked_number[:6] and whole[-4:] == who.masked_number[-4:]
+    operator_ctx = auth.log_in(clerk.db, login="li", password="Start2026x").ctx
+    with pytest.raises(PermissionDenied):
+        reveal_id_number(clerk.db, operator_ctx, applicant=who.ref)
+    with clerk.db.read() as session:
+        views = [e for e in session.query(AuditEntry) if e.action == "resident.view_full_id"]
+        assert len(views) == 1 and views[0].operator_id == clerk.ctx.operator_id
+        assert whole not in str(views[0].detail)

@@ -181,3 +181,20 @@ def applicant_summary(session, ref: ApplicantRef) -> ApplicantSummary:
         if row is not None:
             return _organisation_summary(row)
     raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
+
+
+def reveal_id_number(db, ctx: CounterContext, *, applicant: ApplicantRef) -> str:
+    """The whole ID number or credit code, for a role that needs it; the viewing is audited."""
+    with db.write() as session:
+        authorize(session, ctx, Permission.VIEW_FULL_ID)
+        if applicant.kind == RESIDENT:
+            row = session.get(Resident, applicant.id)
+            number = row.id_number if row else None
+        else:
+            row = session.get(Organisation, applicant.id)
+            number = row.credit_code if row else None
+        if number is None:
+            raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
+        record_action(session, ctx, action=f"{applicant.kind}.view_full_id", entity=applicant.kind,
+                      entity_id=applicant.id)
+        return number

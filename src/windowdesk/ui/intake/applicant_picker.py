@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
 from windowdesk.services import applicants
 from windowdesk.services.applicants import ApplicantSummary
+from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_dialogs import RegisterOrganisationDialog, RegisterResidentDialog
@@ -44,6 +46,8 @@ class ApplicantPicker(QWidget):
         self.query_edit = QLineEdit(objectName="applicantQuery")
         self.query_edit.setClearButtonEnabled(True)
         self.register_button = QPushButton(objectName="registerApplicant")
+        self.reveal_button = QPushButton(objectName="revealIdNumber")
+        self.reveal_button.setEnabled(False)
         self.results = QListWidget(objectName="applicantResults")
         self.results.setMaximumHeight(110)
         self.chosen_label = QLabel(objectName="chosenApplicant")
@@ -57,7 +61,8 @@ class ApplicantPicker(QWidget):
         grid.addWidget(self.query_edit, 1, 0, 1, 2)
         grid.addWidget(self.register_button, 1, 2)
         grid.addWidget(self.results, 2, 0, 1, 3)
-        grid.addWidget(self.chosen_label, 3, 0, 1, 3)
+        grid.addWidget(self.chosen_label, 3, 0, 1, 2)
+        grid.addWidget(self.reveal_button, 3, 2)
 
         self.query_edit.textChanged.connect(self.refresh_results)
         self.query_edit.returnPressed.connect(self._choose_current_or_register)
@@ -65,6 +70,7 @@ class ApplicantPicker(QWidget):
         self.results.itemActivated.connect(self._choose)
         self.results.itemClicked.connect(self._choose)
         self.register_button.clicked.connect(self.register_new)
+        self.reveal_button.clicked.connect(self.reveal_number)
         self.retranslate()
         self._show_chosen()
 
@@ -76,6 +82,8 @@ class ApplicantPicker(QWidget):
         self.query_edit.setPlaceholderText(_("ID number, name or phone"))
         self.query_edit.setToolTip(_("F3: find the applicant"))
         self.register_button.setText(_("&Register new\u2026"))
+        self.reveal_button.setText(_("Show whole number"))
+        self.reveal_button.setToolTip(_("Supervisors only; every viewing is recorded in the audit log."))
 
     def _is_resident(self) -> bool:
         return self.resident_radio.isChecked()
@@ -129,7 +137,22 @@ class ApplicantPicker(QWidget):
         self._show_chosen()
         self.applicantChosen.emit(summary)
 
+    def reveal_number(self) -> None:
+        if self.chosen is None:
+            return
+        try:
+            number = applicants.reveal_id_number(self._db, self._ctx, applicant=self.chosen.ref)
+        except Exception as error:
+            show_error(self, error)
+            return
+        self.chosen_label.setText(
+            _("Applicant: {name} ({number})").format(name=self.chosen.name, number=number)
+        )
+
     def _show_chosen(self) -> None:
+        self.reveal_button.setEnabled(
+            self.chosen is not None and may(self._db, self._ctx, Permission.VIEW_FULL_ID)
+        )
         if self.chosen is None:
             self.chosen_label.setText(_("No applicant chosen yet."))
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
 from windowdesk.printing.data import (
@@ -35,6 +36,7 @@ from windowdesk.printing.paper import DocumentKind
 from windowdesk.services import catalog, worklist
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
 from windowdesk.services.audit import record_action
+from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
@@ -43,16 +45,21 @@ PRINT_ACTION = "document.print"
 REPRINT_ACTION = "document.reprint"
 
 
-def record_print(db, ctx: CounterContext, *, document: str, number: str, reprint: bool) -> None:
-    """Audit that a document left the machine (printer or PDF): who, when, which, reprint or not.
+def record_print(
+    db, ctx: CounterContext, *, document: str, number: str, reprint: bool, output: str = "printer"
+) -> None:
+    """Audit that a copy of a document was made: who (the context's operator), when,
+    which document, whether it was a reprint, and whether it went to a printer or a PDF file.
 
     The detail carries the document kind and its number only, never personal data.
     """
     kind = DocumentKind(document)
     with db.write() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
         record_action(
             session, ctx, action=REPRINT_ACTION if reprint else PRINT_ACTION,
-            entity="document", entity_id=number, detail={"document": kind.value, "number": number},
+            entity="document", entity_id=number,
+            detail={"document": kind.value, "number": number, "output": output},
         )
 
 
@@ -79,6 +86,8 @@ def _issuer(session, ctx: CounterContext, *, center_code: str, window_id: str, o
 
 
 def _context_issuer(session, ctx: CounterContext) -> Issuer:
+    """The current window as issuer, once the operator is known to be allowed to print."""
+    authorize(session, ctx, Permission.PRINT_DOCUMENT)
     return _issuer(session, ctx, center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id)
 
 
@@ -108,6 +117,7 @@ def _requirement(material: m.ItemMaterial) -> str:
 
 def acceptance_receipt_data(db, ctx: CounterContext, case_id: str) -> AcceptanceReceiptData:
     with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
         case = queries.case_with_details(session, case_id)
         if case is None:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
@@ -130,6 +140,7 @@ def acceptance_receipt_data(db, ctx: CounterContext, case_id: str) -> Acceptance
 
 def notification_slip_data(db, ctx: CounterContext, notification_id: str) -> NotificationSlipData:
     with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
         note = queries.notification_with_entries(session, notification_id)
         if note is None:
             raise NotFoundError(_("Not found"), _("This notification is not on this workstation."))
@@ -147,6 +158,7 @@ def notification_slip_data(db, ctx: CounterContext, notification_id: str) -> Not
 
 def refusal_notice_data(db, ctx: CounterContext, refusal_id: str) -> RefusalNoticeData:
     with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
         refusal = session.get(m.Refusal, refusal_id)
         if refusal is None:
             raise NotFoundError(_("Not found"), _("This refusal is not on this workstation."))
@@ -176,9 +188,9 @@ def record_document(db, ctx: CounterContext, *, kind: str, record_id: str) -> Do
 
 
 def service_guide_data(db, ctx: CounterContext, item_code: str) -> ServiceGuideData:
-    guide = catalog.get_item_guide(db, item_code=item_code)
     with db.read() as session:
         issuer = _context_issuer(session, ctx)
+    guide = catalog.get_item_guide(db, item_code=item_code)
     return ServiceGuideData(
         issuer=issuer, item_code=guide.code, item_name=guide.name,
         department_name=guide.department_name, category=guide.category,
@@ -207,16 +219,16 @@ def _work_rows(entries: list[worklist.WorkEntry]) -> tuple[WorkRow, ...]:
 
 
 def case_list_data(db, ctx: CounterContext, day: dt.date) -> CaseListData:
-    entries = worklist.list_day_work(db, ctx, day=day)
     with db.read() as session:
         issuer = _context_issuer(session, ctx)
+    entries = worklist.list_day_work(db, ctx, day=day)
     return CaseListData(issuer=issuer, day=day, rows=_work_rows(entries))
 
 
 def day_report_data(db, ctx: CounterContext, day: dt.date) -> DayReportData:
-    entries = worklist.list_day_work(db, ctx, day=day)
     with db.read() as session:
         issuer = _context_issuer(session, ctx)
+    entries = worklist.list_day_work(db, ctx, day=day)
     counts = Counter((e.item_name, e.kind) for e in entries)
     items = sorted({e.item_name for e in entries})
     case_numbers = sorted(e.number for e in entries if e.kind == worklist.CASE)

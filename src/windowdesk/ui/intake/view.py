@@ -54,6 +54,12 @@ class IntakeView(QWidget):
         self.notify_button = QPushButton(objectName="notifyButton")
         self.refuse_button = QPushButton(objectName="refuseButton")
         self.clear_button = QPushButton(objectName="clearButton")
+        # Printing: the document of the last committed decision (receipt, slip or notice).
+        self.print_button = QPushButton(objectName="printButton")
+        self.print_button.setEnabled(False)
+        self.last_result: intake.IntakeResult | None = None
+        self.last_printed = False
+        self.print_dialog = None
         self.applicant_box = QGroupBox()
         self.materials_box = QGroupBox()
         self._build_layout()
@@ -71,6 +77,7 @@ class IntakeView(QWidget):
         buttons = QHBoxLayout()
         for button in (self.accept_button, self.notify_button, self.refuse_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         right = QWidget()
@@ -106,6 +113,8 @@ class IntakeView(QWidget):
         self.notify_button.clicked.connect(self.notify_missing)
         self.refuse_button.clicked.connect(self.refuse)
         self.clear_button.clicked.connect(self.reset)
+        self.print_button.clicked.connect(self.print_last_document)
+        self.recordSaved.connect(self._remember_for_print)
         for keys, slot in (
             ("F2", self.focus_item_search),
             ("F3", self.focus_applicant_search),
@@ -115,6 +124,7 @@ class IntakeView(QWidget):
             ("Ctrl+R", self.refuse),
             ("Ctrl+M", self.materials.mark_all_received),
             ("Ctrl+Shift+N", self.applicant_picker.register_new),
+            ("Ctrl+P", self.print_last_document),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -128,6 +138,7 @@ class IntakeView(QWidget):
         self.notify_button.setText(_("One-time &notification (Ctrl+N)"))
         self.refuse_button.setText(_("Re&fuse\u2026 (Ctrl+R)"))
         self.clear_button.setText(_("&Clear"))
+        self.print_button.setText(_("&Print (Ctrl+P)"))
         self.item_picker.retranslate()
         self.applicant_picker.retranslate()
         self.materials.retranslate()
@@ -260,3 +271,61 @@ class IntakeView(QWidget):
         self.item_picker.reset()
         self._show_item(None)
         self.focus_item_search()
+
+    # --- operators taking turns -----------------------------------------------------
+
+    def set_context(self, ctx: CounterContext) -> None:
+        """Another operator logged in at this window."""
+        self._ctx = ctx
+        self.applicant_picker.set_context(ctx)
+
+    def draft(self) -> dict:
+        """The unsaved form, to be given back when its operator returns."""
+        marks = []
+        for row in range(self.materials.rowCount()):
+            box = self.materials.status_box(row)
+            marks.append((box.currentData(), self.materials.note_edit(row).text()))
+        return {
+            "item_code": self.guide.code if self.guide else None,
+            "applicant": self.applicant_picker.chosen,
+            "marks": marks,
+            "item_query": self.item_picker.query_edit.text(),
+        }
+
+    def restore_draft(self, draft: dict | None) -> None:
+        self.reset()
+        if not draft:
+            return
+        self.item_picker.query_edit.setText(draft["item_query"])
+        if draft["item_code"]:
+            self._choose_item(draft["item_code"], move_focus=False)
+        if draft["applicant"] is not None:
+            self.applicant_picker.set_chosen(draft["applicant"])
+        for row, (status, note) in enumerate(draft["marks"][: self.materials.rowCount()]):
+            if status is not None:
+                self.materials.mark(row, status, note)
+            else:
+                self.materials.note_edit(row).setText(note)
+
+    # --- printing -------------------------------------------------------------------
+
+    def _remember_for_print(self, result: intake.IntakeResult) -> None:
+        self.last_result, self.last_printed = result, False
+        self.print_button.setEnabled(True)
+
+    def print_last_document(self) -> None:
+        """Preview and print the document of the last decision; a second copy is a reprint."""
+        from windowdesk.ui.printing.actions import open_record_preview
+
+        if self.last_result is None:
+            self._show_result(_("Nothing to print yet: decide an application first."), ok=False)
+            return
+        self.print_dialog = open_record_preview(
+            self, self._db, self._ctx, kind=self.last_result.kind, record_id=self.last_result.id,
+            reprint=self.last_printed,
+        )
+        if self.print_dialog is not None:
+            self.print_dialog.printed.connect(self._document_printed)
+
+    def _document_printed(self, _output: str) -> None:
+        self.last_printed = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from windowdesk.i18n import _, format_date
@@ -48,14 +49,34 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
 
 
 class RecordDetailDialog(QDialog):
-    def __init__(self, detail: RecordDetail, zone: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db=None, ctx=None
+    ) -> None:
         super().__init__(parent)
+        self._detail, self._db, self._ctx = detail, db, ctx
+        self.print_dialog = None
         self.setWindowTitle(_("Details of {number}").format(number=detail.number))
         self.browser = QTextBrowser(objectName="recordDetail")
         self.browser.setHtml(detail_html(detail, zone))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Reprint needs the database and the operator (for the audit entry); without them
+        # the dialog only shows the record.
+        self.reprint_button = None
+        if db is not None and ctx is not None:
+            self.reprint_button = buttons.addButton(_("&Reprint (Ctrl+P)"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.reprint_button.setObjectName("reprintButton")
+            self.reprint_button.clicked.connect(self.reprint)
+            QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.reprint)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
         self.resize(640, 520)
+
+    def reprint(self) -> None:
+        """The record's document again, marked 补打 (reprint); the copy is audited."""
+        from windowdesk.ui.printing.actions import open_record_preview
+
+        self.print_dialog = open_record_preview(
+            self, self._db, self._ctx, kind=self._detail.kind, record_id=self._detail.id, reprint=True
+        )

@@ -61,6 +61,6 @@ class TodayView(QWidget):
         except Exception as error:
             show_error(self, error)
             return
-        self.last_dialog = RecordDetailDialog(detail, self._ctx.timezone, self)
+        self.last_dialog = RecordDetailDialog(detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx)
         self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog.open()

@@ -1,0 +1,85 @@
+"""受理回执 / 受理通知书: the applicant's proof that the case was accepted.
+
+It carries what the applicant needs later: the case number (also as a QR code, for the
+status inquiry), the promised completion date, and where to collect the result.
+"""
+
+from __future__ import annotations
+
+from windowdesk.i18n import _
+from windowdesk.printing.blocks import (
+    Sheet,
+    applicant_text,
+    fields_with_qr,
+    gap,
+    list_table,
+    local_time,
+    long_date,
+    para,
+    signature_table,
+    window_text,
+)
+from windowdesk.printing.data import AcceptanceReceiptData
+from windowdesk.printing.layout import DocumentHead, build_pdf
+from windowdesk.printing.paper import PaperFormat, default_paper
+
+
+def acceptance_title() -> str:
+    return _("Acceptance Receipt")
+
+
+def render_acceptance_receipt(
+    data: AcceptanceReceiptData, *, paper: PaperFormat | None = None, reprint: bool = False
+) -> bytes:
+    sheet = Sheet.of(paper or default_paper(data.KIND))
+    styles = sheet.styles
+    issuer = data.issuer
+    head = DocumentHead(acceptance_title(), _("Case number"), data.case_number, issuer, reprint)
+    rows = [
+        (_("Case number"), data.case_number),
+        (_("Applicant"), applicant_text(data.applicant)),
+        (_("Item"), f"{data.item_name} ({data.item_code})"),
+        (_("Department"), data.department_name),
+        (_("Accepted at"), f"{local_time(data.accepted_at, issuer.zone)} \u00b7 {issuer.center_name} "
+                            f"{window_text(issuer)}"),
+        (_("Operator"), issuer.operator_name),
+        (_("Promised completion date"), _("{date} (within {days} working days)").format(
+            date=long_date(data.promised_date), days=data.promised_days)),
+        (_("Legal time limit ends"), long_date(data.legal_date)),
+        (_("Collect the result at"), data.where or issuer.center_address),
+        (_("Inquiries"), issuer.window_phone or issuer.center_phone),
+    ]
+    story = [
+        para(acceptance_title(), styles.title),
+        para(issuer.center_name, styles.subtitle),
+        para(
+            _("{name}: your application for \u201c{item}\u201d has been accepted. Please keep this "
+              "receipt; with the case number or the QR code you can ask about the case at any "
+              "window, by phone or online.").format(name=data.applicant.name, item=data.item_name),
+            styles.body,
+        ),
+        *fields_with_qr(sheet, rows, data.case_number, _("Scan to check the case status")),
+        gap(sheet, 0.5),
+    ]
+    if data.materials:
+        story += [
+            para(_("Materials received"), styles.heading),
+            list_table(
+                sheet,
+                ["#", _("Material"), _("Received as")],
+                [[str(i), line.name, line.requirement] for i, line in enumerate(data.materials, start=1)],
+                [0.6, 5, 5],
+            ),
+        ]
+    story += [
+        gap(sheet, 0.5),
+        para(
+            _("The dates count working days only: weekends and public holidays are not counted, "
+              "make-up working days are. If the case is not decided by the promised date, the "
+              "center's supervisor answers for it."),
+            styles.small,
+        ),
+        gap(sheet),
+        signature_table(sheet, [_("Operator"), _("Applicant")]),
+    ]
+    return build_pdf(head, story, sheet)

@@ -1,0 +1,287 @@
+"""The pieces documents are made of: styles, paragraphs, tables, QR code, amounts.
+
+Every size is derived from the paper (``Sheet``), so the same document reads well on
+A4, A5 and the 80 mm roll; table columns are fractions of the printable width, so
+nothing is ever wider than the paper. Labels go through ``_``: with the zh_CN locale
+the documents print in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from windowdesk.domain.money import amount_in_capitals, format_yuan
+from windowdesk.i18n import N_, _, format_date
+from windowdesk.printing.data import Applicant, Issuer
+from windowdesk.printing.fonts import LATIN, ensure_fonts, markup
+from windowdesk.printing.paper import GEOMETRY, MM, PaperFormat, PaperGeometry
+
+GRID = colors.HexColor("#555555")
+# Tables default to Helvetica for their cells, which would put a font we do not embed
+# into the PDF even though every cell holds a Paragraph in our own fonts.
+OUR_FONT = ("FONTNAME", (0, 0), (-1, -1), LATIN)
+HEADER_FILL = colors.HexColor("#e8e8e8")
+
+PAYMENT_METHODS = {
+    "cash": N_("Cash"),
+    "bank_card": N_("Bank card"),
+    "mobile": N_("Mobile payment"),
+}
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    big: ParagraphStyle  # a ticket number, a total
+
+
+def _styles(geometry: PaperGeometry) -> Styles:
+    size = geometry.body_size
+
+    def style(name: str, font_size: float, **extra) -> ParagraphStyle:
+        # wordWrap CJK: Chinese has no spaces, so lines may break between any two
+        # characters; without it a long item name would run off the paper.
+        extra.setdefault("leading", font_size * 1.45)
+        return ParagraphStyle(name, fontName=LATIN, fontSize=font_size, wordWrap="CJK", **extra)
+
+    return Styles(
+        body=style("body", size, spaceAfter=size * 0.3),
+        small=style("small", size * 0.82),
+        cell=style("cell", size * 0.9),
+        title=style("title", size * 1.75, alignment=TA_CENTER, spaceAfter=size * 0.5),
+        subtitle=style("subtitle", size, alignment=TA_CENTER, spaceAfter=size * 0.6),
+        heading=style("heading", size * 1.1, spaceBefore=size * 0.7, spaceAfter=size * 0.3),
+        big=style("big", size * 3.2, alignment=TA_CENTER, leading=size * 3.8),
+    )
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The paper a document is laid out for."""
+
+    paper: PaperFormat
+    geometry: PaperGeometry
+    styles: Styles
+
+    @classmethod
+    def of(cls, paper: PaperFormat) -> Sheet:
+        ensure_fonts()
+        paper = PaperFormat(paper)
+        geometry = GEOMETRY[paper]
+        return cls(paper, geometry, _styles(geometry))
+
+    @property
+    def width(self) -> float:
+        return self.geometry.content_width
+
+    @property
+    def is_roll(self) -> bool:
+        return self.geometry.is_roll
+
+
+# --- words -----------------------------------------------------------------------
+
+
+def local_time(value: dt.datetime, zone: str) -> str:
+    """An unambiguous local time in the center's zone, the same in every language."""
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def long_date(value: dt.date) -> str:
+    return format_date(value, "long")
+
+
+def yuan(fen: int) -> str:
+    return "\u00a5" + format_yuan(fen, grouping=True)
+
+
+def payment_method_label(code: str) -> str:
+    return _(PAYMENT_METHODS[code]) if code in PAYMENT_METHODS else code
+
+
+def applicant_text(applicant: Applicant) -> str:
+    return f"{applicant.name}  {applicant.masked_id}".strip()
+
+
+def window_text(issuer: Issuer) -> str:
+    return _("Window {code} {name}").format(code=issuer.window_code, name=issuer.window_name).strip()
+
+
+# --- flowables ---------------------------------------------------------------------
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(markup(text), style)
+
+
+def gap(sheet: Sheet, lines: float = 1.0) -> Spacer:
+    return Spacer(1, sheet.geometry.body_size * 1.2 * lines)
+
+
+def field_table(
+    sheet: Sheet, rows: list[tuple[str, str]], *, label_share: float = 0.28, width: float | None = None
+) -> Table:
+    """Label / value pairs, the labels in a narrow first column."""
+    share = 0.36 if sheet.is_roll else label_share
+    width = width or sheet.width
+    cell = sheet.styles.cell
+    data = [[para(label, cell), para(value, cell)] for label, value in rows]
+    # splitInRow: a value longer than a page (a pasted legal text) continues on the next
+    # page instead of failing the whole document.
+    table = Table(data, colWidths=[width * share, width * (1 - share)], hAlign="LEFT", splitInRow=1)
+    table.setStyle(TableStyle([
+        OUR_FONT,
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]))
+    return table
+
+
+def list_table(
+    sheet: Sheet, header: list[str], rows: list[list[str]], shares: list[float], *, compact: bool = False
+) -> Table:
+    """A ruled table whose header row repeats at the top of every page it flows onto.
+
+    ``compact`` sets it smaller, for reports of hundreds of rows.
+    """
+    cell = sheet.styles.small if compact or sheet.is_roll else sheet.styles.cell
+    data = [[para(text, cell) for text in header]]
+    data += [[para(text, cell) for text in row] for row in rows]
+    total = sum(shares)
+    table = Table(
+        data, colWidths=[sheet.width * share / total for share in shares], repeatRows=1, hAlign="LEFT",
+        splitInRow=1,
+    )
+    table.setStyle(TableStyle([
+        OUR_FONT,
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def numbered(items: tuple[str, ...] | list[str], sheet: Sheet) -> list[Paragraph]:
+    if not items:
+        return [para(_("None"), sheet.styles.body)]
+    return [para(f"{index}. {text}", sheet.styles.body) for index, text in enumerate(items, start=1)]
+
+
+def amount_table(sheet: Sheet, total_fen: int) -> Table:
+    """The total in figures and in Chinese capital numerals (大写), as receipts require."""
+    return field_table(sheet, [
+        (_("Amount in figures"), yuan(total_fen)),
+        (_("Amount in words"), amount_in_capitals(total_fen)),
+    ])
+
+
+def signature_table(sheet: Sheet, labels: list[str]) -> Table:
+    """Lines to sign on, side by side on sheets, one under another on a roll."""
+    cell = sheet.styles.cell
+    if sheet.is_roll:
+        data = [[para(f"{label}: ______________", cell)] for label in labels]
+        return Table(data, colWidths=[sheet.width], hAlign="LEFT", style=[OUR_FONT])
+    data = [[para(f"{label}: ________________", cell) for label in labels]]
+    return Table(data, colWidths=[sheet.width / len(labels)] * len(labels), hAlign="LEFT", style=[OUR_FONT])
+
+
+class QrCode(Flowable):
+    """A QR code of a case number, so anyone can look the case up.
+
+    Drawn once into a PDF form XObject and placed with ``Do``: a document with the code on
+    several pages stores it once. The modules are painted as one path of rectangles
+    straight from reportlab's QR encoder (error correction M, a two-module quiet zone);
+    going through reportlab's Drawing renderer would pull Helvetica, a font we do not
+    embed, into the PDF.
+    """
+
+    QUIET_ZONE = 2
+
+    def __init__(self, value: str, size: float, *, align: str = "RIGHT") -> None:
+        super().__init__()
+        self.value = value
+        self.size = size
+        self.hAlign = align
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        canvas = self.canv
+        name = "qr" + hashlib.sha1(self.value.encode("utf-8")).hexdigest()[:16]
+        if not canvas.hasForm(name):
+            canvas.beginForm(name, 0, 0, self.size, self.size)
+            self._paint_modules(canvas)
+            canvas.endForm()
+        canvas.doForm(name)
+
+    def _paint_modules(self, canvas) -> None:
+        qr = QrCodeWidget(self.value, barLevel="M").qr
+        qr.make()
+        count = qr.getModuleCount()
+        box = self.size / (count + 2 * self.QUIET_ZONE)
+        path = canvas.beginPath()
+        for row_index, row in enumerate(qr.modules):
+            y = self.size - (row_index + self.QUIET_ZONE + 1) * box
+            column = 0
+            for dark, run in itertools.groupby(bool(cell) for cell in row):
+                length = len(list(run))
+                if dark:
+                    path.rect((column + self.QUIET_ZONE) * box, y, length * box, box)
+                column += length
+        canvas.setFillColor(colors.black)
+        canvas.drawPath(path, stroke=0, fill=1)
+
+
+def qr_size(sheet: Sheet) -> float:
+    return 26 * MM if sheet.is_roll else 24 * MM
+
+
+def fields_with_qr(sheet: Sheet, rows: list[tuple[str, str]], value: str, caption: str) -> list[Flowable]:
+    """Label / value pairs with the QR code of ``value`` beside them (below on a roll)."""
+    size = qr_size(sheet)
+    centered = ParagraphStyle("qr-caption", parent=sheet.styles.small, alignment=TA_CENTER)
+    code = [QrCode(value, size, align="CENTER"), para(caption, centered)]
+    if sheet.is_roll:
+        return [field_table(sheet, rows), gap(sheet, 0.5), *code]
+    side = size + 6 * MM
+    fields = field_table(sheet, rows, width=sheet.width - side)
+    table = Table([[fields, code]], colWidths=[sheet.width - side, side], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        OUR_FONT,
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return [table]
+
+
+def receipt_lines_table(sheet: Sheet, lines) -> Table:
+    """The items paid for: description, quantity and amount in yuan."""
+    rows = []
+    for line in lines:
+        quantity = f"{line.quantity} {line.unit}".strip()
+        rows.append([line.description, quantity, yuan(line.amount_fen)])
+    return list_table(sheet, [_("Item"), _("Qty"), _("Amount")], rows, [5, 1.6, 2.6])

@@ -1,0 +1,284 @@
+"""What each printed document says, as plain frozen dataclasses.
+
+``services.documents`` fills them from the database; fee and utility receipts come from
+the payments services (a later issue), which will build ``FeeReceiptData`` and
+``UtilityReceiptData`` the same way. Renderers read nothing else, so a document can be
+rendered in a worker thread, in a test or in the bench without a database.
+
+Times are aware datetimes (stored UTC) and are printed in ``Issuer.zone``, the center's
+time zone. Amounts are integer fen. Applicants carry only a masked ID number: the
+constructor masks anything that still looks like a whole number, so a full ID number can
+never reach paper by mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from windowdesk.domain.ids import mask_id_number
+from windowdesk.printing.paper import DocumentKind
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Where and by whom a document is issued, and when this copy was printed."""
+
+    center_name: str
+    center_address: str
+    center_phone: str
+    center_hours: str
+    window_code: str
+    window_name: str
+    window_phone: str
+    operator_name: str  # who handled the record
+    printed_by: str  # who prints this copy (differs from operator_name on a reprint)
+    printed_at: dt.datetime
+    zone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    masked_id: str
+
+    def __post_init__(self) -> None:
+        if self.masked_id and "*" not in self.masked_id:
+            object.__setattr__(self, "masked_id", mask_id_number(self.masked_id))
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    name: str
+    requirement: str  # what exactly must be brought (form, originals, copies, note)
+    problem: str = ""  # "", "missing" or "correction"
+    note: str = ""  # what the operator found wrong
+
+
+@dataclass(frozen=True)
+class AcceptanceReceiptData:
+    KIND: ClassVar[DocumentKind] = DocumentKind.ACCEPTANCE_RECEIPT
+    issuer: Issuer
+    case_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+    promised_date: dt.date
+    legal_date: dt.date
+    promised_days: int
+    materials: tuple[MaterialLine, ...]  # what was received
+    where: str  # where the result is collected
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
+class NotificationSlipData:
+    KIND: ClassVar[DocumentKind] = DocumentKind.NOTIFICATION_SLIP
+    issuer: Issuer
+    notification_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    given_at: dt.datetime
+    entries: tuple[MaterialLine, ...]  # every missing or wrong material
+    legal_basis: str
+    where: str  # where to come back
+    note: str = ""
+
+    @property
+    def number(self) -> str:
+        return self.notification_number
+
+
+@dataclass(frozen=True)
+class RefusalNoticeData:
+    KIND: ClassVar[DocumentKind] = DocumentKind.REFUSAL_NOTICE
+    issuer: Issuer
+    refusal_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    refused_at: dt.datetime
+    reason: str
+    legal_basis: str
+
+    @property
+    def number(self) -> str:
+        return self.refusal_number
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    description: str
+    amount_fen: int
+    quantity: int = 1
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class _ReceiptBase:
+    issuer: Issuer
+    receipt_number: str
+    payer: Applicant
+    lines: tuple[ReceiptLine, ...]
+    payment_method: str  # cash / bank_card / mobile (labels in printing.layout)
+    paid_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise ValueError("a receipt needs at least one line")
+        for line in self.lines:
+            if isinstance(line.amount_fen, bool) or not isinstance(line.amount_fen, int) or line.amount_fen < 0:
+                raise ValueError("receipt amounts are non-negative integer fen")
+
+    @property
+    def number(self) -> str:
+        return self.receipt_number
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+
+@dataclass(frozen=True)
+class FeeReceiptData(_ReceiptBase):
+    """收费收据: all fees of one case, collected once at the window."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.FEE_RECEIPT
+    case_number: str = ""
+    item_name: str = ""
+    department_name: str = ""
+
+
+@dataclass(frozen=True)
+class UtilityReceiptData(_ReceiptBase):
+    """A water / electricity / heating / gas / phone / tax payment taken at a street center."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.UTILITY_RECEIPT
+    utility: str = ""  # water / electricity / heating / gas / phone / tax
+    account_number: str = ""  # the payer's account with the utility (户号)
+    period: str = ""  # the billing period as the utility names it
+    payee: str = ""  # the company or office the money is passed to
+
+
+@dataclass(frozen=True)
+class GuideFee:
+    department_name: str
+    description: str
+    amount_fen: int | None
+    unit: str = ""
+    exemptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServiceGuideData:
+    KIND: ClassVar[DocumentKind] = DocumentKind.SERVICE_GUIDE
+    issuer: Issuer
+    item_code: str
+    item_name: str
+    department_name: str
+    category: str
+    preconditions: tuple[str, ...]
+    materials: tuple[tuple[MaterialLine, bool], ...]  # (material, required)
+    procedure: tuple[str, ...]
+    legal_limit_days: int
+    promised_limit_days: int
+    fee_summary: str
+    fees: tuple[GuideFee, ...]
+    legal_basis: str
+    where: str
+    parallel_departments: tuple[str, ...]
+    catalog_version: str
+
+    @property
+    def number(self) -> str:
+        return self.item_code
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    number: str
+    at: dt.datetime
+    decision: str  # accepted / notified / refused, in words
+    item_name: str
+    applicant: Applicant
+    state: str
+
+
+@dataclass(frozen=True)
+class ItemCount:
+    item_name: str
+    accepted: int
+    notified: int
+    refused: int
+
+
+@dataclass(frozen=True)
+class CollectionLine:
+    """Money taken at the window in one way of payment (for the cash closing)."""
+
+    payment_method: str
+    receipts: int
+    total_fen: int
+
+
+@dataclass(frozen=True)
+class DayReportData:
+    KIND: ClassVar[DocumentKind] = DocumentKind.DAY_REPORT
+    issuer: Issuer
+    day: dt.date
+    accepted: int
+    notified: int
+    refused: int
+    by_item: tuple[ItemCount, ...]
+    collections: tuple[CollectionLine, ...] = ()
+    first_number: str = ""
+    last_number: str = ""
+
+    @property
+    def number(self) -> str:
+        return f"{self.issuer.window_code}-{self.day:%Y%m%d}"
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.total_fen for line in self.collections)
+
+
+@dataclass(frozen=True)
+class CaseListData:
+    KIND: ClassVar[DocumentKind] = DocumentKind.CASE_LIST
+    issuer: Issuer
+    day: dt.date
+    rows: tuple[WorkRow, ...] = field(default_factory=tuple)
+
+    @property
+    def number(self) -> str:
+        return f"{self.issuer.window_code}-{self.day:%Y%m%d}"
+
+
+@dataclass(frozen=True)
+class QueueTicketData:
+    KIND: ClassVar[DocumentKind] = DocumentKind.QUEUE_TICKET
+    issuer: Issuer
+    ticket_number: str  # e.g. A023
+    service_name: str  # the queue: "综合受理", "社保" ...
+    waiting_ahead: int
+    taken_at: dt.datetime
+
+    @property
+    def number(self) -> str:
+        return self.ticket_number
+
+
+DocumentData = (
+    AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
+    | UtilityReceiptData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
+)

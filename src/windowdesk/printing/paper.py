@@ -1,0 +1,105 @@
+"""Which documents exist, and which paper each is printed on by default.
+
+Notices and guides go on A4 or A5 sheets; receipts and tickets on the 80 mm roll of a
+receipt printer. The choice is a per-document setting (kept by the UI); this module
+holds the choices, their defaults and their geometry. Plain Python: services and the
+UI import it without reportlab.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from windowdesk.i18n import N_, _
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+class DocumentKind(str, Enum):
+    ACCEPTANCE_RECEIPT = "acceptance_receipt"
+    NOTIFICATION_SLIP = "notification_slip"
+    REFUSAL_NOTICE = "refusal_notice"
+    FEE_RECEIPT = "fee_receipt"
+    UTILITY_RECEIPT = "utility_receipt"
+    SERVICE_GUIDE = "service_guide"
+    DAY_REPORT = "day_report"
+    CASE_LIST = "case_list"
+    QUEUE_TICKET = "queue_ticket"
+
+
+class PaperFormat(str, Enum):
+    A4 = "a4"
+    A5 = "a5"
+    ROLL_80 = "roll80"
+
+
+@dataclass(frozen=True)
+class PaperGeometry:
+    width: float  # points
+    height: float | None  # points; None: a roll, cut to the length of the content
+    margin: float  # points, all four sides
+    body_size: float  # font size of body text
+
+    @property
+    def is_roll(self) -> bool:
+        return self.height is None
+
+    @property
+    def content_width(self) -> float:
+        return self.width - 2 * self.margin
+
+
+GEOMETRY = {
+    PaperFormat.A4: PaperGeometry(210 * MM, 297 * MM, 18 * MM, 10.5),
+    PaperFormat.A5: PaperGeometry(148 * MM, 210 * MM, 12 * MM, 9.5),
+    # 80 mm paper, 72 mm printable on common receipt printers: 4 mm each side.
+    PaperFormat.ROLL_80: PaperGeometry(80 * MM, None, 4 * MM, 8.5),
+}
+
+# A roll is cut to the length of the document; past this, a very long list goes on
+# further "pages" of the roll (with page numbers) rather than one endless strip.
+ROLL_MAX_LENGTH = 600 * MM
+
+DEFAULT_PAPER: dict[DocumentKind, PaperFormat] = {
+    DocumentKind.ACCEPTANCE_RECEIPT: PaperFormat.A5,
+    DocumentKind.NOTIFICATION_SLIP: PaperFormat.A4,
+    DocumentKind.REFUSAL_NOTICE: PaperFormat.A4,
+    DocumentKind.FEE_RECEIPT: PaperFormat.ROLL_80,
+    DocumentKind.UTILITY_RECEIPT: PaperFormat.ROLL_80,
+    DocumentKind.SERVICE_GUIDE: PaperFormat.A4,
+    DocumentKind.DAY_REPORT: PaperFormat.A4,
+    DocumentKind.CASE_LIST: PaperFormat.A4,
+    DocumentKind.QUEUE_TICKET: PaperFormat.ROLL_80,
+}
+
+_PAPER_LABELS = {
+    PaperFormat.A4: N_("A4 sheet"),
+    PaperFormat.A5: N_("A5 sheet"),
+    PaperFormat.ROLL_80: N_("80 mm receipt roll"),
+}
+
+_KIND_LABELS = {
+    DocumentKind.ACCEPTANCE_RECEIPT: N_("Acceptance receipt"),
+    DocumentKind.NOTIFICATION_SLIP: N_("One-time notification slip"),
+    DocumentKind.REFUSAL_NOTICE: N_("Refusal notice"),
+    DocumentKind.FEE_RECEIPT: N_("Fee receipt"),
+    DocumentKind.UTILITY_RECEIPT: N_("Utility payment receipt"),
+    DocumentKind.SERVICE_GUIDE: N_("Service guide"),
+    DocumentKind.DAY_REPORT: N_("End-of-day closing report"),
+    DocumentKind.CASE_LIST: N_("Case list"),
+    DocumentKind.QUEUE_TICKET: N_("Queue ticket"),
+}
+
+
+def default_paper(kind: DocumentKind) -> PaperFormat:
+    return DEFAULT_PAPER[DocumentKind(kind)]
+
+
+def paper_label(paper: PaperFormat) -> str:
+    return _(_PAPER_LABELS[PaperFormat(paper)])
+
+
+def kind_label(kind: DocumentKind) -> str:
+    """The operator's name for a kind of document (the printed titles are in each module)."""
+    return _(_KIND_LABELS[DocumentKind(kind)])

@@ -1,0 +1,2 @@
+"""Print preview and printing through Qt's print system; the documents come from
+``windowdesk.printing`` as PDF bytes."""

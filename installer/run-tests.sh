@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash installer/install.sh --dev
-eval "$(bash installer/ci-cups.sh)"
-eval "$(bash installer/ci-postgres.sh)"
+# Captured first so that a failing script stops the run (eval "$(...)" would hide it).
+cups_env=$(bash installer/ci-cups.sh)
+eval "$cups_env"
+postgres_env=$(bash installer/ci-postgres.sh)
+eval "$postgres_env"
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"

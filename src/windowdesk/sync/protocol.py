@@ -68,6 +68,44 @@ CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_OPERATOR, CHANGE_DECISIO
 
 DECISIONS = ("approve", "reject", "request_materials")
 
+# What each pushed event's payload must carry; the hub rejects an event missing one.
+# (Added with the hub.) Payloads are those built in services/intake.py and applicants.py;
+# "center" must be the workstation's own center, "window" a window id ("CH-01") of it,
+# "applicant" {"kind": "resident"|"organisation", "id"}, times ISO 8601.
+# case.status: entity "case", entity_id = the case id, payload {"action": a CaseAction
+#   value, "at": iso (optional), "note" (optional), "case_id" (optional, = entity_id)};
+#   anything else in it ("from", "to", "operator") is stored, not used.
+# audit.entry: payload = the audit entry ({"id", "at", "action", ...}), stored as sent.
+EVENT_REQUIRED_FIELDS = {
+    "resident.registered": ("id", "id_number", "name", "center"),
+    "organisation.registered": ("id", "credit_code", "name", "center"),
+    "case.accepted": ("id", "number", "center", "window", "item", "applicant", "accepted_at"),
+    "notification.given": ("id", "number", "center", "window", "item", "applicant", "created_at"),
+    "refusal.given": (
+        "id", "number", "center", "window", "item", "applicant", "created_at", "reason", "legal_basis",
+    ),
+    "case.status": ("action",),
+    "audit.entry": ("id", "action", "at"),
+}
+
+# Payloads of the hub's changes (added with the hub); entity / entity_id in brackets:
+#   catalog.published  [catalog / version]  {"version", "centers", "departments", "items"}:
+#       the three documents of resources/catalog/, for domain.catalog.parse_catalog
+#   calendar.override  [calendar / day]     {"day": "2026-10-08", "is_working_day", "note"}
+#   operator.upsert    [operator / id]      {"id", "login", "display_name", "role",
+#                                            "center_code", "active"}
+#   case.decision      [case / case id]     {"case_id", "case_number", "decision",
+#                                            "department", "note", "status", "at"}
+#   case.note          [case / case id]     {"case_id", "case_number", "department", "note", "at"}
+# catalog.published and calendar.override are for every center, the others for one.
+
+# Stable "code" values of the error body (added with the hub), for a client that wants
+# to react to one (the "message" is already plain English for a person).
+ERROR_VERSION_REFUSED = "version_refused"  # 426: protocol or client version not served
+ERROR_UNAUTHORIZED = "unauthorized"  # 401: token missing, unknown or revoked
+ERROR_REVOKED = "workstation_revoked"  # 401
+ERROR_WRONG_CENTER = "wrong_center"  # 403: a pushed event names another center
+
 
 class ProtocolError(Exception):
     """A reply that does not follow this protocol (truncated, malformed, wrong types)."""

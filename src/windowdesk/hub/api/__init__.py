@@ -1,0 +1,1 @@
+"""The hub's HTTP API: routers, request checks (versions, tokens) and error bodies."""

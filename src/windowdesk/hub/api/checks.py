@@ -1,0 +1,97 @@
+"""What every request must carry: the protocol and client versions, and a token.
+
+Run as FastAPI dependencies, in this order: versions first (a client too old to
+understand anything else is told so even if its token is also wrong), then the token.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from windowdesk.hub.errors import VersionRefused
+from windowdesk.hub.services.enrollment import (
+    StaffIdentity,
+    WorkstationIdentity,
+    authenticate_staff,
+    authenticate_workstation,
+)
+from windowdesk.hub.settings import HubSettings, parse_version
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.sync.protocol import ERROR_VERSION_REFUSED, HEADER_CLIENT, HEADER_PROTOCOL, SUPPORTED_PROTOCOLS
+
+CLIENT_NAME = "windowdesk/"
+TOO_OLD = "This windowdesk is too old for the hub; ask your administrator to update it"
+
+bearer = HTTPBearer(auto_error=False, description="The workstation token from /enroll, or a staff token")
+
+
+def hub_database(request: Request) -> HubDatabase:
+    return request.app.state.db
+
+
+def hub_settings(request: Request) -> HubSettings:
+    return request.app.state.settings
+
+
+def _refuse(message: str) -> VersionRefused:
+    return VersionRefused(message, code=ERROR_VERSION_REFUSED)
+
+
+def check_protocol(value: str | None) -> None:
+    served = ", ".join(str(p) for p in SUPPORTED_PROTOCOLS)
+    try:
+        protocol = int(value) if value is not None else None
+    except ValueError:
+        protocol = None
+    if protocol is None:
+        raise _refuse(f"{TOO_OLD} (it does not say which protocol it speaks; the hub serves protocol {served}).")
+    if protocol in SUPPORTED_PROTOCOLS:
+        return
+    if protocol > max(SUPPORTED_PROTOCOLS):
+        raise _refuse(
+            f"This windowdesk is newer than the hub (protocol {protocol}; the hub serves {served}). "
+            "Ask your administrator to update the hub."
+        )
+    raise _refuse(f"{TOO_OLD} (it speaks protocol {protocol}; the hub serves {served}).")
+
+
+def check_client(value: str | None, settings: HubSettings) -> None:
+    minimum = settings.min_client_version
+    version = parse_version(value[len(CLIENT_NAME):]) if value and value.startswith(CLIENT_NAME) else None
+    if version is None:
+        raise _refuse(f"{TOO_OLD} (it does not say its version; the hub needs {minimum} or newer).")
+    if version < settings.min_client_version_tuple:
+        shown = value[len(CLIENT_NAME):][:20]
+        raise _refuse(f"{TOO_OLD} (version {shown}; the hub needs {minimum} or newer).")
+
+
+def check_versions(
+    settings: Annotated[HubSettings, Depends(hub_settings)],
+    protocol: Annotated[str | None, Header(alias=HEADER_PROTOCOL, description="Protocol version, e.g. 1")] = None,
+    client: Annotated[str | None, Header(alias=HEADER_CLIENT, description="windowdesk/<version>")] = None,
+) -> None:
+    check_protocol(protocol)
+    check_client(client, settings)
+
+
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    return credentials.credentials if credentials is not None else None
+
+
+def current_workstation(
+    db: Annotated[HubDatabase, Depends(hub_database)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> WorkstationIdentity:
+    with db.read() as session:
+        return authenticate_workstation(session, _token(credentials))
+
+
+def current_staff(
+    db: Annotated[HubDatabase, Depends(hub_database)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> StaffIdentity:
+    with db.read() as session:
+        return authenticate_staff(session, _token(credentials))

@@ -1,0 +1,124 @@
+"""Every failure leaves the hub as {"error": {"code", "title", "message"}}.
+
+Validation problems name the field, never echo the value (it may be personal data).
+Unexpected exceptions are logged with their traceback here, on the hub, and answered
+with a plain 500; a database that cannot be reached (or is busy beyond the timeout) is
+a 503, which tells a client to try again later. Logged tracebacks have resident ID
+numbers masked: a database error's text may quote the row it refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from windowdesk.domain.ids import mask_id_number
+from windowdesk.hub.errors import HubError
+
+log = logging.getLogger("windowdesk.hub")
+
+MAX_REPORTED_PROBLEMS = 5
+_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+_HTTP_CODES = {
+    400: ("bad_request", "The request cannot be read"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Not allowed"),
+}
+
+
+def error_response(status: int, code: str, title: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "title": title, "message": message}}, status_code=status, headers=headers
+    )
+
+
+def _hub_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HubError)
+    return error_response(exc.status, exc.code, exc.title, exc.message)
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code, title = _HTTP_CODES.get(exc.status_code, ("http_error", "The request cannot be served"))
+    message = exc.detail if isinstance(exc.detail, str) else title
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"The hub has no {request.url.path[:200]}; check the hub address."
+    elif exc.status_code == 405:
+        message = f"{request.url.path[:200]} does not answer {request.method} requests."
+    return error_response(exc.status_code, code, title, message, getattr(exc, "headers", None))
+
+
+def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
+    """(status, code, message): 400 for a body that is not JSON at all, 422 otherwise."""
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return 400, "invalid_json", "The request body is not valid JSON."
+    problems = []
+    for error in errors[:MAX_REPORTED_PROBLEMS]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    more = len(errors) - MAX_REPORTED_PROBLEMS
+    if more > 0:
+        problems.append(f"and {more} more")
+    return 422, "invalid_request", "The request does not follow the protocol: " + "; ".join(problems) + "."
+
+
+def _validation_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    status, code, message = describe_validation_errors(list(exc.errors()))
+    return error_response(status, code, "The request cannot be read", message)
+
+
+def unexpected_error_response(request: Request, exc: BaseException) -> Response:
+    if isinstance(exc, OperationalError):
+        log.warning("database unavailable during %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        return error_response(
+            503, "database_unavailable", "The hub is busy",
+            "The hub cannot use its database right now. Try again in a moment.",
+            headers={"Retry-After": "5"},
+        )
+    details = "".join(traceback.format_exception(exc))
+    log.error(
+        "unexpected error during %s %s\n%s", request.method, request.url.path,
+        _ID_NUMBER.sub(lambda found: mask_id_number(found.group()), details),
+    )
+    return error_response(
+        500, "internal_error", "The hub met a problem",
+        "The hub met an unexpected problem with this request. Try again later; if it keeps "
+        "happening, tell the hub administrator (the hub's log has the details).",
+    )
+
+
+class ErrorReportingRoute(APIRoute):
+    """Answers an unexpected exception with the error body instead of letting it reach
+    Starlette's last-resort handler (which answers in plain text and raises it again)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (HubError, StarletteHTTPException, RequestValidationError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - the boundary: logged, answered
+                return unexpected_error_response(request, exc)
+
+        return handle
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(HubError, _hub_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, unexpected_error_response)

@@ -1,0 +1,110 @@
+"""The workstation's endpoints: health, enroll, whoami, push, changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+
+from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database
+from windowdesk.hub.api.errors import ErrorReportingRoute
+from windowdesk.hub.schemas import (
+    ChangesReply,
+    EnrollReply,
+    EnrollRequest,
+    ErrorBody,
+    HealthReply,
+    PushReply,
+    PushRequest,
+    PushResult,
+    WhoAmIReply,
+)
+from windowdesk.hub.services.enrollment import WorkstationIdentity, enroll
+from windowdesk.hub.services.feed import read_changes
+from windowdesk.hub.services.push import apply_push
+from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.sync.protocol import MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
+
+ERRORS = {
+    status: {"model": ErrorBody}
+    for status in (400, 401, 403, 409, 422, 426, 500, 503)
+}
+
+Database = Annotated[HubDatabase, Depends(hub_database)]
+Caller = Annotated[WorkstationIdentity, Depends(current_workstation)]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+health_router = APIRouter(route_class=ErrorReportingRoute, tags=["sync"])
+router = APIRouter(route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)], responses=ERRORS, tags=["sync"])
+
+
+@health_router.get("/health", response_model=HealthReply, summary="Is the hub up, which protocols it serves")
+def health() -> HealthReply:
+    return HealthReply(status="ok", protocols=list(SUPPORTED_PROTOCOLS), server_time=utc_now())
+
+
+@router.post("/enroll", response_model=EnrollReply, summary="Trade a one-time enrollment code for a workstation token")
+def enroll_workstation(body: EnrollRequest, db: Database) -> EnrollReply:
+    enrolled = db.run_write(lambda session: enroll(session, code=body.code, client_version=body.client_version, now=utc_now()))
+    return EnrollReply(
+        token=enrolled.token, workstation_id=enrolled.workstation_id,
+        center_code=enrolled.center_code, window_code=enrolled.window_code,
+    )
+
+
+@router.get("/whoami", response_model=WhoAmIReply, summary="The workstation this token belongs to")
+def whoami(caller: Caller) -> WhoAmIReply:
+    return WhoAmIReply(workstation_id=caller.workstation_id, center_code=caller.center_code, window_code=caller.window_code)
+
+
+@router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
+def push(body: PushRequest, caller: Caller, db: Database) -> PushReply:
+    pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
+    events = [
+        IncomingEvent(
+            event_id=event.event_id, seq=event.seq, entity=event.entity, entity_id=event.entity_id,
+            kind=event.kind, payload=event.payload, created_at=_utc(event.created_at),
+        )
+        for event in body.events
+    ]
+    now = utc_now()
+    outcomes = db.run_write(lambda session: apply_push(session, pusher=pusher, events=events, now=now))
+    return PushReply(
+        results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes]
+    )
+
+
+@router.get("/changes", response_model=ChangesReply, summary="Changes for this workstation's center after a cursor")
+def changes(
+    caller: Caller,
+    db: Database,
+    after: Annotated[int, Query(ge=0, description="The last seq the client has applied")] = 0,
+    limit: Annotated[int, Query(ge=1, description=f"At most this many (capped at {MAX_CHANGES_PAGE})")] = MAX_CHANGES_PAGE,
+) -> JSONResponse:
+    with db.read() as session:
+        page = read_changes(session, center_code=caller.center_code, after=after, limit=limit)
+    # Built as JSON directly: a page may hold 1,000 changes (a catalog among them), and
+    # validating them again on the way out would double the cost of a pull.
+    body = {
+        "changes": [
+            {
+                "seq": seq, "kind": kind, "entity": entity, "entity_id": entity_id, "payload": payload,
+                "created_at": created_at.isoformat(),
+            }
+            for seq, kind, entity, entity_id, payload, created_at in page.changes
+        ],
+        "next_cursor": page.next_cursor,
+        "has_more": page.has_more,
+    }
+    return JSONResponse(body)

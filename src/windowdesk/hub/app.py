@@ -1,0 +1,46 @@
+"""The hub's FastAPI application. The database must be migrated first (the CLI does it
+before any command; tests do it in their fixtures)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from windowdesk import __version__
+from windowdesk.hub.api import backoffice_routes, sync_routes
+from windowdesk.hub.api.errors import install_error_handlers
+from windowdesk.hub.settings import HubSettings
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.sync.protocol import API_PREFIX
+
+
+def create_app(settings: HubSettings, *, database: HubDatabase | None = None) -> FastAPI:
+    """The application for ``settings``; pass ``database`` to share one already open
+    (it is then left open at shutdown), else the app opens its own and disposes of it."""
+    owned = database is None
+    db = database or HubDatabase(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            db.dispose()
+
+    app = FastAPI(
+        title="windowdesk hub",
+        version=__version__,
+        description="The central server every windowdesk workstation syncs with (see windowdesk.sync.protocol).",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    install_error_handlers(app)
+    app.include_router(sync_routes.health_router, prefix=API_PREFIX)
+    app.include_router(sync_routes.router, prefix=API_PREFIX)
+    app.include_router(backoffice_routes.router, prefix=API_PREFIX)
+    return app

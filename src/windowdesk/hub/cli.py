@@ -1,0 +1,274 @@
+"""``windowdesk-hub``: serve the hub, and the administrator's commands.
+
+Every command takes ``--data-dir`` (else WINDOWDESK_HUB_DATA_DIR, else ./hub-data) and
+``--database-url`` (else WINDOWDESK_HUB_DATABASE_URL, else SQLite in the data folder),
+and migrates the database to the current schema before anything else. Output is plain
+text for a person; bad input ends with a plain message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from windowdesk.hub.errors import HubError, StartupFailed
+from windowdesk.hub.services import admin, backoffice, catalog_import, enrollment
+from windowdesk.hub.settings import HubSettings
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
+from windowdesk.sync.protocol import DECISIONS
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-08") from None
+
+
+def _positive_hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = 0
+    if hours <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of hours")
+    return hours
+
+
+# --- the commands; each gets the parsed arguments, the settings and the open database ---
+
+
+def cmd_migrate(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    print(f"The database at {shown_url(settings.database_url)} is up to date.")
+
+
+def cmd_import_catalog(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write(feed=True) as session:
+        result = catalog_import.import_catalog(session, folder=Path(args.folder), now=utc_now())
+    if not result.published:
+        print(f"Catalog version {result.version} is already published with this content; nothing changed.")
+        return
+    print(
+        f"Published catalog version {result.version} (change {result.seq}): {result.centers} centers, "
+        f"{result.windows} windows, {result.departments} departments, {result.items} items."
+    )
+
+
+def cmd_create_center(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        saved = admin.save_center(session, code=args.code, name=args.name, kind=args.kind, timezone=args.timezone)
+    print(f"{saved.verb} center {args.code} ({args.name}).")
+
+
+def cmd_create_window(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        saved = admin.save_window(session, center_code=args.center, code=args.code, name=args.name)
+    print(f"{saved.verb} window {args.center}-{args.code} ({args.name}).")
+
+
+def cmd_create_department(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        saved = admin.save_department(session, code=args.code, name=args.name)
+    print(f"{saved.verb} department {args.code} ({args.name}).")
+
+
+def cmd_calendar_override(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write(feed=True) as session:
+        saved = admin.publish_calendar_override(
+            session, day=args.day, is_working_day=args.working, note=args.note, now=utc_now()
+        )
+    what = "a working day" if args.working else "a holiday"
+    print(f"Published: {args.day.isoformat()} is {what} (change {saved.seq}).")
+
+
+def cmd_create_operator(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write(feed=True) as session:
+        operator, saved = admin.publish_operator(
+            session, login=args.login, display_name=args.name, center_code=args.center, role=args.role,
+            active=not args.inactive, now=utc_now(),
+        )
+        operator_id = operator.id
+    state = "inactive" if args.inactive else "active"
+    print(f"{saved.verb} operator {args.login} ({args.role}, {state}) at center {args.center}: "
+          f"id {operator_id}, published as change {saved.seq}.")
+
+
+def cmd_enroll_code(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        issued = enrollment.issue_enrollment_code(
+            session, center_code=args.center, window=args.window, now=utc_now(),
+            valid_for=dt.timedelta(hours=args.valid_hours),
+        )
+    print(f"Enrollment code for window {issued.window_id}: {issued.code}")
+    print(f"It works once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC. Type it in the workstation's sync settings.")
+
+
+def cmd_revoke(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        workstation = enrollment.revoke_workstation(session, workstation_id=args.workstation_id, now=utc_now())
+        revoked_at = workstation.revoked_at
+    print(f"Workstation {args.workstation_id} is revoked since {revoked_at:%Y-%m-%d %H:%M} UTC; its token is refused.")
+
+
+def cmd_list_workstations(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.read() as session:
+        rows = enrollment.list_workstations(session, center_code=args.center)
+        lines = [
+            (w.id, w.window_id, f"{w.enrolled_at:%Y-%m-%d %H:%M}",
+             f"{w.last_push_at:%Y-%m-%d %H:%M}" if w.last_push_at else "never",
+             f"revoked {w.revoked_at:%Y-%m-%d %H:%M}" if w.revoked_at else "active", w.client_version or "?")
+            for w in rows
+        ]
+    if not lines:
+        print("No workstation is enrolled" + (f" at center {args.center}." if args.center else "."))
+        return
+    header = ("WORKSTATION", "WINDOW", "ENROLLED (UTC)", "LAST PUSH (UTC)", "STATE", "VERSION")
+    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+    for row in [header, *lines]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def cmd_staff_token(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        token = enrollment.issue_staff_token(session, department_code=args.department, now=utc_now())
+    print(f"Staff token for department {args.department} (shown once; the hub keeps only its hash):")
+    print(token)
+
+
+def cmd_decide(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    def work(session):  # noqa: ANN001, ANN202
+        case = backoffice.find_case(session, case_number=args.case_number)
+        return backoffice.record_decision(
+            session, case=case, decision=args.decision, department=args.department, note=args.note, now=utc_now()
+        )
+
+    recorded = db.run_write(work, feed=True)
+    print(f"Case {recorded.case_number}: {recorded.decision} by {recorded.department}; status now "
+          f"{recorded.status} (change {recorded.seq}, reaches the window at its next sync).")
+
+
+def cmd_note(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    def work(session):  # noqa: ANN001, ANN202
+        case = backoffice.find_case(session, case_number=args.case_number)
+        return backoffice.record_note(session, case=case, department=args.department, note=args.text, now=utc_now())
+
+    seq = db.run_write(work, feed=True)
+    print(f"Note on case {args.case_number} published (change {seq}).")
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def _common_options() -> argparse.ArgumentParser:
+    # SUPPRESS: given before or after the command name, either works.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="the hub's data folder (default ./hub-data or WINDOWDESK_HUB_DATA_DIR)")
+    common.add_argument("--database-url", default=argparse.SUPPRESS, help="postgresql+psycopg://user:password@host/db (default: SQLite in the data folder)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(prog="windowdesk-hub", parents=[common], description="The windowdesk hub: the server every workstation syncs with, and its administration.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = command("serve", None, "serve the HTTP API until stopped (Ctrl+C / SIGTERM)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port (the ready line names it)")
+    serve.add_argument("--min-client-version", default=None, help="refuse older windowdesk clients (default 0.1.0)")
+    serve.add_argument("--workers", type=int, default=1, help="processes serving requests (PostgreSQL; default 1)")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    command("migrate", cmd_migrate, "bring the database to the current schema (every command does this first)")
+    sub = command("import-catalog", cmd_import_catalog, "validate and publish a service catalog folder (centers.json, departments.json, items.json)")
+    sub.add_argument("folder")
+    sub = command("create-center", cmd_create_center, "create or rename a center")
+    sub.add_argument("code")
+    sub.add_argument("--name", required=True)
+    sub.add_argument("--kind", choices=("city_hall", "street"), default="street")
+    sub.add_argument("--timezone", default="Asia/Shanghai")
+    sub = command("create-window", cmd_create_window, "create or rename a window of a center")
+    sub.add_argument("center")
+    sub.add_argument("code", help="two digits, e.g. 01")
+    sub.add_argument("--name", required=True)
+    sub = command("create-department", cmd_create_department, "create or rename a department")
+    sub.add_argument("code")
+    sub.add_argument("--name", required=True)
+    sub = command("calendar-override", cmd_calendar_override, "publish a working day or a holiday for every center")
+    sub.add_argument("day", type=_day, metavar="DATE")
+    kind = sub.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--working", dest="working", action="store_true", help="a working day (e.g. a make-up weekend)")
+    kind.add_argument("--holiday", dest="working", action="store_false", help="a day off")
+    sub.add_argument("--note", default="")
+    sub = command("create-operator", cmd_create_operator, "create or update an operator (by login) and publish it to the center")
+    sub.add_argument("login")
+    sub.add_argument("--name", required=True)
+    sub.add_argument("--center", required=True)
+    sub.add_argument("--role", choices=admin.OPERATOR_ROLES, default="operator")
+    sub.add_argument("--inactive", action="store_true", help="publish the operator as no longer active")
+    sub = command("enroll-code", cmd_enroll_code, "issue a one-time enrollment code for a window's workstation")
+    sub.add_argument("center")
+    sub.add_argument("window", help="the window code (01) or id (CH-01)")
+    sub.add_argument("--valid-hours", type=_positive_hours, default=72)
+    sub = command("revoke", cmd_revoke, "refuse a workstation's token from now on")
+    sub.add_argument("workstation_id")
+    sub = command("list-workstations", cmd_list_workstations, "list enrolled workstations")
+    sub.add_argument("--center", default=None)
+    sub = command("staff-token", cmd_staff_token, "issue a back-office token for a department")
+    sub.add_argument("department")
+    sub = command("decide", cmd_decide, "record a department's decision on a case")
+    sub.add_argument("case_number")
+    sub.add_argument("--decision", required=True, choices=DECISIONS)
+    sub.add_argument("--department", required=True)
+    sub.add_argument("--note", default="")
+    sub = command("note", cmd_note, "publish a hub-side note on a case to its center")
+    sub.add_argument("case_number")
+    sub.add_argument("--department", required=True)
+    sub.add_argument("--text", required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = HubSettings.resolve(
+            data_dir=getattr(args, "data_dir", None),
+            database_url=getattr(args, "database_url", None),
+            min_client_version=getattr(args, "min_client_version", None),
+        )
+        migrate_to_head(settings.database_url)
+        if args.command == "serve":
+            from windowdesk.hub.server import serve
+
+            return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
+        db = HubDatabase(settings.database_url)
+        try:
+            args.handler(args, settings, db)
+        finally:
+            db.dispose()
+    except StartupFailed as error:
+        print(f"windowdesk-hub: {error.title}: {error.message}", file=sys.stderr)
+        return EXIT_FAILURE
+    except HubError as error:
+        print(f"windowdesk-hub: {error.title}: {error.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Errors the hub hands to a caller: an HTTP status, a stable code and plain words.
+
+The same objects serve the API (turned into ``{"error": {"code", "title", "message"}}``)
+and the command line (printed, exit code 2). Messages never carry personal data: record
+ids, human numbers and codes only. ``code`` is stable so a client may translate it.
+"""
+
+from __future__ import annotations
+
+
+class HubError(Exception):
+    status = 400
+    code = "bad_request"
+    title = "The request cannot be served"
+
+    def __init__(self, message: str, *, code: str | None = None, title: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if title is not None:
+            self.title = title
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(HubError):
+    status = 400
+    code = "invalid_input"
+    title = "Please check the input"
+
+
+class Unauthorized(HubError):
+    status = 401
+    code = "unauthorized"
+    title = "Not signed in to the hub"
+
+
+class Forbidden(HubError):
+    status = 403
+    code = "forbidden"
+    title = "Not allowed"
+
+
+class NotFound(HubError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Conflict(HubError):
+    status = 409
+    code = "conflict"
+    title = "This cannot be done now"
+
+
+class VersionRefused(HubError):
+    status = 426
+    code = "version_refused"
+    title = "Update needed"
+
+
+class StartupFailed(HubError):
+    """The hub cannot start: the database cannot be reached or migrated."""
+
+    status = 500
+    code = "startup_failed"
+    title = "The hub cannot start"

@@ -1,0 +1,7 @@
+"""Alembic migrations of the hub's database.
+
+HEAD_REVISION lets start-up see that a database is current without loading Alembic's
+scripts (a test keeps it equal to Alembic's own head).
+"""
+
+HEAD_REVISION = "0001_hub_baseline"

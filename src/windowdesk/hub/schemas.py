@@ -1,0 +1,111 @@
+"""Every request and reply body of the hub's HTTP API (pydantic 2), so /openapi.json
+describes the whole protocol. Names and limits come from windowdesk.sync.protocol.
+
+Requests forbid unknown fields where a typo would silently lose data (decisions) and
+allow them where a newer client may add some (events, enrollment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from windowdesk.sync.protocol import APPLIED, DECISIONS, DUPLICATE, MAX_PUSH_BATCH, REJECTED
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+DecisionName = Literal[DECISIONS]  # type: ignore[valid-type]
+PushStatus = Literal[APPLIED, DUPLICATE, REJECTED]  # type: ignore[valid-type]
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. version_refused")
+    title: str = Field(description="A short title for a dialog")
+    message: str = Field(description="Plain words for the person at the window")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class HealthReply(BaseModel):
+    status: Literal["ok"]
+    protocols: list[int]
+    server_time: dt.datetime
+
+
+class EnrollRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=64, description="The one-time enrollment code")
+    client_version: str = Field(default="", max_length=40)
+
+
+class EnrollReply(BaseModel):
+    token: str = Field(description="The workstation token: keep it in the keyring, it is shown once")
+    workstation_id: str
+    center_code: str
+    window_code: str
+
+
+class WhoAmIReply(BaseModel):
+    workstation_id: str
+    center_code: str
+    window_code: str
+
+
+class PushEvent(BaseModel):
+    event_id: str = Field(pattern=UUID_PATTERN, description="The idempotency key")
+    seq: int = Field(ge=0, le=2**63 - 1, description="The client's outbox order")
+    entity: str = Field(min_length=1, max_length=40)
+    entity_id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=40)
+    payload: dict[str, Any]
+    created_at: dt.datetime = Field(description="The client's clock; stored, never trusted")
+
+
+class PushRequest(BaseModel):
+    events: list[PushEvent] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class PushResult(BaseModel):
+    event_id: str
+    status: PushStatus
+    reason: str = ""
+
+
+class PushReply(BaseModel):
+    results: list[PushResult]
+
+
+class ChangeItem(BaseModel):
+    seq: int
+    kind: str
+    entity: str
+    entity_id: str
+    payload: dict[str, Any]
+    created_at: dt.datetime
+
+
+class ChangesReply(BaseModel):
+    changes: list[ChangeItem]
+    next_cursor: int
+    has_more: bool
+
+
+class DecisionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: DecisionName
+    department: str = Field(min_length=1, max_length=8)
+    note: str = Field(default="", max_length=2000)
+
+
+class DecisionReply(BaseModel):
+    case_id: str
+    case_number: str
+    decision: DecisionName
+    department: str
+    status: str = Field(description="The case's status after the decision")
+    seq: int = Field(description="The change that carries the decision to the window")
+    at: dt.datetime

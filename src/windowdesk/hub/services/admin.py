@@ -1,0 +1,155 @@
+"""The hub administrator's records: centers, windows, departments, calendar, operators.
+
+Centers, windows and departments normally come with the catalog (catalog_import); the
+commands here set them up without one, for a new street center or a test. Calendar
+overrides and operators are published to clients through the change feed, so those
+functions must run in a ``write(feed=True)`` transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from windowdesk.domain.catalog import CENTER_CODE, CENTER_KINDS, DEPARTMENT_CODE, WINDOW_CODE
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.hub.errors import InvalidInput, NotFound
+from windowdesk.hub.services.feed import append_change
+from windowdesk.hub.storage.models import CalendarOverride, Center, Department, Operator, Window
+from windowdesk.sync.protocol import CHANGE_CALENDAR, CHANGE_OPERATOR
+
+OPERATOR_ROLES = ("operator", "supervisor", "administrator")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a create-or-update did, for the person at the command line."""
+
+    created: bool
+    seq: int | None = None  # the change published, if any
+
+    @property
+    def verb(self) -> str:
+        return "Created" if self.created else "Updated"
+
+
+def _required_text(value: str, what: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"Please give the {what}.")
+    if len(value) > max_length:
+        raise InvalidInput(f"The {what} is longer than {max_length} characters.")
+    return value
+
+
+def _code(value: str, pattern, what: str) -> str:  # noqa: ANN001 - a compiled pattern
+    if not pattern.match(value or ""):
+        raise InvalidInput(f"{value!r} is not a valid {what} (pattern {pattern.pattern}).")
+    return value
+
+
+def save_center(session: Session, *, code: str, name: str, kind: str, timezone: str = "Asia/Shanghai") -> Saved:
+    _code(code, CENTER_CODE, "center code")
+    if kind not in CENTER_KINDS:
+        raise InvalidInput(f"The center kind must be one of: {', '.join(CENTER_KINDS)}.")
+    row = session.get(Center, code)
+    created = row is None
+    if created:
+        row = Center(code=code)
+        session.add(row)
+    row.name = _required_text(name, "center name", 100)
+    row.kind = kind
+    row.timezone = timezone
+    session.flush()
+    return Saved(created)
+
+
+def save_window(session: Session, *, center_code: str, code: str, name: str) -> Saved:
+    _code(code, WINDOW_CODE, "window code (two digits)")
+    if session.get(Center, center_code) is None:
+        raise NotFound(f"There is no center {center_code} on the hub.")
+    window_id = f"{center_code}-{code}"
+    row = session.get(Window, window_id)
+    created = row is None
+    if created:
+        row = Window(id=window_id, center_code=center_code, code=code)
+        session.add(row)
+    row.name = _required_text(name, "window name", 100)
+    session.flush()
+    return Saved(created)
+
+
+def save_department(session: Session, *, code: str, name: str) -> Saved:
+    _code(code, DEPARTMENT_CODE, "department code")
+    row = session.get(Department, code)
+    created = row is None
+    if created:
+        row = Department(code=code)
+        session.add(row)
+    row.name = _required_text(name, "department name", 100)
+    session.flush()
+    return Saved(created)
+
+
+def publish_calendar_override(
+    session: Session, *, day: dt.date, is_working_day: bool, note: str, now: dt.datetime
+) -> Saved:
+    """A working-day decision for every center (a make-up working Sunday, a holiday)."""
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise InvalidInput("The note is longer than 200 characters.")
+    row = session.get(CalendarOverride, day)
+    created = row is None
+    if created:
+        row = CalendarOverride(day=day)
+        session.add(row)
+    row.is_working_day = is_working_day
+    row.note = note
+    row.updated_at = now
+    session.flush()
+    seq = append_change(
+        session, kind=CHANGE_CALENDAR, entity="calendar", entity_id=day.isoformat(), center_code=None,
+        payload={"day": day.isoformat(), "is_working_day": is_working_day, "note": note}, now=now,
+    )
+    return Saved(created, seq)
+
+
+def publish_operator(
+    session: Session,
+    *,
+    login: str,
+    display_name: str,
+    center_code: str,
+    role: str,
+    active: bool = True,
+    now: dt.datetime,
+) -> tuple[Operator, Saved]:
+    """Create or update an operator (by login) and publish it to the clients of its center."""
+    login = _required_text(login, "login", 60)
+    if role not in OPERATOR_ROLES:
+        raise InvalidInput(f"The role must be one of: {', '.join(OPERATOR_ROLES)}.")
+    if session.get(Center, center_code) is None:
+        raise NotFound(f"There is no center {center_code} on the hub.")
+    row = session.scalar(select(Operator).where(Operator.login == login))
+    created = row is None
+    if created:
+        row = Operator(id=new_uuid(), login=login)
+        session.add(row)
+    row.display_name = _required_text(display_name, "operator's name", 60)
+    row.role = role
+    row.center_code = center_code
+    row.active = active
+    row.updated_at = now
+    session.flush()
+    seq = append_change(
+        session, kind=CHANGE_OPERATOR, entity="operator", entity_id=row.id, center_code=center_code,
+        payload={
+            "id": row.id, "login": row.login, "display_name": row.display_name, "role": row.role,
+            "center_code": row.center_code, "active": row.active,
+        },
+        now=now,
+    )
+    return row, Saved(created, seq)

@@ -1,0 +1,133 @@
+"""Importing and publishing the service catalog, in the format of resources/catalog/.
+
+The three documents are validated with the client's own parser
+(windowdesk.domain.catalog), so the hub never publishes a catalog a client would
+refuse, and published exactly as read: the "catalog.published" change carries them for
+every center, and a client re-imports them with ``parse_catalog``.
+
+Importing the same version again with the same content does nothing; the same version
+with other content is refused (a client that has that version would never see it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from windowdesk.domain.catalog import (
+    CENTERS_FILE,
+    DEPARTMENTS_FILE,
+    ITEMS_FILE,
+    Catalog,
+    CatalogFormatError,
+    load_catalog,
+)
+from windowdesk.hub.errors import Conflict, InvalidInput
+from windowdesk.hub.services.feed import append_change
+from windowdesk.hub.storage.models import CatalogItem, CatalogVersion, Center, Department, Window
+from windowdesk.sync.protocol import CHANGE_CATALOG
+
+MAX_VERSION_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class CatalogImport:
+    version: str
+    published: bool  # False: this exact version was already published
+    seq: int | None
+    centers: int
+    windows: int
+    departments: int
+    items: int
+
+
+def _read_documents(folder: Path) -> tuple[Catalog, dict[str, Any]]:
+    try:
+        catalog = load_catalog(folder)
+    except CatalogFormatError as error:
+        raise InvalidInput(error.message, title=error.title) from None
+    # load_catalog has just read and decoded these same files.
+    documents = {
+        key: json.loads((folder / name).read_text(encoding="utf-8"))
+        for key, name in (("centers", CENTERS_FILE), ("departments", DEPARTMENTS_FILE), ("items", ITEMS_FILE))
+    }
+    return catalog, documents
+
+
+def _fingerprint(documents: dict[str, Any]) -> str:
+    canonical = json.dumps(documents, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def import_catalog(session: Session, *, folder: Path, now: dt.datetime) -> CatalogImport:
+    """Validate, store and publish; run in a ``write(feed=True)`` transaction."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder holding {CENTERS_FILE}, {DEPARTMENTS_FILE} and {ITEMS_FILE}.")
+    catalog, documents = _read_documents(folder)
+    if len(catalog.version) > MAX_VERSION_LENGTH:
+        raise InvalidInput(f"The catalog version is longer than {MAX_VERSION_LENGTH} characters.")
+    fingerprint = _fingerprint(documents)
+    windows = sum(len(center.windows) for center in catalog.centers)
+    counts = dict(
+        centers=len(catalog.centers), windows=windows, departments=len(catalog.departments), items=len(catalog.items)
+    )
+    existing = session.get(CatalogVersion, catalog.version)
+    if existing is not None:
+        if existing.content_sha256 == fingerprint:
+            return CatalogImport(catalog.version, False, None, **counts)
+        raise Conflict(
+            f"Catalog version {catalog.version} was already published with other content. "
+            f"Give the new catalog a new \"version\" in {ITEMS_FILE}."
+        )
+    _store_organisation(session, catalog)
+    _store_items(session, catalog)
+    session.add(
+        CatalogVersion(
+            version=catalog.version, published_at=catalog.published_at, content_sha256=fingerprint,
+            documents=documents, imported_at=now,
+        )
+    )
+    session.flush()
+    seq = append_change(
+        session, kind=CHANGE_CATALOG, entity="catalog", entity_id=catalog.version, center_code=None,
+        payload={"version": catalog.version, **documents}, now=now,
+    )
+    return CatalogImport(catalog.version, True, seq, **counts)
+
+
+def _store_organisation(session: Session, catalog: Catalog) -> None:
+    """Centers, windows and departments: created or renamed, never deleted (workstations
+    and cases keep pointing at them)."""
+    for center in catalog.centers:
+        session.merge(Center(code=center.code, name=center.name, kind=center.kind, timezone=center.timezone))
+    session.flush()
+    for center in catalog.centers:
+        for window in center.windows:
+            session.merge(
+                Window(id=f"{center.code}-{window.code}", center_code=center.code, code=window.code, name=window.name)
+            )
+    for department in catalog.departments:
+        session.merge(Department(code=department.code, name=department.name))
+    session.flush()
+
+
+def _store_items(session: Session, catalog: Catalog) -> None:
+    """Items of this version become active; items it dropped stay known, inactive."""
+    session.execute(update(CatalogItem).values(active=False))
+    for item in catalog.items:
+        session.merge(
+            CatalogItem(
+                code=item.code, name=item.name, department_code=item.department,
+                parallel_departments=list(item.parallel_departments), catalog_version=catalog.version,
+                active=True,
+            )
+        )
+    session.flush()

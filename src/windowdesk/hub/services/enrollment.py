@@ -1,0 +1,196 @@
+"""Who may talk to the hub: enrollment codes, workstation tokens, staff tokens.
+
+An administrator issues a one-time code for a center's window; the workstation trades
+it for its own token (kept in the client's keyring). The hub keeps SHA-256 hashes only,
+so neither codes nor tokens can be read back: a lost token means a new enrollment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.hub import security
+from windowdesk.hub.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from windowdesk.hub.storage.models import (
+    Center,
+    Department,
+    EnrollmentCode,
+    StaffToken,
+    Window,
+    Workstation,
+)
+from windowdesk.sync.protocol import ERROR_REVOKED
+
+DEFAULT_CODE_VALIDITY = dt.timedelta(hours=72)
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    center_code: str
+    window_id: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    token: str
+    workstation_id: str
+    center_code: str
+    window_code: str
+
+
+@dataclass(frozen=True)
+class WorkstationIdentity:
+    workstation_id: str
+    center_code: str
+    window_id: str
+    window_code: str
+
+
+@dataclass(frozen=True)
+class StaffIdentity:
+    department_code: str
+
+
+def find_window(session: Session, center_code: str, window: str) -> Window:
+    """A window by its code in the center ("01") or by its id ("CH-01")."""
+    if session.get(Center, center_code) is None:
+        raise NotFound(f"There is no center {center_code} on the hub. Import the catalog or create the center first.")
+    window_id = window if window.startswith(f"{center_code}-") else f"{center_code}-{window}"
+    found = session.get(Window, window_id)
+    if found is None:
+        raise NotFound(f"Center {center_code} has no window {window} on the hub.")
+    return found
+
+
+def issue_enrollment_code(
+    session: Session,
+    *,
+    center_code: str,
+    window: str,
+    now: dt.datetime,
+    valid_for: dt.timedelta = DEFAULT_CODE_VALIDITY,
+) -> IssuedCode:
+    if valid_for <= dt.timedelta(0):
+        raise InvalidInput("An enrollment code must stay valid for some time.")
+    target = find_window(session, center_code, window)
+    code = security.new_enrollment_code()
+    row = EnrollmentCode(
+        code_sha256=security.sha256_hex(code), center_code=target.center_code, window_id=target.id,
+        created_at=now, expires_at=now + valid_for,
+    )
+    session.add(row)
+    session.flush()
+    return IssuedCode(code, target.center_code, target.id, row.expires_at)
+
+
+def enroll(session: Session, *, code: str, client_version: str, now: dt.datetime) -> Enrolled:
+    """Trade a one-time code for a workstation token. The claim is one conditional
+    UPDATE, so two workstations racing with one code cannot both win."""
+    code_hash = security.sha256_hex(security.normalise_enrollment_code(code))
+    claimed = session.execute(
+        update(EnrollmentCode)
+        .where(
+            EnrollmentCode.code_sha256 == code_hash,
+            EnrollmentCode.used_at.is_(None),
+            EnrollmentCode.expires_at > now,
+        )
+        .values(used_at=now)
+    ).rowcount
+    row = session.get(EnrollmentCode, code_hash)
+    if not claimed:
+        _refuse_code(row)
+    token = security.new_workstation_token()
+    window = session.get(Window, row.window_id)
+    workstation = Workstation(
+        id=new_uuid(), center_code=row.center_code, window_id=row.window_id,
+        token_sha256=security.sha256_hex(token), client_version=client_version[:40], enrolled_at=now,
+    )
+    session.add(workstation)
+    row.workstation_id = workstation.id
+    session.flush()
+    return Enrolled(token, workstation.id, workstation.center_code, window.code)
+
+
+def _refuse_code(row: EnrollmentCode | None) -> None:
+    if row is None:
+        raise Unauthorized(
+            "The hub does not know this enrollment code. Check it, or ask your administrator for a new one.",
+            code="enrollment_code_unknown",
+        )
+    if row.used_at is not None:
+        raise Conflict(
+            "This enrollment code was already used. Each code enrolls one workstation once; "
+            "ask your administrator for a new one.",
+            code="enrollment_code_used",
+        )
+    raise Unauthorized(
+        f"This enrollment code expired at {row.expires_at:%Y-%m-%d %H:%M} UTC. Ask your administrator for a new one.",
+        code="enrollment_code_expired",
+    )
+
+
+def authenticate_workstation(session: Session, token: str | None) -> WorkstationIdentity:
+    if not token:
+        raise Unauthorized("This request carries no workstation token. Enroll this workstation with the hub first.")
+    found = session.execute(
+        select(Workstation, Window.code)
+        .join(Window, Window.id == Workstation.window_id)
+        .where(Workstation.token_sha256 == security.sha256_hex(token))
+    ).first()
+    if found is None:
+        raise Unauthorized(
+            "The hub does not know this workstation's token. Enroll the workstation again with a "
+            "new code from your administrator."
+        )
+    workstation, window_code = found
+    if workstation.revoked_at is not None:
+        raise Unauthorized(
+            f"This workstation was revoked at {workstation.revoked_at:%Y-%m-%d %H:%M} UTC and may no "
+            "longer sync. Ask your administrator for a new enrollment code.",
+            code=ERROR_REVOKED,
+        )
+    return WorkstationIdentity(workstation.id, workstation.center_code, workstation.window_id, window_code)
+
+
+def revoke_workstation(session: Session, *, workstation_id: str, now: dt.datetime) -> Workstation:
+    workstation = session.get(Workstation, workstation_id)
+    if workstation is None:
+        raise NotFound(f"There is no workstation {workstation_id} on the hub (see list-workstations).")
+    if workstation.revoked_at is None:
+        workstation.revoked_at = now
+        session.flush()
+    return workstation
+
+
+def list_workstations(session: Session, *, center_code: str | None = None) -> list[Workstation]:
+    query = select(Workstation).order_by(Workstation.center_code, Workstation.window_id, Workstation.enrolled_at)
+    if center_code:
+        query = query.where(Workstation.center_code == center_code)
+    return list(session.scalars(query))
+
+
+def issue_staff_token(session: Session, *, department_code: str, now: dt.datetime) -> str:
+    if session.get(Department, department_code) is None:
+        raise NotFound(f"There is no department {department_code} on the hub.")
+    token = security.new_staff_token()
+    session.add(
+        StaffToken(id=new_uuid(), department_code=department_code, token_sha256=security.sha256_hex(token), created_at=now)
+    )
+    session.flush()
+    return token
+
+
+def authenticate_staff(session: Session, token: str | None) -> StaffIdentity:
+    if not token:
+        raise Unauthorized("This request carries no staff token. Ask the hub administrator for one (staff-token).")
+    row = session.scalar(select(StaffToken).where(StaffToken.token_sha256 == security.sha256_hex(token)))
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("The hub does not accept this staff token. Ask the hub administrator for a new one.")
+    return StaffIdentity(row.department_code)

@@ -1,0 +1,212 @@
+"""Applying a pushed batch: one transaction, one answer per event.
+
+Idempotency: the event id is the key. An event seen before is never applied again; it
+is answered "duplicate" if it had been applied, and "rejected" with its first reason if
+it had been rejected, however often it is resent.
+
+Order: events are applied in the order received, and a batch is processed against the
+state left by the events before it (the client's ``created_at`` is stored, never used to
+order anything: client clocks may be hours off). A rejected event records the ids it
+would have created, so a later event that depends on it is rejected with a reason that
+says why; events that do not depend on it are applied as usual.
+
+Speed, then isolation: the rules decide every event against a view read up front
+(push_view), so the database should refuse nothing; the batch's rows are then written
+grouped, one executemany per statement, inside one savepoint. Only if the database
+refuses anyway (another transaction committed a conflicting id or number after the view
+was read) is that savepoint rolled back and the batch applied again event by event,
+each event in its own savepoint, so that only the conflicting events are rejected.
+
+Concurrency (PostgreSQL): the batch first locks its workstation's row, so two pushes
+from one workstation (a resend while the first is still running) run one after the
+other; then the cases it changes, in id order, so pushes from different windows cannot
+deadlock on them. Pushes never append to the change feed and so run in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, update
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from windowdesk.hub.errors import Forbidden
+from windowdesk.hub.services.push_rules import (
+    CREATING_KINDS,
+    STATEMENT_ORDER,
+    BatchView,
+    IncomingEvent,
+    Pusher,
+    Rejected,
+    plan_event,
+)
+from windowdesk.hub.services.push_view import known_events, load_view
+from windowdesk.hub.storage.models import PushedEvent, Workstation
+from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED
+
+INSERT_PUSHED_EVENT = insert(PushedEvent.__table__)
+CONFLICT_REASON = (
+    "It conflicts with a record the hub already has (the same id or number was sent by "
+    "another event)."
+)
+UNSTORABLE_REASON = "The hub's database cannot store a value in this event."
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    event_id: str
+    status: str
+    reason: str = ""
+
+
+def check_centers(pusher: Pusher, events: Sequence[IncomingEvent]) -> None:
+    """A batch naming another center is refused whole (403), nothing stored.
+
+    Not a per-event rejection on purpose: rejections are final, yet such a batch means
+    the workstation is enrolled for the wrong center, not that its work is wrong. Once an
+    administrator enrolls it again for the right center, the same events go through.
+    """
+    for event in events:
+        center = event.payload.get("center")
+        if center is not None and center != pusher.center_code:
+            raise Forbidden(
+                f"This workstation is enrolled for center {pusher.center_code}, but it sends work "
+                f"of center {str(center)[:8]}. Nothing was stored. Ask your administrator to "
+                "enroll this workstation again for the right center.",
+                code=ERROR_WRONG_CENTER,
+            )
+
+
+def apply_push(
+    session: Session, *, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
+) -> list[PushOutcome]:
+    check_centers(pusher, events)
+    session.execute(
+        update(Workstation).where(Workstation.id == pusher.workstation_id).values(last_push_at=now)
+    )
+    connection = session.connection()
+    try:
+        with connection.begin_nested():
+            return _apply_grouped(connection, session, pusher, events, now)
+    except (IntegrityError, DataError):
+        return _apply_one_by_one(connection, session, pusher, events, now)
+
+
+@dataclass
+class _Batch:
+    """The state of one pass over a batch: what the rules see, what was answered."""
+
+    view: BatchView
+    known: dict[str, tuple[str, str]]  # event id -> (applied / rejected, reason)
+
+    def answer_again(self, event_id: str) -> PushOutcome:
+        status, reason = self.known[event_id]
+        return PushOutcome(event_id, DUPLICATE) if status == APPLIED else PushOutcome(event_id, REJECTED, reason)
+
+    def note_rejection(self, event: IncomingEvent, reason: str) -> PushOutcome:
+        self.known[event.event_id] = (REJECTED, reason)
+        if event.kind in CREATING_KINDS:
+            self.view.rejected.setdefault(event.entity_id, reason)
+        return PushOutcome(event.event_id, REJECTED, reason)
+
+
+def _start(session: Session, events: Sequence[IncomingEvent]) -> _Batch:
+    return _Batch(load_view(session, events), known_events(session, [event.event_id for event in events]))
+
+
+def _apply_grouped(
+    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
+) -> list[PushOutcome]:
+    batch = _start(session, events)
+    outcomes: list[PushOutcome] = []
+    event_rows: list[dict] = []
+    rows_by_statement: dict[object, list[dict]] = {statement: [] for statement in STATEMENT_ORDER}
+    for event in events:
+        if event.event_id in batch.known:
+            outcomes.append(batch.answer_again(event.event_id))
+            continue
+        try:
+            plan = plan_event(event, pusher, batch.view, now)
+        except Rejected as rejection:
+            outcomes.append(batch.note_rejection(event, rejection.reason))
+            event_rows.append(_event_row(pusher, event, REJECTED, rejection.reason, now))
+            continue
+        for statement, parameters in plan.statements:
+            rows_by_statement[statement].append(parameters)
+        plan.remember(batch.view)
+        batch.known[event.event_id] = (APPLIED, "")
+        outcomes.append(PushOutcome(event.event_id, APPLIED))
+        event_rows.append(_event_row(pusher, event, APPLIED, "", now))
+    if event_rows:
+        connection.execute(INSERT_PUSHED_EVENT, event_rows)
+    for statement in STATEMENT_ORDER:
+        if rows_by_statement[statement]:
+            connection.execute(statement, rows_by_statement[statement])
+    return outcomes
+
+
+def _apply_one_by_one(
+    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
+) -> list[PushOutcome]:
+    batch = _start(session, events)
+    return [_apply_alone(connection, session, batch, pusher, event, now) for event in events]
+
+
+def _apply_alone(
+    connection: Connection, session: Session, batch: _Batch, pusher: Pusher, event: IncomingEvent, now: dt.datetime
+) -> PushOutcome:
+    if event.event_id in batch.known:
+        return batch.answer_again(event.event_id)
+    try:
+        plan = plan_event(event, pusher, batch.view, now)
+    except Rejected as rejection:
+        return _store_rejection(connection, session, batch, pusher, event, rejection.reason, now)
+    try:
+        with connection.begin_nested():
+            connection.execute(INSERT_PUSHED_EVENT, _event_row(pusher, event, APPLIED, "", now))
+            for statement, parameters in plan.statements:
+                connection.execute(statement, parameters)
+    except (IntegrityError, DataError) as refusal:
+        # A concurrent push stored the same event id first, or an id or number that was
+        # not in the view yet: answer as stored, or reject this one event.
+        stored = known_events(session, [event.event_id]).get(event.event_id)
+        if stored is not None:
+            batch.known[event.event_id] = stored
+            return batch.answer_again(event.event_id)
+        reason = CONFLICT_REASON if isinstance(refusal, IntegrityError) else UNSTORABLE_REASON
+        return _store_rejection(connection, session, batch, pusher, event, reason, now)
+    plan.remember(batch.view)
+    batch.known[event.event_id] = (APPLIED, "")
+    return PushOutcome(event.event_id, APPLIED)
+
+
+def _store_rejection(
+    connection: Connection, session: Session, batch: _Batch, pusher: Pusher, event: IncomingEvent,
+    reason: str, now: dt.datetime,
+) -> PushOutcome:
+    row = _event_row(pusher, event, REJECTED, reason, now)
+    try:
+        with connection.begin_nested():
+            connection.execute(INSERT_PUSHED_EVENT, row)
+    except DataError:
+        # The payload itself cannot be stored: the rejection is kept without it.
+        with connection.begin_nested():
+            connection.execute(INSERT_PUSHED_EVENT, {**row, "payload": {}})
+    except IntegrityError:
+        stored = known_events(session, [event.event_id]).get(event.event_id)
+        if stored is None:
+            raise
+        batch.known[event.event_id] = stored
+        return batch.answer_again(event.event_id)
+    return batch.note_rejection(event, reason)
+
+
+def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, now: dt.datetime) -> dict:
+    return dict(
+        event_id=event.event_id, workstation_id=pusher.workstation_id, client_seq=event.seq,
+        kind=event.kind, entity=event.entity, entity_id=event.entity_id, status=status,
+        reason=reason, payload=event.payload, created_at=event.created_at, received_at=now,
+    )

@@ -1,0 +1,369 @@
+"""What each kind of pushed event must carry, when the hub refuses it, and what it writes.
+
+A rule reads one event against a :class:`BatchView` (what the hub knows, including the
+events applied earlier in the same batch) and either raises :class:`Rejected` with a
+plain-English reason or returns a :class:`Plan`: the statements to run (with the rest of
+the batch, or alone in the event's savepoint, see push.py) and how to update the view.
+
+Reasons name fields, codes and human numbers, never personal data (no ID numbers or
+names), because they are shown at the window and may end up in logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.sql import Executable
+
+from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
+from windowdesk.hub.storage.models import Case, CaseEvent, Notification, Organisation, Refusal, Resident
+from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS
+
+APPLICANT_KINDS = ("resident", "organisation")
+ACTIONS = tuple(action.value for action in CaseAction)
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Pusher:
+    """The authenticated workstation sending the batch."""
+
+    workstation_id: str
+    center_code: str
+    window_id: str
+
+
+@dataclass(frozen=True)
+class IncomingEvent:
+    event_id: str
+    seq: int
+    entity: str
+    entity_id: str
+    kind: str
+    payload: dict[str, Any]
+    created_at: dt.datetime  # the client's clock: stored, never trusted
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    number: str
+    center_code: str
+    status: str
+
+
+@dataclass
+class BatchView:
+    """What the hub knows that the rules need, for the records this batch mentions."""
+
+    cases: dict[str, CaseFacts] = field(default_factory=dict)
+    case_numbers: set[str] = field(default_factory=set)
+    residents: set[str] = field(default_factory=set)
+    organisations: set[str] = field(default_factory=set)
+    notifications: set[str] = field(default_factory=set)  # ids and numbers
+    refusals: set[str] = field(default_factory=set)  # ids and numbers
+    items: set[str] = field(default_factory=set)
+    windows: dict[str, str] = field(default_factory=dict)  # window id -> center code
+    # Records whose creating event was rejected: id -> that event's reason.
+    rejected: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Statements (built once, below) with their parameters, and the view's update."""
+
+    statements: list[tuple[Executable, dict[str, Any]]]
+    remember: Callable[[BatchView], None]
+
+
+# Built once: building a statement per event costs more than running it (10,000 events
+# make an ordinary end-of-day push).
+INSERT_RESIDENT = insert(Resident.__table__)
+INSERT_ORGANISATION = insert(Organisation.__table__)
+INSERT_CASE = insert(Case.__table__)
+INSERT_CASE_EVENT = insert(CaseEvent.__table__)
+INSERT_NOTIFICATION = insert(Notification.__table__)
+INSERT_REFUSAL = insert(Refusal.__table__)
+UPDATE_CASE_STATUS = (
+    update(Case.__table__)
+    .where(Case.__table__.c.id == bindparam("case_id"))
+    .values(status=bindparam("new_status"), updated_at=bindparam("changed_at"))
+)
+# When a batch's statements run grouped (one executemany each), this order keeps every
+# row after the rows it refers to; within one statement the events' order is kept.
+STATEMENT_ORDER = (
+    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_NOTIFICATION, INSERT_REFUSAL,
+    UPDATE_CASE_STATUS, INSERT_CASE_EVENT,
+)
+# Kinds whose event creates a record later events refer to (by the event's entity id).
+CREATING_KINDS = frozenset(
+    {"resident.registered", "organisation.registered", "case.accepted", "notification.given", "refusal.given"}
+)
+
+
+Rule = Callable[[IncomingEvent, Pusher, BatchView, dt.datetime], Plan]
+
+
+def _nothing(_view: BatchView) -> None:
+    return None
+
+
+# --- reading a payload ----------------------------------------------------------------
+
+
+class PayloadReader:
+    """Typed access to an event's payload; every problem becomes a :class:`Rejected`."""
+
+    def __init__(self, event: IncomingEvent) -> None:
+        self.event = event
+        self.payload = event.payload
+        missing = [name for name in EVENT_REQUIRED_FIELDS[event.kind] if self.payload.get(name) in (None, "")]
+        if missing:
+            raise Rejected(f"The {event.kind} event is missing: {', '.join(missing)}.")
+
+    def text(self, name: str, max_length: int, *, required: bool = True) -> str:
+        value = self.payload.get(name)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise Rejected(f"The {self.event.kind} event's field {name!r} must be text.")
+        if len(value) > max_length:
+            raise Rejected(f"The {self.event.kind} event's field {name!r} is longer than {max_length} characters.")
+        return value
+
+    def timestamp(self, name: str, *, required: bool = True) -> dt.datetime | None:
+        value = self.payload.get(name)
+        if value is None and not required:
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise Rejected(f"The {self.event.kind} event's field {name!r} is not an ISO date and time.")
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+    def own_id(self, entity: str) -> str:
+        """The record's id: the payload's "id", which must be the event's entity id."""
+        if self.event.entity != entity:
+            raise Rejected(f"A {self.event.kind} event must be about a {entity}, not {self.event.entity[:40]!r}.")
+        record_id = self.text("id", 36)
+        if record_id != self.event.entity_id:
+            raise Rejected(f"The {self.event.kind} event's payload id does not match its entity id.")
+        return record_id
+
+    def center(self, pusher: Pusher) -> str:
+        center = self.text("center", 8)
+        if center != pusher.center_code:
+            raise Rejected(
+                f"This {self.event.kind} event is for center {center}, but the workstation "
+                f"is enrolled for center {pusher.center_code}."
+            )
+        return center
+
+    def window(self, view: BatchView, center: str) -> str:
+        window = self.text("window", 12)
+        if view.windows.get(window) != center:
+            raise Rejected(f"Window {window} is not a window of center {center} known to the hub.")
+        return window
+
+    def item(self, view: BatchView) -> str:
+        item = self.text("item", 16)
+        if item not in view.items:
+            raise Rejected(f"Item {item} is not in any service catalog the hub has published.")
+        return item
+
+    def applicant(self, view: BatchView) -> tuple[str, str]:
+        value = self.payload.get("applicant")
+        kind = value.get("kind") if isinstance(value, dict) else None
+        applicant_id = value.get("id") if isinstance(value, dict) else None
+        if kind not in APPLICANT_KINDS or not isinstance(applicant_id, str) or len(applicant_id) > 36:
+            raise Rejected(
+                f"The {self.event.kind} event's applicant must be {{\"kind\": \"resident\" or "
+                "\"organisation\", \"id\": ...}."
+            )
+        known = view.residents if kind == "resident" else view.organisations
+        if applicant_id not in known:
+            earlier = view.rejected.get(applicant_id)
+            if earlier:
+                raise Rejected(f"The applicant ({kind} {applicant_id}) was not registered: its registration was rejected ({earlier})")
+            raise Rejected(f"The applicant ({kind} {applicant_id}) is not registered on the hub.")
+        return kind, applicant_id
+
+
+def _unknown_case(view: BatchView, case_id: str) -> Rejected:
+    earlier = view.rejected.get(case_id)
+    if earlier:
+        return Rejected(f"Case {case_id} is not on the hub: its acceptance was rejected ({earlier})")
+    return Rejected(f"Case {case_id} is not on the hub: its acceptance never arrived.")
+
+
+# --- the rules, one per kind ----------------------------------------------------------
+
+
+def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    read = PayloadReader(event)
+    resident_id = read.own_id("resident")
+    values = dict(
+        id=resident_id, id_number=read.text("id_number", 18), name=read.text("name", 60),
+        center_code=read.center(pusher), received_at=now,
+    )
+    if resident_id in view.residents:
+        raise Rejected(f"Resident {resident_id} is already registered on the hub by another event.")
+    return Plan([(INSERT_RESIDENT, values)], lambda v: v.residents.add(resident_id))
+
+
+def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    read = PayloadReader(event)
+    organisation_id = read.own_id("organisation")
+    values = dict(
+        id=organisation_id, credit_code=read.text("credit_code", 18), name=read.text("name", 200),
+        center_code=read.center(pusher), received_at=now,
+    )
+    if organisation_id in view.organisations:
+        raise Rejected(f"Organisation {organisation_id} is already registered on the hub by another event.")
+    return Plan([(INSERT_ORGANISATION, values)], lambda v: v.organisations.add(organisation_id))
+
+
+def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    read = PayloadReader(event)
+    case_id = read.own_id("case")
+    number = read.text("number", 40)
+    center = read.center(pusher)
+    window = read.window(view, center)
+    item = read.item(view)
+    applicant_kind, applicant_id = read.applicant(view)
+    accepted_at = read.timestamp("accepted_at")
+    if case_id in view.cases:
+        raise Rejected(f"Case {number} is already on the hub (sent by another event).")
+    if number in view.case_numbers:
+        raise Rejected(f"The case number {number} is already used by another case on the hub.")
+    accepted = CaseStatus.ACCEPTED.value
+    statements = [
+        (INSERT_CASE, dict(
+            id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
+            applicant_kind=applicant_kind, applicant_id=applicant_id, status=accepted,
+            accepted_at=accepted_at, received_at=now, updated_at=now,
+        )),
+        (INSERT_CASE_EVENT, dict(
+            case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
+            to_status=accepted, event_id=event.event_id, department_code=None, note="",
+            client_at=accepted_at, recorded_at=now,
+        )),
+    ]
+
+    def remember(v: BatchView) -> None:
+        v.cases[case_id] = CaseFacts(number, center, accepted)
+        v.case_numbers.add(number)
+
+    return Plan(statements, remember)
+
+
+def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    read = PayloadReader(event)
+    if event.entity != "case":
+        raise Rejected(f"A case.status event must be about a case, not {event.entity[:40]!r}.")
+    case_id = event.entity_id
+    if read.payload.get("case_id") not in (None, case_id):
+        raise Rejected("The case.status event's case_id does not match its entity id.")
+    action = read.text("action", 20)
+    if action not in ACTIONS:
+        raise Rejected(f"The case.status event's action {action!r} is not one of: {', '.join(ACTIONS)}.")
+    at = read.timestamp("at", required=False)
+    note = read.text("note", 2000, required=False)
+    facts = view.cases.get(case_id)
+    if facts is None:
+        raise _unknown_case(view, case_id)
+    if facts.center_code != pusher.center_code:
+        raise Rejected(
+            f"Case {facts.number} belongs to center {facts.center_code}; this workstation is "
+            f"enrolled for center {pusher.center_code}."
+        )
+    try:
+        new_status = next_status(facts.status, action).value
+    except InvalidTransition as refusal:
+        raise Rejected(f"Case {facts.number}: {refusal.message}") from None
+    statements = [
+        (UPDATE_CASE_STATUS, dict(case_id=case_id, new_status=new_status, changed_at=now)),
+        (INSERT_CASE_EVENT, dict(
+            case_id=case_id, source="window", kind="status", action=action,
+            from_status=facts.status, to_status=new_status, event_id=event.event_id,
+            department_code=None, note=note, client_at=at, recorded_at=now,
+        )),
+    ]
+    return Plan(statements, lambda v: v.cases.__setitem__(case_id, replace(facts, status=new_status)))
+
+
+def _window_record(statement: Executable, seen: Callable[[BatchView], set[str]], entity: str) -> Rule:
+    """notification.given and refusal.given: a numbered record made at the window."""
+
+    def rule(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+        read = PayloadReader(event)
+        record_id = read.own_id(entity)
+        number = read.text("number", 44)
+        center = read.center(pusher)
+        window = read.window(view, center)
+        item = read.item(view)
+        applicant_kind, applicant_id = read.applicant(view)
+        created_at = read.timestamp("created_at")
+        if record_id in seen(view):
+            raise Rejected(f"The {entity} {number} is already on the hub (sent by another event).")
+        if number in seen(view):
+            raise Rejected(f"The {entity} number {number} is already used on the hub.")
+        values = dict(
+            id=record_id, number=number, center_code=center, window_id=window, item_code=item,
+            applicant_kind=applicant_kind, applicant_id=applicant_id, created_at=created_at,
+            received_at=now,
+        )
+        return Plan([(statement, values)], lambda v: seen(v).update((record_id, number)))
+
+    return rule
+
+
+def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    """Kept as pushed (pushed_events holds it); auditors read it there."""
+    read = PayloadReader(event)
+    read.text("id", 36)
+    read.text("action", 40)
+    read.timestamp("at")
+    return Plan([], _nothing)
+
+
+RULES: dict[str, Rule] = {
+    "resident.registered": resident_registered,
+    "organisation.registered": organisation_registered,
+    "case.accepted": case_accepted,
+    "notification.given": _window_record(INSERT_NOTIFICATION, lambda v: v.notifications, "notification"),
+    "refusal.given": _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal"),
+    "case.status": case_status,
+    "audit.entry": audit_entry,
+}
+assert set(RULES) == set(EVENT_KINDS), "every event kind of the protocol needs a rule"
+
+
+def _has_nul(event: IncomingEvent) -> bool:
+    # PostgreSQL stores no NUL character in text or JSON; refuse it on SQLite too, so an
+    # event gets the same answer from either hub.
+    fields = (event.kind, event.entity, event.entity_id)
+    return any("\x00" in text for text in fields) or "\\u0000" in json.dumps(event.payload)
+
+
+def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    if _has_nul(event):
+        raise Rejected("The event contains a NUL character, which the hub cannot store.")
+    rule = RULES.get(event.kind)
+    if rule is None:
+        raise Rejected(
+            f"The hub does not know events of kind {event.kind[:40]!r}; this windowdesk may be "
+            "newer than the hub."
+        )
+    return rule(event, pusher, view, now)

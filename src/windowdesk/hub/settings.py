@@ -1,0 +1,81 @@
+"""The hub's settings, resolved once at start-up and passed down (nothing global).
+
+Order for each: command-line option, then environment variable, then default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from windowdesk.hub.errors import InvalidInput
+
+ENV_DATA_DIR = "WINDOWDESK_HUB_DATA_DIR"
+ENV_DATABASE_URL = "WINDOWDESK_HUB_DATABASE_URL"
+ENV_MIN_CLIENT_VERSION = "WINDOWDESK_HUB_MIN_CLIENT_VERSION"
+DEFAULT_DATA_DIR = Path("hub-data")
+DEFAULT_MIN_CLIENT_VERSION = "0.1.0"
+SQLITE_FILE_NAME = "hub.sqlite3"
+
+_VERSION = re.compile(r"^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?")
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    """"0.2.1", "1.0", "0.3.0.dev1" -> (major, minor, patch); None when it is not a version.
+
+    Pre-release suffixes count as the release itself: a hub administrator sets a minimum
+    to keep old clients out, not to tell development builds apart.
+    """
+    match = _VERSION.match(text.strip())
+    if match is None:
+        return None
+    return tuple(int(part or 0) for part in match.groups())  # type: ignore[return-value]
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual spellings, hand SQLAlchemy the driver we ship (psycopg 3)."""
+    url = url.strip()
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if url.startswith("postgresql+psycopg://") or url.startswith("sqlite:///"):
+        return url
+    raise InvalidInput(
+        f"The database URL must start with postgresql+psycopg:// or sqlite:/// (got {url.split(':', 1)[0]!r})."
+    )
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    data_dir: Path
+    database_url: str
+    min_client_version: str = DEFAULT_MIN_CLIENT_VERSION
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+    @property
+    def min_client_version_tuple(self) -> tuple[int, int, int]:
+        parsed = parse_version(self.min_client_version)
+        if parsed is None:
+            raise InvalidInput(f"The minimum client version {self.min_client_version!r} is not a version number.")
+        return parsed
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        data_dir: str | Path | None = None,
+        database_url: str | None = None,
+        min_client_version: str | None = None,
+    ) -> HubSettings:
+        folder = Path(data_dir or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).expanduser().resolve()
+        url = database_url or os.environ.get(ENV_DATABASE_URL)
+        url = normalise_database_url(url) if url else f"sqlite:///{folder / SQLITE_FILE_NAME}"
+        minimum = min_client_version or os.environ.get(ENV_MIN_CLIENT_VERSION) or DEFAULT_MIN_CLIENT_VERSION
+        settings = cls(data_dir=folder, database_url=url, min_client_version=minimum)
+        settings.min_client_version_tuple  # refuse a bad minimum at start-up, not per request
+        return settings

@@ -1,0 +1,1 @@
+"""The hub's storage: models, the database (SQLite or PostgreSQL) and its migrations."""

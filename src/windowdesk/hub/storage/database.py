@@ -1,0 +1,174 @@
+"""Opening the hub's database, SQLite or PostgreSQL, with the transaction rules the
+change feed depends on.
+
+The feed rule: a reader must never see change N+1 before change N is committed,
+otherwise it moves its cursor past N and skips it for good. Database-generated ids
+(SQLite rowid, a PostgreSQL identity) are handed out in call order but committed in any
+order, so every transaction that appends to the feed is serialized:
+
+- SQLite allows one writer at a time anyway; every write begins with BEGIN IMMEDIATE
+  (taking the write lock up front, so two writers queue instead of one failing half-way)
+  and, inside this process, writers also queue on a lock instead of busy-waiting.
+- PostgreSQL: a feed-appending transaction first takes a transaction-scoped advisory
+  lock, so the next one cannot draw a seq before this one has committed. Transactions
+  that do not append (pushes) skip it and run in parallel.
+
+Reads run in one snapshot (SQLite: a deferred transaction in WAL mode; PostgreSQL:
+REPEATABLE READ) so a page of changes and the "highest seq" beside it agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+# Any constant unique to this application: the key of the feed's advisory lock.
+FEED_LOCK_KEY = 0x77646B_0001  # "wdk" feed
+MIGRATION_LOCK_KEY = 0x77646B_0002
+FEED_TRANSACTION = "windowdesk.feed_transaction"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL errors after which the whole transaction may simply run again.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+MAX_ATTEMPTS = 4
+
+T = TypeVar("T")
+
+
+def _json_dumps(value: object) -> str:
+    # Chinese text stays readable (and half the size) in the database.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_engine(url: str, begin_statement: str) -> Engine:
+    engine = create_engine(
+        url,
+        connect_args={"isolation_level": None, "check_same_thread": False},
+        json_serializer=_json_dumps,
+        # uvicorn runs at most 40 requests at once in its thread pool.
+        pool_size=8,
+        max_overflow=32,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # The hub holds the only copy of what windows pushed once they delete it.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001 - SQLAlchemy hook
+        connection.exec_driver_sql(begin_statement)
+
+    return engine
+
+
+def _postgresql_engine(url: str) -> Engine:
+    return create_engine(
+        url,
+        json_serializer=_json_dumps,
+        # At most 30 connections per hub process: PostgreSQL's default limit is 100, and
+        # a hub may run a few worker processes. Further requests wait for a connection.
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10},
+    )
+
+
+def is_retryable(exc: BaseException) -> bool:
+    original = getattr(exc, "orig", None)
+    return getattr(original, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+class HubDatabase:
+    """The hub's store. ``write``/``read`` hand out one session per transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            path = sqlite_path(url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self.write_engine = _sqlite_engine(url, "BEGIN IMMEDIATE")
+            self.read_engine = _sqlite_engine(url, "BEGIN")
+            self._local_writer = threading.Lock()
+        else:
+            self.write_engine = _postgresql_engine(url)
+            self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")
+            self._local_writer = None
+        self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        if self._local_writer is None:
+            yield
+            return
+        with self._local_writer:
+            yield
+
+    @contextlib.contextmanager
+    def write(self, *, feed: bool = False) -> Iterator[Session]:
+        """One write transaction; ``feed=True`` when it may append to the change feed."""
+        with self._writer_turn():
+            session = self._write_sessions()
+            # services.feed refuses to append in a transaction not marked here.
+            session.info[FEED_TRANSACTION] = feed
+            try:
+                if feed and not self.is_sqlite:
+                    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    def run_write(self, work: Callable[[Session], T], *, feed: bool = False) -> T:
+        """``work`` in one write transaction, run again (from scratch) after a deadlock or
+        serialization failure; PostgreSQL may pick any of two crossing transactions to abort."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self.write(feed=feed) as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == MAX_ATTEMPTS or not is_retryable(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """One consistent snapshot; nothing is written."""
+        session = self._read_sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.is_sqlite:  # on PostgreSQL the read engine shares the write engine's pool
+            self.read_engine.dispose()

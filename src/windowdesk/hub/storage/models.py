@@ -1,0 +1,306 @@
+"""The hub's schema (SQLAlchemy 2 declarative models), on SQLite or PostgreSQL.
+
+Three groups:
+
+- what the hub owns and publishes: centers, windows, departments, catalog versions and
+  items, calendar overrides, operators; who may talk to it: workstations, enrollment
+  codes, staff tokens (tokens and codes are stored as SHA-256 hashes only);
+- what windows push: every event as received (``pushed_events``, the event id is the
+  idempotency key) and the projections needed to validate the next event and to decide
+  cases (residents, organisations, cases, notifications, refusals, case events);
+- the change feed (``changes``): the global, gap-tolerant but never-reordered sequence
+  every client pulls after its cursor.
+
+Times are aware UTC in Python and naive UTC in the database. The full payload of a pushed
+event (with its personal data) lives only in ``pushed_events.payload``; projections keep
+the columns the rules need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import JSON, TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSONB on PostgreSQL (compact, indexable), JSON text on SQLite.
+Json = JSON().with_variant(JSONB(), "postgresql")
+# A 64-bit counter that is still SQLite's rowid alias (only "INTEGER PRIMARY KEY" is).
+Counter = BigInteger().with_variant(Integer(), "sqlite")
+Uuid = String(36)
+CenterCode = String(8)
+WindowId = String(12)  # "<center>-<window code>", as on the client
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# --- organisation, owned by the hub ---------------------------------------------------
+
+
+class Center(Base):
+    __tablename__ = "centers"
+    code: Mapped[str] = mapped_column(CenterCode, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # city_hall / street
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+
+
+class Window(Base):
+    __tablename__ = "windows"
+    __table_args__ = (UniqueConstraint("center_code", "code"),)
+    id: Mapped[str] = mapped_column(WindowId, primary_key=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    code: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class CatalogVersion(Base):
+    """One published catalog: the three documents exactly as imported."""
+
+    __tablename__ = "catalog_versions"
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    published_at: Mapped[dt.date] = mapped_column(Date)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    documents: Mapped[dict] = mapped_column(Json)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CatalogItem(Base):
+    """Every item ever published; an item dropped by a later version stays known
+    (inactive), because a case accepted offline before the change is still valid."""
+
+    __tablename__ = "catalog_items"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    department_code: Mapped[str] = mapped_column(String(8))
+    parallel_departments: Mapped[list] = mapped_column(Json, default=list)
+    catalog_version: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CalendarOverride(Base):
+    __tablename__ = "calendar_overrides"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    is_working_day: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    login: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(20))
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+# --- who may talk to the hub ---------------------------------------------------------
+
+
+class Workstation(Base):
+    __tablename__ = "workstations"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    client_version: Mapped[str] = mapped_column(String(40), default="")
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_push_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class EnrollmentCode(Base):
+    __tablename__ = "enrollment_codes"
+    code_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    workstation_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+
+
+class StaffToken(Base):
+    """A back-office department's key for recording decisions."""
+
+    __tablename__ = "staff_tokens"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# --- what windows push ---------------------------------------------------------------
+
+
+class PushedEvent(Base):
+    """Every event as received, applied or rejected; answers every resend the same way."""
+
+    __tablename__ = "pushed_events"
+    __table_args__ = (Index("ix_pushed_events_entity", "entity", "entity_id"),)
+    event_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"), index=True)
+    client_seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10))  # applied / rejected
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock: kept, never trusted
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Resident(Base):
+    __tablename__ = "residents"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    # Not unique: two offline windows may register the same person under two ids.
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
+    applicant_kind: Mapped[str] = mapped_column(String(20))
+    applicant_id: Mapped[str] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(20))
+    accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CaseEvent(Base):
+    """One step of a case's life as the hub ordered it (by receipt, not client clocks)."""
+
+    __tablename__ = "case_events"
+    seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    source: Mapped[str] = mapped_column(String(10))  # window / hub
+    kind: Mapped[str] = mapped_column(String(30))  # accepted / status / decision
+    action: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # the pushed event, if any
+    department_code: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    client_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Notification(Base):
+    """一次性告知 given at a window."""
+
+    __tablename__ = "notifications"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(44), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
+    applicant_kind: Mapped[str] = mapped_column(String(20))
+    applicant_id: Mapped[str] = mapped_column(Uuid)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Refusal(Base):
+    """不予受理 given at a window."""
+
+    __tablename__ = "refusals"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(44), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
+    applicant_kind: Mapped[str] = mapped_column(String(20))
+    applicant_id: Mapped[str] = mapped_column(Uuid)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+# --- the change feed -------------------------------------------------------------------
+
+
+class Change(Base):
+    """One change every client (center_code NULL) or one center's clients must apply.
+
+    ``seq`` comes from the database (SQLite rowid / PostgreSQL identity); appends are
+    serialized (see storage.database) so that seq order is commit order.
+    """
+
+    __tablename__ = "changes"
+    __table_args__ = {"sqlite_autoincrement": True}
+    seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    center_code: Mapped[str | None] = mapped_column(CenterCode, nullable=True, index=True)
+    payload: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Tests of windowdesk-hub: the server, its storage, its command line."""

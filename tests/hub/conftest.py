@@ -1,0 +1,242 @@
+"""The hub under test, on SQLite and on a real PostgreSQL server.
+
+Every test that asks for ``hub`` runs twice: on a fresh SQLite file and on PostgreSQL
+(WINDOWDESK_TEST_POSTGRES_URL; ``eval "$(bash installer/ci-postgres.sh)"`` starts one).
+PostgreSQL: one fresh database per test module, emptied between tests, dropped after.
+Without the URL the PostgreSQL runs are skipped, except in CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+from starlette.exceptions import StarletteDeprecationWarning
+
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.hub.app import create_app
+from windowdesk.hub.services import catalog_import, enrollment
+from windowdesk.hub.settings import HubSettings
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.migrate import migrate_to_head
+from windowdesk.hub.storage.models import Base
+from windowdesk.paths import resources_dir
+from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL, PROTOCOL_VERSION
+
+with warnings.catch_warnings():
+    # Starlette asks for httpx2 and falls back to httpx (which the project pins) with a
+    # deprecation warning at import; nothing else of it is deprecated for these tests.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+POSTGRES_ENV = "WINDOWDESK_TEST_POSTGRES_URL"
+BACKENDS = ("sqlite", "postgresql")
+VERSION_HEADERS = {HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_CLIENT: "windowdesk/0.1.0"}
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def postgres_admin_url() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return url
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"CI must provide PostgreSQL: {POSTGRES_ENV} is not set. "
+            'Run eval "$(bash installer/ci-postgres.sh)" before the tests.'
+        )
+    pytest.skip(f"no PostgreSQL server for the hub tests ({POSTGRES_ENV} is not set)")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for every test (migrating each time is slower)."""
+    path = tmp_path_factory.mktemp("hub-template") / "hub.sqlite3"
+    migrate_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def postgres_module_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A fresh, migrated PostgreSQL database for this test module, dropped after it."""
+    if backend != "postgresql":
+        yield None
+        return
+    admin_url = make_url(postgres_admin_url())
+    module = re.sub(r"[^a-z0-9]+", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
+    name = f"wdhub_{module}_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate_to_head(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def hub_url(backend: str, postgres_module_url: str | None, sqlite_template: Path, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        path = tmp_path / "hub-data" / "hub.sqlite3"
+        path.parent.mkdir()
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite:///{path}"
+    assert postgres_module_url is not None
+    _empty_postgres(postgres_module_url)
+    return postgres_module_url
+
+
+@dataclass
+class Workstation:
+    id: str
+    token: str
+    center_code: str
+    window_code: str
+
+    @property
+    def window_id(self) -> str:
+        return f"{self.center_code}-{self.window_code}"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {**VERSION_HEADERS, "Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class EventFactory:
+    """Events as a workstation's outbox sends them (payloads as built in services/)."""
+
+    center: str = "CH"
+    window: str = "CH-01"
+    seq: int = 0
+    clock: dt.datetime = field(default_factory=utc_now)
+
+    def event(self, kind: str, entity: str, entity_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+        self.seq += 1
+        return {
+            "event_id": new_uuid(), "seq": self.seq, "entity": entity, "entity_id": entity_id,
+            "kind": kind, "payload": payload, "created_at": self.clock.isoformat(),
+        }
+
+    def resident(self, **changes: Any) -> dict[str, Any]:
+        resident_id = new_uuid()
+        payload = {
+            "id": resident_id, "id_number": "230902196210010496", "name": "王建国", "gender": "male",
+            "birth_date": "1962-10-01", "phone": "", "address": "", "welfare_status": None,
+            "center": self.center, **changes,
+        }
+        return self.event("resident.registered", "resident", resident_id, payload)
+
+    def case(self, applicant_id: str, *, item: str = "MZ-002", number: str | None = None, **changes: Any) -> dict[str, Any]:
+        case_id = new_uuid()
+        number = number or f"{self.window}-{self.seq + 1:04d}-{case_id[-6:]}"
+        payload = {
+            "id": case_id, "number": number, "center": self.center, "window": self.window,
+            "operator": new_uuid(), "item": item, "applicant": {"kind": "resident", "id": applicant_id},
+            "status": "accepted", "accepted_at": self.clock.isoformat(), "promised_date": "2026-12-09",
+            "legal_date": "2026-12-23", "note": "", "materials": [], "events": [], **changes,
+        }
+        return self.event("case.accepted", "case", case_id, payload)
+
+    def status(self, case_id: str, action: str, **changes: Any) -> dict[str, Any]:
+        payload = {"case_id": case_id, "action": action, "at": self.clock.isoformat(), "note": "", **changes}
+        return self.event("case.status", "case", case_id, payload)
+
+
+@dataclass
+class Hub:
+    """One hub under test: its database, an API client, and shortcuts."""
+
+    url: str
+    data_dir: Path
+    db: HubDatabase
+    client: TestClient
+
+    def import_demo_catalog(self) -> None:
+        with self.db.write(feed=True) as session:
+            catalog_import.import_catalog(session, folder=resources_dir() / "catalog", now=utc_now())
+
+    def enrollment_code(self, center: str = "CH", window: str = "01", *, now: dt.datetime | None = None) -> str:
+        with self.db.write() as session:
+            return enrollment.issue_enrollment_code(session, center_code=center, window=window, now=now or utc_now()).code
+
+    def enroll(self, center: str = "CH", window: str = "01") -> Workstation:
+        reply = self.client.post(
+            f"{API_PREFIX}/enroll", json={"code": self.enrollment_code(center, window), "client_version": "0.1.0"},
+            headers=VERSION_HEADERS,
+        )
+        assert reply.status_code == 200, reply.text
+        body = reply.json()
+        return Workstation(body["workstation_id"], body["token"], body["center_code"], body["window_code"])
+
+    def staff_token(self, department: str) -> str:
+        with self.db.write() as session:
+            return enrollment.issue_staff_token(session, department_code=department, now=utc_now())
+
+    def push(self, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201 - an httpx response
+        return self.client.post(f"{API_PREFIX}/push", json={"events": events}, headers=workstation.headers)
+
+    def push_results(self, workstation: Workstation, events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        reply = self.push(workstation, events)
+        assert reply.status_code == 200, reply.text
+        results = reply.json()["results"]
+        assert [r["event_id"] for r in results] == [e["event_id"] for e in events]
+        return [(r["status"], r["reason"]) for r in results]
+
+    def changes(self, workstation: Workstation, after: int = 0, limit: int | None = None) -> dict[str, Any]:
+        params = {"after": after} if limit is None else {"after": after, "limit": limit}
+        reply = self.client.get(f"{API_PREFIX}/changes", params=params, headers=workstation.headers)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def cli_args(self, *args: str) -> list[str]:
+        return [*args, "--data-dir", str(self.data_dir), "--database-url", self.url]
+
+
+@pytest.fixture
+def hub(hub_url: str, tmp_path: Path) -> Iterator[Hub]:
+    data_dir = tmp_path / "hub-data"
+    data_dir.mkdir(exist_ok=True)
+    settings = HubSettings.resolve(data_dir=data_dir, database_url=hub_url)
+    db = HubDatabase(hub_url)
+    try:
+        with TestClient(create_app(settings, database=db)) as client:
+            yield Hub(hub_url, data_dir, db, client)
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def events() -> EventFactory:
+    return EventFactory()

@@ -1,0 +1,129 @@
+"""Enrollment codes, workstation tokens, revocation and the version check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from windowdesk.hub.services import enrollment
+from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL
+
+from .conftest import VERSION_HEADERS, Hub, utc_now
+
+
+def _enroll(hub: Hub, code: str, headers: dict[str, str] = VERSION_HEADERS):  # noqa: ANN202
+    return hub.client.post(f"{API_PREFIX}/enroll", json={"code": code, "client_version": "0.1.0"}, headers=headers)
+
+
+def test_a_code_enrolls_one_workstation_once(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    code = hub.enrollment_code("JD03", "02")
+
+    first = _enroll(hub, code.lower().replace("-", " "))  # as typed: case and spacing do not matter
+    second = _enroll(hub, code)
+
+    assert first.status_code == 200
+    body = first.json()
+    assert (body["center_code"], body["window_code"]) == ("JD03", "02")
+    assert body["token"].startswith("wdw_")
+    whoami = hub.client.get(f"{API_PREFIX}/whoami", headers={**VERSION_HEADERS, "Authorization": f"Bearer {body['token']}"})
+    assert whoami.json() == {"workstation_id": body["workstation_id"], "center_code": "JD03", "window_code": "02"}
+    assert second.status_code == 409
+    assert second.json()["error"]["code"] == "enrollment_code_used"
+    assert "already used" in second.json()["error"]["message"]
+
+
+def test_expired_and_unknown_codes_are_refused(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    old = hub.enrollment_code(now=utc_now() - dt.timedelta(days=4))  # valid for 72 hours
+
+    expired = _enroll(hub, old)
+    unknown = _enroll(hub, "AAAA-BBBB-CCCC")
+
+    assert expired.status_code == 401
+    assert expired.json()["error"]["code"] == "enrollment_code_expired"
+    assert "expired" in expired.json()["error"]["message"]
+    assert unknown.status_code == 401
+    assert unknown.json()["error"]["code"] == "enrollment_code_unknown"
+
+
+def test_only_hashes_of_codes_and_tokens_are_stored(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    workstation = hub.enroll()
+    with hub.db.read() as session:
+        stored = enrollment.list_workstations(session)[0]
+        assert stored.token_sha256 != workstation.token
+        assert workstation.token not in stored.token_sha256
+
+
+def test_a_revoked_workstation_is_refused(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    workstation = hub.enroll()
+    assert hub.client.get(f"{API_PREFIX}/whoami", headers=workstation.headers).status_code == 200
+    with hub.db.write() as session:
+        enrollment.revoke_workstation(session, workstation_id=workstation.id, now=utc_now())
+
+    for reply in (
+        hub.client.get(f"{API_PREFIX}/whoami", headers=workstation.headers),
+        hub.client.get(f"{API_PREFIX}/changes", headers=workstation.headers),
+        hub.push(workstation, []),
+    ):
+        assert reply.status_code == 401
+        assert reply.json()["error"]["code"] == "workstation_revoked"
+        assert "revoked" in reply.json()["error"]["message"]
+
+
+def test_missing_or_unknown_tokens_are_refused(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    staff = hub.staff_token("MZJ")
+    for headers in (
+        VERSION_HEADERS,
+        {**VERSION_HEADERS, "Authorization": "Bearer wdw_not-a-real-token"},
+        {**VERSION_HEADERS, "Authorization": f"Bearer {staff}"},  # a staff token is not a workstation
+    ):
+        reply = hub.client.get(f"{API_PREFIX}/whoami", headers=headers)
+        assert reply.status_code == 401
+        assert set(reply.json()["error"]) == {"code", "title", "message"}
+
+
+def test_versions_the_hub_cannot_serve_get_426_with_words_for_the_window(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    workstation = hub.enroll()
+    token = {"Authorization": f"Bearer {workstation.token}"}
+    cases = {
+        "no headers": {},
+        "old protocol": {HEADER_PROTOCOL: "0", HEADER_CLIENT: "windowdesk/0.1.0"},
+        "garbled protocol": {HEADER_PROTOCOL: "one", HEADER_CLIENT: "windowdesk/0.1.0"},
+        "newer protocol": {HEADER_PROTOCOL: "2", HEADER_CLIENT: "windowdesk/0.1.0"},
+        "no client": {HEADER_PROTOCOL: "1"},
+        "old client": {HEADER_PROTOCOL: "1", HEADER_CLIENT: "windowdesk/0.0.9"},
+        "other program": {HEADER_PROTOCOL: "1", HEADER_CLIENT: "curl/8.0"},
+    }
+    for label, headers in cases.items():
+        reply = hub.client.get(f"{API_PREFIX}/whoami", headers={**headers, **token})
+        assert reply.status_code == 426, label
+        error = reply.json()["error"]
+        assert error["code"] == "version_refused", label
+        if label == "newer protocol":
+            assert "update the hub" in error["message"]
+        else:
+            assert error["message"].startswith(
+                "This windowdesk is too old for the hub; ask your administrator to update it"
+            ), label
+    # Enrollment is checked too; health is not (a client may probe before anything else).
+    assert hub.client.post(f"{API_PREFIX}/enroll", json={"code": "X"}).status_code == 426
+    assert hub.client.get(f"{API_PREFIX}/health").json()["protocols"] == [1]
+
+
+def test_the_minimum_client_version_is_a_setting(hub_url: str, tmp_path) -> None:  # noqa: ANN001
+    from windowdesk.hub.app import create_app
+    from windowdesk.hub.settings import HubSettings
+
+    from .conftest import TestClient
+
+    settings = HubSettings.resolve(data_dir=tmp_path, database_url=hub_url, min_client_version="0.3.0")
+    with TestClient(create_app(settings)) as client:
+        older = client.get(f"{API_PREFIX}/whoami", headers={HEADER_PROTOCOL: "1", HEADER_CLIENT: "windowdesk/0.2.9"})
+        newer = client.get(f"{API_PREFIX}/whoami", headers={HEADER_PROTOCOL: "1", HEADER_CLIENT: "windowdesk/0.3.0"})
+    assert older.status_code == 426
+    assert "0.3.0 or newer" in older.json()["error"]["message"]
+    assert newer.status_code == 401  # past the version check, stopped at the token

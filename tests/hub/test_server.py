@@ -1,0 +1,83 @@
+"""The real ``windowdesk-hub serve`` process, spoken to over HTTP with requests."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import requests
+
+from windowdesk.hub.cli import main
+from windowdesk.hub.server import READY_PREFIX
+from windowdesk.paths import resources_dir
+from windowdesk.sync.protocol import API_PREFIX, parse_changes_page, parse_push_reply
+
+from .conftest import VERSION_HEADERS, EventFactory, Hub
+
+READY_TIMEOUT_S = 30
+
+
+def hub_command() -> list[str]:
+    """The installed entry point next to this Python, as an administrator runs it."""
+    script = Path(sys.executable).with_name("windowdesk-hub")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "windowdesk.hub.cli"]
+
+
+def wait_until_ready(process: subprocess.Popen[str]) -> str:
+    """The base URL from the ready line; fails if the hub exits or stays silent."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    try:
+        line = lines.get(timeout=READY_TIMEOUT_S)
+    except queue.Empty:
+        raise AssertionError(f"the hub printed nothing in {READY_TIMEOUT_S} s") from None
+    match = re.fullmatch(re.escape(READY_PREFIX) + r"(http://\S+)\n", line)
+    assert match, f"unexpected first line: {line!r}"
+    return match.group(1)
+
+
+def test_the_real_server_serves_a_workstation(hub: Hub, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(hub.cli_args("import-catalog", str(resources_dir() / "catalog"))) == 0
+    assert main(hub.cli_args("enroll-code", "CH", "02")) == 0
+    code = re.search(r"CH-02: (\S+)", capsys.readouterr().out).group(1)
+    hub.db.dispose()  # the server process is the only user from here on
+
+    log_path = tmp_path / "hub.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*hub_command(), *hub.cli_args("serve", "--host", "127.0.0.1", "--port", "0")],
+            stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        base = wait_until_ready(process) + API_PREFIX
+        with requests.Session() as http:
+            http.headers.update(VERSION_HEADERS)
+            assert http.get(f"{base}/health", timeout=10).json()["status"] == "ok"
+            enrolled = http.post(f"{base}/enroll", json={"code": code, "client_version": "0.1.0"}, timeout=10)
+            assert enrolled.status_code == 200, enrolled.text
+            http.headers["Authorization"] = f"Bearer {enrolled.json()['token']}"
+
+            factory = EventFactory(window="CH-02")
+            resident = factory.resident()
+            batch = [resident, factory.case(resident["entity_id"])]
+            pushed = http.post(f"{base}/push", json={"events": batch}, timeout=10)
+            results = parse_push_reply(pushed.json(), [e["event_id"] for e in batch])
+            assert [r.status for r in results] == ["applied", "applied"]
+
+            page = parse_changes_page(http.get(f"{base}/changes", params={"after": 0}, timeout=10).json(), 0)
+            assert [c.kind for c in page.changes] == ["catalog.published"]
+            refused = http.get(f"{base}/whoami", headers={"X-Windowdesk-Client": "windowdesk/0.0.1"}, timeout=10)
+            assert refused.status_code == 426 and refused.json()["error"]["code"] == "version_refused"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        exit_code = process.wait(timeout=30)
+        process.stdout.close()
+    # uvicorn shuts down gracefully, then re-raises the signal so a supervisor sees it.
+    assert exit_code in (0, -signal.SIGTERM), log_path.read_text()
+    assert "Finished server process" in log_path.read_text()

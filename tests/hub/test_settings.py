@@ -1,0 +1,42 @@
+"""Where the hub keeps its data and which database it uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.security import new_enrollment_code, normalise_enrollment_code
+from windowdesk.hub.settings import ENV_DATA_DIR, ENV_DATABASE_URL, HubSettings, parse_version
+
+
+def test_defaults_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "from-env"))
+    settings = HubSettings.resolve()
+    assert settings.data_dir == tmp_path / "from-env"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'from-env' / 'hub.sqlite3'}"
+    assert not settings.is_postgresql
+    explicit = HubSettings.resolve(data_dir=tmp_path / "x", database_url="postgresql://u:p@db/hub")
+    assert explicit.database_url == "postgresql+psycopg://u:p@db/hub" and explicit.is_postgresql
+
+
+def test_bad_urls_and_minimum_versions_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="must start with"):
+        HubSettings.resolve(data_dir=tmp_path, database_url="mysql://db/hub")
+    with pytest.raises(InvalidInput, match="not a version"):
+        HubSettings.resolve(data_dir=tmp_path, min_client_version="latest")
+
+
+def test_versions_compare_as_numbers() -> None:
+    assert parse_version("0.10.0") > parse_version("0.9.9")
+    assert parse_version("1.2") == (1, 2, 0)
+    assert parse_version("0.3.0.dev1") == (0, 3, 0)
+    assert parse_version("x1") is None
+
+
+def test_enrollment_codes_survive_how_they_are_typed() -> None:
+    code = new_enrollment_code()
+    assert len(code) == 14 and code.count("-") == 2
+    assert normalise_enrollment_code(f" {code.lower().replace('-', ' ')} ") == code

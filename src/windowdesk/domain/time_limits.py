@@ -1,0 +1,122 @@
+"""The case clock (电子监察): working days used and left against the promised and legal
+limits, stopped while the case waits for supplementary materials.
+
+Counting rule: the acceptance day itself does not count (as for the promised date); a
+working day counts when it falls after acceptance, up to and including today, and not
+inside a suspension. A suspension covers the days from the day it began (not counted)
+up to and including the day before it ended: the day materials come back counts again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from windowdesk.domain.calendar import WorkingCalendar
+
+DEFAULT_WARNING_DAYS = 2
+
+
+class Light(str, Enum):
+    GREEN = "green"
+    YELLOW = "yellow"  # within the warning days of the promised date
+    RED = "red"  # past the promised date
+    DONE = "done"  # decided or delivered: the clock has stopped for good
+
+
+@dataclass(frozen=True)
+class Suspension:
+    start: dt.date
+    end: dt.date | None  # None: still suspended
+
+
+@dataclass(frozen=True)
+class ClockState:
+    used: int
+    suspended: int
+    promised_left: int
+    legal_left: int
+    promised_due: dt.date
+    legal_due: dt.date
+    light: Light
+
+
+def _is_suspended(day: dt.date, suspensions: Sequence[Suspension]) -> bool:
+    return any(s.start < day and (s.end is None or day < s.end) for s in suspensions)
+
+
+def _count(start: dt.date, end: dt.date, calendar: WorkingCalendar, suspensions) -> tuple[int, int]:
+    """(working days counted, working days suspended) in (start, end]."""
+    used = suspended = 0
+    day = start + dt.timedelta(days=1)
+    while day <= end:
+        if calendar.is_working_day(day):
+            if _is_suspended(day, suspensions):
+                suspended += 1
+            else:
+                used += 1
+        day += dt.timedelta(days=1)
+    return used, suspended
+
+
+def due_date(accepted: dt.date, limit: int, calendar: WorkingCalendar, suspensions: Sequence[Suspension]) -> dt.date:
+    """The day on which ``limit`` counted working days are reached (suspensions closed)."""
+    if any(s.end is None for s in suspensions):
+        raise ValueError("close open suspensions before computing a due date")
+    counted, day = 0, accepted
+    while counted < limit:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day) and not _is_suspended(day, suspensions):
+            counted += 1
+    return day
+
+
+def clock_state(
+    *,
+    accepted: dt.date,
+    today: dt.date,
+    promised_days: int,
+    legal_days: int,
+    calendar: WorkingCalendar,
+    suspensions: Sequence[Suspension] = (),
+    warning_days: int = DEFAULT_WARNING_DAYS,
+    finished_on: dt.date | None = None,
+) -> ClockState:
+    """The clock of one case on ``today`` (or frozen on ``finished_on`` once decided)."""
+    until = min(today, finished_on) if finished_on else today
+    used, suspended = _count(accepted, until, calendar, suspensions)
+    promised_left, legal_left = promised_days - used, legal_days - used
+    if finished_on is not None:
+        light = Light.DONE
+    elif promised_left < 0:
+        light = Light.RED
+    elif promised_left <= warning_days:
+        light = Light.YELLOW
+    else:
+        light = Light.GREEN
+    # A suspension still running moves the due dates with it: shown as if the materials
+    # came back tomorrow.
+    closed = [s if s.end is not None else Suspension(s.start, max(s.start, until) + dt.timedelta(days=1))
+              for s in suspensions]
+    return ClockState(
+        used=used, suspended=suspended, promised_left=promised_left, legal_left=legal_left,
+        promised_due=due_date(accepted, promised_days, calendar, closed),
+        legal_due=due_date(accepted, legal_days, calendar, closed), light=light,
+    )
+
+
+def suspensions_from(events: Sequence[tuple[dt.date, str | None]]) -> list[Suspension]:
+    """Suspension periods from a case's (local day, status after the event) timeline."""
+    periods: list[Suspension] = []
+    start: dt.date | None = None
+    for day, status in events:
+        if status == "suspended" and start is None:
+            start = day
+        elif status is not None and status != "suspended" and start is not None:
+            periods.append(Suspension(start, day))
+            start = None
+    if start is not None:
+        periods.append(Suspension(start, None))
+    return periods

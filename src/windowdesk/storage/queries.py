@@ -240,3 +240,126 @@ def outbox_in_state(session: Session, state: str) -> Sequence[m.OutboxEvent]:
 
 def outbox_by_event_ids(session: Session, event_ids: list[str]) -> Sequence[m.OutboxEvent]:
     return session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.event_id.in_(event_ids))).all()
+
+
+def case_by_number(session: Session, case_number: str) -> m.Case | None:
+    return session.scalars(
+        select(m.Case).where(m.Case.case_number == case_number).options(selectinload(m.Case.events))
+    ).first()
+
+
+def open_cases(session: Session, center_code: str, window_id: str | None) -> Sequence[m.Case]:
+    """Cases still running (not completed, delivered or withdrawn), with their timelines."""
+    query = (
+        select(m.Case)
+        .where(m.Case.center_code == center_code,
+               m.Case.status.not_in(("completed", "delivered", "withdrawn")))
+        .options(selectinload(m.Case.events))
+        .order_by(m.Case.accepted_at)
+    )
+    if window_id is not None:
+        query = query.where(m.Case.window_id == window_id)
+    return session.scalars(query).all()
+
+
+# --- money at the window ----------------------------------------------------------------
+
+
+def day_close_of(session: Session, window_id: str, day: dt.date) -> m.DayClose | None:
+    return session.scalars(
+        select(m.DayClose).where(m.DayClose.window_id == window_id, m.DayClose.business_day == day)
+    ).first()
+
+
+def earliest_unclosed_receipt_day(session: Session, window_id: str, before: dt.date) -> dt.date | None:
+    """The oldest day before ``before`` that has receipts at this window and no close."""
+    closed = select(m.DayClose.business_day).where(m.DayClose.window_id == window_id)
+    return session.scalar(
+        select(m.Receipt.business_day)
+        .where(
+            m.Receipt.window_id == window_id,
+            m.Receipt.business_day < before,
+            m.Receipt.business_day.not_in(closed),
+        )
+        .order_by(m.Receipt.business_day)
+        .limit(1)
+    )
+
+
+def receipt_with_lines(session: Session, receipt_id: str) -> m.Receipt | None:
+    return session.scalars(
+        select(m.Receipt).where(m.Receipt.id == receipt_id).options(selectinload(m.Receipt.lines))
+    ).first()
+
+
+def void_of_receipt(session: Session, receipt_id: str) -> m.ReceiptVoid | None:
+    return session.scalars(select(m.ReceiptVoid).where(m.ReceiptVoid.receipt_id == receipt_id)).first()
+
+
+def unvoided_receipt_of_case(session: Session, case_id: str) -> m.Receipt | None:
+    voided = select(m.ReceiptVoid.receipt_id)
+    return session.scalars(
+        select(m.Receipt).where(m.Receipt.case_id == case_id, m.Receipt.id.not_in(voided)).limit(1)
+    ).first()
+
+
+def paid_case_ids(session: Session, case_ids: Sequence[str]) -> set[str]:
+    """Of these cases, those with a fee receipt that was not voided."""
+    if not case_ids:
+        return set()
+    voided = select(m.ReceiptVoid.receipt_id)
+    return set(
+        session.scalars(
+            select(m.Receipt.case_id).where(m.Receipt.case_id.in_(case_ids), m.Receipt.id.not_in(voided))
+        )
+    )
+
+
+def receipts_of_window_day(
+    session: Session, window_id: str, day: dt.date
+) -> Sequence[tuple[m.Receipt, m.ReceiptVoid | None]]:
+    """A till's receipts of one day in number order, each with its void if it has one."""
+    rows = session.execute(
+        select(m.Receipt, m.ReceiptVoid)
+        .outerjoin(m.ReceiptVoid, m.ReceiptVoid.receipt_id == m.Receipt.id)
+        .where(m.Receipt.window_id == window_id, m.Receipt.business_day == day)
+        .order_by(m.Receipt.year, m.Receipt.seq)
+    )
+    return [(receipt, void) for receipt, void in rows]
+
+
+def till_totals(session: Session, window_id: str, day: dt.date) -> Sequence[tuple[str, bool, int, int]]:
+    """(method, voided, receipts, amount in fen) of a till's day, in one aggregate query."""
+    voided = m.ReceiptVoid.id.is_not(None)
+    rows = session.execute(
+        select(m.Receipt.method, voided, func.count(), func.coalesce(func.sum(m.Receipt.amount_fen), 0))
+        .outerjoin(m.ReceiptVoid, m.ReceiptVoid.receipt_id == m.Receipt.id)
+        .where(m.Receipt.window_id == window_id, m.Receipt.business_day == day)
+        .group_by(m.Receipt.method, voided)
+    )
+    return [(method, bool(is_voided), count, total) for method, is_voided, count, total in rows]
+
+
+def till_number_range(session: Session, window_id: str, day: dt.date) -> tuple[str, str]:
+    """The first and last receipt numbers of a till's day ("" when there are none)."""
+    base = select(m.Receipt.number).where(m.Receipt.window_id == window_id, m.Receipt.business_day == day)
+    first = session.scalar(base.order_by(m.Receipt.year, m.Receipt.seq).limit(1))
+    last = session.scalar(base.order_by(m.Receipt.year.desc(), m.Receipt.seq.desc()).limit(1))
+    return first or "", last or ""
+
+
+def last_utility_payment(
+    session: Session, center_code: str, utility: str, account_number: str
+) -> m.Receipt | None:
+    """The latest payment to this utility account at this center, void or not: the
+    holder's name was right even when the amount was not."""
+    return session.scalars(
+        select(m.Receipt)
+        .where(
+            m.Receipt.center_code == center_code,
+            m.Receipt.utility == utility,
+            m.Receipt.account_number == account_number,
+        )
+        .order_by(m.Receipt.paid_at.desc())
+        .limit(1)
+    ).first()

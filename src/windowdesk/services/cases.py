@@ -1,0 +1,167 @@
+"""A case's life after intake at the window: status changes, its clock, supervision of
+late cases, and the status inquiry (办件查询) read aloud to the applicant."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
+from windowdesk.domain.numbering import parse_case_number
+from windowdesk.domain.permissions import Permission
+from windowdesk.domain.time_limits import ClockState, Light, clock_state, suspensions_from
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.errors import NotFoundError, ValidationError
+from windowdesk.i18n import _, format_date
+from windowdesk.services.audit import record_action
+from windowdesk.services.authorization import authorize
+from windowdesk.services.context import CounterContext
+from windowdesk.services.working_days import calendar_in_force
+from windowdesk.storage import models as m
+from windowdesk.storage import queries
+from windowdesk.sync.outbox import enqueue
+
+# What the window itself may do; review decisions come from the back office via the hub.
+WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,
+                  CaseAction.WITHDRAW)
+DELIVERY_METHODS = ("window", "post", "agent")
+FINISHED = {CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value, CaseStatus.WITHDRAWN.value}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    method: str  # window / post / agent
+    agent_name: str = ""
+    agent_id_number: str = ""  # checked, then only its masked form is kept
+    tracking: str = ""
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    case_id: str
+    case_number: str
+    item_name: str
+    status: str
+    state: ClockState
+
+
+def _delivery_note(delivery: Delivery | None) -> str:
+    if delivery is None:
+        raise ValidationError(_("Please say how the result was delivered."), field="delivery")
+    if delivery.method not in DELIVERY_METHODS:
+        raise ValidationError(_("Unknown delivery method."), field="delivery")
+    if delivery.method == "agent":
+        from windowdesk.domain.ids import parse_resident_id
+
+        if not delivery.agent_name.strip():
+            raise ValidationError(_("Please type the agent's name."), field="agent_name")
+        agent = parse_resident_id(delivery.agent_id_number)
+        return _("Collected by agent {name} ({number})").format(name=delivery.agent_name.strip(), number=agent.masked)
+    if delivery.method == "post":
+        return _("Sent by post, tracking number {number}").format(number=delivery.tracking.strip() or "-")
+    return _("Handed over at the window")
+
+
+def change_status(
+    db, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "", delivery: Delivery | None = None
+) -> str:
+    """One step on the case's timeline, checked against the state machine."""
+    action = CaseAction(action)
+    if action not in WINDOW_ACTIONS:
+        raise ValidationError(_("This decision is made by the back office, not at the window."), field="action")
+    note = note.strip()
+    if action in (CaseAction.SUSPEND, CaseAction.WITHDRAW) and not note:
+        raise ValidationError(_("Please say why."), field="note")
+    if action is CaseAction.DELIVER:
+        note = " ".join(p for p in (_delivery_note(delivery), note) if p)
+    with db.write() as session:
+        authorize(session, ctx, Permission.DECIDE_INTAKE)
+        case = session.get(m.Case, case_id)
+        if case is None or case.center_code != ctx.center_code:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
+        now = ctx.now()
+        event = m.CaseEvent(
+            id=new_uuid(), case_id=case.id, at=now, operator_id=ctx.operator_id, kind=action.value,
+            from_status=case.status, to_status=new.value, note=note, source="window",
+        )
+        session.add(event)
+        case.status = new.value
+        record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id,
+                      detail={"number": case.case_number, "to": new.value})
+        enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now,
+                payload={"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
+                         "event_id": event.id, "from": event.from_status, "to": new.value})
+        return new.value
+
+
+def _clock_of(session, ctx: CounterContext, case: m.Case, shipped_calendar, today: dt.date) -> ClockState:
+    calendar = calendar_in_force(session, shipped_calendar)
+    item = session.get(m.CatalogItem, case.item_code)
+    zone = ctx.zone
+    timeline = [(ev.at.astimezone(zone).date(), ev.to_status) for ev in case.events]
+    finished = next((day for day, status in timeline if status in FINISHED), None)
+    return clock_state(
+        accepted=case.accepted_day, today=today, promised_days=item.promised_limit_days,
+        legal_days=item.legal_limit_days, calendar=calendar, suspensions=suspensions_from(timeline),
+        warning_days=item.warning_days, finished_on=finished,
+    )
+
+
+def case_clock(db, ctx: CounterContext, *, case_id: str, shipped_calendar) -> CaseClock:
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
+        case = queries.case_with_details(session, case_id)
+        if case is None:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        item = session.get(m.CatalogItem, case.item_code)
+        return CaseClock(case.id, case.case_number, item.name, case.status,
+                         _clock_of(session, ctx, case, shipped_calendar, ctx.local_today()))
+
+
+def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool = False) -> list[CaseClock]:
+    """Yellow and red open cases, oldest first: the window's own, or (supervisors) the center's."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.MANAGE_OPERATORS if whole_center else Permission.VIEW_DAY_WORK)
+        today = ctx.local_today()
+        found = []
+        for case in queries.open_cases(session, ctx.center_code, None if whole_center else ctx.window_id):
+            state = _clock_of(session, ctx, case, shipped_calendar, today)
+            if state.light in (Light.YELLOW, Light.RED):
+                item = session.get(m.CatalogItem, case.item_code)
+                found.append(CaseClock(case.id, case.case_number, item.name, case.status, state))
+    return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
+
+
+def inquire(db, ctx: CounterContext, *, case_number: str, shipped_calendar) -> str:
+    """Where the case is, in words fit to read aloud."""
+    number = parse_case_number(case_number)
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
+        case = queries.case_by_number(session, str(number))
+        if case is None:
+            raise NotFoundError(
+                _("Case not found"),
+                _("No case {number} is known at this service center. Please check the number on the "
+                  "receipt, or ask at the window where it was accepted.").format(number=str(number)),
+            )
+        item = session.get(m.CatalogItem, case.item_code)
+        state = _clock_of(session, ctx, case, shipped_calendar, ctx.local_today())
+        status = CaseStatus(case.status)
+        words = _("Case {number}, {item}: {status}.").format(
+            number=case.case_number, item=item.name, status=status_label(status)
+        )
+        if state.light is not Light.DONE:
+            if state.promised_left >= 0:
+                words += " " + _("It is due by {date}, {left} working days from now.").format(
+                    date=format_date(state.promised_due, "long"), left=state.promised_left)
+            else:
+                words += " " + _("It is {late} working days past its promised date of {date}; "
+                                 "the supervisor has been alerted.").format(
+                    late=-state.promised_left, date=format_date(state.promised_due, "long"))
+        if status is CaseStatus.SUSPENDED:
+            words += " " + _("The clock is stopped until the supplementary materials arrive.")
+        if status is CaseStatus.COMPLETED:
+            words += " " + _("The result is ready to be collected.")
+        return words
+

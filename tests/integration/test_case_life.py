@@ -1,0 +1,103 @@
+"""A case after intake: status changes, clock, late-case watch, status inquiry."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from windowdesk.domain.case_state import CaseAction, InvalidTransition
+from windowdesk.domain.time_limits import Light
+from windowdesk.errors import NotFoundError, ValidationError
+from windowdesk.services import applicants, auth, cases, intake, worklist
+from windowdesk.services.authorization import PermissionDenied
+from windowdesk.services.catalog import get_item_guide
+from windowdesk.storage.models import OutboxEvent
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ITEM = "MZ-001"
+
+
+def at(ctx, when: str):
+    moment = dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI)
+    return dataclasses.replace(ctx, clock=lambda: moment)
+
+
+def accept(demo, when: str) -> intake.IntakeResult:
+    ctx = at(demo.ctx, when)
+    who = applicants.find_residents(demo.db, query="2309")[0].ref
+    guide = get_item_guide(demo.db, item_code=ITEM)
+    checks = [intake.MaterialCheck(m.code, "received") for m in guide.materials]
+    return intake.accept_case(demo.db, ctx, item_code=ITEM, applicant=who, checks=checks,
+                              shipped_calendar=demo.calendar)
+
+
+def test_suspend_resume_complete_deliver_with_timeline_and_outbox(demo):
+    case = accept(demo, "2025-03-03 09:00")
+    cases.change_status(demo.db, at(demo.ctx, "2025-03-05 10:00"), case_id=case.id,
+                        action=CaseAction.SUSPEND, note="缺少收入证明原件")
+    clock = cases.case_clock(demo.db, at(demo.ctx, "2025-03-07 10:00"), case_id=case.id,
+                             shipped_calendar=demo.calendar)
+    assert clock.status == "suspended" and clock.state.used == 2
+    cases.change_status(demo.db, at(demo.ctx, "2025-03-10 10:00"), case_id=case.id, action=CaseAction.RESUME)
+    with pytest.raises(InvalidTransition):
+        cases.change_status(demo.db, at(demo.ctx, "2025-03-10 11:00"), case_id=case.id,
+                            action=CaseAction.DELIVER, delivery=cases.Delivery("window"))
+    with pytest.raises(ValidationError):
+        cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.APPROVE)
+    detail = worklist.get_record_detail(demo.db, kind="case", record_id=case.id)
+    assert [step.label for step in detail.timeline][-2:] == [
+        "Waiting for supplementary materials", "Under review"]
+    with demo.db.read() as session:
+        kinds = [(e.kind, e.payload.get("action")) for e in session.query(OutboxEvent).order_by(OutboxEvent.seq)]
+    assert kinds[-2:] == [("case.status", "suspend"), ("case.status", "resume")]
+
+
+def test_delivery_to_an_agent_keeps_only_the_masked_id(demo):
+    case = accept(demo, "2025-03-03 09:00")
+    with pytest.raises(ValidationError):
+        cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW)  # no reason
+    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
+    detail = worklist.get_record_detail(demo.db, kind="case", record_id=case.id)
+    assert detail.state == "Withdrawn"
+    with pytest.raises(ValidationError):
+        cases._delivery_note(cases.Delivery("agent", "张三", "12345"))
+    first17 = "23090219800101123"
+    from windowdesk.domain.ids import resident_id_check_char
+
+    note = cases._delivery_note(cases.Delivery("agent", "张三", first17 + resident_id_check_char(first17)))
+    assert "230902********" in note and first17 not in note
+
+
+def test_late_cases_are_listed_oldest_first(demo):
+    old = accept(demo, "2025-02-03 09:00")
+    newer = accept(demo, "2025-02-10 09:00")  # 19 of 20 days used by 7 March: yellow
+    accept(demo, "2025-03-06 09:00")
+    today = at(demo.ctx, "2025-03-07 09:00")
+    late = cases.late_cases(demo.db, today, shipped_calendar=demo.calendar)
+    assert [c.case_id for c in late] == [old.id, newer.id]
+    assert late[0].state.light is Light.RED and late[1].state.light is Light.YELLOW
+    whole = cases.late_cases(demo.db, today, shipped_calendar=demo.calendar, whole_center=True)
+    assert [c.case_id for c in whole] == [old.id, newer.id]
+
+
+def test_center_wide_watch_needs_a_supervisor(demo):
+    auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
+                         initial_password="Start2026x")
+    clerk = auth.log_in(demo.db, login="li", password="Start2026x").ctx
+    with pytest.raises(PermissionDenied):
+        cases.late_cases(demo.db, clerk, shipped_calendar=demo.calendar, whole_center=True)
+
+
+def test_inquiry_reads_aloud(demo):
+    case = accept(demo, "2025-09-30 10:00")
+    words = cases.inquire(demo.db, at(demo.ctx, "2025-10-09 10:00"), case_number=" " + case.number.lower() + " ",
+                          shipped_calendar=demo.calendar)
+    assert case.number in words and "Accepted" in words and "working days from now" in words
+    with pytest.raises(NotFoundError) as caught:
+        cases.inquire(demo.db, demo.ctx, case_number="CH-20250101-01-9999", shipped_calendar=demo.calendar)
+    assert "check the number" in caught.value.message
+    with pytest.raises(ValidationError):
+        cases.inquire(demo.db, demo.ctx, case_number="not a number", shipped_calendar=demo.calendar)

@@ -173,3 +173,12 @@ def get_record_detail(db, *, kind: str, record_id: str) -> RecordDetail:
                 (TimelineStep(refusal.created_at, kind_label(REFUSAL), refusal.reason),),
             )
     raise NotFoundError(_("Not found"), _("Unknown kind of record."))
+
+
+def case_status(db, case_id: str) -> str:
+    """The machine status of a case (for the actions the window may offer)."""
+    with db.read() as session:
+        case = session.get(m.Case, case_id)
+        if case is None:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        return case.status

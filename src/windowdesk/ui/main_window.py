@@ -14,6 +14,8 @@ from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.auth.idle import IdleWatcher
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
+from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
+from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
@@ -35,9 +37,12 @@ class MainWindow(QMainWindow):
         self.search = catalog.CatalogSearch(db)
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
         self.today = TodayView(db, ctx)
+        self.shipped_calendar = shipped_calendar
+        self.late = LateCasesView(db, ctx, shipped_calendar)
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.addTab(self.intake, "")
         self.tabs.addTab(self.today, "")
+        self.tabs.addTab(self.late, "")
         self.setCentralWidget(self.tabs)
         self.center_label = QLabel(objectName="statusCenter")
         self.window_label = QLabel(objectName="statusWindow")
@@ -58,11 +63,12 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self._build_menu()
         self.tabs.currentChanged.connect(self._tab_changed)
-        for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1)):
+        for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
             QShortcut(QKeySequence(keys), self).activated.connect(
                 lambda i=index: self.tabs.setCurrentIndex(i)
             )
         QShortcut(QKeySequence("F5"), self).activated.connect(self.today.refresh)
+        QShortcut(QKeySequence("F4"), self).activated.connect(self.open_inquiry)
         self.retranslate()
         self.resize(1280, 800)
 
@@ -71,6 +77,7 @@ class MainWindow(QMainWindow):
             center=self.ctx.center_name, window=self.ctx.window_code))
         self.tabs.setTabText(0, _("&Intake (Ctrl+1)"))
         self.tabs.setTabText(1, _("&Today's work (Ctrl+2)"))
+        self.tabs.setTabText(2, _("Case &watch (Ctrl+3)"))
         self.center_label.setText(_("Center: {name}").format(name=self.ctx.center_name))
         self.window_label.setText(_("Window: {code} {name}").format(code=self.ctx.window_code, name=self.ctx.window_name))
         self.operator_label.setText(_("Operator: {name}").format(name=self.ctx.operator_name))
@@ -137,6 +144,7 @@ class MainWindow(QMainWindow):
         self.intake.set_context(new_ctx)
         self.intake.restore_draft(self.drafts.pop(new_ctx.operator_id, None))
         self.today.set_context(new_ctx)
+        self.late.set_context(new_ctx)
         self.retranslate()
 
     def change_password(self) -> None:
@@ -194,6 +202,13 @@ class MainWindow(QMainWindow):
         if self.tabs.widget(index) is self.today:
             self.today.refresh()
             self.today.table.setFocus()
+        elif self.tabs.widget(index) is self.late:
+            self.late.refresh()
+
+    def open_inquiry(self) -> None:
+        """办件查询 (F4): for the applicant asking where their case is."""
+        self.inquiry_dialog = InquiryDialog(self.db, self.ctx, self.shipped_calendar, self)
+        self.inquiry_dialog.open()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

@@ -68,10 +68,25 @@ class RecordDetailDialog(QDialog):
             self.reprint_button.setObjectName("reprintButton")
             self.reprint_button.clicked.connect(self.reprint)
             QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.reprint)
+        self.actions_bar = None
+        if detail.kind == "case" and db is not None and ctx is not None:
+            from windowdesk.services.worklist import case_status
+            from windowdesk.ui.cases.actions import CaseActionsBar
+
+            self.actions_bar = CaseActionsBar(db, ctx, case_id=detail.id, status=case_status(db, detail.id), parent=self)
+            self.actions_bar.changed.connect(lambda _status: self._reload(zone))
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
+        if self.actions_bar is not None:
+            layout.addWidget(self.actions_bar)
         layout.addWidget(buttons)
-        self.resize(640, 520)
+        self.resize(680, 540)
+
+    def _reload(self, zone: str) -> None:
+        from windowdesk.services.worklist import get_record_detail
+
+        self._detail = get_record_detail(self._db, kind=self._detail.kind, record_id=self._detail.id)
+        self.browser.setHtml(detail_html(self._detail, zone))
 
     def reprint(self) -> None:
         """The record's document again, marked 补打 (reprint); the copy is audited."""

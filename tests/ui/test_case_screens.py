@@ -1,0 +1,75 @@
+"""Status inquiry, the late-case watch and case actions through the real widgets."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+from tests.ui.helpers import activate
+from windowdesk.services import applicants, intake
+from windowdesk.services.catalog import get_item_guide
+from windowdesk.ui.main_window import MainWindow
+from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
+from windowdesk.services.worklist import get_record_detail
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _accept(demo, ctx):
+    who = applicants.find_residents(demo.db, query="2309")[0].ref
+    guide = get_item_guide(demo.db, item_code="MZ-001")
+    return intake.accept_case(demo.db, ctx, item_code="MZ-001", applicant=who,
+                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+                              shipped_calendar=demo.calendar)
+
+
+@pytest.fixture
+def window(qtbot, demo):
+    main = MainWindow(demo.db, demo.ctx, demo.calendar)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    activate(qtbot, main)
+    return main
+
+
+def test_scanned_case_number_is_answered_in_words(qtbot, window, demo):
+    case = _accept(demo, demo.ctx)
+    qtbot.keyClick(window, Qt.Key.Key_F4)
+    dialog = window.inquiry_dialog
+    qtbot.keyClicks(dialog.number_edit, case.number)
+    qtbot.keyClick(dialog.number_edit, Qt.Key.Key_Return)  # what a scanner sends
+    assert case.number in dialog.answer.text() and "Accepted" in dialog.answer.text()
+    dialog.number_edit.setText("CH-20200101-01-0042")
+    qtbot.keyClick(dialog.number_edit, Qt.Key.Key_Return)
+    assert "No case CH-20200101-01-0042" in dialog.answer.text()
+
+
+def test_late_cases_tab_lists_an_overdue_case(qtbot, window, demo):
+    long_ago = dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI)
+    case = _accept(demo, dataclasses.replace(demo.ctx, clock=lambda: long_ago))
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.late
+    assert window.late.table.rowCount() == 1
+    assert window.late.table.item(0, 0).text() == case.number
+    assert "1 overdue" in window.late.summary.text()
+    assert window.late.whole_center.isVisible()  # the demo operator is a supervisor
+
+
+def test_suspend_from_the_case_details(qtbot, demo, monkeypatch):
+    case = _accept(demo, demo.ctx)
+    dialog = RecordDetailDialog(get_record_detail(demo.db, kind="case", record_id=case.id), "Asia/Shanghai",
+                                db=demo.db, ctx=demo.ctx)
+    qtbot.addWidget(dialog)
+    bar = dialog.actions_bar
+    assert bar.buttons["deliver"].isEnabled() is False and bar.buttons["suspend"].isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("缺少收入证明原件", True))
+    bar.buttons["suspend"].click()
+    assert "Waiting for supplementary materials" in dialog.browser.toPlainText()
+    assert "缺少收入证明原件" in dialog.browser.toPlainText()
+    assert bar.buttons["resume"].isEnabled() and not bar.buttons["suspend"].isEnabled()

@@ -41,7 +41,7 @@ def register(demo, number: str, name: str, phone: str = "", **kwargs):
 
 
 def found_numbers(demo, query: str) -> list[str]:
-    return [r.masked_number for r in applicants.find_residents(demo.db, query=query)]
+    return [r.masked_number for r in applicants.find_residents(demo.db, demo.ctx, query=query)]
 
 
 def test_register_resident_reads_gender_and_birth_from_the_id(demo):
@@ -68,7 +68,7 @@ def test_register_resident_reads_gender_and_birth_from_the_id(demo):
 
 
 def test_demo_residents_are_registered(demo):
-    assert applicants.find_residents(demo.db, query="230902194403180126")[0].name == "张秀英"
+    assert applicants.find_residents(demo.db, demo.ctx, query="230902194403180126")[0].name == "张秀英"
 
 
 def test_duplicate_resident_is_refused_in_plain_words(demo):
@@ -81,7 +81,7 @@ def test_duplicate_resident_is_refused_in_plain_words(demo):
     assert caught.value.message == (
         "A resident with this ID number is already registered; search for them instead."
     )
-    assert len(applicants.find_residents(demo.db, query=BEIJING_ID)) == 1
+    assert len(applicants.find_residents(demo.db, demo.ctx, query=BEIJING_ID)) == 1
 
 
 def test_wrong_check_character_is_refused(demo):
@@ -92,7 +92,7 @@ def test_wrong_check_character_is_refused(demo):
 
     assert caught.value.field == "id_number"
     assert "does not match" in caught.value.message
-    assert applicants.find_residents(demo.db, query=wrong) == []
+    assert applicants.find_residents(demo.db, demo.ctx, query=wrong) == []
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_other_wrong_input_names_its_field(demo, name, phone, welfare, field):
     with pytest.raises(ValidationError) as caught:
         register(demo, BEIJING_ID, name, phone=phone, welfare_status=welfare)
     assert caught.value.field == field
-    assert applicants.find_residents(demo.db, query=BEIJING_ID) == []
+    assert applicants.find_residents(demo.db, demo.ctx, query=BEIJING_ID) == []
 
 
 def test_find_resident_by_full_id_as_typed(demo):
@@ -127,22 +127,22 @@ def test_find_resident_by_name_prefix(demo):
     register(demo, BEIJING_ID, "欧阳丽")
     register(demo, X_ID, "欧阳刚")
 
-    assert {r.name for r in applicants.find_residents(demo.db, query="欧阳")} == {"欧阳丽", "欧阳刚"}
-    assert [r.name for r in applicants.find_residents(demo.db, query="欧阳丽")] == ["欧阳丽"]
-    assert applicants.find_residents(demo.db, query="阳") == []  # a prefix, not anywhere
+    assert {r.name for r in applicants.find_residents(demo.db, demo.ctx, query="欧阳")} == {"欧阳丽", "欧阳刚"}
+    assert [r.name for r in applicants.find_residents(demo.db, demo.ctx, query="欧阳丽")] == ["欧阳丽"]
+    assert applicants.find_residents(demo.db, demo.ctx, query="阳") == []  # a prefix, not anywhere
 
 
 def test_find_resident_by_a_name_in_latin_letters(demo):
     register(demo, BEIJING_ID, "Anna Li")
-    assert [r.name for r in applicants.find_residents(demo.db, query="Anna")] == ["Anna Li"]
+    assert [r.name for r in applicants.find_residents(demo.db, demo.ctx, query="Anna")] == ["Anna Li"]
 
 
 def test_find_resident_by_phone_prefix(demo):
     register(demo, BEIJING_ID, "欧阳丽", phone="13312345678")
 
-    found = applicants.find_residents(demo.db, query="1331234")
+    found = applicants.find_residents(demo.db, demo.ctx, query="1331234")
     assert [(r.name, r.phone) for r in found] == [("欧阳丽", "13312345678")]
-    assert applicants.find_residents(demo.db, query="") == []
+    assert applicants.find_residents(demo.db, demo.ctx, query="") == []
 
 
 ORG_CODE = credit_code("91230902MA1CTW017")
@@ -155,13 +155,13 @@ def test_register_and_find_organisation(demo):
     )
     assert summary.detail == "欧阳丽"
 
-    by_code = applicants.find_organisations(demo.db, query=ORG_CODE)
-    by_prefix = applicants.find_organisations(demo.db, query=ORG_CODE[:14].lower())
-    by_name = applicants.find_organisations(demo.db, query="测试科技")
+    by_code = applicants.find_organisations(demo.db, demo.ctx, query=ORG_CODE)
+    by_prefix = applicants.find_organisations(demo.db, demo.ctx, query=ORG_CODE[:14].lower())
+    by_name = applicants.find_organisations(demo.db, demo.ctx, query="测试科技")
     assert [o.ref for o in by_code] == [summary.ref]
     assert [o.ref for o in by_prefix] == [summary.ref]
     assert [o.ref for o in by_name] == [summary.ref]
-    demo_org = applicants.find_organisations(demo.db, query="91230902MA1C4R2T5A")
+    demo_org = applicants.find_organisations(demo.db, demo.ctx, query="91230902MA1C4R2T5A")
     assert [o.name for o in demo_org] == ["七台河市兴华商贸有限公司"]
 
 
@@ -177,4 +177,4 @@ def test_duplicate_or_wrong_organisation_code_is_refused(demo):
     assert duplicate.value.field == "credit_code"
     assert "already registered" in duplicate.value.message
     assert bad.value.field == "credit_code"
-    assert applicants.find_organisations(demo.db, query="另一家") == []
+    assert applicants.find_organisations(demo.db, demo.ctx, query="另一家") == []

@@ -109,7 +109,7 @@ def test_disabled_operator_is_refused_by_every_writing_service(clerk):
 def test_whole_id_number_only_for_supervisors_and_audited(clerk):
     from windowdesk.services.applicants import find_residents, reveal_id_number
 
-    who = find_residents(clerk.db, query="2309")[0]
+    who = find_residents(clerk.db, clerk.ctx, query="2309")[0]
     assert "*" in who.masked_number
     whole = reveal_id_number(clerk.db, clerk.ctx, applicant=who.ref)  # the demo supervisor
     assert len(whole) == 18 and whole[:6] == who.masked_number[:6] and whole[-4:] == who.masked_number[-4:]

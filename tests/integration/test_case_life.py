@@ -27,7 +27,7 @@ def at(ctx, when: str):
 
 def accept(demo, when: str) -> intake.IntakeResult:
     ctx = at(demo.ctx, when)
-    who = applicants.find_residents(demo.db, query="2309")[0].ref
+    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
     guide = get_item_guide(demo.db, item_code=ITEM)
     checks = [intake.MaterialCheck(m.code, "received") for m in guide.materials]
     return intake.accept_case(demo.db, ctx, item_code=ITEM, applicant=who, checks=checks,
@@ -47,7 +47,7 @@ def test_suspend_resume_complete_deliver_with_timeline_and_outbox(demo):
                             action=CaseAction.DELIVER, delivery=cases.Delivery("window"))
     with pytest.raises(ValidationError):
         cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.APPROVE)
-    detail = worklist.get_record_detail(demo.db, kind="case", record_id=case.id)
+    detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id)
     assert [step.label for step in detail.timeline][-2:] == [
         "Waiting for supplementary materials", "Under review"]
     with demo.db.read() as session:
@@ -60,7 +60,7 @@ def test_delivery_to_an_agent_keeps_only_the_masked_id(demo):
     with pytest.raises(ValidationError):
         cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW)  # no reason
     cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
-    detail = worklist.get_record_detail(demo.db, kind="case", record_id=case.id)
+    detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id)
     assert detail.state == "Withdrawn"
     with pytest.raises(ValidationError):
         cases._delivery_note(cases.Delivery("agent", "张三", "12345"))

@@ -106,7 +106,7 @@ def test_guide_of_an_unknown_item(imported):
 
 def _accept_case(demo, item_code: str) -> intake.IntakeResult:
     guide = get_item_guide(demo.db, item_code=item_code)
-    who = applicants.find_residents(demo.db, query="王建国")[0].ref
+    who = applicants.find_residents(demo.db, demo.ctx, query="王建国")[0].ref
     return intake.accept_case(
         demo.db, demo.ctx, item_code=item_code, applicant=who,
         checks=[MaterialCheck(m.code, "received") for m in guide.materials],
@@ -133,7 +133,7 @@ def test_reimport_without_an_item_retires_it_and_keeps_old_cases(demo, shipped):
     assert get_item_guide(demo.db, item_code=MEDICAL_AID).catalog_version == next_version.version
     # Old cases still open, with their item's name.
     for result, name in ((retired_case, "老年证办理"), (kept_case, "城市医疗救助申请")):
-        detail = worklist.get_record_detail(demo.db, kind="case", record_id=result.id)
+        detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=result.id)
         assert (detail.number, detail.item_name, detail.state) == (result.number, name, "Accepted")
     assert {e.item_name for e in worklist.list_day_work(demo.db, demo.ctx)} == {
         "老年证办理", "城市医疗救助申请"

@@ -20,7 +20,7 @@ from windowdesk.storage.migrations import HEAD_REVISION
 
 
 def _first_demo_resident(demo):
-    found = applicants.find_residents(demo.db, query="2309")
+    found = applicants.find_residents(demo.db, demo.ctx, query="2309")
     assert found
     with contextlib.closing(connect_raw(demo.db.path, demo.db.key)) as conn:
         number = conn.execute("SELECT id_number, name FROM residents LIMIT 1").fetchone()

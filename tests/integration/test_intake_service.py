@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.errors import StorageError, ValidationError
-from windowdesk.services import applicants, audit, intake, worklist
+from windowdesk.services import applicants, audit, intake, worklist, workstation
 from windowdesk.services.applicants import ApplicantRef
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.context import CounterContext
@@ -56,7 +56,7 @@ def at(ctx: CounterContext, when: str, *, window: str | None = None) -> CounterC
 
 
 def resident(db: Database, id_number: str = DEMO_ID) -> ApplicantRef:
-    found = applicants.find_residents(db, query=id_number)
+    found = applicants.find_residents(db, workstation.current_context(db), query=id_number)
     assert len(found) == 1
     return found[0].ref
 
@@ -346,7 +346,7 @@ moment = dt.datetime.fromisoformat(when)
 db = Database(Path(path), key=bytes.fromhex(key))
 ctx = workstation.current_context(db, clock=lambda: moment)
 calendar = working_days.load_shipped_calendar(resources_dir())
-who = applicants.find_residents(db, query=id_number)[0].ref
+who = applicants.find_residents(db, workstation.current_context(db), query=id_number)[0].ref
 checks = [MaterialCheck(code, "received") for code in codes.split(",")]
 while True:
     result = intake.accept_case(db, ctx, item_code=item, applicant=who, checks=checks,
@@ -416,8 +416,8 @@ def test_disk_full_is_reported_in_plain_words_and_keeps_earlier_work(demo):
         assert "disk" in caught.value.message and "Nothing was saved" in caught.value.message
         assert registered, "the limit left no room at all; the test proves nothing"
         for id_number in registered:
-            assert [r.ref for r in applicants.find_residents(db, query=id_number)]
-        assert applicants.find_residents(db, query=DEMO_ID)
+            assert [r.ref for r in applicants.find_residents(db, workstation.current_context(db), query=id_number)]
+        assert applicants.find_residents(db, workstation.current_context(db), query=DEMO_ID)
     finally:
         db.dispose()
 
@@ -458,7 +458,7 @@ def test_record_detail_shows_materials_and_timeline(demo):
     ctx = at(demo.ctx, "2025-09-30 10:00")
     result = accept(demo, ctx, checks=checks(except_={"M03": (MISSING, "")}))
 
-    detail = worklist.get_record_detail(demo.db, kind="case", record_id=result.id)
+    detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=result.id)
 
     names = [line.name for line in get_item_guide(demo.db, item_code=ITEM).materials]
     assert detail.number == result.number
@@ -473,12 +473,12 @@ def test_record_detail_shows_materials_and_timeline(demo):
     ]
 
     refusal = refuse(demo, ctx, reason="Outside this city", legal_basis="Rules art. 3")
-    refusal_detail = worklist.get_record_detail(demo.db, kind="refusal", record_id=refusal.id)
+    refusal_detail = worklist.get_record_detail(demo.db, demo.ctx, kind="refusal", record_id=refusal.id)
     assert (refusal_detail.reason, refusal_detail.legal_basis) == ("Outside this city", "Rules art. 3")
 
     notification = notify(demo, ctx)
     notification_detail = worklist.get_record_detail(
-        demo.db, kind="notification", record_id=notification.id
+        demo.db, demo.ctx, kind="notification", record_id=notification.id
     )
     assert notification_detail.lines == ((names[0], "Missing", notification_detail.lines[0][2]),)
     assert notification_detail.lines[0][2]  # the requirement, when no note was written

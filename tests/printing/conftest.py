@@ -49,7 +49,7 @@ def _checks(db, item_code: str, problems: dict[int, tuple[str, str]]) -> list[Ma
 def decided(demo) -> Decided:
     """One accepted case, one one-time notification (one missing, one to correct), one refusal."""
     ctx = dataclasses.replace(demo.ctx, clock=lambda: MOMENT)
-    who = applicants.find_residents(demo.db, query=DEMO_ID)[0].ref
+    who = applicants.find_residents(demo.db, demo.ctx, query=DEMO_ID)[0].ref
     case = intake.accept_case(demo.db, ctx, item_code=ACCEPT_ITEM, applicant=who,
                               checks=_checks(demo.db, ACCEPT_ITEM, {}), shipped_calendar=demo.calendar)
     notification = intake.notify_missing(

@@ -131,7 +131,7 @@ def test_a_failed_print_is_explained_and_nothing_is_lost(qtbot, decided, setting
     assert "could not be sent" in message and "Reprint" in message
     assert dialog.message_box is not None and dialog.message_box.isVisible()
     assert _actions(decided.db) == []  # nothing printed, nothing audited
-    assert worklist.get_record_detail(decided.db, kind="case", record_id=decided.case.id).number
+    assert worklist.get_record_detail(decided.db, decided.ctx, kind="case", record_id=decided.case.id).number
     assert dialog.print_button.isEnabled(), "the operator can try again"
     dialog.message_box.close()
 
@@ -175,7 +175,7 @@ def test_intake_print_button_prints_the_last_decision_then_reprints(qtbot, demo,
 
 
 def test_detail_dialog_reprints_the_record(qtbot, decided, tmp_path):
-    detail = worklist.get_record_detail(decided.db, kind="notification", record_id=decided.notification.id)
+    detail = worklist.get_record_detail(decided.db, decided.ctx, kind="notification", record_id=decided.notification.id)
     plain = RecordDetailDialog(detail, "Asia/Shanghai")
     qtbot.addWidget(plain)
     assert plain.reprint_button is None, "no reprint without a database and an operator"

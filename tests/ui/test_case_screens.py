@@ -21,7 +21,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _accept(demo, ctx):
-    who = applicants.find_residents(demo.db, query="2309")[0].ref
+    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
     guide = get_item_guide(demo.db, item_code="MZ-001")
     return intake.accept_case(demo.db, ctx, item_code="MZ-001", applicant=who,
                               checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
@@ -63,7 +63,7 @@ def test_late_cases_tab_lists_an_overdue_case(qtbot, window, demo):
 
 def test_suspend_from_the_case_details(qtbot, demo, monkeypatch):
     case = _accept(demo, demo.ctx)
-    dialog = RecordDetailDialog(get_record_detail(demo.db, kind="case", record_id=case.id), "Asia/Shanghai",
+    dialog = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai",
                                 db=demo.db, ctx=demo.ctx)
     qtbot.addWidget(dialog)
     bar = dialog.actions_bar

@@ -118,7 +118,7 @@ def test_missing_material_gives_one_time_notification(qtbot, window, monkeypatch
     assert "One-time notification" in view.result_label.text()
     [entry] = worklist.list_day_work(db, ctx)
     assert entry.kind == "notification" and entry.number.startswith("GZ-CH-")
-    detail = worklist.get_record_detail(db, kind="notification", record_id=entry.id)
+    detail = worklist.get_record_detail(db, ctx, kind="notification", record_id=entry.id)
     assert [line[0] for line in detail.lines] == marked
     assert [line[1] for line in detail.lines] == ["Missing", "Needs correction"]
     assert detail.lines[1][2] == "复印件不清晰"

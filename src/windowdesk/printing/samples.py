@@ -28,6 +28,7 @@ from windowdesk.printing.data import (
     QueueTicketData,
     ReceiptLine,
     UtilityReceiptData,
+    VoidSlipData,
 )
 from windowdesk.printing.render import render_document
 
@@ -59,6 +60,15 @@ def sample_utility_receipt(issuer: Issuer, *, payer: Applicant, paid_at: dt.date
     )
 
 
+def sample_void_slip(issuer: Issuer, *, payer: Applicant, receipt: FeeReceiptData, voided_at: dt.datetime) -> VoidSlipData:
+    return VoidSlipData(
+        issuer=issuer, void_number="ZF-" + receipt.receipt_number, receipt_number=receipt.receipt_number,
+        receipt_paid_at=receipt.paid_at, receipt_title="收费收据", payer=payer, amount_fen=receipt.total_fen,
+        payment_method=receipt.payment_method, what=f"{receipt.case_number} {receipt.item_name}",
+        voided_at=voided_at, reason="收费项目录入错误，重新收费", approved_by="李建华",
+    )
+
+
 def sample_ticket(issuer: Issuer, *, taken_at: dt.datetime) -> QueueTicketData:
     return QueueTicketData(issuer=issuer, ticket_number="A023", service_name="综合受理",
                            waiting_ahead=4, taken_at=taken_at)
@@ -80,7 +90,7 @@ def _decide_missing(db, ctx, calendar, have: set[str]) -> None:
     from windowdesk.services import applicants, intake, worklist
     from windowdesk.services.catalog import get_item_guide
 
-    applicant = applicants.find_residents(db, query=DEMO_ID_NUMBER)[0].ref
+    applicant = applicants.find_residents(db, ctx, query=DEMO_ID_NUMBER)[0].ref
     if worklist.CASE not in have:
         intake.accept_case(db, ctx, item_code=ACCEPT_ITEM, applicant=applicant,
                            checks=_checks(db, ACCEPT_ITEM, {}), shipped_calendar=calendar)
@@ -105,13 +115,15 @@ def demo_documents(db, ctx, calendar) -> dict[str, object]:
         latest = {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)}
     case = documents.acceptance_receipt_data(db, ctx, latest[worklist.CASE].id)
     now = ctx.now()
+    fee_receipt = sample_fee_receipt(
+        case.issuer, payer=case.applicant, case_number=case.case_number, item_name=case.item_name,
+        department_name=case.department_name, paid_at=now)
     return {
         "acceptance_receipt": case,
         "notification_slip": documents.notification_slip_data(db, ctx, latest[worklist.NOTIFICATION].id),
         "refusal_notice": documents.refusal_notice_data(db, ctx, latest[worklist.REFUSAL].id),
-        "fee_receipt": sample_fee_receipt(
-            case.issuer, payer=case.applicant, case_number=case.case_number, item_name=case.item_name,
-            department_name=case.department_name, paid_at=now),
+        "fee_receipt": fee_receipt,
+        "void_slip": sample_void_slip(case.issuer, payer=case.applicant, receipt=fee_receipt, voided_at=now),
         "utility_receipt": sample_utility_receipt(case.issuer, payer=case.applicant, paid_at=now),
         "service_guide": documents.service_guide_data(db, ctx, NOTIFY_ITEM),
         "day_report": documents.day_report_data(db, ctx, today),

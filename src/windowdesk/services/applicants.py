@@ -59,12 +59,13 @@ def _organisation_summary(row: Organisation) -> ApplicantSummary:
     )
 
 
-def find_residents(db, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
+def find_residents(db, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
     """By ID number (whole or its start), phone number (its start) or name (its start)."""
     text = re.sub(r"\s+", "", query or "")
     if not text:
         return []
     with db.read() as session:
+        authorize(session, ctx, Permission.FIND_APPLICANT)
         if _PHONE.match(text) and len(text) <= 11:
             rows = list(queries.residents_by_phone_prefix(session, text, limit))
             if len(text) >= 6:
@@ -77,11 +78,12 @@ def find_residents(db, *, query: str, limit: int = 20) -> list[ApplicantSummary]
         return [_resident_summary(r) for r in rows[:limit]]
 
 
-def find_organisations(db, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
+def find_organisations(db, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
     text = (query or "").strip()
     if not text:
         return []
     with db.read() as session:
+        authorize(session, ctx, Permission.FIND_APPLICANT)
         return [_organisation_summary(r) for r in queries.organisations_matching(session, text.upper() if text.isascii() else text, limit)]
 
 

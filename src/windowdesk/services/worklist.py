@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from windowdesk.domain.case_state import CaseStatus, status_label
+from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
+from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
@@ -81,6 +83,7 @@ def list_day_work(db, ctx: CounterContext, *, day: dt.date | None = None) -> lis
     """Everything decided at this window on a local day (default today), oldest first."""
     start, end = ctx.day_bounds_utc(day or ctx.local_today())
     with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
         item_names = {row.code: row.name for row in queries.active_items(session)}
 
         def entry(kind: str, row, number: str, at: dt.datetime, state: str) -> WorkEntry:
@@ -128,8 +131,9 @@ def _event_label(event: m.CaseEvent) -> str:
     return event.kind
 
 
-def get_record_detail(db, *, kind: str, record_id: str) -> RecordDetail:
+def get_record_detail(db, ctx: CounterContext, *, kind: str, record_id: str) -> RecordDetail:
     with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
         if kind == CASE:
             case = queries.case_with_details(session, record_id)
             if case is None:

@@ -92,9 +92,9 @@ class ApplicantPicker(QWidget):
         query = self.query_edit.text()
         try:
             if self._is_resident():
-                found = applicants.find_residents(self._db, query=query)
+                found = applicants.find_residents(self._db, self._ctx, query=query)
             else:
-                found = applicants.find_organisations(self._db, query=query)
+                found = applicants.find_organisations(self._db, self._ctx, query=query)
         except Exception as error:
             show_error(self, error)
             return

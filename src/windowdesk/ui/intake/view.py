@@ -222,7 +222,7 @@ class IntakeView(QWidget):
         if result.kind == "case":
             from windowdesk.services.worklist import get_record_detail
 
-            detail = get_record_detail(self._db, kind="case", record_id=result.id)
+            detail = get_record_detail(self._db, self._ctx, kind="case", record_id=result.id)
             message = _("Accepted. Case number <b>{number}</b>, promised completion date {date}.").format(
                 number=escape(result.number), date=escape(format_date(detail.promised_date, "long"))
             )

@@ -85,7 +85,7 @@ class RecordDetailDialog(QDialog):
     def _reload(self, zone: str) -> None:
         from windowdesk.services.worklist import get_record_detail
 
-        self._detail = get_record_detail(self._db, kind=self._detail.kind, record_id=self._detail.id)
+        self._detail = get_record_detail(self._db, self._ctx, kind=self._detail.kind, record_id=self._detail.id)
         self.browser.setHtml(detail_html(self._detail, zone))
 
     def reprint(self) -> None:

@@ -57,7 +57,7 @@ class TodayView(QWidget):
             return
         entry = self.model.entry(index.row())
         try:
-            detail = worklist.get_record_detail(self._db, kind=entry.kind, record_id=entry.id)
+            detail = worklist.get_record_detail(self._db, self._ctx, kind=entry.kind, record_id=entry.id)
         except Exception as error:
             show_error(self, error)
             return

@@ -1,0 +1,247 @@
+"""Cold start of the real application, as a user (or an install check) sees it.
+
+    python bench/startup.py [--runs 5] [--bench-data [FILE]]
+
+Runs ``python -m windowdesk --data-dir <tmp> --demo --smoke-test <tmp>/shot.png`` in a
+fresh process with ``QT_QPA_PLATFORM=offscreen``: the first run on an empty data folder
+(migrations, catalog import, demo workstation: ``first_start_seconds``), then the other
+runs on the same, existing folder (``smoke_start_p50_seconds`` / ``_max_seconds``). Each
+run must exit 0 and leave a non-empty PNG. ``--bench-data`` also times warm starts on a
+copy of a large generated database (default: the 500,000-resident one).
+
+A ``python -X importtime`` run then shows, on stderr, the ten imports that cost the most
+(cumulative and self), i.e. where start-up time goes. The last stdout line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    DEFAULT_CASES,
+    DEFAULT_RESIDENTS,
+    REPO_ROOT,
+    default_data_path,
+    encryption_available,
+    ensure_importable,
+    log,
+    read_key,
+)
+
+TARGET_SECONDS = 1.5
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.pop("WINDOWDESK_DATA_DIR", None)
+    probe = subprocess.run([sys.executable, "-c", "import windowdesk"], env=env, capture_output=True)
+    if probe.returncode != 0:  # a plain checkout: run the sources
+        src = str(REPO_ROOT / "src")
+        env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _smoke(data_dir: Path, env: dict[str, str], *, timeout: float, extra: tuple[str, ...] = ()) -> tuple[float, str]:
+    """One start; returns (wall seconds, stderr). Raises SystemExit on a failed start."""
+    shot = data_dir / "shot.png"
+    shot.unlink(missing_ok=True)
+    cmd = [sys.executable, *extra, "-m", "windowdesk", "--data-dir", str(data_dir), "--demo",
+           "--smoke-test", str(shot)]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT)
+    seconds = time.perf_counter() - t
+    if proc.returncode != 0 or not shot.exists() or shot.stat().st_size == 0:
+        log(f"[startup] FAILED (exit {proc.returncode}, png {'ok' if shot.exists() else 'missing'}): {' '.join(cmd)}")
+        log(proc.stdout[-2000:])
+        log(proc.stderr[-4000:])
+        raise SystemExit(1)
+    return seconds, proc.stderr
+
+
+def _importtime(stderr: str) -> list[tuple[int, int, str]]:
+    """(self us, cumulative us, name) of every ``import time:`` line."""
+    rows = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        try:
+            parts = line[len("import time:"):].split("|")
+            rows.append((int(parts[0]), int(parts[1]), parts[2].rstrip()))
+        except (ValueError, IndexError):
+            continue
+    return rows
+
+
+def _report_imports(rows: list[tuple[int, int, str]]) -> dict:
+    top_level = [r for r in rows if not r[2].startswith("  ")]
+    total_us = sum(r[1] for r in top_level)
+    log(f"\n[startup] imports: {total_us / 1e6:.3f} s in total (python -X importtime, warm start)")
+    log("  top 10 by cumulative time:")
+    for self_us, cum_us, name in sorted(rows, key=lambda r: -r[1])[:10]:
+        log(f"    {cum_us / 1000:8.1f} ms  (self {self_us / 1000:6.1f})  {name.strip()}")
+    log("  top 10 by self time:")
+    for self_us, cum_us, name in sorted(rows, key=lambda r: -r[0])[:10]:
+        log(f"    {self_us / 1000:8.1f} ms  {name.strip()}")
+    packages: dict[str, int] = {}
+    for self_us, _cum, name in rows:
+        root = name.strip().split(".")[0]
+        packages[root] = packages.get(root, 0) + self_us
+    log("  self time by top-level package:")
+    for root, us in sorted(packages.items(), key=lambda kv: -kv[1])[:10]:
+        log(f"    {us / 1000:8.1f} ms  {root}")
+    return {
+        "import_seconds": round(total_us / 1e6, 3),
+        "import_top_cumulative": [
+            {"module": name.strip(), "ms": round(cum / 1000, 1)}
+            for _s, cum, name in sorted(rows, key=lambda r: -r[1])[:10]
+        ],
+        "import_by_package_ms": {root: round(us / 1000, 1) for root, us in sorted(packages.items(), key=lambda kv: -kv[1])[:10]},
+    }
+
+
+def _keyring_entry(database: Path):
+    """(service, account) under which the application looks for this file's key, or None."""
+    ensure_importable()
+    try:
+        from windowdesk.storage import keys
+    except ImportError:
+        return None
+    return keys.KEYRING_SERVICE, str(Path(database).resolve())
+
+
+def _forget_key(database: Path) -> None:
+    """Remove the key the application (or we) stored for a throw-away database."""
+    entry = _keyring_entry(database)
+    if entry is None:
+        return
+    try:
+        import keyring
+
+        if keyring.get_password(*entry) is not None:
+            keyring.delete_password(*entry)
+    except Exception:  # noqa: BLE001 - hygiene only; never fail the measurement for it
+        pass
+
+
+def _give_key(database: Path, key: bytes) -> None:
+    """Make the key findable the way the application looks for it: in the keyring, and
+    beside the file as the demo key (used with --demo when there is no keyring)."""
+    from windowdesk.storage import keys
+
+    (database.parent / getattr(keys, "DEMO_KEY_FILE", "demo-database.key")).write_text(key.hex())
+    import keyring
+    from keyring.backends import fail
+
+    if not isinstance(keyring.get_keyring(), fail.Keyring):
+        keyring.set_password(*_keyring_entry(database), key.hex())
+
+
+def _bench_data_starts(source: Path, work: Path, env: dict[str, str], args) -> dict:
+    """Starts on a copy of a large generated database; the first may migrate it (with a backup)."""
+    if not source.exists():
+        log(f"[startup] {source} missing: run bench/generate.py (or bench/intake.py) first")
+        raise SystemExit(1)
+    big = work / "bigdata"
+    big.mkdir()
+    shutil.copyfile(source, big / "windowdesk.sqlite3")
+    fd = os.open(big / "windowdesk.sqlite3", os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+    key = read_key(source)
+    if key is not None:
+        _give_key(big / "windowdesk.sqlite3", key)
+    first = _smoke(big, env, timeout=args.timeout)[0]
+    runs = [_smoke(big, env, timeout=args.timeout)[0] for _ in range(args.runs - 1)]
+    log(f"[startup] first start on {source.name}: {first:.3f} s; warm: " + ", ".join(f"{s:.3f}" for s in runs))
+    return {
+        "bench_data": source.name,
+        "bench_data_first_start_seconds": round(first, 3),
+        "bench_data_start_p50_seconds": round(statistics.median(runs), 3),
+        "bench_data_start_max_seconds": round(max(runs), 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="starts in all, the first on a fresh folder")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--bench-data", nargs="?", type=Path, default=None,
+                        const=default_data_path(DEFAULT_RESIDENTS, DEFAULT_CASES),
+                        help="also time warm starts on a copy of this generated database")
+    parser.add_argument("--keep", action="store_true", help="keep the data folders")
+    args = parser.parse_args(argv)
+    if args.runs < 2:
+        parser.error("--runs must be at least 2 (one fresh start, one warm start)")
+
+    env = _child_env()
+    work = Path(tempfile.mkdtemp(prefix="windowdesk-startup-"))
+    summary: dict = {}
+    try:
+        # The floor: an interpreter that does nothing.
+        bare = []
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+            bare.append(time.perf_counter() - t)
+        summary["python_bare_seconds"] = round(min(bare), 3)
+
+        data_dir = work / "data"
+        first, _err = _smoke(data_dir, env, timeout=args.timeout)
+        log(f"[startup] first start (fresh folder): {first:.3f} s")
+        warm = []
+        for i in range(args.runs - 1):
+            seconds, _err = _smoke(data_dir, env, timeout=args.timeout)
+            warm.append(seconds)
+            log(f"[startup] warm start {i + 1}: {seconds:.3f} s")
+        summary.update({
+            "first_start_seconds": round(first, 3),
+            "smoke_start_p50_seconds": round(statistics.median(warm), 3),
+            "smoke_start_max_seconds": round(max(warm), 3),
+            "smoke_start_min_seconds": round(min(warm), 3),
+            "runs": args.runs,
+            "target_seconds": TARGET_SECONDS,
+            "target_met": max(warm) < TARGET_SECONDS,
+            "first_start_within_target": first < TARGET_SECONDS,
+        })
+
+        if args.bench_data is not None:
+            try:
+                summary.update(_bench_data_starts(args.bench_data, work, env, args))
+            except SystemExit:
+                summary["bench_data_error"] = "a start on the large database failed (see stderr)"
+
+        seconds, stderr = _smoke(data_dir, env, timeout=args.timeout, extra=("-X", "importtime"))
+        summary["importtime_run_seconds"] = round(seconds, 3)
+        summary.update(_report_imports(_importtime(stderr)))
+    finally:
+        if args.keep:
+            log(f"[startup] kept {work} (database keys left in the keyring)")
+        else:
+            for database in (work / "data" / "windowdesk.sqlite3", work / "bigdata" / "windowdesk.sqlite3"):
+                _forget_key(database)
+            shutil.rmtree(work, ignore_errors=True)
+
+    summary["encrypted_database"] = encryption_available()
+    summary["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
+    log("")
+    log(f"first start {summary['first_start_seconds']:.3f} s, warm p50 {summary['smoke_start_p50_seconds']:.3f} s, "
+        f"max {summary['smoke_start_max_seconds']:.3f} s (target < {TARGET_SECONDS} s; "
+        f"bare python {summary['python_bare_seconds']:.3f} s)")
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -151,3 +151,13 @@ def test_reimport_of_the_same_version_changes_nothing_visible(demo, shipped):
     catalog.import_catalog(demo.db, shipped)
 
     assert codes(CatalogSearch(demo.db).search("", limit=1000)) == before
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("shebao", "社会保险登记（用人单位参保登记）"), ("yyzz", "个体工商户设立登记"), ("qianyi", "户口迁入")],
+)
+def test_keywords_are_found_by_their_pinyin_too(demo, typed, expected):
+    """社保, 营业执照 and 迁移 are keywords of these items, not parts of their names."""
+    names = [item.name for item in CatalogSearch(demo.db).search(typed)]
+    assert expected in names

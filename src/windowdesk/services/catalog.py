@@ -192,11 +192,23 @@ def has_catalog(db) -> bool:
         return queries.catalog_item_count(session) > 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Indexed:
     summary: ItemSummary
     keys: SearchKeys
     keywords: tuple[str, ...]
+    # Pinyin of the keywords ("shebao" for 社保), made on the first Latin-letter query:
+    # the reading tables cost ~0.2 s, which start-up should not pay.
+    keyword_keys: tuple[SearchKeys, ...] | None = None
+
+    def keyword_matches(self, wanted: str) -> bool:
+        if any(wanted in k for k in self.keywords):
+            return True
+        if not wanted.isascii():
+            return False
+        if self.keyword_keys is None:
+            self.keyword_keys = tuple(search_keys(k) for k in self.keywords)
+        return any(wanted in k.full or k.initials.startswith(wanted) for k in self.keyword_keys)
 
 
 class CatalogSearch:
@@ -249,7 +261,7 @@ class CatalogSearch:
                 score = 0
             else:
                 score = rank(wanted, summary.name, entry.keys)
-                if score >= NO_MATCH and any(wanted in k for k in entry.keywords):
+                if score >= NO_MATCH and entry.keyword_matches(wanted):
                     score = NO_MATCH - 1
             if score < NO_MATCH:
                 scored.append((score, summary.code, summary))

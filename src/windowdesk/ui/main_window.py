@@ -20,8 +20,6 @@ from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.sync.controller import SyncController
-from windowdesk.ui.sync.enroll_dialog import EnrollDialog
-from windowdesk.ui.sync.sync_dialog import SyncDialog
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
 
@@ -184,10 +182,14 @@ class MainWindow(QMainWindow):
         self.open_sync_window()
 
     def open_sync_window(self) -> None:
+        from windowdesk.ui.sync.sync_dialog import SyncDialog
+
         self.sync_dialog = SyncDialog(self.sync, self.ctx.timezone, self.db, self)
         self.sync_dialog.open()
 
     def open_enroll(self) -> None:
+        from windowdesk.ui.sync.enroll_dialog import EnrollDialog
+
         dialog = EnrollDialog(self.db, self.workers, self, token_store_for=self.token_store_for)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.sync.check()

@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.services import sync as sync_service
-from windowdesk.sync.client import HubClient, HubUnreachable
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.workers import Workers
 
@@ -49,7 +48,9 @@ class SyncController(QObject):
         self.status = sync_service.sync_status(self._db)
         self.statusChanged.emit()
 
-    def _client(self) -> HubClient | None:
+    def _client(self):
+        from windowdesk.sync.client import HubClient
+
         account = sync_service.workstation_account(self._db)
         if account is None:
             return None
@@ -64,6 +65,9 @@ class SyncController(QObject):
         url = self.status.hub_url
 
         def probe(_cancel, _progress):
+            # requests is imported here, on first use, not during start-up.
+            from windowdesk.sync.client import HubClient
+
             client = HubClient(url)
             try:
                 return client.health()
@@ -110,6 +114,8 @@ class SyncController(QObject):
     def _done(self, report: sync_service.SyncReport) -> None:
         self.running = None
         self.last_report = report
+        from windowdesk.sync.client import HubUnreachable
+
         if report.ok:
             self.online = True
         elif isinstance(report.error, HubUnreachable):

@@ -30,4 +30,4 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${extras}"
-.venv/bin/pybabel compile -q -d translations -D windowdesk
+.venv/bin/pybabel compile -d translations -D windowdesk >/dev/null

@@ -1,0 +1,222 @@
+"""The catalog's data: centers, windows, departments, items, materials and fee rules,
+as frozen dataclasses, plus the one error a malformed catalog raises. Plain Python."""
+
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from windowdesk.errors import NotFoundError, WindowdeskError
+from windowdesk.i18n import _
+
+CENTERS_FILE = "centers.json"
+DEPARTMENTS_FILE = "departments.json"
+ITEMS_FILE = "items.json"
+
+CENTER_CODE = re.compile(r"^[A-Z]{2}[0-9]{0,2}$")
+WINDOW_CODE = re.compile(r"^[0-9]{2}$")
+DEPARTMENT_CODE = re.compile(r"^[A-Z]{2,6}$")
+ITEM_CODE = re.compile(r"^[A-Z]{2,6}-[0-9]{3}$")
+MATERIAL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
+
+CENTER_KINDS = ("city_hall", "street")
+MATERIAL_FORMS = ("original", "copy", "original_and_copy", "electronic")
+FEE_KINDS = ("free", "fixed", "per_unit", "tiered")
+EXEMPTION_CATEGORIES = ("dibao", "disabled", "elderly_80", "veteran", "student")
+
+
+class CatalogFormatError(WindowdeskError):
+    """The catalog data (shipped or received from the hub) is not usable.
+
+    ``source`` is the file name when the data came from a file, ``subject`` the
+    "Item MZ-001" style label and ``field`` the offending field, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        section: str | None = None,
+        subject: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(_("Service catalog is invalid"), message)
+        self.source = source
+        self.section = section
+        self.subject = subject
+        self.field = field
+
+
+# ---------------------------------------------------------------------------
+# Data classes
+
+
+@dataclass(frozen=True)
+class Window:
+    code: str
+    name: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Center:
+    code: str
+    name: str
+    kind: str  # "city_hall" or "street"
+    windows: tuple[Window, ...]
+    name_en: str = ""
+    address: str = ""
+    phone: str = ""
+    timezone: str = "Asia/Shanghai"
+    hours: str = ""
+
+    @property
+    def is_city_hall(self) -> bool:
+        return self.kind == "city_hall"
+
+    def window(self, code: str) -> Window:
+        for window in self.windows:
+            if window.code == code:
+                return window
+        raise NotFoundError(
+            _("Not found"),
+            _("Center {center} has no window {window}").format(center=self.code, window=code),
+        )
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class Material:
+    code: str
+    name: str
+    form: str  # one of MATERIAL_FORMS
+    originals: int
+    copies: int
+    required: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tier:
+    up_to: int | None  # inclusive upper bound of the quantity; None on the last tier
+    amount_fen: int  # flat amount for a quantity that falls in this tier
+
+
+@dataclass(frozen=True)
+class Exemption:
+    category: str  # one of EXEMPTION_CATEGORIES
+    description: str
+
+
+@dataclass(frozen=True)
+class FeeRule:
+    kind: str  # one of FEE_KINDS
+    department: str
+    description: str
+    amount_fen: int | None = None  # fixed / per_unit only
+    unit: str = ""  # per_unit / tiered only
+    max_units: int | None = None  # per_unit only; None = no cap
+    tiers: tuple[Tier, ...] = ()  # tiered only
+    exemptions: tuple[Exemption, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeeStandard:
+    summary: str
+    rules: tuple[FeeRule, ...] = ()
+
+    @property
+    def is_free(self) -> bool:
+        return all(rule.kind == "free" for rule in self.rules)
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    code: str
+    name: str
+    name_en: str
+    department: str
+    category: str
+    preconditions: tuple[str, ...]
+    materials: tuple[Material, ...]
+    procedure: tuple[str, ...]
+    legal_limit_days: int
+    promised_limit_days: int
+    warning_days: int
+    fee: FeeStandard
+    legal_basis: str
+    refusal_grounds: tuple[str, ...]
+    parallel: bool
+    parallel_departments: tuple[str, ...]
+    street_level: bool
+    where: str
+    keywords: tuple[str, ...]
+
+    @property
+    def required_materials(self) -> tuple[Material, ...]:
+        return tuple(material for material in self.materials if material.required)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    published_at: dt.date
+    centers: tuple[Center, ...]
+    departments: tuple[Department, ...]
+    items: tuple[CatalogItem, ...]
+
+    @cached_property
+    def _items_by_code(self) -> dict[str, CatalogItem]:
+        return {item.code: item for item in self.items}
+
+    @cached_property
+    def _departments_by_code(self) -> dict[str, Department]:
+        return {department.code: department for department in self.departments}
+
+    @cached_property
+    def _centers_by_code(self) -> dict[str, Center]:
+        return {center.code: center for center in self.centers}
+
+    def item(self, code: str) -> CatalogItem:
+        """The item with this code; :class:`NotFoundError` when there is none."""
+        try:
+            return self._items_by_code[code]
+        except KeyError:
+            raise NotFoundError(
+                _("Not found"), _("There is no item {code} in the catalog").format(code=code)
+            ) from None
+
+    def department(self, code: str) -> Department:
+        try:
+            return self._departments_by_code[code]
+        except KeyError:
+            raise NotFoundError(
+                _("Not found"), _("There is no department {code} in the catalog").format(code=code)
+            ) from None
+
+    def center(self, code: str) -> Center:
+        try:
+            return self._centers_by_code[code]
+        except KeyError:
+            raise NotFoundError(
+                _("Not found"), _("There is no center {code} in the catalog").format(code=code)
+            ) from None
+
+    def has_item(self, code: str) -> bool:
+        return code in self._items_by_code
+
+    @property
+    def street_items(self) -> tuple[CatalogItem, ...]:
+        return tuple(item for item in self.items if item.street_level)
+
+

@@ -160,7 +160,9 @@ class EventFactory:
 
     def case(self, applicant_id: str, *, item: str = "MZ-002", number: str | None = None, **changes: Any) -> dict[str, Any]:
         case_id = new_uuid()
-        number = number or f"{self.window}-{self.seq + 1:04d}-{case_id[-6:]}"
+        # A well-formed case number of this window; random, so two factories of one
+        # window do not clash (the hub refuses a number already used).
+        number = number or f"{self.center}-20261125-{self.window.split('-')[1]}-{secrets.randbelow(10**6) + 1:04d}"
         payload = {
             "id": case_id, "number": number, "center": self.center, "window": self.window,
             "operator": new_uuid(), "item": item, "applicant": {"kind": "resident", "id": applicant_id},

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, select
 
+from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.storage.models import Case, CaseEvent, PushedEvent, Resident
 from windowdesk.sync.protocol import API_PREFIX, MAX_PUSH_BATCH, parse_push_reply
 
@@ -277,3 +279,64 @@ def test_an_event_with_a_nul_character_is_rejected_the_same_on_both_databases(
     assert _statuses(results) == [REJECTED, APPLIED]
     assert "NUL character" in results[0][1]
     assert _statuses(hub.push_results(window, [resident])) == [REJECTED]
+
+
+def test_what_no_database_can_store_is_rejected_and_the_rejection_is_kept(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
+    """Found by fuzzing: a NUL in the event's entity made PostgreSQL refuse even the
+    rejection's row (a 500). Lone surrogates and infinities are refused the same way."""
+    nul_entity = events.resident()
+    nul_entity["entity"] = "resi\u0000dent"
+    surrogate = events.resident(address="\ud83d")  # half an emoji: not UTF-8
+    infinite = events.resident(welfare_status=float("inf"))
+    batch = [nul_entity, surrogate, infinite]
+
+    def push() -> list[tuple[str, str]]:  # as raw JSON: httpx would refuse to write Infinity
+        reply = hub.client.post(
+            f"{API_PREFIX}/push", content=json.dumps({"events": batch}),
+            headers={**window.headers, "Content-Type": "application/json"},
+        )
+        assert reply.status_code == 200, reply.text
+        return [(r["status"], r["reason"]) for r in reply.json()["results"]]
+
+    first, again = push(), push()
+
+    assert _statuses(first) == [REJECTED] * 3 and again == first
+    assert all("cannot store" in reason for _, reason in first)
+    with hub.db.read() as session:
+        stored = session.get(PushedEvent, nul_entity["event_id"])
+        assert (stored.status, stored.entity, stored.payload) == (REJECTED, "resi\ufffddent", nul_entity["payload"])
+        assert session.get(PushedEvent, surrogate["event_id"]).payload == {}
+    assert _count(hub, Resident) == 0
+
+
+def test_kinds_the_hub_has_no_projection_for_are_kept_as_received(
+    hub: Hub, window: Workstation, events: EventFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kind the protocol names but the hub has no rule for yet (a client released
+    first) is checked (required fields, own center and window) and kept; a kind the
+    protocol does not name stays rejected."""
+    from windowdesk.hub.services import push_rules
+
+    kind = "survey.given"
+    monkeypatch.setattr(push_rules, "EVENT_KINDS", (*push_rules.EVENT_KINDS, kind))
+    monkeypatch.setitem(push_rules.EVENT_REQUIRED_FIELDS, kind, ("id", "center", "window", "score"))
+
+    def survey(**changes: object) -> dict:
+        record_id = new_uuid()
+        payload = {"id": record_id, "center": "CH", "window": "CH-01", "score": 5, **changes}
+        return events.event(kind, "survey", record_id, payload)
+
+    good, missing, other_window = survey(), survey(score=None), survey(window="JD01-01")
+    unknown = events.event("survey.taken", "survey", "s1", {"id": "s1"})
+
+    results = hub.push_results(window, [good, missing, other_window, unknown])
+
+    assert _statuses(results) == [APPLIED, REJECTED, REJECTED, REJECTED]
+    assert "missing: score" in results[1][1]
+    assert "JD01-01 is not a window of center CH" in results[2][1]
+    assert "does not know events of kind 'survey.taken'" in results[3][1]
+    assert hub.push(window, [survey(center="JD01")]).status_code == 403
+    with hub.db.read() as session:
+        assert session.get(PushedEvent, good["event_id"]).payload["score"] == 5

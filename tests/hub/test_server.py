@@ -37,7 +37,7 @@ def wait_until_ready(process: subprocess.Popen[str]) -> str:
         line = lines.get(timeout=READY_TIMEOUT_S)
     except queue.Empty:
         raise AssertionError(f"the hub printed nothing in {READY_TIMEOUT_S} s") from None
-    match = re.fullmatch(re.escape(READY_PREFIX) + r"(http://\S+)\n", line)
+    match = re.fullmatch(re.escape(READY_PREFIX) + r"(https?://\S+)\n", line)
     assert match, f"unexpected first line: {line!r}"
     return match.group(1)
 

@@ -24,6 +24,13 @@ class Permission(str, Enum):
     ENROLL_WORKSTATION = "workstation.enroll"
     SYNC = "sync.run"
     REVIEW_REJECTED_SYNC = "sync.review_rejected"
+    TAKE_PAYMENT = "payment.take"
+    APPROVE_VOID = "payment.approve_void"
+    CLOSE_DAY = "day.close"
+    CONFIRM_DAY_CLOSE = "day.confirm_close"
+    RECORD_FEEDBACK = "feedback.record"
+    HANDLE_FEEDBACK = "feedback.handle"
+    VIEW_REPORTS = "report.view"
 
 
 _EVERYONE = frozenset(Role)
@@ -42,6 +49,17 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ENROLL_WORKSTATION: frozenset({Role.ADMINISTRATOR}),
     Permission.SYNC: _EVERYONE,
     Permission.REVIEW_REJECTED_SYNC: _SUPERVISORS,
+    # Operators take money and close their till; taking money back and accepting the
+    # count are a supervisor's (中心负责人) word, typed in at the operator's workstation.
+    Permission.TAKE_PAYMENT: _EVERYONE,
+    Permission.APPROVE_VOID: _SUPERVISORS,
+    Permission.CLOSE_DAY: _EVERYONE,
+    Permission.CONFIRM_DAY_CLOSE: _SUPERVISORS,
+    # Anyone at a window takes a rating, a first inquiry or a complaint; following one
+    # up (outcome, reply, rectification) and reading the assessment are a supervisor's.
+    Permission.RECORD_FEEDBACK: _EVERYONE,
+    Permission.HANDLE_FEEDBACK: _SUPERVISORS,
+    Permission.VIEW_REPORTS: _SUPERVISORS,
 }
 
 
@@ -68,4 +86,11 @@ def permission_label(permission: Permission) -> str:
         Permission.ENROLL_WORKSTATION: _("enroll this workstation with the hub"),
         Permission.SYNC: _("sync with the hub"),
         Permission.REVIEW_REJECTED_SYNC: _("review changes the hub refused"),
+        Permission.TAKE_PAYMENT: _("take payments"),
+        Permission.APPROVE_VOID: _("approve voiding a receipt"),
+        Permission.CLOSE_DAY: _("close the day's till"),
+        Permission.CONFIRM_DAY_CLOSE: _("confirm a day close"),
+        Permission.RECORD_FEEDBACK: _("record ratings, inquiries and complaints"),
+        Permission.HANDLE_FEEDBACK: _("follow up ratings and complaints"),
+        Permission.VIEW_REPORTS: _("read performance reports"),
     }[permission]

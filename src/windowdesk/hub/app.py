@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from windowdesk import __version__
-from windowdesk.hub.api import backoffice_routes, sync_routes
+from windowdesk.hub.api import backoffice_routes, report_routes, sync_routes
 from windowdesk.hub.api.errors import install_error_handlers
+from windowdesk.hub.api.limits import Limiters
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.sync.protocol import API_PREFIX
@@ -39,8 +40,10 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.limiters = Limiters.from_settings(settings)
     install_error_handlers(app)
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)
+    app.include_router(report_routes.router, prefix=API_PREFIX)
     return app

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from windowdesk.hub.errors import HubError, StartupFailed
-from windowdesk.hub.services import admin, backoffice, catalog_import, enrollment
+from windowdesk.hub import cli_service
+from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
+from windowdesk.hub.services import admin, audit_chain, backoffice, catalog_import, enrollment
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
@@ -92,16 +94,50 @@ def cmd_calendar_override(args, settings: HubSettings, db: HubDatabase) -> None:
     print(f"Published: {args.day.isoformat()} is {what} (change {saved.seq}).")
 
 
+def _typed_password(login: str) -> str:
+    """Asked twice without echo at a terminal; one line of standard input otherwise (a
+    script), so the password need not appear in the shell history or the process list."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"New password for {login}: ")
+        if getpass.getpass("Once more: ") != first:
+            raise InvalidInput("The two passwords differ; nothing was changed.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def cmd_create_operator(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write(feed=True) as session:
         operator, saved = admin.publish_operator(
             session, login=args.login, display_name=args.name, center_code=args.center, role=args.role,
-            active=not args.inactive, now=utc_now(),
+            active=not args.inactive, password=args.password, now=utc_now(),
         )
         operator_id = operator.id
     state = "inactive" if args.inactive else "active"
     print(f"{saved.verb} operator {args.login} ({args.role}, {state}) at center {args.center}: "
           f"id {operator_id}, published as change {saved.seq}.")
+    if args.password is not None:
+        print("A first password is set; the operator must change it at the first login.")
+
+
+def cmd_set_password(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    password = args.password if args.password is not None else _typed_password(args.login)
+    with db.write(feed=True) as session:
+        _operator, seq = admin.set_operator_password(session, login=args.login, password=password, now=utc_now())
+    print(f"New first password for {args.login} published (change {seq}); it must be changed at the next login.")
+
+
+def cmd_audit_check(args, settings: HubSettings, db: HubDatabase) -> int:  # noqa: ANN001
+    with db.read() as session:
+        report = audit_chain.check_chains(session, workstation=args.workstation)
+    scope = f" of {args.workstation}" if args.workstation else ""
+    if not report.breaks:
+        print(f"The audit log{scope} is intact: {report.checked} entries checked.")
+        return 0
+    print(f"The audit log{scope} has {len(report.breaks)} problem(s) in {report.checked} entries:")
+    for found in report.breaks:
+        print(f"  {found.window_id} (workstation {found.workstation_id}) entry {found.client_seq} "
+              f"[{found.entry_id}]: {found.problem}")
+    return EXIT_FAILURE
 
 
 def cmd_enroll_code(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
@@ -194,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--min-client-version", default=None, help="refuse older windowdesk clients (default 0.1.0)")
     serve.add_argument("--workers", type=int, default=1, help="processes serving requests (PostgreSQL; default 1)")
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument("--certfile", default=None, help="serve HTTPS with this PEM certificate (chain) file")
+    serve.add_argument("--keyfile", default=None, help="the certificate's PEM private key (unencrypted)")
+    serve.add_argument("--enroll-limit", default=None, help="enrollment attempts per client address (default 10/minute)")
+    serve.add_argument("--bad-token-limit", default=None, help="refused tokens per client address (default 30/minute)")
     command("migrate", cmd_migrate, "bring the database to the current schema (every command does this first)")
     sub = command("import-catalog", cmd_import_catalog, "validate and publish a service catalog folder (centers.json, departments.json, items.json)")
     sub.add_argument("folder")
@@ -221,6 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--center", required=True)
     sub.add_argument("--role", choices=admin.OPERATOR_ROLES, default="operator")
     sub.add_argument("--inactive", action="store_true", help="publish the operator as no longer active")
+    sub.add_argument("--password", default=None, help="a first password (only its slow salted hash is kept; "
+                     "set-password asks for it without showing it)")
+    sub = command("set-password", cmd_set_password, "give an operator a new first password and publish it to the center")
+    sub.add_argument("login")
+    sub.add_argument("--password", default=None, help="else asked at the terminal (or read from standard input)")
+    sub = command("audit-check", cmd_audit_check, "verify the workstations' audit log chains; exit code 1 on a break")
+    sub.add_argument("--workstation", default=None, help="a workstation id or a window id such as CH-01")
     sub = command("enroll-code", cmd_enroll_code, "issue a one-time enrollment code for a window's workstation")
     sub.add_argument("center")
     sub.add_argument("window", help="the window code (01) or id (CH-01)")
@@ -240,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("case_number")
     sub.add_argument("--department", required=True)
     sub.add_argument("--text", required=True)
+    cli_service.add_commands(command)  # report, complaint-reply, followup-outcome
     return parser
 
 
@@ -250,15 +298,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_dir=getattr(args, "data_dir", None),
             database_url=getattr(args, "database_url", None),
             min_client_version=getattr(args, "min_client_version", None),
+            enroll_limit=getattr(args, "enroll_limit", None),
+            bad_token_limit=getattr(args, "bad_token_limit", None),
         )
-        migrate_to_head(settings.database_url)
         if args.command == "serve":
-            from windowdesk.hub.server import serve
+            from windowdesk.hub.server import TlsFiles, serve
 
-            return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
+            tls = TlsFiles.checked(args.certfile, args.keyfile)
+            migrate_to_head(settings.database_url)
+            return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log,
+                         tls=tls)
+        migrate_to_head(settings.database_url)
         db = HubDatabase(settings.database_url)
         try:
-            args.handler(args, settings, db)
+            exit_code = args.handler(args, settings, db)
         finally:
             db.dispose()
     except StartupFailed as error:
@@ -267,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HubError as error:
         print(f"windowdesk-hub: {error.title}: {error.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return 0
+    return exit_code or 0
 
 
 if __name__ == "__main__":

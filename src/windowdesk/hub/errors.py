@@ -12,6 +12,7 @@ class HubError(Exception):
     status = 400
     code = "bad_request"
     title = "The request cannot be served"
+    headers: dict[str, str] | None = None  # extra HTTP headers of the answer (Retry-After)
 
     def __init__(self, message: str, *, code: str | None = None, title: str | None = None) -> None:
         super().__init__(message)
@@ -59,6 +60,19 @@ class VersionRefused(HubError):
     status = 426
     code = "version_refused"
     title = "Update needed"
+
+
+class TooManyRequests(HubError):
+    """Too many attempts from one address; the answer says when to try again."""
+
+    status = 429
+    code = "rate_limited"
+    title = "Too many attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class StartupFailed(HubError):

@@ -1,8 +1,13 @@
 """Running the hub under uvicorn, and saying when it is ready.
 
-The ready line, ``windowdesk-hub listening on http://HOST:PORT``, is printed (and
-flushed) once the socket is bound and accepting connections, so a supervisor or a test
-can wait for it. With ``--port 0`` it names the port the system chose.
+The ready line, ``windowdesk-hub listening on http://HOST:PORT`` (https:// with a
+certificate), is printed (and flushed) once the socket is bound and accepting
+connections, so a supervisor or a test can wait for it. With ``--port 0`` it names the
+port the system chose.
+
+TLS: given a certificate and its key (PEM files), uvicorn serves HTTPS only; the
+certificate file may hold the chain (server certificate first, then intermediates).
+Workstations verify it against the system's CAs or a private CA bundle of their own.
 
 One process serves everything by default. With PostgreSQL, ``workers`` > 1 runs that
 many processes on one socket (a burst of pushes from 200 windows is CPU work; one
@@ -14,27 +19,67 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import ssl
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
 from windowdesk.hub.app import create_app
-from windowdesk.hub.settings import ENV_DATA_DIR, ENV_DATABASE_URL, ENV_MIN_CLIENT_VERSION, HubSettings
+from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.settings import (
+    ENV_BAD_TOKEN_LIMIT,
+    ENV_DATA_DIR,
+    ENV_DATABASE_URL,
+    ENV_ENROLL_LIMIT,
+    ENV_MIN_CLIENT_VERSION,
+    HubSettings,
+)
 
 READY_PREFIX = "windowdesk-hub listening on "
 
 
-def _announce(host: str, port: int) -> None:
-    print(f"{READY_PREFIX}http://{host}:{port}", flush=True)
+@dataclass(frozen=True)
+class TlsFiles:
+    certfile: Path
+    keyfile: Path
+
+    @classmethod
+    def checked(cls, certfile: str | None, keyfile: str | None) -> TlsFiles | None:
+        """Both or neither; refused at start-up with plain words, not a traceback from
+        deep inside uvicorn on the first connection."""
+        if not certfile and not keyfile:
+            return None
+        if not certfile or not keyfile:
+            raise InvalidInput("Serving HTTPS needs both --certfile and --keyfile.")
+        files = cls(Path(certfile).expanduser().resolve(), Path(keyfile).expanduser().resolve())
+        for path in (files.certfile, files.keyfile):
+            if not path.is_file():
+                raise InvalidInput(f"There is no file {path}.")
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(files.certfile, files.keyfile)
+        except (ssl.SSLError, OSError) as error:
+            raise InvalidInput(
+                f"The certificate {files.certfile.name} and key {files.keyfile.name} cannot be used together "
+                f"({error.__class__.__name__}): both must be PEM files, the key unencrypted and matching "
+                "the certificate."
+            ) from None
+        return files
+
+
+def _announce(scheme: str, host: str, port: int) -> None:
+    print(f"{READY_PREFIX}{scheme}://{host}:{port}", flush=True)
 
 
 class _AnnouncingServer(uvicorn.Server):
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
         if self.started:
-            _announce(self.config.host, self.servers[0].sockets[0].getsockname()[1])
+            scheme = "https" if self.config.is_ssl else "http"
+            _announce(scheme, self.config.host, self.servers[0].sockets[0].getsockname()[1])
 
 
 def app_from_environment() -> FastAPI:
@@ -43,7 +88,8 @@ def app_from_environment() -> FastAPI:
     return create_app(HubSettings.resolve())
 
 
-def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
+def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, access_log: bool = False,
+          tls: TlsFiles | None = None) -> int:
     """Serve until SIGINT/SIGTERM; returns the process exit code."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     options = dict(
@@ -55,6 +101,8 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
         backlog=2048,
         timeout_keep_alive=30,
     )
+    if tls is not None:
+        options.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))
     try:
         if workers <= 1:
             _AnnouncingServer(uvicorn.Config(create_app(settings), **options)).run()
@@ -63,13 +111,15 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
             ENV_DATA_DIR: str(settings.data_dir),
             ENV_DATABASE_URL: settings.database_url,
             ENV_MIN_CLIENT_VERSION: settings.min_client_version,
+            ENV_ENROLL_LIMIT: str(settings.enroll_limit),
+            ENV_BAD_TOKEN_LIMIT: str(settings.bad_token_limit),
         })
         config = uvicorn.Config(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)
         listening = config.bind_socket()
         # Listening now, before the workers start: a connection made once the ready line
         # is out waits in the backlog for the first worker instead of being refused.
         listening.listen(config.backlog)
-        _announce(host, listening.getsockname()[1])
+        _announce("https" if tls is not None else "http", host, listening.getsockname()[1])
         Multiprocess(config, sockets=[listening]).run()
         return 0
     except SystemExit as exit_:

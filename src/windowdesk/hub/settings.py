@@ -11,13 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.ratelimit import RateLimit
 
 ENV_DATA_DIR = "WINDOWDESK_HUB_DATA_DIR"
 ENV_DATABASE_URL = "WINDOWDESK_HUB_DATABASE_URL"
 ENV_MIN_CLIENT_VERSION = "WINDOWDESK_HUB_MIN_CLIENT_VERSION"
+ENV_ENROLL_LIMIT = "WINDOWDESK_HUB_ENROLL_LIMIT"
+ENV_BAD_TOKEN_LIMIT = "WINDOWDESK_HUB_BAD_TOKEN_LIMIT"
 DEFAULT_DATA_DIR = Path("hub-data")
 DEFAULT_MIN_CLIENT_VERSION = "0.1.0"
 SQLITE_FILE_NAME = "hub.sqlite3"
+# Every enrollment attempt counts (an administrator enrolls a few windows at a time);
+# for tokens only refused ones count, so a busy city hall behind one address is never
+# slowed down by its own good syncs.
+DEFAULT_ENROLL_LIMIT = RateLimit(10, 60)
+DEFAULT_BAD_TOKEN_LIMIT = RateLimit(30, 60)
 
 _VERSION = re.compile(r"^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?")
 
@@ -52,6 +60,8 @@ class HubSettings:
     data_dir: Path
     database_url: str
     min_client_version: str = DEFAULT_MIN_CLIENT_VERSION
+    enroll_limit: RateLimit = DEFAULT_ENROLL_LIMIT
+    bad_token_limit: RateLimit = DEFAULT_BAD_TOKEN_LIMIT
 
     @property
     def is_postgresql(self) -> bool:
@@ -71,11 +81,19 @@ class HubSettings:
         data_dir: str | Path | None = None,
         database_url: str | None = None,
         min_client_version: str | None = None,
+        enroll_limit: str | None = None,
+        bad_token_limit: str | None = None,
     ) -> HubSettings:
         folder = Path(data_dir or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).expanduser().resolve()
         url = database_url or os.environ.get(ENV_DATABASE_URL)
         url = normalise_database_url(url) if url else f"sqlite:///{folder / SQLITE_FILE_NAME}"
         minimum = min_client_version or os.environ.get(ENV_MIN_CLIENT_VERSION) or DEFAULT_MIN_CLIENT_VERSION
-        settings = cls(data_dir=folder, database_url=url, min_client_version=minimum)
+        enroll = enroll_limit or os.environ.get(ENV_ENROLL_LIMIT)
+        bad_token = bad_token_limit or os.environ.get(ENV_BAD_TOKEN_LIMIT)
+        settings = cls(
+            data_dir=folder, database_url=url, min_client_version=minimum,
+            enroll_limit=RateLimit.parse(enroll) if enroll else DEFAULT_ENROLL_LIMIT,
+            bad_token_limit=RateLimit.parse(bad_token) if bad_token else DEFAULT_BAD_TOKEN_LIMIT,
+        )
         settings.min_client_version_tuple  # refuse a bad minimum at start-up, not per request
         return settings

@@ -36,6 +36,7 @@ PAYMENT_METHODS = {
     "cash": N_("Cash"),
     "bank_card": N_("Bank card"),
     "mobile": N_("Mobile payment"),
+    "waived": N_("Waived"),
 }
 
 
@@ -112,6 +113,21 @@ def yuan(fen: int) -> str:
 
 def payment_method_label(code: str) -> str:
     return _(PAYMENT_METHODS[code]) if code in PAYMENT_METHODS else code
+
+
+def payment_rows(receipt) -> list[tuple[str, str]]:
+    """How a receipt was paid: the method, and the cash handed over and given back, the
+    terminal's reference, or why the fee was waived."""
+    rows = [(_("Payment method"), payment_method_label(receipt.payment_method))]
+    if receipt.tendered_fen is not None:
+        rows.append((_("Cash received"), yuan(receipt.tendered_fen)))
+        rows.append((_("Change given"), yuan(receipt.change_fen or 0)))
+    if receipt.reference:
+        rows.append((_("Terminal reference"), receipt.reference))
+    if receipt.payment_method == "waived":
+        rows.append((_("Waived because"), receipt.waiver_reason))
+        rows.append((_("Amount collected"), yuan(0)))
+    return rows
 
 
 def applicant_text(applicant: Applicant) -> str:

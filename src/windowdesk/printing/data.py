@@ -1,8 +1,7 @@
 """What each printed document says, as plain frozen dataclasses.
 
-``services.documents`` fills them from the database; fee and utility receipts come from
-the payments services (a later issue), which will build ``FeeReceiptData`` and
-``UtilityReceiptData`` the same way. Renderers read nothing else, so a document can be
+``services.documents`` fills them from the database, receipts, void slips and the cash
+part of the day report included. Renderers read nothing else, so a document can be
 rendered in a worker thread, in a test or in the bench without a database.
 
 Times are aware datetimes (stored UTC) and are printed in ``Issuer.zone``, the center's
@@ -129,8 +128,12 @@ class _ReceiptBase:
     receipt_number: str
     payer: Applicant
     lines: tuple[ReceiptLine, ...]
-    payment_method: str  # cash / bank_card / mobile (labels in printing.layout)
+    payment_method: str  # cash / bank_card / mobile / waived (labels in printing.blocks)
     paid_at: dt.datetime
+    tendered_fen: int | None = None  # cash: what the payer handed over
+    change_fen: int | None = None  # cash: what was given back
+    reference: str = ""  # bank card / mobile: the terminal's reference
+    waiver_reason: str = ""  # waived: why nothing was collected
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -167,6 +170,30 @@ class UtilityReceiptData(_ReceiptBase):
     account_number: str = ""  # the payer's account with the utility (户号)
     period: str = ""  # the billing period as the utility names it
     payee: str = ""  # the company or office the money is passed to
+
+
+@dataclass(frozen=True)
+class VoidSlipData:
+    """作废单: a receipt taken back, kept with the original. Shows what the receipt said,
+    why it was voided and who approved it."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.VOID_SLIP
+    issuer: Issuer
+    void_number: str
+    receipt_number: str
+    receipt_paid_at: dt.datetime
+    receipt_title: str  # "fee receipt" / "utility payment receipt", in words
+    payer: Applicant
+    amount_fen: int
+    payment_method: str
+    what: str  # case number and item, or utility and account
+    voided_at: dt.datetime
+    reason: str
+    approved_by: str  # the supervisor's name
+
+    @property
+    def number(self) -> str:
+        return self.void_number
 
 
 @dataclass(frozen=True)
@@ -242,6 +269,18 @@ class DayReportData:
     collections: tuple[CollectionLine, ...] = ()
     first_number: str = ""
     last_number: str = ""
+    # The cash part of the close (issue 6). Waived fees and voided receipts are counted
+    # apart: neither brought money into the till.
+    waived: CollectionLine | None = None
+    voided: CollectionLine | None = None
+    first_receipt: str = ""
+    last_receipt: str = ""
+    expected_cash_fen: int = 0
+    counted_cash_fen: int | None = None  # None while the day is not closed
+    difference_fen: int = 0
+    explanation: str = ""
+    closed_at: dt.datetime | None = None
+    supervisor_name: str = ""
 
     @property
     def number(self) -> str:
@@ -280,5 +319,5 @@ class QueueTicketData:
 
 DocumentData = (
     AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
-    | UtilityReceiptData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
+    | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
 )

@@ -10,6 +10,7 @@ from windowdesk.printing.blocks import (
     field_table,
     gap,
     list_table,
+    local_time,
     long_date,
     para,
     payment_method_label,
@@ -71,9 +72,31 @@ def render_day_report(data: DayReportData, *, paper: PaperFormat | None = None, 
         ]
     else:
         story.append(para(_("No money was collected at this window on this day."), styles.body))
-    story += [
-        amount_table(sheet, data.total_fen),
-        gap(sheet, 1.5),
-        signature_table(sheet, [_("Operator"), _("Supervisor")]),
-    ]
+    story += [amount_table(sheet, data.total_fen), *_cash_part(data, sheet)]
+    story += [gap(sheet, 1.5), signature_table(sheet, [_("Operator"), _("Supervisor")])]
     return build_pdf(head, story, sheet)
+
+
+def _cash_part(data: DayReportData, sheet: Sheet) -> list:
+    """Receipt numbers, voids and waivers, and the cash count with its difference."""
+    rows = []
+    if data.first_receipt:
+        rows.append((_("Receipt numbers"), f"{data.first_receipt} \u2013 {data.last_receipt}"))
+    if data.voided and data.voided.receipts:
+        rows.append((_("Voided receipts"), _("{count}, {amount} (not counted above)").format(
+            count=data.voided.receipts, amount=yuan(data.voided.total_fen))))
+    if data.waived and data.waived.receipts:
+        rows.append((_("Waived fees"), _("{count}, {amount} (no money collected)").format(
+            count=data.waived.receipts, amount=yuan(data.waived.total_fen))))
+    rows.append((_("Cash expected in the till"), yuan(data.expected_cash_fen)))
+    if data.counted_cash_fen is None:
+        rows.append((_("Cash counted"), _("not closed yet")))
+    else:
+        rows.append((_("Cash counted"), yuan(data.counted_cash_fen)))
+        rows.append((_("Difference"), yuan(data.difference_fen)))
+        if data.explanation:
+            rows.append((_("Explanation"), data.explanation))
+        if data.closed_at is not None:
+            rows.append((_("Closed"), local_time(data.closed_at, data.issuer.zone)))
+        rows.append((_("Confirmed by supervisor"), data.supervisor_name))
+    return [para(_("Cash closing"), sheet.styles.heading), field_table(sheet, rows)]

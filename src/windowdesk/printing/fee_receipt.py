@@ -16,7 +16,7 @@ from windowdesk.printing.blocks import (
     gap,
     local_time,
     para,
-    payment_method_label,
+    payment_rows,
     qr_size,
     receipt_lines_table,
     signature_table,
@@ -55,10 +55,7 @@ def render_fee_receipt(data: FeeReceiptData, *, paper: PaperFormat | None = None
         receipt_lines_table(sheet, data.lines),
         gap(sheet, 0.5),
         amount_table(sheet, data.total_fen),
-        field_table(sheet, [
-            (_("Payment method"), payment_method_label(data.payment_method)),
-            (_("Received by"), issuer.operator_name),
-        ]),
+        field_table(sheet, [*payment_rows(data), (_("Received by"), issuer.operator_name)]),
         gap(sheet, 0.5),
         para(
             _("All fees of this case are collected once, by the published fee standard; no other "

@@ -22,6 +22,7 @@ class DocumentKind(str, Enum):
     REFUSAL_NOTICE = "refusal_notice"
     FEE_RECEIPT = "fee_receipt"
     UTILITY_RECEIPT = "utility_receipt"
+    VOID_SLIP = "void_slip"
     SERVICE_GUIDE = "service_guide"
     DAY_REPORT = "day_report"
     CASE_LIST = "case_list"
@@ -67,6 +68,8 @@ DEFAULT_PAPER: dict[DocumentKind, PaperFormat] = {
     DocumentKind.REFUSAL_NOTICE: PaperFormat.A4,
     DocumentKind.FEE_RECEIPT: PaperFormat.ROLL_80,
     DocumentKind.UTILITY_RECEIPT: PaperFormat.ROLL_80,
+    # On the receipt printer, so it can be stapled to the voided receipt.
+    DocumentKind.VOID_SLIP: PaperFormat.ROLL_80,
     DocumentKind.SERVICE_GUIDE: PaperFormat.A4,
     DocumentKind.DAY_REPORT: PaperFormat.A4,
     DocumentKind.CASE_LIST: PaperFormat.A4,
@@ -85,6 +88,7 @@ _KIND_LABELS = {
     DocumentKind.REFUSAL_NOTICE: N_("Refusal notice"),
     DocumentKind.FEE_RECEIPT: N_("Fee receipt"),
     DocumentKind.UTILITY_RECEIPT: N_("Utility payment receipt"),
+    DocumentKind.VOID_SLIP: N_("Void slip"),
     DocumentKind.SERVICE_GUIDE: N_("Service guide"),
     DocumentKind.DAY_REPORT: N_("End-of-day closing report"),
     DocumentKind.CASE_LIST: N_("Case list"),

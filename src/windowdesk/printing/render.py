@@ -19,6 +19,7 @@ from windowdesk.printing.paper import PaperFormat
 from windowdesk.printing.refusal import render_refusal_notice
 from windowdesk.printing.ticket import render_queue_ticket
 from windowdesk.printing.utility_receipt import render_utility_receipt
+from windowdesk.printing.void_slip import render_void_slip
 
 RENDERERS: dict[type, Callable[..., bytes]] = {
     d.AcceptanceReceiptData: render_acceptance_receipt,
@@ -26,6 +27,7 @@ RENDERERS: dict[type, Callable[..., bytes]] = {
     d.RefusalNoticeData: render_refusal_notice,
     d.FeeReceiptData: render_fee_receipt,
     d.UtilityReceiptData: render_utility_receipt,
+    d.VoidSlipData: render_void_slip,
     d.ServiceGuideData: render_service_guide,
     d.DayReportData: render_day_report,
     d.CaseListData: render_case_list,

@@ -6,7 +6,8 @@ Amounts in figures and in Chinese capital numerals, like every receipt.
 
 from __future__ import annotations
 
-from windowdesk.i18n import N_, _
+from windowdesk.domain.fees import utility_label
+from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
     Sheet,
     amount_table,
@@ -15,27 +16,13 @@ from windowdesk.printing.blocks import (
     gap,
     local_time,
     para,
-    payment_method_label,
+    payment_rows,
     receipt_lines_table,
     window_text,
 )
 from windowdesk.printing.data import UtilityReceiptData
 from windowdesk.printing.layout import DocumentHead, build_pdf
 from windowdesk.printing.paper import PaperFormat, default_paper
-
-UTILITIES = {
-    "water": N_("Water"),
-    "electricity": N_("Electricity"),
-    "heating": N_("Heating"),
-    "gas": N_("Gas"),
-    "phone": N_("Telephone"),
-    "tax": N_("Tax"),
-}
-
-
-def utility_label(code: str) -> str:
-    return _(UTILITIES[code]) if code in UTILITIES else code
-
 
 def utility_receipt_title() -> str:
     return _("Utility Payment Receipt")
@@ -68,10 +55,7 @@ def render_utility_receipt(
         receipt_lines_table(sheet, data.lines),
         gap(sheet, 0.5),
         amount_table(sheet, data.total_fen),
-        field_table(sheet, [
-            (_("Payment method"), payment_method_label(data.payment_method)),
-            (_("Received by"), issuer.operator_name),
-        ]),
+        field_table(sheet, [*payment_rows(data), (_("Received by"), issuer.operator_name)]),
         gap(sheet, 0.5),
         para(
             _("Collected by the service center on behalf of the payee. Keep this receipt until "

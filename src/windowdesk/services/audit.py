@@ -14,6 +14,7 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 from windowdesk.storage.models import AuditEntry
+from windowdesk.sync.outbox import enqueue
 
 GENESIS_HASH = "0" * 64
 
@@ -62,6 +63,15 @@ def record_action(
     entry.hash = _entry_hash(prev, _hashed_fields(entry))
     session.add(entry)
     session.flush()
+    # The hub keeps every workstation's log and checks its chain as it arrives, so a
+    # log wiped or rewritten here is still there, and the break shows.
+    enqueue(
+        session, entity="audit", entity_id=entry.id, kind="audit.entry",
+        payload={
+            **_hashed_fields(entry), "seq": entry.seq, "prev_hash": entry.prev_hash, "hash": entry.hash,
+        },
+        now=entry.at,
+    )
     return entry
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
@@ -21,18 +22,23 @@ from windowdesk.printing.data import (
     AcceptanceReceiptData,
     Applicant,
     CaseListData,
+    CollectionLine,
     DayReportData,
     DocumentData,
+    FeeReceiptData,
     GuideFee,
     Issuer,
     ItemCount,
     MaterialLine,
     NotificationSlipData,
+    ReceiptLine,
     RefusalNoticeData,
     ServiceGuideData,
+    UtilityReceiptData,
+    VoidSlipData,
     WorkRow,
 )
-from windowdesk.printing.paper import DocumentKind
+from windowdesk.printing.paper import DocumentKind, kind_label
 from windowdesk.services import catalog, worklist
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
 from windowdesk.services.audit import record_action
@@ -241,9 +247,121 @@ def day_report_data(db, ctx: CounterContext, day: dt.date) -> DayReportData:
                       counts[(name, worklist.REFUSAL)])
             for name in items
         ),
-        # Fees and utility payments are not stored on this workstation yet (the payments
-        # issue adds them); until then the cash part of the closing is honestly empty.
-        collections=(),
         first_number=case_numbers[0] if case_numbers else "",
         last_number=case_numbers[-1] if case_numbers else "",
+        **_cash_part(db, ctx, day),
+    )
+
+
+# --- money: receipts, void slips, the cash part of the day report -----------------------
+
+
+def _receipt_payer(session, receipt: m.Receipt) -> Applicant:
+    if receipt.case_id:
+        return _applicant(session, session.get(m.Case, receipt.case_id))
+    return Applicant(receipt.payer_name, "")
+
+
+def _payment_fields(receipt: m.Receipt) -> dict:
+    return dict(
+        receipt_number=receipt.number, payment_method=receipt.method, paid_at=receipt.paid_at,
+        tendered_fen=receipt.tendered_fen, change_fen=receipt.change_fen, reference=receipt.reference,
+        waiver_reason=receipt.waiver_reason,
+    )
+
+
+def _fee_receipt(session, receipt: m.Receipt, issuer: Issuer) -> FeeReceiptData:
+    case = session.get(m.Case, receipt.case_id)
+    item, _department = _item(session, case.item_code)
+    names = {d.code: d.name for d in queries.all_departments(session)}
+    departments = list(dict.fromkeys(line.department_code for line in receipt.lines))
+    many = len(departments) > 1
+    return FeeReceiptData(
+        issuer=issuer, payer=_receipt_payer(session, receipt), **_payment_fields(receipt),
+        lines=tuple(
+            ReceiptLine(
+                # A parallel item's receipt names the department behind each amount.
+                _("{department}: {description}").format(
+                    department=names.get(line.department_code, line.department_code), description=line.description
+                ) if many else line.description,
+                line.amount_fen, line.quantity, line.unit,
+            )
+            for line in receipt.lines
+        ),
+        case_number=case.case_number, item_name=item.name,
+        department_name=_(", ").join(names.get(code, code) for code in departments),
+    )
+
+
+def _utility_receipt(receipt: m.Receipt, issuer: Issuer) -> UtilityReceiptData:
+    return UtilityReceiptData(
+        issuer=issuer, payer=Applicant(receipt.payer_name, ""), **_payment_fields(receipt),
+        lines=tuple(ReceiptLine(line.description, line.amount_fen, line.quantity, line.unit) for line in receipt.lines),
+        utility=receipt.utility, account_number=receipt.account_number, period=receipt.period, payee=receipt.payee,
+    )
+
+
+def _load_receipt(session, ctx: CounterContext, receipt_id: str) -> tuple[m.Receipt, Issuer]:
+    authorize(session, ctx, Permission.PRINT_DOCUMENT)
+    receipt = queries.receipt_with_lines(session, receipt_id)
+    if receipt is None:
+        raise NotFoundError(_("Not found"), _("This receipt is not on this workstation."))
+    issuer = _issuer(session, ctx, center_code=receipt.center_code, window_id=receipt.window_id,
+                     operator_id=receipt.operator_id)
+    return receipt, issuer
+
+
+def receipt_data(db, ctx: CounterContext, receipt_id: str) -> FeeReceiptData | UtilityReceiptData:
+    """The fee receipt or utility payment receipt, as it was issued."""
+    with db.read() as session:
+        receipt, issuer = _load_receipt(session, ctx, receipt_id)
+        if receipt.kind == "utility":
+            return _utility_receipt(receipt, issuer)
+        return _fee_receipt(session, receipt, issuer)
+
+
+def void_slip_data(db, ctx: CounterContext, void_id: str) -> VoidSlipData:
+    with db.read() as session:
+        void = session.get(m.ReceiptVoid, void_id)
+        if void is None:
+            raise NotFoundError(_("Not found"), _("This void is not on this workstation."))
+        receipt, _issued_by = _load_receipt(session, ctx, void.receipt_id)
+        supervisor = session.get(m.Operator, void.supervisor_id)
+        if receipt.kind == "utility":
+            title, what = kind_label(DocumentKind.UTILITY_RECEIPT), f"{utility_label(receipt.utility)} {receipt.account_number}"
+        else:
+            case = session.get(m.Case, receipt.case_id)
+            item = session.get(m.CatalogItem, case.item_code)
+            title, what = kind_label(DocumentKind.FEE_RECEIPT), f"{case.case_number} {item.name if item else ''}".strip()
+        return VoidSlipData(
+            issuer=_issuer(session, ctx, center_code=void.center_code, window_id=void.window_id,
+                           operator_id=void.operator_id),
+            void_number=void.number, receipt_number=receipt.number, receipt_paid_at=receipt.paid_at,
+            receipt_title=title, payer=_receipt_payer(session, receipt), amount_fen=receipt.amount_fen,
+            payment_method=receipt.method, what=what, voided_at=void.voided_at, reason=void.reason,
+            approved_by=supervisor.display_name if supervisor else "",
+        )
+
+
+def _cash_part(db, ctx: CounterContext, day: dt.date) -> dict:
+    """The money fields of the day report: the till's totals and, once closed, the count."""
+    from windowdesk.services.dayclose import day_close_record, day_totals
+
+    totals = day_totals(db, ctx, day=day)
+    close = day_close_record(db, ctx, day=day)
+    waived = totals.method(WAIVED)
+    return dict(
+        collections=tuple(
+            CollectionLine(t.method, t.receipts, t.amount_fen)
+            for t in totals.by_method if t.method in MONEY_METHODS and t.receipts
+        ),
+        waived=CollectionLine(WAIVED, waived.receipts, waived.amount_fen),
+        voided=CollectionLine("voided", totals.voided_receipts, totals.voided_fen),
+        first_receipt=totals.first_number, last_receipt=totals.last_number,
+        expected_cash_fen=totals.expected_cash_fen,
+        counted_cash_fen=close.counted_cash_fen if close else None,
+        difference_fen=close.difference_fen if close else 0,
+        explanation=close.explanation if close else "",
+        closed_at=close.closed_at if close else None,
+        supervisor_name=close.supervisor_name if close else "",
     )

@@ -20,6 +20,7 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.domain.permissions import Permission
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
+from windowdesk.services.case_parts import create_parts
 from windowdesk.services.catalog import MaterialLine
 from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
@@ -158,6 +159,7 @@ def accept_case(
         ]
         session.add(case)
         session.flush()
+        create_parts(session, case, item)  # 并联审批: one part per department
         record_action(
             session, ctx, action="case.accept", entity="case", entity_id=case.id,
             detail={"number": case.case_number, "item": item.code},

@@ -8,6 +8,8 @@ together with the changes it covers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 import random
 import threading
@@ -21,12 +23,16 @@ from windowdesk.services.sync_apply import apply_change
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync import protocol
-from windowdesk.sync.client import HubClient, HubRefused, HubUnreachable
+
+if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
+    from windowdesk.sync.client import HubClient
 
 KEY_HUB_URL = "sync.hub_url"
 KEY_WORKSTATION = "sync.workstation_id"
 KEY_CURSOR = "sync.cursor"
 KEY_LAST_SUCCESS = "sync.last_success"
+# A PEM file of the private CA the hub's certificate chains to; unset: the system's CAs.
+KEY_CA_BUNDLE = "sync.ca_bundle"
 
 PUSH_BATCH = 200
 PULL_PAGE = 500
@@ -111,6 +117,43 @@ def hub_address(db) -> str | None:
         return queries.local_setting(session, KEY_HUB_URL)
 
 
+def ca_bundle(db) -> str | None:
+    with db.read() as session:
+        return queries.local_setting(session, KEY_CA_BUNDLE) or None
+
+
+def set_ca_bundle(db, path: str | None) -> None:
+    """Trust the hub's certificate only if it chains to the CA(s) in this PEM file; None
+    (or empty) goes back to the system's CAs. The file must exist and hold a certificate."""
+    from windowdesk.errors import ValidationError
+
+    path = (path or "").strip()
+    if path:
+        from pathlib import Path
+
+        try:
+            text = Path(path).read_text(encoding="ascii", errors="replace")
+        except OSError:
+            raise ValidationError(_("The CA certificate file cannot be read."), field="ca_bundle") from None
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise ValidationError(
+                _("This file holds no certificate in PEM form (-----BEGIN CERTIFICATE-----)."), field="ca_bundle"
+            )
+    with db.write() as session:
+        queries.set_local_setting(session, KEY_CA_BUNDLE, path)
+
+
+def hub_client_for(db, token: str | None = None, *, hub_url: str | None = None) -> HubClient:
+    """A client for this workstation's hub with its TLS setting. ``hub_url``: an address
+    not stored yet (the enrollment dialog's)."""
+    with db.read() as session:
+        url = hub_url or queries.local_setting(session, KEY_HUB_URL) or ""
+        bundle = queries.local_setting(session, KEY_CA_BUNDLE) or None
+    from windowdesk.sync.client import HubClient
+
+    return HubClient(url.strip().rstrip("/"), token, ca_bundle=bundle)
+
+
 def workstation_account(db) -> str | None:
     """The keyring account of this workstation's token: hub address + workstation id."""
     with db.read() as session:
@@ -191,6 +234,8 @@ class SyncRunner:
 
     def _with_retries(self, call, cancel: threading.Event):
         """Transient failures are retried with exponential backoff and full jitter."""
+        from windowdesk.sync.client import HubUnreachable
+
         attempt = 0
         while True:
             if cancel.is_set():
@@ -215,7 +260,7 @@ class SyncRunner:
                 return
             try:
                 results = self._with_retries(lambda: self._client.push(batch), cancel)
-            except (HubUnreachable, HubRefused) as error:
+            except WindowdeskError as error:  # unreachable or refused: note it, then stop
                 self._note_failure(batch, error)
                 raise
             self._record_results(results, report)

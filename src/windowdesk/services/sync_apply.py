@@ -13,7 +13,9 @@ import uuid
 
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog import parse_catalog
+from windowdesk.services.case_parts import apply_part_decision
 from windowdesk.services.catalog import import_catalog_into
+from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync import protocol
@@ -62,6 +64,10 @@ def _operator(session, change: protocol.Change, now: dt.datetime) -> str:
     row.role = payload["role"]
     row.center_code = payload["center_code"]
     row.active = bool(payload.get("active", True))
+    if "password_hash" in payload:
+        # Only when the administrator set a password; otherwise the one chosen here stays.
+        row.password_hash = payload["password_hash"]
+        row.must_change_password = bool(payload.get("must_change_password", True))
     return change.kind
 
 
@@ -71,6 +77,15 @@ def _decision(session, change: protocol.Change, now: dt.datetime) -> str | None:
     if case is None:
         return None  # a case of another window of this center: not kept here
     status = CaseStatus(payload["status"]).value
+    # 并联审批: a parallel case's part follows its department; the case is approved only
+    # when every part is, and rejected as soon as one part is.
+    from_parts = apply_part_decision(
+        session, case, department=str(payload.get("department") or ""), decision=payload["decision"],
+        note=str(payload.get("note") or ""),
+        at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc), hub_status=status,
+    )
+    if from_parts is not None:
+        status = from_parts
     event_id = str(uuid.uuid5(_HUB_EVENTS, f"change:{change.seq}"))
     if session.get(m.CaseEvent, event_id) is None:
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
@@ -110,4 +125,5 @@ _HANDLERS = {
     protocol.CHANGE_OPERATOR: _operator,
     protocol.CHANGE_DECISION: _decision,
     protocol.CHANGE_NOTE: _note,
+    **FEEDBACK_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
 }

@@ -11,6 +11,7 @@ from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
 from windowdesk.services.authorization import authorize
+from windowdesk.services.case_parts import part_views
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
@@ -64,6 +65,8 @@ class RecordDetail:
     reason: str
     legal_basis: str
     timeline: tuple[TimelineStep, ...]
+    # 并联审批: department name, part status in words, note (the reason of a refusal).
+    parts: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ def get_record_detail(db, ctx: CounterContext, *, kind: str, record_id: str) -> 
                 tuple((mat.name, material_status_label(mat.status), mat.note) for mat in case.materials),
                 "", item.legal_basis,
                 tuple(TimelineStep(ev.at, _event_label(ev), ev.note) for ev in case.events),
+                tuple((p.department_name, p.status_words, p.note) for p in part_views(session, case.id)),
             )
         if kind == NOTIFICATION:
             note = queries.notification_with_entries(session, record_id)

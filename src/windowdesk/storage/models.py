@@ -375,3 +375,109 @@ class LocalSetting(Base):
     __tablename__ = "local_settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --- money at the window: receipts, voids, the day's close --------------------------
+
+
+class Receipt(Base):
+    """收据: one payment taken at a window — all fees of a case, or a utility payment.
+
+    Never edited or deleted (the migration adds triggers that refuse it): a mistake is
+    corrected by a :class:`ReceiptVoid` pointing at it. ``workstation``/``year``/``seq``
+    are the parts of ``number``, kept apart so gaps can be looked for with SQL.
+    """
+
+    __tablename__ = "receipts"
+    __table_args__ = (
+        UniqueConstraint("workstation", "year", "seq"),
+        Index("ix_receipts_window_day", "window_id", "business_day"),
+        Index("ix_receipts_account", "center_code", "utility", "account_number"),
+    )
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # fee / utility
+    workstation: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    business_day: Mapped[dt.date] = mapped_column(Date)  # local day whose till holds it
+    paid_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    method: Mapped[str] = mapped_column(String(12))  # cash / bank_card / mobile / waived
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    tendered_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    change_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reference: Mapped[str] = mapped_column(String(60), default="")
+    waiver_reason: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
+    payer_name: Mapped[str] = mapped_column(String(100), default="")
+    utility: Mapped[str] = mapped_column(String(12), default="")
+    account_number: Mapped[str] = mapped_column(String(40), default="")
+    period: Mapped[str] = mapped_column(String(40), default="")
+    payee: Mapped[str] = mapped_column(String(100), default="")
+
+    lines: Mapped[list[ReceiptLine]] = relationship(
+        order_by="ReceiptLine.position", cascade="all"
+    )
+
+
+class ReceiptLine(Base):
+    __tablename__ = "receipt_lines"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    receipt_id: Mapped[str] = mapped_column(ForeignKey("receipts.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    department_code: Mapped[str] = mapped_column(String(8), default="")
+    description: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    gross_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    explanation: Mapped[str] = mapped_column(String(400), default="")
+
+
+class ReceiptVoid(Base):
+    """作废: a receipt taken back, with the reason and the supervisor who approved it.
+    The receipt itself stays as it was; its day's totals leave it out."""
+
+    __tablename__ = "receipt_voids"
+    __table_args__ = (Index("ix_receipt_voids_window_day", "window_id", "business_day"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(44), unique=True)
+    receipt_id: Mapped[str] = mapped_column(ForeignKey("receipts.id"), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    supervisor_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    business_day: Mapped[dt.date] = mapped_column(Date)  # the voided receipt's day
+    voided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class DayClose(Base):
+    """日结: one window's till closed for one day, confirmed by a supervisor. Once it
+    exists, no receipt or void of that day can be added."""
+
+    __tablename__ = "day_closes"
+    __table_args__ = (UniqueConstraint("window_id", "business_day"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    workstation: Mapped[str] = mapped_column(String(12))
+    business_day: Mapped[dt.date] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    supervisor_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    receipt_count: Mapped[int] = mapped_column(Integer)
+    void_count: Mapped[int] = mapped_column(Integer)
+    first_number: Mapped[str] = mapped_column(String(40), default="")
+    last_number: Mapped[str] = mapped_column(String(40), default="")
+    totals: Mapped[dict] = mapped_column(JSON, default=dict)  # method -> {"receipts", "amount_fen"}
+    expected_cash_fen: Mapped[int] = mapped_column(Integer)
+    counted_cash_fen: Mapped[int] = mapped_column(Integer)
+    difference_fen: Mapped[int] = mapped_column(Integer)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+
+from windowdesk.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)

@@ -363,3 +363,10 @@ def last_utility_payment(
         .order_by(m.Receipt.paid_at.desc())
         .limit(1)
     ).first()
+
+
+def fee_rules_of_item(session: Session, item_code: str) -> Sequence[m.FeeRule]:
+    """Only the fee rules of an item: what a payment needs, without its materials."""
+    return session.scalars(
+        select(m.FeeRule).where(m.FeeRule.item_code == item_code).order_by(m.FeeRule.position)
+    ).all()

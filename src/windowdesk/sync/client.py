@@ -6,10 +6,16 @@ of three errors the sync engine knows how to treat:
   retrying will not help until a person acts. Carries the hub's own words.
 - ProtocolError (from protocol.py) is folded into HubUnreachable: a truncated or
   malformed reply is treated like a dropped connection.
+
+HTTPS: the hub's certificate is checked against the system's CAs, or against a private
+CA bundle (a PEM file) when the city runs its own CA. A certificate that does not check
+out is a HubRefused (code "certificate_untrusted"): retrying does not help, a person
+must fix the hub's certificate or this workstation's CA setting.
 """
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 import requests
@@ -21,6 +27,9 @@ from windowdesk.sync import protocol
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 30.0
 HEALTH_TIMEOUT = 2.0
+
+
+ERROR_CERTIFICATE = "certificate_untrusted"
 
 
 class HubUnreachable(WindowdeskError):
@@ -45,12 +54,61 @@ def _unreachable(detail: str) -> HubUnreachable:
     )
 
 
+def _untrusted_certificate(ca_bundle: str | None) -> HubRefused:
+    from windowdesk.i18n import _
+
+    where = (
+        _("the CA certificate set for this workstation ({path})").format(path=ca_bundle)
+        if ca_bundle else _("the certificate authorities this computer trusts")
+    )
+    return HubRefused(
+        _("The hub's certificate is not trusted"),
+        _("The hub's certificate could not be verified against {where}, so nothing was sent. "
+          "Ask your administrator to check the hub's certificate and this workstation's CA setting.").format(
+            where=where
+        ),
+        status=0, code=ERROR_CERTIFICATE,
+    )
+
+
+def _unreadable_ca_bundle(ca_bundle: str | None) -> HubRefused:
+    from windowdesk.i18n import _
+
+    return HubRefused(
+        _("The CA certificate cannot be read"),
+        _("The CA certificate set for this workstation ({path}) cannot be read. Ask your administrator "
+          "to check the sync settings.").format(path=ca_bundle),
+        status=0, code=ERROR_CERTIFICATE,
+    )
+
+
+def _is_certificate_failure(exc: BaseException) -> bool:
+    """A certificate that does not verify, as opposed to a TLS connection cut short (a
+    flaky network, which is worth retrying). requests wraps urllib3's error, which wraps
+    ssl's: look through causes, ``reason`` and exception arguments."""
+    pending: list[object] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+    return False
+
+
 class HubClient:
     def __init__(self, base_url: str, token: str | None = None, *, session: requests.Session | None = None,
-                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)) -> None:
+                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+                 ca_bundle: str | None = None) -> None:
+        """``ca_bundle``: a PEM file of the CA(s) the hub's certificate must chain to;
+        None trusts the system's CAs."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.ca_bundle = ca_bundle or None
         self._session = session or requests.Session()
 
     def close(self) -> None:
@@ -71,13 +129,24 @@ class HubClient:
         try:
             response = self._session.request(
                 method, url, json=json_body, params=params, headers=self._headers(),
-                timeout=timeout or self.timeout,
+                timeout=timeout or self.timeout, verify=self.ca_bundle or True,
             )
+        except requests.exceptions.SSLError as exc:
+            if _is_certificate_failure(exc):
+                raise _untrusted_certificate(self.ca_bundle) from None
+            raise _unreachable(type(exc).__name__) from None
         except requests.Timeout:
             raise _unreachable("timeout") from None
         except requests.RequestException as exc:
             raise _unreachable(type(exc).__name__) from None
-        if response.status_code >= 500 or response.status_code == 429:
+        except OSError as exc:
+            # requests refuses a CA bundle path that does not exist before connecting.
+            if self.ca_bundle:
+                raise _unreadable_ca_bundle(self.ca_bundle) from None
+            raise _unreachable(type(exc).__name__) from None
+        if response.status_code == 429:
+            raise self._busy(response)
+        if response.status_code >= 500:
             raise _unreachable(f"HTTP {response.status_code}")
         try:
             body = response.json()
@@ -86,6 +155,24 @@ class HubClient:
         if response.status_code >= 400:
             raise self._refusal(response.status_code, body)
         return body
+
+    @staticmethod
+    def _busy(response) -> HubUnreachable:
+        """Too many requests: retried later like an outage, but in the hub's own words
+        (e.g. how long to wait), which the enrollment dialog shows."""
+        from windowdesk.i18n import _
+
+        try:
+            error = response.json().get("error") or {}
+            message = str(error.get("message") or "")
+        except (ValueError, AttributeError):
+            message = ""
+        return HubUnreachable(
+            _("The hub is busy"),
+            message or _("Too many requests; please try again in {seconds} seconds.").format(
+                seconds=response.headers.get("Retry-After", "60")
+            ),
+        )
 
     @staticmethod
     def _refusal(status: int, body: Any) -> HubRefused:

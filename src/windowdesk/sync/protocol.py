@@ -56,6 +56,16 @@ EVENT_KINDS = (
     "refusal.given",
     "case.status",
     "audit.entry",
+    # The citizen's voice (services/feedback.py, services/complaints.py).
+    "rating.given",
+    "followup.closed",
+    "inquiry.logged",
+    "inquiry.answered",
+    "inquiry.handed_over",
+    "complaint.received",
+    "complaint.replied",
+    "rectification.set",
+    "rectification.done",
 )
 
 # Kinds of changes the hub hands out in its feed.
@@ -64,7 +74,10 @@ CHANGE_CALENDAR = "calendar.override"
 CHANGE_OPERATOR = "operator.upsert"
 CHANGE_DECISION = "case.decision"
 CHANGE_NOTE = "case.note"
-CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE)
+CHANGE_COMPLAINT_REPLY = "complaint.reply"
+CHANGE_FOLLOWUP_OUTCOME = "followup.outcome"
+CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
+                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME)
 
 DECISIONS = ("approve", "reject", "request_materials")
 
@@ -75,7 +88,10 @@ DECISIONS = ("approve", "reject", "request_materials")
 # case.status: entity "case", entity_id = the case id, payload {"action": a CaseAction
 #   value, "at": iso (optional), "note" (optional), "case_id" (optional, = entity_id)};
 #   anything else in it ("from", "to", "operator") is stored, not used.
-# audit.entry: payload = the audit entry ({"id", "at", "action", ...}), stored as sent.
+# audit.entry: entity "audit", entity_id = the entry id, payload = the audit entry
+#   {"id", "seq", "at", "operator_id", "workstation", "action", "entity", "entity_id",
+#   "detail", "prev_hash", "hash"} (services/audit.py); "workstation" must be the
+#   pusher's window id. The hub appends it to that workstation's hash chain.
 EVENT_REQUIRED_FIELDS = {
     "resident.registered": ("id", "id_number", "name", "center"),
     "organisation.registered": ("id", "credit_code", "name", "center"),
@@ -85,18 +101,58 @@ EVENT_REQUIRED_FIELDS = {
         "id", "number", "center", "window", "item", "applicant", "created_at", "reason", "legal_basis",
     ),
     "case.status": ("action",),
-    "audit.entry": ("id", "action", "at"),
+    "audit.entry": (
+        "id", "seq", "at", "workstation", "action", "entity", "entity_id", "prev_hash", "hash",
+    ),
+    "payment.received": ("id", "number", "center", "window", "case_id", "amount_fen", "method", "paid_at"),
+    "utility.paid": (
+        "id", "number", "center", "window", "utility", "account_number", "amount_fen", "method", "paid_at",
+    ),
+    "payment.voided": ("id", "number", "receipt_id", "receipt_number", "center", "window", "reason", "voided_at"),
+    "day.closed": ("id", "center", "window", "day", "closed_at", "totals"),
+    # The citizen's voice; entity ids: the rating / follow-up / inquiry / complaint /
+    # rectification id ("id" in the payload). Payloads are built in services/feedback.py
+    # and services/complaints.py.
+    "rating.given": ("id", "center", "window", "operator", "level", "rated_at"),
+    "followup.closed": ("id", "rating_id", "center", "outcome", "closed_at"),
+    "inquiry.logged": ("id", "center", "window", "operator", "owner", "question", "asked_at"),
+    "inquiry.answered": ("id", "center", "answer", "answered_at"),
+    "inquiry.handed_over": ("id", "center", "from", "to", "note", "at"),
+    "complaint.received": ("id", "number", "center", "window", "facts", "owner", "deadline", "received_at"),
+    "complaint.replied": ("id", "center", "reply", "replied_at"),
+    "rectification.set": ("id", "complaint_id", "center", "task", "unit", "responsible", "deadline"),
+    "rectification.done": ("id", "complaint_id", "center", "done_at"),
 }
+
+# Kinds the payments services push (fee receipts, utility payments, voids, day closes).
+# Their payloads are built in services/payments.py, services/voids.py and
+# services/dayclose.py. They join EVENT_KINDS once the hub has a rule for each: the hub
+# asserts at import that every kind there has one. Until then the hub answers
+# "rejected" ("does not know events of kind ...") and the events stay in the outbox,
+# visible to a supervisor, never lost.
+PAYMENT_RECEIVED = "payment.received"
+UTILITY_PAID = "utility.paid"
+PAYMENT_VOIDED = "payment.voided"
+DAY_CLOSED = "day.closed"
+PAYMENT_EVENT_KINDS = (PAYMENT_RECEIVED, UTILITY_PAID, PAYMENT_VOIDED, DAY_CLOSED)
 
 # Payloads of the hub's changes (added with the hub); entity / entity_id in brackets:
 #   catalog.published  [catalog / version]  {"version", "centers", "departments", "items"}:
 #       the three documents of resources/catalog/, for domain.catalog.parse_catalog
 #   calendar.override  [calendar / day]     {"day": "2026-10-08", "is_working_day", "note"}
 #   operator.upsert    [operator / id]      {"id", "login", "display_name", "role",
-#                                            "center_code", "active"}
+#                                            "center_code", "active"} and, only when the
+#       administrator set a password with this change, "password_hash" (a slow salted
+#       hash, domain.passwords) and "must_change_password"; without them the client
+#       keeps the password it has (an operator may have changed it at the window).
 #   case.decision      [case / case id]     {"case_id", "case_number", "decision",
 #                                            "department", "note", "status", "at"}
 #   case.note          [case / case id]     {"case_id", "case_number", "department", "note", "at"}
+#   case.decision on a parallel item's case also carries "part_status" (the deciding
+#       department's part: pending / approved / rejected / needs_materials) and "parts"
+#       ({department: part status} of every part after the decision)
+#   complaint.reply    [complaint / id]     {"complaint_id", "number", "reply", "by", "at"}
+#   followup.outcome   [follow_up / id]     {"follow_up_id", "rating_id", "outcome", "by", "at"}
 # catalog.published and calendar.override are for every center, the others for one.
 
 # Stable "code" values of the error body (added with the hub), for a client that wants

@@ -16,6 +16,8 @@ from windowdesk.ui.auth.idle import IdleWatcher
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
+from windowdesk.ui.feedback.wiring import ServiceQualityWiring
+from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
@@ -41,6 +43,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.intake, "")
         self.tabs.addTab(self.today, "")
         self.tabs.addTab(self.late, "")
+        self.fees = FeesView(db, ctx)
+        self.tabs.addTab(self.fees, "")
         self.setCentralWidget(self.tabs)
         self.center_label = QLabel(objectName="statusCenter")
         self.window_label = QLabel(objectName="statusWindow")
@@ -60,6 +64,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(QApplication.instance(), parent=self)
         self.idle.idle.connect(self.lock)
         self._build_menu()
+        self._build_fees_menu()
+        self.voice = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
             QShortcut(QKeySequence(keys), self).activated.connect(
@@ -86,6 +92,8 @@ class MainWindow(QMainWindow):
         self.enroll_action.setText(_("&Enroll with the hub…"))
         self.show_sync_status()
         self.intake.retranslate()
+        self._retranslate_fees()
+        self.voice.retranslate()
 
     def _build_menu(self) -> None:
         self.sync_menu = self.menuBar().addMenu("")
@@ -143,6 +151,8 @@ class MainWindow(QMainWindow):
         self.intake.restore_draft(self.drafts.pop(new_ctx.operator_id, None))
         self.today.set_context(new_ctx)
         self.late.set_context(new_ctx)
+        self.fees.set_context(new_ctx)
+        self.voice.set_context(new_ctx)
         self.retranslate()
 
     def change_password(self) -> None:
@@ -162,6 +172,8 @@ class MainWindow(QMainWindow):
         self.last_sync_label.setText(_("Last sync: {time}").format(time=last))
 
     def _record_saved(self, _result) -> None:
+        if getattr(_result, "kind", None) == "case" and self.fees.case_accepted(_result.id):
+            self.statusBar().showMessage(_("This case has a fee: press F8 to collect it."), 30_000)
         self.today.refresh()
         self.sync.refresh_status()
         if self.sync.online:
@@ -196,6 +208,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.idle.detach()
+        self.voice.close()
         self.sync.stop()
         self.workers.shutdown()
         super().closeEvent(event)
@@ -206,6 +219,42 @@ class MainWindow(QMainWindow):
             self.today.table.setFocus()
         elif self.tabs.widget(index) is self.late:
             self.late.refresh()
+        elif self.tabs.widget(index) is self.fees:
+            self.fees.refresh()
+
+    # --- fees, receipts, day close ------------------------------------------------------
+
+    def _build_fees_menu(self) -> None:
+        self.fees_menu = self.menuBar().addMenu("")
+        self.collect_fee_action = self.fees_menu.addAction("")
+        self.collect_fee_action.setShortcut(QKeySequence("F8"))
+        self.collect_fee_action.triggered.connect(self.fees.collect_last_case_fee)
+        self.close_day_action = self.fees_menu.addAction("")
+        self.close_day_action.triggered.connect(self.show_day_close)
+        self.addActions([self.collect_fee_action])
+        QShortcut(QKeySequence("Ctrl+4"), self).activated.connect(lambda: self.tabs.setCurrentWidget(self.fees))
+        for signal in (self.fees.paymentTaken, self.fees.receiptVoided):
+            signal.connect(lambda _result: self._record_saved(None))
+        self.fees.dayClosed.connect(self._day_closed)
+        if self.fees.pending_day() is not None:
+            # A day left open must be closed before the window takes money again.
+            self.show_day_close()
+
+    def _retranslate_fees(self) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(self.fees), _("F&ees (Ctrl+4)"))
+        self.fees_menu.setTitle(_("Cas&hier"))
+        self.collect_fee_action.setText(_("&Collect the fee of the last case (F8)"))
+        self.close_day_action.setText(_("Close the &day\u2026"))
+        self.fees.retranslate()
+
+    def show_day_close(self) -> None:
+        self.tabs.setCurrentWidget(self.fees)
+        self.fees.show_day_close()
+
+    def _day_closed(self, _day) -> None:
+        """The end-of-day sync: ``check`` looks for the hub and pushes when it answers."""
+        self.today.refresh()
+        self.sync.check()
 
     def open_inquiry(self) -> None:
         """办件查询 (F4): for the applicant asking where their case is."""

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from windowdesk.hub.api.limits import token_attempt
 from windowdesk.hub.errors import VersionRefused
 from windowdesk.hub.services.enrollment import (
     StaffIdentity,
@@ -82,16 +83,18 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str | None:
 
 
 def current_workstation(
+    request: Request,
     db: Annotated[HubDatabase, Depends(hub_database)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> WorkstationIdentity:
-    with db.read() as session:
+    with token_attempt(request), db.read() as session:
         return authenticate_workstation(session, _token(credentials))
 
 
 def current_staff(
+    request: Request,
     db: Annotated[HubDatabase, Depends(hub_database)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> StaffIdentity:
-    with db.read() as session:
+    with token_attempt(request), db.read() as session:
         return authenticate_staff(session, _token(credentials))

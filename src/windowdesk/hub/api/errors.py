@@ -45,7 +45,7 @@ def error_response(status: int, code: str, title: str, message: str, headers: di
 
 def _hub_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HubError)
-    return error_response(exc.status, exc.code, exc.title, exc.message)
+    return error_response(exc.status, exc.code, exc.title, exc.message, exc.headers)
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

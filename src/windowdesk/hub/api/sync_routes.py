@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database
 from windowdesk.hub.api.errors import ErrorReportingRoute
+from windowdesk.hub.api.limits import limit_enrollment
 from windowdesk.hub.schemas import (
     ChangesReply,
     EnrollReply,
@@ -30,7 +31,7 @@ from windowdesk.sync.protocol import MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
 
 ERRORS = {
     status: {"model": ErrorBody}
-    for status in (400, 401, 403, 409, 422, 426, 500, 503)
+    for status in (400, 401, 403, 409, 422, 426, 429, 500, 503)
 }
 
 Database = Annotated[HubDatabase, Depends(hub_database)]
@@ -54,7 +55,10 @@ def health() -> HealthReply:
     return HealthReply(status="ok", protocols=list(SUPPORTED_PROTOCOLS), server_time=utc_now())
 
 
-@router.post("/enroll", response_model=EnrollReply, summary="Trade a one-time enrollment code for a workstation token")
+@router.post(
+    "/enroll", response_model=EnrollReply, dependencies=[Depends(limit_enrollment)],
+    summary="Trade a one-time enrollment code for a workstation token",
+)
 def enroll_workstation(body: EnrollRequest, db: Database) -> EnrollReply:
     enrolled = db.run_write(lambda session: enroll(session, code=body.code, client_version=body.client_version, now=utc_now()))
     return EnrollReply(

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.catalog import CENTER_CODE, CENTER_KINDS, DEPARTMENT_CODE, WINDOW_CODE
+from windowdesk.domain.passwords import check_strength, hash_password
 from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import InvalidInput, NotFound
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CalendarOverride, Center, Department, Operator, Window
@@ -117,6 +119,33 @@ def publish_calendar_override(
     return Saved(created, seq)
 
 
+def _set_password(row: Operator, password: str, now: dt.datetime) -> None:
+    """Only the slow salted hash is kept; the administrator's password is a first one,
+    which the operator must change at the first login."""
+    try:
+        check_strength(password, login=row.login)
+    except ValidationError as weak:
+        raise InvalidInput(weak.message, title="The password is too weak") from None
+    row.password_hash = hash_password(password)
+    row.must_change_password = True
+    row.password_set_at = now
+
+
+def _publish(session: Session, row: Operator, *, with_password: bool, now: dt.datetime) -> int:
+    payload = {
+        "id": row.id, "login": row.login, "display_name": row.display_name, "role": row.role,
+        "center_code": row.center_code, "active": row.active,
+    }
+    if with_password:
+        # Only when set now: a later rename must not undo a password the operator has
+        # since changed at the window (the hub never learns that one).
+        payload.update(password_hash=row.password_hash, must_change_password=row.must_change_password)
+    return append_change(
+        session, kind=CHANGE_OPERATOR, entity="operator", entity_id=row.id, center_code=row.center_code,
+        payload=payload, now=now,
+    )
+
+
 def publish_operator(
     session: Session,
     *,
@@ -125,6 +154,7 @@ def publish_operator(
     center_code: str,
     role: str,
     active: bool = True,
+    password: str | None = None,
     now: dt.datetime,
 ) -> tuple[Operator, Saved]:
     """Create or update an operator (by login) and publish it to the clients of its center."""
@@ -136,20 +166,25 @@ def publish_operator(
     row = session.scalar(select(Operator).where(Operator.login == login))
     created = row is None
     if created:
-        row = Operator(id=new_uuid(), login=login)
+        row = Operator(id=new_uuid(), login=login, must_change_password=True)
         session.add(row)
     row.display_name = _required_text(display_name, "operator's name", 60)
     row.role = role
     row.center_code = center_code
     row.active = active
     row.updated_at = now
+    if password is not None:
+        _set_password(row, password, now)
     session.flush()
-    seq = append_change(
-        session, kind=CHANGE_OPERATOR, entity="operator", entity_id=row.id, center_code=center_code,
-        payload={
-            "id": row.id, "login": row.login, "display_name": row.display_name, "role": row.role,
-            "center_code": row.center_code, "active": row.active,
-        },
-        now=now,
-    )
-    return row, Saved(created, seq)
+    return row, Saved(created, _publish(session, row, with_password=password is not None, now=now))
+
+
+def set_operator_password(session: Session, *, login: str, password: str, now: dt.datetime) -> tuple[Operator, int]:
+    """A new first password (forgotten, or locked out): published to the operator's center."""
+    row = session.scalar(select(Operator).where(Operator.login == login))
+    if row is None:
+        raise NotFound(f"There is no operator {login} on the hub (see create-operator).")
+    _set_password(row, password, now)
+    row.updated_at = now
+    session.flush()
+    return row, _publish(session, row, with_password=True, now=now)

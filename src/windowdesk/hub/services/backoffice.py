@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
+from windowdesk.hub.services import parallel_parts
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import Case, CaseEvent, CatalogItem, Department
 from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, DECISIONS
@@ -92,9 +93,20 @@ def record_decision(
     if len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
     _check_department(session, case, department)
+    # 并联审批: on a parallel item's case the department decides its own part, and the
+    # case moves only as its parts allow (approved when all are, rejected when one is).
+    part = parallel_parts.decide(session, case=case, decision=decision, department=department, note=note, now=now)
+    actions = part.actions if part is not None else decision_actions(case.status, decision)
     status = case.status
+    if part is not None:
+        session.add(
+            CaseEvent(
+                case_id=case.id, source="hub", kind="part_decision", action=decision[:20], from_status=status,
+                to_status=status, department_code=department, note=note, recorded_at=now,
+            )
+        )
     try:
-        for action in decision_actions(case.status, decision):
+        for action in actions:
             new_status = next_status(status, action).value
             session.add(
                 CaseEvent(
@@ -113,6 +125,7 @@ def record_decision(
         payload={
             "case_id": case.id, "case_number": case.case_number, "decision": decision,
             "department": department, "note": note, "status": status, "at": now.isoformat(),
+            **(part.payload if part is not None else {}),
         },
         now=now,
     )

@@ -42,6 +42,7 @@ from windowdesk.hub.services.push_rules import (
     Pusher,
     Rejected,
     plan_event,
+    storable_payload,
 )
 from windowdesk.hub.services.push_view import known_events, load_view
 from windowdesk.hub.storage.models import PushedEvent, Workstation
@@ -113,14 +114,14 @@ class _Batch:
         return PushOutcome(event.event_id, REJECTED, reason)
 
 
-def _start(session: Session, events: Sequence[IncomingEvent]) -> _Batch:
-    return _Batch(load_view(session, events), known_events(session, [event.event_id for event in events]))
+def _start(session: Session, pusher: Pusher, events: Sequence[IncomingEvent]) -> _Batch:
+    return _Batch(load_view(session, events, pusher), known_events(session, [event.event_id for event in events]))
 
 
 def _apply_grouped(
     connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
 ) -> list[PushOutcome]:
-    batch = _start(session, events)
+    batch = _start(session, pusher, events)
     outcomes: list[PushOutcome] = []
     event_rows: list[dict] = []
     rows_by_statement: dict[object, list[dict]] = {statement: [] for statement in STATEMENT_ORDER}
@@ -151,7 +152,7 @@ def _apply_grouped(
 def _apply_one_by_one(
     connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
 ) -> list[PushOutcome]:
-    batch = _start(session, events)
+    batch = _start(session, pusher, events)
     return [_apply_alone(connection, session, batch, pusher, event, now) for event in events]
 
 
@@ -204,9 +205,16 @@ def _store_rejection(
     return batch.note_rejection(event, reason)
 
 
+def _stored_text(text: str) -> str:
+    """As close to ``text`` as either database can store (a rejected event's kind and
+    entity may hold anything; its row must still be written to answer resends)."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+
+
 def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, now: dt.datetime) -> dict:
     return dict(
         event_id=event.event_id, workstation_id=pusher.workstation_id, client_seq=event.seq,
-        kind=event.kind, entity=event.entity, entity_id=event.entity_id, status=status,
-        reason=reason, payload=event.payload, created_at=event.created_at, received_at=now,
+        kind=_stored_text(event.kind), entity=_stored_text(event.entity), entity_id=_stored_text(event.entity_id),
+        status=status, reason=reason, payload=event.payload if storable_payload(event.payload) else {},
+        created_at=event.created_at, received_at=now,
     )

@@ -21,7 +21,19 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
-from windowdesk.hub.storage.models import Case, CaseEvent, Notification, Organisation, Refusal, Resident
+from windowdesk.domain.ids import parse_resident_id, parse_uscc
+from windowdesk.domain.numbering import DocumentSeries, parse_number
+from windowdesk.errors import ValidationError
+from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
+from windowdesk.hub.storage.models import (
+    AuditRecord,
+    Case,
+    CaseEvent,
+    Notification,
+    Organisation,
+    Refusal,
+    Resident,
+)
 from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS
 
 APPLICANT_KINDS = ("resident", "organisation")
@@ -67,14 +79,23 @@ class BatchView:
 
     cases: dict[str, CaseFacts] = field(default_factory=dict)
     case_numbers: set[str] = field(default_factory=set)
-    residents: set[str] = field(default_factory=set)
-    organisations: set[str] = field(default_factory=set)
+    residents: set[str] = field(default_factory=set)  # of the pusher's center
+    organisations: set[str] = field(default_factory=set)  # of the pusher's center
+    foreign_ids: set[str] = field(default_factory=set)  # residents, organisations of other centers
     notifications: set[str] = field(default_factory=set)  # ids and numbers
     refusals: set[str] = field(default_factory=set)  # ids and numbers
     items: set[str] = field(default_factory=set)
     windows: dict[str, str] = field(default_factory=dict)  # window id -> center code
     # Records whose creating event was rejected: id -> that event's reason.
     rejected: dict[str, str] = field(default_factory=dict)
+    # The pusher's audit chain: its last stored hash (None: none yet), the last hash of
+    # its window from an earlier enrollment, and the hashes of entries already stored.
+    audit_last: str | None = None
+    audit_window_last: str | None = None
+    audit_entries: dict[str, str] = field(default_factory=dict)
+    # Ratings, follow-ups, inquiries, complaints, rectifications: id -> FeedbackFacts
+    # (hub/services/feedback_rules.py).
+    feedback: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,7 @@ INSERT_CASE = insert(Case.__table__)
 INSERT_CASE_EVENT = insert(CaseEvent.__table__)
 INSERT_NOTIFICATION = insert(Notification.__table__)
 INSERT_REFUSAL = insert(Refusal.__table__)
+INSERT_AUDIT = insert(AuditRecord.__table__)
 UPDATE_CASE_STATUS = (
     update(Case.__table__)
     .where(Case.__table__.c.id == bindparam("case_id"))
@@ -102,7 +124,7 @@ UPDATE_CASE_STATUS = (
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
     INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_NOTIFICATION, INSERT_REFUSAL,
-    UPDATE_CASE_STATUS, INSERT_CASE_EVENT,
+    UPDATE_CASE_STATUS, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
 CREATING_KINDS = frozenset(
@@ -126,7 +148,7 @@ class PayloadReader:
     def __init__(self, event: IncomingEvent) -> None:
         self.event = event
         self.payload = event.payload
-        missing = [name for name in EVENT_REQUIRED_FIELDS[event.kind] if self.payload.get(name) in (None, "")]
+        missing = [name for name in EVENT_REQUIRED_FIELDS.get(event.kind, ()) if self.payload.get(name) in (None, "")]
         if missing:
             raise Rejected(f"The {event.kind} event is missing: {', '.join(missing)}.")
 
@@ -151,6 +173,47 @@ class PayloadReader:
         if parsed is None:
             raise Rejected(f"The {self.event.kind} event's field {name!r} is not an ISO date and time.")
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+    def integer(self, name: str) -> int:
+        value = self.payload.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+            raise Rejected(f"The {self.event.kind} event's field {name!r} must be a whole number.")
+        return value
+
+    def id_number(self) -> str:
+        """A resident ID number as the window checked it (canonical form, valid check
+        character); the reason never repeats it: it is personal data."""
+        value = self.text("id_number", 18)
+        try:
+            valid = parse_resident_id(value).number == value
+        except ValidationError:
+            valid = False
+        if not valid:
+            raise Rejected(f"The {self.event.kind} event's id_number is not a valid resident ID number.")
+        return value
+
+    def credit_code(self) -> str:
+        value = self.text("credit_code", 18)
+        try:
+            valid = parse_uscc(value).code == value
+        except ValidationError:
+            valid = False
+        if not valid:
+            raise Rejected(f"The {self.event.kind} event's credit_code is not a valid unified social credit code.")
+        return value
+
+    def number(self, series: DocumentSeries, center: str) -> str:
+        """A case, notification or refusal number, well formed and of the pusher's center."""
+        value = self.text("number", 44)
+        try:
+            parsed = parse_number(value, expected=series)
+        except ValidationError:
+            parsed = None
+        if parsed is None or str(parsed) != value:
+            raise Rejected(f"The {self.event.kind} event's number {value[:44]!r} is not a well-formed number.")
+        if parsed.center_code != center:
+            raise Rejected(f"The number {value} belongs to center {parsed.center_code}, not to center {center}.")
+        return value
 
     def own_id(self, entity: str) -> str:
         """The record's id: the payload's "id", which must be the event's entity id."""
@@ -182,7 +245,7 @@ class PayloadReader:
             raise Rejected(f"Item {item} is not in any service catalog the hub has published.")
         return item
 
-    def applicant(self, view: BatchView) -> tuple[str, str]:
+    def applicant(self, view: BatchView, center: str) -> tuple[str, str]:
         value = self.payload.get("applicant")
         kind = value.get("kind") if isinstance(value, dict) else None
         applicant_id = value.get("id") if isinstance(value, dict) else None
@@ -196,7 +259,11 @@ class PayloadReader:
             earlier = view.rejected.get(applicant_id)
             if earlier:
                 raise Rejected(f"The applicant ({kind} {applicant_id}) was not registered: its registration was rejected ({earlier})")
-            raise Rejected(f"The applicant ({kind} {applicant_id}) is not registered on the hub.")
+            # The same words whether another center has it or nobody: a window must not
+            # learn which ids exist elsewhere.
+            raise Rejected(
+                f"The applicant ({kind} {applicant_id}) is not registered on the hub at center {center}."
+            )
         return kind, applicant_id
 
 
@@ -214,10 +281,10 @@ def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, n
     read = PayloadReader(event)
     resident_id = read.own_id("resident")
     values = dict(
-        id=resident_id, id_number=read.text("id_number", 18), name=read.text("name", 60),
+        id=resident_id, id_number=read.id_number(), name=read.text("name", 60),
         center_code=read.center(pusher), received_at=now,
     )
-    if resident_id in view.residents:
+    if resident_id in view.residents or resident_id in view.foreign_ids:
         raise Rejected(f"Resident {resident_id} is already registered on the hub by another event.")
     return Plan([(INSERT_RESIDENT, values)], lambda v: v.residents.add(resident_id))
 
@@ -226,10 +293,10 @@ def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchVie
     read = PayloadReader(event)
     organisation_id = read.own_id("organisation")
     values = dict(
-        id=organisation_id, credit_code=read.text("credit_code", 18), name=read.text("name", 200),
+        id=organisation_id, credit_code=read.credit_code(), name=read.text("name", 200),
         center_code=read.center(pusher), received_at=now,
     )
-    if organisation_id in view.organisations:
+    if organisation_id in view.organisations or organisation_id in view.foreign_ids:
         raise Rejected(f"Organisation {organisation_id} is already registered on the hub by another event.")
     return Plan([(INSERT_ORGANISATION, values)], lambda v: v.organisations.add(organisation_id))
 
@@ -237,11 +304,13 @@ def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchVie
 def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
     case_id = read.own_id("case")
-    number = read.text("number", 40)
     center = read.center(pusher)
+    number = read.number(DocumentSeries.CASE, center)
+    if len(number) > 40:
+        raise Rejected(f"The case number {number} is longer than 40 characters.")
     window = read.window(view, center)
     item = read.item(view)
-    applicant_kind, applicant_id = read.applicant(view)
+    applicant_kind, applicant_id = read.applicant(view, center)
     accepted_at = read.timestamp("accepted_at")
     if case_id in view.cases:
         raise Rejected(f"Case {number} is already on the hub (sent by another event).")
@@ -303,17 +372,19 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     return Plan(statements, lambda v: v.cases.__setitem__(case_id, replace(facts, status=new_status)))
 
 
-def _window_record(statement: Executable, seen: Callable[[BatchView], set[str]], entity: str) -> Rule:
+def _window_record(
+    statement: Executable, seen: Callable[[BatchView], set[str]], entity: str, series: DocumentSeries
+) -> Rule:
     """notification.given and refusal.given: a numbered record made at the window."""
 
     def rule(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
         read = PayloadReader(event)
         record_id = read.own_id(entity)
-        number = read.text("number", 44)
         center = read.center(pusher)
+        number = read.number(series, center)
         window = read.window(view, center)
         item = read.item(view)
-        applicant_kind, applicant_id = read.applicant(view)
+        applicant_kind, applicant_id = read.applicant(view, center)
         created_at = read.timestamp("created_at")
         if record_id in seen(view):
             raise Rejected(f"The {entity} {number} is already on the hub (sent by another event).")
@@ -329,38 +400,129 @@ def _window_record(statement: Executable, seen: Callable[[BatchView], set[str]],
     return rule
 
 
-def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
-    """Kept as pushed (pushed_events holds it); auditors read it there."""
-    read = PayloadReader(event)
-    read.text("id", 36)
-    read.text("action", 40)
+def _audit_fields(read: PayloadReader) -> AuditFields:
+    operator_id = read.payload.get("operator_id")
+    if operator_id is not None and (not isinstance(operator_id, str) or len(operator_id) > 36):
+        raise Rejected("The audit.entry event's field 'operator_id' must be an id or null.")
+    detail = read.payload.get("detail", {})
+    if not isinstance(detail, dict):
+        raise Rejected("The audit.entry event's field 'detail' must be an object.")
     read.timestamp("at")
-    return Plan([], _nothing)
+    return AuditFields(
+        id=read.own_id("audit"), at=read.text("at", 40), operator_id=operator_id,
+        workstation=read.text("workstation", 12), action=read.text("action", 40),
+        entity=read.text("entity", 40), entity_id=read.text("entity_id", 64), detail=detail,
+    )
+
+
+def _chain_hash(read: PayloadReader, name: str) -> str:
+    value = read.text(name, 64)
+    if not HASH.match(value):
+        raise Rejected(f"The audit.entry event's field {name!r} is not a SHA-256 hash in hex.")
+    return value
+
+
+def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    """One entry of the workstation's audit log, appended to its chain on the hub. A
+    break in the chain does not refuse the entry (an auditor needs it): it is flagged."""
+    read = PayloadReader(event)
+    fields = _audit_fields(read)
+    client_seq = read.integer("seq")
+    prev_hash, hash_ = _chain_hash(read, "prev_hash"), _chain_hash(read, "hash")
+    if fields.workstation != pusher.window_id:
+        raise Rejected(
+            f"This audit entry was made at workstation {fields.workstation}, but this workstation "
+            f"is enrolled for window {pusher.window_id}."
+        )
+    stored = view.audit_entries.get(fields.id)
+    if stored == hash_:
+        return Plan([], _nothing)  # sent again under another event id: kept once
+    if stored is not None:
+        raise Rejected(f"Audit entry {fields.id} is already on the hub with other content.")
+    problems = arrival_problems(fields, prev_hash, hash_, view.audit_last, view.audit_window_last)
+    values = dict(
+        entry_id=fields.id, workstation_id=pusher.workstation_id, center_code=pusher.center_code,
+        window_id=pusher.window_id, client_seq=client_seq, at=fields.at, operator_id=fields.operator_id,
+        action=fields.action, entity=fields.entity, entity_id=fields.entity_id, detail=fields.detail,
+        prev_hash=prev_hash, hash=hash_, chain_ok=not problems, problem="\n".join(problems),
+        event_id=event.event_id, received_at=now,
+    )
+
+    def remember(v: BatchView) -> None:
+        v.audit_last = hash_
+        v.audit_entries[fields.id] = hash_
+
+    return Plan([(INSERT_AUDIT, values)], remember)
 
 
 RULES: dict[str, Rule] = {
     "resident.registered": resident_registered,
     "organisation.registered": organisation_registered,
     "case.accepted": case_accepted,
-    "notification.given": _window_record(INSERT_NOTIFICATION, lambda v: v.notifications, "notification"),
-    "refusal.given": _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal"),
+    "notification.given": _window_record(
+        INSERT_NOTIFICATION, lambda v: v.notifications, "notification", DocumentSeries.NOTIFICATION
+    ),
+    "refusal.given": _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
     "case.status": case_status,
     "audit.entry": audit_entry,
 }
-assert set(RULES) == set(EVENT_KINDS), "every event kind of the protocol needs a rule"
+
+# The citizen's voice (ratings, inquiries, complaints) has its rules in its own module.
+from windowdesk.hub.services import feedback_rules as _feedback  # noqa: E402 - uses the helpers above
+
+RULES.update(_feedback.RULES)
+STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS)
+CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
+assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 
 
-def _has_nul(event: IncomingEvent) -> bool:
-    # PostgreSQL stores no NUL character in text or JSON; refuse it on SQLite too, so an
-    # event gets the same answer from either hub.
-    fields = (event.kind, event.entity, event.entity_id)
-    return any("\x00" in text for text in fields) or "\\u0000" in json.dumps(event.payload)
+def kept_as_received(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    """A kind of the protocol the hub has no projection for yet: its required fields are
+    checked, and its center and window must be the pusher's; the event itself is kept
+    (pushed_events) for the rule that will read it later."""
+    read = PayloadReader(event)
+    if len(event.entity_id) > 36 or read.payload.get("id", event.entity_id) != event.entity_id:
+        raise Rejected(f"The {event.kind} event's payload id does not match its entity id.")
+    if "center" in read.payload or "center" in EVENT_REQUIRED_FIELDS.get(event.kind, ()):
+        center = read.center(pusher)
+        if "window" in read.payload:
+            read.window(view, center)
+    return Plan([], _nothing)
+
+
+# What PostgreSQL cannot store, refused on SQLite too so an event gets the same answer
+# from either hub: a NUL character (text or JSON), a lone UTF-16 surrogate (not UTF-8),
+# NaN or infinity (not JSON; Python's parser lets them through).
+UNSTORABLE_CONTENT = (
+    "The event contains a NUL character, a broken Unicode character or a number that is not "
+    "finite, which the hub cannot store."
+)
+
+
+def storable_text(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def storable_payload(payload: dict[str, Any]) -> bool:
+    try:
+        dumped = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return False
+    return "\\u0000" not in dumped and storable_text(dumped)
 
 
 def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
-    if _has_nul(event):
-        raise Rejected("The event contains a NUL character, which the hub cannot store.")
-    rule = RULES.get(event.kind)
+    if not all(storable_text(text) for text in (event.kind, event.entity, event.entity_id)) or not storable_payload(
+        event.payload
+    ):
+        raise Rejected(UNSTORABLE_CONTENT)
+    rule = RULES.get(event.kind) or (kept_as_received if event.kind in EVENT_KINDS else None)
     if rule is None:
         raise Rejected(
             f"The hub does not know events of kind {event.kind[:40]!r}; this windowdesk may be "

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from windowdesk.hub.services.push_rules import CREATING_KINDS, BatchView, CaseFacts, IncomingEvent
+from windowdesk.hub.services import feedback_rules
+from windowdesk.hub.services.push_rules import CREATING_KINDS, BatchView, CaseFacts, IncomingEvent, Pusher
 from windowdesk.hub.storage.models import (
+    AuditRecord,
     Case,
     CatalogItem,
     Notification,
@@ -62,7 +64,26 @@ class _Mentions:
             self.windows.update(_strings([payload.get("window")]))
 
 
-def load_view(session: Session, events: Sequence[IncomingEvent]) -> BatchView:
+def _load_audit_chain(session: Session, view: BatchView, pusher: Pusher, entry_ids: set[str]) -> None:
+    """Where the pusher's audit chain ends on the hub (pushes of one workstation run one
+    after the other, see push.py, so this stays true for the whole batch)."""
+    view.audit_last = session.scalar(
+        select(AuditRecord.hash).where(AuditRecord.workstation_id == pusher.workstation_id)
+        .order_by(AuditRecord.seq.desc()).limit(1)
+    )
+    if view.audit_last is None:
+        view.audit_window_last = session.scalar(
+            select(AuditRecord.hash).where(AuditRecord.window_id == pusher.window_id)
+            .order_by(AuditRecord.seq.desc()).limit(1)
+        )
+    if entry_ids:
+        rows = session.execute(
+            select(AuditRecord.entry_id, AuditRecord.hash).where(AuditRecord.entry_id.in_(entry_ids))
+        )
+        view.audit_entries.update((entry_id, hash_) for entry_id, hash_ in rows)
+
+
+def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher) -> BatchView:
     mentions = _Mentions(events)
     view = BatchView()
     case_columns = (Case.id, Case.case_number, Case.center_code, Case.status)
@@ -83,12 +104,28 @@ def load_view(session: Session, events: Sequence[IncomingEvent]) -> BatchView:
                 view.cases[case_id] = CaseFacts(number, center, status)
     view.case_numbers.update(facts.number for facts in view.cases.values())
 
+    # Applicants of the pusher's center only: a window never learns another center's
+    # residents, so naming one is a mistake (or a probe) and must not link to it.
     residents = mentions.applicants["resident"] | mentions.ids["resident.registered"]
     if residents:
-        view.residents.update(session.scalars(select(Resident.id).where(Resident.id.in_(residents))))
+        view.residents.update(session.scalars(
+            select(Resident.id).where(Resident.id.in_(residents), Resident.center_code == pusher.center_code)
+        ))
+        view.foreign_ids.update(session.scalars(
+            select(Resident.id).where(Resident.id.in_(residents), Resident.center_code != pusher.center_code)
+        ))
     organisations = mentions.applicants["organisation"] | mentions.ids["organisation.registered"]
     if organisations:
-        view.organisations.update(session.scalars(select(Organisation.id).where(Organisation.id.in_(organisations))))
+        view.organisations.update(session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(organisations), Organisation.center_code == pusher.center_code
+            )
+        ))
+        view.foreign_ids.update(session.scalars(
+            select(Organisation.id).where(
+                Organisation.id.in_(organisations), Organisation.center_code != pusher.center_code
+            )
+        ))
     for model, kind, seen in ((Notification, "notification.given", view.notifications), (Refusal, "refusal.given", view.refusals)):
         if mentions.ids[kind]:
             for record_id, number in session.execute(select(model.id, model.number).where(model.id.in_(mentions.ids[kind]))):
@@ -105,6 +142,9 @@ def load_view(session: Session, events: Sequence[IncomingEvent]) -> BatchView:
             select(Window.id, Window.center_code).where(Window.id.in_(mentions.windows))
         ):
             view.windows[window_id] = center
+
+    _load_audit_chain(session, view, pusher, mentions.ids["audit.entry"])
+    feedback_rules.load_into(session, events, view)
 
     # Why a record this batch refers to is missing, when its creating event was rejected.
     referenced = set(changed_cases).union(*mentions.applicants.values())

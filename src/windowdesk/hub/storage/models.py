@@ -7,7 +7,8 @@ Three groups:
   codes, staff tokens (tokens and codes are stored as SHA-256 hashes only);
 - what windows push: every event as received (``pushed_events``, the event id is the
   idempotency key) and the projections needed to validate the next event and to decide
-  cases (residents, organisations, cases, notifications, refusals, case events);
+  cases (residents, organisations, cases, notifications, refusals, case events), and
+  each workstation's audit log, append-only (``audit_entries``);
 - the change feed (``changes``): the global, gap-tolerant but never-reordered sequence
   every client pulls after its cursor.
 
@@ -143,6 +144,11 @@ class Operator(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Only a slow salted hash (windowdesk.domain.passwords), published to the operator's
+    # center so that workstations verify the password offline.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_set_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 # --- who may talk to the hub ---------------------------------------------------------
@@ -285,6 +291,37 @@ class Refusal(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class AuditRecord(Base):
+    """One entry of a workstation's audit log, as the workstation hashed it.
+
+    Append-only: the hub inserts, never updates or deletes. Rows are in arrival order
+    (``seq``); each workstation's entries form a hash chain, checked on arrival (a break
+    is stored all the same, with ``chain_ok`` false and the reason) and again by
+    ``windowdesk-hub audit-check``. ``at`` is kept as the text that was hashed.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_window", "window_id", "seq"),)
+    seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(Uuid, unique=True)
+    workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"), index=True)
+    center_code: Mapped[str] = mapped_column(CenterCode)
+    window_id: Mapped[str] = mapped_column(WindowId)
+    client_seq: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[str] = mapped_column(String(40))  # client clock, ISO 8601 as hashed
+    operator_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(Json)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    chain_ok: Mapped[bool] = mapped_column(Boolean)
+    problem: Mapped[str] = mapped_column(Text, default="")
+    event_id: Mapped[str] = mapped_column(Uuid)  # the pushed event that carried it
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 # --- the change feed -------------------------------------------------------------------
 
 
@@ -304,3 +341,6 @@ class Change(Base):
     center_code: Mapped[str | None] = mapped_column(CenterCode, nullable=True, index=True)
     payload: Mapped[dict] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+from windowdesk.hub.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)

@@ -49,26 +49,20 @@ class SyncController(QObject):
         self.statusChanged.emit()
 
     def _client(self):
-        from windowdesk.sync.client import HubClient
-
         account = sync_service.workstation_account(self._db)
         if account is None:
             return None
-        token = self._token_store_for(account).get()
-        return HubClient(self.status.hub_url or sync_service.hub_address(self._db), token)
+        return sync_service.hub_client_for(self._db, self._token_store_for(account).get())
 
     def check(self) -> None:
         """Is the hub there? If so and there is work, sync in the background."""
         self.refresh_status()
         if not self.status.enrolled or self.running is not None:
             return
-        url = self.status.hub_url
+        db = self._db
 
         def probe(_cancel, _progress):
-            # requests is imported here, on first use, not during start-up.
-            from windowdesk.sync.client import HubClient
-
-            client = HubClient(url)
+            client = sync_service.hub_client_for(db)
             try:
                 return client.health()
             finally:

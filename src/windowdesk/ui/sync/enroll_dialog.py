@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import sync as sync_service
-from windowdesk.sync.client import HubClient
 from windowdesk.sync.credentials import TokenStore
 
 
@@ -27,11 +26,14 @@ class EnrollDialog(QDialog):
         self.setWindowTitle(_("Enroll this workstation with the hub"))
         self.url_edit = QLineEdit(sync_service.hub_address(db) or "http://", objectName="hubUrl")
         self.code_edit = QLineEdit(objectName="enrollCode")
+        self.ca_edit = QLineEdit(sync_service.ca_bundle(db) or "", objectName="caBundle")
+        self.ca_edit.setPlaceholderText(_("Only for a hub with a private certificate authority"))
         self.message = QLabel(objectName="enrollMessage")
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Hub address"), self.url_edit)
         form.addRow(_("Enrollment code"), self.code_edit)
+        form.addRow(_("CA certificate file (PEM)"), self.ca_edit)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -44,13 +46,14 @@ class EnrollDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def enroll(self) -> None:
-        url, code = self.url_edit.text(), self.code_edit.text()
+        url, code, ca_file = self.url_edit.text(), self.code_edit.text(), self.ca_edit.text().strip()
         db, token_store_for = self._db, self._token_store_for
         self.buttons.setEnabled(False)
         self.message.setText(_("Contacting the hub\u2026"))
 
         def work(_cancel, _progress):
-            client = HubClient(url.strip().rstrip("/"))
+            sync_service.set_ca_bundle(db, ca_file or None)
+            client = sync_service.hub_client_for(db, hub_url=url)
             try:
                 return sync_service.enroll_workstation(
                     db, hub_url=url, code=code, client=client, token_store_for=token_store_for

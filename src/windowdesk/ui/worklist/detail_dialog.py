@@ -44,6 +44,16 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
             + tag("th", _("Material")) + tag("th", _("Status")) + tag("th", _("Note")) + "</tr>"
             f"{lines}</table>"
         )
+    if detail.parts:
+        parts = "".join(
+            f"<tr><td>{escape(name)}</td><td>{escape(status)}</td><td>{escape(note)}</td></tr>"
+            for name, status, note in detail.parts
+        )
+        html += (
+            tag("h3", _("Parallel approval")) + "<table border='1' cellspacing='0' cellpadding='3'><tr>"
+            + tag("th", _("Department")) + tag("th", _("Decision")) + tag("th", _("Note")) + "</tr>"
+            f"{parts}</table>"
+        )
     html += tag("h3", _("Timeline")) + f"<ul>{steps}</ul>"
     return html
 

@@ -1,0 +1,298 @@
+"""Push rules for the citizen's voice: ratings and their follow-ups, first inquiries,
+complaints and their rectification tasks (the kinds services/feedback.py and
+services/complaints.py enqueue at the window).
+
+They join push_rules.RULES (see the end of that module) and follow its contract: read
+the event against the BatchView, refuse with a plain reason or return a Plan. The view's
+``feedback`` map (id -> :class:`FeedbackFacts`) is filled by :func:`load_into`, called from
+push_view.load_view. Reasons name ids and numbers, never names or phone numbers.
+
+This module only needs push_rules' helpers when a rule runs, so it imports it at the
+end: push_rules imports this module at its own end, and either may be imported first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from windowdesk.hub.storage.models import PushedEvent
+from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
+
+RATING, FOLLOW_UP, INQUIRY, COMPLAINT, RECTIFICATION = "rating", "follow_up", "inquiry", "complaint", "rectification"
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class FeedbackFacts:
+    kind: str
+    center_code: str
+    status: str
+
+
+INSERT_RATING = insert(Rating.__table__)
+INSERT_INQUIRY = insert(Inquiry.__table__)
+INSERT_COMPLAINT = insert(Complaint.__table__)
+INSERT_RECTIFICATION = insert(Rectification.__table__)
+_r, _i, _c, _x = Rating.__table__.c, Inquiry.__table__.c, Complaint.__table__.c, Rectification.__table__.c
+CLOSE_FOLLOW_UP = update(Rating.__table__).where(_r.follow_up_id == bindparam("fid")).values(
+    follow_up_status="closed", follow_up_outcome=bindparam("outcome"), follow_up_closed_at=bindparam("at"),
+    follow_up_closed_by=bindparam("by"))
+ANSWER_INQUIRY = update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(
+    status="answered", answered_at=bindparam("at"))
+HAND_OVER_INQUIRY = update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(owner_id=bindparam("owner"))
+REPLY_COMPLAINT = update(Complaint.__table__).where(_c.id == bindparam("cid")).values(
+    status="replied", reply=bindparam("reply"), replied_at=bindparam("at"), replied_by=bindparam("by"),
+    reply_source="window")
+RECTIFICATION_DONE = update(Rectification.__table__).where(_x.id == bindparam("rid")).values(
+    done=True, done_at=bindparam("at"))
+# After push_rules' own statements, inserts before the updates that may follow them.
+STATEMENTS = (INSERT_RATING, INSERT_INQUIRY, INSERT_COMPLAINT, INSERT_RECTIFICATION, CLOSE_FOLLOW_UP,
+              ANSWER_INQUIRY, HAND_OVER_INQUIRY, REPLY_COMPLAINT, RECTIFICATION_DONE)
+CREATING_KINDS = frozenset({"rating.given", "inquiry.logged", "complaint.received", "rectification.set"})
+
+
+def _optional_id(read, name: str) -> str | None:
+    value = read.payload.get(name)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or len(value) > 36:
+        raise base.Rejected(f"The {read.event.kind} event's field {name!r} must be an id.")
+    return value
+
+
+def _day(read, name: str, value=None) -> dt.date:
+    value = read.payload.get(name) if value is None else value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise base.Rejected(f"The {read.event.kind} event's field {name!r} is not a date like 2026-12-01.") from None
+
+
+def _known(view, read, record_id: str, kind: str, pusher) -> FeedbackFacts:
+    facts = view.feedback.get(record_id)
+    if facts is None or facts.kind != kind:
+        earlier = view.rejected.get(record_id)
+        if earlier:
+            raise base.Rejected(f"The {kind} {record_id} is not on the hub: the event creating it was rejected ({earlier})")
+        raise base.Rejected(f"The {kind} {record_id} is not on the hub: the event creating it never arrived.")
+    if facts.center_code != pusher.center_code:
+        raise base.Rejected(f"The {kind} {record_id} belongs to center {facts.center_code}.")
+    return facts
+
+
+def _set(record_id: str, facts: FeedbackFacts):
+    return lambda v: v.feedback.__setitem__(record_id, facts)
+
+
+def rating_given(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    rating_id = read.own_id(RATING)
+    center = read.center(pusher)
+    window = read.window(view, center)
+    level = read.integer("level")
+    if not 1 <= level <= 5:
+        raise base.Rejected("The rating.given event's level must be 1 to 5.")
+    if rating_id in view.feedback:
+        raise base.Rejected(f"Rating {rating_id} is already on the hub (sent by another event).")
+    follow_up = read.payload.get("follow_up") or None
+    if follow_up is not None and not (isinstance(follow_up, dict) and isinstance(follow_up.get("id"), str)
+                                      and isinstance(follow_up.get("owner"), str)):
+        raise base.Rejected("The rating.given event's follow_up must be {\"id\", \"owner\", \"deadline\"}.")
+    values = dict(
+        id=rating_id, center_code=center, window_id=window, operator_id=read.text("operator", 36),
+        case_id=_optional_id(read, "case_id"), item_code=read.text("item", 16, required=False) or None,
+        level=level, reason=read.text("reason", MAX_TEXT, required=False), channel=read.text("channel", 20, required=False),
+        rated_at=read.timestamp("rated_at"), received_at=now, follow_up_id=None, follow_up_owner=None,
+        follow_up_deadline=None, follow_up_status=None, follow_up_outcome="", follow_up_closed_at=None,
+        follow_up_closed_by="",
+    )
+    if follow_up is not None:
+        values.update(follow_up_id=follow_up["id"][:36], follow_up_owner=follow_up["owner"][:36],
+                      follow_up_deadline=_day(read, "follow_up.deadline", follow_up.get("deadline")),
+                      follow_up_status="open")
+
+    def remember(v) -> None:
+        v.feedback[rating_id] = FeedbackFacts(RATING, center, "given")
+        if follow_up is not None:
+            v.feedback[follow_up["id"]] = FeedbackFacts(FOLLOW_UP, center, "open")
+
+    return base.Plan([(INSERT_RATING, values)], remember)
+
+
+def followup_closed(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    follow_up_id = read.own_id(FOLLOW_UP)
+    read.center(pusher)
+    facts = _known(view, read, follow_up_id, FOLLOW_UP, pusher)
+    if facts.status != "open":
+        raise base.Rejected(f"Follow-up {follow_up_id} was already closed at the hub; its outcome there stands.")
+    values = dict(fid=follow_up_id, outcome=read.text("outcome", MAX_TEXT), at=read.timestamp("closed_at"),
+                  by=read.text("closed_by", 36, required=False))
+    return base.Plan([(CLOSE_FOLLOW_UP, values)], _set(follow_up_id, replace(facts, status="closed")))
+
+
+def inquiry_logged(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    inquiry_id = read.own_id(INQUIRY)
+    center = read.center(pusher)
+    window = read.window(view, center)
+    if inquiry_id in view.feedback:
+        raise base.Rejected(f"Inquiry {inquiry_id} is already on the hub (sent by another event).")
+    read.text("question", MAX_TEXT)
+    values = dict(
+        id=inquiry_id, center_code=center, window_id=window, first_operator_id=read.text("operator", 36),
+        owner_id=read.text("owner", 36), item_code=read.text("item", 16, required=False) or None, status="open",
+        asked_at=read.timestamp("asked_at"), answered_at=None, received_at=now,
+    )
+    return base.Plan([(INSERT_INQUIRY, values)], _set(inquiry_id, FeedbackFacts(INQUIRY, center, "open")))
+
+
+def inquiry_answered(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    inquiry_id = read.own_id(INQUIRY)
+    read.center(pusher)
+    facts = _known(view, read, inquiry_id, INQUIRY, pusher)
+    if facts.status != "open":
+        raise base.Rejected(f"Inquiry {inquiry_id} is already answered.")
+    read.text("answer", MAX_TEXT)
+    values = dict(iid=inquiry_id, at=read.timestamp("answered_at"))
+    return base.Plan([(ANSWER_INQUIRY, values)], _set(inquiry_id, replace(facts, status="answered")))
+
+
+def inquiry_handed_over(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    inquiry_id = read.own_id(INQUIRY)
+    read.center(pusher)
+    facts = _known(view, read, inquiry_id, INQUIRY, pusher)
+    if facts.status != "open":
+        raise base.Rejected(f"Inquiry {inquiry_id} is already answered and cannot be handed over.")
+    read.text("from", 36)
+    read.text("note", MAX_TEXT)
+    read.timestamp("at")
+    return base.Plan([(HAND_OVER_INQUIRY, dict(iid=inquiry_id, owner=read.text("to", 36)))], base._nothing)
+
+
+def complaint_received(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    complaint_id = read.own_id(COMPLAINT)
+    center = read.center(pusher)
+    window = read.window(view, center)
+    if complaint_id in view.feedback:
+        raise base.Rejected(f"Complaint {complaint_id} is already on the hub (sent by another event).")
+    about = read.payload.get("about") or {}
+    if not isinstance(about, dict) or not all(value is None or (isinstance(value, str) and len(value) <= 36)
+                                              for value in about.values()):
+        raise base.Rejected("The complaint.received event's about must be an object of ids and codes.")
+    values = dict(
+        id=complaint_id, number=read.text("number", 40), center_code=center, window_id=window,
+        operator_id=read.text("operator", 36, required=False) or read.text("owner", 36),
+        about_window_id=(about.get("window") or None) and about["window"][:12],
+        about_operator_id=about.get("operator") or None,
+        about_department_code=(about.get("department") or None) and about["department"][:8],
+        about_item_code=(about.get("item") or None) and about["item"][:16], case_id=about.get("case_id") or None,
+        facts=read.text("facts", MAX_TEXT), owner_id=read.text("owner", 36), deadline=_day(read, "deadline"),
+        status="open", reply="", replied_at=None, replied_by="", reply_source="",
+        received_at=read.timestamp("received_at"), stored_at=now,
+    )
+    return base.Plan([(INSERT_COMPLAINT, values)], _set(complaint_id, FeedbackFacts(COMPLAINT, center, "open")))
+
+
+def complaint_replied(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    complaint_id = read.own_id(COMPLAINT)
+    read.center(pusher)
+    facts = _known(view, read, complaint_id, COMPLAINT, pusher)
+    if facts.status != "open":
+        raise base.Rejected(f"Complaint {complaint_id} already has its reply (given at the hub); it stands.")
+    values = dict(cid=complaint_id, reply=read.text("reply", MAX_TEXT), at=read.timestamp("replied_at"),
+                  by=read.text("operator", 36, required=False))
+    return base.Plan([(REPLY_COMPLAINT, values)], _set(complaint_id, replace(facts, status="replied")))
+
+
+def rectification_set(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    rectification_id = read.own_id(RECTIFICATION)
+    center = read.center(pusher)
+    complaint_id = read.text("complaint_id", 36)
+    _known(view, read, complaint_id, COMPLAINT, pusher)
+    if rectification_id in view.feedback:
+        raise base.Rejected(f"Rectification task {rectification_id} is already on the hub.")
+    values = dict(
+        id=rectification_id, complaint_id=complaint_id, center_code=center, task=read.text("task", MAX_TEXT),
+        unit=read.text("unit", 100), responsible=read.text("responsible", 60), deadline=_day(read, "deadline"),
+        done=False, done_at=None,
+    )
+    return base.Plan([(INSERT_RECTIFICATION, values)],
+                     _set(rectification_id, FeedbackFacts(RECTIFICATION, center, "open")))
+
+
+def rectification_done(event, pusher, view, now: dt.datetime):
+    read = base.PayloadReader(event)
+    rectification_id = read.own_id(RECTIFICATION)
+    read.center(pusher)
+    facts = _known(view, read, rectification_id, RECTIFICATION, pusher)
+    if facts.status != "open":
+        raise base.Rejected(f"Rectification task {rectification_id} is already done.")
+    return base.Plan([(RECTIFICATION_DONE, dict(rid=rectification_id, at=read.timestamp("done_at")))],
+                     _set(rectification_id, replace(facts, status="done")))
+
+
+RULES = {
+    "rating.given": rating_given,
+    "followup.closed": followup_closed,
+    "inquiry.logged": inquiry_logged,
+    "inquiry.answered": inquiry_answered,
+    "inquiry.handed_over": inquiry_handed_over,
+    "complaint.received": complaint_received,
+    "complaint.replied": complaint_replied,
+    "rectification.set": rectification_set,
+    "rectification.done": rectification_done,
+}
+
+
+def load_into(session: Session, events: Sequence, view) -> None:
+    """What the hub knows of the feedback records this batch mentions (by id)."""
+    mentioned: set[str] = set()
+    for event in events:
+        if event.kind in RULES:
+            mentioned.add(event.entity_id)
+            for name in ("complaint_id", "rating_id"):
+                if isinstance(event.payload.get(name), str):
+                    mentioned.add(event.payload[name])
+            follow_up = event.payload.get("follow_up")
+            if isinstance(follow_up, dict) and isinstance(follow_up.get("id"), str):
+                mentioned.add(follow_up["id"])
+    if not mentioned:
+        return
+    ids = sorted(mentioned)
+    for rating_id, center, follow_up_id, follow_up_status in session.execute(
+        select(Rating.id, Rating.center_code, Rating.follow_up_id, Rating.follow_up_status)
+        .where(Rating.id.in_(ids) | Rating.follow_up_id.in_(ids))
+    ):
+        view.feedback[rating_id] = FeedbackFacts(RATING, center, "given")
+        if follow_up_id:
+            view.feedback[follow_up_id] = FeedbackFacts(FOLLOW_UP, center, follow_up_status or "open")
+    for model, kind in ((Inquiry, INQUIRY), (Complaint, COMPLAINT)):
+        for record_id, center, status in session.execute(
+            select(model.id, model.center_code, model.status).where(model.id.in_(ids))
+        ):
+            view.feedback[record_id] = FeedbackFacts(kind, center, status)
+    for record_id, center, done in session.execute(
+        select(Rectification.id, Rectification.center_code, Rectification.done).where(Rectification.id.in_(ids))
+    ):
+        view.feedback[record_id] = FeedbackFacts(RECTIFICATION, center, "done" if done else "open")
+    rejected = session.execute(
+        select(PushedEvent.entity_id, PushedEvent.reason).where(
+            PushedEvent.status == "rejected", PushedEvent.kind.in_(CREATING_KINDS),
+            PushedEvent.entity_id.in_(ids))
+    )
+    for entity_id, reason in rejected:
+        view.rejected.setdefault(entity_id, reason)
+
+
+from windowdesk.hub.services import push_rules as base  # noqa: E402 - see the module's docstring

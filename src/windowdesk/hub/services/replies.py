@@ -1,0 +1,65 @@
+"""Hub-side answers to the citizen's voice: the city e-government office replies to a
+complaint or records a bad rating's follow-up outcome; the center's windows learn it
+from the change feed ("complaint.reply", "followup.outcome"). Run in ``write(feed=True)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
+from windowdesk.hub.services.feed import append_change
+from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.sync.protocol import CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME
+
+MAX_TEXT = 2000
+
+
+def _text(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"Please write the {what}.")
+    if len(value) > MAX_TEXT:
+        raise InvalidInput(f"The {what} is longer than {MAX_TEXT} characters.")
+    return value
+
+
+def reply_to_complaint(session: Session, *, complaint: str, reply: str, by: str, now: dt.datetime) -> int:
+    """``complaint``: its id or number. Returns the change's seq."""
+    reply, by = _text(reply, "reply"), _text(by, "name of the person replying")[:60]
+    row = session.scalar(
+        select(Complaint).where((Complaint.id == complaint) | (Complaint.number == complaint)).with_for_update()
+    )
+    if row is None:
+        raise NotFound(f"There is no complaint {complaint} on the hub (has its window synced?).")
+    if row.status != "open":
+        raise Conflict(f"Complaint {row.number} already has its reply.")
+    row.status, row.reply, row.replied_at, row.replied_by, row.reply_source = "replied", reply, now, by, "hub"
+    session.flush()
+    return append_change(
+        session, kind=CHANGE_COMPLAINT_REPLY, entity="complaint", entity_id=row.id, center_code=row.center_code,
+        payload={"complaint_id": row.id, "number": row.number, "reply": reply, "by": by, "at": now.isoformat()},
+        now=now,
+    )
+
+
+def record_follow_up_outcome(session: Session, *, follow_up_id: str, outcome: str, by: str, now: dt.datetime) -> int:
+    outcome, by = _text(outcome, "outcome"), _text(by, "name of the person recording it")[:60]
+    row = session.scalar(select(Rating).where(Rating.follow_up_id == follow_up_id).with_for_update())
+    if row is None:
+        raise NotFound(f"There is no follow-up {follow_up_id} on the hub (has its window synced?).")
+    if row.follow_up_status != "open":
+        raise Conflict(f"Follow-up {follow_up_id} is already closed.")
+    row.follow_up_status, row.follow_up_outcome, row.follow_up_closed_at, row.follow_up_closed_by = (
+        "closed", outcome, now, by)
+    session.flush()
+    return append_change(
+        session, kind=CHANGE_FOLLOWUP_OUTCOME, entity="follow_up", entity_id=follow_up_id,
+        center_code=row.center_code,
+        payload={"follow_up_id": follow_up_id, "rating_id": row.id, "outcome": outcome, "by": by,
+                 "at": now.isoformat()},
+        now=now,
+    )

@@ -1,0 +1,182 @@
+"""绩效考核 city-wide: the same figures as the window's report (domain.assessment), from
+what every window pushed, for every center or one.
+
+Local days are each center's own (its time zone); times of window events are the
+windows' clocks (``client_at``), hub decisions the hub's. The promised limits come from
+the published catalogs (the latest version that lists the item). The operator of a
+case, notification or refusal is read from the pushed event itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from windowdesk.domain.assessment import (
+    GROUPINGS,
+    CaseFact,
+    ComplaintFact,
+    DecisionFact,
+    Keys,
+    RatingFact,
+    Report,
+    build_report,
+)
+from windowdesk.domain.calendar import WorkingCalendar, load_calendar
+from windowdesk.domain.time_limits import suspensions_from
+from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.storage.models import (
+    CalendarOverride,
+    Case,
+    CaseEvent,
+    CatalogItem,
+    CatalogVersion,
+    Center,
+    Department,
+    Notification,
+    Operator,
+    PushedEvent,
+    Refusal,
+    Window,
+)
+from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.paths import resources_dir
+
+FINISHING = ("completed", "withdrawn")
+_CHUNK = 500
+_MARGIN = dt.timedelta(days=1)  # any center's local day lies within a day of UTC
+
+
+def hub_calendar(session: Session) -> WorkingCalendar:
+    shipped = load_calendar(resources_dir() / "calendar" / "cn_working_calendar.json")
+    overrides = dict(session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all())
+    return shipped.with_overrides(overrides) if overrides else shipped
+
+
+def _item_limits(session: Session) -> dict[str, tuple[str, int]]:
+    limits: dict[str, tuple[str, int]] = {}
+    for documents in session.scalars(select(CatalogVersion.documents).order_by(CatalogVersion.imported_at)):
+        items = (documents or {}).get("items") or {}
+        for item in items.get("items", []) if isinstance(items, dict) else []:
+            limits[item["code"]] = (item.get("department"), int(item.get("promised_limit_days") or 0))
+    for code, department in session.execute(select(CatalogItem.code, CatalogItem.department_code)):
+        limits.setdefault(code, (department, 0))
+    return limits
+
+
+def _operators(session: Session, kind: str, ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for entity_id, payload in session.execute(
+            select(PushedEvent.entity_id, PushedEvent.payload).where(
+                PushedEvent.kind == kind, PushedEvent.status == "applied",
+                PushedEvent.entity_id.in_(ids[i:i + _CHUNK]))
+        ):
+            operator = (payload or {}).get("operator")
+            if isinstance(operator, str):
+                found[entity_id] = operator
+    return found
+
+
+def _labels(session: Session, by: str):
+    if by == "window":
+        names = {w: f"{c} {code} {name}" for w, c, code, name in session.execute(
+            select(Window.id, Window.center_code, Window.code, Window.name))}
+    elif by == "operator":
+        names = dict(session.execute(select(Operator.id, Operator.display_name)).all())
+    elif by == "department":
+        names = dict(session.execute(select(Department.code, Department.name)).all())
+    else:
+        names = dict(session.execute(select(Center.code, Center.name)).all())
+    return lambda key: names.get(key, key) if key else "(not specified)"
+
+
+def city_report(
+    session: Session, *, start: dt.date, end: dt.date, by: str = "center", center: str | None = None
+) -> Report:
+    """The figures of every center (or ``center``) for the local days start..end."""
+    if by not in GROUPINGS:
+        raise InvalidInput(f"--by must be one of: {', '.join(GROUPINGS)}.")
+    if end < start:
+        raise InvalidInput("The period ends before it starts.")
+    zones = {code: ZoneInfo(zone) for code, zone in session.execute(select(Center.code, Center.timezone))}
+    if center is not None and center not in zones:
+        raise InvalidInput(f"There is no center {center} on the hub.")
+    items = _item_limits(session)
+    low = dt.datetime.combine(start, dt.time.min, tzinfo=dt.timezone.utc) - _MARGIN
+    high = dt.datetime.combine(end, dt.time.min, tzinfo=dt.timezone.utc) + 2 * _MARGIN
+
+    def day(center_code: str, value: dt.datetime) -> dt.date:
+        return value.astimezone(zones.get(center_code, dt.timezone.utc)).date()
+
+    def keys(center_code, window, operator, item, department=None) -> Keys:
+        return Keys(window, operator, department or items.get(item, (None, 0))[0], center_code)
+
+    def where_center(column):
+        return [column == center] if center is not None else []
+
+    event_time = func.coalesce(CaseEvent.client_at, CaseEvent.recorded_at)
+    finished_early = exists().where(CaseEvent.case_id == Case.id, CaseEvent.to_status.in_(FINISHING),
+                                    event_time < low)
+    cases = session.execute(
+        select(Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at)
+        .where(Case.accepted_at < high, ~finished_early, *where_center(Case.center_code))
+    ).all()
+    ids = [row.id for row in cases]
+    timelines: dict[str, list] = defaultdict(list)
+    for i in range(0, len(ids), _CHUNK):
+        for case_id, at, status in session.execute(
+            select(CaseEvent.case_id, event_time, CaseEvent.to_status)
+            .where(CaseEvent.case_id.in_(ids[i:i + _CHUNK])).order_by(CaseEvent.case_id, CaseEvent.seq)
+        ):
+            timelines[case_id].append((at, status))
+    operators = _operators(session, "case.accepted", ids)
+    case_facts = []
+    for row in cases:
+        timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
+        department, promised = items.get(row.item_code, (None, 0))
+        case_facts.append(CaseFact(
+            Keys(row.window_id, operators.get(row.id), department, row.center_code),
+            day(row.center_code, row.accepted_at), promised,
+            completed_day=next((d for d, s in timeline if s == "completed"), None),
+            withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
+            suspensions=tuple(suspensions_from(timeline)),
+        ))
+
+    decisions = []
+    for model, kind, event_kind in ((Notification, "notification", "notification.given"),
+                                    (Refusal, "refusal", "refusal.given")):
+        rows = session.execute(select(model.id, model.center_code, model.window_id, model.item_code, model.created_at)
+                               .where(model.created_at >= low, model.created_at < high,
+                                      *where_center(model.center_code))).all()
+        who = _operators(session, event_kind, [r.id for r in rows])
+        decisions += [DecisionFact(keys(r.center_code, r.window_id, who.get(r.id), r.item_code),
+                                   day(r.center_code, r.created_at), kind) for r in rows]
+    ratings = [
+        RatingFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code), day(r.center_code, r.rated_at), r.level)
+        for r in session.execute(select(Rating.center_code, Rating.window_id, Rating.operator_id, Rating.item_code,
+                                        Rating.rated_at, Rating.level)
+                                 .where(Rating.rated_at >= low, Rating.rated_at < high, *where_center(Rating.center_code)))
+    ]
+    complaints = [
+        ComplaintFact(keys(c.center_code, c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code,
+                           c.about_department_code), day(c.center_code, c.received_at), c.deadline,
+                      day(c.center_code, c.replied_at) if c.replied_at else None)
+        for c in session.scalars(select(Complaint).where(Complaint.received_at >= low, Complaint.received_at < high,
+                                                         *where_center(Complaint.center_code)))
+    ]
+    return build_report(start=start, end=end, by=by, calendar=hub_calendar(session), cases=case_facts,
+                        decisions=decisions, ratings=ratings, complaints=complaints, label=_labels(session, by))
+
+
+def report_json(report: Report) -> dict:
+    return {
+        "from": report.start.isoformat(), "to": report.end.isoformat(), "by": report.by,
+        "rows": [{"key": row.key, "label": row.label, **row.figures.as_dict()} for row in report.rows],
+        "total": report.total.as_dict(),
+    }

@@ -1,0 +1,111 @@
+"""The hub's tables of parallel approval parts and of the citizen's voice.
+
+Imported at the end of ``hub.storage.models`` so that the schema (and the migration
+test comparing it) always includes them. Projections of what windows push, as the other
+tables there: personal data (names, phone numbers) stays in ``pushed_events.payload``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from windowdesk.hub.storage.models import Base, CenterCode, Counter, UTCDateTime, Uuid, WindowId
+
+
+class CasePart(Base):
+    """并联审批: one department's part of a parallel case, decided by that department."""
+
+    __tablename__ = "case_parts"
+    __table_args__ = (UniqueConstraint("case_id", "department_code"),)
+    seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    department_code: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20))  # pending / approved / rejected / needs_materials
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Rating(Base):
+    """好差评 pushed by a window, with the follow-up of a bad one."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (Index("ix_ratings_center_rated", "center_code", "rated_at"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(WindowId)
+    operator_id: Mapped[str] = mapped_column(Uuid)
+    case_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    level: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    follow_up_id: Mapped[str | None] = mapped_column(Uuid, nullable=True, unique=True)
+    follow_up_owner: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    follow_up_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    follow_up_status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # open / closed
+    follow_up_outcome: Mapped[str] = mapped_column(Text, default="")
+    follow_up_closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    follow_up_closed_by: Mapped[str] = mapped_column(String(60), default="")
+
+
+class Inquiry(Base):
+    """首问登记 pushed by a window: who owns it now, and whether it is answered."""
+
+    __tablename__ = "inquiries"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
+    window_id: Mapped[str] = mapped_column(WindowId)
+    first_operator_id: Mapped[str] = mapped_column(Uuid)
+    owner_id: Mapped[str] = mapped_column(Uuid)
+    item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    status: Mapped[str] = mapped_column(String(12))  # open / answered
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Complaint(Base):
+    """投诉 received at a window; its reply may be given there or here (``reply_source``)."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_center_received", "center_code", "received_at"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
+    window_id: Mapped[str] = mapped_column(WindowId)
+    operator_id: Mapped[str] = mapped_column(Uuid)  # who received it
+    about_window_id: Mapped[str | None] = mapped_column(WindowId, nullable=True)
+    about_operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    about_department_code: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    about_item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    case_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    facts: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str] = mapped_column(Uuid)
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))  # open / replied
+    reply: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    replied_by: Mapped[str] = mapped_column(String(60), default="")
+    reply_source: Mapped[str] = mapped_column(String(10), default="")  # window / hub
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Rectification(Base):
+    """整改 set after a complaint."""
+
+    __tablename__ = "rectifications"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    center_code: Mapped[str] = mapped_column(CenterCode)
+    task: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(100))
+    responsible: Mapped[str] = mapped_column(String(60))
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,0 +1,173 @@
+"""绩效考核 at the window: the center's performance for a period, from local data only
+(works offline), grouped by window, operator, department or center. The counting rules
+are domain.assessment's, shared with the hub's city-wide report.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from windowdesk.domain.assessment import (
+    GROUPINGS,
+    CaseFact,
+    ComplaintFact,
+    DecisionFact,
+    Keys,
+    RatingFact,
+    Report,
+    build_report,
+)
+from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label
+from windowdesk.domain.permissions import Permission
+from windowdesk.domain.time_limits import suspensions_from
+from windowdesk.errors import ValidationError
+from windowdesk.i18n import _
+from windowdesk.printing.data import Issuer
+from windowdesk.services.authorization import authorize
+from windowdesk.services.context import CounterContext
+from windowdesk.services.working_days import calendar_in_force
+from windowdesk.storage import models as m
+from windowdesk.storage import queries_service as q
+
+
+def grouping_label(by: str) -> str:
+    return {
+        "window": _("Window"), "operator": _("Operator"), "department": _("Department"), "center": _("Center"),
+    }[by]
+
+
+def column_labels() -> dict[str, str]:
+    """Headings of the report's figures, for tables, CSV files and the PDF."""
+    return {
+        "accepted": _("Accepted"), "completed": _("Completed"), "on_time": _("On time"),
+        "overdue": _("Overdue"), "notifications": _("One-time notifications"), "refusals": _("Refusals"),
+        "average_handling_days": _("Average handling (working days)"), "rating_count": _("Ratings"),
+        "satisfaction_rate": _("Satisfaction rate"), "complaints": _("Complaints"),
+        "complaints_resolved": _("Complaints resolved"),
+    }
+
+
+def _labels(session, ctx: CounterContext, by: str):
+    names = {
+        "window": lambda: q.window_labels(session, ctx.center_code),
+        "operator": lambda: q.operator_names(session),
+        "department": lambda: q.department_names(session),
+        "center": lambda: q.center_names(session),
+    }[by]()
+    unknown = _("(not specified)")
+    return lambda key: names.get(key, key) if key else unknown
+
+
+def _case_facts(session, ctx: CounterContext, start: dt.date, end: dt.date, items: dict) -> list[CaseFact]:
+    """Cases that can count in the period: accepted by its end and not finished before it."""
+    start_utc, _end = ctx.day_bounds_utc(start)
+    rows = q.report_cases(session, ctx.center_code, end, start_utc)
+    timelines = q.timelines(session, [row.id for row in rows])
+    zone = ctx.zone
+    facts = []
+    for row in rows:
+        timeline = [(at.astimezone(zone).date(), status) for at, status in timelines.get(row.id, ())]
+        department, promised = items.get(row.item_code, (None, 0))
+        facts.append(CaseFact(
+            Keys(row.window_id, row.operator_id, department, ctx.center_code), row.accepted_day, promised,
+            completed_day=next((day for day, status in timeline if status == "completed"), None),
+            withdrawn_day=next((day for day, status in timeline if status == "withdrawn"), None),
+            suspensions=tuple(suspensions_from(timeline)),
+        ))
+    return facts
+
+
+def performance_report(
+    db, ctx: CounterContext, *, start: dt.date, end: dt.date, by: str, shipped_calendar
+) -> Report:
+    """The center's figures for the local days start..end (both included)."""
+    if by not in GROUPINGS:
+        raise ValidationError(_("Unknown grouping."), field="by")
+    if end < start:
+        raise ValidationError(_("The period ends before it starts."), field="end")
+    if (end - start).days > 366 * 5:
+        raise ValidationError(_("Please choose a period of at most five years."), field="start")
+    zone = ctx.zone
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_REPORTS)
+        calendar = calendar_in_force(session, shipped_calendar)
+        items = q.item_limits(session)
+        low, _ignored = ctx.day_bounds_utc(start)
+        _ignored, high = ctx.day_bounds_utc(end)
+
+        def day(value: dt.datetime) -> dt.date:
+            return value.astimezone(zone).date()
+
+        def keys(window, operator, item_code, department=None) -> Keys:
+            return Keys(window, operator, department or items.get(item_code, (None, 0))[0], ctx.center_code)
+
+        decisions = [DecisionFact(keys(w, o, item), day(at), kind)
+                     for kind, w, o, item, at in q.report_decisions(session, ctx.center_code, low, high)]
+        ratings = [RatingFact(keys(w, o, item), day(at), level)
+                   for w, o, item, at, level in q.report_ratings(session, ctx.center_code, low, high)]
+        complaints = [
+            ComplaintFact(keys(c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code,
+                               c.about_department_code), day(c.received_at), c.deadline,
+                          day(c.replied_at) if c.replied_at else None)
+            for c in q.report_complaints(session, ctx.center_code, low, high)
+        ]
+        return build_report(
+            start=start, end=end, by=by, calendar=calendar,
+            cases=_case_facts(session, ctx, start, end, items), decisions=decisions, ratings=ratings,
+            complaints=complaints, label=_labels(session, ctx, by),
+        )
+
+
+def format_figure(name: str, value) -> str:
+    if value is None:
+        return "-"
+    if name.endswith("_rate"):
+        return f"{value * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def report_table(report: Report) -> tuple[list[str], list[list[str]]]:
+    """Headings and rows (the groups, then the total) as text for a table, CSV or PDF."""
+    columns = column_labels()
+    headings = [grouping_label(report.by), *columns.values(),
+                *(level_label(level) for level in LEVELS_BEST_FIRST)]
+
+    def line(label: str, figures) -> list[str]:
+        values = figures.as_dict()
+        return [label, *(format_figure(name, values[name]) for name in columns),
+                *(str(figures.ratings.get(int(level), 0)) for level in LEVELS_BEST_FIRST)]
+
+    rows = [line(row.label, row.figures) for row in report.rows]
+    rows.append(line(_("Total"), report.total))
+    return headings, rows
+
+
+def report_csv(report: Report) -> str:
+    """The report as CSV text (UTF-8 with a byte-order mark, so spreadsheet programs
+    on Windows read the Chinese headings right)."""
+    headings, rows = report_table(report)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("Period"), report.start.isoformat(), report.end.isoformat()])
+    writer.writerow(headings)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def report_issuer(db, ctx: CounterContext) -> Issuer:
+    """Who prints the report, for its header and footer."""
+    with db.read() as session:
+        center = session.get(m.Center, ctx.center_code)
+        window = session.get(m.Window, ctx.window_id)
+        return Issuer(
+            center_name=center.name if center else ctx.center_name, center_address=center.address if center else "",
+            center_phone=center.phone if center else "", center_hours=center.hours if center else "",
+            window_code=ctx.window_code, window_name=window.name if window else ctx.window_name,
+            window_phone=window.phone if window else "", operator_name=ctx.operator_name,
+            printed_by=ctx.operator_name, printed_at=ctx.now(), zone=ctx.timezone,
+        )

@@ -1,0 +1,151 @@
+"""Pieces shared by the fees screens: how the payer pays, and a supervisor's approval.
+
+``TenderBox`` shows only the fields the chosen way of payment needs (cash received and
+the change, the terminal's reference, or the reason for a waiver) and works the change
+out as the operator types. ``SupervisorApprovalBox`` takes a supervisor's own login and
+password; the services check them, the window stays with its operator.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+
+from windowdesk.domain.fees import BANK_CARD, CASH, MOBILE, WAIVED, Tender, method_label, yuan_text
+from windowdesk.domain.money import parse_yuan
+from windowdesk.errors import ValidationError
+from windowdesk.i18n import _
+from windowdesk.services.approval import SupervisorCredentials
+
+
+def error_label() -> QLabel:
+    label = QLabel(objectName="errorLabel")
+    label.setStyleSheet("color: #b00020")
+    label.setWordWrap(True)
+    return label
+
+
+class TenderBox(QWidget):
+    """``changed`` whenever the method or what goes with it changes."""
+
+    changed = Signal()
+
+    def __init__(self, *, allow_waiver: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._total: int | None = None
+        self._methods = (CASH, BANK_CARD, MOBILE) + ((WAIVED,) if allow_waiver else ())
+        self.method_combo = QComboBox(objectName="paymentMethod")
+        for method in self._methods:
+            self.method_combo.addItem(method_label(method), method)
+        self.tendered_edit = QLineEdit(objectName="tenderedEdit")
+        self.change_label = QLabel(objectName="changeLabel")
+        self.change_label.setStyleSheet("font-size: 16pt; font-weight: bold")
+        self.reference_edit = QLineEdit(objectName="referenceEdit")
+        self.waiver_edit = QLineEdit(objectName="waiverReasonEdit")
+        self.method_caption, self.tendered_caption = QLabel(), QLabel()
+        self.reference_caption, self.waiver_caption = QLabel(), QLabel()
+        self.change_caption = QLabel()
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        for caption, field in (
+            (self.method_caption, self.method_combo),
+            (self.tendered_caption, self.tendered_edit),
+            (self.change_caption, self.change_label),
+            (self.reference_caption, self.reference_edit),
+            (self.waiver_caption, self.waiver_edit),
+        ):
+            caption.setBuddy(field)
+            self.form.addRow(caption, field)
+        self.method_combo.currentIndexChanged.connect(self._method_changed)
+        for edit in (self.tendered_edit, self.reference_edit, self.waiver_edit):
+            edit.textChanged.connect(self._update)
+        self.retranslate()
+        self._method_changed()
+
+    def retranslate(self) -> None:
+        for index, method in enumerate(self._methods):
+            self.method_combo.setItemText(index, method_label(method))
+        self.method_caption.setText(_("Pa&yment method"))
+        self.tendered_caption.setText(_("Cash recei&ved"))
+        self.change_caption.setText(_("Change to give back"))
+        self.reference_caption.setText(_("Terminal re&ference"))
+        self.waiver_caption.setText(_("Wai&ved because"))
+        self._update()
+
+    def method(self) -> str:
+        return self.method_combo.currentData()
+
+    def set_method(self, method: str) -> None:
+        self.method_combo.setCurrentIndex(self.method_combo.findData(method))
+
+    def set_total(self, total_fen: int | None) -> None:
+        self._total = total_fen
+        self._update()
+
+    def tender(self) -> Tender:
+        """What the operator entered; a badly typed amount raises ValidationError."""
+        method = self.method()
+        if method == CASH:
+            text = self.tendered_edit.text().strip()
+            return Tender(CASH, tendered_fen=parse_yuan(text) if text else None)
+        if method == WAIVED:
+            return Tender(WAIVED, waiver_reason=self.waiver_edit.text())
+        return Tender(method, reference=self.reference_edit.text())
+
+    def clear(self) -> None:
+        for edit in (self.tendered_edit, self.reference_edit, self.waiver_edit):
+            edit.clear()
+        self.set_method(CASH)
+
+    def _method_changed(self) -> None:
+        method = self.method()
+        self.form.setRowVisible(self.tendered_edit, method == CASH)
+        self.form.setRowVisible(self.change_label, method == CASH)
+        self.form.setRowVisible(self.reference_edit, method in (BANK_CARD, MOBILE))
+        self.form.setRowVisible(self.waiver_edit, method == WAIVED)
+        self._update()
+
+    def _update(self) -> None:
+        self.change_label.setText(self._change_text())
+        self.changed.emit()
+
+    def _change_text(self) -> str:
+        text = self.tendered_edit.text().strip()
+        if self.method() != CASH or not text or self._total is None:
+            return ""
+        try:
+            tendered = parse_yuan(text)
+        except ValidationError as error:
+            return error.message
+        if tendered < self._total:
+            return _("{amount} short").format(amount=yuan_text(self._total - tendered))
+        return yuan_text(tendered - self._total)
+
+
+class SupervisorApprovalBox(QGroupBox):
+    """A supervisor types their own login name and password here."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.login_edit = QLineEdit(objectName="supervisorLogin")
+        self.password_edit = QLineEdit(objectName="supervisorPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.login_caption, self.password_caption = QLabel(), QLabel()
+        self.login_caption.setBuddy(self.login_edit)
+        self.password_caption.setBuddy(self.password_edit)
+        form = QFormLayout(self)
+        form.addRow(self.login_caption, self.login_edit)
+        form.addRow(self.password_caption, self.password_edit)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Supervisor's approval"))
+        self.login_caption.setText(_("Supervisor &login"))
+        self.password_caption.setText(_("Supervisor pass&word"))
+
+    def credentials(self) -> SupervisorCredentials:
+        return SupervisorCredentials(self.login_edit.text().strip(), self.password_edit.text())
+
+    def clear(self) -> None:
+        self.login_edit.clear()
+        self.password_edit.clear()

@@ -1,0 +1,138 @@
+"""HTTPS: the real ``windowdesk-hub serve --certfile --keyfile`` process, and a client
+that trusts only the city's private CA."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from windowdesk.hub.cli import main
+from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.server import TlsFiles
+from windowdesk.paths import resources_dir
+from windowdesk.services import sync as sync_service
+from windowdesk.sync.client import ERROR_CERTIFICATE, HubClient, HubRefused
+from windowdesk.sync.credentials import TokenStore
+
+from .certificates import issue_server_certificate, make_authority
+from .conftest import EventFactory, Hub
+from .test_server import hub_command, wait_until_ready
+
+
+@contextlib.contextmanager
+def serving(hub: Hub, log_path: Path, *options: str) -> Iterator[str]:
+    """The hub as a child process; yields its base URL from the ready line."""
+    hub.db.dispose()  # the server process is the only user from here on
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*hub_command(), *hub.cli_args("serve", "--host", "127.0.0.1", "--port", "0", *options)],
+            stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        yield wait_until_ready(process)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        process.stdout.close()
+
+
+def _enrollment_code(hub: Hub, capsys: pytest.CaptureFixture[str], window: str) -> str:
+    assert main(hub.cli_args("enroll-code", "CH", window)) == 0
+    return re.search(rf"CH-{window}: (\S+)", capsys.readouterr().out).group(1)
+
+
+def test_the_client_trusts_the_hub_only_through_its_private_ca(
+    hub: Hub, migrated_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+) -> None:
+    assert main(hub.cli_args("import-catalog", str(resources_dir() / "catalog"))) == 0
+    direct_code, services_code = _enrollment_code(hub, capsys, "02"), _enrollment_code(hub, capsys, "03")
+    city_ca, stranger_ca = make_authority("City IT CA"), make_authority("Someone else's CA")
+    certfile, keyfile = issue_server_certificate(city_ca, tmp_path)
+    city_bundle = str(city_ca.write(tmp_path / "city-ca.pem"))
+
+    with serving(hub, tmp_path / "hub.log", "--certfile", str(certfile), "--keyfile", str(keyfile)) as base:
+        assert base.startswith("https://127.0.0.1:")
+
+        # The system's CAs and another CA do not vouch for the hub: refused before anything
+        # is sent, with words about the certificate (the code stays unused).
+        for bundle in (None, str(stranger_ca.write(tmp_path / "stranger-ca.pem"))):
+            client = HubClient(base, ca_bundle=bundle)
+            with pytest.raises(HubRefused) as refused:
+                client.enroll(direct_code)
+            assert refused.value.code == ERROR_CERTIFICATE
+            assert "certificate" in refused.value.message and "not trusted" in refused.value.title
+            assert not client.health()
+            client.close()
+        with contextlib.closing(HubClient(base, ca_bundle=str(tmp_path / "missing.pem"))) as client:
+            with pytest.raises(HubRefused, match="cannot be read"):
+                client.enroll(direct_code)
+
+        # With the city's CA: enroll and push.
+        enrolling = HubClient(base, ca_bundle=city_bundle)
+        answer = enrolling.enroll(direct_code)
+        factory = EventFactory(window="CH-02")
+        resident = factory.resident()
+        pushing = HubClient(base, answer["token"], ca_bundle=city_bundle)
+        results = pushing.push([resident, factory.case(resident["entity_id"])])
+        assert [r.status for r in results] == ["applied", "applied"]
+        for client in (enrolling, pushing):
+            client.close()
+
+        # The same through the services, with the CA kept in the workstation's settings.
+        sync_service.set_ca_bundle(migrated_db, city_bundle)
+        client = sync_service.hub_client_for(migrated_db, hub_url=base)
+        assert client.ca_bundle == city_bundle
+        with contextlib.closing(client):
+            sync_service.enroll_workstation(
+                migrated_db, hub_url=base, code=services_code, client=client, token_store_for=TokenStore
+            )
+        token = TokenStore(sync_service.workstation_account(migrated_db)).get()
+        with contextlib.closing(sync_service.hub_client_for(migrated_db, token)) as client:
+            report = sync_service.SyncRunner(migrated_db, client).run()
+        assert report.ok, report.error
+        assert report.pulled >= 1  # the catalog, over HTTPS
+
+
+def test_the_ca_setting_must_name_a_certificate_file(migrated_db, tmp_path: Path) -> None:  # noqa: ANN001
+    from windowdesk.errors import ValidationError
+
+    not_pem = tmp_path / "notes.txt"
+    not_pem.write_text("not a certificate")
+    for path in (str(tmp_path / "missing.pem"), str(not_pem)):
+        with pytest.raises(ValidationError):
+            sync_service.set_ca_bundle(migrated_db, path)
+    assert sync_service.ca_bundle(migrated_db) is None
+    sync_service.set_ca_bundle(migrated_db, str(make_authority("City IT CA").write(tmp_path / "ca.pem")))
+    assert sync_service.hub_client_for(migrated_db, hub_url="https://hub.example").ca_bundle == str(tmp_path / "ca.pem")
+    sync_service.set_ca_bundle(migrated_db, None)  # back to the system's CAs
+    assert sync_service.hub_client_for(migrated_db, hub_url="https://hub.example").ca_bundle is None
+
+
+def test_serving_https_needs_a_matching_certificate_and_key(tmp_path: Path) -> None:
+    city_ca = make_authority("City IT CA")
+    certfile, keyfile = issue_server_certificate(city_ca, tmp_path)
+    other_folder = tmp_path / "other"
+    other_folder.mkdir()
+    _, other_key = issue_server_certificate(city_ca, other_folder)
+
+    assert TlsFiles.checked(None, None) is None
+    assert TlsFiles.checked(str(certfile), str(keyfile)).certfile == certfile
+    with pytest.raises(InvalidInput, match="both --certfile and --keyfile"):
+        TlsFiles.checked(str(certfile), None)
+    with pytest.raises(InvalidInput, match="There is no file"):
+        TlsFiles.checked(str(tmp_path / "nope.crt"), str(keyfile))
+    with pytest.raises(InvalidInput, match="cannot be used together"):
+        TlsFiles.checked(str(certfile), str(other_key))
+
+
+def test_the_serve_command_refuses_a_half_tls_setup_plainly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["serve", "--data-dir", str(tmp_path), "--port", "0", "--certfile", str(tmp_path / "hub.crt")])
+    assert code == 2
+    assert "needs both --certfile and --keyfile" in capsys.readouterr().err

@@ -1,0 +1,135 @@
+"""绩效考核 at the window, from local data: figures checked against hand-computed values.
+
+Period 1-17 October 2025 (National Day 1-8 October off; Saturday 11 October a make-up
+working day). Operators: 李明 (clerk) and 王晓燕 (the demo supervisor).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from windowdesk.domain.case_state import CaseAction
+from windowdesk.errors import ValidationError
+from windowdesk.services import applicants, auth, cases, complaints, feedback, intake, reports
+from windowdesk.services.authorization import PermissionDenied
+from windowdesk.services.catalog import get_item_guide
+from windowdesk.services.sync_apply import apply_change
+from windowdesk.sync import protocol
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+START, END = dt.date(2025, 10, 1), dt.date(2025, 10, 17)
+
+
+def at(ctx, when: str):
+    moment = dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI)
+    return dataclasses.replace(ctx, clock=lambda: moment)
+
+
+def _who(demo):
+    return applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
+
+
+def _checks(demo, item, missing=()):
+    guide = get_item_guide(demo.db, item_code=item)
+    return [intake.MaterialCheck(m.code, "missing" if m.code in missing else "received") for m in guide.materials]
+
+
+def accept(demo, ctx, item, when):
+    return intake.accept_case(demo.db, at(ctx, when), item_code=item, applicant=_who(demo),
+                              checks=_checks(demo, item), shipped_calendar=demo.calendar).id
+
+
+def approve(demo, case_id, seq, when):
+    change = protocol.Change(seq, protocol.CHANGE_DECISION, "case", case_id, {
+        "case_id": case_id, "case_number": "x", "decision": "approve", "department": "X", "note": "",
+        "status": "approved", "at": dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI).isoformat()})
+    with demo.db.write() as session:
+        apply_change(session, change, now=dt.datetime.now(dt.timezone.utc))
+
+
+@pytest.fixture
+def fixed_data(demo):
+    auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
+                         initial_password="Start2026x")
+    clerk = auth.log_in(demo.db, login="li", password="Start2026x").ctx
+    boss = demo.ctx
+    # 1: 李明, MZ-001 (20 days), 5 working days used: on time.
+    one = accept(demo, clerk, "MZ-001", "2025-09-29 09:00")
+    approve(demo, one, 1, "2025-10-10 11:00")
+    cases.change_status(demo.db, at(clerk, "2025-10-13 10:00"), case_id=one, action=CaseAction.COMPLETE)
+    # 2: 王晓燕, LB-006 (3 days), 5 used (28, 29, 30 Sep, 9, 10 Oct): late.
+    two = accept(demo, boss, "LB-006", "2025-09-26 09:00")
+    approve(demo, two, 2, "2025-10-09 15:00")
+    cases.change_status(demo.db, at(boss, "2025-10-10 16:00"), case_id=two, action=CaseAction.COMPLETE)
+    # 3: 李明, LB-002 (1 day), open, 7 used by 17 October: overdue.
+    accept(demo, clerk, "LB-002", "2025-10-09 10:00")
+    # 4: 王晓燕, MZ-001, open, 4 used: fine. 5: accepted after the period.
+    accept(demo, boss, "MZ-001", "2025-10-13 09:30")
+    accept(demo, boss, "MZ-001", "2025-10-20 09:30")
+    intake.notify_missing(demo.db, at(clerk, "2025-10-09 11:00"), item_code="MZ-001", applicant=_who(demo),
+                          checks=_checks(demo, "MZ-001", missing=("M01",)))
+    intake.refuse_application(demo.db, at(boss, "2025-10-17 16:30"), item_code="MZ-001", applicant=_who(demo),
+                              reason="不符合条件", legal_basis="《城市居民最低生活保障条例》第二条")
+    for ctx, level, when in ((clerk, 5, "2025-10-09 11:10"), (clerk, 2, "2025-10-10 09:00"),
+                             (boss, 3, "2025-10-17 17:00"), (boss, 1, "2025-10-18 09:00")):
+        feedback.rate_service(demo.db, at(ctx, when), level=level, shipped_calendar=demo.calendar)
+    complaint_id, _number = complaints.receive_complaint(
+        demo.db, at(clerk, "2025-10-10 14:00"), complainant_name="周女士", facts="态度生硬",
+        about=complaints.ComplaintAbout(operator_id=clerk.operator_id), owner_id=boss.operator_id,
+        shipped_calendar=demo.calendar)
+    complaints.reply_to_complaint(demo.db, at(boss, "2025-10-15 10:00"), complaint_id=complaint_id, reply="已致歉")
+    return clerk, boss
+
+
+def figures(report, label):
+    return next(row.figures for row in report.rows if row.label == label)
+
+
+def test_by_operator(demo, fixed_data):
+    report = reports.performance_report(demo.db, at(demo.ctx, "2025-10-20 09:00"), start=START, end=END,
+                                        by="operator", shipped_calendar=demo.calendar)
+    li, wang = figures(report, "李明"), figures(report, "王晓燕")
+    assert (li.accepted, li.completed, li.on_time, li.overdue, li.average_handling_days) == (1, 1, 1, 1, 5.0)
+    assert (li.notifications, li.refusals, li.rating_count, li.satisfaction_rate) == (1, 0, 2, 0.5)
+    assert (li.complaints, li.complaints_resolved, li.complaints_on_time) == (1, 1, 1)
+    assert (wang.accepted, wang.completed, wang.on_time, wang.overdue, wang.average_handling_days) == (1, 1, 0, 1, 5.0)
+    assert (wang.notifications, wang.refusals, wang.rating_count, wang.satisfaction_rate) == (0, 1, 1, 1.0)
+    total = report.total
+    assert (total.accepted, total.completed, total.on_time, total.overdue, total.rating_count) == (2, 2, 1, 2, 3)
+    assert total.satisfaction_rate == 0.6667 and total.ratings == {1: 0, 2: 1, 3: 1, 4: 0, 5: 1}
+
+
+def test_by_department_and_center(demo, fixed_data):
+    report = reports.performance_report(demo.db, demo.ctx, start=START, end=END, by="department",
+                                        shipped_calendar=demo.calendar)
+    civil = figures(report, "市民政局")
+    labour = next(row.figures for row in report.rows if row.key == "LBJ")
+    assert (civil.accepted, civil.completed, civil.on_time, civil.overdue, civil.notifications, civil.refusals) == (
+        1, 1, 1, 0, 1, 1)
+    assert (labour.accepted, labour.completed, labour.on_time, labour.overdue) == (1, 1, 0, 2)
+    unknown = figures(report, "(not specified)")  # ratings without a case, a complaint about a person
+    assert (unknown.rating_count, unknown.complaints) == (3, 1)
+    center = reports.performance_report(demo.db, demo.ctx, start=START, end=END, by="center",
+                                        shipped_calendar=demo.calendar)
+    assert [row.label for row in center.rows] == ["市政务服务中心"]
+
+
+def test_csv_export_and_permissions(demo, fixed_data):
+    clerk, boss = fixed_data
+    report = reports.performance_report(demo.db, boss, start=START, end=END, by="window", shipped_calendar=demo.calendar)
+    text = reports.report_csv(report)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0] == ["Period", "2025-10-01", "2025-10-17"]
+    assert rows[1][:3] == ["Window", "Accepted", "Completed"]
+    assert rows[-1][:5] == ["Total", "2", "2", "1", "2"]
+    with pytest.raises(PermissionDenied):
+        reports.performance_report(demo.db, clerk, start=START, end=END, by="window", shipped_calendar=demo.calendar)
+    with pytest.raises(ValidationError):
+        reports.performance_report(demo.db, boss, start=END, end=START, by="window", shipped_calendar=demo.calendar)

@@ -16,7 +16,6 @@ from windowdesk.storage import models as m
 from windowdesk.sync.protocol import EVENT_REQUIRED_FIELDS, PAYMENT_RECEIVED, UTILITY_PAID
 
 from .conftest import (
-    ELDERLY_CARD,
     HOUSE_REGISTRATION,
     ID_CARD,
     LAND_REGISTRATION,

@@ -338,12 +338,6 @@ def test_a_hub_that_refuses_this_client_version_says_so(hub, new_station) -> Non
     assert sync_service.workstation_account(fresh.db) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Bug: the local case timeline (models.Case.events, order_by CaseEvent.at) mixes two clocks: "
-    "window events carry the workstation's clock, hub decisions the hub's (sync_apply._decision). "
-    "With the workstation clock hours ahead, a decision made after the acceptance is listed before it, "
-    "and cases._clock_of / suspensions_from read the steps in that wrong order."
-))
 def test_a_decision_comes_after_the_acceptance_on_the_timeline_even_when_the_window_clock_is_ahead(
         hub, new_station) -> None:
     import dataclasses

@@ -82,10 +82,11 @@ def change_status(
         new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
         now = ctx.now()
         event = m.CaseEvent(
-            id=new_uuid(), case_id=case.id, at=now, operator_id=ctx.operator_id, kind=action.value,
-            from_status=case.status, to_status=new.value, note=note, source="window",
+            id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
+            operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
+            note=note, source="window",
         )
-        session.add(event)
+        case.events.append(event)
         case.status = new.value
         record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id,
                       detail={"number": case.case_number, "to": new.value})

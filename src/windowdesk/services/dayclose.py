@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from windowdesk.domain.fees import CASH, MONEY_METHODS, PAYMENT_METHODS, WAIVED, yuan_text
+from windowdesk.domain.fees import CASH, MONEY_METHODS, PAYMENT_METHODS, yuan_text
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError, WindowdeskError

@@ -153,7 +153,7 @@ def accept_case(
         ]
         case.events = [
             m.CaseEvent(
-                id=new_uuid(), at=now, operator_id=ctx.operator_id, kind="accepted",
+                id=new_uuid(), position=0, at=now, operator_id=ctx.operator_id, kind="accepted",
                 from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source="window",
             )
         ]

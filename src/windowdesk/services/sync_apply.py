@@ -89,9 +89,9 @@ def _decision(session, change: protocol.Change, now: dt.datetime) -> str | None:
     event_id = str(uuid.uuid5(_HUB_EVENTS, f"change:{change.seq}"))
     if session.get(m.CaseEvent, event_id) is None:
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
-        session.add(
+        case.events.append(
             m.CaseEvent(
-                id=event_id, case_id=case.id,
+                id=event_id, case_id=case.id, position=m.next_event_position(case),
                 at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
                 operator_id=None, kind=f"decision.{payload['decision']}", from_status=case.status,
                 to_status=status, note=note, source="hub",
@@ -108,9 +108,9 @@ def _note(session, change: protocol.Change, now: dt.datetime) -> str | None:
         return None
     event_id = str(uuid.uuid5(_HUB_EVENTS, f"change:{change.seq}"))
     if session.get(m.CaseEvent, event_id) is None:
-        session.add(
+        case.events.append(
             m.CaseEvent(
-                id=event_id, case_id=case.id,
+                id=event_id, case_id=case.id, position=m.next_event_position(case),
                 at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
                 operator_id=None, kind="note", from_status=None, to_status=None,
                 note=str(payload.get("note") or ""), source="hub",

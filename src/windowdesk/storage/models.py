@@ -239,7 +239,7 @@ class Case(Base):
         order_by="CaseMaterial.position", cascade="all, delete-orphan"
     )
     events: Mapped[list[CaseEvent]] = relationship(
-        order_by="CaseEvent.at", cascade="all, delete-orphan"
+        order_by="(CaseEvent.position, CaseEvent.at)", cascade="all, delete-orphan"
     )
 
 
@@ -254,6 +254,11 @@ class CaseMaterial(Base):
     note: Mapped[str] = mapped_column(String(300), default="")
 
 
+def next_event_position(case: "Case") -> int:
+    """The position of a step appended now to ``case``'s timeline."""
+    return max((event.position for event in case.events), default=-1) + 1
+
+
 class CaseEvent(Base):
     """One step on a case's timeline; both sides append, nothing is edited."""
 
@@ -263,6 +268,9 @@ class CaseEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     operator_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     kind: Mapped[str] = mapped_column(String(30))
+    # The order in which steps were recorded here. Times come from two clocks (the
+    # window's and the hub's) that may disagree by hours, so they cannot order the steps.
+    position: Mapped[int] = mapped_column(Integer, default=0)
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -66,6 +66,12 @@ EVENT_KINDS = (
     "complaint.replied",
     "rectification.set",
     "rectification.done",
+    # Money (services/payments.py, services/receipts.py, services/dayclose.py): append-only
+    # records owned by the window, kept by the hub as received.
+    "payment.received",
+    "utility.paid",
+    "payment.voided",
+    "day.closed",
 )
 
 # Kinds of changes the hub hands out in its feed.
@@ -124,12 +130,8 @@ EVENT_REQUIRED_FIELDS = {
     "rectification.done": ("id", "complaint_id", "center", "done_at"),
 }
 
-# Kinds the payments services push (fee receipts, utility payments, voids, day closes).
-# Their payloads are built in services/payments.py, services/voids.py and
-# services/dayclose.py. They join EVENT_KINDS once the hub has a rule for each: the hub
-# asserts at import that every kind there has one. Until then the hub answers
-# "rejected" ("does not know events of kind ...") and the events stay in the outbox,
-# visible to a supervisor, never lost.
+# Kinds the payments services push (fee receipts, utility payments, voids, day closes);
+# the hub keeps them as received (hub/services/push_rules.kept_as_received).
 PAYMENT_RECEIVED = "payment.received"
 UTILITY_PAID = "utility.paid"
 PAYMENT_VOIDED = "payment.voided"

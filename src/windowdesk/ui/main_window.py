@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.today, "")
         self.tabs.addTab(self.late, "")
         self.fees = FeesView(db, ctx)
+        self.today.collect_fee = self.fees.collect_fee
         self.tabs.addTab(self.fees, "")
         self.setCentralWidget(self.tabs)
         self.center_label = QLabel(objectName="statusCenter")

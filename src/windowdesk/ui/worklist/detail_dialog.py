@@ -60,7 +60,8 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
 
 class RecordDetailDialog(QDialog):
     def __init__(
-        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db=None, ctx=None
+        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db=None, ctx=None,
+        collect_fee=None,
     ) -> None:
         super().__init__(parent)
         self._detail, self._db, self._ctx = detail, db, ctx
@@ -78,6 +79,11 @@ class RecordDetailDialog(QDialog):
             self.reprint_button.setObjectName("reprintButton")
             self.reprint_button.clicked.connect(self.reprint)
             QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.reprint)
+        self.collect_button = None
+        if detail.kind == "case" and collect_fee is not None:
+            self.collect_button = buttons.addButton(_("Collect the &fee\u2026"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.collect_button.setObjectName("collectFee")
+            self.collect_button.clicked.connect(lambda: collect_fee(detail.id))
         self.actions_bar = None
         if detail.kind == "case" and db is not None and ctx is not None:
             from windowdesk.services.worklist import case_status

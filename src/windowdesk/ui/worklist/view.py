@@ -17,6 +17,7 @@ class TodayView(QWidget):
     def __init__(self, db, ctx: CounterContext, parent=None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
+        self.collect_fee = None  # set by the main window: opens the payment of a case
         self.summary_label = QLabel(objectName="daySummary")
         self.model = WorkTableModel(ctx.timezone, self)
         self.table = QTableView(objectName="todayTable")
@@ -61,6 +62,8 @@ class TodayView(QWidget):
         except Exception as error:
             show_error(self, error)
             return
-        self.last_dialog = RecordDetailDialog(detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx)
+        self.last_dialog = RecordDetailDialog(
+            detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx, collect_fee=self.collect_fee
+        )
         self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog.open()

@@ -33,6 +33,12 @@ def _unlock_as(qtbot, window, login: str, password: str) -> None:
     qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
 
 
+def test_every_menu_has_a_title(window):
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert all(titles) and "&Account" in titles
+    assert window.lock_action.text() == "&Lock the window (Ctrl+L)"
+
+
 def test_idle_window_locks_and_needs_the_password(qtbot, window):
     window.idle.set_minutes(0.002)  # about 120 ms
     qtbot.waitUntil(lambda: window.lock_dialog is not None, timeout=3000)

@@ -14,28 +14,13 @@ from windowdesk.services import dayclose, receipts
 from windowdesk.services.payments import pay_case_fee, pay_utility
 from windowdesk.storage import models as m
 from windowdesk.ui.main_window import MainWindow
-from tests.ui.helpers import activate
+from tests.ui.helpers import activate, open_main_window, type_text
 
 from .conftest import CLERK_LOGIN, CLERK_PASSWORD, DEMO_SUPERVISOR, accept, at, cash, street
 
 
 def open_window(qtbot, demo, ctx) -> MainWindow:
-    window = MainWindow(demo.db, ctx, demo.calendar)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    activate(qtbot, window)
-    return window
-
-
-def type_text(qtbot, edit, text: str) -> None:
-    """Keys for ASCII; Chinese arrives whole, as an input method commits it."""
-    if text.isascii():
-        qtbot.keyClicks(edit, text)
-    elif hasattr(edit, "insertPlainText"):
-        edit.insertPlainText(text)
-    else:
-        edit.insert(text)
+    return open_main_window(qtbot, demo, ctx)
 
 
 def wait_preview(qtbot, view, kind: DocumentKind):

@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.helpers import activate
+from tests.ui.helpers import open_main_window
 from windowdesk.services import applicants, intake
 from windowdesk.services.catalog import get_item_guide
-from windowdesk.ui.main_window import MainWindow
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.services.worklist import get_record_detail
 
@@ -30,12 +29,7 @@ def _accept(demo, ctx):
 
 @pytest.fixture
 def window(qtbot, demo):
-    main = MainWindow(demo.db, demo.ctx, demo.calendar)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    activate(qtbot, main)
-    return main
+    return open_main_window(qtbot, demo)
 
 
 def test_scanned_case_number_is_answered_in_words(qtbot, window, demo):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,8 +11,7 @@ from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import worklist
 from windowdesk.ui.intake.applicant_dialogs import RegisterResidentDialog
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
-from windowdesk.ui.main_window import MainWindow
-from tests.ui.helpers import activate
+from tests.ui.helpers import open_main_window, type_text
 
 
 def _valid_id(birth: str = "19560312", seq: str = "123") -> str:
@@ -23,20 +21,7 @@ def _valid_id(birth: str = "19560312", seq: str = "123") -> str:
 
 @pytest.fixture
 def window(qtbot, demo):
-    main = MainWindow(demo.db, demo.ctx, demo.calendar)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    activate(qtbot, main)
-    return main
-
-
-def type_text(qtbot, line_edit, text: str) -> None:
-    """Keys for ASCII; Chinese arrives whole, as an input method commits it."""
-    if text.isascii():
-        qtbot.keyClicks(line_edit, text)
-    else:
-        line_edit.insert(text)
+    return open_main_window(qtbot, demo)
 
 
 def _choose_item(qtbot, window, typed: str, expected_name_part: str) -> None:

@@ -13,21 +13,16 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.helpers import activate
+from tests.ui.helpers import open_main_window
 from windowdesk.services import applicants, feedback, intake
 from windowdesk.services.catalog import get_item_guide
-from windowdesk.ui.main_window import MainWindow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
 def window(qtbot, demo):
-    main = MainWindow(demo.db, demo.ctx, demo.calendar)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    activate(qtbot, main)
+    main = open_main_window(qtbot, demo)
     yield main
     main.voice.close()
 

@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 
 from windowdesk.services import auth
 from windowdesk.services.bootstrap import DEMO_LOGIN, DEMO_PASSWORD
-from windowdesk.ui.main_window import MainWindow
-from tests.ui.helpers import activate
+from tests.ui.helpers import activate, open_main_window
 
 
 @pytest.fixture
@@ -18,12 +17,7 @@ def window(qtbot, demo):
                          initial_password="Start2026x")
     first = auth.log_in(demo.db, login="li", password="Start2026x").ctx
     auth.change_password(demo.db, first, current="Start2026x", new="Better2026x")
-    main = MainWindow(demo.db, demo.ctx, demo.calendar)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    activate(qtbot, main)
-    return main
+    return open_main_window(qtbot, demo)
 
 
 def _unlock_as(qtbot, window, login: str, password: str) -> None:

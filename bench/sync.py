@@ -368,7 +368,8 @@ def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
             ]
     finally:
         db.dispose()
-    hub.start(serve_args=["--workers", str(args.hub_workers)] if args.hub_workers > 1 else None)
+    serve_args = ["--enroll-limit", f"{args.workstations + 10}/minute"]  # all windows enroll at once here
+    hub.start(serve_args=serve_args + (["--workers", str(args.hub_workers)] if args.hub_workers > 1 else []))
     client = HubClient(hub.url)
     try:
         jobs = [(slot, client.enroll(code)["token"], center, window_id) for slot, code, center, window_id in codes]

@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_HEAD = 64 * 1024
 MAX_BODY = 64 * 1024 * 1024
@@ -39,6 +40,7 @@ class Fault(str, enum.Enum):
     TRUNCATE = "truncate"  # a complete-looking reply whose body is cut short
     GARBAGE = "garbage"  # 200 with random bytes
     BAD_JSON = "bad_json"  # 200 with JSON of the wrong shape
+    FORGED = "forged"  # 200 with the body ``proxy.hooks[FORGED](request, hub_body)`` returns
     ERROR_503_AFTER = "error_503_after"  # the hub committed, the client sees a 503
     STALL = "stall"  # the reply is held back longer than the client waits
     # Delivery quirks.
@@ -65,6 +67,7 @@ class Request:
     method: str
     path: str  # without the query string
     headers: dict[str, str]  # lower-case names
+    query: str = ""
 
     @property
     def token(self) -> str:
@@ -235,7 +238,7 @@ class FaultProxy:
                  stall_seconds: float = 3.0, trickle_chunk: int = 4096, trickle_pause: float = 0.005) -> None:
         self.upstream = (upstream_host, upstream_port)
         self.decide: Callable[[Request], Fault] = lambda _request: Fault.NONE
-        self.hooks: dict[Fault, Callable[[Request], None]] = {}
+        self.hooks: dict[Fault, Callable[..., Any]] = {}
         self.slow_delay = slow_delay
         self.stall_seconds = stall_seconds
         self.trickle_chunk = trickle_chunk
@@ -326,7 +329,8 @@ class FaultProxy:
                 with self._lock:
                     self._requests += 1
                     number = self._requests
-                request = Request(number, connection, method, target.split("?", 1)[0], headers)
+                path, _sep, query = target.partition("?")
+                request = Request(number, connection, method, path, headers, query)
                 fault = self.decide(request)
                 entry = Injected(request, fault)
                 if fault is not Fault.NONE:
@@ -440,6 +444,9 @@ class FaultProxy:
         if fault is Fault.BAD_JSON:
             client.sendall(_response(200, "OK", b'{"results": "nope", "changes": 7}'))
             return None
+        if fault is Fault.FORGED:
+            client.sendall(_response(200, "OK", self.hooks[Fault.FORGED](request, reply_body), close=False))
+            return upstream, upstream_stream
         if fault is Fault.ERROR_503_AFTER:
             client.sendall(_response(503, "Service Unavailable", b"", "text/plain"))
             return None

@@ -519,14 +519,20 @@ def test_ten_thousand_offline_events_survive_every_fault_on_the_sqlite_hub(offli
         hub.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_admin() -> str:
+    """The server's URL; skips (or fails in CI) before any offline work is made."""
+    return postgres_admin_url()
+
+
 @pytest.fixture
-def postgres_url(tmp_path: Path):
-    with fresh_postgres_database(postgres_admin_url(), "faults") as url:
+def postgres_url(postgres_admin: str):
+    with fresh_postgres_database(postgres_admin, "faults") as url:
         yield url
 
 
-def test_offline_events_survive_every_fault_on_the_postgresql_hub(offline_work: Templates, tmp_path: Path,
-                                                                   postgres_url: str) -> None:
+def test_offline_events_survive_every_fault_on_the_postgresql_hub(postgres_admin: str, offline_work: Templates,
+                                                                   tmp_path: Path, postgres_url: str) -> None:
     hub = HubProcess(tmp_path / "hub", postgres_url)
     try:
         scenario = run_fault_scenario(tmp_path, hub, offline_work.small, seed=7, deadline_s=100)
@@ -538,4 +544,53 @@ def test_offline_events_survive_every_fault_on_the_postgresql_hub(offline_work: 
             for station in scenario.stations.values():
                 station.close()
     finally:
+        hub.close()
+
+
+def test_a_page_that_promises_more_but_brings_nothing_does_not_make_the_client_loop(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs
+
+    from windowdesk.sync.client import HubUnreachable
+
+    from .hub_process import create_station
+
+    hub = HubProcess(tmp_path / "hub")
+    proxy = station = None
+    try:
+        hub.import_catalog()
+        code = hub.enrollment_code("CH", "01")
+        hub.start()
+        proxy = FaultProxy(hub.port)
+        station = create_station(tmp_path / "ws", "CH", "01")
+        station.enroll(proxy.url, code)
+
+        def forge(request: Request, _hub_body: bytes) -> bytes:
+            after = int(parse_qs(request.query).get("after", ["0"])[0])
+            return json.dumps({"changes": [], "next_cursor": after, "has_more": True}).encode()
+
+        proxy.hooks[Fault.FORGED] = forge
+        proxy.decide = lambda request: Fault.FORGED if request.path.endswith("/changes") else Fault.NONE
+        cancel = threading.Event()
+        outcome: dict = {}
+        client = station.hub_client()
+        try:
+            runner = station.runner(client, retries=2, backoff_base=0.01)
+            worker = threading.Thread(target=lambda: outcome.setdefault("report", runner.run(cancel)))
+            worker.start()
+            worker.join(timeout=5)
+            looping = worker.is_alive()
+            cancel.set()  # the pass is stopped from outside, as the UI's "Stop" would
+            worker.join(timeout=30)
+        finally:
+            client.close()
+        assert not worker.is_alive()
+        requests_made = proxy.counts()[Fault.FORGED]
+        assert not looping, f"the pass was still pulling after 5 s ({requests_made} requests for empty pages)"
+        assert isinstance(outcome["report"].error, HubUnreachable)
+        assert sync_service.sync_status(station.db).cursor == 0
+    finally:
+        if proxy is not None:
+            proxy.close()
+        if station is not None:
+            station.close()
         hub.close()

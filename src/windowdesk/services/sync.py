@@ -275,23 +275,19 @@ class SyncRunner:
 
     def _record_results(self, results: list[protocol.PushResult], report: SyncReport) -> None:
         """Confirmed events leave the outbox; refused ones stay, with the hub's reason."""
+        confirmed = [r.event_id for r in results if r.status != protocol.REJECTED]
+        refused = {r.event_id: r.reason for r in results if r.status == protocol.REJECTED}
         with self._db.write() as session:
-            rows = {r.event_id: r for r in queries.outbox_by_event_ids(session, [x.event_id for x in results])}
-            for result in results:
-                row = rows.get(result.event_id)
-                if row is None:
-                    continue
-                if result.status == protocol.REJECTED:
-                    row.state = "rejected"
-                    row.attempts += 1
-                    row.last_error = result.reason
-                    report.rejected.append((row.kind, result.reason))
-                else:
-                    session.delete(row)
-                    if result.status == protocol.APPLIED:
-                        report.applied += 1
-                    else:
-                        report.duplicates += 1
+            for row in queries.outbox_by_event_ids(session, list(refused)):
+                row.state = "rejected"
+                row.attempts += 1
+                row.last_error = refused[row.event_id]
+                report.rejected.append((row.kind, row.last_error))
+            # One statement for the whole batch: deleting row by row through the ORM was
+            # half of a push's client-side time.
+            queries.delete_outbox_events(session, confirmed)
+        report.applied += sum(1 for r in results if r.status == protocol.APPLIED)
+        report.duplicates += sum(1 for r in results if r.status == protocol.DUPLICATE)
 
     def _pull(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
         with self._db.read() as session:

@@ -243,4 +243,6 @@ def parse_changes_page(body: Any, after: int) -> ChangesPage:
         )
     if next_cursor < last or (not changes and next_cursor < after):
         raise ProtocolError("the cursor went backwards")
+    if has_more and not changes and next_cursor == after:
+        raise ProtocolError("more changes announced but none sent")
     return ChangesPage(tuple(changes), next_cursor, has_more)

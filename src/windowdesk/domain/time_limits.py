@@ -49,22 +49,23 @@ def _is_suspended(day: dt.date, suspensions: Sequence[Suspension]) -> bool:
 
 def _count(start: dt.date, end: dt.date, calendar: WorkingCalendar, suspensions) -> tuple[int, int]:
     """(working days counted, working days suspended) in (start, end]."""
-    used = suspended = 0
-    day = start + dt.timedelta(days=1)
-    while day <= end:
-        if calendar.is_working_day(day):
-            if _is_suspended(day, suspensions):
-                suspended += 1
-            else:
-                used += 1
-        day += dt.timedelta(days=1)
-    return used, suspended
+    if end <= start:
+        return 0, 0
+    suspended = 0
+    for period in suspensions:  # periods of one timeline never overlap
+        low = max(start, period.start)
+        high = end if period.end is None else min(end, period.end - dt.timedelta(days=1))
+        if high > low:
+            suspended += calendar.working_days_between(low, high)
+    return calendar.working_days_between(start, end) - suspended, suspended
 
 
 def due_date(accepted: dt.date, limit: int, calendar: WorkingCalendar, suspensions: Sequence[Suspension]) -> dt.date:
     """The day on which ``limit`` counted working days are reached (suspensions closed)."""
     if any(s.end is None for s in suspensions):
         raise ValueError("close open suspensions before computing a due date")
+    if not suspensions:
+        return calendar.add_working_days(accepted, limit)
     counted, day = 0, accepted
     while counted < limit:
         day += dt.timedelta(days=1)

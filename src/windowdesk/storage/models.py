@@ -217,7 +217,13 @@ class Organisation(Base):
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_window_accepted", "window_id", "accepted_at"),)
+    __table_args__ = (
+        Index("ix_cases_window_accepted", "window_id", "accepted_at"),
+        # The supervisor's late-case watch and the center's reports: without these an
+        # encrypted file is decrypted whole for every look.
+        Index("ix_cases_center_promised", "center_code", "promised_date"),
+        Index("ix_cases_center_accepted", "center_code", "accepted_at"),
+    )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))

@@ -254,8 +254,11 @@ def case_by_number(session: Session, case_number: str) -> m.Case | None:
     ).first()
 
 
-def open_cases(session: Session, center_code: str, window_id: str | None) -> Sequence[m.Case]:
-    """Cases still running (not completed, delivered or withdrawn), with their timelines."""
+def open_cases(
+    session: Session, center_code: str, window_id: str | None, *, promised_by: dt.date | None = None
+) -> Sequence[m.Case]:
+    """Cases still running (not completed, delivered or withdrawn), with their timelines;
+    with ``promised_by``, only those whose promised date is on or before it."""
     query = (
         select(m.Case)
         .where(m.Case.center_code == center_code,
@@ -265,7 +268,18 @@ def open_cases(session: Session, center_code: str, window_id: str | None) -> Seq
     )
     if window_id is not None:
         query = query.where(m.Case.window_id == window_id)
+    if promised_by is not None:
+        query = query.where(m.Case.promised_date <= promised_by)
     return session.scalars(query).all()
+
+
+def items_by_code(session: Session) -> dict[str, m.CatalogItem]:
+    """Every catalog item (also retired ones: old cases point at them), by code."""
+    return {item.code: item for item in session.scalars(select(m.CatalogItem))}
+
+
+def widest_warning_days(session: Session) -> int:
+    return session.scalar(select(func.max(m.CatalogItem.warning_days))) or 0
 
 
 # --- money at the window ----------------------------------------------------------------

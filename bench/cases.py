@@ -1,0 +1,119 @@
+"""Supervision and reports on the big data set (issue 7, "Speed, in bench/").
+
+    python bench/cases.py [--data bench/data/bench-500000r-200000c.sqlite3] [--runs 20]
+
+Works on a copy of the generated database (``python bench/generate.py`` makes it). The
+generator leaves every case "accepted"; a real year is mostly finished, so the copy first
+marks 97% of the cases past their promised date as delivered (with the timeline step),
+leaving a realistic tail of late ones. Then it times, as the center's supervisor:
+
+* ``overdue_list_p95_ms``: the yellow and red cases of the whole center (target < 50 ms);
+* ``month_report_p95_ms``: a month's performance report of the center (target < 500 ms).
+
+Last stdout line: one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    DEFAULT_CASES,
+    DEFAULT_RESIDENTS,
+    connect,
+    default_data_path,
+    ensure_importable,
+    log,
+    percentile,
+    read_key,
+)
+
+ensure_importable()
+
+
+def _finish_most_old_cases(path: Path, key: bytes | None) -> tuple[int, int]:
+    connection = connect(path, key)
+    try:
+        connection.execute(
+            "UPDATE cases SET status = 'delivered' WHERE promised_date < date('now', '-3 day') "
+            "AND abs(random()) % 100 < 97"
+        )
+        connection.execute(
+            "INSERT INTO case_events (id, case_id, at, operator_id, kind, position, from_status, to_status, note, source) "
+            "SELECT lower(hex(randomblob(18))), id, promised_date || ' 10:00:00.000000', operator_id, 'deliver', 1, "
+            "'accepted', 'delivered', '', 'window' FROM cases WHERE status = 'delivered'"
+        )
+        connection.commit()
+        open_count = connection.execute("SELECT count(*) FROM cases WHERE status = 'accepted'").fetchone()[0]
+        total = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
+        return open_count, total
+    finally:
+        connection.close()
+
+
+def _time(fn, runs: int) -> list[float]:
+    fn()  # warm-up: caches and the first page reads
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=default_data_path(DEFAULT_RESIDENTS, DEFAULT_CASES))
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    if not args.data.exists():
+        log(f"{args.data} is missing: run `python bench/generate.py` first")
+        return 2
+
+    from windowdesk.paths import resources_dir
+    from windowdesk.services import cases, reports, workstation
+    from windowdesk.services.working_days import load_shipped_calendar
+    from windowdesk.storage.db import Database
+    from windowdesk.storage.migrate import migrate_to_head
+
+    key = read_key(args.data)
+    with tempfile.TemporaryDirectory(prefix="wd-bench-cases-") as folder:
+        copy = Path(folder) / "cases.sqlite3"
+        shutil.copy(args.data, copy)
+        migrate_to_head(copy, Path(folder) / "backups", key=key)
+        open_cases, total = _finish_most_old_cases(copy, key)
+        log(f"[cases] {total:,} cases, {open_cases:,} still open after marking finished ones")
+        db = Database(copy, key=key)
+        calendar = load_shipped_calendar(resources_dir())
+        ctx = workstation.current_context(db)
+        today = ctx.local_today()
+        late = cases.late_cases(db, ctx, shipped_calendar=calendar, whole_center=True)
+        overdue = _time(lambda: cases.late_cases(db, ctx, shipped_calendar=calendar, whole_center=True), args.runs)
+        month_start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        month_end = today.replace(day=1) - dt.timedelta(days=1)
+        report = _time(lambda: reports.performance_report(
+            db, ctx, start=month_start, end=month_end, by="window", shipped_calendar=calendar), max(5, args.runs // 4))
+        db.dispose()
+    result = {
+        "cases": total, "open_cases": open_cases, "late_cases_of_center": len(late),
+        "overdue_list_p50_ms": round(percentile(overdue, 50), 2), "overdue_list_p95_ms": round(percentile(overdue, 95), 2),
+        "month_report_p50_ms": round(percentile(report, 50), 2), "month_report_p95_ms": round(percentile(report, 95), 2),
+        "month": month_start.strftime("%Y-%m"),
+    }
+    log(f"[cases] overdue list p95 {result['overdue_list_p95_ms']} ms (target < 50), "
+        f"month report p95 {result['month_report_p95_ms']} ms (target < 500)")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

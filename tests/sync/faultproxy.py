@@ -11,6 +11,8 @@ requests, and :meth:`FaultProxy.close` shuts every socket and joins every thread
 
 from __future__ import annotations
 
+import contextlib
+
 import enum
 import os
 import random
@@ -185,10 +187,8 @@ def _with_length(head: bytes, length: int) -> bytes:
 def _close(sock: socket.socket | None) -> None:
     if sock is None:
         return
-    try:
+    with contextlib.suppress(OSError):  # the peer may have gone already
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 
@@ -396,11 +396,10 @@ class FaultProxy:
                 start = threading.Barrier(2, timeout=5)
 
                 def send(name, sock, sock_stream):
-                    try:
+                    # A twin that loses the race or its connection simply has no result.
+                    with contextlib.suppress(threading.BrokenBarrierError, _Closed, OSError):
                         start.wait()
                         results[name] = self._exchange(sock, sock_stream, raw)
-                    except (threading.BrokenBarrierError, _Closed, OSError):
-                        pass
 
                 other = threading.Thread(target=send, args=("twin", twin, twin_stream), daemon=True)
                 other.start()

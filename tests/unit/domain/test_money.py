@@ -186,7 +186,7 @@ def read_capitals(words: str) -> int:
         elif ch == "分":
             fen, number = number, 0
         elif ch == "整":
-            pass
+            continue  # "whole": closes the amount, adds nothing
         else:
             raise AssertionError(f"unexpected {ch!r} in {words}")
     return yuan * 100 + jiao * 10 + fen

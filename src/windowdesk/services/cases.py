@@ -96,17 +96,19 @@ def change_status(
         return new.value
 
 
-def _clock_of(session, ctx: CounterContext, case: m.Case, shipped_calendar, today: dt.date, *,
-              calendar=None, items: dict | None = None) -> ClockState:
-    """The case's clock; a caller going through many cases hands in the calendar and the
-    items it loaded once (each would otherwise be a query per case)."""
-    calendar = calendar or calendar_in_force(session, shipped_calendar)
-    item = items[case.item_code] if items is not None else session.get(m.CatalogItem, case.item_code)
+def _clock_of(session, ctx: CounterContext, case: m.Case, shipped_calendar, today: dt.date) -> ClockState:
+    calendar = calendar_in_force(session, shipped_calendar)
+    item = session.get(m.CatalogItem, case.item_code)
+    return _clock(ctx, item, case.accepted_day, [(ev.at, ev.to_status) for ev in case.events], calendar, today)
+
+
+def _clock(ctx: CounterContext, item: m.CatalogItem, accepted: dt.date, steps, calendar, today: dt.date) -> ClockState:
+    """The clock from a case's (time, status after) steps in recorded order."""
     zone = ctx.zone
-    timeline = [(ev.at.astimezone(zone).date(), ev.to_status) for ev in case.events]
+    timeline = [(at.astimezone(zone).date(), status) for at, status in steps]
     finished = next((day for day, status in timeline if status in FINISHED), None)
     return clock_state(
-        accepted=case.accepted_day, today=today, promised_days=item.promised_limit_days,
+        accepted=accepted, today=today, promised_days=item.promised_limit_days,
         legal_days=item.legal_limit_days, calendar=calendar, suspensions=suspensions_from(timeline),
         warning_days=item.warning_days, finished_on=finished,
     )
@@ -137,7 +139,7 @@ def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool 
         found = []
         for case in queries.open_cases(session, ctx.center_code, None if whole_center else ctx.window_id,
                                        promised_by=cutoff):
-            state = _clock_of(session, ctx, case, shipped_calendar, today, calendar=calendar, items=items)
+            state = _clock(ctx, items[case.item_code], case.accepted_day, case.timeline, calendar, today)
             if state.light in (Light.YELLOW, Light.RED):
                 found.append(CaseClock(case.id, case.case_number, items[case.item_code].name, case.status, state))
     return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -254,23 +255,46 @@ def case_by_number(session: Session, case_number: str) -> m.Case | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class OpenCase:
+    id: str
+    case_number: str
+    item_code: str
+    status: str
+    accepted_day: dt.date
+    timeline: tuple[tuple[dt.datetime, str | None], ...]  # (time, status after), recorded order
+
+
 def open_cases(
     session: Session, center_code: str, window_id: str | None, *, promised_by: dt.date | None = None
-) -> Sequence[m.Case]:
+) -> list[OpenCase]:
     """Cases still running (not completed, delivered or withdrawn), with their timelines;
-    with ``promised_by``, only those whose promised date is on or before it."""
+    with ``promised_by``, only those whose promised date is on or before it. Plain rows,
+    not ORM objects: the supervisor's watch may read thousands."""
     query = (
-        select(m.Case)
+        select(m.Case.id, m.Case.case_number, m.Case.item_code, m.Case.status, m.Case.accepted_day)
         .where(m.Case.center_code == center_code,
                m.Case.status.not_in(("completed", "delivered", "withdrawn")))
-        .options(selectinload(m.Case.events))
         .order_by(m.Case.accepted_at)
     )
     if window_id is not None:
         query = query.where(m.Case.window_id == window_id)
     if promised_by is not None:
         query = query.where(m.Case.promised_date <= promised_by)
-    return session.scalars(query).all()
+    rows = session.execute(query).all()
+    steps: dict[str, list[tuple[dt.datetime, str | None]]] = {row.id: [] for row in rows}
+    ids = list(steps)
+    for start in range(0, len(ids), 500):
+        for case_id, at, to_status in session.execute(
+            select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status)
+            .where(m.CaseEvent.case_id.in_(ids[start:start + 500]))
+            .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
+        ):
+            steps[case_id].append((at, to_status))
+    return [
+        OpenCase(row.id, row.case_number, row.item_code, row.status, row.accepted_day, tuple(steps[row.id]))
+        for row in rows
+    ]
 
 
 def items_by_code(session: Session) -> dict[str, m.CatalogItem]:

@@ -291,7 +291,7 @@ class HubProcess:
 
 
 class _PortBusy(Exception):
-    pass
+    """The hub could not take back its old port after a restart."""
 
 
 # --- workstations ---------------------------------------------------------------------

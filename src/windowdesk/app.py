@@ -82,7 +82,7 @@ def run_audit_check(args: Namespace) -> int:
     """``windowdesk audit-check``: 0 when the chain is whole, 1 with each break listed."""
     from windowdesk.services.audit import verify_chain
     from windowdesk.storage.db import Database
-    from windowdesk.storage.keys import database_key
+    from windowdesk.storage.keys import DEMO_KEY_FILE, database_key
     from windowdesk.storage.migrate import current_revision
 
     paths = resolve_data_paths(args.data_dir)
@@ -90,7 +90,7 @@ def run_audit_check(args: Namespace) -> int:
     try:
         if not paths.database.exists():
             raise WindowdeskError(i18n._("No database"), i18n._("There is no database in {path}.").format(path=paths.root))
-        key = database_key(paths.database, demo=(paths.root / "demo-database.key").exists())
+        key = database_key(paths.database, demo=(paths.root / DEMO_KEY_FILE).exists())
         current_revision(paths.database, key)  # a wrong key or a damaged file, in plain words
         db = Database(paths.database, key=key)
         try:

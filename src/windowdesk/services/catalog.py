@@ -129,27 +129,27 @@ def import_catalog_into(session, catalog: cat.Catalog) -> int:
         if existing.code not in published:
             existing.active = False
     for item in catalog.items:
-        fresh = _item_row(item, catalog.version)
+        columns = _item_columns(item, catalog.version)
         old = session.get(m.CatalogItem, item.code)
         if old is None:
-            session.add(fresh)
+            session.add(m.CatalogItem(**columns, materials=_material_rows(item), fee_rules=_fee_rows(item)))
             continue
         # Updated in place: cases keep pointing at the item's code. The old checklist
         # goes first so the new one can reuse its material codes.
         old.materials.clear()
         old.fee_rules.clear()
         session.flush()
-        for column in m.CatalogItem.__table__.columns.keys():
-            setattr(old, column, getattr(fresh, column))
+        for column, value in columns.items():
+            setattr(old, column, value)
         old.materials = _material_rows(item)
         old.fee_rules = _fee_rows(item)
     session.flush()
     return len(catalog.items)
 
 
-def _item_row(item: cat.CatalogItem, version: str) -> m.CatalogItem:
+def _item_columns(item: cat.CatalogItem, version: str) -> dict:
     keys = search_keys(item.name)
-    return m.CatalogItem(
+    return dict(
         code=item.code, name=item.name, name_en=item.name_en, department_code=item.department,
         category=item.category, preconditions=list(item.preconditions),
         procedure=list(item.procedure), legal_limit_days=item.legal_limit_days,
@@ -159,8 +159,6 @@ def _item_row(item: cat.CatalogItem, version: str) -> m.CatalogItem:
         parallel_departments=list(item.parallel_departments), street_level=item.street_level,
         where=item.where, keywords=list(item.keywords), pinyin_full=keys.full,
         pinyin_initials=keys.initials, catalog_version=version, active=True,
-        materials=_material_rows(item),
-        fee_rules=_fee_rows(item),
     )
 
 

@@ -7,6 +7,7 @@ timeline event, the audit entry and the outbox event commit together or not at a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ class IntakeResult:
     id: str
     number: str
     warnings: tuple[str, ...] = ()
+    promised_date: dt.date | None = None  # cases: told to the applicant at once
 
 
 def _checked_materials(
@@ -91,6 +93,15 @@ def _load_item(session, item_code: str) -> m.CatalogItem:
     return item
 
 
+def _item_and_materials(session, ctx: CounterContext, item_code: str, applicant: ApplicantRef, checks):
+    """Inside the decision's transaction: the operator may decide, the item and the
+    applicant exist, and every material of the item is marked once."""
+    authorize(session, ctx, Permission.DECIDE_INTAKE)
+    item = _load_item(session, item_code)
+    applicant_summary(session, applicant)
+    return item, _checked_materials(item, checks)
+
+
 def _applicant_columns(ref: ApplicantRef) -> dict[str, str | None]:
     return {
         "resident_id": ref.id if ref.kind == RESIDENT else None,
@@ -117,10 +128,7 @@ def accept_case(
 ) -> IntakeResult:
     """受理: every required material is in; the case gets its number and its dates."""
     with db.write() as session:
-        authorize(session, ctx, Permission.DECIDE_INTAKE)
-        item = _load_item(session, item_code)
-        applicant_summary(session, applicant)
-        pairs = _checked_materials(item, checks)
+        item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
         incomplete = [mat.name for mat, check in pairs if mat.required and check.status != RECEIVED]
         if incomplete:
             raise ValidationError(
@@ -175,7 +183,7 @@ def accept_case(
                   "were counted with weekends only. They will be right once the hub publishes "
                   "that year's calendar.").format(year=case.legal_date.year),
             )
-        return IntakeResult("case", case.id, case.case_number, warnings)
+        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date)
 
 
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
@@ -207,10 +215,7 @@ def notify_missing(
 ) -> IntakeResult:
     """一次性告知: record the visit with the complete list of what is missing or wrong."""
     with db.write() as session:
-        authorize(session, ctx, Permission.DECIDE_INTAKE)
-        item = _load_item(session, item_code)
-        applicant_summary(session, applicant)
-        pairs = _checked_materials(item, checks)
+        item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
         problems = [(mat, check) for mat, check in pairs if check.status != RECEIVED]
         if not problems:
             raise ValidationError(

@@ -220,11 +220,8 @@ class IntakeView(QWidget):
 
     def _success_message(self, result: intake.IntakeResult) -> str:
         if result.kind == "case":
-            from windowdesk.services.worklist import get_record_detail
-
-            detail = get_record_detail(self._db, self._ctx, kind="case", record_id=result.id)
             message = _("Accepted. Case number <b>{number}</b>, promised completion date {date}.").format(
-                number=escape(result.number), date=escape(format_date(detail.promised_date, "long"))
+                number=escape(result.number), date=escape(format_date(result.promised_date, "long"))
             )
             return message + "".join(f"<br>{escape(w)}" for w in result.warnings)
         if result.kind == "notification":

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from windowdesk.hub import cli_service
+from windowdesk.hub.cli_common import parse_day as _day
+from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
 from windowdesk.hub.services import admin, audit_chain, backoffice, catalog_import, enrollment
 from windowdesk.hub.settings import HubSettings
@@ -25,17 +27,6 @@ from windowdesk.sync.protocol import DECISIONS
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-08") from None
 
 
 def _positive_hours(text: str) -> float:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable
 
 from windowdesk.domain.assessment import GROUPINGS, Report
 from windowdesk.hub.services import replies, reports
+from windowdesk.hub.cli_common import parse_day as _day
+from windowdesk.hub.cli_common import utc_now
 
 # Columns of the plain-text and CSV report (names of domain.assessment.Figures.as_dict()).
 COLUMNS = (
@@ -20,17 +21,6 @@ COLUMNS = (
     ("rating_count", "RATINGS"), ("satisfaction_rate", "SATISFIED"), ("complaints", "COMPLAINTS"),
     ("complaints_resolved", "RESOLVED"),
 )
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-08") from None
 
 
 def _cell(name: str, value) -> str:

@@ -1,0 +1,18 @@
+"""Small pieces every windowdesk-hub command module uses."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def parse_day(text: str) -> dt.date:
+    """An argparse type for dates typed as 2026-10-08."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-08") from None

@@ -11,10 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import datetime as dt
+import functools
+import json
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+from sqlalchemy import Text, select, type_coerce
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
@@ -34,7 +39,12 @@ KEY_LAST_SUCCESS = "sync.last_success"
 # A PEM file of the private CA the hub's certificate chains to; unset: the system's CAs.
 KEY_CA_BUNDLE = "sync.ca_bundle"
 
-PUSH_BATCH = 200
+# Events per push request, at most the hub's limit, and at most about this many bytes
+# of request body: fewer, bigger requests cost the hub less per event (a transaction and
+# its fsync, the view of what the batch mentions), and a megabyte still goes over a slow
+# link well within the read timeout.
+PUSH_BATCH = protocol.MAX_PUSH_BATCH
+PUSH_BYTES = 1_000_000
 PULL_PAGE = 500
 
 
@@ -196,15 +206,56 @@ def _wire(event: m.OutboxEvent) -> dict:
     }
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# The payload column as the JSON text it is stored as, not decoded into Python objects.
+_PAYLOAD_TEXT = type_coerce(m.OutboxEvent.payload, Text)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    push: protocol.EncodedPush
+    last_seq: int
+
+
+def _read_batch(session, after_seq: int, limit: int, max_bytes: int) -> _Batch | None:
+    """The next pending events after ``after_seq``, in order, encoded as a push body of at
+    most ``max_bytes`` (but at least one event, however big)."""
+    rows = session.execute(
+        select(m.OutboxEvent.seq, m.OutboxEvent.event_id, m.OutboxEvent.entity, m.OutboxEvent.entity_id,
+               m.OutboxEvent.kind, m.OutboxEvent.created_at, _PAYLOAD_TEXT)
+        .where(m.OutboxEvent.state == "pending", m.OutboxEvent.seq > after_seq)
+        .order_by(m.OutboxEvent.seq)
+        .limit(limit)
+    ).all()
+    parts: list[bytes] = []
+    event_ids: list[str] = []
+    size = 0
+    last_seq = after_seq
+    for seq, event_id, entity, entity_id, kind, created_at, payload in rows:
+        head = _encode({"event_id": event_id, "seq": seq, "entity": entity, "entity_id": entity_id,
+                        "kind": kind, "created_at": created_at.isoformat()})
+        part = f'{head[:-1]},"payload":{payload or "null"}}}'.encode()
+        size += len(part) + 1
+        if parts and size > max_bytes:
+            break
+        parts.append(part)
+        event_ids.append(event_id)
+        last_seq = seq
+    if not parts:
+        return None
+    return _Batch(protocol.EncodedPush(b'{"events":[' + b",".join(parts) + b"]}", event_ids), last_seq)
+
+
 class SyncRunner:
     """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
 
-    def __init__(self, db, client: HubClient, *, push_batch: int = PUSH_BATCH, pull_page: int = PULL_PAGE,
-                 retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
+    def __init__(self, db, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
+                 pull_page: int = PULL_PAGE, retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
                  clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._db = db
         self._client = client
         self._push_batch = push_batch
+        self._push_bytes = push_bytes
         self._pull_page = pull_page
         self._retries = retries
         self._backoff_base = backoff_base
@@ -249,27 +300,39 @@ class SyncRunner:
                 delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
                 cancel.wait(random.uniform(0, delay))  # wakes at once when cancelled
 
+    def _next_batch(self, after_seq: int) -> _Batch | None:
+        with self._db.read() as session:
+            return _read_batch(session, after_seq, self._push_batch, self._push_bytes)
+
     def _push(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
         with self._db.read() as session:
             state.to_push = queries.outbox_count(session, "pending")
         notify(state)
-        while True:
-            with self._db.read() as session:
-                batch = [_wire(e) for e in queries.pending_outbox(session, self._push_batch)]
-            if not batch:
-                return
-            try:
-                results = self._with_retries(lambda: self._client.push(batch), cancel)
-            except WindowdeskError as error:  # unreachable or refused: note it, then stop
-                self._note_failure(batch, error)
-                raise
-            self._record_results(results, report)
-            state.pushed += len(results)
-            notify(state)
+        batch = self._next_batch(0)
+        if batch is None:
+            return
+        # One batch on the wire at a time, in outbox order; while the hub applies it, this
+        # thread reads and encodes the next one (sent only once this one is answered)
+        # and records the answer of the one before.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="windowdesk-push") as sender:
+            while batch is not None:
+                sending = sender.submit(self._with_retries, functools.partial(self._client.push, batch.push), cancel)
+                try:
+                    following = self._next_batch(batch.last_seq)
+                finally:
+                    try:
+                        results = sending.result()
+                    except WindowdeskError as error:  # unreachable or refused: note it, then stop
+                        self._note_failure(batch.push.event_ids, error)
+                        raise
+                self._record_results(results, report)
+                state.pushed += len(results)
+                notify(state)
+                batch = following
 
-    def _note_failure(self, batch: list[dict], error: WindowdeskError) -> None:
+    def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:
-            for row in queries.outbox_by_event_ids(session, [e["event_id"] for e in batch]):
+            for row in queries.outbox_by_event_ids(session, list(event_ids)):
                 row.attempts += 1
                 row.last_error = error.message[:500]
 

@@ -16,6 +16,7 @@ must fix the hub's certificate or this workstation's CA setting.
 from __future__ import annotations
 
 import ssl
+from collections.abc import Sequence
 from typing import Any
 
 import requests
@@ -123,12 +124,16 @@ class HubClient:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
-    def _request(self, method: str, path: str, *, json_body: Any = None, params: dict | None = None,
-                 timeout: tuple[float, float] | float | None = None) -> Any:
+    def _request(self, method: str, path: str, *, json_body: Any = None, body: bytes | None = None,
+                 params: dict | None = None, timeout: tuple[float, float] | float | None = None) -> Any:
+        """``body``: a JSON body already encoded (UTF-8), instead of ``json_body``."""
         url = f"{self.base_url}{protocol.API_PREFIX}{path}"
+        headers = self._headers()
+        if body is not None:
+            headers["Content-Type"] = "application/json"
         try:
             response = self._session.request(
-                method, url, json=json_body, params=params, headers=self._headers(),
+                method, url, json=json_body, data=body, params=params, headers=headers,
                 timeout=timeout or self.timeout, verify=self.ca_bundle or True,
             )
         except requests.exceptions.SSLError as exc:
@@ -203,10 +208,15 @@ class HubClient:
                 raise _unreachable("malformed enrollment reply")
         return body
 
-    def push(self, events: list[dict[str, Any]]) -> list[protocol.PushResult]:
-        body = self._request("POST", "/push", json_body={"events": events})
+    def push(self, events: Sequence[dict[str, Any]] | protocol.EncodedPush) -> list[protocol.PushResult]:
+        if isinstance(events, protocol.EncodedPush):
+            reply = self._request("POST", "/push", body=events.body)
+            sent = list(events.event_ids)
+        else:
+            reply = self._request("POST", "/push", json_body={"events": list(events)})
+            sent = [e["event_id"] for e in events]
         try:
-            return protocol.parse_push_reply(body, [e["event_id"] for e in events])
+            return protocol.parse_push_reply(reply, sent)
         except protocol.ProtocolError as exc:
             raise _unreachable(str(exc)) from None
 

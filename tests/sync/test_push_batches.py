@@ -1,0 +1,141 @@
+"""The push batches the client builds straight from the outbox's stored JSON: the same
+events as the outbox rows, in order, bounded in count and bytes, rejected ones left out;
+and a push keeps one batch on the wire at a time, in order, even while it prepares the
+next one."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from windowdesk.paths import resources_dir
+from windowdesk.services import applicants, bootstrap
+from windowdesk.services import sync as sync_service
+from windowdesk.storage import models as m
+from windowdesk.storage.db import Database
+from windowdesk.storage.migrate import migrate_to_head
+from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.sync import protocol
+from windowdesk.sync.client import HubUnreachable
+
+
+def _id_number(n: int) -> str:
+    first17 = f"230902{19500101 + n % 28:08d}{n % 1000:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+@pytest.fixture
+def station(tmp_path: Path):
+    path = tmp_path / "windowdesk.sqlite3"
+    migrate_to_head(path, tmp_path / "backups")
+    db = Database(path)
+    ctx = bootstrap.ensure_demo(db, resources_dir())
+    for n in range(1, 13):
+        applicants.register_resident(db, ctx, id_number=_id_number(n), name=f"居民{n}")
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def _outbox(db) -> list[dict]:
+    with db.read() as session:
+        return [sync_service._wire(e) for e in session.query(m.OutboxEvent).filter_by(state="pending")
+                .order_by(m.OutboxEvent.seq)]
+
+
+def test_an_encoded_batch_holds_the_outbox_rows_as_the_protocol_names_them(station) -> None:
+    expected = _outbox(station)
+    assert len(expected) >= 24
+    with station.read() as session:
+        batch = sync_service._read_batch(session, 0, 10, 1_000_000)
+    body = json.loads(batch.push.body.decode("utf-8"))
+    assert body == {"events": expected[:10]}
+    assert list(batch.push) == expected[:10]
+    assert batch.push.event_ids == tuple(e["event_id"] for e in expected[:10])
+    assert batch.last_seq == expected[9]["seq"]
+
+    with station.read() as session:
+        following = sync_service._read_batch(session, batch.last_seq, 10, 1_000_000)
+    assert list(following.push) == expected[10:20]
+
+
+def test_a_batch_stops_at_its_byte_bound_but_always_carries_one_event(station) -> None:
+    expected = _outbox(station)
+    with station.read() as session:
+        one = sync_service._read_batch(session, 0, 500, 10)
+        bounded = sync_service._read_batch(session, 0, 500, 2_000)
+    assert list(one.push) == expected[:1]
+    assert 1 < len(bounded.push) < len(expected)
+    assert len(bounded.push.body) <= 2_000 + len(b'{"events":[]}')
+    assert list(bounded.push) == expected[: len(bounded.push)]
+
+
+def test_rejected_events_are_not_sent_again(station) -> None:
+    expected = _outbox(station)
+    with station.write() as session:
+        row = session.query(m.OutboxEvent).filter_by(event_id=expected[1]["event_id"]).one()
+        row.state = "rejected"
+    with station.read() as session:
+        batch = sync_service._read_batch(session, 0, 3, 1_000_000)
+        nothing = sync_service._read_batch(session, expected[-1]["seq"], 3, 1_000_000)
+    assert [e["event_id"] for e in batch.push] == [expected[i]["event_id"] for i in (0, 2, 3)]
+    assert nothing is None
+
+
+class _OrderlyHub:
+    """Answers every event applied; fails if two pushes ever overlap or go out of order."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.sent: list[str] = []
+        self.calls = 0
+        self.fail_at = fail_at
+        self._busy = threading.Lock()
+
+    def push(self, events):
+        assert self._busy.acquire(blocking=False), "two pushes on the wire at once"
+        try:
+            self.calls += 1
+            if self.calls == self.fail_at:
+                raise HubUnreachable("lost", "connection dropped")
+            threading.Event().wait(0.01)  # the next batch is being prepared meanwhile
+            ids = [e["event_id"] for e in events]
+            self.sent += ids
+            return [protocol.PushResult(event_id, protocol.APPLIED, "") for event_id in ids]
+        finally:
+            self._busy.release()
+
+    def changes(self, after, limit):
+        return protocol.ChangesPage((), after, False)
+
+
+def test_a_push_sends_every_event_once_in_outbox_order_one_batch_at_a_time(station) -> None:
+    expected = [e["event_id"] for e in _outbox(station)]
+    hub = _OrderlyHub()
+    report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()
+    assert report.ok, report.error
+    assert hub.sent == expected
+    assert report.applied == len(expected)
+    assert _outbox(station) == []
+
+
+def test_a_failed_push_keeps_its_batch_and_everything_after_it(station) -> None:
+    expected = [e["event_id"] for e in _outbox(station)]
+    hub = _OrderlyHub(fail_at=3)
+    report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()
+    assert isinstance(report.error, HubUnreachable)
+    assert hub.sent == expected[:10]
+    left = _outbox(station)
+    assert [e["event_id"] for e in left] == expected[10:]
+    with station.read() as session:
+        attempts = {r.event_id: r.attempts for r in session.query(m.OutboxEvent)}
+    assert [attempts[i] for i in expected[10:15]] == [1] * 5
+    assert set(attempts[i] for i in expected[15:]) == {0}
+
+    hub.fail_at = None
+    report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()
+    assert report.ok, report.error
+    assert hub.sent == expected

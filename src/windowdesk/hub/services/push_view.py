@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import feedback_rules
@@ -151,7 +151,8 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     if referenced:
         for entity_id, reason in session.execute(
             select(PushedEvent.entity_id, PushedEvent.reason).where(
-                PushedEvent.status == REJECTED,
+                # Spelled out, not bound: only then may SQLite use the partial index.
+                PushedEvent.status == literal(REJECTED, literal_execute=True),
                 PushedEvent.kind.in_(CREATING_KINDS),
                 PushedEvent.entity_id.in_(referenced),
             )

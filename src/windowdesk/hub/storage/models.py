@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -195,7 +196,12 @@ class PushedEvent(Base):
     """Every event as received, applied or rejected; answers every resend the same way."""
 
     __tablename__ = "pushed_events"
-    __table_args__ = (Index("ix_pushed_events_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_pushed_events_entity", "entity", "entity_id"),
+        # Why a record a push refers to is missing: its creating event was rejected.
+        Index("ix_pushed_events_rejected", "entity_id", sqlite_where=text("status = 'rejected'"),
+              postgresql_where=text("status = 'rejected'")),
+    )
     event_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"), index=True)
     client_seq: Mapped[int] = mapped_column(BigInteger)

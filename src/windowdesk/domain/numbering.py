@@ -136,26 +136,30 @@ def parse_number(text: str, *, expected: DocumentSeries | None = None) -> Docume
         raise ValidationError(
             _("Please enter the {what}.").format(what=what), field=CASE_NUMBER_FIELD
         )
-    example = format_number(expected or DocumentSeries.CASE, "CH", date(2026, 11, 25), "03", 7)
-    shape_error = ValidationError(
-        _("This is not a complete {what}; it should look like {example}.").format(
-            what=what, example=example
-        ),
-        field=CASE_NUMBER_FIELD,
-    )
+
+    def shape_error() -> ValidationError:
+        # Built only when needed: the hub parses every pushed number (10,000 in a push).
+        example = format_number(expected or DocumentSeries.CASE, "CH", date(2026, 11, 25), "03", 7)
+        return ValidationError(
+            _("This is not a complete {what}; it should look like {example}.").format(
+                what=what, example=example
+            ),
+            field=CASE_NUMBER_FIELD,
+        )
+
     parts = cleaned.split("-")
     if len(parts) == 5:
         try:
             series = DocumentSeries(parts[0])
         except ValueError:
-            raise shape_error from None
+            raise shape_error() from None
         if series is DocumentSeries.CASE:
-            raise shape_error
+            raise shape_error()
         parts = parts[1:]
     elif len(parts) == 4:
         series = DocumentSeries.CASE
     else:
-        raise shape_error
+        raise shape_error()
     center, day_text, window, seq_text = parts
     if not (
         _CODE.fullmatch(center)
@@ -164,7 +168,7 @@ def parse_number(text: str, *, expected: DocumentSeries | None = None) -> Docume
         and _DIGITS.fullmatch(day_text)
         and _DIGITS.fullmatch(seq_text)
     ):
-        raise shape_error
+        raise shape_error()
     try:
         day = date(int(day_text[:4]), int(day_text[4:6]), int(day_text[6:]))
     except ValueError:

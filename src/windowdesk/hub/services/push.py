@@ -42,7 +42,6 @@ from windowdesk.hub.services.push_rules import (
     Pusher,
     Rejected,
     plan_event,
-    storable_payload,
 )
 from windowdesk.hub.services.push_view import known_events, load_view
 from windowdesk.hub.storage.models import PushedEvent, Workstation
@@ -215,6 +214,6 @@ def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, n
     return dict(
         event_id=event.event_id, workstation_id=pusher.workstation_id, client_seq=event.seq,
         kind=_stored_text(event.kind), entity=_stored_text(event.entity), entity_id=_stored_text(event.entity_id),
-        status=status, reason=reason, payload=event.payload if storable_payload(event.payload) else {},
+        status=status, reason=reason, payload=event.stored_payload if event.stored_payload is not None else {},
         created_at=event.created_at, received_at=now,
     )

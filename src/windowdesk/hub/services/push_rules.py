@@ -12,9 +12,9 @@ names), because they are shown at the window and may end up in logs.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
@@ -25,6 +25,7 @@ from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, parse_number
 from windowdesk.errors import ValidationError
 from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
+from windowdesk.hub.storage.database import EncodedJson, encode_json
 from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
@@ -64,6 +65,11 @@ class IncomingEvent:
     kind: str
     payload: dict[str, Any]
     created_at: dt.datetime  # the client's clock: stored, never trusted
+
+    @cached_property
+    def stored_payload(self) -> EncodedJson | None:
+        """Encoded once, for the storability check and for pushed_events alike."""
+        return stored_payload(self.payload)
 
 
 @dataclass(frozen=True)
@@ -509,17 +515,21 @@ def storable_text(text: str) -> bool:
     return True
 
 
-def storable_payload(payload: dict[str, Any]) -> bool:
+def stored_payload(payload: dict[str, Any]) -> EncodedJson | None:
+    """The payload as the hub stores it, or None when either database could not."""
     try:
-        dumped = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+        dumped = encode_json(payload, allow_nan=False)
     except ValueError:
-        return False
-    return "\\u0000" not in dumped and storable_text(dumped)
+        return None
+    if "\\u0000" in dumped or not storable_text(dumped):
+        return None
+    return EncodedJson(dumped)
 
 
 def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
-    if not all(storable_text(text) for text in (event.kind, event.entity, event.entity_id)) or not storable_payload(
-        event.payload
+    if (
+        not all(storable_text(text) for text in (event.kind, event.entity, event.entity_id))
+        or event.stored_payload is None
     ):
         raise Rejected(UNSTORABLE_CONTENT)
     rule = RULES.get(event.kind) or (kept_as_received if event.kind in EVENT_KINDS else None)

@@ -43,9 +43,20 @@ MAX_ATTEMPTS = 4
 T = TypeVar("T")
 
 
-def _json_dumps(value: object) -> str:
+class EncodedJson(str):
+    """A JSON document already encoded as :func:`encode_json` does: stored as it is, so
+    a pushed payload that had to be encoded for the hub's checks is not encoded again."""
+
+
+def encode_json(value: object, *, allow_nan: bool = True) -> str:
     # Chinese text stays readable (and half the size) in the database.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=allow_nan)
+
+
+def _json_dumps(value: object) -> str:
+    if type(value) is EncodedJson:
+        return str(value)
+    return encode_json(value)
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -16,7 +16,7 @@ import json
 import random
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import Text, select, type_coerce
@@ -311,24 +311,33 @@ class SyncRunner:
         batch = self._next_batch(0)
         if batch is None:
             return
-        # One batch on the wire at a time, in outbox order; while the hub applies it, this
-        # thread reads and encodes the next one (sent only once this one is answered)
-        # and records the answer of the one before.
+        # One batch on the wire at a time, in outbox order. While the hub applies one,
+        # this thread records the answer to the one before and reads and encodes the
+        # next, which goes out as soon as the answer is in. (An answer recorded late
+        # is safe: until then its events stay in the outbox, and a resend is answered
+        # "duplicate".)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="windowdesk-push") as sender:
-            while batch is not None:
-                sending = sender.submit(self._with_retries, functools.partial(self._client.push, batch.push), cancel)
+
+            def send(batch: _Batch) -> Future:
+                return sender.submit(self._with_retries, functools.partial(self._client.push, batch.push), cancel)
+
+            sending = send(batch)
+            following = self._next_batch(batch.last_seq)
+            while True:
                 try:
-                    following = self._next_batch(batch.last_seq)
-                finally:
-                    try:
-                        results = sending.result()
-                    except WindowdeskError as error:  # unreachable or refused: note it, then stop
-                        self._note_failure(batch.push.event_ids, error)
-                        raise
+                    results = sending.result()
+                except WindowdeskError as error:  # unreachable or refused: note it, then stop
+                    self._note_failure(batch.push.event_ids, error)
+                    raise
+                if following is not None:
+                    sending = send(following)
                 self._record_results(results, report)
                 state.pushed += len(results)
                 notify(state)
+                if following is None:
+                    return
                 batch = following
+                following = self._next_batch(batch.last_seq)
 
     def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:

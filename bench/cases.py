@@ -4,8 +4,10 @@
 
 Works on a copy of the generated database (``python bench/generate.py`` makes it). The
 generator leaves every case "accepted"; a real year is mostly finished, so the copy first
-marks 97% of the cases past their promised date as delivered (with the timeline step),
-leaving a realistic tail of late ones. Then it times, as the center's supervisor:
+marks 97% of the cases past their promised date as completed (92% of those on time) and
+then delivered, with both steps on their timelines, leaving a tail of late ones; of the
+cases still open, about half are under review at the hub and some of those waited, or
+still wait, for supplementary materials. Then it times, as the center's supervisor:
 
 * ``overdue_list_p95_ms``: the yellow and red cases of the whole center (target < 50 ms);
 * ``month_report_p95_ms``: a month's performance report of the center (target < 500 ms).
@@ -41,23 +43,70 @@ ensure_importable()
 
 
 def _finish_most_old_cases(path: Path, key: bytes | None) -> tuple[int, int]:
+    """Most cases past their promised date were completed (mostly on time, some late)
+    and delivered a few days later, every step on their timelines."""
     connection = connect(path, key)
     try:
         connection.execute(
-            "UPDATE cases SET status = 'delivered' WHERE promised_date < date('now', '-3 day') "
-            "AND abs(random()) % 100 < 97"
-        )
+            "CREATE TEMP TABLE finishing (id TEXT PRIMARY KEY, operator_id TEXT, accepted_day TEXT, done TEXT)")
+        # 92% on or up to 3 days before the promised date, 8% one to five days late;
+        # never on or before the acceptance day, never after yesterday.
         connection.execute(
-            "INSERT INTO case_events (id, case_id, at, operator_id, kind, position, from_status, to_status, note, source) "
-            "SELECT lower(hex(randomblob(18))), id, promised_date || ' 10:00:00.000000', operator_id, 'deliver', 1, "
-            "'accepted', 'delivered', '', 'window' FROM cases WHERE status = 'delivered'"
+            "INSERT INTO finishing SELECT id, operator_id, accepted_day, min(date('now', '-1 day'), max(date(accepted_day, '+1 day'), "
+            "CASE WHEN abs(random()) % 100 < 92 THEN date(promised_date, '-' || (abs(random()) % 4) || ' day') "
+            "ELSE date(promised_date, '+' || (1 + abs(random()) % 5) || ' day') END)) "
+            "FROM cases WHERE promised_date < date('now', '-3 day') AND abs(random()) % 100 < 97"
         )
+        connection.execute("UPDATE cases SET status = 'delivered' WHERE id IN (SELECT id FROM finishing)")
+        # The whole way as the state machine allows it: the hub starts the review and
+        # approves (decisions synced back), the window completes and delivers.
+        for kind, position, before, after, when, source in (
+            ("start_review", 1, "accepted", "in_progress", "min(done, date(accepted_day, '+1 day')) || ' 08:00:00.000000'",
+             "hub"),
+            ("approve", 2, "in_progress", "approved", "done || ' 09:00:00.000000'", "hub"),
+            ("complete", 3, "approved", "completed", "done || ' 09:30:00.000000'", "window"),
+            ("deliver", 4, "completed", "delivered",
+             "min(date('now', '-1 day'), date(done, '+' || (abs(random()) % 4) || ' day')) || ' 15:00:00.000000'",
+             "window"),
+        ):
+            connection.execute(
+                "INSERT INTO case_events (id, case_id, at, operator_id, kind, position, from_status, to_status, "
+                f"note, source) SELECT lower(hex(randomblob(18))), id, {when}, operator_id, '{kind}', {position}, "
+                f"'{before}', '{after}', '', '{source}' FROM finishing"
+            )
+        _move_open_cases(connection)
         connection.commit()
-        open_count = connection.execute("SELECT count(*) FROM cases WHERE status = 'accepted'").fetchone()[0]
+        open_count = connection.execute(
+            "SELECT count(*) FROM cases WHERE status NOT IN ('completed', 'delivered', 'withdrawn')").fetchone()[0]
         total = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
         return open_count, total
     finally:
         connection.close()
+
+
+def _move_open_cases(connection) -> None:
+    """Open cases are not all untouched: the back office started reviewing about half
+    (a hub step), and some of those waited for supplementary materials — a few still do,
+    others got them two days later — so their clocks have suspensions to subtract."""
+    connection.execute(
+        "CREATE TEMP TABLE reviewed AS SELECT id, operator_id, accepted_day, abs(random()) % 100 AS dice "
+        "FROM cases WHERE status = 'accepted' AND abs(random()) % 100 < 55"
+    )
+    steps = (
+        ("start_review", 1, "accepted", "in_progress", "date(accepted_day, '+1 day')", "hub", "1 = 1"),
+        ("suspend", 2, "in_progress", "suspended", "date(accepted_day, '+2 day')", "window", "dice < 18"),
+        ("resume", 3, "suspended", "in_progress", "date(accepted_day, '+4 day')", "window", "dice < 10"),
+    )
+    for kind, position, before, after, day, source, which in steps:
+        connection.execute(
+            "INSERT INTO case_events (id, case_id, at, operator_id, kind, position, from_status, to_status, "
+            f"note, source) SELECT lower(hex(randomblob(18))), id, min(date('now', '-1 day'), {day}) || ' 08:00:00.000000', "
+            f"operator_id, '{kind}', {position}, '{before}', '{after}', '', '{source}' FROM reviewed WHERE {which}"
+        )
+    connection.execute("UPDATE cases SET status = 'in_progress' WHERE id IN (SELECT id FROM reviewed WHERE dice < 10 "
+                       "OR dice >= 18)")
+    connection.execute("UPDATE cases SET status = 'suspended' WHERE id IN (SELECT id FROM reviewed WHERE dice >= 10 "
+                       "AND dice < 18)")
 
 
 def _time(fn, runs: int) -> list[float]:

@@ -133,3 +133,91 @@ def test_csv_export_and_permissions(demo, fixed_data):
         reports.performance_report(demo.db, clerk, start=START, end=END, by="window", shipped_calendar=demo.calendar)
     with pytest.raises(ValidationError):
         reports.performance_report(demo.db, boss, start=END, end=START, by="window", shipped_calendar=demo.calendar)
+
+
+def _every_case_of_the_center(demo, ctx, calendar_now):
+    """The counting rules fed with every case of the center and its whole timeline, read
+    through the ORM: the reference the report's selective reading must agree with."""
+    from sqlalchemy import select
+
+    from windowdesk.domain.assessment import CaseFact, Keys
+    from windowdesk.domain.time_limits import suspensions_from
+    from windowdesk.storage import models as m
+    from windowdesk.storage import queries_service
+
+    facts = []
+    with demo.db.read() as session:
+        items = queries_service.item_limits(session)
+        for case in session.scalars(select(m.Case).where(m.Case.center_code == ctx.center_code)):
+            timeline = [(event.at.astimezone(SHANGHAI).date(), event.to_status) for event in case.events]
+            department, promised = items[case.item_code]
+            facts.append(CaseFact(
+                Keys(case.window_id, case.operator_id, department, ctx.center_code), case.accepted_day, promised,
+                completed_day=next((day for day, status in timeline if status == "completed"), None),
+                withdrawn_day=next((day for day, status in timeline if status == "withdrawn"), None),
+                suspensions=tuple(suspensions_from(timeline)),
+            ))
+    return facts
+
+
+@pytest.fixture
+def varied_history(demo):
+    """Forty cases over autumn 2025 with every fate: finished on time and late, before,
+    inside and after the periods under test, suspended and resumed, still suspended,
+    withdrawn, open — through the real window and hub paths."""
+    import random
+
+    chance = random.Random(2025)
+    ctx, seq = demo.ctx, 100
+    day = dt.date(2025, 8, 4)
+    for number in range(40):
+        day += dt.timedelta(days=chance.choice((1, 2, 3)))
+        if day.weekday() >= 5:
+            day += dt.timedelta(days=7 - day.weekday())
+        when = lambda offset, hour="10:00": f"{day + dt.timedelta(days=offset)} {hour}"  # noqa: E731
+        case = accept(demo, ctx, chance.choice(("MZ-001", "LB-006", "LB-002")), when(0, f"09:{number:02d}"))
+        fate = number % 6
+        if fate in (1, 2):  # waited for materials, some still do
+            cases.change_status(demo.db, at(ctx, when(1)), case_id=case, action=CaseAction.SUSPEND, note="缺材料")
+            if fate == 2:
+                continue
+            cases.change_status(demo.db, at(ctx, when(chance.randint(3, 12))), case_id=case,
+                                action=CaseAction.RESUME)
+        if fate == 3:
+            cases.change_status(demo.db, at(ctx, when(chance.randint(1, 20))), case_id=case,
+                                action=CaseAction.WITHDRAW, note="申请人撤回")
+            continue
+        if fate in (0, 1, 4):  # decided and completed, sooner or later
+            seq += 1
+            done = chance.randint(14, 40)
+            approve(demo, case, seq, when(done - 1, "11:00"))
+            cases.change_status(demo.db, at(ctx, when(done, "16:00")), case_id=case, action=CaseAction.COMPLETE)
+    # Just overdue at the end of 14-17 November: one promised day, two working days used
+    # (Friday and Monday) over four calendar days.
+    accept(demo, ctx, "LB-002", "2025-11-13 15:00")
+    return ctx
+
+
+@pytest.mark.parametrize("start,end", [
+    (dt.date(2025, 9, 1), dt.date(2025, 9, 30)), (dt.date(2025, 10, 1), dt.date(2025, 10, 17)),
+    (dt.date(2025, 10, 9), dt.date(2025, 10, 9)), (dt.date(2025, 8, 1), dt.date(2025, 12, 31)),
+    (dt.date(2025, 11, 1), dt.date(2025, 11, 30)), (dt.date(2025, 11, 14), dt.date(2025, 11, 17)),
+])
+def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(demo, varied_history, start, end):
+    from windowdesk.domain.assessment import build_report
+    from windowdesk.services.working_days import calendar_in_force
+
+    ctx = varied_history
+    with demo.db.read() as session:
+        calendar = calendar_in_force(session, demo.calendar)
+    every = _every_case_of_the_center(demo, ctx, calendar)
+    for by in ("window", "operator", "department", "center"):
+        report = reports.performance_report(demo.db, ctx, start=start, end=end, by=by, shipped_calendar=demo.calendar)
+        reference = build_report(start=start, end=end, by=by, calendar=calendar, cases=every)
+        assert report.total.accepted + report.total.completed + report.total.overdue > 0
+        case_figures = ("accepted", "completed", "on_time", "late", "open_overdue", "average_handling_days")
+        assert {k: report.total.as_dict()[k] for k in case_figures} == {
+            k: reference.total.as_dict()[k] for k in case_figures}
+        assert [(row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in report.rows
+                if any(row.figures.as_dict()[k] for k in case_figures)] == [
+            (row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in reference.rows]

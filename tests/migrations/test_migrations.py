@@ -275,3 +275,73 @@ def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
         ).fetchall() == [("wang", None, 1)]
     with _raw(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001_baseline",)]
+
+
+def _case_at_0006(conn, case_id: str, number: str) -> None:
+    conn.execute(
+        "INSERT INTO cases (id, case_number, center_code, window_id, operator_id, item_code, status, "
+        "accepted_at, accepted_day, promised_date, legal_date, note) VALUES (?, ?, 'CH', 'CH-01', 'op-1', "
+        "'MZ-001', 'accepted', '2026-11-02 01:00:00', '2026-11-02', '2026-11-16', '2026-11-30', '')",
+        (case_id, number),
+    )
+
+
+def _step(conn, case_id: str, position: int, at: str, before: str, after: str) -> None:
+    conn.execute(
+        "INSERT INTO case_events (id, case_id, at, operator_id, kind, position, from_status, to_status, note, "
+        "source) VALUES (?, ?, ?, 'op-1', 'x', ?, ?, ?, '', 'window')",
+        (f"{case_id}-{position}", case_id, at, position, before, after),
+    )
+
+
+def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_to_date(data_dir):
+    """The report finds finished and suspended cases by two columns kept from the
+    timeline: filled for existing cases by the migration, then by triggers."""
+    from windowdesk.storage.migrate import _run_upgrade
+
+    path = data_dir / "windowdesk.sqlite3"
+    _run_upgrade(path, MIGRATIONS_DIR, target="0006_case_watch_indexes")
+    with _raw(path) as conn:
+        conn.execute("INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
+                     "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')")
+        conn.execute("INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
+                     "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)")
+        conn.execute("INSERT INTO windows (id, center_code, code, name, phone) VALUES ('CH-01', 'CH', '01', 'w', '')")
+        conn.execute("INSERT INTO departments (code, name, name_en) VALUES ('MZJ', '民政局', '')")
+        conn.execute(
+            "INSERT INTO catalog_items (code, name, name_en, department_code, category, preconditions, "
+            "procedure, legal_limit_days, promised_limit_days, warning_days, fee_summary, legal_basis, "
+            "refusal_grounds, parallel, parallel_departments, street_level, \"where\", keywords, pinyin_full, "
+            "pinyin_initials, catalog_version, active) VALUES ('MZ-001', '低保', '', 'MZJ', '', '[]', '[]', "
+            "20, 10, 2, '', '', '[]', 0, '[]', 1, '', '[]', '', '', 'v1', 1)"
+        )
+        _case_at_0006(conn, "done", "CH-20261102-01-0001")  # suspended twice, completed, delivered
+        for position, (at, before, after) in enumerate([
+            ("2026-11-03 02:00:00", "accepted", "suspended"), ("2026-11-05 02:00:00", "suspended", "in_progress"),
+            ("2026-11-06 02:00:00", "in_progress", "suspended"), ("2026-11-09 02:00:00", "suspended", "in_progress"),
+            ("2026-11-10 02:00:00", "in_progress", "approved"), ("2026-11-11 02:00:00", "approved", "completed"),
+            ("2026-11-12 02:00:00", "completed", "delivered"),
+        ], start=1):
+            _step(conn, "done", position, at, before, after)
+        _case_at_0006(conn, "gone", "CH-20261102-01-0002")  # withdrawn
+        _step(conn, "gone", 1, "2026-11-04 03:00:00", "accepted", "withdrawn")
+        _case_at_0006(conn, "open", "CH-20261102-01-0003")
+        conn.commit()
+
+    migrate_to_head(path, data_dir / "backups")
+
+    with _raw(path) as conn:
+        def columns():
+            return dict((row[0], row[1:]) for row in conn.execute(
+                "SELECT id, finished_at, suspensions FROM cases ORDER BY id"))
+
+        assert columns() == {"done": ("2026-11-11 02:00:00", 2), "gone": ("2026-11-04 03:00:00", 0),
+                             "open": (None, 0)}
+        # New steps, whoever records them: the first finishing step sets the time for good.
+        _step(conn, "open", 1, "2026-11-20 02:00:00", "accepted", "suspended")
+        _step(conn, "open", 2, "2026-11-23 02:00:00", "suspended", "in_progress")
+        _step(conn, "open", 3, "2026-11-24 02:00:00", "in_progress", "approved")
+        _step(conn, "open", 4, "2026-11-25 02:00:00.000000", "approved", "completed")
+        _step(conn, "open", 5, "2026-11-26 02:00:00.000000", "completed", "delivered")
+        conn.commit()
+        assert columns()["open"] == ("2026-11-25 02:00:00.000000", 1)

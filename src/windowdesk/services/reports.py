@@ -19,6 +19,7 @@ from windowdesk.domain.assessment import (
     Report,
     build_report,
 )
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.time_limits import suspensions_from
@@ -61,20 +62,19 @@ def _labels(session, ctx: CounterContext, by: str):
 
 
 def _case_facts(session, ctx: CounterContext, start: dt.date, end: dt.date, items: dict) -> list[CaseFact]:
-    """Cases that can count in the period: accepted by its end and not finished before it."""
-    start_utc, _end = ctx.day_bounds_utc(start)
-    rows = q.report_cases(session, ctx.center_code, end, start_utc)
-    timelines = q.timelines(session, [row.id for row in rows])
+    """The cases that can change a figure of the period, as facts for the counting rules."""
+    low, _ignored = ctx.day_bounds_utc(start)
+    _ignored, high = ctx.day_bounds_utc(end)
     zone = ctx.zone
     facts = []
-    for row in rows:
-        timeline = [(at.astimezone(zone).date(), status) for at, status in timelines.get(row.id, ())]
-        department, promised = items.get(row.item_code, (None, 0))
+    for case in q.report_cases(session, ctx.center_code, start, end, low, high):
+        department, promised = items.get(case.item_code, (None, 0))
+        finished_day = case.finished_at.astimezone(zone).date() if case.finished_at else None
+        withdrawn = case.status == CaseStatus.WITHDRAWN.value
         facts.append(CaseFact(
-            Keys(row.window_id, row.operator_id, department, ctx.center_code), row.accepted_day, promised,
-            completed_day=next((day for day, status in timeline if status == "completed"), None),
-            withdrawn_day=next((day for day, status in timeline if status == "withdrawn"), None),
-            suspensions=tuple(suspensions_from(timeline)),
+            Keys(case.window_id, case.operator_id, department, ctx.center_code), case.accepted_day, promised,
+            completed_day=None if withdrawn else finished_day, withdrawn_day=finished_day if withdrawn else None,
+            suspensions=tuple(suspensions_from([(at.astimezone(zone).date(), status) for at, status in case.steps])),
         ))
     return facts
 

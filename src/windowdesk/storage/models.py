@@ -221,8 +221,12 @@ class Case(Base):
         Index("ix_cases_window_accepted", "window_id", "accepted_at"),
         # The supervisor's late-case watch and the center's reports: without these an
         # encrypted file is decrypted whole for every look.
-        Index("ix_cases_center_promised", "center_code", "promised_date"),
+        # Covering: the watch reads only this index, never the scattered table rows.
+        Index("ix_cases_center_status_promised", "center_code", "status", "promised_date", "window_id",
+              "accepted_day", "item_code", "case_number", "id"),
         Index("ix_cases_center_accepted", "center_code", "accepted_at"),
+        Index("ix_cases_center_accepted_day", "center_code", "accepted_day"),
+        Index("ix_cases_center_finished", "center_code", "finished_at", "accepted_day", "item_code"),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -240,6 +244,11 @@ class Case(Base):
     promised_date: Mapped[dt.date] = mapped_column(Date)
     legal_date: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Kept by database triggers from the timeline (migration 0007), never written here:
+    # when the first step to completed or withdrawn was recorded, and how many steps
+    # into a suspension there were, so reports find finished and suspended cases by index.
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    suspensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     materials: Mapped[list[CaseMaterial]] = relationship(
         order_by="CaseMaterial.position", cascade="all, delete-orphan"
@@ -269,8 +278,12 @@ class CaseEvent(Base):
     """One step on a case's timeline; both sides append, nothing is edited."""
 
     __tablename__ = "case_events"
+    __table_args__ = (
+        # A case's timeline in recorded order, its steps read from the index alone.
+        Index("ix_case_events_timeline", "case_id", "position", "at", "to_status", "from_status"),
+    )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     operator_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     kind: Mapped[str] = mapped_column(String(30))

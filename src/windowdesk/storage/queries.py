@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from windowdesk.storage import models as m
@@ -255,45 +256,59 @@ def case_by_number(session: Session, case_number: str) -> m.Case | None:
     ).first()
 
 
-@dataclass(frozen=True)
-class OpenCase:
+# A case that reached one of these never runs again (the state machine has no way back).
+FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
+OPEN_STATUSES = ("accepted", "in_progress", "suspended", "approved", "rejected")  # the first is the start
+
+
+class OpenCase(NamedTuple):  # a plain row; the watch reads thousands
     id: str
     case_number: str
     item_code: str
     status: str
     accepted_day: dt.date
-    timeline: tuple[tuple[dt.datetime, str | None], ...]  # (time, status after), recorded order
+    # The steps into and out of a suspension, (time, status after) in recorded order:
+    # the others cannot change the clock of a case that is still open.
+    suspension_steps: tuple[tuple[dt.datetime, str | None], ...]
 
 
 def open_cases(
     session: Session, center_code: str, window_id: str | None, *, promised_by: dt.date | None = None
 ) -> list[OpenCase]:
-    """Cases still running (not completed, delivered or withdrawn), with their timelines;
-    with ``promised_by``, only those whose promised date is on or before it. Plain rows,
-    not ORM objects: the supervisor's watch may read thousands."""
-    query = (
-        select(m.Case.id, m.Case.case_number, m.Case.item_code, m.Case.status, m.Case.accepted_day)
-        .where(m.Case.center_code == center_code,
-               m.Case.status.not_in(("completed", "delivered", "withdrawn")))
-        .order_by(m.Case.accepted_at)
-    )
+    """Cases still running (not completed, delivered or withdrawn), in no particular
+    order, with their suspension steps; with ``promised_by``, only those whose promised
+    date is on or before it. Plain rows, not ORM objects: the supervisor's watch may read
+    thousands.
+
+    The open statuses are named (not "not finished") so that the (center, status,
+    promised date) index finds them without reading the year's finished cases; the steps
+    come from the timeline index in one query joined to the same selection."""
+    selection = [m.Case.center_code == center_code]
     if window_id is not None:
-        query = query.where(m.Case.window_id == window_id)
+        selection.append(m.Case.window_id == window_id)
     if promised_by is not None:
-        query = query.where(m.Case.promised_date <= promised_by)
-    rows = session.execute(query).all()
-    steps: dict[str, list[tuple[dt.datetime, str | None]]] = {row.id: [] for row in rows}
-    ids = list(steps)
-    for start in range(0, len(ids), 500):
-        for case_id, at, to_status in session.execute(
-            select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status)
-            .where(m.CaseEvent.case_id.in_(ids[start:start + 500]))
-            .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
-        ):
-            steps[case_id].append((at, to_status))
+        selection.append(m.Case.promised_date <= promised_by)
+    # No ORDER BY: sorting by acceptance time made SQLite walk the center's whole year in
+    # that index's order instead of seeking the open ones; callers sort what they show.
+    rows = session.execute(
+        select(m.Case.id, m.Case.case_number, m.Case.item_code, m.Case.status, m.Case.accepted_day)
+        .where(m.Case.status.in_(OPEN_STATUSES), *selection)
+    ).all()
+    steps: dict[str, list[tuple[dt.datetime, str | None]]] = defaultdict(list)
+    # A case still "accepted" has had no step since its acceptance (no way leads back to
+    # that status), so only the others' timelines are read. A suspension begins with a
+    # step to "suspended" and ends with the next step, which is one from "suspended".
+    for case_id, at, to_status in session.execute(
+        select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status)
+        .join(m.Case, m.Case.id == m.CaseEvent.case_id)
+        .where(m.Case.status.in_(OPEN_STATUSES[1:]), *selection,
+               or_(m.CaseEvent.to_status == "suspended", m.CaseEvent.from_status == "suspended"))
+        .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
+    ):
+        steps[case_id].append((at, to_status))
     return [
-        OpenCase(row.id, row.case_number, row.item_code, row.status, row.accepted_day, tuple(steps[row.id]))
-        for row in rows
+        OpenCase(case_id, number, item_code, status, accepted_day, tuple(steps[case_id]) if case_id in steps else ())
+        for case_id, number, item_code, status, accepted_day in rows
     ]
 
 

@@ -6,17 +6,16 @@ Services call these; they never build SQL themselves (only storage imports SQLAl
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from sqlalchemy import exists, select
+from sqlalchemy import Date, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from windowdesk.storage import models as m
 from windowdesk.storage.models_service import CasePart, Complaint, FollowUp, Inquiry, Rating
 
 _CHUNK = 500
-FINISHING = ("completed", "withdrawn")
 
 
 def parts_of_case(session: Session, case_id: str) -> list[CasePart]:
@@ -78,28 +77,54 @@ def center_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(m.Center.code, m.Center.name)).all())
 
 
-def report_cases(session: Session, center_code: str, end_day: dt.date, start_utc: dt.datetime):
-    """(id, window, operator, item, accepted day) of the cases that can count in a period:
-    accepted by its last day and not completed or withdrawn before its first."""
-    finished_early = exists().where(
-        m.CaseEvent.case_id == m.Case.id, m.CaseEvent.to_status.in_(FINISHING), m.CaseEvent.at < start_utc
-    )
-    return session.execute(
-        select(m.Case.id, m.Case.window_id, m.Case.operator_id, m.Case.item_code, m.Case.accepted_day)
-        .where(m.Case.center_code == center_code, m.Case.accepted_day <= end_day, ~finished_early)
-    ).all()
+@dataclass
+class ReportCase:
+    """A case that can count in a period. ``finished_at``: when it was completed or
+    withdrawn (``status`` says which); ``steps``: its steps into and out of suspensions,
+    (time, status after) in recorded order, read only for cases that were suspended."""
+
+    id: str
+    window_id: str
+    operator_id: str | None
+    item_code: str
+    accepted_day: dt.date
+    status: str
+    finished_at: dt.datetime | None
+    steps: list[tuple[dt.datetime, str | None]] = field(default_factory=list)
 
 
-def timelines(session: Session, case_ids: Sequence[str]) -> dict[str, list[tuple[dt.datetime, str | None]]]:
-    """case id -> [(time, status after)] in time order."""
-    found: dict[str, list[tuple[dt.datetime, str | None]]] = defaultdict(list)
-    for i in range(0, len(case_ids), _CHUNK):
+def report_cases(
+    session: Session, center_code: str, start_day: dt.date, end_day: dt.date, low: dt.datetime, high: dt.datetime
+) -> list[ReportCase]:
+    """The center's cases that can change a figure of the local days start..end (UTC
+    [low, high)): accepted in it, finished in it, or not finished by its end and open
+    long enough to be overdue (a case open fewer calendar days than its promised working
+    days cannot be). The rest of the year stays in the database."""
+    case, item = m.Case, m.CatalogItem
+    columns = (case.id, case.window_id, case.operator_id, case.item_code, case.accepted_day, case.status,
+               case.finished_at, case.suspensions)
+    open_long = func.julianday(literal(end_day, Date)) - func.julianday(case.accepted_day) > func.coalesce(
+        item.promised_limit_days, 0)
+    rows = session.execute(union(
+        select(*columns).where(case.center_code == center_code, case.accepted_day.between(start_day, end_day)),
+        select(*columns).where(case.center_code == center_code, case.finished_at >= low, case.finished_at < high),
+        select(*columns).outerjoin(item, item.code == case.item_code).where(
+            case.center_code == center_code, or_(case.finished_at.is_(None), case.finished_at >= high),
+            case.accepted_day <= end_day, open_long),
+    )).all()
+    found = {row[0]: ReportCase(*row[:7]) for row in rows}
+    suspended = [row[0] for row in rows if row[7]]
+    for i in range(0, len(suspended), _CHUNK):
+        # A suspension begins with a step to "suspended" and ends with the next step,
+        # which is one from "suspended".
         for case_id, at, to_status in session.execute(
             select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status)
-            .where(m.CaseEvent.case_id.in_(case_ids[i:i + _CHUNK])).order_by(m.CaseEvent.at)
+            .where(m.CaseEvent.case_id.in_(suspended[i:i + _CHUNK]),
+                   or_(m.CaseEvent.to_status == "suspended", m.CaseEvent.from_status == "suspended"))
+            .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
         ):
-            found[case_id].append((at, to_status))
-    return found
+            found[case_id].steps.append((at, to_status))
+    return list(found.values())
 
 
 def report_decisions(session: Session, center_code: str, low: dt.datetime, high: dt.datetime):

@@ -100,3 +100,34 @@ def test_clock_properties(accepted, limit, gap, pause_at, pause_len):
 def test_due_date_refuses_an_open_suspension(calendar):
     with pytest.raises(ValueError):
         due_date(D(2025, 3, 3), 5, calendar, [Suspension(D(2025, 3, 4), None)])
+
+
+def _due_by_walking(accepted, limit, calendar, suspensions):
+    """The definition, one day at a time: a working day counts unless it lies after a
+    suspension's first day and before the day the materials came back."""
+    counted, day = 0, accepted
+    while counted < limit:
+        day += dt.timedelta(days=1)
+        suspended = any(s.start < day < s.end for s in suspensions)
+        if calendar.is_working_day(day) and not suspended:
+            counted += 1
+    return day
+
+
+@st.composite
+def separate_suspensions(draw, accepted):
+    """Up to three suspensions that do not overlap, given in any order, some starting
+    before the acceptance day or lasting no counted day at all."""
+    periods, start = [], accepted + dt.timedelta(days=draw(st.integers(-5, 20)))
+    for _ in range(draw(st.integers(1, 3))):
+        end = start + dt.timedelta(days=draw(st.integers(0, 25)))
+        periods.append(Suspension(start, end))
+        start = end + dt.timedelta(days=draw(st.integers(0, 15)))
+    return draw(st.permutations(periods))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), accepted=days, limit=st.integers(0, 60))
+def test_due_date_with_suspensions_matches_the_day_by_day_definition(data, accepted, limit):
+    suspensions = data.draw(separate_suspensions(accepted))
+    assert due_date(accepted, limit, CALENDAR, suspensions) == _due_by_walking(accepted, limit, CALENDAR, suspensions)

@@ -73,6 +73,23 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.timezone.utc)
 
+    def bind_processor(self, dialect: Any):  # noqa: ANN201 - SQLAlchemy's processor type
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        utc = dt.timezone.utc
+
+        # One step instead of this class's and SQLite DATETIME's (a push stores seven
+        # times per event). The text is SQLite DATETIME's storage format, as SQLAlchemy
+        # reads it back: "2026-11-25 09:30:00.000000".
+        def process(value: dt.datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given where UTC is required")
+            return value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return process
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)

@@ -103,8 +103,9 @@ def _clock_of(session, ctx: CounterContext, case: m.Case, shipped_calendar, toda
     return _clock(ctx, item, case.accepted_day, [(ev.at, ev.to_status) for ev in case.events], calendar, today)
 
 
-def _clock(ctx: CounterContext, item: m.CatalogItem, accepted: dt.date, steps, calendar, today: dt.date) -> ClockState:
-    """The clock from a case's (time, status after) steps in recorded order."""
+def _clock(ctx: CounterContext, item, accepted: dt.date, steps, calendar, today: dt.date) -> ClockState:
+    """The clock from a case's (time, status after) steps in recorded order; ``item``
+    gives the limits (a catalog item or queries.ItemClockRules)."""
     suspensions, finished = (), None
     # Most cases were never suspended nor finished: their steps cannot change the clock,
     # and the watch computes thousands of clocks, so their times are not converted.
@@ -141,13 +142,23 @@ def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool 
         # leaves it out, and only the few near or past their date get the exact clock.
         calendar = calendar_in_force(session, shipped_calendar)
         cutoff = calendar.add_working_days(today, queries.widest_warning_days(session))
-        items = queries.items_by_code(session)
+        items = queries.item_clock_rules(session)
         found = []
+        # Without suspensions a clock depends only on the item and the acceptance day, which
+        # many late cases share.
+        plain_clocks: dict[tuple[str, dt.date], ClockState] = {}
         for case in queries.open_cases(session, ctx.center_code, None if whole_center else ctx.window_id,
                                        promised_by=cutoff):
-            state = _clock(ctx, items[case.item_code], case.accepted_day, case.suspension_steps, calendar, today)
+            item = items[case.item_code]
+            if case.suspension_steps:
+                state = _clock(ctx, item, case.accepted_day, case.suspension_steps, calendar, today)
+            else:
+                state = plain_clocks.get((case.item_code, case.accepted_day))
+                if state is None:
+                    state = plain_clocks[case.item_code, case.accepted_day] = _clock(
+                        ctx, item, case.accepted_day, (), calendar, today)
             if state.light in (Light.YELLOW, Light.RED):
-                found.append(CaseClock(case.id, case.case_number, items[case.item_code].name, case.status, state))
+                found.append(CaseClock(case.id, case.case_number, item.name, case.status, state))
     return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
 
 

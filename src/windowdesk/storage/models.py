@@ -223,7 +223,7 @@ class Case(Base):
         # encrypted file is decrypted whole for every look.
         # Covering: the watch reads only this index, never the scattered table rows.
         Index("ix_cases_center_status_promised", "center_code", "status", "promised_date", "window_id",
-              "accepted_day", "item_code", "case_number", "id"),
+              "accepted_day", "item_code", "case_number", "id", "suspensions"),
         Index("ix_cases_center_accepted", "center_code", "accepted_at"),
         Index("ix_cases_center_accepted_day", "center_code", "accepted_day"),
         Index("ix_cases_center_finished", "center_code", "finished_at", "accepted_day", "item_code"),

@@ -258,7 +258,8 @@ def case_by_number(session: Session, case_number: str) -> m.Case | None:
 
 # A case that reached one of these never runs again (the state machine has no way back).
 FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
-OPEN_STATUSES = ("accepted", "in_progress", "suspended", "approved", "rejected")  # the first is the start
+OPEN_STATUSES = ("accepted", "in_progress", "suspended", "approved", "rejected")
+_ID_CHUNK = 500  # ids per IN list, well below SQLite's limit on bound parameters
 
 
 class OpenCase(NamedTuple):  # a plain row; the watch reads thousands
@@ -281,9 +282,9 @@ def open_cases(
     thousands.
 
     The open statuses are named (not "not finished") so that the (center, status,
-    promised date) index finds them without reading the year's finished cases; the steps
-    come from the timeline index in one query joined to the same selection."""
-    selection = [m.Case.center_code == center_code]
+    promised date) index finds them without reading the year's finished cases; the index
+    also holds how many suspensions each had, so only those cases' steps are read."""
+    selection = [m.Case.center_code == center_code, m.Case.status.in_(OPEN_STATUSES)]
     if window_id is not None:
         selection.append(m.Case.window_id == window_id)
     if promised_by is not None:
@@ -291,30 +292,45 @@ def open_cases(
     # No ORDER BY: sorting by acceptance time made SQLite walk the center's whole year in
     # that index's order instead of seeking the open ones; callers sort what they show.
     rows = session.execute(
-        select(m.Case.id, m.Case.case_number, m.Case.item_code, m.Case.status, m.Case.accepted_day)
-        .where(m.Case.status.in_(OPEN_STATUSES), *selection)
+        select(m.Case.id, m.Case.case_number, m.Case.item_code, m.Case.status, m.Case.accepted_day,
+               m.Case.suspensions).where(*selection)
     ).all()
-    steps: dict[str, list[tuple[dt.datetime, str | None]]] = defaultdict(list)
-    # A case still "accepted" has had no step since its acceptance (no way leads back to
-    # that status), so only the others' timelines are read. A suspension begins with a
-    # step to "suspended" and ends with the next step, which is one from "suspended".
-    for case_id, at, to_status in session.execute(
-        select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status)
-        .join(m.Case, m.Case.id == m.CaseEvent.case_id)
-        .where(m.Case.status.in_(OPEN_STATUSES[1:]), *selection,
-               or_(m.CaseEvent.to_status == "suspended", m.CaseEvent.from_status == "suspended"))
-        .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
-    ):
-        steps[case_id].append((at, to_status))
+    steps = suspension_steps(session, [row[0] for row in rows if row[5]])
     return [
-        OpenCase(case_id, number, item_code, status, accepted_day, tuple(steps[case_id]) if case_id in steps else ())
-        for case_id, number, item_code, status, accepted_day in rows
+        OpenCase(case_id, number, item_code, status, accepted_day, steps.get(case_id, ()))
+        for case_id, number, item_code, status, accepted_day, _suspensions in rows
     ]
 
 
-def items_by_code(session: Session) -> dict[str, m.CatalogItem]:
-    """Every catalog item (also retired ones: old cases point at them), by code."""
-    return {item.code: item for item in session.scalars(select(m.CatalogItem))}
+def suspension_steps(session: Session, case_ids: list[str]) -> dict[str, tuple[tuple[dt.datetime, str | None], ...]]:
+    """case id -> its steps into and out of suspensions, (time, status after) in recorded
+    order. A suspension begins with a step to "suspended" and ends with the next step,
+    which is one from "suspended"; no other step changes a clock before the case is done."""
+    found: dict[str, list[tuple[dt.datetime, str | None]]] = defaultdict(list)
+    for start in range(0, len(case_ids), _ID_CHUNK):
+        for case_id, at, to_status in session.execute(
+            select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status)
+            .where(m.CaseEvent.case_id.in_(case_ids[start:start + _ID_CHUNK]),
+                   or_(m.CaseEvent.to_status == "suspended", m.CaseEvent.from_status == "suspended"))
+            .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
+        ):
+            found[case_id].append((at, to_status))
+    return {case_id: tuple(steps) for case_id, steps in found.items()}
+
+
+class ItemClockRules(NamedTuple):
+    name: str
+    promised_limit_days: int
+    legal_limit_days: int
+    warning_days: int
+
+
+def item_clock_rules(session: Session) -> dict[str, ItemClockRules]:
+    """What the case clock needs of every catalog item (also retired ones: old cases
+    point at them), by code, as plain values: the watch reads them for thousands of cases."""
+    return {code: ItemClockRules(*rules) for code, *rules in session.execute(select(
+        m.CatalogItem.code, m.CatalogItem.name, m.CatalogItem.promised_limit_days, m.CatalogItem.legal_limit_days,
+        m.CatalogItem.warning_days))}
 
 
 def widest_warning_days(session: Session) -> int:

@@ -49,8 +49,12 @@ def test_late_cases_tab_lists_an_overdue_case(qtbot, window, demo):
     case = _accept(demo, dataclasses.replace(demo.ctx, clock=lambda: long_ago))
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.late
-    assert window.late.table.rowCount() == 1
-    assert window.late.table.item(0, 0).text() == case.number
+    model = window.late.table.model()
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data() == case.number
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Case number"
+    assert model.index(0, 4).data().startswith("-")  # working days left: past its date
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fde2e1"  # red
     assert "1 overdue" in window.late.summary.text()
     assert window.late.whole_center.isVisible()  # the demo operator is a supervisor
 

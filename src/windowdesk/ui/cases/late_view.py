@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -9,8 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,13 +27,65 @@ from windowdesk.ui.errors import show_error
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
 
 
+class LateCasesModel(QAbstractTableModel):
+    """The late cases as a table whose cells are worded only when shown: a center can
+    have thousands, and formatting every date up front made each refresh slow."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._cases: list[cases.CaseClock] = []
+        self._brushes = {light: QBrush(colour) for light, colour in COLOURS.items()}
+        self.headings: list[str] = []
+
+    def set_cases(self, found: list[cases.CaseClock]) -> None:
+        self.beginResetModel()
+        self._cases = found
+        self.endResetModel()
+
+    def set_headings(self, headings: list[str]) -> None:
+        self.headings = headings
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(headings) - 1)
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self._cases)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headings[section] if section < len(self.headings) else None
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        case = self._cases[index.row()]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brushes.get(case.state.light)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        column = index.column()
+        if column == 0:
+            return case.case_number
+        if column == 1:
+            return case.item_name
+        if column == 2:
+            return status_label(CaseStatus(case.status))
+        if column == 3:
+            return format_date(case.state.promised_due, "medium")
+        return str(case.state.promised_left if column == 4 else case.state.legal_left)
+
+
 class LateCasesView(QWidget):
     def __init__(self, db, ctx: CounterContext, shipped_calendar, parent=None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.summary = QLabel(objectName="lateSummary")
         self.whole_center = QCheckBox(objectName="wholeCenter")
-        self.table = QTableWidget(0, 6, objectName="lateTable")
+        self.model = LateCasesModel(self)
+        self.table = QTableView(objectName="lateTable")
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -58,7 +110,7 @@ class LateCasesView(QWidget):
 
     def retranslate(self) -> None:
         self.whole_center.setText(_("Whole center"))
-        self.table.setHorizontalHeaderLabels(
+        self.model.set_headings(
             [_("Case number"), _("Item"), _("Status"), _("Promised date"), _("Working days left"), _("Legal days left")]
         )
 
@@ -69,15 +121,7 @@ class LateCasesView(QWidget):
         except Exception as error:
             show_error(self, error)
             return
-        self.table.setRowCount(len(found))
-        for row, case in enumerate(found):
-            values = (case.case_number, case.item_name, status_label(CaseStatus(case.status)),
-                      format_date(case.state.promised_due, "medium"), str(case.state.promised_left),
-                      str(case.state.legal_left))
-            for col, text in enumerate(values):
-                cell = QTableWidgetItem(text)
-                cell.setBackground(QBrush(COLOURS[case.state.light]))
-                self.table.setItem(row, col, cell)
+        self.model.set_cases(found)
         red = sum(1 for c in found if c.state.light is Light.RED)
         self.summary.setText(_("{red} overdue (red), {yellow} due soon (yellow).").format(
             red=red, yellow=len(found) - red))

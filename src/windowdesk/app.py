@@ -48,9 +48,10 @@ def run(args: Namespace) -> int:
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     paths = resolve_data_paths(args.data_dir)
-    i18n.set_locale(args.locale or os.environ.get("WINDOWDESK_LOCALE") or i18n.DEFAULT_LOCALE)
+    requested_language = args.locale or os.environ.get("WINDOWDESK_LOCALE")
+    i18n.set_locale(requested_language or i18n.DEFAULT_LOCALE)
 
-    from windowdesk.ui.application import create_application, show_startup_error
+    from windowdesk.ui.application import apply_saved_language, create_application, show_startup_error
 
     app = create_application(sys.argv[:1])
     try:
@@ -69,6 +70,8 @@ def run(args: Namespace) -> int:
             quiet=bool(args.smoke_test),
         )
         return 2
+    if not requested_language:  # --locale and WINDOWDESK_LOCALE win over the saved choice
+        apply_saved_language(app, db)
 
     from windowdesk.ui.main_window import launch
 

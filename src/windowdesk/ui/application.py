@@ -16,8 +16,14 @@ BUNDLED_FONT = "fonts/DroidSansFallbackFull.ttf"
 CJK_SAMPLE = "受理"
 
 
+_installed_translators: list[QTranslator] = []
+
+
 def _install_qt_translations(app: QApplication) -> None:
-    """So that stock buttons (OK, Cancel...) speak the same language as ours."""
+    """So that stock buttons (OK, Cancel...) speak the same language as ours; those of an
+    earlier language are taken out first."""
+    while _installed_translators:
+        app.removeTranslator(_installed_translators.pop())
     locale = QLocale(i18n.current_locale())
     QLocale.setDefault(locale)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -25,6 +31,23 @@ def _install_qt_translations(app: QApplication) -> None:
         translator = QTranslator(app)
         if translator.load(locale, name, "_", folder):
             app.installTranslator(translator)
+            _installed_translators.append(translator)
+
+
+def apply_language(app: QApplication, locale_name: str) -> None:
+    """Speak ``locale_name`` from now on: our messages, dates and Qt's own buttons.
+    Screens already shown word themselves again through their retranslate()."""
+    i18n.set_locale(locale_name)
+    _install_qt_translations(app)
+
+
+def apply_saved_language(app: QApplication, db) -> None:
+    """The language last chosen at this workstation, once its database is open."""
+    from windowdesk.services.preferences import saved_language
+
+    chosen = saved_language(db)
+    if chosen is not None and chosen != i18n.current_locale():
+        apply_language(app, chosen)
 
 
 def _ensure_cjk_font(app: QApplication) -> None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
 
+from windowdesk import i18n
+from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.services import catalog, workstation
+from windowdesk.services import catalog, preferences, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.auth.idle import IdleWatcher
+from windowdesk.ui.application import apply_language
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
+from windowdesk.ui.errors import show_error
 from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
@@ -94,10 +98,12 @@ class MainWindow(QMainWindow):
         self.account_menu.setTitle(_("&Account"))
         self.lock_action.setText(_("&Lock the window (Ctrl+L)"))
         self.password_action.setText(_("Change &password…"))
+        self.language_menu.setTitle(_("&Language"))
         self.show_sync_status()
         self.intake.retranslate()
         self._retranslate_fees()
         self.voice.retranslate()
+        self.late.retranslate()
 
     def _build_menu(self) -> None:
         self.sync_menu = self.menuBar().addMenu("")
@@ -119,6 +125,33 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         # Also on the window itself, so the shortcuts work wherever the focus is.
         self.addActions([self.sync_now_action, self.lock_action])
+        self.language_menu = self.menuBar().addMenu("")
+        languages = QActionGroup(self)
+        self.language_actions = {}
+        # Each language is named in itself, so whoever cannot read the current one finds theirs.
+        for code, name in (("zh_CN", "中文（简体）"), ("en", "English")):
+            action = self.language_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == i18n.current_locale())
+            action.triggered.connect(lambda _checked, code=code: self.switch_language(code))
+            languages.addAction(action)
+            self.language_actions[code] = action
+
+    def switch_language(self, locale_name: str) -> None:
+        """Every screen speaks the chosen language at once, and this counter keeps it."""
+        try:
+            preferences.save_language(self.db, locale_name)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        apply_language(QApplication.instance(), locale_name)
+        self.language_actions[locale_name].setChecked(True)
+        self.retranslate()
+        # Tables word their dates and statuses as they are filled.
+        self.today.refresh()
+        self.late.refresh()
+        self.fees.refresh()
+        self.voice.voice.refresh()
 
     # --- operators --------------------------------------------------------------------
 

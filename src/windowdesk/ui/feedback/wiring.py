@@ -52,6 +52,9 @@ class ServiceQualityWiring:
         self.applicant_action.setText(_("Rating on the &applicant's screen (Shift+F6)"))
         self.voice.retranslate()
         self.reports.retranslate()
+        if self.applicant_window is not None:  # the applicant's screen follows the counter's language
+            self.applicant_window.setWindowTitle(_("Rate our service"))
+            self.applicant_window.set_context(self.window.ctx)
 
     def set_context(self, ctx: CounterContext) -> None:
         self.voice.set_context(ctx)

@@ -19,14 +19,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from sqlalchemy import Text, select, type_coerce
-
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import utc_now
-from windowdesk.services.sync_apply import apply_change
+from windowdesk.services.sync_apply import apply_change, load_page_cases
 from windowdesk.storage import models as m
-from windowdesk.storage import queries
+from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
@@ -207,8 +205,6 @@ def _wire(event: m.OutboxEvent) -> dict:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# The payload column as the JSON text it is stored as, not decoded into Python objects.
-_PAYLOAD_TEXT = type_coerce(m.OutboxEvent.payload, Text)
 
 
 @dataclass(frozen=True)
@@ -220,13 +216,7 @@ class _Batch:
 def _read_batch(session, after_seq: int, limit: int, max_bytes: int) -> _Batch | None:
     """The next pending events after ``after_seq``, in order, encoded as a push body of at
     most ``max_bytes`` (but at least one event, however big)."""
-    rows = session.execute(
-        select(m.OutboxEvent.seq, m.OutboxEvent.event_id, m.OutboxEvent.entity, m.OutboxEvent.entity_id,
-               m.OutboxEvent.kind, m.OutboxEvent.created_at, _PAYLOAD_TEXT)
-        .where(m.OutboxEvent.state == "pending", m.OutboxEvent.seq > after_seq)
-        .order_by(m.OutboxEvent.seq)
-        .limit(limit)
-    ).all()
+    rows = sync_queries.pending_outbox_rows(session, after_seq=after_seq, limit=limit)
     parts: list[bytes] = []
     event_ids: list[str] = []
     size = 0
@@ -367,9 +357,10 @@ class SyncRunner:
         while True:
             page = self._with_retries(lambda: self._client.changes(cursor, self._pull_page), cancel)
             with self._db.write() as session:
+                cases = load_page_cases(session, page.changes)
                 for change in page.changes:
                     try:
-                        kind = apply_change(session, change, now=self._clock())
+                        kind = apply_change(session, change, now=self._clock(), page=cases)
                     except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
                         raise UnreadableChange(
                             _("The hub sent a change this windowdesk cannot read"),

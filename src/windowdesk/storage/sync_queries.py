@@ -1,0 +1,73 @@
+"""The queries of a sync pass that read many rows at once: an outbox batch as stored, and
+what a page of the hub's changes needs, loaded for the whole page instead of per change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from typing import NamedTuple
+
+from sqlalchemy import Text, select, type_coerce
+from sqlalchemy.orm import Session, selectinload
+
+from windowdesk.storage import models as m
+from windowdesk.storage.models_service import CasePart
+
+_CHUNK = 500
+
+
+class OutboxRow(NamedTuple):
+    seq: int
+    event_id: str
+    entity: str
+    entity_id: str
+    kind: str
+    created_at: dt.datetime
+    payload_json: str | None  # the payload as the JSON text it is stored as
+
+
+def pending_outbox_rows(session: Session, *, after_seq: int, limit: int) -> list[OutboxRow]:
+    """Pending events after ``after_seq`` in outbox order; the payloads are not decoded."""
+    rows = session.execute(
+        select(m.OutboxEvent.seq, m.OutboxEvent.event_id, m.OutboxEvent.entity, m.OutboxEvent.entity_id,
+               m.OutboxEvent.kind, m.OutboxEvent.created_at, type_coerce(m.OutboxEvent.payload, Text))
+        .where(m.OutboxEvent.state == "pending", m.OutboxEvent.seq > after_seq)
+        .order_by(m.OutboxEvent.seq)
+        .limit(limit)
+    )
+    return [OutboxRow(*row) for row in rows]
+
+
+def _chunks(values: Collection[str]) -> list[list[str]]:
+    ordered = sorted(values)
+    return [ordered[i:i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
+
+
+def cases_with_timelines(session: Session, case_ids: Collection[str]) -> dict[str, m.Case]:
+    """The cases among ``case_ids`` kept here, each with its timeline loaded."""
+    found: dict[str, m.Case] = {}
+    for chunk in _chunks(case_ids):
+        for case in session.scalars(
+            select(m.Case).where(m.Case.id.in_(chunk)).options(selectinload(m.Case.events))
+        ):
+            found[case.id] = case
+    return found
+
+
+def parts_of_cases(session: Session, case_ids: Collection[str]) -> dict[str, list[CasePart]]:
+    """The parallel parts of each case, in position order (cases without parts: absent)."""
+    parts: dict[str, list[CasePart]] = defaultdict(list)
+    for chunk in _chunks(case_ids):
+        for part in session.scalars(
+            select(CasePart).where(CasePart.case_id.in_(chunk)).order_by(CasePart.case_id, CasePart.position)
+        ):
+            parts[part.case_id].append(part)
+    return dict(parts)
+
+
+def existing_case_event_ids(session: Session, event_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(event_ids):
+        found.update(session.scalars(select(m.CaseEvent.id).where(m.CaseEvent.id.in_(chunk))))
+    return found

@@ -59,15 +59,18 @@ def part_views(session, case_id: str) -> tuple[PartView, ...]:
 
 
 def apply_part_decision(
-    session, case: m.Case, *, department: str, decision: str, note: str, at: dt.datetime, hub_status: str
+    session, case: m.Case, *, department: str, decision: str, note: str, at: dt.datetime, hub_status: str,
+    parts: list[CasePart] | None = None,
 ) -> str | None:
     """The hub decided ``department``'s part: update it and return the case status the
     parts lead to, or None when the case has no parts (an ordinary case).
 
     The case is approved only when every part is approved, and rejected as soon as one
     part is; between those it keeps the hub's word (under review or suspended).
+    ``parts``: the case's parts already loaded (a part added here is appended to it).
     """
-    parts = parts_of(session, case.id)
+    if parts is None:
+        parts = parts_of(session, case.id)
     if not parts or not department:
         return None
     part = next((p for p in parts if p.department_code == department), None)

@@ -1,0 +1,88 @@
+"""A page of the hub's decisions and notes applied with its cases loaded once for the page
+leaves the window's database exactly as applying each change on its own did: statuses,
+parallel parts, timelines; a page applied twice adds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.services import applicants, intake
+from windowdesk.services.catalog import get_item_guide
+from windowdesk.services.sync_apply import apply_change, load_page_cases
+from windowdesk.storage import models as m
+from windowdesk.storage.models_service import CasePart
+from windowdesk.sync import protocol
+
+from .hub_process import copy_station, create_station
+
+PARALLEL_ITEM = "GS-003"  # 工商 GSJ, 质监 ZJJ, 税务 SWJ
+ORDINARY_ITEM = "MZ-002"
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _accept(station, item: str, n: int) -> str:
+    first17 = f"2309021970010112{n}"
+    person = applicants.register_resident(station.db, station.ctx, id_number=first17 + resident_id_check_char(first17),
+                                          name=f"居民{n}")
+    guide = get_item_guide(station.db, item_code=item)
+    return intake.accept_case(station.db, station.ctx, item_code=item, applicant=person.ref,
+                              checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+                              shipped_calendar=station.calendar).id
+
+
+def _change(seq: int, kind: str, case_id: str, **payload) -> protocol.Change:  # noqa: ANN003
+    at = (NOW + dt.timedelta(minutes=seq)).isoformat()
+    return protocol.Change(seq, kind, "case", case_id, {"case_id": case_id, "case_number": "", "at": at, **payload})
+
+
+def _page(parallel: str, ordinary: str) -> list[protocol.Change]:
+    decision = protocol.CHANGE_DECISION
+    return [
+        _change(1, decision, parallel, decision="approve", department="GSJ", note="工商同意", status="in_progress"),
+        _change(2, protocol.CHANGE_NOTE, ordinary, department="MZJ", note="材料已收"),
+        _change(3, decision, ordinary, decision="request_materials", department="MZJ", note="请补充", status="suspended"),
+        _change(4, decision, "01a2ffff-0000-7000-8000-000000000000", decision="approve", department="MZJ", note="",
+                status="approved"),  # a case of another window: not kept here
+        _change(5, decision, parallel, decision="approve", department="ZJJ", note="", status="in_progress"),
+        _change(6, decision, parallel, decision="approve", department="XXX", note="目录变更", status="in_progress"),
+        _change(7, decision, parallel, decision="approve", department="SWJ", note="税务同意", status="approved"),
+        _change(8, decision, ordinary, decision="approve", department="MZJ", note="", status="approved"),
+    ]
+
+
+def _state(station) -> dict:
+    with station.db.read() as session:
+        cases = {c.id: c.status for c in session.query(m.Case)}
+        parts = sorted((p.case_id, p.department_code, p.position, p.status, p.note) for p in session.query(CasePart))
+        steps = sorted((e.case_id, e.id, e.position, e.kind, e.from_status, e.to_status, e.note, e.source)
+                       for e in session.query(m.CaseEvent))
+    return {"cases": cases, "parts": parts, "steps": steps}
+
+
+def test_a_page_applied_with_its_cases_loaded_once_equals_one_change_at_a_time(tmp_path: Path) -> None:
+    template = create_station(tmp_path / "template", "CH", "01")
+    parallel, ordinary = _accept(template, PARALLEL_ITEM, 1), _accept(template, ORDINARY_ITEM, 2)
+    template.close()
+    one_by_one = copy_station(template, tmp_path / "one-by-one")
+    paged = copy_station(template, tmp_path / "paged")
+    page = _page(parallel, ordinary)
+    try:
+        for change in page:
+            with one_by_one.db.write() as session:
+                apply_change(session, change, now=NOW)
+        for _attempt in range(2):  # the same page again (its cursor was lost): nothing more
+            with paged.db.write() as session:
+                cases = load_page_cases(session, page)
+                for change in page:
+                    apply_change(session, change, now=NOW, page=cases)
+        expected = _state(one_by_one)
+        assert _state(paged) == expected
+        assert expected["cases"][parallel] == "approved"
+        assert expected["cases"][ordinary] == "approved"
+        assert len([p for p in expected["parts"] if p[0] == parallel]) == 4
+        assert len([s for s in expected["steps"] if s[-1] == "hub"]) == 7
+    finally:
+        one_by_one.close()
+        paged.close()

@@ -23,8 +23,9 @@ def _setup_logging(paths: DataPaths) -> None:
     root.addHandler(handler)
 
 
-def prepare_storage(paths: DataPaths, *, demo: bool):
-    """Everything start-up does before a window appears; raises WindowdeskError."""
+def prepare_storage(paths: DataPaths, *, demo: bool, on_update=None):
+    """Everything start-up does before a window appears; raises WindowdeskError.
+    ``on_update``: called before an existing database is backed up and updated."""
     from windowdesk.services import bootstrap
     from windowdesk.services.working_days import load_shipped_calendar
     from windowdesk.storage.db import Database
@@ -32,7 +33,7 @@ def prepare_storage(paths: DataPaths, *, demo: bool):
     from windowdesk.storage.migrate import migrate_to_head
 
     key = database_key(paths.database, demo=demo)
-    backup = migrate_to_head(paths.database, paths.backups, key=key)
+    backup = migrate_to_head(paths.database, paths.backups, key=key, on_update=on_update)
     if backup is not None:
         log.info("database migrated; backup kept at %s", backup.name)
     db = Database(paths.database, key=key)
@@ -51,13 +52,19 @@ def run(args: Namespace) -> int:
     requested_language = args.locale or os.environ.get("WINDOWDESK_LOCALE")
     i18n.set_locale(requested_language or i18n.DEFAULT_LOCALE)
 
-    from windowdesk.ui.application import apply_saved_language, create_application, show_startup_error
+    from windowdesk.ui.application import (
+        DatabaseUpdateNotice,
+        apply_saved_language,
+        create_application,
+        show_startup_error,
+    )
 
     app = create_application(sys.argv[:1])
+    notice = DatabaseUpdateNotice(app)
     try:
         paths.ensure()
         _setup_logging(paths)
-        db, calendar = prepare_storage(paths, demo=args.demo)
+        db, calendar = prepare_storage(paths, demo=args.demo, on_update=notice.show)
     except WindowdeskError as error:
         show_startup_error(error, quiet=bool(args.smoke_test))
         return 2
@@ -70,6 +77,8 @@ def run(args: Namespace) -> int:
             quiet=bool(args.smoke_test),
         )
         return 2
+    finally:
+        notice.close()
     if not requested_language:  # --locale and WINDOWDESK_LOCALE win over the saved choice
         apply_saved_language(app, db)
 

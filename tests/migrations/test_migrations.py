@@ -345,3 +345,17 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
         _step(conn, "open", 5, "2026-11-26 02:00:00.000000", "completed", "delivered")
         conn.commit()
         assert columns()["open"] == ("2026-11-25 02:00:00.000000", 1)
+
+
+def test_the_counter_is_told_before_an_existing_database_is_updated(data_dir):
+    from windowdesk.storage.migrate import _run_upgrade
+
+    told = []
+    fresh = data_dir / "fresh.sqlite3"
+    migrate_to_head(fresh, data_dir / "backups", on_update=lambda: told.append("fresh"))
+    migrate_to_head(fresh, data_dir / "backups", on_update=lambda: told.append("again"))
+    old = data_dir / "old.sqlite3"
+    _run_upgrade(old, MIGRATIONS_DIR, target="0006_case_watch_indexes")
+    migrate_to_head(old, data_dir / "backups", on_update=lambda: told.append("old"))
+    assert told == ["old"]  # a new file takes no time worth telling; one at head is not touched
+    assert current_revision(old) == HEAD_REVISION

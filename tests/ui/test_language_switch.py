@@ -84,3 +84,14 @@ def test_an_unknown_language_is_refused_and_nothing_is_saved(demo):
     with pytest.raises(ValidationError):
         preferences.save_language(demo.db, "fr")
     assert preferences.saved_language(demo.db) is None
+
+
+def test_the_database_update_notice_says_why_start_up_waits(qapp):
+    from windowdesk.ui.application import DatabaseUpdateNotice
+
+    notice = DatabaseUpdateNotice(qapp)
+    notice.close()  # nothing shown yet: closing is harmless
+    notice.show()
+    assert notice.label.isVisible() and "backups folder" in notice.label.text()
+    notice.close()
+    assert notice.label is None

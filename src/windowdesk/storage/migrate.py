@@ -6,6 +6,7 @@ left exactly as it was (all steps run in one transaction).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from windowdesk.errors import StartupError
@@ -70,13 +71,18 @@ def migrate_to_head(
     key: bytes | None = None,
     script_location: Path = MIGRATIONS_DIR,
     head_revision: str = HEAD_REVISION,
+    on_update: Callable[[], None] | None = None,
 ) -> Path | None:
-    """Upgrade the file if needed. Returns the backup taken, or None when nothing ran."""
+    """Upgrade the file if needed. Returns the backup taken, or None when nothing ran.
+    ``on_update`` is called first when an existing database is about to be updated (a
+    backup and the update of a big file take a while: the counter should know why)."""
     revision = current_revision(database, key)
     if revision == head_revision:
         return None
     backup = None
     if database.exists() and revision is not None:
+        if on_update is not None:
+            on_update()
         backup = backup_database(database, backups, f"before-{head_revision}", key=key)
     try:
         _run_upgrade(database, script_location, key=key)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
@@ -69,6 +69,33 @@ def create_application(argv: list[str]) -> QApplication:
     _install_qt_translations(app)
     _ensure_cjk_font(app)
     return app
+
+
+class DatabaseUpdateNotice:
+    """A small window saying why start-up takes longer once after an update: the
+    database is copied to the backups folder, then updated (tens of seconds on a year's
+    cases). Start-up runs before the event loop, so it is painted once and stays."""
+
+    def __init__(self, app: QApplication) -> None:
+        self._app = app
+        self.label: QLabel | None = None
+
+    def show(self) -> None:
+        self.label = QLabel(objectName="databaseUpdateNotice")
+        self.label.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
+        self.label.setText(i18n._("Updating the database for this version of windowdesk. A copy is kept in the "
+                                  "backups folder first. This happens once and can take a minute; please wait."))
+        self.label.setWordWrap(True)
+        self.label.setMargin(24)
+        self.label.resize(460, 140)
+        self.label.show()
+        self._app.processEvents()
+
+    def close(self) -> None:
+        if self.label is not None:
+            self.label.close()
+            self.label.deleteLater()
+            self.label = None
 
 
 def show_startup_error(error: WindowdeskError, *, quiet: bool) -> None:

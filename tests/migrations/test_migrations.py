@@ -225,6 +225,19 @@ def test_unreadable_database_file_gives_plain_words(data_dir):
     assert "Traceback" not in error.message
 
 
+def _window_and_item(conn) -> None:
+    """Window CH-01 and item MZ-001 (10 promised days), as every revision stores them."""
+    conn.execute("INSERT INTO windows (id, center_code, code, name, phone) VALUES ('CH-01', 'CH', '01', 'w', '')")
+    conn.execute("INSERT INTO departments (code, name, name_en) VALUES ('MZJ', '民政局', '')")
+    conn.execute(
+        "INSERT INTO catalog_items (code, name, name_en, department_code, category, preconditions, "
+        "procedure, legal_limit_days, promised_limit_days, warning_days, fee_summary, legal_basis, "
+        "refusal_grounds, parallel, parallel_departments, street_level, \"where\", keywords, pinyin_full, "
+        "pinyin_initials, catalog_version, active) VALUES ('MZ-001', '低保', '', 'MZJ', '', '[]', '[]', "
+        "20, 10, 2, '', '', '[]', 0, '[]', 1, '', '[]', '', '', 'v1', 1)"
+    )
+
+
 def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
     """A 0.1 database (baseline schema) holding an operator and unsent outbox events."""
     from windowdesk.storage.migrate import _run_upgrade
@@ -240,15 +253,7 @@ def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
             "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at) "
             "VALUES ('op-1', 'CH', 'wang', '王', 'operator', 1, '2026-11-01 08:00:00')"
         )
-        conn.execute("INSERT INTO windows (id, center_code, code, name, phone) VALUES ('CH-01', 'CH', '01', 'w', '')")
-        conn.execute("INSERT INTO departments (code, name, name_en) VALUES ('MZJ', '民政局', '')")
-        conn.execute(
-            "INSERT INTO catalog_items (code, name, name_en, department_code, category, preconditions, "
-            "procedure, legal_limit_days, promised_limit_days, warning_days, fee_summary, legal_basis, "
-            "refusal_grounds, parallel, parallel_departments, street_level, \"where\", keywords, pinyin_full, "
-            "pinyin_initials, catalog_version, active) VALUES ('MZ-001', '低保', '', 'MZJ', '', '[]', '[]', "
-            "20, 10, 2, '', '', '[]', 0, '[]', 1, '', '[]', '', '', 'v1', 1)"
-        )
+        _window_and_item(conn)
         conn.execute(
             "INSERT INTO cases (id, case_number, center_code, window_id, operator_id, item_code, status, "
             "accepted_at, accepted_day, promised_date, legal_date, note) VALUES ('c-1', "
@@ -306,15 +311,7 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
                      "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')")
         conn.execute("INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
                      "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)")
-        conn.execute("INSERT INTO windows (id, center_code, code, name, phone) VALUES ('CH-01', 'CH', '01', 'w', '')")
-        conn.execute("INSERT INTO departments (code, name, name_en) VALUES ('MZJ', '民政局', '')")
-        conn.execute(
-            "INSERT INTO catalog_items (code, name, name_en, department_code, category, preconditions, "
-            "procedure, legal_limit_days, promised_limit_days, warning_days, fee_summary, legal_basis, "
-            "refusal_grounds, parallel, parallel_departments, street_level, \"where\", keywords, pinyin_full, "
-            "pinyin_initials, catalog_version, active) VALUES ('MZ-001', '低保', '', 'MZJ', '', '[]', '[]', "
-            "20, 10, 2, '', '', '[]', 0, '[]', 1, '', '[]', '', '', 'v1', 1)"
-        )
+        _window_and_item(conn)
         _case_at_0006(conn, "done", "CH-20261102-01-0001")  # suspended twice, completed, delivered
         for position, (at, before, after) in enumerate([
             ("2026-11-03 02:00:00", "accepted", "suspended"), ("2026-11-05 02:00:00", "suspended", "in_progress"),

@@ -102,3 +102,45 @@ def test_inquiry_reads_aloud(demo):
     assert "check the number" in caught.value.message
     with pytest.raises(ValidationError):
         cases.inquire(demo.db, demo.ctx, case_number="not a number", shipped_calendar=demo.calendar)
+
+
+def test_the_watch_shows_each_case_with_the_clock_of_its_whole_timeline(demo):
+    """The watch reads only what can move a clock (open statuses, suspension steps) and
+    shares one clock among unsuspended cases of an item and day; every clock it shows
+    must still be the one the case's whole timeline gives."""
+    other_window = dataclasses.replace(demo.ctx, window_id="CH-02", window_code="02")
+    made = []
+    for number, day in enumerate(("2025-02-03", "2025-02-03", "2025-02-05", "2025-02-10", "2025-02-12",
+                                  "2025-02-17", "2025-02-19", "2025-02-24")):
+        ctx = other_window if number % 3 == 2 else demo.ctx
+        who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
+        guide = get_item_guide(demo.db, item_code=ITEM)
+        made.append(intake.accept_case(
+            demo.db, at(ctx, f"{day} 09:0{number}"), item_code=ITEM, applicant=who,
+            checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+            shipped_calendar=demo.calendar).id)
+    suspend = lambda case, when: cases.change_status(  # noqa: E731
+        demo.db, at(demo.ctx, when), case_id=case, action=CaseAction.SUSPEND, note="缺材料")
+    suspend(made[1], "2025-02-05 10:00")  # resumed a week later
+    cases.change_status(demo.db, at(demo.ctx, "2025-02-12 10:00"), case_id=made[1], action=CaseAction.RESUME)
+    suspend(made[3], "2025-02-12 10:00")  # still waiting: its clock stands still
+    suspend(made[4], "2025-02-13 10:00")  # suspended twice
+    cases.change_status(demo.db, at(demo.ctx, "2025-02-14 10:00"), case_id=made[4], action=CaseAction.RESUME)
+    suspend(made[4], "2025-02-20 10:00")
+    cases.change_status(demo.db, at(demo.ctx, "2025-02-21 10:00"), case_id=made[4], action=CaseAction.RESUME)
+    cases.change_status(demo.db, at(demo.ctx, "2025-02-20 10:00"), case_id=made[6], action=CaseAction.WITHDRAW,
+                        note="申请人撤回")
+    today = at(demo.ctx, "2025-03-14 09:00")
+
+    whole = cases.late_cases(demo.db, today, shipped_calendar=demo.calendar, whole_center=True)
+    own = cases.late_cases(demo.db, today, shipped_calendar=demo.calendar)
+
+    assert made[6] not in {c.case_id for c in whole}  # withdrawn: off the watch
+    assert {c.case_id for c in own} == {c.case_id for c in whole} - {made[2], made[5]}  # the other window's
+    assert made[3] not in {c.case_id for c in whole}  # waiting for materials since day 7 of 20: green
+    assert {made[0], made[1], made[2], made[4]} <= {c.case_id for c in whole}
+    for shown in whole:
+        own_clock = cases.case_clock(demo.db, today, case_id=shown.case_id, shipped_calendar=demo.calendar)
+        assert shown.state == own_clock.state, shown.case_number
+        assert shown.state.light in (Light.YELLOW, Light.RED)
+    assert [c.state.promised_due for c in whole] == sorted(c.state.promised_due for c in whole)

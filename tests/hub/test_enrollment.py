@@ -32,6 +32,66 @@ def test_a_code_enrolls_one_workstation_once(hub: Hub) -> None:
     assert "already used" in second.json()["error"]["message"]
 
 
+def _whoami(hub: Hub, token: str):  # noqa: ANN202
+    return hub.client.get(f"{API_PREFIX}/whoami", headers={**VERSION_HEADERS, "Authorization": f"Bearer {token}"})
+
+
+def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub) -> None:
+    """The hub enrolled the workstation but its answer never arrived: the same
+    installation asking again with the same code gets the same workstation with a new
+    token (the lost one stops working); another installation is refused as before."""
+    hub.import_demo_catalog()
+    code = hub.enrollment_code("JD03", "02")
+    installation = "inst-5f0e1c2a9b7d4e3f"
+
+    def ask(installation_id: str):  # noqa: ANN202
+        return hub.client.post(f"{API_PREFIX}/enroll", headers=VERSION_HEADERS, json={
+            "code": code, "client_version": "0.1.0", "installation_id": installation_id})
+
+    lost = ask(installation).json()  # committed at the hub, never seen by the window
+    again = ask(installation)
+    thief = ask("inst-000000000000000000")
+
+    assert again.status_code == 200
+    body = again.json()
+    assert (body["workstation_id"], body["center_code"], body["window_code"]) == (
+        lost["workstation_id"], "JD03", "02")
+    assert body["token"] != lost["token"]
+    assert _whoami(hub, body["token"]).status_code == 200
+    assert _whoami(hub, lost["token"]).status_code == 401
+    assert thief.status_code == 409 and thief.json()["error"]["code"] == "enrollment_code_used"
+    with hub.db.read() as session:
+        assert len(enrollment.list_workstations(session)) == 1  # no orphan nobody holds a token for
+
+
+def test_asking_again_is_refused_late_or_after_a_revocation_or_without_an_installation(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    installation = "inst-5f0e1c2a9b7d4e3f"
+    code = hub.enrollment_code()
+    now = utc_now()
+    with hub.db.write() as session:
+        first = enrollment.enroll(session, code=code, client_version="0.1.0", now=now, installation_id=installation)
+    with hub.db.write() as session:  # within the hour: answered again
+        enrollment.enroll(session, code=code, client_version="0.1.0", now=now + enrollment.RETRY_WINDOW,
+                          installation_id=installation)
+    refusals = []
+    for when, installation_id in ((now + enrollment.RETRY_WINDOW + dt.timedelta(seconds=1), installation),
+                                  (now, None)):
+        try:
+            with hub.db.write() as session:
+                enrollment.enroll(session, code=code, client_version="0.1.0", now=when, installation_id=installation_id)
+        except Exception as refused:  # noqa: BLE001 - the hub's error, checked below
+            refusals.append(getattr(refused, "code", None))
+    with hub.db.write() as session:
+        enrollment.revoke_workstation(session, workstation_id=first.workstation_id, now=now)
+    try:
+        with hub.db.write() as session:
+            enrollment.enroll(session, code=code, client_version="0.1.0", now=now, installation_id=installation)
+    except Exception as refused:  # noqa: BLE001
+        refusals.append(getattr(refused, "code", None))
+    assert refusals == ["enrollment_code_used"] * 3
+
+
 def test_expired_and_unknown_codes_are_refused(hub: Hub) -> None:
     hub.import_demo_catalog()
     old = hub.enrollment_code(now=utc_now() - dt.timedelta(days=4))  # valid for 72 hours

@@ -39,6 +39,11 @@ class HealthReply(BaseModel):
 class EnrollRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="The one-time enrollment code")
     client_version: str = Field(default="", max_length=40)
+    installation_id: str | None = Field(
+        default=None, min_length=16, max_length=64,
+        description="A random id the workstation keeps: asking again with the same code and id after a lost "
+                    "answer is answered again (with a new token) instead of refused",
+    )
 
 
 class EnrollReply(BaseModel):

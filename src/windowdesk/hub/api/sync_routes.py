@@ -60,7 +60,9 @@ def health() -> HealthReply:
     summary="Trade a one-time enrollment code for a workstation token",
 )
 def enroll_workstation(body: EnrollRequest, db: Database) -> EnrollReply:
-    enrolled = db.run_write(lambda session: enroll(session, code=body.code, client_version=body.client_version, now=utc_now()))
+    enrolled = db.run_write(lambda session: enroll(
+        session, code=body.code, client_version=body.client_version, installation_id=body.installation_id,
+        now=utc_now()))
     return EnrollReply(
         token=enrolled.token, workstation_id=enrolled.workstation_id,
         center_code=enrolled.center_code, window_code=enrolled.window_code,

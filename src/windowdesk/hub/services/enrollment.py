@@ -90,10 +90,24 @@ def issue_enrollment_code(
     return IssuedCode(code, target.center_code, target.id, row.expires_at)
 
 
-def enroll(session: Session, *, code: str, client_version: str, now: dt.datetime) -> Enrolled:
+# How long after a code was used its installation may still ask again for the answer it
+# lost: long enough for an administrator to notice and retry, short enough that an old
+# code is dead.
+RETRY_WINDOW = dt.timedelta(hours=1)
+
+
+def enroll(
+    session: Session, *, code: str, client_version: str, now: dt.datetime, installation_id: str | None = None
+) -> Enrolled:
     """Trade a one-time code for a workstation token. The claim is one conditional
-    UPDATE, so two workstations racing with one code cannot both win."""
+    UPDATE, so two workstations racing with one code cannot both win.
+
+    The answer carries the token, which the hub cannot show again; if it is lost on the
+    way, the same installation (same ``installation_id``) asking again within
+    RETRY_WINDOW gets the same workstation with a new token, and the first one stops
+    working. Anyone else is refused as before."""
     code_hash = security.sha256_hex(security.normalise_enrollment_code(code))
+    installation_hash = security.sha256_hex(installation_id) if installation_id else None
     claimed = session.execute(
         update(EnrollmentCode)
         .where(
@@ -101,11 +115,11 @@ def enroll(session: Session, *, code: str, client_version: str, now: dt.datetime
             EnrollmentCode.used_at.is_(None),
             EnrollmentCode.expires_at > now,
         )
-        .values(used_at=now)
+        .values(used_at=now, installation_sha256=installation_hash)
     ).rowcount
     row = session.get(EnrollmentCode, code_hash)
     if not claimed:
-        _refuse_code(row)
+        return _answer_again(session, row, installation_hash, client_version, now)
     token = security.new_workstation_token()
     window = session.get(Window, row.window_id)
     workstation = Workstation(
@@ -116,6 +130,25 @@ def enroll(session: Session, *, code: str, client_version: str, now: dt.datetime
     row.workstation_id = workstation.id
     session.flush()
     return Enrolled(token, workstation.id, workstation.center_code, window.code)
+
+
+def _answer_again(
+    session: Session, row: EnrollmentCode | None, installation_hash: str | None, client_version: str, now: dt.datetime
+) -> Enrolled:
+    """The installation that used this code asks again: its answer was lost."""
+    same_installation = (
+        row is not None and row.used_at is not None and installation_hash is not None
+        and row.installation_sha256 == installation_hash and row.workstation_id is not None
+        and now - row.used_at <= RETRY_WINDOW
+    )
+    workstation = session.get(Workstation, row.workstation_id) if same_installation else None
+    if workstation is None or workstation.revoked_at is not None:
+        _refuse_code(row)
+    token = security.new_workstation_token()
+    workstation.token_sha256 = security.sha256_hex(token)
+    workstation.client_version = client_version[:40]
+    session.flush()
+    return Enrolled(token, workstation.id, workstation.center_code, session.get(Window, workstation.window_id).code)
 
 
 def _refuse_code(row: EnrollmentCode | None) -> None:

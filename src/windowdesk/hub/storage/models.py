@@ -193,6 +193,9 @@ class EnrollmentCode(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     workstation_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    # SHA-256 of the installation id of the workstation that used the code: the same
+    # installation may ask again when the answer was lost (services.enrollment.enroll).
+    installation_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StaffToken(Base):

@@ -594,3 +594,46 @@ def test_a_page_that_promises_more_but_brings_nothing_does_not_make_the_client_l
         if station is not None:
             station.close()
         hub.close()
+
+
+def test_an_enrollment_whose_answer_is_lost_succeeds_when_asked_again(tmp_path: Path) -> None:
+    """The hub enrolls the workstation, then the line is cut before its answer (with the
+    only copy of the token) arrives. Asking again with the same code, as the administrator
+    would, gets this workstation its token; no second workstation appears at the hub."""
+    from windowdesk.errors import WindowdeskError
+
+    from .faultproxy import FaultPlan
+    from .hub_process import create_station
+
+    hub = HubProcess(tmp_path / "hub")
+    proxy = station = None
+    try:
+        hub.import_catalog()
+        code = hub.enrollment_code("CH", "01")
+        hub.start()
+        proxy = FaultProxy(hub.port)
+        proxy.decide = FaultPlan(script=[Fault.DROP_REPLY], paths=("/enroll",))
+        station = create_station(tmp_path / "ws", "CH", "01")
+        answers = []
+        for _attempt in range(3):  # the client may retry by itself; the administrator does
+            try:
+                answers.append(station.enroll(proxy.url, code))
+                break
+            except WindowdeskError:
+                continue
+        assert proxy.counts()[Fault.DROP_REPLY] == 1 and answers
+        client = station.hub_client()
+        try:  # the token it now holds works: a whole sync pass goes through
+            report = station.runner(client, retries=0).run(threading.Event())
+        finally:
+            client.close()
+        assert report.error is None
+        listed = hub.cli("list-workstations", "--center", "CH")
+        assert listed.count(answers[-1]["workstation_id"]) == 1
+        assert len([line for line in listed.splitlines() if "CH-01" in line]) == 1
+    finally:
+        if proxy is not None:
+            proxy.close()
+        if station is not None:
+            station.close()
+        hub.close()

@@ -15,6 +15,7 @@ import functools
 import json
 import random
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ KEY_CURSOR = "sync.cursor"
 KEY_LAST_SUCCESS = "sync.last_success"
 # A PEM file of the private CA the hub's certificate chains to; unset: the system's CAs.
 KEY_CA_BUNDLE = "sync.ca_bundle"
+# A random id of this installation, sent with an enrollment code: if the hub's answer is
+# lost, asking again with the same code is answered again (hub services.enrollment).
+KEY_INSTALLATION = "sync.installation_id"
 
 # Events per push request, at most the hub's limit, and at most about this many bytes
 # of request body: fewer, bigger requests cost the hub less per event (a transaction and
@@ -179,7 +183,7 @@ def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_
         from windowdesk.errors import ValidationError
 
         raise ValidationError(_("The hub address must start with http:// or https://"), field="hub_url")
-    answer = client.enroll(code.strip())
+    answer = client.enroll(code.strip(), installation_id=_installation_id(db))
     ctx = current_context(db)
     if ctx is not None and (ctx.center_code, ctx.window_code) != (answer["center_code"], answer["window_code"]):
         raise WindowdeskError(
@@ -194,6 +198,17 @@ def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_
         queries.set_local_setting(session, KEY_HUB_URL, hub_url)
         queries.set_local_setting(session, KEY_WORKSTATION, answer["workstation_id"])
     return answer
+
+
+def _installation_id(db) -> str:
+    """Made and saved before the first enrollment request leaves, so that a retry after
+    a lost answer (or a restart) sends the same one."""
+    with db.write() as session:
+        found = queries.local_setting(session, KEY_INSTALLATION)
+        if found is None:
+            found = f"inst-{uuid.uuid4().hex}"
+            queries.set_local_setting(session, KEY_INSTALLATION, found)
+        return found
 
 
 def _wire(event: m.OutboxEvent) -> dict:

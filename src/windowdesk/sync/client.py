@@ -201,8 +201,11 @@ class HubClient:
             return False
         return isinstance(body, dict) and body.get("status") == "ok"
 
-    def enroll(self, code: str) -> dict[str, str]:
-        body = self._request("POST", "/enroll", json_body={"code": code, "client_version": __version__})
+    def enroll(self, code: str, *, installation_id: str | None = None) -> dict[str, str]:
+        request = {"code": code, "client_version": __version__}
+        if installation_id is not None:
+            request["installation_id"] = installation_id
+        body = self._request("POST", "/enroll", json_body=request)
         for key in ("token", "workstation_id", "center_code", "window_code"):
             if not isinstance(body, dict) or not isinstance(body.get(key), str):
                 raise _unreachable("malformed enrollment reply")

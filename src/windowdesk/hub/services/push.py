@@ -44,6 +44,7 @@ from windowdesk.hub.services.push_rules import (
     plan_event,
 )
 from windowdesk.hub.services.push_view import known_events, load_view
+from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED
 
@@ -141,10 +142,10 @@ def _apply_grouped(
         outcomes.append(PushOutcome(event.event_id, APPLIED))
         event_rows.append(_event_row(pusher, event, APPLIED, "", now))
     if event_rows:
-        connection.execute(INSERT_PUSHED_EVENT, event_rows)
+        execute_many(connection, INSERT_PUSHED_EVENT, event_rows)
     for statement in STATEMENT_ORDER:
         if rows_by_statement[statement]:
-            connection.execute(statement, rows_by_statement[statement])
+            execute_many(connection, statement, rows_by_statement[statement])
     return outcomes
 
 

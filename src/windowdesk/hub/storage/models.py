@@ -77,6 +77,9 @@ class UTCDateTime(TypeDecorator):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
         utc = dt.timezone.utc
+        # The last value bound and its text, as one tuple (replaced whole: threads share
+        # this processor): a push binds its own "now" four times per event.
+        last: list[tuple[dt.datetime | None, str | None]] = [(None, None)]
 
         # One step instead of this class's and SQLite DATETIME's (a push stores seven
         # times per event). The text is SQLite DATETIME's storage format, as SQLAlchemy
@@ -84,9 +87,14 @@ class UTCDateTime(TypeDecorator):
         def process(value: dt.datetime | None) -> str | None:
             if value is None:
                 return None
+            seen, text = last[0]
+            if value is seen:
+                return text
             if value.tzinfo is None:
                 raise ValueError("naive datetime given where UTC is required")
-            return value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            text = value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            last[0] = (value, text)
+            return text
 
         return process
 

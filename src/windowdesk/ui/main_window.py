@@ -8,6 +8,7 @@ from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
 
 from windowdesk import i18n
+from windowdesk.heap import settle_startup_heap
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import catalog, preferences, workstation
@@ -336,6 +337,7 @@ def launch(app: QApplication, *, db, shipped_calendar, demo: bool = False, smoke
     window = MainWindow(db, ctx, shipped_calendar)
     if smoke_test is not None:
         return 0 if _render(window, smoke_test) else 1
+    settle_startup_heap()
     window.show()
     window.sync.start()
     return app.exec()

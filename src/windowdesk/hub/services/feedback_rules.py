@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.storage.models import PushedEvent
@@ -288,7 +288,8 @@ def load_into(session: Session, events: Sequence, view) -> None:
         view.feedback[record_id] = FeedbackFacts(RECTIFICATION, center, "done" if done else "open")
     rejected = session.execute(
         select(PushedEvent.entity_id, PushedEvent.reason).where(
-            PushedEvent.status == "rejected", PushedEvent.kind.in_(CREATING_KINDS),
+            # Spelled out, not bound: only then may SQLite use the partial index.
+            PushedEvent.status == literal("rejected", literal_execute=True), PushedEvent.kind.in_(CREATING_KINDS),
             PushedEvent.entity_id.in_(ids))
     )
     for entity_id, reason in rejected:

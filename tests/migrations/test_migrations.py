@@ -356,3 +356,29 @@ def test_the_counter_is_told_before_an_existing_database_is_updated(data_dir):
     migrate_to_head(old, data_dir / "backups", on_update=lambda: told.append("old"))
     assert told == ["old"]  # a new file takes no time worth telling; one at head is not touched
     assert current_revision(old) == HEAD_REVISION
+
+
+def test_outbox_numbers_are_never_given_twice(data_dir):
+    """0008 rebuilds the outbox with AUTOINCREMENT: pending events keep their numbers and,
+    once everything was sent and deleted, the next change still gets a higher one."""
+    from windowdesk.storage.migrate import _run_upgrade
+
+    path = data_dir / "windowdesk.sqlite3"
+    _run_upgrade(path, MIGRATIONS_DIR, target="0007_case_status_indexes")
+    insert = ("INSERT INTO outbox (event_id, entity, entity_id, kind, payload, created_at, attempts, state, "
+              "last_error) VALUES (?, 'case', 'c-1', 'case.accepted', '{}', '2026-11-01 08:00:00', 0, ?, '')")
+    with _raw(path) as conn:
+        for number, state in ((1, "pending"), (2, "rejected"), (3, "pending")):
+            conn.execute(insert, (f"ev-{number}", state))
+        conn.execute("DELETE FROM outbox WHERE event_id = 'ev-1'")
+        conn.commit()
+
+    migrate_to_head(path, data_dir / "backups")
+
+    with _raw(path) as conn:
+        assert conn.execute("SELECT seq, event_id, state FROM outbox ORDER BY seq").fetchall() == [
+            (2, "ev-2", "rejected"), (3, "ev-3", "pending")]
+        conn.execute("DELETE FROM outbox")  # everything confirmed by the hub
+        conn.execute(insert, ("ev-4", "pending"))
+        conn.commit()
+        assert conn.execute("SELECT seq FROM outbox WHERE event_id = 'ev-4'").fetchone() == (4,)

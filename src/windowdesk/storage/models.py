@@ -384,6 +384,8 @@ class OutboxEvent(Base):
     """A change the hub must learn of, written in the same transaction as the change."""
 
     __tablename__ = "outbox"
+    # AUTOINCREMENT: a seq is never given again, even after the outbox was emptied.
+    __table_args__ = {"sqlite_autoincrement": True}
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(Uuid, unique=True)
     entity: Mapped[str] = mapped_column(String(40))

@@ -20,6 +20,7 @@ change is applied on every client exactly once, and the cursors agree with the h
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import json
 import random
@@ -547,11 +548,9 @@ def test_offline_events_survive_every_fault_on_the_postgresql_hub(postgres_admin
         hub.close()
 
 
-def test_a_page_that_promises_more_but_brings_nothing_does_not_make_the_client_loop(tmp_path: Path) -> None:
-    from urllib.parse import parse_qs
-
-    from windowdesk.sync.client import HubUnreachable
-
+@contextlib.contextmanager
+def _one_window_behind_a_proxy(tmp_path: Path):  # noqa: ANN202 - yields (hub, proxy, station, code)
+    """A hub with the catalog, a fault proxy before it, and window CH-01 not yet enrolled."""
     from .hub_process import create_station
 
     hub = HubProcess(tmp_path / "hub")
@@ -562,6 +561,21 @@ def test_a_page_that_promises_more_but_brings_nothing_does_not_make_the_client_l
         hub.start()
         proxy = FaultProxy(hub.port)
         station = create_station(tmp_path / "ws", "CH", "01")
+        yield hub, proxy, station, code
+    finally:
+        if proxy is not None:
+            proxy.close()
+        if station is not None:
+            station.close()
+        hub.close()
+
+
+def test_a_page_that_promises_more_but_brings_nothing_does_not_make_the_client_loop(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs
+
+    from windowdesk.sync.client import HubUnreachable
+
+    with _one_window_behind_a_proxy(tmp_path) as (_hub, proxy, station, code):
         station.enroll(proxy.url, code)
 
         def forge(request: Request, _hub_body: bytes) -> bytes:
@@ -588,12 +602,6 @@ def test_a_page_that_promises_more_but_brings_nothing_does_not_make_the_client_l
         assert not looping, f"the pass was still pulling after 5 s ({requests_made} requests for empty pages)"
         assert isinstance(outcome["report"].error, HubUnreachable)
         assert sync_service.sync_status(station.db).cursor == 0
-    finally:
-        if proxy is not None:
-            proxy.close()
-        if station is not None:
-            station.close()
-        hub.close()
 
 
 def test_an_enrollment_whose_answer_is_lost_succeeds_when_asked_again(tmp_path: Path) -> None:
@@ -603,17 +611,9 @@ def test_an_enrollment_whose_answer_is_lost_succeeds_when_asked_again(tmp_path: 
     from windowdesk.errors import WindowdeskError
 
     from .faultproxy import FaultPlan
-    from .hub_process import create_station
 
-    hub = HubProcess(tmp_path / "hub")
-    proxy = station = None
-    try:
-        hub.import_catalog()
-        code = hub.enrollment_code("CH", "01")
-        hub.start()
-        proxy = FaultProxy(hub.port)
+    with _one_window_behind_a_proxy(tmp_path) as (hub, proxy, station, code):
         proxy.decide = FaultPlan(script=[Fault.DROP_REPLY], paths=("/enroll",))
-        station = create_station(tmp_path / "ws", "CH", "01")
         answers = []
         for _attempt in range(3):  # the client may retry by itself; the administrator does
             try:
@@ -631,9 +631,3 @@ def test_an_enrollment_whose_answer_is_lost_succeeds_when_asked_again(tmp_path: 
         listed = hub.cli("list-workstations", "--center", "CH")
         assert listed.count(answers[-1]["workstation_id"]) == 1
         assert len([line for line in listed.splitlines() if "CH-01" in line]) == 1
-    finally:
-        if proxy is not None:
-            proxy.close()
-        if station is not None:
-            station.close()
-        hub.close()

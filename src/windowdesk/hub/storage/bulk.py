@@ -9,6 +9,7 @@ executemany. Errors are SQLAlchemy's as usual (IntegrityError, DataError).
 
 Anything else (another database, an UPDATE, rows with different columns, a column left
 out that has a Python-side default) goes through ``connection.execute`` unchanged.
+Statements are expected to be built once (module constants): a plan is kept for each.
 """
 
 from __future__ import annotations

@@ -34,12 +34,15 @@ class PageCases:
 
     ``cases``: every case id the page names, None for a case not kept here (another
     window's); ``parts``: the parallel parts of those cases; ``steps``: the hub steps
-    (deterministic ids) already on a timeline, including those added by this page.
+    (deterministic ids) already on a timeline, including those added by this page;
+    ``positions``: where the next step goes on each case's timeline (the timelines
+    themselves are not loaded: a step joins the session, not the case's collection).
     """
 
     cases: dict[str, m.Case | None] = field(default_factory=dict)
     parts: dict[str, list] = field(default_factory=dict)
     steps: set[str] = field(default_factory=set)
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
@@ -52,11 +55,12 @@ def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
     case_ids = {c.payload["case_id"] for c in named}
     if not case_ids:
         return PageCases()
-    found = sync_queries.cases_with_timelines(session, case_ids)
+    found = sync_queries.cases_by_id(session, case_ids)
     return PageCases(
         cases={case_id: found.get(case_id) for case_id in case_ids},
         parts=sync_queries.parts_of_cases(session, found),
         steps=sync_queries.existing_case_event_ids(session, [_hub_step_id(c) for c in named]),
+        positions=sync_queries.next_step_positions(session, found),
     )
 
 
@@ -81,6 +85,17 @@ def _case_of(session, page: PageCases | None, case_id: str) -> m.Case | None:
     if page is not None and case_id in page.cases:
         return page.cases[case_id]
     return session.get(m.Case, case_id)
+
+
+def _add_step(session, page: PageCases | None, case: m.Case, step: m.CaseEvent) -> None:
+    """Append a hub step to the case's timeline, at the next position."""
+    if page is None:
+        step.position = m.next_event_position(case)
+        case.events.append(step)
+        return
+    step.position = page.positions.get(case.id, 0)
+    page.positions[case.id] = step.position + 1
+    session.add(step)
 
 
 def _new_step(session, page: PageCases | None, step_id: str) -> bool:
@@ -149,14 +164,12 @@ def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCase
     event_id = _hub_step_id(change)
     if _new_step(session, page, event_id):
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
-        case.events.append(
-            m.CaseEvent(
-                id=event_id, case_id=case.id, position=m.next_event_position(case),
-                at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
-                operator_id=None, kind=f"decision.{payload['decision']}", from_status=case.status,
-                to_status=status, note=note, source="hub",
-            )
-        )
+        _add_step(session, page, case, m.CaseEvent(
+            id=event_id, case_id=case.id,
+            at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
+            operator_id=None, kind=f"decision.{payload['decision']}", from_status=case.status,
+            to_status=status, note=note, source="hub",
+        ))
     case.status = status
     return change.kind
 
@@ -168,14 +181,12 @@ def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases | 
         return None
     event_id = _hub_step_id(change)
     if _new_step(session, page, event_id):
-        case.events.append(
-            m.CaseEvent(
-                id=event_id, case_id=case.id, position=m.next_event_position(case),
-                at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
-                operator_id=None, kind="note", from_status=None, to_status=None,
-                note=str(payload.get("note") or ""), source="hub",
-            )
-        )
+        _add_step(session, page, case, m.CaseEvent(
+            id=event_id, case_id=case.id,
+            at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
+            operator_id=None, kind="note", from_status=None, to_status=None,
+            note=str(payload.get("note") or ""), source="hub",
+        ))
     return change.kind
 
 

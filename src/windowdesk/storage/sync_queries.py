@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import Text, select, type_coerce
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy.orm import Session
 
 from windowdesk.storage import models as m
 from windowdesk.storage.models_service import CasePart
@@ -44,15 +44,26 @@ def _chunks(values: Collection[str]) -> list[list[str]]:
     return [ordered[i:i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
 
 
-def cases_with_timelines(session: Session, case_ids: Collection[str]) -> dict[str, m.Case]:
-    """The cases among ``case_ids`` kept here, each with its timeline loaded."""
+def cases_by_id(session: Session, case_ids: Collection[str]) -> dict[str, m.Case]:
+    """The cases among ``case_ids`` kept here (their timelines are not loaded)."""
     found: dict[str, m.Case] = {}
     for chunk in _chunks(case_ids):
-        for case in session.scalars(
-            select(m.Case).where(m.Case.id.in_(chunk)).options(selectinload(m.Case.events))
-        ):
+        for case in session.scalars(select(m.Case).where(m.Case.id.in_(chunk))):
             found[case.id] = case
     return found
+
+
+def next_step_positions(session: Session, case_ids: Collection[str]) -> dict[str, int]:
+    """The position a step appended now takes on each case's timeline (as
+    models.next_event_position computes it from a loaded timeline)."""
+    positions = {case_id: 0 for case_id in case_ids}
+    for chunk in _chunks(case_ids):
+        for case_id, last in session.execute(
+            select(m.CaseEvent.case_id, func.max(m.CaseEvent.position))
+            .where(m.CaseEvent.case_id.in_(chunk)).group_by(m.CaseEvent.case_id)
+        ):
+            positions[case_id] = last + 1
+    return positions
 
 
 def parts_of_cases(session: Session, case_ids: Collection[str]) -> dict[str, list[CasePart]]:

@@ -86,3 +86,53 @@ def test_a_page_applied_with_its_cases_loaded_once_equals_one_change_at_a_time(t
     finally:
         one_by_one.close()
         paged.close()
+
+
+class _PagedHub:
+    """Calendar changes in pages of two; one change may be unreadable."""
+
+    def __init__(self, count: int, unreadable: int | None = None) -> None:
+        self.feed = [
+            protocol.Change(seq, protocol.CHANGE_CALENDAR, "calendar", f"2027-01-{seq:02d}",
+                            {"day": f"2027-01-{seq:02d}", "is_working_day": True, "note": f"#{seq}"}
+                            if seq != unreadable else {"day": "not a day"})
+            for seq in range(1, count + 1)
+        ]
+        self.asked: list[int] = []
+
+    def push(self, events):  # noqa: ANN001, ANN201
+        return [protocol.PushResult(e["event_id"], protocol.APPLIED, "") for e in events]
+
+    def changes(self, after: int, limit: int) -> protocol.ChangesPage:
+        self.asked.append(after)
+        page = [c for c in self.feed if c.seq > after][:limit]
+        next_cursor = page[-1].seq if page else after
+        return protocol.ChangesPage(tuple(page), next_cursor, any(c.seq > next_cursor for c in self.feed))
+
+
+def _overrides(station) -> dict[str, str]:
+    with station.db.read() as session:
+        return {o.day.isoformat(): o.note for o in session.query(m.CalendarOverride)}
+
+
+def test_pages_are_asked_for_ahead_but_the_cursor_moves_only_with_applied_changes(tmp_path: Path) -> None:
+    from windowdesk.services import sync as sync_service
+
+    station = create_station(tmp_path / "station", "CH", "01")
+    try:
+        broken = _PagedHub(7, unreadable=4)
+        report = sync_service.SyncRunner(station.db, broken, pull_page=2, retries=0).run()
+        assert isinstance(report.error, sync_service.UnreadableChange)
+        assert sync_service.sync_status(station.db).cursor == 2
+        assert sorted(_overrides(station)) == ["2027-01-01", "2027-01-02"]  # nothing of the page with #4
+        assert broken.asked[:2] == [0, 2]
+
+        fixed = _PagedHub(7)
+        report = sync_service.SyncRunner(station.db, fixed, pull_page=2, retries=0).run()
+        assert report.ok, report.error
+        assert fixed.asked == [2, 4, 6]
+        assert report.pulled == 5
+        assert sync_service.sync_status(station.db).cursor == 7
+        assert _overrides(station) == {f"2027-01-{n:02d}": f"#{n}" for n in range(1, 8)}
+    finally:
+        station.close()

@@ -369,27 +369,41 @@ class SyncRunner:
     def _pull(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
         with self._db.read() as session:
             cursor = int(queries.local_setting(session, KEY_CURSOR) or 0)
-        while True:
-            page = self._with_retries(lambda: self._client.changes(cursor, self._pull_page), cancel)
-            with self._db.write() as session:
-                cases = load_page_cases(session, page.changes)
-                for change in page.changes:
-                    try:
-                        kind = apply_change(session, change, now=self._clock(), page=cases)
-                    except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
-                        raise UnreadableChange(
-                            _("The hub sent a change this windowdesk cannot read"),
-                            _("Change {seq} ({kind}) could not be applied: {detail}. Nothing of this page "
-                              "was applied; sending continues. Call your administrator.").format(
-                                seq=change.seq, kind=change.kind, detail=type(exc).__name__
-                            ),
-                        ) from exc
-                    if kind:
-                        report.changed_kinds.add(kind)
-                queries.set_local_setting(session, KEY_CURSOR, str(page.next_cursor))
-            cursor = page.next_cursor
-            report.pulled += len(page.changes)
-            state.pulled = report.pulled
-            notify(state)
-            if not page.has_more:
-                return
+        # The next page is asked for while this one is applied; the stored cursor still
+        # moves only in the transaction that applies the changes it covers.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="windowdesk-pull") as fetcher:
+
+            def fetch(after: int) -> Future:
+                return fetcher.submit(
+                    self._with_retries, functools.partial(self._client.changes, after, self._pull_page), cancel
+                )
+
+            fetching = fetch(cursor)
+            while True:
+                page = fetching.result()
+                if page.has_more:
+                    fetching = fetch(page.next_cursor)
+                self._apply_page(page, report)
+                report.pulled += len(page.changes)
+                state.pulled = report.pulled
+                notify(state)
+                if not page.has_more:
+                    return
+
+    def _apply_page(self, page: protocol.ChangesPage, report: SyncReport) -> None:
+        with self._db.write() as session:
+            cases = load_page_cases(session, page.changes)
+            for change in page.changes:
+                try:
+                    kind = apply_change(session, change, now=self._clock(), page=cases)
+                except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
+                    raise UnreadableChange(
+                        _("The hub sent a change this windowdesk cannot read"),
+                        _("Change {seq} ({kind}) could not be applied: {detail}. Nothing of this page "
+                          "was applied; sending continues. Call your administrator.").format(
+                            seq=change.seq, kind=change.kind, detail=type(exc).__name__
+                        ),
+                    ) from exc
+                if kind:
+                    report.changed_kinds.add(kind)
+            queries.set_local_setting(session, KEY_CURSOR, str(page.next_cursor))

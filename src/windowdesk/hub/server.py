@@ -16,7 +16,6 @@ Python process uses one core); SQLite accepts one writer at a time whatever the 
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import socket
@@ -29,6 +28,7 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
+from windowdesk.heap import settle_startup_heap
 from windowdesk.hub.app import create_app
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.settings import (
@@ -83,20 +83,11 @@ class _AnnouncingServer(uvicorn.Server):
             _announce(scheme, self.config.host, self.servers[0].sockets[0].getsockname()[1])
 
 
-def _freeze_startup_objects() -> None:
-    """Keep the garbage collector off what start-up loaded (modules, the app, SQLAlchemy's
-    and pydantic's structures), which lives as long as the process: otherwise every full
-    collection walks all of it again, and a push of 500 events, thousands of new dicts
-    and lists, sets off several (a tenth of a push's time)."""
-    gc.collect()
-    gc.freeze()
-
-
 def app_from_environment() -> FastAPI:
     """The application of each worker process; ``serve`` hands the settings over in the
     environment, the only channel uvicorn's workers inherit."""
     app = create_app(HubSettings.resolve())
-    _freeze_startup_objects()
+    settle_startup_heap()  # a push of 500 events set off several full passes over start-up's objects
     return app
 
 
@@ -118,7 +109,7 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
     try:
         if workers <= 1:
             app = create_app(settings)
-            _freeze_startup_objects()
+            settle_startup_heap()
             _AnnouncingServer(uvicorn.Config(app, **options)).run()
             return 0
         os.environ.update({

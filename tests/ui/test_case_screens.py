@@ -71,3 +71,19 @@ def test_suspend_from_the_case_details(qtbot, demo, monkeypatch):
     assert "Waiting for supplementary materials" in dialog.browser.toPlainText()
     assert "缺少收入证明原件" in dialog.browser.toPlainText()
     assert bar.buttons["resume"].isEnabled() and not bar.buttons["suspend"].isEnabled()
+
+
+def test_a_case_on_the_watch_opens_to_be_acted_on_and_the_watch_follows(qtbot, window, demo, monkeypatch):
+    long_ago = dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI)
+    case = _accept(demo, dataclasses.replace(demo.ctx, clock=lambda: long_ago))
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    late = window.late
+    late.table.setFocus()
+    late.table.setCurrentIndex(late.model.index(0, 0))
+    qtbot.keyClick(late.table, Qt.Key.Key_Return)
+    dialog = late.last_dialog
+    assert dialog is not None and dialog.isVisible() and case.number in dialog.windowTitle()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("申请人撤回", True))
+    dialog.actions_bar.buttons["withdraw"].click()  # the applicant gave up: off the watch
+    dialog.close()
+    assert late.model.rowCount() == 0

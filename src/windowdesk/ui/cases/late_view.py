@@ -19,10 +19,11 @@ from windowdesk.domain.case_state import CaseStatus, status_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.time_limits import Light
 from windowdesk.i18n import _, format_date
-from windowdesk.services import cases
+from windowdesk.services import cases, worklist
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
 
@@ -36,6 +37,9 @@ class LateCasesModel(QAbstractTableModel):
         self._cases: list[cases.CaseClock] = []
         self._brushes = {light: QBrush(colour) for light, colour in COLOURS.items()}
         self.headings: list[str] = []
+
+    def case(self, row: int) -> cases.CaseClock:
+        return self._cases[row]
 
     def set_cases(self, found: list[cases.CaseClock]) -> None:
         self.beginResetModel()
@@ -90,6 +94,8 @@ class LateCasesView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        self.table.activated.connect(self.open_row)  # Enter or a double click: the case, to act on it
+        self.last_dialog: RecordDetailDialog | None = None
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.whole_center)
@@ -125,3 +131,17 @@ class LateCasesView(QWidget):
         red = sum(1 for c in found if c.state.light is Light.RED)
         self.summary.setText(_("{red} overdue (red), {yellow} due soon (yellow).").format(
             red=red, yellow=len(found) - red))
+
+    def open_row(self, index) -> None:
+        if not index.isValid():
+            return
+        chosen = self.model.case(index.row())
+        try:
+            detail = worklist.get_record_detail(self._db, self._ctx, kind="case", record_id=chosen.case_id)
+        except Exception as error:
+            show_error(self, error)
+            return
+        self.last_dialog = RecordDetailDialog(detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx)
+        self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_dialog.finished.connect(lambda _result: self.refresh())  # a step taken there shows here
+        self.last_dialog.open()

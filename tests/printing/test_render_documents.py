@@ -283,3 +283,25 @@ def test_fonts_are_embedded_subsets_and_registered_once(decided):
         not_embedded = set(fonts_named(reader)) - embedded
         assert not not_embedded, f"fonts used but not embedded: {not_embedded}"
     assert fonts.registration_count() == 1
+
+
+def test_the_late_case_list_flows_with_its_headings_on_every_page(decided, chinese):
+    from windowdesk.domain.time_limits import ClockState, Light
+    from windowdesk.services import cases
+
+    def clock(i: int) -> cases.CaseClock:
+        late = i % 4 != 0
+        state = ClockState(used=12, suspended=0, promised_left=-i if late else 1, legal_left=8 - i % 10,
+                           promised_due=dt.date(2026, 11, 2), legal_due=dt.date(2026, 12, 1),
+                           light=Light.RED if late else Light.YELLOW)
+        return cases.CaseClock(f"id-{i}", f"CH-20261020-01-{i:04d}", "城市居民最低生活保障申请", "in_progress", state)
+
+    found = [clock(i) for i in range(1, 241)]
+    pages = page_texts(cases.late_list_pdf(decided.db, decided.ctx, found, whole_center=True))
+    assert len(pages) > 3
+    for number, page in enumerate(pages, start=1):
+        assert "临近或超过承诺期限的办件清单" in page and "剩余工作日" in page, f"page {number} lacks the headings"
+        assert f"第{number}页/共{len(pages)}页" in page
+    text = "".join(pages)
+    assert all(f"CH-20261020-01-{i:04d}" in text for i in range(1, 241))
+    assert "已超期（红灯）180" in text and "即将到期（黄灯）60" in text and "全中心" in text

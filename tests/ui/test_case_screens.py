@@ -87,3 +87,27 @@ def test_a_case_on_the_watch_opens_to_be_acted_on_and_the_watch_follows(qtbot, w
     dialog.actions_bar.buttons["withdraw"].click()  # the applicant gave up: off the watch
     dialog.close()
     assert late.model.rowCount() == 0
+
+
+def test_the_watch_is_saved_as_a_pdf_off_the_screens_thread(qtbot, window, demo, tmp_path, monkeypatch):
+    import pypdf
+
+    from windowdesk.ui.cases import late_view
+
+    shown = []
+    monkeypatch.setattr(late_view, "show_error", lambda parent, error: shown.append(error))
+
+    long_ago = dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI)
+    case = _accept(demo, dataclasses.replace(demo.ctx, clock=lambda: long_ago))
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    late = window.late
+    target = tmp_path / "watch.pdf"
+    late.save_pdf(str(target))
+    assert not late.pdf_button.isEnabled()  # one at a time while it is written
+    qtbot.waitUntil(lambda: late.pdf_button.isEnabled(), timeout=15_000)
+    text = "".join(page.extract_text() or "" for page in pypdf.PdfReader(target).pages).replace(" ", "")
+    assert case.number in text and "Window01" in text
+    assert str(target) in late.summary.text()
+    late.save_pdf(str(tmp_path / "no-such-folder" / "watch.pdf"))  # a folder that is not there
+    qtbot.waitUntil(lambda: late.pdf_button.isEnabled(), timeout=15_000)
+    assert [error.title for error in shown] == ["The file could not be saved"]

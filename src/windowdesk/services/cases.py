@@ -162,6 +162,31 @@ def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool 
     return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
 
 
+def late_list_headings() -> list[str]:
+    return [_("Case number"), _("Item"), _("Status"), _("Promised date"), _("Working days left"),
+            _("Legal days left")]
+
+
+def late_list_row(case: CaseClock) -> list[str]:
+    """One case of the watch in words, as the screen and the printed list show it."""
+    return [case.case_number, case.item_name, status_label(CaseStatus(case.status)),
+            format_date(case.state.promised_due, "medium"), str(case.state.promised_left),
+            str(case.state.legal_left)]
+
+
+def late_list_pdf(db, ctx: CounterContext, found: list[CaseClock], *, whole_center: bool) -> bytes:
+    """The watch as printed: what ``late_cases`` found, with who prints it and when."""
+    from windowdesk.printing.late_list import render_late_list
+    from windowdesk.services.reports import report_issuer
+
+    scope = _("Whole center") if whole_center else _("Window {code}").format(code=ctx.window_code)
+    return render_late_list(
+        issuer=report_issuer(db, ctx), day=ctx.local_today(), scope=scope, headings=late_list_headings(),
+        rows=[late_list_row(case) for case in found],
+        overdue=sum(1 for case in found if case.state.light is Light.RED),
+    )
+
+
 def inquire(db, ctx: CounterContext, *, case_number: str, shipped_calendar) -> str:
     """Where the case is, in words fit to read aloud."""
     number = parse_case_number(case_number)

@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
         self.today = TodayView(db, ctx)
         self.shipped_calendar = shipped_calendar
-        self.late = LateCasesView(db, ctx, shipped_calendar)
+        self.late = LateCasesView(db, ctx, shipped_calendar, workers=self.workers)
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.addTab(self.intake, "")
         self.tabs.addTab(self.today, "")

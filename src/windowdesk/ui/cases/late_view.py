@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -9,16 +11,18 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
+    QFileDialog,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from windowdesk.domain.case_state import CaseStatus, status_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.time_limits import Light
-from windowdesk.i18n import _, format_date
+from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _
 from windowdesk.services import cases, worklist
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
@@ -69,24 +73,19 @@ class LateCasesModel(QAbstractTableModel):
             return self._brushes.get(case.state.light)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        column = index.column()
-        if column == 0:
-            return case.case_number
-        if column == 1:
-            return case.item_name
-        if column == 2:
-            return status_label(CaseStatus(case.status))
-        if column == 3:
-            return format_date(case.state.promised_due, "medium")
-        return str(case.state.promised_left if column == 4 else case.state.legal_left)
+        return cases.late_list_row(case)[index.column()]
 
 
 class LateCasesView(QWidget):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, parent=None) -> None:
+    def __init__(self, db, ctx: CounterContext, shipped_calendar, parent=None, *, workers=None) -> None:
         super().__init__(parent)
-        self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
+        self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.summary = QLabel(objectName="lateSummary")
         self.whole_center = QCheckBox(objectName="wholeCenter")
+        self.pdf_button = QPushButton(objectName="latePdf")
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.saving = None  # the running "save as PDF", if any
+        self.found: list[cases.CaseClock] = []
         self.model = LateCasesModel(self)
         self.table = QTableView(objectName="lateTable")
         self.table.setModel(self.model)
@@ -99,6 +98,7 @@ class LateCasesView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.whole_center)
+        top.addWidget(self.pdf_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -116,9 +116,8 @@ class LateCasesView(QWidget):
 
     def retranslate(self) -> None:
         self.whole_center.setText(_("Whole center"))
-        self.model.set_headings(
-            [_("Case number"), _("Item"), _("Status"), _("Promised date"), _("Working days left"), _("Legal days left")]
-        )
+        self.pdf_button.setText(_("Save as PDF…"))
+        self.model.set_headings(cases.late_list_headings())
 
     def refresh(self) -> None:
         try:
@@ -127,6 +126,7 @@ class LateCasesView(QWidget):
         except Exception as error:
             show_error(self, error)
             return
+        self.found = found
         self.model.set_cases(found)
         red = sum(1 for c in found if c.state.light is Light.RED)
         self.summary.setText(_("{red} overdue (red), {yellow} due soon (yellow).").format(
@@ -145,3 +145,31 @@ class LateCasesView(QWidget):
         self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog.finished.connect(lambda _result: self.refresh())  # a step taken there shows here
         self.last_dialog.open()
+
+    def save_pdf(self, path: str | None = None) -> None:
+        """The list as shown, as a PDF to print for the review meeting. Thousands of rows
+        make a hundred pages: written off the screen's thread."""
+        if not path:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save as PDF"), f"late-cases-{self._ctx.local_today():%Y%m%d}.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        found, whole_center = list(self.found), self.whole_center.isChecked()
+        db, ctx = self._db, self._ctx
+
+        def work(_cancel, _progress) -> Path:
+            Path(path).write_bytes(cases.late_list_pdf(db, ctx, found, whole_center=whole_center))
+            return Path(path)
+
+        def failed(error: BaseException) -> None:
+            self.pdf_button.setEnabled(True)
+            if isinstance(error, OSError):
+                error = WindowdeskError(_("The file could not be saved"), str(error.strerror or error))
+            show_error(self, error)
+
+        def saved(written: Path) -> None:
+            self.pdf_button.setEnabled(True)
+            self.summary.setText(_("Saved to {path}.").format(path=written))
+
+        self.pdf_button.setEnabled(False)
+        self.saving = self._workers.start(work, on_success=saved, on_failure=failed)

@@ -211,12 +211,15 @@ def _installation_id(db) -> str:
         return found
 
 
+def _wire_head(seq: int, event_id: str, entity: str, entity_id: str, kind: str, created_at: dt.datetime) -> dict:
+    """An outbox event as the push protocol carries it, all but its payload."""
+    return {"event_id": event_id, "seq": seq, "entity": entity, "entity_id": entity_id, "kind": kind,
+            "created_at": created_at.isoformat()}
+
+
 def _wire(event: m.OutboxEvent) -> dict:
-    return {
-        "event_id": event.event_id, "seq": event.seq, "entity": event.entity,
-        "entity_id": event.entity_id, "kind": event.kind, "payload": event.payload,
-        "created_at": event.created_at.isoformat(),
-    }
+    return {**_wire_head(event.seq, event.event_id, event.entity, event.entity_id, event.kind, event.created_at),
+            "payload": event.payload}
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -236,16 +239,15 @@ def _read_batch(session, after_seq: int, limit: int, max_bytes: int) -> _Batch |
     event_ids: list[str] = []
     size = 0
     last_seq = after_seq
-    for seq, event_id, entity, entity_id, kind, created_at, payload in rows:
-        head = _encode({"event_id": event_id, "seq": seq, "entity": entity, "entity_id": entity_id,
-                        "kind": kind, "created_at": created_at.isoformat()})
-        part = f'{head[:-1]},"payload":{payload or "null"}}}'.encode()
+    for row in rows:
+        head = _encode(_wire_head(row.seq, row.event_id, row.entity, row.entity_id, row.kind, row.created_at))
+        part = f'{head[:-1]},"payload":{row.payload_json or "null"}}}'.encode()
         size += len(part) + 1
         if parts and size > max_bytes:
             break
         parts.append(part)
-        event_ids.append(event_id)
-        last_seq = seq
+        event_ids.append(row.event_id)
+        last_seq = row.seq
     if not parts:
         return None
     return _Batch(protocol.EncodedPush(b'{"events":[' + b",".join(parts) + b"]}", event_ids), last_seq)

@@ -66,14 +66,15 @@ def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
 
 def apply_change(session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None) -> str | None:
     """Apply one change; returns the kind when it changed something the UI shows.
-    ``page``: from :func:`load_page_cases` for the page this change is part of."""
+    ``page``: from :func:`load_page_cases` for the page this change is part of (without
+    it, a decision or note loads what it needs for itself alone)."""
     handler = _HANDLERS.get(change.kind)
     if handler is None:
         # A newer hub may publish kinds this client does not know: skip, never stall.
         log.warning("skipping unknown change kind %s (seq %s)", change.kind, change.seq)
         return None
     if change.kind in _CASE_CHANGES:
-        return handler(session, change, now, page)
+        return handler(session, change, now, page if page is not None else load_page_cases(session, [change]))
     return handler(session, change, now)
 
 
@@ -81,27 +82,21 @@ def _hub_step_id(change: protocol.Change) -> str:
     return str(uuid.uuid5(_HUB_EVENTS, f"change:{change.seq}"))
 
 
-def _case_of(session, page: PageCases | None, case_id: str) -> m.Case | None:
-    if page is not None and case_id in page.cases:
+def _case_of(session, page: PageCases, case_id: str) -> m.Case | None:
+    if case_id in page.cases:
         return page.cases[case_id]
     return session.get(m.Case, case_id)
 
 
-def _add_step(session, page: PageCases | None, case: m.Case, step: m.CaseEvent) -> None:
+def _add_step(session, page: PageCases, case: m.Case, step: m.CaseEvent) -> None:
     """Append a hub step to the case's timeline, at the next position."""
-    if page is None:
-        step.position = m.next_event_position(case)
-        case.events.append(step)
-        return
     step.position = page.positions.get(case.id, 0)
     page.positions[case.id] = step.position + 1
     session.add(step)
 
 
-def _new_step(session, page: PageCases | None, step_id: str) -> bool:
+def _new_step(page: PageCases, step_id: str) -> bool:
     """Whether this hub step is not on the timeline yet (a page applied twice adds nothing)."""
-    if page is None:
-        return session.get(m.CaseEvent, step_id) is None
     if step_id in page.steps:
         return False
     page.steps.add(step_id)
@@ -145,7 +140,7 @@ def _operator(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
-def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCases | None = None) -> str | None:
+def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:
@@ -157,12 +152,12 @@ def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCase
         session, case, department=str(payload.get("department") or ""), decision=payload["decision"],
         note=str(payload.get("note") or ""),
         at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc), hub_status=status,
-        parts=page.parts.setdefault(case.id, []) if page is not None else None,
+        parts=page.parts.setdefault(case.id, []),
     )
     if from_parts is not None:
         status = from_parts
     event_id = _hub_step_id(change)
-    if _new_step(session, page, event_id):
+    if _new_step(page, event_id):
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
         _add_step(session, page, case, m.CaseEvent(
             id=event_id, case_id=case.id,
@@ -174,13 +169,13 @@ def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCase
     return change.kind
 
 
-def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases | None = None) -> str | None:
+def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:
         return None
     event_id = _hub_step_id(change)
-    if _new_step(session, page, event_id):
+    if _new_step(page, event_id):
         _add_step(session, page, case, m.CaseEvent(
             id=event_id, case_id=case.id,
             at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),

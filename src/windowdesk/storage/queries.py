@@ -219,15 +219,6 @@ def audit_entries(session: Session) -> Sequence[m.AuditEntry]:
     return session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.seq)).all()
 
 
-def pending_outbox(session: Session, limit: int) -> Sequence[m.OutboxEvent]:
-    return session.scalars(
-        select(m.OutboxEvent)
-        .where(m.OutboxEvent.state == "pending")
-        .order_by(m.OutboxEvent.seq)
-        .limit(limit)
-    ).all()
-
-
 def outbox_count(session: Session, state: str = "pending") -> int:
     return session.scalar(
         select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == state)

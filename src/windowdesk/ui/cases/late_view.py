@@ -39,6 +39,7 @@ class LateCasesModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._cases: list[cases.CaseClock] = []
+        self._words: dict[int, list[str]] = {}  # rows worded so far (a row is asked for cell by cell)
         self._brushes = {light: QBrush(colour) for light, colour in COLOURS.items()}
         self.headings: list[str] = []
 
@@ -47,7 +48,7 @@ class LateCasesModel(QAbstractTableModel):
 
     def set_cases(self, found: list[cases.CaseClock]) -> None:
         self.beginResetModel()
-        self._cases = found
+        self._cases, self._words = found, {}
         self.endResetModel()
 
     def set_headings(self, headings: list[str]) -> None:
@@ -73,7 +74,10 @@ class LateCasesModel(QAbstractTableModel):
             return self._brushes.get(case.state.light)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return cases.late_list_row(case)[index.column()]
+        words = self._words.get(index.row())
+        if words is None:
+            words = self._words[index.row()] = cases.late_list_row(case)
+        return words[index.column()]
 
 
 class LateCasesView(QWidget):

@@ -192,6 +192,36 @@ def parse_number(text: str, *, expected: DocumentSeries | None = None) -> Docume
     return DocumentNumber(series, center, day, window, seq)
 
 
+_CANONICAL = {
+    series: re.compile(
+        (re.escape(series.value) + "-" if series.value else "")
+        + r"([A-Z0-9]+)-([0-9]{4})([0-9]{2})([0-9]{2})-([A-Z0-9]+)-([0-9]{4,})"
+    )
+    for series in DocumentSeries
+}
+
+
+def canonical_number(text: str, series: DocumentSeries) -> DocumentNumber | None:
+    """The number ``text`` names when it is written exactly as :func:`format_number`
+    writes it (the form a window sends to the hub), else None.
+
+    The same answer as ``parse_number(text, expected=series)`` followed by comparing its
+    ``str`` with ``text``, without the tolerant reading: the hub checks every pushed
+    number, and a push carries thousands.
+    """
+    found = _CANONICAL[series].fullmatch(text)
+    if found is None:
+        return None
+    center, year, month, day, window, seq_text = found.groups()
+    seq = int(seq_text)
+    if seq < 1 or (len(seq_text) > 4 and seq_text[0] == "0"):
+        return None
+    try:
+        return DocumentNumber(series, center, date(int(year), int(month), int(day)), window, seq)
+    except ValueError:
+        return None
+
+
 def parse_case_number(text: str) -> CaseNumber:
     number = parse_number(text, expected=DocumentSeries.CASE)
     return CaseNumber(number.center_code, number.day, number.window_code, number.seq)

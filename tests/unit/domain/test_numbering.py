@@ -12,6 +12,7 @@ from windowdesk.domain.numbering import (
     DocumentNumber,
     DocumentSeries,
     ReceiptNumber,
+    canonical_number,
     format_case_number,
     format_number,
     format_receipt_number,
@@ -179,6 +180,47 @@ def test_parse_only_ever_raises_validation_error(text):
     # Any other exception (or a crash) fails the test.
     with contextlib.suppress(ValidationError):
         parse_number(text)
+
+
+def _strictly_read(text: str, series: DocumentSeries) -> DocumentNumber | None:
+    """The hub's rule before canonical_number: read tolerantly, then the text must be
+    exactly what the number prints as."""
+    try:
+        parsed = parse_number(text, expected=series)
+    except ValidationError:
+        return None
+    return parsed if str(parsed) == text else None
+
+
+# Texts near the canonical form: parts from the alphabet of numbers, with the look-alikes
+# the tolerant reader forgives (lowercase, full-width, spaces, other dashes, extra zeros).
+number_like = st.lists(
+    st.sampled_from(["CH", "ch", "GZ", "BY", "03", "A1", "-", "\u2013", " ", "2026", "1125", "0229", "1301",
+                     "0", "00", "0007", "007", "10000", "010000", "0000", "\uff23\uff28", "20240229", "20250229"]),
+    max_size=9,
+).map("".join)
+
+
+@given(st.sampled_from(DocumentSeries), st.one_of(number_like, st.text(max_size=30)))
+def test_canonical_number_agrees_with_the_strict_reading(series, text):
+    assert canonical_number(text, series) == _strictly_read(text, series)
+
+
+@given(st.sampled_from(DocumentSeries), codes, days, codes, seqs)
+def test_canonical_number_reads_what_format_number_writes(series, center, day, window, seq):
+    text = format_number(series, center, day, window, seq)
+    assert canonical_number(text, series) == DocumentNumber(series, center, day, window, seq)
+    others = [other for other in DocumentSeries if other is not series]
+    assert all(canonical_number(text, other) is None for other in others)
+
+
+def test_canonical_number_refuses_what_is_only_readable():
+    assert canonical_number("CH-20261125-03-0007", DocumentSeries.CASE) is not None
+    for typed in ("ch-20261125-03-0007", " CH-20261125-03-0007", "CH-20261125-03-007", "CH-20261125-03-00007",
+                  "CH-20261125-03-0000", "CH-20261131-03-0007", "CH\u201320261125-03-0007"):
+        assert canonical_number(typed, DocumentSeries.CASE) is None, typed
+    assert canonical_number("GZ-CH-20261125-03-0007", DocumentSeries.CASE) is None
+    assert canonical_number("GZ-CH-20261125-03-0007", DocumentSeries.NOTIFICATION).center_code == "CH"
 
 
 # --- receipts ---------------------------------------------------------------------------

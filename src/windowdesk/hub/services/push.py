@@ -208,6 +208,8 @@ def _store_rejection(
 def _stored_text(text: str) -> str:
     """As close to ``text`` as either database can store (a rejected event's kind and
     entity may hold anything; its row must still be written to answer resends)."""
+    if text.isascii():  # what windows send; isascii needs no pass over the text
+        return text.replace("\x00", "\ufffd")
     return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
 

@@ -15,6 +15,7 @@ Statements are expected to be built once (module constants): a plan is kept for 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -24,7 +25,8 @@ from sqlalchemy.sql.dml import Insert
 
 class _Plan(NamedTuple):
     sql: str
-    columns: tuple[tuple[str, Callable[[Any], Any] | None], ...]  # in the statement's order
+    values: Callable[[dict[str, Any]], tuple]  # a row's values in the statement's order
+    processed: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, type processor)
 
 
 _plans: dict[tuple[Executable, str, tuple[str, ...]], _Plan | None] = {}
@@ -42,8 +44,25 @@ def _plan(connection: Connection, statement: Insert, keys: tuple[str, ...]) -> _
     order = compiled.positiontup
     if not compiled.positional or order is None or sorted(order) != sorted(keys):
         return None
-    processors = {key: table.columns[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys}
-    return _Plan(str(compiled), tuple((key, processors[key]) for key in order))
+    processors = [table.columns[key].type.dialect_impl(dialect).bind_processor(dialect) for key in order]
+    values = itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
+    processed = tuple((position, process) for position, process in enumerate(processors) if process is not None)
+    return _Plan(str(compiled), values, processed)
+
+
+def _parameters(plan: _Plan, rows: Sequence[dict[str, Any]]) -> list[tuple]:
+    # itemgetter picks a row's values in one C call; only the columns whose type has a
+    # processor (dates, JSON) are touched one by one.
+    values = plan.values
+    if not plan.processed:
+        return [values(row) for row in rows]
+    parameters = []
+    for row in rows:
+        row_values = list(values(row))
+        for position, process in plan.processed:
+            row_values[position] = process(row_values[position])
+        parameters.append(tuple(row_values))
+    return parameters
 
 
 def execute_many(connection: Connection, statement: Executable, rows: Sequence[dict[str, Any]]) -> None:
@@ -59,8 +78,4 @@ def execute_many(connection: Connection, statement: Executable, rows: Sequence[d
     if plan is None or any(row.keys() != first for row in rows):
         connection.execute(statement, list(rows))
         return
-    columns = plan.columns
-    connection.exec_driver_sql(
-        plan.sql,
-        [tuple(row[key] if process is None else process(row[key]) for key, process in columns) for row in rows],
-    )
+    connection.exec_driver_sql(plan.sql, _parameters(plan, rows))

@@ -10,8 +10,12 @@ nothing is applied twice, and the cursor never passes a change it has not applie
 from __future__ import annotations
 
 import datetime as dt
+import json
+import random
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -26,34 +30,48 @@ from windowdesk.storage import models as m
 from windowdesk.storage.db import Database
 from windowdesk.storage.migrate import migrate_to_head
 from windowdesk.sync import protocol
-from windowdesk.sync.client import HubUnreachable
+from windowdesk.sync.client import HubRefused, HubUnreachable
 from windowdesk.domain.ids import resident_id_check_char
 
-FAULTS = ("none", "drop_request", "drop_reply")
+FAULTS = ("none", "drop_request", "drop_reply", "reorder")
 
 
 class ModelHub:
+    """Two batches may be on the wire at once (it answers in_flight=2); one whose "after"
+    event it has not stored is refused with 409 push_out_of_order, as the real hub does
+    when the event does not come. With the fault "reorder", every push first sleeps a
+    random moment, so the second batch often arrives first."""
+
     def __init__(self) -> None:
         self.applied: dict[str, int] = {}  # event_id -> times applied (must stay 1)
+        self.applied_seqs: list[int] = []  # outbox order of the events, as applied
         self.feed: list[protocol.Change] = []
         self.fault = "none"
+        self._lock = threading.Lock()
 
     def _lost(self) -> HubUnreachable:
         return HubUnreachable("lost", "connection dropped")
 
-    def push(self, events):
-        if self.fault == "drop_request":
-            raise self._lost()
-        results = []
-        for event in events:
-            if event["event_id"] in self.applied:
-                results.append(protocol.PushResult(event["event_id"], protocol.DUPLICATE, ""))
-            else:
-                self.applied[event["event_id"]] = 1
-                results.append(protocol.PushResult(event["event_id"], protocol.APPLIED, ""))
-        if self.fault == "drop_reply":
-            raise self._lost()  # committed on the hub, the reply never arrives
-        return results
+    def push_encoded(self, batch: protocol.EncodedPush) -> protocol.PushAnswer:
+        body = json.loads(batch.body)
+        if self.fault == "reorder":
+            time.sleep(random.uniform(0, 0.004))
+        with self._lock:
+            if self.fault == "drop_request":
+                raise self._lost()
+            if body.get("after") is not None and body["after"] not in self.applied:
+                raise HubRefused("Sent out of order", "not yet", status=409, code=protocol.ERROR_PUSH_OUT_OF_ORDER)
+            results = []
+            for event in body["events"]:
+                if event["event_id"] in self.applied:
+                    results.append(protocol.PushResult(event["event_id"], protocol.DUPLICATE, ""))
+                else:
+                    self.applied[event["event_id"]] = 1
+                    self.applied_seqs.append(event["seq"])
+                    results.append(protocol.PushResult(event["event_id"], protocol.APPLIED, ""))
+            if self.fault == "drop_reply":
+                raise self._lost()  # committed on the hub, the reply never arrives
+            return protocol.PushAnswer(results, in_flight=2)
 
     def changes(self, after, limit):
         if self.fault == "drop_request":
@@ -133,7 +151,7 @@ class OutboxMachine(RuleBasedStateMachine):
         self.hub.fault = fault
         report = self._runner().run()
         self.hub.fault = "none"
-        if fault == "none":
+        if fault in ("none", "reorder"):
             assert report.ok, report.error
 
     @rule()
@@ -147,6 +165,7 @@ class OutboxMachine(RuleBasedStateMachine):
         pending = set(self._outbox_ids("pending"))
         assert self.created <= pending | set(self.hub.applied), "an event vanished unconfirmed"
         assert all(times == 1 for times in self.hub.applied.values())
+        assert self.hub.applied_seqs == sorted(set(self.hub.applied_seqs)), "applied out of outbox order"
         assert not self._outbox_ids("rejected")
 
     @invariant()

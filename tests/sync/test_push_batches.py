@@ -1,7 +1,7 @@
 """The push batches the client builds straight from the outbox's stored JSON: the same
 events as the outbox rows, in order, bounded in count and bytes, rejected ones left out;
-and a push keeps one batch on the wire at a time, in order, even while it prepares the
-next one."""
+each naming the batch before it ("after"), two on the wire at once when the hub keeps
+that order, one at a time when it does not say so."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from windowdesk.storage.db import Database
 from windowdesk.storage.migrate import migrate_to_head
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.sync import protocol
-from windowdesk.sync.client import HubUnreachable
+from windowdesk.sync.client import HubRefused, HubUnreachable
 
 
 def _id_number(n: int) -> str:
@@ -87,39 +87,68 @@ def test_rejected_events_are_not_sent_again(station) -> None:
 
 
 class _OrderlyHub:
-    """Answers every event applied; fails if two pushes ever overlap or go out of order."""
+    """Answers every event applied, like the real hub: a batch whose "after" event it has
+    not stored is refused (409 push_out_of_order). Counts how many pushes overlap; with
+    ``in_flight`` None it answers as a hub from before "after" did (one at a time)."""
 
-    def __init__(self, fail_at: int | None = None) -> None:
+    def __init__(self, fail_at: int | None = None, in_flight: int | None = 2) -> None:
         self.sent: list[str] = []
+        self.afters: list[str | None] = []
         self.calls = 0
         self.fail_at = fail_at
-        self._busy = threading.Lock()
+        self.in_flight = in_flight
+        self.on_the_wire = 0
+        self.most_on_the_wire = 0
+        self._lock = threading.Lock()
 
-    def push(self, events):
-        assert self._busy.acquire(blocking=False), "two pushes on the wire at once"
-        try:
+    def push_encoded(self, batch: protocol.EncodedPush) -> protocol.PushAnswer:
+        body = json.loads(batch.body)
+        with self._lock:
             self.calls += 1
-            if self.calls == self.fail_at:
-                raise HubUnreachable("lost", "connection dropped")
-            threading.Event().wait(0.01)  # the next batch is being prepared meanwhile
-            ids = [e["event_id"] for e in events]
-            self.sent += ids
-            return [protocol.PushResult(event_id, protocol.APPLIED, "") for event_id in ids]
+            call = self.calls
+            self.on_the_wire += 1
+            self.most_on_the_wire = max(self.most_on_the_wire, self.on_the_wire)
+        try:
+            threading.Event().wait(0.01)  # the next batch is being prepared (or sent) meanwhile
+            with self._lock:
+                if call == self.fail_at:
+                    raise HubUnreachable("lost", "connection dropped")
+                after = body.get("after")
+                if after is not None and after not in self.sent:
+                    raise HubRefused("Sent out of order", "not yet", status=409,
+                                     code=protocol.ERROR_PUSH_OUT_OF_ORDER)
+                self.afters.append(after)
+                ids = [e["event_id"] for e in body["events"]]
+                self.sent += ids
+            results = [protocol.PushResult(event_id, protocol.APPLIED, "") for event_id in ids]
+            return protocol.PushAnswer(results, self.in_flight or 1)
         finally:
-            self._busy.release()
+            with self._lock:
+                self.on_the_wire -= 1
 
     def changes(self, after, limit):
         return protocol.ChangesPage((), after, False)
 
 
-def test_a_push_sends_every_event_once_in_outbox_order_one_batch_at_a_time(station) -> None:
+def test_a_push_sends_every_event_once_in_outbox_order_each_batch_naming_the_one_before(station) -> None:
     expected = [e["event_id"] for e in _outbox(station)]
     hub = _OrderlyHub()
     report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()
     assert report.ok, report.error
     assert hub.sent == expected
+    assert hub.afters == [None] + [expected[i] for i in range(4, len(expected) - 1, 5)]
+    assert hub.most_on_the_wire == 2  # the next batch goes out while the hub applies one
     assert report.applied == len(expected)
     assert _outbox(station) == []
+
+
+def test_a_hub_that_does_not_keep_the_order_gets_one_batch_at_a_time(station) -> None:
+    expected = [e["event_id"] for e in _outbox(station)]
+    hub = _OrderlyHub(in_flight=None)
+    report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()
+    assert report.ok, report.error
+    assert hub.sent == expected
+    assert hub.most_on_the_wire == 1
 
 
 def test_a_failed_push_keeps_its_batch_and_everything_after_it(station) -> None:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from windowdesk.sync.protocol import APPLIED, DECISIONS, DUPLICATE, MAX_PUSH_BATCH, REJECTED
+from windowdesk.sync.protocol import APPLIED, DECISIONS, DUPLICATE, MAX_PUSH_BATCH, PUSH_IN_FLIGHT, REJECTED
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -71,6 +71,10 @@ class PushEvent(BaseModel):
 
 class PushRequest(BaseModel):
     events: list[PushEvent] = Field(max_length=MAX_PUSH_BATCH)
+    after: str | None = Field(
+        default=None, pattern=UUID_PATTERN,
+        description="The last event of the batch sent just before this one: this batch is applied only after it",
+    )
 
 
 class PushResult(BaseModel):
@@ -81,6 +85,10 @@ class PushResult(BaseModel):
 
 class PushReply(BaseModel):
     results: list[PushResult]
+    in_flight: int = Field(
+        default=PUSH_IN_FLIGHT,
+        description='How many batches a workstation may have on the wire at once, each naming the one before as "after"',
+    )
 
 
 class ChangeItem(BaseModel):

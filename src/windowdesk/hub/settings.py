@@ -12,6 +12,7 @@ from pathlib import Path
 
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.ratelimit import RateLimit
+from windowdesk.sync.protocol import PUSH_ORDER_WAIT
 
 ENV_DATA_DIR = "WINDOWDESK_HUB_DATA_DIR"
 ENV_DATABASE_URL = "WINDOWDESK_HUB_DATABASE_URL"
@@ -62,6 +63,8 @@ class HubSettings:
     min_client_version: str = DEFAULT_MIN_CLIENT_VERSION
     enroll_limit: RateLimit = DEFAULT_ENROLL_LIMIT
     bad_token_limit: RateLimit = DEFAULT_BAD_TOKEN_LIMIT
+    # How long a pushed batch waits for the batch before it (its "after" event).
+    push_order_wait: float = PUSH_ORDER_WAIT
 
     @property
     def is_postgresql(self) -> bool:

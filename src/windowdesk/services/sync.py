@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import collections
 import datetime as dt
 import functools
 import json
@@ -230,10 +231,15 @@ class _Batch:
     push: protocol.EncodedPush
     last_seq: int
 
+    @property
+    def last_event_id(self) -> str:
+        return self.push.event_ids[-1]
 
-def _read_batch(session, after_seq: int, limit: int, max_bytes: int) -> _Batch | None:
+
+def _read_batch(session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None) -> _Batch | None:
     """The next pending events after ``after_seq``, in order, encoded as a push body of at
-    most ``max_bytes`` (but at least one event, however big)."""
+    most ``max_bytes`` (but at least one event, however big). ``after_event``: the last
+    event of the batch sent before it in this sync, which the hub must store first."""
     rows = sync_queries.pending_outbox_rows(session, after_seq=after_seq, limit=limit)
     parts: list[bytes] = []
     event_ids: list[str] = []
@@ -250,7 +256,8 @@ def _read_batch(session, after_seq: int, limit: int, max_bytes: int) -> _Batch |
         last_seq = row.seq
     if not parts:
         return None
-    return _Batch(protocol.EncodedPush(b'{"events":[' + b",".join(parts) + b"]}", event_ids), last_seq)
+    head = b'{"after":"%s","events":[' % after_event.encode() if after_event else b'{"events":['
+    return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", event_ids), last_seq)
 
 
 class SyncRunner:
@@ -307,44 +314,60 @@ class SyncRunner:
                 delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
                 cancel.wait(random.uniform(0, delay))  # wakes at once when cancelled
 
-    def _next_batch(self, after_seq: int) -> _Batch | None:
+    def _next_batch(self, after: _Batch | None) -> _Batch | None:
         with self._db.read() as session:
-            return _read_batch(session, after_seq, self._push_batch, self._push_bytes)
+            if after is None:
+                return _read_batch(session, 0, self._push_batch, self._push_bytes)
+            return _read_batch(session, after.last_seq, self._push_batch, self._push_bytes, after.last_event_id)
 
     def _push(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
         with self._db.read() as session:
             state.to_push = queries.outbox_count(session, "pending")
         notify(state)
-        batch = self._next_batch(0)
-        if batch is None:
-            return
-        # One batch on the wire at a time, in outbox order. While the hub applies one,
-        # this thread records the answer to the one before and reads and encodes the
-        # next, which goes out as soon as the answer is in. (An answer recorded late
-        # is safe: until then its events stay in the outbox, and a resend is answered
-        # "duplicate".)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="windowdesk-push") as sender:
+        # Batches go out in outbox order, each naming the one before as "after", so the
+        # hub applies them in that order however they reach it. Once the hub says it
+        # keeps that order (its first answer), the next batch is on the wire while the
+        # hub applies the one before; until then, one at a time. Answers are recorded
+        # in order: one recorded late is safe (its events stay in the outbox until then,
+        # and a resend is answered "duplicate").
+        in_flight = 1
+        sending: collections.deque[tuple[_Batch, Future]] = collections.deque()
+        upcoming = self._next_batch(None)
+        with ThreadPoolExecutor(max_workers=protocol.PUSH_IN_FLIGHT, thread_name_prefix="windowdesk-push") as sender:
 
-            def send(batch: _Batch) -> Future:
-                return sender.submit(self._with_retries, functools.partial(self._client.push, batch.push), cancel)
+            def send_while_room() -> None:
+                nonlocal upcoming
+                while upcoming is not None and len(sending) < in_flight:
+                    call = functools.partial(self._client.push_encoded, upcoming.push)
+                    sending.append((upcoming, sender.submit(self._with_retries, call, cancel)))
+                    upcoming = self._next_batch(upcoming)
 
-            sending = send(batch)
-            following = self._next_batch(batch.last_seq)
-            while True:
-                try:
-                    results = sending.result()
-                except WindowdeskError as error:  # unreachable or refused: note it, then stop
-                    self._note_failure(batch.push.event_ids, error)
-                    raise
-                if following is not None:
-                    sending = send(following)
-                self._record_results(results, report)
-                state.pushed += len(results)
+            send_while_room()
+            while sending:
+                batch, answer = sending.popleft()
+                answer = self._answer(batch, answer, cancel)
+                in_flight = answer.in_flight
+                send_while_room()
+                self._record_results(answer.results, report)
+                state.pushed += len(answer.results)
                 notify(state)
-                if following is None:
-                    return
-                batch = following
-                following = self._next_batch(batch.last_seq)
+
+    def _answer(self, batch: _Batch, sending: Future, cancel) -> protocol.PushAnswer:
+        """The hub's answer to ``batch``; the batches before it are answered and recorded."""
+        from windowdesk.sync.client import HubRefused
+
+        try:
+            try:
+                return sending.result()
+            except HubRefused as refusal:
+                if refusal.code != protocol.ERROR_PUSH_OUT_OF_ORDER:
+                    raise
+                # The batch before reached the hub only after this one gave up waiting
+                # for it; it is stored now (its answer is recorded): send this one again.
+                return self._with_retries(functools.partial(self._client.push_encoded, batch.push), cancel)
+        except WindowdeskError as error:  # unreachable or refused: note it, then stop
+            self._note_failure(batch.push.event_ids, error)
+            raise
 
     def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:

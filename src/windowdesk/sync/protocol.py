@@ -14,11 +14,18 @@ Endpoints (JSON bodies, UTF-8):
     POST /api/v1/enroll   {"code", "client_version"}
                                          -> {"token", "workstation_id", "center_code", "window_code"}
     GET  /api/v1/whoami                  -> {"workstation_id", "center_code", "window_code"}
-    POST /api/v1/push     {"events": [EVENT...]}  (at most MAX_PUSH_BATCH)
-                                         -> {"results": [{"event_id", "status", "reason"}...]}
+    POST /api/v1/push     {"events": [EVENT...], "after": event_id | absent}  (at most MAX_PUSH_BATCH)
+                                         -> {"results": [{"event_id", "status", "reason"}...],
+                                             "in_flight": n}
         EVENT = {"event_id": uuid, "seq": int (client outbox order), "entity", "entity_id",
                  "kind", "payload": {...}, "created_at": iso}
         status: "applied" | "duplicate" | "rejected" (reason in plain words)
+        after: the last event of the batch the workstation sent before this one in the
+               same sync. The hub applies the batch only once that event is stored,
+               waiting up to PUSH_ORDER_WAIT seconds for it (the batch before may still
+               be on its way or being applied), else answers 409 push_out_of_order and
+               stores nothing. So a workstation may keep "in_flight" batches on the wire
+               at once (a hub that does not say so: one) and they still apply in order.
     GET  /api/v1/changes?after=<cursor>&limit=<n>
                                          -> {"changes": [CHANGE...], "next_cursor": int, "has_more": bool}
         CHANGE = {"seq": int, "kind", "entity", "entity_id", "payload": {...}, "created_at": iso}
@@ -42,6 +49,8 @@ HEADER_PROTOCOL = "X-Windowdesk-Protocol"
 HEADER_CLIENT = "X-Windowdesk-Client"
 API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
+PUSH_IN_FLIGHT = 2  # batches a workstation may have on the wire at once, ordered by "after"
+PUSH_ORDER_WAIT = 10.0  # seconds the hub waits for a batch's "after" event to be stored
 MAX_CHANGES_PAGE = 1000
 
 APPLIED = "applied"
@@ -165,6 +174,7 @@ ERROR_VERSION_REFUSED = "version_refused"  # 426: protocol or client version not
 ERROR_UNAUTHORIZED = "unauthorized"  # 401: token missing, unknown or revoked
 ERROR_REVOKED = "workstation_revoked"  # 401
 ERROR_WRONG_CENTER = "wrong_center"  # 403: a pushed event names another center
+ERROR_PUSH_OUT_OF_ORDER = "push_out_of_order"  # 409: the batch's "after" event is not stored
 
 
 class ProtocolError(Exception):
@@ -229,6 +239,22 @@ def _require(mapping: Any, key: str, kind: type | tuple[type, ...]) -> Any:
     if not isinstance(value, kind):
         raise ProtocolError(f"field {key!r} has the wrong type")
     return value
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    results: list[PushResult]
+    in_flight: int  # batches the hub lets this workstation keep on the wire (1: no "after")
+
+
+def parse_push_answer(body: Any, sent_ids: list[str]) -> PushAnswer:
+    """The results, and how many batches may be in flight: at most PUSH_IN_FLIGHT,
+    whatever the hub says; 1 from a hub that does not say."""
+    results = parse_push_reply(body, sent_ids)
+    in_flight = body.get("in_flight", 1)
+    if isinstance(in_flight, bool) or not isinstance(in_flight, int) or in_flight < 1:
+        raise ProtocolError("field 'in_flight' has the wrong type")
+    return PushAnswer(results, min(in_flight, PUSH_IN_FLIGHT))
 
 
 def parse_push_reply(body: Any, sent_ids: list[str]) -> list[PushResult]:

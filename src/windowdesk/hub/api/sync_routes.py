@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database
+from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
 from windowdesk.hub.api.errors import ErrorReportingRoute
 from windowdesk.hub.api.limits import limit_enrollment
 from windowdesk.hub.schemas import (
@@ -25,9 +25,11 @@ from windowdesk.hub.schemas import (
 from windowdesk.hub.services.enrollment import WorkstationIdentity, enroll
 from windowdesk.hub.services.feed import read_changes
 from windowdesk.hub.services.push import apply_push
+from windowdesk.hub.services.push_order import note_push_committed, wait_for_predecessor
 from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
+from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
-from windowdesk.sync.protocol import MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
+from windowdesk.sync.protocol import MAX_CHANGES_PAGE, PUSH_IN_FLIGHT, SUPPORTED_PROTOCOLS
 
 ERRORS = {
     status: {"model": ErrorBody}
@@ -36,6 +38,7 @@ ERRORS = {
 
 Database = Annotated[HubDatabase, Depends(hub_database)]
 Caller = Annotated[WorkstationIdentity, Depends(current_workstation)]
+Settings = Annotated[HubSettings, Depends(hub_settings)]
 
 
 def utc_now() -> dt.datetime:
@@ -75,7 +78,7 @@ def whoami(caller: Caller) -> WhoAmIReply:
 
 
 @router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
-def push(body: PushRequest, caller: Caller, db: Database) -> PushReply:
+def push(body: PushRequest, caller: Caller, db: Database, settings: Settings) -> PushReply:
     pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
     events = [
         IncomingEvent(
@@ -84,10 +87,16 @@ def push(body: PushRequest, caller: Caller, db: Database) -> PushReply:
         )
         for event in body.events
     ]
+    if body.after is not None:
+        for event in events:  # encoded while the batch before is applied, not after it
+            event.stored_payload  # noqa: B018 - a cached property
+        wait_for_predecessor(db, body.after, timeout=settings.push_order_wait)
     now = utc_now()
     outcomes = db.run_write(lambda session: apply_push(session, pusher=pusher, events=events, now=now))
+    note_push_committed()
     return PushReply(
-        results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes]
+        results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes],
+        in_flight=PUSH_IN_FLIGHT,
     )
 
 

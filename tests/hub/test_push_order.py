@@ -1,0 +1,102 @@
+"""A workstation's batches are applied in the order it sent them, whatever order they
+reach the hub in: a batch naming the one before as "after" waits for it, and is refused
+(409 push_out_of_order, nothing stored) when it does not come."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from windowdesk.hub.app import create_app
+from windowdesk.hub.settings import HubSettings
+from windowdesk.hub.storage.models import Case, PushedEvent
+from windowdesk.sync.protocol import API_PREFIX, ERROR_PUSH_OUT_OF_ORDER, PUSH_IN_FLIGHT
+
+from .conftest import EventFactory, Hub, Workstation
+
+
+@pytest.fixture
+def window(hub: Hub) -> Workstation:
+    hub.import_demo_catalog()
+    return hub.enroll("CH", "01")
+
+
+def _client(hub: Hub, order_wait: float) -> TestClient:
+    settings = dataclasses.replace(
+        HubSettings.resolve(data_dir=hub.data_dir, database_url=hub.url), push_order_wait=order_wait
+    )
+    return TestClient(create_app(settings, database=hub.db))
+
+
+def _push(client: TestClient, window: Workstation, events: list[dict], after: str | None = None):  # noqa: ANN202
+    body = {"events": events} if after is None else {"events": events, "after": after}
+    return client.post(f"{API_PREFIX}/push", json=body, headers=window.headers)
+
+
+def _stored(hub: Hub, model: type = PushedEvent) -> int:
+    with hub.db.read() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_hub_says_how_many_batches_may_be_on_the_wire(hub: Hub, window: Workstation, events: EventFactory) -> None:
+    reply = hub.push(window, [events.resident()])
+    assert reply.status_code == 200
+    assert reply.json()["in_flight"] == PUSH_IN_FLIGHT == 2
+
+
+def test_a_batch_that_arrives_first_waits_for_the_one_before_it(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
+    resident = events.resident()
+    case = events.case(resident["entity_id"])  # rejected if applied before the registration
+    answers: dict[str, object] = {}
+    with _client(hub, order_wait=10.0) as client:
+        second = threading.Thread(
+            target=lambda: answers.setdefault("second", _push(client, window, [case], after=resident["event_id"]))
+        )
+        second.start()
+        time.sleep(0.3)  # the second batch is at the hub, waiting
+        assert _stored(hub) == 0
+        answers["first"] = _push(client, window, [resident])
+        second.join(timeout=20)
+    assert answers["first"].status_code == 200
+    assert answers["second"].status_code == 200, answers["second"].text
+    assert [r["status"] for r in answers["second"].json()["results"]] == ["applied"]
+    assert _stored(hub, Case) == 1
+
+
+def test_a_batch_whose_predecessor_never_comes_is_refused_and_nothing_stored(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
+    never_sent = events.resident()
+    batch = [events.resident(), events.resident()]
+    with _client(hub, order_wait=0.3) as client:
+        started = time.monotonic()
+        reply = _push(client, window, batch, after=never_sent["event_id"])
+        waited = time.monotonic() - started
+        assert reply.status_code == 409
+        assert reply.json()["error"]["code"] == ERROR_PUSH_OUT_OF_ORDER
+        assert waited >= 0.3  # it waited for the batch before before giving up
+        assert _stored(hub) == 0
+
+        # Once the batch before is stored, the same batch goes through.
+        assert _push(client, window, [never_sent]).status_code == 200
+        again = _push(client, window, batch, after=never_sent["event_id"])
+    assert again.status_code == 200
+    assert [r["status"] for r in again.json()["results"]] == ["applied", "applied"]
+    assert _stored(hub) == 3
+
+
+def test_a_predecessor_that_was_rejected_counts_as_arrived(hub: Hub, window: Workstation, events: EventFactory) -> None:
+    refused = events.case("01a21386-0000-7000-8000-000000000000")  # no such applicant: rejected, but stored
+    with _client(hub, order_wait=0.3) as client:
+        first = _push(client, window, [refused])
+        assert [r["status"] for r in first.json()["results"]] == ["rejected"]
+        reply = _push(client, window, [events.resident()], after=refused["event_id"])
+    assert reply.status_code == 200
+    assert [r["status"] for r in reply.json()["results"]] == ["applied"]

@@ -356,3 +356,27 @@ def test_a_decision_comes_after_the_acceptance_on_the_timeline_even_when_the_win
     detail = worklist.get_record_detail(station.db, station.ctx, kind=worklist.CASE, record_id=case.id)
     assert detail.state == "Waiting for supplementary materials"
     assert [step.label for step in detail.timeline] == ["Accepted at the window", "Waiting for supplementary materials"]
+
+
+def test_two_hub_processes_on_one_sqlite_file_apply_a_windows_batches_in_its_order(hub, new_station) -> None:
+    # serve --workers 2: the window keeps two batches on the wire, which may reach either
+    # process in either order; each case depends on a registration in an earlier batch.
+    hub.start(serve_args=["--workers", "2"])
+    station = enrolled(new_station(), hub)
+    for n in range(1, 41):
+        accept(station, resident(station, n))
+    sent = wire_batch(station)
+
+    client = station.hub_client(timeout=(2.0, 30.0))
+    try:
+        report = station.runner(client, retries=0, push_batch=7).run()
+    finally:
+        client.close()
+
+    assert report.ok, report.error
+    assert (report.applied, report.rejected) == (len(sent), [])
+    assert station.outbox() == {}
+    stored_order = [seq for (seq,) in hub.rows(
+        "SELECT client_seq FROM pushed_events WHERE workstation_id = :ws ORDER BY rowid", ws=station.workstation_id)]
+    assert stored_order == [event["seq"] for event in sent]
+    assert hub.scalar("SELECT count(*) FROM cases") == 40

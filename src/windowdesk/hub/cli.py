@@ -219,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port (the ready line names it)")
     serve.add_argument("--min-client-version", default=None, help="refuse older windowdesk clients (default 0.1.0)")
-    serve.add_argument("--workers", type=int, default=1, help="processes serving requests (PostgreSQL; default 1)")
+    serve.add_argument("--workers", type=int, default=1, help="processes serving requests (default 1; two keep both cores busy for one workstation's push)")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.add_argument("--certfile", default=None, help="serve HTTPS with this PEM certificate (chain) file")
     serve.add_argument("--keyfile", default=None, help="the certificate's PEM private key (unencrypted)")

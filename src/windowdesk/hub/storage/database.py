@@ -8,7 +8,8 @@ order, so every transaction that appends to the feed is serialized:
 
 - SQLite allows one writer at a time anyway; every write begins with BEGIN IMMEDIATE
   (taking the write lock up front, so two writers queue instead of one failing half-way)
-  and, inside this process, writers also queue on a lock instead of busy-waiting.
+  and writers also queue on a lock (storage.writer_lock: threads, and processes through
+  a file lock) instead of busy-waiting.
 - PostgreSQL: a feed-appending transaction first takes a transaction-scoped advisory
   lock, so the next one cannot draw a seq before this one has committed. Transactions
   that do not append (pushes) skip it and run in parallel.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -30,6 +30,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from windowdesk.hub.storage.writer_lock import WriterLock
 
 # Any constant unique to this application: the key of the feed's advisory lock.
 FEED_LOCK_KEY = 0x77646B_0001  # "wdk" feed
@@ -123,7 +125,7 @@ class HubDatabase:
                 path.parent.mkdir(parents=True, exist_ok=True)
             self.write_engine = _sqlite_engine(url, "BEGIN IMMEDIATE")
             self.read_engine = _sqlite_engine(url, "BEGIN")
-            self._local_writer = threading.Lock()
+            self._local_writer = WriterLock(path if path is not None and str(path) != ":memory:" else None)
         else:
             self.write_engine = _postgresql_engine(url)
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")
@@ -136,7 +138,7 @@ class HubDatabase:
         if self._local_writer is None:
             yield
             return
-        with self._local_writer:
+        with self._local_writer.held():
             yield
 
     @contextlib.contextmanager
@@ -183,3 +185,4 @@ class HubDatabase:
         self.write_engine.dispose()
         if self.is_sqlite:  # on PostgreSQL the read engine shares the write engine's pool
             self.read_engine.dispose()
+            self._local_writer.close()

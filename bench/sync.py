@@ -38,6 +38,7 @@ import json
 import multiprocessing
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import threading
@@ -89,9 +90,10 @@ def private_keyring(folder: Path) -> None:
 # --- one window: offline events -------------------------------------------------------
 
 
-def make_events(station, count: int) -> dict:  # noqa: ANN001
+def make_events(station, count: int, round_index: int = 0) -> dict:  # noqa: ANN001
     """Real services for a few residents and one case, then clones of that case (new ids,
-    numbers and applicants) in the outbox and the case tables, ``count`` events in all."""
+    numbers and applicants) in the outbox and the case tables, ``count`` events in all.
+    Each round registers other residents and numbers its clones after the last round's."""
     from sqlalchemy import func, insert, select
 
     from windowdesk.domain.uuid7 import new_uuid
@@ -102,7 +104,7 @@ def make_events(station, count: int) -> dict:  # noqa: ANN001
 
     residents = [
         applicants.register_resident(station.db, station.ctx, id_number=_id_number(n), name=f"居民{n}").ref
-        for n in range(1, max(5, min(200, count // 200)) + 1)
+        for n in range(200 * round_index + 1, 200 * round_index + max(5, min(200, count // 200)) + 1)
     ]
     guide = catalog_service.get_item_guide(station.db, item_code=ITEM)
     checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
@@ -117,13 +119,14 @@ def make_events(station, count: int) -> dict:  # noqa: ANN001
         material_rows = [{c.key: getattr(mat, c.key) for c in m.CaseMaterial.__table__.columns} for mat in case.materials]
         event_row = {c.key: getattr(case.events[0], c.key) for c in m.CaseEvent.__table__.columns}
     clones = max(0, count - made)
+    first_clone = round_index * count
     now = dt.datetime.now(dt.timezone.utc)
     first_day = dt.date.today() - dt.timedelta(days=1)
     sizes = []
     chunk = 5000
-    for start in range(0, clones, chunk):
+    for start in range(first_clone, first_clone + clones, chunk):
         outbox, cases, materials, events = [], [], [], []
-        for i in range(start, min(clones, start + chunk)):
+        for i in range(start, min(first_clone + clones, start + chunk)):
             case_id = new_uuid()
             day = first_day - dt.timedelta(days=i // 9000)
             number = f"CH-{day:%Y%m%d}-01-{i % 9000 + 1:04d}"
@@ -134,7 +137,7 @@ def make_events(station, count: int) -> dict:  # noqa: ANN001
                 mat["id"] = new_uuid()
             for ev in payload["events"]:
                 ev["id"] = new_uuid()
-            if i < 200:
+            if i < first_clone + 200:
                 sizes.append(len(json.dumps(payload, ensure_ascii=False).encode()))
             outbox.append(dict(event_id=new_uuid(), entity="case", entity_id=case_id, kind="case.accepted",
                                payload=payload, created_at=now, attempts=0, state="pending", last_error=""))
@@ -197,11 +200,6 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
     station = create_station(folder / "workstation", "CH", "01")
     try:
         station.enroll(hub.url, code)
-        started = time.perf_counter()
-        made = make_events(station, args.events)
-        generate_seconds = time.perf_counter() - started
-        log(f"made {made['events']} offline events in {generate_seconds:.1f} s")
-
         marks: dict[str, float] = {}
 
         def progress(state) -> None:  # noqa: ANN001
@@ -209,18 +207,27 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
 
         client = station.hub_client(timeout=(5.0, 120.0))
         try:
-            runner = SyncRunner(station.db, client, retries=0)
-            started = time.perf_counter()
-            report = runner.run(progress=progress)
-            finished = time.perf_counter()
-            assert report.ok, report.error
-            assert report.applied == made["events"], report
-            push_seconds = marks["pull"] - started
-            first_pull_seconds = finished - marks["pull"]
-            log(f"pushed {report.applied} events in {push_seconds:.2f} s")
+            pushes, cases, pushed = [], 0, 0
+            for round_index in range(args.rounds):
+                started = time.perf_counter()
+                made = make_events(station, args.events, round_index)
+                generate_seconds = time.perf_counter() - started
+                log(f"made {made['events']} offline events in {generate_seconds:.1f} s")
+                marks.clear()
+                started = time.perf_counter()
+                report = SyncRunner(station.db, client, retries=0).run(progress=progress)
+                finished = time.perf_counter()
+                assert report.ok, report.error
+                assert report.applied == made["events"], report
+                pushes.append(marks["pull"] - started)
+                first_pull_seconds = finished - marks["pull"]
+                cases += made["cases"]
+                pushed += made["events"]
+                log(f"pushed {report.applied} events in {pushes[-1]:.2f} s")
+            push_seconds = statistics.median(pushes)
 
             changes = args.pull_changes if args.pull_changes is not None else made["cases"]
-            changes = min(changes, 2 * made["cases"])
+            changes = min(changes, 2 * cases)
             publish_seconds = publish_decisions(hub, changes)
             log(f"published {changes} decisions in {publish_seconds:.1f} s")
             marks.clear()
@@ -235,10 +242,11 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
             applied = session.scalar(select(func.count()).select_from(m.CaseEvent).where(m.CaseEvent.source == "hub"))
         assert applied == changes, (applied, changes)
         on_hub = hub.scalar("SELECT count(*) FROM pushed_events")
-        assert on_hub == made["events"], (on_hub, made)
+        assert on_hub == pushed, (on_hub, pushed)
         return {
             "events": made["events"], "cases": made["cases"], "payload_bytes_avg": made["payload_bytes_avg"],
             "push_seconds": round(push_seconds, 3),
+            "push_seconds_rounds": [round(seconds, 3) for seconds in pushes],
             "push_events_per_second": round(made["events"] / push_seconds),
             "pull_changes": changes, "pull_seconds": round(pull_seconds, 3),
             "pull_changes_per_second": round(changes / pull_seconds) if pull_seconds else None,
@@ -411,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workstations", type=int, default=0, help="burst mode: this many workstations push at once")
     parser.add_argument("--per-workstation", type=int, default=300, help="burst mode: events per workstation")
     parser.add_argument("--processes", type=int, default=4, help="burst mode: client processes (threads spread over them)")
-    parser.add_argument("--hub-workers", type=int, default=1, help="hub processes (PostgreSQL only; windowdesk-hub serve --workers)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="push that many times --events (new cases each round); push_seconds is their median")
+    parser.add_argument("--hub-workers", type=int, default=1, help="hub processes (windowdesk-hub serve --workers)")
     args = parser.parse_args(argv)
     from windowdesk.i18n import set_locale
     from tests.sync.hub_process import HubProcess

@@ -4,6 +4,7 @@
     python bench/sync.py --events 100000 --hub postgresql [--database-url URL]
     python bench/sync.py --events 100000 --hub sqlite --pull-changes 100000
     python bench/sync.py --hub sqlite --workstations 200 --per-workstation 300
+    python bench/sync.py --events 10000 --hub sqlite --rounds 5 --hub-workers 2
 
 Starts ``windowdesk-hub serve`` as a separate process on loopback (SQLite in a temporary
 folder, or a fresh PostgreSQL database created on the server of ``--database-url`` or
@@ -16,9 +17,12 @@ keyring), a few residents registered and one case accepted through the real serv
 the case is then cloned (new ids and numbers, same shape: a case with its materials,
 about 1.5 KB of JSON) into the outbox and the case tables until the outbox holds
 ``--events`` events. ``push_seconds``: the real ``SyncRunner`` pushing them all (its
-batches, its deletes of confirmed events). Then the hub publishes ``--pull-changes``
-changes (back-office decisions on those cases, through the hub's own services) and
-``pull_seconds`` is the real ``SyncRunner`` pulling and applying them.
+batches, two on the wire once the hub allows it, its deletes of confirmed events); with
+``--rounds R`` that is done R times on the same hub (new residents, cases and numbers
+each round) and ``push_seconds`` is the median, ``push_seconds_rounds`` all of them.
+Then the hub publishes ``--pull-changes`` changes (back-office decisions on those cases,
+through the hub's own services) and ``pull_seconds`` is the real ``SyncRunner`` pulling
+and applying them.
 
 Burst (``--workstations W --per-workstation P``): W workstations are enrolled, then all
 push P events each (residents and cases, batches of 200) at the same moment with real

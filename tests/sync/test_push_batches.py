@@ -63,6 +63,15 @@ def test_an_encoded_batch_holds_the_outbox_rows_as_the_protocol_names_them(stati
     assert list(following.push) == expected[10:20]
 
 
+def test_a_following_batch_names_the_last_event_of_the_one_before(station) -> None:
+    expected = _outbox(station)
+    with station.read() as session:
+        first = sync_service._read_batch(session, 0, 10, 1_000_000)
+        following = sync_service._read_batch(session, first.last_seq, 10, 1_000_000, first.last_event_id)
+    assert first.last_event_id == expected[9]["event_id"]
+    assert json.loads(following.push.body) == {"after": expected[9]["event_id"], "events": expected[10:20]}
+
+
 def test_a_batch_stops_at_its_byte_bound_but_always_carries_one_event(station) -> None:
     expected = _outbox(station)
     with station.read() as session:
@@ -168,3 +177,23 @@ def test_a_failed_push_keeps_its_batch_and_everything_after_it(station) -> None:
     report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()
     assert report.ok, report.error
     assert hub.sent == expected
+
+
+@pytest.mark.parametrize(
+    ("in_flight", "expected"),
+    [(None, 1), (1, 1), (2, 2), (64, protocol.PUSH_IN_FLIGHT)],
+)
+def test_the_batches_in_flight_are_what_the_hub_allows_and_at_most_two(in_flight, expected) -> None:
+    reply = {"results": [{"event_id": "a", "status": "applied"}]}
+    if in_flight is not None:
+        reply["in_flight"] = in_flight
+    answer = protocol.parse_push_answer(reply, ["a"])
+    assert answer.in_flight == expected
+    assert [r.status for r in answer.results] == ["applied"]
+
+
+@pytest.mark.parametrize("in_flight", [0, -1, "2", True, 1.5, None])
+def test_a_malformed_in_flight_is_a_malformed_reply(in_flight) -> None:
+    reply = {"results": [{"event_id": "a", "status": "applied"}], "in_flight": in_flight}
+    with pytest.raises(protocol.ProtocolError):
+        protocol.parse_push_answer(reply, ["a"])

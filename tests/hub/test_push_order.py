@@ -8,6 +8,7 @@ import dataclasses
 import threading
 import time
 
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -100,3 +101,34 @@ def test_a_predecessor_that_was_rejected_counts_as_arrived(hub: Hub, window: Wor
         reply = _push(client, window, [events.resident()], after=refused["event_id"])
     assert reply.status_code == 200
     assert [r["status"] for r in reply.json()["results"]] == ["applied"]
+
+
+async def _limit_worker_threads(tokens: int) -> None:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = tokens
+
+
+def test_batches_waiting_for_the_one_before_hold_no_worker_thread(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
+    # After an outage every window comes back with a long outbox: batches waiting for
+    # the one before must not take the worker threads the others need to be applied.
+    waiting_batches = [[events.resident()] for _ in range(4)]
+    plain_batch = [events.resident()]
+    finished: list[str] = []
+    with _client(hub, order_wait=3.0) as client:
+        client.portal.call(_limit_worker_threads, 2)
+
+        def push_waiting(batch: list[dict]) -> None:
+            reply = _push(client, window, batch, after="01a21386-0000-7000-8000-00000000beef")
+            finished.append(f"waiting {reply.status_code}")
+
+        threads = [threading.Thread(target=push_waiting, args=(batch,)) for batch in waiting_batches]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # all four are at the hub, waiting
+        reply = _push(client, window, plain_batch)
+        finished.append(f"plain {reply.status_code}")
+        for thread in threads:
+            thread.join(timeout=30)
+    assert finished[0] == "plain 200"
+    assert sorted(finished[1:]) == ["waiting 409"] * 4

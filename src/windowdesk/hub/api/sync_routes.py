@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
 from windowdesk.hub.api.errors import ErrorReportingRoute
@@ -77,9 +78,7 @@ def whoami(caller: Caller) -> WhoAmIReply:
     return WhoAmIReply(workstation_id=caller.workstation_id, center_code=caller.center_code, window_code=caller.window_code)
 
 
-@router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
-def push(body: PushRequest, caller: Caller, db: Database, settings: Settings) -> PushReply:
-    pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
+def _incoming(body: PushRequest) -> list[IncomingEvent]:
     events = [
         IncomingEvent(
             event_id=event.event_id, seq=event.seq, entity=event.entity, entity_id=event.entity_id,
@@ -90,9 +89,21 @@ def push(body: PushRequest, caller: Caller, db: Database, settings: Settings) ->
     if body.after is not None:
         for event in events:  # encoded while the batch before is applied, not after it
             event.stored_payload  # noqa: B018 - a cached property
-        wait_for_predecessor(db, body.after, timeout=settings.push_order_wait)
+    return events
+
+
+@router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
+async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings) -> PushReply:
+    # Async only to wait for the batch before without holding a worker thread: the work
+    # itself runs in the thread pool like every other route's.
+    pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
+    events = await run_in_threadpool(_incoming, body)
+    if body.after is not None:
+        await wait_for_predecessor(db, body.after, timeout=settings.push_order_wait)
     now = utc_now()
-    outcomes = db.run_write(lambda session: apply_push(session, pusher=pusher, events=events, now=now))
+    outcomes = await run_in_threadpool(
+        db.run_write, lambda session: apply_push(session, pusher=pusher, events=events, now=now)
+    )
     note_push_committed()
     return PushReply(
         results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes],

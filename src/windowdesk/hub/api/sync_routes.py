@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
 from windowdesk.hub.api.errors import ErrorReportingRoute
@@ -25,8 +24,8 @@ from windowdesk.hub.schemas import (
 )
 from windowdesk.hub.services.enrollment import WorkstationIdentity, enroll
 from windowdesk.hub.services.feed import read_changes
-from windowdesk.hub.services.push import apply_push
-from windowdesk.hub.services.push_order import note_push_committed, wait_for_predecessor
+from windowdesk.hub.services.push import PushOutcome, apply_push
+from windowdesk.hub.services.push_order import in_order, is_stored, note_push_committed
 from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
@@ -78,7 +77,11 @@ def whoami(caller: Caller) -> WhoAmIReply:
     return WhoAmIReply(workstation_id=caller.workstation_id, center_code=caller.center_code, window_code=caller.window_code)
 
 
-def _incoming(body: PushRequest) -> list[IncomingEvent]:
+@router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
+async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings) -> PushReply:
+    # Async only so that a batch waiting for the one before holds no worker thread (see
+    # push_order); its work runs in the thread pool like every other route's.
+    pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
     events = [
         IncomingEvent(
             event_id=event.event_id, seq=event.seq, entity=event.entity, entity_id=event.entity_id,
@@ -86,24 +89,16 @@ def _incoming(body: PushRequest) -> list[IncomingEvent]:
         )
         for event in body.events
     ]
-    if body.after is not None:
-        for event in events:  # encoded while the batch before is applied, not after it
-            event.stored_payload  # noqa: B018 - a cached property
-    return events
 
+    def apply() -> list[PushOutcome] | None:
+        if body.after is not None and not is_stored(db, body.after):
+            for event in events:  # encoded while the batch before is applied, not after it
+                event.stored_payload  # noqa: B018 - a cached property
+            return None
+        now = utc_now()
+        return db.run_write(lambda session: apply_push(session, pusher=pusher, events=events, now=now))
 
-@router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
-async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings) -> PushReply:
-    # Async only to wait for the batch before without holding a worker thread: the work
-    # itself runs in the thread pool like every other route's.
-    pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
-    events = await run_in_threadpool(_incoming, body)
-    if body.after is not None:
-        await wait_for_predecessor(db, body.after, timeout=settings.push_order_wait)
-    now = utc_now()
-    outcomes = await run_in_threadpool(
-        db.run_write, lambda session: apply_push(session, pusher=pusher, events=events, now=now)
-    )
+    outcomes = await in_order(apply, timeout=settings.push_order_wait)
     note_push_committed()
     return PushReply(
         results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes],

@@ -11,9 +11,9 @@ The wait happens before the batch's write transaction, never inside it (the batc
 needs the writer's turn to be stored), and on the event loop, not in a worker thread:
 after a hub outage every window may come back with a long outbox, and waiting batches
 holding the worker threads would leave none for the batches they wait for. A push
-committed in this process wakes the batches waiting for it at once; pushes committed by another hub
-process (``serve --workers``) by looking again every ``POLL_SECONDS``, an indexed read of
-one row. A batch whose ``after`` event does not arrive in time is refused with 409 and
+committed in this process wakes the batches waiting for it at once; one committed by
+another hub process (``serve --workers``) is seen by looking again every
+``POLL_SECONDS``, an indexed read of one row. A batch whose ``after`` event does not arrive in time is refused with 409 and
 nothing stored; the workstation sends it again once it has the answer to the batch
 before.
 """
@@ -34,8 +34,6 @@ from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.sync.protocol import ERROR_PUSH_OUT_OF_ORDER, PUSH_ORDER_WAIT
 
 POLL_SECONDS = 0.005
-
-T = TypeVar("T")
 OUT_OF_ORDER_MESSAGE = (
     "The batch sent before this one has not reached the hub yet, so this one was not "
     "stored. It is sent again by itself."
@@ -44,6 +42,8 @@ OUT_OF_ORDER_MESSAGE = (
 # Batches of this process waiting for the one before: (their event loop, a future to wake).
 _waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = set()
 _waiters_lock = threading.Lock()
+
+T = TypeVar("T")
 
 
 def note_push_committed() -> None:

@@ -31,3 +31,19 @@ def type_text(qtbot, line_edit, text: str) -> None:
         line_edit.insertPlainText(text)
     else:
         line_edit.insert(text)
+
+
+def accept_demo_case(demo, when=None):
+    """A case of the first demo resident for 老年证 (MZ-001), every material received;
+    accepted now, or at ``when`` (an aware datetime)."""
+    import dataclasses
+
+    from windowdesk.services import applicants, intake
+    from windowdesk.services.catalog import get_item_guide
+
+    ctx = demo.ctx if when is None else dataclasses.replace(demo.ctx, clock=lambda: when)
+    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
+    guide = get_item_guide(demo.db, item_code="MZ-001")
+    return intake.accept_case(demo.db, ctx, item_code="MZ-001", applicant=who,
+                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+                              shipped_calendar=demo.calendar)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -10,21 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.helpers import open_main_window
-from windowdesk.services import applicants, intake
-from windowdesk.services.catalog import get_item_guide
+from tests.ui.helpers import accept_demo_case, open_main_window
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.services.worklist import get_record_detail
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _accept(demo, ctx):
-    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
-    guide = get_item_guide(demo.db, item_code="MZ-001")
-    return intake.accept_case(demo.db, ctx, item_code="MZ-001", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
 
 
 @pytest.fixture
@@ -33,7 +22,7 @@ def window(qtbot, demo):
 
 
 def test_scanned_case_number_is_answered_in_words(qtbot, window, demo):
-    case = _accept(demo, demo.ctx)
+    case = accept_demo_case(demo)
     qtbot.keyClick(window, Qt.Key.Key_F4)
     dialog = window.inquiry_dialog
     qtbot.keyClicks(dialog.number_edit, case.number)
@@ -46,7 +35,7 @@ def test_scanned_case_number_is_answered_in_words(qtbot, window, demo):
 
 def test_late_cases_tab_lists_an_overdue_case(qtbot, window, demo):
     long_ago = dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI)
-    case = _accept(demo, dataclasses.replace(demo.ctx, clock=lambda: long_ago))
+    case = accept_demo_case(demo, long_ago)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.late
     model = window.late.table.model()
@@ -60,7 +49,7 @@ def test_late_cases_tab_lists_an_overdue_case(qtbot, window, demo):
 
 
 def test_suspend_from_the_case_details(qtbot, demo, monkeypatch):
-    case = _accept(demo, demo.ctx)
+    case = accept_demo_case(demo)
     dialog = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai",
                                 db=demo.db, ctx=demo.ctx)
     qtbot.addWidget(dialog)
@@ -75,7 +64,7 @@ def test_suspend_from_the_case_details(qtbot, demo, monkeypatch):
 
 def test_a_case_on_the_watch_opens_to_be_acted_on_and_the_watch_follows(qtbot, window, demo, monkeypatch):
     long_ago = dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI)
-    case = _accept(demo, dataclasses.replace(demo.ctx, clock=lambda: long_ago))
+    case = accept_demo_case(demo, long_ago)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     late = window.late
     late.table.setFocus()
@@ -98,7 +87,7 @@ def test_the_watch_is_saved_as_a_pdf_off_the_screens_thread(qtbot, window, demo,
     monkeypatch.setattr(late_view, "show_error", lambda parent, error: shown.append(error))
 
     long_ago = dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI)
-    case = _accept(demo, dataclasses.replace(demo.ctx, clock=lambda: long_ago))
+    case = accept_demo_case(demo, long_ago)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     late = window.late
     target = tmp_path / "watch.pdf"

@@ -3,7 +3,6 @@ worded again, and the counter keeps the choice for its next start."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -11,10 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.helpers import open_main_window
+from tests.ui.helpers import accept_demo_case, open_main_window
 from windowdesk import i18n
-from windowdesk.services import applicants, intake, preferences
-from windowdesk.services.catalog import get_item_guide
+from windowdesk.services import preferences
 from windowdesk.ui.application import apply_language, apply_saved_language
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -29,12 +27,7 @@ def window(qtbot, demo):
 
 
 def _overdue_case(demo):
-    long_ago = dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI)
-    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
-    guide = get_item_guide(demo.db, item_code="MZ-001")
-    intake.accept_case(demo.db, dataclasses.replace(demo.ctx, clock=lambda: long_ago), item_code="MZ-001",
-                       applicant=who, checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                       shipped_calendar=demo.calendar)
+    accept_demo_case(demo, dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI))
 
 
 def _header(view, column):

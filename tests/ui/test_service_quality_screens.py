@@ -13,9 +13,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.helpers import open_main_window
-from windowdesk.services import applicants, feedback, intake
-from windowdesk.services.catalog import get_item_guide
+from tests.ui.helpers import accept_demo_case, open_main_window
+from windowdesk.services import feedback
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -25,15 +24,6 @@ def window(qtbot, demo):
     main = open_main_window(qtbot, demo)
     yield main
     main.voice.close()
-
-
-def _accept(demo, when: dt.datetime | None = None):
-    ctx = demo.ctx if when is None else dataclasses.replace(demo.ctx, clock=lambda: when)
-    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
-    guide = get_item_guide(demo.db, item_code="MZ-001")
-    return intake.accept_case(demo.db, ctx, item_code="MZ-001", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
 
 
 def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window, demo, monkeypatch):
@@ -62,7 +52,7 @@ def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window
 
 
 def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
-    case = _accept(demo)
+    case = accept_demo_case(demo)
     window.voice.last_case_id = case.id
     qtbot.keyClick(window, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     screen = window.voice.applicant_window
@@ -79,8 +69,8 @@ def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
 
 
 def test_the_report_screen_shows_exports_and_charts(qtbot, window, demo, tmp_path):
-    _accept(demo, dt.datetime(2025, 10, 9, 10, tzinfo=SHANGHAI))
-    _accept(demo, dt.datetime(2025, 10, 13, 10, tzinfo=SHANGHAI))
+    accept_demo_case(demo, dt.datetime(2025, 10, 9, 10, tzinfo=SHANGHAI))
+    accept_demo_case(demo, dt.datetime(2025, 10, 13, 10, tzinfo=SHANGHAI))
     feedback.rate_service(demo.db, dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
                           level=4, shipped_calendar=demo.calendar)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)

@@ -256,7 +256,7 @@ def _read_batch(session, after_seq: int, limit: int, max_bytes: int, after_event
         last_seq = row.seq
     if not parts:
         return None
-    head = b'{"after":"%s","events":[' % after_event.encode() if after_event else b'{"events":['
+    head = f'{{"after":{_encode(after_event)},"events":['.encode() if after_event else b'{"events":['
     return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", event_ids), last_seq)
 
 

@@ -5,20 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.helpers import accept_demo_case, open_main_window
+from tests.ui.helpers import accept_demo_case
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.services.worklist import get_record_detail
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def window(qtbot, demo):
-    return open_main_window(qtbot, demo)
 
 
 def test_scanned_case_number_is_answered_in_words(qtbot, window, demo):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -11,17 +10,12 @@ from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import worklist
 from windowdesk.ui.intake.applicant_dialogs import RegisterResidentDialog
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
-from tests.ui.helpers import open_main_window, type_text
+from tests.ui.helpers import type_text
 
 
 def _valid_id(birth: str = "19560312", seq: str = "123") -> str:
     first17 = "110105" + birth + seq
     return first17 + resident_id_check_char(first17)
-
-
-@pytest.fixture
-def window(qtbot, demo):
-    return open_main_window(qtbot, demo)
 
 
 def _choose_item(qtbot, window, typed: str, expected_name_part: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.helpers import accept_demo_case, open_main_window
+from tests.ui.helpers import accept_demo_case
 from windowdesk import i18n
 from windowdesk.services import preferences
 from windowdesk.ui.application import apply_language, apply_saved_language
@@ -19,10 +19,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def window(qtbot, demo):
-    main = open_main_window(qtbot, demo)
-    yield main
-    main.voice.close()
+def window(window):
+    yield window
     apply_language(QApplication.instance(), "en")
 
 

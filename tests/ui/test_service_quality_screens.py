@@ -9,21 +9,13 @@ import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.helpers import accept_demo_case, open_main_window
+from tests.ui.helpers import accept_demo_case
 from windowdesk.services import feedback
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def window(qtbot, demo):
-    main = open_main_window(qtbot, demo)
-    yield main
-    main.voice.close()
 
 
 def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window, demo, monkeypatch):

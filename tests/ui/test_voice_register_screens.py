@@ -8,16 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from tests.ui.helpers import open_main_window
 from windowdesk.services import auth, complaints, feedback
 from windowdesk.ui.feedback import voice_view
-
-
-@pytest.fixture
-def window(qtbot, demo):
-    main = open_main_window(qtbot, demo)
-    yield main
-    main.voice.close()
 
 
 @pytest.fixture

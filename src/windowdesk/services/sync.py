@@ -257,7 +257,7 @@ def _read_batch(session, after_seq: int, limit: int, max_bytes: int, after_event
     if not parts:
         return None
     head = f'{{"after":{_encode(after_event)},"events":['.encode() if after_event else b'{"events":['
-    return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", event_ids), last_seq)
+    return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", tuple(event_ids)), last_seq)
 
 
 class SyncRunner:
@@ -338,8 +338,7 @@ class SyncRunner:
             def send_while_room() -> None:
                 nonlocal upcoming
                 while upcoming is not None and len(sending) < in_flight:
-                    call = functools.partial(self._client.push_encoded, upcoming.push)
-                    sending.append((upcoming, sender.submit(self._with_retries, call, cancel)))
+                    sending.append((upcoming, sender.submit(self._send, upcoming, cancel)))
                     upcoming = self._next_batch(upcoming)
 
             send_while_room()
@@ -364,10 +363,13 @@ class SyncRunner:
                     raise
                 # The batch before reached the hub only after this one gave up waiting
                 # for it; it is stored now (its answer is recorded): send this one again.
-                return self._with_retries(functools.partial(self._client.push_encoded, batch.push), cancel)
+                return self._send(batch, cancel)
         except WindowdeskError as error:  # unreachable or refused: note it, then stop
             self._note_failure(batch.push.event_ids, error)
             raise
+
+    def _send(self, batch: _Batch, cancel) -> protocol.PushAnswer:
+        return self._with_retries(functools.partial(self._client.push_encoded, batch.push), cancel)
 
     def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:

@@ -211,9 +211,7 @@ class HubClient:
                 raise _unreachable("malformed enrollment reply")
         return body
 
-    def push(self, events: Sequence[dict[str, Any]] | protocol.EncodedPush) -> list[protocol.PushResult]:
-        if isinstance(events, protocol.EncodedPush):
-            return self.push_encoded(events).results
+    def push(self, events: Sequence[dict[str, Any]]) -> list[protocol.PushResult]:
         reply = self._request("POST", "/push", json_body={"events": list(events)})
         return self._read_push_answer(reply, [e["event_id"] for e in events]).results
 

@@ -11,7 +11,7 @@ Every request carries:
 
 Endpoints (JSON bodies, UTF-8):
     GET  /api/v1/health                  -> {"status": "ok", "protocols": [1], "server_time": iso}
-    POST /api/v1/enroll   {"code", "client_version"}
+    POST /api/v1/enroll   {"code", "client_version", "installation_id" (optional)}
                                          -> {"token", "workstation_id", "center_code", "window_code"}
     GET  /api/v1/whoami                  -> {"workstation_id", "center_code", "window_code"}
     POST /api/v1/push     {"events": [EVENT...], "after": event_id | absent}  (at most MAX_PUSH_BATCH)
@@ -38,8 +38,6 @@ Errors: a JSON body {"error": {"code", "title", "message"}} with 400/401/403/404
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,30 +202,14 @@ class ChangesPage:
     has_more: bool
 
 
-class EncodedPush(Sequence):
-    """A push request's events already encoded as its JSON body (UTF-8).
+@dataclass(frozen=True)
+class EncodedPush:
+    """A push request's events already encoded as its JSON body (UTF-8): the client builds
+    it straight from the outbox, whose payloads are stored as JSON text, so an end-of-day
+    push does not decode and re-encode every payload."""
 
-    The client builds the body straight from the outbox (the payloads are stored as JSON
-    text), so an end-of-day push does not decode and re-encode every payload. It is
-    still a sequence of the events it carries (decoded on first use), so code that
-    wants the events themselves need not know.
-    """
-
-    def __init__(self, body: bytes, event_ids: Sequence[str]) -> None:
-        self.body = body
-        self.event_ids = tuple(event_ids)
-        self._events: list[dict[str, Any]] | None = None
-
-    def _decoded(self) -> list[dict[str, Any]]:
-        if self._events is None:
-            self._events = json.loads(self.body)["events"]
-        return self._events
-
-    def __len__(self) -> int:
-        return len(self.event_ids)
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204 - Sequence's int or slice
-        return self._decoded()[index]
+    body: bytes
+    event_ids: tuple[str, ...]
 
 
 def _require(mapping: Any, key: str, kind: type | tuple[type, ...]) -> Any:

@@ -29,7 +29,7 @@ from windowdesk.hub.services.push_order import in_order, is_stored, note_push_co
 from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
-from windowdesk.sync.protocol import MAX_CHANGES_PAGE, PUSH_IN_FLIGHT, SUPPORTED_PROTOCOLS
+from windowdesk.sync.protocol import MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
 
 ERRORS = {
     status: {"model": ErrorBody}
@@ -101,8 +101,7 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
     outcomes = await in_order(apply, timeout=settings.push_order_wait)
     note_push_committed()
     return PushReply(
-        results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes],
-        in_flight=PUSH_IN_FLIGHT,
+        results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes]
     )
 
 

@@ -46,8 +46,9 @@ T = TypeVar("T")
 
 
 class EncodedJson(str):
-    """A JSON document already encoded as :func:`encode_json` does: stored as it is, so
-    a pushed payload that had to be encoded for the hub's checks is not encoded again."""
+    """A JSON document already encoded (compact, Chinese kept as it is, like
+    :func:`encode_json`): stored as it is, so a pushed payload that had to be encoded
+    for the hub's checks is not encoded again."""
 
 
 def encode_json(value: object, *, allow_nan: bool = True) -> str:

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from windowdesk.domain.ids import mask_id_number
+from windowdesk.hub.api.json_body import JsonBodyRequest
 from windowdesk.hub.errors import HubError
 
 log = logging.getLogger("windowdesk.hub")
@@ -101,14 +102,15 @@ def unexpected_error_response(request: Request, exc: BaseException) -> Response:
 
 class ErrorReportingRoute(APIRoute):
     """Answers an unexpected exception with the error body instead of letting it reach
-    Starlette's last-resort handler (which answers in plain text and raises it again)."""
+    Starlette's last-resort handler (which answers in plain text and raises it again).
+    Its JSON bodies are read by ``json_body`` (the faster parser)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:
             try:
-                return await handler(request)
+                return await handler(JsonBodyRequest(request.scope, request.receive))
             except (HubError, StarletteHTTPException, RequestValidationError):
                 raise
             except Exception as exc:  # noqa: BLE001 - the boundary: logged, answered

@@ -183,6 +183,52 @@ def test_a_failed_push_keeps_its_batch_and_everything_after_it(station) -> None:
     assert hub.sent == expected
 
 
+class _HubThatHoldsTheNextBatch(_OrderlyHub):
+    """Refuses the second batch outright (403) once the third, which names the second as
+    "after", is waiting at the hub for it, as the real hub makes it wait: here until the
+    test lets it go."""
+
+    def __init__(self, second_after: str, third_after: str) -> None:
+        super().__init__()
+        self.second_after, self.third_after = second_after, third_after
+        self.holding = threading.Event()
+        self.let_go = threading.Event()
+
+    def push_encoded(self, batch: protocol.EncodedPush) -> protocol.PushAnswer:
+        after = json.loads(batch.body).get("after")
+        if after == self.second_after:
+            assert self.holding.wait(10), "the third batch never came"
+            raise HubRefused("Wrong center", "enrolled for another center", status=403,
+                             code=protocol.ERROR_WRONG_CENTER)
+        if after == self.third_after:
+            self.holding.set()
+            try:
+                assert self.let_go.wait(30), "the test never let the held batch go"
+            finally:
+                self.holding.clear()
+        return super().push_encoded(batch)
+
+
+def test_a_refused_batch_is_reported_without_waiting_for_the_batch_behind_it(station) -> None:
+    expected = [e["event_id"] for e in _outbox(station)]
+    hub = _HubThatHoldsTheNextBatch(second_after=expected[4], third_after=expected[9])
+    try:
+        report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()
+
+        # The run is over while the batch behind the refused one is still held.
+        assert hub.holding.is_set()
+        assert isinstance(report.error, HubRefused) and report.error.code == protocol.ERROR_WRONG_CENTER
+        assert hub.sent == expected[:5]
+        with station.read() as session:
+            rows = {r.event_id: (r.state, r.attempts, r.last_error)
+                    for r in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)}
+        assert list(rows) == expected[5:]  # only the answered batch left the outbox
+        assert all(rows[i][:2] == ("pending", 1) and "another center" in rows[i][2] for i in expected[5:10])
+        assert all(rows[i] == ("pending", 0, "") for i in expected[10:])
+    finally:
+        hub.let_go.set()
+
+
 @pytest.mark.parametrize(
     ("in_flight", "expected"),
     [(None, 1), (1, 1), (2, 2), (64, protocol.PUSH_IN_FLIGHT)],

@@ -260,6 +260,10 @@ def _read_batch(session, after_seq: int, limit: int, max_bytes: int, after_event
     return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", tuple(event_ids)), last_seq)
 
 
+def _stopped() -> SyncCancelled:
+    return SyncCancelled(_("Sync stopped"), _("Sync was stopped; it resumes at the next attempt."))
+
+
 class SyncRunner:
     """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
 
@@ -304,7 +308,7 @@ class SyncRunner:
         attempt = 0
         while True:
             if cancel.is_set():
-                raise SyncCancelled(_("Sync stopped"), _("Sync was stopped; it resumes at the next attempt."))
+                raise _stopped()
             try:
                 return call()
             except HubUnreachable:
@@ -332,15 +336,20 @@ class SyncRunner:
         # and a resend is answered "duplicate").
         in_flight = 1
         sending: collections.deque[tuple[_Batch, Future]] = collections.deque()
+        # Set when this push fails: a batch still on the wire is then left to finish on
+        # its own. It may be waiting at the hub for the batch that failed (up to the hub's
+        # order wait), and the failure is reported now, not after that wait. Its events
+        # stay in the outbox; if the hub did apply them, the next sync is told "duplicate".
+        abandoned = threading.Event()
         upcoming = self._next_batch(None)
-        with ThreadPoolExecutor(max_workers=protocol.PUSH_IN_FLIGHT, thread_name_prefix="windowdesk-push") as sender:
 
-            def send_while_room() -> None:
-                nonlocal upcoming
-                while upcoming is not None and len(sending) < in_flight:
-                    sending.append((upcoming, sender.submit(self._send, upcoming, cancel)))
-                    upcoming = self._next_batch(upcoming)
+        def send_while_room() -> None:
+            nonlocal upcoming
+            while upcoming is not None and len(sending) < in_flight:
+                sending.append((upcoming, self._start_sending(upcoming, cancel, abandoned)))
+                upcoming = self._next_batch(upcoming)
 
+        try:
             send_while_room()
             while sending:
                 batch, answer = sending.popleft()
@@ -350,6 +359,23 @@ class SyncRunner:
                 self._record_results(answer.results, report)
                 state.pushed += len(answer.results)
                 notify(state)
+        except BaseException:
+            abandoned.set()
+            raise
+
+    def _start_sending(self, batch: _Batch, cancel, abandoned: threading.Event) -> Future:
+        """``batch`` sent on a thread of its own. A daemon thread: one left waiting for the
+        hub after a failed push must not hold up closing the application."""
+        sent: Future = Future()
+
+        def send() -> None:
+            try:
+                sent.set_result(self._send(batch, cancel, abandoned))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+                sent.set_exception(exc)
+
+        threading.Thread(target=send, name="windowdesk-push", daemon=True).start()
+        return sent
 
     def _answer(self, batch: _Batch, sending: Future, cancel) -> protocol.PushAnswer:
         """The hub's answer to ``batch``; the batches before it are answered and recorded."""
@@ -368,8 +394,13 @@ class SyncRunner:
             self._note_failure(batch.push.event_ids, error)
             raise
 
-    def _send(self, batch: _Batch, cancel) -> protocol.PushAnswer:
-        return self._with_retries(functools.partial(self._client.push_encoded, batch.push), cancel)
+    def _send(self, batch: _Batch, cancel, abandoned: threading.Event | None = None) -> protocol.PushAnswer:
+        def push() -> protocol.PushAnswer:
+            if abandoned is not None and abandoned.is_set():
+                raise _stopped()
+            return self._client.push_encoded(batch.push)
+
+        return self._with_retries(push, cancel)
 
     def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:

@@ -76,7 +76,8 @@ EVENT_KINDS = (
     "rectification.set",
     "rectification.done",
     # Money (services/payments.py, services/receipts.py, services/dayclose.py): append-only
-    # records owned by the window, kept by the hub as received.
+    # records owned by the window, kept by the hub as received once their amounts are
+    # whole fen (hub/services/money_rules.py).
     "payment.received",
     "utility.paid",
     "payment.voided",

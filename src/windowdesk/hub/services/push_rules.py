@@ -475,6 +475,10 @@ RULES: dict[str, Rule] = {
 from windowdesk.hub.services import feedback_rules as _feedback  # noqa: E402 - uses the helpers above
 
 RULES.update(_feedback.RULES)
+# Money: kept as received once its amounts are whole fen.
+from windowdesk.hub.services import money_rules as _money  # noqa: E402 - uses the helpers above
+
+RULES.update(_money.RULES)
 STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS)
 CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"

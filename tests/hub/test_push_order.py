@@ -4,6 +4,7 @@ reach the hub in: a batch naming the one before as "after" waits for it, and is 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import threading
 import time
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from windowdesk.hub.app import create_app
+from windowdesk.hub.services import push_order
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.models import Case, PushedEvent
 from windowdesk.sync.protocol import API_PREFIX, ERROR_PUSH_OUT_OF_ORDER, PUSH_IN_FLIGHT
@@ -132,3 +134,37 @@ def test_batches_waiting_for_the_one_before_hold_no_worker_thread(
             thread.join(timeout=30)
     assert finished[0] == "plain 200"
     assert sorted(finished[1:]) == ["waiting 409"] * 4
+
+
+def test_a_commit_wakes_only_the_batches_waiting_for_its_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    # At the end of the day 200 windows' second batches wait at once: a commit that woke
+    # them all made each try again at every commit of the others.
+    monkeypatch.setattr(push_order, "POLL_SECONDS", 60.0)  # no looking again: only wakes count
+    stored: set[str] = set()
+    tries = {"a": 0, "b": 0}
+
+    def attempt(after: str):  # noqa: ANN202
+        def tried() -> str | None:
+            tries[after] += 1
+            return f"applied after {after}" if after in stored else None
+        return tried
+
+    async def scenario() -> tuple[str, str]:
+        waiting_a = asyncio.create_task(push_order.in_order(attempt("a"), after="a", timeout=30))
+        waiting_b = asyncio.create_task(push_order.in_order(attempt("b"), after="b", timeout=30))
+        while tries != {"a": 1, "b": 1}:
+            await asyncio.sleep(0.01)
+        for _ in range(5):  # commits of other batches
+            push_order.note_push_committed(["x", "y"])
+        stored.add("a")
+        push_order.note_push_committed(["z", "a"])
+        first = await asyncio.wait_for(waiting_a, 10)
+        assert tries == {"a": 2, "b": 1} and not waiting_b.done()
+        stored.add("b")
+        push_order.note_push_committed(["b"])
+        return first, await asyncio.wait_for(waiting_b, 10)
+
+    assert asyncio.run(scenario()) == ("applied after a", "applied after b")
+    assert tries == {"a": 2, "b": 2}
+    assert push_order._waiters == {}
+

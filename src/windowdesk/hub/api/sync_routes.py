@@ -98,8 +98,8 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
         now = utc_now()
         return db.run_write(lambda session: apply_push(session, pusher=pusher, events=events, now=now))
 
-    outcomes = await in_order(apply, timeout=settings.push_order_wait)
-    note_push_committed()
+    outcomes = await in_order(apply, after=body.after, timeout=settings.push_order_wait)
+    note_push_committed(outcome.event_id for outcome in outcomes)
     return PushReply(
         results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes]
     )

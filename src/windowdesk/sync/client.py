@@ -55,6 +55,15 @@ def _unreachable(detail: str) -> HubUnreachable:
     )
 
 
+def _error_of(response) -> dict:  # noqa: ANN001 - a requests response
+    """The hub's error object of a reply ({"code", "title", "message"}), or {}."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
 def _untrusted_certificate(ca_bundle: str | None) -> HubRefused:
     from windowdesk.i18n import _
 
@@ -152,7 +161,7 @@ class HubClient:
         if response.status_code == 429:
             raise self._busy(response)
         if response.status_code >= 500:
-            raise _unreachable(f"HTTP {response.status_code}")
+            raise self._hub_trouble(response)
         try:
             body = response.json()
         except ValueError:
@@ -167,17 +176,27 @@ class HubClient:
         (e.g. how long to wait), which the enrollment dialog shows."""
         from windowdesk.i18n import _
 
-        try:
-            error = response.json().get("error") or {}
-            message = str(error.get("message") or "")
-        except (ValueError, AttributeError):
-            message = ""
+        message = str(_error_of(response).get("message") or "")
         return HubUnreachable(
             _("The hub is busy"),
             message or _("Too many requests; please try again in {seconds} seconds.").format(
                 seconds=response.headers.get("Retry-After", "60")
             ),
         )
+
+    @staticmethod
+    def _hub_trouble(response) -> HubUnreachable:
+        """A 5xx: retried later like an outage. A hub whose disk is full is named as such:
+        waiting does not help there, its administrator must act."""
+        from windowdesk.i18n import _
+
+        if response.status_code == 503 and _error_of(response).get("code") == protocol.ERROR_HUB_DISK_FULL:
+            return HubUnreachable(
+                _("The hub's disk is full"),
+                _("The hub cannot store anything until its administrator frees space on its disk. "
+                  "Everything stays on this computer and is sent later; please tell your administrator."),
+            )
+        return _unreachable(f"HTTP {response.status_code}")
 
     @staticmethod
     def _refusal(status: int, body: Any) -> HubRefused:

@@ -174,6 +174,7 @@ ERROR_UNAUTHORIZED = "unauthorized"  # 401: token missing, unknown or revoked
 ERROR_REVOKED = "workstation_revoked"  # 401
 ERROR_WRONG_CENTER = "wrong_center"  # 403: a pushed event names another center
 ERROR_PUSH_OUT_OF_ORDER = "push_out_of_order"  # 409: the batch's "after" event is not stored
+ERROR_HUB_DISK_FULL = "hub_disk_full"  # 503: the hub's database cannot grow; nothing was stored
 
 
 class ProtocolError(Exception):

@@ -26,6 +26,8 @@ from starlette.responses import Response
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.hub.api.json_body import JsonBodyRequest
 from windowdesk.hub.errors import HubError
+from windowdesk.hub.storage.database import is_disk_full
+from windowdesk.sync.protocol import ERROR_HUB_DISK_FULL
 
 log = logging.getLogger("windowdesk.hub")
 
@@ -81,6 +83,20 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 
 
 def unexpected_error_response(request: Request, exc: BaseException) -> Response:
+    if isinstance(exc, OperationalError) and is_disk_full(exc):
+        # The transaction was rolled back: nothing of the request is stored, and the
+        # window keeps its events until a later push is answered.
+        log.error(
+            "the disk of the hub's database is full (during %s %s): nothing was stored; "
+            "free space for the database, then the windows' next sync sends their work again",
+            request.method, request.url.path,
+        )
+        return error_response(
+            503, ERROR_HUB_DISK_FULL, "The hub's disk is full",
+            "The hub cannot store anything until its administrator frees space on its disk. "
+            "Nothing of this request was stored; send it again later.",
+            headers={"Retry-After": "60"},
+        )
     if isinstance(exc, OperationalError):
         log.warning("database unavailable during %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
         return error_response(

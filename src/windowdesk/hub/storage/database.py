@@ -40,6 +40,7 @@ FEED_TRANSACTION = "windowdesk.feed_transaction"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL errors after which the whole transaction may simply run again.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+DISK_FULL_SQLSTATE = "53100"
 MAX_ATTEMPTS = 4
 
 T = TypeVar("T")
@@ -108,10 +109,29 @@ def _postgresql_engine(url: str) -> Engine:
         connect_args={"connect_timeout": 10},
     )
 
-
 def is_retryable(exc: BaseException) -> bool:
     original = getattr(exc, "orig", None)
     return getattr(original, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """The database could not grow: SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100).
+
+    Looked for along the exception's chain: SQLite rolls the whole transaction back on
+    SQLITE_FULL, so leaving the savepoint of a push then fails with "no such savepoint",
+    and that error is the one raised, with the full disk as its context."""
+    seen: BaseException | None = exc
+    for _depth in range(8):
+        if seen is None:
+            return False
+        original = getattr(seen, "orig", None)
+        if (
+            getattr(original, "sqlstate", None) == DISK_FULL_SQLSTATE
+            or getattr(original, "sqlite_errorname", None) == "SQLITE_FULL"
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class HubDatabase:

@@ -1,0 +1,107 @@
+"""A hub in trouble (5xx) is an outage to the window: nothing leaves the outbox, the
+sync says so in plain words, and a hub whose disk is full is named as such. Against a
+real HTTP server on loopback answering as the hub does."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.i18n import set_locale
+from windowdesk.services import applicants
+from windowdesk.services.sync import SyncRunner
+from windowdesk.storage import models as m
+from windowdesk.sync import protocol
+from windowdesk.sync.client import HubClient, HubUnreachable
+
+
+class _TroubledHub(BaseHTTPRequestHandler):
+    """Answers every request with the status and error body set on the server."""
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, error = self.server.reply  # type: ignore[attr-defined]
+        body = json.dumps({"error": error}).encode() if error else b"Service Unavailable"
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json" if error else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Retry-After", "60")
+        self.end_headers()
+        self.wfile.write(body)
+        self.server.paths.append(self.path)  # type: ignore[attr-defined]
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *_args) -> None:  # noqa: ANN002 - quiet
+        pass
+
+
+@pytest.fixture
+def troubled_hub() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TroubledHub)
+    server.paths = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+DISK_FULL = {
+    "code": protocol.ERROR_HUB_DISK_FULL, "title": "The hub's disk is full",
+    "message": "The hub cannot store anything until its administrator frees space on its disk.",
+}
+
+
+def _outbox(demo) -> list[tuple[str, str, int]]:  # noqa: ANN001
+    with demo.db.read() as session:
+        return [(e.event_id, e.state, e.attempts) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
+
+
+@pytest.mark.parametrize(
+    ("reply", "title"),
+    [
+        ((503, DISK_FULL), "The hub's disk is full"),
+        ((503, None), "The hub cannot be reached"),
+        ((500, {"code": "internal_error", "title": "The hub met a problem", "message": "…"}),
+         "The hub cannot be reached"),
+    ],
+)
+def test_a_hub_in_trouble_keeps_the_outbox_and_says_why(demo, troubled_hub, reply, title) -> None:  # noqa: ANN001
+    set_locale("en")
+    first17 = "23090219750612345"
+    applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17), name="周建华")
+    before = _outbox(demo)
+    assert before
+    troubled_hub.reply = reply
+    client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
+    try:
+        report = SyncRunner(demo.db, client, retries=0).run()
+    finally:
+        client.close()
+
+    assert isinstance(report.error, HubUnreachable)
+    assert report.error.title == title
+    if reply[1] is DISK_FULL:
+        assert "tell your administrator" in report.error.message
+    assert troubled_hub.paths == [f"{protocol.API_PREFIX}/push"]
+    after = _outbox(demo)
+    assert [(event_id, state) for event_id, state, _ in after] == [(event_id, state) for event_id, state, _ in before]
+    assert report.applied == 0 and report.pulled == 0
+
+
+def test_the_full_disk_message_is_translated() -> None:
+    from windowdesk.i18n import _
+
+    set_locale("zh_CN")
+    try:
+        assert _("The hub's disk is full") != "The hub's disk is full"
+    finally:
+        set_locale("en")

@@ -51,7 +51,8 @@ RECEIPT_DAMAGE = {
 DAY_CLOSE_DAMAGE = {
     "a fraction in the counted cash": (_set(counted_cash_fen=3000.25), "counted_cash_fen must be a whole number"),
     "a fractional difference": (_set(difference_fen=-0.5), "difference_fen must be a whole number of fen."),
-    "a negative receipt count": (_set(receipts=-1), "receipts must be a whole number of fen, not below zero"),
+    "a negative receipt count": (_set(receipts=-1), "receipts must be a whole number, not below zero"),
+    "a fractional count in the totals": (_set_total("cash", receipts=1.5), "receipts must be a whole number, not"),
     "totals that are not a table": (_set(totals=[1, 2]), "totals must be a table of payment methods"),
     "a total of an unknown method": (_set_total("barter"), "unknown payment method 'barter'"),
     "a fractional total": (_set_total("cash", amount_fen=19.99), "amount_fen must be a whole number of fen"),

@@ -37,8 +37,8 @@ class _TroubledHub(BaseHTTPRequestHandler):
 
     do_GET = do_POST = _answer
 
-    def log_message(self, *_args) -> None:  # noqa: ANN002 - quiet
-        pass
+    def log_message(self, *_args) -> None:  # noqa: ANN002
+        """Quiet: what was asked is kept in ``server.paths``."""
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from typing import Any
 from windowdesk.domain.fees import PAYMENT_METHODS
 from windowdesk.sync.protocol import DAY_CLOSED, PAYMENT_RECEIVED, UTILITY_PAID
 
-# Whole fen that cannot be below zero, and the one that can (counted minus expected cash).
+# Whole fen that cannot be below zero; numbers of receipts; the one amount that can be
+# below zero (counted minus expected cash).
 RECEIPT_AMOUNTS = ("amount_fen", "tendered_fen", "change_fen")
 DAY_CLOSE_AMOUNTS = ("expected_cash_fen", "counted_cash_fen", "voided_fen")
 DAY_CLOSE_COUNTS = ("receipts", "voided")
@@ -33,20 +34,23 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and -MAX_FEN < value < MAX_FEN
 
 
-def _reject_unless_whole(kind: str, payload: Mapping[str, Any], names: tuple[str, ...], *, signed: bool) -> None:
+def _reject_unless_whole(kind: str, payload: Mapping[str, Any], names: tuple[str, ...], *,
+                         signed: bool = False, counts: bool = False) -> None:
+    """Amounts (or, with ``counts``, numbers of receipts) must be whole numbers, not below
+    zero unless ``signed``."""
+    what = "a whole number" + ("" if counts else " of fen") + ("" if signed else ", not below zero")
     for name in names:
         value = payload.get(name)
         if value is None:
             continue  # required fields were checked already; the others may be absent
         if not _whole(value) or (not signed and value < 0):
-            what = "a whole number of fen" if signed else "a whole number of fen, not below zero"
             raise base.Rejected(f"The {kind} event's {name} must be {what}.")
 
 
 def receipt(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
     plan = base.kept_as_received(event, pusher, view, now)
     payload = event.payload
-    _reject_unless_whole(event.kind, payload, RECEIPT_AMOUNTS, signed=False)
+    _reject_unless_whole(event.kind, payload, RECEIPT_AMOUNTS)
     if payload.get("method") not in PAYMENT_METHODS:
         raise base.Rejected(
             f"The {event.kind} event's method {str(payload.get('method'))[:20]!r} is not one of: "
@@ -58,7 +62,8 @@ def receipt(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - pu
 def day_close(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
     plan = base.kept_as_received(event, pusher, view, now)
     payload = event.payload
-    _reject_unless_whole(event.kind, payload, DAY_CLOSE_AMOUNTS + DAY_CLOSE_COUNTS, signed=False)
+    _reject_unless_whole(event.kind, payload, DAY_CLOSE_AMOUNTS)
+    _reject_unless_whole(event.kind, payload, DAY_CLOSE_COUNTS, counts=True)
     _reject_unless_whole(event.kind, payload, SIGNED_AMOUNTS, signed=True)
     totals = payload.get("totals")
     if not isinstance(totals, dict):
@@ -66,7 +71,8 @@ def day_close(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - 
     for method, total in totals.items():
         if method not in PAYMENT_METHODS or not isinstance(total, dict):
             raise base.Rejected(f"The day.closed event's totals name an unknown payment method {str(method)[:20]!r}.")
-        _reject_unless_whole(event.kind, total, ("receipts", "amount_fen"), signed=False)
+        _reject_unless_whole(event.kind, total, ("amount_fen",))
+        _reject_unless_whole(event.kind, total, ("receipts",), counts=True)
     return plan
 
 

@@ -40,7 +40,7 @@ FEED_TRANSACTION = "windowdesk.feed_transaction"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL errors after which the whole transaction may simply run again.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
-DISK_FULL_SQLSTATE = "53100"
+DISK_FULL_SQLSTATE = "53100"  # PostgreSQL's disk_full: the database cannot grow
 MAX_ATTEMPTS = 4
 
 T = TypeVar("T")
@@ -108,6 +108,7 @@ def _postgresql_engine(url: str) -> Engine:
         pool_pre_ping=True,
         connect_args={"connect_timeout": 10},
     )
+
 
 def is_retryable(exc: BaseException) -> bool:
     original = getattr(exc, "orig", None)

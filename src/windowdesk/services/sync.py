@@ -18,7 +18,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 
 from windowdesk.errors import WindowdeskError
@@ -49,6 +49,7 @@ KEY_INSTALLATION = "sync.installation_id"
 PUSH_BATCH = protocol.MAX_PUSH_BATCH
 PUSH_BYTES = 1_000_000
 PULL_PAGE = 500
+CANCEL_CHECK_SECONDS = 0.1  # how soon "Stop" takes effect while a request is on the wire
 
 
 class SyncCancelled(WindowdeskError):
@@ -264,6 +265,30 @@ def _stopped() -> SyncCancelled:
     return SyncCancelled(_("Sync stopped"), _("Sync was stopped; it resumes at the next attempt."))
 
 
+def _in_background(work: Callable[[], object], name: str) -> Future:
+    """``work`` on a daemon thread of its own. A request left on the wire by a stopped or
+    failed sync finishes there, its answer unused, and never holds up closing the window."""
+    done: Future = Future()
+
+    def run() -> None:
+        try:
+            done.set_result(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return done
+
+
+def _await(future: Future, cancel: threading.Event):  # noqa: ANN202 - the future's result
+    """The future's result, or SyncCancelled as soon as ``cancel`` is set, even while a
+    request is on the wire (up to the read timeout otherwise)."""
+    while not wait([future], timeout=CANCEL_CHECK_SECONDS).done:
+        if cancel.is_set():
+            raise _stopped()
+    return future.result()
+
+
 class SyncRunner:
     """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
 
@@ -336,8 +361,8 @@ class SyncRunner:
         # and a resend is answered "duplicate").
         in_flight = 1
         sending: collections.deque[tuple[_Batch, Future]] = collections.deque()
-        # Set when this push fails: a batch still on the wire is then left to finish on
-        # its own. It may be waiting at the hub for the batch that failed (up to the hub's
+        # Set when this push fails or is stopped: a batch still on the wire is then left
+        # to finish on its own. It may be waiting at the hub for the batch that failed (up to the hub's
         # order wait), and the failure is reported now, not after that wait. Its events
         # stay in the outbox; if the hub did apply them, the next sync is told "duplicate".
         abandoned = threading.Event()
@@ -346,7 +371,8 @@ class SyncRunner:
         def send_while_room() -> None:
             nonlocal upcoming
             while upcoming is not None and len(sending) < in_flight:
-                sending.append((upcoming, self._start_sending(upcoming, cancel, abandoned)))
+                sent = _in_background(functools.partial(self._send, upcoming, cancel, abandoned), "windowdesk-push")
+                sending.append((upcoming, sent))
                 upcoming = self._next_batch(upcoming)
 
         try:
@@ -363,33 +389,19 @@ class SyncRunner:
             abandoned.set()
             raise
 
-    def _start_sending(self, batch: _Batch, cancel, abandoned: threading.Event) -> Future:
-        """``batch`` sent on a thread of its own. A daemon thread: one left waiting for the
-        hub after a failed push must not hold up closing the application."""
-        sent: Future = Future()
-
-        def send() -> None:
-            try:
-                sent.set_result(self._send(batch, cancel, abandoned))
-            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
-                sent.set_exception(exc)
-
-        threading.Thread(target=send, name="windowdesk-push", daemon=True).start()
-        return sent
-
     def _answer(self, batch: _Batch, sending: Future, cancel) -> protocol.PushAnswer:
         """The hub's answer to ``batch``; the batches before it are answered and recorded."""
         from windowdesk.sync.client import HubRefused
 
         try:
             try:
-                return sending.result()
+                return _await(sending, cancel)
             except HubRefused as refusal:
                 if refusal.code != protocol.ERROR_PUSH_OUT_OF_ORDER:
                     raise
                 # The batch before reached the hub only after this one gave up waiting
                 # for it; it is stored now (its answer is recorded): send this one again.
-                return self._send(batch, cancel)
+                return _await(_in_background(functools.partial(self._send, batch, cancel), "windowdesk-push"), cancel)
         except WindowdeskError as error:  # unreachable or refused: note it, then stop
             self._note_failure(batch.push.event_ids, error)
             raise
@@ -429,24 +441,24 @@ class SyncRunner:
             cursor = int(queries.local_setting(session, KEY_CURSOR) or 0)
         # The next page is asked for while this one is applied; the stored cursor still
         # moves only in the transaction that applies the changes it covers.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="windowdesk-pull") as fetcher:
+        def fetch(after: int) -> Future:
+            return _in_background(
+                functools.partial(self._with_retries, functools.partial(self._client.changes, after, self._pull_page),
+                                  cancel),
+                "windowdesk-pull",
+            )
 
-            def fetch(after: int) -> Future:
-                return fetcher.submit(
-                    self._with_retries, functools.partial(self._client.changes, after, self._pull_page), cancel
-                )
-
-            fetching = fetch(cursor)
-            while True:
-                page = fetching.result()
-                if page.has_more:
-                    fetching = fetch(page.next_cursor)
-                self._apply_page(page, report)
-                report.pulled += len(page.changes)
-                state.pulled = report.pulled
-                notify(state)
-                if not page.has_more:
-                    return
+        fetching = fetch(cursor)
+        while True:
+            page = _await(fetching, cancel)
+            if page.has_more:
+                fetching = fetch(page.next_cursor)
+            self._apply_page(page, report)
+            report.pulled += len(page.changes)
+            state.pulled = report.pulled
+            notify(state)
+            if not page.has_more:
+                return
 
     def _apply_page(self, page: protocol.ChangesPage, report: SyncReport) -> None:
         with self._db.write() as session:

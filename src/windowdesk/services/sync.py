@@ -439,8 +439,7 @@ class SyncRunner:
     def _pull(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
         with self._db.read() as session:
             cursor = int(queries.local_setting(session, KEY_CURSOR) or 0)
-        # The next page is asked for while this one is applied; the stored cursor still
-        # moves only in the transaction that applies the changes it covers.
+
         def fetch(after: int) -> Future:
             return _in_background(
                 functools.partial(self._with_retries, functools.partial(self._client.changes, after, self._pull_page),
@@ -448,6 +447,8 @@ class SyncRunner:
                 "windowdesk-pull",
             )
 
+        # The next page is asked for while this one is applied; the stored cursor still
+        # moves only in the transaction that applies the changes it covers.
         fetching = fetch(cursor)
         while True:
             page = _await(fetching, cancel)

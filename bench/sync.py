@@ -20,6 +20,10 @@ about 1.5 KB of JSON) into the outbox and the case tables until the outbox holds
 batches, two on the wire once the hub allows it, its deletes of confirmed events); with
 ``--rounds R`` that is done R times on the same hub (new residents, cases and numbers
 each round) and ``push_seconds`` is the median, ``push_seconds_rounds`` all of them.
+``push_hub_cpu_seconds`` and ``push_client_cpu_seconds`` are the CPU the push cost the hub's
+processes (from /proc, ``--hub-workers`` children included) and this process (the window),
+medians over the rounds: steadier than wall time on a shared machine, and they tell which
+side a push waits for.
 Then the hub publishes ``--pull-changes`` changes (back-office decisions on those cases,
 through the hub's own services) and ``pull_seconds`` is the real ``SyncRunner`` pulling
 and applying them.
@@ -89,6 +93,23 @@ def private_keyring(folder: Path) -> None:
     backend = PlaintextKeyring()
     backend.file_path = str(folder / "keyring.cfg")
     keyring.set_keyring(backend)
+
+
+def process_tree_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of a process and its children (the workers of
+    ``serve --workers``), from /proc; None where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = set()
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children.update(int(child) for child in (task / "children").read_text().split())
+        total = 0.0
+        for each in (pid, *children):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 # --- one window: offline events -------------------------------------------------------
@@ -206,24 +227,36 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
         station.enroll(hub.url, code)
         marks: dict[str, float] = {}
 
+        marks_cpu: dict[str, float | None] = {}
+
         def progress(state) -> None:  # noqa: ANN001
-            marks.setdefault(state.phase, time.perf_counter())
+            if state.phase not in marks:
+                marks[state.phase] = time.perf_counter()
+                if state.phase == "pull":  # the push is over: what did it cost each side?
+                    marks_cpu.update(hub=process_tree_cpu(hub.process.pid), client=time.process_time())
 
         client = station.hub_client(timeout=(5.0, 120.0))
         try:
             pushes, cases, pushed = [], 0, 0
+            hub_cpus: list[float] = []
+            client_cpus: list[float] = []
             for round_index in range(args.rounds):
                 started = time.perf_counter()
                 made = make_events(station, args.events, round_index)
                 generate_seconds = time.perf_counter() - started
                 log(f"made {made['events']} offline events in {generate_seconds:.1f} s")
                 marks.clear()
+                hub_cpu, client_cpu = process_tree_cpu(hub.process.pid), time.process_time()
                 started = time.perf_counter()
                 report = SyncRunner(station.db, client, retries=0).run(progress=progress)
                 finished = time.perf_counter()
                 assert report.ok, report.error
                 assert report.applied == made["events"], report
                 pushes.append(marks["pull"] - started)
+                hub_after = marks_cpu.get("hub")
+                if hub_cpu is not None and hub_after is not None:
+                    hub_cpus.append(hub_after - hub_cpu)
+                client_cpus.append(marks_cpu["client"] - client_cpu)
                 first_pull_seconds = finished - marks["pull"]
                 cases += made["cases"]
                 pushed += made["events"]
@@ -251,6 +284,9 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
             "events": made["events"], "cases": made["cases"], "payload_bytes_avg": made["payload_bytes_avg"],
             "push_seconds": round(push_seconds, 3),
             "push_seconds_rounds": [round(seconds, 3) for seconds in pushes],
+            # CPU seconds of the push, medians: the hub's processes and this (the window's) process.
+            "push_hub_cpu_seconds": round(statistics.median(hub_cpus), 3) if hub_cpus else None,
+            "push_client_cpu_seconds": round(statistics.median(client_cpus), 3),
             "push_events_per_second": round(made["events"] / push_seconds),
             "pull_changes": changes, "pull_seconds": round(pull_seconds, 3),
             "pull_changes_per_second": round(changes / pull_seconds) if pull_seconds else None,

@@ -225,15 +225,15 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
     station = create_station(folder / "workstation", "CH", "01")
     try:
         station.enroll(hub.url, code)
-        marks: dict[str, float] = {}
+        # When each phase began: (wall clock, the hub's CPU seconds, this process's CPU seconds).
+        marks: dict[str, tuple[float, float | None, float]] = {}
 
-        marks_cpu: dict[str, float | None] = {}
+        def reading() -> tuple[float, float | None, float]:
+            return time.perf_counter(), process_tree_cpu(hub.process.pid), time.process_time()
 
         def progress(state) -> None:  # noqa: ANN001
             if state.phase not in marks:
-                marks[state.phase] = time.perf_counter()
-                if state.phase == "pull":  # the push is over: what did it cost each side?
-                    marks_cpu.update(hub=process_tree_cpu(hub.process.pid), client=time.process_time())
+                marks[state.phase] = reading()
 
         client = station.hub_client(timeout=(5.0, 120.0))
         try:
@@ -246,18 +246,17 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
                 generate_seconds = time.perf_counter() - started
                 log(f"made {made['events']} offline events in {generate_seconds:.1f} s")
                 marks.clear()
-                hub_cpu, client_cpu = process_tree_cpu(hub.process.pid), time.process_time()
-                started = time.perf_counter()
+                started, hub_cpu, client_cpu = reading()
                 report = SyncRunner(station.db, client, retries=0).run(progress=progress)
                 finished = time.perf_counter()
                 assert report.ok, report.error
                 assert report.applied == made["events"], report
-                pushes.append(marks["pull"] - started)
-                hub_after = marks_cpu.get("hub")
+                pushed_at, hub_after, client_after = marks["pull"]  # the push is over
+                pushes.append(pushed_at - started)
                 if hub_cpu is not None and hub_after is not None:
                     hub_cpus.append(hub_after - hub_cpu)
-                client_cpus.append(marks_cpu["client"] - client_cpu)
-                first_pull_seconds = finished - marks["pull"]
+                client_cpus.append(client_after - client_cpu)
+                first_pull_seconds = finished - pushed_at
                 cases += made["cases"]
                 pushed += made["events"]
                 log(f"pushed {report.applied} events in {pushes[-1]:.2f} s")

@@ -362,17 +362,17 @@ class SyncRunner:
         in_flight = 1
         sending: collections.deque[tuple[_Batch, Future]] = collections.deque()
         # Set when this push fails or is stopped: a batch still on the wire is then left
-        # to finish on its own. It may be waiting at the hub for the batch that failed (up to the hub's
-        # order wait), and the failure is reported now, not after that wait. Its events
-        # stay in the outbox; if the hub did apply them, the next sync is told "duplicate".
+        # to finish on its own. It may be waiting at the hub for the batch that failed (up
+        # to the hub's order wait), and the failure is reported now, not after that wait.
+        # Its events stay in the outbox; if the hub did apply them, the next sync is told
+        # "duplicate".
         abandoned = threading.Event()
         upcoming = self._next_batch(None)
 
         def send_while_room() -> None:
             nonlocal upcoming
             while upcoming is not None and len(sending) < in_flight:
-                sent = _in_background(functools.partial(self._send, upcoming, cancel, abandoned), "windowdesk-push")
-                sending.append((upcoming, sent))
+                sending.append((upcoming, self._send_in_background(upcoming, cancel, abandoned)))
                 upcoming = self._next_batch(upcoming)
 
         try:
@@ -401,18 +401,21 @@ class SyncRunner:
                     raise
                 # The batch before reached the hub only after this one gave up waiting
                 # for it; it is stored now (its answer is recorded): send this one again.
-                return _await(_in_background(functools.partial(self._send, batch, cancel), "windowdesk-push"), cancel)
+                return _await(self._send_in_background(batch, cancel), cancel)
         except WindowdeskError as error:  # unreachable or refused: note it, then stop
             self._note_failure(batch.push.event_ids, error)
             raise
 
-    def _send(self, batch: _Batch, cancel, abandoned: threading.Event | None = None) -> protocol.PushAnswer:
+    def _send_in_background(self, batch: _Batch, cancel, abandoned: threading.Event | None = None) -> Future:
+        """``batch`` sent (with retries) on a thread of its own; a batch of a push that has
+        been ``abandoned`` is not sent (again)."""
+
         def push() -> protocol.PushAnswer:
             if abandoned is not None and abandoned.is_set():
                 raise _stopped()
             return self._client.push_encoded(batch.push)
 
-        return self._with_retries(push, cancel)
+        return _in_background(functools.partial(self._with_retries, push, cancel), "windowdesk-push")
 
     def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:

@@ -23,7 +23,8 @@ each round) and ``push_seconds`` is the median, ``push_seconds_rounds`` all of t
 ``push_hub_cpu_seconds`` and ``push_client_cpu_seconds`` are the CPU the push cost the hub's
 processes (from /proc, ``--hub-workers`` children included) and this process (the window),
 medians over the rounds: steadier than wall time on a shared machine, and they tell which
-side a push waits for.
+side a push waits for. ``status_seconds``: before each push, the status bar's count of
+unsent and refused changes (what the window reads every 30 s), median over the rounds.
 Then the hub publishes ``--pull-changes`` changes (back-office decisions on those cases,
 through the hub's own services) and ``pull_seconds`` is the real ``SyncRunner`` pulling
 and applying them.
@@ -216,7 +217,7 @@ def publish_decisions(hub, count: int) -> float:  # noqa: ANN001
 def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
     from sqlalchemy import func, select
 
-    from windowdesk.services.sync import SyncRunner
+    from windowdesk.services.sync import SyncRunner, sync_status
     from windowdesk.storage import models as m
     from tests.sync.hub_process import create_station
 
@@ -240,11 +241,15 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
             pushes, cases, pushed = [], 0, 0
             hub_cpus: list[float] = []
             client_cpus: list[float] = []
+            statuses: list[float] = []
             for round_index in range(args.rounds):
                 started = time.perf_counter()
                 made = make_events(station, args.events, round_index)
                 generate_seconds = time.perf_counter() - started
                 log(f"made {made['events']} offline events in {generate_seconds:.1f} s")
+                started = time.perf_counter()
+                sync_status(station.db)  # what the status bar reads every 30 s
+                statuses.append(time.perf_counter() - started)
                 marks.clear()
                 started, hub_cpu, client_cpu = reading()
                 report = SyncRunner(station.db, client, retries=0).run(progress=progress)
@@ -287,6 +292,8 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
             "push_hub_cpu_seconds": round(statistics.median(hub_cpus), 3) if hub_cpus else None,
             "push_client_cpu_seconds": round(statistics.median(client_cpus), 3),
             "push_events_per_second": round(made["events"] / push_seconds),
+            # The status bar's count of unsent and refused changes with the events unsent, median.
+            "status_seconds": round(statistics.median(statuses), 4),
             "pull_changes": changes, "pull_seconds": round(pull_seconds, 3),
             "pull_changes_per_second": round(changes / pull_seconds) if pull_seconds else None,
             "first_pull_seconds": round(first_pull_seconds, 3),

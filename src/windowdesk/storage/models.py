@@ -385,7 +385,9 @@ class OutboxEvent(Base):
 
     __tablename__ = "outbox"
     # AUTOINCREMENT: a seq is never given again, even after the outbox was emptied.
-    __table_args__ = {"sqlite_autoincrement": True}
+    # The state index: the status bar counts unsent and refused events every 30 s on the
+    # window's thread; without it each count read the whole outbox, payloads included.
+    __table_args__ = (Index("ix_outbox_state", "state"), {"sqlite_autoincrement": True})
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(Uuid, unique=True)
     entity: Mapped[str] = mapped_column(String(40))

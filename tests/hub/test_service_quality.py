@@ -196,3 +196,62 @@ def test_city_report_command_and_api(hub: Hub, window: Workstation, capsys) -> N
     labour = next(r for r in reply.json()["rows"] if r["key"] == "LBJ")
     assert (labour["accepted"], labour["open_overdue"]) == (1, 1)
     assert reply.json()["total"]["complaints"] == 1
+
+
+def _at(day: str, hour: int = 2) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00")
+
+
+def _window_record(events: EventFactory, kind: str, series: str, resident_id: str, operator: str) -> dict[str, Any]:
+    record_id = new_uuid()
+    entity = kind.split(".")[0]
+    return events.event(kind, entity, record_id, {
+        "id": record_id, "number": f"{series}-CH-{events.clock:%Y%m%d}-01-{events.seq + 1:04d}", "center": "CH",
+        "window": "CH-01", "operator": operator, "item": "MZ-002", "applicant": {"kind": "resident", "id": resident_id},
+        "created_at": events.clock.isoformat(), "reason": "材料不全", "legal_basis": "第三十二条",
+    })
+
+
+def test_city_report_counts_the_cases_of_its_period_by_their_operators(hub: Hub, window: Workstation) -> None:
+    """Which cases count in October 2025: not one finished in September; one finished
+    in October though accepted in September; one still open; one withdrawn in October.
+    Each counts for the operator its window named, as do notifications and refusals."""
+    events = EventFactory(clock=_at("2025-09-01"))
+    resident = events.resident()
+    early, late, kept = new_uuid(), new_uuid(), new_uuid()
+
+    def case(day: str, operator: str, number: str) -> dict[str, Any]:
+        events.clock = _at(day)
+        return events.case(resident["entity_id"], item="LB-002", number=number, operator=operator)
+
+    def step(case_event: dict[str, Any], action: str, day: str) -> dict[str, Any]:
+        events.clock = _at(day)
+        return events.status(case_event["entity_id"], action)
+
+    finished_in_september = case("2025-09-01", early, "CH-20250901-01-0001")
+    finished_in_october = case("2025-09-25", late, "CH-20250925-01-0001")
+    still_open = case("2025-10-09", kept, "CH-20251009-01-0001")
+    withdrawn = case("2025-10-13", kept, "CH-20251013-01-0001")
+    batch = [resident, finished_in_september, finished_in_october, still_open, withdrawn]
+    for done, day in ((finished_in_september, "2025-09-05"), (finished_in_october, "2025-10-10")):
+        batch += [step(done, "start_review", day), step(done, "approve", day), step(done, "complete", day)]
+    batch.append(step(withdrawn, "withdraw", "2025-10-14"))
+    events.clock = _at("2025-10-15")
+    batch += [_window_record(events, "notification.given", "GZ", resident["entity_id"], late),
+              _window_record(events, "refusal.given", "BY", resident["entity_id"], early)]
+    assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
+
+    with hub.db.read() as session:
+        from windowdesk.hub.services.reports import city_report, report_json
+
+        assert session.get(Case, still_open["entity_id"]).operator_id == kept  # kept at push time
+        body = report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31), by="operator"))
+    rows = {row["key"]: row for row in body["rows"]}
+    assert set(rows) == {early, late, kept}
+    figures = {key: (row["accepted"], row["completed"], row["open_overdue"], row["notifications"], row["refusals"])
+               for key, row in rows.items()}
+    assert figures == {
+        early: (0, 0, 0, 0, 1),  # finished in September: not counted; its refusal is
+        late: (0, 1, 0, 1, 0),  # accepted in September, finished in October
+        kept: (2, 0, 1, 0, 0),  # one open past its one-day promise, one withdrawn
+    }

@@ -169,6 +169,12 @@ class PayloadReader:
             raise Rejected(f"The {self.event.kind} event's field {name!r} is longer than {max_length} characters.")
         return value
 
+    def operator(self) -> str | None:
+        """Who did it at the window, for the reports: kept as sent when it can be an id,
+        else not kept. Never a reason to refuse the work itself."""
+        value = self.payload.get("operator")
+        return value if isinstance(value, str) and len(value) <= 36 else None
+
     def timestamp(self, name: str, *, required: bool = True) -> dt.datetime | None:
         value = self.payload.get(name)
         if value is None and not required:
@@ -324,7 +330,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     statements = [
         (INSERT_CASE, dict(
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
-            applicant_kind=applicant_kind, applicant_id=applicant_id, status=accepted,
+            applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
             accepted_at=accepted_at, received_at=now, updated_at=now,
         )),
         (INSERT_CASE_EVENT, dict(
@@ -396,8 +402,8 @@ def _window_record(
             raise Rejected(f"The {entity} number {number} is already used on the hub.")
         values = dict(
             id=record_id, number=number, center_code=center, window_id=window, item_code=item,
-            applicant_kind=applicant_kind, applicant_id=applicant_id, created_at=created_at,
-            received_at=now,
+            applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(),
+            created_at=created_at, received_at=now,
         )
         return Plan([(statement, values)], lambda v: seen(v).update((record_id, number)))
 

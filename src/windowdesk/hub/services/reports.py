@@ -4,7 +4,7 @@ what every window pushed, for every center or one.
 Local days are each center's own (its time zone); times of window events are the
 windows' clocks (``client_at``), hub decisions the hub's. The promised limits come from
 the published catalogs (the latest version that lists the item). The operator of a
-case, notification or refusal is read from the pushed event itself.
+case, notification or refusal is the one its pushed event named (kept at push time).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.assessment import (
@@ -28,6 +28,7 @@ from windowdesk.domain.assessment import (
     build_report,
 )
 from windowdesk.domain.calendar import WorkingCalendar, load_calendar
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.storage.models import (
@@ -40,14 +41,17 @@ from windowdesk.hub.storage.models import (
     Department,
     Notification,
     Operator,
-    PushedEvent,
     Refusal,
+    STEP_TIME,
     Window,
 )
 from windowdesk.hub.storage.models_service import Complaint, Rating
 from windowdesk.paths import resources_dir
 
 FINISHING = ("completed", "withdrawn")
+# A case that finished is in one of these for good (no transition leaves them).
+FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
+OPEN_STATUSES = tuple(status.value for status in CaseStatus if status.value not in FINISHED_STATUSES)
 _CHUNK = 500
 _MARGIN = dt.timedelta(days=1)  # any center's local day lies within a day of UTC
 
@@ -67,20 +71,6 @@ def _item_limits(session: Session) -> dict[str, tuple[str, int]]:
     for code, department in session.execute(select(CatalogItem.code, CatalogItem.department_code)):
         limits.setdefault(code, (department, 0))
     return limits
-
-
-def _operators(session: Session, kind: str, ids: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for i in range(0, len(ids), _CHUNK):
-        for entity_id, payload in session.execute(
-            select(PushedEvent.entity_id, PushedEvent.payload).where(
-                PushedEvent.kind == kind, PushedEvent.status == "applied",
-                PushedEvent.entity_id.in_(ids[i:i + _CHUNK]))
-        ):
-            operator = (payload or {}).get("operator")
-            if isinstance(operator, str):
-                found[entity_id] = operator
-    return found
 
 
 def _labels(session: Session, by: str):
@@ -120,28 +110,31 @@ def city_report(
     def where_center(column):
         return [column == center] if center is not None else []
 
-    event_time = func.coalesce(CaseEvent.client_at, CaseEvent.recorded_at)
-    finished_early = exists().where(CaseEvent.case_id == Case.id, CaseEvent.to_status.in_(FINISHING),
-                                    event_time < low)
-    cases = session.execute(
-        select(Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at)
-        .where(Case.accepted_at < high, ~finished_early, *where_center(Case.center_code))
-    ).all()
-    ids = [row.id for row in cases]
+    # The cases that can count: accepted before the period's end and not finished before
+    # its start. Those still open are found by status (no case leaves a finished status),
+    # those finished since the start by their finishing step (both through an index).
+    columns = (Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at, Case.operator_id)
+    finished_since = select(CaseEvent.case_id).where(CaseEvent.to_status.in_(FINISHING), STEP_TIME >= low)
+    cases = {
+        row.id: row
+        for wanted in (Case.status.in_(OPEN_STATUSES), Case.id.in_(finished_since))
+        for row in session.execute(select(*columns).where(wanted, Case.accepted_at < high,
+                                                          *where_center(Case.center_code)))
+    }
+    ids = list(cases)
     timelines: dict[str, list] = defaultdict(list)
     for i in range(0, len(ids), _CHUNK):
         for case_id, at, status in session.execute(
-            select(CaseEvent.case_id, event_time, CaseEvent.to_status)
+            select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
             .where(CaseEvent.case_id.in_(ids[i:i + _CHUNK])).order_by(CaseEvent.case_id, CaseEvent.seq)
         ):
             timelines[case_id].append((at, status))
-    operators = _operators(session, "case.accepted", ids)
     case_facts = []
-    for row in cases:
+    for row in cases.values():
         timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
         department, promised = items.get(row.item_code, (None, 0))
         case_facts.append(CaseFact(
-            Keys(row.window_id, operators.get(row.id), department, row.center_code),
+            Keys(row.window_id, row.operator_id, department, row.center_code),
             day(row.center_code, row.accepted_at), promised,
             completed_day=next((d for d, s in timeline if s == "completed"), None),
             withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
@@ -149,13 +142,12 @@ def city_report(
         ))
 
     decisions = []
-    for model, kind, event_kind in ((Notification, "notification", "notification.given"),
-                                    (Refusal, "refusal", "refusal.given")):
-        rows = session.execute(select(model.id, model.center_code, model.window_id, model.item_code, model.created_at)
+    for model, kind in ((Notification, "notification"), (Refusal, "refusal")):
+        rows = session.execute(select(model.center_code, model.window_id, model.operator_id, model.item_code,
+                                      model.created_at)
                                .where(model.created_at >= low, model.created_at < high,
-                                      *where_center(model.center_code))).all()
-        who = _operators(session, event_kind, [r.id for r in rows])
-        decisions += [DecisionFact(keys(r.center_code, r.window_id, who.get(r.id), r.item_code),
+                                      *where_center(model.center_code)))
+        decisions += [DecisionFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code),
                                    day(r.center_code, r.created_at), kind) for r in rows]
     ratings = [
         RatingFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code), day(r.center_code, r.rated_at), r.level)

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -264,6 +265,9 @@ class Organisation(Base):
 
 class Case(Base):
     __tablename__ = "cases"
+    # The open cases by status (none leaves completed, delivered or withdrawn): the
+    # city-wide report counts them with the cases finished in its period.
+    __table_args__ = (Index("ix_cases_status_accepted", "status", "accepted_at"),)
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
@@ -271,6 +275,7 @@ class Case(Base):
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     applicant_kind: Mapped[str] = mapped_column(String(20))
     applicant_id: Mapped[str] = mapped_column(Uuid)
+    operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     status: Mapped[str] = mapped_column(String(20))
     accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -295,6 +300,13 @@ class CaseEvent(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+# When a step happened: the window's clock for its own steps, the hub's for decisions.
+# Indexed with the status a step leads to: the city-wide report finds the cases that
+# finished in its period through it (the same expression, so both databases use it).
+STEP_TIME = func.coalesce(CaseEvent.client_at, CaseEvent.recorded_at)
+Index("ix_case_events_finishing", CaseEvent.to_status, STEP_TIME)
+
+
 class Notification(Base):
     """一次性告知 given at a window."""
 
@@ -306,6 +318,7 @@ class Notification(Base):
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     applicant_kind: Mapped[str] = mapped_column(String(20))
     applicant_id: Mapped[str] = mapped_column(Uuid)
+    operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
@@ -321,6 +334,7 @@ class Refusal(Base):
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     applicant_kind: Mapped[str] = mapped_column(String(20))
     applicant_id: Mapped[str] = mapped_column(Uuid)
+    operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.uuid7 import new_uuid
@@ -169,27 +169,32 @@ def _refuse_code(row: EnrollmentCode | None) -> None:
     )
 
 
+# Built once and read as plain columns: every request of every window runs it, and
+# building it and loading a Workstation object cost more than the look-up itself.
+_WORKSTATION_BY_TOKEN = (
+    select(Workstation.id, Workstation.center_code, Workstation.window_id, Window.code, Workstation.revoked_at)
+    .join(Window, Window.id == Workstation.window_id)
+    .where(Workstation.token_sha256 == bindparam("token_sha256"))
+)
+
+
 def authenticate_workstation(session: Session, token: str | None) -> WorkstationIdentity:
     if not token:
         raise Unauthorized("This request carries no workstation token. Enroll this workstation with the hub first.")
-    found = session.execute(
-        select(Workstation, Window.code)
-        .join(Window, Window.id == Workstation.window_id)
-        .where(Workstation.token_sha256 == security.sha256_hex(token))
-    ).first()
+    found = session.connection().execute(_WORKSTATION_BY_TOKEN, {"token_sha256": security.sha256_hex(token)}).first()
     if found is None:
         raise Unauthorized(
             "The hub does not know this workstation's token. Enroll the workstation again with a "
             "new code from your administrator."
         )
-    workstation, window_code = found
-    if workstation.revoked_at is not None:
+    workstation_id, center_code, window_id, window_code, revoked_at = found
+    if revoked_at is not None:
         raise Unauthorized(
-            f"This workstation was revoked at {workstation.revoked_at:%Y-%m-%d %H:%M} UTC and may no "
+            f"This workstation was revoked at {revoked_at:%Y-%m-%d %H:%M} UTC and may no "
             "longer sync. Ask your administrator for a new enrollment code.",
             code=ERROR_REVOKED,
         )
-    return WorkstationIdentity(workstation.id, workstation.center_code, workstation.window_id, window_code)
+    return WorkstationIdentity(workstation_id, center_code, window_id, window_code)
 
 
 def revoke_workstation(session: Session, *, workstation_id: str, now: dt.datetime) -> Workstation:

@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,11 @@ from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED
 
 INSERT_PUSHED_EVENT = insert(PushedEvent.__table__)
+# Built once (a push of one event paid more for building it than for running it).
+NOTE_LAST_PUSH = (
+    update(Workstation.__table__).where(Workstation.__table__.c.id == bindparam("workstation_id"))
+    .values(last_push_at=bindparam("last_push_at"))
+)
 CONFLICT_REASON = (
     "It conflicts with a record the hub already has (the same id or number was sent by "
     "another event)."
@@ -85,10 +90,8 @@ def apply_push(
     session: Session, *, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
 ) -> list[PushOutcome]:
     check_centers(pusher, events)
-    session.execute(
-        update(Workstation).where(Workstation.id == pusher.workstation_id).values(last_push_at=now)
-    )
     connection = session.connection()
+    connection.execute(NOTE_LAST_PUSH, {"workstation_id": pusher.workstation_id, "last_push_at": now})
     try:
         with connection.begin_nested():
             return _apply_grouped(connection, session, pusher, events, now)

@@ -10,7 +10,7 @@ from windowdesk.hub.cli import main
 from windowdesk.paths import resources_dir
 from windowdesk.sync.protocol import API_PREFIX
 
-from .conftest import VERSION_HEADERS, Hub
+from .conftest import VERSION_HEADERS, EventFactory, Hub
 
 
 def _run(hub: Hub, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -34,10 +34,14 @@ def test_setting_up_a_center_by_hand_and_enrolling_its_window(hub: Hub, capsys: 
     workstation_id = reply.json()["workstation_id"]
 
     code, out, _ = _run(hub, capsys, "list-workstations")
-    assert code == 0 and workstation_id in out and "JD23-01" in out and "active" in out
+    assert code == 0 and workstation_id in out and "JD23-01" in out and "active" in out and "never" in out
+    token_headers = {**VERSION_HEADERS, "Authorization": f"Bearer {reply.json()['token']}"}
+    resident = EventFactory(center="JD23", window="JD23-01").resident()
+    pushed = hub.client.post(f"{API_PREFIX}/push", json={"events": [resident]}, headers=token_headers)
+    assert pushed.json()["results"][0]["status"] == "applied"
+    assert "never" not in _run(hub, capsys, "list-workstations")[1]  # its last push is shown
     assert _run(hub, capsys, "revoke", workstation_id)[0] == 0
     assert "revoked" in _run(hub, capsys, "list-workstations", "--center", "JD23")[1]
-    token_headers = {**VERSION_HEADERS, "Authorization": f"Bearer {reply.json()['token']}"}
     assert hub.client.get(f"{API_PREFIX}/whoami", headers=token_headers).status_code == 401
 
 

@@ -255,3 +255,18 @@ def test_city_report_counts_the_cases_of_its_period_by_their_operators(hub: Hub,
         late: (0, 1, 0, 1, 0),  # accepted in September, finished in October
         kept: (2, 0, 1, 0, 0),  # one open past its one-day promise, one withdrawn
     }
+
+
+def test_a_finished_case_never_leaves_the_finished_statuses() -> None:
+    """The report finds open cases by status and finished ones by their finishing step:
+    that holds only while the case state machine enters a finished status by such a step
+    and never leads out of one."""
+    from windowdesk.domain.case_state import TRANSITIONS
+    from windowdesk.hub.services.reports import FINISHED_STATUSES, FINISHING
+
+    assert set(FINISHING) <= set(FINISHED_STATUSES)
+    for (status, _action), new_status in TRANSITIONS.items():
+        if status.value in FINISHED_STATUSES:
+            assert new_status.value in FINISHED_STATUSES, (status, new_status)
+        elif new_status.value in FINISHED_STATUSES:  # entered only by a finishing step
+            assert new_status.value in FINISHING, (status, new_status)

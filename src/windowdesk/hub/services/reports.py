@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select

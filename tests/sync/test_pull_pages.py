@@ -10,7 +10,7 @@ from pathlib import Path
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import applicants, intake
 from windowdesk.services.catalog import get_item_guide
-from windowdesk.services.sync_apply import apply_change, load_page_cases
+from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage.models_service import CasePart
 from windowdesk.sync import protocol
@@ -77,6 +77,7 @@ def test_a_page_applied_with_its_cases_loaded_once_equals_one_change_at_a_time(t
                 cases = load_page_cases(session, page)
                 for change in page:
                     apply_change(session, change, now=NOW, page=cases)
+                store_page(session, cases)
         expected = _state(one_by_one)
         assert _state(paged) == expected
         assert expected["cases"][parallel] == "approved"

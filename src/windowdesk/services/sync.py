@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import utc_now
-from windowdesk.services.sync_apply import apply_change, load_page_cases
+from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
@@ -480,4 +480,5 @@ class SyncRunner:
                     ) from exc
                 if kind:
                     report.changed_kinds.add(kind)
+            store_page(session, cases)
             queries.set_local_setting(session, KEY_CURSOR, str(page.next_cursor))

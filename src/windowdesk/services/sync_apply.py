@@ -13,6 +13,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog import parse_catalog
 from windowdesk.services.case_parts import apply_part_decision
@@ -23,6 +26,8 @@ from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
 
 log = logging.getLogger("windowdesk.sync")
+_CASES = m.Case.__table__
+_SET_CASE_STATUS = update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(status=bindparam("new_status"))
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
 
 
@@ -43,6 +48,11 @@ class PageCases:
     parts: dict[str, list] = field(default_factory=dict)
     steps: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
+    # What the page's decisions and notes write, in one statement each (store_page):
+    # through the ORM's unit of work, the bookkeeping of a page of 1,000 decisions cost
+    # more than its writes.
+    new_steps: list[dict] = field(default_factory=list)
+    new_statuses: dict[str, str] = field(default_factory=dict)
 
 
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
@@ -64,18 +74,35 @@ def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
     )
 
 
+def store_page(session, page: PageCases) -> None:
+    """Write what the page's decisions and notes made (call once, after the last of them)."""
+    if page.new_steps:
+        session.execute(insert(m.CaseEvent.__table__), page.new_steps)
+        page.new_steps = []
+    if page.new_statuses:
+        session.execute(_SET_CASE_STATUS, [{"case_id": case_id, "new_status": status}
+                                           for case_id, status in page.new_statuses.items()])
+        page.new_statuses = {}
+
+
 def apply_change(session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None) -> str | None:
     """Apply one change; returns the kind when it changed something the UI shows.
-    ``page``: from :func:`load_page_cases` for the page this change is part of (without
-    it, a decision or note loads what it needs for itself alone)."""
+    ``page``: from :func:`load_page_cases` for the page this change is part of, stored
+    by :func:`store_page` after its last change (without it, a decision or note loads
+    what it needs and stores what it made for itself alone)."""
     handler = _HANDLERS.get(change.kind)
     if handler is None:
         # A newer hub may publish kinds this client does not know: skip, never stall.
         log.warning("skipping unknown change kind %s (seq %s)", change.kind, change.seq)
         return None
-    if change.kind in _CASE_CHANGES:
-        return handler(session, change, now, page if page is not None else load_page_cases(session, [change]))
-    return handler(session, change, now)
+    if change.kind not in _CASE_CHANGES:
+        return handler(session, change, now)
+    if page is not None:
+        return handler(session, change, now, page)
+    alone = load_page_cases(session, [change])
+    kind = handler(session, change, now, alone)
+    store_page(session, alone)
+    return kind
 
 
 def _hub_step_id(change: protocol.Change) -> str:
@@ -88,11 +115,18 @@ def _case_of(session, page: PageCases, case_id: str) -> m.Case | None:
     return session.get(m.Case, case_id)
 
 
-def _add_step(session, page: PageCases, case: m.Case, step: m.CaseEvent) -> None:
-    """Append a hub step to the case's timeline, at the next position."""
-    step.position = page.positions.get(case.id, 0)
-    page.positions[case.id] = step.position + 1
-    session.add(step)
+def _add_step(page: PageCases, case: m.Case, **step: object) -> None:
+    """Append a hub step to the case's timeline, at the next position (stored with the page)."""
+    position = page.positions.get(case.id, 0)
+    page.positions[case.id] = position + 1
+    page.new_steps.append({"case_id": case.id, "position": position, "operator_id": None, "source": "hub", **step})
+
+
+def _set_status(page: PageCases, case: m.Case, status: str) -> None:
+    """The case's new status: seen at once by the page's later changes (on the loaded
+    case), stored with the page, never by the ORM's flush."""
+    set_committed_value(case, "status", status)
+    page.new_statuses[case.id] = status
 
 
 def _new_step(page: PageCases, step_id: str) -> bool:
@@ -159,13 +193,9 @@ def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCase
     event_id = _hub_step_id(change)
     if _new_step(page, event_id):
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
-        _add_step(session, page, case, m.CaseEvent(
-            id=event_id, case_id=case.id,
-            at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
-            operator_id=None, kind=f"decision.{payload['decision']}", from_status=case.status,
-            to_status=status, note=note, source="hub",
-        ))
-    case.status = status
+        _add_step(page, case, id=event_id, at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
+                  kind=f"decision.{payload['decision']}", from_status=case.status, to_status=status, note=note)
+    _set_status(page, case, status)
     return change.kind
 
 
@@ -176,12 +206,8 @@ def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases) -
         return None
     event_id = _hub_step_id(change)
     if _new_step(page, event_id):
-        _add_step(session, page, case, m.CaseEvent(
-            id=event_id, case_id=case.id,
-            at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
-            operator_id=None, kind="note", from_status=None, to_status=None,
-            note=str(payload.get("note") or ""), source="hub",
-        ))
+        _add_step(page, case, id=event_id, at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
+                  kind="note", from_status=None, to_status=None, note=str(payload.get("note") or ""))
     return change.kind
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from windowdesk.hub.cli import main
+from windowdesk.hub.storage.models import Change
 from windowdesk.paths import resources_dir
 from windowdesk.sync.protocol import API_PREFIX
 
@@ -102,3 +104,58 @@ def test_a_database_that_cannot_be_reached_is_said_plainly(tmp_path, capsys: pyt
     assert main(["migrate", "--data-dir", str(tmp_path), "--database-url", unreachable]) == 1
     err = capsys.readouterr().err
     assert "could not be opened" in err and "secret" not in err
+
+
+def _calendar_file(folder, year: int, holidays: dict[str, str], **extra) -> str:  # noqa: ANN001
+    import json
+
+    path = folder / f"calendar-{year}.json"
+    path.write_text(json.dumps({"source": "国务院办公厅通知", "first_year": year, "last_year": year,
+                                "holidays": holidays, "makeup_workdays": {}, **extra}, ensure_ascii=False),
+                    encoding="utf-8")
+    return str(path)
+
+
+def test_a_year_of_the_calendar_is_published_whole_and_replaced_whole(hub: Hub, capsys, tmp_path) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from windowdesk.hub.services.calendar_years import hub_calendar
+
+    assert _run(hub, capsys, "import-catalog", str(resources_dir() / "catalog"))[0] == 0
+    window = hub.enroll("JD01", "01")
+    first = _calendar_file(tmp_path, 2031, {"2031-01-01": "New Year's Day", "2031-10-02": "National Day"})
+    code, out, _ = _run(hub, capsys, "calendar-year", first)
+    assert code == 0 and "Published the calendar of 2031: 2 holidays" in out
+    corrected = _calendar_file(tmp_path, 2031, {"2031-01-01": "New Year's Day"}, makeup_workdays={"2031-01-04": "x"})
+    code, out, _ = _run(hub, capsys, "calendar-year", corrected, "--year", "2031")
+    assert code == 0 and "again" in out
+
+    years = [c["payload"] for c in hub.changes(window)["changes"] if c["kind"] == "calendar.year"]
+    assert [(y["year"], sorted(y["holidays"]), sorted(y["makeup_workdays"])) for y in years] == [
+        (2031, ["2031-01-01", "2031-10-02"], []), (2031, ["2031-01-01"], ["2031-01-04"])]
+    assert years[0]["source"] == "calendar-2031.json: 国务院办公厅通知"
+    with hub.db.read() as session:  # the hub's own reports count by the latest publication
+        calendar = hub_calendar(session)
+    assert calendar.covers(dt.date(2031, 7, 1))
+    assert not calendar.is_working_day(dt.date(2031, 1, 1)) and calendar.is_working_day(dt.date(2031, 10, 2))
+    assert calendar.is_working_day(dt.date(2031, 1, 4))  # a Saturday made a working day
+
+
+@pytest.mark.parametrize(("content", "args", "says"), [
+    (None, (), "cannot be read (FileNotFoundError)"),
+    ("{not json", (), "is not a calendar in the shipped format"),
+    ('{"first_year": 2031, "last_year": 2031, "holidays": {"2031-13-01": "x"}, "makeup_workdays": {}}', (),
+     "is not a date"),
+    ('{"first_year": 2031, "last_year": 2031, "holidays": {}, "makeup_workdays": {}}', (), "no holidays in 2031"),
+    ('{"first_year": 2031, "last_year": 2031, "holidays": {"2031-01-01": "x"}, "makeup_workdays": {}}',
+     ("--year", "2032"), "covers 2031-2031, not 2032"),
+])
+def test_a_calendar_file_that_cannot_be_published_is_refused_in_plain_words(
+        hub: Hub, capsys, tmp_path, content: str | None, args: tuple[str, ...], says: str) -> None:  # noqa: ANN001
+    path = tmp_path / "calendar.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, _out, err = _run(hub, capsys, "calendar-year", str(path), *args)
+    assert code == 2 and says in err and "Nothing was published" in err
+    with hub.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Change)) == 0

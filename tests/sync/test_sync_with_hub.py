@@ -309,6 +309,37 @@ def test_a_catalog_republished_at_the_hub_replaces_the_local_catalog(hub, new_st
     assert sync_service.sync_status(station.db).cursor == hub.scalar("SELECT max(seq) FROM changes")
 
 
+def test_a_year_published_at_the_hub_dates_the_windows_cases_in_that_year(hub, new_station, tmp_path) -> None:
+    """The State Council's notice for a year the window did not ship with: published at the
+    hub from a file in the shipped format, it decides the window's dates in that year from
+    the next sync, and the window stops warning that it counts that year by weekends only."""
+    hub.start()
+    station = enrolled(new_station(), hub)
+    person = resident(station, 1)
+    before = accept(station, person, item="MZ-005")  # 30 working days: past the shipped years
+    with station.db.read() as session:
+        legal_before = session.get(m.Case, before.id).legal_date
+    year = legal_before.year
+    assert year > station.calendar.last_year and legal_before.weekday() < 5
+    assert any(str(year) in warning for warning in before.warnings)
+    notice = tmp_path / f"calendar-{year}.json"
+    notice.write_text(json.dumps({
+        "source": f"State Council notice for {year} (test)", "first_year": year, "last_year": year,
+        "holidays": {legal_before.isoformat(): "Test holiday"}, "makeup_workdays": {},
+    }), encoding="utf-8")
+    assert f"Published the calendar of {year}" in hub.cli("calendar-year", str(notice))
+
+    report = sync(station)
+    assert report.ok, report.error
+    assert protocol.CHANGE_CALENDAR_YEAR in report.changed_kinds
+    after = accept(station, person, item="MZ-005")
+    with station.db.read() as session:
+        legal_after = session.get(m.Case, after.id).legal_date
+    assert after.warnings == ()
+    assert legal_after > legal_before  # the published holiday is not a working day
+    assert station.calendar.is_working_day(legal_before)  # the shipped data alone said it was
+
+
 def test_a_hub_that_refuses_this_client_version_says_so(hub, new_station) -> None:
     hub.start()
     station = enrolled(new_station(), hub)

@@ -2,10 +2,12 @@
 
 Legal time limits (承诺时限) count working days, so a case accepted before National Day
 is due days later than a plain weekday count says. The data comes from the State Council
-holiday notices via ``resources/calendar/cn_working_calendar.json``; the hub may later
-send overrides for a single day (a local closure, a new notice) that win over it.
+holiday notices via ``resources/calendar/cn_working_calendar.json``. The hub publishes
+what came later: a whole year once its notice is out (:class:`PublishedYear`, which
+replaces whatever was shipped for that year), and overrides for a single day (a local
+closure) that win over both.
 
-Days outside ``first_year..last_year`` follow the plain weekend rule; callers that
+Days of a year neither shipped nor published follow the plain weekend rule; callers that
 promise a date should check :meth:`WorkingCalendar.covers` and warn when it is False.
 """
 
@@ -15,8 +17,8 @@ from bisect import bisect_left
 from functools import cached_property
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -38,10 +40,13 @@ class WorkingCalendar:
     overrides: Mapping[date, bool] = field(default_factory=dict, hash=False)
     # Holiday and make-up day names ("National Day"), for showing why a day is off.
     names: Mapping[date, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
+    # Years outside first_year..last_year that the hub published whole.
+    published_years: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "makeup_workdays", frozenset(self.makeup_workdays))
+        object.__setattr__(self, "published_years", frozenset(self.published_years))
         object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
         object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
         if self.first_year > self.last_year:
@@ -63,7 +68,7 @@ class WorkingCalendar:
         (and a margin): counting and adding become a subtraction and a bisection instead
         of a walk over every day, which the case clock does for thousands of cases."""
         first = date(self.first_year - 1, 1, 1)
-        last = date(self.last_year + _INDEX_MARGIN_YEARS, 12, 31)
+        last = date(max((self.last_year, *self.published_years)) + _INDEX_MARGIN_YEARS, 12, 31)
         counts = [0]
         day = first
         while day <= last:
@@ -113,20 +118,47 @@ class WorkingCalendar:
         return count
 
     def covers(self, day: date) -> bool:
-        """Whether the data knows this day (its year is loaded, or the hub set it explicitly)."""
-        return self.first_year <= day.year <= self.last_year or day in self.overrides
+        """Whether the data knows this day (its year was shipped or published, or the hub
+        set the day explicitly)."""
+        return (
+            self.first_year <= day.year <= self.last_year
+            or day.year in self.published_years
+            or day in self.overrides
+        )
 
     def with_overrides(self, mapping: Mapping[date, bool]) -> WorkingCalendar:
         """A new calendar with these days set to working (True) or closed (False); later wins."""
         merged = dict(self.overrides)
         merged.update(mapping)
-        return WorkingCalendar(
-            holidays=self.holidays,
-            makeup_workdays=self.makeup_workdays,
-            first_year=self.first_year,
-            last_year=self.last_year,
-            overrides=merged,
-            names=self.names,
+        return replace(self, overrides=merged)
+
+    def with_years(self, years: Iterable[PublishedYear]) -> WorkingCalendar:
+        """A new calendar in which each of these years is as published: its holidays and
+        make-up days replace those this calendar had for it (day overrides still win)."""
+        years = list(years)
+        if not years:
+            return self
+        replaced = {published.year for published in years}
+        holidays = {day for day in self.holidays if day.year not in replaced}
+        makeups = {day for day in self.makeup_workdays if day.year not in replaced}
+        names = {day: name for day, name in self.names.items() if day.year not in replaced}
+        for published in years:
+            holidays.update(published.holidays)
+            makeups.update(published.makeup_workdays)
+            names.update({**published.holidays, **published.makeup_workdays})
+        outside = {year for year in replaced if not self.first_year <= year <= self.last_year}
+        return replace(self, holidays=frozenset(holidays), makeup_workdays=frozenset(makeups), names=names,
+                       published_years=self.published_years | outside)
+
+    def published_year(self, year: int, *, source: str = "") -> PublishedYear:
+        """This calendar's holidays and make-up days of ``year``, as the hub publishes them."""
+        if not (self.first_year <= year <= self.last_year or year in self.published_years):
+            raise ValueError(f"the calendar does not cover {year}")
+        return PublishedYear(
+            year=year,
+            holidays={day: self.names.get(day, "") for day in self.holidays if day.year == year},
+            makeup_workdays={day: self.names.get(day, "") for day in self.makeup_workdays if day.year == year},
+            source=source,
         )
 
     def holiday_name(self, day: date) -> str | None:
@@ -142,6 +174,60 @@ def default_calendar_path() -> Path:
 
 class _Malformed(Exception):
     pass
+
+
+class MalformedCalendar(ValueError):
+    """Calendar data (a file, a published year) that cannot be used; says why."""
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    """One year of the official calendar as the hub publishes it: every holiday and
+    every make-up working day of the year (with their names), and where it comes from."""
+
+    year: int
+    holidays: Mapping[date, str]
+    makeup_workdays: Mapping[date, str]
+    source: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "year": self.year, "source": self.source,
+            "holidays": {day.isoformat(): name for day, name in sorted(self.holidays.items())},
+            "makeup_workdays": {day.isoformat(): name for day, name in sorted(self.makeup_workdays.items())},
+        }
+
+
+def published_year_from_json(data: object) -> PublishedYear:
+    """The inverse of :meth:`PublishedYear.as_json`; raises MalformedCalendar with the reason."""
+    try:
+        if not isinstance(data, dict):
+            raise _Malformed("it is not an object")
+        year = data.get("year")
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9999:
+            raise _Malformed("its year is not a year")
+        holidays = _parse_days(data.get("holidays"), "holidays")
+        makeups = _parse_days(data.get("makeup_workdays"), "makeup_workdays")
+        strays = sorted(day for day in (*holidays, *makeups) if day.year != year)
+        if strays:
+            raise _Malformed(f"{strays[0]} is not in {year}")
+        both = holidays.keys() & makeups.keys()
+        if both:
+            raise _Malformed(f"{min(both)} is both a holiday and a make-up working day")
+        source = data.get("source", "")
+        if not isinstance(source, str):
+            raise _Malformed("its source is not text")
+    except _Malformed as exc:
+        raise MalformedCalendar(str(exc)) from None
+    return PublishedYear(year, holidays, makeups, source)
+
+
+def calendar_from_text(text: str) -> WorkingCalendar:
+    """A calendar file's text (the format of the shipped file); raises MalformedCalendar."""
+    try:
+        return _calendar_from_json(json.loads(text))
+    except (ValueError, _Malformed) as exc:
+        raise MalformedCalendar(str(exc)) from None
 
 
 def _parse_days(raw: object, key: str) -> dict[date, str]:

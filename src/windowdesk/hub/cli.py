@@ -19,7 +19,7 @@ from windowdesk.hub import cli_service
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
-from windowdesk.hub.services import admin, audit_chain, backoffice, catalog_import, enrollment
+from windowdesk.hub.services import admin, audit_chain, backoffice, calendar_years, catalog_import, enrollment
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
@@ -83,6 +83,16 @@ def cmd_calendar_override(args, settings: HubSettings, db: HubDatabase) -> None:
         )
     what = "a working day" if args.working else "a holiday"
     print(f"Published: {args.day.isoformat()} is {what} (change {saved.seq}).")
+
+
+def cmd_calendar_year(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    published = calendar_years.year_from_file(args.file, args.year)
+    with db.write(feed=True) as session:
+        saved = calendar_years.publish_year(session, year=published, now=utc_now())
+    again = "" if saved.created else " again (it replaces the earlier one)"
+    print(f"Published the calendar of {published.year}{again}: {len(published.holidays)} holidays, "
+          f"{len(published.makeup_workdays)} make-up working days (change {saved.seq}). Every window counts "
+          f"its dates in {published.year} by it from its next sync.")
 
 
 def _typed_password(login: str) -> str:
@@ -246,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--working", dest="working", action="store_true", help="a working day (e.g. a make-up weekend)")
     kind.add_argument("--holiday", dest="working", action="store_false", help="a day off")
     sub.add_argument("--note", default="")
+    sub = command("calendar-year", cmd_calendar_year,
+                  "publish a whole year of holidays and make-up working days to every center")
+    sub.add_argument("file", type=Path, help="a calendar file in the shipped format (cn_working_calendar.json)")
+    sub.add_argument("--year", type=int, help="the year to publish (default: the file's last year)")
     sub = command("create-operator", cmd_create_operator, "create or update an operator (by login) and publish it to the center")
     sub.add_argument("login")
     sub.add_argument("--name", required=True)

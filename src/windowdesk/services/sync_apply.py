@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog import parse_catalog
 from windowdesk.services.case_parts import apply_part_decision
@@ -156,6 +157,14 @@ def _calendar(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
+def _calendar_year(session, change: protocol.Change, now: dt.datetime) -> str:
+    published = published_year_from_json(change.payload)  # MalformedCalendar: the page is not applied
+    document = published.as_json()
+    session.merge(m.CalendarYear(year=published.year, source=published.source[:200], holidays=document["holidays"],
+                                 makeup_workdays=document["makeup_workdays"]))
+    return change.kind
+
+
 def _operator(session, change: protocol.Change, now: dt.datetime) -> str:
     payload = change.payload
     row = session.get(m.Operator, payload["id"]) or queries.operator_by_login(session, payload["login"])
@@ -214,6 +223,7 @@ def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases) -
 _HANDLERS = {
     protocol.CHANGE_CATALOG: _catalog,
     protocol.CHANGE_CALENDAR: _calendar,
+    protocol.CHANGE_CALENDAR_YEAR: _calendar_year,
     protocol.CHANGE_OPERATOR: _operator,
     protocol.CHANGE_DECISION: _decision,
     protocol.CHANGE_NOTE: _note,

@@ -1,10 +1,10 @@
-"""The working-day calendar in force: the shipped data plus the hub's overrides."""
+"""The working-day calendar in force: the shipped data, the years the hub published, its overrides."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from windowdesk.domain.calendar import WorkingCalendar, load_calendar
+from windowdesk.domain.calendar import WorkingCalendar, load_calendar, published_year_from_json
 from windowdesk.storage import queries
 
 SHIPPED_CALENDAR = Path("calendar") / "cn_working_calendar.json"
@@ -15,6 +15,11 @@ def load_shipped_calendar(resources: Path) -> WorkingCalendar:
 
 
 def calendar_in_force(session, shipped: WorkingCalendar) -> WorkingCalendar:
-    """Inside an open session, so a case's dates use the overrides of that same moment."""
+    """Inside an open session, so a case's dates use the hub's calendar of that same
+    moment: the years it published whole, then its day overrides."""
+    years = [
+        published_year_from_json({"year": year, "source": source, "holidays": holidays, "makeup_workdays": makeups})
+        for year, source, holidays, makeups in queries.calendar_years(session)
+    ]
     overrides = queries.calendar_overrides(session)
-    return shipped.with_overrides(overrides) if overrides else shipped
+    return shipped.with_years(years).with_overrides(overrides) if years or overrides else shipped

@@ -183,6 +183,17 @@ class CalendarOverride(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
+class CalendarYear(Base):
+    """A whole year of the official calendar published by the hub (once its State Council
+    notice was out): replaces the shipped data of that year; day overrides still win."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    holidays: Mapped[dict] = mapped_column(JSON)  # ISO day -> name
+    makeup_workdays: Mapped[dict] = mapped_column(JSON)  # ISO day -> name
+
+
 # --- applicants ------------------------------------------------------------------
 
 

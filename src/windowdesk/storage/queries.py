@@ -88,6 +88,14 @@ def all_departments(session: Session) -> Sequence[m.Department]:
     return session.scalars(select(m.Department).order_by(m.Department.code)).all()
 
 
+def calendar_years(session: Session) -> list[tuple[int, str, dict, dict]]:
+    """(year, source, holidays, make-up days) of every year the hub published."""
+    return [tuple(row) for row in session.execute(
+        select(m.CalendarYear.year, m.CalendarYear.source, m.CalendarYear.holidays, m.CalendarYear.makeup_workdays)
+        .order_by(m.CalendarYear.year)
+    )]
+
+
 def calendar_overrides(session: Session) -> dict[dt.date, bool]:
     rows = session.execute(select(m.CalendarOverride.day, m.CalendarOverride.is_working_day))
     return {day: working for day, working in rows}

@@ -87,12 +87,13 @@ EVENT_KINDS = (
 # Kinds of changes the hub hands out in its feed.
 CHANGE_CATALOG = "catalog.published"
 CHANGE_CALENDAR = "calendar.override"
+CHANGE_CALENDAR_YEAR = "calendar.year"  # a whole year of the official calendar (PublishedYear)
 CHANGE_OPERATOR = "operator.upsert"
 CHANGE_DECISION = "case.decision"
 CHANGE_NOTE = "case.note"
 CHANGE_COMPLAINT_REPLY = "complaint.reply"
 CHANGE_FOLLOWUP_OUTCOME = "followup.outcome"
-CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
+CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
                 CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME)
 
 DECISIONS = ("approve", "reject", "request_materials")

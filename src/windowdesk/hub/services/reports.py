@@ -26,12 +26,11 @@ from windowdesk.domain.assessment import (
     Report,
     build_report,
 )
-from windowdesk.domain.calendar import WorkingCalendar, load_calendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import (
-    CalendarOverride,
     Case,
     CaseEvent,
     CatalogItem,
@@ -45,7 +44,6 @@ from windowdesk.hub.storage.models import (
     Window,
 )
 from windowdesk.hub.storage.models_service import Complaint, Rating
-from windowdesk.paths import resources_dir
 
 FINISHING = ("completed", "withdrawn")
 # A case that finished is in one of these for good (no transition leaves them).
@@ -53,12 +51,6 @@ FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
 OPEN_STATUSES = tuple(status.value for status in CaseStatus if status.value not in FINISHED_STATUSES)
 _CHUNK = 500
 _MARGIN = dt.timedelta(days=1)  # any center's local day lies within a day of UTC
-
-
-def hub_calendar(session: Session) -> WorkingCalendar:
-    shipped = load_calendar(resources_dir() / "calendar" / "cn_working_calendar.json")
-    overrides = dict(session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all())
-    return shipped.with_overrides(overrides) if overrides else shipped
 
 
 def _item_limits(session: Session) -> dict[str, tuple[str, int]]:

@@ -162,6 +162,18 @@ class CalendarOverride(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class CalendarYear(Base):
+    """A whole year of the official calendar, published once its State Council notice is
+    out (domain.calendar.PublishedYear); replaces the shipped data of that year."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    holidays: Mapped[dict] = mapped_column(Json)  # ISO day -> name
+    makeup_workdays: Mapped[dict] = mapped_column(Json)  # ISO day -> name
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class Operator(Base):
     __tablename__ = "operators"
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)

@@ -1,0 +1,101 @@
+"""A whole year of the official calendar, published to every window at once.
+
+The State Council announces next year's holidays and make-up working days in November or
+December; windows ship only the years known when their release was made. The
+administrator publishes the new year from a file in the shipped format
+(``resources/calendar/cn_working_calendar.json``); windows replace whatever they had for
+that year and count its dates by it from their next sync. Publishing the same year again
+(a corrected notice) replaces it everywhere. Single-day overrides still win over it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from windowdesk.domain.calendar import (
+    MalformedCalendar,
+    PublishedYear,
+    WorkingCalendar,
+    calendar_from_text,
+    load_calendar,
+    published_year_from_json,
+)
+from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.services.admin import Saved
+from windowdesk.hub.services.feed import append_change
+from windowdesk.hub.storage.models import CalendarOverride, CalendarYear
+from windowdesk.paths import resources_dir
+from windowdesk.sync.protocol import CHANGE_CALENDAR_YEAR
+
+MAX_SOURCE = 200
+
+
+def year_from_file(path: Path, year: int | None) -> PublishedYear:
+    """``year`` (default: the file's last) out of a calendar file, checked; plain words if not."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"The file {path} cannot be read ({exc.__class__.__name__}). Nothing was published.") from None
+    try:
+        calendar = calendar_from_text(text)
+    except MalformedCalendar as exc:
+        raise InvalidInput(
+            f"The file {path} is not a calendar in the shipped format ({exc}). Nothing was published."
+        ) from None
+    year = calendar.last_year if year is None else year
+    if not calendar.first_year <= year <= calendar.last_year:
+        raise InvalidInput(
+            f"The file covers {calendar.first_year}-{calendar.last_year}, not {year}. Nothing was published."
+        )
+    source = json.loads(text).get("source")  # the text parsed as a calendar: an object
+    published = calendar.published_year(year, source=f"{Path(path).name}: {source if isinstance(source, str) else ''}")
+    if not published.holidays:
+        # Every real year has holidays (New Year's Day at least): a year without any is a
+        # file whose range claims more than its data holds.
+        raise InvalidInput(f"The file lists no holidays in {year}. Nothing was published.")
+    return published
+
+
+def publish_year(session: Session, *, year: PublishedYear, now: dt.datetime) -> Saved:
+    """Keep ``year`` (replacing an earlier publication of it) and publish it to every
+    center. Runs in a ``write(feed=True)`` transaction."""
+    document = year.as_json()
+    row = session.get(CalendarYear, year.year)
+    created = row is None
+    if created:
+        row = CalendarYear(year=year.year)
+        session.add(row)
+    row.source = year.source[:MAX_SOURCE]
+    row.holidays = document["holidays"]
+    row.makeup_workdays = document["makeup_workdays"]
+    row.published_at = now
+    session.flush()
+    seq = append_change(
+        session, kind=CHANGE_CALENDAR_YEAR, entity="calendar", entity_id=str(year.year), center_code=None,
+        payload=document, now=now,
+    )
+    return Saved(created, seq)
+
+
+def published_years(session: Session) -> list[PublishedYear]:
+    return [
+        published_year_from_json({"year": year, "source": source, "holidays": holidays,
+                                  "makeup_workdays": makeups})
+        for year, source, holidays, makeups in session.execute(
+            select(CalendarYear.year, CalendarYear.source, CalendarYear.holidays, CalendarYear.makeup_workdays)
+            .order_by(CalendarYear.year)
+        )
+    ]
+
+
+def hub_calendar(session: Session) -> WorkingCalendar:
+    """The calendar in force at the hub, as at every window after its sync: the shipped
+    data, the published years, then the day overrides."""
+    shipped = load_calendar(resources_dir() / "calendar" / "cn_working_calendar.json")
+    overrides = dict(session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all())
+    return shipped.with_years(published_years(session)).with_overrides(overrides)

@@ -149,3 +149,16 @@ def test_concurrent_appends_and_reads_never_skip_a_change(hub: Hub) -> None:
     assert len(appended) == WRITERS * CHANGES_PER_WRITER
     for reader, seen in seen_by_reader.items():
         assert seen == expected, f"reader {reader} skipped {sorted(set(expected) - set(seen))}"
+
+
+def test_a_cursor_no_database_can_hold_is_refused_as_malformed(hub: Hub) -> None:
+    """Found by the fuzzer: a cursor beyond 64 bits reached the database (SQLite could not
+    bind it, PostgreSQL's bigint could not hold it) and the hub answered 500."""
+    from windowdesk.sync.protocol import API_PREFIX
+
+    hub.import_demo_catalog()
+    window = hub.enroll()
+    for name, value in (("after", 2**63), ("limit", 2**64)):
+        reply = hub.client.get(f"{API_PREFIX}/changes", params={name: value}, headers=window.headers)
+        assert reply.status_code == 422, reply.text
+    assert hub.changes(window, after=2**63 - 1)["changes"] == []  # the largest seq still answers

@@ -31,6 +31,7 @@ from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.sync.protocol import MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
 
+MAX_SEQ = 2**63 - 1
 ERRORS = {
     status: {"model": ErrorBody}
     for status in (400, 401, 403, 409, 422, 426, 429, 500, 503)
@@ -109,8 +110,11 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
 def changes(
     caller: Caller,
     db: Database,
-    after: Annotated[int, Query(ge=0, description="The last seq the client has applied")] = 0,
-    limit: Annotated[int, Query(ge=1, description=f"At most this many (capped at {MAX_CHANGES_PAGE})")] = MAX_CHANGES_PAGE,
+    # Bounded like every seq (a 64-bit integer in both databases): a larger cursor is a
+    # malformed request (422), not a database error.
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="The last seq the client has applied")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_SEQ,
+                                description=f"At most this many (capped at {MAX_CHANGES_PAGE})")] = MAX_CHANGES_PAGE,
 ) -> JSONResponse:
     with db.read() as session:
         page = read_changes(session, center_code=caller.center_code, after=after, limit=limit)

@@ -59,9 +59,13 @@ class WhoAmIReply(BaseModel):
     window_code: str
 
 
+# The largest seq, cursor or count either database holds (a signed 64-bit integer).
+MAX_SEQ = 2**63 - 1
+
+
 class PushEvent(BaseModel):
     event_id: str = Field(pattern=UUID_PATTERN, description="The idempotency key")
-    seq: int = Field(ge=0, le=2**63 - 1, description="The client's outbox order")
+    seq: int = Field(ge=0, le=MAX_SEQ, description="The client's outbox order")
     entity: str = Field(min_length=1, max_length=40)
     entity_id: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=40)

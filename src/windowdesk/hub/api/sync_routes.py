@@ -12,6 +12,7 @@ from windowdesk.hub.api.checks import check_versions, current_workstation, hub_d
 from windowdesk.hub.api.errors import ErrorReportingRoute
 from windowdesk.hub.api.limits import limit_enrollment
 from windowdesk.hub.schemas import (
+    MAX_SEQ,
     ChangesReply,
     EnrollReply,
     EnrollRequest,
@@ -31,7 +32,6 @@ from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.sync.protocol import MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
 
-MAX_SEQ = 2**63 - 1
 ERRORS = {
     status: {"model": ErrorBody}
     for status in (400, 401, 403, 409, 422, 426, 429, 500, 503)
@@ -110,8 +110,8 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
 def changes(
     caller: Caller,
     db: Database,
-    # Bounded like every seq (a 64-bit integer in both databases): a larger cursor is a
-    # malformed request (422), not a database error.
+    # Bounded like every seq: a larger cursor is a malformed request (422), not a
+    # database error.
     after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="The last seq the client has applied")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_SEQ,
                                 description=f"At most this many (capped at {MAX_CHANGES_PAGE})")] = MAX_CHANGES_PAGE,

@@ -53,7 +53,8 @@ def year_from_file(path: Path, year: int | None) -> PublishedYear:
             f"The file covers {calendar.first_year}-{calendar.last_year}, not {year}. Nothing was published."
         )
     source = json.loads(text).get("source")  # the text parsed as a calendar: an object
-    published = calendar.published_year(year, source=f"{Path(path).name}: {source if isinstance(source, str) else ''}")
+    named = f"{Path(path).name}: {source if isinstance(source, str) else ''}"
+    published = calendar.published_year(year, source=named[:MAX_SOURCE])
     if not published.holidays:
         # Every real year has holidays (New Year's Day at least): a year without any is a
         # file whose range claims more than its data holds.

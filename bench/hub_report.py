@@ -201,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             made["generate_seconds"] = round(time.perf_counter() - started, 1)
             log(f"made {made}")
         url = f"sqlite:///{path}"
+        from windowdesk.hub.storage.migrate import migrate_to_head
+
+        migrate_to_head(url)  # a kept file made by an older version
         last_month_end = today.replace(day=1) - dt.timedelta(days=1)
         last_month_start = last_month_end.replace(day=1)
         result: dict = {"cases": args.cases, **made, "file_mb": round(path.stat().st_size / 1e6)}

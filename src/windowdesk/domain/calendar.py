@@ -150,6 +150,13 @@ class WorkingCalendar:
         return replace(self, holidays=frozenset(holidays), makeup_workdays=frozenset(makeups), names=names,
                        published_years=self.published_years | outside)
 
+    def as_published(self, years: Iterable[PublishedYear], overrides: Mapping[date, bool]) -> WorkingCalendar:
+        """This (shipped) calendar with what the hub published: whole years, then day
+        overrides, which win. Itself when the hub published nothing (its working-day index
+        is then not built again)."""
+        calendar = self.with_years(years)
+        return calendar.with_overrides(overrides) if overrides else calendar
+
     def published_year(self, year: int, *, source: str = "") -> PublishedYear:
         """This calendar's holidays and make-up days of ``year``, as the hub publishes them."""
         if not (self.first_year <= year <= self.last_year or year in self.published_years):
@@ -222,11 +229,11 @@ def published_year_from_json(data: object) -> PublishedYear:
     return PublishedYear(year, holidays, makeups, source)
 
 
-def calendar_from_text(text: str) -> WorkingCalendar:
-    """A calendar file's text (the format of the shipped file); raises MalformedCalendar."""
+def calendar_from_json(data: object) -> WorkingCalendar:
+    """A calendar file's parsed JSON (the format of the shipped file); raises MalformedCalendar."""
     try:
-        return _calendar_from_json(json.loads(text))
-    except (ValueError, _Malformed) as exc:
+        return _calendar_from_json(data)
+    except _Malformed as exc:
         raise MalformedCalendar(str(exc)) from None
 
 

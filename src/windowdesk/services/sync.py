@@ -415,7 +415,11 @@ class SyncRunner:
                 raise _stopped()
             return self._client.push_encoded(batch.push)
 
-        return _in_background(functools.partial(self._with_retries, push, cancel), "windowdesk-push")
+        return self._retried_in_background(push, cancel, "windowdesk-push")
+
+    def _retried_in_background(self, call: Callable[[], object], cancel, name: str) -> Future:
+        """``call`` (a request to the hub) with retries, on a daemon thread of its own."""
+        return _in_background(functools.partial(self._with_retries, call, cancel), name)
 
     def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:
@@ -444,11 +448,8 @@ class SyncRunner:
             cursor = int(queries.local_setting(session, KEY_CURSOR) or 0)
 
         def fetch(after: int) -> Future:
-            return _in_background(
-                functools.partial(self._with_retries, functools.partial(self._client.changes, after, self._pull_page),
-                                  cancel),
-                "windowdesk-pull",
-            )
+            return self._retried_in_background(
+                functools.partial(self._client.changes, after, self._pull_page), cancel, "windowdesk-pull")
 
         # The next page is asked for while this one is applied; the stored cursor still
         # moves only in the transaction that applies the changes it covers.

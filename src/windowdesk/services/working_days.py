@@ -21,5 +21,4 @@ def calendar_in_force(session, shipped: WorkingCalendar) -> WorkingCalendar:
         published_year_from_json({"year": year, "source": source, "holidays": holidays, "makeup_workdays": makeups})
         for year, source, holidays, makeups in queries.calendar_years(session)
     ]
-    overrides = queries.calendar_overrides(session)
-    return shipped.with_years(years).with_overrides(overrides) if years or overrides else shipped
+    return shipped.as_published(years, queries.calendar_overrides(session))

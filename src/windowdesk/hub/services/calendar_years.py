@@ -18,10 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.calendar import (
-    MalformedCalendar,
     PublishedYear,
     WorkingCalendar,
-    calendar_from_text,
+    calendar_from_json,
     load_calendar,
     published_year_from_json,
 )
@@ -42,8 +41,9 @@ def year_from_file(path: Path, year: int | None) -> PublishedYear:
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"The file {path} cannot be read ({exc.__class__.__name__}). Nothing was published.") from None
     try:
-        calendar = calendar_from_text(text)
-    except MalformedCalendar as exc:
+        data = json.loads(text)
+        calendar = calendar_from_json(data)
+    except ValueError as exc:  # not JSON, or MalformedCalendar (a ValueError): says why
         raise InvalidInput(
             f"The file {path} is not a calendar in the shipped format ({exc}). Nothing was published."
         ) from None
@@ -52,7 +52,7 @@ def year_from_file(path: Path, year: int | None) -> PublishedYear:
         raise InvalidInput(
             f"The file covers {calendar.first_year}-{calendar.last_year}, not {year}. Nothing was published."
         )
-    source = json.loads(text).get("source")  # the text parsed as a calendar: an object
+    source = data.get("source")  # data is an object: it was read as a calendar
     named = f"{Path(path).name}: {source if isinstance(source, str) else ''}"
     published = calendar.published_year(year, source=named[:MAX_SOURCE])
     if not published.holidays:
@@ -99,4 +99,4 @@ def hub_calendar(session: Session) -> WorkingCalendar:
     data, the published years, then the day overrides."""
     shipped = load_calendar(resources_dir() / "calendar" / "cn_working_calendar.json")
     overrides = dict(session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all())
-    return shipped.with_years(published_years(session)).with_overrides(overrides)
+    return shipped.as_published(published_years(session), overrides)

@@ -24,3 +24,19 @@ def test_start_up_objects_leave_the_collectors_sight_but_garbage_does_not_stay()
         assert later() is None  # what is made afterwards is collected as before
     finally:
         gc.unfreeze()
+
+
+def test_a_larger_young_threshold_collects_less_often_but_still_collects_cycles():
+    before = gc.get_threshold()
+    try:
+        settle_startup_heap(young_threshold=10_000)
+        assert gc.get_threshold() == (10_000, *before[1:])
+        gc.collect()
+        cycle = weakref.ref(_Cycle())
+        kept = [[] for _ in range(1_000)]  # more than Python's default threshold of 700
+        assert cycle() is not None  # not collected yet: fewer new objects than the threshold
+        kept += [[] for _ in range(12_000)]
+        assert cycle() is None  # collected by the collector itself, no gc.collect()
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()

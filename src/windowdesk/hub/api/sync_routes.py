@@ -50,6 +50,17 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+def incoming_events(body: PushRequest) -> list[IncomingEvent]:
+    """A push request's events as the rules read them."""
+    return [
+        IncomingEvent(
+            event_id=event.event_id, seq=event.seq, entity=event.entity, entity_id=event.entity_id,
+            kind=event.kind, payload=event.payload, created_at=_utc(event.created_at),
+        )
+        for event in body.events
+    ]
+
+
 health_router = APIRouter(route_class=ErrorReportingRoute, tags=["sync"])
 router = APIRouter(route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)], responses=ERRORS, tags=["sync"])
 
@@ -83,13 +94,7 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
     # Async only so that a batch waiting for the one before holds no worker thread (see
     # push_order); its work runs in the thread pool like every other route's.
     pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
-    events = [
-        IncomingEvent(
-            event_id=event.event_id, seq=event.seq, entity=event.entity, entity_id=event.entity_id,
-            kind=event.kind, payload=event.payload, created_at=_utc(event.created_at),
-        )
-        for event in body.events
-    ]
+    events = incoming_events(body)
 
     def apply() -> list[PushOutcome] | None:
         if body.after is not None and not is_stored(db, body.after):

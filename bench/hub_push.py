@@ -1,0 +1,189 @@
+"""Where the hub's CPU goes when it applies a window's end-of-day push, phase by phase.
+
+    python bench/hub_push.py --events 10000 --rounds 5
+
+``bench/sync.py`` times the whole push (window, HTTP, hub) and shows that the hub's CPU
+decides it. This script runs the hub's part alone, in one process and one thread, with
+the same request bodies the window sends (a real workstation's outbox, filled as
+``bench/sync.py`` fills it, cut into batches by the window's own code), against a real
+SQLite hub file seeded with the administrator's commands. For every batch it runs what
+the push route runs, in order, and adds up each phase's CPU time (``time.thread_time``):
+
+- ``parse``: the request body to Python values (the hub's JSON parser);
+- ``validate``: the request model (pydantic), then the rules' event objects;
+- ``apply``: ``apply_push`` in a write transaction, ``commit`` the commit itself
+  (the WAL write and fsync; a checkpoint when one falls due);
+- ``reply``: the reply model, encoded as JSON.
+
+``gc_seconds`` is the part of those spent in the garbage collector. The collector is set
+as the hub sets it once its app is made: the objects made before a round are frozen out
+of its sight, and its youngest generation has the hub's threshold (``windowdesk.heap``).
+
+Each round pushes ``--events`` new events (new residents, cases, numbers) to the same
+hub file; the figures are medians over the rounds. Steadier than ``bench/sync.py``
+because nothing else runs beside it, so use it to compare two versions of the hub's code.
+The last stdout line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import REPO_ROOT, ensure_importable, log  # noqa: E402
+
+ensure_importable()
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))  # tests.sync.hub_process
+
+PHASES = ("parse", "validate", "apply", "commit", "reply")
+
+
+def window_bodies(station, events: int, round_index: int) -> list[bytes]:  # noqa: ANN001
+    """The push bodies the window would send for ``events`` new outbox events, then the
+    outbox emptied as if the hub had confirmed them all."""
+    from sqlalchemy import delete
+
+    from sync import make_events
+    from windowdesk.services.sync import PUSH_BATCH, PUSH_BYTES, _read_batch
+    from windowdesk.storage import models as m
+
+    make_events(station, events, round_index)
+    bodies: list[bytes] = []
+    with station.db.read() as session:
+        batch = _read_batch(session, 0, PUSH_BATCH, PUSH_BYTES)
+        while batch is not None:
+            bodies.append(batch.push.body)
+            batch = _read_batch(session, batch.last_seq, PUSH_BATCH, PUSH_BYTES, batch.last_event_id)
+    with station.db.write() as session:
+        session.execute(delete(m.OutboxEvent))
+    return bodies
+
+
+class CollectorClock:
+    """CPU time spent in the garbage collector (it runs inside whichever phase allocates)."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self._since = 0.0
+
+    def __call__(self, stage: str, _info: dict) -> None:
+        if stage == "start":
+            self._since = time.thread_time()
+        else:
+            self.spent += time.thread_time() - self._since
+
+
+class PhaseClock:
+    def __init__(self) -> None:
+        self.spent = dict.fromkeys(PHASES, 0.0)
+        self._phase: str | None = None
+        self._since = 0.0
+
+    def enter(self, phase: str | None) -> None:
+        now = time.thread_time()
+        if self._phase is not None:
+            self.spent[self._phase] += now - self._since
+        self._phase, self._since = phase, now
+
+
+def apply_bodies(db, pusher, bodies: list[bytes]) -> tuple[dict[str, float], int]:  # noqa: ANN001
+    """What the push route does with each body, in this thread, timed by phase."""
+    from windowdesk.hub.api.json_body import parse_json
+    from windowdesk.hub.api.sync_routes import incoming_events
+    from windowdesk.hub.schemas import PushReply, PushRequest, PushResult
+    from windowdesk.hub.services.push import apply_push
+
+    clock = PhaseClock()
+    applied = 0
+    for body in bodies:
+        clock.enter("parse")
+        values = parse_json(body)
+        clock.enter("validate")
+        request = PushRequest.model_validate(values)
+        events = incoming_events(request)
+        clock.enter("apply")
+        now = dt.datetime.now(dt.timezone.utc)
+        with db.write() as session:
+            outcomes = apply_push(session, pusher=pusher, events=events, now=now)
+            clock.enter("commit")
+            session.commit()  # write() commits again: nothing left by then
+        clock.enter("reply")
+        reply = PushReply(results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes])
+        reply.model_dump_json()  # the route's reply, as FastAPI encodes it
+        clock.enter(None)
+        applied += sum(o.status == "applied" for o in outcomes)
+    return clock.spent, applied
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000, help="events per round (default 10,000)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds on the same hub file (default 5)")
+    args = parser.parse_args(argv)
+
+    from sync import private_keyring
+    from tests.sync.hub_process import HubProcess, create_station
+    from windowdesk.heap import settle_startup_heap
+    from windowdesk.hub.server import YOUNG_GC_THRESHOLD
+    from windowdesk.hub.services.push_rules import Pusher
+    from windowdesk.hub.storage.database import HubDatabase
+    from windowdesk.i18n import set_locale
+
+    set_locale("en")
+    with tempfile.TemporaryDirectory(prefix="wd-bench-hub-push-") as tmp:
+        folder = Path(tmp)
+        private_keyring(folder)
+        hub = HubProcess(folder / "hub")
+        hub.import_catalog()
+        code = hub.enrollment_code("CH", "01")
+        hub.start()
+        station = create_station(folder / "workstation", "CH", "01")
+        try:
+            identity = station.enroll(hub.url, code)
+        finally:
+            hub.stop()
+        db = HubDatabase(hub.database_url)
+        pusher = Pusher(identity["workstation_id"], "CH", "CH-01")
+        rounds: list[dict[str, float]] = []
+        collector = CollectorClock()
+        gc.callbacks.append(collector)
+        try:
+            for round_index in range(args.rounds):
+                bodies = window_bodies(station, args.events, round_index)
+                settle_startup_heap(young_threshold=YOUNG_GC_THRESHOLD)  # as the hub does once its app is made
+                collector.spent = 0.0
+                spent, applied = apply_bodies(db, pusher, bodies)
+                spent["total"] = sum(spent.values())
+                spent["gc"] = collector.spent
+                rounds.append(spent)
+                log(f"round {round_index + 1}: {applied} applied in {len(bodies)} batches, "
+                    + ", ".join(f"{k} {v:.3f}" for k, v in spent.items()))
+        finally:
+            db.dispose()
+            station.close()
+            hub.close()
+    result = {"events": args.events, "rounds": args.rounds, "batches": len(bodies)}
+    for phase in (*PHASES, "total", "gc"):
+        result[f"{phase}_seconds"] = round(statistics.median(r[phase] for r in rounds), 3)
+    result["total_seconds_rounds"] = [round(r["total"], 3) for r in rounds]
+    result.update(python=platform.python_version(), cpus=os.cpu_count(), machine=platform.machine())
+    for key, value in result.items():
+        log(f"{key:>22}  {value}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,6 +9,8 @@ import keyring
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 
+from .hub_process import HubProcess, Station, create_station
+
 
 @pytest.fixture
 def temp_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
@@ -21,3 +23,26 @@ def temp_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def serving_hub(tmp_path: Path) -> Iterator[HubProcess]:
+    """A hub process serving on loopback, the demo catalog imported."""
+    hub = HubProcess(tmp_path / "hub")
+    try:
+        hub.import_catalog()
+        hub.start()
+        yield hub
+    finally:
+        hub.close()
+
+
+@pytest.fixture
+def enrolled_station(tmp_path: Path, serving_hub: HubProcess) -> Iterator[Station]:
+    """Window CH-01, set up and enrolled with ``serving_hub``."""
+    station = create_station(tmp_path / "ws", "CH", "01")
+    try:
+        station.enroll(serving_hub.url, serving_hub.enrollment_code("CH", "01"))
+        yield station
+    finally:
+        station.close()

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -25,7 +23,7 @@ from windowdesk.services.catalog import get_item_guide
 from windowdesk.storage import models as m
 from windowdesk.storage.db import Database
 
-from .hub_process import HubProcess, Station, create_station
+from .hub_process import HubProcess, Station
 
 ITEM = "MZ-002"
 CASES = 24
@@ -35,24 +33,13 @@ NOTE = "请补充材料：" + "户口簿复印件、近期免冠照片、村（�
 
 
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[HubProcess]:
-    hub = HubProcess(tmp_path / "hub")
-    try:
-        hub.import_catalog()
-        hub.start()
-        yield hub
-    finally:
-        hub.close()
+def hub(serving_hub: HubProcess) -> HubProcess:
+    return serving_hub
 
 
 @pytest.fixture
-def station(tmp_path: Path, hub: HubProcess) -> Iterator[Station]:
-    station = create_station(tmp_path / "window", "CH", "01")
-    try:
-        station.enroll(hub.url, hub.enrollment_code("CH", "01"))
-        yield station
-    finally:
-        station.close()
+def station(enrolled_station: Station) -> Station:
+    return enrolled_station
 
 
 def _accept_cases(station: Station) -> list[str]:

@@ -4,8 +4,6 @@ and answers a complaint while the window is offline; the window then syncs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,30 +15,19 @@ from windowdesk.services.catalog import get_item_guide
 from windowdesk.storage import models as m
 from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL, PROTOCOL_VERSION
 
-from .hub_process import HubProcess, Station, create_station
+from .hub_process import HubProcess, Station
 
 PARALLEL_ITEM = "GS-003"  # 工商 GSJ, 质监 ZJJ, 税务 SWJ
 
 
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[HubProcess]:
-    hub = HubProcess(tmp_path / "hub")
-    try:
-        hub.import_catalog()
-        hub.start()
-        yield hub
-    finally:
-        hub.close()
+def hub(serving_hub: HubProcess) -> HubProcess:
+    return serving_hub
 
 
 @pytest.fixture
-def station(tmp_path: Path, hub: HubProcess) -> Iterator[Station]:
-    station = create_station(tmp_path / "ws", "CH", "01")
-    try:
-        station.enroll(hub.url, hub.enrollment_code("CH", "01"))
-        yield station
-    finally:
-        station.close()
+def station(enrolled_station: Station) -> Station:
+    return enrolled_station
 
 
 def sync(station: Station):  # noqa: ANN201 - a SyncReport

@@ -311,6 +311,37 @@ def test_what_no_database_can_store_is_rejected_and_the_rejection_is_kept(
     assert _count(hub, Resident) == 0
 
 
+@pytest.mark.parametrize("unstorable", ["A\u0000B", "\ud83d"], ids=["nul", "lone-surrogate"])
+def test_unstorable_text_where_the_hub_looks_records_up_is_rejected_not_a_500(
+    hub: Hub, window: Workstation, events: EventFactory, unstorable: str
+) -> None:
+    """Found by fuzzing (PostgreSQL): the hub looks up the records a batch names before the
+    rules run; a case id with a NUL character in it reached that query, which PostgreSQL
+    refused, and the push was answered 500. No record can have such an id or number, so
+    the event is rejected like any unstorable one, and the rest of the batch applied.
+    (An entity id that is not Unicode text at all makes the whole request unreadable: 422.)"""
+    resident = events.resident()
+    applicant = resident["entity_id"]
+    entity_id = unstorable if "\u0000" in unstorable else new_uuid()
+    status = events.status(entity_id, "withdraw", note=unstorable)
+    case_number = events.case(applicant, number=unstorable)
+    item = events.case(applicant, item=unstorable)
+    window_id = events.case(applicant, window=unstorable)
+    stranger = events.case(applicant, applicant={"kind": "resident", "id": unstorable})
+    rating = events.event("rating.given", "rating", entity_id, {"id": entity_id, "complaint_id": unstorable})
+    fine = events.case(applicant)
+    batch = [resident, status, case_number, item, window_id, stranger, rating, fine]
+
+    reply = hub.client.post(
+        f"{API_PREFIX}/push", content=json.dumps({"events": batch}),
+        headers={**window.headers, "Content-Type": "application/json"},
+    )
+
+    assert reply.status_code == 200, reply.text
+    assert [r["status"] for r in reply.json()["results"]] == [APPLIED] + [REJECTED] * 6 + [APPLIED]
+    assert _count(hub, Case) == 1
+
+
 def test_kinds_the_hub_has_no_projection_for_are_kept_as_received(
     hub: Hub, window: Workstation, events: EventFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent
 from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
 
@@ -267,9 +268,9 @@ def load_into(session: Session, events: Sequence, view) -> None:
             follow_up = event.payload.get("follow_up")
             if isinstance(follow_up, dict) and isinstance(follow_up.get("id"), str):
                 mentioned.add(follow_up["id"])
-    if not mentioned:
+    ids = sorted(value for value in mentioned if storable_text(value))  # others name no record
+    if not ids:
         return
-    ids = sorted(mentioned)
     for rating_id, center, follow_up_id, follow_up_status in session.execute(
         select(Rating.id, Rating.center_code, Rating.follow_up_id, Rating.follow_up_status)
         .where(Rating.id.in_(ids) | Rating.follow_up_id.in_(ids))

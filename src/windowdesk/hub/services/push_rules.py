@@ -26,7 +26,7 @@ from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
 from windowdesk.errors import ValidationError
 from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
-from windowdesk.hub.storage.database import EncodedJson, encode_json
+from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_text
 from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
@@ -511,16 +511,6 @@ UNSTORABLE_CONTENT = (
     "The event contains a NUL character, a broken Unicode character or a number that is not "
     "finite, which the hub cannot store."
 )
-
-
-def storable_text(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def stored_payload(payload: dict[str, Any]) -> EncodedJson | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import feedback_rules
 from windowdesk.hub.services.push_rules import CREATING_KINDS, BatchView, CaseFacts, IncomingEvent, Pusher
+from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
@@ -80,7 +81,9 @@ def known_events(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[
 
 
 def _strings(values: Iterable[object]) -> set[str]:
-    return {value for value in values if isinstance(value, str)}
+    """The values a record could be found by: text either database can compare. (No
+    record has an id or number with a NUL in it, and PostgreSQL refuses to be asked.)"""
+    return {value for value in values if isinstance(value, str) and storable_text(value)}
 
 
 class _Mentions:
@@ -95,7 +98,7 @@ class _Mentions:
         self.windows: set[str] = set()
         for event in events:
             payload = event.payload
-            self.ids[event.kind].add(event.entity_id)
+            self.ids[event.kind].update(_strings([event.entity_id]))
             self.numbers[event.kind].update(_strings([payload.get("number")]))
             applicant = payload.get("applicant")
             if isinstance(applicant, dict) and isinstance(applicant.get("kind"), str):

@@ -57,6 +57,18 @@ def encode_json(value: object, *, allow_nan: bool = True) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=allow_nan)
 
 
+def storable_text(text: str) -> bool:
+    """Text both databases can store and compare: PostgreSQL refuses a NUL character, and
+    neither driver can send a lone UTF-16 surrogate (it is not UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _json_dumps(value: object) -> str:
     if type(value) is EncodedJson:
         return str(value)

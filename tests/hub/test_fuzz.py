@@ -129,7 +129,9 @@ ODD_VALUES = st.one_of(
     st.sampled_from(["", " ", "CH", "JD01", "CH-01", "JD01-01", "MZ-002", "XX-999", "2026-02-30T10:00:00",
                      "2026-11-25T10:00:00+08:00", "0" * 64, "f" * 65, "CH-20261125-01-0000",
                      "GZ-CH-20261125-01-0001", "BY-JD01-20261125-01-0001", "230902196210010496",
-                     "230902196210010495", "91350100M000100Y43", "approve", "start_review", "王建国"]),
+                     "230902196210010495", "91350100M000100Y43", "approve", "start_review", "王建国",
+                     # What neither database can compare: a NUL (PostgreSQL), a lone surrogate.
+                     "CH\x00", "\ud83d"]),
     st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 

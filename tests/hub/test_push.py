@@ -162,6 +162,31 @@ def test_work_for_another_center_is_refused_whole_with_403(hub: Hub, window: Wor
     assert status == REJECTED and "belongs to center JD01" in reason
 
 
+def test_errors_that_quote_what_a_window_sent_are_answered_even_when_it_is_not_unicode(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
+    """Found by fuzzing: a batch naming a center that is half an emoji (a lone surrogate,
+    which Python's JSON reader lets through) was refused with 403 as it should be, but its
+    message quotes the center, and a JSON reply must be UTF-8: the hub answered 500."""
+    def push(batch: list[dict]) -> dict:
+        reply = hub.client.post(
+            f"{API_PREFIX}/push", content=json.dumps({"events": batch}),
+            headers={**window.headers, "Content-Type": "application/json"},
+        )
+        assert reply.status_code < 500, reply.text
+        return reply.json()
+
+    wrong_center = push([events.resident(center="\ud83d")])
+    assert wrong_center["error"]["code"] == "wrong_center"
+    assert "enrolled for center CH, but it sends work of center \ufffd" in wrong_center["error"]["message"]
+
+    odd_key = events.resident()
+    odd_key["payload"]["\ud83d"] = 1
+    answer = push([odd_key])
+    assert "error" in answer or [r["status"] for r in answer["results"]] == [REJECTED]
+    assert _count(hub, PushedEvent) == (0 if "error" in answer else 1)
+
+
 def test_client_clocks_are_kept_but_the_hub_orders_by_receipt(hub: Hub, window: Workstation) -> None:
     # This workstation's clock runs 9 hours fast; its second event even carries an
     # earlier time than its first (the clock was corrected in between).

@@ -40,9 +40,19 @@ _HTTP_CODES = {
 }
 
 
+def _utf8(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a message may quote what a client sent, and a lone
+    surrogate (which Python's JSON reader lets through) becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def error_response(status: int, code: str, title: str, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse(
-        {"error": {"code": code, "title": title, "message": message}}, status_code=status, headers=headers
+        {"error": {"code": code, "title": _utf8(title), "message": _utf8(message)}}, status_code=status, headers=headers
     )
 
 

@@ -16,7 +16,6 @@ from windowdesk.errors import StorageError
 from windowdesk.hub.services import backoffice
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case as HubCase
-from windowdesk.i18n import set_locale
 from windowdesk.services import applicants, intake
 from windowdesk.services import sync as sync_service
 from windowdesk.services.catalog import get_item_guide
@@ -109,7 +108,6 @@ def _reopen(station: Station, *, room_pages: int | None) -> None:
 def test_a_full_disk_during_the_pull_is_said_plainly_and_nothing_is_lost_or_applied_twice(
     hub: HubProcess, station: Station
 ) -> None:
-    set_locale("en")
     case_ids = _accept_cases(station)
     assert _sync(station).ok
     _decide_on_every_case(hub)
@@ -117,6 +115,7 @@ def test_a_full_disk_during_the_pull_is_said_plainly_and_nothing_is_lost_or_appl
 
     _reopen(station, room_pages=12)
     report = _sync(station)
+
     assert not report.ok
     assert isinstance(report.error, StorageError)
     assert report.error.title == "The disk is full"
@@ -130,7 +129,7 @@ def test_a_full_disk_during_the_pull_is_said_plainly_and_nothing_is_lost_or_appl
     assert len(applied) % PAGE == 0
     assert status.cursor == len(applied) + hub.scalar("SELECT min(seq) - 1 FROM changes WHERE kind = 'case.decision'")
     statuses = _statuses(station)
-    assert sorted(status for case_id, status in statuses.items() if case_id in applied) == ["suspended"] * len(applied)
+    assert [statuses[case_id] for case_id in applied] == ["suspended"] * len(applied)
     assert {statuses[case_id] for case_id in case_ids if case_id not in applied} == {"accepted"}
 
     _reopen(station, room_pages=None)  # space was freed

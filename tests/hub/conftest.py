@@ -9,6 +9,7 @@ Without the URL the PostgreSQL runs are skipped, except in CI, where they fail.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import secrets
@@ -208,6 +209,14 @@ class Hub:
 
     def push(self, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201 - an httpx response
         return self.client.post(f"{API_PREFIX}/push", json={"events": events}, headers=workstation.headers)
+
+    def push_encoded_by_python(self, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201
+        """The batch as a window built on Python's json module sends it: NaN, Infinity and
+        lone surrogates included (the test client's own encoder refuses them)."""
+        return self.client.post(
+            f"{API_PREFIX}/push", content=json.dumps({"events": events}),
+            headers={**workstation.headers, "Content-Type": "application/json"},
+        )
 
     def push_results(self, workstation: Workstation, events: list[dict[str, Any]]) -> list[tuple[str, str]]:
         reply = self.push(workstation, events)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from sqlalchemy import func, select
@@ -168,23 +167,21 @@ def test_errors_that_quote_what_a_window_sent_are_answered_even_when_it_is_not_u
     """Found by fuzzing: a batch naming a center that is half an emoji (a lone surrogate,
     which Python's JSON reader lets through) was refused with 403 as it should be, but its
     message quotes the center, and a JSON reply must be UTF-8: the hub answered 500."""
-    def push(batch: list[dict]) -> dict:
-        reply = hub.client.post(
-            f"{API_PREFIX}/push", content=json.dumps({"events": batch}),
-            headers={**window.headers, "Content-Type": "application/json"},
-        )
-        assert reply.status_code < 500, reply.text
-        return reply.json()
+    wrong_center = hub.push_encoded_by_python(window, [events.resident(center="\ud83d")])
 
-    wrong_center = push([events.resident(center="\ud83d")])
-    assert wrong_center["error"]["code"] == "wrong_center"
-    assert "enrolled for center CH, but it sends work of center \ufffd" in wrong_center["error"]["message"]
+    assert wrong_center.status_code == 403, wrong_center.text
+    error = wrong_center.json()["error"]
+    assert error["code"] == "wrong_center"
+    assert "enrolled for center CH, but it sends work of center \ufffd" in error["message"]
+    assert _count(hub, PushedEvent) == 0
 
     odd_key = events.resident()
-    odd_key["payload"]["\ud83d"] = 1
-    answer = push([odd_key])
-    assert "error" in answer or [r["status"] for r in answer["results"]] == [REJECTED]
-    assert _count(hub, PushedEvent) == (0 if "error" in answer else 1)
+    odd_key["payload"]["\ud83d"] = 1  # in a key, not a value
+    answer = hub.push_encoded_by_python(window, [odd_key])
+
+    assert answer.status_code == 200, answer.text
+    [result] = answer.json()["results"]
+    assert result["status"] == REJECTED and "cannot store" in result["reason"]
 
 
 def test_client_clocks_are_kept_but_the_hub_orders_by_receipt(hub: Hub, window: Workstation) -> None:
@@ -317,11 +314,8 @@ def test_what_no_database_can_store_is_rejected_and_the_rejection_is_kept(
     infinite = events.resident(welfare_status=float("inf"))
     batch = [nul_entity, surrogate, infinite]
 
-    def push() -> list[tuple[str, str]]:  # as raw JSON: httpx would refuse to write Infinity
-        reply = hub.client.post(
-            f"{API_PREFIX}/push", content=json.dumps({"events": batch}),
-            headers={**window.headers, "Content-Type": "application/json"},
-        )
+    def push() -> list[tuple[str, str]]:
+        reply = hub.push_encoded_by_python(window, batch)
         assert reply.status_code == 200, reply.text
         return [(r["status"], r["reason"]) for r in reply.json()["results"]]
 
@@ -357,10 +351,7 @@ def test_unstorable_text_where_the_hub_looks_records_up_is_rejected_not_a_500(
     fine = events.case(applicant)
     batch = [resident, status, case_number, item, window_id, stranger, rating, fine]
 
-    reply = hub.client.post(
-        f"{API_PREFIX}/push", content=json.dumps({"events": batch}),
-        headers={**window.headers, "Content-Type": "application/json"},
-    )
+    reply = hub.push_encoded_by_python(window, batch)
 
     assert reply.status_code == 200, reply.text
     assert [r["status"] for r in reply.json()["results"]] == [APPLIED] + [REJECTED] * 6 + [APPLIED]

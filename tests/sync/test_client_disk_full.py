@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import pytest
 from sqlalchemy import event, select
 
 from windowdesk.domain.ids import resident_id_check_char
@@ -29,16 +28,6 @@ CASES = 24
 PAGE = 4
 # A decision that takes room: about 6 KB, so a page of them needs several database pages.
 NOTE = "请补充材料：" + "户口簿复印件、近期免冠照片、村（社区）出具的证明。" * 79
-
-
-@pytest.fixture
-def hub(serving_hub: HubProcess) -> HubProcess:
-    return serving_hub
-
-
-@pytest.fixture
-def station(enrolled_station: Station) -> Station:
-    return enrolled_station
 
 
 def _accept_cases(station: Station) -> list[str]:
@@ -106,8 +95,9 @@ def _reopen(station: Station, *, room_pages: int | None) -> None:
 
 
 def test_a_full_disk_during_the_pull_is_said_plainly_and_nothing_is_lost_or_applied_twice(
-    hub: HubProcess, station: Station
+    serving_hub: HubProcess, enrolled_station: Station
 ) -> None:
+    hub, station = serving_hub, enrolled_station
     case_ids = _accept_cases(station)
     assert _sync(station).ok
     _decide_on_every_case(hub)

@@ -9,6 +9,7 @@ import keyring
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 
+from . import hub_process
 from .hub_process import HubProcess, Station, create_station
 
 
@@ -28,13 +29,8 @@ def temp_keyring(tmp_path: Path) -> Iterator[PlaintextKeyring]:
 @pytest.fixture
 def serving_hub(tmp_path: Path) -> Iterator[HubProcess]:
     """A hub process serving on loopback, the demo catalog imported."""
-    hub = HubProcess(tmp_path / "hub")
-    try:
-        hub.import_catalog()
-        hub.start()
+    with hub_process.serving_hub(tmp_path / "hub") as hub:
         yield hub
-    finally:
-        hub.close()
 
 
 @pytest.fixture

@@ -294,6 +294,18 @@ class _PortBusy(Exception):
     """The hub could not take back its old port after a restart."""
 
 
+@contextlib.contextmanager
+def serving_hub(data_dir: Path) -> Iterator[HubProcess]:
+    """A hub on SQLite in ``data_dir``, the demo catalog imported, serving on loopback."""
+    hub = HubProcess(data_dir)
+    try:
+        hub.import_catalog()
+        hub.start()
+        yield hub
+    finally:
+        hub.close()
+
+
 # --- workstations ---------------------------------------------------------------------
 
 

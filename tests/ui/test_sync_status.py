@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sync.hub_process import HubProcess
+from tests.sync.hub_process import serving_hub
 from tests.ui.helpers import open_main_window
 from windowdesk.services import applicants, intake
 from windowdesk.services import sync as sync_service
@@ -16,13 +16,8 @@ from windowdesk.sync.credentials import TokenStore
 
 @pytest.fixture
 def hub(tmp_path):
-    hub = HubProcess(tmp_path / "hub")
-    try:
-        hub.import_catalog()
-        hub.start()
+    with serving_hub(tmp_path / "hub") as hub:
         yield hub
-    finally:
-        hub.close()
 
 
 def _accept_one(demo) -> None:

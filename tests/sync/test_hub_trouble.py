@@ -105,3 +105,77 @@ def test_the_full_disk_message_is_translated() -> None:
         assert _("The hub's disk is full") != "The hub's disk is full"
     finally:
         set_locale("en")
+
+
+# --- replies that are JSON but not Unicode text -----------------------------------------
+
+HALF_AN_EMOJI = "\\ud83d"  # as JSON escapes it: half of a UTF-16 pair, which Python reads anyway
+
+
+class _HubWithHalfCharacters(BaseHTTPRequestHandler):
+    """Answers a push with every event rejected, its reason ending in half an emoji, and
+    a page of changes whose note does the same; everything else as JSON would."""
+
+    def _reply(self, text: str) -> None:
+        body = text.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        events = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["events"]
+        results = ",".join(
+            f'{{"event_id":"{e["event_id"]}","status":"rejected","reason":"refused {HALF_AN_EMOJI}"}}' for e in events
+        )
+        self._reply(f'{{"results":[{results}],"in_flight":1}}')
+
+    def do_GET(self) -> None:  # noqa: N802
+        change = (f'{{"seq":1,"kind":"{protocol.CHANGE_NOTE}","entity":"case","entity_id":"c1",'
+                  f'"payload":{{"case_id":"c1","at":"2026-12-04T08:00:00+00:00","note":"ok {HALF_AN_EMOJI}"}}}}')
+        self._reply(f'{{"changes":[{change}],"next_cursor":1,"has_more":false}}')
+
+    def log_message(self, *_args) -> None:  # noqa: ANN002
+        """Quiet."""
+
+
+@pytest.fixture
+def hub_with_half_characters() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HubWithHalfCharacters)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("phase", ["push", "pull"])
+def test_a_reply_that_is_not_unicode_text_is_a_malformed_reply_and_nothing_is_lost(
+    demo, hub_with_half_characters: str, phase: str
+) -> None:  # noqa: ANN001
+    """Found by probing: such a reason reached the outbox's last_error, which the database
+    could not encode; the sync ended in a raw UnicodeEncodeError instead of plain words."""
+    set_locale("en")
+    if phase == "push":
+        first17 = "23090219750612345"
+        applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17),
+                                     name="周建华")
+    else:  # nothing to send: the sync goes straight to the pull
+        with demo.db.write() as session:
+            session.query(m.OutboxEvent).delete()
+    before = _outbox(demo)
+    client = HubClient(hub_with_half_characters, "token")
+    try:
+        report = SyncRunner(demo.db, client, retries=0).run()
+    finally:
+        client.close()
+
+    assert isinstance(report.error, HubUnreachable)
+    assert report.error.title == "The hub cannot be reached"
+    # Nothing marked rejected on the strength of that reply: still to send, as after an outage.
+    assert [(event_id, state) for event_id, state, _ in _outbox(demo)] == [(e, state) for e, state, _ in before]
+    with demo.db.read() as session:
+        assert session.query(m.LocalSetting).filter_by(key="sync.cursor").one_or_none() is None

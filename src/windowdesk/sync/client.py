@@ -5,7 +5,8 @@ of three errors the sync engine knows how to treat:
 - HubRefused: the hub understood and said no (bad token, old version, other center);
   retrying will not help until a person acts. Carries the hub's own words.
 - ProtocolError (from protocol.py) is folded into HubUnreachable: a truncated or
-  malformed reply is treated like a dropped connection.
+  malformed reply (not JSON, or JSON holding text that is not Unicode) is treated like
+  a dropped connection.
 
 HTTPS: the hub's certificate is checked against the system's CAs, or against a private
 CA bundle (a PEM file) when the city runs its own CA. A certificate that does not check
@@ -15,6 +16,8 @@ must fix the hub's certificate or this workstation's CA setting.
 
 from __future__ import annotations
 
+import json
+import re
 import ssl
 from collections.abc import Sequence
 from typing import Any
@@ -55,10 +58,38 @@ def _unreachable(detail: str) -> HubUnreachable:
     )
 
 
+# JSON may escape half of a UTF-16 pair on its own ("\ud83d"); Python reads it into a
+# string that neither the database nor a window can take.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _is_text(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_is_text(key) and _is_text(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_is_text(item) for item in value)
+    return True
+
+
+def json_of(response) -> Any:  # noqa: ANN001 - a requests response
+    """A reply's JSON; ValueError when it is not JSON, or holds text that is not Unicode
+    (looked for only when the reply escapes a surrogate at all)."""
+    value = json.loads(response.content)
+    if _SURROGATE_ESCAPE.search(response.content) and not _is_text(value):
+        raise ValueError("the reply holds half of a UTF-16 character")
+    return value
+
+
 def _error_of(response) -> dict:  # noqa: ANN001 - a requests response
     """The hub's error object of a reply ({"code", "title", "message"}), or {}."""
     try:
-        error = response.json().get("error")
+        error = json_of(response).get("error")
     except (ValueError, AttributeError):
         return {}
     return error if isinstance(error, dict) else {}
@@ -163,7 +194,7 @@ class HubClient:
         if response.status_code >= 500:
             raise self._hub_trouble(response)
         try:
-            body = response.json()
+            body = json_of(response)
         except ValueError:
             raise _unreachable(f"unreadable reply, HTTP {response.status_code}") from None
         if response.status_code >= 400:

@@ -107,14 +107,33 @@ def test_the_full_disk_message_is_translated() -> None:
         set_locale("en")
 
 
-# --- replies that are JSON but not Unicode text -----------------------------------------
+# --- replies a JSON parser reads, but that are not what a hub can mean -------------------
 
 HALF_AN_EMOJI = "\\ud83d"  # as JSON escapes it: half of a UTF-16 pair, which Python reads anyway
+TOO_DEEP = "[" * 100_000 + "]" * 100_000  # Python's parser gives up with RecursionError
 
 
-class _HubWithHalfCharacters(BaseHTTPRequestHandler):
-    """Answers a push with every event rejected, its reason ending in half an emoji, and
-    a page of changes whose note does the same; everything else as JSON would."""
+def _push_reply(events: list[dict], reason: str) -> str:
+    results = ",".join(f'{{"event_id":"{e["event_id"]}","status":"rejected","reason":"{reason}"}}' for e in events)
+    return f'{{"results":[{results}],"in_flight":1}}'
+
+
+def _changes_reply(note: str) -> str:
+    change = (f'{{"seq":1,"kind":"{protocol.CHANGE_NOTE}","entity":"case","entity_id":"c1",'
+              f'"payload":{{"case_id":"c1","at":"2026-12-04T08:00:00+00:00","note":"{note}"}}}}')
+    return f'{{"changes":[{change}],"next_cursor":1,"has_more":false}}'
+
+
+ODD_REPLIES = {
+    # Every event rejected, its reason ending in half an emoji; a note that does the same.
+    "half-character": (lambda events: _push_reply(events, f"refused {HALF_AN_EMOJI}"),
+                       _changes_reply(f"ok {HALF_AN_EMOJI}")),
+    "too-deep": (lambda _events: TOO_DEEP, TOO_DEEP),
+}
+
+
+class _OddlyAnsweringHub(BaseHTTPRequestHandler):
+    """Answers a push and a page of changes with the server's ``odd`` replies."""
 
     def _reply(self, text: str) -> None:
         body = text.encode()
@@ -126,39 +145,38 @@ class _HubWithHalfCharacters(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         events = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["events"]
-        results = ",".join(
-            f'{{"event_id":"{e["event_id"]}","status":"rejected","reason":"refused {HALF_AN_EMOJI}"}}' for e in events
-        )
-        self._reply(f'{{"results":[{results}],"in_flight":1}}')
+        self._reply(self.server.odd[0](events))  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:  # noqa: N802
-        change = (f'{{"seq":1,"kind":"{protocol.CHANGE_NOTE}","entity":"case","entity_id":"c1",'
-                  f'"payload":{{"case_id":"c1","at":"2026-12-04T08:00:00+00:00","note":"ok {HALF_AN_EMOJI}"}}}}')
-        self._reply(f'{{"changes":[{change}],"next_cursor":1,"has_more":false}}')
+        self._reply(self.server.odd[1])  # type: ignore[attr-defined]
 
     def log_message(self, *_args) -> None:  # noqa: ANN002
         """Quiet."""
 
 
 @pytest.fixture
-def hub_with_half_characters() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HubWithHalfCharacters)
+def oddly_answering_hub() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OddlyAnsweringHub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield server
     finally:
         server.shutdown()
         server.server_close()
 
 
+@pytest.mark.parametrize("odd", sorted(ODD_REPLIES))
 @pytest.mark.parametrize("phase", ["push", "pull"])
-def test_a_reply_that_is_not_unicode_text_is_a_malformed_reply_and_nothing_is_lost(
-    demo, hub_with_half_characters: str, phase: str
+def test_a_reply_no_hub_can_mean_is_a_malformed_reply_and_nothing_is_lost(
+    demo, oddly_answering_hub: ThreadingHTTPServer, phase: str, odd: str
 ) -> None:  # noqa: ANN001
-    """Found by probing: such a reason reached the outbox's last_error, which the database
-    could not encode; the sync ended in a raw UnicodeEncodeError instead of plain words."""
+    """Found by probing: a rejection reason holding half a character reached the outbox's
+    last_error, which the database could not encode, and JSON nested deeper than Python's
+    parser goes raised RecursionError: either way the sync ended in a raw exception
+    instead of plain words."""
     set_locale("en")
+    oddly_answering_hub.odd = ODD_REPLIES[odd]  # type: ignore[attr-defined]
     if phase == "push":
         first17 = "23090219750612345"
         applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17),
@@ -167,7 +185,7 @@ def test_a_reply_that_is_not_unicode_text_is_a_malformed_reply_and_nothing_is_lo
         with demo.db.write() as session:
             session.query(m.OutboxEvent).delete()
     before = _outbox(demo)
-    client = HubClient(hub_with_half_characters, "token")
+    client = HubClient(f"http://127.0.0.1:{oddly_answering_hub.server_address[1]}", "token")
     try:
         report = SyncRunner(demo.db, client, retries=0).run()
     finally:

@@ -78,11 +78,15 @@ def _is_text(value: Any) -> bool:
 
 
 def json_of(response) -> Any:  # noqa: ANN001 - a requests response
-    """A reply's JSON; ValueError when it is not JSON, or holds text that is not Unicode
-    (looked for only when the reply escapes a surrogate at all)."""
-    value = json.loads(response.content)
-    if _SURROGATE_ESCAPE.search(response.content) and not _is_text(value):
-        raise ValueError("the reply holds half of a UTF-16 character")
+    """A reply's JSON; ValueError when it is not JSON, is nested deeper than Python reads,
+    or holds text that is not Unicode (looked for only when the reply escapes a surrogate
+    at all)."""
+    try:
+        value = json.loads(response.content)
+        if _SURROGATE_ESCAPE.search(response.content) and not _is_text(value):
+            raise ValueError("the reply holds half of a UTF-16 character")
+    except RecursionError:
+        raise ValueError("the reply is nested too deeply") from None
     return value
 
 

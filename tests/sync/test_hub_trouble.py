@@ -4,6 +4,7 @@ real HTTP server on loopback answering as the hub does."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import pytest
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.i18n import set_locale
 from windowdesk.services import applicants
-from windowdesk.services.sync import SyncRunner
+from windowdesk.services.sync import SyncReport, SyncRunner
 from windowdesk.storage import models as m
 from windowdesk.sync import protocol
 from windowdesk.sync.client import HubClient, HubUnreachable
@@ -41,10 +42,10 @@ class _TroubledHub(BaseHTTPRequestHandler):
         """Quiet: what was asked is kept in ``server.paths``."""
 
 
-@pytest.fixture
-def troubled_hub() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _TroubledHub)
-    server.paths = []  # type: ignore[attr-defined]
+@contextlib.contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
+    """An HTTP server on loopback answering with ``handler``, on a thread of its own."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -54,10 +55,30 @@ def troubled_hub() -> Iterator[ThreadingHTTPServer]:
         server.server_close()
 
 
+@pytest.fixture
+def troubled_hub() -> Iterator[ThreadingHTTPServer]:
+    with _serving(_TroubledHub) as server:
+        server.paths = []  # type: ignore[attr-defined]
+        yield server
+
+
 DISK_FULL = {
     "code": protocol.ERROR_HUB_DISK_FULL, "title": "The hub's disk is full",
     "message": "The hub cannot store anything until its administrator frees space on its disk.",
 }
+
+
+def _register_someone(demo) -> None:  # noqa: ANN001 - the demo workstation
+    first17 = "23090219750612345"
+    applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17), name="周建华")
+
+
+def _sync_with(demo, server: ThreadingHTTPServer) -> SyncReport:  # noqa: ANN001
+    client = HubClient(f"http://127.0.0.1:{server.server_address[1]}", "token")
+    try:
+        return SyncRunner(demo.db, client, retries=0).run()
+    finally:
+        client.close()
 
 
 def _outbox(demo) -> list[tuple[str, str, int]]:  # noqa: ANN001
@@ -76,16 +97,11 @@ def _outbox(demo) -> list[tuple[str, str, int]]:  # noqa: ANN001
 )
 def test_a_hub_in_trouble_keeps_the_outbox_and_says_why(demo, troubled_hub, reply, title) -> None:  # noqa: ANN001
     set_locale("en")
-    first17 = "23090219750612345"
-    applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17), name="周建华")
+    _register_someone(demo)
     before = _outbox(demo)
     assert before
     troubled_hub.reply = reply
-    client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
-    try:
-        report = SyncRunner(demo.db, client, retries=0).run()
-    finally:
-        client.close()
+    report = _sync_with(demo, troubled_hub)
 
     assert isinstance(report.error, HubUnreachable)
     assert report.error.title == title
@@ -156,14 +172,8 @@ class _OddlyAnsweringHub(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def oddly_answering_hub() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OddlyAnsweringHub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _serving(_OddlyAnsweringHub) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("odd", sorted(ODD_REPLIES))
@@ -178,18 +188,12 @@ def test_a_reply_no_hub_can_mean_is_a_malformed_reply_and_nothing_is_lost(
     set_locale("en")
     oddly_answering_hub.odd = ODD_REPLIES[odd]  # type: ignore[attr-defined]
     if phase == "push":
-        first17 = "23090219750612345"
-        applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17),
-                                     name="周建华")
+        _register_someone(demo)
     else:  # nothing to send: the sync goes straight to the pull
         with demo.db.write() as session:
             session.query(m.OutboxEvent).delete()
     before = _outbox(demo)
-    client = HubClient(f"http://127.0.0.1:{oddly_answering_hub.server_address[1]}", "token")
-    try:
-        report = SyncRunner(demo.db, client, retries=0).run()
-    finally:
-        client.close()
+    report = _sync_with(demo, oddly_answering_hub)
 
     assert isinstance(report.error, HubUnreachable)
     assert report.error.title == "The hub cannot be reached"

@@ -91,6 +91,35 @@ def test_bad_input_ends_with_a_plain_message_and_exit_code_2(
     assert message in err and "Traceback" not in err and out == ""
 
 
+# What Python makes of a name typed in a terminal set to GBK, on a hub whose locale is
+# UTF-8: the bytes that are not UTF-8 become lone surrogates (os.fsdecode).
+GBK_TYPED = "窗\udcbf\udcda"  # 窗口, its second character in GBK bytes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("create-window", "CH", "09", "--name", GBK_TYPED),
+        ("create-department", "ZZJ", "--name", GBK_TYPED),
+        ("create-operator", "wang", "--name", GBK_TYPED, "--center", "CH"),
+        ("decide", "CH-19990101-01-0001", "--decision", "approve", "--department", "MZJ", "--note", GBK_TYPED),
+    ],
+)
+def test_text_that_is_not_utf8_is_refused_plainly_and_nothing_changes(
+    hub: Hub, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """Found by probing: the text reached the database, which cannot encode it, and the
+    command ended in a traceback."""
+    hub.import_demo_catalog()
+    with hub.db.read() as session:
+        before = session.scalar(select(func.count()).select_from(Change))
+    code, out, err = _run(hub, capsys, *args)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "is not UTF-8 text" in err and "GBK" in err
+    with hub.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Change)) == before
+
+
 def test_argument_errors_exit_2_too(hub: Hub, capsys: pytest.CaptureFixture[str]) -> None:
     for args in (("calendar-override", "2027-02-30", "--working"), ("calendar-override", "2027-02-01"), ("enroll-code", "CH")):
         with pytest.raises(SystemExit) as stopped:

@@ -296,9 +296,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Arguments that name files, folders or the database: on Linux these may be any bytes.
+PATH_ARGUMENTS = frozenset({"data_dir", "database_url", "certfile", "keyfile", "folder", "file"})
+
+
+def _check_text_is_utf8(args: argparse.Namespace) -> None:
+    """Text the hub stores must be UTF-8. Typed in a terminal set to another encoding
+    (GBK, say), its bytes reach Python as lone surrogates, which no database takes."""
+    unreadable = []
+    for name, value in vars(args).items():
+        if isinstance(value, str) and name not in PATH_ARGUMENTS:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                unreadable.append(name.replace("_", "-"))
+    if unreadable:
+        raise InvalidInput(
+            f"The {' and '.join(unreadable)} given is not UTF-8 text. Is this terminal set to another "
+            "encoding, such as GBK? Set it to UTF-8 and type it again. Nothing was changed."
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        _check_text_is_utf8(args)
         settings = HubSettings.resolve(
             data_dir=getattr(args, "data_dir", None),
             database_url=getattr(args, "database_url", None),

@@ -177,6 +177,15 @@ class EventFactory:
         return self.event("case.status", "case", case_id, payload)
 
 
+def push_encoded_by_python(client: TestClient, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201
+    """The batch as a window built on Python's json module sends it: NaN, Infinity and
+    lone surrogates included (the test client's own encoder refuses them)."""
+    return client.post(
+        f"{API_PREFIX}/push", content=json.dumps({"events": events}),
+        headers={**workstation.headers, "Content-Type": "application/json"},
+    )
+
+
 @dataclass
 class Hub:
     """One hub under test: its database, an API client, and shortcuts."""
@@ -211,12 +220,7 @@ class Hub:
         return self.client.post(f"{API_PREFIX}/push", json={"events": events}, headers=workstation.headers)
 
     def push_encoded_by_python(self, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201
-        """The batch as a window built on Python's json module sends it: NaN, Infinity and
-        lone surrogates included (the test client's own encoder refuses them)."""
-        return self.client.post(
-            f"{API_PREFIX}/push", content=json.dumps({"events": events}),
-            headers={**workstation.headers, "Content-Type": "application/json"},
-        )
+        return push_encoded_by_python(self.client, workstation, events)
 
     def push_results(self, workstation: Workstation, events: list[dict[str, Any]]) -> list[tuple[str, str]]:
         reply = self.push(workstation, events)

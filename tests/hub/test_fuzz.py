@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -52,7 +51,7 @@ from windowdesk.hub.storage.models import (
 )
 from windowdesk.sync.protocol import API_PREFIX, CHANGE_KINDS, PUSH_STATUSES
 
-from .conftest import EventFactory, Hub, Workstation
+from .conftest import EventFactory, Hub, Workstation, push_encoded_by_python
 
 # Small and fixed: the whole file stays well under a minute on both databases.
 EXAMPLES_PER_OPERATION = 20
@@ -199,11 +198,7 @@ def _run_steered(hub: Hub, fuzzed: dict[str, Any]) -> None:
     @settings(FUZZ_SETTINGS, max_examples=STEERED_BATCHES)
     @given(batch=_steered_events(templates))
     def push(batch: list[dict[str, Any]]) -> None:
-        # Encoded here, not by the test client (which refuses NaN and Infinity): a window
-        # built on Python's json module would send them, and the hub must answer that too.
-        body = json.dumps({"events": batch})
-        reply = client.post(f"{API_PREFIX}/push", content=body,
-                            headers={**window.headers, "Content-Type": "application/json"})
+        reply = push_encoded_by_python(client, window, batch)
         assert reply.status_code < 500, reply.text
         if reply.status_code == 200:
             assert {r["status"] for r in reply.json()["results"]} <= set(PUSH_STATUSES)

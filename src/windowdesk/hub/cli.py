@@ -24,6 +24,7 @@ from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
 from windowdesk.sync.protocol import DECISIONS
+from windowdesk.text import is_unicode_text
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -303,13 +304,10 @@ PATH_ARGUMENTS = frozenset({"data_dir", "database_url", "certfile", "keyfile", "
 def _check_text_is_utf8(args: argparse.Namespace) -> None:
     """Text the hub stores must be UTF-8. Typed in a terminal set to another encoding
     (GBK, say), its bytes reach Python as lone surrogates, which no database takes."""
-    unreadable = []
-    for name, value in vars(args).items():
-        if isinstance(value, str) and name not in PATH_ARGUMENTS:
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                unreadable.append(name.replace("_", "-"))
+    unreadable = [
+        name.replace("_", "-") for name, value in vars(args).items()
+        if isinstance(value, str) and name not in PATH_ARGUMENTS and not is_unicode_text(value)
+    ]
     if unreadable:
         raise InvalidInput(
             f"The {' and '.join(unreadable)} given is not UTF-8 text. Is this terminal set to another "

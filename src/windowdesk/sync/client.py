@@ -27,6 +27,7 @@ import requests
 from windowdesk import __version__
 from windowdesk.errors import WindowdeskError
 from windowdesk.sync import protocol
+from windowdesk.text import is_unicode_text
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 30.0
@@ -64,12 +65,9 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _is_text(value: Any) -> bool:
+    """``value`` (parsed JSON) holds only Unicode text, keys included."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
+        return is_unicode_text(value)
     if isinstance(value, dict):
         return all(_is_text(key) and _is_text(item) for key, item in value.items())
     if isinstance(value, list):
@@ -77,7 +75,7 @@ def _is_text(value: Any) -> bool:
     return True
 
 
-def json_of(response) -> Any:  # noqa: ANN001 - a requests response
+def _json_of(response) -> Any:  # noqa: ANN001 - a requests response
     """A reply's JSON; ValueError when it is not JSON, is nested deeper than Python reads,
     or holds text that is not Unicode (looked for only when the reply escapes a surrogate
     at all)."""
@@ -93,7 +91,7 @@ def json_of(response) -> Any:  # noqa: ANN001 - a requests response
 def _error_of(response) -> dict:  # noqa: ANN001 - a requests response
     """The hub's error object of a reply ({"code", "title", "message"}), or {}."""
     try:
-        error = json_of(response).get("error")
+        error = _json_of(response).get("error")
     except (ValueError, AttributeError):
         return {}
     return error if isinstance(error, dict) else {}
@@ -198,7 +196,7 @@ class HubClient:
         if response.status_code >= 500:
             raise self._hub_trouble(response)
         try:
-            body = json_of(response)
+            body = _json_of(response)
         except ValueError:
             raise _unreachable(f"unreadable reply, HTTP {response.status_code}") from None
         if response.status_code >= 400:

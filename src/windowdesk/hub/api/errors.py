@@ -28,6 +28,7 @@ from windowdesk.hub.api.json_body import JsonBodyRequest
 from windowdesk.hub.errors import HubError
 from windowdesk.hub.storage.database import is_disk_full
 from windowdesk.sync.protocol import ERROR_HUB_DISK_FULL
+from windowdesk.text import as_unicode_text
 
 log = logging.getLogger("windowdesk.hub")
 
@@ -40,19 +41,11 @@ _HTTP_CODES = {
 }
 
 
-def _utf8(text: str) -> str:
-    """``text`` as UTF-8 can carry it: a message may quote what a client sent, and a lone
-    surrogate (which Python's JSON reader lets through) becomes U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
-
-
 def error_response(status: int, code: str, title: str, message: str, headers: dict | None = None) -> JSONResponse:
+    # A message may quote what a client sent, half characters included; a reply is UTF-8.
     return JSONResponse(
-        {"error": {"code": code, "title": _utf8(title), "message": _utf8(message)}}, status_code=status, headers=headers
+        {"error": {"code": code, "title": as_unicode_text(title), "message": as_unicode_text(message)}},
+        status_code=status, headers=headers,
     )
 
 

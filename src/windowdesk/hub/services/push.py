@@ -47,6 +47,7 @@ from windowdesk.hub.services.push_view import known_events, load_view
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED
+from windowdesk.text import as_unicode_text
 
 INSERT_PUSHED_EVENT = insert(PushedEvent.__table__)
 # Built once (a push of one event paid more for building it than for running it).
@@ -211,9 +212,7 @@ def _store_rejection(
 def _stored_text(text: str) -> str:
     """As close to ``text`` as either database can store (a rejected event's kind and
     entity may hold anything; its row must still be written to answer resends)."""
-    if text.isascii():  # what windows send; isascii needs no pass over the text
-        return text.replace("\x00", "\ufffd")
-    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return as_unicode_text(text.replace("\x00", "\ufffd"))
 
 
 def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, now: dt.datetime) -> dict:

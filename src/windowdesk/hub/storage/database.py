@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from windowdesk.hub.storage.writer_lock import WriterLock
+from windowdesk.text import is_unicode_text
 
 # Any constant unique to this application: the key of the feed's advisory lock.
 FEED_LOCK_KEY = 0x77646B_0001  # "wdk" feed
@@ -60,13 +61,7 @@ def encode_json(value: object, *, allow_nan: bool = True) -> str:
 def storable_text(text: str) -> bool:
     """Text both databases can store and compare: PostgreSQL refuses a NUL character, and
     neither driver can send a lone UTF-16 surrogate (it is not UTF-8)."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return "\x00" not in text and is_unicode_text(text)
 
 
 def _json_dumps(value: object) -> str:

@@ -26,7 +26,7 @@ _translations: gettext.NullTranslations = gettext.NullTranslations()
 _locale_name: str = "en"
 
 
-def _load_catalog(locale_name: str, folder: Path) -> gettext.NullTranslations:
+def load_catalog(locale_name: str, folder: Path) -> gettext.NullTranslations:
     """The compiled .mo when it is there and current, else the .po read directly."""
     po = folder / locale_name / "LC_MESSAGES" / f"{DOMAIN}.po"
     mo = po.with_suffix(".mo")
@@ -56,7 +56,7 @@ def set_locale(locale_name: str = DEFAULT_LOCALE, folder: Path | None = None) ->
     global _translations, _locale_name
     if locale_name not in SUPPORTED_LOCALES:
         locale_name = DEFAULT_LOCALE
-    _translations = _load_catalog(locale_name, folder or translations_dir())
+    _translations = load_catalog(locale_name, folder or translations_dir())
     _locale_name = locale_name
 
 

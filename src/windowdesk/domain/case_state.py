@@ -74,7 +74,7 @@ _ALLOWED: Mapping[CaseStatus, frozenset[CaseAction]] = MappingProxyType(
 
 del S, A
 
-_STATUS_LABELS = {
+STATUS_LABELS = {  # English; status_label() words them in the current language
     CaseStatus.ACCEPTED: N_("Accepted"),
     CaseStatus.IN_PROGRESS: N_("Under review"),
     CaseStatus.SUSPENDED: N_("Waiting for supplementary materials"),
@@ -85,7 +85,7 @@ _STATUS_LABELS = {
     CaseStatus.WITHDRAWN: N_("Withdrawn"),
 }
 
-_ACTION_LABELS = {
+ACTION_LABELS = {
     CaseAction.START_REVIEW: N_("Start review"),
     CaseAction.SUSPEND: N_("Wait for supplementary materials"),
     CaseAction.RESUME: N_("Resume review"),
@@ -98,23 +98,26 @@ _ACTION_LABELS = {
 
 
 class InvalidTransition(WindowdeskError):
-    """An action that the case's current status does not allow."""
+    """An action that the case's current status does not allow.
+
+    ``template`` is the message in English, with {status} and {action}, for a caller that
+    words it in another language than the current one (the hub answering a window)."""
 
     def __init__(self, current: CaseStatus, action: CaseAction) -> None:
         self.current = current
         self.action = action
         if is_terminal(current):
-            message = _(
+            self.template = N_(
                 "This case is already \u201c{status}\u201d and cannot be changed any more "
                 "(\u201c{action}\u201d is not possible)."
             )
         else:
-            message = _(
+            self.template = N_(
                 "\u201c{action}\u201d is not possible while the case is \u201c{status}\u201d."
             )
         super().__init__(
             _("This step is not possible"),
-            message.format(status=status_label(current), action=action_label(action)),
+            _(self.template).format(status=status_label(current), action=action_label(action)),
         )
 
 
@@ -141,9 +144,9 @@ def is_terminal(status: CaseStatus | str) -> bool:
 
 def status_label(status: CaseStatus | str) -> str:
     """Words for the operator and the applicant, in the current language."""
-    return _(_STATUS_LABELS[CaseStatus(status)])
+    return _(STATUS_LABELS[CaseStatus(status)])
 
 
 def action_label(action: CaseAction | str) -> str:
     """Words for a button or a menu entry, in the current language."""
-    return _(_ACTION_LABELS[CaseAction(action)])
+    return _(ACTION_LABELS[CaseAction(action)])

@@ -158,9 +158,14 @@ class HubClient:
         self._session.close()
 
     def _headers(self) -> dict[str, str]:
+        from windowdesk.i18n import current_locale
+
         headers = {
             protocol.HEADER_PROTOCOL: str(protocol.PROTOCOL_VERSION),
             protocol.HEADER_CLIENT: f"windowdesk/{__version__}",
+            # The hub words its refusals and reasons in the language this window shows
+            # (looked up per request: the Language menu may have changed it).
+            "Accept-Language": current_locale().replace("_", "-"),
         }
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"

@@ -8,6 +8,10 @@ Every request carries:
     Authorization: Bearer <workstation token>      (not on /enroll and /health)
     X-Windowdesk-Protocol: 1
     X-Windowdesk-Client: windowdesk/<version>
+    Accept-Language: zh-CN | en                    (the language the window shows; the hub
+                                                    words error titles and messages and the
+                                                    reasons of rejected events in it; English
+                                                    without it)
 
 Endpoints (JSON bodies, UTF-8):
     GET  /api/v1/health                  -> {"status": "ok", "protocols": [1], "server_time": iso}
@@ -19,7 +23,9 @@ Endpoints (JSON bodies, UTF-8):
                                              "in_flight": n}
         EVENT = {"event_id": uuid, "seq": int (client outbox order), "entity", "entity_id",
                  "kind", "payload": {...}, "created_at": iso}
-        status: "applied" | "duplicate" | "rejected" (reason in plain words)
+        status: "applied" | "duplicate" | "rejected" (reason in plain words, in the
+                language of the request that first sent the event; a resend gets the
+                same words)
         after: the last event of the batch the workstation sent before this one in the
                same sync. The hub applies the batch only once that event is stored,
                waiting up to PUSH_ORDER_WAIT seconds for it (the batch before may still

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from windowdesk.hub.api.limits import token_attempt
 from windowdesk.hub.errors import VersionRefused
+from windowdesk.hub.language import Text
 from windowdesk.hub.services.enrollment import (
     StaffIdentity,
     WorkstationIdentity,
@@ -21,10 +22,10 @@ from windowdesk.hub.services.enrollment import (
 )
 from windowdesk.hub.settings import HubSettings, parse_version
 from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import ERROR_VERSION_REFUSED, HEADER_CLIENT, HEADER_PROTOCOL, SUPPORTED_PROTOCOLS
 
 CLIENT_NAME = "windowdesk/"
-TOO_OLD = "This windowdesk is too old for the hub; ask your administrator to update it"
 
 bearer = HTTPBearer(auto_error=False, description="The workstation token from /enroll, or a staff token")
 
@@ -37,7 +38,7 @@ def hub_settings(request: Request) -> HubSettings:
     return request.app.state.settings
 
 
-def _refuse(message: str) -> VersionRefused:
+def _refuse(message: Text) -> VersionRefused:
     return VersionRefused(message, code=ERROR_VERSION_REFUSED)
 
 
@@ -48,25 +49,32 @@ def check_protocol(value: str | None) -> None:
     except ValueError:
         protocol = None
     if protocol is None:
-        raise _refuse(f"{TOO_OLD} (it does not say which protocol it speaks; the hub serves protocol {served}).")
+        raise _refuse(Text(N_(
+            "This windowdesk is too old for the hub; ask your administrator to update it (it does not say "
+            "which protocol it speaks; the hub serves protocol {served})."), served=served))
     if protocol in SUPPORTED_PROTOCOLS:
         return
     if protocol > max(SUPPORTED_PROTOCOLS):
-        raise _refuse(
-            f"This windowdesk is newer than the hub (protocol {protocol}; the hub serves {served}). "
-            "Ask your administrator to update the hub."
-        )
-    raise _refuse(f"{TOO_OLD} (it speaks protocol {protocol}; the hub serves {served}).")
+        raise _refuse(Text(N_(
+            "This windowdesk is newer than the hub (protocol {protocol}; the hub serves {served}). "
+            "Ask your administrator to update the hub."), protocol=protocol, served=served))
+    raise _refuse(Text(N_(
+        "This windowdesk is too old for the hub; ask your administrator to update it (it speaks protocol "
+        "{protocol}; the hub serves {served})."), protocol=protocol, served=served))
 
 
 def check_client(value: str | None, settings: HubSettings) -> None:
     minimum = settings.min_client_version
     version = parse_version(value[len(CLIENT_NAME):]) if value and value.startswith(CLIENT_NAME) else None
     if version is None:
-        raise _refuse(f"{TOO_OLD} (it does not say its version; the hub needs {minimum} or newer).")
+        raise _refuse(Text(N_(
+            "This windowdesk is too old for the hub; ask your administrator to update it (it does not say "
+            "its version; the hub needs {minimum} or newer)."), minimum=minimum))
     if version < settings.min_client_version_tuple:
         shown = value[len(CLIENT_NAME):][:20]
-        raise _refuse(f"{TOO_OLD} (version {shown}; the hub needs {minimum} or newer).")
+        raise _refuse(Text(N_(
+            "This windowdesk is too old for the hub; ask your administrator to update it (version {shown}; "
+            "the hub needs {minimum} or newer)."), shown=shown, minimum=minimum))
 
 
 def check_versions(

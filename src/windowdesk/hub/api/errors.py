@@ -4,7 +4,9 @@ Validation problems name the field, never echo the value (it may be personal dat
 Unexpected exceptions are logged with their traceback here, on the hub, and answered
 with a plain 500; a database that cannot be reached (or is busy beyond the timeout) is
 a 503, which tells a client to try again later. Logged tracebacks have resident ID
-numbers masked: a database error's text may quote the row it refused.
+numbers masked: a database error's text may quote the row it refused. Titles and
+messages are in the caller's language (``Accept-Language``, hub/language.py); what
+pydantic says about a field stays in English inside them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from starlette.responses import Response
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.hub.api.json_body import JsonBodyRequest
 from windowdesk.hub.errors import HubError
+from windowdesk.hub.language import Text, negotiate, render
+from windowdesk.i18n import N_
 from windowdesk.hub.storage.database import is_disk_full
 from windowdesk.sync.protocol import ERROR_HUB_DISK_FULL
 from windowdesk.text import as_unicode_text
@@ -34,11 +38,16 @@ log = logging.getLogger("windowdesk.hub")
 
 MAX_REPORTED_PROBLEMS = 5
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+UNREADABLE = N_("The request cannot be read")
 _HTTP_CODES = {
-    400: ("bad_request", "The request cannot be read"),
-    404: ("not_found", "Not found"),
-    405: ("method_not_allowed", "Not allowed"),
+    400: ("bad_request", UNREADABLE),
+    404: ("not_found", N_("Not found")),
+    405: ("method_not_allowed", N_("Not allowed")),
 }
+
+
+def request_language(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"))
 
 
 def error_response(status: int, code: str, title: str, message: str, headers: dict | None = None) -> JSONResponse:
@@ -49,26 +58,35 @@ def error_response(status: int, code: str, title: str, message: str, headers: di
     )
 
 
-def _hub_error(_request: Request, exc: Exception) -> Response:
+def worded_error(
+    request: Request, status: int, code: str, title: str | Text, message: str | Text, headers: dict | None = None
+) -> JSONResponse:
+    language = request_language(request)
+    return error_response(status, code, render(title, language), render(message, language), headers)
+
+
+def _hub_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HubError)
-    return error_response(exc.status, exc.code, exc.title, exc.message, exc.headers)
+    title, message = exc.worded(request_language(request))
+    return error_response(exc.status, exc.code, title, message, exc.headers)
 
 
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code, title = _HTTP_CODES.get(exc.status_code, ("http_error", "The request cannot be served"))
-    message = exc.detail if isinstance(exc.detail, str) else title
+    code, title = _HTTP_CODES.get(exc.status_code, ("http_error", N_("The request cannot be served")))
+    message: str | Text = exc.detail if isinstance(exc.detail, str) else title
     if exc.status_code == 404 and message == "Not Found":
-        message = f"The hub has no {request.url.path[:200]}; check the hub address."
+        message = Text(N_("The hub has no {path}; check the hub address."), path=request.url.path[:200])
     elif exc.status_code == 405:
-        message = f"{request.url.path[:200]} does not answer {request.method} requests."
-    return error_response(exc.status_code, code, title, message, getattr(exc, "headers", None))
+        message = Text(N_("{path} does not answer {method} requests."),
+                       path=request.url.path[:200], method=request.method)
+    return worded_error(request, exc.status_code, code, title, message, getattr(exc, "headers", None))
 
 
-def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
+def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[int, str, Text]:
     """(status, code, message): 400 for a body that is not JSON at all, 422 otherwise."""
     if any(error.get("type") == "json_invalid" for error in errors):
-        return 400, "invalid_json", "The request body is not valid JSON."
+        return 400, "invalid_json", Text(N_("The request body is not valid JSON."))
     problems = []
     for error in errors[:MAX_REPORTED_PROBLEMS]:
         where = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
@@ -76,13 +94,14 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[int, str, 
     more = len(errors) - MAX_REPORTED_PROBLEMS
     if more > 0:
         problems.append(f"and {more} more")
-    return 422, "invalid_request", "The request does not follow the protocol: " + "; ".join(problems) + "."
+    return 422, "invalid_request", Text(N_("The request does not follow the protocol: {problems}."),
+                                        problems="; ".join(problems))
 
 
-def _validation_error(_request: Request, exc: Exception) -> Response:
+def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     status, code, message = describe_validation_errors(list(exc.errors()))
-    return error_response(status, code, "The request cannot be read", message)
+    return worded_error(request, status, code, UNREADABLE, message)
 
 
 def unexpected_error_response(request: Request, exc: BaseException) -> Response:
@@ -94,17 +113,17 @@ def unexpected_error_response(request: Request, exc: BaseException) -> Response:
             "free space for the database, then the windows' next sync sends their work again",
             request.method, request.url.path,
         )
-        return error_response(
-            503, ERROR_HUB_DISK_FULL, "The hub's disk is full",
-            "The hub cannot store anything until its administrator frees space on its disk. "
-            "Nothing of this request was stored; send it again later.",
+        return worded_error(
+            request, 503, ERROR_HUB_DISK_FULL, N_("The hub's disk is full"),
+            N_("The hub cannot store anything until its administrator frees space on its disk. "
+               "Nothing of this request was stored; send it again later."),
             headers={"Retry-After": "60"},
         )
     if isinstance(exc, OperationalError):
         log.warning("database unavailable during %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
-        return error_response(
-            503, "database_unavailable", "The hub is busy",
-            "The hub cannot use its database right now. Try again in a moment.",
+        return worded_error(
+            request, 503, "database_unavailable", N_("The hub is busy"),
+            N_("The hub cannot use its database right now. Try again in a moment."),
             headers={"Retry-After": "5"},
         )
     details = "".join(traceback.format_exception(exc))
@@ -112,10 +131,10 @@ def unexpected_error_response(request: Request, exc: BaseException) -> Response:
         "unexpected error during %s %s\n%s", request.method, request.url.path,
         _ID_NUMBER.sub(lambda found: mask_id_number(found.group()), details),
     )
-    return error_response(
-        500, "internal_error", "The hub met a problem",
-        "The hub met an unexpected problem with this request. Try again later; if it keeps "
-        "happening, tell the hub administrator (the hub's log has the details).",
+    return worded_error(
+        request, 500, "internal_error", N_("The hub met a problem"),
+        N_("The hub met an unexpected problem with this request. Try again later; if it keeps "
+           "happening, tell the hub administrator (the hub's log has the details)."),
     )
 
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from windowdesk.hub.errors import TooManyRequests, Unauthorized
+from windowdesk.hub.language import Text
 from windowdesk.hub.ratelimit import SlidingWindowLimiter
 from windowdesk.hub.settings import HubSettings
+from windowdesk.i18n import N_
 
 UNKNOWN_ADDRESS = "unknown"
 
@@ -44,8 +46,8 @@ def limit_enrollment(request: Request) -> None:
     wait = _limiters(request).enrollment.take(client_address(request))
     if wait is not None:
         raise TooManyRequests(
-            f"Too many enrollment attempts came from this computer's network address. "
-            f"Wait {wait} seconds, check the code, and try again.",
+            Text(N_("Too many enrollment attempts came from this computer's network address. "
+                    "Wait {wait} seconds, check the code, and try again."), wait=wait),
             retry_after=wait,
         )
 
@@ -58,9 +60,9 @@ def token_attempt(request: Request) -> Iterator[None]:
     wait = limiter.retry_after(address)
     if wait is not None:
         raise TooManyRequests(
-            f"Too many requests with a token the hub refused came from this network address. "
-            f"Wait {wait} seconds; if it keeps happening, ask your administrator to enroll "
-            "this workstation again.",
+            Text(N_("Too many requests with a token the hub refused came from this network address. "
+                    "Wait {wait} seconds; if it keeps happening, ask your administrator to enroll "
+                    "this workstation again."), wait=wait),
             retry_after=wait,
         )
     try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
-from windowdesk.hub.api.errors import ErrorReportingRoute
+from windowdesk.hub.api.errors import ErrorReportingRoute, request_language
 from windowdesk.hub.api.limits import limit_enrollment
 from windowdesk.hub.schemas import (
     MAX_SEQ,
@@ -90,11 +90,12 @@ def whoami(caller: Caller) -> WhoAmIReply:
 
 
 @router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
-async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings) -> PushReply:
+async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings, request: Request) -> PushReply:
     # Async only so that a batch waiting for the one before holds no worker thread (see
     # push_order); its work runs in the thread pool like every other route's.
     pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
     events = incoming_events(body)
+    language = request_language(request)  # for the reasons of rejected events
 
     def apply() -> list[PushOutcome] | None:
         if body.after is not None and not is_stored(db, body.after):
@@ -102,7 +103,8 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
                 event.stored_payload  # noqa: B018 - a cached property
             return None
         now = utc_now()
-        return db.run_write(lambda session: apply_push(session, pusher=pusher, events=events, now=now))
+        return db.run_write(lambda session: apply_push(
+            session, pusher=pusher, events=events, now=now, language=language))
 
     outcomes = await in_order(apply, after=body.after, timeout=settings.push_order_wait)
     note_push_committed(outcome.event_id for outcome in outcomes)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub import security
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from windowdesk.hub.language import Text
 from windowdesk.hub.storage.models import (
     Center,
     Department,
@@ -24,6 +25,7 @@ from windowdesk.hub.storage.models import (
     Window,
     Workstation,
 )
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import ERROR_REVOKED
 
 DEFAULT_CODE_VALIDITY = dt.timedelta(hours=72)
@@ -61,11 +63,12 @@ class StaffIdentity:
 def find_window(session: Session, center_code: str, window: str) -> Window:
     """A window by its code in the center ("01") or by its id ("CH-01")."""
     if session.get(Center, center_code) is None:
-        raise NotFound(f"There is no center {center_code} on the hub. Import the catalog or create the center first.")
+        raise NotFound(Text(N_("There is no center {center} on the hub. Import the catalog or create the center first."),
+                            center=center_code))
     window_id = window if window.startswith(f"{center_code}-") else f"{center_code}-{window}"
     found = session.get(Window, window_id)
     if found is None:
-        raise NotFound(f"Center {center_code} has no window {window} on the hub.")
+        raise NotFound(Text(N_("Center {center} has no window {window} on the hub."), center=center_code, window=window))
     return found
 
 
@@ -154,17 +157,18 @@ def _answer_again(
 def _refuse_code(row: EnrollmentCode | None) -> None:
     if row is None:
         raise Unauthorized(
-            "The hub does not know this enrollment code. Check it, or ask your administrator for a new one.",
+            N_("The hub does not know this enrollment code. Check it, or ask your administrator for a new one."),
             code="enrollment_code_unknown",
         )
     if row.used_at is not None:
         raise Conflict(
-            "This enrollment code was already used. Each code enrolls one workstation once; "
-            "ask your administrator for a new one.",
+            N_("This enrollment code was already used. Each code enrolls one workstation once; "
+               "ask your administrator for a new one."),
             code="enrollment_code_used",
         )
     raise Unauthorized(
-        f"This enrollment code expired at {row.expires_at:%Y-%m-%d %H:%M} UTC. Ask your administrator for a new one.",
+        Text(N_("This enrollment code expired at {at:%Y-%m-%d %H:%M} UTC. Ask your administrator for a new one."),
+             at=row.expires_at),
         code="enrollment_code_expired",
     )
 
@@ -180,18 +184,18 @@ _WORKSTATION_BY_TOKEN = (
 
 def authenticate_workstation(session: Session, token: str | None) -> WorkstationIdentity:
     if not token:
-        raise Unauthorized("This request carries no workstation token. Enroll this workstation with the hub first.")
+        raise Unauthorized(N_("This request carries no workstation token. Enroll this workstation with the hub first."))
     found = session.connection().execute(_WORKSTATION_BY_TOKEN, {"token_sha256": security.sha256_hex(token)}).first()
     if found is None:
-        raise Unauthorized(
+        raise Unauthorized(N_(
             "The hub does not know this workstation's token. Enroll the workstation again with a "
             "new code from your administrator."
-        )
+        ))
     workstation_id, center_code, window_id, window_code, revoked_at = found
     if revoked_at is not None:
         raise Unauthorized(
-            f"This workstation was revoked at {revoked_at:%Y-%m-%d %H:%M} UTC and may no "
-            "longer sync. Ask your administrator for a new enrollment code.",
+            Text(N_("This workstation was revoked at {at:%Y-%m-%d %H:%M} UTC and may no "
+                    "longer sync. Ask your administrator for a new enrollment code."), at=revoked_at),
             code=ERROR_REVOKED,
         )
     return WorkstationIdentity(workstation_id, center_code, window_id, window_code)
@@ -227,8 +231,8 @@ def issue_staff_token(session: Session, *, department_code: str, now: dt.datetim
 
 def authenticate_staff(session: Session, token: str | None) -> StaffIdentity:
     if not token:
-        raise Unauthorized("This request carries no staff token. Ask the hub administrator for one (staff-token).")
+        raise Unauthorized(N_("This request carries no staff token. Ask the hub administrator for one (staff-token)."))
     row = session.scalar(select(StaffToken).where(StaffToken.token_sha256 == security.sha256_hex(token)))
     if row is None or row.revoked_at is not None:
-        raise Unauthorized("The hub does not accept this staff token. Ask the hub administrator for a new one.")
+        raise Unauthorized(N_("The hub does not accept this staff token. Ask the hub administrator for a new one."))
     return StaffIdentity(row.department_code)

@@ -20,11 +20,17 @@ from dataclasses import dataclass, replace
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent
 from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
+from windowdesk.i18n import N_
 
 RATING, FOLLOW_UP, INQUIRY, COMPLAINT, RECTIFICATION = "rating", "follow_up", "inquiry", "complaint", "rectification"
+_RECORD_WORDS = {
+    RATING: N_("rating"), FOLLOW_UP: N_("follow-up"), INQUIRY: N_("inquiry"), COMPLAINT: N_("complaint"),
+    RECTIFICATION: N_("rectification task"),
+}
 MAX_TEXT = 2000
 
 
@@ -62,7 +68,7 @@ def _optional_id(read, name: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or len(value) > 36:
-        raise base.Rejected(f"The {read.event.kind} event's field {name!r} must be an id.")
+        raise base.Rejected(N_("The {kind} event's field {name!r} must be an id."), kind=read.event.kind, name=name)
     return value
 
 
@@ -71,18 +77,31 @@ def _day(read, name: str, value=None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise base.Rejected(f"The {read.event.kind} event's field {name!r} is not a date like 2026-12-01.") from None
+        raise base.Rejected(
+            N_("The {kind} event's field {name!r} is not a date like 2026-12-01."),
+            kind=read.event.kind, name=name,
+        ) from None
 
 
 def _known(view, read, record_id: str, kind: str, pusher) -> FeedbackFacts:
+    words = Text(_RECORD_WORDS[kind])
     facts = view.feedback.get(record_id)
     if facts is None or facts.kind != kind:
         earlier = view.rejected.get(record_id)
         if earlier:
-            raise base.Rejected(f"The {kind} {record_id} is not on the hub: the event creating it was rejected ({earlier})")
-        raise base.Rejected(f"The {kind} {record_id} is not on the hub: the event creating it never arrived.")
+            raise base.Rejected(
+                N_("The {kind} {record_id} is not on the hub: the event creating it was rejected ({earlier})"),
+                kind=words, record_id=record_id, earlier=earlier,
+            )
+        raise base.Rejected(
+            N_("The {kind} {record_id} is not on the hub: the event creating it never arrived."),
+            kind=words, record_id=record_id,
+        )
     if facts.center_code != pusher.center_code:
-        raise base.Rejected(f"The {kind} {record_id} belongs to center {facts.center_code}.")
+        raise base.Rejected(
+            N_("The {kind} {record_id} belongs to center {other_center}."),
+            kind=words, record_id=record_id, other_center=facts.center_code,
+        )
     return facts
 
 
@@ -97,13 +116,16 @@ def rating_given(event, pusher, view, now: dt.datetime):
     window = read.window(view, center)
     level = read.integer("level")
     if not 1 <= level <= 5:
-        raise base.Rejected("The rating.given event's level must be 1 to 5.")
+        raise base.Rejected(N_("The rating.given event's level must be 1 to 5."))
     if rating_id in view.feedback:
-        raise base.Rejected(f"Rating {rating_id} is already on the hub (sent by another event).")
+        raise base.Rejected(
+            N_("Rating {rating_id} is already on the hub (sent by another event)."),
+            rating_id=rating_id,
+        )
     follow_up = read.payload.get("follow_up") or None
     if follow_up is not None and not (isinstance(follow_up, dict) and isinstance(follow_up.get("id"), str)
                                       and isinstance(follow_up.get("owner"), str)):
-        raise base.Rejected("The rating.given event's follow_up must be {\"id\", \"owner\", \"deadline\"}.")
+        raise base.Rejected(N_("The rating.given event's follow_up must be {{\"id\", \"owner\", \"deadline\"}}."))
     values = dict(
         id=rating_id, center_code=center, window_id=window, operator_id=read.text("operator", 36),
         case_id=_optional_id(read, "case_id"), item_code=read.text("item", 16, required=False) or None,
@@ -131,7 +153,10 @@ def followup_closed(event, pusher, view, now: dt.datetime):
     read.center(pusher)
     facts = _known(view, read, follow_up_id, FOLLOW_UP, pusher)
     if facts.status != "open":
-        raise base.Rejected(f"Follow-up {follow_up_id} was already closed at the hub; its outcome there stands.")
+        raise base.Rejected(
+            N_("Follow-up {follow_up_id} was already closed at the hub; its outcome there stands."),
+            follow_up_id=follow_up_id,
+        )
     values = dict(fid=follow_up_id, outcome=read.text("outcome", MAX_TEXT), at=read.timestamp("closed_at"),
                   by=read.text("closed_by", 36, required=False))
     return base.Plan([(CLOSE_FOLLOW_UP, values)], _set(follow_up_id, replace(facts, status="closed")))
@@ -143,7 +168,10 @@ def inquiry_logged(event, pusher, view, now: dt.datetime):
     center = read.center(pusher)
     window = read.window(view, center)
     if inquiry_id in view.feedback:
-        raise base.Rejected(f"Inquiry {inquiry_id} is already on the hub (sent by another event).")
+        raise base.Rejected(
+            N_("Inquiry {inquiry_id} is already on the hub (sent by another event)."),
+            inquiry_id=inquiry_id,
+        )
     read.text("question", MAX_TEXT)
     values = dict(
         id=inquiry_id, center_code=center, window_id=window, first_operator_id=read.text("operator", 36),
@@ -159,7 +187,7 @@ def inquiry_answered(event, pusher, view, now: dt.datetime):
     read.center(pusher)
     facts = _known(view, read, inquiry_id, INQUIRY, pusher)
     if facts.status != "open":
-        raise base.Rejected(f"Inquiry {inquiry_id} is already answered.")
+        raise base.Rejected(N_("Inquiry {inquiry_id} is already answered."), inquiry_id=inquiry_id)
     read.text("answer", MAX_TEXT)
     values = dict(iid=inquiry_id, at=read.timestamp("answered_at"))
     return base.Plan([(ANSWER_INQUIRY, values)], _set(inquiry_id, replace(facts, status="answered")))
@@ -171,7 +199,10 @@ def inquiry_handed_over(event, pusher, view, now: dt.datetime):
     read.center(pusher)
     facts = _known(view, read, inquiry_id, INQUIRY, pusher)
     if facts.status != "open":
-        raise base.Rejected(f"Inquiry {inquiry_id} is already answered and cannot be handed over.")
+        raise base.Rejected(
+            N_("Inquiry {inquiry_id} is already answered and cannot be handed over."),
+            inquiry_id=inquiry_id,
+        )
     read.text("from", 36)
     read.text("note", MAX_TEXT)
     read.timestamp("at")
@@ -184,11 +215,14 @@ def complaint_received(event, pusher, view, now: dt.datetime):
     center = read.center(pusher)
     window = read.window(view, center)
     if complaint_id in view.feedback:
-        raise base.Rejected(f"Complaint {complaint_id} is already on the hub (sent by another event).")
+        raise base.Rejected(
+            N_("Complaint {complaint_id} is already on the hub (sent by another event)."),
+            complaint_id=complaint_id,
+        )
     about = read.payload.get("about") or {}
     if not isinstance(about, dict) or not all(value is None or (isinstance(value, str) and len(value) <= 36)
                                               for value in about.values()):
-        raise base.Rejected("The complaint.received event's about must be an object of ids and codes.")
+        raise base.Rejected(N_("The complaint.received event's about must be an object of ids and codes."))
     values = dict(
         id=complaint_id, number=read.text("number", 40), center_code=center, window_id=window,
         operator_id=read.text("operator", 36, required=False) or read.text("owner", 36),
@@ -209,7 +243,10 @@ def complaint_replied(event, pusher, view, now: dt.datetime):
     read.center(pusher)
     facts = _known(view, read, complaint_id, COMPLAINT, pusher)
     if facts.status != "open":
-        raise base.Rejected(f"Complaint {complaint_id} already has its reply (given at the hub); it stands.")
+        raise base.Rejected(
+            N_("Complaint {complaint_id} already has its reply (given at the hub); it stands."),
+            complaint_id=complaint_id,
+        )
     values = dict(cid=complaint_id, reply=read.text("reply", MAX_TEXT), at=read.timestamp("replied_at"),
                   by=read.text("operator", 36, required=False))
     return base.Plan([(REPLY_COMPLAINT, values)], _set(complaint_id, replace(facts, status="replied")))
@@ -222,7 +259,10 @@ def rectification_set(event, pusher, view, now: dt.datetime):
     complaint_id = read.text("complaint_id", 36)
     _known(view, read, complaint_id, COMPLAINT, pusher)
     if rectification_id in view.feedback:
-        raise base.Rejected(f"Rectification task {rectification_id} is already on the hub.")
+        raise base.Rejected(
+            N_("Rectification task {rectification_id} is already on the hub."),
+            rectification_id=rectification_id,
+        )
     values = dict(
         id=rectification_id, complaint_id=complaint_id, center_code=center, task=read.text("task", MAX_TEXT),
         unit=read.text("unit", 100), responsible=read.text("responsible", 60), deadline=_day(read, "deadline"),
@@ -238,7 +278,10 @@ def rectification_done(event, pusher, view, now: dt.datetime):
     read.center(pusher)
     facts = _known(view, read, rectification_id, RECTIFICATION, pusher)
     if facts.status != "open":
-        raise base.Rejected(f"Rectification task {rectification_id} is already done.")
+        raise base.Rejected(
+            N_("Rectification task {rectification_id} is already done."),
+            rectification_id=rectification_id,
+        )
     return base.Plan([(RECTIFICATION_DONE, dict(rid=rectification_id, at=read.timestamp("done_at")))],
                      _set(rectification_id, replace(facts, status="done")))
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from windowdesk.domain.fees import PAYMENT_METHODS
+from windowdesk.hub.language import Text
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import DAY_CLOSED, PAYMENT_RECEIVED, UTILITY_PAID
 
 # Whole fen that cannot be below zero; numbers of receipts; the one amount that can be
@@ -34,17 +36,25 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and -MAX_FEN < value < MAX_FEN
 
 
+_WHOLE = {  # (counts, signed) -> what the value must be
+    (False, False): N_("a whole number of fen, not below zero"),
+    (False, True): N_("a whole number of fen"),
+    (True, False): N_("a whole number, not below zero"),
+    (True, True): N_("a whole number"),
+}
+
+
 def _reject_unless_whole(kind: str, payload: Mapping[str, Any], names: tuple[str, ...], *,
                          signed: bool = False, counts: bool = False) -> None:
     """Amounts (or, with ``counts``, numbers of receipts) must be whole numbers, not below
     zero unless ``signed``."""
-    what = "a whole number" + ("" if counts else " of fen") + ("" if signed else ", not below zero")
+    what = Text(_WHOLE[counts, signed])
     for name in names:
         value = payload.get(name)
         if value is None:
             continue  # required fields were checked already; the others may be absent
         if not _whole(value) or (not signed and value < 0):
-            raise base.Rejected(f"The {kind} event's {name} must be {what}.")
+            raise base.Rejected(N_("The {kind} event's {name} must be {what}."), kind=kind, name=name, what=what)
 
 
 def receipt(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
@@ -53,8 +63,8 @@ def receipt(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - pu
     _reject_unless_whole(event.kind, payload, RECEIPT_AMOUNTS)
     if payload.get("method") not in PAYMENT_METHODS:
         raise base.Rejected(
-            f"The {event.kind} event's method {str(payload.get('method'))[:20]!r} is not one of: "
-            f"{', '.join(PAYMENT_METHODS)}."
+            N_("The {kind} event's method {method!r} is not one of: {methods}."),
+            kind=event.kind, method=str(payload.get('method'))[:20], methods=', '.join(PAYMENT_METHODS),
         )
     return plan
 
@@ -67,10 +77,13 @@ def day_close(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - 
     _reject_unless_whole(event.kind, payload, SIGNED_AMOUNTS, signed=True)
     totals = payload.get("totals")
     if not isinstance(totals, dict):
-        raise base.Rejected("The day.closed event's totals must be a table of payment methods.")
+        raise base.Rejected(N_("The day.closed event's totals must be a table of payment methods."))
     for method, total in totals.items():
         if method not in PAYMENT_METHODS or not isinstance(total, dict):
-            raise base.Rejected(f"The day.closed event's totals name an unknown payment method {str(method)[:20]!r}.")
+            raise base.Rejected(
+                N_("The day.closed event's totals name an unknown payment method {method!r}."),
+                method=str(method)[:20],
+            )
         _reject_unless_whole(event.kind, total, ("amount_fen",))
         _reject_unless_whole(event.kind, total, ("receipts",), counts=True)
     return plan

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.errors import Forbidden
+from windowdesk.hub.language import SOURCE_LANGUAGE, Text, translate
 from windowdesk.hub.services.push_rules import (
     CREATING_KINDS,
     STATEMENT_ORDER,
@@ -46,6 +47,7 @@ from windowdesk.hub.services.push_rules import (
 from windowdesk.hub.services.push_view import known_events, load_view
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import PushedEvent, Workstation
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED
 from windowdesk.text import as_unicode_text
 
@@ -55,11 +57,11 @@ NOTE_LAST_PUSH = (
     update(Workstation.__table__).where(Workstation.__table__.c.id == bindparam("workstation_id"))
     .values(last_push_at=bindparam("last_push_at"))
 )
-CONFLICT_REASON = (
+CONFLICT_REASON = N_(
     "It conflicts with a record the hub already has (the same id or number was sent by "
     "another event)."
 )
-UNSTORABLE_REASON = "The hub's database cannot store a value in this event."
+UNSTORABLE_REASON = N_("The hub's database cannot store a value in this event.")
 
 
 @dataclass(frozen=True)
@@ -80,24 +82,27 @@ def check_centers(pusher: Pusher, events: Sequence[IncomingEvent]) -> None:
         center = event.payload.get("center")
         if center is not None and center != pusher.center_code:
             raise Forbidden(
-                f"This workstation is enrolled for center {pusher.center_code}, but it sends work "
-                f"of center {str(center)[:8]}. Nothing was stored. Ask your administrator to "
-                "enroll this workstation again for the right center.",
+                Text(N_("This workstation is enrolled for center {own_center}, but it sends work "
+                        "of center {center}. Nothing was stored. Ask your administrator to "
+                        "enroll this workstation again for the right center."),
+                     own_center=pusher.center_code, center=str(center)[:8]),
                 code=ERROR_WRONG_CENTER,
             )
 
 
 def apply_push(
-    session: Session, *, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
+    session: Session, *, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime,
+    language: str = SOURCE_LANGUAGE,
 ) -> list[PushOutcome]:
+    """Reasons of new rejections are worded in ``language`` (the window's) and stored so."""
     check_centers(pusher, events)
     connection = session.connection()
     connection.execute(NOTE_LAST_PUSH, {"workstation_id": pusher.workstation_id, "last_push_at": now})
     try:
         with connection.begin_nested():
-            return _apply_grouped(connection, session, pusher, events, now)
+            return _apply_grouped(connection, session, pusher, events, now, language)
     except (IntegrityError, DataError):
-        return _apply_one_by_one(connection, session, pusher, events, now)
+        return _apply_one_by_one(connection, session, pusher, events, now, language)
 
 
 @dataclass
@@ -106,6 +111,7 @@ class _Batch:
 
     view: BatchView
     known: dict[str, tuple[str, str]]  # event id -> (applied / rejected, reason)
+    language: str
 
     def answer_again(self, event_id: str) -> PushOutcome:
         status, reason = self.known[event_id]
@@ -118,14 +124,17 @@ class _Batch:
         return PushOutcome(event.event_id, REJECTED, reason)
 
 
-def _start(session: Session, pusher: Pusher, events: Sequence[IncomingEvent]) -> _Batch:
-    return _Batch(load_view(session, events, pusher), known_events(session, [event.event_id for event in events]))
+def _start(session: Session, pusher: Pusher, events: Sequence[IncomingEvent], language: str) -> _Batch:
+    return _Batch(
+        load_view(session, events, pusher), known_events(session, [event.event_id for event in events]), language
+    )
 
 
 def _apply_grouped(
-    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
+    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime,
+    language: str,
 ) -> list[PushOutcome]:
-    batch = _start(session, pusher, events)
+    batch = _start(session, pusher, events, language)
     outcomes: list[PushOutcome] = []
     event_rows: list[dict] = []
     rows_by_statement: dict[object, list[dict]] = {statement: [] for statement in STATEMENT_ORDER}
@@ -136,8 +145,9 @@ def _apply_grouped(
         try:
             plan = plan_event(event, pusher, batch.view, now)
         except Rejected as rejection:
-            outcomes.append(batch.note_rejection(event, rejection.reason))
-            event_rows.append(_event_row(pusher, event, REJECTED, rejection.reason, now))
+            reason = rejection.worded(language)
+            outcomes.append(batch.note_rejection(event, reason))
+            event_rows.append(_event_row(pusher, event, REJECTED, reason, now))
             continue
         for statement, parameters in plan.statements:
             rows_by_statement[statement].append(parameters)
@@ -154,9 +164,10 @@ def _apply_grouped(
 
 
 def _apply_one_by_one(
-    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime
+    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime,
+    language: str,
 ) -> list[PushOutcome]:
-    batch = _start(session, pusher, events)
+    batch = _start(session, pusher, events, language)
     return [_apply_alone(connection, session, batch, pusher, event, now) for event in events]
 
 
@@ -168,7 +179,7 @@ def _apply_alone(
     try:
         plan = plan_event(event, pusher, batch.view, now)
     except Rejected as rejection:
-        return _store_rejection(connection, session, batch, pusher, event, rejection.reason, now)
+        return _store_rejection(connection, session, batch, pusher, event, rejection.worded(batch.language), now)
     try:
         with connection.begin_nested():
             connection.execute(INSERT_PUSHED_EVENT, _event_row(pusher, event, APPLIED, "", now))
@@ -182,7 +193,7 @@ def _apply_alone(
             batch.known[event.event_id] = stored
             return batch.answer_again(event.event_id)
         reason = CONFLICT_REASON if isinstance(refusal, IntegrityError) else UNSTORABLE_REASON
-        return _store_rejection(connection, session, batch, pusher, event, reason, now)
+        return _store_rejection(connection, session, batch, pusher, event, translate(reason, batch.language), now)
     plan.remember(batch.view)
     batch.known[event.event_id] = (APPLIED, "")
     return PushOutcome(event.event_id, APPLIED)

@@ -36,10 +36,11 @@ from starlette.concurrency import run_in_threadpool
 from windowdesk.hub.errors import Conflict
 from windowdesk.hub.services.push_view import known_events
 from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import ERROR_PUSH_OUT_OF_ORDER, PUSH_ORDER_WAIT
 
 POLL_SECONDS = 0.005
-OUT_OF_ORDER_MESSAGE = (
+OUT_OF_ORDER_MESSAGE = N_(
     "The batch sent before this one has not reached the hub yet, so this one was not "
     "stored. It is sent again by itself."
 )
@@ -96,7 +97,7 @@ async def in_order(attempt: Callable[[], T | None], *, after: str | None, timeou
                 return done
             remaining = deadline - clock()
             if remaining <= 0:
-                raise Conflict(OUT_OF_ORDER_MESSAGE, code=ERROR_PUSH_OUT_OF_ORDER, title="Sent out of order")
+                raise Conflict(OUT_OF_ORDER_MESSAGE, code=ERROR_PUSH_OUT_OF_ORDER, title=N_("Sent out of order"))
             await asyncio.wait({waiter[1]}, timeout=min(remaining, POLL_SECONDS))
         finally:
             with _waiters_lock:

@@ -21,10 +21,18 @@ import pydantic_core
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
-from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
+from windowdesk.domain.case_state import (
+    ACTION_LABELS,
+    STATUS_LABELS,
+    CaseAction,
+    CaseStatus,
+    InvalidTransition,
+    next_status,
+)
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
 from windowdesk.errors import ValidationError
+from windowdesk.hub.language import Text
 from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
 from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_text
 from windowdesk.hub.storage.models import (
@@ -36,16 +44,32 @@ from windowdesk.hub.storage.models import (
     Refusal,
     Resident,
 )
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS
 
 APPLICANT_KINDS = ("resident", "organisation")
+# The records a reason names by their kind, in words (and in the window's language).
+_RECORD_WORDS = {
+    "resident": N_("resident"), "organisation": N_("organisation"), "notification": N_("notification"),
+    "refusal": N_("refusal"),
+}
 ACTIONS = tuple(action.value for action in CaseAction)
 
 
 class Rejected(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    """An event the hub will not apply, and why: an English template and its values,
+    worded in the window's language when the push is answered (hub/language.py)."""
+
+    def __init__(self, template: str, **values: Any) -> None:
+        self.text = Text(template, **values)
+        super().__init__(self.text.render())
+
+    @property
+    def reason(self) -> str:
+        return self.text.render()
+
+    def worded(self, language: str) -> str:
+        return self.text.render(language)
 
 
 @dataclass(frozen=True)
@@ -157,16 +181,19 @@ class PayloadReader:
         self.payload = event.payload
         missing = [name for name in EVENT_REQUIRED_FIELDS.get(event.kind, ()) if self.payload.get(name) in (None, "")]
         if missing:
-            raise Rejected(f"The {event.kind} event is missing: {', '.join(missing)}.")
+            raise Rejected(N_("The {kind} event is missing: {fields}."), kind=event.kind, fields=', '.join(missing))
 
     def text(self, name: str, max_length: int, *, required: bool = True) -> str:
         value = self.payload.get(name)
         if value is None and not required:
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            raise Rejected(f"The {self.event.kind} event's field {name!r} must be text.")
+            raise Rejected(N_("The {kind} event's field {name!r} must be text."), kind=self.event.kind, name=name)
         if len(value) > max_length:
-            raise Rejected(f"The {self.event.kind} event's field {name!r} is longer than {max_length} characters.")
+            raise Rejected(
+                N_("The {kind} event's field {name!r} is longer than {max_length} characters."),
+                kind=self.event.kind, name=name, max_length=max_length,
+            )
         return value
 
     def operator(self) -> str | None:
@@ -184,13 +211,19 @@ class PayloadReader:
         except ValueError:
             parsed = None
         if parsed is None:
-            raise Rejected(f"The {self.event.kind} event's field {name!r} is not an ISO date and time.")
+            raise Rejected(
+                N_("The {kind} event's field {name!r} is not an ISO date and time."),
+                kind=self.event.kind, name=name,
+            )
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
     def integer(self, name: str) -> int:
         value = self.payload.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
-            raise Rejected(f"The {self.event.kind} event's field {name!r} must be a whole number.")
+            raise Rejected(
+                N_("The {kind} event's field {name!r} must be a whole number."),
+                kind=self.event.kind, name=name,
+            )
         return value
 
     def id_number(self) -> str:
@@ -202,7 +235,10 @@ class PayloadReader:
         except ValidationError:
             valid = False
         if not valid:
-            raise Rejected(f"The {self.event.kind} event's id_number is not a valid resident ID number.")
+            raise Rejected(
+                N_("The {kind} event's id_number is not a valid resident ID number."),
+                kind=self.event.kind,
+            )
         return value
 
     def credit_code(self) -> str:
@@ -212,7 +248,10 @@ class PayloadReader:
         except ValidationError:
             valid = False
         if not valid:
-            raise Rejected(f"The {self.event.kind} event's credit_code is not a valid unified social credit code.")
+            raise Rejected(
+                N_("The {kind} event's credit_code is not a valid unified social credit code."),
+                kind=self.event.kind,
+            )
         return value
 
     def number(self, series: DocumentSeries, center: str) -> str:
@@ -220,39 +259,52 @@ class PayloadReader:
         value = self.text("number", 44)
         parsed = canonical_number(value, series)
         if parsed is None:
-            raise Rejected(f"The {self.event.kind} event's number {value[:44]!r} is not a well-formed number.")
+            raise Rejected(
+                N_("The {kind} event's number {value!r} is not a well-formed number."),
+                kind=self.event.kind, value=value[:44],
+            )
         if parsed.center_code != center:
-            raise Rejected(f"The number {value} belongs to center {parsed.center_code}, not to center {center}.")
+            raise Rejected(
+                N_("The number {value} belongs to center {center_of_number}, not to center {center}."),
+                value=value, center_of_number=parsed.center_code, center=center,
+            )
         return value
 
     def own_id(self, entity: str) -> str:
         """The record's id: the payload's "id", which must be the event's entity id."""
         if self.event.entity != entity:
-            raise Rejected(f"A {self.event.kind} event must be about a {entity}, not {self.event.entity[:40]!r}.")
+            raise Rejected(
+                N_("A {kind} event must be about a {entity}, not {entity2!r}."),
+                kind=self.event.kind, entity=entity, entity2=self.event.entity[:40],
+            )
         record_id = self.text("id", 36)
         if record_id != self.event.entity_id:
-            raise Rejected(f"The {self.event.kind} event's payload id does not match its entity id.")
+            raise Rejected(N_("The {kind} event's payload id does not match its entity id."), kind=self.event.kind)
         return record_id
 
     def center(self, pusher: Pusher) -> str:
         center = self.text("center", 8)
         if center != pusher.center_code:
             raise Rejected(
-                f"This {self.event.kind} event is for center {center}, but the workstation "
-                f"is enrolled for center {pusher.center_code}."
+                N_("This {kind} event is for center {center}, but the workstation is enrolled for center "
+                   "{own_center}."),
+                kind=self.event.kind, center=center, own_center=pusher.center_code,
             )
         return center
 
     def window(self, view: BatchView, center: str) -> str:
         window = self.text("window", 12)
         if view.windows.get(window) != center:
-            raise Rejected(f"Window {window} is not a window of center {center} known to the hub.")
+            raise Rejected(
+                N_("Window {window} is not a window of center {center} known to the hub."),
+                window=window, center=center,
+            )
         return window
 
     def item(self, view: BatchView) -> str:
         item = self.text("item", 16)
         if item not in view.items:
-            raise Rejected(f"Item {item} is not in any service catalog the hub has published.")
+            raise Rejected(N_("Item {item} is not in any service catalog the hub has published."), item=item)
         return item
 
     def applicant(self, view: BatchView, center: str) -> tuple[str, str]:
@@ -261,18 +313,24 @@ class PayloadReader:
         applicant_id = value.get("id") if isinstance(value, dict) else None
         if kind not in APPLICANT_KINDS or not isinstance(applicant_id, str) or len(applicant_id) > 36:
             raise Rejected(
-                f"The {self.event.kind} event's applicant must be {{\"kind\": \"resident\" or "
-                "\"organisation\", \"id\": ...}."
+                N_("The {kind} event's applicant must be {{\"kind\": \"resident\" or \"organisation\", \"id\": "
+                   "...}}."),
+                kind=self.event.kind,
             )
         known = view.residents if kind == "resident" else view.organisations
         if applicant_id not in known:
             earlier = view.rejected.get(applicant_id)
             if earlier:
-                raise Rejected(f"The applicant ({kind} {applicant_id}) was not registered: its registration was rejected ({earlier})")
+                raise Rejected(
+                    N_("The applicant ({kind} {applicant_id}) was not registered: its registration was rejected "
+                       "({earlier})"),
+                    kind=Text(_RECORD_WORDS[kind]), applicant_id=applicant_id, earlier=earlier,
+                )
             # The same words whether another center has it or nobody: a window must not
             # learn which ids exist elsewhere.
             raise Rejected(
-                f"The applicant ({kind} {applicant_id}) is not registered on the hub at center {center}."
+                N_("The applicant ({kind} {applicant_id}) is not registered on the hub at center {center}."),
+                kind=Text(_RECORD_WORDS[kind]), applicant_id=applicant_id, center=center,
             )
         return kind, applicant_id
 
@@ -280,8 +338,11 @@ class PayloadReader:
 def _unknown_case(view: BatchView, case_id: str) -> Rejected:
     earlier = view.rejected.get(case_id)
     if earlier:
-        return Rejected(f"Case {case_id} is not on the hub: its acceptance was rejected ({earlier})")
-    return Rejected(f"Case {case_id} is not on the hub: its acceptance never arrived.")
+        return Rejected(
+            N_("Case {case_id} is not on the hub: its acceptance was rejected ({earlier})"),
+            case_id=case_id, earlier=earlier,
+        )
+    return Rejected(N_("Case {case_id} is not on the hub: its acceptance never arrived."), case_id=case_id)
 
 
 # --- the rules, one per kind ----------------------------------------------------------
@@ -295,7 +356,10 @@ def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, n
         center_code=read.center(pusher), received_at=now,
     )
     if resident_id in view.residents or resident_id in view.foreign_ids:
-        raise Rejected(f"Resident {resident_id} is already registered on the hub by another event.")
+        raise Rejected(
+            N_("Resident {resident_id} is already registered on the hub by another event."),
+            resident_id=resident_id,
+        )
     return Plan([(INSERT_RESIDENT, values)], lambda v: v.residents.add(resident_id))
 
 
@@ -307,7 +371,10 @@ def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchVie
         center_code=read.center(pusher), received_at=now,
     )
     if organisation_id in view.organisations or organisation_id in view.foreign_ids:
-        raise Rejected(f"Organisation {organisation_id} is already registered on the hub by another event.")
+        raise Rejected(
+            N_("Organisation {organisation_id} is already registered on the hub by another event."),
+            organisation_id=organisation_id,
+        )
     return Plan([(INSERT_ORGANISATION, values)], lambda v: v.organisations.add(organisation_id))
 
 
@@ -317,15 +384,15 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     center = read.center(pusher)
     number = read.number(DocumentSeries.CASE, center)
     if len(number) > 40:
-        raise Rejected(f"The case number {number} is longer than 40 characters.")
+        raise Rejected(N_("The case number {number} is longer than 40 characters."), number=number)
     window = read.window(view, center)
     item = read.item(view)
     applicant_kind, applicant_id = read.applicant(view, center)
     accepted_at = read.timestamp("accepted_at")
     if case_id in view.cases:
-        raise Rejected(f"Case {number} is already on the hub (sent by another event).")
+        raise Rejected(N_("Case {number} is already on the hub (sent by another event)."), number=number)
     if number in view.case_numbers:
-        raise Rejected(f"The case number {number} is already used by another case on the hub.")
+        raise Rejected(N_("The case number {number} is already used by another case on the hub."), number=number)
     accepted = CaseStatus.ACCEPTED.value
     statements = [
         (INSERT_CASE, dict(
@@ -350,13 +417,16 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
 def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
     if event.entity != "case":
-        raise Rejected(f"A case.status event must be about a case, not {event.entity[:40]!r}.")
+        raise Rejected(N_("A case.status event must be about a case, not {entity!r}."), entity=event.entity[:40])
     case_id = event.entity_id
     if read.payload.get("case_id") not in (None, case_id):
-        raise Rejected("The case.status event's case_id does not match its entity id.")
+        raise Rejected(N_("The case.status event's case_id does not match its entity id."))
     action = read.text("action", 20)
     if action not in ACTIONS:
-        raise Rejected(f"The case.status event's action {action!r} is not one of: {', '.join(ACTIONS)}.")
+        raise Rejected(
+            N_("The case.status event's action {action!r} is not one of: {actions}."),
+            action=action, actions=', '.join(ACTIONS),
+        )
     at = read.timestamp("at", required=False)
     note = read.text("note", 2000, required=False)
     facts = view.cases.get(case_id)
@@ -364,13 +434,16 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         raise _unknown_case(view, case_id)
     if facts.center_code != pusher.center_code:
         raise Rejected(
-            f"Case {facts.number} belongs to center {facts.center_code}; this workstation is "
-            f"enrolled for center {pusher.center_code}."
+            N_("Case {number} belongs to center {other_center}; this workstation is enrolled for center "
+               "{own_center}."),
+            number=facts.number, other_center=facts.center_code, own_center=pusher.center_code,
         )
     try:
         new_status = next_status(facts.status, action).value
     except InvalidTransition as refusal:
-        raise Rejected(f"Case {facts.number}: {refusal.message}") from None
+        raise Rejected(N_("Case {number}: {message}"), number=facts.number, message=Text(
+            refusal.template, status=Text(STATUS_LABELS[refusal.current]), action=Text(ACTION_LABELS[refusal.action]),
+        )) from None
     statements = [
         (UPDATE_CASE_STATUS, dict(case_id=case_id, new_status=new_status, changed_at=now)),
         (INSERT_CASE_EVENT, dict(
@@ -397,9 +470,15 @@ def _window_record(
         applicant_kind, applicant_id = read.applicant(view, center)
         created_at = read.timestamp("created_at")
         if record_id in seen(view):
-            raise Rejected(f"The {entity} {number} is already on the hub (sent by another event).")
+            raise Rejected(
+                N_("The {entity} {number} is already on the hub (sent by another event)."),
+                entity=Text(_RECORD_WORDS[entity]), number=number,
+            )
         if number in seen(view):
-            raise Rejected(f"The {entity} number {number} is already used on the hub.")
+            raise Rejected(
+                N_("The {entity} number {number} is already used on the hub."),
+                entity=Text(_RECORD_WORDS[entity]), number=number,
+            )
         values = dict(
             id=record_id, number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(),
@@ -413,10 +492,10 @@ def _window_record(
 def _audit_fields(read: PayloadReader) -> AuditFields:
     operator_id = read.payload.get("operator_id")
     if operator_id is not None and (not isinstance(operator_id, str) or len(operator_id) > 36):
-        raise Rejected("The audit.entry event's field 'operator_id' must be an id or null.")
+        raise Rejected(N_("The audit.entry event's field 'operator_id' must be an id or null."))
     detail = read.payload.get("detail", {})
     if not isinstance(detail, dict):
-        raise Rejected("The audit.entry event's field 'detail' must be an object.")
+        raise Rejected(N_("The audit.entry event's field 'detail' must be an object."))
     read.timestamp("at")
     return AuditFields(
         id=read.own_id("audit"), at=read.text("at", 40), operator_id=operator_id,
@@ -428,7 +507,7 @@ def _audit_fields(read: PayloadReader) -> AuditFields:
 def _chain_hash(read: PayloadReader, name: str) -> str:
     value = read.text(name, 64)
     if not HASH.match(value):
-        raise Rejected(f"The audit.entry event's field {name!r} is not a SHA-256 hash in hex.")
+        raise Rejected(N_("The audit.entry event's field {name!r} is not a SHA-256 hash in hex."), name=name)
     return value
 
 
@@ -441,14 +520,15 @@ def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     prev_hash, hash_ = _chain_hash(read, "prev_hash"), _chain_hash(read, "hash")
     if fields.workstation != pusher.window_id:
         raise Rejected(
-            f"This audit entry was made at workstation {fields.workstation}, but this workstation "
-            f"is enrolled for window {pusher.window_id}."
+            N_("This audit entry was made at workstation {workstation}, but this workstation is enrolled for window "
+               "{window_id}."),
+            workstation=fields.workstation, window_id=pusher.window_id,
         )
     stored = view.audit_entries.get(fields.id)
     if stored == hash_:
         return Plan([], _nothing)  # sent again under another event id: kept once
     if stored is not None:
-        raise Rejected(f"Audit entry {fields.id} is already on the hub with other content.")
+        raise Rejected(N_("Audit entry {id} is already on the hub with other content."), id=fields.id)
     problems = arrival_problems(fields, prev_hash, hash_, view.audit_last, view.audit_window_last)
     values = dict(
         entry_id=fields.id, workstation_id=pusher.workstation_id, center_code=pusher.center_code,
@@ -496,7 +576,7 @@ def kept_as_received(event: IncomingEvent, pusher: Pusher, view: BatchView, now:
     (pushed_events) for the rule that will read it later."""
     read = PayloadReader(event)
     if len(event.entity_id) > 36 or read.payload.get("id", event.entity_id) != event.entity_id:
-        raise Rejected(f"The {event.kind} event's payload id does not match its entity id.")
+        raise Rejected(N_("The {kind} event's payload id does not match its entity id."), kind=event.kind)
     if "center" in read.payload or "center" in EVENT_REQUIRED_FIELDS.get(event.kind, ()):
         center = read.center(pusher)
         if "window" in read.payload:
@@ -507,7 +587,7 @@ def kept_as_received(event: IncomingEvent, pusher: Pusher, view: BatchView, now:
 # What PostgreSQL cannot store, refused on SQLite too so an event gets the same answer
 # from either hub: a NUL character (text or JSON), a lone UTF-16 surrogate (not UTF-8),
 # NaN or infinity (not JSON; Python's parser lets them through).
-UNSTORABLE_CONTENT = (
+UNSTORABLE_CONTENT = N_(
     "The event contains a NUL character, a broken Unicode character or a number that is not "
     "finite, which the hub cannot store."
 )
@@ -544,7 +624,7 @@ def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.da
     rule = RULES.get(event.kind) or (kept_as_received if event.kind in EVENT_KINDS else None)
     if rule is None:
         raise Rejected(
-            f"The hub does not know events of kind {event.kind[:40]!r}; this windowdesk may be "
-            "newer than the hub."
+            N_("The hub does not know events of kind {kind!r}; this windowdesk may be newer than the hub."),
+            kind=event.kind[:40],
         )
     return rule(event, pusher, view, now)

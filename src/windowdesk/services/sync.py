@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import utc_now
+from windowdesk.services.record_words import record_words
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sync_queries
@@ -79,6 +80,7 @@ class RejectedEvent:
     entity_id: str
     created_at: dt.datetime
     reason: str
+    record: str = ""  # the record as people know it: a number, a masked ID (record_words)
 
 
 @dataclass
@@ -121,7 +123,8 @@ def rejected_events(db) -> list[RejectedEvent]:
     """What the hub refused, kept for a supervisor with the hub's reason."""
     with db.read() as session:
         return [
-            RejectedEvent(r.seq, r.event_id, r.kind, r.entity, r.entity_id, r.created_at, r.last_error)
+            RejectedEvent(r.seq, r.event_id, r.kind, r.entity, r.entity_id, r.created_at, r.last_error,
+                          record_words(session, r))
             for r in queries.outbox_in_state(session, "rejected")
         ]
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from windowdesk.i18n import _
 from windowdesk.services import sync as sync_service
 from windowdesk.ui.formatting import local_time
+from windowdesk.ui.sync.change_words import change_words
 
 
 class SyncDialog(QDialog):
@@ -34,6 +35,10 @@ class SyncDialog(QDialog):
         self.rejected_table = QTableWidget(0, 4, objectName="rejectedTable")
         self.rejected_table.setHorizontalHeaderLabels([_("Time"), _("Change"), _("Record"), _("Hub's reason")])
         self.rejected_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The hub's reasons are sentences: wrapped, each row as tall as its reason needs at
+        # the column's width (refused changes are few; measuring them costs nothing).
+        self.rejected_table.setWordWrap(True)
+        self.rejected_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.sync_button = QPushButton(_("Sync &now"), objectName="syncNow")
         self.cancel_button = QPushButton(_("&Stop"), objectName="syncStop")
         close = QPushButton(_("Close"))
@@ -81,9 +86,10 @@ class SyncDialog(QDialog):
         self.rejected_table.setRowCount(len(rejected))
         for row, event in enumerate(rejected):
             for col, text in enumerate(
-                (local_time(event.created_at, self._zone), event.kind, event.entity_id, event.reason)
+                (local_time(event.created_at, self._zone), change_words(event.kind), event.record, event.reason)
             ):
                 self.rejected_table.setItem(row, col, QTableWidgetItem(text))
+        self.rejected_table.resizeColumnsToContents()
 
     def _show_progress(self, progress) -> None:
         if progress.phase == "push":

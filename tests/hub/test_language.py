@@ -133,3 +133,22 @@ def test_a_wrong_center_batch_is_refused_in_the_windows_language(hub, events) ->
     )
     assert reply.status_code == 403
     assert reply.json()["error"]["message"].startswith("本工作站注册在中心 CH，却发送了中心 JD 的业务。")
+
+
+def test_times_in_a_refusal_are_on_the_centers_clock(hub) -> None:
+    import datetime as dt
+
+    from windowdesk.hub.services import enrollment
+
+    hub.import_demo_catalog()
+    workstation = hub.enroll()
+    with hub.db.write() as session:
+        enrollment.revoke_workstation(
+            session, workstation_id=workstation.id, now=dt.datetime(2026, 12, 4, 9, 5, tzinfo=dt.timezone.utc)
+        )
+    reply = hub.client.get(f"{API_PREFIX}/whoami", headers={**workstation.headers, **CHINESE})
+    assert reply.status_code == 401
+    # Center CH keeps Beijing time: 09:05 UTC is 17:05 at its windows.
+    assert reply.json()["error"]["message"] == (
+        "本工作站已于 2026-12-04 17:05 被停用，不能再同步。请向管理员申请新的注册码。"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -146,7 +147,7 @@ def _answer_again(
     )
     workstation = session.get(Workstation, row.workstation_id) if same_installation else None
     if workstation is None or workstation.revoked_at is not None:
-        _refuse_code(row)
+        _refuse_code(session, row)
     token = security.new_workstation_token()
     workstation.token_sha256 = security.sha256_hex(token)
     workstation.client_version = client_version[:40]
@@ -154,7 +155,16 @@ def _answer_again(
     return Enrolled(token, workstation.id, workstation.center_code, session.get(Window, workstation.window_id).code)
 
 
-def _refuse_code(row: EnrollmentCode | None) -> None:
+def _center_time(session: Session, center_code: str, at: dt.datetime) -> dt.datetime:
+    """``at`` on the center's clock, as its windows show every time (stored in UTC)."""
+    center = session.get(Center, center_code)
+    try:
+        return at.astimezone(ZoneInfo(center.timezone)) if center is not None else at
+    except (ValueError, ZoneInfoNotFoundError):
+        return at
+
+
+def _refuse_code(session: Session, row: EnrollmentCode | None) -> None:
     if row is None:
         raise Unauthorized(
             N_("The hub does not know this enrollment code. Check it, or ask your administrator for a new one."),
@@ -167,8 +177,8 @@ def _refuse_code(row: EnrollmentCode | None) -> None:
             code="enrollment_code_used",
         )
     raise Unauthorized(
-        Text(N_("This enrollment code expired at {at:%Y-%m-%d %H:%M} UTC. Ask your administrator for a new one."),
-             at=row.expires_at),
+        Text(N_("This enrollment code expired at {at:%Y-%m-%d %H:%M}. Ask your administrator for a new one."),
+             at=_center_time(session, row.center_code, row.expires_at)),
         code="enrollment_code_expired",
     )
 
@@ -194,8 +204,9 @@ def authenticate_workstation(session: Session, token: str | None) -> Workstation
     workstation_id, center_code, window_id, window_code, revoked_at = found
     if revoked_at is not None:
         raise Unauthorized(
-            Text(N_("This workstation was revoked at {at:%Y-%m-%d %H:%M} UTC and may no "
-                    "longer sync. Ask your administrator for a new enrollment code."), at=revoked_at),
+            Text(N_("This workstation was revoked at {at:%Y-%m-%d %H:%M} and may no "
+                    "longer sync. Ask your administrator for a new enrollment code."),
+                 at=_center_time(session, center_code, revoked_at)),
             code=ERROR_REVOKED,
         )
     return WorkstationIdentity(workstation_id, center_code, window_id, window_code)

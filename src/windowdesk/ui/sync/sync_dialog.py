@@ -89,7 +89,8 @@ class SyncDialog(QDialog):
                 (local_time(event.created_at, self._zone), change_words(event.kind), event.record, event.reason)
             ):
                 self.rejected_table.setItem(row, col, QTableWidgetItem(text))
-        self.rejected_table.resizeColumnsToContents()
+        for column in range(3 if rejected else 0):  # the reason's column stretches over the rest
+            self.rejected_table.resizeColumnToContents(column)
 
     def _show_progress(self, progress) -> None:
         if progress.phase == "push":

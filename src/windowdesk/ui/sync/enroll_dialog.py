@@ -71,6 +71,6 @@ class EnrollDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self.buttons.setEnabled(True)
         if isinstance(error, WindowdeskError):
-            self.message.setText(f"{error.title}: {error.message}")
+            self.message.setText(_("{title}: {message}").format(title=error.title, message=error.message))
         else:
             self.message.setText(_("Enrollment failed ({kind}).").format(kind=type(error).__name__))

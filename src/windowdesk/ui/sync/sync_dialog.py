@@ -114,6 +114,8 @@ class SyncDialog(QDialog):
             )
         ]
         if report.error is not None:
-            lines.append(f"<b>{escape(report.error.title)}</b>: {escape(report.error.message)}")
+            lines.append(_("{title}: {message}").format(
+                title=f"<b>{escape(report.error.title)}</b>", message=escape(report.error.message)
+            ))
         self.log.append("<br>".join(lines if report.error is not None else [escape(lines[0])]))
         self.refresh()

@@ -1,0 +1,58 @@
+"""The enrollment dialog against a real hub process: a code the hub refuses is explained
+in the language the window shows, nothing is stored, and the right code enrolls the
+workstation, its token in the keyring."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from tests.sync.hub_process import serving_hub
+from tests.ui.helpers import open_main_window
+from windowdesk.i18n import set_locale
+from windowdesk.services import sync as sync_service
+from windowdesk.sync.credentials import TokenStore
+from windowdesk.ui.sync.enroll_dialog import EnrollDialog
+
+
+def _try(qtbot, dialog: EnrollDialog, url: str, code: str) -> None:
+    dialog.url_edit.setText(url)
+    dialog.code_edit.setText(code)
+    dialog.enroll()
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=20_000)
+
+
+def test_a_refused_code_is_explained_in_chinese_and_the_right_one_enrolls(qtbot, demo, tmp_path) -> None:
+    set_locale("zh_CN")
+    with serving_hub(tmp_path / "hub") as hub:
+        window = open_main_window(qtbot, demo)
+        dialog = EnrollDialog(demo.db, window.workers, window, token_store_for=TokenStore)
+        qtbot.addWidget(dialog)
+        dialog.show()
+
+        used = hub.enrollment_code("CH", "01")
+        _enroll_elsewhere(hub, used)
+        _try(qtbot, dialog, hub.url, used)
+        assert dialog.message.text() == (
+            "现在无法执行此操作：这个注册码已经用过。每个注册码只能注册一个工作站一次，请向管理员申请新的注册码。"
+        )
+        assert dialog.result() != QDialog.DialogCode.Accepted
+        assert sync_service.workstation_account(demo.db) is None
+
+        _try(qtbot, dialog, hub.url, hub.enrollment_code("CH", "01"))
+        assert dialog.result() == QDialog.DialogCode.Accepted, dialog.message.text()
+        account = sync_service.workstation_account(demo.db)
+        assert account is not None and account.startswith(f"{hub.url}#")
+        assert TokenStore(account).get()
+
+
+def _enroll_elsewhere(hub, code: str) -> None:
+    """Another installation uses ``code`` first."""
+    import requests
+
+    from windowdesk.sync import protocol
+
+    reply = requests.post(
+        f"{hub.url}{protocol.API_PREFIX}/enroll", json={"code": code, "client_version": "0.1.0"}, timeout=10,
+        headers={protocol.HEADER_PROTOCOL: str(protocol.PROTOCOL_VERSION), protocol.HEADER_CLIENT: "windowdesk/0.1.0"},
+    )
+    assert reply.status_code == 200, reply.text

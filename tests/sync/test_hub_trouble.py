@@ -160,6 +160,7 @@ class _OddlyAnsweringHub(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self.server.languages.append(self.headers.get("Accept-Language"))  # type: ignore[attr-defined]
         events = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["events"]
         self._reply(self.server.odd[0](events))  # type: ignore[attr-defined]
 
@@ -173,6 +174,7 @@ class _OddlyAnsweringHub(BaseHTTPRequestHandler):
 @pytest.fixture
 def oddly_answering_hub() -> Iterator[ThreadingHTTPServer]:
     with _serving(_OddlyAnsweringHub) as server:
+        server.languages = []  # type: ignore[attr-defined]
         yield server
 
 
@@ -201,3 +203,16 @@ def test_a_reply_no_hub_can_mean_is_a_malformed_reply_and_nothing_is_lost(
     assert [(event_id, state) for event_id, state, _ in _outbox(demo)] == [(e, state) for e, state, _ in before]
     with demo.db.read() as session:
         assert session.query(m.LocalSetting).filter_by(key="sync.cursor").one_or_none() is None
+
+
+def test_a_chinese_window_says_its_language_and_reads_the_trouble_in_chinese(
+    demo, oddly_answering_hub: ThreadingHTTPServer
+) -> None:
+    set_locale("zh_CN")
+    oddly_answering_hub.odd = ODD_REPLIES["too-deep"]  # type: ignore[attr-defined]
+    _register_someone(demo)
+    report = _sync_with(demo, oddly_answering_hub)
+
+    assert oddly_answering_hub.languages == ["zh-CN"]  # type: ignore[attr-defined]
+    assert report.error.title == "无法连接市级平台"
+    assert report.error.message.endswith("（应答无法读取，HTTP 200）。")

@@ -26,6 +26,7 @@ import requests
 
 from windowdesk import __version__
 from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _, current_locale
 from windowdesk.sync import protocol
 from windowdesk.text import is_unicode_text
 
@@ -49,8 +50,6 @@ class HubRefused(WindowdeskError):
 
 
 def _unreachable(detail: str) -> HubUnreachable:
-    from windowdesk.i18n import _
-
     return HubUnreachable(
         _("The hub cannot be reached"),
         _("Working offline; everything is kept on this computer and sent later ({detail}).").format(
@@ -98,8 +97,6 @@ def _error_of(response) -> dict:  # noqa: ANN001 - a requests response
 
 
 def _untrusted_certificate(ca_bundle: str | None) -> HubRefused:
-    from windowdesk.i18n import _
-
     where = (
         _("the CA certificate set for this workstation ({path})").format(path=ca_bundle)
         if ca_bundle else _("the certificate authorities this computer trusts")
@@ -115,8 +112,6 @@ def _untrusted_certificate(ca_bundle: str | None) -> HubRefused:
 
 
 def _unreadable_ca_bundle(ca_bundle: str | None) -> HubRefused:
-    from windowdesk.i18n import _
-
     return HubRefused(
         _("The CA certificate cannot be read"),
         _("The CA certificate set for this workstation ({path}) cannot be read. Ask your administrator "
@@ -158,8 +153,6 @@ class HubClient:
         self._session.close()
 
     def _headers(self) -> dict[str, str]:
-        from windowdesk.i18n import current_locale
-
         headers = {
             protocol.HEADER_PROTOCOL: str(protocol.PROTOCOL_VERSION),
             protocol.HEADER_CLIENT: f"windowdesk/{__version__}",
@@ -188,7 +181,7 @@ class HubClient:
                 raise _untrusted_certificate(self.ca_bundle) from None
             raise _unreachable(type(exc).__name__) from None
         except requests.Timeout:
-            raise _unreachable("timeout") from None
+            raise _unreachable(_("no answer in time")) from None
         except requests.RequestException as exc:
             raise _unreachable(type(exc).__name__) from None
         except OSError as exc:
@@ -203,7 +196,7 @@ class HubClient:
         try:
             body = _json_of(response)
         except ValueError:
-            raise _unreachable(f"unreadable reply, HTTP {response.status_code}") from None
+            raise _unreachable(_("unreadable reply, HTTP {status}").format(status=response.status_code)) from None
         if response.status_code >= 400:
             raise self._refusal(response.status_code, body)
         return body
@@ -212,8 +205,6 @@ class HubClient:
     def _busy(response) -> HubUnreachable:
         """Too many requests: retried later like an outage, but in the hub's own words
         (e.g. how long to wait), which the enrollment dialog shows."""
-        from windowdesk.i18n import _
-
         message = str(_error_of(response).get("message") or "")
         return HubUnreachable(
             _("The hub is busy"),
@@ -226,8 +217,6 @@ class HubClient:
     def _hub_trouble(response) -> HubUnreachable:
         """A 5xx: retried later like an outage. A hub whose disk is full is named as such:
         waiting does not help there, its administrator must act."""
-        from windowdesk.i18n import _
-
         if response.status_code == 503 and _error_of(response).get("code") == protocol.ERROR_HUB_DISK_FULL:
             return HubUnreachable(
                 _("The hub's disk is full"),
@@ -238,8 +227,6 @@ class HubClient:
 
     @staticmethod
     def _refusal(status: int, body: Any) -> HubRefused:
-        from windowdesk.i18n import _
-
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return HubRefused(
@@ -265,7 +252,7 @@ class HubClient:
         body = self._request("POST", "/enroll", json_body=request)
         for key in ("token", "workstation_id", "center_code", "window_code"):
             if not isinstance(body, dict) or not isinstance(body.get(key), str):
-                raise _unreachable("malformed enrollment reply")
+                raise _unreachable(_("unreadable reply to the enrollment"))
         return body
 
     def push(self, events: Sequence[dict[str, Any]]) -> list[protocol.PushResult]:

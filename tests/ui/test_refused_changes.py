@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from tests.ui.helpers import accept_demo_case, open_main_window
 from windowdesk.i18n import set_locale
-from windowdesk.services import applicants
+from windowdesk.domain.case_state import CaseAction
+from windowdesk.services import applicants, cases
 from windowdesk.storage import models as m
 from windowdesk.sync import protocol
 from windowdesk.ui.sync.change_words import change_words
@@ -39,6 +40,8 @@ def test_refused_changes_are_listed_in_words(qtbot, demo, language) -> None:
     person = applicants.register_resident(demo.db, demo.ctx, id_number=ID_NUMBER, name="赵敏").ref
     _refuse(demo, "case.accepted", case.id, "事项 MZ-001 不在市级平台发布的任何服务目录中。")
     _refuse(demo, "resident.registered", person.id, LONG_REASON)
+    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
+    _refuse(demo, "case.status", case.id, "办件状态不符")
     set_locale(language)
 
     window = open_main_window(qtbot, demo)
@@ -51,10 +54,14 @@ def test_refused_changes_are_listed_in_words(qtbot, demo, language) -> None:
     window.sync_dialog.close()
 
     changes = [row[1:] for row in rows]
-    accepted, registered = ("Case accepted", "Resident registered") if language == "en" else ("受理办件", "居民登记")
+    accepted, registered, status = (
+        ("Case accepted", "Resident registered", "Case status changed") if language == "en"
+        else ("受理办件", "居民登记", "办件状态变更")
+    )
     assert changes == [
         [accepted, case.number, "事项 MZ-001 不在市级平台发布的任何服务目录中。"],
         [registered, "赵敏 110101********4514", LONG_REASON],
+        [status, case.number, "办件状态不符"],  # its payload has no number: found among this window's cases
     ]
     assert not any(ID_NUMBER in cell or case.id in cell for row in rows for cell in row)
 

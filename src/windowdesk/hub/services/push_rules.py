@@ -274,8 +274,8 @@ class PayloadReader:
         """The record's id: the payload's "id", which must be the event's entity id."""
         if self.event.entity != entity:
             raise Rejected(
-                N_("A {kind} event must be about a {entity}, not {entity2!r}."),
-                kind=self.event.kind, entity=entity, entity2=self.event.entity[:40],
+                N_("A {kind} event must be about a {entity}, not {sent!r}."),
+                kind=self.event.kind, entity=entity, sent=self.event.entity[:40],
             )
         record_id = self.text("id", 36)
         if record_id != self.event.entity_id:

@@ -62,11 +62,7 @@ class Rejected(Exception):
 
     def __init__(self, template: str, **values: Any) -> None:
         self.text = Text(template, **values)
-        super().__init__(self.text.render())
-
-    @property
-    def reason(self) -> str:
-        return self.text.render()
+        super().__init__(self.text.render())  # in English, for a traceback or the log
 
     def worded(self, language: str) -> str:
         return self.text.render(language)

@@ -10,6 +10,7 @@ from tests.sync.hub_process import serving_hub
 from tests.ui.helpers import open_main_window
 from windowdesk.i18n import set_locale
 from windowdesk.services import sync as sync_service
+from windowdesk.sync.client import HubClient
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.sync.enroll_dialog import EnrollDialog
 
@@ -47,12 +48,8 @@ def test_a_refused_code_is_explained_in_chinese_and_the_right_one_enrolls(qtbot,
 
 def _enroll_elsewhere(hub, code: str) -> None:
     """Another installation uses ``code`` first."""
-    import requests
-
-    from windowdesk.sync import protocol
-
-    reply = requests.post(
-        f"{hub.url}{protocol.API_PREFIX}/enroll", json={"code": code, "client_version": "0.1.0"}, timeout=10,
-        headers={protocol.HEADER_PROTOCOL: str(protocol.PROTOCOL_VERSION), protocol.HEADER_CLIENT: "windowdesk/0.1.0"},
-    )
-    assert reply.status_code == 200, reply.text
+    client = HubClient(hub.url)
+    try:
+        client.enroll(code)
+    finally:
+        client.close()

@@ -145,7 +145,7 @@ def _apply_grouped(
         try:
             plan = plan_event(event, pusher, batch.view, now)
         except Rejected as rejection:
-            reason = rejection.worded(language)
+            reason = rejection.worded(batch.language)
             outcomes.append(batch.note_rejection(event, reason))
             event_rows.append(_event_row(pusher, event, REJECTED, reason, now))
             continue

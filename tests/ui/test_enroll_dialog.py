@@ -1,11 +1,12 @@
 """The enrollment dialog against a real hub process: a code the hub refuses is explained
 in the language the window shows, nothing is stored, and the right code enrolls the
-workstation, its token in the keyring."""
+workstation, its token in the keyring. Cancel works while the hub is asked."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
+from tests.sync.faultproxy import Fault, FaultProxy
 from tests.sync.hub_process import serving_hub
 from tests.ui.helpers import open_main_window
 from windowdesk.i18n import set_locale
@@ -19,7 +20,7 @@ def _try(qtbot, dialog: EnrollDialog, url: str, code: str) -> None:
     dialog.url_edit.setText(url)
     dialog.code_edit.setText(code)
     dialog.enroll()
-    qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=20_000)
 
 
 def test_a_refused_code_is_explained_in_chinese_and_the_right_one_enrolls(qtbot, demo, tmp_path) -> None:
@@ -53,3 +54,37 @@ def _enroll_elsewhere(hub, code: str) -> None:
         client.enroll(code)
     finally:
         client.close()
+
+
+def test_cancel_while_the_hub_holds_its_answer_stores_nothing_and_the_code_still_enrolls(
+        qtbot, demo, tmp_path) -> None:
+    """The hub used the code but its answer is held back (a link that hangs): Cancel
+    closes the dialog at once instead of after the 30 s read timeout, nothing is stored,
+    and the same code, typed again on this computer, enrolls it."""
+    with serving_hub(tmp_path / "hub") as hub, FaultProxy(hub.port, stall_seconds=120) as proxy:
+        proxy.decide = lambda request: Fault.STALL if request.path.endswith("/enroll") else Fault.NONE
+        window = open_main_window(qtbot, demo)
+        code = hub.enrollment_code("CH", "01")
+        dialog = EnrollDialog(demo.db, window.workers, window, token_store_for=TokenStore)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.url_edit.setText(proxy.url)
+        dialog.code_edit.setText(code)
+        dialog.enroll()
+        assert not dialog.ok_button.isEnabled() and not dialog.code_edit.isEnabled()
+        qtbot.waitUntil(lambda: any(entry.upstream_status == 200 for entry in proxy.record), timeout=20_000)
+
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+        assert dialog.result() == QDialog.DialogCode.Rejected
+        assert dialog.answer is None
+        assert sync_service.workstation_account(demo.db) is None
+        assert sync_service.hub_address(demo.db) is None
+
+        again = EnrollDialog(demo.db, window.workers, window, token_store_for=TokenStore)
+        qtbot.addWidget(again)
+        again.show()
+        _try(qtbot, again, hub.url, code)
+        assert again.result() == QDialog.DialogCode.Accepted, again.message.text()
+        account = sync_service.workstation_account(demo.db)
+        assert account is not None and TokenStore(account).get()

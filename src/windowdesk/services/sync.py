@@ -57,6 +57,10 @@ class SyncCancelled(WindowdeskError):
     pass
 
 
+class EnrollmentCancelled(WindowdeskError):
+    pass
+
+
 class UnreadableChange(WindowdeskError):
     pass
 
@@ -179,8 +183,13 @@ def workstation_account(db) -> str | None:
     return f"{url}#{ws}" if url and ws else None
 
 
-def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_store_for) -> dict[str, str]:
-    """Trade a one-time enrollment code for a workstation token (kept in the keyring)."""
+def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_store_for,
+                       cancel: threading.Event | None = None) -> dict[str, str]:
+    """Trade a one-time enrollment code for a workstation token (kept in the keyring).
+
+    ``cancel`` set while the hub is asked: EnrollmentCancelled at once, and nothing is
+    stored even if the hub's answer comes later. If the hub did use the code, this
+    installation may ask again with it (the hub's retry window), so stopping loses nothing."""
     from windowdesk.services.workstation import current_context
 
     hub_url = hub_url.strip().rstrip("/")
@@ -188,7 +197,9 @@ def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_
         from windowdesk.errors import ValidationError
 
         raise ValidationError(_("The hub address must start with http:// or https://"), field="hub_url")
-    answer = client.enroll(code.strip(), installation_id=_installation_id(db))
+    installation_id = _installation_id(db)
+    asked = _in_background(lambda: client.enroll(code.strip(), installation_id=installation_id), "enrollment")
+    answer = _await(asked, cancel or threading.Event(), stopped=_enrollment_stopped)
     ctx = current_context(db)
     if ctx is not None and (ctx.center_code, ctx.window_code) != (answer["center_code"], answer["window_code"]):
         raise WindowdeskError(
@@ -283,12 +294,17 @@ def _in_background(work: Callable[[], object], name: str) -> Future:
     return done
 
 
-def _await(future: Future, cancel: threading.Event):  # noqa: ANN202 - the future's result
-    """The future's result, or SyncCancelled as soon as ``cancel`` is set, even while a
+def _enrollment_stopped() -> EnrollmentCancelled:
+    return EnrollmentCancelled(_("Enrollment stopped"), _("Nothing was stored on this computer."))
+
+
+def _await(future: Future, cancel: threading.Event,  # noqa: ANN202 - the future's result
+           stopped: Callable[[], WindowdeskError] = _stopped):
+    """The future's result, or ``stopped()`` as soon as ``cancel`` is set, even while a
     request is on the wire (up to the read timeout otherwise)."""
     while not wait([future], timeout=CANCEL_CHECK_SECONDS).done:
         if cancel.is_set():
-            raise _stopped()
+            raise stopped()
     return future.result()
 
 

@@ -37,6 +37,9 @@ class EnrollDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.operation = None
+        self._closing = False
         self.buttons.accepted.connect(self.enroll)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -46,30 +49,51 @@ class EnrollDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def enroll(self) -> None:
+        if self.operation is not None and not self.operation.finished:
+            return
+        self._closing = False
         url, code, ca_file = self.url_edit.text(), self.code_edit.text(), self.ca_edit.text().strip()
         db, token_store_for = self._db, self._token_store_for
-        self.buttons.setEnabled(False)
+        self._set_asking(True)
         self.message.setText(_("Contacting the hub\u2026"))
 
-        def work(_cancel, _progress):
+        def work(cancel, _progress):
             sync_service.set_ca_bundle(db, ca_file or None)
             client = sync_service.hub_client_for(db, hub_url=url)
             try:
                 return sync_service.enroll_workstation(
-                    db, hub_url=url, code=code, client=client, token_store_for=token_store_for
+                    db, hub_url=url, code=code, client=client, token_store_for=token_store_for, cancel=cancel
                 )
             finally:
                 client.close()
 
         self.operation = self._workers.start(work, on_success=self._enrolled, on_failure=self._failed)
 
+    def reject(self) -> None:
+        """Cancel (or Esc, or closing the dialog) while the hub is asked stops the asking;
+        the dialog closes once the worker confirms that nothing was stored."""
+        if self.operation is not None and not self.operation.finished:
+            self._closing = True
+            self.operation.cancel()
+            self.message.setText(_("Stopping\u2026"))
+            return
+        super().reject()
+
+    def _set_asking(self, asking: bool) -> None:
+        for widget in (self.ok_button, self.url_edit, self.code_edit, self.ca_edit):
+            widget.setEnabled(not asking)
+
     def _enrolled(self, answer: dict) -> None:
+        # Also after Cancel, if the answer won the race: the workstation is enrolled.
         self.answer = answer
-        self.buttons.setEnabled(True)
+        self._set_asking(False)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
-        self.buttons.setEnabled(True)
+        self._set_asking(False)
+        if self._closing:
+            super().reject()
+            return
         if isinstance(error, WindowdeskError):
             self.message.setText(_("{title}: {message}").format(title=error.title, message=error.message))
         else:

@@ -19,6 +19,7 @@ import gettext
 from collections.abc import Mapping
 from typing import Any
 
+from windowdesk.domain.case_state import ACTION_LABELS, STATUS_LABELS, InvalidTransition
 from windowdesk.i18n import SUPPORTED_LOCALES, load_catalog
 from windowdesk.paths import translations_dir
 
@@ -86,6 +87,11 @@ class Text:
 
     def __repr__(self) -> str:
         return f"Text({self.render()!r})"
+
+
+def transition_text(refusal: InvalidTransition) -> Text:
+    """A step the case's status does not allow, with its status and action as words."""
+    return Text(refusal.template, status=Text(STATUS_LABELS[refusal.current]), action=Text(ACTION_LABELS[refusal.action]))
 
 
 def render(message: str | Text, language: str = SOURCE_LANGUAGE) -> str:

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.language import Text
+from windowdesk.i18n import N_
 
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 _SPEC = re.compile(r"^\s*([0-9]+)\s*/\s*(second|minute|hour|[0-9]+)\s*$")
@@ -41,9 +43,10 @@ class RateLimit:
         """"10/minute", "30/hour", "5/30" (five per 30 seconds)."""
         match = _SPEC.match(text or "")
         if match is None or int(match.group(1)) < 1 or match.group(2) == "0":
-            raise InvalidInput(
-                f"{text!r} is not a rate limit; write it like 10/minute, 100/hour or 5/30 (per 30 seconds)."
-            )
+            raise InvalidInput(Text(
+                N_("{text!r} is not a rate limit; write it like 10/minute, 100/hour or 5/30 (per 30 seconds)."),
+                text=text,
+            ))
         period = match.group(2)
         return cls(int(match.group(1)), _PERIODS.get(period) or int(period))
 

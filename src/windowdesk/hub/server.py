@@ -31,6 +31,7 @@ from uvicorn.supervisors import Multiprocess
 from windowdesk.heap import settle_startup_heap
 from windowdesk.hub.app import create_app
 from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.language import Text
 from windowdesk.hub.settings import (
     ENV_BAD_TOKEN_LIMIT,
     ENV_DATA_DIR,
@@ -39,6 +40,7 @@ from windowdesk.hub.settings import (
     ENV_MIN_CLIENT_VERSION,
     HubSettings,
 )
+from windowdesk.i18n import N_
 
 READY_PREFIX = "windowdesk-hub listening on "
 # Start-up's objects are frozen out of the collector's full passes (a push of 500 events
@@ -60,19 +62,19 @@ class TlsFiles:
         if not certfile and not keyfile:
             return None
         if not certfile or not keyfile:
-            raise InvalidInput("Serving HTTPS needs both --certfile and --keyfile.")
+            raise InvalidInput(N_("Serving HTTPS needs both --certfile and --keyfile."))
         files = cls(Path(certfile).expanduser().resolve(), Path(keyfile).expanduser().resolve())
         for path in (files.certfile, files.keyfile):
             if not path.is_file():
-                raise InvalidInput(f"There is no file {path}.")
+                raise InvalidInput(Text(N_("There is no file {path}."), path=path))
         try:
             ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(files.certfile, files.keyfile)
         except (ssl.SSLError, OSError) as error:
-            raise InvalidInput(
-                f"The certificate {files.certfile.name} and key {files.keyfile.name} cannot be used together "
-                f"({error.__class__.__name__}): both must be PEM files, the key unencrypted and matching "
-                "the certificate."
-            ) from None
+            raise InvalidInput(Text(
+                N_("The certificate {certificate} and key {key} cannot be used together ({kind}): both must be "
+                   "PEM files, the key unencrypted and matching the certificate."),
+                certificate=files.certfile.name, key=files.keyfile.name, kind=error.__class__.__name__,
+            )) from None
         return files
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.language import Text
 from windowdesk.hub.ratelimit import RateLimit
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import PUSH_ORDER_WAIT
 
 ENV_DATA_DIR = "WINDOWDESK_HUB_DATA_DIR"
@@ -51,9 +53,10 @@ def normalise_database_url(url: str) -> str:
             return "postgresql+psycopg://" + url[len(prefix):]
     if url.startswith("postgresql+psycopg://") or url.startswith("sqlite:///"):
         return url
-    raise InvalidInput(
-        f"The database URL must start with postgresql+psycopg:// or sqlite:/// (got {url.split(':', 1)[0]!r})."
-    )
+    raise InvalidInput(Text(
+        N_("The database URL must start with postgresql+psycopg:// or sqlite:/// (got {scheme!r})."),
+        scheme=url.split(":", 1)[0],
+    ))
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,8 @@ class HubSettings:
     def min_client_version_tuple(self) -> tuple[int, int, int]:
         parsed = parse_version(self.min_client_version)
         if parsed is None:
-            raise InvalidInput(f"The minimum client version {self.min_client_version!r} is not a version number.")
+            raise InvalidInput(Text(N_("The minimum client version {version!r} is not a version number."),
+                                    version=self.min_client_version))
         return parsed
 
     @classmethod

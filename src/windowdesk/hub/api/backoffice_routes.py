@@ -10,10 +10,12 @@ from windowdesk.hub.api.checks import check_versions, current_staff, hub_databas
 from windowdesk.hub.api.errors import ErrorReportingRoute
 from windowdesk.hub.api.sync_routes import ERRORS, utc_now
 from windowdesk.hub.errors import Forbidden
+from windowdesk.hub.language import Text
 from windowdesk.hub.schemas import DecisionReply, DecisionRequest
 from windowdesk.hub.services.backoffice import find_case, record_decision
 from windowdesk.hub.services.enrollment import StaffIdentity
 from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.i18n import N_
 
 router = APIRouter(
     route_class=ErrorReportingRoute,
@@ -35,10 +37,10 @@ def decide(
     db: Annotated[HubDatabase, Depends(hub_database)],
 ) -> DecisionReply:
     if body.department != staff.department_code:
-        raise Forbidden(
-            f"This staff token belongs to department {staff.department_code}; it cannot decide "
-            f"for department {body.department}."
-        )
+        raise Forbidden(Text(
+            N_("This staff token belongs to department {own}; it cannot decide for department {other}."),
+            own=staff.department_code, other=body.department,
+        ))
     now = utc_now()
 
     def work(session):  # noqa: ANN001, ANN202 - a Session, the recorded decision

@@ -19,8 +19,10 @@ from windowdesk.domain.passwords import check_strength, hash_password
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import InvalidInput, NotFound
+from windowdesk.hub.language import Text
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CalendarOverride, Center, Department, Operator, Window
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_CALENDAR, CHANGE_OPERATOR
 
 OPERATOR_ROLES = ("operator", "supervisor", "administrator")
@@ -35,34 +37,36 @@ class Saved:
 
     @property
     def verb(self) -> str:
-        return "Created" if self.created else "Updated"
+        """Marked for translation; the command line words it."""
+        return N_("Created") if self.created else N_("Updated")
 
 
 def _required_text(value: str, what: str, max_length: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(f"Please give the {what}.")
+        raise InvalidInput(Text(N_("Please give the {what}."), what=Text(what)))
     if len(value) > max_length:
-        raise InvalidInput(f"The {what} is longer than {max_length} characters.")
+        raise InvalidInput(Text(N_("The {what} is longer than {count} characters."), what=Text(what), count=max_length))
     return value
 
 
 def _code(value: str, pattern, what: str) -> str:  # noqa: ANN001 - a compiled pattern
     if not pattern.match(value or ""):
-        raise InvalidInput(f"{value!r} is not a valid {what} (pattern {pattern.pattern}).")
+        raise InvalidInput(Text(N_("{value!r} is not a valid {what} (pattern {pattern})."), value=value, what=Text(what),
+                                pattern=pattern.pattern))
     return value
 
 
 def save_center(session: Session, *, code: str, name: str, kind: str, timezone: str = "Asia/Shanghai") -> Saved:
-    _code(code, CENTER_CODE, "center code")
+    _code(code, CENTER_CODE, N_("center code"))
     if kind not in CENTER_KINDS:
-        raise InvalidInput(f"The center kind must be one of: {', '.join(CENTER_KINDS)}.")
+        raise InvalidInput(Text(N_("The center kind must be one of: {choices}."), choices=", ".join(CENTER_KINDS)))
     row = session.get(Center, code)
     created = row is None
     if created:
         row = Center(code=code)
         session.add(row)
-    row.name = _required_text(name, "center name", 100)
+    row.name = _required_text(name, N_("center name"), 100)
     row.kind = kind
     row.timezone = timezone
     session.flush()
@@ -70,28 +74,28 @@ def save_center(session: Session, *, code: str, name: str, kind: str, timezone: 
 
 
 def save_window(session: Session, *, center_code: str, code: str, name: str) -> Saved:
-    _code(code, WINDOW_CODE, "window code (two digits)")
+    _code(code, WINDOW_CODE, N_("window code (two digits)"))
     if session.get(Center, center_code) is None:
-        raise NotFound(f"There is no center {center_code} on the hub.")
+        raise NotFound(Text(N_("There is no center {center} on the hub."), center=center_code))
     window_id = f"{center_code}-{code}"
     row = session.get(Window, window_id)
     created = row is None
     if created:
         row = Window(id=window_id, center_code=center_code, code=code)
         session.add(row)
-    row.name = _required_text(name, "window name", 100)
+    row.name = _required_text(name, N_("window name"), 100)
     session.flush()
     return Saved(created)
 
 
 def save_department(session: Session, *, code: str, name: str) -> Saved:
-    _code(code, DEPARTMENT_CODE, "department code")
+    _code(code, DEPARTMENT_CODE, N_("department code"))
     row = session.get(Department, code)
     created = row is None
     if created:
         row = Department(code=code)
         session.add(row)
-    row.name = _required_text(name, "department name", 100)
+    row.name = _required_text(name, N_("department name"), 100)
     session.flush()
     return Saved(created)
 
@@ -102,7 +106,7 @@ def publish_calendar_override(
     """A working-day decision for every center (a make-up working Sunday, a holiday)."""
     note = (note or "").strip()
     if len(note) > 200:
-        raise InvalidInput("The note is longer than 200 characters.")
+        raise InvalidInput(Text(N_("The note is longer than {count} characters."), count=200))
     row = session.get(CalendarOverride, day)
     created = row is None
     if created:
@@ -125,7 +129,7 @@ def _set_password(row: Operator, password: str, now: dt.datetime) -> None:
     try:
         check_strength(password, login=row.login)
     except ValidationError as weak:
-        raise InvalidInput(weak.message, title="The password is too weak") from None
+        raise InvalidInput(weak.message, title=N_("The password is too weak")) from None
     row.password_hash = hash_password(password)
     row.must_change_password = True
     row.password_set_at = now
@@ -158,17 +162,17 @@ def publish_operator(
     now: dt.datetime,
 ) -> tuple[Operator, Saved]:
     """Create or update an operator (by login) and publish it to the clients of its center."""
-    login = _required_text(login, "login", 60)
+    login = _required_text(login, N_("login"), 60)
     if role not in OPERATOR_ROLES:
-        raise InvalidInput(f"The role must be one of: {', '.join(OPERATOR_ROLES)}.")
+        raise InvalidInput(Text(N_("The role must be one of: {choices}."), choices=", ".join(OPERATOR_ROLES)))
     if session.get(Center, center_code) is None:
-        raise NotFound(f"There is no center {center_code} on the hub.")
+        raise NotFound(Text(N_("There is no center {center} on the hub."), center=center_code))
     row = session.scalar(select(Operator).where(Operator.login == login))
     created = row is None
     if created:
         row = Operator(id=new_uuid(), login=login, must_change_password=True)
         session.add(row)
-    row.display_name = _required_text(display_name, "operator's name", 60)
+    row.display_name = _required_text(display_name, N_("operator's name"), 60)
     row.role = role
     row.center_code = center_code
     row.active = active
@@ -183,7 +187,7 @@ def set_operator_password(session: Session, *, login: str, password: str, now: d
     """A new first password (forgotten, or locked out): published to the operator's center."""
     row = session.scalar(select(Operator).where(Operator.login == login))
     if row is None:
-        raise NotFound(f"There is no operator {login} on the hub (see create-operator).")
+        raise NotFound(Text(N_("There is no operator {login} on the hub (see create-operator)."), login=login))
     _set_password(row, password, now)
     row.updated_at = now
     session.flush()

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
+from windowdesk.hub.language import Text, transition_text
 from windowdesk.hub.services import parallel_parts
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import Case, CaseEvent, CatalogItem, Department
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, DECISIONS
 
 MAX_NOTE_LENGTH = 2000
@@ -54,13 +56,13 @@ def find_case(session: Session, *, case_id: str | None = None, case_number: str 
     query = query.where(Case.id == case_id) if case_id else query.where(Case.case_number == case_number)
     case = session.scalar(query)
     if case is None:
-        raise NotFound(f"There is no case {case_id or case_number} on the hub (has its window synced?).")
+        raise NotFound(Text(N_("There is no case {case} on the hub (has its window synced?)."), case=case_id or case_number))
     return case
 
 
 def decision_actions(status: str, decision: str) -> list[CaseAction]:
     if decision not in DECISIONS:
-        raise InvalidInput(f"The decision must be one of: {', '.join(DECISIONS)}.")
+        raise InvalidInput(Text(N_("The decision must be one of: {choices}."), choices=", ".join(DECISIONS)))
     final = _FINAL_ACTION[decision]
     current = CaseStatus(status)
     if final is CaseAction.SUSPEND or current not in _INTO_REVIEW:
@@ -70,14 +72,16 @@ def decision_actions(status: str, decision: str) -> list[CaseAction]:
 
 def _check_department(session: Session, case: Case, department: str) -> None:
     if session.get(Department, department) is None:
-        raise NotFound(f"There is no department {department} on the hub.")
+        raise NotFound(Text(N_("There is no department {department} on the hub."), department=department))
     item = session.get(CatalogItem, case.item_code)
     deciders = {item.department_code, *item.parallel_departments} if item else set()
     if department not in deciders:
-        raise Forbidden(
-            f"Department {department} does not decide item {case.item_code} "
-            f"(its departments: {', '.join(sorted(deciders)) or 'none'})."
-        )
+        if deciders:
+            raise Forbidden(Text(N_("Department {department} does not decide item {item} (its departments: "
+                                    "{departments})."), department=department, item=case.item_code,
+                                 departments=", ".join(sorted(deciders))))
+        raise Forbidden(Text(N_("Department {department} does not decide item {item}: the hub's catalog names "
+                                "no department for it."), department=department, item=case.item_code))
 
 
 def record_decision(
@@ -91,7 +95,7 @@ def record_decision(
 ) -> DecisionRecorded:
     note = (note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise InvalidInput(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
+        raise InvalidInput(Text(N_("The note is longer than {count} characters."), count=MAX_NOTE_LENGTH))
     _check_department(session, case, department)
     # 并联审批: on a parallel item's case the department decides its own part, and the
     # case moves only as its parts allow (approved when all are, rejected when one is).
@@ -116,7 +120,7 @@ def record_decision(
             )
             status = new_status
     except InvalidTransition as refusal:
-        raise Conflict(f"Case {case.case_number}: {refusal.message}") from None
+        raise Conflict(Text(N_("Case {number}: {message}"), number=case.case_number, message=transition_text(refusal))) from None
     case.status = status
     case.updated_at = now
     session.flush()
@@ -136,11 +140,11 @@ def record_note(session: Session, *, case: Case, department: str, note: str, now
     """A hub-side note on a case (a phone call, a correction), published to its center."""
     note = (note or "").strip()
     if not note:
-        raise InvalidInput("Please write the note.")
+        raise InvalidInput(N_("Please write the note."))
     if len(note) > MAX_NOTE_LENGTH:
-        raise InvalidInput(f"The note is longer than {MAX_NOTE_LENGTH} characters.")
+        raise InvalidInput(Text(N_("The note is longer than {count} characters."), count=MAX_NOTE_LENGTH))
     if session.get(Department, department) is None:
-        raise NotFound(f"There is no department {department} on the hub.")
+        raise NotFound(Text(N_("There is no department {department} on the hub."), department=department))
     session.add(
         CaseEvent(
             case_id=case.id, source="hub", kind="note", action=None, from_status=case.status,

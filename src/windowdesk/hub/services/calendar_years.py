@@ -25,9 +25,11 @@ from windowdesk.domain.calendar import (
     published_year_from_json,
 )
 from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.language import Text
 from windowdesk.hub.services.admin import Saved
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CalendarOverride, CalendarYear
+from windowdesk.i18n import N_
 from windowdesk.paths import resources_dir
 from windowdesk.sync.protocol import CHANGE_CALENDAR_YEAR
 
@@ -39,26 +41,27 @@ def year_from_file(path: Path, year: int | None) -> PublishedYear:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"The file {path} cannot be read ({exc.__class__.__name__}). Nothing was published.") from None
+        raise InvalidInput(Text(N_("The file {path} cannot be read ({kind}). Nothing was published."), path=path,
+                                kind=exc.__class__.__name__)) from None
     try:
         data = json.loads(text)
         calendar = calendar_from_json(data)
     except ValueError as exc:  # not JSON, or MalformedCalendar (a ValueError): says why
-        raise InvalidInput(
-            f"The file {path} is not a calendar in the shipped format ({exc}). Nothing was published."
-        ) from None
+        raise InvalidInput(Text(
+            N_("The file {path} is not a calendar in the shipped format ({problem}). Nothing was published."),
+            path=path, problem=exc,
+        )) from None
     year = calendar.last_year if year is None else year
     if not calendar.first_year <= year <= calendar.last_year:
-        raise InvalidInput(
-            f"The file covers {calendar.first_year}-{calendar.last_year}, not {year}. Nothing was published."
-        )
+        raise InvalidInput(Text(N_("The file covers {first}-{last}, not {year}. Nothing was published."),
+                                first=calendar.first_year, last=calendar.last_year, year=year))
     source = data.get("source")  # data is an object: it was read as a calendar
     named = f"{Path(path).name}: {source if isinstance(source, str) else ''}"
     published = calendar.published_year(year, source=named[:MAX_SOURCE])
     if not published.holidays:
         # Every real year has holidays (New Year's Day at least): a year without any is a
         # file whose range claims more than its data holds.
-        raise InvalidInput(f"The file lists no holidays in {year}. Nothing was published.")
+        raise InvalidInput(Text(N_("The file lists no holidays in {year}. Nothing was published."), year=year))
     return published
 
 

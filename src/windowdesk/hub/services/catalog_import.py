@@ -30,8 +30,10 @@ from windowdesk.domain.catalog import (
     load_catalog,
 )
 from windowdesk.hub.errors import Conflict, InvalidInput
+from windowdesk.hub.language import Text
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CatalogItem, CatalogVersion, Center, Department, Window
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_CATALOG
 
 MAX_VERSION_LENGTH = 40
@@ -70,10 +72,11 @@ def import_catalog(session: Session, *, folder: Path, now: dt.datetime) -> Catal
     """Validate, store and publish; run in a ``write(feed=True)`` transaction."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise InvalidInput(f"{folder} is not a folder holding {CENTERS_FILE}, {DEPARTMENTS_FILE} and {ITEMS_FILE}.")
+        raise InvalidInput(Text(N_("{folder} is not a folder holding {centers}, {departments} and {items}."),
+                                folder=folder, centers=CENTERS_FILE, departments=DEPARTMENTS_FILE, items=ITEMS_FILE))
     catalog, documents = _read_documents(folder)
     if len(catalog.version) > MAX_VERSION_LENGTH:
-        raise InvalidInput(f"The catalog version is longer than {MAX_VERSION_LENGTH} characters.")
+        raise InvalidInput(Text(N_("The catalog version is longer than {count} characters."), count=MAX_VERSION_LENGTH))
     fingerprint = _fingerprint(documents)
     windows = sum(len(center.windows) for center in catalog.centers)
     counts = dict(
@@ -83,10 +86,10 @@ def import_catalog(session: Session, *, folder: Path, now: dt.datetime) -> Catal
     if existing is not None:
         if existing.content_sha256 == fingerprint:
             return CatalogImport(catalog.version, False, None, **counts)
-        raise Conflict(
-            f"Catalog version {catalog.version} was already published with other content. "
-            f"Give the new catalog a new \"version\" in {ITEMS_FILE}."
-        )
+        raise Conflict(Text(
+            N_("Catalog version {version} was already published with other content. Give the new catalog a "
+               "new \"version\" in {items}."), version=catalog.version, items=ITEMS_FILE,
+        ))
     _store_organisation(session, catalog)
     _store_items(session, catalog)
     session.add(

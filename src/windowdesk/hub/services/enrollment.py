@@ -82,7 +82,7 @@ def issue_enrollment_code(
     valid_for: dt.timedelta = DEFAULT_CODE_VALIDITY,
 ) -> IssuedCode:
     if valid_for <= dt.timedelta(0):
-        raise InvalidInput("An enrollment code must stay valid for some time.")
+        raise InvalidInput(N_("An enrollment code must stay valid for some time."))
     target = find_window(session, center_code, window)
     code = security.new_enrollment_code()
     row = EnrollmentCode(
@@ -215,7 +215,8 @@ def authenticate_workstation(session: Session, token: str | None) -> Workstation
 def revoke_workstation(session: Session, *, workstation_id: str, now: dt.datetime) -> Workstation:
     workstation = session.get(Workstation, workstation_id)
     if workstation is None:
-        raise NotFound(f"There is no workstation {workstation_id} on the hub (see list-workstations).")
+        raise NotFound(Text(N_("There is no workstation {workstation} on the hub (see list-workstations)."),
+                            workstation=workstation_id))
     if workstation.revoked_at is None:
         workstation.revoked_at = now
         session.flush()
@@ -231,7 +232,7 @@ def list_workstations(session: Session, *, center_code: str | None = None) -> li
 
 def issue_staff_token(session: Session, *, department_code: str, now: dt.datetime) -> str:
     if session.get(Department, department_code) is None:
-        raise NotFound(f"There is no department {department_code} on the hub.")
+        raise NotFound(Text(N_("There is no department {department} on the hub."), department=department_code))
     token = security.new_staff_token()
     session.add(
         StaffToken(id=new_uuid(), department_code=department_code, token_sha256=security.sha256_hex(token), created_at=now)

@@ -26,8 +26,10 @@ from windowdesk.domain.case_parts import (
 )
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.hub.errors import Conflict, InvalidInput
+from windowdesk.hub.language import Text
 from windowdesk.hub.storage.models import Case, CatalogItem
 from windowdesk.hub.storage.models_service import CasePart
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import DECISIONS
 
 
@@ -57,7 +59,7 @@ def decide(
     if not departments:
         return None
     if decision not in DECISION_PART_STATUS:
-        raise InvalidInput(f"The decision must be one of: {', '.join(DECISIONS)}.")
+        raise InvalidInput(Text(N_("The decision must be one of: {choices}."), choices=", ".join(DECISIONS)))
     parts = {part.department_code: part for part in parts_of(session, case.id)}
     for code in departments:
         if code not in parts:  # made on the first decision: the window's push carries none
@@ -66,13 +68,15 @@ def decide(
             session.add(parts[code])
     part = parts.get(department)
     if part is None:
-        raise Conflict(f"Case {case.case_number} has no part for department {department}.")
+        raise Conflict(Text(N_("Case {number} has no part for department {department}."), number=case.case_number,
+                             department=department))
     try:
         new = decide_part(part.status, decision)
         statuses = {code: (new.value if code == department else p.status) for code, p in parts.items()}
         actions = case_path(case.status, case_target(statuses.values()))
     except PartNotDecidable as refusal:
-        raise Conflict(f"Case {case.case_number}, department {department}: {refusal.message}") from None
+        raise Conflict(Text(N_("Case {number}, department {department}: {message}"), number=case.case_number,
+                             department=department, message=refusal.message)) from None
     part.status, part.decided_at, part.note = new.value, now, note
     session.flush()
     return PartDecision(tuple(actions), {"part_status": new.value, "parts": statuses})

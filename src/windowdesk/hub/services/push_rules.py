@@ -21,18 +21,11 @@ import pydantic_core
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
-from windowdesk.domain.case_state import (
-    ACTION_LABELS,
-    STATUS_LABELS,
-    CaseAction,
-    CaseStatus,
-    InvalidTransition,
-    next_status,
-)
+from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
 from windowdesk.errors import ValidationError
-from windowdesk.hub.language import Text
+from windowdesk.hub.language import Text, transition_text
 from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
 from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_text
 from windowdesk.hub.storage.models import (
@@ -437,9 +430,7 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     try:
         new_status = next_status(facts.status, action).value
     except InvalidTransition as refusal:
-        raise Rejected(N_("Case {number}: {message}"), number=facts.number, message=Text(
-            refusal.template, status=Text(STATUS_LABELS[refusal.current]), action=Text(ACTION_LABELS[refusal.action]),
-        )) from None
+        raise Rejected(N_("Case {number}: {message}"), number=facts.number, message=transition_text(refusal)) from None
     statements = [
         (UPDATE_CASE_STATUS, dict(case_id=case_id, new_status=new_status, changed_at=now)),
         (INSERT_CASE_EVENT, dict(

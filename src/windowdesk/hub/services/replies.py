@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
+from windowdesk.hub.language import Text
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME
 
 MAX_TEXT = 2000
@@ -21,22 +23,22 @@ MAX_TEXT = 2000
 def _text(value: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(f"Please write the {what}.")
+        raise InvalidInput(Text(N_("Please write the {what}."), what=Text(what)))
     if len(value) > MAX_TEXT:
-        raise InvalidInput(f"The {what} is longer than {MAX_TEXT} characters.")
+        raise InvalidInput(Text(N_("The {what} is longer than {count} characters."), what=Text(what), count=MAX_TEXT))
     return value
 
 
 def reply_to_complaint(session: Session, *, complaint: str, reply: str, by: str, now: dt.datetime) -> int:
     """``complaint``: its id or number. Returns the change's seq."""
-    reply, by = _text(reply, "reply"), _text(by, "name of the person replying")[:60]
+    reply, by = _text(reply, N_("reply")), _text(by, N_("name of the person replying"))[:60]
     row = session.scalar(
         select(Complaint).where((Complaint.id == complaint) | (Complaint.number == complaint)).with_for_update()
     )
     if row is None:
-        raise NotFound(f"There is no complaint {complaint} on the hub (has its window synced?).")
+        raise NotFound(Text(N_("There is no complaint {complaint} on the hub (has its window synced?)."), complaint=complaint))
     if row.status != "open":
-        raise Conflict(f"Complaint {row.number} already has its reply.")
+        raise Conflict(Text(N_("Complaint {number} already has its reply."), number=row.number))
     row.status, row.reply, row.replied_at, row.replied_by, row.reply_source = "replied", reply, now, by, "hub"
     session.flush()
     return append_change(
@@ -47,12 +49,12 @@ def reply_to_complaint(session: Session, *, complaint: str, reply: str, by: str,
 
 
 def record_follow_up_outcome(session: Session, *, follow_up_id: str, outcome: str, by: str, now: dt.datetime) -> int:
-    outcome, by = _text(outcome, "outcome"), _text(by, "name of the person recording it")[:60]
+    outcome, by = _text(outcome, N_("outcome")), _text(by, N_("name of the person recording it"))[:60]
     row = session.scalar(select(Rating).where(Rating.follow_up_id == follow_up_id).with_for_update())
     if row is None:
-        raise NotFound(f"There is no follow-up {follow_up_id} on the hub (has its window synced?).")
+        raise NotFound(Text(N_("There is no follow-up {follow_up} on the hub (has its window synced?)."), follow_up=follow_up_id))
     if row.follow_up_status != "open":
-        raise Conflict(f"Follow-up {follow_up_id} is already closed.")
+        raise Conflict(Text(N_("Follow-up {follow_up} is already closed."), follow_up=follow_up_id))
     row.follow_up_status, row.follow_up_outcome, row.follow_up_closed_at, row.follow_up_closed_by = (
         "closed", outcome, now, by)
     session.flush()

@@ -29,6 +29,7 @@ from windowdesk.domain.assessment import (
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.language import Text
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import (
     Case,
@@ -44,6 +45,7 @@ from windowdesk.hub.storage.models import (
     Window,
 )
 from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.i18n import N_
 
 FINISHING = ("completed", "withdrawn")
 # A case that finished is in one of these for good (no transition leaves them).
@@ -82,12 +84,12 @@ def city_report(
 ) -> Report:
     """The figures of every center (or ``center``) for the local days start..end."""
     if by not in GROUPINGS:
-        raise InvalidInput(f"--by must be one of: {', '.join(GROUPINGS)}.")
+        raise InvalidInput(Text(N_("--by must be one of: {choices}."), choices=", ".join(GROUPINGS)))
     if end < start:
-        raise InvalidInput("The period ends before it starts.")
+        raise InvalidInput(N_("The period ends before it starts."))
     zones = {code: ZoneInfo(zone) for code, zone in session.execute(select(Center.code, Center.timezone))}
     if center is not None and center not in zones:
-        raise InvalidInput(f"There is no center {center} on the hub.")
+        raise InvalidInput(Text(N_("There is no center {center} on the hub."), center=center))
     items = _item_limits(session)
     low = dt.datetime.combine(start, dt.time.min, tzinfo=dt.timezone.utc) - _MARGIN
     high = dt.datetime.combine(end, dt.time.min, tzinfo=dt.timezone.utc) + 2 * _MARGIN

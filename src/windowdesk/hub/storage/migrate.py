@@ -15,8 +15,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from windowdesk.hub.errors import StartupFailed
+from windowdesk.hub.language import Text
 from windowdesk.hub.migrations import HEAD_REVISION
 from windowdesk.hub.storage.database import MIGRATION_LOCK_KEY, sqlite_path
+from windowdesk.i18n import N_
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -74,10 +76,11 @@ def migrate_to_head(url: str) -> str | None:
             command.upgrade(alembic_config(connection), "head")
             return before or ""
     except DBAPIError as exc:
-        raise StartupFailed(
-            f"The database at {shown_url(url)} could not be opened or updated "
-            f"({type(getattr(exc, 'orig', exc)).__name__}: {str(getattr(exc, 'orig', exc)).strip()}). "
-            "Nothing was changed. Check that the database server is running and the URL is right."
-        ) from exc
+        cause = getattr(exc, "orig", exc)
+        raise StartupFailed(Text(
+            N_("The database at {url} could not be opened or updated ({kind}: {detail}). Nothing was changed. "
+               "Check that the database server is running and the URL is right."),
+            url=shown_url(url), kind=type(cause).__name__, detail=str(cause).strip(),
+        )) from exc
     finally:
         engine.dispose()

@@ -38,9 +38,14 @@ def _private_keyring(tmp_path_factory) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Source strings are English; a test that switches language does not leak it."""
+def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Source strings are English; a test that switches language does not leak it. The
+    hub's command line speaks the terminal's language (zh_CN where it names none):
+    English here, whatever locale the machine running the tests has."""
     set_locale("en")
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")
     yield
     set_locale("en")
 

@@ -109,7 +109,7 @@ def test_the_decide_command_does_the_same(hub: Hub, window: Workstation, case_id
 
     out = capsys.readouterr()
     assert (code, note, refused) == (0, 0, 2)
-    assert "status now rejected" in out.out
+    assert "status now “Not approved”" in out.out
     assert "is not possible while the case is" in out.err
     kinds = [(c["kind"], c["payload"].get("status")) for c in hub.changes(window, after=cursor)["changes"]]
     assert kinds == [("case.decision", "rejected"), ("case.note", None)]

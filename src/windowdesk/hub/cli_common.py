@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from windowdesk.i18n import _
+
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
@@ -15,4 +17,4 @@ def parse_day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-08") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a date like 2026-10-08").format(text=text)) from None

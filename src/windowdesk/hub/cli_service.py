@@ -13,14 +13,23 @@ from windowdesk.domain.assessment import GROUPINGS, Report
 from windowdesk.hub.services import replies, reports
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
+from windowdesk.hub.cli_language import table_lines
+from windowdesk.i18n import N_, _
 
 # Columns of the plain-text and CSV report (names of domain.assessment.Figures.as_dict()).
+# The table's headings are worded in the terminal's language; a CSV file's stay as here
+# in every language, for the programs and spreadsheets that read it by its headings.
 COLUMNS = (
-    ("accepted", "ACCEPTED"), ("completed", "COMPLETED"), ("on_time", "ON TIME"), ("overdue", "OVERDUE"),
-    ("notifications", "NOTIFIED"), ("refusals", "REFUSED"), ("average_handling_days", "AVG DAYS"),
-    ("rating_count", "RATINGS"), ("satisfaction_rate", "SATISFIED"), ("complaints", "COMPLAINTS"),
-    ("complaints_resolved", "RESOLVED"),
+    ("accepted", N_("ACCEPTED")), ("completed", N_("COMPLETED")), ("on_time", N_("ON TIME")),
+    ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),
+    ("average_handling_days", N_("AVG DAYS")), ("rating_count", N_("RATINGS")),
+    ("satisfaction_rate", N_("SATISFIED")), ("complaints", N_("COMPLAINTS")),
+    ("complaints_resolved", N_("RESOLVED")),
 )
+GROUPING_HEADINGS = {"window": N_("WINDOW"), "operator": N_("OPERATOR"), "department": N_("DEPARTMENT"),
+                     "center": N_("CENTER")}
+GROUPING_WORDS = {"window": N_("window"), "operator": N_("operator"), "department": N_("department"),
+                  "center": N_("center")}
 
 
 def _cell(name: str, value) -> str:
@@ -31,9 +40,9 @@ def _cell(name: str, value) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
-def _lines(report: Report) -> list[list[str]]:
+def _lines(report: Report, total: str) -> list[list[str]]:
     rows = [(row.label, row.figures.as_dict()) for row in report.rows]
-    rows.append(("TOTAL", report.total.as_dict()))
+    rows.append((total, report.total.as_dict()))
     return [[label, *(_cell(name, figures[name]) for name, _title in COLUMNS)] for label, figures in rows]
 
 
@@ -42,18 +51,16 @@ def print_report(report: Report, fmt: str, out=None) -> None:
     if fmt == "json":
         print(json.dumps(reports.report_json(report), ensure_ascii=False, indent=2), file=out)
         return
-    header = [report.by.upper(), *(title for _name, title in COLUMNS)]
-    lines = _lines(report)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(lines)
+        writer.writerow([report.by.upper(), *(title for _name, title in COLUMNS)])
+        writer.writerows(_lines(report, "TOTAL"))
         return
-    print(f"Performance {report.start.isoformat()} to {report.end.isoformat()}, by {report.by}", file=out)
-    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
-    for row in [header, *lines]:
-        print("  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
-                        for i, (cell, width) in enumerate(zip(row, widths))).rstrip(), file=out)
+    header = [_(GROUPING_HEADINGS[report.by]), *(_(title) for _name, title in COLUMNS)]
+    print(_("Performance {start} to {end}, by {by}").format(
+        start=report.start.isoformat(), end=report.end.isoformat(), by=_(GROUPING_WORDS[report.by])), file=out)
+    for line in table_lines([header, *_lines(report, _("TOTAL"))], right_from=1):
+        print(line, file=out)
 
 
 def cmd_report(args, settings, db) -> None:  # noqa: ANN001
@@ -65,27 +72,28 @@ def cmd_report(args, settings, db) -> None:  # noqa: ANN001
 def cmd_complaint_reply(args, settings, db) -> None:  # noqa: ANN001
     seq = db.run_write(lambda session: replies.reply_to_complaint(
         session, complaint=args.complaint, reply=args.text, by=args.by, now=utc_now()), feed=True)
-    print(f"Reply to complaint {args.complaint} published (change {seq}); the window learns it at its next sync.")
+    print(_("Reply to complaint {complaint} published (change {seq}); the window learns it at its next sync.").format(
+        complaint=args.complaint, seq=seq))
 
 
 def cmd_followup_outcome(args, settings, db) -> None:  # noqa: ANN001
     seq = db.run_write(lambda session: replies.record_follow_up_outcome(
         session, follow_up_id=args.follow_up_id, outcome=args.text, by=args.by, now=utc_now()), feed=True)
-    print(f"Outcome of follow-up {args.follow_up_id} published (change {seq}).")
+    print(_("Outcome of follow-up {follow_up} published (change {seq}).").format(follow_up=args.follow_up_id, seq=seq))
 
 
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
-    sub = command("report", cmd_report, "performance report (cases, time limits, ratings, complaints) for a period")
+    sub = command("report", cmd_report, _("performance report (cases, time limits, ratings, complaints) for a period"))
     sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE")
     sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE")
     sub.add_argument("--by", choices=GROUPINGS, default="center")
-    sub.add_argument("--center", default=None, help="one center only (default: the whole city)")
+    sub.add_argument("--center", default=None, help=_("one center only (default: the whole city)"))
     sub.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    sub = command("complaint-reply", cmd_complaint_reply, "reply to a complaint (by number or id) and publish it to its center")
+    sub = command("complaint-reply", cmd_complaint_reply, _("reply to a complaint (by number or id) and publish it to its center"))
     sub.add_argument("complaint")
     sub.add_argument("--text", required=True)
-    sub.add_argument("--by", required=True, help="the name of the person replying")
-    sub = command("followup-outcome", cmd_followup_outcome, "record the outcome of a bad rating's follow-up")
+    sub.add_argument("--by", required=True, help=_("the name of the person replying"))
+    sub = command("followup-outcome", cmd_followup_outcome, _("record the outcome of a bad rating's follow-up"))
     sub.add_argument("follow_up_id")
     sub.add_argument("--text", required=True)
-    sub.add_argument("--by", required=True, help="the name of the person recording it")
+    sub.add_argument("--by", required=True, help=_("the name of the person recording it"))

@@ -4,7 +4,8 @@ A window says which language it shows (``Accept-Language: zh-CN`` or ``en``, fro
 own locale); the hub words its refusals and the reasons it rejects an event in that
 language, from the same catalogs as the window (translations/). Without the header (a
 script, curl, an older window) it answers in English, the source language. The command
-line and the hub's log stay in English: they are read by the hub's administrator.
+line speaks the terminal's language (:mod:`windowdesk.hub.cli_language`); the hub's log
+stays in English, for support.
 
 Messages are kept as a template and its values (:class:`Text`) until the answer is
 written, so one error object can be worded for any caller. A rejection's reason is
@@ -38,14 +39,15 @@ def negotiate(accept_language: str | None) -> str:
                 weight = float(parameters.strip()[2:])
             except ValueError:
                 continue
-        language = _supported(tag.strip())
+        language = supported_language(tag.strip())
         # Strictly greater: of equal weights the first listed wins; q=0 means "not this".
         if language is not None and weight > best_weight:
             best, best_weight = language, weight
     return best
 
 
-def _supported(tag: str) -> str | None:
+def supported_language(tag: str) -> str | None:
+    """The supported locale a language tag names ("zh-TW", "zh_CN", "en-GB"), if any."""
     primary = tag.replace("_", "-").split("-")[0].lower()
     if primary == "zh":
         return "zh_CN"

@@ -110,7 +110,7 @@ def run_audit_check(args: Namespace) -> int:
         finally:
             db.dispose()
     except WindowdeskError as error:
-        print(f"{error.title}: {error.message}", file=sys.stderr)
+        print(error, file=sys.stderr)
         return 2
     for problem in problems:
         print(problem)

@@ -17,7 +17,10 @@ class WindowdeskError(Exception):
         self.message = message
 
     def __str__(self) -> str:
-        return f"{self.title}: {self.message}"
+        from windowdesk.i18n import _
+
+        # Joined the language's way (a full-width colon in Chinese).
+        return _("{title}: {message}").format(title=self.title, message=self.message)
 
 
 class ValidationError(WindowdeskError):

@@ -22,7 +22,7 @@ from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import speaking, table_lines, terminal_language
 from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
-from windowdesk.hub.language import Text
+from windowdesk.hub.language import Text, translate
 from windowdesk.hub.services import admin, audit_chain, backoffice, calendar_years, catalog_import, enrollment
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
@@ -391,8 +391,8 @@ def _run(args: argparse.Namespace, language: str) -> int:
 
 def _say_error(error: HubError, language: str) -> None:
     title, message = error.worded(language)
-    with speaking(language):
-        print("windowdesk-hub: " + _("{title}: {message}").format(title=title, message=message), file=sys.stderr)
+    print("windowdesk-hub: " + translate(N_("{title}: {message}"), language).format(title=title, message=message),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ and the command line (printed, exit code 2). Messages never carry personal data:
 ids, human numbers and codes only. ``code`` is stable so a client may act on it.
 
 Titles and messages are English templates (``N_``, :class:`~windowdesk.hub.language.Text`)
-worded in the caller's language when an answer is written (hub/language.py); ``message``
-is the English wording, for the command line and the log.
+worded in the caller's language when an answer or the command line's output is written
+(hub/language.py); ``message`` is the English wording, for the log.
 """
 
 from __future__ import annotations

@@ -95,6 +95,6 @@ class EnrollDialog(QDialog):
             super().reject()
             return
         if isinstance(error, WindowdeskError):
-            self.message.setText(_("{title}: {message}").format(title=error.title, message=error.message))
+            self.message.setText(str(error))
         else:
             self.message.setText(_("Enrollment failed ({kind}).").format(kind=type(error).__name__))

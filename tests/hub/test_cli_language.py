@@ -103,3 +103,14 @@ def test_commands_answer_in_chinese_with_aligned_tables_and_refusals_worded(
 
     _speak(monkeypatch, "en_US.UTF-8")
     assert _run(hub, capsys, "create-department", "JDB", "--name", "街道办事处")[1] == "Created department JDB (街道办事处).\n"
+
+
+def test_a_caller_that_reads_the_output_can_ask_for_english_whatever_the_locale(
+        hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # tests/sync/hub_process.py and bench/ parse what the commands print; a Chinese
+    # terminal must not break them.
+    _speak(monkeypatch, "zh_CN.UTF-8")
+    code = main(hub.cli_args("create-center", "JD24", "--name", "新区街道"), environ={"LANGUAGE": "en"})
+    assert code == 0 and capsys.readouterr().out == "Created center JD24 (新区街道).\n"
+    assert main(hub.cli_args("create-center", "JD25", "--name", "新区街道")) == 0
+    assert capsys.readouterr().out == "已创建中心 JD25（新区街道）。\n"

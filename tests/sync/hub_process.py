@@ -44,6 +44,7 @@ POSTGRES_ENV = "WINDOWDESK_TEST_POSTGRES_URL"
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
 SUPERVISOR_PASSWORD = "Counter2026"
+ENGLISH_TERMINAL = {"LANGUAGE": "en"}
 
 
 def hub_command() -> list[str]:
@@ -132,11 +133,13 @@ class HubProcess:
     # administrator's commands, in this process (the same code as the console script)
 
     def cli(self, *args: str) -> str:
+        """The command's output in English, whatever the terminal's locale: callers
+        (tests and bench/) read it."""
         from windowdesk.hub.cli import main
 
         out, err = io.StringIO(), io.StringIO()
         with self._cli_lock, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(self.args(*args))
+            code = main(self.args(*args), environ=ENGLISH_TERMINAL)
         if code != 0:
             raise AssertionError(f"windowdesk-hub {' '.join(args)} exited {code}: {err.getvalue()}")
         return out.getvalue()

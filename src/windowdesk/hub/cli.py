@@ -13,7 +13,7 @@ import argparse
 import datetime as dt
 import getpass
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from windowdesk.domain.case_state import status_label
@@ -346,8 +346,9 @@ def _check_text_is_utf8(args: argparse.Namespace) -> None:
         ))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    language = terminal_language()
+def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None = None) -> int:
+    """``environ``: where the terminal's language is read (default the process's)."""
+    language = terminal_language(environ)
     with speaking(language):
         args = build_parser().parse_args(argv)
     if args.command == "serve":

@@ -90,7 +90,7 @@ def test_commands_answer_in_chinese_with_aligned_tables_and_refusals_worded(
 
     code, out, _err = _run(hub, capsys, "list-workstations")
     header, row = out.splitlines()
-    assert header.split() == ["工作站", "窗口", "注册时间（UTC）", "最近上传（UTC）", "状态", "版本"]
+    assert header.split() == ["工作站", "窗口", "注册时间（中心时间）", "最近上传（中心时间）", "状态", "版本"]
     # Each column starts at the same terminal column in the heading and the row, 汉字
     # taking two.
     for heading, cell in (("窗口", "JD23-01"), ("状态", "在用")):

@@ -162,32 +162,42 @@ def cmd_audit_check(args, settings: HubSettings, db: HubDatabase) -> int:  # noq
     return EXIT_FAILURE
 
 
+def _clock(at: dt.datetime) -> str:
+    """A moment as the windows show it: on the center's clock, to the minute."""
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
 def cmd_enroll_code(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write() as session:
         issued = enrollment.issue_enrollment_code(
             session, center_code=args.center, window=args.window, now=utc_now(),
             valid_for=dt.timedelta(hours=args.valid_hours),
         )
+        until = _clock(enrollment.center_time(session, issued.center_code, issued.expires_at))
     print(_("Enrollment code for window {window}: {code}").format(window=issued.window_id, code=issued.code))
-    print(_("It works once, until {until} UTC. Type it in the workstation's sync settings.").format(
-        until=f"{issued.expires_at:%Y-%m-%d %H:%M}"))
+    print(_("It works once, until {until} (the center's time). Type it in the workstation's sync settings.").format(
+        until=until))
 
 
 def cmd_revoke(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write() as session:
         workstation = enrollment.revoke_workstation(session, workstation_id=args.workstation_id, now=utc_now())
-        revoked_at = workstation.revoked_at
-    print(_("Workstation {workstation} is revoked since {at} UTC; its token is refused.").format(
-        workstation=args.workstation_id, at=f"{revoked_at:%Y-%m-%d %H:%M}"))
+        revoked_at = _clock(enrollment.center_time(session, workstation.center_code, workstation.revoked_at))
+    print(_("Workstation {workstation} is revoked since {at} (the center's time); its token is refused.").format(
+        workstation=args.workstation_id, at=revoked_at))
 
 
 def cmd_list_workstations(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.read() as session:
         rows = enrollment.list_workstations(session, center_code=args.center)
+
+        def clock(w, at: dt.datetime) -> str:  # noqa: ANN001 - a Workstation row
+            return _clock(enrollment.center_time(session, w.center_code, at))
+
         lines = [
-            [w.id, w.window_id, f"{w.enrolled_at:%Y-%m-%d %H:%M}",
-             f"{w.last_push_at:%Y-%m-%d %H:%M}" if w.last_push_at else _("never"),
-             _("revoked {at}").format(at=f"{w.revoked_at:%Y-%m-%d %H:%M}") if w.revoked_at else _("active"),
+            [w.id, w.window_id, clock(w, w.enrolled_at),
+             clock(w, w.last_push_at) if w.last_push_at else _("never"),
+             _("revoked {at}").format(at=clock(w, w.revoked_at)) if w.revoked_at else _("active"),
              w.client_version or "?"]
             for w in rows
         ]
@@ -195,7 +205,8 @@ def cmd_list_workstations(args, settings: HubSettings, db: HubDatabase) -> None:
         print(_("No workstation is enrolled at center {center}.").format(center=args.center) if args.center
               else _("No workstation is enrolled."))
         return
-    header = [_("WORKSTATION"), _("WINDOW"), _("ENROLLED (UTC)"), _("LAST PUSH (UTC)"), _("STATE"), _("VERSION")]
+    header = [_("WORKSTATION"), _("WINDOW"), _("ENROLLED (CENTER'S TIME)"), _("LAST PUSH (CENTER'S TIME)"), _("STATE"),
+              _("VERSION")]
     for line in table_lines([header, *lines]):
         print(line)
 

@@ -155,8 +155,9 @@ def _answer_again(
     return Enrolled(token, workstation.id, workstation.center_code, session.get(Window, workstation.window_id).code)
 
 
-def _center_time(session: Session, center_code: str, at: dt.datetime) -> dt.datetime:
-    """``at`` on the center's clock, as its windows show every time (stored in UTC)."""
+def center_time(session: Session, center_code: str, at: dt.datetime) -> dt.datetime:
+    """``at`` on the center's clock, as its windows show every time (stored in UTC); in
+    UTC where the center or its zone is unknown."""
     center = session.get(Center, center_code)
     try:
         return at.astimezone(ZoneInfo(center.timezone)) if center is not None else at
@@ -178,7 +179,7 @@ def _refuse_code(session: Session, row: EnrollmentCode | None) -> None:
         )
     raise Unauthorized(
         Text(N_("This enrollment code expired at {at:%Y-%m-%d %H:%M}. Ask your administrator for a new one."),
-             at=_center_time(session, row.center_code, row.expires_at)),
+             at=center_time(session, row.center_code, row.expires_at)),
         code="enrollment_code_expired",
     )
 
@@ -206,7 +207,7 @@ def authenticate_workstation(session: Session, token: str | None) -> Workstation
         raise Unauthorized(
             Text(N_("This workstation was revoked at {at:%Y-%m-%d %H:%M} and may no "
                     "longer sync. Ask your administrator for a new enrollment code."),
-                 at=_center_time(session, center_code, revoked_at)),
+                 at=center_time(session, center_code, revoked_at)),
             code=ERROR_REVOKED,
         )
     return WorkstationIdentity(workstation_id, center_code, window_id, window_code)

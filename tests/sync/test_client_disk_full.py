@@ -30,11 +30,12 @@ PAGE = 4
 NOTE = "请补充材料：" + "户口簿复印件、近期免冠照片、村（社区）出具的证明。" * 79
 
 
-def _accept_cases(station: Station) -> list[str]:
+def _accept_cases(station: Station, numbers: range = range(CASES)) -> list[str]:
+    """A new resident and a case for each number; the cases' ids."""
     guide = get_item_guide(station.db, item_code=ITEM)
     checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
     ids = []
-    for n in range(CASES):
+    for n in numbers:
         first17 = f"23090219700101{n:03d}"
         person = applicants.register_resident(
             station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name=f"居民{n}")
@@ -129,3 +130,38 @@ def test_a_full_disk_during_the_pull_is_said_plainly_and_nothing_is_lost_or_appl
     assert _hub_steps(station) == Counter(dict.fromkeys(case_ids, 1))
     assert set(_statuses(station).values()) == {"suspended"}
     assert sync_service.sync_status(station.db).cursor == hub.scalar("SELECT max(seq) FROM changes")
+
+
+
+def test_when_only_the_time_of_the_sync_cannot_be_noted_the_report_still_says_what_was_sent_and_received(
+    serving_hub: HubProcess, enrolled_station: Station
+) -> None:
+    hub, station = serving_hub, enrolled_station
+    case_ids = _accept_cases(station)
+    assert _sync(station).ok
+    _decide_on_every_case(hub)
+    _accept_cases(station, range(CASES, CASES + 1))  # one more, not sent yet
+    before = sync_service.sync_status(station.db)
+    assert before.pending > 0
+
+    # The disk fills up just as the sync, its work done, notes its time: the error the
+    # database driver (SQLCipher's) raises then.
+    driver_error = station.db.write_engine.dialect.dbapi.OperationalError
+
+    @event.listens_for(station.db.write_engine, "do_execute")
+    def _full_when_noting_the_time(_cursor, statement, parameters, _context):  # noqa: ANN001
+        if statement.startswith(("INSERT INTO local_settings", "UPDATE local_settings")) \
+                and sync_service.KEY_LAST_SUCCESS in parameters:
+            raise driver_error("database or disk is full")
+
+    report = _sync(station)
+
+    assert isinstance(report.error, StorageError) and report.error.title == "The disk is full"
+    assert "Everything was sent and received" in report.error.message
+    assert "Nothing was saved" not in report.error.message
+    assert (report.applied, report.pulled) == (before.pending, CASES)  # the new case and its steps; every decision
+    assert "case.decision" in report.changed_kinds  # so the window refreshes its screens
+    status = sync_service.sync_status(station.db)
+    assert status.last_success == before.last_success
+    assert status.pending == 0
+    assert _hub_steps(station) == Counter(dict.fromkeys(case_ids, 1))

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 
-from windowdesk.errors import WindowdeskError
+from windowdesk.errors import StorageError, WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import utc_now
 from windowdesk.services.record_words import record_words
@@ -308,6 +308,15 @@ def _await(future: Future, cancel: threading.Event,  # noqa: ANN202 - the future
     return future.result()
 
 
+def _last_success_not_noted(error: WindowdeskError) -> StorageError:
+    """The store's own words say "nothing was saved", which is not so here."""
+    return StorageError(
+        error.title,
+        _("Everything was sent and received, and it is kept on this computer. Only the time of this sync "
+          "could not be noted, so the status bar still shows the one before."),
+    )
+
+
 class SyncRunner:
     """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
 
@@ -339,8 +348,13 @@ class SyncRunner:
             report.error = error
         else:
             report.finished_at = self._clock()
-            with self._db.write() as session:
-                queries.set_local_setting(session, KEY_LAST_SUCCESS, report.finished_at.isoformat())
+            try:
+                with self._db.write() as session:
+                    queries.set_local_setting(session, KEY_LAST_SUCCESS, report.finished_at.isoformat())
+            except WindowdeskError as error:
+                # Not raised: the report of what was sent and received must reach the
+                # window (its counts, and the screens to refresh for the changes pulled).
+                report.error = _last_success_not_noted(error)
         state.phase = "done"
         notify(state)
         return report

@@ -57,6 +57,7 @@ def test_help_and_argparse_errors_are_in_chinese_and_the_process_is_left_as_it_w
     assert out.startswith("用法：windowdesk-hub")
     assert "显示此帮助信息并退出" in out
     assert "enroll-code         为窗口的工作站签发一次性注册码" in out
+    assert "\n位置参数：\n" in out and "\n选项：\n" in out and "位置参数:" not in out
 
     with pytest.raises(SystemExit) as refused:
         main(["create-center"])
@@ -114,3 +115,22 @@ def test_a_caller_that_reads_the_output_can_ask_for_english_whatever_the_locale(
     assert code == 0 and capsys.readouterr().out == "Created center JD24 (新区街道).\n"
     assert main(hub.cli_args("create-center", "JD25", "--name", "新区街道")) == 0
     assert capsys.readouterr().out == "已创建中心 JD25（新区街道）。\n"
+
+
+def test_every_argument_of_every_command_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The back-office staff who run decide, note or complaint-reply are no administrators:
+    # --help must say what each argument is for.
+    _speak(monkeypatch, "zh_CN.UTF-8")
+    from windowdesk.hub.cli import build_parser
+    from windowdesk.hub.cli_language import speaking
+
+    with speaking("zh_CN"):
+        parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    unexplained = [
+        f"{name} {action.dest}"
+        for name, sub in commands.choices.items()
+        for action in sub._actions
+        if not action.help and action.dest != "help"
+    ]
+    assert unexplained == []

@@ -23,6 +23,9 @@ from windowdesk.hub.language import supported_language
 from windowdesk.i18n import DEFAULT_LOCALE, N_
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+# How a section heading of --help ends ("位置参数：" in Chinese): argparse writes its
+# colon outside the words it asks gettext for.
+HEADING = N_("{heading}:")
 
 # Python 3.11's argparse words, exactly as it asks gettext for them, so that the
 # extraction puts them in the catalogs.
@@ -95,3 +98,23 @@ def table_lines(rows: list[list[str]], *, right_from: int | None = None) -> list
         ).rstrip()
         for row in rows
     ]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, its section headings ended the language's way."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - argparse's own
+        super().__init__(*args, **kwargs)
+        self._headings: set[str] = set()
+
+    def start_section(self, heading: str | None) -> None:
+        if heading:
+            self._headings.add(heading)
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in self._headings:
+            text = text.replace(f"\n{heading}:\n", "\n" + i18n._(HEADING).format(heading=heading) + "\n")
+        return text
+

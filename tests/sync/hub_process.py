@@ -262,6 +262,12 @@ class HubProcess:
             process.stdout.close()
         self.process = None
 
+    def drop_inspection(self) -> None:
+        """Forget the inspection engine's connections (the database file was replaced)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     def close(self) -> None:
         """Teardown: stop serving, drop the inspection engine."""
         try:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from windowdesk.domain.case_state import status_label
-from windowdesk.hub import cli_service
+from windowdesk.hub import cli_backup, cli_service
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import HelpFormatter, speaking, table_lines, terminal_language
@@ -336,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
     sub.add_argument("--text", required=True, help=_("the note, shown at the window"))
     cli_service.add_commands(command)  # report, complaint-reply, followup-outcome
+    cli_backup.add_commands(command)  # backup, restore
     return parser
 
 
@@ -387,6 +388,8 @@ def _run(args: argparse.Namespace, language: str) -> int:
             migrate_to_head(settings.database_url)
             return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log,
                          tls=tls)
+        if getattr(args, "handles_database", False):
+            return args.handler(args, settings) or 0
         migrate_to_head(settings.database_url)
         db = HubDatabase(settings.database_url)
         try:

@@ -40,6 +40,7 @@ from windowdesk.hub.settings import (
     ENV_MIN_CLIENT_VERSION,
     HubSettings,
 )
+from windowdesk.hub.storage import serving_lock
 from windowdesk.i18n import N_
 
 READY_PREFIX = "windowdesk-hub listening on "
@@ -113,6 +114,11 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
     )
     if tls is not None:
         options.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))
+    with serving_lock.serving(settings.data_dir):  # `restore` refuses to run beside it
+        return _serve(settings, options, host=host, port=port, workers=workers, tls=tls)
+
+
+def _serve(settings: HubSettings, options: dict, *, host: str, port: int, workers: int, tls: TlsFiles | None) -> int:
     try:
         if workers <= 1:
             app = create_app(settings)

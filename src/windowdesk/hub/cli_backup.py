@@ -1,0 +1,101 @@
+"""``windowdesk-hub backup`` and ``restore``: the hub's database copied while it serves,
+and put back after a loss (storage/backup.py says how).
+
+Both handle the database themselves: they do not migrate it first (a damaged database is
+exactly what a restore replaces, and a backup copies what is there). A restored database
+is migrated once it is in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from windowdesk.hub.cli_common import utc_now
+from windowdesk.hub.errors import Conflict
+from windowdesk.hub.language import Text
+from windowdesk.hub.settings import HubSettings
+from windowdesk.hub.storage import backup, serving_lock
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.migrate import migrate_to_head
+from windowdesk.hub.storage.models import Center
+from windowdesk.i18n import N_, _
+
+
+def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
+    folder = Path(args.to) if args.to else settings.data_dir / "backups"
+    made = backup.make_backup(settings.database_url, folder, utc_now())
+    print(_("Backed up the hub to {path} ({size}).").format(path=made.path, size=_size(made.size)))
+    if made.contents is not None:
+        print(_contents_line(settings, made.contents))
+
+
+def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
+    with serving_lock.stopped(settings.data_dir) as hub_stopped:
+        if not hub_stopped:
+            raise Conflict(Text(
+                N_("The hub is serving from {folder}. Stop it before restoring a backup; nothing was changed."),
+                folder=settings.data_dir,
+            ))
+        restored = backup.restore_backup(settings.database_url, Path(args.file), utc_now(),
+                                         aside_folder=settings.data_dir / "backups")
+        migrate_to_head(settings.database_url)
+    print(_("Restored the hub from {file}.").format(file=args.file))
+    if restored.contents is not None:
+        print(_contents_line(settings, restored.contents))
+    if restored.replaced is not None:
+        print(_("The database it replaced is kept as {path}.").format(path=restored.replaced))
+    print(_("New changes are numbered after {seq}, so every window receives them, whatever it had received "
+            "before.").format(seq=restored.feed_floor))
+    print(_("What the windows sent after this backup was taken is not on the hub any more, and they do not "
+            "send it again: the hub does not know the cases they accepted since then, and refuses their next "
+            "steps (each window's supervisor sees them in the sync window)."))
+
+
+def _contents_line(settings: HubSettings, contents: backup.Contents) -> str:
+    if contents.newest_push is None:
+        return _("It holds no pushed event yet, and changes up to {seq}.").format(seq=contents.last_change)
+    return _("It holds {events} pushed events (the newest received {newest}) and changes up to {seq}.").format(
+        events=contents.pushed_events, newest=_hub_clock(settings, contents.newest_push), seq=contents.last_change)
+
+
+def _hub_clock(settings: HubSettings, at: dt.datetime) -> str:
+    """On the centers' clock when they share one zone (they do in one city), else UTC."""
+    db = HubDatabase(settings.database_url)
+    try:
+        with db.read() as session:
+            zones = set(session.scalars(select(Center.timezone)))
+    except Exception:  # noqa: BLE001 - a time for a message; UTC will do
+        zones = set()
+    finally:
+        db.dispose()
+    if len(zones) == 1:
+        try:
+            return f"{at.astimezone(ZoneInfo(zones.pop())):%Y-%m-%d %H:%M}"
+        except (ValueError, ZoneInfoNotFoundError):
+            pass
+    return _("{time} UTC").format(time=f"{at:%Y-%m-%d %H:%M}")
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return _("{size:.1f} MB").format(size=size / (1024 * 1024))
+    return _("{size} KB").format(size=max(1, round(size / 1024)))
+
+
+def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
+    sub = command("backup", cmd_backup,
+                  _("copy the hub's database while it serves (SQLite; pg_dump for PostgreSQL), checked before it "
+                    "counts"))
+    sub.add_argument("--to", default=None, help=_("the folder to write it in (default: backups in the data folder)"))
+    sub.set_defaults(handles_database=True)
+    sub = command("restore", cmd_restore,
+                  _("put a backup in place of the hub's database (stop the hub first); the database it replaces "
+                    "is kept"))
+    sub.add_argument("file", help=_("a file that backup wrote"))
+    sub.set_defaults(handles_database=True)

@@ -1,0 +1,106 @@
+"""``windowdesk-hub backup`` and ``restore`` on both databases: the copy holds what was
+there, a restore brings exactly that back, keeps what it replaced, and numbers the next
+change far past every change given out before; a file that is no backup changes nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from windowdesk.hub.cli import main
+from windowdesk.hub.storage.backup import FEED_GAP_AFTER_RESTORE, PARTIAL_SUFFIX
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.models import Change, PushedEvent
+from windowdesk.sync.protocol import APPLIED
+
+from .conftest import EventFactory, Hub
+
+
+def _run(hub: Hub, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(hub.cli_args(*args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _pushed(url: str) -> set[str]:
+    db = HubDatabase(url)
+    try:
+        with db.read() as session:
+            return {event_id for (event_id,) in session.query(PushedEvent.event_id)}
+    finally:
+        db.dispose()
+
+
+def _last_change(url: str) -> int:
+    db = HubDatabase(url)
+    try:
+        with db.read() as session:
+            return max((seq for (seq,) in session.query(Change.seq)), default=0)
+    finally:
+        db.dispose()
+
+
+def test_a_restore_brings_back_the_backup_keeps_what_it_replaced_and_moves_the_feed_on(
+        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub.import_demo_catalog()
+    workstation = hub.enroll()
+    first = events.resident()
+    assert hub.push_results(workstation, [first]) == [(APPLIED, "")]
+    feed_at_backup = _last_change(hub.url)
+
+    code, out, err = _run(hub, capsys, "backup", "--to", str(tmp_path / "copies"))
+    assert code == 0, err
+    copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
+    assert copy.is_file() and copy.parent == tmp_path / "copies"
+    assert [path.name for path in copy.parent.iterdir()] == [copy.name]  # no partial file left
+
+    later = events.resident(id_number="11010519491231002X", name="李秀英")
+    assert hub.push_results(workstation, [later]) == [(APPLIED, "")]
+    assert _run(hub, capsys, "calendar-override", "2027-02-06", "--working")[0] == 0
+    feed_before_loss = _last_change(hub.url)
+    assert feed_before_loss > feed_at_backup
+
+    hub.db.dispose()  # the in-process hub lets go of the database, as a stopped hub would
+    code, out, err = _run(hub, capsys, "restore", str(copy))
+    assert code == 0, err
+    assert f"Restored the hub from {copy}." in out
+
+    assert _pushed(hub.url) == {first["event_id"]}
+    assert _last_change(hub.url) == feed_at_backup
+    replaced = Path(re.search(r"kept as (.+)\.\n", out).group(1))
+    assert replaced.is_file()
+    # The next change comes after every cursor a window may hold from before the loss.
+    assert _run(hub, capsys, "calendar-override", "2027-02-07", "--working")[0] == 0
+    assert _last_change(hub.url) == feed_at_backup + FEED_GAP_AFTER_RESTORE + 1 > feed_before_loss
+    # The pushes go on as before.
+    assert hub.push_results(workstation, [events.resident(name="张伟")]) == [(APPLIED, "")]
+
+
+def test_a_file_that_is_not_a_whole_backup_is_refused_and_nothing_changes(
+        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub.import_demo_catalog()
+    workstation = hub.enroll()
+    assert hub.push_results(workstation, [events.resident()]) == [(APPLIED, "")]
+    code, out, _err = _run(hub, capsys, "backup", "--to", str(tmp_path))
+    copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
+    truncated = tmp_path / f"truncated{copy.suffix}"
+    truncated.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
+    pushed = _pushed(hub.url)
+
+    for damaged in (truncated, Path(__file__)):
+        code, out, err = _run(hub, capsys, "restore", str(damaged))
+        assert code == 2 and out == ""
+        assert "is not a readable backup of a hub" in err and "Nothing was changed" in err
+    assert _pushed(hub.url) == pushed
+    assert not list(Path(hub.data_dir).glob(f"*{PARTIAL_SUFFIX}"))
+
+
+def test_a_backup_asked_into_a_file_instead_of_a_folder_is_refused_in_words(
+        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("x")
+    code, out, err = _run(hub, capsys, "backup", "--to", str(not_a_folder))
+    assert code == 2 and out == ""
+    assert "is a file, not a folder" in err

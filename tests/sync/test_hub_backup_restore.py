@@ -1,0 +1,75 @@
+"""The hub's backup, taken while it serves, and its restore after a loss: the windows go
+on syncing, and a change made after the restore reaches a window whose cursor had gone
+past everything the restored database holds. Real hub process, real window."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from windowdesk.services import sync as sync_service
+from windowdesk.services import worklist
+
+from .hub_process import HubProcess, Station
+from .test_sync_with_hub import accept, resident, sync
+
+
+def _decide(hub: HubProcess, case, decision: str, note: str) -> None:  # noqa: ANN001 - an IntakeResult
+    department = hub.scalar(
+        "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c",
+        c=case.id)
+    hub.cli("decide", case.number, "--decision", decision, "--department", department, "--note", note)
+
+
+def _state(station, case) -> str:  # noqa: ANN001
+    return worklist.get_record_detail(station.db, station.ctx, kind=worklist.CASE, record_id=case.id).state
+
+
+def test_a_backup_taken_while_serving_restores_and_new_changes_reach_every_window(
+        serving_hub: HubProcess, enrolled_station: Station, tmp_path: Path) -> None:
+    hub, station = serving_hub, enrolled_station
+    before_backup = [accept(station, resident(station, n)) for n in (1, 2, 3)]
+    assert sync(station).ok
+    pushed_at_backup = hub.scalar("SELECT count(*) FROM pushed_events")
+
+    out = hub.cli("backup", "--to", str(tmp_path / "copies"))
+    copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
+    assert copy.parent == tmp_path / "copies" and copy.is_file()
+    assert f"It holds {pushed_at_backup} pushed events" in out, out
+    assert not list(copy.parent.glob("*.partial"))
+
+    # After the backup: more work pushed, and a decision the window receives.
+    after_backup = accept(station, resident(station, 4))
+    _decide(hub, before_backup[0], "request_materials", "缺户口簿")
+    assert sync(station).ok
+    assert _state(station, before_backup[0]) == "Waiting for supplementary materials"
+    cursor = sync_service.sync_status(station.db).cursor
+    pushed_before_loss = hub.scalar("SELECT count(*) FROM pushed_events")
+
+    with pytest.raises(AssertionError, match="Stop it before restoring"):
+        hub.cli("restore", str(copy))  # while it serves
+    assert hub.scalar("SELECT count(*) FROM pushed_events") == pushed_before_loss
+
+    hub.stop()
+    out = hub.cli("restore", str(copy))
+    assert f"Restored the hub from {copy}" in out
+    assert "kept as" in out and "not on the hub any more" in out
+    hub.drop_inspection()
+    assert pushed_at_backup == hub.scalar("SELECT count(*) FROM pushed_events") < pushed_before_loss
+    assert hub.scalar("SELECT count(*) FROM cases WHERE id = :c", c=after_backup.id) == 0
+    replaced = Path(re.search(r"kept as (.+)\.\n", out).group(1))
+    assert replaced.is_file()
+
+    hub.start(port=hub.port)  # where the window knows it
+    # A decision made on the restored hub: numbered past the window's cursor, which had
+    # gone beyond every change the restored database holds.
+    assert hub.scalar("SELECT max(seq) FROM changes") < cursor
+    _decide(hub, before_backup[1], "approve", "同意")
+    assert hub.scalar("SELECT max(seq) FROM changes") > cursor
+    report = sync(station)
+    assert report.ok, report.error
+    assert report.pulled == 1
+    assert _state(station, before_backup[1]) == "Approved", _state(station, before_backup[1])
+    assert station.outbox() == {}

@@ -12,6 +12,7 @@ import pytest
 from windowdesk.hub.cli import main
 from windowdesk.hub.storage.backup import FEED_GAP_AFTER_RESTORE, PARTIAL_SUFFIX
 from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.generation import current_generation
 from windowdesk.hub.storage.models import Change, PushedEvent
 from windowdesk.sync.protocol import APPLIED
 
@@ -29,6 +30,15 @@ def _pushed(url: str) -> set[str]:
     try:
         with db.read() as session:
             return {event_id for (event_id,) in session.query(PushedEvent.event_id)}
+    finally:
+        db.dispose()
+
+
+def _generation(url: str) -> str | None:
+    db = HubDatabase(url)
+    try:
+        with db.read() as session:
+            return current_generation(session)
     finally:
         db.dispose()
 
@@ -61,6 +71,7 @@ def test_a_restore_brings_back_the_backup_keeps_what_it_replaced_and_moves_the_f
     assert _run(hub, capsys, "calendar-override", "2027-02-06", "--working")[0] == 0
     feed_before_loss = _last_change(hub.url)
     assert feed_before_loss > feed_at_backup
+    generation_before_loss = _generation(hub.url)
 
     hub.db.dispose()  # the in-process hub lets go of the database, as a stopped hub would
     code, out, err = _run(hub, capsys, "restore", str(copy))
@@ -69,6 +80,8 @@ def test_a_restore_brings_back_the_backup_keeps_what_it_replaced_and_moves_the_f
 
     assert _pushed(hub.url) == {first["event_id"]}
     assert _last_change(hub.url) == feed_at_backup
+    # A new generation: the windows will send again what they had sent lately.
+    assert _generation(hub.url) not in (None, generation_before_loss)
     replaced = Path(re.search(r"kept as (.+)\.\n", out).group(1))
     assert replaced.is_file()
     # The next change comes after every cursor a window may hold from before the loss.

@@ -1,6 +1,6 @@
-"""The hub's backup, taken while it serves, and its restore after a loss: the windows go
-on syncing, and a change made after the restore reaches a window whose cursor had gone
-past everything the restored database holds. Real hub process, real window."""
+"""The hub's backup, taken while it serves, and its restore after a loss: the window sends
+again what the restored copy lacks, and a change made after the restore reaches a window
+whose cursor had gone past everything the copy holds. Real hub process, real window."""
 
 from __future__ import annotations
 
@@ -31,8 +31,11 @@ def test_a_backup_taken_while_serving_restores_and_new_changes_reach_every_windo
         serving_hub: HubProcess, enrolled_station: Station, tmp_path: Path) -> None:
     hub, station = serving_hub, enrolled_station
     before_backup = [accept(station, resident(station, n)) for n in (1, 2, 3)]
-    assert sync(station).ok
+    first = sync(station)
+    assert first.ok and first.sent_again == 0
     pushed_at_backup = hub.scalar("SELECT count(*) FROM pushed_events")
+    pushed_at_backup_by_window = hub.scalar("SELECT count(*) FROM pushed_events WHERE workstation_id = :w",
+                                            w=station.workstation_id)
 
     out = hub.cli("backup", "--to", str(tmp_path / "copies"))
     copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
@@ -55,7 +58,7 @@ def test_a_backup_taken_while_serving_restores_and_new_changes_reach_every_windo
     hub.stop()
     out = hub.cli("restore", str(copy))
     assert f"Restored the hub from {copy}" in out
-    assert "kept as" in out and "not on the hub any more" in out
+    assert "kept as" in out and "send again what they sent in the last 30 days" in out
     hub.drop_inspection()
     assert pushed_at_backup == hub.scalar("SELECT count(*) FROM pushed_events") < pushed_before_loss
     assert hub.scalar("SELECT count(*) FROM cases WHERE id = :c", c=after_backup.id) == 0
@@ -72,4 +75,14 @@ def test_a_backup_taken_while_serving_restores_and_new_changes_reach_every_windo
     assert report.ok, report.error
     assert report.pulled == 1
     assert _state(station, before_backup[1]) == "Approved", _state(station, before_backup[1])
+    # What the copy lacked was sent again; what it had was answered as a duplicate.
+    assert report.sent_again > 0
+    assert report.duplicates == pushed_at_backup_by_window
+    assert report.applied == report.sent_again - report.duplicates
     assert station.outbox() == {}
+    assert hub.scalar("SELECT count(*) FROM pushed_events") == pushed_before_loss
+    assert hub.scalar("SELECT count(*) FROM cases WHERE id = :c", c=after_backup.id) == 1
+
+    # The next sync sends nothing again.
+    report = sync(station)
+    assert report.ok and (report.sent_again, report.applied, report.duplicates) == (0, 0, 0)

@@ -56,3 +56,39 @@ def test_status_bar_follows_the_hub(qtbot, demo, hub):
     window.sync.refresh_status()
     assert window.unsent_label.text() not in ("Unsent: 0", "")
     dialog.close()
+
+
+def test_the_sync_window_says_how_many_changes_were_sent_again_after_a_hub_restore(qtbot, demo, hub, tmp_path):
+    import re
+    from pathlib import Path
+
+    client = HubClient(hub.url)
+    try:
+        sync_service.enroll_workstation(demo.db, hub_url=hub.url, code=hub.enrollment_code("CH", "01"),
+                                        client=client, token_store_for=TokenStore)
+    finally:
+        client.close()
+    window = open_main_window(qtbot, demo)
+    with qtbot.waitSignal(window.sync.finished, timeout=30_000) as finished:
+        window.sync.check()
+    assert finished.args[0].ok, finished.args[0].error
+    copy = Path(re.search(r"Backed up the hub to (.+) \(", hub.cli("backup", "--to", str(tmp_path))).group(1))
+
+    _accept_one(demo)  # confirmed after the copy was taken
+    with qtbot.waitSignal(window.sync.finished, timeout=30_000) as finished:
+        assert window.sync.sync_now()
+    assert finished.args[0].ok and finished.args[0].applied > 0
+    hub.stop()
+    hub.cli("restore", str(copy))
+    hub.start(port=hub.port)
+
+    with qtbot.waitSignal(window.sync.finished, timeout=30_000) as finished:
+        assert window.sync.sync_now()
+    report = finished.args[0]
+    assert report.ok, report.error
+    assert report.sent_again > 0 and report.applied > 0  # what the copy lacked is on the hub again
+    window.open_sync_window()
+    text = window.sync_dialog.log.toPlainText()
+    assert f"The hub was restored from a backup: {report.sent_again} changes it had already confirmed were sent " \
+           "again." in text, text
+    window.sync_dialog.close()

@@ -25,6 +25,7 @@ from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head
 from windowdesk.hub.storage.models import Center
 from windowdesk.i18n import N_, _
+from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
 
 def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
@@ -42,19 +43,21 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
                 N_("The hub is serving from {folder}. Stop it before restoring a backup; nothing was changed."),
                 folder=settings.data_dir,
             ))
-        restored = backup.restore_backup(settings.database_url, Path(args.file), utc_now(),
+        now = utc_now()
+        restored = backup.restore_backup(settings.database_url, Path(args.file), now,
                                          aside_folder=settings.data_dir / "backups")
         migrate_to_head(settings.database_url)
+        feed_floor = backup.begin_after_restore(settings.database_url, now)
     print(_("Restored the hub from {file}.").format(file=args.file))
     if restored.contents is not None:
         print(_contents_line(settings, restored.contents))
     if restored.replaced is not None:
         print(_("The database it replaced is kept as {path}.").format(path=restored.replaced))
     print(_("New changes are numbered after {seq}, so every window receives them, whatever it had received "
-            "before.").format(seq=restored.feed_floor))
-    print(_("What the windows sent after this backup was taken is not on the hub any more, and they do not "
-            "send it again: the hub does not know the cases they accepted since then, and refuses their next "
-            "steps (each window's supervisor sees them in the sync window)."))
+            "before.").format(seq=feed_floor))
+    print(_("At their next sync the windows send again what they sent in the last {days} days; what the hub "
+            "still has is answered as a duplicate. Back-office decisions and notes made after the backup was "
+            "taken are not on the hub: make them again.").format(days=KEEP_SENT_DAYS))
 
 
 def _contents_line(settings: HubSettings, contents: backup.Contents) -> str:

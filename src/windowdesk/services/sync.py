@@ -27,8 +27,9 @@ from windowdesk.services.context import utc_now
 from windowdesk.services.record_words import record_words
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
-from windowdesk.storage import queries, sync_queries
+from windowdesk.storage import queries, sent_events, sync_queries
 from windowdesk.sync import protocol
+from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
     from windowdesk.sync.client import HubClient
@@ -42,6 +43,9 @@ KEY_CA_BUNDLE = "sync.ca_bundle"
 # A random id of this installation, sent with an enrollment code: if the hub's answer is
 # lost, asking again with the same code is answered again (hub services.enrollment).
 KEY_INSTALLATION = "sync.installation_id"
+# The generation of the hub's database last seen (protocol.HEADER_HUB_GENERATION).
+KEY_HUB_GENERATION = "sync.hub_generation"
+KEEP_SENT = dt.timedelta(days=KEEP_SENT_DAYS)
 
 # Events per push request, at most the hub's limit, and at most about this many bytes
 # of request body: fewer, bigger requests cost the hub less per event (a transaction and
@@ -104,6 +108,7 @@ class SyncReport:
     changed_kinds: set[str] = field(default_factory=set)
     error: WindowdeskError | None = None
     finished_at: dt.datetime | None = None
+    sent_again: int = 0  # confirmed events put back into the outbox: the hub was restored
 
     @property
     def ok(self) -> bool:
@@ -211,6 +216,9 @@ def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_
         )
     token_store_for(f"{hub_url}#{answer['workstation_id']}").set(answer["token"])
     with db.write() as session:
+        if queries.local_setting(session, KEY_HUB_URL) != hub_url:
+            # Another hub: its generation is not a restore of the one seen before.
+            queries.set_local_setting(session, KEY_HUB_GENERATION, "")
         queries.set_local_setting(session, KEY_HUB_URL, hub_url)
         queries.set_local_setting(session, KEY_WORKSTATION, answer["workstation_id"])
     return answer
@@ -344,6 +352,10 @@ class SyncRunner:
             state.phase = "pull"
             notify(state)
             self._pull(cancel, report, state, notify)
+            if self._send_again_if_hub_restored(report):
+                state.phase = "push"
+                notify(state)
+                self._push(cancel, report, state, notify)
         except WindowdeskError as error:
             report.error = error
         else:
@@ -351,6 +363,7 @@ class SyncRunner:
             try:
                 with self._db.write() as session:
                     queries.set_local_setting(session, KEY_LAST_SUCCESS, report.finished_at.isoformat())
+                    sent_events.forget_older_than(session, report.finished_at - KEEP_SENT)
             except WindowdeskError as error:
                 # Not raised: the report of what was sent and received must reach the
                 # window (its counts, and the screens to refresh for the changes pulled).
@@ -358,6 +371,23 @@ class SyncRunner:
         state.phase = "done"
         notify(state)
         return report
+
+    def _send_again_if_hub_restored(self, report: SyncReport) -> bool:
+        """A new generation of the hub's database (it was restored from a backup) that this
+        window has not seen: the confirmed events it kept go back into the outbox."""
+        # getattr: the tests' stand-ins for the hub need not name a generation.
+        generation = getattr(self._client, "hub_generation", None)
+        if not generation:
+            return False
+        with self._db.read() as session:
+            if queries.local_setting(session, KEY_HUB_GENERATION) == generation:
+                return False
+        with self._db.write() as session:
+            seen = queries.local_setting(session, KEY_HUB_GENERATION)
+            queries.set_local_setting(session, KEY_HUB_GENERATION, generation)
+            if seen:  # else the first generation this window sees: nothing was lost
+                report.sent_again = sent_events.send_again(session)
+        return report.sent_again > 0
 
     def _with_retries(self, call, cancel: threading.Event):
         """Transient failures are retried with exponential backoff and full jitter."""
@@ -470,9 +500,7 @@ class SyncRunner:
                 row.attempts += 1
                 row.last_error = refused[row.event_id]
                 report.rejected.append((row.kind, row.last_error))
-            # One statement for the whole batch: deleting row by row through the ORM was
-            # half of a push's client-side time.
-            queries.delete_outbox_events(session, confirmed)
+            sent_events.keep_confirmed(session, confirmed, self._clock())
         report.applied += sum(1 for r in results if r.status == protocol.APPLIED)
         report.duplicates += sum(1 for r in results if r.status == protocol.DUPLICATE)
 

@@ -411,6 +411,22 @@ class OutboxEvent(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class SentEvent(Base):
+    """An outbox event the hub confirmed, kept for protocol.KEEP_SENT_DAYS: should the hub
+    be restored from a backup that lacks it, it goes back into the outbox and is sent
+    again (services/sync.py). Same seq and event id as in the outbox."""
+
+    __tablename__ = "sent_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(Uuid, unique=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class LocalSetting(Base):
     """This workstation's own state (center, window, sync cursor) - not user preferences."""
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from windowdesk.storage import models as m
@@ -237,12 +237,6 @@ def outbox_in_state(session: Session, state: str) -> Sequence[m.OutboxEvent]:
     return session.scalars(
         select(m.OutboxEvent).where(m.OutboxEvent.state == state).order_by(m.OutboxEvent.seq)
     ).all()
-
-
-def delete_outbox_events(session: Session, event_ids: list[str]) -> None:
-    """Events the hub confirmed (applied or already applied)."""
-    if event_ids:
-        session.execute(delete(m.OutboxEvent).where(m.OutboxEvent.event_id.in_(event_ids)))
 
 
 def outbox_by_event_ids(session: Session, event_ids: list[str]) -> Sequence[m.OutboxEvent]:

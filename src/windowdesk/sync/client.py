@@ -148,6 +148,8 @@ class HubClient:
         self.timeout = timeout
         self.ca_bundle = ca_bundle or None
         self._session = session or requests.Session()
+        # The generation of the hub's database, from its last reply that named one.
+        self.hub_generation: str | None = None
 
     def close(self) -> None:
         self._session.close()
@@ -189,6 +191,9 @@ class HubClient:
             if self.ca_bundle:
                 raise _unreadable_ca_bundle(self.ca_bundle) from None
             raise _unreachable(type(exc).__name__) from None
+        generation = response.headers.get(protocol.HEADER_HUB_GENERATION)
+        if generation:
+            self.hub_generation = generation[:64]
         if response.status_code == 429:
             raise self._busy(response)
         if response.status_code >= 500:

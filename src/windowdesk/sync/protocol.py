@@ -51,6 +51,11 @@ PROTOCOL_VERSION = 1
 SUPPORTED_PROTOCOLS = (1,)
 HEADER_PROTOCOL = "X-Windowdesk-Protocol"
 HEADER_CLIENT = "X-Windowdesk-Client"
+# On the push and changes replies: the generation of the hub's database, new at every
+# restore from a backup. A window that sees a new one sends again the events the hub had
+# confirmed to it in the last KEEP_SENT_DAYS days (the restored copy may lack them).
+HEADER_HUB_GENERATION = "X-Windowdesk-Hub-Generation"
+KEEP_SENT_DAYS = 30
 API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
 PUSH_IN_FLIGHT = 2  # batches a workstation may have on the wire at once, ordered by "after"

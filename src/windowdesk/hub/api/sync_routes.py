@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
@@ -30,7 +30,8 @@ from windowdesk.hub.services.push_order import in_order, is_stored, note_push_co
 from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
-from windowdesk.sync.protocol import MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
+from windowdesk.hub.storage.generation import current_generation
+from windowdesk.sync.protocol import HEADER_HUB_GENERATION, MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
 
 ERRORS = {
     status: {"model": ErrorBody}
@@ -89,8 +90,25 @@ def whoami(caller: Caller) -> WhoAmIReply:
     return WhoAmIReply(workstation_id=caller.workstation_id, center_code=caller.center_code, window_code=caller.window_code)
 
 
+def hub_generation(request: Request, db: HubDatabase) -> str | None:
+    """Read once per process: it changes only by a restore, with the hub stopped."""
+    generation = getattr(request.app.state, "generation", None)
+    if generation is None:
+        with db.read() as session:
+            generation = current_generation(session)
+        request.app.state.generation = generation
+    return generation
+
+
+def _tell_generation(response: Response, request: Request, db: HubDatabase) -> None:
+    generation = hub_generation(request, db)
+    if generation:
+        response.headers[HEADER_HUB_GENERATION] = generation
+
+
 @router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
-async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings, request: Request) -> PushReply:
+async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings, request: Request,
+               response: Response) -> PushReply:
     # Async only so that a batch waiting for the one before holds no worker thread (see
     # push_order); its work runs in the thread pool like every other route's.
     pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
@@ -108,6 +126,7 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
 
     outcomes = await in_order(apply, after=body.after, timeout=settings.push_order_wait)
     note_push_committed(outcome.event_id for outcome in outcomes)
+    _tell_generation(response, request, db)
     return PushReply(
         results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes]
     )
@@ -117,6 +136,7 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
 def changes(
     caller: Caller,
     db: Database,
+    request: Request,
     # Bounded like every seq: a larger cursor is a malformed request (422), not a
     # database error.
     after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="The last seq the client has applied")] = 0,
@@ -138,4 +158,6 @@ def changes(
         "next_cursor": page.next_cursor,
         "has_more": page.has_more,
     }
-    return JSONResponse(body)
+    response = JSONResponse(body)
+    _tell_generation(response, request, db)
+    return response

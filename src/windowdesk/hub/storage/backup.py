@@ -13,9 +13,10 @@ interrupted (a full disk, a killed process) never looks like a good one.
 
 Restore (the hub stopped). SQLite: the copy is checked, then moved into place in one
 rename. PostgreSQL: ``pg_restore --clean --single-transaction``. Then the change feed is
-moved on by :data:`FEED_GAP_AFTER_RESTORE`: the windows hold cursors up to the last
+moved on by :data:`FEED_GAP_AFTER_RESTORE` (the windows hold cursors up to the last
 change the lost database had given out, and a change numbered at or below a window's
-cursor would never reach it.
+cursor would never reach it), and a new generation begins: the windows see it and send
+again the events the hub had confirmed to them lately, which the copy may lack.
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from windowdesk.hub.errors import InvalidInput, StartupFailed
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import sqlite_path
+from windowdesk.hub.storage.generation import renew_generation
 from windowdesk.i18n import N_
 
 # Far more changes than a hub gives out between a backup and its restore (a busy day is
@@ -93,12 +96,11 @@ def make_backup(url: str, folder: Path, now: dt.datetime) -> BackupMade:
 class Restored:
     contents: Contents | None  # None for PostgreSQL
     replaced: Path | None  # where the database it replaced is kept
-    feed_floor: int  # new changes are numbered after this
 
 
 def restore_backup(url: str, backup: Path, now: dt.datetime, *, aside_folder: Path) -> Restored:
-    """Puts ``backup`` in place of the hub's database (the hub must be stopped), keeps the
-    database it replaces, and moves the change feed on."""
+    """Puts ``backup`` in place of the hub's database (the hub must be stopped) and keeps
+    the database it replaces. Then migrate it, and call :func:`begin_after_restore`."""
     backup = backup.expanduser()
     if not backup.is_file():
         raise InvalidInput(Text(N_("There is no file {path}."), path=backup))
@@ -109,19 +111,21 @@ def restore_backup(url: str, backup: Path, now: dt.datetime, *, aside_folder: Pa
         replaced = make_backup(url, aside_folder, now).path
         _restore_postgres(url, backup)
         contents = None
-    return Restored(contents, replaced, advance_feed(url))
+    return Restored(contents, replaced)
 
 
-def advance_feed(url: str) -> int:
-    """The next change is numbered :data:`FEED_GAP_AFTER_RESTORE` after the highest one
-    stored. Returns the highest seq a window may already hold from the lost database's
-    feed, at most (the new changes come after it)."""
+def begin_after_restore(url: str, now: dt.datetime) -> int:
+    """A restored database's new life, in one transaction: the next change is numbered
+    :data:`FEED_GAP_AFTER_RESTORE` after the highest one stored, and a new generation
+    tells the windows to send again what this database may have lost. Returns the seq
+    the new changes come after."""
     engine = _engine(url)
     try:
-        with engine.begin() as connection:
-            highest = connection.scalar(text("SELECT coalesce(max(seq), 0) FROM changes"))
+        with Session(engine) as session, session.begin():
+            highest = session.scalar(text("SELECT coalesce(max(seq), 0) FROM changes"))
             floor = highest + FEED_GAP_AFTER_RESTORE
-            _set_next_change_after(connection, floor)
+            _set_next_change_after(session.connection(), floor)
+            renew_generation(session, now)
             return floor
     finally:
         engine.dispose()

@@ -162,6 +162,17 @@ class CalendarOverride(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class HubIdentity(Base):
+    """Which life of the hub's database this is: a new generation begins with every
+    restore from a backup. The windows compare it with the one they last saw, and send
+    again what the hub confirmed but may have lost (services/sync.py on the client)."""
+
+    __tablename__ = "hub_identity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # always 1
+    generation: Mapped[str] = mapped_column(Uuid)
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class CalendarYear(Base):
     """A whole year of the official calendar, published once its State Council notice is
     out (domain.calendar.PublishedYear); replaces the shipped data of that year."""

@@ -106,16 +106,19 @@ class SyncDialog(QDialog):
             self.progress.setFormat(_("Done"))
 
     def _show_report(self, report) -> None:
-        lines = [
+        lines = [escape(
             _("Sent: {applied} applied, {duplicates} already on the hub, {rejected} refused. "
               "Received: {pulled} changes.").format(
                 applied=report.applied, duplicates=report.duplicates,
                 rejected=len(report.rejected), pulled=report.pulled,
             )
-        ]
+        )]
+        if report.sent_again:
+            lines.append(escape(_("The hub was restored from a backup: {count} changes it had already confirmed "
+                                  "were sent again.").format(count=report.sent_again)))
         if report.error is not None:
             lines.append(_("{title}: {message}").format(
                 title=f"<b>{escape(report.error.title)}</b>", message=escape(report.error.message)
             ))
-        self.log.append("<br>".join(lines if report.error is not None else [escape(lines[0])]))
+        self.log.append("<br>".join(lines))
         self.refresh()

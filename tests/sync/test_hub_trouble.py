@@ -107,7 +107,8 @@ def test_a_hub_in_trouble_keeps_the_outbox_and_says_why(demo, troubled_hub, repl
     assert report.error.title == title
     if reply[1] is DISK_FULL:
         assert "tell your administrator" in report.error.message
-    assert troubled_hub.paths == [f"{protocol.API_PREFIX}/push"]
+    # The look at the hub's generation, then one push; no retry, no pull.
+    assert troubled_hub.paths == [f"{protocol.API_PREFIX}/health", f"{protocol.API_PREFIX}/push"]
     after = _outbox(demo)
     assert [(event_id, state) for event_id, state, _ in after] == [(event_id, state) for event_id, state, _ in before]
     assert report.applied == 0 and report.pulled == 0

@@ -95,13 +95,19 @@ def _reopen(station: Station, *, room_pages: int | None) -> None:
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + room_pages}")
 
 
+def _cases_sent_and_decided(hub: HubProcess, station: Station) -> list[str]:
+    """CASES cases accepted and sent; the hub has decided on each, not yet pulled."""
+    case_ids = _accept_cases(station)
+    assert _sync(station).ok
+    _decide_on_every_case(hub)
+    return case_ids
+
+
 def test_a_full_disk_during_the_pull_is_said_plainly_and_nothing_is_lost_or_applied_twice(
     serving_hub: HubProcess, enrolled_station: Station
 ) -> None:
     hub, station = serving_hub, enrolled_station
-    case_ids = _accept_cases(station)
-    assert _sync(station).ok
-    _decide_on_every_case(hub)
+    case_ids = _cases_sent_and_decided(hub, station)
     last_success = sync_service.sync_status(station.db).last_success
 
     _reopen(station, room_pages=12)
@@ -137,9 +143,7 @@ def test_when_only_the_time_of_the_sync_cannot_be_noted_the_report_still_says_wh
     serving_hub: HubProcess, enrolled_station: Station
 ) -> None:
     hub, station = serving_hub, enrolled_station
-    case_ids = _accept_cases(station)
-    assert _sync(station).ok
-    _decide_on_every_case(hub)
+    case_ids = _cases_sent_and_decided(hub, station)
     _accept_cases(station, range(CASES, CASES + 1))  # one more, not sent yet
     before = sync_service.sync_status(station.db)
     assert before.pending > 0

@@ -28,13 +28,17 @@ def _accept_one(demo) -> None:
                        shipped_calendar=demo.calendar)
 
 
-def test_status_bar_follows_the_hub(qtbot, demo, hub):
+def _enroll(demo, hub) -> None:
     client = HubClient(hub.url)
     try:
         sync_service.enroll_workstation(demo.db, hub_url=hub.url, code=hub.enrollment_code("CH", "01"),
                                         client=client, token_store_for=TokenStore)
     finally:
         client.close()
+
+
+def test_status_bar_follows_the_hub(qtbot, demo, hub):
+    _enroll(demo, hub)
     window = open_main_window(qtbot, demo)
     assert "Unsent:" in window.unsent_label.text() and "Last sync: never" in window.last_sync_label.text()
 
@@ -62,12 +66,7 @@ def test_the_sync_window_says_how_many_changes_were_sent_again_after_a_hub_resto
     import re
     from pathlib import Path
 
-    client = HubClient(hub.url)
-    try:
-        sync_service.enroll_workstation(demo.db, hub_url=hub.url, code=hub.enrollment_code("CH", "01"),
-                                        client=client, token_store_for=TokenStore)
-    finally:
-        client.close()
+    _enroll(demo, hub)
     window = open_main_window(qtbot, demo)
     with qtbot.waitSignal(window.sync.finished, timeout=30_000) as finished:
         window.sync.check()

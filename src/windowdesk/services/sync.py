@@ -4,6 +4,10 @@ Runs in a background worker; the counter keeps working meanwhile (each step is i
 short transaction). Any interruption — a dropped connection, a killed process — is
 safe: the outbox keeps every event until the hub confirms it, and the cursor moves only
 together with the changes it covers.
+
+A confirmed event is kept 30 days more (storage/sent_events.py): a hub restored from a
+backup names a new generation, and the window sends its kept events again before
+anything else (the hub answers "duplicate" for what the backup had).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ whose cursor had gone past everything the copy holds. Real hub process, real win
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,13 @@ from windowdesk.services import worklist
 
 from .hub_process import HubProcess, Station
 from .test_sync_with_hub import accept, resident, sync
+
+
+def _outbox_seqs(station: Station) -> list[int]:
+    from windowdesk.storage import models as m
+
+    with station.db.read() as session:
+        return list(session.scalars(m.OutboxEvent.__table__.select().with_only_columns(m.OutboxEvent.seq)))
 
 
 def _decide(hub: HubProcess, case, decision: str, note: str) -> None:  # noqa: ANN001 - an IntakeResult
@@ -93,3 +102,51 @@ def test_a_backup_taken_while_serving_restores_and_new_changes_reach_every_windo
     # The next sync sends nothing again.
     report = sync(station)
     assert report.ok and (report.sent_again, report.applied, report.duplicates) == (0, 0, 0)
+
+
+def _whole_batches_in(copy: Path, workstation_id: str) -> list[int]:
+    """The window's events a copy holds, by their seq on the window; the copy is checked."""
+    connection = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        assert connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        orphans = connection.execute(
+            "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM pushed_events e WHERE e.entity_id = c.id)"
+        ).fetchone()[0]
+        assert orphans == 0
+        return [seq for (seq,) in connection.execute(
+            "SELECT client_seq FROM pushed_events WHERE workstation_id = ? ORDER BY client_seq", (workstation_id,))]
+    finally:
+        connection.close()
+
+
+def test_backups_taken_during_a_push_hold_whole_batches_in_the_windows_order(
+        serving_hub: HubProcess, enrolled_station: Station, tmp_path: Path) -> None:
+    hub, station = serving_hub, enrolled_station
+    for n in range(1, 121):
+        accept(station, resident(station, n))
+    sent = sorted(int(seq) for seq in _outbox_seqs(station))
+    batch = 5
+
+    def push() -> None:
+        client = station.hub_client()
+        try:
+            reports.append(station.runner(client, retries=0, push_batch=batch).run())
+        finally:
+            client.close()
+
+    reports: list = []
+    pushing = threading.Thread(target=push)
+    pushing.start()
+    copies = []
+    while pushing.is_alive() or not copies:
+        out = hub.cli("backup", "--to", str(tmp_path / "copies"))
+        copies.append(Path(re.search(r"Backed up the hub to (.+) \(", out).group(1)))
+    pushing.join()
+    assert reports[0].ok, reports[0].error
+
+    held = [_whole_batches_in(copy, station.workstation_id) for copy in copies]
+    for seqs in held:
+        # A prefix of what the window sent, ending with a whole batch.
+        assert seqs == sent[:len(seqs)]
+        assert len(seqs) % batch == 0 or len(seqs) == len(sent)
+    assert any(0 < len(seqs) < len(sent) for seqs in held), [len(seqs) for seqs in held]  # taken mid-push

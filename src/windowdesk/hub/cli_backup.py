@@ -22,7 +22,7 @@ from windowdesk.hub.language import Text
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage import backup, serving_lock
 from windowdesk.hub.storage.database import HubDatabase
-from windowdesk.hub.storage.migrate import migrate_to_head
+from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
 from windowdesk.hub.storage.models import Center
 from windowdesk.i18n import N_, _
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
@@ -37,11 +37,12 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
 
 
 def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
-    with serving_lock.stopped(settings.data_dir) as hub_stopped:
+    with serving_lock.stopped(serving_lock.lock_file(settings.data_dir, settings.database_url)) as hub_stopped:
         if not hub_stopped:
             raise Conflict(Text(
-                N_("The hub is serving from {folder}. Stop it before restoring a backup; nothing was changed."),
-                folder=settings.data_dir,
+                N_("The hub is serving this database ({database}). Stop it before restoring a backup; nothing "
+                   "was changed."),
+                database=shown_url(settings.database_url),
             ))
         now = utc_now()
         restored = backup.restore_backup(settings.database_url, Path(args.file), now,

@@ -1,9 +1,11 @@
-"""Whether a hub is serving from this data folder, for the commands that must not run
-beside it (restore: a serving hub would go on writing into the database being replaced).
+"""Whether a hub is serving this database, for the commands that must not run beside it
+(restore: a serving hub would go on writing into the database being replaced).
 
-``serve`` holds a shared ``flock`` on a file in the data folder for as long as it runs;
-the kernel drops it when the process ends, however it ends (SIGKILL included), so a
-crashed hub never leaves a stale lock behind. A command that needs the hub stopped asks
+``serve`` holds a shared ``flock`` on a file beside the SQLite database for as long as it
+runs (for PostgreSQL, on a file in the data folder: the database server may be another
+machine, the hub's processes run on this one). The kernel drops the lock when the
+process ends, however it ends (SIGKILL included), so a crashed hub never leaves a stale
+lock behind. A command that needs the hub stopped asks
 for the lock exclusively without waiting. Where ``fcntl`` does not exist (Windows) the
 question cannot be asked and the commands' help says to stop the hub first.
 """
@@ -15,6 +17,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from windowdesk.hub.storage.database import sqlite_path
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -23,18 +27,23 @@ except ImportError:  # pragma: no cover - Windows
 LOCK_FILE_NAME = "hub-serving.lock"
 
 
-def _open(data_dir: Path) -> int:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return os.open(data_dir / LOCK_FILE_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+def lock_file(data_dir: Path, database_url: str) -> Path:
+    database = sqlite_path(database_url)
+    return Path(f"{database}-serving.lock") if database is not None else data_dir / LOCK_FILE_NAME
+
+
+def _open(path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path) -> Iterator[None]:
+def serving(lock: Path) -> Iterator[None]:
     """Held by ``serve`` until it stops."""
     if fcntl is None:  # pragma: no cover - Windows
         yield
         return
-    fd = _open(data_dir)
+    fd = _open(lock)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
         yield
@@ -43,13 +52,13 @@ def serving(data_dir: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def stopped(data_dir: Path) -> Iterator[bool]:
-    """Yields False when a hub serves from ``data_dir`` now; else True, and no hub can
-    start serving from it until the block ends."""
+def stopped(lock: Path) -> Iterator[bool]:
+    """Yields False when a hub serves the database of ``lock`` now; else True, and no hub
+    can start serving it until the block ends."""
     if fcntl is None:  # pragma: no cover - Windows
         yield True
         return
-    fd = _open(data_dir)
+    fd = _open(lock)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -117,3 +117,22 @@ def test_a_backup_asked_into_a_file_instead_of_a_folder_is_refused_in_words(
     code, out, err = _run(hub, capsys, "backup", "--to", str(not_a_folder))
     assert code == 2 and out == ""
     assert "is a file, not a folder" in err
+
+
+def test_keep_deletes_all_but_the_newest_copies_and_nothing_else(
+        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("the administrator's own file")
+    made = []
+    for _night in range(3):
+        code, out, err = _run(hub, capsys, "backup", "--to", str(folder), "--keep", "2")
+        assert code == 0, err
+        made.append(Path(re.search(r"Backed up the hub to (.+) \(", out).group(1)))
+    assert "Deleted 1 older backup; the newest 2 are kept." in out
+    assert sorted(path.name for path in folder.iterdir()) == sorted([made[1].name, made[2].name, "notes.txt"])
+
+    with pytest.raises(SystemExit) as refused:
+        main(hub.cli_args("backup", "--to", str(folder), "--keep", "0"))
+    assert refused.value.code == 2 and "'0' is not a whole number of at least 1" in capsys.readouterr().err
+    assert len(list(folder.iterdir())) == 3

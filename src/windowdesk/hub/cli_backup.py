@@ -24,7 +24,7 @@ from windowdesk.hub.storage import backup, serving_lock
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
 from windowdesk.hub.storage.models import Center
-from windowdesk.i18n import N_, _
+from windowdesk.i18n import N_, _, ngettext
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
 
@@ -34,6 +34,12 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
     print(_("Backed up the hub to {path} ({size}).").format(path=made.path, size=_size(made.size)))
     if made.contents is not None:
         print(_contents_line(settings, made.contents))
+    if args.keep is not None:
+        deleted = backup.keep_newest(folder, args.keep)
+        if deleted:
+            print(ngettext("Deleted {count} older backup; the newest {keep} are kept.",
+                           "Deleted {count} older backups; the newest {keep} are kept.",
+                           len(deleted)).format(count=len(deleted), keep=args.keep))
 
 
 def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
@@ -92,11 +98,23 @@ def _size(size: int) -> str:
     return _("{size} KB").format(size=max(1, round(size / 1024)))
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number of at least 1").format(text=text))
+    return value
+
+
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
     sub = command("backup", cmd_backup,
                   _("copy the hub's database while it serves (SQLite; pg_dump for PostgreSQL), checked before it "
                     "counts"))
     sub.add_argument("--to", default=None, help=_("the folder to write it in (default: backups in the data folder)"))
+    sub.add_argument("--keep", type=_at_least_one, default=None, metavar="N",
+                     help=_("then delete all but the N newest backups in that folder (default: delete none)"))
     sub.set_defaults(handles_database=True)
     sub = command("restore", cmd_restore,
                   _("put a backup in place of the hub's database (stop the hub first); the database it replaces "

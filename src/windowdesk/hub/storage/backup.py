@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -63,9 +64,23 @@ class BackupMade:
     contents: Contents | None  # None for PostgreSQL (read from the live database instead)
 
 
+BACKUP_NAME = re.compile(r"^hub-\d{8}T\d{12}Z\.(sqlite3|pgdump)$")
+
+
 def backup_file_name(url: str, now: dt.datetime) -> str:
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    """``hub-<UTC time to the microsecond>``: the names sort as the copies were made."""
+    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     return f"hub-{stamp}.sqlite3" if _is_sqlite(url) else f"hub-{stamp}.pgdump"
+
+
+def keep_newest(folder: Path, count: int) -> list[Path]:
+    """Deletes all but the ``count`` newest backups in ``folder`` (only files this module
+    named: nothing else there is touched). Returns the deleted ones."""
+    copies = sorted(path for path in folder.iterdir() if path.is_file() and BACKUP_NAME.match(path.name))
+    old = copies[:-count] if count > 0 else []
+    for path in old:
+        path.unlink(missing_ok=True)
+    return old
 
 
 def make_backup(url: str, folder: Path, now: dt.datetime) -> BackupMade:

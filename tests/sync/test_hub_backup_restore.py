@@ -16,7 +16,7 @@ from windowdesk.services import cases
 from windowdesk.services import sync as sync_service
 from windowdesk.services import worklist
 
-from .hub_process import HubProcess, Station
+from .hub_process import HubProcess, Station, fresh_postgres_database, postgres_admin_url
 from .test_sync_with_hub import accept, resident, sync
 
 
@@ -150,3 +150,24 @@ def test_backups_taken_during_a_push_hold_whole_batches_in_the_windows_order(
         assert seqs == sent[:len(seqs)]
         assert len(seqs) % batch == 0 or len(seqs) == len(sent)
     assert any(0 < len(seqs) < len(sent) for seqs in held), [len(seqs) for seqs in held]  # taken mid-push
+
+
+def test_on_postgresql_restore_is_refused_while_a_hub_on_another_machine_serves_the_database(tmp_path: Path) -> None:
+    with fresh_postgres_database(postgres_admin_url(), "restore") as url:
+        serving = HubProcess(tmp_path / "server-1", url)  # its data folder is not the restoring one's
+        restoring = HubProcess(tmp_path / "server-2", url)
+        try:
+            serving.import_catalog()
+            serving.start()
+            out = restoring.cli("backup", "--to", str(tmp_path / "copies"))
+            copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
+
+            with pytest.raises(AssertionError, match="Stop it before restoring"):
+                restoring.cli("restore", str(copy))
+            serving.stop()
+            assert f"Restored the hub from {copy}." in restoring.cli("restore", str(copy))
+            serving.start()  # and it serves the restored database
+            assert serving.scalar("SELECT count(*) FROM catalog_items") > 0
+        finally:
+            serving.close()
+            restoring.close()

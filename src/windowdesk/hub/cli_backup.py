@@ -43,7 +43,8 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
 
 
 def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
-    with serving_lock.stopped(serving_lock.lock_file(settings.data_dir, settings.database_url)) as hub_stopped:
+    lock = serving_lock.lock_file(settings.data_dir, settings.database_url)
+    with serving_lock.stopped(lock, settings.database_url) as hub_stopped:
         if not hub_stopped:
             raise Conflict(Text(
                 N_("The hub is serving this database ({database}). Stop it before restoring a backup; nothing "

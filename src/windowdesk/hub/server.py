@@ -115,7 +115,7 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
     if tls is not None:
         options.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))
     # Held while serving: `restore` refuses to run beside it.
-    with serving_lock.serving(serving_lock.lock_file(settings.data_dir, settings.database_url)):
+    with serving_lock.serving(serving_lock.lock_file(settings.data_dir, settings.database_url), settings.database_url):
         return _serve(settings, options, host=host, port=port, workers=workers, tls=tls)
 
 

@@ -37,6 +37,7 @@ from windowdesk.text import is_unicode_text
 # Any constant unique to this application: the key of the feed's advisory lock.
 FEED_LOCK_KEY = 0x77646B_0001  # "wdk" feed
 MIGRATION_LOCK_KEY = 0x77646B_0002
+SERVING_LOCK_KEY = 0x77646B_0003  # held shared by every serving hub (storage/serving_lock.py)
 FEED_TRANSACTION = "windowdesk.feed_transaction"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL errors after which the whole transaction may simply run again.

@@ -64,8 +64,9 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
     print(_("New changes are numbered after {seq}, so every window receives them, whatever it had received "
             "before.").format(seq=feed_floor))
     print(_("At their next sync the windows send again what they sent in the last {days} days; what the hub "
-            "still has is answered as a duplicate. Back-office decisions and notes made after the backup was "
-            "taken are not on the hub: make them again.").format(days=KEEP_SENT_DAYS))
+            "still has is answered as a duplicate. What the hub itself recorded after the backup was taken is "
+            "not on it: make those back-office decisions and notes again, and enroll again the workstations "
+            "enrolled since then.").format(days=KEEP_SENT_DAYS))
 
 
 def _contents_line(settings: HubSettings, contents: backup.Contents) -> str:

@@ -5,6 +5,9 @@ change far past every change given out before; a file that is no backup changes 
 from __future__ import annotations
 
 import re
+import resource
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from windowdesk.hub.storage.generation import current_generation
 from windowdesk.hub.storage.models import Change, PushedEvent
 from windowdesk.sync.protocol import APPLIED
 
+from ..sync.hub_process import child_env, hub_command
 from .conftest import EventFactory, Hub
 
 
@@ -136,3 +140,27 @@ def test_keep_deletes_all_but_the_newest_copies_and_nothing_else(
         main(hub.cli_args("backup", "--to", str(folder), "--keep", "0"))
     assert refused.value.code == 2 and "'0' is not a whole number of at least 1" in capsys.readouterr().err
     assert len(list(folder.iterdir())) == 3
+
+
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_copy(
+        hub: Hub, tmp_path: Path, backend: str) -> None:
+    hub.import_demo_catalog()
+    folder = tmp_path / "small-disk"
+
+    def small_disk() -> None:
+        # Files may not grow past 64 KB: what a full disk looks like to the copy.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    finished = subprocess.run(
+        [*hub_command(), *hub.cli_args("backup", "--to", str(folder))], capture_output=True, text=True,
+        env=child_env(LANGUAGE="en"), preexec_fn=small_disk, timeout=60, check=False,
+    )
+    assert finished.returncode == 1, finished.stderr
+    assert "Traceback" not in finished.stderr
+    if backend == "sqlite":
+        assert "The copy did not succeed: The backup could not be written in" in finished.stderr
+        assert "no partial copy was left behind" in finished.stderr
+    else:
+        assert "The copy did not succeed: pg_dump did not succeed: stopped by SIGXFSZ" in finished.stderr
+    assert list(folder.iterdir()) == []

@@ -93,3 +93,11 @@ class StartupFailed(HubError):
     status = 500
     code = "startup_failed"
     title = N_("The hub cannot start")
+
+
+class CopyFailed(StartupFailed):
+    """A backup or a restore could not be done (a full disk, pg_dump failing): the
+    command fails as a start-up does, in its own words."""
+
+    code = "copy_failed"
+    title = N_("The copy did not succeed")

@@ -25,6 +25,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from windowdesk.hub.errors import InvalidInput, StartupFailed
+from windowdesk.hub.errors import CopyFailed, InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import sqlite_path
 from windowdesk.hub.storage.generation import renew_generation
@@ -61,7 +62,7 @@ class Contents:
 class BackupMade:
     path: Path
     size: int
-    contents: Contents | None  # None for PostgreSQL (read from the live database instead)
+    contents: Contents | None  # None for PostgreSQL (pg_dump says nothing of what it wrote)
 
 
 BACKUP_NAME = re.compile(r"^hub-\d{8}T\d{12}Z\.(sqlite3|pgdump)$")
@@ -98,7 +99,7 @@ def make_backup(url: str, folder: Path, now: dt.datetime) -> BackupMade:
         _flush(partial)
         os.replace(partial, final)
         _flush_folder(folder)
-    except OSError as error:
+    except (OSError, sqlite3.Error) as error:  # a full disk, in SQLite's words or the system's
         partial.unlink(missing_ok=True)
         raise _not_written(folder, error) from None
     except BaseException:
@@ -230,10 +231,10 @@ def _restore_sqlite(url: str, backup: Path, now: dt.datetime) -> tuple[Contents,
         _flush_folder(database.parent)
     except OSError as error:
         incoming.unlink(missing_ok=True)
-        raise StartupFailed(Text(
+        raise CopyFailed(Text(
             N_("The hub's database could not be replaced in {folder} ({reason}). Free some space, then try "
                "again."),
-            folder=database.parent, reason=error.strerror or type(error).__name__,
+            folder=database.parent, reason=_reason(error),
         )) from None
     return contents, replaced
 
@@ -259,7 +260,7 @@ def _run_postgres_tool(tool: str, *args: str, url: str) -> str:
     """The tool's standard output; its last error line in the message when it fails."""
     executable = shutil.which(tool)
     if executable is None:
-        raise StartupFailed(Text(
+        raise CopyFailed(Text(
             N_("{tool} is not installed on this computer. Install PostgreSQL's client programs (on Debian: apt "
                "install postgresql-client, of the server's version or newer), then try again."),
             tool=tool,
@@ -270,18 +271,29 @@ def _run_postgres_tool(tool: str, *args: str, url: str) -> str:
     except subprocess.TimeoutExpired:
         finished = None
     if finished is None or finished.returncode != 0:
-        detail = (finished.stderr.strip().splitlines() or [""])[-1][:300] if finished is not None else "timeout"
-        raise StartupFailed(Text(N_("{tool} did not succeed: {detail}"), tool=tool, detail=detail))
+        raise CopyFailed(Text(N_("{tool} did not succeed: {detail}"), tool=tool, detail=_tool_failure(finished)))
     return finished.stdout
+
+
+def _tool_failure(finished: subprocess.CompletedProcess | None) -> str:
+    """The tool's last error line; else how it ended."""
+    if finished is None:
+        return f"no end after {PG_TIMEOUT_S} s"
+    lines = finished.stderr.strip().splitlines()
+    if lines:
+        return lines[-1][:300]
+    if finished.returncode < 0:
+        return f"stopped by {signal.Signals(-finished.returncode).name}"
+    return f"exit code {finished.returncode}"
 
 
 def _check_dump(url: str, dump: Path) -> None:
     """A whole custom-format dump of a hub, or refused."""
     try:
         listing = _run_postgres_tool("pg_restore", "--list", str(dump), url=url)
-    except StartupFailed:
+    except CopyFailed:
         if shutil.which("pg_restore") is None:
-            raise
+            raise  # not installed: said as such
         raise _not_a_hub_backup(dump) from None
     # A table's line: "214; 1259 41488 TABLE public alembic_version postgres".
     tables = {line.split(" TABLE public ", 1)[1].split()[0] for line in listing.splitlines()
@@ -327,11 +339,17 @@ def _flush_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _not_written(folder: Path, error: OSError) -> StartupFailed:
-    return StartupFailed(Text(
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def _not_written(folder: Path, error: Exception) -> CopyFailed:
+    return CopyFailed(Text(
         N_("The backup could not be written in {folder} ({reason}). Nothing was changed; no partial copy was "
            "left behind. Free some space or choose another folder, then try again."),
-        folder=folder, reason=error.strerror or type(error).__name__,
+        folder=folder, reason=_reason(error),
     ))
 
 

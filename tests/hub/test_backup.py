@@ -164,3 +164,22 @@ def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_copy(
     else:
         assert "The copy did not succeed: pg_dump did not succeed: stopped by SIGXFSZ" in finished.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_check_backup_says_whether_a_copy_can_be_restored_and_changes_nothing(
+        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub.import_demo_catalog()
+    workstation = hub.enroll()
+    assert hub.push_results(workstation, [events.resident()]) == [(APPLIED, "")]
+    out = _run(hub, capsys, "backup", "--to", str(tmp_path))[1]
+    copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
+    pushed, generation = _pushed(hub.url), _generation(hub.url)
+
+    code, out, err = _run(hub, capsys, "check-backup", str(copy))
+    assert code == 0, err
+    assert f"{copy} is a whole backup of a hub; restore can use it." in out
+    damaged = tmp_path / f"damaged{copy.suffix}"
+    damaged.write_bytes(copy.read_bytes()[:4096])
+    code, out, err = _run(hub, capsys, "check-backup", str(damaged))
+    assert code == 2 and "is not a readable backup of a hub" in err
+    assert (_pushed(hub.url), _generation(hub.url)) == (pushed, generation)

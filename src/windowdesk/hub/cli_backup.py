@@ -1,7 +1,7 @@
-"""``windowdesk-hub backup`` and ``restore``: the hub's database copied while it serves,
-and put back after a loss (storage/backup.py says how).
+"""``windowdesk-hub backup``, ``check-backup`` and ``restore``: the hub's database copied
+while it serves, checked, and put back after a loss (storage/backup.py says how).
 
-Both handle the database themselves: they do not migrate it first (a damaged database is
+All three handle the database themselves: they do not migrate it first (a damaged database is
 exactly what a restore replaces, and a backup copies what is there). A restored database
 is migrated once it is in place.
 """
@@ -40,6 +40,13 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
             print(ngettext("Deleted {count} older backup; the newest {keep} are kept.",
                            "Deleted {count} older backups; the newest {keep} are kept.",
                            len(deleted)).format(count=len(deleted), keep=args.keep))
+
+
+def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
+    contents = backup.check_backup(settings.database_url, Path(args.file))
+    print(_("{file} is a whole backup of a hub; restore can use it.").format(file=args.file))
+    if contents is not None:
+        print(_contents_line(settings, contents))
 
 
 def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
@@ -117,6 +124,10 @@ def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser
     sub.add_argument("--to", default=None, help=_("the folder to write it in (default: backups in the data folder)"))
     sub.add_argument("--keep", type=_at_least_one, default=None, metavar="N",
                      help=_("then delete all but the N newest backups in that folder (default: delete none)"))
+    sub.set_defaults(handles_database=True)
+    sub = command("check-backup", cmd_check_backup,
+                  _("check that a backup is whole and can be restored, without restoring it"))
+    sub.add_argument("file", help=_("a file that backup wrote"))
     sub.set_defaults(handles_database=True)
     sub = command("restore", cmd_restore,
                   _("put a backup in place of the hub's database (stop the hub first); the database it replaces "

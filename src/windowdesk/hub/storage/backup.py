@@ -108,6 +108,18 @@ def make_backup(url: str, folder: Path, now: dt.datetime) -> BackupMade:
     return BackupMade(final, final.stat().st_size, contents)
 
 
+def check_backup(url: str, backup: Path) -> Contents | None:
+    """Whether ``backup`` is a whole backup this hub can restore, without restoring it;
+    what it holds (SQLite). Refused in words otherwise."""
+    backup = backup.expanduser()
+    if not backup.is_file():
+        raise InvalidInput(Text(N_("There is no file {path}."), path=backup))
+    if _is_sqlite(url):
+        return read_contents(backup)
+    _check_dump(url, backup)
+    return None
+
+
 @dataclass(frozen=True)
 class Restored:
     contents: Contents | None  # None for PostgreSQL
@@ -117,16 +129,13 @@ class Restored:
 def restore_backup(url: str, backup: Path, now: dt.datetime, *, aside_folder: Path) -> Restored:
     """Puts ``backup`` in place of the hub's database (the hub must be stopped) and keeps
     the database it replaces. Then migrate it, and call :func:`begin_after_restore`."""
+    contents = check_backup(url, backup)  # before anything changes
     backup = backup.expanduser()
-    if not backup.is_file():
-        raise InvalidInput(Text(N_("There is no file {path}."), path=backup))
     if _is_sqlite(url):
-        contents, replaced = _restore_sqlite(url, backup, now)
+        replaced = _restore_sqlite(url, backup, now)
     else:
-        _check_dump(url, backup)  # before anything changes
         replaced = make_backup(url, aside_folder, now).path
         _restore_postgres(url, backup)
-        contents = None
     return Restored(contents, replaced)
 
 
@@ -209,8 +218,8 @@ def read_contents(database: Path) -> Contents:
     return Contents(pushed, last_change, newest_push)
 
 
-def _restore_sqlite(url: str, backup: Path, now: dt.datetime) -> tuple[Contents, Path | None]:
-    contents = read_contents(backup)
+def _restore_sqlite(url: str, backup: Path, now: dt.datetime) -> Path | None:
+    """Returns where the replaced database is kept (None: there was none)."""
     database = sqlite_path(url)
     if database is None:
         raise InvalidInput(Text(N_("There is no hub database at {path}."), path=url))
@@ -236,7 +245,7 @@ def _restore_sqlite(url: str, backup: Path, now: dt.datetime) -> tuple[Contents,
                "again."),
             folder=database.parent, reason=_reason(error),
         )) from None
-    return contents, replaced
+    return replaced
 
 
 # --- PostgreSQL -------------------------------------------------------------------------

@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from windowdesk.domain.case_state import CaseAction
+from windowdesk.hub.storage.database import SERVING_LOCK_KEY
+from windowdesk.hub.storage.serving_lock import LOCK_CHECK_SECONDS
 from windowdesk.services import cases
 from windowdesk.services import sync as sync_service
 from windowdesk.services import worklist
@@ -162,6 +165,19 @@ def test_on_postgresql_restore_is_refused_while_a_hub_on_another_machine_serves_
             out = restoring.cli("backup", "--to", str(tmp_path / "copies"))
             copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
 
+            with pytest.raises(AssertionError, match="Stop it before restoring"):
+                restoring.cli("restore", str(copy))
+
+            # The serving hub's lock connection is cut (a database restart would do it): the
+            # hub takes the lock again, and a restore is still refused.
+            holders = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ShareLock' " \
+                      "AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = :key"
+            (cut,) = [pid for (pid,) in serving.rows(holders, key=SERVING_LOCK_KEY)]
+            serving.scalar("SELECT pg_terminate_backend(:pid)", pid=cut)
+            deadline = time.monotonic() + 4 * LOCK_CHECK_SECONDS
+            while [pid for (pid,) in serving.rows(holders, key=SERVING_LOCK_KEY)] in ([], [cut]):
+                assert time.monotonic() < deadline, "the serving hub did not take its lock again"
+                time.sleep(0.2)
             with pytest.raises(AssertionError, match="Stop it before restoring"):
                 restoring.cli("restore", str(copy))
             serving.stop()

@@ -3,7 +3,8 @@
 
 ``serve`` holds a shared ``flock`` on a file beside the SQLite database for as long as it
 runs (for PostgreSQL, on a file in the data folder). On PostgreSQL it also holds a shared
-advisory lock on a connection of its own, which a hub on another machine sees too. The
+advisory lock on a connection of its own, which a hub on another machine sees too; if
+that connection is lost, the lock is taken again within ``LOCK_CHECK_SECONDS``. The
 kernel drops a ``flock``, and PostgreSQL an advisory lock, when the process or its
 connection ends, however it ends (SIGKILL included), so a crashed hub never leaves a
 stale lock behind. A command that needs the hub stopped asks for both exclusively,
@@ -14,11 +15,14 @@ without waiting, and holds them until it is done (a hub starting meanwhile waits
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from windowdesk.hub.storage.database import SERVING_LOCK_KEY, sqlite_path
@@ -29,6 +33,9 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 LOCK_FILE_NAME = "hub-serving.lock"
+LOCK_CHECK_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
 
 
 def lock_file(data_dir: Path, database_url: str) -> Path:
@@ -44,9 +51,16 @@ def _open(path: Path) -> int:
 @contextlib.contextmanager
 def serving(lock: Path, database_url: str) -> Iterator[None]:
     """Held by ``serve`` until it stops."""
-    with _file_lock(lock, exclusive=False) as held, _database_lock(database_url, exclusive=False):
+    with _file_lock(lock, exclusive=False) as held:
         assert held
-        yield
+        if not _is_postgresql(database_url):
+            yield
+            return
+        keeper = _SharedLockKeeper(database_url)
+        try:
+            yield
+        finally:
+            keeper.close()
 
 
 @contextlib.contextmanager
@@ -81,22 +95,76 @@ def _file_lock(lock: Path, *, exclusive: bool) -> Iterator[bool]:
         os.close(fd)
 
 
+def _is_postgresql(database_url: str) -> bool:
+    return sqlite_path(database_url) is None and database_url.startswith("postgresql")
+
+
+def _engine(database_url: str):  # noqa: ANN202 - an Engine
+    return create_engine(database_url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+
+
 @contextlib.contextmanager
 def _database_lock(database_url: str, *, exclusive: bool) -> Iterator[bool]:
-    """PostgreSQL's advisory lock (session level: held until the connection closes); on
-    SQLite there is none to take."""
-    if sqlite_path(database_url) is not None or not database_url.startswith("postgresql"):
+    """The exclusive advisory lock on PostgreSQL, without waiting (session level: held until
+    the connection closes); on SQLite there is none to take."""
+    assert exclusive, "serving() keeps the shared one"
+    if not _is_postgresql(database_url):
         yield True
         return
-    engine = create_engine(database_url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    engine = _engine(database_url)
     try:
         with engine.connect() as connection:
-            if exclusive:
-                held = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": SERVING_LOCK_KEY})
-            else:
-                connection.execute(text("SELECT pg_advisory_lock_shared(:key)"), {"key": SERVING_LOCK_KEY})
-                held = True
+            held = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": SERVING_LOCK_KEY})
             connection.commit()  # the lock outlives the transaction; nothing is left open
             yield bool(held)
     finally:
         engine.dispose()
+
+
+class _SharedLockKeeper:
+    """The shared advisory lock of a serving hub, on a connection of its own, taken again
+    if that connection is lost (a database restart, a cut network): a look every
+    :data:`LOCK_CHECK_SECONDS`."""
+
+    def __init__(self, database_url: str) -> None:
+        self._engine = _engine(database_url)
+        self._connection: Connection | None = None
+        self._stop = threading.Event()
+        self._take()  # before serving: a database that cannot be reached stops the start
+        self._thread = threading.Thread(target=self._keep, name="windowdesk-serving-lock", daemon=True)
+        self._thread.start()
+
+    def _take(self) -> None:
+        connection = self._engine.connect()
+        connection.execute(text("SELECT pg_advisory_lock_shared(:key)"), {"key": SERVING_LOCK_KEY})
+        connection.commit()
+        self._connection = connection
+
+    def _keep(self) -> None:
+        while not self._stop.wait(LOCK_CHECK_SECONDS):
+            if self._connection is not None:
+                try:
+                    self._connection.execute(text("SELECT 1"))
+                    self._connection.commit()
+                    continue
+                except DBAPIError:
+                    log.warning("the serving lock's connection to the database was lost; taking the lock again")
+                    self._drop()
+            try:
+                self._take()
+            except DBAPIError:
+                log.warning("the serving lock could not be taken again; trying again in %s s", LOCK_CHECK_SECONDS)
+
+    def _drop(self) -> None:
+        """Forgets the lost connection (a reconnected one would hold no lock)."""
+        connection, self._connection = self._connection, None
+        with contextlib.suppress(Exception):
+            connection.invalidate()
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=LOCK_CHECK_SECONDS + 15)
+        if self._connection is not None:
+            self._drop()  # closing it lets the lock go
+        self._engine.dispose()

@@ -33,10 +33,12 @@ from windowdesk.sync import protocol
 from windowdesk.sync.client import HubRefused, HubUnreachable
 from windowdesk.domain.ids import resident_id_check_char
 
+from .hub_stand_in import HubStandIn
+
 FAULTS = ("none", "drop_request", "drop_reply", "reorder")
 
 
-class ModelHub:
+class ModelHub(HubStandIn):
     """Two batches may be on the wire at once (it answers in_flight=2); one whose "after"
     event it has not stored is refused with 409 push_out_of_order, as the real hub does
     when the event does not come. With the fault "reorder", every push first sleeps a

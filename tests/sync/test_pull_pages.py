@@ -16,6 +16,7 @@ from windowdesk.storage.models_service import CasePart
 from windowdesk.sync import protocol
 
 from .hub_process import copy_station, create_station
+from .hub_stand_in import HubStandIn
 
 PARALLEL_ITEM = "GS-003"  # 工商 GSJ, 质监 ZJJ, 税务 SWJ
 ORDINARY_ITEM = "MZ-002"
@@ -89,7 +90,7 @@ def test_a_page_applied_with_its_cases_loaded_once_equals_one_change_at_a_time(t
         paged.close()
 
 
-class _PagedHub:
+class _PagedHub(HubStandIn):
     """Calendar changes in pages of two; one change may be unreadable."""
 
     def __init__(self, count: int, unreadable: int | None = None) -> None:

@@ -21,6 +21,8 @@ from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.sync import protocol
 from windowdesk.sync.client import HubRefused, HubUnreachable
 
+from .hub_stand_in import HubStandIn
+
 
 def _id_number(n: int) -> str:
     first17 = f"230902{19500101 + n % 28:08d}{n % 1000:03d}"
@@ -99,7 +101,7 @@ def test_rejected_events_are_not_sent_again(station) -> None:
     assert nothing is None
 
 
-class _OrderlyHub:
+class _OrderlyHub(HubStandIn):
     """Answers every event applied, like the real hub: a batch whose "after" event it has
     not stored is refused (409 push_out_of_order). Counts how many pushes overlap; with
     ``in_flight`` None it answers as a hub from before "after" did (one at a time)."""

@@ -16,8 +16,10 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync import protocol
 
+from .hub_stand_in import HubStandIn
 
-class _SlowHub:
+
+class _SlowHub(HubStandIn):
     """Holds the request named by ``hold`` ("push" or "changes") until the test lets it go,
     as a hub slow to answer does; answers everything else at once."""
 

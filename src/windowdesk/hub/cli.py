@@ -19,11 +19,12 @@ from pathlib import Path
 from windowdesk.domain.case_state import status_label
 from windowdesk.hub import cli_backup, cli_service
 from windowdesk.hub.cli_common import parse_day as _day
-from windowdesk.hub.cli_common import utc_now
+from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.cli_language import HelpFormatter, speaking, table_lines, terminal_language
 from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
 from windowdesk.hub.language import Text, translate
 from windowdesk.hub.services import admin, audit_chain, backoffice, calendar_years, catalog_import, enrollment
+from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
@@ -162,18 +163,13 @@ def cmd_audit_check(args, settings: HubSettings, db: HubDatabase) -> int:  # noq
     return EXIT_FAILURE
 
 
-def _clock(at: dt.datetime) -> str:
-    """A moment as the windows show it: on the center's clock, to the minute."""
-    return f"{at:%Y-%m-%d %H:%M}"
-
-
 def cmd_enroll_code(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write() as session:
         issued = enrollment.issue_enrollment_code(
             session, center_code=args.center, window=args.window, now=utc_now(),
             valid_for=dt.timedelta(hours=args.valid_hours),
         )
-        until = _clock(enrollment.center_time(session, issued.center_code, issued.expires_at))
+        until = clock_text(center_time(session, issued.center_code, issued.expires_at))
     print(_("Enrollment code for window {window}: {code}").format(window=issued.window_id, code=issued.code))
     print(_("It works once, until {until} (the center's time). Type it in the workstation's sync settings.").format(
         until=until))
@@ -182,7 +178,7 @@ def cmd_enroll_code(args, settings: HubSettings, db: HubDatabase) -> None:  # no
 def cmd_revoke(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write() as session:
         workstation = enrollment.revoke_workstation(session, workstation_id=args.workstation_id, now=utc_now())
-        revoked_at = _clock(enrollment.center_time(session, workstation.center_code, workstation.revoked_at))
+        revoked_at = clock_text(center_time(session, workstation.center_code, workstation.revoked_at))
     print(_("Workstation {workstation} is revoked since {at} (the center's time); its token is refused.").format(
         workstation=args.workstation_id, at=revoked_at))
 
@@ -192,7 +188,7 @@ def cmd_list_workstations(args, settings: HubSettings, db: HubDatabase) -> None:
         rows = enrollment.list_workstations(session, center_code=args.center)
 
         def clock(w, at: dt.datetime) -> str:  # noqa: ANN001 - a Workstation row
-            return _clock(enrollment.center_time(session, w.center_code, at))
+            return clock_text(center_time(session, w.center_code, at))
 
         lines = [
             [w.id, w.window_id, clock(w, w.enrolled_at),

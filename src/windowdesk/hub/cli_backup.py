@@ -12,18 +12,17 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
-from windowdesk.hub.cli_common import utc_now
+from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.errors import Conflict
 from windowdesk.hub.language import Text
+from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage import backup, serving_lock
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
-from windowdesk.hub.storage.models import Center
 from windowdesk.i18n import N_, _, ngettext
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
@@ -84,21 +83,16 @@ def _contents_line(settings: HubSettings, contents: backup.Contents) -> str:
 
 
 def _hub_clock(settings: HubSettings, at: dt.datetime) -> str:
-    """On the centers' clock when they share one zone (they do in one city), else UTC."""
+    """On the centers' clock (services/clocks.city_time), else in UTC, said so."""
     db = HubDatabase(settings.database_url)
     try:
         with db.read() as session:
-            zones = set(session.scalars(select(Center.timezone)))
-    except Exception:  # noqa: BLE001 - a time for a message; UTC will do
-        zones = set()
+            local = city_time(session, at)
+    except DBAPIError:  # a time for a message: UTC will do
+        local = None
     finally:
         db.dispose()
-    if len(zones) == 1:
-        try:
-            return f"{at.astimezone(ZoneInfo(zones.pop())):%Y-%m-%d %H:%M}"
-        except (ValueError, ZoneInfoNotFoundError):
-            pass
-    return _("{time} UTC").format(time=f"{at:%Y-%m-%d %H:%M}")
+    return clock_text(local) if local is not None else _("{time} UTC").format(time=clock_text(at))
 
 
 def _size(size: int) -> str:

@@ -12,6 +12,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def clock_text(at: dt.datetime) -> str:
+    """A moment as the windows show it, to the minute (on whatever clock ``at`` is)."""
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
 def parse_day(text: str) -> dt.date:
     """An argparse type for dates typed as 2026-10-08."""
     try:

@@ -53,7 +53,3 @@ def send_again(session: Session) -> int:
 
 def forget_older_than(session: Session, cutoff: dt.datetime) -> None:
     session.execute(delete(_SENT).where(_SENT.c.confirmed_at < cutoff))
-
-
-def kept_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(_SENT)) or 0

@@ -38,6 +38,8 @@ Endpoints (JSON bodies, UTF-8):
     POST /api/v1/cases/{case_id}/decisions   (back office, staff token)
         {"decision": "approve"|"reject"|"request_materials", "department", "note"}
 
+Replies to health, push and changes carry X-Windowdesk-Hub-Generation (HEADER_HUB_GENERATION).
+
 Errors: a JSON body {"error": {"code", "title", "message"}} with 400/401/403/404/409/
 422/426 (protocol or client version not served)/429/5xx.
 """
@@ -51,8 +53,8 @@ PROTOCOL_VERSION = 1
 SUPPORTED_PROTOCOLS = (1,)
 HEADER_PROTOCOL = "X-Windowdesk-Protocol"
 HEADER_CLIENT = "X-Windowdesk-Client"
-# On the push and changes replies: the generation of the hub's database, new at every
-# restore from a backup. A window that sees a new one sends again the events the hub had
+# On the health, push and changes replies: the generation of the hub's database, new at
+# every restore from a backup. A window that sees a new one sends again the events the hub had
 # confirmed to it in the last KEEP_SENT_DAYS days (the restored copy may lack them).
 HEADER_HUB_GENERATION = "X-Windowdesk-Hub-Generation"
 KEEP_SENT_DAYS = 30

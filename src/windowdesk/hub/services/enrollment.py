@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +17,7 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub import security
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from windowdesk.hub.language import Text
+from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.storage.models import (
     Center,
     Department,
@@ -153,16 +153,6 @@ def _answer_again(
     workstation.client_version = client_version[:40]
     session.flush()
     return Enrolled(token, workstation.id, workstation.center_code, session.get(Window, workstation.window_id).code)
-
-
-def center_time(session: Session, center_code: str, at: dt.datetime) -> dt.datetime:
-    """``at`` on the center's clock, as its windows show every time (stored in UTC); in
-    UTC where the center or its zone is unknown."""
-    center = session.get(Center, center_code)
-    try:
-        return at.astimezone(ZoneInfo(center.timezone)) if center is not None else at
-    except (ValueError, ZoneInfoNotFoundError):
-        return at
 
 
 def _refuse_code(session: Session, row: EnrollmentCode | None) -> None:

@@ -1,8 +1,8 @@
 """Copies of the hub's database, and putting one back.
 
-The hub holds the only copy of what the windows pushed: a window deletes an event once
-the hub has confirmed it. So its administrator takes backups while it serves, and can
-restore one after losing the disk.
+The hub holds the lasting copy of what the windows pushed (a window keeps an event only
+30 days after the hub confirmed it). So its administrator takes backups while it serves,
+and can restore one after losing the disk.
 
 Backup. SQLite: SQLite's backup API, in one step (a consistent snapshot, safe with WAL
 and with pushes being written; a WAL reader blocks no writer). PostgreSQL: ``pg_dump``
@@ -38,7 +38,7 @@ from sqlalchemy.pool import NullPool
 
 from windowdesk.hub.errors import CopyFailed, InvalidInput
 from windowdesk.hub.language import Text
-from windowdesk.hub.storage.database import sqlite_path
+from windowdesk.hub.storage.database import is_sqlite_url, sqlite_path
 from windowdesk.hub.storage.generation import renew_generation
 from windowdesk.i18n import N_
 
@@ -71,7 +71,7 @@ BACKUP_NAME = re.compile(r"^hub-\d{8}T\d{12}Z\.(sqlite3|pgdump)$")
 def backup_file_name(url: str, now: dt.datetime) -> str:
     """``hub-<UTC time to the microsecond>``: the names sort as the copies were made."""
     stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    return f"hub-{stamp}.sqlite3" if _is_sqlite(url) else f"hub-{stamp}.pgdump"
+    return f"hub-{stamp}.sqlite3" if is_sqlite_url(url) else f"hub-{stamp}.pgdump"
 
 
 def keep_newest(folder: Path, count: int) -> list[Path]:
@@ -95,7 +95,7 @@ def make_backup(url: str, folder: Path, now: dt.datetime) -> BackupMade:
     final = folder / backup_file_name(url, now)
     partial = final.with_name(final.name + PARTIAL_SUFFIX)
     try:
-        contents = _copy_sqlite(url, partial) if _is_sqlite(url) else _dump_postgres(url, partial)
+        contents = _copy_sqlite(url, partial) if is_sqlite_url(url) else _dump_postgres(url, partial)
         _flush(partial)
         os.replace(partial, final)
         _flush_folder(folder)
@@ -114,7 +114,7 @@ def check_backup(url: str, backup: Path) -> Contents | None:
     backup = backup.expanduser()
     if not backup.is_file():
         raise InvalidInput(Text(N_("There is no file {path}."), path=backup))
-    if _is_sqlite(url):
+    if is_sqlite_url(url):
         return read_contents(backup)
     _check_dump(url, backup)
     return None
@@ -131,7 +131,7 @@ def restore_backup(url: str, backup: Path, now: dt.datetime, *, aside_folder: Pa
     the database it replaces. Then migrate it, and call :func:`begin_after_restore`."""
     contents = check_backup(url, backup)  # before anything changes
     backup = backup.expanduser()
-    if _is_sqlite(url):
+    if is_sqlite_url(url):
         replaced = _restore_sqlite(url, backup, now)
     else:
         replaced = make_backup(url, aside_folder, now).path
@@ -170,10 +170,6 @@ def _set_next_change_after(connection: Connection, floor: int) -> None:
 
 
 # --- SQLite ---------------------------------------------------------------------------
-
-
-def _is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
 
 
 def _database_file(url: str) -> Path:

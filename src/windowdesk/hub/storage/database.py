@@ -71,6 +71,11 @@ def _json_dumps(value: object) -> str:
     return encode_json(value)
 
 
+def is_sqlite_url(url: str) -> bool:
+    """SQLite, else PostgreSQL (the only two the hub accepts, settings.normalise_database_url)."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
@@ -148,7 +153,7 @@ class HubDatabase:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
+        self.is_sqlite = is_sqlite_url(url)
         if self.is_sqlite:
             path = sqlite_path(url)
             if path is not None:

@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 from windowdesk.hub.errors import StartupFailed
 from windowdesk.hub.language import Text
 from windowdesk.hub.migrations import HEAD_REVISION
-from windowdesk.hub.storage.database import MIGRATION_LOCK_KEY, sqlite_path
+from windowdesk.hub.storage.database import MIGRATION_LOCK_KEY, is_sqlite_url, sqlite_path
 from windowdesk.i18n import N_
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
@@ -45,7 +45,7 @@ def alembic_config(connection: Connection, target_metadata=None):  # noqa: ANN00
 
 
 def _engine(url: str):  # noqa: ANN202 - an Engine
-    if make_url(url).get_backend_name() != "sqlite":
+    if not is_sqlite_url(url):
         return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
     path = sqlite_path(url)
     if path is not None:

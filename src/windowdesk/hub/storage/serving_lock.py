@@ -25,7 +25,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from windowdesk.hub.storage.database import SERVING_LOCK_KEY, sqlite_path
+from windowdesk.hub.storage.database import SERVING_LOCK_KEY, is_sqlite_url, sqlite_path
 
 try:
     import fcntl
@@ -53,7 +53,7 @@ def serving(lock: Path, database_url: str) -> Iterator[None]:
     """Held by ``serve`` until it stops."""
     with _file_lock(lock, exclusive=False) as held:
         assert held
-        if not _is_postgresql(database_url):
+        if is_sqlite_url(database_url):
             yield
             return
         keeper = _SharedLockKeeper(database_url)
@@ -71,7 +71,7 @@ def stopped(lock: Path, database_url: str) -> Iterator[bool]:
         if not file_free:
             yield False
             return
-        with _database_lock(database_url, exclusive=True) as database_free:
+        with _exclusive_database_lock(database_url) as database_free:
             yield database_free
 
 
@@ -95,20 +95,15 @@ def _file_lock(lock: Path, *, exclusive: bool) -> Iterator[bool]:
         os.close(fd)
 
 
-def _is_postgresql(database_url: str) -> bool:
-    return sqlite_path(database_url) is None and database_url.startswith("postgresql")
-
-
 def _engine(database_url: str):  # noqa: ANN202 - an Engine
     return create_engine(database_url, poolclass=NullPool, connect_args={"connect_timeout": 10})
 
 
 @contextlib.contextmanager
-def _database_lock(database_url: str, *, exclusive: bool) -> Iterator[bool]:
+def _exclusive_database_lock(database_url: str) -> Iterator[bool]:
     """The exclusive advisory lock on PostgreSQL, without waiting (session level: held until
     the connection closes); on SQLite there is none to take."""
-    assert exclusive, "serving() keeps the shared one"
-    if not _is_postgresql(database_url):
+    if is_sqlite_url(database_url):
         yield True
         return
     engine = _engine(database_url)

@@ -13,6 +13,7 @@ Error messages are plain words for the operator; the field is always ``id_number
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -193,6 +194,17 @@ def mask_id_number(text: str) -> str:
     ):
         return number[:6] + "*" * 8 + number[-4:]
     return "*" * len(number)
+
+
+# 18 characters shaped like an ID number inside longer text (a note, a traceback); the
+# check character is not verified: a mistyped number is just as personal.
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """``text`` with everything shaped like an ID number masked as :func:`mask_id_number`
+    masks it, for text that leaves the window or reaches a log."""
+    return _ID_NUMBER_IN_TEXT.sub(lambda found: mask_id_number(found.group()), text)
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from windowdesk.i18n import _
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
-from windowdesk.services.feedback import _text
+from windowdesk.services.feedback import checked_text
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
@@ -125,9 +125,9 @@ def receive_complaint(
     """Record a complaint; it is owned by a supervisor (the one chosen, else the person
     recording it, who must then be one) and due in COMPLAINT_REPLY_WORKING_DAYS working
     days unless a deadline is given. Returns (id, number)."""
-    name = _text(complainant_name, "complainant_name", message=_("Please write the complainant's name."))[:60]
-    phone = _text(complainant_phone, "complainant_phone", required=False)[:30]
-    facts = _text(facts, "facts", message=_("Please write the facts of the complaint."))
+    name = checked_text(complainant_name, "complainant_name", message=_("Please write the complainant's name."))[:60]
+    phone = checked_text(complainant_phone, "complainant_phone", required=False)[:30]
+    facts = checked_text(facts, "facts", message=_("Please write the facts of the complaint."))
     with db.write() as session:
         authorize(session, ctx, Permission.RECORD_FEEDBACK)
         about = _check_about(session, ctx, about)
@@ -170,7 +170,7 @@ def _complaint(session, ctx: CounterContext, complaint_id: str) -> Complaint:
 
 def reply_to_complaint(db, ctx: CounterContext, *, complaint_id: str, reply: str) -> None:
     """The reply given to the complainant (a supervisor's word)."""
-    reply = _text(reply, "reply", message=_("Please write the reply to the complainant."))
+    reply = checked_text(reply, "reply", message=_("Please write the reply to the complainant."))
     with db.write() as session:
         authorize(session, ctx, Permission.HANDLE_FEEDBACK)
         complaint = _complaint(session, ctx, complaint_id)
@@ -189,9 +189,9 @@ def reply_to_complaint(db, ctx: CounterContext, *, complaint_id: str, reply: str
 
 def add_rectification(db, ctx: CounterContext, *, complaint_id: str, task: RectificationTask) -> str:
     """整改: a task, the unit doing it, the person responsible, its deadline."""
-    text = _text(task.task, "task", message=_("Please describe the rectification task."))
-    unit = _text(task.unit, "unit", message=_("Please name the unit that carries it out."))[:100]
-    responsible = _text(task.responsible, "responsible", message=_("Please name the person responsible."))[:60]
+    text = checked_text(task.task, "task", message=_("Please describe the rectification task."))
+    unit = checked_text(task.unit, "unit", message=_("Please name the unit that carries it out."))[:100]
+    responsible = checked_text(task.responsible, "responsible", message=_("Please name the person responsible."))[:60]
     with db.write() as session:
         authorize(session, ctx, Permission.HANDLE_FEEDBACK)
         complaint = _complaint(session, ctx, complaint_id)
@@ -213,7 +213,7 @@ def add_rectification(db, ctx: CounterContext, *, complaint_id: str, task: Recti
 
 
 def complete_rectification(db, ctx: CounterContext, *, rectification_id: str, note: str = "") -> None:
-    note = _text(note, "note", required=False)
+    note = checked_text(note, "note", required=False)
     with db.write() as session:
         authorize(session, ctx, Permission.HANDLE_FEEDBACK)
         row = session.get(Rectification, rectification_id)

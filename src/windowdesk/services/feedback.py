@@ -80,7 +80,8 @@ class InquiryView:
     handovers: tuple[tuple[dt.datetime, str, str, str], ...]  # at, from name, to name, note
 
 
-def _text(value: str, field: str, *, required: bool = True, message: str = "") -> str:
+def checked_text(value: str, field: str, *, required: bool = True, message: str = "") -> str:
+    """Text typed into a form, stripped; refused in words if required and empty, or too long."""
     value = (value or "").strip()
     if required and not value:
         raise ValidationError(message or _("Please fill in this field."), field=field)
@@ -134,7 +135,7 @@ def rate_service(
         raise ValidationError(_("Please choose one of the five levels."), field="level") from None
     if channel not in CHANNELS:
         raise ValidationError(_("Unknown rating channel."), field="channel")
-    reason = _text(reason, "reason", required=False)
+    reason = checked_text(reason, "reason", required=False)
     with db.write() as session:
         authorize(session, ctx, Permission.RECORD_FEEDBACK)
         item_code = None
@@ -199,7 +200,7 @@ def list_follow_ups(db, ctx: CounterContext, *, open_only: bool = True) -> list[
 
 def record_follow_up_outcome(db, ctx: CounterContext, *, follow_up_id: str, outcome: str) -> None:
     """What was done about a bad rating; closes the follow-up (a supervisor's word)."""
-    outcome = _text(outcome, "outcome", message=_("Please write what was done about this rating."))
+    outcome = checked_text(outcome, "outcome", message=_("Please write what was done about this rating."))
     with db.write() as session:
         authorize(session, ctx, Permission.HANDLE_FEEDBACK)
         row = session.get(FollowUp, follow_up_id)
@@ -225,9 +226,9 @@ def log_inquiry(
     item_code: str | None = None,
 ) -> str:
     """The first staff member asked records the inquiry and owns it from now on."""
-    question = _text(question, "question", message=_("Please write what the person asked."))
-    inquirer_name = _text(inquirer_name, "inquirer_name", required=False)[:60]
-    inquirer_phone = _text(inquirer_phone, "inquirer_phone", required=False)[:30]
+    question = checked_text(question, "question", message=_("Please write what the person asked."))
+    inquirer_name = checked_text(inquirer_name, "inquirer_name", required=False)[:60]
+    inquirer_phone = checked_text(inquirer_phone, "inquirer_phone", required=False)[:30]
     with db.write() as session:
         authorize(session, ctx, Permission.RECORD_FEEDBACK)
         if item_code and session.get(m.CatalogItem, item_code) is None:
@@ -268,7 +269,7 @@ def _owned_inquiry(session, ctx: CounterContext, inquiry_id: str) -> Inquiry:
 
 
 def answer_inquiry(db, ctx: CounterContext, *, inquiry_id: str, answer: str) -> None:
-    answer = _text(answer, "answer", message=_("Please write the answer given."))
+    answer = checked_text(answer, "answer", message=_("Please write the answer given."))
     with db.write() as session:
         inquiry = _owned_inquiry(session, ctx, inquiry_id)
         now = ctx.now()
@@ -282,7 +283,7 @@ def answer_inquiry(db, ctx: CounterContext, *, inquiry_id: str, answer: str) -> 
 
 def hand_over_inquiry(db, ctx: CounterContext, *, inquiry_id: str, to_operator_id: str, note: str) -> None:
     """Formally hand the inquiry to a colleague, who owns it from now on."""
-    note = _text(note, "note", message=_("Please write a note for the colleague taking it over."))
+    note = checked_text(note, "note", message=_("Please write a note for the colleague taking it over."))
     with db.write() as session:
         inquiry = _owned_inquiry(session, ctx, inquiry_id)
         target = session.get(m.Operator, to_operator_id)

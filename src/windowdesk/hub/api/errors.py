@@ -12,7 +12,6 @@ pydantic says about a field stays in English inside them.
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -25,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from windowdesk.domain.ids import mask_id_number
+from windowdesk.domain.ids import mask_id_numbers_in
 from windowdesk.hub.api.json_body import JsonBodyRequest
 from windowdesk.hub.errors import HubError
 from windowdesk.hub.language import Text, negotiate, render
@@ -37,7 +36,6 @@ from windowdesk.text import as_unicode_text
 log = logging.getLogger("windowdesk.hub")
 
 MAX_REPORTED_PROBLEMS = 5
-_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
 UNREADABLE = N_("The request cannot be read")
 _HTTP_CODES = {
     400: ("bad_request", UNREADABLE),
@@ -129,7 +127,7 @@ def unexpected_error_response(request: Request, exc: BaseException) -> Response:
     details = "".join(traceback.format_exception(exc))
     log.error(
         "unexpected error during %s %s\n%s", request.method, request.url.path,
-        _ID_NUMBER.sub(lambda found: mask_id_number(found.group()), details),
+        mask_id_numbers_in(details),
     )
     return worded_error(
         request, 500, "internal_error", N_("The hub met a problem"),

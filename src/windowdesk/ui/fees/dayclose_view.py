@@ -31,7 +31,7 @@ from windowdesk.services import dayclose
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import till_rows, till_totals_model
-from windowdesk.ui.fees.widgets import SupervisorApprovalBox, error_label
+from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 from windowdesk.ui.formatting import local_time
 
 BANNER_STYLE = "QLabel { background: #fef7e0; color: #7a4f01; padding: 6px; font-weight: bold; }"

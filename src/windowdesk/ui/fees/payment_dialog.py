@@ -31,7 +31,8 @@ from windowdesk.i18n import _
 from windowdesk.services import fees, payments
 from windowdesk.services.context import CounterContext
 from windowdesk.services.fees import FeeQuote
-from windowdesk.ui.fees.widgets import TenderBox, error_label
+from windowdesk.ui.approval_box import error_label
+from windowdesk.ui.fees.widgets import TenderBox
 
 NOT_ENTERED = -1  # a tiered rule's spin box before the operator typed the quantity
 MAX_QUANTITY = 1_000_000_000

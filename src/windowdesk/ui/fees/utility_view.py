@@ -27,7 +27,8 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import payments
 from windowdesk.services.context import CounterContext
-from windowdesk.ui.fees.widgets import TenderBox, error_label
+from windowdesk.ui.approval_box import error_label
+from windowdesk.ui.fees.widgets import TenderBox
 
 
 class UtilityPaymentView(QWidget):

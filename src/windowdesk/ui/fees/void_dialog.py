@@ -18,7 +18,7 @@ from windowdesk.i18n import _
 from windowdesk.services import receipts
 from windowdesk.services.context import CounterContext
 from windowdesk.services.receipts import ReceiptEntry
-from windowdesk.ui.fees.widgets import SupervisorApprovalBox, error_label
+from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 
 
 class VoidDialog(QDialog):

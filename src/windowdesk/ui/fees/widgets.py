@@ -1,28 +1,16 @@
-"""Pieces shared by the fees screens: how the payer pays, and a supervisor's approval.
-
-``TenderBox`` shows only the fields the chosen way of payment needs (cash received and
-the change, the terminal's reference, or the reason for a waiver) and works the change
-out as the operator types. ``SupervisorApprovalBox`` takes a supervisor's own login and
-password; the services check them, the window stays with its operator.
-"""
+"""How the payer pays: ``TenderBox`` shows only the fields the chosen way of payment needs
+(cash received and the change, the terminal's reference, or the reason for a waiver) and
+works the change out as the operator types."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from windowdesk.domain.fees import BANK_CARD, CASH, MOBILE, WAIVED, Tender, method_label, yuan_text
 from windowdesk.domain.money import parse_yuan
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
-from windowdesk.services.approval import SupervisorCredentials
-
-
-def error_label() -> QLabel:
-    label = QLabel(objectName="errorLabel")
-    label.setStyleSheet("color: #b00020")
-    label.setWordWrap(True)
-    return label
 
 
 class TenderBox(QWidget):
@@ -120,32 +108,3 @@ class TenderBox(QWidget):
         if tendered < self._total:
             return _("{amount} short").format(amount=yuan_text(self._total - tendered))
         return yuan_text(tendered - self._total)
-
-
-class SupervisorApprovalBox(QGroupBox):
-    """A supervisor types their own login name and password here."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.login_edit = QLineEdit(objectName="supervisorLogin")
-        self.password_edit = QLineEdit(objectName="supervisorPassword")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.login_caption, self.password_caption = QLabel(), QLabel()
-        self.login_caption.setBuddy(self.login_edit)
-        self.password_caption.setBuddy(self.password_edit)
-        form = QFormLayout(self)
-        form.addRow(self.login_caption, self.login_edit)
-        form.addRow(self.password_caption, self.password_edit)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setTitle(_("Supervisor's approval"))
-        self.login_caption.setText(_("Supervisor &login"))
-        self.password_caption.setText(_("Supervisor pass&word"))
-
-    def credentials(self) -> SupervisorCredentials:
-        return SupervisorCredentials(self.login_edit.text().strip(), self.password_edit.text())
-
-    def clear(self) -> None:
-        self.login_edit.clear()
-        self.password_edit.clear()

@@ -13,6 +13,7 @@ from windowdesk.domain.ids import (
     OrganisationCode,
     ResidentId,
     mask_id_number,
+    mask_id_numbers_in,
     parse_resident_id,
     parse_uscc,
     resident_id_check_char,
@@ -274,6 +275,14 @@ def test_mask_examples():
     assert mask_id_number("110105491231002") == "*" * 15
     assert mask_id_number("11010519491231002Y") == "*" * 18
     assert mask_id_number("ABCDEFGHIJKLMNOPQR") == "*" * 18
+
+
+def test_id_numbers_inside_text_are_masked_and_other_numbers_left_alone():
+    note = f"申请人{STANDARD_EXAMPLE}已告知；办件 CH-20261205-01-0002，电话 13800138000，流水号 1101051949123100299"
+    assert mask_id_numbers_in(note) == (
+        "申请人110105********002X已告知；办件 CH-20261205-01-0002，电话 13800138000，流水号 1101051949123100299"
+    )
+    assert mask_id_numbers_in("11010519491231002x 与 110101199003074514") == "110105********002X 与 110101********4514"
 
 
 @given(st.text(max_size=40))

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.i18n import set_locale
-from windowdesk.services import cases, intake
+from windowdesk.services import cases, intake, refusals
 from windowdesk.services import catalog as catalog_service
-from windowdesk.services import sync as sync_service
 
 from .hub_process import HubProcess, Station
 from .test_sync_with_hub import resident, sync
@@ -40,7 +39,7 @@ def test_a_conflict_with_the_back_office_is_explained_in_the_windows_language(
     report = sync(station)
 
     assert report.ok, report.error
-    [refused] = sync_service.rejected_events(station.db)
+    [refused] = refusals.refused_changes(station.db)
     assert (refused.kind, refused.entity_id) == ("case.status", case.id)
     assert refused.reason == f"办件 {case.number}：办件处于“审批未通过”状态时，不能执行“撤回”。"
     assert report.rejected == [("case.status", refused.reason)]

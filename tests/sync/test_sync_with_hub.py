@@ -16,7 +16,8 @@ import pytest
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.errors import WindowdeskError
 from windowdesk.paths import resources_dir
-from windowdesk.services import applicants, cases, intake, worklist
+from windowdesk.services.approval import SupervisorCredentials
+from windowdesk.services import applicants, cases, intake, refusals, worklist
 from windowdesk.services import catalog as catalog_service
 from windowdesk.services import sync as sync_service
 from windowdesk.storage import models as m
@@ -25,7 +26,15 @@ from windowdesk.sync import protocol
 from windowdesk.sync.client import HubClient, HubRefused
 from windowdesk.sync.credentials import TokenStore
 
-from .hub_process import HubProcess, Station, child_env, copy_station, create_station, hub_command
+from .hub_process import (
+    SUPERVISOR_PASSWORD,
+    HubProcess,
+    Station,
+    child_env,
+    copy_station,
+    create_station,
+    hub_command,
+)
 
 ITEM = "MZ-002"
 
@@ -191,7 +200,7 @@ def test_a_push_is_applied_and_a_resend_is_answered_duplicate(hub, new_station) 
     assert hub.scalar("SELECT count(*) FROM case_events WHERE case_id = :c", c=case.id) == 1
 
 
-def test_a_rejected_event_stays_with_the_hubs_reason_and_does_not_block_the_rest(hub, new_station, tmp_path) -> None:
+def test_a_rejected_event_stays_with_the_hubs_reason_until_a_supervisor_resolves_it(hub, new_station, tmp_path) -> None:
     # This hub never published item GA-008; the window's shipped catalog has it.
     catalog = tmp_path / "catalog-without-ga008"
     shutil.copytree(resources_dir() / "catalog", catalog)
@@ -213,7 +222,7 @@ def test_a_rejected_event_stays_with_the_hubs_reason_and_does_not_block_the_rest
 
         report = sync(station)
         assert report.ok, report.error
-        refused = {event.kind: event for event in sync_service.rejected_events(station.db)}
+        refused = {event.kind: event for event in refusals.refused_changes(station.db)}
         assert set(refused) == {"case.accepted", "case.status"}, refused
         assert "GA-008" in refused["case.accepted"].reason and "catalog" in refused["case.accepted"].reason
         assert refused["case.accepted"].entity_id == unknown.id
@@ -232,7 +241,20 @@ def test_a_rejected_event_stays_with_the_hubs_reason_and_does_not_block_the_rest
         again = sync(station)
         assert again.ok and (again.applied, again.duplicates, again.rejected) == (0, 0, [])
         assert other.scalar("SELECT count(*) FROM pushed_events") == count
-        assert {e.kind for e in sync_service.rejected_events(station.db)} == {"case.accepted", "case.status"}
+        assert {e.kind for e in refusals.refused_changes(station.db)} == {"case.accepted", "case.status"}
+
+        # A supervisor deals with one: the hub learns it from the window's audit log, the
+        # refused events themselves are not sent again, the window counts one refusal.
+        refusals.resolve_refused_change(
+            station.db, station.ctx, event_id=refused["case.accepted"].event_id, note="已改按 GA-001 重新受理",
+            supervisor=SupervisorCredentials(f"sup-{station.center.lower()}-{station.window}", SUPERVISOR_PASSWORD),
+        )
+        told = sync(station)
+        assert told.ok and (told.applied, told.duplicates, told.rejected) == (1, 0, []), told
+        assert other.rows(
+            "SELECT action, entity_id, chain_ok FROM audit_entries WHERE action = 'sync.refusal_resolved'"
+        ) == [("sync.refusal_resolved", unknown.id, True)]
+        assert sync_service.sync_status(station.db).rejected == 1
     finally:
         other.close()
 

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from windowdesk.errors import StorageError, WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import utc_now
-from windowdesk.services.record_words import record_words
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sent_events, sync_queries
+from windowdesk.storage.refusal_queries import unresolved_refusal_count
 from windowdesk.sync import protocol
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
@@ -78,21 +78,9 @@ class SyncStatus:
     enrolled: bool
     hub_url: str
     pending: int
-    rejected: int
+    rejected: int  # refused by the hub and not yet resolved by a supervisor
     last_success: dt.datetime | None
     cursor: int
-
-
-@dataclass(frozen=True)
-class RejectedEvent:
-    seq: int
-    event_id: str
-    kind: str
-    entity: str
-    entity_id: str
-    created_at: dt.datetime
-    reason: str
-    record: str = ""  # the record as people know it: a number, a masked ID (record_words)
 
 
 @dataclass
@@ -126,20 +114,10 @@ def sync_status(db) -> SyncStatus:
             enrolled=bool(queries.local_setting(session, KEY_WORKSTATION)),
             hub_url=queries.local_setting(session, KEY_HUB_URL) or "",
             pending=queries.outbox_count(session, "pending"),
-            rejected=queries.outbox_count(session, "rejected"),
+            rejected=unresolved_refusal_count(session),
             last_success=dt.datetime.fromisoformat(last) if last else None,
             cursor=int(queries.local_setting(session, KEY_CURSOR) or 0),
         )
-
-
-def rejected_events(db) -> list[RejectedEvent]:
-    """What the hub refused, kept for a supervisor with the hub's reason."""
-    with db.read() as session:
-        return [
-            RejectedEvent(r.seq, r.event_id, r.kind, r.entity, r.entity_id, r.created_at, r.last_error,
-                          record_words(session, r))
-            for r in queries.outbox_in_state(session, "rejected")
-        ]
 
 
 def hub_address(db) -> str | None:

@@ -427,6 +427,19 @@ class SentEvent(Base):
     confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class RefusalResolution(Base):
+    """A supervisor's word that a change the hub refused has been dealt with (redone,
+    corrected, or taken up with the hub's administrators), and what was done. The refused
+    event stays in the outbox as it was, for the record; the status bar stops counting it."""
+
+    __tablename__ = "refusal_resolutions"
+    event_id: Mapped[str] = mapped_column(Uuid, primary_key=True)  # the refused outbox event's
+    resolved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    supervisor_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    supervisor_name: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str] = mapped_column(Text)
+
+
 class LocalSetting(Base):
     """This workstation's own state (center, window, sync cursor) - not user preferences."""
 

@@ -233,12 +233,6 @@ def outbox_count(session: Session, state: str = "pending") -> int:
     ) or 0
 
 
-def outbox_in_state(session: Session, state: str) -> Sequence[m.OutboxEvent]:
-    return session.scalars(
-        select(m.OutboxEvent).where(m.OutboxEvent.state == state).order_by(m.OutboxEvent.seq)
-    ).all()
-
-
 def outbox_by_event_ids(session: Session, event_ids: list[str]) -> Sequence[m.OutboxEvent]:
     return session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.event_id.in_(event_ids))).all()
 

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.sync.statusChanged.connect(self.show_sync_status)
         self.sync.dataChanged.connect(self._hub_data_changed)
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
+        self.sync_dialog = None
         self.lock_dialog: LockDialog | None = None
         self.idle = IdleWatcher(QApplication.instance(), parent=self)
         self.idle.idle.connect(self.lock)
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
             return
         self.idle.pause()
         self.centralWidget().setEnabled(False)
+        if self.sync_dialog is not None:
+            self.sync_dialog.close()  # its refused changes name residents; the sync itself goes on
         self.lock_dialog = LockDialog(self.db, self.ctx, self, login=self._login_name())
         self.lock_dialog.accepted.connect(self._unlocked)
         self.lock_dialog.open()
@@ -234,7 +237,7 @@ class MainWindow(QMainWindow):
     def open_sync_window(self) -> None:
         from windowdesk.ui.sync.sync_dialog import SyncDialog
 
-        self.sync_dialog = SyncDialog(self.sync, self.ctx.timezone, self.db, self)
+        self.sync_dialog = SyncDialog(self.sync, lambda: self.ctx, self.db, self)
         self.sync_dialog.open()
 
     def open_enroll(self) -> None:

@@ -1,10 +1,16 @@
-"""The sync window: progress, what was sent and received, and what the hub refused."""
+"""The sync window: progress, what was sent and received, and what the hub refused; a
+supervisor marks a refused change resolved once it has been dealt with."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -19,29 +25,61 @@ from PySide6.QtWidgets import (
 )
 
 from windowdesk.i18n import _
-from windowdesk.services import sync as sync_service
+from windowdesk.services import refusals
+from windowdesk.services.context import CounterContext
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.sync.change_words import change_words
+from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
+from windowdesk.ui.wrapped_text import WrappedTextDelegate
+
+RESOLUTION_COLUMN = 4
 
 
 class SyncDialog(QDialog):
-    def __init__(self, controller, zone: str, db, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, controller, context: Callable[[], CounterContext], db, parent: QWidget | None = None
+    ) -> None:
+        """``context`` gives the operator at the window now (it changes when another logs in)."""
         super().__init__(parent)
-        self._controller, self._zone, self._db = controller, zone, db
+        self._controller, self._context, self._db = controller, context, db
+        self._refused: list[refusals.RefusedChange] = []
+        self.resolve_dialog: ResolveRefusalDialog | None = None
         self.setWindowTitle(_("Sync with the hub"))
         self.status_label = QLabel(objectName="syncStatus")
         self.progress = QProgressBar(objectName="syncProgress")
         self.log = QTextBrowser(objectName="syncLog")
-        self.rejected_table = QTableWidget(0, 4, objectName="rejectedTable")
-        self.rejected_table.setHorizontalHeaderLabels([_("Time"), _("Change"), _("Record"), _("Hub's reason")])
-        self.rejected_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.rejected_table = QTableWidget(0, 5, objectName="rejectedTable")
+        self.rejected_table.setHorizontalHeaderLabels(
+            [_("Time"), _("Change"), _("Record"), _("Hub's reason"), _("Resolution")]
+        )
+        header = self.rejected_table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(RESOLUTION_COLUMN, QHeaderView.ResizeMode.Stretch)
         # The hub's reasons are sentences: wrapped, each row as tall as its reason needs at
         # the column's width (refused changes are few; measuring them costs nothing).
         self.rejected_table.setWordWrap(True)
+        self.rejected_table.setItemDelegate(WrappedTextDelegate(self.rejected_table))
         self.rejected_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.rejected_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rejected_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rejected_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.show_resolved = QCheckBox(_("Show res&olved ones too"), objectName="showResolved")
+        self.resolve_button = QPushButton(_("&Mark as resolved\u2026"), objectName="resolveRefused")
+        resolve_hint = QLabel(_(
+            "Once a refused change has been dealt with (done again the right way, corrected, or taken "
+            "up with the hub's administrators), a supervisor marks it resolved."
+        ), objectName="resolveHint")
+        resolve_hint.setWordWrap(True)
         self.sync_button = QPushButton(_("Sync &now"), objectName="syncNow")
         self.cancel_button = QPushButton(_("&Stop"), objectName="syncStop")
         close = QPushButton(_("Close"))
+        refused_heading = QHBoxLayout()
+        refused_heading.addWidget(QLabel(_("Refused by the hub (kept here for a supervisor)")))
+        refused_heading.addStretch(1)
+        refused_heading.addWidget(self.show_resolved)
+        refused_actions = QHBoxLayout()
+        refused_actions.addWidget(resolve_hint, 1)
+        refused_actions.addWidget(self.resolve_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.cancel_button)
@@ -52,16 +90,20 @@ class SyncDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(QLabel(_("Last results")))
         layout.addWidget(self.log, 1)
-        layout.addWidget(QLabel(_("Refused by the hub (kept here for a supervisor)")))
+        layout.addLayout(refused_heading)
         layout.addWidget(self.rejected_table, 1)
+        layout.addLayout(refused_actions)
         layout.addLayout(buttons)
         self.sync_button.clicked.connect(self._start)
         self.cancel_button.clicked.connect(controller.cancel)
         close.clicked.connect(self.accept)
+        self.show_resolved.toggled.connect(self.refresh)
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        self.rejected_table.itemSelectionChanged.connect(self._selection_changed)
         controller.progressed.connect(self._show_progress)
         controller.finished.connect(self._show_report)
         controller.statusChanged.connect(self.refresh)
-        self.resize(720, 560)
+        self.resize(820, 600)
         self.refresh()
         if controller.last_report is not None:
             self._show_report(controller.last_report)
@@ -71,9 +113,10 @@ class SyncDialog(QDialog):
             self.log.append(escape(_("This workstation is not enrolled with a hub yet (Sync \u2192 Enroll).")))
 
     def refresh(self) -> None:
+        zone = self._context().timezone
         status = self._controller.status
         running = self._controller.running is not None
-        last = local_time(status.last_success, self._zone) if status.last_success else _("never")
+        last = local_time(status.last_success, zone) if status.last_success else _("never")
         self.status_label.setText(
             _("{online} \u00b7 {pending} unsent \u00b7 last successful sync: {last}").format(
                 online=_("Online") if self._controller.online else _("Offline"),
@@ -82,15 +125,49 @@ class SyncDialog(QDialog):
         )
         self.sync_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
-        rejected = sync_service.rejected_events(self._db)
-        self.rejected_table.setRowCount(len(rejected))
-        for row, event in enumerate(rejected):
-            for col, text in enumerate(
-                (local_time(event.created_at, self._zone), change_words(event.kind), event.record, event.reason)
-            ):
-                self.rejected_table.setItem(row, col, QTableWidgetItem(text))
-        for column in range(3 if rejected else 0):  # the reason's column stretches over the rest
-            self.rejected_table.resizeColumnToContents(column)
+        self._show_refused(zone)
+
+    def _show_refused(self, zone: str) -> None:
+        chosen = self._selected()
+        showing_resolved = self.show_resolved.isChecked()
+        self._refused = refusals.refused_changes(self._db, include_resolved=showing_resolved)
+        table = self.rejected_table
+        table.setColumnHidden(RESOLUTION_COLUMN, not showing_resolved)
+        table.setRowCount(len(self._refused))
+        faded = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        for row, refused in enumerate(self._refused):
+            resolution = refused.resolution
+            cells = [local_time(refused.created_at, zone), change_words(refused.kind), refused.record, refused.reason,
+                     "" if resolution is None else _("{time}, {supervisor}: {note}").format(
+                         time=local_time(resolution.at, zone), supervisor=resolution.supervisor, note=resolution.note)]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if resolution is not None and col < RESOLUTION_COLUMN:
+                    item.setForeground(faded)  # dealt with: there for the record
+                table.setItem(row, col, item)
+            if chosen is not None and refused.event_id == chosen.event_id:
+                table.selectRow(row)
+        for column in range(3 if self._refused else 0):  # the reason's column stretches over the rest
+            table.resizeColumnToContents(column)
+        # Again once the stretched columns have their widths (a column just shown has none yet).
+        QTimer.singleShot(0, table.resizeRowsToContents)
+        self._selection_changed()
+
+    def _selected(self) -> refusals.RefusedChange | None:
+        rows = self.rejected_table.selectionModel().selectedRows()
+        return self._refused[rows[0].row()] if rows and rows[0].row() < len(self._refused) else None
+
+    def _selection_changed(self) -> None:
+        chosen = self._selected()
+        self.resolve_button.setEnabled(chosen is not None and chosen.resolution is None)
+
+    def resolve_selected(self) -> None:
+        chosen = self._selected()
+        if chosen is None or chosen.resolution is not None:
+            return
+        self.resolve_dialog = ResolveRefusalDialog(self._db, self._context(), chosen, self)
+        self.resolve_dialog.accepted.connect(self._controller.refresh_status)  # the dialog and status bar
+        self.resolve_dialog.open()
 
     def _show_progress(self, progress) -> None:
         if progress.phase == "push":

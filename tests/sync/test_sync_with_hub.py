@@ -255,6 +255,20 @@ def test_a_rejected_event_stays_with_the_hubs_reason_until_a_supervisor_resolves
             "SELECT action, entity_id, chain_ok FROM audit_entries WHERE action = 'sync.refusal_resolved'"
         ) == [("sync.refusal_resolved", unknown.id, True)]
         assert sync_service.sync_status(station.db).rejected == 1
+
+        # The hub's administrators see both refusals, and which one the window resolved.
+        listed = other.cli("refused")
+        assert "Changes the hub refused: 2, of which 1 not resolved at their window yet" in listed
+        status_block, accepted_block = listed.split("\n\n")[1:3]  # newest first: the status change came second
+        assert "CH-01  Case status changed  " + unknown.number in status_block
+        assert "Not resolved at the window yet." in status_block
+        assert "CH-01  Case accepted  " + unknown.number in accepted_block and "GA-008" in accepted_block
+        assert "Resolved at the window" in accepted_block and "已改按 GA-001 重新受理" in accepted_block
+        assert f"值班长{station.center}{station.window}" in accepted_block
+        waiting = other.cli("refused", "--unresolved", "--format", "csv").splitlines()
+        assert waiting[0].startswith("received_at,center,window,kind,record,reason,resolved_at")
+        assert [line.split(",")[1:5] for line in waiting[1:]] == [["CH", "CH-01", "case.status", unknown.number]]
+        assert other.cli("refused", "--center", "JD01").strip() == "The hub has refused no change."
     finally:
         other.close()
 

@@ -19,7 +19,7 @@ from windowdesk.services import applicants, cases, refusals
 from windowdesk.services.bootstrap import DEMO_OPERATOR
 from windowdesk.storage import models as m
 from windowdesk.sync import protocol
-from windowdesk.ui.sync.change_words import change_words
+from windowdesk.sync.change_words import change_words
 
 ID_NUMBER = "110101199003074514"
 LONG_REASON = (

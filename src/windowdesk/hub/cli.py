@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from windowdesk.domain.case_state import status_label
-from windowdesk.hub import cli_backup, cli_service
+from windowdesk.hub import cli_backup, cli_refused, cli_service
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.cli_language import HelpFormatter, speaking, table_lines, terminal_language
@@ -332,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
     sub.add_argument("--text", required=True, help=_("the note, shown at the window"))
     cli_service.add_commands(command)  # report, complaint-reply, followup-outcome
-    cli_backup.add_commands(command)  # backup, restore
+    cli_backup.add_commands(command)  # backup, restore, check-backup
+    cli_refused.add_commands(command)  # refused
     return parser
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from windowdesk.hub.cli_common import clock_text, utc_now
+from windowdesk.hub.cli_common import at_least_one, clock_text, utc_now
 from windowdesk.hub.errors import Conflict
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.clocks import city_time
@@ -101,22 +101,12 @@ def _size(size: int) -> str:
     return _("{size} KB").format(size=max(1, round(size / 1024)))
 
 
-def _at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number of at least 1").format(text=text))
-    return value
-
-
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
     sub = command("backup", cmd_backup,
                   _("copy the hub's database while it serves (SQLite; pg_dump for PostgreSQL), checked before it "
                     "counts"))
     sub.add_argument("--to", default=None, help=_("the folder to write it in (default: backups in the data folder)"))
-    sub.add_argument("--keep", type=_at_least_one, default=None, metavar="N",
+    sub.add_argument("--keep", type=at_least_one, default=None, metavar="N",
                      help=_("then delete all but the N newest backups in that folder (default: delete none)"))
     sub.set_defaults(handles_database=True)
     sub = command("check-backup", cmd_check_backup,

@@ -23,3 +23,14 @@ def parse_day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(_("{text!r} is not a date like 2026-10-08").format(text=text)) from None
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type for counts such as --keep and --limit."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number of at least 1").format(text=text))
+    return value

@@ -27,6 +27,7 @@ from windowdesk.services.feedback import checked_text
 from windowdesk.services.record_words import record_words
 from windowdesk.storage import models as m
 from windowdesk.storage import refusal_queries
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,9 @@ def resolve_refused_change(
         ))
         # The audit log reaches the hub: the note goes with any ID number in it masked.
         record_action(
-            session, ctx, action="sync.refusal_resolved", entity=event.entity, entity_id=event.entity_id,
+            session, ctx, action=AUDIT_REFUSAL_RESOLVED, entity=event.entity, entity_id=event.entity_id,
             detail={"event_id": event.event_id, "kind": event.kind, "supervisor": approver.id,
-                    "note": mask_id_numbers_in(note)},
+                    "supervisor_name": approver.display_name, "note": mask_id_numbers_in(note)},
         )
         return Resolution(now, approver.display_name, note)
 

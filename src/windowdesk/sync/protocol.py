@@ -58,6 +58,9 @@ HEADER_CLIENT = "X-Windowdesk-Client"
 # confirmed to it in the last KEEP_SENT_DAYS days (the restored copy may lack them).
 HEADER_HUB_GENERATION = "X-Windowdesk-Hub-Generation"
 KEEP_SENT_DAYS = 30
+# The audit action of a window's supervisor resolving a change the hub refused; its detail
+# names the refused event ("event_id"), the supervisor ("supervisor_name") and the note.
+AUDIT_REFUSAL_RESOLVED = "sync.refusal_resolved"
 API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
 PUSH_IN_FLIGHT = 2  # batches a workstation may have on the wire at once, ordered by "after"

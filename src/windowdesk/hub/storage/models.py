@@ -41,6 +41,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -372,7 +374,12 @@ class AuditRecord(Base):
     """
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_window", "window_id", "seq"),)
+    __table_args__ = (
+        Index("ix_audit_entries_window", "window_id", "seq"),
+        # A window's supervisor resolved a refused change (services/refused_changes.py).
+        Index("ix_audit_entries_refusal_resolved", "workstation_id",
+              sqlite_where=text(f"action = '{AUDIT_REFUSAL_RESOLVED}'"), postgresql_where=text(f"action = '{AUDIT_REFUSAL_RESOLVED}'")),
+    )
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(Uuid, unique=True)
     workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"), index=True)

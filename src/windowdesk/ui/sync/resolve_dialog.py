@@ -9,7 +9,7 @@ from windowdesk.i18n import _
 from windowdesk.services import refusals
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
-from windowdesk.ui.sync.change_words import change_words
+from windowdesk.sync.change_words import change_words
 
 
 class ResolveRefusalDialog(QDialog):

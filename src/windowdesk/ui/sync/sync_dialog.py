@@ -28,7 +28,7 @@ from windowdesk.i18n import _
 from windowdesk.services import refusals
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.formatting import local_time
-from windowdesk.ui.sync.change_words import change_words
+from windowdesk.sync.change_words import change_words
 from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
 from windowdesk.ui.wrapped_text import WrappedTextDelegate
 

@@ -1,0 +1,121 @@
+"""The changes the hub refused, for its administrators: which window sent what, why it was
+refused, and whether a supervisor at that window has since resolved it.
+
+A window keeps what the hub refused for its supervisor, who marks it resolved once it has
+been dealt with; the window's audit log carries that to the hub
+(protocol.AUDIT_REFUSAL_RESOLVED, its detail naming the refused event). When a supervisor
+takes a refusal up with the hub's administrators, this is what they look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from windowdesk.hub.services.clocks import center_time
+from windowdesk.hub.storage.models import AuditRecord, Case, PushedEvent, Workstation
+from windowdesk.sync.change_words import record_words
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, REJECTED
+
+
+@dataclass(frozen=True)
+class Resolution:
+    at: dt.datetime | None  # on the center's clock; None if the window's clock text cannot be read
+    supervisor: str
+    note: str
+
+
+@dataclass(frozen=True)
+class RefusedChange:
+    event_id: str
+    received_at: dt.datetime  # on the center's clock
+    center_code: str
+    window_id: str
+    kind: str
+    record: str  # as people know it; an ID number masked (sync/change_words.py)
+    reason: str  # in the language of the window it was first given to
+    resolution: Resolution | None
+
+
+def refused_changes(session: Session, *, center: str | None = None, unresolved_only: bool = False) -> list[RefusedChange]:
+    """Newest first."""
+    query = (
+        select(PushedEvent, Workstation.center_code, Workstation.window_id)
+        .join(Workstation, Workstation.id == PushedEvent.workstation_id)
+        .where(PushedEvent.status == REJECTED)
+        .order_by(PushedEvent.received_at.desc(), PushedEvent.client_seq.desc())
+    )
+    if center is not None:
+        query = query.where(Workstation.center_code == center)
+    rows = session.execute(query).all()
+    resolutions = _resolutions(session, {event.workstation_id for event, _center, _window in rows})
+    changes = []
+    for event, center_code, window_id in rows:
+        resolution = resolutions.get((event.workstation_id, event.event_id))
+        if unresolved_only and resolution is not None:
+            continue
+        changes.append(RefusedChange(
+            event.event_id, center_time(session, center_code, event.received_at), center_code, window_id, event.kind,
+            record_words(event.kind, event.entity, event.entity_id, event.payload,
+                         case_number=lambda case_id: _case_number(session, case_id)),
+            event.reason,
+            None if resolution is None else _resolution(session, center_code, resolution),
+        ))
+    return changes
+
+
+def _case_number(session: Session, case_id: str) -> str | None:
+    """The hub's case, else the number its refused acceptance carried (a step on a case
+    whose acceptance was refused is refused too, and names no number)."""
+    number = session.scalar(select(Case.case_number).where(Case.id == case_id))
+    if number:
+        return number
+    accepted = session.scalar(
+        select(PushedEvent.payload).where(PushedEvent.entity_id == case_id, PushedEvent.kind == "case.accepted").limit(1)
+    )
+    number = accepted.get("number") if isinstance(accepted, dict) else None
+    return number if isinstance(number, str) else None
+
+
+def _resolutions(session: Session, workstation_ids: Iterable[str]) -> dict[tuple[str, str], AuditRecord]:
+    """(workstation, refused event id) -> the audit entry of that workstation that resolved
+    it (the first, should it have sent two); another window cannot resolve it."""
+    ids = sorted(workstation_ids)
+    if not ids:
+        return {}
+    entries = session.scalars(
+        select(AuditRecord)
+        .where(AuditRecord.action == AUDIT_REFUSAL_RESOLVED, AuditRecord.workstation_id.in_(ids))
+        .order_by(AuditRecord.seq)
+    )
+    found: dict[tuple[str, str], AuditRecord] = {}
+    for entry in entries:
+        event_id = _text(entry.detail, "event_id")
+        if event_id:
+            found.setdefault((entry.workstation_id, event_id), entry)
+    return found
+
+
+def _resolution(session: Session, center_code: str, entry: AuditRecord) -> Resolution:
+    try:
+        at = dt.datetime.fromisoformat(entry.at)
+    except ValueError:
+        at = None
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=dt.timezone.utc)
+    return Resolution(
+        center_time(session, center_code, at) if at is not None else None,
+        _text(entry.detail, "supervisor_name"),
+        _text(entry.detail, "note"),
+    )
+
+
+def _text(detail: Any, key: str) -> str:
+    """A text the window put in an audit entry's detail (whatever it holds, never raises)."""
+    value = detail.get(key) if isinstance(detail, dict) else None
+    return value.strip() if isinstance(value, str) else ""

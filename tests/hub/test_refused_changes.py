@@ -1,0 +1,97 @@
+"""What the hub refused, as its administrators list it: newest first, per window, the record
+by its number, the reason, and the resolution a supervisor at the window sent through the
+audit log; an audit entry the window damaged does not stop the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from contextlib import redirect_stdout
+
+import pytest
+
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.hub.cli import main
+from windowdesk.hub.services.refused_changes import refused_changes
+from windowdesk.hub.storage.models import AuditRecord
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
+
+from .conftest import EventFactory, Hub, Workstation, utc_now
+
+ENGLISH = {"LANGUAGE": "en"}
+
+
+def _resolution_entry(workstation: Workstation, detail, *, at: str = "2026-12-04T07:30:00+00:00") -> AuditRecord:  # noqa: ANN001
+    """An audit entry as the hub stores one that a window's push carried."""
+    return AuditRecord(
+        entry_id=new_uuid(), workstation_id=workstation.id, center_code=workstation.center_code,
+        window_id=workstation.window_id, client_seq=1, at=at, operator_id=new_uuid(), action=AUDIT_REFUSAL_RESOLVED,
+        entity="case", entity_id=new_uuid(), detail=detail, prev_hash="0" * 64, hash="1" * 64, chain_ok=True,
+        problem="", event_id=new_uuid(), received_at=utc_now(),
+    )
+
+
+def test_refused_changes_are_listed_newest_first_with_their_resolutions(hub: Hub, events: EventFactory, capsys) -> None:
+    hub.import_demo_catalog()
+    city_hall, street = hub.enroll("CH", "01"), hub.enroll("JD01", "01")
+    resident = events.resident()
+    unknown = events.case(resident["entity_id"], item="XX-999")
+    withdrawn = events.status(unknown["entity_id"], "withdraw")
+    assert [status for status, _reason in hub.push_results(city_hall, [resident, unknown, withdrawn])] == [
+        "applied", "rejected", "rejected"]
+    street_events = EventFactory(center="JD01", window="JD01-01")
+    other_resident = street_events.resident(name="李娜")
+    street_unknown = street_events.case(other_resident["entity_id"], item="XX-998")
+    hub.push_results(street, [other_resident, street_unknown])
+    with hub.db.write() as session:
+        session.add_all([
+            # Damaged or foreign entries first: they name no refused event and are passed over.
+            _resolution_entry(city_hall, ["not", "an", "object"]),
+            _resolution_entry(city_hall, {"event_id": 42, "note": "?"}),
+            _resolution_entry(street, {"event_id": unknown["event_id"], "note": "another window's"}),
+            _resolution_entry(city_hall, {"event_id": unknown["event_id"], "supervisor_name": "王主任",
+                                          "note": "已按 MZ-002 重新受理"}),
+            _resolution_entry(city_hall, {"event_id": withdrawn["event_id"], "note": "clock unreadable"},
+                              at="yesterday"),
+        ])
+
+    with hub.db.read() as session:
+        listed = refused_changes(session)
+        waiting = refused_changes(session, unresolved_only=True)
+        at_city_hall = refused_changes(session, center="CH")
+    assert [(c.window_id, c.kind, c.record) for c in listed] == [
+        ("JD01-01", "case.accepted", street_unknown["payload"]["number"]),
+        ("CH-01", "case.status", unknown["payload"]["number"]),  # its number, from the refused acceptance
+        ("CH-01", "case.accepted", unknown["payload"]["number"]),
+    ]
+    street_change, status_change, accepted_change = listed
+    assert street_change.resolution is None  # the street window resolved another window's event: not its own
+    assert (status_change.resolution.at, status_change.resolution.note) == (None, "clock unreadable")
+    resolution = accepted_change.resolution
+    assert (resolution.supervisor, resolution.note) == ("王主任", "已按 MZ-002 重新受理")
+    assert resolution.at == dt.datetime(2026, 12, 4, 15, 30, tzinfo=resolution.at.tzinfo)  # Beijing time
+    assert "XX-999" in accepted_change.reason
+    assert [c.event_id for c in waiting] == [street_change.event_id]
+    assert [c.window_id for c in at_city_hall] == ["CH-01", "CH-01"]
+
+    assert main(hub.cli_args("refused", "--limit", "2"), environ=ENGLISH) == 0
+    printed = capsys.readouterr().out
+    assert "Changes the hub refused: 3, of which 1 not resolved at their window yet" in printed
+    assert "Resolved at the window ? by ?: clock unreadable" in printed
+    assert "1 older one is not shown (--limit)." in printed
+    assert "Case accepted" not in printed.split("\n\n")[-2]  # the oldest, beyond the limit
+
+
+def test_the_command_refuses_a_limit_below_one(hub: Hub, capsys) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(hub.cli_args("refused", "--limit", "0"), environ=ENGLISH)
+    assert refused.value.code == 2
+    assert "is not a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_csv_keeps_english_headings_in_a_chinese_terminal(hub: Hub) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(hub.cli_args("refused", "--format", "csv"), environ={"LANGUAGE": "zh_CN"}) == 0
+    assert out.getvalue().splitlines() == [
+        "received_at,center,window,kind,record,reason,resolved_at,resolved_by,resolution_note"]

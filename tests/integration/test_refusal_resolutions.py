@@ -5,6 +5,8 @@ and the refusal leaves the status bar's count."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 
 import pytest
@@ -13,11 +15,12 @@ from sqlalchemy import func, select
 from tests.fees.conftest import DEMO_SUPERVISOR, make_operator
 from tests.ui.helpers import accept_demo_case
 from windowdesk.errors import NotFoundError, ValidationError
-from windowdesk.services import applicants, audit, refusals
+from windowdesk.services import applicants, audit, refusals, worklist
 from windowdesk.services import sync as sync_service
 from windowdesk.services.approval import ApprovalRefused, SupervisorCredentials
 from windowdesk.storage import models as m
 from windowdesk.storage.db import Database
+from windowdesk.ui.worklist.detail_dialog import detail_html
 
 ID_NUMBER = "110101199003074514"
 MASKED = "110101********4514"
@@ -134,3 +137,42 @@ def test_a_resolution_is_still_there_after_the_program_is_restarted(demo, clerk,
         assert sync_service.sync_status(reopened).rejected == 1
     finally:
         reopened.dispose()
+
+
+def test_the_days_work_and_the_record_say_the_hub_refused_it(demo, clerk, refused):
+    def case_entry():
+        [entry] = [e for e in worklist.list_day_work(demo.db, demo.ctx) if e.kind == "case"]
+        return entry
+
+    entry = case_entry()
+    assert entry.state == "Accepted \u00b7 refused by the hub"
+    detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=entry.id)
+    assert [(r.change, r.reason, r.resolution) for r in detail.hub_refusals] == [
+        ("Case accepted", "refused: case.accepted", None)]
+    page = detail_html(detail, "Asia/Shanghai")
+    assert "Refused by the hub" in page and "refused: case.accepted" in page and "Not dealt with yet" in page
+
+    refusals.resolve_refused_change(demo.db, clerk, event_id=refused["case.accepted"], note="已重新受理",
+                                    supervisor=DEMO_SUPERVISOR)
+    assert case_entry().state == "Accepted \u00b7 refused by the hub, resolved"
+    detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=entry.id)
+    assert detail.hub_refusals[0].resolution.note == "已重新受理"
+    assert "Resolved" in detail_html(detail, "Asia/Shanghai") and "已重新受理" in detail_html(detail, "Asia/Shanghai")
+
+
+def test_the_case_watch_says_the_hub_refused_the_case_until_it_is_dealt_with(demo, clerk, refused):
+    from windowdesk.services import cases
+
+    with demo.db.read() as session:
+        case_id = session.scalars(select(m.OutboxEvent.entity_id).where(
+            m.OutboxEvent.event_id == refused["case.accepted"])).one()
+    later = dataclasses.replace(demo.ctx, clock=lambda: demo.ctx.now() + dt.timedelta(days=60))  # long overdue
+
+    def watched():
+        [late] = [c for c in cases.late_cases(demo.db, later, shipped_calendar=demo.calendar) if c.case_id == case_id]
+        return late
+
+    assert watched().hub_refused and cases.late_list_row(watched())[2] == "Accepted \u00b7 refused by the hub"
+    refusals.resolve_refused_change(demo.db, clerk, event_id=refused["case.accepted"], note="已重新受理",
+                                    supervisor=DEMO_SUPERVISOR)
+    assert not watched().hub_refused and cases.late_list_row(watched())[2] == "Accepted"

@@ -19,7 +19,7 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
-from windowdesk.storage import queries
+from windowdesk.storage import queries, refusal_queries
 from windowdesk.sync.outbox import enqueue
 
 # What the window itself may do; review decisions come from the back office via the hub.
@@ -44,6 +44,7 @@ class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a 
     item_name: str
     status: str
     state: ClockState
+    hub_refused: bool = False  # the hub refused a change to it, not dealt with yet (services/refusals.py)
 
 
 def _delivery_note(delivery: Delivery | None) -> str:
@@ -144,6 +145,9 @@ def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool 
         cutoff = calendar.add_working_days(today, queries.widest_warning_days(session))
         items = queries.item_clock_rules(session)
         found = []
+        # A case whose acceptance the hub refused gets no decision from the back office:
+        # the watch says so until a supervisor has dealt with it.
+        refused = refusal_queries.unresolved_refused_record_ids(session, entity="case")
         # Without suspensions a clock depends only on the item and the acceptance day, which
         # many late cases share.
         plain_clocks: dict[tuple[str, dt.date], ClockState] = {}
@@ -158,7 +162,7 @@ def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool 
                     state = plain_clocks[case.item_code, case.accepted_day] = _clock(
                         ctx, item, case.accepted_day, (), calendar, today)
             if state.light in (Light.YELLOW, Light.RED):
-                found.append(CaseClock(case.id, case.case_number, item.name, case.status, state))
+                found.append(CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused))
     return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
 
 
@@ -169,7 +173,10 @@ def late_list_headings() -> list[str]:
 
 def late_list_row(case: CaseClock) -> list[str]:
     """One case of the watch in words, as the screen and the printed list show it."""
-    return [case.case_number, case.item_name, status_label(CaseStatus(case.status)),
+    status = status_label(CaseStatus(case.status))
+    if case.hub_refused:
+        status = _("{state} \u00b7 refused by the hub").format(state=status)
+    return [case.case_number, case.item_name, status,
             format_date(case.state.promised_due, "medium"), str(case.state.promised_left),
             str(case.state.legal_left)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -13,8 +14,10 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import part_views
 from windowdesk.services.context import CounterContext
+from windowdesk.services.refusals import Resolution
 from windowdesk.storage import models as m
-from windowdesk.storage import queries
+from windowdesk.storage import queries, refusal_queries
+from windowdesk.sync.change_words import change_words
 
 CASE = "case"
 NOTIFICATION = "notification"
@@ -49,6 +52,15 @@ class TimelineStep:
 
 
 @dataclass(frozen=True)
+class HubRefusal:
+    """A change to the record that the hub refused: the record is not (or not so) at the hub."""
+
+    change: str  # in words
+    reason: str  # the hub's
+    resolution: Resolution | None  # a supervisor's, once it has been dealt with
+
+
+@dataclass(frozen=True)
 class RecordDetail:
     kind: str
     id: str
@@ -67,6 +79,7 @@ class RecordDetail:
     timeline: tuple[TimelineStep, ...]
     # 并联审批: department name, part status in words, note (the reason of a refusal).
     parts: tuple[tuple[str, str, str], ...] = ()
+    hub_refusals: tuple[HubRefusal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,8 +119,26 @@ def list_day_work(db, ctx: CounterContext, *, day: dt.date | None = None) -> lis
             entry(REFUSAL, r, r.number, r.created_at, kind_label(REFUSAL))
             for r in queries.refusals_of_window_between(session, ctx.window_id, start, end)
         ]
+        refused = refusal_queries.refusals_of_records(session, [e.id for e in entries])
+    entries = [dataclasses.replace(e, state=_with_refusals(e.state, refused[e.id])) if e.id in refused else e
+               for e in entries]
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def _with_refusals(state: str, refusals: list) -> str:
+    """The record's state, and that the hub refused a change to it (still to be dealt with, or dealt with)."""
+    if any(resolution is None for _event, resolution in refusals):
+        return _("{state} \u00b7 refused by the hub").format(state=state)
+    return _("{state} \u00b7 refused by the hub, resolved").format(state=state)
+
+
+def _hub_refusals(session, record_id: str) -> tuple[HubRefusal, ...]:
+    return tuple(
+        HubRefusal(change_words(event.kind), event.last_error,
+                   None if done is None else Resolution(done.resolved_at, done.supervisor_name, done.note))
+        for event, done in refusal_queries.refusals_of_records(session, [record_id]).get(record_id, [])
+    )
 
 
 def summarize(entries: list[WorkEntry]) -> DaySummary:
@@ -151,6 +182,7 @@ def get_record_detail(db, ctx: CounterContext, *, kind: str, record_id: str) -> 
                 "", item.legal_basis,
                 tuple(TimelineStep(ev.at, _event_label(ev), ev.note) for ev in case.events),
                 tuple((p.department_name, p.status_words, p.note) for p in part_views(session, case.id)),
+                _hub_refusals(session, case.id),
             )
         if kind == NOTIFICATION:
             note = queries.notification_with_entries(session, record_id)
@@ -167,6 +199,7 @@ def get_record_detail(db, ctx: CounterContext, *, kind: str, record_id: str) -> 
                 ),
                 note.note, item.legal_basis,
                 (TimelineStep(note.created_at, kind_label(NOTIFICATION), note.note),),
+                hub_refusals=_hub_refusals(session, note.id),
             )
         if kind == REFUSAL:
             refusal = session.get(m.Refusal, record_id)
@@ -179,6 +212,7 @@ def get_record_detail(db, ctx: CounterContext, *, kind: str, record_id: str) -> 
                 refusal.created_at, kind_label(REFUSAL), None, None, (), refusal.reason,
                 refusal.legal_basis,
                 (TimelineStep(refusal.created_at, kind_label(REFUSAL), refusal.reason),),
+                hub_refusals=_hub_refusals(session, refusal.id),
             )
     raise NotFoundError(_("Not found"), _("Unknown kind of record."))
 

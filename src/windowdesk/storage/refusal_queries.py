@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
+
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +19,13 @@ def unresolved_refusal_count(session: Session) -> int:
     return session.scalar(
         select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == REFUSED, ~_RESOLVED)
     ) or 0
+
+
+def unresolved_refused_record_ids(session: Session, *, entity: str) -> set[str]:
+    """The records of ``entity`` with a change the hub refused that no supervisor resolved yet."""
+    return set(session.scalars(
+        select(m.OutboxEvent.entity_id).where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.entity == entity, ~_RESOLVED)
+    ))
 
 
 def refused_events(
@@ -37,3 +47,21 @@ def refused_event(session: Session, event_id: str) -> m.OutboxEvent | None:
     return session.scalars(
         select(m.OutboxEvent).where(m.OutboxEvent.event_id == event_id, m.OutboxEvent.state == REFUSED)
     ).one_or_none()
+
+
+def refusals_of_records(
+    session: Session, entity_ids: Collection[str]
+) -> dict[str, list[tuple[m.OutboxEvent, m.RefusalResolution | None]]]:
+    """Record id -> the changes to it the hub refused, oldest first (records without one absent)."""
+    found: dict[str, list[tuple[m.OutboxEvent, m.RefusalResolution | None]]] = defaultdict(list)
+    ids = sorted(set(entity_ids))
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+        statement = (
+            select(m.OutboxEvent, m.RefusalResolution)
+            .outerjoin(m.RefusalResolution, m.RefusalResolution.event_id == m.OutboxEvent.event_id)
+            .where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.entity_id.in_(ids[start:start + 500]))
+            .order_by(m.OutboxEvent.seq)
+        )
+        for event, resolution in session.execute(statement):
+            found[event.entity_id].append((event, resolution))
+    return dict(found)

@@ -37,7 +37,7 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
         + (f": {escape(step.note)}" if step.note else "") + "</li>"
         for step in detail.timeline
     )
-    html = f"<table>{table}</table>"
+    html = _hub_refusals_html(detail, zone) + f"<table>{table}</table>"
     if lines:
         html += (
             tag("h3", _("Materials")) + "<table border='1' cellspacing='0' cellpadding='3'><tr>"
@@ -56,6 +56,24 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
         )
     html += tag("h3", _("Timeline")) + f"<ul>{steps}</ul>"
     return html
+
+
+def _hub_refusals_html(detail: RecordDetail, zone: str) -> str:
+    """First, in red while not dealt with: the hub does not have this record as it stands here."""
+    if not detail.hub_refusals:
+        return ""
+    items = []
+    for refusal in detail.hub_refusals:
+        text = escape(_("{change}: {reason}").format(change=refusal.change, reason=refusal.reason))
+        if refusal.resolution is None:
+            text += "<br>" + escape(_("Not dealt with yet: a supervisor resolves it in the sync window."))
+        else:
+            text += "<br>" + escape(_("Resolved {time} by {supervisor}: {note}").format(
+                time=local_time(refusal.resolution.at, zone), supervisor=refusal.resolution.supervisor,
+                note=refusal.resolution.note))
+        items.append(f"<li>{text}</li>")
+    color = "#b00020" if any(r.resolution is None for r in detail.hub_refusals) else "#555555"
+    return (f"<div style='color: {color}'>" + tag("h3", _("Refused by the hub")) + f"<ul>{''.join(items)}</ul></div>")
 
 
 class RecordDetailDialog(QDialog):

@@ -96,6 +96,14 @@ def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qt
     assert not dialog.resolve_button.isEnabled()  # nothing chosen yet
 
     table.selectRow(0)
+    # The supervisor first deals with it: the case's details open from here, and say why.
+    qtbot.mouseClick(dialog.open_record_button, Qt.MouseButton.LeftButton)
+    record = dialog.record_dialog
+    qtbot.waitUntil(record.isVisible)
+    shown = record.browser.toPlainText()
+    assert case.number in shown and "Refused by the hub" in shown and "不在市级平台发布" in shown
+    assert record.actions_bar is not None  # withdraw, for instance
+    record.close()
     qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
     resolve = dialog.resolve_dialog
     qtbot.waitUntil(resolve.isVisible)
@@ -120,6 +128,7 @@ def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qt
     assert not dialog.resolve_button.isEnabled()  # already resolved
     table.selectRow(1)
     assert dialog.resolve_button.isEnabled()
+    assert not dialog.open_record_button.isEnabled()  # a resident has no details dialog of its own
     dialog.close()
 
 

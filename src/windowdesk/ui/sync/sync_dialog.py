@@ -24,15 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.services import refusals
+from windowdesk.services import refusals, worklist
 from windowdesk.services.context import CounterContext
-from windowdesk.ui.formatting import local_time
 from windowdesk.sync.change_words import change_words
+from windowdesk.ui.errors import show_error
+from windowdesk.ui.formatting import local_time
 from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
+from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.wrapped_text import WrappedTextDelegate
 
 RESOLUTION_COLUMN = 4
+# The records a window can open in its details dialog (services/worklist.py).
+RECORD_KINDS = frozenset({worklist.CASE, worklist.NOTIFICATION, worklist.REFUSAL})
 
 
 class SyncDialog(QDialog):
@@ -44,6 +49,7 @@ class SyncDialog(QDialog):
         self._controller, self._context, self._db = controller, context, db
         self._refused: list[refusals.RefusedChange] = []
         self.resolve_dialog: ResolveRefusalDialog | None = None
+        self.record_dialog: RecordDetailDialog | None = None
         self.setWindowTitle(_("Sync with the hub"))
         self.status_label = QLabel(objectName="syncStatus")
         self.progress = QProgressBar(objectName="syncProgress")
@@ -63,8 +69,9 @@ class SyncDialog(QDialog):
         self.rejected_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rejected_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rejected_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.show_resolved = QCheckBox(_("Show res&olved ones too"), objectName="showResolved")
+        self.show_resolved = QCheckBox(_("Show resol&ved ones too"), objectName="showResolved")
         self.resolve_button = QPushButton(_("&Mark as resolved\u2026"), objectName="resolveRefused")
+        self.open_record_button = QPushButton(_("&Open the record\u2026"), objectName="openRefusedRecord")
         resolve_hint = QLabel(_(
             "Once a refused change has been dealt with (done again the right way, corrected, or taken "
             "up with the hub's administrators), a supervisor marks it resolved."
@@ -79,6 +86,7 @@ class SyncDialog(QDialog):
         refused_heading.addWidget(self.show_resolved)
         refused_actions = QHBoxLayout()
         refused_actions.addWidget(resolve_hint, 1)
+        refused_actions.addWidget(self.open_record_button)
         refused_actions.addWidget(self.resolve_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
@@ -99,6 +107,7 @@ class SyncDialog(QDialog):
         close.clicked.connect(self.accept)
         self.show_resolved.toggled.connect(self.refresh)
         self.resolve_button.clicked.connect(self.resolve_selected)
+        self.open_record_button.clicked.connect(self.open_selected_record)
         self.rejected_table.itemSelectionChanged.connect(self._selection_changed)
         controller.progressed.connect(self._show_progress)
         controller.finished.connect(self._show_report)
@@ -160,6 +169,23 @@ class SyncDialog(QDialog):
     def _selection_changed(self) -> None:
         chosen = self._selected()
         self.resolve_button.setEnabled(chosen is not None and chosen.resolution is None)
+        self.open_record_button.setEnabled(chosen is not None and chosen.entity in RECORD_KINDS)
+
+    def open_selected_record(self) -> None:
+        """The refused record's details and the steps it allows (withdraw a case accepted
+        under the wrong item, reprint), to deal with the refusal before marking it resolved."""
+        chosen = self._selected()
+        if chosen is None or chosen.entity not in RECORD_KINDS:
+            return
+        ctx = self._context()
+        try:
+            detail = worklist.get_record_detail(self._db, ctx, kind=chosen.entity, record_id=chosen.entity_id)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        self.record_dialog = RecordDetailDialog(detail, ctx.timezone, self, db=self._db, ctx=ctx)
+        self.record_dialog.finished.connect(lambda _result: self._controller.refresh_status())
+        self.record_dialog.open()
 
     def resolve_selected(self) -> None:
         chosen = self._selected()

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from tests.fees.conftest import DEMO_SUPERVISOR, make_operator
 from tests.ui.helpers import accept_demo_case
+from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.services import applicants, audit, refusals, worklist
 from windowdesk.services import sync as sync_service
@@ -176,3 +177,30 @@ def test_the_case_watch_says_the_hub_refused_the_case_until_it_is_dealt_with(dem
     refusals.resolve_refused_change(demo.db, clerk, event_id=refused["case.accepted"], note="已重新受理",
                                     supervisor=DEMO_SUPERVISOR)
     assert not watched().hub_refused and cases.late_list_row(watched())[2] == "Accepted"
+
+
+def test_changes_dealt_with_together_are_resolved_together_or_not_at_all(demo, clerk, refused):
+    from windowdesk.domain.case_state import CaseAction
+    from windowdesk.services import cases
+
+    with demo.db.read() as session:
+        case_id = session.scalars(select(m.OutboxEvent.entity_id).where(
+            m.OutboxEvent.event_id == refused["case.accepted"])).one()
+    cases.change_status(demo.db, demo.ctx, case_id=case_id, action=CaseAction.WITHDRAW, note="申请人撤回")
+    with demo.db.write() as session:
+        status = session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.kind == "case.status")).one()
+        status.state, status.last_error = "rejected", "its acceptance was refused"
+        status_id = status.event_id
+    before = _stored(demo)
+    # One of them is not a refused change: nothing is resolved.
+    with pytest.raises(NotFoundError):
+        refusals.resolve_refused_change(demo.db, clerk, event_id=refused["case.accepted"], note="已撤回并重新受理",
+                                        supervisor=DEMO_SUPERVISOR, together_with=[status_id, new_uuid()])
+    assert _stored(demo) == before
+
+    refusals.resolve_refused_change(demo.db, clerk, event_id=refused["case.accepted"], note="已撤回并重新受理",
+                                    supervisor=DEMO_SUPERVISOR, together_with=[status_id])
+    assert [c.kind for c in refusals.refused_changes(demo.db)] == ["resident.registered"]
+    resolutions, audit_entries = _stored(demo)
+    assert (resolutions, audit_entries) == (2, before[1] + 2)  # one audit entry for each, naming its event
+    assert audit.verify_chain(demo.db) == []

@@ -85,10 +85,12 @@ def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qt
     person = applicants.register_resident(demo.db, demo.ctx, id_number=ID_NUMBER, name="赵敏").ref
     _refuse(demo, "case.accepted", case.id, "事项 MZ-001 不在市级平台发布的任何服务目录中。")
     _refuse(demo, "resident.registered", person.id, LONG_REASON)
+    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
+    _refuse(demo, "case.status", case.id, "办件的受理已被拒收")
     set_locale("en")
     window = open_main_window(qtbot, demo, clerk)
     window.sync.refresh_status()
-    assert window.unsent_label.text().endswith("(refused: 2)")
+    assert window.unsent_label.text().endswith("(refused: 3)")
     window.open_sync_window()
     dialog = window.sync_dialog
     table = dialog.rejected_table
@@ -108,6 +110,9 @@ def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qt
     resolve = dialog.resolve_dialog
     qtbot.waitUntil(resolve.isVisible)
     assert case.number in resolve.findChild(QLabel, "refusalSummary").text()
+    # The case's status change was refused because its acceptance was: offered together.
+    assert resolve.together_box.isVisible() and resolve.together_box.isChecked()
+    assert "1 other refused change to this record (Case status changed)" in resolve.together_box.text()
     resolve.note_edit.setPlainText("已按 GA-001 重新受理")
     qtbot.mouseClick(resolve.resolve_button, Qt.MouseButton.LeftButton)  # no supervisor typed in
     assert resolve.isVisible() and "wrong" in resolve.error_label.text()
@@ -121,9 +126,10 @@ def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qt
     assert window.unsent_label.text().endswith("(refused: 1)")
     dialog.show_resolved.setChecked(True)
     rows = _rows(table)
-    assert [row[1] for row in rows] == ["Case accepted", "Resident registered"]
-    resolved, still_open = rows[0][-1], rows[1][-1]
+    assert [row[1] for row in rows] == ["Case accepted", "Resident registered", "Case status changed"]
+    resolved, still_open, with_it = rows[0][-1], rows[1][-1], rows[2][-1]
     assert "已按 GA-001 重新受理" in resolved and DEMO_OPERATOR in resolved and still_open == ""
+    assert with_it == resolved
     table.selectRow(0)
     assert not dialog.resolve_button.isEnabled()  # already resolved
     table.selectRow(1)

@@ -14,6 +14,7 @@ Like a void, it is a supervisor's word typed in at the operator's workstation
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from windowdesk.domain.ids import mask_id_numbers_in
@@ -64,31 +65,39 @@ def refused_changes(db, *, include_resolved: bool = False) -> list[RefusedChange
 
 
 def resolve_refused_change(
-    db, ctx: CounterContext, *, event_id: str, note: str, supervisor: SupervisorCredentials
+    db, ctx: CounterContext, *, event_id: str, note: str, supervisor: SupervisorCredentials,
+    together_with: Sequence[str] = (),
 ) -> Resolution:
-    """Mark one refused change as dealt with: what was done (``note``), a supervisor's approval."""
+    """Mark a refused change as dealt with: what was done (``note``), a supervisor's approval.
+
+    ``together_with``: other refused changes dealt with by the same (a case's status change
+    refused because its acceptance was): all are resolved, or none. One audit entry each,
+    so that each names the event it resolves.
+    """
     note = checked_text(note, "note", message=_("Please write what was done about this refused change."))
+    event_ids = list(dict.fromkeys([event_id, *together_with]))
     with db.read() as session:
         # Refused before the supervisor's password is checked, so a pointless attempt
         # does not count towards their lockout.
-        _unresolved(session, ctx, event_id)
+        for each in event_ids:
+            _unresolved(session, ctx, each)
     supervisor_id = approve_as_supervisor(
         db, ctx, login=supervisor.login, password=supervisor.password, permission=Permission.REVIEW_REJECTED_SYNC
     )
     with db.write() as session:
         approver = require_approver(session, ctx, supervisor_id, Permission.REVIEW_REJECTED_SYNC)
-        event = _unresolved(session, ctx, event_id)
         now = ctx.now()
-        session.add(m.RefusalResolution(
-            event_id=event.event_id, resolved_at=now, supervisor_id=approver.id,
-            supervisor_name=approver.display_name, note=note,
-        ))
-        # The audit log reaches the hub: the note goes with any ID number in it masked.
-        record_action(
-            session, ctx, action=AUDIT_REFUSAL_RESOLVED, entity=event.entity, entity_id=event.entity_id,
-            detail={"event_id": event.event_id, "kind": event.kind, "supervisor": approver.id,
-                    "supervisor_name": approver.display_name, "note": mask_id_numbers_in(note)},
-        )
+        for event in [_unresolved(session, ctx, each) for each in event_ids]:
+            session.add(m.RefusalResolution(
+                event_id=event.event_id, resolved_at=now, supervisor_id=approver.id,
+                supervisor_name=approver.display_name, note=note,
+            ))
+            # The audit log reaches the hub: the note goes with any ID number in it masked.
+            record_action(
+                session, ctx, action=AUDIT_REFUSAL_RESOLVED, entity=event.entity, entity_id=event.entity_id,
+                detail={"event_id": event.event_id, "kind": event.kind, "supervisor": approver.id,
+                        "supervisor_name": approver.display_name, "note": mask_id_numbers_in(note)},
+            )
         return Resolution(now, approver.display_name, note)
 
 

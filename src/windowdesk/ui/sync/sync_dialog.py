@@ -191,7 +191,9 @@ class SyncDialog(QDialog):
         chosen = self._selected()
         if chosen is None or chosen.resolution is not None:
             return
-        self.resolve_dialog = ResolveRefusalDialog(self._db, self._context(), chosen, self)
+        same_record = [c for c in self._refused if c.entity_id == chosen.entity_id and c.resolution is None
+                       and c.event_id != chosen.event_id]
+        self.resolve_dialog = ResolveRefusalDialog(self._db, self._context(), chosen, self, same_record=same_record)
         self.resolve_dialog.accepted.connect(self._controller.refresh_status)  # the dialog and status bar
         self.resolve_dialog.open()
 

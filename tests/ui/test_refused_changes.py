@@ -36,6 +36,17 @@ def _refuse(demo, kind: str, entity_id: str, reason: str) -> None:
         assert changed.rowcount == 1
 
 
+def _three_refusals(demo):
+    """A case's acceptance and its withdrawal, and a resident's registration, refused; the case."""
+    case = accept_demo_case(demo)
+    person = applicants.register_resident(demo.db, demo.ctx, id_number=ID_NUMBER, name="赵敏").ref
+    _refuse(demo, "case.accepted", case.id, "事项 MZ-001 不在市级平台发布的任何服务目录中。")
+    _refuse(demo, "resident.registered", person.id, LONG_REASON)
+    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
+    _refuse(demo, "case.status", case.id, "办件状态不符")
+    return case
+
+
 def _rows(table) -> list[list[str]]:
     """The cells a person sees (the resolution's column shows only with the resolved ones)."""
     columns = [col for col in range(table.columnCount()) if not table.isColumnHidden(col)]
@@ -44,12 +55,7 @@ def _rows(table) -> list[list[str]]:
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_refused_changes_are_listed_in_words(qtbot, demo, language) -> None:
-    case = accept_demo_case(demo)
-    person = applicants.register_resident(demo.db, demo.ctx, id_number=ID_NUMBER, name="赵敏").ref
-    _refuse(demo, "case.accepted", case.id, "事项 MZ-001 不在市级平台发布的任何服务目录中。")
-    _refuse(demo, "resident.registered", person.id, LONG_REASON)
-    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
-    _refuse(demo, "case.status", case.id, "办件状态不符")
+    case = _three_refusals(demo)
     set_locale(language)
 
     window = open_main_window(qtbot, demo)
@@ -81,12 +87,7 @@ def test_every_kind_a_window_sends_has_words() -> None:
 
 def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qtbot, demo) -> None:
     clerk = make_operator(demo, demo.ctx, login="clerk01", role="operator", password="Window2026x")
-    case = accept_demo_case(demo)
-    person = applicants.register_resident(demo.db, demo.ctx, id_number=ID_NUMBER, name="赵敏").ref
-    _refuse(demo, "case.accepted", case.id, "事项 MZ-001 不在市级平台发布的任何服务目录中。")
-    _refuse(demo, "resident.registered", person.id, LONG_REASON)
-    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
-    _refuse(demo, "case.status", case.id, "办件的受理已被拒收")
+    case = _three_refusals(demo)
     set_locale("en")
     window = open_main_window(qtbot, demo, clerk)
     window.sync.refresh_status()

@@ -303,6 +303,19 @@ class _PortBusy(Exception):
     """The hub could not take back its old port after a restart."""
 
 
+def catalog_without(item_code: str, folder: Path) -> Path:
+    """The shipped catalog in ``folder`` without ``item_code``: a hub that publishes it
+    refuses the cases a window accepts for that item by its own shipped catalog."""
+    from windowdesk.paths import resources_dir
+
+    shutil.copytree(resources_dir() / "catalog", folder)
+    items = json.loads((folder / "items.json").read_text(encoding="utf-8"))
+    items["version"] = f"{items['version']}-without-{item_code}"
+    items["items"] = [item for item in items["items"] if item["code"] != item_code]
+    (folder / "items.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
 @contextlib.contextmanager
 def serving_hub(data_dir: Path) -> Iterator[HubProcess]:
     """A hub on SQLite in ``data_dir``, the demo catalog imported, serving on loopback."""

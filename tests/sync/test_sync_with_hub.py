@@ -30,6 +30,7 @@ from .hub_process import (
     SUPERVISOR_PASSWORD,
     HubProcess,
     Station,
+    catalog_without,
     child_env,
     copy_station,
     create_station,
@@ -202,12 +203,7 @@ def test_a_push_is_applied_and_a_resend_is_answered_duplicate(hub, new_station) 
 
 def test_a_rejected_event_stays_with_the_hubs_reason_until_a_supervisor_resolves_it(hub, new_station, tmp_path) -> None:
     # This hub never published item GA-008; the window's shipped catalog has it.
-    catalog = tmp_path / "catalog-without-ga008"
-    shutil.copytree(resources_dir() / "catalog", catalog)
-    items = json.loads((catalog / "items.json").read_text(encoding="utf-8"))
-    items["version"] = "2026.11-no-ga008"
-    items["items"] = [item for item in items["items"] if item["code"] != "GA-008"]
-    (catalog / "items.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    catalog = catalog_without("GA-008", tmp_path / "catalog-without-ga008")
     other = HubProcess(tmp_path / "hub-without-ga008")
     try:
         other.import_catalog(catalog)

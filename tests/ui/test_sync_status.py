@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sync.hub_process import serving_hub
+from tests.sync.hub_process import HubProcess, catalog_without, serving_hub
 from tests.ui.helpers import open_main_window
 from windowdesk.services import applicants, intake
 from windowdesk.services import sync as sync_service
@@ -91,3 +91,25 @@ def test_the_sync_window_says_how_many_changes_were_sent_again_after_a_hub_resto
     assert f"The hub was restored from a backup: {report.sent_again} changes it had already confirmed were sent " \
            "again." in text, text
     window.sync_dialog.close()
+
+
+def test_a_refusal_is_told_at_once_and_the_count_turns_red(qtbot, demo, tmp_path):
+    """The hub no longer publishes 老年证 (LL-001), and this window has not synced since: the
+    case it accepts for it is refused at the next sync, while the applicant may still be
+    at the counter."""
+    hub = HubProcess(tmp_path / "hub-without-ll001")
+    try:
+        hub.import_catalog(catalog_without("LL-001", tmp_path / "catalog"))
+        hub.start()
+        _enroll(demo, hub)
+        _accept_one(demo)
+        window = open_main_window(qtbot, demo)
+        assert window.unsent_label.styleSheet() == ""
+        with qtbot.waitSignal(window.sync.finished, timeout=30_000) as finished:
+            window.sync.sync_now()
+        assert [kind for kind, _reason in finished.args[0].rejected] == ["case.accepted"]
+        assert window.statusBar().currentMessage().startswith("The hub refused 1 change just sent.")
+        assert window.unsent_label.text().endswith("(refused: 1)")
+        assert "#b00020" in window.unsent_label.styleSheet()
+    finally:
+        hub.close()

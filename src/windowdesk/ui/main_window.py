@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWi
 from windowdesk import i18n
 from windowdesk.heap import settle_startup_heap
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _
+from windowdesk.i18n import _, ngettext
 from windowdesk.services import catalog, preferences, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
@@ -29,6 +29,10 @@ from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
+
+
+REFUSED_STYLE = "color: #b00020; font-weight: bold"
+REFUSAL_MESSAGE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +69,7 @@ class MainWindow(QMainWindow):
         self.intake.recordSaved.connect(self._record_saved)
         self.sync.statusChanged.connect(self.show_sync_status)
         self.sync.dataChanged.connect(self._hub_data_changed)
+        self.sync.finished.connect(self._tell_refusals)
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
         self.sync_dialog = None
         self.lock_dialog: LockDialog | None = None
@@ -209,8 +214,22 @@ class MainWindow(QMainWindow):
             self.network_label.setText(_("Online") if self.sync.online else _("Offline"))
         self.unsent_label.setText(_("Unsent: {count}").format(count=status.pending)
                                   + (_(" (refused: {count})").format(count=status.rejected) if status.rejected else ""))
+        # Red while a refusal waits for a supervisor: a work-around may be needed while the
+        # applicant is still at the counter.
+        self.unsent_label.setStyleSheet(REFUSED_STYLE if status.rejected else "")
         last = local_time(status.last_success, self.ctx.timezone) if status.last_success else _("never")
         self.last_sync_label.setText(_("Last sync: {time}").format(time=last))
+
+    def _tell_refusals(self, report) -> None:
+        """Said at once: the change refused may be the one just made for the applicant at
+        the counter."""
+        if report.rejected:
+            count = len(report.rejected)
+            self.statusBar().showMessage(ngettext(
+                "The hub refused {count} change just sent. Sync \u2192 Sync window shows why; a supervisor "
+                "resolves it there.",
+                "The hub refused {count} changes just sent. Sync \u2192 Sync window shows why; a supervisor "
+                "resolves them there.", count).format(count=count), REFUSAL_MESSAGE_MS)
 
     def _record_saved(self, _result) -> None:
         if getattr(_result, "kind", None) == "case" and self.fees.case_accepted(_result.id):

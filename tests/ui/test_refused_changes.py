@@ -122,6 +122,8 @@ def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qt
     resolve.approval.password_edit.setText(DEMO_SUPERVISOR.password)
     qtbot.mouseClick(resolve.resolve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not resolve.isVisible())
+    # The row that held the resolved change now holds another: it is not left chosen.
+    assert table.selectionModel().selectedRows() == [] and not dialog.resolve_button.isEnabled()
 
     assert [row[1:3] for row in _rows(table)] == [["Resident registered", "赵敏 110101********4514"]]
     assert window.unsent_label.text().endswith("(refused: 1)")

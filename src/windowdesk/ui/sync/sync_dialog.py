@@ -142,6 +142,9 @@ class SyncDialog(QDialog):
         self._refused = refusals.refused_changes(self._db, include_resolved=showing_resolved)
         table = self.rejected_table
         table.setColumnHidden(RESOLUTION_COLUMN, not showing_resolved)
+        # A row keeps its selection by its change, never by its place: after a refresh the
+        # same place may hold another change.
+        table.clearSelection()
         table.setRowCount(len(self._refused))
         faded = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for row, refused in enumerate(self._refused):

@@ -56,9 +56,14 @@ def test_refused_changes_are_listed_newest_first_with_their_resolutions(hub: Hub
         ])
 
     with hub.db.read() as session:
-        listed = refused_changes(session)
-        waiting = refused_changes(session, unresolved_only=True)
-        at_city_hall = refused_changes(session, center="CH")
+        everything = refused_changes(session)
+        listed = everything.changes
+        waiting = refused_changes(session, unresolved_only=True).changes
+        at_city_hall = refused_changes(session, center="CH").changes
+        newest = refused_changes(session, limit=1)
+    assert (everything.total, everything.unresolved) == (3, 1)
+    assert ([c.event_id for c in newest.changes], newest.total, newest.unresolved) == (
+        [listed[0].event_id], 3, 1)
     assert [(c.window_id, c.kind, c.record) for c in listed] == [
         ("JD01-01", "case.accepted", street_unknown["payload"]["number"]),
         ("CH-01", "case.status", unknown["payload"]["number"]),  # its number, from the refused acceptance

@@ -49,28 +49,26 @@ def _text_lines(change: RefusedChange) -> list[str]:
 def cmd_refused(args, settings, db, out=None) -> None:  # noqa: ANN001
     out = out or sys.stdout
     with db.read() as session:
-        changes = refused_changes(session, center=args.center, unresolved_only=args.unresolved)
-    shown = changes[: args.limit]
+        found = refused_changes(session, center=args.center, unresolved_only=args.unresolved, limit=args.limit)
     if args.format == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(_csv_row(change) for change in shown)
+        writer.writerows(_csv_row(change) for change in found.changes)
         return
-    if not changes:
+    if not found.changes:
         print(_("No refused change is waiting for a supervisor at its window.") if args.unresolved
               else _("The hub has refused no change."), file=out)
         return
-    unresolved = sum(change.resolution is None for change in changes)
     print(_("Changes the hub refused: {count}, of which {unresolved} not resolved at their window yet; "
-            "newest first (times on the center's clock).").format(count=len(changes), unresolved=unresolved),
+            "newest first (times on the center's clock).").format(count=found.total, unresolved=found.unresolved),
           file=out)
-    for change in shown:
+    for change in found.changes:
         print(file=out)
         for line in _text_lines(change):
             print(line, file=out)
-    if len(changes) > len(shown):
+    more = found.total - len(found.changes)
+    if more:
         print(file=out)
-        more = len(changes) - len(shown)
         print(ngettext("{more} older one is not shown (--limit).", "{more} older ones are not shown (--limit).",
                        more).format(more=more), file=out)
 

@@ -42,10 +42,21 @@ class RefusedChange:
     resolution: Resolution | None
 
 
-def refused_changes(session: Session, *, center: str | None = None, unresolved_only: bool = False) -> list[RefusedChange]:
-    """Newest first."""
+@dataclass(frozen=True)
+class RefusedList:
+    changes: list[RefusedChange]  # newest first, at most the limit asked for
+    total: int  # all that match
+    unresolved: int  # of those, not resolved at their window yet
+
+
+def refused_changes(
+    session: Session, *, center: str | None = None, unresolved_only: bool = False, limit: int | None = None
+) -> RefusedList:
+    """Newest first. Only the changes shown are put in words (their records looked up)."""
     query = (
-        select(PushedEvent, Workstation.center_code, Workstation.window_id)
+        select(PushedEvent.event_id, PushedEvent.workstation_id, PushedEvent.kind, PushedEvent.entity,
+               PushedEvent.entity_id, PushedEvent.reason, PushedEvent.received_at, Workstation.center_code,
+               Workstation.window_id)
         .join(Workstation, Workstation.id == PushedEvent.workstation_id)
         .where(PushedEvent.status == REJECTED)
         .order_by(PushedEvent.received_at.desc(), PushedEvent.client_seq.desc())
@@ -53,20 +64,35 @@ def refused_changes(session: Session, *, center: str | None = None, unresolved_o
     if center is not None:
         query = query.where(Workstation.center_code == center)
     rows = session.execute(query).all()
-    resolutions = _resolutions(session, {event.workstation_id for event, _center, _window in rows})
-    changes = []
-    for event, center_code, window_id in rows:
-        resolution = resolutions.get((event.workstation_id, event.event_id))
-        if unresolved_only and resolution is not None:
-            continue
-        changes.append(RefusedChange(
-            event.event_id, center_time(session, center_code, event.received_at), center_code, window_id, event.kind,
-            record_words(event.kind, event.entity, event.entity_id, event.payload,
+    resolutions = _resolutions(session, {row.workstation_id for row in rows})
+    resolved = [(row, resolutions.get((row.workstation_id, row.event_id))) for row in rows]
+    unresolved = sum(resolution is None for _row, resolution in resolved)
+    if unresolved_only:
+        resolved = [(row, resolution) for row, resolution in resolved if resolution is None]
+    shown = resolved if limit is None else resolved[:limit]
+    payloads = _payloads(session, [row.event_id for row, _resolution in shown])
+    changes = [
+        RefusedChange(
+            row.event_id, center_time(session, row.center_code, row.received_at), row.center_code, row.window_id,
+            row.kind,
+            record_words(row.kind, row.entity, row.entity_id, payloads.get(row.event_id),
                          case_number=lambda case_id: _case_number(session, case_id)),
-            event.reason,
-            None if resolution is None else _resolution(session, center_code, resolution),
+            row.reason,
+            None if resolution is None else _resolution(session, row.center_code, resolution),
+        )
+        for row, resolution in shown
+    ]
+    return RefusedList(changes, len(resolved), unresolved)
+
+
+def _payloads(session: Session, event_ids: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for start in range(0, len(event_ids), 500):
+        chunk = event_ids[start:start + 500]
+        found.update((event_id, payload) for event_id, payload in session.execute(
+            select(PushedEvent.event_id, PushedEvent.payload).where(PushedEvent.event_id.in_(chunk))
         ))
-    return changes
+    return found
 
 
 def _case_number(session: Session, case_id: str) -> str | None:

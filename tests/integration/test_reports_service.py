@@ -221,3 +221,23 @@ def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(d
         assert [(row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in report.rows
                 if any(row.figures.as_dict()[k] for k in case_figures)] == [
             (row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in reference.rows]
+
+
+def test_a_case_whose_acceptance_the_hub_refused_is_not_counted(demo, fixed_data):
+    """As on the hub, whose city-wide report never had it: the two reports agree."""
+    from sqlalchemy import select
+
+    from windowdesk.storage import models as m
+
+    def li():
+        report = reports.performance_report(demo.db, at(demo.ctx, "2025-10-20 09:00"), start=START, end=END,
+                                            by="operator", shipped_calendar=demo.calendar)
+        return figures(report, "李明")
+
+    assert (li().accepted, li().overdue) == (1, 1)  # LB-002, open past its one day
+    with demo.db.write() as session:
+        case_id = session.scalars(select(m.Case.id).where(m.Case.item_code == "LB-002")).one()
+        accepted = session.scalars(select(m.OutboxEvent).where(
+            m.OutboxEvent.kind == "case.accepted", m.OutboxEvent.entity_id == case_id)).one()
+        accepted.state, accepted.last_error = "rejected", "事项 LB-002 不在市级平台发布的任何服务目录中。"
+    assert (li().accepted, li().overdue) == (0, 0)

@@ -31,6 +31,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
+from windowdesk.storage import refusal_queries
 
 
 def grouping_label(by: str) -> str:
@@ -67,7 +68,12 @@ def _case_facts(session, ctx: CounterContext, start: dt.date, end: dt.date, item
     _ignored, high = ctx.day_bounds_utc(end)
     zone = ctx.zone
     facts = []
+    # A case whose acceptance the hub refused is not counted: the hub's city-wide report
+    # does not have it, and the two must agree (the day's work still lists it, marked).
+    refused = refusal_queries.refused_creations(session, "case.accepted")
     for case in q.report_cases(session, ctx.center_code, start, end, low, high):
+        if case.id in refused:
+            continue
         department, promised = items.get(case.item_code, (None, 0))
         finished_day = case.finished_at.astimezone(zone).date() if case.finished_at else None
         withdrawn = case.status == CaseStatus.WITHDRAWN.value

@@ -28,6 +28,14 @@ def unresolved_refused_record_ids(session: Session, *, entity: str) -> set[str]:
     ))
 
 
+def refused_creations(session: Session, kind: str) -> set[str]:
+    """The records whose creating event (``kind``, such as case.accepted) the hub refused,
+    resolved or not: the hub does not have them, and never will under that event."""
+    return set(session.scalars(
+        select(m.OutboxEvent.entity_id).where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.kind == kind)
+    ))
+
+
 def refused_events(
     session: Session, *, include_resolved: bool
 ) -> list[tuple[m.OutboxEvent, m.RefusalResolution | None]]:

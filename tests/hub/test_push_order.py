@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from windowdesk.hub.app import create_app
+from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.services import push_order
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.models import Case, PushedEvent
@@ -47,9 +48,27 @@ def _stored(hub: Hub, model: type = PushedEvent) -> int:
 
 
 def test_the_hub_says_how_many_batches_may_be_on_the_wire(hub: Hub, window: Workstation, events: EventFactory) -> None:
+    # One process: one at a time (a second in flight only makes its two threads take turns).
     reply = hub.push(window, [events.resident()])
     assert reply.status_code == 200
+    assert reply.json()["in_flight"] == 1
+    # Several processes: two, the most a window sends.
+    several = HubSettings.resolve(data_dir=hub.data_dir, database_url=hub.url, serving_processes=2)
+    with TestClient(create_app(several, database=hub.db)) as client:
+        reply = _push(client, window, [events.resident()])
+    assert reply.status_code == 200
     assert reply.json()["in_flight"] == PUSH_IN_FLIGHT == 2
+
+
+def test_batches_in_flight_come_from_the_option_then_the_environment(hub: Hub, monkeypatch) -> None:
+    resolve = HubSettings.resolve
+    assert resolve(data_dir=hub.data_dir, push_in_flight=2).push_in_flight == 2
+    monkeypatch.setenv("WINDOWDESK_HUB_PUSH_IN_FLIGHT", "2")
+    assert resolve(data_dir=hub.data_dir).push_in_flight == 2
+    assert resolve(data_dir=hub.data_dir, push_in_flight=1, serving_processes=2).push_in_flight == 1
+    monkeypatch.setenv("WINDOWDESK_HUB_PUSH_IN_FLIGHT", "3")
+    with pytest.raises(InvalidInput, match="from 1 to 2"):
+        resolve(data_dir=hub.data_dir)
 
 
 def test_a_batch_that_arrives_first_waits_for_the_one_before_it(

@@ -253,12 +253,13 @@ def _sync_until_done(scenario: Scenario, station: Station, stop: threading.Event
 
 
 def run_fault_scenario(tmp_path: Path, hub: HubProcess, templates: tuple[Station, ...], *, seed: int,
-                       deadline_s: float) -> Scenario:
+                       deadline_s: float, in_flight: int = 1) -> Scenario:
+    """``in_flight``: batches the hub lets each window keep on the wire (its --push-in-flight)."""
     deadline = time.monotonic() + deadline_s
     rng = random.Random(seed)
     hub.import_catalog()
     codes = {f"{t.center}-{t.window}": hub.enrollment_code(t.center, t.window) for t in templates}
-    hub.start()
+    hub.start(serve_args=["--push-in-flight", str(in_flight)])
     proxy = FaultProxy(hub.port, stall_seconds=STALL_SECONDS)
     stations: dict[str, Station] = {}
     try:
@@ -508,7 +509,8 @@ def verify(scenario: Scenario) -> None:
 def test_ten_thousand_offline_events_survive_every_fault_on_the_sqlite_hub(offline_work: Templates, tmp_path: Path) -> None:
     hub = HubProcess(tmp_path / "hub")
     try:
-        scenario = run_fault_scenario(tmp_path, hub, offline_work.big, seed=20261125, deadline_s=150)
+        # Two batches on the wire, as with several hub processes: the faults also reorder them.
+        scenario = run_fault_scenario(tmp_path, hub, offline_work.big, seed=20261125, deadline_s=150, in_flight=2)
         for station in scenario.stations.values():
             station.open()
         try:

@@ -443,3 +443,10 @@ def test_two_hub_processes_on_one_sqlite_file_apply_a_windows_batches_in_its_ord
         "SELECT client_seq FROM pushed_events WHERE workstation_id = :ws ORDER BY rowid", ws=station.workstation_id)]
     assert stored_order == [event["seq"] for event in sent]
     assert hub.scalar("SELECT count(*) FROM cases") == 40
+    # Several processes: the hub lets a window keep two batches on the wire.
+    client = station.hub_client(timeout=(2.0, 30.0))
+    try:
+        again = client.push_encoded(protocol.EncodedPush(json.dumps({"events": sent[:1]}).encode(), (sent[0]["event_id"],)))
+    finally:
+        client.close()
+    assert ([r.status for r in again.results], again.in_flight) == (["duplicate"], 2)

@@ -274,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keyfile", default=None, help=_("the certificate's PEM private key (unencrypted)"))
     serve.add_argument("--enroll-limit", default=None, help=_("enrollment attempts per client address (default 10/minute)"))
     serve.add_argument("--bad-token-limit", default=None, help=_("refused tokens per client address (default 30/minute)"))
+    serve.add_argument("--push-in-flight", type=int, choices=(1, 2), default=None,
+                       help=_("batches a workstation may send before the hub answers the first (default 1 with one "
+                              "process, 2 with several; 2 also helps one process whose PostgreSQL is on another machine)"))
     command("migrate", cmd_migrate, _("bring the database to the current schema (every command does this first)"))
     sub = command("import-catalog", cmd_import_catalog, _("validate and publish a service catalog folder (centers.json, departments.json, items.json)"))
     sub.add_argument("folder", help=_("the catalog folder"))
@@ -377,6 +380,8 @@ def _run(args: argparse.Namespace, language: str) -> int:
             min_client_version=getattr(args, "min_client_version", None),
             enroll_limit=getattr(args, "enroll_limit", None),
             bad_token_limit=getattr(args, "bad_token_limit", None),
+            push_in_flight=getattr(args, "push_in_flight", None),
+            serving_processes=getattr(args, "workers", 1),
         )
         if args.command == "serve":
             from windowdesk.hub.server import TlsFiles, serve

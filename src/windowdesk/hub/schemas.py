@@ -91,7 +91,8 @@ class PushReply(BaseModel):
     results: list[PushResult]
     in_flight: int = Field(
         default=PUSH_IN_FLIGHT,
-        description='How many batches a workstation may have on the wire at once, each naming the one before as "after"',
+        description='How many batches a workstation may have on the wire at once, each naming the one before as "after" '
+                    '(1 from a hub serving from one process, 2 from several)',
     )
 
 

@@ -38,6 +38,7 @@ from windowdesk.hub.settings import (
     ENV_DATABASE_URL,
     ENV_ENROLL_LIMIT,
     ENV_MIN_CLIENT_VERSION,
+    ENV_PUSH_IN_FLIGHT,
     HubSettings,
 )
 from windowdesk.hub.storage import serving_lock
@@ -132,6 +133,7 @@ def _serve(settings: HubSettings, options: dict, *, host: str, port: int, worker
             ENV_MIN_CLIENT_VERSION: settings.min_client_version,
             ENV_ENROLL_LIMIT: str(settings.enroll_limit),
             ENV_BAD_TOKEN_LIMIT: str(settings.bad_token_limit),
+            ENV_PUSH_IN_FLIGHT: str(settings.push_in_flight),
         })
         config = uvicorn.Config(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)
         listening = config.bind_socket()

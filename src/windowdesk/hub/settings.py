@@ -14,13 +14,14 @@ from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.ratelimit import RateLimit
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import PUSH_ORDER_WAIT
+from windowdesk.sync.protocol import PUSH_IN_FLIGHT, PUSH_ORDER_WAIT
 
 ENV_DATA_DIR = "WINDOWDESK_HUB_DATA_DIR"
 ENV_DATABASE_URL = "WINDOWDESK_HUB_DATABASE_URL"
 ENV_MIN_CLIENT_VERSION = "WINDOWDESK_HUB_MIN_CLIENT_VERSION"
 ENV_ENROLL_LIMIT = "WINDOWDESK_HUB_ENROLL_LIMIT"
 ENV_BAD_TOKEN_LIMIT = "WINDOWDESK_HUB_BAD_TOKEN_LIMIT"
+ENV_PUSH_IN_FLIGHT = "WINDOWDESK_HUB_PUSH_IN_FLIGHT"
 DEFAULT_DATA_DIR = Path("hub-data")
 DEFAULT_MIN_CLIENT_VERSION = "0.1.0"
 SQLITE_FILE_NAME = "hub.sqlite3"
@@ -68,6 +69,11 @@ class HubSettings:
     bad_token_limit: RateLimit = DEFAULT_BAD_TOKEN_LIMIT
     # How long a pushed batch waits for the batch before it (its "after" event).
     push_order_wait: float = PUSH_ORDER_WAIT
+    # Batches a window may keep on the wire at once (told in every push reply). One
+    # process gains nothing from a second: its two threads take turns at the interpreter
+    # and cost about 10% more CPU (bench/README.md, seventh session). Several processes,
+    # or a database on another machine, apply one while the next is read.
+    push_in_flight: int = 1
 
     @property
     def is_postgresql(self) -> bool:
@@ -90,6 +96,8 @@ class HubSettings:
         min_client_version: str | None = None,
         enroll_limit: str | None = None,
         bad_token_limit: str | None = None,
+        push_in_flight: int | None = None,
+        serving_processes: int = 1,
     ) -> HubSettings:
         folder = Path(data_dir or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).expanduser().resolve()
         url = database_url or os.environ.get(ENV_DATABASE_URL)
@@ -97,10 +105,23 @@ class HubSettings:
         minimum = min_client_version or os.environ.get(ENV_MIN_CLIENT_VERSION) or DEFAULT_MIN_CLIENT_VERSION
         enroll = enroll_limit or os.environ.get(ENV_ENROLL_LIMIT)
         bad_token = bad_token_limit or os.environ.get(ENV_BAD_TOKEN_LIMIT)
+        in_flight = push_in_flight or os.environ.get(ENV_PUSH_IN_FLIGHT)
         settings = cls(
             data_dir=folder, database_url=url, min_client_version=minimum,
             enroll_limit=RateLimit.parse(enroll) if enroll else DEFAULT_ENROLL_LIMIT,
             bad_token_limit=RateLimit.parse(bad_token) if bad_token else DEFAULT_BAD_TOKEN_LIMIT,
+            push_in_flight=_in_flight(in_flight) if in_flight else (PUSH_IN_FLIGHT if serving_processes > 1 else 1),
         )
         settings.min_client_version_tuple  # refuse a bad minimum at start-up, not per request
         return settings
+
+
+def _in_flight(value: int | str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= PUSH_IN_FLIGHT:
+        raise InvalidInput(Text(N_("Batches in flight must be a whole number from 1 to {most} (got {value!r})."),
+                                most=PUSH_IN_FLIGHT, value=str(value)))
+    return count

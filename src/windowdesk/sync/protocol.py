@@ -32,6 +32,8 @@ Endpoints (JSON bodies, UTF-8):
                be on its way or being applied), else answers 409 push_out_of_order and
                stores nothing. So a workstation may keep "in_flight" batches on the wire
                at once (a hub that does not say so: one) and they still apply in order.
+               A hub serving from one process says 1, from several 2 (serve
+               --push-in-flight).
     GET  /api/v1/changes?after=<cursor>&limit=<n>
                                          -> {"changes": [CHANGE...], "next_cursor": int, "has_more": bool}
         CHANGE = {"seq": int, "kind", "entity", "entity_id", "payload": {...}, "created_at": iso}
@@ -63,7 +65,7 @@ KEEP_SENT_DAYS = 30
 AUDIT_REFUSAL_RESOLVED = "sync.refusal_resolved"
 API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
-PUSH_IN_FLIGHT = 2  # batches a workstation may have on the wire at once, ordered by "after"
+PUSH_IN_FLIGHT = 2  # the most batches a workstation keeps on the wire at once, ordered by "after"
 PUSH_ORDER_WAIT = 10.0  # seconds the hub waits for a batch's "after" event to be stored
 MAX_CHANGES_PAGE = 1000
 

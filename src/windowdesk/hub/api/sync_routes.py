@@ -129,7 +129,8 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
     note_push_committed(outcome.event_id for outcome in outcomes)
     _tell_generation(response, request, db)
     return PushReply(
-        results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes]
+        results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes],
+        in_flight=settings.push_in_flight,
     )
 
 

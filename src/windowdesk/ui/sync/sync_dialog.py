@@ -162,7 +162,7 @@ class SyncDialog(QDialog):
         for column in range(3 if self._refused else 0):  # the reason's column stretches over the rest
             table.resizeColumnToContents(column)
         # Again once the stretched columns have their widths (a column just shown has none yet).
-        QTimer.singleShot(0, table.resizeRowsToContents)
+        QTimer.singleShot(0, table, table.resizeRowsToContents)  # dropped if the table is gone by then
         self._selection_changed()
 
     def _selected(self) -> refusals.RefusedChange | None:

@@ -223,7 +223,7 @@ def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(d
             (row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in reference.rows]
 
 
-def test_a_case_whose_acceptance_the_hub_refused_is_not_counted(demo, fixed_data):
+def test_what_the_hub_refused_to_take_is_not_counted(demo, fixed_data):
     """As on the hub, whose city-wide report never had it: the two reports agree."""
     from sqlalchemy import select
 
@@ -241,3 +241,10 @@ def test_a_case_whose_acceptance_the_hub_refused_is_not_counted(demo, fixed_data
             m.OutboxEvent.kind == "case.accepted", m.OutboxEvent.entity_id == case_id)).one()
         accepted.state, accepted.last_error = "rejected", "事项 LB-002 不在市级平台发布的任何服务目录中。"
     assert (li().accepted, li().overdue) == (0, 0)
+
+    # So with a one-time notification the hub refused (李明 gave the only one of the period).
+    assert li().notifications == 1
+    with demo.db.write() as session:
+        given = session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.kind == "notification.given")).one()
+        given.state, given.last_error = "rejected", "事项不在市级平台发布的服务目录中。"
+    assert li().notifications == 0

@@ -109,8 +109,12 @@ def performance_report(
         def keys(window, operator, item_code, department=None) -> Keys:
             return Keys(window, operator, department or items.get(item_code, (None, 0))[0], ctx.center_code)
 
+        # Like a case whose acceptance was refused, a notification or refusal the hub refused
+        # is not on the hub's report: not on this one either.
+        refused = (refusal_queries.refused_creations(session, "notification.given")
+                   | refusal_queries.refused_creations(session, "refusal.given"))
         decisions = [DecisionFact(keys(w, o, item), day(at), kind)
-                     for kind, w, o, item, at in q.report_decisions(session, ctx.center_code, low, high)]
+                     for kind, w, o, item, at in q.report_decisions(session, ctx.center_code, low, high, refused)]
         ratings = [RatingFact(keys(w, o, item), day(at), level)
                    for w, o, item, at, level in q.report_ratings(session, ctx.center_code, low, high)]
         complaints = [

@@ -6,7 +6,7 @@ Services call these; they never build SQL themselves (only storage imports SQLAl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Date, func, literal, or_, select, union
@@ -127,13 +127,16 @@ def report_cases(
     return list(found.values())
 
 
-def report_decisions(session: Session, center_code: str, low: dt.datetime, high: dt.datetime):
-    """(kind, window, operator, item, time) of notifications and refusals in [low, high)."""
+def report_decisions(session: Session, center_code: str, low: dt.datetime, high: dt.datetime,
+                     leave_out: Collection[str] = ()):
+    """(kind, window, operator, item, time) of notifications and refusals in [low, high),
+    but those whose id is in ``leave_out``."""
     rows = []
     for model, kind in ((m.OneTimeNotification, "notification"), (m.Refusal, "refusal")):
-        rows += [(kind, *row) for row in session.execute(
-            select(model.window_id, model.operator_id, model.item_code, model.created_at)
-            .where(model.center_code == center_code, model.created_at >= low, model.created_at < high))]
+        rows += [(kind, *row[1:]) for row in session.execute(
+            select(model.id, model.window_id, model.operator_id, model.item_code, model.created_at)
+            .where(model.center_code == center_code, model.created_at >= low, model.created_at < high))
+            if row[0] not in leave_out]
     return rows
 
 

@@ -161,7 +161,7 @@ def test_the_days_work_and_the_record_say_the_hub_refused_it(demo, clerk, refuse
     assert "Resolved" in detail_html(detail, "Asia/Shanghai") and "已重新受理" in detail_html(detail, "Asia/Shanghai")
 
 
-def test_the_case_watch_says_the_hub_refused_the_case_until_it_is_dealt_with(demo, clerk, refused):
+def test_the_case_watch_marks_a_refused_case_until_it_is_dealt_with_then_leaves_it_out(demo, clerk, refused):
     from windowdesk.services import cases
 
     with demo.db.read() as session:
@@ -170,13 +170,15 @@ def test_the_case_watch_says_the_hub_refused_the_case_until_it_is_dealt_with(dem
     later = dataclasses.replace(demo.ctx, clock=lambda: demo.ctx.now() + dt.timedelta(days=60))  # long overdue
 
     def watched():
-        [late] = [c for c in cases.late_cases(demo.db, later, shipped_calendar=demo.calendar) if c.case_id == case_id]
-        return late
+        return [c for c in cases.late_cases(demo.db, later, shipped_calendar=demo.calendar) if c.case_id == case_id]
 
-    assert watched().hub_refused and cases.late_list_row(watched())[2] == "Accepted \u00b7 refused by the hub"
+    [late] = watched()
+    assert late.hub_refused and cases.late_list_row(late)[2] == "Accepted \u00b7 refused by the hub"
     refusals.resolve_refused_change(demo.db, clerk, event_id=refused["case.accepted"], note="已重新受理",
                                     supervisor=DEMO_SUPERVISOR)
-    assert not watched().hub_refused and cases.late_list_row(watched())[2] == "Accepted"
+    assert watched() == []  # dealt with: no longer a case the window waits on
+    assert [c.state for c in worklist.list_day_work(demo.db, demo.ctx) if c.id == case_id] == [
+        "Accepted \u00b7 refused by the hub, resolved"]
 
 
 def test_changes_dealt_with_together_are_resolved_together_or_not_at_all(demo, clerk, refused):

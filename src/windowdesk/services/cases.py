@@ -146,8 +146,10 @@ def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool 
         items = queries.item_clock_rules(session)
         found = []
         # A case whose acceptance the hub refused gets no decision from the back office:
-        # the watch says so until a supervisor has dealt with it.
+        # the watch says so until a supervisor has dealt with it, then leaves it out (it
+        # is on no report either; the day's work still lists it).
         refused = refusal_queries.unresolved_refused_record_ids(session, entity="case")
+        dealt_with = refusal_queries.refused_creations(session, "case.accepted") - refused
         # Without suspensions a clock depends only on the item and the acceptance day, which
         # many late cases share.
         plain_clocks: dict[tuple[str, dt.date], ClockState] = {}
@@ -161,7 +163,7 @@ def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool 
                 if state is None:
                     state = plain_clocks[case.item_code, case.accepted_day] = _clock(
                         ctx, item, case.accepted_day, (), calendar, today)
-            if state.light in (Light.YELLOW, Light.RED):
+            if state.light in (Light.YELLOW, Light.RED) and case.id not in dealt_with:
                 found.append(CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused))
     return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
 

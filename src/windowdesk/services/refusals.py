@@ -38,6 +38,10 @@ class Resolution:
     note: str  # what was done about it
 
 
+def resolution_of(row: m.RefusalResolution | None) -> Resolution | None:
+    return None if row is None else Resolution(row.resolved_at, row.supervisor_name, row.note)
+
+
 @dataclass(frozen=True)
 class RefusedChange:
     seq: int
@@ -57,8 +61,7 @@ def refused_changes(db, *, include_resolved: bool = False) -> list[RefusedChange
         return [
             RefusedChange(
                 event.seq, event.event_id, event.kind, event.entity, event.entity_id, event.created_at,
-                event.last_error, record_words(session, event),
-                None if resolved is None else Resolution(resolved.resolved_at, resolved.supervisor_name, resolved.note),
+                event.last_error, record_words(session, event), resolution_of(resolved),
             )
             for event, resolved in refusal_queries.refused_events(session, include_resolved=include_resolved)
         ]

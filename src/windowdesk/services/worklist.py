@@ -14,7 +14,7 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import part_views
 from windowdesk.services.context import CounterContext
-from windowdesk.services.refusals import Resolution
+from windowdesk.services.refusals import Resolution, resolution_of
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
 from windowdesk.sync.change_words import change_words
@@ -135,8 +135,7 @@ def _with_refusals(state: str, refusals: list) -> str:
 
 def _hub_refusals(session, record_id: str) -> tuple[HubRefusal, ...]:
     return tuple(
-        HubRefusal(change_words(event.kind), event.last_error,
-                   None if done is None else Resolution(done.resolved_at, done.supervisor_name, done.note))
+        HubRefusal(change_words(event.kind), event.last_error, resolution_of(done))
         for event, done in refusal_queries.refusals_of_records(session, [record_id]).get(record_id, [])
     )
 

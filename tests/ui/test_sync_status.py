@@ -4,6 +4,7 @@ changes, last sync; offline when the hub goes away; work goes on meanwhile."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.sync.hub_process import HubProcess, catalog_without, serving_hub
 from tests.ui.helpers import open_main_window
@@ -111,5 +112,10 @@ def test_a_refusal_is_told_at_once_and_the_count_turns_red(qtbot, demo, tmp_path
         assert window.statusBar().currentMessage().startswith("The hub refused 1 change just sent.")
         assert window.unsent_label.text().endswith("(refused: 1)")
         assert "#b00020" in window.unsent_label.styleSheet()
+        # The red count opens the sync window, where the refused change is listed.
+        qtbot.mouseClick(window.unsent_label, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.sync_dialog is not None and window.sync_dialog.isVisible())
+        assert window.sync_dialog.rejected_table.rowCount() == 1
+        window.sync_dialog.close()
     finally:
         hub.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
 
@@ -70,6 +71,9 @@ class MainWindow(QMainWindow):
         self.sync.statusChanged.connect(self.show_sync_status)
         self.sync.dataChanged.connect(self._hub_data_changed)
         self.sync.finished.connect(self._tell_refusals)
+        # The unsent count opens the sync window, where the refused changes are listed.
+        self.unsent_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.unsent_label.installEventFilter(self)
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
         self.sync_dialog = None
         self.lock_dialog: LockDialog | None = None
@@ -217,8 +221,17 @@ class MainWindow(QMainWindow):
         # Red while a refusal waits for a supervisor: a work-around may be needed while the
         # applicant is still at the counter.
         self.unsent_label.setStyleSheet(REFUSED_STYLE if status.rejected else "")
+        self.unsent_label.setToolTip(_("Click to see why the hub refused them.") if status.rejected
+                                     else _("Click to open the sync window."))
         last = local_time(status.last_success, self.ctx.timezone) if status.last_success else _("never")
         self.last_sync_label.setText(_("Last sync: {time}").format(time=last))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if (watched is self.unsent_label and event.type() == QEvent.Type.MouseButtonRelease
+                and event.button() == Qt.MouseButton.LeftButton):
+            self.open_sync_window()
+            return True
+        return super().eventFilter(watched, event)
 
     def _tell_refusals(self, report) -> None:
         """Said at once: the change refused may be the one just made for the applicant at

@@ -17,6 +17,7 @@ from windowdesk.i18n import _, format_date
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
+from windowdesk.services.refusals import marked_refused
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
@@ -177,7 +178,7 @@ def late_list_row(case: CaseClock) -> list[str]:
     """One case of the watch in words, as the screen and the printed list show it."""
     status = status_label(CaseStatus(case.status))
     if case.hub_refused:
-        status = _("{state} \u00b7 refused by the hub").format(state=status)
+        status = marked_refused(status)
     return [case.case_number, case.item_name, status,
             format_date(case.state.promised_due, "medium"), str(case.state.promised_left),
             str(case.state.legal_left)]

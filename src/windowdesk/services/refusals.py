@@ -42,6 +42,14 @@ def resolution_of(row: m.RefusalResolution | None) -> Resolution | None:
     return None if row is None else Resolution(row.resolved_at, row.supervisor_name, row.note)
 
 
+def marked_refused(state: str, *, resolved: bool = False) -> str:
+    """A record's state in words, with the mark that the hub refused a change to it (the
+    day's work, the case watch and its printed list say it alike)."""
+    if resolved:
+        return _("{state} \u00b7 refused by the hub, resolved").format(state=state)
+    return _("{state} \u00b7 refused by the hub").format(state=state)
+
+
 @dataclass(frozen=True)
 class RefusedChange:
     seq: int

@@ -14,7 +14,7 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import part_views
 from windowdesk.services.context import CounterContext
-from windowdesk.services.refusals import Resolution, resolution_of
+from windowdesk.services.refusals import Resolution, marked_refused, resolution_of
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
 from windowdesk.sync.change_words import change_words
@@ -127,10 +127,8 @@ def list_day_work(db, ctx: CounterContext, *, day: dt.date | None = None) -> lis
 
 
 def _with_refusals(state: str, refusals: list) -> str:
-    """The record's state, and that the hub refused a change to it (still to be dealt with, or dealt with)."""
-    if any(resolution is None for _event, resolution in refusals):
-        return _("{state} \u00b7 refused by the hub").format(state=state)
-    return _("{state} \u00b7 refused by the hub, resolved").format(state=state)
+    """Resolved only once every refused change to the record has been dealt with."""
+    return marked_refused(state, resolved=all(resolution is not None for _event, resolution in refusals))
 
 
 def _hub_refusals(session, record_id: str) -> tuple[HubRefusal, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from windowdesk.storage import models as m
@@ -36,16 +36,21 @@ def refused_creations(session: Session, kind: str) -> set[str]:
     ))
 
 
-def refused_events(
-    session: Session, *, include_resolved: bool
-) -> list[tuple[m.OutboxEvent, m.RefusalResolution | None]]:
-    """Oldest first, each with its resolution if a supervisor gave one."""
-    statement = (
+def _with_resolutions() -> Select:
+    """The refused events, oldest first, each with its resolution if a supervisor gave one."""
+    return (
         select(m.OutboxEvent, m.RefusalResolution)
         .outerjoin(m.RefusalResolution, m.RefusalResolution.event_id == m.OutboxEvent.event_id)
         .where(m.OutboxEvent.state == REFUSED)
         .order_by(m.OutboxEvent.seq)
     )
+
+
+def refused_events(
+    session: Session, *, include_resolved: bool
+) -> list[tuple[m.OutboxEvent, m.RefusalResolution | None]]:
+    """Oldest first, each with its resolution if a supervisor gave one."""
+    statement = _with_resolutions()
     if not include_resolved:
         statement = statement.where(m.RefusalResolution.event_id.is_(None))
     return [(event, resolution) for event, resolution in session.execute(statement)]
@@ -64,12 +69,7 @@ def refusals_of_records(
     found: dict[str, list[tuple[m.OutboxEvent, m.RefusalResolution | None]]] = defaultdict(list)
     ids = sorted(set(entity_ids))
     for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-        statement = (
-            select(m.OutboxEvent, m.RefusalResolution)
-            .outerjoin(m.RefusalResolution, m.RefusalResolution.event_id == m.OutboxEvent.event_id)
-            .where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.entity_id.in_(ids[start:start + 500]))
-            .order_by(m.OutboxEvent.seq)
-        )
+        statement = _with_resolutions().where(m.OutboxEvent.entity_id.in_(ids[start:start + 500]))
         for event, resolution in session.execute(statement):
             found[event.entity_id].append((event, resolution))
     return dict(found)

@@ -48,8 +48,10 @@ def change_words(kind: str) -> str:
     return _(words) if words else kind
 
 
-def _text(payload: dict[str, Any], key: str) -> str:
-    value = payload.get(key)
+def text_of(mapping: Any, key: str) -> str:
+    """A text a window sent (in a payload, an audit entry's detail), stripped; "" for
+    anything else, whatever ``mapping`` holds."""
+    value = mapping.get(key) if isinstance(mapping, dict) else None
     return value.strip() if isinstance(value, str) else ""
 
 
@@ -57,8 +59,7 @@ def record_words(
     kind: str, entity: str, entity_id: str, payload: Any, *, case_number: Callable[[str], str | None]
 ) -> str:
     """``case_number`` finds a case's number by its id (a status change carries none)."""
-    payload = payload if isinstance(payload, dict) else {}
-    number = _text(payload, "number")
+    number = text_of(payload, "number")
     if number:
         return number
     if entity == "case":
@@ -66,11 +67,11 @@ def record_words(
         if found:
             return found
     if kind == "resident.registered":
-        return " ".join(part for part in (_text(payload, "name"), mask_id_number(_text(payload, "id_number"))) if part)
+        return " ".join(part for part in (text_of(payload, "name"), mask_id_number(text_of(payload, "id_number"))) if part)
     if kind == "organisation.registered":
-        return " ".join(part for part in (_text(payload, "name"), _text(payload, "credit_code")) if part)
-    if kind == "day.closed" and _text(payload, "day"):
-        return _text(payload, "day")
-    if _text(payload, "receipt_number"):
-        return _text(payload, "receipt_number")
+        return " ".join(part for part in (text_of(payload, "name"), text_of(payload, "credit_code")) if part)
+    if kind == "day.closed" and text_of(payload, "day"):
+        return text_of(payload, "day")
+    if text_of(payload, "receipt_number"):
+        return text_of(payload, "receipt_number")
     return entity_id[:SHORT_ID]

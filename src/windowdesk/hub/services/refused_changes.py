@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.storage.models import AuditRecord, Case, PushedEvent, Workstation
-from windowdesk.sync.change_words import record_words
+from windowdesk.sync.change_words import record_words, text_of
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, REJECTED
 
 
@@ -104,8 +104,7 @@ def _case_number(session: Session, case_id: str) -> str | None:
     accepted = session.scalar(
         select(PushedEvent.payload).where(PushedEvent.entity_id == case_id, PushedEvent.kind == "case.accepted").limit(1)
     )
-    number = accepted.get("number") if isinstance(accepted, dict) else None
-    return number if isinstance(number, str) else None
+    return text_of(accepted, "number") or None
 
 
 def _resolutions(session: Session, workstation_ids: Iterable[str]) -> dict[tuple[str, str], AuditRecord]:
@@ -121,7 +120,7 @@ def _resolutions(session: Session, workstation_ids: Iterable[str]) -> dict[tuple
     )
     found: dict[tuple[str, str], AuditRecord] = {}
     for entry in entries:
-        event_id = _text(entry.detail, "event_id")
+        event_id = text_of(entry.detail, "event_id")
         if event_id:
             found.setdefault((entry.workstation_id, event_id), entry)
     return found
@@ -136,12 +135,6 @@ def _resolution(session: Session, center_code: str, entry: AuditRecord) -> Resol
         at = at.replace(tzinfo=dt.timezone.utc)
     return Resolution(
         center_time(session, center_code, at) if at is not None else None,
-        _text(entry.detail, "supervisor_name"),
-        _text(entry.detail, "note"),
+        text_of(entry.detail, "supervisor_name"),
+        text_of(entry.detail, "note"),
     )
-
-
-def _text(detail: Any, key: str) -> str:
-    """A text the window put in an audit entry's detail (whatever it holds, never raises)."""
-    value = detail.get(key) if isinstance(detail, dict) else None
-    return value.strip() if isinstance(value, str) else ""

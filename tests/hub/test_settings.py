@@ -8,7 +8,14 @@ import pytest
 
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.security import new_enrollment_code, normalise_enrollment_code
-from windowdesk.hub.settings import ENV_DATA_DIR, ENV_DATABASE_URL, HubSettings, parse_version
+from windowdesk.hub.settings import (
+    DEFAULT_PUSH_ROOM,
+    ENV_DATA_DIR,
+    ENV_DATABASE_URL,
+    ENV_PUSH_ROOM,
+    HubSettings,
+    parse_version,
+)
 
 
 def test_defaults_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,3 +47,16 @@ def test_enrollment_codes_survive_how_they_are_typed() -> None:
     code = new_enrollment_code()
     assert len(code) == 14 and code.count("-") == 2
     assert normalise_enrollment_code(f" {code.lower().replace('-', ' ')} ") == code
+
+
+def test_the_push_room_is_a_number_of_seconds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_PUSH_ROOM, raising=False)
+    assert HubSettings.resolve(data_dir=tmp_path).push_room == DEFAULT_PUSH_ROOM
+    assert HubSettings.resolve(data_dir=tmp_path, push_room=1.5).push_room == 1.5
+    assert HubSettings.resolve(data_dir=tmp_path, push_room=0).push_room == 0  # no turns
+    monkeypatch.setenv(ENV_PUSH_ROOM, "0.25")  # how `serve --workers` hands it to its workers
+    assert HubSettings.resolve(data_dir=tmp_path).push_room == 0.25
+    for wrong in ("-1", "nan", "a while", "1000"):
+        monkeypatch.setenv(ENV_PUSH_ROOM, wrong)
+        with pytest.raises(InvalidInput, match="push room must be a number of seconds"):
+            HubSettings.resolve(data_dir=tmp_path)

@@ -12,6 +12,8 @@ from windowdesk import __version__
 from windowdesk.hub.api import backoffice_routes, report_routes, sync_routes
 from windowdesk.hub.api.errors import install_error_handlers
 from windowdesk.hub.api.limits import Limiters
+from windowdesk.hub.api.push_gate import PushGate
+from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.sync.protocol import API_PREFIX
@@ -42,6 +44,8 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.state.db = db
     app.state.limiters = Limiters.from_settings(settings)
     install_error_handlers(app)
+    if settings.push_room:
+        app.add_middleware(PushGate, turns=PushTurns(settings.push_room))
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)

@@ -277,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--push-in-flight", type=int, choices=(1, 2), default=None,
                        help=_("batches a workstation may send before the hub answers the first (default 1 with one "
                               "process, 2 with several; 2 also helps one process whose PostgreSQL is on another machine)"))
+    serve.add_argument("--push-room", type=float, default=None, metavar="SECONDS",
+                       help=_("seconds of pushes each hub process takes in at once; the windows beyond are told "
+                              "when their turn comes (default 0.4; 0: take every push at once)"))
     command("migrate", cmd_migrate, _("bring the database to the current schema (every command does this first)"))
     sub = command("import-catalog", cmd_import_catalog, _("validate and publish a service catalog folder (centers.json, departments.json, items.json)"))
     sub.add_argument("folder", help=_("the catalog folder"))
@@ -381,6 +384,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             enroll_limit=getattr(args, "enroll_limit", None),
             bad_token_limit=getattr(args, "bad_token_limit", None),
             push_in_flight=getattr(args, "push_in_flight", None),
+            push_room=getattr(args, "push_room", None),
             serving_processes=getattr(args, "workers", 1),
         )
         if args.command == "serve":

@@ -39,6 +39,7 @@ from windowdesk.hub.settings import (
     ENV_ENROLL_LIMIT,
     ENV_MIN_CLIENT_VERSION,
     ENV_PUSH_IN_FLIGHT,
+    ENV_PUSH_ROOM,
     HubSettings,
 )
 from windowdesk.hub.storage import serving_lock
@@ -134,6 +135,7 @@ def _serve(settings: HubSettings, options: dict, *, host: str, port: int, worker
             ENV_ENROLL_LIMIT: str(settings.enroll_limit),
             ENV_BAD_TOKEN_LIMIT: str(settings.bad_token_limit),
             ENV_PUSH_IN_FLIGHT: str(settings.push_in_flight),
+            ENV_PUSH_ROOM: str(settings.push_room),
         })
         config = uvicorn.Config(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)
         listening = config.bind_socket()

@@ -22,6 +22,7 @@ ENV_MIN_CLIENT_VERSION = "WINDOWDESK_HUB_MIN_CLIENT_VERSION"
 ENV_ENROLL_LIMIT = "WINDOWDESK_HUB_ENROLL_LIMIT"
 ENV_BAD_TOKEN_LIMIT = "WINDOWDESK_HUB_BAD_TOKEN_LIMIT"
 ENV_PUSH_IN_FLIGHT = "WINDOWDESK_HUB_PUSH_IN_FLIGHT"
+ENV_PUSH_ROOM = "WINDOWDESK_HUB_PUSH_ROOM"
 DEFAULT_DATA_DIR = Path("hub-data")
 DEFAULT_MIN_CLIENT_VERSION = "0.1.0"
 SQLITE_FILE_NAME = "hub.sqlite3"
@@ -30,6 +31,8 @@ SQLITE_FILE_NAME = "hub.sqlite3"
 # slowed down by its own good syncs.
 DEFAULT_ENROLL_LIMIT = RateLimit(10, 60)
 DEFAULT_BAD_TOKEN_LIMIT = RateLimit(30, 60)
+DEFAULT_PUSH_ROOM = 0.4
+MAX_PUSH_ROOM = 60.0
 
 _VERSION = re.compile(r"^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?")
 
@@ -74,6 +77,10 @@ class HubSettings:
     # and cost about 10% more CPU (bench/README.md, seventh session). Several processes,
     # or a database on another machine, apply one while the next is read.
     push_in_flight: int = 1
+    # Seconds of push work each hub process takes in at once, so about the longest a push
+    # waits inside it; the pushes beyond are told their turn (push_turns). 0: no turns,
+    # every push is taken in at once (and waits behind all the others).
+    push_room: float = DEFAULT_PUSH_ROOM
 
     @property
     def is_postgresql(self) -> bool:
@@ -97,6 +104,7 @@ class HubSettings:
         enroll_limit: str | None = None,
         bad_token_limit: str | None = None,
         push_in_flight: int | None = None,
+        push_room: float | None = None,
         serving_processes: int = 1,
     ) -> HubSettings:
         folder = Path(data_dir or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).expanduser().resolve()
@@ -106,11 +114,13 @@ class HubSettings:
         enroll = enroll_limit or os.environ.get(ENV_ENROLL_LIMIT)
         bad_token = bad_token_limit or os.environ.get(ENV_BAD_TOKEN_LIMIT)
         in_flight = push_in_flight or os.environ.get(ENV_PUSH_IN_FLIGHT)
+        room = push_room if push_room is not None else os.environ.get(ENV_PUSH_ROOM)
         settings = cls(
             data_dir=folder, database_url=url, min_client_version=minimum,
             enroll_limit=RateLimit.parse(enroll) if enroll else DEFAULT_ENROLL_LIMIT,
             bad_token_limit=RateLimit.parse(bad_token) if bad_token else DEFAULT_BAD_TOKEN_LIMIT,
             push_in_flight=_in_flight(in_flight) if in_flight else (PUSH_IN_FLIGHT if serving_processes > 1 else 1),
+            push_room=_push_room(room) if room not in (None, "") else DEFAULT_PUSH_ROOM,
         )
         settings.min_client_version_tuple  # refuse a bad minimum at start-up, not per request
         return settings
@@ -125,3 +135,14 @@ def _in_flight(value: int | str) -> int:
         raise InvalidInput(Text(N_("Batches in flight must be a whole number from 1 to {most} (got {value!r})."),
                                 most=PUSH_IN_FLIGHT, value=str(value)))
     return count
+
+
+def _push_room(value: float | str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_PUSH_ROOM:  # NaN too
+        raise InvalidInput(Text(N_("The push room must be a number of seconds from 0 (no turns) to {most} "
+                                   "(got {value!r})."), most=int(MAX_PUSH_ROOM), value=str(value)))
+    return seconds

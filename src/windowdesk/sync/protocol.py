@@ -43,7 +43,9 @@ Endpoints (JSON bodies, UTF-8):
 Replies to health, push and changes carry X-Windowdesk-Hub-Generation (HEADER_HUB_GENERATION).
 
 Errors: a JSON body {"error": {"code", "title", "message"}} with 400/401/403/404/409/
-422/426 (protocol or client version not served)/429/5xx.
+422/426 (protocol or client version not served)/429/5xx. A push answered 503 hub_busy was
+not read: the hub is writing other windows' pushes, and its error names the window's turn
+("retry_after", seconds); the window sends the same batch again then.
 """
 
 from __future__ import annotations
@@ -194,6 +196,10 @@ ERROR_REVOKED = "workstation_revoked"  # 401
 ERROR_WRONG_CENTER = "wrong_center"  # 403: a pushed event names another center
 ERROR_PUSH_OUT_OF_ORDER = "push_out_of_order"  # 409: the batch's "after" event is not stored
 ERROR_HUB_DISK_FULL = "hub_disk_full"  # 503: the hub's database cannot grow; nothing was stored
+# 503: the hub is writing other windows' pushes; this one was not read. The error carries
+# "retry_after" (seconds, a fraction) beside the Retry-After header (whole seconds): the
+# window sends it again then, ahead of newcomers (hub/push_turns.py).
+ERROR_HUB_BUSY = "hub_busy"
 
 
 class ProtocolError(Exception):

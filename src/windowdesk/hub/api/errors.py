@@ -48,12 +48,12 @@ def request_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
-def error_response(status: int, code: str, title: str, message: str, headers: dict | None = None) -> JSONResponse:
+def error_response(status: int, code: str, title: str, message: str, headers: dict | None = None,
+                   extra: dict[str, Any] | None = None) -> JSONResponse:
+    """``extra``: more fields of the error (a busy hub's "retry_after")."""
     # A message may quote what a client sent, half characters included; a reply is UTF-8.
-    return JSONResponse(
-        {"error": {"code": code, "title": as_unicode_text(title), "message": as_unicode_text(message)}},
-        status_code=status, headers=headers,
-    )
+    error = {"code": code, "title": as_unicode_text(title), "message": as_unicode_text(message), **(extra or {})}
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
 
 
 def worded_error(

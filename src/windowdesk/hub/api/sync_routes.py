@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
 from windowdesk.hub.api.errors import ErrorReportingRoute, request_language
 from windowdesk.hub.api.limits import limit_enrollment
+from windowdesk.hub.api.push_gate import service_slot
 from windowdesk.hub.schemas import (
     MAX_SEQ,
     ChangesReply,
@@ -125,7 +126,9 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
         return db.run_write(lambda session: apply_push(
             session, pusher=pusher, events=events, now=now, language=language))
 
-    outcomes = await in_order(apply, after=body.after, timeout=settings.push_order_wait)
+    slot = service_slot(request.scope)
+    outcomes = await in_order(apply, after=body.after, timeout=settings.push_order_wait,
+                              stepped_out=slot.stepped_out if slot is not None else None)
     note_push_committed(outcome.event_id for outcome in outcomes)
     _tell_generation(response, request, db)
     return PushReply(

@@ -26,9 +26,11 @@ answer to the batch before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -75,11 +77,13 @@ def is_stored(db: HubDatabase, event_id: str) -> bool:
 
 
 async def in_order(attempt: Callable[[], T | None], *, after: str | None, timeout: float = PUSH_ORDER_WAIT,
-                   clock: Callable[[], float] = time.monotonic) -> T:
+                   clock: Callable[[], float] = time.monotonic,
+                   stepped_out: Callable[[], AbstractAsyncContextManager[None]] | None = None) -> T:
     """``attempt`` (run in a worker thread) answers None while the batch's ``after`` event
     is not stored, else applies the batch; it is tried again when a push of this process
     stores that event and at the poll interval, for at most ``timeout`` seconds, then
-    Conflict (push_out_of_order) is raised. A batch with no ``after`` is applied at once."""
+    Conflict (push_out_of_order) is raised. A batch with no ``after`` is applied at once.
+    ``stepped_out``: held while it waits (the gate's service slot is given up meanwhile)."""
     if after is None:
         done = await run_in_threadpool(attempt)
         assert done is not None, "a batch that waits for nothing was not applied"
@@ -98,7 +102,8 @@ async def in_order(attempt: Callable[[], T | None], *, after: str | None, timeou
             remaining = deadline - clock()
             if remaining <= 0:
                 raise Conflict(OUT_OF_ORDER_MESSAGE, code=ERROR_PUSH_OUT_OF_ORDER, title=N_("Sent out of order"))
-            await asyncio.wait({waiter[1]}, timeout=min(remaining, POLL_SECONDS))
+            async with (stepped_out or contextlib.nullcontext)():
+                await asyncio.wait({waiter[1]}, timeout=min(remaining, POLL_SECONDS))
         finally:
             with _waiters_lock:
                 waiting_here = _waiters.get(after)

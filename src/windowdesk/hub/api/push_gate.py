@@ -1,0 +1,120 @@
+"""The gate in front of the push route: a push comes in at its turn (hub/push_turns.py).
+
+A plain ASGI middleware, so that a push turned away costs the hub no parsing: its body is
+read and dropped (so the connection stays usable), never decoded, and it is answered
+503 hub_busy with its turn, in the window's language.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import math
+from collections.abc import AsyncIterator
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from windowdesk.hub.api.errors import error_response, request_language
+from windowdesk.hub.language import Text, render
+from windowdesk.hub.push_turns import MIN_COUNTED_BYTES, PushTurns
+from windowdesk.i18n import N_
+from windowdesk.sync.protocol import API_PREFIX, ERROR_HUB_BUSY
+
+PUSH_PATH = f"{API_PREFIX}/push"
+# Pushes served at once by one hub process: one is read and checked while the other is
+# written; more only make them take turns at the interpreter.
+SERVED_AT_ONCE = 2
+SCOPE_SLOT = "windowdesk.push_slot"
+BUSY_TITLE = N_("The hub is busy")
+BUSY_MESSAGE = N_(
+    "Many windows are sending their work to the hub right now. This window's turn comes in "
+    "{seconds} seconds; it sends its changes again by itself."
+)
+
+
+class ServiceSlot:
+    """A push's place among the few served at once. The route steps out of it while its
+    batch waits for the one before (push_order), so that the batch it waits for, queued
+    behind it, can be served."""
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self._slots = slots
+
+    @contextlib.asynccontextmanager
+    async def stepped_out(self) -> AsyncIterator[None]:
+        self._slots.release()
+        try:
+            yield
+        finally:
+            await self._slots.acquire()
+
+
+def service_slot(scope: Scope) -> ServiceSlot | None:
+    """The push's slot, when the gate is in front of the route."""
+    return scope.get(SCOPE_SLOT)
+
+
+class PushGate:
+    def __init__(self, app: ASGIApp, turns: PushTurns, serving: int = SERVED_AT_ONCE) -> None:
+        self.app = app
+        self.turns = turns
+        self._serving = serving
+        self._slots: asyncio.Semaphore | None = None  # made on the event loop, at the first push
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PUSH_PATH:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        size = _size(headers)
+        who = _who(scope, headers)
+        wait = self.turns.enter(who, size)
+        if wait is not None:
+            await _drain(receive)
+            await busy_response(Request(scope), wait)(scope, receive, send)
+            return
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._serving)
+        served_from = None
+        try:
+            # Its body stays unread (in the connection) until its slot comes.
+            async with self._slots:
+                served_from = self.turns.now()
+                await self.app({**scope, SCOPE_SLOT: ServiceSlot(self._slots)}, receive, send)
+        finally:
+            self.turns.leave(who, size, served_from)
+
+
+def busy_response(request: Request, wait: float):  # noqa: ANN201 - a JSONResponse
+    language = request_language(request)
+    seconds = max(1, math.ceil(wait))
+    return error_response(
+        503, ERROR_HUB_BUSY, render(BUSY_TITLE, language), render(Text(BUSY_MESSAGE, seconds=seconds), language),
+        headers={"Retry-After": str(seconds)}, extra={"retry_after": round(wait, 3)},
+    )
+
+
+def _size(headers: Headers) -> int:
+    try:
+        return max(int(headers.get("content-length", "")), 0)
+    except ValueError:
+        return MIN_COUNTED_BYTES
+
+
+def _who(scope: Scope, headers: Headers) -> str:
+    """The workstation, by its token (hashed: no token is kept), else its address."""
+    token = headers.get("authorization")
+    if token:
+        return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    client = scope.get("client")
+    return f"address {client[0]}" if client else "address unknown"
+
+
+async def _drain(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return

@@ -1,0 +1,110 @@
+"""The gate in front of the push route (hub/api/push_gate.py), around a stand-in route
+that holds each push until the test lets it go, over httpx's in-process ASGI transport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+from starlette.responses import JSONResponse
+
+from windowdesk.hub.api.push_gate import SERVED_AT_ONCE, PushGate, service_slot
+from windowdesk.hub.push_turns import PushTurns
+from windowdesk.sync.protocol import ERROR_HUB_BUSY
+
+PUSH = "/api/v1/push"
+
+
+class HeldRoute:
+    """Reads each push's body, then waits until released; steps out of its slot on request."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+        self.serving = 0
+        self.most_served = 0
+        self.release = asyncio.Event()
+        self.step_out = asyncio.Event()
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.bodies.append(body)
+        self.serving += 1
+        self.most_served = max(self.most_served, self.serving)
+        try:
+            if body.startswith(b"waits-for-order"):
+                async with service_slot(scope).stepped_out():
+                    await self.release.wait()
+            else:
+                await self.release.wait()
+        finally:
+            self.serving -= 1
+        await JSONResponse({"stored": body.decode()})(scope, receive, send)
+
+
+async def _until(condition) -> None:  # noqa: ANN001
+    for _ in range(2000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("never happened")
+
+
+def _client(gate: PushGate) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://hub")
+
+
+def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_read() -> None:
+    async def scenario():  # noqa: ANN202
+        route = HeldRoute()
+        gate = PushGate(route, PushTurns(room=0.001))
+        async with _client(gate) as client:
+            first = asyncio.create_task(client.post(PUSH, content=b"first", headers={"Authorization": "Bearer one"}))
+            await _until(lambda: route.bodies)
+            second = await client.post(PUSH, content=b"second" * 1000, headers={
+                "Authorization": "Bearer two", "Accept-Language": "zh-CN"})
+            english = await client.post(PUSH, content=b"third", headers={"Authorization": "Bearer three"})
+            health = asyncio.create_task(client.post("/api/v1/enroll", content=b"not a push"))
+            await _until(lambda: len(route.bodies) == 2)  # other routes pass, busy or not
+            route.release.set()
+            return await first, second, english, await health, route.bodies
+
+    first, second, english, health, bodies = asyncio.run(scenario())
+    assert first.status_code == 200 and health.status_code == 200
+    assert bodies == [b"first", b"not a push"]
+    assert second.status_code == 503
+    error = second.json()["error"]
+    assert error["code"] == ERROR_HUB_BUSY
+    assert 0 < error["retry_after"] <= 2.0
+    assert int(second.headers["Retry-After"]) >= 1
+    assert "市级平台" in error["title"] + error["message"]  # in the window's language
+    assert english.json()["error"]["title"] == "The hub is busy"
+    assert english.json()["error"]["retry_after"] > error["retry_after"]  # behind "two" in line
+
+
+def test_only_a_few_pushes_are_served_at_once_and_one_waiting_for_order_steps_aside() -> None:
+    async def scenario():  # noqa: ANN202
+        route = HeldRoute()
+        gate = PushGate(route, PushTurns(room=60.0))
+        async with _client(gate) as client:
+            pushes = [asyncio.create_task(client.post(PUSH, content=b"waits-for-order" if n == 0 else b"push %d" % n,
+                                                      headers={"Authorization": f"Bearer {n}"}))
+                      for n in range(SERVED_AT_ONCE + 2)]
+            # The first steps out of its slot while it waits: one more than the slots is read.
+            await _until(lambda: len(route.bodies) == SERVED_AT_ONCE + 1)
+            await asyncio.sleep(0.05)
+            read_while_held = len(route.bodies)
+            route.release.set()
+            answers = await asyncio.gather(*pushes)
+            return read_while_held, route, answers
+
+    read_while_held, route, answers = asyncio.run(scenario())
+    assert read_while_held == SERVED_AT_ONCE + 1  # the last one's body waited, unread
+    assert route.most_served == SERVED_AT_ONCE + 1
+    assert [a.status_code for a in answers] == [200] * (SERVED_AT_ONCE + 2)
+    assert sorted(json.loads(a.content)["stored"] for a in answers)[-1] == "waits-for-order"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,10 +16,10 @@ import pytest
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.i18n import set_locale
 from windowdesk.services import applicants
-from windowdesk.services.sync import SyncReport, SyncRunner
+from windowdesk.services.sync import TURN_LATENESS, SyncCancelled, SyncReport, SyncRunner
 from windowdesk.storage import models as m
 from windowdesk.sync import protocol
-from windowdesk.sync.client import HubClient, HubUnreachable
+from windowdesk.sync.client import MAX_TURN_WAIT, HubBusy, HubClient, HubUnreachable
 
 
 class _TroubledHub(BaseHTTPRequestHandler):
@@ -122,6 +123,78 @@ def test_the_full_disk_message_is_translated() -> None:
         assert _("The hub's disk is full") != "The hub's disk is full"
     finally:
         set_locale("en")
+
+
+# --- a busy hub: the window waits for its turn ---------------------------------------------
+
+
+def _busy(retry_after) -> tuple[int, dict]:  # noqa: ANN001 - whatever a hub may send
+    return 503, {"code": protocol.ERROR_HUB_BUSY, "title": "The hub is busy", "message": "…",
+                 "retry_after": retry_after}
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [
+        (0.25, 0.25),  # the hub's precise figure
+        ("soon", 60.0), (None, 60.0), (True, 60.0),  # not a number: its Retry-After header (60)
+        (-3, 0.0), (1e9, MAX_TURN_WAIT),  # kept within reason
+    ],
+)
+def test_a_busy_hubs_turn_is_read_from_its_answer(troubled_hub, retry_after, waited) -> None:  # noqa: ANN001
+    troubled_hub.reply = _busy(retry_after)
+    client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
+    try:
+        with pytest.raises(HubBusy) as busy:
+            client.push([])
+    finally:
+        client.close()
+    assert busy.value.retry_after == pytest.approx(waited)
+    assert isinstance(busy.value, HubUnreachable)  # every caller that knows no turns retries later
+
+
+def test_waiting_for_turns_is_no_failure_until_the_longest_wait_is_spent(demo, troubled_hub) -> None:  # noqa: ANN001
+    set_locale("en")
+    _register_someone(demo)
+    before = _outbox(demo)
+    troubled_hub.reply = _busy(0.2)
+    turns: list[float] = []
+    client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
+    try:
+        # No retries for failures at all: only turns are waited for, here up to 0.5 s in all.
+        report = SyncRunner(demo.db, client, retries=0, longest_turn_wait=0.5).run(
+            progress=lambda state: turns.append(state.turn_in) if state.turn_in is not None else None)
+    finally:
+        client.close()
+
+    assert isinstance(report.error, HubBusy)
+    assert report.error.title == "The hub is busy"
+    assert "waits for its turn" in report.error.message
+    pushes = [path for path in troubled_hub.paths if path.endswith("/push")]
+    assert len(pushes) == 3  # answered busy, waited 0.2 s twice, then gave up: 0.6 s > 0.5 s
+    assert len(turns) == 2 and all(0.2 <= wait <= 0.2 + TURN_LATENESS for wait in turns)
+    after = _outbox(demo)
+    assert [(event_id, state) for event_id, state, _ in after] == [(event_id, state) for event_id, state, _ in before]
+
+
+def test_stopping_a_sync_that_waits_for_its_turn_stops_it_at_once(demo, troubled_hub) -> None:  # noqa: ANN001
+    set_locale("en")
+    _register_someone(demo)
+    troubled_hub.reply = _busy(30)
+    cancel = threading.Event()
+    client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
+    try:
+        def stop_when_waiting(state) -> None:  # noqa: ANN001
+            if state.turn_in is not None:
+                cancel.set()
+
+        started = time.monotonic()
+        report = SyncRunner(demo.db, client).run(cancel, progress=stop_when_waiting)
+        took = time.monotonic() - started
+    finally:
+        client.close()
+    assert isinstance(report.error, SyncCancelled)
+    assert took < 10  # not the 30 s turn
 
 
 # --- replies a JSON parser reads, but that are not what a hub can mean -------------------

@@ -119,3 +119,15 @@ def test_a_refusal_is_told_at_once_and_the_count_turns_red(qtbot, demo, tmp_path
         window.sync_dialog.close()
     finally:
         hub.close()
+
+
+def test_the_sync_window_says_when_a_busy_hub_gives_this_window_its_turn(qtbot, demo):
+    window = open_main_window(qtbot, demo)
+    window.open_sync_window()
+    dialog = window.sync_dialog
+    window.sync.progressed.emit(sync_service.SyncProgress("push", pushed=40, to_push=120, turn_in=2.4))
+    assert dialog.progress.text() == (
+        "Sent 40 of 120. The hub is busy with other windows; this window's turn comes in 3 s")
+    window.sync.progressed.emit(sync_service.SyncProgress("push", pushed=60, to_push=120))
+    assert dialog.progress.text() == "Sending 60 of 120"
+    dialog.close()

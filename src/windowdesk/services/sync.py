@@ -56,6 +56,10 @@ KEEP_SENT = dt.timedelta(days=KEEP_SENT_DAYS)
 # its fsync, the view of what the batch mentions), and a megabyte still goes over a slow
 # link well within the read timeout.
 PUSH_BATCH = protocol.MAX_PUSH_BATCH
+# The most a sync waits in all for a busy hub's turns for one batch before it gives up
+# (the next sync tries again); an end-of-day crowd of hundreds of windows takes about a minute.
+LONGEST_TURN_WAIT = 600.0
+TURN_LATENESS = 0.05  # at most this late for a turn (a little jitter)
 PUSH_BYTES = 1_000_000
 PULL_PAGE = 500
 CANCEL_CHECK_SECONDS = 0.1  # how soon "Stop" takes effect while a request is on the wire
@@ -89,6 +93,9 @@ class SyncProgress:
     pushed: int = 0
     to_push: int = 0
     pulled: int = 0
+    # Seconds until the hub's turn for this window's next batch (it is busy with other
+    # windows' pushes); None when not waiting for one.
+    turn_in: float | None = None
 
 
 @dataclass
@@ -312,7 +319,7 @@ class SyncRunner:
 
     def __init__(self, db, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
                  pull_page: int = PULL_PAGE, retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
-                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+                 longest_turn_wait: float = LONGEST_TURN_WAIT, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._db = db
         self._client = client
         self._push_batch = push_batch
@@ -321,6 +328,7 @@ class SyncRunner:
         self._retries = retries
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
+        self._longest_turn_wait = longest_turn_wait
         self._clock = clock
 
     def run(self, cancel: threading.Event | None = None,
@@ -335,7 +343,7 @@ class SyncRunner:
             self._learn_hub_generation()
             self._send_again_if_hub_restored(report)
             self._push(cancel, report, state, notify)
-            state.phase = "pull"
+            state.phase, state.turn_in = "pull", None
             notify(state)
             self._pull(cancel, report, state, notify)
             if self._send_again_if_hub_restored(report):  # the generation was named only now
@@ -354,7 +362,7 @@ class SyncRunner:
                 # Not raised: the report of what was sent and received must reach the
                 # window (its counts, and the screens to refresh for the changes pulled).
                 report.error = _last_success_not_noted(error)
-        state.phase = "done"
+        state.phase, state.turn_in = "done", None
         notify(state)
         return report
 
@@ -379,16 +387,30 @@ class SyncRunner:
         report.sent_again += sent_again
         return sent_again > 0
 
-    def _with_retries(self, call, cancel: threading.Event):
-        """Transient failures are retried with exponential backoff and full jitter."""
-        from windowdesk.sync.client import HubUnreachable
+    def _with_retries(self, call, cancel: threading.Event, on_turn: Callable[[float], None] | None = None):
+        """Transient failures are retried with exponential backoff and full jitter. A busy
+        hub's turn is waited for (told to ``on_turn``) without counting as a failure, up to
+        ``longest_turn_wait`` seconds in all."""
+        from windowdesk.sync.client import HubBusy, HubUnreachable
 
         attempt = 0
+        waited_for_turns = 0.0
         while True:
             if cancel.is_set():
                 raise _stopped()
             try:
                 return call()
+            except HubBusy as busy:
+                # Slightly late rather than early: the hub keeps a turn for a moment, and a
+                # window that comes early is only told to wait again. The hub has spread
+                # the turns already, so only a little jitter.
+                wait = busy.retry_after + random.uniform(0.0, TURN_LATENESS)
+                if waited_for_turns + wait > self._longest_turn_wait:
+                    raise
+                waited_for_turns += wait
+                if on_turn is not None:
+                    on_turn(wait)
+                cancel.wait(wait)  # wakes at once when cancelled
             except HubUnreachable:
                 attempt += 1
                 if attempt > self._retries:
@@ -425,24 +447,29 @@ class SyncRunner:
         def send_while_room() -> None:
             nonlocal upcoming
             while upcoming is not None and len(sending) < in_flight:
-                sending.append((upcoming, self._send_in_background(upcoming, cancel, abandoned)))
+                sending.append((upcoming, self._send_in_background(upcoming, cancel, abandoned, waiting_for_turn)))
                 upcoming = self._next_batch(upcoming)
+
+        def waiting_for_turn(seconds: float) -> None:  # on a sending thread
+            state.turn_in = seconds
+            notify(state)
 
         try:
             send_while_room()
             while sending:
                 batch, answer = sending.popleft()
-                answer = self._answer(batch, answer, cancel)
+                answer = self._answer(batch, answer, cancel, waiting_for_turn)
                 in_flight = answer.in_flight
                 send_while_room()
                 self._record_results(answer.results, report)
                 state.pushed += len(answer.results)
+                state.turn_in = None
                 notify(state)
         except BaseException:
             abandoned.set()
             raise
 
-    def _answer(self, batch: _Batch, sending: Future, cancel) -> protocol.PushAnswer:
+    def _answer(self, batch: _Batch, sending: Future, cancel, on_turn: Callable[[float], None]) -> protocol.PushAnswer:
         """The hub's answer to ``batch``; the batches before it are answered and recorded."""
         from windowdesk.sync.client import HubRefused
 
@@ -454,12 +481,13 @@ class SyncRunner:
                     raise
                 # The batch before reached the hub only after this one gave up waiting
                 # for it; it is stored now (its answer is recorded): send this one again.
-                return _await(self._send_in_background(batch, cancel), cancel)
+                return _await(self._send_in_background(batch, cancel, on_turn=on_turn), cancel)
         except WindowdeskError as error:  # unreachable or refused: note it, then stop
             self._note_failure(batch.push.event_ids, error)
             raise
 
-    def _send_in_background(self, batch: _Batch, cancel, abandoned: threading.Event | None = None) -> Future:
+    def _send_in_background(self, batch: _Batch, cancel, abandoned: threading.Event | None = None,
+                            on_turn: Callable[[float], None] | None = None) -> Future:
         """``batch`` sent (with retries) on a thread of its own; a batch of a push that has
         been ``abandoned`` is not sent (again)."""
 
@@ -468,11 +496,12 @@ class SyncRunner:
                 raise _stopped()
             return self._client.push_encoded(batch.push)
 
-        return self._retried_in_background(push, cancel, "windowdesk-push")
+        return self._retried_in_background(push, cancel, "windowdesk-push", on_turn)
 
-    def _retried_in_background(self, call: Callable[[], object], cancel, name: str) -> Future:
+    def _retried_in_background(self, call: Callable[[], object], cancel, name: str,
+                               on_turn: Callable[[float], None] | None = None) -> Future:
         """``call`` (a request to the hub) with retries, on a daemon thread of its own."""
-        return _in_background(functools.partial(self._with_retries, call, cancel), name)
+        return _in_background(functools.partial(self._with_retries, call, cancel, on_turn), name)
 
     def _note_failure(self, event_ids: Sequence[str], error: WindowdeskError) -> None:
         with self._db.write() as session:

@@ -2,6 +2,8 @@
 of three errors the sync engine knows how to treat:
 
 - HubUnreachable: the network or the hub is down, slow, or answered garbage; retry later.
+  Its kind HubBusy: the hub is writing other windows' pushes and names this one's turn;
+  the batch is sent again then, and that is no failure.
 - HubRefused: the hub understood and said no (bad token, old version, other center);
   retrying will not help until a person acts. Carries the hub's own words.
 - ProtocolError (from protocol.py) is folded into HubUnreachable: a truncated or
@@ -17,6 +19,7 @@ must fix the hub's certificate or this workstation's CA setting.
 from __future__ import annotations
 
 import json
+import math
 import re
 import ssl
 from collections.abc import Sequence
@@ -33,6 +36,9 @@ from windowdesk.text import is_unicode_text
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 30.0
 HEALTH_TIMEOUT = 2.0
+# A busy hub's turn: what is waited when it names none, and the most that is waited at once.
+DEFAULT_TURN_WAIT = 5.0
+MAX_TURN_WAIT = 300.0
 
 
 ERROR_CERTIFICATE = "certificate_untrusted"
@@ -40,6 +46,14 @@ ERROR_CERTIFICATE = "certificate_untrusted"
 
 class HubUnreachable(WindowdeskError):
     pass
+
+
+class HubBusy(HubUnreachable):
+    """A push the hub did not read yet: it comes in at its turn, ``retry_after`` seconds on."""
+
+    def __init__(self, title: str, message: str, *, retry_after: float) -> None:
+        super().__init__(title, message)
+        self.retry_after = retry_after
 
 
 class HubRefused(WindowdeskError):
@@ -94,6 +108,17 @@ def _error_of(response) -> dict:  # noqa: ANN001 - a requests response
     except (ValueError, AttributeError):
         return {}
     return error if isinstance(error, dict) else {}
+
+
+def _turn_wait(precise: Any, header: str | None) -> float:
+    """Seconds until a busy hub's turn: its precise figure, else its Retry-After header,
+    within [0, MAX_TURN_WAIT] whatever it sent."""
+    if isinstance(precise, (int, float)) and not isinstance(precise, bool) and math.isfinite(precise):
+        return min(max(float(precise), 0.0), MAX_TURN_WAIT)
+    try:
+        return min(max(float(int((header or "").strip())), 0.0), MAX_TURN_WAIT)
+    except ValueError:
+        return DEFAULT_TURN_WAIT
 
 
 def _untrusted_certificate(ca_bundle: str | None) -> HubRefused:
@@ -221,8 +246,15 @@ class HubClient:
     @staticmethod
     def _hub_trouble(response) -> HubUnreachable:
         """A 5xx: retried later like an outage. A hub whose disk is full is named as such:
-        waiting does not help there, its administrator must act."""
-        if response.status_code == 503 and _error_of(response).get("code") == protocol.ERROR_HUB_DISK_FULL:
+        waiting does not help there, its administrator must act. A busy hub names the turn."""
+        error = _error_of(response)
+        if response.status_code == 503 and error.get("code") == protocol.ERROR_HUB_BUSY:
+            return HubBusy(
+                _("The hub is busy"),
+                _("Many windows are sending their work to the hub right now; this window waits for its turn."),
+                retry_after=_turn_wait(error.get("retry_after"), response.headers.get("Retry-After")),
+            )
+        if response.status_code == 503 and error.get("code") == protocol.ERROR_HUB_DISK_FULL:
             return HubUnreachable(
                 _("The hub's disk is full"),
                 _("The hub cannot store anything until its administrator frees space on its disk. "

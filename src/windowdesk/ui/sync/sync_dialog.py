@@ -3,6 +3,7 @@ supervisor marks a refused change resolved once it has been dealt with."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from html import escape
 
@@ -204,7 +205,12 @@ class SyncDialog(QDialog):
         if progress.phase == "push":
             self.progress.setMaximum(max(progress.to_push, 1))
             self.progress.setValue(progress.pushed)
-            self.progress.setFormat(_("Sending %v of %m"))
+            if progress.turn_in is not None:
+                self.progress.setFormat(
+                    _("Sent %v of %m. The hub is busy with other windows; this window's turn comes in {seconds} s")
+                    .format(seconds=max(1, math.ceil(progress.turn_in))))
+            else:
+                self.progress.setFormat(_("Sending %v of %m"))
         elif progress.phase == "pull":
             self.progress.setMaximum(0)  # unknown length: busy indicator
             self.progress.setFormat(_("Receiving\u2026 {count}").format(count=progress.pulled))

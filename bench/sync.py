@@ -357,13 +357,17 @@ def _events_of(slot: int, center: str, window_id: str, count: int, resident: dic
 def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_workstation: int,
                   start_at: float) -> dict:
     """One process: one thread per workstation, all starting at ``start_at``."""
+    import random
+
     import requests
 
-    from windowdesk.sync.client import HubClient
+    from windowdesk.services.sync import TURN_LATENESS
+    from windowdesk.sync.client import HubBusy, HubClient
 
     prepared = [(token, _events_of(slot, center, window_id, per_workstation, resident, case))
                 for slot, token, center, window_id in jobs]
     latencies: list[float] = []
+    busy: list[float] = []
     errors: list[str] = []
     finish: list[float] = []
     lock = threading.Lock()
@@ -377,12 +381,21 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
             time.sleep(max(0.0, start_at - time.time()))
             for start in range(0, len(events), PUSH_BATCH):
                 batch = events[start:start + PUSH_BATCH]
-                began = time.perf_counter()
-                try:
-                    results = client.push(batch)
-                except Exception as exc:  # noqa: BLE001 - counted and reported
-                    with lock:
-                        errors.append(f"{type(exc).__name__}: {getattr(exc, 'message', exc)}")
+                while True:
+                    began = time.perf_counter()
+                    try:
+                        results = client.push(batch)
+                    except HubBusy as turn:  # as the window does: the same batch again at its turn
+                        with lock:
+                            busy.append(time.perf_counter() - began)
+                        time.sleep(turn.retry_after + random.uniform(0.0, TURN_LATENESS))
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - counted and reported
+                        with lock:
+                            errors.append(f"{type(exc).__name__}: {getattr(exc, 'message', exc)}")
+                        results = None
+                    break
+                if results is None:
                     continue
                 took = time.perf_counter() - began
                 bad = [r for r in results if r.status != "applied"]
@@ -400,7 +413,7 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
         thread.start()
     for thread in threads:
         thread.join()
-    return {"latencies": latencies, "errors": errors, "last_finish": max(finish) if finish else start_at}
+    return {"latencies": latencies, "busy": busy, "errors": errors, "finishes": finish}
 
 
 def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
@@ -423,6 +436,7 @@ def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
     finally:
         db.dispose()
     serve_args = ["--enroll-limit", f"{args.workstations + 10}/minute"]  # all windows enroll at once here
+    serve_args += ["--push-room", str(args.hub_push_room)] if args.hub_push_room is not None else []
     hub.start(serve_args=serve_args + (["--workers", str(args.hub_workers)] if args.hub_workers > 1 else []))
     client = HubClient(hub.url)
     try:
@@ -437,10 +451,14 @@ def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
     with context.Pool(processes) as pool:
         pending = [pool.apply_async(_burst_worker, (hub.url, share, resident, case, args.per_workstation, start_at))
                    for share in shares]
+        hub_cpu_before = process_tree_cpu(hub.process.pid)
         results = [p.get(timeout=1800) for p in pending]
+        hub_cpu_after = process_tree_cpu(hub.process.pid)
     latencies = [x for r in results for x in r["latencies"]]
+    busy = [x for r in results for x in r["busy"]]
     errors = [e for r in results for e in r["errors"]]
-    seconds = max(r["last_finish"] for r in results) - start_at
+    windows = [finish - start_at for r in results for finish in r["finishes"]]
+    seconds = max(windows)
     events = args.workstations * args.per_workstation
     on_hub = hub.scalar("SELECT count(*) FROM pushed_events WHERE status = 'applied'")
     return {
@@ -450,6 +468,13 @@ def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
         "burst_p50_ms": round(percentile(latencies, 50) * 1000, 1) if latencies else None,
         "burst_p99_ms": round(percentile(latencies, 99) * 1000, 1) if latencies else None,
         "burst_max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+        "burst_busy_answers": len(busy),
+        "burst_busy_p99_ms": round(percentile(busy, 99) * 1000, 1) if busy else None,
+        "burst_window_p50_seconds": round(percentile(windows, 50), 3),
+        "burst_window_p99_seconds": round(percentile(windows, 99), 3),
+        "hub_push_room": args.hub_push_room,
+        "burst_hub_cpu_seconds": (round(hub_cpu_after - hub_cpu_before, 2)
+                                  if hub_cpu_before is not None and hub_cpu_after is not None else None),
         "burst_applied_on_hub": on_hub, "client_processes": processes,
         # Push and pull of one window are not measured in this mode.
         "push_seconds": round(seconds, 3), "pull_seconds": None,
@@ -468,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1,
                         help="push that many times --events (new cases each round); push_seconds is their median")
     parser.add_argument("--hub-workers", type=int, default=1, help="hub processes (windowdesk-hub serve --workers)")
+    parser.add_argument("--hub-push-room", type=float, default=None,
+                        help="burst mode: windowdesk-hub serve --push-room (default: the hub's; 0: no turns)")
     args = parser.parse_args(argv)
     from windowdesk.i18n import set_locale
     from tests.sync.hub_process import HubProcess

@@ -32,12 +32,21 @@ def clock() -> Clock:
 
 
 def test_pushes_are_let_in_while_their_work_fits_the_room(clock: Clock) -> None:
-    turns = PushTurns(room=2.5 * PUSH_SECONDS, clock=clock)
+    turns = PushTurns(room=2.2 * PUSH_SECONDS, clock=clock)
     assert turns.enter("a", PUSH) is None
     assert turns.enter("b", PUSH) is None
-    wait = turns.enter("c", PUSH)  # three would be 3 pushes of work, the room holds 2.5
-    assert wait == pytest.approx(0.5 * PUSH_SECONDS)
+    wait = turns.enter("c", PUSH)  # three would be 3 pushes of work, the room holds 2.2
+    assert wait == pytest.approx(0.8 * PUSH_SECONDS)
     assert (turns.inside, turns.waiting) == (2, 1)
+
+
+def test_a_push_whose_turn_is_a_moment_away_goes_in_rather_than_coming_back(clock: Clock) -> None:
+    turns = PushTurns(room=2 * PUSH_SECONDS, clock=clock)
+    assert turns.enter("a", PUSH) is None
+    assert turns.enter("b", PUSH) is None
+    # Its turn is 1/4 of a push away (SLACK_SHARE of the room is 1/2): it waits inside.
+    assert turns.enter("c", PUSH // 4) is None
+    assert turns.enter("d", PUSH) is not None
 
 
 def test_the_line_is_first_come_first_served_and_each_visit_works_the_wait_out_again(clock: Clock) -> None:

@@ -42,12 +42,18 @@ PACE_SAMPLES = 16
 # the line while the work inside, its own included, is at most this many rooms.
 NEXT_BATCH_SECONDS = 1.0
 NEXT_BATCH_ROOM_FACTOR = 1.5
+# A window whose turn is this share of the room away goes in now: it waits that little
+# longer inside rather than coming back once more (each visit costs the hub about 1 ms).
+SLACK_SHARE = 0.25
 # The longest a window is told to wait at once (it is told again when it comes back).
 LONGEST_WAIT_SECONDS = 2.0
 # A window not back this long after it was due leaves the line (it stopped, or gave up).
 LAPSE_SECONDS = 2.0
-# The prior pace counts as this many pushes of MIN_COUNTED_BYTES until measures replace it.
+# The first guess counts as this many pushes of this size until measures replace it: a
+# crowd arriving at once slows the first pushes answered, and a lighter guess was swept
+# away by them, so that the windows in line were told to come back far too late.
 PRIOR_SAMPLES = 8
+PRIOR_BYTES = 400_000
 # Lapsed tickets are swept out at most this often.
 SWEEP_SECONDS = 0.5
 
@@ -70,7 +76,7 @@ class PushTurns:
         self._lock = threading.Lock()
         self._inside = 0
         self._counted_inside = 0  # bytes of the pushes inside, each at least MIN_COUNTED_BYTES
-        prior = (FIRST_GUESS_SECONDS_PER_BYTE * MIN_COUNTED_BYTES, MIN_COUNTED_BYTES)
+        prior = (FIRST_GUESS_SECONDS_PER_BYTE * PRIOR_BYTES, PRIOR_BYTES)
         self._pace: deque[tuple[float, int]] = deque([prior] * PRIOR_SAMPLES, maxlen=PACE_SAMPLES)
         self._pace_seconds = prior[0] * PRIOR_SAMPLES
         self._pace_bytes = prior[1] * PRIOR_SAMPLES
@@ -120,7 +126,7 @@ class PushTurns:
                     break
                 ahead += their.counted
             wait = self._work(ahead) + inside - self.room
-            if wait <= 0:
+            if wait <= self.room * SLACK_SHARE:  # a moment more inside, not one more visit
                 return self._let_in(who, counted, now)
             wait = min(wait, LONGEST_WAIT_SECONDS)
             ticket.lapses = now + wait + LAPSE_SECONDS

@@ -31,7 +31,7 @@ SQLITE_FILE_NAME = "hub.sqlite3"
 # slowed down by its own good syncs.
 DEFAULT_ENROLL_LIMIT = RateLimit(10, 60)
 DEFAULT_BAD_TOKEN_LIMIT = RateLimit(30, 60)
-DEFAULT_PUSH_ROOM = 0.4
+DEFAULT_PUSH_ROOM = 0.3
 MAX_PUSH_ROOM = 60.0
 
 _VERSION = re.compile(r"^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?")

@@ -362,6 +362,7 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
     import requests
 
     from windowdesk.services.sync import TURN_LATENESS
+    from windowdesk.sync.protocol import EncodedPush
     from windowdesk.sync.client import HubBusy, HubClient
 
     prepared = [(token, _events_of(slot, center, window_id, per_workstation, resident, case))
@@ -381,10 +382,13 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
             time.sleep(max(0.0, start_at - time.time()))
             for start in range(0, len(events), PUSH_BATCH):
                 batch = events[start:start + PUSH_BATCH]
+                # Encoded once, sent again as it is at its turn, as the window does.
+                encoded = EncodedPush(json.dumps({"events": batch}, ensure_ascii=False).encode(),
+                                      tuple(event["event_id"] for event in batch))
                 while True:
                     began = time.perf_counter()
                     try:
-                        results = client.push(batch)
+                        results = client.push_encoded(encoded).results
                     except HubBusy as turn:  # as the window does: the same batch again at its turn
                         with lock:
                             busy.append(time.perf_counter() - began)

@@ -222,7 +222,8 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
     from tests.sync.hub_process import create_station
 
     code = hub.enrollment_code("CH", "01")
-    hub.start(serve_args=["--workers", str(args.hub_workers)] if args.hub_workers > 1 else None)
+    hub.start(serve_args=(["--workers", str(args.hub_workers)] if args.hub_workers > 1 else [])
+              + (["--push-room", str(args.hub_push_room)] if args.hub_push_room is not None else []))
     station = create_station(folder / "workstation", "CH", "01")
     try:
         station.enroll(hub.url, code)
@@ -476,7 +477,6 @@ def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
         "burst_busy_p99_ms": round(percentile(busy, 99) * 1000, 1) if busy else None,
         "burst_window_p50_seconds": round(percentile(windows, 50), 3),
         "burst_window_p99_seconds": round(percentile(windows, 99), 3),
-        "hub_push_room": args.hub_push_room,
         "burst_hub_cpu_seconds": (round(hub_cpu_after - hub_cpu_before, 2)
                                   if hub_cpu_before is not None and hub_cpu_after is not None else None),
         "burst_applied_on_hub": on_hub, "client_processes": processes,
@@ -498,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="push that many times --events (new cases each round); push_seconds is their median")
     parser.add_argument("--hub-workers", type=int, default=1, help="hub processes (windowdesk-hub serve --workers)")
     parser.add_argument("--hub-push-room", type=float, default=None,
-                        help="burst mode: windowdesk-hub serve --push-room (default: the hub's; 0: no turns)")
+                        help="windowdesk-hub serve --push-room (default: the hub's; 0: no turns)")
     args = parser.parse_args(argv)
     from windowdesk.i18n import set_locale
     from tests.sync.hub_process import HubProcess
@@ -513,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
             result = run_burst(args, folder, hub) if args.workstations else run_window(args, folder, hub)
         finally:
             hub.close()
-    result = {"hub": args.hub, "hub_workers": args.hub_workers, **result, "python": platform.python_version(),
+    result = {"hub": args.hub, "hub_workers": args.hub_workers, "hub_push_room": args.hub_push_room, **result, "python": platform.python_version(),
               "cpus": os.cpu_count(), "machine": platform.machine()}
     for key, value in result.items():
         log(f"{key:>26}  {value}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.security import new_enrollment_code, normalise_enrollment_code
+from windowdesk.hub.server import worker_environment
 from windowdesk.hub.settings import (
     DEFAULT_PUSH_ROOM,
     ENV_DATA_DIR,
@@ -60,3 +62,13 @@ def test_the_push_room_is_a_number_of_seconds(tmp_path: Path, monkeypatch: pytes
         monkeypatch.setenv(ENV_PUSH_ROOM, wrong)
         with pytest.raises(InvalidInput, match="push room must be a number of seconds"):
             HubSettings.resolve(data_dir=tmp_path)
+
+
+def test_the_hubs_processes_share_its_push_room_and_every_other_setting(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = HubSettings.resolve(data_dir=tmp_path, push_room=0.3, push_in_flight=2, enroll_limit="20/minute")
+    for name, value in worker_environment(settings, workers=2).items():
+        monkeypatch.setenv(name, value)
+    in_a_worker = HubSettings.resolve()  # as each process of `serve --workers 2` resolves them
+    assert in_a_worker.push_room == pytest.approx(0.15)
+    assert in_a_worker == dataclasses.replace(settings, push_room=in_a_worker.push_room)

@@ -278,8 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("batches a workstation may send before the hub answers the first (default 1 with one "
                               "process, 2 with several; 2 also helps one process whose PostgreSQL is on another machine)"))
     serve.add_argument("--push-room", type=float, default=None, metavar="SECONDS",
-                       help=_("seconds of pushes each hub process takes in at once; the windows beyond are told "
-                              "when their turn comes (default 0.3; 0: take every push at once)"))
+                       help=_("seconds of pushes the hub takes in at once (its processes share them); the windows "
+                              "beyond are told when their turn comes (default 0.3; 0: take every push at once)"))
     command("migrate", cmd_migrate, _("bring the database to the current schema (every command does this first)"))
     sub = command("import-catalog", cmd_import_catalog, _("validate and publish a service catalog folder (centers.json, departments.json, items.json)"))
     sub.add_argument("folder", help=_("the catalog folder"))

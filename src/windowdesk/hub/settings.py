@@ -77,9 +77,10 @@ class HubSettings:
     # and cost about 10% more CPU (bench/README.md, seventh session). Several processes,
     # or a database on another machine, apply one while the next is read.
     push_in_flight: int = 1
-    # Seconds of push work each hub process takes in at once, so about the longest a push
-    # waits inside it; the pushes beyond are told their turn (push_turns). 0: no turns,
-    # every push is taken in at once (and waits behind all the others).
+    # Seconds of push work the hub takes in at once, so about the longest a push waits
+    # inside it; the pushes beyond are told their turn (push_turns). Each of `serve
+    # --workers N` processes takes a share of 1/N. 0: no turns, every push is taken in at
+    # once (and waits behind all the others).
     push_room: float = DEFAULT_PUSH_ROOM
 
     @property

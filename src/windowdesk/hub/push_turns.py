@@ -29,8 +29,10 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Until the first push is measured: about what a 300-event push takes on a small machine.
-FIRST_GUESS_SECONDS_PER_BYTE = 0.035 / 450_000
+# Until pushes are measured: twice what a 300-event push takes on a small machine with
+# SQLite. A hub starting slower than guessed (PostgreSQL, a crowd arriving at once) took in
+# too much at first and kept those pushes 1.1 s (p99 in the burst); with this guess, 0.66 s.
+FIRST_GUESS_SECONDS_PER_BYTE = 0.07 / 450_000
 # A push smaller than this is counted as this big: its fixed cost (HTTP, authentication,
 # a transaction) outweighs its bytes.
 MIN_COUNTED_BYTES = 64_000

@@ -30,9 +30,14 @@ through the hub's own services) and ``pull_seconds`` is the real ``SyncRunner`` 
 and applying them.
 
 Burst (``--workstations W --per-workstation P``): W workstations are enrolled, then all
-push P events each (residents and cases, batches of 200) at the same moment with real
-``HubClient`` instances, one thread per workstation, spread over a few processes.
-Reports p50/p99/max request times and errors.
+push P events each (residents and cases, batches of 200, each encoded once) at the same
+moment with real ``HubClient`` instances, one thread per workstation, spread over a few
+processes. A push the hub answers "busy" is sent again at the turn it names, as the window
+does. Reports the p50/p99/max times of the pushes answered (``burst_p99_ms``), the busy
+answers apart (``burst_busy_answers``, ``burst_busy_p99_ms``), when each window had all its
+events stored (``burst_window_p50_seconds``, ``burst_window_p99_seconds``; the last one is
+``burst_seconds``), the hub's CPU, and errors. ``--hub-push-room`` is passed to ``serve
+--push-room`` (0: no turns, every push taken in at once).
 
 A table goes to stderr; the last stdout line is one JSON object.
 """

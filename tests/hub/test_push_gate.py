@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 
 from windowdesk.hub.api.push_gate import SERVED_AT_ONCE, PushGate, service_slot
 from windowdesk.hub.push_turns import PushTurns
+from windowdesk.hub.security import sha256_hex
 from windowdesk.sync.protocol import ERROR_HUB_BUSY
 
 PUSH = "/api/v1/push"
@@ -55,6 +56,10 @@ async def _until(condition) -> None:  # noqa: ANN001
     raise AssertionError("never happened")
 
 
+async def _every_token(_token_sha256: str) -> bool:
+    return True
+
+
 def _client(gate: PushGate) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://hub")
 
@@ -62,7 +67,7 @@ def _client(gate: PushGate) -> httpx.AsyncClient:
 def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_read() -> None:
     async def scenario():  # noqa: ANN202
         route = HeldRoute()
-        gate = PushGate(route, PushTurns(room=0.001))
+        gate = PushGate(route, PushTurns(room=0.001), enrolled=_every_token)
         async with _client(gate) as client:
             first = asyncio.create_task(client.post(PUSH, content=b"first", headers={"Authorization": "Bearer one"}))
             await _until(lambda: route.bodies)
@@ -90,7 +95,7 @@ def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_r
 def test_only_a_few_pushes_are_served_at_once_and_one_waiting_for_order_steps_aside() -> None:
     async def scenario():  # noqa: ANN202
         route = HeldRoute()
-        gate = PushGate(route, PushTurns(room=60.0))
+        gate = PushGate(route, PushTurns(room=60.0), enrolled=_every_token)
         async with _client(gate) as client:
             pushes = [asyncio.create_task(client.post(PUSH, content=b"waits-for-order" if n == 0 else b"push %d" % n,
                                                       headers={"Authorization": f"Bearer {n}"}))
@@ -108,3 +113,31 @@ def test_only_a_few_pushes_are_served_at_once_and_one_waiting_for_order_steps_as
     assert route.most_served == SERVED_AT_ONCE + 1
     assert [a.status_code for a in answers] == [200] * (SERVED_AT_ONCE + 2)
     assert sorted(json.loads(a.content)["stored"] for a in answers)[-1] == "waits-for-order"
+
+
+def test_a_push_without_an_enrolled_token_goes_straight_to_the_route_that_refuses_it() -> None:
+    """Made-up tokens must not take places in line ahead of the real windows (and must
+    reach the route, which counts refused tokens against their address)."""
+    enrolled = {sha256_hex("real")}
+
+    async def is_enrolled(token_sha256: str) -> bool:
+        return token_sha256 in enrolled
+
+    async def scenario():  # noqa: ANN202
+        route = HeldRoute()
+        gate = PushGate(route, PushTurns(room=0.001), enrolled=is_enrolled)
+        async with _client(gate) as client:
+            first = asyncio.create_task(client.post(PUSH, content=b"real one", headers={"Authorization": "Bearer real"}))
+            await _until(lambda: route.bodies)
+            made_up = [asyncio.create_task(client.post(PUSH, content=b"made up %d" % n,
+                                                       headers={"Authorization": f"Bearer guess{n}"}))
+                       for n in range(3)]
+            no_token = asyncio.create_task(client.post(PUSH, content=b"no token"))
+            await _until(lambda: len(route.bodies) == 5)  # all let through, none told to wait
+            real_again = await client.post(PUSH, content=b"real two", headers={"Authorization": "Bearer real"})
+            route.release.set()
+            await asyncio.gather(first, no_token, *made_up)
+            return real_again
+
+    real_again = asyncio.run(scenario())
+    assert real_again.status_code == 503  # the line still works for enrolled ones

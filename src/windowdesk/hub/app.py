@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from windowdesk import __version__
 from windowdesk.hub.api import backoffice_routes, report_routes, sync_routes
 from windowdesk.hub.api.errors import install_error_handlers
+from windowdesk.hub.api.enrolled_tokens import EnrolledTokens
 from windowdesk.hub.api.limits import Limiters
 from windowdesk.hub.api.push_gate import PushGate
 from windowdesk.hub.push_turns import PushTurns
@@ -45,7 +46,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.state.limiters = Limiters.from_settings(settings)
     install_error_handlers(app)
     if settings.push_room:
-        app.add_middleware(PushGate, turns=PushTurns(settings.push_room))
+        app.add_middleware(PushGate, turns=PushTurns(settings.push_room), enrolled=EnrolledTokens(db).knows)
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -20,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from windowdesk.hub.api.errors import error_response, request_language
 from windowdesk.hub.language import Text, render
 from windowdesk.hub.push_turns import MIN_COUNTED_BYTES, PushTurns
+from windowdesk.hub.security import sha256_hex
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import API_PREFIX, ERROR_HUB_BUSY
 
@@ -58,9 +58,14 @@ def service_slot(scope: Scope) -> ServiceSlot | None:
 
 
 class PushGate:
-    def __init__(self, app: ASGIApp, turns: PushTurns, serving: int = SERVED_AT_ONCE) -> None:
+    """``enrolled``: whether a token's hash is an enrolled workstation's (EnrolledTokens);
+    only those are given a place in line, any other push goes straight to the route."""
+
+    def __init__(self, app: ASGIApp, turns: PushTurns, enrolled: Callable[[str], Awaitable[bool]],
+                 serving: int = SERVED_AT_ONCE) -> None:
         self.app = app
         self.turns = turns
+        self._enrolled = enrolled
         self._serving = serving
         self._slots: asyncio.Semaphore | None = None  # made on the event loop, at the first push
 
@@ -69,8 +74,11 @@ class PushGate:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        who = _token_sha256(headers)
+        if who is None or not await self._enrolled(who):
+            await self.app(scope, receive, send)  # refused there, and counted against its address
+            return
         size = _size(headers)
-        who = _who(scope, headers)
         wait = self.turns.enter(who, size)
         if wait is not None:
             await _drain(receive)
@@ -104,13 +112,12 @@ def _size(headers: Headers) -> int:
         return MIN_COUNTED_BYTES
 
 
-def _who(scope: Scope, headers: Headers) -> str:
-    """The workstation, by its token (hashed: no token is kept), else its address."""
-    token = headers.get("authorization")
-    if token:
-        return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-    client = scope.get("client")
-    return f"address {client[0]}" if client else "address unknown"
+def _token_sha256(headers: Headers) -> str | None:
+    """The workstation, by its token's hash (as the hub keeps it: no token is kept here)."""
+    scheme, _, token = headers.get("authorization", "").partition(" ")  # as HTTPBearer reads it
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return sha256_hex(token)
 
 
 async def _drain(receive: Receive) -> None:

@@ -137,7 +137,7 @@ def _busy(retry_after) -> tuple[int, dict]:  # noqa: ANN001 - whatever a hub may
     ("retry_after", "waited"),
     [
         (0.25, 0.25),  # the hub's precise figure
-        ("soon", 60.0), (None, 60.0), (True, 60.0),  # not a number: its Retry-After header (60)
+        ("soon", 60.0), (None, 60.0), (True, 60.0), (float("nan"), 60.0),  # its Retry-After header (60)
         (-3, 0.0), (1e9, MAX_TURN_WAIT),  # kept within reason
     ],
 )

@@ -9,7 +9,7 @@ import json
 import httpx
 from starlette.responses import JSONResponse
 
-from windowdesk.hub.api.push_gate import SERVED_AT_ONCE, PushGate, service_slot
+from windowdesk.hub.api.push_gate import SERVED_AT_ONCE, PushGate, ServiceSlot, service_slot
 from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.security import sha256_hex
 from windowdesk.sync.protocol import ERROR_HUB_BUSY
@@ -146,3 +146,32 @@ def test_a_push_without_an_enrolled_token_goes_straight_to_the_route_that_refuse
 
     real_again = asyncio.run(scenario())
     assert real_again.status_code == 503  # the line still works for enrolled ones
+
+
+def test_a_push_that_goes_away_while_stepped_out_gives_back_no_slot_it_does_not_hold() -> None:
+    async def scenario() -> tuple[bool, bool]:
+        slots = asyncio.Semaphore(1)
+        waiting = ServiceSlot(slots)
+        await waiting.take()
+        other = ServiceSlot(slots)
+
+        async def wait_for_order() -> None:
+            async with waiting.stepped_out():
+                await other.take()  # the batch it waits for is served meanwhile
+            # ...and it waits to take its slot again, which "other" holds.
+
+        task = asyncio.create_task(wait_for_order())
+        await _until(lambda: other.held)
+        await asyncio.sleep(0.01)
+        task.cancel()  # its window goes away meanwhile
+        await asyncio.sleep(0)
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        waiting.give_back()  # the gate's last step for the gone push
+        return slots.locked(), waiting.held
+
+    still_served, held = asyncio.run(scenario())
+    assert still_served  # "other" still holds the only slot: none was given back twice
+    assert not held

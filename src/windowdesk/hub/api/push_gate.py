@@ -42,14 +42,26 @@ class ServiceSlot:
 
     def __init__(self, slots: asyncio.Semaphore) -> None:
         self._slots = slots
+        self.held = False
+
+    async def take(self) -> None:
+        await self._slots.acquire()
+        self.held = True
+
+    def give_back(self) -> None:
+        """Once only, and only if taken: a push whose window went away while it waited
+        to take its slot again must not give back a slot it does not hold."""
+        if self.held:
+            self.held = False
+            self._slots.release()
 
     @contextlib.asynccontextmanager
     async def stepped_out(self) -> AsyncIterator[None]:
-        self._slots.release()
+        self.give_back()
         try:
             yield
         finally:
-            await self._slots.acquire()
+            await self.take()
 
 
 def service_slot(scope: Scope) -> ServiceSlot | None:
@@ -86,13 +98,14 @@ class PushGate:
             return
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._serving)
+        slot = ServiceSlot(self._slots)
         served_from = None
         try:
-            # Its body stays unread (in the connection) until its slot comes.
-            async with self._slots:
-                served_from = self.turns.now()
-                await self.app({**scope, SCOPE_SLOT: ServiceSlot(self._slots)}, receive, send)
+            await slot.take()  # its body stays unread (in the connection) until then
+            served_from = self.turns.now()
+            await self.app({**scope, SCOPE_SLOT: slot}, receive, send)
         finally:
+            slot.give_back()
             self.turns.leave(who, size, served_from)
 
 

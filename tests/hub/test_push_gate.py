@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import httpx
 from starlette.responses import JSONResponse
@@ -71,7 +72,7 @@ async def _one_held_inside(client: httpx.AsyncClient, route: HeldRoute, token: s
     return pushing
 
 
-def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_read() -> None:
+def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_read(caplog) -> None:  # noqa: ANN001
     async def scenario():  # noqa: ANN202
         route = HeldRoute()
         gate = PushGate(route, PushTurns(room=0.001), enrolled=_every_token)
@@ -85,7 +86,11 @@ def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_r
             route.release.set()
             return await first, second, english, await health, route.bodies
 
-    first, second, english, health, bodies = asyncio.run(scenario())
+    with caplog.at_level(logging.INFO, logger="windowdesk.hub"):
+        first, second, english, health, bodies = asyncio.run(scenario())
+    # The hub's log says windows wait, once (not at every push turned away).
+    told = [r.getMessage() for r in caplog.records if "take turns" in r.getMessage()]
+    assert len(told) == 1 and "(windows waiting in line: 1, pushes inside: 1)" in told[0]
     assert first.status_code == 200 and health.status_code == 200
     assert bodies == [b"one", b"not a push"]
     assert second.status_code == 503

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -23,11 +24,14 @@ from windowdesk.hub.security import sha256_hex
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import API_PREFIX, ERROR_HUB_BUSY
 
+log = logging.getLogger("windowdesk.hub")
+
 PUSH_PATH = f"{API_PREFIX}/push"
 # Pushes served at once by one hub process: one is read and checked while the other is
 # written; more only make them take turns at the interpreter.
 SERVED_AT_ONCE = 2
 SCOPE_SLOT = "windowdesk.push_slot"
+LOG_SECONDS = 30.0
 BUSY_TITLE = N_("The hub is busy")
 BUSY_MESSAGE = N_(
     "Many windows are sending their work to the hub right now. This window's turn comes in "
@@ -80,6 +84,7 @@ class PushGate:
         self._enrolled = enrolled
         self._serving = serving
         self._slots: asyncio.Semaphore | None = None  # made on the event loop, at the first push
+        self._logged_at = -math.inf
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PUSH_PATH:
@@ -93,6 +98,7 @@ class PushGate:
         size = _size(headers)
         wait = self.turns.enter(who, size)
         if wait is not None:
+            self._tell_the_log()
             await _drain(receive)
             await busy_response(Request(scope), wait)(scope, receive, send)
             return
@@ -107,6 +113,18 @@ class PushGate:
         finally:
             slot.give_back()
             self.turns.leave(who, size, served_from)
+
+
+    def _tell_the_log(self) -> None:
+        """While windows are told to wait, the hub's log says so, at most every LOG_SECONDS:
+        how many wait, and how fast the hub writes pushes (its administrator's first look
+        when windows are slow to sync at the end of the day)."""
+        now = self.turns.now()
+        if now - self._logged_at < LOG_SECONDS:
+            return
+        self._logged_at = now
+        log.info("pushes take turns (windows waiting in line: %d, pushes inside: %d); the hub writes about "
+                 "%.1f MB of pushes a second", self.turns.waiting, self.turns.inside, 1e-6 / self.turns.seconds_per_byte)
 
 
 def busy_response(request: Request, wait: float):  # noqa: ANN201 - a JSONResponse

@@ -82,8 +82,10 @@ def test_the_openapi_description_is_served(hub: Hub) -> None:
     for name in ("PushRequest", "PushReply", "ChangesReply", "EnrollRequest", "EnrollReply", "DecisionRequest", "ErrorBody"):
         assert name in schemas
     push = paths[f"{API_PREFIX}/push"]["post"]
-    assert {"426", "401", "422"} <= set(push["responses"])
+    assert {"426", "401", "422", "503"} <= set(push["responses"])
     assert "X-Windowdesk-Protocol" in {p["name"] for p in push["parameters"]}
+    # A busy hub's turn (push_gate) is part of the error it documents.
+    assert "hub_busy" in schemas["ErrorDetail"]["properties"]["retry_after"]["description"]
 
 
 def test_an_unexpected_failure_is_a_500_error_body_and_a_logged_traceback(

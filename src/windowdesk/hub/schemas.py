@@ -24,6 +24,11 @@ class ErrorDetail(BaseModel):
     code: str = Field(description="Stable machine-readable code, e.g. version_refused")
     title: str = Field(description="A short title for a dialog")
     message: str = Field(description="Plain words for the person at the window")
+    retry_after: float | None = Field(
+        default=None,
+        description="Only in a 503 hub_busy answer to a push: seconds until this window's turn; send the same "
+                    "batch again then (the Retry-After header has it in whole seconds)",
+    )
 
 
 class ErrorBody(BaseModel):

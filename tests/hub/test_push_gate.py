@@ -120,7 +120,7 @@ def test_only_a_few_pushes_are_served_at_once_and_one_waiting_for_order_steps_as
             return read_while_held, route, answers
 
     read_while_held, route, answers = asyncio.run(scenario())
-    assert read_while_held == SERVED_AT_ONCE + 1  # the last one's body waited, unread
+    assert read_while_held == SERVED_AT_ONCE + 1  # the last one waited for a slot
     assert route.most_served == SERVED_AT_ONCE + 1
     assert [a.status_code for a in answers] == [200] * (SERVED_AT_ONCE + 2)
     assert sorted(json.loads(a.content)["stored"] for a in answers)[-1] == "waits-for-order"
@@ -180,3 +180,33 @@ def test_a_push_that_goes_away_while_stepped_out_gives_back_no_slot_it_does_not_
     still_served, held = asyncio.run(scenario())
     assert still_served  # "other" still holds the only slot: none was given back twice
     assert not held
+
+
+def test_a_push_on_a_stalled_link_holds_nothing_the_other_windows_need() -> None:
+    """Found by the fault tests: pushes whose bodies never finished arriving held the
+    service slots, and every window behind them waited for good."""
+    async def scenario():  # noqa: ANN202
+        route = HeldRoute()
+        route.release.set()  # the route answers at once
+        gate = PushGate(route, PushTurns(room=0.001), enrolled=_every_token)
+        stalled_link = asyncio.Event()
+
+        async def trickle():  # noqa: ANN202 - the start of a body, then nothing more
+            yield b"the start of a push"
+            await stalled_link.wait()
+            yield b" and its end"
+
+        async with _client(gate) as client:
+            stalled = [asyncio.create_task(client.post(PUSH, content=trickle(),
+                                                       headers={"Authorization": f"Bearer slow{n}"}))
+                       for n in range(SERVED_AT_ONCE + 1)]
+            await asyncio.sleep(0.05)
+            answered = await asyncio.wait_for(
+                client.post(PUSH, content=b"on time", headers={"Authorization": "Bearer quick"}), timeout=5)
+            stalled_link.set()
+            late = await asyncio.gather(*stalled)
+            return answered, late, route.bodies
+
+    answered, late, bodies = asyncio.run(scenario())
+    assert answered.status_code == 200 and bodies[0] == b"on time"
+    assert all(reply.status_code in (200, 503) for reply in late)  # served, or told their turn

@@ -1,8 +1,14 @@
 """The gate in front of the push route: a push comes in at its turn (hub/push_turns.py).
 
 A plain ASGI middleware, so that a push turned away costs the hub no parsing: its body is
-read and dropped (so the connection stays usable), never decoded, and it is answered
-503 hub_busy with its turn, in the window's language.
+received and dropped, never decoded, and it is answered 503 hub_busy with its turn, in the
+window's language. A push let in waits for one of the few service slots with its body as
+received bytes, and gives its slot and its room back as soon as its answer starts.
+
+Nothing that a single window can hold up is held while the hub waits for that window: the
+body is received before the push takes its place (found by the fault tests: pushes on a
+stalled link held both slots, and every window behind them waited for good), and the
+answer is sent after its slot is given back.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from windowdesk.hub.api.errors import error_response, request_language
 from windowdesk.hub.language import Text, render
-from windowdesk.hub.push_turns import MIN_COUNTED_BYTES, PushTurns
+from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.security import sha256_hex
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import API_PREFIX, ERROR_HUB_BUSY
@@ -95,24 +101,40 @@ class PushGate:
         if who is None or not await self._enrolled(who):
             await self.app(scope, receive, send)  # refused there, and counted against its address
             return
-        size = _size(headers)
-        wait = self.turns.enter(who, size)
+        # The body first, before the push takes any place: a window on a slow or stalled
+        # link must not hold the room or a slot the others need while its bytes trickle in.
+        body = await _received_body(receive)
+        if body is None:
+            return  # the window went away before it had sent its push: nobody to answer
+        wait = self.turns.enter(who, len(body))
         if wait is not None:
             self._tell_the_log()
-            await _drain(receive)
             await busy_response(Request(scope), wait)(scope, receive, send)
             return
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._serving)
         slot = ServiceSlot(self._slots)
         served_from = None
+        left = False
+
+        def leave() -> None:
+            nonlocal left
+            if not left:
+                left = True
+                slot.give_back()
+                self.turns.leave(who, len(body), served_from)
+
+        async def send_then_leave(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                leave()  # its work is done; a slow reader of the answer holds nothing either
+            await send(message)
+
         try:
-            await slot.take()  # its body stays unread (in the connection) until then
+            await slot.take()
             served_from = self.turns.now()
-            await self.app({**scope, SCOPE_SLOT: slot}, receive, send)
+            await self.app({**scope, SCOPE_SLOT: slot}, _replaying(body, receive), send_then_leave)
         finally:
-            slot.give_back()
-            self.turns.leave(who, size, served_from)
+            leave()
 
 
     def _tell_the_log(self) -> None:
@@ -136,13 +158,6 @@ def busy_response(request: Request, wait: float):  # noqa: ANN201 - a JSONRespon
     )
 
 
-def _size(headers: Headers) -> int:
-    try:
-        return max(int(headers.get("content-length", "")), 0)
-    except ValueError:
-        return MIN_COUNTED_BYTES
-
-
 def _token_sha256(headers: Headers) -> str | None:
     """The workstation, by its token's hash (as the hub keeps it: no token is kept here)."""
     scheme, _, token = headers.get("authorization", "").partition(" ")  # as HTTPBearer reads it
@@ -151,8 +166,27 @@ def _token_sha256(headers: Headers) -> str | None:
     return sha256_hex(token)
 
 
-async def _drain(receive: Receive) -> None:
+async def _received_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None if the client went away first."""
+    chunks = []
     while True:
         message = await receive()
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            return
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """What the route reads: the body already received, then the connection as it is."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

@@ -8,6 +8,7 @@ import asyncio
 from windowdesk.hub.api.enrolled_tokens import REFRESH_SECONDS, EnrolledTokens
 from windowdesk.hub.security import sha256_hex
 from windowdesk.hub.services import enrollment
+from windowdesk.hub.storage.database import HubDatabase
 
 from .conftest import Hub, utc_now
 
@@ -54,3 +55,13 @@ def test_enrolled_tokens_are_known_revoked_and_made_up_ones_are_not(hub: Hub) ->
     assert asyncio.run(ask(sha256_hex(third.token))) == [True]
     assert asyncio.run(ask(sha256_hex(first.token), sha256_hex(second.token))) == [True, False]
     assert len(reads) == 2
+
+
+def test_a_database_that_cannot_be_read_lets_the_push_on_to_the_route(tmp_path) -> None:  # noqa: ANN001
+    """The route then answers as for any request (503 "try again in a moment") instead of
+    the gate failing with a bare 500."""
+    db = HubDatabase(f"sqlite:///{tmp_path / 'no such folder' / 'hub.sqlite3'}")
+    try:
+        assert asyncio.run(EnrolledTokens(db).knows(sha256_hex("any"))) is False
+    finally:
+        db.dispose()

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from windowdesk.hub.storage.database import HubDatabase
@@ -43,6 +44,10 @@ class EnrolledTokens:
             reading = self._reading
             try:
                 await asyncio.shield(reading)
+            except SQLAlchemyError:
+                # The database cannot be read: the push goes on to the route, which answers
+                # as it answers any request then (503, "try again in a moment").
+                return False
             finally:
                 if reading.done() and self._reading is reading:
                     self._reading = None

@@ -60,6 +60,9 @@ CenterCode = String(8)
 WindowId = String(12)  # "<center>-<window code>", as on the client
 
 
+BOUND_TEXTS_KEPT = 4096  # about a batch's worth of distinct times
+
+
 class UTCDateTime(TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
 
@@ -80,23 +83,27 @@ class UTCDateTime(TypeDecorator):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
         utc = dt.timezone.utc
-        # The last value bound and its text, as one tuple (replaced whole: threads share
-        # this processor): a push binds its own "now" four times per event.
-        last: list[tuple[dt.datetime | None, str | None]] = [(None, None)]
+        # The texts of the values bound lately, by value: a push binds its own "now" three
+        # times per event and a case's time twice (its row and its first step), and a
+        # 10,000-event push binds 60,000 times. Equal instants give the same UTC text
+        # whatever their zone, so equality is the right key. Shared by threads: a lost
+        # entry costs only its text again.
+        texts: dict[dt.datetime, str] = {}
 
-        # One step instead of this class's and SQLite DATETIME's (a push stores seven
-        # times per event). The text is SQLite DATETIME's storage format, as SQLAlchemy
-        # reads it back: "2026-11-25 09:30:00.000000".
+        # One step instead of this class's and SQLite DATETIME's. The text is SQLite
+        # DATETIME's storage format, as SQLAlchemy reads it back: "2026-11-25 09:30:00.000000".
         def process(value: dt.datetime | None) -> str | None:
             if value is None:
                 return None
-            seen, text = last[0]
-            if value is seen:
+            text = texts.get(value)
+            if text is not None:
                 return text
             if value.tzinfo is None:
                 raise ValueError("naive datetime given where UTC is required")
             text = value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
-            last[0] = (value, text)
+            if len(texts) >= BOUND_TEXTS_KEPT:
+                texts.clear()
+            texts[value] = text
             return text
 
         return process

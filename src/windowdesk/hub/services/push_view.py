@@ -80,10 +80,12 @@ def known_events(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[
     return {event_id: (status, reason) for event_id, status, reason in rows}
 
 
-def _strings(values: Iterable[object]) -> set[str]:
-    """The values a record could be found by: text either database can compare. (No
-    record has an id or number with a NUL in it, and PostgreSQL refuses to be asked.)"""
-    return {value for value in values if isinstance(value, str) and storable_text(value)}
+def _note(found: set[str], value: object) -> None:
+    """``value`` among what a record could be found by, when it is text either database can
+    compare. (No record has an id or number with a NUL in it, and PostgreSQL refuses to be
+    asked.) A batch names its few windows and items hundreds of times: checked once."""
+    if isinstance(value, str) and value not in found and storable_text(value):
+        found.add(value)
 
 
 class _Mentions:
@@ -98,13 +100,13 @@ class _Mentions:
         self.windows: set[str] = set()
         for event in events:
             payload = event.payload
-            self.ids[event.kind].update(_strings([event.entity_id]))
-            self.numbers[event.kind].update(_strings([payload.get("number")]))
+            _note(self.ids[event.kind], event.entity_id)
+            _note(self.numbers[event.kind], payload.get("number"))
             applicant = payload.get("applicant")
             if isinstance(applicant, dict) and isinstance(applicant.get("kind"), str):
-                self.applicants[applicant["kind"]].update(_strings([applicant.get("id")]))
-            self.items.update(_strings([payload.get("item")]))
-            self.windows.update(_strings([payload.get("window")]))
+                _note(self.applicants[applicant["kind"]], applicant.get("id"))
+            _note(self.items, payload.get("item"))
+            _note(self.windows, payload.get("window"))
 
 
 def _load_audit_chain(connection: Connection, view: BatchView, pusher: Pusher, entry_ids: set[str]) -> None:

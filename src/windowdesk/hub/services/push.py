@@ -64,7 +64,7 @@ CONFLICT_REASON = N_(
 UNSTORABLE_REASON = N_("The hub's database cannot store a value in this event.")
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: one per event (see push_rules.IncomingEvent)
 class PushOutcome:
     event_id: str
     status: str
@@ -227,9 +227,12 @@ def _stored_text(text: str) -> str:
 
 
 def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, now: dt.datetime) -> dict:
+    kind, entity, entity_id = event.kind, event.entity, event.entity_id
+    if status != APPLIED:  # an applied event's texts were found storable before it was applied
+        kind, entity, entity_id = _stored_text(kind), _stored_text(entity), _stored_text(entity_id)
     return dict(
         event_id=event.event_id, workstation_id=pusher.workstation_id, client_seq=event.seq,
-        kind=_stored_text(event.kind), entity=_stored_text(event.entity), entity_id=_stored_text(event.entity_id),
+        kind=kind, entity=entity, entity_id=entity_id,
         status=status, reason=reason, payload=event.stored_payload if event.stored_payload is not None else {},
         created_at=event.created_at, received_at=now,
     )

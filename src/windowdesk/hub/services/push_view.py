@@ -7,10 +7,12 @@ are applied, so an event may depend on an earlier one of the same batch.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, literal, select
+from sqlalchemy import Connection, ColumnElement, Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import feedback_rules
@@ -29,35 +31,93 @@ from windowdesk.hub.storage.models import (
 )
 from windowdesk.sync.protocol import REJECTED
 
-# Built once, run with the batch's values: building a dozen statements per request cost
-# more than running them (a burst of 200 windows sends hundreds of small pushes).
-def _ids(name: str = "ids"):  # noqa: ANN202 - a SQLAlchemy bind parameter
-    return bindparam(name, expanding=True)
+Among = Callable[[ColumnElement], ColumnElement]  # a column among the values bound as "ids"
 
 
-KNOWN_EVENTS = select(PushedEvent.event_id, PushedEvent.status, PushedEvent.reason).where(
-    PushedEvent.event_id.in_(_ids())
-)
-_CASE_COLUMNS = (Case.id, Case.case_number, Case.center_code, Case.status)
-# Cases whose status changes: locked first, in id order, then read, so what is read
-# stays current until this transaction ends.
-CASES_TO_CHANGE = select(*_CASE_COLUMNS).where(Case.id.in_(_ids())).order_by(Case.id).with_for_update()
-CASES_BY_ID = select(*_CASE_COLUMNS).where(Case.id.in_(_ids()))
-CASES_BY_NUMBER = select(*_CASE_COLUMNS).where(Case.case_number.in_(_ids()))
-RESIDENTS_HERE = select(Resident.id).where(Resident.id.in_(_ids()), Resident.center_code == bindparam("center"))
-RESIDENTS_ELSEWHERE = select(Resident.id).where(Resident.id.in_(_ids()), Resident.center_code != bindparam("center"))
-ORGANISATIONS_HERE = select(Organisation.id).where(
-    Organisation.id.in_(_ids()), Organisation.center_code == bindparam("center")
-)
-ORGANISATIONS_ELSEWHERE = select(Organisation.id).where(
-    Organisation.id.in_(_ids()), Organisation.center_code != bindparam("center")
-)
-RECORDS_BY_ID = {model: select(model.id, model.number).where(model.id.in_(_ids())) for model in (Notification, Refusal)}
-RECORDS_BY_NUMBER = {
-    model: select(model.id, model.number).where(model.number.in_(_ids())) for model in (Notification, Refusal)
-}
-ITEMS = select(CatalogItem.code).where(CatalogItem.code.in_(_ids()))
-WINDOWS = select(Window.id, Window.center_code).where(Window.id.in_(_ids()))
+def _among_list(column: ColumnElement) -> ColumnElement:
+    return column.in_(bindparam("ids", expanding=True))
+
+
+_JSON_IDS = func.json_each(bindparam("ids")).table_valued("value")
+
+
+def _among_json(column: ColumnElement) -> ColumnElement:
+    return column.in_(select(_JSON_IDS.c.value))
+
+
+@dataclass(frozen=True)
+class _Queries:
+    """Built once, run with the batch's values: building a dozen statements per request
+    cost more than running them (a burst of 200 windows sends hundreds of small pushes).
+
+    Built twice, as the ids go: on SQLite as one JSON array (``json_each``), so a query
+    has one text whatever the number of ids, which SQLite prepares once and SQLAlchemy
+    renders once; elsewhere as an IN list, a placeholder per id, rendered on every run
+    (about a quarter of a 500-event batch's reading, 0.2 ms a query, on SQLite)."""
+
+    known_events: Select
+    cases_to_change: Select
+    cases_by_id: Select
+    cases_by_number: Select
+    residents_here: Select
+    residents_elsewhere: Select
+    organisations_here: Select
+    organisations_elsewhere: Select
+    records_by_id: dict[type, Select]
+    records_by_number: dict[type, Select]
+    items: Select
+    windows: Select
+    audit_entries: Select
+    rejected_creations: Select
+    ids_as_json: bool
+
+    @classmethod
+    def built(cls, among: Among, *, ids_as_json: bool) -> _Queries:
+        case_columns = (Case.id, Case.case_number, Case.center_code, Case.status)
+        return cls(
+            known_events=select(PushedEvent.event_id, PushedEvent.status, PushedEvent.reason).where(
+                among(PushedEvent.event_id)),
+            # Cases whose status changes: locked first, in id order, then read, so what is
+            # read stays current until this transaction ends.
+            cases_to_change=select(*case_columns).where(among(Case.id)).order_by(Case.id).with_for_update(),
+            cases_by_id=select(*case_columns).where(among(Case.id)),
+            cases_by_number=select(*case_columns).where(among(Case.case_number)),
+            residents_here=select(Resident.id).where(among(Resident.id), Resident.center_code == bindparam("center")),
+            residents_elsewhere=select(Resident.id).where(
+                among(Resident.id), Resident.center_code != bindparam("center")),
+            organisations_here=select(Organisation.id).where(
+                among(Organisation.id), Organisation.center_code == bindparam("center")),
+            organisations_elsewhere=select(Organisation.id).where(
+                among(Organisation.id), Organisation.center_code != bindparam("center")),
+            records_by_id={model: select(model.id, model.number).where(among(model.id))
+                           for model in (Notification, Refusal)},
+            records_by_number={model: select(model.id, model.number).where(among(model.number))
+                               for model in (Notification, Refusal)},
+            items=select(CatalogItem.code).where(among(CatalogItem.code)),
+            windows=select(Window.id, Window.center_code).where(among(Window.id)),
+            audit_entries=select(AuditRecord.entry_id, AuditRecord.hash).where(among(AuditRecord.entry_id)),
+            rejected_creations=select(PushedEvent.entity_id, PushedEvent.reason).where(
+                # Spelled out, not bound: only then may SQLite use the partial index.
+                PushedEvent.status == literal(REJECTED, literal_execute=True),
+                PushedEvent.kind.in_(sorted(CREATING_KINDS)),
+                among(PushedEvent.entity_id),
+            ),
+            ids_as_json=ids_as_json,
+        )
+
+    def ids(self, values: Iterable[str]) -> str | list[str]:
+        ordered = sorted(values)
+        return json.dumps(ordered) if self.ids_as_json else ordered
+
+
+_BY_LIST = _Queries.built(_among_list, ids_as_json=False)
+_BY_JSON = _Queries.built(_among_json, ids_as_json=True)
+
+
+def _queries(connection: Connection) -> _Queries:
+    return _BY_JSON if connection.dialect.name == "sqlite" else _BY_LIST
+
+
 AUDIT_LAST_OF_WORKSTATION = (
     select(AuditRecord.hash).where(AuditRecord.workstation_id == bindparam("workstation"))
     .order_by(AuditRecord.seq.desc()).limit(1)
@@ -66,17 +126,12 @@ AUDIT_LAST_OF_WINDOW = (
     select(AuditRecord.hash).where(AuditRecord.window_id == bindparam("window"))
     .order_by(AuditRecord.seq.desc()).limit(1)
 )
-AUDIT_ENTRIES = select(AuditRecord.entry_id, AuditRecord.hash).where(AuditRecord.entry_id.in_(_ids()))
-REJECTED_CREATIONS = select(PushedEvent.entity_id, PushedEvent.reason).where(
-    # Spelled out, not bound: only then may SQLite use the partial index.
-    PushedEvent.status == literal(REJECTED, literal_execute=True),
-    PushedEvent.kind.in_(sorted(CREATING_KINDS)),
-    PushedEvent.entity_id.in_(_ids()),
-)
 
 
 def known_events(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-    rows = session.connection().execute(KNOWN_EVENTS, {"ids": sorted(set(event_ids))})
+    connection = session.connection()
+    queries = _queries(connection)
+    rows = connection.execute(queries.known_events, {"ids": queries.ids(set(event_ids))})
     return {event_id: (status, reason) for event_id, status, reason in rows}
 
 
@@ -109,14 +164,16 @@ class _Mentions:
             _note(self.windows, payload.get("window"))
 
 
-def _load_audit_chain(connection: Connection, view: BatchView, pusher: Pusher, entry_ids: set[str]) -> None:
+def _load_audit_chain(
+    connection: Connection, queries: _Queries, view: BatchView, pusher: Pusher, entry_ids: set[str]
+) -> None:
     """Where the pusher's audit chain ends on the hub (pushes of one workstation run one
     after the other, see push.py, so this stays true for the whole batch)."""
     view.audit_last = connection.scalar(AUDIT_LAST_OF_WORKSTATION, {"workstation": pusher.workstation_id})
     if view.audit_last is None:
         view.audit_window_last = connection.scalar(AUDIT_LAST_OF_WINDOW, {"window": pusher.window_id})
     if entry_ids:
-        rows = connection.execute(AUDIT_ENTRIES, {"ids": sorted(entry_ids)})
+        rows = connection.execute(queries.audit_entries, {"ids": queries.ids(entry_ids)})
         view.audit_entries.update((entry_id, hash_) for entry_id, hash_ in rows)
 
 
@@ -124,16 +181,17 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     mentions = _Mentions(events)
     view = BatchView()
     connection = session.connection()
+    queries = _queries(connection)
 
     def rows(statement, ids: Iterable[str], **values: str):  # noqa: ANN001, ANN202 - SQLAlchemy's own types
-        return connection.execute(statement, {"ids": sorted(ids), **values})
+        return connection.execute(statement, {"ids": queries.ids(ids), **values})
 
     changed_cases = sorted(mentions.ids["case.status"])
     if changed_cases:
-        for case_id, number, center, status in rows(CASES_TO_CHANGE, changed_cases):
+        for case_id, number, center, status in rows(queries.cases_to_change, changed_cases):
             view.cases[case_id] = CaseFacts(number, center, status)
     for statement, wanted in (
-        (CASES_BY_ID, mentions.ids["case.accepted"]), (CASES_BY_NUMBER, mentions.numbers["case.accepted"]),
+        (queries.cases_by_id, mentions.ids["case.accepted"]), (queries.cases_by_number, mentions.numbers["case.accepted"]),
     ):
         if wanted:
             for case_id, number, center, status in rows(statement, wanted):
@@ -145,31 +203,31 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     center = pusher.center_code
     residents = mentions.applicants["resident"] | mentions.ids["resident.registered"]
     if residents:
-        view.residents.update(row[0] for row in rows(RESIDENTS_HERE, residents, center=center))
-        view.foreign_ids.update(row[0] for row in rows(RESIDENTS_ELSEWHERE, residents, center=center))
+        view.residents.update(row[0] for row in rows(queries.residents_here, residents, center=center))
+        view.foreign_ids.update(row[0] for row in rows(queries.residents_elsewhere, residents, center=center))
     organisations = mentions.applicants["organisation"] | mentions.ids["organisation.registered"]
     if organisations:
-        view.organisations.update(row[0] for row in rows(ORGANISATIONS_HERE, organisations, center=center))
-        view.foreign_ids.update(row[0] for row in rows(ORGANISATIONS_ELSEWHERE, organisations, center=center))
+        view.organisations.update(row[0] for row in rows(queries.organisations_here, organisations, center=center))
+        view.foreign_ids.update(row[0] for row in rows(queries.organisations_elsewhere, organisations, center=center))
     for model, kind, seen in ((Notification, "notification.given", view.notifications), (Refusal, "refusal.given", view.refusals)):
         if mentions.ids[kind]:
-            for record_id, number in rows(RECORDS_BY_ID[model], mentions.ids[kind]):
+            for record_id, number in rows(queries.records_by_id[model], mentions.ids[kind]):
                 seen.update((record_id, number))
         if mentions.numbers[kind]:
-            for record_id, number in rows(RECORDS_BY_NUMBER[model], mentions.numbers[kind]):
+            for record_id, number in rows(queries.records_by_number[model], mentions.numbers[kind]):
                 seen.update((record_id, number))
     if mentions.items:
-        view.items.update(row[0] for row in rows(ITEMS, mentions.items))
+        view.items.update(row[0] for row in rows(queries.items, mentions.items))
     if mentions.windows:
-        for window_id, window_center in rows(WINDOWS, mentions.windows):
+        for window_id, window_center in rows(queries.windows, mentions.windows):
             view.windows[window_id] = window_center
 
-    _load_audit_chain(connection, view, pusher, mentions.ids["audit.entry"])
+    _load_audit_chain(connection, queries, view, pusher, mentions.ids["audit.entry"])
     feedback_rules.load_into(session, events, view)
 
     # Why a record this batch refers to is missing, when its creating event was rejected.
     referenced = set(changed_cases).union(*mentions.applicants.values())
     if referenced:
-        for entity_id, reason in rows(REJECTED_CREATIONS, referenced):
+        for entity_id, reason in rows(queries.rejected_creations, referenced):
             view.rejected.setdefault(entity_id, reason)
     return view

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from windowdesk.hub.storage.bulk import execute_many
-from windowdesk.hub.storage.database import EncodedJson, _json_dumps
+from windowdesk.hub.storage.database import EncodedJson, _sqlite_json_dumps
 from windowdesk.hub.storage.models import AuditRecord, Base, PushedEvent
 
 UTC = dt.timezone.utc
@@ -23,7 +23,7 @@ def _rows() -> list[dict]:
     return [
         dict(event_id=f"00000000-0000-7000-8000-{i:012d}", workstation_id="ws", client_seq=i, kind="case.accepted",
              entity="case", entity_id=f"case-{i}", status="applied" if i % 3 else "rejected", reason="" if i % 3 else "原因",
-             payload=EncodedJson('{"name":"王建国","n":1.5}') if i % 2 else {"name": "李四", "list": [1, None, True]},
+             payload=EncodedJson('{"name":"王建国","n":1.5}'.encode()) if i % 2 else {"name": "李四", "list": [1, None, True]},
              created_at=dt.datetime(2026, 11, 24, 23, 59, 59, i * 1000, tzinfo=PLUS8), received_at=now)
         for i in range(1, 8)
     ]
@@ -65,7 +65,7 @@ def test_rows_are_stored_as_sqlalchemy_stores_them(tmp_path: Path, statement, ro
     stored = {}
     for way in ("sqlalchemy", "bulk"):
         url = _database(tmp_path / f"{way}.sqlite3")
-        engine = create_engine(url, json_serializer=_json_dumps)
+        engine = create_engine(url, json_serializer=_sqlite_json_dumps)
         with engine.begin() as connection:
             if way == "bulk":
                 execute_many(connection, statement, rows)
@@ -79,7 +79,7 @@ def test_rows_are_stored_as_sqlalchemy_stores_them(tmp_path: Path, statement, ro
 
 def test_refusals_are_sqlalchemy_s_own(tmp_path: Path) -> None:
     url = _database(tmp_path / "hub.sqlite3")
-    engine = create_engine(url, json_serializer=_json_dumps)
+    engine = create_engine(url, json_serializer=_sqlite_json_dumps)
     rows = _rows()
     with pytest.raises(IntegrityError):
         with engine.begin() as connection:
@@ -90,3 +90,21 @@ def test_refusals_are_sqlalchemy_s_own(tmp_path: Path) -> None:
             execute_many(connection, insert(PushedEvent.__table__), uneven)
     engine.dispose()
     assert _stored(url, "pushed_events") == []
+
+
+def test_encoded_payloads_are_stored_as_json_text(tmp_path: Path) -> None:
+    """Given to SQLite as UTF-8 bytes, an encoded payload is still stored as text its JSON
+    functions read, the same text as a payload encoded by the driver's own serializer."""
+    url = _database(tmp_path / "hub.sqlite3")
+    engine = create_engine(url, json_serializer=_sqlite_json_dumps)
+    with engine.begin() as connection:
+        execute_many(connection, insert(PushedEvent.__table__), _rows())
+        stored = connection.execute(text(
+            "SELECT client_seq, typeof(payload), payload, json_extract(payload, '$.name') FROM pushed_events "
+            "ORDER BY client_seq")).all()
+    engine.dispose()
+    assert [tuple(row) for row in stored[:2]] == [
+        (1, "text", '{"name":"王建国","n":1.5}', "王建国"),
+        (2, "text", '{"name":"李四","list":[1,null,true]}', "李四"),
+    ]
+    assert {row[1] for row in stored} == {"text"}

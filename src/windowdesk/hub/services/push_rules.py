@@ -591,15 +591,15 @@ def stored_payload(payload: dict[str, Any]) -> EncodedJson | None:
     done again by :func:`encode_json`, which refuses non-finite numbers; a lone
     surrogate, which UTF-8 cannot hold, makes it refuse by itself."""
     try:
-        dumped = pydantic_core.to_json(payload).decode()
+        dumped = pydantic_core.to_json(payload)
     except pydantic_core.PydanticSerializationError:
         return None
-    if "NaN" in dumped or "Infinity" in dumped:
+    if b"NaN" in dumped or b"Infinity" in dumped:
         try:
-            dumped = encode_json(payload, allow_nan=False)
+            dumped = encode_json(payload, allow_nan=False).encode()
         except ValueError:
             return None
-    if "\\u0000" in dumped:
+    if b"\\u0000" in dumped:
         return None
     return EncodedJson(dumped)
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
     func,
     text,
 )
@@ -52,7 +53,20 @@ NAMING = {
 }
 
 # JSONB on PostgreSQL (compact, indexable), JSON text on SQLite.
-Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class _SqliteJson(TypeDecorator):
+    """JSON stored as text, also when given as UTF-8 bytes (database.EncodedJson): SQLite
+    would keep bytes as a blob, which its JSON functions do not read as this text."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_expression(self, bindvalue):  # noqa: ANN001, ANN201 - SQLAlchemy's own types
+        return cast(bindvalue, Text)
+
+
+Json = _SqliteJson().with_variant(JSONB(), "postgresql")
 # A 64-bit counter that is still SQLite's rowid alias (only "INTEGER PRIMARY KEY" is).
 Counter = BigInteger().with_variant(Integer(), "sqlite")
 Uuid = String(36)

@@ -191,7 +191,8 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
         for case_id, number, center, status in rows(queries.cases_to_change, changed_cases):
             view.cases[case_id] = CaseFacts(number, center, status)
     for statement, wanted in (
-        (queries.cases_by_id, mentions.ids["case.accepted"]), (queries.cases_by_number, mentions.numbers["case.accepted"]),
+        (queries.cases_by_id, mentions.ids["case.accepted"]),
+        (queries.cases_by_number, mentions.numbers["case.accepted"]),
     ):
         if wanted:
             for case_id, number, center, status in rows(statement, wanted):

@@ -219,6 +219,13 @@ def publish_decisions(hub, count: int) -> float:  # noqa: ANN001
         db.dispose()
 
 
+def hub_serve_args(args) -> list[str]:  # noqa: ANN001 - the parsed arguments
+    """``windowdesk-hub serve`` options for ``--hub-workers`` and ``--hub-push-room``."""
+    workers = ["--workers", str(args.hub_workers)] if args.hub_workers > 1 else []
+    room = ["--push-room", str(args.hub_push_room)] if args.hub_push_room is not None else []
+    return workers + room
+
+
 def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
     from sqlalchemy import func, select
 
@@ -227,8 +234,7 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
     from tests.sync.hub_process import create_station
 
     code = hub.enrollment_code("CH", "01")
-    hub.start(serve_args=(["--workers", str(args.hub_workers)] if args.hub_workers > 1 else [])
-              + (["--push-room", str(args.hub_push_room)] if args.hub_push_room is not None else []))
+    hub.start(serve_args=hub_serve_args(args))
     station = create_station(folder / "workstation", "CH", "01")
     try:
         station.enroll(hub.url, code)
@@ -445,9 +451,8 @@ def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
             ]
     finally:
         db.dispose()
-    serve_args = ["--enroll-limit", f"{args.workstations + 10}/minute"]  # all windows enroll at once here
-    serve_args += ["--push-room", str(args.hub_push_room)] if args.hub_push_room is not None else []
-    hub.start(serve_args=serve_args + (["--workers", str(args.hub_workers)] if args.hub_workers > 1 else []))
+    # All windows enroll at once here.
+    hub.start(serve_args=["--enroll-limit", f"{args.workstations + 10}/minute", *hub_serve_args(args)])
     client = HubClient(hub.url)
     try:
         jobs = [(slot, client.enroll(code)["token"], center, window_id) for slot, code, center, window_id in codes]
@@ -518,8 +523,8 @@ def main(argv: list[str] | None = None) -> int:
             result = run_burst(args, folder, hub) if args.workstations else run_window(args, folder, hub)
         finally:
             hub.close()
-    result = {"hub": args.hub, "hub_workers": args.hub_workers, "hub_push_room": args.hub_push_room, **result, "python": platform.python_version(),
-              "cpus": os.cpu_count(), "machine": platform.machine()}
+    result = {"hub": args.hub, "hub_workers": args.hub_workers, "hub_push_room": args.hub_push_room, **result,
+              "python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine()}
     for key, value in result.items():
         log(f"{key:>26}  {value}")
     print(json.dumps(result, ensure_ascii=False))

@@ -136,7 +136,6 @@ class PushGate:
         finally:
             leave()
 
-
     def _tell_the_log(self) -> None:
         """While windows are told to wait, the hub's log says so, at most every LOG_SECONDS:
         how many wait, and how fast the hub writes pushes (its administrator's first look

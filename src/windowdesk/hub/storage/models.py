@@ -52,8 +52,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# JSONB on PostgreSQL (compact, indexable), JSON text on SQLite.
-
 
 class _SqliteJson(TypeDecorator):
     """JSON stored as text, also when given as UTF-8 bytes (database.EncodedJson): SQLite
@@ -66,6 +64,7 @@ class _SqliteJson(TypeDecorator):
         return cast(bindvalue, Text)
 
 
+# JSONB on PostgreSQL (compact, indexable), JSON text on SQLite.
 Json = _SqliteJson().with_variant(JSONB(), "postgresql")
 # A 64-bit counter that is still SQLite's rowid alias (only "INTEGER PRIMARY KEY" is).
 Counter = BigInteger().with_variant(Integer(), "sqlite")

@@ -20,17 +20,25 @@ DEFAULT_CARD = {
 PHOTO = b"WLT\x00\x01\x7f\x80\xff"
 
 
-def build_standin(directory: Path) -> Path:
-    """Compile the stand-in into ``directory``. No compiler fails the test: the ctypes path
-    must run in CI, never be skipped."""
+def c_compiler() -> str:
+    """The C compiler. Its absence fails the test: the ctypes path must run in CI, never
+    be skipped."""
     compiler = shutil.which("gcc") or shutil.which("cc")
     if compiler is None:
         pytest.fail("A C compiler (gcc) is needed to build the stand-in ID card reader library; "
                     "installer/run-tests.sh installs it.")
-    target = directory / "libsdtapi.so"
-    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(target), str(SOURCE)],
+    return compiler
+
+
+def build_shared_library(source: Path, target: Path) -> Path:
+    subprocess.run([c_compiler(), "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(target), str(source)],
                    check=True, capture_output=True)
     return target
+
+
+def build_standin(directory: Path) -> Path:
+    """Compile the stand-in into ``directory``."""
+    return build_shared_library(SOURCE, directory / "libsdtapi.so")
 
 
 class ReaderControl:

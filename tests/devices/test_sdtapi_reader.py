@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 
 import pytest
 
-from tests.devices.standin import PHOTO
+from tests.devices.standin import PHOTO, build_shared_library
 from windowdesk.devices.idcard import CardUnreadable, ReaderError, ReaderSettings, create_reader
 from windowdesk.devices.idcard.sdtapi import SdtapiReader, describe_code
 
@@ -100,7 +99,7 @@ def test_a_missing_or_foreign_library_is_said_in_plain_words(tmp_path):
     # A real shared library, but another one (a printer driver's, say).
     other = tmp_path / "other.c"
     other.write_text("int something_else(void) { return 1; }\n")
-    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(tmp_path / "libother.so"), str(other)], check=True)
+    build_shared_library(other, tmp_path / "libother.so")
     with pytest.raises(ReaderError, match="not an ID card reader library: it lacks SDT_OpenPort"):
         _reader(tmp_path / "libother.so").open()
 

@@ -38,7 +38,9 @@ def reader_settings(db) -> ReaderSettings | None:
     return ReaderSettings(plugin=plugin, library_path=library, port=int(port) if port.isdigit() else USB_PORTS[0])
 
 
-def save_reader_settings(db, ctx: CounterContext, *, library_path: str, port: int, plugin: str = "sdtapi") -> ReaderSettings:
+def save_reader_settings(
+    db, ctx: CounterContext, *, library_path: str, port: int, plugin: str = "sdtapi"
+) -> ReaderSettings:
     """Set up the reader (administrators only; audited)."""
     library_path = (library_path or "").strip()
     if plugin not in plugin_names():

@@ -1,12 +1,12 @@
 """The interface every ID-card reader plug-in offers, and the registry of plug-ins.
 
 A plug-in is found by its name (the workstation's setting names it) and made from the
-settings alone, so a new vendor's reader is one module and one line in ``PLUGINS``.
+settings alone, so a new vendor's reader is one module and one entry in ``PLUGINS``.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -56,9 +56,16 @@ class CardReader(Protocol):
         """Close the port; never raises."""
 
 
-# plug-in name -> "module:factory"; the module is imported only when its reader is used.
-PLUGINS: dict[str, str] = {
-    "sdtapi": "windowdesk.devices.idcard.sdtapi:SdtapiReader",
+def _sdtapi(settings: ReaderSettings) -> CardReader:
+    from windowdesk.devices.idcard.sdtapi import SdtapiReader
+
+    return SdtapiReader(settings)
+
+
+# plug-in name -> its factory; a plug-in's module is imported only when its reader is used
+# (an import inside the factory, which packagers such as PyInstaller still follow).
+PLUGINS: dict[str, Callable[[ReaderSettings], CardReader]] = {
+    "sdtapi": _sdtapi,
 }
 
 
@@ -68,11 +75,9 @@ def plugin_names() -> list[str]:
 
 def create_reader(settings: ReaderSettings) -> CardReader:
     """The plug-in's reader for these settings (not opened yet)."""
-    target = PLUGINS.get(settings.plugin)
-    if target is None:
+    factory = PLUGINS.get(settings.plugin)
+    if factory is None:
         raise ReaderError(
             _("There is no ID card reader plug-in named \u201c{name}\u201d.").format(name=settings.plugin)
         )
-    module_name, factory_name = target.split(":")
-    factory = getattr(importlib.import_module(module_name), factory_name)
     return factory(settings)

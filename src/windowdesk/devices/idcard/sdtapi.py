@@ -19,7 +19,7 @@ is opened once (``ifOpen`` 0 afterwards), as the SDK's guide recommends.
 from __future__ import annotations
 
 import ctypes
-import os
+import sys
 from pathlib import Path
 
 from windowdesk.devices.idcard.base_message import decode_base_message
@@ -67,8 +67,9 @@ def describe_code(code: int) -> str:
 
 
 def _load(path: str):
-    loader = ctypes.WinDLL if os.name == "nt" else ctypes.CDLL  # the SDK's functions are stdcall on Windows
-    return loader(path)
+    if sys.platform == "win32":
+        return ctypes.WinDLL(path)  # the SDK's functions are stdcall on Windows
+    return ctypes.CDLL(path)
 
 
 class SdtapiReader:

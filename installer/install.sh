@@ -13,6 +13,8 @@ extras=""
 debian_packages=(libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
+# The tests build a stand-in ID card reader library from C (tests/devices/sdtapi_standin.c).
+[ "${1:-}" = "--dev" ] && debian_packages+=(gcc libc6-dev)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
   for package in "${debian_packages[@]}"; do

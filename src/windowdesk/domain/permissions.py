@@ -31,6 +31,7 @@ class Permission(str, Enum):
     RECORD_FEEDBACK = "feedback.record"
     HANDLE_FEEDBACK = "feedback.handle"
     VIEW_REPORTS = "report.view"
+    CONFIGURE_DEVICES = "devices.configure"
 
 
 _EVERYONE = frozenset(Role)
@@ -60,6 +61,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RECORD_FEEDBACK: _EVERYONE,
     Permission.HANDLE_FEEDBACK: _SUPERVISORS,
     Permission.VIEW_REPORTS: _SUPERVISORS,
+    # Which library drives the ID card reader is the workstation's set-up: a library is
+    # code loaded into the counter's process.
+    Permission.CONFIGURE_DEVICES: frozenset({Role.ADMINISTRATOR}),
 }
 
 
@@ -93,4 +97,5 @@ def permission_label(permission: Permission) -> str:
         Permission.RECORD_FEEDBACK: _("record ratings, inquiries and complaints"),
         Permission.HANDLE_FEEDBACK: _("follow up ratings and complaints"),
         Permission.VIEW_REPORTS: _("read performance reports"),
+        Permission.CONFIGURE_DEVICES: _("set up the devices of this workstation"),
     }[permission]

@@ -21,6 +21,7 @@ from windowdesk.ui.application import apply_language
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
+from windowdesk.ui.devices.wiring import CardReaderWiring
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_fees_menu()
         self.voice = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
+        self.card_reader = CardReaderWiring(self)  # the ID card reader, where one is set up
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
             QShortcut(QKeySequence(keys), self).activated.connect(
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self.intake.retranslate()
         self._retranslate_fees()
         self.voice.retranslate()
+        self.card_reader.retranslate()
         self.late.retranslate()
 
     def _build_menu(self) -> None:
@@ -281,6 +284,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.idle.detach()
+        self.card_reader.close()
         self.voice.close()
         self.sync.stop()
         self.workers.shutdown()

@@ -261,6 +261,10 @@ class IntakeView(QWidget):
         self.result_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.result_label.show()
 
+    def show_notice(self, html: str, *, ok: bool) -> None:
+        """A message on the result line from outside the form (the ID card reader)."""
+        self._show_result(html, ok=ok, rich=True)
+
     def reset(self) -> None:
         """Ready for the next applicant."""
         self.result_label.hide()

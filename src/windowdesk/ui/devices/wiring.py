@@ -1,0 +1,115 @@
+"""The ID card reader in the main window: the thread that polls it (only where a reader
+is set up), what a card does to the intake screen, the reader's state in the status
+bar, and the administrator's settings under "Devices". Kept apart so the main window
+only creates it, retranslates it and closes it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication
+
+from windowdesk.devices.idcard import IdCard, create_reader
+from windowdesk.devices.idcard.watch import CardArrived, CardProblem, ReaderBack, ReaderDown
+from windowdesk.domain.permissions import Permission
+from windowdesk.i18n import _
+from windowdesk.services import card_reader
+from windowdesk.services.authorization import may
+from windowdesk.ui.devices.reader_settings_dialog import ReaderSettingsDialog
+from windowdesk.ui.devices.reader_thread import CardReaderThread
+from windowdesk.ui.errors import show_error
+from windowdesk.ui.intake.card_intake import CardRegisterResidentDialog, take_card
+
+READER_MESSAGE_MS = 30_000
+CARD_MESSAGE_MS = 10_000
+
+
+class CardReaderWiring(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.thread: CardReaderThread | None = None
+        self.register_dialog: CardRegisterResidentDialog | None = None
+        self.settings_dialog: ReaderSettingsDialog | None = None
+        self.menu = window.menuBar().addMenu("")
+        self.settings_action = self.menu.addAction("")
+        self.settings_action.triggered.connect(self.open_settings)
+        # Who is logged in changes at the window: asked each time the menu opens.
+        self.menu.aboutToShow.connect(self._update_actions)
+        self._update_actions()
+        QApplication.instance().aboutToQuit.connect(self.close)
+        self.start()
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(_("&Devices"))
+        self.settings_action.setText(_("ID &card reader\u2026"))
+
+    def _update_actions(self) -> None:
+        self.settings_action.setEnabled(may(self.window.db, self.window.ctx, Permission.CONFIGURE_DEVICES))
+
+    # --- the reader's thread ------------------------------------------------------------
+
+    def start(self) -> None:
+        """Poll the reader set up at this workstation; where there is none, nothing runs."""
+        settings = card_reader.reader_settings(self.window.db)
+        if settings is None or self.thread is not None:
+            return
+        self.thread = CardReaderThread(lambda: create_reader(settings))
+        # Queued: the events are handled in the UI thread, never in the reader's.
+        self.thread.happened.connect(self._happened, Qt.ConnectionType.QueuedConnection)
+        self.thread.start()
+
+    def close(self) -> None:
+        thread, self.thread = self.thread, None
+        if thread is not None:
+            thread.happened.disconnect(self._happened)
+            thread.stop()
+
+    def _happened(self, event) -> None:
+        status = self.window.statusBar()
+        if isinstance(event, CardArrived):
+            self.take(event.card)
+        elif isinstance(event, ReaderDown):
+            status.showMessage(_("{message} Cards cannot be read until it works again; windowdesk keeps "
+                                 "trying.").format(message=event.message), READER_MESSAGE_MS)
+        elif isinstance(event, ReaderBack):
+            status.showMessage(_("The ID card reader works again."), READER_MESSAGE_MS)
+        elif isinstance(event, CardProblem):
+            status.showMessage(event.message, CARD_MESSAGE_MS)
+
+    # --- a card on the reader -----------------------------------------------------------
+
+    def take(self, card: IdCard) -> None:
+        window = self.window
+        status = window.statusBar()
+        if window.lock_dialog is not None:
+            status.showMessage(_("The window is locked: unlock it, then lay the ID card on the reader again."),
+                               CARD_MESSAGE_MS)
+            return
+        if QApplication.activeModalWidget() is not None:
+            status.showMessage(_("Finish the open dialog first, then lay the ID card on the reader again."),
+                               CARD_MESSAGE_MS)
+            return
+        window.tabs.setCurrentWidget(window.intake)
+        try:
+            self.register_dialog = take_card(window.intake, window.db, window.ctx, card,
+                                             today=window.ctx.local_today())
+        except Exception as error:
+            show_error(window, error)
+            return
+        if self.register_dialog is not None:
+            self.register_dialog.finished.connect(self._registration_closed)
+        status.showMessage(_("ID card read."), CARD_MESSAGE_MS)
+
+    def _registration_closed(self, _result: int) -> None:
+        self.register_dialog = None
+
+    # --- the administrator's settings -----------------------------------------------------
+
+    def open_settings(self) -> None:
+        self.settings_dialog = ReaderSettingsDialog(self.window.db, self.window.ctx, self.window)
+        self.settings_dialog.accepted.connect(self._settings_changed)
+        self.settings_dialog.open()
+
+    def _settings_changed(self) -> None:
+        self.close()
+        self.start()

@@ -132,3 +132,18 @@ def test_text_from_windows_reaches_the_spreadsheet_as_text_not_as_formulas(hub: 
     # Nothing a spreadsheet would run is left in any cell.
     assert not [cell for cell in row if cell[:1] in "=+-@\t\r"]
 
+
+def test_escape_sequences_from_windows_are_shown_not_obeyed_by_the_terminal(
+        hub: Hub, events: EventFactory, capsys) -> None:
+    # A title change, a link that shows other words, and letters shown in reverse order.
+    supervisor = "\x1b]0;hub owned\x07王主任\x1b[2J"
+    note = "\x1b]8;;http://attacker.invalid/\x1b\\已处理\x1b]8;;\x1b\\ \u202egnp.exe\rdone"
+    _refused_with_window_text(hub, events, number="CH-20261125-01-\x1b[31m7", supervisor=supervisor, note=note)
+    assert main(hub.cli_args("refused"), environ=ENGLISH) == 0
+    for fmt in ("text", "csv"):
+        if fmt == "csv":
+            assert main(hub.cli_args("refused", "--format", "csv"), environ=ENGLISH) == 0
+        printed = capsys.readouterr().out
+        assert not {"\x1b", "\x07", "\r", "\u202e"} & set(printed)
+        assert "\\u001b]0;hub owned\\u0007王主任\\u001b[2J" in printed  # what was there, visible
+        assert "\\u202egnp.exe\\u000ddone" in printed

@@ -30,6 +30,7 @@ from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
 from windowdesk.i18n import N_, _
 from windowdesk.sync.protocol import DECISIONS
+from windowdesk.terminal import guarded_output
 from windowdesk.text import is_unicode_text
 
 EXIT_BAD_INPUT = 2
@@ -363,7 +364,15 @@ def _check_text_is_utf8(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None = None) -> int:
-    """``environ``: where the terminal's language is read (default the process's)."""
+    """``environ``: where the terminal's language is read (default the process's).
+
+    Everything printed, argparse's words and the server's log lines included, leaves
+    through terminal.guarded_output: text from windows is shown, never obeyed."""
+    with guarded_output():
+        return _main(argv, environ)
+
+
+def _main(argv: Sequence[str] | None, environ: Mapping[str, str] | None) -> int:
     language = terminal_language(environ)
     with speaking(language):
         args = build_parser().parse_args(argv)

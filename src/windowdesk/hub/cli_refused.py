@@ -5,13 +5,13 @@ hub.cli."""
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Callable
 
 from windowdesk.hub.cli_common import at_least_one, clock_text
 from windowdesk.hub.services.refused_changes import RefusedChange, refused_changes
 from windowdesk.i18n import _, ngettext
+from windowdesk.spreadsheet import csv_writer
 from windowdesk.sync.change_words import change_words
 
 # A CSV file's headings stay in English in every language, for the programs that read it.
@@ -51,7 +51,7 @@ def cmd_refused(args, settings, db, out=None) -> None:  # noqa: ANN001
     with db.read() as session:
         found = refused_changes(session, center=args.center, unresolved_only=args.unresolved, limit=args.limit)
     if args.format == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         writer.writerows(_csv_row(change) for change in found.changes)
         return

@@ -4,7 +4,6 @@ hub-side replies to complaints and bad ratings. Added to the parser by hub.cli."
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import table_lines
 from windowdesk.i18n import N_, _
+from windowdesk.spreadsheet import csv_writer
 
 # Columns of the plain-text and CSV report (names of domain.assessment.Figures.as_dict()).
 # The table's headings are worded in the terminal's language; a CSV file's stay as here
@@ -52,7 +52,7 @@ def print_report(report: Report, fmt: str, out=None) -> None:
         print(json.dumps(reports.report_json(report), ensure_ascii=False, indent=2), file=out)
         return
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow([report.by.upper(), *(title for _name, title in COLUMNS)])
         writer.writerows(_lines(report, "TOTAL"))
         return

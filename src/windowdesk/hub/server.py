@@ -16,6 +16,7 @@ Python process uses one core); SQLite accepts one writer at a time whatever the 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import socket
@@ -79,6 +80,24 @@ class TlsFiles:
                 certificate=files.certfile.name, key=files.keyfile.name, kind=error.__class__.__name__,
             )) from None
         return files
+
+
+def refuse_plain_http_on_network(host: str) -> None:
+    """Plain HTTP only on this computer's own (loopback) address: behind a TLS proxy on
+    the same machine, or for tests. Elsewhere the windows' ID numbers and tokens would
+    cross the network in clear, so ``serve`` refuses to start (``--allow-plain-http``
+    overrides, for a network trusted entirely)."""
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host.lower() == "localhost"
+    if not loopback:
+        raise InvalidInput(Text(
+            N_("Serving plain HTTP on {host} would send the windows' ID numbers and tokens across the network in "
+               "clear. Give the hub a certificate (--certfile and --keyfile), or serve on 127.0.0.1 behind a TLS "
+               "proxy on this computer."),
+            host=host,
+        ))
 
 
 def _announce(scheme: str, host: str, port: int) -> None:

@@ -5,7 +5,6 @@ are domain.assessment's, shared with the hub's city-wide report.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -29,6 +28,7 @@ from windowdesk.printing.data import Issuer
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
+from windowdesk.spreadsheet import csv_writer
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
 from windowdesk.storage import refusal_queries
@@ -162,7 +162,7 @@ def report_csv(report: Report) -> str:
     headings, rows = report_table(report)
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow([_("Period"), report.start.isoformat(), report.end.isoformat()])
     writer.writerow(headings)
     writer.writerows(rows)

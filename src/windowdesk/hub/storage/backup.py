@@ -11,42 +11,59 @@ in its custom format. Either way the copy is written under a ``.partial`` name, 
 --list``), flushed to the disk and only then given its final name, so a backup that was
 interrupted (a full disk, a killed process) never looks like a good one.
 
-Restore (the hub stopped). SQLite: the copy is checked, then moved into place in one
-rename. PostgreSQL: ``pg_restore --clean --single-transaction``. Then the change feed is
-moved on by :data:`FEED_GAP_AFTER_RESTORE` (the windows hold cursors up to the last
-change the lost database had given out, and a change numbered at or below a window's
-cursor would never reach it), and a new generation begins: the windows see it and send
-again the events the hub had confirmed to them lately, which the copy may lack.
+Encrypted (given a key: backup_crypt.py says how). SQLite: the snapshot is made and
+checked in a private temporary folder beside the database (where the same data already
+lies in clear), encrypted into the backup's ``.partial`` file, read back and compared, and
+the temporary folder deleted. PostgreSQL: ``pg_dump``'s output is encrypted as it comes
+(``pg_restore`` reads it back the same way), so no clear copy is ever written. Checking
+or restoring an encrypted copy verifies every chunk; a SQLite copy is decrypted into a
+private file that is either the restored database or deleted at once.
+
+Every file and folder made here is private to the hub's user (private_files.py).
+
+Restore (the hub stopped). SQLite: the copy is written beside the database, checked,
+then moved into place in one rename. PostgreSQL (backup_postgres.py): ``pg_restore
+--clean --single-transaction``. Then the change feed is moved on by
+:data:`FEED_GAP_AFTER_RESTORE` (the windows hold cursors up to the last change the lost
+database had given out, and a change numbered at or below a window's cursor would never
+reach it), and a new generation begins: the windows see it and send again the events the
+hub had confirmed to them lately, which the copy may lack.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
-import signal
 import sqlite3
-import subprocess
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Connection, create_engine, text
-from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from windowdesk.hub.errors import CopyFailed, InvalidInput
 from windowdesk.hub.language import Text
+from windowdesk.hub.storage import backup_crypt, backup_postgres
+from windowdesk.hub.storage.backup_crypt import BackupKey
+from windowdesk.hub.storage.backup_postgres import not_a_hub_backup
 from windowdesk.hub.storage.database import is_sqlite_url, sqlite_path
 from windowdesk.hub.storage.generation import renew_generation
+from windowdesk.hub.storage.private_files import make_private, private_folder, private_new_file
 from windowdesk.i18n import N_
 
 # Far more changes than a hub gives out between a backup and its restore (a busy day is
 # tens of thousands); BIGINT on PostgreSQL, 64-bit on SQLite.
 FEED_GAP_AFTER_RESTORE = 1_000_000_000
 PARTIAL_SUFFIX = ".partial"
-PG_TIMEOUT_S = 6 * 3600
+ENCRYPTED_SUFFIX = ".enc"
 
 
 @dataclass(frozen=True)
@@ -65,13 +82,15 @@ class BackupMade:
     contents: Contents | None  # None for PostgreSQL (pg_dump says nothing of what it wrote)
 
 
-BACKUP_NAME = re.compile(r"^hub-\d{8}T\d{12}Z\.(sqlite3|pgdump)$")
+BACKUP_NAME = re.compile(r"^hub-\d{8}T\d{12}Z\.(sqlite3|pgdump)(\.enc)?$")
 
 
-def backup_file_name(url: str, now: dt.datetime) -> str:
-    """``hub-<UTC time to the microsecond>``: the names sort as the copies were made."""
+def backup_file_name(url: str, now: dt.datetime, *, encrypted: bool = False) -> str:
+    """``hub-<UTC time to the microsecond>``: the names sort as the copies were made;
+    ``.enc`` after an encrypted one's."""
     stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    return f"hub-{stamp}.sqlite3" if is_sqlite_url(url) else f"hub-{stamp}.pgdump"
+    name = f"hub-{stamp}.sqlite3" if is_sqlite_url(url) else f"hub-{stamp}.pgdump"
+    return name + ENCRYPTED_SUFFIX if encrypted else name
 
 
 def keep_newest(folder: Path, count: int) -> list[Path]:
@@ -84,18 +103,25 @@ def keep_newest(folder: Path, count: int) -> list[Path]:
     return old
 
 
-def make_backup(url: str, folder: Path, now: dt.datetime) -> BackupMade:
+def make_backup(url: str, folder: Path, now: dt.datetime, *, key: BackupKey | None = None) -> BackupMade:
+    """A checked copy in ``folder``; encrypted with ``key`` when one is given."""
     folder = folder.expanduser()
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(Text(N_("{path} is a file, not a folder. Name a folder for the backup."), path=folder))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as error:
         raise _not_written(folder, error) from None
-    final = folder / backup_file_name(url, now)
+    final = folder / backup_file_name(url, now, encrypted=key is not None)
     partial = final.with_name(final.name + PARTIAL_SUFFIX)
     try:
-        contents = _copy_sqlite(url, partial) if is_sqlite_url(url) else _dump_postgres(url, partial)
+        private_new_file(partial)
+        if is_sqlite_url(url):
+            contents = _copy_sqlite(url, partial) if key is None else _encrypted_sqlite_copy(url, partial, key)
+        elif key is None:
+            contents = backup_postgres.dump_postgres(url, partial)  # None: pg_dump says not what it wrote
+        else:
+            contents = backup_postgres.encrypted_dump(url, partial, key)
         _flush(partial)
         os.replace(partial, final)
         _flush_folder(folder)
@@ -108,16 +134,23 @@ def make_backup(url: str, folder: Path, now: dt.datetime) -> BackupMade:
     return BackupMade(final, final.stat().st_size, contents)
 
 
-def check_backup(url: str, backup: Path) -> Contents | None:
-    """Whether ``backup`` is a whole backup this hub can restore, without restoring it;
-    what it holds (SQLite). Refused in words otherwise."""
+def check_backup(url: str, backup: Path, *, key: BackupKey | None = None) -> Contents | None:
+    """Whether ``backup`` is a whole backup this hub can restore (with ``key``, if it
+    is encrypted), without restoring it; what it holds (SQLite). Refused in words
+    otherwise."""
     backup = backup.expanduser()
-    if not backup.is_file():
-        raise InvalidInput(Text(N_("There is no file {path}."), path=backup))
-    if is_sqlite_url(url):
+    encrypted = backup_crypt.key_needed(backup, key)
+    if not is_sqlite_url(url):
+        backup_postgres.check_dump(url, backup, key if encrypted else None)
+        return None
+    if not encrypted:
         return read_contents(backup)
-    _check_dump(url, backup)
-    return None
+    with _clear_workspace(sqlite_path(url)) as work:
+        clear = work / "check.sqlite3"
+        private_new_file(clear)
+        with clear.open("r+b") as target:
+            backup_crypt.decrypt_file(backup, key, target.write)
+        return read_contents(clear, shown_as=backup)
 
 
 @dataclass(frozen=True)
@@ -126,17 +159,20 @@ class Restored:
     replaced: Path | None  # where the database it replaced is kept
 
 
-def restore_backup(url: str, backup: Path, now: dt.datetime, *, aside_folder: Path) -> Restored:
+def restore_backup(url: str, backup: Path, now: dt.datetime, *, aside_folder: Path,
+                   key: BackupKey | None = None) -> Restored:
     """Puts ``backup`` in place of the hub's database (the hub must be stopped) and keeps
-    the database it replaces. Then migrate it, and call :func:`begin_after_restore`."""
-    contents = check_backup(url, backup)  # before anything changes
+    the database it replaces (on PostgreSQL a backup, encrypted with ``key`` when given).
+    Then migrate it, and call :func:`begin_after_restore`."""
     backup = backup.expanduser()
+    encrypted = backup_crypt.key_needed(backup, key)
     if is_sqlite_url(url):
-        replaced = _restore_sqlite(url, backup, now)
-    else:
-        replaced = make_backup(url, aside_folder, now).path
-        _restore_postgres(url, backup)
-    return Restored(contents, replaced)
+        contents, replaced = _restore_sqlite(url, backup, now, key if encrypted else None)
+        return Restored(contents, replaced)
+    backup_postgres.check_dump(url, backup, key if encrypted else None)  # before anything changes
+    replaced = make_backup(url, aside_folder, now, key=key).path
+    backup_postgres.restore_postgres(url, backup, key if encrypted else None)
+    return Restored(None, replaced)
 
 
 def begin_after_restore(url: str, now: dt.datetime) -> int:
@@ -193,45 +229,75 @@ def _copy_sqlite(url: str, target: Path) -> Contents:
     return read_contents(target)
 
 
-def read_contents(database: Path) -> Contents:
-    """Checks a hub database file and says what it holds; refuses anything else."""
+def _encrypted_sqlite_copy(url: str, target: Path, key: BackupKey) -> Contents:
+    """The snapshot made and checked in clear beside the database, then encrypted into
+    ``target`` and read back; the clear one deleted whatever happens."""
+    with _clear_workspace(_database_file(url)) as work:
+        clear = work / "snapshot.sqlite3"
+        private_new_file(clear)
+        contents = _copy_sqlite(url, clear)
+        with clear.open("rb") as source, target.open("r+b") as sealed:
+            written = _Hashing(source)
+            backup_crypt.encrypt_stream(written, sealed, key)
+    read_back = hashlib.sha256()
+    backup_crypt.decrypt_file(target, key, read_back.update)
+    if read_back.digest() != written.digest():  # pragma: no cover - a disk that gives back other bytes
+        raise not_a_hub_backup(target)
+    return contents
+
+
+def read_contents(database: Path, *, shown_as: Path | None = None) -> Contents:
+    """Checks a hub database file and says what it holds; refuses anything else (in
+    words naming ``shown_as``, the file the administrator gave, if the one read is a
+    decrypted copy of it)."""
+    named = shown_as or database
     try:
         connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        raise _not_a_hub_backup(database) from None
+        raise not_a_hub_backup(named) from None
     try:
         if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise _not_a_hub_backup(database)
+            raise not_a_hub_backup(named)
         pushed = connection.execute("SELECT count(*) FROM pushed_events").fetchone()[0]
         last_change = connection.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
         newest = connection.execute("SELECT max(received_at) FROM pushed_events").fetchone()[0]
         connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
-        raise _not_a_hub_backup(database) from None
+        raise not_a_hub_backup(named) from None
     finally:
         connection.close()
     newest_push = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.timezone.utc) if newest else None
     return Contents(pushed, last_change, newest_push)
 
 
-def _restore_sqlite(url: str, backup: Path, now: dt.datetime) -> Path | None:
-    """Returns where the replaced database is kept (None: there was none)."""
+def _restore_sqlite(url: str, backup: Path, now: dt.datetime, key: BackupKey | None) -> tuple[Contents, Path | None]:
+    """What the copy holds, and where the replaced database is kept (None: there was
+    none). The copy is written beside the database (decrypted, if ``key``), checked
+    there, and only then renamed into place."""
     database = sqlite_path(url)
     if database is None:
         raise InvalidInput(Text(N_("There is no hub database at {path}."), path=url))
-    database.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(database.parent)
     incoming = database.with_name(database.name + PARTIAL_SUFFIX)
     stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     aside = database.with_name(f"{database.stem}-replaced-{stamp}{database.suffix}")
     replaced = aside if database.exists() else None
     try:
-        shutil.copyfile(backup, incoming)
+        private_new_file(incoming)
+        with incoming.open("r+b") as target:
+            if key is None:
+                with backup.open("rb") as source:
+                    shutil.copyfileobj(source, target)
+            else:
+                backup_crypt.decrypt_file(backup, key, target.write)
+        contents = read_contents(incoming, shown_as=backup)
         _flush(incoming)
         # The replaced database keeps its journal beside it, under the names SQLite
         # looks for, so it can still be opened whole (and is not applied to the new one).
         for suffix in ("", "-wal", "-shm", "-journal"):
             if Path(f"{database}{suffix}").exists():
                 os.replace(f"{database}{suffix}", f"{aside}{suffix}")
+                make_private(Path(f"{aside}{suffix}"))
         os.replace(incoming, database)
         _flush_folder(database.parent)
     except OSError as error:
@@ -241,81 +307,45 @@ def _restore_sqlite(url: str, backup: Path, now: dt.datetime) -> Path | None:
                "again."),
             folder=database.parent, reason=_reason(error),
         )) from None
-    return replaced
+    except BaseException:
+        incoming.unlink(missing_ok=True)
+        raise
+    return contents, replaced
 
 
-# --- PostgreSQL -------------------------------------------------------------------------
+# --- encrypted copies -------------------------------------------------------------------
 
 
-def _libpq_environment(url: str) -> dict[str, str]:
-    """The connection for pg_dump and pg_restore, the password kept out of their command
-    line (which every user of the machine can read)."""
-    parsed: URL = make_url(url)
-    environment = dict(os.environ)
-    for name, value in (("PGHOST", parsed.host), ("PGPORT", parsed.port), ("PGUSER", parsed.username),
-                        ("PGPASSWORD", parsed.password), ("PGDATABASE", parsed.database)):
-        if value is not None:
-            environment[name] = str(value)
-    if "sslmode" in parsed.query:
-        environment["PGSSLMODE"] = str(parsed.query["sslmode"])
-    return environment
-
-
-def _run_postgres_tool(tool: str, *args: str, url: str) -> str:
-    """The tool's standard output; its last error line in the message when it fails."""
-    executable = shutil.which(tool)
-    if executable is None:
-        raise CopyFailed(Text(
-            N_("{tool} is not installed on this computer. Install PostgreSQL's client programs (on Debian: apt "
-               "install postgresql-client, of the server's version or newer), then try again."),
-            tool=tool,
-        ))
+@contextlib.contextmanager
+def _clear_workspace(database: Path | None) -> Iterator[Path]:
+    """A private (0700) temporary folder for a clear copy, deleted with what it holds when
+    the block ends: beside the SQLite database, which holds the same data in clear (and
+    whose disk has room for a copy), else in the system's temporary folder."""
+    near = database.parent if database is not None and database.parent.is_dir() else None
     try:
-        finished = subprocess.run([executable, *args], env=_libpq_environment(url), capture_output=True, text=True,
-                                  timeout=PG_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired:
-        finished = None
-    if finished is None or finished.returncode != 0:
-        raise CopyFailed(Text(N_("{tool} did not succeed: {detail}"), tool=tool, detail=_tool_failure(finished)))
-    return finished.stdout
-
-
-def _tool_failure(finished: subprocess.CompletedProcess | None) -> str:
-    """The tool's last error line; else how it ended."""
-    if finished is None:
-        return f"no end after {PG_TIMEOUT_S} s"
-    lines = finished.stderr.strip().splitlines()
-    if lines:
-        return lines[-1][:300]
-    if finished.returncode < 0:
-        return f"stopped by {signal.Signals(-finished.returncode).name}"
-    return f"exit code {finished.returncode}"
-
-
-def _check_dump(url: str, dump: Path) -> None:
-    """A whole custom-format dump of a hub, or refused."""
+        folder = Path(tempfile.mkdtemp(prefix=".hub-clear-", dir=near))
+    except PermissionError:  # check-backup run by someone who may not write there
+        folder = Path(tempfile.mkdtemp(prefix=".hub-clear-"))
     try:
-        listing = _run_postgres_tool("pg_restore", "--list", str(dump), url=url)
-    except CopyFailed:
-        if shutil.which("pg_restore") is None:
-            raise  # not installed: said as such
-        raise _not_a_hub_backup(dump) from None
-    # A table's line: "214; 1259 41488 TABLE public alembic_version postgres".
-    tables = {line.split(" TABLE public ", 1)[1].split()[0] for line in listing.splitlines()
-              if " TABLE public " in line and not line.lstrip().startswith(";")}
-    if not {"pushed_events", "changes", "alembic_version"} <= tables:
-        raise _not_a_hub_backup(dump)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _dump_postgres(url: str, target: Path) -> None:
-    _run_postgres_tool("pg_dump", "--format=custom", "--no-owner", f"--file={target}", url=url)
-    _check_dump(url, target)
+class _Hashing:
+    """A file read through, its SHA-256 taken on the way."""
 
+    def __init__(self, source: BinaryIO) -> None:
+        self._source = source
+        self._hash = hashlib.sha256()
 
-def _restore_postgres(url: str, backup: Path) -> None:
-    database = make_url(url).database or ""
-    _run_postgres_tool("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                       f"--dbname={database}", str(backup), url=url)
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        self._hash.update(data)
+        return data
+
+    def digest(self) -> bytes:
+        return self._hash.digest()
 
 
 # --- both -------------------------------------------------------------------------------
@@ -355,12 +385,4 @@ def _not_written(folder: Path, error: Exception) -> CopyFailed:
         N_("The backup could not be written in {folder} ({reason}). Nothing was changed; no partial copy was "
            "left behind. Free some space or choose another folder, then try again."),
         folder=folder, reason=_reason(error),
-    ))
-
-
-def _not_a_hub_backup(path: Path) -> InvalidInput:
-    return InvalidInput(Text(
-        N_("{path} is not a readable backup of a hub (it is damaged, incomplete or another kind of file). "
-           "Nothing was changed."),
-        path=path,
     ))

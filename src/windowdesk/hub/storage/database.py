@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from windowdesk.hub.storage.private_files import private_database_file
 from windowdesk.hub.storage.writer_lock import WriterLock
 from windowdesk.text import is_unicode_text
 
@@ -175,7 +176,7 @@ class HubDatabase:
         if self.is_sqlite:
             path = sqlite_path(url)
             if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_database_file(path)
             self.write_engine = _sqlite_engine(url, "BEGIN IMMEDIATE")
             self.read_engine = _sqlite_engine(url, "BEGIN")
             self._local_writer = WriterLock(path if path is not None and str(path) != ":memory:" else None)

@@ -18,6 +18,7 @@ from windowdesk.hub.errors import StartupFailed
 from windowdesk.hub.language import Text
 from windowdesk.hub.migrations import HEAD_REVISION
 from windowdesk.hub.storage.database import MIGRATION_LOCK_KEY, is_sqlite_url, sqlite_path
+from windowdesk.hub.storage.private_files import private_database_file
 from windowdesk.i18n import N_
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
@@ -49,7 +50,7 @@ def _engine(url: str):  # noqa: ANN202 - an Engine
         return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_database_file(path)
     # timeout: wait (in seconds) for a running hub's write to finish instead of failing.
     engine = create_engine(url, poolclass=NullPool, connect_args={"isolation_level": None, "timeout": 30})
 

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from windowdesk.hub.storage.database import SERVING_LOCK_KEY, is_sqlite_url, sqlite_path
+from windowdesk.hub.storage.private_files import private_folder
 
 try:
     import fcntl
@@ -44,7 +45,7 @@ def lock_file(data_dir: Path, database_url: str) -> Path:
 
 
 def _open(path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
 

@@ -24,6 +24,7 @@ from windowdesk.domain.money import amount_in_capitals, format_yuan
 from windowdesk.i18n import N_, _, format_date
 from windowdesk.printing.data import Applicant, Issuer
 from windowdesk.printing.fonts import LATIN, ensure_fonts, markup
+from windowdesk.printing.linebreak import RuledParagraph
 from windowdesk.printing.paper import GEOMETRY, MM, PaperFormat, PaperGeometry
 
 GRID = colors.HexColor("#555555")
@@ -142,7 +143,7 @@ def window_text(issuer: Issuer) -> str:
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup(text), style)
+    return RuledParagraph(markup(text), style)
 
 
 def gap(sheet: Sheet, lines: float = 1.0) -> Spacer:

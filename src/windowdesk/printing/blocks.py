@@ -359,14 +359,28 @@ def qr_size(sheet: Sheet) -> float:
     return 26 * MM if sheet.is_roll else 24 * MM
 
 
-def fields_with_qr(sheet: Sheet, rows: list[tuple[str, str]], value: str, caption: str) -> list[Flowable]:
-    """Label / value pairs with the QR code of ``value`` beside them (below on a roll)."""
-    size = qr_size(sheet)
+def case_qr(sheet: Sheet, case_number: str, status_url: str) -> list[Flowable]:
+    """The QR code of a case with the case number printed under it.
+
+    The code opens the case's public status page when the hub published one, else it
+    holds the case number; the number in plain figures is what a person reads out or
+    types at any window.
+    """
     centered = ParagraphStyle("qr-caption", parent=sheet.styles.small, alignment=TA_CENTER)
-    code = [QrCode(value, size, align="CENTER"), para(caption, centered)]
+    scan = _("Scan to check the case status")
+    caption = f"{case_number}\n{scan}"
+    return [QrCode(status_url or case_number, qr_size(sheet), align="CENTER"), para(caption, centered)]
+
+
+def fields_with_qr(
+    sheet: Sheet, rows: list[tuple[str, str]], case_number: str, status_url: str
+) -> list[Flowable]:
+    """Label / value pairs with the case's QR code (``case_qr``) beside them (below on a
+    roll), its column wide enough for the case number on one line."""
+    code = case_qr(sheet, case_number, status_url)
     if sheet.is_roll:
         return [field_table(sheet, rows), gap(sheet, 0.5), *code]
-    side = size + 6 * MM
+    side = max(qr_size(sheet), _line_width(case_number, sheet.styles.small.fontSize)) + 4 * MM
     fields = field_table(sheet, rows, width=sheet.width - side)
     table = Table([[fields, code]], colWidths=[sheet.width - side, side], hAlign="LEFT")
     table.setStyle(TableStyle([

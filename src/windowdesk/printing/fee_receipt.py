@@ -7,10 +7,10 @@ receipts require; the capitals are what settles a dispute over a smudged digit.
 from __future__ import annotations
 
 from windowdesk.i18n import _
-from windowdesk.printing.blocks import QrCode, Sheet, gap, qr_size, window_text
+from windowdesk.printing.blocks import Sheet, case_qr, gap, window_text
 from windowdesk.printing.data import FeeReceiptData
 from windowdesk.printing.layout import build_pdf
-from windowdesk.printing.money_receipt import receipt_body, receipt_head, receipt_rows, receipt_close
+from windowdesk.printing.money_receipt import receipt_body, receipt_close, receipt_head, receipt_rows
 from windowdesk.printing.paper import PaperFormat, default_paper
 
 
@@ -46,6 +46,6 @@ def render_fee_receipt(data: FeeReceiptData, *, paper: PaperFormat | None = None
                  "fee may be asked for it. Keep this receipt.") + " " + fiscal_receipt_text(data),
     )
     if data.case_number:
-        story += [gap(sheet, 0.5), QrCode(data.case_number, qr_size(sheet), align="CENTER")]
+        story += [gap(sheet, 0.5), *case_qr(sheet, data.case_number, data.status_url)]
     story.append(receipt_close(sheet, data, [_("Payer")]))
     return build_pdf(receipt_head(fee_receipt_title(), data, reprint), story, sheet)

@@ -11,7 +11,7 @@ from windowdesk.i18n import _
 from windowdesk.printing.blocks import Sheet
 from windowdesk.printing.data import UtilityReceiptData
 from windowdesk.printing.layout import build_pdf
-from windowdesk.printing.money_receipt import receipt_body, receipt_head, receipt_rows, receipt_close
+from windowdesk.printing.money_receipt import receipt_body, receipt_close, receipt_head, receipt_rows
 from windowdesk.printing.paper import PaperFormat, default_paper
 
 

@@ -8,8 +8,20 @@ import sys
 from windowdesk.terminal import guarded_output
 
 
+# The commands ``main`` dispatches before the window's own options are parsed; named in
+# the epilog so that ``windowdesk --help`` shows them (each has its own ``--help``).
+COMMANDS_EPILOG = """commands:
+  print-samples --out DIR [--data-dir DIR]   write one PDF of every document from the demo data
+  audit-check [--data-dir DIR]               check that the audit log is whole
+
+  windowdesk COMMAND --help shows a command's options."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="windowdesk", description="Counter client for service halls")
+    parser = argparse.ArgumentParser(
+        prog="windowdesk", description="Counter client for service halls", epilog=COMMANDS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--data-dir", help="folder of the local database, backups and logs")
     parser.add_argument("--locale", default=None, help="zh_CN (default) or en")
     parser.add_argument(

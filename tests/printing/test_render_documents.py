@@ -77,7 +77,7 @@ def test_acceptance_receipt_says_everything_the_applicant_needs(decided, chinese
     d = data.promised_date
     for expected in ("受理回执", decided.case.number, DEMO_MASKED, "王建国", "房屋产权登记（住房）",
                      "市政务服务中心", "综合受理窗口", "王晓燕", f"{d.year}年{d.month}月{d.day}日",
-                     "2026-11-2510:30"):
+                     "2026年11月25日10:30"):
         assert squash(expected) in text, expected
     assert DEMO_ID not in text
     assert "补打" not in text

@@ -25,6 +25,7 @@ from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
 from windowdesk.hub.language import Text, translate
 from windowdesk.hub.services import admin, audit_chain, backoffice, calendar_years, catalog_import, enrollment
 from windowdesk.hub.services.clocks import center_time
+from windowdesk.hub.services.status_page import publish_status_page
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
@@ -95,6 +96,18 @@ def cmd_calendar_override(args, settings: HubSettings, db: HubDatabase) -> None:
     published = (_("Published: {day} is a working day (change {seq}).") if args.working
                  else _("Published: {day} is a holiday (change {seq})."))
     print(published.format(day=args.day.isoformat(), seq=saved.seq))
+
+
+def cmd_status_page(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write(feed=True) as session:
+        seq = publish_status_page(session, url=args.url, now=utc_now())
+    if args.url.strip():
+        print(_("Published the status page address {url} (change {seq}): from their next sync, the windows "
+                "print the QR code of a receipt as {url}/<case number>.").format(url=args.url.strip().rstrip("/"),
+                                                                               seq=seq))
+    else:
+        print(_("Withdrew the status page address (change {seq}): from their next sync, the windows print the "
+                "case number alone in the QR code.").format(seq=seq))
 
 
 def cmd_calendar_year(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
@@ -310,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
                   _("publish a whole year of holidays and make-up working days to every center"))
     sub.add_argument("file", type=Path, help=_("a calendar file in the shipped format (cn_working_calendar.json)"))
     sub.add_argument("--year", type=int, help=_("the year to publish (default: the file's last year)"))
+    sub = command("status-page", cmd_status_page,
+                  _("publish where the public status page of a case is, for the QR code on receipts"))
+    sub.add_argument("url", nargs="?", default="",
+                     help=_("e.g. https://hub.example/status (a case's page is <url>/<case number>); "
+                            "without it, the address is withdrawn"))
     sub = command("create-operator", cmd_create_operator, _("create or update an operator (by login) and publish it to the center"))
     sub.add_argument("login", help=_("the operator's login name"))
     sub.add_argument("--name", required=True, help=_("the operator's full name"))

@@ -13,10 +13,11 @@ from windowdesk.printing.blocks import (
     fields_with_qr,
     gap,
     list_table,
+    local_day,
     local_time,
     long_date,
     para,
-    signature_table,
+    signatures_and_seal,
     window_text,
 )
 from windowdesk.printing.data import AcceptanceReceiptData
@@ -40,8 +41,8 @@ def render_acceptance_receipt(
         (_("Applicant"), applicant_text(data.applicant)),
         (_("Item"), f"{data.item_name} ({data.item_code})"),
         (_("Department"), data.department_name),
-        (_("Accepted at"), f"{local_time(data.accepted_at, issuer.zone)} \u00b7 {issuer.center_name} "
-                            f"{window_text(issuer)}"),
+        (_("Accepted at"), local_time(data.accepted_at, issuer.zone)),
+        (_("Window"), window_text(issuer)),
         (_("Operator"), issuer.operator_name),
         (_("Promised completion date"), _("{date} (within {days} working days)").format(
             date=long_date(data.promised_date), days=data.promised_days)),
@@ -58,7 +59,7 @@ def render_acceptance_receipt(
               "window, by phone or online.").format(name=data.applicant.name, item=data.item_name),
             styles.body,
         ),
-        *fields_with_qr(sheet, rows, data.case_number, _("Scan to check the case status")),
+        *fields_with_qr(sheet, rows, data.case_number, data.status_url),
         gap(sheet, 0.5),
     ]
     if data.materials:
@@ -79,7 +80,7 @@ def render_acceptance_receipt(
               "center's supervisor answers for it."),
             styles.small,
         ),
-        gap(sheet),
-        signature_table(sheet, [_("Operator"), _("Applicant")]),
+        signatures_and_seal(sheet, [_("Operator"), _("Applicant")], issuer,
+                            local_day(data.accepted_at, issuer.zone)),
     ]
     return build_pdf(head, story, sheet)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from windowdesk.domain.money import amount_in_capitals, format_yuan
 from windowdesk.i18n import N_, _, format_date
 from windowdesk.printing.data import Applicant, Issuer
-from windowdesk.printing.fonts import LATIN, ensure_fonts, markup
+from windowdesk.printing.fonts import LATIN, ensure_fonts, markup, string_width
+from windowdesk.printing.linebreak import RuledParagraph
 from windowdesk.printing.paper import GEOMETRY, MM, PaperFormat, PaperGeometry
 
 GRID = colors.HexColor("#555555")
@@ -98,13 +100,20 @@ class Sheet:
 # --- words -----------------------------------------------------------------------
 
 
-def local_time(value: dt.datetime, zone: str) -> str:
-    """An unambiguous local time in the center's zone, the same in every language."""
-    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
-
-
 def long_date(value: dt.date) -> str:
+    """A date as the document's language writes it: 2026年12月7日, December 7, 2026."""
     return format_date(value, "long")
+
+
+def local_day(value: dt.datetime, zone: str) -> dt.date:
+    return value.astimezone(ZoneInfo(zone)).date()
+
+
+def local_time(value: dt.datetime, zone: str) -> str:
+    """A moment in the center's zone: its date as the language writes it, then the time
+    on the 24-hour clock (2026年12月7日 10:16)."""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{long_date(local.date())} {local:%H:%M}"
 
 
 def yuan(fen: int) -> str:
@@ -142,7 +151,7 @@ def window_text(issuer: Issuer) -> str:
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup(text), style)
+    return RuledParagraph(markup(text), style)
 
 
 def gap(sheet: Sheet, lines: float = 1.0) -> Spacer:
@@ -171,19 +180,55 @@ def field_table(
     return table
 
 
+_CELL_PADDING = 2.5
+# Room for rounding, so a text measured to fit is never wrapped by reportlab's own sums.
+_FIT_SLACK = 0.5
+
+
+def _line_width(text: str, size: float) -> float:
+    """The width of the longest line of ``text`` set on one line."""
+    return max(string_width(line, size) for line in str(text).split("\n")) + _FIT_SLACK
+
+
+def fitted_widths(natural: Sequence[float], shares: Sequence[float], available: float) -> list[float]:
+    """Column widths for a table ``available`` wide whose columns need ``natural`` widths
+    to set every cell on one line.
+
+    When all fit, each column gets what it needs and the room left over is shared by
+    ``shares``. When not, the columns that need least keep all they need (a number, a
+    time, a status is never broken) and the widest share the rest equally, wrapping.
+    """
+    total = sum(natural)
+    if total <= available:
+        weight = sum(shares)
+        return [need + (available - total) * share / weight for need, share in zip(natural, shares)]
+    remaining, cap = available, 0.0
+    ordered = sorted(natural)
+    for index, need in enumerate(ordered):
+        cap = remaining / (len(ordered) - index)
+        if need > cap:
+            break
+        remaining -= need
+    return [min(need, cap) for need in natural]
+
+
 def list_table(
     sheet: Sheet, header: list[str], rows: list[list[str]], shares: list[float], *, compact: bool = False
 ) -> Table:
     """A ruled table whose header row repeats at the top of every page it flows onto.
 
-    ``compact`` sets it smaller, for reports of hundreds of rows.
+    Each column is as wide as its content needs (``fitted_widths``); ``shares`` say how
+    the room to spare is shared. ``compact`` sets it smaller, for reports of hundreds of rows.
     """
     cell = sheet.styles.small if compact or sheet.is_roll else sheet.styles.cell
     data = [[para(text, cell) for text in header]]
     data += [[para(text, cell) for text in row] for row in rows]
-    total = sum(shares)
+    natural = [
+        max(_line_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING
+        for column in zip(header, *rows)
+    ]
     table = Table(
-        data, colWidths=[sheet.width * share / total for share in shares], repeatRows=1, hAlign="LEFT",
+        data, colWidths=fitted_widths(natural, shares, sheet.width), repeatRows=1, hAlign="LEFT",
         splitInRow=1,
     )
     table.setStyle(TableStyle([
@@ -191,8 +236,8 @@ def list_table(
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
@@ -206,11 +251,20 @@ def numbered(items: tuple[str, ...] | list[str], sheet: Sheet) -> list[Paragraph
 
 
 def amount_table(sheet: Sheet, total_fen: int) -> Table:
-    """The total in figures and in Chinese capital numerals (大写), as receipts require."""
+    """The total in figures and in Chinese capital numerals (大写) after the currency's
+    name (人民币), as receipts require."""
     return field_table(sheet, [
         (_("Amount in figures"), yuan(total_fen)),
-        (_("Amount in words"), amount_in_capitals(total_fen)),
+        (_("Amount in words"), _("RMB {capitals}").format(capitals=amount_in_capitals(total_fen))),
     ])
+
+
+def _seal_cell(sheet: Sheet, issuer: Issuer, day: dt.date) -> tuple[list[Flowable], float]:
+    """The center's name with "（盖章）" and the date of issue under it; and its width."""
+    style = ParagraphStyle("seal", parent=sheet.styles.body, alignment=TA_CENTER, spaceAfter=0)
+    lines = [_("{center} (seal)").format(center=issuer.center_name), long_date(day)]
+    width = max(string_width(line, style.fontSize) for line in lines) + 8 * MM
+    return [para(line, style) for line in lines], width
 
 
 def signature_table(sheet: Sheet, labels: list[str]) -> Table:
@@ -221,6 +275,36 @@ def signature_table(sheet: Sheet, labels: list[str]) -> Table:
         return Table(data, colWidths=[sheet.width], hAlign="LEFT", style=[OUR_FONT])
     data = [[para(f"{label}: ________________", cell) for label in labels]]
     return Table(data, colWidths=[sheet.width / len(labels)] * len(labels), hAlign="LEFT", style=[OUR_FONT])
+
+
+def signatures_and_seal(sheet: Sheet, labels: list[str], issuer: Issuer, day: dt.date) -> Table:
+    """The close of an official document: lines to sign on, and where the issuing center
+    stamps its seal, its name with "（盖章）" over the date of issue (2026年12月7日).
+
+    The seal (about 40 mm) is pressed over the name and the date (骑年盖月). On a sheet
+    the signatures stand at the left and the seal at the right, beside them, which costs
+    an A5 receipt no extra line; on a roll they stand one under the other with room for
+    the seal. One table holds it all and is never split at a page break.
+    """
+    cell = sheet.styles.cell
+    seal, seal_width = _seal_cell(sheet, issuer, day)
+    if sheet.is_roll:
+        signatures = [para(f"{label}: ______________", cell) for label in labels]
+        data = [[[*signatures, Spacer(1, 10 * MM), *seal]]]
+        style = [OUR_FONT, ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * MM)]
+        widths = [sheet.width]
+    else:
+        signatures = [para(f"{label}: ________________", cell) for label in labels]
+        seal_width = min(seal_width, sheet.width / 2)
+        data = [[signatures, seal]]
+        # An A4 sheet has room to keep the seal off the text above; an A5 receipt has not.
+        room = 10 * MM if sheet.paper is PaperFormat.A4 else 1 * MM
+        style = [OUR_FONT, ("TOPPADDING", (0, 0), (-1, -1), room), ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * MM)]
+        widths = [sheet.width - seal_width, seal_width]
+    table = Table(data, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([*style, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
 
 
 class QrCode(Flowable):
@@ -275,14 +359,28 @@ def qr_size(sheet: Sheet) -> float:
     return 26 * MM if sheet.is_roll else 24 * MM
 
 
-def fields_with_qr(sheet: Sheet, rows: list[tuple[str, str]], value: str, caption: str) -> list[Flowable]:
-    """Label / value pairs with the QR code of ``value`` beside them (below on a roll)."""
-    size = qr_size(sheet)
+def case_qr(sheet: Sheet, case_number: str, status_url: str) -> list[Flowable]:
+    """The QR code of a case with the case number printed under it.
+
+    The code opens the case's public status page when the hub published one, else it
+    holds the case number; the number in plain figures is what a person reads out or
+    types at any window.
+    """
     centered = ParagraphStyle("qr-caption", parent=sheet.styles.small, alignment=TA_CENTER)
-    code = [QrCode(value, size, align="CENTER"), para(caption, centered)]
+    scan = _("Scan to check the case status")
+    caption = f"{case_number}\n{scan}"
+    return [QrCode(status_url or case_number, qr_size(sheet), align="CENTER"), para(caption, centered)]
+
+
+def fields_with_qr(
+    sheet: Sheet, rows: list[tuple[str, str]], case_number: str, status_url: str
+) -> list[Flowable]:
+    """Label / value pairs with the case's QR code (``case_qr``) beside them (below on a
+    roll), its column wide enough for the case number on one line."""
+    code = case_qr(sheet, case_number, status_url)
     if sheet.is_roll:
         return [field_table(sheet, rows), gap(sheet, 0.5), *code]
-    side = size + 6 * MM
+    side = max(qr_size(sheet), _line_width(case_number, sheet.styles.small.fontSize)) + 4 * MM
     fields = field_table(sheet, rows, width=sheet.width - side)
     table = Table([[fields, code]], colWidths=[sheet.width - side, side], hAlign="LEFT")
     table.setStyle(TableStyle([

@@ -70,6 +70,7 @@ class AcceptanceReceiptData:
     promised_days: int
     materials: tuple[MaterialLine, ...]  # what was received
     where: str  # where the result is collected
+    status_url: str = ""  # the case's public status page, for the QR code; "": the case number
 
     @property
     def number(self) -> str:
@@ -159,6 +160,7 @@ class FeeReceiptData(_ReceiptBase):
     case_number: str = ""
     item_name: str = ""
     department_name: str = ""
+    status_url: str = ""  # the case's public status page, for the QR code; "": the case number
 
 
 @dataclass(frozen=True)

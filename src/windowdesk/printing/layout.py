@@ -1,5 +1,9 @@
 """The frame every document shares: running header, reprint stamp, footer, page numbers.
 
+A sheet's footer names the window, the operator, the page of the whole and who printed
+the copy when. A slip on the roll has none of that: what it needs is in its body, and
+only a slip that runs onto a second roll page numbers its pages.
+
 Page numbers read "第 n 页 / 共 m 页", so the total must be known when the first page is
 drawn: the canvas keeps every finished page and draws the footers only when the
 document is complete (the usual reportlab two-step, without rendering twice).
@@ -54,7 +58,8 @@ def _band_sizes(sheet: Sheet, reprint: bool) -> tuple[float, float]:
     """Heights of the header band (taller with the reprint stamp) and the footer band."""
     small = sheet.geometry.body_size * 0.8
     stamp = _stamp_size(sheet) * 1.6 if reprint else 0.0
-    return small * 3.2 + stamp, small * 3.6
+    footer = small * 2.0 if sheet.is_roll else small * 3.6
+    return small * 3.2 + stamp, footer
 
 
 def _draw_header(head: DocumentHead, sheet: Sheet, canvas: Canvas, doc) -> None:
@@ -94,6 +99,9 @@ def _draw_stamp(canvas: Canvas, sheet: Sheet, right: float, top: float) -> None:
 
 
 def _draw_footer(head: DocumentHead, sheet: Sheet, canvas: Canvas, total_pages: int) -> None:
+    if sheet.is_roll:
+        _draw_roll_page_number(sheet, canvas, total_pages)
+        return
     geometry = sheet.geometry
     left, right = geometry.margin, geometry.width - geometry.margin
     small = geometry.body_size * 0.75
@@ -115,6 +123,19 @@ def _draw_footer(head: DocumentHead, sheet: Sheet, canvas: Canvas, total_pages: 
         canvas.setFillColor(STAMP_RED)
         printed = f"{reprint_mark()} \u00b7 {printed}"
     draw_text(canvas, left, base + small * 0.4, printed, small)
+    canvas.restoreState()
+
+
+def _draw_roll_page_number(sheet: Sheet, canvas: Canvas, total_pages: int) -> None:
+    """A roll slip continued onto further pages says which one this is; one page says nothing."""
+    if total_pages < 2:
+        return
+    geometry = sheet.geometry
+    small = geometry.body_size * 0.75
+    pages = _("Page {page} of {pages}").format(page=canvas.getPageNumber(), pages=total_pages)
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    draw_text(canvas, geometry.width / 2, geometry.margin + small * 0.4, pages, small, anchor="center")
     canvas.restoreState()
 
 

@@ -10,10 +10,12 @@ from windowdesk.printing.blocks import (
     applicant_text,
     field_table,
     gap,
+    local_day,
     local_time,
     para,
     payment_rows,
     receipt_lines_table,
+    signatures_and_seal,
     window_text,
 )
 from windowdesk.printing.layout import DocumentHead
@@ -30,6 +32,11 @@ def receipt_rows(data) -> list[tuple[str, str]]:
         (_("Date"), local_time(data.paid_at, data.issuer.zone)),
         (_("Payer"), applicant_text(data.payer)),
     ]
+
+
+def receipt_close(sheet: Sheet, data, labels: list[str]):
+    """The signatures, and the center's seal over the day the money was taken."""
+    return signatures_and_seal(sheet, labels, data.issuer, local_day(data.paid_at, data.issuer.zone))
 
 
 def receipt_body(sheet: Sheet, data, *, title: str, rows: list[tuple[str, str]], footer: str) -> list:

@@ -14,9 +14,10 @@ from windowdesk.printing.blocks import (
     field_table,
     gap,
     list_table,
+    local_day,
     local_time,
     para,
-    signature_table,
+    signatures_and_seal,
     window_text,
 )
 from windowdesk.printing.data import MaterialLine, NotificationSlipData
@@ -36,6 +37,21 @@ def _what_is_needed(line: MaterialLine) -> str:
     if line.note and line.note != line.requirement:
         return line.requirement + "\n" + _("To correct: {what}").format(what=line.note)
     return line.requirement
+
+
+def _return_rows(data: NotificationSlipData) -> list[tuple[str, str]]:
+    """One place to bring the materials, labelled: where the item is handled, else this
+    window; its opening hours only when it is this center (others keep their own)."""
+    issuer = data.issuer
+    if data.where:
+        rows = [(_("Bring the materials to"), data.where)]
+    else:
+        rows = [(_("Bring the materials to"), _("{center} {window}, {address}").format(
+            center=issuer.center_name, window=window_text(issuer), address=issuer.center_address))]
+        if issuer.center_hours:
+            rows.append((_("Opening hours"), issuer.center_hours))
+    rows.append((_("Questions"), issuer.window_phone or issuer.center_phone))
+    return rows
 
 
 def render_notification_slip(
@@ -77,23 +93,8 @@ def render_notification_slip(
         ),
         para(_("Legal basis"), styles.heading),
         para(data.legal_basis, styles.body),
-        para(_("Where and when to come back"), styles.heading),
-        para(
-            _("{center}, {window}. Address: {address}. Opening hours: {hours}.").format(
-                center=issuer.center_name, window=window_text(issuer),
-                address=issuer.center_address, hours=issuer.center_hours,
-            ),
-            styles.body,
-        ),
-    ]
-    if data.where:
-        story.append(para(data.where, styles.body))
-    story += [
-        para(
-            _("Questions: call the window on {phone}.").format(
-                phone=issuer.window_phone or issuer.center_phone),
-            styles.body,
-        ),
+        gap(sheet, 0.5),
+        field_table(sheet, _return_rows(data)),
     ]
     if data.note:
         story += [para(_("Note"), styles.heading), para(data.note, styles.body)]
@@ -104,7 +105,7 @@ def render_notification_slip(
               "of you for this application."),
             styles.small,
         ),
-        gap(sheet),
-        signature_table(sheet, [_("Operator"), _("Received by the applicant")]),
+        signatures_and_seal(sheet, [_("Operator"), _("Received by the applicant")], issuer,
+                            local_day(data.given_at, issuer.zone)),
     ]
     return build_pdf(head, story, sheet)

@@ -1,6 +1,12 @@
 """不予受理通知书: the item cannot be accepted; why, on what legal basis, and what the
-applicant can do about it (administrative review within 60 days, a lawsuit within six
-months — 《行政复议法》 and 《行政诉讼法》)."""
+applicant can do about it.
+
+The appeal route follows the Administrative Reconsideration Law as revised in 2023 (in
+force since 1 January 2024): reconsideration is asked of the people's government at the
+same level as the department that decided (本级人民政府, art. 24), no longer of the
+department above it, except for the vertically led offices (customs, finance, foreign
+exchange, tax, state security: art. 27), within 60 days (art. 20); or a lawsuit within
+six months (《行政诉讼法》 art. 46)."""
 
 from __future__ import annotations
 
@@ -10,9 +16,10 @@ from windowdesk.printing.blocks import (
     applicant_text,
     field_table,
     gap,
+    local_day,
     local_time,
     para,
-    signature_table,
+    signatures_and_seal,
     window_text,
 )
 from windowdesk.printing.data import RefusalNoticeData
@@ -29,10 +36,12 @@ def refusal_title() -> str:
 
 def remedies_text() -> str:
     return _(
-        "If you disagree with this decision, you may apply for administrative review to the "
-        "people's government at the same level or to the department at the next higher level "
-        "within {days} days of receiving this notice, or bring an administrative lawsuit before "
-        "the people's court within {months} months."
+        "If you disagree with this decision, you may, within {days} days of receiving this "
+        "notice, apply for administrative reconsideration to the people's government at the "
+        "same level as the department that decided (for customs, financial, foreign exchange, "
+        "tax and state security authorities: to the authority at the next higher level), under "
+        "the Administrative Reconsideration Law as revised in 2023; or, within {months} months, "
+        "bring an administrative lawsuit before the people's court."
     ).format(days=REVIEW_DAYS, months=LAWSUIT_MONTHS)
 
 
@@ -71,12 +80,7 @@ def render_refusal_notice(
                 phone=issuer.window_phone or issuer.center_phone),
             styles.body,
         ),
-        gap(sheet),
-        signature_table(sheet, [_("Operator"), _("Received by the applicant")]),
-        gap(sheet, 0.5),
-        para(
-            _("{center} (seal)").format(center=issuer.center_name),
-            styles.body,
-        ),
+        signatures_and_seal(sheet, [_("Operator"), _("Received by the applicant")], issuer,
+                            local_day(data.refused_at, issuer.zone)),
     ]
     return build_pdf(head, story, sheet)

@@ -11,8 +11,9 @@ from windowdesk.i18n import _
 from windowdesk.printing.blocks import Sheet
 from windowdesk.printing.data import UtilityReceiptData
 from windowdesk.printing.layout import build_pdf
-from windowdesk.printing.money_receipt import receipt_body, receipt_head, receipt_rows
+from windowdesk.printing.money_receipt import receipt_body, receipt_close, receipt_head, receipt_rows
 from windowdesk.printing.paper import PaperFormat, default_paper
+
 
 def utility_receipt_title() -> str:
     return _("Utility Payment Receipt")
@@ -34,4 +35,5 @@ def render_utility_receipt(
         footer=_("Collected by the service center on behalf of the payee. Keep this receipt until "
                  "the payment shows on your next bill."),
     )
+    story.append(receipt_close(sheet, data, []))
     return build_pdf(receipt_head(utility_receipt_title(), data, reprint), story, sheet)

@@ -14,10 +14,11 @@ from windowdesk.printing.blocks import (
     applicant_text,
     field_table,
     gap,
+    local_day,
     local_time,
     para,
     payment_method_label,
-    signature_table,
+    signatures_and_seal,
     window_text,
 )
 from windowdesk.printing.data import VoidSlipData
@@ -61,7 +62,7 @@ def render_void_slip(data: VoidSlipData, *, paper: PaperFormat | None = None, re
               "slip with the original receipt."),
             styles.small,
         ),
-        gap(sheet),
-        signature_table(sheet, [_("Operator"), _("Supervisor")]),
+        signatures_and_seal(sheet, [_("Operator"), _("Supervisor")], issuer,
+                            local_day(data.voided_at, issuer.zone)),
     ]
     return build_pdf(head, story, sheet)

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
 from windowdesk.domain.numbering import parse_case_number
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.status_page import case_number_in
 from windowdesk.domain.time_limits import ClockState, Light, clock_state, suspensions_from
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
@@ -198,8 +199,9 @@ def late_list_pdf(db, ctx: CounterContext, found: list[CaseClock], *, whole_cent
 
 
 def inquire(db, ctx: CounterContext, *, case_number: str, shipped_calendar) -> str:
-    """Where the case is, in words fit to read aloud."""
-    number = parse_case_number(case_number)
+    """Where the case is, in words fit to read aloud. ``case_number`` may also be the status
+    page address a scanner read from a receipt's QR code."""
+    number = parse_case_number(case_number_in(case_number))
     with db.read() as session:
         authorize(session, ctx, Permission.VIEW_DAY_WORK)
         case = queries.case_by_number(session, str(number))

@@ -16,6 +16,7 @@ from collections import Counter
 
 from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.status_page import case_status_url
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
 from windowdesk.printing.data import (
@@ -44,6 +45,7 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
+from windowdesk.services.sync_apply import STATUS_PAGE_SETTING
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 
@@ -111,6 +113,11 @@ def _item(session, code: str) -> tuple[m.CatalogItem, str]:
     return item, department.name if department else item.department_code
 
 
+def _status_url(session, case_number: str) -> str:
+    """The case's page under the status page address the hub published; "" without one."""
+    return case_status_url(queries.local_setting(session, STATUS_PAGE_SETTING) or "", case_number)
+
+
 def _requirement(material: m.ItemMaterial) -> str:
     return catalog.MaterialLine(
         material.code, material.name, material.form, material.originals, material.copies,
@@ -140,7 +147,7 @@ def acceptance_receipt_data(db, ctx: CounterContext, case_id: str) -> Acceptance
                 MaterialLine(mat.name, requirements.get(mat.material_code, ""))
                 for mat in case.materials if mat.status == "received"
             ),
-            where=item.where,
+            where=item.where, status_url=_status_url(session, case.case_number),
         )
 
 
@@ -290,6 +297,7 @@ def _fee_receipt(session, receipt: m.Receipt, issuer: Issuer) -> FeeReceiptData:
         ),
         case_number=case.case_number, item_name=item.name,
         department_name=_(", ").join(names.get(code, code) for code in departments),
+        status_url=_status_url(session, case.case_number),
     )
 
 

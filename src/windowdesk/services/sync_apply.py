@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog import parse_catalog
+from windowdesk.domain.status_page import is_status_page_base
 from windowdesk.services.case_parts import apply_part_decision
 from windowdesk.services.catalog import import_catalog_into
 from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
@@ -27,6 +28,11 @@ from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
 
 log = logging.getLogger("windowdesk.sync")
+
+# The local setting that keeps the status page address the hub published ("" or absent:
+# none); services.documents reads it for the QR code of receipts.
+STATUS_PAGE_SETTING = "hub.status_page"
+
 _CASES = m.Case.__table__
 _SET_CASE_STATUS = update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(status=bindparam("new_status"))
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
@@ -220,6 +226,17 @@ def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases) -
     return change.kind
 
 
+def _status_page(session, change: protocol.Change, now: dt.datetime) -> str | None:
+    url = change.payload.get("url")
+    url = url.strip() if isinstance(url, str) else ""
+    if url and not is_status_page_base(url):
+        # The hub checks it; a bad one never reaches paper, and the receipts keep the last good one.
+        log.warning("skipping a status page address that is not one (seq %s)", change.seq)
+        return None
+    queries.set_local_setting(session, STATUS_PAGE_SETTING, url)
+    return change.kind
+
+
 _HANDLERS = {
     protocol.CHANGE_CATALOG: _catalog,
     protocol.CHANGE_CALENDAR: _calendar,
@@ -227,5 +244,6 @@ _HANDLERS = {
     protocol.CHANGE_OPERATOR: _operator,
     protocol.CHANGE_DECISION: _decision,
     protocol.CHANGE_NOTE: _note,
+    protocol.CHANGE_STATUS_PAGE: _status_page,
     **FEEDBACK_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
 }

@@ -113,8 +113,11 @@ CHANGE_DECISION = "case.decision"
 CHANGE_NOTE = "case.note"
 CHANGE_COMPLAINT_REPLY = "complaint.reply"
 CHANGE_FOLLOWUP_OUTCOME = "followup.outcome"
+# The public address of the cases' status pages ({"url": ...}; "" withdraws it): the QR
+# code on receipts opens a case's page under it. Older windows skip it.
+CHANGE_STATUS_PAGE = "status_page.published"
 CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
-                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME)
+                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE)
 
 DECISIONS = ("approve", "reject", "request_materials")
 

@@ -15,9 +15,7 @@ brackets.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 
@@ -93,40 +91,19 @@ def wrap_lines(text: str, max_width: float, width_of=lambda ch: 1.0) -> list[str
     return lines
 
 
-class _Unit(cjkU):
-    """reportlab's character-with-its-run, its width looked up once per font and size."""
-
-    def __new__(cls, value: str, frag, width: float):
-        self = str.__new__(cls, value)
-        self._frag = frag
-        self._width = width
-        return self
-
-
-@lru_cache(maxsize=65536)
-def _char_width(ch: str, font: str, size: float) -> float:
-    return stringWidth(ch, font, size)
-
-
 class RuledParagraph(Paragraph):
     """A Paragraph whose CJK lines break by ``line_ends``."""
 
     def breakLinesCJK(self, maxWidths):  # noqa: N802 - reportlab API
         if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
             return self.blPara  # the second half of a split keeps the lines it was given
-        frags = self.frags
-        if len(frags) == 1 and frags[0].text and not hasattr(frags[0], "cbDefn") and not self.style.endDots:
-            return self._single_run_lines(frags[0], maxWidths)
         units = []
         for frag in self.frags:
             text = frag.text
-            if not text:
-                units.append(cjkU("", frag, "utf8"))  # a <br/>, an image, an empty run
-            elif hasattr(frag, "cbDefn"):
+            if text:
                 units.extend(cjkU(ch, frag, "utf8") for ch in text)
             else:
-                font, size = frag.fontName, frag.fontSize
-                units.extend(_Unit(ch, frag, _char_width(ch, font, size)) for ch in text)
+                units.append(cjkU("", frag, "utf8"))  # a <br/> (or an empty run)
         if not units:
             return ParaLines(kind=1, lines=[])
         chars = [FORCED_BREAK if hasattr(u.frag, "lineBreak") else (str(u) or "\u200b") for u in units]
@@ -143,17 +120,3 @@ class RuledParagraph(Paragraph):
             lines.append(makeCJKParaLine(units[start:end], width, used, width - used, forced, False))
             start = end
         return ParaLines(kind=1, lines=lines)
-
-    def _single_run_lines(self, frag, maxWidths):  # noqa: N803 - reportlab's name
-        """Text in one font and size, laid out as reportlab lays out such a paragraph (its
-        plain-lines form, much cheaper to build and draw than one run per character)."""
-        text = frag.text
-        font, size = frag.fontName, frag.fontSize
-        widths = [_char_width(ch, font, size) for ch in text]
-        lines, start = [], 0
-        for number, end in enumerate(line_ends(text, widths, maxWidths)):
-            width = maxWidths[min(number, len(maxWidths) - 1)]
-            line = text[start:end].rstrip()
-            lines.append((width - sum(widths[start:start + len(line)]), [line]))
-            start = end
-        return frag.clone(kind=0, lines=lines, ascent=size, descent=-0.2 * size)

@@ -16,7 +16,7 @@ DEMO_WINDOW = "01"
 DEMO_OPERATOR = "王晓燕"
 DEMO_LOGIN = "demo"
 # Documented in the README: the demo workstation's supervisor account.
-DEMO_PASSWORD = "Counter2026"
+DEMO_PASSWORD = "Lantern-48Q"
 DEMO_SEEDED = "demo.seeded"
 
 

@@ -68,7 +68,7 @@ def configure_workstation(
         raise ValidationError(_("Please type the operator's name."), field="operator_name")
     login = (operator_login or operator_name).strip()
     if password is not None:
-        check_strength(password, login=login)
+        check_strength(password, login=login, center=center_code)
     with db.write() as session:
         center = session.get(Center, center_code)
         if center is None:

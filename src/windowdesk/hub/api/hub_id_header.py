@@ -1,0 +1,44 @@
+"""Every reply of the hub names the hub (protocol.HEADER_HUB_ID), refusals and errors
+too: a window checks it on each one and syncs with no hub but the one it was enrolled
+with. A plain ASGI middleware, outermost, so that even a push turned away carries it."""
+
+from __future__ import annotations
+
+import threading
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.generation import hub_id
+from windowdesk.sync.protocol import HEADER_HUB_ID
+
+
+class HubIdHeader:
+    def __init__(self, app: ASGIApp, *, db: HubDatabase) -> None:
+        self.app = app
+        self._db = db
+        self._lock = threading.Lock()
+        self._header: tuple[bytes, bytes] | None = None
+
+    def _value(self) -> tuple[bytes, bytes] | None:
+        """Read once per process (it never changes while the hub serves)."""
+        if self._header is None:
+            with self._lock, self._db.read() as session:
+                found = hub_id(session)
+            if found:
+                self._header = (HEADER_HUB_ID.lower().encode("ascii"), found.encode("ascii"))
+        return self._header
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = self._value()
+
+        async def send_with_id(message: Message) -> None:
+            if header is not None and message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], header]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)

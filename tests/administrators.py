@@ -24,7 +24,7 @@ def add_administrator(db, ctx, *, login: str = ADMIN_LOGIN, password: str = ADMI
         session.add(Operator(
             id=operator_id, center_code=ctx.center_code, login=login, display_name="信息科管理员",
             role="administrator", active=True, created_at=ctx.now(), password_hash=hash_password(password),
-            must_change_password=False, failed_attempts=0,
+            must_change_password=False, failed_attempts=0, origin="local",
         ))
     admin_ctx = dataclasses.replace(ctx, operator_id=operator_id, operator_name="信息科管理员",
                                     operator_role="administrator")

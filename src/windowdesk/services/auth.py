@@ -26,7 +26,7 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.services.workstation import KEY_OPERATOR, workstation_context_for
 from windowdesk.storage import queries
-from windowdesk.storage.models import Operator
+from windowdesk.storage.models import ORIGIN_LOCAL, Operator
 
 
 class LoginFailed(WindowdeskError):
@@ -126,7 +126,7 @@ def create_operator(
         operator = Operator(
             id=new_uuid(), center_code=ctx.center_code, login=login, display_name=display_name,
             role=role, active=True, created_at=ctx.now(), password_hash=hash_password(initial_password),
-            must_change_password=True, failed_attempts=0,
+            must_change_password=True, failed_attempts=0, origin=ORIGIN_LOCAL,
         )
         session.add(operator)
         session.flush()

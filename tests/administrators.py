@@ -45,3 +45,19 @@ def administrator_of(db, ctx):  # noqa: ANN001, ANN201
     admin_ctx = dataclasses.replace(ctx, operator_id=operator_id, operator_name="信息科管理员",
                                     operator_role="administrator")
     return admin_ctx, SupervisorCredentials(ADMIN_LOGIN, ADMIN_PASSWORD)
+
+
+DEMO_PASSWORD_CHANGED = "Quartz-Lane-6093"
+
+
+def leave_the_demo_password(db) -> None:  # noqa: ANN001
+    """A demo folder syncs nothing while its demo login has the published password
+    (services/bootstrap.py): tests that sync demo data first give it another one. Written
+    straight, as auth.change_password would, but without its audit entry, which would add
+    an event to the outbox these tests count."""
+    from windowdesk.domain.passwords import hash_password
+    from windowdesk.services.bootstrap import DEMO_LOGIN
+    from windowdesk.storage import queries
+
+    with db.write() as session:
+        queries.operator_by_login(session, DEMO_LOGIN).password_hash = hash_password(DEMO_PASSWORD_CHANGED)

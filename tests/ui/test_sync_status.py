@@ -11,7 +11,7 @@ from tests.ui.helpers import open_main_window
 from windowdesk.services import applicants, intake
 from windowdesk.services import sync as sync_service
 from windowdesk.services.hub_enrollment import enroll_workstation
-from tests.administrators import administrator_of
+from tests.administrators import administrator_of, leave_the_demo_password
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.sync.client import HubClient
 from windowdesk.sync.credentials import TokenStore
@@ -32,6 +32,7 @@ def _accept_one(demo) -> None:
 
 
 def _enroll(demo, hub) -> None:
+    leave_the_demo_password(demo.db)  # a demo folder syncs nothing with its published password
     admin_ctx, credentials = administrator_of(demo.db, demo.ctx)
     client = HubClient(hub.url)
     try:

@@ -301,8 +301,10 @@ class SyncRunner:
     def _learn_hub_generation(self) -> None:
         """Before anything is sent: the hub must be the one this window was enrolled with
         (plain message, nothing sent or changed here otherwise), over a link it may use."""
+        from windowdesk.services.bootstrap import refuse_sync_with_demo_password
         from windowdesk.services.hub_enrollment import check_link, pin_hub_first_seen
 
+        refuse_sync_with_demo_password(self._db)
         check_link(self._db, self._client.base_url)
         self._client.health()  # never raises; an unreachable hub is found out by the push
         if self._client.pin.identity_refused:

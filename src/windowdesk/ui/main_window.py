@@ -368,9 +368,9 @@ def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None
             _render(dialog, smoke_test)
             return None
         return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
-    if demo:
+    if demo and bootstrap.demo_password_in_use(db):
         return auth.log_in(db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx
-    dialog = LoginDialog(db)
+    dialog = LoginDialog(db)  # also --demo once the demo password was changed
     if smoke_test is not None:
         _render(dialog, smoke_test)
         return None

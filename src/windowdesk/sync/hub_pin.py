@@ -42,7 +42,12 @@ class HubPin:
             raise HubIdentityMismatch("certificate")
 
     def saw_hub_id(self, hub_id: str) -> bool:
-        """False when a hub id is pinned and this reply names another one (or none)."""
+        """False when a hub id is pinned and this reply names another one. A reply that
+        names none is no hub's (a proxy's error page, a cut connection): it is judged as
+        such (unreachable, unreadable), not as another hub. The id tells hubs apart; it is
+        no secret, so against a forger only the certificate's fingerprint counts."""
+        if not hub_id:
+            return True
         self.seen_hub_id = hub_id
         if self.hub_id and hub_id != self.hub_id:
             self.identity_refused = True

@@ -9,7 +9,7 @@ import threading
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from windowdesk.hub.storage.database import HubDatabase
-from windowdesk.hub.storage.generation import hub_id
+from windowdesk.hub.storage.generation import ensure_hub_id
 from windowdesk.sync.protocol import HEADER_HUB_ID
 
 
@@ -21,10 +21,15 @@ class HubIdHeader:
         self._header: tuple[bytes, bytes] | None = None
 
     def _value(self) -> tuple[bytes, bytes] | None:
-        """Read once per process (it never changes while the hub serves)."""
+        """Read once per process (it never changes while the hub serves). A database that
+        cannot be read (yet) gives no header and is asked again at the next reply: the
+        route itself reports the database's trouble, this header must never fail a reply."""
         if self._header is None:
-            with self._lock, self._db.read() as session:
-                found = hub_id(session)
+            try:
+                with self._lock:
+                    found = self._db.run_write(ensure_hub_id)
+            except Exception:  # noqa: BLE001 - see above; the window treats a reply without it as no hub's
+                return None
             if found:
                 self._header = (HEADER_HUB_ID.lower().encode("ascii"), found.encode("ascii"))
         return self._header

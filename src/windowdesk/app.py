@@ -38,10 +38,15 @@ def prepare_storage(paths: DataPaths, *, demo: bool, on_update=None):
         log.info("database migrated; backup kept at %s", backup.name)
     db = Database(paths.database, key=key)
     resources = resources_dir()
-    if demo:
-        bootstrap.ensure_demo(db, resources)
-    else:
-        bootstrap.ensure_catalog(db, resources)
+    try:
+        if demo:
+            bootstrap.ensure_demo(db, resources)
+        else:
+            bootstrap.refuse_demo_folder(db)
+            bootstrap.ensure_catalog(db, resources)
+    except WindowdeskError:
+        db.dispose()
+        raise
     return db, load_shipped_calendar(resources)
 
 

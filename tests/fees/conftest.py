@@ -18,9 +18,9 @@ from windowdesk.services.intake import MaterialCheck
 from windowdesk.storage import queries
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DEMO_SUPERVISOR = SupervisorCredentials("demo", "Counter2026")  # bootstrap.DEMO_LOGIN / PASSWORD
+DEMO_SUPERVISOR = SupervisorCredentials("demo", "Lantern-48Q")  # bootstrap.DEMO_LOGIN / PASSWORD
 STREET_SUPERVISOR = SupervisorCredentials("jd01lead", "Street2026x")  # see the street_supervisor fixture
-CLERK_LOGIN, CLERK_PASSWORD = "clerk01", "Window2026x"
+CLERK_LOGIN, CLERK_PASSWORD = "clerk01", "Ledger2027x"
 WANG = "230902196210010496"  # 王建国, no welfare status, born 1962
 ZHANG_DIBAO = "230902194403180126"  # 张秀英, 低保, born 1944 (80 or older from 2024 on)
 ELDERLY_CARD = "LL-001"  # 老年证: ¥5.00, exempt for 低保 and 80+

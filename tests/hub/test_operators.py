@@ -20,7 +20,7 @@ from windowdesk.sync.protocol import Change as FeedChange
 
 from .conftest import Hub, Workstation
 
-FIRST_PASSWORD = "Counter2026x"
+FIRST_PASSWORD = "Ledger2026x"
 RESET_PASSWORD = "Window7seven"
 
 
@@ -80,7 +80,10 @@ def test_a_rename_does_not_carry_the_password_again(
 def test_weak_passwords_are_refused_and_nothing_is_published(
     hub: Hub, window: Workstation, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for weak in ("short1", "onlyletters", "12345678", "zhangsan2026"):
+    # The window's rules, shared (domain/passwords.py): the list of common passwords, the
+    # login, the center's code, sequences and keyboard walks.
+    for weak in ("short1", "onlyletters", "12345678", "zhangsan2026", "Aa123456", "woaini1314", "12345678a",
+                 "CH-2026-river", "1qaz2wsx3edc", "Wang19880512"):
         code, out, err = _run(hub, capsys, "create-operator", "zhangsan", "--name", "张三", "--center", "CH",
                               "--password", weak)
         assert code == 2 and "too weak" in err and out == ""

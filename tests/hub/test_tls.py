@@ -17,6 +17,7 @@ from windowdesk.hub.cli import main
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.server import TlsFiles, refuse_plain_http_on_network
 from windowdesk.paths import resources_dir
+from windowdesk.services import hub_enrollment
 from windowdesk.services import sync as sync_service
 from windowdesk.sync.client import ERROR_CERTIFICATE, HubClient, HubRefused
 from windowdesk.sync.credentials import TokenStore
@@ -27,12 +28,12 @@ from .test_server import hub_command, wait_until_ready
 
 
 @contextlib.contextmanager
-def serving(hub: Hub, log_path: Path, *options: str) -> Iterator[str]:
+def serving(hub: Hub, log_path: Path, *options: str, port: str = "0") -> Iterator[str]:
     """The hub as a child process; yields its base URL from the ready line."""
     hub.db.dispose()  # the server process is the only user from here on
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*hub_command(), *hub.cli_args("serve", "--host", "127.0.0.1", "--port", "0", *options)],
+            [*hub_command(), *hub.cli_args("serve", "--host", "127.0.0.1", "--port", port, *options)],
             stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
@@ -86,18 +87,31 @@ def test_the_client_trusts_the_hub_only_through_its_private_ca(
             client.close()
 
         # The same through the services, with the CA kept in the workstation's settings.
-        sync_service.set_ca_bundle(migrated_db, city_bundle)
-        client = sync_service.hub_client_for(migrated_db, hub_url=base)
+        admin_ctx, credentials = _set_up_window(migrated_db, "03")
+        client = hub_enrollment.enrollment_client(base, city_bundle)
         assert client.ca_bundle == city_bundle
         with contextlib.closing(client):
-            sync_service.enroll_workstation(
-                migrated_db, hub_url=base, code=services_code, client=client, token_store_for=TokenStore
+            hub_enrollment.enroll_workstation(
+                migrated_db, admin_ctx, administrator=credentials, hub_url=base, code=services_code, client=client,
+                token_store_for=TokenStore, ca_bundle=city_bundle,
             )
+        assert sync_service.ca_bundle(migrated_db) == city_bundle
         token = TokenStore(sync_service.workstation_account(migrated_db)).get()
         with contextlib.closing(sync_service.hub_client_for(migrated_db, token)) as client:
             report = sync_service.SyncRunner(migrated_db, client).run()
         assert report.ok, report.error
         assert report.pulled >= 1  # the catalog, over HTTPS
+
+
+def _set_up_window(db, window: str):  # noqa: ANN001, ANN202
+    """Window ``window`` of CH set up here, with an administrator to enroll it."""
+    from tests.administrators import add_administrator
+    from windowdesk.services import bootstrap, workstation
+
+    bootstrap.ensure_catalog(db, resources_dir())
+    ctx = workstation.configure_workstation(db, center_code="CH", window_code=window, operator_name="值班长",
+                                            operator_login="zhiban", password="Duty-Desk-5930", role="supervisor")
+    return add_administrator(db, ctx)
 
 
 def test_the_ca_setting_must_name_a_certificate_file(migrated_db, tmp_path: Path) -> None:  # noqa: ANN001
@@ -107,12 +121,57 @@ def test_the_ca_setting_must_name_a_certificate_file(migrated_db, tmp_path: Path
     not_pem.write_text("not a certificate")
     for path in (str(tmp_path / "missing.pem"), str(not_pem)):
         with pytest.raises(ValidationError):
-            sync_service.set_ca_bundle(migrated_db, path)
+            hub_enrollment.enrollment_client("https://hub.example", path)
     assert sync_service.ca_bundle(migrated_db) is None
-    sync_service.set_ca_bundle(migrated_db, str(make_authority("City IT CA").write(tmp_path / "ca.pem")))
-    assert sync_service.hub_client_for(migrated_db, hub_url="https://hub.example").ca_bundle == str(tmp_path / "ca.pem")
-    sync_service.set_ca_bundle(migrated_db, None)  # back to the system's CAs
-    assert sync_service.hub_client_for(migrated_db, hub_url="https://hub.example").ca_bundle is None
+    ca = str(make_authority("City IT CA").write(tmp_path / "ca.pem"))
+    assert hub_enrollment.enrollment_client("https://hub.example", ca).ca_bundle == ca
+    assert hub_enrollment.enrollment_client("https://hub.example", None).ca_bundle is None  # the system's CAs
+
+
+def test_a_server_with_another_certificate_at_the_hub_s_address_gets_nothing(
+    hub: Hub, migrated_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+) -> None:
+    """The certificate's fingerprint is pinned at enrollment: a server with another
+    certificate, though the same CA signed it for the same name, is refused as the TLS
+    connection is made, before the token or an event leaves (issue 21, finding 1)."""
+    from sqlalchemy import select
+
+    from windowdesk.services import auth
+    from windowdesk.storage import models as m
+    from windowdesk.sync.client import ERROR_HUB_IDENTITY
+
+    assert main(hub.cli_args("import-catalog", str(resources_dir() / "catalog"))) == 0
+    code = _enrollment_code(hub, capsys, "03")
+    city_ca = make_authority("City IT CA")
+    bundle = str(city_ca.write(tmp_path / "city-ca.pem"))
+    for folder in ("ours", "impostor"):
+        (tmp_path / folder).mkdir()
+    ours = issue_server_certificate(city_ca, tmp_path / "ours")
+    impostor = issue_server_certificate(city_ca, tmp_path / "impostor")
+    admin_ctx, credentials = _set_up_window(migrated_db, "03")
+    with serving(hub, tmp_path / "hub.log", "--certfile", str(ours[0]), "--keyfile", str(ours[1])) as base:
+        with contextlib.closing(hub_enrollment.enrollment_client(base, bundle)) as client:
+            hub_enrollment.enroll_workstation(migrated_db, admin_ctx, administrator=credentials, hub_url=base,
+                                              code=code, client=client, token_store_for=TokenStore, ca_bundle=bundle)
+        token = TokenStore(sync_service.workstation_account(migrated_db)).get()
+        with contextlib.closing(sync_service.hub_client_for(migrated_db, token)) as client:
+            assert sync_service.SyncRunner(migrated_db, client).run().ok
+        port = base.rsplit(":", 1)[1]
+    auth.change_password(migrated_db, admin_ctx, current=credentials.password, new="Cedar-Ridge-4471")  # to send
+    with migrated_db.read() as session:
+        assert session.scalars(select(m.OutboxEvent)).first() is not None
+        cursor = session.scalar(select(m.LocalSetting.value).where(m.LocalSetting.key == sync_service.KEY_CURSOR))
+
+    # The same hub's database, even: only the certificate differs.
+    with serving(hub, tmp_path / "impostor.log", "--certfile", str(impostor[0]), "--keyfile", str(impostor[1]),
+                 port=port) as again:
+        assert again == base
+        with contextlib.closing(sync_service.hub_client_for(migrated_db, token)) as client:
+            report = sync_service.SyncRunner(migrated_db, client).run()
+    assert isinstance(report.error, HubRefused) and report.error.code == ERROR_HUB_IDENTITY
+    with migrated_db.read() as session:
+        assert session.scalar(select(m.LocalSetting.value).where(m.LocalSetting.key == sync_service.KEY_CURSOR)) == cursor
+        assert all(row.attempts == 0 for row in session.scalars(select(m.OutboxEvent)))
 
 
 def test_serving_https_needs_a_matching_certificate_and_key(tmp_path: Path) -> None:

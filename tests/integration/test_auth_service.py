@@ -60,7 +60,8 @@ def test_wrong_passwords_lock_the_account_then_it_opens_again(clerk):
         assert "wrong" in caught.value.message
     with pytest.raises(auth.LoginFailed) as caught:
         auth.log_in(clerk.db, login="li", password="Start2026x", clock=clock)  # right, but locked
-    assert caught.value.title == "Account locked"
+    # Said exactly as for a wrong password or an unknown login (a stranger learns nothing).
+    assert (caught.value.title, caught.value.message) == _refusal_of(clerk.db, "nobody", clock)
     clock.advance(minutes=16)
     assert auth.log_in(clerk.db, login="li", password="Start2026x", clock=clock).ctx.operator_role == "operator"
     with clerk.db.read() as session:
@@ -74,6 +75,33 @@ def test_unknown_login_and_wrong_password_read_the_same(demo):
     with pytest.raises(auth.LoginFailed) as wrong:
         auth.log_in(demo.db, login=DEMO_LOGIN, password="x")
     assert unknown.value.message == wrong.value.message
+
+
+def _refusal_of(db, login: str, clock) -> tuple[str, str]:
+    with pytest.raises(auth.LoginFailed) as caught:
+        auth.log_in(db, login=login, password="Whatever2026x", clock=clock)
+    return caught.value.title, caught.value.message
+
+
+def test_a_locked_login_answers_exactly_like_an_unknown_one_and_a_wrong_password(clerk):
+    clock = _clock(dt.datetime(2026, 11, 25, 1, tzinfo=dt.timezone.utc))
+    wrong_password = _refusal_of(clerk.db, "li", clock)
+    unknown = _refusal_of(clerk.db, "nobody-here", clock)
+    for _ in range(4):
+        _refusal_of(clerk.db, "li", clock)  # five wrong in all: "li" is locked now
+    locked = _refusal_of(clerk.db, "li", clock)
+    with pytest.raises(auth.LoginFailed) as right_but_locked:
+        auth.log_in(clerk.db, login="li", password="Start2026x", clock=clock)
+    assert wrong_password == unknown == locked == (right_but_locked.value.title, right_but_locked.value.message)
+    assert "Account locked" not in locked
+
+
+@pytest.mark.parametrize("weak", ["Aa123456", "woaini1314", "12345678a", "qwer1234zxcv", "Li2026abcd", "ch19880512"])
+def test_weak_passwords_are_refused_at_the_window_with_the_reason(demo, weak):
+    with pytest.raises(ValidationError) as caught:
+        auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
+                             initial_password=weak)
+    assert caught.value.field == "password" and caught.value.message.startswith("The password needs")
 
 
 def test_operator_may_not_create_accounts(clerk):

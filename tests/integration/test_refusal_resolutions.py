@@ -25,7 +25,7 @@ from windowdesk.ui.worklist.detail_dialog import detail_html
 
 ID_NUMBER = "110101199003074514"
 MASKED = "110101********4514"
-CLERK = SupervisorCredentials("clerk01", "Window2026x")
+CLERK = SupervisorCredentials("clerk01", "Ledger2027x")
 
 
 @pytest.fixture

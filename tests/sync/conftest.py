@@ -42,3 +42,12 @@ def enrolled_station(tmp_path: Path, serving_hub: HubProcess) -> Iterator[Statio
         yield station
     finally:
         station.close()
+
+
+@pytest.fixture
+def demo(demo):  # noqa: ANN001, ANN201 - the root conftest's demo workstation
+    """The demo workstation, its demo password changed: these tests sync its data."""
+    from tests.administrators import leave_the_demo_password
+
+    leave_the_demo_password(demo.db)
+    return demo

@@ -43,7 +43,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ENV = "WINDOWDESK_TEST_POSTGRES_URL"
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
-SUPERVISOR_PASSWORD = "Counter2026"
+SUPERVISOR_PASSWORD = "Duty-Desk-5930"
 ENGLISH_TERMINAL = {"LANGUAGE": "en"}
 
 
@@ -383,14 +383,23 @@ class Station:
     def clock(self):  # noqa: ANN201
         return _clock(self.clock_offset_hours)
 
-    def enroll(self, hub_url: str, code: str) -> dict[str, str]:
-        from windowdesk.services.sync import enroll_workstation
-        from windowdesk.sync.client import HubClient
+    def administrator(self):  # noqa: ANN201
+        """This workstation's administrator (made on first use): context and credentials."""
+        from tests.administrators import administrator_of
+
+        return administrator_of(self.db, self.ctx)
+
+    def enroll(self, hub_url: str, code: str, **options: Any) -> dict[str, str]:
+        """Enrolled by its administrator, as at the window (options: enroll_workstation's)."""
+        from windowdesk.services.hub_enrollment import enroll_workstation, enrollment_client
         from windowdesk.sync.credentials import TokenStore
 
-        client = HubClient(hub_url)
+        admin_ctx, credentials = self.administrator()
+        client = enrollment_client(hub_url, options.pop("ca_bundle", None))
         try:
-            answer = enroll_workstation(self.db, hub_url=hub_url, code=code, client=client, token_store_for=TokenStore)
+            answer = enroll_workstation(self.db, admin_ctx, administrator=credentials, hub_url=hub_url, code=code,
+                                        client=client, token_store_for=TokenStore,
+                                        ca_bundle=client.ca_bundle, **options)
         finally:
             client.close()
         self.workstation_id = answer["workstation_id"]
@@ -408,10 +417,11 @@ class Station:
         return token
 
     def hub_client(self, *, timeout: tuple[float, float] = (2.0, 5.0)):  # noqa: ANN201
-        from windowdesk.services.sync import hub_address
-        from windowdesk.sync.client import HubClient
+        from windowdesk.services.sync import hub_client_for
 
-        return HubClient(hub_address(self.db), self.token(), timeout=timeout)
+        client = hub_client_for(self.db, self.token())  # the hub pinned at enrollment, checked
+        client.timeout = timeout
+        return client
 
     def runner(self, client, **options: Any):  # noqa: ANN001, ANN201
         from windowdesk.services.sync import SyncRunner

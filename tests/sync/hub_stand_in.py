@@ -4,9 +4,13 @@ as far as a window can tell)."""
 
 from __future__ import annotations
 
+from windowdesk.sync.hub_pin import HubPin
+
 
 class HubStandIn:
     hub_generation: str | None = None
+    base_url = "http://127.0.0.1:9"  # on this computer: no plain-HTTP question
+    pin = HubPin()  # names no hub id, as a hub older than the pinning would not
 
     def health(self) -> bool:
         return True

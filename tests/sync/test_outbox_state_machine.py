@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from tests.administrators import leave_the_demo_password
 from windowdesk.paths import resources_dir
 from windowdesk.services import applicants, bootstrap
 from windowdesk.services import sync as sync_service
@@ -100,6 +101,7 @@ def template_database():
     migrate_to_head(path, folder / "backups")
     db = Database(path)
     bootstrap.ensure_demo(db, resources_dir())
+    leave_the_demo_password(db)  # a demo folder syncs nothing with its published password
     db.dispose()
     yield path
     shutil.rmtree(folder, ignore_errors=True)

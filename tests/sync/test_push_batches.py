@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.administrators import leave_the_demo_password
 from windowdesk.paths import resources_dir
 from windowdesk.services import applicants, bootstrap
 from windowdesk.services import sync as sync_service
@@ -35,6 +36,7 @@ def station(tmp_path: Path):
     migrate_to_head(path, tmp_path / "backups")
     db = Database(path)
     ctx = bootstrap.ensure_demo(db, resources_dir())
+    leave_the_demo_password(db)  # a demo folder syncs nothing with its published password
     for n in range(1, 13):
         applicants.register_resident(db, ctx, id_number=_id_number(n), name=f"居民{n}")
     try:

@@ -86,7 +86,7 @@ def test_every_kind_a_window_sends_has_words() -> None:
 
 
 def test_a_supervisor_marks_a_refused_change_resolved_at_the_operators_window(qtbot, demo) -> None:
-    clerk = make_operator(demo, demo.ctx, login="clerk01", role="operator", password="Window2026x")
+    clerk = make_operator(demo, demo.ctx, login="clerk01", role="operator", password="Ledger2027x")
     case = _three_refusals(demo)
     set_locale("en")
     window = open_main_window(qtbot, demo, clerk)

@@ -45,3 +45,14 @@ def test_a_damaged_database_stops_start_up_in_plain_words(tmp_path):
     message = done.stderr.decode()
     assert "cannot be read" in message and "backups" in message and "Traceback" not in message
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_demo_folder_refuses_a_normal_start_in_plain_words(tmp_path):
+    """Issue 21, finding 2: told apart by the marker stored in the folder's database."""
+    data = tmp_path / "data"
+    assert _run(tmp_path, "--data-dir", str(data), "--demo", "--smoke-test", str(tmp_path / "ok.png")).returncode == 0
+    done = _run(tmp_path, "--data-dir", str(data), "--smoke-test", str(tmp_path / "real.png"))
+    assert done.returncode == 2
+    message = done.stderr.decode()
+    assert "This is a demo data folder" in message and "--demo" in message and "Traceback" not in message
+    assert not (tmp_path / "real.png").exists()

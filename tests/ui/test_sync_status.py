@@ -10,6 +10,8 @@ from tests.sync.hub_process import HubProcess, catalog_without, serving_hub
 from tests.ui.helpers import open_main_window
 from windowdesk.services import applicants, intake
 from windowdesk.services import sync as sync_service
+from windowdesk.services.hub_enrollment import enroll_workstation
+from tests.administrators import administrator_of, leave_the_demo_password
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.sync.client import HubClient
 from windowdesk.sync.credentials import TokenStore
@@ -30,10 +32,12 @@ def _accept_one(demo) -> None:
 
 
 def _enroll(demo, hub) -> None:
+    leave_the_demo_password(demo.db)  # a demo folder syncs nothing with its published password
+    admin_ctx, credentials = administrator_of(demo.db, demo.ctx)
     client = HubClient(hub.url)
     try:
-        sync_service.enroll_workstation(demo.db, hub_url=hub.url, code=hub.enrollment_code("CH", "01"),
-                                        client=client, token_store_for=TokenStore)
+        enroll_workstation(demo.db, admin_ctx, administrator=credentials, hub_url=hub.url,
+                           code=hub.enrollment_code("CH", "01"), client=client, token_store_for=TokenStore)
     finally:
         client.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -23,10 +24,6 @@ KEY_BYTES = 32
 MIN_LENGTH = 8
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-COMMON_PASSWORDS = frozenset(
-    {"12345678", "123456789", "password", "password1", "qwerty123", "11111111", "88888888",
-     "abc12345", "a1234567", "1qaz2wsx", "iloveyou", "admin123", "windowdesk"}
-)
 
 
 def _b64(data: bytes) -> str:
@@ -57,8 +54,17 @@ def verify_password(password: str, encoded: str | None) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-def check_strength(password: str, *, login: str = "") -> None:
-    """Raise ValidationError(field="password") with every problem in plain words."""
+@functools.cache
+def unknown_login_hash() -> str:
+    """A hash no password matches, checked for a login that does not exist (or is locked)
+    so that its refusal takes as long as a wrong password's."""
+    return hash_password(secrets.token_urlsafe(24))
+
+
+def check_strength(password: str, *, login: str = "", center: str = "") -> None:
+    """Raise ValidationError(field="password") with every problem in plain words. The one
+    check for every place a password is set: at the window and in the hub's CLI."""
+    from windowdesk.domain.password_rules import Weakness, weaknesses
     from windowdesk.i18n import _
 
     problems = []
@@ -66,10 +72,14 @@ def check_strength(password: str, *, login: str = "") -> None:
         problems.append(_("at least {count} characters").format(count=MIN_LENGTH))
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
         problems.append(_("both letters and digits"))
-    if password.lower() in COMMON_PASSWORDS:
-        problems.append(_("not a common password"))
-    if login and login.lower() in password.lower():
-        problems.append(_("not containing the login name"))
+    said = {
+        Weakness.COMMON: _("not a common password"),
+        Weakness.LOGIN: _("not containing the login name"),
+        Weakness.CENTER: _("not containing the service center's code"),
+        Weakness.PREDICTABLE: _("more than common words, names, dates, repeated characters, sequences "
+                                "or keyboard rows (such as abcd, 1234, qwer, 1qaz)"),
+    }
+    problems.extend(said[weakness] for weakness in weaknesses(password, login=login, center=center))
     if problems:
         raise ValidationError(
             _("The password needs {rules}.").format(rules=_(", ").join(problems)), field="password"

@@ -12,6 +12,7 @@ from windowdesk import __version__
 from windowdesk.hub.api import backoffice_routes, report_routes, sync_routes
 from windowdesk.hub.api.errors import install_error_handlers
 from windowdesk.hub.api.enrolled_tokens import EnrolledTokens
+from windowdesk.hub.api.hub_id_header import HubIdHeader
 from windowdesk.hub.api.limits import Limiters
 from windowdesk.hub.api.push_gate import PushGate
 from windowdesk.hub.push_turns import PushTurns
@@ -47,6 +48,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     install_error_handlers(app)
     if settings.push_room:
         app.add_middleware(PushGate, turns=PushTurns(settings.push_room), enrolled=EnrolledTokens(db).knows)
+    app.add_middleware(HubIdHeader, db=db)  # added last: outermost, on every reply
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)

@@ -56,6 +56,7 @@ class EnrollReply(BaseModel):
     workstation_id: str
     center_code: str
     window_code: str
+    hub_id: str = Field(default="", description="The hub's lasting identity, which the window pins")
 
 
 class WhoAmIReply(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from windowdesk.domain.passwords import LockState, after_failure, after_success, verify_password
+from windowdesk.domain.passwords import LockState, after_failure, after_success, unknown_login_hash, verify_password
 from windowdesk.domain.permissions import Permission, is_allowed
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
@@ -32,7 +32,13 @@ class SupervisorCredentials:
 
 
 def _wrong_credentials() -> ApprovalRefused:
-    return ApprovalRefused(_("Not approved"), _("The supervisor's login name or password is wrong."))
+    """One answer for an unknown login, a disabled or locked account and a wrong password:
+    the approval box tells a stranger nothing about which logins exist."""
+    return ApprovalRefused(
+        _("Not approved"),
+        _("The supervisor's login name or password is wrong, or the account is locked for a while after "
+          "too many wrong passwords."),
+    )
 
 
 def approve_as_supervisor(
@@ -45,15 +51,11 @@ def approve_as_supervisor(
     now = ctx.now()
     with db.read() as session:
         row = queries.operator_by_login(session, login)
-        if row is None or not row.active:
-            raise _wrong_credentials()
-        operator_id, stored_hash = row.id, row.password_hash
-        state = LockState(row.failed_attempts, row.locked_until)
-    if state.is_locked(now):
-        raise ApprovalRefused(
-            _("Account locked"),
-            _("This supervisor account is locked for a while after wrong passwords."),
-        )
+        known = row is not None and row.active and not LockState(row.failed_attempts, row.locked_until).is_locked(now)
+        operator_id, stored_hash = (row.id, row.password_hash) if known else ("", None)
+    if not known:
+        verify_password(password or "", unknown_login_hash())  # as slow as a real check
+        raise _wrong_credentials()
     # Checked outside the write transaction: the slow hash must not hold the write lock.
     matches = verify_password(password or "", stored_hash)
     with db.write() as session:

@@ -8,11 +8,13 @@ import dataclasses
 from dataclasses import dataclass
 
 from windowdesk.domain.passwords import (
+    LOCK_MINUTES,
     LockState,
     after_failure,
     after_success,
     check_strength,
     hash_password,
+    unknown_login_hash,
     verify_password,
 )
 from windowdesk.domain.permissions import Permission, Role
@@ -24,7 +26,7 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.services.workstation import KEY_OPERATOR, workstation_context_for
 from windowdesk.storage import queries
-from windowdesk.storage.models import Operator
+from windowdesk.storage.models import ORIGIN_LOCAL, Operator
 
 
 class LoginFailed(WindowdeskError):
@@ -38,7 +40,14 @@ class LoginResult:
 
 
 def _wrong_password() -> LoginFailed:
-    return LoginFailed(_("Cannot log in"), _("The login name or the password is wrong."))
+    """The one answer to every failed login: an unknown login, a disabled or locked account
+    and a wrong password read the same, so the login box tells a stranger nothing about
+    which logins exist (the wording names the lock, for the one who knows the password)."""
+    return LoginFailed(
+        _("Cannot log in"),
+        _("The login name or the password is wrong, or the account is locked for {minutes} minutes after "
+          "too many wrong passwords. Ask a supervisor if it does not work.").format(minutes=LOCK_MINUTES),
+    )
 
 
 def log_in(db, *, login: str, password: str, clock=utc_now) -> LoginResult:
@@ -47,16 +56,11 @@ def log_in(db, *, login: str, password: str, clock=utc_now) -> LoginResult:
     now = clock()
     with db.write() as session:
         operator = queries.operator_by_login(session, login)
-        if operator is None or not operator.active:
+        if operator is None or not operator.active or LockState(
+                operator.failed_attempts, operator.locked_until).is_locked(now):
+            verify_password(password or "", unknown_login_hash())  # as slow as a real check
             raise _wrong_password()
         state = LockState(operator.failed_attempts, operator.locked_until)
-        if state.is_locked(now):
-            raise LoginFailed(
-                _("Account locked"),
-                _("Too many wrong passwords. Try again after {minutes} minutes or ask a supervisor.").format(
-                    minutes=max(1, int((state.locked_until - now).total_seconds() // 60) + 1)
-                ),
-            )
         ctx = workstation_context_for(session, operator, clock=clock)
         if not verify_password(password or "", operator.password_hash):
             state = after_failure(state, now)
@@ -94,7 +98,7 @@ def change_password(db, ctx: CounterContext, *, current: str, new: str) -> None:
             raise ValidationError(_("The current password is wrong."), field="current_password")
         if new == current:
             raise ValidationError(_("The new password must differ from the current one."), field="password")
-        check_strength(new, login=operator.login)
+        check_strength(new, login=operator.login, center=operator.center_code)
         operator.password_hash = hash_password(new)
         operator.must_change_password = False
         record_action(session, ctx, action="password.change", entity="operator", entity_id=operator.id)
@@ -112,7 +116,7 @@ def create_operator(
         Role(role)
     except ValueError:
         raise ValidationError(_("Unknown role."), field="role") from None
-    check_strength(initial_password, login=login)
+    check_strength(initial_password, login=login, center=ctx.center_code)
     with db.write() as session:
         creator = authorize(session, ctx, Permission.MANAGE_OPERATORS)
         if role == Role.ADMINISTRATOR and creator.role != Role.ADMINISTRATOR:
@@ -122,7 +126,7 @@ def create_operator(
         operator = Operator(
             id=new_uuid(), center_code=ctx.center_code, login=login, display_name=display_name,
             role=role, active=True, created_at=ctx.now(), password_hash=hash_password(initial_password),
-            must_change_password=True, failed_attempts=0,
+            must_change_password=True, failed_attempts=0, origin=ORIGIN_LOCAL,
         )
         session.add(operator)
         session.flush()

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from windowdesk.domain.catalog import load_catalog
-from windowdesk.errors import ValidationError
+from windowdesk.domain.passwords import verify_password
+from windowdesk.errors import StartupError, ValidationError, WindowdeskError
+from windowdesk.i18n import _
 from windowdesk.services import applicants, catalog, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
@@ -16,8 +18,13 @@ DEMO_WINDOW = "01"
 DEMO_OPERATOR = "王晓燕"
 DEMO_LOGIN = "demo"
 # Documented in the README: the demo workstation's supervisor account.
-DEMO_PASSWORD = "Counter2026"
+DEMO_PASSWORD = "Lantern-48Q"
 DEMO_SEEDED = "demo.seeded"
+# The stored marker of a demo data folder, written before anything else of the demo: a
+# demo folder and a real one are told apart by it, not by how windowdesk was started.
+# (A folder from before it has only DEMO_SEEDED, which marks it as well.)
+FOLDER_KIND = "folder.kind"
+DEMO_FOLDER = "demo"
 
 
 def ensure_catalog(db, resources: Path) -> bool:
@@ -28,8 +35,58 @@ def ensure_catalog(db, resources: Path) -> bool:
     return True
 
 
+def is_demo_folder(db) -> bool:
+    with db.read() as session:
+        return (queries.local_setting(session, FOLDER_KIND) == DEMO_FOLDER
+                or queries.local_setting(session, DEMO_SEEDED) == "1")
+
+
+def refuse_real_folder_for_demo(db) -> None:
+    """--demo on a folder set up for real work (no demo marker): refused, nothing written."""
+    if workstation.is_configured(db) and not is_demo_folder(db):
+        raise StartupError(
+            _("This data folder holds real work"),
+            _("--demo would write demo residents and cases into it and send them to the hub. Start windowdesk "
+              "without --demo for this folder, or give --demo a folder of its own (--data-dir)."),
+        )
+
+
+def refuse_demo_folder(db) -> None:
+    """A normal start on a demo folder: refused (it holds demo residents and the published
+    demo login); such a folder is only ever started with --demo."""
+    if is_demo_folder(db):
+        raise StartupError(
+            _("This is a demo data folder"),
+            _("It holds demo residents and the published demo login, and is only for trying windowdesk out. "
+              "Start it with --demo, or start windowdesk with another data folder (--data-dir) for real work."),
+        )
+
+
+def demo_password_in_use(db) -> bool:
+    """A demo folder whose demo login still has the published password."""
+    if not is_demo_folder(db):
+        return False
+    with db.read() as session:
+        demo = queries.operator_by_login(session, DEMO_LOGIN)
+        stored = demo.password_hash if demo is not None and demo.active else None
+    return stored is not None and verify_password(DEMO_PASSWORD, stored)
+
+
+def refuse_sync_with_demo_password(db) -> None:
+    if demo_password_in_use(db):
+        raise WindowdeskError(
+            _("Change the demo password first"),
+            _("This window still uses the demo login with its published password. Nothing is sent to a hub "
+              "until its password is changed (Account → Change password)."),
+        )
+
+
 def ensure_demo(db, resources: Path) -> CounterContext:
-    """A configured demo workstation with a few registered residents and organisations."""
+    """A configured demo workstation with a few registered residents and organisations.
+    Refuses (StartupError) a folder that holds real work."""
+    refuse_real_folder_for_demo(db)
+    with db.write() as session:
+        queries.set_local_setting(session, FOLDER_KIND, DEMO_FOLDER)
     ensure_catalog(db, resources)
     ctx = workstation.current_context(db)
     if ctx is not None and _demo_seeded(db):

@@ -20,7 +20,6 @@ import functools
 import json
 import random
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries, sent_events, sync_queries
 from windowdesk.storage.refusal_queries import unresolved_refusal_count
 from windowdesk.sync import protocol
+from windowdesk.sync.hub_pin import HubPin
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
@@ -49,6 +49,12 @@ KEY_CA_BUNDLE = "sync.ca_bundle"
 KEY_INSTALLATION = "sync.installation_id"
 # The generation of the hub's database last seen (protocol.HEADER_HUB_GENERATION).
 KEY_HUB_GENERATION = "sync.hub_generation"
+# The hub this window was enrolled with (sync/hub_pin.py): its lasting id, and over HTTPS
+# the SHA-256 fingerprint of its certificate. Set only by an administrator's enrollment.
+KEY_HUB_ID = "sync.hub_id"
+KEY_HUB_CERTIFICATE = "sync.hub_certificate_sha256"
+# "1": an administrator allowed plain http:// to a hub that is not on this computer.
+KEY_PLAIN_HTTP_ALLOWED = "sync.plain_http_allowed"
 KEEP_SENT = dt.timedelta(days=KEEP_SENT_DAYS)
 
 # Events per push request, at most the hub's limit, and at most about this many bytes
@@ -66,10 +72,6 @@ CANCEL_CHECK_SECONDS = 0.1  # how soon "Stop" takes effect while a request is on
 
 
 class SyncCancelled(WindowdeskError):
-    pass
-
-
-class EnrollmentCancelled(WindowdeskError):
     pass
 
 
@@ -137,36 +139,17 @@ def ca_bundle(db) -> str | None:
         return queries.local_setting(session, KEY_CA_BUNDLE) or None
 
 
-def set_ca_bundle(db, path: str | None) -> None:
-    """Trust the hub's certificate only if it chains to the CA(s) in this PEM file; None
-    (or empty) goes back to the system's CAs. The file must exist and hold a certificate."""
-    from windowdesk.errors import ValidationError
-
-    path = (path or "").strip()
-    if path:
-        from pathlib import Path
-
-        try:
-            text = Path(path).read_text(encoding="ascii", errors="replace")
-        except OSError:
-            raise ValidationError(_("The CA certificate file cannot be read."), field="ca_bundle") from None
-        if "-----BEGIN CERTIFICATE-----" not in text:
-            raise ValidationError(
-                _("This file holds no certificate in PEM form (-----BEGIN CERTIFICATE-----)."), field="ca_bundle"
-            )
-    with db.write() as session:
-        queries.set_local_setting(session, KEY_CA_BUNDLE, path)
-
-
-def hub_client_for(db, token: str | None = None, *, hub_url: str | None = None) -> HubClient:
-    """A client for this workstation's hub with its TLS setting. ``hub_url``: an address
-    not stored yet (the enrollment dialog's)."""
+def hub_client_for(db, token: str | None = None) -> HubClient:
+    """A client for this workstation's hub: its address, its TLS setting, and the hub's
+    identity pinned at enrollment, checked on every reply (sync/hub_pin.py)."""
     with db.read() as session:
-        url = hub_url or queries.local_setting(session, KEY_HUB_URL) or ""
+        url = queries.local_setting(session, KEY_HUB_URL) or ""
         bundle = queries.local_setting(session, KEY_CA_BUNDLE) or None
+        pin = HubPin(hub_id=queries.local_setting(session, KEY_HUB_ID) or "",
+                     certificate_sha256=queries.local_setting(session, KEY_HUB_CERTIFICATE) or "")
     from windowdesk.sync.client import HubClient
 
-    return HubClient(url.strip().rstrip("/"), token, ca_bundle=bundle)
+    return HubClient(url.strip().rstrip("/"), token, ca_bundle=bundle, pin=pin)
 
 
 def workstation_account(db) -> str | None:
@@ -175,53 +158,6 @@ def workstation_account(db) -> str | None:
         url = queries.local_setting(session, KEY_HUB_URL)
         ws = queries.local_setting(session, KEY_WORKSTATION)
     return f"{url}#{ws}" if url and ws else None
-
-
-def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_store_for,
-                       cancel: threading.Event | None = None) -> dict[str, str]:
-    """Trade a one-time enrollment code for a workstation token (kept in the keyring).
-
-    ``cancel`` set while the hub is asked: EnrollmentCancelled at once, and nothing is
-    stored even if the hub's answer comes later. If the hub did use the code, this
-    installation may ask again with it (the hub's retry window), so stopping loses nothing."""
-    from windowdesk.services.workstation import current_context
-
-    hub_url = hub_url.strip().rstrip("/")
-    if not hub_url.startswith(("http://", "https://")):
-        from windowdesk.errors import ValidationError
-
-        raise ValidationError(_("The hub address must start with http:// or https://"), field="hub_url")
-    installation_id = _installation_id(db)
-    asked = _in_background(lambda: client.enroll(code.strip(), installation_id=installation_id), "enrollment")
-    answer = _await(asked, cancel or threading.Event(), stopped=_enrollment_stopped)
-    ctx = current_context(db)
-    if ctx is not None and (ctx.center_code, ctx.window_code) != (answer["center_code"], answer["window_code"]):
-        raise WindowdeskError(
-            _("This code is for another window"),
-            _("The hub issued this code for {center} window {window}, but this computer is set up as "
-              "{here}. Ask the administrator for a code for this window.").format(
-                center=answer["center_code"], window=answer["window_code"], here=ctx.workstation
-            ),
-        )
-    token_store_for(f"{hub_url}#{answer['workstation_id']}").set(answer["token"])
-    with db.write() as session:
-        if queries.local_setting(session, KEY_HUB_URL) != hub_url:
-            # Another hub: its generation is not a restore of the one seen before.
-            queries.set_local_setting(session, KEY_HUB_GENERATION, "")
-        queries.set_local_setting(session, KEY_HUB_URL, hub_url)
-        queries.set_local_setting(session, KEY_WORKSTATION, answer["workstation_id"])
-    return answer
-
-
-def _installation_id(db) -> str:
-    """Made and saved before the first enrollment request leaves, so that a retry after
-    a lost answer (or a restart) sends the same one."""
-    with db.write() as session:
-        found = queries.local_setting(session, KEY_INSTALLATION)
-        if found is None:
-            found = f"inst-{uuid.uuid4().hex}"
-            queries.set_local_setting(session, KEY_INSTALLATION, found)
-        return found
 
 
 def _wire_head(seq: int, event_id: str, entity: str, entity_id: str, kind: str, created_at: dt.datetime) -> dict:
@@ -289,10 +225,6 @@ def _in_background(work: Callable[[], object], name: str) -> Future:
 
     threading.Thread(target=run, name=name, daemon=True).start()
     return done
-
-
-def _enrollment_stopped() -> EnrollmentCancelled:
-    return EnrollmentCancelled(_("Enrollment stopped"), _("Nothing was stored on this computer."))
 
 
 def _await(future: Future, cancel: threading.Event,  # noqa: ANN202 - the future's result
@@ -367,7 +299,19 @@ class SyncRunner:
         return report
 
     def _learn_hub_generation(self) -> None:
+        """Before anything is sent: the hub must be the one this window was enrolled with
+        (plain message, nothing sent or changed here otherwise), over a link it may use."""
+        from windowdesk.services.bootstrap import refuse_sync_with_demo_password
+        from windowdesk.services.hub_enrollment import check_link, pin_hub_first_seen
+
+        refuse_sync_with_demo_password(self._db)
+        check_link(self._db, self._client.base_url)
         self._client.health()  # never raises; an unreachable hub is found out by the push
+        if self._client.pin.identity_refused:
+            from windowdesk.sync.client import hub_identity_changed
+
+            raise hub_identity_changed()
+        pin_hub_first_seen(self._db, self._client.pin)
 
     def _send_again_if_hub_restored(self, report: SyncReport) -> bool:
         """A new generation of the hub's database (it was restored from a backup) that this

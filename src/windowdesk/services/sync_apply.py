@@ -23,6 +23,7 @@ from windowdesk.domain.status_page import is_status_page_base
 from windowdesk.services.case_parts import apply_part_decision
 from windowdesk.services.catalog import import_catalog_into
 from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
+from windowdesk.services.operator_apply import apply_operator
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
@@ -171,24 +172,6 @@ def _calendar_year(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
-def _operator(session, change: protocol.Change, now: dt.datetime) -> str:
-    payload = change.payload
-    row = session.get(m.Operator, payload["id"]) or queries.operator_by_login(session, payload["login"])
-    if row is None:
-        row = m.Operator(id=payload["id"], created_at=now)
-        session.add(row)
-    row.login = payload["login"]
-    row.display_name = payload["display_name"]
-    row.role = payload["role"]
-    row.center_code = payload["center_code"]
-    row.active = bool(payload.get("active", True))
-    if "password_hash" in payload:
-        # Only when the administrator set a password; otherwise the one chosen here stays.
-        row.password_hash = payload["password_hash"]
-        row.must_change_password = bool(payload.get("must_change_password", True))
-    return change.kind
-
-
 def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
@@ -241,7 +224,7 @@ _HANDLERS = {
     protocol.CHANGE_CATALOG: _catalog,
     protocol.CHANGE_CALENDAR: _calendar,
     protocol.CHANGE_CALENDAR_YEAR: _calendar_year,
-    protocol.CHANGE_OPERATOR: _operator,
+    protocol.CHANGE_OPERATOR: apply_operator,
     protocol.CHANGE_DECISION: _decision,
     protocol.CHANGE_NOTE: _note,
     protocol.CHANGE_STATUS_PAGE: _status_page,

@@ -14,11 +14,14 @@ from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.storage import queries
-from windowdesk.storage.models import Center, Operator, Window
+from windowdesk.storage.models import ORIGIN_LOCAL, Center, Operator, Window
 
 KEY_CENTER = "workstation.center"
 KEY_WINDOW = "workstation.window"
 KEY_OPERATOR = "workstation.operator"
+# The administrator made at the first start (no hub reached yet); disabled when the first
+# sync brings an administrator from the hub (migration 0013_h21_operator_origin).
+KEY_FIRST_RUN_ADMINISTRATOR = "workstation.first_run_administrator"
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def configure_workstation(
         raise ValidationError(_("Please type the operator's name."), field="operator_name")
     login = (operator_login or operator_name).strip()
     if password is not None:
-        check_strength(password, login=login)
+        check_strength(password, login=login, center=center_code)
     with db.write() as session:
         center = session.get(Center, center_code)
         if center is None:
@@ -89,9 +92,13 @@ def configure_workstation(
                 password_hash=hash_password(password) if password is not None else None,
                 must_change_password=password is None,
                 failed_attempts=0,
+                origin=ORIGIN_LOCAL,
             )
             session.add(operator)
             session.flush()
+            if role == "administrator" and password is not None:
+                # Until the hub's first administrator arrives (services/sync_apply.py).
+                queries.set_local_setting(session, KEY_FIRST_RUN_ADMINISTRATOR, operator.id)
         queries.set_local_setting(session, KEY_CENTER, center_code)
         queries.set_local_setting(session, KEY_WINDOW, window.id)
         queries.set_local_setting(session, KEY_OPERATOR, operator.id)

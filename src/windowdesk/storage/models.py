@@ -99,6 +99,13 @@ class Operator(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # ORIGIN_LOCAL (made at this window: no pulled change touches it), the id of the hub
+    # it came from (only that hub's changes update it), or "" (pulled before origins were
+    # kept; the enrolled hub claims it by its id). Migration 0013_h21_operator_origin.
+    origin: Mapped[str] = mapped_column(String(64), default="")
+
+
+ORIGIN_LOCAL = "local"
 
 
 class Department(Base):

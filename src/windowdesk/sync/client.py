@@ -31,6 +31,7 @@ from windowdesk import __version__
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, current_locale
 from windowdesk.sync import protocol
+from windowdesk.sync.hub_pin import HubIdentityMismatch, HubPin, PinningAdapter
 from windowdesk.text import is_unicode_text
 
 CONNECT_TIMEOUT = 3.0
@@ -42,6 +43,7 @@ MAX_TURN_WAIT = 300.0
 
 
 ERROR_CERTIFICATE = "certificate_untrusted"
+ERROR_HUB_IDENTITY = "hub_identity_changed"
 
 
 class HubUnreachable(WindowdeskError):
@@ -136,6 +138,16 @@ def _untrusted_certificate(ca_bundle: str | None) -> HubRefused:
     )
 
 
+def hub_identity_changed() -> HubRefused:
+    return HubRefused(
+        _("This is not the hub this window was enrolled with"),
+        _("The server at the hub's address is not the hub this window was enrolled with (its identity or its "
+          "certificate differs), so nothing was sent and nothing was changed here. Ask your administrator: if "
+          "the hub was really replaced, an administrator enrolls this window again."),
+        status=0, code=ERROR_HUB_IDENTITY,
+    )
+
+
 def _unreadable_ca_bundle(ca_bundle: str | None) -> HubRefused:
     return HubRefused(
         _("The CA certificate cannot be read"),
@@ -165,14 +177,18 @@ def _is_certificate_failure(exc: BaseException) -> bool:
 class HubClient:
     def __init__(self, base_url: str, token: str | None = None, *, session: requests.Session | None = None,
                  timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
-                 ca_bundle: str | None = None) -> None:
+                 ca_bundle: str | None = None, pin: HubPin | None = None) -> None:
         """``ca_bundle``: a PEM file of the CA(s) the hub's certificate must chain to;
-        None trusts the system's CAs."""
+        None trusts the system's CAs. ``pin``: the hub this window was enrolled with
+        (sync/hub_pin.py), checked on every reply and TLS connection; it also records
+        what was seen (enrollment pins that)."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
         self.ca_bundle = ca_bundle or None
+        self.pin = pin or HubPin()
         self._session = session or requests.Session()
+        self._session.mount("https://", PinningAdapter(self.pin))
         # The generation of the hub's database, from its last reply that named one.
         self.hub_generation: str | None = None
 
@@ -203,6 +219,8 @@ class HubClient:
                 method, url, json=json_body, data=body, params=params, headers=headers,
                 timeout=timeout or self.timeout, verify=self.ca_bundle or True,
             )
+        except HubIdentityMismatch:
+            raise hub_identity_changed() from None
         except requests.exceptions.SSLError as exc:
             if _is_certificate_failure(exc):
                 raise _untrusted_certificate(self.ca_bundle) from None
@@ -216,6 +234,8 @@ class HubClient:
             if self.ca_bundle:
                 raise _unreadable_ca_bundle(self.ca_bundle) from None
             raise _unreachable(type(exc).__name__) from None
+        if not self.pin.saw_hub_id(response.headers.get(protocol.HEADER_HUB_ID, "")[:64]):
+            raise hub_identity_changed()
         generation = response.headers.get(protocol.HEADER_HUB_GENERATION)
         if generation:
             self.hub_generation = generation[:64]
@@ -275,7 +295,8 @@ class HubClient:
         )
 
     def health(self) -> bool:
-        """A cheap check that the hub answers; never raises."""
+        """A cheap check that the hub answers; never raises (but a hub that is not the
+        pinned one is not "up": it answers False, and the next request raises)."""
         try:
             body = self._request("GET", "/health", timeout=HEALTH_TIMEOUT)
         except WindowdeskError:

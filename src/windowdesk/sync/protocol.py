@@ -61,6 +61,9 @@ HEADER_CLIENT = "X-Windowdesk-Client"
 # every restore from a backup. A window that sees a new one sends again the events the hub had
 # confirmed to it in the last KEEP_SENT_DAYS days (the restored copy may lack them).
 HEADER_HUB_GENERATION = "X-Windowdesk-Hub-Generation"
+# Every reply of the hub names its lasting identity (a random id made with its database);
+# a window pins it at enrollment and syncs with no other hub.
+HEADER_HUB_ID = "X-Windowdesk-Hub-Id"
 KEEP_SENT_DAYS = 30
 # The audit action of a window's supervisor resolving a change the hub refused; its detail
 # names the refused event ("event_id"), the supervisor ("supervisor_name") and the note.

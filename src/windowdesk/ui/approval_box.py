@@ -23,8 +23,9 @@ def error_label() -> QLabel:
 class SupervisorApprovalBox(QGroupBox):
     """A supervisor types their own login name and password here."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, administrator: bool = False) -> None:
         super().__init__(parent)
+        self._administrator = administrator
         self.login_edit = QLineEdit(objectName="supervisorLogin")
         self.password_edit = QLineEdit(objectName="supervisorPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -37,6 +38,11 @@ class SupervisorApprovalBox(QGroupBox):
         self.retranslate()
 
     def retranslate(self) -> None:
+        if self._administrator:
+            self.setTitle(_("Administrator's approval"))
+            self.login_caption.setText(_("Administrator &login"))
+            self.password_caption.setText(_("Administrator pass&word"))
+            return
         self.setTitle(_("Supervisor's approval"))
         self.login_caption.setText(_("Supervisor &login"))
         self.password_caption.setText(_("Supervisor pass&word"))

@@ -13,6 +13,8 @@ from windowdesk.heap import settle_startup_heap
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, ngettext
 from windowdesk.services import catalog, preferences, workstation
+from windowdesk.domain.permissions import Permission
+from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
         self.sync_menu.addSeparator()
         self.enroll_action = self.sync_menu.addAction("")
         self.enroll_action.triggered.connect(self.open_enroll)
+        self._allow_enrolling()
         self.account_menu = self.menuBar().addMenu("")
         self.lock_action = self.account_menu.addAction("")
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -206,7 +209,12 @@ class MainWindow(QMainWindow):
         self.late.set_context(new_ctx)
         self.fees.set_context(new_ctx)
         self.voice.set_context(new_ctx)
+        self._allow_enrolling()
         self.retranslate()
+
+    def _allow_enrolling(self) -> None:
+        """Only an administrator enrolls (the service checks it again, with their password)."""
+        self.enroll_action.setEnabled(may(self.db, self.ctx, Permission.ENROLL_WORKSTATION))
 
     def change_password(self) -> None:
         ChangePasswordDialog(self.db, self.ctx, self).exec()
@@ -278,7 +286,11 @@ class MainWindow(QMainWindow):
     def open_enroll(self) -> None:
         from windowdesk.ui.sync.enroll_dialog import EnrollDialog
 
-        dialog = EnrollDialog(self.db, self.workers, self, token_store_for=self.token_store_for)
+        if not may(self.db, self.ctx, Permission.ENROLL_WORKSTATION):
+            self.statusBar().showMessage(
+                _("Only an administrator can enroll this window with the hub."), 10_000)
+            return
+        dialog = EnrollDialog(self.db, self.ctx, self.workers, self, token_store_for=self.token_store_for)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.sync.check()
 
@@ -360,9 +372,9 @@ def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None
             _render(dialog, smoke_test)
             return None
         return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
-    if demo:
+    if demo and bootstrap.demo_password_in_use(db):
         return auth.log_in(db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx
-    dialog = LoginDialog(db)
+    dialog = LoginDialog(db)  # also --demo once the demo password was changed
     if smoke_test is not None:
         _render(dialog, smoke_test)
         return None

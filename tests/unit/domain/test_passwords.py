@@ -65,3 +65,47 @@ def test_fifth_failure_locks_for_a_while_and_success_resets():
     assert state.is_locked(now + dt.timedelta(minutes=LOCK_MINUTES - 1))
     assert not state.is_locked(now + dt.timedelta(minutes=LOCK_MINUTES))
     assert after_success() == LockState(0, None)
+
+
+@pytest.mark.parametrize("password", [
+    "Aa123456", "woaini1314", "12345678a", "5201314a", "qwerty123", "Password1", "a1b2c3d4", "1qaz2wsx",
+    "zxcvbnm123", "P@ssw0rd", "abcd1234", "1q2w3e4r", "Zhangwei1988", "liu19900101", "woaini5201314",
+    "iloveyou2026", "Admin888",
+])
+def test_common_and_listed_passwords_are_refused(password):
+    with pytest.raises(ValidationError) as caught:
+        check_strength(password, login="operator7")
+    assert caught.value.field == "password"
+
+
+@pytest.mark.parametrize("password, words", [
+    ("Kaaaaaaa1", "repeated characters"),        # one character again and again
+    ("abcdefg123", "sequences"),                   # a sequence and digits
+    ("qwertasdf12", "keyboard rows"),              # keyboard walks
+    ("7ujm6yhn5tgb", "keyboard rows"),             # columns walked down
+    ("x9x9x9x9", "repeated"),                      # a short piece repeated
+    ("k1l2m3n4o5", "sequences"),                   # two sequences woven together
+])
+def test_predictable_passwords_are_refused_with_the_reason(password, words):
+    with pytest.raises(ValidationError) as caught:
+        check_strength(password, login="operator7")
+    assert words in caught.value.message
+
+
+def test_the_login_and_the_center_code_are_refused_whatever_their_case():
+    with pytest.raises(ValidationError, match="login name"):
+        check_strength("xWANGx7q2k", login="wang")
+    with pytest.raises(ValidationError, match="service center's code"):
+        check_strength("Jd07river9", login="wang", center="JD07")
+    with pytest.raises(ValidationError, match="service center's code"):
+        check_strength("CH2026river", login="wang", center="CH")
+    # A two-letter code only as a whole run of letters: "ch" inside a word is no reason.
+    check_strength("Chuangkou2026", login="wang", center="CH")
+
+
+def test_the_shipped_list_holds_several_hundred_passwords_including_chinese_favourites():
+    from windowdesk.domain.password_rules import common_passwords
+
+    listed = common_passwords()
+    assert len(listed) >= 500
+    assert {"woaini1314", "5201314", "aa123456", "1qaz2wsx", "a1b2c3d4", "zxcvbnm123"} <= listed

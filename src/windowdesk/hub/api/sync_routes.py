@@ -31,7 +31,7 @@ from windowdesk.hub.services.push_order import in_order, is_stored, note_push_co
 from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
-from windowdesk.hub.storage.generation import current_generation
+from windowdesk.hub.storage.generation import current_generation, hub_id
 from windowdesk.sync.protocol import HEADER_HUB_GENERATION, MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
 
 ERRORS = {
@@ -81,9 +81,11 @@ def enroll_workstation(body: EnrollRequest, db: Database) -> EnrollReply:
     enrolled = db.run_write(lambda session: enroll(
         session, code=body.code, client_version=body.client_version, installation_id=body.installation_id,
         now=utc_now()))
+    with db.read() as session:
+        this_hub = hub_id(session) or ""
     return EnrollReply(
         token=enrolled.token, workstation_id=enrolled.workstation_id,
-        center_code=enrolled.center_code, window_code=enrolled.window_code,
+        center_code=enrolled.center_code, window_code=enrolled.window_code, hub_id=this_hub,
     )
 
 

@@ -127,7 +127,7 @@ def _set_password(row: Operator, password: str, now: dt.datetime) -> None:
     """Only the slow salted hash is kept; the administrator's password is a first one,
     which the operator must change at the first login."""
     try:
-        check_strength(password, login=row.login)
+        check_strength(password, login=row.login, center=row.center_code)
     except ValidationError as weak:
         raise InvalidInput(weak.message, title=N_("The password is too weak")) from None
     row.password_hash = hash_password(password)

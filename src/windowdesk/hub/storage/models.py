@@ -184,6 +184,15 @@ class CalendarOverride(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class HubKey(Base):
+    """The hub's lasting identity (one row): made with its database, kept by a restore.
+    Every reply names it; the windows pin it at enrollment (migration 0010_h21_hub_id)."""
+
+    __tablename__ = "hub_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # always 1
+    hub_id: Mapped[str] = mapped_column(String(36))
+
+
 class HubIdentity(Base):
     """Which life of the hub's database this is: a new generation begins with every
     restore from a backup. The windows compare it with the one they last saw, and send

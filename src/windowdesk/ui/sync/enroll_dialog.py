@@ -1,8 +1,10 @@
-"""Enrollment: an administrator types the hub address and a one-time code."""
+"""Enrollment: an administrator types the hub address, a one-time code, and their own
+login and password (the service checks them, like a supervisor's approval of a void)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -14,20 +16,31 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
+from windowdesk.services import hub_enrollment
 from windowdesk.services import sync as sync_service
+from windowdesk.services.context import CounterContext
 from windowdesk.sync.credentials import TokenStore
+from windowdesk.ui.approval_box import SupervisorApprovalBox
 
 
 class EnrollDialog(QDialog):
-    def __init__(self, db, workers, parent: QWidget | None = None, *, token_store_for=TokenStore) -> None:
+    def __init__(self, db, ctx: CounterContext, workers, parent: QWidget | None = None, *,
+                 token_store_for=TokenStore) -> None:
         super().__init__(parent)
-        self._db, self._workers, self._token_store_for = db, workers, token_store_for
+        self._db, self._ctx, self._workers, self._token_store_for = db, ctx, workers, token_store_for
         self.answer: dict | None = None
         self.setWindowTitle(_("Enroll this workstation with the hub"))
-        self.url_edit = QLineEdit(sync_service.hub_address(db) or "http://", objectName="hubUrl")
+        self.url_edit = QLineEdit(sync_service.hub_address(db) or "https://", objectName="hubUrl")
         self.code_edit = QLineEdit(objectName="enrollCode")
         self.ca_edit = QLineEdit(sync_service.ca_bundle(db) or "", objectName="caBundle")
         self.ca_edit.setPlaceholderText(_("Only for a hub with a private certificate authority"))
+        self.plain_http_box = QCheckBox(
+            _("Allow plain http:// to this hub (only on a closed network: nothing is encrypted)"),
+            objectName="allowPlainHttp")
+        self.old_hub_gone_box = QCheckBox(
+            _("The old hub is gone: this window may be enrolled with a different hub"), objectName="oldHubGone")
+        self.old_hub_gone_box.setVisible(sync_service.sync_status(db).enrolled)
+        self.approval = SupervisorApprovalBox(self, administrator=True)
         self.message = QLabel(objectName="enrollMessage")
         self.message.setWordWrap(True)
         form = QFormLayout()
@@ -45,6 +58,9 @@ class EnrollDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Ask the hub administrator for a one-time code for this window.")))
         layout.addLayout(form)
+        layout.addWidget(self.plain_http_box)
+        layout.addWidget(self.old_hub_gone_box)
+        layout.addWidget(self.approval)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
@@ -53,16 +69,19 @@ class EnrollDialog(QDialog):
             return
         self._closing = False
         url, code, ca_file = self.url_edit.text(), self.code_edit.text(), self.ca_edit.text().strip()
-        db, token_store_for = self._db, self._token_store_for
+        administrator = self.approval.credentials()
+        allow_plain_http, old_hub_gone = self.plain_http_box.isChecked(), self.old_hub_gone_box.isChecked()
+        db, ctx, token_store_for = self._db, self._ctx, self._token_store_for
         self._set_asking(True)
         self.message.setText(_("Contacting the hub\u2026"))
 
         def work(cancel, _progress):
-            sync_service.set_ca_bundle(db, ca_file or None)
-            client = sync_service.hub_client_for(db, hub_url=url)
+            client = hub_enrollment.enrollment_client(url, ca_file)
             try:
-                return sync_service.enroll_workstation(
-                    db, hub_url=url, code=code, client=client, token_store_for=token_store_for, cancel=cancel
+                return hub_enrollment.enroll_workstation(
+                    db, ctx, administrator=administrator, hub_url=url, code=code, client=client,
+                    token_store_for=token_store_for, ca_bundle=ca_file, allow_plain_http=allow_plain_http,
+                    old_hub_gone=old_hub_gone, cancel=cancel,
                 )
             finally:
                 client.close()
@@ -80,17 +99,20 @@ class EnrollDialog(QDialog):
         super().reject()
 
     def _set_asking(self, asking: bool) -> None:
-        for widget in (self.ok_button, self.url_edit, self.code_edit, self.ca_edit):
+        for widget in (self.ok_button, self.url_edit, self.code_edit, self.ca_edit, self.approval,
+                       self.plain_http_box, self.old_hub_gone_box):
             widget.setEnabled(not asking)
 
     def _enrolled(self, answer: dict) -> None:
         # Also after Cancel, if the answer won the race: the workstation is enrolled.
         self.answer = answer
         self._set_asking(False)
+        self.approval.clear()
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
         self._set_asking(False)
+        self.approval.password_edit.clear()
         if self._closing:
             super().reject()
             return

@@ -133,6 +133,9 @@ class CatalogItem(Base):
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     pinyin_full: Mapped[str] = mapped_column(String(600), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
+    # [[full pinyin, initials], ...] of each keyword, in the keywords' order: stored at
+    # import so that searching never loads pypinyin.
+    keyword_pinyin: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

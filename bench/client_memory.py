@@ -106,11 +106,13 @@ print(json.dumps(result))
 """
 
 
-def _prepare(data: Path, work: Path, *, history: bool) -> tuple[Path, bytes | None]:
+def _prepare(data: Path, work: Path, *, history: bool) -> tuple[Path, bytes | None, bool]:
+    """The copy, its key, and whether it was given the history (as it was prepared)."""
     copy = work / "memory.sqlite3"
+    marker = work / "history.json"
     key = read_key(data)
     if copy.exists():
-        return copy, read_key(copy)
+        return copy, read_key(copy), json.loads(marker.read_text()) if marker.exists() else history
     from windowdesk.storage.migrate import migrate_to_head
 
     work.mkdir(parents=True, exist_ok=True)
@@ -125,7 +127,8 @@ def _prepare(data: Path, work: Path, *, history: bool) -> tuple[Path, bytes | No
         log(f"[memory] {total:,} cases, {open_cases:,} open after the history")
     partial.rename(copy)
     write_key(copy, key)
-    return copy, key
+    marker.write_text(json.dumps(history))
+    return copy, key, history
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-search", action="store_true", help="do not type in the item search first")
     args = parser.parse_args(argv)
     work = args.work or (REPO_ROOT / "bench" / "data" / f"memory-{args.data.stem}{'-nohistory' if args.no_history else ''}")
-    copy, key = _prepare(args.data, work, history=not args.no_history)
+    copy, key, history = _prepare(args.data, work, history=not args.no_history)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     runs = []
@@ -162,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         "end_mb": round(statistics.median(r["end_mb"] for r in runs), 1),
         "started_mb": round(statistics.median(r["started_mb"] for r in runs), 1),
         "after_search_mb": round(statistics.median(r["searched_mb"] for r in runs), 1),
-        "history": not args.no_history, "copy": str(copy),
+        "history": history, "copy": str(copy),
         "loadavg_1min": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(summary))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from windowdesk.domain.catalog import load_catalog, parse_catalog
+from windowdesk.domain.search_keys import item_search_keys
 from windowdesk.hub.cli import main
 from windowdesk.hub.storage.models import CatalogItem, Center, Window
 from windowdesk.paths import resources_dir
@@ -42,7 +44,11 @@ def test_import_publishes_the_catalog_a_client_can_parse(hub: Hub, capsys: pytes
     published = parse_catalog(payload["centers"], payload["departments"], payload["items"])
     shipped = load_catalog(resources_dir() / "catalog")
     assert payload["version"] == published.version == shipped.version
-    assert published == shipped
+    # The same catalog, its items carrying the pinyin keys the hub made for them.
+    assert published == dataclasses.replace(shipped, items=tuple(
+        dataclasses.replace(item, search_keys=item_search_keys(item.name, item.keywords)) for item in shipped.items
+    ))
+    assert all(item.search_keys is not None for item in published.items)
     with hub.db.read() as session:
         assert session.get(Center, "JD22") is not None
         assert session.get(Window, "CH-01").name

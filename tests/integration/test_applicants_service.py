@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from sqlalchemy import event
 
 from windowdesk.domain.ids import resident_id_check_char, uscc_check_char
 from windowdesk.errors import ValidationError
@@ -130,6 +131,33 @@ def test_find_resident_by_name_prefix(demo):
     assert {r.name for r in applicants.find_residents(demo.db, demo.ctx, query="欧阳")} == {"欧阳丽", "欧阳刚"}
     assert [r.name for r in applicants.find_residents(demo.db, demo.ctx, query="欧阳丽")] == ["欧阳丽"]
     assert applicants.find_residents(demo.db, demo.ctx, query="阳") == []  # a prefix, not anywhere
+
+
+def test_lookup_by_name_reads_residents_in_order_from_the_name_and_id_index(demo):
+    # Residents of one name come out in (name, ID number) order: with the ID number in
+    # the index SQLite stops after the first page instead of sorting every namesake
+    # (thousands of them in a city of millions).
+    register(demo, BEIJING_ID, "欧阳丽")
+    register(demo, X_ID, "欧阳丽")
+    statements: list[tuple[str, tuple]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):  # noqa: ANN001 - SQLAlchemy hook
+        if "FROM residents" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(demo.db.read_engine, "before_cursor_execute", capture)
+    try:
+        found = applicants.find_residents(demo.db, demo.ctx, query="欧阳")
+    finally:
+        event.remove(demo.db.read_engine, "before_cursor_execute", capture)
+    assert [r.masked_number for r in found] == sorted([masked(BEIJING_ID), masked(X_ID)])
+    assert len(statements) == 1
+    statement, parameters = statements[0]
+    with demo.db.read() as session:
+        connection = session.connection().connection.driver_connection
+        plan = " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "SEARCH residents USING INDEX ix_residents_name_id_number (name>? AND name<?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
 
 
 def test_find_resident_by_a_name_in_latin_letters(demo):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import shutil
@@ -382,3 +383,24 @@ def test_outbox_numbers_are_never_given_twice(data_dir):
         conn.execute(insert, ("ev-4", "pending"))
         conn.commit()
         assert conn.execute("SELECT seq FROM outbox WHERE event_id = 'ev-4'").fetchone() == (4,)
+
+
+def test_the_keywords_pinyin_of_a_catalog_already_here_is_stored_by_the_upgrade(data_dir):
+    """0015: the item search no longer makes keys while typing, so an upgraded window
+    must have its catalog's keyword keys stored before it starts."""
+    from windowdesk.storage.migrate import _run_upgrade
+
+    path = data_dir / "windowdesk.sqlite3"
+    _run_upgrade(path, MIGRATIONS_DIR, target="0014_h29_resident_name_index")
+    with _raw(path) as conn:
+        conn.execute(
+            "INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
+            "VALUES ('CH', '市政务服务中心', '', 'city_hall', '', '', '', 'Asia/Shanghai')"
+        )
+        _window_and_item(conn)
+        conn.execute("UPDATE catalog_items SET keywords = '[\"社保\", \"C1驾照\"]' WHERE code = 'MZ-001'")
+        conn.commit()
+    _run_upgrade(path, MIGRATIONS_DIR)
+    with _raw(path) as conn:
+        stored = conn.execute("SELECT keyword_pinyin FROM catalog_items WHERE code = 'MZ-001'").fetchone()[0]
+    assert json.loads(stored) == [["shebao", "sb"], ["c1jiazhao", "c1jz"]]

@@ -317,3 +317,29 @@ def test_missing_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(CatalogFormatError) as caught:
         load_catalog(tmp_path)
     assert "departments.json" in caught.value.message
+
+
+def test_the_shipped_search_keys_table_holds_every_text_of_the_catalog_as_pypinyin_reads_it():
+    """A window's first start takes the shipped catalog's pinyin from search_keys.json
+    instead of loading pypinyin. Regenerate it after editing the catalog:
+    python -m windowdesk.domain.shipped_search_keys resources/catalog"""
+    from windowdesk.domain.shipped_search_keys import load_table, table_for, with_table_keys
+
+    shipped = load_catalog(CATALOG_DIR)
+    table = load_table(CATALOG_DIR)
+    assert {text: list(keys) for text, keys in table.items()} == table_for(shipped)
+    assert all(item.search_keys is not None for item in with_table_keys(shipped, table).items)
+
+
+def test_an_item_edited_after_the_table_was_made_is_left_for_the_importer():
+    from windowdesk.domain.search_keys import SearchKeys
+    from windowdesk.domain.shipped_search_keys import with_table_keys
+
+    shipped = load_catalog(CATALOG_DIR)
+    first = shipped.items[0]
+    table = {first.name: SearchKeys("a", "b"), **{k: SearchKeys("c", "d") for k in first.keywords[1:]}}
+    keyed = with_table_keys(shipped, table).items[0]
+    assert (keyed.search_keys is None) == bool(first.keywords)  # a keyword missing from the table
+    table.update({k: SearchKeys("c", "d") for k in first.keywords})
+    keyed = with_table_keys(shipped, table).items[0]
+    assert keyed.search_keys is not None and keyed.search_keys.name == SearchKeys("a", "b")

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from windowdesk.domain.search_keys import ItemSearchKeys
 from windowdesk.errors import NotFoundError, WindowdeskError
 from windowdesk.i18n import _
 
@@ -161,6 +162,9 @@ class CatalogItem:
     street_level: bool
     where: str
     keywords: tuple[str, ...]
+    # Pinyin of the name and keywords as the hub published them; None when the catalog
+    # came without them (a catalog folder, an older hub): the importer makes them then.
+    search_keys: ItemSearchKeys | None = None
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

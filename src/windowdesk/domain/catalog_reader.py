@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from windowdesk.domain.catalog_model import (
     WINDOW_CODE,
     Window,
 )
+from windowdesk.domain.search_keys import ItemSearchKeys, SearchKeys
 from windowdesk.i18n import _
 
 
@@ -424,7 +426,7 @@ def _parse_item(reader: _Reader, departments: set[str]) -> CatalogItem:
             _("{subject}: parallel_departments is only allowed when parallel is true").format(subject=subject),
         )
 
-    return CatalogItem(
+    item = CatalogItem(
         code=code,
         name=reader.string("name"),
         name_en=reader.string("name_en", required=False),
@@ -445,6 +447,26 @@ def _parse_item(reader: _Reader, departments: set[str]) -> CatalogItem:
         where=reader.string("where"),
         keywords=reader.strings("keywords", required=False),
     )
+    return replace(item, search_keys=_parse_search_keys(reader, item.keywords))
+
+
+def _parse_search_keys(reader: _Reader, keywords: tuple[str, ...]) -> ItemSearchKeys | None:
+    """The pinyin keys a hub publishes with each item (``search_keys``), or None.
+
+    Keys that do not cover every keyword (the item's keywords edited by hand after the
+    keys were made) are dropped, so the importer makes them again from the item."""
+    if reader.data.get("search_keys") is None:
+        return None
+    data = reader.child("search_keys", reader.data["search_keys"])
+
+    def pair(source: _Reader) -> SearchKeys:
+        return SearchKeys(source.string("full", required=False), source.string("initials", required=False))
+
+    name = pair(data.child("name", data.data.get("name")))
+    listed = data.array("keywords", required=False)
+    if len(listed) != len(keywords):
+        return None
+    return ItemSearchKeys(name, tuple(pair(data.child(f"keywords[{i}]", k)) for i, k in enumerate(listed)))
 
 
 def _parse_material(reader: _Reader) -> Material:

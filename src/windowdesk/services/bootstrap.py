@@ -7,6 +7,7 @@ from pathlib import Path
 
 from windowdesk.domain.catalog import load_catalog
 from windowdesk.domain.passwords import verify_password
+from windowdesk.domain.shipped_search_keys import load_table, with_table_keys
 from windowdesk.errors import StartupError, ValidationError, WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import applicants, catalog, workstation
@@ -31,7 +32,9 @@ def ensure_catalog(db, resources: Path) -> bool:
     """Import the shipped catalog when the database has none. True if it imported."""
     if catalog.has_catalog(db):
         return False
-    catalog.import_catalog(db, load_catalog(resources / "catalog"))
+    folder = resources / "catalog"
+    # Its pinyin keys ship beside it: making them would load pypinyin at every first start.
+    catalog.import_catalog(db, with_table_keys(load_catalog(folder), load_table(folder)))
     return True
 
 

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from windowdesk.domain import catalog as cat
-from windowdesk.domain.search_keys import NO_MATCH, SearchKeys, normalize_query, rank, search_keys
+from windowdesk.domain.search_keys import NO_MATCH, SearchKeys, item_search_keys, normalize_query, rank
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import N_, _
 from windowdesk.storage import models as m
@@ -106,23 +106,36 @@ def import_catalog(db, catalog: cat.Catalog) -> int:
 def import_catalog_into(session, catalog: cat.Catalog) -> int:
     """The same, inside the caller's open write transaction (a sync applies a page of
     changes and its cursor together)."""
+    # Rows not stored yet are added, stored ones merged: asking for each row in turn
+    # (merge's own look-up) cost a first start ~190 queries on an empty database.
+    stored = queries.catalog_keys(session)
+
+    def put(row, key) -> None:  # noqa: ANN001 - a catalog row
+        if key in stored[type(row)]:
+            session.merge(row)
+        else:
+            session.add(row)
+
     for center in catalog.centers:
-        session.merge(
+        put(
             m.Center(
                 code=center.code, name=center.name, name_en=center.name_en, kind=center.kind,
                 address=center.address, phone=center.phone, hours=center.hours,
                 timezone=center.timezone,
-            )
+            ),
+            center.code,
         )
         for window in center.windows:
-            session.merge(
+            window_id = f"{center.code}-{window.code}"
+            put(
                 m.Window(
-                    id=f"{center.code}-{window.code}", center_code=center.code,
+                    id=window_id, center_code=center.code,
                     code=window.code, name=window.name, phone=window.phone,
-                )
+                ),
+                window_id,
             )
     for department in catalog.departments:
-        session.merge(m.Department(code=department.code, name=department.name, name_en=department.name_en))
+        put(m.Department(code=department.code, name=department.name, name_en=department.name_en), department.code)
     session.flush()
     published = {item.code for item in catalog.items}
     for existing in queries.active_items(session):
@@ -130,10 +143,10 @@ def import_catalog_into(session, catalog: cat.Catalog) -> int:
             existing.active = False
     for item in catalog.items:
         columns = _item_columns(item, catalog.version)
-        old = session.get(m.CatalogItem, item.code)
-        if old is None:
+        if item.code not in stored[m.CatalogItem]:
             session.add(m.CatalogItem(**columns, materials=_material_rows(item), fee_rules=_fee_rows(item)))
             continue
+        old = session.get(m.CatalogItem, item.code)
         # Updated in place: cases keep pointing at the item's code. The old checklist
         # goes first so the new one can reuse its material codes.
         old.materials.clear()
@@ -148,7 +161,10 @@ def import_catalog_into(session, catalog: cat.Catalog) -> int:
 
 
 def _item_columns(item: cat.CatalogItem, version: str) -> dict:
-    keys = search_keys(item.name)
+    # A hub publishes the keys with the catalog. A catalog without them (the demo
+    # folder at first start, an older hub's, read by the sync worker off the window's
+    # thread) gets them made here, the one place that loads pypinyin.
+    keys = item.search_keys or item_search_keys(item.name, item.keywords)
     return dict(
         code=item.code, name=item.name, name_en=item.name_en, department_code=item.department,
         category=item.category, preconditions=list(item.preconditions),
@@ -157,8 +173,9 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
         fee_summary=item.fee.summary, legal_basis=item.legal_basis,
         refusal_grounds=list(item.refusal_grounds), parallel=item.parallel,
         parallel_departments=list(item.parallel_departments), street_level=item.street_level,
-        where=item.where, keywords=list(item.keywords), pinyin_full=keys.full,
-        pinyin_initials=keys.initials, catalog_version=version, active=True,
+        where=item.where, keywords=list(item.keywords), pinyin_full=keys.name.full,
+        pinyin_initials=keys.name.initials, keyword_pinyin=[list(k) for k in keys.keywords],
+        catalog_version=version, active=True,
     )
 
 
@@ -195,17 +212,14 @@ class _Indexed:
     summary: ItemSummary
     keys: SearchKeys
     keywords: tuple[str, ...]
-    # Pinyin of the keywords ("shebao" for 社保), made on the first Latin-letter query:
-    # the reading tables cost ~0.2 s, which start-up should not pay.
-    keyword_keys: tuple[SearchKeys, ...] | None = None
+    # Pinyin of the keywords ("shebao" for 社保), stored at import.
+    keyword_keys: tuple[SearchKeys, ...]
 
     def keyword_matches(self, wanted: str) -> bool:
         if any(wanted in k for k in self.keywords):
             return True
         if not wanted.isascii():
             return False
-        if self.keyword_keys is None:
-            self.keyword_keys = tuple(search_keys(k) for k in self.keywords)
         return any(wanted in k.full or k.initials.startswith(wanted) for k in self.keyword_keys)
 
 
@@ -231,6 +245,7 @@ class CatalogSearch:
                     ),
                     SearchKeys(full=row.pinyin_full, initials=row.pinyin_initials),
                     tuple(normalize_query(k) for k in row.keywords),
+                    tuple(SearchKeys(full, initials) for full, initials in row.keyword_pinyin),
                 )
                 for row in queries.active_items(session)
             ]

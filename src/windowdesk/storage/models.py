@@ -140,6 +140,9 @@ class CatalogItem(Base):
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     pinyin_full: Mapped[str] = mapped_column(String(600), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
+    # [[full pinyin, initials], ...] of each keyword, in the keywords' order: stored at
+    # import so that searching never loads pypinyin.
+    keyword_pinyin: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -206,9 +209,14 @@ class CalendarYear(Base):
 
 class Resident(Base):
     __tablename__ = "residents"
+    __table_args__ = (
+        # A lookup by name lists (name, ID number) in order: with both in the index
+        # SQLite reads the first rows in that order instead of sorting every namesake.
+        Index("ix_residents_name_id_number", "name", "id_number"),
+    )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
-    name: Mapped[str] = mapped_column(String(60), index=True)
+    name: Mapped[str] = mapped_column(String(60))
     gender: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[dt.date] = mapped_column(Date)
     phone: Mapped[str] = mapped_column(String(30), default="", index=True)

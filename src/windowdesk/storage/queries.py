@@ -70,6 +70,16 @@ def catalog_item_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(m.CatalogItem)) or 0
 
 
+def catalog_keys(session: Session) -> dict[type, set]:
+    """The primary keys already stored of each catalog table (centers, windows,
+    departments, items): an import adds the others without asking for each in turn."""
+    return {
+        model: set(session.scalars(select(column)))
+        for model, column in ((m.Center, m.Center.code), (m.Window, m.Window.id),
+                              (m.Department, m.Department.code), (m.CatalogItem, m.CatalogItem.code))
+    }
+
+
 def active_items(session: Session) -> Sequence[m.CatalogItem]:
     return session.scalars(
         select(m.CatalogItem).where(m.CatalogItem.active.is_(True)).order_by(m.CatalogItem.code)

@@ -7,6 +7,11 @@ every center, and a client re-imports them with ``parse_catalog``.
 
 Importing the same version again with the same content does nothing; the same version
 with other content is refused (a client that has that version would never see it).
+
+The published items also carry each item's pinyin keys (``search_keys``: the name's and
+every keyword's full pinyin and initials), made here once, so that a window stores them
+and never loads pypinyin while its operator types. They are not part of the stored
+documents nor of their fingerprint: they follow from the items.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from windowdesk.domain.catalog import (
     CatalogFormatError,
     load_catalog,
 )
+from windowdesk.domain.search_keys import item_search_keys, keys_document
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.feed import append_change
@@ -101,9 +107,19 @@ def import_catalog(session: Session, *, folder: Path, now: dt.datetime) -> Catal
     session.flush()
     seq = append_change(
         session, kind=CHANGE_CATALOG, entity="catalog", entity_id=catalog.version, center_code=None,
-        payload={"version": catalog.version, **documents}, now=now,
+        payload={"version": catalog.version, **documents, "items": _items_with_search_keys(documents["items"], catalog)},
+        now=now,
     )
     return CatalogImport(catalog.version, True, seq, **counts)
+
+
+def _items_with_search_keys(items_document: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """The items document with each item's ``search_keys`` added (a copy)."""
+    keys = {item.code: item_search_keys(item.name, item.keywords) for item in catalog.items}
+    return {
+        **items_document,
+        "items": [{**item, "search_keys": keys_document(keys[item["code"]])} for item in items_document["items"]],
+    }
 
 
 def _store_organisation(session: Session, catalog: Catalog) -> None:

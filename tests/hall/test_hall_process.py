@@ -162,3 +162,37 @@ def test_kill_9_mid_traffic_loses_no_ticket_gives_no_number_twice_and_keeps_call
     if status["current"] is not None:  # the call made before the kill is still there
         assert status["current"]["state"] == "called"
         assert status["current"]["called_at"] >= stored[told_called["01"][-1]]["called_at"]
+
+
+def test_every_button_of_a_window_works_over_http(hall_process) -> None:
+    tokens = hall_process.setup_center(windows=2)
+    url = hall_process.start()
+    kiosk = HallClient(url, hall_process.token("kiosk"))
+    window = HallClient(url, tokens["01"])  # window 01 serves B and C
+    try:
+        for _ in range(3):
+            kiosk.issue(business="B")
+        assert window.call_next()["number"] == "B001"
+        assert window.recall()["calls"] == 2
+        assert window.skip()["state"] == "no_show"
+        assert kiosk.requeue("B001")["state"] == "waiting"
+        assert window.call_next()["number"] == "B002"
+        assert window.serve()["state"] == "serving"
+        linked = window.link_case(ticket_id=window.window_status()["current"]["id"], case_id="CH-1")
+        assert linked["case_id"] == "CH-1"
+        assert window.finish()["state"] == "done"
+        assert window.call_next()["number"] == "B003"
+        assert window.transfer(to_window="02")["target_window"] == "02"
+        assert window.pause(True)["paused"] is True
+        with pytest.raises(HallRefused) as refused:
+            window.call_next()
+        assert refused.value.code == "paused"
+        assert window.pause(False)["paused"] is False
+        assert window.walk_in("C")["state"] == "serving"
+        display = HallClient(url, hall_process.token("display"))
+        feed = display.display(after=0)
+        display.close()
+        assert [c["kind"] for c in feed["calls"]] == ["call", "recall", "call", "call"]
+    finally:
+        kiosk.close()
+        window.close()

@@ -142,11 +142,14 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
     async def call_next(who: dict = Depends(window_only)) -> dict[str, Any]:
         return {"ticket": await act(service.call_next, window=who["window_code"])}
 
+    def window_route(method):
+        async def route(who: dict = Depends(window_only)) -> dict[str, Any]:
+            return {"ticket": await act(method, window=who["window_code"])}
+        return route
+
     for path, method in (("recall", service.recall), ("skip", service.skip), ("serve", service.start_serving),
                          ("finish", service.finish)):
-        async def simple(who: dict = Depends(window_only), method=method) -> dict[str, Any]:
-            return {"ticket": await act(method, window=who["window_code"])}
-        app.post(f"/window/{path}")(simple)
+        app.post(f"/window/{path}")(window_route(method))
 
     @app.post("/window/transfer")
     async def transfer(body: TransferBody, who: dict = Depends(window_only)) -> dict[str, Any]:

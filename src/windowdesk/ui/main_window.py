@@ -27,6 +27,7 @@ from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
+from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_fees_menu()
         self.voice = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
+        self.queue = QueueWiring(self, token_store_for=token_store_for)  # the hall's queue (排队叫号)
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
             QShortcut(QKeySequence(keys), self).activated.connect(
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self.intake.retranslate()
         self._retranslate_fees()
         self.voice.retranslate()
+        self.queue.retranslate()
         self.late.retranslate()
 
     def _build_menu(self) -> None:
@@ -203,6 +206,7 @@ class MainWindow(QMainWindow):
         self.late.set_context(new_ctx)
         self.fees.set_context(new_ctx)
         self.voice.set_context(new_ctx)
+        self.queue.set_context(new_ctx)
         self.retranslate()
 
     def change_password(self) -> None:
@@ -282,6 +286,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.idle.detach()
         self.voice.close()
+        self.queue.close()
         self.sync.stop()
         self.workers.shutdown()
         super().closeEvent(event)

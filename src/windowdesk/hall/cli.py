@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
+from windowdesk.errors import WindowdeskError
 from windowdesk.hall import settings
 from windowdesk.hall.errors import HallError
 from windowdesk.hall.service import DEFAULT_TIMEZONE, ROLES, HallService
@@ -23,6 +24,7 @@ from windowdesk.hub.cli_language import HelpFormatter, speaking, terminal_langua
 from windowdesk.i18n import _
 
 DEFAULT_PORT = 8770
+ENV_TOKEN = "WINDOWDESK_HALL_TOKEN"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     revoke = commands.add_parser("revoke", help=_("revoke the tokens with this label"))
     revoke.add_argument("label")
     commands.add_parser("show", help=_("print the businesses and windows"))
+    commands.add_parser("voice", help=_("make the display's voice clips now (else on its first start)"))
+    for name, words in (("display", _("show the hall display (full screen)")),):
+        screen = commands.add_parser(name, help=words)
+        screen.add_argument("--url", required=True, help=_("the hall service's address"))
+        screen.add_argument("--token", default=os.environ.get(ENV_TOKEN, ""),
+                            help=_("this device's token (else WINDOWDESK_HALL_TOKEN)"))
+        screen.add_argument("--windowed", action="store_true", help=_("in a window, not full screen"))
     return parser
 
 
@@ -67,6 +76,18 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(settings.store_path(settings.data_dir(args.data_dir)), host=args.host, port=args.port,
                      timezone=args.timezone)
+    if args.command == "voice":
+        from windowdesk.hall.voice import VoiceClips
+
+        made = VoiceClips(settings.data_dir(args.data_dir) / "voice" / "clips").ensure()
+        print(_("Made {count} voice clips.").format(count=made))
+        return 0
+    if args.command == "display":
+        from windowdesk.i18n import current_locale
+        from windowdesk.ui.queue.display import run_display
+
+        return run_display(args.url, args.token, data_dir=settings.data_dir(args.data_dir),
+                           fullscreen=not args.windowed, locale=current_locale())
     service, store = _service(args)
     try:
         if args.command == "load-config":
@@ -98,6 +119,9 @@ def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None
             return run(args)
         except HallError as error:
             print(_(error.msgid).format(**error.params), file=sys.stderr)
+            return 2
+        except WindowdeskError as error:
+            print(str(error), file=sys.stderr)
             return 2
 
 

@@ -55,12 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("label")
     commands.add_parser("show", help=_("print the businesses and windows"))
     commands.add_parser("voice", help=_("make the display's voice clips now (else on its first start)"))
-    for name, words in (("display", _("show the hall display (full screen)")),):
+    for name, words in (("display", _("show the hall display (full screen)")),
+                        ("kiosk", _("show the ticket kiosk (full screen)"))):
         screen = commands.add_parser(name, help=words)
         screen.add_argument("--url", required=True, help=_("the hall service's address"))
         screen.add_argument("--token", default=os.environ.get(ENV_TOKEN, ""),
                             help=_("this device's token (else WINDOWDESK_HALL_TOKEN)"))
         screen.add_argument("--windowed", action="store_true", help=_("in a window, not full screen"))
+    kiosk = commands.choices["kiosk"]
+    kiosk.add_argument("--printer", required=True,
+                       help=_("the ticket printer: network:HOST[:PORT], usb:VENDOR:PRODUCT or serial:DEVICE[:BAUD]"))
+    kiosk.add_argument("--center-name", default="", help=_("the center's name printed on the tickets"))
     return parser
 
 
@@ -88,6 +93,12 @@ def run(args: argparse.Namespace) -> int:
 
         return run_display(args.url, args.token, data_dir=settings.data_dir(args.data_dir),
                            fullscreen=not args.windowed, locale=current_locale())
+    if args.command == "kiosk":
+        from windowdesk.i18n import current_locale
+        from windowdesk.ui.queue.kiosk import run_kiosk
+
+        return run_kiosk(args.url, args.token, printer=args.printer, center_name=args.center_name,
+                         fullscreen=not args.windowed, locale=current_locale())
     service, store = _service(args)
     try:
         if args.command == "load-config":

@@ -137,3 +137,23 @@ def test_a_window_never_connected_says_the_queue_is_not_set_up(qtbot, demo) -> N
     assert "not set up" in window.queue.status_label.text()
     qtbot.keyClick(window, Qt.Key.Key_F11)
     assert "not connected" in window.statusBar().currentMessage()
+
+
+def test_the_supervisor_sees_the_queues_figures_in_their_tab(qtbot, demo, hall) -> None:
+    kiosk = _kiosk(hall)
+    for business in "AAB":
+        kiosk.issue(business=business)
+    kiosk.close()
+    window = _connected_window(qtbot, demo, hall)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: "A001 called" in window.queue.panel.ticket_label.text(), timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.queue.figures
+    view = window.queue.figures
+    qtbot.waitUntil(lambda: "Waiting now: A 1, B 1" in view.now_label.text(), timeout=WAIT_MS)
+    assert "3 tickets, 0 served, 0 no-shows" in view.day_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_F12, Qt.KeyboardModifier.ShiftModifier)  # finish A001
+    qtbot.waitUntil(lambda: not window.queue.busy, timeout=WAIT_MS)
+    view.refresh_button.click()
+    qtbot.waitUntil(lambda: view.by_window.rowCount() == 1, timeout=WAIT_MS)
+    assert [view.by_window.item(0, c).text() for c in range(2)] == ["01", "1"]

@@ -17,7 +17,7 @@ import contextlib
 import time
 from typing import Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -168,6 +168,11 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
     async def link_case(body: LinkCaseBody, who: dict = Depends(window_only)) -> dict[str, Any]:
         return {"ticket": await act(service.link_case, window=who["window_code"], ticket_id=body.ticket_id,
                                     case_id=body.case_id)}
+
+    @app.get("/figures")
+    async def figures(day: str | None = Query(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                      _who: dict = Depends(window_only)) -> dict[str, Any]:
+        return await act(service.figures, day=day)
 
     @app.get("/display")
     async def display(after: int = 0, wait: float = 0.0, _who: dict = Depends(caller)) -> dict[str, Any]:

@@ -324,6 +324,17 @@ class HallService:
         line.sort(key=lambda t: (not t["priority"], t["queued_at"]))
         return next(i for i, t in enumerate(line) if t["id"] == ticket["id"])
 
+    # --- the supervisor ---------------------------------------------------------------
+
+    def figures(self, *, day: str | None = None) -> dict[str, Any]:
+        """A day's figures (today by default, in the hall's time zone)."""
+        from windowdesk.hall.figures import day_figures
+
+        _now, today = self._now()
+        with self.store.read() as db:
+            tickets = self.store.tickets_of_day(db, day or today)
+        return {"day": day or today, **day_figures(tickets, now=self.clock())}
+
     # --- the display ------------------------------------------------------------------
 
     def display(self, *, after: int = 0) -> dict[str, Any]:

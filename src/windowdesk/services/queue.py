@@ -74,6 +74,10 @@ def requeue(connection: HallConnection, number: str) -> dict:
     return _with_client(connection, lambda c: c.requeue(number))
 
 
+def figures(connection: HallConnection, day: str | None = None) -> dict:
+    return _with_client(connection, lambda c: c.figures(day))
+
+
 def link_case(connection: HallConnection, *, ticket_id: str, case_id: str) -> dict:
     return _with_client(connection, lambda c: c.link_case(ticket_id=ticket_id, case_id=case_id))
 

@@ -124,6 +124,9 @@ class HallClient:
     def walk_in(self, business: str | None = None) -> dict:
         return self._request("POST", "/window/walk-in", body={"business": business})["ticket"]
 
+    def figures(self, day: str | None = None) -> dict:
+        return self._request("GET", "/figures", params={"day": day} if day else None)
+
     def link_case(self, *, ticket_id: str, case_id: str) -> dict:
         return self._request("POST", "/window/link-case", body={"ticket_id": ticket_id,
                                                                 "case_id": case_id})["ticket"]

@@ -10,16 +10,19 @@ Ctrl+Shift+T transfer, Ctrl+Shift+P pause / resume, Ctrl+Shift+W walk-in.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QToolBar
 
+from windowdesk.domain.permissions import Permission
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import queue, queue_settings
+from windowdesk.services.authorization import may
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.sync.hall_client import HallUnreachable
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.queue.dialogs import ChoiceDialog, ConnectHallDialog
+from windowdesk.ui.queue.figures_view import QueueFiguresView
 from windowdesk.ui.queue.panel import QueuePanel, state_word
 
 REFRESH_MS = 5_000
@@ -70,6 +73,13 @@ class QueueWiring:
         self.panel.skip_button.clicked.connect(self.actions["skip"].trigger)
         self.panel.finish_button.clicked.connect(self.actions["finish"].trigger)
         window.intake.recordSaved.connect(self._record_saved)
+        # The supervisor's figures, as a tab beside the performance report (Ctrl+7).
+        self.figures = QueueFiguresView()
+        window.tabs.addTab(self.figures, "")
+        self.figures.refresh_button.clicked.connect(self.refresh_figures)
+        QShortcut(QKeySequence("Ctrl+7"), window).activated.connect(self._open_figures)
+        window.tabs.currentChanged.connect(self._tab_changed)
+        self._show_figures_tab(window.ctx)
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -88,10 +98,31 @@ class QueueWiring:
         }
         for name, text in words.items():
             self.actions[name].setText(text)
+        tabs = self.window.tabs
+        tabs.setTabText(tabs.indexOf(self.figures), _("Queue &figures (Ctrl+7)"))
+        self.figures.retranslate()
         self._show()
 
-    def set_context(self, _ctx) -> None:
-        """Another operator at the same window: the window's queue stays as it is."""
+    def set_context(self, ctx) -> None:
+        """Another operator at the same window: the window's queue stays as it is; the
+        figures tab follows the new operator's permissions."""
+        self._show_figures_tab(ctx)
+
+    def _show_figures_tab(self, ctx) -> None:
+        tabs = self.window.tabs
+        tabs.setTabVisible(tabs.indexOf(self.figures), may(self.window.db, ctx, Permission.VIEW_REPORTS))
+
+    def _open_figures(self) -> None:
+        tabs = self.window.tabs
+        if tabs.isTabVisible(tabs.indexOf(self.figures)):
+            tabs.setCurrentWidget(self.figures)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.window.tabs.widget(index) is self.figures:
+            self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        self._run(queue.figures, self.figures.show_figures, key="figures")
 
     def close(self) -> None:
         self.timer.stop()

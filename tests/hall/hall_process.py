@@ -116,11 +116,17 @@ class HallProcess:
         self.process.stdout.close()
 
     def tickets(self) -> list[dict]:
+        return self._rows("SELECT * FROM tickets ORDER BY day, number")
+
+    def events(self) -> list[dict]:
+        return self._rows("SELECT * FROM events ORDER BY seq")
+
+    def _rows(self, sql: str) -> list[dict]:
         from windowdesk.hall.storage.store import HallStore
 
         store = HallStore(self.store_path)
         try:
             with store.read() as db:
-                return [dict(r) for r in db.execute("SELECT * FROM tickets ORDER BY day, number")]
+                return [dict(r) for r in db.execute(sql)]
         finally:
             store.close()

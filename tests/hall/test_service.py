@@ -245,3 +245,19 @@ def test_the_days_figures_wait_handling_no_shows_and_the_longest_wait_now(hall, 
     assert figures["waiting_now"] == {"A": 1}
     assert figures["longest_wait_now_s"] == 720
     assert hall.figures(day="2026-12-06")["tickets"] == 0
+
+
+def test_the_display_feed_pages_through_many_calls_without_skipping_one(hall) -> None:
+    """More calls than one answer holds (a display that was slow, or just started)."""
+    from windowdesk.hall.service import FEED_PAGE
+
+    count = FEED_PAGE + 10
+    for _ in range(count):
+        hall.issue(business="A")
+    for _ in range(count):
+        hall.call_next(window="01")
+    heard, after = [], 0
+    while calls := (feed := hall.display(after=after))["calls"]:
+        heard += [call["number"] for call in calls]
+        after = feed["last_seq"]
+    assert heard == [f"A{n:03d}" for n in range(1, count + 1)]

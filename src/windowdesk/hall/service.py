@@ -25,6 +25,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 ROLES = ("window", "kiosk", "display")
 CALL_KINDS = ("call", "recall")
 RECENT_CALLS = 10
+FEED_PAGE = 50
 NUMBER_DIGITS = 3
 
 
@@ -341,11 +342,12 @@ class HallService:
         """New calls after ``after`` (for the voice), the latest calls, waiting counts."""
         _now, day = self._now()
         with self.store.read() as db:
-            new = self.store.events_after(db, after, kinds=CALL_KINDS, limit=50)
+            new = self.store.events_after(db, after, kinds=CALL_KINDS, limit=FEED_PAGE)
             recent = self.store.recent_events(db, kinds=CALL_KINDS, limit=RECENT_CALLS)
             counts = self.store.waiting_counts(db, day)
             businesses = self.store.businesses(db)
-            last = self.store.last_seq(db)
+            # A full page: the next poll goes on from its last call, so none is skipped.
+            last = new[-1]["seq"] if len(new) == FEED_PAGE else self.store.last_seq(db)
             names = {}
             for event in [*new, *recent]:
                 if event["ticket_id"] not in names:

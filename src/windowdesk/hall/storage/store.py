@@ -33,6 +33,7 @@ class HallStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._write_turn = threading.Lock()
 
     # --- connections and transactions ------------------------------------------------
 
@@ -53,14 +54,19 @@ class HallStore:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        # Writers of this process take turns on a lock first: SQLite's busy handler makes
+        # a waiting writer sleep and poll, and under 40 windows some waited seconds while
+        # others went ahead; the lock hands the turn over at once, in order of arrival.
+        # BEGIN IMMEDIATE still guards against other processes (an administrator's command).
+        with self._write_turn:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

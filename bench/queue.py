@@ -30,6 +30,7 @@ import collections  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -216,6 +217,7 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     display_thread.join()
     stored = hall.tickets()
     hall.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
     by_id = {t["id"]: t for t in stored}
     lost = [i for i in issued if i not in by_id or by_id[i]["state"] not in ("done", "no_show")]

@@ -12,7 +12,9 @@ extras=""
 # The system libraries Qt's widgets need (offscreen and on X11/Wayland desktops).
 debian_packages=(libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-  libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
+  libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+  # The hall display: Qt's sound (QtMultimedia needs libpulse) and its Mandarin voice, made offline.
+  libpulse0 espeak-ng)
 # The tests build a stand-in ID card reader library from C (tests/devices/sdtapi_standin.c).
 [ "${1:-}" = "--dev" ] && debian_packages+=(gcc libc6-dev)
 if command -v apt-get >/dev/null 2>&1; then

@@ -30,6 +30,7 @@ from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
+from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_fees_menu()
         self.voice = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
         self.card_reader = CardReaderWiring(self)  # the ID card reader, where one is set up
+        self.queue = QueueWiring(self, token_store_for=token_store_for)  # the hall's queue (排队叫号)
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
             QShortcut(QKeySequence(keys), self).activated.connect(
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self._retranslate_fees()
         self.voice.retranslate()
         self.card_reader.retranslate()
+        self.queue.retranslate()
         self.late.retranslate()
 
     def _build_menu(self) -> None:
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         self.fees.set_context(new_ctx)
         self.voice.set_context(new_ctx)
         self._allow_enrolling()
+        self.queue.set_context(new_ctx)
         self.retranslate()
 
     def _allow_enrolling(self) -> None:
@@ -298,6 +302,7 @@ class MainWindow(QMainWindow):
         self.idle.detach()
         self.card_reader.close()
         self.voice.close()
+        self.queue.close()
         self.sync.stop()
         self.workers.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,254 @@
+"""The hall's durable store: one SQLite file in WAL mode with ``synchronous=FULL``.
+
+Plain ``sqlite3`` rather than SQLAlchemy: the service is a handful of statements, and
+the queue's guarantees rest on SQLite's own locking, which stays visible here. Every
+change runs in ``BEGIN IMMEDIATE``: the write lock is taken before the line is read, so
+two windows calling at the same moment are served one after the other and never pick
+the same ticket (also across processes, e.g. an administrator's command while serving).
+Each thread has its own connection; a transaction commits (fsync'd) before its answer
+leaves, so an answered call survives a kill -9.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from windowdesk.hall.storage.schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+CALLABLE_STATES = ("waiting", "transferred")
+OPEN_AT_WINDOW = ("called", "serving")
+
+
+class HallStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._write_turn = threading.Lock()
+
+    # --- connections and transactions ------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                         check_same_thread=False)
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        # Writers of this process take turns on a lock first: SQLite's busy handler makes
+        # a waiting writer sleep and poll, and under 40 windows some waited seconds while
+        # others went ahead; the lock hands the turn over at once, in order of arrival.
+        # BEGIN IMMEDIATE still guards against other processes (an administrator's command).
+        with self._write_turn:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection()
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def migrate(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {target}")
+
+    # --- set-up: businesses, windows, tokens ------------------------------------------
+
+    @staticmethod
+    def put_business(db: sqlite3.Connection, *, prefix: str, name: str, items: list[str]) -> None:
+        db.execute("INSERT INTO businesses (prefix, name, items) VALUES (?, ?, ?) "
+                   "ON CONFLICT (prefix) DO UPDATE SET name = excluded.name, items = excluded.items",
+                   (prefix, name, json.dumps(items, ensure_ascii=False)))
+
+    @staticmethod
+    def put_window(db: sqlite3.Connection, *, code: str, name: str, businesses: list[str]) -> None:
+        db.execute("INSERT INTO windows (code, name, businesses) VALUES (?, ?, ?) "
+                   "ON CONFLICT (code) DO UPDATE SET name = excluded.name, businesses = excluded.businesses",
+                   (code, name, json.dumps(businesses)))
+
+    @staticmethod
+    def businesses(db: sqlite3.Connection) -> list[dict[str, Any]]:
+        rows = db.execute("SELECT prefix, name, items FROM businesses ORDER BY prefix").fetchall()
+        return [{"prefix": r["prefix"], "name": r["name"], "items": json.loads(r["items"])} for r in rows]
+
+    @staticmethod
+    def windows(db: sqlite3.Connection) -> list[dict[str, Any]]:
+        rows = db.execute("SELECT code, name, businesses, paused FROM windows ORDER BY code").fetchall()
+        return [{"code": r["code"], "name": r["name"], "businesses": json.loads(r["businesses"]),
+                 "paused": bool(r["paused"])} for r in rows]
+
+    @staticmethod
+    def set_paused(db: sqlite3.Connection, window: str, paused: bool) -> int:
+        return db.execute("UPDATE windows SET paused = ? WHERE code = ?", (int(paused), window)).rowcount
+
+    @staticmethod
+    def add_token(db: sqlite3.Connection, *, token_hash: str, role: str, window: str | None, label: str,
+                  now: str) -> None:
+        db.execute("INSERT INTO tokens (token_hash, role, window_code, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                   (token_hash, role, window, label, now))
+
+    @staticmethod
+    def token(db: sqlite3.Connection, token_hash: str) -> dict[str, Any] | None:
+        row = db.execute("SELECT role, window_code, label FROM tokens WHERE token_hash = ?", (token_hash,)).fetchone()
+        return dict(row) if row else None
+
+    @staticmethod
+    def revoke_tokens(db: sqlite3.Connection, *, label: str) -> int:
+        return db.execute("DELETE FROM tokens WHERE label = ?", (label,)).rowcount
+
+    # --- tickets ----------------------------------------------------------------------
+
+    @staticmethod
+    def next_number(db: sqlite3.Connection, day: str, prefix: str) -> int:
+        db.execute("INSERT INTO counters (day, prefix, last) VALUES (?, ?, 1) "
+                   "ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1", (day, prefix))
+        return db.execute("SELECT last FROM counters WHERE day = ? AND prefix = ?", (day, prefix)).fetchone()[0]
+
+    @staticmethod
+    def insert_ticket(db: sqlite3.Connection, *, day: str, number: str, business: str, priority: bool,
+                      state: str, window: str | None, resident: dict | None, now: str) -> str:
+        ticket_id = str(uuid.uuid4())
+        db.execute(
+            "INSERT INTO tickets (id, day, number, business, first_business, priority, state, window_code, "
+            "resident, issued_at, queued_at, serving_at, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            (ticket_id, day, number, business, business, int(priority), state, window,
+             json.dumps(resident, ensure_ascii=False) if resident else None, now, now,
+             now if state == "serving" else None),
+        )
+        return ticket_id
+
+    @staticmethod
+    def ticket(db: sqlite3.Connection, *, ticket_id: str | None = None, day: str | None = None,
+               number: str | None = None) -> dict[str, Any] | None:
+        if ticket_id is not None:
+            row = db.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        else:
+            row = db.execute("SELECT * FROM tickets WHERE day = ? AND number = ?", (day, number)).fetchone()
+        return _ticket(row)
+
+    @staticmethod
+    def first_in_line(db: sqlite3.Connection, *, day: str, window: str, prefixes: list[str]) -> dict | None:
+        """Tickets sent to this window first, then its businesses: priority (绿色通道)
+        before the others, then whoever has waited longest."""
+        marks = ",".join("?" for _ in prefixes) or "NULL"
+        row = db.execute(
+            f"SELECT * FROM tickets WHERE day = ? AND state IN ('waiting', 'transferred') "
+            f"AND (target_window = ? OR (target_window IS NULL AND business IN ({marks}))) "
+            "ORDER BY target_window IS NULL, priority DESC, queued_at, number LIMIT 1",
+            (day, window, *prefixes),
+        ).fetchone()
+        return _ticket(row)
+
+    @staticmethod
+    def open_at_window(db: sqlite3.Connection, *, window: str) -> dict | None:
+        row = db.execute("SELECT * FROM tickets WHERE window_code = ? AND state IN ('called', 'serving') "
+                         "ORDER BY called_at DESC LIMIT 1", (window,)).fetchone()
+        return _ticket(row)
+
+    @staticmethod
+    def update_ticket(db: sqlite3.Connection, ticket_id: str, **fields: Any) -> None:
+        names = ", ".join(f"{name} = ?" for name in fields)
+        db.execute(f"UPDATE tickets SET {names} WHERE id = ?", (*fields.values(), ticket_id))
+
+    @staticmethod
+    def count_call(db: sqlite3.Connection, ticket_id: str, *, window: str, now: str) -> None:
+        db.execute("UPDATE tickets SET state = 'called', window_code = ?, target_window = NULL, "
+                   "calls = calls + 1, called_at = COALESCE(called_at, ?) WHERE id = ?", (window, now, ticket_id))
+
+    @staticmethod
+    def add_event(db: sqlite3.Connection, ticket: dict, kind: str, *, window: str | None, now: str,
+                  detail: str = "") -> int:
+        cursor = db.execute(
+            "INSERT INTO events (at, ticket_id, kind, number, business, window_code, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (now, ticket["id"], kind, ticket["number"], ticket["business"], window,
+                                             detail))
+        return cursor.lastrowid
+
+    # --- what the display, the windows and the supervisor read ------------------------
+
+    @staticmethod
+    def waiting_counts(db: sqlite3.Connection, day: str) -> dict[str, int]:
+        rows = db.execute("SELECT business, COUNT(*) FROM tickets WHERE day = ? AND state IN "
+                          "('waiting', 'transferred') GROUP BY business", (day,)).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    @staticmethod
+    def oldest_waiting(db: sqlite3.Connection, day: str) -> dict[str, str]:
+        rows = db.execute("SELECT business, MIN(queued_at) FROM tickets WHERE day = ? AND state IN "
+                          "('waiting', 'transferred') GROUP BY business", (day,)).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    @staticmethod
+    def events_after(db: sqlite3.Connection, seq: int, *, kinds: tuple[str, ...], limit: int) -> list[dict]:
+        marks = ",".join("?" for _ in kinds)
+        rows = db.execute(f"SELECT * FROM events WHERE seq > ? AND kind IN ({marks}) ORDER BY seq LIMIT ?",
+                          (seq, *kinds, limit)).fetchall()
+        return [dict(r) for r in rows]
+
+    @staticmethod
+    def recent_events(db: sqlite3.Connection, *, kinds: tuple[str, ...], limit: int) -> list[dict]:
+        marks = ",".join("?" for _ in kinds)
+        rows = db.execute(f"SELECT * FROM events WHERE kind IN ({marks}) ORDER BY seq DESC LIMIT ?",
+                          (*kinds, limit)).fetchall()
+        return [dict(r) for r in rows]
+
+    @staticmethod
+    def last_seq(db: sqlite3.Connection) -> int:
+        return db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+
+    @staticmethod
+    def tickets_of_day(db: sqlite3.Connection, day: str) -> list[dict]:
+        return [_ticket(r) for r in db.execute("SELECT * FROM tickets WHERE day = ? ORDER BY issued_at, number",
+                                               (day,)).fetchall()]
+
+
+def _ticket(row: sqlite3.Row | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    ticket = dict(row)
+    ticket["priority"] = bool(ticket["priority"])
+    ticket["resident"] = json.loads(ticket["resident"]) if ticket["resident"] else None
+    return ticket

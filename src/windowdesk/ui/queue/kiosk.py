@@ -1,0 +1,180 @@
+"""The ticket kiosk (取号机): full screen, touch-friendly, large type, zh_CN first.
+
+The resident touches a business, optionally the priority lane (绿色通道: the elderly,
+the disabled, the pregnant), and gets a printed ticket: the number, the business, how
+many wait ahead, a QR code to follow the queue. The issue and the printing run on the
+network lane; if the printer fails the number still stands and stays on the screen.
+
+ID cards: ``read_card`` is the hook for the counter's ID-card reader (the counter issue's
+``devices/idcard``, not on this branch): a callable returning ``{"name", "id_number"}``
+or None. When given, a "Read ID card" button links the next ticket to the resident, so
+the window that calls it has the resident on its intake screen.
+Appointment check-in (预约签到) waits for the online hall, which issues the bookings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from windowdesk.errors import WindowdeskError
+from windowdesk.i18n import _
+from windowdesk.printing.escpos_ticket import print_ticket_image
+from windowdesk.printing.ticket_image import KioskTicket, render_ticket_image
+from windowdesk.sync.hall_client import HallClient
+from windowdesk.ui.workers import Workers
+
+TITLE = "font-size: 48px; font-weight: bold"
+BUTTON = "font-size: 40px; padding: 28px; min-height: 120px"
+MESSAGE = "font-size: 40px"
+ERROR = "font-size: 32px; color: #b00020"
+SHOW_TICKET_MS = 8_000
+RETRY_SETUP_MS = 5_000
+
+
+class KioskWindow(QWidget):
+    def __init__(self, url: str, token: str, *, printer: str, center_name: str,
+                 read_card: Callable[[], dict | None] | None = None) -> None:
+        super().__init__(objectName="kiosk")
+        self.url, self.token, self.printer, self.center_name = url, token, printer, center_name
+        self.read_card = read_card
+        self.resident: dict | None = None
+        self.last_ticket: dict | None = None
+        self.workers = Workers()
+        self.busy = False
+        self.setWindowTitle(_("Take a number"))
+        self.title = QLabel(_("Please choose your business"), objectName="kioskTitle")
+        self.title.setStyleSheet(TITLE)
+        self.grid = QGridLayout()
+        self.business_buttons: dict[str, QPushButton] = {}
+        self.priority_button = QPushButton(_("Priority lane (elderly, disabled, pregnant)"),
+                                           objectName="kioskPriority")
+        self.priority_button.setCheckable(True)
+        self.priority_button.setStyleSheet(BUTTON)
+        self.card_button = QPushButton(_("Read ID card"), objectName="kioskCard")
+        self.card_button.setStyleSheet(BUTTON)
+        self.card_button.setVisible(read_card is not None)
+        self.card_button.clicked.connect(self._read_card)
+        self.message = QLabel(objectName="kioskMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(MESSAGE)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(self.grid, 1)
+        layout.addWidget(self.priority_button)
+        layout.addWidget(self.card_button)
+        layout.addWidget(self.message)
+        self.reset_timer = QTimer(self, singleShot=True, interval=SHOW_TICKET_MS)
+        self.reset_timer.timeout.connect(self._ready)
+        self._load_setup()
+
+    def _client(self) -> HallClient:
+        return HallClient(self.url, self.token)
+
+    def _load_setup(self) -> None:
+        def work(_cancel, _progress):
+            client = self._client()
+            try:
+                return client.setup()
+            finally:
+                client.close()
+
+        def failed(error) -> None:
+            self.message.setText(getattr(error, "message", str(error)))
+            self.message.setStyleSheet(ERROR)
+            QTimer.singleShot(RETRY_SETUP_MS, self._load_setup)
+
+        self.workers.start(work, on_success=self._show_businesses, on_failure=failed)
+
+    def _show_businesses(self, setup: dict) -> None:
+        for index, business in enumerate(setup["businesses"]):
+            button = QPushButton(f"{business['prefix']}  {business['name']}", objectName=f"kiosk{business['prefix']}")
+            button.setStyleSheet(BUTTON)
+            button.clicked.connect(lambda _checked=False, b=business: self.take(b))
+            self.grid.addWidget(button, index // 2, index % 2)
+            self.business_buttons[business["prefix"]] = button
+        self._ready()
+
+    def _ready(self) -> None:
+        self.message.setStyleSheet(MESSAGE)
+        self.message.setText(_("Touch your business to take a number."))
+        self.priority_button.setChecked(False)
+        self.resident = None
+
+    def _read_card(self) -> None:
+        try:
+            self.resident = self.read_card()
+        except WindowdeskError as error:
+            self.message.setText(error.message)
+            return
+        if self.resident:
+            self.message.setText(_("ID card read. Now touch your business."))
+
+    def take(self, business: dict) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        priority = self.priority_button.isChecked()
+        resident = self.resident
+        url, token, printer, center = self.url, self.token, self.printer, self.center_name
+
+        def work(_cancel, _progress):
+            client = HallClient(url, token)
+            try:
+                ticket = client.issue(business=business["prefix"], priority=priority, resident=resident)
+            finally:
+                client.close()
+            image = render_ticket_image(KioskTicket(
+                center_name=center, business_name=business["name"], number=ticket["number"],
+                waiting_ahead=ticket["waiting_ahead"], issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
+                follow_url=f"{url}/follow/{ticket['number']}", priority=priority))
+            try:
+                print_ticket_image(image, target=printer)
+            except WindowdeskError as error:
+                return ticket, error
+            return ticket, None
+
+        self.message.setText(_("Printing your ticket\u2026"))
+        self.workers.start(work, on_success=self._taken, on_failure=self._failed)
+
+    def _taken(self, result) -> None:
+        self.busy = False
+        ticket, printer_error = result
+        self.last_ticket = ticket
+        words = _("Your number is {number}; {count} waiting ahead of you.").format(
+            number=ticket["number"], count=ticket["waiting_ahead"])
+        if printer_error is not None:
+            words += "\n" + _("The printer did not print: please remember your number.")
+            self.message.setStyleSheet(ERROR)
+        self.message.setText(words)
+        self.reset_timer.start()
+
+    def _failed(self, error) -> None:
+        self.busy = False
+        self.message.setStyleSheet(ERROR)
+        self.message.setText(getattr(error, "message", str(error)))
+        self.reset_timer.start()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.workers.shutdown()
+        super().closeEvent(event)
+
+
+def run_kiosk(url: str, token: str, *, printer: str, center_name: str, fullscreen: bool = True,
+              locale: str = "zh_CN") -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from windowdesk.ui.application import apply_language
+
+    app = QApplication.instance() or QApplication([])
+    apply_language(app, locale)
+    window = KioskWindow(url, token, printer=printer, center_name=center_name)
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(1080, 1920)
+        window.show()
+    return app.exec()

@@ -43,6 +43,7 @@ from windowdesk.hub.services.push_rules import (
     Pusher,
     Rejected,
     plan_event,
+    utc_instant,
 )
 from windowdesk.hub.services.push_view import known_events, load_view
 from windowdesk.hub.storage.bulk import execute_many
@@ -234,5 +235,15 @@ def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, n
         event_id=event.event_id, workstation_id=pusher.workstation_id, client_seq=event.seq,
         kind=kind, entity=entity, entity_id=entity_id,
         status=status, reason=reason, payload=event.stored_payload if event.stored_payload is not None else {},
-        created_at=event.created_at, received_at=now,
+        created_at=_storable_created_at(event.created_at), received_at=now,
     )
+
+
+def _storable_created_at(value: dt.datetime) -> dt.datetime:
+    """The client's clock as stored: a time beyond UTC's years (its event is rejected for it,
+    plan_event) is kept as the nearest one that is, so the rejection itself is stored."""
+    in_utc = utc_instant(value)
+    if in_utc is not None:
+        return in_utc
+    edge = dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
+    return edge.replace(tzinfo=dt.timezone.utc)

@@ -164,6 +164,18 @@ def _nothing(_view: BatchView) -> None:
 # --- reading a payload ----------------------------------------------------------------
 
 
+def utc_instant(value: dt.datetime) -> dt.datetime | None:
+    """``value`` (naive: UTC) as an aware UTC datetime, or None when that falls outside the
+    years 1..9999 (``0001-01-01T00:00:00+14:00``): times are stored in UTC, and such a time
+    cannot be, so the event carrying it is rejected alone instead of failing its batch."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        return None
+
+
 class PayloadReader:
     """Typed access to an event's payload; every problem becomes a :class:`Rejected`."""
 
@@ -206,7 +218,13 @@ class PayloadReader:
                 N_("The {kind} event's field {name!r} is not an ISO date and time."),
                 kind=self.event.kind, name=name,
             )
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        in_utc = utc_instant(parsed)
+        if in_utc is None:
+            raise Rejected(
+                N_("The {kind} event's field {name!r} is a date and time that cannot be expressed in UTC."),
+                kind=self.event.kind, name=name,
+            )
+        return in_utc
 
     def integer(self, name: str) -> int:
         value = self.payload.get(name)
@@ -608,7 +626,12 @@ def stored_payload(payload: dict[str, Any]) -> EncodedJson | None:
     return EncodedJson(dumped)
 
 
+UNSTORABLE_CREATED_AT = N_("The event's created_at is a date and time that cannot be expressed in UTC.")
+
+
 def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    if utc_instant(event.created_at) is None:
+        raise Rejected(UNSTORABLE_CREATED_AT)
     if (
         not (storable_text(event.kind) and storable_text(event.entity) and storable_text(event.entity_id))
         or event.stored_payload is None

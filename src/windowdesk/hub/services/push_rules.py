@@ -439,14 +439,10 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     at = read.timestamp("at", required=False)
     note = read.text("note", 2000, required=False)
     facts = view.cases.get(case_id)
-    if facts is None:
+    # Another center's case is answered as one the hub does not have: a window learns
+    # nothing about records outside its center (not even that they exist).
+    if facts is None or facts.center_code != pusher.center_code:
         raise _unknown_case(view, case_id)
-    if facts.center_code != pusher.center_code:
-        raise Rejected(
-            N_("Case {number} belongs to center {other_center}; this workstation is enrolled for center "
-               "{own_center}."),
-            number=facts.number, other_center=facts.center_code, own_center=pusher.center_code,
-        )
     try:
         new_status = next_status(facts.status, action).value
     except InvalidTransition as refusal:

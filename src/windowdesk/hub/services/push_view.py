@@ -28,6 +28,7 @@ from windowdesk.hub.storage.models import (
     Refusal,
     Resident,
     Window,
+    Workstation,
 )
 from windowdesk.sync.protocol import REJECTED
 
@@ -101,6 +102,10 @@ class _Queries:
                 PushedEvent.status == literal(REJECTED, literal_execute=True),
                 PushedEvent.kind.in_(sorted(CREATING_KINDS)),
                 among(PushedEvent.entity_id),
+                # Only the reasons given to this center's windows: another center's name
+                # its records, and a window learns nothing about those.
+                PushedEvent.workstation_id.in_(
+                    select(Workstation.id).where(Workstation.center_code == bindparam("center"))),
             ),
             ids_as_json=ids_as_json,
         )
@@ -224,11 +229,11 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
             view.windows[window_id] = window_center
 
     _load_audit_chain(connection, queries, view, pusher, mentions.ids["audit.entry"])
-    feedback_rules.load_into(session, events, view)
+    feedback_rules.load_into(session, events, view, center)
 
     # Why a record this batch refers to is missing, when its creating event was rejected.
     referenced = set(changed_cases).union(*mentions.applicants.values())
     if referenced:
-        for entity_id, reason in rows(queries.rejected_creations, referenced):
+        for entity_id, reason in rows(queries.rejected_creations, referenced, center=center):
             view.rejected.setdefault(entity_id, reason)
     return view

@@ -287,6 +287,9 @@ class PushedEvent(Base):
     payload: Mapped[dict] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock: kept, never trusted
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # SHA-256 of the event's content as received (push_rules.IncomingEvent.content_sha256):
+    # a resend of its id is compared with it. None for events stored before it was kept.
+    content_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Resident(Base):

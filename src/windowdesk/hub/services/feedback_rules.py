@@ -67,7 +67,7 @@ def _optional_id(read, name: str) -> str | None:
     value = read.payload.get(name)
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or len(value) > 36:
+    if not base.is_uuid(value):
         raise base.Rejected(N_("The {kind} event's field {name!r} must be an id."), kind=read.event.kind, name=name)
     return value
 
@@ -120,8 +120,8 @@ def rating_given(event, pusher, view, now: dt.datetime):
             rating_id=rating_id,
         )
     follow_up = read.payload.get("follow_up") or None
-    if follow_up is not None and not (isinstance(follow_up, dict) and isinstance(follow_up.get("id"), str)
-                                      and isinstance(follow_up.get("owner"), str)):
+    if follow_up is not None and not (isinstance(follow_up, dict) and base.is_uuid(follow_up.get("id"))
+                                      and base.is_uuid(follow_up.get("owner"))):
         raise base.Rejected(N_("The rating.given event's follow_up must be {{\"id\", \"owner\", \"deadline\"}}."))
     values = dict(
         id=rating_id, center_code=center, window_id=window, operator_id=read.text("operator", 36),

@@ -33,6 +33,7 @@ from sqlalchemy import Connection, bindparam, insert, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.catalog_model import CENTER_CODE
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.language import SOURCE_LANGUAGE, Text, translate
 from windowdesk.hub.services.push_rules import (
@@ -82,12 +83,14 @@ def check_centers(pusher: Pusher, events: Sequence[IncomingEvent]) -> None:
     """
     for event in events:
         center = event.payload.get("center")
-        if center is not None and center != pusher.center_code:
+        # A value that is no center code at all names no center: its event alone is
+        # rejected by the rules, and this answer never repeats it.
+        if isinstance(center, str) and CENTER_CODE.fullmatch(center) and center != pusher.center_code:
             raise Forbidden(
                 Text(N_("This workstation is enrolled for center {own_center}, but it sends work "
                         "of center {center}. Nothing was stored. Ask your administrator to "
                         "enroll this workstation again for the right center."),
-                     own_center=pusher.center_code, center=str(center)[:8]),
+                     own_center=pusher.center_code, center=center),
                 code=ERROR_WRONG_CENTER,
             )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -24,6 +25,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
+from windowdesk.domain.catalog_model import CENTER_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
 from windowdesk.errors import ValidationError
@@ -43,6 +45,16 @@ from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS
 
 APPLICANT_KINDS = ("resident", "organisation")
+# Identifiers as windows write them (issue 21, finding 5): a record's id is a UUID in its
+# canonical form (domain.uuid7), codes are those of the catalog (domain.catalog_model), a
+# window id is "<center>-<window code>". A malformed one rejects its event, and the reason
+# never repeats it (it may be anything: a formula, control characters).
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+WINDOW_ID = re.compile(CENTER_CODE.pattern.strip("^$") + "-" + WINDOW_CODE.pattern.strip("^$"))
+
+
+def is_uuid(value: object) -> bool:
+    return isinstance(value, str) and UUID_TEXT.fullmatch(value) is not None
 # The records a reason names by their kind, in words (and in the window's language).
 _RECORD_WORDS = {
     "resident": N_("resident"), "organisation": N_("organisation"), "notification": N_("notification"),
@@ -229,7 +241,7 @@ class PayloadReader:
         """Who did it at the window, for the reports: kept as sent when it can be an id,
         else not kept. Never a reason to refuse the work itself."""
         value = self.payload.get("operator")
-        return value if isinstance(value, str) and len(value) <= 36 else None
+        return value if is_uuid(value) else None
 
     def timestamp(self, name: str, *, required: bool = True) -> dt.datetime | None:
         value = self.payload.get(name)
@@ -294,10 +306,7 @@ class PayloadReader:
         value = self.text("number", 44)
         parsed = canonical_number(value, series)
         if parsed is None:
-            raise Rejected(
-                N_("The {kind} event's number {value!r} is not a well-formed number."),
-                kind=self.event.kind, value=value[:44],
-            )
+            raise Rejected(N_("The {kind} event's number is not a well-formed number."), kind=self.event.kind)
         if parsed.center_code != center:
             raise Rejected(
                 N_("The number {value} belongs to center {center_of_number}, not to center {center}."),
@@ -319,6 +328,8 @@ class PayloadReader:
 
     def center(self, pusher: Pusher) -> str:
         center = self.text("center", 8)
+        if CENTER_CODE.fullmatch(center) is None:
+            raise Rejected(N_("The {kind} event's center is not a center code."), kind=self.event.kind)
         if center != pusher.center_code:
             raise Rejected(
                 N_("This {kind} event is for center {center}, but the workstation is enrolled for center "
@@ -329,6 +340,8 @@ class PayloadReader:
 
     def window(self, view: BatchView, center: str) -> str:
         window = self.text("window", 12)
+        if WINDOW_ID.fullmatch(window) is None:
+            raise Rejected(N_("The {kind} event's window is not a window id like CH-01."), kind=self.event.kind)
         if view.windows.get(window) != center:
             raise Rejected(
                 N_("Window {window} is not a window of center {center} known to the hub."),
@@ -346,7 +359,7 @@ class PayloadReader:
         value = self.payload.get("applicant")
         kind = value.get("kind") if isinstance(value, dict) else None
         applicant_id = value.get("id") if isinstance(value, dict) else None
-        if kind not in APPLICANT_KINDS or not isinstance(applicant_id, str) or len(applicant_id) > 36:
+        if kind not in APPLICANT_KINDS or not is_uuid(applicant_id):
             raise Rejected(
                 N_("The {kind} event's applicant must be {{\"kind\": \"resident\" or \"organisation\", \"id\": "
                    "...}}."),
@@ -520,7 +533,7 @@ def _window_record(
 
 def _audit_fields(read: PayloadReader) -> AuditFields:
     operator_id = read.payload.get("operator_id")
-    if operator_id is not None and (not isinstance(operator_id, str) or len(operator_id) > 36):
+    if operator_id is not None and not is_uuid(operator_id):
         raise Rejected(N_("The audit.entry event's field 'operator_id' must be an id or null."))
     detail = read.payload.get("detail", {})
     if not isinstance(detail, dict):
@@ -604,7 +617,7 @@ def kept_as_received(event: IncomingEvent, pusher: Pusher, view: BatchView, now:
     checked, and its center and window must be the pusher's; the event itself is kept
     (pushed_events) for the rule that will read it later."""
     read = PayloadReader(event)
-    if len(event.entity_id) > 36 or read.payload.get("id", event.entity_id) != event.entity_id:
+    if read.payload.get("id", event.entity_id) != event.entity_id:
         raise Rejected(N_("The {kind} event's payload id does not match its entity id."), kind=event.kind)
     if "center" in read.payload or "center" in EVENT_REQUIRED_FIELDS.get(event.kind, ()):
         center = read.center(pusher)
@@ -665,4 +678,6 @@ def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.da
             N_("The hub does not know events of kind {kind!r}; this windowdesk may be newer than the hub."),
             kind=event.kind[:40],
         )
+    if not is_uuid(event.entity_id):
+        raise Rejected(N_("The event's entity_id is not a UUID (every record a window makes has one)."))
     return rule(event, pusher, view, now)

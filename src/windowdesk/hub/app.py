@@ -14,6 +14,7 @@ from windowdesk.hub.api.errors import install_error_handlers
 from windowdesk.hub.api.enrolled_tokens import EnrolledTokens
 from windowdesk.hub.api.limits import Limiters
 from windowdesk.hub.api.push_gate import PushGate
+from windowdesk.hub.api.request_gate import RequestGate
 from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
@@ -47,6 +48,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     install_error_handlers(app)
     if settings.push_room:
         app.add_middleware(PushGate, turns=PushTurns(settings.push_room), enrolled=EnrolledTokens(db).knows)
+    app.add_middleware(RequestGate)  # added last: the first a request meets
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)

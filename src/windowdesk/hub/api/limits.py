@@ -41,15 +41,25 @@ def _limiters(request: Request) -> Limiters:
     return request.app.state.limiters
 
 
+def too_many_enrollments(wait: int) -> TooManyRequests:
+    return TooManyRequests(
+        Text(N_("Too many enrollment attempts came from this computer's network address. "
+                "Wait {wait} seconds, check the code, and try again."), wait=wait),
+        retry_after=wait,
+    )
+
+
+def enrollment_wait(request: Request) -> int | None:
+    """Seconds until this address may try to enroll again (nothing counted): the request
+    gate asks before it reads the body."""
+    return _limiters(request).enrollment.retry_after(client_address(request))
+
+
 def limit_enrollment(request: Request) -> None:
     """A FastAPI dependency of /enroll."""
     wait = _limiters(request).enrollment.take(client_address(request))
     if wait is not None:
-        raise TooManyRequests(
-            Text(N_("Too many enrollment attempts came from this computer's network address. "
-                    "Wait {wait} seconds, check the code, and try again."), wait=wait),
-            retry_after=wait,
-        )
+        raise too_many_enrollments(wait)
 
 
 @contextlib.contextmanager

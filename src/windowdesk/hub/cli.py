@@ -272,8 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", help=_("log every request"))
     serve.add_argument("--certfile", default=None, help=_("serve HTTPS with this PEM certificate (chain) file"))
     serve.add_argument("--keyfile", default=None, help=_("the certificate's PEM private key (unencrypted)"))
-    serve.add_argument("--enroll-limit", default=None, help=_("enrollment attempts per client address (default 10/minute)"))
-    serve.add_argument("--bad-token-limit", default=None, help=_("refused tokens per client address (default 30/minute)"))
+    serve.add_argument("--enroll-limit", default=None, help=_("refused attempts with one enrollment code before it must wait (default 10/minute)"))
+    serve.add_argument("--bad-token-limit", default=None, help=_("refusals of one token before it must wait (default 30/minute)"))
+    serve.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS",
+                       help=_("a reverse proxy whose X-Forwarded-For the hub believes (an address or network; "
+                              "may be given again; default: none)"))
     serve.add_argument("--push-in-flight", type=int, choices=(1, 2), default=None,
                        help=_("batches a workstation may send before the hub answers the first (default 1 with one "
                               "process, 2 with several; 2 also helps one process whose PostgreSQL is on another machine)"))
@@ -385,6 +388,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             bad_token_limit=getattr(args, "bad_token_limit", None),
             push_in_flight=getattr(args, "push_in_flight", None),
             push_room=getattr(args, "push_room", None),
+            trusted_proxies=getattr(args, "trusted_proxy", None),
             serving_processes=getattr(args, "workers", 1),
         )
         if args.command == "serve":

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from windowdesk.hub.api.limits import token_attempt
+from windowdesk.hub.api.limits import bearer_token, token_attempt
 from windowdesk.hub.errors import VersionRefused
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.enrollment import (
@@ -99,12 +99,6 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str | None:
 # does not look the token up again.
 SCOPE_WORKSTATION = "windowdesk.workstation"
 SCOPE_STAFF = "windowdesk.staff"
-
-
-def bearer_token(request: Request) -> str | None:
-    """The token of an ``Authorization: Bearer ...`` header, as HTTPBearer reads it."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token if scheme.lower() == "bearer" and token else None
 
 
 def versions_of(request: Request) -> None:

@@ -7,7 +7,6 @@ request's body is read:
   checked, as the route would check them, and a refused one is answered at once (401,
   426, 429): its body is never read, so a stranger's 77 MB push costs the hub a header
   parse and one indexed look-up;
-- an enrollment over its rate limit is answered 429;
 - a body whose declared length is over its route's cap (MAX_PUSH_BODY_BYTES for a push,
   MAX_SMALL_BODY_BYTES for anything else) is answered 413.
 
@@ -27,14 +26,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from windowdesk.hub.api.checks import SCOPE_STAFF, SCOPE_WORKSTATION, staff_of, versions_of, workstation_of
 from windowdesk.hub.api.errors import error_response, request_language
-from windowdesk.hub.api.limits import enrollment_wait, too_many_enrollments
 from windowdesk.hub.errors import HubError
 from windowdesk.hub.language import Text, render
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import API_PREFIX, MAX_PUSH_BODY_BYTES, MAX_SMALL_BODY_BYTES
 
 PUSH_PATH = f"{API_PREFIX}/push"
-ENROLL_PATH = f"{API_PREFIX}/enroll"
 DECISION_PATH = re.compile(re.escape(API_PREFIX) + r"/cases/[^/]+/decisions")
 TOO_LARGE_TITLE = N_("The request is too large")
 TOO_LARGE = N_("The hub reads at most {most} bytes in one such request; nothing of it was stored.")
@@ -87,10 +84,6 @@ class RequestGate:
         elif DECISION_PATH.fullmatch(path):
             versions_of(request)
             scope[SCOPE_STAFF] = await run_in_threadpool(staff_of, request)
-        elif path == ENROLL_PATH:
-            wait = enrollment_wait(request)
-            if wait is not None:
-                raise too_many_enrollments(wait)
 
 
 def _declared_length(request: Request) -> int | None:

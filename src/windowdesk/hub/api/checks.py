@@ -114,7 +114,7 @@ def workstation_of(request: Request) -> WorkstationIdentity:
 
 def staff_of(request: Request) -> StaffIdentity:
     with token_attempt(request), hub_database(request).read() as session:
-        return authenticate_staff(session, bearer_token(request))
+        return authenticate_staff(session, bearer_token(request), now=utc_now())
 
 
 def current_workstation(
@@ -138,4 +138,4 @@ def current_staff(
     if found is not None:
         return found
     with token_attempt(request), db.read() as session:
-        return authenticate_staff(session, _token(credentials))
+        return authenticate_staff(session, _token(credentials), now=utc_now())

@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up see that a database is current without loading Alemb
 scripts (a test keeps it equal to Alembic's own head).
 """
 
-HEAD_REVISION = "0010_h21hub_event_content_hash"
+HEAD_REVISION = "0011_h21hub_staff_token_expiry"

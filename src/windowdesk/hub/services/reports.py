@@ -97,9 +97,11 @@ def check_period(start: dt.date, end: dt.date) -> None:
 
 
 def city_report(
-    session: Session, *, start: dt.date, end: dt.date, by: str = "center", center: str | None = None
+    session: Session, *, start: dt.date, end: dt.date, by: str = "center", center: str | None = None,
+    department: str | None = None,
 ) -> Report:
-    """The figures of every center (or ``center``) for the local days start..end."""
+    """The figures of every center (or ``center``) for the local days start..end; with
+    ``department``, of that department's items only (what its staff token may read)."""
     if by not in GROUPINGS:
         raise InvalidInput(Text(N_("--by must be one of: {choices}."), choices=", ".join(GROUPINGS)))
     check_period(start, end)
@@ -141,9 +143,9 @@ def city_report(
     case_facts = []
     for row in cases.values():
         timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
-        department, promised = items.get(row.item_code, (None, 0))
+        item_department, promised = items.get(row.item_code, (None, 0))
         case_facts.append(CaseFact(
-            Keys(row.window_id, row.operator_id, department, row.center_code),
+            Keys(row.window_id, row.operator_id, item_department, row.center_code),
             day(row.center_code, row.accepted_at), promised,
             completed_day=next((d for d, s in timeline if s == "completed"), None),
             withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
@@ -171,6 +173,10 @@ def city_report(
         for c in session.scalars(select(Complaint).where(Complaint.received_at >= low, Complaint.received_at < high,
                                                          *where_center(Complaint.center_code)))
     ]
+    if department is not None:
+        case_facts, decisions, ratings, complaints = (
+            [fact for fact in facts if fact.keys.department == department]
+            for facts in (case_facts, decisions, ratings, complaints))
     return build_report(start=start, end=end, by=by, calendar=hub_calendar(session), cases=case_facts,
                         decisions=decisions, ratings=ratings, complaints=complaints, label=_labels(session, by))
 

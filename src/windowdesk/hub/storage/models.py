@@ -253,7 +253,8 @@ class EnrollmentCode(Base):
 
 
 class StaffToken(Base):
-    """A back-office department's key for recording decisions."""
+    """A back-office department's key: it records that department's decisions and reads
+    that department's rows of the performance report, until it expires or is revoked."""
 
     __tablename__ = "staff_tokens"
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
@@ -261,6 +262,7 @@ class StaffToken(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # refused from then on
 
 
 # --- what windows push ---------------------------------------------------------------

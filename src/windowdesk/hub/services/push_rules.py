@@ -110,8 +110,9 @@ class IncomingEvent:
         window that orders its keys differently is not refused."""
         payload = self.stored_payload
         encoded = payload.utf8 if payload is not None else canonical_json(self.payload)
-        head = "\x00".join((self.kind, self.entity, self.entity_id, "")).encode("utf-8", "surrogatepass")
-        return hashlib.sha256(head + encoded).hexdigest()
+        digest = hashlib.sha256(f"{self.kind}\x00{self.entity}\x00{self.entity_id}\x00".encode("utf-8", "surrogatepass"))
+        digest.update(encoded)  # not joined to the head: no copy of the payload
+        return digest.hexdigest()
 
 
 def canonical_json(payload: object) -> bytes:

@@ -214,7 +214,7 @@ class Hub:
 
     def staff_token(self, department: str) -> str:
         with self.db.write() as session:
-            return enrollment.issue_staff_token(session, department_code=department, now=utc_now())
+            return enrollment.issue_staff_token(session, department_code=department, now=utc_now()).token
 
     def push(self, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201 - an httpx response
         return self.client.post(f"{API_PREFIX}/push", json={"events": events}, headers=workstation.headers)

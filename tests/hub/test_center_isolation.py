@@ -8,6 +8,7 @@ import copy
 import pytest
 from sqlalchemy import func, select
 
+from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.cli import main
 from windowdesk.hub.storage.models import Case, Change, PushedEvent, Resident
 from windowdesk.sync.protocol import API_PREFIX
@@ -93,7 +94,8 @@ def test_a_street_token_cannot_push_work_of_the_city_hall(
 
     assert [status for status, _ in results] == ["rejected"] * 5
     reasons = [reason for _, reason in results]
-    assert "belongs to center CH; this workstation is enrolled for center JD01" in reasons[0]
+    # Another center's case is answered as a case that does not exist (issue 21, finding 10).
+    assert "is not on the hub: its acceptance never arrived" in reasons[0] and "CH-" not in reasons[0]
     # Another center's resident is not told apart from one that does not exist.
     assert "is not registered on the hub at center JD01" in reasons[1]
     assert "belongs to center CH, not to center JD01" in reasons[2]
@@ -135,3 +137,38 @@ def test_a_batch_with_a_foreign_event_stores_nothing(
     reply = hub.push(street, [own.resident(), foreign])
     assert reply.status_code == 403
     assert _count(hub, PushedEvent) == before
+
+
+def _reasons(hub: Hub, workstation: Workstation, events: list[dict]) -> list[str]:
+    results = hub.push_results(workstation, events)
+    assert [status for status, _ in results] == ["rejected"] * len(events)
+    return [reason.replace(event["entity_id"], "<id>") for (_, reason), event in zip(results, events)]
+
+
+def test_a_window_learns_nothing_about_records_outside_its_center(
+    hub: Hub, city_hall: Workstation, street: Workstation, ch_work: dict
+) -> None:
+    """What a street window is told about the city hall's case, its refused acceptance and
+    its rating is word for word what it is told about records that do not exist."""
+    ch = ch_work["factory"]
+    refused_case = ch.case(ch_work["resident"]["entity_id"], item="XX-999", number="CH-20261125-01-0042")
+    rating_id = new_uuid()
+    rating = ch.event("rating.given", "rating", rating_id, {
+        "id": rating_id, "center": "CH", "window": "CH-01", "operator": new_uuid(), "level": 2, "reason": "",
+        "channel": "applicant_screen", "rated_at": ch.clock.isoformat(), "case_id": None, "item": "MZ-001",
+        "follow_up": {"id": new_uuid(), "owner": new_uuid(), "deadline": "2026-12-03"}})
+    assert [s for s, _ in hub.push_results(city_hall, [refused_case, rating])] == ["rejected", "applied"]
+
+    own = EventFactory(center="JD01", window="JD01-01")
+
+    def probes(case_id: str, refused_id: str, follow_up_id: str) -> list[dict]:
+        closed = own.event("followup.closed", "follow_up", follow_up_id, {
+            "id": follow_up_id, "rating_id": new_uuid(), "center": "JD01", "outcome": "已回访",
+            "closed_at": own.clock.isoformat(), "closed_by": new_uuid()})
+        return [own.status(case_id, "withdraw"), own.status(refused_id, "withdraw"), closed]
+
+    about_ch = _reasons(hub, street, probes(ch_work["case"]["entity_id"], refused_case["entity_id"],
+                                            rating["payload"]["follow_up"]["id"]))
+    about_nothing = _reasons(hub, street, probes(new_uuid(), new_uuid(), new_uuid()))
+    assert about_ch == about_nothing
+    assert not any("CH" in reason for reason in about_ch)

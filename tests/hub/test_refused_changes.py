@@ -13,6 +13,7 @@ import pytest
 
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.cli import main
+from windowdesk.hub.services.audit_chain import GENESIS_HASH, AuditFields, entry_hash
 from windowdesk.hub.services.refused_changes import refused_changes
 from windowdesk.hub.storage.models import AuditRecord
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
@@ -22,12 +23,24 @@ from .conftest import EventFactory, Hub, Workstation, utc_now
 ENGLISH = {"LANGUAGE": "en"}
 
 
-def _resolution_entry(workstation: Workstation, detail, *, at: str = "2026-12-04T07:30:00+00:00") -> AuditRecord:  # noqa: ANN001
-    """An audit entry as the hub stores one that a window's push carried."""
+_last_hash: dict[str, str] = {}
+
+
+def _resolution_entry(workstation: Workstation, detail, *, at: str = "2026-12-04T07:30:00+00:00",  # noqa: ANN001
+                      hashed_as=None) -> AuditRecord:  # noqa: ANN001
+    """An audit entry as the hub stores one that a window's push carried: chained to the
+    workstation's entry made before it, hashed as the window hashes it (``hashed_as``: the
+    detail it was hashed with, when the stored one was changed since)."""
+    entry_id, operator_id, entity_id = new_uuid(), new_uuid(), new_uuid()
+    prev_hash = _last_hash.get(workstation.id, GENESIS_HASH)
+    fields = AuditFields(id=entry_id, at=at, operator_id=operator_id, workstation=workstation.window_id,
+                         action=AUDIT_REFUSAL_RESOLVED, entity="case", entity_id=entity_id,
+                         detail=detail if hashed_as is None else hashed_as)
+    hash_ = _last_hash[workstation.id] = entry_hash(prev_hash, fields.hashed())
     return AuditRecord(
-        entry_id=new_uuid(), workstation_id=workstation.id, center_code=workstation.center_code,
-        window_id=workstation.window_id, client_seq=1, at=at, operator_id=new_uuid(), action=AUDIT_REFUSAL_RESOLVED,
-        entity="case", entity_id=new_uuid(), detail=detail, prev_hash="0" * 64, hash="1" * 64, chain_ok=True,
+        entry_id=entry_id, workstation_id=workstation.id, center_code=workstation.center_code,
+        window_id=workstation.window_id, client_seq=1, at=at, operator_id=operator_id, action=AUDIT_REFUSAL_RESOLVED,
+        entity="case", entity_id=entity_id, detail=detail, prev_hash=prev_hash, hash=hash_, chain_ok=True,
         problem="", event_id=new_uuid(), received_at=utc_now(),
     )
 
@@ -147,3 +160,37 @@ def test_escape_sequences_from_windows_are_shown_not_obeyed_by_the_terminal(
         assert not {"\x1b", "\x07", "\r", "\u202e"} & set(printed)
         assert "\\u001b]0;hub owned\\u0007王主任\\u001b[2J" in printed  # what was there, visible
         assert "\\u202egnp.exe\\u000ddone" in printed
+def test_a_resolution_counts_only_when_the_window_s_audit_chain_verifies_up_to_it(
+    hub: Hub, events: EventFactory, capsys  # noqa: ANN001
+) -> None:
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    resident = events.resident()
+    first, second, third = (events.case(resident["entity_id"], item=f"XX-99{n}") for n in range(3))
+    assert [s for s, _ in hub.push_results(window, [resident, first, second, third])] == ["applied"] + ["rejected"] * 3
+    with hub.db.write() as session:
+        session.add_all([
+            _resolution_entry(window, {"event_id": first["event_id"], "supervisor_name": "王主任", "note": "已重新受理"}),
+            # Changed after it was hashed (the window's word for it cannot be checked) ...
+            _resolution_entry(window, {"event_id": second["event_id"], "supervisor_name": "王主任", "note": "已处理"},
+                              hashed_as={"event_id": first["event_id"], "note": "其他"}),
+            # ... and an entry well linked to it, after the break, is no better.
+            _resolution_entry(window, {"event_id": third["event_id"], "supervisor_name": "王主任", "note": "已处理"}),
+        ])
+
+    with hub.db.read() as session:
+        listed = refused_changes(session)
+        waiting = refused_changes(session, unresolved_only=True)
+    by_event = {change.event_id: change.resolution for change in listed.changes}
+    assert by_event[first["event_id"]].verified
+    assert not by_event[second["event_id"]].verified and not by_event[third["event_id"]].verified
+    assert (listed.total, listed.unresolved) == (3, 2)
+    assert {change.event_id for change in waiting.changes} == {second["event_id"], third["event_id"]}
+
+    assert main(hub.cli_args("refused"), environ=ENGLISH) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("Resolution not verified") == 2
+    assert printed.count("Resolved at the window") == 1
+    assert main(hub.cli_args("refused", "--format", "csv"), environ=ENGLISH) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert sum("已处理" in row for row in rows) == 0 and sum("已重新受理" in row for row in rows) == 1

@@ -244,6 +244,15 @@ def receipt_sequence_scope(workstation_code: str, year: int) -> str:
     return f"receipt:{_code(workstation_code, 'workstation_code')}:{year:04d}"
 
 
+_CANONICAL_RECEIPT = re.compile(r"[A-Z0-9]+-[0-9]{4}-(?:[0-9]{6}|[1-9][0-9]{6,})")
+
+
+def is_canonical_receipt_number(text: object) -> bool:
+    """Whether ``text`` is a receipt number exactly as :func:`format_receipt_number` writes
+    it (the form a window sends to the hub)."""
+    return isinstance(text, str) and _CANONICAL_RECEIPT.fullmatch(text) is not None and not text.endswith("-000000")
+
+
 def parse_receipt_number(text: str) -> ReceiptNumber:
     cleaned = _clean(text)
     if not cleaned:

@@ -15,6 +15,7 @@ from windowdesk.hub.api.enrolled_tokens import EnrolledTokens
 from windowdesk.hub.api.hub_id_header import HubIdHeader
 from windowdesk.hub.api.limits import Limiters
 from windowdesk.hub.api.push_gate import PushGate
+from windowdesk.hub.api.request_gate import RequestGate
 from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
@@ -48,7 +49,8 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     install_error_handlers(app)
     if settings.push_room:
         app.add_middleware(PushGate, turns=PushTurns(settings.push_room), enrolled=EnrolledTokens(db).knows)
-    app.add_middleware(HubIdHeader, db=db)  # added last: outermost, on every reply
+    app.add_middleware(RequestGate)  # the first a request meets, after the hub id header
+    app.add_middleware(HubIdHeader, db=db)  # added last: outermost, on every reply (the gate's refusals too)
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)

@@ -224,10 +224,52 @@ def cmd_list_workstations(args, settings: HubSettings, db: HubDatabase) -> None:
 
 def cmd_staff_token(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write() as session:
-        token = enrollment.issue_staff_token(session, department_code=args.department, now=utc_now())
-    print(_("Staff token for department {department} (shown once; the hub keeps only its hash):").format(
-        department=args.department))
-    print(token)
+        issued = enrollment.issue_staff_token(session, department_code=args.department, now=utc_now(),
+                                              valid_for=dt.timedelta(days=args.days))
+    print(_("Staff token {token_id} for department {department}, valid until {at} (UTC); shown once, the hub keeps "
+            "only its hash:").format(token_id=issued.token_id, department=args.department,
+                                     at=clock_text(issued.expires_at)))
+    print(issued.token)
+
+
+def cmd_staff_tokens(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    now = utc_now()
+    with db.read() as session:
+        rows = enrollment.list_staff_tokens(session, department_code=args.department)
+        lines = [
+            [t.id, t.department_code, clock_text(t.created_at), clock_text(t.expires_at),
+             _("revoked {at}").format(at=clock_text(t.revoked_at)) if t.revoked_at
+             else (_("expired") if t.expires_at <= now else _("active"))]
+            for t in rows
+        ]
+    if not lines:
+        print(_("No staff token was issued."))
+        return
+    header = [_("STAFF TOKEN"), _("DEPARTMENT"), _("ISSUED (UTC)"), _("EXPIRES (UTC)"), _("STATE")]
+    for line in table_lines([header, *lines]):
+        print(line)
+
+
+def cmd_revoke_staff_token(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        row = enrollment.revoke_staff_token(session, token_id=args.token_id, now=utc_now())
+        revoked_at = clock_text(row.revoked_at)
+    print(_("Staff token {token_id} is revoked since {at} (UTC); it is refused.").format(
+        token_id=args.token_id, at=revoked_at))
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_STAFF_TOKEN_DAYS:
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number of days from 1 to {most}").format(
+            text=text, most=MAX_STAFF_TOKEN_DAYS))
+    return days
+
+
+MAX_STAFF_TOKEN_DAYS = 366
 
 
 DECISION_WORDS = {"approve": N_("approved"), "reject": N_("not approved"),
@@ -290,8 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-plain-http", action="store_true",
                        help=_("serve plain HTTP on an address other than this computer's own (refused otherwise: "
                               "ID numbers and tokens would cross the network in clear)"))
-    serve.add_argument("--enroll-limit", default=None, help=_("enrollment attempts per client address (default 10/minute)"))
-    serve.add_argument("--bad-token-limit", default=None, help=_("refused tokens per client address (default 30/minute)"))
+    serve.add_argument("--enroll-limit", default=None, help=_("refused attempts with one enrollment code before it must wait (default 10/minute)"))
+    serve.add_argument("--bad-token-limit", default=None, help=_("refusals of one token before it must wait (default 30/minute)"))
+    serve.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS",
+                       help=_("a reverse proxy whose X-Forwarded-For the hub believes (an address or network; "
+                              "may be given again; default: none)"))
     serve.add_argument("--push-in-flight", type=int, choices=(1, 2), default=None,
                        help=_("batches a workstation may send before the hub answers the first (default 1 with one "
                               "process, 2 with several; 2 also helps one process whose PostgreSQL is on another machine)"))
@@ -351,6 +396,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--center", default=None, help=_("one center only (default: all)"))
     sub = command("staff-token", cmd_staff_token, _("issue a back-office token for a department"))
     sub.add_argument("department", help=_("the department's code"))
+    sub.add_argument("--days", type=_days, default=enrollment.DEFAULT_STAFF_TOKEN_LIFETIME.days,
+                     help=_("how many days it stays valid (default 90)"))
+    sub = command("staff-tokens", cmd_staff_tokens, _("list the staff tokens issued, with their expiry and state"))
+    sub.add_argument("--department", default=None, help=_("one department only (default: all)"))
+    sub = command("revoke-staff-token", cmd_revoke_staff_token, _("refuse a staff token from now on"))
+    sub.add_argument("token_id", help=_("the token's id, as staff-tokens shows it"))
     sub = command("decide", cmd_decide, _("record a department's decision on a case"))
     sub.add_argument("case_number", help=_("the case number, as on the receipt"))
     sub.add_argument("--decision", required=True, choices=DECISIONS, help=_("approve, reject or ask for more materials"))
@@ -418,6 +469,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             bad_token_limit=getattr(args, "bad_token_limit", None),
             push_in_flight=getattr(args, "push_in_flight", None),
             push_room=getattr(args, "push_room", None),
+            trusted_proxies=getattr(args, "trusted_proxy", None),
             serving_processes=getattr(args, "workers", 1),
         )
         private_data_dir(settings.data_dir)  # an older hub's files, made private

@@ -21,7 +21,8 @@ INDENT = "    "
 
 
 def _csv_row(change: RefusedChange) -> list[str]:
-    resolution = change.resolution
+    # A resolution whose audit chain does not verify is not one: its cells stay empty.
+    resolution = change.resolution if change.resolution and change.resolution.verified else None
     return [
         change.received_at.isoformat(timespec="seconds"), change.center_code, change.window_id, change.kind,
         change.record, change.reason,
@@ -39,6 +40,10 @@ def _text_lines(change: RefusedChange) -> list[str]:
     resolution = change.resolution
     if resolution is None:
         lines.append(INDENT + _("Not resolved at the window yet."))
+    elif not resolution.verified:
+        lines.append(INDENT + _("Resolution not verified: the window says {supervisor} resolved it at {time}, "
+                                "but its audit log does not verify up to that entry (see audit-check).").format(
+            time=clock_text(resolution.at) if resolution.at else "?", supervisor=resolution.supervisor or "?"))
     else:
         lines.append(INDENT + _("Resolved at the window {time} by {supervisor}: {note}").format(
             time=clock_text(resolution.at) if resolution.at else "?", supervisor=resolution.supervisor or "?",

@@ -1,13 +1,13 @@
-"""Per-address rate limits: a sliding window of recent attempts, kept in memory.
+"""Rate limits: a sliding window of recent attempts per key (api/limits.py keys them by the
+token or code being tried), kept in memory.
 
 In memory on purpose: a limit only has to slow down guessing (enrollment codes) and
 hammering (bad tokens), and a restart that forgets it costs an attacker one window.
 Each hub process keeps its own counts, so with ``--workers N`` an address may make up
 to N times the limit; the tokens and codes themselves stay unguessable either way.
 
-The address is the one uvicorn reports: behind a reverse proxy on the same machine
-uvicorn takes it from X-Forwarded-For (its default trusts 127.0.0.1 only), so windows
-behind one proxy are still told apart.
+No limit is keyed by the client's address, and the hub believes X-Forwarded-For only from
+the proxies its administrator names (settings.trusted_proxies, `serve --trusted-proxy`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from windowdesk.i18n import N_
 
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 _SPEC = re.compile(r"^\s*([0-9]+)\s*/\s*(second|minute|hour|[0-9]+)\s*$")
-# Past this many addresses the oldest are forgotten: a flood of spoofed or many
-# addresses must not grow the hub's memory without end.
+# Past this many keys the oldest are forgotten: a flood of made-up tokens or codes must
+# not grow the hub's memory without end.
 MAX_TRACKED_ADDRESSES = 20_000
 
 

@@ -41,6 +41,7 @@ from windowdesk.hub.settings import (
     ENV_MIN_CLIENT_VERSION,
     ENV_PUSH_IN_FLIGHT,
     ENV_PUSH_ROOM,
+    ENV_TRUSTED_PROXIES,
     HubSettings,
 )
 from windowdesk.hub.storage import serving_lock
@@ -124,7 +125,16 @@ def worker_environment(settings: HubSettings, workers: int) -> dict[str, str]:
         # The room is the hub's: its processes share one database, so each takes its share
         # (with 0.3 s each, two processes kept a push inside for up to 1.35 s).
         ENV_PUSH_ROOM: str(settings.push_room / workers),
+        ENV_TRUSTED_PROXIES: ",".join(settings.trusted_proxies),
     }
+
+
+def proxy_options(settings: HubSettings) -> dict:
+    """uvicorn believes X-Forwarded-* from 127.0.0.1 unless told otherwise: here only from
+    the proxies the administrator named, and from nobody when none is named."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def app_from_environment() -> FastAPI:
@@ -147,6 +157,7 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
         # Pushes from 200 windows arrive together at the end of the day: let them queue.
         backlog=2048,
         timeout_keep_alive=30,
+        **proxy_options(settings),
     )
     if tls is not None:
         options.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))

@@ -5,8 +5,10 @@ Order for each: command-line option, then environment variable, then default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +25,12 @@ ENV_ENROLL_LIMIT = "WINDOWDESK_HUB_ENROLL_LIMIT"
 ENV_BAD_TOKEN_LIMIT = "WINDOWDESK_HUB_BAD_TOKEN_LIMIT"
 ENV_PUSH_IN_FLIGHT = "WINDOWDESK_HUB_PUSH_IN_FLIGHT"
 ENV_PUSH_ROOM = "WINDOWDESK_HUB_PUSH_ROOM"
+ENV_TRUSTED_PROXIES = "WINDOWDESK_HUB_TRUSTED_PROXIES"
 DEFAULT_DATA_DIR = Path("hub-data")
 DEFAULT_MIN_CLIENT_VERSION = "0.1.0"
 SQLITE_FILE_NAME = "hub.sqlite3"
-# Every enrollment attempt counts (an administrator enrolls a few windows at a time);
-# for tokens only refused ones count, so a busy city hall behind one address is never
-# slowed down by its own good syncs.
+# Refused attempts per enrollment code and per token (api/limits.py): never per address,
+# so the windows behind one NAT address are never slowed down by each other.
 DEFAULT_ENROLL_LIMIT = RateLimit(10, 60)
 DEFAULT_BAD_TOKEN_LIMIT = RateLimit(30, 60)
 DEFAULT_PUSH_ROOM = 0.3
@@ -82,6 +84,10 @@ class HubSettings:
     # --workers N` processes takes a share of 1/N. 0: no turns, every push is taken in at
     # once (and waits behind all the others).
     push_room: float = DEFAULT_PUSH_ROOM
+    # The reverse proxies (addresses or networks) whose X-Forwarded-For and
+    # X-Forwarded-Proto the hub believes; none by default, so a header any client can
+    # write names nobody.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_postgresql(self) -> bool:
@@ -106,6 +112,7 @@ class HubSettings:
         bad_token_limit: str | None = None,
         push_in_flight: int | None = None,
         push_room: float | None = None,
+        trusted_proxies: Sequence[str] | None = None,
         serving_processes: int = 1,
     ) -> HubSettings:
         folder = Path(data_dir or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).expanduser().resolve()
@@ -116,12 +123,14 @@ class HubSettings:
         bad_token = bad_token_limit or os.environ.get(ENV_BAD_TOKEN_LIMIT)
         in_flight = push_in_flight or os.environ.get(ENV_PUSH_IN_FLIGHT)
         room = push_room if push_room is not None else os.environ.get(ENV_PUSH_ROOM)
+        proxies = trusted_proxies or (os.environ.get(ENV_TRUSTED_PROXIES) or "").split(",")
         settings = cls(
             data_dir=folder, database_url=url, min_client_version=minimum,
             enroll_limit=RateLimit.parse(enroll) if enroll else DEFAULT_ENROLL_LIMIT,
             bad_token_limit=RateLimit.parse(bad_token) if bad_token else DEFAULT_BAD_TOKEN_LIMIT,
             push_in_flight=_in_flight(in_flight) if in_flight else (PUSH_IN_FLIGHT if serving_processes > 1 else 1),
             push_room=_push_room(room) if room not in (None, "") else DEFAULT_PUSH_ROOM,
+            trusted_proxies=_proxies(proxies),
         )
         settings.min_client_version_tuple  # refuse a bad minimum at start-up, not per request
         return settings
@@ -147,3 +156,18 @@ def _push_room(value: float | str) -> float:
         raise InvalidInput(Text(N_("The push room must be a number of seconds from 0 (no turns) to {most} "
                                    "(got {value!r})."), most=int(MAX_PUSH_ROOM), value=str(value)))
     return seconds
+
+
+def _proxies(values: Sequence[str]) -> tuple[str, ...]:
+    """Addresses or networks ("10.0.0.5", "10.0.0.0/24"), each checked at start-up."""
+    found = []
+    for value in (v.strip() for v in values):
+        if not value:
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise InvalidInput(Text(N_("{value!r} is not an address or network of a proxy (like 10.0.0.5 or "
+                                       "10.0.0.0/24)."), value=value)) from None
+        found.append(value)
+    return tuple(found)

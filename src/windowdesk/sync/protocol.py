@@ -70,6 +70,11 @@ KEEP_SENT_DAYS = 30
 AUDIT_REFUSAL_RESOLVED = "sync.refusal_resolved"
 API_PREFIX = "/api/v1"
 MAX_PUSH_BATCH = 500
+# The largest push body the hub reads (413 beyond it): four times the window's byte budget
+# per batch (services/sync.PUSH_BYTES, 1 MB), which a batch exceeds only by its last event.
+MAX_PUSH_BODY_BYTES = 4_000_000
+# The largest body of any other request (an enrollment, a decision with its 2,000-character note).
+MAX_SMALL_BODY_BYTES = 16_384
 PUSH_IN_FLIGHT = 2  # the most batches a workstation keeps on the wire at once, ordered by "after"
 PUSH_ORDER_WAIT = 10.0  # seconds the hub waits for a batch's "after" event to be stored
 MAX_CHANGES_PAGE = 1000

@@ -6,12 +6,13 @@ understand anything else is told so even if its token is also wrong), then the t
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from windowdesk.hub.api.limits import token_attempt
+from windowdesk.hub.api.limits import bearer_token, token_attempt
 from windowdesk.hub.errors import VersionRefused
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.enrollment import (
@@ -26,6 +27,10 @@ from windowdesk.i18n import N_
 from windowdesk.sync.protocol import ERROR_VERSION_REFUSED, HEADER_CLIENT, HEADER_PROTOCOL, SUPPORTED_PROTOCOLS
 
 CLIENT_NAME = "windowdesk/"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 bearer = HTTPBearer(auto_error=False, description="The workstation token from /enroll, or a staff token")
 
@@ -90,11 +95,36 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str | None:
     return credentials.credentials if credentials is not None else None
 
 
+# Where the request gate (api/request_gate.py) leaves the caller it found, so the route
+# does not look the token up again.
+SCOPE_WORKSTATION = "windowdesk.workstation"
+SCOPE_STAFF = "windowdesk.staff"
+
+
+def versions_of(request: Request) -> None:
+    """check_versions, for the request gate (before the body is read)."""
+    check_protocol(request.headers.get(HEADER_PROTOCOL))
+    check_client(request.headers.get(HEADER_CLIENT), hub_settings(request))
+
+
+def workstation_of(request: Request) -> WorkstationIdentity:
+    with token_attempt(request), hub_database(request).read() as session:
+        return authenticate_workstation(session, bearer_token(request))
+
+
+def staff_of(request: Request) -> StaffIdentity:
+    with token_attempt(request), hub_database(request).read() as session:
+        return authenticate_staff(session, bearer_token(request), now=utc_now())
+
+
 def current_workstation(
     request: Request,
     db: Annotated[HubDatabase, Depends(hub_database)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> WorkstationIdentity:
+    found = request.scope.get(SCOPE_WORKSTATION)
+    if found is not None:
+        return found
     with token_attempt(request), db.read() as session:
         return authenticate_workstation(session, _token(credentials))
 
@@ -104,5 +134,8 @@ def current_staff(
     db: Annotated[HubDatabase, Depends(hub_database)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> StaffIdentity:
+    found = request.scope.get(SCOPE_STAFF)
+    if found is not None:
+        return found
     with token_attempt(request), db.read() as session:
-        return authenticate_staff(session, _token(credentials))
+        return authenticate_staff(session, _token(credentials), now=utc_now())

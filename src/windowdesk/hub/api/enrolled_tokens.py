@@ -2,7 +2,7 @@
 
 Only an enrolled workstation is given a place in the hub's line for pushes. A request
 with any other token is let straight through to the route, which refuses it (401) and
-counts it against its address (api/limits.py): without this, requests with made-up
+counts it against its token (api/limits.py): without this, requests with made-up
 tokens would each take a place in line ahead of the real windows, and never be counted.
 
 The hashes of the tokens not revoked are read from the database at the first push and

@@ -99,7 +99,7 @@ class PushGate:
         headers = Headers(scope=scope)
         who = _token_sha256(headers)
         if who is None or not await self._enrolled(who):
-            await self.app(scope, receive, send)  # refused there, and counted against its address
+            await self.app(scope, receive, send)  # refused there, and counted against its token
             return
         # The body first, before the push takes any place: a window on a slow or stalled
         # link must not hold the room or a slot the others need while its bytes trickle in.

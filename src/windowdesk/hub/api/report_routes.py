@@ -1,4 +1,5 @@
-"""绩效考核 over HTTP: the city-wide performance report, for back-office staff tokens."""
+"""绩效考核 over HTTP: the performance report of a department's items, for its staff tokens
+(the whole city's is the administrator's, `windowdesk-hub report`)."""
 
 from __future__ import annotations
 
@@ -28,5 +29,8 @@ def performance(
     by: Annotated[Literal["window", "operator", "department", "center"], Query()] = "center",
     center: Annotated[str | None, Query(max_length=8, description="One center only")] = None,
 ) -> dict[str, Any]:
+    # A department's token reads its department's rows only: the cases, decisions,
+    # ratings and complaints of its items, whoever handled them.
     with db.read() as session:
-        return report_json(city_report(session, start=start, end=end, by=by, center=center))
+        return report_json(city_report(session, start=start, end=end, by=by, center=center,
+                                       department=staff.department_code))

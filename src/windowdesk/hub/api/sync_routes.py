@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
 from windowdesk.hub.api.errors import ErrorReportingRoute, request_language
-from windowdesk.hub.api.limits import limit_enrollment
+from windowdesk.hub.api.limits import enrollment_attempt
 from windowdesk.hub.api.push_gate import service_slot
 from windowdesk.hub.schemas import (
     MAX_SEQ,
@@ -73,14 +73,12 @@ def health(request: Request, response: Response, db: Database) -> HealthReply:
     return HealthReply(status="ok", protocols=list(SUPPORTED_PROTOCOLS), server_time=utc_now())
 
 
-@router.post(
-    "/enroll", response_model=EnrollReply, dependencies=[Depends(limit_enrollment)],
-    summary="Trade a one-time enrollment code for a workstation token",
-)
-def enroll_workstation(body: EnrollRequest, db: Database) -> EnrollReply:
-    enrolled = db.run_write(lambda session: enroll(
-        session, code=body.code, client_version=body.client_version, installation_id=body.installation_id,
-        now=utc_now()))
+@router.post("/enroll", response_model=EnrollReply, summary="Trade a one-time enrollment code for a workstation token")
+def enroll_workstation(body: EnrollRequest, db: Database, request: Request) -> EnrollReply:
+    with enrollment_attempt(request, body.code):
+        enrolled = db.run_write(lambda session: enroll(
+            session, code=body.code, client_version=body.client_version, installation_id=body.installation_id,
+            now=utc_now()))
     with db.read() as session:
         this_hub = hub_id(session) or ""
     return EnrollReply(

@@ -221,21 +221,55 @@ def list_workstations(session: Session, *, center_code: str | None = None) -> li
     return list(session.scalars(query))
 
 
-def issue_staff_token(session: Session, *, department_code: str, now: dt.datetime) -> str:
+DEFAULT_STAFF_TOKEN_LIFETIME = dt.timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class IssuedStaffToken:
+    token: str  # shown once: the hub keeps only its hash
+    token_id: str
+    expires_at: dt.datetime
+
+
+def issue_staff_token(
+    session: Session, *, department_code: str, now: dt.datetime,
+    valid_for: dt.timedelta = DEFAULT_STAFF_TOKEN_LIFETIME,
+) -> IssuedStaffToken:
     if session.get(Department, department_code) is None:
         raise NotFound(Text(N_("There is no department {department} on the hub."), department=department_code))
+    if valid_for <= dt.timedelta(0):
+        raise InvalidInput(N_("A staff token must stay valid for some time."))
     token = security.new_staff_token()
-    session.add(
-        StaffToken(id=new_uuid(), department_code=department_code, token_sha256=security.sha256_hex(token), created_at=now)
-    )
+    row = StaffToken(id=new_uuid(), department_code=department_code, token_sha256=security.sha256_hex(token),
+                     created_at=now, expires_at=now + valid_for)
+    session.add(row)
     session.flush()
-    return token
+    return IssuedStaffToken(token, row.id, row.expires_at)
 
 
-def authenticate_staff(session: Session, token: str | None) -> StaffIdentity:
+def list_staff_tokens(session: Session, *, department_code: str | None = None) -> list[StaffToken]:
+    query = select(StaffToken).order_by(StaffToken.department_code, StaffToken.created_at)
+    if department_code:
+        query = query.where(StaffToken.department_code == department_code)
+    return list(session.scalars(query))
+
+
+def revoke_staff_token(session: Session, *, token_id: str, now: dt.datetime) -> StaffToken:
+    row = session.get(StaffToken, token_id)
+    if row is None:
+        raise NotFound(Text(N_("There is no staff token {token} on the hub (see staff-tokens)."), token=token_id))
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.flush()
+    return row
+
+
+def authenticate_staff(session: Session, token: str | None, *, now: dt.datetime) -> StaffIdentity:
     if not token:
         raise Unauthorized(N_("This request carries no staff token. Ask the hub administrator for one (staff-token)."))
     row = session.scalar(select(StaffToken).where(StaffToken.token_sha256 == security.sha256_hex(token)))
     if row is None or row.revoked_at is not None:
         raise Unauthorized(N_("The hub does not accept this staff token. Ask the hub administrator for a new one."))
+    if row.expires_at <= now:
+        raise Unauthorized(N_("This staff token has expired. Ask the hub administrator for a new one."))
     return StaffIdentity(row.department_code)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
-from windowdesk.hub.storage.models import PushedEvent
+from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
 
@@ -67,7 +67,7 @@ def _optional_id(read, name: str) -> str | None:
     value = read.payload.get(name)
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or len(value) > 36:
+    if not base.is_uuid(value):
         raise base.Rejected(N_("The {kind} event's field {name!r} must be an id."), kind=read.event.kind, name=name)
     return value
 
@@ -86,7 +86,9 @@ def _day(read, name: str, value=None) -> dt.date:
 def _known(view, read, record_id: str, kind: str, pusher) -> FeedbackFacts:
     words = Text(_RECORD_WORDS[kind])
     facts = view.feedback.get(record_id)
-    if facts is None or facts.kind != kind:
+    # Another center's record is answered as one that does not exist: a window learns
+    # nothing about records outside its center.
+    if facts is None or facts.kind != kind or facts.center_code != pusher.center_code:
         earlier = view.rejected.get(record_id)
         if earlier:
             raise base.Rejected(
@@ -96,11 +98,6 @@ def _known(view, read, record_id: str, kind: str, pusher) -> FeedbackFacts:
         raise base.Rejected(
             N_("The {kind} {record_id} is not on the hub: the event creating it never arrived."),
             kind=words, record_id=record_id,
-        )
-    if facts.center_code != pusher.center_code:
-        raise base.Rejected(
-            N_("The {kind} {record_id} belongs to center {other_center}."),
-            kind=words, record_id=record_id, other_center=facts.center_code,
         )
     return facts
 
@@ -123,8 +120,8 @@ def rating_given(event, pusher, view, now: dt.datetime):
             rating_id=rating_id,
         )
     follow_up = read.payload.get("follow_up") or None
-    if follow_up is not None and not (isinstance(follow_up, dict) and isinstance(follow_up.get("id"), str)
-                                      and isinstance(follow_up.get("owner"), str)):
+    if follow_up is not None and not (isinstance(follow_up, dict) and base.is_uuid(follow_up.get("id"))
+                                      and base.is_uuid(follow_up.get("owner"))):
         raise base.Rejected(N_("The rating.given event's follow_up must be {{\"id\", \"owner\", \"deadline\"}}."))
     values = dict(
         id=rating_id, center_code=center, window_id=window, operator_id=read.text("operator", 36),
@@ -299,7 +296,7 @@ RULES = {
 }
 
 
-def load_into(session: Session, events: Sequence, view) -> None:
+def load_into(session: Session, events: Sequence, view, center_code: str) -> None:
     """What the hub knows of the feedback records this batch mentions (by id)."""
     mentioned: set[str] = set()
     for event in events:
@@ -334,7 +331,9 @@ def load_into(session: Session, events: Sequence, view) -> None:
         select(PushedEvent.entity_id, PushedEvent.reason).where(
             # Spelled out, not bound: only then may SQLite use the partial index.
             PushedEvent.status == literal("rejected", literal_execute=True), PushedEvent.kind.in_(CREATING_KINDS),
-            PushedEvent.entity_id.in_(ids))
+            PushedEvent.entity_id.in_(ids),
+            # Only this center's windows' reasons: another center's would name its records.
+            PushedEvent.workstation_id.in_(select(Workstation.id).where(Workstation.center_code == center_code)))
     )
     for entity_id, reason in rejected:
         view.rejected.setdefault(entity_id, reason)

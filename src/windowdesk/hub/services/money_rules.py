@@ -20,6 +20,7 @@ from typing import Any
 
 from windowdesk.domain.fees import PAYMENT_METHODS
 from windowdesk.hub.language import Text
+from windowdesk.domain.numbering import is_canonical_receipt_number
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import DAY_CLOSED, PAYMENT_RECEIVED, UTILITY_PAID
 
@@ -60,6 +61,9 @@ def _reject_unless_whole(kind: str, payload: Mapping[str, Any], names: tuple[str
 def receipt(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
     plan = base.kept_as_received(event, pusher, view, now)
     payload = event.payload
+    if not is_canonical_receipt_number(payload.get("number")):
+        raise base.Rejected(N_("The {kind} event's number is not a receipt number like CH03-2026-000123."),
+                            kind=event.kind)
     _reject_unless_whole(event.kind, payload, RECEIPT_AMOUNTS)
     if payload.get("method") not in PAYMENT_METHODS:
         raise base.Rejected(

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, insert, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.catalog_model import CENTER_CODE
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.language import SOURCE_LANGUAGE, Text, translate
 from windowdesk.hub.services.push_rules import (
@@ -43,8 +44,10 @@ from windowdesk.hub.services.push_rules import (
     Pusher,
     Rejected,
     plan_event,
+    same_content,
+    utc_instant,
 )
-from windowdesk.hub.services.push_view import known_events, load_view
+from windowdesk.hub.services.push_view import KnownEvent, known_events, load_view, stored_content
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.i18n import N_
@@ -80,12 +83,14 @@ def check_centers(pusher: Pusher, events: Sequence[IncomingEvent]) -> None:
     """
     for event in events:
         center = event.payload.get("center")
-        if center is not None and center != pusher.center_code:
+        # A value that is no center code at all names no center: its event alone is
+        # rejected by the rules, and this answer never repeats it.
+        if isinstance(center, str) and CENTER_CODE.fullmatch(center) and center != pusher.center_code:
             raise Forbidden(
                 Text(N_("This workstation is enrolled for center {own_center}, but it sends work "
                         "of center {center}. Nothing was stored. Ask your administrator to "
                         "enroll this workstation again for the right center."),
-                     own_center=pusher.center_code, center=str(center)[:8]),
+                     own_center=pusher.center_code, center=center),
                 code=ERROR_WRONG_CENTER,
             )
 
@@ -105,20 +110,48 @@ def apply_push(
         return _apply_one_by_one(connection, session, pusher, events, now, language)
 
 
+REUSED_ID_REASON = N_(
+    "The hub already has an event with this id, with other content. An event id is sent again only "
+    "with the same change; this change was not applied."
+)
+
+
 @dataclass
 class _Batch:
     """The state of one pass over a batch: what the rules see, what was answered."""
 
     view: BatchView
-    known: dict[str, tuple[str, str]]  # event id -> (applied / rejected, reason)
+    known: dict[str, KnownEvent]  # event id -> how it was answered (stored, or earlier in this batch)
     language: str
+    session: Session
+    window_id: str  # the pusher's: ids are looked up in its scope
+    received: dict[str, IncomingEvent] = field(default_factory=dict)  # this batch's events answered so far
 
-    def answer_again(self, event_id: str) -> PushOutcome:
-        status, reason = self.known[event_id]
-        return PushOutcome(event_id, DUPLICATE) if status == APPLIED else PushOutcome(event_id, REJECTED, reason)
+    def answer_again(self, event: IncomingEvent) -> PushOutcome:
+        """An id answered before: the same answer if it is the same change from the same
+        window; else a rejection of this one event, which changes nothing stored (the
+        reason is the same whoever used the id first: it tells nothing about them)."""
+        known = self.known[event.event_id]
+        if known.window_id != self.window_id or not self._same_content(event, known):
+            return PushOutcome(event.event_id, REJECTED, translate(REUSED_ID_REASON, self.language))
+        return PushOutcome(event.event_id, DUPLICATE) if known.status == APPLIED else PushOutcome(
+            event.event_id, REJECTED, known.reason)
+
+    def _same_content(self, event: IncomingEvent, known: KnownEvent) -> bool:
+        if known.content_sha256 == event.content_sha256:
+            return True
+        first = self.received.get(event.event_id)
+        if first is not None:
+            return same_content(event, first.kind, first.entity, first.entity_id, first.payload)
+        stored = stored_content(self.session, event.event_id)
+        return stored is not None and same_content(event, *stored)
+
+    def note(self, event: IncomingEvent, status: str, reason: str) -> None:
+        self.known[event.event_id] = KnownEvent(status, reason, event.content_sha256, self.window_id)
+        self.received[event.event_id] = event
 
     def note_rejection(self, event: IncomingEvent, reason: str) -> PushOutcome:
-        self.known[event.event_id] = (REJECTED, reason)
+        self.note(event, REJECTED, reason)
         if event.kind in CREATING_KINDS:
             self.view.rejected.setdefault(event.entity_id, reason)
         return PushOutcome(event.event_id, REJECTED, reason)
@@ -126,7 +159,8 @@ class _Batch:
 
 def _start(session: Session, pusher: Pusher, events: Sequence[IncomingEvent], language: str) -> _Batch:
     return _Batch(
-        load_view(session, events, pusher), known_events(session, [event.event_id for event in events]), language
+        load_view(session, events, pusher), known_events(session, [event.event_id for event in events]), language,
+        session, pusher.window_id,
     )
 
 
@@ -140,7 +174,7 @@ def _apply_grouped(
     rows_by_statement: dict[object, list[dict]] = {statement: [] for statement in STATEMENT_ORDER}
     for event in events:
         if event.event_id in batch.known:
-            outcomes.append(batch.answer_again(event.event_id))
+            outcomes.append(batch.answer_again(event))
             continue
         try:
             plan = plan_event(event, pusher, batch.view, now)
@@ -152,7 +186,7 @@ def _apply_grouped(
         for statement, parameters in plan.statements:
             rows_by_statement[statement].append(parameters)
         plan.remember(batch.view)
-        batch.known[event.event_id] = (APPLIED, "")
+        batch.note(event, APPLIED, "")
         outcomes.append(PushOutcome(event.event_id, APPLIED))
         event_rows.append(_event_row(pusher, event, APPLIED, "", now))
     if event_rows:
@@ -175,7 +209,7 @@ def _apply_alone(
     connection: Connection, session: Session, batch: _Batch, pusher: Pusher, event: IncomingEvent, now: dt.datetime
 ) -> PushOutcome:
     if event.event_id in batch.known:
-        return batch.answer_again(event.event_id)
+        return batch.answer_again(event)
     try:
         plan = plan_event(event, pusher, batch.view, now)
     except Rejected as rejection:
@@ -191,11 +225,11 @@ def _apply_alone(
         stored = known_events(session, [event.event_id]).get(event.event_id)
         if stored is not None:
             batch.known[event.event_id] = stored
-            return batch.answer_again(event.event_id)
+            return batch.answer_again(event)
         reason = CONFLICT_REASON if isinstance(refusal, IntegrityError) else UNSTORABLE_REASON
         return _store_rejection(connection, session, batch, pusher, event, translate(reason, batch.language), now)
     plan.remember(batch.view)
-    batch.known[event.event_id] = (APPLIED, "")
+    batch.note(event, APPLIED, "")
     return PushOutcome(event.event_id, APPLIED)
 
 
@@ -216,7 +250,7 @@ def _store_rejection(
         if stored is None:
             raise
         batch.known[event.event_id] = stored
-        return batch.answer_again(event.event_id)
+        return batch.answer_again(event)
     return batch.note_rejection(event, reason)
 
 
@@ -234,5 +268,15 @@ def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, n
         event_id=event.event_id, workstation_id=pusher.workstation_id, client_seq=event.seq,
         kind=kind, entity=entity, entity_id=entity_id,
         status=status, reason=reason, payload=event.stored_payload if event.stored_payload is not None else {},
-        created_at=event.created_at, received_at=now,
+        created_at=_storable_created_at(event.created_at), received_at=now, content_sha256=event.content_sha256,
     )
+
+
+def _storable_created_at(value: dt.datetime) -> dt.datetime:
+    """The client's clock as stored: a time beyond UTC's years (its event is rejected for it,
+    plan_event) is kept as the nearest one that is, so the rejection itself is stored."""
+    in_utc = utc_instant(value)
+    if in_utc is not None:
+        return in_utc
+    edge = dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
+    return edge.replace(tzinfo=dt.timezone.utc)

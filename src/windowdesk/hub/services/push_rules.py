@@ -12,6 +12,9 @@ names), because they are shown at the window and may end up in logs.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -22,6 +25,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
+from windowdesk.domain.catalog_model import CENTER_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
 from windowdesk.errors import ValidationError
@@ -41,6 +45,16 @@ from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS
 
 APPLICANT_KINDS = ("resident", "organisation")
+# Identifiers as windows write them (issue 21, finding 5): a record's id is a UUID in its
+# canonical form (domain.uuid7), codes are those of the catalog (domain.catalog_model), a
+# window id is "<center>-<window code>". A malformed one rejects its event, and the reason
+# never repeats it (it may be anything: a formula, control characters).
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+WINDOW_ID = re.compile(CENTER_CODE.pattern.strip("^$") + "-" + WINDOW_CODE.pattern.strip("^$"))
+
+
+def is_uuid(value: object) -> bool:
+    return isinstance(value, str) and UUID_TEXT.fullmatch(value) is not None
 # The records a reason names by their kind, in words (and in the window's language).
 _RECORD_WORDS = {
     "resident": N_("resident"), "organisation": N_("organisation"), "notification": N_("notification"),
@@ -86,6 +100,31 @@ class IncomingEvent:
     def stored_payload(self) -> EncodedJson | None:
         """Encoded once, for the storability check and for pushed_events alike."""
         return stored_payload(self.payload)
+
+    @cached_property
+    def content_sha256(self) -> str:
+        """SHA-256 of what the event says (its kind, record and payload; not its seq or
+        clock), over the payload as stored: hashing those bytes costs a fiftieth of a
+        push, encoding it again with sorted keys a quarter. A resend whose hash differs
+        is compared canonically (same_content) before it is called a conflict, so a
+        window that orders its keys differently is not refused."""
+        payload = self.stored_payload
+        encoded = payload.utf8 if payload is not None else canonical_json(self.payload)
+        digest = hashlib.sha256(f"{self.kind}\x00{self.entity}\x00{self.entity_id}\x00".encode("utf-8", "surrogatepass"))
+        digest.update(encoded)  # not joined to the head: no copy of the payload
+        return digest.hexdigest()
+
+
+def canonical_json(payload: object) -> bytes:
+    """One text for one content whatever the order of its keys (ASCII, so a lone surrogate
+    or a NUL is escaped; NaN is written as NaN)."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def same_content(event: IncomingEvent, kind: str, entity: str, entity_id: str, payload: object) -> bool:
+    """Whether ``event`` says what an event stored as the other arguments said."""
+    return (event.kind, event.entity, event.entity_id) == (kind, entity, entity_id) and (
+        canonical_json(event.payload) == canonical_json(payload))
 
 
 @dataclass
@@ -164,6 +203,18 @@ def _nothing(_view: BatchView) -> None:
 # --- reading a payload ----------------------------------------------------------------
 
 
+def utc_instant(value: dt.datetime) -> dt.datetime | None:
+    """``value`` (naive: UTC) as an aware UTC datetime, or None when that falls outside the
+    years 1..9999 (``0001-01-01T00:00:00+14:00``): times are stored in UTC, and such a time
+    cannot be, so the event carrying it is rejected alone instead of failing its batch."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        return None
+
+
 class PayloadReader:
     """Typed access to an event's payload; every problem becomes a :class:`Rejected`."""
 
@@ -191,7 +242,7 @@ class PayloadReader:
         """Who did it at the window, for the reports: kept as sent when it can be an id,
         else not kept. Never a reason to refuse the work itself."""
         value = self.payload.get("operator")
-        return value if isinstance(value, str) and len(value) <= 36 else None
+        return value if is_uuid(value) else None
 
     def timestamp(self, name: str, *, required: bool = True) -> dt.datetime | None:
         value = self.payload.get(name)
@@ -206,7 +257,13 @@ class PayloadReader:
                 N_("The {kind} event's field {name!r} is not an ISO date and time."),
                 kind=self.event.kind, name=name,
             )
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        in_utc = utc_instant(parsed)
+        if in_utc is None:
+            raise Rejected(
+                N_("The {kind} event's field {name!r} is a date and time that cannot be expressed in UTC."),
+                kind=self.event.kind, name=name,
+            )
+        return in_utc
 
     def integer(self, name: str) -> int:
         value = self.payload.get(name)
@@ -250,10 +307,7 @@ class PayloadReader:
         value = self.text("number", 44)
         parsed = canonical_number(value, series)
         if parsed is None:
-            raise Rejected(
-                N_("The {kind} event's number {value!r} is not a well-formed number."),
-                kind=self.event.kind, value=value[:44],
-            )
+            raise Rejected(N_("The {kind} event's number is not a well-formed number."), kind=self.event.kind)
         if parsed.center_code != center:
             raise Rejected(
                 N_("The number {value} belongs to center {center_of_number}, not to center {center}."),
@@ -275,6 +329,8 @@ class PayloadReader:
 
     def center(self, pusher: Pusher) -> str:
         center = self.text("center", 8)
+        if CENTER_CODE.fullmatch(center) is None:
+            raise Rejected(N_("The {kind} event's center is not a center code."), kind=self.event.kind)
         if center != pusher.center_code:
             raise Rejected(
                 N_("This {kind} event is for center {center}, but the workstation is enrolled for center "
@@ -285,6 +341,8 @@ class PayloadReader:
 
     def window(self, view: BatchView, center: str) -> str:
         window = self.text("window", 12)
+        if WINDOW_ID.fullmatch(window) is None:
+            raise Rejected(N_("The {kind} event's window is not a window id like CH-01."), kind=self.event.kind)
         if view.windows.get(window) != center:
             raise Rejected(
                 N_("Window {window} is not a window of center {center} known to the hub."),
@@ -302,7 +360,7 @@ class PayloadReader:
         value = self.payload.get("applicant")
         kind = value.get("kind") if isinstance(value, dict) else None
         applicant_id = value.get("id") if isinstance(value, dict) else None
-        if kind not in APPLICANT_KINDS or not isinstance(applicant_id, str) or len(applicant_id) > 36:
+        if kind not in APPLICANT_KINDS or not is_uuid(applicant_id):
             raise Rejected(
                 N_("The {kind} event's applicant must be {{\"kind\": \"resident\" or \"organisation\", \"id\": "
                    "...}}."),
@@ -421,14 +479,10 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     at = read.timestamp("at", required=False)
     note = read.text("note", 2000, required=False)
     facts = view.cases.get(case_id)
-    if facts is None:
+    # Another center's case is answered as one the hub does not have: a window learns
+    # nothing about records outside its center (not even that they exist).
+    if facts is None or facts.center_code != pusher.center_code:
         raise _unknown_case(view, case_id)
-    if facts.center_code != pusher.center_code:
-        raise Rejected(
-            N_("Case {number} belongs to center {other_center}; this workstation is enrolled for center "
-               "{own_center}."),
-            number=facts.number, other_center=facts.center_code, own_center=pusher.center_code,
-        )
     try:
         new_status = next_status(facts.status, action).value
     except InvalidTransition as refusal:
@@ -480,7 +534,7 @@ def _window_record(
 
 def _audit_fields(read: PayloadReader) -> AuditFields:
     operator_id = read.payload.get("operator_id")
-    if operator_id is not None and (not isinstance(operator_id, str) or len(operator_id) > 36):
+    if operator_id is not None and not is_uuid(operator_id):
         raise Rejected(N_("The audit.entry event's field 'operator_id' must be an id or null."))
     detail = read.payload.get("detail", {})
     if not isinstance(detail, dict):
@@ -564,7 +618,7 @@ def kept_as_received(event: IncomingEvent, pusher: Pusher, view: BatchView, now:
     checked, and its center and window must be the pusher's; the event itself is kept
     (pushed_events) for the rule that will read it later."""
     read = PayloadReader(event)
-    if len(event.entity_id) > 36 or read.payload.get("id", event.entity_id) != event.entity_id:
+    if read.payload.get("id", event.entity_id) != event.entity_id:
         raise Rejected(N_("The {kind} event's payload id does not match its entity id."), kind=event.kind)
     if "center" in read.payload or "center" in EVENT_REQUIRED_FIELDS.get(event.kind, ()):
         center = read.center(pusher)
@@ -608,7 +662,12 @@ def stored_payload(payload: dict[str, Any]) -> EncodedJson | None:
     return EncodedJson(dumped)
 
 
+UNSTORABLE_CREATED_AT = N_("The event's created_at is a date and time that cannot be expressed in UTC.")
+
+
 def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    if utc_instant(event.created_at) is None:
+        raise Rejected(UNSTORABLE_CREATED_AT)
     if (
         not (storable_text(event.kind) and storable_text(event.entity) and storable_text(event.entity_id))
         or event.stored_payload is None
@@ -620,4 +679,6 @@ def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.da
             N_("The hub does not know events of kind {kind!r}; this windowdesk may be newer than the hub."),
             kind=event.kind[:40],
         )
+    if not is_uuid(event.entity_id):
+        raise Rejected(N_("The event's entity_id is not a UUID (every record a window makes has one)."))
     return rule(event, pusher, view, now)

@@ -28,6 +28,7 @@ from windowdesk.hub.storage.models import (
     Refusal,
     Resident,
     Window,
+    Workstation,
 )
 from windowdesk.sync.protocol import REJECTED
 
@@ -56,6 +57,7 @@ class _Queries:
     (about a quarter of a 500-event batch's reading, 0.2 ms a query, on SQLite)."""
 
     known_events: Select
+    stored_content: Select
     cases_to_change: Select
     cases_by_id: Select
     cases_by_number: Select
@@ -75,8 +77,13 @@ class _Queries:
     def built(cls, among: Among, *, ids_as_json: bool) -> _Queries:
         case_columns = (Case.id, Case.case_number, Case.center_code, Case.status)
         return cls(
-            known_events=select(PushedEvent.event_id, PushedEvent.status, PushedEvent.reason).where(
-                among(PushedEvent.event_id)),
+            known_events=select(
+                PushedEvent.event_id, PushedEvent.status, PushedEvent.reason, PushedEvent.content_sha256,
+                Workstation.window_id,
+            ).join(Workstation, Workstation.id == PushedEvent.workstation_id).where(among(PushedEvent.event_id)),
+            stored_content=select(
+                PushedEvent.kind, PushedEvent.entity, PushedEvent.entity_id, PushedEvent.payload,
+            ).where(PushedEvent.event_id == bindparam("event_id")),
             # Cases whose status changes: locked first, in id order, then read, so what is
             # read stays current until this transaction ends.
             cases_to_change=select(*case_columns).where(among(Case.id)).order_by(Case.id).with_for_update(),
@@ -101,6 +108,10 @@ class _Queries:
                 PushedEvent.status == literal(REJECTED, literal_execute=True),
                 PushedEvent.kind.in_(sorted(CREATING_KINDS)),
                 among(PushedEvent.entity_id),
+                # Only the reasons given to this center's windows: another center's name
+                # its records, and a window learns nothing about those.
+                PushedEvent.workstation_id.in_(
+                    select(Workstation.id).where(Workstation.center_code == bindparam("center"))),
             ),
             ids_as_json=ids_as_json,
         )
@@ -128,11 +139,28 @@ AUDIT_LAST_OF_WINDOW = (
 )
 
 
-def known_events(session: Session, event_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+@dataclass
+class KnownEvent:
+    """An event id the hub has already answered: how, what it said, and from which window."""
+
+    status: str  # applied / rejected
+    reason: str
+    content_sha256: str | None  # None: stored before the hub kept it
+    window_id: str
+
+
+def known_events(session: Session, event_ids: Sequence[str]) -> dict[str, KnownEvent]:
     connection = session.connection()
     queries = _queries(connection)
     rows = connection.execute(queries.known_events, {"ids": queries.ids(set(event_ids))})
-    return {event_id: (status, reason) for event_id, status, reason in rows}
+    return {event_id: KnownEvent(status, reason, sha, window_id) for event_id, status, reason, sha, window_id in rows}
+
+
+def stored_content(session: Session, event_id: str) -> tuple[str, str, str, object] | None:
+    """(kind, entity, entity_id, payload) of a stored event, for the rare resend whose
+    content hash differs (push._Batch.answer_again)."""
+    row = session.connection().execute(_queries(session.connection()).stored_content, {"event_id": event_id}).first()
+    return None if row is None else tuple(row)
 
 
 def _note(found: set[str], value: object) -> None:
@@ -224,11 +252,11 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
             view.windows[window_id] = window_center
 
     _load_audit_chain(connection, queries, view, pusher, mentions.ids["audit.entry"])
-    feedback_rules.load_into(session, events, view)
+    feedback_rules.load_into(session, events, view, center)
 
     # Why a record this batch refers to is missing, when its creating event was rejected.
     referenced = set(changed_cases).union(*mentions.applicants.values())
     if referenced:
-        for entity_id, reason in rows(queries.rejected_creations, referenced):
+        for entity_id, reason in rows(queries.rejected_creations, referenced, center=center):
             view.rejected.setdefault(entity_id, reason)
     return view

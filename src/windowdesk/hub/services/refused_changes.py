@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.hub.services.audit_chain import find_breaks
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.storage.models import AuditRecord, Case, PushedEvent, Workstation
 from windowdesk.sync.change_words import record_words, text_of
@@ -28,6 +29,9 @@ class Resolution:
     at: dt.datetime | None  # on the center's clock; None if the window's clock text cannot be read
     supervisor: str
     note: str
+    # Whether the window's audit chain verifies up to and with the entry that says so; an
+    # entry that does not is only the window's word, and the change counts as unresolved.
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,12 @@ def refused_changes(
         query = query.where(Workstation.center_code == center)
     rows = session.execute(query).all()
     resolutions = _resolutions(session, {row.workstation_id for row in rows})
+    verified = _verified_entries(session, {entry.window_id for entry in resolutions.values()})
     resolved = [(row, resolutions.get((row.workstation_id, row.event_id))) for row in rows]
-    unresolved = sum(resolution is None for _row, resolution in resolved)
+    unresolved = sum(resolution is None or resolution.seq not in verified for _row, resolution in resolved)
     if unresolved_only:
-        resolved = [(row, resolution) for row, resolution in resolved if resolution is None]
+        resolved = [(row, resolution) for row, resolution in resolved
+                    if resolution is None or resolution.seq not in verified]
     shown = resolved if limit is None else resolved[:limit]
     payloads = _payloads(session, [row.event_id for row, _resolution in shown])
     changes = [
@@ -78,7 +84,8 @@ def refused_changes(
             record_words(row.kind, row.entity, row.entity_id, payloads.get(row.event_id),
                          case_number=lambda case_id: _case_number(session, case_id)),
             row.reason,
-            None if resolution is None else _resolution(session, row.center_code, resolution),
+            None if resolution is None else _resolution(session, row.center_code, resolution,
+                                                        verified=resolution.seq in verified),
         )
         for row, resolution in shown
     ]
@@ -126,7 +133,27 @@ def _resolutions(session: Session, workstation_ids: Iterable[str]) -> dict[tuple
     return found
 
 
-def _resolution(session: Session, center_code: str, entry: AuditRecord) -> Resolution:
+def _verified_entries(session: Session, window_ids: Iterable[str]) -> set[int]:
+    """The seqs of the audit entries of these windows whose chain verifies up to and with
+    them (audit_chain.find_breaks, as ``audit-check`` reads it): a workstation's entries
+    from its first break on are not trusted, whatever they say."""
+    windows = sorted(window_ids)
+    if not windows:
+        return set()
+    records = session.scalars(
+        select(AuditRecord).where(AuditRecord.window_id.in_(windows)).order_by(AuditRecord.seq)
+        .execution_options(yield_per=1000))
+    broken: set[str] = set()
+    trusted: set[int] = set()
+    for record, problems in find_breaks(records):
+        if problems:
+            broken.add(record.workstation_id)
+        if record.workstation_id not in broken and record.action == AUDIT_REFUSAL_RESOLVED:
+            trusted.add(record.seq)
+    return trusted
+
+
+def _resolution(session: Session, center_code: str, entry: AuditRecord, *, verified: bool) -> Resolution:
     try:
         at = dt.datetime.fromisoformat(entry.at)
     except ValueError:
@@ -137,4 +164,5 @@ def _resolution(session: Session, center_code: str, entry: AuditRecord) -> Resol
         center_time(session, center_code, at) if at is not None else None,
         text_of(entry.detail, "supervisor_name"),
         text_of(entry.detail, "note"),
+        verified,
     )

@@ -53,6 +53,11 @@ FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
 OPEN_STATUSES = tuple(status.value for status in CaseStatus if status.value not in FINISHED_STATUSES)
 _CHUNK = 500
 _MARGIN = dt.timedelta(days=1)  # any center's local day lies within a day of UTC
+# A report covers at most this many days (a leap year), within these years: a period as
+# long as the calendar (0001-01-01..9999-12-31) overflowed the day arithmetic and would
+# walk millions of days.
+MAX_REPORT_DAYS = 366
+FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 2000, 2099
 
 
 def _item_limits(session: Session) -> dict[str, tuple[str, int]]:
@@ -79,14 +84,27 @@ def _labels(session: Session, by: str):
     return lambda key: names.get(key, key) if key else "(not specified)"
 
 
-def city_report(
-    session: Session, *, start: dt.date, end: dt.date, by: str = "center", center: str | None = None
-) -> Report:
-    """The figures of every center (or ``center``) for the local days start..end."""
-    if by not in GROUPINGS:
-        raise InvalidInput(Text(N_("--by must be one of: {choices}."), choices=", ".join(GROUPINGS)))
+def check_period(start: dt.date, end: dt.date) -> None:
+    """A report's period, refused in plain words when it cannot be a report's."""
     if end < start:
         raise InvalidInput(N_("The period ends before it starts."))
+    if start.year < FIRST_REPORT_YEAR or end.year > LAST_REPORT_YEAR:
+        raise InvalidInput(Text(N_("A report's days must lie between {first}-01-01 and {last}-12-31."),
+                                first=FIRST_REPORT_YEAR, last=LAST_REPORT_YEAR))
+    if (end - start).days + 1 > MAX_REPORT_DAYS:
+        raise InvalidInput(Text(N_("A report covers at most {most} days; ask for a shorter period "
+                                   "(one report a year, say)."), most=MAX_REPORT_DAYS))
+
+
+def city_report(
+    session: Session, *, start: dt.date, end: dt.date, by: str = "center", center: str | None = None,
+    department: str | None = None,
+) -> Report:
+    """The figures of every center (or ``center``) for the local days start..end; with
+    ``department``, of that department's items only (what its staff token may read)."""
+    if by not in GROUPINGS:
+        raise InvalidInput(Text(N_("--by must be one of: {choices}."), choices=", ".join(GROUPINGS)))
+    check_period(start, end)
     zones = {code: ZoneInfo(zone) for code, zone in session.execute(select(Center.code, Center.timezone))}
     if center is not None and center not in zones:
         raise InvalidInput(Text(N_("There is no center {center} on the hub."), center=center))
@@ -125,9 +143,9 @@ def city_report(
     case_facts = []
     for row in cases.values():
         timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
-        department, promised = items.get(row.item_code, (None, 0))
+        item_department, promised = items.get(row.item_code, (None, 0))
         case_facts.append(CaseFact(
-            Keys(row.window_id, row.operator_id, department, row.center_code),
+            Keys(row.window_id, row.operator_id, item_department, row.center_code),
             day(row.center_code, row.accepted_at), promised,
             completed_day=next((d for d, s in timeline if s == "completed"), None),
             withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
@@ -155,6 +173,10 @@ def city_report(
         for c in session.scalars(select(Complaint).where(Complaint.received_at >= low, Complaint.received_at < high,
                                                          *where_center(Complaint.center_code)))
     ]
+    if department is not None:
+        case_facts, decisions, ratings, complaints = (
+            [fact for fact in facts if fact.keys.department == department]
+            for facts in (case_facts, decisions, ratings, complaints))
     return build_report(start=start, end=end, by=by, calendar=hub_calendar(session), cases=case_facts,
                         decisions=decisions, ratings=ratings, complaints=complaints, label=_labels(session, by))
 

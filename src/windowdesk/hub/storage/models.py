@@ -262,7 +262,8 @@ class EnrollmentCode(Base):
 
 
 class StaffToken(Base):
-    """A back-office department's key for recording decisions."""
+    """A back-office department's key: it records that department's decisions and reads
+    that department's rows of the performance report, until it expires or is revoked."""
 
     __tablename__ = "staff_tokens"
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
@@ -270,6 +271,7 @@ class StaffToken(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # refused from then on
 
 
 # --- what windows push ---------------------------------------------------------------
@@ -296,6 +298,9 @@ class PushedEvent(Base):
     payload: Mapped[dict] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock: kept, never trusted
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # SHA-256 of the event's content as received (push_rules.IncomingEvent.content_sha256):
+    # a resend of its id is compared with it. None for events stored before it was kept.
+    content_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Resident(Base):

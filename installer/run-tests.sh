@@ -9,4 +9,7 @@ cups_env=$(bash installer/ci-cups.sh)
 eval "$cups_env"
 postgres_env=$(bash installer/ci-postgres.sh)
 eval "$postgres_env"
+# The layers as a contract: a UI module importing storage, a service importing Qt, SQL
+# outside storage or the hub reaching into the client fails the run (pyproject.toml).
+.venv/bin/lint-imports
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"

@@ -75,13 +75,14 @@ def log_in(db, *, login: str, password: str, clock=utc_now) -> LoginResult:
 def verify_operator_password(db, ctx: CounterContext, *, password: str) -> bool:
     """Unlocking the screen: the same operator's password, with the same lockout."""
     try:
-        result = log_in(db, login=_login_of(db, ctx), password=password, clock=ctx.clock)
+        result = log_in(db, login=login_of(db, ctx), password=password, clock=ctx.clock)
     except LoginFailed:
         return False
     return result.ctx.operator_id == ctx.operator_id
 
 
-def _login_of(db, ctx: CounterContext) -> str:
+def login_of(db, ctx: CounterContext) -> str:
+    """The login of the operator at the counter ("" for one no longer kept here)."""
     with db.read() as session:
         operator = session.get(Operator, ctx.operator_id)
         return operator.login if operator else ""

@@ -13,9 +13,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.orm.attributes import set_committed_value
-
 from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog import parse_catalog
@@ -27,8 +24,6 @@ from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
 
 log = logging.getLogger("windowdesk.sync")
-_CASES = m.Case.__table__
-_SET_CASE_STATUS = update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(status=bindparam("new_status"))
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
 
 
@@ -78,11 +73,10 @@ def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
 def store_page(session, page: PageCases) -> None:
     """Write what the page's decisions and notes made (call once, after the last of them)."""
     if page.new_steps:
-        session.execute(insert(m.CaseEvent.__table__), page.new_steps)
+        sync_queries.insert_case_steps(session, page.new_steps)
         page.new_steps = []
     if page.new_statuses:
-        session.execute(_SET_CASE_STATUS, [{"case_id": case_id, "new_status": status}
-                                           for case_id, status in page.new_statuses.items()])
+        sync_queries.set_case_statuses(session, page.new_statuses)
         page.new_statuses = {}
 
 
@@ -126,7 +120,7 @@ def _add_step(page: PageCases, case: m.Case, **step: object) -> None:
 def _set_status(page: PageCases, case: m.Case, status: str) -> None:
     """The case's new status: seen at once by the page's later changes (on the loaded
     case), stored with the page, never by the ORM's flush."""
-    set_committed_value(case, "status", status)
+    sync_queries.set_loaded_status(case, status)
     page.new_statuses[case.id] = status
 
 

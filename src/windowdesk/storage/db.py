@@ -15,7 +15,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+# Session re-exported: the layers above name the unit of work's type without importing SQLAlchemy.
+from sqlalchemy.orm import Session as Session
+from sqlalchemy.orm import sessionmaker
 
 from windowdesk.errors import StorageError
 from windowdesk.storage.crypto import apply_key, dbapi_module

@@ -12,7 +12,7 @@ from windowdesk import i18n
 from windowdesk.heap import settle_startup_heap
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, ngettext
-from windowdesk.services import catalog, preferences, workstation
+from windowdesk.services import auth, catalog, preferences, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
@@ -179,11 +179,7 @@ class MainWindow(QMainWindow):
         self.lock_dialog.open()
 
     def _login_name(self) -> str:
-        from windowdesk.storage.models import Operator
-
-        with self.db.read() as session:
-            row = session.get(Operator, self.ctx.operator_id)
-            return row.login if row else ""
+        return auth.login_of(self.db, self.ctx)
 
     def _unlocked(self) -> None:
         new_ctx = self.lock_dialog.context
@@ -348,7 +344,7 @@ def _render(widget, target: Path) -> bool:
 
 def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
     """Who works at this window now: the first-run set-up, the demo account, or a login."""
-    from windowdesk.services import auth, bootstrap
+    from windowdesk.services import bootstrap
 
     if not workstation.is_configured(db):
         dialog = FirstRunDialog(db)

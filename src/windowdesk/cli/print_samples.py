@@ -21,6 +21,7 @@ from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
 from windowdesk.printing.render import render_document
 from windowdesk.printing.samples import sample_fee_receipt, sample_ticket, sample_utility_receipt, sample_void_slip
+from windowdesk.storage.db import Database
 
 # Demo decisions: a fee-charging item to accept (its receipt shows a real fee), an item
 # with many materials for the notification, and one with refusal grounds.
@@ -30,7 +31,7 @@ REFUSE_ITEM = "MZ-001"
 DEMO_ID_NUMBER = "230902196210010496"
 
 
-def _checks(db, item_code: str, problems: dict[int, tuple[str, str]]):
+def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]):
     from windowdesk.services.catalog import get_item_guide
     from windowdesk.services.intake import RECEIVED, MaterialCheck
 
@@ -41,7 +42,7 @@ def _checks(db, item_code: str, problems: dict[int, tuple[str, str]]):
     ]
 
 
-def _decide_missing(db, ctx, calendar, have: set[str]) -> None:
+def _decide_missing(db: Database, ctx, calendar, have: set[str]) -> None:
     """The demo decisions for the kinds of record today's work lacks."""
     from windowdesk.services import applicants, intake, worklist
     from windowdesk.services.catalog import get_item_guide
@@ -60,7 +61,7 @@ def _decide_missing(db, ctx, calendar, have: set[str]) -> None:
                                   reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
 
 
-def demo_documents(db, ctx, calendar) -> dict[str, object]:
+def demo_documents(db: Database, ctx, calendar) -> dict[str, object]:
     """One document of every kind, by ``DocumentKind`` value, from the data in ``db``."""
     from windowdesk.services import documents, worklist
 
@@ -88,7 +89,7 @@ def demo_documents(db, ctx, calendar) -> dict[str, object]:
     }
 
 
-def write_samples(db, ctx, calendar, out: Path) -> list[Path]:
+def write_samples(db: Database, ctx, calendar, out: Path) -> list[Path]:
     """Render every document from the data in ``db`` into ``out``; the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []

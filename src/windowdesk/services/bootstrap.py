@@ -10,6 +10,7 @@ from windowdesk.errors import ValidationError
 from windowdesk.services import applicants, catalog, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database
 
 DEMO_CENTER = "CH"
 DEMO_WINDOW = "01"
@@ -20,7 +21,7 @@ DEMO_PASSWORD = "Counter2026"
 DEMO_SEEDED = "demo.seeded"
 
 
-def ensure_catalog(db, resources: Path) -> bool:
+def ensure_catalog(db: Database, resources: Path) -> bool:
     """Import the shipped catalog when the database has none. True if it imported."""
     if catalog.has_catalog(db):
         return False
@@ -28,7 +29,7 @@ def ensure_catalog(db, resources: Path) -> bool:
     return True
 
 
-def ensure_demo(db, resources: Path) -> CounterContext:
+def ensure_demo(db: Database, resources: Path) -> CounterContext:
     """A configured demo workstation with a few registered residents and organisations."""
     ensure_catalog(db, resources)
     ctx = workstation.current_context(db)
@@ -64,6 +65,6 @@ def ensure_demo(db, resources: Path) -> CounterContext:
     return ctx
 
 
-def _demo_seeded(db) -> bool:
+def _demo_seeded(db: Database) -> bool:
     with db.read() as session:
         return queries.local_setting(session, DEMO_SEEDED) == "1"

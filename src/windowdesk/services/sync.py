@@ -34,6 +34,8 @@ from windowdesk.storage import queries, sent_events, sync_queries
 from windowdesk.storage.refusal_queries import unresolved_refusal_count
 from windowdesk.sync import protocol
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
     from windowdesk.sync.client import HubClient
@@ -114,7 +116,7 @@ class SyncReport:
         return self.error is None
 
 
-def sync_status(db) -> SyncStatus:
+def sync_status(db: Database) -> SyncStatus:
     with db.read() as session:
         last = queries.local_setting(session, KEY_LAST_SUCCESS)
         return SyncStatus(
@@ -127,17 +129,17 @@ def sync_status(db) -> SyncStatus:
         )
 
 
-def hub_address(db) -> str | None:
+def hub_address(db: Database) -> str | None:
     with db.read() as session:
         return queries.local_setting(session, KEY_HUB_URL)
 
 
-def ca_bundle(db) -> str | None:
+def ca_bundle(db: Database) -> str | None:
     with db.read() as session:
         return queries.local_setting(session, KEY_CA_BUNDLE) or None
 
 
-def set_ca_bundle(db, path: str | None) -> None:
+def set_ca_bundle(db: Database, path: str | None) -> None:
     """Trust the hub's certificate only if it chains to the CA(s) in this PEM file; None
     (or empty) goes back to the system's CAs. The file must exist and hold a certificate."""
     from windowdesk.errors import ValidationError
@@ -158,7 +160,7 @@ def set_ca_bundle(db, path: str | None) -> None:
         queries.set_local_setting(session, KEY_CA_BUNDLE, path)
 
 
-def hub_client_for(db, token: str | None = None, *, hub_url: str | None = None) -> HubClient:
+def hub_client_for(db: Database, token: str | None = None, *, hub_url: str | None = None) -> HubClient:
     """A client for this workstation's hub with its TLS setting. ``hub_url``: an address
     not stored yet (the enrollment dialog's)."""
     with db.read() as session:
@@ -169,7 +171,7 @@ def hub_client_for(db, token: str | None = None, *, hub_url: str | None = None) 
     return HubClient(url.strip().rstrip("/"), token, ca_bundle=bundle)
 
 
-def workstation_account(db) -> str | None:
+def workstation_account(db: Database) -> str | None:
     """The keyring account of this workstation's token: hub address + workstation id."""
     with db.read() as session:
         url = queries.local_setting(session, KEY_HUB_URL)
@@ -177,7 +179,7 @@ def workstation_account(db) -> str | None:
     return f"{url}#{ws}" if url and ws else None
 
 
-def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_store_for,
+def enroll_workstation(db: Database, *, hub_url: str, code: str, client: HubClient, token_store_for,
                        cancel: threading.Event | None = None) -> dict[str, str]:
     """Trade a one-time enrollment code for a workstation token (kept in the keyring).
 
@@ -213,7 +215,7 @@ def enroll_workstation(db, *, hub_url: str, code: str, client: HubClient, token_
     return answer
 
 
-def _installation_id(db) -> str:
+def _installation_id(db: Database) -> str:
     """Made and saved before the first enrollment request leaves, so that a retry after
     a lost answer (or a restart) sends the same one."""
     with db.write() as session:
@@ -248,7 +250,7 @@ class _Batch:
         return self.push.event_ids[-1]
 
 
-def _read_batch(session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None) -> _Batch | None:
+def _read_batch(session: Session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None) -> _Batch | None:
     """The next pending events after ``after_seq``, in order, encoded as a push body of at
     most ``max_bytes`` (but at least one event, however big). ``after_event``: the last
     event of the batch sent before it in this sync, which the hub must store first."""
@@ -317,7 +319,7 @@ def _last_success_not_noted(error: WindowdeskError) -> StorageError:
 class SyncRunner:
     """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
 
-    def __init__(self, db, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
+    def __init__(self, db: Database, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
                  pull_page: int = PULL_PAGE, retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
                  longest_turn_wait: float = LONGEST_TURN_WAIT, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._db = db

@@ -22,6 +22,7 @@ from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
+from windowdesk.storage.db import Session
 
 log = logging.getLogger("windowdesk.sync")
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
@@ -54,7 +55,7 @@ class PageCases:
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
 
 
-def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
+def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> PageCases:
     """What the page's decisions and notes need (malformed ones are left to fail when
     applied, so that the error names their change)."""
     named = [c for c in changes if c.kind in _CASE_CHANGES and isinstance(c.payload.get("case_id"), str)]
@@ -70,7 +71,7 @@ def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
     )
 
 
-def store_page(session, page: PageCases) -> None:
+def store_page(session: Session, page: PageCases) -> None:
     """Write what the page's decisions and notes made (call once, after the last of them)."""
     if page.new_steps:
         sync_queries.insert_case_steps(session, page.new_steps)
@@ -80,7 +81,7 @@ def store_page(session, page: PageCases) -> None:
         page.new_statuses = {}
 
 
-def apply_change(session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None) -> str | None:
+def apply_change(session: Session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None) -> str | None:
     """Apply one change; returns the kind when it changed something the UI shows.
     ``page``: from :func:`load_page_cases` for the page this change is part of, stored
     by :func:`store_page` after its last change (without it, a decision or note loads
@@ -104,7 +105,7 @@ def _hub_step_id(change: protocol.Change) -> str:
     return str(uuid.uuid5(_HUB_EVENTS, f"change:{change.seq}"))
 
 
-def _case_of(session, page: PageCases, case_id: str) -> m.Case | None:
+def _case_of(session: Session, page: PageCases, case_id: str) -> m.Case | None:
     if case_id in page.cases:
         return page.cases[case_id]
     return session.get(m.Case, case_id)
@@ -132,14 +133,14 @@ def _new_step(page: PageCases, step_id: str) -> bool:
     return True
 
 
-def _catalog(session, change: protocol.Change, now: dt.datetime) -> str:
+def _catalog(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     payload = change.payload
     catalog = parse_catalog(payload["centers"], payload["departments"], payload["items"])
     import_catalog_into(session, catalog)
     return change.kind
 
 
-def _calendar(session, change: protocol.Change, now: dt.datetime) -> str:
+def _calendar(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     payload = change.payload
     session.merge(
         m.CalendarOverride(
@@ -151,7 +152,7 @@ def _calendar(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
-def _calendar_year(session, change: protocol.Change, now: dt.datetime) -> str:
+def _calendar_year(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     published = published_year_from_json(change.payload)  # MalformedCalendar: the page is not applied
     document = published.as_json()
     session.merge(m.CalendarYear(year=published.year, source=published.source[:200], holidays=document["holidays"],
@@ -159,7 +160,7 @@ def _calendar_year(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
-def _operator(session, change: protocol.Change, now: dt.datetime) -> str:
+def _operator(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     payload = change.payload
     row = session.get(m.Operator, payload["id"]) or queries.operator_by_login(session, payload["login"])
     if row is None:
@@ -177,7 +178,7 @@ def _operator(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
-def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
+def _decision(session: Session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:
@@ -202,7 +203,7 @@ def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCase
     return change.kind
 
 
-def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
+def _note(session: Session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:

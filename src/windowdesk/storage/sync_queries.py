@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import Text, bindparam, func, insert, select, type_coerce, update
+from sqlalchemy import Table, Text, bindparam, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -85,14 +85,14 @@ def existing_case_event_ids(session: Session, event_ids: Sequence[str]) -> set[s
     return found
 
 
-_CASES = m.Case.__table__
+_CASES = cast(Table, m.Case.__table__)  # a declared model's table (typed as any FromClause)
 _SET_CASE_STATUS = update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(status=bindparam("new_status"))
 
 
 def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
     """Add timeline steps (column values by name) in one statement: through the ORM's unit
     of work, the bookkeeping of a page of 1,000 hub decisions cost more than its writes."""
-    session.execute(insert(m.CaseEvent.__table__), steps)
+    session.execute(insert(cast(Table, m.CaseEvent.__table__)), steps)
 
 
 def set_case_statuses(session: Session, statuses: dict[str, str]) -> None:
@@ -109,4 +109,4 @@ def set_loaded_status(case: m.Case, status: str) -> None:
 
 def case_number_of(session: Session, case_id: str) -> str | None:
     """The number of a case kept here, None for a case this window does not keep."""
-    return session.query(m.Case.case_number).filter(m.Case.id == case_id).scalar()
+    return session.scalar(select(m.Case.case_number).where(m.Case.id == case_id))

@@ -30,6 +30,8 @@ from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 
 REFUSED_STYLE = "color: #b00020; font-weight: bold"
@@ -37,7 +39,7 @@ REFUSAL_MESSAGE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, *, token_store_for=TokenStore) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, token_store_for=TokenStore) -> None:
         super().__init__()
         self.db = db
         self.ctx = ctx
@@ -342,7 +344,7 @@ def _render(widget, target: Path) -> bool:
     return widget.grab().save(str(target))
 
 
-def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
+def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
     """Who works at this window now: the first-run set-up, the demo account, or a login."""
     from windowdesk.services import bootstrap
 
@@ -361,7 +363,7 @@ def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None
     return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def launch(app: QApplication, *, db, shipped_calendar, demo: bool = False, smoke_test: Path | None = None) -> int:
+def launch(app: QApplication, *, db: Database, shipped_calendar: WorkingCalendar, demo: bool = False, smoke_test: Path | None = None) -> int:
     ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
     if ctx is None:
         return 0 if smoke_test is None or smoke_test.exists() else 1

@@ -16,10 +16,11 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import sync as sync_service
 from windowdesk.sync.credentials import TokenStore
+from windowdesk.services.context import Database
 
 
 class EnrollDialog(QDialog):
-    def __init__(self, db, workers, parent: QWidget | None = None, *, token_store_for=TokenStore) -> None:
+    def __init__(self, db: Database, workers, parent: QWidget | None = None, *, token_store_for=TokenStore) -> None:
         super().__init__(parent)
         self._db, self._workers, self._token_store_for = db, workers, token_store_for
         self.answer: dict | None = None

@@ -7,9 +7,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from windowdesk import __version__
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="windowdesk", description="Counter client for service halls")
+    parser.add_argument("--version", action="version", version=f"windowdesk {__version__}")
     parser.add_argument("--data-dir", help="folder of the local database, backups and logs")
     parser.add_argument("--locale", default=None, help="zh_CN (default) or en")
     parser.add_argument(

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
 from windowdesk.hub import cli_backup, cli_refused, cli_service
 from windowdesk.hub.cli_common import parse_day as _day
@@ -256,6 +257,8 @@ def _common_options() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(prog="windowdesk-hub", parents=[common], formatter_class=HelpFormatter, description=_("The windowdesk hub: the server every workstation syncs with, and its administration."))
+    parser.add_argument("--version", action="version", version=f"windowdesk-hub {__version__}",
+                        help=_("show the version of windowdesk-hub and exit"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:

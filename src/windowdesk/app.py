@@ -10,17 +10,16 @@ from pathlib import Path
 
 from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
+from windowdesk.logs import log_windowdesk_to, rotating_file
 from windowdesk.paths import DataPaths, resolve_data_paths, resources_dir
 
 log = logging.getLogger("windowdesk")
+LOG_FILE_NAME = "windowdesk.log"
 
 
 def _setup_logging(paths: DataPaths) -> None:
-    handler = logging.FileHandler(paths.logs / "windowdesk.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("windowdesk")
-    root.setLevel(logging.INFO)
-    root.addHandler(handler)
+    """A rotating file in the data folder: what support reads when a window's sync fails."""
+    log_windowdesk_to(rotating_file(paths.logs / LOG_FILE_NAME))
 
 
 def prepare_storage(paths: DataPaths, *, demo: bool, on_update=None):

@@ -283,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--push-room", type=float, default=None, metavar="SECONDS",
                        help=_("seconds of pushes the hub takes in at once (its processes share them); the windows "
                               "beyond are told when their turn comes (default 0.3; 0: take every push at once)"))
+    serve.add_argument("--log-to", choices=("stderr", "file"), default=None,
+                       help=_("where the hub logs: stderr (the default; systemd's journal keeps it) or a rotating file "
+                              "in the data folder, logs/windowdesk-hub.log"))
     command("migrate", cmd_migrate, _("bring the database to the current schema (every command does this first)"))
     sub = command("import-catalog", cmd_import_catalog, _("validate and publish a service catalog folder (centers.json, departments.json, items.json)"))
     sub.add_argument("folder", help=_("the catalog folder"))
@@ -389,6 +392,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             push_in_flight=getattr(args, "push_in_flight", None),
             push_room=getattr(args, "push_room", None),
             serving_processes=getattr(args, "workers", 1),
+            log_to=getattr(args, "log_to", None),
         )
         if args.command == "serve":
             from windowdesk.hub.server import TlsFiles, serve

@@ -18,6 +18,7 @@ import collections
 import datetime as dt
 import functools
 import json
+import logging
 import random
 import threading
 import uuid
@@ -39,6 +40,10 @@ from windowdesk.storage.db import Session
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
     from windowdesk.sync.client import HubClient
+
+# What support reads in the window's log file: each attempt, retry, wait for a turn,
+# refusal and failure, by ids and counts only (never a record's contents).
+log = logging.getLogger("windowdesk.sync")
 
 KEY_HUB_URL = "sync.hub_url"
 KEY_WORKSTATION = "sync.workstation_id"
@@ -274,6 +279,13 @@ def _read_batch(session: Session, after_seq: int, limit: int, max_bytes: int, af
     return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", tuple(event_ids)), last_seq)
 
 
+def _error_code(error: WindowdeskError) -> str:
+    """The hub's code of a refusal (" (bad_token)"), for the log: never its message, which
+    may quote what the window sent."""
+    code = getattr(error, "code", None)
+    return f" ({code})" if code else ""
+
+
 def _stopped() -> SyncCancelled:
     return SyncCancelled(_("Sync stopped"), _("Sync was stopped; it resumes at the next attempt."))
 
@@ -339,6 +351,10 @@ class SyncRunner:
         report = SyncReport()
         state = SyncProgress("push")
         notify = progress or (lambda _p: None)
+        with self._db.read() as session:
+            workstation = queries.local_setting(session, KEY_WORKSTATION) or "-"
+            pending = queries.outbox_count(session, "pending")
+        log.info("sync started: workstation %s, %d events to push", workstation, pending)
         try:
             # Before anything is pushed: events waiting in the outbox may depend on kept
             # ones that a restored hub lacks, which must go first (their seqs are lower).
@@ -354,6 +370,7 @@ class SyncRunner:
                 self._push(cancel, report, state, notify)
         except WindowdeskError as error:
             report.error = error
+            log.warning("sync failed: %s%s", type(error).__name__, _error_code(error))
         else:
             report.finished_at = self._clock()
             try:
@@ -364,6 +381,8 @@ class SyncRunner:
                 # Not raised: the report of what was sent and received must reach the
                 # window (its counts, and the screens to refresh for the changes pulled).
                 report.error = _last_success_not_noted(error)
+            log.info("sync finished: %d applied, %d duplicates, %d refused, %d pulled, %d sent again",
+                     report.applied, report.duplicates, len(report.rejected), report.pulled, report.sent_again)
         state.phase, state.turn_in = "done", None
         notify(state)
         return report
@@ -386,6 +405,7 @@ class SyncRunner:
             if not seen:  # the first generation this window sees: nothing was lost
                 return False
             sent_again = sent_events.send_again(session)
+        log.warning("the hub was restored (generation %s): %d confirmed events sent again", generation, sent_again)
         report.sent_again += sent_again
         return sent_again > 0
 
@@ -408,16 +428,20 @@ class SyncRunner:
                 # the turns already, so only a little jitter.
                 wait = busy.retry_after + random.uniform(0.0, TURN_LATENESS)
                 if waited_for_turns + wait > self._longest_turn_wait:
+                    log.warning("hub busy: gave up after waiting %.1f s for this window's turn", waited_for_turns)
                     raise
                 waited_for_turns += wait
+                log.info("hub busy: this window's turn comes in %.1f s", wait)
                 if on_turn is not None:
                     on_turn(wait)
                 cancel.wait(wait)  # wakes at once when cancelled
-            except HubUnreachable:
+            except HubUnreachable as error:
                 attempt += 1
                 if attempt > self._retries:
                     raise
                 delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
+                log.info("hub unreachable (%s): retry %d of %d within %.1f s",
+                         type(error).__name__, attempt, self._retries, delay)
                 cancel.wait(random.uniform(0, delay))  # wakes at once when cancelled
 
     def _next_batch(self, after: _Batch | None) -> _Batch | None:
@@ -485,6 +509,8 @@ class SyncRunner:
                 # for it; it is stored now (its answer is recorded): send this one again.
                 return _await(self._send_in_background(batch, cancel, on_turn=on_turn), cancel)
         except WindowdeskError as error:  # unreachable or refused: note it, then stop
+            log.warning("push of events %s to %s failed: %s%s", batch.push.event_ids[0], batch.last_event_id,
+                        type(error).__name__, _error_code(error))
             self._note_failure(batch.push.event_ids, error)
             raise
 
@@ -517,13 +543,19 @@ class SyncRunner:
         refused = {r.event_id: r.reason for r in results if r.status == protocol.REJECTED}
         with self._db.write() as session:
             for row in queries.outbox_by_event_ids(session, list(refused)):
+                log.warning("the hub refused event %s (%s %s)", row.event_id, row.kind, row.entity_id)
                 row.state = "rejected"
                 row.attempts += 1
                 row.last_error = refused[row.event_id]
                 report.rejected.append((row.kind, row.last_error))
             sent_events.keep_confirmed(session, confirmed, self._clock())
-        report.applied += sum(1 for r in results if r.status == protocol.APPLIED)
-        report.duplicates += sum(1 for r in results if r.status == protocol.DUPLICATE)
+        applied = sum(1 for r in results if r.status == protocol.APPLIED)
+        duplicates = sum(1 for r in results if r.status == protocol.DUPLICATE)
+        log.info("pushed %d events (%s to %s): %d applied, %d duplicates, %d refused", len(results),
+                 results[0].event_id if results else "-", results[-1].event_id if results else "-",
+                 applied, duplicates, len(refused))
+        report.applied += applied
+        report.duplicates += duplicates
 
     def _pull(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
         with self._db.read() as session:
@@ -541,6 +573,7 @@ class SyncRunner:
             if page.has_more:
                 fetching = fetch(page.next_cursor)
             self._apply_page(page, report)
+            log.info("pulled %d changes, cursor %d", len(page.changes), page.next_cursor)
             report.pulled += len(page.changes)
             state.pulled = report.pulled
             notify(state)

@@ -44,7 +44,7 @@ def run(*, receipts: int, slips: int, locale: str) -> dict:
     from windowdesk.printing import fonts
     from windowdesk.printing.fee_receipt import render_fee_receipt
     from windowdesk.printing.notification import render_notification_slip
-    from windowdesk.printing.samples import demo_documents, open_demo
+    from windowdesk.cli.print_samples import demo_documents, open_demo
 
     i18n.set_locale(locale)
     with tempfile.TemporaryDirectory(prefix="windowdesk-bench-print-") as scratch:

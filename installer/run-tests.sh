@@ -9,4 +9,18 @@ cups_env=$(bash installer/ci-cups.sh)
 eval "$cups_env"
 postgres_env=$(bash installer/ci-postgres.sh)
 eval "$postgres_env"
-QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"
+# The house rules, checked by tools (configured in pyproject.toml). Each runs even when
+# one before it failed, and the tests run too; the run fails at the end if any failed.
+failed=()
+# Lint: a new finding of the chosen rule sets fails the run.
+.venv/bin/ruff check src tests bench || failed+=("ruff check")
+# Types: the strict part (domain/, sync/protocol.py, storage/) has no type error.
+.venv/bin/mypy || failed+=("mypy")
+# The layers as a contract: a UI module importing storage, a service importing Qt, SQL
+# outside storage or the hub reaching into the client fails the run.
+.venv/bin/lint-imports || failed+=("lint-imports")
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@" || failed+=("pytest")
+if ((${#failed[@]})); then
+    echo "FAILED: ${failed[*]}" >&2
+    exit 1
+fi

@@ -16,6 +16,21 @@ from windowdesk.i18n import set_locale
 from windowdesk.services.context import CounterContext
 from windowdesk.storage.db import Database
 
+from .slow_suites import SLOW_MODULES, SLOW_TESTS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow suites (tests/slow_suites.py): the fast loop leaves them out."""
+    for item in items:
+        path = item.path.relative_to(ROOT).as_posix()
+        name = getattr(item, "originalname", item.name)
+        callspec = getattr(item, "callspec", None)
+        on_postgresql = callspec is not None and callspec.params.get("backend") == "postgresql"
+        if path in SLOW_MODULES or f"{path}::{name}" in SLOW_TESTS or on_postgresql:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _offscreen_qt() -> None:

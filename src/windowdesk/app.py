@@ -10,17 +10,16 @@ from pathlib import Path
 
 from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
+from windowdesk.logs import log_windowdesk_to, rotating_file
 from windowdesk.paths import DataPaths, resolve_data_paths, resources_dir
 
 log = logging.getLogger("windowdesk")
+LOG_FILE_NAME = "windowdesk.log"
 
 
 def _setup_logging(paths: DataPaths) -> None:
-    handler = logging.FileHandler(paths.logs / "windowdesk.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("windowdesk")
-    root.setLevel(logging.INFO)
-    root.addHandler(handler)
+    """A rotating file in the data folder: what support reads when a window's sync fails."""
+    log_windowdesk_to(rotating_file(paths.logs / LOG_FILE_NAME))
 
 
 def prepare_storage(paths: DataPaths, *, demo: bool, on_update=None):
@@ -93,41 +92,3 @@ def run(args: Namespace) -> int:
         app, db=db, shipped_calendar=calendar, demo=args.demo,
         smoke_test=Path(args.smoke_test) if args.smoke_test else None,
     )
-
-
-def run_audit_check(args: Namespace) -> int:
-    """``windowdesk audit-check``: 0 when the chain is whole, 1 with each break listed."""
-    from windowdesk.services.audit import verify_chain
-    from windowdesk.storage.db import Database
-    from windowdesk.storage.keys import DEMO_KEY_FILE, database_key
-    from windowdesk.storage.migrate import current_revision
-
-    paths = resolve_data_paths(args.data_dir)
-    i18n.set_locale(os.environ.get("WINDOWDESK_LOCALE") or i18n.DEFAULT_LOCALE)
-    try:
-        if not paths.database.exists():
-            raise WindowdeskError(i18n._("No database"), i18n._("There is no database in {path}.").format(path=paths.root))
-        key = database_key(paths.database, demo=(paths.root / DEMO_KEY_FILE).exists())
-        current_revision(paths.database, key)  # a wrong key or a damaged file, in plain words
-        db = Database(paths.database, key=key)
-        try:
-            problems, count = verify_chain(db), audit_entry_count(db)
-        finally:
-            db.dispose()
-    except WindowdeskError as error:
-        print(error, file=sys.stderr)
-        return 2
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(i18n._("The audit log has {count} break(s).").format(count=len(problems)))
-        return 1
-    print(i18n._("The audit log is whole: {count} entries checked.").format(count=count))
-    return 0
-
-
-def audit_entry_count(db) -> int:
-    from windowdesk.storage import queries
-
-    with db.read() as session:
-        return queries.audit_count(session)

@@ -123,3 +123,9 @@ def test_a_database_the_hub_cannot_open_is_a_503(tmp_path: Path) -> None:
     error = _assert_error_body(reply, 503)
     assert error["code"] == "database_unavailable"
     assert reply.headers["Retry-After"]
+
+
+def test_the_openapi_description_carries_the_package_version(hub: Hub) -> None:
+    from windowdesk import __version__
+
+    assert hub.client.get("/openapi.json").json()["info"]["version"] == __version__

@@ -72,3 +72,18 @@ def test_the_hubs_processes_share_its_push_room_and_every_other_setting(tmp_path
     in_a_worker = HubSettings.resolve()  # as each process of `serve --workers 2` resolves them
     assert in_a_worker.push_room == pytest.approx(0.15)
     assert in_a_worker == dataclasses.replace(settings, push_room=in_a_worker.push_room)
+
+
+def test_the_hub_logs_to_stderr_unless_told_to_log_to_a_file_and_its_workers_follow(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from windowdesk.hub.settings import ENV_LOG_TO
+
+    monkeypatch.delenv(ENV_LOG_TO, raising=False)
+    assert HubSettings.resolve(data_dir=tmp_path).log_to == "stderr"  # systemd's journal keeps it
+    settings = HubSettings.resolve(data_dir=tmp_path, log_to="file")
+    for name, value in worker_environment(settings, workers=2).items():
+        monkeypatch.setenv(name, value)
+    assert HubSettings.resolve().log_to == "file"
+    monkeypatch.setenv(ENV_LOG_TO, "syslog")
+    with pytest.raises(InvalidInput, match="stderr or to a file"):
+        HubSettings.resolve(data_dir=tmp_path)

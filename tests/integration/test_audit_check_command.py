@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from windowdesk.__main__ import main
+from windowdesk.cli import main
 from windowdesk.app import prepare_storage
 from windowdesk.paths import DataPaths
 from windowdesk.storage.crypto import connect_raw

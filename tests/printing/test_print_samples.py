@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pypdf
 
-from windowdesk.__main__ import main
+from windowdesk.cli import main
 from windowdesk.printing.paper import DocumentKind
 
 from .conftest import DEMO_ID, squash

@@ -23,6 +23,7 @@ period [start, end] of local days:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,7 +45,8 @@ class Keys:
     center: str | None
 
     def of(self, by: str) -> str | None:
-        return getattr(self, by)
+        value: str | None = getattr(self, by)
+        return value
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class Figures:
     def resolution_rate(self) -> float | None:
         return round(self.complaints_resolved / self.complaints, 4) if self.complaints else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "accepted": self.accepted, "completed": self.completed, "on_time": self.on_time, "late": self.late,
             "open_overdue": self.open_overdue, "overdue": self.overdue, "notifications": self.notifications,
@@ -212,7 +214,7 @@ def build_report(
             continue
         if _within(case.accepted_day, start, end):
             add(case.keys, _bump("accepted"))
-        if _within(case.completed_day, start, end):
+        if case.completed_day is not None and _within(case.completed_day, start, end):
             used = used_working_days(case, case.completed_day, index)
             on_time = used <= case.promised_days
             add(case.keys, _completed(used, on_time))

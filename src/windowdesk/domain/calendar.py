@@ -18,6 +18,7 @@ from functools import cached_property
 
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -197,7 +198,7 @@ class PublishedYear:
     makeup_workdays: Mapping[date, str]
     source: str = ""
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "year": self.year, "source": self.source,
             "holidays": {day.isoformat(): name for day, name in sorted(self.holidays.items())},

@@ -107,7 +107,7 @@ def case_target(parts: Iterable[PartStatus | str]) -> CaseStatus:
 def _shortest_paths() -> dict[tuple[CaseStatus, CaseStatus], tuple[CaseAction, ...]]:
     paths: dict[tuple[CaseStatus, CaseStatus], tuple[CaseAction, ...]] = {}
     for start in CaseStatus:
-        seen = {start: ()}
+        seen: dict[CaseStatus, tuple[CaseAction, ...]] = {start: ()}
         queue = deque([start])
         while queue:
             here = queue.popleft()

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 from windowdesk.domain.catalog_model import (
     CENTERS_FILE,
@@ -116,13 +116,13 @@ class _Reader:
             self.fail(None, _("{subject}: must be a JSON object").format(subject=subject))
         self.data: Mapping[str, Any] = data
 
-    def fail(self, field: str | None, message: str) -> None:
+    def fail(self, field: str | None, message: str) -> NoReturn:
         raise CatalogFormatError(message, section=self.section, subject=self.subject, field=field)
 
-    def missing(self, field: str) -> None:
+    def missing(self, field: str) -> NoReturn:
         self.fail(field, _("{subject}: {field} is missing").format(subject=self.subject, field=field))
 
-    def wrong_type(self, field: str, expected: str, value: Any) -> None:
+    def wrong_type(self, field: str, expected: str, value: Any) -> NoReturn:
         self.fail(
             field,
             _("{subject}: {field} must be {expected}, not {value}").format(
@@ -149,7 +149,15 @@ class _Reader:
             )
         return value
 
+    @overload
+    def integer(self, field: str, *, minimum: int = 0, required: Literal[True] = True,
+                default: int | None = None) -> int: ...
+
+    @overload
+    def integer(self, field: str, *, minimum: int = 0, required: bool, default: int | None = None) -> int | None: ...
+
     def integer(self, field: str, *, minimum: int = 0, required: bool = True, default: int | None = None) -> int | None:
+        # A required field that is missing raises: only an optional one gives None.
         if field not in self.data or self.data[field] is None:
             if required:
                 self.missing(field)

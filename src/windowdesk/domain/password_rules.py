@@ -130,7 +130,8 @@ def _predictable_pieces(password: str, names: tuple[str, ...]) -> bool:
             predictable = (piece in words or piece.isdigit() or _is_walk(piece) or _is_repeat(piece)
                            or not piece.isalnum() and len(piece) == 1)
             cost = strays if predictable else strays + 1 if end == start + 1 else None
-            if cost is not None and cost <= _STRAYS and (fewest[end] is None or cost < fewest[end]):
+            best = fewest[end]
+            if cost is not None and cost <= _STRAYS and (best is None or cost < best):
                 fewest[end] = cost
     return fewest[length] is not None
 

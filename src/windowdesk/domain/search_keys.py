@@ -58,7 +58,7 @@ def item_search_keys(name: str, keywords: tuple[str, ...] | list[str]) -> ItemSe
     return ItemSearchKeys(search_keys(name), tuple(search_keys(keyword) for keyword in keywords))
 
 
-def keys_document(keys: ItemSearchKeys) -> dict:
+def keys_document(keys: ItemSearchKeys) -> dict[str, object]:
     """The JSON form of an item's keys, as the published catalog carries them."""
     return {
         "name": {"full": keys.name.full, "initials": keys.name.initials},

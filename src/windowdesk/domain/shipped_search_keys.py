@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from windowdesk.domain.catalog_model import Catalog
+from windowdesk.domain.catalog_model import Catalog, CatalogItem
 from windowdesk.domain.search_keys import ItemSearchKeys, SearchKeys, search_keys
 
 TABLE_FILE = "search_keys.json"
@@ -35,7 +35,7 @@ def with_table_keys(catalog: Catalog, table: dict[str, SearchKeys]) -> Catalog:
     """The catalog, each item without keys given them from the table when the table
     holds its name and every keyword."""
 
-    def keyed(item):  # noqa: ANN001, ANN202 - a CatalogItem
+    def keyed(item: CatalogItem) -> CatalogItem:
         texts = (item.name, *item.keywords)
         if item.search_keys is not None or not all(text in table for text in texts):
             return item

@@ -10,7 +10,7 @@ up to and including the day before it ended: the day materials come back counts 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -46,7 +46,8 @@ class ClockState(NamedTuple):
     light: Light
 
 
-def _count(start: dt.date, end: dt.date, calendar: WorkingCalendar, suspensions) -> tuple[int, int]:
+def _count(start: dt.date, end: dt.date, calendar: WorkingCalendar,
+           suspensions: Iterable[Suspension]) -> tuple[int, int]:
     """(working days counted, working days suspended) in (start, end]."""
     if end <= start:
         return 0, 0
@@ -78,6 +79,7 @@ def due_date(accepted: dt.date, limit: int, calendar: WorkingCalendar, suspensio
                 break
             remaining -= available
             counted_until = period.start
+        assert period.end is not None  # open suspensions were refused above
         counted_until = max(counted_until, period.end - dt.timedelta(days=1))
     return calendar.add_working_days(counted_until, remaining)
 

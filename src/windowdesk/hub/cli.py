@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
 from windowdesk.hub import cli_backup, cli_refused, cli_service
 from windowdesk.hub.cli_common import parse_day as _day
@@ -313,6 +314,8 @@ def _common_options() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(prog="windowdesk-hub", parents=[common], formatter_class=HelpFormatter, description=_("The windowdesk hub: the server every workstation syncs with, and its administration."))
+    parser.add_argument("--version", action="version", version=f"windowdesk-hub {__version__}",
+                        help=_("show the version of windowdesk-hub and exit"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
@@ -343,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--push-room", type=float, default=None, metavar="SECONDS",
                        help=_("seconds of pushes the hub takes in at once (its processes share them); the windows "
                               "beyond are told when their turn comes (default 0.3; 0: take every push at once)"))
+    serve.add_argument("--log-to", choices=("stderr", "file"), default=None,
+                       help=_("where the hub logs: stderr (the default; systemd's journal keeps it) or a rotating file "
+                              "in the data folder, logs/windowdesk-hub.log"))
     command("migrate", cmd_migrate, _("bring the database to the current schema (every command does this first)"))
     sub = command("import-catalog", cmd_import_catalog, _("validate and publish a service catalog folder (centers.json, departments.json, items.json)"))
     sub.add_argument("folder", help=_("the catalog folder"))
@@ -471,6 +477,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             push_room=getattr(args, "push_room", None),
             trusted_proxies=getattr(args, "trusted_proxy", None),
             serving_processes=getattr(args, "workers", 1),
+            log_to=getattr(args, "log_to", None),
         )
         private_data_dir(settings.data_dir)  # an older hub's files, made private
         if args.command == "serve":

@@ -40,10 +40,12 @@ from windowdesk.hub.settings import (
     ENV_ENROLL_LIMIT,
     ENV_MIN_CLIENT_VERSION,
     ENV_PUSH_IN_FLIGHT,
+    ENV_LOG_TO,
     ENV_PUSH_ROOM,
     ENV_TRUSTED_PROXIES,
     HubSettings,
 )
+from windowdesk.logs import rotating_file
 from windowdesk.hub.storage import serving_lock
 from windowdesk.i18n import N_
 
@@ -126,6 +128,7 @@ def worker_environment(settings: HubSettings, workers: int) -> dict[str, str]:
         # (with 0.3 s each, two processes kept a push inside for up to 1.35 s).
         ENV_PUSH_ROOM: str(settings.push_room / workers),
         ENV_TRUSTED_PROXIES: ",".join(settings.trusted_proxies),
+        ENV_LOG_TO: settings.log_to,
     }
 
 
@@ -137,10 +140,37 @@ def proxy_options(settings: HubSettings) -> dict:
     return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
+LOG_FILE_NAME = "windowdesk-hub.log"
+STDERR_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_file(settings: HubSettings) -> Path:
+    return settings.data_dir / "logs" / LOG_FILE_NAME
+
+
+def configure_logging(settings: HubSettings) -> None:
+    """The hub's log, in this process (the serving one and each worker): stderr, or the
+    rotating file in the data folder that every process of the hub shares."""
+    if settings.log_to == "file":
+        handler = rotating_file(log_file(settings), shared=True)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(STDERR_FORMAT))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for old in [h for h in root.handlers if getattr(h, "windowdesk_hub", False)]:  # serve called again
+        root.removeHandler(old)
+        old.close()
+    handler.windowdesk_hub = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+
+
 def app_from_environment() -> FastAPI:
     """The application of each worker process; ``serve`` hands the settings over in the
     environment, the only channel uvicorn's workers inherit."""
-    app = create_app(HubSettings.resolve())
+    settings = HubSettings.resolve()
+    configure_logging(settings)
+    app = create_app(settings)
     settle_startup_heap(young_threshold=YOUNG_GC_THRESHOLD)
     return app
 
@@ -148,7 +178,7 @@ def app_from_environment() -> FastAPI:
 def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, access_log: bool = False,
           tls: TlsFiles | None = None) -> int:
     """Serve until SIGINT/SIGTERM; returns the process exit code."""
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     options = dict(
         host=host,
         port=port,

@@ -26,6 +26,10 @@ ENV_BAD_TOKEN_LIMIT = "WINDOWDESK_HUB_BAD_TOKEN_LIMIT"
 ENV_PUSH_IN_FLIGHT = "WINDOWDESK_HUB_PUSH_IN_FLIGHT"
 ENV_PUSH_ROOM = "WINDOWDESK_HUB_PUSH_ROOM"
 ENV_TRUSTED_PROXIES = "WINDOWDESK_HUB_TRUSTED_PROXIES"
+ENV_LOG_TO = "WINDOWDESK_HUB_LOG_TO"
+# Where the hub logs: "stderr" (systemd's journal keeps it; the default) or "file", a
+# rotating file in the data folder (logs/windowdesk-hub.log).
+LOG_TO = ("stderr", "file")
 DEFAULT_DATA_DIR = Path("hub-data")
 DEFAULT_MIN_CLIENT_VERSION = "0.1.0"
 SQLITE_FILE_NAME = "hub.sqlite3"
@@ -88,6 +92,7 @@ class HubSettings:
     # X-Forwarded-Proto the hub believes; none by default, so a header any client can
     # write names nobody.
     trusted_proxies: tuple[str, ...] = ()
+    log_to: str = "stderr"
 
     @property
     def is_postgresql(self) -> bool:
@@ -114,6 +119,7 @@ class HubSettings:
         push_room: float | None = None,
         trusted_proxies: Sequence[str] | None = None,
         serving_processes: int = 1,
+        log_to: str | None = None,
     ) -> HubSettings:
         folder = Path(data_dir or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).expanduser().resolve()
         url = database_url or os.environ.get(ENV_DATABASE_URL)
@@ -124,6 +130,9 @@ class HubSettings:
         in_flight = push_in_flight or os.environ.get(ENV_PUSH_IN_FLIGHT)
         room = push_room if push_room is not None else os.environ.get(ENV_PUSH_ROOM)
         proxies = trusted_proxies or (os.environ.get(ENV_TRUSTED_PROXIES) or "").split(",")
+        logs = log_to or os.environ.get(ENV_LOG_TO) or "stderr"
+        if logs not in LOG_TO:
+            raise InvalidInput(Text(N_("The hub logs to stderr or to a file, not to {value!r}."), value=logs))
         settings = cls(
             data_dir=folder, database_url=url, min_client_version=minimum,
             enroll_limit=RateLimit.parse(enroll) if enroll else DEFAULT_ENROLL_LIMIT,
@@ -131,6 +140,7 @@ class HubSettings:
             push_in_flight=_in_flight(in_flight) if in_flight else (PUSH_IN_FLIGHT if serving_processes > 1 else 1),
             push_room=_push_room(room) if room not in (None, "") else DEFAULT_PUSH_ROOM,
             trusted_proxies=_proxies(proxies),
+            log_to=logs,
         )
         settings.min_client_version_tuple  # refuse a bad minimum at start-up, not per request
         return settings

@@ -16,6 +16,8 @@ from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 from windowdesk.storage.models import Organisation, Resident
 from windowdesk.sync.outbox import enqueue
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 RESIDENT = "resident"
 ORGANISATION = "organisation"
@@ -59,7 +61,7 @@ def _organisation_summary(row: Organisation) -> ApplicantSummary:
     )
 
 
-def find_residents(db, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
+def find_residents(db: Database, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
     """By ID number (whole or its start), phone number (its start) or name (its start)."""
     text = re.sub(r"\s+", "", query or "")
     if not text:
@@ -78,7 +80,7 @@ def find_residents(db, ctx: CounterContext, *, query: str, limit: int = 20) -> l
         return [_resident_summary(r) for r in rows[:limit]]
 
 
-def find_organisations(db, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
+def find_organisations(db: Database, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
     text = (query or "").strip()
     if not text:
         return []
@@ -88,7 +90,7 @@ def find_organisations(db, ctx: CounterContext, *, query: str, limit: int = 20) 
 
 
 def register_resident(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     id_number: str,
@@ -133,7 +135,7 @@ def register_resident(
 
 
 def register_organisation(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     credit_code: str,
@@ -172,7 +174,7 @@ def register_organisation(
         return _organisation_summary(row)
 
 
-def applicant_summary(session, ref: ApplicantRef) -> ApplicantSummary:
+def applicant_summary(session: Session, ref: ApplicantRef) -> ApplicantSummary:
     """Inside an open session: the summary of a referenced applicant, or a clear error."""
     if ref.kind == RESIDENT:
         row = session.get(Resident, ref.id)
@@ -185,7 +187,7 @@ def applicant_summary(session, ref: ApplicantRef) -> ApplicantSummary:
     raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
 
 
-def reveal_id_number(db, ctx: CounterContext, *, applicant: ApplicantRef) -> str:
+def reveal_id_number(db: Database, ctx: CounterContext, *, applicant: ApplicantRef) -> str:
     """The whole ID number or credit code, for a role that needs it; the viewing is audited."""
     with db.write() as session:
         authorize(session, ctx, Permission.VIEW_FULL_ID)

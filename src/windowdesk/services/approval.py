@@ -19,6 +19,8 @@ from windowdesk.services.audit import record_action
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 from windowdesk.storage.models import Operator
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 
 class ApprovalRefused(WindowdeskError):
@@ -42,7 +44,7 @@ def _wrong_credentials() -> ApprovalRefused:
 
 
 def approve_as_supervisor(
-    db, ctx: CounterContext, *, login: str, password: str, permission: Permission = Permission.APPROVE_VOID
+    db: Database, ctx: CounterContext, *, login: str, password: str, permission: Permission = Permission.APPROVE_VOID
 ) -> str:
     """The id of the supervisor whose credentials these are, if they may give ``permission``
     at this center. Raises :class:`ApprovalRefused`; a wrong password counts towards the
@@ -80,7 +82,7 @@ def approve_as_supervisor(
     return operator_id
 
 
-def require_approver(session, ctx: CounterContext, supervisor_id: str, permission: Permission) -> Operator:
+def require_approver(session: Session, ctx: CounterContext, supervisor_id: str, permission: Permission) -> Operator:
     """Inside the action's own transaction: the approver still exists and may approve."""
     operator = session.get(Operator, supervisor_id)
     if operator is None or not operator.active or not is_allowed(operator.role, permission):

@@ -15,6 +15,8 @@ from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 from windowdesk.storage.models import AuditEntry
 from windowdesk.sync.outbox import enqueue
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 GENESIS_HASH = "0" * 64
 
@@ -38,7 +40,7 @@ def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
 
 
 def record_action(
-    session,
+    session: Session,
     ctx: CounterContext,
     *,
     action: str,
@@ -75,7 +77,7 @@ def record_action(
     return entry
 
 
-def verify_chain(db) -> list[str]:
+def verify_chain(db: Database) -> list[str]:
     """Problems found in the chain, in plain words; empty when intact."""
     from windowdesk.i18n import _
 

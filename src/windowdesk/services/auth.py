@@ -27,6 +27,8 @@ from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.services.workstation import KEY_OPERATOR, workstation_context_for
 from windowdesk.storage import queries
 from windowdesk.storage.models import ORIGIN_LOCAL, Operator
+from windowdesk.storage.models import Operator
+from windowdesk.storage.db import Database
 
 
 class LoginFailed(WindowdeskError):
@@ -50,7 +52,7 @@ def _wrong_password() -> LoginFailed:
     )
 
 
-def log_in(db, *, login: str, password: str, clock=utc_now) -> LoginResult:
+def log_in(db: Database, *, login: str, password: str, clock=utc_now) -> LoginResult:
     """Check the password; five wrong ones in a row lock the account for 15 minutes."""
     login = (login or "").strip()
     now = clock()
@@ -76,22 +78,23 @@ def log_in(db, *, login: str, password: str, clock=utc_now) -> LoginResult:
         return LoginResult(ctx, operator.must_change_password)
 
 
-def verify_operator_password(db, ctx: CounterContext, *, password: str) -> bool:
+def verify_operator_password(db: Database, ctx: CounterContext, *, password: str) -> bool:
     """Unlocking the screen: the same operator's password, with the same lockout."""
     try:
-        result = log_in(db, login=_login_of(db, ctx), password=password, clock=ctx.clock)
+        result = log_in(db, login=login_of(db, ctx), password=password, clock=ctx.clock)
     except LoginFailed:
         return False
     return result.ctx.operator_id == ctx.operator_id
 
 
-def _login_of(db, ctx: CounterContext) -> str:
+def login_of(db: Database, ctx: CounterContext) -> str:
+    """The login of the operator at the counter ("" for one no longer kept here)."""
     with db.read() as session:
         operator = session.get(Operator, ctx.operator_id)
         return operator.login if operator else ""
 
 
-def change_password(db, ctx: CounterContext, *, current: str, new: str) -> None:
+def change_password(db: Database, ctx: CounterContext, *, current: str, new: str) -> None:
     with db.write() as session:
         operator = session.get(Operator, ctx.operator_id)
         if operator is None or not verify_password(current, operator.password_hash):
@@ -105,7 +108,7 @@ def change_password(db, ctx: CounterContext, *, current: str, new: str) -> None:
 
 
 def create_operator(
-    db, ctx: CounterContext, *, login: str, display_name: str, role: str, initial_password: str
+    db: Database, ctx: CounterContext, *, login: str, display_name: str, role: str, initial_password: str
 ) -> str:
     """A supervisor makes an account here (the hub was never reached); the new operator
     must choose their own password at first login."""

@@ -9,13 +9,15 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import CounterContext
 from windowdesk.storage.models import Operator
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 
 class PermissionDenied(WindowdeskError):
     pass
 
 
-def authorize(session, ctx: CounterContext, permission: Permission) -> Operator:
+def authorize(session: Session, ctx: CounterContext, permission: Permission) -> Operator:
     operator = session.get(Operator, ctx.operator_id)
     if operator is None or not operator.active:
         raise PermissionDenied(
@@ -33,7 +35,7 @@ def authorize(session, ctx: CounterContext, permission: Permission) -> Operator:
     return operator
 
 
-def may(db, ctx: CounterContext, permission: Permission) -> bool:
+def may(db: Database, ctx: CounterContext, permission: Permission) -> bool:
     """For the UI to hide what a role cannot use; the services still check."""
     with db.read() as session:
         operator = session.get(Operator, ctx.operator_id)

@@ -13,6 +13,7 @@ from windowdesk.i18n import _
 from windowdesk.services import applicants, catalog, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database
 
 DEMO_CENTER = "CH"
 DEMO_WINDOW = "01"
@@ -28,7 +29,7 @@ FOLDER_KIND = "folder.kind"
 DEMO_FOLDER = "demo"
 
 
-def ensure_catalog(db, resources: Path) -> bool:
+def ensure_catalog(db: Database, resources: Path) -> bool:
     """Import the shipped catalog when the database has none. True if it imported."""
     if catalog.has_catalog(db):
         return False
@@ -38,13 +39,13 @@ def ensure_catalog(db, resources: Path) -> bool:
     return True
 
 
-def is_demo_folder(db) -> bool:
+def is_demo_folder(db: Database) -> bool:
     with db.read() as session:
         return (queries.local_setting(session, FOLDER_KIND) == DEMO_FOLDER
                 or queries.local_setting(session, DEMO_SEEDED) == "1")
 
 
-def refuse_real_folder_for_demo(db) -> None:
+def refuse_real_folder_for_demo(db: Database) -> None:
     """--demo on a folder set up for real work (no demo marker): refused, nothing written."""
     if workstation.is_configured(db) and not is_demo_folder(db):
         raise StartupError(
@@ -54,7 +55,7 @@ def refuse_real_folder_for_demo(db) -> None:
         )
 
 
-def refuse_demo_folder(db) -> None:
+def refuse_demo_folder(db: Database) -> None:
     """A normal start on a demo folder: refused (it holds demo residents and the published
     demo login); such a folder is only ever started with --demo."""
     if is_demo_folder(db):
@@ -65,7 +66,7 @@ def refuse_demo_folder(db) -> None:
         )
 
 
-def demo_password_in_use(db) -> bool:
+def demo_password_in_use(db: Database) -> bool:
     """A demo folder whose demo login still has the published password."""
     if not is_demo_folder(db):
         return False
@@ -75,7 +76,7 @@ def demo_password_in_use(db) -> bool:
     return stored is not None and verify_password(DEMO_PASSWORD, stored)
 
 
-def refuse_sync_with_demo_password(db) -> None:
+def refuse_sync_with_demo_password(db: Database) -> None:
     if demo_password_in_use(db):
         raise WindowdeskError(
             _("Change the demo password first"),
@@ -84,7 +85,7 @@ def refuse_sync_with_demo_password(db) -> None:
         )
 
 
-def ensure_demo(db, resources: Path) -> CounterContext:
+def ensure_demo(db: Database, resources: Path) -> CounterContext:
     """A configured demo workstation with a few registered residents and organisations.
     Refuses (StartupError) a folder that holds real work."""
     refuse_real_folder_for_demo(db)
@@ -124,6 +125,6 @@ def ensure_demo(db, resources: Path) -> CounterContext:
     return ctx
 
 
-def _demo_seeded(db) -> bool:
+def _demo_seeded(db: Database) -> bool:
     with db.read() as session:
         return queries.local_setting(session, DEMO_SEEDED) == "1"

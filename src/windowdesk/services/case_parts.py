@@ -19,6 +19,7 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
 from windowdesk.storage.models_service import CasePart
+from windowdesk.storage.db import Session
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class PartView:
     note: str
 
 
-def create_parts(session, case: m.Case, item: m.CatalogItem) -> list[CasePart]:
+def create_parts(session: Session, case: m.Case, item: m.CatalogItem) -> list[CasePart]:
     """One pending part per department of a parallel item (none for an ordinary item);
     inside the acceptance's own transaction."""
     if not is_parallel(item.parallel, item.parallel_departments or ()):
@@ -45,11 +46,11 @@ def create_parts(session, case: m.Case, item: m.CatalogItem) -> list[CasePart]:
     return parts
 
 
-def parts_of(session, case_id: str) -> list[CasePart]:
+def parts_of(session: Session, case_id: str) -> list[CasePart]:
     return q.parts_of_case(session, case_id)
 
 
-def part_views(session, case_id: str) -> tuple[PartView, ...]:
+def part_views(session: Session, case_id: str) -> tuple[PartView, ...]:
     names = q.department_names(session)
     return tuple(
         PartView(p.department_code, names.get(p.department_code, p.department_code), p.status,
@@ -59,7 +60,7 @@ def part_views(session, case_id: str) -> tuple[PartView, ...]:
 
 
 def apply_part_decision(
-    session, case: m.Case, *, department: str, decision: str, note: str, at: dt.datetime, hub_status: str,
+    session: Session, case: m.Case, *, department: str, decision: str, note: str, at: dt.datetime, hub_status: str,
     parts: list[CasePart] | None = None,
 ) -> str | None:
     """The hub decided ``department``'s part: update it and return the case status the

@@ -23,6 +23,9 @@ from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
 from windowdesk.sync.outbox import enqueue
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 # What the window itself may do; review decisions come from the back office via the hub.
 WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,
@@ -67,7 +70,7 @@ def _delivery_note(delivery: Delivery | None) -> str:
 
 
 def change_status(
-    db, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "", delivery: Delivery | None = None
+    db: Database, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "", delivery: Delivery | None = None
 ) -> str:
     """One step on the case's timeline, checked against the state machine."""
     action = CaseAction(action)
@@ -100,7 +103,7 @@ def change_status(
         return new.value
 
 
-def _clock_of(session, ctx: CounterContext, case: m.Case, shipped_calendar, today: dt.date) -> ClockState:
+def _clock_of(session: Session, ctx: CounterContext, case: m.Case, shipped_calendar: WorkingCalendar, today: dt.date) -> ClockState:
     calendar = calendar_in_force(session, shipped_calendar)
     item = session.get(m.CatalogItem, case.item_code)
     return _clock(ctx, item, case.accepted_day, [(ev.at, ev.to_status) for ev in case.events], calendar, today)
@@ -124,7 +127,7 @@ def _clock(ctx: CounterContext, item, accepted: dt.date, steps, calendar, today:
     )
 
 
-def case_clock(db, ctx: CounterContext, *, case_id: str, shipped_calendar) -> CaseClock:
+def case_clock(db: Database, ctx: CounterContext, *, case_id: str, shipped_calendar: WorkingCalendar) -> CaseClock:
     with db.read() as session:
         authorize(session, ctx, Permission.VIEW_DAY_WORK)
         case = queries.case_with_details(session, case_id)
@@ -135,7 +138,7 @@ def case_clock(db, ctx: CounterContext, *, case_id: str, shipped_calendar) -> Ca
                          _clock_of(session, ctx, case, shipped_calendar, ctx.local_today()))
 
 
-def late_cases(db, ctx: CounterContext, *, shipped_calendar, whole_center: bool = False) -> list[CaseClock]:
+def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCalendar, whole_center: bool = False) -> list[CaseClock]:
     """Yellow and red open cases, oldest first: the window's own, or (supervisors) the center's."""
     with db.read() as session:
         authorize(session, ctx, Permission.MANAGE_OPERATORS if whole_center else Permission.VIEW_DAY_WORK)
@@ -185,7 +188,7 @@ def late_list_row(case: CaseClock) -> list[str]:
             str(case.state.legal_left)]
 
 
-def late_list_pdf(db, ctx: CounterContext, found: list[CaseClock], *, whole_center: bool) -> bytes:
+def late_list_pdf(db: Database, ctx: CounterContext, found: list[CaseClock], *, whole_center: bool) -> bytes:
     """The watch as printed: what ``late_cases`` found, with who prints it and when."""
     from windowdesk.printing.late_list import render_late_list
     from windowdesk.services.reports import report_issuer
@@ -198,7 +201,7 @@ def late_list_pdf(db, ctx: CounterContext, found: list[CaseClock], *, whole_cent
     )
 
 
-def inquire(db, ctx: CounterContext, *, case_number: str, shipped_calendar) -> str:
+def inquire(db: Database, ctx: CounterContext, *, case_number: str, shipped_calendar: WorkingCalendar) -> str:
     """Where the case is, in words fit to read aloud. ``case_number`` may also be the status
     page address a scanner read from a receipt's QR code."""
     number = parse_case_number(case_number_in(case_number))

@@ -12,6 +12,8 @@ from windowdesk.errors import NotFoundError
 from windowdesk.i18n import N_, _
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 FORM_LABELS = {
     "original": N_("Original"),
@@ -93,7 +95,7 @@ class ItemGuide:
     catalog_version: str
 
 
-def import_catalog(db, catalog: cat.Catalog) -> int:
+def import_catalog(db: Database, catalog: cat.Catalog) -> int:
     """Replace the local catalog by a published version, in one transaction.
 
     Items no longer published are kept but marked inactive, because old cases point at
@@ -103,7 +105,7 @@ def import_catalog(db, catalog: cat.Catalog) -> int:
         return import_catalog_into(session, catalog)
 
 
-def import_catalog_into(session, catalog: cat.Catalog) -> int:
+def import_catalog_into(session: Session, catalog: cat.Catalog) -> int:
     """The same, inside the caller's open write transaction (a sync applies a page of
     changes and its cursor together)."""
     # Rows not stored yet are added, stored ones merged: asking for each row in turn
@@ -202,7 +204,7 @@ def _fee_rows(item: cat.CatalogItem) -> list[m.FeeRule]:
     ]
 
 
-def has_catalog(db) -> bool:
+def has_catalog(db: Database) -> bool:
     with db.read() as session:
         return queries.catalog_item_count(session) > 0
 
@@ -227,7 +229,7 @@ class CatalogSearch:
     """Search as you type. The catalog is small (hundreds of items) and changes only at
     a sync, so it is held in memory and searched there; ``refresh`` after an import."""
 
-    def __init__(self, db) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
         self._lock = threading.Lock()
         self._entries: list[_Indexed] | None = None
@@ -286,7 +288,7 @@ class CatalogSearch:
             return [(d.code, d.name) for d in queries.all_departments(session)]
 
 
-def get_item_guide(db, *, item_code: str) -> ItemGuide:
+def get_item_guide(db: Database, *, item_code: str) -> ItemGuide:
     with db.read() as session:
         row = queries.item_with_details(session, item_code)
         if row is None:

@@ -23,6 +23,9 @@ from windowdesk.storage import queries
 from windowdesk.storage import queries_service as q
 from windowdesk.storage.models_service import Complaint, Rectification
 from windowdesk.sync.outbox import enqueue
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 OPEN, REPLIED = "open", "replied"
 
@@ -77,7 +80,7 @@ class ComplaintView:
     rectifications: tuple[RectificationView, ...]
 
 
-def _check_about(session, ctx: CounterContext, about: ComplaintAbout) -> ComplaintAbout:
+def _check_about(session: Session, ctx: CounterContext, about: ComplaintAbout) -> ComplaintAbout:
     if not any((about.window_id, about.operator_id, about.department_code, about.item_code, about.case_id)):
         raise ValidationError(
             _("Please say what the complaint is about: a window, a staff member, a department or an item."),
@@ -101,7 +104,7 @@ def _check_about(session, ctx: CounterContext, about: ComplaintAbout) -> Complai
     return about
 
 
-def _owner(session, ctx: CounterContext, owner_id: str | None) -> m.Operator:
+def _owner(session: Session, ctx: CounterContext, owner_id: str | None) -> m.Operator:
     owner = session.get(m.Operator, owner_id or ctx.operator_id)
     if owner is None or not owner.active or owner.center_code != ctx.center_code:
         raise ValidationError(_("Please choose an active staff member of this center."), field="owner")
@@ -111,13 +114,13 @@ def _owner(session, ctx: CounterContext, owner_id: str | None) -> m.Operator:
 
 
 def receive_complaint(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     complainant_name: str,
     facts: str,
     about: ComplaintAbout,
-    shipped_calendar,
+    shipped_calendar: WorkingCalendar,
     complainant_phone: str = "",
     owner_id: str | None = None,
     deadline: dt.date | None = None,
@@ -161,14 +164,14 @@ def receive_complaint(
         return complaint.id, complaint.number
 
 
-def _complaint(session, ctx: CounterContext, complaint_id: str) -> Complaint:
+def _complaint(session: Session, ctx: CounterContext, complaint_id: str) -> Complaint:
     complaint = session.get(Complaint, complaint_id)
     if complaint is None or complaint.center_code != ctx.center_code:
         raise NotFoundError(_("Not found"), _("This complaint is not on this workstation."))
     return complaint
 
 
-def reply_to_complaint(db, ctx: CounterContext, *, complaint_id: str, reply: str) -> None:
+def reply_to_complaint(db: Database, ctx: CounterContext, *, complaint_id: str, reply: str) -> None:
     """The reply given to the complainant (a supervisor's word)."""
     reply = checked_text(reply, "reply", message=_("Please write the reply to the complainant."))
     with db.write() as session:
@@ -187,7 +190,7 @@ def reply_to_complaint(db, ctx: CounterContext, *, complaint_id: str, reply: str
         })
 
 
-def add_rectification(db, ctx: CounterContext, *, complaint_id: str, task: RectificationTask) -> str:
+def add_rectification(db: Database, ctx: CounterContext, *, complaint_id: str, task: RectificationTask) -> str:
     """整改: a task, the unit doing it, the person responsible, its deadline."""
     text = checked_text(task.task, "task", message=_("Please describe the rectification task."))
     unit = checked_text(task.unit, "unit", message=_("Please name the unit that carries it out."))[:100]
@@ -212,7 +215,7 @@ def add_rectification(db, ctx: CounterContext, *, complaint_id: str, task: Recti
         return row.id
 
 
-def complete_rectification(db, ctx: CounterContext, *, rectification_id: str, note: str = "") -> None:
+def complete_rectification(db: Database, ctx: CounterContext, *, rectification_id: str, note: str = "") -> None:
     note = checked_text(note, "note", required=False)
     with db.write() as session:
         authorize(session, ctx, Permission.HANDLE_FEEDBACK)
@@ -232,7 +235,7 @@ def complete_rectification(db, ctx: CounterContext, *, rectification_id: str, no
         })
 
 
-def _about_words(session, complaint: Complaint, names: dict[str, str]) -> str:
+def _about_words(session: Session, complaint: Complaint, names: dict[str, str]) -> str:
     parts = []
     if complaint.about_window_id:
         window = session.get(m.Window, complaint.about_window_id)
@@ -248,7 +251,7 @@ def _about_words(session, complaint: Complaint, names: dict[str, str]) -> str:
     return _(", ").join(parts)
 
 
-def list_complaints(db, ctx: CounterContext, *, open_only: bool = False) -> list[ComplaintView]:
+def list_complaints(db: Database, ctx: CounterContext, *, open_only: bool = False) -> list[ComplaintView]:
     """The center's complaints, the earliest deadline first."""
     with db.read() as session:
         authorize(session, ctx, Permission.RECORD_FEEDBACK)
@@ -277,7 +280,7 @@ class ComplaintChoices:
     departments: tuple[tuple[str, str], ...]  # (code, name)
 
 
-def complaint_choices(db, ctx: CounterContext) -> ComplaintChoices:
+def complaint_choices(db: Database, ctx: CounterContext) -> ComplaintChoices:
     from windowdesk.services.feedback import StaffMember
 
     with db.read() as session:

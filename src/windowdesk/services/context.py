@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+# The handle every service takes, named here so that the UI types it without importing storage.
+from windowdesk.storage.db import Database as Database
+
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)

@@ -29,6 +29,8 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import DAY_CLOSED
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 
 class TillClosed(WindowdeskError):
@@ -81,7 +83,7 @@ class DayCloseRecord:
     explanation: str
 
 
-def till_totals_in_session(session, window_id: str, day: dt.date) -> DayTotals:
+def till_totals_in_session(session: Session, window_id: str, day: dt.date) -> DayTotals:
     counts = {method: [0, 0] for method in PAYMENT_METHODS}
     voided = [0, 0]
     for method, is_voided, receipts, amount in queries.till_totals(session, window_id, day):
@@ -96,20 +98,20 @@ def till_totals_in_session(session, window_id: str, day: dt.date) -> DayTotals:
     )
 
 
-def day_totals(db, ctx: CounterContext, *, day: dt.date | None = None) -> DayTotals:
+def day_totals(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -> DayTotals:
     """What the till of this window should hold for a day (default today)."""
     with db.read() as session:
         authorize(session, ctx, Permission.CLOSE_DAY)
         return till_totals_in_session(session, ctx.window_id, day or ctx.local_today())
 
 
-def day_waiting_for_close(db, ctx: CounterContext) -> dt.date | None:
+def day_waiting_for_close(db: Database, ctx: CounterContext) -> dt.date | None:
     """The oldest earlier day of this window that took money and was not closed."""
     with db.read() as session:
         return queries.earliest_unclosed_receipt_day(session, ctx.window_id, ctx.local_today())
 
 
-def ensure_day_not_closed(session, window_id: str, day: dt.date) -> None:
+def ensure_day_not_closed(session: Session, window_id: str, day: dt.date) -> None:
     closed = queries.day_close_of(session, window_id, day)
     if closed is not None:
         raise TillClosed(
@@ -119,7 +121,7 @@ def ensure_day_not_closed(session, window_id: str, day: dt.date) -> None:
         )
 
 
-def ensure_till_open(session, ctx: CounterContext, day: dt.date) -> None:
+def ensure_till_open(session: Session, ctx: CounterContext, day: dt.date) -> None:
     """Before taking money on ``day``: that day is open and no earlier day waits for its close."""
     ensure_day_not_closed(session, ctx.window_id, day)
     waiting = queries.earliest_unclosed_receipt_day(session, ctx.window_id, day)
@@ -131,7 +133,7 @@ def ensure_till_open(session, ctx: CounterContext, day: dt.date) -> None:
         )
 
 
-def _record(session, row: m.DayClose) -> DayCloseRecord:
+def _record(session: Session, row: m.DayClose) -> DayCloseRecord:
     operator = session.get(m.Operator, row.operator_id)
     supervisor = session.get(m.Operator, row.supervisor_id)
     return DayCloseRecord(
@@ -143,14 +145,14 @@ def _record(session, row: m.DayClose) -> DayCloseRecord:
     )
 
 
-def day_close_record(db, ctx: CounterContext, *, day: dt.date) -> DayCloseRecord | None:
+def day_close_record(db: Database, ctx: CounterContext, *, day: dt.date) -> DayCloseRecord | None:
     with db.read() as session:
         row = queries.day_close_of(session, ctx.window_id, day)
         return _record(session, row) if row else None
 
 
 def close_day(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     day: dt.date,
@@ -209,7 +211,7 @@ def close_day(
         return _record(session, row)
 
 
-def _check_closable(session, ctx: CounterContext, day: dt.date, counted: int, explanation: str) -> DayTotals:
+def _check_closable(session: Session, ctx: CounterContext, day: dt.date, counted: int, explanation: str) -> DayTotals:
     ensure_day_not_closed(session, ctx.window_id, day)
     earlier = queries.earliest_unclosed_receipt_day(session, ctx.window_id, day)
     if earlier is not None:

@@ -48,13 +48,15 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.sync_apply import STATUS_PAGE_SETTING
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 PRINT_ACTION = "document.print"
 REPRINT_ACTION = "document.reprint"
 
 
 def record_print(
-    db, ctx: CounterContext, *, document: str, number: str, reprint: bool, output: str = "printer"
+    db: Database, ctx: CounterContext, *, document: str, number: str, reprint: bool, output: str = "printer"
 ) -> None:
     """Audit that a copy of a document was made: who (the context's operator), when,
     which document, whether it was a reprint, and whether it went to a printer or a PDF file.
@@ -74,7 +76,7 @@ def record_print(
 # --- shared pieces ------------------------------------------------------------------
 
 
-def _issuer(session, ctx: CounterContext, *, center_code: str, window_id: str, operator_id: str) -> Issuer:
+def _issuer(session: Session, ctx: CounterContext, *, center_code: str, window_id: str, operator_id: str) -> Issuer:
     center = session.get(m.Center, center_code)
     window = session.get(m.Window, window_id)
     operator = session.get(m.Operator, operator_id)
@@ -93,19 +95,19 @@ def _issuer(session, ctx: CounterContext, *, center_code: str, window_id: str, o
     )
 
 
-def _context_issuer(session, ctx: CounterContext) -> Issuer:
+def _context_issuer(session: Session, ctx: CounterContext) -> Issuer:
     """The current window as issuer, once the operator is known to be allowed to print."""
     authorize(session, ctx, Permission.PRINT_DOCUMENT)
     return _issuer(session, ctx, center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id)
 
 
-def _applicant(session, row) -> Applicant:
+def _applicant(session: Session, row) -> Applicant:
     ref = ApplicantRef(RESIDENT, row.resident_id) if row.resident_id else ApplicantRef(ORGANISATION, row.organisation_id)
     summary = applicant_summary(session, ref)
     return Applicant(summary.name, summary.masked_number)
 
 
-def _item(session, code: str) -> tuple[m.CatalogItem, str]:
+def _item(session: Session, code: str) -> tuple[m.CatalogItem, str]:
     item = queries.item_with_details(session, code)
     if item is None:
         raise NotFoundError(_("Item not found"), _("No item with code {code} is in the catalog.").format(code=code))
@@ -128,7 +130,7 @@ def _requirement(material: m.ItemMaterial) -> str:
 # --- the three decisions --------------------------------------------------------------
 
 
-def acceptance_receipt_data(db, ctx: CounterContext, case_id: str) -> AcceptanceReceiptData:
+def acceptance_receipt_data(db: Database, ctx: CounterContext, case_id: str) -> AcceptanceReceiptData:
     with db.read() as session:
         authorize(session, ctx, Permission.PRINT_DOCUMENT)
         case = queries.case_with_details(session, case_id)
@@ -151,7 +153,7 @@ def acceptance_receipt_data(db, ctx: CounterContext, case_id: str) -> Acceptance
         )
 
 
-def notification_slip_data(db, ctx: CounterContext, notification_id: str) -> NotificationSlipData:
+def notification_slip_data(db: Database, ctx: CounterContext, notification_id: str) -> NotificationSlipData:
     with db.read() as session:
         authorize(session, ctx, Permission.PRINT_DOCUMENT)
         note = queries.notification_with_entries(session, notification_id)
@@ -169,7 +171,7 @@ def notification_slip_data(db, ctx: CounterContext, notification_id: str) -> Not
         )
 
 
-def refusal_notice_data(db, ctx: CounterContext, refusal_id: str) -> RefusalNoticeData:
+def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> RefusalNoticeData:
     with db.read() as session:
         authorize(session, ctx, Permission.PRINT_DOCUMENT)
         refusal = session.get(m.Refusal, refusal_id)
@@ -185,7 +187,7 @@ def refusal_notice_data(db, ctx: CounterContext, refusal_id: str) -> RefusalNoti
         )
 
 
-def record_document(db, ctx: CounterContext, *, kind: str, record_id: str) -> DocumentData:
+def record_document(db: Database, ctx: CounterContext, *, kind: str, record_id: str) -> DocumentData:
     """The document handed out for a record of today's work (worklist kind and id)."""
     loaders = {
         worklist.CASE: acceptance_receipt_data,
@@ -200,7 +202,7 @@ def record_document(db, ctx: CounterContext, *, kind: str, record_id: str) -> Do
 # --- guide and reports ------------------------------------------------------------------
 
 
-def service_guide_data(db, ctx: CounterContext, item_code: str) -> ServiceGuideData:
+def service_guide_data(db: Database, ctx: CounterContext, item_code: str) -> ServiceGuideData:
     with db.read() as session:
         issuer = _context_issuer(session, ctx)
     guide = catalog.get_item_guide(db, item_code=item_code)
@@ -231,14 +233,14 @@ def _work_rows(entries: list[worklist.WorkEntry]) -> tuple[WorkRow, ...]:
     )
 
 
-def case_list_data(db, ctx: CounterContext, day: dt.date) -> CaseListData:
+def case_list_data(db: Database, ctx: CounterContext, day: dt.date) -> CaseListData:
     with db.read() as session:
         issuer = _context_issuer(session, ctx)
     entries = worklist.list_day_work(db, ctx, day=day)
     return CaseListData(issuer=issuer, day=day, rows=_work_rows(entries))
 
 
-def day_report_data(db, ctx: CounterContext, day: dt.date) -> DayReportData:
+def day_report_data(db: Database, ctx: CounterContext, day: dt.date) -> DayReportData:
     with db.read() as session:
         issuer = _context_issuer(session, ctx)
     entries = worklist.list_day_work(db, ctx, day=day)
@@ -263,7 +265,7 @@ def day_report_data(db, ctx: CounterContext, day: dt.date) -> DayReportData:
 # --- money: receipts, void slips, the cash part of the day report -----------------------
 
 
-def _receipt_payer(session, receipt: m.Receipt) -> Applicant:
+def _receipt_payer(session: Session, receipt: m.Receipt) -> Applicant:
     if receipt.case_id:
         return _applicant(session, session.get(m.Case, receipt.case_id))
     return Applicant(receipt.payer_name, "")
@@ -277,7 +279,7 @@ def _payment_fields(receipt: m.Receipt) -> dict:
     )
 
 
-def _fee_receipt(session, receipt: m.Receipt, issuer: Issuer) -> FeeReceiptData:
+def _fee_receipt(session: Session, receipt: m.Receipt, issuer: Issuer) -> FeeReceiptData:
     case = session.get(m.Case, receipt.case_id)
     item, _department = _item(session, case.item_code)
     names = {d.code: d.name for d in queries.all_departments(session)}
@@ -309,7 +311,7 @@ def _utility_receipt(receipt: m.Receipt, issuer: Issuer) -> UtilityReceiptData:
     )
 
 
-def _load_receipt(session, ctx: CounterContext, receipt_id: str) -> tuple[m.Receipt, Issuer]:
+def _load_receipt(session: Session, ctx: CounterContext, receipt_id: str) -> tuple[m.Receipt, Issuer]:
     authorize(session, ctx, Permission.PRINT_DOCUMENT)
     receipt = queries.receipt_with_lines(session, receipt_id)
     if receipt is None:
@@ -319,7 +321,7 @@ def _load_receipt(session, ctx: CounterContext, receipt_id: str) -> tuple[m.Rece
     return receipt, issuer
 
 
-def receipt_data(db, ctx: CounterContext, receipt_id: str) -> FeeReceiptData | UtilityReceiptData:
+def receipt_data(db: Database, ctx: CounterContext, receipt_id: str) -> FeeReceiptData | UtilityReceiptData:
     """The fee receipt or utility payment receipt, as it was issued."""
     with db.read() as session:
         receipt, issuer = _load_receipt(session, ctx, receipt_id)
@@ -328,7 +330,7 @@ def receipt_data(db, ctx: CounterContext, receipt_id: str) -> FeeReceiptData | U
         return _fee_receipt(session, receipt, issuer)
 
 
-def void_slip_data(db, ctx: CounterContext, void_id: str) -> VoidSlipData:
+def void_slip_data(db: Database, ctx: CounterContext, void_id: str) -> VoidSlipData:
     with db.read() as session:
         void = session.get(m.ReceiptVoid, void_id)
         if void is None:
@@ -351,7 +353,7 @@ def void_slip_data(db, ctx: CounterContext, void_id: str) -> VoidSlipData:
         )
 
 
-def _cash_part(db, ctx: CounterContext, day: dt.date) -> dict:
+def _cash_part(db: Database, ctx: CounterContext, day: dt.date) -> dict:
     """The money fields of the day report: the till's totals and, once closed, the count."""
     from windowdesk.services.dayclose import day_close_record, day_totals
 

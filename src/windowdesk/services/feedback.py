@@ -23,6 +23,9 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
 from windowdesk.storage.models_service import FollowUp, Inquiry, InquiryHandover, Rating
 from windowdesk.sync.outbox import enqueue
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 CHANNELS = ("operator_screen", "applicant_screen")
 MAX_TEXT = 2000
@@ -90,14 +93,14 @@ def checked_text(value: str, field: str, *, required: bool = True, message: str 
     return value
 
 
-def staff_of_center(db, ctx: CounterContext) -> list[StaffMember]:
+def staff_of_center(db: Database, ctx: CounterContext) -> list[StaffMember]:
     """Active operators of this center, for choosing an owner or a hand-over."""
     with db.read() as session:
         authorize(session, ctx, Permission.RECORD_FEEDBACK)
         return [StaffMember(o.id, o.display_name, o.role) for o in q.active_staff(session, ctx.center_code)]
 
 
-def _supervisor(session, ctx: CounterContext, owner_id: str | None) -> m.Operator:
+def _supervisor(session: Session, ctx: CounterContext, owner_id: str | None) -> m.Operator:
     """The follow-up's owner: the one chosen, else the center's supervisor."""
     if owner_id:
         owner = session.get(m.Operator, owner_id)
@@ -117,11 +120,11 @@ def _supervisor(session, ctx: CounterContext, owner_id: str | None) -> m.Operato
 
 
 def rate_service(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     level: int,
-    shipped_calendar,
+    shipped_calendar: WorkingCalendar,
     reason: str = "",
     case_id: str | None = None,
     channel: str = "operator_screen",
@@ -179,7 +182,7 @@ def rate_service(
         return RatingResult(rating.id, int(level), follow_up.id, owner.display_name, follow_up.deadline)
 
 
-def list_follow_ups(db, ctx: CounterContext, *, open_only: bool = True) -> list[FollowUpView]:
+def list_follow_ups(db: Database, ctx: CounterContext, *, open_only: bool = True) -> list[FollowUpView]:
     """The center's follow-ups of bad ratings, the earliest deadline first."""
     with db.read() as session:
         authorize(session, ctx, Permission.RECORD_FEEDBACK)
@@ -198,7 +201,7 @@ def list_follow_ups(db, ctx: CounterContext, *, open_only: bool = True) -> list[
         return found
 
 
-def record_follow_up_outcome(db, ctx: CounterContext, *, follow_up_id: str, outcome: str) -> None:
+def record_follow_up_outcome(db: Database, ctx: CounterContext, *, follow_up_id: str, outcome: str) -> None:
     """What was done about a bad rating; closes the follow-up (a supervisor's word)."""
     outcome = checked_text(outcome, "outcome", message=_("Please write what was done about this rating."))
     with db.write() as session:
@@ -222,7 +225,7 @@ def record_follow_up_outcome(db, ctx: CounterContext, *, follow_up_id: str, outc
 
 
 def log_inquiry(
-    db, ctx: CounterContext, *, question: str, inquirer_name: str = "", inquirer_phone: str = "",
+    db: Database, ctx: CounterContext, *, question: str, inquirer_name: str = "", inquirer_phone: str = "",
     item_code: str | None = None,
 ) -> str:
     """The first staff member asked records the inquiry and owns it from now on."""
@@ -252,7 +255,7 @@ def log_inquiry(
         return inquiry.id
 
 
-def _owned_inquiry(session, ctx: CounterContext, inquiry_id: str) -> Inquiry:
+def _owned_inquiry(session: Session, ctx: CounterContext, inquiry_id: str) -> Inquiry:
     authorize(session, ctx, Permission.RECORD_FEEDBACK)
     inquiry = session.get(Inquiry, inquiry_id)
     if inquiry is None or inquiry.center_code != ctx.center_code:
@@ -268,7 +271,7 @@ def _owned_inquiry(session, ctx: CounterContext, inquiry_id: str) -> Inquiry:
     return inquiry
 
 
-def answer_inquiry(db, ctx: CounterContext, *, inquiry_id: str, answer: str) -> None:
+def answer_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, answer: str) -> None:
     answer = checked_text(answer, "answer", message=_("Please write the answer given."))
     with db.write() as session:
         inquiry = _owned_inquiry(session, ctx, inquiry_id)
@@ -281,7 +284,7 @@ def answer_inquiry(db, ctx: CounterContext, *, inquiry_id: str, answer: str) -> 
         })
 
 
-def hand_over_inquiry(db, ctx: CounterContext, *, inquiry_id: str, to_operator_id: str, note: str) -> None:
+def hand_over_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, to_operator_id: str, note: str) -> None:
     """Formally hand the inquiry to a colleague, who owns it from now on."""
     note = checked_text(note, "note", message=_("Please write a note for the colleague taking it over."))
     with db.write() as session:
@@ -304,7 +307,7 @@ def hand_over_inquiry(db, ctx: CounterContext, *, inquiry_id: str, to_operator_i
         })
 
 
-def list_inquiries(db, ctx: CounterContext, *, open_only: bool = True, mine_only: bool = False) -> list[InquiryView]:
+def list_inquiries(db: Database, ctx: CounterContext, *, open_only: bool = True, mine_only: bool = False) -> list[InquiryView]:
     with db.read() as session:
         authorize(session, ctx, Permission.RECORD_FEEDBACK)
         names = q.operator_names(session)

@@ -12,13 +12,14 @@ import datetime as dt
 
 from windowdesk.storage.models_service import Complaint, FollowUp
 from windowdesk.sync import protocol
+from windowdesk.storage.db import Session
 
 
 def _at(payload: dict) -> dt.datetime:
     return dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc)
 
 
-def _complaint_reply(session, change: protocol.Change, now: dt.datetime) -> str | None:
+def _complaint_reply(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
     payload = change.payload
     complaint = session.get(Complaint, payload["complaint_id"])
     if complaint is None:
@@ -33,7 +34,7 @@ def _complaint_reply(session, change: protocol.Change, now: dt.datetime) -> str 
     return change.kind
 
 
-def _followup_outcome(session, change: protocol.Change, now: dt.datetime) -> str | None:
+def _followup_outcome(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
     payload = change.payload
     row = session.get(FollowUp, payload["follow_up_id"])
     if row is None:

@@ -23,6 +23,8 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 # A withdrawn application owes nothing; every other state may still be charged (the fee
 # is normally taken right after acceptance, but a late payment is not refused).
@@ -97,7 +99,7 @@ def _applicant_ref(case: m.Case) -> ApplicantRef:
     return ApplicantRef(ORGANISATION, case.organisation_id)
 
 
-def _categories(session, case: m.Case, on: dt.date) -> frozenset[str]:
+def _categories(session: Session, case: m.Case, on: dt.date) -> frozenset[str]:
     if not case.resident_id:
         return frozenset()  # exemptions are for people, not organisations
     resident = session.get(m.Resident, case.resident_id)
@@ -106,7 +108,7 @@ def _categories(session, case: m.Case, on: dt.date) -> frozenset[str]:
     )
 
 
-def load_case(session, ctx: CounterContext, case_id: str) -> m.Case:
+def load_case(session: Session, ctx: CounterContext, case_id: str) -> m.Case:
     case = session.get(m.Case, case_id)
     if case is None or case.center_code != ctx.center_code:
         raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
@@ -114,7 +116,7 @@ def load_case(session, ctx: CounterContext, case_id: str) -> m.Case:
 
 
 def charge_for_case(
-    session, ctx: CounterContext, case: m.Case, quantities: Mapping[int, int] | None
+    session: Session, ctx: CounterContext, case: m.Case, quantities: Mapping[int, int] | None
 ) -> tuple[fee_rules.FeeComputation, ApplicantSummary]:
     """Inside a payment's transaction: the fee and the payer, with as few reads as a
     counter action can afford (a missing quantity raises)."""
@@ -126,7 +128,7 @@ def charge_for_case(
     )
 
 
-def quote_in_session(session, ctx: CounterContext, case: m.Case, quantities: Mapping[int, int] | None) -> FeeQuote:
+def quote_in_session(session: Session, ctx: CounterContext, case: m.Case, quantities: Mapping[int, int] | None) -> FeeQuote:
     """The fee of ``case`` today, with what the payment dialog shows around it; a missing
     quantity is reported in ``problem``."""
     item = session.get(m.CatalogItem, case.item_code)
@@ -155,14 +157,14 @@ def quote_in_session(session, ctx: CounterContext, case: m.Case, quantities: Map
     )
 
 
-def quote_case_fee(db, ctx: CounterContext, *, case_id: str, quantities: Mapping[int, int] | None = None) -> FeeQuote:
+def quote_case_fee(db: Database, ctx: CounterContext, *, case_id: str, quantities: Mapping[int, int] | None = None) -> FeeQuote:
     """How much the case owes and how each amount was reached, for the payment dialog."""
     with db.read() as session:
         authorize(session, ctx, Permission.TAKE_PAYMENT)
         return quote_in_session(session, ctx, load_case(session, ctx, case_id), quantities)
 
 
-def fees_due(db, ctx: CounterContext, *, day: dt.date | None = None) -> list[FeeDue]:
+def fees_due(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -> list[FeeDue]:
     """Cases accepted at this window on a day (default today) whose fee is not paid yet."""
     start, end = ctx.day_bounds_utc(day or ctx.local_today())
     with db.read() as session:

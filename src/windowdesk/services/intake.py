@@ -28,6 +28,8 @@ from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync.outbox import enqueue
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 RECEIVED = "received"
 MISSING = "missing"
@@ -86,14 +88,14 @@ def _checked_materials(
     return [(mat, by_code[mat.code]) for mat in item.materials]
 
 
-def _load_item(session, item_code: str) -> m.CatalogItem:
+def _load_item(session: Session, item_code: str) -> m.CatalogItem:
     item = queries.item_with_details(session, item_code)
     if item is None or not item.active:
         raise ValidationError(_("Please choose an item from the catalog first."), field="item")
     return item
 
 
-def _item_and_materials(session, ctx: CounterContext, item_code: str, applicant: ApplicantRef, checks):
+def _item_and_materials(session: Session, ctx: CounterContext, item_code: str, applicant: ApplicantRef, checks):
     """Inside the decision's transaction: the operator may decide, the item and the
     applicant exist, and every material of the item is marked once."""
     authorize(session, ctx, Permission.DECIDE_INTAKE)
@@ -109,7 +111,7 @@ def _applicant_columns(ref: ApplicantRef) -> dict[str, str | None]:
     }
 
 
-def _next_number(session, ctx: CounterContext, series: DocumentSeries, day) -> str:
+def _next_number(session: Session, ctx: CounterContext, series: DocumentSeries, day) -> str:
     seq = queries.next_sequence_value(
         session, sequence_scope(series, ctx.center_code, day, ctx.window_code)
     )
@@ -117,7 +119,7 @@ def _next_number(session, ctx: CounterContext, series: DocumentSeries, day) -> s
 
 
 def accept_case(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     item_code: str,
@@ -205,7 +207,7 @@ def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
 
 
 def notify_missing(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     item_code: str,
@@ -264,7 +266,7 @@ def notify_missing(
 
 
 def refuse_application(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     item_code: str,

@@ -29,6 +29,8 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import PAYMENT_RECEIVED, UTILITY_PAID
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 FEE = "fee"
 UTILITY = "utility"
@@ -55,7 +57,7 @@ def receipt_workstation(ctx: CounterContext) -> str:
     return f"{ctx.center_code}{ctx.window_code}"
 
 
-def _new_receipt(session, ctx: CounterContext, *, kind: str, now: dt.datetime, settlement: Settlement, **fields) -> m.Receipt:
+def _new_receipt(session: Session, ctx: CounterContext, *, kind: str, now: dt.datetime, settlement: Settlement, **fields) -> m.Receipt:
     day = now.astimezone(ctx.zone).date()
     workstation = receipt_workstation(ctx)
     seq = queries.next_sequence_value(session, receipt_sequence_scope(workstation, day.year))
@@ -86,7 +88,7 @@ def _result(receipt: m.Receipt) -> PaymentResult:
 
 
 def pay_case_fee(
-    db, ctx: CounterContext, *, case_id: str, tender: Tender, quantities: Mapping[int, int] | None = None
+    db: Database, ctx: CounterContext, *, case_id: str, tender: Tender, quantities: Mapping[int, int] | None = None
 ) -> PaymentResult:
     """All fees of one case, collected once, on one receipt."""
     with db.write() as session:
@@ -154,7 +156,7 @@ def _clean_utility_fields(utility: str, account_number: str, payer_name: str, pe
 
 
 def pay_utility(
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     utility: str,
@@ -202,7 +204,7 @@ def pay_utility(
         return _result(receipt)
 
 
-def utility_account_holder(db, ctx: CounterContext, *, utility: str, account_number: str) -> AccountHolder | None:
+def utility_account_holder(db: Database, ctx: CounterContext, *, utility: str, account_number: str) -> AccountHolder | None:
     """Who paid to this account at this center before: the name to suggest."""
     account = "".join((account_number or "").split())
     if not account:
@@ -213,7 +215,7 @@ def utility_account_holder(db, ctx: CounterContext, *, utility: str, account_num
         return AccountHolder(row.payer_name, row.payee) if row else None
 
 
-def takes_utility_payments(db, ctx: CounterContext) -> bool:
+def takes_utility_payments(db: Database, ctx: CounterContext) -> bool:
     """Whether this window's center collects utility payments (street centers do)."""
     with db.read() as session:
         center = session.get(m.Center, ctx.center_code)

@@ -26,6 +26,8 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import PAYMENT_VOIDED
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 VOID_PREFIX = "ZF-"
 
@@ -62,7 +64,7 @@ def _what(receipt: m.Receipt, case_numbers: dict[str, str]) -> str:
     return case_numbers.get(receipt.case_id, "")
 
 
-def receipts_of_day(db, ctx: CounterContext, *, day: dt.date | None = None) -> list[ReceiptEntry]:
+def receipts_of_day(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -> list[ReceiptEntry]:
     """This window's receipts of a day (default today), in number order, voided ones too."""
     with db.read() as session:
         authorize(session, ctx, Permission.TAKE_PAYMENT)
@@ -83,7 +85,7 @@ def receipts_of_day(db, ctx: CounterContext, *, day: dt.date | None = None) -> l
         ]
 
 
-def _receipt_to_void(session, ctx: CounterContext, receipt_id: str) -> m.Receipt:
+def _receipt_to_void(session: Session, ctx: CounterContext, receipt_id: str) -> m.Receipt:
     receipt = session.get(m.Receipt, receipt_id)
     if receipt is None or receipt.window_id != ctx.window_id:
         # Receipts belong to the till that issued them; another window cannot take one back.
@@ -98,7 +100,7 @@ def _receipt_to_void(session, ctx: CounterContext, receipt_id: str) -> m.Receipt
 
 
 def void_receipt(
-    db, ctx: CounterContext, *, receipt_id: str, reason: str, supervisor: SupervisorCredentials
+    db: Database, ctx: CounterContext, *, receipt_id: str, reason: str, supervisor: SupervisorCredentials
 ) -> VoidResult:
     """Take a receipt back, with a reason and a supervisor's approval."""
     reason = (reason or "").strip()

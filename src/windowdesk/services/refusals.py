@@ -29,6 +29,8 @@ from windowdesk.services.record_words import record_words
 from windowdesk.storage import models as m
 from windowdesk.storage import refusal_queries
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class RefusedChange:
     resolution: Resolution | None = None
 
 
-def refused_changes(db, *, include_resolved: bool = False) -> list[RefusedChange]:
+def refused_changes(db: Database, *, include_resolved: bool = False) -> list[RefusedChange]:
     """Oldest first; those a supervisor resolved only when asked for."""
     with db.read() as session:
         return [
@@ -76,7 +78,7 @@ def refused_changes(db, *, include_resolved: bool = False) -> list[RefusedChange
 
 
 def resolve_refused_change(
-    db, ctx: CounterContext, *, event_id: str, note: str, supervisor: SupervisorCredentials,
+    db: Database, ctx: CounterContext, *, event_id: str, note: str, supervisor: SupervisorCredentials,
     together_with: Sequence[str] = (),
 ) -> Resolution:
     """Mark a refused change as dealt with: what was done (``note``), a supervisor's approval.
@@ -112,7 +114,7 @@ def resolve_refused_change(
         return Resolution(now, approver.display_name, note)
 
 
-def _unresolved(session, ctx: CounterContext, event_id: str) -> m.OutboxEvent:
+def _unresolved(session: Session, ctx: CounterContext, event_id: str) -> m.OutboxEvent:
     event = refusal_queries.refused_event(session, event_id)
     if event is None:
         raise NotFoundError(

@@ -32,6 +32,9 @@ from windowdesk.spreadsheet import csv_writer
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
 from windowdesk.storage import refusal_queries
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 
 def grouping_label(by: str) -> str:
@@ -51,7 +54,7 @@ def column_labels() -> dict[str, str]:
     }
 
 
-def _labels(session, ctx: CounterContext, by: str):
+def _labels(session: Session, ctx: CounterContext, by: str):
     names = {
         "window": lambda: q.window_labels(session, ctx.center_code),
         "operator": lambda: q.operator_names(session),
@@ -62,7 +65,7 @@ def _labels(session, ctx: CounterContext, by: str):
     return lambda key: names.get(key, key) if key else unknown
 
 
-def _case_facts(session, ctx: CounterContext, start: dt.date, end: dt.date, items: dict) -> list[CaseFact]:
+def _case_facts(session: Session, ctx: CounterContext, start: dt.date, end: dt.date, items: dict) -> list[CaseFact]:
     """The cases that can change a figure of the period, as facts for the counting rules."""
     low, _ignored = ctx.day_bounds_utc(start)
     _ignored, high = ctx.day_bounds_utc(end)
@@ -86,7 +89,7 @@ def _case_facts(session, ctx: CounterContext, start: dt.date, end: dt.date, item
 
 
 def performance_report(
-    db, ctx: CounterContext, *, start: dt.date, end: dt.date, by: str, shipped_calendar
+    db: Database, ctx: CounterContext, *, start: dt.date, end: dt.date, by: str, shipped_calendar: WorkingCalendar
 ) -> Report:
     """The center's figures for the local days start..end (both included)."""
     if by not in GROUPINGS:
@@ -169,7 +172,7 @@ def report_csv(report: Report) -> str:
     return buffer.getvalue()
 
 
-def report_issuer(db, ctx: CounterContext) -> Issuer:
+def report_issuer(db: Database, ctx: CounterContext) -> Issuer:
     """Who prints the report, for its header and footer."""
     with db.read() as session:
         center = session.get(m.Center, ctx.center_code)

@@ -18,6 +18,7 @@ import collections
 import datetime as dt
 import functools
 import json
+import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
@@ -34,9 +35,15 @@ from windowdesk.storage.refusal_queries import unresolved_refusal_count
 from windowdesk.sync import protocol
 from windowdesk.sync.hub_pin import HubPin
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
     from windowdesk.sync.client import HubClient
+
+# What support reads in the window's log file: each attempt, retry, wait for a turn,
+# refusal and failure, by ids and counts only (never a record's contents).
+log = logging.getLogger("windowdesk.sync")
 
 KEY_HUB_URL = "sync.hub_url"
 KEY_WORKSTATION = "sync.workstation_id"
@@ -116,7 +123,7 @@ class SyncReport:
         return self.error is None
 
 
-def sync_status(db) -> SyncStatus:
+def sync_status(db: Database) -> SyncStatus:
     with db.read() as session:
         last = queries.local_setting(session, KEY_LAST_SUCCESS)
         return SyncStatus(
@@ -129,17 +136,17 @@ def sync_status(db) -> SyncStatus:
         )
 
 
-def hub_address(db) -> str | None:
+def hub_address(db: Database) -> str | None:
     with db.read() as session:
         return queries.local_setting(session, KEY_HUB_URL)
 
 
-def ca_bundle(db) -> str | None:
+def ca_bundle(db: Database) -> str | None:
     with db.read() as session:
         return queries.local_setting(session, KEY_CA_BUNDLE) or None
 
 
-def hub_client_for(db, token: str | None = None) -> HubClient:
+def hub_client_for(db: Database, token: str | None = None) -> HubClient:
     """A client for this workstation's hub: its address, its TLS setting, and the hub's
     identity pinned at enrollment, checked on every reply (sync/hub_pin.py)."""
     with db.read() as session:
@@ -152,7 +159,7 @@ def hub_client_for(db, token: str | None = None) -> HubClient:
     return HubClient(url.strip().rstrip("/"), token, ca_bundle=bundle, pin=pin)
 
 
-def workstation_account(db) -> str | None:
+def workstation_account(db: Database) -> str | None:
     """The keyring account of this workstation's token: hub address + workstation id."""
     with db.read() as session:
         url = queries.local_setting(session, KEY_HUB_URL)
@@ -184,7 +191,7 @@ class _Batch:
         return self.push.event_ids[-1]
 
 
-def _read_batch(session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None) -> _Batch | None:
+def _read_batch(session: Session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None) -> _Batch | None:
     """The next pending events after ``after_seq``, in order, encoded as a push body of at
     most ``max_bytes`` (but at least one event, however big). ``after_event``: the last
     event of the batch sent before it in this sync, which the hub must store first."""
@@ -206,6 +213,13 @@ def _read_batch(session, after_seq: int, limit: int, max_bytes: int, after_event
         return None
     head = f'{{"after":{_encode(after_event)},"events":['.encode() if after_event else b'{"events":['
     return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", tuple(event_ids)), last_seq)
+
+
+def _error_code(error: WindowdeskError) -> str:
+    """The hub's code of a refusal (" (bad_token)"), for the log: never its message, which
+    may quote what the window sent."""
+    code = getattr(error, "code", None)
+    return f" ({code})" if code else ""
 
 
 def _stopped() -> SyncCancelled:
@@ -249,7 +263,7 @@ def _last_success_not_noted(error: WindowdeskError) -> StorageError:
 class SyncRunner:
     """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
 
-    def __init__(self, db, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
+    def __init__(self, db: Database, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
                  pull_page: int = PULL_PAGE, retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
                  longest_turn_wait: float = LONGEST_TURN_WAIT, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self._db = db
@@ -269,6 +283,10 @@ class SyncRunner:
         report = SyncReport()
         state = SyncProgress("push")
         notify = progress or (lambda _p: None)
+        with self._db.read() as session:
+            workstation = queries.local_setting(session, KEY_WORKSTATION) or "-"
+            pending = queries.outbox_count(session, "pending")
+        log.info("sync started: workstation %s, %d events to push", workstation, pending)
         try:
             # Before anything is pushed: events waiting in the outbox may depend on kept
             # ones that a restored hub lacks, which must go first (their seqs are lower).
@@ -284,6 +302,7 @@ class SyncRunner:
                 self._push(cancel, report, state, notify)
         except WindowdeskError as error:
             report.error = error
+            log.warning("sync failed: %s%s", type(error).__name__, _error_code(error))
         else:
             report.finished_at = self._clock()
             try:
@@ -294,6 +313,8 @@ class SyncRunner:
                 # Not raised: the report of what was sent and received must reach the
                 # window (its counts, and the screens to refresh for the changes pulled).
                 report.error = _last_success_not_noted(error)
+            log.info("sync finished: %d applied, %d duplicates, %d refused, %d pulled, %d sent again",
+                     report.applied, report.duplicates, len(report.rejected), report.pulled, report.sent_again)
         state.phase, state.turn_in = "done", None
         notify(state)
         return report
@@ -328,6 +349,7 @@ class SyncRunner:
             if not seen:  # the first generation this window sees: nothing was lost
                 return False
             sent_again = sent_events.send_again(session)
+        log.warning("the hub was restored (generation %s): %d confirmed events sent again", generation, sent_again)
         report.sent_again += sent_again
         return sent_again > 0
 
@@ -350,16 +372,20 @@ class SyncRunner:
                 # the turns already, so only a little jitter.
                 wait = busy.retry_after + random.uniform(0.0, TURN_LATENESS)
                 if waited_for_turns + wait > self._longest_turn_wait:
+                    log.warning("hub busy: gave up after waiting %.1f s for this window's turn", waited_for_turns)
                     raise
                 waited_for_turns += wait
+                log.info("hub busy: this window's turn comes in %.1f s", wait)
                 if on_turn is not None:
                     on_turn(wait)
                 cancel.wait(wait)  # wakes at once when cancelled
-            except HubUnreachable:
+            except HubUnreachable as error:
                 attempt += 1
                 if attempt > self._retries:
                     raise
                 delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
+                log.info("hub unreachable (%s): retry %d of %d within %.1f s",
+                         type(error).__name__, attempt, self._retries, delay)
                 cancel.wait(random.uniform(0, delay))  # wakes at once when cancelled
 
     def _next_batch(self, after: _Batch | None) -> _Batch | None:
@@ -427,6 +453,8 @@ class SyncRunner:
                 # for it; it is stored now (its answer is recorded): send this one again.
                 return _await(self._send_in_background(batch, cancel, on_turn=on_turn), cancel)
         except WindowdeskError as error:  # unreachable or refused: note it, then stop
+            log.warning("push of events %s to %s failed: %s%s", batch.push.event_ids[0], batch.last_event_id,
+                        type(error).__name__, _error_code(error))
             self._note_failure(batch.push.event_ids, error)
             raise
 
@@ -459,13 +487,19 @@ class SyncRunner:
         refused = {r.event_id: r.reason for r in results if r.status == protocol.REJECTED}
         with self._db.write() as session:
             for row in queries.outbox_by_event_ids(session, list(refused)):
+                log.warning("the hub refused event %s (%s %s)", row.event_id, row.kind, row.entity_id)
                 row.state = "rejected"
                 row.attempts += 1
                 row.last_error = refused[row.event_id]
                 report.rejected.append((row.kind, row.last_error))
             sent_events.keep_confirmed(session, confirmed, self._clock())
-        report.applied += sum(1 for r in results if r.status == protocol.APPLIED)
-        report.duplicates += sum(1 for r in results if r.status == protocol.DUPLICATE)
+        applied = sum(1 for r in results if r.status == protocol.APPLIED)
+        duplicates = sum(1 for r in results if r.status == protocol.DUPLICATE)
+        log.info("pushed %d events (%s to %s): %d applied, %d duplicates, %d refused", len(results),
+                 results[0].event_id if results else "-", results[-1].event_id if results else "-",
+                 applied, duplicates, len(refused))
+        report.applied += applied
+        report.duplicates += duplicates
 
     def _pull(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
         with self._db.read() as session:
@@ -483,6 +517,7 @@ class SyncRunner:
             if page.has_more:
                 fetching = fetch(page.next_cursor)
             self._apply_page(page, report)
+            log.info("pulled %d changes, cursor %d", len(page.changes), page.next_cursor)
             report.pulled += len(page.changes)
             state.pulled = report.pulled
             notify(state)

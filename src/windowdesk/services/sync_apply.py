@@ -13,9 +13,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.orm.attributes import set_committed_value
-
 from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog import parse_catalog
@@ -27,6 +24,7 @@ from windowdesk.services.operator_apply import apply_operator
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sync_queries
 from windowdesk.sync import protocol
+from windowdesk.storage.db import Session
 
 log = logging.getLogger("windowdesk.sync")
 
@@ -34,8 +32,6 @@ log = logging.getLogger("windowdesk.sync")
 # none); services.documents reads it for the QR code of receipts.
 STATUS_PAGE_SETTING = "hub.status_page"
 
-_CASES = m.Case.__table__
-_SET_CASE_STATUS = update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(status=bindparam("new_status"))
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
 
 
@@ -66,7 +62,7 @@ class PageCases:
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
 
 
-def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
+def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> PageCases:
     """What the page's decisions and notes need (malformed ones are left to fail when
     applied, so that the error names their change)."""
     named = [c for c in changes if c.kind in _CASE_CHANGES and isinstance(c.payload.get("case_id"), str)]
@@ -82,18 +78,17 @@ def load_page_cases(session, changes: Sequence[protocol.Change]) -> PageCases:
     )
 
 
-def store_page(session, page: PageCases) -> None:
+def store_page(session: Session, page: PageCases) -> None:
     """Write what the page's decisions and notes made (call once, after the last of them)."""
     if page.new_steps:
-        session.execute(insert(m.CaseEvent.__table__), page.new_steps)
+        sync_queries.insert_case_steps(session, page.new_steps)
         page.new_steps = []
     if page.new_statuses:
-        session.execute(_SET_CASE_STATUS, [{"case_id": case_id, "new_status": status}
-                                           for case_id, status in page.new_statuses.items()])
+        sync_queries.set_case_statuses(session, page.new_statuses)
         page.new_statuses = {}
 
 
-def apply_change(session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None) -> str | None:
+def apply_change(session: Session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None) -> str | None:
     """Apply one change; returns the kind when it changed something the UI shows.
     ``page``: from :func:`load_page_cases` for the page this change is part of, stored
     by :func:`store_page` after its last change (without it, a decision or note loads
@@ -117,7 +112,7 @@ def _hub_step_id(change: protocol.Change) -> str:
     return str(uuid.uuid5(_HUB_EVENTS, f"change:{change.seq}"))
 
 
-def _case_of(session, page: PageCases, case_id: str) -> m.Case | None:
+def _case_of(session: Session, page: PageCases, case_id: str) -> m.Case | None:
     if case_id in page.cases:
         return page.cases[case_id]
     return session.get(m.Case, case_id)
@@ -133,7 +128,7 @@ def _add_step(page: PageCases, case: m.Case, **step: object) -> None:
 def _set_status(page: PageCases, case: m.Case, status: str) -> None:
     """The case's new status: seen at once by the page's later changes (on the loaded
     case), stored with the page, never by the ORM's flush."""
-    set_committed_value(case, "status", status)
+    sync_queries.set_loaded_status(case, status)
     page.new_statuses[case.id] = status
 
 
@@ -145,14 +140,14 @@ def _new_step(page: PageCases, step_id: str) -> bool:
     return True
 
 
-def _catalog(session, change: protocol.Change, now: dt.datetime) -> str:
+def _catalog(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     payload = change.payload
     catalog = parse_catalog(payload["centers"], payload["departments"], payload["items"])
     import_catalog_into(session, catalog)
     return change.kind
 
 
-def _calendar(session, change: protocol.Change, now: dt.datetime) -> str:
+def _calendar(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     payload = change.payload
     session.merge(
         m.CalendarOverride(
@@ -164,7 +159,7 @@ def _calendar(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
-def _calendar_year(session, change: protocol.Change, now: dt.datetime) -> str:
+def _calendar_year(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     published = published_year_from_json(change.payload)  # MalformedCalendar: the page is not applied
     document = published.as_json()
     session.merge(m.CalendarYear(year=published.year, source=published.source[:200], holidays=document["holidays"],
@@ -172,7 +167,7 @@ def _calendar_year(session, change: protocol.Change, now: dt.datetime) -> str:
     return change.kind
 
 
-def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
+def _decision(session: Session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:
@@ -197,7 +192,7 @@ def _decision(session, change: protocol.Change, now: dt.datetime, page: PageCase
     return change.kind
 
 
-def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
+def _note(session: Session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:
@@ -209,7 +204,7 @@ def _note(session, change: protocol.Change, now: dt.datetime, page: PageCases) -
     return change.kind
 
 
-def _status_page(session, change: protocol.Change, now: dt.datetime) -> str | None:
+def _status_page(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
     url = change.payload.get("url")
     url = url.strip() if isinstance(url, str) else ""
     if url and not is_status_page_base(url):

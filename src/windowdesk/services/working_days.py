@@ -6,6 +6,7 @@ from pathlib import Path
 
 from windowdesk.domain.calendar import WorkingCalendar, load_calendar, published_year_from_json
 from windowdesk.storage import queries
+from windowdesk.storage.db import Session
 
 SHIPPED_CALENDAR = Path("calendar") / "cn_working_calendar.json"
 
@@ -14,7 +15,7 @@ def load_shipped_calendar(resources: Path) -> WorkingCalendar:
     return load_calendar(resources / SHIPPED_CALENDAR)
 
 
-def calendar_in_force(session, shipped: WorkingCalendar) -> WorkingCalendar:
+def calendar_in_force(session: Session, shipped: WorkingCalendar) -> WorkingCalendar:
     """Inside an open session, so a case's dates use the hub's calendar of that same
     moment: the years it published whole, then its day overrides."""
     years = [

@@ -18,6 +18,8 @@ from windowdesk.services.refusals import Resolution, marked_refused, resolution_
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
 from windowdesk.sync.change_words import change_words
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 CASE = "case"
 NOTIFICATION = "notification"
@@ -95,7 +97,7 @@ def _ref(row) -> ApplicantRef:
     return ApplicantRef(ORGANISATION, row.organisation_id)
 
 
-def list_day_work(db, ctx: CounterContext, *, day: dt.date | None = None) -> list[WorkEntry]:
+def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -> list[WorkEntry]:
     """Everything decided at this window on a local day (default today), oldest first."""
     start, end = ctx.day_bounds_utc(day or ctx.local_today())
     with db.read() as session:
@@ -131,7 +133,7 @@ def _with_refusals(state: str, refusals: list) -> str:
     return marked_refused(state, resolved=all(resolution is not None for _event, resolution in refusals))
 
 
-def _hub_refusals(session, record_id: str) -> tuple[HubRefusal, ...]:
+def _hub_refusals(session: Session, record_id: str) -> tuple[HubRefusal, ...]:
     return tuple(
         HubRefusal(change_words(event.kind), event.last_error, resolution_of(done))
         for event, done in refusal_queries.refusals_of_records(session, [record_id]).get(record_id, [])
@@ -162,7 +164,7 @@ def _event_label(event: m.CaseEvent) -> str:
     return event.kind
 
 
-def get_record_detail(db, ctx: CounterContext, *, kind: str, record_id: str) -> RecordDetail:
+def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id: str) -> RecordDetail:
     with db.read() as session:
         authorize(session, ctx, Permission.VIEW_DAY_WORK)
         if kind == CASE:
@@ -214,7 +216,7 @@ def get_record_detail(db, ctx: CounterContext, *, kind: str, record_id: str) -> 
     raise NotFoundError(_("Not found"), _("Unknown kind of record."))
 
 
-def case_status(db, case_id: str) -> str:
+def case_status(db: Database, case_id: str) -> str:
     """The machine status of a case (for the actions the window may offer)."""
     with db.read() as session:
         case = session.get(m.Case, case_id)

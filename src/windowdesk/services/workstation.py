@@ -15,6 +15,9 @@ from windowdesk.i18n import _
 from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.storage import queries
 from windowdesk.storage.models import ORIGIN_LOCAL, Center, Operator, Window
+from windowdesk.storage.models import Center, Operator, Window
+from windowdesk.storage.db import Database
+from windowdesk.storage.db import Session
 
 KEY_CENTER = "workstation.center"
 KEY_WINDOW = "workstation.window"
@@ -38,12 +41,12 @@ class WindowChoice:
     name: str
 
 
-def list_centers(db) -> list[CenterChoice]:
+def list_centers(db: Database) -> list[CenterChoice]:
     with db.read() as session:
         return [CenterChoice(c.code, c.name, c.kind) for c in queries.all_centers(session)]
 
 
-def list_windows(db, *, center_code: str) -> list[WindowChoice]:
+def list_windows(db: Database, *, center_code: str) -> list[WindowChoice]:
     with db.read() as session:
         return [
             WindowChoice(w.id, w.code, w.name)
@@ -52,7 +55,7 @@ def list_windows(db, *, center_code: str) -> list[WindowChoice]:
 
 
 def configure_workstation(
-    db,
+    db: Database,
     *,
     center_code: str,
     window_code: str,
@@ -105,7 +108,7 @@ def configure_workstation(
     return current_context(db)
 
 
-def workstation_context_for(session, operator: Operator, *, clock=utc_now) -> CounterContext:
+def workstation_context_for(session: Session, operator: Operator, *, clock=utc_now) -> CounterContext:
     """Inside a session: the context of ``operator`` at this configured workstation."""
     center = session.get(Center, queries.local_setting(session, KEY_CENTER) or "")
     window = session.get(Window, queries.local_setting(session, KEY_WINDOW) or "")
@@ -114,7 +117,7 @@ def workstation_context_for(session, operator: Operator, *, clock=utc_now) -> Co
     return _context(center, window, operator, clock)
 
 
-def current_context(db, *, clock=utc_now) -> CounterContext | None:
+def current_context(db: Database, *, clock=utc_now) -> CounterContext | None:
     """The context of the last operator who logged in here, or None before set-up."""
     with db.read() as session:
         center_code = queries.local_setting(session, KEY_CENTER)
@@ -145,7 +148,7 @@ def _context(center: Center, window: Window, operator: Operator, clock) -> Count
     )
 
 
-def is_configured(db) -> bool:
+def is_configured(db: Database) -> bool:
     """Center and window chosen (someone set this machine up)."""
     with db.read() as session:
         return bool(queries.local_setting(session, KEY_CENTER) and queries.local_setting(session, KEY_WINDOW))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 KEY_BYTES = 32
 
@@ -19,7 +20,7 @@ def new_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
-def dbapi_module(key: bytes | None):
+def dbapi_module(key: bytes | None) -> Any:
     if key is None:
         return sqlite3
     import sqlcipher3.dbapi2
@@ -27,7 +28,7 @@ def dbapi_module(key: bytes | None):
     return sqlcipher3.dbapi2
 
 
-def apply_key(dbapi_connection, key: bytes | None) -> None:
+def apply_key(dbapi_connection: Any, key: bytes | None) -> None:
     """Must be the first statement on a new connection."""
     if key is None:
         return
@@ -37,7 +38,7 @@ def apply_key(dbapi_connection, key: bytes | None) -> None:
     cursor.close()
 
 
-def connect_raw(path: Path, key: bytes | None, *, read_only: bool = False):
+def connect_raw(path: Path, key: bytes | None, *, read_only: bool = False) -> Any:
     """A DB-API connection with the key applied; ``DatabaseError`` if the key is wrong."""
     module = dbapi_module(key)
     target = f"{Path(path).resolve().as_uri()}?mode=ro" if read_only else f"{Path(path).resolve().as_uri()}"

@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+# Session re-exported: the layers above name the unit of work's type without importing SQLAlchemy.
+from sqlalchemy.orm import Session as Session
+from sqlalchemy.orm import sessionmaker
 
 from windowdesk.errors import StorageError
 from windowdesk.storage.crypto import apply_key, dbapi_module
@@ -39,7 +42,7 @@ def make_engine(
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         apply_key(dbapi_connection, key)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -52,7 +55,7 @@ def make_engine(
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001 - SQLAlchemy hook
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql(begin_statement)
 
     return engine

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from windowdesk.errors import StartupError
 from windowdesk.storage.backup import backup_database
@@ -55,7 +59,7 @@ def current_revision(database: Path, key: bytes | None = None) -> str | None:
         connection.close()
 
 
-def _alembic_config(connection, script_location: Path):
+def _alembic_config(connection: Any, script_location: Path) -> Config:
     from alembic.config import Config
 
     config = Config()

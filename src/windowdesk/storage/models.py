@@ -8,6 +8,7 @@ live in their own unique columns and come from ``number_sequences``. Times are U
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import JSON, TypeDecorator
 
 NAMING = {
@@ -33,20 +35,20 @@ NAMING = {
 }
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Stores aware datetimes as naive UTC, hands back aware UTC datetimes."""
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given where UTC is required")
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=dt.timezone.utc)
@@ -125,24 +127,24 @@ class CatalogItem(Base):
     name_en: Mapped[str] = mapped_column(String(300), default="")
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
     category: Mapped[str] = mapped_column(String(60), default="")
-    preconditions: Mapped[list] = mapped_column(JSON, default=list)
-    procedure: Mapped[list] = mapped_column(JSON, default=list)
+    preconditions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    procedure: Mapped[list[Any]] = mapped_column(JSON, default=list)
     legal_limit_days: Mapped[int] = mapped_column(Integer)
     promised_limit_days: Mapped[int] = mapped_column(Integer)
     warning_days: Mapped[int] = mapped_column(Integer, default=2)
     fee_summary: Mapped[str] = mapped_column(String(300), default="")
     legal_basis: Mapped[str] = mapped_column(Text, default="")
-    refusal_grounds: Mapped[list] = mapped_column(JSON, default=list)
+    refusal_grounds: Mapped[list[Any]] = mapped_column(JSON, default=list)
     parallel: Mapped[bool] = mapped_column(Boolean, default=False)
-    parallel_departments: Mapped[list] = mapped_column(JSON, default=list)
+    parallel_departments: Mapped[list[Any]] = mapped_column(JSON, default=list)
     street_level: Mapped[bool] = mapped_column(Boolean, default=False)
     where: Mapped[str] = mapped_column(String(300), default="")
-    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)
     pinyin_full: Mapped[str] = mapped_column(String(600), default="")
     pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
     # [[full pinyin, initials], ...] of each keyword, in the keywords' order: stored at
     # import so that searching never loads pypinyin.
-    keyword_pinyin: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    keyword_pinyin: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -180,8 +182,8 @@ class FeeRule(Base):
     amount_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
     unit: Mapped[str] = mapped_column(String(20), default="")
     max_units: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    tiers: Mapped[list] = mapped_column(JSON, default=list)
-    exemptions: Mapped[list] = mapped_column(JSON, default=list)
+    tiers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    exemptions: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class CalendarOverride(Base):
@@ -200,8 +202,8 @@ class CalendarYear(Base):
     __tablename__ = "calendar_years"
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     source: Mapped[str] = mapped_column(String(200), default="")
-    holidays: Mapped[dict] = mapped_column(JSON)  # ISO day -> name
-    makeup_workdays: Mapped[dict] = mapped_column(JSON)  # ISO day -> name
+    holidays: Mapped[dict[str, Any]] = mapped_column(JSON)  # ISO day -> name
+    makeup_workdays: Mapped[dict[str, Any]] = mapped_column(JSON)  # ISO day -> name
 
 
 # --- applicants ------------------------------------------------------------------
@@ -401,7 +403,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
@@ -419,7 +421,7 @@ class OutboxEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending / rejected
@@ -437,7 +439,7 @@ class SentEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
@@ -559,7 +561,7 @@ class DayClose(Base):
     void_count: Mapped[int] = mapped_column(Integer)
     first_number: Mapped[str] = mapped_column(String(40), default="")
     last_number: Mapped[str] = mapped_column(String(40), default="")
-    totals: Mapped[dict] = mapped_column(JSON, default=dict)  # method -> {"receipts", "amount_fen"}
+    totals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # method -> {"receipts", "amount_fen"}
     expected_cash_fen: Mapped[int] = mapped_column(Integer)
     counted_cash_fen: Mapped[int] = mapped_column(Integer)
     difference_fen: Mapped[int] = mapped_column(Integer)

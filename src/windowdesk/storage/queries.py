@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -70,7 +70,7 @@ def catalog_item_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(m.CatalogItem)) or 0
 
 
-def catalog_keys(session: Session) -> dict[type, set]:
+def catalog_keys(session: Session) -> dict[type, set[str]]:
     """The primary keys already stored of each catalog table (centers, windows,
     departments, items): an import adds the others without asking for each in turn."""
     return {
@@ -98,7 +98,7 @@ def all_departments(session: Session) -> Sequence[m.Department]:
     return session.scalars(select(m.Department).order_by(m.Department.code)).all()
 
 
-def calendar_years(session: Session) -> list[tuple[int, str, dict, dict]]:
+def calendar_years(session: Session) -> list[tuple[int, str, dict[str, Any], dict[str, Any]]]:
     """(year, source, holidays, make-up days) of every year the hub published."""
     return [tuple(row) for row in session.execute(
         select(m.CalendarYear.year, m.CalendarYear.source, m.CalendarYear.holidays, m.CalendarYear.makeup_workdays)
@@ -325,9 +325,10 @@ class ItemClockRules(NamedTuple):
 def item_clock_rules(session: Session) -> dict[str, ItemClockRules]:
     """What the case clock needs of every catalog item (also retired ones: old cases
     point at them), by code, as plain values: the watch reads them for thousands of cases."""
-    return {code: ItemClockRules(*rules) for code, *rules in session.execute(select(
+    rows = session.execute(select(
         m.CatalogItem.code, m.CatalogItem.name, m.CatalogItem.promised_limit_days, m.CatalogItem.legal_limit_days,
-        m.CatalogItem.warning_days))}
+        m.CatalogItem.warning_days))
+    return {code: ItemClockRules(name, promised, legal, warning) for code, name, promised, legal, warning in rows}
 
 
 def widest_warning_days(session: Session) -> int:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Date, func, literal, or_, select, union
+from sqlalchemy import Date, Row, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from windowdesk.storage import models as m
@@ -128,7 +129,7 @@ def report_cases(
 
 
 def report_decisions(session: Session, center_code: str, low: dt.datetime, high: dt.datetime,
-                     leave_out: Collection[str] = ()):
+                     leave_out: Collection[str] = ()) -> list[tuple[Any, ...]]:
     """(kind, window, operator, item, time) of notifications and refusals in [low, high),
     but those whose id is in ``leave_out``."""
     rows = []
@@ -140,7 +141,7 @@ def report_decisions(session: Session, center_code: str, low: dt.datetime, high:
     return rows
 
 
-def report_ratings(session: Session, center_code: str, low: dt.datetime, high: dt.datetime):
+def report_ratings(session: Session, center_code: str, low: dt.datetime, high: dt.datetime) -> Sequence[Row[str, str, str | None, dt.datetime, int]]:
     return session.execute(
         select(Rating.window_id, Rating.operator_id, Rating.item_code, Rating.rated_at, Rating.level)
         .where(Rating.center_code == center_code, Rating.rated_at >= low, Rating.rated_at < high)

@@ -36,7 +36,7 @@ def refused_creations(session: Session, kind: str) -> set[str]:
     ))
 
 
-def _with_resolutions() -> Select:
+def _with_resolutions() -> Select[m.OutboxEvent, m.RefusalResolution]:
     """The refused events, oldest first, each with its resolution if a supervisor gave one."""
     return (
         select(m.OutboxEvent, m.RefusalResolution)

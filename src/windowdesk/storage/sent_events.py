@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import Table, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.storage import models as m
 
 _COLUMNS = ("seq", "event_id", "entity", "entity_id", "kind", "payload", "created_at")
-_OUTBOX = m.OutboxEvent.__table__
-_SENT = m.SentEvent.__table__
+# Declared models' tables are Tables (SQLAlchemy types __table__ as any FromClause).
+_OUTBOX = cast(Table, m.OutboxEvent.__table__)
+_SENT = cast(Table, m.SentEvent.__table__)
 
 
 def keep_confirmed(session: Session, event_ids: Sequence[str], now: dt.datetime) -> None:

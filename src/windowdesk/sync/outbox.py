@@ -7,10 +7,11 @@ from typing import Any
 
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.storage.models import OutboxEvent
+from windowdesk.storage.db import Session
 
 
 def enqueue(
-    session,
+    session: Session,
     *,
     entity: str,
     entity_id: str,

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
 from windowdesk.paths import resources_dir
+from windowdesk.services.context import Database
 
 BUNDLED_FONT = "fonts/DroidSansFallbackFull.ttf"
 CJK_SAMPLE = "受理"
@@ -41,7 +42,7 @@ def apply_language(app: QApplication, locale_name: str) -> None:
     _install_qt_translations(app)
 
 
-def apply_saved_language(app: QApplication, db) -> None:
+def apply_saved_language(app: QApplication, db: Database) -> None:
     """The language last chosen at this workstation, once its database is open."""
     from windowdesk.services.preferences import saved_language
 

@@ -17,10 +17,11 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import workstation
 from windowdesk.services.context import CounterContext
+from windowdesk.services.context import Database
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, db, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self.context: CounterContext | None = None

@@ -12,8 +12,8 @@ from windowdesk import i18n
 from windowdesk.heap import settle_startup_heap
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, ngettext
-from windowdesk.services import catalog, preferences, workstation
 from windowdesk.domain.permissions import Permission
+from windowdesk.services import auth, catalog, preferences, workstation
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
@@ -34,6 +34,8 @@ from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 
 REFUSED_STYLE = "color: #b00020; font-weight: bold"
@@ -41,7 +43,7 @@ REFUSAL_MESSAGE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, *, token_store_for=TokenStore) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, token_store_for=TokenStore) -> None:
         super().__init__()
         self.db = db
         self.ctx = ctx
@@ -188,11 +190,7 @@ class MainWindow(QMainWindow):
         self.lock_dialog.open()
 
     def _login_name(self) -> str:
-        from windowdesk.storage.models import Operator
-
-        with self.db.read() as session:
-            row = session.get(Operator, self.ctx.operator_id)
-            return row.login if row else ""
+        return auth.login_of(self.db, self.ctx)
 
     def _unlocked(self) -> None:
         new_ctx = self.lock_dialog.context
@@ -367,9 +365,9 @@ def _render(widget, target: Path) -> bool:
     return widget.grab().save(str(target))
 
 
-def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
+def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
     """Who works at this window now: the first-run set-up, the demo account, or a login."""
-    from windowdesk.services import auth, bootstrap
+    from windowdesk.services import bootstrap
 
     if not workstation.is_configured(db):
         dialog = FirstRunDialog(db)
@@ -386,7 +384,7 @@ def _log_in(db, *, demo: bool, smoke_test: Path | None) -> CounterContext | None
     return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def launch(app: QApplication, *, db, shipped_calendar, demo: bool = False, smoke_test: Path | None = None) -> int:
+def launch(app: QApplication, *, db: Database, shipped_calendar: WorkingCalendar, demo: bool = False, smoke_test: Path | None = None) -> int:
     ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
     if ctx is None:
         return 0 if smoke_test is None or smoke_test.exists() else 1

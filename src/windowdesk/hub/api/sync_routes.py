@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import logging
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -32,7 +35,16 @@ from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.generation import current_generation, hub_id
-from windowdesk.sync.protocol import HEADER_HUB_GENERATION, MAX_CHANGES_PAGE, SUPPORTED_PROTOCOLS
+from windowdesk.sync.protocol import (
+    APPLIED,
+    DUPLICATE,
+    HEADER_HUB_GENERATION,
+    MAX_CHANGES_PAGE,
+    REJECTED,
+    SUPPORTED_PROTOCOLS,
+)
+
+log = logging.getLogger("windowdesk.hub.push")
 
 ERRORS = {
     status: {"model": ErrorBody}
@@ -127,9 +139,17 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
             session, pusher=pusher, events=events, now=now, language=language))
 
     slot = service_slot(request.scope)
+    started = time.perf_counter()
     outcomes = await in_order(apply, after=body.after, timeout=settings.push_order_wait,
                               stepped_out=slot.stepped_out if slot is not None else None)
     note_push_committed(outcome.event_id for outcome in outcomes)
+    statuses = collections.Counter(outcome.status for outcome in outcomes)
+    # One line per batch, ids and counts only: which window, how much, how long (waiting
+    # for the batch before it included).
+    log.info("push from workstation %s: %d events, %d bytes, %d applied, %d duplicates, %d rejected, %.0f ms",
+             caller.workstation_id, len(outcomes), int(request.headers.get("content-length") or 0),
+             statuses[APPLIED], statuses[DUPLICATE], statuses[REJECTED],
+             (time.perf_counter() - started) * 1000)
     _tell_generation(response, request, db)
     return PushReply(
         results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes],

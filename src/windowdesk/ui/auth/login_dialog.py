@@ -17,6 +17,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import auth
 from windowdesk.services.context import CounterContext
+from windowdesk.services.context import Database
 
 
 def _error_label() -> QLabel:
@@ -33,7 +34,7 @@ def _password_edit(name: str) -> QLineEdit:
 
 
 class ChangePasswordDialog(QDialog):
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None, *, forced: bool = False) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, forced: bool = False) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Change your password"))
@@ -71,7 +72,7 @@ class ChangePasswordDialog(QDialog):
 class LoginDialog(QDialog):
     """``context`` holds the logged-in operator's context after ``Accepted``."""
 
-    def __init__(self, db, parent: QWidget | None = None, *, title: str | None = None,
+    def __init__(self, db: Database, parent: QWidget | None = None, *, title: str | None = None,
                  login: str = "", message: str = "") -> None:
         super().__init__(parent)
         self._db = db
@@ -118,7 +119,7 @@ class LockDialog(LoginDialog):
     """The window is locked: the same operator unlocks with their password, or another
     operator logs in (the first one's unsaved form is kept as their draft)."""
 
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None, *, login: str = "") -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, login: str = "") -> None:
         super().__init__(
             db, parent, title=_("Locked"), login=login,
             message=_("This window is locked ({name}). Type the password to continue, "

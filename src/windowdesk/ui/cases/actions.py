@@ -21,6 +21,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases
 from windowdesk.ui.errors import show_error
+from windowdesk.services.context import Database
 
 
 class DeliveryDialog(QDialog):
@@ -52,7 +53,7 @@ class DeliveryDialog(QDialog):
 class CaseActionsBar(QWidget):
     changed = Signal(str)  # the new status
 
-    def __init__(self, db, ctx, *, case_id: str, status: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx, *, case_id: str, status: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
         layout = QHBoxLayout(self)

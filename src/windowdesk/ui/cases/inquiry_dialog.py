@@ -9,10 +9,12 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases
 from windowdesk.services.context import CounterContext
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 
 class InquiryDialog(QDialog):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.setWindowTitle(_("Where is my case?"))

@@ -28,6 +28,8 @@ from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
 
@@ -81,7 +83,7 @@ class LateCasesModel(QAbstractTableModel):
 
 
 class LateCasesView(QWidget):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, parent=None, *, workers=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent=None, *, workers=None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.summary = QLabel(objectName="lateSummary")

@@ -22,6 +22,8 @@ from windowdesk.i18n import _, format_date
 from windowdesk.services import feedback
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 COLOURS = {5: "#1e7b34", 4: "#4c9a2a", 3: "#8a8a00", 2: "#c0641a", 1: "#b3261e"}
 
@@ -31,7 +33,7 @@ class RatingPanel(QWidget):
 
     rated = Signal(object)  # feedback.RatingResult
 
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, *, channel: str, case_id: str | None = None,
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, channel: str, case_id: str | None = None,
                  large: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._channel = db, ctx, shipped_calendar, channel
@@ -91,7 +93,7 @@ class RatingPanel(QWidget):
 class RatingDialog(QDialog):
     """On the operator's own screen, turned towards the applicant for a moment."""
 
-    def __init__(self, db, ctx, shipped_calendar, *, case_id: str | None = None, parent=None) -> None:
+    def __init__(self, db: Database, ctx, shipped_calendar: WorkingCalendar, *, case_id: str | None = None, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Rate our service"))
         self.panel = RatingPanel(db, ctx, shipped_calendar, channel="operator_screen", case_id=case_id, parent=self)
@@ -105,7 +107,7 @@ class ApplicantRatingWindow(QWidget):
 
     rated = Signal(object)  # feedback.RatingResult, from whichever panel is showing
 
-    def __init__(self, db, ctx, shipped_calendar, parent=None) -> None:
+    def __init__(self, db: Database, ctx, shipped_calendar: WorkingCalendar, parent=None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.setObjectName("applicantScreen")

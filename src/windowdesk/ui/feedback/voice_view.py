@@ -27,6 +27,8 @@ from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
 from windowdesk.ui.formatting import local_time
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 LATE = QColor("#fde2e1")
 
@@ -53,7 +55,7 @@ def _fill(table: QTableWidget, rows: list[tuple[list[str], bool]]) -> None:
 
 
 class ServiceQualityView(QWidget):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.follow_ups: list[feedback.FollowUpView] = []

@@ -33,6 +33,7 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import till_rows, till_totals_model
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 from windowdesk.ui.formatting import local_time
+from windowdesk.services.context import Database
 
 BANNER_STYLE = "QLabel { background: #fef7e0; color: #7a4f01; padding: 6px; font-weight: bold; }"
 
@@ -40,7 +41,7 @@ BANNER_STYLE = "QLabel { background: #fef7e0; color: #7a4f01; padding: 6px; font
 class DayCloseView(QWidget):
     dayClosed = Signal(object)  # the closed date
 
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.day: dt.date = ctx.local_today()

@@ -33,6 +33,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.fees import FeeQuote
 from windowdesk.ui.approval_box import error_label
 from windowdesk.ui.fees.widgets import TenderBox
+from windowdesk.services.context import Database
 
 NOT_ENTERED = -1  # a tiered rule's spin box before the operator typed the quantity
 MAX_QUANTITY = 1_000_000_000
@@ -41,7 +42,7 @@ MAX_QUANTITY = 1_000_000_000
 class PaymentDialog(QDialog):
     """After ``Accepted``, ``result`` holds the PaymentResult of the committed receipt."""
 
-    def __init__(self, db, ctx: CounterContext, case_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
         self.result: payments.PaymentResult | None = None

@@ -26,6 +26,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import fees_due_model, receipts_model
+from windowdesk.services.context import Database
 
 
 def _table(name: str, model, stretch: int) -> QTableView:
@@ -44,7 +45,7 @@ class ReceiptsView(QWidget):
     voidRequested = Signal(object)  # ReceiptEntry
     reprintRequested = Signal(object)  # ReceiptEntry
 
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.due_caption = QLabel(objectName="feesDueCaption")

@@ -29,6 +29,7 @@ from windowdesk.services import payments
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.approval_box import error_label
 from windowdesk.ui.fees.widgets import TenderBox
+from windowdesk.services.context import Database
 
 
 class UtilityPaymentView(QWidget):
@@ -36,7 +37,7 @@ class UtilityPaymentView(QWidget):
 
     paymentTaken = Signal(object)
 
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.utility_combo = QComboBox(objectName="utilityKind")

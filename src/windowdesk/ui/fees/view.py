@@ -24,6 +24,7 @@ from windowdesk.ui.fees.receipts_view import ReceiptsView
 from windowdesk.ui.fees.utility_view import UtilityPaymentView
 from windowdesk.ui.fees.void_dialog import VoidDialog
 from windowdesk.ui.printing.actions import open_print_preview
+from windowdesk.services.context import Database
 
 
 class FeesView(QWidget):
@@ -31,7 +32,7 @@ class FeesView(QWidget):
     receiptVoided = Signal(object)  # VoidResult
     dayClosed = Signal(object)  # the closed date
 
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.last_case_id: str | None = None  # the last case accepted here, for F8

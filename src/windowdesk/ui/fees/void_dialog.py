@@ -19,12 +19,13 @@ from windowdesk.services import receipts
 from windowdesk.services.context import CounterContext
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
+from windowdesk.services.context import Database
 
 
 class VoidDialog(QDialog):
     """After ``Accepted``, ``result`` holds the VoidResult; the original receipt is unchanged."""
 
-    def __init__(self, db, ctx: CounterContext, entry: ReceiptEntry, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, entry: ReceiptEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._entry = db, ctx, entry
         self.result: receipts.VoidResult | None = None

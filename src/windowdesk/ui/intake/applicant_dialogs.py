@@ -19,6 +19,7 @@ from windowdesk.services import applicants
 from windowdesk.services.applicants import ApplicantSummary
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
+from windowdesk.services.context import Database
 
 
 class _RegisterDialog(QDialog):
@@ -64,7 +65,7 @@ class _RegisterDialog(QDialog):
 
 
 class RegisterResidentDialog(_RegisterDialog):
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None, *, id_number: str = "") -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, id_number: str = "") -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Register a resident"))
@@ -101,7 +102,7 @@ class RegisterResidentDialog(_RegisterDialog):
 
 
 class RegisterOrganisationDialog(_RegisterDialog):
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None, *, credit_code: str = "") -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, credit_code: str = "") -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Register an organisation"))

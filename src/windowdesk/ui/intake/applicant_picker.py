@@ -24,6 +24,7 @@ from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_dialogs import RegisterOrganisationDialog, RegisterResidentDialog
+from windowdesk.services.context import Database
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -33,7 +34,7 @@ class ApplicantPicker(QWidget):
 
     applicantChosen = Signal(object)
 
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.chosen: ApplicantSummary | None = None

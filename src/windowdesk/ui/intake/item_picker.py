@@ -21,6 +21,7 @@ from windowdesk.i18n import _
 from windowdesk.services import catalog
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.formatting import guide_html, tag
+from windowdesk.services.context import Database
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -30,7 +31,7 @@ class ItemPicker(QWidget):
 
     itemChosen = Signal(object)
 
-    def __init__(self, db, search: catalog.CatalogSearch, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, search: catalog.CatalogSearch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._search = search

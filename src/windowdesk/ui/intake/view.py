@@ -27,6 +27,8 @@ from windowdesk.ui.intake.applicant_picker import ApplicantPicker
 from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 OK_STYLE = "QLabel { background: #e6f4ea; color: #0d652d; padding: 6px; }"
 ERROR_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; }"
@@ -37,7 +39,7 @@ class IntakeView(QWidget):
 
     recordSaved = Signal(object)
 
-    def __init__(self, db, ctx: CounterContext, search: catalog.CatalogSearch, shipped_calendar, parent=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, search: catalog.CatalogSearch, shipped_calendar: WorkingCalendar, parent=None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.guide: ItemGuide | None = None

@@ -15,11 +15,12 @@ from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog, PrintRequest
 from windowdesk.ui.printing.settings import PaperSettings
+from windowdesk.services.context import Database
 
 
 def open_print_preview(
     parent: QWidget | None,
-    db,
+    db: Database,
     ctx: CounterContext,
     data: DocumentData,
     *,
@@ -42,7 +43,7 @@ def open_print_preview(
 
 def open_record_preview(
     parent: QWidget | None,
-    db,
+    db: Database,
     ctx: CounterContext,
     *,
     kind: str,

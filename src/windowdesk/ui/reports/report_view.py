@@ -31,6 +31,8 @@ from windowdesk.services import reports
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.reports.chart import ReportChart
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.services.context import Database
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -38,7 +40,7 @@ def _qdate(day: dt.date) -> QDate:
 
 
 class PerformanceReportView(QWidget):
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, *, workers=None, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, workers=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.report: Report | None = None

@@ -11,6 +11,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.services import sync as sync_service
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.workers import Workers
+from windowdesk.services.context import Database
 
 CHECK_INTERVAL_MS = 30_000
 PULL_EVERY = dt.timedelta(minutes=5)
@@ -22,7 +23,7 @@ class SyncController(QObject):
     finished = Signal(object)  # SyncReport
     dataChanged = Signal(set)  # kinds of pulled changes the views should reload
 
-    def __init__(self, db, workers: Workers, *, token_store_for=TokenStore, parent=None) -> None:
+    def __init__(self, db: Database, workers: Workers, *, token_store_for=TokenStore, parent=None) -> None:
         super().__init__(parent)
         self._db = db
         self._workers = workers

@@ -20,11 +20,12 @@ from windowdesk.services import hub_enrollment
 from windowdesk.services import sync as sync_service
 from windowdesk.services.context import CounterContext
 from windowdesk.sync.credentials import TokenStore
+from windowdesk.services.context import Database
 from windowdesk.ui.approval_box import SupervisorApprovalBox
 
 
 class EnrollDialog(QDialog):
-    def __init__(self, db, ctx: CounterContext, workers, parent: QWidget | None = None, *,
+    def __init__(self, db: Database, ctx: CounterContext, workers, parent: QWidget | None = None, *,
                  token_store_for=TokenStore) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._workers, self._token_store_for = db, ctx, workers, token_store_for

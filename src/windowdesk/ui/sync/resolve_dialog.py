@@ -12,13 +12,14 @@ from windowdesk.services import refusals
 from windowdesk.services.context import CounterContext
 from windowdesk.sync.change_words import change_words
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
+from windowdesk.services.context import Database
 
 
 class ResolveRefusalDialog(QDialog):
     """After ``Accepted``, ``resolution`` holds what was stored."""
 
     def __init__(
-        self, db, ctx: CounterContext, refused: refusals.RefusedChange, parent: QWidget | None = None, *,
+        self, db: Database, ctx: CounterContext, refused: refusals.RefusedChange, parent: QWidget | None = None, *,
         same_record: Sequence[refusals.RefusedChange] = (),
     ) -> None:
         """``same_record``: the record's other unresolved refused changes, offered to resolve together."""

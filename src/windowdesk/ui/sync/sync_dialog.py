@@ -35,6 +35,7 @@ from windowdesk.ui.formatting import local_time
 from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.wrapped_text import WrappedTextDelegate
+from windowdesk.services.context import Database
 
 RESOLUTION_COLUMN = 4
 # The records a window can open in its details dialog (services/worklist.py).
@@ -43,7 +44,7 @@ RECORD_KINDS = frozenset({worklist.CASE, worklist.NOTIFICATION, worklist.REFUSAL
 
 class SyncDialog(QDialog):
     def __init__(
-        self, controller, context: Callable[[], CounterContext], db, parent: QWidget | None = None
+        self, controller, context: Callable[[], CounterContext], db: Database, parent: QWidget | None = None
     ) -> None:
         """``context`` gives the operator at the window now (it changes when another logs in)."""
         super().__init__(parent)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 from windowdesk.i18n import _, format_date
 from windowdesk.services.worklist import RecordDetail
 from windowdesk.ui.formatting import local_time, tag
+from windowdesk.services.context import Database
 
 
 def detail_html(detail: RecordDetail, zone: str) -> str:
@@ -78,7 +79,7 @@ def _hub_refusals_html(detail: RecordDetail, zone: str) -> str:
 
 class RecordDetailDialog(QDialog):
     def __init__(
-        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db=None, ctx=None,
+        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db: Database = None, ctx=None,
         collect_fee=None,
     ) -> None:
         super().__init__(parent)

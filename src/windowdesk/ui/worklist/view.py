@@ -11,10 +11,11 @@ from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.worklist.table_model import WorkTableModel
+from windowdesk.services.context import Database
 
 
 class TodayView(QWidget):
-    def __init__(self, db, ctx: CounterContext, parent=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent=None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.collect_fee = None  # set by the main window: opens the payment of a case

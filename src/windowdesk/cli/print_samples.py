@@ -1,0 +1,138 @@
+"""``windowdesk print-samples --out DIR [--data-dir DIR]``: one PDF of every document.
+
+Without ``--data-dir`` it builds a throw-away demo database (migrations, the demo
+workstation and residents, and one accept / notify / refuse decision). With
+``--data-dir`` — meant for a demo data folder made by ``windowdesk --demo`` — it prints
+today's latest records of that workstation, and makes the demo decisions only for the
+kinds it has none of yet.
+
+A command, not a document: it drives the services, so it lives above them, not in
+``printing``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from windowdesk import i18n
+from windowdesk.errors import WindowdeskError
+from windowdesk.printing.render import render_document
+from windowdesk.printing.samples import sample_fee_receipt, sample_ticket, sample_utility_receipt, sample_void_slip
+from windowdesk.storage.db import Database
+
+# Demo decisions: a fee-charging item to accept (its receipt shows a real fee), an item
+# with many materials for the notification, and one with refusal grounds.
+ACCEPT_ITEM = "FC-001"
+NOTIFY_ITEM = "MZ-002"
+REFUSE_ITEM = "MZ-001"
+DEMO_ID_NUMBER = "230902196210010496"
+
+
+def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]):
+    from windowdesk.services.catalog import get_item_guide
+    from windowdesk.services.intake import RECEIVED, MaterialCheck
+
+    guide = get_item_guide(db, item_code=item_code)
+    return [
+        MaterialCheck(mat.code, *problems.get(index, (RECEIVED, "")))
+        for index, mat in enumerate(guide.materials)
+    ]
+
+
+def _decide_missing(db: Database, ctx, calendar, have: set[str]) -> None:
+    """The demo decisions for the kinds of record today's work lacks."""
+    from windowdesk.services import applicants, intake, worklist
+    from windowdesk.services.catalog import get_item_guide
+
+    applicant = applicants.find_residents(db, ctx, query=DEMO_ID_NUMBER)[0].ref
+    if worklist.CASE not in have:
+        intake.accept_case(db, ctx, item_code=ACCEPT_ITEM, applicant=applicant,
+                           checks=_checks(db, ACCEPT_ITEM, {}), shipped_calendar=calendar)
+    if worklist.NOTIFICATION not in have:
+        problems = {0: (intake.MISSING, ""), 3: (intake.CORRECTION, "收入证明未加盖单位公章")}
+        intake.notify_missing(db, ctx, item_code=NOTIFY_ITEM, applicant=applicant,
+                              checks=_checks(db, NOTIFY_ITEM, problems))
+    if worklist.REFUSAL not in have:
+        guide = get_item_guide(db, item_code=REFUSE_ITEM)
+        intake.refuse_application(db, ctx, item_code=REFUSE_ITEM, applicant=applicant,
+                                  reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
+
+
+def demo_documents(db: Database, ctx, calendar) -> dict[str, object]:
+    """One document of every kind, by ``DocumentKind`` value, from the data in ``db``."""
+    from windowdesk.services import documents, worklist
+
+    today = ctx.local_today()
+    latest = {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)}
+    if len(latest) < 3:
+        _decide_missing(db, ctx, calendar, set(latest))
+        latest = {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)}
+    case = documents.acceptance_receipt_data(db, ctx, latest[worklist.CASE].id)
+    now = ctx.now()
+    fee_receipt = sample_fee_receipt(
+        case.issuer, payer=case.applicant, case_number=case.case_number, item_name=case.item_name,
+        department_name=case.department_name, paid_at=now)
+    return {
+        "acceptance_receipt": case,
+        "notification_slip": documents.notification_slip_data(db, ctx, latest[worklist.NOTIFICATION].id),
+        "refusal_notice": documents.refusal_notice_data(db, ctx, latest[worklist.REFUSAL].id),
+        "fee_receipt": fee_receipt,
+        "void_slip": sample_void_slip(case.issuer, payer=case.applicant, receipt=fee_receipt, voided_at=now),
+        "utility_receipt": sample_utility_receipt(case.issuer, payer=case.applicant, paid_at=now),
+        "service_guide": documents.service_guide_data(db, ctx, NOTIFY_ITEM),
+        "day_report": documents.day_report_data(db, ctx, today),
+        "case_list": documents.case_list_data(db, ctx, today),
+        "queue_ticket": sample_ticket(case.issuer, taken_at=now),
+    }
+
+
+def write_samples(db: Database, ctx, calendar, out: Path) -> list[Path]:
+    """Render every document from the data in ``db`` into ``out``; the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, document in demo_documents(db, ctx, calendar).items():
+        path = out / f"{name}.pdf"
+        path.write_bytes(render_document(document))
+        written.append(path)
+    return written
+
+
+def open_demo(data_dir: Path):
+    """The demo workstation's database in ``data_dir`` (made or migrated), its context and calendar."""
+    from windowdesk.paths import resources_dir
+    from windowdesk.services import bootstrap, working_days
+    from windowdesk.storage.db import Database
+    from windowdesk.storage.migrate import migrate_to_head
+
+    database = data_dir / "windowdesk.sqlite3"
+    migrate_to_head(database, data_dir / "backups")
+    db = Database(database)
+    ctx = bootstrap.ensure_demo(db, resources_dir())
+    return db, ctx, working_days.load_shipped_calendar(resources_dir())
+
+
+def run_print_samples(args) -> int:
+    """The command: exit code 0 when every PDF was written."""
+    i18n.set_locale(getattr(args, "locale", None) or os.environ.get("WINDOWDESK_LOCALE") or i18n.DEFAULT_LOCALE)
+    out = Path(args.out).expanduser().resolve()
+    try:
+        with tempfile.TemporaryDirectory(prefix="windowdesk-samples-") as scratch:
+            data_dir = Path(args.data_dir).expanduser().resolve() if args.data_dir else Path(scratch)
+            data_dir.mkdir(parents=True, exist_ok=True)
+            db, ctx, calendar = open_demo(data_dir)
+            try:
+                written = write_samples(db, ctx, calendar, out)
+            finally:
+                db.dispose()
+    except WindowdeskError as error:
+        print(f"{error.title}\n{error.message}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ ORGANISATION = "organisation"
 WELFARE_STATUSES = ("dibao", "disabled", "elderly_80", "veteran", "student")
 _DIGITS = re.compile(r"^[0-9]+[0-9Xx]?$")
 _PHONE = re.compile(r"^1[0-9]{2,10}$")
+_ID_TAIL = re.compile(r"^[0-9]{3,5}[0-9Xx]$")  # the last 4 to 6 characters of an ID number
+RECENT_DAYS = 30  # "recent applicants": served or registered at this center in these days
 
 
 @dataclass(frozen=True)
@@ -60,22 +63,34 @@ def _organisation_summary(row: Organisation) -> ApplicantSummary:
 
 
 def find_residents(db, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
-    """By ID number (whole or its start), phone number (its start) or name (its start)."""
+    """By ID number (whole or its start), phone number (its start) or name (its start);
+    4 to 6 digits also find today's and recent applicants by the end of their ID number,
+    and those come first."""
     text = re.sub(r"\s+", "", query or "")
     if not text:
         return []
     with db.read() as session:
         authorize(session, ctx, Permission.FIND_APPLICANT)
-        if _PHONE.match(text) and len(text) <= 11:
-            rows = list(queries.residents_by_phone_prefix(session, text, limit))
-            if len(text) >= 6:
-                rows += [r for r in queries.residents_by_id_prefix(session, text, limit) if r not in rows]
-        elif _DIGITS.match(text):
-            # ID numbers are stored with a capital X check character.
-            rows = list(queries.residents_by_id_prefix(session, text.upper(), limit))
-        else:
-            rows = list(queries.residents_by_name_prefix(session, text, limit))
+        recent = []
+        if _ID_TAIL.match(text):
+            since = ctx.now() - dt.timedelta(days=RECENT_DAYS)
+            recent = list(queries.recent_residents_by_id_suffix(
+                session, text.upper(), center_code=ctx.center_code, since=since, limit=limit))
+        rows = recent + [r for r in _residents_by_start(session, text, limit) if r not in recent]
         return [_resident_summary(r) for r in rows[:limit]]
+
+
+def _residents_by_start(session, text: str, limit: int) -> list[Resident]:
+    """By the start of the phone number, the ID number or the name."""
+    if _PHONE.match(text) and len(text) <= 11:
+        rows = list(queries.residents_by_phone_prefix(session, text, limit))
+        if len(text) >= 6:
+            rows += [r for r in queries.residents_by_id_prefix(session, text, limit) if r not in rows]
+        return rows
+    if _DIGITS.match(text):
+        # ID numbers are stored with a capital X check character.
+        return list(queries.residents_by_id_prefix(session, text.upper(), limit))
+    return list(queries.residents_by_name_prefix(session, text, limit))
 
 
 def find_organisations(db, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:

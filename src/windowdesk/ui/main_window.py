@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         self.account_menu.setTitle(_("&Account"))
         self.lock_action.setText(_("&Lock the window (Ctrl+L)"))
         self.password_action.setText(_("Change &password…"))
+        self.print_menu.setTitle(_("P&rinting"))
+        self.print_at_once_action.setText(_("Print each document &at once on the default printer"))
         self.language_menu.setTitle(_("&Language"))
         self.show_sync_status()
         self.intake.retranslate()
@@ -136,6 +138,11 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         # Also on the window itself, so the shortcuts work wherever the focus is.
         self.addActions([self.sync_now_action, self.lock_action])
+        self.print_menu = self.menuBar().addMenu("")
+        self.print_at_once_action = self.print_menu.addAction("")
+        self.print_at_once_action.setCheckable(True)
+        self.print_at_once_action.setChecked(preferences.prints_at_once(self.db))
+        self.print_at_once_action.toggled.connect(self._set_print_at_once)
         self.language_menu = self.menuBar().addMenu("")
         languages = QActionGroup(self)
         self.language_actions = {}
@@ -147,6 +154,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked, code=code: self.switch_language(code))
             languages.addAction(action)
             self.language_actions[code] = action
+
+    def _set_print_at_once(self, at_once: bool) -> None:
+        try:
+            preferences.save_print_at_once(self.db, at_once)
+        except WindowdeskError as error:
+            show_error(self, error)
 
     def switch_language(self, locale_name: str) -> None:
         """Every screen speaks the chosen language at once, and this counter keeps it."""

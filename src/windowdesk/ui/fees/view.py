@@ -23,7 +23,7 @@ from windowdesk.ui.fees.payment_dialog import PaymentDialog
 from windowdesk.ui.fees.receipts_view import ReceiptsView
 from windowdesk.ui.fees.utility_view import UtilityPaymentView
 from windowdesk.ui.fees.void_dialog import VoidDialog
-from windowdesk.ui.printing.actions import open_print_preview
+from windowdesk.ui.printing.direct import print_document
 
 
 class FeesView(QWidget):
@@ -170,7 +170,8 @@ class FeesView(QWidget):
         except Exception as error:
             show_error(self, error)
             return
-        self.print_dialog = open_print_preview(self, self._db, self._ctx, data, reprint=reprint)
+        # Straight to the default printer when this workstation prints at once.
+        self.print_dialog = print_document(self, self._db, self._ctx, data, reprint=reprint)
 
     def _day_closed(self, day: dt.date) -> None:
         self.refresh()

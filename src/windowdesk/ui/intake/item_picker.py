@@ -21,6 +21,7 @@ from windowdesk.i18n import _
 from windowdesk.services import catalog
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.formatting import guide_html, tag
+from windowdesk.ui.intake.search_keys import arrows_move_results
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -56,6 +57,7 @@ class ItemPicker(QWidget):
 
         self.setTabOrder(self.query_edit, self.department_box)
         self.setTabOrder(self.department_box, self.results)
+        arrows_move_results(self.query_edit, self.results)
         self.query_edit.textChanged.connect(self.refresh_results)
         self.query_edit.returnPressed.connect(self._choose_first)
         self.department_box.currentIndexChanged.connect(self.refresh_results)

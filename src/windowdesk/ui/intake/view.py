@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
-from windowdesk.services import catalog, intake
+from windowdesk.services import catalog, documents, intake, preferences
 from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
@@ -60,6 +60,7 @@ class IntakeView(QWidget):
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
         self.print_dialog = None
+        self.print_job = None
         self.applicant_box = QGroupBox()
         self.materials_box = QGroupBox()
         self._build_layout()
@@ -96,8 +97,6 @@ class IntakeView(QWidget):
         layout.addWidget(split)
         # Tab walks the screen in the order of the work.
         self.setTabOrder(self.item_picker.results, self.applicant_picker.query_edit)
-        self.setTabOrder(self.applicant_picker.register_button, self.materials)
-        self.setTabOrder(self.all_received_button, self.accept_button)
         self.setTabOrder(self.accept_button, self.notify_button)
         self.setTabOrder(self.notify_button, self.refuse_button)
         self.setTabOrder(self.refuse_button, self.clear_button)
@@ -132,7 +131,7 @@ class IntakeView(QWidget):
 
     def retranslate(self) -> None:
         self.applicant_box.setTitle(_("2. Applicant"))
-        self.materials_box.setTitle(_("3. Materials"))
+        self.materials_box.setTitle(_("3. Materials \u2014 on a status: 1 received, 2 missing, 3 to correct, \u2191\u2193 to move"))
         self.all_received_button.setText(_("&Mark all received (Ctrl+M)"))
         self.accept_button.setText(_("&Accept (Ctrl+Enter)"))
         self.notify_button.setText(_("One-time &notification (Ctrl+N)"))
@@ -181,12 +180,18 @@ class IntakeView(QWidget):
                 )
             )
             self.materials.set_materials(guide.materials)
+            # Tab goes on from the last note to "mark all", then the decisions.
+            last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
+            QWidget.setTabOrder(self.applicant_picker.register_button, self.materials.first_status() or self.all_received_button)
+            if last is not None:
+                QWidget.setTabOrder(last, self.all_received_button)
+        QWidget.setTabOrder(self.all_received_button, self.accept_button)
         self._update_buttons()
 
     def _applicant_chosen(self, _summary) -> None:
         self._update_buttons()
         if self.applicant_picker.chosen is not None and self.materials.rowCount():
-            self.materials.setFocus()
+            self.materials.focus_status(0)
 
     def _update_buttons(self) -> None:
         ready = self.guide is not None and self.applicant_picker.chosen is not None
@@ -309,6 +314,20 @@ class IntakeView(QWidget):
     def _remember_for_print(self, result: intake.IntakeResult) -> None:
         self.last_result, self.last_printed = result, False
         self.print_button.setEnabled(True)
+        if preferences.prints_at_once(self._db):
+            self._print_at_once(result)
+
+    def _print_at_once(self, result: intake.IntakeResult) -> None:
+        """The applicant's paper comes out with the decision: no key."""
+        from windowdesk.ui.printing.direct import print_document
+
+        try:
+            data = documents.record_document(self._db, self._ctx, kind=result.kind, record_id=result.id)
+        except WindowdeskError as error:
+            self._show_result(error.message, ok=False)
+            return
+        self.print_job = print_document(self, self._db, self._ctx, data, reprint=False)
+        self.print_job.printed.connect(self._document_printed)
 
     def print_last_document(self) -> None:
         """Preview and print the document of the last decision; a second copy is a reprint."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
+from shiboken6 import isValid
 
 from windowdesk import i18n
 from windowdesk.heap import settle_startup_heap
@@ -17,6 +18,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.auth.idle import IdleWatcher
+from windowdesk.ui.auth.lock_cover import LockCover
 from windowdesk.ui.application import apply_language
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
         self.sync_dialog = None
         self.lock_dialog: LockDialog | None = None
+        self.lock_cover = LockCover(self)
+        self._focus_before_lock = None
         self.idle = IdleWatcher(QApplication.instance(), parent=self)
         self.idle.idle.connect(self.lock)
         self._build_menu()
@@ -87,6 +91,15 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self).activated.connect(
                 lambda i=index: self.tabs.setCurrentIndex(i)
             )
+        # F2, F3 and Ctrl+Shift+N from any other screen bring the intake forward (the
+        # intake's own shortcuts serve while it shows; both at once would be ambiguous).
+        self._to_intake_shortcuts = []
+        for keys, slot in (("F2", self.intake.focus_item_search), ("F3", self.intake.focus_applicant_search),
+                           ("Ctrl+Shift+N", self.intake.applicant_picker.register_new)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda slot=slot: self._on_intake(slot))
+            shortcut.setEnabled(False)
+            self._to_intake_shortcuts.append(shortcut)
         QShortcut(QKeySequence("F5"), self).activated.connect(self.today.refresh)
         QShortcut(QKeySequence("F4"), self).activated.connect(self.open_inquiry)
         self.retranslate()
@@ -184,7 +197,12 @@ class MainWindow(QMainWindow):
         if self.lock_dialog is not None:
             return
         self.idle.pause()
+        # Where the clerk was typing, to go back there after the unlock.
+        focus = QApplication.focusWidget()
+        self._focus_before_lock = focus if focus is not None and self.isAncestorOf(focus) else None
         self.centralWidget().setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.lock_cover.cover()
         if self.sync_dialog is not None:
             self.sync_dialog.close()  # its refused changes name residents; the sync itself goes on
         self.lock_dialog = LockDialog(self.db, self.ctx, self, login=self._login_name())
@@ -201,9 +219,19 @@ class MainWindow(QMainWindow):
     def _unlocked(self) -> None:
         new_ctx = self.lock_dialog.context
         self.lock_dialog = None
+        self.lock_cover.hide()
+        self.menuBar().setEnabled(True)
         self.centralWidget().setEnabled(True)
+        focus, self._focus_before_lock = self._focus_before_lock, None
         if new_ctx is not None and new_ctx.operator_id != self.ctx.operator_id:
             self.switch_operator(new_ctx)
+            focus = None  # the arriving operator starts at their own form
+        self.activateWindow()
+        if focus is not None and isValid(focus) and focus.isVisible() and focus.isEnabled():
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.tabs.setCurrentWidget(self.intake)
+            self.intake.focus_item_search()
         self.idle.resume()
 
     def switch_operator(self, new_ctx: CounterContext) -> None:
@@ -299,7 +327,13 @@ class MainWindow(QMainWindow):
         self.workers.shutdown()
         super().closeEvent(event)
 
+    def _on_intake(self, slot) -> None:
+        self.tabs.setCurrentWidget(self.intake)
+        slot()
+
     def _tab_changed(self, index: int) -> None:
+        for shortcut in self._to_intake_shortcuts:
+            shortcut.setEnabled(self.tabs.widget(index) is not self.intake)
         if self.tabs.widget(index) is self.today:
             self.today.refresh()
             self.today.table.setFocus()

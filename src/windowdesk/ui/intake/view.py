@@ -114,6 +114,9 @@ class IntakeView(QWidget):
         self.clear_button.clicked.connect(self.reset)
         self.print_button.clicked.connect(self.print_last_document)
         self.recordSaved.connect(self._remember_for_print)
+        # Whenever this screen is showing, wherever the focus is in the window (the tab bar
+        # after an unlock, the status bar, a button); the main window adds F2, F3 and
+        # Ctrl+Shift+N for every other screen.
         for keys, slot in (
             ("F2", self.focus_item_search),
             ("F3", self.focus_applicant_search),
@@ -126,7 +129,7 @@ class IntakeView(QWidget):
             ("Ctrl+P", self.print_last_document),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
 
     def retranslate(self) -> None:

@@ -1,0 +1,118 @@
+"""Traps at the counter (issue 22, section 3), each driven through the real main window
+with real key events. Every test here failed on 8337ede."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from windowdesk.services import bootstrap
+from tests.ui.helpers import accept_demo_case
+from tests.ui.keystrokes import KeyCounter
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def test_the_status_inquiry_shows_its_answer_after_enter(qtbot, window, demo):
+    case = accept_demo_case(demo)
+    keys = KeyCounter(qtbot)
+    keys.press(Qt.Key.Key_F4)
+    dialog = window.inquiry_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog or dialog.isVisible(), timeout=3000)
+    keys.type(case.number)
+    keys.press(Qt.Key.Key_Return)  # what a barcode scanner sends
+    assert dialog.isVisible(), "Enter must not close the inquiry"
+    assert dialog.answer.text(), "the answer is shown"
+    assert dialog.answer.styleSheet() == "", dialog.answer.text()
+    keys.press(Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def _unlock_by_keys(qtbot, window, keys: KeyCounter) -> None:
+    assert window.lock_dialog is not None
+    keys.type(bootstrap.DEMO_PASSWORD)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.lock_dialog is None, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+
+
+def test_after_unlocking_the_focus_is_where_it_was(qtbot, window):
+    keys = KeyCounter(qtbot)
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)  # on to the applicant box
+    applicant_box = window.intake.applicant_picker.query_edit
+    assert QApplication.focusWidget() is applicant_box
+    keys.press(Qt.Key.Key_L, CTRL)
+    _unlock_by_keys(qtbot, window, keys)
+    assert QApplication.focusWidget() is applicant_box
+    keys.type("0496")  # typing goes on at once, no click
+    assert applicant_box.text() == "0496"
+
+
+def test_after_the_idle_lock_the_keyboard_works_at_once(qtbot, window):
+    keys = KeyCounter(qtbot)
+    window.today.table.setFocus()
+    window.tabs.setCurrentWidget(window.today)
+    window.today.table.setFocus()
+    window.idle.set_minutes(0.002)
+    qtbot.waitUntil(lambda: window.lock_dialog is not None, timeout=3000)
+    window.idle.set_minutes(5)
+    _unlock_by_keys(qtbot, window, keys)
+    assert QApplication.focusWidget() is window.today.table
+    keys.press(Qt.Key.Key_F2)  # from another screen: the intake and its item search
+    assert window.tabs.currentWidget() is window.intake
+    assert QApplication.focusWidget() is window.intake.item_picker.query_edit
+
+
+def test_the_intake_keys_work_wherever_the_focus_is_in_the_window(qtbot, window, demo):
+    keys = KeyCounter(qtbot)
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("0496")
+    keys.press(Qt.Key.Key_Return)
+    window.tabs.tabBar().setFocus()  # where a click on the tab bar, or the old unlock, leaves it
+    keys.press(Qt.Key.Key_M, CTRL)
+    keys.press(Qt.Key.Key_Return, CTRL)
+    assert "Accepted" in window.intake.result_label.text()
+    window.tabs.setCurrentWidget(window.today)
+    keys.press(Qt.Key.Key_F3)
+    assert window.tabs.currentWidget() is window.intake
+    assert QApplication.focusWidget() is window.intake.applicant_picker.query_edit
+
+
+def _colours(image, rect) -> set[int]:
+    step = 4
+    return {image.pixel(x, y) for x in range(rect.left(), rect.right(), step)
+            for y in range(rect.top(), rect.bottom(), step)}
+
+
+def test_the_lock_screen_covers_the_names(qtbot, window, demo):
+    keys = KeyCounter(qtbot)
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("0496")
+    keys.press(Qt.Key.Key_Return)
+    picker = window.intake.applicant_picker
+    assert "王建国" in picker.chosen_label.text()
+    keys.press(Qt.Key.Key_L, CTRL)
+    image = window.grab().toImage()
+    where = picker.chosen_label.rect().translated(picker.chosen_label.mapTo(window, picker.chosen_label.rect().topLeft()))
+    assert _colours(image, where) == {QColor("#3c4043").rgb()}, "the applicant's name is covered"
+    tabs = window.tabs.rect().translated(window.tabs.mapTo(window, window.tabs.rect().topLeft()))
+    top = tabs.adjusted(0, 0, 0, -tabs.height() * 2 // 3)  # the item search, results, applicant box
+    assert _colours(image, top) == {QColor("#3c4043").rgb()}, "nothing of the form shows through"
+    _unlock_by_keys(qtbot, window, keys)
+    assert not window.lock_cover.isVisible()
+
+
+def test_the_id_number_leaves_the_search_box_once_the_applicant_is_chosen(qtbot, window):
+    keys = KeyCounter(qtbot)
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("230902196210010496")
+    keys.press(Qt.Key.Key_Return)
+    box = window.intake.applicant_picker.query_edit
+    assert window.intake.applicant_picker.chosen.name == "王建国"
+    assert box.text() == "230902********0496"
+    assert "196210010496" not in box.text()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from windowdesk.services import bootstrap
-from tests.ui.helpers import accept_demo_case
+from tests.ui.helpers import accept_demo_case, open_main_window
 from tests.ui.keystrokes import KeyCounter
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -116,3 +116,59 @@ def test_the_id_number_leaves_the_search_box_once_the_applicant_is_chosen(qtbot,
     assert window.intake.applicant_picker.chosen.name == "王建国"
     assert box.text() == "230902********0496"
     assert "196210010496" not in box.text()
+
+
+def test_the_refusal_dialog_opens_with_no_ground_chosen(qtbot, demo):
+    from windowdesk.services.catalog import get_item_guide
+    from windowdesk.ui.intake.refuse_dialog import RefuseDialog
+
+    guide = get_item_guide(demo.db, item_code="MZ-001")
+    assert guide.refusal_grounds, "the item has grounds to offer"
+    dialog = RefuseDialog(guide.refusal_grounds, guide.legal_basis)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog.reason_box, Qt.Key.Key_Return)
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.isVisible()
+    assert dialog.reason() == "" and "reason" in dialog.error_label.text()
+    qtbot.keyClick(dialog.reason_box, Qt.Key.Key_Down)  # a deliberate choice
+    assert dialog.reason() == guide.refusal_grounds[0]
+
+
+def test_the_rating_dialog_names_the_case_and_enter_rates_nothing(qtbot, window, demo):
+    keys = KeyCounter(qtbot)
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("0496")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_M, CTRL)
+    keys.press(Qt.Key.Key_Return, CTRL)
+    keys.press(Qt.Key.Key_F6)
+    panel = window.voice.rating_dialog.panel
+    case = window.intake.last_result
+    assert case.number in panel.case_label.text() and "王建国" in panel.case_label.text()
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_Enter)
+    assert panel.answer.text() == "" and all(b.isEnabled() for b in panel.buttons.values()), "nothing rated"
+
+
+def test_closing_the_window_mid_form_keeps_the_form_for_the_next_start(qtbot, window, demo):
+    keys = KeyCounter(qtbot)
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("0496")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_2)  # the first material missing
+    window.close()
+    again = open_main_window(qtbot, demo)
+    try:
+        view = again.intake
+        assert view.guide is not None and "失业登记" in view.guide.name
+        assert view.applicant_picker.chosen.name == "王建国"
+        assert view.materials.status_box(0).currentData() == "missing"
+        assert "is back" in view.result_label.text()
+    finally:
+        again.voice.close()
+    third = open_main_window(qtbot, demo)  # given back once, not at every start
+    assert third.intake.guide is None
+    third.voice.close()

@@ -200,6 +200,13 @@ def applicant_summary(session, ref: ApplicantRef) -> ApplicantSummary:
     raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
 
 
+def applicant_by_ref(db, ctx: CounterContext, ref: ApplicantRef) -> ApplicantSummary:
+    """The summary of a referenced applicant (a kept draft names them by reference)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.FIND_APPLICANT)
+        return applicant_summary(session, ref)
+
+
 def reveal_id_number(db, ctx: CounterContext, *, applicant: ApplicantRef) -> str:
     """The whole ID number or credit code, for a role that needs it; the viewing is audited."""
     with db.write() as session:

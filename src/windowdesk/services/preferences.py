@@ -4,6 +4,8 @@ counter keeps its language across restarts and operators."""
 
 from __future__ import annotations
 
+import json
+
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import SUPPORTED_LOCALES, _
 from windowdesk.storage import queries
@@ -56,3 +58,27 @@ def save_window_geometry(db, *, geometry: str, maximised: bool) -> None:
     with db.write() as session:
         queries.set_local_setting(session, KEY_WINDOW_GEOMETRY, geometry)
         queries.set_local_setting(session, KEY_WINDOW_MAXIMISED, "1" if maximised else "0")
+
+
+DRAFT_PREFIX = "ui.intake_draft."
+
+
+def save_intake_draft(db, operator_id: str, draft: dict) -> None:
+    """Keep an operator's unsaved intake form (item, applicant by reference, marks) until
+    they next open the window. No ID number is in it: the applicant is named by id."""
+    with db.write() as session:
+        queries.set_local_setting(session, DRAFT_PREFIX + operator_id, json.dumps(draft, ensure_ascii=False))
+
+
+def take_intake_draft(db, operator_id: str) -> dict | None:
+    """The operator's kept form, once: it is forgotten as it is given back."""
+    with db.write() as session:
+        stored = queries.local_setting(session, DRAFT_PREFIX + operator_id)
+        if not stored:
+            return None
+        queries.set_local_setting(session, DRAFT_PREFIX + operator_id, "")
+    try:
+        draft = json.loads(stored)
+    except ValueError:
+        return None
+    return draft if isinstance(draft, dict) else None

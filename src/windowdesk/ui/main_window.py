@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QByteArray, QEvent, Qt
 from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
 from shiboken6 import isValid
@@ -24,6 +24,7 @@ from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, Lo
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.screen_fit import fit_on_screen
 from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
@@ -103,7 +104,9 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F5"), self).activated.connect(self.today.refresh)
         QShortcut(QKeySequence("F4"), self).activated.connect(self.open_inquiry)
         self.retranslate()
-        self.resize(1280, 800)
+        self._give_back_draft()
+        # Fits a 1280×720 screen with its taskbar; launch() then restores the last size.
+        self.resize(1240, 640)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("windowdesk \u2014 {center}, window {window}").format(
@@ -321,11 +324,49 @@ class MainWindow(QMainWindow):
             self.sync.check()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.intake.has_unsaved_form():
+            self._keep_draft()
+        self._keep_geometry()
         self.idle.detach()
         self.voice.close()
         self.sync.stop()
         self.workers.shutdown()
         super().closeEvent(event)
+
+    def _keep_draft(self) -> None:
+        """An application half entered when the window closes comes back at the next
+        start for the same operator, as it does after a lock (nobody is asked anything
+        while the computer shuts down)."""
+        try:
+            preferences.save_intake_draft(self.db, self.ctx.operator_id, self.intake.draft_record())
+        except WindowdeskError as error:
+            show_error(self, error)
+
+    def _give_back_draft(self) -> None:
+        try:
+            draft = preferences.take_intake_draft(self.db, self.ctx.operator_id)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        if draft is not None:
+            self.intake.restore_draft_record(draft)
+
+    def _keep_geometry(self) -> None:
+        try:
+            preferences.save_window_geometry(self.db, geometry=bytes(self.saveGeometry().toHex()).decode(),
+                                             maximised=self.isMaximized())
+        except WindowdeskError:
+            pass  # the size is a comfort; closing must not fail for it
+
+    def restore_geometry(self) -> None:
+        """The size and place of the last session, or maximised on first start; never
+        larger than this screen."""
+        geometry, maximised = preferences.window_geometry(self.db)
+        if geometry:
+            self.restoreGeometry(QByteArray.fromHex(geometry.encode()))
+        fit_on_screen(self)
+        if maximised or not geometry:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def _on_intake(self, slot) -> None:
         self.tabs.setCurrentWidget(self.intake)
@@ -420,6 +461,7 @@ def launch(app: QApplication, *, db, shipped_calendar, demo: bool = False, smoke
     if smoke_test is not None:
         return 0 if _render(window, smoke_test) else 1
     settle_startup_heap()
+    window.restore_geometry()
     window.show()
     window.sync.start()
     return app.exec()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
-from windowdesk.services import catalog, documents, intake, preferences
+from windowdesk.services import applicants, catalog, documents, intake, preferences
 from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
@@ -284,6 +284,10 @@ class IntakeView(QWidget):
         self._ctx = ctx
         self.applicant_picker.set_context(ctx)
 
+    def has_unsaved_form(self) -> bool:
+        """An item or an applicant chosen and not yet decided."""
+        return self.guide is not None or self.applicant_picker.chosen is not None
+
     def draft(self) -> dict:
         """The unsaved form, to be given back when its operator returns."""
         marks = []
@@ -296,6 +300,27 @@ class IntakeView(QWidget):
             "marks": marks,
             "item_query": self.item_picker.query_edit.text(),
         }
+
+    def draft_record(self) -> dict:
+        """The unsaved form in plain values, to be kept in the database over a restart."""
+        draft = self.draft()
+        chosen = draft.pop("applicant")
+        draft["applicant"] = {"kind": chosen.ref.kind, "id": chosen.ref.id} if chosen is not None else None
+        draft["marks"] = [list(mark) for mark in draft["marks"]]
+        return draft
+
+    def restore_draft_record(self, record: dict) -> None:
+        """The form kept when the window closed, given back with a word about it."""
+        draft = dict(record)
+        ref = draft.get("applicant")
+        try:
+            draft["applicant"] = applicants.applicant_by_ref(
+                self._db, self._ctx, applicants.ApplicantRef(ref["kind"], ref["id"])) if ref else None
+        except WindowdeskError:
+            draft["applicant"] = None
+        self.restore_draft(draft)
+        self._show_result(_("The application being entered when the window was closed is back; "
+                            "carry on or press Clear."), ok=True)
 
     def restore_draft(self, draft: dict | None) -> None:
         self.reset()

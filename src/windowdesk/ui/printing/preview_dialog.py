@@ -123,7 +123,7 @@ class PrintPreviewDialog(QDialog):
         self._close_when_printed = False
         QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(self.print_with_dialog)
         self.retranslate()
-        self.resize(760, 900)
+        self.resize(760, 640)  # fits a 1280×720 screen with its taskbar; the pages scroll
         self.rerender()
 
     def _build_layout(self) -> None:

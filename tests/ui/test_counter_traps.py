@@ -172,3 +172,42 @@ def test_closing_the_window_mid_form_keeps_the_form_for_the_next_start(qtbot, wi
     third = open_main_window(qtbot, demo)  # given back once, not at every start
     assert third.intake.guide is None
     third.voice.close()
+
+
+def test_after_the_day_close_a_fee_that_cannot_be_taken_is_said_before_accepting(qtbot, window, demo):
+    from windowdesk.services import dayclose, worklist
+    from windowdesk.services.approval import SupervisorCredentials
+
+    dayclose.close_day(demo.db, demo.ctx, day=demo.ctx.local_today(), counted_cash_fen=0,
+                       supervisor=SupervisorCredentials(bootstrap.DEMO_LOGIN, bootstrap.DEMO_PASSWORD))
+    keys = KeyCounter(qtbot)
+    keys.type("lnz")  # 老年证: a ¥5 fee
+    keys.press(Qt.Key.Key_Return)
+    label = window.intake.result_label
+    assert label.isVisible() and "cannot be collected today" in label.text()
+    keys.type("0496")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_M, CTRL)
+    keys.press(Qt.Key.Key_Return, CTRL)
+    assert worklist.list_day_work(demo.db, demo.ctx) == [], "not accepted on the first Ctrl+Enter"
+    assert "again" in label.text()
+    keys.press(Qt.Key.Key_Return, CTRL)
+    assert [e.kind for e in worklist.list_day_work(demo.db, demo.ctx)] == ["case"]
+    # An item without a fee is accepted as usual.
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)
+    assert not label.isVisible(), "the previous applicant's result is gone"
+
+
+def test_the_previous_applicants_result_goes_when_the_next_is_entered(qtbot, window, demo):
+    keys = KeyCounter(qtbot)
+    keys.type("sydj")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("0496")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_M, CTRL)
+    keys.press(Qt.Key.Key_Return, CTRL)
+    label = window.intake.result_label
+    assert label.isVisible() and "王建国" not in label.text()
+    keys.type("lsjz")
+    assert not label.isVisible()

@@ -119,6 +119,20 @@ def ensure_day_not_closed(session, window_id: str, day: dt.date) -> None:
         )
 
 
+def fee_warning_before_accepting(db, ctx: CounterContext, *, item_code: str) -> str | None:
+    """What to say before a case with a fee is accepted once today's till is closed: the
+    fee cannot be taken today (None when nothing stands in the way)."""
+    today = ctx.local_today()
+    with db.read() as session:
+        if queries.day_close_of(session, ctx.window_id, today) is None:
+            return None
+        if not any(rule.kind != "free" for rule in queries.fee_rules_of_item(session, item_code)):
+            return None
+    return _("The till of this window was closed for today ({day}): this item's fee cannot be "
+             "collected today. Tell the applicant the fee is paid on the next working day, or send "
+             "them to a window whose till is open.").format(day=format_date(today, "long"))
+
+
 def ensure_till_open(session, ctx: CounterContext, day: dt.date) -> None:
     """Before taking money on ``day``: that day is open and no earlier day waits for its close."""
     ensure_day_not_closed(session, ctx.window_id, day)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
-from windowdesk.services import applicants, catalog, documents, intake, preferences
+from windowdesk.services import applicants, catalog, dayclose, documents, intake, preferences
 from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
@@ -61,6 +61,8 @@ class IntakeView(QWidget):
         self.last_printed = False
         self.print_dialog = None
         self.print_job = None
+        self._fee_warning: str | None = None  # the till is closed and the item has a fee
+        self._fee_warning_heard = False
         self.applicant_box = QGroupBox()
         self.materials_box = QGroupBox()
         self._build_layout()
@@ -173,6 +175,9 @@ class IntakeView(QWidget):
 
     def _show_item(self, guide: ItemGuide | None) -> None:
         self.guide = guide
+        self._fee_warning, self._fee_warning_heard = None, False
+        if guide is not None:
+            self.result_label.hide()  # the previous applicant's result goes as the next is entered
         if guide is None:
             self.chosen_item_label.setText(_("1. Choose an item on the left (F2)."))
             self.materials.clear_materials()
@@ -183,6 +188,7 @@ class IntakeView(QWidget):
                 )
             )
             self.materials.set_materials(guide.materials)
+            self._say_fee_warning(guide.code)
             # Tab goes on from the last note to "mark all", then the decisions.
             last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
             QWidget.setTabOrder(self.applicant_picker.register_button, self.materials.first_status() or self.all_received_button)
@@ -190,6 +196,17 @@ class IntakeView(QWidget):
                 QWidget.setTabOrder(last, self.all_received_button)
         QWidget.setTabOrder(self.all_received_button, self.accept_button)
         self._update_buttons()
+
+    def _say_fee_warning(self, item_code: str) -> None:
+        """Said when the item is chosen, before accepting: a fee that cannot be taken today."""
+        self._fee_warning = None
+        try:
+            self._fee_warning = dayclose.fee_warning_before_accepting(self._db, self._ctx, item_code=item_code)
+        except WindowdeskError as error:
+            self._show_result(error.message, ok=False)
+            return
+        if self._fee_warning:
+            self._show_result(self._fee_warning, ok=False)
 
     def _applicant_chosen(self, _summary) -> None:
         self._update_buttons()
@@ -238,6 +255,12 @@ class IntakeView(QWidget):
 
     def accept_case(self) -> None:
         if not self._ready():
+            return
+        if self._fee_warning and not self._fee_warning_heard:
+            # The first Ctrl+Enter shows it again; the second accepts knowingly.
+            self._fee_warning_heard = True
+            self._show_result(self._fee_warning + "\n" + _("Press Ctrl+Enter again to accept all the same."),
+                              ok=False)
             return
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,

@@ -211,3 +211,26 @@ def test_the_previous_applicants_result_goes_when_the_next_is_entered(qtbot, win
     assert label.isVisible() and "王建国" not in label.text()
     keys.type("lsjz")
     assert not label.isVisible()
+
+
+def test_a_500_character_name_or_a_pasted_address_is_refused_in_plain_words(qtbot, window, demo):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from windowdesk.domain.ids import resident_id_check_char
+    from windowdesk.services import applicants
+    from windowdesk.ui.intake.applicant_dialogs import RegisterResidentDialog
+
+    first17 = "11010519560312123"
+    number = first17 + resident_id_check_char(first17)
+    dialog = RegisterResidentDialog(demo.db, demo.ctx, window, id_number=number)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for typed, words in (("赵" * 500, "at most 30 characters"), ("赵桂兰\n七台河市新兴区兴华路12号", "one line")):
+        dialog.name_edit.setText(typed)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        assert dialog.registered is None and words in dialog.error_label.text()
+        assert dialog.width() < 1366
+    assert applicants.find_residents(demo.db, demo.ctx, query=number) == [], "nothing saved"
+    dialog.name_edit.setText("赵桂兰")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.registered is not None and dialog.registered.name == "赵桂兰"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from windowdesk.domain.ids import mask_id_number, parse_resident_id, parse_uscc
+from windowdesk.domain.text_rules import ADDRESS, ORGANISATION_NAME, PERSON_NAME, checked_text
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
@@ -116,6 +117,8 @@ def register_resident(
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please type the applicant's name."), field="name")
+    name = checked_text(name, PERSON_NAME, field="name", label=_("The name"))
+    address = checked_text(address, ADDRESS, field="address", label=_("The address"))
     phone = re.sub(r"[\s-]", "", phone or "")
     if phone and not re.fullmatch(r"[0-9]{7,12}", phone):
         raise ValidationError(_("The phone number may contain digits only (7 to 12 of them)."), field="phone")
@@ -161,6 +164,10 @@ def register_organisation(
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please type the organisation's name."), field="name")
+    name = checked_text(name, ORGANISATION_NAME, field="name", label=_("The name"))
+    legal_representative = checked_text(legal_representative, PERSON_NAME, field="legal_representative",
+                                         label=_("The legal representative"))
+    address = checked_text(address, ADDRESS, field="address", label=_("The address"))
     with db.write() as session:
         authorize(session, ctx, Permission.REGISTER_APPLICANT)
         if queries.organisation_by_code(session, parsed.code) is not None:

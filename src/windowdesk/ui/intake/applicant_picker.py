@@ -52,6 +52,7 @@ class ApplicantPicker(QWidget):
         self.results = QListWidget(objectName="applicantResults")
         self.results.setMaximumHeight(110)
         self.chosen_label = QLabel(objectName="chosenApplicant")
+        self.chosen_label.setWordWrap(True)  # a long name wraps; it never widens the window
         self.heading = QLabel()
 
         grid = QGridLayout(self)

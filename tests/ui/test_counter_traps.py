@@ -234,3 +234,49 @@ def test_a_500_character_name_or_a_pasted_address_is_refused_in_plain_words(qtbo
     dialog.name_edit.setText("赵桂兰")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.registered is not None and dialog.registered.name == "赵桂兰"
+
+
+def test_a_supervisor_starts_the_next_business_day_and_the_fee_is_taken_now(qtbot, window, demo):
+    import pytest
+
+    from windowdesk.domain.fees import CASH, Tender
+    from windowdesk.errors import WindowdeskError
+    from windowdesk.services import applicants, dayclose, intake, payments
+    from windowdesk.services.approval import SupervisorCredentials
+    from windowdesk.services.catalog import get_item_guide
+    from windowdesk.storage import queries
+
+    today = demo.ctx.local_today()
+    dayclose.close_day(demo.db, demo.ctx, day=today, counted_cash_fen=0,
+                       supervisor=SupervisorCredentials(bootstrap.DEMO_LOGIN, bootstrap.DEMO_PASSWORD))
+    who = applicants.find_residents(demo.db, demo.ctx, query="230902196210010496")[0].ref
+    guide = get_item_guide(demo.db, item_code="LL-001")
+    case = intake.accept_case(demo.db, demo.ctx, item_code="LL-001", applicant=who,
+                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+                              shipped_calendar=demo.calendar)
+    with pytest.raises(WindowdeskError):
+        payments.pay_case_fee(demo.db, demo.ctx, case_id=case.id, quantities={}, tender=Tender(CASH, tendered_fen=500))
+
+    keys = KeyCounter(qtbot)
+    window.next_day_action.trigger()
+    dialog = window.next_day_dialog
+    keys.type(bootstrap.DEMO_LOGIN)
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("wrong-password1")
+    keys.press(Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.error_label.text(), "a wrong password starts nothing"
+    assert dayclose.business_day(demo.db, demo.ctx) == today
+    keys.type(bootstrap.DEMO_PASSWORD)
+    keys.press(Qt.Key.Key_Return)
+    following = demo.calendar.add_working_days(today, 1)
+    assert dialog.started == following and dayclose.business_day(demo.db, demo.ctx) == following
+    assert dayclose.fee_warning_before_accepting(demo.db, demo.ctx, item_code="LL-001") is None
+
+    paid = payments.pay_case_fee(demo.db, demo.ctx, case_id=case.id, quantities={},
+                                 tender=Tender(CASH, tendered_fen=500))
+    with demo.db.read() as session:
+        receipt = queries.receipt_with_lines(session, paid.receipt_id)
+        assert receipt.business_day == following
+        started = [dict(e.detail) for e in queries.audit_entries(session) if e.action == "day.start_next"]
+    assert started == [{"closed_day": today.isoformat(), "business_day": following.isoformat(),
+                        "supervisor": demo.ctx.operator_id}]

@@ -12,7 +12,7 @@ from shiboken6 import isValid
 from windowdesk import i18n
 from windowdesk.heap import settle_startup_heap
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _, ngettext
+from windowdesk.i18n import _, format_date, ngettext
 from windowdesk.services import catalog, preferences, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
@@ -392,6 +392,8 @@ class MainWindow(QMainWindow):
         self.collect_fee_action.triggered.connect(self.fees.collect_last_case_fee)
         self.close_day_action = self.fees_menu.addAction("")
         self.close_day_action.triggered.connect(self.show_day_close)
+        self.next_day_action = self.fees_menu.addAction("")
+        self.next_day_action.triggered.connect(self.start_next_business_day)
         self.addActions([self.collect_fee_action])
         QShortcut(QKeySequence("Ctrl+4"), self).activated.connect(lambda: self.tabs.setCurrentWidget(self.fees))
         for signal in (self.fees.paymentTaken, self.fees.receiptVoided):
@@ -406,7 +408,21 @@ class MainWindow(QMainWindow):
         self.fees_menu.setTitle(_("Cas&hier"))
         self.collect_fee_action.setText(_("&Collect the fee of the last case (F8)"))
         self.close_day_action.setText(_("Close the &day\u2026"))
+        self.next_day_action.setText(_("Start the &next business day\u2026"))
         self.fees.retranslate()
+
+    def start_next_business_day(self) -> None:
+        from windowdesk.ui.fees.next_day_dialog import NextBusinessDayDialog
+
+        self.next_day_dialog = NextBusinessDayDialog(self.db, self.ctx, self.shipped_calendar, self)
+        self.next_day_dialog.accepted.connect(self._business_day_started)
+        self.next_day_dialog.open()
+
+    def _business_day_started(self) -> None:
+        day = self.next_day_dialog.started
+        self.statusBar().showMessage(_("The till now takes money for {day}.").format(
+            day=format_date(day, "long")), 30_000)
+        self.fees.refresh()
 
     def show_day_close(self) -> None:
         self.tabs.setCurrentWidget(self.fees)

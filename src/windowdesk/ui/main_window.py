@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         # The unsent count opens the sync window, where the refused changes are listed.
         self.unsent_label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.unsent_label.installEventFilter(self)
+        self._fee_reminder: str | None = None  # the status bar's "press F8" while it shows
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
         self.sync_dialog = None
         self.lock_dialog: LockDialog | None = None
@@ -291,10 +292,17 @@ class MainWindow(QMainWindow):
     def _record_saved(self, _result) -> None:
         if getattr(_result, "kind", None) == "case" and self.fees.case_accepted(_result.id):
             self.statusBar().showMessage(_("This case has a fee: press F8 to collect it."), 30_000)
+            self._fee_reminder = self.statusBar().currentMessage()
         self.today.refresh()
         self.sync.refresh_status()
         if self.sync.online:
             self.sync.sync_now()
+
+    def _clear_fee_reminder(self, _result) -> None:
+        """Paid: the reminder to collect it goes."""
+        if self._fee_reminder and self.statusBar().currentMessage() == self._fee_reminder:
+            self.statusBar().clearMessage()
+        self._fee_reminder = None
 
     def _hub_data_changed(self, kinds: set) -> None:
         if protocol.CHANGE_CATALOG in kinds:
@@ -398,6 +406,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+4"), self).activated.connect(lambda: self.tabs.setCurrentWidget(self.fees))
         for signal in (self.fees.paymentTaken, self.fees.receiptVoided):
             signal.connect(lambda _result: self._record_saved(None))
+        self.fees.paymentTaken.connect(self._clear_fee_reminder)
         self.fees.dayClosed.connect(self._day_closed)
         if self.fees.pending_day() is not None:
             # A day left open must be closed before the window takes money again.

@@ -84,7 +84,8 @@ class FeesView(QWidget):
         self.receipts_view.refresh()
         self.dayclose_view.refresh()
         waiting = self.pending_day()
-        self.notice_label.setVisible(waiting is not None)
+        # Said once: the day close screen says it itself when it is showing.
+        self.notice_label.setVisible(waiting is not None and self.tabs.currentWidget() is not self.dayclose_view)
         if waiting is not None:
             self.notice_label.setText(
                 _("The till of {day} is still open: close that day (Day close) before taking payments.").format(

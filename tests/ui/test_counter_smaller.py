@@ -77,3 +77,26 @@ def test_the_next_morning_the_day_close_banner_shows_once(qtbot, window, demo):
     assert len(banners) == 1
     window.fees.tabs.setCurrentWidget(window.fees.receipts_view)
     assert window.fees.notice_label.isVisible(), "elsewhere in the fees the banner still says it"
+
+
+def test_the_login_box_names_the_center_and_the_window(qtbot, demo):
+    from windowdesk.ui.auth.login_dialog import LoginDialog
+
+    dialog = LoginDialog(demo.db)
+    qtbot.addWidget(dialog)
+    assert demo.ctx.center_name in dialog.place_label.text()
+    assert f"window {demo.ctx.window_code}" in dialog.place_label.text()
+
+
+def test_the_title_bar_speaks_chinese(qtbot, window):
+    from windowdesk.ui.application import apply_language
+
+    apply_language(QApplication.instance(), "zh_CN")
+    try:
+        window.retranslate()
+        title = window.windowTitle()
+        assert window.ctx.center_name in title and "号窗口" in title
+        assert not any("a" <= c.lower() <= "z" for c in title), title
+    finally:
+        apply_language(QApplication.instance(), "en")
+        window.retranslate()

@@ -100,3 +100,22 @@ def test_the_title_bar_speaks_chinese(qtbot, window):
     finally:
         apply_language(QApplication.instance(), "en")
         window.retranslate()
+
+
+def test_todays_work_says_which_fees_are_paid(qtbot, window, demo):
+    from windowdesk.services import worklist
+
+    unpaid = _fee_case(demo)
+    paid = _fee_case(demo)
+    payments.pay_case_fee(demo.db, demo.ctx, case_id=paid.id, quantities={}, tender=Tender(CASH, tendered_fen=500))
+    who = applicants.find_residents(demo.db, demo.ctx, query="230902196210010496")[0].ref
+    guide = get_item_guide(demo.db, item_code="LB-002")
+    free = intake.accept_case(demo.db, demo.ctx, item_code="LB-002", applicant=who,
+                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+                              shipped_calendar=demo.calendar)
+    fees = {e.number: e.fee for e in worklist.list_day_work(demo.db, demo.ctx)}
+    assert fees == {unpaid.number: "Unpaid", paid.number: "Paid", free.number: ""}
+    window.tabs.setCurrentWidget(window.today)
+    model = window.today.model
+    assert model.headerData(6, Qt.Orientation.Horizontal) == "Fee"
+    assert {model.index(row, 2).data(): model.index(row, 6).data() for row in range(model.rowCount())} == fees

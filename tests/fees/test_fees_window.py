@@ -114,7 +114,7 @@ def test_full_day_close(qtbot, demo, clerk, monkeypatch):
     assert totals["Cash"] == (2, 1000) and totals["Bank card"] == (1, 500)
 
     qtbot.keyClicks(view.counted_edit, "9")
-    assert view.difference_label.text() == "-\u00a51.00"
+    assert view.difference_label.text() == "Short by \u00a51.00 (短款)"  # not "-¥1.00" (issue 22)
     qtbot.keyClicks(view.approval.login_edit, DEMO_SUPERVISOR.login)
     qtbot.keyClicks(view.approval.password_edit, DEMO_SUPERVISOR.password)
     view.close_button.click()

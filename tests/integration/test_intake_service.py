@@ -408,8 +408,8 @@ def test_disk_full_is_reported_in_plain_words_and_keeps_earlier_work(demo):
             for serial in range(1, 500):
                 id_number = new_id_number(serial)
                 applicants.register_resident(
-                    db, demo.ctx, id_number=id_number, name=f"测试{serial}" + "居" * 40,
-                    address="七台河市新兴区" + "大同街" * 60,
+                    db, demo.ctx, id_number=id_number, name=f"测试{serial}" + "居" * 20,
+                    address="七台河市新兴区" + "大同街" * 37,  # the longest name and address allowed
                 )
                 registered.append(id_number)
         assert caught.value.title == "The disk is full"

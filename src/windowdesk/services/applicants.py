@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from windowdesk.domain.ids import mask_id_number, parse_resident_id, parse_uscc
+from windowdesk.domain.text_rules import ADDRESS, ORGANISATION_NAME, PERSON_NAME, checked_text
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
@@ -24,6 +26,8 @@ ORGANISATION = "organisation"
 WELFARE_STATUSES = ("dibao", "disabled", "elderly_80", "veteran", "student")
 _DIGITS = re.compile(r"^[0-9]+[0-9Xx]?$")
 _PHONE = re.compile(r"^1[0-9]{2,10}$")
+_ID_TAIL = re.compile(r"^[0-9]{3,5}[0-9Xx]$")  # the last 4 to 6 characters of an ID number
+RECENT_DAYS = 30  # "recent applicants": served or registered at this center in these days
 
 
 @dataclass(frozen=True)
@@ -62,22 +66,34 @@ def _organisation_summary(row: Organisation) -> ApplicantSummary:
 
 
 def find_residents(db: Database, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
-    """By ID number (whole or its start), phone number (its start) or name (its start)."""
+    """By ID number (whole or its start), phone number (its start) or name (its start);
+    4 to 6 digits also find today's and recent applicants by the end of their ID number,
+    and those come first."""
     text = re.sub(r"\s+", "", query or "")
     if not text:
         return []
     with db.read() as session:
         authorize(session, ctx, Permission.FIND_APPLICANT)
-        if _PHONE.match(text) and len(text) <= 11:
-            rows = list(queries.residents_by_phone_prefix(session, text, limit))
-            if len(text) >= 6:
-                rows += [r for r in queries.residents_by_id_prefix(session, text, limit) if r not in rows]
-        elif _DIGITS.match(text):
-            # ID numbers are stored with a capital X check character.
-            rows = list(queries.residents_by_id_prefix(session, text.upper(), limit))
-        else:
-            rows = list(queries.residents_by_name_prefix(session, text, limit))
+        recent = []
+        if _ID_TAIL.match(text):
+            since = ctx.now() - dt.timedelta(days=RECENT_DAYS)
+            recent = list(queries.recent_residents_by_id_suffix(
+                session, text.upper(), center_code=ctx.center_code, since=since, limit=limit))
+        rows = recent + [r for r in _residents_by_start(session, text, limit) if r not in recent]
         return [_resident_summary(r) for r in rows[:limit]]
+
+
+def _residents_by_start(session: Session, text: str, limit: int) -> list[Resident]:
+    """By the start of the phone number, the ID number or the name."""
+    if _PHONE.match(text) and len(text) <= 11:
+        rows = list(queries.residents_by_phone_prefix(session, text, limit))
+        if len(text) >= 6:
+            rows += [r for r in queries.residents_by_id_prefix(session, text, limit) if r not in rows]
+        return rows
+    if _DIGITS.match(text):
+        # ID numbers are stored with a capital X check character.
+        return list(queries.residents_by_id_prefix(session, text.upper(), limit))
+    return list(queries.residents_by_name_prefix(session, text, limit))
 
 
 def find_organisations(db: Database, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:
@@ -103,6 +119,8 @@ def register_resident(
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please type the applicant's name."), field="name")
+    name = checked_text(name, PERSON_NAME, field="name", label=_("The name"))
+    address = checked_text(address, ADDRESS, field="address", label=_("The address"))
     phone = re.sub(r"[\s-]", "", phone or "")
     if phone and not re.fullmatch(r"[0-9]{7,12}", phone):
         raise ValidationError(_("The phone number may contain digits only (7 to 12 of them)."), field="phone")
@@ -148,6 +166,10 @@ def register_organisation(
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please type the organisation's name."), field="name")
+    name = checked_text(name, ORGANISATION_NAME, field="name", label=_("The name"))
+    legal_representative = checked_text(legal_representative, PERSON_NAME, field="legal_representative",
+                                         label=_("The legal representative"))
+    address = checked_text(address, ADDRESS, field="address", label=_("The address"))
     with db.write() as session:
         authorize(session, ctx, Permission.REGISTER_APPLICANT)
         if queries.organisation_by_code(session, parsed.code) is not None:
@@ -185,6 +207,13 @@ def applicant_summary(session: Session, ref: ApplicantRef) -> ApplicantSummary:
         if row is not None:
             return _organisation_summary(row)
     raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
+
+
+def applicant_by_ref(db: Database, ctx: CounterContext, ref: ApplicantRef) -> ApplicantSummary:
+    """The summary of a referenced applicant (a kept draft names them by reference)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.FIND_APPLICANT)
+        return applicant_summary(session, ref)
 
 
 def reveal_id_number(db: Database, ctx: CounterContext, *, applicant: ApplicantRef) -> str:

@@ -14,7 +14,7 @@ from windowdesk.domain.status_page import case_number_in
 from windowdesk.domain.time_limits import ClockState, Light, clock_state, suspensions_from
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _, format_date, ngettext
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
@@ -184,8 +184,17 @@ def late_list_row(case: CaseClock) -> list[str]:
     if case.hub_refused:
         status = marked_refused(status)
     return [case.case_number, case.item_name, status,
-            format_date(case.state.promised_due, "medium"), str(case.state.promised_left),
-            str(case.state.legal_left)]
+            format_date(case.state.promised_due, "medium"), working_days_left_words(case.state.promised_left),
+            working_days_left_words(case.state.legal_left)]
+
+
+def working_days_left_words(left: int) -> str:
+    """"3 working days", "due today", "overdue 7 working days": never a bare "-7"."""
+    if left < 0:
+        return ngettext("overdue {n} working day", "overdue {n} working days", -left).format(n=-left)
+    if left == 0:
+        return _("due today")
+    return ngettext("{n} working day", "{n} working days", left).format(n=left)
 
 
 def late_list_pdf(db: Database, ctx: CounterContext, found: list[CaseClock], *, whole_center: bool) -> bytes:

@@ -121,6 +121,68 @@ def ensure_day_not_closed(session: Session, window_id: str, day: dt.date) -> Non
         )
 
 
+BUSINESS_DAY_KEY = "till.business_day."  # + the window's id: a day started ahead of the calendar
+
+
+def business_day_in_session(session: Session, ctx: CounterContext) -> dt.date:
+    """The day this window's till takes money for: today, or the next business day a
+    supervisor started after today's close."""
+    today = ctx.local_today()
+    stored = queries.local_setting(session, BUSINESS_DAY_KEY + ctx.window_id)
+    ahead = dt.date.fromisoformat(stored) if stored else None
+    return ahead if ahead is not None and ahead > today else today
+
+
+def business_day(db: Database, ctx: CounterContext) -> dt.date:
+    with db.read() as session:
+        return business_day_in_session(session, ctx)
+
+
+def start_next_business_day(db: Database, ctx: CounterContext, *, supervisor: SupervisorCredentials,
+                            shipped_calendar) -> dt.date:
+    """After the close of the till's day, let the window take money again on the next
+    working day's till (the applicant still at the counter can pay; that till is closed
+    that evening). A supervisor confirms with their own credentials; audited."""
+    from windowdesk.services.working_days import calendar_in_force
+
+    with db.read() as session:
+        authorize(session, ctx, Permission.CLOSE_DAY)
+        current = business_day_in_session(session, ctx)
+        if queries.day_close_of(session, ctx.window_id, current) is None:
+            raise ValidationError(
+                _("The till of {day} is still open: take the payment today, or close the day first.").format(
+                    day=format_date(current, "long")), field="day")
+    supervisor_id = approve_as_supervisor(
+        db, ctx, login=supervisor.login, password=supervisor.password, permission=Permission.CONFIRM_DAY_CLOSE
+    )
+    with db.write() as session:
+        require_approver(session, ctx, supervisor_id, Permission.CONFIRM_DAY_CLOSE)
+        current = business_day_in_session(session, ctx)
+        following = calendar_in_force(session, shipped_calendar).add_working_days(current, 1)
+        queries.set_local_setting(session, BUSINESS_DAY_KEY + ctx.window_id, following.isoformat())
+        record_action(
+            session, ctx, action="day.start_next", entity="window", entity_id=ctx.window_id,
+            detail={"closed_day": current.isoformat(), "business_day": following.isoformat(),
+                    "supervisor": supervisor_id},
+        )
+    return following
+
+
+def fee_warning_before_accepting(db: Database, ctx: CounterContext, *, item_code: str) -> str | None:
+    """What to say before a case with a fee is accepted once today's till is closed: the
+    fee cannot be taken today (None when nothing stands in the way)."""
+    with db.read() as session:
+        today = business_day_in_session(session, ctx)
+        if queries.day_close_of(session, ctx.window_id, today) is None:
+            return None
+        if not any(rule.kind != "free" for rule in queries.fee_rules_of_item(session, item_code)):
+            return None
+    return _("The till of this window was closed for today ({day}): this item's fee cannot be "
+             "collected today. Tell the applicant the fee is paid on the next working day, or send "
+             "them to a window whose till is open. A supervisor can start the next business day "
+             "(Cashier menu) to take it now.").format(day=format_date(today, "long"))
+
+
 def ensure_till_open(session: Session, ctx: CounterContext, day: dt.date) -> None:
     """Before taking money on ``day``: that day is open and no earlier day waits for its close."""
     ensure_day_not_closed(session, ctx.window_id, day)

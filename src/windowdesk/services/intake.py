@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
+from windowdesk.domain.text_rules import LEGAL_BASIS, REASON, SHORT_NOTE, checked_text
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
@@ -79,6 +80,7 @@ def _checked_materials(
             field="materials",
         )
     for check in checks:
+        checked_text(check.note, SHORT_NOTE, field="materials", label=_("The note on a material"))
         if check.status == CORRECTION and not check.note.strip():
             name = next(mat.name for mat in item.materials if mat.code == check.material_code)
             raise ValidationError(
@@ -281,6 +283,8 @@ def refuse_application(
         raise ValidationError(_("Please give the reason for the refusal."), field="reason")
     if not legal_basis:
         raise ValidationError(_("Please give the legal basis for the refusal."), field="legal_basis")
+    reason = checked_text(reason, REASON, field="reason", label=_("The reason"))
+    legal_basis = checked_text(legal_basis, LEGAL_BASIS, field="legal_basis", label=_("The legal basis"))
     with db.write() as session:
         authorize(session, ctx, Permission.DECIDE_INTAKE)
         item = _load_item(session, item_code)

@@ -24,7 +24,7 @@ from windowdesk.services import fees
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
-from windowdesk.services.dayclose import ensure_till_open
+from windowdesk.services.dayclose import business_day_in_session, ensure_till_open
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync.outbox import enqueue
@@ -58,7 +58,7 @@ def receipt_workstation(ctx: CounterContext) -> str:
 
 
 def _new_receipt(session: Session, ctx: CounterContext, *, kind: str, now: dt.datetime, settlement: Settlement, **fields) -> m.Receipt:
-    day = now.astimezone(ctx.zone).date()
+    day = business_day_in_session(session, ctx)
     workstation = receipt_workstation(ctx)
     seq = queries.next_sequence_value(session, receipt_sequence_scope(workstation, day.year))
     receipt = m.Receipt(
@@ -94,7 +94,7 @@ def pay_case_fee(
     with db.write() as session:
         authorize(session, ctx, Permission.TAKE_PAYMENT)
         now = ctx.now()
-        ensure_till_open(session, ctx, now.astimezone(ctx.zone).date())
+        ensure_till_open(session, ctx, business_day_in_session(session, ctx))
         case = fees.load_case(session, ctx, case_id)
         if case.status in fees.UNCHARGEABLE:
             raise ValidationError(_("This application was withdrawn: there is no fee to collect."))
@@ -177,7 +177,7 @@ def pay_utility(
         if center is None or center.kind != STREET:
             raise ValidationError(_("Utility payments are taken at street service centers only."))
         now = ctx.now()
-        ensure_till_open(session, ctx, now.astimezone(ctx.zone).date())
+        ensure_till_open(session, ctx, business_day_in_session(session, ctx))
         receipt = _new_receipt(
             session, ctx, kind=UTILITY, now=now, settlement=settlement, payer_name=payer, utility=utility,
             account_number=account, period=period, payee=(payee or "").strip()[:100],

@@ -4,6 +4,8 @@ counter keeps its language across restarts and operators."""
 
 from __future__ import annotations
 
+import json
+
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import SUPPORTED_LOCALES, _
 from windowdesk.storage import queries
@@ -24,3 +26,60 @@ def save_language(db: Database, locale_name: str) -> None:
         raise ValidationError(_("This language is not available."), field="language")
     with db.write() as session:
         queries.set_local_setting(session, KEY_LANGUAGE, locale_name)
+
+
+KEY_PRINT_AT_ONCE = "ui.print_at_once"
+KEY_WINDOW_GEOMETRY = "ui.main_window.geometry"
+KEY_WINDOW_MAXIMISED = "ui.main_window.maximised"
+
+
+def prints_at_once(db) -> bool:
+    """True when each decision's document and each receipt goes straight to the default
+    printer, without the preview (the preview opens only when that fails)."""
+    with db.read() as session:
+        return queries.local_setting(session, KEY_PRINT_AT_ONCE) == "1"
+
+
+def save_print_at_once(db, at_once: bool) -> None:
+    with db.write() as session:
+        queries.set_local_setting(session, KEY_PRINT_AT_ONCE, "1" if at_once else "0")
+
+
+def window_geometry(db) -> tuple[str | None, bool]:
+    """The main window's last geometry (Qt's saveGeometry, hex) and whether it was maximised."""
+    with db.read() as session:
+        geometry = queries.local_setting(session, KEY_WINDOW_GEOMETRY)
+        maximised = queries.local_setting(session, KEY_WINDOW_MAXIMISED) == "1"
+    return geometry, maximised
+
+
+def save_window_geometry(db, *, geometry: str, maximised: bool) -> None:
+    if not all(c in "0123456789abcdef" for c in geometry):
+        raise ValidationError(_("The window's size could not be kept."), field="geometry")
+    with db.write() as session:
+        queries.set_local_setting(session, KEY_WINDOW_GEOMETRY, geometry)
+        queries.set_local_setting(session, KEY_WINDOW_MAXIMISED, "1" if maximised else "0")
+
+
+DRAFT_PREFIX = "ui.intake_draft."
+
+
+def save_intake_draft(db, operator_id: str, draft: dict) -> None:
+    """Keep an operator's unsaved intake form (item, applicant by reference, marks) until
+    they next open the window. No ID number is in it: the applicant is named by id."""
+    with db.write() as session:
+        queries.set_local_setting(session, DRAFT_PREFIX + operator_id, json.dumps(draft, ensure_ascii=False))
+
+
+def take_intake_draft(db, operator_id: str) -> dict | None:
+    """The operator's kept form, once: it is forgotten as it is given back."""
+    with db.write() as session:
+        stored = queries.local_setting(session, DRAFT_PREFIX + operator_id)
+        if not stored:
+            return None
+        queries.set_local_setting(session, DRAFT_PREFIX + operator_id, "")
+    try:
+        draft = json.loads(stored)
+    except ValueError:
+        return None
+    return draft if isinstance(draft, dict) else None

@@ -14,6 +14,7 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import part_views
 from windowdesk.services.context import CounterContext
+from windowdesk.services.fees import UNCHARGEABLE, quote_in_session
 from windowdesk.services.refusals import Resolution, marked_refused, resolution_of
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
@@ -44,6 +45,7 @@ class WorkEntry:
     applicant_name: str
     applicant_number: str  # masked
     state: str  # words for the operator
+    fee: str = ""  # a case's fee: "Paid", "Unpaid", or nothing when it has none
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,16 @@ def _ref(row) -> ApplicantRef:
     return ApplicantRef(ORGANISATION, row.organisation_id)
 
 
+def _fee_words(session: Session, ctx: CounterContext, case: m.Case, paid: set[str]) -> str:
+    """Whether the case's fee is still to be collected (today's work shows it)."""
+    if case.id in paid:
+        return _("Paid")
+    if case.status in UNCHARGEABLE:
+        return ""
+    quote = quote_in_session(session, ctx, case, None)
+    return _("Unpaid") if quote.computation is None or quote.total_fen > 0 else ""
+
+
 def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -> list[WorkEntry]:
     """Everything decided at this window on a local day (default today), oldest first."""
     start, end = ctx.day_bounds_utc(day or ctx.local_today())
@@ -109,9 +121,12 @@ def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = No
             name = item_names.get(row.item_code) or session.get(m.CatalogItem, row.item_code).name
             return WorkEntry(kind, row.id, number, at, name, who.name, who.masked_number, state)
 
+        day_cases = list(queries.cases_of_window_between(session, ctx.window_id, start, end))
+        paid = queries.paid_case_ids(session, [c.id for c in day_cases])
         entries = [
-            entry(CASE, c, c.case_number, c.accepted_at, status_label(CaseStatus(c.status)))
-            for c in queries.cases_of_window_between(session, ctx.window_id, start, end)
+            dataclasses.replace(entry(CASE, c, c.case_number, c.accepted_at, status_label(CaseStatus(c.status))),
+                                fee=_fee_words(session, ctx, c, paid))
+            for c in day_cases
         ]
         entries += [
             entry(NOTIFICATION, n, n.number, n.created_at, kind_label(NOTIFICATION))

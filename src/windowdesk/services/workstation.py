@@ -154,3 +154,14 @@ def is_configured(db: Database) -> bool:
         return bool(queries.local_setting(session, KEY_CENTER) and queries.local_setting(session, KEY_WINDOW))
 
 
+
+
+def workstation_place(db) -> tuple[str, str, str] | None:
+    """This workstation's center name, window code and window name (for the login box),
+    or None before set-up. Nothing personal: shown before anyone logs in."""
+    with db.read() as session:
+        center = session.get(Center, queries.local_setting(session, KEY_CENTER) or "")
+        window = session.get(Window, queries.local_setting(session, KEY_WINDOW) or "")
+        if center is None or window is None:
+            return None
+        return center.name, window.code, window.name

@@ -127,6 +127,28 @@ def residents_by_id_prefix(session: Session, prefix: str, limit: int) -> Sequenc
     ).all()
 
 
+def recent_residents_by_id_suffix(
+    session: Session, suffix: str, *, center_code: str, since: dt.datetime, limit: int
+) -> Sequence[m.Resident]:
+    """Residents whose ID number ends with ``suffix`` (digits, perhaps an X) among those
+    this center served or registered since ``since``: the applicants a clerk sees again."""
+    served = (
+        select(m.Case.resident_id).where(m.Case.center_code == center_code, m.Case.accepted_at >= since)
+        .union(
+            select(m.OneTimeNotification.resident_id).where(
+                m.OneTimeNotification.center_code == center_code, m.OneTimeNotification.created_at >= since),
+            select(m.Refusal.resident_id).where(m.Refusal.center_code == center_code, m.Refusal.created_at >= since),
+            select(m.Resident.id).where(m.Resident.registered_center == center_code, m.Resident.created_at >= since),
+        )
+    )
+    return session.scalars(
+        select(m.Resident)
+        .where(m.Resident.id.in_(served), m.Resident.id_number.like("%" + suffix))
+        .order_by(m.Resident.name, m.Resident.id_number)
+        .limit(limit)
+    ).all()
+
+
 def residents_by_name_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
     # A range, not LIKE: SQLite uses the name index for it whatever the collation.
     return session.scalars(

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QByteArray, QEvent, Qt
 from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
+from shiboken6 import isValid
 
 from windowdesk import i18n
 from windowdesk.heap import settle_startup_heap
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _, ngettext
 from windowdesk.domain.permissions import Permission
+from windowdesk.i18n import _, format_date, ngettext
 from windowdesk.services import auth, catalog, preferences, workstation
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.auth.idle import IdleWatcher
+from windowdesk.ui.auth.lock_cover import LockCover
 from windowdesk.ui.application import apply_language
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.devices.wiring import CardReaderWiring
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.screen_fit import fit_on_screen
 from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
@@ -80,9 +83,12 @@ class MainWindow(QMainWindow):
         # The unsent count opens the sync window, where the refused changes are listed.
         self.unsent_label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.unsent_label.installEventFilter(self)
+        self._fee_reminder: str | None = None  # the status bar's "press F8" while it shows
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
         self.sync_dialog = None
         self.lock_dialog: LockDialog | None = None
+        self.lock_cover = LockCover(self)
+        self._focus_before_lock = None
         self.idle = IdleWatcher(QApplication.instance(), parent=self)
         self.idle.idle.connect(self.lock)
         self._build_menu()
@@ -95,10 +101,21 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self).activated.connect(
                 lambda i=index: self.tabs.setCurrentIndex(i)
             )
+        # F2, F3 and Ctrl+Shift+N from any other screen bring the intake forward (the
+        # intake's own shortcuts serve while it shows; both at once would be ambiguous).
+        self._to_intake_shortcuts = []
+        for keys, slot in (("F2", self.intake.focus_item_search), ("F3", self.intake.focus_applicant_search),
+                           ("Ctrl+Shift+N", self.intake.applicant_picker.register_new)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda slot=slot: self._on_intake(slot))
+            shortcut.setEnabled(False)
+            self._to_intake_shortcuts.append(shortcut)
         QShortcut(QKeySequence("F5"), self).activated.connect(self.today.refresh)
         QShortcut(QKeySequence("F4"), self).activated.connect(self.open_inquiry)
         self.retranslate()
-        self.resize(1280, 800)
+        self._give_back_draft()
+        # Fits a 1280×720 screen with its taskbar; launch() then restores the last size.
+        self.resize(1240, 640)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("windowdesk \u2014 {center}, window {window}").format(
@@ -117,6 +134,8 @@ class MainWindow(QMainWindow):
         self.account_menu.setTitle(_("&Account"))
         self.lock_action.setText(_("&Lock the window (Ctrl+L)"))
         self.password_action.setText(_("Change &password…"))
+        self.print_menu.setTitle(_("P&rinting"))
+        self.print_at_once_action.setText(_("Print each document &at once on the default printer"))
         self.language_menu.setTitle(_("&Language"))
         self.show_sync_status()
         self.intake.retranslate()
@@ -147,6 +166,11 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         # Also on the window itself, so the shortcuts work wherever the focus is.
         self.addActions([self.sync_now_action, self.lock_action])
+        self.print_menu = self.menuBar().addMenu("")
+        self.print_at_once_action = self.print_menu.addAction("")
+        self.print_at_once_action.setCheckable(True)
+        self.print_at_once_action.setChecked(preferences.prints_at_once(self.db))
+        self.print_at_once_action.toggled.connect(self._set_print_at_once)
         self.language_menu = self.menuBar().addMenu("")
         languages = QActionGroup(self)
         self.language_actions = {}
@@ -158,6 +182,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked, code=code: self.switch_language(code))
             languages.addAction(action)
             self.language_actions[code] = action
+
+    def _set_print_at_once(self, at_once: bool) -> None:
+        try:
+            preferences.save_print_at_once(self.db, at_once)
+        except WindowdeskError as error:
+            show_error(self, error)
 
     def switch_language(self, locale_name: str) -> None:
         """Every screen speaks the chosen language at once, and this counter keeps it."""
@@ -182,7 +212,12 @@ class MainWindow(QMainWindow):
         if self.lock_dialog is not None:
             return
         self.idle.pause()
+        # Where the clerk was typing, to go back there after the unlock.
+        focus = QApplication.focusWidget()
+        self._focus_before_lock = focus if focus is not None and self.isAncestorOf(focus) else None
         self.centralWidget().setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.lock_cover.cover()
         if self.sync_dialog is not None:
             self.sync_dialog.close()  # its refused changes name residents; the sync itself goes on
         self.lock_dialog = LockDialog(self.db, self.ctx, self, login=self._login_name())
@@ -195,9 +230,19 @@ class MainWindow(QMainWindow):
     def _unlocked(self) -> None:
         new_ctx = self.lock_dialog.context
         self.lock_dialog = None
+        self.lock_cover.hide()
+        self.menuBar().setEnabled(True)
         self.centralWidget().setEnabled(True)
+        focus, self._focus_before_lock = self._focus_before_lock, None
         if new_ctx is not None and new_ctx.operator_id != self.ctx.operator_id:
             self.switch_operator(new_ctx)
+            focus = None  # the arriving operator starts at their own form
+        self.activateWindow()
+        if focus is not None and isValid(focus) and focus.isVisible() and focus.isEnabled():
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.tabs.setCurrentWidget(self.intake)
+            self.intake.focus_item_search()
         self.idle.resume()
 
     def switch_operator(self, new_ctx: CounterContext) -> None:
@@ -260,10 +305,17 @@ class MainWindow(QMainWindow):
     def _record_saved(self, _result) -> None:
         if getattr(_result, "kind", None) == "case" and self.fees.case_accepted(_result.id):
             self.statusBar().showMessage(_("This case has a fee: press F8 to collect it."), 30_000)
+            self._fee_reminder = self.statusBar().currentMessage()
         self.today.refresh()
         self.sync.refresh_status()
         if self.sync.online:
             self.sync.sync_now()
+
+    def _clear_fee_reminder(self, _result) -> None:
+        """Paid: the reminder to collect it goes."""
+        if self._fee_reminder and self.statusBar().currentMessage() == self._fee_reminder:
+            self.statusBar().clearMessage()
+        self._fee_reminder = None
 
     def _hub_data_changed(self, kinds: set) -> None:
         if protocol.CHANGE_CATALOG in kinds:
@@ -297,6 +349,9 @@ class MainWindow(QMainWindow):
             self.sync.check()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.intake.has_unsaved_form():
+            self._keep_draft()
+        self._keep_geometry()
         self.idle.detach()
         self.card_reader.close()
         self.voice.close()
@@ -305,7 +360,48 @@ class MainWindow(QMainWindow):
         self.workers.shutdown()
         super().closeEvent(event)
 
+    def _keep_draft(self) -> None:
+        """An application half entered when the window closes comes back at the next
+        start for the same operator, as it does after a lock (nobody is asked anything
+        while the computer shuts down)."""
+        try:
+            preferences.save_intake_draft(self.db, self.ctx.operator_id, self.intake.draft_record())
+        except WindowdeskError as error:
+            show_error(self, error)
+
+    def _give_back_draft(self) -> None:
+        try:
+            draft = preferences.take_intake_draft(self.db, self.ctx.operator_id)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        if draft is not None:
+            self.intake.restore_draft_record(draft)
+
+    def _keep_geometry(self) -> None:
+        try:
+            preferences.save_window_geometry(self.db, geometry=bytes(self.saveGeometry().toHex()).decode(),
+                                             maximised=self.isMaximized())
+        except WindowdeskError:
+            pass  # the size is a comfort; closing must not fail for it
+
+    def restore_geometry(self) -> None:
+        """The size and place of the last session, or maximised on first start; never
+        larger than this screen."""
+        geometry, maximised = preferences.window_geometry(self.db)
+        if geometry:
+            self.restoreGeometry(QByteArray.fromHex(geometry.encode()))
+        fit_on_screen(self)
+        if maximised or not geometry:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _on_intake(self, slot) -> None:
+        self.tabs.setCurrentWidget(self.intake)
+        slot()
+
     def _tab_changed(self, index: int) -> None:
+        for shortcut in self._to_intake_shortcuts:
+            shortcut.setEnabled(self.tabs.widget(index) is not self.intake)
         if self.tabs.widget(index) is self.today:
             self.today.refresh()
             self.today.table.setFocus()
@@ -323,10 +419,13 @@ class MainWindow(QMainWindow):
         self.collect_fee_action.triggered.connect(self.fees.collect_last_case_fee)
         self.close_day_action = self.fees_menu.addAction("")
         self.close_day_action.triggered.connect(self.show_day_close)
+        self.next_day_action = self.fees_menu.addAction("")
+        self.next_day_action.triggered.connect(self.start_next_business_day)
         self.addActions([self.collect_fee_action])
         QShortcut(QKeySequence("Ctrl+4"), self).activated.connect(lambda: self.tabs.setCurrentWidget(self.fees))
         for signal in (self.fees.paymentTaken, self.fees.receiptVoided):
             signal.connect(lambda _result: self._record_saved(None))
+        self.fees.paymentTaken.connect(self._clear_fee_reminder)
         self.fees.dayClosed.connect(self._day_closed)
         if self.fees.pending_day() is not None:
             # A day left open must be closed before the window takes money again.
@@ -337,7 +436,21 @@ class MainWindow(QMainWindow):
         self.fees_menu.setTitle(_("Cas&hier"))
         self.collect_fee_action.setText(_("&Collect the fee of the last case (F8)"))
         self.close_day_action.setText(_("Close the &day\u2026"))
+        self.next_day_action.setText(_("Start the &next business day\u2026"))
         self.fees.retranslate()
+
+    def start_next_business_day(self) -> None:
+        from windowdesk.ui.fees.next_day_dialog import NextBusinessDayDialog
+
+        self.next_day_dialog = NextBusinessDayDialog(self.db, self.ctx, self.shipped_calendar, self)
+        self.next_day_dialog.accepted.connect(self._business_day_started)
+        self.next_day_dialog.open()
+
+    def _business_day_started(self) -> None:
+        day = self.next_day_dialog.started
+        self.statusBar().showMessage(_("The till now takes money for {day}.").format(
+            day=format_date(day, "long")), 30_000)
+        self.fees.refresh()
 
     def show_day_close(self) -> None:
         self.tabs.setCurrentWidget(self.fees)
@@ -392,6 +505,7 @@ def launch(app: QApplication, *, db: Database, shipped_calendar: WorkingCalendar
     if smoke_test is not None:
         return 0 if _render(window, smoke_test) else 1
     settle_startup_heap()
+    window.restore_geometry()
     window.show()
     window.sync.start()
     return app.exec()

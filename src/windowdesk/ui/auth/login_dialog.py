@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.services import auth
+from windowdesk.services import auth, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.services.context import Database
 
@@ -88,6 +88,14 @@ class LoginDialog(QDialog):
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        # Which counter this is: a shared PC at the wrong window is noticed before logging in.
+        self.place_label = QLabel(objectName="loginPlace")
+        place = workstation.workstation_place(db)
+        if place is not None:
+            self.place_label.setText(_("{center} \u00b7 window {code} {name}").format(
+                center=place[0], code=place[1], name=place[2]))
+            self.place_label.setStyleSheet("font-weight: bold")
+            layout.addWidget(self.place_label)
         if message:
             text = QLabel(message)
             text.setWordWrap(True)

@@ -27,6 +27,11 @@ class InquiryDialog(QDialog):
         self.answer.setFont(font)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Enter (what a scanner sends after the number) looks the case up; it must not
+        # also press Close and take the answer away before it is read. Escape closes.
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)
+        close.setDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Case number")))
         layout.addWidget(self.number_edit)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label, needs_follow_up
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
-from windowdesk.services import feedback
+from windowdesk.services import feedback, worklist
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
 from windowdesk.domain.calendar import WorkingCalendar
@@ -49,6 +49,9 @@ class RatingPanel(QWidget):
             button.setMinimumHeight(80 if large else 48)
             button.setStyleSheet(f"color: {COLOURS[int(level)]}; font-weight: bold;")
             button.clicked.connect(lambda _checked=False, lv=int(level): self.rate(lv))
+            # The applicant chooses: Enter on the opened dialog must not rate for them.
+            button.setAutoDefault(False)
+            button.setDefault(False)
             row.addWidget(button)
             self.buttons[int(level)] = button
         if large:
@@ -56,7 +59,10 @@ class RatingPanel(QWidget):
             font.setPointSizeF(font.pointSizeF() * 1.6)
             for widget in (self.question, *self.buttons.values(), self.answer):
                 widget.setFont(font)
+        self.case_label = QLabel(objectName="ratingCase", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.case_label.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.case_label)
         layout.addWidget(self.question)
         layout.addLayout(row)
         self.reason_label = QLabel()
@@ -65,7 +71,19 @@ class RatingPanel(QWidget):
         layout.addWidget(self.answer)
         self.retranslate()
 
+    def _case_words(self) -> str:
+        """Which case the rating is for, so nobody rates the wrong visit."""
+        if self.case_id is None:
+            return _("A rating of today's visit (no case chosen).")
+        try:
+            detail = worklist.get_record_detail(self._db, self._ctx, kind="case", record_id=self.case_id)
+        except WindowdeskError:
+            return _("A rating of today's visit (no case chosen).")
+        return _("For case {number}: {item}, {name}").format(
+            number=detail.number, item=detail.item_name, name=detail.applicant_name)
+
     def retranslate(self) -> None:
+        self.case_label.setText(self._case_words())
         self.question.setText(_("How satisfied are you with our service today?"))
         self.reason_label.setText(_("Anything you want to tell us (optional)"))
         for level, button in self.buttons.items():
@@ -99,7 +117,9 @@ class RatingDialog(QDialog):
         self.panel = RatingPanel(db, ctx, shipped_calendar, channel="operator_screen", case_id=case_id, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.panel)
-        self.resize(720, 260)
+        self.resize(720, 300)
+        # Nothing chosen on opening: the focus waits in the optional reason.
+        self.panel.reason.setFocus()
 
 
 class ApplicantRatingWindow(QWidget):

@@ -35,6 +35,15 @@ from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 from windowdesk.ui.formatting import local_time
 from windowdesk.services.context import Database
 
+def difference_words(difference_fen: int) -> str:
+    """Counted minus expected cash, as a cashier says it: 短款 (short), 长款 (over), or even."""
+    if difference_fen < 0:
+        return _("Short by {amount} (\u77ed\u6b3e)").format(amount=yuan_text(-difference_fen))
+    if difference_fen > 0:
+        return _("Over by {amount} (\u957f\u6b3e)").format(amount=yuan_text(difference_fen))
+    return _("None: the till agrees")
+
+
 BANNER_STYLE = "QLabel { background: #fef7e0; color: #7a4f01; padding: 6px; font-weight: bold; }"
 
 
@@ -134,7 +143,7 @@ class DayCloseView(QWidget):
             self.result_label.setText(
                 _("Closed at {time}, confirmed by {supervisor}. Counted {counted}, difference {difference}.").format(
                     time=local_time(record.closed_at, self._ctx.timezone), supervisor=record.supervisor_name,
-                    counted=yuan_text(record.counted_cash_fen), difference=yuan_text(record.difference_fen)))
+                    counted=yuan_text(record.counted_cash_fen), difference=difference_words(record.difference_fen)))
         else:
             self.result_label.clear()
         self._show_difference()
@@ -150,7 +159,7 @@ class DayCloseView(QWidget):
             self.difference_label.setText("")
             return
         try:
-            self.difference_label.setText(yuan_text(self._counted() - self.expected_fen))
+            self.difference_label.setText(difference_words(self._counted() - self.expected_fen))
         except ValidationError as error:
             self.difference_label.setText(error.message)
 

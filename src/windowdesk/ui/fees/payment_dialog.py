@@ -46,6 +46,7 @@ class PaymentDialog(QDialog):
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
         self.result: payments.PaymentResult | None = None
+        self._tender_error = ""  # the message of the last refused collect, cleared on correction
         self.quote: FeeQuote = fees.quote_case_fee(db, ctx, case_id=case_id)
         self.heading = QLabel(objectName="paymentHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -88,9 +89,12 @@ class PaymentDialog(QDialog):
         self.retranslate()
         self._show_quote(self.quote)
         self.resize(760, 560)
-        # The quantities come first when the fee depends on them, then how the payer pays.
-        first = next(iter(self.quantity_boxes.values()), self.tender_box.method_combo)
+        # The quantities come first when the fee depends on them, then the cash received
+        # (most fees are paid in cash; the method is one Shift+Tab away).
+        first = next(iter(self.quantity_boxes.values()), self.tender_box.first_field())
         first.setFocus()
+        # An error about the amount goes as soon as the amount is corrected.
+        self.tender_box.changed.connect(self._clear_tender_error)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Collect the fee of case {number}").format(number=self.quote.case_number))
@@ -137,6 +141,10 @@ class PaymentDialog(QDialog):
         self.error_label.setText(quote.problem if quote.computation is None else (
             _("Nothing to collect for this case.") if quote.total_fen == 0 else ""))
 
+    def _clear_tender_error(self) -> None:
+        if self.error_label.text() and self.error_label.text() == self._tender_error:
+            self.error_label.setText("")
+
     def collect(self) -> None:
         """Take the money: one transaction; the dialog closes when the receipt is saved."""
         if not self.collect_button.isEnabled():
@@ -148,5 +156,6 @@ class PaymentDialog(QDialog):
             )
         except WindowdeskError as error:
             self.error_label.setText(error.message)
+            self._tender_error = error.message
             return
         self.accept()

@@ -25,6 +25,7 @@ from windowdesk.ui.fees.utility_view import UtilityPaymentView
 from windowdesk.ui.fees.void_dialog import VoidDialog
 from windowdesk.ui.printing.actions import open_print_preview
 from windowdesk.services.context import Database
+from windowdesk.ui.printing.direct import print_document
 
 
 class FeesView(QWidget):
@@ -85,7 +86,8 @@ class FeesView(QWidget):
         self.receipts_view.refresh()
         self.dayclose_view.refresh()
         waiting = self.pending_day()
-        self.notice_label.setVisible(waiting is not None)
+        # Said once: the day close screen says it itself when it is showing.
+        self.notice_label.setVisible(waiting is not None and self.tabs.currentWidget() is not self.dayclose_view)
         if waiting is not None:
             self.notice_label.setText(
                 _("The till of {day} is still open: close that day (Day close) before taking payments.").format(
@@ -171,7 +173,8 @@ class FeesView(QWidget):
         except Exception as error:
             show_error(self, error)
             return
-        self.print_dialog = open_print_preview(self, self._db, self._ctx, data, reprint=reprint)
+        # Straight to the default printer when this workstation prints at once.
+        self.print_dialog = print_document(self, self._db, self._ctx, data, reprint=reprint)
 
     def _day_closed(self, day: dt.date) -> None:
         self.refresh()

@@ -60,6 +60,10 @@ class TenderBox(QWidget):
         self.waiver_caption.setText(_("Wai&ved because"))
         self._update()
 
+    def first_field(self) -> QWidget:
+        """Where typing starts: the cash received when paying cash, else the method."""
+        return self.tendered_edit if self.method() == CASH else self.method_combo
+
     def method(self) -> str:
         return self.method_combo.currentData()
 

@@ -23,6 +23,7 @@ from windowdesk.services.applicants import ApplicantSummary
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.intake.search_keys import arrows_move_results
 from windowdesk.ui.intake.applicant_dialogs import RegisterOrganisationDialog, RegisterResidentDialog
 from windowdesk.services.context import Database
 
@@ -52,6 +53,7 @@ class ApplicantPicker(QWidget):
         self.results = QListWidget(objectName="applicantResults")
         self.results.setMaximumHeight(110)
         self.chosen_label = QLabel(objectName="chosenApplicant")
+        self.chosen_label.setWordWrap(True)  # a long name wraps; it never widens the window
         self.heading = QLabel()
 
         grid = QGridLayout(self)
@@ -65,6 +67,7 @@ class ApplicantPicker(QWidget):
         grid.addWidget(self.chosen_label, 3, 0, 1, 2)
         grid.addWidget(self.reveal_button, 3, 2)
 
+        arrows_move_results(self.query_edit, self.results)
         self.query_edit.textChanged.connect(self.refresh_results)
         self.query_edit.returnPressed.connect(self._choose_current_or_register)
         self.resident_radio.toggled.connect(lambda _checked: self.refresh_results())
@@ -111,6 +114,9 @@ class ApplicantPicker(QWidget):
         self.set_chosen(entry.data(SUMMARY_ROLE))
 
     def _choose_current_or_register(self) -> None:
+        if self.chosen is not None and self.query_edit.text() == self.chosen.masked_number:
+            self.set_chosen(self.chosen)  # Enter again on the chosen one: go on to the materials
+            return
         entry = self.results.currentItem()
         if entry is not None:
             self._choose(entry)
@@ -135,6 +141,12 @@ class ApplicantPicker(QWidget):
 
     def set_chosen(self, summary: ApplicantSummary | None) -> None:
         self.chosen = summary
+        if summary is not None:
+            # The whole number typed (or read) must not stay on the screen once the
+            # applicant is found: the box shows the masked number, like the label.
+            self.query_edit.blockSignals(True)
+            self.query_edit.setText(summary.masked_number)
+            self.query_edit.blockSignals(False)
         self._show_chosen()
         self.applicantChosen.emit(summary)
 

@@ -22,6 +22,7 @@ from windowdesk.services import catalog
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.formatting import guide_html, tag
 from windowdesk.services.context import Database
+from windowdesk.ui.intake.search_keys import arrows_move_results
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -57,6 +58,7 @@ class ItemPicker(QWidget):
 
         self.setTabOrder(self.query_edit, self.department_box)
         self.setTabOrder(self.department_box, self.results)
+        arrows_move_results(self.query_edit, self.results)
         self.query_edit.textChanged.connect(self.refresh_results)
         self.query_edit.returnPressed.connect(self._choose_first)
         self.department_box.currentIndexChanged.connect(self.refresh_results)

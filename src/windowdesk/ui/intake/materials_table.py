@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem, QWidget
 
 from windowdesk.i18n import _
@@ -10,6 +11,43 @@ from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCh
 from windowdesk.ui.formatting import yes_no
 
 NOT_MARKED = None
+# One key marks a material: the digits a clerk's left hand rests near. Typed on a focused
+# status box; the focus then moves on to the next material (or, to correct, to the note).
+STATUS_KEYS = {Qt.Key.Key_1: RECEIVED, Qt.Key.Key_2: MISSING, Qt.Key.Key_3: CORRECTION,
+               Qt.Key.Key_0: NOT_MARKED}
+
+
+class StatusBox(QComboBox):
+    """A material's status. Up and Down move between materials instead of quietly changing
+    the status; the wheel scrolls the table; 1/2/3/0 mark; Space or F4 open the list."""
+
+    marked = Signal(object)  # the status a key chose
+    moveRequested = Signal(int)  # -1 up, +1 down
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        key = event.key()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if plain and key in STATUS_KEYS:
+            self.setCurrentIndex(self.findData(STATUS_KEYS[key]))
+            self.marked.emit(STATUS_KEYS[key])
+            return
+        if plain and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.moveRequested.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        if plain and key in (Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            event.ignore()  # not a silent change of the status either
+            return
+        if plain and event.text().isalnum():
+            event.ignore()  # typing a letter must not pick a status by its first letter
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt API
+        event.ignore()  # scrolling over the table must not change a status
 
 
 class MaterialsTable(QTableWidget):
@@ -22,6 +60,8 @@ class MaterialsTable(QTableWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setVisible(False)
         self.setTabKeyNavigation(False)  # Tab walks the status boxes and notes instead
+        # The focus is always on a status box or a note, never on a bare cell.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -35,7 +75,7 @@ class MaterialsTable(QTableWidget):
             name.setToolTip(mat.requirement)
             self.setItem(row, 0, name)
             self.setItem(row, 1, QTableWidgetItem(yes_no(mat.required)))
-            status = QComboBox(objectName=f"status_{mat.code}")
+            status = StatusBox(objectName=f"status_{mat.code}")
             status.addItem(_("\u2014 not marked \u2014"), NOT_MARKED)
             status.addItem(_("Received"), RECEIVED)
             status.addItem(_("Missing"), MISSING)
@@ -44,7 +84,27 @@ class MaterialsTable(QTableWidget):
             note = QLineEdit(objectName=f"note_{mat.code}")
             note.setPlaceholderText(_("What must be corrected"))
             self.setCellWidget(row, 3, note)
+            status.marked.connect(lambda value, r=row: self._marked(r, value))
+            status.moveRequested.connect(lambda step, r=row: self.focus_status(r + step))
+        # Tab: status, its note, the next status, ...
+        widgets = [w for row in range(len(materials)) for w in (self.status_box(row), self.note_edit(row))]
+        for first, second in zip(widgets, widgets[1:]):
+            QWidget.setTabOrder(first, second)
         self.resizeRowsToContents()
+
+    def focus_status(self, row: int) -> None:
+        if 0 <= row < self.rowCount():
+            self.status_box(row).setFocus(Qt.FocusReason.TabFocusReason)
+            self.scrollToItem(self.item(row, 0))
+
+    def first_status(self) -> QWidget | None:
+        return self.status_box(0) if self.rowCount() else None
+
+    def _marked(self, row: int, status) -> None:
+        if status == CORRECTION:
+            self.note_edit(row).setFocus(Qt.FocusReason.TabFocusReason)
+        elif status is not NOT_MARKED:
+            self.focus_status(row + 1)
 
     def status_box(self, row: int) -> QComboBox:
         return self.cellWidget(row, 2)

@@ -23,6 +23,10 @@ class RefuseDialog(QDialog):
         self.reason_box = QComboBox(objectName="refusalReason")
         self.reason_box.setEditable(True)
         self.reason_box.addItems(list(grounds))
+        # No ground is chosen for the clerk: Enter on the opened dialog must not refuse.
+        self.reason_box.setCurrentIndex(-1)
+        self.reason_box.clearEditText()
+        self.reason_box.lineEdit().setPlaceholderText(_("Choose a ground (\u2193) or type the reason"))
         self.basis_edit = QPlainTextEdit(legal_basis, objectName="refusalBasis")
         self.basis_edit.setTabChangesFocus(True)
         self.error_label = QLabel(objectName="errorLabel")

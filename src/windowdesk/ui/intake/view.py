@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
-from windowdesk.services import catalog, intake
+from windowdesk.services import applicants, catalog, dayclose, documents, intake, preferences
 from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.errors import show_error
@@ -62,6 +62,9 @@ class IntakeView(QWidget):
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
         self.print_dialog = None
+        self.print_job = None
+        self._fee_warning: str | None = None  # the till is closed and the item has a fee
+        self._fee_warning_heard = False
         self.applicant_box = QGroupBox()
         self.materials_box = QGroupBox()
         self._build_layout()
@@ -98,8 +101,6 @@ class IntakeView(QWidget):
         layout.addWidget(split)
         # Tab walks the screen in the order of the work.
         self.setTabOrder(self.item_picker.results, self.applicant_picker.query_edit)
-        self.setTabOrder(self.applicant_picker.register_button, self.materials)
-        self.setTabOrder(self.all_received_button, self.accept_button)
         self.setTabOrder(self.accept_button, self.notify_button)
         self.setTabOrder(self.notify_button, self.refuse_button)
         self.setTabOrder(self.refuse_button, self.clear_button)
@@ -117,6 +118,9 @@ class IntakeView(QWidget):
         self.clear_button.clicked.connect(self.reset)
         self.print_button.clicked.connect(self.print_last_document)
         self.recordSaved.connect(self._remember_for_print)
+        # Whenever this screen is showing, wherever the focus is in the window (the tab bar
+        # after an unlock, the status bar, a button); the main window adds F2, F3 and
+        # Ctrl+Shift+N for every other screen.
         for keys, slot in (
             ("F2", self.focus_item_search),
             ("F3", self.focus_applicant_search),
@@ -129,12 +133,12 @@ class IntakeView(QWidget):
             ("Ctrl+P", self.print_last_document),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
 
     def retranslate(self) -> None:
         self.applicant_box.setTitle(_("2. Applicant"))
-        self.materials_box.setTitle(_("3. Materials"))
+        self.materials_box.setTitle(_("3. Materials \u2014 on a status: 1 received, 2 missing, 3 to correct, \u2191\u2193 to move"))
         self.all_received_button.setText(_("&Mark all received (Ctrl+M)"))
         self.accept_button.setText(_("&Accept (Ctrl+Enter)"))
         self.notify_button.setText(_("One-time &notification (Ctrl+N)"))
@@ -173,6 +177,9 @@ class IntakeView(QWidget):
 
     def _show_item(self, guide: ItemGuide | None) -> None:
         self.guide = guide
+        self._fee_warning, self._fee_warning_heard = None, False
+        if guide is not None:
+            self.result_label.hide()  # the previous applicant's result goes as the next is entered
         if guide is None:
             self.chosen_item_label.setText(_("1. Choose an item on the left (F2)."))
             self.materials.clear_materials()
@@ -183,12 +190,30 @@ class IntakeView(QWidget):
                 )
             )
             self.materials.set_materials(guide.materials)
+            self._say_fee_warning(guide.code)
+            # Tab goes on from the last note to "mark all", then the decisions.
+            last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
+            QWidget.setTabOrder(self.applicant_picker.register_button, self.materials.first_status() or self.all_received_button)
+            if last is not None:
+                QWidget.setTabOrder(last, self.all_received_button)
+        QWidget.setTabOrder(self.all_received_button, self.accept_button)
         self._update_buttons()
+
+    def _say_fee_warning(self, item_code: str) -> None:
+        """Said when the item is chosen, before accepting: a fee that cannot be taken today."""
+        self._fee_warning = None
+        try:
+            self._fee_warning = dayclose.fee_warning_before_accepting(self._db, self._ctx, item_code=item_code)
+        except WindowdeskError as error:
+            self._show_result(error.message, ok=False)
+            return
+        if self._fee_warning:
+            self._show_result(self._fee_warning, ok=False)
 
     def _applicant_chosen(self, _summary) -> None:
         self._update_buttons()
         if self.applicant_picker.chosen is not None and self.materials.rowCount():
-            self.materials.setFocus()
+            self.materials.focus_status(0)
 
     def _update_buttons(self) -> None:
         ready = self.guide is not None and self.applicant_picker.chosen is not None
@@ -232,6 +257,12 @@ class IntakeView(QWidget):
 
     def accept_case(self) -> None:
         if not self._ready():
+            return
+        if self._fee_warning and not self._fee_warning_heard:
+            # The first Ctrl+Enter shows it again; the second accepts knowingly.
+            self._fee_warning_heard = True
+            self._show_result(self._fee_warning + "\n" + _("Press Ctrl+Enter again to accept all the same."),
+                              ok=False)
             return
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
@@ -282,6 +313,10 @@ class IntakeView(QWidget):
         self._ctx = ctx
         self.applicant_picker.set_context(ctx)
 
+    def has_unsaved_form(self) -> bool:
+        """An item or an applicant chosen and not yet decided."""
+        return self.guide is not None or self.applicant_picker.chosen is not None
+
     def draft(self) -> dict:
         """The unsaved form, to be given back when its operator returns."""
         marks = []
@@ -294,6 +329,27 @@ class IntakeView(QWidget):
             "marks": marks,
             "item_query": self.item_picker.query_edit.text(),
         }
+
+    def draft_record(self) -> dict:
+        """The unsaved form in plain values, to be kept in the database over a restart."""
+        draft = self.draft()
+        chosen = draft.pop("applicant")
+        draft["applicant"] = {"kind": chosen.ref.kind, "id": chosen.ref.id} if chosen is not None else None
+        draft["marks"] = [list(mark) for mark in draft["marks"]]
+        return draft
+
+    def restore_draft_record(self, record: dict) -> None:
+        """The form kept when the window closed, given back with a word about it."""
+        draft = dict(record)
+        ref = draft.get("applicant")
+        try:
+            draft["applicant"] = applicants.applicant_by_ref(
+                self._db, self._ctx, applicants.ApplicantRef(ref["kind"], ref["id"])) if ref else None
+        except WindowdeskError:
+            draft["applicant"] = None
+        self.restore_draft(draft)
+        self._show_result(_("The application being entered when the window was closed is back; "
+                            "carry on or press Clear."), ok=True)
 
     def restore_draft(self, draft: dict | None) -> None:
         self.reset()
@@ -315,6 +371,20 @@ class IntakeView(QWidget):
     def _remember_for_print(self, result: intake.IntakeResult) -> None:
         self.last_result, self.last_printed = result, False
         self.print_button.setEnabled(True)
+        if preferences.prints_at_once(self._db):
+            self._print_at_once(result)
+
+    def _print_at_once(self, result: intake.IntakeResult) -> None:
+        """The applicant's paper comes out with the decision: no key."""
+        from windowdesk.ui.printing.direct import print_document
+
+        try:
+            data = documents.record_document(self._db, self._ctx, kind=result.kind, record_id=result.id)
+        except WindowdeskError as error:
+            self._show_result(error.message, ok=False)
+            return
+        self.print_job = print_document(self, self._db, self._ctx, data, reprint=False)
+        self.print_job.printed.connect(self._document_printed)
 
     def print_last_document(self) -> None:
         """Preview and print the document of the last decision; a second copy is a reprint."""

@@ -115,9 +115,15 @@ class PrintPreviewDialog(QDialog):
         self.default_button.clicked.connect(self.print_to_default)
         self.save_button.clicked.connect(self.save_pdf_dialog)
         self.close_button.clicked.connect(self.reject)
+        # Enter prints on the default printer, and the dialog closes once the copy is out:
+        # two keys from Ctrl+P to paper.
+        for button in (self.print_button, self.save_button, self.close_button):
+            button.setAutoDefault(False)
+        self.default_button.setDefault(True)
+        self._close_when_printed = False
         QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(self.print_with_dialog)
         self.retranslate()
-        self.resize(760, 900)
+        self.resize(760, 640)  # fits a 1280×720 screen with its taskbar; the pages scroll
         self.rerender()
 
     def _build_layout(self) -> None:
@@ -213,6 +219,7 @@ class PrintPreviewDialog(QDialog):
         except PrinterError as error:
             self._show_failure(error)
             return
+        self._close_when_printed = True
         self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> None:
@@ -230,9 +237,12 @@ class PrintPreviewDialog(QDialog):
         self._printer = None
         self._set_busy(False, _("Sent {pages} page(s) to the printer.").format(pages=pages))
         self._output_done(PRINTER)
+        if self._close_when_printed and self.message_box is None:
+            self.accept()
 
     def _print_failed(self, error: BaseException) -> None:
         self._printer = None
+        self._close_when_printed = False
         self._set_busy(False, _("Not printed."))
         self._show_failure(error)
 
@@ -277,8 +287,14 @@ class PrintPreviewDialog(QDialog):
         ready = not busy and self.pdf is not None
         for button in (self.print_button, self.default_button, self.save_button):
             button.setEnabled(ready)
+        if ready and not self.default_button.hasFocus() and self.isActiveWindow():
+            self.default_button.setFocus()
         self.paper_combo.setEnabled(not busy)
         self.status_label.setText(status)
+
+    def tell_failure(self, error: BaseException) -> None:
+        """Why a copy sent without this preview did not come out."""
+        self._show_failure(error)
 
     def _show_failure(self, error: BaseException, title: str | None = None) -> None:
         if isinstance(error, WindowdeskError):

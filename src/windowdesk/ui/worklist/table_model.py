@@ -27,12 +27,12 @@ class WorkTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._entries)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else 6
+        return 0 if parent.isValid() else 7
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        return (_("Time"), _("Decision"), _("Number"), _("Item"), _("Applicant"), _("Status"))[section]
+        return (_("Time"), _("Decision"), _("Number"), _("Item"), _("Applicant"), _("Status"), _("Fee"))[section]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -45,4 +45,5 @@ class WorkTableModel(QAbstractTableModel):
             e.item_name,
             f"{e.applicant_name} {e.applicant_number}",
             e.state,
+            e.fee,
         )[index.column()]

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ensure_importable, log, percentile, read_key  # noqa: E402
+from _common import ensure_importable, log, percentile, read_key
 
 ensure_importable()
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, ensure_importable, log  # noqa: E402
+from _common import REPO_ROOT, ensure_importable, log
 
 ensure_importable()
 

@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     DEFAULT_CASES,
     DEFAULT_RESIDENTS,
     DEFAULT_SEED,
@@ -55,7 +55,7 @@ ensure_importable()
 
 from windowdesk.domain.ids import resident_id_check_char  # noqa: E402
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 CN_OFFSET = dt.timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
 GENESIS_HASH = "0" * 64
 
@@ -98,14 +98,8 @@ AREA_CODES = [
 ]
 # (age band start, weight) - a rough population pyramid of a north-eastern city.
 AGE_BANDS = [(0, 6), (10, 7), (20, 10), (30, 13), (40, 15), (50, 18), (60, 16), (70, 10), (80, 4), (90, 1)]
-MOBILE_PREFIXES = (
-    "130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 "
-    "166 170 176 177 178 180 181 182 183 184 185 186 187 188 189 191 198 199"
-).split()
-STREETS = (
-    "学府路 桃山路 山湖路 大同街 胜利路 奋斗路 兴华路 文化路 新华路 建设路 中心街 "
-    "红旗路 光明街 跃进路 东风路 桃源街 湖滨路 新兴大街 长兴路 龙湖路"
-).split()
+MOBILE_PREFIXES = ["130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "166", "170", "176", "177", "178", "180", "181", "182", "183", "184", "185", "186", "187", "188", "189", "191", "198", "199"]
+STREETS = ["学府路", "桃山路", "山湖路", "大同街", "胜利路", "奋斗路", "兴华路", "文化路", "新华路", "建设路", "中心街", "红旗路", "光明街", "跃进路", "东风路", "桃源街", "湖滨路", "新兴大街", "长兴路", "龙湖路"]
 
 
 def district_of_center(code: str, rng: random.Random) -> str:
@@ -464,7 +458,7 @@ def generate(
     # The audit chain, oldest first, with the same hashing as services.audit.
     audit_count = 0
     if audit:
-        from windowdesk.services.audit import _entry_hash  # noqa: PLC2701 - same hash as the app
+        from windowdesk.services.audit import _entry_hash
 
         log(f"[generate] audit chain of {len(audit_events):,} entries")
         audit_events.sort(key=lambda e: (e[0], e[1]))

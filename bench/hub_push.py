@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, ensure_importable, log  # noqa: E402
+from _common import REPO_ROOT, ensure_importable, log
 
 ensure_importable()
 if str(REPO_ROOT) not in sys.path:
@@ -50,7 +50,7 @@ if str(REPO_ROOT) not in sys.path:
 PHASES = ("parse", "validate", "apply", "commit", "reply")
 
 
-def window_bodies(station, events: int, round_index: int) -> list[bytes]:  # noqa: ANN001
+def window_bodies(station, events: int, round_index: int) -> list[bytes]:
     """The push bodies the window would send for ``events`` new outbox events, then the
     outbox emptied as if the hub had confirmed them all."""
     from sqlalchemy import delete
@@ -98,7 +98,7 @@ class PhaseClock:
         self._phase, self._since = phase, now
 
 
-def apply_bodies(db, pusher, bodies: list[bytes]) -> tuple[dict[str, float], int]:  # noqa: ANN001
+def apply_bodies(db, pusher, bodies: list[bytes]) -> tuple[dict[str, float], int]:
     """What the push route does with each body, in this thread, timed by phase."""
     from windowdesk.hub.api.json_body import parse_json
     from windowdesk.hub.api.sync_routes import incoming_events
@@ -114,7 +114,7 @@ def apply_bodies(db, pusher, bodies: list[bytes]) -> tuple[dict[str, float], int
         request = PushRequest.model_validate(values)
         events = incoming_events(request)
         clock.enter("apply")
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         with db.write() as session:
             outcomes = apply_push(session, pusher=pusher, events=events, now=now)
             clock.enter("commit")
@@ -133,8 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds on the same hub file (default 5)")
     args = parser.parse_args(argv)
 
-    from sync import private_keyring
     from tests.sync.hub_process import HubProcess, create_station
+
+    from sync import private_keyring
     from windowdesk.heap import settle_startup_heap
     from windowdesk.hub.server import YOUNG_GC_THRESHOLD
     from windowdesk.hub.services.push_rules import Pusher

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ensure_importable, log  # noqa: E402
+from _common import ensure_importable, log
 
 ensure_importable()
 
@@ -77,7 +77,7 @@ def _fill(path: Path, cases: int, today: dt.date) -> dict:
     items = [row[0] for row in connection.execute("SELECT code FROM catalog_items ORDER BY code")]
     operators = {window: [_uuid(rng) for _ in range(OPERATORS_PER_WINDOW)] for window, _center in windows}
     workstation = {window: _uuid(rng) for window, _center in windows}
-    start_utc = dt.datetime.combine(today - dt.timedelta(days=DAYS), dt.time(1), tzinfo=dt.timezone.utc)
+    start_utc = dt.datetime.combine(today - dt.timedelta(days=DAYS), dt.time(1), tzinfo=dt.UTC)
     padding = "申请材料齐全，已核对原件。" * 40  # a case's materials make ≈ 1.5 KB of JSON
     connection.execute("BEGIN")
     connection.executemany(

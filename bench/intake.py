@@ -28,7 +28,6 @@ import os
 import platform
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     DEFAULT_CASES,
     DEFAULT_RESIDENTS,
     DEFAULT_SEED,
@@ -125,7 +124,7 @@ def run(data: Path, *, samples: int, seed: int, keep: bool, tmpdir: str | None) 
 def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
     from windowdesk import i18n
     from windowdesk.paths import resources_dir
-    from windowdesk.services import applicants, catalog, intake, workstation, worklist
+    from windowdesk.services import applicants, catalog, intake, worklist, workstation
     from windowdesk.services.applicants import ApplicantRef
     from windowdesk.services.intake import MaterialCheck
     from windowdesk.services.working_days import load_shipped_calendar

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ensure_importable, log, percentile  # noqa: E402
+from _common import ensure_importable, log, percentile
 
 RECEIPT_TARGET_MS = 30.0
 SLIPS_TARGET_S = 20.0
@@ -41,10 +41,10 @@ def _ms(seconds: float) -> float:
 def run(*, receipts: int, slips: int, locale: str) -> dict:
     ensure_importable()
     from windowdesk import i18n
+    from windowdesk.cli.print_samples import demo_documents, open_demo
     from windowdesk.printing import fonts
     from windowdesk.printing.fee_receipt import render_fee_receipt
     from windowdesk.printing.notification import render_notification_slip
-    from windowdesk.cli.print_samples import demo_documents, open_demo
 
     i18n.set_locale(locale)
     with tempfile.TemporaryDirectory(prefix="windowdesk-bench-print-") as scratch:

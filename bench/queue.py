@@ -45,6 +45,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # tests.hall.hall_process
 
 from tests.hall.hall_process import HallProcess  # noqa: E402
+
 from windowdesk.sync.hall_client import HallClient, HallRefused, HallUnreachable  # noqa: E402
 
 BUSINESSES = "ABCDEF"

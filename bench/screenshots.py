@@ -35,6 +35,7 @@ def main() -> int:
     from dataclasses import dataclass
 
     from PySide6.QtWidgets import QApplication
+    from tests.ui.every_window import SCREENS, client_room, every_window
 
     from windowdesk.i18n import set_locale
     from windowdesk.paths import resources_dir
@@ -44,7 +45,6 @@ def main() -> int:
     from windowdesk.storage.migrate import migrate_to_head
     from windowdesk.ui.application import apply_language
     from windowdesk.ui.printing.jobs import wait_for_jobs
-    from tests.ui.every_window import SCREENS, client_room, every_window
 
     out = args.out or DATA_DIR / f"screenshots-{args.screen}-{args.locale}"
     out.mkdir(parents=True, exist_ok=True)

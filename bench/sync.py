@@ -62,7 +62,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, ensure_importable, log, percentile  # noqa: E402
+from _common import REPO_ROOT, ensure_importable, log, percentile
 
 ensure_importable()
 if str(REPO_ROOT) not in sys.path:
@@ -121,17 +121,17 @@ def process_tree_cpu(pid: int) -> float | None:
 # --- one window: offline events -------------------------------------------------------
 
 
-def make_events(station, count: int, round_index: int = 0) -> dict:  # noqa: ANN001
+def make_events(station, count: int, round_index: int = 0) -> dict:
     """Real services for a few residents and one case, then clones of that case (new ids,
     numbers and applicants) in the outbox and the case tables, ``count`` events in all.
     Each round registers other residents and numbers its clones after the last round's."""
     from sqlalchemy import func, insert, select
+    from tests.sync.hub_process import _id_number
 
     from windowdesk.domain.uuid7 import new_uuid
     from windowdesk.services import applicants, intake
     from windowdesk.services import catalog as catalog_service
     from windowdesk.storage import models as m
-    from tests.sync.hub_process import _id_number
 
     residents = [
         applicants.register_resident(station.db, station.ctx, id_number=_id_number(n), name=f"居民{n}").ref
@@ -151,7 +151,7 @@ def make_events(station, count: int, round_index: int = 0) -> dict:  # noqa: ANN
         event_row = {c.key: getattr(case.events[0], c.key) for c in m.CaseEvent.__table__.columns}
     clones = max(0, count - made)
     first_clone = round_index * count
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     first_day = dt.date.today() - dt.timedelta(days=1)
     sizes = []
     chunk = 5000
@@ -186,7 +186,7 @@ def make_events(station, count: int, round_index: int = 0) -> dict:  # noqa: ANN
             "payload_bytes_avg": round(sum(sizes) / len(sizes)) if sizes else 0}
 
 
-def publish_decisions(hub, count: int) -> float:  # noqa: ANN001
+def publish_decisions(hub, count: int) -> float:
     """``count`` back-office decisions on pushed cases, through the hub's own services,
     1,000 per transaction: first "request materials" on each case, then (when more are
     asked for than there are cases) "approve" on them. Returns the seconds it took."""
@@ -205,7 +205,7 @@ def publish_decisions(hub, count: int) -> float:  # noqa: ANN001
         work = [(case_id, "request_materials") for case_id in case_ids[:count]]
         work += [(case_id, "approve") for case_id in case_ids[: count - len(work)]]
         started = time.perf_counter()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         for start in range(0, len(work), 1000):
             with db.write(feed=True) as session:
                 for case_id, decision in work[start:start + 1000]:
@@ -219,19 +219,19 @@ def publish_decisions(hub, count: int) -> float:  # noqa: ANN001
         db.dispose()
 
 
-def hub_serve_args(args) -> list[str]:  # noqa: ANN001 - the parsed arguments
+def hub_serve_args(args) -> list[str]:
     """``windowdesk-hub serve`` options for ``--hub-workers`` and ``--hub-push-room``."""
     workers = ["--workers", str(args.hub_workers)] if args.hub_workers > 1 else []
     room = ["--push-room", str(args.hub_push_room)] if args.hub_push_room is not None else []
     return workers + room
 
 
-def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
+def run_window(args, folder: Path, hub) -> dict:
     from sqlalchemy import func, select
+    from tests.sync.hub_process import create_station
 
     from windowdesk.services.sync import SyncRunner, sync_status
     from windowdesk.storage import models as m
-    from tests.sync.hub_process import create_station
 
     code = hub.enrollment_code("CH", "01")
     hub.start(serve_args=hub_serve_args(args))
@@ -244,7 +244,7 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
         def reading() -> tuple[float, float | None, float]:
             return time.perf_counter(), process_tree_cpu(hub.process.pid), time.process_time()
 
-        def progress(state) -> None:  # noqa: ANN001
+        def progress(state) -> None:
             if state.phase not in marks:
                 marks[state.phase] = reading()
 
@@ -320,10 +320,11 @@ def run_window(args, folder: Path, hub) -> dict:  # noqa: ANN001
 
 def _prototypes(folder: Path) -> tuple[dict, dict]:
     """A resident registration and a case acceptance payload, as the real services make them."""
+    from tests.sync.hub_process import _id_number, create_station
+
     from windowdesk.services import applicants, intake
     from windowdesk.services import catalog as catalog_service
     from windowdesk.storage import models as m
-    from tests.sync.hub_process import _id_number, create_station
 
     station = create_station(folder / "prototype", "CH", "01")
     try:
@@ -342,7 +343,7 @@ def _prototypes(folder: Path) -> tuple[dict, dict]:
 def _events_of(slot: int, center: str, window_id: str, count: int, resident: dict, case: dict) -> list[dict]:
     from windowdesk.domain.uuid7 import new_uuid
 
-    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    now = dt.datetime.now(dt.UTC).isoformat()
     day = dt.date.today() - dt.timedelta(days=1 + slot)
     events, people, seq = [], [], 0
 
@@ -374,8 +375,8 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
     import requests
 
     from windowdesk.services.sync import TURN_LATENESS
-    from windowdesk.sync.protocol import EncodedPush
     from windowdesk.sync.client import HubBusy, HubClient
+    from windowdesk.sync.protocol import EncodedPush
 
     prepared = [(token, _events_of(slot, center, window_id, per_workstation, resident, case))
                 for slot, token, center, window_id in jobs]
@@ -432,7 +433,7 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
     return {"latencies": latencies, "busy": busy, "errors": errors, "finishes": finish}
 
 
-def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
+def run_burst(args, folder: Path, hub) -> dict:
     from windowdesk.domain.catalog import load_catalog
     from windowdesk.hub.services import enrollment
     from windowdesk.hub.storage.database import HubDatabase
@@ -443,7 +444,7 @@ def run_burst(args, folder: Path, hub) -> dict:  # noqa: ANN001
                for window in center.windows]
     db = HubDatabase(hub.database_url)
     try:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         with db.write() as session:
             codes = [
                 (slot, enrollment.issue_enrollment_code(session, center_code=c, window=w, now=now).code, c, f"{c}-{w}")
@@ -510,8 +511,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hub-push-room", type=float, default=None,
                         help="windowdesk-hub serve --push-room (default: the hub's; 0: no turns)")
     args = parser.parse_args(argv)
-    from windowdesk.i18n import set_locale
     from tests.sync.hub_process import HubProcess
+
+    from windowdesk.i18n import set_locale
 
     set_locale("en")
     with tempfile.TemporaryDirectory(prefix="wd-bench-sync-") as tmp, hub_database(args.hub, args.database_url) as url:

@@ -11,7 +11,7 @@ ADMIN_LOGIN = "admin-it"
 ADMIN_PASSWORD = "Pine-Harbor-7314"
 
 
-def add_administrator(db, ctx, *, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD):  # noqa: ANN001, ANN201
+def add_administrator(db, ctx, *, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD):
     """The context of a new administrator of ``ctx``'s center at that window, and the
     credentials to type for them (services.approval.SupervisorCredentials)."""
     from windowdesk.domain.passwords import hash_password
@@ -31,7 +31,7 @@ def add_administrator(db, ctx, *, login: str = ADMIN_LOGIN, password: str = ADMI
     return admin_ctx, SupervisorCredentials(login, password)
 
 
-def administrator_of(db, ctx):  # noqa: ANN001, ANN201
+def administrator_of(db, ctx):
     """The administrator :func:`add_administrator` made at this workstation (made now if
     there is none yet), without logging in (which would add to the audit log)."""
     from windowdesk.services.approval import SupervisorCredentials
@@ -50,7 +50,7 @@ def administrator_of(db, ctx):  # noqa: ANN001, ANN201
 DEMO_PASSWORD_CHANGED = "Quartz-Lane-6093"
 
 
-def leave_the_demo_password(db) -> None:  # noqa: ANN001
+def leave_the_demo_password(db) -> None:
     """A demo folder syncs nothing while its demo login has the published password
     (services/bootstrap.py): tests that sync demo data first give it another one. Written
     straight, as auth.change_password would, but without its audit entry, which would add

@@ -73,9 +73,8 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def migrated_db(data_dir: Path) -> Iterator[Database]:
     """A fresh database on a real SQLite file, migrated to head."""
-    from windowdesk.storage.migrate import migrate_to_head
-
     from windowdesk.storage.crypto import new_key
+    from windowdesk.storage.migrate import migrate_to_head
 
     # Encrypted, as on every counter: the whole suite runs on SQLCipher files.
     key = new_key()

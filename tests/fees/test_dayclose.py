@@ -110,14 +110,12 @@ def test_closing_today_with_no_money_is_allowed_and_a_future_day_is_not(demo, cl
 
 def test_the_database_refuses_a_receipt_on_a_closed_day_whatever_writes_it(demo, busy_day):
     dayclose.close_day(demo.db, busy_day, day=DAY, counted_cash_fen=9500, supervisor=DEMO_SUPERVISOR)
-    with pytest.raises(StorageError):
-        with demo.db.write() as session:
-            session.execute(text(
-                "INSERT INTO receipts SELECT 'x', 'CH01-2026-999999', kind, workstation, year, 999999, "
-                "center_code, window_id, operator_id, business_day, paid_at, method, amount_fen, tendered_fen, "
-                "change_fen, reference, waiver_reason, NULL, payer_name, utility, account_number, period, payee "
-                "FROM receipts LIMIT 1"
-            ))
-    with pytest.raises(StorageError):
-        with demo.db.write() as session:
-            session.execute(text("DELETE FROM day_closes"))
+    with pytest.raises(StorageError), demo.db.write() as session:
+        session.execute(text(
+            "INSERT INTO receipts SELECT 'x', 'CH01-2026-999999', kind, workstation, year, 999999, "
+            "center_code, window_id, operator_id, business_day, paid_at, method, amount_fen, tendered_fen, "
+            "change_fen, reference, waiver_reason, NULL, payer_name, utility, account_number, period, payee "
+            "FROM receipts LIMIT 1"
+        ))
+    with pytest.raises(StorageError), demo.db.write() as session:
+        session.execute(text("DELETE FROM day_closes"))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.printing.conftest import all_text, squash
 from windowdesk.domain.fees import Tender
 from windowdesk.printing.render import render_document
 from windowdesk.services import dayclose, documents, payments, receipts
 from windowdesk.services.payments import pay_case_fee
-
-from tests.printing.conftest import all_text, squash
 
 from .conftest import DEMO_SUPERVISOR, HOUSE_REGISTRATION, WANG, accept, cash, street
 

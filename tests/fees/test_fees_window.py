@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.helpers import activate, open_main_window, type_text
 from windowdesk.printing.paper import DocumentKind
 from windowdesk.services import dayclose, receipts
 from windowdesk.services.payments import pay_case_fee, pay_utility
 from windowdesk.storage import models as m
 from windowdesk.ui.main_window import MainWindow
-from tests.ui.helpers import activate, open_main_window, type_text
 
 from .conftest import CLERK_LOGIN, CLERK_PASSWORD, DEMO_SUPERVISOR, accept, at, cash, street
 

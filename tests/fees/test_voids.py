@@ -97,8 +97,7 @@ def test_the_database_itself_refuses_to_edit_or_delete_money_records(demo, clerk
         "UPDATE receipt_lines SET amount_fen = 1",
         "DELETE FROM receipt_lines",
     ):
-        with pytest.raises(StorageError):
-            with demo.db.write() as session:
-                session.execute(text(statement))
+        with pytest.raises(StorageError), demo.db.write() as session:
+            session.execute(text(statement))
     with demo.db.read() as session:
         assert session.get(m.Receipt, paid.receipt_id).amount_fen == 500

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from tests.hall.hall_process import HallProcess
 from windowdesk.hall.service import HallService
 from windowdesk.hall.storage.store import HallStore
-from tests.hall.hall_process import HallProcess
 
 
 class Clock:

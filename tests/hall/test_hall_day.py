@@ -10,7 +10,7 @@ import random
 import threading
 import time
 
-from windowdesk.sync.hall_client import HallClient, HallRefused
+from windowdesk.sync.hall_client import HallClient
 
 TICKETS = 90
 WINDOWS = 5

@@ -48,7 +48,7 @@ VERSION_HEADERS = {HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_CLIENT: "windo
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def postgres_admin_url() -> str:
@@ -177,7 +177,7 @@ class EventFactory:
         return self.event("case.status", "case", case_id, payload)
 
 
-def push_encoded_by_python(client: TestClient, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201
+def push_encoded_by_python(client: TestClient, workstation: Workstation, events: list[dict[str, Any]]):
     """The batch as a window built on Python's json module sends it: NaN, Infinity and
     lone surrogates included (the test client's own encoder refuses them)."""
     return client.post(
@@ -216,10 +216,10 @@ class Hub:
         with self.db.write() as session:
             return enrollment.issue_staff_token(session, department_code=department, now=utc_now()).token
 
-    def push(self, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201 - an httpx response
+    def push(self, workstation: Workstation, events: list[dict[str, Any]]):
         return self.client.post(f"{API_PREFIX}/push", json={"events": events}, headers=workstation.headers)
 
-    def push_encoded_by_python(self, workstation: Workstation, events: list[dict[str, Any]]):  # noqa: ANN201
+    def push_encoded_by_python(self, workstation: Workstation, events: list[dict[str, Any]]):
         return push_encoded_by_python(self.client, workstation, events)
 
     def push_results(self, workstation: Workstation, events: list[dict[str, Any]]) -> list[tuple[str, str]]:

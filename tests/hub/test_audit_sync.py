@@ -18,6 +18,7 @@ from windowdesk.storage import models as m
 
 from .conftest import Hub, Workstation
 
+
 def _id_number(n: int) -> str:
     first17 = f"1101051988{n + 1:02d}15{n:03d}"
     return first17 + resident_id_check_char(first17)
@@ -26,7 +27,7 @@ def _id_number(n: int) -> str:
 ID_NUMBERS = tuple(_id_number(n) for n in range(3))
 
 
-def _outbox_audit_events(db) -> list[dict[str, Any]]:  # noqa: ANN001 - a client Database
+def _outbox_audit_events(db) -> list[dict[str, Any]]:
     """The audit events exactly as the workstation's sync sends them."""
     with db.read() as session:
         rows = session.scalars(
@@ -40,7 +41,7 @@ def _outbox_audit_events(db) -> list[dict[str, Any]]:  # noqa: ANN001 - a client
 
 
 @pytest.fixture
-def logged(demo) -> list[dict[str, Any]]:  # noqa: ANN001 - the demo workstation (CH-01)
+def logged(demo) -> list[dict[str, Any]]:
     """A few real audit entries: residents registered and one ID number viewed whole."""
     from windowdesk.services import applicants
 
@@ -72,7 +73,7 @@ def _audit_check(hub: Hub, capsys: pytest.CaptureFixture[str], *options: str) ->
     return code, capsys.readouterr().out
 
 
-def test_every_audit_entry_goes_to_the_outbox_without_personal_data(demo, logged) -> None:  # noqa: ANN001
+def test_every_audit_entry_goes_to_the_outbox_without_personal_data(demo, logged) -> None:
     with demo.db.read() as session:
         entries = session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.seq)).all()
         assert [e["entity_id"] for e in logged] == [entry.id for entry in entries]

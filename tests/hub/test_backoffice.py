@@ -30,7 +30,7 @@ def case_id(hub: Hub, window: Workstation) -> str:
     return case["entity_id"]
 
 
-def _decide(hub: Hub, case_id: str, token: str | None, **body: str):  # noqa: ANN202 - a response
+def _decide(hub: Hub, case_id: str, token: str | None, **body: str):
     headers = dict(VERSION_HEADERS)
     if token:
         headers["Authorization"] = f"Bearer {token}"

@@ -41,7 +41,7 @@ def _clear_copies(hub: Hub) -> list[Path]:
     return [*Path(hub.data_dir).glob(".hub-clear-*"), *Path(tempfile.gettempdir()).glob(".hub-clear-*")]
 
 
-def _encrypted_backup(hub: Hub, events: EventFactory, capsys, folder: Path, *key_args: str) -> Path:  # noqa: ANN001
+def _encrypted_backup(hub: Hub, events: EventFactory, capsys, folder: Path, *key_args: str) -> Path:
     hub.import_demo_catalog()
     workstation = hub.enroll()
     assert hub.push_results(workstation, [events.resident()]) == [(APPLIED, "")]

@@ -14,7 +14,7 @@ from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.database import EncodedJson, _sqlite_json_dumps
 from windowdesk.hub.storage.models import AuditRecord, Base, PushedEvent
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PLUS8 = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -81,9 +81,8 @@ def test_refusals_are_sqlalchemy_s_own(tmp_path: Path) -> None:
     url = _database(tmp_path / "hub.sqlite3")
     engine = create_engine(url, json_serializer=_sqlite_json_dumps)
     rows = _rows()
-    with pytest.raises(IntegrityError):
-        with engine.begin() as connection:
-            execute_many(connection, insert(PushedEvent.__table__), [*rows, rows[0]])
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        execute_many(connection, insert(PushedEvent.__table__), [*rows, rows[0]])
     uneven = [rows[0], {k: v for k, v in rows[1].items() if k != "reason"}]
     with pytest.raises(StatementError, match="A value is required for bind parameter 'reason'"):
         with engine.begin() as connection:

@@ -26,7 +26,7 @@ def catalog_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def _edit_items(folder: Path, change) -> None:  # noqa: ANN001 - a function of the document
+def _edit_items(folder: Path, change) -> None:
     path = folder / "items.json"
     document = json.loads(path.read_text(encoding="utf-8"))
     change(document)

@@ -128,14 +128,14 @@ def test_argument_errors_exit_2_too(hub: Hub, capsys: pytest.CaptureFixture[str]
     assert "not a date" in capsys.readouterr().err
 
 
-def test_a_database_that_cannot_be_reached_is_said_plainly(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_a_database_that_cannot_be_reached_is_said_plainly(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     unreachable = "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"
     assert main(["migrate", "--data-dir", str(tmp_path), "--database-url", unreachable]) == 1
     err = capsys.readouterr().err
     assert "could not be opened" in err and "secret" not in err
 
 
-def _calendar_file(folder, year: int, holidays: dict[str, str], **extra) -> str:  # noqa: ANN001
+def _calendar_file(folder, year: int, holidays: dict[str, str], **extra) -> str:
     import json
 
     path = folder / f"calendar-{year}.json"
@@ -145,7 +145,7 @@ def _calendar_file(folder, year: int, holidays: dict[str, str], **extra) -> str:
     return str(path)
 
 
-def test_a_year_of_the_calendar_is_published_whole_and_replaced_whole(hub: Hub, capsys, tmp_path) -> None:  # noqa: ANN001
+def test_a_year_of_the_calendar_is_published_whole_and_replaced_whole(hub: Hub, capsys, tmp_path) -> None:
     import datetime as dt
 
     from windowdesk.hub.services.calendar_years import hub_calendar
@@ -180,7 +180,7 @@ def test_a_year_of_the_calendar_is_published_whole_and_replaced_whole(hub: Hub, 
      ("--year", "2032"), "covers 2031-2031, not 2032"),
 ])
 def test_a_calendar_file_that_cannot_be_published_is_refused_in_plain_words(
-        hub: Hub, capsys, tmp_path, content: str | None, args: tuple[str, ...], says: str) -> None:  # noqa: ANN001
+        hub: Hub, capsys, tmp_path, content: str | None, args: tuple[str, ...], says: str) -> None:
     path = tmp_path / "calendar.json"
     if content is not None:
         path.write_text(content, encoding="utf-8")

@@ -24,7 +24,7 @@ def _say(hub: Hub, capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().out
 
 
-def _clock(at) -> str:  # noqa: ANN001 - a datetime in UTC
+def _clock(at) -> str:
     return f"{at.astimezone(ZoneInfo(ZONE)):%Y-%m-%d %H:%M}"
 
 

@@ -34,7 +34,7 @@ def _limit_growth(hub: Hub, limit: dict[str, bool]) -> None:
     not grow past its size when the connection was made."""
 
     @event.listens_for(hub.db.write_engine, "connect")
-    def _cap(dbapi_connection, _record):  # noqa: ANN001, ANN202
+    def _cap(dbapi_connection, _record):
         if limit["on"]:
             pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")

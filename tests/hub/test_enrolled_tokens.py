@@ -57,7 +57,7 @@ def test_enrolled_tokens_are_known_revoked_and_made_up_ones_are_not(hub: Hub) ->
     assert len(reads) == 2
 
 
-def test_a_database_that_cannot_be_read_lets_the_push_on_to_the_route(tmp_path) -> None:  # noqa: ANN001
+def test_a_database_that_cannot_be_read_lets_the_push_on_to_the_route(tmp_path) -> None:
     """The route then answers as for any request (503 "try again in a moment") instead of
     the gate failing with a bare 500."""
     db = HubDatabase(f"sqlite:///{tmp_path / 'no such folder' / 'hub.sqlite3'}")

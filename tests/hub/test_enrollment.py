@@ -10,7 +10,7 @@ from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL
 from .conftest import VERSION_HEADERS, Hub, utc_now
 
 
-def _enroll(hub: Hub, code: str, headers: dict[str, str] = VERSION_HEADERS):  # noqa: ANN202
+def _enroll(hub: Hub, code: str, headers: dict[str, str] = VERSION_HEADERS):
     return hub.client.post(f"{API_PREFIX}/enroll", json={"code": code, "client_version": "0.1.0"}, headers=headers)
 
 
@@ -32,7 +32,7 @@ def test_a_code_enrolls_one_workstation_once(hub: Hub) -> None:
     assert "already used" in second.json()["error"]["message"]
 
 
-def _whoami(hub: Hub, token: str):  # noqa: ANN202
+def _whoami(hub: Hub, token: str):
     return hub.client.get(f"{API_PREFIX}/whoami", headers={**VERSION_HEADERS, "Authorization": f"Bearer {token}"})
 
 
@@ -44,7 +44,7 @@ def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub) -> N
     code = hub.enrollment_code("JD03", "02")
     installation = "inst-5f0e1c2a9b7d4e3f"
 
-    def ask(installation_id: str):  # noqa: ANN202
+    def ask(installation_id: str):
         return hub.client.post(f"{API_PREFIX}/enroll", headers=VERSION_HEADERS, json={
             "code": code, "client_version": "0.1.0", "installation_id": installation_id})
 
@@ -174,7 +174,7 @@ def test_versions_the_hub_cannot_serve_get_426_with_words_for_the_window(hub: Hu
     assert hub.client.get(f"{API_PREFIX}/health").json()["protocols"] == [1]
 
 
-def test_the_minimum_client_version_is_a_setting(hub_url: str, tmp_path) -> None:  # noqa: ANN001
+def test_the_minimum_client_version_is_a_setting(hub_url: str, tmp_path) -> None:
     from windowdesk.hub.app import create_app
     from windowdesk.hub.settings import HubSettings
 

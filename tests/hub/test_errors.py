@@ -35,7 +35,7 @@ MALFORMED_BODIES = {
 }
 
 
-def _assert_error_body(reply, status: int | None = None) -> dict:  # noqa: ANN001
+def _assert_error_body(reply, status: int | None = None) -> dict:
     body = reply.json()
     assert set(body) == {"error"}, body
     assert set(body["error"]) == {"code", "title", "message"}

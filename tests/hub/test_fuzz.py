@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from sqlalchemy import select
@@ -64,7 +64,7 @@ STATUSES = {status.value for status in CaseStatus}
 
 
 @pytest.fixture
-def fuzzed(hub: Hub, tmp_path) -> dict[str, Any]:  # noqa: ANN001
+def fuzzed(hub: Hub, tmp_path) -> dict[str, Any]:
     """The hub with limits high enough that the fuzzer reaches the endpoints, a window
     of CH with a resident and a case, and a staff token of the case's department."""
     hub.import_demo_catalog()
@@ -107,7 +107,7 @@ def _run_schemathesis(fuzzed: dict[str, Any]) -> list[str]:
 
                 @FUZZ_SETTINGS
                 @given(case=strategy)
-                def call(case) -> None:  # noqa: ANN001 - a schemathesis Case
+                def call(case) -> None:
                     response = case.call()
                     case.validate_response(response, checks=[not_a_server_error])
 
@@ -172,7 +172,7 @@ def _templates(factory: EventFactory, resident_id: str, case_id: str) -> dict[st
 
 def _steered_events(templates: dict[str, Callable[[], dict[str, Any]]]) -> st.SearchStrategy[list[dict[str, Any]]]:
     @st.composite
-    def event(draw) -> dict[str, Any]:  # noqa: ANN001
+    def event(draw) -> dict[str, Any]:
         made = templates[draw(st.sampled_from(sorted(templates)))]()
         fields = sorted(made["payload"])
         for name in draw(st.lists(st.sampled_from([*fields, "entity", "entity_id", "extra"]), max_size=3, unique=True)):
@@ -290,5 +290,5 @@ def test_the_garbage_check_can_fail(hub: Hub, fuzzed: dict[str, Any]) -> None:
         case = session.get(Case, fuzzed["case_id"])
         case.case_number = "CH-01-0002-abcdef"
         session.add(Resident(id=new_uuid(), id_number="123", name="x", center_code="CH",
-                             received_at=dt.datetime.now(dt.timezone.utc)))
+                             received_at=dt.datetime.now(dt.UTC)))
     assert len(garbage(hub)) == 2

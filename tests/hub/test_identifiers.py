@@ -21,13 +21,13 @@ ESCAPE = "\x1b[31mCH"
 
 
 @pytest.fixture
-def real_outbox(hub: Hub, demo) -> list[dict]:  # noqa: ANN001
+def real_outbox(hub: Hub, demo) -> list[dict]:
     _a_day_at_the_window(demo)
     with demo.db.read() as session:
         return [_wire(e) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
 
 
-def _copy(event: dict, change) -> dict:  # noqa: ANN001
+def _copy(event: dict, change) -> dict:
     changed = copy.deepcopy(event)
     changed["event_id"] = new_uuid()
     if "id" in changed["payload"] and changed["payload"]["id"] == changed["entity_id"]:
@@ -36,11 +36,11 @@ def _copy(event: dict, change) -> dict:  # noqa: ANN001
     return changed
 
 
-def _payload(**values):  # noqa: ANN003, ANN202
+def _payload(**values):
     return lambda event: event["payload"].update(values)
 
 
-def _entity_id(value: str):  # noqa: ANN202
+def _entity_id(value: str):
     def change(event: dict) -> None:
         event["entity_id"] = event["payload"]["id"] = value
     return change

@@ -34,7 +34,7 @@ def test_it_reads_what_json_loads_reads(value: object, ascii_only: bool) -> None
         ('{"名": "居民"}'.encode("utf-16"), lambda value: value == {"名": "居民"}),
     ],
 )
-def test_texts_only_json_loads_reads_are_read_by_the_fallback(body: bytes, check) -> None:  # noqa: ANN001
+def test_texts_only_json_loads_reads_are_read_by_the_fallback(body: bytes, check) -> None:
     assert check(parse_json(body))
 
 

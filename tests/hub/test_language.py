@@ -144,7 +144,7 @@ def test_times_in_a_refusal_are_on_the_centers_clock(hub) -> None:
     workstation = hub.enroll()
     with hub.db.write() as session:
         enrollment.revoke_workstation(
-            session, workstation_id=workstation.id, now=dt.datetime(2026, 12, 4, 9, 5, tzinfo=dt.timezone.utc)
+            session, workstation_id=workstation.id, now=dt.datetime(2026, 12, 4, 9, 5, tzinfo=dt.UTC)
         )
     reply = hub.client.get(f"{API_PREFIX}/whoami", headers={**workstation.headers, **CHINESE})
     assert reply.status_code == 401

@@ -43,7 +43,7 @@ def test_the_migrated_schema_is_the_models_schema(hub: Hub) -> None:
     assert migrate_to_head(hub.url) is None  # already current: nothing runs
 
 
-def test_a_new_database_is_created_and_migrated(tmp_path) -> None:  # noqa: ANN001
+def test_a_new_database_is_created_and_migrated(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'new' / 'hub.sqlite3'}"
     assert migrate_to_head(url) == ""
     assert migrate_to_head(url) is None

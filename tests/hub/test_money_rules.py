@@ -15,7 +15,7 @@ from .test_window_events_reach_the_hub import _a_day_at_the_window
 
 
 @pytest.fixture
-def day_of_money(hub, demo):  # noqa: ANN001, ANN201
+def day_of_money(hub, demo):
     hub.import_demo_catalog()
     workstation = hub.enroll("CH", "01")
     _a_day_at_the_window(demo)
@@ -24,7 +24,7 @@ def day_of_money(hub, demo):  # noqa: ANN001, ANN201
     return workstation, outbox
 
 
-def _damaged(event: dict, change) -> dict:  # noqa: ANN001
+def _damaged(event: dict, change) -> dict:
     """A copy of ``event`` (new ids) with its payload changed by ``change``."""
     damaged = copy.deepcopy(event)
     damaged["event_id"] = damaged["entity_id"] = damaged["payload"]["id"] = new_uuid()
@@ -32,11 +32,11 @@ def _damaged(event: dict, change) -> dict:  # noqa: ANN001
     return damaged
 
 
-def _set(**values):  # noqa: ANN003, ANN202
+def _set(**values):
     return lambda payload: payload.update(values)
 
 
-def _set_total(method: str, **values):  # noqa: ANN003, ANN202
+def _set_total(method: str, **values):
     return lambda payload: payload["totals"].setdefault(method, {"receipts": 0, "amount_fen": 0}).update(values)
 
 
@@ -59,7 +59,7 @@ DAY_CLOSE_DAMAGE = {
 }
 
 
-def test_a_days_money_is_kept_and_damaged_copies_are_rejected_with_reasons(hub, day_of_money) -> None:  # noqa: ANN001
+def test_a_days_money_is_kept_and_damaged_copies_are_rejected_with_reasons(hub, day_of_money) -> None:
     workstation, outbox = day_of_money
     receipt = next(e for e in outbox if e["kind"] == "payment.received")
     day_close = next(e for e in outbox if e["kind"] == "day.closed")

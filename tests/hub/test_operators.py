@@ -106,7 +106,7 @@ def test_set_password_reads_standard_input_and_publishes_a_new_first_password(
     assert RESET_PASSWORD not in out + _everything_stored(hub)
 
 
-def _apply_operator_changes(hub: Hub, window: Workstation, db, after: int = 0) -> int:  # noqa: ANN001
+def _apply_operator_changes(hub: Hub, window: Workstation, db, after: int = 0) -> int:
     """Apply the operator changes after ``after`` to a client database, as a pull does;
     returns the new cursor."""
     changes = [c for c in _upserts(hub, window) if c["seq"] > after]
@@ -118,7 +118,7 @@ def _apply_operator_changes(hub: Hub, window: Workstation, db, after: int = 0) -
 
 
 def test_the_window_verifies_the_hub_s_password_offline_and_keeps_its_own_change(
-    hub: Hub, window: Workstation, demo, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+    hub: Hub, window: Workstation, demo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _run(hub, capsys, "create-operator", "zhangsan", "--name", "张三", "--center", "CH", "--password", FIRST_PASSWORD)
     cursor = _apply_operator_changes(hub, window, demo.db)

@@ -188,7 +188,7 @@ def test_errors_that_quote_what_a_window_sent_are_answered_even_when_it_is_not_u
 def test_client_clocks_are_kept_but_the_hub_orders_by_receipt(hub: Hub, window: Workstation) -> None:
     # This workstation's clock runs 9 hours fast; its second event even carries an
     # earlier time than its first (the clock was corrected in between).
-    fast = EventFactory(clock=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=9))
+    fast = EventFactory(clock=dt.datetime.now(dt.UTC) + dt.timedelta(hours=9))
     resident = fast.resident()
     case = fast.case(resident["entity_id"])
     review = fast.status(case["entity_id"], "start_review")
@@ -278,7 +278,7 @@ def test_a_number_taken_meanwhile_by_another_workstation_rejects_only_that_event
     with hub.db.write() as session:
         apply_push(
             session, pusher=Pusher(twin.id, "CH", "CH-01"),
-            events=[incoming(first_resident), incoming(first_case)], now=dt.datetime.now(dt.timezone.utc),
+            events=[incoming(first_resident), incoming(first_case)], now=dt.datetime.now(dt.UTC),
         )
         pusher_thread = threading.Thread(
             target=lambda: answers.append(hub.push_results(window, [second_resident, clash, fine]))

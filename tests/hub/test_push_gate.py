@@ -29,7 +29,7 @@ class HeldRoute:
         self.release = asyncio.Event()
         self.step_out = asyncio.Event()
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
         body = b""
         while True:
             message = await receive()
@@ -50,7 +50,7 @@ class HeldRoute:
         await JSONResponse({"stored": body.decode()})(scope, receive, send)
 
 
-async def _until(condition) -> None:  # noqa: ANN001
+async def _until(condition) -> None:
     for _ in range(2000):
         if condition():
             return
@@ -73,8 +73,8 @@ async def _one_held_inside(client: httpx.AsyncClient, route: HeldRoute, token: s
     return pushing
 
 
-def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_read(caplog) -> None:  # noqa: ANN001
-    async def scenario():  # noqa: ANN202
+def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_read(caplog) -> None:
+    async def scenario():
         route = HeldRoute()
         gate = PushGate(route, PushTurns(room=0.001), enrolled=_every_token)
         async with _client(gate) as client:
@@ -105,7 +105,7 @@ def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_r
 
 
 def test_only_a_few_pushes_are_served_at_once_and_one_waiting_for_order_steps_aside() -> None:
-    async def scenario():  # noqa: ANN202
+    async def scenario():
         route = HeldRoute()
         gate = PushGate(route, PushTurns(room=60.0), enrolled=_every_token)
         async with _client(gate) as client:
@@ -135,7 +135,7 @@ def test_a_push_without_an_enrolled_token_goes_straight_to_the_route_that_refuse
     async def is_enrolled(token_sha256: str) -> bool:
         return token_sha256 in enrolled
 
-    async def scenario():  # noqa: ANN202
+    async def scenario():
         route = HeldRoute()
         gate = PushGate(route, PushTurns(room=0.001), enrolled=is_enrolled)
         async with _client(gate) as client:
@@ -185,13 +185,13 @@ def test_a_push_that_goes_away_while_stepped_out_gives_back_no_slot_it_does_not_
 def test_a_push_on_a_stalled_link_holds_nothing_the_other_windows_need() -> None:
     """Found by the fault tests: pushes whose bodies never finished arriving held the
     service slots, and every window behind them waited for good."""
-    async def scenario():  # noqa: ANN202
+    async def scenario():
         route = HeldRoute()
         route.release.set()  # the route answers at once
         gate = PushGate(route, PushTurns(room=0.001), enrolled=_every_token)
         stalled_link = asyncio.Event()
 
-        async def trickle():  # noqa: ANN202 - the start of a body, then nothing more
+        async def trickle():
             yield b"the start of a push"
             await stalled_link.wait()
             yield b" and its end"

@@ -37,7 +37,7 @@ def _client(hub: Hub, order_wait: float) -> TestClient:
     return TestClient(create_app(settings, database=hub.db))
 
 
-def _push(client: TestClient, window: Workstation, events: list[dict], after: str | None = None):  # noqa: ANN202
+def _push(client: TestClient, window: Workstation, events: list[dict], after: str | None = None):
     body = {"events": events} if after is None else {"events": events, "after": after}
     return client.post(f"{API_PREFIX}/push", json=body, headers=window.headers)
 
@@ -162,7 +162,7 @@ def test_a_commit_wakes_only_the_batches_waiting_for_its_events(monkeypatch: pyt
     stored: set[str] = set()
     tries = {"a": 0, "b": 0}
 
-    def attempt(after: str):  # noqa: ANN202
+    def attempt(after: str):
         def tried() -> str | None:
             tries[after] += 1
             return f"applied after {after}" if after in stored else None

@@ -10,8 +10,8 @@ import pytest
 from windowdesk.hub.app import create_app
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.ratelimit import RateLimit, SlidingWindowLimiter
-from windowdesk.hub.services.enrollment import revoke_workstation
 from windowdesk.hub.server import proxy_options, worker_environment
+from windowdesk.hub.services.enrollment import revoke_workstation
 from windowdesk.hub.settings import ENV_ENROLL_LIMIT, ENV_TRUSTED_PROXIES, HubSettings
 from windowdesk.sync.protocol import API_PREFIX
 
@@ -77,11 +77,11 @@ def strict(hub: Hub, tmp_path: Path) -> Iterator[TestClient]:
         yield client
 
 
-def _enroll(client: TestClient, code: str):  # noqa: ANN202 - a response
+def _enroll(client: TestClient, code: str):
     return client.post(f"{API_PREFIX}/enroll", json={"code": code}, headers=VERSION_HEADERS)
 
 
-def _limited(reply) -> int:  # noqa: ANN001 - a response
+def _limited(reply) -> int:
     assert reply.status_code == 429, reply.text
     assert reply.json()["error"]["code"] == "rate_limited"
     retry_after = int(reply.headers["Retry-After"])

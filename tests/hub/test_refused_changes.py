@@ -26,8 +26,8 @@ ENGLISH = {"LANGUAGE": "en"}
 _last_hash: dict[str, str] = {}
 
 
-def _resolution_entry(workstation: Workstation, detail, *, at: str = "2026-12-04T07:30:00+00:00",  # noqa: ANN001
-                      hashed_as=None) -> AuditRecord:  # noqa: ANN001
+def _resolution_entry(workstation: Workstation, detail, *, at: str = "2026-12-04T07:30:00+00:00",
+                      hashed_as=None) -> AuditRecord:
     """An audit entry as the hub stores one that a window's push carried: chained to the
     workstation's entry made before it, hashed as the window hashes it (``hashed_as``: the
     detail it was hashed with, when the stored one was changed since)."""
@@ -161,7 +161,7 @@ def test_escape_sequences_from_windows_are_shown_not_obeyed_by_the_terminal(
         assert "\\u001b]0;hub owned\\u0007王主任\\u001b[2J" in printed  # what was there, visible
         assert "\\u202egnp.exe\\u000ddone" in printed
 def test_a_resolution_counts_only_when_the_window_s_audit_chain_verifies_up_to_it(
-    hub: Hub, events: EventFactory, capsys  # noqa: ANN001
+    hub: Hub, events: EventFactory, capsys
 ) -> None:
     hub.import_demo_catalog()
     window = hub.enroll("CH", "01")

@@ -42,7 +42,7 @@ def wait_until_ready(process: subprocess.Popen[str]) -> str:
     return match.group(1)
 
 
-def test_the_real_server_serves_a_workstation(hub: Hub, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_the_real_server_serves_a_workstation(hub: Hub, tmp_path: Path, capsys) -> None:
     assert main(hub.cli_args("import-catalog", str(resources_dir() / "catalog"))) == 0
     assert main(hub.cli_args("enroll-code", "CH", "02")) == 0
     code = re.search(r"CH-02: (\S+)", capsys.readouterr().out).group(1)

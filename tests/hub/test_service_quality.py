@@ -28,7 +28,7 @@ def window(hub: Hub) -> Workstation:
     return hub.enroll("CH", "01")
 
 
-def _decide(hub: Hub, case_id: str, department: str, decision: str, note: str = ""):  # noqa: ANN202
+def _decide(hub: Hub, case_id: str, department: str, decision: str, note: str = ""):
     headers = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token(department)}"}
     return hub.client.post(f"{API_PREFIX}/cases/{case_id}/decisions", headers=headers,
                            json={"decision": decision, "department": department, "note": note})
@@ -143,7 +143,7 @@ def test_ratings_inquiries_and_complaints_are_stored(hub: Hub, window: Workstati
     assert hub.push_results(window, [again])[0][0] == "rejected"
 
 
-def test_hub_replies_reach_the_window(hub: Hub, window: Workstation, events: EventFactory, capsys) -> None:  # noqa: ANN001
+def test_hub_replies_reach_the_window(hub: Hub, window: Workstation, events: EventFactory, capsys) -> None:
     follow_up_id = new_uuid()
     complaint = _complaint(events, window, "TS-CH-01-2026-0002")
     bad = _rating(events, window, 1, follow_up={"id": follow_up_id, "owner": new_uuid(), "deadline": "2026-12-03"})
@@ -168,8 +168,8 @@ def test_hub_replies_reach_the_window(hub: Hub, window: Workstation, events: Eve
 # --- 绩效考核 --------------------------------------------------------------------------------
 
 
-def test_city_report_command_and_api(hub: Hub, window: Workstation, capsys) -> None:  # noqa: ANN001
-    clock = dt.datetime(2025, 10, 9, 2, 0, tzinfo=dt.timezone.utc)  # 10:00 in Shanghai
+def test_city_report_command_and_api(hub: Hub, window: Workstation, capsys) -> None:
+    clock = dt.datetime(2025, 10, 9, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
     events = EventFactory(clock=clock)
     resident = events.resident()
     case = events.case(resident["entity_id"], item="LB-002", number="CH-20251009-01-0001")  # promised: 1 day

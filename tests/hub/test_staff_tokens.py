@@ -25,14 +25,14 @@ def _headers(token: str) -> dict[str, str]:
     return {**VERSION_HEADERS, "Authorization": f"Bearer {token}"}
 
 
-def _report(hub: Hub, token: str, by: str = "department"):  # noqa: ANN202 - a response
+def _report(hub: Hub, token: str, by: str = "department"):
     today = utc_now().date()
     return hub.client.get(REPORT, params={"from": (today - dt.timedelta(days=2)).isoformat(),
                                           "to": (today + dt.timedelta(days=1)).isoformat(), "by": by},
                           headers=_headers(token))
 
 
-def test_staff_tokens_are_issued_listed_and_revoked_from_the_command_line(hub: Hub, capsys) -> None:  # noqa: ANN001
+def test_staff_tokens_are_issued_listed_and_revoked_from_the_command_line(hub: Hub, capsys) -> None:
     hub.import_demo_catalog()
     capsys.readouterr()
     assert main(hub.cli_args("staff-token", "MZJ", "--days", "30"), environ=ENGLISH) == 0

@@ -19,7 +19,7 @@ def _run(hub: Hub, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int,
     return code, captured.out, captured.err
 
 
-def test_the_address_is_published_to_every_center_and_can_be_withdrawn(hub: Hub, capsys) -> None:  # noqa: ANN001
+def test_the_address_is_published_to_every_center_and_can_be_withdrawn(hub: Hub, capsys) -> None:
     assert _run(hub, capsys, "migrate")[0] == 0
     assert _run(hub, capsys, "create-center", "JD23", "--name", "新区街道便民服务中心")[0] == 0
     assert _run(hub, capsys, "create-window", "JD23", "01", "--name", "综合窗口")[0] == 0
@@ -33,7 +33,7 @@ def test_the_address_is_published_to_every_center_and_can_be_withdrawn(hub: Hub,
 
 
 @pytest.mark.parametrize("url", ["hub.example/status", "https://hub.example/status?case=", "ftp://hub.example/x"])
-def test_an_address_that_is_not_one_is_refused_and_nothing_is_published(hub: Hub, capsys, url: str) -> None:  # noqa: ANN001
+def test_an_address_that_is_not_one_is_refused_and_nothing_is_published(hub: Hub, capsys, url: str) -> None:
     assert _run(hub, capsys, "migrate")[0] == 0
     code, _out, err = _run(hub, capsys, "status-page", url)
     assert code == 2 and "is not a status page address" in err and "Nothing was published" in err

@@ -42,7 +42,7 @@ def test_a_time_that_overflows_utc_rejects_its_event_and_the_batch_applies(
     assert again == [("duplicate", ""), results[1], results[2], ("duplicate", "")]
 
 
-def test_a_report_period_beyond_reason_is_refused_in_plain_words(hub: Hub, window: Workstation, capsys) -> None:  # noqa: ANN001
+def test_a_report_period_beyond_reason_is_refused_in_plain_words(hub: Hub, window: Workstation, capsys) -> None:
     staff = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token('MZJ')}"}
     url = f"{API_PREFIX}/reports/performance"
     for start, end in (("0001-01-01", "9999-12-31"), ("2025-01-01", "2026-12-31")):

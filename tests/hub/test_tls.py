@@ -50,7 +50,7 @@ def _enrollment_code(hub: Hub, capsys: pytest.CaptureFixture[str], window: str) 
 
 
 def test_the_client_trusts_the_hub_only_through_its_private_ca(
-    hub: Hub, migrated_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+    hub: Hub, migrated_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(hub.cli_args("import-catalog", str(resources_dir() / "catalog"))) == 0
     direct_code, services_code = _enrollment_code(hub, capsys, "02"), _enrollment_code(hub, capsys, "03")
@@ -103,7 +103,7 @@ def test_the_client_trusts_the_hub_only_through_its_private_ca(
         assert report.pulled >= 1  # the catalog, over HTTPS
 
 
-def _set_up_window(db, window: str):  # noqa: ANN001, ANN202
+def _set_up_window(db, window: str):
     """Window ``window`` of CH set up here, with an administrator to enroll it."""
     from tests.administrators import add_administrator
     from windowdesk.services import bootstrap, workstation
@@ -114,7 +114,7 @@ def _set_up_window(db, window: str):  # noqa: ANN001, ANN202
     return add_administrator(db, ctx)
 
 
-def test_the_ca_setting_must_name_a_certificate_file(migrated_db, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_ca_setting_must_name_a_certificate_file(migrated_db, tmp_path: Path) -> None:
     from windowdesk.errors import ValidationError
 
     not_pem = tmp_path / "notes.txt"
@@ -129,7 +129,7 @@ def test_the_ca_setting_must_name_a_certificate_file(migrated_db, tmp_path: Path
 
 
 def test_a_server_with_another_certificate_at_the_hub_s_address_gets_nothing(
-    hub: Hub, migrated_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+    hub: Hub, migrated_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The certificate's fingerprint is pinned at enrollment: a server with another
     certificate, though the same CA signed it for the same name, is refused as the TLS

@@ -13,7 +13,7 @@ from sqlalchemy.exc import StatementError
 from windowdesk.hub.storage.database import _json_dumps
 from windowdesk.hub.storage.models import Base, PushedEvent
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PLUS8 = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -41,7 +41,6 @@ def test_equal_instants_are_stored_alike_and_naive_times_refused(tmp_path: Path)
         ("2026-12-03 18:00:00.000000", "2026-12-03 18:00:00.000000"),
     ]
     naive = utc_time.replace(tzinfo=None)  # equal wall time to one just stored, but no zone
-    with pytest.raises(StatementError, match="naive datetime"):
-        with engine.begin() as connection:
-            connection.execute(insert(PushedEvent.__table__), [_row(4, naive, utc_time)])
+    with pytest.raises(StatementError, match="naive datetime"), engine.begin() as connection:
+        connection.execute(insert(PushedEvent.__table__), [_row(4, naive, utc_time)])
     engine.dispose()

@@ -15,7 +15,7 @@ from windowdesk.hub.storage.writer_lock import WriterLock
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the file lock is POSIX's flock")
 
 
-def _write_for_a_while(database: str, holding, released) -> None:  # noqa: ANN001
+def _write_for_a_while(database: str, holding, released) -> None:
     with WriterLock(Path(database)).held():
         holding.set()
         time.sleep(0.4)

@@ -141,7 +141,7 @@ def test_lookup_by_name_reads_residents_in_order_from_the_name_and_id_index(demo
     register(demo, X_ID, "欧阳丽")
     statements: list[tuple[str, tuple]] = []
 
-    def capture(_conn, _cursor, statement, parameters, _context, _many):  # noqa: ANN001 - SQLAlchemy hook
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
         if "FROM residents" in statement:
             statements.append((statement, parameters))
 

@@ -6,8 +6,8 @@ import contextlib
 
 import pytest
 
-from windowdesk.cli import main
 from windowdesk.app import prepare_storage
+from windowdesk.cli import main
 from windowdesk.paths import DataPaths
 from windowdesk.storage.crypto import connect_raw
 from windowdesk.storage.keys import database_key

@@ -53,7 +53,7 @@ def test_new_operator_must_change_password_at_first_login(clerk):
 
 
 def test_wrong_passwords_lock_the_account_then_it_opens_again(clerk):
-    clock = _clock(dt.datetime(2026, 11, 25, 1, tzinfo=dt.timezone.utc))
+    clock = _clock(dt.datetime(2026, 11, 25, 1, tzinfo=dt.UTC))
     for _ in range(5):
         with pytest.raises(auth.LoginFailed) as caught:
             auth.log_in(clerk.db, login="li", password="nope", clock=clock)
@@ -84,7 +84,7 @@ def _refusal_of(db, login: str, clock) -> tuple[str, str]:
 
 
 def test_a_locked_login_answers_exactly_like_an_unknown_one_and_a_wrong_password(clerk):
-    clock = _clock(dt.datetime(2026, 11, 25, 1, tzinfo=dt.timezone.utc))
+    clock = _clock(dt.datetime(2026, 11, 25, 1, tzinfo=dt.UTC))
     wrong_password = _refusal_of(clerk.db, "li", clock)
     unknown = _refusal_of(clerk.db, "nobody-here", clock)
     for _ in range(4):

@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from tests.sync.hub_stand_in import HubStandIn
 from windowdesk.errors import StartupError
 from windowdesk.paths import resources_dir
 from windowdesk.services import auth, bootstrap, workstation
 from windowdesk.services.sync import SyncRunner
 from windowdesk.storage import models as m
-from tests.sync.hub_stand_in import HubStandIn
 
 
 def _counts(db) -> tuple[int, int, int]:
@@ -44,10 +44,10 @@ def test_a_normal_start_refuses_a_demo_folder(demo) -> None:
 
 
 class _NeverAsked(HubStandIn):
-    def push_encoded(self, batch):  # noqa: ANN001, ANN201
+    def push_encoded(self, batch):
         raise AssertionError("nothing may be sent while the demo password is in use")
 
-    def changes(self, after, limit):  # noqa: ANN001, ANN201
+    def changes(self, after, limit):
         raise AssertionError("nothing may be pulled while the demo password is in use")
 
 

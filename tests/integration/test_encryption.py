@@ -18,7 +18,6 @@ from windowdesk.storage.migrate import current_revision, migrate_to_head
 from windowdesk.storage.migrations import HEAD_REVISION
 
 
-
 def _first_demo_resident(demo):
     found = applicants.find_residents(demo.db, demo.ctx, query="2309")
     assert found
@@ -32,11 +31,10 @@ def test_file_shows_nothing_readable_without_the_key(demo):
     demo.db.dispose()
     raw = demo.db.path.read_bytes()
     assert not raw.startswith(b"SQLite format 3")
-    for secret in (id_number.encode(), name.encode("utf-8"), "市政务服务中心".encode("utf-8")):
+    for secret in (id_number.encode(), name.encode("utf-8"), "市政务服务中心".encode()):
         assert secret not in raw
-    with contextlib.closing(sqlite3.connect(demo.db.path)) as plain:
-        with pytest.raises(sqlite3.DatabaseError):
-            plain.execute("SELECT * FROM residents").fetchall()
+    with contextlib.closing(sqlite3.connect(demo.db.path)) as plain, pytest.raises(sqlite3.DatabaseError):
+        plain.execute("SELECT * FROM residents").fetchall()
 
 
 def test_wrong_key_stops_start_up_in_plain_words(demo):
@@ -52,9 +50,8 @@ def test_backups_are_encrypted_with_the_same_key(demo, tmp_path):
     assert id_number.encode() not in copy.read_bytes()
     with contextlib.closing(connect_raw(copy, demo.db.key)) as conn:
         assert conn.execute("SELECT count(*) FROM residents WHERE id_number = ?", (id_number,)).fetchone() == (1,)
-    with pytest.raises(sqlite3.DatabaseError):
-        with contextlib.closing(sqlite3.connect(copy)) as plain:
-            plain.execute("SELECT * FROM residents").fetchall()
+    with pytest.raises(sqlite3.DatabaseError), contextlib.closing(sqlite3.connect(copy)) as plain:
+        plain.execute("SELECT * FROM residents").fetchall()
 
 
 def test_key_is_made_once_and_kept_in_the_keyring(tmp_path):

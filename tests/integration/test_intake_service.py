@@ -398,7 +398,7 @@ def test_disk_full_is_reported_in_plain_words_and_keeps_earlier_work(demo):
     db = Database(demo.db.path, key=demo.db.key)
 
     @event.listens_for(db.write_engine, "connect")
-    def _small_disk(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook
+    def _small_disk(dbapi_connection, _record):
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 4}")
 
@@ -469,7 +469,7 @@ def test_record_detail_shows_materials_and_timeline(demo):
     assert detail.promised_date == dt.date(2025, 10, 21)
     assert detail.legal_date == dt.date(2025, 11, 4)
     assert [(step.label, step.at) for step in detail.timeline] == [
-        ("Accepted at the window", local("2025-09-30 10:00").astimezone(dt.timezone.utc))
+        ("Accepted at the window", local("2025-09-30 10:00").astimezone(dt.UTC))
     ]
 
     refusal = refuse(demo, ctx, reason="Outside this city", legal_basis="Rules art. 3")

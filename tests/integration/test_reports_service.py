@@ -50,7 +50,7 @@ def approve(demo, case_id, seq, when):
         "case_id": case_id, "case_number": "x", "decision": "approve", "department": "X", "note": "",
         "status": "approved", "at": dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI).isoformat()})
     with demo.db.write() as session:
-        apply_change(session, change, now=dt.datetime.now(dt.timezone.utc))
+        apply_change(session, change, now=dt.datetime.now(dt.UTC))
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def decide(demo, case_id: str, seq: int, department: str, decision: str, status:
         "status": status, "at": "2025-03-05T10:00:00+08:00",
     })
     with demo.db.write() as session:
-        apply_change(session, change, now=dt.datetime.now(dt.timezone.utc))
+        apply_change(session, change, now=dt.datetime.now(dt.UTC))
 
 
 def status_of(demo, case_id: str) -> str:
@@ -138,7 +138,7 @@ def test_a_follow_up_outcome_from_the_hub(demo):
         "follow_up_id": result.follow_up_id, "rating_id": result.rating_id, "outcome": "市电子政务办已回访",
         "by": "张主任", "at": "2025-03-05T10:00:00+08:00"})
     with demo.db.write() as session:
-        assert apply_change(session, change, now=dt.datetime.now(dt.timezone.utc)) == "followup.outcome"
+        assert apply_change(session, change, now=dt.datetime.now(dt.UTC)) == "followup.outcome"
     [closed] = feedback.list_follow_ups(demo.db, demo.ctx, open_only=False)
     assert (closed.status, closed.outcome) == ("closed", "市电子政务办已回访")
 
@@ -204,7 +204,7 @@ def test_a_complaint_reply_from_the_hub(demo):
         "complaint_id": complaint_id, "number": number, "reply": "经核查收费符合标准", "by": "市电子政务办",
         "at": "2025-03-05T10:00:00+08:00"})
     with demo.db.write() as session:
-        apply_change(session, change, now=dt.datetime.now(dt.timezone.utc))
-        apply_change(session, change, now=dt.datetime.now(dt.timezone.utc))
+        apply_change(session, change, now=dt.datetime.now(dt.UTC))
+        apply_change(session, change, now=dt.datetime.now(dt.UTC))
     [view] = complaints.list_complaints(demo.db, demo.ctx)
     assert (view.status, view.reply, view.replied_by) == ("replied", "经核查收费符合标准", "市电子政务办")

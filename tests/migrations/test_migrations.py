@@ -19,11 +19,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
 
 from windowdesk.errors import StartupError
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import make_engine
+from windowdesk.storage.db import Database, make_engine
 from windowdesk.storage.migrate import MIGRATIONS_DIR, current_revision, migrate_to_head
 from windowdesk.storage.migrations import HEAD_REVISION
 from windowdesk.storage.models import Base, LocalSetting

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import pytest
 import pypdf
+import pytest
 
 from windowdesk.i18n import set_locale
 from windowdesk.services import applicants, intake

@@ -45,7 +45,7 @@ def enrolled_station(tmp_path: Path, serving_hub: HubProcess) -> Iterator[Statio
 
 
 @pytest.fixture
-def demo(demo):  # noqa: ANN001, ANN201 - the root conftest's demo workstation
+def demo(demo):
     """The demo workstation, its demo password changed: these tests sync its data."""
     from tests.administrators import leave_the_demo_password
 

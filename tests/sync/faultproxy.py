@@ -12,7 +12,6 @@ requests, and :meth:`FaultProxy.close` shuts every socket and joins every thread
 from __future__ import annotations
 
 import contextlib
-
 import enum
 import os
 import random

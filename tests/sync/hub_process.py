@@ -280,7 +280,7 @@ class HubProcess:
     # inspection of the hub's database
 
     @property
-    def engine(self):  # noqa: ANN201 - a SQLAlchemy engine
+    def engine(self):
         if self._engine is None:
             from sqlalchemy import create_engine
             from sqlalchemy.pool import NullPool
@@ -331,7 +331,7 @@ def serving_hub(data_dir: Path) -> Iterator[HubProcess]:
 # --- workstations ---------------------------------------------------------------------
 
 
-def _clock(offset_hours: float):  # noqa: ANN202
+def _clock(offset_hours: float):
     from windowdesk.services.context import utc_now
 
     if not offset_hours:
@@ -380,10 +380,10 @@ class Station:
             self.db.dispose()
             self.db = None
 
-    def clock(self):  # noqa: ANN201
+    def clock(self):
         return _clock(self.clock_offset_hours)
 
-    def administrator(self):  # noqa: ANN201
+    def administrator(self):
         """This workstation's administrator (made on first use): context and credentials."""
         from tests.administrators import administrator_of
 
@@ -416,14 +416,14 @@ class Station:
         assert token, "no token in the keyring"
         return token
 
-    def hub_client(self, *, timeout: tuple[float, float] = (2.0, 5.0)):  # noqa: ANN201
+    def hub_client(self, *, timeout: tuple[float, float] = (2.0, 5.0)):
         from windowdesk.services.sync import hub_client_for
 
         client = hub_client_for(self.db, self.token())  # the hub pinned at enrollment, checked
         client.timeout = timeout
         return client
 
-    def runner(self, client, **options: Any):  # noqa: ANN001, ANN201
+    def runner(self, client, **options: Any):
         from windowdesk.services.sync import SyncRunner
 
         options.setdefault("clock", self.clock())
@@ -614,7 +614,7 @@ def _sync(args: argparse.Namespace) -> int:
                                     retries=args.retries, backoff_base=args.backoff, backoff_cap=args.backoff * 8,
                                     clock=station.clock())
 
-                def progress(state) -> None:  # noqa: ANN001
+                def progress(state) -> None:
                     print(json.dumps({"phase": state.phase, "pushed": state.pushed, "pulled": state.pulled}),
                           flush=True)
 

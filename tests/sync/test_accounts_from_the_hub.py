@@ -5,14 +5,14 @@ sends, and the first administrator it sends replaces the first-run administrator
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.sync.hub_process import SUPERVISOR_PASSWORD, Station, create_station, serving_hub
-from windowdesk.services import auth, sync as sync_service, workstation
+from windowdesk.services import auth, workstation
+from windowdesk.services import sync as sync_service
 from windowdesk.services.approval import SupervisorCredentials
 from windowdesk.services.context import utc_now
 from windowdesk.services.hub_enrollment import enroll_workstation, enrollment_client

@@ -50,7 +50,7 @@ def _decide_on_every_case(hub: HubProcess) -> None:
         with db.write(feed=True) as session:
             for case in session.scalars(select(HubCase).order_by(HubCase.id)):
                 backoffice.record_decision(session, case=case, decision="request_materials", department="MZJ",
-                                           note=NOTE, now=dt.datetime.now(dt.timezone.utc))
+                                           note=NOTE, now=dt.datetime.now(dt.UTC))
     finally:
         db.dispose()
 
@@ -90,7 +90,7 @@ def _reopen(station: Station, *, room_pages: int | None) -> None:
         return
 
     @event.listens_for(station.db.write_engine, "connect")
-    def _small_disk(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook
+    def _small_disk(dbapi_connection, _record):
         pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + room_pages}")
 
@@ -153,7 +153,7 @@ def test_when_only_the_time_of_the_sync_cannot_be_noted_the_report_still_says_wh
     driver_error = station.db.write_engine.dialect.dbapi.OperationalError
 
     @event.listens_for(station.db.write_engine, "do_execute")
-    def _full_when_noting_the_time(_cursor, statement, parameters, _context):  # noqa: ANN001
+    def _full_when_noting_the_time(_cursor, statement, parameters, _context):
         if statement.startswith(("INSERT INTO local_settings", "UPDATE local_settings")) \
                 and sync_service.KEY_LAST_SUCCESS in parameters:
             raise driver_error("database or disk is full")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import keyring
 import pytest
 from keyring.backends import fail
 
-from windowdesk.sync.credentials import KeyringUnavailable, TokenStore
 from windowdesk.storage.crypto import connect_raw
+from windowdesk.sync.credentials import KeyringUnavailable, TokenStore
 
 
 def test_token_round_trips_through_the_keyring_file(temp_keyring, tmp_path):

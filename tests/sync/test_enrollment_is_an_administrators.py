@@ -57,7 +57,7 @@ def _audit(station: Station, action: str) -> list[_Entry]:
 
 def test_a_supervisor_cannot_enroll_even_with_their_own_password_and_nothing_is_stored(station, tmp_path) -> None:
     with serving_hub(tmp_path / "hub") as hub:
-        supervisor = SupervisorCredentials(f"sup-ch-01", SUPERVISOR_PASSWORD)
+        supervisor = SupervisorCredentials("sup-ch-01", SUPERVISOR_PASSWORD)
         with pytest.raises(PermissionDenied):
             _enroll_as(station, station.ctx, supervisor, hub.url, hub.enrollment_code("CH", "01"))
         # An administrator logged in, but the password typed is a supervisor's: refused too.

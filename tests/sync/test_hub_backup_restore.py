@@ -15,9 +15,8 @@ import pytest
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.hub.storage.database import SERVING_LOCK_KEY
 from windowdesk.hub.storage.serving_lock import LOCK_CHECK_SECONDS
-from windowdesk.services import cases
+from windowdesk.services import cases, worklist
 from windowdesk.services import sync as sync_service
-from windowdesk.services import worklist
 
 from .hub_process import HubProcess, Station, fresh_postgres_database, postgres_admin_url
 from .test_sync_with_hub import accept, resident, sync
@@ -30,14 +29,14 @@ def _outbox_seqs(station: Station) -> list[int]:
         return list(session.scalars(m.OutboxEvent.__table__.select().with_only_columns(m.OutboxEvent.seq)))
 
 
-def _decide(hub: HubProcess, case, decision: str, note: str) -> None:  # noqa: ANN001 - an IntakeResult
+def _decide(hub: HubProcess, case, decision: str, note: str) -> None:
     department = hub.scalar(
         "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c",
         c=case.id)
     hub.cli("decide", case.number, "--decision", decision, "--department", department, "--note", note)
 
 
-def _state(station, case) -> str:  # noqa: ANN001
+def _state(station, case) -> str:
     return worklist.get_record_detail(station.db, station.ctx, kind=worklist.CASE, record_id=case.id).state
 
 

@@ -39,7 +39,7 @@ class _TroubledHub(BaseHTTPRequestHandler):
 
     do_GET = do_POST = _answer
 
-    def log_message(self, *_args) -> None:  # noqa: ANN002
+    def log_message(self, *_args) -> None:
         """Quiet: what was asked is kept in ``server.paths``."""
 
 
@@ -69,12 +69,12 @@ DISK_FULL = {
 }
 
 
-def _register_someone(demo) -> None:  # noqa: ANN001 - the demo workstation
+def _register_someone(demo) -> None:
     first17 = "23090219750612345"
     applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17), name="周建华")
 
 
-def _sync_with(demo, server: ThreadingHTTPServer) -> SyncReport:  # noqa: ANN001
+def _sync_with(demo, server: ThreadingHTTPServer) -> SyncReport:
     client = HubClient(f"http://127.0.0.1:{server.server_address[1]}", "token")
     try:
         return SyncRunner(demo.db, client, retries=0).run()
@@ -82,7 +82,7 @@ def _sync_with(demo, server: ThreadingHTTPServer) -> SyncReport:  # noqa: ANN001
         client.close()
 
 
-def _outbox(demo) -> list[tuple[str, str, int]]:  # noqa: ANN001
+def _outbox(demo) -> list[tuple[str, str, int]]:
     with demo.db.read() as session:
         return [(e.event_id, e.state, e.attempts) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
 
@@ -96,7 +96,7 @@ def _outbox(demo) -> list[tuple[str, str, int]]:  # noqa: ANN001
          "The hub cannot be reached"),
     ],
 )
-def test_a_hub_in_trouble_keeps_the_outbox_and_says_why(demo, troubled_hub, reply, title) -> None:  # noqa: ANN001
+def test_a_hub_in_trouble_keeps_the_outbox_and_says_why(demo, troubled_hub, reply, title) -> None:
     set_locale("en")
     _register_someone(demo)
     before = _outbox(demo)
@@ -128,7 +128,7 @@ def test_the_full_disk_message_is_translated() -> None:
 # --- a busy hub: the window waits for its turn ---------------------------------------------
 
 
-def _busy(retry_after) -> tuple[int, dict]:  # noqa: ANN001 - whatever a hub may send
+def _busy(retry_after) -> tuple[int, dict]:
     return 503, {"code": protocol.ERROR_HUB_BUSY, "title": "The hub is busy", "message": "…",
                  "retry_after": retry_after}
 
@@ -141,7 +141,7 @@ def _busy(retry_after) -> tuple[int, dict]:  # noqa: ANN001 - whatever a hub may
         (-3, 0.0), (1e9, MAX_TURN_WAIT),  # kept within reason
     ],
 )
-def test_a_busy_hubs_turn_is_read_from_its_answer(troubled_hub, retry_after, waited) -> None:  # noqa: ANN001
+def test_a_busy_hubs_turn_is_read_from_its_answer(troubled_hub, retry_after, waited) -> None:
     troubled_hub.reply = _busy(retry_after)
     client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
     try:
@@ -153,7 +153,7 @@ def test_a_busy_hubs_turn_is_read_from_its_answer(troubled_hub, retry_after, wai
     assert isinstance(busy.value, HubUnreachable)  # every caller that knows no turns retries later
 
 
-def test_waiting_for_turns_is_no_failure_until_the_longest_wait_is_spent(demo, troubled_hub) -> None:  # noqa: ANN001
+def test_waiting_for_turns_is_no_failure_until_the_longest_wait_is_spent(demo, troubled_hub) -> None:
     set_locale("en")
     _register_someone(demo)
     before = _outbox(demo)
@@ -177,14 +177,14 @@ def test_waiting_for_turns_is_no_failure_until_the_longest_wait_is_spent(demo, t
     assert [(event_id, state) for event_id, state, _ in after] == [(event_id, state) for event_id, state, _ in before]
 
 
-def test_stopping_a_sync_that_waits_for_its_turn_stops_it_at_once(demo, troubled_hub) -> None:  # noqa: ANN001
+def test_stopping_a_sync_that_waits_for_its_turn_stops_it_at_once(demo, troubled_hub) -> None:
     set_locale("en")
     _register_someone(demo)
     troubled_hub.reply = _busy(30)
     cancel = threading.Event()
     client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
     try:
-        def stop_when_waiting(state) -> None:  # noqa: ANN001
+        def stop_when_waiting(state) -> None:
             if state.turn_in is not None:
                 cancel.set()
 
@@ -233,15 +233,15 @@ class _OddlyAnsweringHub(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         self.server.languages.append(self.headers.get("Accept-Language"))  # type: ignore[attr-defined]
         events = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["events"]
         self._reply(self.server.odd[0](events))  # type: ignore[attr-defined]
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._reply(self.server.odd[1])  # type: ignore[attr-defined]
 
-    def log_message(self, *_args) -> None:  # noqa: ANN002
+    def log_message(self, *_args) -> None:
         """Quiet."""
 
 
@@ -256,7 +256,7 @@ def oddly_answering_hub() -> Iterator[ThreadingHTTPServer]:
 @pytest.mark.parametrize("phase", ["push", "pull"])
 def test_a_reply_no_hub_can_mean_is_a_malformed_reply_and_nothing_is_lost(
     demo, oddly_answering_hub: ThreadingHTTPServer, phase: str, odd: str
-) -> None:  # noqa: ANN001
+) -> None:
     """Found by probing: a rejection reason holding half a character reached the outbox's
     last_error, which the database could not encode, and JSON nested deeper than Python's
     parser goes raised RecursionError: either way the sync ended in a raw exception

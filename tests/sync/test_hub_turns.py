@@ -14,7 +14,7 @@ from .hub_process import HubProcess, create_station, make_offline_work
 WINDOWS = ("01", "02", "03", "04")
 
 
-def test_windows_syncing_at_once_take_turns_and_every_event_is_stored_once(tmp_path: Path, temp_keyring) -> None:  # noqa: ANN001
+def test_windows_syncing_at_once_take_turns_and_every_event_is_stored_once(tmp_path: Path, temp_keyring) -> None:
     set_locale("en")
     hub = HubProcess(tmp_path / "hub")
     stations = []
@@ -34,7 +34,7 @@ def test_windows_syncing_at_once_take_turns_and_every_event_is_stored_once(tmp_p
         start = threading.Barrier(len(stations))
         reports, turns = {}, {window: [] for window in WINDOWS}
 
-        def sync(station) -> None:  # noqa: ANN001
+        def sync(station) -> None:
             client = station.hub_client(timeout=(5.0, 30.0))
             try:
                 runner = station.runner(client, push_batch=20)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import event, select, update
 
+from tests.sync.hub_process import _id_number
 from windowdesk.services import applicants
 from windowdesk.services import sync as sync_service
 from windowdesk.storage import models as m
-from tests.sync.hub_process import _id_number
 
 
 def _register(demo, count: int) -> None:
@@ -42,7 +42,7 @@ def test_counts_read_the_state_index_not_the_table(demo):
     _register(demo, 3)
     statements: list[tuple[str, tuple]] = []
 
-    def capture(_conn, _cursor, statement, parameters, _context, _many):  # noqa: ANN001 - SQLAlchemy hook
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
         if "count(" in statement.lower() and "outbox" in statement:
             statements.append((statement, parameters))
 

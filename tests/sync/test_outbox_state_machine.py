@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from tests.administrators import leave_the_demo_password
+from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.paths import resources_dir
 from windowdesk.services import applicants, bootstrap
 from windowdesk.services import sync as sync_service
@@ -32,7 +33,6 @@ from windowdesk.storage.db import Database
 from windowdesk.storage.migrate import migrate_to_head
 from windowdesk.sync import protocol
 from windowdesk.sync.client import HubRefused, HubUnreachable
-from windowdesk.domain.ids import resident_id_check_char
 
 from .hub_stand_in import HubStandIn
 

@@ -4,7 +4,6 @@ and answers a complaint while the window is offline; the window then syncs."""
 
 from __future__ import annotations
 
-
 import pytest
 import requests
 
@@ -30,7 +29,7 @@ def station(enrolled_station: Station) -> Station:
     return enrolled_station
 
 
-def sync(station: Station):  # noqa: ANN201 - a SyncReport
+def sync(station: Station):
     client = station.hub_client()
     try:
         report = station.runner(client, retries=0).run()

@@ -20,7 +20,7 @@ from .hub_stand_in import HubStandIn
 
 PARALLEL_ITEM = "GS-003"  # 工商 GSJ, 质监 ZJJ, 税务 SWJ
 ORDINARY_ITEM = "MZ-002"
-NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 
 def _accept(station, item: str, n: int) -> str:
@@ -33,7 +33,7 @@ def _accept(station, item: str, n: int) -> str:
                               shipped_calendar=station.calendar).id
 
 
-def _change(seq: int, kind: str, case_id: str, **payload) -> protocol.Change:  # noqa: ANN003
+def _change(seq: int, kind: str, case_id: str, **payload) -> protocol.Change:
     at = (NOW + dt.timedelta(minutes=seq)).isoformat()
     return protocol.Change(seq, kind, "case", case_id, {"case_id": case_id, "case_number": "", "at": at, **payload})
 
@@ -102,7 +102,7 @@ class _PagedHub(HubStandIn):
         ]
         self.asked: list[int] = []
 
-    def push(self, events):  # noqa: ANN001, ANN201
+    def push(self, events):
         return [protocol.PushResult(e["event_id"], protocol.APPLIED, "") for e in events]
 
     def changes(self, after: int, limit: int) -> protocol.ChangesPage:

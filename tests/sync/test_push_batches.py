@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.administrators import leave_the_demo_password
+from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.paths import resources_dir
 from windowdesk.services import applicants, bootstrap
 from windowdesk.services import sync as sync_service
 from windowdesk.storage import models as m
 from windowdesk.storage.db import Database
 from windowdesk.storage.migrate import migrate_to_head
-from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.sync import protocol
 from windowdesk.sync.client import HubRefused, HubUnreachable
 

@@ -19,7 +19,7 @@ from .test_sync_with_hub import accept, resident
 def _sync(station: Station, *, days_later: float = 0) -> sync_service.SyncReport:
     client = station.hub_client()
     try:
-        clock = lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days_later)  # noqa: E731
+        clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=days_later)  # noqa: E731
         return station.runner(client, retries=0, clock=clock).run()
     finally:
         client.close()

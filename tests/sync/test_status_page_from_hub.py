@@ -5,15 +5,14 @@ code, and a scanner at the window that reads the code still finds the case (F4).
 
 from __future__ import annotations
 
+from tests.printing.conftest import all_text
+from tests.printing.test_render_documents import assert_qr_of
 from windowdesk.domain.fees import Tender
 from windowdesk.i18n import set_locale
 from windowdesk.printing.render import render_document
 from windowdesk.services import cases, documents
 from windowdesk.services.payments import pay_case_fee
 from windowdesk.sync import protocol
-
-from tests.printing.conftest import all_text
-from tests.printing.test_render_documents import assert_qr_of
 
 from .test_sync_with_hub import accept, blank_stations, enrolled, hub, new_station, resident, sync  # noqa: F401
 

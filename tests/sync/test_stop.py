@@ -43,23 +43,23 @@ class _SlowHub(HubStandIn):
 
 
 @pytest.fixture
-def window(demo):  # noqa: ANN001, ANN201
+def window(demo):
     first17 = "23090219750612345"
     applicants.register_resident(demo.db, demo.ctx, id_number=first17 + resident_id_check_char(first17), name="周建华")
     return demo
 
 
-def _outbox(db) -> list[str]:  # noqa: ANN001
+def _outbox(db) -> list[str]:
     with db.read() as session:
         return [e.event_id for e in session.query(m.OutboxEvent).filter_by(state="pending")]
 
 
-def _cursor(db) -> str | None:  # noqa: ANN001
+def _cursor(db) -> str | None:
     with db.read() as session:
         return queries.local_setting(session, KEY_CURSOR)
 
 
-def _stop_while_held(db, hub: _SlowHub) -> sync_service.SyncReport:  # noqa: ANN001
+def _stop_while_held(db, hub: _SlowHub) -> sync_service.SyncReport:
     cancel = threading.Event()
     reports: list[sync_service.SyncReport] = []
     running = threading.Thread(target=lambda: reports.append(SyncRunner(db, hub, retries=0).run(cancel)))
@@ -76,7 +76,7 @@ def _stop_while_held(db, hub: _SlowHub) -> sync_service.SyncReport:  # noqa: ANN
     return reports[0]
 
 
-def test_stop_during_a_push_ends_the_sync_and_keeps_the_outbox(window) -> None:  # noqa: ANN001
+def test_stop_during_a_push_ends_the_sync_and_keeps_the_outbox(window) -> None:
     before = _outbox(window.db)
     assert before
 
@@ -86,7 +86,7 @@ def test_stop_during_a_push_ends_the_sync_and_keeps_the_outbox(window) -> None: 
     assert report.applied == 0 and _outbox(window.db) == before
 
 
-def test_stop_during_a_pull_ends_the_sync_and_keeps_the_cursor(window) -> None:  # noqa: ANN001
+def test_stop_during_a_pull_ends_the_sync_and_keeps_the_cursor(window) -> None:
     hub = _SlowHub("changes")
     cursor = _cursor(window.db)
 

@@ -423,7 +423,7 @@ def _run(scenario: Scenario, rng: random.Random, deadline: float) -> None:
                 assert (report.applied, report.duplicates, report.pulled, report.rejected) == (0, 0, 0, []), station.name
 
 
-def _utc(value) -> dt.datetime:  # noqa: ANN001 - SQLite hands raw SQL datetimes back as text
+def _utc(value) -> dt.datetime:
     return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -551,7 +551,7 @@ def test_offline_events_survive_every_fault_on_the_postgresql_hub(postgres_admin
 
 
 @contextlib.contextmanager
-def _one_window_behind_a_proxy(tmp_path: Path):  # noqa: ANN202 - yields (hub, proxy, station, code)
+def _one_window_behind_a_proxy(tmp_path: Path):
     """A hub with the catalog, a fault proxy before it, and window CH-01 not yet enrolled."""
     from .hub_process import create_station
 

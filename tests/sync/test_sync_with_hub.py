@@ -16,10 +16,10 @@ import pytest
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.errors import WindowdeskError
 from windowdesk.paths import resources_dir
-from windowdesk.services.approval import SupervisorCredentials
 from windowdesk.services import applicants, cases, intake, refusals, worklist
 from windowdesk.services import catalog as catalog_service
 from windowdesk.services import sync as sync_service
+from windowdesk.services.approval import SupervisorCredentials
 from windowdesk.storage import models as m
 from windowdesk.storage.crypto import connect_raw
 from windowdesk.sync import protocol

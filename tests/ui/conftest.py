@@ -7,7 +7,6 @@ import pytest
 from tests.ui.helpers import open_main_window
 
 
-
 @pytest.fixture
 def window(qtbot, demo):
     """The real main window on the demo database, shown and active; the applicant's

@@ -69,13 +69,14 @@ def _decided(demo):
 def every_window(demo) -> Iterator[tuple[str, QWidget]]:
     from windowdesk.printing.paper import DocumentKind  # noqa: F401 - documents load their kinds
     from windowdesk.services import complaints, documents, receipts, worklist
-    from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
+    from windowdesk.services.catalog import get_item_guide
+    from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LoginDialog
     from windowdesk.ui.cases.actions import DeliveryDialog
     from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
-    from windowdesk.ui.fees.payment_dialog import PaymentDialog
-    from windowdesk.ui.fees.void_dialog import VoidDialog
     from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
     from windowdesk.ui.feedback.rating import ApplicantRatingWindow, RatingDialog
+    from windowdesk.ui.fees.payment_dialog import PaymentDialog
+    from windowdesk.ui.fees.void_dialog import VoidDialog
     from windowdesk.ui.first_run import FirstRunDialog
     from windowdesk.ui.intake.applicant_dialogs import RegisterOrganisationDialog, RegisterResidentDialog
     from windowdesk.ui.intake.refuse_dialog import RefuseDialog
@@ -84,7 +85,6 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
     from windowdesk.ui.sync.enroll_dialog import EnrollDialog
     from windowdesk.ui.sync.sync_dialog import SyncDialog
     from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
-    from windowdesk.services.catalog import get_item_guide
 
     db, ctx, calendar = demo.db, demo.ctx, demo.calendar
     decided = _decided(demo)

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from tests.ui.helpers import accept_demo_case
-from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.services.worklist import get_record_detail
+from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -8,12 +8,12 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.keystrokes import KeyCounter
 from windowdesk.domain.fees import CASH, Tender
 from windowdesk.i18n import set_locale
 from windowdesk.services import applicants, cases, intake, payments
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.ui.fees.dayclose_view import difference_words
-from tests.ui.keystrokes import KeyCounter
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

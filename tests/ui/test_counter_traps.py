@@ -3,13 +3,13 @@ with real key events. Every test here failed on 8337ede."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from windowdesk.services import bootstrap
 from tests.ui.helpers import accept_demo_case, open_main_window
 from tests.ui.keystrokes import KeyCounter
+from windowdesk.services import bootstrap
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -7,10 +7,10 @@ import wave
 
 import pytest
 
+from tests.hall.hall_process import HallProcess
 from windowdesk.hall.voice import VoiceClips, call_sequence
 from windowdesk.sync.hall_client import HallClient
 from windowdesk.ui.queue.display import HallDisplayWindow
-from tests.hall.hall_process import HallProcess
 
 WAIT_MS = 15_000
 

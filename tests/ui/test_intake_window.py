@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from tests.ui.helpers import type_text
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import worklist
 from windowdesk.ui.intake.applicant_dialogs import RegisterResidentDialog
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
-from tests.ui.helpers import type_text
 
 
 def _valid_id(birth: str = "19560312", seq: str = "123") -> str:

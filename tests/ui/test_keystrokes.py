@@ -16,11 +16,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
+from tests.ui.keystrokes import KeyCounter
 from windowdesk.services import applicants, intake, preferences, worklist
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.storage import queries
 from windowdesk.ui.printing.jobs import wait_for_jobs
-from tests.ui.keystrokes import KeyCounter
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ROUTINE_EXTRA = 4  # keys beyond the characters for the routine intake (it was 7)

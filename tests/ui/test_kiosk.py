@@ -10,10 +10,10 @@ import threading
 import pytest
 from PIL import Image
 
+from tests.hall.hall_process import HallProcess
 from windowdesk.printing.escpos_ticket import TicketPrinterError, print_ticket_image
 from windowdesk.printing.ticket_image import WIDTH_DOTS, KioskTicket, render_ticket_image
 from windowdesk.ui.queue.kiosk import KioskWindow
-from tests.hall.hall_process import HallProcess
 
 WAIT_MS = 15_000
 INIT = b"\x1b@"

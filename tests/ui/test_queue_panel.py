@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from windowdesk.services import applicants, queue, queue_settings
-from windowdesk.sync.hall_client import HallClient
 from tests.hall.hall_process import HallProcess
 from tests.ui.helpers import open_main_window, type_text
+from windowdesk.services import applicants, queue, queue_settings
+from windowdesk.sync.hall_client import HallClient
 
 WAIT_MS = 10_000
 

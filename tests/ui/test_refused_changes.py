@@ -13,8 +13,8 @@ from sqlalchemy import update
 
 from tests.fees.conftest import DEMO_SUPERVISOR, make_operator
 from tests.ui.helpers import accept_demo_case, open_main_window
-from windowdesk.i18n import set_locale
 from windowdesk.domain.case_state import CaseAction
+from windowdesk.i18n import set_locale
 from windowdesk.services import applicants, cases, refusals
 from windowdesk.services.bootstrap import DEMO_OPERATOR
 from windowdesk.storage import models as m

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from windowdesk.services import preferences
 from tests.ui.every_window import SCREENS, client_room, every_window
 from tests.ui.helpers import open_main_window
+from windowdesk.services import preferences
 
 
 def test_every_window_and_dialog_fits_both_screens(qtbot, demo):

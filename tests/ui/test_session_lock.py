@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.helpers import activate, open_main_window
 from windowdesk.services import auth
 from windowdesk.services.bootstrap import DEMO_LOGIN, DEMO_PASSWORD
-from tests.ui.helpers import activate, open_main_window
 
 
 @pytest.fixture

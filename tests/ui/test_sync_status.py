@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.administrators import administrator_of, leave_the_demo_password
 from tests.sync.hub_process import HubProcess, catalog_without, serving_hub
 from tests.ui.helpers import open_main_window
 from windowdesk.services import applicants, intake
 from windowdesk.services import sync as sync_service
-from windowdesk.services.hub_enrollment import enroll_workstation
-from tests.administrators import administrator_of, leave_the_demo_password
 from windowdesk.services.catalog import get_item_guide
+from windowdesk.services.hub_enrollment import enroll_workstation
 from windowdesk.sync.client import HubClient
 from windowdesk.sync.credentials import TokenStore
 

@@ -23,9 +23,9 @@ period [start, end] of local days:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.feedback import RatingLevel, is_satisfied

@@ -13,16 +13,15 @@ promise a date should check :meth:`WorkingCalendar.covers` and warn when it is F
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from functools import cached_property
-
 import json
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
-from typing import Any
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from windowdesk.errors import StartupError
 from windowdesk.i18n import _

@@ -12,33 +12,32 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, overload
 
 from windowdesk.domain.catalog_model import (
-    CENTERS_FILE,
     CENTER_CODE,
     CENTER_KINDS,
+    CENTERS_FILE,
+    DEPARTMENT_CODE,
+    DEPARTMENTS_FILE,
+    EXEMPTION_CATEGORIES,
+    FEE_KINDS,
+    ITEM_CODE,
+    ITEMS_FILE,
+    MATERIAL_CODE,
+    MATERIAL_FORMS,
+    WINDOW_CODE,
     Catalog,
     CatalogFormatError,
     CatalogItem,
     Center,
-    DEPARTMENTS_FILE,
-    DEPARTMENT_CODE,
     Department,
-    EXEMPTION_CATEGORIES,
     Exemption,
-    FEE_KINDS,
     FeeRule,
     FeeStandard,
-    ITEMS_FILE,
-    ITEM_CODE,
-    MATERIAL_CODE,
-    MATERIAL_FORMS,
     Material,
     Tier,
-    WINDOW_CODE,
     Window,
 )
 from windowdesk.domain.search_keys import ItemSearchKeys, SearchKeys
 from windowdesk.i18n import _
-
 
 # ---------------------------------------------------------------------------
 # Loading

@@ -29,7 +29,7 @@ _CODE = re.compile(r"[A-Z0-9]+")
 _DIGITS = re.compile(r"[0-9]+")
 _HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 # Dash look-alikes a keyboard, an input method or a word processor may produce.
-_DASHES = str.maketrans({ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"})
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー", "-"))
 
 
 class DocumentSeries(str, Enum):

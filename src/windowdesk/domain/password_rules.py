@@ -128,7 +128,7 @@ def _predictable_pieces(password: str, names: tuple[str, ...]) -> bool:
         for end in range(start + 1, length + 1):
             piece = password[start:end]
             predictable = (piece in words or piece.isdigit() or _is_walk(piece) or _is_repeat(piece)
-                           or not piece.isalnum() and len(piece) == 1)
+                           or (not piece.isalnum() and len(piece) == 1))
             cost = strays if predictable else strays + 1 if end == start + 1 else None
             best = fewest[end]
             if cost is not None and cost <= _STRAYS and (best is None or cost < best):

@@ -18,7 +18,6 @@ from __future__ import annotations
 import unicodedata
 from typing import NamedTuple
 
-
 NO_MATCH = 1_000_000
 
 

@@ -10,8 +10,8 @@ from fastapi import FastAPI
 
 from windowdesk import __version__
 from windowdesk.hub.api import backoffice_routes, report_routes, sync_routes
-from windowdesk.hub.api.errors import install_error_handlers
 from windowdesk.hub.api.enrolled_tokens import EnrolledTokens
+from windowdesk.hub.api.errors import install_error_handlers
 from windowdesk.hub.api.hub_id_header import HubIdHeader
 from windowdesk.hub.api.limits import Limiters
 from windowdesk.hub.api.push_gate import PushGate

@@ -19,8 +19,8 @@ from pathlib import Path
 from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
 from windowdesk.hub import cli_backup, cli_refused, cli_service
-from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import clock_text, utc_now
+from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_language import HelpFormatter, speaking, table_lines, terminal_language
 from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
 from windowdesk.hub.language import Text, translate

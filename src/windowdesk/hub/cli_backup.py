@@ -35,7 +35,6 @@ from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
 from windowdesk.i18n import N_, _, ngettext
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
-
 ENV_BACKUP_KEY_FILE = "WINDOWDESK_HUB_BACKUP_KEY_FILE"
 ENV_BACKUP_PASSPHRASE_FILE = "WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE"
 

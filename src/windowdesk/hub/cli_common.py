@@ -9,7 +9,7 @@ from windowdesk.i18n import _
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def clock_text(at: dt.datetime) -> str:

@@ -9,10 +9,10 @@ import sys
 from collections.abc import Callable
 
 from windowdesk.domain.assessment import GROUPINGS, Report
-from windowdesk.hub.services import replies, reports
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import table_lines
+from windowdesk.hub.services import replies, reports
 from windowdesk.i18n import N_, _
 from windowdesk.spreadsheet import csv_writer
 

@@ -54,7 +54,7 @@ def supported_language(tag: str) -> str | None:
     return primary if primary in SUPPORTED_LOCALES else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _catalog(language: str) -> gettext.NullTranslations:
     return load_catalog(language, translations_dir())
 

@@ -38,16 +38,16 @@ from windowdesk.hub.settings import (
     ENV_DATA_DIR,
     ENV_DATABASE_URL,
     ENV_ENROLL_LIMIT,
+    ENV_LOG_TO,
     ENV_MIN_CLIENT_VERSION,
     ENV_PUSH_IN_FLIGHT,
-    ENV_LOG_TO,
     ENV_PUSH_ROOM,
     ENV_TRUSTED_PROXIES,
     HubSettings,
 )
-from windowdesk.logs import rotating_file
 from windowdesk.hub.storage import serving_lock
 from windowdesk.i18n import N_
+from windowdesk.logs import rotating_file
 
 READY_PREFIX = "windowdesk-hub listening on "
 # Start-up's objects are frozen out of the collector's full passes (a push of 500 events

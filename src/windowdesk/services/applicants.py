@@ -7,19 +7,18 @@ import re
 from dataclasses import dataclass
 
 from windowdesk.domain.ids import mask_id_number, parse_resident_id, parse_uscc
+from windowdesk.domain.permissions import Permission
 from windowdesk.domain.text_rules import ADDRESS, ORGANISATION_NAME, PERSON_NAME, checked_text
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
-from windowdesk.domain.permissions import Permission
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import Organisation, Resident
 from windowdesk.sync.outbox import enqueue
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 RESIDENT = "resident"
 ORGANISATION = "organisation"

@@ -18,9 +18,8 @@ from windowdesk.i18n import _
 from windowdesk.services.audit import record_action
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import Operator
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 
 class ApprovalRefused(WindowdeskError):

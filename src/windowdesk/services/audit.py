@@ -13,10 +13,9 @@ from typing import Any
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import AuditEntry
 from windowdesk.sync.outbox import enqueue
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 GENESIS_HASH = "0" * 64
 

@@ -26,9 +26,8 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.services.workstation import KEY_OPERATOR, workstation_context_for
 from windowdesk.storage import queries
-from windowdesk.storage.models import ORIGIN_LOCAL, Operator
-from windowdesk.storage.models import Operator
 from windowdesk.storage.db import Database
+from windowdesk.storage.models import ORIGIN_LOCAL, Operator
 
 
 class LoginFailed(WindowdeskError):

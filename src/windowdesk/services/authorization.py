@@ -8,9 +8,8 @@ from windowdesk.domain.permissions import Permission, is_allowed, permission_lab
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import CounterContext
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import Operator
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 
 class PermissionDenied(WindowdeskError):

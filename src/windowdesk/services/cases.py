@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
 from windowdesk.domain.numbering import parse_case_number
 from windowdesk.domain.permissions import Permission
@@ -22,10 +23,8 @@ from windowdesk.services.refusals import marked_refused
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 # What the window itself may do; review decisions come from the back office via the hub.
 WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,

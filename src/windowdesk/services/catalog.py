@@ -12,8 +12,7 @@ from windowdesk.errors import NotFoundError
 from windowdesk.i18n import N_, _
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
+from windowdesk.storage.db import Database, Session
 
 FORM_LABELS = {
     "original": N_("Original"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.feedback import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.permissions import Permission, is_allowed
 from windowdesk.domain.uuid7 import new_uuid
@@ -21,11 +22,9 @@ from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage import queries_service as q
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models_service import Complaint, Rectification
 from windowdesk.sync.outbox import enqueue
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 OPEN, REPLIED = "open", "replied"
 

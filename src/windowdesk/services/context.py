@@ -12,7 +12,7 @@ from windowdesk.storage.db import Database as Database
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class CounterContext:
 
     def now(self) -> dt.datetime:
         """Aware UTC, whatever the clock handed in."""
-        return self.clock().astimezone(dt.timezone.utc)
+        return self.clock().astimezone(dt.UTC)
 
     def local_today(self) -> dt.date:
         return self.now().astimezone(self.zone).date()
@@ -49,4 +49,4 @@ class CounterContext:
         """[start, end) of a local day, in UTC."""
         start = dt.datetime.combine(day, dt.time.min, tzinfo=self.zone)
         end = start + dt.timedelta(days=1)
-        return start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
+        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

@@ -27,10 +27,9 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import DAY_CLOSED
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 
 class TillClosed(WindowdeskError):

@@ -48,8 +48,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.sync_apply import STATUS_PAGE_SETTING
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
+from windowdesk.storage.db import Database, Session
 
 PRINT_ACTION = "document.print"
 REPRINT_ACTION = "document.reprint"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.feedback import FOLLOW_UP_WORKING_DAYS, RatingLevel, level_label, needs_follow_up
 from windowdesk.domain.permissions import Permission, Role, is_allowed
 from windowdesk.domain.uuid7 import new_uuid
@@ -21,11 +22,9 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models_service import FollowUp, Inquiry, InquiryHandover, Rating
 from windowdesk.sync.outbox import enqueue
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 CHANNELS = ("operator_screen", "applicant_screen")
 MAX_TEXT = 2000

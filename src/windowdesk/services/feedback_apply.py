@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from windowdesk.storage.db import Session
 from windowdesk.storage.models_service import Complaint, FollowUp
 from windowdesk.sync import protocol
-from windowdesk.storage.db import Session
 
 
 def _at(payload: dict) -> dt.datetime:
-    return dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc)
+    return dt.datetime.fromisoformat(payload["at"]).astimezone(dt.UTC)
 
 
 def _complaint_reply(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:

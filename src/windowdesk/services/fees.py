@@ -23,8 +23,7 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
+from windowdesk.storage.db import Database, Session
 
 # A withdrawn application owes nothing; every other state may still be charged (the fee
 # is normally taken right after acceptance, but a late payment is not refused).

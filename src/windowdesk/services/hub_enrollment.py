@@ -39,6 +39,7 @@ from windowdesk.services.sync import (
 from windowdesk.storage import queries
 from windowdesk.sync.hub_pin import HubPin
 
+
 class EnrollmentCancelled(WindowdeskError):
     pass
 

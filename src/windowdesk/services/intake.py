@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
+from windowdesk.domain.permissions import Permission
 from windowdesk.domain.text_rules import LEGAL_BASIS, REASON, SHORT_NOTE, checked_text
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
-from windowdesk.domain.permissions import Permission
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import create_parts
@@ -28,9 +28,8 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 RECEIVED = "received"
 MISSING = "missing"

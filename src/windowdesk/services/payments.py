@@ -27,10 +27,9 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.dayclose import business_day_in_session, ensure_till_open
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import PAYMENT_RECEIVED, UTILITY_PAID
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 FEE = "fee"
 UTILITY = "utility"

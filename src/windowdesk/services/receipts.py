@@ -24,10 +24,9 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.dayclose import ensure_day_not_closed
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import PAYMENT_VOIDED
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 VOID_PREFIX = "ZF-"
 

@@ -28,9 +28,8 @@ from windowdesk.services.feedback import checked_text
 from windowdesk.services.record_words import record_words
 from windowdesk.storage import models as m
 from windowdesk.storage import refusal_queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 
 @dataclass(frozen=True)

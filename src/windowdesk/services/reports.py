@@ -18,6 +18,7 @@ from windowdesk.domain.assessment import (
     Report,
     build_report,
 )
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label
 from windowdesk.domain.permissions import Permission
@@ -32,9 +33,7 @@ from windowdesk.spreadsheet import csv_writer
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
 from windowdesk.storage import refusal_queries
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
+from windowdesk.storage.db import Database, Session
 
 
 def grouping_label(by: str) -> str:

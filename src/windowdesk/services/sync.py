@@ -12,8 +12,6 @@ anything else (the hub answers "duplicate" for what the backup had).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import collections
 import datetime as dt
 import functools
@@ -24,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from windowdesk.errors import StorageError, WindowdeskError
 from windowdesk.i18n import _
@@ -31,12 +30,11 @@ from windowdesk.services.context import utc_now
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sent_events, sync_queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.refusal_queries import unresolved_refusal_count
 from windowdesk.sync import protocol
 from windowdesk.sync.hub_pin import HubPin
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
     from windowdesk.sync.client import HubClient

@@ -23,8 +23,8 @@ from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
 from windowdesk.services.operator_apply import apply_operator
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, sync_queries
-from windowdesk.sync import protocol
 from windowdesk.storage.db import Session
+from windowdesk.sync import protocol
 
 log = logging.getLogger("windowdesk.sync")
 
@@ -178,7 +178,7 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
     from_parts = apply_part_decision(
         session, case, department=str(payload.get("department") or ""), decision=payload["decision"],
         note=str(payload.get("note") or ""),
-        at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc), hub_status=status,
+        at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.UTC), hub_status=status,
         parts=page.parts.setdefault(case.id, []),
     )
     if from_parts is not None:
@@ -186,7 +186,7 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
     event_id = _hub_step_id(change)
     if _new_step(page, event_id):
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
-        _add_step(page, case, id=event_id, at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
+        _add_step(page, case, id=event_id, at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.UTC),
                   kind=f"decision.{payload['decision']}", from_status=case.status, to_status=status, note=note)
     _set_status(page, case, status)
     return change.kind
@@ -199,7 +199,7 @@ def _note(session: Session, change: protocol.Change, now: dt.datetime, page: Pag
         return None
     event_id = _hub_step_id(change)
     if _new_step(page, event_id):
-        _add_step(page, case, id=event_id, at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.timezone.utc),
+        _add_step(page, case, id=event_id, at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.UTC),
                   kind="note", from_status=None, to_status=None, note=str(payload.get("note") or ""))
     return change.kind
 

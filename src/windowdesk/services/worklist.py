@@ -18,9 +18,8 @@ from windowdesk.services.fees import UNCHARGEABLE, quote_in_session
 from windowdesk.services.refusals import Resolution, marked_refused, resolution_of
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.sync.change_words import change_words
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 CASE = "case"
 NOTIFICATION = "notification"

@@ -14,10 +14,8 @@ from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.storage import queries
+from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import ORIGIN_LOCAL, Center, Operator, Window
-from windowdesk.storage.models import Center, Operator, Window
-from windowdesk.storage.db import Database
-from windowdesk.storage.db import Session
 
 KEY_CENTER = "workstation.center"
 KEY_WINDOW = "workstation.window"

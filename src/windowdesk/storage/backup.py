@@ -16,7 +16,7 @@ def backup_database(database: Path, backups: Path, label: str, *, key: bytes | N
     Both ends are keyed alike, so the copy of an encrypted database is encrypted too.
     """
     backups.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"{database.stem}-{stamp}-{label}.sqlite3"
     source = connect_raw(database, key)
     try:

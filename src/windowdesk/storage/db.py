@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError
+
 # Session re-exported: the layers above name the unit of work's type without importing SQLAlchemy.
 from sqlalchemy.orm import Session as Session
 from sqlalchemy.orm import sessionmaker

@@ -57,7 +57,7 @@ def cases_by_id(session: Session, case_ids: Collection[str]) -> dict[str, m.Case
 def next_step_positions(session: Session, case_ids: Collection[str]) -> dict[str, int]:
     """The position a step appended now takes on each case's timeline (as
     models.next_event_position computes it from a loaded timeline)."""
-    positions = {case_id: 0 for case_id in case_ids}
+    positions = dict.fromkeys(case_ids, 0)
     for chunk in _chunks(case_ids):
         for case_id, last in session.execute(
             select(m.CaseEvent.case_id, func.max(m.CaseEvent.position))

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from windowdesk.domain.uuid7 import new_uuid
-from windowdesk.storage.models import OutboxEvent
 from windowdesk.storage.db import Session
+from windowdesk.storage.models import OutboxEvent
 
 
 def enqueue(

@@ -53,10 +53,7 @@ def guide_html(guide: ItemGuide) -> str:
         for k, v in rows
     )
     materials = "".join(
-        "<tr><td>{n}</td><td>{name}</td><td>{req}</td><td>{need}</td></tr>".format(
-            n=i + 1, name=escape(mat.name), req=escape(yes_no(mat.required)),
-            need=escape(mat.requirement),
-        )
+        f"<tr><td>{i + 1}</td><td>{escape(mat.name)}</td><td>{escape(yes_no(mat.required))}</td><td>{escape(mat.requirement)}</td></tr>"
         for i, mat in enumerate(guide.materials)
     )
     fees = "".join(

@@ -10,36 +10,34 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWi
 from shiboken6 import isValid
 
 from windowdesk import i18n
-from windowdesk.heap import settle_startup_heap
-from windowdesk.errors import WindowdeskError
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.permissions import Permission
+from windowdesk.errors import WindowdeskError
+from windowdesk.heap import settle_startup_heap
 from windowdesk.i18n import _, format_date, ngettext
 from windowdesk.services import auth, catalog, preferences, workstation
 from windowdesk.services.authorization import may
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
+from windowdesk.ui.application import apply_language
 from windowdesk.ui.auth.idle import IdleWatcher
 from windowdesk.ui.auth.lock_cover import LockCover
-from windowdesk.ui.application import apply_language
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.devices.wiring import CardReaderWiring
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.screen_fit import fit_on_screen
 from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.queue.wiring import QueueWiring
+from windowdesk.ui.screen_fit import fit_on_screen
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.services.context import Database
-
 
 REFUSED_STYLE = "color: #b00020; font-weight: bold"
 REFUSAL_MESSAGE_MS = 60_000

@@ -18,9 +18,9 @@ from windowdesk.domain.assessment import (
     DecisionFact,
     Keys,
     RatingFact,
+    WorkingDayIndex,
     build_report,
     used_working_days,
-    WorkingDayIndex,
 )
 from windowdesk.domain.time_limits import Suspension
 from windowdesk.paths import resources_dir

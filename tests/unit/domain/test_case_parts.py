@@ -72,7 +72,7 @@ class ParallelCase(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.status = S.ACCEPTED
-        self.parts = {code: P.PENDING for code in DEPARTMENTS}
+        self.parts = dict.fromkeys(DEPARTMENTS, P.PENDING)
         self.history: list[CaseStatus] = [self.status]
 
     @rule(department=st.sampled_from(DEPARTMENTS), decision=st.sampled_from(("approve", "reject", "request_materials")))

@@ -102,7 +102,7 @@ def test_allowed_actions():
 
 
 def test_terminal_statuses():
-    assert TERMINAL_STATUSES == {S.DELIVERED, S.WITHDRAWN}
+    assert {S.DELIVERED, S.WITHDRAWN} == TERMINAL_STATUSES
     for status in CaseStatus:
         assert is_terminal(status) == (not allowed_actions(status))
 

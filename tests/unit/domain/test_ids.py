@@ -174,7 +174,7 @@ def test_province_list_is_exactly_the_official_one():
     expected = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
                 "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
                 "65", "71", "81", "82"}
-    assert PROVINCE_CODES == expected
+    assert expected == PROVINCE_CODES
 
 
 @pytest.mark.parametrize("birth", ["19990231", "19990229", "20000230", "19801301", "19800001", "19800132",

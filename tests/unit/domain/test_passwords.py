@@ -55,7 +55,7 @@ def test_strong_password_passes():
 
 
 def test_fifth_failure_locks_for_a_while_and_success_resets():
-    now = dt.datetime(2026, 11, 25, 9, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
     state = LockState(0, None)
     for _ in range(MAX_FAILURES - 1):
         state = after_failure(state, now)

@@ -11,7 +11,7 @@ KEYS = search_keys(NAME)
 
 
 def test_keys_of_the_example():
-    assert KEYS == SearchKeys("laonianzhengbanli", "lnzbl")
+    assert SearchKeys("laonianzhengbanli", "lnzbl") == KEYS
     assert KEYS.full == "laonianzhengbanli" and KEYS.initials == "lnzbl"
 
 

@@ -30,7 +30,7 @@ CLIENT_NAME = "windowdesk/"
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 bearer = HTTPBearer(auto_error=False, description="The workstation token from /enroll, or a staff token")
 

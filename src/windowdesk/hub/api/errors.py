@@ -28,8 +28,8 @@ from windowdesk.domain.ids import mask_id_numbers_in
 from windowdesk.hub.api.json_body import JsonBodyRequest
 from windowdesk.hub.errors import HubError
 from windowdesk.hub.language import Text, negotiate, render
-from windowdesk.i18n import N_
 from windowdesk.hub.storage.database import is_disk_full
+from windowdesk.i18n import N_
 from windowdesk.sync.protocol import ERROR_HUB_DISK_FULL
 from windowdesk.text import as_unicode_text
 

@@ -27,7 +27,6 @@ from windowdesk.hub.settings import HubSettings
 from windowdesk.i18n import N_
 
 
-
 @dataclass(frozen=True)
 class Limiters:
     enrollment: SlidingWindowLimiter

@@ -18,7 +18,6 @@ from windowdesk.hub.storage.database import FEED_TRANSACTION
 from windowdesk.hub.storage.models import Change
 from windowdesk.sync.protocol import CHANGE_KINDS, MAX_CHANGES_PAGE
 
-
 INSERT_CHANGE = insert(Change.__table__).returning(Change.__table__.c.seq)
 # Plain rows, not ORM objects: a page is read, sent and forgotten.
 PAGE_COLUMNS = (Change.seq, Change.kind, Change.entity, Change.entity_id, Change.payload, Change.created_at)

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from windowdesk.domain.fees import PAYMENT_METHODS
-from windowdesk.hub.language import Text
 from windowdesk.domain.numbering import is_canonical_receipt_number
+from windowdesk.hub.language import Text
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import DAY_CLOSED, PAYMENT_RECEIVED, UTILITY_PAID
 

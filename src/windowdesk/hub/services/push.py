@@ -279,4 +279,4 @@ def _storable_created_at(value: dt.datetime) -> dt.datetime:
     if in_utc is not None:
         return in_utc
     edge = dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
-    return edge.replace(tzinfo=dt.timezone.utc)
+    return edge.replace(tzinfo=dt.UTC)

@@ -208,9 +208,9 @@ def utc_instant(value: dt.datetime) -> dt.datetime | None:
     years 1..9999 (``0001-01-01T00:00:00+14:00``): times are stored in UTC, and such a time
     cannot be, so the event carrying it is rejected alone instead of failing its batch."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC)
     try:
-        return value.astimezone(dt.timezone.utc)
+        return value.astimezone(dt.UTC)
     except OverflowError:
         return None
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, ColumnElement, Select, bindparam, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import feedback_rules

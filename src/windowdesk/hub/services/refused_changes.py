@@ -159,7 +159,7 @@ def _resolution(session: Session, center_code: str, entry: AuditRecord, *, verif
     except ValueError:
         at = None
     if at is not None and at.tzinfo is None:
-        at = at.replace(tzinfo=dt.timezone.utc)
+        at = at.replace(tzinfo=dt.UTC)
     return Resolution(
         center_time(session, center_code, at) if at is not None else None,
         text_of(entry.detail, "supervisor_name"),

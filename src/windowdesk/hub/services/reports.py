@@ -32,6 +32,7 @@ from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import (
+    STEP_TIME,
     Case,
     CaseEvent,
     CatalogItem,
@@ -41,7 +42,6 @@ from windowdesk.hub.storage.models import (
     Notification,
     Operator,
     Refusal,
-    STEP_TIME,
     Window,
 )
 from windowdesk.hub.storage.models_service import Complaint, Rating
@@ -109,11 +109,11 @@ def city_report(
     if center is not None and center not in zones:
         raise InvalidInput(Text(N_("There is no center {center} on the hub."), center=center))
     items = _item_limits(session)
-    low = dt.datetime.combine(start, dt.time.min, tzinfo=dt.timezone.utc) - _MARGIN
-    high = dt.datetime.combine(end, dt.time.min, tzinfo=dt.timezone.utc) + 2 * _MARGIN
+    low = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC) - _MARGIN
+    high = dt.datetime.combine(end, dt.time.min, tzinfo=dt.UTC) + 2 * _MARGIN
 
     def day(center_code: str, value: dt.datetime) -> dt.date:
-        return value.astimezone(zones.get(center_code, dt.timezone.utc)).date()
+        return value.astimezone(zones.get(center_code, dt.UTC)).date()
 
     def keys(center_code, window, operator, item, department=None) -> Keys:
         return Keys(window, operator, department or items.get(item, (None, 0))[0], center_code)
@@ -125,7 +125,7 @@ def city_report(
     # its start. Those still open are found by status (no case leaves a finished status),
     # those finished since the start by their finishing step (both through an index).
     columns = (Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at, Case.operator_id)
-    finished_since = select(CaseEvent.case_id).where(CaseEvent.to_status.in_(FINISHING), STEP_TIME >= low)
+    finished_since = select(CaseEvent.case_id).where(CaseEvent.to_status.in_(FINISHING), low <= STEP_TIME)
     cases = {
         row.id: row
         for wanted in (Case.status.in_(OPEN_STATUSES), Case.id.in_(finished_since))

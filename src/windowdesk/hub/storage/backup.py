@@ -88,7 +88,7 @@ BACKUP_NAME = re.compile(r"^hub-\d{8}T\d{12}Z\.(sqlite3|pgdump)(\.enc)?$")
 def backup_file_name(url: str, now: dt.datetime, *, encrypted: bool = False) -> str:
     """``hub-<UTC time to the microsecond>``: the names sort as the copies were made;
     ``.enc`` after an encrypted one's."""
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"hub-{stamp}.sqlite3" if is_sqlite_url(url) else f"hub-{stamp}.pgdump"
     return name + ENCRYPTED_SUFFIX if encrypted else name
 
@@ -266,7 +266,7 @@ def read_contents(database: Path, *, shown_as: Path | None = None) -> Contents:
         raise not_a_hub_backup(named) from None
     finally:
         connection.close()
-    newest_push = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.timezone.utc) if newest else None
+    newest_push = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC) if newest else None
     return Contents(pushed, last_change, newest_push)
 
 
@@ -279,7 +279,7 @@ def _restore_sqlite(url: str, backup: Path, now: dt.datetime, key: BackupKey | N
         raise InvalidInput(Text(N_("There is no hub database at {path}."), path=url))
     private_folder(database.parent)
     incoming = database.with_name(database.name + PARTIAL_SUFFIX)
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     aside = database.with_name(f"{database.stem}-replaced-{stamp}{database.suffix}")
     replaced = aside if database.exists() else None
     try:

@@ -60,7 +60,7 @@ class _SqliteJson(TypeDecorator):
     impl = JSON
     cache_ok = True
 
-    def bind_expression(self, bindvalue):  # noqa: ANN001, ANN201 - SQLAlchemy's own types
+    def bind_expression(self, bindvalue):  # noqa: ANN001 - SQLAlchemy's own types
         return cast(bindvalue, Text)
 
 
@@ -87,15 +87,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given where UTC is required")
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+        return None if value is None else value.replace(tzinfo=dt.UTC)
 
     def bind_processor(self, dialect: Any):  # noqa: ANN201 - SQLAlchemy's processor type
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
-        utc = dt.timezone.utc
+        utc = dt.UTC
         # The texts of the values bound lately, by value: a push binds its own "now" three
         # times per event and a case's time twice (its row and its first step), and a
         # 10,000-event push binds 60,000 times. Equal instants give the same UTC text

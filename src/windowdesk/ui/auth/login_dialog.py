@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import auth, workstation
-from windowdesk.services.context import CounterContext
-from windowdesk.services.context import Database
+from windowdesk.services.context import CounterContext, Database
 
 
 def _error_label() -> QLabel:

@@ -20,8 +20,8 @@ from windowdesk.domain.case_state import CaseAction, CaseStatus, action_label, a
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases
-from windowdesk.ui.errors import show_error
 from windowdesk.services.context import Database
+from windowdesk.ui.errors import show_error
 
 
 class DeliveryDialog(QDialog):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases
-from windowdesk.services.context import CounterContext
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.services.context import Database
+from windowdesk.services.context import CounterContext, Database
 
 
 class InquiryDialog(QDialog):

@@ -9,9 +9,9 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QFileDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -19,17 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.time_limits import Light
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases, worklist
 from windowdesk.services.authorization import may
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.services.context import Database
 
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
 

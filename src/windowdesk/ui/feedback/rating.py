@@ -16,14 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label, needs_follow_up
+from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
 from windowdesk.services import feedback, worklist
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.services.context import Database
 
 COLOURS = {5: "#1e7b34", 4: "#4c9a2a", 3: "#8a8a00", 2: "#c0641a", 1: "#b3261e"}
 

@@ -20,15 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
 from windowdesk.services import complaints, feedback
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
 from windowdesk.ui.formatting import local_time
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.services.context import Database
 
 LATE = QColor("#fde2e1")
 

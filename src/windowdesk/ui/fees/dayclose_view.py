@@ -28,12 +28,12 @@ from windowdesk.domain.money import parse_yuan
 from windowdesk.errors import ValidationError, WindowdeskError
 from windowdesk.i18n import _, format_date
 from windowdesk.services import dayclose
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
+from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import till_rows, till_totals_model
-from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 from windowdesk.ui.formatting import local_time
-from windowdesk.services.context import Database
+
 
 def difference_words(difference_fen: int) -> str:
     """Counted minus expected cash, as a cashier says it: 短款 (short), 长款 (over), or even."""

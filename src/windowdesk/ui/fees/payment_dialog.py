@@ -29,11 +29,10 @@ from windowdesk.domain.fees import yuan_text
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import fees, payments
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.fees import FeeQuote
 from windowdesk.ui.approval_box import error_label
 from windowdesk.ui.fees.widgets import TenderBox
-from windowdesk.services.context import Database
 
 NOT_ENTERED = -1  # a tiered rule's spin box before the operator typed the quantity
 MAX_QUANTITY = 1_000_000_000

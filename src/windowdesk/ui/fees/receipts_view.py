@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 from windowdesk.domain.fees import yuan_text
 from windowdesk.i18n import _
 from windowdesk.services import fees, receipts
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import fees_due_model, receipts_model
-from windowdesk.services.context import Database
 
 
 def _table(name: str, model, stretch: int) -> QTableView:

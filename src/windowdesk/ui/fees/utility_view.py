@@ -26,10 +26,9 @@ from windowdesk.domain.money import parse_yuan
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import payments
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.approval_box import error_label
 from windowdesk.ui.fees.widgets import TenderBox
-from windowdesk.services.context import Database
 
 
 class UtilityPaymentView(QWidget):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from windowdesk.errors import ValidationError, WindowdeskError
 from windowdesk.i18n import _, format_date
 from windowdesk.services import dayclose, documents, fees, payments
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.dayclose_view import BANNER_STYLE, DayCloseView
@@ -23,8 +23,6 @@ from windowdesk.ui.fees.payment_dialog import PaymentDialog
 from windowdesk.ui.fees.receipts_view import ReceiptsView
 from windowdesk.ui.fees.utility_view import UtilityPaymentView
 from windowdesk.ui.fees.void_dialog import VoidDialog
-from windowdesk.ui.printing.actions import open_print_preview
-from windowdesk.services.context import Database
 from windowdesk.ui.printing.direct import print_document
 
 

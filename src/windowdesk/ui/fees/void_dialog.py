@@ -16,10 +16,9 @@ from windowdesk.domain.fees import method_label, yuan_text
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import receipts
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
-from windowdesk.services.context import Database
 
 
 class VoidDialog(QDialog):

@@ -17,9 +17,8 @@ from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.services import applicants
 from windowdesk.services.applicants import ApplicantSummary
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
-from windowdesk.services.context import Database
 
 
 class _RegisterDialog(QDialog):

@@ -21,11 +21,10 @@ from windowdesk.i18n import _
 from windowdesk.services import applicants
 from windowdesk.services.applicants import ApplicantSummary
 from windowdesk.services.authorization import may
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.intake.search_keys import arrows_move_results
 from windowdesk.ui.intake.applicant_dialogs import RegisterOrganisationDialog, RegisterResidentDialog
-from windowdesk.services.context import Database
+from windowdesk.ui.intake.search_keys import arrows_move_results
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -125,7 +124,7 @@ class ApplicantPicker(QWidget):
 
     def register_new(self) -> None:
         typed = self.query_edit.text().strip()
-        looks_like_number = typed[:6].isdigit() or typed[:2].isalnum() and typed.isascii()
+        looks_like_number = typed[:6].isdigit() or (typed[:2].isalnum() and typed.isascii())
         prefill = typed if looks_like_number else ""
         if self._is_resident():
             dialog = RegisterResidentDialog(self._db, self._ctx, self, id_number=prefill)

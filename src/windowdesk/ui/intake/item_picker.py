@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from windowdesk.i18n import _
 from windowdesk.services import catalog
+from windowdesk.services.context import Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.formatting import guide_html, tag
-from windowdesk.services.context import Database
 from windowdesk.ui.intake.search_keys import arrows_move_results
 
 CODE_ROLE = Qt.ItemDataRole.UserRole

@@ -17,18 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
 from windowdesk.services import applicants, catalog, dayclose, documents, intake, preferences
 from windowdesk.services.catalog import ItemGuide
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
 from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.services.context import Database
 
 OK_STYLE = "QLabel { background: #e6f4ea; color: #0d652d; padding: 6px; }"
 ERROR_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; }"

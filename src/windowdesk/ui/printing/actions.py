@@ -11,11 +11,10 @@ from PySide6.QtWidgets import QWidget
 
 from windowdesk.printing.data import DocumentData
 from windowdesk.services import documents
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog, PrintRequest
 from windowdesk.ui.printing.settings import PaperSettings
-from windowdesk.services.context import Database
 
 
 def open_print_preview(

@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from windowdesk.domain.assessment import GROUPINGS, Report
+from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import reports
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.reports.chart import ReportChart
-from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.services.context import Database
 
 
 def _qdate(day: dt.date) -> QDate:

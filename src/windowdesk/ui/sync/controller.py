@@ -9,9 +9,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.services import sync as sync_service
+from windowdesk.services.context import Database
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.workers import Workers
-from windowdesk.services.context import Database
 
 CHECK_INTERVAL_MS = 30_000
 PULL_EVERY = dt.timedelta(minutes=5)
@@ -76,7 +76,7 @@ class SyncController(QObject):
         self.online = reachable
         if changed:
             self.statusChanged.emit()
-        due = self.status.last_success is None or dt.datetime.now(dt.timezone.utc) - self.status.last_success > PULL_EVERY
+        due = self.status.last_success is None or dt.datetime.now(dt.UTC) - self.status.last_success > PULL_EVERY
         if reachable and (self.status.pending or due):
             self.sync_now()
 

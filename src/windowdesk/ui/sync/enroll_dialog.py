@@ -18,9 +18,8 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import hub_enrollment
 from windowdesk.services import sync as sync_service
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.credentials import TokenStore
-from windowdesk.services.context import Database
 from windowdesk.ui.approval_box import SupervisorApprovalBox
 
 

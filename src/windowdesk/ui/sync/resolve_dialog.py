@@ -9,10 +9,9 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QPla
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, ngettext
 from windowdesk.services import refusals
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.change_words import change_words
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
-from windowdesk.services.context import Database
 
 
 class ResolveRefusalDialog(QDialog):

@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import refusals, worklist
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.change_words import change_words
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.wrapped_text import WrappedTextDelegate
-from windowdesk.services.context import Database
 
 RESOLUTION_COLUMN = 4
 # The records a window can open in its details dialog (services/worklist.py).

@@ -8,9 +8,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from windowdesk.i18n import _, format_date
+from windowdesk.services.context import Database
 from windowdesk.services.worklist import RecordDetail
 from windowdesk.ui.formatting import local_time, tag
-from windowdesk.services.context import Database
 
 
 def detail_html(detail: RecordDetail, zone: str) -> str:

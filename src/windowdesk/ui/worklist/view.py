@@ -7,11 +7,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from windowdesk.i18n import _
 from windowdesk.services import worklist
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.worklist.table_model import WorkTableModel
-from windowdesk.services.context import Database
 
 
 class TodayView(QWidget):

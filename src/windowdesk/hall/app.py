@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -25,6 +25,9 @@ from pydantic import BaseModel, Field
 from windowdesk.hall.errors import HallError
 from windowdesk.hall.service import HallService
 from windowdesk.i18n import N_
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
 MAX_WAIT_S = 30.0
 
@@ -84,7 +87,7 @@ class RequeueBody(BaseModel):
 
 def create_app(service: HallService, bell: Bell) -> FastAPI:
     @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         bell.bind()
         yield
 
@@ -101,7 +104,7 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
             raise HallError("bad_token", N_("This device has no valid token of the hall service."), status=401)
         return who
 
-    def role(*allowed: str):
+    def role(*allowed: str) -> Callable[..., Awaitable[dict[str, Any]]]:
         async def check(who: dict = Depends(caller)) -> dict[str, Any]:
             if who["role"] not in allowed:
                 raise HallError("forbidden", N_("A {role} device cannot do this."), status=403, role=who["role"])
@@ -109,8 +112,9 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
         return check
 
     window_only = role("window")
+    kiosk_or_window = role("kiosk", "window")
 
-    def act(method, **fixed):
+    def act(method: Callable[..., Any], **fixed: Any) -> Awaitable[Any]:
         return run_in_threadpool(lambda: method(**fixed))
 
     @app.get("/health")
@@ -122,11 +126,11 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
         return await act(service.setup)
 
     @app.post("/tickets")
-    async def issue(body: IssueBody, _who: dict = Depends(role("kiosk", "window"))) -> dict[str, Any]:
+    async def issue(body: IssueBody, _who: dict = Depends(kiosk_or_window)) -> dict[str, Any]:
         return await act(service.issue, business=body.business, priority=body.priority, resident=body.resident)
 
     @app.post("/tickets/requeue")
-    async def requeue(body: RequeueBody, _who: dict = Depends(role("kiosk", "window"))) -> dict[str, Any]:
+    async def requeue(body: RequeueBody, _who: dict = Depends(kiosk_or_window)) -> dict[str, Any]:
         return await act(service.requeue, number=body.number)
 
     @app.get("/follow/{number}")
@@ -142,7 +146,7 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
     async def call_next(who: dict = Depends(window_only)) -> dict[str, Any]:
         return {"ticket": await act(service.call_next, window=who["window_code"])}
 
-    def window_route(method):
+    def window_route(method: Callable[..., dict[str, Any]]) -> Callable[..., Awaitable[dict[str, Any]]]:
         async def route(who: dict = Depends(window_only)) -> dict[str, Any]:
             return {"ticket": await act(method, window=who["window_code"])}
         return route

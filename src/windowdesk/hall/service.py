@@ -14,12 +14,15 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from windowdesk.hall.errors import HallError, not_found
 from windowdesk.hall.storage.store import HallStore
 from windowdesk.i18n import N_
+
+if TYPE_CHECKING:
+    import sqlite3
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 ROLES = ("window", "kiosk", "display")
@@ -126,7 +129,7 @@ class HallService:
         self.on_event(seq)
         return {**self._public(ticket), "waiting_ahead": ahead}
 
-    def _new_ticket(self, db, *, day: str, now: str, prefix: str, priority: bool, resident: dict | None,
+    def _new_ticket(self, db: sqlite3.Connection, *, day: str, now: str, prefix: str, priority: bool, resident: dict | None,
                     state: str, window: str | None) -> dict:
         names = {b["prefix"]: b["name"] for b in self.store.businesses(db)}
         if prefix not in names:
@@ -138,7 +141,7 @@ class HallService:
 
     # --- the window --------------------------------------------------------------------
 
-    def _window(self, db, code: str) -> dict:
+    def _window(self, db: sqlite3.Connection, code: str) -> dict:
         for window in self.store.windows(db):
             if window["code"] == code:
                 return window
@@ -269,7 +272,7 @@ class HallService:
         self.on_event(seq)
         return self._for_window(ticket)
 
-    def _finish(self, db, ticket: dict, *, window: str, now: str) -> int:
+    def _finish(self, db: sqlite3.Connection, ticket: dict, *, window: str, now: str) -> int:
         self.store.update_ticket(db, ticket["id"], state="done", finished_at=now,
                                  serving_at=ticket["serving_at"] or ticket["called_at"] or now)
         return self.store.add_event(db, ticket, "done", window=window, now=now)
@@ -297,14 +300,14 @@ class HallService:
         return {"window": info, "current": self._for_window(current) if current else None,
                 "waiting": {prefix: counts.get(prefix, 0) for prefix in info["businesses"]}}
 
-    def _current(self, db, window: str, *, states: tuple[str, ...]) -> dict:
+    def _current(self, db: sqlite3.Connection, window: str, *, states: tuple[str, ...]) -> dict:
         self._window(db, window)
         ticket = self.store.open_at_window(db, window=window)
         if ticket is None or ticket["state"] not in states:
             raise HallError("no_current", N_("Window {window} has no ticket called now."), window=window)
         return ticket
 
-    def _by_number(self, db, day: str, number: str) -> dict:
+    def _by_number(self, db: sqlite3.Connection, day: str, number: str) -> dict:
         ticket = self.store.ticket(db, day=day, number=number.strip().upper())
         if ticket is None:
             raise not_found("ticket", number)
@@ -317,7 +320,7 @@ class HallService:
             ahead = self._ahead(db, ticket)
         return {**self._public(ticket), "waiting_ahead": ahead}
 
-    def _ahead(self, db, ticket: dict) -> int:
+    def _ahead(self, db: sqlite3.Connection, ticket: dict) -> int:
         if ticket["state"] not in ("waiting", "transferred"):
             return 0
         line = [t for t in self.store.tickets_of_day(db, ticket["day"])

@@ -94,7 +94,7 @@ def table_lines(rows: list[list[str]], *, right_from: int | None = None) -> list
     return [
         "  ".join(
             pad(cell, width, right=right_from is not None and i >= right_from)
-            for i, (cell, width) in enumerate(zip(row, widths))
+            for i, (cell, width) in enumerate(zip(row, widths, strict=False))
         ).rstrip()
         for row in rows
     ]

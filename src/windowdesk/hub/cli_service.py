@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from windowdesk.domain.assessment import GROUPINGS, Report
 from windowdesk.hub.cli_common import parse_day as _day
@@ -15,6 +16,9 @@ from windowdesk.hub.cli_language import table_lines
 from windowdesk.hub.services import replies, reports
 from windowdesk.i18n import N_, _
 from windowdesk.spreadsheet import csv_writer
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # Columns of the plain-text and CSV report (names of domain.assessment.Figures.as_dict()).
 # The table's headings are worded in the terminal's language; a CSV file's stay as here
@@ -32,7 +36,7 @@ GROUPING_WORDS = {"window": N_("window"), "operator": N_("operator"), "departmen
                   "center": N_("center")}
 
 
-def _cell(name: str, value) -> str:
+def _cell(name: str, value: float | None) -> str:
     if value is None:
         return "-"
     if name.endswith("_rate"):
@@ -46,7 +50,7 @@ def _lines(report: Report, total: str) -> list[list[str]]:
     return [[label, *(_cell(name, figures[name]) for name, _title in COLUMNS)] for label, figures in rows]
 
 
-def print_report(report: Report, fmt: str, out=None) -> None:
+def print_report(report: Report, fmt: str, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     if fmt == "json":
         print(json.dumps(reports.report_json(report), ensure_ascii=False, indent=2), file=out)

@@ -142,7 +142,7 @@ class HubSettings:
             trusted_proxies=_proxies(proxies),
             log_to=logs,
         )
-        settings.min_client_version_tuple  # refuse a bad minimum at start-up, not per request
+        settings.min_client_version_tuple  # noqa: B018 - evaluated to refuse a bad minimum at start-up, not per request
         return settings
 
 

@@ -14,8 +14,9 @@ end: push_rules imports this module at its own end, and either may be imported f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
@@ -25,6 +26,9 @@ from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
+
+if TYPE_CHECKING:
+    from windowdesk.hub.services.push_rules import BatchView, IncomingEvent, PayloadReader, Plan, Pusher
 
 RATING, FOLLOW_UP, INQUIRY, COMPLAINT, RECTIFICATION = "rating", "follow_up", "inquiry", "complaint", "rectification"
 _RECORD_WORDS = {
@@ -63,7 +67,7 @@ STATEMENTS = (INSERT_RATING, INSERT_INQUIRY, INSERT_COMPLAINT, INSERT_RECTIFICAT
 CREATING_KINDS = frozenset({"rating.given", "inquiry.logged", "complaint.received", "rectification.set"})
 
 
-def _optional_id(read, name: str) -> str | None:
+def _optional_id(read: PayloadReader, name: str) -> str | None:
     value = read.payload.get(name)
     if value in (None, ""):
         return None
@@ -72,7 +76,7 @@ def _optional_id(read, name: str) -> str | None:
     return value
 
 
-def _day(read, name: str, value=None) -> dt.date:
+def _day(read: PayloadReader, name: str, value: Any = None) -> dt.date:
     value = read.payload.get(name) if value is None else value
     try:
         return dt.date.fromisoformat(value)
@@ -83,7 +87,7 @@ def _day(read, name: str, value=None) -> dt.date:
         ) from None
 
 
-def _known(view, read, record_id: str, kind: str, pusher) -> FeedbackFacts:
+def _known(view: BatchView, read: PayloadReader, record_id: str, kind: str, pusher: Pusher) -> FeedbackFacts:
     words = Text(_RECORD_WORDS[kind])
     facts = view.feedback.get(record_id)
     # Another center's record is answered as one that does not exist: a window learns
@@ -102,11 +106,11 @@ def _known(view, read, record_id: str, kind: str, pusher) -> FeedbackFacts:
     return facts
 
 
-def _set(record_id: str, facts: FeedbackFacts):
+def _set(record_id: str, facts: FeedbackFacts) -> Callable[[BatchView], None]:
     return lambda v: v.feedback.__setitem__(record_id, facts)
 
 
-def rating_given(event, pusher, view, now: dt.datetime):
+def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     rating_id = read.own_id(RATING)
     center = read.center(pusher)
@@ -136,7 +140,7 @@ def rating_given(event, pusher, view, now: dt.datetime):
                       follow_up_deadline=_day(read, "follow_up.deadline", follow_up.get("deadline")),
                       follow_up_status="open")
 
-    def remember(v) -> None:
+    def remember(v: BatchView) -> None:
         v.feedback[rating_id] = FeedbackFacts(RATING, center, "given")
         if follow_up is not None:
             v.feedback[follow_up["id"]] = FeedbackFacts(FOLLOW_UP, center, "open")
@@ -144,7 +148,7 @@ def rating_given(event, pusher, view, now: dt.datetime):
     return base.Plan([(INSERT_RATING, values)], remember)
 
 
-def followup_closed(event, pusher, view, now: dt.datetime):
+def followup_closed(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     follow_up_id = read.own_id(FOLLOW_UP)
     read.center(pusher)
@@ -159,7 +163,7 @@ def followup_closed(event, pusher, view, now: dt.datetime):
     return base.Plan([(CLOSE_FOLLOW_UP, values)], _set(follow_up_id, replace(facts, status="closed")))
 
 
-def inquiry_logged(event, pusher, view, now: dt.datetime):
+def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     inquiry_id = read.own_id(INQUIRY)
     center = read.center(pusher)
@@ -178,7 +182,7 @@ def inquiry_logged(event, pusher, view, now: dt.datetime):
     return base.Plan([(INSERT_INQUIRY, values)], _set(inquiry_id, FeedbackFacts(INQUIRY, center, "open")))
 
 
-def inquiry_answered(event, pusher, view, now: dt.datetime):
+def inquiry_answered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     inquiry_id = read.own_id(INQUIRY)
     read.center(pusher)
@@ -190,7 +194,7 @@ def inquiry_answered(event, pusher, view, now: dt.datetime):
     return base.Plan([(ANSWER_INQUIRY, values)], _set(inquiry_id, replace(facts, status="answered")))
 
 
-def inquiry_handed_over(event, pusher, view, now: dt.datetime):
+def inquiry_handed_over(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     inquiry_id = read.own_id(INQUIRY)
     read.center(pusher)
@@ -206,7 +210,7 @@ def inquiry_handed_over(event, pusher, view, now: dt.datetime):
     return base.Plan([(HAND_OVER_INQUIRY, dict(iid=inquiry_id, owner=read.text("to", 36)))], base._nothing)
 
 
-def complaint_received(event, pusher, view, now: dt.datetime):
+def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     complaint_id = read.own_id(COMPLAINT)
     center = read.center(pusher)
@@ -234,7 +238,7 @@ def complaint_received(event, pusher, view, now: dt.datetime):
     return base.Plan([(INSERT_COMPLAINT, values)], _set(complaint_id, FeedbackFacts(COMPLAINT, center, "open")))
 
 
-def complaint_replied(event, pusher, view, now: dt.datetime):
+def complaint_replied(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     complaint_id = read.own_id(COMPLAINT)
     read.center(pusher)
@@ -249,7 +253,7 @@ def complaint_replied(event, pusher, view, now: dt.datetime):
     return base.Plan([(REPLY_COMPLAINT, values)], _set(complaint_id, replace(facts, status="replied")))
 
 
-def rectification_set(event, pusher, view, now: dt.datetime):
+def rectification_set(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     rectification_id = read.own_id(RECTIFICATION)
     center = read.center(pusher)
@@ -269,7 +273,7 @@ def rectification_set(event, pusher, view, now: dt.datetime):
                      _set(rectification_id, FeedbackFacts(RECTIFICATION, center, "open")))
 
 
-def rectification_done(event, pusher, view, now: dt.datetime):
+def rectification_done(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     rectification_id = read.own_id(RECTIFICATION)
     read.center(pusher)
@@ -296,7 +300,7 @@ RULES = {
 }
 
 
-def load_into(session: Session, events: Sequence, view, center_code: str) -> None:
+def load_into(session: Session, events: Sequence, view: BatchView, center_code: str) -> None:
     """What the hub knows of the feedback records this batch mentions (by id)."""
     mentioned: set[str] = set()
     for event in events:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -47,6 +48,11 @@ from windowdesk.hub.storage.models import (
 from windowdesk.hub.storage.models_service import Complaint, Rating
 from windowdesk.i18n import N_
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy import ColumnElement, SQLColumnExpression
+
 FINISHING = ("completed", "withdrawn")
 # A case that finished is in one of these for good (no transition leaves them).
 FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
@@ -71,7 +77,7 @@ def _item_limits(session: Session) -> dict[str, tuple[str, int]]:
     return limits
 
 
-def _labels(session: Session, by: str):
+def _labels(session: Session, by: str) -> Callable[[str | None], str]:
     if by == "window":
         names = {w: f"{c} {code} {name}" for w, c, code, name in session.execute(
             select(Window.id, Window.center_code, Window.code, Window.name))}
@@ -115,10 +121,11 @@ def city_report(
     def day(center_code: str, value: dt.datetime) -> dt.date:
         return value.astimezone(zones.get(center_code, dt.UTC)).date()
 
-    def keys(center_code, window, operator, item, department=None) -> Keys:
+    def keys(center_code: str, window: str | None, operator: str | None, item: str | None,
+             department: str | None = None) -> Keys:
         return Keys(window, operator, department or items.get(item, (None, 0))[0], center_code)
 
-    def where_center(column):
+    def where_center(column: SQLColumnExpression[str]) -> list[ColumnElement[bool]]:
         return [column == center] if center is not None else []
 
     # The cases that can count: accepted before the period's end and not finished before

@@ -166,7 +166,7 @@ class _Header:
             raise NotEncrypted
         if len(data) < HEADER_SIZE or data[: len(MAGIC)] != MAGIC:
             raise Damaged  # ours, but cut short or of a version this hub does not know
-        magic, kind, log2_n, r, p, kdf_salt, file_salt, chunk_size, key_check = _HEADER.unpack(data)
+        _magic, kind, log2_n, r, p, kdf_salt, file_salt, chunk_size, key_check = _HEADER.unpack(data)
         header = cls(kind, log2_n, r, p, kdf_salt, file_salt, chunk_size, key_check)
         passphrase_ok = log2_n in _SCRYPT_LOG2_N_RANGE and 1 <= r <= 32 and 1 <= p <= 16
         if kind not in (KEY_FILE, PASSPHRASE) or (kind == PASSPHRASE and not passphrase_ok) \

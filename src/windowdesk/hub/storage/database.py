@@ -113,7 +113,7 @@ def _sqlite_engine(url: str, begin_statement: str) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy hook
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - SQLAlchemy hook
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -123,7 +123,7 @@ def _sqlite_engine(url: str, begin_statement: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001 - SQLAlchemy hook
+    def _on_begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy hook
         connection.exec_driver_sql(begin_statement)
 
     return engine

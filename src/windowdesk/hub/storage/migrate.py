@@ -55,7 +55,7 @@ def _engine(url: str):  # noqa: ANN202 - an Engine
     engine = create_engine(url, poolclass=NullPool, connect_args={"isolation_level": None, "timeout": 30})
 
     @event.listens_for(engine, "begin")
-    def _begin(connection):  # noqa: ANN001 - SQLAlchemy hook
+    def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

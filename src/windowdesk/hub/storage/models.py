@@ -20,7 +20,7 @@ the columns the rules need.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -44,6 +44,9 @@ from sqlalchemy.types import JSON, TypeDecorator
 
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
+if TYPE_CHECKING:
+    from sqlalchemy import BindParameter, ColumnElement
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -60,7 +63,7 @@ class _SqliteJson(TypeDecorator):
     impl = JSON
     cache_ok = True
 
-    def bind_expression(self, bindvalue):  # noqa: ANN001 - SQLAlchemy's own types
+    def bind_expression(self, bindvalue: BindParameter[Any]) -> ColumnElement[str]:
         return cast(bindvalue, Text)
 
 
@@ -445,7 +448,7 @@ class Change(Base):
     """
 
     __tablename__ = "changes"
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - declarative table options SQLAlchemy reads
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))

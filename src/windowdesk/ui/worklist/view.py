@@ -40,7 +40,7 @@ class TodayView(QWidget):
     def refresh(self) -> None:
         try:
             entries = worklist.list_day_work(self._db, self._ctx)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.model.set_entries(entries)
@@ -59,7 +59,7 @@ class TodayView(QWidget):
         entry = self.model.entry(index.row())
         try:
             detail = worklist.get_record_detail(self._db, self._ctx, kind=entry.kind, record_id=entry.id)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.last_dialog = RecordDetailDialog(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
 from windowdesk.i18n import _, format_date, format_datetime, format_fen
 from windowdesk.services.catalog import ItemGuide
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def local_time(value: dt.datetime, zone: str, fmt: str = "short") -> str:
@@ -29,7 +33,7 @@ def yes_no(flag: bool) -> str:
     return _("Yes") if flag else _("No")
 
 
-def _list(items) -> str:
+def _list(items: Sequence[str]) -> str:
     if not items:
         return tag("p", _("None"))
     return "<ol>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ol>"

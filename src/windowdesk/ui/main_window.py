@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt
 from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
@@ -39,12 +41,25 @@ from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QObject
+    from PySide6.QtGui import QCloseEvent, QShowEvent
+    from PySide6.QtWidgets import QWidget
+
+    from windowdesk.services.intake import IntakeResult
+    from windowdesk.services.payments import PaymentResult
+    from windowdesk.services.sync import SyncReport
+
 REFUSED_STYLE = "color: #b00020; font-weight: bold"
 REFUSAL_MESSAGE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, token_store_for=TokenStore) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *,
+                 token_store_for: Callable[[str], TokenStore] = TokenStore) -> None:
         super().__init__()
         self.db = db
         self.ctx = ctx
@@ -282,14 +297,14 @@ class MainWindow(QMainWindow):
         last = local_time(status.last_success, self.ctx.timezone) if status.last_success else _("never")
         self.last_sync_label.setText(_("Last sync: {time}").format(time=last))
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if (watched is self.unsent_label and event.type() == QEvent.Type.MouseButtonRelease
                 and event.button() == Qt.MouseButton.LeftButton):
             self.open_sync_window()
             return True
         return super().eventFilter(watched, event)
 
-    def _tell_refusals(self, report) -> None:
+    def _tell_refusals(self, report: SyncReport) -> None:
         """Said at once: the change refused may be the one just made for the applicant at
         the counter."""
         if report.rejected:
@@ -300,7 +315,7 @@ class MainWindow(QMainWindow):
                 "The hub refused {count} changes just sent. Sync \u2192 Sync window shows why; a supervisor "
                 "resolves them there.", count).format(count=count), REFUSAL_MESSAGE_MS)
 
-    def _record_saved(self, _result) -> None:
+    def _record_saved(self, _result: IntakeResult | None) -> None:
         if getattr(_result, "kind", None) == "case" and self.fees.case_accepted(_result.id):
             self.statusBar().showMessage(_("This case has a fee: press F8 to collect it."), 30_000)
             self._fee_reminder = self.statusBar().currentMessage()
@@ -309,7 +324,7 @@ class MainWindow(QMainWindow):
         if self.sync.online:
             self.sync.sync_now()
 
-    def _clear_fee_reminder(self, _result) -> None:
+    def _clear_fee_reminder(self, _result: PaymentResult) -> None:
         """Paid: the reminder to collect it goes."""
         if self._fee_reminder and self.statusBar().currentMessage() == self._fee_reminder:
             self.statusBar().clearMessage()
@@ -346,7 +361,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.sync.check()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self.intake.has_unsaved_form():
             self._keep_draft()
         self._keep_geometry()
@@ -377,11 +392,9 @@ class MainWindow(QMainWindow):
             self.intake.restore_draft_record(draft)
 
     def _keep_geometry(self) -> None:
-        try:
+        with contextlib.suppress(WindowdeskError):  # the size is a comfort; closing must not fail for it
             preferences.save_window_geometry(self.db, geometry=bytes(self.saveGeometry().toHex()).decode(),
                                              maximised=self.isMaximized())
-        except WindowdeskError:
-            pass  # the size is a comfort; closing must not fail for it
 
     def restore_geometry(self) -> None:
         """The size and place of the last session, or maximised on first start; never
@@ -393,7 +406,7 @@ class MainWindow(QMainWindow):
         if maximised or not geometry:
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
-    def _on_intake(self, slot) -> None:
+    def _on_intake(self, slot: Callable[[], object]) -> None:
         self.tabs.setCurrentWidget(self.intake)
         slot()
 
@@ -454,7 +467,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.fees)
         self.fees.show_day_close()
 
-    def _day_closed(self, _day) -> None:
+    def _day_closed(self, _day: dt.date) -> None:
         """The end-of-day sync: ``check`` looks for the hub and pushes when it answers."""
         self.today.refresh()
         self.sync.check()
@@ -464,12 +477,12 @@ class MainWindow(QMainWindow):
         self.inquiry_dialog = InquiryDialog(self.db, self.ctx, self.shipped_calendar, self)
         self.inquiry_dialog.open()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.intake.focus_item_search()
 
 
-def _render(widget, target: Path) -> bool:
+def _render(widget: QWidget, target: Path) -> bool:
     widget.show()
     QApplication.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)

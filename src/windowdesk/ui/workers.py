@@ -36,7 +36,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._work(self._cancel, self._relay.progressed.emit)
-        except BaseException as error:  # handed to the UI, which shows it; never swallowed
+        except BaseException as error:  # noqa: BLE001 - handed to the UI, which shows it; never swallowed
             self._relay.failed.emit(error)
         else:
             self._relay.succeeded.emit(result)
@@ -76,7 +76,7 @@ class Workers:
         operation = Operation(relay, cancel)
         self._running.add(operation)
 
-        def finish(callback, value) -> None:
+        def finish(callback: Callable[[Any], None], value: Any) -> None:
             operation.finished = True
             self._running.discard(operation)
             callback(value)

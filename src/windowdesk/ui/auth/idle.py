@@ -14,7 +14,7 @@ DEFAULT_IDLE_MINUTES = 5
 class IdleWatcher(QObject):
     idle = Signal()
 
-    def __init__(self, app, minutes: float = DEFAULT_IDLE_MINUTES, parent=None) -> None:
+    def __init__(self, app: QObject, minutes: float = DEFAULT_IDLE_MINUTES, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -33,7 +33,7 @@ class IdleWatcher(QObject):
     def resume(self) -> None:
         self._timer.start()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() in ACTIVITY and self._timer.isActive():
             self._timer.start()
         return False

@@ -20,7 +20,7 @@ from windowdesk.domain.case_state import CaseAction, CaseStatus, action_label, a
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases
-from windowdesk.services.context import Database
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 
 
@@ -53,7 +53,7 @@ class DeliveryDialog(QDialog):
 class CaseActionsBar(QWidget):
     changed = Signal(str)  # the new status
 
-    def __init__(self, db: Database, ctx, *, case_id: str, status: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, *, case_id: str, status: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
         layout = QHBoxLayout(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -30,6 +31,14 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QObject, QPersistentModelIndex
+
+    from windowdesk.ui.workers import Workers
+
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
 
 
@@ -37,7 +46,7 @@ class LateCasesModel(QAbstractTableModel):
     """The late cases as a table whose cells are worded only when shown: a center can
     have thousands, and formatting every date up front made each refresh slow."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cases: list[cases.CaseClock] = []
         self._words: dict[int, list[str]] = {}  # rows worded so far (a row is asked for cell by cell)
@@ -56,18 +65,18 @@ class LateCasesModel(QAbstractTableModel):
         self.headings = headings
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(headings) - 1)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(self._cases)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else 6
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802 - Qt's name
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headings[section] if section < len(self.headings) else None
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         case = self._cases[index.row()]
@@ -82,7 +91,7 @@ class LateCasesModel(QAbstractTableModel):
 
 
 class LateCasesView(QWidget):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent=None, *, workers=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None, *, workers: Workers | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.summary = QLabel(objectName="lateSummary")
@@ -128,7 +137,7 @@ class LateCasesView(QWidget):
         try:
             found = cases.late_cases(self._db, self._ctx, shipped_calendar=self._calendar,
                                      whole_center=self.whole_center.isChecked())
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.found = found
@@ -137,13 +146,13 @@ class LateCasesView(QWidget):
         self.summary.setText(_("{red} overdue (red), {yellow} due soon (yellow).").format(
             red=red, yellow=len(found) - red))
 
-    def open_row(self, index) -> None:
+    def open_row(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
         chosen = self.model.case(index.row())
         try:
             detail = worklist.get_record_detail(self._db, self._ctx, kind="case", record_id=chosen.case_id)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.last_dialog = RecordDetailDialog(detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx)
@@ -162,7 +171,7 @@ class LateCasesView(QWidget):
         found, whole_center = list(self.found), self.whole_center.isChecked()
         db, ctx = self._db, self._ctx
 
-        def work(_cancel, _progress) -> Path:
+        def work(_cancel: threading.Event, _progress: Callable[[Any], None]) -> Path:
             Path(path).write_bytes(cases.late_list_pdf(db, ctx, found, whole_center=whole_center))
             return Path(path)
 

@@ -23,14 +23,14 @@ from windowdesk.devices.idcard.reader import DEFAULT_PORT, USB_PORTS
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.services import card_reader
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 
 
 class ReaderSettingsDialog(QDialog):
     """Accepted after the settings were saved or the reader removed; ``changed`` says so."""
 
-    def __init__(self, db, ctx: CounterContext, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("ID card reader"))
@@ -85,7 +85,7 @@ class ReaderSettingsDialog(QDialog):
         except ValidationError as error:
             self.error_label.setText(error.message)
             return
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.accept()
@@ -93,7 +93,7 @@ class ReaderSettingsDialog(QDialog):
     def _remove(self) -> None:
         try:
             card_reader.remove_reader(self._db, self._ctx)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.accept()

@@ -5,6 +5,8 @@ only creates it, retranslates it and closes it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -19,12 +21,15 @@ from windowdesk.ui.devices.reader_thread import CardReaderThread
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.card_intake import CardRegisterResidentDialog, take_card
 
+if TYPE_CHECKING:
+    from windowdesk.ui.main_window import MainWindow
+
 READER_MESSAGE_MS = 30_000
 CARD_MESSAGE_MS = 10_000
 
 
 class CardReaderWiring(QObject):
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.thread: CardReaderThread | None = None
@@ -64,7 +69,7 @@ class CardReaderWiring(QObject):
             thread.happened.disconnect(self._happened)
             thread.stop()
 
-    def _happened(self, event) -> None:
+    def _happened(self, event: object) -> None:
         status = self.window.statusBar()
         if isinstance(event, CardArrived):
             self.take(event.card)
@@ -93,7 +98,7 @@ class CardReaderWiring(QObject):
         try:
             self.register_dialog = take_card(window.intake, window.db, window.ctx, card,
                                              today=window.ctx.local_today())
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(window, error)
             return
         if self.register_dialog is not None:

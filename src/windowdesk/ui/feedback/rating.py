@@ -110,7 +110,7 @@ class RatingPanel(QWidget):
 class RatingDialog(QDialog):
     """On the operator's own screen, turned towards the applicant for a moment."""
 
-    def __init__(self, db: Database, ctx, shipped_calendar: WorkingCalendar, *, case_id: str | None = None, parent=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, case_id: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Rate our service"))
         self.panel = RatingPanel(db, ctx, shipped_calendar, channel="operator_screen", case_id=case_id, parent=self)
@@ -126,7 +126,7 @@ class ApplicantRatingWindow(QWidget):
 
     rated = Signal(object)  # feedback.RatingResult, from whichever panel is showing
 
-    def __init__(self, db: Database, ctx, shipped_calendar: WorkingCalendar, parent=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.setObjectName("applicantScreen")

@@ -4,6 +4,8 @@ this view only asks and shows."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +30,9 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
 from windowdesk.ui.formatting import local_time
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 LATE = QColor("#fde2e1")
 
@@ -158,11 +163,11 @@ class ServiceQualityView(QWidget):
         ])
 
     @staticmethod
-    def _selected(table: QTableWidget, rows: list):
+    def _selected(table: QTableWidget, rows: list) -> Any:
         index = table.currentRow()
         return rows[index] if 0 <= index < len(rows) else None
 
-    def _run(self, action) -> bool:
+    def _run(self, action: Callable[[], object]) -> bool:
         try:
             action()
         except WindowdeskError as error:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from windowdesk.domain.permissions import Permission
@@ -14,9 +16,13 @@ from windowdesk.ui.feedback.rating import ApplicantRatingWindow, RatingDialog
 from windowdesk.ui.feedback.voice_view import ServiceQualityView
 from windowdesk.ui.reports.report_view import PerformanceReportView
 
+if TYPE_CHECKING:
+    from windowdesk.services.intake import IntakeResult
+    from windowdesk.ui.main_window import MainWindow
+
 
 class ServiceQualityWiring:
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.last_case_id: str | None = None
         self.rating_dialog: RatingDialog | None = None
@@ -63,7 +69,7 @@ class ServiceQualityWiring:
             self.applicant_window.set_context(ctx)
         self._show_reports_tab(ctx)
 
-    def _record_saved(self, result) -> None:
+    def _record_saved(self, result: IntakeResult) -> None:
         if getattr(result, "kind", None) == "case":
             self.last_case_id = result.id
             if self.applicant_window is not None and self.applicant_window.isVisible():

@@ -123,7 +123,7 @@ class DayCloseView(QWidget):
             self.day = waiting or self._ctx.local_today()
             totals = dayclose.day_totals(self._db, self._ctx, day=self.day)
             record = dayclose.day_close_record(self._db, self._ctx, day=self.day)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.pending_label.setVisible(waiting is not None)

@@ -3,19 +3,24 @@ still at the counter can pay now (on the next working day's till)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, format_date
 from windowdesk.services import dayclose
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
+
+if TYPE_CHECKING:
+    from windowdesk.domain.calendar import WorkingCalendar
 
 
 class NextBusinessDayDialog(QDialog):
     """After ``Accepted``, ``started`` holds the business day the till now takes money for."""
 
-    def __init__(self, db, ctx: CounterContext, shipped_calendar, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.started = None

@@ -6,6 +6,8 @@ reprints it. The view only shows and asks: ``FeesView`` opens the dialogs and pr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,10 +27,13 @@ from windowdesk.services import fees, receipts
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.fees.table_models import fees_due_model, receipts_model
+from windowdesk.ui.fees.table_models import RowsTableModel, fees_due_model, receipts_model
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QAbstractItemModel
 
 
-def _table(name: str, model, stretch: int) -> QTableView:
+def _table(name: str, model: QAbstractItemModel, stretch: int) -> QTableView:
     table = QTableView(objectName=name)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -96,7 +101,7 @@ class ReceiptsView(QWidget):
         try:
             due = fees.fees_due(self._db, self._ctx)
             issued = receipts.receipts_of_day(self._db, self._ctx)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.due_model.set_rows(due)
@@ -112,7 +117,7 @@ class ReceiptsView(QWidget):
         self.void_button.setEnabled(bool(issued))
         self.reprint_button.setEnabled(bool(issued))
 
-    def _selected(self, table: QTableView, model):
+    def _selected(self, table: QTableView, model: RowsTableModel) -> Any:
         rows = table.selectionModel().selectedRows()
         if rows:
             return model.row(rows[0].row())

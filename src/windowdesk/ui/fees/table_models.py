@@ -8,7 +8,7 @@ a change of language.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
@@ -18,6 +18,9 @@ from windowdesk.services.dayclose import DayTotals
 from windowdesk.services.fees import FeeDue
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.formatting import local_clock
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject, QPersistentModelIndex
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -29,7 +32,7 @@ class RowsTableModel(QAbstractTableModel):
         cells: Callable[[Any], tuple[str, ...]],
         *,
         amount_columns: tuple[int, ...] = (),
-        parent=None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._headers, self._cells, self._amounts = headers, cells, amount_columns
@@ -40,21 +43,21 @@ class RowsTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
-    def row(self, index: int):
+    def row(self, index: int) -> Any:
         return self._rows[index]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._headers())
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802 - Qt API
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self._headers()[section]
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -64,7 +67,7 @@ class RowsTableModel(QAbstractTableModel):
         return None
 
 
-def fees_due_model(parent=None) -> RowsTableModel:
+def fees_due_model(parent: QObject | None = None) -> RowsTableModel:
     def cells(row: FeeDue) -> tuple[str, ...]:
         amount = yuan_text(row.amount_fen) if row.amount_fen is not None else _("to be computed")
         return (row.case_number, row.item_name, row.applicant_name, amount)
@@ -74,7 +77,7 @@ def fees_due_model(parent=None) -> RowsTableModel:
     )
 
 
-def receipts_model(zone: str, parent=None) -> RowsTableModel:
+def receipts_model(zone: str, parent: QObject | None = None) -> RowsTableModel:
     def cells(row: ReceiptEntry) -> tuple[str, ...]:
         status = _("Voided ({number})").format(number=row.void_number) if row.voided else _("Valid")
         return (row.number, local_clock(row.paid_at, zone), row.what, method_label(row.method),
@@ -86,7 +89,7 @@ def receipts_model(zone: str, parent=None) -> RowsTableModel:
     )
 
 
-def till_totals_model(parent=None) -> RowsTableModel:
+def till_totals_model(parent: QObject | None = None) -> RowsTableModel:
     """Rows are (label, receipts, fen): one per way of payment, then the voided receipts."""
     return RowsTableModel(
         lambda: (_("Payment method"), _("Receipts"), _("Amount")),

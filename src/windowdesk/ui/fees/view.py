@@ -8,6 +8,7 @@ Signals for the main window: ``paymentTaken``, ``receiptVoided`` (sync soon) and
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
@@ -24,6 +25,12 @@ from windowdesk.ui.fees.receipts_view import ReceiptsView
 from windowdesk.ui.fees.utility_view import UtilityPaymentView
 from windowdesk.ui.fees.void_dialog import VoidDialog
 from windowdesk.ui.printing.direct import print_document
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from windowdesk.printing.data import DocumentData
+    from windowdesk.services.receipts import VoidResult
 
 
 class FeesView(QWidget):
@@ -94,7 +101,7 @@ class FeesView(QWidget):
     def pending_day(self) -> dt.date | None:
         try:
             return dayclose.day_waiting_for_close(self._db, self._ctx)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return None
 
@@ -125,7 +132,7 @@ class FeesView(QWidget):
     def collect_fee(self, case_id: str) -> None:
         try:
             dialog = PaymentDialog(self._db, self._ctx, case_id, self)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.payment_dialog = dialog
@@ -154,7 +161,7 @@ class FeesView(QWidget):
         dialog.accepted.connect(lambda: self._voided(dialog.result))
         dialog.open()
 
-    def _voided(self, result) -> None:
+    def _voided(self, result: VoidResult) -> None:
         self.refresh()
         self.receiptVoided.emit(result)
         self._preview(lambda: documents.void_slip_data(self._db, self._ctx, result.void_id), reprint=False)
@@ -165,10 +172,10 @@ class FeesView(QWidget):
     def print_day_report(self, day: dt.date) -> None:
         self._preview(lambda: documents.day_report_data(self._db, self._ctx, day), reprint=False)
 
-    def _preview(self, load, *, reprint: bool) -> None:
+    def _preview(self, load: Callable[[], DocumentData], *, reprint: bool) -> None:
         try:
             data = load()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         # Straight to the default printer when this workstation prints at once.

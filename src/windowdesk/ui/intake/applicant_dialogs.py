@@ -57,7 +57,7 @@ class _RegisterDialog(QDialog):
             if widget is not None:
                 widget.setFocus()
             return
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.accept()

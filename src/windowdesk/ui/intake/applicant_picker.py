@@ -98,7 +98,7 @@ class ApplicantPicker(QWidget):
                 found = applicants.find_residents(self._db, self._ctx, query=query)
             else:
                 found = applicants.find_organisations(self._db, self._ctx, query=query)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.results.clear()
@@ -135,7 +135,7 @@ class ApplicantPicker(QWidget):
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted and dialog.registered is not None:
                 self.set_chosen(dialog.registered)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
 
     def set_chosen(self, summary: ApplicantSummary | None) -> None:
@@ -154,7 +154,7 @@ class ApplicantPicker(QWidget):
             return
         try:
             number = applicants.reveal_id_number(self._db, self._ctx, applicant=self.chosen.ref)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.chosen_label.setText(

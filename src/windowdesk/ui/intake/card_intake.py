@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -18,8 +19,11 @@ from windowdesk.devices.idcard import IdCard
 from windowdesk.i18n import _, format_date
 from windowdesk.services import card_reader
 from windowdesk.services.applicants import ApplicantSummary
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.intake.applicant_dialogs import RegisterResidentDialog
+
+if TYPE_CHECKING:
+    from windowdesk.ui.intake.view import IntakeView
 
 NOTICE_STYLE = "QLabel { background: #e8f0fe; color: #174ea6; padding: 6px; }"
 WARNING_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; font-weight: bold; }"
@@ -42,7 +46,7 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
     name as the card has them (not editable), sex, ethnicity, birth date and validity
     shown, the address ready to save; only the phone is left to type."""
 
-    def __init__(self, db, ctx: CounterContext, card: IdCard, *, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, card: IdCard, *, today: date, parent: QWidget | None = None) -> None:
         super().__init__(db, ctx, parent, id_number=card.id_number)
         self.setObjectName("cardRegisterDialog")
         self.card = card  # the photo stays in memory, with this dialog only
@@ -79,7 +83,7 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
         self.phone_edit.setFocus()
 
 
-def take_card(view, db, ctx: CounterContext, card: IdCard, *, today: date) -> CardRegisterResidentDialog | None:
+def take_card(view: IntakeView, db: Database, ctx: CounterContext, card: IdCard, *, today: date) -> CardRegisterResidentDialog | None:
     """Choose the card's holder in the intake ``view``, or open the registration filled in
     from the card (returned, open, window-modal)."""
     picker = view.applicant_picker
@@ -105,7 +109,7 @@ def take_card(view, db, ctx: CounterContext, card: IdCard, *, today: date) -> Ca
     return dialog
 
 
-def _tell(view, holder: ApplicantSummary, warning: str | None) -> None:
+def _tell(view: IntakeView, holder: ApplicantSummary, warning: str | None) -> None:
     text = escape(read_from_card_text(f"{holder.name} {holder.masked_number}"))
     if warning:
         view.show_notice(f"{text}<br><b>{escape(warning)}</b>", ok=False)

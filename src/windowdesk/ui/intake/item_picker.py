@@ -107,12 +107,12 @@ class ItemPicker(QWidget):
         entry = self.results.currentItem()
         return entry.data(CODE_ROLE) if entry else None
 
-    def _on_current_changed(self, current, _previous) -> None:
+    def _on_current_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if current is None:
             return
         try:
             guide = catalog.get_item_guide(self._db, item_code=current.data(CODE_ROLE))
-        except Exception as error:  # shown, never swallowed
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.guide.setHtml(guide_html(guide))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem, QWidget
 
@@ -9,6 +12,9 @@ from windowdesk.i18n import _
 from windowdesk.services.catalog import MaterialLine
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
 from windowdesk.ui.formatting import yes_no
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QWheelEvent
 
 NOT_MARKED = None
 # One key marks a material: the digits a clerk's left hand rests near. Typed on a focused
@@ -24,11 +30,11 @@ class StatusBox(QComboBox):
     marked = Signal(object)  # the status a key chose
     moveRequested = Signal(int)  # -1 up, +1 down
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         key = event.key()
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if plain and key in STATUS_KEYS:
@@ -46,7 +52,7 @@ class StatusBox(QComboBox):
             return
         super().keyPressEvent(event)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
         event.ignore()  # scrolling over the table must not change a status
 
 
@@ -88,7 +94,7 @@ class MaterialsTable(QTableWidget):
             status.moveRequested.connect(lambda step, r=row: self.focus_status(r + step))
         # Tab: status, its note, the next status, ...
         widgets = [w for row in range(len(materials)) for w in (self.status_box(row), self.note_edit(row))]
-        for first, second in zip(widgets, widgets[1:]):
+        for first, second in pairwise(widgets):
             QWidget.setTabOrder(first, second)
         self.resizeRowsToContents()
 
@@ -100,7 +106,7 @@ class MaterialsTable(QTableWidget):
     def first_status(self) -> QWidget | None:
         return self.status_box(0) if self.rowCount() else None
 
-    def _marked(self, row: int, status) -> None:
+    def _marked(self, row: int, status: str | None) -> None:
         if status == CORRECTION:
             self.note_edit(row).setFocus(Qt.FocusReason.TabFocusReason)
         elif status is not NOT_MARKED:

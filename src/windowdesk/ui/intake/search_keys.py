@@ -14,7 +14,7 @@ class _ArrowsToList(QObject):
         super().__init__(edit)
         self._results = results
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if (event.type() == QEvent.Type.KeyPress and event.key() in MOVING_KEYS
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier and self._results.count()):
             QApplication.sendEvent(self._results, event)

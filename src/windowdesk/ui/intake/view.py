@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,6 +30,11 @@ from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from windowdesk.services.applicants import ApplicantSummary
+
 OK_STYLE = "QLabel { background: #e6f4ea; color: #0d652d; padding: 6px; }"
 ERROR_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; }"
 
@@ -38,7 +44,7 @@ class IntakeView(QWidget):
 
     recordSaved = Signal(object)
 
-    def __init__(self, db: Database, ctx: CounterContext, search: catalog.CatalogSearch, shipped_calendar: WorkingCalendar, parent=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, search: catalog.CatalogSearch, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.guide: ItemGuide | None = None
@@ -209,7 +215,7 @@ class IntakeView(QWidget):
         if self._fee_warning:
             self._show_result(self._fee_warning, ok=False)
 
-    def _applicant_chosen(self, _summary) -> None:
+    def _applicant_chosen(self, _summary: ApplicantSummary | None) -> None:
         self._update_buttons()
         if self.applicant_picker.chosen is not None and self.materials.rowCount():
             self.materials.focus_status(0)
@@ -230,13 +236,13 @@ class IntakeView(QWidget):
             return False
         return True
 
-    def _decide(self, action) -> None:
+    def _decide(self, action: Callable[[], intake.IntakeResult]) -> None:
         try:
             result = action()
         except WindowdeskError as error:
             self._show_result(f"<b>{escape(error.title)}</b><br>{escape(error.message)}", ok=False, rich=True)
             return
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.recordSaved.emit(result)

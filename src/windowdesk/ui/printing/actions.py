@@ -53,7 +53,7 @@ def open_record_preview(
     """The preview of a record's document (acceptance receipt, notification slip, refusal notice)."""
     try:
         data = documents.record_document(db, ctx, kind=kind, record_id=record_id)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
         show_error(parent, error)
         return None
     return open_print_preview(parent, db, ctx, data, reprint=reprint, settings=settings)

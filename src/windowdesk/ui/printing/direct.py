@@ -7,6 +7,8 @@ another printer or save a PDF; the record was committed before anything was prin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -14,14 +16,20 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.printing.data import DocumentData
 from windowdesk.services import documents, preferences
-from windowdesk.services.context import CounterContext
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.printing.actions import open_print_preview
 from windowdesk.ui.printing.jobs import run_in_background
 from windowdesk.ui.printing.printer import PrinterError, default_printer, print_pdf
 from windowdesk.ui.printing.settings import PaperSettings
 
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
-def _render_and_print(data: DocumentData, paper, reprint: bool, printer) -> int:
+    from windowdesk.printing.paper import PaperFormat
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
+
+
+def _render_and_print(data: DocumentData, paper: PaperFormat, reprint: bool, printer: QPrinter) -> int:
     """Worker: the PDF, then every page to ``printer``."""
     from windowdesk.printing.render import render_document
 
@@ -35,7 +43,7 @@ class DirectPrint(QObject):
     printed = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget, db, ctx: CounterContext, data: DocumentData, *, reprint: bool,
+    def __init__(self, parent: QWidget, db: Database, ctx: CounterContext, data: DocumentData, *, reprint: bool,
                  settings: PaperSettings | None = None) -> None:
         super().__init__(parent)
         self._parent, self._db, self._ctx, self._data, self._reprint = parent, db, ctx, data, reprint
@@ -72,7 +80,9 @@ class DirectPrint(QObject):
         self.preview.tell_failure(error)
 
 
-def print_document(parent: QWidget, db, ctx: CounterContext, data: DocumentData, *, reprint: bool):
+def print_document(
+    parent: QWidget, db: Database, ctx: CounterContext, data: DocumentData, *, reprint: bool
+) -> DirectPrint | PrintPreviewDialog:
     """Print at once when this workstation asks for it, else open the preview. Returns the
     DirectPrint or the preview dialog."""
     if not reprint and preferences.prints_at_once(db):

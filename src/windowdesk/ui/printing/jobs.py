@@ -31,7 +31,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._work()
-        except Exception as error:  # handed to the GUI, which shows it; never swallowed
+        except Exception as error:  # noqa: BLE001 - handed to the GUI, which shows it; never swallowed
             self._signals.failed.emit(error)
             return
         self._signals.done.emit(result)

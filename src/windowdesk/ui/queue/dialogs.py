@@ -3,6 +3,8 @@ a ticket goes (a transfer) or which business a walk-in is for."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +22,11 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import queue, queue_settings
 from windowdesk.sync.credentials import TokenStore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from windowdesk.services.context import Database
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -57,7 +64,9 @@ class ChoiceDialog(QDialog):
 class ConnectHallDialog(QDialog):
     """The hall's administrator types the service's address and this window's token."""
 
-    def __init__(self, db, parent: QWidget | None = None, *, token_store_for=TokenStore) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, token_store_for: Callable[[str], TokenStore] = TokenStore
+    ) -> None:
         super().__init__(parent)
         self._db, self._token_store_for = db, token_store_for
         self.status: dict | None = None

@@ -5,6 +5,7 @@ Each new call is spoken in Mandarin ("请 A023 号到 05 号窗口办理")."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -12,6 +13,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidget, QTableWidgetIte
 from windowdesk.i18n import _
 from windowdesk.ui.queue.feed import follow_display
 from windowdesk.ui.workers import Workers
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 BIG = "font-size: 72px; font-weight: bold; color: #b00020"
 LARGE = "font-size: 32px"
@@ -56,7 +60,7 @@ class HallDisplayWindow(QWidget):
                                             on_success=lambda _r: None, on_failure=self._failed,
                                             on_progress=self._progress)
 
-    def _progress(self, report) -> None:
+    def _progress(self, report: tuple[str, Any]) -> None:
         kind, value = report
         if kind == "feed":
             self.status_label.setText("")
@@ -68,7 +72,7 @@ class HallDisplayWindow(QWidget):
         elif kind == "voice_error":
             self.status_label.setText(value.message)
 
-    def _failed(self, error) -> None:
+    def _failed(self, error: BaseException) -> None:
         self.status_label.setText(str(error))
 
     def show_snapshot(self, snapshot: dict) -> None:
@@ -99,7 +103,7 @@ class HallDisplayWindow(QWidget):
         self.effect.setSource(QUrl.fromLocalFile(self.to_speak.pop(0)))
         self.effect.play()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.operation.cancel()
         self.workers.shutdown()
         super().closeEvent(event)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -26,6 +27,11 @@ from windowdesk.printing.escpos_ticket import print_ticket_image
 from windowdesk.printing.ticket_image import KioskTicket, render_ticket_image
 from windowdesk.sync.hall_client import HallClient
 from windowdesk.ui.workers import Workers
+
+if TYPE_CHECKING:
+    import threading
+
+    from PySide6.QtGui import QCloseEvent
 
 TITLE = "font-size: 48px; font-weight: bold"
 BUTTON = "font-size: 40px; padding: 28px; min-height: 120px"
@@ -75,14 +81,14 @@ class KioskWindow(QWidget):
         return HallClient(self.url, self.token)
 
     def _load_setup(self) -> None:
-        def work(_cancel, _progress):
+        def work(_cancel: threading.Event, _progress: Callable[[Any], None]) -> dict:
             client = self._client()
             try:
                 return client.setup()
             finally:
                 client.close()
 
-        def failed(error) -> None:
+        def failed(error: BaseException) -> None:
             self.message.setText(getattr(error, "message", str(error)))
             self.message.setStyleSheet(ERROR)
             QTimer.singleShot(RETRY_SETUP_MS, self._load_setup)
@@ -121,7 +127,7 @@ class KioskWindow(QWidget):
         resident = self.resident
         url, token, printer, center = self.url, self.token, self.printer, self.center_name
 
-        def work(_cancel, _progress):
+        def work(_cancel: threading.Event, _progress: Callable[[Any], None]) -> tuple[dict, WindowdeskError | None]:
             client = HallClient(url, token)
             try:
                 ticket = client.issue(business=business["prefix"], priority=priority, resident=resident)
@@ -140,7 +146,7 @@ class KioskWindow(QWidget):
         self.message.setText(_("Printing your ticket\u2026"))
         self.workers.start(work, on_success=self._taken, on_failure=self._failed)
 
-    def _taken(self, result) -> None:
+    def _taken(self, result: tuple[dict, WindowdeskError | None]) -> None:
         self.busy = False
         ticket, printer_error = result
         self.last_ticket = ticket
@@ -152,13 +158,13 @@ class KioskWindow(QWidget):
         self.message.setText(words)
         self.reset_timer.start()
 
-    def _failed(self, error) -> None:
+    def _failed(self, error: BaseException) -> None:
         self.busy = False
         self.message.setStyleSheet(ERROR)
         self.message.setText(getattr(error, "message", str(error)))
         self.reset_timer.start()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.workers.shutdown()
         super().closeEvent(event)
 

@@ -3,9 +3,14 @@ Keyboard first (the keys are on the Queue menu and on the buttons' tooltips)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from windowdesk.i18n import _
+
+if TYPE_CHECKING:
+    from windowdesk.services.queue import WindowState
 
 
 def state_word(state: str) -> str:
@@ -45,7 +50,7 @@ class QueuePanel(QWidget):
         self.skip_button.setText(_("No-show (F12)"))
         self.finish_button.setText(_("Finish (Shift+F12)"))
 
-    def show_state(self, state, *, reachable: bool | None) -> None:
+    def show_state(self, state: WindowState | None, *, reachable: bool | None) -> None:
         """``state`` is a services.queue.WindowState, or None when unknown."""
         self.retranslate()
         if reachable is None:

@@ -9,6 +9,8 @@ Ctrl+Shift+T transfer, Ctrl+Shift+P pause / resume, Ctrl+Shift+W walk-in.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QToolBar
@@ -25,13 +27,21 @@ from windowdesk.ui.queue.dialogs import ChoiceDialog, ConnectHallDialog
 from windowdesk.ui.queue.figures_view import QueueFiguresView
 from windowdesk.ui.queue.panel import QueuePanel, state_word
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from windowdesk.services.context import CounterContext
+    from windowdesk.services.intake import IntakeResult
+    from windowdesk.services.queue_settings import HallConnection
+    from windowdesk.ui.main_window import MainWindow
+
 REFRESH_MS = 5_000
 MESSAGE_MS = 15_000
 UNREACHABLE_STYLE = "color: #b00020"
 
 
 class QueueWiring:
-    def __init__(self, window, *, token_store_for=TokenStore) -> None:
+    def __init__(self, window: MainWindow, *, token_store_for: Callable[[str], TokenStore] = TokenStore) -> None:
         self.window = window
         self.token_store_for = token_store_for
         self.connection = queue_settings.hall_connection(window.db, token_store_for=token_store_for)
@@ -103,12 +113,12 @@ class QueueWiring:
         self.figures.retranslate()
         self._show()
 
-    def set_context(self, ctx) -> None:
+    def set_context(self, ctx: CounterContext) -> None:
         """Another operator at the same window: the window's queue stays as it is; the
         figures tab follows the new operator's permissions."""
         self._show_figures_tab(ctx)
 
-    def _show_figures_tab(self, ctx) -> None:
+    def _show_figures_tab(self, ctx: CounterContext) -> None:
         tabs = self.window.tabs
         tabs.setTabVisible(tabs.indexOf(self.figures), may(self.window.db, ctx, Permission.VIEW_REPORTS))
 
@@ -147,7 +157,7 @@ class QueueWiring:
 
     # --- talking to the hall service --------------------------------------------------
 
-    def _run(self, work, on_success, *, refresh_after: bool = False, key: str = "") -> None:
+    def _run(self, work: Callable[[HallConnection], Any], on_success: Callable[[Any], None], *, refresh_after: bool = False, key: str = "") -> None:
         """Requests from this window go one after the other, in the order pressed; the
         same key pressed again while it waits its turn is taken once."""
         if self.connection is None:
@@ -166,7 +176,7 @@ class QueueWiring:
         self.busy = True
         connection = self.connection
 
-        def done(result) -> None:
+        def done(result: Any) -> None:
             self.busy = False
             was_unreachable = self.reachable is False
             self.reachable = True
@@ -176,7 +186,7 @@ class QueueWiring:
             self._show()
             self._next()
 
-        def failed(error) -> None:
+        def failed(error: BaseException) -> None:
             self.busy = False
             if isinstance(error, HallUnreachable):
                 self.reachable = False
@@ -236,7 +246,7 @@ class QueueWiring:
             picker.query_edit.setText(number)
             picker.refresh_results()
 
-    def _record_saved(self, result) -> None:
+    def _record_saved(self, result: IntakeResult | None) -> None:
         """The case accepted for the ticket at the window is linked to it."""
         if getattr(result, "kind", None) != "case" or self.state is None or self.state.current is None:
             return
@@ -289,7 +299,7 @@ class QueueWiring:
                       lambda ticket: self.window.statusBar().showMessage(
                           _("Ticket {number} is back in line.").format(number=ticket["number"]), MESSAGE_MS))
 
-    def _choose(self, title: str, choices, then) -> None:
+    def _choose(self, title: str, choices: list[tuple[str, object]], then: Callable[[Any], None]) -> None:
         self.dialog = ChoiceDialog(title, choices, self.window)
         self.dialog.accepted.connect(lambda: then(self.dialog.chosen))
         self.dialog.open()

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 try:  # PySide6-Addons
     from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
@@ -53,7 +57,7 @@ class ReportChart(QWidget):
         for axis in list(self.chart.axes()):
             self.chart.removeAxis(axis)
         bars = QBarSeries()
-        for (name, values), colour in zip(self.series, COLOURS):
+        for (name, values), colour in zip(self.series, COLOURS, strict=False):
             bar_set = QBarSet(name)
             bar_set.setColor(QColor(colour))
             bar_set.append([float(v) for v in values])
@@ -79,7 +83,7 @@ class _PaintedBars(QWidget):
         super().__init__(owner)
         self._owner = owner
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         owner = self._owner
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -94,14 +98,14 @@ class _PaintedBars(QWidget):
         bar = group * 0.8 / len(owner.series)
         for c, category in enumerate(owner.categories):
             left = area.left() + c * group + group * 0.1
-            for s, ((_name, values), colour) in enumerate(zip(owner.series, COLOURS)):
+            for s, ((_name, values), colour) in enumerate(zip(owner.series, COLOURS, strict=False)):
                 height = area.height() * (values[c] / top)
                 painter.fillRect(QRectF(left + s * bar, area.bottom() - height, bar - 1, height), QColor(colour))
             painter.setPen(QColor("#333333"))
             painter.drawText(QRectF(left, area.bottom() + 4, group * 0.8, 30),
                              Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, category)
         legend_left = area.left()
-        for (name, _values), colour in zip(owner.series, COLOURS):
+        for (name, _values), colour in zip(owner.series, COLOURS, strict=False):
             painter.fillRect(QRectF(legend_left, self.height() - 12, 10, 10), QColor(colour))
             painter.drawText(QRectF(legend_left + 14, self.height() - 15, 120, 14), Qt.AlignmentFlag.AlignLeft, name)
             legend_left += 140

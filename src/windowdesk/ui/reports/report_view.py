@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -33,13 +34,19 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.reports.chart import ReportChart
 
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from windowdesk.ui.workers import Workers
+
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
 class PerformanceReportView(QWidget):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, workers=None, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, workers: Workers | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.report: Report | None = None
@@ -108,7 +115,7 @@ class PerformanceReportView(QWidget):
         by = self.by_box.currentData()
         db, ctx, calendar = self._db, self._ctx, self._calendar
 
-        def work(_cancel=None, _progress=None) -> Report:
+        def work(_cancel: threading.Event | None = None, _progress: Callable[[Any], None] | None = None) -> Report:
             return reports.performance_report(db, ctx, start=start, end=end, by=by, shipped_calendar=calendar)
 
         self.run_button.setEnabled(False)

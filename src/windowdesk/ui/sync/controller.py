@@ -4,6 +4,7 @@ and the status the window shows (online / offline, unsent, last sync)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -12,6 +13,12 @@ from windowdesk.services import sync as sync_service
 from windowdesk.services.context import Database
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.workers import Workers
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from windowdesk.sync.client import HubClient
 
 CHECK_INTERVAL_MS = 30_000
 PULL_EVERY = dt.timedelta(minutes=5)
@@ -23,7 +30,10 @@ class SyncController(QObject):
     finished = Signal(object)  # SyncReport
     dataChanged = Signal(set)  # kinds of pulled changes the views should reload
 
-    def __init__(self, db: Database, workers: Workers, *, token_store_for=TokenStore, parent=None) -> None:
+    def __init__(
+        self, db: Database, workers: Workers, *, token_store_for: Callable[[str], TokenStore] = TokenStore,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self._workers = workers
@@ -49,7 +59,7 @@ class SyncController(QObject):
         self.status = sync_service.sync_status(self._db)
         self.statusChanged.emit()
 
-    def _client(self):
+    def _client(self) -> HubClient | None:
         account = sync_service.workstation_account(self._db)
         if account is None:
             return None
@@ -62,7 +72,7 @@ class SyncController(QObject):
             return
         db = self._db
 
-        def probe(_cancel, _progress):
+        def probe(_cancel: threading.Event, _progress: Callable[[Any], None]) -> bool:
             client = sync_service.hub_client_for(db)
             try:
                 return client.health()
@@ -89,7 +99,7 @@ class SyncController(QObject):
             return False
         db, make_client = self._db, self._client
 
-        def work(cancel, progress):
+        def work(cancel: threading.Event, progress: Callable[[Any], None]) -> sync_service.SyncReport:
             client = make_client()
             try:
                 return sync_service.SyncRunner(db, client).run(cancel, progress)

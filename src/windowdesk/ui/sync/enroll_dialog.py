@@ -3,6 +3,8 @@ login and password (the service checks them, like a supervisor's approval of a v
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -22,10 +24,16 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.approval_box import SupervisorApprovalBox
 
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from windowdesk.ui.workers import Workers
+
 
 class EnrollDialog(QDialog):
-    def __init__(self, db: Database, ctx: CounterContext, workers, parent: QWidget | None = None, *,
-                 token_store_for=TokenStore) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, workers: Workers, parent: QWidget | None = None, *,
+                 token_store_for: Callable[[str], TokenStore] = TokenStore) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._workers, self._token_store_for = db, ctx, workers, token_store_for
         self.answer: dict | None = None
@@ -75,7 +83,7 @@ class EnrollDialog(QDialog):
         self._set_asking(True)
         self.message.setText(_("Contacting the hub\u2026"))
 
-        def work(cancel, _progress):
+        def work(cancel: threading.Event, _progress: Callable[[Any], None]) -> dict[str, str]:
             client = hub_enrollment.enrollment_client(url, ca_file)
             try:
                 return hub_enrollment.enroll_workstation(

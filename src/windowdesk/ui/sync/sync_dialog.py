@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPalette
@@ -36,6 +37,10 @@ from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.wrapped_text import WrappedTextDelegate
 
+if TYPE_CHECKING:
+    from windowdesk.services.sync import SyncProgress, SyncReport
+    from windowdesk.ui.sync.controller import SyncController
+
 RESOLUTION_COLUMN = 4
 # The records a window can open in its details dialog (services/worklist.py).
 RECORD_KINDS = frozenset({worklist.CASE, worklist.NOTIFICATION, worklist.REFUSAL})
@@ -43,7 +48,7 @@ RECORD_KINDS = frozenset({worklist.CASE, worklist.NOTIFICATION, worklist.REFUSAL
 
 class SyncDialog(QDialog):
     def __init__(
-        self, controller, context: Callable[[], CounterContext], db: Database, parent: QWidget | None = None
+        self, controller: SyncController, context: Callable[[], CounterContext], db: Database, parent: QWidget | None = None
     ) -> None:
         """``context`` gives the operator at the window now (it changes when another logs in)."""
         super().__init__(parent)
@@ -201,7 +206,7 @@ class SyncDialog(QDialog):
         self.resolve_dialog.accepted.connect(self._controller.refresh_status)  # the dialog and status bar
         self.resolve_dialog.open()
 
-    def _show_progress(self, progress) -> None:
+    def _show_progress(self, progress: SyncProgress) -> None:
         if progress.phase == "push":
             self.progress.setMaximum(max(progress.to_push, 1))
             self.progress.setValue(progress.pushed)
@@ -219,7 +224,7 @@ class SyncDialog(QDialog):
             self.progress.setValue(1)
             self.progress.setFormat(_("Done"))
 
-    def _show_report(self, report) -> None:
+    def _show_report(self, report: SyncReport) -> None:
         lines = [escape(
             _("Sent: {applied} applied, {duplicates} already on the hub, {rejected} refused. "
               "Received: {pulled} changes.").format(

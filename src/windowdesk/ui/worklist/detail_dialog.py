@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from windowdesk.i18n import _, format_date
-from windowdesk.services.context import Database
+from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.worklist import RecordDetail
 from windowdesk.ui.formatting import local_time, tag
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def detail_html(detail: RecordDetail, zone: str) -> str:
@@ -79,8 +83,8 @@ def _hub_refusals_html(detail: RecordDetail, zone: str) -> str:
 
 class RecordDetailDialog(QDialog):
     def __init__(
-        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db: Database = None, ctx=None,
-        collect_fee=None,
+        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db: Database = None, ctx: CounterContext | None = None,
+        collect_fee: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._detail, self._db, self._ctx = detail, db, ctx

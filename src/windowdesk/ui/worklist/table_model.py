@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from windowdesk.i18n import _
 from windowdesk.services.worklist import WorkEntry, kind_label
 from windowdesk.ui.formatting import local_clock
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject, QPersistentModelIndex
+
 
 class WorkTableModel(QAbstractTableModel):
-    def __init__(self, zone: str, parent=None) -> None:
+    def __init__(self, zone: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._zone = zone
         self._entries: list[WorkEntry] = []
@@ -23,18 +28,18 @@ class WorkTableModel(QAbstractTableModel):
     def entry(self, row: int) -> WorkEntry:
         return self._entries[row]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._entries)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else 7
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         return (_("Time"), _("Decision"), _("Number"), _("Item"), _("Applicant"), _("Status"), _("Fee"))[section]
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         e = self._entries[index.row()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -12,9 +14,12 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.worklist.table_model import WorkTableModel
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+
 
 class TodayView(QWidget):
-    def __init__(self, db: Database, ctx: CounterContext, parent=None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.collect_fee = None  # set by the main window: opens the payment of a case
@@ -40,7 +45,7 @@ class TodayView(QWidget):
     def refresh(self) -> None:
         try:
             entries = worklist.list_day_work(self._db, self._ctx)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.model.set_entries(entries)
@@ -53,13 +58,13 @@ class TodayView(QWidget):
             )
         )
 
-    def open_row(self, index) -> None:
+    def open_row(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
         entry = self.model.entry(index.row())
         try:
             detail = worklist.get_record_detail(self._db, self._ctx, kind=entry.kind, record_id=entry.id)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
         self.last_dialog = RecordDetailDialog(

@@ -6,6 +6,7 @@ back to. Every check reads the rendered PDF back."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 
 import pypdf
@@ -92,6 +93,31 @@ def test_when_all_cannot_fit_the_narrow_columns_stay_whole_and_the_widest_wrap()
     assert widths[:3] == [10, 60, 15]
     assert widths[3] == widths[4] == pytest.approx((220 - 85) / 2)
     assert sum(widths) == pytest.approx(220)
+
+
+def test_a_column_never_gets_narrower_than_its_widest_unbreakable_run():
+    # A case number needs 60 and its column holds nothing longer; the item and the words
+    # beside it need more than there is room for: they wrap, the case number stays whole.
+    widths = fitted_widths([60, 200, 150], [1, 4, 2], 220, least=[60, 20, 40])
+    assert widths[0] == pytest.approx(60)
+    assert sum(widths) == pytest.approx(220)
+    # Without the least widths the case number's column would have been cut below 60.
+    assert fitted_widths([60, 200, 150], [1, 4, 2], 150)[0] < 60
+
+
+def test_the_case_watch_list_keeps_each_case_number_whole_beside_long_words():
+    from windowdesk.printing.data import Issuer
+    from windowdesk.printing.late_list import render_late_list
+
+    issuer = Issuer("市政务服务中心", "", "", "", "01", "综合受理窗口", "", "王晓燕", "王晓燕",
+                    dt.datetime(2026, 12, 7, 4, tzinfo=dt.UTC))
+    headings = ["Case number", "Item", "Status", "Promised date", "Working days left", "Legal days left"]
+    row = ["CH-20250106-01-0001", "城市居民最低生活保障申请", "Accepted", "Feb 8, 2025",
+           "overdue 455 working days", "overdue 445 working days"]
+    pdf = render_late_list(issuer=issuer, day=dt.date(2026, 12, 7), scope="Window 01", headings=headings,
+                           rows=[row], overdue=1)
+    lines = [line.strip() for line in _raw_lines(pdf)]
+    assert "CH-20250106-01-0001" in lines
 
 
 def test_the_case_list_prints_every_number_time_and_decision_on_one_line(decided, chinese):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -183,6 +184,8 @@ def field_table(
 _CELL_PADDING = 2.5
 # Room for rounding, so a text measured to fit is never wrapped by reportlab's own sums.
 _FIT_SLACK = 0.5
+# A run of characters no line may break inside: neither white space nor CJK (U+2E80 on).
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\U0010ffff]+")
 
 
 def _line_width(text: str, size: float) -> float:
@@ -190,26 +193,41 @@ def _line_width(text: str, size: float) -> float:
     return max(string_width(line, size) for line in str(text).split("\n")) + _FIT_SLACK
 
 
-def fitted_widths(natural: Sequence[float], shares: Sequence[float], available: float) -> list[float]:
+def _longest_word_width(text: str, size: float) -> float:
+    """The width of the widest run that may not be broken (a case number, a date, a Latin
+    word): Chinese may break between any two characters, such a run only when it is
+    longer than its line (printing/linebreak.py)."""
+    words = _UNBREAKABLE.findall(str(text))
+    return max((string_width(word, size) for word in words), default=0.0) + _FIT_SLACK
+
+
+def fitted_widths(
+    natural: Sequence[float], shares: Sequence[float], available: float, least: Sequence[float] | None = None
+) -> list[float]:
     """Column widths for a table ``available`` wide whose columns need ``natural`` widths
-    to set every cell on one line.
+    to set every cell on one line, and at ``least`` their widest unbreakable run.
 
     When all fit, each column gets what it needs and the room left over is shared by
-    ``shares``. When not, the columns that need least keep all they need (a number, a
-    time, a status is never broken) and the widest share the rest equally, wrapping.
+    ``shares``. When not, every column first gets its least width (a case number is never
+    cut), then the columns that need least more keep all they need (a number, a time, a
+    status is never broken) and the widest share the rest equally, wrapping.
     """
     total = sum(natural)
     if total <= available:
         weight = sum(shares)
-        return [need + (available - total) * share / weight for need, share in zip(natural, shares)]
-    remaining, cap = available, 0.0
-    ordered = sorted(natural)
+        return [need + (available - total) * share / weight for need, share in zip(natural, shares, strict=True)]
+    floor = [min(need, lowest) for need, lowest in zip(natural, least or [0.0] * len(natural), strict=True)]
+    if sum(floor) >= available:  # even the unbreakable runs do not fit: shrink them alike
+        return [width * available / sum(floor) for width in floor]
+    extra = [need - lowest for need, lowest in zip(natural, floor, strict=True)]
+    remaining, cap = available - sum(floor), 0.0
+    ordered = sorted(extra)
     for index, need in enumerate(ordered):
         cap = remaining / (len(ordered) - index)
         if need > cap:
             break
         remaining -= need
-    return [min(need, cap) for need in natural]
+    return [lowest + min(need, cap) for lowest, need in zip(floor, extra, strict=True)]
 
 
 def list_table(
@@ -223,12 +241,11 @@ def list_table(
     cell = sheet.styles.small if compact or sheet.is_roll else sheet.styles.cell
     data = [[para(text, cell) for text in header]]
     data += [[para(text, cell) for text in row] for row in rows]
-    natural = [
-        max(_line_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING
-        for column in zip(header, *rows)
-    ]
+    columns = list(zip(header, *rows, strict=True))
+    natural = [max(_line_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING for column in columns]
+    least = [max(_longest_word_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING for column in columns]
     table = Table(
-        data, colWidths=fitted_widths(natural, shares, sheet.width), repeatRows=1, hAlign="LEFT",
+        data, colWidths=fitted_widths(natural, shares, sheet.width, least), repeatRows=1, hAlign="LEFT",
         splitInRow=1,
     )
     table.setStyle(TableStyle([

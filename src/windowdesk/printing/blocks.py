@@ -201,7 +201,7 @@ def fitted_widths(natural: Sequence[float], shares: Sequence[float], available: 
     total = sum(natural)
     if total <= available:
         weight = sum(shares)
-        return [need + (available - total) * share / weight for need, share in zip(natural, shares)]
+        return [need + (available - total) * share / weight for need, share in zip(natural, shares, strict=False)]
     remaining, cap = available, 0.0
     ordered = sorted(natural)
     for index, need in enumerate(ordered):
@@ -225,7 +225,7 @@ def list_table(
     data += [[para(text, cell) for text in row] for row in rows]
     natural = [
         max(_line_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING
-        for column in zip(header, *rows)
+        for column in zip(header, *rows, strict=False)
     ]
     table = Table(
         data, colWidths=fitted_widths(natural, shares, sheet.width), repeatRows=1, hAlign="LEFT",

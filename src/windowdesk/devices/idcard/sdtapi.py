@@ -18,6 +18,7 @@ is opened once (``ifOpen`` 0 afterwards), as the SDK's guide recommends.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import sys
 from pathlib import Path
@@ -171,7 +172,5 @@ class SdtapiReader:
     def close(self) -> None:
         library, self._library = self._library, None
         if library is not None:
-            try:
+            with contextlib.suppress(OSError):  # the reader is gone already; nothing to close
                 library.SDT_ClosePort(self.port)
-            except OSError:  # the reader is gone already; nothing to close
-                pass

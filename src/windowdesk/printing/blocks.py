@@ -13,6 +13,7 @@ import hashlib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -27,6 +28,11 @@ from windowdesk.printing.data import Applicant, Issuer
 from windowdesk.printing.fonts import LATIN, ensure_fonts, markup, string_width
 from windowdesk.printing.linebreak import RuledParagraph
 from windowdesk.printing.paper import GEOMETRY, MM, PaperFormat, PaperGeometry
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from windowdesk.printing.data import FeeReceiptData, ReceiptLine, UtilityReceiptData
 
 GRID = colors.HexColor("#555555")
 # Tables default to Helvetica for their cells, which would put a font we do not embed
@@ -56,7 +62,7 @@ class Styles:
 def _styles(geometry: PaperGeometry) -> Styles:
     size = geometry.body_size
 
-    def style(name: str, font_size: float, **extra) -> ParagraphStyle:
+    def style(name: str, font_size: float, **extra: Any) -> ParagraphStyle:
         # wordWrap CJK: Chinese has no spaces, so lines may break between any two
         # characters; without it a long item name would run off the paper.
         extra.setdefault("leading", font_size * 1.45)
@@ -124,7 +130,7 @@ def payment_method_label(code: str) -> str:
     return _(PAYMENT_METHODS[code]) if code in PAYMENT_METHODS else code
 
 
-def payment_rows(receipt) -> list[tuple[str, str]]:
+def payment_rows(receipt: FeeReceiptData | UtilityReceiptData) -> list[tuple[str, str]]:
     """How a receipt was paid: the method, and the cash handed over and given back, the
     terminal's reference, or why the fee was waived."""
     rows = [(_("Payment method"), payment_method_label(receipt.payment_method))]
@@ -337,7 +343,7 @@ class QrCode(Flowable):
             canvas.endForm()
         canvas.doForm(name)
 
-    def _paint_modules(self, canvas) -> None:
+    def _paint_modules(self, canvas: Canvas) -> None:
         qr = QrCodeWidget(self.value, barLevel="M").qr
         qr.make()
         count = qr.getModuleCount()
@@ -392,7 +398,7 @@ def fields_with_qr(
     return [table]
 
 
-def receipt_lines_table(sheet: Sheet, lines) -> Table:
+def receipt_lines_table(sheet: Sheet, lines: Sequence[ReceiptLine]) -> Table:
     """The items paid for: description, quantity and amount in yuan."""
     rows = []
     for line in lines:

@@ -67,7 +67,7 @@ def describe_code(code: int) -> str:
     return _("{words} (code 0x{code:02X})").format(words=words, code=code)
 
 
-def _load(path: str):
+def _load(path: str) -> ctypes.CDLL:
     if sys.platform == "win32":
         return ctypes.WinDLL(path)  # the SDK's functions are stdcall on Windows
     return ctypes.CDLL(path)
@@ -79,7 +79,7 @@ class SdtapiReader:
     def __init__(self, settings: ReaderSettings) -> None:
         self.library_path = settings.library_path
         self.port = int(settings.port)
-        self._library = None
+        self._library: ctypes.CDLL | None = None
 
     def open(self) -> None:
         if not self.library_path:
@@ -122,7 +122,7 @@ class SdtapiReader:
             )
         self._library = library
 
-    def _opened(self):
+    def _opened(self) -> ctypes.CDLL:
         if self._library is None:
             raise ReaderError(_("The ID card reader is not open."))
         return self._library

@@ -175,7 +175,7 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
     with_phone = random_residents(n, "phone != ''")
     people_for_writes = random_residents(2 * n)
     case_ids = [r[0] for r in raw.execute(
-        "SELECT id FROM cases WHERE rowid IN (%s)" % ",".join(str(rng.randint(1, cases)) for _ in range(n))
+        "SELECT id FROM cases WHERE rowid IN ({})".format(",".join(str(rng.randint(1, cases)) for _ in range(n)))
     )] if cases else []
     items = {}
     for code, mat_code, required in raw.execute(
@@ -207,7 +207,7 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
     record("lookup_id", *_time_calls(find, [p[1] for p in people]))
     full_names = [p[2] for p in people]
     prefixes = [p[2][:2] for p in people]
-    mixed = [name if i % 2 else prefix for i, (name, prefix) in enumerate(zip(full_names, prefixes))]
+    mixed = [name if i % 2 else prefix for i, (name, prefix) in enumerate(zip(full_names, prefixes, strict=True))]
     record("lookup_name", *_time_calls(find, mixed))
     record("lookup_name_full", *_time_calls(find, full_names))
     record("lookup_name_prefix2", *_time_calls(find, prefixes))

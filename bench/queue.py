@@ -200,7 +200,7 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     drained = 0
     while True:
         called = 0
-        for code, token in tokens.items():
+        for _code, token in tokens.items():
             client = HallClient(url, token)
             try:
                 while (ticket := client.call_next()) is not None:

@@ -92,7 +92,7 @@ def _report_imports(rows: list[tuple[int, int, str]]) -> dict:
     for self_us, cum_us, name in sorted(rows, key=lambda r: -r[1])[:10]:
         log(f"    {cum_us / 1000:8.1f} ms  (self {self_us / 1000:6.1f})  {name.strip()}")
     log("  top 10 by self time:")
-    for self_us, cum_us, name in sorted(rows, key=lambda r: -r[0])[:10]:
+    for self_us, _cum_us, name in sorted(rows, key=lambda r: -r[0])[:10]:
         log(f"    {self_us / 1000:8.1f} ms  {name.strip()}")
     packages: dict[str, int] = {}
     for self_us, _cum, name in rows:

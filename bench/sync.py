@@ -173,7 +173,7 @@ def make_events(station, count: int, round_index: int = 0) -> dict:
             outbox.append(dict(event_id=new_uuid(), entity="case", entity_id=case_id, kind="case.accepted",
                                payload=payload, created_at=now, attempts=0, state="pending", last_error=""))
             cases.append({**case_row, "id": case_id, "case_number": number, "resident_id": applicant.id})
-            materials += [{**row, "id": mat["id"], "case_id": case_id} for row, mat in zip(material_rows, payload["materials"])]
+            materials += [{**row, "id": mat["id"], "case_id": case_id} for row, mat in zip(material_rows, payload["materials"], strict=False)]
             events.append({**event_row, "id": payload["events"][0]["id"], "case_id": case_id})
         with station.db.write() as session:
             session.execute(insert(m.Case.__table__), cases)

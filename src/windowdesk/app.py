@@ -7,11 +7,18 @@ import os
 import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
 from windowdesk.logs import log_windowdesk_to, rotating_file
 from windowdesk.paths import DataPaths, resolve_data_paths, resources_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from windowdesk.domain.calendar import WorkingCalendar
+    from windowdesk.storage.db import Database
 
 log = logging.getLogger("windowdesk")
 LOG_FILE_NAME = "windowdesk.log"
@@ -22,7 +29,9 @@ def _setup_logging(paths: DataPaths) -> None:
     log_windowdesk_to(rotating_file(paths.logs / LOG_FILE_NAME))
 
 
-def prepare_storage(paths: DataPaths, *, demo: bool, on_update=None):
+def prepare_storage(
+    paths: DataPaths, *, demo: bool, on_update: Callable[[], None] | None = None
+) -> tuple[Database, WorkingCalendar]:
     """Everything start-up does before a window appears; raises WindowdeskError.
     ``on_update``: called before an existing database is backed up and updated."""
     from windowdesk.services import bootstrap

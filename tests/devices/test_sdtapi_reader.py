@@ -55,7 +55,7 @@ def test_valid_for_life_and_expired_cards(standin_library, reader_control):
 
 def test_the_configured_port_is_the_one_opened(standin_library, reader_control):
     reader_control.set("present", port=1003)
-    with pytest.raises(ReaderError, match="port 1001 cannot be used.*plugged in"):
+    with pytest.raises(ReaderError, match=r"port 1001 cannot be used.*plugged in"):
         _reader(standin_library, port=1001).open()
     reader = _reader(standin_library, port=1003)
     reader.open()

@@ -153,7 +153,7 @@ def rules(draw):
         cap = draw(st.none() | st.integers(min_value=1, max_value=50))
         return FeeRule(kind, department, "unit", amount_fen=draw(amounts), unit="件", max_units=cap, exemptions=extra)
     bounds = sorted(draw(st.sets(st.integers(min_value=0, max_value=10**6), max_size=4)))
-    tiers = tuple(Tier(b, draw(amounts)) for b in bounds) + (Tier(None, draw(amounts)),)
+    tiers = (*(Tier(b, draw(amounts)) for b in bounds), Tier(None, draw(amounts)))
     return FeeRule(kind, department, "tier", unit="m2", tiers=tiers, exemptions=extra)
 
 

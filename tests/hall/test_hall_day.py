@@ -6,6 +6,7 @@ is then checked step by step from the service's history."""
 from __future__ import annotations
 
 import collections
+import itertools
 import random
 import threading
 import time
@@ -105,7 +106,7 @@ def test_a_day_kiosk_windows_and_display_every_ticket_lives_a_valid_life(hall_pr
     # Whatever is left (a ticket transferred to a window that had gone home, a resident
     # put back in line at the end): every window calls until nobody waits, then finishes.
     for _round in range(5):
-        for code, token in tokens.items():
+        for _code, token in tokens.items():
             client = HallClient(url, token)
             try:
                 while client.call_next() is not None:
@@ -125,13 +126,13 @@ def test_a_day_kiosk_windows_and_display_every_ticket_lives_a_valid_life(hall_pr
     for ticket_id, life in lives.items():
         kinds = [e["kind"] for e in life]
         assert kinds[0] == "issue", kinds
-        for before, after in zip(kinds, kinds[1:]):
+        for before, after in itertools.pairwise(kinds):
             assert after in NEXT[before], f"{tickets[ticket_id]['number']}: {before} then {after} in {kinds}"
         final = tickets[ticket_id]["state"]
         assert final in ("done", "no_show"), (tickets[ticket_id]["number"], kinds)
         assert final == ("done" if kinds[-1] == "done" else "no_show")
         # A transfer to a window is called at that window.
-        for step, following in zip(life, life[1:]):
+        for step, following in itertools.pairwise(life):
             if step["kind"] == "transfer" and step["detail"].startswith("window:"):
                 assert following["window_code"] == step["detail"].removeprefix("window:")
     called = [(e["kind"], e["number"], e["window_code"]) for e in events if e["kind"] in ("call", "recall")]

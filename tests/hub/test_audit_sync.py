@@ -45,7 +45,7 @@ def logged(demo) -> list[dict[str, Any]]:
     """A few real audit entries: residents registered and one ID number viewed whole."""
     from windowdesk.services import applicants
 
-    for number, name in zip(ID_NUMBERS, ("张伟", "李娜", "王建国")):
+    for number, name in zip(ID_NUMBERS, ("张伟", "李娜", "王建国"), strict=True):
         applicants.register_resident(demo.db, demo.ctx, id_number=number, name=name)
     with demo.db.read() as session:
         resident_id = session.scalars(select(m.Resident.id).where(m.Resident.id_number == ID_NUMBERS[0])).one()

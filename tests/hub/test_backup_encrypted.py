@@ -92,11 +92,11 @@ def test_a_passphrase_from_the_environment_encrypts_and_opens_a_backup(
     # Given as an option instead, and the wrong kind: said which kind it needs.
     monkeypatch.delenv("WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE")
     key = _key(hub, capsys, tmp_path / "backup.key")
-    code, out, err = _run(hub, capsys, "check-backup", str(copy), "--key-file", str(key))
+    code, _out, err = _run(hub, capsys, "check-backup", str(copy), "--key-file", str(key))
     assert code == 2 and "was encrypted with a passphrase, not a key file: give it with --passphrase-file" in err
 
     hub.db.dispose()
-    code, out, err = _run(hub, capsys, "restore", str(copy), "--passphrase-file", str(passphrase))
+    code, _out, err = _run(hub, capsys, "restore", str(copy), "--passphrase-file", str(passphrase))
     assert code == 0, err
     assert _pushed(hub.url) == pushed
 
@@ -147,6 +147,6 @@ def test_a_wrong_key_a_changed_copy_or_a_missing_key_is_refused_and_nothing_chan
 def test_backup_key_never_overwrites_a_key(hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     key = _key(hub, capsys, tmp_path / "backup.key")
     written = key.read_text()
-    code, out, err = _run(hub, capsys, "backup-key", str(key))
+    code, _out, err = _run(hub, capsys, "backup-key", str(key))
     assert code == 2 and "already exists; a key file is never overwritten" in err
     assert key.read_text() == written

@@ -84,9 +84,9 @@ def test_refusals_are_sqlalchemy_s_own(tmp_path: Path) -> None:
     with pytest.raises(IntegrityError), engine.begin() as connection:
         execute_many(connection, insert(PushedEvent.__table__), [*rows, rows[0]])
     uneven = [rows[0], {k: v for k, v in rows[1].items() if k != "reason"}]
-    with pytest.raises(StatementError, match="A value is required for bind parameter 'reason'"):
-        with engine.begin() as connection:
-            execute_many(connection, insert(PushedEvent.__table__), uneven)
+    with pytest.raises(StatementError, match="A value is required for bind parameter 'reason'"), \
+            engine.begin() as connection:
+        execute_many(connection, insert(PushedEvent.__table__), uneven)
     engine.dispose()
     assert _stored(url, "pushed_events") == []
 

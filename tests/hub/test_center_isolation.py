@@ -142,7 +142,7 @@ def test_a_batch_with_a_foreign_event_stores_nothing(
 def _reasons(hub: Hub, workstation: Workstation, events: list[dict]) -> list[str]:
     results = hub.push_results(workstation, events)
     assert [status for status, _ in results] == ["rejected"] * len(events)
-    return [reason.replace(event["entity_id"], "<id>") for (_, reason), event in zip(results, events)]
+    return [reason.replace(event["entity_id"], "<id>") for (_, reason), event in zip(results, events, strict=True)]
 
 
 def test_a_window_learns_nothing_about_records_outside_its_center(

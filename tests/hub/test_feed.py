@@ -80,9 +80,8 @@ def test_a_workstation_sees_only_its_center_and_everyone_s_changes(hub: Hub) -> 
 
 
 def test_appending_outside_a_feed_transaction_is_refused(hub: Hub) -> None:
-    with pytest.raises(RuntimeError, match="write\\(feed=True\\)"):
-        with hub.db.write() as session:
-            append_change(session, kind=CHANGE_NOTE, entity="case", entity_id="x", center_code="CH", payload={}, now=utc_now())
+    with pytest.raises(RuntimeError, match="write\\(feed=True\\)"), hub.db.write() as session:
+        append_change(session, kind=CHANGE_NOTE, entity="case", entity_id="x", center_code="CH", payload={}, now=utc_now())
 
 
 WRITERS = 4

@@ -71,9 +71,9 @@ def test_the_client_trusts_the_hub_only_through_its_private_ca(
             assert "certificate" in refused.value.message and "not trusted" in refused.value.title
             assert not client.health()
             client.close()
-        with contextlib.closing(HubClient(base, ca_bundle=str(tmp_path / "missing.pem"))) as client:
-            with pytest.raises(HubRefused, match="cannot be read"):
-                client.enroll(direct_code)
+        with contextlib.closing(HubClient(base, ca_bundle=str(tmp_path / "missing.pem"))) as client, \
+                pytest.raises(HubRefused, match="cannot be read"):
+            client.enroll(direct_code)
 
         # With the city's CA: enroll and push.
         enrolling = HubClient(base, ca_bundle=city_bundle)

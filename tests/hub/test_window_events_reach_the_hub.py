@@ -41,6 +41,6 @@ def test_a_days_outbox_is_applied_by_the_hub(hub, demo):
     kinds = {e["kind"] for e in outbox}
     assert {"resident.registered", "case.accepted", "payment.received", "day.closed", "audit.entry"} <= kinds
     results = hub.push_results(workstation, outbox)
-    refused = [(e["kind"], reason) for e, (status, reason) in zip(outbox, results) if status != "applied"]
+    refused = [(e["kind"], reason) for e, (status, reason) in zip(outbox, results, strict=False) if status != "applied"]
     assert refused == []
     assert {status for status, _ in hub.push_results(workstation, outbox)} == {"duplicate"}

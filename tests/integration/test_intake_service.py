@@ -203,10 +203,10 @@ def test_missing_optional_material_does_not_block_acceptance(demo):
 @pytest.mark.parametrize(
     ("bad_checks", "words"),
     [
-        (checks() + [MaterialCheck("M99", RECEIVED)], "do not belong to this item: M99"),
+        ([*checks(), MaterialCheck("M99", RECEIVED)], "do not belong to this item: M99"),
         ([c for c in checks() if c.material_code != "M05"], "Not yet marked"),
         (checks(except_={"M02": (CORRECTION, "   ")}), "must be corrected"),
-        (checks() + [MaterialCheck("M01", RECEIVED)], "checked twice"),
+        ([*checks(), MaterialCheck("M01", RECEIVED)], "checked twice"),
         (checks(except_={"M02": ("lost", "")}), "Unknown material status"),
     ],
     ids=["unknown-code", "unmarked", "correction-without-note", "twice", "bad-status"],

@@ -190,7 +190,7 @@ def varied_history(demo):
         day += dt.timedelta(days=chance.choice((1, 2, 3)))
         if day.weekday() >= 5:
             day += dt.timedelta(days=7 - day.weekday())
-        when = lambda offset, hour="10:00": f"{day + dt.timedelta(days=offset)} {hour}"  # noqa: E731
+        when = lambda offset, hour="10:00": f"{day + dt.timedelta(days=offset)} {hour}"  # noqa: E731, B023 - used within this iteration only
         case = accept(demo, ctx, chance.choice(("MZ-001", "LB-006", "LB-002")), when(0, f"09:{number:02d}"))
         fate = number % 6
         if fate in (1, 2):  # waited for materials, some still do

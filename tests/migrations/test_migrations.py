@@ -328,8 +328,8 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
 
     with _raw(path) as conn:
         def columns():
-            return dict((row[0], row[1:]) for row in conn.execute(
-                "SELECT id, finished_at, suspensions FROM cases ORDER BY id"))
+            return {row[0]: row[1:] for row in conn.execute(
+                "SELECT id, finished_at, suspensions FROM cases ORDER BY id")}
 
         assert columns() == {"done": ("2026-11-11 02:00:00", 2), "gone": ("2026-11-04 03:00:00", 0),
                              "open": (None, 0)}

@@ -71,7 +71,7 @@ def test_print_and_reprint_are_audited_without_personal_data(decided):
                            output="pdf")
     rows = _audit_rows(db)[before:]
     assert [row[0] for row in rows] == ["document.print", "document.reprint"]
-    for action, entity, entity_id, operator_id, workstation, at, detail in rows:
+    for _action, entity, entity_id, operator_id, workstation, at, detail in rows:
         assert entity == "document" and entity_id == decided.case.number
         assert operator_id == ctx.operator_id and workstation == "CH-01" and at == MOMENT
         text = json.dumps(detail, ensure_ascii=False)

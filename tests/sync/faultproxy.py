@@ -324,7 +324,7 @@ class FaultProxy:
                     return
                 head, headers, body = stream.message()
                 request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
-                method, target = (request_line.split(" ") + ["", ""])[:2]
+                method, target = [*request_line.split(" "), "", ""][:2]
                 with self._lock:
                     self._requests += 1
                     number = self._requests

@@ -6,6 +6,7 @@ flood of such requests leaves the hub's memory where it was."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import socket
 import time
@@ -99,10 +100,8 @@ def test_a_flood_of_refused_pushes_leaves_the_hub_s_memory_as_it_was(serving_hub
     def refused_push(bearer: str) -> int:
         with socket.create_connection(("127.0.0.1", serving_hub.port)) as connection:
             connection.sendall(_head(serving_hub.port, f"{API_PREFIX}/push", bearer, f"Content-Length: {len(body)}\r\n"))
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 connection.sendall(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
             return _status_of(connection)[0]
 
     _push_head_only(serving_hub, "wdw_warm-up", 10)

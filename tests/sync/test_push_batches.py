@@ -179,7 +179,7 @@ def test_a_failed_push_keeps_its_batch_and_everything_after_it(station) -> None:
     with station.read() as session:
         attempts = {r.event_id: r.attempts for r in session.query(m.OutboxEvent)}
     assert [attempts[i] for i in expected[10:15]] == [1] * 5
-    assert set(attempts[i] for i in expected[15:]) == {0}
+    assert {attempts[i] for i in expected[15:]} == {0}
 
     hub.fail_at = None
     report = sync_service.SyncRunner(station, hub, push_batch=5, retries=0).run()

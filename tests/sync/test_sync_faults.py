@@ -185,7 +185,7 @@ def _publisher_actions(scenario: Scenario, catalog_folder: Path) -> list:
         day = start + dt.timedelta(days=offset)
         flag = "--working" if working else "--holiday"
 
-        def override(day=day, flag=flag, n=len(actions)) -> bool:
+        def override(day=day, flag=flag, n=len(actions)) -> bool:  # noqa: B008 - binds this action's number
             hub.cli("calendar-override", day.isoformat(), flag, "--note", f"sync-faults #{n}")
             return True
 

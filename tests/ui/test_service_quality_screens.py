@@ -21,7 +21,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window, demo, monkeypatch):
     qtbot.keyClick(window, Qt.Key.Key_F6)
     panel = window.voice.rating_dialog.panel
-    assert [b.text() for b in panel.buttons.values()][0] == "Very satisfied"
+    assert next(b.text() for b in panel.buttons.values()) == "Very satisfied"
     panel.reason.insert("等候时间太长，窗口只开了一个")
     qtbot.mouseClick(panel.buttons[2], Qt.MouseButton.LeftButton)
     assert "王晓燕 will follow this up by" in panel.answer.text()

@@ -158,14 +158,14 @@ USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 def gb11643_valid(number: str) -> bool:
     if len(number) != 18 or not number[:17].isdigit():
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_WEIGHTS, strict=True))
     return number[17] == "10X98765432"[total % 11]
 
 
 def gb32100_valid(code: str) -> bool:
     if len(code) != 18 or any(char not in USCC_ALPHABET for char in code):
         return False
-    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(code[:17], USCC_WEIGHTS))
+    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(code[:17], USCC_WEIGHTS, strict=True))
     return code[17] == USCC_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -16,12 +16,20 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
 from windowdesk.printing.render import render_document
 from windowdesk.printing.samples import sample_fee_receipt, sample_ticket, sample_utility_receipt, sample_void_slip
 from windowdesk.storage.db import Database
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+    from windowdesk.domain.calendar import WorkingCalendar
+    from windowdesk.services.context import CounterContext
+    from windowdesk.services.intake import MaterialCheck
 
 # Demo decisions: a fee-charging item to accept (its receipt shows a real fee), an item
 # with many materials for the notification, and one with refusal grounds.
@@ -31,7 +39,7 @@ REFUSE_ITEM = "MZ-001"
 DEMO_ID_NUMBER = "230902196210010496"
 
 
-def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]):
+def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]) -> list[MaterialCheck]:
     from windowdesk.services.catalog import get_item_guide
     from windowdesk.services.intake import RECEIVED, MaterialCheck
 
@@ -42,7 +50,7 @@ def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]):
     ]
 
 
-def _decide_missing(db: Database, ctx, calendar, have: set[str]) -> None:
+def _decide_missing(db: Database, ctx: CounterContext, calendar: WorkingCalendar, have: set[str]) -> None:
     """The demo decisions for the kinds of record today's work lacks."""
     from windowdesk.services import applicants, intake, worklist
     from windowdesk.services.catalog import get_item_guide
@@ -61,7 +69,7 @@ def _decide_missing(db: Database, ctx, calendar, have: set[str]) -> None:
                                   reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
 
 
-def demo_documents(db: Database, ctx, calendar) -> dict[str, object]:
+def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> dict[str, object]:
     """One document of every kind, by ``DocumentKind`` value, from the data in ``db``."""
     from windowdesk.services import documents, worklist
 
@@ -89,7 +97,7 @@ def demo_documents(db: Database, ctx, calendar) -> dict[str, object]:
     }
 
 
-def write_samples(db: Database, ctx, calendar, out: Path) -> list[Path]:
+def write_samples(db: Database, ctx: CounterContext, calendar: WorkingCalendar, out: Path) -> list[Path]:
     """Render every document from the data in ``db`` into ``out``; the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -100,7 +108,7 @@ def write_samples(db: Database, ctx, calendar, out: Path) -> list[Path]:
     return written
 
 
-def open_demo(data_dir: Path):
+def open_demo(data_dir: Path) -> tuple[Database, CounterContext, WorkingCalendar]:
     """The demo workstation's database in ``data_dir`` (made or migrated), its context and calendar."""
     from windowdesk.paths import resources_dir
     from windowdesk.services import bootstrap, working_days
@@ -114,7 +122,7 @@ def open_demo(data_dir: Path):
     return db, ctx, working_days.load_shipped_calendar(resources_dir())
 
 
-def run_print_samples(args) -> int:
+def run_print_samples(args: Namespace) -> int:
     """The command: exit code 0 when every PDF was written."""
     i18n.set_locale(getattr(args, "locale", None) or os.environ.get("WINDOWDESK_LOCALE") or i18n.DEFAULT_LOCALE)
     out = Path(args.out).expanduser().resolve()

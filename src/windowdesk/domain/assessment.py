@@ -219,9 +219,8 @@ def build_report(
             on_time = used <= case.promised_days
             add(case.keys, _completed(used, on_time))
         finished = min((d for d in (case.completed_day, case.withdrawn_day) if d is not None), default=None)
-        if finished is None or finished > end:
-            if used_working_days(case, end, index) > case.promised_days:
-                add(case.keys, _bump("open_overdue"))
+        if (finished is None or finished > end) and used_working_days(case, end, index) > case.promised_days:
+            add(case.keys, _bump("open_overdue"))
     for decision in decisions:
         if _within(decision.day, start, end):
             add(decision.keys, _bump("notifications" if decision.kind == "notification" else "refusals"))

@@ -80,7 +80,7 @@ def resident_id_check_char(first17: str) -> str:
     """The 18th character for the first 17 digits of an ID number."""
     if len(first17) != 17 or not all("0" <= ch <= "9" for ch in first17):
         raise ValueError("resident_id_check_char needs exactly 17 ASCII digits")
-    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_CHARS[total % 11]
 
 
@@ -184,7 +184,7 @@ def mask_id_number(text: str) -> str:
     """
     try:
         number = _normalize(text) if text else ""
-    except Exception:  # pragma: no cover - str() of an odd object failed
+    except Exception:  # noqa: BLE001  # pragma: no cover - str() of an odd object may raise anything; no number then
         return ""
     if (
         len(number) == 18
@@ -226,7 +226,7 @@ def uscc_check_char(first17: str) -> str:
     """The 18th character for the first 17 characters of a unified social credit code."""
     if len(first17) != 17 or any(ch not in _USCC_VALUES for ch in first17):
         raise ValueError("uscc_check_char needs exactly 17 characters from the code alphabet")
-    total = sum(_USCC_VALUES[ch] * w for ch, w in zip(first17, _USCC_WEIGHTS))
+    total = sum(_USCC_VALUES[ch] * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -12,6 +12,7 @@ stray letter) are not. Every check is case-insensitive.
 from __future__ import annotations
 
 import functools
+import itertools
 from enum import Enum
 from importlib import resources
 
@@ -29,8 +30,8 @@ _LINES = (
     "!qaz@wsx#edc$rfv",
 )
 _NEIGHBOURS = frozenset(
-    pair for line in _LINES for pair in zip(line, line[1:])
-) | frozenset((b, a) for line in _LINES for a, b in zip(line, line[1:]))
+    pair for line in _LINES for pair in itertools.pairwise(line)
+) | frozenset((b, a) for line in _LINES for a, b in itertools.pairwise(line))
 _MIN_WALK = 3
 
 
@@ -87,7 +88,7 @@ def _is_walk(piece: str) -> bool:
     """Every neighbour along one line, in one direction (abcd, 4321, qwer, 1qaz2wsx)."""
     if len(piece) < _MIN_WALK:
         return False
-    return all((a, b) in _NEIGHBOURS for a, b in zip(piece, piece[1:]))
+    return all((a, b) in _NEIGHBOURS for a, b in itertools.pairwise(piece))
 
 
 def _is_repeat(piece: str) -> bool:

@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -28,6 +29,11 @@ from windowdesk.printing.data import Applicant, Issuer
 from windowdesk.printing.fonts import LATIN, ensure_fonts, markup, string_width
 from windowdesk.printing.linebreak import RuledParagraph
 from windowdesk.printing.paper import GEOMETRY, MM, PaperFormat, PaperGeometry
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from windowdesk.printing.data import FeeReceiptData, ReceiptLine, UtilityReceiptData
 
 GRID = colors.HexColor("#555555")
 # Tables default to Helvetica for their cells, which would put a font we do not embed
@@ -57,7 +63,7 @@ class Styles:
 def _styles(geometry: PaperGeometry) -> Styles:
     size = geometry.body_size
 
-    def style(name: str, font_size: float, **extra) -> ParagraphStyle:
+    def style(name: str, font_size: float, **extra: Any) -> ParagraphStyle:
         # wordWrap CJK: Chinese has no spaces, so lines may break between any two
         # characters; without it a long item name would run off the paper.
         extra.setdefault("leading", font_size * 1.45)
@@ -125,7 +131,7 @@ def payment_method_label(code: str) -> str:
     return _(PAYMENT_METHODS[code]) if code in PAYMENT_METHODS else code
 
 
-def payment_rows(receipt) -> list[tuple[str, str]]:
+def payment_rows(receipt: FeeReceiptData | UtilityReceiptData) -> list[tuple[str, str]]:
     """How a receipt was paid: the method, and the cash handed over and given back, the
     terminal's reference, or why the fee was waived."""
     rows = [(_("Payment method"), payment_method_label(receipt.payment_method))]
@@ -215,7 +221,7 @@ def fitted_widths(
     total = sum(natural)
     if total <= available:
         weight = sum(shares)
-        return [need + (available - total) * share / weight for need, share in zip(natural, shares, strict=True)]
+        return [need + (available - total) * share / weight for need, share in zip(natural, shares, strict=False)]
     floor = [min(need, lowest) for need, lowest in zip(natural, least or [0.0] * len(natural), strict=True)]
     if sum(floor) >= available:  # even the unbreakable runs do not fit: shrink them alike
         return [width * available / sum(floor) for width in floor]
@@ -241,7 +247,7 @@ def list_table(
     cell = sheet.styles.small if compact or sheet.is_roll else sheet.styles.cell
     data = [[para(text, cell) for text in header]]
     data += [[para(text, cell) for text in row] for row in rows]
-    columns = list(zip(header, *rows, strict=True))
+    columns = list(zip(header, *rows, strict=False))
     natural = [max(_line_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING for column in columns]
     least = [max(_longest_word_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING for column in columns]
     table = Table(
@@ -354,7 +360,7 @@ class QrCode(Flowable):
             canvas.endForm()
         canvas.doForm(name)
 
-    def _paint_modules(self, canvas) -> None:
+    def _paint_modules(self, canvas: Canvas) -> None:
         qr = QrCodeWidget(self.value, barLevel="M").qr
         qr.make()
         count = qr.getModuleCount()
@@ -409,7 +415,7 @@ def fields_with_qr(
     return [table]
 
 
-def receipt_lines_table(sheet: Sheet, lines) -> Table:
+def receipt_lines_table(sheet: Sheet, lines: Sequence[ReceiptLine]) -> Table:
     """The items paid for: description, quantity and amount in yuan."""
     rows = []
     for line in lines:

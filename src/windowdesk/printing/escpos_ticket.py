@@ -75,7 +75,7 @@ def print_ticket_image(image: Image.Image, *, target: str) -> None:
         _send(target, data)
     except TicketPrinterError:
         raise
-    except Exception as error:  # OS errors, python-escpos's device errors
+    except Exception as error:  # noqa: BLE001 - OS errors, python-escpos's device errors: all become TicketPrinterError
         raise TicketPrinterError(_("The ticket printer at {target} could not print ({kind}). Check that it "
                                    "is on, has paper and is connected.").format(
             target=target, kind=type(error).__name__)) from None

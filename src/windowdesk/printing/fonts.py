@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import reportlab
@@ -25,6 +26,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from windowdesk.paths import resources_dir
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 CJK = "WindowdeskCJK"
 LATIN = "WindowdeskLatin"
@@ -112,7 +116,7 @@ def string_width(text: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in runs(text))
 
 
-def draw_text(canvas, x: float, y: float, text: str, size: float, *, anchor: str = "left") -> float:
+def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *, anchor: str = "left") -> float:
     """Draw mixed Chinese/Latin text on a canvas; returns its width.
 
     ``anchor`` is left, center or right of ``x``.

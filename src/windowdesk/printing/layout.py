@@ -16,8 +16,10 @@ the content, up to ``ROLL_MAX_LENGTH``; a longer document continues on further r
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
@@ -62,7 +64,7 @@ def _band_sizes(sheet: Sheet, reprint: bool) -> tuple[float, float]:
     return small * 3.2 + stamp, footer
 
 
-def _draw_header(head: DocumentHead, sheet: Sheet, canvas: Canvas, doc) -> None:
+def _draw_header(head: DocumentHead, sheet: Sheet, canvas: Canvas, doc: BaseDocTemplate) -> None:
     """Center, number and (from page 2 on) the title at the top of every page."""
     geometry = sheet.geometry
     height = doc.pagesize[1]  # a roll's length is the document's own
@@ -142,7 +144,7 @@ def _draw_roll_page_number(sheet: Sheet, canvas: Canvas, total_pages: int) -> No
 class _NumberedCanvas(Canvas):
     """Holds finished pages back until the total is known, then adds the footers."""
 
-    def __init__(self, *args, footer, **kwargs) -> None:
+    def __init__(self, *args: Any, footer: Callable[[Canvas, int], None], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._finished_pages: list[dict] = []
         self._footer = footer

@@ -14,7 +14,7 @@ brackets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
@@ -81,7 +81,7 @@ def _last_break(chars: Sequence[str], start: int, overflow: int) -> int:
     return overflow
 
 
-def wrap_lines(text: str, max_width: float, width_of=lambda ch: 1.0) -> list[str]:
+def wrap_lines(text: str, max_width: float, width_of: Callable[[str], float] = lambda ch: 1.0) -> list[str]:
     """``text`` broken into lines no wider than ``max_width`` (for tests and plain text)."""
     chars = list(text)
     lines, start = [], 0
@@ -94,7 +94,7 @@ def wrap_lines(text: str, max_width: float, width_of=lambda ch: 1.0) -> list[str
 class RuledParagraph(Paragraph):
     """A Paragraph whose CJK lines break by ``line_ends``."""
 
-    def breakLinesCJK(self, maxWidths):  # noqa: N802 - reportlab API
+    def breakLinesCJK(self, maxWidths: Sequence[float]) -> ParaLines:  # noqa: N802, N803 - reportlab API
         if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
             return self.blPara  # the second half of a split keeps the lines it was given
         units = []

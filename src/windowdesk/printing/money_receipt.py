@@ -3,6 +3,8 @@ date and payer, the lines, the amount in figures and in capitals, how it was pai
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
     Sheet,
@@ -20,12 +22,17 @@ from windowdesk.printing.blocks import (
 )
 from windowdesk.printing.layout import DocumentHead
 
+if TYPE_CHECKING:
+    from reportlab.platypus import Table
 
-def receipt_head(title: str, data, reprint: bool) -> DocumentHead:
+    from windowdesk.printing.data import FeeReceiptData, UtilityReceiptData
+
+
+def receipt_head(title: str, data: FeeReceiptData | UtilityReceiptData, reprint: bool) -> DocumentHead:
     return DocumentHead(title, _("Receipt number"), data.receipt_number, data.issuer, reprint)
 
 
-def receipt_rows(data) -> list[tuple[str, str]]:
+def receipt_rows(data: FeeReceiptData | UtilityReceiptData) -> list[tuple[str, str]]:
     """The first rows of any receipt: its number, when, and who paid."""
     return [
         (_("Receipt number"), data.receipt_number),
@@ -34,12 +41,14 @@ def receipt_rows(data) -> list[tuple[str, str]]:
     ]
 
 
-def receipt_close(sheet: Sheet, data, labels: list[str]):
+def receipt_close(sheet: Sheet, data: FeeReceiptData | UtilityReceiptData, labels: list[str]) -> Table:
     """The signatures, and the center's seal over the day the money was taken."""
     return signatures_and_seal(sheet, labels, data.issuer, local_day(data.paid_at, data.issuer.zone))
 
 
-def receipt_body(sheet: Sheet, data, *, title: str, rows: list[tuple[str, str]], footer: str) -> list:
+def receipt_body(
+    sheet: Sheet, data: FeeReceiptData | UtilityReceiptData, *, title: str, rows: list[tuple[str, str]], footer: str
+) -> list:
     issuer = data.issuer
     styles = sheet.styles
     return [

@@ -94,7 +94,7 @@ def render_ticket_image(ticket: KioskTicket) -> Image.Image:
     image = Image.new("1", (WIDTH_DOTS, height), 1)
     draw = ImageDraw.Draw(image)
     y = MARGIN
-    for (text, size), line_height in zip(lines, heights):
+    for (text, size), line_height in zip(lines, heights, strict=True):
         _draw_centered(draw, text, size, y)
         y += line_height
     image.paste(qr_image, ((WIDTH_DOTS - qr_image.width) // 2, y))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from windowdesk.domain.passwords import (
     LOCK_MINUTES,
@@ -29,6 +30,10 @@ from windowdesk.storage import queries
 from windowdesk.storage.db import Database
 from windowdesk.storage.models import ORIGIN_LOCAL, Operator
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
+
 
 class LoginFailed(WindowdeskError):
     pass
@@ -51,7 +56,7 @@ def _wrong_password() -> LoginFailed:
     )
 
 
-def log_in(db: Database, *, login: str, password: str, clock=utc_now) -> LoginResult:
+def log_in(db: Database, *, login: str, password: str, clock: Callable[[], dt.datetime] = utc_now) -> LoginResult:
     """Check the password; five wrong ones in a row lock the account for 15 minutes."""
     login = (login or "").strip()
     now = clock()

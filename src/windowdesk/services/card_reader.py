@@ -8,6 +8,7 @@ part of this machine, not of the operator who logs in.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from windowdesk.devices.idcard import IdCard, ReaderSettings, plugin_names
 from windowdesk.devices.idcard.reader import USB_PORTS
@@ -21,13 +22,16 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 
+if TYPE_CHECKING:
+    from windowdesk.storage.db import Database
+
 KEY_PLUGIN = "devices.idcard.plugin"
 KEY_LIBRARY = "devices.idcard.library"
 KEY_PORT = "devices.idcard.port"
 SERIAL_PORTS = range(1, 17)
 
 
-def reader_settings(db) -> ReaderSettings | None:
+def reader_settings(db: Database) -> ReaderSettings | None:
     """The reader set up at this workstation, or None where there is none."""
     with db.read() as session:
         plugin = queries.local_setting(session, KEY_PLUGIN) or ""
@@ -39,7 +43,7 @@ def reader_settings(db) -> ReaderSettings | None:
 
 
 def save_reader_settings(
-    db, ctx: CounterContext, *, library_path: str, port: int, plugin: str = "sdtapi"
+    db: Database, ctx: CounterContext, *, library_path: str, port: int, plugin: str = "sdtapi"
 ) -> ReaderSettings:
     """Set up the reader (administrators only; audited)."""
     library_path = (library_path or "").strip()
@@ -68,7 +72,7 @@ def save_reader_settings(
     return settings
 
 
-def remove_reader(db, ctx: CounterContext) -> None:
+def remove_reader(db: Database, ctx: CounterContext) -> None:
     """This workstation has no reader any more (administrators only; audited)."""
     with db.write() as session:
         authorize(session, ctx, Permission.CONFIGURE_DEVICES)
@@ -77,7 +81,7 @@ def remove_reader(db, ctx: CounterContext) -> None:
                       entity_id=ctx.workstation)
 
 
-def find_card_holder(db, ctx: CounterContext, *, card: IdCard) -> ApplicantSummary | None:
+def find_card_holder(db: Database, ctx: CounterContext, *, card: IdCard) -> ApplicantSummary | None:
     """The registered resident whose ID number the card carries, if any."""
     # The whole 18-character number as the search: it matches that one resident only.
     found = applicants.find_residents(db, ctx, query=card.id_number, limit=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
@@ -25,6 +25,9 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # What the window itself may do; review decisions come from the back office via the hub.
 WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,
@@ -108,7 +111,10 @@ def _clock_of(session: Session, ctx: CounterContext, case: m.Case, shipped_calen
     return _clock(ctx, item, case.accepted_day, [(ev.at, ev.to_status) for ev in case.events], calendar, today)
 
 
-def _clock(ctx: CounterContext, item, accepted: dt.date, steps, calendar, today: dt.date) -> ClockState:
+def _clock(
+    ctx: CounterContext, item: m.CatalogItem | queries.ItemClockRules, accepted: dt.date,
+    steps: Sequence[tuple[dt.datetime, str | None]], calendar: WorkingCalendar, today: dt.date,
+) -> ClockState:
     """The clock from a case's (time, status after) steps in recorded order; ``item``
     gives the limits (a catalog item or queries.ItemClockRules)."""
     suspensions, finished = (), None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from windowdesk.domain.fees import CASH, MONEY_METHODS, PAYMENT_METHODS, yuan_text
 from windowdesk.domain.permissions import Permission
@@ -30,6 +31,9 @@ from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import DAY_CLOSED
+
+if TYPE_CHECKING:
+    from windowdesk.domain.calendar import WorkingCalendar
 
 
 class TillClosed(WindowdeskError):
@@ -138,7 +142,7 @@ def business_day(db: Database, ctx: CounterContext) -> dt.date:
 
 
 def start_next_business_day(db: Database, ctx: CounterContext, *, supervisor: SupervisorCredentials,
-                            shipped_calendar) -> dt.date:
+                            shipped_calendar: WorkingCalendar) -> dt.date:
     """After the close of the till's day, let the window take money again on the next
     working day's till (the applicant still at the counter can pay; that till is closed
     that evening). A supervisor confirms with their own credentials; audited."""

@@ -100,7 +100,7 @@ def _context_issuer(session: Session, ctx: CounterContext) -> Issuer:
     return _issuer(session, ctx, center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id)
 
 
-def _applicant(session: Session, row) -> Applicant:
+def _applicant(session: Session, row: m.Case | m.OneTimeNotification | m.Refusal) -> Applicant:
     ref = ApplicantRef(RESIDENT, row.resident_id) if row.resident_id else ApplicantRef(ORGANISATION, row.organisation_id)
     summary = applicant_summary(session, ref)
     return Applicant(summary.name, summary.masked_number)
@@ -114,7 +114,7 @@ def _item(session: Session, code: str) -> tuple[m.CatalogItem, str]:
     return item, department.name if department else item.department_code
 
 
-def _status_url(session, case_number: str) -> str:
+def _status_url(session: Session, case_number: str) -> str:
     """The case's page under the status page address the hub published; "" without one."""
     return case_status_url(queries.local_setting(session, STATUS_PAGE_SETTING) or "", case_number)
 

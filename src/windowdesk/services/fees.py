@@ -9,7 +9,7 @@ amount on the receipt is the one computed when the money is taken.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from windowdesk.domain import fees as fee_rules
@@ -79,7 +79,7 @@ class FeeDue:
     amount_fen: int | None  # None when it depends on a quantity still to be entered
 
 
-def domain_rules(rows) -> tuple[FeeRule, ...]:
+def domain_rules(rows: Iterable[m.FeeRule]) -> tuple[FeeRule, ...]:
     """Stored fee rules (``m.FeeRule`` rows, in position order) as the domain reads them."""
     return tuple(
         FeeRule(

@@ -15,6 +15,7 @@ import ipaddress
 import threading
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from windowdesk.domain.permissions import Permission
@@ -38,6 +39,13 @@ from windowdesk.services.sync import (
 )
 from windowdesk.storage import queries
 from windowdesk.sync.hub_pin import HubPin
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from windowdesk.storage.db import Database
+    from windowdesk.sync.client import HubClient
+    from windowdesk.sync.credentials import TokenStore
 
 
 class EnrollmentCancelled(WindowdeskError):
@@ -71,7 +79,7 @@ def _plain_http_refused() -> WindowdeskError:
     )
 
 
-def check_link(db, hub_url: str, *, allow_plain_http: bool = False) -> None:
+def check_link(db: Database, hub_url: str, *, allow_plain_http: bool = False) -> None:
     """https://, or http:// to this computer, or http:// an administrator allowed."""
     if not hub_url.startswith(("http://", "https://")):
         raise ValidationError(_("The hub address must start with http:// or https://"), field="hub_url")
@@ -105,8 +113,9 @@ def enrollment_client(hub_url: str, ca_bundle: str | None = None):  # noqa: ANN2
     return HubClient(hub_url.strip().rstrip("/"), ca_bundle=check_ca_bundle(ca_bundle) or None)
 
 
-def enroll_workstation(db, ctx: CounterContext, *, administrator: SupervisorCredentials, hub_url: str, code: str,
-                       client, token_store_for, ca_bundle: str | None = None, allow_plain_http: bool = False,
+def enroll_workstation(db: Database, ctx: CounterContext, *, administrator: SupervisorCredentials, hub_url: str,
+                       code: str, client: HubClient, token_store_for: Callable[[str], TokenStore],
+                       ca_bundle: str | None = None, allow_plain_http: bool = False,
                        old_hub_gone: bool = False, cancel: threading.Event | None = None) -> dict[str, str]:
     """Trade a one-time enrollment code for a workstation token (kept in the keyring).
 
@@ -175,7 +184,7 @@ def enroll_workstation(db, ctx: CounterContext, *, administrator: SupervisorCred
     return answer
 
 
-def pin_hub_first_seen(db, seen: HubPin) -> None:
+def pin_hub_first_seen(db: Database, seen: HubPin) -> None:
     """A window enrolled before hubs named themselves pins the hub it syncs with, the
     first time that hub names itself (nothing was pinned to check it against)."""
     if not seen.seen_hub_id:
@@ -189,7 +198,7 @@ def pin_hub_first_seen(db, seen: HubPin) -> None:
             queries.set_local_setting(session, KEY_HUB_CERTIFICATE, seen.seen_certificate_sha256)
 
 
-def _installation_id(db) -> str:
+def _installation_id(db: Database) -> str:
     """A random id of this installation, sent with an enrollment code: if the hub's answer
     is lost, asking again with the same code is answered again (hub services.enrollment).
     Made and saved before the first enrollment request leaves, so that a retry after a

@@ -96,7 +96,9 @@ def _load_item(session: Session, item_code: str) -> m.CatalogItem:
     return item
 
 
-def _item_and_materials(session: Session, ctx: CounterContext, item_code: str, applicant: ApplicantRef, checks):
+def _item_and_materials(
+    session: Session, ctx: CounterContext, item_code: str, applicant: ApplicantRef, checks: Sequence[MaterialCheck]
+) -> tuple[m.CatalogItem, list[tuple[m.ItemMaterial, MaterialCheck]]]:
     """Inside the decision's transaction: the operator may decide, the item and the
     applicant exist, and every material of the item is marked once."""
     authorize(session, ctx, Permission.DECIDE_INTAKE)
@@ -112,7 +114,7 @@ def _applicant_columns(ref: ApplicantRef) -> dict[str, str | None]:
     }
 
 
-def _next_number(session: Session, ctx: CounterContext, series: DocumentSeries, day) -> str:
+def _next_number(session: Session, ctx: CounterContext, series: DocumentSeries, day: dt.date) -> str:
     seq = queries.next_sequence_value(
         session, sequence_scope(series, ctx.center_code, day, ctx.window_code)
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from windowdesk.domain.permissions import Role
 from windowdesk.services.audit import record_action
@@ -24,11 +25,14 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.sync import protocol
 
+if TYPE_CHECKING:
+    from windowdesk.storage.db import Session
+
 log = logging.getLogger("windowdesk.sync")
 UNNAMED_HUB = "hub"  # a hub older than hub ids: all its accounts share this origin
 
 
-def apply_operator(session, change: protocol.Change, now: dt.datetime) -> str | None:
+def apply_operator(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
     from windowdesk.services.sync import KEY_HUB_ID  # services.sync imports this module
 
     payload = change.payload
@@ -62,7 +66,7 @@ def apply_operator(session, change: protocol.Change, now: dt.datetime) -> str | 
     return change.kind
 
 
-def _replace_first_run_administrator(session, arrived: m.Operator) -> None:
+def _replace_first_run_administrator(session: Session, arrived: m.Operator) -> None:
     """The hub's first active administrator of this center disables the one made at the
     first start (once: the setting is cleared)."""
     if arrived.role != Role.ADMINISTRATOR or not arrived.active or not arrived.password_hash:

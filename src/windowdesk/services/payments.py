@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from windowdesk.domain import fees as fee_rules
 from windowdesk.domain.fees import UTILITIES, Settlement, Tender, utility_label
@@ -56,7 +57,9 @@ def receipt_workstation(ctx: CounterContext) -> str:
     return f"{ctx.center_code}{ctx.window_code}"
 
 
-def _new_receipt(session: Session, ctx: CounterContext, *, kind: str, now: dt.datetime, settlement: Settlement, **fields) -> m.Receipt:
+def _new_receipt(
+    session: Session, ctx: CounterContext, *, kind: str, now: dt.datetime, settlement: Settlement, **fields: Any
+) -> m.Receipt:
     day = business_day_in_session(session, ctx)
     workstation = receipt_workstation(ctx)
     seq = queries.next_sequence_value(session, receipt_sequence_scope(workstation, day.year))

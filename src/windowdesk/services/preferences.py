@@ -33,19 +33,19 @@ KEY_WINDOW_GEOMETRY = "ui.main_window.geometry"
 KEY_WINDOW_MAXIMISED = "ui.main_window.maximised"
 
 
-def prints_at_once(db) -> bool:
+def prints_at_once(db: Database) -> bool:
     """True when each decision's document and each receipt goes straight to the default
     printer, without the preview (the preview opens only when that fails)."""
     with db.read() as session:
         return queries.local_setting(session, KEY_PRINT_AT_ONCE) == "1"
 
 
-def save_print_at_once(db, at_once: bool) -> None:
+def save_print_at_once(db: Database, at_once: bool) -> None:
     with db.write() as session:
         queries.set_local_setting(session, KEY_PRINT_AT_ONCE, "1" if at_once else "0")
 
 
-def window_geometry(db) -> tuple[str | None, bool]:
+def window_geometry(db: Database) -> tuple[str | None, bool]:
     """The main window's last geometry (Qt's saveGeometry, hex) and whether it was maximised."""
     with db.read() as session:
         geometry = queries.local_setting(session, KEY_WINDOW_GEOMETRY)
@@ -53,7 +53,7 @@ def window_geometry(db) -> tuple[str | None, bool]:
     return geometry, maximised
 
 
-def save_window_geometry(db, *, geometry: str, maximised: bool) -> None:
+def save_window_geometry(db: Database, *, geometry: str, maximised: bool) -> None:
     if not all(c in "0123456789abcdef" for c in geometry):
         raise ValidationError(_("The window's size could not be kept."), field="geometry")
     with db.write() as session:
@@ -64,14 +64,14 @@ def save_window_geometry(db, *, geometry: str, maximised: bool) -> None:
 DRAFT_PREFIX = "ui.intake_draft."
 
 
-def save_intake_draft(db, operator_id: str, draft: dict) -> None:
+def save_intake_draft(db: Database, operator_id: str, draft: dict) -> None:
     """Keep an operator's unsaved intake form (item, applicant by reference, marks) until
     they next open the window. No ID number is in it: the applicant is named by id."""
     with db.write() as session:
         queries.set_local_setting(session, DRAFT_PREFIX + operator_id, json.dumps(draft, ensure_ascii=False))
 
 
-def take_intake_draft(db, operator_id: str) -> dict | None:
+def take_intake_draft(db: Database, operator_id: str) -> dict | None:
     """The operator's kept form, once: it is forgotten as it is given back."""
     with db.write() as session:
         stored = queries.local_setting(session, DRAFT_PREFIX + operator_id)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from windowdesk.services import applicants
 from windowdesk.services.context import CounterContext
 from windowdesk.services.queue_settings import HallConnection
 from windowdesk.sync.hall_client import HallClient
+
+if TYPE_CHECKING:
+    from windowdesk.storage.db import Database
 
 ACTIONS = ("call_next", "recall", "skip", "finish", "serve")
 
@@ -82,7 +85,9 @@ def link_case(connection: HallConnection, *, ticket_id: str, case_id: str) -> di
     return _with_client(connection, lambda c: c.link_case(ticket_id=ticket_id, case_id=case_id))
 
 
-def resident_of(db, ctx: CounterContext, ticket: dict | None) -> tuple[str, applicants.ApplicantSummary | None]:
+def resident_of(
+    db: Database, ctx: CounterContext, ticket: dict | None
+) -> tuple[str, applicants.ApplicantSummary | None]:
     """The ticket's resident as this window knows them: (the ID number to search with,
     the registered resident when exactly one matches). ("", None) without a resident."""
     resident = (ticket or {}).get("resident") or {}

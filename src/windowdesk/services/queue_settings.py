@@ -5,11 +5,17 @@ hub's token, never in a file)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.storage import queries
 from windowdesk.sync.credentials import TokenStore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from windowdesk.storage.db import Database
 
 KEY_HALL_URL = "hall.url"
 TOKEN_ACCOUNT = "hall-window-token"
@@ -21,7 +27,9 @@ class HallConnection:
     token: str
 
 
-def hall_connection(db, *, token_store_for=TokenStore) -> HallConnection | None:
+def hall_connection(
+    db: Database, *, token_store_for: Callable[[str], TokenStore] = TokenStore
+) -> HallConnection | None:
     """None when this window was never connected to a hall service."""
     with db.read() as session:
         url = queries.local_setting(session, KEY_HALL_URL)
@@ -31,7 +39,10 @@ def hall_connection(db, *, token_store_for=TokenStore) -> HallConnection | None:
     return HallConnection(url, token) if token else None
 
 
-def connect_to_hall(db, *, url: str, token: str, check, token_store_for=TokenStore) -> dict:
+def connect_to_hall(
+    db: Database, *, url: str, token: str, check: Callable[[HallConnection], dict],
+    token_store_for: Callable[[str], TokenStore] = TokenStore,
+) -> dict:
     """Saved only once the service answered with this token as a window's: ``check``
     takes the connection and returns the window's status (it raises when refused)."""
     url = url.strip().rstrip("/")

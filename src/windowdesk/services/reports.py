@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 from windowdesk.domain.assessment import (
     GROUPINGS,
     CaseFact,
     ComplaintFact,
     DecisionFact,
+    Figures,
     Keys,
     RatingFact,
     Report,
@@ -35,6 +37,9 @@ from windowdesk.storage import queries_service as q
 from windowdesk.storage import refusal_queries
 from windowdesk.storage.db import Database, Session
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 def grouping_label(by: str) -> str:
     return {
@@ -53,7 +58,7 @@ def column_labels() -> dict[str, str]:
     }
 
 
-def _labels(session: Session, ctx: CounterContext, by: str):
+def _labels(session: Session, ctx: CounterContext, by: str) -> Callable[[str | None], str]:
     names = {
         "window": lambda: q.window_labels(session, ctx.center_code),
         "operator": lambda: q.operator_names(session),
@@ -108,7 +113,8 @@ def performance_report(
         def day(value: dt.datetime) -> dt.date:
             return value.astimezone(zone).date()
 
-        def keys(window, operator, item_code, department=None) -> Keys:
+        def keys(window: str | None, operator: str | None, item_code: str | None,
+                 department: str | None = None) -> Keys:
             return Keys(window, operator, department or items.get(item_code, (None, 0))[0], ctx.center_code)
 
         # Like a case whose acceptance was refused, a notification or refusal the hub refused
@@ -132,7 +138,7 @@ def performance_report(
         )
 
 
-def format_figure(name: str, value) -> str:
+def format_figure(name: str, value: float | None) -> str:
     if value is None:
         return "-"
     if name.endswith("_rate"):
@@ -148,7 +154,7 @@ def report_table(report: Report) -> tuple[list[str], list[list[str]]]:
     headings = [grouping_label(report.by), *columns.values(),
                 *(level_label(level) for level in LEVELS_BEST_FIRST)]
 
-    def line(label: str, figures) -> list[str]:
+    def line(label: str, figures: Figures) -> list[str]:
         values = figures.as_dict()
         return [label, *(format_figure(name, values[name]) for name in columns),
                 *(str(figures.ratings.get(int(level), 0)) for level in LEVELS_BEST_FIRST)]

@@ -351,7 +351,8 @@ class SyncRunner:
         report.sent_again += sent_again
         return sent_again > 0
 
-    def _with_retries(self, call, cancel: threading.Event, on_turn: Callable[[float], None] | None = None):
+    def _with_retries(self, call: Callable[[], object], cancel: threading.Event,
+                      on_turn: Callable[[float], None] | None = None) -> object:
         """Transient failures are retried with exponential backoff and full jitter. A busy
         hub's turn is waited for (told to ``on_turn``) without counting as a failure, up to
         ``longest_turn_wait`` seconds in all."""
@@ -392,7 +393,8 @@ class SyncRunner:
                 return _read_batch(session, 0, self._push_batch, self._push_bytes)
             return _read_batch(session, after.last_seq, self._push_batch, self._push_bytes, after.last_event_id)
 
-    def _push(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
+    def _push(self, cancel: threading.Event, report: SyncReport, state: SyncProgress,
+              notify: Callable[[SyncProgress], None]) -> None:
         with self._db.read() as session:
             state.to_push = queries.outbox_count(session, "pending")
         notify(state)
@@ -437,7 +439,8 @@ class SyncRunner:
             abandoned.set()
             raise
 
-    def _answer(self, batch: _Batch, sending: Future, cancel, on_turn: Callable[[float], None]) -> protocol.PushAnswer:
+    def _answer(self, batch: _Batch, sending: Future, cancel: threading.Event,
+                on_turn: Callable[[float], None]) -> protocol.PushAnswer:
         """The hub's answer to ``batch``; the batches before it are answered and recorded."""
         from windowdesk.sync.client import HubRefused
 
@@ -456,7 +459,7 @@ class SyncRunner:
             self._note_failure(batch.push.event_ids, error)
             raise
 
-    def _send_in_background(self, batch: _Batch, cancel, abandoned: threading.Event | None = None,
+    def _send_in_background(self, batch: _Batch, cancel: threading.Event, abandoned: threading.Event | None = None,
                             on_turn: Callable[[float], None] | None = None) -> Future:
         """``batch`` sent (with retries) on a thread of its own; a batch of a push that has
         been ``abandoned`` is not sent (again)."""
@@ -468,7 +471,7 @@ class SyncRunner:
 
         return self._retried_in_background(push, cancel, "windowdesk-push", on_turn)
 
-    def _retried_in_background(self, call: Callable[[], object], cancel, name: str,
+    def _retried_in_background(self, call: Callable[[], object], cancel: threading.Event, name: str,
                                on_turn: Callable[[float], None] | None = None) -> Future:
         """``call`` (a request to the hub) with retries, on a daemon thread of its own."""
         return _in_background(functools.partial(self._with_retries, call, cancel, on_turn), name)
@@ -499,7 +502,8 @@ class SyncRunner:
         report.applied += applied
         report.duplicates += duplicates
 
-    def _pull(self, cancel, report: SyncReport, state: SyncProgress, notify) -> None:
+    def _pull(self, cancel: threading.Event, report: SyncReport, state: SyncProgress,
+              notify: Callable[[SyncProgress], None]) -> None:
         with self._db.read() as session:
             cursor = int(queries.local_setting(session, KEY_CURSOR) or 0)
 

@@ -92,7 +92,7 @@ class DaySummary:
     refused: int
 
 
-def _ref(row) -> ApplicantRef:
+def _ref(row: m.Case | m.OneTimeNotification | m.Refusal) -> ApplicantRef:
     if row.resident_id:
         return ApplicantRef(RESIDENT, row.resident_id)
     return ApplicantRef(ORGANISATION, row.organisation_id)
@@ -115,7 +115,8 @@ def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = No
         authorize(session, ctx, Permission.VIEW_DAY_WORK)
         item_names = {row.code: row.name for row in queries.active_items(session)}
 
-        def entry(kind: str, row, number: str, at: dt.datetime, state: str) -> WorkEntry:
+        def entry(kind: str, row: m.Case | m.OneTimeNotification | m.Refusal, number: str, at: dt.datetime,
+                  state: str) -> WorkEntry:
             who = applicant_summary(session, _ref(row))
             name = item_names.get(row.item_code) or session.get(m.CatalogItem, row.item_code).name
             return WorkEntry(kind, row.id, number, at, name, who.name, who.masked_number, state)

@@ -7,6 +7,7 @@ user's preference file, because the case numbers depend on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from windowdesk.domain.passwords import check_strength, hash_password
 from windowdesk.domain.uuid7 import new_uuid
@@ -16,6 +17,10 @@ from windowdesk.services.context import CounterContext, utc_now
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import ORIGIN_LOCAL, Center, Operator, Window
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
 
 KEY_CENTER = "workstation.center"
 KEY_WINDOW = "workstation.window"
@@ -106,7 +111,9 @@ def configure_workstation(
     return current_context(db)
 
 
-def workstation_context_for(session: Session, operator: Operator, *, clock=utc_now) -> CounterContext:
+def workstation_context_for(
+    session: Session, operator: Operator, *, clock: Callable[[], dt.datetime] = utc_now
+) -> CounterContext:
     """Inside a session: the context of ``operator`` at this configured workstation."""
     center = session.get(Center, queries.local_setting(session, KEY_CENTER) or "")
     window = session.get(Window, queries.local_setting(session, KEY_WINDOW) or "")
@@ -115,7 +122,7 @@ def workstation_context_for(session: Session, operator: Operator, *, clock=utc_n
     return _context(center, window, operator, clock)
 
 
-def current_context(db: Database, *, clock=utc_now) -> CounterContext | None:
+def current_context(db: Database, *, clock: Callable[[], dt.datetime] = utc_now) -> CounterContext | None:
     """The context of the last operator who logged in here, or None before set-up."""
     with db.read() as session:
         center_code = queries.local_setting(session, KEY_CENTER)
@@ -131,7 +138,7 @@ def current_context(db: Database, *, clock=utc_now) -> CounterContext | None:
         return _context(center, window, operator, clock)
 
 
-def _context(center: Center, window: Window, operator: Operator, clock) -> CounterContext:
+def _context(center: Center, window: Window, operator: Operator, clock: Callable[[], dt.datetime]) -> CounterContext:
     return CounterContext(
         center_code=center.code,
         center_name=center.name,
@@ -154,7 +161,7 @@ def is_configured(db: Database) -> bool:
 
 
 
-def workstation_place(db) -> tuple[str, str, str] | None:
+def workstation_place(db: Database) -> tuple[str, str, str] | None:
     """This workstation's center name, window code and window name (for the login box),
     or None before set-up. Nothing personal: shown before anyone logs in."""
     with db.read() as session:

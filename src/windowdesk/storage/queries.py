@@ -108,7 +108,7 @@ def calendar_years(session: Session) -> list[tuple[int, str, dict[str, Any], dic
 
 def calendar_overrides(session: Session) -> dict[dt.date, bool]:
     rows = session.execute(select(m.CalendarOverride.day, m.CalendarOverride.is_working_day))
-    return {day: working for day, working in rows}
+    return {day: working for day, working in rows}  # noqa: C416 - a Result has keys(): dict() would read it as a mapping
 
 
 # --- applicants ---------------------------------------------------------------------

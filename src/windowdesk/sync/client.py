@@ -252,7 +252,7 @@ class HubClient:
         return body
 
     @staticmethod
-    def _busy(response) -> HubUnreachable:
+    def _busy(response: requests.Response) -> HubUnreachable:
         """Too many requests: retried later like an outage, but in the hub's own words
         (e.g. how long to wait), which the enrollment dialog shows."""
         message = str(_error_of(response).get("message") or "")
@@ -264,7 +264,7 @@ class HubClient:
         )
 
     @staticmethod
-    def _hub_trouble(response) -> HubUnreachable:
+    def _hub_trouble(response: requests.Response) -> HubUnreachable:
         """A 5xx: retried later like an outage. A hub whose disk is full is named as such:
         waiting does not help there, its administrator must act. A busy hub names the turn."""
         error = _error_of(response)

@@ -4,8 +4,12 @@ database or a settings file. The keyring is touched lazily and behind a lock."""
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from windowdesk.errors import WindowdeskError
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 KEYRING_SERVICE = "windowdesk"
 
@@ -31,7 +35,7 @@ class TokenStore:
         self._account = account
         self._lock = threading.Lock()
 
-    def _keyring(self):
+    def _keyring(self) -> ModuleType:
         import keyring
         from keyring.backends import fail
 

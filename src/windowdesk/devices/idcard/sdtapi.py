@@ -18,6 +18,7 @@ is opened once (``ifOpen`` 0 afterwards), as the SDK's guide recommends.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import sys
 from pathlib import Path
@@ -66,7 +67,7 @@ def describe_code(code: int) -> str:
     return _("{words} (code 0x{code:02X})").format(words=words, code=code)
 
 
-def _load(path: str):
+def _load(path: str) -> ctypes.CDLL:
     if sys.platform == "win32":
         return ctypes.WinDLL(path)  # the SDK's functions are stdcall on Windows
     return ctypes.CDLL(path)
@@ -78,7 +79,7 @@ class SdtapiReader:
     def __init__(self, settings: ReaderSettings) -> None:
         self.library_path = settings.library_path
         self.port = int(settings.port)
-        self._library = None
+        self._library: ctypes.CDLL | None = None
 
     def open(self) -> None:
         if not self.library_path:
@@ -121,7 +122,7 @@ class SdtapiReader:
             )
         self._library = library
 
-    def _opened(self):
+    def _opened(self) -> ctypes.CDLL:
         if self._library is None:
             raise ReaderError(_("The ID card reader is not open."))
         return self._library
@@ -171,7 +172,5 @@ class SdtapiReader:
     def close(self) -> None:
         library, self._library = self._library, None
         if library is not None:
-            try:
+            with contextlib.suppress(OSError):  # the reader is gone already; nothing to close
                 library.SDT_ClosePort(self.port)
-            except OSError:  # the reader is gone already; nothing to close
-                pass

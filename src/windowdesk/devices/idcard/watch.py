@@ -89,7 +89,7 @@ class CardWatch:
         except ReaderError as error:
             self._reader_failed(error.message, events)
             return events
-        except Exception as error:  # a vendor library may fail in ways of its own
+        except Exception as error:  # noqa: BLE001 - a vendor library may fail in ways of its own
             self._reader_failed(
                 _("The ID card reader failed: {detail}").format(detail=mask_id_numbers_in(str(error))), events
             )

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from windowdesk.hub.api.errors import error_response, request_language
+from windowdesk.hub.api.request_gate import replaying
 from windowdesk.hub.language import Text, render
 from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.security import sha256_hex
@@ -132,7 +133,7 @@ class PushGate:
         try:
             await slot.take()
             served_from = self.turns.now()
-            await self.app({**scope, SCOPE_SLOT: slot}, _replaying(body, receive), send_then_leave)
+            await self.app({**scope, SCOPE_SLOT: slot}, replaying(body, receive), send_then_leave)
         finally:
             leave()
 
@@ -175,17 +176,3 @@ async def _received_body(receive: Receive) -> bytes | None:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """What the route reads: the body already received, then the connection as it is."""
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

@@ -75,7 +75,7 @@ class RequestGate:
             return
         if body is None:
             return  # the client went away before it had sent its request: nobody to answer
-        await self.app(scope, _replaying(body, receive), send)
+        await self.app(scope, replaying(body, receive), send)
 
     async def _check_caller(self, request: Request, scope: Scope, path: str) -> None:
         if path == PUSH_PATH:
@@ -121,8 +121,9 @@ async def _received_body(receive: Receive, cap: int) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """What the app reads: the body already received, then the connection as it is."""
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """What the app reads: the body already received, then the connection as it is (the
+    push gate replays the bodies it reads the same way)."""
     replayed = False
 
     async def replay() -> Message:

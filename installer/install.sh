@@ -17,6 +17,10 @@ debian_packages=(libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libglib2.
   libpulse0 espeak-ng)
 # The tests build a stand-in ID card reader library from C (tests/devices/sdtapi_standin.c).
 [ "${1:-}" = "--dev" ] && debian_packages+=(gcc libc6-dev)
+# The packaging tests (tests/packaging): objdump, dpkg-deb's tools, lintian, and
+# the display-server libraries the frozen client's .deb depends on (installed by dpkg -i).
+[ "${1:-}" = "--dev" ] && debian_packages+=(binutils dpkg-dev fakeroot lintian
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 libdrm2 libxcb1)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
   for package in "${debian_packages[@]}"; do

@@ -7,10 +7,21 @@ platform's user data folder.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+def _shipped_root() -> Path:
+    """The folder holding resources/ and translations/: the checkout in a source install,
+    the bundle's own folder in a frozen (PyInstaller) build, which has no source tree."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parents[2]
+
+
+_REPO_ROOT = _shipped_root()
 
 
 def resources_dir() -> Path:

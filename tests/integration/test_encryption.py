@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import sys
 
 import keyring
 import pytest
@@ -78,6 +79,8 @@ def test_no_keyring_is_explained_and_demo_data_still_opens(tmp_path):
         with pytest.raises(StartupError) as caught:
             database_key(tmp_path / "real.sqlite3")
         assert "Administrator" in caught.value.message
+        if sys.platform.startswith("linux"):  # the packaged app names what to install
+            assert "apt install gnome-keyring" in caught.value.message
         demo_key = database_key(tmp_path / "demo.sqlite3", demo=True)
         assert (tmp_path / DEMO_KEY_FILE).read_text() == demo_key.hex()
         assert database_key(tmp_path / "demo.sqlite3", demo=True) == demo_key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import keyring
 import pytest
 from keyring.backends import fail
@@ -32,6 +34,8 @@ def test_no_keyring_says_so_plainly():
         keyring.set_keyring(previous)
     message = caught.value.message
     assert "keyring" in message and "Administrator" in message and "offline" in message
+    if sys.platform.startswith("linux"):  # the packaged app names what to install
+        assert "apt install gnome-keyring" in message
 
 
 def test_token_never_lands_in_the_database(temp_keyring, demo):

@@ -35,15 +35,17 @@ def database_key(database: Path, *, demo: bool = False) -> bytes:
     from keyring.errors import KeyringError
 
     from windowdesk.i18n import _
+    from windowdesk.keyring_hint import with_install_hint
 
     if isinstance(keyring.get_keyring(), fail.Keyring):
         if demo:
             return _demo_key_from_file(database)
         raise StartupError(
             _("No keyring for the database key"),
-            _("windowdesk keeps residents' data encrypted and needs the operating system's keyring "
-              "for its key. Administrator: install and unlock a keyring (Windows Credential Manager, "
-              "macOS Keychain, GNOME Keyring or KWallet), then start windowdesk again."),
+            with_install_hint(_(
+                "windowdesk keeps residents' data encrypted and needs the operating system's keyring "
+                "for its key. Administrator: install and unlock a keyring (Windows Credential Manager, "
+                "macOS Keychain, GNOME Keyring or KWallet), then start windowdesk again.")),
         )
     try:
         stored = keyring.get_password(KEYRING_SERVICE, _account(database))

@@ -20,13 +20,14 @@ class KeyringUnavailable(WindowdeskError):
 
 def _no_keyring_error(detail: str) -> KeyringUnavailable:
     from windowdesk.i18n import _
+    from windowdesk.keyring_hint import with_install_hint
 
     return KeyringUnavailable(
         _("No safe place for the hub token"),
-        _("This computer offers no keyring to keep the workstation's hub token ({detail}). "
+        with_install_hint(_("This computer offers no keyring to keep the workstation's hub token ({detail}). "
           "Administrator: install and unlock a keyring (Windows Credential Manager, macOS "
           "Keychain, or GNOME Keyring / KWallet on Linux), then enroll this workstation again. "
-          "The counter keeps working offline meanwhile.").format(detail=detail),
+          "The counter keeps working offline meanwhile.").format(detail=detail)),
     )
 
 

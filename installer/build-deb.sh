@@ -8,7 +8,7 @@
 # No maintainer scripts, nothing outside /opt/apps/<appid>, nothing that needs root to run.
 #
 #   bash installer/build-deb.sh [--build N] [--bundle DIR] [--out DIR]
-#     --build N     the fourth part of the version (default 0): 0.1.0 + N -> 0.1.0.N
+#     --build N     the fourth part of the version (default 0): 0.9.0 + N -> 0.9.0.N
 #     --bundle DIR  package this already frozen folder instead of freezing again
 #     --out DIR     where the .deb goes (default dist/)
 # Needs: a venv with the app and the dev extra (installer/install.sh --dev), the compiled
@@ -33,7 +33,8 @@ while [ $# -gt 0 ]; do
 done
 case "$build" in (*[!0-9]*|"") echo "--build takes a number" >&2; exit 2 ;; esac
 
-base_version=$("$python" -c 'import tomllib; print(tomllib.load(open("pyproject.toml","rb"))["project"]["version"])')
+# The version's one place is windowdesk.__version__ (pyproject.toml reads it from there).
+base_version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' src/windowdesk/__init__.py)
 version="$base_version.$build"
 [ "$(tr -cd . <<<"$version" | wc -c)" -eq 3 ] || { echo "version $version is not four-part" >&2; exit 2; }
 arch=$(dpkg --print-architecture)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.conftest import APPID, REPO, build_deb, png_size
+from windowdesk import __version__
 
 pytestmark = pytest.mark.slow
 
@@ -25,10 +26,10 @@ def _dpkg_deb(*args: str) -> str:
 
 
 def test_package_has_the_uos_app_store_layout_with_one_appid(client_deb, tmp_path):
-    assert client_deb.name == f"{APPID}_0.1.0.1_{_arch()}.deb"
+    assert client_deb.name == f"{APPID}_{__version__}.1_{_arch()}.deb"
     assert APPID.lower() == APPID
     assert _dpkg_deb("-f", str(client_deb), "Package").strip() == APPID
-    assert _dpkg_deb("-f", str(client_deb), "Version").strip() == "0.1.0.1"
+    assert _dpkg_deb("-f", str(client_deb), "Version").strip() == f"{__version__}.1"
     # "mode owner size date time path[ -> symlink target]"
     paths = [line.split(maxsplit=5)[5].split(" -> ")[0]
              for line in _dpkg_deb("-c", str(client_deb)).splitlines()]
@@ -39,7 +40,7 @@ def test_package_has_the_uos_app_store_layout_with_one_appid(client_deb, tmp_pat
     app = tmp_path / APP_DIR.relative_to("/")
     info = json.loads((app / "info").read_text(encoding="utf-8"))
     assert info["appid"] == APPID and info["name"] == "windowdesk"
-    assert info["version"] == "0.1.0.1" and len(info["version"].split(".")) == 4
+    assert info["version"] == f"{__version__}.1" and len(info["version"].split(".")) == 4
     assert info["arch"] == [_arch()]
     assert isinstance(info["permissions"], dict) and info["permissions"]["autostart"] is False
     desktop = (app / "entries/applications" / f"{APPID}.desktop").read_text(encoding="utf-8")
@@ -115,7 +116,7 @@ def test_install_start_upgrade_remove_purge_keep_the_users_data(
 ):
     data = ordinary_user / ".local/share/windowdesk"
     _dpkg("-i", str(client_deb))
-    assert _installed_version() == "0.1.0.1"
+    assert _installed_version() == f"{__version__}.1"
     assert (APP_DIR / "files/windowdesk").is_file()
 
     first = _as_user(str(APP_DIR / "files/windowdesk"), "--demo", "--smoke-test",
@@ -129,7 +130,7 @@ def test_install_start_upgrade_remove_purge_keep_the_users_data(
     # A newer build of the same package: the same frozen folder, a higher version.
     newer = build_deb(frozen_bundle, tmp_path / "newer", build_number=2)
     _dpkg("-i", str(newer))
-    assert _installed_version() == "0.1.0.2"
+    assert _installed_version() == f"{__version__}.2"
     second = _as_user(str(APP_DIR / "files/windowdesk"), "--demo", "--smoke-test",
                       str(ordinary_user / "second.png"))
     assert second.returncode == 0, second.stderr

@@ -44,6 +44,14 @@ class KeyCounter:
         assert window is not None, "no active window to type into"
         return QApplication.focusWidget() or window
 
+    def choose(self, item_keys: str, applicant_keys: str) -> None:
+        """The routine start of an intake: the item found by what is typed, Enter, the
+        applicant found by what is typed, Enter."""
+        self.type(item_keys)
+        self.press(Qt.Key.Key_Return)
+        self.type(applicant_keys)
+        self.press(Qt.Key.Key_Return)
+
     def press(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = NO_MODIFIER, name: str = "") -> None:
         widget = self.target()
         self.keys.append(name or _key_name(key, modifiers))

@@ -67,10 +67,7 @@ def test_after_the_idle_lock_the_keyboard_works_at_once(qtbot, window):
 
 def test_the_intake_keys_work_wherever_the_focus_is_in_the_window(qtbot, window, demo):
     keys = KeyCounter(qtbot)
-    keys.type("sydj")
-    keys.press(Qt.Key.Key_Return)
-    keys.type("0496")
-    keys.press(Qt.Key.Key_Return)
+    keys.choose("sydj", "0496")  # the item by its initials, the applicant by the end of the ID
     window.tabs.tabBar().setFocus()  # where a click on the tab bar, or the old unlock, leaves it
     keys.press(Qt.Key.Key_M, CTRL)
     keys.press(Qt.Key.Key_Return, CTRL)
@@ -89,10 +86,7 @@ def _colours(image, rect) -> set[int]:
 
 def test_the_lock_screen_covers_the_names(qtbot, window, demo):
     keys = KeyCounter(qtbot)
-    keys.type("sydj")
-    keys.press(Qt.Key.Key_Return)
-    keys.type("0496")
-    keys.press(Qt.Key.Key_Return)
+    keys.choose("sydj", "0496")  # the item by its initials, the applicant by the end of the ID
     picker = window.intake.applicant_picker
     assert "王建国" in picker.chosen_label.text()
     keys.press(Qt.Key.Key_L, CTRL)
@@ -137,10 +131,7 @@ def test_the_refusal_dialog_opens_with_no_ground_chosen(qtbot, demo):
 
 def test_the_rating_dialog_names_the_case_and_enter_rates_nothing(qtbot, window, demo):
     keys = KeyCounter(qtbot)
-    keys.type("sydj")
-    keys.press(Qt.Key.Key_Return)
-    keys.type("0496")
-    keys.press(Qt.Key.Key_Return)
+    keys.choose("sydj", "0496")  # the item by its initials, the applicant by the end of the ID
     keys.press(Qt.Key.Key_M, CTRL)
     keys.press(Qt.Key.Key_Return, CTRL)
     keys.press(Qt.Key.Key_F6)
@@ -154,10 +145,7 @@ def test_the_rating_dialog_names_the_case_and_enter_rates_nothing(qtbot, window,
 
 def test_closing_the_window_mid_form_keeps_the_form_for_the_next_start(qtbot, window, demo):
     keys = KeyCounter(qtbot)
-    keys.type("sydj")
-    keys.press(Qt.Key.Key_Return)
-    keys.type("0496")
-    keys.press(Qt.Key.Key_Return)
+    keys.choose("sydj", "0496")  # the item by its initials, the applicant by the end of the ID
     keys.press(Qt.Key.Key_2)  # the first material missing
     window.close()
     again = open_main_window(qtbot, demo)
@@ -201,10 +189,7 @@ def test_after_the_day_close_a_fee_that_cannot_be_taken_is_said_before_accepting
 
 def test_the_previous_applicants_result_goes_when_the_next_is_entered(qtbot, window, demo):
     keys = KeyCounter(qtbot)
-    keys.type("sydj")
-    keys.press(Qt.Key.Key_Return)
-    keys.type("0496")
-    keys.press(Qt.Key.Key_Return)
+    keys.choose("sydj", "0496")  # the item by its initials, the applicant by the end of the ID
     keys.press(Qt.Key.Key_M, CTRL)
     keys.press(Qt.Key.Key_Return, CTRL)
     label = window.intake.result_label

@@ -19,6 +19,7 @@ from windowdesk.hub.api.request_gate import RequestGate
 from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.web import mount_web
 from windowdesk.sync.protocol import API_PREFIX
 
 
@@ -55,4 +56,5 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
+    mount_web(app)
     return app

@@ -25,7 +25,9 @@ STATIC_DIR = Path(__file__).with_name("static")
 def mount_web(app: FastAPI) -> None:
     """Adds the console's and the public pages' routes and the shared stylesheet."""
     from windowdesk.hub.web import console, public
+    from windowdesk.hub.web.errors import install_page_errors
 
+    install_page_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(console.router)
     app.include_router(public.router)

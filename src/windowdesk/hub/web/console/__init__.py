@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from windowdesk.hub.web.console import sign_in
+from windowdesk.hub.web.console import reports, sign_in
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 router.include_router(sign_in.router)
+router.include_router(reports.router)

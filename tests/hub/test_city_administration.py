@@ -43,7 +43,7 @@ def people(hub: Hub) -> dict[str, rights.ConsoleActor]:
     }
 
 
-def _every_setup_action(session, by: rights.ConsoleActor, now: dt.datetime) -> list:  # noqa: ANN001
+def _every_setup_action(session, by: rights.ConsoleActor, now: dt.datetime) -> list:
     """Each console action on the city's setup, ready to run as ``by``."""
     return [
         lambda: city_setup.organisation(session, by=by),
@@ -216,7 +216,7 @@ def test_the_calendar_and_the_status_page_are_published_to_every_window(hub: Hub
     station = hub.enroll("CH", "01")
     content = (resources_dir() / "calendar" / "cn_working_calendar.json").read_bytes()
     with hub.db.write(feed=True) as session:
-        with pytest.raises(InvalidInput, match="bad.json"):
+        with pytest.raises(InvalidInput, match=r"bad\.json"):
             city_publishing.publish_calendar_year(session, by=admin, file_name="bad.json", content=b"not json",
                                                   year=None, now=now)
         published, saved = city_publishing.publish_calendar_year(session, by=admin, file_name="cal.json",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from windowdesk.hub.errors import HubError, InvalidInput
 from windowdesk.hub.language import Text
@@ -104,7 +105,7 @@ def backups_in(folder: Path) -> list[BackupFile]:
     return found
 
 
-def _latest_entry(session, action: str) -> HubAuditEntry | None:  # noqa: ANN001 - a Session
+def _latest_entry(session: Session, action: str) -> HubAuditEntry | None:
     return session.scalars(select(HubAuditEntry).where(HubAuditEntry.entity == "backup",
                                                        HubAuditEntry.action == action)
                            .order_by(HubAuditEntry.seq.desc()).limit(1)).first()

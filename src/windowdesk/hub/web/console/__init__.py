@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from windowdesk.hub.web.console import sign_in
+from windowdesk.hub.web.console import (
+    admin_access,
+    admin_backups,
+    admin_calendar,
+    admin_catalog,
+    admin_city,
+    sign_in,
+)
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 router.include_router(sign_in.router)
+router.include_router(admin_city.router)  # the administrators' pages (issue 26)
+router.include_router(admin_access.router)
+router.include_router(admin_catalog.router)
+router.include_router(admin_calendar.router)
+router.include_router(admin_backups.router)

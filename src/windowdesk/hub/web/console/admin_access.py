@@ -12,9 +12,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from windowdesk.hub.services import city_access, city_setup, console_accounts, enrollment
-from windowdesk.hub.services.console_rights import ADMINISTRATOR, ROLE_LABELS, ROLES, ConsoleActor
+from windowdesk.hub.services.console_rights import ROLE_LABELS, ROLES, ConsoleActor
 from windowdesk.hub.web.console.admin_common import (
+    ACCOUNTS,
     FORM_REFUSALS,
+    WORKSTATIONS,
     center_clock,
     city_clock,
     done,
@@ -22,7 +24,6 @@ from windowdesk.hub.web.console.admin_common import (
     form_int,
     refusal,
 )
-from windowdesk.hub.web.console.navigation import add_section
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.csrf import require_csrf
@@ -30,10 +31,6 @@ from windowdesk.hub.web.templating import render
 from windowdesk.i18n import N_
 
 router = APIRouter(prefix="/admin")
-WORKSTATIONS = "/console/admin/workstations"
-ACCOUNTS = "/console/admin/accounts"
-add_section(WORKSTATIONS, N_("Workstations"), ADMINISTRATOR)
-add_section(ACCOUNTS, N_("Console accounts and staff tokens"), ADMINISTRATOR)
 
 
 def _workstations_page(request: Request, actor: ConsoleActor, *, error: str | None = None, status_code: int = 200,

@@ -13,18 +13,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from windowdesk.hub.services import backup_status
-from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.web.console.admin_common import FORM_REFUSALS, city_clock, done, flash, refusal
-from windowdesk.hub.web.console.navigation import add_section
+from windowdesk.hub.services.console_rights import ConsoleActor
+from windowdesk.hub.web.console.admin_common import BACKUPS, FORM_REFUSALS, city_clock, done, flash, refusal
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.csrf import require_csrf
 from windowdesk.hub.web.templating import page_language, render
-from windowdesk.i18n import N_
 
 router = APIRouter(prefix="/admin")
-BACKUPS = "/console/admin/backups"
-add_section(BACKUPS, N_("Backups"), ADMINISTRATOR)
 
 
 def _folder(request: Request):  # noqa: ANN202 - a Path

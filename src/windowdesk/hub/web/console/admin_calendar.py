@@ -10,9 +10,8 @@ from fastapi.responses import Response
 
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.services import city_publishing
-from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.web.console.admin_common import FORM_REFUSALS, city_clock, done, flash, form_int, refusal
-from windowdesk.hub.web.console.navigation import add_section
+from windowdesk.hub.services.console_rights import ConsoleActor
+from windowdesk.hub.web.console.admin_common import CALENDAR, FORM_REFUSALS, city_clock, done, flash, form_int, refusal
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.csrf import require_csrf
@@ -20,8 +19,6 @@ from windowdesk.hub.web.templating import render
 from windowdesk.i18n import N_
 
 router = APIRouter(prefix="/admin")
-CALENDAR = "/console/admin/calendar"
-add_section(CALENDAR, N_("Working calendar"), ADMINISTRATOR)
 OVERRIDES_SHOWN_SINCE = dt.timedelta(days=60)
 CALENDAR_FILE = File(...)  # the uploaded calendar file (a required multipart field)
 

@@ -19,9 +19,8 @@ from windowdesk.domain.catalog import MATERIAL_FORMS
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import city_publishing, city_setup
-from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.web.console.admin_common import FORM_REFUSALS, city_clock, done, flash, refusal
-from windowdesk.hub.web.console.navigation import add_section
+from windowdesk.hub.services.console_rights import ConsoleActor
+from windowdesk.hub.web.console.admin_common import CATALOG, FORM_REFUSALS, city_clock, done, flash, refusal
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.csrf import require_csrf
@@ -29,8 +28,6 @@ from windowdesk.hub.web.templating import render
 from windowdesk.i18n import N_
 
 router = APIRouter(prefix="/admin")
-CATALOG = "/console/admin/catalog"
-add_section(CATALOG, N_("Catalog"), ADMINISTRATOR)
 LIST_FIELDS = ("preconditions", "procedure", "refusal_grounds", "keywords")
 NUMBER_FIELDS = ("legal_limit_days", "promised_limit_days", "warning_days")
 TEXT_FIELDS = ("name", "name_en", "category", "legal_basis", "where")

@@ -9,9 +9,8 @@ from fastapi.responses import Response
 
 from windowdesk.domain.catalog import CENTER_KINDS
 from windowdesk.hub.services import admin, city_setup
-from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.web.console.admin_common import FORM_REFUSALS, city_clock, done, flash, refusal
-from windowdesk.hub.web.console.navigation import add_section
+from windowdesk.hub.services.console_rights import ConsoleActor
+from windowdesk.hub.web.console.admin_common import CITY, FORM_REFUSALS, OPERATORS, city_clock, done, flash, refusal
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.csrf import require_csrf
@@ -19,10 +18,6 @@ from windowdesk.hub.web.templating import render
 from windowdesk.i18n import N_
 
 router = APIRouter(prefix="/admin")
-CITY = "/console/admin/city"
-OPERATORS = "/console/admin/operators"
-add_section(CITY, N_("Centers and departments"), ADMINISTRATOR)
-add_section(OPERATORS, N_("Operators"), ADMINISTRATOR)
 CENTER_KIND_LABELS = {"city_hall": N_("city service hall"), "street": N_("street center")}
 OPERATOR_ROLE_LABELS = {"operator": N_("operator"), "supervisor": N_("supervisor"),
                         "administrator": N_("administrator")}

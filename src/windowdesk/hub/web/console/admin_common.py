@@ -18,8 +18,23 @@ from sqlalchemy.orm import Session
 from windowdesk.hub.errors import Conflict, HubError, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.clocks import center_time, city_time
+from windowdesk.hub.services.console_rights import ADMINISTRATOR
+from windowdesk.hub.web.console.navigation import add_section
 from windowdesk.hub.web.templating import page_language
 from windowdesk.i18n import N_
+
+# The administrators' pages, in the menu in the order of setting up a city.
+CITY = "/console/admin/city"
+OPERATORS = "/console/admin/operators"
+WORKSTATIONS = "/console/admin/workstations"
+ACCOUNTS = "/console/admin/accounts"
+CATALOG = "/console/admin/catalog"
+CALENDAR = "/console/admin/calendar"
+BACKUPS = "/console/admin/backups"
+for _path, _label in ((CITY, N_("Centers and departments")), (OPERATORS, N_("Operators")),
+                      (WORKSTATIONS, N_("Workstations")), (ACCOUNTS, N_("Console accounts and staff tokens")),
+                      (CATALOG, N_("Catalog")), (CALENDAR, N_("Working calendar")), (BACKUPS, N_("Backups"))):
+    add_section(_path, _label, ADMINISTRATOR)
 
 # The refusals a form answers itself; anything else is the error page.
 FORM_REFUSALS = (InvalidInput, NotFound, Conflict)

@@ -260,3 +260,25 @@ def test_the_newest_backup_is_checked_with_check_backup_s_check_and_the_result_k
     assert state.checking_since is None and state.last_check.whole and state.last_check.file == made.path.name
     if made.contents is not None:  # SQLite's copy says what it holds; pg_dump's does not
         assert state.last_check.last_change == made.contents.last_change
+
+
+def test_an_encrypted_backup_is_checked_with_the_key_the_hub_was_started_with(hub: Hub, people,
+                                                                             tmp_path: Path) -> None:
+    from windowdesk.hub.storage.backup_crypt import write_new_key_file
+
+    admin, now = people["admin"], utc_now()
+    key_file = tmp_path / "backup.key"
+    write_new_key_file(key_file)
+    environ = {backup_status.ENV_BACKUP_KEY_FILE: str(key_file)}
+    key = backup_status.key_from_environment(environ)
+    made = backup.make_backup(hub.url, tmp_path / "backups", now, key=key)
+    copy = backup_status.begin_check(hub.db, by=admin, folder=tmp_path / "backups", now=now)
+    assert copy.encrypted and copy.path == made.path
+    without_key = backup_status.check_backup(hub.db, by=admin, database_url=hub.url, copy=copy, key=None,
+                                             clock=utc_now)
+    assert not without_key.whole and "key" in without_key.message["en"].lower()
+    backup_status.begin_check(hub.db, by=admin, folder=tmp_path / "backups", now=now)
+    assert backup_status.check_backup(hub.db, by=admin, database_url=hub.url, copy=copy, key=key,
+                                      clock=utc_now).whole
+    with pytest.raises(InvalidInput):  # both named: the hub does not guess which
+        backup_status.key_from_environment({**environ, backup_status.ENV_BACKUP_PASSPHRASE_FILE: str(key_file)})

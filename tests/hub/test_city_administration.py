@@ -67,6 +67,7 @@ def _every_setup_action(session, by: rights.ConsoleActor, now: dt.datetime) -> l
                                                now=now),
         lambda: city_publishing.current_catalog(session, by=by),
         lambda: city_publishing.catalog_item(session, by=by, code="MZ-001"),
+        lambda: city_publishing.catalog_departments(session, by=by),
         lambda: city_publishing.publish_item(session, by=by, code="MZ-001", fields={"name": "改名"},
                                              version="v-by-" + by.login, now=now),
         lambda: city_publishing.status_page_address(session, by=by),
@@ -185,6 +186,7 @@ def test_an_edited_item_is_validated_like_import_catalog_and_published_as_a_new_
         with pytest.raises(InvalidInput, match="promised_limit_days"):  # the catalog format's own rule
             city_publishing.publish_item(session, by=admin, code="MZ-001", now=now, version="2026.12-a",
                                          fields={"promised_limit_days": 40})
+        assert {"code": "MZJ", "name": "市民政局"} in city_publishing.catalog_departments(session, by=admin)
         with pytest.raises(InvalidInput, match="NOPE"):
             city_publishing.publish_item(session, by=admin, code="MZ-001", now=now, version="2026.12-a",
                                          fields={"department": "NOPE"})

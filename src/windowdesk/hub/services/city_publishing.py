@@ -65,6 +65,14 @@ def catalog_item(session: Session, *, by: ConsoleActor, code: str) -> dict[str, 
     raise NotFound(Text(N_("The current catalog has no item {code}."), code=code))
 
 
+def catalog_departments(session: Session, *, by: ConsoleActor) -> list[dict[str, str]]:
+    """The departments an item may name: the current catalog's (departments.json), not every
+    department the hub knows (one made with ``create-department`` is not in the catalog the
+    windows have, so an item naming it would be refused)."""
+    documents = current_catalog(session, by=by).documents
+    return [{"code": d["code"], "name": d["name"]} for d in documents["departments"]["departments"]]
+
+
 def next_version(now: dt.datetime) -> str:
     """A new version name for an edit made now: sorts after the day's earlier edits."""
     return f"{now:%Y.%m.%d-%H%M%S}"

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from windowdesk.domain.catalog import MATERIAL_FORMS
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
-from windowdesk.hub.services import city_publishing, city_setup
+from windowdesk.hub.services import city_publishing
 from windowdesk.hub.services.console_rights import ConsoleActor
 from windowdesk.hub.web.console.admin_common import CATALOG, FORM_REFUSALS, city_clock, done, flash, refusal
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
@@ -125,7 +125,7 @@ def _item_page(request: Request, actor: ConsoleActor, code: str, *, typed: dict[
     with hub_db(request).read() as session:
         item = city_publishing.catalog_item(session, by=actor, code=code)
         current = city_publishing.current_catalog(session, by=actor).version
-        departments = [{"code": d.code, "name": d.name} for d in city_setup.organisation(session, by=actor).departments]
+        departments = city_publishing.catalog_departments(session, by=actor)
     shown = {**item, **(typed or {})}
     blank = dict.fromkeys(MATERIAL_COLUMNS, "") | {"form": "original", "required": True, "originals": 1, "copies": 0}
     return render(request, "console/admin/item.html", console_context(

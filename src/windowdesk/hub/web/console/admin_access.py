@@ -31,6 +31,7 @@ from windowdesk.hub.web.templating import render
 from windowdesk.i18n import N_
 
 router = APIRouter(prefix="/admin")
+DEFAULT_CODE_HOURS = int(enrollment.DEFAULT_CODE_VALIDITY.total_seconds() // 3600)  # enroll-code's default
 
 
 def _workstations_page(request: Request, actor: ConsoleActor, *, error: str | None = None, status_code: int = 200,
@@ -47,7 +48,7 @@ def _workstations_page(request: Request, actor: ConsoleActor, *, error: str | No
         ]
         return render(request, "console/admin/workstations.html", console_context(
             actor, windows=windows, workstations=rows, issued=issued, flash=flash(request), error=error,
-            default_hours=int(enrollment.DEFAULT_CODE_VALIDITY.total_seconds() // 3600),
+            default_hours=DEFAULT_CODE_HOURS,
             max_hours=city_access.MAX_CODE_HOURS, now=city_clock(session, now)), status_code=status_code)
 
 
@@ -61,7 +62,7 @@ def issue_enrollment_code(request: Request, window: str = Form(""), hours: str =
                           actor: ConsoleActor = Depends(current_actor)) -> Response:
     center_code = window.rsplit("-", 1)[0]
     try:
-        valid_hours = form_int(hours, 72, N_("hours the code stays valid"))
+        valid_hours = form_int(hours, DEFAULT_CODE_HOURS, N_("hours the code stays valid"))
         with hub_db(request).write() as session:
             code = city_access.issue_enrollment_code(session, by=actor, center_code=center_code, window=window,
                                                      valid_hours=valid_hours, now=utc_now(),

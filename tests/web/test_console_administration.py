@@ -114,7 +114,7 @@ def test_an_operator_made_in_the_console_reaches_the_window_and_disabling_them_t
     page.select_option("#op-center", "CH")
     page.fill("#op-password", "12345678")  # too weak: refused, what was typed is kept
     page.click("#operator-form button[type=submit]")
-    assert page.locator("[role=alert]").count() == 1
+    assert "同时包含字母和数字" in page.inner_text("[role=alert]")  # the password rules, in the page's language
     assert page.input_value("#op-name") == "王五"
     page.fill("#op-password", OPERATOR_FIRST)
     page.click("#operator-form button[type=submit]")
@@ -167,7 +167,7 @@ def test_an_administrator_works_every_page(console_hub, desktop_page) -> None:
     page.click("#items tr[data-code='MZ-001'] a")
     page.fill("#promised_limit_days", "40")  # longer than the legal limit: the catalog's own rule refuses
     page.click("#item-form button[type=submit]")
-    assert "promised_limit_days" in page.inner_text("[role=alert]")
+    assert "承诺时限 promised_limit_days（40）长于法定时限" in page.inner_text("[role=alert]")
     assert page.input_value("#promised_limit_days") == "40"  # what was typed stays on the form
     page.fill("#promised_limit_days", "15")
     page.fill("#version", "2026.12-console")

@@ -7,7 +7,7 @@ what that person may do.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from windowdesk.hub.web.console import (
     admin_access,
@@ -17,8 +17,9 @@ from windowdesk.hub.web.console import (
     admin_city,
     sign_in,
 )
+from windowdesk.hub.web.templating import page_words
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(page_words)])
 router.include_router(sign_in.router)
 router.include_router(admin_city.router)  # the administrators' pages (issue 26)
 router.include_router(admin_access.router)

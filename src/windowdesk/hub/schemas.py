@@ -41,6 +41,12 @@ class HealthReply(BaseModel):
     server_time: dt.datetime
 
 
+class BlobReply(BaseModel):
+    sha256: str
+    status: Literal["complete", "partial", "missing"]
+    received: int
+
+
 class EnrollRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="The one-time enrollment code")
     client_version: str = Field(default="", max_length=40)

@@ -346,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--push-room", type=float, default=None, metavar="SECONDS",
                        help=_("seconds of pushes the hub takes in at once (its processes share them); the windows "
                               "beyond are told when their turn comes (default 0.3; 0: take every push at once)"))
+    serve.add_argument("--pages-min-free", type=int, default=None, metavar="BYTES",
+                       help=_("bytes of the disk the scanned pages leave free for the database; a page that would "
+                              "leave less is refused until there is room (default 268435456, 256 MB)"))
     serve.add_argument("--log-to", choices=("stderr", "file"), default=None,
                        help=_("where the hub logs: stderr (the default; systemd's journal keeps it) or a rotating file "
                               "in the data folder, logs/windowdesk-hub.log"))
@@ -478,6 +481,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             trusted_proxies=getattr(args, "trusted_proxy", None),
             serving_processes=getattr(args, "workers", 1),
             log_to=getattr(args, "log_to", None),
+            pages_min_free=getattr(args, "pages_min_free", None),
         )
         private_data_dir(settings.data_dir)  # an older hub's files, made private
         if args.command == "serve":

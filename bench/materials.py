@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO_ROOT, ensure_importable, log  # noqa: E402
+from _common import REPO_ROOT, ensure_importable, log
 
 ensure_importable()
 # bench/queue.py would stand in for the standard library's queue (urllib3 needs that one).
@@ -60,6 +60,7 @@ def run(pages: int, page_kb: int, folder: Path) -> dict:
     from tests.sync.faultproxy import Fault, FaultProxy
     from tests.sync.folder_blobs import FolderBlobs
     from tests.sync.hub_process import HubProcess, create_station
+
     from windowdesk.sync.protocol import MAX_BLOB_BYTES, MAX_CHUNK_BYTES
 
     private_keyring(folder)

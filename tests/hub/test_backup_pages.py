@@ -45,7 +45,7 @@ def test_pages_are_backed_up_once_per_folder_checked_by_hash_and_restored(
     hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     datas = _pages(hub, 3)
-    first, out = _backup(hub, capsys, tmp_path / "copies")
+    _first, out = _backup(hub, capsys, tmp_path / "copies")
     assert "3 copied now" in out
     second, out = _backup(hub, capsys, tmp_path / "copies")
     assert "0 copied now" in out  # the folder had them all

@@ -163,3 +163,31 @@ def test_a_full_page_store_refuses_the_chunk_whole_and_takes_it_later(hub: Hub) 
     assert state(hub, window, name) == {"sha256": name, "status": "partial", "received": 1000}
     store.min_free = 0
     assert put(hub, window, name, 1000, page[1000:], len(page)).json()["status"] == "complete"
+
+
+def test_a_whole_file_left_without_its_row_by_a_crash_is_adopted_once_its_hash_checks_out(hub: Hub) -> None:
+    from sqlalchemy import delete
+
+    hub.import_demo_catalog()
+    window = hub.enroll()
+    page = os.urandom(3000)
+    name = _sha(page)
+    put(hub, window, name, 0, page, len(page))
+    with hub.db.write() as session:  # the hub stopped after the rename, before the commit
+        session.execute(delete(PageBlob))
+
+    assert state(hub, window, name) == {"sha256": name, "status": "complete", "received": len(page)}
+    assert blob_rows(hub) == 1
+
+
+def test_a_page_file_lost_from_the_disk_is_asked_for_again_and_counted_once(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    window = hub.enroll()
+    page = os.urandom(3000)
+    name = _sha(page)
+    put(hub, window, name, 0, page, len(page))
+    (hub.data_dir / "pages" / name[:2] / name).unlink()
+
+    assert state(hub, window, name)["status"] == "missing"
+    assert put(hub, window, name, 0, page, len(page)).json()["status"] == "complete"
+    assert (hub.data_dir / "pages" / name[:2] / name).read_bytes() == page and blob_rows(hub) == 1

@@ -93,6 +93,12 @@ def _count_stored(db: HubDatabase, sha256: str, size: int, workstation_id: str |
 
 def blob_state(db: HubDatabase, store: PageStore, sha256: str, *, now: dt.datetime) -> BlobState:
     _check_name(sha256)
+    if not store.has(sha256):
+        # No whole file, so not complete whatever a row says (a file lost from the disk
+        # is sent again, and its row found when it is whole): no database read for the
+        # pages the hub has not got, most of those asked about.
+        received = store.received(sha256)
+        return BlobState(sha256, BLOB_PARTIAL if received else BLOB_MISSING, received)
     with db.read() as session:
         row = _row(session, sha256)
         if row is not None:

@@ -458,5 +458,5 @@ class Change(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-from windowdesk.hub.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)
-from windowdesk.hub.storage import models_pages  # noqa: E402,F401  (its tables join Base.metadata)
+# Their tables join Base.metadata.
+from windowdesk.hub.storage import models_pages, models_service  # noqa: E402,F401

@@ -54,6 +54,20 @@ class _Hashing:
         return data
 
 
+class _Fixity:
+    """The hash and size of the bytes handed to :meth:`take` (and handed on to ``also``)."""
+
+    def __init__(self) -> None:
+        self.digest, self.size = hashlib.sha256(), 0
+        self.also = None
+
+    def take(self, block: bytes) -> None:
+        self.digest.update(block)
+        self.size += len(block)
+        if self.also is not None:
+            self.also(block)
+
+
 def _damaged_in_store(sha256: str) -> InvalidInput:
     return InvalidInput(Text(N_("The hub's page {page} does not match its hash: its file was damaged on the hub's "
                                 "disk. The backup was not finished."), page=sha256))
@@ -137,14 +151,9 @@ def check_pages(backup: Path, *, key: BackupKey | None = None, counted: Iterable
         raise InvalidInput(Text(N_("{path} counts {count} pages that its list of pages lacks (the first: {page})."),
                                 path=backup, count=len(missing), page=missing[0]))
     for sha256, size in pages:
-        digest, seen = hashlib.sha256(), [0]
-
-        def take(block: bytes, digest=digest, seen=seen) -> None:
-            digest.update(block)
-            seen[0] += len(block)
-
-        _page_bytes(backup.parent, sha256, key, take)
-        if digest.hexdigest() != sha256 or seen[0] != size:
+        fixity = _Fixity()
+        _page_bytes(backup.parent, sha256, key, fixity.take)
+        if fixity.digest.hexdigest() != sha256 or fixity.size != size:
             raise InvalidInput(Text(N_("Page {page} in {folder} does not match its hash: it was changed or damaged "
                                        "after the backup was made."), page=sha256, folder=backup.parent / PAGES_FOLDER))
     return len(pages)
@@ -161,17 +170,14 @@ def restore_pages(backup: Path, store: PageStore, *, key: BackupKey | None = Non
         private_folder(final.parent)
         partial = final.with_name(final.name + ".restoring")
         private_new_file(partial)
-        digest = hashlib.sha256()
+        fixity = _Fixity()
         try:
             with partial.open("r+b") as target:
-                def write(block: bytes) -> None:
-                    digest.update(block)
-                    target.write(block)
-
-                _page_bytes(backup.parent, sha256, key, write)
+                fixity.also = target.write
+                _page_bytes(backup.parent, sha256, key, fixity.take)
                 target.flush()
                 os.fsync(target.fileno())
-            if digest.hexdigest() != sha256:
+            if fixity.digest.hexdigest() != sha256:
                 raise InvalidInput(Text(N_("Page {page} in the backup does not match its hash; it was not restored."),
                                         page=sha256))
             os.replace(partial, final)

@@ -96,3 +96,17 @@ def test_encrypted_backups_keep_their_pages_encrypted_and_keep_drops_unneeded_pa
     _backup(hub, capsys, tmp_path / "plain", "--keep", "1")
     assert not plain_first.exists()
     assert len(list((tmp_path / "plain" / "pages").glob("??/*"))) == 1
+
+
+def test_check_backup_refuses_a_list_of_pages_that_lacks_a_page_the_database_counts(
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    datas = _pages(hub, 2)
+    copy, _out = _backup(hub, capsys, tmp_path / "copies")
+    manifest = copy.with_name(copy.name + ".pages")
+    manifest.write_text("".join(line + "\n" for line in manifest.read_text().splitlines()
+                                if not line.startswith(_sha(datas[1]))))
+
+    code, _out, err = _run(hub, capsys, "check-backup", str(copy))
+
+    assert code == 2 and "counts 1 pages that its list of pages lacks" in err and _sha(datas[1]) in err

@@ -28,7 +28,7 @@ from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.settings import HubSettings
-from windowdesk.hub.storage import backup, backup_crypt, page_backup, serving_lock
+from windowdesk.hub.storage import backup, backup_crypt, backup_postgres, page_backup, serving_lock
 from windowdesk.hub.storage.backup_crypt import BackupKey, write_new_key_file
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
@@ -98,8 +98,10 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
 def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
     key = backup_key(args)
     contents = backup.check_backup(settings.database_url, Path(args.file), key=key)
-    pages = page_backup.check_pages(Path(args.file).expanduser(), key=_pages_key(args.file, key),
-                                    counted=contents.pages if contents is not None else ())
+    file = Path(args.file).expanduser()
+    counted = contents.pages if contents is not None else backup_postgres.counted_pages(
+        settings.database_url, file, _pages_key(args.file, key))
+    pages = page_backup.check_pages(file, key=_pages_key(args.file, key), counted=counted)
     print(_("{file} is a whole backup of a hub; restore can use it.").format(file=args.file))
     print(_("Its {count} scanned pages are there and match their hashes.").format(count=pages))
     if contents is not None:

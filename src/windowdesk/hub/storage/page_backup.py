@@ -12,8 +12,8 @@ is written after the database copy, listing every page the store holds whole the
 those the copy counts, and perhaps a few counted just after it (harmless). A page is
 copied under a ``.partial`` name, its hash checked on the way, then renamed; the
 manifest is written last, so an interrupted backup never looks whole. ``check-backup``
-reads every page of the manifest back and checks its hash (and, for SQLite, that every
-page the copy counts is in the manifest); ``restore`` puts the pages back into the hub's
+reads every page of the manifest back and checks its hash, and that every page the
+database copy counts is in the manifest; ``restore`` puts the pages back into the hub's
 page store, checked the same way. ``--keep`` drops the pages no kept manifest names.
 """
 

@@ -264,3 +264,21 @@ def test_stopping_the_sync_between_chunks_keeps_what_was_sent(tmp_path: Path, hu
         client.close()
     assert finished.ok and finished.page_bytes_sent == BIG - MAX_CHUNK_BYTES
     assert stored(hub, big) == blobs.read(big)
+
+
+def test_a_page_the_hub_keeps_refusing_is_left_for_a_person_and_never_blocks_the_next(
+    tmp_path: Path, hub: HubProcess, station: Station
+) -> None:
+    blobs = FolderBlobs(tmp_path / "pages")
+    damaged, *fine = blobs.add_random(3, 200_000)
+    path = next(blobs.folder.glob(f"*-{damaged}"))
+    path.write_bytes(b"\x00" + path.read_bytes()[1:])  # damaged here: its bytes no longer match its name
+
+    report = sync(station, hub.url, blobs)
+
+    assert report.ok, report.error
+    assert report.pages_confirmed == 2 and [sha for sha, _reason in report.pages_refused] == [damaged]
+    assert "did not match its hash" in report.pages_refused[0][1]
+    assert blobs.unconfirmed(10) == [(damaged, 200_000)]
+    assert sorted(sha for sha, _size in blob_rows(hub)) == sorted(fine)
+    assert not (hub.data_dir / "pages" / "partial" / damaged).exists()

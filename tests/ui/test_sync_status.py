@@ -157,5 +157,6 @@ def test_the_sync_window_shows_pages_waiting_and_their_progress_in_bytes(qtbot, 
 
     assert finished.args[0].ok and finished.args[0].pages_confirmed == 2, finished.args[0].error
     assert "Sending pages: 0.5 of 0.5 MB" in shown
+    assert "Pages: 2 now on the hub, 0 refused by it" in dialog.log.toPlainText()
     assert "pages waiting: 0 (0.0 MB)" in dialog.status_label.text()
     dialog.close()

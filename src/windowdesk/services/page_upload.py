@@ -138,9 +138,11 @@ def _upload_one(source: BlobSource, client, run: Call, cancel: threading.Event, 
         except HubRefused as refusal:
             if refusal.code == protocol.ERROR_BLOB_OFFSET and isinstance(refusal.error.get("received"), int):
                 offset = refusal.error["received"]  # the hub kept a chunk whose answer was lost
-                if offset >= size:
-                    return sent_bytes, run(lambda: client.blob_state(sha256)).status == protocol.BLOB_COMPLETE
-                continue
+                if offset < size:
+                    continue
+                if run(lambda: client.blob_state(sha256)).status == protocol.BLOB_COMPLETE:
+                    return sent_bytes, False
+                raise _PageRefused(_("The hub did not confirm the whole page.")) from None
             if refusal.code == protocol.ERROR_CHUNK_CORRUPT and damaged_chunks + 1 < CHUNK_ATTEMPTS:
                 damaged_chunks += 1  # damaged on the way: sent again
                 continue

@@ -244,6 +244,11 @@ class SyncDialog(QDialog):
         if report.sent_again:
             lines.append(escape(_("The hub was restored from a backup: {count} changes it had already confirmed "
                                   "were sent again.").format(count=report.sent_again)))
+        if report.pages_confirmed or report.pages_refused:
+            lines.append(escape(_("Pages: {confirmed} now on the hub, {refused} refused by it (kept here, tried again "
+                                  "at the next sync).").format(confirmed=report.pages_confirmed,
+                                                               refused=len(report.pages_refused))))
+            lines += [escape(reason) for _sha256, reason in report.pages_refused[:3]]
         if report.error is not None:
             lines.append(_("{title}: {message}").format(
                 title=f"<b>{escape(report.error.title)}</b>", message=escape(report.error.message)

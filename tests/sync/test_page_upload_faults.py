@@ -5,6 +5,7 @@ a full disk at the hub stores nothing half-way. Nothing lost, nothing stored twi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -18,20 +19,30 @@ from windowdesk.sync.protocol import MAX_CHUNK_BYTES
 
 from .faultproxy import Fault, FaultProxy, Request
 from .folder_blobs import FolderBlobs
-from .hub_process import HubProcess, Station, create_station, make_offline_work
+from .hub_process import (
+    HubProcess,
+    Station,
+    create_station,
+    fresh_postgres_database,
+    make_offline_work,
+    postgres_admin_url,
+)
 
 BIG = 3 * MAX_CHUNK_BYTES + 4321  # four chunks
 
 
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[HubProcess]:
-    hub = HubProcess(tmp_path / "hub")
-    try:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[HubProcess]:
+    """A hub process on each database: the pages are files either way, their rows are not."""
+    with contextlib.ExitStack() as stack:
+        url = None
+        if request.param == "postgresql":
+            url = stack.enter_context(fresh_postgres_database(postgres_admin_url(), "pages"))
+        hub = HubProcess(tmp_path / "hub", url)
+        stack.callback(hub.close)
         hub.import_catalog()
         hub.start()
         yield hub
-    finally:
-        hub.close()
 
 
 @pytest.fixture

@@ -191,3 +191,26 @@ def test_a_page_file_lost_from_the_disk_is_asked_for_again_and_counted_once(hub:
     assert state(hub, window, name)["status"] == "missing"
     assert put(hub, window, name, 0, page, len(page)).json()["status"] == "complete"
     assert (hub.data_dir / "pages" / name[:2] / name).read_bytes() == page and blob_rows(hub) == 1
+
+
+def test_a_window_still_sending_a_page_another_finished_leaves_no_stray_partial(hub: Hub) -> None:
+    import threading
+
+    hub.import_demo_catalog()
+    first, second = hub.enroll("CH", "01"), hub.enroll("CH", "02")
+    page = os.urandom(2 * MAX_CHUNK_BYTES)
+    name = _sha(page)
+    store = hub.client.app.state.page_store
+    put(hub, first, name, 0, page[:MAX_CHUNK_BYTES], len(page))
+    answers: list[dict] = []
+    with store.writing(name):  # the second window's first chunk waits its turn behind the first's last one
+        waiting = threading.Thread(target=lambda: answers.append(
+            put(hub, second, name, MAX_CHUNK_BYTES, page[MAX_CHUNK_BYTES:], len(page)).json()))
+        waiting.start()
+        waiting.join(0.5)
+        assert store.append(name, MAX_CHUNK_BYTES, page[MAX_CHUNK_BYTES:]) == len(page)
+        assert store.keep_if_whole(name)
+    waiting.join(10)
+
+    assert answers[0]["status"] == "complete"
+    assert not (hub.data_dir / "pages" / "partial" / name).exists() and blob_rows(hub) == 1

@@ -103,17 +103,30 @@ def blob_state(db: HubDatabase, store: PageStore, sha256: str, *, now: dt.dateti
         row = _row(session, sha256)
         if row is not None:
             return BlobState(sha256, BLOB_COMPLETE, row.size)
-    if store.has(sha256):
-        # Whole and renamed, but the hub stopped before its row was committed: adopted
-        # once its hash is checked again.
-        with store.writing(sha256):
-            path = store.path(sha256)
-            if path.is_file() and file_sha256(path) == sha256:
-                _count_stored(db, sha256, path.stat().st_size, None, now)
-                log.info("page %s… adopted: whole on disk, not yet counted", sha256[:12])
-                return BlobState(sha256, BLOB_COMPLETE, path.stat().st_size)
+    with store.writing(sha256):
+        adopted = _adopt_whole_file(db, store, sha256, now)
+    if adopted is not None:
+        return adopted
     received = store.received(sha256)
     return BlobState(sha256, BLOB_PARTIAL if received else BLOB_MISSING, received)
+
+
+def _adopt_whole_file(db: HubDatabase, store: PageStore, sha256: str, now: dt.datetime) -> BlobState | None:
+    """The whole file's state when it is there: counted already, or whole and renamed but
+    left uncounted by a hub that stopped before its row was committed (adopted once its
+    hash is checked again). None when there is no whole file. Call inside store.writing."""
+    path = store.path(sha256)
+    if not path.is_file():
+        return None
+    with db.read() as session:
+        row = _row(session, sha256)
+    if row is not None:
+        return BlobState(sha256, BLOB_COMPLETE, row.size)
+    if file_sha256(path) != sha256:
+        return None
+    _count_stored(db, sha256, path.stat().st_size, None, now)
+    log.info("page %s… adopted: whole on disk, not yet counted", sha256[:12])
+    return BlobState(sha256, BLOB_COMPLETE, path.stat().st_size)
 
 
 def receive_chunk(
@@ -135,6 +148,9 @@ def receive_chunk(
     if state.status == BLOB_COMPLETE:
         return state
     with store.writing(sha256):
+        finished = _adopt_whole_file(db, store, sha256, now)  # by another window, while this one waited
+        if finished is not None:
+            return finished
         try:
             received = store.append(sha256, offset, chunk)
         except OffsetMismatch as mismatch:

@@ -4,7 +4,7 @@ Layout, under the hub's data folder::
 
     pages/<aa>/<sha256>        a whole page file, named by its SHA-256 (aa: its first two digits)
     pages/partial/<sha256>     an upload under way: the bytes received so far, in order
-    pages/partial/<sha256>.lock  held while a chunk of that blob is written (one writer per blob)
+    pages/partial/<aa>.lock    held while a chunk of a blob named aa… is written (one writer per blob)
 
 Why files, not the database: pages are immutable and large next to everything else the
 hub keeps (a case's events are a few KB, its pages a few MB); as files they cost the
@@ -75,8 +75,7 @@ class PageStore:
         self.root = Path(data_dir) / "pages"
         self.partial_dir = self.root / "partial"
         self.min_free = min_free
-        self._thread_locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
+        self._thread_locks = [threading.Lock() for _ in range(256)]
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -95,15 +94,17 @@ class PageStore:
 
     @contextlib.contextmanager
     def writing(self, sha256: str) -> Iterator[None]:
-        """One writer per blob: two windows sending the same page take turns, chunk by chunk."""
-        with self._guard:
-            lock = self._thread_locks.setdefault(sha256, threading.Lock())
-        with lock:
+        """One writer per blob: two windows sending the same page take turns, chunk by chunk.
+        The locks are striped by the name's first two digits (256 of them, a lock file
+        each), so they stay few however many pages pass; two pages sharing a stripe only
+        wait for each other's chunk."""
+        stripe = sha256[:2]
+        with self._thread_locks[int(stripe, 16)]:
             private_folder(self.partial_dir)
             if fcntl is None:
                 yield
                 return
-            fd = os.open(self.partial_dir / f"{sha256}.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+            fd = os.open(self.partial_dir / f"{stripe}.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 yield

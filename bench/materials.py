@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--page-kb", type=int, default=250)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench-materials-") as temp:
+    with tempfile.TemporaryDirectory(prefix="windowdesk-materials-") as temp:
         result = run(args.pages, args.page_kb, Path(temp))
     for key, value in result.items():
         log(f"{key:34} {value}")

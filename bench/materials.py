@@ -9,7 +9,9 @@ real ``SyncRunner``) ``--pages`` random pages of ``--page-kb`` KB in a folder
 window's own script); a tenth of them were sent before by another window (the same paper
 scanned at two windows), as a day's scans have some.
 
-- ``upload_mb_per_s``: the pages' bytes sent over the wall time of the sync that sends them.
+- ``upload_mb_per_s``: the pages' bytes sent over the wall time of the sync that sends them;
+  ``upload_hub_cpu_seconds`` and ``upload_client_cpu_seconds`` the CPU it cost each side
+  (steadier than wall time on a shared machine), ``load_average_1min`` the machine's load.
 - ``resume_after_drop_seconds``: a page of 20 MB (the largest allowed) is sent through the
   tests' fault proxy, which cuts the link mid-chunk once 10 MB are on the hub; the time
   from the next sync's start until the hub holds the page whole, and ``resume_resent_bytes``
@@ -52,6 +54,15 @@ def private_keyring(folder: Path) -> None:
     keyring.set_keyring(backend)
 
 
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of a process, from /proc; None where there is none."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def disk_bytes(folder: Path) -> int:
     return sum(path.stat().st_blocks * 512 for path in folder.glob("??/*"))
 
@@ -92,9 +103,13 @@ def run(pages: int, page_kb: int, folder: Path) -> dict:
 
             client = station.hub_client(timeout=(3.0, 30.0))
             try:
+                hub_cpu_before, client_cpu_before = process_cpu(hub.process.pid), time.process_time()
                 started = time.perf_counter()
                 report = station.runner(client, blobs=blobs).run()
                 upload_seconds = time.perf_counter() - started
+                client_cpu = time.process_time() - client_cpu_before
+                hub_cpu_after = process_cpu(hub.process.pid)
+                hub_cpu = None if hub_cpu_before is None or hub_cpu_after is None else hub_cpu_after - hub_cpu_before
             finally:
                 client.close()
             assert report.ok, report.error
@@ -134,6 +149,10 @@ def run(pages: int, page_kb: int, folder: Path) -> dict:
         "page_kb": page_kb,
         "upload_mb_per_s": round(sent_mb / upload_seconds, 2),
         "upload_seconds": round(upload_seconds, 2),
+        # CPU the upload cost each side: steadier than wall time on a shared machine.
+        "upload_hub_cpu_seconds": None if hub_cpu is None else round(hub_cpu, 2),
+        "upload_client_cpu_seconds": round(client_cpu, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "resume_after_drop_seconds": round(resume_seconds, 2),
         "resume_resent_bytes": resumed.page_bytes_sent,
         "hub_bytes_per_page_byte": round(hub_bytes / held_bytes, 3),

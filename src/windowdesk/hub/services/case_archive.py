@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
-from windowdesk.hub.services.case_pages import ARCHIVE, PageActor, departments_of, read_case_page
+from windowdesk.hub.services.case_pages import ARCHIVE, PageActor, current_pages, departments_of, read_case_page
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case, CaseEvent, CatalogItem
 from windowdesk.hub.storage.page_store import PageStore
@@ -109,9 +109,8 @@ def _json(value: object) -> bytes:
 
 def build_case_archive(db: HubDatabase, store: PageStore, *, case_number: str, by: str,
                        now: dt.datetime) -> tuple[str, dict[str, bytes], int, int]:
-    """(the package's folder name, its files by path, pages, pages missing)."""
-    from windowdesk.hub.services.case_pages import current_pages
-
+    """(the package's folder name, its files by path, pages, pages missing). Held in memory:
+    a case's pages are a few MB (at most 20 MB a page)."""
     def work(session: Session):  # noqa: ANN202
         case = session.scalar(select(Case).where(Case.case_number == case_number))
         if case is None:

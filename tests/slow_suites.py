@@ -22,6 +22,7 @@ SLOW_MODULES = frozenset({
     "tests/sync/test_hub_turns.py",
     "tests/sync/test_outbox_counts.py",
     "tests/sync/test_outbox_state_machine.py",
+    "tests/sync/test_page_upload_faults.py",
     "tests/sync/test_parallel_and_voice_sync.py",
     "tests/sync/test_pull_pages.py",
     "tests/sync/test_push_batches.py",
@@ -32,6 +33,7 @@ SLOW_MODULES = frozenset({
     "tests/sync/test_sync_with_hub.py",
     # The hub as subprocesses (TLS, several workers, backups while serving), API fuzzing.
     "tests/hub/test_backup.py",
+    "tests/hub/test_backup_pages.py",
     "tests/hub/test_fuzz.py",
     "tests/hub/test_server.py",
     "tests/hub/test_tls.py",

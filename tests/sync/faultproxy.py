@@ -33,6 +33,7 @@ class Fault(str, enum.Enum):
     NONE = "none"
     # Before the hub sees the whole request (nothing is committed).
     DROP_REQUEST = "drop_request"  # half the body reaches the hub, then both sides are cut
+    CORRUPT_REQUEST = "corrupt_request"  # one byte of the body is flipped on the way to the hub
     ERROR_500 = "error_500"  # the proxy answers 500 itself
     ERROR_503 = "error_503"  # the proxy answers 503 itself
     # After the hub answered (a push is committed): the client must resend.
@@ -375,6 +376,10 @@ class FaultProxy:
             return None
         if fault is Fault.SLOW:
             self._stop.wait(self.slow_delay)
+        if fault is Fault.CORRUPT_REQUEST and body:
+            damaged = bytearray(body)
+            damaged[len(damaged) // 2] ^= 0xFF
+            raw = head + bytes(damaged)
         if fault is Fault.KILL_HUB:
             upstream.sendall(raw)
             self.hooks[Fault.KILL_HUB](request)

@@ -135,3 +135,28 @@ def test_the_sync_window_says_when_a_busy_hub_gives_this_window_its_turn(qtbot, 
     window.sync.progressed.emit(sync_service.SyncProgress("push", pushed=60, to_push=120))
     assert dialog.progress.text() == "Sending 60 of 120"
     dialog.close()
+
+
+def test_the_sync_window_shows_pages_waiting_and_their_progress_in_bytes(qtbot, demo, hub, tmp_path):
+    from tests.sync.folder_blobs import FolderBlobs
+
+    _enroll(demo, hub)
+    window = open_main_window(qtbot, demo)
+    blobs = FolderBlobs(tmp_path / "pages")
+    blobs.add_random(2, 250_000)
+    window.sync.blobs = blobs
+    window.open_sync_window()
+    dialog = window.sync_dialog
+    dialog.refresh()
+    assert "pages waiting: 2 (0.5 MB)" in dialog.status_label.text()
+    shown: list[str] = []
+    window.sync.progressed.connect(lambda p: p.phase == "pages" and shown.append(dialog.progress.text()))
+
+    with qtbot.waitSignal(window.sync.finished, timeout=30_000) as finished:
+        dialog.sync_button.click()
+
+    assert finished.args[0].ok and finished.args[0].pages_confirmed == 2, finished.args[0].error
+    assert "Sending pages: 0.5 of 0.5 MB" in shown
+    assert "Pages: 2 now on the hub, 0 refused by it" in dialog.log.toPlainText()
+    assert "pages waiting: 0 (0.0 MB)" in dialog.status_label.text()
+    dialog.close()

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from windowdesk import __version__
-from windowdesk.hub.api import backoffice_routes, report_routes, sync_routes
+from windowdesk.hub.api import backoffice_routes, blob_routes, case_page_routes, report_routes, sync_routes
 from windowdesk.hub.api.enrolled_tokens import EnrolledTokens
 from windowdesk.hub.api.errors import install_error_handlers
 from windowdesk.hub.api.hub_id_header import HubIdHeader
@@ -19,6 +19,7 @@ from windowdesk.hub.api.request_gate import RequestGate
 from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.hub.web import mount_web
 from windowdesk.sync.protocol import API_PREFIX
 
@@ -46,6 +47,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.page_store = PageStore(settings.data_dir, min_free=settings.pages_min_free)
     app.state.limiters = Limiters.from_settings(settings)
     install_error_handlers(app)
     if settings.push_room:
@@ -54,7 +56,9 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.add_middleware(HubIdHeader, db=db)  # added last: outermost, on every reply (the gate's refusals too)
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
+    app.include_router(blob_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)
+    app.include_router(case_page_routes.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
     mount_web(app)
     return app

@@ -266,6 +266,19 @@ DECISION_WORDS = {"approve": N_("approved"), "reject": N_("not approved"),
                   "request_materials": N_("more materials requested")}
 
 
+def cmd_archive_case(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    from windowdesk.hub.services.case_archive import export_case_archive
+    from windowdesk.hub.storage.page_store import PageStore
+
+    made = export_case_archive(db, PageStore(settings.data_dir), case_number=args.case_number, out=Path(args.out),
+                               by="windowdesk-hub archive-case", now=utc_now())
+    print(_("Archived case {number} to {path}: {files} files, {pages} pages (manifest.json lists every file's "
+            "SHA-256).").format(number=args.case_number, path=made.path, files=made.files, pages=made.pages))
+    if made.missing_pages:
+        print(_("{count} pages its window listed have not reached the hub yet; the manifest names them. Archive "
+                "the case again once they have.").format(count=made.missing_pages))
+
+
 def cmd_decide(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     def work(session):  # noqa: ANN001, ANN202
         case = backoffice.find_case(session, case_number=args.case_number)
@@ -335,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--push-room", type=float, default=None, metavar="SECONDS",
                        help=_("seconds of pushes the hub takes in at once (its processes share them); the windows "
                               "beyond are told when their turn comes (default 0.3; 0: take every push at once)"))
+    serve.add_argument("--pages-min-free", type=int, default=None, metavar="BYTES",
+                       help=_("bytes of the disk the scanned pages leave free for the database; a page that would "
+                              "leave less is refused until there is room (default 268435456, 256 MB)"))
     serve.add_argument("--log-to", choices=("stderr", "file"), default=None,
                        help=_("where the hub logs: stderr (the default; systemd's journal keeps it) or a rotating file "
                               "in the data folder, logs/windowdesk-hub.log"))
@@ -402,6 +418,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--decision", required=True, choices=DECISIONS, help=_("approve, reject or ask for more materials"))
     sub.add_argument("--department", required=True, help=_("the code of the deciding department"))
     sub.add_argument("--note", default="", help=_("the reason, or the materials missing: shown at the window"))
+    sub = command("archive-case", cmd_archive_case,
+                  _("export a finished case (its record, timeline and pages, with a manifest of hashes) for the archive"))
+    sub.add_argument("case_number", help=_("the case number, as on the receipt"))
+    sub.add_argument("--out", required=True, help=_("a folder (the case goes into a folder of its own in it) or a .zip file"))
     sub = command("note", cmd_note, _("publish a hub-side note on a case to its center"))
     sub.add_argument("case_number", help=_("the case number, as on the receipt"))
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
@@ -468,6 +488,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
             trusted_proxies=getattr(args, "trusted_proxy", None),
             serving_processes=getattr(args, "workers", 1),
             log_to=getattr(args, "log_to", None),
+            pages_min_free=getattr(args, "pages_min_free", None),
         )
         private_data_dir(settings.data_dir)  # an older hub's files, made private
         if args.command == "serve":

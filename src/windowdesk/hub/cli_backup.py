@@ -28,10 +28,11 @@ from windowdesk.hub.language import Text
 from windowdesk.hub.services.backup_status import key_from_environment
 from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.settings import HubSettings
-from windowdesk.hub.storage import backup, serving_lock
+from windowdesk.hub.storage import backup, backup_crypt, backup_postgres, page_backup, serving_lock
 from windowdesk.hub.storage.backup_crypt import BackupKey, write_new_key_file
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
+from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_, _, ngettext
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
@@ -60,7 +61,14 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
     folder = Path(args.to) if args.to else settings.data_dir / "backups"
     key = backup_key(args)
     made = backup.make_backup(settings.database_url, folder, utc_now(), key=key)
+    try:
+        copied = page_backup.copy_pages(PageStore(settings.data_dir), made.path, key=key)
+    except BaseException:
+        made.path.unlink(missing_ok=True)  # without its pages it is no whole backup
+        raise
     print(_("Backed up the hub to {path} ({size}).").format(path=made.path, size=_size(made.size)))
+    print(_("Its scanned pages are in {folder}: {count} copied now, the others were there already.").format(
+        folder=folder / page_backup.PAGES_FOLDER, count=copied))
     if key is not None:
         print(_("It is encrypted with the key in {key}: check-backup and restore need that key.").format(
             key=key.source))
@@ -68,6 +76,7 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
         print(_contents_line(settings, made.contents))
     if args.keep is not None:
         deleted = backup.keep_newest(folder, args.keep)
+        page_backup.drop_unlisted_pages(folder)
         if deleted:
             print(ngettext("Deleted {count} older backup; the newest {keep} are kept.",
                            "Deleted {count} older backups; the newest {keep} are kept.",
@@ -75,8 +84,14 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
 
 
 def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
-    contents = backup.check_backup(settings.database_url, Path(args.file), key=backup_key(args))
+    key = backup_key(args)
+    contents = backup.check_backup(settings.database_url, Path(args.file), key=key)
+    file = Path(args.file).expanduser()
+    counted = contents.pages if contents is not None else backup_postgres.counted_pages(
+        settings.database_url, file, _pages_key(args.file, key))
+    pages = page_backup.check_pages(file, key=_pages_key(args.file, key), counted=counted)
     print(_("{file} is a whole backup of a hub; restore can use it.").format(file=args.file))
+    print(_("Its {count} scanned pages are there and match their hashes.").format(count=pages))
     if contents is not None:
         print(_contents_line(settings, contents))
 
@@ -92,11 +107,16 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
                 database=shown_url(settings.database_url),
             ))
         now = utc_now()
+        # The pages first: each is checked by its hash, and a page added to the store
+        # changes nothing if the database's restore is then refused.
+        pages = page_backup.restore_pages(Path(args.file).expanduser(), PageStore(settings.data_dir),
+                                          key=_pages_key(args.file, key))
         restored = backup.restore_backup(settings.database_url, Path(args.file), now,
                                          aside_folder=settings.data_dir / "backups", key=key)
         migrate_to_head(settings.database_url)
         feed_floor = backup.begin_after_restore(settings.database_url, now)
     print(_("Restored the hub from {file}.").format(file=args.file))
+    print(_("{count} scanned pages were put back into the hub's page store.").format(count=pages))
     if restored.contents is not None:
         print(_contents_line(settings, restored.contents))
     if restored.replaced is not None:
@@ -107,6 +127,11 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
             "still has is answered as a duplicate. What the hub itself recorded after the backup was taken is "
             "not on it: make those back-office decisions and notes again, and enroll again the workstations "
             "enrolled since then.").format(days=KEEP_SENT_DAYS))
+
+
+def _pages_key(file: str, key: BackupKey | None) -> BackupKey | None:
+    """The pages beside a backup are encrypted as the backup is."""
+    return key if key is not None and backup_crypt.is_encrypted(Path(file).expanduser()) else None
 
 
 def _contents_line(settings: HubSettings, contents: backup.Contents) -> str:

@@ -41,6 +41,30 @@ class HealthReply(BaseModel):
     server_time: dt.datetime
 
 
+class BlobReply(BaseModel):
+    sha256: str
+    status: Literal["complete", "partial", "missing"]
+    received: int
+
+
+class CasePageItem(BaseModel):
+    material_code: str
+    position: int
+    page_id: str
+    sha256: str
+    size: int
+    mime: str
+    rotation: int
+    checked_by: str | None
+    checked_at: str | None
+    stored: bool
+
+
+class CasePagesReply(BaseModel):
+    case_id: str
+    pages: list[CasePageItem]
+
+
 class EnrollRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="The one-time enrollment code")
     client_version: str = Field(default="", max_length=40)

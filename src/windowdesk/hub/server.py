@@ -40,6 +40,7 @@ from windowdesk.hub.settings import (
     ENV_ENROLL_LIMIT,
     ENV_LOG_TO,
     ENV_MIN_CLIENT_VERSION,
+    ENV_PAGES_MIN_FREE,
     ENV_PUSH_IN_FLIGHT,
     ENV_PUSH_ROOM,
     ENV_TRUSTED_PROXIES,
@@ -129,6 +130,7 @@ def worker_environment(settings: HubSettings, workers: int) -> dict[str, str]:
         ENV_PUSH_ROOM: str(settings.push_room / workers),
         ENV_TRUSTED_PROXIES: ",".join(settings.trusted_proxies),
         ENV_LOG_TO: settings.log_to,
+        ENV_PAGES_MIN_FREE: str(settings.pages_min_free),
     }
 
 

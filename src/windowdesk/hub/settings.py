@@ -27,6 +27,10 @@ ENV_PUSH_IN_FLIGHT = "WINDOWDESK_HUB_PUSH_IN_FLIGHT"
 ENV_PUSH_ROOM = "WINDOWDESK_HUB_PUSH_ROOM"
 ENV_TRUSTED_PROXIES = "WINDOWDESK_HUB_TRUSTED_PROXIES"
 ENV_LOG_TO = "WINDOWDESK_HUB_LOG_TO"
+# Bytes the page store leaves free on its disk (hub/storage/page_store.py): a chunk that would
+# leave less is refused (503 hub_disk_full), so pages never take the database's room.
+ENV_PAGES_MIN_FREE = "WINDOWDESK_HUB_PAGES_MIN_FREE"
+DEFAULT_PAGES_MIN_FREE = 256 * 1024 * 1024
 # Where the hub logs: "stderr" (systemd's journal keeps it; the default) or "file", a
 # rotating file in the data folder (logs/windowdesk-hub.log).
 LOG_TO = ("stderr", "file")
@@ -93,6 +97,7 @@ class HubSettings:
     # write names nobody.
     trusted_proxies: tuple[str, ...] = ()
     log_to: str = "stderr"
+    pages_min_free: int = DEFAULT_PAGES_MIN_FREE
 
     @property
     def is_postgresql(self) -> bool:
@@ -120,6 +125,7 @@ class HubSettings:
         trusted_proxies: Sequence[str] | None = None,
         serving_processes: int = 1,
         log_to: str | None = None,
+        pages_min_free: int | None = None,
     ) -> HubSettings:
         folder = Path(data_dir or os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR).expanduser().resolve()
         url = database_url or os.environ.get(ENV_DATABASE_URL)
@@ -141,6 +147,8 @@ class HubSettings:
             push_room=_push_room(room) if room not in (None, "") else DEFAULT_PUSH_ROOM,
             trusted_proxies=_proxies(proxies),
             log_to=logs,
+            pages_min_free=_pages_min_free(
+                pages_min_free if pages_min_free is not None else os.environ.get(ENV_PAGES_MIN_FREE)),
         )
         settings.min_client_version_tuple  # noqa: B018 - evaluated to refuse a bad minimum at start-up, not per request
         return settings
@@ -155,6 +163,19 @@ def _in_flight(value: int | str) -> int:
         raise InvalidInput(Text(N_("Batches in flight must be a whole number from 1 to {most} (got {value!r})."),
                                 most=PUSH_IN_FLIGHT, value=str(value)))
     return count
+
+
+def _pages_min_free(value: int | str | None) -> int:
+    if value in (None, ""):
+        return DEFAULT_PAGES_MIN_FREE
+    try:
+        room = int(value)
+    except ValueError:
+        room = -1
+    if room < 0:
+        raise InvalidInput(Text(N_("The room kept free for pages must be a whole number of bytes (got {value!r})."),
+                                value=str(value)))
+    return room
 
 
 def _push_room(value: float | str) -> float:

@@ -37,6 +37,7 @@ from windowdesk.sync.hub_pin import HubPin
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
+    from windowdesk.sync.blobs import BlobSource
     from windowdesk.sync.client import HubClient
 
 # What support reads in the window's log file: each attempt, retry, wait for a turn,
@@ -103,6 +104,11 @@ class SyncProgress:
     # Seconds until the hub's turn for this window's next batch (it is busy with other
     # windows' pushes); None when not waiting for one.
     turn_in: float | None = None
+    # Scanned pages (phase "pages", after the events): bytes sent of those waiting, and
+    # how many pages wait for the hub's confirmation.
+    pages_waiting: int = 0
+    page_bytes_sent: int = 0
+    page_bytes_total: int = 0
 
 
 @dataclass
@@ -115,6 +121,9 @@ class SyncReport:
     error: WindowdeskError | None = None
     finished_at: dt.datetime | None = None
     sent_again: int = 0  # confirmed events put back into the outbox: the hub was restored
+    pages_confirmed: int = 0  # scanned pages the hub now holds whole
+    page_bytes_sent: int = 0
+    pages_refused: list[tuple[str, str]] = field(default_factory=list)  # (sha256, the hub's words)
 
     @property
     def ok(self) -> bool:
@@ -263,8 +272,11 @@ class SyncRunner:
 
     def __init__(self, db: Database, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
                  pull_page: int = PULL_PAGE, retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
-                 longest_turn_wait: float = LONGEST_TURN_WAIT, clock: Callable[[], dt.datetime] = utc_now) -> None:
+                 longest_turn_wait: float = LONGEST_TURN_WAIT, clock: Callable[[], dt.datetime] = utc_now,
+                 blobs: BlobSource | None = None) -> None:
+        """``blobs``: the window's scanned pages, sent after the events (none: no pages)."""
         self._db = db
+        self._blobs = blobs
         self._client = client
         self._push_batch = push_batch
         self._push_bytes = push_bytes
@@ -298,6 +310,8 @@ class SyncRunner:
                 state.phase = "push"
                 notify(state)
                 self._push(cancel, report, state, notify)
+            if self._blobs is not None:  # every event first: pages never hold one up
+                self._upload_pages(cancel, report, state, notify)
         except WindowdeskError as error:
             report.error = error
             log.warning("sync failed: %s%s", type(error).__name__, _error_code(error))
@@ -311,11 +325,36 @@ class SyncRunner:
                 # Not raised: the report of what was sent and received must reach the
                 # window (its counts, and the screens to refresh for the changes pulled).
                 report.error = _last_success_not_noted(error)
-            log.info("sync finished: %d applied, %d duplicates, %d refused, %d pulled, %d sent again",
-                     report.applied, report.duplicates, len(report.rejected), report.pulled, report.sent_again)
+            log.info("sync finished: %d applied, %d duplicates, %d refused, %d pulled, %d sent again, %d pages",
+                     report.applied, report.duplicates, len(report.rejected), report.pulled, report.sent_again,
+                     report.pages_confirmed)
         state.phase, state.turn_in = "done", None
         notify(state)
         return report
+
+    def _upload_pages(self, cancel: threading.Event, report: SyncReport, state: SyncProgress,
+                      notify: Callable[[SyncProgress], None]) -> None:
+        from windowdesk.services.page_upload import PageUploadCancelled, UploadProgress, upload_pages
+
+        state.phase, state.turn_in = "pages", None
+
+        def progressed(upload: UploadProgress) -> None:
+            state.pages_waiting, state.page_bytes_sent, state.page_bytes_total = (
+                upload.waiting, upload.sent_bytes, upload.total_bytes)
+            notify(state)
+
+        def call(request: Callable[[], object]) -> object:
+            return _await(self._retried_in_background(request, cancel, "windowdesk-pages"), cancel)
+
+        assert self._blobs is not None
+        try:
+            uploaded = upload_pages(self._blobs, self._client, call=call, cancel=cancel, progress=progressed,
+                                    clock=self._clock)
+        except PageUploadCancelled:
+            raise _stopped() from None
+        report.pages_confirmed += uploaded.confirmed
+        report.page_bytes_sent += uploaded.bytes_sent
+        report.pages_refused += uploaded.refused
 
     def _learn_hub_generation(self) -> None:
         """Before anything is sent: the hub must be the one this window was enrolled with

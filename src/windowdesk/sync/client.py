@@ -18,6 +18,7 @@ must fix the hub's certificate or this workstation's CA setting.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -59,10 +60,12 @@ class HubBusy(HubUnreachable):
 
 
 class HubRefused(WindowdeskError):
-    def __init__(self, title: str, message: str, *, status: int, code: str = "") -> None:
+    def __init__(self, title: str, message: str, *, status: int, code: str = "", error: dict | None = None) -> None:
+        """``error``: the hub's whole error object (a refused chunk's "received")."""
         super().__init__(title, message)
         self.status = status
         self.code = code
+        self.error = error or {}
 
 
 def _unreachable(detail: str) -> HubUnreachable:
@@ -208,12 +211,14 @@ class HubClient:
         return headers
 
     def _request(self, method: str, path: str, *, json_body: Any = None, body: bytes | None = None,
-                 params: dict | None = None, timeout: tuple[float, float] | float | None = None) -> Any:
-        """``body``: a JSON body already encoded (UTF-8), instead of ``json_body``."""
+                 params: dict | None = None, timeout: tuple[float, float] | float | None = None,
+                 content_type: str = "application/json", headers: dict[str, str] | None = None) -> Any:
+        """``body``: a body already encoded (a JSON one in UTF-8, or ``content_type``), instead
+        of ``json_body``; ``headers``: more headers for this request."""
         url = f"{self.base_url}{protocol.API_PREFIX}{path}"
-        headers = self._headers()
+        headers = {**self._headers(), **(headers or {})}
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         try:
             response = self._session.request(
                 method, url, json=json_body, data=body, params=params, headers=headers,
@@ -288,7 +293,7 @@ class HubClient:
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return HubRefused(
                 str(error.get("title") or _("The hub refused the request")), error["message"],
-                status=status, code=str(error.get("code") or ""),
+                status=status, code=str(error.get("code") or ""), error=error,
             )
         return HubRefused(
             _("The hub refused the request"), _("HTTP status {status}.").format(status=status), status=status
@@ -334,5 +339,26 @@ class HubClient:
         body = self._request("GET", "/changes", params={"after": after, "limit": limit})
         try:
             return protocol.parse_changes_page(body, after)
+        except protocol.ProtocolError as exc:
+            raise _unreachable(str(exc)) from None
+
+    def blob_state(self, sha256: str) -> protocol.BlobState:
+        """What the hub holds of a page (never its bytes)."""
+        body = self._request("GET", f"/blobs/{sha256}")
+        try:
+            return protocol.parse_blob_state(body, sha256)
+        except protocol.ProtocolError as exc:
+            raise _unreachable(str(exc)) from None
+
+    def put_blob_chunk(self, sha256: str, *, offset: int, chunk: bytes, size: int) -> protocol.BlobState:
+        """One chunk of a page at ``offset``, with its own hash. A refusal (damaged chunk,
+        wrong offset, whole file damaged) is a HubRefused with the protocol's code."""
+        body = self._request(
+            "PUT", f"/blobs/{sha256}", body=chunk, params={"offset": offset}, content_type="application/octet-stream",
+            headers={protocol.HEADER_BLOB_SIZE: str(size),
+                     protocol.HEADER_CHUNK_SHA256: hashlib.sha256(chunk).hexdigest()},
+        )
+        try:
+            return protocol.parse_blob_state(body, sha256)
         except protocol.ProtocolError as exc:
             raise _unreachable(str(exc)) from None

@@ -40,6 +40,31 @@ Endpoints (JSON bodies, UTF-8):
     POST /api/v1/cases/{case_id}/decisions   (back office, staff token)
         {"decision": "approve"|"reject"|"request_materials", "department", "note"}
 
+Scanned pages (content-addressed blobs, beside the event stream; issue 24):
+    GET  /api/v1/blobs/{sha256}          -> {"sha256", "status": "complete"|"partial"|"missing",
+                                             "received": n}
+        What the hub holds of the blob named by its SHA-256 (64 lower-case hex digits):
+        "complete" once the whole file is stored and its hash checked; "partial" with the
+        bytes received so far (the next PUT starts there); "missing". Never the bytes: a
+        window uploads pages, it never reads them back through the sync API.
+    PUT  /api/v1/blobs/{sha256}?offset=N  body: the chunk's bytes (application/octet-stream,
+                                          at most MAX_CHUNK_BYTES)
+        headers X-Windowdesk-Blob-Size: the whole blob's size (1..MAX_BLOB_BYTES)
+                X-Windowdesk-Chunk-Sha256: SHA-256 of this chunk
+                                         -> {"sha256", "status", "received": n}
+        offset must be what the hub holds ("received"), else 409 blob_offset_mismatch with
+        the hub's "received" in the error; a chunk whose bytes do not match its hash is
+        refused 422 chunk_corrupt and nothing of it kept (the window sends it again). When
+        the last byte arrives the hub hashes the whole file: only a match makes it
+        "complete" (a mismatch: 422 blob_corrupt, the partial is dropped, the window starts
+        again from 0). A blob the hub has already is answered "complete" at once, whoever
+        sent it: the same page from two windows is stored once. A blob larger than
+        MAX_BLOB_BYTES is refused 413. 503 hub_disk_full when the hub's page store would
+        leave its disk with less than the room it keeps; nothing of the chunk is counted.
+        Workstation token as for push.
+    The pages' metadata travels as an ordinary event, case.pages (EVENT_CASE_PAGES below);
+    a case reaches the hub at once, its pages follow.
+
 Replies to health, push and changes carry X-Windowdesk-Hub-Generation (HEADER_HUB_GENERATION).
 
 Errors: a JSON body {"error": {"code", "title", "message"}} with 400/401/403/404/409/
@@ -78,6 +103,16 @@ MAX_SMALL_BODY_BYTES = 16_384
 PUSH_IN_FLIGHT = 2  # the most batches a workstation keeps on the wire at once, ordered by "after"
 PUSH_ORDER_WAIT = 10.0  # seconds the hub waits for a batch's "after" event to be stored
 MAX_CHANGES_PAGE = 1000
+# Scanned pages (blobs): the largest one page file may be, the largest chunk of one PUT, and
+# the headers of a PUT (see the endpoints above).
+MAX_BLOB_BYTES = 20_000_000
+MAX_CHUNK_BYTES = 1_048_576
+HEADER_BLOB_SIZE = "X-Windowdesk-Blob-Size"
+HEADER_CHUNK_SHA256 = "X-Windowdesk-Chunk-Sha256"
+BLOB_COMPLETE = "complete"
+BLOB_PARTIAL = "partial"
+BLOB_MISSING = "missing"
+BLOB_STATUSES = (BLOB_COMPLETE, BLOB_PARTIAL, BLOB_MISSING)
 
 APPLIED = "applied"
 DUPLICATE = "duplicate"
@@ -110,7 +145,10 @@ EVENT_KINDS = (
     "utility.paid",
     "payment.voided",
     "day.closed",
+    # Scanned pages of a case's material (services at the window; hub/services/case_pages_rules.py).
+    "case.pages",
 )
+EVENT_CASE_PAGES = "case.pages"
 
 # Kinds of changes the hub hands out in its feed.
 CHANGE_CATALOG = "catalog.published"
@@ -170,6 +208,12 @@ EVENT_REQUIRED_FIELDS = {
     "complaint.replied": ("id", "center", "reply", "replied_at"),
     "rectification.set": ("id", "complaint_id", "center", "task", "unit", "responsible", "deadline"),
     "rectification.done": ("id", "complaint_id", "center", "done_at"),
+    # case.pages: entity "case", entity_id = the case id; the material's full current,
+    # ordered list of pages (an empty list: all deleted). The hub replaces the list of
+    # (case, material) with it. Each page: {"page_id", "sha256", "size", "mime",
+    # "rotation" (0/90/180/270), "checked_by" (an operator id or null), "checked_at"
+    # (iso or null)}. The pages' bytes follow as blobs.
+    "case.pages": ("case_id", "material_code", "pages"),
 }
 
 # Kinds the payments services push (fee receipts, utility payments, voids, day closes);
@@ -207,10 +251,33 @@ ERROR_REVOKED = "workstation_revoked"  # 401
 ERROR_WRONG_CENTER = "wrong_center"  # 403: a pushed event names another center
 ERROR_PUSH_OUT_OF_ORDER = "push_out_of_order"  # 409: the batch's "after" event is not stored
 ERROR_HUB_DISK_FULL = "hub_disk_full"  # 503: the hub's database cannot grow; nothing was stored
+ERROR_BLOB_OFFSET = "blob_offset_mismatch"  # 409: the chunk does not start where the hub's copy ends
+ERROR_CHUNK_CORRUPT = "chunk_corrupt"  # 422: the chunk's bytes do not match its hash; send it again
+ERROR_BLOB_CORRUPT = "blob_corrupt"  # 422: the whole file's hash is not its name; start again from 0
+ERROR_BLOB_TOO_LARGE = "blob_too_large"  # 413
 # 503: the hub is writing other windows' pushes; this one was not read. The error carries
 # "retry_after" (seconds, a fraction) beside the Retry-After header (whole seconds): the
 # window sends it again then, ahead of newcomers (hub/push_turns.py).
 ERROR_HUB_BUSY = "hub_busy"
+
+
+@dataclass(frozen=True)
+class BlobState:
+    sha256: str
+    status: str
+    received: int
+
+
+def parse_blob_state(body: Any, sha256: str) -> BlobState:
+    if _require(body, "sha256", str) != sha256:
+        raise ProtocolError("the hub answered for another blob")
+    status = _require(body, "status", str)
+    if status not in BLOB_STATUSES:
+        raise ProtocolError(f"unknown blob status {status!r}")
+    received = _require(body, "received", int)
+    if received < 0:
+        raise ProtocolError("field 'received' is negative")
+    return BlobState(sha256, status, received)
 
 
 class ProtocolError(Exception):

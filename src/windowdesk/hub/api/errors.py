@@ -66,7 +66,7 @@ def worded_error(
 def _hub_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HubError)
     title, message = exc.worded(request_language(request))
-    return error_response(exc.status, exc.code, title, message, exc.headers)
+    return error_response(exc.status, exc.code, title, message, exc.headers, getattr(exc, "extra", None))
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

@@ -3,13 +3,13 @@
 A plain ASGI middleware in front of everything (issue 21, finding 4). Before a byte of a
 request's body is read:
 
-- a request that needs a token (a push, a decision) has its versions and its token
+- a request that needs a token (a push, a decision, a chunk of a page) has its versions and its token
   checked, as the route would check them, and a refused one is answered at once (401,
   426, 429): its body is never read, so a stranger's 77 MB push costs the hub a header
   parse and one indexed look-up;
 - a body whose declared length is over its route's cap (MAX_PUSH_BODY_BYTES for a push,
-  MAX_LARGE_FORM_BYTES for the console's calendar upload and catalog item forms,
-  MAX_SMALL_BODY_BYTES for anything else) is answered 413.
+  MAX_CHUNK_BYTES for a chunk of a page, MAX_LARGE_FORM_BYTES for the console's calendar
+  upload and catalog item forms, MAX_SMALL_BODY_BYTES for anything else) is answered 413.
 
 The body is then read up to the cap and handed on; a body sent without a length
 (chunked) that goes past the cap is answered 413 as soon as it does, and the rest is
@@ -30,9 +30,11 @@ from windowdesk.hub.api.errors import error_response, request_language
 from windowdesk.hub.errors import HubError
 from windowdesk.hub.language import Text, render
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import API_PREFIX, MAX_PUSH_BODY_BYTES, MAX_SMALL_BODY_BYTES
+from windowdesk.sync.protocol import API_PREFIX, MAX_CHUNK_BYTES, MAX_PUSH_BODY_BYTES, MAX_SMALL_BODY_BYTES
 
 PUSH_PATH = f"{API_PREFIX}/push"
+# A chunk of a scanned page (blob_routes): a workstation's, at most MAX_CHUNK_BYTES.
+BLOB_PATH = re.compile(re.escape(API_PREFIX) + r"/blobs/[^/]+")
 DECISION_PATH = re.compile(re.escape(API_PREFIX) + r"/cases/[^/]+/decisions")
 TOO_LARGE_TITLE = N_("The request is too large")
 TOO_LARGE = N_("The hub reads at most {most} bytes in one such request; nothing of it was stored.")
@@ -47,6 +49,8 @@ MAX_LARGE_FORM_BYTES = 1_100_000
 def body_cap(path: str) -> int:
     if path == PUSH_PATH:
         return MAX_PUSH_BODY_BYTES
+    if BLOB_PATH.fullmatch(path):
+        return MAX_CHUNK_BYTES
     return MAX_LARGE_FORM_BYTES if LARGE_FORM_PATH.fullmatch(path) else MAX_SMALL_BODY_BYTES
 
 
@@ -67,6 +71,9 @@ class RequestGate:
         try:
             if scope["method"] == "POST":
                 await self._check_caller(request, scope, path)
+            elif scope["method"] == "PUT" and BLOB_PATH.fullmatch(path):
+                versions_of(request)
+                scope[SCOPE_WORKSTATION] = await run_in_threadpool(workstation_of, request)
         except HubError as refusal:
             title, message = refusal.worded(request_language(request))
             # The connection is closed after the answer: a body on its way is never read.

@@ -200,6 +200,9 @@ def _nothing(_view: BatchView) -> None:
     return None
 
 
+nothing = _nothing  # for the rules in other modules
+
+
 # --- reading a payload ----------------------------------------------------------------
 
 
@@ -384,7 +387,7 @@ class PayloadReader:
         return kind, applicant_id
 
 
-def _unknown_case(view: BatchView, case_id: str) -> Rejected:
+def unknown_case(view: BatchView, case_id: str) -> Rejected:
     earlier = view.rejected.get(case_id)
     if earlier:
         return Rejected(
@@ -482,7 +485,7 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     # Another center's case is answered as one the hub does not have: a window learns
     # nothing about records outside its center (not even that they exist).
     if facts is None or facts.center_code != pusher.center_code:
-        raise _unknown_case(view, case_id)
+        raise unknown_case(view, case_id)
     try:
         new_status = next_status(facts.status, action).value
     except InvalidTransition as refusal:
@@ -608,7 +611,11 @@ RULES.update(_feedback.RULES)
 from windowdesk.hub.services import money_rules as _money  # noqa: E402 - uses the helpers above
 
 RULES.update(_money.RULES)
-STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS)
+# Scanned pages: each material's list of pages, replaced by each case.pages event.
+from windowdesk.hub.services import case_pages_rules as _pages  # noqa: E402 - uses the helpers above
+
+RULES.update(_pages.RULES)
+STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_pages.STATEMENTS)
 CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 

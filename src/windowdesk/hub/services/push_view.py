@@ -219,7 +219,7 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
         for case_id, number, center, status in rows(queries.cases_to_change, changed_cases):
             view.cases[case_id] = CaseFacts(number, center, status)
     for statement, wanted in (
-        (queries.cases_by_id, mentions.ids["case.accepted"]),
+        (queries.cases_by_id, mentions.ids["case.accepted"] | mentions.ids["case.pages"]),
         (queries.cases_by_number, mentions.numbers["case.accepted"]),
     ):
         if wanted:
@@ -255,7 +255,7 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     feedback_rules.load_into(session, events, view, center)
 
     # Why a record this batch refers to is missing, when its creating event was rejected.
-    referenced = set(changed_cases).union(*mentions.applicants.values())
+    referenced = set(changed_cases).union(mentions.ids["case.pages"], *mentions.applicants.values())
     if referenced:
         for entity_id, reason in rows(queries.rejected_creations, referenced, center=center):
             view.rejected.setdefault(entity_id, reason)

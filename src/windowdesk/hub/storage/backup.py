@@ -73,6 +73,7 @@ class Contents:
     pushed_events: int
     last_change: int
     newest_push: dt.datetime | None  # UTC
+    pages: frozenset[str] = frozenset()  # SHA-256 of every scanned page the copy counts as stored
 
 
 @dataclass(frozen=True)
@@ -264,10 +265,14 @@ def read_contents(database: Path, *, shown_as: Path | None = None) -> Contents:
         connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
         raise not_a_hub_backup(named) from None
+    try:
+        pages = frozenset(row[0] for row in connection.execute("SELECT sha256 FROM page_blobs"))
+    except sqlite3.Error:  # a backup made before the hub kept pages
+        pages = frozenset()
     finally:
         connection.close()
     newest_push = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC) if newest else None
-    return Contents(pushed, last_change, newest_push)
+    return Contents(pushed, last_change, newest_push, pages)
 
 
 def _restore_sqlite(url: str, backup: Path, now: dt.datetime, key: BackupKey | None) -> tuple[Contents, Path | None]:

@@ -164,6 +164,26 @@ def check_dump(url: str, dump: Path, key: BackupKey | None = None) -> None:
         raise not_a_hub_backup(dump)
 
 
+def counted_pages(url: str, dump: Path, key: BackupKey | None = None) -> frozenset[str]:
+    """The SHA-256 of every scanned page the dump's ``page_blobs`` counts (none in a dump
+    made before the hub kept pages): check-backup finds each of them beside the dump."""
+    args = ("--data-only", "--table=page_blobs", "--file=-")
+    if key is None:
+        rows = _run_postgres_tool("pg_restore", *args, str(dump), url=url)
+    else:
+        rows = _run_piped("pg_restore", *args, url=url, feed=_decrypting_into(dump, key))
+    hashes: set[str] = set()
+    copying = False
+    for line in rows.splitlines():  # "COPY public.page_blobs (...) FROM stdin;", a row a line, "\."
+        if line.startswith("COPY ") and ".page_blobs " in line:
+            copying = True
+        elif copying and line == "\\.":
+            break
+        elif copying:
+            hashes.add(line.split("\t", 1)[0])
+    return frozenset(hashes)
+
+
 def dump_postgres(url: str, target: Path) -> None:
     _run_postgres_tool("pg_dump", "--format=custom", "--no-owner", f"--file={target}", url=url)
     check_dump(url, target)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
 
+    from windowdesk.sync.blobs import BlobSource
     from windowdesk.sync.client import HubClient
 
 CHECK_INTERVAL_MS = 30_000
@@ -32,10 +33,12 @@ class SyncController(QObject):
 
     def __init__(
         self, db: Database, workers: Workers, *, token_store_for: Callable[[str], TokenStore] = TokenStore,
-        parent: QObject | None = None,
+        blobs: BlobSource | None = None, parent: QObject | None = None,
     ) -> None:
+        """``blobs``: the window's scanned pages, sent after the events at every sync."""
         super().__init__(parent)
         self._db = db
+        self.blobs = blobs
         self._workers = workers
         self._token_store_for = token_store_for
         self.online = False
@@ -58,6 +61,10 @@ class SyncController(QObject):
     def refresh_status(self) -> None:
         self.status = sync_service.sync_status(self._db)
         self.statusChanged.emit()
+
+    def pages_waiting(self) -> tuple[int, int] | None:
+        """(pages, bytes) the hub has not confirmed yet; None when this window keeps no pages."""
+        return None if self.blobs is None else self.blobs.pending()
 
     def _client(self) -> HubClient | None:
         account = sync_service.workstation_account(self._db)
@@ -97,12 +104,12 @@ class SyncController(QObject):
         self.refresh_status()
         if not self.status.enrolled:
             return False
-        db, make_client = self._db, self._client
+        db, make_client, blobs = self._db, self._client, self.blobs
 
         def work(cancel: threading.Event, progress: Callable[[Any], None]) -> sync_service.SyncReport:
             client = make_client()
             try:
-                return sync_service.SyncRunner(db, client).run(cancel, progress)
+                return sync_service.SyncRunner(db, client, blobs=blobs).run(cancel, progress)
             finally:
                 client.close()
 

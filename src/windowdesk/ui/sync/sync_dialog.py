@@ -132,12 +132,15 @@ class SyncDialog(QDialog):
         status = self._controller.status
         running = self._controller.running is not None
         last = local_time(status.last_success, zone) if status.last_success else _("never")
-        self.status_label.setText(
-            _("{online} \u00b7 {pending} unsent \u00b7 last successful sync: {last}").format(
-                online=_("Online") if self._controller.online else _("Offline"),
-                pending=status.pending, last=last,
-            )
+        text = _("{online} \u00b7 {pending} unsent \u00b7 last successful sync: {last}").format(
+            online=_("Online") if self._controller.online else _("Offline"),
+            pending=status.pending, last=last,
         )
+        pages = self._controller.pages_waiting()
+        if pages is not None:
+            text += " \u00b7 " + _("pages waiting: {count} ({size} MB)").format(
+                count=pages[0], size=f"{pages[1] / 1_000_000:.1f}")
+        self.status_label.setText(text)
         self.sync_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self._show_refused(zone)
@@ -216,6 +219,12 @@ class SyncDialog(QDialog):
                     .format(seconds=max(1, math.ceil(progress.turn_in))))
             else:
                 self.progress.setFormat(_("Sending %v of %m"))
+        elif progress.phase == "pages":
+            # In KB: a day's pages may pass the largest number a progress bar holds in bytes.
+            self.progress.setMaximum(max(progress.page_bytes_total // 1000, 1))
+            self.progress.setValue(progress.page_bytes_sent // 1000)
+            self.progress.setFormat(_("Sending pages: {sent} of {total} MB").format(
+                sent=f"{progress.page_bytes_sent / 1_000_000:.1f}", total=f"{progress.page_bytes_total / 1_000_000:.1f}"))
         elif progress.phase == "pull":
             self.progress.setMaximum(0)  # unknown length: busy indicator
             self.progress.setFormat(_("Receiving\u2026 {count}").format(count=progress.pulled))
@@ -235,6 +244,11 @@ class SyncDialog(QDialog):
         if report.sent_again:
             lines.append(escape(_("The hub was restored from a backup: {count} changes it had already confirmed "
                                   "were sent again.").format(count=report.sent_again)))
+        if report.pages_confirmed or report.pages_refused:
+            lines.append(escape(_("Pages: {confirmed} now on the hub, {refused} refused by it (kept here, tried again "
+                                  "at the next sync).").format(confirmed=report.pages_confirmed,
+                                                               refused=len(report.pages_refused))))
+            lines += [escape(reason) for _sha256, reason in report.pages_refused[:3]]
         if report.error is not None:
             lines.append(_("{title}: {message}").format(
                 title=f"<b>{escape(report.error.title)}</b>", message=escape(report.error.message)

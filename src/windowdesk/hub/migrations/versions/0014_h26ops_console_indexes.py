@@ -1,0 +1,71 @@
+"""the cases' promised dates and the console's indexes
+
+Revision ID: 0014_h26ops_console_indexes
+Revises: 0013_h26lead_console_accounts
+Create Date: 2026-12-07
+
+The console (issue 26) lists a department's open cases most urgent first and counts the
+city's red and yellow cards (cases past or near their promised date), on a year of the
+whole city. The hub now keeps each case's promised date (the one on its acceptance
+receipt, sent in its ``case.accepted`` event) beside the case, taken here from the
+events already received, and indexes the open cases by it.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0014_h26ops_console_indexes'
+down_revision = '0013_h26lead_console_accounts'
+branch_labels = None
+depends_on = None
+
+OPEN = sa.text("status IN ('accepted', 'in_progress', 'suspended')")
+
+
+def _valid_day(text):
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except (TypeError, ValueError):
+        return False
+
+
+def _fill_promised_dates(connection) -> None:
+    """From each case's applied ``case.accepted`` event. Only texts that are real days are
+    copied (the hub did not check this field before): the few distinct days are checked
+    here, then one statement copies them, so a year of cases is not read into Python."""
+    postgres = connection.dialect.name == 'postgresql'
+    field = "p.payload->>'promised_date'" if postgres else "json_extract(p.payload, '$.promised_date')"
+    accepted = ("p.entity = 'case' AND p.entity_id = cases.id AND p.kind = 'case.accepted' "
+                "AND p.status = 'applied'")
+    days = [row[0] for row in connection.execute(sa.text(
+        f"SELECT DISTINCT {field} FROM pushed_events p WHERE p.entity = 'case' AND p.kind = 'case.accepted' "
+        "AND p.status = 'applied'"))]
+    valid = sorted(day for day in days if isinstance(day, str) and _valid_day(day))
+    for start in range(0, len(valid), 500):
+        chunk = sa.bindparam('days', valid[start:start + 500], expanding=True)
+        if postgres:
+            statement = sa.text(f"UPDATE cases SET promised_date = CAST({field} AS DATE) FROM pushed_events p "
+                                f"WHERE {accepted} AND {field} IN :days")
+        else:
+            statement = sa.text(f"UPDATE cases SET promised_date = {field} FROM pushed_events p "
+                                f"WHERE {accepted} AND {field} IN :days")
+        connection.execute(statement.bindparams(chunk))
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('cases') as batch:
+        batch.add_column(sa.Column('promised_date', sa.Date(), nullable=True))
+    _fill_promised_dates(op.get_bind())
+    op.create_index('ix_cases_open_item_due', 'cases', ['item_code', 'promised_date', 'accepted_at'], unique=False,
+                    sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index('ix_cases_open_due', 'cases', ['promised_date', 'status', 'center_code', 'item_code'],
+                    unique=False, sqlite_where=OPEN, postgresql_where=OPEN)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_cases_open_due', table_name='cases')
+    op.drop_index('ix_cases_open_item_due', table_name='cases')
+    with op.batch_alter_table('cases') as batch:
+        batch.drop_column('promised_date')

@@ -8,7 +8,8 @@ The console (issue 26) lists a department's open cases most urgent first and cou
 city's red and yellow cards (cases past or near their promised date), on a year of the
 whole city. The hub now keeps each case's promised date (the one on its acceptance
 receipt, sent in its ``case.accepted`` event) beside the case, taken here from the
-events already received, and indexes the open cases by it.
+events already received, and indexes the open cases by it; and the open complaints and
+bad ratings' follow-ups by their deadlines (回访).
 """
 
 import datetime as dt
@@ -22,6 +23,7 @@ branch_labels = None
 depends_on = None
 
 OPEN = sa.text("status IN ('accepted', 'in_progress', 'suspended')")
+OPEN_FOLLOW_UP = sa.text("follow_up_status = 'open'")
 
 
 def _valid_day(text):
@@ -62,9 +64,14 @@ def upgrade() -> None:
                     sqlite_where=OPEN, postgresql_where=OPEN)
     op.create_index('ix_cases_open_due', 'cases', ['promised_date', 'status', 'center_code', 'item_code'],
                     unique=False, sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index('ix_ratings_open_follow_ups', 'ratings', ['follow_up_deadline'], unique=False,
+                    sqlite_where=OPEN_FOLLOW_UP, postgresql_where=OPEN_FOLLOW_UP)
+    op.create_index('ix_complaints_status_deadline', 'complaints', ['status', 'deadline'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_complaints_status_deadline', table_name='complaints')
+    op.drop_index('ix_ratings_open_follow_ups', table_name='ratings')
     op.drop_index('ix_cases_open_due', table_name='cases')
     op.drop_index('ix_cases_open_item_due', table_name='cases')
     with op.batch_alter_table('cases') as batch:

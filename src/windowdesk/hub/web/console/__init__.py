@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from windowdesk.hub.web.console import sign_in
+from windowdesk.hub.web.console import department, sign_in, supervision
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 router.include_router(sign_in.router)
+router.include_router(department.router)
+router.include_router(supervision.router)

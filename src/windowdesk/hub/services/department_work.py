@@ -24,7 +24,7 @@ from windowdesk.hub.language import Text, render
 from windowdesk.hub.services import backoffice, hub_audit, parallel_parts
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_case_reader, require_department
-from windowdesk.hub.services.time_cards import Light, light_of, today_and_warning_day
+from windowdesk.hub.services.time_cards import Light, center_clocks, light_of, spelled, today_and_warning_day
 from windowdesk.hub.storage.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -135,7 +135,7 @@ def _waiting_for(department: str, items: list[str]):  # noqa: ANN202 - a SQL con
     """Open cases of the department's items whose part for it is not decided yet."""
     decided = exists().where(CasePart.case_id == Case.id, CasePart.department_code == department,
                              CasePart.status.in_(DECIDED_PARTS))
-    return and_(Case.item_code.in_(items), Case.status.in_(OPEN_CASE_STATUSES), ~decided)
+    return and_(Case.item_code.in_(items), Case.status.in_(spelled(OPEN_CASE_STATUSES)), ~decided)
 
 
 def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime, page: int = 1,
@@ -164,9 +164,10 @@ def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime,
         .where(CasePart.case_id.in_([row.id for row in rows]), CasePart.department_code == department)
     ).all()) if rows else {}
     today, warning_day = today_and_warning_day(session, now)
+    local_time = center_clocks(session)
     return QueuePage(department, [
         QueueRow(row.id, row.case_number, row.center_code, row.item_code, items[row.item_code], row.status,
-                 center_time(session, row.center_code, row.accepted_at), row.promised_date,
+                 local_time(row.center_code, row.accepted_at), row.promised_date,
                  light_of(row.status, row.promised_date, today, warning_day), parts.get(row.id))
         for row in rows
     ], page, pages, total)

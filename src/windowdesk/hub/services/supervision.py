@@ -22,10 +22,9 @@ from windowdesk.domain.ids import mask_id_numbers_in
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit, replies
-from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.console_rights import ConsoleActor, require_administrator, require_supervision
 from windowdesk.hub.services.refused_changes import RefusedList, refused_changes
-from windowdesk.hub.services.time_cards import today_and_warning_day
+from windowdesk.hub.services.time_cards import center_clocks, today_and_warning_day
 from windowdesk.hub.storage.models import PushedEvent
 from windowdesk.hub.storage.models_console import HubAuditEntry
 from windowdesk.hub.storage.models_service import Complaint, Rating, Rectification
@@ -143,9 +142,10 @@ def complaints(session: Session, *, actor: ConsoleActor, now: dt.datetime, open_
     rows, page, pages, total = _paged(
         session, select(Complaint).where(*where).order_by(*order),
         select(func.count()).select_from(Complaint).where(*where), page, page_size)
+    local_time = center_clocks(session)
     return Page([
         ComplaintRow(c.id, c.number, c.center_code, c.window_id, _about(c), mask_id_numbers_in(c.facts),
-                     center_time(session, c.center_code, c.received_at), c.deadline,
+                     local_time(c.center_code, c.received_at), c.deadline,
                      c.status == "open" and c.deadline < today, c.status, c.reply, c.replied_by, c.reply_source)
         for (c,) in rows
     ], page, pages, total)
@@ -161,9 +161,10 @@ def follow_ups(session: Session, *, actor: ConsoleActor, now: dt.datetime, open_
     rows, page, pages, total = _paged(
         session, select(Rating).where(*where).order_by(*order),
         select(func.count()).select_from(Rating).where(*where), page, page_size)
+    local_time = center_clocks(session)
     return Page([
         FollowUpRow(r.follow_up_id or "", r.id, r.center_code, r.window_id, r.level, mask_id_numbers_in(r.reason),
-                    center_time(session, r.center_code, r.rated_at), r.follow_up_deadline,
+                    local_time(r.center_code, r.rated_at), r.follow_up_deadline,
                     r.follow_up_status == "open" and r.follow_up_deadline is not None and r.follow_up_deadline < today,
                     r.follow_up_status or "", r.follow_up_outcome, r.follow_up_closed_by)
         for (r,) in rows

@@ -44,14 +44,28 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The bench folder goes last on the path: its queue.py would shadow the standard library's
+# queue, which psycopg imports.
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR] + [str(BENCH_DIR)]
+import queue  # noqa: E402,F401 - the standard library's, before hub_report puts the bench folder first again
 
-from _common import ensure_importable, log, percentile
+from _common import ensure_importable, log, percentile  # noqa: E402 - after the path is set
 
 ensure_importable()
 
 from hub_report import _fill, _make_hub  # noqa: E402 - after the import path is set
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
+    from windowdesk.hub.services.console_rights import ConsoleActor
+
+T = TypeVar("T")
 
 SEED = 20261207
 COPIED_TABLES = ("centers", "windows", "departments", "catalog_versions", "catalog_items", "calendar_years",
@@ -142,25 +156,33 @@ def _copy_to_postgres(path: Path, url: str) -> None:
     source.close()
 
 
-def _actor(role: str, department: str | None = None):  # noqa: ANN202
+def _actor(role: str, department: str | None = None):
     from windowdesk.hub.services.console_rights import ConsoleActor
 
     return ConsoleActor("bench", "bench", "bench", role, department)
 
 
-def _timed(times: list[float], work) -> object:  # noqa: ANN001
+def _timed(times: list[float], work: Callable[..., T], **arguments: object) -> T:
     began = time.perf_counter()
-    result = work()
+    result = work(**arguments)
     times.append((time.perf_counter() - began) * 1000)
     return result
 
 
+def _supervision_page(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: str) -> None:
+    """What GET /console/supervision asks of the services."""
+    from windowdesk.hub.services import supervision, time_cards
+
+    time_cards.card_table(session, actor=actor, now=now, by=by)
+    supervision.voice_summary(session, actor=actor, now=now)
+
+
 def _measure(url: str, samples: int, report: bool) -> dict:
-    from windowdesk.hub.services import department_work, reports, supervision, time_cards
+    from sqlalchemy import select
+
+    from windowdesk.hub.services import department_work, reports, time_cards
     from windowdesk.hub.storage.database import HubDatabase
     from windowdesk.hub.storage.models import Case, Center, Department
-
-    from sqlalchemy import select
 
     rng = random.Random(SEED)
     db = HubDatabase(url)
@@ -175,29 +197,20 @@ def _measure(url: str, samples: int, report: bool) -> dict:
         queue, case_page, cards, drill = [], [], [], []
         groupings = ("center", "department", "item")
         for n in range(samples + 3):  # the first 3 warm up
-            department = rng.choice(departments)
+            actor = _actor("department", rng.choice(departments))
             with db.read() as session:
-                actor = _actor("department", department)
-                first = _timed(queue, lambda: department_work.department_queue(session, actor=actor, now=now))
+                first = _timed(queue, department_work.department_queue, session=session, actor=actor, now=now)
                 if first.pages > 1 and n % 2:
-                    _timed(queue, lambda: department_work.department_queue(
-                        session, actor=actor, now=now, page=rng.randint(2, first.pages)))
+                    _timed(queue, department_work.department_queue, session=session, actor=actor, now=now,
+                           page=rng.randint(2, first.pages))
             with db.read() as session:
-                case_id = rng.choice(open_cases)
-                _timed(case_page, lambda: department_work.case_record(session, actor=supervisor, case_ref=case_id,
-                                                                      now=now))
+                _timed(case_page, department_work.case_record, session=session, actor=supervisor,
+                       case_ref=rng.choice(open_cases), now=now)
             with db.read() as session:
-                by = groupings[n % 3]
-
-                def supervision_page() -> None:
-                    time_cards.card_table(session, actor=supervisor, now=now, by=by)
-                    supervision.voice_summary(session, actor=supervisor, now=now)
-
-                _timed(cards, supervision_page)
+                _timed(cards, _supervision_page, session=session, actor=supervisor, now=now, by=groupings[n % 3])
             with db.read() as session:
-                center = rng.choice(centers)
-                _timed(drill, lambda: time_cards.card_cases(session, actor=supervisor, now=now, light="red",
-                                                            center=center))
+                _timed(drill, time_cards.card_cases, session=session, actor=supervisor, now=now, light="red",
+                       center=rng.choice(centers))
             if n == 2:
                 for times in (queue, case_page, cards, drill):
                     times.clear()
@@ -223,7 +236,7 @@ def _measure(url: str, samples: int, report: bool) -> dict:
         db.dispose()
 
 
-def _postgres_database(admin_url: str):  # noqa: ANN202
+def _postgres_database(admin_url: str):
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool
@@ -268,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
             made.update(_add_console_data(path, today))
             made["generate_seconds"] = round(time.perf_counter() - started, 1)
             log(f"made {made}")
+        with sqlite3.connect(path) as counting:
+            cases = counting.execute("SELECT count(*) FROM cases").fetchone()[0]
         url, drop = f"sqlite:///{path}", None
         if args.hub == "postgresql":
             url, drop = _postgres_database(args.postgres_url)
@@ -275,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             _copy_to_postgres(path, url)
             made["copy_seconds"] = round(time.perf_counter() - started, 1)
         try:
-            result = {"hub": args.hub, "cases": args.cases, **made,
+            result = {"hub": args.hub, **made, "cases": cases,
                       **_measure(url, args.samples, not args.no_report)}
         finally:
             if drop is not None:

@@ -26,14 +26,14 @@ OPEN = sa.text("status IN ('accepted', 'in_progress', 'suspended')")
 OPEN_FOLLOW_UP = sa.text("follow_up_status = 'open'")
 
 
-def _valid_day(text):
+def _valid_day(text: object) -> bool:
     try:
-        return dt.date.fromisoformat(text).isoformat() == text
+        return isinstance(text, str) and dt.date.fromisoformat(text).isoformat() == text
     except (TypeError, ValueError):
         return False
 
 
-def _fill_promised_dates(connection) -> None:
+def _fill_promised_dates(connection: sa.engine.Connection) -> None:
     """From each case's applied ``case.accepted`` event. Only texts that are real days are
     copied (the hub did not check this field before): the few distinct days are checked
     here, then one statement copies them, so a year of cases is not read into Python."""
@@ -44,7 +44,7 @@ def _fill_promised_dates(connection) -> None:
     days = [row[0] for row in connection.execute(sa.text(
         f"SELECT DISTINCT {field} FROM pushed_events p WHERE p.entity = 'case' AND p.kind = 'case.accepted' "
         "AND p.status = 'applied'"))]
-    valid = sorted(day for day in days if isinstance(day, str) and _valid_day(day))
+    valid = sorted(day for day in days if _valid_day(day))
     for start in range(0, len(valid), 500):
         chunk = sa.bindparam('days', valid[start:start + 500], expanding=True)
         if postgres:

@@ -67,13 +67,13 @@ def card_cases_page(
 
 @router.get("/voice")
 def voice_page(
-    request: Request, show: str = "complaints", all: bool = False, page: int = 1,  # noqa: A002 - the query's name
+    request: Request, show: str = "complaints", all: bool = False, page: int = 1,
     actor: ConsoleActor = Depends(current_actor),
 ) -> Response:
     return _voice_page(request, actor, show=show, all=all, page=page)
 
 
-def _voice_page(request: Request, actor: ConsoleActor, *, show: str, all: bool = False, page: int = 1,  # noqa: A002
+def _voice_page(request: Request, actor: ConsoleActor, *, show: str, all: bool = False, page: int = 1,
                 error: str | None = None, form: dict | None = None, status_code: int = 200) -> Response:
     show = show if show in VOICE_LISTS else "complaints"
     now = utc_now()

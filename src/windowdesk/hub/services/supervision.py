@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.ids import mask_id_numbers_in
@@ -32,6 +32,8 @@ from windowdesk.i18n import N_
 from windowdesk.sync.protocol import REJECTED
 
 PAGE_SIZE = 50
+# Spelled into the SQL, not bound: only then does SQLite use ix_ratings_open_follow_ups.
+OPEN_FOLLOW_UP = literal("open", literal_execute=True)
 MAX_ANSWER = hub_audit.MAX_DETAIL_TEXT  # kept whole in the audit entry
 REFUSED_ANSWERED = "refused_change.answered"
 
@@ -123,7 +125,7 @@ def voice_summary(session: Session, *, actor: ConsoleActor, now: dt.datetime) ->
         return found[0] or 0, found[1] or 0
 
     complaints = open_and_late(Complaint, Complaint.status == "open", Complaint.deadline)
-    follow_ups = open_and_late(Rating, Rating.follow_up_status == "open", Rating.follow_up_deadline)
+    follow_ups = open_and_late(Rating, Rating.follow_up_status == OPEN_FOLLOW_UP, Rating.follow_up_deadline)
     tasks = open_and_late(Rectification, Rectification.done.is_(False), Rectification.deadline)
     return VoiceSummary(*complaints, *follow_ups, *tasks, today)
 
@@ -156,7 +158,7 @@ def follow_ups(session: Session, *, actor: ConsoleActor, now: dt.datetime, open_
     """Bad ratings' follow-ups: open ones by deadline; with ``open_only=False`` all, newest first."""
     require_supervision(actor)
     today = _today(session, now)
-    where = [Rating.follow_up_status == "open"] if open_only else [Rating.follow_up_id.is_not(None)]
+    where = [Rating.follow_up_status == OPEN_FOLLOW_UP] if open_only else [Rating.follow_up_id.is_not(None)]
     order = (Rating.follow_up_deadline, Rating.id) if open_only else (Rating.rated_at.desc(), Rating.id)
     rows, page, pages, total = _paged(
         session, select(Rating).where(*where).order_by(*order),

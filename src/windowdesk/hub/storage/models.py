@@ -340,7 +340,7 @@ class Case(Base):
         # The console (migration 0014_h26ops): a department's queue (its items' open cases,
         # most urgent first) and the supervision office's red and yellow cards (open cases
         # by promised date). Partial: of a year's cases only the open few are in them.
-        Index("ix_cases_open_item_due", "item_code", "promised_date", "accepted_at",
+        Index("ix_cases_open_item_due", "item_code", "promised_date", "accepted_at", "id",
               sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL)),
         Index("ix_cases_open_due", "promised_date", "status", "center_code", "item_code",
               sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL)),

@@ -60,7 +60,7 @@ def upgrade() -> None:
     with op.batch_alter_table('cases') as batch:
         batch.add_column(sa.Column('promised_date', sa.Date(), nullable=True))
     _fill_promised_dates(op.get_bind())
-    op.create_index('ix_cases_open_item_due', 'cases', ['item_code', 'promised_date', 'accepted_at'], unique=False,
+    op.create_index('ix_cases_open_item_due', 'cases', ['item_code', 'promised_date', 'accepted_at', 'id'], unique=False,
                     sqlite_where=OPEN, postgresql_where=OPEN)
     op.create_index('ix_cases_open_due', 'cases', ['promised_date', 'status', 'center_code', 'item_code'],
                     unique=False, sqlite_where=OPEN, postgresql_where=OPEN)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 
 from windowdesk.domain.time_limits import Light
 from windowdesk.hub.errors import Forbidden, InvalidInput

@@ -268,6 +268,22 @@ class PayloadReader:
             )
         return in_utc
 
+    def day(self, name: str, *, required: bool = True) -> dt.date | None:
+        value = self.payload.get(name)
+        if value is None and not required:
+            return None
+        parsed = None
+        if isinstance(value, str) and len(value) == len("2026-12-01"):
+            try:
+                parsed = dt.date.fromisoformat(value)
+            except ValueError:
+                parsed = None
+        if parsed is None:
+            raise Rejected(
+                N_("The {kind} event's field {name!r} is not a date like 2026-12-01."), kind=self.event.kind, name=name,
+            )
+        return parsed
+
     def integer(self, name: str) -> int:
         value = self.payload.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
@@ -441,6 +457,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     item = read.item(view)
     applicant_kind, applicant_id = read.applicant(view, center)
     accepted_at = read.timestamp("accepted_at")
+    promised_date = read.day("promised_date", required=False)
     if case_id in view.cases:
         raise Rejected(N_("Case {number} is already on the hub (sent by another event)."), number=number)
     if number in view.case_numbers:
@@ -450,7 +467,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
         (INSERT_CASE, dict(
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
-            accepted_at=accepted_at, received_at=now, updated_at=now,
+            accepted_at=accepted_at, received_at=now, updated_at=now, promised_date=promised_date,
         )),
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="accepted", action=None, from_status=None,

@@ -325,11 +325,26 @@ class Organisation(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+# The statuses in which a case waits for someone (a department, or the applicant's
+# materials): the console's partial indexes cover only these.
+OPEN_CASE_STATUSES = ("accepted", "in_progress", "suspended")
+OPEN_CASE_SQL = "status IN ('accepted', 'in_progress', 'suspended')"
+
+
 class Case(Base):
     __tablename__ = "cases"
     # The open cases by status (none leaves completed, delivered or withdrawn): the
     # city-wide report counts them with the cases finished in its period.
-    __table_args__ = (Index("ix_cases_status_accepted", "status", "accepted_at"),)
+    __table_args__ = (
+        Index("ix_cases_status_accepted", "status", "accepted_at"),
+        # The console (migration 0014_h26ops): a department's queue (its items' open cases,
+        # most urgent first) and the supervision office's red and yellow cards (open cases
+        # by promised date). Partial: of a year's cases only the open few are in them.
+        Index("ix_cases_open_item_due", "item_code", "promised_date", "accepted_at", "id",
+              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL)),
+        Index("ix_cases_open_due", "promised_date", "status", "center_code", "item_code",
+              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL)),
+    )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
@@ -342,6 +357,10 @@ class Case(Base):
     accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The promised date printed on the acceptance receipt (the window's working-day
+    # calendar); None when the window sent none. A later suspension moves the real due
+    # date on; the window's own clock knows that, the hub's cards read this one.
+    promised_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class CaseEvent(Base):

@@ -15,13 +15,17 @@ from windowdesk.hub.web.console import (
     admin_calendar,
     admin_catalog,
     admin_city,
+    department,
     reports,
     sign_in,
+    supervision,
 )
 from windowdesk.hub.web.templating import page_words
 
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(page_words)])
 router.include_router(sign_in.router)
+router.include_router(department.router)
+router.include_router(supervision.router)
 router.include_router(reports.router)
 router.include_router(admin_city.router)  # the administrators' pages (issue 26)
 router.include_router(admin_access.router)

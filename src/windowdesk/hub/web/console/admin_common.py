@@ -19,7 +19,7 @@ from windowdesk.hub.errors import Conflict, HubError, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.clocks import center_time, city_time
 from windowdesk.hub.services.console_rights import ADMINISTRATOR
-from windowdesk.hub.web.console.navigation import add_section
+from windowdesk.hub.web.console.navigation import SETUP, add_section
 from windowdesk.hub.web.templating import page_language
 from windowdesk.i18n import N_
 
@@ -34,7 +34,7 @@ BACKUPS = "/console/admin/backups"
 for _path, _label in ((CITY, N_("Centers and departments")), (OPERATORS, N_("Operators")),
                       (WORKSTATIONS, N_("Workstations")), (ACCOUNTS, N_("Console accounts and staff tokens")),
                       (CATALOG, N_("Catalog")), (CALENDAR, N_("Working calendar")), (BACKUPS, N_("Backups"))):
-    add_section(_path, _label, ADMINISTRATOR)
+    add_section(_path, _label, ADMINISTRATOR, order=SETUP)
 
 # The refusals a form answers itself; anything else is the error page.
 FORM_REFUSALS = (InvalidInput, NotFound, Conflict)

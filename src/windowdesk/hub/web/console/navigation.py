@@ -15,13 +15,17 @@ class Section:
     path: str
     label: str  # an N_() message, worded in the page's language by the template
     roles: frozenset[str]
+    order: int
 
 
 SECTIONS: list[Section] = []
+# The day's work first, the reports after it, the city's setup last.
+WORK, REPORTS, SETUP = 10, 50, 80
 
 
-def add_section(path: str, label: str, *roles: str) -> None:
-    SECTIONS.append(Section(path, label, frozenset(roles)))
+def add_section(path: str, label: str, *roles: str, order: int = WORK) -> None:
+    SECTIONS.append(Section(path, label, frozenset(roles), order))
+    SECTIONS.sort(key=lambda section: section.order)  # stable: the order of adding within a group
 
 
 def sections_for(actor: ConsoleActor) -> list[Section]:

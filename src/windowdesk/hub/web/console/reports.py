@@ -16,7 +16,7 @@ from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WOR
 from windowdesk.hub.services import console_reports
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, SUPERVISOR, ConsoleActor
 from windowdesk.hub.web.charts import Series, bar_chart
-from windowdesk.hub.web.console.navigation import add_section
+from windowdesk.hub.web.console.navigation import REPORTS, add_section
 from windowdesk.hub.web.console.session import current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.report_pdf import report_pdf
@@ -25,7 +25,7 @@ from windowdesk.i18n import N_
 from windowdesk.spreadsheet import csv_writer
 
 router = APIRouter()
-add_section("/console/reports", N_("Performance reports"), DEPARTMENT, SUPERVISOR, ADMINISTRATOR)
+add_section("/console/reports", N_("Performance reports"), DEPARTMENT, SUPERVISOR, ADMINISTRATOR, order=REPORTS)
 CITY_ZONE = ZoneInfo("Asia/Shanghai")
 
 

@@ -1,0 +1,296 @@
+"""A department's work in the console: the cases waiting for its part, most urgent first,
+one case's whole record, and deciding its part or adding a note.
+
+Deciding and noting go through :mod:`backoffice` (what ``windowdesk-hub decide`` and
+``note`` run), so the windows learn them by the existing sync; here come the console's
+rights (console_rights: a department's staff decide only for their own department, and
+open only the cases their department takes part in) and the hub's audit entry, in the
+same transaction. Run decisions in ``run_write(..., feed=True)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from windowdesk.domain.case_parts import DECIDABLE_CASE, PartStatus, part_departments
+from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.ids import mask_id_number
+from windowdesk.hub.errors import Forbidden, InvalidInput, NotFound
+from windowdesk.hub.language import Text, render
+from windowdesk.hub.services import backoffice, hub_audit, parallel_parts
+from windowdesk.hub.services.clocks import center_time
+from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_case_reader, require_department
+from windowdesk.hub.services.time_cards import Light, center_clocks, light_of, spelled, today_and_warning_day
+from windowdesk.hub.storage.models import (
+    OPEN_CASE_STATUSES,
+    Case,
+    CaseEvent,
+    CatalogItem,
+    Center,
+    Organisation,
+    PushedEvent,
+    Resident,
+)
+from windowdesk.hub.storage.models_service import CasePart
+from windowdesk.i18n import N_
+
+PAGE_SIZE = 50
+DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
+MAX_FIELD = 600  # a reason or a legal basis; the note they make stays within backoffice's limit
+# The note a decision carries to the window is printed there for the applicant, in Chinese.
+NOTE_LANGUAGE = "zh_CN"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case_id: str
+    case_number: str
+    center: str
+    item_code: str
+    item_name: str
+    status: str
+    accepted_at: dt.datetime  # on the case's center's clock
+    promised_date: dt.date | None
+    light: Light
+    part_status: str | None  # the department's part of a parallel case, else None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    department: str
+    rows: list[QueueRow]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Step:
+    at: dt.datetime  # on the case's center's clock
+    source: str  # window / hub
+    kind: str  # accepted / status / decision / part_decision / note
+    action: str | None
+    to_status: str
+    department: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Material:
+    name: str
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Part:
+    department: str
+    status: str
+    decided_at: dt.datetime | None
+    note: str
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    case_id: str
+    case_number: str
+    status: str
+    center_code: str
+    center_name: str
+    window_id: str
+    item_code: str
+    item_name: str
+    deciders: tuple[str, ...]
+    applicant_kind: str
+    applicant_name: str
+    applicant_number: str  # masked
+    accepted_at: dt.datetime
+    promised_date: dt.date | None
+    light: Light
+    materials: list[Material]
+    steps: list[Step]
+    parts: list[Part]
+    pages: list  # the case's scanned pages (case_pages.py), once electronic materials exist
+    may_decide: bool  # the reader is staff of a department whose part is still open
+
+
+def item_deciders(item: CatalogItem | None) -> tuple[str, ...]:
+    """The departments that decide an item, as backoffice checks it: its own and the parallel ones."""
+    if item is None:
+        return ()
+    return tuple(part_departments(item.department_code, item.parallel_departments or ()))
+
+
+def department_items(session: Session, department: str) -> dict[str, str]:
+    """Code -> name of the items ``department`` decides (or takes part in)."""
+    return {item.code: item.name for item in session.scalars(select(CatalogItem))
+            if department in item_deciders(item)}
+
+
+def _waiting_for(department: str, items: list[str]):  # noqa: ANN202 - a SQL condition
+    """Open cases of the department's items whose part for it is not decided yet."""
+    decided = exists().where(CasePart.case_id == Case.id, CasePart.department_code == department,
+                             CasePart.status.in_(DECIDED_PARTS))
+    return and_(Case.item_code.in_(items), Case.status.in_(spelled(OPEN_CASE_STATUSES)), ~decided)
+
+
+def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime, page: int = 1,
+                     page_size: int = PAGE_SIZE) -> QueuePage:
+    """The cases waiting for the actor's department, most urgent first: past their promised
+    date, then near it, then the rest; of equal dates the oldest first. Paged in SQL."""
+    if actor.role != DEPARTMENT or not actor.department_code:
+        raise Forbidden(N_("Only a department's staff have a queue of cases to decide."))
+    department = actor.department_code
+    items = department_items(session, department)
+    if not items:
+        return QueuePage(department, [], 1, 1, 0)
+    waiting = _waiting_for(department, sorted(items))
+    total = session.scalar(select(func.count()).select_from(Case).where(waiting)) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
+               Case.promised_date)
+        .where(waiting)
+        .order_by(Case.promised_date.asc().nulls_last(), Case.accepted_at, Case.id)
+        .offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    parts = dict(session.execute(
+        select(CasePart.case_id, CasePart.status)
+        .where(CasePart.case_id.in_([row.id for row in rows]), CasePart.department_code == department)
+    ).all()) if rows else {}
+    today, warning_day = today_and_warning_day(session, now)
+    local_time = center_clocks(session)
+    return QueuePage(department, [
+        QueueRow(row.id, row.case_number, row.center_code, row.item_code, items[row.item_code], row.status,
+                 local_time(row.center_code, row.accepted_at), row.promised_date,
+                 light_of(row.status, row.promised_date, today, warning_day), parts.get(row.id))
+        for row in rows
+    ], page, pages, total)
+
+
+def _find(session: Session, case_ref: str) -> Case:
+    case = session.scalar(select(Case).where((Case.id == case_ref) | (Case.case_number == case_ref)))
+    if case is None:
+        raise NotFound(Text(N_("There is no case {case} on the hub (has its window synced?)."), case=case_ref))
+    return case
+
+
+def _applicant(session: Session, case: Case) -> tuple[str, str]:
+    if case.applicant_kind == "organisation":
+        organisation = session.get(Organisation, case.applicant_id)
+        return (organisation.name, organisation.credit_code) if organisation else ("", "")
+    resident = session.get(Resident, case.applicant_id)
+    return (resident.name, mask_id_number(resident.id_number)) if resident else ("", "")
+
+
+def _materials(session: Session, case: Case) -> list[Material]:
+    """As the window checked them at acceptance (its case.accepted event)."""
+    payload = session.scalar(select(PushedEvent.payload).where(
+        PushedEvent.entity == "case", PushedEvent.entity_id == case.id, PushedEvent.kind == "case.accepted",
+        PushedEvent.status == "applied").limit(1))
+    found = (payload or {}).get("materials") if isinstance(payload, dict) else None
+    return [Material(str(m.get("name") or m.get("code") or ""), str(m.get("status") or ""), str(m.get("note") or ""))
+            for m in found or [] if isinstance(m, dict)]
+
+
+def scanned_pages(session: Session, *, actor: ConsoleActor, case: Case) -> list:
+    """The case's scanned pages for ``actor``. Electronic materials (hub/services/case_pages.py,
+    being built beside the console) will list them here, reading each with an audit entry;
+    until they reach the hub a case has none."""
+    return []
+
+
+def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt.datetime) -> CaseRecord:
+    """One case (by id or number) for a reader allowed to see it: the city's offices, or
+    staff of a department that decides it (Forbidden for any other department)."""
+    case = _find(session, case_ref)
+    item = session.get(CatalogItem, case.item_code)
+    deciders = item_deciders(item)
+    require_case_reader(actor, case_departments=set(deciders))
+    center = session.get(Center, case.center_code)
+    name, number = _applicant(session, case)
+    parts_by = {part.department_code: part for part in parallel_parts.parts_of(session, case.id)}
+    parallel = parallel_parts.item_departments(session, case)
+    parts = [Part(code, parts_by[code].status if code in parts_by else PartStatus.PENDING.value,
+                  center_time(session, case.center_code, parts_by[code].decided_at)
+                  if code in parts_by and parts_by[code].decided_at else None,
+                  parts_by[code].note if code in parts_by else "")
+             for code in parallel]
+    steps = [
+        Step(center_time(session, case.center_code, event.client_at or event.recorded_at), event.source, event.kind,
+             event.action, event.to_status, event.department_code, event.note)
+        for event in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
+    ]
+    own_part = parts_by.get(actor.department_code or "")
+    may_decide = (actor.role == DEPARTMENT and actor.department_code in deciders
+                  and CaseStatus(case.status) in DECIDABLE_CASE
+                  and (own_part is None or own_part.status not in DECIDED_PARTS))
+    today, warning_day = today_and_warning_day(session, now)
+    return CaseRecord(
+        case.id, case.case_number, case.status, case.center_code, center.name if center else case.center_code,
+        case.window_id, case.item_code, item.name if item else case.item_code, deciders, case.applicant_kind,
+        name, number, center_time(session, case.center_code, case.accepted_at), case.promised_date,
+        light_of(case.status, case.promised_date, today, warning_day),
+        _materials(session, case), steps, parts, scanned_pages(session, actor=actor, case=case), may_decide,
+    )
+
+
+def _field(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(Text(N_("Please write the {what}."), what=Text(what)))
+    if len(value) > MAX_FIELD:
+        raise InvalidInput(Text(N_("The {what} is longer than {count} characters."), what=Text(what), count=MAX_FIELD))
+    return value
+
+
+def decision_note(decision: str, *, reason: str = "", legal_basis: str = "", missing: str = "", note: str = "") -> str:
+    """What the window is told: a refusal names its reason and its legal basis, a request
+    for materials what is missing (the 补正 notice), an approval any remark."""
+    if decision == "reject":
+        return render(Text(N_("{reason} (legal basis: {basis})"), reason=_field(reason, N_("reason")),
+                           basis=_field(legal_basis, N_("legal basis"))), NOTE_LANGUAGE)
+    if decision == "request_materials":
+        return _field(missing, N_("list of the materials to add or correct"))
+    return (note or "").strip()
+
+
+def decide(
+    session: Session, *, actor: ConsoleActor, case_id: str, decision: str, reason: str = "", legal_basis: str = "",
+    missing: str = "", note: str = "", now: dt.datetime, address: str = "",
+) -> backoffice.DecisionRecorded:
+    """The actor's department decides its part of the case (all of it, for an ordinary item)."""
+    if actor.role != DEPARTMENT or not actor.department_code:
+        raise Forbidden(N_("Only a department's staff decide cases."))
+    require_department(actor, actor.department_code)
+    if decision not in ("approve", "reject", "request_materials"):
+        raise InvalidInput(N_("Choose approve, not approve, or ask for more materials."))
+    text = decision_note(decision, reason=reason, legal_basis=legal_basis, missing=missing, note=note)
+    case = backoffice.find_case(session, case_id=case_id)
+    require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
+    recorded = backoffice.record_decision(session, case=case, decision=decision, department=actor.department_code,
+                                          note=text, now=now)
+    hub_audit.record(session, actor=actor.audit_name, action="case.decided", entity="case", entity_id=case.id,
+                     now=now, address=address, note=text,
+                     detail={"case_number": case.case_number, "decision": decision,
+                             "department": actor.department_code, "status": recorded.status, "change": recorded.seq})
+    return recorded
+
+
+def add_note(session: Session, *, actor: ConsoleActor, case_id: str, note: str, now: dt.datetime,
+             address: str = "") -> int:
+    """A note of the actor's department on a case it takes part in, published to the case's center."""
+    if actor.role != DEPARTMENT or not actor.department_code:
+        raise Forbidden(N_("Only a department's staff add notes to cases."))
+    case = backoffice.find_case(session, case_id=case_id)
+    require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
+    seq = backoffice.record_note(session, case=case, department=actor.department_code, note=note, now=now)
+    hub_audit.record(session, actor=actor.audit_name, action="case.note_added", entity="case", entity_id=case.id,
+                     now=now, address=address, note=note.strip(),
+                     detail={"case_number": case.case_number, "department": actor.department_code, "change": seq})
+    return seq

@@ -21,7 +21,8 @@ from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.hub.errors import Forbidden, InvalidInput, NotFound
 from windowdesk.hub.language import Text, render
-from windowdesk.hub.services import backoffice, hub_audit, parallel_parts
+from windowdesk.hub.services import backoffice, case_pages, hub_audit, parallel_parts
+from windowdesk.hub.services.case_pages import PageActor
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_case_reader, require_department
 from windowdesk.hub.services.time_cards import Light, center_clocks, light_of, spelled, today_and_warning_day
@@ -36,6 +37,7 @@ from windowdesk.hub.storage.models import (
     Resident,
 )
 from windowdesk.hub.storage.models_service import CasePart
+from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
 
 PAGE_SIZE = 50
@@ -198,11 +200,37 @@ def _materials(session: Session, case: Case) -> list[Material]:
             for m in found or [] if isinstance(m, dict)]
 
 
-def scanned_pages(session: Session, *, actor: ConsoleActor, case: Case) -> list:
-    """The case's scanned pages for ``actor``. Electronic materials (hub/services/case_pages.py,
-    being built beside the console) will list them here, reading each with an audit entry;
-    until they reach the hub a case has none."""
-    return []
+def page_actor(actor: ConsoleActor) -> PageActor | None:
+    """Who reads a case's pages for ``actor``: the staff of a department, as that department.
+    The supervision office and the administrators see that pages exist, not the pages: a
+    case's papers are for the departments that decide it and its center (issue 24)."""
+    if actor.role == DEPARTMENT and actor.department_code:
+        return PageActor(case_pages.DEPARTMENT, actor.department_code)
+    return None
+
+
+def scanned_pages(session: Session, *, actor: ConsoleActor, case: Case) -> list[case_pages.CasePage]:
+    """The case's scanned pages as the windows last listed them (no bytes read: listing is
+    not a reading; opening one page is, and is recorded)."""
+    reader = page_actor(actor)
+    if reader is not None and case_pages.may_see(session, case, reader):
+        return case_pages.list_case_pages(session, case_id=case.id, actor=reader)
+    return case_pages.current_pages(session, case.id)
+
+
+def read_scanned_page(
+    session: Session, store: PageStore, *, actor: ConsoleActor, case_ref: str, page_id: str, now: dt.datetime,
+) -> tuple[case_pages.CasePage, bytes]:
+    """One page's bytes for a department's staff, the reading recorded with the page and in
+    the hub's audit log; Forbidden for anyone else."""
+    case = _find(session, case_ref)
+    reader = page_actor(actor)
+    if reader is None:
+        raise Forbidden(N_("A case's scanned pages are opened by the staff of the departments that decide it."))
+    page, data = case_pages.read_case_page(session, store, case_id=case.id, page_id=page_id, actor=reader, now=now)
+    hub_audit.record(session, actor=actor.audit_name, action="case_page.read", entity="case", entity_id=case.id,
+                     now=now, detail={"page": page.page_id, "material": page.material_code})
+    return page, data
 
 
 def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt.datetime) -> CaseRecord:

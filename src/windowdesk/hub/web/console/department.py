@@ -76,3 +76,14 @@ def add_note(request: Request, case_id: str, note: str = Form(""),
         return _case_page(request, actor, case_id, error=refused.worded(page_language(request))[1],
                           form={"note_text": note}, status_code=refused.status)
     return RedirectResponse(f"/console/cases/{case_id}?done=noted", status_code=303)
+
+
+@router.get("/cases/{case_ref}/pages/{page_id}")
+def scanned_page(request: Request, case_ref: str, page_id: str, actor: ConsoleActor = Depends(current_actor)) -> Response:
+    """One scanned page as the window stored it (its bytes handed out only with the reading recorded)."""
+    store = request.app.state.page_store
+    page, data = hub_db(request).run_write(lambda session: department_work.read_scanned_page(
+        session, store, actor=actor, case_ref=case_ref, page_id=page_id[:36], now=utc_now()))
+    return Response(data, media_type=page.mime, headers={"Cache-Control": "no-store",
+                                                         "Content-Disposition": "inline",
+                                                         "X-Content-Type-Options": "nosniff"})

@@ -15,6 +15,7 @@ from windowdesk.hub.web.console import (
     admin_calendar,
     admin_catalog,
     admin_city,
+    queue,
     reports,
     sign_in,
 )
@@ -23,6 +24,7 @@ from windowdesk.hub.web.templating import page_words
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(page_words)])
 router.include_router(sign_in.router)
 router.include_router(reports.router)
+router.include_router(queue.router)  # the hall queues' days (issue 25)
 router.include_router(admin_city.router)  # the administrators' pages (issue 26)
 router.include_router(admin_access.router)
 router.include_router(admin_catalog.router)

@@ -4,36 +4,14 @@ down costs nothing but a later sync; the same day carried by two windows is one 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-from tests.hall.hall_process import HallProcess
-from windowdesk.hall.service import HallService
-from windowdesk.hall.storage.store import HallStore
+from tests.hall.hall_process import HallProcess, yesterdays_tickets
 from windowdesk.services import queue, queue_settings
 from windowdesk.services.queue_settings import HallConnection
 from windowdesk.storage import models as m
 
 from .hub_process import HubProcess, Station, create_station
-
-
-def _yesterdays_tickets(hall: HallProcess) -> str:
-    """Three tickets yesterday (the service's own code on the hall's store): two served
-    at window 01, one a no-show at window 02. Returns that day."""
-    yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    clock = {"now": yesterday}
-    store = HallStore(hall.store_path)
-    try:
-        past = HallService(store, clock=lambda: clock["now"])
-        for _ in range(3):
-            past.issue(business="A")
-        for window, then in (("01", "finish"), ("01", "finish"), ("02", "skip")):
-            clock["now"] += dt.timedelta(minutes=2)
-            past.call_next(window=window)
-            getattr(past, then)(window=window)
-        return past.figures()["day"]
-    finally:
-        store.close()
 
 
 def _queue_days(hub: HubProcess) -> list[tuple]:
@@ -52,7 +30,7 @@ def test_a_finished_day_reaches_the_hub_after_one_sync_and_twice_sent_stays_one_
     hall = HallProcess(tmp_path / "hall")
     try:
         tokens = hall.setup_center(windows=2, businesses="A")
-        day = _yesterdays_tickets(hall)
+        day = yesterdays_tickets(hall)
         hall.start()
         port = hall.port
         queue_settings.connect_to_hall(enrolled_station.db, url=hall.url, token=tokens["01"],

@@ -22,7 +22,7 @@ from windowdesk.i18n import N_
 from windowdesk.spreadsheet import csv_writer
 
 router = APIRouter()
-add_section("/console/queue", N_("Queue"), SUPERVISOR, ADMINISTRATOR)
+add_section("/console/queue", N_("Hall queues"), SUPERVISOR, ADMINISTRATOR)
 CITY_ZONE = ZoneInfo("Asia/Shanghai")
 
 

@@ -73,10 +73,13 @@ def _rounded(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
 
 
+def _known(values: list[float | None]) -> list[float]:
+    return [value for value in values if value is not None]
+
+
 def _group_figures(tickets: list[dict], transferred: int) -> dict:
-    waits = [_seconds(t["issued_at"], t["called_at"]) for t in tickets if t["calls"] > 0]
-    services = [_seconds(t["serving_at"], t["finished_at"]) for t in tickets
-                if t["state"] == "done" and t["serving_at"] and t["finished_at"]]
+    waits = _known([_seconds(t["issued_at"], t["called_at"]) for t in tickets if t["calls"] > 0])
+    services = _known([_seconds(t["serving_at"], t["finished_at"]) for t in tickets if t["state"] == "done"])
     return {
         "issued": len(tickets),
         "called": sum(1 for t in tickets if t["calls"] > 0),

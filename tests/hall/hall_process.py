@@ -5,6 +5,7 @@ Used by the tests and by bench/hall_queue.py."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import signal
@@ -130,3 +131,24 @@ class HallProcess:
                 return [dict(r) for r in db.execute(sql)]
         finally:
             store.close()
+
+
+def yesterdays_tickets(hall: HallProcess) -> str:
+    """Three tickets yesterday (the service's own code on the hall's store): two served
+    at window 01, one a no-show at window 02. Returns that day."""
+    from windowdesk.hall.service import HallService
+    from windowdesk.hall.storage.store import HallStore
+
+    clock = {"now": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)}
+    store = HallStore(hall.store_path)
+    try:
+        past = HallService(store, clock=lambda: clock["now"])
+        for _ in range(3):
+            past.issue(business="A")
+        for window, then in (("01", "finish"), ("01", "finish"), ("02", "skip")):
+            clock["now"] += dt.timedelta(minutes=2)
+            past.call_next(window=window)
+            getattr(past, then)(window=window)
+        return past.figures()["day"]
+    finally:
+        store.close()

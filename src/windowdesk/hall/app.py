@@ -17,7 +17,7 @@ import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -177,6 +177,17 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
     async def figures(day: str | None = Query(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
                       _who: dict = Depends(window_only)) -> dict[str, Any]:
         return await act(service.figures, day=day)
+
+    # A past day's figures, read by a window to carry them to the hub (read-only).
+    @app.get("/days")
+    async def finished_days(after: str = Query(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
+                            _who: dict = Depends(window_only)) -> dict[str, Any]:
+        return {"days": await act(service.finished_days, after=after)}
+
+    @app.get("/days/{day}")
+    async def day_figures(day: str = Path(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                          _who: dict = Depends(window_only)) -> dict[str, Any]:
+        return await act(service.day_figures, day=day)
 
     @app.get("/display")
     async def display(after: int = 0, wait: float = 0.0, _who: dict = Depends(caller)) -> dict[str, Any]:

@@ -30,6 +30,7 @@ CALL_KINDS = ("call", "recall")
 RECENT_CALLS = 10
 FEED_PAGE = 50
 NUMBER_DIGITS = 3
+FINISHED_DAYS_PAGE = 62  # two months: a window carries them in one sync
 
 
 def utc_now() -> dt.datetime:
@@ -338,6 +339,30 @@ class HallService:
         with self.store.read() as db:
             tickets = self.store.tickets_of_day(db, day or today)
         return {"day": day or today, **day_figures(tickets, now=self.clock())}
+
+    def finished_days(self, *, after: str = "") -> list[str]:
+        """The days before today (in the hall's time zone) after ``after`` that had
+        tickets, oldest first, at most FINISHED_DAYS_PAGE of them."""
+        _now, today = self._now()
+        with self.store.read() as db:
+            return self.store.days_with_tickets(db, after=after, before=today, limit=FINISHED_DAYS_PAGE)
+
+    def day_figures(self, *, day: str) -> dict[str, Any]:
+        """A finished day's figures per business and per window (hall/figures.py); today
+        is refused: its figures still change."""
+        from windowdesk.hall.figures import finished_day_figures
+
+        try:
+            day = dt.date.fromisoformat(day).isoformat()
+        except ValueError:
+            raise HallError("bad_day", N_("{day} is not a date like 2026-12-07."), status=422, day=day) from None
+        _now, today = self._now()
+        if day >= today:
+            raise HallError("day_not_finished", N_("The day {day} is not finished yet."), status=409, day=day)
+        with self.store.read() as db:
+            tickets = self.store.tickets_of_day(db, day)
+            events = self.store.window_events_of_day(db, day)
+        return {"day": day, **finished_day_figures(tickets, events)}
 
     # --- the display ------------------------------------------------------------------
 

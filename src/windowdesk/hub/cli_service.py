@@ -15,7 +15,7 @@ from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import table_lines
 from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WORDS
 from windowdesk.hub.report_table import lines as _lines
-from windowdesk.hub.services import replies, reports
+from windowdesk.hub.services import queue_days, replies, reports
 from windowdesk.i18n import _
 from windowdesk.spreadsheet import csv_writer
 
@@ -45,6 +45,25 @@ def cmd_report(args, settings, db) -> None:  # noqa: ANN001
     print_report(report, args.format)
 
 
+def cmd_queue_report(args, settings, db) -> None:  # noqa: ANN001
+    with db.read() as session:
+        lines = queue_days.queue_lines(session, start=args.start, end=args.end, center=args.center)
+    if args.format == "csv":
+        writer = csv_writer(sys.stdout, lineterminator="\n")
+        writer.writerow(queue_days.CSV_HEADINGS)
+        writer.writerows(queue_days.csv_rows(lines))
+        return
+    print(_("The hall queues, {start} to {end}").format(start=args.start.isoformat(), end=args.end.isoformat()))
+    if not lines:
+        print(_("No queue day has reached the hub in this period."))
+        return
+    header = [_("CENTER"), _("DAY"), _("WHAT"), *(_(heading) for _name, heading in queue_days.COLUMNS)]
+    rows = [[line.center, line.day.isoformat(), f"{_(queue_days.SCOPE_WORDS[line.scope])} {line.key}".strip(),
+             *line.cells()] for line in lines]
+    for text in table_lines([header, *rows], right_from=3):
+        print(text)
+
+
 def cmd_complaint_reply(args, settings, db) -> None:  # noqa: ANN001
     seq = db.run_write(lambda session: replies.reply_to_complaint(
         session, complaint=args.complaint, reply=args.text, by=args.by, now=utc_now()), feed=True)
@@ -65,6 +84,11 @@ def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser
     sub.add_argument("--by", choices=GROUPINGS, default="center", help=_("one line per center, window, operator or department (default center)"))
     sub.add_argument("--center", default=None, help=_("one center only (default: the whole city)"))
     sub.add_argument("--format", choices=("table", "csv", "json"), default="table", help=_("a table to read, or CSV or JSON for other programs"))
+    sub = command("queue-report", cmd_queue_report, _("the hall queues' finished days: tickets and waiting times per center, business and window"))
+    sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01"))
+    sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help=_("the last day, included"))
+    sub.add_argument("--center", default=None, help=_("one center only (default: the whole city)"))
+    sub.add_argument("--format", choices=("table", "csv"), default="table", help=_("a table to read, or CSV for other programs"))
     sub = command("complaint-reply", cmd_complaint_reply, _("reply to a complaint (by number or id) and publish it to its center"))
     sub.add_argument("complaint", help=_("the complaint's number or id"))
     sub.add_argument("--text", required=True, help=_("the reply, shown at the center"))

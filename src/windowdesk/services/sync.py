@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from windowdesk.errors import StorageError, WindowdeskError
 from windowdesk.i18n import _
+from windowdesk.services import queue_figures
 from windowdesk.services.context import utc_now
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
@@ -37,6 +38,7 @@ from windowdesk.sync.hub_pin import HubPin
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
 if TYPE_CHECKING:  # the network stack loads on first use, not at start-up
+    from windowdesk.services.queue_settings import HallConnection
     from windowdesk.sync.blobs import BlobSource
     from windowdesk.sync.client import HubClient
 
@@ -273,9 +275,12 @@ class SyncRunner:
     def __init__(self, db: Database, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
                  pull_page: int = PULL_PAGE, retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
                  longest_turn_wait: float = LONGEST_TURN_WAIT, clock: Callable[[], dt.datetime] = utc_now,
-                 blobs: BlobSource | None = None) -> None:
-        """``blobs``: the window's scanned pages, sent after the events (none: no pages)."""
+                 blobs: BlobSource | None = None, hall: HallConnection | None = None) -> None:
+        """``blobs``: the window's scanned pages, sent after the events (none: no pages).
+        ``hall``: the center's queue service, whose finished days are put in the outbox
+        before pushing (none: this window has no hall)."""
         self._db = db
+        self._hall = hall
         self._blobs = blobs
         self._client = client
         self._push_batch = push_batch
@@ -302,6 +307,8 @@ class SyncRunner:
             # ones that a restored hub lacks, which must go first (their seqs are lower).
             self._learn_hub_generation()
             self._send_again_if_hub_restored(report)
+            if self._hall is not None:
+                queue_figures.carry_finished_days(self._db, self._hall, now=self._clock())
             self._push(cancel, report, state, notify)
             state.phase, state.turn_in = "pull", None
             notify(state)

@@ -130,3 +130,10 @@ class HallClient:
     def link_case(self, *, ticket_id: str, case_id: str) -> dict:
         return self._request("POST", "/window/link-case", body={"ticket_id": ticket_id,
                                                                 "case_id": case_id})["ticket"]
+
+    def finished_days(self, after: str = "") -> list[str]:
+        """The hall's finished days after ``after`` that had tickets, oldest first."""
+        return self._request("GET", "/days", params={"after": after})["days"]
+
+    def day_figures(self, day: str) -> dict:
+        return self._request("GET", f"/days/{day}")

@@ -147,8 +147,13 @@ EVENT_KINDS = (
     "day.closed",
     # Scanned pages of a case's material (services at the window; hub/services/case_pages_rules.py).
     "case.pages",
+    # A finished day of the hall's queue, carried by a window (services/queue_figures.py;
+    # hub/services/queue_rules.py). Its entity id is "<center>:<day>", not a UUID: the
+    # hub keeps the latest per center and day.
+    "queue.day_figures",
 )
 EVENT_CASE_PAGES = "case.pages"
+EVENT_QUEUE_DAY_FIGURES = "queue.day_figures"
 
 # Kinds of changes the hub hands out in its feed.
 CHANGE_CATALOG = "catalog.published"
@@ -214,6 +219,10 @@ EVENT_REQUIRED_FIELDS = {
     # "rotation" (0/90/180/270), "checked_by" (an operator id or null), "checked_at"
     # (iso or null)}. The pages' bytes follow as blobs.
     "case.pages": ("case_id", "material_code", "pages"),
+    # queue.day_figures: entity "queue_day", entity_id "<center>:<day>"; the hall's figures
+    # of one finished day (hall/figures.py finished_day_figures): "total", "by_business"
+    # {prefix: figures}, "by_window" {window code: figures}.
+    "queue.day_figures": ("center", "day", "total", "by_business", "by_window"),
 }
 
 # Kinds the payments services push (fee receipts, utility payments, voids, day closes);

@@ -245,6 +245,21 @@ class HallStore:
                                                (day,)).fetchall()]
 
 
+    @staticmethod
+    def days_with_tickets(db: sqlite3.Connection, *, after: str, before: str, limit: int) -> list[str]:
+        """The days strictly between ``after`` and ``before`` that have tickets, oldest first."""
+        rows = db.execute("SELECT DISTINCT day FROM tickets WHERE day > ? AND day < ? ORDER BY day LIMIT ?",
+                          (after, before, limit)).fetchall()
+        return [r[0] for r in rows]
+
+    @staticmethod
+    def window_events_of_day(db: sqlite3.Connection, day: str) -> list[dict]:
+        """Calls, walk-ins and transfers of the day's tickets, in order, with their window."""
+        rows = db.execute("SELECT e.ticket_id, e.kind, e.window_code FROM events e JOIN tickets t "
+                          "ON t.id = e.ticket_id WHERE t.day = ? AND e.kind IN ('call', 'recall', 'walk_in', "
+                          "'transfer') ORDER BY e.seq", (day,)).fetchall()
+        return [dict(r) for r in rows]
+
 def _ticket(row: sqlite3.Row | None) -> dict[str, Any] | None:
     if row is None:
         return None

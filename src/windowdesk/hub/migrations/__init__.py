@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up see that a database is current without loading Alemb
 scripts (a test keeps it equal to Alembic's own head).
 """
 
-HEAD_REVISION = "0014_h26ops_console_indexes"
+HEAD_REVISION = "0014_h25hallsync_queue_days"

@@ -632,7 +632,11 @@ RULES.update(_money.RULES)
 from windowdesk.hub.services import case_pages_rules as _pages  # noqa: E402 - uses the helpers above
 
 RULES.update(_pages.RULES)
-STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_pages.STATEMENTS)
+# The hall queue's finished days: one row per center and day, the latest wins.
+from windowdesk.hub.services import queue_rules as _queue  # noqa: E402 - uses the helpers above
+
+RULES.update(_queue.RULES)
+STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_pages.STATEMENTS, *_queue.STATEMENTS)
 CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 
@@ -703,6 +707,6 @@ def plan_event(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.da
             N_("The hub does not know events of kind {kind!r}; this windowdesk may be newer than the hub."),
             kind=event.kind[:40],
         )
-    if not is_uuid(event.entity_id):
+    if not is_uuid(event.entity_id) and event.kind not in _queue.NATURAL_ID_KINDS:
         raise Rejected(N_("The event's entity_id is not a UUID (every record a window makes has one)."))
     return rule(event, pusher, view, now)

@@ -478,4 +478,4 @@ class Change(Base):
 
 
 # Their tables join Base.metadata.
-from windowdesk.hub.storage import models_console, models_pages, models_service  # noqa: E402,F401
+from windowdesk.hub.storage import models_console, models_pages, models_queue, models_service  # noqa: E402,F401

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from windowdesk.errors import WindowdeskError
+from windowdesk.services import queue_settings
 from windowdesk.services import sync as sync_service
 from windowdesk.services.context import Database
 from windowdesk.sync.credentials import TokenStore
@@ -104,12 +105,13 @@ class SyncController(QObject):
         self.refresh_status()
         if not self.status.enrolled:
             return False
-        db, make_client, blobs = self._db, self._client, self.blobs
+        db, make_client, blobs, token_store_for = self._db, self._client, self.blobs, self._token_store_for
 
         def work(cancel: threading.Event, progress: Callable[[Any], None]) -> sync_service.SyncReport:
             client = make_client()
             try:
-                return sync_service.SyncRunner(db, client, blobs=blobs).run(cancel, progress)
+                hall = queue_settings.hall_connection(db, token_store_for=token_store_for)  # keyring: off the UI
+                return sync_service.SyncRunner(db, client, blobs=blobs, hall=hall).run(cancel, progress)
             finally:
                 client.close()
 

@@ -16,6 +16,7 @@ from windowdesk.hub.web.console import (
     admin_catalog,
     admin_city,
     department,
+    hall_queues,
     reports,
     sign_in,
     supervision,
@@ -27,6 +28,7 @@ router.include_router(sign_in.router)
 router.include_router(department.router)
 router.include_router(supervision.router)
 router.include_router(reports.router)
+router.include_router(hall_queues.router)  # the hall queues' days (issue 25)
 router.include_router(admin_city.router)  # the administrators' pages (issue 26)
 router.include_router(admin_access.router)
 router.include_router(admin_catalog.router)

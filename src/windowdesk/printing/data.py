@@ -116,6 +116,30 @@ class RefusalNoticeData:
 
 
 @dataclass(frozen=True)
+class SuspensionNoticeData:
+    """办理时限中止告知书: the case's clock stands still, why, since when, and (once it has
+    run again) since when it runs."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.SUSPENSION_NOTICE
+    issuer: Issuer  # operator_name: who suspended the case
+    case_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    kind: str  # a domain.suspensions.SuspensionKind value
+    started_at: dt.datetime
+    reason: str
+    ended_at: dt.datetime | None = None
+    outcome: str = ""  # what ended it
+    ended_by: str = ""
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
 class ReceiptLine:
     description: str
     amount_fen: int
@@ -322,4 +346,5 @@ class QueueTicketData:
 DocumentData = (
     AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
     | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
+    | SuspensionNoticeData
 )

@@ -322,6 +322,9 @@ class CaseEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(10), default="window")  # window / hub
+    # Why a step into "suspended" stops the clock (domain.suspensions); None on other
+    # steps and on those from before there were kinds (the wait for materials).
+    suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
 
 
 class OneTimeNotification(Base):

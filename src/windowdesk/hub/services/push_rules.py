@@ -28,6 +28,7 @@ from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransiti
 from windowdesk.domain.catalog_model import CENTER_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
+from windowdesk.domain.suspensions import SUSPENSION_KINDS, SuspensionKind
 from windowdesk.errors import ValidationError
 from windowdesk.hub.language import Text, transition_text
 from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
@@ -452,7 +453,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
             to_status=accepted, event_id=event.event_id, department_code=None, note="",
-            client_at=accepted_at, recorded_at=now,
+            client_at=accepted_at, recorded_at=now, suspension_kind=None,
         )),
     ]
 
@@ -478,6 +479,7 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         )
     at = read.timestamp("at", required=False)
     note = read.text("note", 2000, required=False)
+    kind = _suspension_kind(read, action)
     facts = view.cases.get(case_id)
     # Another center's case is answered as one the hub does not have: a window learns
     # nothing about records outside its center (not even that they exist).
@@ -492,10 +494,28 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="status", action=action,
             from_status=facts.status, to_status=new_status, event_id=event.event_id,
-            department_code=None, note=note, client_at=at, recorded_at=now,
+            department_code=None, note=note, client_at=at, recorded_at=now, suspension_kind=kind,
         )),
     ]
     return Plan(statements, lambda v: v.cases.__setitem__(case_id, replace(facts, status=new_status)))
+
+
+def _suspension_kind(read: PayloadReader, action: str) -> str | None:
+    """Why a "suspend" step stops the clock (none: the wait for materials, as windows
+    from before the other kinds send it); other steps name none."""
+    kind = read.payload.get("suspension_kind")
+    if action != CaseAction.SUSPEND.value:
+        if kind is not None:
+            raise Rejected(N_("Only a \u201csuspend\u201d step names a kind of suspension."))
+        return None
+    if kind is None:
+        return SuspensionKind.MATERIALS.value
+    if kind not in SUSPENSION_KINDS:
+        raise Rejected(
+            N_("The case.status event's suspension_kind {kind!r} is not one of: {kinds}."),
+            kind=str(kind)[:40], kinds=", ".join(SUSPENSION_KINDS),
+        )
+    return str(kind)
 
 
 def _window_record(

@@ -360,6 +360,9 @@ class CaseEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     client_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Why a step into "suspended" stops the clock (domain.suspensions); None on other
+    # steps and on those from before there were kinds (the wait for materials).
+    suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
 
 
 # When a step happened: the window's clock for its own steps, the hub's for decisions.

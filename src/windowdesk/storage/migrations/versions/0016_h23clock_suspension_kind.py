@@ -18,12 +18,13 @@ down_revision = "0015_h29_catalog_keyword_pinyin"
 branch_labels = None
 depends_on = None
 
+TABLE = "case_events"
+
 
 def upgrade() -> None:
-    with op.batch_alter_table("case_events") as batch:
-        batch.add_column(sa.Column("suspension_kind", sa.String(20), nullable=True))
+    # A plain ADD COLUMN: a nullable column needs no copy of the year's timeline.
+    op.add_column(TABLE, sa.Column("suspension_kind", sa.String(20), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("case_events") as batch:
-        batch.drop_column("suspension_kind")
+    op.drop_column(TABLE, "suspension_kind")

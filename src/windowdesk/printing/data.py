@@ -71,6 +71,7 @@ class AcceptanceReceiptData:
     materials: tuple[MaterialLine, ...]  # what was received
     where: str  # where the result is collected
     status_url: str = ""  # the case's public status page, for the QR code; "": the case number
+    delivery: str = ""  # how the result is sent, address masked; "": collected at the window
 
     @property
     def number(self) -> str:

@@ -4,23 +4,24 @@ late cases, and the status inquiry (办件查询) read aloud to the applicant.""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
+from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS, Handover
 from windowdesk.domain.numbering import parse_case_number
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_number_in
 from windowdesk.domain.suspensions import SuspensionKind, end_needs_reason, suspension_label
 from windowdesk.domain.suspensions import suspension_kind as suspension_kind_of
-from windowdesk.domain.time_limits import ClockState, Light, clock_state, suspensions_from
+from windowdesk.domain.time_limits import DEFAULT_WARNING_DAYS, ClockState, Light, clock_state, suspensions_from
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _, format_date, ngettext
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
+from windowdesk.services.delivery import chosen_delivery, delivery_clock, record_handover
 from windowdesk.services.refusals import marked_refused
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
@@ -34,17 +35,8 @@ if TYPE_CHECKING:
 # What the window itself may do; review decisions come from the back office via the hub.
 WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,
                   CaseAction.WITHDRAW)
-DELIVERY_METHODS = ("window", "post", "agent")
 FINISHED = {CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value, CaseStatus.WITHDRAWN.value}
 _CLOCK_STATUSES = FINISHED | {CaseStatus.SUSPENDED.value}
-
-
-@dataclass(frozen=True)
-class Delivery:
-    method: str  # window / post / agent
-    agent_name: str = ""
-    agent_id_number: str = ""  # checked, then only its masked form is kept
-    tracking: str = ""
 
 
 class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a dataclass
@@ -55,32 +47,19 @@ class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a 
     state: ClockState
     hub_refused: bool = False  # the hub refused a change to it, not dealt with yet (services/refusals.py)
     suspension_kind: str | None = None  # why a suspended case's clock stands still
-
-
-def _delivery_note(delivery: Delivery | None) -> str:
-    if delivery is None:
-        raise ValidationError(_("Please say how the result was delivered."), field="delivery")
-    if delivery.method not in DELIVERY_METHODS:
-        raise ValidationError(_("Unknown delivery method."), field="delivery")
-    if delivery.method == "agent":
-        from windowdesk.domain.ids import parse_resident_id
-
-        if not delivery.agent_name.strip():
-            raise ValidationError(_("Please type the agent's name."), field="agent_name")
-        agent = parse_resident_id(delivery.agent_id_number)
-        return _("Collected by agent {name} ({number})").format(name=delivery.agent_name.strip(), number=agent.masked)
-    if delivery.method == "post":
-        return _("Sent by post, tracking number {number}").format(number=delivery.tracking.strip() or "-")
-    return _("Handed over at the window")
+    # A completed case whose result is still to be delivered: ``state`` is then the
+    # delivery deadline's clock (services.delivery), not the handling clock.
+    awaiting_delivery: bool = False
 
 
 def change_status(
     db: Database, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "",
-    delivery: Delivery | None = None, suspension_kind: SuspensionKind | str | None = None,
+    delivery: Handover | None = None, suspension_kind: SuspensionKind | str | None = None,
 ) -> str:
     """One step on the case's timeline, checked against the state machine. A suspension
     names its kind (none: the wait for supplementary materials) and its reason; ending
-    one other than that wait needs its outcome in ``note``."""
+    one other than that wait needs its outcome in ``note``. Delivering needs the
+    handover (services.delivery checks it against the applicant's choice and ID)."""
     action = CaseAction(action)
     if action not in WINDOW_ACTIONS:
         raise ValidationError(_("This decision is made by the back office, not at the window."), field="action")
@@ -90,8 +69,6 @@ def change_status(
     note = note.strip()
     if action in (CaseAction.SUSPEND, CaseAction.WITHDRAW) and not note:
         raise ValidationError(_("Please say why."), field="note")
-    if action is CaseAction.DELIVER:
-        note = " ".join(p for p in (_delivery_note(delivery), note) if p)
     with db.write() as session:
         authorize(session, ctx, Permission.DECIDE_INTAKE)
         case = session.get(m.Case, case_id)
@@ -105,6 +82,10 @@ def change_status(
                     _("Please record the outcome that ends this suspension ({kind}).").format(
                         kind=suspension_label(running)), field="note")
         now = ctx.now()
+        handover = None
+        if action is CaseAction.DELIVER:
+            handover = record_handover(session, case, delivery, now)
+            note = " ".join(p for p in (handover.words(), note) if p)
         event = m.CaseEvent(
             id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
             operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
@@ -117,9 +98,20 @@ def change_status(
                    "event_id": event.id, "from": event.from_status, "to": new.value}
         if kind is not None:
             detail["suspension_kind"] = payload["suspension_kind"] = kind
+        if handover is not None:
+            payload["handover"] = handover.as_payload()
+            detail["delivery"] = handover.mode
         record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
         enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now, payload=payload)
         return new.value
+
+
+def chosen_delivery_mode(db: Database, ctx: CounterContext, *, case_id: str) -> str | None:
+    """How the applicant asked for the result at acceptance (None: not recorded then)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
+        row = chosen_delivery(session, case_id)
+        return row.mode if row is not None else None
 
 
 def suspension_in_force(db: Database, ctx: CounterContext, *, case_id: str) -> str | None:
@@ -234,7 +226,30 @@ def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCa
                     kind = suspension_kind_of(case.suspension_steps[-1][2]).value
                 found.append(CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused,
                                        kind))
+        found += _late_deliveries(session, ctx, calendar, today, items, whole_center, refused, dealt_with)
     return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
+
+
+def _late_deliveries(session: Session, ctx: CounterContext, calendar: WorkingCalendar, today: dt.date,
+                     items: dict[str, queries.ItemClockRules], whole_center: bool, refused: set[str],
+                     dealt_with: set[str]) -> list[CaseClock]:
+    """Completed cases whose result is near or past its delivery deadline (10 working
+    days after the decision), watched like the handling limits."""
+    found = []
+    for case in queries.awaiting_delivery(session, ctx.center_code, None if whole_center else ctx.window_id):
+        if case.id in dealt_with:
+            continue
+        clock = delivery_clock(case.decided_at.astimezone(ctx.zone).date(), today, calendar)
+        # One warning for every item: the delivery deadline is the same ten days for all.
+        light = (Light.RED if clock.left < 0 else Light.YELLOW if clock.left <= DEFAULT_WARNING_DAYS
+                 else Light.GREEN)
+        if light is Light.GREEN:
+            continue
+        state = ClockState(used=DELIVERY_WORKING_DAYS - clock.left, suspended=0, promised_left=clock.left, legal_left=clock.left,
+                           promised_due=clock.due, legal_due=clock.due, light=light)
+        found.append(CaseClock(case.id, case.case_number, items[case.item_code].name, CaseStatus.COMPLETED.value,
+                               state, case.id in refused, awaiting_delivery=True))
+    return found
 
 
 def late_list_headings() -> list[str]:
@@ -244,8 +259,12 @@ def late_list_headings() -> list[str]:
 
 def late_list_row(case: CaseClock) -> list[str]:
     """One case of the watch in words, as the screen and the printed list show it."""
-    status = (suspension_label(case.suspension_kind) if case.status == CaseStatus.SUSPENDED.value
-              else status_label(CaseStatus(case.status)))
+    if case.awaiting_delivery:
+        status = _("Result awaiting delivery")
+    elif case.status == CaseStatus.SUSPENDED.value:
+        status = suspension_label(case.suspension_kind)
+    else:
+        status = status_label(CaseStatus(case.status))
     if case.hub_refused:
         status = marked_refused(status)
     return [case.case_number, case.item_name, status,

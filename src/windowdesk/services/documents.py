@@ -48,6 +48,7 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
+from windowdesk.services.delivery import delivery_words
 from windowdesk.services.sync_apply import STATUS_PAGE_SETTING
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
@@ -152,6 +153,7 @@ def acceptance_receipt_data(db: Database, ctx: CounterContext, case_id: str) -> 
                 for mat in case.materials if mat.status == "received"
             ),
             where=item.where, status_url=_status_url(session, case.case_number),
+            delivery=delivery_words(session, case.id),
         )
 
 

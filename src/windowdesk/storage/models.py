@@ -572,3 +572,4 @@ class DayClose(Base):
 
 
 from windowdesk.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)
+from windowdesk.storage import models_delivery  # noqa: E402,F401  (its table joins Base.metadata)

@@ -340,6 +340,30 @@ def suspension_steps(
     return {case_id: tuple(steps) for case_id, steps in found.items()}
 
 
+class AwaitingDelivery(NamedTuple):
+    id: str
+    case_number: str
+    item_code: str
+    decided_at: dt.datetime  # the first step to approved or rejected
+
+
+def awaiting_delivery(session: Session, center_code: str, window_id: str | None) -> list[AwaitingDelivery]:
+    """Completed cases whose result has not been delivered yet, with when they were
+    decided: the delivery deadline runs from there. Found by the (center, status) index;
+    there are few, since results leave within days."""
+    selection = [m.Case.center_code == center_code, m.Case.status == "completed"]
+    if window_id is not None:
+        selection.append(m.Case.window_id == window_id)
+    decided = func.min(m.CaseEvent.at)
+    rows = session.execute(
+        select(m.Case.id, m.Case.case_number, m.Case.item_code, decided)
+        .join(m.CaseEvent, m.CaseEvent.case_id == m.Case.id)
+        .where(*selection, m.CaseEvent.to_status.in_(("approved", "rejected")))
+        .group_by(m.Case.id, m.Case.case_number, m.Case.item_code)
+    ).all()
+    return [AwaitingDelivery(*row) for row in rows]
+
+
 class ItemClockRules(NamedTuple):
     name: str
     promised_limit_days: int

@@ -31,6 +31,7 @@ from windowdesk.domain.numbering import DocumentSeries, canonical_number
 from windowdesk.domain.suspensions import SUSPENSION_KINDS, SuspensionKind
 from windowdesk.errors import ValidationError
 from windowdesk.hub.language import Text, transition_text
+from windowdesk.hub.services import delivery_rules as _delivery
 from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
 from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_text
 from windowdesk.hub.storage.models import (
@@ -455,6 +456,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
             to_status=accepted, event_id=event.event_id, department_code=None, note="",
             client_at=accepted_at, recorded_at=now, suspension_kind=None,
         )),
+        *_delivery.choice_statements(read.payload, case_id),  # 出件: how the applicant wants the result
     ]
 
     def remember(v: BatchView) -> None:
@@ -497,6 +499,8 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
             department_code=None, note=note, client_at=at, recorded_at=now, suspension_kind=kind,
         )),
     ]
+    if action == CaseAction.DELIVER.value:
+        statements += _delivery.handover_statements(read.payload, case_id, at)  # 送达: how it was handed over
     return Plan(statements, lambda v: v.cases.__setitem__(case_id, replace(facts, status=new_status)))
 
 
@@ -628,7 +632,7 @@ RULES.update(_feedback.RULES)
 from windowdesk.hub.services import money_rules as _money  # noqa: E402 - uses the helpers above
 
 RULES.update(_money.RULES)
-STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS)
+STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_delivery.STATEMENTS)
 CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 

@@ -462,3 +462,4 @@ class Change(Base):
 
 
 from windowdesk.hub.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)
+from windowdesk.hub.storage import models_delivery  # noqa: E402,F401  (its tables join Base.metadata)

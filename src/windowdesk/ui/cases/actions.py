@@ -1,6 +1,6 @@
 """What the window can do to an accepted case: suspend (for materials, a hearing, an
 inspection/test/appraisal or an expert review; its notice goes to the print preview),
-resume, complete, deliver (at the window, by post, to an agent), withdraw."""
+resume, complete, deliver (ui.cases.handover_dialog), withdraw."""
 
 from __future__ import annotations
 
@@ -24,33 +24,8 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases, documents
 from windowdesk.services.context import CounterContext, Database
+from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.errors import show_error
-
-
-class DeliveryDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Deliver the result"))
-        self.method_box = QComboBox(objectName="deliveryMethod")
-        for code, label in (("window", _("At the window")), ("post", _("By post")),
-                            ("agent", _("Collected by an agent"))):
-            self.method_box.addItem(label, code)
-        self.agent_name = QLineEdit(objectName="agentName")
-        self.agent_id = QLineEdit(objectName="agentIdNumber")
-        self.tracking = QLineEdit(objectName="trackingNumber")
-        form = QFormLayout(self)
-        form.addRow(_("How"), self.method_box)
-        form.addRow(_("Agent's name"), self.agent_name)
-        form.addRow(_("Agent's ID number"), self.agent_id)
-        form.addRow(_("Postal tracking number"), self.tracking)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def delivery(self) -> cases.Delivery:
-        return cases.Delivery(self.method_box.currentData(), self.agent_name.text(), self.agent_id.text(),
-                              self.tracking.text())
 
 
 class SuspensionDialog(QDialog):
@@ -88,6 +63,7 @@ class CaseActionsBar(QWidget):
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
         self.print_dialog = None
+        self.handover_dialog = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[CaseAction, QPushButton] = {}
@@ -125,10 +101,15 @@ class CaseActionsBar(QWidget):
             if not ok:
                 return
         if action is CaseAction.DELIVER:
-            dialog = DeliveryDialog(self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+            try:
+                chosen = cases.chosen_delivery_mode(self._db, self._ctx, case_id=self._case_id)
+            except WindowdeskError as error:
+                show_error(self, error)
                 return
-            delivery = dialog.delivery()
+            self.handover_dialog = HandoverDialog(chosen, self)
+            if self.handover_dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            delivery = self.handover_dialog.handover()
         try:
             status = cases.change_status(self._db, self._ctx, case_id=self._case_id, action=action, note=note,
                                          delivery=delivery, suspension_kind=kind)

@@ -73,3 +73,30 @@ def test_a_damaged_choice_or_handover_is_refused(
     results = hub.push_results(window, batch)
     status, reason = results[1] if delivery else results[-1]
     assert status == "rejected" and words in reason
+
+
+def test_the_city_report_watches_the_delivery_deadline(hub: Hub, window: Workstation) -> None:
+    """Decided Tue 30 Sep 2025, so due by Tue 21 Oct (National Day between): one result
+    delivered on the 22nd (late), one still waiting at the end of October (overdue)."""
+    import datetime as dt
+
+    from windowdesk.hub.services.reports import city_report, report_json
+
+    def at(day: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(f"{day}T02:00:00+00:00")
+
+    events = EventFactory(clock=at("2025-09-26"))
+    resident = events.resident()
+    late = events.case(resident["entity_id"], item="LB-006", number="CH-20250926-01-0001")
+    waiting = events.case(resident["entity_id"], item="LB-006", number="CH-20250926-01-0002")
+    batch = [resident, late, waiting]
+    events.clock = at("2025-09-30")
+    for case in (late, waiting):
+        batch += _to_completion(events, case["entity_id"])
+    events.clock = at("2025-10-22")
+    batch.append(events.status(late["entity_id"], "deliver", handover=_handover(mode="post", waybill="EA123456789CN",
+                                                                               collector_id_masked="")))
+    assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
+    with hub.db.read() as session:
+        total = report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31)))["total"]
+    assert (total["delivered"], total["delivered_late"], total["delivery_overdue"]) == (1, 1, 1)

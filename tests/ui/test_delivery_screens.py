@@ -58,8 +58,9 @@ def _completed_case_of_the_card_holder(demo) -> str:
     return case.id
 
 
-def test_the_collectors_id_card_fills_the_handover_and_the_case_is_delivered(qtbot, demo, reader_window,
-                                                                             reader_control):
+def test_the_collectors_id_card_fills_the_handover_and_the_case_is_delivered(
+    qtbot, demo, reader_window, reader_control,  # noqa: F811
+):
     case_id = _completed_case_of_the_card_holder(demo)
     dialog = RecordDetailDialog(worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=case_id),
                                 "Asia/Shanghai", reader_window, db=demo.db, ctx=demo.ctx)

@@ -255,9 +255,10 @@ def _count_delivery(case: CaseFact, start: dt.date, end: dt.date, index: Working
     decided = case.decided_day
     if decided is None or decided > end:
         return
-    if _within(case.delivered_day, start, end):
+    delivered = case.delivered_day
+    if delivered is not None and _within(delivered, start, end):
         add(case.keys, _bump("delivered"))
-        if index.between(decided, case.delivered_day) > DELIVERY_WORKING_DAYS:
+        if index.between(decided, delivered) > DELIVERY_WORKING_DAYS:
             add(case.keys, _bump("delivered_late"))
     waiting = case.delivered_day is None or case.delivered_day > end
     withdrawn = case.withdrawn_day is not None and case.withdrawn_day <= end

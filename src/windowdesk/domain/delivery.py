@@ -156,7 +156,7 @@ class HandoverRecord:
     waybill: str = ""
     locker_code: str = ""
 
-    def as_payload(self) -> dict:
+    def as_payload(self) -> dict[str, str | bool]:
         return {"mode": self.mode, "collector_name": self.collector_name,
                 "collector_id_masked": self.collector_id_masked, "agent": self.agent,
                 "power_of_attorney": self.power_of_attorney, "read_from_card": self.read_from_card,

@@ -4,7 +4,7 @@ late cases, and the status inquiry (办件查询) read aloud to the applicant.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
@@ -55,11 +55,13 @@ class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a 
 def change_status(
     db: Database, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "",
     delivery: Handover | None = None, suspension_kind: SuspensionKind | str | None = None,
+    certificate_number: str = "",
 ) -> str:
     """One step on the case's timeline, checked against the state machine. A suspension
     names its kind (none: the wait for supplementary materials) and its reason; ending
     one other than that wait needs its outcome in ``note``. Delivering needs the
-    handover (services.delivery checks it against the applicant's choice and ID)."""
+    handover (services.delivery checks it against the applicant's choice and ID).
+    Completing an approved case of an item that issues a certificate needs its number."""
     action = CaseAction(action)
     if action not in WINDOW_ACTIONS:
         raise ValidationError(_("This decision is made by the back office, not at the window."), field="action")
@@ -81,6 +83,7 @@ def change_status(
                 raise ValidationError(
                     _("Please record the outcome that ends this suspension ({kind}).").format(
                         kind=suspension_label(running)), field="note")
+        certificate = _certificate_at_completion(session, case, action, certificate_number)
         now = ctx.now()
         handover = None
         if action is CaseAction.DELIVER:
@@ -93,17 +96,54 @@ def change_status(
         )
         case.events.append(event)
         case.status = new.value
-        detail = {"number": case.case_number, "to": new.value}
-        payload = {"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
+        detail: dict[str, Any] = {"number": case.case_number, "to": new.value}
+        payload: dict[str, Any] = {"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
                    "event_id": event.id, "from": event.from_status, "to": new.value}
         if kind is not None:
             detail["suspension_kind"] = payload["suspension_kind"] = kind
         if handover is not None:
             payload["handover"] = handover.as_payload()
             detail["delivery"] = handover.mode
+        if certificate:
+            case.certificate_number = detail["certificate_number"] = payload["certificate_number"] = certificate
         record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
         enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now, payload=payload)
         return new.value
+
+
+def _certificate_at_completion(session: Session, case: m.Case, action: CaseAction, number: str) -> str:
+    """The certificate number an approved case's 办结 records ("" where none is issued)."""
+    number = " ".join(number.split())
+    issued = certificate_issued(session, case) if action is CaseAction.COMPLETE else ""
+    if not issued:
+        if number:
+            raise ValidationError(_("No certificate is issued here: leave the certificate number empty."),
+                                  field="certificate_number")
+        return ""
+    if not number:
+        raise ValidationError(_("Please type the number of the {certificate} issued.").format(certificate=issued),
+                              field="certificate_number")
+    if len(number) > 40:
+        raise ValidationError(_("A certificate number has at most 40 characters."), field="certificate_number")
+    return number
+
+
+def certificate_issued(session: Session, case: m.Case) -> str:
+    """What completing ``case`` issues: its item's certificate when it was approved."""
+    if case.status != CaseStatus.APPROVED.value:
+        return ""
+    item = session.get(m.CatalogItem, case.item_code)
+    return item.certificate if item is not None else ""
+
+
+def certificate_to_record(db: Database, ctx: CounterContext, *, case_id: str) -> str:
+    """The certificate whose number 办结 of this case asks for ("" when none)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
+        case = session.get(m.Case, case_id)
+        if case is None or case.center_code != ctx.center_code:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        return certificate_issued(session, case)
 
 
 def chosen_delivery_mode(db: Database, ctx: CounterContext, *, case_id: str) -> str | None:
@@ -138,7 +178,7 @@ def _clock_stopped_words(kind: SuspensionKind) -> str:
 def current_suspension_kind(events: Sequence[m.CaseEvent]) -> SuspensionKind:
     """The kind of the suspension a case is in (or was last in): that of its last step
     into "suspended"."""
-    last = next((ev for ev in reversed(sorted(events, key=lambda ev: ev.position))
+    last = next((ev for ev in sorted(events, key=lambda ev: ev.position, reverse=True)
                  if ev.to_status == CaseStatus.SUSPENDED.value), None)
     return suspension_kind_of(last.suspension_kind if last is not None else None)
 

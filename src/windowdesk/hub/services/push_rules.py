@@ -183,11 +183,16 @@ UPDATE_CASE_STATUS = (
     .where(Case.__table__.c.id == bindparam("case_id"))
     .values(status=bindparam("new_status"), updated_at=bindparam("changed_at"))
 )
+UPDATE_CASE_CERTIFICATE = (
+    update(Case.__table__)
+    .where(Case.__table__.c.id == bindparam("case_id"))
+    .values(certificate_number=bindparam("number"))
+)
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
     INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_NOTIFICATION, INSERT_REFUSAL,
-    UPDATE_CASE_STATUS, INSERT_CASE_EVENT, INSERT_AUDIT,
+    UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
 CREATING_KINDS = frozenset(
@@ -449,7 +454,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
         (INSERT_CASE, dict(
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
-            accepted_at=accepted_at, received_at=now, updated_at=now,
+            accepted_at=accepted_at, received_at=now, updated_at=now, source="window", certificate_number="",
         )),
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
@@ -501,6 +506,11 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     ]
     if action == CaseAction.DELIVER.value:
         statements += _delivery.handover_statements(read.payload, case_id, at)  # 送达: how it was handed over
+    certificate = read.text("certificate_number", 40, required=False).strip()
+    if certificate:
+        if action != CaseAction.COMPLETE.value:
+            raise Rejected(N_("Only the \u201ccomplete\u201d step records a certificate number."))
+        statements.append((UPDATE_CASE_CERTIFICATE, dict(case_id=case_id, number=certificate)))
     return Plan(statements, lambda v: v.cases.__setitem__(case_id, replace(facts, status=new_status)))
 
 

@@ -342,6 +342,10 @@ class Case(Base):
     accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Where the application came from (provincial record): "window", or "online" for the
+    # online hall's; and the certificate number recorded at 办结 ("" where none is issued).
+    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
+    certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class CaseEvent(Base):
@@ -461,5 +465,7 @@ class Change(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-from windowdesk.hub.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)
-from windowdesk.hub.storage import models_delivery  # noqa: E402,F401  (its tables join Base.metadata)
+from windowdesk.hub.storage import (  # noqa: E402  (their tables join Base.metadata)
+    models_delivery,  # noqa: F401
+    models_service,  # noqa: F401
+)

@@ -100,6 +100,18 @@ class CaseActionsBar(QWidget):
             note, ok = QInputDialog.getText(self, action_label(action), end_reason_prompt(running or "materials"))
             if not ok:
                 return
+        certificate_number = ""
+        if action is CaseAction.COMPLETE:
+            try:
+                certificate = cases.certificate_to_record(self._db, self._ctx, case_id=self._case_id)
+            except WindowdeskError as error:
+                show_error(self, error)
+                return
+            if certificate:
+                certificate_number, ok = QInputDialog.getText(
+                    self, action_label(action), _("Number of the {certificate} issued:").format(certificate=certificate))
+                if not ok:
+                    return
         if action is CaseAction.DELIVER:
             try:
                 chosen = cases.chosen_delivery_mode(self._db, self._ctx, case_id=self._case_id)
@@ -112,7 +124,8 @@ class CaseActionsBar(QWidget):
             delivery = self.handover_dialog.handover()
         try:
             status = cases.change_status(self._db, self._ctx, case_id=self._case_id, action=action, note=note,
-                                         delivery=delivery, suspension_kind=kind)
+                                         delivery=delivery, suspension_kind=kind,
+                                         certificate_number=certificate_number)
         except WindowdeskError as error:
             show_error(self, error)
             return

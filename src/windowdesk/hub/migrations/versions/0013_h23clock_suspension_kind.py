@@ -8,6 +8,9 @@ were waits for materials and keep none (read as that one).
 case_deliveries / case_handovers: how the applicant wants the result (window, post,
 pickup locker; the address masked) and how it was handed over.
 
+cases.source (window / online) and cases.certificate_number (recorded at 办结): the
+provincial record (windowdesk-hub export-province).
+
 Revision ID: 0013_h23clock_suspension_kind
 Revises: 0012_h21hub_staff_token_expiry
 Create Date: 2026-12-07
@@ -28,6 +31,8 @@ def upgrade() -> None:
     # A plain ADD COLUMN: a batch (copy-and-move) would rebuild the table and, on SQLite,
     # lose the expression index the reports rely on.
     op.add_column(TABLE, sa.Column("suspension_kind", sa.String(20), nullable=True))
+    op.add_column("cases", sa.Column("source", sa.String(10), server_default="window", nullable=False))
+    op.add_column("cases", sa.Column("certificate_number", sa.String(40), server_default="", nullable=False))
     op.create_table(
         "case_deliveries",
         sa.Column("case_id", sa.String(36), nullable=False),
@@ -55,4 +60,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("case_handovers")
     op.drop_table("case_deliveries")
+    op.drop_column("cases", "certificate_number")
+    op.drop_column("cases", "source")
     op.drop_column(TABLE, "suspension_kind")

@@ -8,6 +8,9 @@ here were all waits for materials and keep no kind (read as that one).
 case_deliveries: how the applicant wants the result (window, post, pickup locker) and
 how it was handed over. Cases already here have no row: collected at the window.
 
+catalog_items.certificate (what an approval issues; filled when the hub next publishes
+the catalog) and cases.certificate_number (recorded at 办结): the provincial record.
+
 Revision ID: 0016_h23clock_suspension_kind
 Revises: 0015_h29_catalog_keyword_pinyin
 Create Date: 2026-12-07
@@ -27,6 +30,8 @@ TABLE = "case_events"
 def upgrade() -> None:
     # A plain ADD COLUMN: a nullable column needs no copy of the year's timeline.
     op.add_column(TABLE, sa.Column("suspension_kind", sa.String(20), nullable=True))
+    op.add_column("catalog_items", sa.Column("certificate", sa.String(60), server_default="", nullable=False))
+    op.add_column("cases", sa.Column("certificate_number", sa.String(40), server_default="", nullable=False))
     op.create_table(
         "case_deliveries",
         sa.Column("case_id", sa.String(36), nullable=False),
@@ -49,4 +54,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_deliveries")
+    op.drop_column("cases", "certificate_number")
+    op.drop_column("catalog_items", "certificate")
     op.drop_column(TABLE, "suspension_kind")

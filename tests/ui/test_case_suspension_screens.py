@@ -28,6 +28,9 @@ def test_a_hearing_is_chosen_its_notice_previewed_and_its_outcome_asked(qtbot, d
     shown = dialog.browser.toPlainText()
     assert "Suspended for a hearing: 申请人申请听证 (王晓燕)" in shown
     assert bar.buttons["resume"].isEnabled() and not bar.buttons["suspend"].isEnabled()
+    bar.notice_button.click()  # handed over again, marked as a reprint
+    assert bar.print_dialog.request.reprint and bar.print_dialog.request.kind is DocumentKind.SUSPENSION_NOTICE
+    bar.print_dialog.close()
 
     asked = []
 
@@ -43,5 +46,5 @@ def test_a_hearing_is_chosen_its_notice_previewed_and_its_outcome_asked(qtbot, d
     assert bar.buttons["resume"].isEnabled()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("听证已举行", True))
     bar.buttons["resume"].click()
-    assert not bar.buttons["resume"].isEnabled()
+    assert not bar.buttons["resume"].isEnabled() and not bar.notice_button.isEnabled()
     assert "Under review: 听证已举行" in dialog.browser.toPlainText()

@@ -72,6 +72,10 @@ class CaseActionsBar(QWidget):
             button.clicked.connect(lambda _checked=False, a=action: self.run(a))
             layout.addWidget(button)
             self.buttons[action] = button
+        # The written notice again (a reprint) while the case stands suspended.
+        self.notice_button = QPushButton(_("Suspension notice"), objectName="case_suspension_notice")
+        self.notice_button.clicked.connect(lambda _checked=False: self.print_notice(reprint=True))
+        layout.addWidget(self.notice_button)
         layout.addStretch(1)
         self.show_status(status)
 
@@ -79,6 +83,7 @@ class CaseActionsBar(QWidget):
         allowed = allowed_actions(CaseStatus(status))
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
+        self.notice_button.setEnabled(CaseStatus(status) is CaseStatus.SUSPENDED)
 
     def run(self, action: CaseAction) -> None:
         note, delivery, kind = "", None, None
@@ -134,7 +139,7 @@ class CaseActionsBar(QWidget):
         if action is CaseAction.SUSPEND:
             self.print_notice()
 
-    def print_notice(self) -> None:
+    def print_notice(self, *, reprint: bool = False) -> None:
         """The written notice of the suspension, to hand to the applicant."""
         from windowdesk.ui.printing.actions import open_print_preview
 
@@ -143,4 +148,4 @@ class CaseActionsBar(QWidget):
         except WindowdeskError as error:
             show_error(self, error)
             return
-        self.print_dialog = open_print_preview(self, self._db, self._ctx, data)
+        self.print_dialog = open_print_preview(self, self._db, self._ctx, data, reprint=reprint)

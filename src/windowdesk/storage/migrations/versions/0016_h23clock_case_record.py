@@ -1,6 +1,6 @@
-"""case_events.suspension_kind: why a case's clock stood still
+"""issue 23 (h23-clock): suspension kinds, the result's delivery, the provincial record
 
-A case could only be suspended to wait for supplementary materials (补正); hearings
+case_events.suspension_kind: a case could only be suspended to wait for supplementary materials (补正); hearings
 (听证), inspection/testing/appraisal (检验、检测、鉴定) and expert review (专家评审) stop the
 clock too (issue 23). A step into a suspension now names its kind; the steps already
 here were all waits for materials and keep no kind (read as that one).
@@ -11,7 +11,7 @@ how it was handed over. Cases already here have no row: collected at the window.
 catalog_items.certificate (what an approval issues; filled when the hub next publishes
 the catalog) and cases.certificate_number (recorded at 办结): the provincial record.
 
-Revision ID: 0016_h23clock_suspension_kind
+Revision ID: 0016_h23clock_case_record
 Revises: 0015_h29_catalog_keyword_pinyin
 Create Date: 2026-12-07
 """
@@ -19,7 +19,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_h23clock_suspension_kind"
+revision = "0016_h23clock_case_record"
 down_revision = "0015_h29_catalog_keyword_pinyin"
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
-"""case_events.suspension_kind: why a case's clock stood still
+"""issue 23 (h23-clock): suspension kinds, the result's delivery, the provincial record
 
-Windows now suspend a case for a hearing (听证), an inspection/test/appraisal
+case_events.suspension_kind: windows now suspend a case for a hearing (听证), an inspection/test/appraisal
 (检验、检测、鉴定) or an expert review (专家评审) as well as to wait for materials (补正)
 (issue 23). The hub keeps the kind a step into a suspension names; steps already here
 were waits for materials and keep none (read as that one).
@@ -11,7 +11,7 @@ pickup locker; the address masked) and how it was handed over.
 cases.source (window / online) and cases.certificate_number (recorded at 办结): the
 provincial record (windowdesk-hub export-province).
 
-Revision ID: 0013_h23clock_suspension_kind
+Revision ID: 0013_h23clock_case_record
 Revises: 0012_h21hub_staff_token_expiry
 Create Date: 2026-12-07
 """
@@ -19,7 +19,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013_h23clock_suspension_kind'
+revision = '0013_h23clock_case_record'
 down_revision = '0012_h21hub_staff_token_expiry'
 branch_labels = None
 depends_on = None

@@ -88,7 +88,9 @@ def test_the_case_is_approved_only_when_every_part_is(demo):
     assert status_of(demo, case.id) == "approved"
     detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id)
     assert {status for _name, status, _note in detail.parts} == {"Approved"}
-    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.COMPLETE)
+    # GS-003 issues a business licence (营业执照): 办结 records its number.
+    cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.COMPLETE,
+                        certificate_number="91230900MA1C2D3E4F")
 
 
 def test_one_rejected_part_rejects_the_case_with_its_reason(demo):

@@ -98,7 +98,8 @@ def test_parts_decided_while_offline_reach_the_window(hub: HubProcess, station: 
     decide(hub, case.id, "SWJ", "approve")
     sync(station)
     assert case_status(station, case.id) == "approved"
-    cases.change_status(station.db, station.ctx, case_id=case.id, action=CaseAction.COMPLETE)
+    cases.change_status(station.db, station.ctx, case_id=case.id, action=CaseAction.COMPLETE,
+                        certificate_number="91230900MA1C2D3E4F")  # GS-003 issues a business licence
     feedback.record_follow_up_outcome(station.db, station.ctx, follow_up_id=rating.follow_up_id,
                                       outcome="已增设并联审批咨询窗口")
     sync(station)

@@ -71,7 +71,8 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
     from windowdesk.services import complaints, documents, receipts, worklist
     from windowdesk.services.catalog import get_item_guide
     from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LoginDialog
-    from windowdesk.ui.cases.actions import DeliveryDialog
+    from windowdesk.ui.cases.actions import SuspensionDialog
+    from windowdesk.ui.cases.handover_dialog import HandoverDialog
     from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
     from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
     from windowdesk.ui.feedback.rating import ApplicantRatingWindow, RatingDialog
@@ -124,7 +125,8 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
             ("rating", lambda: RatingDialog(db, ctx, calendar, case_id=decided.case.id, parent=main)),
             ("applicant-rating-screen", lambda: ApplicantRatingWindow(db, ctx, calendar)),
             ("record-detail", lambda: RecordDetailDialog(detail, ctx.timezone, main, db=db, ctx=ctx)),
-            ("delivery", lambda: DeliveryDialog(main)),
+            ("delivery", lambda: HandoverDialog("window", main)),
+            ("suspension", lambda: SuspensionDialog(main)),
             ("inquiry-form", lambda: InquiryFormDialog(main)),
             ("complaint-form", lambda: ComplaintFormDialog(list(choices.staff), list(choices.windows),
                                                            list(choices.departments), main)),

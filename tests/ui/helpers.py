@@ -47,3 +47,20 @@ def accept_demo_case(demo, when=None):
     return intake.accept_case(demo.db, ctx, item_code="MZ-001", applicant=who,
                               checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
                               shipped_calendar=demo.calendar)
+
+
+def fill_suspension(qtbot, kind: str, reason: str) -> None:
+    """When the suspension dialog comes up (modal), choose ``kind``, type ``reason``, press OK."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from windowdesk.ui.cases.actions import SuspensionDialog
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, SuspensionDialog), dialog
+        dialog.kind_box.setCurrentIndex(dialog.kind_box.findData(kind))
+        type_text(qtbot, dialog.reason, reason)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, fill)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.helpers import accept_demo_case
+from tests.ui.helpers import accept_demo_case, fill_suspension
 from windowdesk.services.worklist import get_record_detail
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
@@ -49,8 +49,9 @@ def test_suspend_from_the_case_details(qtbot, demo, monkeypatch):
     qtbot.addWidget(dialog)
     bar = dialog.actions_bar
     assert bar.buttons["deliver"].isEnabled() is False and bar.buttons["suspend"].isEnabled()
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("缺少收入证明原件", True))
+    fill_suspension(qtbot, "materials", "缺少收入证明原件")
     bar.buttons["suspend"].click()
+    bar.print_dialog.close()  # the notice to hand over
     assert "Waiting for supplementary materials" in dialog.browser.toPlainText()
     assert "缺少收入证明原件" in dialog.browser.toPlainText()
     assert bar.buttons["resume"].isEnabled() and not bar.buttons["suspend"].isEnabled()

@@ -69,6 +69,20 @@ def _decide_missing(db: Database, ctx: CounterContext, calendar: WorkingCalendar
                                   reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
 
 
+def _suspended_for_a_hearing(db: Database, ctx: CounterContext, case_id: str) -> str:
+    """The case, suspended for a hearing unless it has been suspended before (a data
+    folder's case from an earlier run)."""
+    from windowdesk.domain.case_state import CaseAction
+    from windowdesk.services import cases, documents
+
+    try:
+        documents.suspension_notice_data(db, ctx, case_id)
+    except WindowdeskError:
+        cases.change_status(db, ctx, case_id=case_id, action=CaseAction.SUSPEND, suspension_kind="hearing",
+                            note="申请事项直接涉及他人重大利益，依申请人要求举行听证，听证会定于十个工作日内召开")
+    return case_id
+
+
 def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> dict[str, object]:
     """One document of every kind, by ``DocumentKind`` value, from the data in ``db``."""
     from windowdesk.services import documents, worklist
@@ -79,6 +93,7 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
         _decide_missing(db, ctx, calendar, set(latest))
         latest = {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)}
     case = documents.acceptance_receipt_data(db, ctx, latest[worklist.CASE].id)
+    suspended = _suspended_for_a_hearing(db, ctx, latest[worklist.CASE].id)
     now = ctx.now()
     fee_receipt = sample_fee_receipt(
         case.issuer, payer=case.applicant, case_number=case.case_number, item_name=case.item_name,
@@ -94,6 +109,7 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
         "day_report": documents.day_report_data(db, ctx, today),
         "case_list": documents.case_list_data(db, ctx, today),
         "queue_ticket": sample_ticket(case.issuer, taken_at=now),
+        "suspension_notice": documents.suspension_notice_data(db, ctx, suspended),
     }
 
 

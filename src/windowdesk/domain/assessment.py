@@ -17,7 +17,12 @@ period [start, end] of local days:
 - ratings given in the period by level; satisfaction rate = basically satisfied or better
   over all ratings (domain.feedback.is_satisfied);
 - complaints received in the period; resolved = replied to (by now), on time when the
-  reply came on or before the deadline.
+  reply came on or before the deadline;
+- delivered (送达): results delivered on a day of the period; delivered late: of those,
+  more than DELIVERY_WORKING_DAYS working days after the decision (approve or reject);
+  delivery overdue: decided by the end of the period, neither delivered nor withdrawn by
+  then, and more than DELIVERY_WORKING_DAYS working days since the decision. Counted
+  where the facts carry the decision and delivery days (the hub's city report).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS
 from windowdesk.domain.feedback import RatingLevel, is_satisfied
 from windowdesk.domain.time_limits import Suspension
 
@@ -57,6 +63,8 @@ class CaseFact:
     completed_day: dt.date | None = None
     withdrawn_day: dt.date | None = None
     suspensions: tuple[Suspension, ...] = ()
+    decided_day: dt.date | None = None  # the first approve or reject
+    delivered_day: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,9 @@ class Figures:
     complaints: int = 0
     complaints_resolved: int = 0
     complaints_on_time: int = 0
+    delivered: int = 0
+    delivered_late: int = 0
+    delivery_overdue: int = 0
 
     @property
     def overdue(self) -> int:
@@ -131,6 +142,8 @@ class Figures:
             "rating_count": self.rating_count, "satisfaction_rate": self.satisfaction_rate,
             "complaints": self.complaints, "complaints_resolved": self.complaints_resolved,
             "complaints_on_time": self.complaints_on_time, "resolution_rate": self.resolution_rate,
+            "delivered": self.delivered, "delivered_late": self.delivered_late,
+            "delivery_overdue": self.delivery_overdue,
         }
 
 
@@ -200,7 +213,8 @@ def build_report(
         raise ValueError("the period ends before it starts")
     cases = list(cases)
     first = min([start, *(c.accepted_day for c in cases)]) - _ONE_DAY
-    last = max([end, *(c.completed_day for c in cases if c.completed_day)])
+    last = max([end, *(c.completed_day for c in cases if c.completed_day),
+                *(c.delivered_day for c in cases if c.delivered_day)])
     index = WorkingDayIndex(calendar, first, last)
     groups: dict[str | None, Figures] = {}
     total = Figures()
@@ -221,6 +235,7 @@ def build_report(
         finished = min((d for d in (case.completed_day, case.withdrawn_day) if d is not None), default=None)
         if (finished is None or finished > end) and used_working_days(case, end, index) > case.promised_days:
             add(case.keys, _bump("open_overdue"))
+        _count_delivery(case, start, end, index, add)
     for decision in decisions:
         if _within(decision.day, start, end):
             add(decision.keys, _bump("notifications" if decision.kind == "notification" else "refusals"))
@@ -233,6 +248,22 @@ def build_report(
     rows = sorted((ReportRow(key, label(key), figures) for key, figures in groups.items()),
                   key=lambda row: (row.key is None, row.label))
     return Report(start, end, by, tuple(rows), total)
+
+
+def _count_delivery(case: CaseFact, start: dt.date, end: dt.date, index: WorkingDayIndex,
+                    add: Callable[[Keys, Callable[[Figures], None]], None]) -> None:
+    decided = case.decided_day
+    if decided is None or decided > end:
+        return
+    delivered = case.delivered_day
+    if delivered is not None and _within(delivered, start, end):
+        add(case.keys, _bump("delivered"))
+        if index.between(decided, delivered) > DELIVERY_WORKING_DAYS:
+            add(case.keys, _bump("delivered_late"))
+    waiting = case.delivered_day is None or case.delivered_day > end
+    withdrawn = case.withdrawn_day is not None and case.withdrawn_day <= end
+    if waiting and not withdrawn and index.between(decided, end) > DELIVERY_WORKING_DAYS:
+        add(case.keys, _bump("delivery_overdue"))
 
 
 def _bump(name: str) -> Callable[[Figures], None]:

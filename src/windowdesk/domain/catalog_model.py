@@ -165,6 +165,11 @@ class CatalogItem:
     # Pinyin of the name and keywords as the hub published them; None when the catalog
     # came without them (a catalog folder, an older hub): the importer makes them then.
     search_keys: ItemSearchKeys | None = None
+    # What an approval issues (证照: "老年证", "营业执照"); "" when it issues none. Its
+    # number is recorded at 办结 and goes into the provincial record.
+    certificate: str = ""
+    # 上报: decided by an authority above the city (the window accepts, the case goes up).
+    reported_upward: bool = False
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

@@ -453,6 +453,8 @@ def _parse_item(reader: _Reader, departments: set[str]) -> CatalogItem:
         street_level=reader.boolean("street_level", required=False),
         where=reader.string("where"),
         keywords=reader.strings("keywords", required=False),
+        certificate=reader.string("certificate", required=False).strip()[:60],
+        reported_upward=reader.boolean("reported_upward", required=False),
     )
     return replace(item, search_keys=_parse_search_keys(reader, item.keywords))
 

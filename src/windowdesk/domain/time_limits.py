@@ -1,5 +1,7 @@
 """The case clock (电子监察): working days used and left against the promised and legal
-limits, stopped while the case waits for supplementary materials.
+limits, stopped while the case is suspended: waiting for supplementary materials, or for a
+hearing, an inspection/test/appraisal or an expert review (domain.suspensions). Every
+kind stops both clocks the same way; the kind is kept to say why.
 
 Counting rule: the acceptance day itself does not count (as for the promised date); a
 working day counts when it falls after acceptance, up to and including today, and not
@@ -31,6 +33,7 @@ class Light(str, Enum):
 class Suspension:
     start: dt.date
     end: dt.date | None  # None: still suspended
+    kind: str = "materials"  # a domain.suspensions.SuspensionKind value
 
 
 class ClockState(NamedTuple):
@@ -46,18 +49,33 @@ class ClockState(NamedTuple):
     light: Light
 
 
+def _suspended_in(period: Suspension, start: dt.date, end: dt.date, calendar: WorkingCalendar) -> int:
+    """Working days of ``period`` that fall in (start, end]."""
+    low = max(start, period.start)
+    high = end if period.end is None else min(end, period.end - dt.timedelta(days=1))
+    return calendar.working_days_between(low, high) if high > low else 0
+
+
 def _count(start: dt.date, end: dt.date, calendar: WorkingCalendar,
            suspensions: Iterable[Suspension]) -> tuple[int, int]:
     """(working days counted, working days suspended) in (start, end]."""
     if end <= start:
         return 0, 0
-    suspended = 0
-    for period in suspensions:  # periods of one timeline never overlap
-        low = max(start, period.start)
-        high = end if period.end is None else min(end, period.end - dt.timedelta(days=1))
-        if high > low:
-            suspended += calendar.working_days_between(low, high)
+    # periods of one timeline never overlap
+    suspended = sum(_suspended_in(period, start, end, calendar) for period in suspensions)
     return calendar.working_days_between(start, end) - suspended, suspended
+
+
+def suspended_days_by_kind(accepted: dt.date, until: dt.date, calendar: WorkingCalendar,
+                           suspensions: Iterable[Suspension]) -> dict[str, int]:
+    """Working days in (accepted, until] that did not count, by kind of suspension (only
+    the kinds that took some)."""
+    found: dict[str, int] = {}
+    for period in suspensions:
+        days = _suspended_in(period, accepted, until, calendar)
+        if days:
+            found[period.kind] = found.get(period.kind, 0) + days
+    return found
 
 
 def due_date(accepted: dt.date, limit: int, calendar: WorkingCalendar, suspensions: Sequence[Suspension]) -> dt.date:
@@ -109,7 +127,7 @@ def clock_state(
         light = Light.GREEN
     # A suspension still running moves the due dates with it: shown as if the materials
     # came back tomorrow.
-    closed = [s if s.end is not None else Suspension(s.start, max(s.start, until) + dt.timedelta(days=1))
+    closed = [s if s.end is not None else Suspension(s.start, max(s.start, until) + dt.timedelta(days=1), s.kind)
               for s in suspensions]
     return ClockState(
         used=used, suspended=suspended, promised_left=promised_left, legal_left=legal_left,
@@ -118,16 +136,20 @@ def clock_state(
     )
 
 
-def suspensions_from(events: Sequence[tuple[dt.date, str | None]]) -> list[Suspension]:
-    """Suspension periods from a case's (local day, status after the event) timeline."""
+def suspensions_from(events: Sequence[tuple[dt.date, str | None] | tuple[dt.date, str | None, str | None]]
+                     ) -> list[Suspension]:
+    """Suspension periods from a case's (local day, status after the event[, kind of
+    suspension]) timeline; a step into a suspension without a kind is the wait for
+    materials (steps recorded before there were other kinds)."""
     periods: list[Suspension] = []
     start: dt.date | None = None
-    for day, status in events:
+    kind = "materials"
+    for day, status, *named in events:
         if status == "suspended" and start is None:
-            start = day
+            start, kind = day, (named[0] if named and named[0] else "materials")
         elif status is not None and status != "suspended" and start is not None:
-            periods.append(Suspension(start, day))
+            periods.append(Suspension(start, day, kind))
             start = None
     if start is not None:
-        periods.append(Suspension(start, None))
+        periods.append(Suspension(start, None, kind))
     return periods

@@ -7,16 +7,19 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from windowdesk.domain.assessment import GROUPINGS, Report
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import table_lines
+from windowdesk.hub.errors import InvalidInput
+from windowdesk.hub.language import Text
 from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WORDS
 from windowdesk.hub.report_table import lines as _lines
 from windowdesk.hub.services import queue_days, replies, reports
-from windowdesk.i18n import _
+from windowdesk.i18n import N_, _
 from windowdesk.spreadsheet import csv_writer
 
 if TYPE_CHECKING:
@@ -77,6 +80,20 @@ def cmd_followup_outcome(args, settings, db) -> None:  # noqa: ANN001
     print(_("Outcome of follow-up {follow_up} published (change {seq}).").format(follow_up=args.follow_up_id, seq=seq))
 
 
+def cmd_export_province(args, settings, db) -> None:  # noqa: ANN001
+    from windowdesk.hub.services.province_export import export_days
+
+    out = Path(args.out).expanduser()
+    try:
+        with db.read() as session:
+            written = export_days(session, start=args.start, end=args.end, out=out)
+    except OSError as error:
+        raise InvalidInput(Text(N_("The export cannot be written to {folder}: {reason}"), folder=str(out),
+                                reason=error.strerror or str(error))) from None
+    for path, lines in written:
+        print(_("{path}: {count} cases").format(path=path, count=lines))
+
+
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
     sub = command("report", cmd_report, _("performance report (cases, time limits, ratings, complaints) for a period"))
     sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01"))
@@ -89,6 +106,12 @@ def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser
     sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help=_("the last day, included"))
     sub.add_argument("--center", default=None, help=_("one center only (default: the whole city)"))
     sub.add_argument("--format", choices=("table", "csv"), default="table", help=_("a table to read, or CSV for other programs"))
+    sub = command("export-province", cmd_export_province,
+                  _("the provincial record of every case that moved, one JSON-lines file per day "
+                    "(docs/province-case-record.schema.json)"))
+    sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01"))
+    sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help=_("the last day, included"))
+    sub.add_argument("--out", required=True, metavar="FOLDER", help=_("where the files are written"))
     sub = command("complaint-reply", cmd_complaint_reply, _("reply to a complaint (by number or id) and publish it to its center"))
     sub.add_argument("complaint", help=_("the complaint's number or id"))
     sub.add_argument("--text", required=True, help=_("the reply, shown at the center"))

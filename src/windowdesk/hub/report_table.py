@@ -14,7 +14,8 @@ COLUMNS = (
     ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),
     ("average_handling_days", N_("AVG DAYS")), ("rating_count", N_("RATINGS")),
     ("satisfaction_rate", N_("SATISFIED")), ("complaints", N_("COMPLAINTS")),
-    ("complaints_resolved", N_("RESOLVED")),
+    ("complaints_resolved", N_("RESOLVED")), ("delivered", N_("DELIVERED")),
+    ("delivery_overdue", N_("DELIVERY OVERDUE")),
 )
 GROUPING_HEADINGS = {"window": N_("WINDOW"), "operator": N_("OPERATOR"), "department": N_("DEPARTMENT"),
                      "center": N_("CENTER")}

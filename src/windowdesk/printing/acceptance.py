@@ -47,7 +47,8 @@ def render_acceptance_receipt(
         (_("Promised completion date"), _("{date} (within {days} working days)").format(
             date=long_date(data.promised_date), days=data.promised_days)),
         (_("Legal time limit ends"), long_date(data.legal_date)),
-        (_("Collect the result at"), data.where or issuer.center_address),
+        (_("How the result reaches you"), data.delivery) if data.delivery
+        else (_("Collect the result at"), data.where or issuer.center_address),
         (_("Inquiries"), issuer.window_phone or issuer.center_phone),
     ]
     story = [

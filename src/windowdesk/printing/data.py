@@ -71,6 +71,7 @@ class AcceptanceReceiptData:
     materials: tuple[MaterialLine, ...]  # what was received
     where: str  # where the result is collected
     status_url: str = ""  # the case's public status page, for the QR code; "": the case number
+    delivery: str = ""  # how the result is sent, address masked; "": collected at the window
 
     @property
     def number(self) -> str:
@@ -113,6 +114,30 @@ class RefusalNoticeData:
     @property
     def number(self) -> str:
         return self.refusal_number
+
+
+@dataclass(frozen=True)
+class SuspensionNoticeData:
+    """办理时限中止告知书: the case's clock stands still, why, since when, and (once it has
+    run again) since when it runs."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.SUSPENSION_NOTICE
+    issuer: Issuer  # operator_name: who suspended the case
+    case_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    kind: str  # a domain.suspensions.SuspensionKind value
+    started_at: dt.datetime
+    reason: str
+    ended_at: dt.datetime | None = None
+    outcome: str = ""  # what ended it
+    ended_by: str = ""
+
+    @property
+    def number(self) -> str:
+        return self.case_number
 
 
 @dataclass(frozen=True)
@@ -322,4 +347,5 @@ class QueueTicketData:
 DocumentData = (
     AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
     | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
+    | SuspensionNoticeData
 )

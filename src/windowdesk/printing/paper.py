@@ -27,6 +27,7 @@ class DocumentKind(str, Enum):
     DAY_REPORT = "day_report"
     CASE_LIST = "case_list"
     QUEUE_TICKET = "queue_ticket"
+    SUSPENSION_NOTICE = "suspension_notice"
 
 
 class PaperFormat(str, Enum):
@@ -74,6 +75,7 @@ DEFAULT_PAPER: dict[DocumentKind, PaperFormat] = {
     DocumentKind.DAY_REPORT: PaperFormat.A4,
     DocumentKind.CASE_LIST: PaperFormat.A4,
     DocumentKind.QUEUE_TICKET: PaperFormat.ROLL_80,
+    DocumentKind.SUSPENSION_NOTICE: PaperFormat.A4,
 }
 
 _PAPER_LABELS = {
@@ -93,6 +95,7 @@ _KIND_LABELS = {
     DocumentKind.DAY_REPORT: N_("End-of-day closing report"),
     DocumentKind.CASE_LIST: N_("Case list"),
     DocumentKind.QUEUE_TICKET: N_("Queue ticket"),
+    DocumentKind.SUSPENSION_NOTICE: N_("Notice of suspended time limit"),
 }
 
 

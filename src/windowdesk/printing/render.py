@@ -17,6 +17,7 @@ from windowdesk.printing.guide import render_service_guide
 from windowdesk.printing.notification import render_notification_slip
 from windowdesk.printing.paper import PaperFormat
 from windowdesk.printing.refusal import render_refusal_notice
+from windowdesk.printing.suspension_notice import render_suspension_notice
 from windowdesk.printing.ticket import render_queue_ticket
 from windowdesk.printing.utility_receipt import render_utility_receipt
 from windowdesk.printing.void_slip import render_void_slip
@@ -32,6 +33,7 @@ RENDERERS: dict[type, Callable[..., bytes]] = {
     d.DayReportData: render_day_report,
     d.CaseListData: render_case_list,
     d.QueueTicketData: render_queue_ticket,
+    d.SuspensionNoticeData: render_suspension_notice,
 }
 
 

@@ -4,21 +4,24 @@ late cases, and the status inquiry (办件查询) read aloud to the applicant.""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
+from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS, Handover
 from windowdesk.domain.numbering import parse_case_number
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_number_in
-from windowdesk.domain.time_limits import ClockState, Light, clock_state, suspensions_from
+from windowdesk.domain.suspensions import SuspensionKind, end_needs_reason, suspension_label
+from windowdesk.domain.suspensions import suspension_kind as suspension_kind_of
+from windowdesk.domain.time_limits import DEFAULT_WARNING_DAYS, ClockState, Light, clock_state, suspensions_from
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _, format_date, ngettext
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
+from windowdesk.services.delivery import chosen_delivery, delivery_clock, record_handover
 from windowdesk.services.refusals import marked_refused
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
@@ -32,17 +35,8 @@ if TYPE_CHECKING:
 # What the window itself may do; review decisions come from the back office via the hub.
 WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,
                   CaseAction.WITHDRAW)
-DELIVERY_METHODS = ("window", "post", "agent")
 FINISHED = {CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value, CaseStatus.WITHDRAWN.value}
 _CLOCK_STATUSES = FINISHED | {CaseStatus.SUSPENDED.value}
-
-
-@dataclass(frozen=True)
-class Delivery:
-    method: str  # window / post / agent
-    agent_name: str = ""
-    agent_id_number: str = ""  # checked, then only its masked form is kept
-    tracking: str = ""
 
 
 class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a dataclass
@@ -52,78 +46,170 @@ class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a 
     status: str
     state: ClockState
     hub_refused: bool = False  # the hub refused a change to it, not dealt with yet (services/refusals.py)
-
-
-def _delivery_note(delivery: Delivery | None) -> str:
-    if delivery is None:
-        raise ValidationError(_("Please say how the result was delivered."), field="delivery")
-    if delivery.method not in DELIVERY_METHODS:
-        raise ValidationError(_("Unknown delivery method."), field="delivery")
-    if delivery.method == "agent":
-        from windowdesk.domain.ids import parse_resident_id
-
-        if not delivery.agent_name.strip():
-            raise ValidationError(_("Please type the agent's name."), field="agent_name")
-        agent = parse_resident_id(delivery.agent_id_number)
-        return _("Collected by agent {name} ({number})").format(name=delivery.agent_name.strip(), number=agent.masked)
-    if delivery.method == "post":
-        return _("Sent by post, tracking number {number}").format(number=delivery.tracking.strip() or "-")
-    return _("Handed over at the window")
+    suspension_kind: str | None = None  # why a suspended case's clock stands still
+    # A completed case whose result is still to be delivered: ``state`` is then the
+    # delivery deadline's clock (services.delivery), not the handling clock.
+    awaiting_delivery: bool = False
 
 
 def change_status(
-    db: Database, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "", delivery: Delivery | None = None
+    db: Database, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "",
+    delivery: Handover | None = None, suspension_kind: SuspensionKind | str | None = None,
+    certificate_number: str = "",
 ) -> str:
-    """One step on the case's timeline, checked against the state machine."""
+    """One step on the case's timeline, checked against the state machine. A suspension
+    names its kind (none: the wait for supplementary materials) and its reason; ending
+    one other than that wait needs its outcome in ``note``. Delivering needs the
+    handover (services.delivery checks it against the applicant's choice and ID).
+    Completing an approved case of an item that issues a certificate needs its number."""
     action = CaseAction(action)
     if action not in WINDOW_ACTIONS:
         raise ValidationError(_("This decision is made by the back office, not at the window."), field="action")
+    if suspension_kind is not None and action is not CaseAction.SUSPEND:
+        raise ValidationError(_("Only a suspension names a kind of suspension."), field="suspension_kind")
+    kind = suspension_kind_of(suspension_kind).value if action is CaseAction.SUSPEND else None
     note = note.strip()
     if action in (CaseAction.SUSPEND, CaseAction.WITHDRAW) and not note:
         raise ValidationError(_("Please say why."), field="note")
-    if action is CaseAction.DELIVER:
-        note = " ".join(p for p in (_delivery_note(delivery), note) if p)
     with db.write() as session:
         authorize(session, ctx, Permission.DECIDE_INTAKE)
         case = session.get(m.Case, case_id)
         if case is None or case.center_code != ctx.center_code:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
+        if action is CaseAction.RESUME and not note:
+            running = current_suspension_kind(case.events)
+            if end_needs_reason(running):
+                raise ValidationError(
+                    _("Please record the outcome that ends this suspension ({kind}).").format(
+                        kind=suspension_label(running)), field="note")
+        certificate = _certificate_at_completion(session, case, action, certificate_number)
         now = ctx.now()
+        handover = None
+        if action is CaseAction.DELIVER:
+            handover = record_handover(session, case, delivery, now)
+            note = " ".join(p for p in (handover.words(), note) if p)
         event = m.CaseEvent(
             id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
             operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
-            note=note, source="window",
+            note=note, source="window", suspension_kind=kind,
         )
         case.events.append(event)
         case.status = new.value
-        record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id,
-                      detail={"number": case.case_number, "to": new.value})
-        enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now,
-                payload={"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
-                         "event_id": event.id, "from": event.from_status, "to": new.value})
+        detail: dict[str, Any] = {"number": case.case_number, "to": new.value}
+        payload: dict[str, Any] = {"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
+                   "event_id": event.id, "from": event.from_status, "to": new.value}
+        if kind is not None:
+            detail["suspension_kind"] = payload["suspension_kind"] = kind
+        if handover is not None:
+            payload["handover"] = handover.as_payload()
+            detail["delivery"] = handover.mode
+        if certificate:
+            case.certificate_number = detail["certificate_number"] = payload["certificate_number"] = certificate
+        record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
+        enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now, payload=payload)
         return new.value
+
+
+def _certificate_at_completion(session: Session, case: m.Case, action: CaseAction, number: str) -> str:
+    """The certificate number an approved case's 办结 records ("" where none is issued)."""
+    number = " ".join(number.split())
+    issued = certificate_issued(session, case) if action is CaseAction.COMPLETE else ""
+    if not issued:
+        if number:
+            raise ValidationError(_("No certificate is issued here: leave the certificate number empty."),
+                                  field="certificate_number")
+        return ""
+    if not number:
+        raise ValidationError(_("Please type the number of the {certificate} issued.").format(certificate=issued),
+                              field="certificate_number")
+    if len(number) > 40:
+        raise ValidationError(_("A certificate number has at most 40 characters."), field="certificate_number")
+    return number
+
+
+def certificate_issued(session: Session, case: m.Case) -> str:
+    """What completing ``case`` issues: its item's certificate when it was approved."""
+    if case.status != CaseStatus.APPROVED.value:
+        return ""
+    item = session.get(m.CatalogItem, case.item_code)
+    return item.certificate if item is not None else ""
+
+
+def certificate_to_record(db: Database, ctx: CounterContext, *, case_id: str) -> str:
+    """The certificate whose number 办结 of this case asks for ("" when none)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
+        case = session.get(m.Case, case_id)
+        if case is None or case.center_code != ctx.center_code:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        return certificate_issued(session, case)
+
+
+def chosen_delivery_mode(db: Database, ctx: CounterContext, *, case_id: str) -> str | None:
+    """How the applicant asked for the result at acceptance (None: not recorded then)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
+        row = chosen_delivery(session, case_id)
+        return row.mode if row is not None else None
+
+
+def suspension_in_force(db: Database, ctx: CounterContext, *, case_id: str) -> str | None:
+    """Why the case's clock stands still now (a SuspensionKind value), or None when it runs."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.VIEW_DAY_WORK)
+        case = queries.case_with_details(session, case_id)
+        if case is None or case.center_code != ctx.center_code:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        return _kind_if_suspended(case.status, case.events)
+
+
+def _kind_if_suspended(status: str, events: Sequence[m.CaseEvent]) -> str | None:
+    return current_suspension_kind(events).value if status == CaseStatus.SUSPENDED.value else None
+
+
+def _clock_stopped_words(kind: SuspensionKind) -> str:
+    if kind is SuspensionKind.MATERIALS:
+        return _("The clock is stopped until the supplementary materials arrive.")
+    return _("The clock is stopped: {reason}. The time it takes does not count against the time limits.").format(
+        reason=suspension_label(kind))
+
+
+def current_suspension_kind(events: Sequence[m.CaseEvent]) -> SuspensionKind:
+    """The kind of the suspension a case is in (or was last in): that of its last step
+    into "suspended"."""
+    last = next((ev for ev in sorted(events, key=lambda ev: ev.position, reverse=True)
+                 if ev.to_status == CaseStatus.SUSPENDED.value), None)
+    return suspension_kind_of(last.suspension_kind if last is not None else None)
+
+
+def status_words(status: str, events: Sequence[m.CaseEvent]) -> str:
+    """A case's status in words; a suspended one says why its clock stands still."""
+    if status == CaseStatus.SUSPENDED.value:
+        return suspension_label(current_suspension_kind(events))
+    return status_label(CaseStatus(status))
 
 
 def _clock_of(session: Session, ctx: CounterContext, case: m.Case, shipped_calendar: WorkingCalendar, today: dt.date) -> ClockState:
     calendar = calendar_in_force(session, shipped_calendar)
     item = session.get(m.CatalogItem, case.item_code)
-    return _clock(ctx, item, case.accepted_day, [(ev.at, ev.to_status) for ev in case.events], calendar, today)
+    return _clock(ctx, item, case.accepted_day, [(ev.at, ev.to_status, ev.suspension_kind) for ev in case.events],
+                  calendar, today)
 
 
 def _clock(
     ctx: CounterContext, item: m.CatalogItem | queries.ItemClockRules, accepted: dt.date,
-    steps: Sequence[tuple[dt.datetime, str | None]], calendar: WorkingCalendar, today: dt.date,
+    steps: Sequence[tuple[dt.datetime, str | None, str | None]], calendar: WorkingCalendar, today: dt.date,
 ) -> ClockState:
-    """The clock from a case's (time, status after) steps in recorded order; ``item``
-    gives the limits (a catalog item or queries.ItemClockRules)."""
+    """The clock from a case's (time, status after, kind of suspension) steps in recorded
+    order; ``item`` gives the limits (a catalog item or queries.ItemClockRules)."""
     suspensions, finished = (), None
     # Most cases were never suspended nor finished: their steps cannot change the clock,
     # and the watch computes thousands of clocks, so their times are not converted.
-    if any(status in _CLOCK_STATUSES for _at, status in steps):
+    if any(status in _CLOCK_STATUSES for _at, status, _kind in steps):
         zone = ctx.zone
-        timeline = [(at.astimezone(zone).date(), status) for at, status in steps]
-        finished = next((day for day, status in timeline if status in FINISHED), None)
+        timeline = [(at.astimezone(zone).date(), status, kind) for at, status, kind in steps]
+        finished = next((day for day, status, _kind in timeline if status in FINISHED), None)
         suspensions = suspensions_from(timeline)
     return clock_state(
         accepted=accepted, today=today, promised_days=item.promised_limit_days,
@@ -140,7 +226,8 @@ def case_clock(db: Database, ctx: CounterContext, *, case_id: str, shipped_calen
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         item = session.get(m.CatalogItem, case.item_code)
         return CaseClock(case.id, case.case_number, item.name, case.status,
-                         _clock_of(session, ctx, case, shipped_calendar, ctx.local_today()))
+                         _clock_of(session, ctx, case, shipped_calendar, ctx.local_today()),
+                         suspension_kind=_kind_if_suspended(case.status, case.events))
 
 
 def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCalendar, whole_center: bool = False) -> list[CaseClock]:
@@ -174,8 +261,35 @@ def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCa
                     state = plain_clocks[case.item_code, case.accepted_day] = _clock(
                         ctx, item, case.accepted_day, (), calendar, today)
             if state.light in (Light.YELLOW, Light.RED) and case.id not in dealt_with:
-                found.append(CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused))
+                kind = None
+                if case.status == CaseStatus.SUSPENDED.value:  # its last step was into the suspension
+                    kind = suspension_kind_of(case.suspension_steps[-1][2]).value
+                found.append(CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused,
+                                       kind))
+        found += _late_deliveries(session, ctx, calendar, today, items, whole_center, refused, dealt_with)
     return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
+
+
+def _late_deliveries(session: Session, ctx: CounterContext, calendar: WorkingCalendar, today: dt.date,
+                     items: dict[str, queries.ItemClockRules], whole_center: bool, refused: set[str],
+                     dealt_with: set[str]) -> list[CaseClock]:
+    """Completed cases whose result is near or past its delivery deadline (10 working
+    days after the decision), watched like the handling limits."""
+    found = []
+    for case in queries.awaiting_delivery(session, ctx.center_code, None if whole_center else ctx.window_id):
+        if case.id in dealt_with:
+            continue
+        clock = delivery_clock(case.decided_at.astimezone(ctx.zone).date(), today, calendar)
+        # One warning for every item: the delivery deadline is the same ten days for all.
+        light = (Light.RED if clock.left < 0 else Light.YELLOW if clock.left <= DEFAULT_WARNING_DAYS
+                 else Light.GREEN)
+        if light is Light.GREEN:
+            continue
+        state = ClockState(used=DELIVERY_WORKING_DAYS - clock.left, suspended=0, promised_left=clock.left, legal_left=clock.left,
+                           promised_due=clock.due, legal_due=clock.due, light=light)
+        found.append(CaseClock(case.id, case.case_number, items[case.item_code].name, CaseStatus.COMPLETED.value,
+                               state, case.id in refused, awaiting_delivery=True))
+    return found
 
 
 def late_list_headings() -> list[str]:
@@ -185,7 +299,12 @@ def late_list_headings() -> list[str]:
 
 def late_list_row(case: CaseClock) -> list[str]:
     """One case of the watch in words, as the screen and the printed list show it."""
-    status = status_label(CaseStatus(case.status))
+    if case.awaiting_delivery:
+        status = _("Result awaiting delivery")
+    elif case.status == CaseStatus.SUSPENDED.value:
+        status = suspension_label(case.suspension_kind)
+    else:
+        status = status_label(CaseStatus(case.status))
     if case.hub_refused:
         status = marked_refused(status)
     return [case.case_number, case.item_name, status,
@@ -243,7 +362,7 @@ def inquire(db: Database, ctx: CounterContext, *, case_number: str, shipped_cale
                                  "the supervisor has been alerted.").format(
                     late=-state.promised_left, date=format_date(state.promised_due, "long"))
         if status is CaseStatus.SUSPENDED:
-            words += " " + _("The clock is stopped until the supplementary materials arrive.")
+            words += " " + _clock_stopped_words(current_suspension_kind(case.events))
         if status is CaseStatus.COMPLETED:
             words += " " + _("The result is ready to be collected.")
         return words

@@ -176,7 +176,7 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
         parallel_departments=list(item.parallel_departments), street_level=item.street_level,
         where=item.where, keywords=list(item.keywords), pinyin_full=keys.name.full,
         pinyin_initials=keys.name.initials, keyword_pinyin=[list(k) for k in keys.keywords],
-        catalog_version=version, active=True,
+        catalog_version=version, active=True, certificate=item.certificate,
     )
 
 

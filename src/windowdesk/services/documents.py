@@ -11,12 +11,14 @@ which is what a reprint must show.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
 from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_status_url
+from windowdesk.domain.suspensions import suspension_kind
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
 from windowdesk.printing.data import (
@@ -35,6 +37,7 @@ from windowdesk.printing.data import (
     ReceiptLine,
     RefusalNoticeData,
     ServiceGuideData,
+    SuspensionNoticeData,
     UtilityReceiptData,
     VoidSlipData,
     WorkRow,
@@ -45,6 +48,7 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
+from windowdesk.services.delivery import delivery_words
 from windowdesk.services.sync_apply import STATUS_PAGE_SETTING
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
@@ -149,7 +153,42 @@ def acceptance_receipt_data(db: Database, ctx: CounterContext, case_id: str) -> 
                 for mat in case.materials if mat.status == "received"
             ),
             where=item.where, status_url=_status_url(session, case.case_number),
+            delivery=delivery_words(session, case.id),
         )
+
+
+def suspension_notice_data(db: Database, ctx: CounterContext, case_id: str) -> SuspensionNoticeData:
+    """The notice of the case's latest suspension (the one it is in, or was last in);
+    once the case runs again, the notice also says when and why."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
+        case = queries.case_with_details(session, case_id)
+        if case is None:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        steps = sorted(case.events, key=lambda ev: ev.position)
+        start = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].to_status == "suspended"), None)
+        if start is None:
+            raise NotFoundError(_("Not suspended"), _("Case {number} has never been suspended: there is no notice "
+                                                      "to print.").format(number=case.case_number))
+        began = steps[start]
+        ended = steps[start + 1] if start + 1 < len(steps) else None
+        item, department = _item(session, case.item_code)
+        issuer = _issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                         operator_id=began.operator_id or case.operator_id)
+        if began.operator_id is None:  # suspended by the back office
+            issuer = dataclasses.replace(issuer, operator_name=department)
+        return SuspensionNoticeData(
+            issuer=issuer, case_number=case.case_number, applicant=_applicant(session, case),
+            item_code=item.code, item_name=item.name, department_name=department,
+            kind=suspension_kind(began.suspension_kind).value, started_at=began.at, reason=began.note,
+            ended_at=ended.at if ended else None, outcome=ended.note if ended else "",
+            ended_by=_step_author(session, ended, department) if ended else "",
+        )
+
+
+def _step_author(session: Session, step: m.CaseEvent, department: str) -> str:
+    operator = session.get(m.Operator, step.operator_id) if step.operator_id else None
+    return operator.display_name if operator else department
 
 
 def notification_slip_data(db: Database, ctx: CounterContext, notification_id: str) -> NotificationSlipData:

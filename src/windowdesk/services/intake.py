@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.delivery import DeliveryChoice
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.text_rules import LEGAL_BASIS, REASON, SHORT_NOTE, checked_text
@@ -25,6 +26,7 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import create_parts
 from windowdesk.services.catalog import MaterialLine
 from windowdesk.services.context import CounterContext
+from windowdesk.services.delivery import record_choice
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
@@ -130,8 +132,10 @@ def accept_case(
     checks: Sequence[MaterialCheck],
     shipped_calendar: WorkingCalendar,
     note: str = "",
+    delivery: DeliveryChoice | None = None,
 ) -> IntakeResult:
-    """受理: every required material is in; the case gets its number and its dates."""
+    """受理: every required material is in; the case gets its number and its dates.
+    ``delivery``: how the applicant wants the result (none: at the window)."""
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
         incomplete = [mat.name for mat, check in pairs if mat.required and check.status != RECEIVED]
@@ -172,6 +176,7 @@ def accept_case(
         ]
         session.add(case)
         session.flush()
+        delivery_payload = record_choice(session, case, delivery)
         create_parts(session, case, item)  # 并联审批: one part per department
         record_action(
             session, ctx, action="case.accept", entity="case", entity_id=case.id,
@@ -179,7 +184,7 @@ def accept_case(
         )
         enqueue(
             session, entity="case", entity_id=case.id, kind="case.accepted", now=now,
-            payload=_case_payload(case, applicant),
+            payload={**_case_payload(case, applicant), "delivery": delivery_payload},
         )
         warnings = ()
         if not calendar.covers(case.legal_date):

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from windowdesk.domain.case_state import CaseStatus, status_label
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.suspensions import suspension_label
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import part_views
+from windowdesk.services.cases import status_words
 from windowdesk.services.context import CounterContext
 from windowdesk.services.fees import UNCHARGEABLE, quote_in_session
 from windowdesk.services.refusals import Resolution, marked_refused, resolution_of
@@ -52,6 +54,7 @@ class TimelineStep:
     at: dt.datetime
     label: str
     note: str
+    who: str = ""  # the operator who recorded it here, when known
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,16 @@ def material_status_label(status: str) -> str:
 def _event_label(event: m.CaseEvent) -> str:
     if event.kind == "accepted":
         return _("Accepted at the window")
+    if event.to_status == CaseStatus.SUSPENDED.value:
+        return suspension_label(event.suspension_kind)  # why the clock stops
     if event.to_status:
         return status_label(CaseStatus(event.to_status))
     return event.kind
+
+
+def _operator_names(session: Session, events: list[m.CaseEvent]) -> dict[str, str]:
+    ids = {ev.operator_id for ev in events if ev.operator_id}
+    return {op.id: op.display_name for op in (session.get(m.Operator, i) for i in ids) if op is not None}
 
 
 def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id: str) -> RecordDetail:
@@ -188,13 +198,15 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
                 raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
             who = applicant_summary(session, _ref(case))
             item = session.get(m.CatalogItem, case.item_code)
+            names = _operator_names(session, case.events)
             return RecordDetail(
                 kind, case.id, case.case_number, item.code, item.name, who.name, who.masked_number,
-                case.accepted_at, status_label(CaseStatus(case.status)), case.promised_date,
+                case.accepted_at, status_words(case.status, case.events), case.promised_date,
                 case.legal_date,
                 tuple((mat.name, material_status_label(mat.status), mat.note) for mat in case.materials),
                 "", item.legal_basis,
-                tuple(TimelineStep(ev.at, _event_label(ev), ev.note) for ev in case.events),
+                tuple(TimelineStep(ev.at, _event_label(ev), ev.note, names.get(ev.operator_id or "", ""))
+                      for ev in case.events),
                 tuple((p.department_name, p.status_words, p.note) for p in part_views(session, case.id)),
                 _hub_refusals(session, case.id),
             )

@@ -138,6 +138,7 @@ class CatalogItem(Base):
     parallel: Mapped[bool] = mapped_column(Boolean, default=False)
     parallel_departments: Mapped[list[Any]] = mapped_column(JSON, default=list)
     street_level: Mapped[bool] = mapped_column(Boolean, default=False)
+    certificate: Mapped[str] = mapped_column(String(60), default="", server_default="")  # what approval issues
     where: Mapped[str] = mapped_column(String(300), default="")
     keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)
     pinyin_full: Mapped[str] = mapped_column(String(600), default="")
@@ -277,6 +278,8 @@ class Case(Base):
     # into a suspension there were, so reports find finished and suspended cases by index.
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     suspensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # 办结 of an approved case whose item issues a certificate: its number (provincial record).
+    certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     materials: Mapped[list[CaseMaterial]] = relationship(
         order_by="CaseMaterial.position", cascade="all, delete-orphan"
@@ -322,6 +325,9 @@ class CaseEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(10), default="window")  # window / hub
+    # Why a step into "suspended" stops the clock (domain.suspensions); None on other
+    # steps and on those from before there were kinds (the wait for materials).
+    suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
 
 
 class OneTimeNotification(Base):
@@ -568,4 +574,7 @@ class DayClose(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
 
 
-from windowdesk.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)
+from windowdesk.storage import (  # noqa: E402  (their tables join Base.metadata)
+    models_delivery,  # noqa: F401
+    models_service,  # noqa: F401
+)

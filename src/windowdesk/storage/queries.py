@@ -287,9 +287,9 @@ class OpenCase(NamedTuple):  # a plain row; the watch reads thousands
     item_code: str
     status: str
     accepted_day: dt.date
-    # The steps into and out of a suspension, (time, status after) in recorded order:
-    # the others cannot change the clock of a case that is still open.
-    suspension_steps: tuple[tuple[dt.datetime, str | None], ...]
+    # The steps into and out of a suspension, (time, status after, kind of suspension)
+    # in recorded order: the others cannot change the clock of a case that is still open.
+    suspension_steps: tuple[tuple[dt.datetime, str | None, str | None], ...]
 
 
 def open_cases(
@@ -321,20 +321,47 @@ def open_cases(
     ]
 
 
-def suspension_steps(session: Session, case_ids: list[str]) -> dict[str, tuple[tuple[dt.datetime, str | None], ...]]:
-    """case id -> its steps into and out of suspensions, (time, status after) in recorded
-    order. A suspension begins with a step to "suspended" and ends with the next step,
-    which is one from "suspended"; no other step changes a clock before the case is done."""
-    found: dict[str, list[tuple[dt.datetime, str | None]]] = defaultdict(list)
+def suspension_steps(
+    session: Session, case_ids: list[str]
+) -> dict[str, tuple[tuple[dt.datetime, str | None, str | None], ...]]:
+    """case id -> its steps into and out of suspensions, (time, status after, kind of
+    suspension) in recorded order. A suspension begins with a step to "suspended" and
+    ends with the next step, which is one from "suspended"; no other step changes a clock
+    before the case is done."""
+    found: dict[str, list[tuple[dt.datetime, str | None, str | None]]] = defaultdict(list)
     for start in range(0, len(case_ids), _ID_CHUNK):
-        for case_id, at, to_status in session.execute(
-            select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status)
+        for case_id, at, to_status, kind in session.execute(
+            select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status, m.CaseEvent.suspension_kind)
             .where(m.CaseEvent.case_id.in_(case_ids[start:start + _ID_CHUNK]),
                    or_(m.CaseEvent.to_status == "suspended", m.CaseEvent.from_status == "suspended"))
             .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
         ):
-            found[case_id].append((at, to_status))
+            found[case_id].append((at, to_status, kind))
     return {case_id: tuple(steps) for case_id, steps in found.items()}
+
+
+class AwaitingDelivery(NamedTuple):
+    id: str
+    case_number: str
+    item_code: str
+    decided_at: dt.datetime  # the first step to approved or rejected
+
+
+def awaiting_delivery(session: Session, center_code: str, window_id: str | None) -> list[AwaitingDelivery]:
+    """Completed cases whose result has not been delivered yet, with when they were
+    decided: the delivery deadline runs from there. Found by the (center, status) index;
+    there are few, since results leave within days."""
+    selection = [m.Case.center_code == center_code, m.Case.status == "completed"]
+    if window_id is not None:
+        selection.append(m.Case.window_id == window_id)
+    decided = func.min(m.CaseEvent.at)
+    rows = session.execute(
+        select(m.Case.id, m.Case.case_number, m.Case.item_code, decided)
+        .join(m.CaseEvent, m.CaseEvent.case_id == m.Case.id)
+        .where(*selection, m.CaseEvent.to_status.in_(("approved", "rejected")))
+        .group_by(m.Case.id, m.Case.case_number, m.Case.item_code)
+    ).all()
+    return [AwaitingDelivery(*row) for row in rows]
 
 
 class ItemClockRules(NamedTuple):

@@ -28,8 +28,10 @@ from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransiti
 from windowdesk.domain.catalog_model import CENTER_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
+from windowdesk.domain.suspensions import SUSPENSION_KINDS, SuspensionKind
 from windowdesk.errors import ValidationError
 from windowdesk.hub.language import Text, transition_text
+from windowdesk.hub.services import delivery_rules as _delivery
 from windowdesk.hub.services.audit_chain import HASH, AuditFields, arrival_problems
 from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_text
 from windowdesk.hub.storage.models import (
@@ -181,11 +183,16 @@ UPDATE_CASE_STATUS = (
     .where(Case.__table__.c.id == bindparam("case_id"))
     .values(status=bindparam("new_status"), updated_at=bindparam("changed_at"))
 )
+UPDATE_CASE_CERTIFICATE = (
+    update(Case.__table__)
+    .where(Case.__table__.c.id == bindparam("case_id"))
+    .values(certificate_number=bindparam("number"))
+)
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
     INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_NOTIFICATION, INSERT_REFUSAL,
-    UPDATE_CASE_STATUS, INSERT_CASE_EVENT, INSERT_AUDIT,
+    UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
 CREATING_KINDS = frozenset(
@@ -468,12 +475,14 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
             accepted_at=accepted_at, received_at=now, updated_at=now, promised_date=promised_date,
+            source="window", certificate_number="",
         )),
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
             to_status=accepted, event_id=event.event_id, department_code=None, note="",
-            client_at=accepted_at, recorded_at=now,
+            client_at=accepted_at, recorded_at=now, suspension_kind=None,
         )),
+        *_delivery.choice_statements(read.payload, case_id),  # 出件: how the applicant wants the result
     ]
 
     def remember(v: BatchView) -> None:
@@ -498,6 +507,7 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         )
     at = read.timestamp("at", required=False)
     note = read.text("note", 2000, required=False)
+    kind = _suspension_kind(read, action)
     facts = view.cases.get(case_id)
     # Another center's case is answered as one the hub does not have: a window learns
     # nothing about records outside its center (not even that they exist).
@@ -512,10 +522,35 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="status", action=action,
             from_status=facts.status, to_status=new_status, event_id=event.event_id,
-            department_code=None, note=note, client_at=at, recorded_at=now,
+            department_code=None, note=note, client_at=at, recorded_at=now, suspension_kind=kind,
         )),
     ]
+    if action == CaseAction.DELIVER.value:
+        statements += _delivery.handover_statements(read.payload, case_id, at)  # 送达: how it was handed over
+    certificate = read.text("certificate_number", 40, required=False).strip()
+    if certificate:
+        if action != CaseAction.COMPLETE.value:
+            raise Rejected(N_("Only the \u201ccomplete\u201d step records a certificate number."))
+        statements.append((UPDATE_CASE_CERTIFICATE, dict(case_id=case_id, number=certificate)))
     return Plan(statements, lambda v: v.cases.__setitem__(case_id, replace(facts, status=new_status)))
+
+
+def _suspension_kind(read: PayloadReader, action: str) -> str | None:
+    """Why a "suspend" step stops the clock (none: the wait for materials, as windows
+    from before the other kinds send it); other steps name none."""
+    kind = read.payload.get("suspension_kind")
+    if action != CaseAction.SUSPEND.value:
+        if kind is not None:
+            raise Rejected(N_("Only a \u201csuspend\u201d step names a kind of suspension."))
+        return None
+    if kind is None:
+        return SuspensionKind.MATERIALS.value
+    if kind not in SUSPENSION_KINDS:
+        raise Rejected(
+            N_("The case.status event's suspension_kind {kind!r} is not one of: {kinds}."),
+            kind=str(kind)[:40], kinds=", ".join(SUSPENSION_KINDS),
+        )
+    return str(kind)
 
 
 def _window_record(
@@ -636,7 +671,8 @@ RULES.update(_pages.RULES)
 from windowdesk.hub.services import queue_rules as _queue  # noqa: E402 - uses the helpers above
 
 RULES.update(_queue.RULES)
-STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_pages.STATEMENTS, *_queue.STATEMENTS)
+STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_delivery.STATEMENTS, *_pages.STATEMENTS,
+                   *_queue.STATEMENTS)
 CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, SQLColumnExpression
 
 FINISHING = ("completed", "withdrawn")
+DECIDED = (CaseStatus.APPROVED.value, CaseStatus.REJECTED.value)  # the delivery deadline runs from here
 # A case that finished is in one of these for good (no transition leaves them).
 FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
 OPEN_STATUSES = tuple(status.value for status in CaseStatus if status.value not in FINISHED_STATUSES)
@@ -133,9 +134,14 @@ def city_report(
     # those finished since the start by their finishing step (both through an index).
     columns = (Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at, Case.operator_id)
     finished_since = select(CaseEvent.case_id).where(CaseEvent.to_status.in_(FINISHING), low <= STEP_TIME)
+    # 送达: results still to be delivered (few: they leave within days), and those
+    # delivered since the start, through the same index.
+    delivered_since = select(CaseEvent.case_id).where(CaseEvent.to_status == CaseStatus.DELIVERED.value,
+                                                      low <= STEP_TIME)
     cases = {
         row.id: row
-        for wanted in (Case.status.in_(OPEN_STATUSES), Case.id.in_(finished_since))
+        for wanted in (Case.status.in_(OPEN_STATUSES), Case.id.in_(finished_since),
+                       Case.status == CaseStatus.COMPLETED.value, Case.id.in_(delivered_since))
         for row in session.execute(select(*columns).where(wanted, Case.accepted_at < high,
                                                           *where_center(Case.center_code)))
     }
@@ -157,6 +163,8 @@ def city_report(
             completed_day=next((d for d, s in timeline if s == "completed"), None),
             withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
             suspensions=tuple(suspensions_from(timeline)),
+            decided_day=next((d for d, s in timeline if s in DECIDED), None),
+            delivered_day=next((d for d, s in timeline if s == CaseStatus.DELIVERED.value), None),
         ))
 
     decisions = []

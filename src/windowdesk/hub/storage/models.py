@@ -361,6 +361,10 @@ class Case(Base):
     # calendar); None when the window sent none. A later suspension moves the real due
     # date on; the window's own clock knows that, the hub's cards read this one.
     promised_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Where the application came from (provincial record): "window", or "online" for the
+    # online hall's; and the certificate number recorded at 办结 ("" where none is issued).
+    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
+    certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class CaseEvent(Base):
@@ -379,6 +383,9 @@ class CaseEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     client_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Why a step into "suspended" stops the clock (domain.suspensions); None on other
+    # steps and on those from before there were kinds (the wait for materials).
+    suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
 
 
 # When a step happened: the window's clock for its own steps, the hub's for decisions.
@@ -478,4 +485,10 @@ class Change(Base):
 
 
 # Their tables join Base.metadata.
-from windowdesk.hub.storage import models_console, models_pages, models_queue, models_service  # noqa: E402,F401
+from windowdesk.hub.storage import (  # noqa: E402,F401
+    models_console,
+    models_delivery,
+    models_pages,
+    models_queue,
+    models_service,
+)

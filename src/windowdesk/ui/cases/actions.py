@@ -1,5 +1,6 @@
-"""What the window can do to an accepted case: suspend for materials, resume, complete,
-deliver (at the window, by post, to an agent), withdraw."""
+"""What the window can do to an accepted case: suspend (for materials, a hearing, an
+inspection/test/appraisal or an expert review; its notice goes to the print preview),
+resume, complete, deliver (ui.cases.handover_dialog), withdraw."""
 
 from __future__ import annotations
 
@@ -11,43 +12,48 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
 )
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, action_label, allowed_actions
+from windowdesk.domain.suspensions import SUSPENSION_KINDS, end_reason_prompt, reason_prompt, suspension_label
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.services import cases
+from windowdesk.services import cases, documents
 from windowdesk.services.context import CounterContext, Database
+from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.errors import show_error
 
 
-class DeliveryDialog(QDialog):
+class SuspensionDialog(QDialog):
+    """Why the case's clock stops: the kind, and the reason the applicant is told."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Deliver the result"))
-        self.method_box = QComboBox(objectName="deliveryMethod")
-        for code, label in (("window", _("At the window")), ("post", _("By post")),
-                            ("agent", _("Collected by an agent"))):
-            self.method_box.addItem(label, code)
-        self.agent_name = QLineEdit(objectName="agentName")
-        self.agent_id = QLineEdit(objectName="agentIdNumber")
-        self.tracking = QLineEdit(objectName="trackingNumber")
+        self.setWindowTitle(action_label(CaseAction.SUSPEND))
+        self.kind_box = QComboBox(objectName="suspensionKind")
+        for kind in SUSPENSION_KINDS:
+            self.kind_box.addItem(suspension_label(kind), kind)
+        self.reason = QLineEdit(objectName="suspensionReason")
+        self.reason_label = QLabel()
+        self.kind_box.currentIndexChanged.connect(self._show_prompt)
         form = QFormLayout(self)
-        form.addRow(_("How"), self.method_box)
-        form.addRow(_("Agent's name"), self.agent_name)
-        form.addRow(_("Agent's ID number"), self.agent_id)
-        form.addRow(_("Postal tracking number"), self.tracking)
+        form.addRow(_("Why the time stops"), self.kind_box)
+        form.addRow(self.reason_label, self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._show_prompt()
 
-    def delivery(self) -> cases.Delivery:
-        return cases.Delivery(self.method_box.currentData(), self.agent_name.text(), self.agent_id.text(),
-                              self.tracking.text())
+    def _show_prompt(self) -> None:
+        self.reason_label.setText(reason_prompt(self.kind_box.currentData()))
+
+    def kind(self) -> str:
+        return self.kind_box.currentData()
 
 
 class CaseActionsBar(QWidget):
@@ -56,6 +62,8 @@ class CaseActionsBar(QWidget):
     def __init__(self, db: Database, ctx: CounterContext, *, case_id: str, status: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
+        self.print_dialog = None
+        self.handover_dialog = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[CaseAction, QPushButton] = {}
@@ -64,6 +72,10 @@ class CaseActionsBar(QWidget):
             button.clicked.connect(lambda _checked=False, a=action: self.run(a))
             layout.addWidget(button)
             self.buttons[action] = button
+        # The written notice again (a reprint) while the case stands suspended.
+        self.notice_button = QPushButton(_("Suspension notice"), objectName="case_suspension_notice")
+        self.notice_button.clicked.connect(lambda _checked=False: self.print_notice(reprint=True))
+        layout.addWidget(self.notice_button)
         layout.addStretch(1)
         self.show_status(status)
 
@@ -71,25 +83,69 @@ class CaseActionsBar(QWidget):
         allowed = allowed_actions(CaseStatus(status))
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
+        self.notice_button.setEnabled(CaseStatus(status) is CaseStatus.SUSPENDED)
 
     def run(self, action: CaseAction) -> None:
-        note, delivery = "", None
-        if action in (CaseAction.SUSPEND, CaseAction.WITHDRAW):
-            prompt = (_("Which supplementary materials are needed?") if action is CaseAction.SUSPEND
-                      else _("Why does the applicant withdraw?"))
-            note, ok = QInputDialog.getText(self, action_label(action), prompt)
+        note, delivery, kind = "", None, None
+        if action is CaseAction.SUSPEND:
+            suspension = SuspensionDialog(self)
+            if suspension.exec() != QDialog.DialogCode.Accepted:
+                return
+            note, kind = suspension.reason.text(), suspension.kind()
+        if action is CaseAction.WITHDRAW:
+            note, ok = QInputDialog.getText(self, action_label(action), _("Why does the applicant withdraw?"))
             if not ok:
                 return
-        if action is CaseAction.DELIVER:
-            dialog = DeliveryDialog(self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+        if action is CaseAction.RESUME:
+            try:
+                running = cases.suspension_in_force(self._db, self._ctx, case_id=self._case_id)
+            except WindowdeskError as error:
+                show_error(self, error)
                 return
-            delivery = dialog.delivery()
+            note, ok = QInputDialog.getText(self, action_label(action), end_reason_prompt(running or "materials"))
+            if not ok:
+                return
+        certificate_number = ""
+        if action is CaseAction.COMPLETE:
+            try:
+                certificate = cases.certificate_to_record(self._db, self._ctx, case_id=self._case_id)
+            except WindowdeskError as error:
+                show_error(self, error)
+                return
+            if certificate:
+                certificate_number, ok = QInputDialog.getText(
+                    self, action_label(action), _("Number of the {certificate} issued:").format(certificate=certificate))
+                if not ok:
+                    return
+        if action is CaseAction.DELIVER:
+            try:
+                chosen = cases.chosen_delivery_mode(self._db, self._ctx, case_id=self._case_id)
+            except WindowdeskError as error:
+                show_error(self, error)
+                return
+            self.handover_dialog = HandoverDialog(chosen, self)
+            if self.handover_dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            delivery = self.handover_dialog.handover()
         try:
             status = cases.change_status(self._db, self._ctx, case_id=self._case_id, action=action, note=note,
-                                         delivery=delivery)
+                                         delivery=delivery, suspension_kind=kind,
+                                         certificate_number=certificate_number)
         except WindowdeskError as error:
             show_error(self, error)
             return
         self.show_status(status)
         self.changed.emit(status)
+        if action is CaseAction.SUSPEND:
+            self.print_notice()
+
+    def print_notice(self, *, reprint: bool = False) -> None:
+        """The written notice of the suspension, to hand to the applicant."""
+        from windowdesk.ui.printing.actions import open_print_preview
+
+        try:
+            data = documents.suspension_notice_data(self._db, self._ctx, self._case_id)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        self.print_dialog = open_print_preview(self, self._db, self._ctx, data, reprint=reprint)

@@ -16,6 +16,7 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
 from windowdesk.services import card_reader
 from windowdesk.services.authorization import may
+from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.devices.reader_settings_dialog import ReaderSettingsDialog
 from windowdesk.ui.devices.reader_thread import CardReaderThread
 from windowdesk.ui.errors import show_error
@@ -90,7 +91,12 @@ class CardReaderWiring(QObject):
             status.showMessage(_("The window is locked: unlock it, then lay the ID card on the reader again."),
                                CARD_MESSAGE_MS)
             return
-        if QApplication.activeModalWidget() is not None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, HandoverDialog):  # 送达: the collector shows their ID card
+            modal.take_card(card)
+            status.showMessage(_("ID card read."), CARD_MESSAGE_MS)
+            return
+        if modal is not None:
             status.showMessage(_("Finish the open dialog first, then lay the ID card on the reader again."),
                                CARD_MESSAGE_MS)
             return

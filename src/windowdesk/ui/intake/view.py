@@ -26,6 +26,7 @@ from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.intake.delivery_choice import DeliveryChoiceBox
 from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
@@ -72,6 +73,7 @@ class IntakeView(QWidget):
         self._fee_warning_heard = False
         self.applicant_box = QGroupBox()
         self.materials_box = QGroupBox()
+        self.delivery_box = DeliveryChoiceBox()
         self._build_layout()
         self._connect()
         self.retranslate()
@@ -95,6 +97,7 @@ class IntakeView(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.applicant_box)
         right_layout.addWidget(self.materials_box, 1)
+        right_layout.addWidget(self.delivery_box)
         right_layout.addWidget(self.result_label)
         right_layout.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -144,6 +147,7 @@ class IntakeView(QWidget):
     def retranslate(self) -> None:
         self.applicant_box.setTitle(_("2. Applicant"))
         self.materials_box.setTitle(_("3. Materials \u2014 on a status: 1 received, 2 missing, 3 to correct, \u2191\u2193 to move"))
+        self.delivery_box.retranslate()
         self.all_received_button.setText(_("&Mark all received (Ctrl+M)"))
         self.accept_button.setText(_("&Accept (Ctrl+Enter)"))
         self.notify_button.setText(_("One-time &notification (Ctrl+N)"))
@@ -271,7 +275,7 @@ class IntakeView(QWidget):
             return
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            checks=self.materials.checks(), shipped_calendar=self._calendar,
+            checks=self.materials.checks(), shipped_calendar=self._calendar, delivery=self.delivery_box.choice(),
         ))
 
     def notify_missing(self) -> None:
@@ -308,6 +312,7 @@ class IntakeView(QWidget):
         self.result_label.hide()
         self.applicant_picker.reset()
         self.item_picker.reset()
+        self.delivery_box.reset()
         self._show_item(None)
         self.focus_item_search()
 

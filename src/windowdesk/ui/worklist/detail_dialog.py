@@ -39,7 +39,8 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
     )
     steps = "".join(
         f"<li>{escape(local_time(step.at, zone))} \u2014 {escape(step.label)}"
-        + (f": {escape(step.note)}" if step.note else "") + "</li>"
+        + (f": {escape(step.note)}" if step.note else "")
+        + (f" ({escape(step.who)})" if step.who else "") + "</li>"
         for step in detail.timeline
     )
     html = _hub_refusals_html(detail, zone) + f"<table>{table}</table>"

@@ -5,6 +5,7 @@ database and keeps its data, and remove/purge that leave the data and the keys a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -152,12 +153,12 @@ def _serve_and_ask_health(command: list[str], ready_prefix: str, health: str) ->
 
 
 def _revision(database: Path) -> str:
-    with sqlite3.connect(database) as connection:
+    with contextlib.closing(sqlite3.connect(database)) as connection:
         return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
 
 
 def _published_catalogs(database: Path) -> int:
-    with sqlite3.connect(database) as connection:
+    with contextlib.closing(sqlite3.connect(database)) as connection:
         return connection.execute("SELECT count(*) FROM catalog_versions").fetchone()[0]
 
 

@@ -29,8 +29,12 @@ PREFIX = Path("/opt/windowdesk-hub")
 HUB_DATA = Path("/var/lib/windowdesk-hub")
 HALL_DATA = Path("/var/lib/windowdesk-hall")
 KEYS = Path("/etc/windowdesk-hub")
-UNITS = ("windowdesk-hub.service", "windowdesk-hub-backup.service", "windowdesk-hub-backup.timer",
-         "windowdesk-hall.service")
+UNITS = (
+    "windowdesk-hub.service",
+    "windowdesk-hub-backup.service",
+    "windowdesk-hub-backup.timer",
+    "windowdesk-hall.service",
+)
 SERVICE_USERS = ("windowdesk-hub", "windowdesk-hall")
 
 
@@ -39,8 +43,7 @@ def _dpkg_deb(*args: str) -> str:
 
 
 def _arch() -> str:
-    return subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def test_package_holds_the_hub_and_the_hall_without_qt(hub_deb, tmp_path):
@@ -48,13 +51,13 @@ def test_package_holds_the_hub_and_the_hall_without_qt(hub_deb, tmp_path):
     assert _dpkg_deb("-f", str(hub_deb), "Package").strip() == HUB_APPID
     assert _dpkg_deb("-f", str(hub_deb), "Version").strip() == f"{__version__}.1"
     assert "python3.11" in _dpkg_deb("-f", str(hub_deb), "Depends")
-    paths = [line.split(maxsplit=5)[5].split(" -> ")[0]
-             for line in _dpkg_deb("-c", str(hub_deb)).splitlines()]
+    paths = [line.split(maxsplit=5)[5].split(" -> ")[0] for line in _dpkg_deb("-c", str(hub_deb)).splitlines()]
     files = [path for path in paths if not path.endswith("/")]
     places = ("./opt/windowdesk-hub/", "./lib/systemd/system/", "./etc/default/windowdesk-h")
     links = {"./usr/bin/windowdesk-hub", "./usr/bin/windowdesk-hall"}
-    assert all(path.startswith(places) or path in links for path in files), \
-        [path for path in files if not path.startswith(places) and path not in links]
+    assert all(path.startswith(places) or path in links for path in files), [
+        path for path in files if not path.startswith(places) and path not in links
+    ]
     assert {f"./lib/systemd/system/{unit}" for unit in UNITS} <= set(files)
     site_packages = "./opt/windowdesk-hub/lib/python3.11/site-packages/"
     for client_only in ("PySide6/", "shiboken6/", "reportlab/", "keyring/", "sqlcipher3/", "pypdfium2/"):
@@ -64,8 +67,10 @@ def test_package_holds_the_hub_and_the_hall_without_qt(hub_deb, tmp_path):
     control = tmp_path / "control"
     _dpkg_deb("-e", str(hub_deb), str(control))
     assert sorted(p.name for p in control.iterdir()) == ["conffiles", "control", "postinst", "postrm", "prerm"]
-    assert (control / "conffiles").read_text().split() == ["/etc/default/windowdesk-hub",
-                                                          "/etc/default/windowdesk-hall"]
+    assert (control / "conffiles").read_text().split() == [
+        "/etc/default/windowdesk-hub",
+        "/etc/default/windowdesk-hall",
+    ]
 
     _dpkg_deb("-x", str(hub_deb), str(tmp_path / "root"))
     venv = tmp_path / "root" / PREFIX.relative_to("/")
@@ -104,8 +109,9 @@ def clean_server():
 
 
 def _dpkg(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(["dpkg", *args], capture_output=True, text=True,
-                            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    result = subprocess.run(
+        ["dpkg", *args], capture_output=True, text=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -115,16 +121,20 @@ def _as(user: str, *command: str, env: dict[str, str] | None = None) -> list[str
     runs it in its own place (no session process between), so SIGTERM reaches it."""
     base = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": f"/var/lib/{user}"}
     settings = [f"{name}={value}" for name, value in {**base, **(env or {})}.items()]
-    return ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", "--",
-            "env", "-i", *settings, *command]
+    return ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", "--", "env", "-i", *settings, *command]
 
 
 HUB_ENV = {"WINDOWDESK_HUB_DATA_DIR": str(HUB_DATA)}
 
 
 def _hub(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run(_as("windowdesk-hub", "windowdesk-hub", *args, env={**HUB_ENV, **(env or {})}),
-                            capture_output=True, text=True, timeout=240, cwd="/")
+    result = subprocess.run(
+        _as("windowdesk-hub", "windowdesk-hub", *args, env={**HUB_ENV, **(env or {})}),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd="/",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -133,15 +143,14 @@ def _serve_and_ask_health(command: list[str], ready_prefix: str, health: str) ->
     """Starts a server, waits for its ready line, asks GET its health, stops it with SIGTERM
     (what systemctl stop sends) and checks it ends cleanly: uvicorn finishes its shutdown,
     then ends by that signal, which systemd counts as a clean stop."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          cwd="/") as process:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/") as process:
         try:
             ready = ""
             while not ready.startswith(ready_prefix):
                 readable, _, _ = select.select([process.stdout], [], [], 60)
                 assert readable and process.poll() is None, process.stderr.read() if process.poll() is not None else ""
                 ready = process.stdout.readline()
-            url = ready[len(ready_prefix):].strip()
+            url = ready[len(ready_prefix) :].strip()
             with urllib.request.urlopen(url + health, timeout=30) as reply:
                 assert reply.status == 200
                 return json.loads(reply.read())
@@ -178,12 +187,14 @@ def test_install_serve_upgrade_remove_purge_keep_the_hubs_data(hub_deb, clean_se
     assert KEYS.stat().st_uid == 0 and KEYS.stat().st_mode & 0o777 == 0o700
     assert _enabled_units() == [], "the package enables nothing before the administrator's set-up"
     for unit in UNITS:
-        verify = subprocess.run(["systemd-analyze", "verify", f"/lib/systemd/system/{unit}"],
-                                capture_output=True, text=True)
+        verify = subprocess.run(
+            ["systemd-analyze", "verify", f"/lib/systemd/system/{unit}"], capture_output=True, text=True
+        )
         assert verify.returncode == 0, unit + verify.stderr
 
-    version = subprocess.run(_as("windowdesk-hub", "windowdesk-hub", "--version"), capture_output=True,
-                             text=True, cwd="/")
+    version = subprocess.run(
+        _as("windowdesk-hub", "windowdesk-hub", "--version"), capture_output=True, text=True, cwd="/"
+    )
     assert version.stdout.strip() == f"windowdesk-hub {__version__}", version.stderr
     # Its words in Chinese, from the translations the package carries (share/windowdesk).
     assert "市级平台" in _hub("--help").stdout
@@ -198,22 +209,37 @@ def test_install_serve_upgrade_remove_purge_keep_the_hubs_data(hub_deb, clean_se
     assert _published_catalogs(database) == 1
     health = _serve_and_ask_health(
         _as("windowdesk-hub", "windowdesk-hub", "serve", "--host", "127.0.0.1", "--port", "0", env=HUB_ENV),
-        "windowdesk-hub listening on ", f"{API_PREFIX}/health")
+        "windowdesk-hub listening on ",
+        f"{API_PREFIX}/health",
+    )
     assert health["status"] == "ok"
     hall = _serve_and_ask_health(
-        _as("windowdesk-hall", "windowdesk-hall", "serve", "--host", "127.0.0.1", "--port", "0",
-            env={"WINDOWDESK_HALL_DATA_DIR": str(HALL_DATA)}),
-        "windowdesk-hall listening on ", "/health")
+        _as(
+            "windowdesk-hall",
+            "windowdesk-hall",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            env={"WINDOWDESK_HALL_DATA_DIR": str(HALL_DATA)},
+        ),
+        "windowdesk-hall listening on ",
+        "/health",
+    )
     assert hall == {"status": "ok"}
     assert (HALL_DATA / "hall.sqlite3").stat().st_uid == pwd.getpwnam("windowdesk-hall").pw_uid
 
     # A database one schema behind, as a hub installed from an older package has it ...
-    downgrade = ("from alembic import command; from sqlalchemy import create_engine; "
-                 "from windowdesk.hub.storage.migrate import alembic_config; "
-                 f"engine = create_engine('sqlite:///{database}')\n"
-                 "with engine.begin() as connection: command.downgrade(alembic_config(connection), '-1')")
-    result = subprocess.run(_as("windowdesk-hub", str(PREFIX / "bin/python"), "-c", downgrade),
-                            capture_output=True, text=True, cwd="/")
+    downgrade = (
+        "from alembic import command; from sqlalchemy import create_engine; "
+        "from windowdesk.hub.storage.migrate import alembic_config; "
+        f"engine = create_engine('sqlite:///{database}')\n"
+        "with engine.begin() as connection: command.downgrade(alembic_config(connection), '-1')"
+    )
+    result = subprocess.run(
+        _as("windowdesk-hub", str(PREFIX / "bin/python"), "-c", downgrade), capture_output=True, text=True, cwd="/"
+    )
     assert result.returncode == 0, result.stderr
     assert _revision(database) != HEAD_REVISION
     # ... is migrated by the newer package's upgrade, its data kept.

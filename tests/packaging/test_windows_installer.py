@@ -35,8 +35,12 @@ def _stand_in_bundle(folder: Path) -> Path:
 
 
 def _icon(path: Path) -> Path:
-    subprocess.run([sys.executable, str(REPO / "installer" / "icons" / "render_icons.py"), "--ico", str(path)],
-                   check=True, capture_output=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [sys.executable, str(REPO / "installer" / "icons" / "render_icons.py"), "--ico", str(path)],
+        check=True,
+        capture_output=True,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+    )
     return path
 
 
@@ -48,8 +52,15 @@ def _version_strings(exe: Path) -> dict[str, str]:
             for table in info.StringTable:
                 strings.update({k.decode(): v.decode() for k, v in table.entries.items()})
     fixed = pe.VS_FIXEDFILEINFO[0]
-    strings["fixed"] = ".".join(str(part) for part in (fixed.FileVersionMS >> 16, fixed.FileVersionMS & 0xFFFF,
-                                                       fixed.FileVersionLS >> 16, fixed.FileVersionLS & 0xFFFF))
+    strings["fixed"] = ".".join(
+        str(part)
+        for part in (
+            fixed.FileVersionMS >> 16,
+            fixed.FileVersionMS & 0xFFFF,
+            fixed.FileVersionLS >> 16,
+            fixed.FileVersionLS & 0xFFFF,
+        )
+    )
     return strings
 
 
@@ -57,9 +68,19 @@ def test_makensis_compiles_the_installer_with_its_version_resource(tmp_path):
     version = f"{__version__}.7"
     out = tmp_path / f"windowdesk-{version}-setup.exe"
     result = subprocess.run(
-        ["makensis", "-WX", "-V2", f"-DVERSION={version}", f"-DBUNDLE={_stand_in_bundle(tmp_path / 'windowdesk')}",
-         f"-DOUTFILE={out}", f"-DICON={_icon(tmp_path / 'windowdesk.ico')}", str(NSI)],
-        capture_output=True, text=True, timeout=300,
+        [
+            "makensis",
+            "-WX",
+            "-V2",
+            f"-DVERSION={version}",
+            f"-DBUNDLE={_stand_in_bundle(tmp_path / 'windowdesk')}",
+            f"-DOUTFILE={out}",
+            f"-DICON={_icon(tmp_path / 'windowdesk.ico')}",
+            str(NSI),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.read_bytes()[:2] == b"MZ"
@@ -69,8 +90,12 @@ def test_makensis_compiles_the_installer_with_its_version_resource(tmp_path):
 
 
 def test_the_installer_needs_its_version_and_its_folder(tmp_path):
-    result = subprocess.run(["makensis", "-V2", f"-DBUNDLE={tmp_path}", f"-DOUTFILE={tmp_path / 'x.exe'}", str(NSI)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["makensis", "-V2", f"-DBUNDLE={tmp_path}", f"-DOUTFILE={tmp_path / 'x.exe'}", str(NSI)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "/DVERSION=" in result.stdout + result.stderr
 
 
@@ -79,9 +104,11 @@ def test_the_uninstaller_removes_only_what_it_installed():
     what it deletes, never deletes $INSTDIR whole (a folder the user chose may hold other
     things), and never touches the users' data folders."""
     text = NSI.read_text(encoding="utf-8")
-    uninstall = text[text.index('Section "Uninstall"'):]
-    uninstall = uninstall[:uninstall.index("SectionEnd")]
-    commands = [line.strip() for line in uninstall.splitlines()[1:] if line.strip() and not line.strip().startswith(";")]
+    uninstall = text[text.index('Section "Uninstall"') :]
+    uninstall = uninstall[: uninstall.index("SectionEnd")]
+    commands = [
+        line.strip() for line in uninstall.splitlines()[1:] if line.strip() and not line.strip().startswith(";")
+    ]
     assert 'RMDir "$INSTDIR"' in commands  # only if empty
     assert not [c for c in commands if re.fullmatch(r'RMDir /r "\$INSTDIR"', c)]
     assert not re.search(r"APPDATA|PROFILE|DOCUMENTS", uninstall)
@@ -95,7 +122,10 @@ def test_pyinstallers_version_file_carries_the_same_four_part_version(tmp_path):
     versions = {k.arg: ast.literal_eval(k.value) for k in fixed.keywords if k.arg in ("filevers", "prodvers")}
     expected = (*(int(part) for part in __version__.split(".")), 7)
     assert versions == {"filevers": expected, "prodvers": expected}
-    strings = {ast.literal_eval(call.args[0]): ast.literal_eval(call.args[1])
-               for call in ast.walk(tree) if isinstance(call, ast.Call) and call.func.id == "StringStruct"}
+    strings = {
+        ast.literal_eval(call.args[0]): ast.literal_eval(call.args[1])
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and call.func.id == "StringStruct"
+    }
     assert strings["FileVersion"] == strings["ProductVersion"] == f"{__version__}.7"
     assert strings["OriginalFilename"] == "windowdesk.exe"

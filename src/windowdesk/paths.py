@@ -13,12 +13,23 @@ from pathlib import Path
 
 
 def _shipped_root() -> Path:
-    """The folder holding resources/ and translations/: the checkout in a source install,
-    the bundle's own folder in a frozen (PyInstaller) build, which has no source tree."""
+    """The folder holding resources/ and translations/: the bundle's own folder in a frozen
+    (PyInstaller) build, which has no source tree; else see :func:`shipped_root_of`."""
     bundle = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and bundle:
         return Path(bundle)
-    return Path(__file__).resolve().parents[2]
+    return shipped_root_of(Path(__file__).resolve(), Path(sys.prefix))
+
+
+def shipped_root_of(module_file: Path, prefix: Path) -> Path:
+    """The checkout of a source (editable) install; or, installed from a wheel, which
+    carries only the Python package, ``<prefix>/share/windowdesk`` where the hub's package
+    puts them (installer/build-hub-deb.sh): without it the hub would speak no Chinese."""
+    checkout = module_file.parents[2]
+    installed = prefix / "share" / "windowdesk"
+    if not (checkout / "resources").is_dir() and installed.is_dir():
+        return installed
+    return checkout
 
 
 _REPO_ROOT = _shipped_root()

@@ -1,5 +1,6 @@
 """Fixtures of the packaging tests: the client frozen once per session (the slow part,
-about 4 minutes here) and the .deb built from that one frozen folder."""
+about 4 minutes here) and the .deb built from that one frozen folder; the hub's .deb built
+once (about a minute: its virtualenv)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 APPID = "cn.windowdesk.client"
+HUB_APPID = "cn.windowdesk.hub"
 
 
 def _tool_env() -> dict[str, str]:
@@ -51,6 +53,34 @@ def build_deb(bundle: Path, out: Path, build_number: int) -> Path:
 @pytest.fixture(scope="session")
 def client_deb(frozen_bundle, tmp_path_factory) -> Path:
     return build_deb(frozen_bundle, tmp_path_factory.mktemp("deb"), build_number=1)
+
+
+@pytest.fixture(scope="session")
+def hub_deb(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("hub-deb")
+    result = subprocess.run(
+        ["bash", str(REPO / "installer" / "build-hub-deb.sh"), "--build", "1", "--out", str(out)],
+        cwd=REPO, env=_tool_env(), capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    deb = Path(result.stdout.strip().splitlines()[-1])
+    assert deb.is_file(), result.stdout
+    return deb
+
+
+def rebuilt_with_version(deb: Path, out: Path, version: str) -> Path:
+    """The same package under a newer version: what a newer build of it is to dpkg, made
+    in seconds from the session's one build instead of another virtualenv."""
+    tree = out / "tree"
+    subprocess.run(["dpkg-deb", "-R", str(deb), str(tree)], check=True)
+    control = tree / "DEBIAN" / "control"
+    lines = control.read_text().splitlines()
+    control.write_text("\n".join(f"Version: {version}" if line.startswith("Version:") else line
+                                 for line in lines) + "\n")
+    newer = out / deb.name.replace(deb.name.split("_")[1], version)
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(tree), str(newer)],
+                   check=True, capture_output=True)
+    return newer
 
 
 def run_smoke_test(command: list[str], home: Path, png: Path, *, extra_env=None,

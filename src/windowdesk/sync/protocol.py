@@ -110,7 +110,13 @@ EVENT_KINDS = (
     "utility.paid",
     "payment.voided",
     "day.closed",
+    # A case's scanned pages of one material (services/material_pages.py); the bytes travel apart.
+    "case.pages",
 )
+# entity "case", entity_id the case id; payload {"case_id", "material_code", "pages": [{"page_id",
+# "sha256", "size", "mime", "rotation", "checked_by", "checked_at"}...]}: the material's whole
+# current ordered list of pages (an empty list: all deleted).
+EVENT_CASE_PAGES = "case.pages"
 
 # Kinds of changes the hub hands out in its feed.
 CHANGE_CATALOG = "catalog.published"
@@ -158,6 +164,7 @@ EVENT_REQUIRED_FIELDS = {
     ),
     "payment.voided": ("id", "number", "receipt_id", "receipt_number", "center", "window", "reason", "voided_at"),
     "day.closed": ("id", "center", "window", "day", "closed_at", "totals"),
+    "case.pages": ("case_id", "material_code", "pages"),
     # The citizen's voice; entity ids: the rating / follow-up / inquiry / complaint /
     # rectification id ("id" in the payload). Payloads are built in services/feedback.py
     # and services/complaints.py.

@@ -107,6 +107,12 @@ class RecordDetailDialog(QDialog):
             self.collect_button = buttons.addButton(_("Collect the &fee\u2026"), QDialogButtonBox.ButtonRole.ActionRole)
             self.collect_button.setObjectName("collectFee")
             self.collect_button.clicked.connect(lambda: collect_fee(detail.id))
+        self.pages_button = None
+        self.pages_dialog = None
+        if detail.kind == "case" and db is not None and ctx is not None:
+            self.pages_button = buttons.addButton(_("Scanned &pages\u2026"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.pages_button.setObjectName("scannedPages")
+            self.pages_button.clicked.connect(self.open_pages)
         self.actions_bar = None
         if detail.kind == "case" and db is not None and ctx is not None:
             from windowdesk.services.worklist import case_status
@@ -126,6 +132,13 @@ class RecordDetailDialog(QDialog):
 
         self._detail = get_record_detail(self._db, self._ctx, kind=self._detail.kind, record_id=self._detail.id)
         self.browser.setHtml(detail_html(self._detail, zone))
+
+    def open_pages(self) -> None:
+        """The case's scanned pages, material by material."""
+        from windowdesk.ui.materials.pages_dialog import MaterialPagesDialog
+
+        self.pages_dialog = MaterialPagesDialog(self._db, self._ctx, case_id=self._detail.id, parent=self)
+        self.pages_dialog.show()
 
     def reprint(self) -> None:
         """The record's document again, marked 补打 (reprint); the copy is audited."""

@@ -72,13 +72,15 @@ def list_scanners() -> list[ScannerDevice]:
     return devices
 
 
-def scan_page(device: str, *, dpi: int = DEFAULT_DPI) -> bytes:
-    """One grey page from ``device`` as a PNM image."""
+def scan_page(device: str, *, dpi: int = DEFAULT_DPI, area_mm: tuple[int, int] | None = None) -> bytes:
+    """One grey page from ``device`` as a PNM image: the scanner's whole bed, or the
+    ``area_mm`` (width, height) from its top left corner."""
     from windowdesk.i18n import _
 
+    area = ["-x", str(area_mm[0]), "-y", str(area_mm[1])] if area_mm else []
     try:
         done = subprocess.run(
-            [_program(), "--device-name", device, "--format=pnm", "--mode", "Gray", "--resolution", str(dpi)],
+            [_program(), "--device-name", device, "--format=pnm", "--mode", "Gray", "--resolution", str(dpi), *area],
             capture_output=True, timeout=SCAN_TIMEOUT_SECONDS, check=False, env=_environment(),
         )
     except subprocess.TimeoutExpired as exc:

@@ -4,6 +4,7 @@ view, the camera button without a camera, and a decided case shown but not chang
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from windowdesk.domain.case_state import CaseAction
@@ -16,6 +17,17 @@ from ..materials.conftest import MATERIAL, accept_case, page_png, pdf_with_pages
 WAIT_MS = 30_000
 
 
+@pytest.fixture(autouse=True)
+def sane_test_device(tmp_path, monkeypatch) -> str:
+    """SANE with only its test backend: the dialog's look for scanners answers at once
+    (network scanners are not searched for seconds while the dialog closes)."""
+    config = tmp_path / "sane.d"
+    config.mkdir()
+    (config / "dll.conf").write_text("test\n")
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(config))
+    return "test:0"
+
+
 def idle(qtbot, dialog) -> None:
     qtbot.waitUntil(lambda: not dialog.busy and dialog.view is not None, timeout=WAIT_MS)
 
@@ -24,11 +36,7 @@ def strip_pages(dialog) -> list[material_pages.PageView]:
     return [dialog.strip.item(row).data(Qt.ItemDataRole.UserRole) for row in range(dialog.strip.count())]
 
 
-def test_pages_are_added_ordered_turned_stamped_and_deleted_from_the_case(qtbot, demo, tmp_path, monkeypatch):
-    config = tmp_path / "sane.d"
-    config.mkdir()
-    (config / "dll.conf").write_text("test\n")
-    monkeypatch.setenv("SANE_CONFIG_DIR", str(config))
+def test_pages_are_added_ordered_turned_stamped_and_deleted_from_the_case(qtbot, demo, tmp_path):
     case = accept_case(demo)
     details = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id),
                                  "Asia/Shanghai", db=demo.db, ctx=demo.ctx)

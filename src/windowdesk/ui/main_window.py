@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.late, "")
         self.fees = FeesView(db, ctx)
         self.today.collect_fee = self.fees.collect_fee
+        self.today.workers = self.workers  # the scanned pages' jobs run on the window's lanes
         self.tabs.addTab(self.fees, "")
         self.setCentralWidget(self.tabs)
         self.center_label = QLabel(objectName="statusCenter")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from windowdesk.i18n import _
+from windowdesk.i18n import _, ngettext
 from windowdesk.services import material_pages, scanning
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
@@ -171,7 +171,9 @@ class MaterialPagesDialog(QDialog):
         self.materials.blockSignals(True)
         self.materials.clear()
         for material in self.view.materials:
-            item = QListWidgetItem(_("{name} ({count} pages)").format(name=material.name, count=len(material.pages)))
+            count = len(material.pages)
+            item = QListWidgetItem(ngettext("{name} ({count} page)", "{name} ({count} pages)", count).format(
+                name=material.name, count=count))
             item.setData(Qt.ItemDataRole.UserRole, material.code)
             self.materials.addItem(item)
         codes = [material.code for material in self.view.materials]

@@ -16,6 +16,8 @@ from windowdesk.ui.formatting import local_time, tag
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from windowdesk.ui.workers import Workers
+
 
 def detail_html(detail: RecordDetail, zone: str) -> str:
     rows = [
@@ -84,10 +86,10 @@ def _hub_refusals_html(detail: RecordDetail, zone: str) -> str:
 class RecordDetailDialog(QDialog):
     def __init__(
         self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db: Database = None, ctx: CounterContext | None = None,
-        collect_fee: Callable[[str], None] | None = None,
+        collect_fee: Callable[[str], None] | None = None, workers: Workers | None = None,
     ) -> None:
         super().__init__(parent)
-        self._detail, self._db, self._ctx = detail, db, ctx
+        self._detail, self._db, self._ctx, self._workers = detail, db, ctx, workers
         self.print_dialog = None
         self.setWindowTitle(_("Details of {number}").format(number=detail.number))
         self.browser = QTextBrowser(objectName="recordDetail")
@@ -137,7 +139,8 @@ class RecordDetailDialog(QDialog):
         """The case's scanned pages, material by material."""
         from windowdesk.ui.materials.pages_dialog import MaterialPagesDialog
 
-        self.pages_dialog = MaterialPagesDialog(self._db, self._ctx, case_id=self._detail.id, parent=self)
+        self.pages_dialog = MaterialPagesDialog(self._db, self._ctx, case_id=self._detail.id, workers=self._workers,
+                                                parent=self)
         self.pages_dialog.show()
 
     def reprint(self) -> None:

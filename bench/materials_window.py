@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, ensure_importable, log  # noqa: E402
+from _common import REPO_ROOT, connect, ensure_importable, log  # noqa: E402
 
 # bench/queue.py would stand for the standard library's queue (requests imports it).
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
@@ -183,48 +183,59 @@ def _accept(db, ctx, calendar) -> str:
 # --- 3. start with many pages ----------------------------------------------------------
 
 
-def fill_pages(db, ctx, calendar, store, pages: int, page_kb: int) -> None:
-    """``pages`` distinct pages of about ``page_kb`` KB: bytes in the store, records in the
-    main database, spread over cases of seven materials, four pages per material."""
-    import datetime as dt
+PAGES_PER_MATERIAL = 20
 
-    from sqlalchemy import text
+
+def fill_pages(db, ctx, calendar, database, key, pages: int, page_kb: int) -> None:
+    """``pages`` distinct pages of about ``page_kb`` KB: bytes in the page store, records in
+    the main database, over cases of seven materials, PAGES_PER_MATERIAL pages each. The
+    bytes go in on a connection of the bench's own (one transaction per case, no fsync per
+    commit), as generate.py fills the main database: the services would make a write
+    transaction, an outbox event and an audit entry per change."""
+    import datetime as dt
 
     from windowdesk.domain.uuid7 import new_uuid
     from windowdesk.imaging import page_image
     from windowdesk.storage import models as m
+    from windowdesk.storage.page_store import materials_path
 
     base = io.BytesIO()
-    _scanned_a4(False).resize((2480 * page_kb // 250, 3508)).save(base, "PNG")
+    _scanned_a4(False).save(base, "PNG")
     template = page_image.page_from_image_bytes(base.getvalue())
+    # Padding after the JPEG's end marker (readers stop there) brings a page to about page_kb.
+    template += bytes(max(0, page_kb * 1024 - len(template)))
     now = dt.datetime.now(dt.UTC)
     started, made = time.perf_counter(), 0
-    while made < pages:
-        case_id = _accept(db, ctx, calendar)
-        with db.read() as session:
-            materials = [(mat.id, mat.material_code) for mat in session.get(m.Case, case_id).materials]
-        records = []
-        with store.engine.begin() as connection:
-            for material_id, _code in materials:
-                for position in range(4):
+    raw = connect(materials_path(database), key)
+    raw.execute("PRAGMA synchronous=OFF")
+    try:
+        while made < pages:
+            case_id = _accept(db, ctx, calendar)
+            with db.read() as session:
+                materials = [mat.id for mat in session.get(m.Case, case_id).materials]
+            records = []
+            raw.execute("BEGIN")
+            for material_id in materials:
+                for position in range(PAGES_PER_MATERIAL):
                     if made >= pages:
                         break
-                    # Distinct bytes per page: a JPEG reader stops at its end marker.
-                    content = template + made.to_bytes(8, "big")
+                    content = template + made.to_bytes(8, "big")  # distinct bytes per page
                     sha256 = page_image_hash(content)
-                    connection.execute(text("INSERT INTO page_bytes (sha256, content) VALUES (:h, :c)"),
-                                       {"h": sha256, "c": content})
-                    connection.execute(text("INSERT INTO pages (sha256, size, stored_at) VALUES (:h, :s, :t)"),
-                                       {"h": sha256, "s": len(content), "t": now.isoformat()})
+                    raw.execute("INSERT INTO page_bytes (sha256, content) VALUES (?, ?)", (sha256, content))
+                    raw.execute("INSERT INTO pages (sha256, size, stored_at) VALUES (?, ?, ?)",
+                                (sha256, len(content), now.isoformat()))
                     records.append(m.CaseMaterialPage(
                         id=new_uuid(), case_id=case_id, material_id=material_id, position=position, rotation=0,
                         sha256=sha256, mime=page_image.STORED_MIME, size=len(content), added_at=now,
                         added_by=ctx.operator_id, checked_by=None, checked_by_name="", checked_at=None))
                     made += 1
-        with db.write() as session:
-            session.add_all(records)
-        if made % 5000 < len(records):
-            log(f"[materials_window] {made} pages stored ({time.perf_counter() - started:.0f} s)")
+            raw.execute("COMMIT")
+            with db.write() as session:
+                session.add_all(records)
+            if made % 5000 < len(records):
+                log(f"[materials_window] {made} pages stored ({time.perf_counter() - started:.0f} s)")
+    finally:
+        raw.close()
 
 
 def page_image_hash(content: bytes) -> str:
@@ -265,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             sane_dir = work / "sane.d"
             sane_dir.mkdir()
             figures.update(scan_to_visible(db, ctx, calendar, store, args.scans, sane_dir))
-            fill_pages(db, ctx, calendar, store, args.pages, args.page_kb)
+            fill_pages(db, ctx, calendar, database, key, args.pages, args.page_kb)
             count, size = store.pending()
             figures["pages_stored_mb"] = round(size / 1e6, 1)
         finally:

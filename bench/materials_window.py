@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, connect, ensure_importable, log  # noqa: E402
+from _common import REPO_ROOT, connect, ensure_importable, log
 
 # bench/queue.py would stand for the standard library's queue (requests imports it).
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]

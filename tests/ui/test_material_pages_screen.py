@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.keystrokes import KeyCounter
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.services import cases, material_pages
 from windowdesk.services.worklist import get_record_detail
@@ -97,4 +98,22 @@ def test_a_decided_case_shows_its_pages_but_changes_none(qtbot, demo):
                dialog.check_button, dialog.earlier_button, dialog.later_button)
     assert not any(button.isEnabled() for button in buttons)
     assert dialog.large_button.isEnabled()
+    dialog.close()
+
+
+def test_f7_opens_the_pages_of_the_case_just_accepted(qtbot, window, demo):
+    keys = KeyCounter(qtbot)
+    keys.press(Qt.Key.Key_F7)
+    assert "No case has been accepted" in window.statusBar().currentMessage()
+    keys.type("lnz")
+    keys.press(Qt.Key.Key_Return)
+    keys.type("0496")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    keys.press(Qt.Key.Key_F7)
+    dialog = window.last_case_pages.dialog
+    idle(qtbot, dialog)
+    assert dialog.isVisible() and dialog.view.case_id == window.last_case_pages.case_id and dialog.view.can_change
+    assert dialog.materials.count() == len(dialog.view.materials) > 0
     dialog.close()

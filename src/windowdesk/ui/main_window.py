@@ -35,6 +35,7 @@ from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
+from windowdesk.ui.materials.wiring import LastCasePages
 from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.screen_fit import fit_on_screen
 from windowdesk.ui.sync.controller import SyncController
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_fees_menu()
         self.voice = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
+        self.last_case_pages = LastCasePages(self)  # F7: the scanned pages of the case just accepted
         self.card_reader = CardReaderWiring(self)  # the ID card reader, where one is set up
         self.queue = QueueWiring(self, token_store_for=token_store_for)  # the hall's queue (排队叫号)
         self.tabs.currentChanged.connect(self._tab_changed)

@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: dict[str, float | int] = {"pages": args.pages}
     figures.update(stored_sizes())
-    work = Path(tempfile.mkdtemp(prefix="bench-materials-"))
+    work = Path(tempfile.mkdtemp(prefix="bench-materials-window-"))
     data_dir = args.keep or work / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = _child_env()

@@ -247,7 +247,8 @@ def page_image_hash(content: bytes) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=50_000)
-    parser.add_argument("--page-kb", type=int, default=250, help="about how large each stored page is")
+    parser.add_argument("--page-kb", type=int, default=250,
+                        help="each stored page is the A4 form's JPEG (about 227 KB), padded to this size if larger")
     parser.add_argument("--scans", type=int, default=10)
     parser.add_argument("--keep", type=Path, default=None, help="build the data folder here and keep it")
     args = parser.parse_args(argv)

@@ -26,6 +26,9 @@ debian_packages=(libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libglib2.
 # The hub's web pages (console, public pages) are tested in a real headless Chromium,
 # driven by Playwright's Python client (tests/web/browser.py); Debian's browser, not a download.
 [ "${1:-}" = "--dev" ] && debian_packages+=(chromium fonts-droid-fallback)
+# Scanning at the window goes through SANE's scanimage; the tests scan from SANE's own
+# "test" device (libsane1 holds the backends, sane-utils the scanimage program).
+[ "${1:-}" = "--dev" ] && debian_packages+=(sane-utils libsane1)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
   for package in "${debian_packages[@]}"; do

@@ -112,10 +112,12 @@ def _copy_of(template: Path, data_dir: Path, key: bytes) -> Database:
 
 
 @pytest.fixture
-def migrated_db(data_dir: Path, _database_templates: _Templates) -> Iterator[Database]:
+def migrated_db(request: pytest.FixtureRequest, data_dir: Path, _database_templates: _Templates) -> Iterator[Database]:
     """A fresh database on a real SQLite file, migrated to head. Encrypted, as on every
-    counter: the whole suite runs on SQLCipher files (one key per test process)."""
-    db = _copy_of(_database_templates.migrated, data_dir, _database_templates.key)
+    counter: the whole suite runs on SQLCipher files (one key per test process). A test that
+    also uses ``demo`` gets the demo's database here: one file, seeded."""
+    template = _database_templates.demo if "demo" in request.fixturenames else _database_templates.migrated
+    db = _copy_of(template, data_dir, _database_templates.key)
     try:
         yield db
     finally:
@@ -130,17 +132,13 @@ class Demo:
 
 
 @pytest.fixture
-def demo(data_dir: Path, _database_templates: _Templates) -> Iterator[Demo]:
+def demo(migrated_db: Database) -> Demo:
     """The demo workstation (center CH, window 01) with its catalog and residents."""
     from windowdesk.paths import resources_dir
     from windowdesk.services import bootstrap, working_days
 
-    db = _copy_of(_database_templates.demo, data_dir, _database_templates.key)
-    try:
-        ctx = bootstrap.ensure_demo(db, resources_dir())  # seeded already: reads its context
-        yield Demo(db, ctx, working_days.load_shipped_calendar(resources_dir()))
-    finally:
-        db.dispose()
+    ctx = bootstrap.ensure_demo(migrated_db, resources_dir())  # seeded already: reads its context
+    return Demo(migrated_db, ctx, working_days.load_shipped_calendar(resources_dir()))
 
 
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")

@@ -300,6 +300,29 @@ class CaseMaterial(Base):
     note: Mapped[str] = mapped_column(String(300), default="")
 
 
+class CaseMaterialPage(Base):
+    """One scanned page of a case's material row. Its bytes are in the page store
+    (storage/page_store.py, the separate encrypted ``materials.db``) under ``sha256``;
+    ``rotation`` (0/90/180/270, clockwise) is how it is shown, the bytes stay as stored.
+    ``checked_*``: who stamped it "checked against the original", and when."""
+
+    __tablename__ = "case_material_pages"
+    __table_args__ = (Index("ix_case_material_pages_material", "material_id", "position"),)
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    material_id: Mapped[str] = mapped_column(ForeignKey("case_materials.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(36))
+    checked_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    checked_by_name: Mapped[str] = mapped_column(String(60), default="")
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 def next_event_position(case: Case) -> int:
     """The position of a step appended now to ``case``'s timeline."""
     return max((event.position for event in case.events), default=-1) + 1

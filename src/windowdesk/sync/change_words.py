@@ -38,6 +38,7 @@ _WORDS = {
     "payment.received": N_("Fee received"),
     "utility.paid": N_("Utility bill paid"),
     "payment.voided": N_("Receipt voided"),
+    "case.pages": N_("Scanned pages of a material changed"),
     "day.closed": N_("Day closed"),
 }
 

@@ -145,13 +145,17 @@ EVENT_KINDS = (
     "utility.paid",
     "payment.voided",
     "day.closed",
-    # Scanned pages of a case's material (services at the window; hub/services/case_pages_rules.py).
+    # Scanned pages of a case's material (services/material_pages.py; hub/services/case_pages_rules.py);
+    # the bytes travel apart (the blob endpoints).
     "case.pages",
     # A finished day of the hall's queue, carried by a window (services/queue_figures.py;
     # hub/services/queue_rules.py). Its entity id is "<center>:<day>", not a UUID: the
     # hub keeps the latest per center and day.
     "queue.day_figures",
 )
+# entity "case", entity_id the case id; payload {"case_id", "material_code", "pages": [{"page_id",
+# "sha256", "size", "mime", "rotation", "checked_by", "checked_at"}...]}: the material's whole
+# current ordered list of pages (an empty list: all deleted).
 EVENT_CASE_PAGES = "case.pages"
 EVENT_QUEUE_DAY_FIGURES = "queue.day_figures"
 

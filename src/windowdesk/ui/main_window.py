@@ -17,7 +17,7 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.errors import WindowdeskError
 from windowdesk.heap import settle_startup_heap
 from windowdesk.i18n import _, format_date, ngettext
-from windowdesk.services import auth, catalog, preferences, workstation
+from windowdesk.services import auth, catalog, material_pages, preferences, workstation
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync import protocol
@@ -35,6 +35,7 @@ from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
+from windowdesk.ui.materials.wiring import LastCasePages
 from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.screen_fit import fit_on_screen
 from windowdesk.ui.sync.controller import SyncController
@@ -65,7 +66,9 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.token_store_for = token_store_for
         self.workers = Workers()
-        self.sync = SyncController(db, self.workers, token_store_for=token_store_for, parent=self)
+        # The scanned pages' bytes go after the events at every sync (services/page_upload.py).
+        self.sync = SyncController(db, self.workers, token_store_for=token_store_for,
+                                   blobs=material_pages.open_page_store(db), parent=self)
         self.search = catalog.CatalogSearch(db)
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
         self.today = TodayView(db, ctx)
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.late, "")
         self.fees = FeesView(db, ctx)
         self.today.collect_fee = self.fees.collect_fee
+        self.today.workers = self.workers  # the scanned pages' jobs run on the window's lanes
         self.tabs.addTab(self.fees, "")
         self.setCentralWidget(self.tabs)
         self.center_label = QLabel(objectName="statusCenter")
@@ -107,6 +111,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_fees_menu()
         self.voice = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
+        self.last_case_pages = LastCasePages(self)  # F7: the scanned pages of the case just accepted
         self.card_reader = CardReaderWiring(self)  # the ID card reader, where one is set up
         self.queue = QueueWiring(self, token_store_for=token_store_for)  # the hall's queue (排队叫号)
         self.tabs.currentChanged.connect(self._tab_changed)

@@ -16,6 +16,8 @@ from windowdesk.ui.formatting import local_time, tag
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from windowdesk.ui.workers import Workers
+
 
 def detail_html(detail: RecordDetail, zone: str) -> str:
     rows = [
@@ -85,10 +87,10 @@ def _hub_refusals_html(detail: RecordDetail, zone: str) -> str:
 class RecordDetailDialog(QDialog):
     def __init__(
         self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db: Database = None, ctx: CounterContext | None = None,
-        collect_fee: Callable[[str], None] | None = None,
+        collect_fee: Callable[[str], None] | None = None, workers: Workers | None = None,
     ) -> None:
         super().__init__(parent)
-        self._detail, self._db, self._ctx = detail, db, ctx
+        self._detail, self._db, self._ctx, self._workers = detail, db, ctx, workers
         self.print_dialog = None
         self.setWindowTitle(_("Details of {number}").format(number=detail.number))
         self.browser = QTextBrowser(objectName="recordDetail")
@@ -108,6 +110,12 @@ class RecordDetailDialog(QDialog):
             self.collect_button = buttons.addButton(_("Collect the &fee\u2026"), QDialogButtonBox.ButtonRole.ActionRole)
             self.collect_button.setObjectName("collectFee")
             self.collect_button.clicked.connect(lambda: collect_fee(detail.id))
+        self.pages_button = None
+        self.pages_dialog = None
+        if detail.kind == "case" and db is not None and ctx is not None:
+            self.pages_button = buttons.addButton(_("Scanned &pages\u2026"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.pages_button.setObjectName("scannedPages")
+            self.pages_button.clicked.connect(self.open_pages)
         self.actions_bar = None
         if detail.kind == "case" and db is not None and ctx is not None:
             from windowdesk.services.worklist import case_status
@@ -127,6 +135,14 @@ class RecordDetailDialog(QDialog):
 
         self._detail = get_record_detail(self._db, self._ctx, kind=self._detail.kind, record_id=self._detail.id)
         self.browser.setHtml(detail_html(self._detail, zone))
+
+    def open_pages(self) -> None:
+        """The case's scanned pages, material by material."""
+        from windowdesk.ui.materials.pages_dialog import MaterialPagesDialog
+
+        self.pages_dialog = MaterialPagesDialog(self._db, self._ctx, case_id=self._detail.id, workers=self._workers,
+                                                parent=self)
+        self.pages_dialog.show()
 
     def reprint(self) -> None:
         """The record's document again, marked 补打 (reprint); the copy is audited."""

@@ -23,6 +23,7 @@ class TodayView(QWidget):
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.collect_fee = None  # set by the main window: opens the payment of a case
+        self.workers = None  # set by the main window: its background lanes (ui/workers.py)
         self.summary_label = QLabel(objectName="daySummary")
         self.model = WorkTableModel(ctx.timezone, self)
         self.table = QTableView(objectName="todayTable")
@@ -68,7 +69,8 @@ class TodayView(QWidget):
             show_error(self, error)
             return
         self.last_dialog = RecordDetailDialog(
-            detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx, collect_fee=self.collect_fee
+            detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx, collect_fee=self.collect_fee,
+            workers=self.workers,
         )
         self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog.open()

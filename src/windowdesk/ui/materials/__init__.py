@@ -1,0 +1,1 @@
+"""A case's scanned pages at the window."""

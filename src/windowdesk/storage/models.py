@@ -277,6 +277,9 @@ class Case(Base):
     # into a suspension there were, so reports find finished and suspended cases by index.
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     suspensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the query code (查询密码) was last printed: the code itself is never kept here,
+    # only its hash travels to the hub (domain.query_codes); None before codes existed.
+    query_code_issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     materials: Mapped[list[CaseMaterial]] = relationship(
         order_by="CaseMaterial.position", cascade="all, delete-orphan"

@@ -342,6 +342,9 @@ class Case(Base):
     accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # 查询密码: a salted slow hash of the code printed on the acceptance receipt
+    # (domain.query_codes), never the code; None for a case accepted before codes existed.
+    query_code_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class CaseEvent(Base):
@@ -458,4 +461,4 @@ class Change(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-from windowdesk.hub.storage import models_service  # noqa: E402,F401  (its tables join Base.metadata)
+from windowdesk.hub.storage import models_public, models_service  # noqa: E402,F401  (their tables join Base.metadata)

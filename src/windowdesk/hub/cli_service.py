@@ -27,7 +27,7 @@ COLUMNS = (
     ("accepted", N_("ACCEPTED")), ("completed", N_("COMPLETED")), ("on_time", N_("ON TIME")),
     ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),
     ("average_handling_days", N_("AVG DAYS")), ("rating_count", N_("RATINGS")),
-    ("satisfaction_rate", N_("SATISFIED")), ("complaints", N_("COMPLAINTS")),
+    ("window_ratings", N_("AT WINDOW")), ("web_ratings", N_("ONLINE")), ("satisfaction_rate", N_("SATISFIED")), ("complaints", N_("COMPLAINTS")),
     ("complaints_resolved", N_("RESOLVED")),
 )
 GROUPING_HEADINGS = {"window": N_("WINDOW"), "operator": N_("OPERATOR"), "department": N_("DEPARTMENT"),

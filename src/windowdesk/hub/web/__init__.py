@@ -24,8 +24,15 @@ STATIC_DIR = Path(__file__).with_name("static")
 
 def mount_web(app: FastAPI) -> None:
     """Adds the console's and the public pages' routes and the shared stylesheet."""
-    from windowdesk.hub.web import console, public
+    from windowdesk.hub.web import console
+
+    mount_public(app)
+    app.include_router(console.router)
+
+
+def mount_public(app: FastAPI) -> None:
+    """The public pages and the stylesheet only (``serve --public-only`` serves just these)."""
+    from windowdesk.hub.web import public
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(console.router)
     app.include_router(public.router)

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 import sys
 
-import pytest
 from sqlalchemy import select
 
 from windowdesk.domain.query_codes import hash_query_code, new_query_code, verify_query_code

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,17 +71,51 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def migrated_db(data_dir: Path) -> Iterator[Database]:
-    """A fresh database on a real SQLite file, migrated to head."""
+@dataclass(frozen=True)
+class _Templates:
+    """Databases made once per test process and copied for each test: migrating and seeding
+    the demo took over a second per test, a copy takes milliseconds."""
+
+    key: bytes
+    migrated: Path
+    demo: Path
+
+
+@pytest.fixture(scope="session")
+def _database_templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
+    from windowdesk.paths import resources_dir
+    from windowdesk.services import bootstrap
     from windowdesk.storage.crypto import new_key
     from windowdesk.storage.migrate import migrate_to_head
 
-    # Encrypted, as on every counter: the whole suite runs on SQLCipher files.
+    folder = tmp_path_factory.mktemp("database-templates")
     key = new_key()
+    migrated = folder / "migrated.sqlite3"
+    migrate_to_head(migrated, folder / "backups", key=key)
+    demo = folder / "demo.sqlite3"
+    shutil.copyfile(migrated, demo)
+    db = Database(demo, key=key)
+    try:
+        bootstrap.ensure_demo(db, resources_dir())
+    finally:
+        db.dispose()
+    for template in (migrated, demo):
+        # The last connection checkpointed and removed the write-ahead log: one file is the whole database.
+        assert not template.with_name(template.name + "-wal").exists(), template
+    return _Templates(key, migrated, demo)
+
+
+def _copy_of(template: Path, data_dir: Path, key: bytes) -> Database:
     path = data_dir / "windowdesk.sqlite3"
-    migrate_to_head(path, data_dir / "backups", key=key)
-    db = Database(path, key=key)
+    shutil.copyfile(template, path)
+    return Database(path, key=key)
+
+
+@pytest.fixture
+def migrated_db(data_dir: Path, _database_templates: _Templates) -> Iterator[Database]:
+    """A fresh database on a real SQLite file, migrated to head. Encrypted, as on every
+    counter: the whole suite runs on SQLCipher files (one key per test process)."""
+    db = _copy_of(_database_templates.migrated, data_dir, _database_templates.key)
     try:
         yield db
     finally:
@@ -95,13 +130,17 @@ class Demo:
 
 
 @pytest.fixture
-def demo(migrated_db: Database) -> Demo:
+def demo(data_dir: Path, _database_templates: _Templates) -> Iterator[Demo]:
     """The demo workstation (center CH, window 01) with its catalog and residents."""
     from windowdesk.paths import resources_dir
     from windowdesk.services import bootstrap, working_days
 
-    ctx = bootstrap.ensure_demo(migrated_db, resources_dir())
-    return Demo(migrated_db, ctx, working_days.load_shipped_calendar(resources_dir()))
+    db = _copy_of(_database_templates.demo, data_dir, _database_templates.key)
+    try:
+        ctx = bootstrap.ensure_demo(db, resources_dir())  # seeded already: reads its context
+        yield Demo(db, ctx, working_days.load_shipped_calendar(resources_dir()))
+    finally:
+        db.dispose()
 
 
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")

@@ -157,3 +157,31 @@ def test_the_supervisor_sees_the_queues_figures_in_their_tab(qtbot, demo, hall) 
     view.refresh_button.click()
     qtbot.waitUntil(lambda: view.by_window.rowCount() == 1, timeout=WAIT_MS)
     assert [view.by_window.item(0, c).text() for c in range(2)] == ["01", "1"]
+
+
+def test_a_link_made_while_the_hall_is_down_survives_a_restart_of_the_window(qtbot, demo, hall) -> None:
+    summary, id_number = _demo_resident(demo)
+    kiosk = _kiosk(hall)
+    kiosk.issue(business="A", resident={"name": summary.name, "id_number": id_number})
+    kiosk.close()
+    window = _connected_window(qtbot, demo, hall)
+    qtbot.keyClick(window, Qt.Key.Key_F11)  # call next
+    qtbot.waitUntil(lambda: "A001" in window.queue.panel.ticket_label.text(), timeout=WAIT_MS)
+    port = hall.port
+    hall.stop()  # the hall's computer goes down while the case is accepted
+    view = window.intake
+    view.item_picker.query_edit.setFocus()
+    type_text(qtbot, view.item_picker.query_edit, "lnz")
+    qtbot.keyClick(view.item_picker.query_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Accepted" in view.result_label.text()
+    qtbot.waitUntil(lambda: not window.queue.busy, timeout=WAIT_MS)
+    [(ticket_id, case_id)] = queue.pending_links(demo.db)
+    window.close()  # the window is closed before the hall comes back: nothing is lost
+
+    hall.start(port=port)
+    window = _connected_window(qtbot, demo, hall)
+    qtbot.waitUntil(lambda: not queue.pending_links(demo.db) and not window.queue.busy, timeout=WAIT_MS)
+    ticket = next(t for t in hall.tickets() if t["id"] == ticket_id)
+    assert ticket["case_id"] == case_id

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
-from windowdesk.hub import cli_backup, cli_refused, cli_service
+from windowdesk.hub import cli_backup, cli_console, cli_refused, cli_service
 from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.cli_common import parse_day as _day
+from windowdesk.hub.cli_common import typed_password as _typed_password
 from windowdesk.hub.cli_language import HelpFormatter, speaking, table_lines, terminal_language
 from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
 from windowdesk.hub.language import Text, translate
@@ -123,17 +123,6 @@ def cmd_calendar_year(args, settings: HubSettings, db: HubDatabase) -> None:  # 
     )
     print(template.format(year=published.year, holidays=len(published.holidays),
                           makeup=len(published.makeup_workdays), seq=saved.seq))
-
-
-def _typed_password(login: str) -> str:
-    """Asked twice without echo at a terminal; one line of standard input otherwise (a
-    script), so the password need not appear in the shell history or the process list."""
-    if sys.stdin.isatty():
-        first = getpass.getpass(_("New password for {login}: ").format(login=login))
-        if getpass.getpass(_("Once more: ")) != first:
-            raise InvalidInput(N_("The two passwords differ; nothing was changed."))
-        return first
-    return sys.stdin.readline().rstrip("\r\n")
 
 
 def cmd_create_operator(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
@@ -423,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_service.add_commands(command)  # report, complaint-reply, followup-outcome
     cli_backup.add_commands(command)  # backup, restore, check-backup
     cli_refused.add_commands(command)  # refused
+    cli_console.add_commands(command)  # create-console-user, console-users, console-password
     return parser
 
 

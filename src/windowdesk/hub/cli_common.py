@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import sys
 
-from windowdesk.i18n import _
+from windowdesk.hub.errors import InvalidInput
+from windowdesk.i18n import N_, _
 
 
 def utc_now() -> dt.datetime:
@@ -34,3 +37,14 @@ def at_least_one(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(_("{text!r} is not a whole number of at least 1").format(text=text))
     return value
+
+
+def typed_password(login: str) -> str:
+    """Asked twice without echo at a terminal; one line of standard input otherwise (a
+    script), so the password need not appear in the shell history or the process list."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(_("New password for {login}: ").format(login=login))
+        if getpass.getpass(_("Once more: ")) != first:
+            raise InvalidInput(N_("The two passwords differ; nothing was changed."))
+        return first
+    return sys.stdin.readline().rstrip("\r\n")

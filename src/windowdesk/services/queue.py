@@ -4,6 +4,7 @@ panel runs these on the network lane."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -11,12 +12,16 @@ from typing import TYPE_CHECKING, Any
 from windowdesk.services import applicants
 from windowdesk.services.context import CounterContext
 from windowdesk.services.queue_settings import HallConnection
+from windowdesk.storage import queries
 from windowdesk.sync.hall_client import HallClient
 
 if TYPE_CHECKING:
-    from windowdesk.storage.db import Database
+    from windowdesk.storage.db import Database, Session
 
 ACTIONS = ("call_next", "recall", "skip", "finish", "serve")
+# The links of accepted cases to their tickets that the hall has not confirmed yet: kept in
+# the window's database, so that a hall down (or a window closed) loses none of them.
+PENDING_LINKS = "queue.pending_links"
 
 
 @dataclass(frozen=True)
@@ -97,3 +102,31 @@ def resident_of(
     found = applicants.find_residents(db, ctx, query=number)
     exact = [s for s in found if s.ref.kind == applicants.RESIDENT]
     return number, exact[0] if len(exact) == 1 else None
+
+
+def _read_links(session: Session) -> list[tuple[str, str]]:
+    try:
+        stored = json.loads(queries.local_setting(session, PENDING_LINKS) or "[]")
+    except ValueError:
+        return []
+    return [(str(ticket), str(case)) for ticket, case in stored if ticket and case]
+
+
+def remember_link(db: Database, *, ticket_id: str, case_id: str) -> None:
+    """Keeps the link until the hall confirms it (:func:`forget_link`)."""
+    with db.write() as session:
+        links = [link for link in _read_links(session) if link[0] != ticket_id]
+        links.append((ticket_id, case_id))
+        queries.set_local_setting(session, PENDING_LINKS, json.dumps(links))
+
+
+def pending_links(db: Database) -> list[tuple[str, str]]:
+    """(ticket id, case id) of the links not yet told to the hall, oldest first."""
+    with db.read() as session:
+        return _read_links(session)
+
+
+def forget_link(db: Database, *, ticket_id: str) -> None:
+    with db.write() as session:
+        links = [link for link in _read_links(session) if link[0] != ticket_id]
+        queries.set_local_setting(session, PENDING_LINKS, json.dumps(links))

@@ -461,4 +461,5 @@ class Change(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-from windowdesk.hub.storage import models_public, models_service  # noqa: E402,F401  (their tables join Base.metadata)
+# Their tables join Base.metadata.
+from windowdesk.hub.storage import models_console, models_public, models_service  # noqa: E402,F401

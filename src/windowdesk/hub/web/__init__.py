@@ -31,8 +31,11 @@ def mount_web(app: FastAPI) -> None:
 
 
 def mount_public(app: FastAPI) -> None:
-    """The public pages and the stylesheet only (``serve --public-only`` serves just these)."""
+    """The public pages, the stylesheet and the pages' error answers only (``serve
+    --public-only`` serves just these)."""
     from windowdesk.hub.web import public
+    from windowdesk.hub.web.errors import install_page_errors
 
+    install_page_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)

@@ -49,7 +49,6 @@ class QueueWiring:
         self.reachable: bool | None = None if self.connection is None else False
         self.busy = False
         self.waiting: list = []  # (work, on success, refresh after, key) waiting their turn
-        self.pending_links: list[tuple[str, str]] = []  # (ticket id, case id) not yet told to the hall
         self.dialog: QDialog | None = None
         self.panel = QueuePanel()
         self.toolbar = QToolBar(objectName="queueToolbar")
@@ -140,6 +139,8 @@ class QueueWiring:
     # --- showing ----------------------------------------------------------------------
 
     def _show(self) -> None:
+        if self.reachable and self.state is None:
+            return  # the hall answered a link kept from before; its state is asked for next
         self.panel.show_state(self.state, reachable=self.reachable)
         if self.reachable is None:
             text, style = _("Queue: not set up"), ""
@@ -204,15 +205,22 @@ class QueueWiring:
     def refresh(self) -> None:
         if self.connection is None:
             return
-        if self.pending_links:
-            ticket_id, case_id = self.pending_links[0]
+        links = queue.pending_links(self.window.db)
+        if links:
+            ticket_id, case_id = links[0]
             self._run(lambda c: queue.link_case(c, ticket_id=ticket_id, case_id=case_id),
                       lambda _t: self._linked(ticket_id), refresh_after=True, key=f"link:{ticket_id}")
             return
         self._run(queue.window_state, self._state_arrived, key="refresh")
 
+    @property
+    def pending_links(self) -> list[tuple[str, str]]:
+        """(ticket id, case id) not yet told to the hall: kept in the database, so a hall
+        that is down, or a window closed meanwhile, loses none."""
+        return queue.pending_links(self.window.db)
+
     def _linked(self, ticket_id: str) -> None:
-        self.pending_links = [link for link in self.pending_links if link[0] != ticket_id]
+        queue.forget_link(self.window.db, ticket_id=ticket_id)
 
     def _state_arrived(self, state: queue.WindowState) -> None:
         before = self.state.current["id"] if self.state and self.state.current else None
@@ -254,7 +262,7 @@ class QueueWiring:
         if ticket.get("case_id"):
             return
         ticket["case_id"] = result.id
-        self.pending_links.append((ticket["id"], result.id))
+        queue.remember_link(self.window.db, ticket_id=ticket["id"], case_id=result.id)
         self.refresh()
 
     # --- dialogs ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """query codes, public lookups' wrong tries, ratings from the web
 
 Revision ID: h27hall
-Revises: 0012_h21hub_staff_token_expiry
+Revises: 0013_h26lead_console_accounts
 Create Date: 2026-12-07
 
 Issues 23 and 27: each case keeps the salted slow hash of its query code (查询密码, never
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = 'h27hall'
-down_revision = '0012_h21hub_staff_token_expiry'
+down_revision = '0013_h26lead_console_accounts'
 branch_labels = None
 depends_on = None
 

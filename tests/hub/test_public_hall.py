@@ -9,6 +9,7 @@ import sys
 
 from sqlalchemy import select
 
+from tests.web.human import answer_for
 from windowdesk.domain.query_codes import hash_query_code, new_query_code, verify_query_code
 from windowdesk.hub.services import public_cases, reports
 from windowdesk.hub.storage.models import Case
@@ -153,11 +154,17 @@ def test_a_reissued_code_replaces_the_old_one_and_a_bad_hash_is_refused(hub, eve
     assert _open(hub.client, case["number"], new).status_code == 303
 
 
-def _rate(client, level: int, comment: str = ""):
-    page = client.get("/status")  # this browser's token (the case page has no form once all is rated)
-    return client.post("/case/rating", data={
+def _rate(hub, level: int, comment: str = "", *, human: bool = True):
+    page = hub.client.get("/case")
+    token = re.search(r'name="human_token" value="([^"]+)"', page.text)
+    if token is None:  # all rated: no form; this browser's CSRF token from another page
+        page, token = hub.client.get("/status"), "none"
+    else:
+        token = token.group(1)
+    answer = answer_for(hub.data_dir, token) if human and token != "none" else "99"
+    return hub.client.post("/case/rating", data={
         "csrf_token": _csrf(page.text), "level": level, "efficiency": level, "quality": level, "attitude": level,
-        "comment": comment}, follow_redirects=False)
+        "comment": comment, "human_token": token, "human_answer": answer}, follow_redirects=False)
 
 
 def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub, events):
@@ -166,11 +173,12 @@ def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub
     code = new_query_code()
     case = _accepted_case(hub, events, workstation, code)
     assert _open(hub.client, case["number"], code).status_code == 303
-    assert _rate(hub.client, 5).headers["location"] == "/case?rated=1"
+    assert _rate(hub, 5, human=False).status_code == 422  # the sum not worked out
+    assert _rate(hub, 5).headers["location"] == "/case?rated=1"
     assert "追评" in hub.client.get("/case").text
-    assert _rate(hub.client, 2, "<b>等了很久</b>").status_code == 303
-    refused = _rate(hub.client, 4)
-    assert refused.status_code == 422 and 'name="level"' not in refused.text
+    assert _rate(hub, 2, "<b>等了很久</b>").status_code == 303
+    refused = _rate(hub, 4)
+    assert refused.status_code == 422 and 'name="level"' not in refused.text and "追评已提交" in refused.text
     with hub.db.read() as session:
         rows = session.execute(select(Rating.level, Rating.round, Rating.stage, Rating.follow_up_status,
                                       Rating.follow_up_deadline, Rating.aspects).order_by(Rating.round)).all()
@@ -183,7 +191,7 @@ def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub
     assert changes[1]["payload"]["comment"] == "<b>等了很久</b>"
     # The finished case is a new stage: rated again.
     hub.push_results(workstation, [events.status(case["id"], a) for a in ("start_review", "approve", "complete")])
-    assert _rate(hub.client, 4).status_code == 303
+    assert _rate(hub, 4).status_code == 303
     with hub.db.read() as session:
         report = reports.city_report(session, start=dt.date.today() - dt.timedelta(days=1),
                                             end=dt.date.today() + dt.timedelta(days=1), by="center")

@@ -11,6 +11,7 @@ import re
 
 from tests.sync.test_sync_with_hub import accept, blank_stations, enrolled, hub, new_station, resident, sync  # noqa: F401
 from tests.web.browser import save_screenshot
+from tests.web.human import answer_for
 from windowdesk.domain.query_codes import grouped
 from windowdesk.services import documents, feedback, reports
 from windowdesk.sync import protocol
@@ -64,6 +65,7 @@ def test_a_case_accepted_at_a_window_is_followed_and_rated_from_a_phone(hub, new
     for aspect in ("efficiency", "quality", "attitude"):
         page.check(f"input[name={aspect}][value='3']")
     page.fill("#comment", "排队时间太长")
+    page.fill("#human_answer", answer_for(hub.data_dir, page.get_attribute("input[name=human_token]", "value")))
     page.click("section.rating button[type=submit]")
     page.wait_for_url(re.compile(r"/case\?rated=1$"))
     assert "您的评价已记录" in page.inner_text("main")

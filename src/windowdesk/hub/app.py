@@ -77,5 +77,6 @@ def create_public_app(settings: HubSettings, *, database: HubDatabase | None = N
                   redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
+    install_error_handlers(app)  # the pages' answers wrap these (web/errors.py)
     mount_public(app)
     return app

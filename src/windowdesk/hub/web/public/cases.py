@@ -15,6 +15,7 @@ from windowdesk.domain.case_state import STATUS_LABELS, CaseStatus
 from windowdesk.domain.feedback import ASPECT_LABELS, ASPECTS, LEVELS_BEST_FIRST, level_msgid
 from windowdesk.hub.services import public_cases, public_guides, public_ratings
 from windowdesk.hub.services.public_cases import FOUND, LOCKED
+from windowdesk.hub.web import human_check
 from windowdesk.hub.web.csrf import require_csrf
 from windowdesk.hub.web.public import case_access, router
 from windowdesk.hub.web.public.common import database, page, utc_now
@@ -78,6 +79,7 @@ def _case_page(request: Request, case: public_cases.PublicCase, *, flash: str = 
         "rating": public_ratings.rating_state(db, case_id=case.id, now=utc_now()),
         "levels": [(int(level), level_msgid(level)) for level in LEVELS_BEST_FIRST],
         "aspects": [(name, ASPECT_LABELS[name]) for name in ASPECTS], "flash": flash, "error": error,
+        "human_check": human_check.new_challenge(request.app.state.settings),
     }, status_code=status_code)
 
 
@@ -99,10 +101,17 @@ def case_page(request: Request, rated: int = 0) -> Response:
 def rate(
     request: Request, level: Annotated[str, Form()] = "", efficiency: Annotated[str, Form()] = "",
     quality: Annotated[str, Form()] = "", attitude: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
+    human_token: Annotated[str, Form()] = "", human_answer: Annotated[str, Form()] = "",
 ) -> Response:
     case = _granted(request)
     if case is None:
         return RedirectResponse("/status", status_code=303)
+    _ = translator(request)
+    if public_ratings.rating_state(database(request), case_id=case.id, now=utc_now()).next_round is None:
+        return _case_page(request, case, error=_(public_ratings.ALREADY_RATED), status_code=422)
+    if not human_check.passes(request.app.state.settings, human_token, human_answer):
+        return _case_page(request, case, error=_("The sum under the form was not right; work out the new one."),
+                          status_code=422)
     grades = {"efficiency": efficiency, "quality": quality, "attitude": attitude}
     try:
         public_ratings.rate_case(
@@ -110,6 +119,5 @@ def rate(
             comment=comment, now=utc_now(),
         )
     except public_ratings.RatingRefused as refused:
-        _ = translator(request)
         return _case_page(request, case, error=_(refused.message), status_code=422)
     return RedirectResponse("/case?rated=1", status_code=303)

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,10 @@ def _stage(status: str) -> str:
 def _rounds(session: Session, case_id: str, stage: str) -> list[tuple[int, dt.datetime]]:
     return [(round_, at) for round_, at in session.execute(
         select(Rating.round, Rating.rated_at).where(
-            Rating.case_id == case_id, Rating.stage == stage, Rating.channel == WEB_CHANNEL).order_by(Rating.round)
+            # The channel spelled out, not bound: only then may SQLite use the partial index
+            # (ux_ratings_web_case_stage_round) instead of reading every rating.
+            Rating.case_id == case_id, Rating.stage == stage,
+            Rating.channel == literal(WEB_CHANNEL, literal_execute=True)).order_by(Rating.round)
     )]
 
 

@@ -133,15 +133,17 @@ def public_case(db: HubDatabase, case_id: str) -> PublicCase | None:
         case = session.get(Case, case_id)
         if case is None:
             return None
-        steps = tuple(
-            Step(to_status, at) for to_status, at in session.execute(
-                select(CaseEvent.to_status, STEP_TIME).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
-            )
-        )
-        accepted = session.execute(
-            select(PushedEvent.payload).join(CaseEvent, CaseEvent.event_id == PushedEvent.event_id)
-            .where(CaseEvent.case_id == case.id, CaseEvent.kind == "accepted")
-        ).scalar()
+        timeline = session.execute(
+            select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id)
+            .where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+        ).all()
+        steps = tuple(Step(to_status, at) for to_status, at, _kind, _event in timeline)
+        # The promised date is in the acceptance as pushed: one read by its primary key
+        # (a join let PostgreSQL plan a scan of every pushed event).
+        accepted_event = next((event_id for _s, _a, kind, event_id in timeline if kind == "accepted" and event_id), None)
+        accepted = session.scalar(
+            select(PushedEvent.payload).where(PushedEvent.event_id == accepted_event)
+        ) if accepted_event else None
         model = Resident if case.applicant_kind == "resident" else Organisation
         name = session.scalar(select(model.name).where(model.id == case.applicant_id)) or ""
         missing: tuple[str, ...] = ()

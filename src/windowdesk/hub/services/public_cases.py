@@ -130,34 +130,36 @@ def look_up_case(db: HubDatabase, *, case_number: str, code: str, address: str, 
 def public_case(db: HubDatabase, case_id: str) -> PublicCase | None:
     """What the public page shows of a case (after its code was checked)."""
     with db.read() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            return None
-        timeline = session.execute(
-            select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id)
-            .where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
-        ).all()
-        steps = tuple(Step(to_status, at) for to_status, at, _kind, _event in timeline)
-        # The promised date is in the acceptance as pushed: one read by its primary key
-        # (a join let PostgreSQL plan a scan of every pushed event).
-        accepted_event = next((event_id for _s, _a, kind, event_id in timeline if kind == "accepted" and event_id), None)
-        accepted = session.scalar(
-            select(PushedEvent.payload).where(PushedEvent.event_id == accepted_event)
-        ) if accepted_event else None
-        model = Resident if case.applicant_kind == "resident" else Organisation
-        name = session.scalar(select(model.name).where(model.id == case.applicant_id)) or ""
-        missing: tuple[str, ...] = ()
-        if case.status == CaseStatus.SUSPENDED.value:
-            asked = session.scalar(
-                select(CaseEvent.note).where(CaseEvent.case_id == case.id, CaseEvent.to_status == case.status)
-                .order_by(CaseEvent.seq.desc()).limit(1)
-            )
-            missing = tuple(line.strip() for line in (asked or "").splitlines() if line.strip())
-        return PublicCase(
-            id=case.id, number=case.case_number, status=case.status, item_code=case.item_code,
-            center_code=case.center_code, masked_name=mask_name(name), accepted_at=case.accepted_at,
-            promised_date=_day((accepted or {}).get("promised_date")), steps=steps, missing=missing,
-        )
+        return read_public_case(session, case_id)
+
+
+def read_public_case(session: Session, case_id: str) -> PublicCase | None:
+    """:func:`public_case` inside the caller's read (one snapshot for a whole page)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        return None
+    timeline = session.execute(
+        select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id, CaseEvent.note)
+        .where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+    ).all()
+    steps = tuple(Step(row.to_status, row[1]) for row in timeline)
+    # The promised date is in the acceptance as pushed: one read by its primary key
+    # (a join let PostgreSQL plan a scan of every pushed event).
+    accepted_event = next((row.event_id for row in timeline if row.kind == "accepted" and row.event_id), None)
+    accepted = session.scalar(
+        select(PushedEvent.payload).where(PushedEvent.event_id == accepted_event)
+    ) if accepted_event else None
+    model = Resident if case.applicant_kind == "resident" else Organisation
+    name = session.scalar(select(model.name).where(model.id == case.applicant_id)) or ""
+    missing: tuple[str, ...] = ()
+    if case.status == CaseStatus.SUSPENDED.value:
+        asked = next((row.note for row in reversed(timeline) if row.to_status == case.status), "")
+        missing = tuple(line.strip() for line in (asked or "").splitlines() if line.strip())
+    return PublicCase(
+        id=case.id, number=case.case_number, status=case.status, item_code=case.item_code,
+        center_code=case.center_code, masked_name=mask_name(name), accepted_at=case.accepted_at,
+        promised_date=_day((accepted or {}).get("promised_date")), steps=steps, missing=missing,
+    )
 
 
 def _day(value: object) -> dt.date | None:

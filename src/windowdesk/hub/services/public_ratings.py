@@ -91,11 +91,17 @@ def _next_round(rounds: list[tuple[int, dt.datetime]], now: dt.datetime) -> int 
     return None
 
 
-def rating_state(db: HubDatabase, *, case_id: str, now: dt.datetime) -> RatingState:
+def rating_state(session: Session, *, case_id: str, status: str, now: dt.datetime) -> RatingState:
+    """What may be rated now of the case whose status is ``status``, in the caller's read."""
+    stage = _stage(status)
+    return RatingState(stage, _next_round(_rounds(session, case_id, stage), now))
+
+
+def current_rating_state(db: HubDatabase, *, case_id: str, now: dt.datetime) -> RatingState:
+    """:func:`rating_state` of the case as it is now, in a read of its own."""
     with db.read() as session:
         status = session.scalar(select(Case.status).where(Case.id == case_id)) or ""
-        stage = _stage(status)
-        return RatingState(stage, _next_round(_rounds(session, case_id, stage), now))
+        return rating_state(session, case_id=case_id, status=status, now=now)
 
 
 def _grade(value: object) -> int:

@@ -60,11 +60,15 @@ def check_code(
     return _status_form(request, case_number.strip(), message, status_code=403)
 
 
-def _case_page(request: Request, case: public_cases.PublicCase, *, flash: str = "", error: str = "",
-               status_code: int = 200) -> HTMLResponse:
-    db = database(request)
-    with db.read() as session:
+def _case_page(request: Request, case_id: str, *, flash: str = "", error: str = "",
+               status_code: int = 200) -> Response:
+    """The case's page, read in one snapshot (the case, its timeline, what may be rated)."""
+    with database(request).read() as session:
+        case = public_cases.read_public_case(session, case_id)
+        if case is None:
+            return RedirectResponse("/status", status_code=303)
         published = public_guides.current_catalog(session)
+        rating = public_ratings.rating_state(session, case_id=case.id, status=case.status, now=utc_now())
     item = public_guides.guide(published, case.item_code) if published else None
     center = next((c for c in published.catalog.centers if c.code == case.center_code), None) if published else None
     zone = ZoneInfo(center.timezone if center else "Asia/Shanghai")
@@ -75,26 +79,20 @@ def _case_page(request: Request, case: public_cases.PublicCase, *, flash: str = 
 
     return page(request, "public/case.html", {
         "case": case, "item": item, "center": center, "status_words": STATUS_WORDS, "local": local,
-        "finished": case.finished, "suspended": case.status == CaseStatus.SUSPENDED.value,
-        "rating": public_ratings.rating_state(db, case_id=case.id, now=utc_now()),
+        "finished": case.finished, "suspended": case.status == CaseStatus.SUSPENDED.value, "rating": rating,
         "levels": [(int(level), level_msgid(level)) for level in LEVELS_BEST_FIRST],
         "aspects": [(name, ASPECT_LABELS[name]) for name in ASPECTS], "flash": flash, "error": error,
-        "human_check": human_check.new_challenge(request.app.state.settings),
+        "human_check": human_check.new_challenge(request.app.state.settings) if rating.next_round else None,
     }, status_code=status_code)
-
-
-def _granted(request: Request) -> public_cases.PublicCase | None:
-    case_id = case_access.granted_case(request)
-    return public_cases.public_case(database(request), case_id) if case_id else None
 
 
 @router.get("/case", response_class=HTMLResponse)
 def case_page(request: Request, rated: int = 0) -> Response:
-    case = _granted(request)
-    if case is None:
+    case_id = case_access.granted_case(request)
+    if case_id is None:
         return RedirectResponse("/status", status_code=303)
     _ = translator(request)
-    return _case_page(request, case, flash=_("Thank you: your rating was recorded.") if rated else "")
+    return _case_page(request, case_id, flash=_("Thank you: your rating was recorded.") if rated else "")
 
 
 @router.post("/case/rating", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
@@ -103,21 +101,20 @@ def rate(
     quality: Annotated[str, Form()] = "", attitude: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
     human_token: Annotated[str, Form()] = "", human_answer: Annotated[str, Form()] = "",
 ) -> Response:
-    case = _granted(request)
-    if case is None:
+    case_id = case_access.granted_case(request)
+    if case_id is None:
         return RedirectResponse("/status", status_code=303)
     _ = translator(request)
-    if public_ratings.rating_state(database(request), case_id=case.id, now=utc_now()).next_round is None:
-        return _case_page(request, case, error=_(public_ratings.ALREADY_RATED), status_code=422)
+    db = database(request)
+    if public_ratings.current_rating_state(db, case_id=case_id, now=utc_now()).next_round is None:
+        return _case_page(request, case_id, error=_(public_ratings.ALREADY_RATED), status_code=422)
     if not human_check.passes(request.app.state.settings, human_token, human_answer):
-        return _case_page(request, case, error=_("The sum under the form was not right; work out the new one."),
+        return _case_page(request, case_id, error=_("The sum under the form was not right; work out the new one."),
                           status_code=422)
     grades = {"efficiency": efficiency, "quality": quality, "attitude": attitude}
     try:
-        public_ratings.rate_case(
-            database(request), case_id=case.id, level=level, aspects={name: grades[name] for name in ASPECTS},
-            comment=comment, now=utc_now(),
-        )
+        public_ratings.rate_case(db, case_id=case_id, level=level, aspects={name: grades[name] for name in ASPECTS},
+                                 comment=comment, now=utc_now())
     except public_ratings.RatingRefused as refused:
-        return _case_page(request, case, error=_(refused.message), status_code=422)
+        return _case_page(request, case_id, error=_(refused.message), status_code=422)
     return RedirectResponse("/case?rated=1", status_code=303)

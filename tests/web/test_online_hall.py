@@ -108,3 +108,12 @@ def test_five_wrong_codes_are_refused(hub, new_station, phone_page) -> None:  # 
     page.click("main button[type=submit]")
     page.wait_for_selector(".flash.error")
     assert "错误次数过多" in page.inner_text(".flash.error") and not page.url.endswith("/case")
+
+
+def test_serve_public_only_serves_the_pages_without_the_sync_api(hub) -> None:  # noqa: F811
+    import requests
+
+    hub.start(serve_args=["--public-only"])
+    assert requests.get(f"{hub.url}/guides/MZ-001", timeout=30).status_code == 200
+    for hidden in ("/api/v1/health", "/api/v1/changes", "/docs", "/console/"):
+        assert requests.get(f"{hub.url}{hidden}", timeout=30).status_code == 404, hidden

@@ -69,10 +69,19 @@ def _make_hub(path: Path) -> None:
 
 
 def _fill(path: Path, cases: int, today: dt.date) -> dict:
-    rng = random.Random(SEED)
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=OFF")
+    try:
+        return fill_connection(connection, cases, today)
+    finally:
+        connection.close()
+
+
+def fill_connection(connection, cases: int, today: dt.date) -> dict:
+    """The year of cases written through ``connection`` (``execute``/``executemany`` with
+    ``?`` placeholders, as sqlite3's; bench/online_hall.py adapts a PostgreSQL one)."""
+    rng = random.Random(SEED)
     windows = connection.execute("SELECT id, center_code FROM windows ORDER BY id").fetchall()
     items = [row[0] for row in connection.execute("SELECT code FROM catalog_items ORDER BY code")]
     operators = {window: [_uuid(rng) for _ in range(OPERATORS_PER_WINDOW)] for window, _center in windows}
@@ -158,7 +167,6 @@ def _fill(path: Path, cases: int, today: dt.date) -> dict:
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'pad', '', '')", rating_rows)
     connection.execute("COMMIT")
     connection.execute("ANALYZE")
-    connection.close()
     return {**counts, "windows": len(windows)}
 
 

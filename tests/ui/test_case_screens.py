@@ -95,3 +95,25 @@ def test_the_watch_is_saved_as_a_pdf_off_the_screens_thread(qtbot, window, demo,
     late.save_pdf(str(tmp_path / "no-such-folder" / "watch.pdf"))  # a folder that is not there
     qtbot.waitUntil(lambda: late.pdf_button.isEnabled(), timeout=15_000)
     assert [error.title for error in shown] == ["The file could not be saved"]
+
+
+def test_a_supervisor_issues_a_new_query_code_from_the_case_details(qtbot, demo):
+    from tests.fees.conftest import DEMO_SUPERVISOR
+    from windowdesk.domain.query_codes import looks_like_code
+    from windowdesk.ui.cases.query_code_dialog import QueryCodeDialog
+
+    case = accept_demo_case(demo)
+    details = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id),
+                                 "Asia/Shanghai", db=demo.db, ctx=demo.ctx)
+    qtbot.addWidget(details)
+    assert details.actions_bar.query_code_button.isEnabled()
+    dialog = QueryCodeDialog(demo.db, demo.ctx, case_id=case.id, case_number=case.number)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.approval.login_edit, DEMO_SUPERVISOR.login)
+    qtbot.keyClicks(dialog.approval.password_edit, "wrong-password")
+    dialog.issue_button.click()
+    assert dialog.result is None and dialog.error_label.text()
+    qtbot.keyClicks(dialog.approval.password_edit, DEMO_SUPERVISOR.password)
+    dialog.issue_button.click()
+    assert dialog.result is not None and looks_like_code(dialog.result.code)
+    assert dialog.result.code != case.query_code

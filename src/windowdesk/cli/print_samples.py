@@ -85,6 +85,7 @@ def _suspended_for_a_hearing(db: Database, ctx: CounterContext, case_id: str) ->
 
 def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> dict[str, object]:
     """One document of every kind, by ``DocumentKind`` value, from the data in ``db``."""
+    from windowdesk.domain.query_codes import new_query_code
     from windowdesk.services import documents, worklist
 
     today = ctx.local_today()
@@ -92,7 +93,8 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
     if len(latest) < 3:
         _decide_missing(db, ctx, calendar, set(latest))
         latest = {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)}
-    case = documents.acceptance_receipt_data(db, ctx, latest[worklist.CASE].id)
+    # As first printed: with a query code (a sample one; the case's own was printed once and is not kept).
+    case = documents.acceptance_receipt_data(db, ctx, latest[worklist.CASE].id, query_code=new_query_code())
     suspended = _suspended_for_a_hearing(db, ctx, latest[worklist.CASE].id)
     now = ctx.now()
     fee_receipt = sample_fee_receipt(

@@ -79,6 +79,7 @@ class RatingFact:
     keys: Keys
     day: dt.date
     level: int
+    web: bool = False  # given on the hub's public pages, not at a window
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Figures:
     notifications: int = 0
     refusals: int = 0
     ratings: dict[int, int] = field(default_factory=lambda: {int(level): 0 for level in RatingLevel})
+    web_ratings: int = 0  # of rating_count: given online; the others at a window
     complaints: int = 0
     complaints_resolved: int = 0
     complaints_on_time: int = 0
@@ -124,6 +126,10 @@ class Figures:
         return sum(self.ratings.values())
 
     @property
+    def window_ratings(self) -> int:
+        return self.rating_count - self.web_ratings
+
+    @property
     def satisfaction_rate(self) -> float | None:
         total = self.rating_count
         satisfied = sum(n for level, n in self.ratings.items() if is_satisfied(level))
@@ -139,7 +145,8 @@ class Figures:
             "open_overdue": self.open_overdue, "overdue": self.overdue, "notifications": self.notifications,
             "refusals": self.refusals, "average_handling_days": self.average_handling_days,
             "on_time_rate": self.on_time_rate, "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
-            "rating_count": self.rating_count, "satisfaction_rate": self.satisfaction_rate,
+            "rating_count": self.rating_count, "window_ratings": self.window_ratings,
+            "web_ratings": self.web_ratings, "satisfaction_rate": self.satisfaction_rate,
             "complaints": self.complaints, "complaints_resolved": self.complaints_resolved,
             "complaints_on_time": self.complaints_on_time, "resolution_rate": self.resolution_rate,
             "delivered": self.delivered, "delivered_late": self.delivered_late,
@@ -241,7 +248,7 @@ def build_report(
             add(decision.keys, _bump("notifications" if decision.kind == "notification" else "refusals"))
     for rating in ratings:
         if _within(rating.day, start, end):
-            add(rating.keys, _rated(int(rating.level)))
+            add(rating.keys, _rated(int(rating.level), rating.web))
     for complaint in complaints:
         if _within(complaint.day, start, end):
             add(complaint.keys, _complained(complaint))
@@ -285,9 +292,10 @@ def _completed(used: int, on_time: bool) -> Callable[[Figures], None]:
     return update
 
 
-def _rated(level: int) -> Callable[[Figures], None]:
+def _rated(level: int, web: bool) -> Callable[[Figures], None]:
     def update(figures: Figures) -> None:
         figures.ratings[level] = figures.ratings.get(level, 0) + 1
+        figures.web_ratings += web
 
     return update
 
@@ -306,4 +314,4 @@ def _complained(complaint: ComplaintFact) -> Callable[[Figures], None]:
 def report_columns() -> Sequence[str]:
     """The figures' names in the order tables and CSV files show them."""
     return ("accepted", "completed", "on_time", "overdue", "notifications", "refusals", "average_handling_days",
-            "rating_count", "satisfaction_rate", "complaints", "complaints_resolved")
+            "rating_count", "window_ratings", "web_ratings", "satisfaction_rate", "complaints", "complaints_resolved")

@@ -10,6 +10,19 @@ from windowdesk.i18n import N_, _
 # Working days, counted with the official calendar from the day it was recorded.
 FOLLOW_UP_WORKING_DAYS = 3
 COMPLAINT_REPLY_WORKING_DAYS = 5
+# A rating's channel when a resident gave it on the hub's public pages (at a window:
+# operator_screen / applicant_screen); reports count the two apart and together.
+WEB_CHANNEL = "web"
+# Days after a first rating from the web in which one supplementary rating (追评) of the
+# same stage may follow.
+SUPPLEMENT_DAYS = 15
+# The national aspects rated beside the overall grade (好差评: 整体, 办事效率, 服务质量, 服务态度).
+ASPECTS = ("efficiency", "quality", "attitude")
+ASPECT_LABELS = {
+    "efficiency": N_("Efficiency"),
+    "quality": N_("Quality of service"),
+    "attitude": N_("Attitude"),
+}
 
 
 class RatingLevel(IntEnum):
@@ -30,6 +43,11 @@ _LEVEL_LABELS = {
 
 # Best first, as the applicant sees the buttons.
 LEVELS_BEST_FIRST = tuple(sorted(RatingLevel, reverse=True))
+
+
+def level_msgid(level: int | RatingLevel) -> str:
+    """The level's words untranslated, for a page that translates in its reader's language."""
+    return _LEVEL_LABELS[RatingLevel(level)]
 
 
 def level_label(level: int | RatingLevel) -> str:

@@ -32,6 +32,7 @@ class Permission(str, Enum):
     HANDLE_FEEDBACK = "feedback.handle"
     VIEW_REPORTS = "report.view"
     CONFIGURE_DEVICES = "devices.configure"
+    REISSUE_QUERY_CODE = "case.reissue_query_code"
 
 
 _EVERYONE = frozenset(Role)
@@ -54,6 +55,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # count are a supervisor's (中心负责人) word, typed in at the operator's workstation.
     Permission.TAKE_PAYMENT: _EVERYONE,
     Permission.APPROVE_VOID: _SUPERVISORS,
+    # A new query code (查询密码) for an applicant who lost theirs: the old one stops working.
+    Permission.REISSUE_QUERY_CODE: _SUPERVISORS,
     Permission.CLOSE_DAY: _EVERYONE,
     Permission.CONFIRM_DAY_CLOSE: _SUPERVISORS,
     # Anyone at a window takes a rating, a first inquiry or a complaint; following one
@@ -98,4 +101,5 @@ def permission_label(permission: Permission) -> str:
         Permission.HANDLE_FEEDBACK: _("follow up ratings and complaints"),
         Permission.VIEW_REPORTS: _("read performance reports"),
         Permission.CONFIGURE_DEVICES: _("set up the devices of this workstation"),
+        Permission.REISSUE_QUERY_CODE: _("issue a new query code for a case"),
     }[permission]

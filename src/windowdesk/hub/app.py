@@ -20,7 +20,7 @@ from windowdesk.hub.push_turns import PushTurns
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.page_store import PageStore
-from windowdesk.hub.web import mount_web
+from windowdesk.hub.web import mount_public, mount_web
 from windowdesk.sync.protocol import API_PREFIX
 
 
@@ -61,4 +61,26 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.include_router(case_page_routes.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
     mount_web(app)
+    return app
+
+
+def create_public_app(settings: HubSettings, *, database: HubDatabase | None = None) -> FastAPI:
+    """The public pages alone (``serve --public-only``): guides, following and rating a
+    case, and their stylesheet. No sync API, no console, no API documentation: a process
+    behind the city's public proxy that has nothing else to expose."""
+    owned = database is None
+    db = database or HubDatabase(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            db.dispose()
+
+    app = FastAPI(title="windowdesk online service hall", version=__version__, openapi_url=None, docs_url=None,
+                  redoc_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    install_error_handlers(app)  # the pages' answers wrap these (web/errors.py)
+    mount_public(app)
     return app

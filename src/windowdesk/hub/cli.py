@@ -332,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--min-client-version", default=None, help=_("refuse older windowdesk clients (default 0.1.0)"))
     serve.add_argument("--workers", type=int, default=1, help=_("processes serving requests (default 1; two keep both cores busy for one workstation's push)"))
     serve.add_argument("--access-log", action="store_true", help=_("log every request"))
+    serve.add_argument("--public-only", action="store_true",
+                       help=_("serve only the public pages (service guides, following and rating a case), without "
+                              "the sync API and the console: for a process behind the city's public proxy"))
     serve.add_argument("--certfile", default=None, help=_("serve HTTPS with this PEM certificate (chain) file"))
     serve.add_argument("--keyfile", default=None, help=_("the certificate's PEM private key (unencrypted)"))
     serve.add_argument("--allow-plain-http", action="store_true",
@@ -499,7 +502,7 @@ def _run(args: argparse.Namespace, language: str) -> int:
                 refuse_plain_http_on_network(args.host)
             migrate_to_head(settings.database_url)
             return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log,
-                         tls=tls)
+                         tls=tls, public_only=args.public_only)
         if getattr(args, "handles_database", False):
             return args.handler(args, settings) or 0
         migrate_to_head(settings.database_url)

@@ -13,7 +13,8 @@ COLUMNS = (
     ("accepted", N_("ACCEPTED")), ("completed", N_("COMPLETED")), ("on_time", N_("ON TIME")),
     ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),
     ("average_handling_days", N_("AVG DAYS")), ("rating_count", N_("RATINGS")),
-    ("satisfaction_rate", N_("SATISFIED")), ("complaints", N_("COMPLAINTS")),
+    ("window_ratings", N_("AT WINDOW")), ("web_ratings", N_("ONLINE")), ("satisfaction_rate", N_("SATISFIED")),
+    ("complaints", N_("COMPLAINTS")),
     ("complaints_resolved", N_("RESOLVED")), ("delivered", N_("DELIVERED")),
     ("delivery_overdue", N_("DELIVERY OVERDUE")),
 )

@@ -30,7 +30,7 @@ from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
 from windowdesk.heap import settle_startup_heap
-from windowdesk.hub.app import create_app
+from windowdesk.hub.app import create_app, create_public_app
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.settings import (
@@ -51,6 +51,8 @@ from windowdesk.i18n import N_
 from windowdesk.logs import rotating_file
 
 READY_PREFIX = "windowdesk-hub listening on "
+# Set for the worker processes of ``serve --public-only``: each builds the public pages' app.
+ENV_PUBLIC_ONLY = "WINDOWDESK_HUB_PUBLIC_ONLY"
 # Start-up's objects are frozen out of the collector's full passes (a push of 500 events
 # set off several over them), and its youngest generation is collected every 10,000 new
 # objects instead of 700: a 10,000-event push spent 0.04-0.06 s of its ~1 s of hub CPU in
@@ -172,14 +174,15 @@ def app_from_environment() -> FastAPI:
     environment, the only channel uvicorn's workers inherit."""
     settings = HubSettings.resolve()
     configure_logging(settings)
-    app = create_app(settings)
+    app = create_public_app(settings) if os.environ.get(ENV_PUBLIC_ONLY) == "1" else create_app(settings)
     settle_startup_heap(young_threshold=YOUNG_GC_THRESHOLD)
     return app
 
 
 def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, access_log: bool = False,
-          tls: TlsFiles | None = None) -> int:
-    """Serve until SIGINT/SIGTERM; returns the process exit code."""
+          tls: TlsFiles | None = None, public_only: bool = False) -> int:
+    """Serve until SIGINT/SIGTERM; returns the process exit code. ``public_only``: the
+    public pages alone (hub/app.py create_public_app)."""
     configure_logging(settings)
     options = dict(
         host=host,
@@ -195,17 +198,19 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
         options.update(ssl_certfile=str(tls.certfile), ssl_keyfile=str(tls.keyfile))
     # Held while serving: `restore` refuses to run beside it.
     with serving_lock.serving(serving_lock.lock_file(settings.data_dir, settings.database_url), settings.database_url):
-        return _serve(settings, options, host=host, port=port, workers=workers, tls=tls)
+        return _serve(settings, options, host=host, port=port, workers=workers, tls=tls, public_only=public_only)
 
 
-def _serve(settings: HubSettings, options: dict, *, host: str, port: int, workers: int, tls: TlsFiles | None) -> int:
+def _serve(settings: HubSettings, options: dict, *, host: str, port: int, workers: int, tls: TlsFiles | None,
+           public_only: bool) -> int:
     try:
         if workers <= 1:
-            app = create_app(settings)
+            app = create_public_app(settings) if public_only else create_app(settings)
             settle_startup_heap(young_threshold=YOUNG_GC_THRESHOLD)
             _AnnouncingServer(uvicorn.Config(app, **options)).run()
             return 0
         os.environ.update(worker_environment(settings, workers))
+        os.environ[ENV_PUBLIC_ONLY] = "1" if public_only else "0"
         config = uvicorn.Config(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)
         listening = config.bind_socket()
         # Listening now, before the workers start: a connection made once the ready line

@@ -6,6 +6,7 @@ status inquiry), the promised completion date, and where to collect the result.
 
 from __future__ import annotations
 
+from windowdesk.domain.query_codes import grouped
 from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
     Sheet,
@@ -29,6 +30,17 @@ def acceptance_title() -> str:
     return _("Acceptance Receipt")
 
 
+def _query_code_rows(data: AcceptanceReceiptData) -> list[tuple[str, str]]:
+    """The query code on the copy printed when it was made; on any other copy, how to get
+    a new one (the window cannot show it again)."""
+    if data.query_code:
+        return [(_("Query code"), grouped(data.query_code))]
+    if data.has_query_code:
+        return [(_("Query code"), _("printed on the first copy only; if it is lost, a supervisor at the window "
+                                    "issues a new one"))]
+    return []
+
+
 def render_acceptance_receipt(
     data: AcceptanceReceiptData, *, paper: PaperFormat | None = None, reprint: bool = False
 ) -> bytes:
@@ -47,6 +59,7 @@ def render_acceptance_receipt(
         (_("Promised completion date"), _("{date} (within {days} working days)").format(
             date=long_date(data.promised_date), days=data.promised_days)),
         (_("Legal time limit ends"), long_date(data.legal_date)),
+        *_query_code_rows(data),
         (_("How the result reaches you"), data.delivery) if data.delivery
         else (_("Collect the result at"), data.where or issuer.center_address),
         (_("Inquiries"), issuer.window_phone or issuer.center_phone),
@@ -57,7 +70,9 @@ def render_acceptance_receipt(
         para(
             _("{name}: your application for \u201c{item}\u201d has been accepted. Please keep this "
               "receipt; with the case number or the QR code you can ask about the case at any "
-              "window, by phone or online.").format(name=data.applicant.name, item=data.item_name),
+              "window, by phone or online.").format(name=data.applicant.name, item=data.item_name)
+            + ((" " + _("Online and by phone, the case number opens the case only with the query code "
+                        "on this receipt: keep it to yourself.")) if data.query_code else ""),
             styles.body,
         ),
         *fields_with_qr(sheet, rows, data.case_number, data.status_url),

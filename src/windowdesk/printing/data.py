@@ -72,6 +72,10 @@ class AcceptanceReceiptData:
     where: str  # where the result is collected
     status_url: str = ""  # the case's public status page, for the QR code; "": the case number
     delivery: str = ""  # how the result is sent, address masked; "": collected at the window
+    # 查询密码: only on the copy printed when the code is made (acceptance, or a supervisor's
+    # re-issue); "" on every other copy, which says how to get a new one instead.
+    query_code: str = field(default="", repr=False)
+    has_query_code: bool = False  # the case was given one (cases accepted before codes were not)
 
     @property
     def number(self) -> str:

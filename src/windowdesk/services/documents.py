@@ -133,7 +133,11 @@ def _requirement(material: m.ItemMaterial) -> str:
 # --- the three decisions --------------------------------------------------------------
 
 
-def acceptance_receipt_data(db: Database, ctx: CounterContext, case_id: str) -> AcceptanceReceiptData:
+def acceptance_receipt_data(
+    db: Database, ctx: CounterContext, case_id: str, *, query_code: str = ""
+) -> AcceptanceReceiptData:
+    """``query_code``: the code just made (IntakeResult.query_code, NewQueryCode.code), for
+    the one copy that shows it; nothing here can read it back."""
     with db.read() as session:
         authorize(session, ctx, Permission.PRINT_DOCUMENT)
         case = queries.case_with_details(session, case_id)
@@ -154,6 +158,7 @@ def acceptance_receipt_data(db: Database, ctx: CounterContext, case_id: str) -> 
             ),
             where=item.where, status_url=_status_url(session, case.case_number),
             delivery=delivery_words(session, case.id),
+            query_code=query_code, has_query_code=case.query_code_issued_at is not None,
         )
 
 
@@ -225,8 +230,13 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
         )
 
 
-def record_document(db: Database, ctx: CounterContext, *, kind: str, record_id: str) -> DocumentData:
-    """The document handed out for a record of today's work (worklist kind and id)."""
+def record_document(
+    db: Database, ctx: CounterContext, *, kind: str, record_id: str, query_code: str = ""
+) -> DocumentData:
+    """The document handed out for a record of today's work (worklist kind and id);
+    ``query_code`` only for the first copy of an acceptance receipt."""
+    if kind == worklist.CASE:
+        return acceptance_receipt_data(db, ctx, record_id, query_code=query_code)
     loaders = {
         worklist.CASE: acceptance_receipt_data,
         worklist.NOTIFICATION: notification_slip_data,

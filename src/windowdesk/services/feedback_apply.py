@@ -1,5 +1,7 @@
 """Hub-side replies to the citizen's voice, applied from the change feed: a complaint's
-reply and a follow-up's outcome recorded at the hub (the city e-government office).
+reply and a follow-up's outcome recorded at the hub (the city e-government office), and
+a rating a resident gave on the hub's public pages (kept by the window that accepted
+the case, counted in its reports with the window's own, and followed up here when bad).
 
 Idempotent like every change handler (services/sync_apply.py): the same change applied
 twice leaves the same result. A reply already given at the window is kept, not
@@ -10,8 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from windowdesk.domain.feedback import WEB_CHANNEL
+from windowdesk.domain.permissions import Role
+from windowdesk.storage import models as m
+from windowdesk.storage import queries_service as q
 from windowdesk.storage.db import Session
-from windowdesk.storage.models_service import Complaint, FollowUp
+from windowdesk.storage.models_service import Complaint, FollowUp, Rating
 from windowdesk.sync import protocol
 
 
@@ -49,7 +55,42 @@ def _followup_outcome(session: Session, change: protocol.Change, now: dt.datetim
     return change.kind
 
 
+def _owner_here(session: Session, owner_id: object, case: m.Case) -> str:
+    """The supervisor the hub named; one whose account has not reached this window yet is
+    stood in for by a supervisor of the center known here, else by the case's operator."""
+    if isinstance(owner_id, str) and session.get(m.Operator, owner_id) is not None:
+        return owner_id
+    supervisors = q.active_staff(session, case.center_code, (Role.SUPERVISOR.value, Role.ADMINISTRATOR.value))
+    return supervisors[0].id if supervisors else case.operator_id
+
+
+def _web_rating(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
+    payload = change.payload
+    if session.get(Rating, payload["id"]) is not None:
+        return None  # applied already
+    case = session.get(m.Case, payload["case_id"])
+    if case is None:
+        return None  # accepted at another window: rated there
+    rated_at = dt.datetime.fromisoformat(payload["rated_at"]).astimezone(dt.UTC)
+    session.add(Rating(
+        id=payload["id"], center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id,
+        case_id=case.id, item_code=case.item_code, level=int(payload["level"]),
+        reason=str(payload.get("comment") or ""), channel=WEB_CHANNEL, rated_at=rated_at,
+    ))
+    session.flush()
+    follow_up = payload.get("follow_up")
+    if isinstance(follow_up, dict):
+        session.add(FollowUp(
+            id=follow_up["id"], rating_id=payload["id"], center_code=case.center_code,
+            owner_id=_owner_here(session, follow_up.get("owner"), case), status="open", outcome="",
+            deadline=dt.date.fromisoformat(follow_up["deadline"]), created_at=rated_at, closed_at=None, closed_by="",
+            source="window",
+        ))
+    return change.kind
+
+
 FEEDBACK_HANDLERS = {
+    protocol.CHANGE_WEB_RATING: _web_rating,
     protocol.CHANGE_COMPLAINT_REPLY: _complaint_reply,
     protocol.CHANGE_FOLLOWUP_OUTCOME: _followup_outcome,
 }

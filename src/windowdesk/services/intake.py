@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.delivery import DeliveryChoice
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.query_codes import hash_query_code, new_query_code
 from windowdesk.domain.text_rules import LEGAL_BASIS, REASON, SHORT_NOTE, checked_text
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
@@ -53,6 +54,9 @@ class IntakeResult:
     number: str
     warnings: tuple[str, ...] = ()
     promised_date: dt.date | None = None  # cases: told to the applicant at once
+    # A case's query code (查询密码), for its first printed receipt only: nothing on this
+    # workstation can show it again (only its hash is kept, and at the hub). Never in a repr.
+    query_code: str = field(default="", repr=False)
 
 
 def _checked_materials(
@@ -134,8 +138,12 @@ def accept_case(
     note: str = "",
     delivery: DeliveryChoice | None = None,
 ) -> IntakeResult:
-    """受理: every required material is in; the case gets its number and its dates.
+    """受理: every required material is in; the case gets its number, its dates and its
+    query code (查询密码, returned for the receipt, sent to the hub as a hash only).
     ``delivery``: how the applicant wants the result (none: at the window)."""
+    # Hashed before the write transaction: the slow hash must not hold the write lock.
+    query_code = new_query_code()
+    query_code_hash = hash_query_code(query_code)
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
         incomplete = [mat.name for mat, check in pairs if mat.required and check.status != RECEIVED]
@@ -159,7 +167,7 @@ def accept_case(
             accepted_day=today,
             promised_date=calendar.add_working_days(today, item.promised_limit_days),
             legal_date=calendar.add_working_days(today, item.legal_limit_days),
-            note=note.strip(), **_applicant_columns(applicant),
+            note=note.strip(), query_code_issued_at=now, **_applicant_columns(applicant),
         )
         case.materials = [
             m.CaseMaterial(
@@ -184,7 +192,8 @@ def accept_case(
         )
         enqueue(
             session, entity="case", entity_id=case.id, kind="case.accepted", now=now,
-            payload={**_case_payload(case, applicant), "delivery": delivery_payload},
+            payload={**_case_payload(case, applicant), "delivery": delivery_payload,
+                     "query_code_hash": query_code_hash},
         )
         warnings = ()
         if not calendar.covers(case.legal_date):
@@ -193,7 +202,7 @@ def accept_case(
                   "were counted with weekends only. They will be right once the hub publishes "
                   "that year's calendar.").format(year=case.legal_date.year),
             )
-        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date)
+        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, query_code)
 
 
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:

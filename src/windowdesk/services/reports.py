@@ -22,7 +22,7 @@ from windowdesk.domain.assessment import (
 )
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
-from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label
+from windowdesk.domain.feedback import LEVELS_BEST_FIRST, WEB_CHANNEL, level_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.errors import ValidationError
@@ -53,6 +53,7 @@ def column_labels() -> dict[str, str]:
         "accepted": _("Accepted"), "completed": _("Completed"), "on_time": _("On time"),
         "overdue": _("Overdue"), "notifications": _("One-time notifications"), "refusals": _("Refusals"),
         "average_handling_days": _("Average handling (working days)"), "rating_count": _("Ratings"),
+        "window_ratings": _("Ratings at the window"), "web_ratings": _("Ratings online"),
         "satisfaction_rate": _("Satisfaction rate"), "complaints": _("Complaints"),
         "complaints_resolved": _("Complaints resolved"),
     }
@@ -123,8 +124,8 @@ def performance_report(
                    | refusal_queries.refused_creations(session, "refusal.given"))
         decisions = [DecisionFact(keys(w, o, item), day(at), kind)
                      for kind, w, o, item, at in q.report_decisions(session, ctx.center_code, low, high, refused)]
-        ratings = [RatingFact(keys(w, o, item), day(at), level)
-                   for w, o, item, at, level in q.report_ratings(session, ctx.center_code, low, high)]
+        ratings = [RatingFact(keys(w, o, item), day(at), level, channel == WEB_CHANNEL)
+                   for w, o, item, at, level, channel in q.report_ratings(session, ctx.center_code, low, high)]
         complaints = [
             ComplaintFact(keys(c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code,
                                c.about_department_code), day(c.received_at), c.deadline,

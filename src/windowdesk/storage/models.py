@@ -280,6 +280,9 @@ class Case(Base):
     suspensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # 办结 of an approved case whose item issues a certificate: its number (provincial record).
     certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # When the query code (查询密码) was last printed: the code itself is never kept here,
+    # only its hash travels to the hub (domain.query_codes); None before codes existed.
+    query_code_issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     materials: Mapped[list[CaseMaterial]] = relationship(
         order_by="CaseMaterial.position", cascade="all, delete-orphan"

@@ -141,9 +141,9 @@ def report_decisions(session: Session, center_code: str, low: dt.datetime, high:
     return rows
 
 
-def report_ratings(session: Session, center_code: str, low: dt.datetime, high: dt.datetime) -> Sequence[Row[str, str, str | None, dt.datetime, int]]:
+def report_ratings(session: Session, center_code: str, low: dt.datetime, high: dt.datetime) -> Sequence[Row[str, str, str | None, dt.datetime, int, str]]:
     return session.execute(
-        select(Rating.window_id, Rating.operator_id, Rating.item_code, Rating.rated_at, Rating.level)
+        select(Rating.window_id, Rating.operator_id, Rating.item_code, Rating.rated_at, Rating.level, Rating.channel)
         .where(Rating.center_code == center_code, Rating.rated_at >= low, Rating.rated_at < high)
     ).all()
 

@@ -26,6 +26,7 @@ _WORDS = {
     "refusal.given": N_("Refusal given"),
     "case.status": N_("Case status changed"),
     "audit.entry": N_("Audit log entry"),
+    "case.query_code_reissued": N_("New query code issued"),
     "rating.given": N_("Rating given"),
     "followup.closed": N_("Follow-up closed"),
     "inquiry.logged": N_("Inquiry logged"),

@@ -128,6 +128,8 @@ EVENT_KINDS = (
     "refusal.given",
     "case.status",
     "audit.entry",
+    # A supervisor gave the case a new query code (services/query_codes.py).
+    "case.query_code_reissued",
     # The citizen's voice (services/feedback.py, services/complaints.py).
     "rating.given",
     "followup.closed",
@@ -171,8 +173,11 @@ CHANGE_FOLLOWUP_OUTCOME = "followup.outcome"
 # The public address of the cases' status pages ({"url": ...}; "" withdraws it): the QR
 # code on receipts opens a case's page under it. Older windows skip it.
 CHANGE_STATUS_PAGE = "status_page.published"
+# A resident rated a case on the hub's public pages: the window that accepted it counts
+# the rating in its reports and follows a bad one up. Older windows skip it.
+CHANGE_WEB_RATING = "rating.web"
 CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
-                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE)
+                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING)
 
 DECISIONS = ("approve", "reject", "request_materials")
 
@@ -196,6 +201,8 @@ EVENT_REQUIRED_FIELDS = {
         "id", "number", "center", "window", "item", "applicant", "created_at", "reason", "legal_basis",
     ),
     "case.status": ("action",),
+    # case.accepted may carry "query_code_hash" (domain.query_codes); a re-issue replaces it.
+    "case.query_code_reissued": ("id", "number", "center", "query_code_hash", "at"),
     "audit.entry": (
         "id", "seq", "at", "workstation", "action", "entity", "entity_id", "prev_hash", "hash",
     ),
@@ -254,6 +261,10 @@ PAYMENT_EVENT_KINDS = (PAYMENT_RECEIVED, UTILITY_PAID, PAYMENT_VOIDED, DAY_CLOSE
 #       ({department: part status} of every part after the decision)
 #   complaint.reply    [complaint / id]     {"complaint_id", "number", "reply", "by", "at"}
 #   followup.outcome   [follow_up / id]     {"follow_up_id", "rating_id", "outcome", "by", "at"}
+#   rating.web         [rating / id]        {"id", "case_id", "case_number", "center", "window",
+#                                            "operator", "item", "level", "aspects", "stage",
+#                                            "round", "comment", "rated_at", "follow_up":
+#                                            null | {"id", "owner", "deadline"}}
 # catalog.published and calendar.override are for every center, the others for one.
 
 # Stable "code" values of the error body (added with the hub), for a client that wants

@@ -28,6 +28,7 @@ from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransiti
 from windowdesk.domain.catalog_model import CENTER_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
+from windowdesk.domain.query_codes import is_query_code_hash
 from windowdesk.domain.suspensions import SUSPENSION_KINDS, SuspensionKind
 from windowdesk.errors import ValidationError
 from windowdesk.hub.language import Text, transition_text
@@ -188,11 +189,16 @@ UPDATE_CASE_CERTIFICATE = (
     .where(Case.__table__.c.id == bindparam("case_id"))
     .values(certificate_number=bindparam("number"))
 )
+UPDATE_QUERY_CODE = (
+    update(Case.__table__)
+    .where(Case.__table__.c.id == bindparam("case_id"))
+    .values(query_code_hash=bindparam("code_hash"))
+)
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
     INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_NOTIFICATION, INSERT_REFUSAL,
-    UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE, INSERT_CASE_EVENT, INSERT_AUDIT,
+    UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE, UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
 CREATING_KINDS = frozenset(
@@ -465,6 +471,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     applicant_kind, applicant_id = read.applicant(view, center)
     accepted_at = read.timestamp("accepted_at")
     promised_date = read.day("promised_date", required=False)
+    code_hash = _query_code_hash(read, required=False)
     if case_id in view.cases:
         raise Rejected(N_("Case {number} is already on the hub (sent by another event)."), number=number)
     if number in view.case_numbers:
@@ -475,7 +482,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
             accepted_at=accepted_at, received_at=now, updated_at=now, promised_date=promised_date,
-            source="window", certificate_number="",
+            source="window", certificate_number="", query_code_hash=code_hash,
         )),
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
@@ -490,6 +497,31 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
         v.case_numbers.add(number)
 
     return Plan(statements, remember)
+
+
+def _query_code_hash(read: PayloadReader, *, required: bool) -> str | None:
+    """The case's query code hash as domain.query_codes makes it; the code itself never
+    travels. A malformed one is refused: it would lock the resident out for good."""
+    value = read.payload.get("query_code_hash")
+    if value in (None, "") and not required:
+        return None
+    if not is_query_code_hash(value):
+        raise Rejected(N_("The {kind} event's query_code_hash is not a query code hash."), kind=read.event.kind)
+    return value
+
+
+def query_code_reissued(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    """A supervisor gave the case a new query code: its hash replaces the old one, which
+    stops opening the case's public page."""
+    read = PayloadReader(event)
+    case_id = read.own_id("case")
+    read.center(pusher)
+    code_hash = _query_code_hash(read, required=True)
+    read.timestamp("at")
+    facts = view.cases.get(case_id)
+    if facts is None or facts.center_code != pusher.center_code:
+        raise unknown_case(view, case_id)
+    return Plan([(UPDATE_QUERY_CODE, dict(case_id=case_id, code_hash=code_hash))], _nothing)
 
 
 def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -652,6 +684,7 @@ RULES: dict[str, Rule] = {
     ),
     "refusal.given": _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
     "case.status": case_status,
+    "case.query_code_reissued": query_code_reissued,
     "audit.entry": audit_entry,
 }
 

@@ -214,7 +214,7 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     def rows(statement, ids: Iterable[str], **values: str):  # noqa: ANN001, ANN202 - SQLAlchemy's own types
         return connection.execute(statement, {"ids": queries.ids(ids), **values})
 
-    changed_cases = sorted(mentions.ids["case.status"])
+    changed_cases = sorted(mentions.ids["case.status"] | mentions.ids["case.query_code_reissued"])
     if changed_cases:
         for case_id, number, center, status in rows(queries.cases_to_change, changed_cases):
             view.cases[case_id] = CaseFacts(number, center, status)

@@ -28,6 +28,7 @@ from windowdesk.domain.assessment import (
     build_report,
 )
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.feedback import WEB_CHANNEL
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
@@ -176,9 +177,10 @@ def city_report(
         decisions += [DecisionFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code),
                                    day(r.center_code, r.created_at), kind) for r in rows]
     ratings = [
-        RatingFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code), day(r.center_code, r.rated_at), r.level)
+        RatingFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code), day(r.center_code, r.rated_at), r.level,
+                   r.channel == WEB_CHANNEL)
         for r in session.execute(select(Rating.center_code, Rating.window_id, Rating.operator_id, Rating.item_code,
-                                        Rating.rated_at, Rating.level)
+                                        Rating.rated_at, Rating.level, Rating.channel)
                                  .where(Rating.rated_at >= low, Rating.rated_at < high, *where_center(Rating.center_code)))
     ]
     complaints = [

@@ -365,6 +365,9 @@ class Case(Base):
     # online hall's; and the certificate number recorded at 办结 ("" where none is issued).
     source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
     certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # 查询密码: a salted slow hash of the code printed on the acceptance receipt
+    # (domain.query_codes), never the code; None for a case accepted before codes existed.
+    query_code_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class CaseEvent(Base):
@@ -489,6 +492,7 @@ from windowdesk.hub.storage import (  # noqa: E402,F401
     models_console,
     models_delivery,
     models_pages,
+    models_public,
     models_queue,
     models_service,
 )

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, CenterCode, Counter, UTCDateTime, Uuid, WindowId
+from windowdesk.hub.storage.models import Base, CenterCode, Counter, Json, UTCDateTime, Uuid, WindowId
 
 
 class CasePart(Base):
@@ -38,16 +38,29 @@ class Rating(Base):
         # among a year's ratings, so a partial index.
         Index("ix_ratings_open_follow_ups", "follow_up_deadline", sqlite_where=text("follow_up_status = 'open'"),
               postgresql_where=text("follow_up_status = 'open'")),
+        # One rating from the web per case and stage, and one supplementary (追评): the
+        # database refuses a second even when two browsers send it at once.
+        Index("ux_ratings_web_case_stage_round", "case_id", "stage", "round", unique=True,
+              sqlite_where=text("channel = 'web'"), postgresql_where=text("channel = 'web'")),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     window_id: Mapped[str] = mapped_column(WindowId)
+    # For a rating from the web: the operator who accepted the case.
     operator_id: Mapped[str] = mapped_column(Uuid)
     case_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
     item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     level: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # operator_screen / applicant_screen at a window; "web" from the public pages
+    # (domain.feedback.WEB_CHANNEL).
     channel: Mapped[str] = mapped_column(String(20), default="")
+    # From the web: the stage of the case rated (accepted / completed), 1 for the first
+    # rating of that stage and 2 for the supplementary one, and the grades of the
+    # national aspects ({"efficiency": 5, "service": 4, "attitude": 5}; overall is level).
+    stage: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    round: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    aspects: Mapped[dict | None] = mapped_column(Json, nullable=True)
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     follow_up_id: Mapped[str | None] = mapped_column(Uuid, nullable=True, unique=True)

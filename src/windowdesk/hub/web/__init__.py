@@ -24,10 +24,18 @@ STATIC_DIR = Path(__file__).with_name("static")
 
 def mount_web(app: FastAPI) -> None:
     """Adds the console's and the public pages' routes and the shared stylesheet."""
-    from windowdesk.hub.web import console, public
+    from windowdesk.hub.web import console
+
+    mount_public(app)
+    app.include_router(console.router)
+
+
+def mount_public(app: FastAPI) -> None:
+    """The public pages, the stylesheet and the pages' error answers only (``serve
+    --public-only`` serves just these)."""
+    from windowdesk.hub.web import public
     from windowdesk.hub.web.errors import install_page_errors
 
     install_page_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(console.router)
     app.include_router(public.router)

@@ -59,9 +59,10 @@ class SuspensionDialog(QDialog):
 class CaseActionsBar(QWidget):
     changed = Signal(str)  # the new status
 
-    def __init__(self, db: Database, ctx: CounterContext, *, case_id: str, status: str, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, ctx: CounterContext, *, case_id: str, status: str, case_number: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._ctx, self._case_id = db, ctx, case_id
+        self._db, self._ctx, self._case_id, self._case_number = db, ctx, case_id, case_number
         self.print_dialog = None
         self.handover_dialog = None
         layout = QHBoxLayout(self)
@@ -76,6 +77,9 @@ class CaseActionsBar(QWidget):
         self.notice_button = QPushButton(_("Suspension notice"), objectName="case_suspension_notice")
         self.notice_button.clicked.connect(lambda _checked=False: self.print_notice(reprint=True))
         layout.addWidget(self.notice_button)
+        self.query_code_button = QPushButton(_("New query code…"), objectName="case_new_query_code")
+        self.query_code_button.clicked.connect(self.new_query_code)
+        layout.addWidget(self.query_code_button)
         layout.addStretch(1)
         self.show_status(status)
 
@@ -149,3 +153,19 @@ class CaseActionsBar(QWidget):
             show_error(self, error)
             return
         self.print_dialog = open_print_preview(self, self._db, self._ctx, data, reprint=reprint)
+
+    def new_query_code(self) -> None:
+        """A supervisor issues a new query code; the receipt is printed again with it."""
+        from windowdesk.services import documents
+        from windowdesk.ui.cases.query_code_dialog import QueryCodeDialog
+        from windowdesk.ui.printing.actions import open_print_preview
+
+        dialog = QueryCodeDialog(self._db, self._ctx, case_id=self._case_id, case_number=self._case_number, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result is None:
+            return
+        try:
+            data = documents.acceptance_receipt_data(self._db, self._ctx, self._case_id, query_code=dialog.result.code)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        self.print_dialog = open_print_preview(self, self._db, self._ctx, data, reprint=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -389,7 +390,8 @@ class IntakeView(QWidget):
         from windowdesk.ui.printing.direct import print_document
 
         try:
-            data = documents.record_document(self._db, self._ctx, kind=result.kind, record_id=result.id)
+            data = documents.record_document(self._db, self._ctx, kind=result.kind, record_id=result.id,
+                                             query_code=result.query_code)
         except WindowdeskError as error:
             self._show_result(error.message, ok=False)
             return
@@ -405,10 +407,13 @@ class IntakeView(QWidget):
             return
         self.print_dialog = open_record_preview(
             self, self._db, self._ctx, kind=self.last_result.kind, record_id=self.last_result.id,
-            reprint=self.last_printed,
+            reprint=self.last_printed, query_code="" if self.last_printed else self.last_result.query_code,
         )
         if self.print_dialog is not None:
             self.print_dialog.printed.connect(self._document_printed)
 
     def _document_printed(self, _output: str) -> None:
         self.last_printed = True
+        if self.last_result is not None and self.last_result.query_code:
+            # On paper now: the query code leaves this window's memory too.
+            self.last_result = dataclasses.replace(self.last_result, query_code="")

@@ -49,10 +49,12 @@ def open_record_preview(
     record_id: str,
     reprint: bool,
     settings: PaperSettings | None = None,
+    query_code: str = "",
 ) -> PrintPreviewDialog | None:
-    """The preview of a record's document (acceptance receipt, notification slip, refusal notice)."""
+    """The preview of a record's document (acceptance receipt, notification slip, refusal
+    notice); ``query_code`` for the first copy of an acceptance receipt only."""
     try:
-        data = documents.record_document(db, ctx, kind=kind, record_id=record_id)
+        data = documents.record_document(db, ctx, kind=kind, record_id=record_id, query_code=query_code)
     except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
         show_error(parent, error)
         return None

@@ -121,7 +121,8 @@ class RecordDetailDialog(QDialog):
             from windowdesk.services.worklist import case_status
             from windowdesk.ui.cases.actions import CaseActionsBar
 
-            self.actions_bar = CaseActionsBar(db, ctx, case_id=detail.id, status=case_status(db, detail.id), parent=self)
+            self.actions_bar = CaseActionsBar(db, ctx, case_id=detail.id, status=case_status(db, detail.id),
+                                              case_number=detail.number, parent=self)
             self.actions_bar.changed.connect(lambda _status: self._reload(zone))
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)

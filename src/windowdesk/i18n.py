@@ -2,13 +2,18 @@
 
 Source strings are English; ``zh_CN`` is the default locale. ``_`` looks the string
 up in the catalog chosen by :func:`set_locale` at call time, so messages built after a
-language change follow it.
+language change follow it. A server that answers each caller in their own language (the
+hub's web pages) sets the language of one request with :func:`speaking_in`, which holds
+for the code that request runs only (a context variable), not for the other requests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gettext
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from babel import Locale
@@ -24,6 +29,8 @@ SUPPORTED_LOCALES = ("zh_CN", "en")
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _locale_name: str = "en"
+# The language of the request being served, where one is set (speaking_in); else the above.
+_speaking: ContextVar[tuple[gettext.NullTranslations, str] | None] = ContextVar("windowdesk_speaking", default=None)
 
 
 def load_catalog(locale_name: str, folder: Path) -> gettext.NullTranslations:
@@ -60,16 +67,34 @@ def set_locale(locale_name: str = DEFAULT_LOCALE, folder: Path | None = None) ->
     _locale_name = locale_name
 
 
+@contextlib.contextmanager
+def speaking_in(translations: gettext.NullTranslations, locale_name: str) -> Iterator[None]:
+    """``_``, ``ngettext`` and :func:`current_locale` in ``translations`` for the code run in
+    this block (in this thread or task, and the tasks and threads it starts); everywhere
+    else the language :func:`set_locale` chose."""
+    token = _speaking.set((translations, locale_name))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
 def current_locale() -> str:
-    return _locale_name
+    speaking = _speaking.get()
+    return speaking[1] if speaking is not None else _locale_name
+
+
+def _words() -> gettext.NullTranslations:
+    speaking = _speaking.get()
+    return speaking[0] if speaking is not None else _translations
 
 
 def _(message: str) -> str:
-    return _translations.gettext(message)
+    return _words().gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return _translations.ngettext(singular, plural, count)
+    return _words().ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

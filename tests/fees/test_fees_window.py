@@ -59,7 +59,15 @@ def test_payment_with_change_after_acceptance(qtbot, demo, clerk):
     preview = wait_preview(qtbot, window.fees, DocumentKind.FEE_RECEIPT)
     assert preview.request.number == number and not preview.request.reprint
     assert window.tabs.currentWidget() is not window.fees  # the operator stays where they were
-    assert window.fees.receipts_view.receipts_model.rowCount() == 1
+    model = window.fees.receipts_view.receipts_model
+    assert model.rowCount() == 1
+    # The list names who paid and for which item, not only the case number.
+    cells = [model.data(model.index(0, column)) for column in range(model.columnCount())]
+    with demo.db.read() as session:
+        case = session.get(m.Case, case_id)
+        item_name, case_number = session.get(m.CatalogItem, case.item_code).name, case.case_number
+        payer = session.get(m.Receipt, dialog.result.receipt_id).payer_name
+    assert payer and payer in cells and item_name in cells and case_number in cells
 
 
 def test_void_with_the_supervisors_credentials(qtbot, demo, clerk):
@@ -92,7 +100,7 @@ def test_void_with_the_supervisors_credentials(qtbot, demo, clerk):
     [entry] = receipts.receipts_of_day(demo.db, clerk)
     assert entry.voided and entry.void_number == "ZF-" + paid.number
     assert window.fees.receipts_view.receipts_model.data(
-        window.fees.receipts_view.receipts_model.index(0, 5)).startswith("Voided")
+        window.fees.receipts_view.receipts_model.index(0, 7)).startswith("Voided")
     preview = wait_preview(qtbot, window.fees, DocumentKind.VOID_SLIP)
     assert preview.request.number == entry.void_number
 
@@ -187,3 +195,4 @@ def _wait_for_print_jobs():
     from windowdesk.ui.printing.jobs import wait_for_jobs
 
     wait_for_jobs()
+

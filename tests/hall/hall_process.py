@@ -1,6 +1,6 @@
 """The real hall service as a separate process (``windowdesk-hall serve``), set up with
 the administrator's commands, killable with SIGKILL and restartable on the same store.
-Used by the tests and by bench/queue.py."""
+Used by the tests and by bench/hall_queue.py."""
 
 from __future__ import annotations
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from windowdesk.hub.cli_common import at_least_one, clock_text, utc_now
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
+from windowdesk.hub.services.backup_status import key_from_environment
 from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage import backup, serving_lock
@@ -35,26 +35,14 @@ from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
 from windowdesk.i18n import N_, _, ngettext
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
 
-ENV_BACKUP_KEY_FILE = "WINDOWDESK_HUB_BACKUP_KEY_FILE"
-ENV_BACKUP_PASSPHRASE_FILE = "WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE"
-
 
 def backup_key(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> BackupKey | None:
     """The key given on the command line, else in the environment; None: no encryption."""
-    environ = os.environ if environ is None else environ
-    if args.key_file or args.passphrase_file:
-        key_file, passphrase_file = args.key_file, args.passphrase_file
-    else:
-        key_file, passphrase_file = environ.get(ENV_BACKUP_KEY_FILE), environ.get(ENV_BACKUP_PASSPHRASE_FILE)
-        if key_file and passphrase_file:
-            raise InvalidInput(Text(N_("Both {key} and {passphrase} are set: say which, with one of them or with "
-                                       "--key-file or --passphrase-file."),
-                                    key=ENV_BACKUP_KEY_FILE, passphrase=ENV_BACKUP_PASSPHRASE_FILE))
-    if key_file:
-        return BackupKey.from_key_file(Path(key_file).expanduser())
-    if passphrase_file:
-        return BackupKey.from_passphrase_file(Path(passphrase_file).expanduser())
-    return None
+    if args.key_file:
+        return BackupKey.from_key_file(Path(args.key_file).expanduser())
+    if args.passphrase_file:
+        return BackupKey.from_passphrase_file(Path(args.passphrase_file).expanduser())
+    return key_from_environment(environ)
 
 
 def cmd_backup_key(args: argparse.Namespace, settings: HubSettings) -> None:

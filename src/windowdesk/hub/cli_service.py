@@ -13,42 +13,14 @@ from windowdesk.domain.assessment import GROUPINGS, Report
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import table_lines
+from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WORDS
+from windowdesk.hub.report_table import lines as _lines
 from windowdesk.hub.services import replies, reports
-from windowdesk.i18n import N_, _
+from windowdesk.i18n import _
 from windowdesk.spreadsheet import csv_writer
 
 if TYPE_CHECKING:
     from typing import TextIO
-
-# Columns of the plain-text and CSV report (names of domain.assessment.Figures.as_dict()).
-# The table's headings are worded in the terminal's language; a CSV file's stay as here
-# in every language, for the programs and spreadsheets that read it by its headings.
-COLUMNS = (
-    ("accepted", N_("ACCEPTED")), ("completed", N_("COMPLETED")), ("on_time", N_("ON TIME")),
-    ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),
-    ("average_handling_days", N_("AVG DAYS")), ("rating_count", N_("RATINGS")),
-    ("window_ratings", N_("AT WINDOW")), ("web_ratings", N_("ONLINE")), ("satisfaction_rate", N_("SATISFIED")), ("complaints", N_("COMPLAINTS")),
-    ("complaints_resolved", N_("RESOLVED")),
-)
-GROUPING_HEADINGS = {"window": N_("WINDOW"), "operator": N_("OPERATOR"), "department": N_("DEPARTMENT"),
-                     "center": N_("CENTER")}
-GROUPING_WORDS = {"window": N_("window"), "operator": N_("operator"), "department": N_("department"),
-                  "center": N_("center")}
-
-
-def _cell(name: str, value: float | None) -> str:
-    if value is None:
-        return "-"
-    if name.endswith("_rate"):
-        return f"{value * 100:.1f}%"
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
-
-
-def _lines(report: Report, total: str) -> list[list[str]]:
-    rows = [(row.label, row.figures.as_dict()) for row in report.rows]
-    rows.append((total, report.total.as_dict()))
-    return [[label, *(_cell(name, figures[name]) for name, _title in COLUMNS)] for label, figures in rows]
-
 
 def print_report(report: Report, fmt: str, out: TextIO | None = None) -> None:
     out = out or sys.stdout

@@ -43,6 +43,7 @@ class ReceiptEntry:
     payer_name: str
     void_id: str  # "" when the receipt stands
     void_number: str
+    item: str = ""  # the case's item, for a fee; "" for a utility payment
 
     @property
     def voided(self) -> bool:
@@ -69,16 +70,19 @@ def receipts_of_day(db: Database, ctx: CounterContext, *, day: dt.date | None = 
         authorize(session, ctx, Permission.TAKE_PAYMENT)
         rows = queries.receipts_of_window_day(session, ctx.window_id, day or ctx.local_today())
         case_ids = [receipt.case_id for receipt, _void in rows if receipt.case_id]
-        case_numbers = {
-            case.id: case.case_number
-            for case in (session.get(m.Case, case_id) for case_id in case_ids) if case is not None
-        }
+        cases = [case for case in (session.get(m.Case, case_id) for case_id in case_ids) if case is not None]
+        case_numbers = {case.id: case.case_number for case in cases}
+        item_names = {}
+        for case in cases:
+            item = session.get(m.CatalogItem, case.item_code)
+            item_names[case.id] = item.name if item is not None else case.item_code
         return [
             ReceiptEntry(
                 id=receipt.id, number=receipt.number, kind=receipt.kind, paid_at=receipt.paid_at,
                 method=receipt.method, amount_fen=receipt.amount_fen,
                 what=_what(receipt, case_numbers), payer_name=receipt.payer_name,
                 void_id=void.id if void else "", void_number=void.number if void else "",
+                item=item_names.get(receipt.case_id, "") if receipt.case_id else "",
             )
             for receipt, void in rows
         ]

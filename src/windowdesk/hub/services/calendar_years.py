@@ -43,20 +43,26 @@ def year_from_file(path: Path, year: int | None) -> PublishedYear:
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(Text(N_("The file {path} cannot be read ({kind}). Nothing was published."), path=path,
                                 kind=exc.__class__.__name__)) from None
+    return year_from_text(text, name=str(path), year=year)
+
+
+def year_from_text(text: str, *, name: str, year: int | None) -> PublishedYear:
+    """As :func:`year_from_file`, from a calendar file's text (an upload in the console);
+    ``name`` is the file's name, for the messages and the year's source."""
     try:
         data = json.loads(text)
         calendar = calendar_from_json(data)
     except ValueError as exc:  # not JSON, or MalformedCalendar (a ValueError): says why
         raise InvalidInput(Text(
             N_("The file {path} is not a calendar in the shipped format ({problem}). Nothing was published."),
-            path=path, problem=exc,
+            path=name, problem=exc,
         )) from None
     year = calendar.last_year if year is None else year
     if not calendar.first_year <= year <= calendar.last_year:
         raise InvalidInput(Text(N_("The file covers {first}-{last}, not {year}. Nothing was published."),
                                 first=calendar.first_year, last=calendar.last_year, year=year))
     source = data.get("source")  # data is an object: it was read as a calendar
-    named = f"{Path(path).name}: {source if isinstance(source, str) else ''}"
+    named = f"{Path(name).name}: {source if isinstance(source, str) else ''}"
     published = calendar.published_year(year, source=named[:MAX_SOURCE])
     if not published.holidays:
         # Every real year has holidays (New Year's Day at least): a year without any is a

@@ -33,6 +33,7 @@ from windowdesk.domain.catalog import (
     Catalog,
     CatalogFormatError,
     load_catalog,
+    parse_catalog,
 )
 from windowdesk.domain.search_keys import item_search_keys, keys_document
 from windowdesk.hub.errors import Conflict, InvalidInput
@@ -81,6 +82,22 @@ def import_catalog(session: Session, *, folder: Path, now: dt.datetime) -> Catal
         raise InvalidInput(Text(N_("{folder} is not a folder holding {centers}, {departments} and {items}."),
                                 folder=folder, centers=CENTERS_FILE, departments=DEPARTMENTS_FILE, items=ITEMS_FILE))
     catalog, documents = _read_documents(folder)
+    return publish_documents(session, catalog=catalog, documents=documents, now=now)
+
+
+def parse_documents(documents: dict[str, Any]) -> Catalog:
+    """The three decoded documents validated as ``import-catalog`` validates a folder's."""
+    try:
+        return parse_catalog(documents["centers"], documents["departments"], documents["items"])
+    except CatalogFormatError as error:
+        raise InvalidInput(error.message, title=error.title) from None
+
+
+def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str, Any], now: dt.datetime
+                      ) -> CatalogImport:
+    """Store and publish validated documents (``catalog`` is what they parse to): the path of
+    every catalog version, from a folder or edited in the console. Runs in a
+    ``write(feed=True)`` transaction."""
     if len(catalog.version) > MAX_VERSION_LENGTH:
         raise InvalidInput(Text(N_("The catalog version is longer than {count} characters."), count=MAX_VERSION_LENGTH))
     fingerprint = _fingerprint(documents)

@@ -10,6 +10,7 @@ Jinja2 escapes every value it prints, so nothing a user typed reaches a page as 
 from __future__ import annotations
 
 import functools
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from fastapi.responses import HTMLResponse
 from windowdesk import __version__
 from windowdesk.hub.language import _catalog
 from windowdesk.hub.web import csrf
+from windowdesk.i18n import speaking_in
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 LANGUAGE_COOKIE = "wd_lang"
@@ -34,6 +36,16 @@ def page_language(request: Request) -> str:
     if chosen.lower().startswith("en"):
         return "en"
     return chosen if chosen in PAGE_LANGUAGES else DEFAULT_PAGE_LANGUAGE
+
+
+async def page_words(request: Request) -> AsyncIterator[None]:
+    """A router's dependency: what the services word with the project's ``_`` while they
+    serve this page (the catalog format's checks, the password rules: worded when raised)
+    is in the page's language, for this request only. Async, so that the language is set
+    in the request's own context, which the route's worker thread inherits."""
+    language = page_language(request)
+    with speaking_in(_catalog(language), language):
+        yield
 
 
 @functools.cache

@@ -58,7 +58,7 @@ class ReceiptsView(QWidget):
         self.collect_button = QPushButton(objectName="collectFeeButton")
         self.receipts_caption = QLabel(objectName="receiptsCaption")
         self.receipts_model = receipts_model(ctx.timezone, self)
-        self.receipts_table = _table("receiptsTable", self.receipts_model, 2)
+        self.receipts_table = _table("receiptsTable", self.receipts_model, 4)
         self.void_button = QPushButton(objectName="voidButton")
         self.reprint_button = QPushButton(objectName="reprintReceipt")
         due_buttons = QHBoxLayout()

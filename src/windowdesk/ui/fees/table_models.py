@@ -80,12 +80,13 @@ def fees_due_model(parent: QObject | None = None) -> RowsTableModel:
 def receipts_model(zone: str, parent: QObject | None = None) -> RowsTableModel:
     def cells(row: ReceiptEntry) -> tuple[str, ...]:
         status = _("Voided ({number})").format(number=row.void_number) if row.voided else _("Valid")
-        return (row.number, local_clock(row.paid_at, zone), row.what, method_label(row.method),
-                yuan_text(row.amount_fen), status)
+        return (row.number, local_clock(row.paid_at, zone), row.payer_name, row.what, row.item,
+                method_label(row.method), yuan_text(row.amount_fen), status)
 
     return RowsTableModel(
-        lambda: (_("Receipt number"), _("Time"), _("For"), _("Payment method"), _("Amount"), _("Status")),
-        cells, amount_columns=(4,), parent=parent,
+        lambda: (_("Receipt number"), _("Time"), _("Payer"), _("For"), _("Item"), _("Payment method"), _("Amount"),
+                 _("Status")),
+        cells, amount_columns=(6,), parent=parent,
     )
 
 

@@ -7,9 +7,24 @@ what that person may do.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from windowdesk.hub.web.console import sign_in
+from windowdesk.hub.web.console import (
+    admin_access,
+    admin_backups,
+    admin_calendar,
+    admin_catalog,
+    admin_city,
+    reports,
+    sign_in,
+)
+from windowdesk.hub.web.templating import page_words
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(page_words)])
 router.include_router(sign_in.router)
+router.include_router(reports.router)
+router.include_router(admin_city.router)  # the administrators' pages (issue 26)
+router.include_router(admin_access.router)
+router.include_router(admin_catalog.router)
+router.include_router(admin_calendar.router)
+router.include_router(admin_backups.router)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 
 from windowdesk.hub.web.console import (
     admin_access,
+    admin_bookings,
     admin_backups,
     admin_calendar,
     admin_catalog,
@@ -28,3 +29,4 @@ router.include_router(admin_access.router)
 router.include_router(admin_catalog.router)
 router.include_router(admin_calendar.router)
 router.include_router(admin_backups.router)
+router.include_router(admin_bookings.router)  # the places residents book (issue 27)

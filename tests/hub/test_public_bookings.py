@@ -41,7 +41,7 @@ def catalog_hub(hub):
 
 
 def test_only_an_administrator_sets_capacity_and_it_is_audited(catalog_hub) -> None:
-    with catalog_hub.db.write() as session, pytest.raises(Forbidden):
+    with pytest.raises(Forbidden), catalog_hub.db.write() as session:
         bookings.set_capacity(session, by=ConsoleActor("2", "sup", "Sup", SUPERVISOR), center_code="JD01",
                               item_code=ITEM, day=TOMORROW, half_day="am", capacity=3, now=NOW)
     _capacity(catalog_hub, 3)
@@ -50,10 +50,10 @@ def test_only_an_administrator_sets_capacity_and_it_is_audited(catalog_hub) -> N
         assert entry.actor == "console:admin" and entry.detail["capacity"] == 3
     slots = bookings.open_slots(catalog_hub.db, center_code="JD01", item_code=ITEM, now=NOW)
     assert [(s.day, s.half_day, s.left) for s in slots] == [(TOMORROW, "am", 3)]
-    with catalog_hub.db.write() as session, pytest.raises(NotFound):
+    with pytest.raises(NotFound), catalog_hub.db.write() as session:
         bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code="NO-SUCH", day=TOMORROW,
                               half_day="am", capacity=3, now=NOW)
-    with catalog_hub.db.write() as session, pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput), catalog_hub.db.write() as session:
         bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code=ITEM, day=TOMORROW,
                               half_day="evening", capacity=3, now=NOW)
 
@@ -71,7 +71,7 @@ def test_booking_takes_a_place_and_capacity_cannot_go_below_the_booked(catalog_h
     with pytest.raises(bookings.BookingRefused) as refused:
         _book(catalog_hub.db, "13700137000")
     assert refused.value.message == bookings.NO_ROOM
-    with catalog_hub.db.write() as session, pytest.raises(Conflict):
+    with pytest.raises(Conflict), catalog_hub.db.write() as session:
         bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code=ITEM, day=TOMORROW, half_day="am",
                               capacity=1, now=NOW)
 
@@ -153,3 +153,33 @@ def test_cancel_gives_the_place_back_once(catalog_hub) -> None:
     with pytest.raises(NotFound):
         bookings.cancel(catalog_hub.db, code="ABCDEFGHJK", now=NOW)
     assert bookings.find_booking(catalog_hub.db, "nonsense") is None
+
+
+def test_a_half_day_is_bookable_until_it_ends(catalog_hub) -> None:
+    today = NOW.date()  # 2026-12-07 in Shanghai too
+    _capacity(catalog_hub, 3, day=today, half="am")
+    _capacity(catalog_hub, 3, day=today, half="pm")
+    afternoon = dt.datetime(2026, 12, 7, 5, 30, tzinfo=dt.UTC)  # 13:30 in Shanghai
+    slots = bookings.open_slots(catalog_hub.db, center_code="JD01", item_code=ITEM, now=afternoon)
+    assert [(s.day, s.half_day) for s in slots] == [(today, "pm")]
+    with pytest.raises(bookings.BookingRefused) as refused:
+        bookings.book(catalog_hub.db, center_code="JD01", item_code=ITEM, day=today, half_day="am", name="王建国",
+                      phone="13800138000", address="10.0.0.1", now=afternoon)
+    assert refused.value.message == bookings.PAST
+    bookings.book(catalog_hub.db, center_code="JD01", item_code=ITEM, day=today, half_day="pm", name="王建国",
+                  phone="13800138000", address="10.0.0.1", now=afternoon)
+
+
+def test_places_set_for_a_range_of_working_days_at_once_or_not_at_all(catalog_hub) -> None:
+    monday, sunday = dt.date(2026, 12, 7), dt.date(2026, 12, 13)
+    with catalog_hub.db.write() as session:
+        slots = bookings.set_capacity_for_days(session, by=ADMIN, center_code="JD01", item_code=ITEM, first=monday,
+                                               last=sunday, half_days=bookings.HALF_DAYS, capacity=4, now=NOW)
+    assert sorted({s.day for s in slots}) == [monday + dt.timedelta(days=n) for n in range(5)]  # not the weekend
+    assert len(slots) == 10
+    _book(catalog_hub.db)  # tomorrow morning: one booked
+    with pytest.raises(Conflict), catalog_hub.db.write() as session:
+        bookings.set_capacity_for_days(session, by=ADMIN, center_code="JD01", item_code=ITEM, first=monday,
+                                       last=sunday, half_days=("am",), capacity=0, now=NOW)
+    with catalog_hub.db.read() as session:  # nothing of the refused change was kept
+        assert sorted(set(session.scalars(select(BookingSlot.capacity)))) == [4]

@@ -35,6 +35,7 @@ from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit
+from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.console_rights import ConsoleActor, require_administrator
 from windowdesk.hub.services.public_cases import mask_name
 from windowdesk.hub.services.public_guides import current_catalog
@@ -45,6 +46,9 @@ from windowdesk.i18n import N_
 
 HALF_DAYS = ("am", "pm")
 HALF_DAY_LABELS = {"am": N_("morning"), "pm": N_("afternoon")}
+# A half-day can be booked until it ends, on the center's clock.
+HALF_DAY_ENDS = {"am": dt.time(12, 0), "pm": dt.time(18, 0)}
+MAX_RANGE_DAYS = 62
 BOOKABLE_DAYS_AHEAD = 14
 MAX_CAPACITY = 1000
 MAX_ACTIVE_PER_PHONE = 2
@@ -113,14 +117,21 @@ def address_hash(address: str) -> str:
     return hashlib.sha256(f"booking-address:{address}".encode()).hexdigest()
 
 
-def center_today(session: Session, center_code: str, now: dt.datetime) -> dt.date:
+def center_clock(session: Session, center_code: str, now: dt.datetime) -> dt.datetime:
     zone = session.scalar(select(Center.timezone).where(Center.code == center_code)) or "Asia/Shanghai"
-    return now.astimezone(ZoneInfo(zone)).date()
+    return now.astimezone(ZoneInfo(zone))
 
 
-def _bookable_day(session: Session, center_code: str, day: dt.date, now: dt.datetime) -> bool:
-    today = center_today(session, center_code, now)
-    return today <= day <= today + dt.timedelta(days=BOOKABLE_DAYS_AHEAD)
+def center_today(session: Session, center_code: str, now: dt.datetime) -> dt.date:
+    return center_clock(session, center_code, now).date()
+
+
+def _still_bookable(local_now: dt.datetime, day: dt.date, half_day: str) -> bool:
+    """From now (the center's clock) until the half-day ends, at most BOOKABLE_DAYS_AHEAD days on."""
+    today = local_now.date()
+    if not today <= day <= today + dt.timedelta(days=BOOKABLE_DAYS_AHEAD):
+        return False
+    return day > today or local_now.time() < HALF_DAY_ENDS.get(half_day, dt.time(0))
 
 
 # ---- the administrator's side ------------------------------------------------------------
@@ -159,6 +170,24 @@ def set_capacity(session: Session, *, by: ConsoleActor, center_code: str, item_c
     return _slot(slot)
 
 
+def set_capacity_for_days(session: Session, *, by: ConsoleActor, center_code: str, item_code: str,
+                          first: dt.date, last: dt.date, half_days: tuple[str, ...], capacity: int,
+                          now: dt.datetime, address: str = "") -> list[Slot]:
+    """The same places on every working day (the official calendar) from ``first`` to
+    ``last``: one change for the administrator, kept whole or not at all."""
+    require_administrator(by)
+    if last < first or (last - first).days >= MAX_RANGE_DAYS:
+        raise InvalidInput(Text(N_("Choose a last day on or after the first, at most {days} days on."),
+                                days=MAX_RANGE_DAYS))
+    if not half_days:
+        raise InvalidInput(N_("Choose the morning or the afternoon."))
+    calendar = hub_calendar(session)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return [set_capacity(session, by=by, center_code=center_code, item_code=item_code, day=day, half_day=half,
+                         capacity=capacity, now=now, address=address)
+            for day in days if calendar.is_working_day(day) for half in half_days]
+
+
 def _slot(row: BookingSlot) -> Slot:
     return Slot(row.center_code, row.item_code, row.day, row.half_day, row.capacity, row.booked)
 
@@ -178,12 +207,13 @@ def slots_of_center(session: Session, *, by: ConsoleActor, center_code: str, sin
 def open_slots(db: HubDatabase, *, center_code: str, item_code: str, now: dt.datetime) -> list[Slot]:
     """The half-days with room left that can be booked now, soonest first."""
     with db.read() as session:
-        today = center_today(session, center_code, now)
+        local_now = center_clock(session, center_code, now)
+        today = local_now.date()
         rows = session.scalars(select(BookingSlot).where(
             BookingSlot.center_code == center_code, BookingSlot.item_code == item_code,
             BookingSlot.day >= today, BookingSlot.day <= today + dt.timedelta(days=BOOKABLE_DAYS_AHEAD),
             BookingSlot.booked < BookingSlot.capacity).order_by(BookingSlot.day, BookingSlot.half_day)).all()
-        return [_slot(row) for row in rows]
+        return [_slot(row) for row in rows if _still_bookable(local_now, row.day, row.half_day)]
 
 
 def bookable_businesses(db: HubDatabase, *, now: dt.datetime) -> dict[str, set[str]]:
@@ -225,7 +255,7 @@ def book(db: HubDatabase, *, center_code: str, item_code: str, day: dt.date, hal
     def work(session: Session) -> str:
         if not db.is_sqlite:  # one phone's bookings are counted one after the other
             session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"booking:{phone}"})
-        if not _bookable_day(session, center_code, day, now):
+        if not _still_bookable(center_clock(session, center_code, now), day, half_day):
             raise BookingRefused(PAST)
         hashed = address_hash(address)
         recent = session.scalar(select(func.count()).select_from(Booking).where(

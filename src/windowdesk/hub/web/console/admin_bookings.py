@@ -46,6 +46,13 @@ def _page(request: Request, actor: ConsoleActor, center: str, *, error: str | No
         flash=flash(request), error=error), status_code=status_code)
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(N_("Choose the day (YYYY-MM-DD).")) from None
+
+
 @router.get("/bookings")
 def bookings_page(request: Request, center: str = "", actor: ConsoleActor = Depends(current_actor)) -> Response:
     return _page(request, actor, center[:8])
@@ -53,18 +60,17 @@ def bookings_page(request: Request, center: str = "", actor: ConsoleActor = Depe
 
 @router.post("/bookings", dependencies=[Depends(require_csrf)])
 def set_capacity(request: Request, center: str = Form(""), item: str = Form(""), day: str = Form(""),
-                 half_day: str = Form(""), capacity: str = Form(""),
+                 last_day: str = Form(""), half_day: str = Form(""), capacity: str = Form(""),
                  actor: ConsoleActor = Depends(current_actor)) -> Response:
     try:
-        try:
-            chosen = dt.date.fromisoformat(day.strip())
-        except ValueError:
-            raise InvalidInput(N_("Choose the day (YYYY-MM-DD).")) from None
+        first = _day(day)
+        last = _day(last_day) if last_day.strip() else first
         places = form_int(capacity, -1, N_("number of places"))
+        half_days = public_bookings.HALF_DAYS if half_day == "both" else (half_day,)
         with hub_db(request).write() as session:
-            public_bookings.set_capacity(session, by=actor, center_code=center, item_code=item, day=chosen,
-                                         half_day=half_day, capacity=places, now=utc_now(),
-                                         address=client_address(request))
+            public_bookings.set_capacity_for_days(
+                session, by=actor, center_code=center, item_code=item, first=first, last=last, half_days=half_days,
+                capacity=places, now=utc_now(), address=client_address(request))
     except FORM_REFUSALS as refused:
         return _page(request, actor, center[:8], error=refusal(request, refused), status_code=400)
     return RedirectResponse(f"{BOOKINGS}?center={center}&done=capacity", status_code=303)

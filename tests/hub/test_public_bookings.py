@@ -183,3 +183,6 @@ def test_places_set_for_a_range_of_working_days_at_once_or_not_at_all(catalog_hu
                                        last=sunday, half_days=("am",), capacity=0, now=NOW)
     with catalog_hub.db.read() as session:  # nothing of the refused change was kept
         assert sorted(set(session.scalars(select(BookingSlot.capacity)))) == [4]
+    with pytest.raises(InvalidInput), catalog_hub.db.write() as session:  # a weekend alone: said, not silently nothing
+        bookings.set_capacity_for_days(session, by=ADMIN, center_code="JD01", item_code=ITEM, first=sunday,
+                                       last=sunday, half_days=("am",), capacity=2, now=NOW)

@@ -183,6 +183,8 @@ def set_capacity_for_days(session: Session, *, by: ConsoleActor, center_code: st
         raise InvalidInput(N_("Choose the morning or the afternoon."))
     calendar = hub_calendar(session)
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    if not any(calendar.is_working_day(day) for day in days):
+        raise InvalidInput(N_("There is no working day among the chosen days; nothing was set."))
     return [set_capacity(session, by=by, center_code=center_code, item_code=item_code, day=day, half_day=half,
                          capacity=capacity, now=now, address=address)
             for day in days if calendar.is_working_day(day) for half in half_days]

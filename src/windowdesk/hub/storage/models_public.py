@@ -75,3 +75,13 @@ class Booking(Base):
     address_hash: Mapped[str] = mapped_column(String(64))
     booked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class HallLink(Base):
+    """The credential of a center's hall service (windowdesk-hall) at the hub: it reads that
+    center's bookings of a day, nothing else. One per center; a new one replaces it."""
+
+    __tablename__ = "hall_links"
+    center_code: Mapped[str] = mapped_column(CenterCode, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

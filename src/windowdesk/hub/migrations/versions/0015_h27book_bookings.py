@@ -1,4 +1,4 @@
-"""bookings of visits (预约): the places a center offers per business and half-day, and the bookings
+"""bookings of visits (预约): the places a center offers per business and half-day, the bookings, the halls' links
 
 Revision ID: h27book
 Revises: h27hall
@@ -7,6 +7,8 @@ Create Date: 2026-12-07
 Issue 27: an administrator sets how many visits a center takes for a business on a
 half-day (``booking_slots``); residents book them on the public pages (``bookings``).
 ``booked <= capacity`` is a check constraint besides the booking's conditional update.
+Issue 25: a center's hall service reads the day's bookings with its own token
+(``hall_links``, one per center, kept as a hash).
 """
 
 import sqlalchemy as sa
@@ -56,9 +58,18 @@ def upgrade() -> None:
     op.create_index('ix_bookings_phone_status', 'bookings', ['phone', 'status'])
     op.create_index('ix_bookings_address_at', 'bookings', ['address_hash', 'booked_at'])
     op.create_index('ix_bookings_center_day', 'bookings', ['center_code', 'day'])
+    op.create_table(
+        'hall_links',
+        sa.Column('center_code', sa.String(length=8), nullable=False),
+        sa.Column('token_sha256', sa.String(length=64), nullable=False),
+        sa.Column('issued_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('center_code', name=op.f('pk_hall_links')),
+        sa.UniqueConstraint('token_sha256', name=op.f('uq_hall_links_token_sha256')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('hall_links')
     op.drop_index('ix_bookings_center_day', table_name='bookings')
     op.drop_index('ix_bookings_address_at', table_name='bookings')
     op.drop_index('ix_bookings_phone_status', table_name='bookings')

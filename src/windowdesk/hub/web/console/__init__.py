@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends
 
 from windowdesk.hub.web.console import (
     admin_access,
-    admin_bookings,
     admin_backups,
+    admin_bookings,
     admin_calendar,
     admin_catalog,
     admin_city,

@@ -17,7 +17,7 @@ import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -136,6 +136,10 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
     @app.post("/tickets/booking")
     async def check_in(body: CheckInBody, _who: dict = Depends(kiosk_or_window)) -> dict[str, Any]:
         return await act(service.check_in, code=body.code)
+
+    @app.get("/bookings/{code}")
+    async def booking(code: str = Path(max_length=20), _who: dict = Depends(window_only)) -> dict[str, Any]:
+        return await act(service.booking, code=code)
 
     @app.post("/tickets/requeue")
     async def requeue(body: RequeueBody, _who: dict = Depends(kiosk_or_window)) -> dict[str, Any]:

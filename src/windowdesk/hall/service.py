@@ -176,6 +176,18 @@ class HallService:
         self.on_event(seq)
         return {**self._public(ticket), "waiting_ahead": ahead}
 
+    def booking(self, *, code: str) -> dict[str, Any]:
+        """A booking as the hall knows it, for the window: and its ticket, if checked in."""
+        code = "".join(ch for ch in code.upper() if ch.isalnum())
+        with self.store.read() as db:
+            booking = self.store.booking(db, code) if code else None
+            if booking is None:
+                raise HallError("no_booking", N_("There is no booking {booking} here. Check the code, or ask at the "
+                                                 "information desk."), status=404, booking=code)
+            ticket = self.store.ticket(db, ticket_id=booking["ticket_id"]) if booking["ticket_id"] else None
+        shown = {key: booking[key] for key in ("code", "day", "half_day", "item", "name", "status")}
+        return {**shown, "ticket": ticket["number"] if ticket else None}
+
     def _new_ticket(self, db: sqlite3.Connection, *, day: str, now: str, prefix: str, priority: bool, resident: dict | None,
                     state: str, window: str | None) -> dict:
         names = {b["prefix"]: b["name"] for b in self.store.businesses(db)}

@@ -95,6 +95,10 @@ class HallClient:
         """A booked resident's ticket from their booking code (预约签到)."""
         return self._request("POST", "/tickets/booking", body={"code": code})
 
+    def booking(self, code: str) -> dict:
+        """A booking the hall knows, looked up at the window by its code."""
+        return self._request("GET", f"/bookings/{code}")
+
     def requeue(self, number: str) -> dict:
         return self._request("POST", "/tickets/requeue", body={"number": number})
 

@@ -81,6 +81,10 @@ class LinkCaseBody(BaseModel):
     case_id: str = Field(min_length=1, max_length=64)
 
 
+class CheckInBody(BaseModel):
+    code: str = Field(min_length=1, max_length=20)
+
+
 class RequeueBody(BaseModel):
     number: str = Field(min_length=2, max_length=8)
 
@@ -128,6 +132,14 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
     @app.post("/tickets")
     async def issue(body: IssueBody, _who: dict = Depends(kiosk_or_window)) -> dict[str, Any]:
         return await act(service.issue, business=body.business, priority=body.priority, resident=body.resident)
+
+    @app.post("/tickets/booking")
+    async def check_in(body: CheckInBody, _who: dict = Depends(kiosk_or_window)) -> dict[str, Any]:
+        return await act(service.check_in, code=body.code)
+
+    @app.get("/bookings/{code}")
+    async def booking(code: str = Path(max_length=20), _who: dict = Depends(window_only)) -> dict[str, Any]:
+        return await act(service.booking, code=code)
 
     @app.post("/tickets/requeue")
     async def requeue(body: RequeueBody, _who: dict = Depends(kiosk_or_window)) -> dict[str, Any]:

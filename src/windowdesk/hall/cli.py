@@ -4,7 +4,9 @@
     windowdesk-hall --data-dir D business A 社保医保 --items SB-001 SB-002
     windowdesk-hall --data-dir D window 05 --businesses A,B
     windowdesk-hall --data-dir D token window --window 05     # prints the token once
-    windowdesk-hall --data-dir D serve --host 0.0.0.0 --port 8770
+    windowdesk-hall --data-dir D serve --host 0.0.0.0 --port 8770 [--hub https://hub.example]
+    windowdesk-hall --data-dir D fetch-bookings --hub https://hub.example
+(the hub's hall token in WINDOWDESK_HALL_HUB_TOKEN: ``windowdesk-hub hall-token CENTER``)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from windowdesk.errors import WindowdeskError
 from windowdesk.hall import settings
 from windowdesk.hall.errors import HallError
+from windowdesk.hall.hub_link import ENV_HUB_TOKEN, fetch_bookings
 from windowdesk.hall.service import DEFAULT_TIMEZONE, ROLES, HallService
 from windowdesk.hall.storage.store import HallStore
 from windowdesk.hub.cli_language import HelpFormatter, speaking, terminal_language
@@ -37,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--timezone", default=os.environ.get(settings.ENV_TIMEZONE, DEFAULT_TIMEZONE),
                        help=_("the hall's time zone: numbers start again each local day"))
+    fetch = commands.add_parser("fetch-bookings", help=_("read today's bookings of the center from the hub once"))
+    for command in (serve, fetch):
+        command.add_argument("--hub", default="", required=command is fetch,
+                             help=_("the hub's address, to read the center's bookings from (the hall token in "
+                                    "WINDOWDESK_HALL_HUB_TOKEN)"))
     load = commands.add_parser("load-config", help=_("set businesses and windows from a TOML file"))
     load.add_argument("file")
     business = commands.add_parser("business", help=_("add or change a business"))
@@ -72,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 def _service(args: argparse.Namespace) -> tuple[HallService, HallStore]:
     store = HallStore(settings.store_path(settings.data_dir(args.data_dir)))
     store.migrate()
-    return HallService(store), store
+    return HallService(store, timezone=os.environ.get(settings.ENV_TIMEZONE, DEFAULT_TIMEZONE)), store
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         from windowdesk.hall.server import serve
 
         return serve(settings.store_path(settings.data_dir(args.data_dir)), host=args.host, port=args.port,
-                     timezone=args.timezone)
+                     timezone=args.timezone, hub_url=args.hub, hub_token=os.environ.get(ENV_HUB_TOKEN, ""))
     if args.command == "voice":
         from windowdesk.hall.voice import VoiceClips
 
@@ -116,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
             print(service.add_token(role=args.role, window=args.window, label=args.label))
         elif args.command == "revoke":
             print(_("Revoked {count} tokens.").format(count=service.revoke_tokens(label=args.label)))
+        elif args.command == "fetch-bookings":
+            count = fetch_bookings(service, hub_url=args.hub, token=os.environ.get(ENV_HUB_TOKEN, ""))
+            print(_("Read {count} bookings of today from the hub.").format(count=count))
         elif args.command == "show":
             print(json.dumps(service.setup(), ensure_ascii=False, indent=2))
     finally:

@@ -59,6 +59,10 @@ class HallService:
 
     # --- time -------------------------------------------------------------------------
 
+    def today(self) -> str:
+        """The hall's local day (ISO)."""
+        return self._now()[1]
+
     def _now(self) -> tuple[str, str]:
         """(UTC timestamp, the hall's local day)."""
         now = self.clock()
@@ -129,6 +133,61 @@ class HallService:
             seq = self.store.add_event(db, ticket, "issue", window=None, now=now, detail="priority" if priority else "")
         self.on_event(seq)
         return {**self._public(ticket), "waiting_ahead": ahead}
+
+    # --- booked visits (预约签到) ------------------------------------------------------
+
+    def store_bookings(self, bookings: list[dict[str, str]]) -> int:
+        """The center's bookings as the hub gave them (hall/hub_link.py)."""
+        with self.store.write() as db:
+            for booking in bookings:
+                self.store.put_booking(db, booking)
+        return len(bookings)
+
+    def check_in(self, *, code: str) -> dict[str, Any]:
+        """A booked resident's ticket, from the booking code typed or scanned at the kiosk.
+
+        Booked visits are priority tickets of the business that serves the booked item:
+        they came at the time the center offered them, so they go before walk-ins of the
+        same business (after those already called). A code checks in once, on its day."""
+        code = "".join(ch for ch in code.upper() if ch.isalnum())
+        now, day = self._now()
+        with self.store.write() as db:
+            booking = self.store.booking(db, code) if code else None
+            if booking is None or booking["status"] != "booked":
+                raise HallError("no_booking", N_("There is no booking {booking} here. Check the code, or ask at the "
+                                                 "information desk."), status=404, booking=code)
+            if booking["day"] != day:
+                raise HallError("booking_other_day", N_("Booking {booking} is for {day}, not today."), status=409,
+                                booking=code, day=booking["day"])
+            if booking["ticket_id"]:
+                earlier = self.store.ticket(db, ticket_id=booking["ticket_id"])
+                raise HallError("booking_checked_in", N_("Booking {booking} was checked in already: number {number}."),
+                                status=409, booking=code, number=earlier["number"] if earlier else "")
+            prefix = next((b["prefix"] for b in self.store.businesses(db) if booking["item"] in b["items"]), None)
+            if prefix is None:
+                raise HallError("booking_no_business", N_("No business of this hall serves the booked item {item}. "
+                                                          "Please ask at the information desk."), status=409,
+                                item=booking["item"])
+            ticket = self._new_ticket(db, day=day, now=now, prefix=prefix, priority=True, resident=None,
+                                      state="waiting", window=None)
+            self.store.mark_checked_in(db, code, ticket["id"])
+            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            seq = self.store.add_event(db, ticket, "issue", window=None, now=now, detail=f"booking:{code}")
+            ahead = self._ahead(db, ticket)
+        self.on_event(seq)
+        return {**self._public(ticket), "waiting_ahead": ahead}
+
+    def booking(self, *, code: str) -> dict[str, Any]:
+        """A booking as the hall knows it, for the window: and its ticket, if checked in."""
+        code = "".join(ch for ch in code.upper() if ch.isalnum())
+        with self.store.read() as db:
+            booking = self.store.booking(db, code) if code else None
+            if booking is None:
+                raise HallError("no_booking", N_("There is no booking {booking} here. Check the code, or ask at the "
+                                                 "information desk."), status=404, booking=code)
+            ticket = self.store.ticket(db, ticket_id=booking["ticket_id"]) if booking["ticket_id"] else None
+        shown = {key: booking[key] for key in ("code", "day", "half_day", "item", "name", "status")}
+        return {**shown, "ticket": ticket["number"] if ticket else None}
 
     def _new_ticket(self, db: sqlite3.Connection, *, day: str, now: str, prefix: str, priority: bool, resident: dict | None,
                     state: str, window: str | None) -> dict:
@@ -395,7 +454,7 @@ class HallService:
     def _public(ticket: dict) -> dict[str, Any]:
         """What the kiosk and the resident may see: no ID number, the name masked."""
         keys = ("id", "day", "number", "business", "priority", "state", "issued_at", "called_at", "window_code",
-                "target_window")
+                "target_window", "booking_code")
         shown = {key: ticket[key] for key in keys}
         shown["name"] = mask_name((ticket["resident"] or {}).get("name"))
         return shown

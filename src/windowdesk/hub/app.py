@@ -9,7 +9,14 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from windowdesk import __version__
-from windowdesk.hub.api import backoffice_routes, blob_routes, case_page_routes, report_routes, sync_routes
+from windowdesk.hub.api import (
+    backoffice_routes,
+    blob_routes,
+    case_page_routes,
+    hall_routes,
+    report_routes,
+    sync_routes,
+)
 from windowdesk.hub.api.enrolled_tokens import EnrolledTokens
 from windowdesk.hub.api.errors import install_error_handlers
 from windowdesk.hub.api.hub_id_header import HubIdHeader
@@ -60,6 +67,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)
     app.include_router(case_page_routes.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
+    app.include_router(hall_routes.router, prefix=API_PREFIX)
     mount_web(app)
     return app
 

@@ -24,7 +24,15 @@ from windowdesk.hub.cli_common import typed_password as _typed_password
 from windowdesk.hub.cli_language import HelpFormatter, speaking, table_lines, terminal_language
 from windowdesk.hub.errors import HubError, InvalidInput, StartupFailed
 from windowdesk.hub.language import Text, translate
-from windowdesk.hub.services import admin, audit_chain, backoffice, calendar_years, catalog_import, enrollment
+from windowdesk.hub.services import (
+    admin,
+    audit_chain,
+    backoffice,
+    calendar_years,
+    catalog_import,
+    enrollment,
+    hall_link,
+)
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.status_page import publish_status_page
 from windowdesk.hub.settings import HubSettings
@@ -222,6 +230,14 @@ def cmd_staff_token(args, settings: HubSettings, db: HubDatabase) -> None:  # no
     print(issued.token)
 
 
+def cmd_hall_token(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    with db.write() as session:
+        token = hall_link.issue_hall_token(session, center_code=args.center, now=utc_now())
+    print(_("Hall token for center {center}; it replaces the one before, is shown once, and the hub keeps only "
+            "its hash:").format(center=args.center))
+    print(token)
+
+
 def cmd_staff_tokens(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     now = utc_now()
     with db.read() as session:
@@ -412,6 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("department", help=_("the department's code"))
     sub.add_argument("--days", type=_days, default=enrollment.DEFAULT_STAFF_TOKEN_LIFETIME.days,
                      help=_("how many days it stays valid (default 90)"))
+    sub = command("hall-token", cmd_hall_token, _("issue the token a center's hall service reads its bookings with"))
+    sub.add_argument("center", help=_("the center's code, e.g. JD01"))
     sub = command("staff-tokens", cmd_staff_tokens, _("list the staff tokens issued, with their expiry and state"))
     sub.add_argument("--department", default=None, help=_("one department only (default: all)"))
     sub = command("revoke-staff-token", cmd_revoke_staff_token, _("refuse a staff token from now on"))

@@ -82,6 +82,11 @@ def requeue(connection: HallConnection, number: str) -> dict:
     return _with_client(connection, lambda c: c.requeue(number))
 
 
+def booking(connection: HallConnection, code: str) -> dict:
+    """A booking looked up by its code (letters and digits only travel)."""
+    return _with_client(connection, lambda c: c.booking("".join(ch for ch in code if ch.isalnum())[:20]))
+
+
 def figures(connection: HallConnection, day: str | None = None) -> dict:
     return _with_client(connection, lambda c: c.figures(day))
 

@@ -91,6 +91,14 @@ class HallClient:
         return self._request("POST", "/tickets", body={"business": business, "priority": priority,
                                                        "resident": resident})
 
+    def check_in(self, code: str) -> dict:
+        """A booked resident's ticket from their booking code (预约签到)."""
+        return self._request("POST", "/tickets/booking", body={"code": code})
+
+    def booking(self, code: str) -> dict:
+        """A booking the hall knows, looked up at the window by its code."""
+        return self._request("GET", f"/bookings/{code}")
+
     def requeue(self, number: str) -> dict:
         return self._request("POST", "/tickets/requeue", body={"number": number})
 

@@ -3,7 +3,7 @@ small and local to one center, so each version is one script applied in one tran
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA_V1 = """
 CREATE TABLE businesses (
@@ -68,4 +68,20 @@ CREATE TABLE events (
 CREATE INDEX events_ticket ON events (ticket_id);
 """
 
-MIGRATIONS = {1: SCHEMA_V1}
+# Version 2 (issue 27): the center's bookings of the day as the hub last gave them, and
+# the ticket a booking was checked in with.
+SCHEMA_V2 = """
+CREATE TABLE bookings (
+    code TEXT PRIMARY KEY,            -- the resident's booking code
+    day TEXT NOT NULL,                -- the hall's local day of the visit
+    half_day TEXT NOT NULL,           -- am / pm
+    item TEXT NOT NULL,               -- the catalog item booked
+    name TEXT NOT NULL DEFAULT '',    -- masked by the hub (王*国)
+    status TEXT NOT NULL,             -- booked / cancelled, as the hub says
+    ticket_id TEXT                    -- the ticket it was checked in with
+);
+CREATE INDEX bookings_day ON bookings (day);
+ALTER TABLE tickets ADD COLUMN booking_code TEXT;
+"""
+
+MIGRATIONS = {1: SCHEMA_V1, 2: SCHEMA_V2}

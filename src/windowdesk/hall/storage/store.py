@@ -139,6 +139,27 @@ class HallStore:
     def revoke_tokens(db: sqlite3.Connection, *, label: str) -> int:
         return db.execute("DELETE FROM tokens WHERE label = ?", (label,)).rowcount
 
+    # --- bookings (read from the hub) ------------------------------------------------
+
+    @staticmethod
+    def put_booking(db: sqlite3.Connection, booking: dict[str, str]) -> None:
+        """As the hub gives it; the ticket it was checked in with is kept."""
+        db.execute("INSERT INTO bookings (code, day, half_day, item, name, status) VALUES (?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (code) DO UPDATE SET day = excluded.day, half_day = excluded.half_day, "
+                   "item = excluded.item, name = excluded.name, status = excluded.status",
+                   (booking["code"], booking["day"], booking["half_day"], booking["item"], booking.get("name", ""),
+                    booking["status"]))
+
+    @staticmethod
+    def booking(db: sqlite3.Connection, code: str) -> dict[str, Any] | None:
+        row = db.execute("SELECT * FROM bookings WHERE code = ?", (code,)).fetchone()
+        return dict(row) if row else None
+
+    @staticmethod
+    def mark_checked_in(db: sqlite3.Connection, code: str, ticket_id: str) -> None:
+        db.execute("UPDATE bookings SET ticket_id = ? WHERE code = ?", (ticket_id, code))
+        db.execute("UPDATE tickets SET booking_code = ? WHERE id = ?", (code, ticket_id))
+
     # --- tickets ----------------------------------------------------------------------
 
     @staticmethod

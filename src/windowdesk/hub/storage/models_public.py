@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, Counter, UTCDateTime
+from windowdesk.hub.storage.models import Base, CenterCode, Counter, UTCDateTime
 
 
 class LookupFailure(Base):
@@ -29,3 +29,59 @@ class LookupFailure(Base):
     # "case:<case number>" or "addr:<client address>"; an unknown case number counts too.
     scope: Mapped[str] = mapped_column(String(100))
     failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class BookingSlot(Base):
+    """What a center offers for booking (预约): for one business (a catalog item) on one
+    half-day, how many visits it takes (``capacity``, set by an administrator) and how many
+    are booked. A booking takes a place by one conditional UPDATE (``booked < capacity``),
+    so two residents booking the last place at once cannot both get it."""
+
+    __tablename__ = "booking_slots"
+    __table_args__ = (
+        UniqueConstraint("center_code", "item_code", "day", "half_day"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="places"),
+    )
+    id: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
+    center_code: Mapped[str] = mapped_column(CenterCode)
+    item_code: Mapped[str] = mapped_column(String(40))
+    day: Mapped[dt.date] = mapped_column(Date)  # on the center's calendar
+    half_day: Mapped[str] = mapped_column(String(2))  # "am" / "pm"
+    capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Booking(Base):
+    """One resident's booked visit. The code is what the resident holds (and its QR); the
+    address the booking came from is kept only as a hash, for the per-address limit."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_phone_status", "phone", "status"),
+        Index("ix_bookings_address_at", "address_hash", "booked_at"),
+        Index("ix_bookings_center_day", "center_code", "day"),
+    )
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slot_id: Mapped[int] = mapped_column(Counter, ForeignKey("booking_slots.id"))
+    center_code: Mapped[str] = mapped_column(CenterCode)
+    item_code: Mapped[str] = mapped_column(String(40))
+    day: Mapped[dt.date] = mapped_column(Date)
+    half_day: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(20))
+    id_number: Mapped[str] = mapped_column(String(18), default="")
+    status: Mapped[str] = mapped_column(String(12))  # booked / cancelled
+    address_hash: Mapped[str] = mapped_column(String(64))
+    booked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class HallLink(Base):
+    """The credential of a center's hall service (windowdesk-hall) at the hub: it reads that
+    center's bookings of a day, nothing else. One per center; a new one replaces it."""
+
+    __tablename__ = "hall_links"
+    center_code: Mapped[str] = mapped_column(CenterCode, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -9,7 +9,9 @@ ID cards: ``read_card`` is the hook for the counter's ID-card reader (the counte
 ``devices/idcard``, not on this branch): a callable returning ``{"name", "id_number"}``
 or None. When given, a "Read ID card" button links the next ticket to the resident, so
 the window that calls it has the resident on its intake screen.
-Appointment check-in (预约签到) waits for the online hall, which issues the bookings.
+Appointment check-in (预约签到): the booking code from the online hall, typed or read by
+a scanner that acts as a keyboard (it types the code and Enter into the code box, which
+keeps the focus), gives the booked resident a priority ticket (hall/service.check_in).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
@@ -64,6 +66,13 @@ class KioskWindow(QWidget):
         self.card_button.setStyleSheet(BUTTON)
         self.card_button.setVisible(read_card is not None)
         self.card_button.clicked.connect(self._read_card)
+        self.booking_code = QLineEdit(objectName="kioskBookingCode", maxLength=20)
+        self.booking_code.setPlaceholderText(_("Booked online? Scan or type your booking code"))
+        self.booking_code.setStyleSheet(MESSAGE)
+        self.booking_code.returnPressed.connect(self.check_in)
+        self.check_in_button = QPushButton(_("Check in"), objectName="kioskCheckIn")
+        self.check_in_button.setStyleSheet(BUTTON)
+        self.check_in_button.clicked.connect(self.check_in)
         self.message = QLabel(objectName="kioskMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE)
@@ -72,6 +81,10 @@ class KioskWindow(QWidget):
         layout.addLayout(self.grid, 1)
         layout.addWidget(self.priority_button)
         layout.addWidget(self.card_button)
+        booked = QHBoxLayout()
+        booked.addWidget(self.booking_code, 1)
+        booked.addWidget(self.check_in_button)
+        layout.addLayout(booked)
         layout.addWidget(self.message)
         self.reset_timer = QTimer(self, singleShot=True, interval=SHOW_TICKET_MS)
         self.reset_timer.timeout.connect(self._ready)
@@ -109,6 +122,7 @@ class KioskWindow(QWidget):
         self.message.setText(_("Touch your business to take a number."))
         self.priority_button.setChecked(False)
         self.resident = None
+        self.booking_code.setFocus()  # where a scanner types
 
     def _read_card(self) -> None:
         try:
@@ -144,6 +158,35 @@ class KioskWindow(QWidget):
             return ticket, None
 
         self.message.setText(_("Printing your ticket\u2026"))
+        self.workers.start(work, on_success=self._taken, on_failure=self._failed)
+
+    def check_in(self) -> None:
+        code = self.booking_code.text().strip()
+        if self.busy or not code:
+            return
+        self.busy = True
+        self.booking_code.clear()
+        names = {prefix: button.text().split(maxsplit=1)[-1] for prefix, button in self.business_buttons.items()}
+        url, token, printer, center = self.url, self.token, self.printer, self.center_name
+
+        def work(_cancel: threading.Event, _progress: Callable[[Any], None]) -> tuple[dict, WindowdeskError | None]:
+            client = HallClient(url, token)
+            try:
+                ticket = client.check_in(code)
+            finally:
+                client.close()
+            image = render_ticket_image(KioskTicket(
+                center_name=center, business_name=names.get(ticket["business"], ticket["business"]),
+                number=ticket["number"], waiting_ahead=ticket["waiting_ahead"],
+                issued_at=dt.datetime.fromisoformat(ticket["issued_at"]), follow_url=f"{url}/follow/{ticket['number']}",
+                priority=True))
+            try:
+                print_ticket_image(image, target=printer)
+            except WindowdeskError as error:
+                return ticket, error
+            return ticket, None
+
+        self.message.setText(_("Checking your booking\u2026"))
         self.workers.start(work, on_success=self._taken, on_failure=self._failed)
 
     def _taken(self, result: tuple[dict, WindowdeskError | None]) -> None:

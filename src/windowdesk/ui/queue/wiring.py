@@ -69,6 +69,7 @@ class QueueWiring:
             ("pause", "Ctrl+Shift+P", self.toggle_pause),
             ("walk_in", "Ctrl+Shift+W", self.walk_in),
             ("requeue", None, self.requeue),
+            ("booking", None, self.ask_booking),
             ("connect", None, self.open_connect),
         ):
             action = self.menu.addAction("")
@@ -103,7 +104,8 @@ class QueueWiring:
             "skip": _("&No-show (F12)"), "finish": _("&Finish (Shift+F12)"),
             "serve": _("The resident has &arrived (Ctrl+F11)"), "transfer": _("&Transfer\u2026 (Ctrl+Shift+T)"),
             "pause": _("&Pause / resume the window (Ctrl+Shift+P)"), "walk_in": _("&Walk-in (Ctrl+Shift+W)"),
-            "requeue": _("Put a no-show &back in line\u2026"), "connect": _("Connect to the hall's &queue\u2026"),
+            "requeue": _("Put a no-show &back in line\u2026"), "booking": _("Look up a boo&king\u2026"),
+            "connect": _("Connect to the hall's &queue\u2026"),
         }
         for name, text in words.items():
             self.actions[name].setText(text)
@@ -306,6 +308,30 @@ class QueueWiring:
             self._run(lambda c: queue.requeue(c, number.strip()),
                       lambda ticket: self.window.statusBar().showMessage(
                           _("Ticket {number} is back in line.").format(number=ticket["number"]), MESSAGE_MS))
+
+    def ask_booking(self) -> None:
+        """The booking code a resident shows (typed, or read by a scanner into the box)."""
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle(_("Look up a booking"))
+        dialog.setLabelText(_("Booking code"))
+        dialog.textValueSelected.connect(lambda code: self.look_up_booking(code) if code.strip() else None)
+        self.dialog = dialog
+        dialog.open()
+
+    def look_up_booking(self, code: str) -> None:
+        self._run(lambda c: queue.booking(c, code), self._show_booking)
+
+    def _show_booking(self, booking: dict) -> None:
+        half = _("morning") if booking["half_day"] == "am" else _("afternoon")
+        if booking["status"] != "booked":
+            state = _("cancelled")
+        elif booking["ticket"]:
+            state = _("checked in as {number}").format(number=booking["ticket"])
+        else:
+            state = _("not checked in yet")
+        self.window.statusBar().showMessage(_("Booking {code}: {day} {half}, item {item}, {name}; {state}.").format(
+            code=booking["code"], day=booking["day"], half=half, item=booking["item"], name=booking["name"],
+            state=state), MESSAGE_MS)
 
     def _choose(self, title: str, choices: list[tuple[str, object]], then: Callable[[Any], None]) -> None:
         self.dialog = ChoiceDialog(title, choices, self.window)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends
 from windowdesk.hub.web.console import (
     admin_access,
     admin_backups,
+    admin_bookings,
     admin_calendar,
     admin_catalog,
     admin_city,
@@ -34,3 +35,4 @@ router.include_router(admin_access.router)
 router.include_router(admin_catalog.router)
 router.include_router(admin_calendar.router)
 router.include_router(admin_backups.router)
+router.include_router(admin_bookings.router)  # the places residents book (issue 27)

@@ -63,6 +63,9 @@ SYSTEM_PACKAGES = {
     "libpthread.so.0": "libc6", "librt.so.1": "libc6", "libresolv.so.2": "libc6",
     "libutil.so.1": "libc6", "ld-linux-x86-64.so.2": "libc6", "ld-linux-aarch64.so.1": "libc6",
     "libxcb.so.1": "libxcb1", "libwayland-client.so.0": "libwayland-client0",
+    # X11 client libraries that libraries collected beside Qt's (libXi, libXrandr, libXcursor
+    # on a machine that has them) link to: part of the display, like libxcb.
+    "libXext.so.6": "libxext6", "libXrender.so.1": "libxrender1",
     "libwayland-cursor.so.0": "libwayland-cursor0", "libwayland-egl.so.1": "libwayland-egl1",
     "libdrm.so.2": "libdrm2", "libEGL.so.1": "libegl1", "libGL.so.1": "libgl1",
     "libOpenGL.so.0": "libopengl0", "libGLX.so.0": "libglx0",

@@ -20,7 +20,7 @@ debian_packages=(libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libglib2.
 # The packaging tests (tests/packaging): objdump, dpkg-deb's tools, lintian, and
 # the display-server libraries the frozen client's .deb depends on (installed by dpkg -i).
 [ "${1:-}" = "--dev" ] && debian_packages+=(binutils dpkg-dev fakeroot lintian
-  libwayland-client0 libwayland-cursor0 libwayland-egl1 libdrm2 libxcb1)
+  libwayland-client0 libwayland-cursor0 libwayland-egl1 libdrm2 libxcb1 libxext6 libxrender1)
 # The Windows installer's script is compiled here too (tests/packaging/test_windows_installer.py).
 [ "${1:-}" = "--dev" ] && debian_packages+=(nsis)
 # The hub's web pages (console, public pages) are tested in a real headless Chromium,

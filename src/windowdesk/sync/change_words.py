@@ -40,6 +40,7 @@ _WORDS = {
     "utility.paid": N_("Utility bill paid"),
     "payment.voided": N_("Receipt voided"),
     "case.pages": N_("Scanned pages of a material changed"),
+    "queue.day_figures": N_("A finished day of the hall's queue"),
     "day.closed": N_("Day closed"),
 }
 

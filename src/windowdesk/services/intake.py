@@ -15,6 +15,7 @@ from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.proxy import ProxyTerms, check_proxy_terms
 from windowdesk.domain.text_rules import LEGAL_BASIS, REASON, SHORT_NOTE, checked_text
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
@@ -130,8 +131,12 @@ def accept_case(
     checks: Sequence[MaterialCheck],
     shipped_calendar: WorkingCalendar,
     note: str = "",
+    proxy: ProxyTerms | None = None,
 ) -> IntakeResult:
-    """受理: every required material is in; the case gets its number and its dates."""
+    """受理: every required material is in; the case gets its number and its dates.
+
+    ``proxy`` (帮办代办): the agent applying for ``applicant`` and the power of attorney
+    the window saw; recorded with the case, or nothing is."""
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
         incomplete = [mat.name for mat, check in pairs if mat.required and check.status != RECEIVED]
@@ -146,6 +151,8 @@ def accept_case(
         # One reading of the clock: at midnight the time, the day and the number agree.
         now = ctx.now()
         today = now.astimezone(ctx.zone).date()
+        if proxy is not None:
+            _check_agent(session, proxy, applicant, today)
         calendar = calendar_in_force(session, shipped_calendar)
         case = m.Case(
             id=new_uuid(),
@@ -170,12 +177,16 @@ def accept_case(
                 from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source="window",
             )
         ]
+        if proxy is not None:
+            case.proxy = m.CaseProxy(
+                agent_resident_id=proxy.agent_resident_id, power_of_attorney_date=proxy.power_of_attorney_date,
+            )
         session.add(case)
         session.flush()
         create_parts(session, case, item)  # 并联审批: one part per department
         record_action(
             session, ctx, action="case.accept", entity="case", entity_id=case.id,
-            detail={"number": case.case_number, "item": item.code},
+            detail={"number": case.case_number, "item": item.code, "proxy": proxy is not None},
         )
         enqueue(
             session, entity="case", entity_id=case.id, kind="case.accepted", now=now,
@@ -191,7 +202,25 @@ def accept_case(
         return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date)
 
 
+def _check_agent(session: Session, proxy: ProxyTerms, principal: ApplicantRef, today: dt.date) -> None:
+    """The proxy rules (domain.proxy), and the agent is a resident registered here."""
+    principal_resident = principal.id if principal.kind == RESIDENT else None
+    check_proxy_terms(proxy, principal_resident_id=principal_resident, accepted_day=today)
+    if session.get(m.Resident, proxy.agent_resident_id) is None:
+        raise ValidationError(_("Please choose or register the agent first."), field="agent")
+
+
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
+    payload = _plain_case_payload(case, applicant)
+    if case.proxy is not None:
+        payload["proxy"] = {
+            "agent": {"kind": RESIDENT, "id": case.proxy.agent_resident_id},
+            "power_of_attorney_date": case.proxy.power_of_attorney_date.isoformat(),
+        }
+    return payload
+
+
+def _plain_case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
     return {
         "id": case.id, "number": case.case_number, "center": case.center_code,
         "window": case.window_id, "operator": case.operator_id, "item": case.item_code,

@@ -284,6 +284,17 @@ class Case(Base):
     events: Mapped[list[CaseEvent]] = relationship(
         order_by="(CaseEvent.position, CaseEvent.at)", cascade="all, delete-orphan"
     )
+    proxy: Mapped[CaseProxy | None] = relationship(cascade="all, delete-orphan", uselist=False)
+
+
+class CaseProxy(Base):
+    """帮办代办: the agent who applied for the case's applicant (the principal), and the
+    power of attorney (委托书) the window saw. No row: the applicant applied in person."""
+
+    __tablename__ = "case_proxies"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agent_resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), index=True)
+    power_of_attorney_date: Mapped[dt.date] = mapped_column(Date)
 
 
 class CaseMaterial(Base):

@@ -36,6 +36,7 @@ from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
     CaseEvent,
+    CaseProxy,
     Notification,
     Organisation,
     Refusal,
@@ -173,6 +174,7 @@ INSERT_RESIDENT = insert(Resident.__table__)
 INSERT_ORGANISATION = insert(Organisation.__table__)
 INSERT_CASE = insert(Case.__table__)
 INSERT_CASE_EVENT = insert(CaseEvent.__table__)
+INSERT_CASE_PROXY = insert(CaseProxy.__table__)
 INSERT_NOTIFICATION = insert(Notification.__table__)
 INSERT_REFUSAL = insert(Refusal.__table__)
 INSERT_AUDIT = insert(AuditRecord.__table__)
@@ -184,7 +186,7 @@ UPDATE_CASE_STATUS = (
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
-    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_NOTIFICATION, INSERT_REFUSAL,
+    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_NOTIFICATION, INSERT_REFUSAL,
     UPDATE_CASE_STATUS, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
@@ -384,6 +386,36 @@ class PayloadReader:
         return kind, applicant_id
 
 
+    def proxy(self, view: BatchView, applicant_id: str, accepted_at: dt.datetime) -> tuple[str, dt.date] | None:
+        """帮办代办: the agent (a resident registered at the pusher's center, not the
+        applicant) and the power of attorney's date; None for a case applied for in person."""
+        value = self.payload.get("proxy")
+        if value is None:
+            return None
+        agent = value.get("agent") if isinstance(value, dict) else None
+        agent_id = agent.get("id") if isinstance(agent, dict) else None
+        if not isinstance(agent, dict) or agent.get("kind") != "resident" or not is_uuid(agent_id):
+            raise Rejected(N_("The case.accepted event's proxy must name its agent as {{\"kind\": \"resident\", "
+                              "\"id\": ...}}."))
+        if agent_id not in view.residents:
+            raise Rejected(N_("The agent (resident {agent_id}) is not registered on the hub at this center."),
+                           agent_id=agent_id)
+        if agent_id == applicant_id:
+            raise Rejected(N_("The agent of case {case_id} is its applicant."), case_id=self.event.entity_id)
+        raw = value.get("power_of_attorney_date")
+        try:
+            signed = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            signed = None
+        if signed is None:
+            raise Rejected(N_("The case.accepted event's power_of_attorney_date is not an ISO date."))
+        # The window checked it against its own day; no time zone puts that day later than this.
+        if signed > (accepted_at + dt.timedelta(hours=14)).date():
+            raise Rejected(N_("The power of attorney of case {case_id} is dated after the case was accepted."),
+                           case_id=self.event.entity_id)
+        return agent_id, signed
+
+
 def _unknown_case(view: BatchView, case_id: str) -> Rejected:
     earlier = view.rejected.get(case_id)
     if earlier:
@@ -438,6 +470,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     item = read.item(view)
     applicant_kind, applicant_id = read.applicant(view, center)
     accepted_at = read.timestamp("accepted_at")
+    proxy = read.proxy(view, applicant_id, accepted_at)
     if case_id in view.cases:
         raise Rejected(N_("Case {number} is already on the hub (sent by another event)."), number=number)
     if number in view.case_numbers:
@@ -455,6 +488,9 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
             client_at=accepted_at, recorded_at=now,
         )),
     ]
+    if proxy is not None:
+        statements.append((INSERT_CASE_PROXY, dict(
+            case_id=case_id, agent_resident_id=proxy[0], power_of_attorney_date=proxy[1])))
 
     def remember(v: BatchView) -> None:
         v.cases[case_id] = CaseFacts(number, center, accepted)

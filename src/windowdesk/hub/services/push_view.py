@@ -188,6 +188,10 @@ class _Mentions:
             applicant = payload.get("applicant")
             if isinstance(applicant, dict) and isinstance(applicant.get("kind"), str):
                 _note(self.applicants[applicant["kind"]], applicant.get("id"))
+            proxy = payload.get("proxy")
+            agent = proxy.get("agent") if isinstance(proxy, dict) else None
+            if isinstance(agent, dict) and agent.get("kind") == "resident":
+                _note(self.applicants["resident"], agent.get("id"))
             _note(self.items, payload.get("item"))
             _note(self.windows, payload.get("window"))
 

@@ -36,6 +36,7 @@ from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
     CaseEvent,
+    CaseProxy,
     CatalogItem,
     CatalogVersion,
     Center,
@@ -141,12 +142,14 @@ def city_report(
     }
     ids = list(cases)
     timelines: dict[str, list] = defaultdict(list)
+    proxies: set[str] = set()  # 帮办代办, counted apart
     for i in range(0, len(ids), _CHUNK):
         for case_id, at, status in session.execute(
             select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
             .where(CaseEvent.case_id.in_(ids[i:i + _CHUNK])).order_by(CaseEvent.case_id, CaseEvent.seq)
         ):
             timelines[case_id].append((at, status))
+        proxies.update(session.scalars(select(CaseProxy.case_id).where(CaseProxy.case_id.in_(ids[i:i + _CHUNK]))))
     case_facts = []
     for row in cases.values():
         timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
@@ -157,6 +160,7 @@ def city_report(
             completed_day=next((d for d, s in timeline if s == "completed"), None),
             withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
             suspensions=tuple(suspensions_from(timeline)),
+            proxy=row.id in proxies,
         ))
 
     decisions = []

@@ -344,6 +344,16 @@ class Case(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class CaseProxy(Base):
+    """帮办代办: the agent (a resident registered at the case's center) who applied for
+    the case's applicant, and the date of the power of attorney the window saw."""
+
+    __tablename__ = "case_proxies"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agent_resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), index=True)
+    power_of_attorney_date: Mapped[dt.date] = mapped_column(Date)
+
+
 class CaseEvent(Base):
     """One step of a case's life as the hub ordered it (by receipt, not client clocks)."""
 

@@ -56,6 +56,15 @@ class MaterialLine:
 
 
 @dataclass(frozen=True)
+class ProxyDetails:
+    """帮办代办: who applied for the applicant (the principal), and the date of the power
+    of attorney (委托书) the window saw."""
+
+    agent: Applicant
+    power_of_attorney_date: dt.date
+
+
+@dataclass(frozen=True)
 class AcceptanceReceiptData:
     KIND: ClassVar[DocumentKind] = DocumentKind.ACCEPTANCE_RECEIPT
     issuer: Issuer
@@ -71,10 +80,65 @@ class AcceptanceReceiptData:
     materials: tuple[MaterialLine, ...]  # what was received
     where: str  # where the result is collected
     status_url: str = ""  # the case's public status page, for the QR code; "": the case number
+    proxy: ProxyDetails | None = None  # 帮办代办: the agent who applied
 
     @property
     def number(self) -> str:
         return self.case_number
+
+
+@dataclass(frozen=True)
+class PowerOfAttorneyData:
+    """委托书 of a proxy case: the principal authorises the agent for this case; the window
+    records that it saw the signed original and both identities."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.POWER_OF_ATTORNEY
+    issuer: Issuer
+    case_number: str
+    principal: Applicant
+    proxy: ProxyDetails
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
+class ProxyStepNotice:
+    """A step of a proxy case told in writing to the principal, through the agent."""
+
+    issuer: Issuer
+    case_number: str
+    principal: Applicant
+    proxy: ProxyDetails
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+    step_at: dt.datetime  # when the case was suspended / completed
+    note: str  # why it was suspended / what was decided, as recorded on the step
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
+class ProxySuspensionNoticeData(ProxyStepNotice):
+    """中止单 of a proxy case: the case waits, its clock stopped, and why."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.PROXY_SUSPENSION_NOTICE
+
+
+@dataclass(frozen=True)
+class ProxyCompletionNoticeData(ProxyStepNotice):
+    """办结单 of a proxy case: the case is decided; the result is handed to the agent."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.PROXY_COMPLETION_NOTICE
 
 
 @dataclass(frozen=True)
@@ -322,4 +386,5 @@ class QueueTicketData:
 DocumentData = (
     AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
     | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
+    | PowerOfAttorneyData | ProxySuspensionNoticeData | ProxyCompletionNoticeData
 )

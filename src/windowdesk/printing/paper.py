@@ -27,6 +27,10 @@ class DocumentKind(str, Enum):
     DAY_REPORT = "day_report"
     CASE_LIST = "case_list"
     QUEUE_TICKET = "queue_ticket"
+    # 帮办代办: the forms of a case an agent applied for (its 受理单 is the acceptance receipt).
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    PROXY_SUSPENSION_NOTICE = "proxy_suspension_notice"
+    PROXY_COMPLETION_NOTICE = "proxy_completion_notice"
 
 
 class PaperFormat(str, Enum):
@@ -74,6 +78,9 @@ DEFAULT_PAPER: dict[DocumentKind, PaperFormat] = {
     DocumentKind.DAY_REPORT: PaperFormat.A4,
     DocumentKind.CASE_LIST: PaperFormat.A4,
     DocumentKind.QUEUE_TICKET: PaperFormat.ROLL_80,
+    DocumentKind.POWER_OF_ATTORNEY: PaperFormat.A4,
+    DocumentKind.PROXY_SUSPENSION_NOTICE: PaperFormat.A4,
+    DocumentKind.PROXY_COMPLETION_NOTICE: PaperFormat.A4,
 }
 
 _PAPER_LABELS = {
@@ -93,6 +100,9 @@ _KIND_LABELS = {
     DocumentKind.DAY_REPORT: N_("End-of-day closing report"),
     DocumentKind.CASE_LIST: N_("Case list"),
     DocumentKind.QUEUE_TICKET: N_("Queue ticket"),
+    DocumentKind.POWER_OF_ATTORNEY: N_("Power of attorney (proxy case)"),
+    DocumentKind.PROXY_SUSPENSION_NOTICE: N_("Suspension notice (proxy case)"),
+    DocumentKind.PROXY_COMPLETION_NOTICE: N_("Completion notice (proxy case)"),
 }
 
 

@@ -16,6 +16,11 @@ from windowdesk.printing.fee_receipt import render_fee_receipt
 from windowdesk.printing.guide import render_service_guide
 from windowdesk.printing.notification import render_notification_slip
 from windowdesk.printing.paper import PaperFormat
+from windowdesk.printing.proxy_forms import (
+    render_power_of_attorney,
+    render_proxy_completion_notice,
+    render_proxy_suspension_notice,
+)
 from windowdesk.printing.refusal import render_refusal_notice
 from windowdesk.printing.ticket import render_queue_ticket
 from windowdesk.printing.utility_receipt import render_utility_receipt
@@ -32,6 +37,9 @@ RENDERERS: dict[type, Callable[..., bytes]] = {
     d.DayReportData: render_day_report,
     d.CaseListData: render_case_list,
     d.QueueTicketData: render_queue_ticket,
+    d.PowerOfAttorneyData: render_power_of_attorney,
+    d.ProxySuspensionNoticeData: render_proxy_suspension_notice,
+    d.ProxyCompletionNoticeData: render_proxy_completion_notice,
 }
 
 

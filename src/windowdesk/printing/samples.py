@@ -1,5 +1,7 @@
 """Sample documents made from fixed data, with no database: the fee receipt, the utility
-receipt, the void slip and the queue ticket, whose records the demo does not make.
+receipt, the void slip, the queue ticket and a proxy case's completion notice (the demo
+cannot complete a case: that needs the back office's approval), whose records the demo
+does not make.
 
 ``windowdesk print-samples`` (windowdesk/cli/print_samples.py) prints them beside the
 documents it makes from the demo database; tests render them directly.
@@ -7,6 +9,7 @@ documents it makes from the demo database; tests render them directly.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from windowdesk.domain.numbering import format_receipt_number
@@ -14,6 +17,8 @@ from windowdesk.printing.data import (
     Applicant,
     FeeReceiptData,
     Issuer,
+    ProxyCompletionNoticeData,
+    ProxySuspensionNoticeData,
     QueueTicketData,
     ReceiptLine,
     UtilityReceiptData,
@@ -53,3 +58,10 @@ def sample_void_slip(issuer: Issuer, *, payer: Applicant, receipt: FeeReceiptDat
 def sample_ticket(issuer: Issuer, *, taken_at: dt.datetime) -> QueueTicketData:
     return QueueTicketData(issuer=issuer, ticket_number="A023", service_name="综合受理",
                            waiting_ahead=4, taken_at=taken_at)
+
+
+def sample_proxy_completion_notice(suspended: ProxySuspensionNoticeData, *, completed_at: dt.datetime,
+                                   decision: str) -> ProxyCompletionNoticeData:
+    """The 办结单 the suspended proxy case of the demo will get once decided."""
+    fields = {field.name: getattr(suspended, field.name) for field in dataclasses.fields(suspended)}
+    return ProxyCompletionNoticeData(**{**fields, "step_at": completed_at, "note": decision})

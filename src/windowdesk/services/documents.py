@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_status_url
@@ -32,6 +33,10 @@ from windowdesk.printing.data import (
     ItemCount,
     MaterialLine,
     NotificationSlipData,
+    PowerOfAttorneyData,
+    ProxyCompletionNoticeData,
+    ProxyDetails,
+    ProxySuspensionNoticeData,
     ReceiptLine,
     RefusalNoticeData,
     ServiceGuideData,
@@ -149,7 +154,71 @@ def acceptance_receipt_data(db: Database, ctx: CounterContext, case_id: str) -> 
                 for mat in case.materials if mat.status == "received"
             ),
             where=item.where, status_url=_status_url(session, case.case_number),
+            proxy=_proxy_details(session, case),
         )
+
+
+# --- 帮办代办: the forms of a case an agent applied for ----------------------------------
+
+
+def _proxy_details(session: Session, case: m.Case) -> ProxyDetails | None:
+    if case.proxy is None:
+        return None
+    agent = applicant_summary(session, ApplicantRef(RESIDENT, case.proxy.agent_resident_id))
+    return ProxyDetails(Applicant(agent.name, agent.masked_number), case.proxy.power_of_attorney_date)
+
+
+def _proxy_case(session: Session, ctx: CounterContext, case_id: str) -> tuple[m.Case, ProxyDetails]:
+    authorize(session, ctx, Permission.PRINT_DOCUMENT)
+    case = queries.case_with_details(session, case_id)
+    if case is None:
+        raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+    proxy = _proxy_details(session, case)
+    if proxy is None:
+        raise NotFoundError(_("Not a proxy case"),
+                            _("Case {number} was applied for in person: it has no agent and no power of "
+                              "attorney.").format(number=case.case_number))
+    return case, proxy
+
+
+def _proxy_fields(session: Session, ctx: CounterContext, case: m.Case, proxy: ProxyDetails) -> dict:
+    item, department = _item(session, case.item_code)
+    return dict(
+        issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                       operator_id=case.operator_id),
+        case_number=case.case_number, principal=_applicant(session, case), proxy=proxy,
+        item_code=item.code, item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+    )
+
+
+def power_of_attorney_data(db: Database, ctx: CounterContext, case_id: str) -> PowerOfAttorneyData:
+    """委托书 of a proxy case."""
+    with db.read() as session:
+        case, proxy = _proxy_case(session, ctx, case_id)
+        return PowerOfAttorneyData(**_proxy_fields(session, ctx, case, proxy))
+
+
+def _latest_step(case: m.Case, status: str, missing: str) -> m.CaseEvent:
+    steps = [event for event in case.events if event.to_status == status]
+    if not steps:
+        raise NotFoundError(_("Not found"), missing.format(number=case.case_number))
+    return steps[-1]
+
+
+def proxy_suspension_notice_data(db: Database, ctx: CounterContext, case_id: str) -> ProxySuspensionNoticeData:
+    """中止单 of a proxy case: its latest suspension and why."""
+    with db.read() as session:
+        case, proxy = _proxy_case(session, ctx, case_id)
+        step = _latest_step(case, CaseStatus.SUSPENDED.value, _("Case {number} has not been suspended."))
+        return ProxySuspensionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
+
+
+def proxy_completion_notice_data(db: Database, ctx: CounterContext, case_id: str) -> ProxyCompletionNoticeData:
+    """办结单 of a proxy case: when it was completed, and the note of that step."""
+    with db.read() as session:
+        case, proxy = _proxy_case(session, ctx, case_id)
+        step = _latest_step(case, CaseStatus.COMPLETED.value, _("Case {number} has not been completed yet."))
+        return ProxyCompletionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
 
 
 def notification_slip_data(db: Database, ctx: CounterContext, notification_id: str) -> NotificationSlipData:

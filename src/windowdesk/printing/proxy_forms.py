@@ -28,8 +28,8 @@ from windowdesk.printing.blocks import (
 from windowdesk.printing.data import (
     PowerOfAttorneyData,
     ProxyCompletionNoticeData,
-    ProxySuspensionNoticeData,
     ProxyStepNotice,
+    ProxySuspensionNoticeData,
 )
 from windowdesk.printing.layout import DocumentHead, build_pdf
 from windowdesk.printing.paper import PaperFormat, default_paper

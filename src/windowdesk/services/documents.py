@@ -255,6 +255,29 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
         )
 
 
+def is_proxy_case(db: Database, ctx: CounterContext, case_id: str) -> bool:
+    """Whether an agent applied for the case (帮办代办): its screen offers the agent's notices."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
+        return session.get(m.CaseProxy, case_id) is not None
+
+
+def proxy_notice_data(
+    db: Database, ctx: CounterContext, case_id: str
+) -> ProxySuspensionNoticeData | ProxyCompletionNoticeData:
+    """The notice a proxy case's agent takes now: the 中止单 while it is suspended, the
+    办结单 once it is completed."""
+    with db.read() as session:
+        case = session.get(m.Case, case_id)
+        status = case.status if case is not None else None
+    if status == CaseStatus.SUSPENDED.value:
+        return proxy_suspension_notice_data(db, ctx, case_id)
+    if status in (CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value):
+        return proxy_completion_notice_data(db, ctx, case_id)
+    raise NotFoundError(_("Nothing to print"),
+                        _("A proxy case has a notice for its agent while it is suspended and once it is completed."))
+
+
 def record_document(db: Database, ctx: CounterContext, *, kind: str, record_id: str) -> DocumentData:
     """The document handed out for a record of today's work (worklist kind and id)."""
     loaders = {

@@ -52,6 +52,7 @@ class IntakeResult:
     number: str
     warnings: tuple[str, ...] = ()
     promised_date: dt.date | None = None  # cases: told to the applicant at once
+    proxy: bool = False  # cases: an agent applied (帮办代办); its 委托书 is printed too
 
 
 def _checked_materials(
@@ -199,7 +200,7 @@ def accept_case(
                   "were counted with weekends only. They will be right once the hub publishes "
                   "that year's calendar.").format(year=case.legal_date.year),
             )
-        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date)
+        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, proxy is not None)
 
 
 def _check_agent(session: Session, proxy: ProxyTerms, principal: ApplicantRef, today: dt.date) -> None:

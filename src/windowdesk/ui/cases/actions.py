@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 from windowdesk.domain.case_state import CaseAction, CaseStatus, action_label, allowed_actions
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.services import cases
+from windowdesk.services import cases, documents
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+
+AGENT_NOTICE_STATUSES = (CaseStatus.SUSPENDED.value, CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value)
 
 
 class DeliveryDialog(QDialog):
@@ -64,6 +66,12 @@ class CaseActionsBar(QWidget):
             button.clicked.connect(lambda _checked=False, a=action: self.run(a))
             layout.addWidget(button)
             self.buttons[action] = button
+        # 帮办代办: the 中止单 or 办结单 the agent takes, for a case an agent applied for.
+        self.agent_notice_button = QPushButton(_("Notice for the agent\u2026"), objectName="agentNotice")
+        self.agent_notice_button.clicked.connect(self.print_agent_notice)
+        self.agent_notice_button.setVisible(documents.is_proxy_case(db, ctx, case_id))
+        layout.addWidget(self.agent_notice_button)
+        self.print_dialog = None
         layout.addStretch(1)
         self.show_status(status)
 
@@ -71,6 +79,17 @@ class CaseActionsBar(QWidget):
         allowed = allowed_actions(CaseStatus(status))
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
+        self.agent_notice_button.setEnabled(status in AGENT_NOTICE_STATUSES)
+
+    def print_agent_notice(self) -> None:
+        from windowdesk.ui.printing.actions import open_print_preview
+
+        try:
+            data = documents.proxy_notice_data(self._db, self._ctx, self._case_id)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        self.print_dialog = open_print_preview(self, self._db, self._ctx, data)
 
     def run(self, action: CaseAction) -> None:
         note, delivery = "", None

@@ -28,6 +28,7 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
 from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
+from windowdesk.ui.intake.proxy_box import ProxyBox
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class IntakeView(QWidget):
         self.guide: ItemGuide | None = None
         self.item_picker = ItemPicker(db, search)
         self.applicant_picker = ApplicantPicker(db, ctx)
+        self.proxy_box = ProxyBox(db, ctx)  # 帮办代办
         self.materials = MaterialsTable()
         self.chosen_item_label = QLabel(objectName="chosenItem")
         self.result_label = QLabel(objectName="resultLabel")
@@ -64,6 +66,9 @@ class IntakeView(QWidget):
         # Printing: the document of the last committed decision (receipt, slip or notice).
         self.print_button = QPushButton(objectName="printButton")
         self.print_button.setEnabled(False)
+        # 帮办代办: the power of attorney of the last case, when an agent applied for it.
+        self.attorney_button = QPushButton(objectName="printPowerOfAttorney")
+        self.attorney_button.setEnabled(False)
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
         self.print_dialog = None
@@ -88,12 +93,14 @@ class IntakeView(QWidget):
         for button in (self.accept_button, self.notify_button, self.refuse_button):
             buttons.addWidget(button)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.attorney_button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.applicant_box)
+        right_layout.addWidget(self.proxy_box)
         right_layout.addWidget(self.materials_box, 1)
         right_layout.addWidget(self.result_label)
         right_layout.addLayout(buttons)
@@ -122,6 +129,7 @@ class IntakeView(QWidget):
         self.refuse_button.clicked.connect(self.refuse)
         self.clear_button.clicked.connect(self.reset)
         self.print_button.clicked.connect(self.print_last_document)
+        self.attorney_button.clicked.connect(self.print_power_of_attorney)
         self.recordSaved.connect(self._remember_for_print)
         # Whenever this screen is showing, wherever the focus is in the window (the tab bar
         # after an unlock, the status bar, a button); the main window adds F2, F3 and
@@ -150,6 +158,8 @@ class IntakeView(QWidget):
         self.refuse_button.setText(_("Re&fuse\u2026 (Ctrl+R)"))
         self.clear_button.setText(_("&Clear"))
         self.print_button.setText(_("&Print (Ctrl+P)"))
+        self.attorney_button.setText(_("Print power of attorney"))
+        self.proxy_box.retranslate()
         self.item_picker.retranslate()
         self.applicant_picker.retranslate()
         self.materials.retranslate()
@@ -271,7 +281,7 @@ class IntakeView(QWidget):
             return
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            checks=self.materials.checks(), shipped_calendar=self._calendar,
+            checks=self.materials.checks(), shipped_calendar=self._calendar, proxy=self.proxy_box.terms(),
         ))
 
     def notify_missing(self) -> None:
@@ -307,6 +317,7 @@ class IntakeView(QWidget):
         """Ready for the next applicant."""
         self.result_label.hide()
         self.applicant_picker.reset()
+        self.proxy_box.reset()
         self.item_picker.reset()
         self._show_item(None)
         self.focus_item_search()
@@ -317,6 +328,7 @@ class IntakeView(QWidget):
         """Another operator logged in at this window."""
         self._ctx = ctx
         self.applicant_picker.set_context(ctx)
+        self.proxy_box.set_context(ctx)
 
     def has_unsaved_form(self) -> bool:
         """An item or an applicant chosen and not yet decided."""
@@ -376,6 +388,7 @@ class IntakeView(QWidget):
     def _remember_for_print(self, result: intake.IntakeResult) -> None:
         self.last_result, self.last_printed = result, False
         self.print_button.setEnabled(True)
+        self.attorney_button.setEnabled(result.kind == "case" and result.proxy)
         if preferences.prints_at_once(self._db):
             self._print_at_once(result)
 
@@ -404,6 +417,19 @@ class IntakeView(QWidget):
         )
         if self.print_dialog is not None:
             self.print_dialog.printed.connect(self._document_printed)
+
+    def print_power_of_attorney(self) -> None:
+        """Preview and print the 委托书 of the last case, when an agent applied for it."""
+        from windowdesk.ui.printing.actions import open_print_preview
+
+        if self.last_result is None or not self.last_result.proxy:
+            return
+        try:
+            data = documents.power_of_attorney_data(self._db, self._ctx, self.last_result.id)
+        except WindowdeskError as error:
+            self._show_result(error.message, ok=False)
+            return
+        self.print_dialog = open_print_preview(self, self._db, self._ctx, data)
 
     def _document_printed(self, _output: str) -> None:
         self.last_printed = True

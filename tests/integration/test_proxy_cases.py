@@ -109,4 +109,4 @@ def test_the_window_report_counts_proxy_cases_apart(demo):
 
     assert (report.total.accepted, report.total.proxy_accepted) == (3, 2)
     headings, rows = reports.report_table(report)
-    assert headings[2] == "Of which by agents" and rows[-1][1:3] == ["3", "2"]
+    assert headings[2] == "Of which by agents" and rows[-1][1:4] == ["3", "2", "0"]

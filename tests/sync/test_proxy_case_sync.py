@@ -33,4 +33,4 @@ def test_a_proxy_case_made_offline_reaches_the_hub_with_its_agent(hub, new_stati
     answer = hub.cli("report", "--from", today, "--to", today, "--format", "csv")
     header, *rows = answer.splitlines()
     assert header.startswith("CENTER,ACCEPTED,BY AGENTS,")
-    assert rows[-1].split(",")[1:3] == ["1", "1"]
+    assert rows[-1].split(",")[1:4] == ["1", "1", "0"]

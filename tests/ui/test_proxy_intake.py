@@ -59,8 +59,9 @@ def test_an_agent_applies_with_the_power_of_attorney_and_prints_it(qtbot, window
     # The form is ready for the next applicant, who may well come in person.
     assert not view.proxy_box.isChecked() and view.proxy_box.agent_picker.chosen is None
 
-    assert view.attorney_button.isEnabled()
-    view.attorney_button.click()
+    assert view.papers_button.isEnabled() and view.attorney_action.isEnabled()
+    assert not view.commitment_action.isEnabled()  # no materials follow
+    view.attorney_action.trigger()
     qtbot.waitUntil(lambda: view.print_dialog is not None and view.print_dialog.isVisible(), timeout=WAIT_MS)
     assert isinstance(view.print_dialog.request.data, PowerOfAttorneyData)
     view.print_dialog.close()

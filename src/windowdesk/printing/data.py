@@ -142,6 +142,52 @@ class ProxyCompletionNoticeData(ProxyStepNotice):
 
 
 @dataclass(frozen=True)
+class DeferralPaper:
+    """容缺受理: a case accepted with materials to follow, as its papers tell it."""
+
+    issuer: Issuer
+    case_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+    promised_date: dt.date
+    commitment_date: dt.date  # the applicant brings the materials by this day
+    to_follow: tuple[MaterialLine, ...]
+    when_missed: str  # suspend / refuse: the catalog's rule
+    legal_basis: str  # the rule's basis ("" allowed for suspend)
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
+class DeferredAcceptanceNoticeData(DeferralPaper):
+    """容缺受理通知书, in two copies: the applicant's and the file's."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.DEFERRED_ACCEPTANCE_NOTICE
+    status_url: str = ""
+
+
+@dataclass(frozen=True)
+class DeferralCommitmentData(DeferralPaper):
+    """承诺书: the applicant commits to bring the materials by the date."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.DEFERRAL_COMMITMENT
+
+
+@dataclass(frozen=True)
+class DeferralRefusalNoticeData(DeferralPaper):
+    """The refusal once the committed date passed without the materials (the catalog's
+    rule "refuse"), with its legal basis."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.DEFERRAL_REFUSAL_NOTICE
+    refused_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class NotificationSlipData:
     KIND: ClassVar[DocumentKind] = DocumentKind.NOTIFICATION_SLIP
     issuer: Issuer
@@ -387,4 +433,5 @@ DocumentData = (
     AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
     | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
     | PowerOfAttorneyData | ProxySuspensionNoticeData | ProxyCompletionNoticeData
+    | DeferredAcceptanceNoticeData | DeferralCommitmentData | DeferralRefusalNoticeData
 )

@@ -31,6 +31,11 @@ class DocumentKind(str, Enum):
     POWER_OF_ATTORNEY = "power_of_attorney"
     PROXY_SUSPENSION_NOTICE = "proxy_suspension_notice"
     PROXY_COMPLETION_NOTICE = "proxy_completion_notice"
+    # 容缺受理: the notice (two copies), the applicant's commitment, and the refusal when
+    # the committed date passed without the materials.
+    DEFERRED_ACCEPTANCE_NOTICE = "deferred_acceptance_notice"
+    DEFERRAL_COMMITMENT = "deferral_commitment"
+    DEFERRAL_REFUSAL_NOTICE = "deferral_refusal_notice"
 
 
 class PaperFormat(str, Enum):
@@ -81,6 +86,9 @@ DEFAULT_PAPER: dict[DocumentKind, PaperFormat] = {
     DocumentKind.POWER_OF_ATTORNEY: PaperFormat.A4,
     DocumentKind.PROXY_SUSPENSION_NOTICE: PaperFormat.A4,
     DocumentKind.PROXY_COMPLETION_NOTICE: PaperFormat.A4,
+    DocumentKind.DEFERRED_ACCEPTANCE_NOTICE: PaperFormat.A4,
+    DocumentKind.DEFERRAL_COMMITMENT: PaperFormat.A4,
+    DocumentKind.DEFERRAL_REFUSAL_NOTICE: PaperFormat.A4,
 }
 
 _PAPER_LABELS = {
@@ -103,6 +111,9 @@ _KIND_LABELS = {
     DocumentKind.POWER_OF_ATTORNEY: N_("Power of attorney (proxy case)"),
     DocumentKind.PROXY_SUSPENSION_NOTICE: N_("Suspension notice (proxy case)"),
     DocumentKind.PROXY_COMPLETION_NOTICE: N_("Completion notice (proxy case)"),
+    DocumentKind.DEFERRED_ACCEPTANCE_NOTICE: N_("Notice of acceptance with materials to follow"),
+    DocumentKind.DEFERRAL_COMMITMENT: N_("Commitment to bring the materials"),
+    DocumentKind.DEFERRAL_REFUSAL_NOTICE: N_("Refusal: materials to follow not brought"),
 }
 
 

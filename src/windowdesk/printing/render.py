@@ -12,6 +12,11 @@ from windowdesk.printing import data as d
 from windowdesk.printing.acceptance import render_acceptance_receipt
 from windowdesk.printing.case_list import render_case_list
 from windowdesk.printing.day_report import render_day_report
+from windowdesk.printing.deferral_forms import (
+    render_deferral_commitment,
+    render_deferral_refusal_notice,
+    render_deferred_acceptance_notice,
+)
 from windowdesk.printing.fee_receipt import render_fee_receipt
 from windowdesk.printing.guide import render_service_guide
 from windowdesk.printing.notification import render_notification_slip
@@ -40,6 +45,9 @@ RENDERERS: dict[type, Callable[..., bytes]] = {
     d.PowerOfAttorneyData: render_power_of_attorney,
     d.ProxySuspensionNoticeData: render_proxy_suspension_notice,
     d.ProxyCompletionNoticeData: render_proxy_completion_notice,
+    d.DeferredAcceptanceNoticeData: render_deferred_acceptance_notice,
+    d.DeferralCommitmentData: render_deferral_commitment,
+    d.DeferralRefusalNoticeData: render_deferral_refusal_notice,
 }
 
 

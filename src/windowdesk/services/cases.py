@@ -88,21 +88,27 @@ def change_status(
         case = session.get(m.Case, case_id)
         if case is None or case.center_code != ctx.center_code:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
-        new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
-        now = ctx.now()
-        event = m.CaseEvent(
-            id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
-            operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
-            note=note, source="window",
-        )
-        case.events.append(event)
-        case.status = new.value
-        record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id,
-                      detail={"number": case.case_number, "to": new.value})
-        enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now,
-                payload={"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
-                         "event_id": event.id, "from": event.from_status, "to": new.value})
-        return new.value
+        return append_step(session, ctx, case, action, note, ctx.now())
+
+
+def append_step(session: Session, ctx: CounterContext, case: m.Case, action: CaseAction, note: str,
+                now: dt.datetime) -> str:
+    """Inside the caller's write transaction: one step on ``case``'s timeline, checked
+    against the state machine, with its audit entry and its outbox event."""
+    new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
+    event = m.CaseEvent(
+        id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
+        operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
+        note=note, source="window",
+    )
+    case.events.append(event)
+    case.status = new.value
+    record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id,
+                  detail={"number": case.case_number, "to": new.value})
+    enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now,
+            payload={"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
+                     "event_id": event.id, "from": event.from_status, "to": new.value})
+    return new.value
 
 
 def _clock_of(session: Session, ctx: CounterContext, case: m.Case, shipped_calendar: WorkingCalendar, today: dt.date) -> ClockState:

@@ -26,6 +26,9 @@ from windowdesk.printing.data import (
     CaseListData,
     CollectionLine,
     DayReportData,
+    DeferralCommitmentData,
+    DeferralRefusalNoticeData,
+    DeferredAcceptanceNoticeData,
     DocumentData,
     FeeReceiptData,
     GuideFee,
@@ -255,6 +258,56 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
         )
 
 
+# --- 容缺受理: the papers of a case accepted with materials to follow ---------------------
+
+
+def _deferral_fields(session: Session, ctx: CounterContext, case_id: str) -> dict:
+    authorize(session, ctx, Permission.PRINT_DOCUMENT)
+    case = queries.case_with_details(session, case_id)
+    if case is None:
+        raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+    due = [mat for mat in case.materials if mat.due_date is not None]
+    if not due:
+        raise NotFoundError(_("No materials to follow"),
+                            _("Case {number} was accepted with every material in.").format(number=case.case_number))
+    item, department = _item(session, case.item_code)
+    requirements = {mat.code: _requirement(mat) for mat in item.materials}
+    return dict(
+        issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                       operator_id=case.operator_id),
+        case_number=case.case_number, applicant=_applicant(session, case), item_code=item.code,
+        item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+        promised_date=case.promised_date, commitment_date=due[0].due_date,
+        to_follow=tuple(MaterialLine(mat.name, requirements.get(mat.material_code, "")) for mat in due),
+        when_missed=item.deferral_rule, legal_basis=item.deferral_basis,
+    ), case
+
+
+def deferred_acceptance_notice_data(db: Database, ctx: CounterContext, case_id: str) -> DeferredAcceptanceNoticeData:
+    """容缺受理通知书 (two copies)."""
+    with db.read() as session:
+        fields, case = _deferral_fields(session, ctx, case_id)
+        return DeferredAcceptanceNoticeData(**fields, status_url=_status_url(session, case.case_number))
+
+
+def deferral_commitment_data(db: Database, ctx: CounterContext, case_id: str) -> DeferralCommitmentData:
+    """承诺书 of a case accepted with materials to follow."""
+    with db.read() as session:
+        return DeferralCommitmentData(**_deferral_fields(session, ctx, case_id)[0])
+
+
+def deferral_refusal_notice_data(db: Database, ctx: CounterContext, case_id: str) -> DeferralRefusalNoticeData:
+    """The refusal of a case whose materials to follow did not come (the rule "refuse")."""
+    with db.read() as session:
+        fields, case = _deferral_fields(session, ctx, case_id)
+        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED.value),
+                       None)
+        if refusal is None:
+            raise NotFoundError(_("Not found"), _("Case {number} has not been refused.").format(
+                number=case.case_number))
+        return DeferralRefusalNoticeData(**fields, refused_at=refusal.at)
+
+
 def is_proxy_case(db: Database, ctx: CounterContext, case_id: str) -> bool:
     """Whether an agent applied for the case (帮办代办): its screen offers the agent's notices."""
     with db.read() as session:
@@ -278,10 +331,22 @@ def proxy_notice_data(
                         _("A proxy case has a notice for its agent while it is suspended and once it is completed."))
 
 
+def case_receipt_data(
+    db: Database, ctx: CounterContext, case_id: str
+) -> AcceptanceReceiptData | DeferredAcceptanceNoticeData:
+    """The paper that proves a case's acceptance: the 容缺受理通知书 (two copies) for a case
+    accepted with materials to follow, the acceptance receipt for any other."""
+    with db.read() as session:
+        deferred = queries.case_has_materials_to_follow(session, case_id)
+    if deferred:
+        return deferred_acceptance_notice_data(db, ctx, case_id)
+    return acceptance_receipt_data(db, ctx, case_id)
+
+
 def record_document(db: Database, ctx: CounterContext, *, kind: str, record_id: str) -> DocumentData:
     """The document handed out for a record of today's work (worklist kind and id)."""
     loaders = {
-        worklist.CASE: acceptance_receipt_data,
+        worklist.CASE: case_receipt_data,
         worklist.NOTIFICATION: notification_slip_data,
         worklist.REFUSAL: refusal_notice_data,
     }

@@ -35,6 +35,7 @@ from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
+    CaseDeferredMaterial,
     CaseEvent,
     CaseProxy,
     CatalogItem,
@@ -143,6 +144,7 @@ def city_report(
     ids = list(cases)
     timelines: dict[str, list] = defaultdict(list)
     proxies: set[str] = set()  # 帮办代办, counted apart
+    deferred: set[str] = set()  # 容缺受理, counted apart
     for i in range(0, len(ids), _CHUNK):
         for case_id, at, status in session.execute(
             select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
@@ -150,6 +152,8 @@ def city_report(
         ):
             timelines[case_id].append((at, status))
         proxies.update(session.scalars(select(CaseProxy.case_id).where(CaseProxy.case_id.in_(ids[i:i + _CHUNK]))))
+        deferred.update(session.scalars(select(CaseDeferredMaterial.case_id).distinct()
+                                        .where(CaseDeferredMaterial.case_id.in_(ids[i:i + _CHUNK]))))
     case_facts = []
     for row in cases.values():
         timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
@@ -160,7 +164,7 @@ def city_report(
             completed_day=next((d for d, s in timeline if s == "completed"), None),
             withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
             suspensions=tuple(suspensions_from(timeline)),
-            proxy=row.id in proxies,
+            proxy=row.id in proxies, deferred=row.id in deferred,
         ))
 
     decisions = []

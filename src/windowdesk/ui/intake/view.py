@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -26,6 +27,7 @@ from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.intake.deferral_box import DeferralBox
 from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.proxy_box import ProxyBox
@@ -52,6 +54,7 @@ class IntakeView(QWidget):
         self.item_picker = ItemPicker(db, search)
         self.applicant_picker = ApplicantPicker(db, ctx)
         self.proxy_box = ProxyBox(db, ctx)  # 帮办代办
+        self.deferral_box = DeferralBox(ctx)  # 容缺受理
         self.materials = MaterialsTable()
         self.chosen_item_label = QLabel(objectName="chosenItem")
         self.result_label = QLabel(objectName="resultLabel")
@@ -66,9 +69,14 @@ class IntakeView(QWidget):
         # Printing: the document of the last committed decision (receipt, slip or notice).
         self.print_button = QPushButton(objectName="printButton")
         self.print_button.setEnabled(False)
-        # 帮办代办: the power of attorney of the last case, when an agent applied for it.
-        self.attorney_button = QPushButton(objectName="printPowerOfAttorney")
-        self.attorney_button.setEnabled(False)
+        # The last case's other papers: its 委托书 when an agent applied for it (帮办代办),
+        # its 承诺书 when materials follow (容缺受理).
+        self.papers_button = QPushButton(objectName="morePapers")
+        self.papers_menu = QMenu(self.papers_button)
+        self.attorney_action = self.papers_menu.addAction("")
+        self.commitment_action = self.papers_menu.addAction("")
+        self.papers_button.setMenu(self.papers_menu)
+        self.papers_button.setEnabled(False)
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
         self.print_dialog = None
@@ -88,12 +96,16 @@ class IntakeView(QWidget):
         materials_layout = QVBoxLayout(self.materials_box)
         materials_layout.addWidget(self.chosen_item_label)
         materials_layout.addWidget(self.materials, 1)
-        materials_layout.addWidget(self.all_received_button, 0, Qt.AlignmentFlag.AlignLeft)
+        below_materials = QHBoxLayout()
+        below_materials.addWidget(self.all_received_button)
+        below_materials.addWidget(self.deferral_box)
+        below_materials.addStretch(1)
+        materials_layout.addLayout(below_materials)
         buttons = QHBoxLayout()
         for button in (self.accept_button, self.notify_button, self.refuse_button):
             buttons.addWidget(button)
         buttons.addWidget(self.print_button)
-        buttons.addWidget(self.attorney_button)
+        buttons.addWidget(self.papers_button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         right = QWidget()
@@ -129,7 +141,8 @@ class IntakeView(QWidget):
         self.refuse_button.clicked.connect(self.refuse)
         self.clear_button.clicked.connect(self.reset)
         self.print_button.clicked.connect(self.print_last_document)
-        self.attorney_button.clicked.connect(self.print_power_of_attorney)
+        self.attorney_action.triggered.connect(self.print_power_of_attorney)
+        self.commitment_action.triggered.connect(self.print_commitment)
         self.recordSaved.connect(self._remember_for_print)
         # Whenever this screen is showing, wherever the focus is in the window (the tab bar
         # after an unlock, the status bar, a button); the main window adds F2, F3 and
@@ -158,8 +171,11 @@ class IntakeView(QWidget):
         self.refuse_button.setText(_("Re&fuse\u2026 (Ctrl+R)"))
         self.clear_button.setText(_("&Clear"))
         self.print_button.setText(_("&Print (Ctrl+P)"))
-        self.attorney_button.setText(_("Print power of attorney"))
+        self.papers_button.setText(_("More papers"))
+        self.attorney_action.setText(_("Power of attorney (委托书)"))
+        self.commitment_action.setText(_("Commitment (承诺书)"))
         self.proxy_box.retranslate()
+        self.deferral_box.retranslate()
         self.item_picker.retranslate()
         self.applicant_picker.retranslate()
         self.materials.retranslate()
@@ -198,6 +214,7 @@ class IntakeView(QWidget):
         if guide is None:
             self.chosen_item_label.setText(_("1. Choose an item on the left (F2)."))
             self.materials.clear_materials()
+            self.deferral_box.offer(allowed=False)
         else:
             self.chosen_item_label.setText(
                 _("Item: {name} \u00b7 promised in {days} working days").format(
@@ -205,6 +222,7 @@ class IntakeView(QWidget):
                 )
             )
             self.materials.set_materials(guide.materials)
+            self.deferral_box.offer(allowed=bool(guide.deferral_rule))
             self._say_fee_warning(guide.code)
             # Tab goes on from the last note to "mark all", then the decisions.
             last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
@@ -282,6 +300,7 @@ class IntakeView(QWidget):
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
             checks=self.materials.checks(), shipped_calendar=self._calendar, proxy=self.proxy_box.terms(),
+            deferral=self.deferral_box.terms(),
         ))
 
     def notify_missing(self) -> None:
@@ -329,6 +348,7 @@ class IntakeView(QWidget):
         self._ctx = ctx
         self.applicant_picker.set_context(ctx)
         self.proxy_box.set_context(ctx)
+        self.deferral_box.set_context(ctx)
 
     def has_unsaved_form(self) -> bool:
         """An item or an applicant chosen and not yet decided."""
@@ -388,7 +408,9 @@ class IntakeView(QWidget):
     def _remember_for_print(self, result: intake.IntakeResult) -> None:
         self.last_result, self.last_printed = result, False
         self.print_button.setEnabled(True)
-        self.attorney_button.setEnabled(result.kind == "case" and result.proxy)
+        self.attorney_action.setEnabled(result.kind == "case" and result.proxy)
+        self.commitment_action.setEnabled(result.kind == "case" and result.deferred)
+        self.papers_button.setEnabled(self.attorney_action.isEnabled() or self.commitment_action.isEnabled())
         if preferences.prints_at_once(self._db):
             self._print_at_once(result)
 
@@ -420,12 +442,19 @@ class IntakeView(QWidget):
 
     def print_power_of_attorney(self) -> None:
         """Preview and print the 委托书 of the last case, when an agent applied for it."""
+        if self.last_result is not None and self.last_result.proxy:
+            self._preview_paper(documents.power_of_attorney_data)
+
+    def print_commitment(self) -> None:
+        """Preview and print the 承诺书 of the last case, when materials follow."""
+        if self.last_result is not None and self.last_result.deferred:
+            self._preview_paper(documents.deferral_commitment_data)
+
+    def _preview_paper(self, load: Callable[..., object]) -> None:
         from windowdesk.ui.printing.actions import open_print_preview
 
-        if self.last_result is None or not self.last_result.proxy:
-            return
         try:
-            data = documents.power_of_attorney_data(self._db, self._ctx, self.last_result.id)
+            data = load(self._db, self._ctx, self.last_result.id)
         except WindowdeskError as error:
             self._show_result(error.message, ok=False)
             return

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from windowdesk.domain.deferral import DeferralTerms
 from windowdesk.errors import ValidationError
-from windowdesk.services import deferrals, intake, reports
+from windowdesk.services import deferrals, intake, reports, worklist
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
 from windowdesk.storage import models as m
@@ -57,6 +57,9 @@ def test_a_case_is_accepted_with_its_deferrable_materials_to_follow_and_its_cloc
     assert payload["deferral"] == {"commitment_date": "2026-03-09", "materials": ["M05", "M07"]}
     [due] = {(row.case_number, row.due_date, row.overdue) for row in deferrals.materials_to_follow(demo.db, ctx)}
     assert due == (result.number, dt.date(2026, 3, 9), False)
+    # The case's details say which materials follow, in words.
+    detail = worklist.get_record_detail(demo.db, ctx, kind="case", record_id=result.id)
+    assert [line[1] for line in detail.lines].count("To follow (容缺受理)") == 2
 
 
 @pytest.mark.parametrize(("item", "marks", "committed", "words"), [

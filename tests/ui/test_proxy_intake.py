@@ -4,7 +4,9 @@ card read into the agent box (the reader stand-in built from C)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import json
+
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from tests.ui.every_window import SCREENS, client_room
@@ -124,3 +126,26 @@ def test_at_1280x720_the_ticked_agent_box_leaves_the_decisions_on_the_screen(qtb
         where = widget.rect().translated(widget.mapTo(window, widget.rect().topLeft()))
         assert room.contains(where), f"{widget.objectName() or widget} is cut off at {where}"
         assert not widget.visibleRegion().isEmpty()
+
+
+def test_the_agent_box_and_the_deferral_are_kept_with_the_unsaved_form(qtbot, window, demo):
+    view = window.intake
+    _choose_item(qtbot, window, "医疗救助", "城市医疗救助")
+    _find(qtbot, view.applicant_picker.query_edit, PRINCIPAL_ID)
+    view.proxy_box.setChecked(True)
+    _find(qtbot, view.proxy_box.agent_picker.query_edit, AGENT_ID)
+    view.proxy_box.attorney_check.setChecked(True)
+    view.proxy_box.attorney_date.setDate(QDate(2026, 1, 5))
+    view.deferral_box.defer_check.setChecked(True)
+    view.deferral_box.commitment_date.setDate(QDate(2026, 1, 9))
+
+    record = json.loads(json.dumps(view.draft_record()))  # as the database keeps it
+    view.reset()
+    assert not view.proxy_box.isChecked()
+    view.restore_draft_record(record)
+
+    assert view.proxy_box.isChecked() and view.proxy_box.agent_picker.chosen.name == "刘志强"
+    assert view.proxy_box.attorney_check.isChecked()
+    assert view.proxy_box.attorney_date.date() == QDate(2026, 1, 5)
+    assert view.deferral_box.defer_check.isChecked()
+    assert view.deferral_box.commitment_date.date() == QDate(2026, 1, 9)

@@ -46,6 +46,15 @@ class DeferralBox(QWidget):
         self.commitment_date.setDate(QDate(today.year, today.month, today.day))
         self.setVisible(allowed)
 
+    def draft(self) -> dict:
+        return {"on": self.defer_check.isChecked(), "date": self.commitment_date.date().toPython()}
+
+    def restore(self, draft: dict) -> None:
+        """Given back after ``offer`` for the same item."""
+        day = draft["date"]
+        self.commitment_date.setDate(QDate(day.year, day.month, day.day))
+        self.defer_check.setChecked(draft["on"] and not self.isHidden())
+
     def terms(self) -> DeferralTerms | None:
         if not (self.isVisibleTo(self.parentWidget()) and self.defer_check.isChecked()):
             return None

@@ -88,6 +88,20 @@ class ProxyBox(QGroupBox):
         return ProxyTerms(chosen.ref.id if chosen is not None else "", self.attorney_check.isChecked(),
                           self.attorney_date.date().toPython())
 
+    def draft(self) -> dict:
+        """What is entered, to be given back to its operator (the agent as found)."""
+        return {"on": self.isChecked(), "agent": self.agent_picker.chosen,
+                "present": self.attorney_check.isChecked(), "date": self.attorney_date.date().toPython()}
+
+    def restore(self, draft: dict) -> None:
+        self.setChecked(draft["on"])
+        self.content.setVisible(draft["on"])
+        if draft["agent"] is not None:
+            self.agent_picker.set_chosen(draft["agent"])
+        self.attorney_check.setChecked(draft["present"])
+        day = draft["date"]
+        self.attorney_date.setDate(QDate(day.year, day.month, day.day))
+
     def reset(self) -> None:
         self.setChecked(False)
         self.content.setVisible(False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -365,6 +366,8 @@ class IntakeView(QWidget):
             "applicant": self.applicant_picker.chosen,
             "marks": marks,
             "item_query": self.item_picker.query_edit.text(),
+            "proxy": self.proxy_box.draft(),  # 帮办代办
+            "deferral": self.deferral_box.draft(),  # 容缺受理
         }
 
     def draft_record(self) -> dict:
@@ -373,6 +376,12 @@ class IntakeView(QWidget):
         chosen = draft.pop("applicant")
         draft["applicant"] = {"kind": chosen.ref.kind, "id": chosen.ref.id} if chosen is not None else None
         draft["marks"] = [list(mark) for mark in draft["marks"]]
+        proxy = dict(draft["proxy"])
+        agent = proxy["agent"]
+        proxy["agent"] = {"kind": agent.ref.kind, "id": agent.ref.id} if agent is not None else None
+        proxy["date"] = proxy["date"].isoformat()
+        draft["proxy"] = proxy
+        draft["deferral"] = {**draft["deferral"], "date": draft["deferral"]["date"].isoformat()}
         return draft
 
     def restore_draft_record(self, record: dict) -> None:
@@ -384,6 +393,7 @@ class IntakeView(QWidget):
                 self._db, self._ctx, applicants.ApplicantRef(ref["kind"], ref["id"])) if ref else None
         except WindowdeskError:
             draft["applicant"] = None
+        draft["proxy"], draft["deferral"] = self._kept_extras(draft)
         self.restore_draft(draft)
         self._show_result(_("The application being entered when the window was closed is back; "
                             "carry on or press Clear."), ok=True)
@@ -402,6 +412,27 @@ class IntakeView(QWidget):
                 self.materials.mark(row, status, note)
             else:
                 self.materials.note_edit(row).setText(note)
+        if draft.get("proxy"):
+            self.proxy_box.restore(draft["proxy"])
+        if draft.get("deferral"):
+            self.deferral_box.restore(draft["deferral"])
+
+    def _kept_extras(self, record: dict) -> tuple[dict | None, dict | None]:
+        """The agent box and the deferral as kept in the database (a form kept before
+        they existed has neither)."""
+        proxy, deferral = record.get("proxy"), record.get("deferral")
+        if proxy:
+            agent = None
+            if proxy.get("agent"):
+                try:
+                    agent = applicants.applicant_by_ref(
+                        self._db, self._ctx, applicants.ApplicantRef(proxy["agent"]["kind"], proxy["agent"]["id"]))
+                except WindowdeskError:
+                    agent = None
+            proxy = {**proxy, "agent": agent, "date": dt.date.fromisoformat(proxy["date"])}
+        if deferral:
+            deferral = {**deferral, "date": dt.date.fromisoformat(deferral["date"])}
+        return proxy, deferral
 
     # --- printing -------------------------------------------------------------------
 

@@ -127,6 +127,8 @@ EVENT_KINDS = (
     "notification.given",
     "refusal.given",
     "case.status",
+    # 容缺受理: a deferred material brought after acceptance (services/deferrals.py).
+    "case.material_arrived",
     "audit.entry",
     # The citizen's voice (services/feedback.py, services/complaints.py).
     "rating.given",
@@ -192,6 +194,7 @@ EVENT_REQUIRED_FIELDS = {
         "id", "number", "center", "window", "item", "applicant", "created_at", "reason", "legal_basis",
     ),
     "case.status": ("action",),
+    "case.material_arrived": ("material", "arrived_at"),
     "audit.entry": (
         "id", "seq", "at", "workstation", "action", "entity", "entity_id", "prev_hash", "hash",
     ),

@@ -244,7 +244,7 @@ def case_has_materials_to_follow(session: Session, case_id: str) -> bool:
 
 def materials_to_follow(session: Session, center_code: str) -> list[tuple[m.CaseMaterial, m.Case, m.CatalogItem]]:
     """容缺受理: the deferred materials of the center's cases not arrived yet, earliest due first."""
-    return [tuple(row) for row in session.execute(
+    return [(material, case, item) for material, case, item in session.execute(
         select(m.CaseMaterial, m.Case, m.CatalogItem)
         .join(m.Case, m.Case.id == m.CaseMaterial.case_id)
         .join(m.CatalogItem, m.CatalogItem.code == m.Case.item_code)

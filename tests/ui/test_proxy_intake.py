@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.every_window import SCREENS, client_room
-from tests.ui.helpers import accept_demo_case
+from tests.ui.helpers import accept_demo_case, fill_suspension
 from tests.ui.test_card_reader import KNOWN, WAIT_MS, reader_control, reader_window, standin_library  # noqa: F401
 from tests.ui.test_intake_window import _choose_item
 from windowdesk.domain.proxy import ProxyTerms
@@ -86,7 +86,7 @@ def test_the_agents_id_card_goes_into_the_agent_box_once_the_applicant_is_chosen
     assert view.applicant_picker.chosen.name == "张秀英"  # the applicant stays
 
 
-def test_a_proxy_case_suspended_from_its_details_prints_the_agents_suspension_notice(qtbot, demo, monkeypatch):
+def test_a_proxy_case_suspended_from_its_details_prints_the_agents_suspension_notice(qtbot, demo):
     principal = applicants.find_residents(demo.db, demo.ctx, query=PRINCIPAL_ID)[0].ref
     agent = applicants.find_residents(demo.db, demo.ctx, query=AGENT_ID)[0].ref
     guide = get_item_guide(demo.db, item_code="MZ-002")
@@ -99,8 +99,9 @@ def test_a_proxy_case_suspended_from_its_details_prints_the_agents_suspension_no
     bar = dialog.actions_bar
     assert not bar.agent_notice_button.isHidden() and not bar.agent_notice_button.isEnabled()  # nothing to tell yet
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("缺少收入证明原件", True))
+    fill_suspension(qtbot, "materials", "缺少收入证明原件")  # h23-clock's dialog: the kind and the reason
     bar.buttons["suspend"].click()
+    bar.print_dialog.close()  # the applicant's own suspension notice, previewed first
     assert bar.agent_notice_button.isEnabled()
     bar.agent_notice_button.click()
     qtbot.waitUntil(lambda: bar.print_dialog is not None and bar.print_dialog.isVisible(), timeout=WAIT_MS)

@@ -31,6 +31,8 @@ SLOW_MODULES = frozenset({
     "tests/sync/test_sync_faults.py",
     "tests/sync/test_sync_log.py",
     "tests/sync/test_sync_with_hub.py",
+    "tests/sync/test_proxy_case_sync.py",
+    "tests/sync/test_deferred_case_sync.py",
     # The hub as subprocesses (TLS, several workers, backups while serving), API fuzzing.
     "tests/hub/test_backup.py",
     "tests/hub/test_backup_pages.py",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pypdf
 
 from windowdesk.cli import main
+from windowdesk.cli.print_samples import PROXY_AGENT_ID, PROXY_PRINCIPAL_ID
 from windowdesk.printing.paper import DocumentKind
 
 from .conftest import DEMO_ID, squash
@@ -20,6 +21,8 @@ def _check_samples(out: Path) -> None:
         text = squash("".join(page.extract_text() or "" for page in reader.pages))
         assert len(reader.pages) >= 1 and "市政务服务中心" in text, path.name
         assert DEMO_ID not in text, path.name
+        # 帮办代办's forms: the principal's and the agent's numbers masked too.
+        assert PROXY_PRINCIPAL_ID not in text and PROXY_AGENT_ID not in text, path.name
 
 
 def test_print_samples_with_a_temporary_demo_database(tmp_path, monkeypatch):

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
 from windowdesk.printing.render import render_document
-from windowdesk.printing.samples import sample_fee_receipt, sample_ticket, sample_utility_receipt, sample_void_slip
+from windowdesk.printing.samples import (
+    sample_deferral_refusal_notice,
+    sample_fee_receipt,
+    sample_proxy_completion_notice,
+    sample_ticket,
+    sample_utility_receipt,
+    sample_void_slip,
+)
 from windowdesk.storage.db import Database
 
 if TYPE_CHECKING:
@@ -37,6 +44,13 @@ ACCEPT_ITEM = "FC-001"
 NOTIFY_ITEM = "MZ-002"
 REFUSE_ITEM = "MZ-001"
 DEMO_ID_NUMBER = "230902196210010496"
+# 帮办代办: 刘志强 applies for 张秀英 (82), who cannot come; the case then waits for a survey.
+PROXY_PRINCIPAL_ID = "230902194403180126"
+PROXY_AGENT_ID = "23090319760509009X"
+PROXY_SUSPENSION_REASON = "待申请人补充房屋测绘报告（测绘机构出具后送达窗口）"
+PROXY_DECISION = "准予登记，核发不动产权证书。"
+# 容缺受理: FC-001 accepted without its 契税完税凭证 (M05), to follow within the promised time.
+DEFERRED_MATERIAL = "M05"
 
 
 def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]) -> list[MaterialCheck]:
@@ -81,6 +95,51 @@ def _suspended_for_a_hearing(db: Database, ctx: CounterContext, case_id: str) ->
         cases.change_status(db, ctx, case_id=case_id, action=CaseAction.SUSPEND, suspension_kind="hearing",
                             note="申请事项直接涉及他人重大利益，依申请人要求举行听证，听证会定于十个工作日内召开")
     return case_id
+def _suspended_proxy_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> str:
+    """Today's suspended proxy case of this window (made when there is none): the case
+    whose 委托书 and 中止单 are printed."""
+    from windowdesk.domain.case_state import CaseAction
+    from windowdesk.domain.proxy import ProxyTerms
+    from windowdesk.errors import NotFoundError
+    from windowdesk.services import applicants, cases, documents, intake, worklist
+
+    for entry in worklist.list_day_work(db, ctx, day=ctx.local_today()):
+        if entry.kind == worklist.CASE:
+            try:
+                documents.proxy_suspension_notice_data(db, ctx, entry.id)
+            except NotFoundError:
+                continue
+            return entry.id
+    principal = applicants.find_residents(db, ctx, query=PROXY_PRINCIPAL_ID)[0].ref
+    agent = applicants.find_residents(db, ctx, query=PROXY_AGENT_ID)[0].ref
+    case = intake.accept_case(db, ctx, item_code=ACCEPT_ITEM, applicant=principal,
+                              checks=_checks(db, ACCEPT_ITEM, {}), shipped_calendar=calendar,
+                              proxy=ProxyTerms(agent.id, True, ctx.local_today()))
+    cases.change_status(db, ctx, case_id=case.id, action=CaseAction.SUSPEND, note=PROXY_SUSPENSION_REASON)
+    return case.id
+
+
+def _deferred_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> str:
+    """Today's case of this window accepted with materials to follow (made when there is none)."""
+    from windowdesk.domain.deferral import DeferralTerms
+    from windowdesk.errors import NotFoundError
+    from windowdesk.services import applicants, documents, intake, worklist
+    from windowdesk.services.intake import MISSING
+
+    for entry in worklist.list_day_work(db, ctx, day=ctx.local_today()):
+        if entry.kind == worklist.CASE:
+            try:
+                documents.deferred_acceptance_notice_data(db, ctx, entry.id)
+            except NotFoundError:
+                continue
+            return entry.id
+    applicant = applicants.find_residents(db, ctx, query=DEMO_ID_NUMBER)[0].ref
+    guide_codes = [check.material_code for check in _checks(db, ACCEPT_ITEM, {})]
+    missing = {guide_codes.index(DEFERRED_MATERIAL): (MISSING, "")}
+    case = intake.accept_case(db, ctx, item_code=ACCEPT_ITEM, applicant=applicant,
+                              checks=_checks(db, ACCEPT_ITEM, missing), shipped_calendar=calendar,
+                              deferral=DeferralTerms(ctx.local_today()))
+    return case.id
 
 
 def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> dict[str, object]:
@@ -96,6 +155,10 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
     # As first printed: with a query code (a sample one; the case's own was printed once and is not kept).
     case = documents.acceptance_receipt_data(db, ctx, latest[worklist.CASE].id, query_code=new_query_code())
     suspended = _suspended_for_a_hearing(db, ctx, latest[worklist.CASE].id)
+    proxy_case = _suspended_proxy_case(db, ctx, calendar)
+    suspension = documents.proxy_suspension_notice_data(db, ctx, proxy_case)
+    deferred_case = _deferred_case(db, ctx, calendar)
+    deferred_notice = documents.deferred_acceptance_notice_data(db, ctx, deferred_case)
     now = ctx.now()
     fee_receipt = sample_fee_receipt(
         case.issuer, payer=case.applicant, case_number=case.case_number, item_name=case.item_name,
@@ -112,6 +175,13 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
         "case_list": documents.case_list_data(db, ctx, today),
         "queue_ticket": sample_ticket(case.issuer, taken_at=now),
         "suspension_notice": documents.suspension_notice_data(db, ctx, suspended),
+        "power_of_attorney": documents.power_of_attorney_data(db, ctx, proxy_case),
+        "proxy_suspension_notice": suspension,
+        "proxy_completion_notice": sample_proxy_completion_notice(suspension, completed_at=now,
+                                                                  decision=PROXY_DECISION),
+        "deferred_acceptance_notice": deferred_notice,
+        "deferral_commitment": documents.deferral_commitment_data(db, ctx, deferred_case),
+        "deferral_refusal_notice": sample_deferral_refusal_notice(deferred_notice, refused_at=now),
     }
 
 

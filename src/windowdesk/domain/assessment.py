@@ -4,7 +4,9 @@ Plain Python over plain facts, so the window (its own center, offline, services/
 and the hub (city-wide, hub/services/reports.py) count exactly alike. Definitions, for a
 period [start, end] of local days:
 
-- accepted: cases accepted on a day of the period;
+- accepted: cases accepted on a day of the period; of them, proxy_accepted: those an
+  agent applied for (帮办代办), and deferred_accepted: those accepted with materials to
+  follow (容缺受理), each counted apart;
 - completed: cases that reached 办结 (completed) on a day of the period;
 - on time / late: of those completed, used working days <= / > the item's promised limit
   (working days after the acceptance day up to the completion day, without the days the
@@ -65,6 +67,8 @@ class CaseFact:
     suspensions: tuple[Suspension, ...] = ()
     decided_day: dt.date | None = None  # the first approve or reject
     delivered_day: dt.date | None = None
+    proxy: bool = False  # 帮办代办: an agent applied for the applicant
+    deferred: bool = False  # 容缺受理: accepted with materials to follow
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ class ComplaintFact:
 @dataclass
 class Figures:
     accepted: int = 0
+    proxy_accepted: int = 0  # of accepted
+    deferred_accepted: int = 0  # of accepted
     completed: int = 0
     on_time: int = 0
     late: int = 0
@@ -141,7 +147,8 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "accepted": self.accepted, "completed": self.completed, "on_time": self.on_time, "late": self.late,
+            "accepted": self.accepted, "proxy_accepted": self.proxy_accepted,
+            "deferred_accepted": self.deferred_accepted, "completed": self.completed, "on_time": self.on_time, "late": self.late,
             "open_overdue": self.open_overdue, "overdue": self.overdue, "notifications": self.notifications,
             "refusals": self.refusals, "average_handling_days": self.average_handling_days,
             "on_time_rate": self.on_time_rate, "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
@@ -235,6 +242,10 @@ def build_report(
             continue
         if _within(case.accepted_day, start, end):
             add(case.keys, _bump("accepted"))
+            if case.proxy:
+                add(case.keys, _bump("proxy_accepted"))
+            if case.deferred:
+                add(case.keys, _bump("deferred_accepted"))
         if case.completed_day is not None and _within(case.completed_day, start, end):
             used = used_working_days(case, case.completed_day, index)
             on_time = used <= case.promised_days
@@ -313,5 +324,6 @@ def _complained(complaint: ComplaintFact) -> Callable[[Figures], None]:
 
 def report_columns() -> Sequence[str]:
     """The figures' names in the order tables and CSV files show them."""
-    return ("accepted", "completed", "on_time", "overdue", "notifications", "refusals", "average_handling_days",
-            "rating_count", "window_ratings", "web_ratings", "satisfaction_rate", "complaints", "complaints_resolved")
+    return ("accepted", "proxy_accepted", "deferred_accepted", "completed", "on_time", "overdue", "notifications",
+            "refusals", "average_handling_days", "rating_count", "window_ratings", "web_ratings", "satisfaction_rate",
+            "complaints", "complaints_resolved")

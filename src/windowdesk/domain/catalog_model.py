@@ -27,6 +27,9 @@ CENTER_KINDS = ("city_hall", "street")
 MATERIAL_FORMS = ("original", "copy", "original_and_copy", "electronic")
 FEE_KINDS = ("free", "fixed", "per_unit", "tiered")
 EXEMPTION_CATEGORIES = ("dibao", "disabled", "elderly_80", "veteran", "student")
+# 容缺受理: what happens to a case whose deferred materials do not arrive by the date the
+# applicant committed to: it is suspended until they come, or refused on the item's basis.
+DEFERRAL_RULES = ("suspend", "refuse")
 
 
 class CatalogFormatError(WindowdeskError):
@@ -105,6 +108,15 @@ class Material:
     copies: int
     required: bool = True
     note: str = ""
+    deferrable: bool = False  # 容缺: may be brought after acceptance, on a signed commitment
+
+
+@dataclass(frozen=True)
+class Deferral:
+    """容缺受理 for an item: the rule applied when deferred materials do not arrive."""
+
+    when_missed: str  # one of DEFERRAL_RULES
+    legal_basis: str  # printed on the refusal; "" allowed for "suspend" only
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,7 @@ class CatalogItem:
     certificate: str = ""
     # 上报: decided by an authority above the city (the window accepts, the case goes up).
     reported_upward: bool = False
+    deferral: Deferral | None = None  # 容缺受理: None when no material may be deferred
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

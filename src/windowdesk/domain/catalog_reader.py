@@ -15,6 +15,7 @@ from windowdesk.domain.catalog_model import (
     CENTER_CODE,
     CENTER_KINDS,
     CENTERS_FILE,
+    DEFERRAL_RULES,
     DEPARTMENT_CODE,
     DEPARTMENTS_FILE,
     EXEMPTION_CATEGORIES,
@@ -28,6 +29,7 @@ from windowdesk.domain.catalog_model import (
     CatalogFormatError,
     CatalogItem,
     Center,
+    Deferral,
     Department,
     Exemption,
     FeeRule,
@@ -455,8 +457,30 @@ def _parse_item(reader: _Reader, departments: set[str]) -> CatalogItem:
         keywords=reader.strings("keywords", required=False),
         certificate=reader.string("certificate", required=False).strip()[:60],
         reported_upward=reader.boolean("reported_upward", required=False),
+        deferral=_parse_deferral(reader, materials),
     )
     return replace(item, search_keys=_parse_search_keys(reader, item.keywords))
+
+
+def _parse_deferral(reader: _Reader, materials: list[Material]) -> Deferral | None:
+    """容缺受理: ``deferral`` ({"when_missed": "suspend" | "refuse", "legal_basis"}) is
+    given exactly when some material is ``deferrable``; refusing needs its legal basis."""
+    subject = reader.subject
+    deferrable = [material for material in materials if material.deferrable]
+    data = reader.data.get("deferral")
+    if data is None:
+        if deferrable:
+            reader.fail("deferral", _("{subject}: materials are deferrable, but the item has no deferral rule "
+                                      "(\"deferral\": {{\"when_missed\": \"suspend\" or \"refuse\", "
+                                      "\"legal_basis\": ...}})").format(subject=subject))
+        return None
+    if not deferrable:
+        reader.fail("deferral", _("{subject}: a deferral rule is only allowed when a material is deferrable")
+                    .format(subject=subject))
+    rule = reader.child("deferral", data)
+    when_missed = rule.choice("when_missed", DEFERRAL_RULES)
+    basis = rule.string("legal_basis", required=when_missed == "refuse")
+    return Deferral(when_missed, basis)
 
 
 def _parse_search_keys(reader: _Reader, keywords: tuple[str, ...]) -> ItemSearchKeys | None:
@@ -505,7 +529,17 @@ def _parse_material(reader: _Reader) -> Material:
         copies=copies,
         required=reader.boolean("required", required=False, default=True),
         note=reader.string("note", required=False),
+        deferrable=_deferrable(reader),
     )
+
+
+def _deferrable(reader: _Reader) -> bool:
+    """A material may be deferred (容缺) only if it is required: an optional one is never missing."""
+    deferrable = reader.boolean("deferrable", required=False)
+    if deferrable and not reader.boolean("required", required=False, default=True):
+        reader.fail("deferrable", _("{subject}: an optional material cannot be deferrable").format(
+            subject=reader.subject))
+    return deferrable
 
 
 def _parse_fee(item: _Reader, departments: set[str]) -> FeeStandard:

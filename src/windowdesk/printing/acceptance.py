@@ -41,6 +41,14 @@ def _query_code_rows(data: AcceptanceReceiptData) -> list[tuple[str, str]]:
     return []
 
 
+def _agent_rows(data: AcceptanceReceiptData) -> list[tuple[str, str]]:
+    """帮办代办: the agent who applied and the power of attorney they showed."""
+    if data.proxy is None:
+        return []
+    return [(_("Agent"), applicant_text(data.proxy.agent)),
+            (_("Power of attorney dated"), long_date(data.proxy.power_of_attorney_date))]
+
+
 def render_acceptance_receipt(
     data: AcceptanceReceiptData, *, paper: PaperFormat | None = None, reprint: bool = False
 ) -> bytes:
@@ -51,6 +59,7 @@ def render_acceptance_receipt(
     rows = [
         (_("Case number"), data.case_number),
         (_("Applicant"), applicant_text(data.applicant)),
+        *_agent_rows(data),
         (_("Item"), f"{data.item_name} ({data.item_code})"),
         (_("Department"), data.department_name),
         (_("Accepted at"), local_time(data.accepted_at, issuer.zone)),
@@ -96,7 +105,7 @@ def render_acceptance_receipt(
               "center's supervisor answers for it."),
             styles.small,
         ),
-        signatures_and_seal(sheet, [_("Operator"), _("Applicant")], issuer,
+        signatures_and_seal(sheet, [_("Operator"), _("Agent") if data.proxy else _("Applicant")], issuer,
                             local_day(data.accepted_at, issuer.zone)),
     ]
     return build_pdf(head, story, sheet)

@@ -56,6 +56,15 @@ class MaterialLine:
 
 
 @dataclass(frozen=True)
+class ProxyDetails:
+    """帮办代办: who applied for the applicant (the principal), and the date of the power
+    of attorney (委托书) the window saw."""
+
+    agent: Applicant
+    power_of_attorney_date: dt.date
+
+
+@dataclass(frozen=True)
 class AcceptanceReceiptData:
     KIND: ClassVar[DocumentKind] = DocumentKind.ACCEPTANCE_RECEIPT
     issuer: Issuer
@@ -76,10 +85,114 @@ class AcceptanceReceiptData:
     # re-issue); "" on every other copy, which says how to get a new one instead.
     query_code: str = field(default="", repr=False)
     has_query_code: bool = False  # the case was given one (cases accepted before codes were not)
+    proxy: ProxyDetails | None = None  # 帮办代办: the agent who applied
 
     @property
     def number(self) -> str:
         return self.case_number
+
+
+@dataclass(frozen=True)
+class PowerOfAttorneyData:
+    """委托书 of a proxy case: the principal authorises the agent for this case; the window
+    records that it saw the signed original and both identities."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.POWER_OF_ATTORNEY
+    issuer: Issuer
+    case_number: str
+    principal: Applicant
+    proxy: ProxyDetails
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
+class ProxyStepNotice:
+    """A step of a proxy case told in writing to the principal, through the agent."""
+
+    issuer: Issuer
+    case_number: str
+    principal: Applicant
+    proxy: ProxyDetails
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+    step_at: dt.datetime  # when the case was suspended / completed
+    note: str  # why it was suspended / what was decided, as recorded on the step
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
+class ProxySuspensionNoticeData(ProxyStepNotice):
+    """中止单 of a proxy case: the case waits, its clock stopped, and why."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.PROXY_SUSPENSION_NOTICE
+
+
+@dataclass(frozen=True)
+class ProxyCompletionNoticeData(ProxyStepNotice):
+    """办结单 of a proxy case: the case is decided; the result is handed to the agent."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.PROXY_COMPLETION_NOTICE
+
+
+@dataclass(frozen=True)
+class DeferralPaper:
+    """容缺受理: a case accepted with materials to follow, as its papers tell it."""
+
+    issuer: Issuer
+    case_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+    promised_date: dt.date
+    commitment_date: dt.date  # the applicant brings the materials by this day
+    to_follow: tuple[MaterialLine, ...]
+    when_missed: str  # suspend / refuse: the catalog's rule
+    legal_basis: str  # the rule's basis ("" allowed for suspend)
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
+class DeferredAcceptanceNoticeData(DeferralPaper):
+    """容缺受理通知书, in two copies: the applicant's and the file's."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.DEFERRED_ACCEPTANCE_NOTICE
+    status_url: str = ""
+    # 查询密码: on the applicant's copy printed when the case is accepted (this notice is then
+    # its acceptance receipt); "" on a reprint, which cannot show it again.
+    query_code: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class DeferralCommitmentData(DeferralPaper):
+    """承诺书: the applicant commits to bring the materials by the date."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.DEFERRAL_COMMITMENT
+
+
+@dataclass(frozen=True)
+class DeferralRefusalNoticeData(DeferralPaper):
+    """The refusal once the committed date passed without the materials (the catalog's
+    rule "refuse"), with its legal basis."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.DEFERRAL_REFUSAL_NOTICE
+    refused_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -352,4 +465,6 @@ DocumentData = (
     AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
     | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
     | SuspensionNoticeData
+    | PowerOfAttorneyData | ProxySuspensionNoticeData | ProxyCompletionNoticeData
+    | DeferredAcceptanceNoticeData | DeferralCommitmentData | DeferralRefusalNoticeData
 )

@@ -28,6 +28,15 @@ class DocumentKind(str, Enum):
     CASE_LIST = "case_list"
     QUEUE_TICKET = "queue_ticket"
     SUSPENSION_NOTICE = "suspension_notice"
+    # 帮办代办: the forms of a case an agent applied for (its 受理单 is the acceptance receipt).
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    PROXY_SUSPENSION_NOTICE = "proxy_suspension_notice"
+    PROXY_COMPLETION_NOTICE = "proxy_completion_notice"
+    # 容缺受理: the notice (two copies), the applicant's commitment, and the refusal when
+    # the committed date passed without the materials.
+    DEFERRED_ACCEPTANCE_NOTICE = "deferred_acceptance_notice"
+    DEFERRAL_COMMITMENT = "deferral_commitment"
+    DEFERRAL_REFUSAL_NOTICE = "deferral_refusal_notice"
 
 
 class PaperFormat(str, Enum):
@@ -76,6 +85,12 @@ DEFAULT_PAPER: dict[DocumentKind, PaperFormat] = {
     DocumentKind.CASE_LIST: PaperFormat.A4,
     DocumentKind.QUEUE_TICKET: PaperFormat.ROLL_80,
     DocumentKind.SUSPENSION_NOTICE: PaperFormat.A4,
+    DocumentKind.POWER_OF_ATTORNEY: PaperFormat.A4,
+    DocumentKind.PROXY_SUSPENSION_NOTICE: PaperFormat.A4,
+    DocumentKind.PROXY_COMPLETION_NOTICE: PaperFormat.A4,
+    DocumentKind.DEFERRED_ACCEPTANCE_NOTICE: PaperFormat.A4,
+    DocumentKind.DEFERRAL_COMMITMENT: PaperFormat.A4,
+    DocumentKind.DEFERRAL_REFUSAL_NOTICE: PaperFormat.A4,
 }
 
 _PAPER_LABELS = {
@@ -96,6 +111,12 @@ _KIND_LABELS = {
     DocumentKind.CASE_LIST: N_("Case list"),
     DocumentKind.QUEUE_TICKET: N_("Queue ticket"),
     DocumentKind.SUSPENSION_NOTICE: N_("Notice of suspended time limit"),
+    DocumentKind.POWER_OF_ATTORNEY: N_("Power of attorney (proxy case)"),
+    DocumentKind.PROXY_SUSPENSION_NOTICE: N_("Suspension notice (proxy case)"),
+    DocumentKind.PROXY_COMPLETION_NOTICE: N_("Completion notice (proxy case)"),
+    DocumentKind.DEFERRED_ACCEPTANCE_NOTICE: N_("Notice of acceptance with materials to follow"),
+    DocumentKind.DEFERRAL_COMMITMENT: N_("Commitment to bring the materials"),
+    DocumentKind.DEFERRAL_REFUSAL_NOTICE: N_("Refusal: materials to follow not brought"),
 }
 
 

@@ -16,8 +16,8 @@ from windowdesk.printing.paper import PaperFormat
 # Column positions in the rows handed in (services.reports.report_table): the label, then
 # accepted, completed, on time, overdue, notifications, refusals, average days, ratings,
 # satisfaction rate, complaints, resolved, then the five rating levels best first.
-CASE_COLUMNS = (0, 1, 2, 3, 4, 5, 6, 7)
-VOICE_COLUMNS = (0, 8, 9, 12, 13, 14, 15, 16, 10, 11)
+CASE_COLUMNS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)  # with 帮办代办 and 容缺受理 cases after the accepted
+VOICE_COLUMNS = (0, 10, 11, 14, 15, 16, 17, 18, 12, 13)
 
 
 def performance_report_title() -> str:
@@ -48,7 +48,7 @@ def render_performance_report(
         field_table(sheet, [(_("Grouped by"), grouping), (_("Rows"), str(max(len(rows) - 1, 0)))]),
         para(_("Cases and time limits"), styles.heading),
         list_table(sheet, pick(CASE_COLUMNS, headings), [pick(CASE_COLUMNS, row) for row in rows],
-                   [3.2, 1, 1, 1, 1, 1.3, 1, 1.3], compact=True),
+                   [3.2, 1, 1.1, 1.1, 1, 1, 1, 1.3, 1, 1.3], compact=True),
         para(_("Satisfaction and complaints"), styles.heading),
         list_table(sheet, pick(VOICE_COLUMNS, headings), [pick(VOICE_COLUMNS, row) for row in rows],
                    [3.2, 1, 1.2, 1, 1, 1, 1, 1, 1.1, 1.1], compact=True),

@@ -12,10 +12,20 @@ from windowdesk.printing import data as d
 from windowdesk.printing.acceptance import render_acceptance_receipt
 from windowdesk.printing.case_list import render_case_list
 from windowdesk.printing.day_report import render_day_report
+from windowdesk.printing.deferral_forms import (
+    render_deferral_commitment,
+    render_deferral_refusal_notice,
+    render_deferred_acceptance_notice,
+)
 from windowdesk.printing.fee_receipt import render_fee_receipt
 from windowdesk.printing.guide import render_service_guide
 from windowdesk.printing.notification import render_notification_slip
 from windowdesk.printing.paper import PaperFormat
+from windowdesk.printing.proxy_forms import (
+    render_power_of_attorney,
+    render_proxy_completion_notice,
+    render_proxy_suspension_notice,
+)
 from windowdesk.printing.refusal import render_refusal_notice
 from windowdesk.printing.suspension_notice import render_suspension_notice
 from windowdesk.printing.ticket import render_queue_ticket
@@ -34,6 +44,12 @@ RENDERERS: dict[type, Callable[..., bytes]] = {
     d.CaseListData: render_case_list,
     d.QueueTicketData: render_queue_ticket,
     d.SuspensionNoticeData: render_suspension_notice,
+    d.PowerOfAttorneyData: render_power_of_attorney,
+    d.ProxySuspensionNoticeData: render_proxy_suspension_notice,
+    d.ProxyCompletionNoticeData: render_proxy_completion_notice,
+    d.DeferredAcceptanceNoticeData: render_deferred_acceptance_notice,
+    d.DeferralCommitmentData: render_deferral_commitment,
+    d.DeferralRefusalNoticeData: render_deferral_refusal_notice,
 }
 
 

@@ -1,5 +1,8 @@
 """Sample documents made from fixed data, with no database: the fee receipt, the utility
-receipt, the void slip and the queue ticket, whose records the demo does not make.
+receipt, the void slip, the queue ticket, a proxy case's completion notice (the demo
+cannot complete a case: that needs the back office's approval) and the refusal of a case
+whose materials to follow did not come (that needs the committed day to pass), whose
+records the demo does not make.
 
 ``windowdesk print-samples`` (windowdesk/cli/print_samples.py) prints them beside the
 documents it makes from the demo database; tests render them directly.
@@ -7,13 +10,18 @@ documents it makes from the demo database; tests render them directly.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from windowdesk.domain.numbering import format_receipt_number
 from windowdesk.printing.data import (
     Applicant,
+    DeferralRefusalNoticeData,
+    DeferredAcceptanceNoticeData,
     FeeReceiptData,
     Issuer,
+    ProxyCompletionNoticeData,
+    ProxySuspensionNoticeData,
     QueueTicketData,
     ReceiptLine,
     UtilityReceiptData,
@@ -53,3 +61,18 @@ def sample_void_slip(issuer: Issuer, *, payer: Applicant, receipt: FeeReceiptDat
 def sample_ticket(issuer: Issuer, *, taken_at: dt.datetime) -> QueueTicketData:
     return QueueTicketData(issuer=issuer, ticket_number="A023", service_name="综合受理",
                            waiting_ahead=4, taken_at=taken_at)
+
+
+def sample_proxy_completion_notice(suspended: ProxySuspensionNoticeData, *, completed_at: dt.datetime,
+                                   decision: str) -> ProxyCompletionNoticeData:
+    """The 办结单 the suspended proxy case of the demo will get once decided."""
+    fields = {field.name: getattr(suspended, field.name) for field in dataclasses.fields(suspended)}
+    return ProxyCompletionNoticeData(**{**fields, "step_at": completed_at, "note": decision})
+
+
+def sample_deferral_refusal_notice(accepted: DeferredAcceptanceNoticeData, *,
+                                   refused_at: dt.datetime) -> DeferralRefusalNoticeData:
+    """The refusal the demo's case with materials to follow gets if they never come."""
+    fields = {field.name: getattr(accepted, field.name) for field in dataclasses.fields(accepted)
+              if field.name not in ("status_url", "query_code")}
+    return DeferralRefusalNoticeData(**fields, refused_at=refused_at)

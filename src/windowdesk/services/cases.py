@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
-from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS, Handover
+from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS, Handover, HandoverRecord
 from windowdesk.domain.numbering import parse_case_number
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_number_in
@@ -76,7 +76,7 @@ def change_status(
         case = session.get(m.Case, case_id)
         if case is None or case.center_code != ctx.center_code:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
-        new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
+        next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words, before the rest
         if action is CaseAction.RESUME and not note:
             running = current_suspension_kind(case.events)
             if end_needs_reason(running):
@@ -89,26 +89,39 @@ def change_status(
         if action is CaseAction.DELIVER:
             handover = record_handover(session, case, delivery, now)
             note = " ".join(p for p in (handover.words(), note) if p)
-        event = m.CaseEvent(
-            id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
-            operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
-            note=note, source="window", suspension_kind=kind,
-        )
-        case.events.append(event)
-        case.status = new.value
-        detail: dict[str, Any] = {"number": case.case_number, "to": new.value}
-        payload: dict[str, Any] = {"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
-                   "event_id": event.id, "from": event.from_status, "to": new.value}
-        if kind is not None:
-            detail["suspension_kind"] = payload["suspension_kind"] = kind
-        if handover is not None:
-            payload["handover"] = handover.as_payload()
-            detail["delivery"] = handover.mode
-        if certificate:
-            case.certificate_number = detail["certificate_number"] = payload["certificate_number"] = certificate
-        record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
-        enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now, payload=payload)
-        return new.value
+        return append_step(session, ctx, case, action, note, now, suspension_kind=kind, handover=handover,
+                           certificate=certificate)
+
+
+def append_step(session: Session, ctx: CounterContext, case: m.Case, action: CaseAction, note: str,
+                now: dt.datetime, *, suspension_kind: SuspensionKind | str | None = None,
+                handover: HandoverRecord | None = None, certificate: str = "") -> str:
+    """Inside the caller's write transaction: one step on ``case``'s timeline, checked
+    against the state machine, with its audit entry and its outbox event. A suspension
+    always records its kind (none given: the wait for materials); ``handover`` and
+    ``certificate`` are what change_status checked for a delivery or a completion."""
+    new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
+    kind = suspension_kind_of(suspension_kind).value if action is CaseAction.SUSPEND else None
+    event = m.CaseEvent(
+        id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
+        operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
+        note=note, source="window", suspension_kind=kind,
+    )
+    case.events.append(event)
+    case.status = new.value
+    detail: dict[str, Any] = {"number": case.case_number, "to": new.value}
+    payload: dict[str, Any] = {"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
+                               "event_id": event.id, "from": event.from_status, "to": new.value}
+    if kind is not None:
+        detail["suspension_kind"] = payload["suspension_kind"] = kind
+    if handover is not None:
+        payload["handover"] = handover.as_payload()
+        detail["delivery"] = handover.mode
+    if certificate:
+        case.certificate_number = detail["certificate_number"] = payload["certificate_number"] = certificate
+    record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
+    enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now, payload=payload)
+    return new.value
 
 
 def _certificate_at_completion(session: Session, case: m.Case, action: CaseAction, number: str) -> str:

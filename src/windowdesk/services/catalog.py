@@ -46,6 +46,7 @@ class MaterialLine:
     copies: int
     required: bool
     note: str
+    deferrable: bool = False  # 容缺: may be brought after acceptance
 
     @property
     def requirement(self) -> str:
@@ -92,6 +93,8 @@ class ItemGuide:
     street_level: bool
     where: str
     catalog_version: str
+    deferral_rule: str = ""  # 容缺受理: "", "suspend" or "refuse"
+    deferral_basis: str = ""
 
 
 def import_catalog(db: Database, catalog: cat.Catalog) -> int:
@@ -177,6 +180,8 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
         where=item.where, keywords=list(item.keywords), pinyin_full=keys.name.full,
         pinyin_initials=keys.name.initials, keyword_pinyin=[list(k) for k in keys.keywords],
         catalog_version=version, active=True, certificate=item.certificate,
+        deferral_rule=item.deferral.when_missed if item.deferral else "",
+        deferral_basis=item.deferral.legal_basis if item.deferral else "",
     )
 
 
@@ -185,6 +190,7 @@ def _material_rows(item: cat.CatalogItem) -> list[m.ItemMaterial]:
         m.ItemMaterial(
             code=mat.code, position=pos, name=mat.name, form=mat.form,
             originals=mat.originals, copies=mat.copies, required=mat.required, note=mat.note,
+            deferrable=mat.deferrable,
         )
         for pos, mat in enumerate(item.materials)
     ]
@@ -298,7 +304,8 @@ def get_item_guide(db: Database, *, item_code: str) -> ItemGuide:
             department_name=departments.get(row.department_code, row.department_code),
             category=row.category, preconditions=tuple(row.preconditions),
             materials=tuple(
-                MaterialLine(mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note)
+                MaterialLine(mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note,
+                             mat.deferrable)
                 for mat in row.materials
             ),
             procedure=tuple(row.procedure), legal_limit_days=row.legal_limit_days,
@@ -316,4 +323,5 @@ def get_item_guide(db: Database, *, item_code: str) -> ItemGuide:
             parallel=row.parallel,
             parallel_departments=tuple(departments.get(c, c) for c in row.parallel_departments),
             street_level=row.street_level, where=row.where, catalog_version=row.catalog_version,
+            deferral_rule=row.deferral_rule, deferral_basis=row.deferral_basis,
         )

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_status_url
@@ -27,6 +28,9 @@ from windowdesk.printing.data import (
     CaseListData,
     CollectionLine,
     DayReportData,
+    DeferralCommitmentData,
+    DeferralRefusalNoticeData,
+    DeferredAcceptanceNoticeData,
     DocumentData,
     FeeReceiptData,
     GuideFee,
@@ -34,6 +38,10 @@ from windowdesk.printing.data import (
     ItemCount,
     MaterialLine,
     NotificationSlipData,
+    PowerOfAttorneyData,
+    ProxyCompletionNoticeData,
+    ProxyDetails,
+    ProxySuspensionNoticeData,
     ReceiptLine,
     RefusalNoticeData,
     ServiceGuideData,
@@ -159,7 +167,71 @@ def acceptance_receipt_data(
             where=item.where, status_url=_status_url(session, case.case_number),
             delivery=delivery_words(session, case.id),
             query_code=query_code, has_query_code=case.query_code_issued_at is not None,
+            proxy=_proxy_details(session, case),
         )
+
+
+# --- 帮办代办: the forms of a case an agent applied for ----------------------------------
+
+
+def _proxy_details(session: Session, case: m.Case) -> ProxyDetails | None:
+    if case.proxy is None:
+        return None
+    agent = applicant_summary(session, ApplicantRef(RESIDENT, case.proxy.agent_resident_id))
+    return ProxyDetails(Applicant(agent.name, agent.masked_number), case.proxy.power_of_attorney_date)
+
+
+def _proxy_case(session: Session, ctx: CounterContext, case_id: str) -> tuple[m.Case, ProxyDetails]:
+    authorize(session, ctx, Permission.PRINT_DOCUMENT)
+    case = queries.case_with_details(session, case_id)
+    if case is None:
+        raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+    proxy = _proxy_details(session, case)
+    if proxy is None:
+        raise NotFoundError(_("Not a proxy case"),
+                            _("Case {number} was applied for in person: it has no agent and no power of "
+                              "attorney.").format(number=case.case_number))
+    return case, proxy
+
+
+def _proxy_fields(session: Session, ctx: CounterContext, case: m.Case, proxy: ProxyDetails) -> dict:
+    item, department = _item(session, case.item_code)
+    return dict(
+        issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                       operator_id=case.operator_id),
+        case_number=case.case_number, principal=_applicant(session, case), proxy=proxy,
+        item_code=item.code, item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+    )
+
+
+def power_of_attorney_data(db: Database, ctx: CounterContext, case_id: str) -> PowerOfAttorneyData:
+    """委托书 of a proxy case."""
+    with db.read() as session:
+        case, proxy = _proxy_case(session, ctx, case_id)
+        return PowerOfAttorneyData(**_proxy_fields(session, ctx, case, proxy))
+
+
+def _latest_step(case: m.Case, status: str, missing: str) -> m.CaseEvent:
+    steps = [event for event in case.events if event.to_status == status]
+    if not steps:
+        raise NotFoundError(_("Not found"), missing.format(number=case.case_number))
+    return steps[-1]
+
+
+def proxy_suspension_notice_data(db: Database, ctx: CounterContext, case_id: str) -> ProxySuspensionNoticeData:
+    """中止单 of a proxy case: its latest suspension and why."""
+    with db.read() as session:
+        case, proxy = _proxy_case(session, ctx, case_id)
+        step = _latest_step(case, CaseStatus.SUSPENDED.value, _("Case {number} has not been suspended."))
+        return ProxySuspensionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
+
+
+def proxy_completion_notice_data(db: Database, ctx: CounterContext, case_id: str) -> ProxyCompletionNoticeData:
+    """办结单 of a proxy case: when it was completed, and the note of that step."""
+    with db.read() as session:
+        case, proxy = _proxy_case(session, ctx, case_id)
+        step = _latest_step(case, CaseStatus.COMPLETED.value, _("Case {number} has not been completed yet."))
+        return ProxyCompletionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
 
 
 def suspension_notice_data(db: Database, ctx: CounterContext, case_id: str) -> SuspensionNoticeData:
@@ -230,15 +302,102 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
         )
 
 
+# --- 容缺受理: the papers of a case accepted with materials to follow ---------------------
+
+
+def _deferral_fields(session: Session, ctx: CounterContext, case_id: str) -> dict:
+    authorize(session, ctx, Permission.PRINT_DOCUMENT)
+    case = queries.case_with_details(session, case_id)
+    if case is None:
+        raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+    due = [mat for mat in case.materials if mat.due_date is not None]
+    if not due:
+        raise NotFoundError(_("No materials to follow"),
+                            _("Case {number} was accepted with every material in.").format(number=case.case_number))
+    item, department = _item(session, case.item_code)
+    requirements = {mat.code: _requirement(mat) for mat in item.materials}
+    return dict(
+        issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                       operator_id=case.operator_id),
+        case_number=case.case_number, applicant=_applicant(session, case), item_code=item.code,
+        item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+        promised_date=case.promised_date, commitment_date=due[0].due_date,
+        to_follow=tuple(MaterialLine(mat.name, requirements.get(mat.material_code, "")) for mat in due),
+        when_missed=item.deferral_rule, legal_basis=item.deferral_basis,
+    ), case
+
+
+def deferred_acceptance_notice_data(db: Database, ctx: CounterContext, case_id: str) -> DeferredAcceptanceNoticeData:
+    """容缺受理通知书 (two copies)."""
+    with db.read() as session:
+        fields, case = _deferral_fields(session, ctx, case_id)
+        return DeferredAcceptanceNoticeData(**fields, status_url=_status_url(session, case.case_number))
+
+
+def deferral_commitment_data(db: Database, ctx: CounterContext, case_id: str) -> DeferralCommitmentData:
+    """承诺书 of a case accepted with materials to follow."""
+    with db.read() as session:
+        return DeferralCommitmentData(**_deferral_fields(session, ctx, case_id)[0])
+
+
+def deferral_refusal_notice_data(db: Database, ctx: CounterContext, case_id: str) -> DeferralRefusalNoticeData:
+    """The refusal of a case whose materials to follow did not come (the rule "refuse")."""
+    with db.read() as session:
+        fields, case = _deferral_fields(session, ctx, case_id)
+        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED.value),
+                       None)
+        if refusal is None:
+            raise NotFoundError(_("Not found"), _("Case {number} has not been refused.").format(
+                number=case.case_number))
+        return DeferralRefusalNoticeData(**fields, refused_at=refusal.at)
+
+
+def is_proxy_case(db: Database, ctx: CounterContext, case_id: str) -> bool:
+    """Whether an agent applied for the case (帮办代办): its screen offers the agent's notices."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
+        return session.get(m.CaseProxy, case_id) is not None
+
+
+def proxy_notice_data(
+    db: Database, ctx: CounterContext, case_id: str
+) -> ProxySuspensionNoticeData | ProxyCompletionNoticeData:
+    """The notice a proxy case's agent takes now: the 中止单 while it is suspended, the
+    办结单 once it is completed."""
+    with db.read() as session:
+        case = session.get(m.Case, case_id)
+        status = case.status if case is not None else None
+    if status == CaseStatus.SUSPENDED.value:
+        return proxy_suspension_notice_data(db, ctx, case_id)
+    if status in (CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value):
+        return proxy_completion_notice_data(db, ctx, case_id)
+    raise NotFoundError(_("Nothing to print"),
+                        _("A proxy case has a notice for its agent while it is suspended and once it is completed."))
+
+
+def case_receipt_data(
+    db: Database, ctx: CounterContext, case_id: str, *, query_code: str = ""
+) -> AcceptanceReceiptData | DeferredAcceptanceNoticeData:
+    """The paper that proves a case's acceptance: the 容缺受理通知书 (two copies) for a case
+    accepted with materials to follow, the acceptance receipt for any other; ``query_code``
+    only for the copy printed at acceptance (or at a supervisor's re-issue)."""
+    with db.read() as session:
+        deferred = queries.case_has_materials_to_follow(session, case_id)
+    if deferred:
+        notice = deferred_acceptance_notice_data(db, ctx, case_id)
+        return dataclasses.replace(notice, query_code=query_code) if query_code else notice
+    return acceptance_receipt_data(db, ctx, case_id, query_code=query_code)
+
+
 def record_document(
     db: Database, ctx: CounterContext, *, kind: str, record_id: str, query_code: str = ""
 ) -> DocumentData:
     """The document handed out for a record of today's work (worklist kind and id);
     ``query_code`` only for the first copy of an acceptance receipt."""
     if kind == worklist.CASE:
-        return acceptance_receipt_data(db, ctx, record_id, query_code=query_code)
+        return case_receipt_data(db, ctx, record_id, query_code=query_code)
     loaders = {
-        worklist.CASE: acceptance_receipt_data,
+        worklist.CASE: case_receipt_data,
         worklist.NOTIFICATION: notification_slip_data,
         worklist.REFUSAL: refusal_notice_data,
     }

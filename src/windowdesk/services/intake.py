@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.deferral import DEFERRED, DeferralTerms, Gap, check_deferral
 from windowdesk.domain.delivery import DeliveryChoice
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.proxy import ProxyTerms, check_proxy_terms
 from windowdesk.domain.query_codes import hash_query_code, new_query_code
 from windowdesk.domain.text_rules import LEGAL_BASIS, REASON, SHORT_NOTE, checked_text
 from windowdesk.domain.uuid7 import new_uuid
@@ -57,6 +59,8 @@ class IntakeResult:
     # A case's query code (查询密码), for its first printed receipt only: nothing on this
     # workstation can show it again (only its hash is kept, and at the hub). Never in a repr.
     query_code: str = field(default="", repr=False)
+    proxy: bool = False  # cases: an agent applied (帮办代办); its 委托书 is printed too
+    deferred: bool = False  # cases: materials to follow (容缺受理); its notice and 承诺书 are printed too
 
 
 def _checked_materials(
@@ -137,17 +141,26 @@ def accept_case(
     shipped_calendar: WorkingCalendar,
     note: str = "",
     delivery: DeliveryChoice | None = None,
+    proxy: ProxyTerms | None = None,
+    deferral: DeferralTerms | None = None,
 ) -> IntakeResult:
     """受理: every required material is in; the case gets its number, its dates and its
     query code (查询密码, returned for the receipt, sent to the hub as a hash only).
-    ``delivery``: how the applicant wants the result (none: at the window)."""
+
+    ``delivery``: how the applicant wants the result (none: at the window).
+
+    ``proxy`` (帮办代办): the agent applying for ``applicant`` and the power of attorney
+    the window saw; recorded with the case, or nothing is.
+    ``deferral`` (容缺受理): the missing deferrable materials follow by the committed date;
+    the case is accepted with its clock running and each of them due on that date."""
     # Hashed before the write transaction: the slow hash must not hold the write lock.
     query_code = new_query_code()
     query_code_hash = hash_query_code(query_code)
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
-        incomplete = [mat.name for mat, check in pairs if mat.required and check.status != RECEIVED]
-        if incomplete:
+        gaps = [(mat, check) for mat, check in pairs if mat.required and check.status != RECEIVED]
+        incomplete = [mat.name for mat, _check in gaps]
+        if incomplete and deferral is None:
             raise ValidationError(
                 _("The application cannot be accepted while materials are missing or need "
                   "correction: {names}. Give the applicant a one-time notification instead.").format(
@@ -158,21 +171,30 @@ def accept_case(
         # One reading of the clock: at midnight the time, the day and the number agree.
         now = ctx.now()
         today = now.astimezone(ctx.zone).date()
+        if proxy is not None:
+            _check_agent(session, proxy, applicant, today)
         calendar = calendar_in_force(session, shipped_calendar)
+        promised_date = calendar.add_working_days(today, item.promised_limit_days)
+        deferred: set[str] = set()
+        if deferral is not None:
+            check_deferral(deferral, rule=item.deferral_rule, today=today, promised_date=promised_date,
+                           gaps=[Gap(mat.name, mat.deferrable, check.status == MISSING) for mat, check in gaps])
+            deferred = {mat.code for mat, _check in gaps}
         case = m.Case(
             id=new_uuid(),
             case_number=_next_number(session, ctx, DocumentSeries.CASE, today),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, status=CaseStatus.ACCEPTED.value, accepted_at=now,
             accepted_day=today,
-            promised_date=calendar.add_working_days(today, item.promised_limit_days),
+            promised_date=promised_date,
             legal_date=calendar.add_working_days(today, item.legal_limit_days),
             note=note.strip(), query_code_issued_at=now, **_applicant_columns(applicant),
         )
         case.materials = [
             m.CaseMaterial(
                 id=new_uuid(), position=pos, material_code=mat.code, name=mat.name,
-                status=check.status, note=check.note.strip(),
+                status=DEFERRED if mat.code in deferred else check.status, note=check.note.strip(),
+                due_date=deferral.commitment_date if mat.code in deferred else None,
             )
             for pos, (mat, check) in enumerate(pairs)
         ]
@@ -182,13 +204,18 @@ def accept_case(
                 from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source="window",
             )
         ]
+        if proxy is not None:
+            case.proxy = m.CaseProxy(
+                agent_resident_id=proxy.agent_resident_id, power_of_attorney_date=proxy.power_of_attorney_date,
+            )
         session.add(case)
         session.flush()
         delivery_payload = record_choice(session, case, delivery)
         create_parts(session, case, item)  # 并联审批: one part per department
         record_action(
             session, ctx, action="case.accept", entity="case", entity_id=case.id,
-            detail={"number": case.case_number, "item": item.code},
+            detail={"number": case.case_number, "item": item.code, "proxy": proxy is not None,
+                    "deferred": sorted(deferred)},
         )
         enqueue(
             session, entity="case", entity_id=case.id, kind="case.accepted", now=now,
@@ -202,10 +229,33 @@ def accept_case(
                   "were counted with weekends only. They will be right once the hub publishes "
                   "that year's calendar.").format(year=case.legal_date.year),
             )
-        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, query_code)
+        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, query_code,
+                            proxy is not None, bool(deferred))
+
+
+def _check_agent(session: Session, proxy: ProxyTerms, principal: ApplicantRef, today: dt.date) -> None:
+    """The proxy rules (domain.proxy), and the agent is a resident registered here."""
+    principal_resident = principal.id if principal.kind == RESIDENT else None
+    check_proxy_terms(proxy, principal_resident_id=principal_resident, accepted_day=today)
+    if session.get(m.Resident, proxy.agent_resident_id) is None:
+        raise ValidationError(_("Please choose or register the agent first."), field="agent")
 
 
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
+    payload = _plain_case_payload(case, applicant)
+    if case.proxy is not None:
+        payload["proxy"] = {
+            "agent": {"kind": RESIDENT, "id": case.proxy.agent_resident_id},
+            "power_of_attorney_date": case.proxy.power_of_attorney_date.isoformat(),
+        }
+    due = [mat for mat in case.materials if mat.due_date is not None]
+    if due:
+        payload["deferral"] = {"commitment_date": due[0].due_date.isoformat(),
+                               "materials": [mat.material_code for mat in due]}
+    return payload
+
+
+def _plain_case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
     return {
         "id": case.id, "number": case.case_number, "center": case.center_code,
         "window": case.window_id, "operator": case.operator_id, "item": case.item_code,

@@ -171,6 +171,7 @@ def material_status_label(status: str) -> str:
         "received": _("Received"),
         "missing": _("Missing"),
         "correction": _("Needs correction"),
+        "deferred": _("To follow (容缺受理)"),
     }.get(status, status)
 
 

@@ -146,6 +146,9 @@ class CatalogItem(Base):
     # [[full pinyin, initials], ...] of each keyword, in the keywords' order: stored at
     # import so that searching never loads pypinyin.
     keyword_pinyin: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
+    # 容缺受理: "" (no material may be deferred), "suspend" or "refuse", and the basis printed.
+    deferral_rule: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    deferral_basis: Mapped[str] = mapped_column(Text, default="", server_default="")
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -170,6 +173,8 @@ class ItemMaterial(Base):
     copies: Mapped[int] = mapped_column(Integer, default=0)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # 容缺: may be brought after acceptance (the item's deferral_rule says what if not).
+    deferrable: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class FeeRule(Base):
@@ -290,6 +295,17 @@ class Case(Base):
     events: Mapped[list[CaseEvent]] = relationship(
         order_by="(CaseEvent.position, CaseEvent.at)", cascade="all, delete-orphan"
     )
+    proxy: Mapped[CaseProxy | None] = relationship(cascade="all, delete-orphan", uselist=False)
+
+
+class CaseProxy(Base):
+    """帮办代办: the agent who applied for the case's applicant (the principal), and the
+    power of attorney (委托书) the window saw. No row: the applicant applied in person."""
+
+    __tablename__ = "case_proxies"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agent_resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), index=True)
+    power_of_attorney_date: Mapped[dt.date] = mapped_column(Date)
 
 
 class CaseMaterial(Base):
@@ -299,8 +315,11 @@ class CaseMaterial(Base):
     position: Mapped[int] = mapped_column(Integer)
     material_code: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12))  # received / missing / correction
+    status: Mapped[str] = mapped_column(String(12))  # received / missing / correction / deferred
     note: Mapped[str] = mapped_column(String(300), default="")
+    # 容缺受理: a deferred material's due date (the applicant's commitment), and when it came.
+    due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    arrived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class CaseMaterialPage(Base):

@@ -236,6 +236,24 @@ def case_with_details(session: Session, case_id: str) -> m.Case | None:
     ).first()
 
 
+def case_has_materials_to_follow(session: Session, case_id: str) -> bool:
+    """容缺受理: whether the case was accepted with materials to follow (arrived since or not)."""
+    return session.scalar(select(m.CaseMaterial.id).where(
+        m.CaseMaterial.case_id == case_id, m.CaseMaterial.due_date.is_not(None)).limit(1)) is not None
+
+
+def materials_to_follow(session: Session, center_code: str) -> list[tuple[m.CaseMaterial, m.Case, m.CatalogItem]]:
+    """容缺受理: the deferred materials of the center's cases not arrived yet, earliest due first."""
+    return [(material, case, item) for material, case, item in session.execute(
+        select(m.CaseMaterial, m.Case, m.CatalogItem)
+        .join(m.Case, m.Case.id == m.CaseMaterial.case_id)
+        .join(m.CatalogItem, m.CatalogItem.code == m.Case.item_code)
+        .where(m.Case.center_code == center_code, m.CaseMaterial.status == "deferred",
+               m.Case.status.not_in(("completed", "delivered", "withdrawn")))
+        .order_by(m.CaseMaterial.due_date, m.Case.case_number, m.CaseMaterial.position)
+    )]
+
+
 def notification_with_entries(session: Session, notification_id: str) -> m.OneTimeNotification | None:
     return session.scalars(
         select(m.OneTimeNotification)

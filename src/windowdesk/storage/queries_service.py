@@ -92,6 +92,8 @@ class ReportCase:
     status: str
     finished_at: dt.datetime | None
     steps: list[tuple[dt.datetime, str | None]] = field(default_factory=list)
+    proxy: bool = False  # 帮办代办
+    deferred: bool = False  # 容缺受理
 
 
 def report_cases(
@@ -125,6 +127,13 @@ def report_cases(
             .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
         ):
             found[case_id].steps.append((at, to_status))
+    ids = list(found)
+    for i in range(0, len(ids), _CHUNK):
+        for case_id in session.scalars(select(m.CaseProxy.case_id).where(m.CaseProxy.case_id.in_(ids[i:i + _CHUNK]))):
+            found[case_id].proxy = True
+        for case_id in session.scalars(select(m.CaseMaterial.case_id).distinct().where(
+                m.CaseMaterial.case_id.in_(ids[i:i + _CHUNK]), m.CaseMaterial.due_date.is_not(None))):
+            found[case_id].deferred = True
     return list(found.values())
 
 

@@ -41,6 +41,7 @@ _WORDS = {
     "payment.voided": N_("Receipt voided"),
     "case.pages": N_("Scanned pages of a material changed"),
     "queue.day_figures": N_("A finished day of the hall's queue"),
+    "case.material_arrived": N_("A material to follow arrived"),
     "day.closed": N_("Day closed"),
 }
 

@@ -127,6 +127,8 @@ EVENT_KINDS = (
     "notification.given",
     "refusal.given",
     "case.status",
+    # 容缺受理: a deferred material brought after acceptance (services/deferrals.py).
+    "case.material_arrived",
     "audit.entry",
     # A supervisor gave the case a new query code (services/query_codes.py).
     "case.query_code_reissued",
@@ -203,6 +205,7 @@ EVENT_REQUIRED_FIELDS = {
     "case.status": ("action",),
     # case.accepted may carry "query_code_hash" (domain.query_codes); a re-issue replaces it.
     "case.query_code_reissued": ("id", "number", "center", "query_code_hash", "at"),
+    "case.material_arrived": ("material", "arrived_at"),
     "audit.entry": (
         "id", "seq", "at", "workstation", "action", "entity", "entity_id", "prev_hash", "hash",
     ),

@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
-from windowdesk.domain.catalog_model import CENTER_CODE, WINDOW_CODE
+from windowdesk.domain.catalog_model import CENTER_CODE, MATERIAL_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
 from windowdesk.domain.query_codes import is_query_code_hash
@@ -38,7 +38,9 @@ from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_t
 from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
+    CaseDeferredMaterial,
     CaseEvent,
+    CaseProxy,
     Notification,
     Organisation,
     Refusal,
@@ -160,6 +162,8 @@ class BatchView:
     # Ratings, follow-ups, inquiries, complaints, rectifications: id -> FeedbackFacts
     # (hub/services/feedback_rules.py).
     feedback: dict[str, Any] = field(default_factory=dict)
+    # 容缺受理: (case id, material code) -> arrived already, for the cases this batch names.
+    deferred: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -176,6 +180,14 @@ INSERT_RESIDENT = insert(Resident.__table__)
 INSERT_ORGANISATION = insert(Organisation.__table__)
 INSERT_CASE = insert(Case.__table__)
 INSERT_CASE_EVENT = insert(CaseEvent.__table__)
+INSERT_CASE_PROXY = insert(CaseProxy.__table__)
+INSERT_DEFERRED_MATERIAL = insert(CaseDeferredMaterial.__table__)
+_DEFERRED = CaseDeferredMaterial.__table__
+UPDATE_MATERIAL_ARRIVED = (
+    update(_DEFERRED)
+    .where(_DEFERRED.c.case_id == bindparam("deferred_case"), _DEFERRED.c.material_code == bindparam("material"))
+    .values(arrived_at=bindparam("arrived"))
+)
 INSERT_NOTIFICATION = insert(Notification.__table__)
 INSERT_REFUSAL = insert(Refusal.__table__)
 INSERT_AUDIT = insert(AuditRecord.__table__)
@@ -197,8 +209,9 @@ UPDATE_QUERY_CODE = (
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
-    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_NOTIFICATION, INSERT_REFUSAL,
-    UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE, UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
+    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL,
+    INSERT_NOTIFICATION, INSERT_REFUSAL, UPDATE_MATERIAL_ARRIVED, UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE,
+    UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
 CREATING_KINDS = frozenset(
@@ -416,6 +429,59 @@ class PayloadReader:
         return kind, applicant_id
 
 
+    def proxy(self, view: BatchView, applicant_id: str, accepted_at: dt.datetime) -> tuple[str, dt.date] | None:
+        """帮办代办: the agent (a resident registered at the pusher's center, not the
+        applicant) and the power of attorney's date; None for a case applied for in person."""
+        value = self.payload.get("proxy")
+        if value is None:
+            return None
+        agent = value.get("agent") if isinstance(value, dict) else None
+        agent_id = agent.get("id") if isinstance(agent, dict) else None
+        if not isinstance(agent, dict) or agent.get("kind") != "resident" or not is_uuid(agent_id):
+            raise Rejected(N_("The case.accepted event's proxy must name its agent as {{\"kind\": \"resident\", "
+                              "\"id\": ...}}."))
+        if agent_id not in view.residents:
+            raise Rejected(N_("The agent (resident {agent_id}) is not registered on the hub at this center."),
+                           agent_id=agent_id)
+        if agent_id == applicant_id:
+            raise Rejected(N_("The agent of case {case_id} is its applicant."), case_id=self.event.entity_id)
+        raw = value.get("power_of_attorney_date")
+        try:
+            signed = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            signed = None
+        if signed is None:
+            raise Rejected(N_("The case.accepted event's power_of_attorney_date is not an ISO date."))
+        # The window checked it against its own day; no time zone puts that day later than this.
+        if signed > (accepted_at + dt.timedelta(hours=14)).date():
+            raise Rejected(N_("The power of attorney of case {case_id} is dated after the case was accepted."),
+                           case_id=self.event.entity_id)
+        return agent_id, signed
+
+    def deferral(self, accepted_at: dt.datetime) -> tuple[dt.date, list[str]] | None:
+        """容缺受理: the committed date (not before the acceptance's day) and the codes of
+        the materials to follow; None for a case accepted with everything in."""
+        value = self.payload.get("deferral")
+        if value is None:
+            return None
+        raw = value.get("commitment_date") if isinstance(value, dict) else None
+        codes = value.get("materials") if isinstance(value, dict) else None
+        try:
+            committed = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            committed = None
+        if committed is None:
+            raise Rejected(N_("The case.accepted event's deferral.commitment_date is not an ISO date."))
+        if (not isinstance(codes, list) or not codes or len(set(map(str, codes))) != len(codes)
+                or not all(isinstance(c, str) and MATERIAL_CODE.fullmatch(c) for c in codes)):
+            raise Rejected(N_("The case.accepted event's deferral.materials must list material codes, each once."))
+        # No time zone puts the window's day later than this one.
+        if committed < (accepted_at - dt.timedelta(hours=12)).date():
+            raise Rejected(N_("Case {case_id}: the materials to follow were due before the case was accepted."),
+                           case_id=self.event.entity_id)
+        return committed, codes
+
+
 def unknown_case(view: BatchView, case_id: str) -> Rejected:
     earlier = view.rejected.get(case_id)
     if earlier:
@@ -472,6 +538,8 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     accepted_at = read.timestamp("accepted_at")
     promised_date = read.day("promised_date", required=False)
     code_hash = _query_code_hash(read, required=False)
+    proxy = read.proxy(view, applicant_id, accepted_at)
+    deferral = read.deferral(accepted_at)
     if case_id in view.cases:
         raise Rejected(N_("Case {number} is already on the hub (sent by another event)."), number=number)
     if number in view.case_numbers:
@@ -491,10 +559,18 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
         )),
         *_delivery.choice_statements(read.payload, case_id),  # 出件: how the applicant wants the result
     ]
+    if proxy is not None:
+        statements.append((INSERT_CASE_PROXY, dict(
+            case_id=case_id, agent_resident_id=proxy[0], power_of_attorney_date=proxy[1])))
+    if deferral is not None:
+        statements += [(INSERT_DEFERRED_MATERIAL, dict(case_id=case_id, material_code=code, due_date=deferral[0],
+                                                       arrived_at=None)) for code in deferral[1]]
 
     def remember(v: BatchView) -> None:
         v.cases[case_id] = CaseFacts(number, center, accepted)
         v.case_numbers.add(number)
+        for code in deferral[1] if deferral is not None else ():
+            v.deferred[(case_id, code)] = False
 
     return Plan(statements, remember)
 
@@ -583,6 +659,28 @@ def _suspension_kind(read: PayloadReader, action: str) -> str | None:
             kind=str(kind)[:40], kinds=", ".join(SUSPENSION_KINDS),
         )
     return str(kind)
+
+
+def material_arrived(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
+    """容缺受理: a material the case was accepted without was brought to the window."""
+    read = PayloadReader(event)
+    if event.entity != "case" or read.payload.get("case_id") not in (None, event.entity_id):
+        raise Rejected(N_("A case.material_arrived event must be about its case (entity \"case\", its id)."))
+    case_id = event.entity_id
+    facts = view.cases.get(case_id)
+    if facts is None or facts.center_code != pusher.center_code:
+        raise unknown_case(view, case_id)
+    code = read.text("material", 16)
+    arrived_at = read.timestamp("arrived_at")
+    arrived = view.deferred.get((case_id, code))
+    if arrived is None:
+        raise Rejected(N_("Case {number} was not accepted without material {material}."),
+                       number=facts.number, material=code)
+    if arrived:
+        raise Rejected(N_("Material {material} of case {number} has arrived already."),
+                       number=facts.number, material=code)
+    return Plan([(UPDATE_MATERIAL_ARRIVED, dict(deferred_case=case_id, material=code, arrived=arrived_at))],
+                lambda v: v.deferred.__setitem__((case_id, code), True))
 
 
 def _window_record(
@@ -685,6 +783,7 @@ RULES: dict[str, Rule] = {
     "refusal.given": _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
     "case.status": case_status,
     "case.query_code_reissued": query_code_reissued,
+    "case.material_arrived": material_arrived,
     "audit.entry": audit_entry,
 }
 

@@ -21,6 +21,7 @@ from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
+    CaseDeferredMaterial,
     CatalogItem,
     Notification,
     Organisation,
@@ -59,6 +60,7 @@ class _Queries:
     known_events: Select
     stored_content: Select
     cases_to_change: Select
+    deferred_materials: Select
     cases_by_id: Select
     cases_by_number: Select
     residents_here: Select
@@ -87,6 +89,8 @@ class _Queries:
             # Cases whose status changes: locked first, in id order, then read, so what is
             # read stays current until this transaction ends.
             cases_to_change=select(*case_columns).where(among(Case.id)).order_by(Case.id).with_for_update(),
+            deferred_materials=select(CaseDeferredMaterial.case_id, CaseDeferredMaterial.material_code,
+                                      CaseDeferredMaterial.arrived_at).where(among(CaseDeferredMaterial.case_id)),
             cases_by_id=select(*case_columns).where(among(Case.id)),
             cases_by_number=select(*case_columns).where(among(Case.case_number)),
             residents_here=select(Resident.id).where(among(Resident.id), Resident.center_code == bindparam("center")),
@@ -188,6 +192,10 @@ class _Mentions:
             applicant = payload.get("applicant")
             if isinstance(applicant, dict) and isinstance(applicant.get("kind"), str):
                 _note(self.applicants[applicant["kind"]], applicant.get("id"))
+            proxy = payload.get("proxy")
+            agent = proxy.get("agent") if isinstance(proxy, dict) else None
+            if isinstance(agent, dict) and agent.get("kind") == "resident":
+                _note(self.applicants["resident"], agent.get("id"))
             _note(self.items, payload.get("item"))
             _note(self.windows, payload.get("window"))
 
@@ -214,10 +222,15 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     def rows(statement, ids: Iterable[str], **values: str):  # noqa: ANN001, ANN202 - SQLAlchemy's own types
         return connection.execute(statement, {"ids": queries.ids(ids), **values})
 
-    changed_cases = sorted(mentions.ids["case.status"] | mentions.ids["case.query_code_reissued"])
+    changed_cases = sorted(mentions.ids["case.status"] | mentions.ids["case.query_code_reissued"]
+                           | mentions.ids["case.material_arrived"])
     if changed_cases:
         for case_id, number, center, status in rows(queries.cases_to_change, changed_cases):
             view.cases[case_id] = CaseFacts(number, center, status)
+    arrivals = sorted(mentions.ids["case.material_arrived"])
+    if arrivals:  # 容缺受理: what those cases wait for
+        for case_id, code, arrived_at in rows(queries.deferred_materials, arrivals):
+            view.deferred[(case_id, code)] = arrived_at is not None
     for statement, wanted in (
         (queries.cases_by_id, mentions.ids["case.accepted"] | mentions.ids["case.pages"]),
         (queries.cases_by_number, mentions.numbers["case.accepted"]),

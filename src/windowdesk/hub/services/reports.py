@@ -36,7 +36,9 @@ from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
+    CaseDeferredMaterial,
     CaseEvent,
+    CaseProxy,
     CatalogItem,
     CatalogVersion,
     Center,
@@ -148,12 +150,17 @@ def city_report(
     }
     ids = list(cases)
     timelines: dict[str, list] = defaultdict(list)
+    proxies: set[str] = set()  # 帮办代办, counted apart
+    deferred: set[str] = set()  # 容缺受理, counted apart
     for i in range(0, len(ids), _CHUNK):
         for case_id, at, status in session.execute(
             select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
             .where(CaseEvent.case_id.in_(ids[i:i + _CHUNK])).order_by(CaseEvent.case_id, CaseEvent.seq)
         ):
             timelines[case_id].append((at, status))
+        proxies.update(session.scalars(select(CaseProxy.case_id).where(CaseProxy.case_id.in_(ids[i:i + _CHUNK]))))
+        deferred.update(session.scalars(select(CaseDeferredMaterial.case_id).distinct()
+                                        .where(CaseDeferredMaterial.case_id.in_(ids[i:i + _CHUNK]))))
     case_facts = []
     for row in cases.values():
         timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
@@ -166,6 +173,7 @@ def city_report(
             suspensions=tuple(suspensions_from(timeline)),
             decided_day=next((d for d, s in timeline if s in DECIDED), None),
             delivered_day=next((d for d, s in timeline if s == CaseStatus.DELIVERED.value), None),
+            proxy=row.id in proxies, deferred=row.id in deferred,
         ))
 
     decisions = []

@@ -370,6 +370,27 @@ class Case(Base):
     query_code_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
+class CaseProxy(Base):
+    """帮办代办: the agent (a resident registered at the case's center) who applied for
+    the case's applicant, and the date of the power of attorney the window saw."""
+
+    __tablename__ = "case_proxies"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    agent_resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), index=True)
+    power_of_attorney_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class CaseDeferredMaterial(Base):
+    """容缺受理: a material a window accepted the case without, due by the applicant's
+    commitment; ``arrived_at`` (the window's clock) once it was brought."""
+
+    __tablename__ = "case_deferred_materials"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    material_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    arrived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class CaseEvent(Base):
     """One step of a case's life as the hub ordered it (by receipt, not client clocks)."""
 

@@ -27,6 +27,8 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.errors import show_error
 
+AGENT_NOTICE_STATUSES = (CaseStatus.SUSPENDED.value, CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value)
+
 
 class SuspensionDialog(QDialog):
     """Why the case's clock stops: the kind, and the reason the applicant is told."""
@@ -80,6 +82,11 @@ class CaseActionsBar(QWidget):
         self.query_code_button = QPushButton(_("New query code…"), objectName="case_new_query_code")
         self.query_code_button.clicked.connect(self.new_query_code)
         layout.addWidget(self.query_code_button)
+        # 帮办代办: the 中止单 or 办结单 the agent takes, for a case an agent applied for.
+        self.agent_notice_button = QPushButton(_("Notice for the agent\u2026"), objectName="agentNotice")
+        self.agent_notice_button.clicked.connect(self.print_agent_notice)
+        self.agent_notice_button.setVisible(documents.is_proxy_case(db, ctx, case_id))
+        layout.addWidget(self.agent_notice_button)
         layout.addStretch(1)
         self.show_status(status)
 
@@ -88,6 +95,17 @@ class CaseActionsBar(QWidget):
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
         self.notice_button.setEnabled(CaseStatus(status) is CaseStatus.SUSPENDED)
+        self.agent_notice_button.setEnabled(status in AGENT_NOTICE_STATUSES)
+
+    def print_agent_notice(self) -> None:
+        from windowdesk.ui.printing.actions import open_print_preview
+
+        try:
+            data = documents.proxy_notice_data(self._db, self._ctx, self._case_id)
+        except WindowdeskError as error:
+            show_error(self, error)
+            return
+        self.print_dialog = open_print_preview(self, self._db, self._ctx, data)
 
     def run(self, action: CaseAction) -> None:
         note, delivery, kind = "", None, None

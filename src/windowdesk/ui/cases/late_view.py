@@ -28,6 +28,7 @@ from windowdesk.i18n import _
 from windowdesk.services import cases, worklist
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext, Database
+from windowdesk.ui.cases.to_follow_panel import ToFollowPanel
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
@@ -109,6 +110,7 @@ class LateCasesView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.activated.connect(self.open_row)  # Enter or a double click: the case, to act on it
         self.last_dialog: RecordDetailDialog | None = None
+        self.to_follow = ToFollowPanel(db, ctx)  # 容缺受理
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.whole_center)
@@ -116,11 +118,13 @@ class LateCasesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.to_follow)
         self.whole_center.toggled.connect(lambda _on: self.refresh())
         self.set_context(ctx)
 
     def set_context(self, ctx: CounterContext) -> None:
         self._ctx = ctx
+        self.to_follow.set_context(ctx)
         allowed = may(self._db, ctx, Permission.MANAGE_OPERATORS)
         self.whole_center.setVisible(allowed)
         if not allowed:
@@ -132,6 +136,7 @@ class LateCasesView(QWidget):
         self.whole_center.setText(_("Whole center"))
         self.pdf_button.setText(_("Save as PDF…"))
         self.model.set_headings(cases.late_list_headings())
+        self.to_follow.retranslate()
 
     def refresh(self) -> None:
         try:
@@ -142,6 +147,7 @@ class LateCasesView(QWidget):
             return
         self.found = found
         self.model.set_cases(found)
+        self.to_follow.refresh()
         red = sum(1 for c in found if c.state.light is Light.RED)
         self.summary.setText(_("{red} overdue (red), {yellow} due soon (yellow).").format(
             red=red, yellow=len(found) - red))

@@ -85,8 +85,14 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
 
 def take_card(view: IntakeView, db: Database, ctx: CounterContext, card: IdCard, *, today: date) -> CardRegisterResidentDialog | None:
     """Choose the card's holder in the intake ``view``, or open the registration filled in
-    from the card (returned, open, window-modal)."""
+    from the card (returned, open, window-modal).
+
+    帮办代办: once the applicant is chosen and the agent box is ticked, the card laid on
+    the reader is the agent's; before that it is the applicant's (the principal's own
+    card, brought by the agent)."""
     picker = view.applicant_picker
+    if view.proxy_box.isChecked() and picker.chosen is not None:
+        picker = view.proxy_box.agent_picker
     picker.resident_radio.setChecked(True)
     picker.query_edit.clear()
     warning = expiry_warning(card, today)

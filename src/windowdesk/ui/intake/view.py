@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -27,9 +29,11 @@ from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.intake.deferral_box import DeferralBox
 from windowdesk.ui.intake.delivery_choice import DeliveryChoiceBox
 from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
+from windowdesk.ui.intake.proxy_box import ProxyBox
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
 
 if TYPE_CHECKING:
@@ -52,6 +56,8 @@ class IntakeView(QWidget):
         self.guide: ItemGuide | None = None
         self.item_picker = ItemPicker(db, search)
         self.applicant_picker = ApplicantPicker(db, ctx)
+        self.proxy_box = ProxyBox(db, ctx)  # 帮办代办
+        self.deferral_box = DeferralBox(ctx)  # 容缺受理
         self.materials = MaterialsTable()
         self.chosen_item_label = QLabel(objectName="chosenItem")
         self.result_label = QLabel(objectName="resultLabel")
@@ -66,6 +72,14 @@ class IntakeView(QWidget):
         # Printing: the document of the last committed decision (receipt, slip or notice).
         self.print_button = QPushButton(objectName="printButton")
         self.print_button.setEnabled(False)
+        # The last case's other papers: its 委托书 when an agent applied for it (帮办代办),
+        # its 承诺书 when materials follow (容缺受理).
+        self.papers_button = QPushButton(objectName="morePapers")
+        self.papers_menu = QMenu(self.papers_button)
+        self.attorney_action = self.papers_menu.addAction("")
+        self.commitment_action = self.papers_menu.addAction("")
+        self.papers_button.setMenu(self.papers_menu)
+        self.papers_button.setEnabled(False)
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
         self.print_dialog = None
@@ -86,17 +100,23 @@ class IntakeView(QWidget):
         materials_layout = QVBoxLayout(self.materials_box)
         materials_layout.addWidget(self.chosen_item_label)
         materials_layout.addWidget(self.materials, 1)
-        materials_layout.addWidget(self.all_received_button, 0, Qt.AlignmentFlag.AlignLeft)
+        below_materials = QHBoxLayout()
+        below_materials.addWidget(self.all_received_button)
+        below_materials.addWidget(self.deferral_box)
+        below_materials.addStretch(1)
+        materials_layout.addLayout(below_materials)
         buttons = QHBoxLayout()
         for button in (self.accept_button, self.notify_button, self.refuse_button):
             buttons.addWidget(button)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.papers_button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.applicant_box)
+        right_layout.addWidget(self.proxy_box)
         right_layout.addWidget(self.materials_box, 1)
         right_layout.addWidget(self.delivery_box)
         right_layout.addWidget(self.result_label)
@@ -126,6 +146,8 @@ class IntakeView(QWidget):
         self.refuse_button.clicked.connect(self.refuse)
         self.clear_button.clicked.connect(self.reset)
         self.print_button.clicked.connect(self.print_last_document)
+        self.attorney_action.triggered.connect(self.print_power_of_attorney)
+        self.commitment_action.triggered.connect(self.print_commitment)
         self.recordSaved.connect(self._remember_for_print)
         # Whenever this screen is showing, wherever the focus is in the window (the tab bar
         # after an unlock, the status bar, a button); the main window adds F2, F3 and
@@ -155,6 +177,11 @@ class IntakeView(QWidget):
         self.refuse_button.setText(_("Re&fuse\u2026 (Ctrl+R)"))
         self.clear_button.setText(_("&Clear"))
         self.print_button.setText(_("&Print (Ctrl+P)"))
+        self.papers_button.setText(_("More papers"))
+        self.attorney_action.setText(_("Power of attorney (委托书)"))
+        self.commitment_action.setText(_("Commitment (承诺书)"))
+        self.proxy_box.retranslate()
+        self.deferral_box.retranslate()
         self.item_picker.retranslate()
         self.applicant_picker.retranslate()
         self.materials.retranslate()
@@ -193,6 +220,7 @@ class IntakeView(QWidget):
         if guide is None:
             self.chosen_item_label.setText(_("1. Choose an item on the left (F2)."))
             self.materials.clear_materials()
+            self.deferral_box.offer(allowed=False)
         else:
             self.chosen_item_label.setText(
                 _("Item: {name} \u00b7 promised in {days} working days").format(
@@ -200,6 +228,7 @@ class IntakeView(QWidget):
                 )
             )
             self.materials.set_materials(guide.materials)
+            self.deferral_box.offer(allowed=bool(guide.deferral_rule))
             self._say_fee_warning(guide.code)
             # Tab goes on from the last note to "mark all", then the decisions.
             last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
@@ -277,6 +306,7 @@ class IntakeView(QWidget):
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
             checks=self.materials.checks(), shipped_calendar=self._calendar, delivery=self.delivery_box.choice(),
+            proxy=self.proxy_box.terms(), deferral=self.deferral_box.terms(),
         ))
 
     def notify_missing(self) -> None:
@@ -312,6 +342,7 @@ class IntakeView(QWidget):
         """Ready for the next applicant."""
         self.result_label.hide()
         self.applicant_picker.reset()
+        self.proxy_box.reset()
         self.item_picker.reset()
         self.delivery_box.reset()
         self._show_item(None)
@@ -323,6 +354,8 @@ class IntakeView(QWidget):
         """Another operator logged in at this window."""
         self._ctx = ctx
         self.applicant_picker.set_context(ctx)
+        self.proxy_box.set_context(ctx)
+        self.deferral_box.set_context(ctx)
 
     def has_unsaved_form(self) -> bool:
         """An item or an applicant chosen and not yet decided."""
@@ -339,6 +372,8 @@ class IntakeView(QWidget):
             "applicant": self.applicant_picker.chosen,
             "marks": marks,
             "item_query": self.item_picker.query_edit.text(),
+            "proxy": self.proxy_box.draft(),  # 帮办代办
+            "deferral": self.deferral_box.draft(),  # 容缺受理
         }
 
     def draft_record(self) -> dict:
@@ -347,6 +382,12 @@ class IntakeView(QWidget):
         chosen = draft.pop("applicant")
         draft["applicant"] = {"kind": chosen.ref.kind, "id": chosen.ref.id} if chosen is not None else None
         draft["marks"] = [list(mark) for mark in draft["marks"]]
+        proxy = dict(draft["proxy"])
+        agent = proxy["agent"]
+        proxy["agent"] = {"kind": agent.ref.kind, "id": agent.ref.id} if agent is not None else None
+        proxy["date"] = proxy["date"].isoformat()
+        draft["proxy"] = proxy
+        draft["deferral"] = {**draft["deferral"], "date": draft["deferral"]["date"].isoformat()}
         return draft
 
     def restore_draft_record(self, record: dict) -> None:
@@ -358,6 +399,7 @@ class IntakeView(QWidget):
                 self._db, self._ctx, applicants.ApplicantRef(ref["kind"], ref["id"])) if ref else None
         except WindowdeskError:
             draft["applicant"] = None
+        draft["proxy"], draft["deferral"] = self._kept_extras(draft)
         self.restore_draft(draft)
         self._show_result(_("The application being entered when the window was closed is back; "
                             "carry on or press Clear."), ok=True)
@@ -376,12 +418,36 @@ class IntakeView(QWidget):
                 self.materials.mark(row, status, note)
             else:
                 self.materials.note_edit(row).setText(note)
+        if draft.get("proxy"):
+            self.proxy_box.restore(draft["proxy"])
+        if draft.get("deferral"):
+            self.deferral_box.restore(draft["deferral"])
+
+    def _kept_extras(self, record: dict) -> tuple[dict | None, dict | None]:
+        """The agent box and the deferral as kept in the database (a form kept before
+        they existed has neither)."""
+        proxy, deferral = record.get("proxy"), record.get("deferral")
+        if proxy:
+            agent = None
+            if proxy.get("agent"):
+                try:
+                    agent = applicants.applicant_by_ref(
+                        self._db, self._ctx, applicants.ApplicantRef(proxy["agent"]["kind"], proxy["agent"]["id"]))
+                except WindowdeskError:
+                    agent = None
+            proxy = {**proxy, "agent": agent, "date": dt.date.fromisoformat(proxy["date"])}
+        if deferral:
+            deferral = {**deferral, "date": dt.date.fromisoformat(deferral["date"])}
+        return proxy, deferral
 
     # --- printing -------------------------------------------------------------------
 
     def _remember_for_print(self, result: intake.IntakeResult) -> None:
         self.last_result, self.last_printed = result, False
         self.print_button.setEnabled(True)
+        self.attorney_action.setEnabled(result.kind == "case" and result.proxy)
+        self.commitment_action.setEnabled(result.kind == "case" and result.deferred)
+        self.papers_button.setEnabled(self.attorney_action.isEnabled() or self.commitment_action.isEnabled())
         if preferences.prints_at_once(self._db):
             self._print_at_once(result)
 
@@ -411,6 +477,26 @@ class IntakeView(QWidget):
         )
         if self.print_dialog is not None:
             self.print_dialog.printed.connect(self._document_printed)
+
+    def print_power_of_attorney(self) -> None:
+        """Preview and print the 委托书 of the last case, when an agent applied for it."""
+        if self.last_result is not None and self.last_result.proxy:
+            self._preview_paper(documents.power_of_attorney_data)
+
+    def print_commitment(self) -> None:
+        """Preview and print the 承诺书 of the last case, when materials follow."""
+        if self.last_result is not None and self.last_result.deferred:
+            self._preview_paper(documents.deferral_commitment_data)
+
+    def _preview_paper(self, load: Callable[..., object]) -> None:
+        from windowdesk.ui.printing.actions import open_print_preview
+
+        try:
+            data = load(self._db, self._ctx, self.last_result.id)
+        except WindowdeskError as error:
+            self._show_result(error.message, ok=False)
+            return
+        self.print_dialog = open_print_preview(self, self._db, self._ctx, data)
 
     def _document_printed(self, _output: str) -> None:
         self.last_printed = True

@@ -91,3 +91,21 @@ def save_screenshot(page: object, name: str) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+FIRST_PASSWORD = "Harbour-Lamp-4821"  # what create-console-user is given in the tests
+OWN_PASSWORD = "Maple-Crown-7715"  # what the account's holder then chooses
+
+
+def first_sign_in(page: object, hub_url: str, login: str) -> None:
+    """A console account's first sign-in: its first password, then its own chosen."""
+    page.goto(hub_url + "/console/login")  # type: ignore[attr-defined]
+    page.fill("#login", login)  # type: ignore[attr-defined]
+    page.fill("#password", FIRST_PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url("**/console/password")  # type: ignore[attr-defined]
+    page.fill("#current", FIRST_PASSWORD)  # type: ignore[attr-defined]
+    page.fill("#new", OWN_PASSWORD)  # type: ignore[attr-defined]
+    page.fill("#again", OWN_PASSWORD)  # type: ignore[attr-defined]
+    page.click("form[action='/console/password'] button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url("**/console/?changed=password")  # type: ignore[attr-defined]

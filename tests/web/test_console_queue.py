@@ -13,11 +13,9 @@ import pytest
 
 from tests.hall.hall_process import HallProcess, yesterdays_tickets
 from tests.sync.hub_process import HubProcess, create_station
-from tests.web.browser import save_screenshot
+from tests.web.browser import FIRST_PASSWORD as PASSWORD
+from tests.web.browser import first_sign_in, save_screenshot
 from windowdesk.services.queue_settings import HallConnection
-
-PASSWORD = "Harbour-Lamp-4821"
-OWN_PASSWORD = "Maple-Crown-7715"
 
 
 @pytest.fixture(scope="module")
@@ -45,23 +43,10 @@ def queue_hub(tmp_path_factory: pytest.TempPathFactory):
         hub.stop()
 
 
-def _sign_in(page, hub: HubProcess, login: str) -> None:
-    page.goto(hub.url + "/console/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/password")
-    page.fill("#current", PASSWORD)
-    page.fill("#new", OWN_PASSWORD)
-    page.fill("#again", OWN_PASSWORD)
-    page.click("form[action='/console/password'] button[type=submit]")
-    page.wait_for_url("**/console/?changed=password")
-
-
 def test_a_supervisor_reads_a_centers_queue_day_and_downloads_it(queue_hub, desktop_page) -> None:
     hub, day = queue_hub
     page = desktop_page
-    _sign_in(page, hub, "sup")
+    first_sign_in(page, hub.url, "sup")
     page.click("nav.sections >> text=排队叫号")
     page.wait_for_url("**/console/hall-queues")
     start = (dt.date.fromisoformat(day) - dt.timedelta(days=2)).isoformat()
@@ -90,7 +75,7 @@ def test_a_supervisor_reads_a_centers_queue_day_and_downloads_it(queue_hub, desk
 def test_department_staff_do_not_get_the_queue_page(queue_hub, desktop_page) -> None:
     hub, _day = queue_hub
     page = desktop_page
-    _sign_in(page, hub, "mz")
+    first_sign_in(page, hub.url, "mz")
     assert page.locator("nav.sections >> text=排队叫号").count() == 0
     response = page.goto(hub.url + "/console/hall-queues")
     assert response.status == 403

@@ -12,10 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests.sync.hub_process import HubProcess, create_station, make_offline_work
-from tests.web.browser import save_screenshot
-
-PASSWORD = "Harbour-Lamp-4821"
-OWN_PASSWORD = "Maple-Crown-7715"
+from tests.web.browser import FIRST_PASSWORD as PASSWORD
+from tests.web.browser import first_sign_in, save_screenshot
 
 
 @pytest.fixture(scope="module")
@@ -40,23 +38,10 @@ def synced_hub(tmp_path_factory: pytest.TempPathFactory):
         hub.stop()
 
 
-def _sign_in(page, hub: HubProcess, login: str) -> None:
-    page.goto(hub.url + "/console/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/password")
-    page.fill("#current", PASSWORD)
-    page.fill("#new", OWN_PASSWORD)
-    page.fill("#again", OWN_PASSWORD)
-    page.click("form[action='/console/password'] button[type=submit]")
-    page.wait_for_url("**/console/?changed=password")
-
-
 def test_a_supervisor_reads_charts_and_downloads_the_same_figures(synced_hub, desktop_page) -> None:
     hub, done = synced_hub
     page = desktop_page
-    _sign_in(page, hub, "sup")
+    first_sign_in(page, hub.url, "sup")
     page.click("nav.sections >> text=绩效报表")
     today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     page.fill("#start", (today - dt.timedelta(days=1)).isoformat())
@@ -82,7 +67,7 @@ def test_a_supervisor_reads_charts_and_downloads_the_same_figures(synced_hub, de
 def test_department_staff_see_their_department_and_cannot_ask_for_another(synced_hub, desktop_page) -> None:
     hub, _done = synced_hub
     page = desktop_page
-    _sign_in(page, hub, "mz")
+    first_sign_in(page, hub.url, "mz")
     assert page.locator("#department").count() == 0  # no choice of department
     page.goto(hub.url + "/console/reports?by=department&department=LBJ")
     assert "其他部门" in page.inner_text("main")

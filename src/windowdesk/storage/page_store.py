@@ -75,19 +75,34 @@ class PageStore:
         self.engine = make_engine(self.path, "BEGIN IMMEDIATE", key)
         # Reads (a chunk to send, a page to show) never wait for a writer (WAL).
         self.read_engine = make_engine(self.path, "BEGIN", key)
-        with self._writing() as connection:
-            version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
-            if version > SCHEMA_VERSION:
-                from windowdesk.i18n import _
+        # The file is opened (and made) at the first use, not here: the main window builds its
+        # store at start-up, and a counter that never scans a page never pays for it.
+        self._ready = False
+        self._ready_lock = threading.Lock()
 
-                raise StorageError(
-                    _("The page store is newer than this program"),
-                    _("{path} was written by a newer windowdesk. Install that version again; "
-                      "nothing has been changed.").format(path=self.path),
-                )
-            for statement in _SCHEMA:
-                connection.exec_driver_sql(statement)
-            connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def _ensure_schema(self) -> None:
+        if self._ready:
+            return
+        with self._ready_lock:
+            if self._ready:
+                return
+            try:
+                with self.engine.begin() as connection:
+                    version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+                    if version > SCHEMA_VERSION:
+                        from windowdesk.i18n import _
+
+                        raise StorageError(
+                            _("The page store is newer than this program"),
+                            _("{path} was written by a newer windowdesk. Install that version again; "
+                              "nothing has been changed.").format(path=self.path),
+                        )
+                    for statement in _SCHEMA:
+                        connection.exec_driver_sql(statement)
+                    connection.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except DBAPIError as exc:
+                raise storage_error_from(exc) from exc
+            self._ready = True
 
     @classmethod
     def beside(cls, database: Path, *, key: bytes | None) -> PageStore:
@@ -97,6 +112,7 @@ class PageStore:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
         """One write transaction; database failures become words for the counter."""
+        self._ensure_schema()
         try:
             with self.engine.begin() as connection:
                 yield connection
@@ -105,6 +121,7 @@ class PageStore:
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Connection]:
+        self._ensure_schema()
         try:
             with self.read_engine.begin() as connection:
                 yield connection

@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.services import console_reports, queue_days
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, SUPERVISOR, ConsoleActor
 from windowdesk.hub.web.console.navigation import REPORTS, add_section
-from windowdesk.hub.web.console.session import current_actor, hub_db, utc_now
+from windowdesk.hub.web.console.periods import city_today, day_param
+from windowdesk.hub.web.console.session import current_actor, hub_db
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.templating import render, translator
 from windowdesk.i18n import N_
@@ -23,7 +22,6 @@ from windowdesk.spreadsheet import csv_writer
 
 router = APIRouter()
 add_section("/console/hall-queues", N_("Hall queues"), SUPERVISOR, ADMINISTRATOR, order=REPORTS)
-CITY_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -36,20 +34,12 @@ class Asked:
         return f"start={self.start.isoformat()}&end={self.end.isoformat()}&center={self.center}"
 
 
-def _day(text: str | None, default: dt.date) -> dt.date:
-    if not text:
-        return default
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as bad:
-        raise InvalidInput(N_("A date is written like 2026-12-07.")) from bad
-
 
 def _asked(request: Request) -> Asked:
     """By default the last seven finished days (yesterday included), the whole city."""
-    yesterday = utc_now().astimezone(CITY_ZONE).date() - dt.timedelta(days=1)
+    yesterday = city_today() - dt.timedelta(days=1)
     params = request.query_params
-    return Asked(_day(params.get("start"), yesterday - dt.timedelta(days=6)), _day(params.get("end"), yesterday),
+    return Asked(day_param(params.get("start"), yesterday - dt.timedelta(days=6)), day_param(params.get("end"), yesterday),
                  (params.get("center") or "")[:8])
 
 

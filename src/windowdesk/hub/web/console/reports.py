@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from windowdesk.domain.assessment import GROUPINGS, Report
-from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WORDS, lines
 from windowdesk.hub.services import console_reports
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, SUPERVISOR, ConsoleActor
 from windowdesk.hub.web.charts import Series, bar_chart
 from windowdesk.hub.web.console.navigation import REPORTS, add_section
+from windowdesk.hub.web.console.periods import city_today, day_param
 from windowdesk.hub.web.console.session import current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
 from windowdesk.hub.web.report_pdf import report_pdf
@@ -26,7 +25,6 @@ from windowdesk.spreadsheet import csv_writer
 
 router = APIRouter()
 add_section("/console/reports", N_("Performance reports"), DEPARTMENT, SUPERVISOR, ADMINISTRATOR, order=REPORTS)
-CITY_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -42,21 +40,13 @@ class Asked:
                 f"&department={self.department}")
 
 
-def _day(text: str | None, default: dt.date) -> dt.date:
-    if not text:
-        return default
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as bad:
-        raise InvalidInput(N_("A date is written like 2026-12-07.")) from bad
-
 
 def _asked(request: Request) -> Asked:
     """The period and grouping asked for; by default this month so far, by center."""
-    today = utc_now().astimezone(CITY_ZONE).date()
+    today = city_today()
     params = request.query_params
     by = params.get("by") or "center"
-    return Asked(_day(params.get("start"), today.replace(day=1)), _day(params.get("end"), today),
+    return Asked(day_param(params.get("start"), today.replace(day=1)), day_param(params.get("end"), today),
                  by if by in GROUPINGS else "center", (params.get("center") or "")[:8],
                  (params.get("department") or "")[:8])
 

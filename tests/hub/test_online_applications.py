@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from tests.web.human import answer_for
 from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.hub.cli import main
 from windowdesk.hub.services import online_applications as applications
 from windowdesk.hub.services.online_uploads import MAX_FILE_BYTES, Upload
 from windowdesk.hub.storage.application_files import ApplicationFiles
@@ -271,3 +272,12 @@ def test_the_public_form_applies_and_refuses_a_body_too_large_unread(catalog_hub
     assert "MB" in too_large.text and "未保存任何内容" in too_large.text  # in the page's language (zh_CN by default)
     with catalog_hub.db.read() as session:
         assert len(session.scalars(select(OnlineApplication)).all()) == 1
+
+
+def test_the_purge_command_deletes_what_is_older_than_the_days_given(catalog_hub, files, capsys) -> None:
+    sent = _submit(catalog_hub, files, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=11))
+    assert main(catalog_hub.cli_args("purge-applications", "--keep-days", "12")) == 0
+    assert files.folders() == [sent.application_id]
+    assert main(catalog_hub.cli_args("purge-applications", "--keep-days", "10")) == 0
+    assert files.folders() == []
+    assert "1" in capsys.readouterr().out

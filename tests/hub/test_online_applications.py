@@ -6,6 +6,7 @@ purge of applications never completed. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select, update
 
+from tests.hub.conftest import VERSION_HEADERS
 from tests.web.human import answer_for
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.hub.cli import main
@@ -22,6 +24,7 @@ from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.models_applications import OnlineApplication, OnlineApplicationPage
 from windowdesk.hub.storage.models_console import HubAuditEntry
 from windowdesk.hub.storage.sealing import SealBroken, sealer_for
+from windowdesk.sync.protocol import API_PREFIX
 
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
 ITEM = "MZ-003"
@@ -281,3 +284,30 @@ def test_the_purge_command_deletes_what_is_older_than_the_days_given(catalog_hub
     assert main(catalog_hub.cli_args("purge-applications", "--keep-days", "10")) == 0
     assert files.folders() == []
     assert "1" in capsys.readouterr().out
+
+
+def test_only_the_items_department_reads_an_application_and_every_reading_is_recorded(catalog_hub, files) -> None:
+    sent = _submit(catalog_hub, files, uploads=[Upload("M01", "id.jpg", _photo()), Upload("M03", "form.pdf", _pdf(1))])
+    client = catalog_hub.client
+    own = {**VERSION_HEADERS, "Authorization": f"Bearer {catalog_hub.staff_token('MZJ')}"}
+    other = {**VERSION_HEADERS, "Authorization": f"Bearer {catalog_hub.staff_token('GAJ')}"}
+    listed = client.get(f"{API_PREFIX}/applications", headers=own)
+    assert listed.status_code == 200 and [a["number"] for a in listed.json()] == [sent.number]
+    assert _id() not in listed.text and "王建国" not in listed.text  # a list carries no personal data
+    assert client.get(f"{API_PREFIX}/applications", headers=other).json() == []
+    assert client.get(f"{API_PREFIX}/applications/{sent.application_id}", headers=other).status_code == 404
+    opened = client.get(f"{API_PREFIX}/applications/{sent.application_id}", headers=own)
+    assert opened.status_code == 200 and opened.json()["values"]["id_number"] == _id()
+    pages = opened.json()["pages"]
+    assert [p["material_code"] for p in pages] == ["M01", "M03"]
+    page = client.get(f"{API_PREFIX}/applications/{sent.application_id}/pages/{pages[1]['page_id']}", headers=own)
+    assert page.status_code == 200 and page.headers["content-type"] == "image/jpeg"
+    assert hashlib.sha256(page.content).hexdigest() == pages[1]["sha256"]
+    assert client.get(f"{API_PREFIX}/applications/{sent.application_id}/pages/{pages[1]['page_id']}",
+                      headers=other).status_code == 404
+    assert client.get(f"{API_PREFIX}/applications/{sent.application_id}", headers=VERSION_HEADERS).status_code == 401
+    with catalog_hub.db.read() as session:
+        readings = [(e.actor, e.action) for e in session.scalars(select(HubAuditEntry).where(
+            HubAuditEntry.entity_id == sent.application_id).order_by(HubAuditEntry.seq))]
+    assert readings == [("resident", "application.submitted"), ("department:MZJ", "application.read"),
+                        ("department:MZJ", "application.page_read")]

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from windowdesk import __version__
 from windowdesk.hub.api import (
+    application_routes,
     backoffice_routes,
     blob_routes,
     case_page_routes,
@@ -66,6 +67,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.include_router(blob_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)
     app.include_router(case_page_routes.router, prefix=API_PREFIX)
+    app.include_router(application_routes.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
     app.include_router(hall_routes.router, prefix=API_PREFIX)
     mount_web(app)

@@ -277,7 +277,7 @@ def look_up(db: HubDatabase, *, number: str, code: str, address: str, now: dt.da
     return Lookup(FOUND, row.id)
 
 
-def _view(session: Session, files: ApplicationFiles, row: OnlineApplication) -> ApplicationView:
+def application_view(session: Session, files: ApplicationFiles, row: OnlineApplication) -> ApplicationView:
     pages = session.execute(select(OnlineApplicationPage.id, OnlineApplicationPage.material_code,
                                    OnlineApplicationPage.sha256)
                             .where(OnlineApplicationPage.application_id == row.id)
@@ -305,7 +305,7 @@ def open_application(db: HubDatabase, files: ApplicationFiles, *, application_id
             return None
         hub_audit.record(session, actor=reader, action="application.read", entity="online_application",
                          entity_id=row.id, now=now, address=address)
-        return _view(session, files, row)
+        return application_view(session, files, row)
 
     return db.run_write(work)
 
@@ -348,7 +348,7 @@ def resubmit(db: HubDatabase, files: ApplicationFiles, *, application_id: str, v
         hub_audit.record(session, actor=RESIDENT_READER, action="application.resubmitted",
                          entity="online_application", entity_id=application_id, now=now,
                          detail={"round": current.round, "pages": len(pages)})
-        return _view(session, files, current)
+        return application_view(session, files, current)
 
     try:
         return db.run_write(work, feed=True)

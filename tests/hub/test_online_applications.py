@@ -11,15 +11,18 @@ import io
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select, update
 
 from tests.hub.conftest import VERSION_HEADERS
 from tests.web.human import answer_for
 from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.hub.app import create_public_app
 from windowdesk.hub.cli import main
 from windowdesk.hub.services import online_applications as applications
 from windowdesk.hub.services.online_uploads import MAX_FILE_BYTES, Upload
+from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.models_applications import OnlineApplication, OnlineApplicationPage
 from windowdesk.hub.storage.models_console import HubAuditEntry
@@ -311,3 +314,16 @@ def test_only_the_items_department_reads_an_application_and_every_reading_is_rec
             HubAuditEntry.entity_id == sent.application_id).order_by(HubAuditEntry.seq))]
     assert readings == [("resident", "application.submitted"), ("department:MZJ", "application.read"),
                         ("department:MZJ", "application.page_read")]
+
+
+def test_the_public_only_process_bounds_what_a_form_sends_too(catalog_hub) -> None:
+    settings = HubSettings.resolve(data_dir=catalog_hub.data_dir, database_url=catalog_hub.url)
+    with TestClient(create_public_app(settings, database=catalog_hub.db)) as public:
+        assert public.get(f"/apply/{ITEM}").status_code == 200
+        too_large = public.post(f"/apply/{ITEM}", content=b"x" * 10, headers={
+            "content-type": "multipart/form-data; boundary=x", "content-length": str(200 * 1024 * 1024)})
+        assert too_large.status_code == 413 and "未保存任何内容" in too_large.text
+        # The other public forms keep their small cap there as on the full hub.
+        assert public.post("/status", content=b"x" * 10, headers={
+            "content-type": "application/x-www-form-urlencoded", "content-length": str(1024 * 1024)}
+        ).status_code == 413

@@ -92,5 +92,8 @@ def create_public_app(settings: HubSettings, *, database: HubDatabase | None = N
     app.state.settings = settings
     app.state.db = db
     install_error_handlers(app)  # the pages' answers wrap these (web/errors.py)
+    # The same cap on what a form may send as the full hub's (the online application's photos
+    # included): without it a public-only process would read a body of any size.
+    app.add_middleware(RequestGate)
     mount_public(app)
     return app

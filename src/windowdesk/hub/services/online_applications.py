@@ -370,7 +370,7 @@ def purge(db: HubDatabase, files: ApplicationFiles, *, now: dt.datetime, keep_da
             session.execute(delete(OnlineApplicationPage).where(OnlineApplicationPage.application_id.in_(ids)))
             session.execute(delete(OnlineApplication).where(OnlineApplication.id.in_(ids)))
             hub_audit.record(session, actor="purge", action="application.purged", entity="online_application",
-                             entity_id=str(len(ids)), now=now, detail={"keep_days": keep_days})
+                             entity_id="purge", now=now, detail={"keep_days": keep_days, "count": len(ids)})
         return ids
 
     purged = db.run_write(work)

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from windowdesk.hub.cli_common import at_least_one, utc_now
 from windowdesk.hub.services.online_applications import KEEP_DAYS, purge
+from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.application_files import ApplicationFiles
+from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.sealing import sealer_for
 from windowdesk.i18n import _
 
 
-def cmd_purge_applications(args, settings, db) -> None:  # noqa: ANN001
+def cmd_purge_applications(args: argparse.Namespace, settings: HubSettings, db: HubDatabase) -> None:
     data_dir = Path(settings.data_dir)
     purged = purge(db, ApplicationFiles(data_dir, sealer_for(data_dir)), now=utc_now(), keep_days=args.keep_days)
     print(_("{count} online applications not completed in {days} days were deleted with their pages.").format(

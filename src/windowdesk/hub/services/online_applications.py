@@ -27,7 +27,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.catalog_model import CatalogItem
@@ -216,9 +216,9 @@ def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_c
 
     def work(session: Session) -> Submitted:
         since = now - dt.timedelta(days=1)
-        if _count_since(session, OnlineApplication.address_hash, address_hash, since) >= MAX_PER_ADDRESS_PER_DAY:
+        if _count_since(session, OnlineApplication.address_hash == address_hash, since) >= MAX_PER_ADDRESS_PER_DAY:
             raise ApplicationRefused(ADDRESS_LIMIT)
-        if _count_since(session, OnlineApplication.applicant_hash, applicant_hash, since) >= MAX_PER_APPLICANT_PER_DAY:
+        if _count_since(session, OnlineApplication.applicant_hash == applicant_hash, since) >= MAX_PER_APPLICANT_PER_DAY:
             raise ApplicationRefused(APPLICANT_LIMIT)
         number = _new_number(session, now)
         session.add(OnlineApplication(
@@ -240,9 +240,9 @@ def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_c
         raise
 
 
-def _count_since(session: Session, column: object, value: str, since: dt.datetime) -> int:
+def _count_since(session: Session, condition: ColumnElement[bool], since: dt.datetime) -> int:
     return session.scalar(select(func.count()).select_from(OnlineApplication).where(
-        column == value, OnlineApplication.submitted_at > since)) or 0  # type: ignore[operator]
+        condition, OnlineApplication.submitted_at > since)) or 0
 
 
 def _seal(files: ApplicationFiles, application_id: str, values: dict[str, str]) -> bytes:
@@ -339,7 +339,7 @@ def resubmit(db: HubDatabase, files: ApplicationFiles, *, application_id: str, v
             raise ApplicationRefused(NOT_RETURNED)
         current.round += 1
         current.status, current.updated_at, current.sealed = SUBMITTED, now, _seal(files, application_id, clean)
-        start: dict[str, int] = dict(session.execute(  # type: ignore[arg-type]
+        start: dict[str, int] = dict(session.execute(
             select(OnlineApplicationPage.material_code, func.max(OnlineApplicationPage.position))
             .where(OnlineApplicationPage.application_id == application_id)
             .group_by(OnlineApplicationPage.material_code)).all())

@@ -144,9 +144,8 @@ async def apply(request: Request, item_code: str) -> Response:
     form = await request.form()
     item, centers = _item_and_centers(request, item_code[:40])
     values, center = _values(form), str(form.get("center") or "")[:8]
-    again = {"values": values, "center": center}
     if not human_check.passes(request.app.state.settings, form.get("human_token"), form.get("human_answer")):
-        return _apply_page(request, item, centers, **again, status_code=422,
+        return _apply_page(request, item, centers, values=values, center=center, status_code=422,
                            error=_("The sum under the form was not right; work out the new one. Choose the files "
                                    "again too."))
     uploads = await _uploads(form)
@@ -155,10 +154,10 @@ async def apply(request: Request, item_code: str) -> Response:
             applications.submit, database(request), files_of(request), item_code=item.code, center_code=center,
             values=values, uploads=uploads, address=_address(request), now=utc_now())
     except applications.FieldsRefused as refused:
-        return _apply_page(request, item, centers, **again, problems=refused.problems, status_code=422,
+        return _apply_page(request, item, centers, values=values, center=center, problems=refused.problems, status_code=422,
                            error=_("Please correct the fields marked below, and choose the files again."))
     except applications.ApplicationRefused as refused:
-        return _apply_page(request, item, centers, **again, status_code=422,
+        return _apply_page(request, item, centers, values=values, center=center, status_code=422,
                            error=_(refused.message).format(**refused.values))
     response = page(request, "public/applied.html", {
         "number": submitted.number, "code": grouped(submitted.code), "item": item,

@@ -314,6 +314,10 @@ def test_only_the_items_department_reads_an_application_and_every_reading_is_rec
             HubAuditEntry.entity_id == sent.application_id).order_by(HubAuditEntry.seq))]
     assert readings == [("resident", "application.submitted"), ("department:MZJ", "application.read"),
                         ("department:MZJ", "application.page_read")]
+    # A page whose file is gone (a hub restored without it) is answered in words, not with an error.
+    (files.root / sent.application_id / pages[0]["page_id"]).unlink()
+    gone = client.get(f"{API_PREFIX}/applications/{sent.application_id}/pages/{pages[0]['page_id']}", headers=own)
+    assert gone.status_code == 404 and "backup" in gone.json()["error"]["message"]
 
 
 def test_the_public_only_process_bounds_what_a_form_sends_too(catalog_hub) -> None:

@@ -24,6 +24,9 @@ from windowdesk.hub.storage.models_applications import OnlineApplication, Online
 from windowdesk.i18n import N_
 
 NO_SUCH = N_("There is no online application {id}.")
+# The hub's backups do not hold the applications' page files (README): a hub restored
+# elsewhere has the rows without them.
+FILE_GONE = N_("The page's file is not at the hub any more (was the hub restored from a backup?).")
 MAX_LISTED = 200
 
 
@@ -91,8 +94,12 @@ def read_page_for_department(db: HubDatabase, files: ApplicationFiles, *, applic
             OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id))
         if page is None:
             raise NotFound(Text(NO_SUCH, id=application_id))
+        try:
+            data = files.read(row.id, page.id)
+        except FileNotFoundError:
+            raise NotFound(FILE_GONE) from None
         hub_audit.record(session, actor=f"department:{department_code}", action="application.page_read",
                          entity="online_application", entity_id=row.id, now=now, detail={"page": page.id})
-        return files.read(row.id, page.id)
+        return data
 
     return db.run_write(work)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from windowdesk.domain.catalog_online import OnlineApplication
 from windowdesk.domain.search_keys import ItemSearchKeys
 from windowdesk.errors import NotFoundError, WindowdeskError
 from windowdesk.i18n import _
@@ -183,6 +184,8 @@ class CatalogItem:
     # 上报: decided by an authority above the city (the window accepts, the case goes up).
     reported_upward: bool = False
     deferral: Deferral | None = None  # 容缺受理: None when no material may be deferred
+    # 网上申报 (domain/catalog_online.py): None when the item is applied for at the window only.
+    online: OnlineApplication | None = None
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

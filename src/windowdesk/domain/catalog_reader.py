@@ -38,6 +38,7 @@ from windowdesk.domain.catalog_model import (
     Tier,
     Window,
 )
+from windowdesk.domain.catalog_online import parse_online
 from windowdesk.domain.search_keys import ItemSearchKeys, SearchKeys
 from windowdesk.i18n import _
 
@@ -458,6 +459,7 @@ def _parse_item(reader: _Reader, departments: set[str]) -> CatalogItem:
         certificate=reader.string("certificate", required=False).strip()[:60],
         reported_upward=reader.boolean("reported_upward", required=False),
         deferral=_parse_deferral(reader, materials),
+        online=parse_online(reader),
     )
     return replace(item, search_keys=_parse_search_keys(reader, item.keywords))
 

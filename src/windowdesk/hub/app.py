@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from windowdesk import __version__
 from windowdesk.hub.api import (
+    application_routes,
     backoffice_routes,
     blob_routes,
     case_page_routes,
@@ -66,6 +67,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.include_router(blob_routes.router, prefix=API_PREFIX)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)
     app.include_router(case_page_routes.router, prefix=API_PREFIX)
+    app.include_router(application_routes.router, prefix=API_PREFIX)
     app.include_router(report_routes.router, prefix=API_PREFIX)
     app.include_router(hall_routes.router, prefix=API_PREFIX)
     mount_web(app)
@@ -90,5 +92,8 @@ def create_public_app(settings: HubSettings, *, database: HubDatabase | None = N
     app.state.settings = settings
     app.state.db = db
     install_error_handlers(app)  # the pages' answers wrap these (web/errors.py)
+    # The same cap on what a form may send as the full hub's (the online application's photos
+    # included): without it a public-only process would read a body of any size.
+    app.add_middleware(RequestGate)
     mount_public(app)
     return app

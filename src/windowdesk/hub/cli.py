@@ -17,7 +17,7 @@ from pathlib import Path
 
 from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
-from windowdesk.hub import cli_backup, cli_console, cli_refused, cli_service
+from windowdesk.hub import cli_applications, cli_backup, cli_console, cli_refused, cli_service
 from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import typed_password as _typed_password
@@ -451,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_backup.add_commands(command)  # backup, restore, check-backup
     cli_refused.add_commands(command)  # refused
     cli_console.add_commands(command)  # create-console-user, console-users, console-password
+    cli_applications.add_commands(command)  # purge-applications
     return parser
 
 

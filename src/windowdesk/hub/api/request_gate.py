@@ -19,16 +19,20 @@ route in the scope, so the token is looked up once.
 
 from __future__ import annotations
 
+import html
 import re
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from windowdesk.hub.api.checks import SCOPE_STAFF, SCOPE_WORKSTATION, staff_of, versions_of, workstation_of
 from windowdesk.hub.api.errors import error_response, request_language
 from windowdesk.hub.errors import HubError
 from windowdesk.hub.language import Text, render
+from windowdesk.hub.services.online_uploads import MAX_BODY_BYTES, MAX_FILE_BYTES
+from windowdesk.hub.web.templating import page_language
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import API_PREFIX, MAX_CHUNK_BYTES, MAX_PUSH_BODY_BYTES, MAX_SMALL_BODY_BYTES
 
@@ -38,12 +42,17 @@ BLOB_PATH = re.compile(re.escape(API_PREFIX) + r"/blobs/[^/]+")
 DECISION_PATH = re.compile(re.escape(API_PREFIX) + r"/cases/[^/]+/decisions")
 TOO_LARGE_TITLE = N_("The request is too large")
 TOO_LARGE = N_("The hub reads at most {most} bytes in one such request; nothing of it was stored.")
+FILES_TOO_LARGE = N_("What was sent is larger than {most} MB in all ({each} MB a file at most). Nothing was stored; "
+                     "go back and choose smaller files.")
 
 
 # The console's forms that carry a calendar file or a whole catalog item (a form sends a
 # Chinese character as 9 bytes: an item with its materials and legal basis passes 16 KB).
 LARGE_FORM_PATH = re.compile(r"/console/admin/(calendar/year|catalog/[^/]+)")
 MAX_LARGE_FORM_BYTES = 1_100_000
+# The public forms of an online application with its photos and PDFs (网上申报): every file at
+# its largest (hub/services/online_uploads.py); answered with a page, not JSON, when too large.
+APPLICATION_FORM_PATH = re.compile(r"/apply/[^/]+|/application/resubmit")
 
 
 def body_cap(path: str) -> int:
@@ -51,6 +60,8 @@ def body_cap(path: str) -> int:
         return MAX_PUSH_BODY_BYTES
     if BLOB_PATH.fullmatch(path):
         return MAX_CHUNK_BYTES
+    if APPLICATION_FORM_PATH.fullmatch(path):
+        return MAX_BODY_BYTES
     return MAX_LARGE_FORM_BYTES if LARGE_FORM_PATH.fullmatch(path) else MAX_SMALL_BODY_BYTES
 
 
@@ -114,9 +125,23 @@ def _declared_length(request: Request) -> int | None:
 
 def _too_large(request: Request, cap: int):  # noqa: ANN202 - a JSONResponse
     language = request_language(request)
+    if APPLICATION_FORM_PATH.fullmatch(request.url.path):
+        return _files_too_large_page(request)
     # Told to close the connection: the rest of the body is never read.
     return error_response(413, "request_too_large", render(TOO_LARGE_TITLE, language),
                           render(Text(TOO_LARGE, most=cap), language), headers={"Connection": "close"})
+
+
+def _files_too_large_page(request: Request) -> HTMLResponse:
+    """A resident's phone shows this page: plain words in the page's language, nothing stored."""
+    language = page_language(request)
+    message = render(Text(FILES_TOO_LARGE, most=MAX_BODY_BYTES // (1024 * 1024),
+                          each=MAX_FILE_BYTES // (1024 * 1024)), language)
+    body = (f'<!doctype html><html lang="{"en" if language == "en" else "zh-CN"}"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{html.escape(render(TOO_LARGE_TITLE, language))}</title>'
+            f'<p role="alert">{html.escape(message)}</p><p><a href="javascript:history.back()">&larr;</a></p>')
+    return HTMLResponse(body, status_code=413, headers={"Connection": "close"})
 
 
 async def _received_body(receive: Receive, cap: int) -> bytes | None:

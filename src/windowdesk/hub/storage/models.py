@@ -510,6 +510,7 @@ class Change(Base):
 
 # Their tables join Base.metadata.
 from windowdesk.hub.storage import (  # noqa: E402,F401
+    models_applications,
     models_console,
     models_delivery,
     models_pages,

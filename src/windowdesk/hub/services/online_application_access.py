@@ -1,0 +1,105 @@
+"""Who reads an online application at the hub besides the resident: the departments of its
+item (the lead department and, for a parallel item, every department taking part). Anyone
+else is answered as if the application did not exist. Every opening of the values and
+every reading of a page's bytes is recorded in the hub's audit log, in the same
+transaction as the reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from windowdesk.hub.errors import NotFound
+from windowdesk.hub.language import Text
+from windowdesk.hub.services import hub_audit
+from windowdesk.hub.services.online_applications import ApplicationView, application_view
+from windowdesk.hub.services.public_guides import current_catalog
+from windowdesk.hub.storage.application_files import ApplicationFiles
+from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.models_applications import OnlineApplication, OnlineApplicationPage
+from windowdesk.i18n import N_
+
+NO_SUCH = N_("There is no online application {id}.")
+# The hub's backups do not hold the applications' page files (README): a hub restored
+# elsewhere has the rows without them.
+FILE_GONE = N_("The page's file is not at the hub any more (was the hub restored from a backup?).")
+MAX_LISTED = 200
+
+
+@dataclass(frozen=True)
+class ApplicationSummary:
+    """What a list shows: no personal data."""
+
+    id: str
+    number: str
+    item_code: str
+    center_code: str
+    status: str
+    round: int
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def department_items(session: Session, department_code: str) -> set[str]:
+    """The published items a department decides or takes part in."""
+    published = current_catalog(session)
+    if published is None:
+        return set()
+    return {item.code for item in published.catalog.items
+            if item.department == department_code or department_code in item.parallel_departments}
+
+
+def list_for_department(db: HubDatabase, *, department_code: str, status: str | None = None
+                        ) -> list[ApplicationSummary]:
+    """The department's applications, newest change first."""
+    with db.read() as session:
+        items = department_items(session, department_code)
+        if not items:
+            return []
+        query = select(OnlineApplication).where(OnlineApplication.item_code.in_(sorted(items)))
+        if status:
+            query = query.where(OnlineApplication.status == status)
+        rows = session.scalars(query.order_by(OnlineApplication.updated_at.desc()).limit(MAX_LISTED)).all()
+        return [ApplicationSummary(r.id, r.number, r.item_code, r.center_code, r.status, r.round, r.submitted_at,
+                                   r.updated_at) for r in rows]
+
+
+def _allowed_row(session: Session, application_id: str, department_code: str) -> OnlineApplication:
+    row = session.get(OnlineApplication, application_id)
+    if row is None or row.item_code not in department_items(session, department_code):
+        raise NotFound(Text(NO_SUCH, id=application_id))
+    return row
+
+
+def open_for_department(db: HubDatabase, files: ApplicationFiles, *, application_id: str, department_code: str,
+                        now: dt.datetime) -> ApplicationView:
+    def work(session: Session) -> ApplicationView:
+        row = _allowed_row(session, application_id, department_code)
+        hub_audit.record(session, actor=f"department:{department_code}", action="application.read",
+                         entity="online_application", entity_id=row.id, now=now)
+        return application_view(session, files, row)
+
+    return db.run_write(work)
+
+
+def read_page_for_department(db: HubDatabase, files: ApplicationFiles, *, application_id: str, page_id: str,
+                             department_code: str, now: dt.datetime) -> bytes:
+    def work(session: Session) -> bytes:
+        row = _allowed_row(session, application_id, department_code)
+        page = session.scalar(select(OnlineApplicationPage).where(
+            OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id))
+        if page is None:
+            raise NotFound(Text(NO_SUCH, id=application_id))
+        try:
+            data = files.read(row.id, page.id)
+        except FileNotFoundError:
+            raise NotFound(FILE_GONE) from None
+        hub_audit.record(session, actor=f"department:{department_code}", action="application.page_read",
+                         entity="online_application", entity_id=row.id, now=now, detail={"page": page.id})
+        return data
+
+    return db.run_write(work)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from windowdesk.domain.catalog_forms import ItemForm
 from windowdesk.domain.search_keys import ItemSearchKeys
 from windowdesk.errors import NotFoundError, WindowdeskError
 from windowdesk.i18n import _
@@ -183,6 +184,8 @@ class CatalogItem:
     # 上报: decided by an authority above the city (the window accepts, the case goes up).
     reported_upward: bool = False
     deferral: Deferral | None = None  # 容缺受理: None when no material may be deferred
+    # 表格下载 (issue 30): the forms to download and print (domain.catalog_forms).
+    forms: tuple[ItemForm, ...] = ()
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

@@ -31,7 +31,7 @@ FORM_WORDS = {
 # The kinds of an item's forms (domain.catalog_forms.FORM_KINDS), msgids.
 FORM_KIND_WORDS = {
     "application": N_("Application form"), "commitment": N_("Commitment"),
-    "power_of_attorney": N_("Power of Attorney"), "other": N_("Form"),
+    "power_of_attorney": N_("Power of Attorney"), "other": N_("Other form"),
 }
 
 

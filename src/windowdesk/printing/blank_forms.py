@@ -60,11 +60,12 @@ def _person_rows() -> list[tuple[str, str]]:
     return [(_("Name"), BLANK), (_("ID number"), BLANK), (_("Phone"), BLANK), (_("Address"), BLANK + BLANK)]
 
 
-def render_application_form(item: CatalogItem, center_name: str) -> bytes:
-    """申请表: the applicant, what is applied for, the materials handed in (ticked)."""
+def render_application_form(item: CatalogItem, center_name: str, title: str = "") -> bytes:
+    """申请表: the applicant, what is applied for, the materials handed in (ticked).
+    ``title``: the form's title in the catalog (else one made of the item's name)."""
     sheet = Sheet.of(PaperFormat.A4)
     styles = sheet.styles
-    title = _("Application form: {item}").format(item=item.name)
+    title = title or _("Application form: {item}").format(item=item.name)
     story: list[Flowable] = [
         para(title, styles.title),
         para(f"{center_name} · {item.code}", styles.subtitle),
@@ -85,8 +86,9 @@ def render_application_form(item: CatalogItem, center_name: str) -> bytes:
     return _build(title, story, sheet)
 
 
-def render_blank_power_of_attorney(item: CatalogItem, center_name: str) -> bytes:
-    """授权委托书 as printing.proxy_forms words it, the names left to write in."""
+def render_blank_power_of_attorney(item: CatalogItem, center_name: str, title: str = "") -> bytes:
+    """授权委托书 as printing.proxy_forms words it, the names left to write in (under the
+    window paper's own title, whatever ``title`` the catalog gives it)."""
     sheet = Sheet.of(PaperFormat.A4)
     styles = sheet.styles
     story: list[Flowable] = [
@@ -125,7 +127,7 @@ def _rule_words(item: CatalogItem) -> str:
     return text + (" " + _("Legal basis: {basis}").format(basis=deferral.legal_basis) if deferral.legal_basis else "")
 
 
-def render_blank_commitment(item: CatalogItem, center_name: str) -> bytes:
+def render_blank_commitment(item: CatalogItem, center_name: str, title: str = "") -> bytes:
     """承诺书 (容缺受理) as printing.deferral_forms words it: the item's deferrable
     materials listed, the case number, name and date left to write in."""
     sheet = Sheet.of(PaperFormat.A4)
@@ -172,7 +174,7 @@ def write_forms(folder: Path) -> list[Path]:
                     continue
                 path = folder / form.file
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(RENDERERS[form.kind](item, city_hall.name))
+                path.write_bytes(RENDERERS[form.kind](item, city_hall.name, form.title))
                 written.append(path)
     finally:
         set_locale(before)

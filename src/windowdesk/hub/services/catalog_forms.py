@@ -101,3 +101,9 @@ def attach_forms(session: Session, *, documents: dict[str, Any], files: Mapping[
         session.flush()
 
     return store
+
+
+def stored_file(session: Session, sha256: str) -> tuple[str, bytes] | None:
+    """A published form's media type and bytes (for a window fetching it)."""
+    row = session.get(FormFile, sha256)
+    return None if row is None else (row.media_type, row.content)

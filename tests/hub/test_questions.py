@@ -37,6 +37,22 @@ def _ask(hub, text: str = "医疗救助需要带户口本原件吗？", *, phone
     return questions.ask(hub.db, item_code=item, text=text, phone=phone, address=address, now=at)
 
 
+def _find(hub, number: str, code: str = "", *, address: str = "10.0.0.9", at: dt.datetime = NOW):
+    return questions.find(hub.db, number=number, code=code, address=address, now=at)
+
+
+def test_wrong_short_codes_lock_the_question_and_the_address_for_a_while(catalog_hub) -> None:
+    asked = _ask(catalog_hub, phone="13800138000")
+    for _try in range(questions.MAX_TRIES - 1):
+        assert _find(catalog_hub, asked.number, "AAAAAA").outcome == questions.WRONG
+    assert _find(catalog_hub, asked.number, "AAAAAA").outcome == questions.LOCKED
+    # Locked: even the right code waits, from this address and from another one.
+    assert _find(catalog_hub, asked.number, asked.code).outcome == questions.LOCKED
+    assert _find(catalog_hub, asked.number, asked.code, address="10.0.0.8").outcome == questions.LOCKED
+    later = NOW + questions.LOOKUP_WINDOW + dt.timedelta(seconds=1)
+    assert _find(catalog_hub, asked.number, asked.code, at=later).outcome == questions.FOUND
+
+
 def _write(hub, work):
     with hub.db.write() as session:
         return work(session)
@@ -45,15 +61,15 @@ def _write(hub, work):
 def test_a_question_without_contact_opens_by_its_number_and_one_with_a_phone_needs_the_code(catalog_hub) -> None:
     plain = _ask(catalog_hub)
     assert re.fullmatch(r"ZX[2-9A-HJ-NP-Z]{8}", plain.number) and plain.code == ""
-    found = questions.find(catalog_hub.db, number=plain.number.lower())
+    found = _find(catalog_hub, plain.number.lower()).question
     assert found is not None and found.text == "医疗救助需要带户口本原件吗？" and not found.answered
 
     private = _ask(catalog_hub, "我的身份证230902196210010496办低保可以吗", phone="138-0013-8000")
     assert len(private.code) == questions.CODE_LENGTH
     assert questions.needs_code(catalog_hub.db, private.number)
-    assert questions.find(catalog_hub.db, number=private.number) is None
-    assert questions.find(catalog_hub.db, number=private.number, code="WRONG2") is None
-    assert questions.find(catalog_hub.db, number=private.number, code=private.code.lower()) is not None
+    assert _find(catalog_hub, private.number).outcome == questions.WRONG
+    assert _find(catalog_hub, private.number, "WRONG2").question is None
+    assert _find(catalog_hub, private.number, private.code.lower()).question is not None
     with catalog_hub.db.read() as session:
         row = session.get(Question, private.number)
         assert row.phone == "13800138000" and private.code not in row.code_hash and row.department_code == "MZJ"
@@ -107,7 +123,7 @@ def test_an_answer_is_audited_given_once_and_read_by_the_resident(catalog_hub) -
     with pytest.raises(Conflict):
         _write(catalog_hub, lambda s: answers.answer(s, actor=SUPERVISION, number=asked.number, text="另一个答复",
                                                      now=NOW))
-    found = questions.find(catalog_hub.db, number=asked.number, code=asked.code)
+    found = _find(catalog_hub, asked.number, asked.code).question
     assert found.answered and found.answer == "需要带原件核对。"
     with catalog_hub.db.read() as session:
         assert answers.open_questions(session, actor=CIVIL) == []

@@ -10,7 +10,8 @@ answerer published are the item's FAQ on its guide page.
   counted in the database (every worker counts the same); the address is kept as a hash.
   The human check and CSRF are the page's (web/public/questions.py).
 - The number and the code are random, from an alphabet without look-alikes: neither can
-  be guessed or counted through.
+  be guessed or counted through; wrong codes are counted per question and per address
+  (five in fifteen minutes, as the case page counts wrong query codes).
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from windowdesk.hub.services.public_cases import FOUND, LOCKED, LOOKUP_WINDOW, MAX_TRIES, WRONG, address_scope
 from windowdesk.hub.services.public_guides import current_catalog
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models_forms import Question
+from windowdesk.hub.storage.models_public import LookupFailure
 from windowdesk.i18n import N_
 
 OPEN, ANSWERED = "open", "answered"
@@ -71,6 +74,12 @@ class QuestionView:
     answered: bool
     answer: str
     answered_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Found:
+    outcome: str  # FOUND / WRONG / LOCKED (public_cases' words)
+    question: QuestionView | None = None
 
 
 @dataclass(frozen=True)
@@ -148,20 +157,34 @@ def needs_code(db: HubDatabase, number: str) -> bool:
         return row is not None and bool(row.code_hash)
 
 
-def find(db: HubDatabase, *, number: str, code: str = "") -> QuestionView | None:
-    """The question and its answer; None for an unknown number, or a wrong or missing code
-    where one is needed (the two are not told apart)."""
+def find(db: HubDatabase, *, number: str, code: str = "", address: str = "", now: dt.datetime) -> Found:
+    """The question and its answer. Where a short code is needed, a wrong or missing one
+    counts against the question and the address, as a wrong query code does on the case
+    page (public_cases: MAX_TRIES in LOOKUP_WINDOW, then LOCKED). An unknown number and a
+    wrong code are not told apart."""
     number = normalize_number(number)
+    scopes = (f"question:{number}", address_scope(address))
+    since = now - LOOKUP_WINDOW
     with db.read() as session:
         row = session.get(Question, number)
-        if row is None:
-            return None
-        if row.code_hash:
-            given = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-            if not hmac.compare_digest(row.code_hash, _hash(f"code:{number}", given)):
-                return None
-        return QuestionView(row.number, row.item_code, row.text, row.asked_at, row.status == ANSWERED, row.answer,
-                            row.answered_at)
+        if row is not None and not row.code_hash:
+            return Found(FOUND, _view(row))
+        used = max(session.scalar(select(func.count()).select_from(LookupFailure).where(
+            LookupFailure.scope == scope, LookupFailure.failed_at > since)) or 0 for scope in scopes)
+        if used >= MAX_TRIES:
+            return Found(LOCKED)
+        given = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+        if row is not None and hmac.compare_digest(row.code_hash, _hash(f"code:{number}", given)):
+            return Found(FOUND, _view(row))
+    with db.write() as session:
+        session.execute(delete(LookupFailure).where(LookupFailure.failed_at <= now - LOOKUP_WINDOW))
+        session.execute(insert(LookupFailure), [{"scope": scope, "failed_at": now} for scope in scopes])
+    return Found(LOCKED if used + 1 >= MAX_TRIES else WRONG)
+
+
+def _view(row: Question) -> QuestionView:
+    return QuestionView(row.number, row.item_code, row.text, row.asked_at, row.status == ANSWERED, row.answer,
+                        row.answered_at)
 
 
 def faqs(session: Session, *, item_code: str) -> list[Faq]:

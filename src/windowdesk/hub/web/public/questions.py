@@ -51,9 +51,16 @@ def question_page(request: Request, number: str, code: str = "") -> Response:
     number = public_questions.normalize_number(number)
     if public_questions.needs_code(db, number) and not code:
         return page(request, "public/question_find.html", {"error": "", "number": number, "ask_code": True})
-    found = public_questions.find(db, number=number, code=code[:20])
-    if found is None:
-        return page(request, "public/question_find.html", {
-            "error": _("There is no question with this number, or the short code is not right."), "number": number,
-            "ask_code": bool(code)}, status_code=404)
-    return page(request, "public/question.html", {"question": found})
+    found = public_questions.find(db, number=number, code=code[:20],
+                                  address=request.client.host if request.client else "", now=utc_now())
+    if found.outcome == public_questions.LOCKED:
+        # The case page's words: the short code is a query code (查询码) too.
+        error = _("Too many wrong query codes. For your safety, try again in {minutes} minutes, or ask at the "
+                  "window or by phone.").format(minutes=int(public_questions.LOOKUP_WINDOW.total_seconds() // 60))
+        return page(request, "public/question_find.html", {"error": error, "number": number, "ask_code": True},
+                    status_code=429)
+    if found.question is None:
+        error = _("There is no question with this number, or the short code is not right.")
+        return page(request, "public/question_find.html", {"error": error, "number": number, "ask_code": bool(code)},
+                    status_code=404)
+    return page(request, "public/question.html", {"question": found.question})

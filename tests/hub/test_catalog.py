@@ -44,10 +44,16 @@ def test_import_publishes_the_catalog_a_client_can_parse(hub: Hub, capsys: pytes
     published = parse_catalog(payload["centers"], payload["departments"], payload["items"])
     shipped = load_catalog(resources_dir() / "catalog")
     assert payload["version"] == published.version == shipped.version
-    # The same catalog, its items carrying the pinyin keys the hub made for them.
+    # The same catalog, its items carrying the pinyin keys the hub made for them...
     assert published == dataclasses.replace(shipped, items=tuple(
-        dataclasses.replace(item, search_keys=item_search_keys(item.name, item.keywords)) for item in shipped.items
+        dataclasses.replace(item, search_keys=item_search_keys(item.name, item.keywords),
+                            forms=published.item(item.code).forms) for item in shipped.items
     ))
+    # ... and their forms the hash, size and version of each file (issue 30).
+    for item in shipped.items:
+        forms = published.item(item.code).forms
+        assert [dataclasses.replace(form, sha256="", size=0, version=0) for form in forms] == list(item.forms)
+        assert all(form.version == 1 and len(form.sha256) == 64 and form.size > 0 for form in forms)
     assert all(item.search_keys is not None for item in published.items)
     with hub.db.read() as session:
         assert session.get(Center, "JD22") is not None

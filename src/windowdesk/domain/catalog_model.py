@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from windowdesk.domain.catalog_forms import ItemForm
 from windowdesk.domain.catalog_online import OnlineApplication
 from windowdesk.domain.search_keys import ItemSearchKeys
 from windowdesk.errors import NotFoundError, WindowdeskError
@@ -186,6 +187,8 @@ class CatalogItem:
     deferral: Deferral | None = None  # 容缺受理: None when no material may be deferred
     # 网上申报 (domain/catalog_online.py): None when the item is applied for at the window only.
     online: OnlineApplication | None = None
+    # 表格下载 (issue 30): the forms to download and print (domain.catalog_forms).
+    forms: tuple[ItemForm, ...] = ()
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, NoReturn, overload
 
+from windowdesk.domain.catalog_forms import parse_forms
 from windowdesk.domain.catalog_model import (
     CENTER_CODE,
     CENTER_KINDS,
@@ -460,6 +461,8 @@ def _parse_item(reader: _Reader, departments: set[str]) -> CatalogItem:
         reported_upward=reader.boolean("reported_upward", required=False),
         deferral=_parse_deferral(reader, materials),
         online=parse_online(reader),
+        # 表格下载 (issue 30): its own block, domain.catalog_forms.
+        forms=parse_forms(reader),
     )
     return replace(item, search_keys=_parse_search_keys(reader, item.keywords))
 

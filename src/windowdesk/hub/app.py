@@ -14,6 +14,7 @@ from windowdesk.hub.api import (
     backoffice_routes,
     blob_routes,
     case_page_routes,
+    form_routes,
     hall_routes,
     report_routes,
     sync_routes,
@@ -65,6 +66,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.include_router(sync_routes.health_router, prefix=API_PREFIX)
     app.include_router(sync_routes.router, prefix=API_PREFIX)
     app.include_router(blob_routes.router, prefix=API_PREFIX)
+    app.include_router(form_routes.router, prefix=API_PREFIX)  # the catalog's forms (issue 30)
     app.include_router(backoffice_routes.router, prefix=API_PREFIX)
     app.include_router(case_page_routes.router, prefix=API_PREFIX)
     app.include_router(application_routes.router, prefix=API_PREFIX)

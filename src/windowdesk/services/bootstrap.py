@@ -10,7 +10,7 @@ from windowdesk.domain.passwords import verify_password
 from windowdesk.domain.shipped_search_keys import load_table, with_table_keys
 from windowdesk.errors import StartupError, ValidationError, WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.services import applicants, catalog, workstation
+from windowdesk.services import applicants, catalog, form_files, workstation
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database
@@ -35,7 +35,8 @@ def ensure_catalog(db: Database, resources: Path) -> bool:
         return False
     folder = resources / "catalog"
     # Its pinyin keys ship beside it: making them would load pypinyin at every first start.
-    catalog.import_catalog(db, with_table_keys(load_catalog(folder), load_table(folder)))
+    shipped = with_table_keys(load_catalog(folder), load_table(folder))
+    catalog.import_catalog(db, shipped, form_files=form_files.read_folder_files(folder, shipped))
     return True
 
 

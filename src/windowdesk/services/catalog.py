@@ -4,12 +4,14 @@ and show an item's full service guide (办事指南)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from windowdesk.domain import catalog as cat
 from windowdesk.domain.search_keys import NO_MATCH, SearchKeys, item_search_keys, normalize_query, rank
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import N_, _
+from windowdesk.services.form_files import store_catalog_forms
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
@@ -97,17 +99,19 @@ class ItemGuide:
     deferral_basis: str = ""
 
 
-def import_catalog(db: Database, catalog: cat.Catalog) -> int:
+def import_catalog(db: Database, catalog: cat.Catalog, *, form_files: Mapping[str, bytes] | None = None) -> int:
     """Replace the local catalog by a published version, in one transaction.
 
     Items no longer published are kept but marked inactive, because old cases point at
-    them. Returns the number of active items.
+    them. Returns the number of active items. ``form_files``: a catalog folder's forms,
+    by file name (services/form_files).
     """
     with db.write() as session:
-        return import_catalog_into(session, catalog)
+        return import_catalog_into(session, catalog, form_files=form_files)
 
 
-def import_catalog_into(session: Session, catalog: cat.Catalog) -> int:
+def import_catalog_into(session: Session, catalog: cat.Catalog, *, form_files: Mapping[str, bytes] | None = None
+                        ) -> int:
     """The same, inside the caller's open write transaction (a sync applies a page of
     changes and its cursor together)."""
     # Rows not stored yet are added, stored ones merged: asking for each row in turn
@@ -161,6 +165,7 @@ def import_catalog_into(session: Session, catalog: cat.Catalog) -> int:
         old.materials = _material_rows(item)
         old.fee_rules = _fee_rows(item)
     session.flush()
+    store_catalog_forms(session, catalog, form_files)  # 表格下载 (issue 30)
     return len(catalog.items)
 
 

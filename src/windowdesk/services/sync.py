@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from windowdesk.errors import StorageError, WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.services import queue_figures
+from windowdesk.services import form_files, queue_figures
 from windowdesk.services.context import utc_now
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
@@ -319,6 +319,8 @@ class SyncRunner:
                 self._push(cancel, report, state, notify)
             if self._blobs is not None:  # every event first: pages never hold one up
                 self._upload_pages(cancel, report, state, notify)
+            # The files of the catalog's forms the pull named and the window lacks (issue 30).
+            form_files.fetch_missing(self._db, self._client)
         except WindowdeskError as error:
             report.error = error
             log.warning("sync failed: %s%s", type(error).__name__, _error_code(error))

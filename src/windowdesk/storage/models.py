@@ -621,5 +621,6 @@ class DayClose(Base):
 
 from windowdesk.storage import (  # noqa: E402  (their tables join Base.metadata)
     models_delivery,  # noqa: F401
+    models_forms,  # noqa: F401
     models_service,  # noqa: F401
 )

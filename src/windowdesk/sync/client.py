@@ -18,6 +18,8 @@ must fix the hub's certificate or this workstation's CA setting.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import math
@@ -349,6 +351,17 @@ class HubClient:
             return protocol.parse_blob_state(body, sha256)
         except protocol.ProtocolError as exc:
             raise _unreachable(str(exc)) from None
+
+    def form_file(self, sha256: str) -> tuple[str, bytes]:
+        """A catalog form's media type and bytes (issue 30), checked against its hash."""
+        body = self._request("GET", f"/forms/{sha256}")
+        try:
+            media_type, content = str(body["media_type"]), base64.b64decode(body["content_base64"], validate=True)
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            raise _unreachable(_("unreadable reply, HTTP {status}").format(status=200)) from None
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise _unreachable(_("the form file received is damaged")) from None
+        return media_type, content
 
     def put_blob_chunk(self, sha256: str, *, offset: int, chunk: bytes, size: int) -> protocol.BlobState:
         """One chunk of a page at ``offset``, with its own hash. A refusal (damaged chunk,

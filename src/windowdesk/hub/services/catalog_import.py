@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from windowdesk.domain.catalog import (
 from windowdesk.domain.search_keys import item_search_keys, keys_document
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
+from windowdesk.hub.services import catalog_forms
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CatalogItem, CatalogVersion, Center, Department, Window
 from windowdesk.i18n import N_
@@ -82,7 +84,8 @@ def import_catalog(session: Session, *, folder: Path, now: dt.datetime) -> Catal
         raise InvalidInput(Text(N_("{folder} is not a folder holding {centers}, {departments} and {items}."),
                                 folder=folder, centers=CENTERS_FILE, departments=DEPARTMENTS_FILE, items=ITEMS_FILE))
     catalog, documents = _read_documents(folder)
-    return publish_documents(session, catalog=catalog, documents=documents, now=now)
+    files = catalog_forms.read_form_files(folder, catalog)
+    return publish_documents(session, catalog=catalog, documents=documents, now=now, files=files)
 
 
 def parse_documents(documents: dict[str, Any]) -> Catalog:
@@ -93,13 +96,17 @@ def parse_documents(documents: dict[str, Any]) -> Catalog:
         raise InvalidInput(error.message, title=error.title) from None
 
 
-def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str, Any], now: dt.datetime
-                      ) -> CatalogImport:
+def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str, Any], now: dt.datetime,
+                      files: Mapping[str, bytes] | None = None) -> CatalogImport:
     """Store and publish validated documents (``catalog`` is what they parse to): the path of
     every catalog version, from a folder or edited in the console. Runs in a
-    ``write(feed=True)`` transaction."""
+    ``write(feed=True)`` transaction. ``files``: the forms' files read from a folder, by name
+    (catalog_forms); the documents' form entries get their hash and version first, so they
+    count in the fingerprint."""
     if len(catalog.version) > MAX_VERSION_LENGTH:
         raise InvalidInput(Text(N_("The catalog version is longer than {count} characters."), count=MAX_VERSION_LENGTH))
+    store_forms = catalog_forms.attach_forms(session, documents=documents, files=files or {},
+                                             catalog_version=catalog.version, now=now)
     fingerprint = _fingerprint(documents)
     windows = sum(len(center.windows) for center in catalog.centers)
     counts = dict(
@@ -115,6 +122,7 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
         ))
     _store_organisation(session, catalog)
     _store_items(session, catalog)
+    store_forms()
     session.add(
         CatalogVersion(
             version=catalog.version, published_at=catalog.published_at, content_sha256=fingerprint,

@@ -20,12 +20,18 @@ from windowdesk.domain.catalog import parse_catalog
 from windowdesk.domain.catalog_model import Catalog, CatalogItem, Center
 from windowdesk.domain.search_keys import NO_MATCH, ItemSearchKeys, item_search_keys, normalize_query, rank
 from windowdesk.hub.storage.models import CatalogVersion
+from windowdesk.i18n import N_
 
 MAX_RESULTS = 200
 # Words of the catalog's codes; the same msgids as the window's (services/catalog.py), so
 # the same translations; the templates translate them in the reader's language.
 FORM_WORDS = {
     "original": "Original", "copy": "Copy", "original_and_copy": "Original and copy", "electronic": "Electronic file",
+}
+# The kinds of an item's forms (domain.catalog_forms.FORM_KINDS), msgids.
+FORM_KIND_WORDS = {
+    "application": N_("Application form"), "commitment": N_("Commitment"),
+    "power_of_attorney": N_("Power of Attorney"), "other": N_("Other form"),
 }
 
 

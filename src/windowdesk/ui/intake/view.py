@@ -31,6 +31,7 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
 from windowdesk.ui.intake.deferral_box import DeferralBox
 from windowdesk.ui.intake.delivery_choice import DeliveryChoiceBox
+from windowdesk.ui.intake.forms_button import ItemFormsButton
 from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.proxy_box import ProxyBox
@@ -80,6 +81,7 @@ class IntakeView(QWidget):
         self.commitment_action = self.papers_menu.addAction("")
         self.papers_button.setMenu(self.papers_menu)
         self.papers_button.setEnabled(False)
+        self.forms_button = ItemFormsButton(db, self)  # the item's blank forms (issue 30)
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
         self.print_dialog = None
@@ -110,6 +112,7 @@ class IntakeView(QWidget):
             buttons.addWidget(button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.papers_button)
+        buttons.addWidget(self.forms_button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         right = QWidget()
@@ -149,6 +152,7 @@ class IntakeView(QWidget):
         self.attorney_action.triggered.connect(self.print_power_of_attorney)
         self.commitment_action.triggered.connect(self.print_commitment)
         self.recordSaved.connect(self._remember_for_print)
+        self.forms_button.told.connect(lambda text, ok: self._show_result(text, ok=ok))
         # Whenever this screen is showing, wherever the focus is in the window (the tab bar
         # after an unlock, the status bar, a button); the main window adds F2, F3 and
         # Ctrl+Shift+N for every other screen.
@@ -180,6 +184,7 @@ class IntakeView(QWidget):
         self.papers_button.setText(_("More papers"))
         self.attorney_action.setText(_("Power of attorney (委托书)"))
         self.commitment_action.setText(_("Commitment (承诺书)"))
+        self.forms_button.retranslate()
         self.proxy_box.retranslate()
         self.deferral_box.retranslate()
         self.item_picker.retranslate()
@@ -214,6 +219,7 @@ class IntakeView(QWidget):
 
     def _show_item(self, guide: ItemGuide | None) -> None:
         self.guide = guide
+        self.forms_button.show_item(guide.code if guide is not None else None)
         self._fee_warning, self._fee_warning_heard = None, False
         if guide is not None:
             self.result_label.hide()  # the previous applicant's result goes as the next is entered

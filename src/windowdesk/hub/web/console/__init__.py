@@ -18,6 +18,7 @@ from windowdesk.hub.web.console import (
     admin_city,
     department,
     hall_queues,
+    questions,
     reports,
     sign_in,
     supervision,
@@ -36,3 +37,4 @@ router.include_router(admin_catalog.router)
 router.include_router(admin_calendar.router)
 router.include_router(admin_backups.router)
 router.include_router(admin_bookings.router)  # the places residents book (issue 27)
+router.include_router(questions.router)  # residents' questions, answered (issue 30)

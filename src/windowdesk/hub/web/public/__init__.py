@@ -19,4 +19,12 @@ def home() -> RedirectResponse:
     return RedirectResponse("/guides", status_code=303)
 
 
-from windowdesk.hub.web.public import applications, bookings, cases, guides, text_size  # noqa: E402,F401 - their routes join the router
+from windowdesk.hub.web.public import (  # noqa: E402,F401 - their routes join the router
+    applications,
+    bookings,
+    cases,
+    forms,
+    guides,
+    questions,
+    text_size,
+)

@@ -19,12 +19,12 @@ from windowdesk.domain.time_limits import DEFAULT_WARNING_DAYS, ClockState, Ligh
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _, ngettext
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.services.delivery import chosen_delivery, delivery_clock, record_handover
 from windowdesk.services.refusals import marked_refused
-from windowdesk.screen_dates import on_screen
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries

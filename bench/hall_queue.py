@@ -25,8 +25,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 import argparse  # noqa: E402
 import collections  # noqa: E402
-import importlib.util  # noqa: E402
 import datetime as dt  # noqa: E402
+import importlib.util  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
@@ -62,7 +62,7 @@ requests = [0]  # every request made to the hall, for its CPU time per request
 
 
 class CountingClient(HallClient):
-    def _request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - HallClient's own
+    def _request(self, *args, **kwargs):
         with _requests_lock:
             requests[0] += 1
         return super()._request(*args, **kwargs)

@@ -118,7 +118,7 @@ class HallStore:
 
     def _commit(self) -> None:
         """Under the write turn: the open transaction's commit, for every write it carries."""
-        if self._batch_writes == 0:  # the turn's own write failed before its transaction began
+        if self._batch_writes == 0 or self._writer is None:  # the turn's write failed before its transaction began
             return
         batch, error = self._open_batch, None
         try:

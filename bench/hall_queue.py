@@ -25,9 +25,12 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 import argparse  # noqa: E402
 import collections  # noqa: E402
+import datetime as dt  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -54,6 +57,17 @@ PRIORITY_SHARE = 0.05
 IDLE_S = 0.5
 
 
+_requests_lock = threading.Lock()
+requests = [0]  # every request made to the hall, for its CPU time per request
+
+
+class CountingClient(HallClient):
+    def _request(self, *args, **kwargs):
+        with _requests_lock:
+            requests[0] += 1
+        return super()._request(*args, **kwargs)
+
+
 def _ms(values: list[float], share: float) -> float | None:
     found = percentile(values, share * 100) if values else None
     return round(found * 1000, 1) if found is not None else None
@@ -76,6 +90,10 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     # Tickets only for businesses some window serves (with fewer than 3 windows not all are).
     offered = "".join(sorted(covered))
     kiosk_token, display_token = hall.token("kiosk"), hall.token("display")
+    # The hall process's CPU time is counted once it has exited and been waited for.
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    bench_cpu_before = time.process_time()
+    load_at_start = os.getloadavg()[0]
     url = hall.start()
     log(f"hall serving at {url}: {windows} windows, {tickets} tickets over {seconds:.0f} s")
 
@@ -86,7 +104,11 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     # Per window, when each "call next" that called someone was sent, in order: the
     # display's k-th call at a window is that window's k-th. Kept before the request
     # leaves (the display often hears the call before the window reads its answer).
-    sends: dict[str, list[float]] = collections.defaultdict(list)
+    # (monotonic, wall clock): the wall clock meets the event's own time, taken by the
+    # service when the call began there, which splits the latency in two.
+    sends: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
+    to_service: list[float] = []  # sent -> the service began the call (HTTP, token check, a free thread)
+    service_to_display: list[float] = []  # began -> the display holds it (turn, write, fsync, wake, read)
     heard: collections.Counter = collections.Counter()
     unreachable = [0]  # requests a window timed out on (5 s) and tried again
     calls_per_ticket: collections.Counter = collections.Counter()
@@ -98,7 +120,7 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     mean_service = max(0.02, 0.6 * windows * seconds / tickets)
 
     def kiosk() -> None:
-        client = HallClient(url, kiosk_token)
+        client = CountingClient(url, kiosk_token)
         start = time.monotonic()
         try:
             for n in range(tickets):
@@ -117,12 +139,12 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
 
     def window(code: str, seed_offset: int) -> None:
         local = random.Random(seed + seed_offset)
-        client = HallClient(url, tokens[code])
+        client = CountingClient(url, tokens[code])
         try:
             while True:
                 sent = time.monotonic()
                 with lock:
-                    sends[code].append(sent)
+                    sends[code].append((sent, time.time()))
                 try:
                     ticket = client.call_next()
                 except HallUnreachable:
@@ -162,21 +184,25 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
             client.close()
 
     def display() -> None:
-        client = HallClient(url, display_token)
+        client = CountingClient(url, display_token)
         after = client.display()["last_seq"]
         try:
             while not stop_display.is_set():
                 snapshot = client.display(after=after, wait=2.0)
-                received = time.monotonic()
+                received, received_wall = time.monotonic(), time.time()
                 for call in snapshot["calls"]:
                     if call["kind"] != "call":
                         continue
+                    began_wall = dt.datetime.fromisoformat(call["at"]).timestamp()
                     with lock:
                         index = heard[call["window"]]
                         heard[call["window"]] += 1
                         mine = sends[call["window"]]
                         if index < len(mine):
-                            latencies.append(received - mine[index])
+                            sent, sent_wall = mine[index]
+                            latencies.append(received - sent)
+                            to_service.append(began_wall - sent_wall)
+                            service_to_display.append(received_wall - began_wall)
                 after = snapshot["last_seq"]
         finally:
             client.close()
@@ -199,7 +225,7 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     while True:
         called = 0
         for _code, token in tokens.items():
-            client = HallClient(url, token)
+            client = CountingClient(url, token)
             try:
                 while (ticket := client.call_next()) is not None:
                     called += 1
@@ -220,6 +246,10 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     display_thread.join()
     stored = hall.tickets()
     hall.stop()
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    hall_cpu = (children_after.ru_utime - children_before.ru_utime) + (children_after.ru_stime
+                                                                        - children_before.ru_stime)
+    bench_cpu = time.process_time() - bench_cpu_before
     shutil.rmtree(folder, ignore_errors=True)
 
     by_id = {t["id"]: t for t in stored}
@@ -237,6 +267,10 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
         "call_to_display_p50_ms": _ms(latencies, 0.5),
         "call_to_display_p95_ms": _ms(latencies, 0.95),
         "call_to_display_max_ms": _ms(latencies, 1.0),
+        "call_to_service_p50_ms": _ms(to_service, 0.5),
+        "call_to_service_p95_ms": _ms(to_service, 0.95),
+        "service_to_display_p50_ms": _ms(service_to_display, 0.5),
+        "service_to_display_p95_ms": _ms(service_to_display, 0.95),
         "issue_p95_ms": _ms(issue_times, 0.95),
         "call_next_p95_ms": _ms(call_times, 0.95),
         "done": states["done"],
@@ -247,6 +281,13 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
         "numbers_issued_twice": sum(1 for n in numbers.values() if n > 1),
         "tickets_called_twice": len(called_twice),
         "tickets_lost": len(lost),
+        # CPU beside wall: on a shared machine the wall time is mostly the wait for a core.
+        "hall_cpu_seconds": round(hall_cpu, 2),
+        "hall_cpu_ms_per_request": round(1000 * hall_cpu / max(1, requests[0]), 2),
+        "bench_cpu_seconds": round(bench_cpu, 2),
+        "cpus": os.cpu_count(),
+        "loadavg_1min_at_start": round(load_at_start, 2),
+        "loadavg_1min_at_end": round(os.getloadavg()[0], 2),
     }
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import activate, open_main_window, type_text
 from windowdesk.printing.paper import DocumentKind
-from windowdesk.services import dayclose, receipts
+from windowdesk.services import dayclose, preferences, receipts
 from windowdesk.services.intake import IntakeResult
 from windowdesk.services.payments import pay_case_fee, pay_utility
 from windowdesk.storage import models as m
@@ -183,6 +183,13 @@ def test_city_hall_has_no_utility_screen(qtbot, demo, clerk):
 def _Accepted(case_id: str) -> IntakeResult:  # noqa: N802 - reads as the thing it makes
     """What the intake screen emits after an acceptance: the service's own result of kind "case"."""
     return IntakeResult("case", case_id, "")
+
+
+@pytest.fixture(autouse=True)
+def _preview_first(demo):
+    """These tests read each receipt in its preview: a workstation that previews before
+    printing (printing at once is the default, tests/ui/test_print_default.py)."""
+    preferences.save_print_at_once(demo.db, False)
 
 
 @pytest.fixture(autouse=True)

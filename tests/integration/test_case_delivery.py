@@ -129,7 +129,7 @@ def test_results_near_or_past_their_delivery_deadline_are_on_the_watch(demo):
     [late] = cases.late_cases(demo.db, at(demo.ctx, "2025-10-23 09:00"), shipped_calendar=demo.calendar,
                               whole_center=True)
     assert late.state.light is Light.RED and late.state.promised_left == -2
-    assert cases.late_list_row(late)[2] == "Result awaiting delivery"
-    assert cases.late_list_row(late)[4] == "overdue 2 working days"
+    assert cases.late_list_row(late)[4] == "Result awaiting delivery"
+    assert cases.late_list_row(late)[6] == "overdue 2 working days"
     deliver(demo, case.id, Handover("window", DEMO_ID, "王建国"), "2025-10-23 10:00")
     assert cases.late_cases(demo.db, at(demo.ctx, "2025-10-23 11:00"), shipped_calendar=demo.calendar) == []

@@ -122,7 +122,7 @@ def test_the_watch_names_the_kind_and_leaves_the_suspended_days_out(demo):
     late = cases.late_cases(demo.db, at(demo.ctx, "2025-10-10 17:00"), shipped_calendar=demo.calendar)
     found = {c.case_id: c for c in late}
     assert found[inspected.id].state.light is Light.YELLOW and found[inspected.id].suspension_kind == "inspection"
-    assert cases.late_list_row(found[inspected.id])[2] == "Suspended for inspection, testing or appraisal"
+    assert cases.late_list_row(found[inspected.id])[4] == "Suspended for inspection, testing or appraisal"
     assert found[plain.id].suspension_kind is None
 
 

@@ -173,7 +173,7 @@ def test_the_case_watch_marks_a_refused_case_until_it_is_dealt_with_then_leaves_
         return [c for c in cases.late_cases(demo.db, later, shipped_calendar=demo.calendar) if c.case_id == case_id]
 
     [late] = watched()
-    assert late.hub_refused and cases.late_list_row(late)[2] == "Accepted \u00b7 refused by the hub"
+    assert late.hub_refused and cases.late_list_row(late)[4] == "Accepted \u00b7 refused by the hub"
     refusals.resolve_refused_change(demo.db, clerk, event_id=refused["case.accepted"], note="已重新受理",
                                     supervisor=DEMO_SUPERVISOR)
     assert watched() == []  # dealt with: no longer a case the window waits on

@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 
 from windowdesk.printing.paper import MM, DocumentKind, PaperFormat
-from windowdesk.services import documents, worklist
+from windowdesk.services import documents, preferences, worklist
 from windowdesk.services.catalog import CatalogSearch
 from windowdesk.storage import queries
 from windowdesk.ui.intake.view import IntakeView
@@ -142,6 +142,7 @@ def _shortcut(widget, keys: str) -> QShortcut:
 
 
 def test_intake_print_button_prints_the_last_decision_then_reprints(qtbot, demo, tmp_path):
+    preferences.save_print_at_once(demo.db, False)  # a workstation that previews first (the default prints at once)
     view = IntakeView(demo.db, demo.ctx, CatalogSearch(demo.db), demo.calendar)
     qtbot.addWidget(view)
     view.show()

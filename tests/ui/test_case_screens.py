@@ -36,7 +36,7 @@ def test_late_cases_tab_lists_an_overdue_case(qtbot, window, demo):
     assert model.rowCount() == 1
     assert model.index(0, 0).data() == case.number
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Case number"
-    assert model.index(0, 4).data().startswith("overdue ")  # past its date, in words (issue 22)
+    assert model.index(0, 6).data().startswith("overdue ")  # past its date, in words (issue 22)
     assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fde2e1"  # red
     assert "1 overdue" in window.late.summary.text()
     assert window.late.whole_center.isVisible()  # the demo operator is a supervisor

@@ -124,6 +124,8 @@ def test_a_paid_item_with_cash_and_change_takes_at_most_eight_keys_more(qtbot, c
 def test_printing_from_the_preview_takes_two_keys(qtbot, window, demo):
     """Without "print at once": Ctrl+P opens the preview, Enter prints on the default
     printer and closes it (it took Ctrl+P, Alt+D and Escape)."""
+    preferences.save_print_at_once(demo.db, False)
+    window.print_at_once_action.setChecked(False)
     keys = KeyCounter(qtbot)
     result = _accept_through_the_service(demo)
     window.intake._remember_for_print(result)

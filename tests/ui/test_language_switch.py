@@ -45,14 +45,14 @@ def test_the_language_menu_rewords_every_screen_and_is_kept(qtbot, window, demo)
     assert window.tabs.tabText(0) == i18n._("&Intake (Ctrl+1)") != "&Intake (Ctrl+1)"
     assert window.language_menu.title() == "语言(&L)"
     assert _header(window.late.table, 0) == "办件编号" and _header(window.today.table, 0) != "Time"
-    assert window.late.model.index(0, 2).data() == "已受理"  # the status, worded again
+    assert window.late.model.index(0, 4).data() == "已受理"  # the status, worded again
     assert "超期（红灯）" in window.late.summary.text()
     assert window.voice.voice.pages.tabText(1) == i18n._("First inquiries") != "First inquiries"
     assert preferences.saved_language(demo.db) == "zh_CN"
 
     window.language_actions["en"].trigger()
     assert window.tabs.tabText(0) == "&Intake (Ctrl+1)"
-    assert window.late.model.index(0, 2).data() == "Accepted"
+    assert window.late.model.index(0, 4).data() == "Accepted"
     assert preferences.saved_language(demo.db) == "en"
 
 

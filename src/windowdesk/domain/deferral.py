@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 
 DEFERRED = "deferred"  # a case material's status while it is to follow
 
@@ -63,7 +64,7 @@ def check_deferral(
     if terms.commitment_date > promised_date:
         raise ValidationError(
             _("The applicant must bring the materials by the promised completion date ({date}) at the "
-              "latest.").format(date=promised_date.isoformat()),
+              "latest.").format(date=on_screen(promised_date)),
             field="commitment_date")
 
 

@@ -207,6 +207,18 @@ def mask_id_numbers_in(text: str) -> str:
     return _ID_NUMBER_IN_TEXT.sub(lambda found: mask_id_number(found.group()), text)
 
 
+def mask_phone_number(text: str) -> str:
+    """A phone number safe to show in a list: the first 3 and the last 4 digits kept
+    (138****5678), as the hub's pages show them; a short number (a landline extension)
+    keeps its last 2. Never raises."""
+    digits = "".join(ch for ch in str(text or "") if not ch.isspace() and ch != "-")
+    if len(digits) >= 11:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    if len(digits) > 4:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return "*" * len(digits)
+
+
 # ---------------------------------------------------------------------------
 # Unified social credit code
 # ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,6 @@ def check_proxy_terms(terms: ProxyTerms, *, principal_resident_id: str | None, a
     if terms.power_of_attorney_date > accepted_day:
         raise ValidationError(
             _("The power of attorney is dated {date}, after today: it cannot be accepted.").format(
-                date=terms.power_of_attorney_date.isoformat()),
+                date=on_screen(terms.power_of_attorney_date)),
             field="power_of_attorney",
         )

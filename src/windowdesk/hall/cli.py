@@ -72,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         screen.add_argument("--windowed", action="store_true", help=_("in a window, not full screen"))
     kiosk = commands.choices["kiosk"]
     kiosk.add_argument("--printer", required=True,
-                       help=_("the ticket printer: network:HOST[:PORT], usb:VENDOR:PRODUCT or serial:DEVICE[:BAUD]"))
+                       help=_("the ticket printer: network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD] "
+                              "or cups:QUEUE (an OS print queue)"))
     kiosk.add_argument("--center-name", default="", help=_("the center's name printed on the tickets"))
     return parser
 

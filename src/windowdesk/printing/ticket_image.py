@@ -101,3 +101,21 @@ def render_ticket_image(ticket: KioskTicket) -> Image.Image:
     y += qr_image.height + 8
     _draw_centered(draw, footer, 22, y)
     return image
+
+
+# The roll's width at the thermal printer's 203 dpi: 80 mm is 639.4 dots.
+ROLL_DOTS = 640
+DPI = 203
+
+
+def ticket_pdf(image: Image.Image) -> bytes:
+    """The ticket image as a one-page PDF on the 80 mm roll (the image centred, 4 mm each
+    side), for a kiosk whose printer is an OS print queue (CUPS) rather than ESC/POS: the
+    same ticket, dot for dot, through the print path the windows use."""
+    import io
+
+    page = Image.new("1", (ROLL_DOTS, image.height), 1)
+    page.paste(image, ((ROLL_DOTS - image.width) // 2, 0))
+    out = io.BytesIO()
+    page.save(out, format="PDF", resolution=float(DPI))
+    return out.getvalue()

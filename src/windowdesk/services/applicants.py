@@ -12,6 +12,7 @@ from windowdesk.domain.text_rules import ADDRESS, ORGANISATION_NAME, PERSON_NAME
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
@@ -52,7 +53,7 @@ def _resident_summary(row: Resident) -> ApplicantSummary:
     gender = _("Male") if row.gender == "male" else _("Female")
     return ApplicantSummary(
         ref=ApplicantRef(RESIDENT, row.id), name=row.name, masked_number=mask_id_number(row.id_number),
-        phone=row.phone, detail=f"{gender} {row.birth_date.isoformat()}",
+        phone=row.phone, detail=f"{gender} {on_screen(row.birth_date)}",
     )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
 from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS, Handover, HandoverRecord
+from windowdesk.domain.ids import mask_phone_number
 from windowdesk.domain.numbering import parse_case_number
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_number_in
@@ -17,7 +18,8 @@ from windowdesk.domain.suspensions import suspension_kind as suspension_kind_of
 from windowdesk.domain.time_limits import DEFAULT_WARNING_DAYS, ClockState, Light, clock_state, suspensions_from
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
-from windowdesk.i18n import _, format_date, ngettext
+from windowdesk.i18n import _, ngettext
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
@@ -30,7 +32,7 @@ from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 # What the window itself may do; review decisions come from the back office via the hub.
 WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,
@@ -50,6 +52,10 @@ class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a 
     # A completed case whose result is still to be delivered: ``state`` is then the
     # delivery deadline's clock (services.delivery), not the handling clock.
     awaiting_delivery: bool = False
+    # Whom to call about it: the name as the counter shows names, the phone masked
+    # (138****5678) as a list shown to the hall and printed for a meeting must.
+    applicant_name: str = ""
+    applicant_phone: str = ""
 
 
 def change_status(
@@ -280,7 +286,11 @@ def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCa
                 found.append(CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused,
                                        kind))
         found += _late_deliveries(session, ctx, calendar, today, items, whole_center, refused, dealt_with)
-    return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
+        applicants = queries.case_applicants(session, [case.case_id for case in found])
+    named = [case._replace(applicant_name=applicants.get(case.case_id, ("", ""))[0],
+                           applicant_phone=mask_phone_number(applicants.get(case.case_id, ("", ""))[1]))
+             for case in found]
+    return sorted(named, key=lambda c: (c.state.promised_due, c.case_number))
 
 
 def _late_deliveries(session: Session, ctx: CounterContext, calendar: WorkingCalendar, today: dt.date,
@@ -306,12 +316,13 @@ def _late_deliveries(session: Session, ctx: CounterContext, calendar: WorkingCal
 
 
 def late_list_headings() -> list[str]:
-    return [_("Case number"), _("Item"), _("Status"), _("Promised date"), _("Working days left"),
-            _("Legal days left")]
+    return [_("Case number"), _("Applicant"), _("Phone"), _("Item"), _("Status"), _("Promised date"),
+            _("Working days left"), _("Legal days left")]
 
 
-def late_list_row(case: CaseClock) -> list[str]:
-    """One case of the watch in words, as the screen and the printed list show it."""
+def late_list_row(case: CaseClock, date_words: Callable[[dt.date], str] = on_screen) -> list[str]:
+    """One case of the watch in words, as the screen shows it; the printed list passes
+    its own ``date_words`` (documents write dates the Chinese way)."""
     if case.awaiting_delivery:
         status = _("Result awaiting delivery")
     elif case.status == CaseStatus.SUSPENDED.value:
@@ -320,8 +331,8 @@ def late_list_row(case: CaseClock) -> list[str]:
         status = status_label(CaseStatus(case.status))
     if case.hub_refused:
         status = marked_refused(status)
-    return [case.case_number, case.item_name, status,
-            format_date(case.state.promised_due, "medium"), working_days_left_words(case.state.promised_left),
+    return [case.case_number, case.applicant_name, case.applicant_phone, case.item_name, status,
+            date_words(case.state.promised_due), working_days_left_words(case.state.promised_left),
             working_days_left_words(case.state.legal_left)]
 
 
@@ -336,13 +347,14 @@ def working_days_left_words(left: int) -> str:
 
 def late_list_pdf(db: Database, ctx: CounterContext, found: list[CaseClock], *, whole_center: bool) -> bytes:
     """The watch as printed: what ``late_cases`` found, with who prints it and when."""
+    from windowdesk.printing.blocks import long_date
     from windowdesk.printing.late_list import render_late_list
     from windowdesk.services.reports import report_issuer
 
     scope = _("Whole center") if whole_center else _("Window {code}").format(code=ctx.window_code)
     return render_late_list(
         issuer=report_issuer(db, ctx), day=ctx.local_today(), scope=scope, headings=late_list_headings(),
-        rows=[late_list_row(case) for case in found],
+        rows=[late_list_row(case, long_date) for case in found],
         overdue=sum(1 for case in found if case.state.light is Light.RED),
     )
 
@@ -369,11 +381,11 @@ def inquire(db: Database, ctx: CounterContext, *, case_number: str, shipped_cale
         if state.light is not Light.DONE:
             if state.promised_left >= 0:
                 words += " " + _("It is due by {date}, {left} working days from now.").format(
-                    date=format_date(state.promised_due, "long"), left=state.promised_left)
+                    date=on_screen(state.promised_due), left=state.promised_left)
             else:
                 words += " " + _("It is {late} working days past its promised date of {date}; "
                                  "the supervisor has been alerted.").format(
-                    late=-state.promised_left, date=format_date(state.promised_due, "long"))
+                    late=-state.promised_left, date=on_screen(state.promised_due))
         if status is CaseStatus.SUSPENDED:
             words += " " + _clock_stopped_words(current_suspension_kind(case.events))
         if status is CaseStatus.COMPLETED:

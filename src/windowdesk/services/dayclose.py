@@ -21,7 +21,8 @@ from windowdesk.domain.fees import CASH, MONEY_METHODS, PAYMENT_METHODS, yuan_te
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError, WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.approval import SupervisorCredentials, approve_as_supervisor, require_approver
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
@@ -120,7 +121,7 @@ def ensure_day_not_closed(session: Session, window_id: str, day: dt.date) -> Non
         raise TillClosed(
             _("The day is closed"),
             _("The till of this window was closed for {day}: its receipts are locked and no "
-              "payment or void can be added to that day.").format(day=format_date(day, "long")),
+              "payment or void can be added to that day.").format(day=on_screen(day)),
         )
 
 
@@ -154,7 +155,7 @@ def start_next_business_day(db: Database, ctx: CounterContext, *, supervisor: Su
         if queries.day_close_of(session, ctx.window_id, current) is None:
             raise ValidationError(
                 _("The till of {day} is still open: take the payment today, or close the day first.").format(
-                    day=format_date(current, "long")), field="day")
+                    day=on_screen(current)), field="day")
     supervisor_id = approve_as_supervisor(
         db, ctx, login=supervisor.login, password=supervisor.password, permission=Permission.CONFIRM_DAY_CLOSE
     )
@@ -183,7 +184,7 @@ def fee_warning_before_accepting(db: Database, ctx: CounterContext, *, item_code
     return _("The till of this window was closed for today ({day}): this item's fee cannot be "
              "collected today. Tell the applicant the fee is paid on the next working day, or send "
              "them to a window whose till is open. A supervisor can start the next business day "
-             "(Cashier menu) to take it now.").format(day=format_date(today, "long"))
+             "(Cashier menu) to take it now.").format(day=on_screen(today))
 
 
 def ensure_till_open(session: Session, ctx: CounterContext, day: dt.date) -> None:
@@ -194,7 +195,7 @@ def ensure_till_open(session: Session, ctx: CounterContext, day: dt.date) -> Non
         raise TillClosed(
             _("Close the earlier day first"),
             _("The till of {day} was not closed. Close that day (Fees \u2192 Day close) before "
-              "taking new payments.").format(day=format_date(waiting, "long")),
+              "taking new payments.").format(day=on_screen(waiting)),
         )
 
 
@@ -282,7 +283,7 @@ def _check_closable(session: Session, ctx: CounterContext, day: dt.date, counted
     if earlier is not None:
         raise TillClosed(
             _("Close the earlier day first"),
-            _("Days are closed in order: {day} is still open.").format(day=format_date(earlier, "long")),
+            _("Days are closed in order: {day} is still open.").format(day=on_screen(earlier)),
         )
     totals = till_totals_in_session(session, ctx.window_id, day)
     difference = counted - totals.expected_cash_fen

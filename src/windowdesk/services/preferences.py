@@ -35,9 +35,14 @@ KEY_WINDOW_MAXIMISED = "ui.main_window.maximised"
 
 def prints_at_once(db: Database) -> bool:
     """True when each decision's document and each receipt goes straight to the default
-    printer, without the preview (the preview opens only when that fails)."""
+    printer, without the preview (the preview opens only when that fails).
+
+    The default until someone unticks it (Printing menu), decided in issue 22: the
+    applicant's paper is wanted after every decision, so the preview cost a key at each
+    intake for a look nobody takes with a queue waiting; a failure still opens the
+    preview with the reason, and a reprint always previews."""
     with db.read() as session:
-        return queries.local_setting(session, KEY_PRINT_AT_ONCE) == "1"
+        return queries.local_setting(session, KEY_PRINT_AT_ONCE) != "0"
 
 
 def save_print_at_once(db: Database, at_once: bool) -> None:

@@ -21,6 +21,7 @@ from windowdesk.domain.ids import mask_id_numbers_in
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.approval import SupervisorCredentials, approve_as_supervisor, require_approver
 from windowdesk.services.audit import record_action
 from windowdesk.services.context import CounterContext
@@ -124,7 +125,7 @@ def _unresolved(session: Session, ctx: CounterContext, event_id: str) -> m.Outbo
         raise ValidationError(
             _("{name} already marked this change as resolved on {time}.").format(
                 name=resolved.supervisor_name,
-                time=resolved.resolved_at.astimezone(ctx.zone).strftime("%Y-%m-%d %H:%M"),
+                time=on_screen(resolved.resolved_at, ctx.zone),
             ),
             field="note",
         )

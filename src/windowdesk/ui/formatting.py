@@ -1,26 +1,15 @@
-"""How records read on screen: local times, masked numbers, HTML for the guide."""
+"""How records read on screen: HTML for the guide. Dates and times: windowdesk.screen_dates."""
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 from typing import TYPE_CHECKING
 
-from windowdesk.i18n import _, format_date, format_datetime, format_fen
+from windowdesk.i18n import _, format_fen
 from windowdesk.services.catalog import ItemGuide
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-
-def local_time(value: dt.datetime, zone: str, fmt: str = "short") -> str:
-    return format_datetime(value, fmt, tz=zone)
-
-
-def local_clock(value: dt.datetime, zone: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo(zone)).strftime("%H:%M")
 
 
 def tag(name: str, text: str) -> str:
@@ -82,7 +71,3 @@ def guide_html(guide: ItemGuide) -> str:
         + tag("h3", _("Legal basis")) + tag("p", guide.legal_basis)
         + tag("p", _("Catalog version") + ": " + guide.catalog_version)
     )
-
-
-def day_label(day: dt.date) -> str:
-    return format_date(day, "long")

@@ -16,7 +16,8 @@ from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import WindowdeskError
 from windowdesk.heap import settle_startup_heap
-from windowdesk.i18n import _, format_date, ngettext
+from windowdesk.i18n import _, ngettext
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import auth, catalog, material_pages, preferences, workstation
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext, Database
@@ -33,7 +34,6 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
-from windowdesk.ui.formatting import local_time
 from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.materials.wiring import LastCasePages
 from windowdesk.ui.queue.wiring import QueueWiring
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         self.unsent_label.setStyleSheet(REFUSED_STYLE if status.rejected else "")
         self.unsent_label.setToolTip(_("Click to see why the hub refused them.") if status.rejected
                                      else _("Click to open the sync window."))
-        last = local_time(status.last_success, self.ctx.timezone) if status.last_success else _("never")
+        last = on_screen(status.last_success, self.ctx.timezone) if status.last_success else _("never")
         self.last_sync_label.setText(_("Last sync: {time}").format(time=last))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
@@ -465,7 +465,7 @@ class MainWindow(QMainWindow):
     def _business_day_started(self) -> None:
         day = self.next_day_dialog.started
         self.statusBar().showMessage(_("The till now takes money for {day}.").format(
-            day=format_date(day, "long")), 30_000)
+            day=on_screen(day)), 30_000)
         self.fees.refresh()
 
     def show_day_close(self) -> None:

@@ -5,8 +5,14 @@ the queue's guarantees rest on SQLite's own locking, which stays visible here. E
 change runs in ``BEGIN IMMEDIATE``: the write lock is taken before the line is read, so
 two windows calling at the same moment are served one after the other and never pick
 the same ticket (also across processes, e.g. an administrator's command while serving).
-Each thread has its own connection; a transaction commits (fsync'd) before its answer
-leaves, so an answered call survives a kill -9.
+Each thread reads on its own connection; writes share one. A write is answered only
+after its commit (fsync'd), so an answered call survives a kill -9.
+
+Group commit: writers of this process take turns, and those who find others waiting
+behind them leave their transaction open for the next (each write in a savepoint of its
+own, so one refused write undoes only itself); the last of a run commits for all, then
+they are all answered. Under 40 windows the fsync, not the statements, was most of each
+call's time, and every window waited for every other's fsync (bench/README.md).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from typing import Any
 from windowdesk.hall.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
+# The most writes one commit carries: bounds how long an administrator's command in
+# another process (or the first writer of a run) can wait for a run to end.
+GROUP_COMMIT_MAX = 32
 CALLABLE_STATES = ("waiting", "transferred")
 OPEN_AT_WINDOW = ("called", "serving")
 
@@ -34,39 +43,96 @@ class HallStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._write_turn = threading.Lock()
+        self._writer: sqlite3.Connection | None = None  # used under the write turn only
+        self._group = threading.Condition()  # guards what follows
+        self._writers_waiting = 0  # for the turn: they will commit what is left open
+        self._open_batch = 0  # the batch the open transaction belongs to
+        self._batch_writes = 0  # writes in the open transaction
+        self._committed = -1  # the last batch whose commit ended (well or not)
+        self._batch_errors: dict[int, BaseException] = {}  # a failed commit, for its writers
 
     # --- connections and transactions ------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                     check_same_thread=False)
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        with self._lock:
+            self._connections.append(connection)
+        return connection
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                                         check_same_thread=False)
-            connection.row_factory = sqlite3.Row
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
-            connection.execute("PRAGMA foreign_keys = ON")
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
+            connection = self._local.connection = self._connect()
         return connection
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
+        """One write, in a transaction that may carry the writes of those waiting behind it
+        (group commit, see the module's words); returns once its commit has ended, and
+        raises that commit's error if it failed."""
         # Writers of this process take turns on a lock first: SQLite's busy handler makes
         # a waiting writer sleep and poll, and under 40 windows some waited seconds while
         # others went ahead; the lock hands the turn over at once, in order of arrival.
         # BEGIN IMMEDIATE still guards against other processes (an administrator's command).
-        with self._write_turn:
-            connection = self._connection()
-            connection.execute("BEGIN IMMEDIATE")
+        with self._group:
+            self._writers_waiting += 1
+        self._write_turn.acquire()
+        with self._group:
+            self._writers_waiting -= 1
+        committing = True
+        try:
+            if self._writer is None:
+                self._writer = self._connect()
+            connection = self._writer
+            if self._batch_writes == 0:
+                connection.execute("BEGIN IMMEDIATE")
+            batch = self._open_batch
+            connection.execute("SAVEPOINT one_write")
+            self._batch_writes += 1
             try:
                 yield connection
             except BaseException:
-                connection.execute("ROLLBACK")
+                connection.execute("ROLLBACK TO one_write")
+                connection.execute("RELEASE one_write")
                 raise
-            connection.execute("COMMIT")
+            connection.execute("RELEASE one_write")
+        finally:
+            with self._group:
+                committing = self._writers_waiting == 0 or self._batch_writes >= GROUP_COMMIT_MAX
+            if committing:
+                self._commit()
+            self._write_turn.release()
+        if not committing:
+            with self._group:
+                self._group.wait_for(lambda: self._committed >= batch)
+        with self._group:
+            error = self._batch_errors.get(batch)
+        if error is not None:
+            raise error
+
+    def _commit(self) -> None:
+        """Under the write turn: the open transaction's commit, for every write it carries."""
+        if self._batch_writes == 0 or self._writer is None:  # the turn's write failed before its transaction began
+            return
+        batch, error = self._open_batch, None
+        try:
+            self._writer.execute("COMMIT")
+        except sqlite3.Error as failed:
+            error = failed
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.execute("ROLLBACK")
+        with self._group:
+            if error is not None:
+                self._batch_errors[batch] = error
+            self._batch_errors.pop(batch - 64, None)  # no writer waits that long
+            self._committed, self._open_batch, self._batch_writes = batch, batch + 1, 0
+            self._group.notify_all()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -84,6 +150,7 @@ class HallStore:
                     connection.close()
             self._connections.clear()
         self._local = threading.local()
+        self._writer = None
 
     def migrate(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

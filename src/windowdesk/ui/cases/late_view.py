@@ -41,6 +41,11 @@ if TYPE_CHECKING:
     from windowdesk.ui.workers import Workers
 
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
+COLUMNS = 8
+ITEM_COLUMN = 3  # the one column that takes the room left; the others fit their words
+# Rows measured to fit a column: the watch can list thousands, and measuring each would
+# word each (the model words a row only when it is shown).
+FIT_SAMPLE_ROWS = 200
 
 
 class LateCasesModel(QAbstractTableModel):
@@ -70,7 +75,7 @@ class LateCasesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._cases)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else 6
+        return 0 if parent.isValid() else COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802 - Qt's name
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -106,7 +111,11 @@ class LateCasesView(QWidget):
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ITEM_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(FIT_SAMPLE_ROWS)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.activated.connect(self.open_row)  # Enter or a double click: the case, to act on it
         self.last_dialog: RecordDetailDialog | None = None

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import deferrals, documents
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
@@ -75,7 +76,7 @@ class ToFollowPanel(QGroupBox):
         for row, entry in enumerate(self.rows):
             state = _("overdue: apply the rule") if entry.overdue else _("waiting")
             for column, text in enumerate((entry.case_number, entry.item_name, entry.name,
-                                           format_date(entry.due_date, "long"), state)):
+                                           on_screen(entry.due_date), state)):
                 cell = QTableWidgetItem(text)
                 if entry.overdue:
                     cell.setBackground(QBrush(OVERDUE))

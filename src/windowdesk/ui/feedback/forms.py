@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from windowdesk.i18n import _
+from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services import complaints
 from windowdesk.services.feedback import StaffMember
 
@@ -95,6 +96,7 @@ class RectificationFormDialog(QDialog):
         self.responsible = QLineEdit(objectName="rectificationResponsible")
         self.deadline = QDateEdit(QDate(today.year, today.month, today.day).addDays(14), objectName="rectificationDeadline")
         self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat(QT_DATE_FORMAT)
         form = QFormLayout(self)
         form.addRow(_("Task"), self.task)
         form.addRow(_("Unit"), self.unit)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import feedback, worklist
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
@@ -98,7 +99,7 @@ class RatingPanel(QWidget):
             return
         if result.follow_up_id:
             words = _("Thank you. We are sorry; {owner} will follow this up by {date}.").format(
-                owner=result.owner_name, date=format_date(result.deadline, "long"))
+                owner=result.owner_name, date=on_screen(result.deadline))
         else:
             words = _("Thank you for your rating.")
         self.answer.setText(words)

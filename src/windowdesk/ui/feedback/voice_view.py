@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import complaints, feedback
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
-from windowdesk.ui.formatting import local_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -146,17 +146,17 @@ class ServiceQualityView(QWidget):
             show_error(self, error)
             return
         _fill(self.follow_up_table, [
-            ([format_date(f.deadline, "medium"), f.level_words, f.reason, f.case_number, f.operator_name,
+            ([on_screen(f.deadline), f.level_words, f.reason, f.case_number, f.operator_name,
               f.owner_name, f.outcome], f.overdue)
             for f in self.follow_ups
         ])
         _fill(self.inquiry_table, [
-            ([local_time(i.asked_at, zone), i.question, i.inquirer_name, i.owner_name, i.answer], False)
+            ([on_screen(i.asked_at, zone), i.question, i.inquirer_name, i.owner_name, i.answer], False)
             for i in self.inquiries
         ])
         _fill(self.complaint_table, [
-            ([c.number, local_time(c.received_at, zone), c.about_words, c.facts, c.owner_name,
-              format_date(c.deadline, "medium"), c.reply,
+            ([c.number, on_screen(c.received_at, zone), c.about_words, c.facts, c.owner_name,
+              on_screen(c.deadline), c.reply,
               _("{done} of {count} done").format(done=sum(r.done for r in c.rectifications),
                                                  count=len(c.rectifications))], c.overdue)
             for c in self.complaints

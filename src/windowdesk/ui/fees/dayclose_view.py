@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 from windowdesk.domain.fees import yuan_text
 from windowdesk.domain.money import parse_yuan
 from windowdesk.errors import ValidationError, WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import dayclose
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import till_rows, till_totals_model
-from windowdesk.ui.formatting import local_time
 
 
 def difference_words(difference_fen: int) -> str:
@@ -130,8 +130,8 @@ class DayCloseView(QWidget):
         if waiting is not None:
             self.pending_label.setText(
                 _("The till of {day} was not closed. Close that day first: no payment can be taken "
-                  "until it is closed.").format(day=format_date(waiting, "long")))
-        self.day_label.setText(_("Day: {day}").format(day=format_date(self.day, "long")))
+                  "until it is closed.").format(day=on_screen(waiting)))
+        self.day_label.setText(_("Day: {day}").format(day=on_screen(self.day)))
         self.totals_model.set_rows(till_rows(totals))
         self.totals_table.resizeColumnsToContents()
         self.expected_fen = totals.expected_cash_fen
@@ -142,7 +142,7 @@ class DayCloseView(QWidget):
         if closed:
             self.result_label.setText(
                 _("Closed at {time}, confirmed by {supervisor}. Counted {counted}, difference {difference}.").format(
-                    time=local_time(record.closed_at, self._ctx.timezone), supervisor=record.supervisor_name,
+                    time=on_screen(record.closed_at, self._ctx.timezone), supervisor=record.supervisor_name,
                     counted=yuan_text(record.counted_cash_fen), difference=difference_words(record.difference_fen)))
         else:
             self.result_label.clear()

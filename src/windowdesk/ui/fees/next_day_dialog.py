@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import dayclose
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
@@ -27,7 +28,7 @@ class NextBusinessDayDialog(QDialog):
         self.setWindowTitle(_("Start the next business day"))
         words = QLabel(_("The till of {day} is closed. Payments taken from now on go to the next working "
                          "day's till, and are closed with it. A supervisor confirms.").format(
-            day=format_date(dayclose.business_day(db, ctx), "long")))
+            day=on_screen(dayclose.business_day(db, ctx))))
         words.setWordWrap(True)
         self.approval = SupervisorApprovalBox()
         self.error_label = error_label()

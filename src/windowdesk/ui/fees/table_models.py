@@ -14,10 +14,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from windowdesk.domain.fees import method_label, yuan_text
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.dayclose import DayTotals
 from windowdesk.services.fees import FeeDue
 from windowdesk.services.receipts import ReceiptEntry
-from windowdesk.ui.formatting import local_clock
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QPersistentModelIndex
@@ -80,7 +80,7 @@ def fees_due_model(parent: QObject | None = None) -> RowsTableModel:
 def receipts_model(zone: str, parent: QObject | None = None) -> RowsTableModel:
     def cells(row: ReceiptEntry) -> tuple[str, ...]:
         status = _("Voided ({number})").format(number=row.void_number) if row.voided else _("Valid")
-        return (row.number, local_clock(row.paid_at, zone), row.payer_name, row.what, row.item,
+        return (row.number, on_screen(row.paid_at, zone, clock_only=True), row.payer_name, row.what, row.item,
                 method_label(row.method), yuan_text(row.amount_fen), status)
 
     return RowsTableModel(

@@ -14,7 +14,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from windowdesk.errors import ValidationError, WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import dayclose, documents, fees, payments
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.receipts import ReceiptEntry
@@ -96,7 +97,7 @@ class FeesView(QWidget):
         if waiting is not None:
             self.notice_label.setText(
                 _("The till of {day} is still open: close that day (Day close) before taking payments.").format(
-                    day=format_date(waiting, "long")))
+                    day=on_screen(waiting)))
 
     def pending_day(self) -> dt.date | None:
         try:

@@ -16,7 +16,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 from windowdesk.devices.idcard import IdCard
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import card_reader
 from windowdesk.services.applicants import ApplicantSummary
 from windowdesk.services.context import CounterContext, Database
@@ -34,7 +35,7 @@ def expiry_warning(card: IdCard, today: date) -> str | None:
     if not card.is_expired(today):
         return None
     return _("This ID card expired on {date}. Ask for a valid ID card or a temporary ID card "
-             "before accepting an application.").format(date=format_date(card.valid_until, "long"))
+             "before accepting an application.").format(date=on_screen(card.valid_until))
 
 
 def read_from_card_text(name: str) -> str:
@@ -67,11 +68,11 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
         self.expired_label.setVisible(warning is not None)
         self.form.insertRow(1, self.expired_label)
         details = _("{sex} \u00b7 {ethnicity} \u00b7 born {birth}").format(
-            sex=card.sex, ethnicity=card.ethnicity, birth=format_date(card.birth_date, "long"))
+            sex=card.sex, ethnicity=card.ethnicity, birth=on_screen(card.birth_date))
         self.form.insertRow(4, _("On the card"), QLabel(details, objectName="cardDetails"))
-        until = format_date(card.valid_until, "long") if card.valid_until else _("long-term")
+        until = on_screen(card.valid_until) if card.valid_until else _("long-term")
         validity = _("{start} to {end}, issued by {authority}").format(
-            start=format_date(card.valid_from, "long"), end=until, authority=card.issuing_authority)
+            start=on_screen(card.valid_from), end=until, authority=card.issuing_authority)
         self.form.insertRow(5, _("Valid"), QLabel(validity, objectName="cardValidity"))
         photo = QPixmap()
         # Most readers hand the photo over in the vendor's own compression (WLT), which

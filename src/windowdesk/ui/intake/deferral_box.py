@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 
 from windowdesk.domain.deferral import DeferralTerms
 from windowdesk.i18n import _
+from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services.context import CounterContext
 
 
@@ -21,7 +22,7 @@ class DeferralBox(QWidget):
         self.defer_check = QCheckBox(objectName="acceptWithMaterialsToFollow")
         self.commitment_date = QDateEdit(objectName="commitmentDate")
         self.commitment_date.setCalendarPopup(True)
-        self.commitment_date.setDisplayFormat("yyyy-MM-dd")
+        self.commitment_date.setDisplayFormat(QT_DATE_FORMAT)
         self.commitment_date.setEnabled(False)
         self.defer_check.toggled.connect(self.commitment_date.setEnabled)
         layout = QHBoxLayout(self)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QVBo
 
 from windowdesk.domain.proxy import ProxyTerms
 from windowdesk.i18n import _
+from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
 
@@ -51,7 +52,7 @@ class ProxyBox(QGroupBox):
         self.attorney_check = QCheckBox(objectName="powerOfAttorneyPresented")
         self.attorney_date = QDateEdit(objectName="powerOfAttorneyDate")
         self.attorney_date.setCalendarPopup(True)
-        self.attorney_date.setDisplayFormat("yyyy-MM-dd")
+        self.attorney_date.setDisplayFormat(QT_DATE_FORMAT)
         self._today = ctx.local_today
         # Unticked, only the title line shows: most applicants come in person, and the
         # intake screen must fit a 1280x720 counter screen.

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import applicants, catalog, dayclose, documents, intake, preferences
 from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext, Database
@@ -293,7 +294,7 @@ class IntakeView(QWidget):
     def _success_message(self, result: intake.IntakeResult) -> str:
         if result.kind == "case":
             message = _("Accepted. Case number <b>{number}</b>, promised completion date {date}.").format(
-                number=escape(result.number), date=escape(format_date(result.promised_date, "long"))
+                number=escape(result.number), date=escape(on_screen(result.promised_date))
             )
             return message + "".join(f"<br>{escape(w)}" for w in result.warnings)
         if result.kind == "notification":

@@ -4,9 +4,12 @@ percentile, handling time per window and per business. Read from the hall servic
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 
 
 def minutes(seconds: float | None) -> str:
@@ -55,7 +58,7 @@ class QueueFiguresView(QWidget):
             counts=waiting, longest=minutes(figures["longest_wait_now_s"])))
         self.day_label.setText(_("{day}: {tickets} tickets, {served} served, {no_shows} no-shows; wait "
                                  "{average} on average, {p90} for 9 in 10").format(
-            day=figures["day"], tickets=figures["tickets"], served=figures["served"], no_shows=figures["no_shows"],
+            day=on_screen(dt.date.fromisoformat(figures["day"])), tickets=figures["tickets"], served=figures["served"], no_shows=figures["no_shows"],
             average=minutes(figures["average_wait_s"]), p90=minutes(figures["p90_wait_s"])))
         for table, rows in ((self.by_window, figures["handling_by_window"]),
                             (self.by_business, figures["handling_by_business"])):

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.printing.escpos_ticket import print_ticket_image
 from windowdesk.printing.ticket_image import KioskTicket, render_ticket_image
 from windowdesk.sync.hall_client import HallClient
+from windowdesk.ui.queue.ticket_printer import print_kiosk_ticket
 from windowdesk.ui.workers import Workers
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ class KioskWindow(QWidget):
                 waiting_ahead=ticket["waiting_ahead"], issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
                 follow_url=f"{url}/follow/{ticket['number']}", priority=priority))
             try:
-                print_ticket_image(image, target=printer)
+                print_kiosk_ticket(image, target=printer, job_name=f"ticket-{ticket['number']}-{ticket['id'][:8]}")
             except WindowdeskError as error:
                 return ticket, error
             return ticket, None
@@ -181,7 +181,7 @@ class KioskWindow(QWidget):
                 issued_at=dt.datetime.fromisoformat(ticket["issued_at"]), follow_url=f"{url}/follow/{ticket['number']}",
                 priority=True))
             try:
-                print_ticket_image(image, target=printer)
+                print_kiosk_ticket(image, target=printer, job_name=f"ticket-{ticket['number']}-{ticket['id'][:8]}")
             except WindowdeskError as error:
                 return ticket, error
             return ticket, None

@@ -29,6 +29,7 @@ from windowdesk.domain.assessment import GROUPINGS, Report
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services import reports
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
@@ -56,7 +57,7 @@ class PerformanceReportView(QWidget):
         self.end_edit = QDateEdit(_qdate(today), objectName="reportTo")
         for edit in (self.start_edit, self.end_edit):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(QT_DATE_FORMAT)
         self.by_box = QComboBox(objectName="reportBy")
         self.run_button = QPushButton(objectName="runReport")
         self.csv_button = QPushButton(objectName="exportCsv")

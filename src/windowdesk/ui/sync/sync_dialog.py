@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import refusals, worklist
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.change_words import change_words
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.formatting import local_time
 from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.wrapped_text import WrappedTextDelegate
@@ -131,7 +131,7 @@ class SyncDialog(QDialog):
         zone = self._context().timezone
         status = self._controller.status
         running = self._controller.running is not None
-        last = local_time(status.last_success, zone) if status.last_success else _("never")
+        last = on_screen(status.last_success, zone) if status.last_success else _("never")
         text = _("{online} \u00b7 {pending} unsent \u00b7 last successful sync: {last}").format(
             online=_("Online") if self._controller.online else _("Offline"),
             pending=status.pending, last=last,
@@ -158,9 +158,9 @@ class SyncDialog(QDialog):
         faded = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for row, refused in enumerate(self._refused):
             resolution = refused.resolution
-            cells = [local_time(refused.created_at, zone), change_words(refused.kind), refused.record, refused.reason,
+            cells = [on_screen(refused.created_at, zone), change_words(refused.kind), refused.record, refused.reason,
                      "" if resolution is None else _("{time}, {supervisor}: {note}").format(
-                         time=local_time(resolution.at, zone), supervisor=resolution.supervisor, note=resolution.note)]
+                         time=on_screen(resolution.at, zone), supervisor=resolution.supervisor, note=resolution.note)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if resolution is not None and col < RESOLUTION_COLUMN:

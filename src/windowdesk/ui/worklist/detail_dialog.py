@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from windowdesk.i18n import _, format_date
+from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.worklist import RecordDetail
-from windowdesk.ui.formatting import local_time, tag
+from windowdesk.ui.formatting import tag
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,13 +25,13 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
         (_("Number"), detail.number),
         (_("Item"), f"{detail.item_name} ({detail.item_code})"),
         (_("Applicant"), f"{detail.applicant_name} {detail.applicant_number}"),
-        (_("Time"), local_time(detail.at, zone)),
+        (_("Time"), on_screen(detail.at, zone)),
         (_("Status"), detail.state),
     ]
     if detail.promised_date:
-        rows.append((_("Promised completion date"), format_date(detail.promised_date, "long")))
+        rows.append((_("Promised completion date"), on_screen(detail.promised_date)))
     if detail.legal_date:
-        rows.append((_("Legal time limit ends"), format_date(detail.legal_date, "long")))
+        rows.append((_("Legal time limit ends"), on_screen(detail.legal_date)))
     if detail.reason:
         rows.append((_("Reason"), detail.reason))
     rows.append((_("Legal basis"), detail.legal_basis))
@@ -40,7 +41,7 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
         for name, status, note in detail.lines
     )
     steps = "".join(
-        f"<li>{escape(local_time(step.at, zone))} \u2014 {escape(step.label)}"
+        f"<li>{escape(on_screen(step.at, zone))} \u2014 {escape(step.label)}"
         + (f": {escape(step.note)}" if step.note else "")
         + (f" ({escape(step.who)})" if step.who else "") + "</li>"
         for step in detail.timeline
@@ -77,7 +78,7 @@ def _hub_refusals_html(detail: RecordDetail, zone: str) -> str:
             text += "<br>" + escape(_("Not dealt with yet: a supervisor resolves it in the sync window."))
         else:
             text += "<br>" + escape(_("Resolved {time} by {supervisor}: {note}").format(
-                time=local_time(refusal.resolution.at, zone), supervisor=refusal.resolution.supervisor,
+                time=on_screen(refusal.resolution.at, zone), supervisor=refusal.resolution.supervisor,
                 note=refusal.resolution.note))
         items.append(f"<li>{text}</li>")
     color = "#b00020" if any(r.resolution is None for r in detail.hub_refusals) else "#555555"

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services.worklist import WorkEntry, kind_label
-from windowdesk.ui.formatting import local_clock
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QPersistentModelIndex
@@ -44,7 +44,7 @@ class WorkTableModel(QAbstractTableModel):
             return None
         e = self._entries[index.row()]
         return (
-            local_clock(e.at, self._zone),
+            on_screen(e.at, self._zone, clock_only=True),
             kind_label(e.kind),
             e.number,
             e.item_name,

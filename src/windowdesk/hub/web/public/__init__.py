@@ -1,5 +1,5 @@
 """The public pages for residents (the online service hall, 网上服务大厅), made first for a
-phone's screen: service guides, following a case, rating it, booking a visit.
+phone's screen: service guides, following a case, rating it, booking a visit, complaining.
 
 They read the database through the hub's public services only (services/public_*.py)
 and never reach the sync or console APIs; ``serve --public-only`` serves them alone
@@ -19,4 +19,4 @@ def home() -> RedirectResponse:
     return RedirectResponse("/guides", status_code=303)
 
 
-from windowdesk.hub.web.public import bookings, cases, guides, text_size  # noqa: E402,F401 - their routes join the router
+from windowdesk.hub.web.public import bookings, cases, complaints, guides, text_size  # noqa: E402,F401 - their routes join the router

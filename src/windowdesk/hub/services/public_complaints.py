@@ -36,7 +36,13 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.services.public_bookings import CODE_ALPHABET, normalize_code
-from windowdesk.hub.services.public_cases import LOOKUP_WINDOW, MAX_TRIES, address_scope, record_failure, recent_failures
+from windowdesk.hub.services.public_cases import (
+    LOOKUP_WINDOW,
+    MAX_TRIES,
+    address_scope,
+    recent_failures,
+    record_failure,
+)
 from windowdesk.hub.services.public_ratings import supervisor_of
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case, Center

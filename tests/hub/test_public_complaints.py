@@ -77,7 +77,8 @@ def test_what_the_form_refuses_and_the_per_address_limit(hub: Hub, window: Works
     for changes, reason in ((dict(kind="praise"), web.BAD_KIND), (dict(center_code="XX"), web.BAD_CENTER),
                             (dict(center_code=""), web.BAD_CENTER), (dict(facts="太慢"), web.BAD_FACTS),
                             (dict(facts="长" * (web.MAX_FACTS + 1)), web.BAD_FACTS),
-                            (dict(phone="12345"), web.BAD_PHONE)):
+                            (dict(phone="12345"), web.BAD_PHONE), (dict(window_id="JD01-01"), web.BAD_WINDOW),
+                            (dict(window_id="CH-99"), web.BAD_WINDOW)):
         with pytest.raises(web.ComplaintRefused) as refused:
             _file(hub, **changes)
         assert refused.value.message == reason, changes
@@ -98,7 +99,7 @@ def test_a_case_of_the_center_is_what_it_is_about_and_an_unknown_number_is_kept_
     hub.push_results(window, [resident, case])
     number = case["payload"]["number"]
     about_case = _file(hub, case_number=number, item_code="")
-    unknown = _file(hub, case_number="CH-20991231-01-9999", address="10.0.0.2")
+    unknown = _file(hub, case_number="CH-20991231-01-9999", address="10.0.0.2", window_id="CH-02")
     other_center = _file(hub, case_number=number, center_code="JD01", address="10.0.0.3")
     with hub.db.read() as session:
         rows = {row.number: row for row in session.scalars(select(Complaint))}
@@ -109,6 +110,7 @@ def test_a_case_of_the_center_is_what_it_is_about_and_an_unknown_number_is_kept_
     assert found.facts.startswith(f"[{number}] ")
     for filed in (unknown, other_center):
         assert rows[filed.number].case_id is None and rows[filed.number].facts.startswith("[")
+    assert rows[unknown.number].about_window_id == "CH-02"  # the window chosen in the form
 
 
 def test_number_and_code_read_it_back_and_five_wrong_codes_lock_it(hub: Hub, window: Workstation) -> None:

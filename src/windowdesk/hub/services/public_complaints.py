@@ -6,8 +6,8 @@ COMPLAINT_REPLY_WORKING_DAYS working days on the official calendar, answered in 
 console (services/replies.reply_to_complaint) or at one of the center's windows, which
 learn of it from the change feed ("complaint.web"). No window nor operator received it.
 
-- It is about a center (required), and may name a business (a catalog item) and a case
-  by its number. A case number is written into the facts as given; when it is a case of
+- It is about a center (required), and may name one of its windows (as published in the
+  catalog), a business (a catalog item) and a case by its number. A case number is written into the facts as given; when it is a case of
   that center, the complaint is about the case too (its window, operator and item). The
   form never says whether a case number exists.
 - The resident gets a number and a short code (8 characters, random, about 40 bits;
@@ -43,6 +43,7 @@ from windowdesk.hub.services.public_cases import (
     recent_failures,
     record_failure,
 )
+from windowdesk.hub.services.public_guides import current_catalog
 from windowdesk.hub.services.public_ratings import supervisor_of
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case, Center
@@ -63,6 +64,7 @@ MAX_NUMBER_TRIES = 5
 # Why a complaint is not taken (msgids: the page words them in the reader's language).
 BAD_KIND = N_("Please choose: a complaint, or a report of something you could not get done.")
 BAD_CENTER = N_("Please choose the center it is about.")
+BAD_WINDOW = N_("The window chosen is not one of the chosen center's windows.")
 BAD_FACTS = N_("Please tell what happened, in at least 10 and at most 1000 characters.")
 BAD_PHONE = N_("Please write a mobile phone number of 11 digits, so that the center can call you back.")
 ADDRESS_LIMIT = N_("Too many complaints were sent from this network today. Please try again tomorrow or call "
@@ -131,6 +133,13 @@ def _clean_phone(phone: str) -> str:
     return digits
 
 
+def center_windows(session: Session, center_code: str) -> dict[str, str]:
+    """The center's windows as the published catalog names them: {"CH-01": "01 综合受理窗口"}."""
+    published = current_catalog(session)
+    center = next((c for c in published.catalog.centers if c.code == center_code), None) if published else None
+    return {f"{center_code}-{w.code}": f"{w.code} {w.name}" for w in center.windows} if center else {}
+
+
 def _number(session: Session, center_code: str, year: int) -> str:
     """WTS-<center>-<year>-<nnnnn>: the center's web complaints of the year, counted on.
     Two filed at once may draw the same; the unique number refuses the second, which
@@ -141,8 +150,8 @@ def _number(session: Session, center_code: str, year: int) -> str:
     return f"{prefix}{seq:05d}"
 
 
-def file_complaint(db: HubDatabase, *, kind: str, center_code: str, item_code: str = "", case_number: str = "",
-                   facts: str, phone: str, address: str, now: dt.datetime) -> Filed:
+def file_complaint(db: HubDatabase, *, kind: str, center_code: str, window_id: str = "", item_code: str = "",
+                   case_number: str = "", facts: str, phone: str, address: str, now: dt.datetime) -> Filed:
     """Takes the complaint (and tells the center's windows), or raises ComplaintRefused."""
     if kind not in KIND_LABELS:
         raise ComplaintRefused(BAD_KIND)
@@ -151,11 +160,13 @@ def file_complaint(db: HubDatabase, *, kind: str, center_code: str, item_code: s
         raise ComplaintRefused(BAD_FACTS)
     phone = _clean_phone(phone)
     item_code = (item_code or "").strip()[:16]
+    window_id = (window_id or "").strip()[:12]
     case_number = (case_number or "").strip()[:MAX_CASE_NUMBER]
     for attempt in range(1, MAX_NUMBER_TRIES + 1):
         try:
             return db.run_write(
-                lambda session: _store(session, kind, center_code, item_code, case_number, facts, phone, address, now),
+                lambda session: _store(session, kind, center_code, window_id, item_code, case_number, facts, phone,
+                                       address, now),
                 feed=True)
         except IntegrityError:
             if attempt == MAX_NUMBER_TRIES:
@@ -164,11 +175,13 @@ def file_complaint(db: HubDatabase, *, kind: str, center_code: str, item_code: s
     raise AssertionError("unreachable")
 
 
-def _store(session: Session, kind: str, center_code: str, item_code: str, case_number: str, facts: str,
-           phone: str, address: str, now: dt.datetime) -> Filed:
+def _store(session: Session, kind: str, center_code: str, window_id: str, item_code: str, case_number: str,
+           facts: str, phone: str, address: str, now: dt.datetime) -> Filed:
     zone = session.scalar(select(Center.timezone).where(Center.code == center_code)) if center_code else None
     if zone is None:
         raise ComplaintRefused(BAD_CENTER)
+    if window_id and window_id not in center_windows(session, center_code):
+        raise ComplaintRefused(BAD_WINDOW)
     hashed_address = address_hash(address)
     sent = session.scalar(select(func.count()).select_from(Complaint).where(
         Complaint.address_hash == hashed_address, Complaint.stored_at > now - dt.timedelta(days=1))) or 0
@@ -187,7 +200,8 @@ def _store(session: Session, kind: str, center_code: str, item_code: str, case_n
     row = Complaint(
         id=new_uuid(), number=number, center_code=center_code, window_id=None, operator_id=None, source=WEB_SOURCE,
         kind=kind, contact_phone=phone, code_hash=_code_hash(number, code), address_hash=hashed_address,
-        about_window_id=case.window_id if case else None, about_operator_id=case.operator_id if case else None,
+        about_window_id=window_id or (case.window_id if case else None),
+        about_operator_id=case.operator_id if case else None,
         about_department_code=None, about_item_code=(case.item_code if case else None) or item_code or None,
         case_id=case.id if case else None, facts=facts, owner_id=owner or "", deadline=deadline, status="open",
         reply="", replied_at=None, replied_by="", reply_source="", received_at=now, stored_at=now,

@@ -32,11 +32,21 @@ def _catalog_names(request: Request) -> tuple[list[tuple[str, str, str]], list[t
             sorted(((i.code, i.name) for i in published.catalog.items), key=lambda pair: pair[0]))
 
 
+def _windows(request: Request) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each center's name with its windows (id, words), as published."""
+    with database(request).read() as session:
+        published = current_catalog(session)
+    if published is None:
+        return []
+    return [(c.name, [(f"{c.code}-{w.code}", f"{w.code} {w.name}") for w in c.windows])
+            for c in published.catalog.centers]
+
+
 def _form(request: Request, *, values: dict[str, str] | None = None, error: str = "",
           status_code: int = 200) -> HTMLResponse:
     centers, items = _catalog_names(request)
     return page(request, "public/complain.html", {
-        "centers": [(code, name) for code, name, _zone in centers], "items": items,
+        "centers": [(code, name) for code, name, _zone in centers], "items": items, "windows": _windows(request),
         "kinds": public_complaints.KIND_LABELS, "values": values or {}, "error": error,
         "human_check": human_check.new_challenge(request.app.state.settings),
     }, status_code=status_code)
@@ -52,20 +62,20 @@ def complain_form(request: Request, center: str = "", item: str = "", case: str 
 @router.post("/complain", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 def complain(
     request: Request, kind: Annotated[str, Form()] = "", center: Annotated[str, Form()] = "",
-    item: Annotated[str, Form()] = "", case_number: Annotated[str, Form()] = "", facts: Annotated[str, Form()] = "",
+    window: Annotated[str, Form()] = "", item: Annotated[str, Form()] = "", case_number: Annotated[str, Form()] = "", facts: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "", human_token: Annotated[str, Form()] = "",
     human_answer: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     _ = translator(request)
     # What was typed comes back into the form when it is refused: nothing is lost.
-    values = {"kind": kind[:20], "center": center[:8], "item": item[:16], "case_number": case_number[:40],
+    values = {"kind": kind[:20], "center": center[:8], "window": window[:12], "item": item[:16], "case_number": case_number[:40],
               "facts": facts[:public_complaints.MAX_FACTS + 100], "phone": phone[:20]}
     if not human_check.passes(request.app.state.settings, human_token, human_answer):
         return _form(request, values=values, error=_("The sum under the form was not right; work out the new one."),
                      status_code=422)
     try:
         filed = public_complaints.file_complaint(
-            database(request), kind=kind, center_code=center[:8], item_code=item, case_number=case_number,
+            database(request), kind=kind, center_code=center[:8], window_id=window, item_code=item, case_number=case_number,
             facts=facts, phone=phone, address=request.client.host if request.client else "", now=utc_now())
     except public_complaints.ComplaintRefused as refused:
         return _form(request, values=values, error=_(refused.message), status_code=422)

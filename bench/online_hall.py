@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import platform
 import random
 import re
@@ -211,6 +212,22 @@ def _sustained(base: str, mix: list[tuple[str, dict]], *, rate: float, seconds: 
             "sustained_requests": len(times), "sustained_seconds": round(elapsed, 1)}
 
 
+def _hub_cpu_seconds(pid: int) -> float:
+    """User and system CPU of the process ``pid`` and its live children (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 @contextlib.contextmanager
 def _hub(kind: str, folder: Path, url: str | None):
     from tests.sync.hub_process import HubProcess, fresh_postgres_database
@@ -222,8 +239,6 @@ def _hub(kind: str, folder: Path, url: str | None):
         finally:
             hub.close()
         return
-    import os
-
     admin = url or os.environ.get(POSTGRES_ENV)
     if not admin:
         raise SystemExit(f"--hub postgresql needs --database-url or {POSTGRES_ENV}")
@@ -279,8 +294,12 @@ def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> di
     searches = [(f"/guides?q={q}", {}) for q in ("lnz", "laonian", "hk", "低保", "yl", "cjz", "fc", "gs")]
     mix = guide_paths * 7 + case_paths[: len(guide_paths) * 2] + searches * max(1, len(guide_paths) // 8)
     log("sustained load ...")
+    hub_cpu, own_cpu = _hub_cpu_seconds(hub.process.pid), time.process_time()
     load = _sustained(base, mix, rate=args.rate, seconds=args.seconds, clients=args.clients)
+    hub_cpu, own_cpu = _hub_cpu_seconds(hub.process.pid) - hub_cpu, time.process_time() - own_cpu
     problems = hub.unexpected_errors()
+    # uvicorn's supervisor logs each worker it killed (a missed health check) or lost.
+    restarts = hub.log_path.read_text(encoding="utf-8", errors="replace").count("Child process [")
     return {
         "sampled_cases": len(numbers), "workers": args.workers,
         "code_check_p95_ms": round(percentile(code_times, 95), 1),
@@ -289,6 +308,11 @@ def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> di
         "guide_page_p95_ms": round(percentile(guide_times, 95), 1),
         "guide_page_p50_ms": round(percentile(guide_times, 50), 1),
         "target_rps": args.rate, **load, "hub_errors_logged": bool(problems),
+        # CPU of the sustained phase: the hub's processes (serving process and its live
+        # workers), per request, and the load generator's own (the same two cores).
+        "sustained_hub_cpu_s": round(hub_cpu, 2),
+        "hub_cpu_ms_per_request": round(1000 * hub_cpu / max(1, load["sustained_requests"]), 2),
+        "load_generator_cpu_s": round(own_cpu, 2), "workers_restarted": restarts,
         "python": platform.python_version(), "machine": platform.machine(),
     }
 

@@ -81,3 +81,26 @@ def test_the_real_server_serves_a_workstation(hub: Hub, tmp_path: Path, capsys) 
     # uvicorn shuts down gracefully, then re-raises the signal so a supervisor sees it.
     assert exit_code in (0, -signal.SIGTERM), log_path.read_text()
     assert "Finished server process" in log_path.read_text()
+
+
+def test_the_workers_import_a_light_main_module_before_their_health_check_answers() -> None:
+    """uvicorn spawns ``serve --workers N``'s workers: each imports the main module the
+    preparation data names, and only then starts the thread answering its supervisor's
+    5-second health check. The script's main module imported the whole hub first (7 s on
+    a loaded machine: the supervisor killed the workers as they started)."""
+    from multiprocessing import spawn
+
+    from windowdesk.hub import server
+
+    with server.light_worker_main():
+        prepared = spawn.get_preparation_data("worker")
+    assert prepared.get("init_main_from_name") == server.WORKER_MAIN and "init_main_from_path" not in prepared
+    assert sys.modules["__main__"] is not sys.modules[server.WORKER_MAIN]  # given back afterwards
+    # What a worker has imported when its health check thread starts: its main module and
+    # what its pickled target needs (uvicorn's supervisor), not the hub.
+    code = ("import runpy, sys; runpy.run_module(sys.argv[1], run_name='__mp_main__', alter_sys=True); "
+            "import uvicorn.supervisors.multiprocess; "
+            "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('windowdesk', 'fastapi', 'sqlalchemy')))")
+    imported = subprocess.run([sys.executable, "-c", code, server.WORKER_MAIN], capture_output=True, text=True,
+                              check=True, timeout=120).stdout.split()
+    assert sorted(imported) == ["windowdesk", "windowdesk.hub"]

@@ -92,6 +92,7 @@ class ComplaintFact:
     day: dt.date
     deadline: dt.date
     replied_day: dt.date | None = None
+    web: bool = False  # filed on the hub's public pages, not at a window
 
 
 @dataclass
@@ -109,6 +110,7 @@ class Figures:
     ratings: dict[int, int] = field(default_factory=lambda: {int(level): 0 for level in RatingLevel})
     web_ratings: int = 0  # of rating_count: given online; the others at a window
     complaints: int = 0
+    web_complaints: int = 0  # of complaints: filed online; the others at a window
     complaints_resolved: int = 0
     complaints_on_time: int = 0
     delivered: int = 0
@@ -136,6 +138,10 @@ class Figures:
         return self.rating_count - self.web_ratings
 
     @property
+    def window_complaints(self) -> int:
+        return self.complaints - self.web_complaints
+
+    @property
     def satisfaction_rate(self) -> float | None:
         total = self.rating_count
         satisfied = sum(n for level, n in self.ratings.items() if is_satisfied(level))
@@ -154,7 +160,8 @@ class Figures:
             "on_time_rate": self.on_time_rate, "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
             "rating_count": self.rating_count, "window_ratings": self.window_ratings,
             "web_ratings": self.web_ratings, "satisfaction_rate": self.satisfaction_rate,
-            "complaints": self.complaints, "complaints_resolved": self.complaints_resolved,
+            "complaints": self.complaints, "window_complaints": self.window_complaints,
+            "web_complaints": self.web_complaints, "complaints_resolved": self.complaints_resolved,
             "complaints_on_time": self.complaints_on_time, "resolution_rate": self.resolution_rate,
             "delivered": self.delivered, "delivered_late": self.delivered_late,
             "delivery_overdue": self.delivery_overdue,
@@ -314,6 +321,7 @@ def _rated(level: int, web: bool) -> Callable[[Figures], None]:
 def _complained(complaint: ComplaintFact) -> Callable[[Figures], None]:
     def update(figures: Figures) -> None:
         figures.complaints += 1
+        figures.web_complaints += complaint.web
         if complaint.replied_day is not None:
             figures.complaints_resolved += 1
             if complaint.replied_day <= complaint.deadline:
@@ -326,4 +334,4 @@ def report_columns() -> Sequence[str]:
     """The figures' names in the order tables and CSV files show them."""
     return ("accepted", "proxy_accepted", "deferred_accepted", "completed", "on_time", "overdue", "notifications",
             "refusals", "average_handling_days", "rating_count", "window_ratings", "web_ratings", "satisfaction_rate",
-            "complaints", "complaints_resolved")
+            "complaints", "window_complaints", "web_complaints", "complaints_resolved")

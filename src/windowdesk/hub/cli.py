@@ -28,6 +28,7 @@ from windowdesk.hub.services import (
     admin,
     audit_chain,
     backoffice,
+    booking_purge,
     calendar_years,
     catalog_import,
     enrollment,
@@ -238,6 +239,14 @@ def cmd_hall_token(args, settings: HubSettings, db: HubDatabase) -> None:  # noq
     print(token)
 
 
+def cmd_purge_bookings(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
+    keep = booking_purge.keep_days(args.keep_days)
+    with db.write() as session:
+        purged = booking_purge.purge_bookings(session, keep=keep, now=utc_now())
+    print(_("Deleted {count} bookings of days before {day} ({cancelled} of them cancelled); the half-days keep "
+            "their counts.").format(count=purged.bookings, day=purged.before.isoformat(), cancelled=purged.cancelled))
+
+
 def cmd_staff_tokens(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     now = utc_now()
     with db.read() as session:
@@ -430,6 +439,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help=_("how many days it stays valid (default 90)"))
     sub = command("hall-token", cmd_hall_token, _("issue the token a center's hall service reads its bookings with"))
     sub.add_argument("center", help=_("the center's code, e.g. JD01"))
+    sub = command("purge-bookings", cmd_purge_bookings,
+                  _("delete the bookings of days long past (their names and phones); the half-days keep the counts"))
+    sub.add_argument("--keep-days", default=None, metavar="DAYS",
+                     help=_("how many days after its day a booking is kept (default: the environment's "
+                            "WINDOWDESK_HUB_BOOKINGS_KEEP_DAYS, else 90)"))
     sub = command("staff-tokens", cmd_staff_tokens, _("list the staff tokens issued, with their expiry and state"))
     sub.add_argument("--department", default=None, help=_("one department only (default: all)"))
     sub = command("revoke-staff-token", cmd_revoke_staff_token, _("refuse a staff token from now on"))

@@ -15,7 +15,8 @@ COLUMNS = (
     ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),
     ("average_handling_days", N_("AVG DAYS")), ("rating_count", N_("RATINGS")),
     ("window_ratings", N_("AT WINDOW")), ("web_ratings", N_("ONLINE")), ("satisfaction_rate", N_("SATISFIED")),
-    ("complaints", N_("COMPLAINTS")),
+    ("complaints", N_("COMPLAINTS")), ("window_complaints", N_("COMPLAINTS AT WINDOW")),
+    ("web_complaints", N_("COMPLAINTS ONLINE")),
     ("complaints_resolved", N_("RESOLVED")), ("delivered", N_("DELIVERED")),
     ("delivery_overdue", N_("DELIVERY OVERDUE")),
 )

@@ -16,12 +16,15 @@ Python process uses one core); SQLite accepts one writer at a time whatever the 
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import ipaddress
 import logging
 import os
 import socket
 import ssl
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +61,8 @@ ENV_PUBLIC_ONLY = "WINDOWDESK_HUB_PUBLIC_ONLY"
 # objects instead of 700: a 10,000-event push spent 0.04-0.06 s of its ~1 s of hub CPU in
 # the collector, now under 0.01 s (bench/hub_push.py, gc_seconds).
 YOUNG_GC_THRESHOLD = 10_000
+# What the worker processes of ``serve --workers N`` import as their main module.
+WORKER_MAIN = "windowdesk.hub.worker_main"
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,18 @@ def app_from_environment() -> FastAPI:
     return app
 
 
+@contextlib.contextmanager
+def light_worker_main() -> Iterator[None]:
+    """While it lasts, worker processes spawned from here import worker_main as their main
+    module instead of this process's (see worker_main's docstring: the health check)."""
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = importlib.import_module(WORKER_MAIN)
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = real
+
+
 def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, access_log: bool = False,
           tls: TlsFiles | None = None, public_only: bool = False) -> int:
     """Serve until SIGINT/SIGTERM; returns the process exit code. ``public_only``: the
@@ -217,7 +234,8 @@ def _serve(settings: HubSettings, options: dict, *, host: str, port: int, worker
         # is out waits in the backlog for the first worker instead of being refused.
         listening.listen(config.backlog)
         _announce("https" if tls is not None else "http", host, listening.getsockname()[1])
-        Multiprocess(config, sockets=[listening]).run()
+        with light_worker_main():
+            Multiprocess(config, sockets=[listening]).run()
         return 0
     except SystemExit as exit_:
         # uvicorn exits this way when it cannot bind or start; it has logged why.

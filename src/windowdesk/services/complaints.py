@@ -1,6 +1,7 @@
 """投诉: a complaint about a window, an operator, a department or an item — the facts,
 an owner and a deadline, the reply to the complainant, and the rectification tasks
-(整改) that follow. A reply may also come from the hub (services/feedback_apply.py).
+(整改) that follow. A reply may also come from the hub (services/feedback_apply.py), and
+so may a complaint a resident filed on the hub's public pages (no window received it).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class ComplaintView:
     replied_by: str
     overdue: bool
     rectifications: tuple[RectificationView, ...]
+    source: str = "window"  # window / web (filed on the hub's public pages)
+    kind: str = "complaint"  # complaint / not_done (办不成事反映)
 
 
 def _check_about(session: Session, ctx: CounterContext, about: ComplaintAbout) -> ComplaintAbout:
@@ -258,13 +261,14 @@ def list_complaints(db: Database, ctx: CounterContext, *, open_only: bool = Fals
         today = ctx.local_today()
         return [
             ComplaintView(
-                c.id, c.number, c.received_at, c.complainant_name, c.complainant_phone,
+                c.id, c.number, c.received_at, c.complainant_name or _("(filed online)"), c.complainant_phone,
                 ComplaintAbout(c.about_window_id, c.about_operator_id, c.about_department_code, c.about_item_code,
                                c.case_id),
                 _about_words(session, c, names), c.facts, c.owner_id, names.get(c.owner_id, ""), c.deadline,
                 c.status, c.reply, c.replied_by, c.status == OPEN and c.deadline < today,
                 tuple(RectificationView(r.id, r.task, r.unit, r.responsible, r.deadline, r.done, r.done_note)
                       for r in c.rectifications),
+                c.source, c.kind,
             )
             for c in q.complaints(session, ctx.center_code, open_only=open_only)
         ]

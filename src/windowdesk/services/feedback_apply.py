@@ -1,7 +1,9 @@
 """Hub-side replies to the citizen's voice, applied from the change feed: a complaint's
-reply and a follow-up's outcome recorded at the hub (the city e-government office), and
-a rating a resident gave on the hub's public pages (kept by the window that accepted
-the case, counted in its reports with the window's own, and followed up here when bad).
+reply and a follow-up's outcome recorded at the hub (the city e-government office), a
+rating a resident gave on the hub's public pages (kept by the window that accepted
+the case, counted in its reports with the window's own, and followed up here when bad),
+and a complaint a resident filed there (kept by every window of its center, answered
+at any of them or at the hub).
 
 Idempotent like every change handler (services/sync_apply.py): the same change applied
 twice leaves the same result. A reply already given at the window is kept, not
@@ -89,7 +91,40 @@ def _web_rating(session: Session, change: protocol.Change, now: dt.datetime) -> 
     return change.kind
 
 
+def _web_complaint(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
+    payload = change.payload
+    if session.get(Complaint, payload["id"]) is not None:
+        return None  # applied already
+    about = payload.get("about") or {}
+    case_id = about.get("case_id")
+    if case_id and session.get(m.Case, case_id) is None:
+        case_id = None  # accepted at another window: the facts name its number
+    operator_id = about.get("operator")
+    if operator_id and session.get(m.Operator, operator_id) is None:
+        operator_id = None
+    item_code = about.get("item")
+    if item_code and session.get(m.CatalogItem, item_code) is None:
+        item_code = None
+    owner_id = payload.get("owner")
+    if not (isinstance(owner_id, str) and session.get(m.Operator, owner_id) is not None):
+        supervisors = q.active_staff(session, payload["center"], (Role.SUPERVISOR.value, Role.ADMINISTRATOR.value))
+        if not supervisors:
+            return None  # nobody here may own it yet; the hub's console answers it
+        owner_id = supervisors[0].id
+    session.add(Complaint(
+        id=payload["id"], number=str(payload["number"])[:40], center_code=payload["center"], window_id=None,
+        received_by=None, source=WEB_CHANNEL, kind=str(payload.get("kind") or "complaint")[:20],
+        received_at=dt.datetime.fromisoformat(payload["received_at"]).astimezone(dt.UTC), complainant_name="",
+        complainant_phone=str(payload.get("phone") or "")[:30], about_window_id=about.get("window") or None,
+        about_operator_id=operator_id, about_department_code=None, about_item_code=item_code, case_id=case_id,
+        facts=str(payload["facts"]), owner_id=owner_id, deadline=dt.date.fromisoformat(payload["deadline"]),
+        status="open", reply="", replied_at=None, replied_by="", reply_source="",
+    ))
+    return change.kind
+
+
 FEEDBACK_HANDLERS = {
+    protocol.CHANGE_WEB_COMPLAINT: _web_complaint,
     protocol.CHANGE_WEB_RATING: _web_rating,
     protocol.CHANGE_COMPLAINT_REPLY: _complaint_reply,
     protocol.CHANGE_FOLLOWUP_OUTCOME: _followup_outcome,

@@ -56,6 +56,7 @@ def column_labels() -> dict[str, str]:
         "average_handling_days": _("Average handling (working days)"), "rating_count": _("Ratings"),
         "window_ratings": _("Ratings at the window"), "web_ratings": _("Ratings online"),
         "satisfaction_rate": _("Satisfaction rate"), "complaints": _("Complaints"),
+        "window_complaints": _("Complaints at the window"), "web_complaints": _("Complaints online"),
         "complaints_resolved": _("Complaints resolved"),
     }
 
@@ -131,7 +132,7 @@ def performance_report(
         complaints = [
             ComplaintFact(keys(c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code,
                                c.about_department_code), day(c.received_at), c.deadline,
-                          day(c.replied_at) if c.replied_at else None)
+                          day(c.replied_at) if c.replied_at else None, c.source == WEB_CHANNEL)
             for c in q.report_complaints(session, ctx.center_code, low, high)
         ]
         return build_report(

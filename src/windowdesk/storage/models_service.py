@@ -103,15 +103,20 @@ class InquiryHandover(Base):
 
 
 class Complaint(Base):
-    """投诉: who complains, about what, the facts; an owner, a deadline and the reply."""
+    """投诉: who complains, about what, the facts; an owner, a deadline and the reply. Received
+    at a window, or filed on the hub's public pages (``source`` "web", from the change feed)."""
 
     __tablename__ = "complaints"
     __table_args__ = (Index("ix_complaints_center_received", "center_code", "received_at"),)
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
-    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))  # where it was received
-    received_by: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    # Where and by whom it was received; None for one filed on the hub's public pages.
+    window_id: Mapped[str | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    received_by: Mapped[str | None] = mapped_column(ForeignKey("operators.id"), nullable=True)
+    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")  # window / web
+    # complaint (投诉) / not_done (办不成事反映, only from the web)
+    kind: Mapped[str] = mapped_column(String(20), default="complaint", server_default="complaint")
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     complainant_name: Mapped[str] = mapped_column(String(60))
     complainant_phone: Mapped[str] = mapped_column(String(30), default="")

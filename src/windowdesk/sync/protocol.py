@@ -178,8 +178,12 @@ CHANGE_STATUS_PAGE = "status_page.published"
 # A resident rated a case on the hub's public pages: the window that accepted it counts
 # the rating in its reports and follows a bad one up. Older windows skip it.
 CHANGE_WEB_RATING = "rating.web"
+# A resident filed a complaint (or a "could not get it done" report) on the hub's public
+# pages: the center's windows keep it with their own and may answer it. Older windows skip it.
+CHANGE_WEB_COMPLAINT = "complaint.web"
 CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
-                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING)
+                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING,
+                CHANGE_WEB_COMPLAINT)
 
 DECISIONS = ("approve", "reject", "request_materials")
 
@@ -268,6 +272,10 @@ PAYMENT_EVENT_KINDS = (PAYMENT_RECEIVED, UTILITY_PAID, PAYMENT_VOIDED, DAY_CLOSE
 #                                            "operator", "item", "level", "aspects", "stage",
 #                                            "round", "comment", "rated_at", "follow_up":
 #                                            null | {"id", "owner", "deadline"}}
+#   complaint.web      [complaint / id]     {"id", "number", "center", "kind" (complaint /
+#                                            not_done), "phone", "about": {"window",
+#                                            "operator", "item", "case_id"}, "facts",
+#                                            "owner" (null: none), "deadline", "received_at"}
 # catalog.published and calendar.override are for every center, the others for one.
 
 # Stable "code" values of the error body (added with the hub), for a client that wants

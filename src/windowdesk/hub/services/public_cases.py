@@ -90,14 +90,14 @@ def address_scope(address: str) -> str:
     return "addr:" + (address or "unknown")[:90]
 
 
-def _recent_failures(session: Session, scope: str, since: dt.datetime) -> int:
+def recent_failures(session: Session, scope: str, since: dt.datetime) -> int:
     return session.scalar(
         select(func.count()).select_from(LookupFailure).where(LookupFailure.scope == scope,
                                                               LookupFailure.failed_at > since)
     ) or 0
 
 
-def _record_failure(db: HubDatabase, scopes: tuple[str, ...], now: dt.datetime) -> None:
+def record_failure(db: HubDatabase, scopes: tuple[str, ...], now: dt.datetime) -> None:
     with db.write() as session:
         # Tries older than the window count for nothing: dropped (all of them, by their
         # time's index) as new ones come, so the table holds one window's worth at most.
@@ -112,7 +112,7 @@ def look_up_case(db: HubDatabase, *, case_number: str, code: str, address: str, 
     scopes = (case_scope(case_number), address_scope(address))
     since = now - LOOKUP_WINDOW
     with db.read() as session:
-        used = max(_recent_failures(session, scope, since) for scope in scopes)
+        used = max(recent_failures(session, scope, since) for scope in scopes)
         if used >= MAX_TRIES:
             return Lookup(LOCKED)
         row = session.execute(
@@ -121,7 +121,7 @@ def look_up_case(db: HubDatabase, *, case_number: str, code: str, address: str, 
     # One slow hash on every path: a dummy's when there is no case or no code.
     matches = verify_query_code(code, row.query_code_hash if row is not None else None) and looks_like_code(code)
     if not matches or row is None:
-        _record_failure(db, scopes, now)
+        record_failure(db, scopes, now)
         left = MAX_TRIES - used - 1
         return Lookup(LOCKED) if left <= 0 else Lookup(WRONG, tries_left=left)
     return Lookup(FOUND, public_case(db, row.id))

@@ -111,7 +111,7 @@ def _grade(value: object) -> int:
         raise RatingRefused(BAD_GRADE) from None
 
 
-def _supervisor(session: Session, center_code: str) -> str | None:
+def supervisor_of(session: Session, center_code: str) -> str | None:
     """The follow-up's owner, as at a window: a supervisor of the center before an administrator."""
     rows = session.execute(
         select(Operator.id, Operator.role).where(
@@ -151,7 +151,7 @@ def _store(session: Session, case_id: str, level: int, grades: dict[str, int], c
     if needs_follow_up(level):
         zone = session.scalar(select(Center.timezone).where(Center.code == case.center_code)) or "Asia/Shanghai"
         today = now.astimezone(ZoneInfo(zone)).date()
-        follow_up = {"id": new_uuid(), "owner": _supervisor(session, case.center_code),
+        follow_up = {"id": new_uuid(), "owner": supervisor_of(session, case.center_code),
                      "deadline": hub_calendar(session).add_working_days(today, FOLLOW_UP_WORKING_DAYS)}
     session.add(Rating(
         id=rating_id, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id or "",

@@ -194,7 +194,7 @@ def city_report(
     complaints = [
         ComplaintFact(keys(c.center_code, c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code,
                            c.about_department_code), day(c.center_code, c.received_at), c.deadline,
-                      day(c.center_code, c.replied_at) if c.replied_at else None)
+                      day(c.center_code, c.replied_at) if c.replied_at else None, c.source == WEB_CHANNEL)
         for c in session.scalars(select(Complaint).where(Complaint.received_at >= low, Complaint.received_at < high,
                                                          *where_center(Complaint.center_code)))
     ]

@@ -62,7 +62,7 @@ class ComplaintRow:
     id: str
     number: str
     center: str
-    window_id: str
+    window_id: str | None  # None: filed on the public pages (source "web")
     about: str  # the window, department or item it is about, as codes
     facts: str  # ID numbers masked
     received_at: dt.datetime  # on the center's clock
@@ -72,6 +72,8 @@ class ComplaintRow:
     reply: str
     replied_by: str
     reply_source: str
+    source: str = "window"  # window / web
+    kind: str = "complaint"  # complaint / not_done (办不成事反映)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,8 @@ def complaints(session: Session, *, actor: ConsoleActor, now: dt.datetime, open_
     return Page([
         ComplaintRow(c.id, c.number, c.center_code, c.window_id, _about(c), mask_id_numbers_in(c.facts),
                      local_time(c.center_code, c.received_at), c.deadline,
-                     c.status == "open" and c.deadline < today, c.status, c.reply, c.replied_by, c.reply_source)
+                     c.status == "open" and c.deadline < today, c.status, c.reply, c.replied_by, c.reply_source,
+                     c.source, c.kind)
         for (c,) in rows
     ], page, pages, total)
 

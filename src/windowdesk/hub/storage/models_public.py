@@ -49,6 +49,9 @@ class BookingSlot(Base):
     half_day: Mapped[str] = mapped_column(String(2))  # "am" / "pm"
     capacity: Mapped[int] = mapped_column(Integer)
     booked: Mapped[int] = mapped_column(Integer, default=0)
+    # The cancelled bookings of this half-day that services/booking_purge.py deleted: with
+    # ``booked`` the counts reports need once the bookings themselves are gone.
+    purged_cancelled: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

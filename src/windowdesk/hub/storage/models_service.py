@@ -89,18 +89,29 @@ class Inquiry(Base):
 
 
 class Complaint(Base):
-    """投诉 received at a window; its reply may be given there or here (``reply_source``)."""
+    """投诉 received at a window, or filed by a resident on the public pages (``source``
+    "web": no window nor operator received it); its reply may be given at a window or
+    here (``reply_source``)."""
 
     __tablename__ = "complaints"
     __table_args__ = (
         Index("ix_complaints_center_received", "center_code", "received_at"),
         Index("ix_complaints_status_deadline", "status", "deadline"),  # the open ones by deadline (0014_h26ops)
+        Index("ix_complaints_address_stored", "address_hash", "stored_at"),  # the per-address limit of the web
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
-    window_id: Mapped[str] = mapped_column(WindowId)
-    operator_id: Mapped[str] = mapped_column(Uuid)  # who received it
+    window_id: Mapped[str | None] = mapped_column(WindowId, nullable=True)  # None: from the web
+    operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # who received it; None: from the web
+    source: Mapped[str] = mapped_column(String(10), default="window")  # window / web
+    # complaint (投诉) / not_done (办不成事反映): the web form asks; a window's is a complaint.
+    kind: Mapped[str] = mapped_column(String(20), default="complaint")
+    # From the web only: the phone to call back, the hash of the code that reads the
+    # complaint back with its number, the hash of the address it came from (the limit).
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    address_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     about_window_id: Mapped[str | None] = mapped_column(WindowId, nullable=True)
     about_operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
     about_department_code: Mapped[str | None] = mapped_column(String(8), nullable=True)

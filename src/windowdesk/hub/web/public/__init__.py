@@ -1,5 +1,5 @@
 """The public pages for residents (the online service hall, 网上服务大厅), made first for a
-phone's screen: service guides, following a case, rating it, booking a visit.
+phone's screen: service guides, following a case, rating it, booking a visit, complaining.
 
 They read the database through the hub's public services only (services/public_*.py)
 and never reach the sync or console APIs; ``serve --public-only`` serves them alone
@@ -23,6 +23,7 @@ from windowdesk.hub.web.public import (  # noqa: E402,F401 - their routes join t
     applications,
     bookings,
     cases,
+    complaints,
     forms,
     guides,
     questions,

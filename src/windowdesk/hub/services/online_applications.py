@@ -38,9 +38,9 @@ from windowdesk.hub.services.online_uploads import Page, Upload, UploadRefused, 
 from windowdesk.hub.services.public_cases import (
     LOOKUP_WINDOW,
     MAX_TRIES,
-    _recent_failures,
-    _record_failure,
     address_scope,
+    recent_failures,
+    record_failure,
 )
 from windowdesk.hub.services.public_guides import PublishedCatalog, current_catalog, where_to_go
 from windowdesk.hub.storage.application_files import ApplicationFiles
@@ -264,14 +264,14 @@ def look_up(db: HubDatabase, *, number: str, code: str, address: str, now: dt.da
     scopes = (application_scope(number), address_scope(address))
     since = now - LOOKUP_WINDOW
     with db.read() as session:
-        used = max(_recent_failures(session, scope, since) for scope in scopes)
+        used = max(recent_failures(session, scope, since) for scope in scopes)
         if used >= MAX_TRIES:
             return Lookup(LOCKED)
         row = session.execute(select(OnlineApplication.id, OnlineApplication.query_code_hash)
                               .where(OnlineApplication.number == number)).first() if number else None
     matches = verify_query_code(code, row.query_code_hash if row is not None else None) and looks_like_code(code)
     if not matches or row is None:
-        _record_failure(db, scopes, now)
+        record_failure(db, scopes, now)
         left = MAX_TRIES - used - 1
         return Lookup(LOCKED) if left <= 0 else Lookup(WRONG, tries_left=left)
     return Lookup(FOUND, row.id)

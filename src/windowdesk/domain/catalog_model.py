@@ -120,6 +120,14 @@ class Deferral:
 
 
 @dataclass(frozen=True)
+class Commitment:
+    """告知承诺制 for an item: the case may be accepted (and decided) on the applicant's
+    signed commitment; the responsible department verifies it within these working days."""
+
+    verify_within_days: int
+
+
+@dataclass(frozen=True)
 class Tier:
     up_to: int | None  # inclusive upper bound of the quantity; None on the last tier
     amount_fen: int  # flat amount for a quantity that falls in this tier
@@ -183,6 +191,7 @@ class CatalogItem:
     # 上报: decided by an authority above the city (the window accepts, the case goes up).
     reported_upward: bool = False
     deferral: Deferral | None = None  # 容缺受理: None when no material may be deferred
+    commitment: Commitment | None = None  # 告知承诺制: None when the item is not marked
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

@@ -19,6 +19,7 @@ from windowdesk.domain.catalog import parse_catalog
 from windowdesk.domain.status_page import is_status_page_base
 from windowdesk.services.case_parts import apply_part_decision
 from windowdesk.services.catalog import import_catalog_into
+from windowdesk.services.credit_flags import apply_credit_flag, apply_credit_key, apply_verification
 from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
 from windowdesk.services.operator_apply import apply_operator
 from windowdesk.storage import models as m
@@ -223,5 +224,8 @@ _HANDLERS = {
     protocol.CHANGE_DECISION: _decision,
     protocol.CHANGE_NOTE: _note,
     protocol.CHANGE_STATUS_PAGE: _status_page,
+    protocol.CHANGE_CREDIT_KEY: apply_credit_key,  # 告知承诺制: the city's key, its flags,
+    protocol.CHANGE_CREDIT_FLAG: apply_credit_flag,  # and the departments' verifications
+    protocol.CHANGE_VERIFICATION: apply_verification,
     **FEEDBACK_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
 }

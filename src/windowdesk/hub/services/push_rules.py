@@ -38,6 +38,7 @@ from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_t
 from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
+    CaseCommitment,
     CaseDeferredMaterial,
     CaseEvent,
     CaseProxy,
@@ -182,6 +183,7 @@ INSERT_CASE = insert(Case.__table__)
 INSERT_CASE_EVENT = insert(CaseEvent.__table__)
 INSERT_CASE_PROXY = insert(CaseProxy.__table__)
 INSERT_DEFERRED_MATERIAL = insert(CaseDeferredMaterial.__table__)
+INSERT_CASE_COMMITMENT = insert(CaseCommitment.__table__)
 _DEFERRED = CaseDeferredMaterial.__table__
 UPDATE_MATERIAL_ARRIVED = (
     update(_DEFERRED)
@@ -209,7 +211,7 @@ UPDATE_QUERY_CODE = (
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
-    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL,
+    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL, INSERT_CASE_COMMITMENT,
     INSERT_NOTIFICATION, INSERT_REFUSAL, UPDATE_MATERIAL_ARRIVED, UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE,
     UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
@@ -482,6 +484,26 @@ class PayloadReader:
         return committed, codes
 
 
+    def commitment(self, accepted_at: dt.datetime) -> dt.date | None:
+        """告知承诺制: the verification's due date (not before the acceptance's day); None
+        for a case accepted otherwise."""
+        value = self.payload.get("commitment")
+        if value is None:
+            return None
+        raw = value.get("verify_due") if isinstance(value, dict) else None
+        try:
+            due = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            due = None
+        if due is None:
+            raise Rejected(N_("The case.accepted event's commitment.verify_due is not an ISO date."))
+        # No time zone puts the window's day later than this one.
+        if due < (accepted_at - dt.timedelta(hours=12)).date():
+            raise Rejected(N_("Case {case_id}: the commitment's verification was due before the case was accepted."),
+                           case_id=self.event.entity_id)
+        return due
+
+
 def unknown_case(view: BatchView, case_id: str) -> Rejected:
     earlier = view.rejected.get(case_id)
     if earlier:
@@ -540,6 +562,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     code_hash = _query_code_hash(read, required=False)
     proxy = read.proxy(view, applicant_id, accepted_at)
     deferral = read.deferral(accepted_at)
+    verify_due = read.commitment(accepted_at)
     if case_id in view.cases:
         raise Rejected(N_("Case {number} is already on the hub (sent by another event)."), number=number)
     if number in view.case_numbers:
@@ -565,6 +588,10 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     if deferral is not None:
         statements += [(INSERT_DEFERRED_MATERIAL, dict(case_id=case_id, material_code=code, due_date=deferral[0],
                                                        arrived_at=None)) for code in deferral[1]]
+    if verify_due is not None:
+        statements.append((INSERT_CASE_COMMITMENT, dict(case_id=case_id, verify_due=verify_due, result=None,
+                                                        verified_at=None, department_code=None, verified_by="",
+                                                        note="")))
 
     def remember(v: BatchView) -> None:
         v.cases[case_id] = CaseFacts(number, center, accepted)

@@ -36,7 +36,9 @@ from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit
 from windowdesk.hub.services.clocks import city_time
+from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_supervision
 from windowdesk.hub.services.feed import append_change
+from windowdesk.hub.services.time_cards import center_clocks
 from windowdesk.hub.storage.models import (
     Case,
     CaseCommitment,
@@ -107,7 +109,7 @@ def _text(value: str, what: str, *, required: bool) -> str:
 
 def verifications_due(session: Session, *, department: str, now: dt.datetime) -> list[VerificationDue]:
     """The verifications not recorded yet of the cases whose item ``department`` decides,
-    the earliest due first, overdue ones marked."""
+    the earliest due first, overdue ones marked (accepted: on the case's center's clock)."""
     items = {item.code: item.name for item in session.scalars(select(CatalogItem))
              if department in _deciders(item)}
     if not items:
@@ -119,8 +121,10 @@ def verifications_due(session: Session, *, department: str, now: dt.datetime) ->
         .where(Case.item_code.in_(sorted(items)), CaseCommitment.result.is_(None))
         .order_by(CaseCommitment.verify_due, Case.accepted_at, Case.id)
     ).all()
+    local_time = center_clocks(session)
     return [VerificationDue(row.id, row.case_number, row.center_code, row.item_code, items[row.item_code],
-                            row.accepted_at, row.verify_due, verification_overdue(row.verify_due, today))
+                            local_time(row.center_code, row.accepted_at), row.verify_due,
+                            verification_overdue(row.verify_due, today))
             for row in rows]
 
 
@@ -204,14 +208,17 @@ def record_verification(
 
 
 def credit_flags(session: Session, *, include_lifted: bool = False) -> list[FlagRow]:
-    """The city's credit flags, the newest first (lifted ones only when asked). No ID
-    number: a flag names the case whose commitment was found untrue."""
+    """The city's credit flags, the newest first (lifted ones only when asked; times on the
+    city's clock). No ID number: a flag names the case whose commitment was found untrue."""
     query = (select(CreditFlag, Case.case_number).join(Case, Case.id == CreditFlag.case_id)
              .order_by(CreditFlag.flagged_at.desc(), CreditFlag.id))
     if not include_lifted:
         query = query.where(CreditFlag.lifted_at.is_(None))
-    return [FlagRow(flag.id, number, flag.flagged_at, flag.flagged_by, flag.reason, flag.lifted_at, flag.lifted_by,
-                    flag.lift_reason)
+    def local(at: dt.datetime | None) -> dt.datetime | None:  # the city's clock, as the console shows times
+        return (city_time(session, at) or at) if at is not None else None
+
+    return [FlagRow(flag.id, number, local(flag.flagged_at), flag.flagged_by, flag.reason, local(flag.lifted_at),
+                    flag.lifted_by, flag.lift_reason)
             for flag, number in session.execute(query)]
 
 
@@ -231,3 +238,34 @@ def lift_flag(session: Session, *, flag_id: str, reason: str, by: str, now: dt.d
     hub_audit.record(session, actor=by, action="credit_flag.lifted", entity="credit_flag", entity_id=flag.id,
                      now=now, address=address, note=reason, detail={"case_number": case_number, "change": seq})
     return seq
+
+
+# --- the console: the same rules, with the console's rights -------------------------
+
+
+def department_verifications(session: Session, *, actor: ConsoleActor, now: dt.datetime) -> list[VerificationDue]:
+    """The verifications waiting for the actor's department (its staff only)."""
+    if actor.role != DEPARTMENT or not actor.department_code:
+        raise Forbidden(N_("Only a department's staff verify commitments."))
+    return verifications_due(session, department=actor.department_code, now=now)
+
+
+def verify_in_console(session: Session, *, actor: ConsoleActor, case_number: str, result: str, note: str,
+                      now: dt.datetime, address: str = "") -> VerificationRecorded:
+    """A department's staff record the verification for their own department."""
+    if actor.role != DEPARTMENT or not actor.department_code:
+        raise Forbidden(N_("Only a department's staff verify commitments."))
+    return record_verification(session, case_number=case_number[:40], department=actor.department_code,
+                               result=result, note=note, by=actor.audit_name, now=now, address=address)
+
+
+def flags_in_console(session: Session, *, actor: ConsoleActor, include_lifted: bool = False) -> list[FlagRow]:
+    require_supervision(actor)
+    return credit_flags(session, include_lifted=include_lifted)
+
+
+def lift_in_console(session: Session, *, actor: ConsoleActor, flag_id: str, reason: str, now: dt.datetime,
+                    address: str = "") -> int:
+    """A supervisor (or an administrator) lifts a flag; audited under their console name."""
+    require_supervision(actor)
+    return lift_flag(session, flag_id=flag_id, reason=reason, by=actor.audit_name, now=now, address=address)

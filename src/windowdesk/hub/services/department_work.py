@@ -29,6 +29,7 @@ from windowdesk.hub.services.time_cards import Light, center_clocks, light_of, s
 from windowdesk.hub.storage.models import (
     OPEN_CASE_STATUSES,
     Case,
+    CaseCommitment,
     CaseEvent,
     CatalogItem,
     Center,
@@ -97,6 +98,12 @@ class Part:
 
 
 @dataclass(frozen=True)
+class CommitmentState:
+    verify_due: dt.date
+    result: str | None
+
+
+@dataclass(frozen=True)
 class CaseRecord:
     case_id: str
     case_number: str
@@ -118,6 +125,9 @@ class CaseRecord:
     parts: list[Part]
     pages: list  # the case's scanned pages (case_pages.py), once electronic materials exist
     may_decide: bool  # the reader is staff of a department whose part is still open
+    # 告知承诺制: the verification's due day and result ("true", "false": marked for
+    # revocation, None: not recorded); None for a case accepted otherwise.
+    commitment: CommitmentState | None = None
 
 
 def item_deciders(item: CatalogItem | None) -> tuple[str, ...]:
@@ -265,7 +275,13 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
         name, number, center_time(session, case.center_code, case.accepted_at), case.promised_date,
         light_of(case.status, case.promised_date, today, warning_day),
         _materials(session, case), steps, parts, scanned_pages(session, actor=actor, case=case), may_decide,
+        _commitment(session, case.id),
     )
+
+
+def _commitment(session: Session, case_id: str) -> CommitmentState | None:
+    row = session.get(CaseCommitment, case_id)
+    return CommitmentState(row.verify_due, row.result) if row is not None else None
 
 
 def _field(value: str, what: str) -> str:

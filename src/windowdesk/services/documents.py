@@ -27,6 +27,7 @@ from windowdesk.printing.data import (
     Applicant,
     CaseListData,
     CollectionLine,
+    CommitmentNoticeData,
     DayReportData,
     DeferralCommitmentData,
     DeferralRefusalNoticeData,
@@ -350,6 +351,37 @@ def deferral_refusal_notice_data(db: Database, ctx: CounterContext, case_id: str
             raise NotFoundError(_("Not found"), _("Case {number} has not been refused.").format(
                 number=case.case_number))
         return DeferralRefusalNoticeData(**fields, refused_at=refusal.at)
+
+
+def commitment_notice_data(db: Database, ctx: CounterContext, case_id: str) -> CommitmentNoticeData:
+    """告知承诺书 of a case accepted under notify-and-commit (two copies)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
+        case = queries.case_with_details(session, case_id)
+        if case is None:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        if case.commitment is None:
+            raise NotFoundError(_("Not under notify-and-commit"),
+                                _("Case {number} was not accepted under notify-and-commit.").format(
+                                    number=case.case_number))
+        item, department = _item(session, case.item_code)
+        return CommitmentNoticeData(
+            issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                           operator_id=case.operator_id),
+            case_number=case.case_number, applicant=_applicant(session, case), item_code=item.code,
+            item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+            conditions=tuple(str(text) for text in item.preconditions),
+            materials=tuple(mat.name for mat in case.materials if mat.status == "received"),
+            legal_basis=item.legal_basis, verify_days=item.commitment_verify_days,
+            verify_due=case.commitment.verify_due, status_url=_status_url(session, case.case_number),
+        )
+
+
+def is_commitment_case(db: Database, ctx: CounterContext, case_id: str) -> bool:
+    """Whether the case was accepted under notify-and-commit: its screen offers the 告知承诺书."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
+        return session.get(m.CaseCommitment, case_id) is not None
 
 
 def is_proxy_case(db: Database, ctx: CounterContext, case_id: str) -> bool:

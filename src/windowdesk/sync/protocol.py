@@ -193,6 +193,10 @@ CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OP
                 CHANGE_CREDIT_KEY, CHANGE_CREDIT_FLAG, CHANGE_VERIFICATION)
 
 DECISIONS = ("approve", "reject", "request_materials")
+# A "case.decision" change may also carry decision "suspend" (with "suspension_kind":
+# hearing, inspection or expert_review) or "resume": the back office stopping the case's
+# clock and starting it again (hub/services/clock_stops.py). Older windows apply them as
+# steps of the hub with the status given.
 
 # What each pushed event's payload must carry; the hub rejects an event missing one.
 # (Added with the hub.) Payloads are those built in services/intake.py and applicants.py;

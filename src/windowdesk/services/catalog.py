@@ -96,6 +96,7 @@ class ItemGuide:
     deferral_rule: str = ""  # 容缺受理: "", "suspend" or "refuse"
     deferral_basis: str = ""
     commitment_verify_days: int = 0  # 告知承诺制: 0 when the item is not marked
+    certificate: str = ""  # what an approval issues ("" when nothing)
 
 
 def import_catalog(db: Database, catalog: cat.Catalog) -> int:
@@ -326,5 +327,5 @@ def get_item_guide(db: Database, *, item_code: str) -> ItemGuide:
             parallel_departments=tuple(departments.get(c, c) for c in row.parallel_departments),
             street_level=row.street_level, where=row.where, catalog_version=row.catalog_version,
             deferral_rule=row.deferral_rule, deferral_basis=row.deferral_basis,
-            commitment_verify_days=row.commitment_verify_days,
+            commitment_verify_days=row.commitment_verify_days, certificate=row.certificate,
         )

@@ -29,6 +29,7 @@ from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.intake.commitment_box import CommitmentBox
 from windowdesk.ui.intake.deferral_box import DeferralBox
 from windowdesk.ui.intake.delivery_choice import DeliveryChoiceBox
 from windowdesk.ui.intake.item_picker import ItemPicker
@@ -58,6 +59,7 @@ class IntakeView(QWidget):
         self.applicant_picker = ApplicantPicker(db, ctx)
         self.proxy_box = ProxyBox(db, ctx)  # 帮办代办
         self.deferral_box = DeferralBox(ctx)  # 容缺受理
+        self.commitment_box = CommitmentBox()  # 告知承诺制
         self.materials = MaterialsTable()
         self.chosen_item_label = QLabel(objectName="chosenItem")
         self.result_label = QLabel(objectName="resultLabel")
@@ -78,6 +80,7 @@ class IntakeView(QWidget):
         self.papers_menu = QMenu(self.papers_button)
         self.attorney_action = self.papers_menu.addAction("")
         self.commitment_action = self.papers_menu.addAction("")
+        self.notice_action = self.papers_menu.addAction("")  # 告知承诺书
         self.papers_button.setMenu(self.papers_menu)
         self.papers_button.setEnabled(False)
         self.last_result: intake.IntakeResult | None = None
@@ -105,6 +108,7 @@ class IntakeView(QWidget):
         below_materials.addWidget(self.deferral_box)
         below_materials.addStretch(1)
         materials_layout.addLayout(below_materials)
+        materials_layout.addWidget(self.commitment_box)
         buttons = QHBoxLayout()
         for button in (self.accept_button, self.notify_button, self.refuse_button):
             buttons.addWidget(button)
@@ -148,6 +152,7 @@ class IntakeView(QWidget):
         self.print_button.clicked.connect(self.print_last_document)
         self.attorney_action.triggered.connect(self.print_power_of_attorney)
         self.commitment_action.triggered.connect(self.print_commitment)
+        self.notice_action.triggered.connect(self.print_commitment_notice)
         self.recordSaved.connect(self._remember_for_print)
         # Whenever this screen is showing, wherever the focus is in the window (the tab bar
         # after an unlock, the status bar, a button); the main window adds F2, F3 and
@@ -180,8 +185,10 @@ class IntakeView(QWidget):
         self.papers_button.setText(_("More papers"))
         self.attorney_action.setText(_("Power of attorney (委托书)"))
         self.commitment_action.setText(_("Commitment (承诺书)"))
+        self.notice_action.setText(_("Notice and commitment (告知承诺书)"))
         self.proxy_box.retranslate()
         self.deferral_box.retranslate()
+        self.commitment_box.retranslate()
         self.item_picker.retranslate()
         self.applicant_picker.retranslate()
         self.materials.retranslate()
@@ -221,6 +228,7 @@ class IntakeView(QWidget):
             self.chosen_item_label.setText(_("1. Choose an item on the left (F2)."))
             self.materials.clear_materials()
             self.deferral_box.offer(allowed=False)
+            self.commitment_box.offer(verify_days=0, certificate="")
         else:
             self.chosen_item_label.setText(
                 _("Item: {name} \u00b7 promised in {days} working days").format(
@@ -229,6 +237,7 @@ class IntakeView(QWidget):
             )
             self.materials.set_materials(guide.materials)
             self.deferral_box.offer(allowed=bool(guide.deferral_rule))
+            self.commitment_box.offer(verify_days=guide.commitment_verify_days, certificate=guide.certificate)
             self._say_fee_warning(guide.code)
             # Tab goes on from the last note to "mark all", then the decisions.
             last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
@@ -306,7 +315,7 @@ class IntakeView(QWidget):
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
             checks=self.materials.checks(), shipped_calendar=self._calendar, delivery=self.delivery_box.choice(),
-            proxy=self.proxy_box.terms(), deferral=self.deferral_box.terms(),
+            proxy=self.proxy_box.terms(), deferral=self.deferral_box.terms(), commitment=self.commitment_box.terms(),
         ))
 
     def notify_missing(self) -> None:
@@ -374,6 +383,7 @@ class IntakeView(QWidget):
             "item_query": self.item_picker.query_edit.text(),
             "proxy": self.proxy_box.draft(),  # 帮办代办
             "deferral": self.deferral_box.draft(),  # 容缺受理
+            "commitment": self.commitment_box.draft(),  # 告知承诺制
         }
 
     def draft_record(self) -> dict:
@@ -422,6 +432,8 @@ class IntakeView(QWidget):
             self.proxy_box.restore(draft["proxy"])
         if draft.get("deferral"):
             self.deferral_box.restore(draft["deferral"])
+        if draft.get("commitment"):
+            self.commitment_box.restore(draft["commitment"])
 
     def _kept_extras(self, record: dict) -> tuple[dict | None, dict | None]:
         """The agent box and the deferral as kept in the database (a form kept before
@@ -447,7 +459,9 @@ class IntakeView(QWidget):
         self.print_button.setEnabled(True)
         self.attorney_action.setEnabled(result.kind == "case" and result.proxy)
         self.commitment_action.setEnabled(result.kind == "case" and result.deferred)
-        self.papers_button.setEnabled(self.attorney_action.isEnabled() or self.commitment_action.isEnabled())
+        self.notice_action.setEnabled(result.kind == "case" and result.committed)
+        self.papers_button.setEnabled(self.attorney_action.isEnabled() or self.commitment_action.isEnabled()
+                                      or self.notice_action.isEnabled())
         if preferences.prints_at_once(self._db):
             self._print_at_once(result)
 
@@ -487,6 +501,11 @@ class IntakeView(QWidget):
         """Preview and print the 承诺书 of the last case, when materials follow."""
         if self.last_result is not None and self.last_result.deferred:
             self._preview_paper(documents.deferral_commitment_data)
+
+    def print_commitment_notice(self) -> None:
+        """Preview and print the 告知承诺书 of the last case, when accepted under notify-and-commit."""
+        if self.last_result is not None and self.last_result.committed:
+            self._preview_paper(documents.commitment_notice_data)
 
     def _preview_paper(self, load: Callable[..., object]) -> None:
         from windowdesk.ui.printing.actions import open_print_preview

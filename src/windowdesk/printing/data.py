@@ -234,6 +234,7 @@ class NotificationSlipData:
     legal_basis: str
     where: str  # where to come back
     note: str = ""
+    proxy: ProxyDetails | None = None  # 帮办代办: the agent it was given to
 
     @property
     def number(self) -> str:
@@ -252,6 +253,7 @@ class RefusalNoticeData:
     refused_at: dt.datetime
     reason: str
     legal_basis: str
+    proxy: ProxyDetails | None = None  # 帮办代办: the agent it was given to
 
     @property
     def number(self) -> str:

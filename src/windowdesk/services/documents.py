@@ -182,6 +182,14 @@ def _proxy_details(session: Session, case: m.Case) -> ProxyDetails | None:
     return ProxyDetails(Applicant(agent.name, agent.masked_number), case.proxy.power_of_attorney_date)
 
 
+def _record_agent(session: Session, record: m.OneTimeNotification | m.Refusal) -> ProxyDetails | None:
+    """帮办代办: the agent a one-time notification or a refusal was given to (None: in person)."""
+    if record.agent_resident_id is None or record.power_of_attorney_date is None:
+        return None
+    agent = applicant_summary(session, ApplicantRef(RESIDENT, record.agent_resident_id))
+    return ProxyDetails(Applicant(agent.name, agent.masked_number), record.power_of_attorney_date)
+
+
 def _proxy_case(session: Session, ctx: CounterContext, case_id: str) -> tuple[m.Case, ProxyDetails]:
     authorize(session, ctx, Permission.PRINT_DOCUMENT)
     case = queries.case_with_details(session, case_id)
@@ -283,7 +291,7 @@ def notification_slip_data(db: Database, ctx: CounterContext, notification_id: s
             item_code=item.code, item_name=item.name, department_name=department,
             given_at=note.created_at,
             entries=tuple(MaterialLine(e.name, e.requirement, e.problem, e.note) for e in note.entries),
-            legal_basis=item.legal_basis, where=item.where, note=note.note,
+            legal_basis=item.legal_basis, where=item.where, note=note.note, proxy=_record_agent(session, note),
         )
 
 
@@ -300,6 +308,7 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
             refusal_number=refusal.number, applicant=_applicant(session, refusal),
             item_code=item.code, item_name=item.name, department_name=department,
             refused_at=refusal.created_at, reason=refusal.reason, legal_basis=refusal.legal_basis,
+            proxy=_record_agent(session, refusal),
         )
 
 

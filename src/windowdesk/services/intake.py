@@ -274,6 +274,21 @@ def _check_agent(session: Session, proxy: ProxyTerms, principal: ApplicantRef, t
         raise ValidationError(_("Please choose or register the agent first."), field="agent")
 
 
+def _agent_columns(proxy: ProxyTerms | None) -> dict[str, object]:
+    """帮办代办 on a one-time notification or a refusal: the agent and the power of attorney."""
+    if proxy is None:
+        return {}
+    return {"agent_resident_id": proxy.agent_resident_id, "power_of_attorney_date": proxy.power_of_attorney_date}
+
+
+def _agent_payload(proxy: ProxyTerms | None) -> dict[str, object]:
+    """The ``proxy`` member of notification.given and refusal.given, as case.accepted has it."""
+    if proxy is None:
+        return {}
+    return {"proxy": {"agent": {"kind": RESIDENT, "id": proxy.agent_resident_id},
+                      "power_of_attorney_date": proxy.power_of_attorney_date.isoformat()}}
+
+
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
     payload = _plain_case_payload(case, applicant)
     if case.proxy is not None:
@@ -316,8 +331,10 @@ def notify_missing(
     applicant: ApplicantRef,
     checks: Sequence[MaterialCheck],
     note: str = "",
+    proxy: ProxyTerms | None = None,
 ) -> IntakeResult:
-    """一次性告知: record the visit with the complete list of what is missing or wrong."""
+    """一次性告知: record the visit with the complete list of what is missing or wrong.
+    ``proxy`` (帮办代办): the agent who came for the applicant is named on it."""
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
         problems = [(mat, check) for mat, check in pairs if check.status != RECEIVED]
@@ -327,11 +344,14 @@ def notify_missing(
                 field="materials",
             )
         now = ctx.now()
+        if proxy is not None:
+            _check_agent(session, proxy, applicant, now.astimezone(ctx.zone).date())
         notification = m.OneTimeNotification(
             id=new_uuid(),
             number=_next_number(session, ctx, DocumentSeries.NOTIFICATION, now.astimezone(ctx.zone).date()),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, created_at=now, note=note.strip(), **_applicant_columns(applicant),
+            **_agent_columns(proxy),
         )
         notification.entries = [
             m.NotificationEntry(
@@ -356,7 +376,7 @@ def notify_missing(
                 "id": notification.id, "number": notification.number, "center": ctx.center_code,
                 "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
                 "applicant": {"kind": applicant.kind, "id": applicant.id},
-                "created_at": now.isoformat(), "note": notification.note,
+                "created_at": now.isoformat(), "note": notification.note, **_agent_payload(proxy),
                 "entries": [
                     {"code": e.material_code, "name": e.name, "problem": e.problem,
                      "requirement": e.requirement, "note": e.note}
@@ -375,8 +395,10 @@ def refuse_application(
     applicant: ApplicantRef,
     reason: str,
     legal_basis: str,
+    proxy: ProxyTerms | None = None,
 ) -> IntakeResult:
-    """不予受理: the item cannot be accepted, with the reason and its legal basis."""
+    """不予受理: the item cannot be accepted, with the reason and its legal basis.
+    ``proxy`` (帮办代办): the agent who came for the applicant is named on it."""
     reason = (reason or "").strip()
     legal_basis = (legal_basis or "").strip()
     if not reason:
@@ -390,12 +412,14 @@ def refuse_application(
         item = _load_item(session, item_code)
         applicant_summary(session, applicant)
         now = ctx.now()
+        if proxy is not None:
+            _check_agent(session, proxy, applicant, now.astimezone(ctx.zone).date())
         refusal = m.Refusal(
             id=new_uuid(),
             number=_next_number(session, ctx, DocumentSeries.REFUSAL, now.astimezone(ctx.zone).date()),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, created_at=now, reason=reason, legal_basis=legal_basis,
-            **_applicant_columns(applicant),
+            **_applicant_columns(applicant), **_agent_columns(proxy),
         )
         session.add(refusal)
         session.flush()
@@ -410,6 +434,7 @@ def refuse_application(
                 "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
                 "applicant": {"kind": applicant.kind, "id": applicant.id},
                 "created_at": now.isoformat(), "reason": reason, "legal_basis": legal_basis,
+                **_agent_payload(proxy),
             },
         )
         return IntakeResult("refusal", refusal.id, refusal.number)

@@ -426,6 +426,9 @@ class OneTimeNotification(Base):
     organisation_id: Mapped[str | None] = mapped_column(
         ForeignKey("organisations.id"), nullable=True
     )
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -461,6 +464,9 @@ class Refusal(Base):
     organisation_id: Mapped[str | None] = mapped_column(
         ForeignKey("organisations.id"), nullable=True
     )
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str] = mapped_column(Text)

@@ -724,6 +724,7 @@ def _window_record(
         item = read.item(view)
         applicant_kind, applicant_id = read.applicant(view, center)
         created_at = read.timestamp("created_at")
+        proxy = read.proxy(view, applicant_id, created_at)  # 帮办代办: the agent who came, if any
         if record_id in seen(view):
             raise Rejected(
                 N_("The {entity} {number} is already on the hub (sent by another event)."),
@@ -738,6 +739,7 @@ def _window_record(
             id=record_id, number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(),
             created_at=created_at, received_at=now,
+            agent_resident_id=proxy[0] if proxy else None, power_of_attorney_date=proxy[1] if proxy else None,
         )
         return Plan([(statement, values)], lambda v: seen(v).update((record_id, number)))
 

@@ -474,6 +474,9 @@ class Notification(Base):
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class Refusal(Base):
@@ -490,6 +493,9 @@ class Refusal(Base):
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class AuditRecord(Base):

@@ -323,7 +323,7 @@ class IntakeView(QWidget):
             return
         self._decide(lambda: intake.notify_missing(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            checks=self.materials.checks(),
+            checks=self.materials.checks(), proxy=self.proxy_box.terms(),  # 帮办代办: named on the slip
         ))
 
     def refuse(self) -> None:
@@ -334,7 +334,7 @@ class IntakeView(QWidget):
             return
         self._decide(lambda: intake.refuse_application(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            reason=dialog.reason(), legal_basis=dialog.legal_basis(),
+            reason=dialog.reason(), legal_basis=dialog.legal_basis(), proxy=self.proxy_box.terms(),
         ))
 
     def _show_result(self, text: str, *, ok: bool, rich: bool = False) -> None:

@@ -57,9 +57,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_credit_flags_key_hash'), 'credit_flags', ['key_hash'])
     op.create_index(op.f('ix_credit_flags_case_id'), 'credit_flags', ['case_id'])
+    # 帮办代办: a one-time notification or a refusal given to an agent names them.
+    for table in ('notifications', 'refusals'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column('agent_resident_id', sa.String(length=36), nullable=True))
+            batch_op.add_column(sa.Column('power_of_attorney_date', sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
+    for table in ('refusals', 'notifications'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column('power_of_attorney_date')
+            batch_op.drop_column('agent_resident_id')
     op.drop_index(op.f('ix_credit_flags_case_id'), table_name='credit_flags')
     op.drop_index(op.f('ix_credit_flags_key_hash'), table_name='credit_flags')
     op.drop_table('credit_flags')

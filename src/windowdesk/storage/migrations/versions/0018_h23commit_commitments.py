@@ -1,5 +1,5 @@
 """告知承诺制 and credit flags: items marked for notify-and-commit, cases accepted so, the
-hub's credit flags
+hub's credit flags; the agent on notifications and refusals
 
 Revision ID: 0018_h23commit_commitments
 Revises: 0017_h23modes_deferred_materials
@@ -48,9 +48,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_flags")),
     )
     op.create_index(op.f("ix_credit_flags_key_hash"), "credit_flags", ["key_hash"])
+    # 帮办代办: a one-time notification or a refusal given to an agent names them.
+    for table in ("notifications", "refusals"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column("agent_resident_id", sa.String(length=36), nullable=True))
+            batch_op.add_column(sa.Column("power_of_attorney_date", sa.Date(), nullable=True))
+            batch_op.create_foreign_key(op.f(f"fk_{table}_agent_resident_id_residents"), "residents",
+                                        ["agent_resident_id"], ["id"])
 
 
 def downgrade() -> None:
+    for table in ("refusals", "notifications"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(op.f(f"fk_{table}_agent_resident_id_residents"), type_="foreignkey")
+            batch_op.drop_column("power_of_attorney_date")
+            batch_op.drop_column("agent_resident_id")
     op.drop_index(op.f("ix_credit_flags_key_hash"), table_name="credit_flags")
     op.drop_table("credit_flags")
     op.drop_index(op.f("ix_case_commitments_verify_due"), table_name="case_commitments")

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from windowdesk.domain.commitment import CommitmentTerms, credit_key_hash
 from windowdesk.domain.deferral import DeferralTerms
 from windowdesk.errors import ValidationError
-from windowdesk.services import intake, reports
+from windowdesk.services import intake, reports, worklist
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.credit_flags import CREDIT_KEY_SETTING
 from windowdesk.services.intake import MISSING, RECEIVED, MaterialCheck
@@ -87,6 +87,8 @@ def test_a_case_under_notify_and_commit_is_decided_on_the_spot_with_its_verifica
     sent = _outbox(demo, result.id)
     assert sent[0][0] == "case.accepted" and sent[0][1]["commitment"] == {"verify_due": "2026-03-16"}
     assert [p["action"] for kind, p in sent[1:]] == ["start_review", "approve", "complete"]
+    detail = worklist.get_record_detail(demo.db, at(demo.ctx, MONDAY), kind="case", record_id=result.id)
+    assert detail.state.endswith("notify-and-commit, verification due 2026-03-16")
 
 
 def test_without_deciding_on_the_spot_the_case_is_accepted_with_its_verification_due(demo):
@@ -166,6 +168,8 @@ def test_the_verification_reaches_the_case_and_the_report_counts_commitments_apa
         commitment = session.get(m.CaseCommitment, false_one.id)
         assert commitment.marked_for_revocation and commitment.verified_by == "JDB"
         assert commitment.verification_note == "收入情况不实"
+    detail = worklist.get_record_detail(demo.db, ctx, kind="case", record_id=false_one.id)
+    assert detail.state.endswith("commitment found false: marked for revocation")
 
     def figures(end: dt.date):
         total = reports.performance_report(demo.db, ctx, start=dt.date(2026, 3, 1), end=end, by="center",

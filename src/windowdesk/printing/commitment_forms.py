@@ -13,7 +13,7 @@ ID numbers masked (printing.data); the center's seal and date as on every notice
 
 from __future__ import annotations
 
-from reportlab.platypus import PageBreak
+from reportlab.platypus import Flowable, PageBreak
 
 from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
@@ -64,7 +64,7 @@ def render_commitment_notice(
     styles = sheet.styles
     issuer = data.issuer
     head = DocumentHead(commitment_notice_title(), _("Case number"), data.case_number, issuer, reprint)
-    story = []
+    story: list[Flowable] = []
     for copy_label in (_("Applicant's copy"), _("File copy")):
         if story:
             story.append(PageBreak())

@@ -60,13 +60,20 @@ def _at(value: object) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if isinstance(value, str) and value else None
 
 
+def _flag_time(value: object) -> dt.datetime:
+    at = _at(value)
+    if at is None:
+        raise ValueError("a credit flag without the time it was put")  # the page is not applied
+    return at
+
+
 def apply_credit_key(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
     key = change.payload.get("key")
     try:
         valid = isinstance(key, str) and len(bytes.fromhex(key)) >= 32
     except ValueError:
         valid = False
-    if not valid:
+    if not valid or not isinstance(key, str):
         log.warning("skipping a credit key that is not one (seq %s)", change.seq)
         return None
     queries.set_local_setting(session, CREDIT_KEY_SETTING, key)
@@ -82,7 +89,7 @@ def apply_credit_flag(session: Session, change: protocol.Change, now: dt.datetim
         session.add(flag)
     flag.key_hash = str(payload["key_hash"])
     flag.case_number = str(payload.get("case_number") or "")
-    flag.flagged_at = _at(payload["flagged_at"])
+    flag.flagged_at = _flag_time(payload["flagged_at"])
     flag.reason = str(payload.get("reason") or "")
     flag.lifted_at = _at(payload.get("lifted_at"))
     flag.lift_reason = str(payload.get("lift_reason") or "")

@@ -220,9 +220,9 @@ def accept_case(
                 from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source="window",
             )
         ]
-        if commitment is not None:
-            case.commitment = m.CaseCommitment(
-                verify_due=calendar.add_working_days(today, item.commitment_verify_days))
+        verify_due = calendar.add_working_days(today, item.commitment_verify_days) if commitment else None
+        if verify_due is not None:
+            case.commitment = m.CaseCommitment(verify_due=verify_due)
         if proxy is not None:
             case.proxy = m.CaseProxy(
                 agent_resident_id=proxy.agent_resident_id, power_of_attorney_date=proxy.power_of_attorney_date,
@@ -241,8 +241,8 @@ def accept_case(
             payload={**_case_payload(case, applicant), "delivery": delivery_payload,
                      "query_code_hash": query_code_hash},
         )
-        if commitment is not None and commitment.decide_on_the_spot:
-            _decide_on_the_spot(session, ctx, case, commitment, now)
+        if commitment is not None and verify_due is not None and commitment.decide_on_the_spot:
+            _decide_on_the_spot(session, ctx, case, commitment, verify_due, now)
         warnings = ()
         if not calendar.covers(case.legal_date):
             warnings = (
@@ -255,11 +255,11 @@ def accept_case(
 
 
 def _decide_on_the_spot(session: Session, ctx: CounterContext, case: m.Case, commitment: CommitmentTerms,
-                        now: dt.datetime) -> None:
+                        verify_due: dt.date, now: dt.datetime) -> None:
     """告知承诺制: the conditions are met on the applicant's word, so the window approves and
     completes the case at once, each step on the timeline and in the outbox as usual."""
     note = _("Decided on the spot on the applicant's signed commitment (告知承诺制); verification due {date}."
-             ).format(date=case.commitment.verify_due.isoformat())
+             ).format(date=verify_due.isoformat())
     append_step(session, ctx, case, CaseAction.START_REVIEW, "", now)
     append_step(session, ctx, case, CaseAction.APPROVE, note, now)
     certificate = certificate_at_completion(session, case, CaseAction.COMPLETE, commitment.certificate_number)
@@ -285,8 +285,9 @@ def _agent_payload(proxy: ProxyTerms | None) -> dict[str, object]:
     """The ``proxy`` member of notification.given and refusal.given, as case.accepted has it."""
     if proxy is None:
         return {}
+    signed = proxy.power_of_attorney_date  # checked by _check_agent: a date
     return {"proxy": {"agent": {"kind": RESIDENT, "id": proxy.agent_resident_id},
-                      "power_of_attorney_date": proxy.power_of_attorney_date.isoformat()}}
+                      "power_of_attorney_date": signed.isoformat() if signed else None}}
 
 
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:

@@ -214,11 +214,12 @@ def credit_flags(session: Session, *, include_lifted: bool = False) -> list[Flag
              .order_by(CreditFlag.flagged_at.desc(), CreditFlag.id))
     if not include_lifted:
         query = query.where(CreditFlag.lifted_at.is_(None))
-    def local(at: dt.datetime | None) -> dt.datetime | None:  # the city's clock, as the console shows times
-        return (city_time(session, at) or at) if at is not None else None
 
-    return [FlagRow(flag.id, number, local(flag.flagged_at), flag.flagged_by, flag.reason, local(flag.lifted_at),
-                    flag.lifted_by, flag.lift_reason)
+    def local(at: dt.datetime) -> dt.datetime:  # the city's clock, as the console shows times
+        return city_time(session, at) or at
+
+    return [FlagRow(flag.id, number, local(flag.flagged_at), flag.flagged_by, flag.reason,
+                    local(flag.lifted_at) if flag.lifted_at else None, flag.lifted_by, flag.lift_reason)
             for flag, number in session.execute(query)]
 
 

@@ -108,6 +108,7 @@ def test_a_notification_and_a_refusal_given_to_an_agent_keep_the_agent_at_the_hu
     results = hub.push_results(window, [principal, agent, notice, refusal, in_person, self_agent])
 
     assert [status for status, _reason in results] == ["applied"] * 5 + ["rejected"]
+    assert "is its applicant" in results[-1][1]
     with hub.db.read() as session:
         agents = {row.number: (row.agent_resident_id, row.power_of_attorney_date)
                   for model in (Notification, Refusal) for row in session.scalars(select(model))}

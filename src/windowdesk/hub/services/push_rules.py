@@ -440,8 +440,8 @@ class PayloadReader:
         agent = value.get("agent") if isinstance(value, dict) else None
         agent_id = agent.get("id") if isinstance(agent, dict) else None
         if not isinstance(agent, dict) or agent.get("kind") != "resident" or not is_uuid(agent_id):
-            raise Rejected(N_("The case.accepted event's proxy must name its agent as {{\"kind\": \"resident\", "
-                              "\"id\": ...}}."))
+            raise Rejected(N_("The {kind} event's proxy must name its agent as {{\"kind\": \"resident\", "
+                              "\"id\": ...}}."), kind=self.event.kind)
         if agent_id not in view.residents:
             raise Rejected(N_("The agent (resident {agent_id}) is not registered on the hub at this center."),
                            agent_id=agent_id)
@@ -453,7 +453,7 @@ class PayloadReader:
         except ValueError:
             signed = None
         if signed is None:
-            raise Rejected(N_("The case.accepted event's power_of_attorney_date is not an ISO date."))
+            raise Rejected(N_("The {kind} event's power_of_attorney_date is not an ISO date."), kind=self.event.kind)
         # The window checked it against its own day; no time zone puts that day later than this.
         if signed > (accepted_at + dt.timedelta(hours=14)).date():
             raise Rejected(N_("The power of attorney of case {case_id} is dated after the case was accepted."),

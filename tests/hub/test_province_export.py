@@ -83,6 +83,7 @@ def test_every_case_that_moved_is_exported_per_day_with_its_whole_record(
     step(at_once, "start_review", "2025-10-13 09:20")
     step(at_once, "approve", "2025-10-13 09:30")  # decided the same day: 即办
     promised = case("MZ-001", "CH-20251013-01-0004")  # 承诺
+    committed = case("JD-001", "CH-20251013-01-0005", commitment={"verify_due": "2025-10-27"})  # 告知承诺制
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
 
     days = _export(hub, tmp_path / "out", "2025-10-09", "2025-10-14")
@@ -91,7 +92,7 @@ def test_every_case_that_moved_is_exported_per_day_with_its_whole_record(
     assert days["2025-10-11"] == [] and days["2025-10-12"] == []  # exported, nothing moved
     numbers = {day: [line["case_number"] for line in lines] for day, lines in days.items()}
     assert numbers["2025-10-09"] == numbers["2025-10-10"] == numbers["2025-10-14"] == ["CH-20251009-01-0001"]
-    assert len(numbers["2025-10-13"]) == 5
+    assert len(numbers["2025-10-13"]) == 6
     record = days["2025-10-14"][0]
     assert (record["kind"], record["source"], record["status"], record["result"]) == ("承诺", "window", "delivered",
                                                                                      "approved")
@@ -107,7 +108,10 @@ def test_every_case_that_moved_is_exported_per_day_with_its_whole_record(
     kinds = {line["case_number"]: line["kind"] for line in days["2025-10-13"]}
     assert kinds == {"CH-20251009-01-0001": "承诺", upward["payload"]["number"]: "上报",
                      joint["payload"]["number"]: "联办", at_once["payload"]["number"]: "即办",
-                     promised["payload"]["number"]: "承诺"}
+                     promised["payload"]["number"]: "承诺", committed["payload"]["number"]: "承诺"}
+    commitments = {line["case_number"]: line["commitment"] for line in days["2025-10-13"]}
+    assert commitments.pop(committed["payload"]["number"]) == {"verify_due": "2025-10-27", "verification": None}
+    assert set(commitments.values()) == {None}  # the other ways of acceptance
 
 
 def test_a_period_the_wrong_way_round_is_refused_in_words(hub: Hub, tmp_path: Path, capsys) -> None:

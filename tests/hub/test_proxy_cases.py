@@ -81,3 +81,38 @@ def test_proxy_details_no_window_may_send_are_refused_with_plain_reasons(
     with hub.db.read() as session:
         assert session.scalars(select(CaseProxy)).all() == []
         assert session.scalars(select(Case)).all() == []
+
+
+def _record(events: EventFactory, kind: str, prefix: str, applicant_id: str, n: int, **more: Any) -> dict[str, Any]:
+    from windowdesk.domain.uuid7 import new_uuid
+
+    record_id = new_uuid()
+    return events.event(f"{kind}.given", kind, record_id, {
+        "id": record_id, "number": f"{prefix}-CH-20251009-01-000{n}", "center": "CH", "window": "CH-01",
+        "operator": new_uuid(), "item": "LB-002", "applicant": {"kind": "resident", "id": applicant_id},
+        "created_at": ACCEPTED_AT.isoformat(), "note": "", "entries": [], "reason": "不属于受理范围",
+        "legal_basis": "第三十二条", **more})
+
+
+def test_a_notification_and_a_refusal_given_to_an_agent_keep_the_agent_at_the_hub(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
+    from windowdesk.hub.storage.models import Notification, Refusal
+
+    principal, agent = events.resident(), events.resident(name="刘志强", id_number="23090319760509009X")
+    notice = _record(events, "notification", "GZ", principal["entity_id"], 1, proxy=_proxy(agent["entity_id"]))
+    refusal = _record(events, "refusal", "BY", principal["entity_id"], 1, proxy=_proxy(agent["entity_id"]))
+    in_person = _record(events, "notification", "GZ", principal["entity_id"], 2)
+    self_agent = _record(events, "refusal", "BY", principal["entity_id"], 2, proxy=_proxy(principal["entity_id"]))
+
+    results = hub.push_results(window, [principal, agent, notice, refusal, in_person, self_agent])
+
+    assert [status for status, _reason in results] == ["applied"] * 5 + ["rejected"]
+    assert "is its applicant" in results[-1][1]
+    with hub.db.read() as session:
+        agents = {row.number: (row.agent_resident_id, row.power_of_attorney_date)
+                  for model in (Notification, Refusal) for row in session.scalars(select(model))}
+    assert agents == {
+        notice["payload"]["number"]: (agent["entity_id"], dt.date(2025, 10, 8)),
+        refusal["payload"]["number"]: (agent["entity_id"], dt.date(2025, 10, 8)),
+        in_person["payload"]["number"]: (None, None)}

@@ -51,6 +51,8 @@ PROXY_SUSPENSION_REASON = "待申请人补充房屋测绘报告（测绘机构�
 PROXY_DECISION = "准予登记，核发不动产权证书。"
 # 容缺受理: FC-001 accepted without its 契税完税凭证 (M05), to follow within the promised time.
 DEFERRED_MATERIAL = "M05"
+# 告知承诺制: JD-001 (居民家庭经济状况证明开具), verified by the street office within 10 working days.
+COMMITMENT_ITEM = "JD-001"
 
 
 def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]) -> list[MaterialCheck]:
@@ -142,16 +144,39 @@ def _deferred_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
     return case.id
 
 
+def _committed_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> str:
+    """Today's case of this window accepted under notify-and-commit (made, and decided on
+    the spot, when there is none)."""
+    from windowdesk.domain.commitment import CommitmentTerms
+    from windowdesk.services import applicants, documents, intake, worklist
+
+    for entry in worklist.list_day_work(db, ctx, day=ctx.local_today()):
+        if entry.kind == worklist.CASE and documents.is_commitment_case(db, ctx, entry.id):
+            return entry.id
+    applicant = applicants.find_residents(db, ctx, query=DEMO_ID_NUMBER)[0].ref
+    case = intake.accept_case(db, ctx, item_code=COMMITMENT_ITEM, applicant=applicant,
+                              checks=_checks(db, COMMITMENT_ITEM, {}), shipped_calendar=calendar,
+                              commitment=CommitmentTerms())
+    return case.id
+
+
 def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> dict[str, object]:
     """One document of every kind, by ``DocumentKind`` value, from the data in ``db``."""
     from windowdesk.domain.query_codes import new_query_code
     from windowdesk.services import documents, worklist
 
     today = ctx.local_today()
-    latest = {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)}
+
+    def latest_records() -> dict:
+        # The case decided on the spot under notify-and-commit (a data folder's, from an
+        # earlier run) is not the one the receipt and the hearing's notice are printed for.
+        return {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)
+                if e.kind != worklist.CASE or not documents.is_commitment_case(db, ctx, e.id)}
+
+    latest = latest_records()
     if len(latest) < 3:
         _decide_missing(db, ctx, calendar, set(latest))
-        latest = {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)}
+        latest = latest_records()
     # As first printed: with a query code (a sample one; the case's own was printed once and is not kept).
     case = documents.acceptance_receipt_data(db, ctx, latest[worklist.CASE].id, query_code=new_query_code())
     suspended = _suspended_for_a_hearing(db, ctx, latest[worklist.CASE].id)
@@ -159,6 +184,7 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
     suspension = documents.proxy_suspension_notice_data(db, ctx, proxy_case)
     deferred_case = _deferred_case(db, ctx, calendar)
     deferred_notice = documents.deferred_acceptance_notice_data(db, ctx, deferred_case)
+    committed_case = _committed_case(db, ctx, calendar)  # before the day's lists, which count it
     now = ctx.now()
     fee_receipt = sample_fee_receipt(
         case.issuer, payer=case.applicant, case_number=case.case_number, item_name=case.item_name,
@@ -182,6 +208,7 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
         "deferred_acceptance_notice": deferred_notice,
         "deferral_commitment": documents.deferral_commitment_data(db, ctx, deferred_case),
         "deferral_refusal_notice": sample_deferral_refusal_notice(deferred_notice, refused_at=now),
+        "commitment_notice": documents.commitment_notice_data(db, ctx, committed_case),
     }
 
 

@@ -6,7 +6,11 @@ period [start, end] of local days:
 
 - accepted: cases accepted on a day of the period; of them, proxy_accepted: those an
   agent applied for (帮办代办), and deferred_accepted: those accepted with materials to
-  follow (容缺受理), each counted apart;
+  follow (容缺受理), and commitment_accepted: those accepted under notify-and-commit
+  (告知承诺制), each counted apart;
+- verifications (核查) of the notify-and-commit cases accepted in the period, as the
+  department recorded them by now: found false; not recorded and due by the end of the
+  period (verifications_due), or past their due day at the end (verifications_overdue);
 - completed: cases that reached 办结 (completed) on a day of the period;
 - on time / late: of those completed, used working days <= / > the item's promised limit
   (working days after the acceptance day up to the completion day, without the days the
@@ -69,6 +73,10 @@ class CaseFact:
     delivered_day: dt.date | None = None
     proxy: bool = False  # 帮办代办: an agent applied for the applicant
     deferred: bool = False  # 容缺受理: accepted with materials to follow
+    # 告知承诺制: the verification's due day (None: not accepted so) and its result
+    # ("true", "false", or None while not recorded).
+    verify_due: dt.date | None = None
+    verified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ class Figures:
     accepted: int = 0
     proxy_accepted: int = 0  # of accepted
     deferred_accepted: int = 0  # of accepted
+    commitment_accepted: int = 0  # of accepted
+    verifications_due: int = 0  # of commitment_accepted: not recorded, not past due at the period's end
+    verifications_overdue: int = 0  # of commitment_accepted: not recorded, past due at the period's end
+    verifications_false: int = 0  # of commitment_accepted: found false (marked for revocation)
     completed: int = 0
     on_time: int = 0
     late: int = 0
@@ -154,7 +166,9 @@ class Figures:
     def as_dict(self) -> dict[str, Any]:
         return {
             "accepted": self.accepted, "proxy_accepted": self.proxy_accepted,
-            "deferred_accepted": self.deferred_accepted, "completed": self.completed, "on_time": self.on_time, "late": self.late,
+            "deferred_accepted": self.deferred_accepted, "commitment_accepted": self.commitment_accepted,
+            "verifications_due": self.verifications_due, "verifications_overdue": self.verifications_overdue,
+            "verifications_false": self.verifications_false, "completed": self.completed, "on_time": self.on_time, "late": self.late,
             "open_overdue": self.open_overdue, "overdue": self.overdue, "notifications": self.notifications,
             "refusals": self.refusals, "average_handling_days": self.average_handling_days,
             "on_time_rate": self.on_time_rate, "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
@@ -253,6 +267,11 @@ def build_report(
                 add(case.keys, _bump("proxy_accepted"))
             if case.deferred:
                 add(case.keys, _bump("deferred_accepted"))
+            if case.verify_due is not None:
+                add(case.keys, _bump("commitment_accepted"))
+                figure = _verification_figure(case, end)
+                if figure:
+                    add(case.keys, _bump(figure))
         if case.completed_day is not None and _within(case.completed_day, start, end):
             used = used_working_days(case, case.completed_day, index)
             on_time = used <= case.promised_days
@@ -330,8 +349,18 @@ def _complained(complaint: ComplaintFact) -> Callable[[Figures], None]:
     return update
 
 
+def _verification_figure(case: CaseFact, end: dt.date) -> str | None:
+    """Which verification figure a notify-and-commit case counts in (None: found true)."""
+    if case.verified == "false":
+        return "verifications_false"
+    if case.verified is None and case.verify_due is not None:
+        return "verifications_overdue" if case.verify_due < end else "verifications_due"
+    return None
+
+
 def report_columns() -> Sequence[str]:
     """The figures' names in the order tables and CSV files show them."""
-    return ("accepted", "proxy_accepted", "deferred_accepted", "completed", "on_time", "overdue", "notifications",
+    return ("accepted", "proxy_accepted", "deferred_accepted", "commitment_accepted", "verifications_due",
+            "verifications_overdue", "verifications_false", "completed", "on_time", "overdue", "notifications",
             "refusals", "average_handling_days", "rating_count", "window_ratings", "web_ratings", "satisfaction_rate",
             "complaints", "window_complaints", "web_complaints", "complaints_resolved")

@@ -122,6 +122,14 @@ class Deferral:
 
 
 @dataclass(frozen=True)
+class Commitment:
+    """告知承诺制 for an item: the case may be accepted (and decided) on the applicant's
+    signed commitment; the responsible department verifies it within these working days."""
+
+    verify_within_days: int
+
+
+@dataclass(frozen=True)
 class Tier:
     up_to: int | None  # inclusive upper bound of the quantity; None on the last tier
     amount_fen: int  # flat amount for a quantity that falls in this tier
@@ -189,6 +197,7 @@ class CatalogItem:
     online: OnlineApplication | None = None
     # 表格下载 (issue 30): the forms to download and print (domain.catalog_forms).
     forms: tuple[ItemForm, ...] = ()
+    commitment: Commitment | None = None  # 告知承诺制: None when the item is not marked
 
     @property
     def required_materials(self) -> tuple[Material, ...]:

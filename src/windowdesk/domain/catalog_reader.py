@@ -30,6 +30,7 @@ from windowdesk.domain.catalog_model import (
     CatalogFormatError,
     CatalogItem,
     Center,
+    Commitment,
     Deferral,
     Department,
     Exemption,
@@ -40,6 +41,7 @@ from windowdesk.domain.catalog_model import (
     Window,
 )
 from windowdesk.domain.catalog_online import parse_online
+from windowdesk.domain.commitment import MAX_VERIFY_DAYS
 from windowdesk.domain.search_keys import ItemSearchKeys, SearchKeys
 from windowdesk.i18n import _
 
@@ -463,6 +465,7 @@ def _parse_item(reader: _Reader, departments: set[str]) -> CatalogItem:
         online=parse_online(reader),
         # 表格下载 (issue 30): its own block, domain.catalog_forms.
         forms=parse_forms(reader),
+        commitment=_parse_commitment(reader),
     )
     return replace(item, search_keys=_parse_search_keys(reader, item.keywords))
 
@@ -486,6 +489,20 @@ def _parse_deferral(reader: _Reader, materials: list[Material]) -> Deferral | No
     when_missed = rule.choice("when_missed", DEFERRAL_RULES)
     basis = rule.string("legal_basis", required=when_missed == "refuse")
     return Deferral(when_missed, basis)
+
+
+def _parse_commitment(reader: _Reader) -> Commitment | None:
+    """告知承诺制: ``commitment`` ({"verify_within_days": N}) marks the item; N working days
+    (1 to MAX_VERIFY_DAYS) for the department's verification."""
+    data = reader.data.get("commitment")
+    if data is None:
+        return None
+    rule = reader.child("commitment", data)
+    days = rule.integer("verify_within_days", minimum=1)
+    if days > MAX_VERIFY_DAYS:
+        rule.fail("verify_within_days", _("{subject}: verify_within_days ({days}) is more than {most} working "
+                                          "days").format(subject=reader.subject, days=days, most=MAX_VERIFY_DAYS))
+    return Commitment(days)
 
 
 def _parse_search_keys(reader: _Reader, keywords: tuple[str, ...]) -> ItemSearchKeys | None:

@@ -17,7 +17,15 @@ from pathlib import Path
 
 from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
-from windowdesk.hub import cli_applications, cli_backup, cli_console, cli_refused, cli_service
+from windowdesk.hub import (
+    cli_applications,
+    cli_backup,
+    cli_clock,
+    cli_commitments,
+    cli_console,
+    cli_refused,
+    cli_service,
+)
 from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.cli_common import parse_day as _day
 from windowdesk.hub.cli_common import typed_password as _typed_password
@@ -462,6 +470,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
     sub.add_argument("--text", required=True, help=_("the note, shown at the window"))
     cli_service.add_commands(command)  # report, export-province, complaint-reply, followup-outcome
+    cli_commitments.add_commands(command)  # verifications, verify, credit-flags, lift-credit-flag
+    cli_clock.add_commands(command)  # suspend, resume (a hearing, an inspection, an expert review)
     cli_backup.add_commands(command)  # backup, restore, check-backup
     cli_refused.add_commands(command)  # refused
     cli_console.add_commands(command)  # create-console-user, console-users, console-password

@@ -10,6 +10,7 @@ from windowdesk.domain.query_codes import grouped
 from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
     Sheet,
+    agent_rows,
     applicant_text,
     fields_with_qr,
     gap,
@@ -43,10 +44,7 @@ def _query_code_rows(data: AcceptanceReceiptData) -> list[tuple[str, str]]:
 
 def _agent_rows(data: AcceptanceReceiptData) -> list[tuple[str, str]]:
     """帮办代办: the agent who applied and the power of attorney they showed."""
-    if data.proxy is None:
-        return []
-    return [(_("Agent"), applicant_text(data.proxy.agent)),
-            (_("Power of attorney dated"), long_date(data.proxy.power_of_attorney_date))]
+    return agent_rows(data.proxy)
 
 
 def render_acceptance_receipt(

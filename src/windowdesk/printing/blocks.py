@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from windowdesk.domain.money import amount_in_capitals, format_yuan
 from windowdesk.i18n import N_, _, format_date
-from windowdesk.printing.data import Applicant, Issuer
+from windowdesk.printing.data import Applicant, Issuer, ProxyDetails
 from windowdesk.printing.fonts import LATIN, ensure_fonts, markup, string_width
 from windowdesk.printing.linebreak import RuledParagraph
 from windowdesk.printing.paper import GEOMETRY, MM, PaperFormat, PaperGeometry
@@ -422,3 +422,11 @@ def receipt_lines_table(sheet: Sheet, lines: Sequence[ReceiptLine]) -> Table:
         quantity = f"{line.quantity} {line.unit}".strip()
         rows.append([line.description, quantity, yuan(line.amount_fen)])
     return list_table(sheet, [_("Item"), _("Qty"), _("Amount")], rows, [5, 1.6, 2.6])
+
+
+def agent_rows(proxy: ProxyDetails | None) -> list[tuple[str, str]]:
+    """帮办代办 on any paper handed to an agent: who came (masked) and the power of attorney's date."""
+    if proxy is None:
+        return []
+    return [(_("Agent"), applicant_text(proxy.agent)),
+            (_("Power of attorney dated"), long_date(proxy.power_of_attorney_date))]

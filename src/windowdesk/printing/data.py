@@ -196,6 +196,31 @@ class DeferralRefusalNoticeData(DeferralPaper):
 
 
 @dataclass(frozen=True)
+class CommitmentNoticeData:
+    """告知承诺书 (告知承诺制): the conditions the applicant was told in writing, what a
+    commitment found untrue leads to, and the applicant's signed commitment; two copies."""
+
+    KIND: ClassVar[DocumentKind] = DocumentKind.COMMITMENT_NOTICE
+    issuer: Issuer
+    case_number: str
+    applicant: Applicant
+    item_code: str
+    item_name: str
+    department_name: str
+    accepted_at: dt.datetime
+    conditions: tuple[str, ...]  # the item's preconditions, as the catalog states them
+    materials: tuple[str, ...]  # what the applicant handed in
+    legal_basis: str
+    verify_days: int  # working days the department has to verify
+    verify_due: dt.date
+    status_url: str = ""
+
+    @property
+    def number(self) -> str:
+        return self.case_number
+
+
+@dataclass(frozen=True)
 class NotificationSlipData:
     KIND: ClassVar[DocumentKind] = DocumentKind.NOTIFICATION_SLIP
     issuer: Issuer
@@ -209,6 +234,7 @@ class NotificationSlipData:
     legal_basis: str
     where: str  # where to come back
     note: str = ""
+    proxy: ProxyDetails | None = None  # 帮办代办: the agent it was given to
 
     @property
     def number(self) -> str:
@@ -227,6 +253,7 @@ class RefusalNoticeData:
     refused_at: dt.datetime
     reason: str
     legal_basis: str
+    proxy: ProxyDetails | None = None  # 帮办代办: the agent it was given to
 
     @property
     def number(self) -> str:
@@ -466,5 +493,5 @@ DocumentData = (
     | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
     | SuspensionNoticeData
     | PowerOfAttorneyData | ProxySuspensionNoticeData | ProxyCompletionNoticeData
-    | DeferredAcceptanceNoticeData | DeferralCommitmentData | DeferralRefusalNoticeData
+    | DeferredAcceptanceNoticeData | DeferralCommitmentData | DeferralRefusalNoticeData | CommitmentNoticeData
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
     Sheet,
+    agent_rows,
     applicant_text,
     field_table,
     gap,
@@ -72,6 +73,7 @@ def render_notification_slip(
             (_("Item"), f"{data.item_name} ({data.item_code})"),
             (_("Department"), data.department_name),
             (_("Date"), local_time(data.given_at, issuer.zone)),
+            *agent_rows(data.proxy),
         ]),
         gap(sheet, 0.5),
         para(

@@ -37,6 +37,9 @@ class DocumentKind(str, Enum):
     DEFERRED_ACCEPTANCE_NOTICE = "deferred_acceptance_notice"
     DEFERRAL_COMMITMENT = "deferral_commitment"
     DEFERRAL_REFUSAL_NOTICE = "deferral_refusal_notice"
+    # 告知承诺制: the written notice of the conditions with the applicant's signed
+    # commitment (告知承诺书), two copies.
+    COMMITMENT_NOTICE = "commitment_notice"
 
 
 class PaperFormat(str, Enum):
@@ -91,6 +94,7 @@ DEFAULT_PAPER: dict[DocumentKind, PaperFormat] = {
     DocumentKind.DEFERRED_ACCEPTANCE_NOTICE: PaperFormat.A4,
     DocumentKind.DEFERRAL_COMMITMENT: PaperFormat.A4,
     DocumentKind.DEFERRAL_REFUSAL_NOTICE: PaperFormat.A4,
+    DocumentKind.COMMITMENT_NOTICE: PaperFormat.A4,
 }
 
 _PAPER_LABELS = {
@@ -117,6 +121,7 @@ _KIND_LABELS = {
     DocumentKind.DEFERRED_ACCEPTANCE_NOTICE: N_("Notice of acceptance with materials to follow"),
     DocumentKind.DEFERRAL_COMMITMENT: N_("Commitment to bring the materials"),
     DocumentKind.DEFERRAL_REFUSAL_NOTICE: N_("Refusal: materials to follow not brought"),
+    DocumentKind.COMMITMENT_NOTICE: N_("Notice and commitment (notify-and-commit)"),
 }
 
 

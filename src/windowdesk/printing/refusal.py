@@ -13,6 +13,7 @@ from __future__ import annotations
 from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
     Sheet,
+    agent_rows,
     applicant_text,
     field_table,
     gap,
@@ -62,6 +63,7 @@ def render_refusal_notice(
             (_("Department"), data.department_name),
             (_("Date"), local_time(data.refused_at, issuer.zone)),
             (_("Handled at"), f"{issuer.center_name} {window_text(issuer)}"),
+            *agent_rows(data.proxy),
         ]),
         gap(sheet, 0.5),
         para(

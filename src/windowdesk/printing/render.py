@@ -11,6 +11,7 @@ from collections.abc import Callable
 from windowdesk.printing import data as d
 from windowdesk.printing.acceptance import render_acceptance_receipt
 from windowdesk.printing.case_list import render_case_list
+from windowdesk.printing.commitment_forms import render_commitment_notice
 from windowdesk.printing.day_report import render_day_report
 from windowdesk.printing.deferral_forms import (
     render_deferral_commitment,
@@ -50,6 +51,7 @@ RENDERERS: dict[type, Callable[..., bytes]] = {
     d.DeferredAcceptanceNoticeData: render_deferred_acceptance_notice,
     d.DeferralCommitmentData: render_deferral_commitment,
     d.DeferralRefusalNoticeData: render_deferral_refusal_notice,
+    d.CommitmentNoticeData: render_commitment_notice,
 }
 
 

@@ -89,7 +89,7 @@ def change_status(
                 raise ValidationError(
                     _("Please record the outcome that ends this suspension ({kind}).").format(
                         kind=suspension_label(running)), field="note")
-        certificate = _certificate_at_completion(session, case, action, certificate_number)
+        certificate = certificate_at_completion(session, case, action, certificate_number)
         now = ctx.now()
         handover = None
         if action is CaseAction.DELIVER:
@@ -130,7 +130,7 @@ def append_step(session: Session, ctx: CounterContext, case: m.Case, action: Cas
     return new.value
 
 
-def _certificate_at_completion(session: Session, case: m.Case, action: CaseAction, number: str) -> str:
+def certificate_at_completion(session: Session, case: m.Case, action: CaseAction, number: str) -> str:
     """The certificate number an approved case's 办结 records ("" where none is issued)."""
     number = " ".join(number.split())
     issued = certificate_issued(session, case) if action is CaseAction.COMPLETE else ""

@@ -97,6 +97,8 @@ class ItemGuide:
     catalog_version: str
     deferral_rule: str = ""  # 容缺受理: "", "suspend" or "refuse"
     deferral_basis: str = ""
+    commitment_verify_days: int = 0  # 告知承诺制: 0 when the item is not marked
+    certificate: str = ""  # what an approval issues ("" when nothing)
 
 
 def import_catalog(db: Database, catalog: cat.Catalog, *, form_files: Mapping[str, bytes] | None = None) -> int:
@@ -187,6 +189,7 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
         catalog_version=version, active=True, certificate=item.certificate,
         deferral_rule=item.deferral.when_missed if item.deferral else "",
         deferral_basis=item.deferral.legal_basis if item.deferral else "",
+        commitment_verify_days=item.commitment.verify_within_days if item.commitment else 0,
     )
 
 
@@ -329,4 +332,5 @@ def get_item_guide(db: Database, *, item_code: str) -> ItemGuide:
             parallel_departments=tuple(departments.get(c, c) for c in row.parallel_departments),
             street_level=row.street_level, where=row.where, catalog_version=row.catalog_version,
             deferral_rule=row.deferral_rule, deferral_basis=row.deferral_basis,
+            commitment_verify_days=row.commitment_verify_days, certificate=row.certificate,
         )

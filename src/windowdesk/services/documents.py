@@ -27,6 +27,7 @@ from windowdesk.printing.data import (
     Applicant,
     CaseListData,
     CollectionLine,
+    CommitmentNoticeData,
     DayReportData,
     DeferralCommitmentData,
     DeferralRefusalNoticeData,
@@ -181,6 +182,14 @@ def _proxy_details(session: Session, case: m.Case) -> ProxyDetails | None:
     return ProxyDetails(Applicant(agent.name, agent.masked_number), case.proxy.power_of_attorney_date)
 
 
+def _record_agent(session: Session, record: m.OneTimeNotification | m.Refusal) -> ProxyDetails | None:
+    """帮办代办: the agent a one-time notification or a refusal was given to (None: in person)."""
+    if record.agent_resident_id is None or record.power_of_attorney_date is None:
+        return None
+    agent = applicant_summary(session, ApplicantRef(RESIDENT, record.agent_resident_id))
+    return ProxyDetails(Applicant(agent.name, agent.masked_number), record.power_of_attorney_date)
+
+
 def _proxy_case(session: Session, ctx: CounterContext, case_id: str) -> tuple[m.Case, ProxyDetails]:
     authorize(session, ctx, Permission.PRINT_DOCUMENT)
     case = queries.case_with_details(session, case_id)
@@ -282,7 +291,7 @@ def notification_slip_data(db: Database, ctx: CounterContext, notification_id: s
             item_code=item.code, item_name=item.name, department_name=department,
             given_at=note.created_at,
             entries=tuple(MaterialLine(e.name, e.requirement, e.problem, e.note) for e in note.entries),
-            legal_basis=item.legal_basis, where=item.where, note=note.note,
+            legal_basis=item.legal_basis, where=item.where, note=note.note, proxy=_record_agent(session, note),
         )
 
 
@@ -299,6 +308,7 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
             refusal_number=refusal.number, applicant=_applicant(session, refusal),
             item_code=item.code, item_name=item.name, department_name=department,
             refused_at=refusal.created_at, reason=refusal.reason, legal_basis=refusal.legal_basis,
+            proxy=_record_agent(session, refusal),
         )
 
 
@@ -350,6 +360,37 @@ def deferral_refusal_notice_data(db: Database, ctx: CounterContext, case_id: str
             raise NotFoundError(_("Not found"), _("Case {number} has not been refused.").format(
                 number=case.case_number))
         return DeferralRefusalNoticeData(**fields, refused_at=refusal.at)
+
+
+def commitment_notice_data(db: Database, ctx: CounterContext, case_id: str) -> CommitmentNoticeData:
+    """告知承诺书 of a case accepted under notify-and-commit (two copies)."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
+        case = queries.case_with_details(session, case_id)
+        if case is None:
+            raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
+        if case.commitment is None:
+            raise NotFoundError(_("Not under notify-and-commit"),
+                                _("Case {number} was not accepted under notify-and-commit.").format(
+                                    number=case.case_number))
+        item, department = _item(session, case.item_code)
+        return CommitmentNoticeData(
+            issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
+                           operator_id=case.operator_id),
+            case_number=case.case_number, applicant=_applicant(session, case), item_code=item.code,
+            item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+            conditions=tuple(str(text) for text in item.preconditions),
+            materials=tuple(mat.name for mat in case.materials if mat.status == "received"),
+            legal_basis=item.legal_basis, verify_days=item.commitment_verify_days,
+            verify_due=case.commitment.verify_due, status_url=_status_url(session, case.case_number),
+        )
+
+
+def is_commitment_case(db: Database, ctx: CounterContext, case_id: str) -> bool:
+    """Whether the case was accepted under notify-and-commit: its screen offers the 告知承诺书."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.PRINT_DOCUMENT)
+        return session.get(m.CaseCommitment, case_id) is not None
 
 
 def is_proxy_case(db: Database, ctx: CounterContext, case_id: str) -> bool:

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.case_state import CaseAction, CaseStatus
+from windowdesk.domain.commitment import CommitmentTerms, check_commitment
 from windowdesk.domain.deferral import DEFERRED, DeferralTerms, Gap, check_deferral
 from windowdesk.domain.delivery import DeliveryChoice
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
@@ -27,8 +28,10 @@ from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef,
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import create_parts
+from windowdesk.services.cases import append_step, certificate_at_completion
 from windowdesk.services.catalog import MaterialLine
 from windowdesk.services.context import CounterContext
+from windowdesk.services.credit_flags import refuse_if_flagged
 from windowdesk.services.delivery import record_choice
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
@@ -61,6 +64,7 @@ class IntakeResult:
     query_code: str = field(default="", repr=False)
     proxy: bool = False  # cases: an agent applied (帮办代办); its 委托书 is printed too
     deferred: bool = False  # cases: materials to follow (容缺受理); its notice and 承诺书 are printed too
+    committed: bool = False  # cases: notify-and-commit (告知承诺制); its 告知承诺书 is printed too
 
 
 def _checked_materials(
@@ -143,6 +147,7 @@ def accept_case(
     delivery: DeliveryChoice | None = None,
     proxy: ProxyTerms | None = None,
     deferral: DeferralTerms | None = None,
+    commitment: CommitmentTerms | None = None,
 ) -> IntakeResult:
     """受理: every required material is in; the case gets its number, its dates and its
     query code (查询密码, returned for the receipt, sent to the hub as a hash only).
@@ -152,7 +157,11 @@ def accept_case(
     ``proxy`` (帮办代办): the agent applying for ``applicant`` and the power of attorney
     the window saw; recorded with the case, or nothing is.
     ``deferral`` (容缺受理): the missing deferrable materials follow by the committed date;
-    the case is accepted with its clock running and each of them due on that date."""
+    the case is accepted with its clock running and each of them due on that date.
+    ``commitment`` (告知承诺制): the applicant signed the commitment for an item the
+    catalog marks; the case gets its verification due date and, if asked, is decided on
+    the spot (approved and completed in this same transaction).
+    An applicant with a credit flag may use neither of the last two."""
     # Hashed before the write transaction: the slow hash must not hold the write lock.
     query_code = new_query_code()
     query_code_hash = hash_query_code(query_code)
@@ -173,6 +182,13 @@ def accept_case(
         today = now.astimezone(ctx.zone).date()
         if proxy is not None:
             _check_agent(session, proxy, applicant, today)
+        if deferral is not None and commitment is not None:
+            raise ValidationError(_("A case is accepted either with materials to follow or under notify-and-commit, "
+                                    "not both."), field="commitment")
+        if deferral is not None or commitment is not None:
+            refuse_if_flagged(session, applicant)
+        if commitment is not None:
+            check_commitment(commitment, verify_days=item.commitment_verify_days)
         calendar = calendar_in_force(session, shipped_calendar)
         promised_date = calendar.add_working_days(today, item.promised_limit_days)
         deferred: set[str] = set()
@@ -204,6 +220,9 @@ def accept_case(
                 from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source="window",
             )
         ]
+        verify_due = calendar.add_working_days(today, item.commitment_verify_days) if commitment else None
+        if verify_due is not None:
+            case.commitment = m.CaseCommitment(verify_due=verify_due)
         if proxy is not None:
             case.proxy = m.CaseProxy(
                 agent_resident_id=proxy.agent_resident_id, power_of_attorney_date=proxy.power_of_attorney_date,
@@ -215,13 +234,15 @@ def accept_case(
         record_action(
             session, ctx, action="case.accept", entity="case", entity_id=case.id,
             detail={"number": case.case_number, "item": item.code, "proxy": proxy is not None,
-                    "deferred": sorted(deferred)},
+                    "deferred": sorted(deferred), "commitment": commitment is not None},
         )
         enqueue(
             session, entity="case", entity_id=case.id, kind="case.accepted", now=now,
             payload={**_case_payload(case, applicant), "delivery": delivery_payload,
                      "query_code_hash": query_code_hash},
         )
+        if commitment is not None and verify_due is not None and commitment.decide_on_the_spot:
+            _decide_on_the_spot(session, ctx, case, commitment, verify_due, now)
         warnings = ()
         if not calendar.covers(case.legal_date):
             warnings = (
@@ -230,7 +251,19 @@ def accept_case(
                   "that year's calendar.").format(year=case.legal_date.year),
             )
         return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, query_code,
-                            proxy is not None, bool(deferred))
+                            proxy is not None, bool(deferred), commitment is not None)
+
+
+def _decide_on_the_spot(session: Session, ctx: CounterContext, case: m.Case, commitment: CommitmentTerms,
+                        verify_due: dt.date, now: dt.datetime) -> None:
+    """告知承诺制: the conditions are met on the applicant's word, so the window approves and
+    completes the case at once, each step on the timeline and in the outbox as usual."""
+    note = _("Decided on the spot on the applicant's signed commitment (告知承诺制); verification due {date}."
+             ).format(date=verify_due.isoformat())
+    append_step(session, ctx, case, CaseAction.START_REVIEW, "", now)
+    append_step(session, ctx, case, CaseAction.APPROVE, note, now)
+    certificate = certificate_at_completion(session, case, CaseAction.COMPLETE, commitment.certificate_number)
+    append_step(session, ctx, case, CaseAction.COMPLETE, note, now, certificate=certificate)
 
 
 def _check_agent(session: Session, proxy: ProxyTerms, principal: ApplicantRef, today: dt.date) -> None:
@@ -241,6 +274,22 @@ def _check_agent(session: Session, proxy: ProxyTerms, principal: ApplicantRef, t
         raise ValidationError(_("Please choose or register the agent first."), field="agent")
 
 
+def _agent_columns(proxy: ProxyTerms | None) -> dict[str, object]:
+    """帮办代办 on a one-time notification or a refusal: the agent and the power of attorney."""
+    if proxy is None:
+        return {}
+    return {"agent_resident_id": proxy.agent_resident_id, "power_of_attorney_date": proxy.power_of_attorney_date}
+
+
+def _agent_payload(proxy: ProxyTerms | None) -> dict[str, object]:
+    """The ``proxy`` member of notification.given and refusal.given, as case.accepted has it."""
+    if proxy is None:
+        return {}
+    signed = proxy.power_of_attorney_date  # checked by _check_agent: a date
+    return {"proxy": {"agent": {"kind": RESIDENT, "id": proxy.agent_resident_id},
+                      "power_of_attorney_date": signed.isoformat() if signed else None}}
+
+
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
     payload = _plain_case_payload(case, applicant)
     if case.proxy is not None:
@@ -248,6 +297,8 @@ def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
             "agent": {"kind": RESIDENT, "id": case.proxy.agent_resident_id},
             "power_of_attorney_date": case.proxy.power_of_attorney_date.isoformat(),
         }
+    if case.commitment is not None:
+        payload["commitment"] = {"verify_due": case.commitment.verify_due.isoformat()}
     due = [mat for mat in case.materials if mat.due_date is not None]
     if due:
         payload["deferral"] = {"commitment_date": due[0].due_date.isoformat(),
@@ -281,8 +332,10 @@ def notify_missing(
     applicant: ApplicantRef,
     checks: Sequence[MaterialCheck],
     note: str = "",
+    proxy: ProxyTerms | None = None,
 ) -> IntakeResult:
-    """一次性告知: record the visit with the complete list of what is missing or wrong."""
+    """一次性告知: record the visit with the complete list of what is missing or wrong.
+    ``proxy`` (帮办代办): the agent who came for the applicant is named on it."""
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
         problems = [(mat, check) for mat, check in pairs if check.status != RECEIVED]
@@ -292,11 +345,14 @@ def notify_missing(
                 field="materials",
             )
         now = ctx.now()
+        if proxy is not None:
+            _check_agent(session, proxy, applicant, now.astimezone(ctx.zone).date())
         notification = m.OneTimeNotification(
             id=new_uuid(),
             number=_next_number(session, ctx, DocumentSeries.NOTIFICATION, now.astimezone(ctx.zone).date()),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, created_at=now, note=note.strip(), **_applicant_columns(applicant),
+            **_agent_columns(proxy),
         )
         notification.entries = [
             m.NotificationEntry(
@@ -321,7 +377,7 @@ def notify_missing(
                 "id": notification.id, "number": notification.number, "center": ctx.center_code,
                 "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
                 "applicant": {"kind": applicant.kind, "id": applicant.id},
-                "created_at": now.isoformat(), "note": notification.note,
+                "created_at": now.isoformat(), "note": notification.note, **_agent_payload(proxy),
                 "entries": [
                     {"code": e.material_code, "name": e.name, "problem": e.problem,
                      "requirement": e.requirement, "note": e.note}
@@ -340,8 +396,10 @@ def refuse_application(
     applicant: ApplicantRef,
     reason: str,
     legal_basis: str,
+    proxy: ProxyTerms | None = None,
 ) -> IntakeResult:
-    """不予受理: the item cannot be accepted, with the reason and its legal basis."""
+    """不予受理: the item cannot be accepted, with the reason and its legal basis.
+    ``proxy`` (帮办代办): the agent who came for the applicant is named on it."""
     reason = (reason or "").strip()
     legal_basis = (legal_basis or "").strip()
     if not reason:
@@ -355,12 +413,14 @@ def refuse_application(
         item = _load_item(session, item_code)
         applicant_summary(session, applicant)
         now = ctx.now()
+        if proxy is not None:
+            _check_agent(session, proxy, applicant, now.astimezone(ctx.zone).date())
         refusal = m.Refusal(
             id=new_uuid(),
             number=_next_number(session, ctx, DocumentSeries.REFUSAL, now.astimezone(ctx.zone).date()),
             center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
             item_code=item.code, created_at=now, reason=reason, legal_basis=legal_basis,
-            **_applicant_columns(applicant),
+            **_applicant_columns(applicant), **_agent_columns(proxy),
         )
         session.add(refusal)
         session.flush()
@@ -375,6 +435,7 @@ def refuse_application(
                 "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
                 "applicant": {"kind": applicant.kind, "id": applicant.id},
                 "created_at": now.isoformat(), "reason": reason, "legal_basis": legal_basis,
+                **_agent_payload(proxy),
             },
         )
         return IntakeResult("refusal", refusal.id, refusal.number)

@@ -17,8 +17,10 @@ from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog import parse_catalog
 from windowdesk.domain.status_page import is_status_page_base
+from windowdesk.domain.suspensions import suspension_kind
 from windowdesk.services.case_parts import apply_part_decision
 from windowdesk.services.catalog import import_catalog_into
+from windowdesk.services.credit_flags import apply_credit_flag, apply_credit_key, apply_verification
 from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
 from windowdesk.services.operator_apply import apply_operator
 from windowdesk.storage import models as m
@@ -31,6 +33,10 @@ log = logging.getLogger("windowdesk.sync")
 # The local setting that keeps the status page address the hub published ("" or absent:
 # none); services.documents reads it for the QR code of receipts.
 STATUS_PAGE_SETTING = "hub.status_page"
+
+# The back office's steps of a case's clock (hub/services/clock_stops.py), beside the
+# departments' decisions (protocol.DECISIONS).
+CLOCK_DECISIONS = ("suspend", "resume")
 
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
 
@@ -122,7 +128,8 @@ def _add_step(page: PageCases, case: m.Case, **step: object) -> None:
     """Append a hub step to the case's timeline, at the next position (stored with the page)."""
     position = page.positions.get(case.id, 0)
     page.positions[case.id] = position + 1
-    page.new_steps.append({"case_id": case.id, "position": position, "operator_id": None, "source": "hub", **step})
+    page.new_steps.append({"case_id": case.id, "position": position, "operator_id": None, "source": "hub",
+                           "suspension_kind": None, **step})
 
 
 def _set_status(page: PageCases, case: m.Case, status: str) -> None:
@@ -173,9 +180,13 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
     if case is None:
         return None  # a case of another window of this center: not kept here
     status = CaseStatus(payload["status"]).value
+    # The back office stopping or starting the case's clock (a hearing, an inspection,
+    # an expert review): the case's step, not a department's part.
+    clock_step = payload["decision"] in CLOCK_DECISIONS
+    kind = suspension_kind(payload.get("suspension_kind")).value if clock_step and status == "suspended" else None
     # 并联审批: a parallel case's part follows its department; the case is approved only
     # when every part is, and rejected as soon as one part is.
-    from_parts = apply_part_decision(
+    from_parts = None if clock_step else apply_part_decision(
         session, case, department=str(payload.get("department") or ""), decision=payload["decision"],
         note=str(payload.get("note") or ""),
         at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.UTC), hub_status=status,
@@ -187,7 +198,8 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
     if _new_step(page, event_id):
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
         _add_step(page, case, id=event_id, at=dt.datetime.fromisoformat(payload["at"]).astimezone(dt.UTC),
-                  kind=f"decision.{payload['decision']}", from_status=case.status, to_status=status, note=note)
+                  kind=f"decision.{payload['decision']}", from_status=case.status, to_status=status, note=note,
+                  suspension_kind=kind)
     _set_status(page, case, status)
     return change.kind
 
@@ -223,5 +235,8 @@ _HANDLERS = {
     protocol.CHANGE_DECISION: _decision,
     protocol.CHANGE_NOTE: _note,
     protocol.CHANGE_STATUS_PAGE: _status_page,
+    protocol.CHANGE_CREDIT_KEY: apply_credit_key,  # 告知承诺制: the city's key, its flags,
+    protocol.CHANGE_CREDIT_FLAG: apply_credit_flag,  # and the departments' verifications
+    protocol.CHANGE_VERIFICATION: apply_verification,
     **FEEDBACK_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
 }

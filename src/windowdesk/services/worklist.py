@@ -185,6 +185,20 @@ def _event_label(event: m.CaseEvent) -> str:
     return event.kind
 
 
+def _with_commitment(state: str, commitment: m.CaseCommitment | None) -> str:
+    """告知承诺制: the case's state, with where its verification stands (a false one marks
+    the case for revocation)."""
+    if commitment is None:
+        return state
+    if commitment.marked_for_revocation:
+        words = _("commitment found false: marked for revocation")
+    elif commitment.verified_result is not None:
+        words = _("commitment verified")
+    else:
+        words = _("notify-and-commit, verification due {date}").format(date=commitment.verify_due.isoformat())
+    return f"{state} · {words}"
+
+
 def _operator_names(session: Session, events: list[m.CaseEvent]) -> dict[str, str]:
     ids = {ev.operator_id for ev in events if ev.operator_id}
     return {op.id: op.display_name for op in (session.get(m.Operator, i) for i in ids) if op is not None}
@@ -202,7 +216,8 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
             names = _operator_names(session, case.events)
             return RecordDetail(
                 kind, case.id, case.case_number, item.code, item.name, who.name, who.masked_number,
-                case.accepted_at, status_words(case.status, case.events), case.promised_date,
+                case.accepted_at, _with_commitment(status_words(case.status, case.events), case.commitment),
+                case.promised_date,
                 case.legal_date,
                 tuple((mat.name, material_status_label(mat.status), mat.note) for mat in case.materials),
                 "", item.legal_basis,

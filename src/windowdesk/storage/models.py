@@ -149,6 +149,8 @@ class CatalogItem(Base):
     # 容缺受理: "" (no material may be deferred), "suspend" or "refuse", and the basis printed.
     deferral_rule: Mapped[str] = mapped_column(String(10), default="", server_default="")
     deferral_basis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # 告知承诺制: the working days the department has to verify the commitment; 0: not marked.
+    commitment_verify_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -296,6 +298,40 @@ class Case(Base):
         order_by="(CaseEvent.position, CaseEvent.at)", cascade="all, delete-orphan"
     )
     proxy: Mapped[CaseProxy | None] = relationship(cascade="all, delete-orphan", uselist=False)
+    commitment: Mapped[CaseCommitment | None] = relationship(cascade="all, delete-orphan", uselist=False)
+
+
+class CaseCommitment(Base):
+    """告知承诺制: the case was accepted on the applicant's signed commitment; the
+    department verifies it (核查) by ``verify_due``. Its outcome comes from the hub: a false
+    one marks the case for revocation (撤销). No row: an ordinary case."""
+
+    __tablename__ = "case_commitments"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    verify_due: Mapped[dt.date] = mapped_column(Date, index=True)
+    verified_result: Mapped[str | None] = mapped_column(String(5), nullable=True)  # true / false
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    verified_by: Mapped[str] = mapped_column(String(8), default="", server_default="")  # department
+    verification_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    @property
+    def marked_for_revocation(self) -> bool:
+        return self.verified_result == "false"
+
+
+class CreditFlag(Base):
+    """A credit flag the hub published (a commitment found untrue): keyed by the keyed hash
+    of the applicant's ID number or credit code (domain.commitment.credit_key_hash), never
+    the number. While not lifted, the applicant may use neither 容缺受理 nor 告知承诺制."""
+
+    __tablename__ = "credit_flags"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)  # the hub's flag id
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    case_number: Mapped[str] = mapped_column(String(40), default="")
+    flagged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lift_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class CaseProxy(Base):
@@ -390,6 +426,9 @@ class OneTimeNotification(Base):
     organisation_id: Mapped[str | None] = mapped_column(
         ForeignKey("organisations.id"), nullable=True
     )
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -425,6 +464,9 @@ class Refusal(Base):
     organisation_id: Mapped[str | None] = mapped_column(
         ForeignKey("organisations.id"), nullable=True
     )
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str] = mapped_column(Text)

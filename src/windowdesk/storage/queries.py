@@ -527,3 +527,20 @@ def fee_rules_of_item(session: Session, item_code: str) -> Sequence[m.FeeRule]:
     return session.scalars(
         select(m.FeeRule).where(m.FeeRule.item_code == item_code).order_by(m.FeeRule.position)
     ).all()
+
+
+def active_credit_flag(session: Session, key_hash: str) -> m.CreditFlag | None:
+    """告知承诺制: a credit flag not lifted for this keyed hash of an applicant's number."""
+    return session.scalars(
+        select(m.CreditFlag).where(m.CreditFlag.key_hash == key_hash, m.CreditFlag.lifted_at.is_(None))
+        .order_by(m.CreditFlag.flagged_at).limit(1)
+    ).first()
+
+
+def commitment_cases(session: Session, center_code: str) -> list[tuple[m.CaseCommitment, m.Case]]:
+    """告知承诺制: the center's cases accepted on a commitment, the earliest verification first."""
+    return [(commitment, case) for commitment, case in session.execute(
+        select(m.CaseCommitment, m.Case).join(m.Case, m.Case.id == m.CaseCommitment.case_id)
+        .where(m.Case.center_code == center_code)
+        .order_by(m.CaseCommitment.verify_due, m.Case.case_number)
+    )]

@@ -94,6 +94,8 @@ class ReportCase:
     steps: list[tuple[dt.datetime, str | None]] = field(default_factory=list)
     proxy: bool = False  # 帮办代办
     deferred: bool = False  # 容缺受理
+    verify_due: dt.date | None = None  # 告知承诺制: the verification's due day
+    verified: str | None = None  # and its result, once the hub published it
 
 
 def report_cases(
@@ -134,6 +136,10 @@ def report_cases(
         for case_id in session.scalars(select(m.CaseMaterial.case_id).distinct().where(
                 m.CaseMaterial.case_id.in_(ids[i:i + _CHUNK]), m.CaseMaterial.due_date.is_not(None))):
             found[case_id].deferred = True
+        for case_id, due, result in session.execute(
+                select(m.CaseCommitment.case_id, m.CaseCommitment.verify_due, m.CaseCommitment.verified_result)
+                .where(m.CaseCommitment.case_id.in_(ids[i:i + _CHUNK]))):
+            found[case_id].verify_due, found[case_id].verified = due, result
     return list(found.values())
 
 

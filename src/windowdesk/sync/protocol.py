@@ -181,11 +181,25 @@ CHANGE_WEB_RATING = "rating.web"
 # A resident filed a complaint (or a "could not get it done" report) on the hub's public
 # pages: the center's windows keep it with their own and may answer it. Older windows skip it.
 CHANGE_WEB_COMPLAINT = "complaint.web"
+# 告知承诺制 (hub/services/commitments.py). The city's credit key ({"key": hex}, for every
+# center, published before the first flag): windows hash an applicant's ID number with it
+# to find a flag. A credit flag as it is now ({"id", "key_hash", "case_number",
+# "flagged_at", "reason", "lifted_at", "lift_reason"}, for every center). A department's
+# verification of a case's commitment ({"case_id", "case_number", "result": "true" or
+# "false", "department", "note", "at"}; false: the case is marked for revocation), to the
+# case's center. Older windows skip them.
+CHANGE_CREDIT_KEY = "credit.key"
+CHANGE_CREDIT_FLAG = "credit.flag"
+CHANGE_VERIFICATION = "case.verification"
 CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
                 CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING,
-                CHANGE_WEB_COMPLAINT)
+                CHANGE_WEB_COMPLAINT, CHANGE_CREDIT_KEY, CHANGE_CREDIT_FLAG, CHANGE_VERIFICATION)
 
 DECISIONS = ("approve", "reject", "request_materials")
+# A "case.decision" change may also carry decision "suspend" (with "suspension_kind":
+# hearing, inspection or expert_review) or "resume": the back office stopping the case's
+# clock and starting it again (hub/services/clock_stops.py). Older windows apply them as
+# steps of the hub with the status given.
 
 # What each pushed event's payload must carry; the hub rejects an event missing one.
 # (Added with the hub.) Payloads are those built in services/intake.py and applicants.py;

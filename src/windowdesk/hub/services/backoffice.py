@@ -70,7 +70,7 @@ def decision_actions(status: str, decision: str) -> list[CaseAction]:
     return [_INTO_REVIEW[current], final]
 
 
-def _check_department(session: Session, case: Case, department: str) -> None:
+def check_department(session: Session, case: Case, department: str) -> None:
     if session.get(Department, department) is None:
         raise NotFound(Text(N_("There is no department {department} on the hub."), department=department))
     item = session.get(CatalogItem, case.item_code)
@@ -96,7 +96,7 @@ def record_decision(
     note = (note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput(Text(N_("The note is longer than {count} characters."), count=MAX_NOTE_LENGTH))
-    _check_department(session, case, department)
+    check_department(session, case, department)
     # 并联审批: on a parallel item's case the department decides its own part, and the
     # case moves only as its parts allow (approved when all are, rejected when one is).
     part = parallel_parts.decide(session, case=case, decision=decision, department=department, note=note, now=now)

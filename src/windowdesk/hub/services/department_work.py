@@ -21,7 +21,7 @@ from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.hub.errors import Forbidden, InvalidInput, NotFound
 from windowdesk.hub.language import Text, render
-from windowdesk.hub.services import backoffice, case_pages, hub_audit, parallel_parts
+from windowdesk.hub.services import backoffice, case_pages, clock_stops, hub_audit, parallel_parts
 from windowdesk.hub.services.case_pages import PageActor
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_case_reader, require_department
@@ -29,6 +29,7 @@ from windowdesk.hub.services.time_cards import Light, center_clocks, light_of, s
 from windowdesk.hub.storage.models import (
     OPEN_CASE_STATUSES,
     Case,
+    CaseCommitment,
     CaseEvent,
     CatalogItem,
     Center,
@@ -79,6 +80,7 @@ class Step:
     to_status: str
     department: str | None
     note: str
+    suspension_kind: str | None = None  # a step into "suspended": why the clock stops
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,12 @@ class Part:
     status: str
     decided_at: dt.datetime | None
     note: str
+
+
+@dataclass(frozen=True)
+class CommitmentState:
+    verify_due: dt.date
+    result: str | None
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,13 @@ class CaseRecord:
     parts: list[Part]
     pages: list  # the case's scanned pages (case_pages.py), once electronic materials exist
     may_decide: bool  # the reader is staff of a department whose part is still open
+    # 告知承诺制: the verification's due day and result ("true", "false": marked for
+    # revocation, None: not recorded); None for a case accepted otherwise.
+    commitment: CommitmentState | None = None
+    # The reader's department decides the case: it may stop its clock (a hearing, an
+    # inspection, an expert review) while it runs, or start it again while it stands.
+    may_stop_clock: bool = False
+    may_restart_clock: bool = False
 
 
 def item_deciders(item: CatalogItem | None) -> tuple[str, ...]:
@@ -251,13 +266,14 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
              for code in parallel]
     steps = [
         Step(center_time(session, case.center_code, event.client_at or event.recorded_at), event.source, event.kind,
-             event.action, event.to_status, event.department_code, event.note)
+             event.action, event.to_status, event.department_code, event.note, event.suspension_kind)
         for event in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
     ]
     own_part = parts_by.get(actor.department_code or "")
     may_decide = (actor.role == DEPARTMENT and actor.department_code in deciders
                   and CaseStatus(case.status) in DECIDABLE_CASE
                   and (own_part is None or own_part.status not in DECIDED_PARTS))
+    deciding = actor.role == DEPARTMENT and actor.department_code in deciders
     today, warning_day = today_and_warning_day(session, now)
     return CaseRecord(
         case.id, case.case_number, case.status, case.center_code, center.name if center else case.center_code,
@@ -265,7 +281,15 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
         name, number, center_time(session, case.center_code, case.accepted_at), case.promised_date,
         light_of(case.status, case.promised_date, today, warning_day),
         _materials(session, case), steps, parts, scanned_pages(session, actor=actor, case=case), may_decide,
+        _commitment(session, case.id),
+        deciding and case.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value),
+        deciding and case.status == CaseStatus.SUSPENDED.value,
     )
+
+
+def _commitment(session: Session, case_id: str) -> CommitmentState | None:
+    row = session.get(CaseCommitment, case_id)
+    return CommitmentState(row.verify_due, row.result) if row is not None else None
 
 
 def _field(value: str, what: str) -> str:
@@ -322,3 +346,25 @@ def add_note(session: Session, *, actor: ConsoleActor, case_id: str, note: str, 
                      now=now, address=address, note=note.strip(),
                      detail={"case_number": case.case_number, "department": actor.department_code, "change": seq})
     return seq
+
+
+def stop_clock(session: Session, *, actor: ConsoleActor, case_id: str, kind: str, reason: str, now: dt.datetime,
+               address: str = "") -> backoffice.DecisionRecorded:
+    """The actor's department stops the case's clock (clock_stops), audited under their name."""
+    if actor.role != DEPARTMENT or not actor.department_code:
+        raise Forbidden(N_("Only a department's staff decide cases."))
+    case = backoffice.find_case(session, case_id=case_id)
+    require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
+    return clock_stops.suspend_case(session, case=case, department=actor.department_code, kind=kind, reason=reason,
+                                    now=now, by=actor.audit_name, address=address)
+
+
+def restart_clock(session: Session, *, actor: ConsoleActor, case_id: str, outcome: str, now: dt.datetime,
+                  address: str = "") -> backoffice.DecisionRecorded:
+    """The actor's department starts the case's clock again, with the outcome."""
+    if actor.role != DEPARTMENT or not actor.department_code:
+        raise Forbidden(N_("Only a department's staff decide cases."))
+    case = backoffice.find_case(session, case_id=case_id)
+    require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
+    return clock_stops.resume_case(session, case=case, department=actor.department_code, outcome=outcome, now=now,
+                                   by=actor.audit_name, address=address)

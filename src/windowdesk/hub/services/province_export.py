@@ -34,6 +34,7 @@ from windowdesk.hub.language import Text
 from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
+    CaseCommitment,
     CaseEvent,
     CatalogItem,
     CatalogVersion,
@@ -188,7 +189,14 @@ def _record(session: Session, case: Case, steps: list[CaseEvent], zone: ZoneInfo
         },
         "rating": {"level": rating.level, "at": _time(rating.rated_at, zone), "channel": rating.channel or None}
         if rating else None,
+        "commitment": _commitment(session, case.id),
     }
+
+
+def _commitment(session: Session, case_id: str) -> dict[str, Any] | None:
+    """告知承诺制: the verification's due day and the department's finding (None: not recorded)."""
+    row = session.get(CaseCommitment, case_id)
+    return {"verify_due": row.verify_due.isoformat(), "verification": row.result} if row is not None else None
 
 
 def export_days(session: Session, *, start: dt.date, end: dt.date, out: Path) -> list[tuple[Path, int]]:

@@ -38,6 +38,7 @@ from windowdesk.hub.storage.database import EncodedJson, encode_json, storable_t
 from windowdesk.hub.storage.models import (
     AuditRecord,
     Case,
+    CaseCommitment,
     CaseDeferredMaterial,
     CaseEvent,
     CaseProxy,
@@ -182,6 +183,7 @@ INSERT_CASE = insert(Case.__table__)
 INSERT_CASE_EVENT = insert(CaseEvent.__table__)
 INSERT_CASE_PROXY = insert(CaseProxy.__table__)
 INSERT_DEFERRED_MATERIAL = insert(CaseDeferredMaterial.__table__)
+INSERT_CASE_COMMITMENT = insert(CaseCommitment.__table__)
 _DEFERRED = CaseDeferredMaterial.__table__
 UPDATE_MATERIAL_ARRIVED = (
     update(_DEFERRED)
@@ -209,7 +211,7 @@ UPDATE_QUERY_CODE = (
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER = (
-    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL,
+    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL, INSERT_CASE_COMMITMENT,
     INSERT_NOTIFICATION, INSERT_REFUSAL, UPDATE_MATERIAL_ARRIVED, UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE,
     UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
@@ -438,8 +440,8 @@ class PayloadReader:
         agent = value.get("agent") if isinstance(value, dict) else None
         agent_id = agent.get("id") if isinstance(agent, dict) else None
         if not isinstance(agent, dict) or agent.get("kind") != "resident" or not is_uuid(agent_id):
-            raise Rejected(N_("The case.accepted event's proxy must name its agent as {{\"kind\": \"resident\", "
-                              "\"id\": ...}}."))
+            raise Rejected(N_("The {kind} event's proxy must name its agent as {{\"kind\": \"resident\", "
+                              "\"id\": ...}}."), kind=self.event.kind)
         if agent_id not in view.residents:
             raise Rejected(N_("The agent (resident {agent_id}) is not registered on the hub at this center."),
                            agent_id=agent_id)
@@ -451,7 +453,7 @@ class PayloadReader:
         except ValueError:
             signed = None
         if signed is None:
-            raise Rejected(N_("The case.accepted event's power_of_attorney_date is not an ISO date."))
+            raise Rejected(N_("The {kind} event's power_of_attorney_date is not an ISO date."), kind=self.event.kind)
         # The window checked it against its own day; no time zone puts that day later than this.
         if signed > (accepted_at + dt.timedelta(hours=14)).date():
             raise Rejected(N_("The power of attorney of case {case_id} is dated after the case was accepted."),
@@ -480,6 +482,26 @@ class PayloadReader:
             raise Rejected(N_("Case {case_id}: the materials to follow were due before the case was accepted."),
                            case_id=self.event.entity_id)
         return committed, codes
+
+
+    def commitment(self, accepted_at: dt.datetime) -> dt.date | None:
+        """告知承诺制: the verification's due date (not before the acceptance's day); None
+        for a case accepted otherwise."""
+        value = self.payload.get("commitment")
+        if value is None:
+            return None
+        raw = value.get("verify_due") if isinstance(value, dict) else None
+        try:
+            due = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            due = None
+        if due is None:
+            raise Rejected(N_("The case.accepted event's commitment.verify_due is not an ISO date."))
+        # No time zone puts the window's day later than this one.
+        if due < (accepted_at - dt.timedelta(hours=12)).date():
+            raise Rejected(N_("Case {case_id}: the commitment's verification was due before the case was accepted."),
+                           case_id=self.event.entity_id)
+        return due
 
 
 def unknown_case(view: BatchView, case_id: str) -> Rejected:
@@ -540,6 +562,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     code_hash = _query_code_hash(read, required=False)
     proxy = read.proxy(view, applicant_id, accepted_at)
     deferral = read.deferral(accepted_at)
+    verify_due = read.commitment(accepted_at)
     if case_id in view.cases:
         raise Rejected(N_("Case {number} is already on the hub (sent by another event)."), number=number)
     if number in view.case_numbers:
@@ -565,6 +588,10 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     if deferral is not None:
         statements += [(INSERT_DEFERRED_MATERIAL, dict(case_id=case_id, material_code=code, due_date=deferral[0],
                                                        arrived_at=None)) for code in deferral[1]]
+    if verify_due is not None:
+        statements.append((INSERT_CASE_COMMITMENT, dict(case_id=case_id, verify_due=verify_due, result=None,
+                                                        verified_at=None, department_code=None, verified_by="",
+                                                        note="")))
 
     def remember(v: BatchView) -> None:
         v.cases[case_id] = CaseFacts(number, center, accepted)
@@ -697,6 +724,7 @@ def _window_record(
         item = read.item(view)
         applicant_kind, applicant_id = read.applicant(view, center)
         created_at = read.timestamp("created_at")
+        proxy = read.proxy(view, applicant_id, created_at)  # 帮办代办: the agent who came, if any
         if record_id in seen(view):
             raise Rejected(
                 N_("The {entity} {number} is already on the hub (sent by another event)."),
@@ -711,6 +739,7 @@ def _window_record(
             id=record_id, number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(),
             created_at=created_at, received_at=now,
+            agent_resident_id=proxy[0] if proxy else None, power_of_attorney_date=proxy[1] if proxy else None,
         )
         return Plan([(statement, values)], lambda v: seen(v).update((record_id, number)))
 

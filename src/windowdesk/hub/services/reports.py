@@ -36,6 +36,7 @@ from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
+    CaseCommitment,
     CaseDeferredMaterial,
     CaseEvent,
     CaseProxy,
@@ -152,6 +153,7 @@ def city_report(
     timelines: dict[str, list] = defaultdict(list)
     proxies: set[str] = set()  # 帮办代办, counted apart
     deferred: set[str] = set()  # 容缺受理, counted apart
+    commitments: dict[str, tuple[dt.date, str | None]] = {}  # 告知承诺制: verification due, result
     for i in range(0, len(ids), _CHUNK):
         for case_id, at, status in session.execute(
             select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
@@ -161,6 +163,9 @@ def city_report(
         proxies.update(session.scalars(select(CaseProxy.case_id).where(CaseProxy.case_id.in_(ids[i:i + _CHUNK]))))
         deferred.update(session.scalars(select(CaseDeferredMaterial.case_id).distinct()
                                         .where(CaseDeferredMaterial.case_id.in_(ids[i:i + _CHUNK]))))
+        commitments.update((case_id, (due, result)) for case_id, due, result in session.execute(
+            select(CaseCommitment.case_id, CaseCommitment.verify_due, CaseCommitment.result)
+            .where(CaseCommitment.case_id.in_(ids[i:i + _CHUNK]))))
     case_facts = []
     for row in cases.values():
         timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
@@ -174,6 +179,8 @@ def city_report(
             decided_day=next((d for d, s in timeline if s in DECIDED), None),
             delivered_day=next((d for d, s in timeline if s == CaseStatus.DELIVERED.value), None),
             proxy=row.id in proxies, deferred=row.id in deferred,
+            verify_due=commitments[row.id][0] if row.id in commitments else None,
+            verified=commitments[row.id][1] if row.id in commitments else None,
         ))
 
     decisions = []

@@ -391,6 +391,47 @@ class CaseDeferredMaterial(Base):
     arrived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class CaseCommitment(Base):
+    """告知承诺制: a case a window accepted on the applicant's signed commitment, its
+    verification (核查) due date, and the responsible department's verification: result
+    "true", or "false" (the case is then marked for revocation and the applicant flagged)."""
+
+    __tablename__ = "case_commitments"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    verify_due: Mapped[dt.date] = mapped_column(Date, index=True)
+    result: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    department_code: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    verified_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class CreditKey(Base):
+    """The city's credit key (one row): the HMAC key windows hash an applicant's ID number
+    with to find a credit flag. Made at the first flag, published in the feed."""
+
+    __tablename__ = "credit_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # always 1
+    key: Mapped[str] = mapped_column(String(64))  # hex of 32 random bytes
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CreditFlag(Base):
+    """A credit flag: a commitment of this applicant was found untrue (its case). While not
+    lifted the applicant may use neither 容缺受理 nor 告知承诺制 at any window."""
+
+    __tablename__ = "credit_flags"
+    id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    flagged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    flagged_by: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lifted_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    lift_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
 class CaseEvent(Base):
     """One step of a case's life as the hub ordered it (by receipt, not client clocks)."""
 
@@ -433,6 +474,9 @@ class Notification(Base):
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class Refusal(Base):
@@ -449,6 +493,9 @@ class Refusal(Base):
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
+    agent_resident_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class AuditRecord(Base):

@@ -30,6 +30,7 @@ from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.intake.commitment_box import CommitmentBox
 from windowdesk.ui.intake.deferral_box import DeferralBox
 from windowdesk.ui.intake.delivery_choice import DeliveryChoiceBox
 from windowdesk.ui.intake.forms_button import ItemFormsButton
@@ -60,6 +61,7 @@ class IntakeView(QWidget):
         self.applicant_picker = ApplicantPicker(db, ctx)
         self.proxy_box = ProxyBox(db, ctx)  # 帮办代办
         self.deferral_box = DeferralBox(ctx)  # 容缺受理
+        self.commitment_box = CommitmentBox()  # 告知承诺制
         self.materials = MaterialsTable()
         self.chosen_item_label = QLabel(objectName="chosenItem")
         self.result_label = QLabel(objectName="resultLabel")
@@ -80,6 +82,7 @@ class IntakeView(QWidget):
         self.papers_menu = QMenu(self.papers_button)
         self.attorney_action = self.papers_menu.addAction("")
         self.commitment_action = self.papers_menu.addAction("")
+        self.notice_action = self.papers_menu.addAction("")  # 告知承诺书
         self.papers_button.setMenu(self.papers_menu)
         self.papers_button.setEnabled(False)
         self.forms_button = ItemFormsButton(db, self)  # the item's blank forms (issue 30)
@@ -108,6 +111,7 @@ class IntakeView(QWidget):
         below_materials.addWidget(self.deferral_box)
         below_materials.addStretch(1)
         materials_layout.addLayout(below_materials)
+        materials_layout.addWidget(self.commitment_box)
         buttons = QHBoxLayout()
         for button in (self.accept_button, self.notify_button, self.refuse_button):
             buttons.addWidget(button)
@@ -152,6 +156,7 @@ class IntakeView(QWidget):
         self.print_button.clicked.connect(self.print_last_document)
         self.attorney_action.triggered.connect(self.print_power_of_attorney)
         self.commitment_action.triggered.connect(self.print_commitment)
+        self.notice_action.triggered.connect(self.print_commitment_notice)
         self.recordSaved.connect(self._remember_for_print)
         self.forms_button.told.connect(lambda text, ok: self._show_result(text, ok=ok))
         # Whenever this screen is showing, wherever the focus is in the window (the tab bar
@@ -186,8 +191,10 @@ class IntakeView(QWidget):
         self.attorney_action.setText(_("Power of attorney (委托书)"))
         self.commitment_action.setText(_("Commitment (承诺书)"))
         self.forms_button.retranslate()
+        self.notice_action.setText(_("Notice and commitment (告知承诺书)"))
         self.proxy_box.retranslate()
         self.deferral_box.retranslate()
+        self.commitment_box.retranslate()
         self.item_picker.retranslate()
         self.applicant_picker.retranslate()
         self.materials.retranslate()
@@ -228,6 +235,7 @@ class IntakeView(QWidget):
             self.chosen_item_label.setText(_("1. Choose an item on the left (F2)."))
             self.materials.clear_materials()
             self.deferral_box.offer(allowed=False)
+            self.commitment_box.offer(verify_days=0, certificate="")
         else:
             self.chosen_item_label.setText(
                 _("Item: {name} \u00b7 promised in {days} working days").format(
@@ -236,6 +244,7 @@ class IntakeView(QWidget):
             )
             self.materials.set_materials(guide.materials)
             self.deferral_box.offer(allowed=bool(guide.deferral_rule))
+            self.commitment_box.offer(verify_days=guide.commitment_verify_days, certificate=guide.certificate)
             self._say_fee_warning(guide.code)
             # Tab goes on from the last note to "mark all", then the decisions.
             last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
@@ -313,7 +322,7 @@ class IntakeView(QWidget):
         self._decide(lambda: intake.accept_case(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
             checks=self.materials.checks(), shipped_calendar=self._calendar, delivery=self.delivery_box.choice(),
-            proxy=self.proxy_box.terms(), deferral=self.deferral_box.terms(),
+            proxy=self.proxy_box.terms(), deferral=self.deferral_box.terms(), commitment=self.commitment_box.terms(),
         ))
 
     def notify_missing(self) -> None:
@@ -321,7 +330,7 @@ class IntakeView(QWidget):
             return
         self._decide(lambda: intake.notify_missing(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            checks=self.materials.checks(),
+            checks=self.materials.checks(), proxy=self.proxy_box.terms(),  # 帮办代办: named on the slip
         ))
 
     def refuse(self) -> None:
@@ -332,7 +341,7 @@ class IntakeView(QWidget):
             return
         self._decide(lambda: intake.refuse_application(
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            reason=dialog.reason(), legal_basis=dialog.legal_basis(),
+            reason=dialog.reason(), legal_basis=dialog.legal_basis(), proxy=self.proxy_box.terms(),
         ))
 
     def _show_result(self, text: str, *, ok: bool, rich: bool = False) -> None:
@@ -381,6 +390,7 @@ class IntakeView(QWidget):
             "item_query": self.item_picker.query_edit.text(),
             "proxy": self.proxy_box.draft(),  # 帮办代办
             "deferral": self.deferral_box.draft(),  # 容缺受理
+            "commitment": self.commitment_box.draft(),  # 告知承诺制
         }
 
     def draft_record(self) -> dict:
@@ -429,6 +439,8 @@ class IntakeView(QWidget):
             self.proxy_box.restore(draft["proxy"])
         if draft.get("deferral"):
             self.deferral_box.restore(draft["deferral"])
+        if draft.get("commitment"):
+            self.commitment_box.restore(draft["commitment"])
 
     def _kept_extras(self, record: dict) -> tuple[dict | None, dict | None]:
         """The agent box and the deferral as kept in the database (a form kept before
@@ -454,7 +466,9 @@ class IntakeView(QWidget):
         self.print_button.setEnabled(True)
         self.attorney_action.setEnabled(result.kind == "case" and result.proxy)
         self.commitment_action.setEnabled(result.kind == "case" and result.deferred)
-        self.papers_button.setEnabled(self.attorney_action.isEnabled() or self.commitment_action.isEnabled())
+        self.notice_action.setEnabled(result.kind == "case" and result.committed)
+        self.papers_button.setEnabled(self.attorney_action.isEnabled() or self.commitment_action.isEnabled()
+                                      or self.notice_action.isEnabled())
         if preferences.prints_at_once(self._db):
             self._print_at_once(result)
 
@@ -494,6 +508,11 @@ class IntakeView(QWidget):
         """Preview and print the 承诺书 of the last case, when materials follow."""
         if self.last_result is not None and self.last_result.deferred:
             self._preview_paper(documents.deferral_commitment_data)
+
+    def print_commitment_notice(self) -> None:
+        """Preview and print the 告知承诺书 of the last case, when accepted under notify-and-commit."""
+        if self.last_result is not None and self.last_result.committed:
+            self._preview_paper(documents.commitment_notice_data)
 
     def _preview_paper(self, load: Callable[..., object]) -> None:
         from windowdesk.ui.printing.actions import open_print_preview

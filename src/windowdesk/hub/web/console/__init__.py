@@ -16,6 +16,7 @@ from windowdesk.hub.web.console import (
     admin_calendar,
     admin_catalog,
     admin_city,
+    commitments,
     department,
     hall_queues,
     questions,
@@ -28,6 +29,7 @@ from windowdesk.hub.web.templating import page_words
 router = APIRouter(prefix="/console", include_in_schema=False, dependencies=[Depends(page_words)])
 router.include_router(sign_in.router)
 router.include_router(department.router)
+router.include_router(commitments.router)  # 告知承诺制: verifications, credit flags (issue 23)
 router.include_router(supervision.router)
 router.include_router(reports.router)
 router.include_router(hall_queues.router)  # the hall queues' days (issue 25)

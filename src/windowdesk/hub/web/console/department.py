@@ -21,9 +21,16 @@ from windowdesk.hub.web.templating import page_language, render
 from windowdesk.i18n import N_
 
 router = APIRouter()
+# The kinds of suspension the back office sets (clock_stops.BACK_OFFICE_KINDS), as the window words them.
+CLOCK_KIND_WORDS = {"hearing": N_("Suspended for a hearing"),
+                    "inspection": N_("Suspended for inspection, testing or appraisal"),
+                    "expert_review": N_("Suspended for expert review")}
 navigation.add_section("/console/queue", N_("Cases to decide"), DEPARTMENT)
 
 FLASHES = {"decided": N_("Your decision is recorded; the window learns it at its next sync."),
+           "suspended": N_("The case's clock stands still; the window learns it at its next sync and prints the "
+                           "notice for the applicant."),
+           "resumed": N_("The case's clock runs again; the window learns it at its next sync."),
            "noted": N_("Your note is published to the case's center.")}
 
 
@@ -40,7 +47,8 @@ def _case_page(request: Request, actor: ConsoleActor, case_ref: str, *, error: s
         record = department_work.case_record(session, actor=actor, case_ref=case_ref, now=utc_now())
     flash = FLASHES.get(request.query_params.get("done", ""))
     return render(request, "console/case.html",
-                  console_context(actor, record=record, error=error, form=form or {}, flash=flash, **case_words()),
+                  console_context(actor, record=record, error=error, form=form or {}, flash=flash,
+                                  clock_kinds=CLOCK_KIND_WORDS, **case_words()),
                   status_code=status_code)
 
 
@@ -63,6 +71,32 @@ def decide(
         return _case_page(request, actor, case_id, error=refused.worded(page_language(request))[1], form=form,
                           status_code=refused.status)
     return RedirectResponse(f"/console/cases/{case_id}?done=decided", status_code=303)
+
+
+@router.post("/cases/{case_id}/suspend", dependencies=[Depends(require_csrf)])
+def suspend(request: Request, case_id: str, kind: str = Form(""), reason: str = Form(""),
+            actor: ConsoleActor = Depends(current_actor)) -> Response:
+    try:
+        hub_db(request).run_write(lambda session: department_work.stop_clock(
+            session, actor=actor, case_id=case_id, kind=kind, reason=reason, now=utc_now(),
+            address=client_address(request)), feed=True)
+    except (InvalidInput, Conflict) as refused:
+        return _case_page(request, actor, case_id, error=refused.worded(page_language(request))[1],
+                          form={"kind": kind, "suspend_reason": reason}, status_code=refused.status)
+    return RedirectResponse(f"/console/cases/{case_id}?done=suspended", status_code=303)
+
+
+@router.post("/cases/{case_id}/resume", dependencies=[Depends(require_csrf)])
+def resume(request: Request, case_id: str, outcome: str = Form(""),
+           actor: ConsoleActor = Depends(current_actor)) -> Response:
+    try:
+        hub_db(request).run_write(lambda session: department_work.restart_clock(
+            session, actor=actor, case_id=case_id, outcome=outcome, now=utc_now(), address=client_address(request)),
+            feed=True)
+    except (InvalidInput, Conflict) as refused:
+        return _case_page(request, actor, case_id, error=refused.worded(page_language(request))[1],
+                          form={"outcome": outcome}, status_code=refused.status)
+    return RedirectResponse(f"/console/cases/{case_id}?done=resumed", status_code=303)
 
 
 @router.post("/cases/{case_id}/note", dependencies=[Depends(require_csrf)])

@@ -23,6 +23,7 @@ LIGHT_WORDS = {
 STEP_WORDS = {
     "accepted": N_("Accepted at the window"), "status": N_("Step at the window"),
     "decision": N_("Decision"), "part_decision": N_("Part decided"), "note": N_("Note"),
+    "verification": N_("Verification of the commitment"),
 }
 MATERIAL_WORDS = {"received": N_("Received"), "missing": N_("Missing"), "correction": N_("To be corrected")}
 DECISION_WORDS = {"approve": N_("Approve"), "reject": N_("Do not approve"),

@@ -447,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("case_number", help=_("the case number, as on the receipt"))
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
     sub.add_argument("--text", required=True, help=_("the note, shown at the window"))
-    cli_service.add_commands(command)  # report, export-province, complaint-reply, followup-outcome
+    cli_service.add_commands(command)  # report, rebuild-case-figures, export-province, complaint-reply, followup-outcome
     cli_backup.add_commands(command)  # backup, restore, check-backup
     cli_refused.add_commands(command)  # refused
     cli_console.add_commands(command)  # create-console-user, console-users, console-password

@@ -38,6 +38,7 @@ from windowdesk.domain.catalog import (
 from windowdesk.domain.search_keys import item_search_keys, keys_document
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
+from windowdesk.hub.services import case_figures
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CatalogItem, CatalogVersion, Center, Department, Window
 from windowdesk.i18n import N_
@@ -113,6 +114,7 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
             N_("Catalog version {version} was already published with other content. Give the new catalog a "
                "new \"version\" in {items}."), version=catalog.version, items=ITEMS_FILE,
         ))
+    limits_before = case_figures.item_limits(session)
     _store_organisation(session, catalog)
     _store_items(session, catalog)
     session.add(
@@ -122,6 +124,7 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
         )
     )
     session.flush()
+    case_figures.refresh_items(session, limits_before)  # an item's limit or department changed
     seq = append_change(
         session, kind=CHANGE_CATALOG, entity="catalog", entity_id=catalog.version, center_code=None,
         payload={"version": catalog.version, **documents, "items": _items_with_search_keys(documents["items"], catalog)},

@@ -512,6 +512,7 @@ class Change(Base):
 from windowdesk.hub.storage import (  # noqa: E402,F401
     models_console,
     models_delivery,
+    models_figures,
     models_pages,
     models_public,
     models_queue,

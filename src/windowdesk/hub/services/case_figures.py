@@ -128,6 +128,18 @@ def _first(timeline: Sequence[tuple[dt.date, str]], wanted: Iterable[str]) -> dt
     return next((day for day, status in timeline if status in statuses), None)
 
 
+def _due_day(case: Any, accepted: dt.date, promised: int, clock: _Clock, calendar: WorkingCalendar) -> dt.date | None:
+    """The promise on the receipt (the window's, printed for the applicant) moved on by
+    the days suspended before it is reached; the catalog's limit when the receipt had none."""
+    if case.promised_date is None:
+        return clock.first_day_reaching(promised)
+    promised_on_receipt = calendar.working_days_between(accepted, case.promised_date)
+    if promised_on_receipt <= 0:  # due on the day of acceptance (or a receipt's slip): nothing moves it
+        return case.promised_date
+    moved = clock.first_day_reaching(promised_on_receipt)
+    return None if moved is None else max(moved, case.promised_date)
+
+
 def figures_row(case: Any, timeline: Sequence[tuple[dt.date, str]], *, proxy: bool, deferred: bool,
                 terms: Terms) -> dict[str, Any]:
     """The ``case_figures`` row of one case (``case``: its row with the columns read
@@ -144,7 +156,7 @@ def figures_row(case: Any, timeline: Sequence[tuple[dt.date, str]], *, proxy: bo
         case_id=case.id, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id,
         item_code=case.item_code, department_code=department, applicant_kind=case.applicant_kind,
         source=case.source, proxy=proxy, deferred=deferred, accepted_day=accepted, promised_days=promised,
-        due_day=None if running else clock.first_day_reaching(promised),
+        due_day=None if running else _due_day(case, accepted, promised, clock, terms.calendar),
         overdue_day=clock.first_day_reaching(promised + 1),
         completed_day=completed, withdrawn_day=withdrawn,
         finished_day=min((d for d in (completed, withdrawn) if d is not None), default=None),
@@ -158,7 +170,7 @@ def figures_row(case: Any, timeline: Sequence[tuple[dt.date, str]], *, proxy: bo
 def _rows(session: Session, ids: Sequence[str], terms: Terms) -> list[dict[str, Any]]:
     cases = session.execute(
         select(Case.id, Case.center_code, Case.window_id, Case.operator_id, Case.item_code, Case.applicant_kind,
-               Case.source, Case.accepted_at).where(Case.id.in_(ids))
+               Case.source, Case.accepted_at, Case.promised_date).where(Case.id.in_(ids))
     ).all()
     timelines: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     centers = {case.id: case.center_code for case in cases}

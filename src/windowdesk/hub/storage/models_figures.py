@@ -36,8 +36,8 @@ class CaseFigures(Base):
     deferred: Mapped[bool] = mapped_column(Boolean)  # 容缺受理
     accepted_day: Mapped[dt.date] = mapped_column(Date)
     promised_days: Mapped[int] = mapped_column(Integer)
-    # The day the promised limit is reached, moved on by the suspensions: the red and
-    # yellow cards'. None while the case is suspended (its clock stopped: no card).
+    # The red and yellow cards' due day: the receipt's promised date (else the catalog's
+    # limit) moved on by the suspensions. None while the case is suspended (no card).
     due_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # The first day whose used working days pass the limit; None while a running
     # suspension holds the clock short of it. Open overdue at a period's end E: not

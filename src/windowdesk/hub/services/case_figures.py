@@ -109,6 +109,8 @@ class _Clock:
         running suspension holds the clock short of it)."""
         if count <= 0:
             return self.accepted
+        if not self.suspensions:  # most cases: the calendar's own index answers at once
+            return self.calendar.add_working_days(self.accepted, count)
         low = self.accepted
         ends = [period.end for period in self.suspensions if period.end is not None]
         high = max([low, *ends]) + dt.timedelta(days=count * _DAYS_PER_WORKING_DAY + _LONGEST_BREAK)

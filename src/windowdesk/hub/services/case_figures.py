@@ -255,3 +255,12 @@ def rebuild(session: Session, *, batch: int = 20_000) -> int:
         count += refresh(session, ids, terms)
         after = ids[-1]
 
+
+def fill_if_missing(session: Session) -> int:
+    """:func:`rebuild` when the hub has cases but no figures at all (upgraded from before
+    the table existed); two lookups otherwise. Returns the cases worked out."""
+    if session.scalar(select(CaseFigures.case_id).limit(1)) is not None:
+        return 0
+    if session.scalar(select(Case.id).limit(1)) is None:
+        return 0
+    return rebuild(session)

@@ -33,6 +33,7 @@ from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS
 from windowdesk.domain.time_limits import Suspension, suspensions_from
+from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
@@ -53,6 +54,7 @@ _ONE_DAY = dt.timedelta(days=1)
 # further than this many days per working day, plus the longest holiday.
 _DAYS_PER_WORKING_DAY, _LONGEST_BREAK = 2, 30
 _TABLE = CaseFigures.__table__
+_INSERT = insert(_TABLE)  # built once: the push's bulk insert keeps a plan per statement
 
 
 def item_limits(session: Session) -> dict[str, tuple[str | None, int]]:
@@ -206,7 +208,7 @@ def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = Non
         rows = _rows(session, chunk, terms)
         session.execute(delete(_TABLE).where(_TABLE.c.case_id.in_(chunk)))
         if rows:
-            session.execute(insert(_TABLE), rows)
+            execute_many(session.connection(), _INSERT, rows)
         written += len(rows)
     return written
 

@@ -141,6 +141,7 @@ def _due_day(case: Any, accepted: dt.date, promised: int, clock: _Clock, calenda
     if promised_on_receipt <= 0:  # due on the day of acceptance (or a receipt's slip): nothing moves it
         return case.promised_date
     moved = clock.first_day_reaching(promised_on_receipt)
+    # Never before the printed date (the cards find the cases by it first: time_cards.due_by).
     return None if moved is None else max(moved, case.promised_date)
 
 

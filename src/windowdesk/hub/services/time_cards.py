@@ -41,6 +41,13 @@ PAGE_SIZE = 50
 WITH_DUE = (CaseFigures, CaseFigures.case_id == Case.id)  # the join that gives a case its due day
 
 
+def due_by(day: dt.date) -> ColumnElement[bool]:
+    """The case's due day is ``day`` or earlier. A suspension only moves the printed date
+    later, so the printed one is asked first: the open cases' index finds the few near or
+    past it, and only those are joined to their due day."""
+    return and_(Case.promised_date <= day, CaseFigures.due_day <= day)
+
+
 def spelled(values: tuple[str, ...]) -> list:
     """Values written into the SQL, not bound: only then may SQLite use a partial index
     whose condition names them (the open cases' indexes, migration 0014_h26ops)."""
@@ -120,7 +127,7 @@ def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: s
     yellow = func.sum(case((CaseFigures.due_day >= today, 1), else_=0))
     counted = session.execute(
         select(Case.center_code, Case.item_code, red, yellow).join(*WITH_DUE)
-        .where(running_cases(), CaseFigures.due_day <= warning_day)
+        .where(running_cases(), due_by(warning_day))
         .group_by(Case.center_code, Case.item_code)
     ).all()
     items = _items(session)
@@ -156,7 +163,7 @@ def _parallel_cards(session: Session, items: list[str], today: dt.date, warning_
     rows = session.execute(
         select(CatalogItem.department_code, CatalogItem.parallel_departments, Case.id, CaseFigures.due_day)
         .join(CatalogItem, CatalogItem.code == Case.item_code).join(*WITH_DUE)
-        .where(Case.item_code.in_(items), running_cases(), CaseFigures.due_day <= warning_day)
+        .where(Case.item_code.in_(items), running_cases(), due_by(warning_day))
     ).all()
     decided: dict[str, set[str]] = defaultdict(set)
     ids = [row.id for row in rows]
@@ -214,11 +221,11 @@ def card_cases(
     today, warning_day = today_and_warning_day(session, now)
     conditions: list[ColumnElement[bool]] = [running_cases()]
     if light == Light.RED.value:
-        conditions.append(CaseFigures.due_day < today)
+        conditions.append(due_by(today - dt.timedelta(days=1)))
     elif light == Light.YELLOW.value:
-        conditions += [CaseFigures.due_day >= today, CaseFigures.due_day <= warning_day]
+        conditions += [CaseFigures.due_day >= today, due_by(warning_day)]
     else:
-        conditions.append(CaseFigures.due_day <= warning_day)
+        conditions.append(due_by(warning_day))
     if center:
         conditions.append(Case.center_code == center)
     if item:

@@ -23,6 +23,8 @@ class CaseFigures(Base):
         # The report's period: cases accepted, finished or delivered in it.
         Index("ix_case_figures_accepted", "accepted_day"),
         Index("ix_case_figures_finished", "finished_day"),
+        # The cards join an open case to its due day: from the index alone, not the row.
+        Index("ix_case_figures_due", "case_id", "due_day"),
     )
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     center_code: Mapped[str] = mapped_column(CenterCode)

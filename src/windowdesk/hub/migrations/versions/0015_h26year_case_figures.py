@@ -50,9 +50,11 @@ def upgrade() -> None:
     )
     op.create_index('ix_case_figures_accepted', 'case_figures', ['accepted_day'])
     op.create_index('ix_case_figures_finished', 'case_figures', ['finished_day'])
+    op.create_index('ix_case_figures_due', 'case_figures', ['case_id', 'due_day'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_case_figures_due', table_name='case_figures')
     op.drop_index('ix_case_figures_finished', table_name='case_figures')
     op.drop_index('ix_case_figures_accepted', table_name='case_figures')
     op.drop_table('case_figures')

@@ -119,8 +119,10 @@ class _Period:
             low, high = self._bounds(self.zones[self.center])
             return and_(center_column == self.center, at >= low, at < high)
         low, high = self._bounds(dt.UTC)
-        known = [and_(center_column == code, at >= b[0], at < b[1])
-                 for code, b in ((code, self._bounds(zone)) for code, zone in self.zones.items())]
+        by_bounds: dict[tuple[dt.datetime, dt.datetime], list[str]] = defaultdict(list)
+        for code, zone in self.zones.items():  # a city's centers mostly share one zone: one test for them all
+            by_bounds[self._bounds(zone)].append(code)
+        known = [and_(center_column.in_(codes), at >= bounds[0], at < bounds[1]) for bounds, codes in by_bounds.items()]
         return or_(*known, and_(center_column.not_in(list(self.zones)) if self.zones else true(),
                                 at >= low, at < high))
 

@@ -53,8 +53,7 @@ _ONE_DAY = dt.timedelta(days=1)
 # Spring Festival's week plus its weekends): the search for a day a count reaches looks no
 # further than this many days per working day, plus the longest holiday.
 _DAYS_PER_WORKING_DAY, _LONGEST_BREAK = 2, 30
-_TABLE = CaseFigures.__table__
-_INSERT = insert(_TABLE)  # built once: the push's bulk insert keeps a plan per statement
+_INSERT = insert(CaseFigures)  # built once: the push's bulk insert keeps a plan per statement
 
 
 def item_limits(session: Session) -> dict[str, tuple[str | None, int]]:
@@ -207,7 +206,7 @@ def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = Non
     written = 0
     for chunk in _chunks(ids):
         rows = _rows(session, chunk, terms)
-        session.execute(delete(_TABLE).where(_TABLE.c.case_id.in_(chunk)))
+        session.execute(delete(CaseFigures).where(CaseFigures.case_id.in_(chunk)))
         if rows:
             execute_many(session.connection(), _INSERT, rows)
         written += len(rows)
@@ -248,7 +247,7 @@ def refresh_items(session: Session, before: dict[str, tuple[str | None, int]]) -
 def rebuild(session: Session, *, batch: int = 20_000) -> int:
     """Every case's figures anew (after the migration that made the table, or a change
     of a center's time zone); one pass over the cases by id, ``batch`` at a time."""
-    session.execute(delete(_TABLE))
+    session.execute(delete(CaseFigures))
     terms = Terms.read(session)
     count, after = 0, ""
     while True:

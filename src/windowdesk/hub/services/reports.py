@@ -136,7 +136,7 @@ def _count_cases(session: Session, period: _Period, by: str, department: str | N
     f = CaseFigures
     start, end = period.start, period.end
 
-    def count(*conditions: ColumnElement[bool]) -> Any:
+    def count(*conditions: Any) -> Any:  # conditions: expressions and boolean columns
         return func.sum(case((and_(*conditions), 1), else_=0))
 
     accepted_in = f.accepted_day >= start  # and on or before the end: every row read is
@@ -198,10 +198,11 @@ def _count_decisions(session: Session, period: _Period, by: str, department: str
     for model, name in ((Notification, "notifications"), (Refusal, "refusals")):
         columns = {"window": model.window_id, "operator": model.operator_id, "center": model.center_code}
         grouped, where = _grouping(by, department, columns, model.item_code, departments)
-        for value, count in session.execute(
+        for row in session.execute(
             select(*grouped, func.count()).where(period.holds(model.center_code, model.created_at), *where)
             .group_by(*grouped)
         ):
+            value, count = row[0], row[1]
             figures = groups[_group_of(by, value, departments)]
             setattr(figures, name, getattr(figures, name) + int(count))
 
@@ -211,11 +212,12 @@ def _count_ratings(session: Session, period: _Period, by: str, department: str |
     columns = {"window": Rating.window_id, "operator": Rating.operator_id, "center": Rating.center_code}
     grouped, where = _grouping(by, department, columns, Rating.item_code, departments)
     web = func.sum(case((Rating.channel == WEB_CHANNEL, 1), else_=0))
-    for value, level, count, online in session.execute(
+    for row in session.execute(
         select(*grouped, Rating.level, func.count(), web)
         .where(period.holds(Rating.center_code, Rating.rated_at), *where)
         .group_by(*grouped, Rating.level)
     ):
+        value, level, count, online = row[0], row[1], row[2], row[3]
         figures = groups[_group_of(by, value, departments)]
         figures.ratings[int(level)] = figures.ratings.get(int(level), 0) + int(count)
         figures.web_ratings += int(online or 0)

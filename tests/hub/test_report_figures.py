@@ -9,6 +9,7 @@ and ``rebuild-case-figures``. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 from dataclasses import replace
@@ -20,7 +21,7 @@ from sqlalchemy import delete, func, select, text
 from windowdesk.domain.assessment import GROUPINGS
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.cli import main
-from windowdesk.hub.services import admin, calendar_years, city_publishing
+from windowdesk.hub.services import admin, calendar_years, catalog_import, city_publishing
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 from windowdesk.hub.services.reports import city_report, report_json
 from windowdesk.hub.storage.models import Case
@@ -289,4 +290,17 @@ def test_upgrading_a_hub_with_cases_works_their_figures_out(city: Hub, capsys) -
     assert main(city.cli_args("migrate")) == 0
     with city.db.read() as session:
         assert session.scalar(select(func.count()).select_from(CaseFigures)) == 180
+    _assert_same_as_the_oracle(city)
+
+
+def test_a_catalog_moving_a_center_to_another_time_zone_moves_its_figures(city: Hub) -> None:
+    with city.db.read() as session:
+        documents = copy.deepcopy(city_publishing.current_catalog(session, by=ADMIN).documents)
+    for center in documents["centers"]["centers"]:
+        if center["code"] == "JD01":
+            center["timezone"] = "Asia/Urumqi"
+    documents["items"]["version"] = "2025-test-zone"
+    with city.db.write(feed=True) as session:
+        catalog_import.publish_documents(session, catalog=catalog_import.parse_documents(documents),
+                                         documents=documents, now=dt.datetime.now(dt.UTC))
     _assert_same_as_the_oracle(city)

@@ -233,14 +233,26 @@ def refresh_for_days(session: Session, first: dt.date, last: dt.date) -> int:
     ))
 
 
-def refresh_items(session: Session, before: dict[str, tuple[str | None, int]]) -> int:
+CatalogTerms = tuple[dict[str, tuple[str | None, int]], dict[str, str]]
+
+
+def catalog_terms(session: Session) -> CatalogTerms:
+    """What a catalog sets that the figures depend on: the items' (department, limit)
+    and the centers' time zones; kept before an import for :func:`refresh_catalog`."""
+    return item_limits(session), dict(session.execute(select(Center.code, Center.timezone)).all())
+
+
+def refresh_catalog(session: Session, before: CatalogTerms) -> int:
     """After a catalog import: the cases of the items whose department or promised limit
-    changed from ``before`` (item_limits as it was)."""
-    after = item_limits(session)
-    changed = sorted(code for code in after.keys() | before.keys() if after.get(code) != before.get(code))
+    changed, and of the centers whose time zone did."""
+    (limits, zones), (new_limits, new_zones) = before, catalog_terms(session)
+    items = sorted(code for code in limits.keys() | new_limits.keys() if limits.get(code) != new_limits.get(code))
+    centers = sorted(code for code in new_zones if zones.get(code, new_zones[code]) != new_zones[code])
     count = 0
-    for chunk in _chunks(changed):
+    for chunk in _chunks(items):
         count += refresh(session, session.scalars(select(Case.id).where(Case.item_code.in_(chunk))))
+    for code in centers:
+        count += refresh(session, session.scalars(select(Case.id).where(Case.center_code == code)))
     return count
 
 

@@ -114,7 +114,7 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
             N_("Catalog version {version} was already published with other content. Give the new catalog a "
                "new \"version\" in {items}."), version=catalog.version, items=ITEMS_FILE,
         ))
-    limits_before = case_figures.item_limits(session)
+    figures_before = case_figures.catalog_terms(session)
     _store_organisation(session, catalog)
     _store_items(session, catalog)
     session.add(
@@ -124,7 +124,7 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
         )
     )
     session.flush()
-    case_figures.refresh_items(session, limits_before)  # an item's limit or department changed
+    case_figures.refresh_catalog(session, figures_before)  # an item's limit or a center's time zone changed
     seq = append_change(
         session, kind=CHANGE_CATALOG, entity="catalog", entity_id=catalog.version, center_code=None,
         payload={"version": catalog.version, **documents, "items": _items_with_search_keys(documents["items"], catalog)},

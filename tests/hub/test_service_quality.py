@@ -264,7 +264,8 @@ def test_a_finished_case_never_leaves_the_finished_statuses() -> None:
     that holds only while the case state machine enters a finished status by such a step
     and never leads out of one."""
     from windowdesk.domain.case_state import TRANSITIONS
-    from windowdesk.hub.services.reports import FINISHED_STATUSES, FINISHING
+
+    from .report_oracle import FINISHED_STATUSES, FINISHING
 
     assert set(FINISHING) <= set(FINISHED_STATUSES)
     for (status, _action), new_status in TRANSITIONS.items():

@@ -38,6 +38,7 @@ from windowdesk.hub.services import (
     backoffice,
     booking_purge,
     calendar_years,
+    case_figures,
     catalog_import,
     enrollment,
     hall_link,
@@ -469,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("case_number", help=_("the case number, as on the receipt"))
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
     sub.add_argument("--text", required=True, help=_("the note, shown at the window"))
-    cli_service.add_commands(command)  # report, export-province, complaint-reply, followup-outcome
+    cli_service.add_commands(command)  # report, rebuild-case-figures, export-province, complaint-reply, followup-outcome
     cli_commitments.add_commands(command)  # verifications, verify, credit-flags, lift-credit-flag
     cli_clock.add_commands(command)  # suspend, resume (a hearing, an inspection, an expert review)
     cli_backup.add_commands(command)  # backup, restore, check-backup
@@ -497,6 +498,19 @@ def _check_text_is_utf8(args: argparse.Namespace) -> None:
                "to UTF-8 and type it again. Nothing was changed."),
             names=", ".join(unreadable),
         ))
+
+
+def _upgrade(url: str) -> None:
+    """The database to the current schema, and then what a migration cannot make itself:
+    the cases' report figures of a hub upgraded from before case_figures (they need the
+    catalog and the calendar, the services' to read)."""
+    if not migrate_to_head(url):  # current already, or a new database
+        return
+    db = HubDatabase(url)
+    try:
+        db.run_write(case_figures.fill_if_missing)
+    finally:
+        db.dispose()
 
 
 def main(argv: Sequence[str] | None = None, *, environ: Mapping[str, str] | None = None) -> int:
@@ -543,12 +557,12 @@ def _run(args: argparse.Namespace, language: str) -> int:
             tls = TlsFiles.checked(args.certfile, args.keyfile)
             if tls is None and not args.allow_plain_http:
                 refuse_plain_http_on_network(args.host)
-            migrate_to_head(settings.database_url)
+            _upgrade(settings.database_url)
             return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log,
                          tls=tls, public_only=args.public_only)
         if getattr(args, "handles_database", False):
             return args.handler(args, settings) or 0
-        migrate_to_head(settings.database_url)
+        _upgrade(settings.database_url)
         db = HubDatabase(settings.database_url)
         try:
             exit_code = args.handler(args, settings, db)

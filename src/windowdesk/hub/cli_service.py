@@ -18,7 +18,7 @@ from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WORDS
 from windowdesk.hub.report_table import lines as _lines
-from windowdesk.hub.services import queue_days, replies, reports
+from windowdesk.hub.services import case_figures, queue_days, replies, reports
 from windowdesk.i18n import N_, _
 from windowdesk.spreadsheet import csv_writer
 
@@ -46,6 +46,11 @@ def cmd_report(args, settings, db) -> None:  # noqa: ANN001
     with db.read() as session:
         report = reports.city_report(session, start=args.start, end=args.end, by=args.by, center=args.center)
     print_report(report, args.format)
+
+
+def cmd_rebuild_case_figures(args, settings, db) -> None:  # noqa: ANN001
+    count = db.run_write(case_figures.rebuild)
+    print(_("The report's figures of {count} cases were worked out anew.").format(count=count))
 
 
 def cmd_queue_report(args, settings, db) -> None:  # noqa: ANN001
@@ -101,6 +106,9 @@ def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser
     sub.add_argument("--by", choices=GROUPINGS, default="center", help=_("one line per center, window, operator or department (default center)"))
     sub.add_argument("--center", default=None, help=_("one center only (default: the whole city)"))
     sub.add_argument("--format", choices=("table", "csv", "json"), default="table", help=_("a table to read, or CSV or JSON for other programs"))
+    command("rebuild-case-figures", cmd_rebuild_case_figures,
+            _("work out every case's figures for the performance report anew (after upgrading a hub that has "
+              "cases, or changing a center's time zone)"))
     sub = command("queue-report", cmd_queue_report, _("the hall queues' finished days: tickets and waiting times per center, business and window"))
     sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01"))
     sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help=_("the last day, included"))

@@ -20,8 +20,9 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import InvalidInput, NotFound
 from windowdesk.hub.language import Text
+from windowdesk.hub.services import case_figures
 from windowdesk.hub.services.feed import append_change
-from windowdesk.hub.storage.models import CalendarOverride, Center, Department, Operator, Window
+from windowdesk.hub.storage.models import CalendarOverride, Case, Center, Department, Operator, Window
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_CALENDAR, CHANGE_OPERATOR
 
@@ -68,8 +69,11 @@ def save_center(session: Session, *, code: str, name: str, kind: str, timezone: 
         session.add(row)
     row.name = _required_text(name, N_("center name"), 100)
     row.kind = kind
+    moved = not created and row.timezone != timezone
     row.timezone = timezone
     session.flush()
+    if moved:  # the center's local days are the report's
+        case_figures.refresh(session, session.scalars(select(Case.id).where(Case.center_code == code)))
     return Saved(created)
 
 
@@ -116,6 +120,7 @@ def publish_calendar_override(
     row.note = note
     row.updated_at = now
     session.flush()
+    case_figures.refresh_for_days(session, day, day)
     seq = append_change(
         session, kind=CHANGE_CALENDAR, entity="calendar", entity_id=day.isoformat(), center_code=None,
         payload={"day": day.isoformat(), "is_working_day": is_working_day, "note": note}, now=now,

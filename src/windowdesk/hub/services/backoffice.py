@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
 from windowdesk.hub.language import Text, transition_text
-from windowdesk.hub.services import parallel_parts
+from windowdesk.hub.services import case_figures, parallel_parts
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import Case, CaseEvent, CatalogItem, Department
 from windowdesk.i18n import N_
@@ -124,6 +124,7 @@ def record_decision(
     case.status = status
     case.updated_at = now
     session.flush()
+    case_figures.refresh(session, [case.id])  # a decision starts the delivery deadline
     seq = append_change(
         session, kind=CHANGE_DECISION, entity="case", entity_id=case.id, center_code=case.center_code,
         payload={

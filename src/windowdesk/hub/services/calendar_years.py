@@ -26,6 +26,7 @@ from windowdesk.domain.calendar import (
 )
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
+from windowdesk.hub.services import case_figures
 from windowdesk.hub.services.admin import Saved
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CalendarOverride, CalendarYear
@@ -85,6 +86,7 @@ def publish_year(session: Session, *, year: PublishedYear, now: dt.datetime) -> 
     row.makeup_workdays = document["makeup_workdays"]
     row.published_at = now
     session.flush()
+    case_figures.refresh_for_days(session, dt.date(year.year, 1, 1), dt.date(year.year, 12, 31))
     seq = append_change(
         session, kind=CHANGE_CALENDAR_YEAR, entity="calendar", entity_id=str(year.year), center_code=None,
         payload=document, now=now,

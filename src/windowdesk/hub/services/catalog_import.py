@@ -39,7 +39,7 @@ from windowdesk.domain.catalog import (
 from windowdesk.domain.search_keys import item_search_keys, keys_document
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
-from windowdesk.hub.services import catalog_forms
+from windowdesk.hub.services import case_figures, catalog_forms
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CatalogItem, CatalogVersion, Center, Department, Window
 from windowdesk.i18n import N_
@@ -120,6 +120,7 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
             N_("Catalog version {version} was already published with other content. Give the new catalog a "
                "new \"version\" in {items}."), version=catalog.version, items=ITEMS_FILE,
         ))
+    figures_before = case_figures.catalog_terms(session)
     _store_organisation(session, catalog)
     _store_items(session, catalog)
     store_forms()
@@ -130,6 +131,7 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
         )
     )
     session.flush()
+    case_figures.refresh_catalog(session, figures_before)  # an item's limit or a center's time zone changed
     seq = append_change(
         session, kind=CHANGE_CATALOG, entity="catalog", entity_id=catalog.version, center_code=None,
         payload={"version": catalog.version, **documents, "items": _items_with_search_keys(documents["items"], catalog)},

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.catalog_model import CENTER_CODE
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.language import SOURCE_LANGUAGE, Text, translate
+from windowdesk.hub.services import case_figures
 from windowdesk.hub.services.push_rules import (
     CREATING_KINDS,
     STATEMENT_ORDER,
@@ -105,9 +106,13 @@ def apply_push(
     connection.execute(NOTE_LAST_PUSH, {"workstation_id": pusher.workstation_id, "last_push_at": now})
     try:
         with connection.begin_nested():
-            return _apply_grouped(connection, session, pusher, events, now, language)
+            outcomes = _apply_grouped(connection, session, pusher, events, now, language)
     except (IntegrityError, DataError):
-        return _apply_one_by_one(connection, session, pusher, events, now, language)
+        outcomes = _apply_one_by_one(connection, session, pusher, events, now, language)
+    # The report's figures of the cases this push changed, in the same transaction.
+    case_figures.refresh(session, [event.entity_id for event, outcome in zip(events, outcomes, strict=True)
+                                   if outcome.status == APPLIED and event.entity == "case"])
+    return outcomes
 
 
 REUSED_ID_REASON = N_(

@@ -1,6 +1,10 @@
 """绩效考核 city-wide: the same figures as the window's report (domain.assessment), from
 what every window pushed, for every center or one.
 
+Counted by the database: the cases' figures from ``case_figures`` (one row a case, kept
+with the case: hub/services/case_figures.py), notifications, refusals and ratings from
+their tables with each center's local days as UTC bounds; complaints (few) are read.
+
 Local days are each center's own (its time zone); times of window events are the
 windows' clocks (``client_at``), hub decisions the hub's. The promised limits come from
 the published catalogs (the latest version that lists the item). The operator of a
@@ -11,59 +15,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from windowdesk.domain.assessment import (
-    GROUPINGS,
-    CaseFact,
-    ComplaintFact,
-    DecisionFact,
-    Keys,
-    RatingFact,
-    Report,
-    build_report,
-)
-from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.assessment import GROUPINGS, Figures, Keys, Report, ReportRow
 from windowdesk.domain.feedback import WEB_CHANNEL
-from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
-from windowdesk.hub.services.calendar_years import hub_calendar
-from windowdesk.hub.storage.models import (
-    STEP_TIME,
-    Case,
-    CaseCommitment,
-    CaseDeferredMaterial,
-    CaseEvent,
-    CaseProxy,
-    CatalogItem,
-    CatalogVersion,
-    Center,
-    Department,
-    Notification,
-    Operator,
-    Refusal,
-    Window,
-)
+from windowdesk.hub.services.case_figures import item_limits
+from windowdesk.hub.storage.models import CaseCommitment, Center, Department, Notification, Operator, Refusal, Window
+from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_service import Complaint, Rating
 from windowdesk.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sqlalchemy import ColumnElement, SQLColumnExpression
+    from sqlalchemy import ColumnElement
 
-FINISHING = ("completed", "withdrawn")
-DECIDED = (CaseStatus.APPROVED.value, CaseStatus.REJECTED.value)  # the delivery deadline runs from here
-# A case that finished is in one of these for good (no transition leaves them).
-FINISHED_STATUSES = ("completed", "delivered", "withdrawn")
-OPEN_STATUSES = tuple(status.value for status in CaseStatus if status.value not in FINISHED_STATUSES)
-_CHUNK = 500
-_MARGIN = dt.timedelta(days=1)  # any center's local day lies within a day of UTC
 # A report covers at most this many days (a leap year), within these years: a period as
 # long as the calendar (0001-01-01..9999-12-31) overflowed the day arithmetic and would
 # walk millions of days.
@@ -71,18 +43,8 @@ MAX_REPORT_DAYS = 366
 FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 2000, 2099
 
 
-def _item_limits(session: Session) -> dict[str, tuple[str, int]]:
-    limits: dict[str, tuple[str, int]] = {}
-    for documents in session.scalars(select(CatalogVersion.documents).order_by(CatalogVersion.imported_at)):
-        items = (documents or {}).get("items") or {}
-        for item in items.get("items", []) if isinstance(items, dict) else []:
-            limits[item["code"]] = (item.get("department"), int(item.get("promised_limit_days") or 0))
-    for code, department in session.execute(select(CatalogItem.code, CatalogItem.department_code)):
-        limits.setdefault(code, (department, 0))
-    return limits
-
-
-def _labels(session: Session, by: str) -> Callable[[str | None], str]:
+def labels(session: Session, by: str) -> Callable[[str | None], str]:
+    """The names the report's rows are shown by, for its keys."""
     if by == "window":
         names = {w: f"{c} {code} {name}" for w, c, code, name in session.execute(
             select(Window.id, Window.center_code, Window.code, Window.name))}
@@ -119,98 +81,189 @@ def city_report(
     zones = {code: ZoneInfo(zone) for code, zone in session.execute(select(Center.code, Center.timezone))}
     if center is not None and center not in zones:
         raise InvalidInput(Text(N_("There is no center {center} on the hub."), center=center))
-    items = _item_limits(session)
-    low = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC) - _MARGIN
-    high = dt.datetime.combine(end, dt.time.min, tzinfo=dt.UTC) + 2 * _MARGIN
+    items = item_limits(session)
+    period = _Period(start, end, zones, center)
+    groups: dict[str | None, Figures] = defaultdict(Figures)
+    _count_cases(session, period, by, department, groups)
+    departments = {code: terms[0] for code, terms in items.items()}
+    _count_decisions(session, period, by, department, departments, groups)
+    _count_ratings(session, period, by, department, departments, groups)
+    _count_complaints(session, period, by, department, departments, groups)
+    counted = {key: figures for key, figures in groups.items() if figures != Figures()}
+    total = Figures()
+    for figures in counted.values():
+        _add(total, figures)
+    label = labels(session, by)
+    rows = sorted((ReportRow(key, label(key), figures) for key, figures in counted.items()),
+                  key=lambda row: (row.key is None, row.label))
+    return Report(start, end, by, tuple(rows), total)
 
-    def day(center_code: str, value: dt.datetime) -> dt.date:
-        return value.astimezone(zones.get(center_code, dt.UTC)).date()
 
-    def keys(center_code: str, window: str | None, operator: str | None, item: str | None,
-             department: str | None = None) -> Keys:
-        return Keys(window, operator, department or items.get(item, (None, 0))[0], center_code)
+class _Period:
+    """The period's local days as UTC instants, center by center: a time of a center's
+    row is on a day of the period when it lies in its center's [first midnight, midnight
+    after the last day); rows of a center the hub does not know count in UTC."""
 
-    def where_center(column: SQLColumnExpression[str]) -> list[ColumnElement[bool]]:
-        return [column == center] if center is not None else []
+    def __init__(self, start: dt.date, end: dt.date, zones: dict[str, ZoneInfo], center: str | None) -> None:
+        self.start, self.end, self.zones, self.center = start, end, zones, center
 
-    # The cases that can count: accepted before the period's end and not finished before
-    # its start. Those still open are found by status (no case leaves a finished status),
-    # those finished since the start by their finishing step (both through an index).
-    columns = (Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at, Case.operator_id)
-    finished_since = select(CaseEvent.case_id).where(CaseEvent.to_status.in_(FINISHING), low <= STEP_TIME)
-    # 送达: results still to be delivered (few: they leave within days), and those
-    # delivered since the start, through the same index.
-    delivered_since = select(CaseEvent.case_id).where(CaseEvent.to_status == CaseStatus.DELIVERED.value,
-                                                      low <= STEP_TIME)
-    cases = {
-        row.id: row
-        for wanted in (Case.status.in_(OPEN_STATUSES), Case.id.in_(finished_since),
-                       Case.status == CaseStatus.COMPLETED.value, Case.id.in_(delivered_since))
-        for row in session.execute(select(*columns).where(wanted, Case.accepted_at < high,
-                                                          *where_center(Case.center_code)))
-    }
-    ids = list(cases)
-    timelines: dict[str, list] = defaultdict(list)
-    proxies: set[str] = set()  # 帮办代办, counted apart
-    deferred: set[str] = set()  # 容缺受理, counted apart
-    commitments: dict[str, tuple[dt.date, str | None]] = {}  # 告知承诺制: verification due, result
-    for i in range(0, len(ids), _CHUNK):
-        for case_id, at, status in session.execute(
-            select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
-            .where(CaseEvent.case_id.in_(ids[i:i + _CHUNK])).order_by(CaseEvent.case_id, CaseEvent.seq)
-        ):
-            timelines[case_id].append((at, status))
-        proxies.update(session.scalars(select(CaseProxy.case_id).where(CaseProxy.case_id.in_(ids[i:i + _CHUNK]))))
-        deferred.update(session.scalars(select(CaseDeferredMaterial.case_id).distinct()
-                                        .where(CaseDeferredMaterial.case_id.in_(ids[i:i + _CHUNK]))))
-        commitments.update((case_id, (due, result)) for case_id, due, result in session.execute(
-            select(CaseCommitment.case_id, CaseCommitment.verify_due, CaseCommitment.result)
-            .where(CaseCommitment.case_id.in_(ids[i:i + _CHUNK]))))
-    case_facts = []
-    for row in cases.values():
-        timeline = [(day(row.center_code, at), status) for at, status in timelines[row.id]]
-        item_department, promised = items.get(row.item_code, (None, 0))
-        case_facts.append(CaseFact(
-            Keys(row.window_id, row.operator_id, item_department, row.center_code),
-            day(row.center_code, row.accepted_at), promised,
-            completed_day=next((d for d, s in timeline if s == "completed"), None),
-            withdrawn_day=next((d for d, s in timeline if s == "withdrawn"), None),
-            suspensions=tuple(suspensions_from(timeline)),
-            decided_day=next((d for d, s in timeline if s in DECIDED), None),
-            delivered_day=next((d for d, s in timeline if s == CaseStatus.DELIVERED.value), None),
-            proxy=row.id in proxies, deferred=row.id in deferred,
-            verify_due=commitments[row.id][0] if row.id in commitments else None,
-            verified=commitments[row.id][1] if row.id in commitments else None,
-        ))
+    def _bounds(self, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+        after = self.end + dt.timedelta(days=1)
+        return (dt.datetime.combine(self.start, dt.time.min, tzinfo=zone).astimezone(dt.UTC),
+                dt.datetime.combine(after, dt.time.min, tzinfo=zone).astimezone(dt.UTC))
 
-    decisions = []
-    for model, kind in ((Notification, "notification"), (Refusal, "refusal")):
-        rows = session.execute(select(model.center_code, model.window_id, model.operator_id, model.item_code,
-                                      model.created_at)
-                               .where(model.created_at >= low, model.created_at < high,
-                                      *where_center(model.center_code)))
-        decisions += [DecisionFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code),
-                                   day(r.center_code, r.created_at), kind) for r in rows]
-    ratings = [
-        RatingFact(keys(r.center_code, r.window_id, r.operator_id, r.item_code), day(r.center_code, r.rated_at), r.level,
-                   r.channel == WEB_CHANNEL)
-        for r in session.execute(select(Rating.center_code, Rating.window_id, Rating.operator_id, Rating.item_code,
-                                        Rating.rated_at, Rating.level, Rating.channel)
-                                 .where(Rating.rated_at >= low, Rating.rated_at < high, *where_center(Rating.center_code)))
-    ]
-    complaints = [
-        ComplaintFact(keys(c.center_code, c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code,
-                           c.about_department_code), day(c.center_code, c.received_at), c.deadline,
-                      day(c.center_code, c.replied_at) if c.replied_at else None, c.source == WEB_CHANNEL)
-        for c in session.scalars(select(Complaint).where(Complaint.received_at >= low, Complaint.received_at < high,
-                                                         *where_center(Complaint.center_code)))
-    ]
+    def holds(self, center_column: Any, at: Any) -> ColumnElement[bool]:
+        """``at`` falls on a day of the period in its row's center (and the row is of the
+        asked-for center)."""
+        if self.center is not None:
+            low, high = self._bounds(self.zones[self.center])
+            return and_(center_column == self.center, at >= low, at < high)
+        low, high = self._bounds(dt.UTC)
+        by_bounds: dict[tuple[dt.datetime, dt.datetime], list[str]] = defaultdict(list)
+        for code, zone in self.zones.items():  # a city's centers mostly share one zone: one test for them all
+            by_bounds[self._bounds(zone)].append(code)
+        known = [and_(center_column.in_(codes), at >= bounds[0], at < bounds[1]) for bounds, codes in by_bounds.items()]
+        return or_(*known, and_(center_column.not_in(list(self.zones)) if self.zones else true(),
+                                at >= low, at < high))
+
+    def day(self, center: str, at: dt.datetime) -> dt.date:
+        return at.astimezone(self.zones.get(center, dt.UTC)).date()
+
+
+def _count_cases(session: Session, period: _Period, by: str, department: str | None,
+                 groups: dict[str | None, Figures]) -> None:
+    """The cases' figures, counted by the database over case_figures (one row a case)."""
+    f = CaseFigures
+    start, end = period.start, period.end
+
+    def count(*conditions: Any) -> Any:  # conditions: expressions and boolean columns
+        return func.sum(case((and_(*conditions), 1), else_=0))
+
+    accepted_in = f.accepted_day >= start  # and on or before the end: every row read is
+    completed_in = and_(f.completed_day >= start, f.completed_day <= end)
+    decided_by_end = f.decided_day <= end
+    key = {"window": f.window_id, "operator": f.operator_id, "department": f.department_code,
+           "center": f.center_code}[by]
+    where = [f.accepted_day <= end]
+    if period.center is not None:
+        where.append(f.center_code == period.center)
     if department is not None:
-        case_facts, decisions, ratings, complaints = (
-            [fact for fact in facts if fact.keys.department == department]
-            for facts in (case_facts, decisions, ratings, complaints))
-    return build_report(start=start, end=end, by=by, calendar=hub_calendar(session), cases=case_facts,
-                        decisions=decisions, ratings=ratings, complaints=complaints, label=_labels(session, by))
+        where.append(f.department_code == department)
+    # 告知承诺制: the verification as the department recorded it by now (not a figure kept
+    # with the case: a verification is recorded at the hub, after the push).
+    commitment = CaseCommitment
+    committed = and_(accepted_in, commitment.case_id.is_not(None))
+    unverified = and_(committed, commitment.result.is_(None))
+    rows = session.execute(
+        select(
+            key,
+            count(accepted_in), count(accepted_in, f.proxy), count(accepted_in, f.deferred),
+            count(committed), count(unverified, commitment.verify_due >= end),
+            count(unverified, commitment.verify_due < end), count(committed, commitment.result == "false"),
+            count(completed_in), count(completed_in, f.on_time),
+            func.sum(case((completed_in, f.handling_days), else_=0)),
+            count(or_(f.finished_day.is_(None), f.finished_day > end), f.overdue_day <= end),
+            count(decided_by_end, f.delivered_day >= start, f.delivered_day <= end),
+            count(decided_by_end, f.delivered_day >= start, f.delivered_day <= end,
+                  f.delivered_day >= f.delivery_due_day),
+            count(decided_by_end, or_(f.delivered_day.is_(None), f.delivered_day > end),
+                  or_(f.withdrawn_day.is_(None), f.withdrawn_day > end), f.delivery_due_day <= end),
+        ).outerjoin(commitment, commitment.case_id == f.case_id).where(*where).group_by(key)
+    ).all()
+    for (group, accepted, proxies, deferred, committed_count, verifications_due, verifications_overdue,
+         verifications_false, completed, on_time, handling, open_overdue, delivered,
+         delivered_late, delivery_overdue) in rows:
+        figures = groups[group]
+        figures.accepted += int(accepted or 0)
+        figures.proxy_accepted += int(proxies or 0)
+        figures.deferred_accepted += int(deferred or 0)
+        figures.commitment_accepted += int(committed_count or 0)
+        figures.verifications_due += int(verifications_due or 0)
+        figures.verifications_overdue += int(verifications_overdue or 0)
+        figures.verifications_false += int(verifications_false or 0)
+        figures.completed += int(completed or 0)
+        figures.on_time += int(on_time or 0)
+        figures.late += int(completed or 0) - int(on_time or 0)
+        figures.handling_days += int(handling or 0)
+        figures.open_overdue += int(open_overdue or 0)
+        figures.delivered += int(delivered or 0)
+        figures.delivered_late += int(delivered_late or 0)
+        figures.delivery_overdue += int(delivery_overdue or 0)
+
+
+def _grouping(by: str, department: str | None, columns: dict[str, Any], item: Any,
+              departments: dict[str, str | None]) -> tuple[list[Any], list[ColumnElement[bool]]]:
+    """(the columns to group by, the conditions) of a table whose rows belong to an item's
+    department: by department, the item is grouped on and named its department after."""
+    where: list[ColumnElement[bool]] = []
+    if department is not None:
+        where.append(item.in_([code for code, owner in departments.items() if owner == department]))
+    return ([item] if by == "department" else [columns[by]]), where
+
+
+def _group_of(by: str, value: Any, departments: dict[str, str | None]) -> str | None:
+    return departments.get(value) if by == "department" else value
+
+
+def _count_decisions(session: Session, period: _Period, by: str, department: str | None,
+                     departments: dict[str, str | None], groups: dict[str | None, Figures]) -> None:
+    for model, name in ((Notification, "notifications"), (Refusal, "refusals")):
+        columns = {"window": model.window_id, "operator": model.operator_id, "center": model.center_code}
+        grouped, where = _grouping(by, department, columns, model.item_code, departments)
+        for row in session.execute(
+            select(*grouped, func.count()).where(period.holds(model.center_code, model.created_at), *where)
+            .group_by(*grouped)
+        ):
+            value, count = row[0], row[1]
+            figures = groups[_group_of(by, value, departments)]
+            setattr(figures, name, getattr(figures, name) + int(count))
+
+
+def _count_ratings(session: Session, period: _Period, by: str, department: str | None,
+                   departments: dict[str, str | None], groups: dict[str | None, Figures]) -> None:
+    columns = {"window": Rating.window_id, "operator": Rating.operator_id, "center": Rating.center_code}
+    grouped, where = _grouping(by, department, columns, Rating.item_code, departments)
+    web = func.sum(case((Rating.channel == WEB_CHANNEL, 1), else_=0))
+    for row in session.execute(
+        select(*grouped, Rating.level, func.count(), web)
+        .where(period.holds(Rating.center_code, Rating.rated_at), *where)
+        .group_by(*grouped, Rating.level)
+    ):
+        value, level, count, online = row[0], row[1], row[2], row[3]
+        figures = groups[_group_of(by, value, departments)]
+        figures.ratings[int(level)] = figures.ratings.get(int(level), 0) + int(count)
+        figures.web_ratings += int(online or 0)
+
+
+def _count_complaints(session: Session, period: _Period, by: str, department: str | None,
+                      departments: dict[str, str | None], groups: dict[str | None, Figures]) -> None:
+    """Complaints are few (one in some hundreds of cases): read, and counted here."""
+    c = Complaint
+    for row in session.execute(
+        select(c.center_code, c.window_id, c.about_window_id, c.about_operator_id, c.about_item_code,
+               c.about_department_code, c.deadline, c.replied_at, c.source)
+        .where(period.holds(c.center_code, c.received_at))
+    ):
+        keys = Keys(row.about_window_id or row.window_id, row.about_operator_id,
+                    row.about_department_code or departments.get(row.about_item_code), row.center_code)
+        if department is not None and keys.department != department:
+            continue
+        figures = groups[keys.of(by)]
+        figures.complaints += 1
+        figures.web_complaints += row.source == WEB_CHANNEL
+        if row.replied_at is not None:
+            figures.complaints_resolved += 1
+            if period.day(row.center_code, row.replied_at) <= row.deadline:
+                figures.complaints_on_time += 1
+
+
+def _add(total: Figures, figures: Figures) -> None:
+    for name, value in vars(figures).items():
+        if name == "ratings":
+            for level, count in value.items():
+                total.ratings[level] = total.ratings.get(level, 0) + count
+        else:
+            setattr(total, name, getattr(total, name) + value)
 
 
 def report_json(report: Report) -> dict:

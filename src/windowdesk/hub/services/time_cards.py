@@ -3,9 +3,9 @@ promised date, counted by center, department and item, and listed for a drill-do
 
 The rule is the window's (domain.time_limits): red once the promised date has passed,
 yellow from the working days of warning before it; a suspended case's clock is stopped
-(no card). Dates are the ones on the acceptance receipts (``cases.promised_date``), so
-the counting is done by the database over its index of open cases, not case by case
-in Python.
+(no card). The date is the one on the acceptance receipt moved on by the days the case
+was suspended (``case_figures.due_day``, kept with the case), so the counting is done by
+the database over the open cases, not case by case in Python.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.services.console_rights import ConsoleActor, require_supervision
 from windowdesk.hub.storage.models import OPEN_CASE_STATUSES, Case, CatalogItem, Center, Department
+from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_service import CasePart
 from windowdesk.i18n import N_
 
@@ -37,6 +38,14 @@ DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
 GROUPINGS = ("center", "department", "item")
 CARDS = (Light.RED.value, Light.YELLOW.value)
 PAGE_SIZE = 50
+WITH_DUE = (CaseFigures, CaseFigures.case_id == Case.id)  # the join that gives a case its due day
+
+
+def due_by(day: dt.date) -> ColumnElement[bool]:
+    """The case's due day is ``day`` or earlier. A suspension only moves the printed date
+    later, so the printed one is asked first: the open cases' index finds the few near or
+    past it, and only those are joined to their due day."""
+    return and_(Case.promised_date <= day, CaseFigures.due_day <= day)
 
 
 def spelled(values: tuple[str, ...]) -> list:
@@ -114,11 +123,11 @@ def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: s
     if by not in GROUPINGS:
         raise InvalidInput(Text(N_("Group the cards by one of: {choices}."), choices=", ".join(GROUPINGS)))
     today, warning_day = today_and_warning_day(session, now)
-    red = func.sum(case((Case.promised_date < today, 1), else_=0))
-    yellow = func.sum(case((Case.promised_date >= today, 1), else_=0))
+    red = func.sum(case((CaseFigures.due_day < today, 1), else_=0))
+    yellow = func.sum(case((CaseFigures.due_day >= today, 1), else_=0))
     counted = session.execute(
-        select(Case.center_code, Case.item_code, red, yellow)
-        .where(running_cases(), Case.promised_date <= warning_day)
+        select(Case.center_code, Case.item_code, red, yellow).join(*WITH_DUE)
+        .where(running_cases(), due_by(warning_day))
         .group_by(Case.center_code, Case.item_code)
     ).all()
     items = _items(session)
@@ -152,9 +161,9 @@ def _parallel_cards(session: Session, items: list[str], today: dt.date, warning_
     if not items:
         return []
     rows = session.execute(
-        select(CatalogItem.department_code, CatalogItem.parallel_departments, Case.id, Case.promised_date)
-        .join(CatalogItem, CatalogItem.code == Case.item_code)
-        .where(Case.item_code.in_(items), running_cases(), Case.promised_date <= warning_day)
+        select(CatalogItem.department_code, CatalogItem.parallel_departments, Case.id, CaseFigures.due_day)
+        .join(CatalogItem, CatalogItem.code == Case.item_code).join(*WITH_DUE)
+        .where(Case.item_code.in_(items), running_cases(), due_by(warning_day))
     ).all()
     decided: dict[str, set[str]] = defaultdict(set)
     ids = [row.id for row in rows]
@@ -181,7 +190,7 @@ class CardCase:
     item_name: str
     status: str
     accepted_at: dt.datetime
-    promised_date: dt.date
+    promised_date: dt.date  # as moved on by the case's suspensions
     light: Light
 
 
@@ -212,11 +221,11 @@ def card_cases(
     today, warning_day = today_and_warning_day(session, now)
     conditions: list[ColumnElement[bool]] = [running_cases()]
     if light == Light.RED.value:
-        conditions.append(Case.promised_date < today)
+        conditions.append(due_by(today - dt.timedelta(days=1)))
     elif light == Light.YELLOW.value:
-        conditions += [Case.promised_date >= today, Case.promised_date <= warning_day]
+        conditions += [CaseFigures.due_day >= today, due_by(warning_day)]
     else:
-        conditions.append(Case.promised_date <= warning_day)
+        conditions.append(due_by(warning_day))
     if center:
         conditions.append(Case.center_code == center)
     if item:
@@ -225,13 +234,13 @@ def card_cases(
     if department:
         conditions.append(_department_condition(department, items))
     where = and_(*conditions)
-    total = session.scalar(select(func.count()).select_from(Case).where(where)) or 0
+    total = session.scalar(select(func.count()).select_from(Case).join(*WITH_DUE).where(where)) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     rows = session.execute(
         select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
-               Case.promised_date)
-        .where(where).order_by(Case.promised_date, Case.accepted_at, Case.id)
+               CaseFigures.due_day.label("promised_date"))
+        .join(*WITH_DUE).where(where).order_by(CaseFigures.due_day, Case.accepted_at, Case.id)
         .offset((page - 1) * page_size).limit(page_size)
     ).all()
     local_time = center_clocks(session)

@@ -560,6 +560,7 @@ from windowdesk.hub.storage import (  # noqa: E402,F401
     models_applications,
     models_console,
     models_delivery,
+    models_figures,
     models_forms,
     models_pages,
     models_public,

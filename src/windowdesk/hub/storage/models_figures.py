@@ -1,0 +1,56 @@
+"""Each case's figures for the performance report (绩效考核), kept beside the case.
+
+Imported at the end of ``hub.storage.models`` like models_service. One row a case, made
+from the case, its steps, its proxy and deferred materials, the catalog's promised limit
+and the working calendar (hub/services/case_figures.py), in the same transaction as
+whatever changed one of them; the city-wide report then counts these rows in SQL instead
+of building every case's facts in Python. Days are the case's center's local days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from windowdesk.hub.storage.models import Base, CenterCode, Uuid
+
+
+class CaseFigures(Base):
+    __tablename__ = "case_figures"
+    __table_args__ = (
+        # The report's period: cases accepted, finished or delivered in it.
+        Index("ix_case_figures_accepted", "accepted_day"),
+        Index("ix_case_figures_finished", "finished_day"),
+        # The cards join an open case to its due day: from the index alone, not the row.
+        Index("ix_case_figures_due", "case_id", "due_day"),
+    )
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    center_code: Mapped[str] = mapped_column(CenterCode)
+    window_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    item_code: Mapped[str] = mapped_column(String(16))
+    department_code: Mapped[str | None] = mapped_column(String(8), nullable=True)  # the item's, by the catalog
+    applicant_kind: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(10))
+    proxy: Mapped[bool] = mapped_column(Boolean)  # 帮办代办
+    deferred: Mapped[bool] = mapped_column(Boolean)  # 容缺受理
+    accepted_day: Mapped[dt.date] = mapped_column(Date)
+    promised_days: Mapped[int] = mapped_column(Integer)
+    # The red and yellow cards' due day: the receipt's promised date (else the catalog's
+    # limit) moved on by the suspensions. None while the case is suspended (no card).
+    due_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # The first day whose used working days pass the limit; None while a running
+    # suspension holds the clock short of it. Open overdue at a period's end E: not
+    # finished by E and overdue_day <= E (the used days never go down).
+    overdue_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    completed_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    withdrawn_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    finished_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the earlier of the two
+    handling_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # used working days at completion
+    on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    decided_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the first approve or reject
+    delivered_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # The first day more than DELIVERY_WORKING_DAYS working days after the decision.
+    delivery_due_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -11,8 +11,19 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Select,
+    SQLColumnExpression,
+    bindparam,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import feedback_rules
@@ -33,17 +44,17 @@ from windowdesk.hub.storage.models import (
 )
 from windowdesk.sync.protocol import REJECTED
 
-Among = Callable[[ColumnElement], ColumnElement]  # a column among the values bound as "ids"
+Among = Callable[[SQLColumnExpression[str]], ColumnElement[bool]]  # a column among the values bound as "ids"
 
 
-def _among_list(column: ColumnElement) -> ColumnElement:
+def _among_list(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
     return column.in_(bindparam("ids", expanding=True))
 
 
 _JSON_IDS = func.json_each(bindparam("ids")).table_valued("value")
 
 
-def _among_json(column: ColumnElement) -> ColumnElement:
+def _among_json(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
     return column.in_(select(_JSON_IDS.c.value))
 
 
@@ -57,22 +68,22 @@ class _Queries:
     renders once; elsewhere as an IN list, a placeholder per id, rendered on every run
     (about a quarter of a 500-event batch's reading, 0.2 ms a query, on SQLite)."""
 
-    known_events: Select
-    stored_content: Select
-    cases_to_change: Select
-    deferred_materials: Select
-    cases_by_id: Select
-    cases_by_number: Select
-    residents_here: Select
-    residents_elsewhere: Select
-    organisations_here: Select
-    organisations_elsewhere: Select
-    records_by_id: dict[type, Select]
-    records_by_number: dict[type, Select]
-    items: Select
-    windows: Select
-    audit_entries: Select
-    rejected_creations: Select
+    known_events: Select[*tuple[Any, ...]]
+    stored_content: Select[*tuple[Any, ...]]
+    cases_to_change: Select[*tuple[Any, ...]]
+    deferred_materials: Select[*tuple[Any, ...]]
+    cases_by_id: Select[*tuple[Any, ...]]
+    cases_by_number: Select[*tuple[Any, ...]]
+    residents_here: Select[*tuple[Any, ...]]
+    residents_elsewhere: Select[*tuple[Any, ...]]
+    organisations_here: Select[*tuple[Any, ...]]
+    organisations_elsewhere: Select[*tuple[Any, ...]]
+    records_by_id: dict[type, Select[*tuple[Any, ...]]]
+    records_by_number: dict[type, Select[*tuple[Any, ...]]]
+    items: Select[*tuple[Any, ...]]
+    windows: Select[*tuple[Any, ...]]
+    audit_entries: Select[*tuple[Any, ...]]
+    rejected_creations: Select[*tuple[Any, ...]]
     ids_as_json: bool
 
     @classmethod
@@ -219,7 +230,7 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     connection = session.connection()
     queries = _queries(connection)
 
-    def rows(statement, ids: Iterable[str], **values: str):  # noqa: ANN001, ANN202 - SQLAlchemy's own types
+    def rows(statement: Select[*tuple[Any, ...]], ids: Iterable[str], **values: str) -> CursorResult[*tuple[Any, ...]]:
         return connection.execute(statement, {"ids": queries.ids(ids), **values})
 
     changed_cases = sorted(mentions.ids["case.status"] | mentions.ids["case.query_code_reissued"]

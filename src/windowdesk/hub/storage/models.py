@@ -20,7 +20,7 @@ the columns the rules need.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -45,7 +45,7 @@ from sqlalchemy.types import JSON, TypeDecorator
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
 if TYPE_CHECKING:
-    from sqlalchemy import BindParameter, ColumnElement
+    from sqlalchemy import BindParameter, ColumnElement, Table
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -127,6 +127,10 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:
+        # Every model here is declared on a Table (none on a join or a select); SQLAlchemy
+        # types __table__ as any FromClause, which insert() and update() do not accept.
+        __table__: ClassVar[Table]
 
 
 # --- organisation, owned by the hub ---------------------------------------------------

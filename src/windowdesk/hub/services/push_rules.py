@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal, TypeGuard, overload
 
 import pydantic_core
 from sqlalchemy import bindparam, insert, update
@@ -58,7 +58,7 @@ UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 WINDOW_ID = re.compile(CENTER_CODE.pattern.strip("^$") + "-" + WINDOW_CODE.pattern.strip("^$"))
 
 
-def is_uuid(value: object) -> bool:
+def is_uuid(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and UUID_TEXT.fullmatch(value) is not None
 # The records a reason names by their kind, in words (and in the window's language).
 _RECORD_WORDS = {
@@ -166,11 +166,14 @@ class BatchView:
     deferred: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
+Statement = tuple[Executable, dict[str, Any]]  # built once, with one event's parameters
+
+
 @dataclass
 class Plan:
     """Statements (built once, below) with their parameters, and the view's update."""
 
-    statements: list[tuple[Executable, dict[str, Any]]]
+    statements: list[Statement]
     remember: Callable[[BatchView], None]
 
 
@@ -208,7 +211,7 @@ UPDATE_QUERY_CODE = (
 )
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
-STATEMENT_ORDER = (
+STATEMENT_ORDER: tuple[Executable, ...] = (
     INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL,
     INSERT_NOTIFICATION, INSERT_REFUSAL, UPDATE_MATERIAL_ARRIVED, UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE,
     UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
@@ -273,6 +276,10 @@ class PayloadReader:
         value = self.payload.get("operator")
         return value if is_uuid(value) else None
 
+    @overload
+    def timestamp(self, name: str, *, required: Literal[True] = ...) -> dt.datetime: ...
+    @overload
+    def timestamp(self, name: str, *, required: bool) -> dt.datetime | None: ...
     def timestamp(self, name: str, *, required: bool = True) -> dt.datetime | None:
         value = self.payload.get(name)
         if value is None and not required:
@@ -545,7 +552,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     if number in view.case_numbers:
         raise Rejected(N_("The case number {number} is already used by another case on the hub."), number=number)
     accepted = CaseStatus.ACCEPTED.value
-    statements = [
+    statements: list[Statement] = [
         (INSERT_CASE, dict(
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
@@ -625,7 +632,7 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         new_status = next_status(facts.status, action).value
     except InvalidTransition as refusal:
         raise Rejected(N_("Case {number}: {message}"), number=facts.number, message=transition_text(refusal)) from None
-    statements = [
+    statements: list[Statement] = [
         (UPDATE_CASE_STATUS, dict(case_id=case_id, new_status=new_status, changed_at=now)),
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="status", action=action,

@@ -7,6 +7,7 @@ import datetime as dt
 
 from windowdesk.domain.case_state import ACTION_LABELS, STATUS_LABELS
 from windowdesk.domain.time_limits import Light
+from windowdesk.hub.services.time_cards import Card, NoCard
 from windowdesk.i18n import N_
 
 STATUS_WORDS = {status.value: label for status, label in STATUS_LABELS.items()}
@@ -18,7 +19,8 @@ LIGHT_WORDS = {
     Light.YELLOW.value: N_("Near the promised date"),
     Light.GREEN.value: N_("In time"),
     Light.DONE.value: N_("Decided"),
-    "": N_("Clock stopped"),
+    NoCard.STOPPED.value: N_("Clock stopped"),
+    NoCard.UNDATED.value: N_("No promised date"),
 }
 STEP_WORDS = {
     "accepted": N_("Accepted at the window"), "status": N_("Step at the window"),
@@ -37,8 +39,8 @@ def day(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else "—"
 
 
-def light_key(light: Light | None) -> str:
-    return light.value if light is not None else ""
+def light_key(light: Card) -> str:
+    return light.value
 
 
 def case_words() -> dict[str, object]:

@@ -75,12 +75,12 @@ def _cases_of_day(session: Session, day: dt.date, zones: dict[str, ZoneInfo]) ->
     ):
         if local_day(center, at) == day:
             found.add(case_id)
-    for case_id, center, at in session.execute(
+    for rated_case, center, at in session.execute(
         select(Rating.case_id, Rating.center_code, Rating.rated_at)
         .where(Rating.case_id.is_not(None), Rating.rated_at >= low, Rating.rated_at < high)
     ):
-        if case_id is not None and local_day(center, at) == day:
-            found.add(case_id)
+        if rated_case is not None and local_day(center, at) == day:
+            found.add(rated_case)
     return sorted(found)
 
 

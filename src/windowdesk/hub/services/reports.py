@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -127,7 +127,8 @@ def city_report(
 
     def keys(center_code: str, window: str | None, operator: str | None, item: str | None,
              department: str | None = None) -> Keys:
-        return Keys(window, operator, department or items.get(item, (None, 0))[0], center_code)
+        item_department = items[item][0] if item is not None and item in items else None
+        return Keys(window, operator, department or item_department, center_code)
 
     def where_center(column: SQLColumnExpression[str]) -> list[ColumnElement[bool]]:
         return [column == center] if center is not None else []
@@ -149,7 +150,7 @@ def city_report(
                                                           *where_center(Case.center_code)))
     }
     ids = list(cases)
-    timelines: dict[str, list] = defaultdict(list)
+    timelines: dict[str, list[tuple[dt.datetime, str]]] = defaultdict(list)
     proxies: set[str] = set()  # 帮办代办, counted apart
     deferred: set[str] = set()  # 容缺受理, counted apart
     for i in range(0, len(ids), _CHUNK):
@@ -199,14 +200,15 @@ def city_report(
                                                          *where_center(Complaint.center_code)))
     ]
     if department is not None:
-        case_facts, decisions, ratings, complaints = (
-            [fact for fact in facts if fact.keys.department == department]
-            for facts in (case_facts, decisions, ratings, complaints))
+        case_facts = [fact for fact in case_facts if fact.keys.department == department]
+        decisions = [fact for fact in decisions if fact.keys.department == department]
+        ratings = [fact for fact in ratings if fact.keys.department == department]
+        complaints = [fact for fact in complaints if fact.keys.department == department]
     return build_report(start=start, end=end, by=by, calendar=hub_calendar(session), cases=case_facts,
                         decisions=decisions, ratings=ratings, complaints=complaints, label=_labels(session, by))
 
 
-def report_json(report: Report) -> dict:
+def report_json(report: Report) -> dict[str, Any]:
     return {
         "from": report.start.isoformat(), "to": report.end.isoformat(), "by": report.by,
         "rows": [{"key": row.key, "label": row.label, **row.figures.as_dict()} for row in report.rows],

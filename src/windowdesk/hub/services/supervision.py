@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, Row, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.ids import mask_id_numbers_in
@@ -103,11 +103,13 @@ class RectificationRow:
     overdue: bool
 
 
-def _paged(session: Session, query, count_query, page: int, page_size: int) -> tuple[list, int, int, int]:  # noqa: ANN001
+def _paged(
+    session: Session, query: Select[*tuple[Any, ...]], count_query: Select[int], page: int, page_size: int,
+) -> tuple[list[Row[*tuple[Any, ...]]], int, int, int]:
     total = session.scalar(count_query) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
-    return session.execute(query.offset((page - 1) * page_size).limit(page_size)).all(), page, pages, total
+    return list(session.execute(query.offset((page - 1) * page_size).limit(page_size)).all()), page, pages, total
 
 
 def _today(session: Session, now: dt.datetime) -> dt.date:

@@ -39,6 +39,7 @@ from windowdesk.hub.storage.models import (
 from windowdesk.hub.storage.models_service import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
+from windowdesk.sync.protocol import EventKind
 
 PAGE_SIZE = 50
 DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
@@ -193,7 +194,7 @@ def _applicant(session: Session, case: Case) -> tuple[str, str]:
 def _materials(session: Session, case: Case) -> list[Material]:
     """As the window checked them at acceptance (its case.accepted event)."""
     payload = session.scalar(select(PushedEvent.payload).where(
-        PushedEvent.entity == "case", PushedEvent.entity_id == case.id, PushedEvent.kind == "case.accepted",
+        PushedEvent.entity == "case", PushedEvent.entity_id == case.id, PushedEvent.kind == EventKind.CASE_ACCEPTED,
         PushedEvent.status == "applied").limit(1))
     found = (payload or {}).get("materials") if isinstance(payload, dict) else None
     return [Material(str(m.get("name") or m.get("code") or ""), str(m.get("status") or ""), str(m.get("note") or ""))

@@ -27,6 +27,7 @@ from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
+from windowdesk.sync.protocol import EventKind
 
 if TYPE_CHECKING:
     from windowdesk.hub.services.push_rules import BatchView, IncomingEvent, PayloadReader, Plan, Pusher
@@ -68,7 +69,7 @@ STATEMENTS: tuple[Executable, ...] = (
     ANSWER_INQUIRY, HAND_OVER_INQUIRY, REPLY_COMPLAINT, RECTIFICATION_DONE,
 )
 CREATING_KINDS: frozenset[str] = frozenset(
-    {"rating.given", "inquiry.logged", "complaint.received", "rectification.set"}
+    {EventKind.RATING_GIVEN, EventKind.INQUIRY_LOGGED, EventKind.COMPLAINT_RECEIVED, EventKind.RECTIFICATION_SET}
 )
 
 
@@ -293,15 +294,15 @@ def rectification_done(event: IncomingEvent, pusher: Pusher, view: BatchView, no
 
 
 RULES: dict[str, base.Rule] = {
-    "rating.given": rating_given,
-    "followup.closed": followup_closed,
-    "inquiry.logged": inquiry_logged,
-    "inquiry.answered": inquiry_answered,
-    "inquiry.handed_over": inquiry_handed_over,
-    "complaint.received": complaint_received,
-    "complaint.replied": complaint_replied,
-    "rectification.set": rectification_set,
-    "rectification.done": rectification_done,
+    EventKind.RATING_GIVEN: rating_given,
+    EventKind.FOLLOWUP_CLOSED: followup_closed,
+    EventKind.INQUIRY_LOGGED: inquiry_logged,
+    EventKind.INQUIRY_ANSWERED: inquiry_answered,
+    EventKind.INQUIRY_HANDED_OVER: inquiry_handed_over,
+    EventKind.COMPLAINT_RECEIVED: complaint_received,
+    EventKind.COMPLAINT_REPLIED: complaint_replied,
+    EventKind.RECTIFICATION_SET: rectification_set,
+    EventKind.RECTIFICATION_DONE: rectification_done,
 }
 
 

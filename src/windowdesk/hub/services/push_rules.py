@@ -47,7 +47,7 @@ from windowdesk.hub.storage.models import (
     Resident,
 )
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS
+from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventKind
 
 APPLICANT_KINDS = ("resident", "organisation")
 # Identifiers as windows write them (issue 21, finding 5): a record's id is a UUID in its
@@ -217,8 +217,9 @@ STATEMENT_ORDER: tuple[Executable, ...] = (
     UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
-CREATING_KINDS = frozenset(
-    {"resident.registered", "organisation.registered", "case.accepted", "notification.given", "refusal.given"}
+CREATING_KINDS: frozenset[str] = frozenset(
+    {EventKind.RESIDENT_REGISTERED, EventKind.ORGANISATION_REGISTERED, EventKind.CASE_ACCEPTED,
+     EventKind.NOTIFICATION_GIVEN, EventKind.REFUSAL_GIVEN}
 )
 
 
@@ -781,17 +782,17 @@ def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
 
 
 RULES: dict[str, Rule] = {
-    "resident.registered": resident_registered,
-    "organisation.registered": organisation_registered,
-    "case.accepted": case_accepted,
-    "notification.given": _window_record(
+    EventKind.RESIDENT_REGISTERED: resident_registered,
+    EventKind.ORGANISATION_REGISTERED: organisation_registered,
+    EventKind.CASE_ACCEPTED: case_accepted,
+    EventKind.NOTIFICATION_GIVEN: _window_record(
         INSERT_NOTIFICATION, lambda v: v.notifications, "notification", DocumentSeries.NOTIFICATION
     ),
-    "refusal.given": _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
-    "case.status": case_status,
-    "case.query_code_reissued": query_code_reissued,
-    "case.material_arrived": material_arrived,
-    "audit.entry": audit_entry,
+    EventKind.REFUSAL_GIVEN: _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
+    EventKind.CASE_STATUS: case_status,
+    EventKind.CASE_QUERY_CODE_REISSUED: query_code_reissued,
+    EventKind.CASE_MATERIAL_ARRIVED: material_arrived,
+    EventKind.AUDIT_ENTRY: audit_entry,
 }
 
 # The citizen's voice (ratings, inquiries, complaints) has its rules in its own module.

@@ -29,7 +29,7 @@ from windowdesk.hub.storage.models import PushedEvent
 from windowdesk.hub.storage.models_console import HubAuditEntry
 from windowdesk.hub.storage.models_service import Complaint, Rating, Rectification
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import REJECTED
+from windowdesk.sync.protocol import REJECTED, EventKind
 
 PAGE_SIZE = 50
 # Spelled into the SQL, not bound: only then does SQLite use ix_ratings_open_follow_ups.
@@ -197,7 +197,7 @@ def reply_to_complaint(session: Session, *, actor: ConsoleActor, complaint_id: s
     """The supervision office's reply, published to the complaint's center; returns the change's seq."""
     require_supervision(actor)
     seq = replies.reply_to_complaint(session, complaint=complaint_id, reply=reply, by=actor.display_name, now=now)
-    hub_audit.record(session, actor=actor.audit_name, action="complaint.replied", entity="complaint",
+    hub_audit.record(session, actor=actor.audit_name, action=EventKind.COMPLAINT_REPLIED, entity="complaint",
                      entity_id=complaint_id, now=now, address=address, note=reply.strip(), detail={"change": seq})
     return seq
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.domain.province_record import (
     ACCEPTANCE,
@@ -136,7 +137,7 @@ def _stages(case: Case, steps: list[CaseEvent], zone: ZoneInfo) -> list[dict[str
         if stage is None or stage in reached or event.from_status == event.to_status:
             continue
         reached.add(stage)
-        by = event.department_code or (case.window_id if event.source == "window" else "hub")
+        by = event.department_code or (case.window_id if event.source == StepSource.WINDOW else StepSource.HUB)
         stages.append({"stage": stage, "at": _time(_step_time(event), zone), "by": by, "opinion": event.note or ""})
     return sorted(stages, key=lambda s: STAGES.index(s["stage"]))
 

@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
+from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.catalog_model import CENTER_CODE, MATERIAL_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
@@ -561,7 +562,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
             source="window", certificate_number="", query_code_hash=code_hash,
         )),
         (INSERT_CASE_EVENT, dict(
-            case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
+            case_id=case_id, source=StepSource.WINDOW, kind=StepKind.ACCEPTED, action=None, from_status=None,
             to_status=accepted, event_id=event.event_id, department_code=None, note="",
             client_at=accepted_at, recorded_at=now, suspension_kind=None,
         )),
@@ -636,7 +637,7 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     statements: list[Statement] = [
         (UPDATE_CASE_STATUS, dict(case_id=case_id, new_status=new_status, changed_at=now)),
         (INSERT_CASE_EVENT, dict(
-            case_id=case_id, source="window", kind="status", action=action,
+            case_id=case_id, source=StepSource.WINDOW, kind=StepKind.STATUS, action=action,
             from_status=facts.status, to_status=new_status, event_id=event.event_id,
             department_code=None, note=note, client_at=at, recorded_at=now, suspension_kind=kind,
         )),

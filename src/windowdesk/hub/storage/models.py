@@ -20,7 +20,8 @@ the columns the rules need.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -42,6 +43,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
 if TYPE_CHECKING:
@@ -123,6 +125,28 @@ class UTCDateTime(TypeDecorator):
             return text
 
         return process
+
+
+_Values = TypeVar("_Values", bound=StrEnum)
+
+
+class TextEnum(TypeDecorator[_Values]):
+    """A column with a fixed set of values, a StrEnum of domain/: the value in the database
+    (a plain VARCHAR, as before: no migration, no native enum type), the member in Python.
+    A value outside the set is refused when written, and fails loudly when read."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, values: type[_Values], length: int) -> None:
+        super().__init__(length)
+        self.values = values
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else self.values(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> _Values | None:
+        return None if value is None else self.values(value)
 
 
 class Base(DeclarativeBase):
@@ -401,8 +425,8 @@ class CaseEvent(Base):
     __tablename__ = "case_events"
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
-    source: Mapped[str] = mapped_column(String(10))  # window / hub
-    kind: Mapped[str] = mapped_column(String(30))  # accepted / status / decision
+    source: Mapped[StepSource] = mapped_column(TextEnum(StepSource, 10))
+    kind: Mapped[StepKind] = mapped_column(TextEnum(StepKind, 30))
     action: Mapped[str | None] = mapped_column(String(20), nullable=True)
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str] = mapped_column(String(20))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from windowdesk.domain.case_state import ACTION_LABELS, STATUS_LABELS
+from windowdesk.domain.case_steps import StepKind
 from windowdesk.domain.time_limits import Light
 from windowdesk.hub.services.time_cards import Card, NoCard
 from windowdesk.i18n import N_
@@ -23,8 +24,8 @@ LIGHT_WORDS = {
     NoCard.UNDATED.value: N_("No promised date"),
 }
 STEP_WORDS = {
-    "accepted": N_("Accepted at the window"), "status": N_("Step at the window"),
-    "decision": N_("Decision"), "part_decision": N_("Part decided"), "note": N_("Note"),
+    StepKind.ACCEPTED: N_("Accepted at the window"), StepKind.STATUS: N_("Step at the window"),
+    StepKind.DECISION: N_("Decision"), StepKind.PART_DECISION: N_("Part decided"), StepKind.NOTE: N_("Note"),
 }
 MATERIAL_WORDS = {"received": N_("Received"), "missing": N_("Missing"), "correction": N_("To be corrected")}
 DECISION_WORDS = {"approve": N_("Approve"), "reject": N_("Do not approve"),

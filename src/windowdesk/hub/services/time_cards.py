@@ -181,6 +181,8 @@ def _parallel_cards(
             decided[case_id].add(department)
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for lead, parallel, case_id, promised in rows:
+        if promised is None:  # not selected (promised_date <= warning_day): typed as the column
+            continue
         for department in part_departments(lead, parallel or ()):
             if department not in decided[case_id]:
                 found[department][0 if promised < today else 1] += 1

@@ -20,6 +20,7 @@ the columns the rules need.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -58,7 +59,7 @@ NAMING = {
 }
 
 
-class _SqliteJson(TypeDecorator):
+class _SqliteJson(TypeDecorator[Any]):
     """JSON stored as text, also when given as UTF-8 bytes (database.EncodedJson): SQLite
     would keep bytes as a blob, which its JSON functions do not read as this text."""
 
@@ -81,7 +82,7 @@ WindowId = String(12)  # "<center>-<window code>", as on the client
 BOUND_TEXTS_KEPT = 4096  # about a batch's worth of distinct times
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
 
     impl = DateTime
@@ -97,7 +98,7 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
-    def bind_processor(self, dialect: Any):  # noqa: ANN201 - SQLAlchemy's processor type
+    def bind_processor(self, dialect: Any) -> Callable[[dt.datetime | None], Any] | None:
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
         utc = dt.UTC
@@ -190,7 +191,7 @@ class CatalogVersion(Base):
     version: Mapped[str] = mapped_column(String(40), primary_key=True)
     published_at: Mapped[dt.date] = mapped_column(Date)
     content_sha256: Mapped[str] = mapped_column(String(64))
-    documents: Mapped[dict] = mapped_column(Json)
+    documents: Mapped[dict[str, Any]] = mapped_column(Json)
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -202,7 +203,7 @@ class CatalogItem(Base):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     department_code: Mapped[str] = mapped_column(String(8))
-    parallel_departments: Mapped[list] = mapped_column(Json, default=list)
+    parallel_departments: Mapped[list[str]] = mapped_column(Json, default=list)
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -242,8 +243,8 @@ class CalendarYear(Base):
     __tablename__ = "calendar_years"
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     source: Mapped[str] = mapped_column(String(200), default="")
-    holidays: Mapped[dict] = mapped_column(Json)  # ISO day -> name
-    makeup_workdays: Mapped[dict] = mapped_column(Json)  # ISO day -> name
+    holidays: Mapped[dict[str, Any]] = mapped_column(Json)  # ISO day -> name
+    makeup_workdays: Mapped[dict[str, Any]] = mapped_column(Json)  # ISO day -> name
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -326,7 +327,7 @@ class PushedEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10))  # applied / rejected
     reason: Mapped[str] = mapped_column(Text, default="")
-    payload: Mapped[dict] = mapped_column(Json)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock: kept, never trusted
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # SHA-256 of the event's content as received (push_rules.IncomingEvent.content_sha256):
@@ -506,7 +507,7 @@ class AuditRecord(Base):
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
-    detail: Mapped[dict] = mapped_column(Json)
+    detail: Mapped[dict[str, Any]] = mapped_column(Json)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     chain_ok: Mapped[bool] = mapped_column(Boolean)
@@ -532,7 +533,7 @@ class Change(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
     center_code: Mapped[str | None] = mapped_column(CenterCode, nullable=True, index=True)
-    payload: Mapped[dict] = mapped_column(Json)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

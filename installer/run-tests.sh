@@ -14,7 +14,7 @@ eval "$postgres_env"
 failed=()
 # Lint: a new finding of the chosen rule sets fails the run.
 .venv/bin/ruff check src tests bench || failed+=("ruff check")
-# Types: the strict part (domain/, sync/protocol.py, storage/) has no type error.
+# Types: the strict part (domain/, sync/protocol.py, storage/, hub/services/, hub/storage/) has no type error.
 .venv/bin/mypy || failed+=("mypy")
 # The layers as a contract: a UI module importing storage, a service importing Qt, SQL
 # outside storage or the hub reaching into the client fails the run.

@@ -17,9 +17,19 @@ from windowdesk.i18n import set_locale
 from windowdesk.services.context import CounterContext
 from windowdesk.storage.db import Database
 
-from .slow_suites import SLOW_MODULES, SLOW_TESTS
+from .slow_suites import SLOW_FIXTURES, SLOW_MODULES, SLOW_TESTS
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _starts_a_process(item: pytest.Item) -> bool:
+    """Whether one of the item's fixtures is one of SLOW_FIXTURES (a browser, a hub or a
+    hall process), known by where it is defined: fixtures of one name differ by module."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(f"{definitions[-1].func.__module__}.{name}" in SLOW_FIXTURES
+               for name, definitions in info.name2fixturedefs.items() if definitions)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -27,9 +37,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         path = item.path.relative_to(ROOT).as_posix()
         name = getattr(item, "originalname", item.name)
+        # A test class (hypothesis' state machines are TestCases) is listed by its own name.
+        outer = item.nodeid.split("[")[0].split("::")[1] if "::" in item.nodeid else name
         callspec = getattr(item, "callspec", None)
         on_postgresql = callspec is not None and callspec.params.get("backend") == "postgresql"
-        if path in SLOW_MODULES or f"{path}::{name}" in SLOW_TESTS or on_postgresql:
+        if (path in SLOW_MODULES or f"{path}::{name}" in SLOW_TESTS or f"{path}::{outer}" in SLOW_TESTS
+                or on_postgresql or _starts_a_process(item)):
             item.add_marker(pytest.mark.slow)
 
 

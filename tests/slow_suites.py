@@ -7,7 +7,8 @@ schemathesis), or thousands of events. Kept in one list so that a reader sees th
 split at once; chosen from ``--durations`` runs of the slow folders (docs/development.md).
 A test marked ``@pytest.mark.slow`` in its own module is slow as well, and so is every
 hub test's PostgreSQL run (the ``backend`` fixture of tests/hub/conftest.py): the fast
-loop runs the hub's tests on SQLite only, CI on both.
+loop runs the hub's tests on SQLite only, CI on both; and every test using one of
+SLOW_FIXTURES, directly or through another fixture (a browser, a hub or a hall process).
 """
 
 from __future__ import annotations
@@ -51,4 +52,27 @@ SLOW_TESTS = frozenset({
     "tests/fees/test_receipt_ledger.py::test_receipt_numbers_are_never_skipped_or_reused_after_a_kill",
     "tests/integration/test_intake_service.py::test_case_numbers_are_never_reused_after_a_crash",
     "tests/migrations/test_migrations.py::test_migration_killed_half_way_leaves_the_old_schema",
+    # Fuzzing: a hypothesis state machine over the parallel parts of a case.
+    "tests/unit/domain/test_case_parts.py::test_parallel_case_state_machine",
+    # A real hub process (or two) started in the test itself.
+    "tests/sync/test_enrollment_is_an_administrators.py::test_a_supervisor_cannot_enroll_even_with_their_own_password_and_nothing_is_stored",
+    "tests/sync/test_enrollment_is_an_administrators.py::test_an_administrator_enrolls_with_their_password_and_it_is_audited",
+    "tests/sync/test_enrollment_is_an_administrators.py::test_another_hub_is_refused_until_an_administrator_confirms_the_old_one_is_gone",
+    "tests/sync/test_enrollment_is_an_administrators.py::test_a_different_hub_at_the_pinned_address_stops_sync_and_changes_nothing",
+    "tests/sync/test_accounts_from_the_hub.py::test_a_hub_sending_the_local_supervisor_s_login_does_not_reset_its_password",
+    "tests/sync/test_accounts_from_the_hub.py::test_the_hub_s_first_administrator_disables_the_first_run_administrator",
+    "tests/sync/test_queue_days_reach_the_hub.py::test_a_finished_day_reaches_the_hub_after_one_sync_and_twice_sent_stays_one_row",
+})
+
+# Fixtures that start a process taking seconds, as "module.name" (a name alone is not
+# enough: tests/hub's `hub` is in process, tests/sync/test_sync_with_hub's a subprocess).
+SLOW_FIXTURES = frozenset({
+    "tests.web.browser.chromium",  # Chromium, under every browser test's page
+    "tests.sync.conftest.serving_hub",  # `windowdesk-hub serve` on loopback
+    "tests.sync.test_sync_with_hub.hub",  # the same, shared by the online hall's tests
+    "tests.ui.test_kiosk_booking.hub",  # the same, for the kiosk's bookings
+    "tests.hall.conftest.hall_process",  # `windowdesk-hall serve`
+    "tests.ui.test_kiosk.hall",  # the same, for the kiosk and the hall's screens
+    "tests.ui.test_queue_panel.hall",
+    "tests.ui.test_hall_display.hall",
 })

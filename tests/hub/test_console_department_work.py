@@ -14,7 +14,9 @@ from windowdesk.hub.services import console_accounts as accounts
 from windowdesk.hub.services import console_rights as rights
 from windowdesk.hub.services import department_work as work
 from windowdesk.hub.services import hub_audit
+from windowdesk.hub.services.time_cards import NoCard
 from windowdesk.hub.storage.models import Case
+from windowdesk.hub.web.console.words import LIGHT_WORDS, light_key
 
 from .conftest import EventFactory, Hub, Workstation, utc_now
 
@@ -36,7 +38,7 @@ def window(hub: Hub) -> Workstation:
     return hub.enroll("CH", "01")
 
 
-def _push_cases(hub: Hub, window: Workstation, *specs: tuple[str, str]) -> list[str]:
+def _push_cases(hub: Hub, window: Workstation, *specs: tuple[str, str | None]) -> list[str]:
     """(item, promised date) each: their case ids, in order."""
     events = EventFactory()
     resident = events.resident()
@@ -72,6 +74,23 @@ def test_the_queue_lists_the_department_s_open_parts_most_urgent_first(hub: Hub,
             parallel_near, parallel_later]
         paged = work.department_queue(session, actor=tax, now=utc_now(), page=2, page_size=1)
     assert (paged.total, paged.pages, paged.page, [r.case_id for r in paged.rows]) == (2, 2, 2, [parallel_later])
+
+
+def test_a_case_without_a_promised_date_is_not_shown_as_a_stopped_clock(hub: Hub, window: Workstation) -> None:
+    # A window may send no promised date (cases.promised_date is None): the case runs, with
+    # nothing to be late against. Only a suspended case's clock is stopped.
+    undated, suspended = _push_cases(hub, window, (ORDINARY_ITEM, None), (ORDINARY_ITEM, "2026-12-09"))
+    civil = _actor(hub, "mz.clerk", rights.DEPARTMENT, "MZJ")
+    with hub.db.write(feed=True) as session:
+        work.decide(session, actor=civil, case_id=suspended, decision="request_materials", missing="户口簿复印件",
+                    now=utc_now())
+    with hub.db.read() as session:
+        queue = work.department_queue(session, actor=civil, now=utc_now())
+        record = work.case_record(session, actor=civil, case_ref=undated, now=utc_now())
+    assert {row.case_id: row.light for row in queue.rows} == {undated: NoCard.UNDATED, suspended: NoCard.STOPPED}
+    assert record.light is NoCard.UNDATED
+    assert LIGHT_WORDS[light_key(record.light)] == "No promised date"
+    assert LIGHT_WORDS[light_key(NoCard.STOPPED)] == "Clock stopped"
 
 
 def test_only_department_staff_have_a_queue(hub: Hub, window: Workstation) -> None:

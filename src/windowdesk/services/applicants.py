@@ -20,6 +20,7 @@ from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import Organisation, Resident
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
 RESIDENT = "resident"
 ORGANISATION = "organisation"
@@ -142,7 +143,7 @@ def register_resident(
         session.flush()
         record_action(session, ctx, action="resident.register", entity=RESIDENT, entity_id=row.id)
         enqueue(
-            session, entity=RESIDENT, entity_id=row.id, kind="resident.registered", now=ctx.now(),
+            session, entity=RESIDENT, entity_id=row.id, kind=EventKind.RESIDENT_REGISTERED, now=ctx.now(),
             payload={
                 "id": row.id, "id_number": row.id_number, "name": row.name, "gender": row.gender,
                 "birth_date": row.birth_date.isoformat(), "phone": row.phone, "address": row.address,
@@ -186,7 +187,7 @@ def register_organisation(
         session.flush()
         record_action(session, ctx, action="organisation.register", entity=ORGANISATION, entity_id=row.id)
         enqueue(
-            session, entity=ORGANISATION, entity_id=row.id, kind="organisation.registered", now=ctx.now(),
+            session, entity=ORGANISATION, entity_id=row.id, kind=EventKind.ORGANISATION_REGISTERED, now=ctx.now(),
             payload={
                 "id": row.id, "credit_code": row.credit_code, "name": row.name,
                 "legal_representative": row.legal_representative, "phone": row.phone,

@@ -16,6 +16,7 @@ from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import AuditEntry
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
 GENESIS_HASH = "0" * 64
 
@@ -67,7 +68,7 @@ def record_action(
     # The hub keeps every workstation's log and checks its chain as it arrives, so a
     # log wiped or rewritten here is still there, and the break shows.
     enqueue(
-        session, entity="audit", entity_id=entry.id, kind="audit.entry",
+        session, entity="audit", entity_id=entry.id, kind=EventKind.AUDIT_ENTRY,
         payload={
             **_hashed_fields(entry), "seq": entry.seq, "prev_hash": entry.prev_hash, "hash": entry.hash,
         },

@@ -30,6 +30,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -126,7 +127,7 @@ def append_step(session: Session, ctx: CounterContext, case: m.Case, action: Cas
     if certificate:
         case.certificate_number = detail["certificate_number"] = payload["certificate_number"] = certificate
     record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
-    enqueue(session, entity="case", entity_id=case.id, kind="case.status", now=now, payload=payload)
+    enqueue(session, entity="case", entity_id=case.id, kind=EventKind.CASE_STATUS, now=now, payload=payload)
     return new.value
 
 
@@ -265,7 +266,7 @@ def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCa
         # the watch says so until a supervisor has dealt with it, then leaves it out (it
         # is on no report either; the day's work still lists it).
         refused = refusal_queries.unresolved_refused_record_ids(session, entity="case")
-        dealt_with = refusal_queries.refused_creations(session, "case.accepted") - refused
+        dealt_with = refusal_queries.refused_creations(session, EventKind.CASE_ACCEPTED) - refused
         # Without suspensions a clock depends only on the item and the acceptance day, which
         # many late cases share.
         plain_clocks: dict[tuple[str, dt.date], ClockState] = {}

@@ -26,6 +26,7 @@ from windowdesk.storage import queries_service as q
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models_service import Complaint, Rectification
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
 OPEN, REPLIED = "open", "replied"
 
@@ -156,7 +157,7 @@ def receive_complaint(
         session.flush()
         record_action(session, ctx, action="complaint.receive", entity="complaint", entity_id=complaint.id,
                       detail={"number": complaint.number})
-        enqueue(session, entity="complaint", entity_id=complaint.id, kind="complaint.received", now=now, payload={
+        enqueue(session, entity="complaint", entity_id=complaint.id, kind=EventKind.COMPLAINT_RECEIVED, now=now, payload={
             "id": complaint.id, "number": complaint.number, "center": ctx.center_code, "window": ctx.window_id,
             "operator": ctx.operator_id, "complainant_name": name, "complainant_phone": phone,
             "about": {"window": about.window_id, "operator": about.operator_id,
@@ -186,7 +187,7 @@ def reply_to_complaint(db: Database, ctx: CounterContext, *, complaint_id: str, 
         complaint.replied_by, complaint.reply_source = ctx.operator_name, "window"
         record_action(session, ctx, action="complaint.reply", entity="complaint", entity_id=complaint.id,
                       detail={"number": complaint.number})
-        enqueue(session, entity="complaint", entity_id=complaint.id, kind="complaint.replied", now=now, payload={
+        enqueue(session, entity="complaint", entity_id=complaint.id, kind=EventKind.COMPLAINT_REPLIED, now=now, payload={
             "id": complaint.id, "center": ctx.center_code, "reply": reply, "replied_at": now.isoformat(),
             "operator": ctx.operator_id,
         })
@@ -208,9 +209,9 @@ def add_rectification(db: Database, ctx: CounterContext, *, complaint_id: str, t
                             done_at=None, done_note="")
         complaint.rectifications.append(row)
         session.flush()
-        record_action(session, ctx, action="rectification.set", entity="rectification", entity_id=row.id,
+        record_action(session, ctx, action=EventKind.RECTIFICATION_SET, entity="rectification", entity_id=row.id,
                       detail={"complaint": complaint.number})
-        enqueue(session, entity="rectification", entity_id=row.id, kind="rectification.set", now=now, payload={
+        enqueue(session, entity="rectification", entity_id=row.id, kind=EventKind.RECTIFICATION_SET, now=now, payload={
             "id": row.id, "complaint_id": complaint.id, "center": ctx.center_code, "task": text, "unit": unit,
             "responsible": responsible, "deadline": task.deadline.isoformat(),
         })
@@ -229,9 +230,9 @@ def complete_rectification(db: Database, ctx: CounterContext, *, rectification_i
             raise ValidationError(_("This rectification task is already done."))
         now = ctx.now()
         row.done, row.done_at, row.done_note = True, now, note
-        record_action(session, ctx, action="rectification.done", entity="rectification", entity_id=row.id,
+        record_action(session, ctx, action=EventKind.RECTIFICATION_DONE, entity="rectification", entity_id=row.id,
                       detail={"complaint": complaint.number})
-        enqueue(session, entity="rectification", entity_id=row.id, kind="rectification.done", now=now, payload={
+        enqueue(session, entity="rectification", entity_id=row.id, kind=EventKind.RECTIFICATION_DONE, now=now, payload={
             "id": row.id, "complaint_id": complaint.id, "center": ctx.center_code, "done_at": now.isoformat(),
             "note": note,
         })

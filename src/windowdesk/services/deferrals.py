@@ -24,6 +24,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
 RECEIVED = "received"
 SUSPEND, REFUSE = "suspend", "refuse"
@@ -80,9 +81,9 @@ def record_arrival(db: Database, ctx: CounterContext, *, case_id: str, material_
             raise ValidationError(_("This material is not one the case waits for."), field="material")
         now = ctx.now()
         material.status, material.arrived_at = RECEIVED, now
-        record_action(session, ctx, action="case.material_arrived", entity="case", entity_id=case.id,
+        record_action(session, ctx, action=EventKind.CASE_MATERIAL_ARRIVED, entity="case", entity_id=case.id,
                       detail={"number": case.case_number, "material": material_code})
-        enqueue(session, entity="case", entity_id=case.id, kind="case.material_arrived", now=now,
+        enqueue(session, entity="case", entity_id=case.id, kind=EventKind.CASE_MATERIAL_ARRIVED, now=now,
                 payload={"case_id": case.id, "material": material_code, "arrived_at": now.isoformat()})
 
 

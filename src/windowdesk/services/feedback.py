@@ -25,6 +25,7 @@ from windowdesk.storage import queries_service as q
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models_service import FollowUp, Inquiry, InquiryHandover, Rating
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
 CHANNELS = ("operator_screen", "applicant_screen")
 MAX_TEXT = 2000
@@ -167,7 +168,7 @@ def rate_service(
             session.flush()
         record_action(session, ctx, action="rating.give", entity="rating", entity_id=rating.id,
                       detail={"level": int(level), "follow_up": follow_up.id if follow_up else None})
-        enqueue(session, entity="rating", entity_id=rating.id, kind="rating.given", now=now, payload={
+        enqueue(session, entity="rating", entity_id=rating.id, kind=EventKind.RATING_GIVEN, now=now, payload={
             "id": rating.id, "center": ctx.center_code, "window": ctx.window_id, "operator": ctx.operator_id,
             "case_id": rating.case_id, "item": item_code, "level": int(level), "reason": reason,
             "channel": channel, "rated_at": now.isoformat(),
@@ -214,7 +215,7 @@ def record_follow_up_outcome(db: Database, ctx: CounterContext, *, follow_up_id:
         row.status, row.outcome, row.closed_at, row.closed_by, row.source = CLOSED, outcome, now, ctx.operator_name, "window"
         record_action(session, ctx, action="followup.close", entity="follow_up", entity_id=row.id,
                       detail={"rating": row.rating_id})
-        enqueue(session, entity="follow_up", entity_id=row.id, kind="followup.closed", now=now, payload={
+        enqueue(session, entity="follow_up", entity_id=row.id, kind=EventKind.FOLLOWUP_CLOSED, now=now, payload={
             "id": row.id, "rating_id": row.rating_id, "center": ctx.center_code, "outcome": outcome,
             "closed_at": now.isoformat(), "closed_by": ctx.operator_id,
         })
@@ -246,7 +247,7 @@ def log_inquiry(
         session.flush()
         record_action(session, ctx, action="inquiry.log", entity="inquiry", entity_id=inquiry.id,
                       detail={"item": item_code})
-        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind="inquiry.logged", now=now, payload={
+        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind=EventKind.INQUIRY_LOGGED, now=now, payload={
             "id": inquiry.id, "center": ctx.center_code, "window": ctx.window_id, "operator": ctx.operator_id,
             "owner": ctx.operator_id, "question": question, "inquirer_name": inquirer_name,
             "inquirer_phone": inquirer_phone, "item": item_code, "asked_at": now.isoformat(),
@@ -277,7 +278,7 @@ def answer_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, answer
         now = ctx.now()
         inquiry.status, inquiry.answer, inquiry.answered_at, inquiry.answered_by = ANSWERED, answer, now, ctx.operator_id
         record_action(session, ctx, action="inquiry.answer", entity="inquiry", entity_id=inquiry.id)
-        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind="inquiry.answered", now=now, payload={
+        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind=EventKind.INQUIRY_ANSWERED, now=now, payload={
             "id": inquiry.id, "center": ctx.center_code, "answer": answer, "answered_at": now.isoformat(),
             "operator": ctx.operator_id,
         })
@@ -300,7 +301,7 @@ def hand_over_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, to_
         previous, inquiry.owner_id = inquiry.owner_id, target.id
         record_action(session, ctx, action="inquiry.hand_over", entity="inquiry", entity_id=inquiry.id,
                       detail={"to": target.id})
-        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind="inquiry.handed_over", now=now, payload={
+        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind=EventKind.INQUIRY_HANDED_OVER, now=now, payload={
             "id": inquiry.id, "center": ctx.center_code, "from": previous, "to": target.id, "note": note,
             "at": now.isoformat(), "handover_id": handover.id,
         })

@@ -38,6 +38,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
 RECEIVED = "received"
 MISSING = "missing"
@@ -237,7 +238,7 @@ def accept_case(
                     "deferred": sorted(deferred), "commitment": commitment is not None},
         )
         enqueue(
-            session, entity="case", entity_id=case.id, kind="case.accepted", now=now,
+            session, entity="case", entity_id=case.id, kind=EventKind.CASE_ACCEPTED, now=now,
             payload={**_case_payload(case, applicant), "delivery": delivery_payload,
                      "query_code_hash": query_code_hash},
         )
@@ -372,7 +373,7 @@ def notify_missing(
             detail={"number": notification.number, "item": item.code, "entries": len(problems)},
         )
         enqueue(
-            session, entity="notification", entity_id=notification.id, kind="notification.given", now=now,
+            session, entity="notification", entity_id=notification.id, kind=EventKind.NOTIFICATION_GIVEN, now=now,
             payload={
                 "id": notification.id, "number": notification.number, "center": ctx.center_code,
                 "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
@@ -429,7 +430,7 @@ def refuse_application(
             detail={"number": refusal.number, "item": item.code},
         )
         enqueue(
-            session, entity="refusal", entity_id=refusal.id, kind="refusal.given", now=now,
+            session, entity="refusal", entity_id=refusal.id, kind=EventKind.REFUSAL_GIVEN, now=now,
             payload={
                 "id": refusal.id, "number": refusal.number, "center": ctx.center_code,
                 "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,

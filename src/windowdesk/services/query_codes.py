@@ -23,8 +23,9 @@ from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage.db import Database
 from windowdesk.sync.outbox import enqueue
+from windowdesk.sync.protocol import EventKind
 
-QUERY_CODE_REISSUED = "case.query_code_reissued"
+QUERY_CODE_REISSUED = EventKind.CASE_QUERY_CODE_REISSUED
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
 from windowdesk.storage import refusal_queries
 from windowdesk.storage.db import Database, Session
+from windowdesk.sync.protocol import EventKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,7 +84,7 @@ def _case_facts(session: Session, ctx: CounterContext, start: dt.date, end: dt.d
     facts = []
     # A case whose acceptance the hub refused is not counted: the hub's city-wide report
     # does not have it, and the two must agree (the day's work still lists it, marked).
-    refused = refusal_queries.refused_creations(session, "case.accepted")
+    refused = refusal_queries.refused_creations(session, EventKind.CASE_ACCEPTED)
     for case in q.report_cases(session, ctx.center_code, start, end, low, high):
         if case.id in refused:
             continue
@@ -126,8 +127,8 @@ def performance_report(
 
         # Like a case whose acceptance was refused, a notification or refusal the hub refused
         # is not on the hub's report: not on this one either.
-        refused = (refusal_queries.refused_creations(session, "notification.given")
-                   | refusal_queries.refused_creations(session, "refusal.given"))
+        refused = (refusal_queries.refused_creations(session, EventKind.NOTIFICATION_GIVEN)
+                   | refusal_queries.refused_creations(session, EventKind.REFUSAL_GIVEN))
         decisions = [DecisionFact(keys(w, o, item), day(at), kind)
                      for kind, w, o, item, at in q.report_decisions(session, ctx.center_code, low, high, refused)]
         ratings = [RatingFact(keys(w, o, item), day(at), level, channel == WEB_CHANNEL)

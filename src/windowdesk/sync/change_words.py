@@ -15,34 +15,35 @@ from typing import Any
 
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.i18n import N_, _
+from windowdesk.sync.protocol import EventKind
 
 SHORT_ID = 8
 
 _WORDS = {
-    "resident.registered": N_("Resident registered"),
-    "organisation.registered": N_("Organisation registered"),
-    "case.accepted": N_("Case accepted"),
-    "notification.given": N_("One-time notification given"),
-    "refusal.given": N_("Refusal given"),
-    "case.status": N_("Case status changed"),
-    "audit.entry": N_("Audit log entry"),
-    "case.query_code_reissued": N_("New query code issued"),
-    "rating.given": N_("Rating given"),
-    "followup.closed": N_("Follow-up closed"),
-    "inquiry.logged": N_("Inquiry logged"),
-    "inquiry.answered": N_("Inquiry answered"),
-    "inquiry.handed_over": N_("Inquiry handed over"),
-    "complaint.received": N_("Complaint received"),
-    "complaint.replied": N_("Complaint replied to"),
-    "rectification.set": N_("Rectification task set"),
-    "rectification.done": N_("Rectification done"),
-    "payment.received": N_("Fee received"),
-    "utility.paid": N_("Utility bill paid"),
-    "payment.voided": N_("Receipt voided"),
-    "case.pages": N_("Scanned pages of a material changed"),
-    "queue.day_figures": N_("A finished day of the hall's queue"),
-    "case.material_arrived": N_("A material to follow arrived"),
-    "day.closed": N_("Day closed"),
+    EventKind.RESIDENT_REGISTERED: N_("Resident registered"),
+    EventKind.ORGANISATION_REGISTERED: N_("Organisation registered"),
+    EventKind.CASE_ACCEPTED: N_("Case accepted"),
+    EventKind.NOTIFICATION_GIVEN: N_("One-time notification given"),
+    EventKind.REFUSAL_GIVEN: N_("Refusal given"),
+    EventKind.CASE_STATUS: N_("Case status changed"),
+    EventKind.AUDIT_ENTRY: N_("Audit log entry"),
+    EventKind.CASE_QUERY_CODE_REISSUED: N_("New query code issued"),
+    EventKind.RATING_GIVEN: N_("Rating given"),
+    EventKind.FOLLOWUP_CLOSED: N_("Follow-up closed"),
+    EventKind.INQUIRY_LOGGED: N_("Inquiry logged"),
+    EventKind.INQUIRY_ANSWERED: N_("Inquiry answered"),
+    EventKind.INQUIRY_HANDED_OVER: N_("Inquiry handed over"),
+    EventKind.COMPLAINT_RECEIVED: N_("Complaint received"),
+    EventKind.COMPLAINT_REPLIED: N_("Complaint replied to"),
+    EventKind.RECTIFICATION_SET: N_("Rectification task set"),
+    EventKind.RECTIFICATION_DONE: N_("Rectification done"),
+    EventKind.PAYMENT_RECEIVED: N_("Fee received"),
+    EventKind.UTILITY_PAID: N_("Utility bill paid"),
+    EventKind.PAYMENT_VOIDED: N_("Receipt voided"),
+    EventKind.CASE_PAGES: N_("Scanned pages of a material changed"),
+    EventKind.QUEUE_DAY_FIGURES: N_("A finished day of the hall's queue"),
+    EventKind.CASE_MATERIAL_ARRIVED: N_("A material to follow arrived"),
+    EventKind.DAY_CLOSED: N_("Day closed"),
 }
 
 
@@ -70,11 +71,11 @@ def record_words(
         found = case_number(entity_id)
         if found:
             return found
-    if kind == "resident.registered":
+    if kind == EventKind.RESIDENT_REGISTERED:
         return " ".join(part for part in (text_of(payload, "name"), mask_id_number(text_of(payload, "id_number"))) if part)
-    if kind == "organisation.registered":
+    if kind == EventKind.ORGANISATION_REGISTERED:
         return " ".join(part for part in (text_of(payload, "name"), text_of(payload, "credit_code")) if part)
-    if kind == "day.closed" and text_of(payload, "day"):
+    if kind == EventKind.DAY_CLOSED and text_of(payload, "day"):
         return text_of(payload, "day")
     if text_of(payload, "receipt_number"):
         return text_of(payload, "receipt_number")

@@ -76,6 +76,7 @@ not read: the hub is writing other windows' pushes, and its error names the wind
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 PROTOCOL_VERSION = 1
@@ -119,49 +120,54 @@ DUPLICATE = "duplicate"
 REJECTED = "rejected"
 PUSH_STATUSES = (APPLIED, DUPLICATE, REJECTED)
 
-# Kinds of events a window pushes.
-EVENT_KINDS = (
-    "resident.registered",
-    "organisation.registered",
-    "case.accepted",
-    "notification.given",
-    "refusal.given",
-    "case.status",
+class EventKind(StrEnum):
+    """Kinds of events a window pushes: the one place their names are written (a test,
+    tests/unit/test_event_kinds.py, fails if one is spelled out anywhere else in src/).
+    A StrEnum: a member is its name as it travels and as both databases store it."""
+
+    RESIDENT_REGISTERED = "resident.registered"
+    ORGANISATION_REGISTERED = "organisation.registered"
+    CASE_ACCEPTED = "case.accepted"
+    NOTIFICATION_GIVEN = "notification.given"
+    REFUSAL_GIVEN = "refusal.given"
+    CASE_STATUS = "case.status"
     # 容缺受理: a deferred material brought after acceptance (services/deferrals.py).
-    "case.material_arrived",
-    "audit.entry",
+    CASE_MATERIAL_ARRIVED = "case.material_arrived"
+    AUDIT_ENTRY = "audit.entry"
     # A supervisor gave the case a new query code (services/query_codes.py).
-    "case.query_code_reissued",
+    CASE_QUERY_CODE_REISSUED = "case.query_code_reissued"
     # The citizen's voice (services/feedback.py, services/complaints.py).
-    "rating.given",
-    "followup.closed",
-    "inquiry.logged",
-    "inquiry.answered",
-    "inquiry.handed_over",
-    "complaint.received",
-    "complaint.replied",
-    "rectification.set",
-    "rectification.done",
+    RATING_GIVEN = "rating.given"
+    FOLLOWUP_CLOSED = "followup.closed"
+    INQUIRY_LOGGED = "inquiry.logged"
+    INQUIRY_ANSWERED = "inquiry.answered"
+    INQUIRY_HANDED_OVER = "inquiry.handed_over"
+    COMPLAINT_RECEIVED = "complaint.received"
+    COMPLAINT_REPLIED = "complaint.replied"
+    RECTIFICATION_SET = "rectification.set"
+    RECTIFICATION_DONE = "rectification.done"
     # Money (services/payments.py, services/receipts.py, services/dayclose.py): append-only
     # records owned by the window, kept by the hub as received once their amounts are
     # whole fen (hub/services/money_rules.py).
-    "payment.received",
-    "utility.paid",
-    "payment.voided",
-    "day.closed",
+    PAYMENT_RECEIVED = "payment.received"
+    UTILITY_PAID = "utility.paid"
+    PAYMENT_VOIDED = "payment.voided"
+    DAY_CLOSED = "day.closed"
     # Scanned pages of a case's material (services/material_pages.py; hub/services/case_pages_rules.py);
     # the bytes travel apart (the blob endpoints).
-    "case.pages",
+    # entity "case", entity_id the case id; payload {"case_id", "material_code", "pages": [{"page_id",
+    # "sha256", "size", "mime", "rotation", "checked_by", "checked_at"}...]}: the material's whole
+    # current ordered list of pages (an empty list: all deleted).
+    CASE_PAGES = "case.pages"
     # A finished day of the hall's queue, carried by a window (services/queue_figures.py;
     # hub/services/queue_rules.py). Its entity id is "<center>:<day>", not a UUID: the
     # hub keeps the latest per center and day.
-    "queue.day_figures",
-)
-# entity "case", entity_id the case id; payload {"case_id", "material_code", "pages": [{"page_id",
-# "sha256", "size", "mime", "rotation", "checked_by", "checked_at"}...]}: the material's whole
-# current ordered list of pages (an empty list: all deleted).
-EVENT_CASE_PAGES = "case.pages"
-EVENT_QUEUE_DAY_FIGURES = "queue.day_figures"
+    QUEUE_DAY_FIGURES = "queue.day_figures"
+
+
+EVENT_KINDS: tuple[str, ...] = tuple(EventKind)
+EVENT_CASE_PAGES = EventKind.CASE_PAGES
+EVENT_QUEUE_DAY_FIGURES = EventKind.QUEUE_DAY_FIGURES
 
 # Kinds of changes the hub hands out in its feed.
 CHANGE_CATALOG = "catalog.published"
@@ -212,57 +218,59 @@ DECISIONS = ("approve", "reject", "request_materials")
 #   {"id", "seq", "at", "operator_id", "workstation", "action", "entity", "entity_id",
 #   "detail", "prev_hash", "hash"} (services/audit.py); "workstation" must be the
 #   pusher's window id. The hub appends it to that workstation's hash chain.
-EVENT_REQUIRED_FIELDS = {
-    "resident.registered": ("id", "id_number", "name", "center"),
-    "organisation.registered": ("id", "credit_code", "name", "center"),
-    "case.accepted": ("id", "number", "center", "window", "item", "applicant", "accepted_at"),
-    "notification.given": ("id", "number", "center", "window", "item", "applicant", "created_at"),
-    "refusal.given": (
+EVENT_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    EventKind.RESIDENT_REGISTERED: ("id", "id_number", "name", "center"),
+    EventKind.ORGANISATION_REGISTERED: ("id", "credit_code", "name", "center"),
+    EventKind.CASE_ACCEPTED: ("id", "number", "center", "window", "item", "applicant", "accepted_at"),
+    EventKind.NOTIFICATION_GIVEN: ("id", "number", "center", "window", "item", "applicant", "created_at"),
+    EventKind.REFUSAL_GIVEN: (
         "id", "number", "center", "window", "item", "applicant", "created_at", "reason", "legal_basis",
     ),
-    "case.status": ("action",),
+    EventKind.CASE_STATUS: ("action",),
     # case.accepted may carry "query_code_hash" (domain.query_codes); a re-issue replaces it.
-    "case.query_code_reissued": ("id", "number", "center", "query_code_hash", "at"),
-    "case.material_arrived": ("material", "arrived_at"),
-    "audit.entry": (
+    EventKind.CASE_QUERY_CODE_REISSUED: ("id", "number", "center", "query_code_hash", "at"),
+    EventKind.CASE_MATERIAL_ARRIVED: ("material", "arrived_at"),
+    EventKind.AUDIT_ENTRY: (
         "id", "seq", "at", "workstation", "action", "entity", "entity_id", "prev_hash", "hash",
     ),
-    "payment.received": ("id", "number", "center", "window", "case_id", "amount_fen", "method", "paid_at"),
-    "utility.paid": (
+    EventKind.PAYMENT_RECEIVED: ("id", "number", "center", "window", "case_id", "amount_fen", "method", "paid_at"),
+    EventKind.UTILITY_PAID: (
         "id", "number", "center", "window", "utility", "account_number", "amount_fen", "method", "paid_at",
     ),
-    "payment.voided": ("id", "number", "receipt_id", "receipt_number", "center", "window", "reason", "voided_at"),
-    "day.closed": ("id", "center", "window", "day", "closed_at", "totals"),
+    EventKind.PAYMENT_VOIDED: (
+        "id", "number", "receipt_id", "receipt_number", "center", "window", "reason", "voided_at",
+    ),
+    EventKind.DAY_CLOSED: ("id", "center", "window", "day", "closed_at", "totals"),
     # The citizen's voice; entity ids: the rating / follow-up / inquiry / complaint /
     # rectification id ("id" in the payload). Payloads are built in services/feedback.py
     # and services/complaints.py.
-    "rating.given": ("id", "center", "window", "operator", "level", "rated_at"),
-    "followup.closed": ("id", "rating_id", "center", "outcome", "closed_at"),
-    "inquiry.logged": ("id", "center", "window", "operator", "owner", "question", "asked_at"),
-    "inquiry.answered": ("id", "center", "answer", "answered_at"),
-    "inquiry.handed_over": ("id", "center", "from", "to", "note", "at"),
-    "complaint.received": ("id", "number", "center", "window", "facts", "owner", "deadline", "received_at"),
-    "complaint.replied": ("id", "center", "reply", "replied_at"),
-    "rectification.set": ("id", "complaint_id", "center", "task", "unit", "responsible", "deadline"),
-    "rectification.done": ("id", "complaint_id", "center", "done_at"),
+    EventKind.RATING_GIVEN: ("id", "center", "window", "operator", "level", "rated_at"),
+    EventKind.FOLLOWUP_CLOSED: ("id", "rating_id", "center", "outcome", "closed_at"),
+    EventKind.INQUIRY_LOGGED: ("id", "center", "window", "operator", "owner", "question", "asked_at"),
+    EventKind.INQUIRY_ANSWERED: ("id", "center", "answer", "answered_at"),
+    EventKind.INQUIRY_HANDED_OVER: ("id", "center", "from", "to", "note", "at"),
+    EventKind.COMPLAINT_RECEIVED: ("id", "number", "center", "window", "facts", "owner", "deadline", "received_at"),
+    EventKind.COMPLAINT_REPLIED: ("id", "center", "reply", "replied_at"),
+    EventKind.RECTIFICATION_SET: ("id", "complaint_id", "center", "task", "unit", "responsible", "deadline"),
+    EventKind.RECTIFICATION_DONE: ("id", "complaint_id", "center", "done_at"),
     # case.pages: entity "case", entity_id = the case id; the material's full current,
     # ordered list of pages (an empty list: all deleted). The hub replaces the list of
     # (case, material) with it. Each page: {"page_id", "sha256", "size", "mime",
     # "rotation" (0/90/180/270), "checked_by" (an operator id or null), "checked_at"
     # (iso or null)}. The pages' bytes follow as blobs.
-    "case.pages": ("case_id", "material_code", "pages"),
+    EventKind.CASE_PAGES: ("case_id", "material_code", "pages"),
     # queue.day_figures: entity "queue_day", entity_id "<center>:<day>"; the hall's figures
     # of one finished day (hall/figures.py finished_day_figures): "total", "by_business"
     # {prefix: figures}, "by_window" {window code: figures}.
-    "queue.day_figures": ("center", "day", "total", "by_business", "by_window"),
+    EventKind.QUEUE_DAY_FIGURES: ("center", "day", "total", "by_business", "by_window"),
 }
 
 # Kinds the payments services push (fee receipts, utility payments, voids, day closes);
 # the hub keeps them as received (hub/services/push_rules.kept_as_received).
-PAYMENT_RECEIVED = "payment.received"
-UTILITY_PAID = "utility.paid"
-PAYMENT_VOIDED = "payment.voided"
-DAY_CLOSED = "day.closed"
+PAYMENT_RECEIVED = EventKind.PAYMENT_RECEIVED
+UTILITY_PAID = EventKind.UTILITY_PAID
+PAYMENT_VOIDED = EventKind.PAYMENT_VOIDED
+DAY_CLOSED = EventKind.DAY_CLOSED
 PAYMENT_EVENT_KINDS = (PAYMENT_RECEIVED, UTILITY_PAID, PAYMENT_VOIDED, DAY_CLOSED)
 
 # Payloads of the hub's changes (added with the hub); entity / entity_id in brackets:

@@ -9,6 +9,7 @@ functions must run in a ``write(feed=True)`` transaction.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -51,7 +52,7 @@ def _required_text(value: str, what: str, max_length: int) -> str:
     return value
 
 
-def _code(value: str, pattern, what: str) -> str:  # noqa: ANN001 - a compiled pattern
+def _code(value: str, pattern: re.Pattern[str], what: str) -> str:
     if not pattern.match(value or ""):
         raise InvalidInput(Text(N_("{value!r} is not a valid {what} (pattern {pattern})."), value=value, what=Text(what),
                                 pattern=pattern.pattern))
@@ -64,7 +65,7 @@ def save_center(session: Session, *, code: str, name: str, kind: str, timezone: 
         raise InvalidInput(Text(N_("The center kind must be one of: {choices}."), choices=", ".join(CENTER_KINDS)))
     row = session.get(Center, code)
     created = row is None
-    if created:
+    if row is None:
         row = Center(code=code)
         session.add(row)
     row.name = _required_text(name, N_("center name"), 100)
@@ -84,7 +85,7 @@ def save_window(session: Session, *, center_code: str, code: str, name: str) -> 
     window_id = f"{center_code}-{code}"
     row = session.get(Window, window_id)
     created = row is None
-    if created:
+    if row is None:
         row = Window(id=window_id, center_code=center_code, code=code)
         session.add(row)
     row.name = _required_text(name, N_("window name"), 100)
@@ -96,7 +97,7 @@ def save_department(session: Session, *, code: str, name: str) -> Saved:
     _code(code, DEPARTMENT_CODE, N_("department code"))
     row = session.get(Department, code)
     created = row is None
-    if created:
+    if row is None:
         row = Department(code=code)
         session.add(row)
     row.name = _required_text(name, N_("department name"), 100)
@@ -113,7 +114,7 @@ def publish_calendar_override(
         raise InvalidInput(Text(N_("The note is longer than {count} characters."), count=200))
     row = session.get(CalendarOverride, day)
     created = row is None
-    if created:
+    if row is None:
         row = CalendarOverride(day=day)
         session.add(row)
     row.is_working_day = is_working_day
@@ -174,7 +175,7 @@ def publish_operator(
         raise NotFound(Text(N_("There is no center {center} on the hub."), center=center_code))
     row = session.scalar(select(Operator).where(Operator.login == login))
     created = row is None
-    if created:
+    if row is None:
         row = Operator(id=new_uuid(), login=login, must_change_password=True)
         session.add(row)
     row.display_name = _required_text(display_name, N_("operator's name"), 60)

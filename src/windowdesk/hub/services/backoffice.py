@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
+from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
 from windowdesk.hub.language import Text, transition_text
 from windowdesk.hub.services import case_figures, parallel_parts
@@ -105,7 +106,7 @@ def record_decision(
     if part is not None:
         session.add(
             CaseEvent(
-                case_id=case.id, source="hub", kind="part_decision", action=decision[:20], from_status=status,
+                case_id=case.id, source=StepSource.HUB, kind=StepKind.PART_DECISION, action=decision[:20], from_status=status,
                 to_status=status, department_code=department, note=note, recorded_at=now,
             )
         )
@@ -114,7 +115,7 @@ def record_decision(
             new_status = next_status(status, action).value
             session.add(
                 CaseEvent(
-                    case_id=case.id, source="hub", kind="decision", action=action.value, from_status=status,
+                    case_id=case.id, source=StepSource.HUB, kind=StepKind.DECISION, action=action.value, from_status=status,
                     to_status=new_status, department_code=department, note=note, recorded_at=now,
                 )
             )
@@ -148,7 +149,7 @@ def record_note(session: Session, *, case: Case, department: str, note: str, now
         raise NotFound(Text(N_("There is no department {department} on the hub."), department=department))
     session.add(
         CaseEvent(
-            case_id=case.id, source="hub", kind="note", action=None, from_status=case.status,
+            case_id=case.id, source=StepSource.HUB, kind=StepKind.NOTE, action=None, from_status=case.status,
             to_status=case.status, department_code=department, note=note, recorded_at=now,
         )
     )

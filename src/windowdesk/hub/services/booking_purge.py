@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -62,7 +62,7 @@ def purge_bookings(session: Session, *, keep: int, now: dt.datetime, actor: str 
     for slot_id, count in cancelled_by_slot:
         session.execute(update(BookingSlot).where(BookingSlot.id == slot_id)
                         .values(purged_cancelled=BookingSlot.purged_cancelled + count))
-    deleted = cast(CursorResult, session.execute(delete(Booking).where(*old))).rowcount or 0
+    deleted = cast("CursorResult[Any]", session.execute(delete(Booking).where(*old))).rowcount or 0
     cancelled = sum(count for _slot, count in cancelled_by_slot)
     if deleted:
         hub_audit.record(session, actor=actor, action="bookings.purged", entity="bookings",

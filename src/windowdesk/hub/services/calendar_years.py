@@ -78,7 +78,7 @@ def publish_year(session: Session, *, year: PublishedYear, now: dt.datetime) -> 
     document = year.as_json()
     row = session.get(CalendarYear, year.year)
     created = row is None
-    if created:
+    if row is None:
         row = CalendarYear(year=year.year)
         session.add(row)
     row.source = year.source[:MAX_SOURCE]

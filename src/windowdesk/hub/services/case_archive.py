@@ -33,6 +33,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
@@ -67,7 +68,7 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _record(session: Session, case: Case) -> dict:
+def _record(session: Session, case: Case) -> dict[str, Any]:
     item = session.get(CatalogItem, case.item_code)
     return {
         "case_id": case.id, "case_number": case.case_number, "center": case.center_code, "window": case.window_id,
@@ -77,14 +78,14 @@ def _record(session: Session, case: Case) -> dict:
     }
 
 
-def _timeline(session: Session, case: Case) -> list[dict]:
+def _timeline(session: Session, case: Case) -> list[dict[str, Any]]:
     steps = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
     return [{"seq": step.seq, "source": step.source, "kind": step.kind, "action": step.action,
              "from": step.from_status, "to": step.to_status, "department": step.department_code, "note": step.note,
              "at_window": _iso(step.client_at), "recorded_at": _iso(step.recorded_at)} for step in steps]
 
 
-def _metadata_xml(record: dict, pages: list[dict], now: dt.datetime) -> bytes:
+def _metadata_xml(record: dict[str, Any], pages: list[dict[str, Any]], now: dt.datetime) -> bytes:
     root = ET.Element("电子档案", {"格式": PACKAGE_FORMAT})
     described = ET.SubElement(root, "案卷")
     for name, value in (("档号", record["case_number"]), ("题名", record["item_name"] or record["item"]),
@@ -100,18 +101,23 @@ def _metadata_xml(record: dict, pages: list[dict], now: dt.datetime) -> bytes:
             "格式": page["mime"], "大小": str(page["size"]), "哈希算法": "SHA-256", "哈希值": page["sha256"],
             "核对人": page["checked_by"] or "", "核对时间": page["checked_at"] or ""})
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml
 
 
 def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+# What the transaction reads: the record, its timeline, the pages' files and list, the pages missing.
+Archived = tuple[dict[str, Any], list[dict[str, Any]], dict[str, bytes], list[dict[str, Any]], int]
+
+
 def build_case_archive(db: HubDatabase, store: PageStore, *, case_number: str, by: str,
                        now: dt.datetime) -> tuple[str, dict[str, bytes], int, int]:
     """(the package's folder name, its files by path, pages, pages missing). Held in memory:
     a case's pages are a few MB (at most 20 MB a page)."""
-    def work(session: Session):  # noqa: ANN202
+    def work(session: Session) -> Archived:
         case = session.scalar(select(Case).where(Case.case_number == case_number))
         if case is None:
             raise NotFound(Text(N_("There is no case {case} on the hub (has its window synced?)."), case=case_number))
@@ -120,7 +126,8 @@ def build_case_archive(db: HubDatabase, store: PageStore, *, case_number: str, b
                                    "archived."), case=case_number, status=case.status))
         record, timeline = _record(session, case), _timeline(session, case)
         files: dict[str, bytes] = {}
-        listed, missing = [], 0
+        listed: list[dict[str, Any]] = []
+        missing = 0
         for page in current_pages(session, case.id):
             entry = {**page.__dict__, "path": None}
             if page.stored:

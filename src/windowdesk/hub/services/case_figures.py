@@ -23,7 +23,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, insert, or_, select
@@ -138,7 +138,7 @@ def _due_day(case: Any, accepted: dt.date, promised: int, clock: _Clock, calenda
         return clock.first_day_reaching(promised)
     promised_on_receipt = calendar.working_days_between(accepted, case.promised_date)
     if promised_on_receipt <= 0:  # due on the day of acceptance (or a receipt's slip): nothing moves it
-        return case.promised_date
+        return cast("dt.date", case.promised_date)
     moved = clock.first_day_reaching(promised_on_receipt)
     # Never before the printed date (the cards find the cases by it first: time_cards.due_by).
     return None if moved is None else max(moved, case.promised_date)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,7 +79,7 @@ def _case(session: Session, case_id: str, actor: PageActor) -> Case:
 
 def current_pages(session: Session, case_id: str) -> list[CasePage]:
     """Each material's newest list, materials in code order, pages in their order."""
-    newest: dict[str, list[dict]] = {}
+    newest: dict[str, list[dict[str, Any]]] = {}
     for material, pages in session.execute(
         select(CasePageList.material_code, CasePageList.pages).where(CasePageList.case_id == case_id)
         .order_by(CasePageList.seq)

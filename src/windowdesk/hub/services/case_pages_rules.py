@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.sql import Executable
 
 from windowdesk.hub.storage.models_pages import CasePageList
 from windowdesk.hub.storage.page_store import is_sha256
@@ -23,13 +24,13 @@ from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EVENT_CASE_PAGES, MAX_BLOB_BYTES
 
 INSERT_CASE_PAGE_LIST = insert(CasePageList.__table__)
-STATEMENTS = (INSERT_CASE_PAGE_LIST,)
+STATEMENTS: tuple[Executable, ...] = (INSERT_CASE_PAGE_LIST,)
 MAX_PAGES = 500  # of one material: far beyond any paper a window checks
 PAGE_MIMES = ("image/jpeg", "image/png", "application/pdf")
 ROTATIONS = (0, 90, 180, 270)
 
 
-def _page(read, raw: Any, position: int) -> dict[str, Any]:  # noqa: ANN001 - a PayloadReader
+def _page(read: base.PayloadReader, raw: Any, position: int) -> dict[str, Any]:
     kind = read.event.kind
     if not isinstance(raw, dict):
         raise base.Rejected(N_("Page {position} of the {kind} event is not an object."), position=position, kind=kind)
@@ -66,7 +67,9 @@ def _page(read, raw: Any, position: int) -> dict[str, Any]:  # noqa: ANN001 - a 
             "checked_by": checked_by, "checked_at": checked_at}
 
 
-def case_pages(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
+def case_pages(
+    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
+) -> base.Plan:
     read = base.PayloadReader(event)
     if event.entity != "case":
         raise base.Rejected(N_("A case.pages event must be about a case, not {entity!r}."), entity=event.entity[:40])
@@ -88,6 +91,6 @@ def case_pages(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 -
     return base.Plan([(INSERT_CASE_PAGE_LIST, row)], base.nothing)
 
 
-RULES = {EVENT_CASE_PAGES: case_pages}
+RULES: dict[str, base.Rule] = {EVENT_CASE_PAGES: case_pages}
 
 from windowdesk.hub.services import push_rules as base  # noqa: E402 - see the module's docstring

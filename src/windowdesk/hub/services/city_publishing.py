@@ -124,7 +124,8 @@ def status_page_address(session: Session, *, by: ConsoleActor) -> str:
     require_administrator(by)
     payload = session.scalar(select(Change.payload).where(Change.kind == CHANGE_STATUS_PAGE)
                              .order_by(Change.seq.desc()).limit(1))
-    return (payload or {}).get("url", "")
+    url: str = (payload or {}).get("url", "")
+    return url
 
 
 def publish_status_page(session: Session, *, by: ConsoleActor, url: str, now: dt.datetime, address: str = "") -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_state import CaseAction, InvalidTransition, next_status
+from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.suspensions import SuspensionKind, end_needs_reason, suspension_kind
 from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import Conflict, InvalidInput
@@ -57,7 +58,7 @@ def _step(session: Session, case: Case, action: CaseAction, *, department: str, 
     except InvalidTransition as refusal:
         raise Conflict(Text(N_("Case {number}: {message}"), number=case.case_number,
                             message=transition_text(refusal))) from None
-    session.add(CaseEvent(case_id=case.id, source="hub", kind="decision", action=action.value, from_status=case.status,
+    session.add(CaseEvent(case_id=case.id, source=StepSource.HUB, kind=StepKind.DECISION, action=action.value, from_status=case.status,
                           to_status=status, department_code=department, note=note, recorded_at=now,
                           suspension_kind=kind))
     case.status, case.updated_at = status, now

@@ -21,10 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.commitment import (
     VERIFICATION_RESULTS,
     VERIFIED_FALSE,
@@ -153,7 +155,7 @@ def _applicant_number(session: Session, case: Case) -> str:
     return number
 
 
-def _flag_payload(flag: CreditFlag, case_number: str) -> dict:
+def _flag_payload(flag: CreditFlag, case_number: str) -> dict[str, Any]:
     return {"id": flag.id, "key_hash": flag.key_hash, "case_number": case_number,
             "flagged_at": flag.flagged_at.isoformat(), "reason": flag.reason,
             "lifted_at": flag.lifted_at.isoformat() if flag.lifted_at else None, "lift_reason": flag.lift_reason}
@@ -182,7 +184,7 @@ def record_verification(
                             if commitment.verified_at else ""))
     commitment.result, commitment.verified_at = result, now
     commitment.department_code, commitment.verified_by, commitment.note = department, by[:80], note
-    session.add(CaseEvent(case_id=case.id, source="hub", kind="verification", action=result, from_status=case.status,
+    session.add(CaseEvent(case_id=case.id, source=StepSource.HUB, kind=StepKind.VERIFICATION, action=result, from_status=case.status,
                           to_status=case.status, department_code=department, note=note, recorded_at=now))
     flag_id = None
     if result == VERIFIED_FALSE:

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.sql import Executable
 
 from windowdesk.domain.delivery import DELIVERY_MODES, MAX_ADDRESS_LENGTH, MAX_LOCKER_LENGTH, mask_address
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
@@ -20,6 +21,7 @@ from windowdesk.i18n import N_
 INSERT_DELIVERY = insert(CaseDelivery.__table__)
 INSERT_HANDOVER = insert(CaseHandover.__table__)
 STATEMENTS = (INSERT_DELIVERY, INSERT_HANDOVER)
+Statement = tuple[Executable, dict[str, Any]]  # as push_rules.Statement (which imports this module)
 
 
 def _refuse(message: str, **fields: Any) -> Exception:
@@ -28,7 +30,7 @@ def _refuse(message: str, **fields: Any) -> Exception:
     return Rejected(message, **fields)
 
 
-def _text(part: dict, name: str, limit: int) -> str:
+def _text(part: dict[str, Any], name: str, limit: int) -> str:
     value = part.get(name, "")
     if value is None:
         return ""
@@ -38,7 +40,7 @@ def _text(part: dict, name: str, limit: int) -> str:
     return value
 
 
-def _mode(part: dict) -> str:
+def _mode(part: dict[str, Any]) -> str:
     mode = part.get("mode")
     if mode not in DELIVERY_MODES:
         raise _refuse(N_("The delivery mode {mode!r} is not one of: {modes}."), mode=str(mode)[:40],
@@ -46,7 +48,7 @@ def _mode(part: dict) -> str:
     return str(mode)
 
 
-def _part(payload: dict, name: str) -> dict | None:
+def _part(payload: dict[str, Any], name: str) -> dict[str, Any] | None:
     part = payload.get(name)
     if part is None:
         return None
@@ -55,7 +57,7 @@ def _part(payload: dict, name: str) -> dict | None:
     return part
 
 
-def choice_statements(payload: dict, case_id: str) -> list[tuple[Any, dict]]:
+def choice_statements(payload: dict[str, Any], case_id: str) -> list[Statement]:
     """The applicant's choice of a case.accepted event, if it has one."""
     part = _part(payload, "delivery")
     if part is None:
@@ -68,7 +70,7 @@ def choice_statements(payload: dict, case_id: str) -> list[tuple[Any, dict]]:
                                    locker=_text(part, "locker", MAX_LOCKER_LENGTH)))]
 
 
-def handover_statements(payload: dict, case_id: str, at: dt.datetime | None) -> list[tuple[Any, dict]]:
+def handover_statements(payload: dict[str, Any], case_id: str, at: dt.datetime | None) -> list[Statement]:
     """The handover of a case.status "deliver" event, if it has one."""
     part = _part(payload, "handover")
     if part is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_parts import DECIDABLE_CASE, PartStatus, part_departments
@@ -25,7 +25,7 @@ from windowdesk.hub.services import backoffice, case_pages, clock_stops, hub_aud
 from windowdesk.hub.services.case_pages import PageActor
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_case_reader, require_department
-from windowdesk.hub.services.time_cards import Light, center_clocks, light_of, spelled, today_and_warning_day
+from windowdesk.hub.services.time_cards import Card, center_clocks, light_of, spelled, today_and_warning_day
 from windowdesk.hub.storage.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -40,6 +40,7 @@ from windowdesk.hub.storage.models import (
 from windowdesk.hub.storage.models_service import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
+from windowdesk.sync.protocol import EventKind
 
 PAGE_SIZE = 50
 DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
@@ -58,7 +59,7 @@ class QueueRow:
     status: str
     accepted_at: dt.datetime  # on the case's center's clock
     promised_date: dt.date | None
-    light: Light
+    light: Card  # a card, or why the case has none
     part_status: str | None  # the department's part of a parallel case, else None
 
 
@@ -120,11 +121,11 @@ class CaseRecord:
     applicant_number: str  # masked
     accepted_at: dt.datetime
     promised_date: dt.date | None
-    light: Light
+    light: Card  # a card, or why the case has none
     materials: list[Material]
     steps: list[Step]
     parts: list[Part]
-    pages: list  # the case's scanned pages (case_pages.py), once electronic materials exist
+    pages: list[case_pages.CasePage]  # the case's scanned pages (case_pages.py), once electronic materials exist
     may_decide: bool  # the reader is staff of a department whose part is still open
     # 告知承诺制: the verification's due day and result ("true", "false": marked for
     # revocation, None: not recorded); None for a case accepted otherwise.
@@ -148,7 +149,7 @@ def department_items(session: Session, department: str) -> dict[str, str]:
             if department in item_deciders(item)}
 
 
-def _waiting_for(department: str, items: list[str]):  # noqa: ANN202 - a SQL condition
+def _waiting_for(department: str, items: list[str]) -> ColumnElement[bool]:
     """Open cases of the department's items whose part for it is not decided yet."""
     decided = exists().where(CasePart.case_id == Case.id, CasePart.department_code == department,
                              CasePart.status.in_(DECIDED_PARTS))
@@ -208,7 +209,7 @@ def _applicant(session: Session, case: Case) -> tuple[str, str]:
 def _materials(session: Session, case: Case) -> list[Material]:
     """As the window checked them at acceptance (its case.accepted event)."""
     payload = session.scalar(select(PushedEvent.payload).where(
-        PushedEvent.entity == "case", PushedEvent.entity_id == case.id, PushedEvent.kind == "case.accepted",
+        PushedEvent.entity == "case", PushedEvent.entity_id == case.id, PushedEvent.kind == EventKind.CASE_ACCEPTED,
         PushedEvent.status == "applied").limit(1))
     found = (payload or {}).get("materials") if isinstance(payload, dict) else None
     return [Material(str(m.get("name") or m.get("code") or ""), str(m.get("status") or ""), str(m.get("note") or ""))
@@ -259,9 +260,12 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
     name, number = _applicant(session, case)
     parts_by = {part.department_code: part for part in parallel_parts.parts_of(session, case.id)}
     parallel = parallel_parts.item_departments(session, case)
-    parts = [Part(code, parts_by[code].status if code in parts_by else PartStatus.PENDING.value,
-                  center_time(session, case.center_code, parts_by[code].decided_at)
-                  if code in parts_by and parts_by[code].decided_at else None,
+
+    def decided_at(code: str) -> dt.datetime | None:
+        at = parts_by[code].decided_at if code in parts_by else None
+        return center_time(session, case.center_code, at) if at is not None else None
+
+    parts = [Part(code, parts_by[code].status if code in parts_by else PartStatus.PENDING.value, decided_at(code),
                   parts_by[code].note if code in parts_by else "")
              for code in parallel]
     steps = [

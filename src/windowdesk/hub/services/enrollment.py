@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.uuid7 import new_uuid
@@ -120,12 +121,12 @@ def enroll(
             EnrollmentCode.expires_at > now,
         )
         .values(used_at=now, installation_sha256=installation_hash)
-    ).rowcount
-    row = session.get(EnrollmentCode, code_hash)
-    if not claimed:
-        return _answer_again(session, row, installation_hash, client_version, now)
+    )
+    if not cast("CursorResult[Any]", claimed).rowcount:
+        return _answer_again(session, session.get(EnrollmentCode, code_hash), installation_hash, client_version, now)
+    row = session.get_one(EnrollmentCode, code_hash)  # the claim above found it
     token = security.new_workstation_token()
-    window = session.get(Window, row.window_id)
+    window = session.get_one(Window, row.window_id)
     workstation = Workstation(
         id=new_uuid(), center_code=row.center_code, window_id=row.window_id,
         token_sha256=security.sha256_hex(token), client_version=client_version[:40], enrolled_at=now,
@@ -145,17 +146,17 @@ def _answer_again(
         and row.installation_sha256 == installation_hash and row.workstation_id is not None
         and now - row.used_at <= RETRY_WINDOW
     )
-    workstation = session.get(Workstation, row.workstation_id) if same_installation else None
+    workstation = session.get(Workstation, row.workstation_id) if row is not None and same_installation else None
     if workstation is None or workstation.revoked_at is not None:
         _refuse_code(session, row)
     token = security.new_workstation_token()
     workstation.token_sha256 = security.sha256_hex(token)
     workstation.client_version = client_version[:40]
     session.flush()
-    return Enrolled(token, workstation.id, workstation.center_code, session.get(Window, workstation.window_id).code)
+    return Enrolled(token, workstation.id, workstation.center_code, session.get_one(Window, workstation.window_id).code)
 
 
-def _refuse_code(session: Session, row: EnrollmentCode | None) -> None:
+def _refuse_code(session: Session, row: EnrollmentCode | None) -> NoReturn:
     if row is None:
         raise Unauthorized(
             N_("The hub does not know this enrollment code. Check it, or ask your administrator for a new one."),

@@ -25,7 +25,8 @@ PAGE_COLUMNS = (Change.seq, Change.kind, Change.entity, Change.entity_id, Change
 
 @dataclass(frozen=True)
 class FeedPage:
-    changes: list[Row]  # seq, kind, entity, entity_id, payload, created_at
+    # seq, kind, entity, entity_id, payload, created_at
+    changes: list[Row[int, str, str, str, dict[Any, Any], dt.datetime]]
     next_cursor: int
     has_more: bool
 
@@ -46,10 +47,11 @@ def append_change(
         raise RuntimeError("append_change needs a transaction opened with write(feed=True)")
     if kind not in CHANGE_KINDS:
         raise ValueError(f"unknown change kind {kind!r}")
-    return session.execute(
+    seq: int = session.execute(
         INSERT_CHANGE,
         dict(kind=kind, entity=entity, entity_id=entity_id, center_code=center_code, payload=payload, created_at=now),
     ).scalar_one()
+    return seq
 
 
 def read_changes(session: Session, *, center_code: str, after: int, limit: int) -> FeedPage:

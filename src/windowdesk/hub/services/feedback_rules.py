@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
+from windowdesk.sync.protocol import EventKind
 
 if TYPE_CHECKING:
     from windowdesk.hub.services.push_rules import BatchView, IncomingEvent, PayloadReader, Plan, Pusher
@@ -62,9 +64,13 @@ REPLY_COMPLAINT = update(Complaint.__table__).where(_c.id == bindparam("cid")).v
 RECTIFICATION_DONE = update(Rectification.__table__).where(_x.id == bindparam("rid")).values(
     done=True, done_at=bindparam("at"))
 # After push_rules' own statements, inserts before the updates that may follow them.
-STATEMENTS = (INSERT_RATING, INSERT_INQUIRY, INSERT_COMPLAINT, INSERT_RECTIFICATION, CLOSE_FOLLOW_UP,
-              ANSWER_INQUIRY, HAND_OVER_INQUIRY, REPLY_COMPLAINT, RECTIFICATION_DONE)
-CREATING_KINDS = frozenset({"rating.given", "inquiry.logged", "complaint.received", "rectification.set"})
+STATEMENTS: tuple[Executable, ...] = (
+    INSERT_RATING, INSERT_INQUIRY, INSERT_COMPLAINT, INSERT_RECTIFICATION, CLOSE_FOLLOW_UP,
+    ANSWER_INQUIRY, HAND_OVER_INQUIRY, REPLY_COMPLAINT, RECTIFICATION_DONE,
+)
+CREATING_KINDS: frozenset[str] = frozenset(
+    {EventKind.RATING_GIVEN, EventKind.INQUIRY_LOGGED, EventKind.COMPLAINT_RECEIVED, EventKind.RECTIFICATION_SET}
+)
 
 
 def _optional_id(read: PayloadReader, name: str) -> str | None:
@@ -89,7 +95,7 @@ def _day(read: PayloadReader, name: str, value: Any = None) -> dt.date:
 
 def _known(view: BatchView, read: PayloadReader, record_id: str, kind: str, pusher: Pusher) -> FeedbackFacts:
     words = Text(_RECORD_WORDS[kind])
-    facts = view.feedback.get(record_id)
+    facts: FeedbackFacts | None = view.feedback.get(record_id)
     # Another center's record is answered as one that does not exist: a window learns
     # nothing about records outside its center.
     if facts is None or facts.kind != kind or facts.center_code != pusher.center_code:
@@ -127,7 +133,7 @@ def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.
     if follow_up is not None and not (isinstance(follow_up, dict) and base.is_uuid(follow_up.get("id"))
                                       and base.is_uuid(follow_up.get("owner"))):
         raise base.Rejected(N_("The rating.given event's follow_up must be {{\"id\", \"owner\", \"deadline\"}}."))
-    values = dict(
+    values: dict[str, Any] = dict(
         id=rating_id, center_code=center, window_id=window, operator_id=read.text("operator", 36),
         case_id=_optional_id(read, "case_id"), item_code=read.text("item", 16, required=False) or None,
         level=level, reason=read.text("reason", MAX_TEXT, required=False), channel=read.text("channel", 20, required=False),
@@ -287,20 +293,20 @@ def rectification_done(event: IncomingEvent, pusher: Pusher, view: BatchView, no
                      _set(rectification_id, replace(facts, status="done")))
 
 
-RULES = {
-    "rating.given": rating_given,
-    "followup.closed": followup_closed,
-    "inquiry.logged": inquiry_logged,
-    "inquiry.answered": inquiry_answered,
-    "inquiry.handed_over": inquiry_handed_over,
-    "complaint.received": complaint_received,
-    "complaint.replied": complaint_replied,
-    "rectification.set": rectification_set,
-    "rectification.done": rectification_done,
+RULES: dict[str, base.Rule] = {
+    EventKind.RATING_GIVEN: rating_given,
+    EventKind.FOLLOWUP_CLOSED: followup_closed,
+    EventKind.INQUIRY_LOGGED: inquiry_logged,
+    EventKind.INQUIRY_ANSWERED: inquiry_answered,
+    EventKind.INQUIRY_HANDED_OVER: inquiry_handed_over,
+    EventKind.COMPLAINT_RECEIVED: complaint_received,
+    EventKind.COMPLAINT_REPLIED: complaint_replied,
+    EventKind.RECTIFICATION_SET: rectification_set,
+    EventKind.RECTIFICATION_DONE: rectification_done,
 }
 
 
-def load_into(session: Session, events: Sequence, view: BatchView, center_code: str) -> None:
+def load_into(session: Session, events: Sequence[IncomingEvent], view: BatchView, center_code: str) -> None:
     """What the hub knows of the feedback records this batch mentions (by id)."""
     mentioned: set[str] = set()
     for event in events:

@@ -58,7 +58,9 @@ def _reject_unless_whole(kind: str, payload: Mapping[str, Any], names: tuple[str
             raise base.Rejected(N_("The {kind} event's {name} must be {what}."), kind=kind, name=name, what=what)
 
 
-def receipt(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
+def receipt(
+    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
+) -> base.Plan:
     plan = base.kept_as_received(event, pusher, view, now)
     payload = event.payload
     if not is_canonical_receipt_number(payload.get("number")):
@@ -73,7 +75,9 @@ def receipt(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - pu
     return plan
 
 
-def day_close(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
+def day_close(
+    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
+) -> base.Plan:
     plan = base.kept_as_received(event, pusher, view, now)
     payload = event.payload
     _reject_unless_whole(event.kind, payload, DAY_CLOSE_AMOUNTS)
@@ -95,6 +99,6 @@ def day_close(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - 
 
 # A void (PAYMENT_VOIDED) names its receipt by id and number and carries no amount: it is
 # kept as received with the checks every such kind gets.
-RULES = {PAYMENT_RECEIVED: receipt, UTILITY_PAID: receipt, DAY_CLOSED: day_close}
+RULES: dict[str, base.Rule] = {PAYMENT_RECEIVED: receipt, UTILITY_PAID: receipt, DAY_CLOSED: day_close}
 
 from windowdesk.hub.services import push_rules as base  # noqa: E402 - see the module's docstring

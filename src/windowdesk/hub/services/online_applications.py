@@ -250,7 +250,8 @@ def _seal(files: ApplicationFiles, application_id: str, values: dict[str, str]) 
 
 
 def _unsealed(files: ApplicationFiles, row: OnlineApplication) -> dict[str, str]:
-    return json.loads(files.sealer.open(row.sealed, context=_context(row.id)).decode("utf-8"))
+    values: dict[str, str] = json.loads(files.sealer.open(row.sealed, context=_context(row.id)).decode("utf-8"))
+    return values
 
 
 def application_scope(number: str) -> str:

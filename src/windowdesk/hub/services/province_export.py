@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.domain.province_record import (
     ACCEPTANCE,
@@ -76,12 +77,12 @@ def _cases_of_day(session: Session, day: dt.date, zones: dict[str, ZoneInfo]) ->
     ):
         if local_day(center, at) == day:
             found.add(case_id)
-    for case_id, center, at in session.execute(
+    for rated_case, center, at in session.execute(
         select(Rating.case_id, Rating.center_code, Rating.rated_at)
         .where(Rating.case_id.is_not(None), Rating.rated_at >= low, Rating.rated_at < high)
     ):
-        if case_id is not None and local_day(center, at) == day:
-            found.add(case_id)
+        if rated_case is not None and local_day(center, at) == day:
+            found.add(rated_case)
     return sorted(found)
 
 
@@ -137,7 +138,7 @@ def _stages(case: Case, steps: list[CaseEvent], zone: ZoneInfo) -> list[dict[str
         if stage is None or stage in reached or event.from_status == event.to_status:
             continue
         reached.add(stage)
-        by = event.department_code or (case.window_id if event.source == "window" else "hub")
+        by = event.department_code or (case.window_id if event.source == StepSource.WINDOW else StepSource.HUB)
         stages.append({"stage": stage, "at": _time(_step_time(event), zone), "by": by, "opinion": event.note or ""})
     return sorted(stages, key=lambda s: STAGES.index(s["stage"]))
 

@@ -25,9 +25,10 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import CursorResult, func, select, text, update
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.ids import parse_resident_id
@@ -261,12 +262,12 @@ def book(db: HubDatabase, *, center_code: str, item_code: str, day: dt.date, hal
             raise BookingRefused(PAST)
         hashed = address_hash(address)
         recent = session.scalar(select(func.count()).select_from(Booking).where(
-            Booking.address_hash == hashed, Booking.booked_at > now - dt.timedelta(days=1)))
+            Booking.address_hash == hashed, Booking.booked_at > now - dt.timedelta(days=1))) or 0
         if recent >= MAX_PER_ADDRESS_PER_DAY:
             raise BookingRefused(ADDRESS_LIMIT)
         today = center_today(session, center_code, now)
         active = session.scalar(select(func.count()).select_from(Booking).where(
-            Booking.phone == phone, Booking.status == BOOKED, Booking.day >= today))
+            Booking.phone == phone, Booking.status == BOOKED, Booking.day >= today)) or 0
         if active >= MAX_ACTIVE_PER_PHONE:
             raise BookingRefused(PHONE_LIMIT)
         slot_id = session.scalar(select(BookingSlot.id).where(
@@ -278,7 +279,7 @@ def book(db: HubDatabase, *, center_code: str, item_code: str, day: dt.date, hal
             update(BookingSlot).where(BookingSlot.id == slot_id, BookingSlot.booked < BookingSlot.capacity)
             .values(booked=BookingSlot.booked + 1, updated_at=now)
             .execution_options(synchronize_session=False))
-        if taken.rowcount != 1:
+        if cast("CursorResult[Any]", taken).rowcount != 1:
             raise BookingRefused(NO_ROOM)
         code = _new_code()
         session.add(Booking(code=code, slot_id=slot_id, center_code=center_code, item_code=item_code, day=day,

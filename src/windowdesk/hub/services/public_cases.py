@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.case_steps import StepKind
 from windowdesk.domain.query_codes import looks_like_code, verify_query_code
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import STEP_TIME, Case, CaseEvent, Organisation, PushedEvent, Resident
@@ -145,7 +146,7 @@ def read_public_case(session: Session, case_id: str) -> PublicCase | None:
     steps = tuple(Step(row.to_status, row[1]) for row in timeline)
     # The promised date is in the acceptance as pushed: one read by its primary key
     # (a join let PostgreSQL plan a scan of every pushed event).
-    accepted_event = next((row.event_id for row in timeline if row.kind == "accepted" and row.event_id), None)
+    accepted_event = next((row.event_id for row in timeline if row.kind == StepKind.ACCEPTED and row.event_id), None)
     accepted = session.scalar(
         select(PushedEvent.payload).where(PushedEvent.event_id == accepted_event)
     ) if accepted_event else None

@@ -70,7 +70,9 @@ def current_catalog(session: Session) -> PublishedCatalog | None:
     with _parsing:
         found = _parsed.get(fingerprint)
         if found is None:
-            documents = session.scalar(select(CatalogVersion.documents).where(CatalogVersion.version == version))
+            # The version was read in this same snapshot, above: it is there.
+            documents = session.execute(
+                select(CatalogVersion.documents).where(CatalogVersion.version == version)).scalar_one()
             catalog = parse_catalog(documents["centers"], documents["departments"], documents["items"])
             found = PublishedCatalog(
                 catalog, {item.code: item_search_keys(item.name, item.keywords) for item in catalog.items}

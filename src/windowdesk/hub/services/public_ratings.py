@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import literal, select
@@ -73,7 +74,7 @@ def _stage(status: str) -> str:
     return "completed" if status in FINISHED else "accepted"
 
 
-def _rounds(session: Session, case_id: str, stage: str) -> list[tuple[int, dt.datetime]]:
+def _rounds(session: Session, case_id: str, stage: str) -> list[tuple[int | None, dt.datetime]]:
     return [(round_, at) for round_, at in session.execute(
         select(Rating.round, Rating.rated_at).where(
             # The channel spelled out, not bound: only then may SQLite use the partial index
@@ -83,7 +84,7 @@ def _rounds(session: Session, case_id: str, stage: str) -> list[tuple[int, dt.da
     )]
 
 
-def _next_round(rounds: list[tuple[int, dt.datetime]], now: dt.datetime) -> int | None:
+def _next_round(rounds: list[tuple[int | None, dt.datetime]], now: dt.datetime) -> int | None:
     if not rounds:
         return 1
     if len(rounds) == 1 and now - rounds[0][1] <= dt.timedelta(days=SUPPLEMENT_DAYS):
@@ -113,12 +114,12 @@ def _grade(value: object) -> int:
 
 def supervisor_of(session: Session, center_code: str) -> str | None:
     """The follow-up's owner, as at a window: a supervisor of the center before an administrator."""
-    rows = session.execute(
+    rows = list(session.execute(
         select(Operator.id, Operator.role).where(
             Operator.center_code == center_code, Operator.active.is_(True),
             Operator.role.in_((Role.SUPERVISOR.value, Role.ADMINISTRATOR.value)))
         .order_by(Operator.display_name)
-    ).all()
+    ).all())
     rows.sort(key=lambda row: row.role != Role.SUPERVISOR.value)
     return rows[0].id if rows else None
 
@@ -147,7 +148,7 @@ def _store(session: Session, case_id: str, level: int, grades: dict[str, int], c
     if round_ is None:
         raise RatingRefused(ALREADY_RATED)
     rating_id = new_uuid()
-    follow_up = None
+    follow_up: dict[str, Any] | None = None
     if needs_follow_up(level):
         zone = session.scalar(select(Center.timezone).where(Center.code == case.center_code)) or "Asia/Shanghai"
         today = now.astimezone(ZoneInfo(zone)).date()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, update
 from sqlalchemy.exc import DataError, IntegrityError
@@ -175,8 +176,8 @@ def _apply_grouped(
 ) -> list[PushOutcome]:
     batch = _start(session, pusher, events, language)
     outcomes: list[PushOutcome] = []
-    event_rows: list[dict] = []
-    rows_by_statement: dict[object, list[dict]] = {statement: [] for statement in STATEMENT_ORDER}
+    event_rows: list[dict[str, Any]] = []
+    rows_by_statement: dict[object, list[dict[str, Any]]] = {statement: [] for statement in STATEMENT_ORDER}
     for event in events:
         if event.event_id in batch.known:
             outcomes.append(batch.answer_again(event))
@@ -265,7 +266,7 @@ def _stored_text(text: str) -> str:
     return as_unicode_text(text.replace("\x00", "\ufffd"))
 
 
-def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, now: dt.datetime) -> dict:
+def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, now: dt.datetime) -> dict[str, Any]:
     kind, entity, entity_id = event.kind, event.entity, event.entity_id
     if status != APPLIED:  # an applied event's texts were found storable before it was applied
         kind, entity, entity_id = _stored_text(kind), _stored_text(entity), _stored_text(entity_id)

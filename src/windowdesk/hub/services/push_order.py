@@ -49,7 +49,7 @@ OUT_OF_ORDER_MESSAGE = N_(
 
 # Batches of this process waiting for the one before, by the event they wait for:
 # (their event loop, a future to wake).
-_waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
+_waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]] = {}
 _waiters_lock = threading.Lock()
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def note_push_committed(event_ids: Iterable[str]) -> None:
         loop.call_soon_threadsafe(_wake, waiter)
 
 
-def _wake(waiter: asyncio.Future) -> None:
+def _wake(waiter: asyncio.Future[None]) -> None:
     if not waiter.done():
         waiter.set_result(None)
 

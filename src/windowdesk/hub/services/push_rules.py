@@ -18,13 +18,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal, TypeGuard, overload
 
 import pydantic_core
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
+from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.catalog_model import CENTER_CODE, MATERIAL_CODE, WINDOW_CODE
 from windowdesk.domain.ids import parse_resident_id, parse_uscc
 from windowdesk.domain.numbering import DocumentSeries, canonical_number
@@ -48,7 +49,7 @@ from windowdesk.hub.storage.models import (
     Resident,
 )
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS
+from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventKind
 
 APPLICANT_KINDS = ("resident", "organisation")
 # Identifiers as windows write them (issue 21, finding 5): a record's id is a UUID in its
@@ -59,7 +60,7 @@ UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 WINDOW_ID = re.compile(CENTER_CODE.pattern.strip("^$") + "-" + WINDOW_CODE.pattern.strip("^$"))
 
 
-def is_uuid(value: object) -> bool:
+def is_uuid(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and UUID_TEXT.fullmatch(value) is not None
 # The records a reason names by their kind, in words (and in the window's language).
 _RECORD_WORDS = {
@@ -167,11 +168,14 @@ class BatchView:
     deferred: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
+Statement = tuple[Executable, dict[str, Any]]  # built once, with one event's parameters
+
+
 @dataclass
 class Plan:
     """Statements (built once, below) with their parameters, and the view's update."""
 
-    statements: list[tuple[Executable, dict[str, Any]]]
+    statements: list[Statement]
     remember: Callable[[BatchView], None]
 
 
@@ -210,14 +214,15 @@ UPDATE_QUERY_CODE = (
 )
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
-STATEMENT_ORDER = (
+STATEMENT_ORDER: tuple[Executable, ...] = (
     INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL, INSERT_CASE_COMMITMENT,
     INSERT_NOTIFICATION, INSERT_REFUSAL, UPDATE_MATERIAL_ARRIVED, UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE,
     UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
-CREATING_KINDS = frozenset(
-    {"resident.registered", "organisation.registered", "case.accepted", "notification.given", "refusal.given"}
+CREATING_KINDS: frozenset[str] = frozenset(
+    {EventKind.RESIDENT_REGISTERED, EventKind.ORGANISATION_REGISTERED, EventKind.CASE_ACCEPTED,
+     EventKind.NOTIFICATION_GIVEN, EventKind.REFUSAL_GIVEN}
 )
 
 
@@ -275,6 +280,10 @@ class PayloadReader:
         value = self.payload.get("operator")
         return value if is_uuid(value) else None
 
+    @overload
+    def timestamp(self, name: str, *, required: Literal[True] = ...) -> dt.datetime: ...
+    @overload
+    def timestamp(self, name: str, *, required: bool) -> dt.datetime | None: ...
     def timestamp(self, name: str, *, required: bool = True) -> dt.datetime | None:
         value = self.payload.get(name)
         if value is None and not required:
@@ -568,7 +577,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     if number in view.case_numbers:
         raise Rejected(N_("The case number {number} is already used by another case on the hub."), number=number)
     accepted = CaseStatus.ACCEPTED.value
-    statements = [
+    statements: list[Statement] = [
         (INSERT_CASE, dict(
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
@@ -576,7 +585,7 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
             source="window", certificate_number="", query_code_hash=code_hash,
         )),
         (INSERT_CASE_EVENT, dict(
-            case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
+            case_id=case_id, source=StepSource.WINDOW, kind=StepKind.ACCEPTED, action=None, from_status=None,
             to_status=accepted, event_id=event.event_id, department_code=None, note="",
             client_at=accepted_at, recorded_at=now, suspension_kind=None,
         )),
@@ -652,10 +661,10 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         new_status = next_status(facts.status, action).value
     except InvalidTransition as refusal:
         raise Rejected(N_("Case {number}: {message}"), number=facts.number, message=transition_text(refusal)) from None
-    statements = [
+    statements: list[Statement] = [
         (UPDATE_CASE_STATUS, dict(case_id=case_id, new_status=new_status, changed_at=now)),
         (INSERT_CASE_EVENT, dict(
-            case_id=case_id, source="window", kind="status", action=action,
+            case_id=case_id, source=StepSource.WINDOW, kind=StepKind.STATUS, action=action,
             from_status=facts.status, to_status=new_status, event_id=event.event_id,
             department_code=None, note=note, client_at=at, recorded_at=now, suspension_kind=kind,
         )),
@@ -803,17 +812,17 @@ def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
 
 
 RULES: dict[str, Rule] = {
-    "resident.registered": resident_registered,
-    "organisation.registered": organisation_registered,
-    "case.accepted": case_accepted,
-    "notification.given": _window_record(
+    EventKind.RESIDENT_REGISTERED: resident_registered,
+    EventKind.ORGANISATION_REGISTERED: organisation_registered,
+    EventKind.CASE_ACCEPTED: case_accepted,
+    EventKind.NOTIFICATION_GIVEN: _window_record(
         INSERT_NOTIFICATION, lambda v: v.notifications, "notification", DocumentSeries.NOTIFICATION
     ),
-    "refusal.given": _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
-    "case.status": case_status,
-    "case.query_code_reissued": query_code_reissued,
-    "case.material_arrived": material_arrived,
-    "audit.entry": audit_entry,
+    EventKind.REFUSAL_GIVEN: _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
+    EventKind.CASE_STATUS: case_status,
+    EventKind.CASE_QUERY_CODE_REISSUED: query_code_reissued,
+    EventKind.CASE_MATERIAL_ARRIVED: material_arrived,
+    EventKind.AUDIT_ENTRY: audit_entry,
 }
 
 # The citizen's voice (ratings, inquiries, complaints) has its rules in its own module.

@@ -11,8 +11,19 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Select,
+    SQLColumnExpression,
+    bindparam,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import feedback_rules
@@ -31,19 +42,19 @@ from windowdesk.hub.storage.models import (
     Window,
     Workstation,
 )
-from windowdesk.sync.protocol import REJECTED
+from windowdesk.sync.protocol import REJECTED, EventKind
 
-Among = Callable[[ColumnElement], ColumnElement]  # a column among the values bound as "ids"
+Among = Callable[[SQLColumnExpression[str]], ColumnElement[bool]]  # a column among the values bound as "ids"
 
 
-def _among_list(column: ColumnElement) -> ColumnElement:
+def _among_list(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
     return column.in_(bindparam("ids", expanding=True))
 
 
 _JSON_IDS = func.json_each(bindparam("ids")).table_valued("value")
 
 
-def _among_json(column: ColumnElement) -> ColumnElement:
+def _among_json(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
     return column.in_(select(_JSON_IDS.c.value))
 
 
@@ -57,22 +68,22 @@ class _Queries:
     renders once; elsewhere as an IN list, a placeholder per id, rendered on every run
     (about a quarter of a 500-event batch's reading, 0.2 ms a query, on SQLite)."""
 
-    known_events: Select
-    stored_content: Select
-    cases_to_change: Select
-    deferred_materials: Select
-    cases_by_id: Select
-    cases_by_number: Select
-    residents_here: Select
-    residents_elsewhere: Select
-    organisations_here: Select
-    organisations_elsewhere: Select
-    records_by_id: dict[type, Select]
-    records_by_number: dict[type, Select]
-    items: Select
-    windows: Select
-    audit_entries: Select
-    rejected_creations: Select
+    known_events: Select[*tuple[Any, ...]]
+    stored_content: Select[*tuple[Any, ...]]
+    cases_to_change: Select[*tuple[Any, ...]]
+    deferred_materials: Select[*tuple[Any, ...]]
+    cases_by_id: Select[*tuple[Any, ...]]
+    cases_by_number: Select[*tuple[Any, ...]]
+    residents_here: Select[*tuple[Any, ...]]
+    residents_elsewhere: Select[*tuple[Any, ...]]
+    organisations_here: Select[*tuple[Any, ...]]
+    organisations_elsewhere: Select[*tuple[Any, ...]]
+    records_by_id: dict[type, Select[*tuple[Any, ...]]]
+    records_by_number: dict[type, Select[*tuple[Any, ...]]]
+    items: Select[*tuple[Any, ...]]
+    windows: Select[*tuple[Any, ...]]
+    audit_entries: Select[*tuple[Any, ...]]
+    rejected_creations: Select[*tuple[Any, ...]]
     ids_as_json: bool
 
     @classmethod
@@ -219,21 +230,21 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     connection = session.connection()
     queries = _queries(connection)
 
-    def rows(statement, ids: Iterable[str], **values: str):  # noqa: ANN001, ANN202 - SQLAlchemy's own types
+    def rows(statement: Select[*tuple[Any, ...]], ids: Iterable[str], **values: str) -> CursorResult[*tuple[Any, ...]]:
         return connection.execute(statement, {"ids": queries.ids(ids), **values})
 
-    changed_cases = sorted(mentions.ids["case.status"] | mentions.ids["case.query_code_reissued"]
-                           | mentions.ids["case.material_arrived"])
+    changed_cases = sorted(mentions.ids[EventKind.CASE_STATUS] | mentions.ids[EventKind.CASE_QUERY_CODE_REISSUED]
+                           | mentions.ids[EventKind.CASE_MATERIAL_ARRIVED])
     if changed_cases:
         for case_id, number, center, status in rows(queries.cases_to_change, changed_cases):
             view.cases[case_id] = CaseFacts(number, center, status)
-    arrivals = sorted(mentions.ids["case.material_arrived"])
+    arrivals = sorted(mentions.ids[EventKind.CASE_MATERIAL_ARRIVED])
     if arrivals:  # 容缺受理: what those cases wait for
         for case_id, code, arrived_at in rows(queries.deferred_materials, arrivals):
             view.deferred[(case_id, code)] = arrived_at is not None
     for statement, wanted in (
-        (queries.cases_by_id, mentions.ids["case.accepted"] | mentions.ids["case.pages"]),
-        (queries.cases_by_number, mentions.numbers["case.accepted"]),
+        (queries.cases_by_id, mentions.ids[EventKind.CASE_ACCEPTED] | mentions.ids[EventKind.CASE_PAGES]),
+        (queries.cases_by_number, mentions.numbers[EventKind.CASE_ACCEPTED]),
     ):
         if wanted:
             for case_id, number, center, status in rows(statement, wanted):
@@ -243,15 +254,16 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     # Applicants of the pusher's center only: a window never learns another center's
     # residents, so naming one is a mistake (or a probe) and must not link to it.
     center = pusher.center_code
-    residents = mentions.applicants["resident"] | mentions.ids["resident.registered"]
+    residents = mentions.applicants["resident"] | mentions.ids[EventKind.RESIDENT_REGISTERED]
     if residents:
         view.residents.update(row[0] for row in rows(queries.residents_here, residents, center=center))
         view.foreign_ids.update(row[0] for row in rows(queries.residents_elsewhere, residents, center=center))
-    organisations = mentions.applicants["organisation"] | mentions.ids["organisation.registered"]
+    organisations = mentions.applicants["organisation"] | mentions.ids[EventKind.ORGANISATION_REGISTERED]
     if organisations:
         view.organisations.update(row[0] for row in rows(queries.organisations_here, organisations, center=center))
         view.foreign_ids.update(row[0] for row in rows(queries.organisations_elsewhere, organisations, center=center))
-    for model, kind, seen in ((Notification, "notification.given", view.notifications), (Refusal, "refusal.given", view.refusals)):
+    for model, kind, seen in ((Notification, EventKind.NOTIFICATION_GIVEN, view.notifications),
+                              (Refusal, EventKind.REFUSAL_GIVEN, view.refusals)):
         if mentions.ids[kind]:
             for record_id, number in rows(queries.records_by_id[model], mentions.ids[kind]):
                 seen.update((record_id, number))
@@ -264,11 +276,11 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
         for window_id, window_center in rows(queries.windows, mentions.windows):
             view.windows[window_id] = window_center
 
-    _load_audit_chain(connection, queries, view, pusher, mentions.ids["audit.entry"])
+    _load_audit_chain(connection, queries, view, pusher, mentions.ids[EventKind.AUDIT_ENTRY])
     feedback_rules.load_into(session, events, view, center)
 
     # Why a record this batch refers to is missing, when its creating event was rejected.
-    referenced = set(changed_cases).union(mentions.ids["case.pages"], *mentions.applicants.values())
+    referenced = set(changed_cases).union(mentions.ids[EventKind.CASE_PAGES], *mentions.applicants.values())
     if referenced:
         for entity_id, reason in rows(queries.rejected_creations, referenced, center=center):
             view.rejected.setdefault(entity_id, reason)

@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert
+from sqlalchemy.sql import Executable
 
 from windowdesk.hub.storage.models_queue import QueueDay
 from windowdesk.i18n import N_
@@ -24,7 +25,7 @@ DELETE_QUEUE_DAY = delete(QueueDay.__table__).where(
     QueueDay.__table__.c.center_code == bindparam("old_center"), QueueDay.__table__.c.day == bindparam("old_day")
 )
 INSERT_QUEUE_DAY = insert(QueueDay.__table__)
-STATEMENTS = (DELETE_QUEUE_DAY, INSERT_QUEUE_DAY)
+STATEMENTS: tuple[Executable, ...] = (DELETE_QUEUE_DAY, INSERT_QUEUE_DAY)
 COUNTS = ("issued", "called", "served", "no_shows", "transferred", "linked_to_case")
 SECONDS = ("wait_median_s", "wait_p90_s", "wait_max_s", "service_median_s")
 MAX_GROUPS = 200  # businesses or windows of one center: far beyond any hall
@@ -66,7 +67,9 @@ def _groups(kind: str, raw: Any) -> dict[str, dict[str, Any]]:
     return {key: _figures(kind, value) for key, value in raw.items()}
 
 
-def queue_day_figures(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
+def queue_day_figures(
+    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
+) -> base.Plan:
     read = base.PayloadReader(event)
     center = read.center(pusher)
     text = read.text("day", 10)
@@ -89,7 +92,7 @@ def queue_day_figures(event, pusher, view, now: dt.datetime):  # noqa: ANN001, A
                      base.nothing)
 
 
-RULES = {EVENT_QUEUE_DAY_FIGURES: queue_day_figures}
+RULES: dict[str, base.Rule] = {EVENT_QUEUE_DAY_FIGURES: queue_day_figures}
 # Its entity id is "<center>:<day>", the key the hub keeps the latest by, not a UUID.
 NATURAL_ID_KINDS = frozenset(RULES)
 

@@ -21,7 +21,7 @@ from windowdesk.hub.services.audit_chain import find_breaks
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.storage.models import AuditRecord, Case, PushedEvent, Workstation
 from windowdesk.sync.change_words import record_words, text_of
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, REJECTED
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, REJECTED, EventKind
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,8 @@ def _case_number(session: Session, case_id: str) -> str | None:
     if number:
         return number
     accepted = session.scalar(
-        select(PushedEvent.payload).where(PushedEvent.entity_id == case_id, PushedEvent.kind == "case.accepted").limit(1)
+        select(PushedEvent.payload)
+        .where(PushedEvent.entity_id == case_id, PushedEvent.kind == EventKind.CASE_ACCEPTED).limit(1)
     )
     return text_of(accepted, "number") or None
 

@@ -266,7 +266,7 @@ def _add(total: Figures, figures: Figures) -> None:
             setattr(total, name, getattr(total, name) + value)
 
 
-def report_json(report: Report) -> dict:
+def report_json(report: Report) -> dict[str, Any]:
     return {
         "from": report.start.isoformat(), "to": report.end.isoformat(), "by": report.by,
         "rows": [{"key": row.key, "label": row.label, **row.figures.as_dict()} for row in report.rows],

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, Row, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.ids import mask_id_numbers_in
@@ -29,7 +29,7 @@ from windowdesk.hub.storage.models import PushedEvent
 from windowdesk.hub.storage.models_console import HubAuditEntry
 from windowdesk.hub.storage.models_service import Complaint, Rating, Rectification
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import REJECTED
+from windowdesk.sync.protocol import REJECTED, EventKind
 
 PAGE_SIZE = 50
 # Spelled into the SQL, not bound: only then does SQLite use ix_ratings_open_follow_ups.
@@ -105,11 +105,13 @@ class RectificationRow:
     overdue: bool
 
 
-def _paged(session: Session, query, count_query, page: int, page_size: int) -> tuple[list, int, int, int]:  # noqa: ANN001
+def _paged(
+    session: Session, query: Select[*tuple[Any, ...]], count_query: Select[int], page: int, page_size: int,
+) -> tuple[list[Row[*tuple[Any, ...]]], int, int, int]:
     total = session.scalar(count_query) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
-    return session.execute(query.offset((page - 1) * page_size).limit(page_size)).all(), page, pages, total
+    return list(session.execute(query.offset((page - 1) * page_size).limit(page_size)).all()), page, pages, total
 
 
 def _today(session: Session, now: dt.datetime) -> dt.date:
@@ -198,7 +200,7 @@ def reply_to_complaint(session: Session, *, actor: ConsoleActor, complaint_id: s
     """The supervision office's reply, published to the complaint's center; returns the change's seq."""
     require_supervision(actor)
     seq = replies.reply_to_complaint(session, complaint=complaint_id, reply=reply, by=actor.display_name, now=now)
-    hub_audit.record(session, actor=actor.audit_name, action="complaint.replied", entity="complaint",
+    hub_audit.record(session, actor=actor.audit_name, action=EventKind.COMPLAINT_REPLIED, entity="complaint",
                      entity_id=complaint_id, now=now, address=address, note=reply.strip(), detail={"change": seq})
     return seq
 

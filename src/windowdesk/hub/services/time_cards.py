@@ -15,9 +15,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select
+from sqlalchemy import BindParameter, ColumnElement, and_, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_parts import PartStatus, part_departments
@@ -48,7 +49,7 @@ def due_by(day: dt.date) -> ColumnElement[bool]:
     return and_(Case.promised_date <= day, CaseFigures.due_day <= day)
 
 
-def spelled(values: tuple[str, ...]) -> list:
+def spelled(values: tuple[str, ...]) -> list[BindParameter[str]]:
     """Values written into the SQL, not bound: only then may SQLite use a partial index
     whose condition names them (the open cases' indexes, migration 0014_h26ops)."""
     return [literal(value, literal_execute=True) for value in values]
@@ -80,12 +81,24 @@ def center_clocks(session: Session) -> Callable[[str, dt.datetime], dt.datetime]
     return lambda center, at: at.astimezone(zones[center]) if center in zones else at
 
 
-def light_of(status: str, promised: dt.date | None, today: dt.date, warning_day: dt.date) -> Light | None:
-    """The case's card today; None while its clock is stopped (materials awaited) or unknown."""
+class NoCard(str, Enum):
+    """Why an open case has no card today."""
+
+    STOPPED = "stopped"  # suspended: its clock waits for materials, a hearing, a review
+    UNDATED = "undated"  # its window sent no promised date (cases.promised_date is None)
+
+
+# What the console shows of a case's time limit: a card, or why there is none.
+Card = Light | NoCard
+
+
+def light_of(status: str, promised: dt.date | None, today: dt.date, warning_day: dt.date) -> Card:
+    """The case's card today, or why it has none: its clock is stopped, or it has no
+    promised date (running, but nothing to be late against: not a stopped clock)."""
     if status not in RUNNING:
-        return None if status == "suspended" else Light.DONE
+        return NoCard.STOPPED if status == "suspended" else Light.DONE
     if promised is None:
-        return None
+        return NoCard.UNDATED
     if promised < today:
         return Light.RED
     return Light.YELLOW if promised <= warning_day else Light.GREEN
@@ -157,7 +170,9 @@ def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: s
     return CardTable(by, rows, sum(reds for _c, _i, reds, _y in counted), sum(ys for _c, _i, _r, ys in counted), today)
 
 
-def _parallel_cards(session: Session, items: list[str], today: dt.date, warning_day: dt.date):  # noqa: ANN202
+def _parallel_cards(
+    session: Session, items: list[str], today: dt.date, warning_day: dt.date
+) -> list[tuple[str, int, int]]:
     if not items:
         return []
     rows = session.execute(
@@ -175,6 +190,8 @@ def _parallel_cards(session: Session, items: list[str], today: dt.date, warning_
             decided[case_id].add(department)
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for lead, parallel, case_id, promised in rows:
+        if promised is None:  # not selected (promised_date <= warning_day): typed as the column
+            continue
         for department in part_departments(lead, parallel or ()):
             if department not in decided[case_id]:
                 found[department][0 if promised < today else 1] += 1

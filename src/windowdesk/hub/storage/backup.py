@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
@@ -117,12 +117,15 @@ def make_backup(url: str, folder: Path, now: dt.datetime, *, key: BackupKey | No
     partial = final.with_name(final.name + PARTIAL_SUFFIX)
     try:
         private_new_file(partial)
+        contents: Contents | None
         if is_sqlite_url(url):
             contents = _copy_sqlite(url, partial) if key is None else _encrypted_sqlite_copy(url, partial, key)
         elif key is None:
-            contents = backup_postgres.dump_postgres(url, partial)  # None: pg_dump says not what it wrote
+            backup_postgres.dump_postgres(url, partial)
+            contents = None  # pg_dump says not what it wrote
         else:
-            contents = backup_postgres.encrypted_dump(url, partial, key)
+            backup_postgres.encrypted_dump(url, partial, key)
+            contents = None
         _flush(partial)
         os.replace(partial, final)
         _flush_folder(folder)
@@ -144,7 +147,7 @@ def check_backup(url: str, backup: Path, *, key: BackupKey | None = None) -> Con
     if not is_sqlite_url(url):
         backup_postgres.check_dump(url, backup, key if encrypted else None)
         return None
-    if not encrypted:
+    if not encrypted or key is None:  # key_needed: a key is given exactly for an encrypted copy
         return read_contents(backup)
     with _clear_workspace(sqlite_path(url)) as work:
         clear = work / "check.sqlite3"
@@ -185,7 +188,7 @@ def begin_after_restore(url: str, now: dt.datetime) -> int:
     try:
         with Session(engine) as session, session.begin():
             highest = session.scalar(text("SELECT coalesce(max(seq), 0) FROM changes"))
-            floor = highest + FEED_GAP_AFTER_RESTORE
+            floor: int = highest + FEED_GAP_AFTER_RESTORE
             _set_next_change_after(session.connection(), floor)
             renew_generation(session, now)
             return floor
@@ -356,7 +359,7 @@ class _Hashing:
 # --- both -------------------------------------------------------------------------------
 
 
-def _engine(url: str):  # noqa: ANN202 - an Engine
+def _engine(url: str) -> Engine:
     return create_engine(url, poolclass=NullPool)
 
 

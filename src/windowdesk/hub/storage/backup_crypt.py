@@ -35,7 +35,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -87,7 +87,7 @@ class BackupKey:
     secret: bytes = field(repr=False)
     source: Path  # the file it was read from, for messages
     # scrypt's output per (salt, N, r, p): one derivation per file however often it is read.
-    _stretched: dict[tuple, bytes] = field(default_factory=dict, repr=False, compare=False)
+    _stretched: dict[tuple[bytes, int, int, int], bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_key_file(cls, path: Path) -> BackupKey:
@@ -189,7 +189,13 @@ def _nonce(index: int, last: bool) -> bytes:
     return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
 
 
-def _read_full(source: BinaryIO, size: int) -> bytes:
+class Readable(Protocol):
+    """What encrypt_stream reads: a binary file, or a wrapper hashing what it hands on."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_full(source: Readable, size: int) -> bytes:
     """``size`` bytes, fewer only at the end (a pipe hands them over in pieces)."""
     parts, wanted = [], size
     while wanted:
@@ -206,7 +212,8 @@ def is_encrypted(path: Path) -> bool:
         return handle.read(len(MAGIC) - 1) == MAGIC[:-1]
 
 
-def encrypt_stream(source: BinaryIO, target: BinaryIO, key: BackupKey) -> None:
+
+def encrypt_stream(source: Readable, target: BinaryIO, key: BackupKey) -> None:
     """All of ``source``, encrypted, to ``target``."""
     passphrase = key.kind == PASSPHRASE
     partial = _Header(key.kind, SCRYPT_LOG2_N if passphrase else 0, SCRYPT_R if passphrase else 0,

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from sqlalchemy.engine import URL, make_url
 
@@ -66,10 +66,11 @@ def _run_postgres_tool(tool: str, *args: str, url: str) -> str:
         finished = None
     if finished is None or finished.returncode != 0:
         raise CopyFailed(Text(N_("{tool} did not succeed: {detail}"), tool=tool, detail=_tool_failure(finished)))
-    return finished.stdout
+    output: str = finished.stdout
+    return output
 
 
-def _tool_failure(finished: subprocess.CompletedProcess | None) -> str:
+def _tool_failure(finished: subprocess.CompletedProcess[str] | None) -> str:
     """The tool's last error line; else how it ended."""
     if finished is None:
         return f"no end after {PG_TIMEOUT_S} s"
@@ -95,12 +96,14 @@ def _run_piped(tool: str, *args: str, url: str, feed: Callable[[BinaryIO], None]
             stdout=subprocess.PIPE if drain is not None else output,
         )
         try:
+            # Pipes where a drain or a feed was given (binary: no text= above).
             if drain is not None:
-                drain(process.stdout)
+                drain(cast(BinaryIO, process.stdout))
             if feed is not None:
-                feed(process.stdin)
+                stdin = cast(BinaryIO, process.stdin)
+                feed(stdin)
                 with contextlib.suppress(BrokenPipeError):
-                    process.stdin.close()
+                    stdin.close()
             returncode = process.wait(timeout=PG_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             process.kill()

@@ -25,7 +25,7 @@ from sqlalchemy.sql.dml import Insert
 
 class _Plan(NamedTuple):
     sql: str
-    values: Callable[[dict[str, Any]], tuple]  # a row's values in the statement's order
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]  # a row's values in the statement's order
     processed: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, type processor)
 
 
@@ -50,7 +50,7 @@ def _plan(connection: Connection, statement: Insert, keys: tuple[str, ...]) -> _
     return _Plan(str(compiled), values, processed)
 
 
-def _parameters(plan: _Plan, rows: Sequence[dict[str, Any]]) -> list[tuple]:
+def _parameters(plan: _Plan, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
     # itemgetter picks a row's values in one C call; only the columns whose type has a
     # processor (dates, JSON) are touched one by one.
     values = plan.values

@@ -24,9 +24,9 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -113,7 +113,7 @@ def _sqlite_engine(url: str, begin_statement: str) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - SQLAlchemy hook
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # the driver's connection
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -123,7 +123,7 @@ def _sqlite_engine(url: str, begin_statement: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy hook
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql(begin_statement)
 
     return engine
@@ -179,7 +179,8 @@ class HubDatabase:
                 private_database_file(path)
             self.write_engine = _sqlite_engine(url, "BEGIN IMMEDIATE")
             self.read_engine = _sqlite_engine(url, "BEGIN")
-            self._local_writer = WriterLock(path if path is not None and str(path) != ":memory:" else None)
+            self._local_writer: WriterLock | None = WriterLock(
+                path if path is not None and str(path) != ":memory:" else None)
         else:
             self.write_engine = _postgresql_engine(url)
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")
@@ -239,4 +240,5 @@ class HubDatabase:
         self.write_engine.dispose()
         if self.is_sqlite:  # on PostgreSQL the read engine shares the write engine's pool
             self.read_engine.dispose()
+        if self._local_writer is not None:
             self._local_writer.close()

@@ -8,8 +8,9 @@ hub process starting at the same moment wait instead of migrating twice.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
@@ -20,6 +21,9 @@ from windowdesk.hub.migrations import HEAD_REVISION
 from windowdesk.hub.storage.database import MIGRATION_LOCK_KEY, is_sqlite_url, sqlite_path
 from windowdesk.hub.storage.private_files import private_database_file
 from windowdesk.i18n import N_
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -35,7 +39,7 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def alembic_config(connection: Connection, target_metadata=None):  # noqa: ANN001, ANN201
+def alembic_config(connection: Connection, target_metadata: MetaData | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -45,7 +49,7 @@ def alembic_config(connection: Connection, target_metadata=None):  # noqa: ANN00
     return config
 
 
-def _engine(url: str):  # noqa: ANN202 - an Engine
+def _engine(url: str) -> Engine:
     if not is_sqlite_url(url):
         return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
     path = sqlite_path(url)

@@ -20,7 +20,9 @@ the columns the rules need.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -42,10 +44,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
 if TYPE_CHECKING:
-    from sqlalchemy import BindParameter, ColumnElement
+    from sqlalchemy import BindParameter, ColumnElement, Table
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -56,7 +59,7 @@ NAMING = {
 }
 
 
-class _SqliteJson(TypeDecorator):
+class _SqliteJson(TypeDecorator[Any]):
     """JSON stored as text, also when given as UTF-8 bytes (database.EncodedJson): SQLite
     would keep bytes as a blob, which its JSON functions do not read as this text."""
 
@@ -79,7 +82,7 @@ WindowId = String(12)  # "<center>-<window code>", as on the client
 BOUND_TEXTS_KEPT = 4096  # about a batch's worth of distinct times
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware datetimes in, aware UTC datetimes out; naive UTC in the database."""
 
     impl = DateTime
@@ -95,7 +98,7 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
-    def bind_processor(self, dialect: Any):  # noqa: ANN201 - SQLAlchemy's processor type
+    def bind_processor(self, dialect: Any) -> Callable[[dt.datetime | None], Any] | None:
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
         utc = dt.UTC
@@ -125,8 +128,34 @@ class UTCDateTime(TypeDecorator):
         return process
 
 
+_Values = TypeVar("_Values", bound=StrEnum)
+
+
+class TextEnum(TypeDecorator[_Values]):
+    """A column with a fixed set of values, a StrEnum of domain/: the value in the database
+    (a plain VARCHAR, as before: no migration, no native enum type), the member in Python.
+    A value outside the set is refused when written, and fails loudly when read."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, values: type[_Values], length: int) -> None:
+        super().__init__(length)
+        self.values = values
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else self.values(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> _Values | None:
+        return None if value is None else self.values(value)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:
+        # Every model here is declared on a Table (none on a join or a select); SQLAlchemy
+        # types __table__ as any FromClause, which insert() and update() do not accept.
+        __table__: ClassVar[Table]
 
 
 # --- organisation, owned by the hub ---------------------------------------------------
@@ -162,7 +191,7 @@ class CatalogVersion(Base):
     version: Mapped[str] = mapped_column(String(40), primary_key=True)
     published_at: Mapped[dt.date] = mapped_column(Date)
     content_sha256: Mapped[str] = mapped_column(String(64))
-    documents: Mapped[dict] = mapped_column(Json)
+    documents: Mapped[dict[str, Any]] = mapped_column(Json)
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -174,7 +203,7 @@ class CatalogItem(Base):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     department_code: Mapped[str] = mapped_column(String(8))
-    parallel_departments: Mapped[list] = mapped_column(Json, default=list)
+    parallel_departments: Mapped[list[str]] = mapped_column(Json, default=list)
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -214,8 +243,8 @@ class CalendarYear(Base):
     __tablename__ = "calendar_years"
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     source: Mapped[str] = mapped_column(String(200), default="")
-    holidays: Mapped[dict] = mapped_column(Json)  # ISO day -> name
-    makeup_workdays: Mapped[dict] = mapped_column(Json)  # ISO day -> name
+    holidays: Mapped[dict[str, Any]] = mapped_column(Json)  # ISO day -> name
+    makeup_workdays: Mapped[dict[str, Any]] = mapped_column(Json)  # ISO day -> name
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -298,7 +327,7 @@ class PushedEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10))  # applied / rejected
     reason: Mapped[str] = mapped_column(Text, default="")
-    payload: Mapped[dict] = mapped_column(Json)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock: kept, never trusted
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # SHA-256 of the event's content as received (push_rules.IncomingEvent.content_sha256):
@@ -438,8 +467,8 @@ class CaseEvent(Base):
     __tablename__ = "case_events"
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
-    source: Mapped[str] = mapped_column(String(10))  # window / hub
-    kind: Mapped[str] = mapped_column(String(30))  # accepted / status / decision
+    source: Mapped[StepSource] = mapped_column(TextEnum(StepSource, 10))
+    kind: Mapped[StepKind] = mapped_column(TextEnum(StepKind, 30))
     action: Mapped[str | None] = mapped_column(String(20), nullable=True)
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str] = mapped_column(String(20))
@@ -525,7 +554,7 @@ class AuditRecord(Base):
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
-    detail: Mapped[dict] = mapped_column(Json)
+    detail: Mapped[dict[str, Any]] = mapped_column(Json)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     chain_ok: Mapped[bool] = mapped_column(Boolean)
@@ -551,7 +580,7 @@ class Change(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
     center_code: Mapped[str | None] = mapped_column(CenterCode, nullable=True, index=True)
-    payload: Mapped[dict] = mapped_column(Json)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

@@ -39,7 +39,7 @@ class OnlineApplication(Base):
     address_hash: Mapped[str] = mapped_column(String(64))  # keyed: the per-address limit
     round: Mapped[int] = mapped_column(Integer, default=1)  # 1, then +1 at every re-submission
     # The one-time list of the last return: [{"material": code or "", "kind": "missing"|"correction", "text": ...}]
-    returned: Mapped[list] = mapped_column(Json, default=list)
+    returned: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
     decided_by: Mapped[str] = mapped_column(String(40), default="")  # the workstation of the last decision
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ comparing it) includes them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -58,6 +59,6 @@ class HubAuditEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(80))
-    detail: Mapped[dict] = mapped_column(Json)
+    detail: Mapped[dict[str, Any]] = mapped_column(Json)
     address: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")

@@ -8,6 +8,7 @@ as stored, which pages each material of a case has, and who read them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,7 +36,7 @@ class CasePageList(Base):
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
     material_code: Mapped[str] = mapped_column(String(40))
-    pages: Mapped[list] = mapped_column(Json)
+    pages: Mapped[list[dict[str, Any]]] = mapped_column(Json)
     event_id: Mapped[str] = mapped_column(Uuid)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

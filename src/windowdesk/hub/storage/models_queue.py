@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,7 +19,7 @@ class QueueDay(Base):
     __table_args__ = (Index("ix_queue_days_day", "day"),)
     center_code: Mapped[str] = mapped_column(CenterCode, ForeignKey("centers.code"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # the hall's local date
-    figures: Mapped[dict] = mapped_column(Json)  # {"total", "by_business", "by_window"}
+    figures: Mapped[dict[str, Any]] = mapped_column(Json)  # {"total", "by_business", "by_window"}
     event_id: Mapped[str] = mapped_column(Uuid)
     workstation_id: Mapped[str] = mapped_column(Uuid)  # the window that carried it
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

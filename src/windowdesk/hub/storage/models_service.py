@@ -8,6 +8,7 @@ tables there: personal data (names, phone numbers) stays in ``pushed_events.payl
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,7 +61,7 @@ class Rating(Base):
     # national aspects ({"efficiency": 5, "service": 4, "attitude": 5}; overall is level).
     stage: Mapped[str | None] = mapped_column(String(20), nullable=True)
     round: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    aspects: Mapped[dict | None] = mapped_column(Json, nullable=True)
+    aspects: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     follow_up_id: Mapped[str | None] = mapped_column(Uuid, nullable=True, unique=True)

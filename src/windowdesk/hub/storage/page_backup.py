@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
@@ -45,11 +46,11 @@ def _page_copy(folder: Path, sha256: str, encrypted: bool) -> Path:
 
 
 class _Hashing:
-    def __init__(self, source) -> None:  # noqa: ANN001 - a binary file
+    def __init__(self, source: BinaryIO) -> None:
         self.source, self.digest = source, hashlib.sha256()
 
     def read(self, size: int = -1) -> bytes:
-        data = self.source.read(size)
+        data: bytes = self.source.read(size)
         self.digest.update(data)
         return data
 
@@ -59,7 +60,7 @@ class _Fixity:
 
     def __init__(self) -> None:
         self.digest, self.size = hashlib.sha256(), 0
-        self.also = None
+        self.also: Callable[[bytes], object] | None = None
 
     def take(self, block: bytes) -> None:
         self.digest.update(block)
@@ -128,7 +129,7 @@ def read_manifest(backup: Path) -> list[tuple[str, int]]:
     return pages
 
 
-def _page_bytes(folder: Path, sha256: str, key: BackupKey | None, write) -> None:  # noqa: ANN001
+def _page_bytes(folder: Path, sha256: str, key: BackupKey | None, write: Callable[[bytes], object]) -> None:
     copy = _page_copy(folder, sha256, key is not None)
     if not copy.is_file():
         raise InvalidInput(Text(N_("Page {page}, which the backup needs, is missing from {folder}."),

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -96,7 +96,7 @@ def _file_lock(lock: Path, *, exclusive: bool) -> Iterator[bool]:
         os.close(fd)
 
 
-def _engine(database_url: str):  # noqa: ANN202 - an Engine
+def _engine(database_url: str) -> Engine:
     return create_engine(database_url, poolclass=NullPool, connect_args={"connect_timeout": 10})
 
 
@@ -154,6 +154,8 @@ class _SharedLockKeeper:
     def _drop(self) -> None:
         """Forgets the lost connection (a reconnected one would hold no lock)."""
         connection, self._connection = self._connection, None
+        if connection is None:
+            return
         with contextlib.suppress(Exception):
             connection.invalidate()
             connection.close()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from windowdesk.domain.case_state import ACTION_LABELS, STATUS_LABELS
+from windowdesk.domain.case_steps import StepKind
 from windowdesk.domain.time_limits import Light
+from windowdesk.hub.services.time_cards import Card, NoCard
 from windowdesk.i18n import N_
 
 STATUS_WORDS = {status.value: label for status, label in STATUS_LABELS.items()}
@@ -18,12 +20,13 @@ LIGHT_WORDS = {
     Light.YELLOW.value: N_("Near the promised date"),
     Light.GREEN.value: N_("In time"),
     Light.DONE.value: N_("Decided"),
-    "": N_("Clock stopped"),
+    NoCard.STOPPED.value: N_("Clock stopped"),
+    NoCard.UNDATED.value: N_("No promised date"),
 }
 STEP_WORDS = {
-    "accepted": N_("Accepted at the window"), "status": N_("Step at the window"),
-    "decision": N_("Decision"), "part_decision": N_("Part decided"), "note": N_("Note"),
-    "verification": N_("Verification of the commitment"),
+    StepKind.ACCEPTED: N_("Accepted at the window"), StepKind.STATUS: N_("Step at the window"),
+    StepKind.DECISION: N_("Decision"), StepKind.PART_DECISION: N_("Part decided"), StepKind.NOTE: N_("Note"),
+    StepKind.VERIFICATION: N_("Verification of the commitment"),
 }
 MATERIAL_WORDS = {"received": N_("Received"), "missing": N_("Missing"), "correction": N_("To be corrected")}
 DECISION_WORDS = {"approve": N_("Approve"), "reject": N_("Do not approve"),
@@ -38,8 +41,8 @@ def day(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else "—"
 
 
-def light_key(light: Light | None) -> str:
-    return light.value if light is not None else ""
+def light_key(light: Card) -> str:
+    return light.value
 
 
 def case_words() -> dict[str, object]:

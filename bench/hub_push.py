@@ -1,6 +1,7 @@
 """Where the hub's CPU goes when it applies a window's end-of-day push, phase by phase.
 
     python bench/hub_push.py --events 10000 --rounds 5
+    python bench/hub_push.py --hub postgresql --database-url postgresql+psycopg://postgres@127.0.0.1:PORT/postgres
 
 ``bench/sync.py`` times the whole push (window, HTTP, hub) and shows that the hub's CPU
 decides it. This script runs the hub's part alone, in one process and one thread, with
@@ -18,6 +19,11 @@ the push route runs, in order, and adds up each phase's CPU time (``time.thread_
 ``gc_seconds`` is the part of those spent in the garbage collector. The collector is set
 as the hub sets it once its app is made: the objects made before a round are frozen out
 of its sight, and its youngest generation has the hub's threshold (``windowdesk.heap``).
+
+``wall_seconds`` is the rounds' wall-clock time: on PostgreSQL (``--hub postgresql``, a
+fresh database on ``--database-url`` or ``$WINDOWDESK_TEST_POSTGRES_URL``, dropped after)
+it holds the server's work and the waits for it, which the thread's CPU time does not.
+``--profile FILE`` writes a cProfile of the rounds (pstats format).
 
 Each round pushes ``--events`` new events (new residents, cases, numbers) to the same
 hub file; the figures are medians over the rounds. Steadier than ``bench/sync.py``

@@ -48,7 +48,7 @@ def test_bulk_rows_are_stored_as_sqlalchemy_stores_them(hub) -> None:
     rows = _rows(workstation.id)
     statements: list[str] = []
 
-    def seen(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's hook
+    def seen(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
     stored = {}

@@ -15,7 +15,7 @@ def _sent(connection, statement, parameters: dict) -> tuple[str, object]:
     """The SQL text and driver parameters ``statement`` is run with."""
     sent: list[tuple[str, object]] = []
 
-    def seen(_conn, _cursor, sql, driver_parameters, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's hook
+    def seen(_conn, _cursor, sql, driver_parameters, *_args) -> None:
         sent.append((sql, driver_parameters))
 
     event.listen(connection, "before_cursor_execute", seen)

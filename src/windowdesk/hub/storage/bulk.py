@@ -93,6 +93,7 @@ def _copy_plan(connection: Connection, statement: Insert, keys: tuple[str, ...])
 
 def _copy(connection: Connection, plan: _Plan, rows: Sequence[dict[str, Any]]) -> None:
     driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None  # the connection of a transaction in progress
     parameters = _parameters(plan, rows)
     try:
         with driver_connection.cursor() as cursor, cursor.copy(plan.sql) as copy:

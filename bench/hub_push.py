@@ -1,6 +1,7 @@
 """Where the hub's CPU goes when it applies a window's end-of-day push, phase by phase.
 
     python bench/hub_push.py --events 10000 --rounds 5
+    python bench/hub_push.py --hub postgresql --database-url postgresql+psycopg://postgres@127.0.0.1:PORT/postgres
 
 ``bench/sync.py`` times the whole push (window, HTTP, hub) and shows that the hub's CPU
 decides it. This script runs the hub's part alone, in one process and one thread, with
@@ -19,6 +20,11 @@ the push route runs, in order, and adds up each phase's CPU time (``time.thread_
 as the hub sets it once its app is made: the objects made before a round are frozen out
 of its sight, and its youngest generation has the hub's threshold (``windowdesk.heap``).
 
+``wall_seconds`` is the rounds' wall-clock time: on PostgreSQL (``--hub postgresql``, a
+fresh database on ``--database-url`` or ``$WINDOWDESK_TEST_POSTGRES_URL``, dropped after)
+it holds the server's work and the waits for it, which the thread's CPU time does not.
+``--profile FILE`` writes a cProfile of the rounds (pstats format).
+
 Each round pushes ``--events`` new events (new residents, cases, numbers) to the same
 hub file; the figures are medians over the rounds. Steadier than ``bench/sync.py``
 because nothing else runs beside it, so use it to compare two versions of the hub's code.
@@ -28,6 +34,7 @@ The last stdout line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import gc
 import json
@@ -131,11 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000, help="events per round (default 10,000)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds on the same hub file (default 5)")
+    parser.add_argument("--hub", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--database-url", default=None,
+                        help="PostgreSQL server to make a fresh database on (default $WINDOWDESK_TEST_POSTGRES_URL)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="write a cProfile of the rounds' apply to this file (pstats format)")
     args = parser.parse_args(argv)
 
     from tests.sync.hub_process import HubProcess, create_station
 
-    from sync import private_keyring
+    from sync import hub_database, private_keyring
     from windowdesk.heap import settle_startup_heap
     from windowdesk.hub.server import YOUNG_GC_THRESHOLD
     from windowdesk.hub.services.push_rules import Pusher
@@ -143,10 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     from windowdesk.i18n import set_locale
 
     set_locale("en")
-    with tempfile.TemporaryDirectory(prefix="wd-bench-hub-push-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="wd-bench-hub-push-") as tmp, \
+            hub_database(args.hub, args.database_url) as database_url:
         folder = Path(tmp)
         private_keyring(folder)
-        hub = HubProcess(folder / "hub")
+        hub = HubProcess(folder / "hub", database_url)
         hub.import_catalog()
         code = hub.enrollment_code("CH", "01")
         hub.start()
@@ -160,14 +173,22 @@ def main(argv: list[str] | None = None) -> int:
         rounds: list[dict[str, float]] = []
         collector = CollectorClock()
         gc.callbacks.append(collector)
+        profiler = cProfile.Profile() if args.profile else None
         try:
             for round_index in range(args.rounds):
                 bodies = window_bodies(station, args.events, round_index)
                 settle_startup_heap(young_threshold=YOUNG_GC_THRESHOLD)  # as the hub does once its app is made
                 collector.spent = 0.0
+                if profiler is not None:
+                    profiler.enable()
+                wall_started = time.perf_counter()
                 spent, applied = apply_bodies(db, pusher, bodies)
+                wall = time.perf_counter() - wall_started
+                if profiler is not None:
+                    profiler.disable()
                 spent["total"] = sum(spent.values())
                 spent["gc"] = collector.spent
+                spent["wall"] = wall  # with the database server's work and the waits for it
                 rounds.append(spent)
                 log(f"round {round_index + 1}: {applied} applied in {len(bodies)} batches, "
                     + ", ".join(f"{k} {v:.3f}" for k, v in spent.items()))
@@ -175,8 +196,10 @@ def main(argv: list[str] | None = None) -> int:
             db.dispose()
             station.close()
             hub.close()
-    result = {"events": args.events, "rounds": args.rounds, "batches": len(bodies)}
-    for phase in (*PHASES, "total", "gc"):
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+    result = {"hub": args.hub, "events": args.events, "rounds": args.rounds, "batches": len(bodies)}
+    for phase in (*PHASES, "total", "gc", "wall"):
         result[f"{phase}_seconds"] = round(statistics.median(r[phase] for r in rounds), 3)
     result["total_seconds_rounds"] = [round(r["total"], 3) for r in rounds]
     result.update(python=platform.python_version(), cpus=os.cpu_count(), machine=platform.machine())

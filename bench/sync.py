@@ -22,12 +22,15 @@ batches, two on the wire once the hub allows it, its deletes of confirmed events
 each round) and ``push_seconds`` is the median, ``push_seconds_rounds`` all of them.
 ``push_hub_cpu_seconds`` and ``push_client_cpu_seconds`` are the CPU the push cost the hub's
 processes (from /proc, ``--hub-workers`` children included) and this process (the window),
-medians over the rounds: steadier than wall time on a shared machine, and they tell which
+medians over the rounds, and ``push_database_cpu_seconds`` that of a PostgreSQL server
+running on this machine (its postmaster's process tree, when its data directory can be
+read): steadier than wall time on a shared machine, and they tell which
 side a push waits for. ``status_seconds``: before each push, the status bar's count of
 unsent and refused changes (what the window reads every 30 s), median over the rounds.
 Then the hub publishes ``--pull-changes`` changes (back-office decisions on those cases,
 through the hub's own services) and ``pull_seconds`` is the real ``SyncRunner`` pulling
-and applying them.
+and applying them (``pull_hub_cpu_seconds``, ``pull_client_cpu_seconds``: its CPU on
+each side).
 
 Burst (``--workstations W --per-workstation P``): W workstations are enrolled, then all
 push P events each (residents and cases, batches of 200, each encoded once) at the same
@@ -89,6 +92,25 @@ def hub_database(kind: str, url: str | None) -> Iterator[str | None]:
                          '(eval "$(bash installer/ci-postgres.sh)" starts a server)')
     with fresh_postgres_database(admin, "bench") as fresh:
         yield fresh
+
+
+def database_server_pid(url: str | None) -> int | None:
+    """The PostgreSQL server's postmaster, when it runs on this machine and its files can
+    be read (its CPU and its backends' are then counted beside the hub's); else None."""
+    if url is None:
+        return None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            data_directory = connection.scalar(text("SHOW data_directory"))
+        return int((Path(data_directory) / "postmaster.pid").read_text().split()[0])
+    except (DBAPIError, OSError, ValueError, IndexError):
+        return None
+    finally:
+        engine.dispose()
 
 
 def private_keyring(folder: Path) -> None:
@@ -238,11 +260,14 @@ def run_window(args, folder: Path, hub) -> dict:
     station = create_station(folder / "workstation", "CH", "01")
     try:
         station.enroll(hub.url, code)
-        # When each phase began: (wall clock, the hub's CPU seconds, this process's CPU seconds).
-        marks: dict[str, tuple[float, float | None, float]] = {}
+        # When each phase began: (wall clock, the hub's CPU seconds, this process's CPU
+        # seconds, the database server's CPU seconds when it can be read).
+        marks: dict[str, tuple[float, float | None, float, float | None]] = {}
+        server_pid = None if hub.is_sqlite else database_server_pid(hub.database_url)
 
-        def reading() -> tuple[float, float | None, float]:
-            return time.perf_counter(), process_tree_cpu(hub.process.pid), time.process_time()
+        def reading() -> tuple[float, float | None, float, float | None]:
+            return (time.perf_counter(), process_tree_cpu(hub.process.pid), time.process_time(),
+                    process_tree_cpu(server_pid) if server_pid is not None else None)
 
         def progress(state) -> None:
             if state.phase not in marks:
@@ -253,6 +278,7 @@ def run_window(args, folder: Path, hub) -> dict:
             pushes, cases, pushed = [], 0, 0
             hub_cpus: list[float] = []
             client_cpus: list[float] = []
+            server_cpus: list[float] = []
             statuses: list[float] = []
             for round_index in range(args.rounds):
                 started = time.perf_counter()
@@ -263,16 +289,18 @@ def run_window(args, folder: Path, hub) -> dict:
                 sync_status(station.db)  # what the status bar reads every 30 s
                 statuses.append(time.perf_counter() - started)
                 marks.clear()
-                started, hub_cpu, client_cpu = reading()
+                started, hub_cpu, client_cpu, server_cpu = reading()
                 report = SyncRunner(station.db, client, retries=0).run(progress=progress)
                 finished = time.perf_counter()
                 assert report.ok, report.error
                 assert report.applied == made["events"], report
-                pushed_at, hub_after, client_after = marks["pull"]  # the push is over
+                pushed_at, hub_after, client_after, server_after = marks["pull"]  # the push is over
                 pushes.append(pushed_at - started)
                 if hub_cpu is not None and hub_after is not None:
                     hub_cpus.append(hub_after - hub_cpu)
                 client_cpus.append(client_after - client_cpu)
+                if server_cpu is not None and server_after is not None:
+                    server_cpus.append(server_after - server_cpu)
                 first_pull_seconds = finished - pushed_at
                 cases += made["cases"]
                 pushed += made["events"]
@@ -284,9 +312,12 @@ def run_window(args, folder: Path, hub) -> dict:
             publish_seconds = publish_decisions(hub, changes)
             log(f"published {changes} decisions in {publish_seconds:.1f} s")
             marks.clear()
-            started = time.perf_counter()
+            started, hub_cpu, client_cpu, _server = reading()
             report = SyncRunner(station.db, client, retries=0).run(progress=progress)
-            pull_seconds = time.perf_counter() - started
+            finished, hub_after, client_after, _server = reading()
+            pull_seconds = finished - started
+            pull_hub_cpu = hub_after - hub_cpu if hub_cpu is not None and hub_after is not None else None
+            pull_client_cpu = client_after - client_cpu
             assert report.ok, report.error
             assert report.pulled == changes, report
         finally:
@@ -303,11 +334,15 @@ def run_window(args, folder: Path, hub) -> dict:
             # CPU seconds of the push, medians: the hub's processes and this (the window's) process.
             "push_hub_cpu_seconds": round(statistics.median(hub_cpus), 3) if hub_cpus else None,
             "push_client_cpu_seconds": round(statistics.median(client_cpus), 3),
+            # PostgreSQL on this machine: its server's processes (backends, WAL writer, ...).
+            "push_database_cpu_seconds": round(statistics.median(server_cpus), 3) if server_cpus else None,
             "push_events_per_second": round(made["events"] / push_seconds),
             # The status bar's count of unsent and refused changes with the events unsent, median.
             "status_seconds": round(statistics.median(statuses), 4),
             "pull_changes": changes, "pull_seconds": round(pull_seconds, 3),
             "pull_changes_per_second": round(changes / pull_seconds) if pull_seconds else None,
+            "pull_hub_cpu_seconds": round(pull_hub_cpu, 3) if pull_hub_cpu is not None else None,
+            "pull_client_cpu_seconds": round(pull_client_cpu, 3),
             "first_pull_seconds": round(first_pull_seconds, 3),
             "generate_seconds": round(generate_seconds, 1), "publish_seconds": round(publish_seconds, 1),
         }

@@ -7,9 +7,16 @@ compiled once per column set and each row becomes a tuple through the same type
 processors (the columns' own ``bind_processor``), then goes to the driver's
 executemany. Errors are SQLAlchemy's as usual (IntegrityError, DataError).
 
-Anything else (another database, an UPDATE, rows with different columns, a column left
-out that has a Python-side default) goes through ``connection.execute`` unchanged.
-Statements are expected to be built once (module constants): a plan is kept for each.
+On PostgreSQL the rows go by ``COPY ... FROM STDIN`` in the same transaction (and
+savepoint), as psycopg writes them: SQLAlchemy's executemany there sends one prepared
+INSERT per row through psycopg's pipeline, and both psycopg's per-row work in Python and
+the server's per-statement work cost more than the rows themselves. A COPY is as durable
+as the INSERTs (it commits with the transaction) and is refused by the same constraints;
+its errors are raised as SQLAlchemy's (IntegrityError, DataError, ...) like the INSERTs'.
+
+Anything else (an UPDATE, rows with different columns, a column left out that has a
+Python-side default) goes through ``connection.execute`` unchanged. Statements are
+expected to be built once (module constants): a plan is kept for each.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Insert
 
@@ -65,17 +73,58 @@ def _parameters(plan: _Plan, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, 
     return parameters
 
 
+def _copy_plan(connection: Connection, statement: Insert, keys: tuple[str, ...]) -> _Plan | None:
+    """The COPY of the columns ``keys``, in that order, with their types' processors."""
+    dialect = connection.dialect
+    table = statement.table
+    if set(keys) - set(table.columns.keys()):
+        return None
+    for column in table.columns:
+        if column.key not in keys and column.default is not None:
+            return None  # SQLAlchemy would fill in the default: let it
+    quote = dialect.identifier_preparer.quote
+    columns = ", ".join(quote(table.columns[key].name) for key in keys)
+    sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN"
+    processors = [table.columns[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys]
+    values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    processed = tuple((position, process) for position, process in enumerate(processors) if process is not None)
+    return _Plan(sql, values, processed)
+
+
+def _copy(connection: Connection, plan: _Plan, rows: Sequence[dict[str, Any]]) -> None:
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None  # the connection of a transaction in progress
+    parameters = _parameters(plan, rows)
+    try:
+        with driver_connection.cursor() as cursor, cursor.copy(plan.sql) as copy:
+            for row in parameters:
+                copy.write_row(row)
+    except connection.dialect.loaded_dbapi.Error as error:
+        # As SQLAlchemy raises a failed INSERT's error: the callers catch IntegrityError
+        # and DataError, and a deadlock's DBAPIError is retried by HubDatabase.run_write.
+        raise DBAPIError.instance(plan.sql, None, error, connection.dialect.loaded_dbapi.Error) from error
+
+
+_planners = {"sqlite": _plan, "postgresql": _copy_plan}
+
+
 def execute_many(connection: Connection, statement: Executable, rows: Sequence[dict[str, Any]]) -> None:
-    if connection.dialect.name != "sqlite" or not isinstance(statement, Insert) or len(rows) < 2:
+    dialect = connection.dialect.name
+    if dialect == "postgresql" and connection.dialect.driver != "psycopg":
+        dialect = "other"  # COPY as written here is psycopg 3's
+    if dialect not in _planners or not isinstance(statement, Insert) or len(rows) < 2:
         connection.execute(statement, list(rows))
         return
     keys = tuple(rows[0])
-    cache_key = (statement, connection.dialect.name, keys)
+    cache_key = (statement, dialect, keys)
     if cache_key not in _plans:
-        _plans[cache_key] = _plan(connection, statement, keys)
+        _plans[cache_key] = _planners[dialect](connection, statement, keys)
     plan = _plans[cache_key]
     first = rows[0].keys()
     if plan is None or any(row.keys() != first for row in rows):
         connection.execute(statement, list(rows))
         return
-    connection.exec_driver_sql(plan.sql, _parameters(plan, rows))
+    if dialect == "postgresql":
+        _copy(connection, plan, rows)
+    else:
+        connection.exec_driver_sql(plan.sql, _parameters(plan, rows))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,3 +115,27 @@ def private_data_dir(data_dir: Path) -> None:
         for entry in folder.iterdir():
             if entry.is_file():
                 make_private(entry)
+
+
+def random_key_file(path: Path, size: int) -> bytes:
+    """The random key kept in ``path`` (private to the hub's user), made at the first use.
+
+    Written whole under a temporary name, then linked in place: of two workers starting
+    together one wins, and neither ever reads a half-written key. The caller checks the
+    length it reads back (a damaged file is the administrator's to put back)."""
+    if not path.exists():
+        private_folder(path.parent)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            os.write(fd, secrets.token_bytes(size))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    return path.read_bytes()

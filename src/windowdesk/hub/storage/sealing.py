@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from windowdesk.hub.storage.private_files import FILE_MODE, private_folder
+from windowdesk.hub.storage.private_files import random_key_file
 
 KEY_FILE = "personal.key"
 KEY_BYTES = 32
@@ -59,9 +58,7 @@ class Sealer:
 @functools.cache
 def _key(data_dir: Path) -> bytes:
     path = data_dir / KEY_FILE
-    if not path.exists():
-        _create(path)
-    key = path.read_bytes()
+    key = random_key_file(path, KEY_BYTES)
     if len(key) != KEY_BYTES:
         raise RuntimeError(f"{path} is damaged ({len(key)} bytes, expected {KEY_BYTES}); put back its copy.")
     return key
@@ -72,20 +69,3 @@ def sealer_for(data_dir: Path) -> Sealer:
     return Sealer(_key(Path(data_dir).resolve()))
 
 
-def _create(path: Path) -> None:
-    """Written whole under a temporary name, then linked in place: of two workers starting
-    together one wins, and neither ever reads a half-written key."""
-    private_folder(path.parent)
-    temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        os.write(fd, secrets.token_bytes(KEY_BYTES))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(temporary)

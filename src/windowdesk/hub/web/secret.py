@@ -8,12 +8,10 @@ checks with the same key. Deleting the file signs everyone out of the console.
 from __future__ import annotations
 
 import functools
-import os
-import secrets
 from pathlib import Path
 
 from windowdesk.hub.settings import HubSettings
-from windowdesk.hub.storage.private_files import FILE_MODE, private_folder
+from windowdesk.hub.storage.private_files import random_key_file
 
 KEY_FILE = "web.key"
 KEY_BYTES = 32
@@ -22,9 +20,7 @@ KEY_BYTES = 32
 @functools.cache
 def web_key(data_dir: Path) -> bytes:
     path = data_dir / KEY_FILE
-    if not path.exists():
-        _create(path)
-    key = path.read_bytes()
+    key = random_key_file(path, KEY_BYTES)
     if len(key) != KEY_BYTES:
         raise RuntimeError(
             f"{path} is damaged ({len(key)} bytes, expected {KEY_BYTES}); delete it and restart the hub "
@@ -33,23 +29,6 @@ def web_key(data_dir: Path) -> bytes:
     return key
 
 
-def _create(path: Path) -> None:
-    """Written whole under a temporary name, then linked in place: of two workers starting
-    together one wins, and neither ever reads a half-written key."""
-    private_folder(path.parent)
-    temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        os.write(fd, secrets.token_bytes(KEY_BYTES))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(temporary)
 
 
 def key_for(settings: HubSettings) -> bytes:

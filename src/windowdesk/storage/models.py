@@ -620,6 +620,7 @@ class DayClose(Base):
 
 
 from windowdesk.storage import (  # noqa: E402  (their tables join Base.metadata)
+    models_applications,  # noqa: F401
     models_delivery,  # noqa: F401
     models_service,  # noqa: F401
 )

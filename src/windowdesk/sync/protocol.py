@@ -156,12 +156,16 @@ EVENT_KINDS = (
     # hub/services/queue_rules.py). Its entity id is "<center>:<day>", not a UUID: the
     # hub keeps the latest per center and day.
     "queue.day_figures",
+    # 网上预审: the window's decision on an online application (services/prereview.py;
+    # hub/services/application_rules.py).
+    "application.decided",
 )
 # entity "case", entity_id the case id; payload {"case_id", "material_code", "pages": [{"page_id",
 # "sha256", "size", "mime", "rotation", "checked_by", "checked_at"}...]}: the material's whole
 # current ordered list of pages (an empty list: all deleted).
 EVENT_CASE_PAGES = "case.pages"
 EVENT_QUEUE_DAY_FIGURES = "queue.day_figures"
+EVENT_APPLICATION_DECIDED = "application.decided"
 
 # Kinds of changes the hub hands out in its feed.
 CHANGE_CATALOG = "catalog.published"
@@ -178,8 +182,13 @@ CHANGE_STATUS_PAGE = "status_page.published"
 # A resident rated a case on the hub's public pages: the window that accepted it counts
 # the rating in its reports and follows a bad one up. Older windows skip it.
 CHANGE_WEB_RATING = "rating.web"
+# An online application (网上申报) waiting for the pre-review of its center's windows,
+# submitted or sent again; no personal data: the window fetches the values and the pages
+# through the workstation's application endpoints. Older windows skip it.
+CHANGE_APPLICATION = "application.pending"
 CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
-                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING)
+                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING,
+                CHANGE_APPLICATION)
 
 DECISIONS = ("approve", "reject", "request_materials")
 
@@ -237,6 +246,11 @@ EVENT_REQUIRED_FIELDS = {
     # of one finished day (hall/figures.py finished_day_figures): "total", "by_business"
     # {prefix: figures}, "by_window" {window code: figures}.
     "queue.day_figures": ("center", "day", "total", "by_business", "by_window"),
+    # application.decided: entity "application", entity_id = the online application's id;
+    # "decision" "accept" (for the visit: bring the originals) or "return" with "returned",
+    # the one-time list [{"material": code or "", "kind": "missing"|"correction", "text"}];
+    # "round": the round decided (a decision on an older round is refused).
+    "application.decided": ("center", "decision", "round", "returned", "at"),
 }
 
 # Kinds the payments services push (fee receipts, utility payments, voids, day closes);
@@ -268,6 +282,8 @@ PAYMENT_EVENT_KINDS = (PAYMENT_RECEIVED, UTILITY_PAID, PAYMENT_VOIDED, DAY_CLOSE
 #                                            "operator", "item", "level", "aspects", "stage",
 #                                            "round", "comment", "rated_at", "follow_up":
 #                                            null | {"id", "owner", "deadline"}}
+#   application.pending [application / id]  {"id", "number", "item", "center", "status",
+#                                            "round", "submitted_at", "updated_at"}
 # catalog.published and calendar.override are for every center, the others for one.
 
 # Stable "code" values of the error body (added with the hub), for a client that wants

@@ -164,6 +164,8 @@ class BatchView:
     feedback: dict[str, Any] = field(default_factory=dict)
     # 容缺受理: (case id, material code) -> arrived already, for the cases this batch names.
     deferred: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # 网上预审: online application id -> ApplicationFacts (hub/services/application_rules.py).
+    applications: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -803,8 +805,12 @@ RULES.update(_pages.RULES)
 from windowdesk.hub.services import queue_rules as _queue  # noqa: E402 - uses the helpers above
 
 RULES.update(_queue.RULES)
+# 网上预审: a window's decision on an online application of its center.
+from windowdesk.hub.services import application_rules as _applications  # noqa: E402 - uses the helpers above
+
+RULES.update(_applications.RULES)
 STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_delivery.STATEMENTS, *_pages.STATEMENTS,
-                   *_queue.STATEMENTS)
+                   *_queue.STATEMENTS, *_applications.STATEMENTS)
 CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 

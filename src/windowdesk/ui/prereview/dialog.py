@@ -7,7 +7,7 @@ the focus, Alt+A accepts, Alt+T returns, Esc closes."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -108,8 +108,12 @@ class PreReviewDialog(QDialog):
         self.pages_box.setTitle(_("Uploaded pages"))
         self.materials.setHorizontalHeaderLabels([_("Material"), _("Pages"), _("Check"), _("What is wrong")])
         self.note_label.setText(_("&Note on the form (something typed is wrong):"))
-        self.accept_button.setText(_("&Accept for the visit"))
-        self.return_button.setText(_("Re&turn with the list"))
+        self.accept_button.setText(_("Accept for the visit (Alt+A)"))
+        self.return_button.setText(_("Return with the list (Alt+T)"))
+        # Shortcuts of their own, not mnemonics, whatever the language's words; set after
+        # the text, which would clear them.
+        self.accept_button.setShortcut(QKeySequence("Alt+A"))
+        self.return_button.setShortcut(QKeySequence("Alt+T"))
 
     # --- showing ----------------------------------------------------------------------
 

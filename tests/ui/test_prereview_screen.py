@@ -1,0 +1,46 @@
+"""The pre-review screen (网上预审) in the real main window, offscreen: Ctrl+Shift+O opens
+it from the intake, the waiting application is listed with what the resident typed and
+its pages shown; marking the missing material and returning it leaves the list empty and
+one application.decided event in the outbox; the lock closes it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.sync.application_stand_in import ApplicationHub, bring_application, page_photo
+from tests.ui.helpers import activate, open_main_window
+from windowdesk.services.intake import MISSING
+from windowdesk.storage import models as m
+
+
+def _decided(demo) -> list[dict]:
+    with demo.db.read() as session:
+        return [e.payload for e in session.query(m.OutboxEvent) if e.kind == "application.decided"]
+
+
+def test_the_pre_review_returns_an_application_with_the_missing_material(qtbot, demo) -> None:
+    hub = ApplicationHub("SQ-20261207-CCCCCC", {"applicant_name": "王建国", "phone": "13800138000"},
+                         {"M01": [page_photo(1)], "M02": [page_photo(2)]})
+    bring_application(demo.db, hub)
+    window = open_main_window(qtbot, demo)
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.prereview.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.list.count() == 1 and "SQ-20261207-CCCCCC" in dialog.list.item(0).text()
+    assert dialog.fields.rowCount() == 2 and dialog.pages.count() == 2
+    assert dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull()
+    dialog.pages.setCurrentRow(1)
+    assert not dialog.preview.pixmap().isNull()
+    # M01 and M02 have pages (received), M03 and M04 none (missing): M04 is optional here, received.
+    dialog.set_check("M04", "received")
+    assert [c.status for c in dialog.checks()] == ["received", "received", MISSING, "received"]
+    activate(qtbot, dialog)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # Re&turn with the list
+    qtbot.waitUntil(lambda: dialog.list.count() == 0, timeout=3000)  # a button's shortcut clicks it a moment on
+    assert dialog.empty.isVisibleTo(dialog)
+    assert "SQ-20261207-CCCCCC" in dialog.message.text()
+    [payload] = _decided(demo)
+    assert payload["decision"] == "return" and [e["material"] for e in payload["returned"]] == ["M03"]
+    window.lock()
+    assert window.prereview.dialog is None

@@ -43,6 +43,7 @@ _WORDS = {
     "queue.day_figures": N_("A finished day of the hall's queue"),
     "case.material_arrived": N_("A material to follow arrived"),
     "day.closed": N_("Day closed"),
+    "application.decided": N_("Online application pre-reviewed"),
 }
 
 

@@ -18,7 +18,7 @@ from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.sealing import sealer_for
 from windowdesk.sync.protocol import API_PREFIX
 
-from .conftest import EventFactory, Hub, Workstation
+from .conftest import EventFactory, Hub
 
 ID_NUMBER = "11010519491231002" + resident_id_check_char("11010519491231002")
 

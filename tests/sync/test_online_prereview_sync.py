@@ -43,12 +43,12 @@ def _photo(colour: str) -> bytes:
     return out.getvalue()
 
 
-def _hub_side(hub: HubProcess) -> tuple[HubDatabase, ApplicationFiles]:
-    return HubDatabase(hub.database_url), ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
+def _hub_side(process: HubProcess) -> tuple[HubDatabase, ApplicationFiles]:
+    return HubDatabase(process.database_url), ApplicationFiles(process.data_dir, sealer_for(process.data_dir))
 
 
-def _apply(hub: HubProcess, center: str = "CH") -> hub_applications.Submitted:
-    db, files = _hub_side(hub)
+def _apply(process: HubProcess, center: str = "CH") -> hub_applications.Submitted:
+    db, files = _hub_side(process)
     return hub_applications.submit(
         db, files, item_code=ITEM, center_code=center, address="10.0.0.7", now=dt.datetime.now(dt.UTC),
         values={"applicant_name": "王建国", "id_number": ID_NUMBER, "phone": "13800138000", "hardship": "疾病"},

@@ -63,7 +63,8 @@ def fetch_applications(db: Database, client: HubClient, store: PageStore, *, cal
         for page in details["pages"]:
             page_id, sha256 = str(page["page_id"]), str(page["sha256"])
             if not _stored(store, sha256):
-                data = call(lambda page_id=page_id: client.application_page(application_id, page_id))
+                data = call(lambda application_id=application_id, page_id=page_id:
+                            client.application_page(application_id, page_id))
                 if content_hash(data) != sha256:
                     raise DamagedPage(_("A page arrived damaged"),
                                       _("A page of an online application did not arrive whole; it is fetched "

@@ -6,6 +6,8 @@ the focus, Alt+A accepts, Alt+T returns, Esc closes."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (
@@ -30,8 +32,10 @@ from windowdesk.i18n import _
 from windowdesk.services import prereview
 from windowdesk.services.context import CounterContext
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
-from windowdesk.storage.db import Database
 from windowdesk.ui.formatting import local_time
+
+if TYPE_CHECKING:
+    from windowdesk.storage.db import Database
 
 PREVIEW_SIDE = 360
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.sync.application_stand_in import ApplicationHub, bring_application, page_photo
 from windowdesk.errors import ValidationError
+from windowdesk.i18n import load_catalog, speaking_in
+from windowdesk.paths import translations_dir
 from windowdesk.services import prereview
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
 from windowdesk.storage import models as m
@@ -40,6 +42,12 @@ def test_waiting_applications_oldest_first_with_their_pages(demo) -> None:
     assert [w.number for w in waiting] == [earlier.number, later.number]
     first = waiting[0]
     assert first.values == VALUES and first.item_name and first.round == 1
+    # Under the form's labels where the hub named them (in the window's language), else the code.
+    with speaking_in(load_catalog("zh_CN", translations_dir()), "zh_CN"):
+        shown = prereview.waiting_applications(demo.db, demo.ctx)[0].fields
+    assert shown == (("申请人姓名", "王建国"), ("phone", "13800138000"), ("hardship", "疾病"))
+    with speaking_in(load_catalog("en", translations_dir()), "en"):
+        assert prereview.waiting_applications(demo.db, demo.ctx)[0].fields[0] == ("Applicant's name", "王建国")
     assert [(mat.code, mat.pages) for mat in first.materials] == [("M01", 1), ("M02", 1), ("M03", 0), ("M04", 0)]
     for page, (_id, _material, data) in zip(first.pages, earlier.pages, strict=True):
         assert prereview.page_bytes(demo.db, demo.ctx, application_id=first.id, page_id=page.page_id) == data

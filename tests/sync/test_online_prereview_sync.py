@@ -16,6 +16,8 @@ from PIL import Image, ImageDraw
 from tests.sync.hub_process import HubProcess, create_station
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.errors import ValidationError
+from windowdesk.i18n import load_catalog, speaking_in
+from windowdesk.paths import translations_dir
 from windowdesk.hub.services import online_applications as hub_applications
 from windowdesk.hub.services.online_uploads import Upload
 from windowdesk.hub.storage.application_files import ApplicationFiles
@@ -70,6 +72,9 @@ def test_an_online_application_is_pre_reviewed_at_the_chosen_centers_window(hub,
     [waiting] = prereview.waiting_applications(first.db, first.ctx)
     assert (waiting.number, waiting.round, waiting.values["id_number"]) == (sent.number, 1, ID_NUMBER)
     assert [(m.code, m.pages) for m in waiting.materials if m.pages] == [("M01", 1), ("M02", 1)]
+    with speaking_in(load_catalog("zh_CN", translations_dir()), "zh_CN"):  # the form's labels, from the hub
+        fields = dict(prereview.waiting_applications(first.db, first.ctx)[0].fields)
+    assert fields["身份证号码"] == ID_NUMBER and fields["申请人姓名"] == "王建国"
     # The pages are in the window's page store, whole.
     for page in waiting.pages:
         data = prereview.page_bytes(first.db, first.ctx, application_id=waiting.id, page_id=page.page_id)

@@ -29,6 +29,8 @@ def test_the_pre_review_returns_an_application_with_the_missing_material(qtbot, 
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.list.count() == 1 and "SQ-20261207-CCCCCC" in dialog.list.item(0).text()
     assert dialog.fields.rowCount() == 2 and dialog.pages.count() == 2
+    # The form's label (in the window's language), not the field's code.
+    assert dialog.fields.itemAt(0, dialog.fields.ItemRole.LabelRole).widget().text() in ("申请人姓名", "Applicant's name")
     assert dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull()
     dialog.pages.setCurrentRow(1)
     assert not dialog.preview.pixmap().isNull()

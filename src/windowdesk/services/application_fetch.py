@@ -77,6 +77,9 @@ def fetch_applications(db: Database, client: HubClient, store: PageStore, *, cal
                 continue
             row.values = {str(key): str(value) for key, value in details["values"].items()}
             row.pages = pages
+            row.labels = [{"code": str(f.get("code", "")), "label": str(f.get("label", "")),
+                           "label_en": str(f.get("label_en", ""))}
+                          for f in details.get("fields") or [] if isinstance(f, dict)]
             row.returned = [dict(entry) for entry in details.get("returned") or []]
             row.fetched_round = round_
         fetched += 1

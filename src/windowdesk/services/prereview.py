@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.text_rules import SHORT_NOTE, checked_text
 from windowdesk.errors import NotFoundError, ValidationError
-from windowdesk.i18n import _
+from windowdesk.i18n import _, current_locale
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.catalog import MaterialLine
@@ -59,6 +59,7 @@ class WaitingApplication:
     round: int
     submitted_at: dt.datetime
     values: dict[str, str]
+    fields: tuple[tuple[str, str], ...]  # (label in the window's language, value), the form's order
     materials: tuple[AppliedMaterial, ...]
     pages: tuple[AppliedPage, ...]
     returned_before: tuple[dict[str, str], ...]  # the list of the last return, when sent again
@@ -71,6 +72,15 @@ class Returned:
     text: str
 
 
+def _fields(row: OnlineApplication) -> tuple[tuple[str, str], ...]:
+    """The values under the form's labels; a value the form does not name, under its code."""
+    english = current_locale().startswith("en")
+    labels = {str(f.get("code")): (str(f.get("label_en") or f.get("label")) if english else str(f.get("label")))
+              for f in row.labels}
+    order = [code for code in labels if code in row.values] + [code for code in row.values if code not in labels]
+    return tuple((labels.get(code) or code, str(row.values[code])) for code in order)
+
+
 def _view(session: Session, row: OnlineApplication) -> WaitingApplication:
     item = catalog_queries.item_with_details(session, row.item_code)
     pages = tuple(AppliedPage(str(p["page_id"]), str(p["material"]), str(p["sha256"])) for p in row.pages)
@@ -81,7 +91,8 @@ def _view(session: Session, row: OnlineApplication) -> WaitingApplication:
         if item is not None else ()
     return WaitingApplication(
         id=row.id, number=row.number, item_code=row.item_code, item_name=item.name if item is not None else row.item_code,
-        round=row.round, submitted_at=row.submitted_at, values=dict(row.values), materials=materials, pages=pages,
+        round=row.round, submitted_at=row.submitted_at, values=dict(row.values), fields=_fields(row),
+        materials=materials, pages=pages,
         returned_before=tuple(dict(entry) for entry in row.returned))
 
 

@@ -227,7 +227,8 @@ def _application(session: Session, change: protocol.Change, now: dt.datetime) ->
     if row is not None and row.round >= round_:
         return None
     if row is None:
-        row = ma.OnlineApplication(id=payload["id"], fetched_round=0, values={}, pages=[], returned=[])
+        row = ma.OnlineApplication(id=payload["id"], fetched_round=0, values={}, labels=[], pages=[],
+                                   returned=[])
         session.add(row)
     row.number = str(payload["number"])[:24]
     row.item_code = str(payload["item"])[:16]

@@ -35,6 +35,8 @@ class OnlineApplication(Base):
     # The round whose values and pages are here (0: none yet): shown only when = round.
     fetched_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The form's labels as the hub published them: [{"code", "label", "label_en"}]
+    labels: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # [{"page_id", "material", "sha256"}] in the hub's order (material, position)
     pages: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # The one-time list of the last return (this window's, or the hub's of an earlier round)

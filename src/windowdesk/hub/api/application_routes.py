@@ -49,6 +49,8 @@ class ApplicationPage(BaseModel):
 
 class ApplicationReply(ApplicationItem):
     values: dict[str, str]
+    # The form's labels (the windows' endpoint only): [{"code", "label", "label_en"}]
+    fields: list[dict[str, str]] = []
     returned: list[dict[str, str]]
     pages: list[ApplicationPage]
 
@@ -113,9 +115,11 @@ def center_applications(caller: Workstation, db: Database) -> list[ApplicationIt
             summary="One online application of the workstation's center with what the resident typed; recorded")
 def center_application(application_id: ApplicationId, caller: Workstation, db: Database,
                        request: Request) -> ApplicationReply:
-    return _reply(access.open_for_workstation(db, _files(request), application_id=application_id,
-                                              center_code=caller.center_code, workstation_id=caller.workstation_id,
-                                              now=utc_now()))
+    reply = _reply(access.open_for_workstation(db, _files(request), application_id=application_id,
+                                               center_code=caller.center_code, workstation_id=caller.workstation_id,
+                                               now=utc_now()))
+    reply.fields = access.form_fields(db, item_code=reply.item_code)
+    return reply
 
 
 @router.get("/window/applications/{application_id}/pages/{page_id}", response_class=Response, tags=["sync"],

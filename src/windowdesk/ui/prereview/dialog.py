@@ -162,10 +162,10 @@ class PreReviewDialog(QDialog):
             self.returned_before.clear()
             return
         self.header.setText(_("{number}: {item}").format(number=application.number, item=application.item_name))
-        for code, value in application.values.items():
+        for name, value in application.fields:
             label = QLabel(value)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.fields.addRow(code, label)
+            self.fields.addRow(name, label)
         self.returned_before.setText(
             _("Returned last time: {list}").format(list=_("; ").join(
                 entry.get("text", "") for entry in application.returned_before))

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("fetched_round", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("values", sa.JSON(), nullable=False),
+        sa.Column("labels", sa.JSON(), nullable=False),
         sa.Column("pages", sa.JSON(), nullable=False),
         sa.Column("returned", sa.JSON(), nullable=False),
         sa.Column("decided_by", sa.String(length=36), nullable=True),

@@ -16,13 +16,13 @@ from PIL import Image, ImageDraw
 from tests.sync.hub_process import HubProcess, create_station
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.errors import ValidationError
-from windowdesk.i18n import load_catalog, speaking_in
-from windowdesk.paths import translations_dir
 from windowdesk.hub.services import online_applications as hub_applications
 from windowdesk.hub.services.online_uploads import Upload
 from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.sealing import sealer_for
+from windowdesk.i18n import load_catalog, speaking_in
+from windowdesk.paths import translations_dir
 from windowdesk.services import catalog as catalog_service
 from windowdesk.services import prereview
 from windowdesk.services.intake import MISSING, RECEIVED, MaterialCheck

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.hub.services import online_applications as applications
+from windowdesk.hub.services import province_export
 from windowdesk.hub.services.online_uploads import Upload
 from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.sealing import sealer_for
@@ -87,3 +89,31 @@ def test_a_decision_is_applied_once_for_the_current_round(hub: Hub, sent, events
         assert (row.status, row.returned, row.decided_by) == ("returned", MISSING_M03, "CH-01")
     listed = hub.client.get(f"{API_PREFIX}/window/applications", headers=ch.headers)
     assert listed.json() == []
+
+
+def test_a_case_accepted_from_the_application_is_online_and_completes_it(hub: Hub, sent, events: EventFactory) -> None:
+    ch = hub.enroll("CH", "01")
+    resident = events.resident()
+    assert hub.push_results(ch, [resident, _decision(events, sent.application_id, "accept")]) == [
+        ("applied", ""), ("applied", "")]
+    wrong = events.case(resident["entity_id"], item="MZ-003", source="by fax")
+    assert hub.push_results(ch, [wrong])[0][0] == "rejected"
+    case = events.case(resident["entity_id"], item="MZ-003", source="online",
+                       online_application=sent.application_id)
+    assert hub.push_results(ch, [case]) == [("applied", "")]
+    with hub.db.read() as session:
+        from windowdesk.hub.storage.models import Case
+        from windowdesk.hub.storage.models_applications import OnlineApplication
+
+        assert session.get(Case, case["entity_id"]).source == "online"
+        assert session.get(OnlineApplication, sent.application_id).status == "completed"
+        # The provincial exchange's record names the source (来源).
+        day = events.clock.astimezone(ZoneInfo("Asia/Shanghai")).date()
+        [record] = [r for r in province_export.day_records(session, day)
+                    if r["case_number"] == case["payload"]["number"]]
+        assert record["source"] == "online"
+    # A case of the window (no source named) stays "window", as before.
+    plain = events.case(resident["entity_id"], item="MZ-003")
+    assert hub.push_results(ch, [plain]) == [("applied", "")]
+    with hub.db.read() as session:
+        assert session.get(Case, plain["entity_id"]).source == "window"

@@ -43,7 +43,9 @@ class ApplicationHub(HubStandIn):
     def application(self, application_id: str) -> dict:
         assert application_id == self.id
         return {"id": self.id, "status": "submitted", "round": self.round, "values": self.values,
-                "fields": [{"code": "applicant_name", "label": "申请人姓名", "label_en": "Applicant's name"}],
+                "fields": [{"code": "applicant_name", "label": "申请人姓名", "label_en": "Applicant's name",
+                            "kind": "text"},
+                           {"code": "id_number", "label": "身份证号码", "label_en": "ID number", "kind": "id_number"}],
                 "returned": self.returned,
                 "pages": [{"page_id": page_id, "material_code": material, "sha256": content_hash(data)}
                           for page_id, material, data in self.pages]}

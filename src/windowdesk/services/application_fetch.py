@@ -78,7 +78,7 @@ def fetch_applications(db: Database, client: HubClient, store: PageStore, *, cal
             row.values = {str(key): str(value) for key, value in details["values"].items()}
             row.pages = pages
             row.labels = [{"code": str(f.get("code", "")), "label": str(f.get("label", "")),
-                           "label_en": str(f.get("label_en", ""))}
+                           "label_en": str(f.get("label_en", "")), "kind": str(f.get("kind", ""))}
                           for f in details.get("fields") or [] if isinstance(f, dict)]
             row.returned = [dict(entry) for entry in details.get("returned") or []]
             row.fetched_round = round_

@@ -47,3 +47,7 @@ def by_number(session: Session, number: str) -> OnlineApplication | None:
 
 def get(session: Session, application_id: str) -> OnlineApplication | None:
     return session.get(OnlineApplication, application_id)
+
+
+def open_rows(session: Session, statuses: Iterable[str]) -> list[OnlineApplication]:
+    return list(session.scalars(select(OnlineApplication).where(OnlineApplication.status.in_(list(statuses)))))

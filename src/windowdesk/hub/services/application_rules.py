@@ -37,7 +37,14 @@ UPDATE_APPLICATION = (
     .values(status=bindparam("new_status"), returned=bindparam("returned_list"), decided_by=bindparam("by"),
             decided_at=bindparam("decided"), updated_at=bindparam("decided"))
 )
-STATEMENTS = (UPDATE_APPLICATION,)
+COMPLETE_APPLICATION = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("completed_id"), _TABLE.c.center_code == bindparam("completed_center"),
+           _TABLE.c.status.in_(("submitted", "accepted")))
+    .values(status="completed", updated_at=bindparam("completed_at"))
+)
+STATEMENTS = (UPDATE_APPLICATION, COMPLETE_APPLICATION)
+SOURCES = ("window", "online")
 
 
 @dataclass
@@ -95,6 +102,23 @@ def application_decided(event, pusher, view, now: dt.datetime):  # noqa: ANN001,
         v.applications[event.entity_id] = ApplicationFacts(facts.center_code, status, facts.round)
 
     return base.Plan([(UPDATE_APPLICATION, row)], remember)
+
+
+def case_source(read, center: str, now: dt.datetime  # noqa: ANN001 - a PayloadReader
+                ) -> tuple[str, tuple[Any, dict[str, Any]] | None]:
+    """A case.accepted event's source (来源) and, for one finishing an online application of
+    the pusher's center, the statement completing it (an application of another center, or
+    one already completed, is left as it is: the case itself is the window's to record)."""
+    source = read.payload.get("source", "window")
+    if source not in SOURCES:
+        raise base.Rejected(N_("The case.accepted event's source must be window or online."))
+    application_id = read.payload.get("online_application")
+    if source != "online" or application_id is None:
+        return source, None
+    if not base.is_uuid(application_id):
+        raise base.Rejected(N_("The case.accepted event's online_application is not an application's id."))
+    return source, (COMPLETE_APPLICATION, dict(completed_id=application_id, completed_center=center,
+                                               completed_at=now))
 
 
 RULES = {EVENT_APPLICATION_DECIDED: application_decided}

@@ -122,13 +122,14 @@ def waiting_for_center(db: HubDatabase, *, center_code: str) -> list[Application
 
 def form_fields(db: HubDatabase, *, item_code: str) -> list[dict[str, str]]:
     """The labels of the item's online form in the published catalog ({"code", "label",
-    "label_en"}, in the form's order), for the window to show what each value is."""
+    "label_en", "kind"}, in the form's order), for the window to show what each value is."""
     with db.read() as session:
         published = current_catalog(session)
     if published is None or not published.catalog.has_item(item_code):
         return []
     online = published.catalog.item(item_code).online
-    return [{"code": f.code, "label": f.label, "label_en": f.label_en} for f in online.fields] if online else []
+    return [{"code": f.code, "label": f.label, "label_en": f.label_en, "kind": f.kind}
+            for f in online.fields] if online else []
 
 
 def _center_row(session: Session, application_id: str, center_code: str) -> OnlineApplication:

@@ -547,12 +547,15 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     if number in view.case_numbers:
         raise Rejected(N_("The case number {number} is already used by another case on the hub."), number=number)
     accepted = CaseStatus.ACCEPTED.value
+    # 来源: a case finishing an online application (网上申报) is online; the application is
+    # completed with it (application_rules; one of another center is left alone).
+    source, online = _applications.case_source(read, center, now)
     statements = [
         (INSERT_CASE, dict(
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
             accepted_at=accepted_at, received_at=now, updated_at=now, promised_date=promised_date,
-            source="window", certificate_number="", query_code_hash=code_hash,
+            source=source, certificate_number="", query_code_hash=code_hash,
         )),
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source="window", kind="accepted", action=None, from_status=None,
@@ -567,6 +570,8 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     if deferral is not None:
         statements += [(INSERT_DEFERRED_MATERIAL, dict(case_id=case_id, material_code=code, due_date=deferral[0],
                                                        arrived_at=None)) for code in deferral[1]]
+    if online is not None:
+        statements.append(online)
 
     def remember(v: BatchView) -> None:
         v.cases[case_id] = CaseFacts(number, center, accepted)

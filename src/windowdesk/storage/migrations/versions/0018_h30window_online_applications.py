@@ -6,7 +6,8 @@ Create Date: 2026-12-07
 
 One row per online application of the window's center: what the feed says of it (number,
 item, state, round), what the resident typed and the list of its pages once fetched, and
-the window's decision. New table: nothing to carry over.
+the window's decision. A case keeps its source (来源: window, or online with the
+application's id); existing cases came through the window.
 """
 
 import sqlalchemy as sa
@@ -37,8 +38,14 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(), nullable=True),
     )
     op.create_index("ix_online_applications_status_submitted", "online_applications", ["status", "submitted_at"])
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.add_column(sa.Column("source", sa.String(length=10), server_default="window", nullable=False))
+        batch_op.add_column(sa.Column("online_application_id", sa.String(length=36), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.drop_column("online_application_id")
+        batch_op.drop_column("source")
     op.drop_index("ix_online_applications_status_submitted", table_name="online_applications")
     op.drop_table("online_applications")

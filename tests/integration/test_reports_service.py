@@ -127,8 +127,9 @@ def test_csv_export_and_permissions(demo, fixed_data):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == ["Period", "2025-10-01", "2025-10-17"]
-    assert rows[1][:5] == ["Window", "Accepted", "Of which by agents", "Of which with materials to follow", "Completed"]
-    assert rows[-1][:7] == ["Total", "2", "0", "0", "2", "1", "2"]
+    assert rows[1][:6] == ["Window", "Accepted", "Of which by agents", "Of which with materials to follow",
+                           "Of which applied online", "Completed"]
+    assert rows[-1][:8] == ["Total", "2", "0", "0", "0", "2", "1", "2"]
     with pytest.raises(PermissionDenied):
         reports.performance_report(demo.db, clerk, start=START, end=END, by="window", shipped_calendar=demo.calendar)
     with pytest.raises(ValidationError):

@@ -6,7 +6,8 @@ period [start, end] of local days:
 
 - accepted: cases accepted on a day of the period; of them, proxy_accepted: those an
   agent applied for (帮办代办), and deferred_accepted: those accepted with materials to
-  follow (容缺受理), each counted apart;
+  follow (容缺受理), and online_accepted: those finishing an online application (网上申报,
+  the case's source), each counted apart;
 - completed: cases that reached 办结 (completed) on a day of the period;
 - on time / late: of those completed, used working days <= / > the item's promised limit
   (working days after the acceptance day up to the completion day, without the days the
@@ -69,6 +70,7 @@ class CaseFact:
     delivered_day: dt.date | None = None
     proxy: bool = False  # 帮办代办: an agent applied for the applicant
     deferred: bool = False  # 容缺受理: accepted with materials to follow
+    online: bool = False  # 网上申报: its source is an online application
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Figures:
     accepted: int = 0
     proxy_accepted: int = 0  # of accepted
     deferred_accepted: int = 0  # of accepted
+    online_accepted: int = 0  # of accepted
     completed: int = 0
     on_time: int = 0
     late: int = 0
@@ -148,7 +151,8 @@ class Figures:
     def as_dict(self) -> dict[str, Any]:
         return {
             "accepted": self.accepted, "proxy_accepted": self.proxy_accepted,
-            "deferred_accepted": self.deferred_accepted, "completed": self.completed, "on_time": self.on_time, "late": self.late,
+            "deferred_accepted": self.deferred_accepted, "online_accepted": self.online_accepted,
+            "completed": self.completed, "on_time": self.on_time, "late": self.late,
             "open_overdue": self.open_overdue, "overdue": self.overdue, "notifications": self.notifications,
             "refusals": self.refusals, "average_handling_days": self.average_handling_days,
             "on_time_rate": self.on_time_rate, "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
@@ -246,6 +250,8 @@ def build_report(
                 add(case.keys, _bump("proxy_accepted"))
             if case.deferred:
                 add(case.keys, _bump("deferred_accepted"))
+            if case.online:
+                add(case.keys, _bump("online_accepted"))
         if case.completed_day is not None and _within(case.completed_day, start, end):
             used = used_working_days(case, case.completed_day, index)
             on_time = used <= case.promised_days
@@ -324,6 +330,6 @@ def _complained(complaint: ComplaintFact) -> Callable[[Figures], None]:
 
 def report_columns() -> Sequence[str]:
     """The figures' names in the order tables and CSV files show them."""
-    return ("accepted", "proxy_accepted", "deferred_accepted", "completed", "on_time", "overdue", "notifications",
+    return ("accepted", "proxy_accepted", "deferred_accepted", "online_accepted", "completed", "on_time", "overdue", "notifications",
             "refusals", "average_handling_days", "rating_count", "window_ratings", "web_ratings", "satisfaction_rate",
             "complaints", "complaints_resolved")

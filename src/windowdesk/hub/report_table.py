@@ -11,7 +11,7 @@ from windowdesk.i18n import N_
 # in every language, for the programs and spreadsheets that read it by its headings.
 COLUMNS = (
     ("accepted", N_("ACCEPTED")), ("proxy_accepted", N_("BY AGENTS")),
-    ("deferred_accepted", N_("MATERIALS TO FOLLOW")), ("completed", N_("COMPLETED")), ("on_time", N_("ON TIME")),
+    ("deferred_accepted", N_("MATERIALS TO FOLLOW")), ("online_accepted", N_("APPLIED ONLINE")), ("completed", N_("COMPLETED")), ("on_time", N_("ON TIME")),
     ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),
     ("average_handling_days", N_("AVG DAYS")), ("rating_count", N_("RATINGS")),
     ("window_ratings", N_("AT WINDOW")), ("web_ratings", N_("ONLINE")), ("satisfaction_rate", N_("SATISFIED")),

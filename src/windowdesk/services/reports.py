@@ -51,7 +51,7 @@ def column_labels() -> dict[str, str]:
     """Headings of the report's figures, for tables, CSV files and the PDF."""
     return {
         "accepted": _("Accepted"), "proxy_accepted": _("Of which by agents"),
-        "deferred_accepted": _("Of which with materials to follow"), "completed": _("Completed"), "on_time": _("On time"),
+        "deferred_accepted": _("Of which with materials to follow"), "online_accepted": _("Of which applied online"), "completed": _("Completed"), "on_time": _("On time"),
         "overdue": _("Overdue"), "notifications": _("One-time notifications"), "refusals": _("Refusals"),
         "average_handling_days": _("Average handling (working days)"), "rating_count": _("Ratings"),
         "window_ratings": _("Ratings at the window"), "web_ratings": _("Ratings online"),
@@ -90,7 +90,7 @@ def _case_facts(session: Session, ctx: CounterContext, start: dt.date, end: dt.d
             Keys(case.window_id, case.operator_id, department, ctx.center_code), case.accepted_day, promised,
             completed_day=None if withdrawn else finished_day, withdrawn_day=finished_day if withdrawn else None,
             suspensions=tuple(suspensions_from([(at.astimezone(zone).date(), status) for at, status in case.steps])),
-            proxy=case.proxy, deferred=case.deferred,
+            proxy=case.proxy, deferred=case.deferred, online=case.online,
         ))
     return facts
 

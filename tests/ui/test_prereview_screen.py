@@ -46,3 +46,38 @@ def test_the_pre_review_returns_an_application_with_the_missing_material(qtbot, 
     assert payload["decision"] == "return" and [e["material"] for e in payload["returned"]] == ["M03"]
     window.lock()
     assert window.prereview.dialog is None
+
+
+def test_at_the_visit_the_number_opens_the_intake_pre_filled_and_the_case_gets_the_pages(qtbot, demo) -> None:
+    from windowdesk.domain.ids import resident_id_check_char
+    from windowdesk.services import material_pages, prereview
+
+    id_number = "11010519491231002" + resident_id_check_char("11010519491231002")
+    hub = ApplicationHub("SQ-20261207-FFFFFF", {"applicant_name": "李秀英", "id_number": id_number},
+                         {"M01": [page_photo(1)], "M02": [page_photo(2)]})
+    bring_application(demo.db, hub)
+    prereview.accept_for_visit(demo.db, demo.ctx, application_id=hub.id)
+    window = open_main_window(qtbot, demo)
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    lookup = window.prereview.visit_dialog
+    assert lookup is not None
+    qtbot.waitUntil(lookup.isVisible)
+    qtbot.keyClicks(lookup.key, "SQ-20261207-ZZZZZZ")
+    qtbot.keyClick(lookup.key, Qt.Key.Key_Return)
+    assert lookup.isVisible() and "SQ-20261207-ZZZZZZ" in lookup.message.text()  # said, not opened
+    lookup.key.clear()
+    qtbot.keyClicks(lookup.key, hub.number)
+    qtbot.keyClick(lookup.key, Qt.Key.Key_Return)
+    intake = window.intake
+    qtbot.waitUntil(lambda: intake.online_application_id == hub.id)
+    assert window.tabs.currentWidget() is intake and intake.guide.code == "MZ-003"
+    assert intake.applicant_picker.chosen is not None and intake.applicant_picker.chosen.name == "李秀英"
+    marked = {check.material_code: check.status for check in intake.materials.checks()}
+    assert marked == {"M01": "received", "M02": "received"}  # the rest the clerk marks
+    intake.materials.mark_all_received()
+    with qtbot.waitSignal(intake.recordSaved) as saved:
+        intake.accept_case()
+    case_id = saved.args[0].id
+    pages = material_pages.case_pages(demo.db, demo.ctx, case_id=case_id)
+    assert [len(pages.material(code).pages) for code in ("M01", "M02")] == [1, 1]
+    assert intake.online_application_id is None  # the next applicant starts blank

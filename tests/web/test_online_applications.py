@@ -2,11 +2,12 @@
 from the guide page, apply online with two pages, get the number and the query code, open
 the application with them; a real window of the chosen center syncs and returns it with
 one missing material (网上预审, its own services), the resident sees the list, corrects and
-sends it again, the window syncs and accepts it for the visit, and the resident reads that.
+sends it again, the window syncs and accepts it for the visit, and the resident reads that;
 Bad uploads (a renamed executable, a PDF that is not one, a 200 MB file) are refused with
 a clear message and nothing is stored.
 
-The pre-filled intake at the visit (part 5 of the brief) is not built in this branch."""
+At the visit, the number opens the intake pre-filled; the case accepted from it carries the
+uploaded pages and completes the application at the hub."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tests.web.browser import save_screenshot
 from tests.web.human import answer_for
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import catalog as catalog_service
-from windowdesk.services import prereview
+from windowdesk.services import intake, material_pages, online_visit, prereview
 from windowdesk.services.intake import MISSING, RECEIVED, MaterialCheck
 
 ITEM = "MZ-003"
@@ -144,6 +145,21 @@ def test_apply_online_from_a_phone_then_correct_what_the_window_returned(apply_h
     assert page.get_attribute("#application-state", "data-state") == "accepted"
     assert "携带原件" in page.inner_text("#application-state")
     save_screenshot(page, "online-application-accepted-phone")
+
+    # At the visit: the number opens the intake pre-filled; the case gets the three pages,
+    # is online, and completes the application at the hub with its push.
+    form = online_visit.open_for_visit(window.db, window.ctx, key=number)
+    assert form.item_code == ITEM and form.applicant is not None and form.with_pages == {"M01", "M02", "M03"}
+    case = intake.accept_case(window.db, window.ctx, item_code=ITEM, applicant=form.applicant.ref,
+                              checks=[MaterialCheck(mat.code, RECEIVED) for mat in guide.materials],
+                              shipped_calendar=window.calendar, online_application_id=form.application_id)
+    pages = material_pages.case_pages(window.db, window.ctx, case_id=case.id)
+    assert sum(len(material.pages) for material in pages.materials) == 3
+    _sync(window)
+    assert hub.rows("SELECT status FROM online_applications") == [("completed",)]
+    assert hub.rows("SELECT source FROM cases WHERE id = :c", c=case.id) == [("online",)]
+    page.reload()
+    assert page.get_attribute("#application-state", "data-state") == "completed"
 
 
 def test_bad_uploads_are_refused_with_a_clear_message_and_nothing_is_stored(apply_hub, phone_page, tmp_path) -> None:

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence
 
 from windowdesk.i18n import _
+from windowdesk.services import online_visit
 from windowdesk.sync.protocol import CHANGE_APPLICATION
 from windowdesk.ui.prereview.dialog import PreReviewDialog
+from windowdesk.ui.prereview.visit import VisitLookupDialog
 
 if TYPE_CHECKING:
     from windowdesk.ui.main_window import MainWindow
@@ -24,12 +26,17 @@ class PreReviewWiring:
         self.open_action = self.menu.addAction("")
         self.open_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.open_action.triggered.connect(self.open)
-        window.addActions([self.open_action])
+        self.visit_action = self.menu.addAction("")
+        self.visit_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        self.visit_action.triggered.connect(self.open_visit)
+        self.visit_dialog: VisitLookupDialog | None = None
+        window.addActions([self.open_action, self.visit_action])
         window.sync.dataChanged.connect(self._hub_data_changed)
 
     def retranslate(self) -> None:
         self.menu.setTitle(_("O&nline"))
         self.open_action.setText(_("&Pre-review online applications… (Ctrl+Shift+O)"))
+        self.visit_action.setText(_("Finish an online application at the &visit… (Ctrl+Shift+V)"))
         if self.dialog is not None:
             self.dialog.retranslate()
 
@@ -43,6 +50,16 @@ class PreReviewWiring:
         self.dialog.raise_()
         self.dialog.activateWindow()
         return self.dialog
+
+    def open_visit(self) -> VisitLookupDialog:
+        """The number or ID number, then the intake pre-filled."""
+        self.visit_dialog = VisitLookupDialog(self.window.db, self.window.ctx, self._opened, self.window)
+        self.visit_dialog.open()
+        return self.visit_dialog
+
+    def _opened(self, form: online_visit.VisitForm) -> None:
+        self.window.tabs.setCurrentWidget(self.window.intake)
+        self.window.intake.open_online(form)
 
     def close(self) -> None:
         """At the lock: what the residents typed is not left on the screen."""

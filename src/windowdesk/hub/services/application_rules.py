@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, update
+from sqlalchemy.sql import Executable
 
 from windowdesk.domain.catalog_model import MATERIAL_CODE
 from windowdesk.hub.storage.models_applications import OnlineApplication
@@ -43,7 +44,7 @@ COMPLETE_APPLICATION = (
            _TABLE.c.status.in_(("submitted", "accepted")))
     .values(status="completed", updated_at=bindparam("completed_at"))
 )
-STATEMENTS = (UPDATE_APPLICATION, COMPLETE_APPLICATION)
+STATEMENTS: tuple[Executable, ...] = (UPDATE_APPLICATION, COMPLETE_APPLICATION)
 SOURCES = ("window", "online")
 
 
@@ -54,7 +55,7 @@ class ApplicationFacts:
     round: int
 
 
-def _returned(read, raw: Any) -> list[dict[str, str]]:  # noqa: ANN001 - a PayloadReader
+def _returned(raw: Any) -> list[dict[str, str]]:
     if not isinstance(raw, list) or len(raw) > MAX_RETURNED:
         raise base.Rejected(N_("The application.decided event's returned list must be a list of at most {most} "
                                "entries."), most=MAX_RETURNED)
@@ -72,7 +73,9 @@ def _returned(read, raw: Any) -> list[dict[str, str]]:  # noqa: ANN001 - a Paylo
     return entries
 
 
-def application_decided(event, pusher, view, now: dt.datetime):  # noqa: ANN001, ANN201 - push_rules' Rule
+def application_decided(
+    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
+) -> base.Plan:
     read = base.PayloadReader(event)
     if event.entity != "application":
         raise base.Rejected(N_("An application.decided event must be about an application, not {entity!r}."),
@@ -83,7 +86,7 @@ def application_decided(event, pusher, view, now: dt.datetime):  # noqa: ANN001,
         raise base.Rejected(N_("The application.decided event's decision must be accept or return."))
     round_ = read.integer("round")
     read.timestamp("at")  # the window's clock: checked, kept with the event, not trusted
-    returned = _returned(read, read.payload.get("returned"))
+    returned = _returned(read.payload.get("returned"))
     if (decision == RETURN) != bool(returned):
         raise base.Rejected(N_("An application is returned with the list of what is missing, and accepted without "
                                "one."))
@@ -98,14 +101,14 @@ def application_decided(event, pusher, view, now: dt.datetime):  # noqa: ANN001,
     row = dict(application_id=event.entity_id, new_status=status, returned_list=returned, by=pusher.window_id,
                decided=now)  # the hub's clock: the purge counts from it
 
-    def remember(v) -> None:  # noqa: ANN001 - a BatchView
+    def remember(v: base.BatchView) -> None:
         v.applications[event.entity_id] = ApplicationFacts(facts.center_code, status, facts.round)
 
     return base.Plan([(UPDATE_APPLICATION, row)], remember)
 
 
-def case_source(read, center: str, now: dt.datetime  # noqa: ANN001 - a PayloadReader
-                ) -> tuple[str, tuple[Any, dict[str, Any]] | None]:
+def case_source(read: base.PayloadReader, center: str, now: dt.datetime
+                ) -> tuple[str, tuple[Executable, dict[str, Any]] | None]:
     """A case.accepted event's source (来源) and, for one finishing an online application of
     the pusher's center, the statement completing it (an application of another center, or
     one already completed, is left as it is: the case itself is the window's to record)."""
@@ -121,6 +124,6 @@ def case_source(read, center: str, now: dt.datetime  # noqa: ANN001 - a PayloadR
                                                completed_at=now))
 
 
-RULES = {EVENT_APPLICATION_DECIDED: application_decided}
+RULES: dict[str, base.Rule] = {EVENT_APPLICATION_DECIDED: application_decided}
 
 from windowdesk.hub.services import push_rules as base  # noqa: E402 - see the module's docstring

@@ -26,6 +26,7 @@ from windowdesk.paths import translations_dir
 from windowdesk.services import catalog as catalog_service
 from windowdesk.services import prereview
 from windowdesk.services.intake import MISSING, RECEIVED, MaterialCheck
+from windowdesk.storage import application_queries
 from windowdesk.storage.page_store import content_hash, page_store_for
 from windowdesk.sync.client import HubRefused
 
@@ -112,6 +113,9 @@ def test_an_online_application_is_pre_reviewed_at_the_chosen_centers_window(hub,
         ("accepted", 2, first.ctx.window_id)]
     assert sync(second).ok
     assert prereview.waiting_applications(second.db, second.ctx) == []
+    with second.db.read() as session:  # what the resident typed is not kept where it is not needed
+        closed = application_queries.get(session, sent.application_id)
+        assert (closed.status, closed.values) == ("closed", {})
     with pytest.raises(ValidationError):
         prereview.accept_for_visit(second.db, second.ctx, application_id=sent.application_id)
 

@@ -33,12 +33,13 @@ def submitted_ids(session: Session) -> set[str]:
 
 
 def close(session: Session, ids: Iterable[str]) -> None:
-    """No longer waiting at the hub (decided at another window, or deleted there)."""
+    """No longer waiting at the hub (decided at another window, or deleted there): what the
+    resident typed is not kept here for nothing."""
     ids = sorted(ids)
     if ids:
         session.execute(update(OnlineApplication).where(OnlineApplication.id.in_(ids),
                                                         OnlineApplication.status == SUBMITTED)
-                        .values(status=CLOSED))
+                        .values(status=CLOSED, values={}, labels=[]))
 
 
 def by_number(session: Session, number: str) -> OnlineApplication | None:

@@ -65,7 +65,8 @@ def oracle_report(
     # The cases that can count: accepted before the period's end and not finished before
     # its start. Those still open are found by status (no case leaves a finished status),
     # those finished since the start by their finishing step (both through an index).
-    columns = (Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at, Case.operator_id)
+    columns = (Case.id, Case.center_code, Case.window_id, Case.item_code, Case.accepted_at, Case.operator_id,
+               Case.source)
     finished_since = select(CaseEvent.case_id).where(CaseEvent.to_status.in_(FINISHING), low <= STEP_TIME)
     # 送达: results still to be delivered (few: they leave within days), and those
     # delivered since the start, through the same index.
@@ -107,7 +108,7 @@ def oracle_report(
             suspensions=tuple(suspensions_from(timeline)),
             decided_day=next((d for d, s in timeline if s in DECIDED), None),
             delivered_day=next((d for d, s in timeline if s == CaseStatus.DELIVERED.value), None),
-            proxy=row.id in proxies, deferred=row.id in deferred,
+            proxy=row.id in proxies, deferred=row.id in deferred, online=row.source == "online",
             verify_due=commitments[row.id][0] if row.id in commitments else None,
             verified=commitments[row.id][1] if row.id in commitments else None,
         ))

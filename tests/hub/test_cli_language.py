@@ -98,9 +98,9 @@ def test_commands_answer_in_chinese_with_aligned_tables_and_refusals_worded(
         assert display_width(header[:header.index(heading)]) == display_width(row[:row.index(cell)]), (header, row)
 
     out = _run(hub, capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30")[1]
-    assert out.startswith("绩效统计 2026-11-01 至 2026-11-30，按中心\n中心  受理  其中代办  其中容缺  其中承诺  待核查  核查逾期  承诺不实  办结") and "\n合计" in out
+    assert out.startswith("绩效统计 2026-11-01 至 2026-11-30，按中心\n中心  受理  其中代办  其中容缺  其中网上  其中承诺  待核查  核查逾期  承诺不实  办结") and "\n合计" in out
     csv_header = _run(hub, capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv")[1]
-    assert csv_header.startswith("CENTER,ACCEPTED,BY AGENTS,MATERIALS TO FOLLOW,NOTIFY-AND-COMMIT,VERIFY DUE,VERIFY OVERDUE,FOUND FALSE,COMPLETED,ON TIME,")  # for programs: the same in every language
+    assert csv_header.startswith("CENTER,ACCEPTED,BY AGENTS,MATERIALS TO FOLLOW,APPLIED ONLINE,NOTIFY-AND-COMMIT,VERIFY DUE,VERIFY OVERDUE,FOUND FALSE,COMPLETED,ON TIME,")  # for programs: the same in every language
 
     _speak(monkeypatch, "en_US.UTF-8")
     assert _run(hub, capsys, "create-department", "JDB", "--name", "街道办事处")[1] == "Created department JDB (街道办事处).\n"

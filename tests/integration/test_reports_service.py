@@ -127,10 +127,10 @@ def test_csv_export_and_permissions(demo, fixed_data):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == ["Period", "2025-10-01", "2025-10-17"]
-    assert rows[1][:9] == ["Window", "Accepted", "Of which by agents", "Of which with materials to follow",
-                           "Of which under notify-and-commit", "Verifications due", "Verifications overdue",
-                           "Commitments found false", "Completed"]
-    assert rows[-1][:11] == ["Total", "2", "0", "0", "0", "0", "0", "0", "2", "1", "2"]
+    assert rows[1][:10] == ["Window", "Accepted", "Of which by agents", "Of which with materials to follow",
+                            "Of which applied online", "Of which under notify-and-commit", "Verifications due",
+                            "Verifications overdue", "Commitments found false", "Completed"]
+    assert rows[-1][:12] == ["Total", "2", "0", "0", "0", "0", "0", "0", "0", "2", "1", "2"]
     with pytest.raises(PermissionDenied):
         reports.performance_report(demo.db, clerk, start=START, end=END, by="window", shipped_calendar=demo.calendar)
     with pytest.raises(ValidationError):

@@ -14,3 +14,7 @@ class HubStandIn:
 
     def health(self) -> bool:
         return True
+
+    def waiting_applications(self) -> list[dict]:
+        """网上预审: no online application waits for this center."""
+        return []

@@ -82,6 +82,7 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
     from windowdesk.ui.intake.applicant_dialogs import RegisterOrganisationDialog, RegisterResidentDialog
     from windowdesk.ui.intake.refuse_dialog import RefuseDialog
     from windowdesk.ui.main_window import MainWindow
+    from windowdesk.ui.prereview.dialog import PreReviewDialog
     from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog, PrintRequest
     from windowdesk.ui.sync.enroll_dialog import EnrollDialog
     from windowdesk.ui.sync.sync_dialog import SyncDialog
@@ -112,6 +113,12 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
         entry = next(e for e in receipts.receipts_of_day(db, ctx) if e.id == decided.paid.receipt_id)
         choices = complaints.complaint_choices(db, ctx)
         detail = worklist.get_record_detail(db, ctx, kind="case", record_id=decided.case.id)
+        from tests.sync.application_stand_in import ApplicationHub, bring_application, page_photo
+
+        online = ApplicationHub("SQ-20261207-DDDDDD", {"applicant_name": "王建国", "phone": "13800138000",
+                                                       "hardship": "疾病"},
+                                {"M01": [page_photo(1)], "M02": [page_photo(2)]})
+        bring_application(db, online)  # the pre-review shows a waiting application
         builders = [
             ("first-run", lambda: FirstRunDialog(db)),
             ("login", lambda: LoginDialog(db)),
@@ -133,6 +140,7 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
             ("rectification-form", lambda: RectificationFormDialog(ctx.local_today(), main)),
             ("sync", lambda: SyncDialog(main.sync, lambda: ctx, db, main)),
             ("enroll", lambda: EnrollDialog(db, main.workers, main)),
+            ("online-pre-review", lambda: PreReviewDialog(db, ctx, main)),
             ("print-preview", lambda: PrintPreviewDialog(
                 PrintRequest(documents.record_document(db, ctx, kind="case", record_id=decided.case.id)),
                 parent=main)),

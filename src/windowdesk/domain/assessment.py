@@ -6,7 +6,8 @@ period [start, end] of local days:
 
 - accepted: cases accepted on a day of the period; of them, proxy_accepted: those an
   agent applied for (帮办代办), and deferred_accepted: those accepted with materials to
-  follow (容缺受理), and commitment_accepted: those accepted under notify-and-commit
+  follow (容缺受理), online_accepted: those finishing an online application (网上申报,
+  the case's source), and commitment_accepted: those accepted under notify-and-commit
   (告知承诺制), each counted apart;
 - verifications (核查) of the notify-and-commit cases accepted in the period, as the
   department recorded them by now: found false; not recorded and due by the end of the
@@ -73,6 +74,7 @@ class CaseFact:
     delivered_day: dt.date | None = None
     proxy: bool = False  # 帮办代办: an agent applied for the applicant
     deferred: bool = False  # 容缺受理: accepted with materials to follow
+    online: bool = False  # 网上申报: its source is an online application
     # 告知承诺制: the verification's due day (None: not accepted so) and its result
     # ("true", "false", or None while not recorded).
     verify_due: dt.date | None = None
@@ -108,6 +110,7 @@ class Figures:
     accepted: int = 0
     proxy_accepted: int = 0  # of accepted
     deferred_accepted: int = 0  # of accepted
+    online_accepted: int = 0  # of accepted
     commitment_accepted: int = 0  # of accepted
     verifications_due: int = 0  # of commitment_accepted: not recorded, not past due at the period's end
     verifications_overdue: int = 0  # of commitment_accepted: not recorded, past due at the period's end
@@ -166,7 +169,8 @@ class Figures:
     def as_dict(self) -> dict[str, Any]:
         return {
             "accepted": self.accepted, "proxy_accepted": self.proxy_accepted,
-            "deferred_accepted": self.deferred_accepted, "commitment_accepted": self.commitment_accepted,
+            "deferred_accepted": self.deferred_accepted, "online_accepted": self.online_accepted,
+            "commitment_accepted": self.commitment_accepted,
             "verifications_due": self.verifications_due, "verifications_overdue": self.verifications_overdue,
             "verifications_false": self.verifications_false, "completed": self.completed, "on_time": self.on_time, "late": self.late,
             "open_overdue": self.open_overdue, "overdue": self.overdue, "notifications": self.notifications,
@@ -267,6 +271,8 @@ def build_report(
                 add(case.keys, _bump("proxy_accepted"))
             if case.deferred:
                 add(case.keys, _bump("deferred_accepted"))
+            if case.online:
+                add(case.keys, _bump("online_accepted"))
             if case.verify_due is not None:
                 add(case.keys, _bump("commitment_accepted"))
                 figure = _verification_figure(case, end)
@@ -360,7 +366,8 @@ def _verification_figure(case: CaseFact, end: dt.date) -> str | None:
 
 def report_columns() -> Sequence[str]:
     """The figures' names in the order tables and CSV files show them."""
-    return ("accepted", "proxy_accepted", "deferred_accepted", "commitment_accepted", "verifications_due",
-            "verifications_overdue", "verifications_false", "completed", "on_time", "overdue", "notifications",
+    return ("accepted", "proxy_accepted", "deferred_accepted", "online_accepted", "commitment_accepted",
+            "verifications_due", "verifications_overdue", "verifications_false", "completed", "on_time", "overdue",
+            "notifications",
             "refusals", "average_handling_days", "rating_count", "window_ratings", "web_ratings", "satisfaction_rate",
             "complaints", "window_complaints", "web_complaints", "complaints_resolved")

@@ -11,7 +11,8 @@ from windowdesk.i18n import N_
 # in every language, for the programs and spreadsheets that read it by its headings.
 COLUMNS = (
     ("accepted", N_("ACCEPTED")), ("proxy_accepted", N_("BY AGENTS")),
-    ("deferred_accepted", N_("MATERIALS TO FOLLOW")), ("commitment_accepted", N_("NOTIFY-AND-COMMIT")),
+    ("deferred_accepted", N_("MATERIALS TO FOLLOW")), ("online_accepted", N_("APPLIED ONLINE")),
+    ("commitment_accepted", N_("NOTIFY-AND-COMMIT")),
     ("verifications_due", N_("VERIFY DUE")), ("verifications_overdue", N_("VERIFY OVERDUE")),
     ("verifications_false", N_("FOUND FALSE")), ("completed", N_("COMPLETED")), ("on_time", N_("ON TIME")),
     ("overdue", N_("OVERDUE")), ("notifications", N_("NOTIFIED")), ("refusals", N_("REFUSED")),

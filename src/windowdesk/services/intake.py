@@ -7,6 +7,7 @@ timeline event, the audit entry and the outbox event commit together or not at a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,8 +23,9 @@ from windowdesk.domain.proxy import ProxyTerms, check_proxy_terms
 from windowdesk.domain.query_codes import hash_query_code, new_query_code
 from windowdesk.domain.text_rules import LEGAL_BASIS, REASON, SHORT_NOTE, checked_text
 from windowdesk.domain.uuid7 import new_uuid
-from windowdesk.errors import ValidationError
+from windowdesk.errors import ValidationError, WindowdeskError
 from windowdesk.i18n import _
+from windowdesk.services import online_visit
 from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
@@ -149,6 +151,7 @@ def accept_case(
     proxy: ProxyTerms | None = None,
     deferral: DeferralTerms | None = None,
     commitment: CommitmentTerms | None = None,
+    online_application_id: str | None = None,
 ) -> IntakeResult:
     """受理: every required material is in; the case gets its number, its dates and its
     query code (查询密码, returned for the receipt, sent to the hub as a hash only).
@@ -162,12 +165,16 @@ def accept_case(
     ``commitment`` (告知承诺制): the applicant signed the commitment for an item the
     catalog marks; the case gets its verification due date and, if asked, is decided on
     the spot (approved and completed in this same transaction).
-    An applicant with a credit flag may use neither of the last two."""
+    An applicant with a credit flag may use neither of the last two.
+    ``online_application_id`` (网上申报): the online application this visit finishes; the
+    case's source is online, the application completed, its pages become the case's."""
     # Hashed before the write transaction: the slow hash must not hold the write lock.
     query_code = new_query_code()
     query_code_hash = hash_query_code(query_code)
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
+        online = (online_visit.application_for_case(session, application_id=online_application_id,
+                                                    item_code=item.code) if online_application_id else None)
         gaps = [(mat, check) for mat, check in pairs if mat.required and check.status != RECEIVED]
         incomplete = [mat.name for mat, _check in gaps]
         if incomplete and deferral is None:
@@ -206,7 +213,11 @@ def accept_case(
             promised_date=promised_date,
             legal_date=calendar.add_working_days(today, item.legal_limit_days),
             note=note.strip(), query_code_issued_at=now, **_applicant_columns(applicant),
+            source="online" if online is not None else "window",
+            online_application_id=online.id if online is not None else None,
         )
+        if online is not None:
+            online.status = "completed"
         case.materials = [
             m.CaseMaterial(
                 id=new_uuid(), position=pos, material_code=mat.code, name=mat.name,
@@ -240,7 +251,8 @@ def accept_case(
         enqueue(
             session, entity="case", entity_id=case.id, kind=EventKind.CASE_ACCEPTED, now=now,
             payload={**_case_payload(case, applicant), "delivery": delivery_payload,
-                     "query_code_hash": query_code_hash},
+                     "query_code_hash": query_code_hash,
+                     **({"source": "online", "online_application": online.id} if online is not None else {})},
         )
         if commitment is not None and verify_due is not None and commitment.decide_on_the_spot:
             _decide_on_the_spot(session, ctx, case, commitment, verify_due, now)
@@ -251,8 +263,15 @@ def accept_case(
                   "were counted with weekends only. They will be right once the hub publishes "
                   "that year's calendar.").format(year=case.legal_date.year),
             )
-        return IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, query_code,
-                            proxy is not None, bool(deferred), commitment is not None)
+        result = IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, query_code,
+                              proxy is not None, bool(deferred), commitment is not None)
+    if online_application_id:
+        # After the case is saved: a page that cannot be added is said, the case stands.
+        try:
+            online_visit.attach_pages(db, ctx, case_id=result.id, application_id=online_application_id)
+        except WindowdeskError as error:
+            result = dataclasses.replace(result, warnings=(*result.warnings, error.message))
+    return result
 
 
 def _decide_on_the_spot(session: Session, ctx: CounterContext, case: m.Case, commitment: CommitmentTerms,

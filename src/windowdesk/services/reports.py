@@ -52,7 +52,7 @@ def column_labels() -> dict[str, str]:
     """Headings of the report's figures, for tables, CSV files and the PDF."""
     return {
         "accepted": _("Accepted"), "proxy_accepted": _("Of which by agents"),
-        "deferred_accepted": _("Of which with materials to follow"),
+        "deferred_accepted": _("Of which with materials to follow"), "online_accepted": _("Of which applied online"),
         "commitment_accepted": _("Of which under notify-and-commit"),
         "verifications_due": _("Verifications due"), "verifications_overdue": _("Verifications overdue"),
         "verifications_false": _("Commitments found false"), "completed": _("Completed"), "on_time": _("On time"),
@@ -95,7 +95,7 @@ def _case_facts(session: Session, ctx: CounterContext, start: dt.date, end: dt.d
             Keys(case.window_id, case.operator_id, department, ctx.center_code), case.accepted_day, promised,
             completed_day=None if withdrawn else finished_day, withdrawn_day=finished_day if withdrawn else None,
             suspensions=tuple(suspensions_from([(at.astimezone(zone).date(), status) for at, status in case.steps])),
-            proxy=case.proxy, deferred=case.deferred, verify_due=case.verify_due, verified=case.verified,
+            proxy=case.proxy, deferred=case.deferred, verify_due=case.verify_due, verified=case.verified, online=case.online,
         ))
     return facts
 

@@ -126,6 +126,7 @@ class SyncReport:
     pages_confirmed: int = 0  # scanned pages the hub now holds whole
     page_bytes_sent: int = 0
     pages_refused: list[tuple[str, str]] = field(default_factory=list)  # (sha256, the hub's words)
+    applications_fetched: int = 0  # online applications (网上预审) whose values and pages came
 
     @property
     def ok(self) -> bool:
@@ -317,6 +318,7 @@ class SyncRunner:
                 state.phase = "push"
                 notify(state)
                 self._push(cancel, report, state, notify)
+            self._fetch_applications(cancel, report)
             if self._blobs is not None:  # every event first: pages never hold one up
                 self._upload_pages(cancel, report, state, notify)
             # The files of the catalog's forms the pull named and the window lacks (issue 30).
@@ -364,6 +366,20 @@ class SyncRunner:
         report.pages_confirmed += uploaded.confirmed
         report.page_bytes_sent += uploaded.bytes_sent
         report.pages_refused += uploaded.refused
+
+    def _fetch_applications(self, cancel: threading.Event, report: SyncReport) -> None:
+        """网上预审: the center's online applications waiting for a pre-review, with their
+        values and pages (services/application_fetch.py)."""
+        from windowdesk.services.application_fetch import fetch_applications
+        from windowdesk.storage.page_store import page_store_for
+
+        def call(request: Callable[[], object]) -> object:
+            return _await(self._retried_in_background(request, cancel, "windowdesk-applications"), cancel)
+
+        fetched = fetch_applications(self._db, self._client, page_store_for(self._db), call=call)
+        report.applications_fetched += fetched
+        if fetched:
+            report.changed_kinds.add(protocol.CHANGE_APPLICATION)
 
     def _learn_hub_generation(self) -> None:
         """Before anything is sent: the hub must be the one this window was enrolled with

@@ -24,6 +24,7 @@ from windowdesk.services.credit_flags import apply_credit_flag, apply_credit_key
 from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
 from windowdesk.services.operator_apply import apply_operator
 from windowdesk.storage import models as m
+from windowdesk.storage import models_applications as ma
 from windowdesk.storage import queries, sync_queries
 from windowdesk.storage.db import Session
 from windowdesk.sync import protocol
@@ -227,6 +228,29 @@ def _status_page(session: Session, change: protocol.Change, now: dt.datetime) ->
     return change.kind
 
 
+def _application(session: Session, change: protocol.Change, now: dt.datetime) -> str | None:
+    """网上预审: an online application of this center waiting for the pre-review (new, or
+    sent again by the resident: its next round). An older round than the one kept here
+    (a page applied twice) changes nothing; the values and pages are fetched after the
+    pull (services/application_fetch.py)."""
+    payload = change.payload
+    row = session.get(ma.OnlineApplication, payload["id"])
+    round_ = int(payload["round"])
+    if row is not None and row.round >= round_:
+        return None
+    if row is None:
+        row = ma.OnlineApplication(id=payload["id"], fetched_round=0, values={}, labels=[], pages=[],
+                                   returned=[])
+        session.add(row)
+    row.number = str(payload["number"])[:24]
+    row.item_code = str(payload["item"])[:16]
+    row.status = str(payload["status"])[:12]
+    row.round = round_
+    row.submitted_at = dt.datetime.fromisoformat(payload["submitted_at"]).astimezone(dt.UTC)
+    row.updated_at = dt.datetime.fromisoformat(payload["updated_at"]).astimezone(dt.UTC)
+    return change.kind
+
+
 _HANDLERS = {
     protocol.CHANGE_CATALOG: _catalog,
     protocol.CHANGE_CALENDAR: _calendar,
@@ -238,5 +262,6 @@ _HANDLERS = {
     protocol.CHANGE_CREDIT_KEY: apply_credit_key,  # 告知承诺制: the city's key, its flags,
     protocol.CHANGE_CREDIT_FLAG: apply_credit_flag,  # and the departments' verifications
     protocol.CHANGE_VERIFICATION: apply_verification,
+    protocol.CHANGE_APPLICATION: _application,
     **FEEDBACK_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
 }

@@ -290,6 +290,10 @@ class Case(Base):
     # When the query code (查询密码) was last printed: the code itself is never kept here,
     # only its hash travels to the hub (domain.query_codes); None before codes existed.
     query_code_issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # 来源: "window", or "online" for a case accepted from an online application (网上申报),
+    # whose id is kept (the provincial record and the reports count it as online).
+    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
+    online_application_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
 
     materials: Mapped[list[CaseMaterial]] = relationship(
         order_by="CaseMaterial.position", cascade="all, delete-orphan"
@@ -662,6 +666,7 @@ class DayClose(Base):
 
 
 from windowdesk.storage import (  # noqa: E402  (their tables join Base.metadata)
+    models_applications,  # noqa: F401
     models_delivery,  # noqa: F401
     models_forms,  # noqa: F401
     models_service,  # noqa: F401

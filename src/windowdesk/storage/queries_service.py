@@ -96,6 +96,7 @@ class ReportCase:
     deferred: bool = False  # 容缺受理
     verify_due: dt.date | None = None  # 告知承诺制: the verification's due day
     verified: str | None = None  # and its result, once the hub published it
+    online: bool = False  # 网上申报: the case's source
 
 
 def report_cases(
@@ -107,7 +108,7 @@ def report_cases(
     days cannot be). The rest of the year stays in the database."""
     case, item = m.Case, m.CatalogItem
     columns = (case.id, case.window_id, case.operator_id, case.item_code, case.accepted_day, case.status,
-               case.finished_at, case.suspensions)
+               case.finished_at, case.suspensions, case.source)
     open_long = func.julianday(literal(end_day, Date)) - func.julianday(case.accepted_day) > func.coalesce(
         item.promised_limit_days, 0)
     rows = session.execute(union(
@@ -117,7 +118,7 @@ def report_cases(
             case.center_code == center_code, or_(case.finished_at.is_(None), case.finished_at >= high),
             case.accepted_day <= end_day, open_long),
     )).all()
-    found = {row[0]: ReportCase(*row[:7]) for row in rows}
+    found = {row[0]: ReportCase(*row[:7], online=row[8] == "online") for row in rows}
     suspended = [row[0] for row in rows if row[7]]
     for i in range(0, len(suspended), _CHUNK):
         # A suspension begins with a step to "suspended" and ends with the next step,

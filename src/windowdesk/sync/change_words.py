@@ -44,6 +44,7 @@ _WORDS = {
     EventKind.QUEUE_DAY_FIGURES: N_("A finished day of the hall's queue"),
     EventKind.CASE_MATERIAL_ARRIVED: N_("A material to follow arrived"),
     EventKind.DAY_CLOSED: N_("Day closed"),
+    EventKind.APPLICATION_DECIDED: N_("Online application pre-reviewed"),
 }
 
 

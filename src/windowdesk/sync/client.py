@@ -214,9 +214,11 @@ class HubClient:
 
     def _request(self, method: str, path: str, *, json_body: Any = None, body: bytes | None = None,
                  params: dict | None = None, timeout: tuple[float, float] | float | None = None,
-                 content_type: str = "application/json", headers: dict[str, str] | None = None) -> Any:
+                 content_type: str = "application/json", headers: dict[str, str] | None = None,
+                 raw: bool = False) -> Any:
         """``body``: a body already encoded (a JSON one in UTF-8, or ``content_type``), instead
-        of ``json_body``; ``headers``: more headers for this request."""
+        of ``json_body``; ``headers``: more headers for this request; ``raw``: a success's
+        body is returned as bytes (a page), not read as JSON."""
         url = f"{self.base_url}{protocol.API_PREFIX}{path}"
         headers = {**self._headers(), **(headers or {})}
         if body is not None:
@@ -250,6 +252,8 @@ class HubClient:
             raise self._busy(response)
         if response.status_code >= 500:
             raise self._hub_trouble(response)
+        if raw and response.status_code < 300:
+            return response.content
         try:
             body = _json_of(response)
         except ValueError:
@@ -375,3 +379,27 @@ class HubClient:
             return protocol.parse_blob_state(body, sha256)
         except protocol.ProtocolError as exc:
             raise _unreachable(str(exc)) from None
+
+    # --- 网上预审: the online applications of this window's center -------------------
+
+    def waiting_applications(self) -> list[dict[str, Any]]:
+        """The center's applications waiting for a pre-review: ids, numbers, rounds (no
+        personal data)."""
+        body = self._request("GET", "/window/applications")
+        if not isinstance(body, list) or not all(
+                isinstance(entry, dict) and isinstance(entry.get("id"), str) for entry in body):
+            raise _unreachable(_("unreadable list of online applications"))
+        return body
+
+    def application(self, application_id: str) -> dict[str, Any]:
+        """One application with what the resident typed and its pages (the hub records
+        the reading)."""
+        body = self._request("GET", f"/window/applications/{application_id}")
+        if (not isinstance(body, dict) or not isinstance(body.get("values"), dict)
+                or not isinstance(body.get("pages"), list) or not isinstance(body.get("round"), int)):
+            raise _unreachable(_("unreadable online application"))
+        return body
+
+    def application_page(self, application_id: str, page_id: str) -> bytes:
+        """One page's bytes (a grey JPEG; the hub records the reading)."""
+        return self._request("GET", f"/window/applications/{application_id}/pages/{page_id}", raw=True)

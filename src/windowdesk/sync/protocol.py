@@ -163,11 +163,15 @@ class EventKind(StrEnum):
     # hub/services/queue_rules.py). Its entity id is "<center>:<day>", not a UUID: the
     # hub keeps the latest per center and day.
     QUEUE_DAY_FIGURES = "queue.day_figures"
+    # 网上预审: the window's decision on an online application (services/prereview.py;
+    # hub/services/application_rules.py).
+    APPLICATION_DECIDED = "application.decided"
 
 
 EVENT_KINDS: tuple[str, ...] = tuple(EventKind)
 EVENT_CASE_PAGES = EventKind.CASE_PAGES
 EVENT_QUEUE_DAY_FIGURES = EventKind.QUEUE_DAY_FIGURES
+EVENT_APPLICATION_DECIDED = EventKind.APPLICATION_DECIDED
 
 # Kinds of changes the hub hands out in its feed.
 CHANGE_CATALOG = "catalog.published"
@@ -197,9 +201,13 @@ CHANGE_WEB_COMPLAINT = "complaint.web"
 CHANGE_CREDIT_KEY = "credit.key"
 CHANGE_CREDIT_FLAG = "credit.flag"
 CHANGE_VERIFICATION = "case.verification"
+# An online application (网上申报) waiting for the pre-review of its center's windows,
+# submitted or sent again; no personal data: the window fetches the values and the pages
+# through the workstation's application endpoints. Older windows skip it.
+CHANGE_APPLICATION = "application.pending"
 CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
                 CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING,
-                CHANGE_WEB_COMPLAINT, CHANGE_CREDIT_KEY, CHANGE_CREDIT_FLAG, CHANGE_VERIFICATION)
+                CHANGE_WEB_COMPLAINT, CHANGE_CREDIT_KEY, CHANGE_CREDIT_FLAG, CHANGE_VERIFICATION, CHANGE_APPLICATION)
 
 DECISIONS = ("approve", "reject", "request_materials")
 # A "case.decision" change may also carry decision "suspend" (with "suspension_kind":
@@ -263,6 +271,11 @@ EVENT_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     # of one finished day (hall/figures.py finished_day_figures): "total", "by_business"
     # {prefix: figures}, "by_window" {window code: figures}.
     EventKind.QUEUE_DAY_FIGURES: ("center", "day", "total", "by_business", "by_window"),
+    # application.decided: entity "application", entity_id = the online application's id;
+    # "decision" "accept" (for the visit: bring the originals) or "return" with "returned",
+    # the one-time list [{"material": code or "", "kind": "missing"|"correction", "text"}];
+    # "round": the round decided (a decision on an older round is refused).
+    EventKind.APPLICATION_DECIDED: ("center", "decision", "round", "returned", "at"),
 }
 
 # Kinds the payments services push (fee receipts, utility payments, voids, day closes);
@@ -298,6 +311,8 @@ PAYMENT_EVENT_KINDS = (PAYMENT_RECEIVED, UTILITY_PAID, PAYMENT_VOIDED, DAY_CLOSE
 #                                            not_done), "phone", "about": {"window",
 #                                            "operator", "item", "case_id"}, "facts",
 #                                            "owner" (null: none), "deadline", "received_at"}
+#   application.pending [application / id]  {"id", "number", "item", "center", "status",
+#                                            "round", "submitted_at", "updated_at"}
 # catalog.published and calendar.override are for every center, the others for one.
 
 # Stable "code" values of the error body (added with the hub), for a client that wants

@@ -36,6 +36,7 @@ from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.materials.wiring import LastCasePages
+from windowdesk.ui.prereview.wiring import PreReviewWiring
 from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.screen_fit import fit_on_screen
 from windowdesk.ui.sync.controller import SyncController
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.last_case_pages = LastCasePages(self)  # F7: the scanned pages of the case just accepted
         self.card_reader = CardReaderWiring(self)  # the ID card reader, where one is set up
         self.queue = QueueWiring(self, token_store_for=token_store_for)  # the hall's queue (排队叫号)
+        self.prereview = PreReviewWiring(self)  # 网上预审: the online applications (Ctrl+Shift+O)
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
             QShortcut(QKeySequence(keys), self).activated.connect(
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         self.card_reader.retranslate()
         self.queue.retranslate()
         self.late.retranslate()
+        self.prereview.retranslate()
 
     def _build_menu(self) -> None:
         self.sync_menu = self.menuBar().addMenu("")
@@ -238,6 +241,7 @@ class MainWindow(QMainWindow):
         self.lock_cover.cover()
         if self.sync_dialog is not None:
             self.sync_dialog.close()  # its refused changes name residents; the sync itself goes on
+        self.prereview.close()  # what residents typed online
         self.lock_dialog = LockDialog(self.db, self.ctx, self, login=self._login_name())
         self.lock_dialog.accepted.connect(self._unlocked)
         self.lock_dialog.open()

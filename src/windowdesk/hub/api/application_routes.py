@@ -11,11 +11,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from windowdesk.hub.api.checks import check_versions, current_staff, hub_database
+from windowdesk.hub.api.checks import check_versions, current_staff, current_workstation, hub_database
 from windowdesk.hub.api.errors import ErrorReportingRoute
 from windowdesk.hub.api.sync_routes import ERRORS, utc_now
 from windowdesk.hub.services import online_application_access as access
-from windowdesk.hub.services.enrollment import StaffIdentity
+from windowdesk.hub.services.enrollment import StaffIdentity, WorkstationIdentity
 from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.sealing import sealer_for
@@ -25,6 +25,7 @@ router = APIRouter(route_class=ErrorReportingRoute, dependencies=[Depends(check_
                    responses={**ERRORS, 404: ERRORS[400]}, tags=["back office"])
 
 Staff = Annotated[StaffIdentity, Depends(current_staff)]
+Workstation = Annotated[WorkstationIdentity, Depends(current_workstation)]
 Database = Annotated[HubDatabase, Depends(hub_database)]
 ApplicationId = Annotated[str, Path(min_length=1, max_length=36)]
 
@@ -48,6 +49,8 @@ class ApplicationPage(BaseModel):
 
 class ApplicationReply(ApplicationItem):
     values: dict[str, str]
+    # The form's labels (the windows' endpoint only): [{"code", "label", "label_en"}]
+    fields: list[dict[str, str]] = []
     returned: list[dict[str, str]]
     pages: list[ApplicationPage]
 
@@ -79,10 +82,52 @@ def application(application_id: ApplicationId, staff: Staff, db: Database, reque
         pages=[ApplicationPage(page_id=p[0], material_code=p[1], sha256=p[2]) for p in view.page_list])
 
 
+def _reply(view: access.ApplicationView) -> ApplicationReply:
+    return ApplicationReply(
+        id=view.id, number=view.number, item_code=view.item_code, center_code=view.center_code, status=view.status,
+        round=view.round, submitted_at=view.submitted_at.isoformat(), updated_at=view.updated_at.isoformat(),
+        values=view.values, returned=[{"material": r.material, "kind": r.kind, "text": r.text} for r in view.returned],
+        pages=[ApplicationPage(page_id=p[0], material_code=p[1], sha256=p[2]) for p in view.page_list])
+
+
 @router.get("/applications/{application_id}/pages/{page_id}", response_class=Response,
             summary="One page's bytes (a grey JPEG); every reading is recorded")
 def application_page(application_id: ApplicationId, page_id: Annotated[str, Path(min_length=1, max_length=36)],
                      staff: Staff, db: Database, request: Request) -> Response:
     data = access.read_page_for_department(db, _files(request), application_id=application_id, page_id=page_id,
                                            department_code=staff.department_code, now=utc_now())
+    return Response(data, media_type=STORED_MIME, headers={"Cache-Control": "no-store"})
+
+
+# --- the chosen center's windows: their pre-review (网上预审) ------------------------
+
+
+@router.get("/window/applications", response_model=list[ApplicationItem], tags=["sync"],
+            summary="The online applications of the workstation's center waiting for a pre-review, oldest first")
+def center_applications(caller: Workstation, db: Database) -> list[ApplicationItem]:
+    found = access.waiting_for_center(db, center_code=caller.center_code)
+    return [ApplicationItem(id=a.id, number=a.number, item_code=a.item_code, center_code=a.center_code,
+                            status=a.status, round=a.round, submitted_at=a.submitted_at.isoformat(),
+                            updated_at=a.updated_at.isoformat()) for a in found]
+
+
+@router.get("/window/applications/{application_id}", response_model=ApplicationReply, tags=["sync"],
+            summary="One online application of the workstation's center with what the resident typed; recorded")
+def center_application(application_id: ApplicationId, caller: Workstation, db: Database,
+                       request: Request) -> ApplicationReply:
+    reply = _reply(access.open_for_workstation(db, _files(request), application_id=application_id,
+                                               center_code=caller.center_code, workstation_id=caller.workstation_id,
+                                               now=utc_now()))
+    reply.fields = access.form_fields(db, item_code=reply.item_code)
+    return reply
+
+
+@router.get("/window/applications/{application_id}/pages/{page_id}", response_class=Response, tags=["sync"],
+            summary="One page's bytes of an application of the workstation's center; every reading is recorded")
+def center_application_page(application_id: ApplicationId,
+                             page_id: Annotated[str, Path(min_length=1, max_length=36)], caller: Workstation,
+                             db: Database, request: Request) -> Response:
+    data = access.read_page_for_workstation(db, _files(request), application_id=application_id, page_id=page_id,
+                                            center_code=caller.center_code, workstation_id=caller.workstation_id,
+                                            now=utc_now())
     return Response(data, media_type=STORED_MIME, headers={"Cache-Control": "no-store"})

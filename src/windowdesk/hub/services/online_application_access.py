@@ -103,3 +103,67 @@ def read_page_for_department(db: HubDatabase, files: ApplicationFiles, *, applic
         return data
 
     return db.run_write(work)
+
+
+# --- the chosen center's windows (网上预审) ------------------------------------------
+# A workstation reads only the applications of its own center; every opening of the
+# values and every page's bytes is recorded with the workstation's id.
+
+
+def waiting_for_center(db: HubDatabase, *, center_code: str) -> list[ApplicationSummary]:
+    """The center's applications waiting for a pre-review (submitted), oldest first."""
+    with db.read() as session:
+        rows = session.scalars(select(OnlineApplication).where(
+            OnlineApplication.center_code == center_code, OnlineApplication.status == "submitted")
+            .order_by(OnlineApplication.submitted_at).limit(MAX_LISTED)).all()
+        return [ApplicationSummary(r.id, r.number, r.item_code, r.center_code, r.status, r.round, r.submitted_at,
+                                   r.updated_at) for r in rows]
+
+
+def form_fields(db: HubDatabase, *, item_code: str) -> list[dict[str, str]]:
+    """The labels of the item's online form in the published catalog ({"code", "label",
+    "label_en", "kind"}, in the form's order), for the window to show what each value is."""
+    with db.read() as session:
+        published = current_catalog(session)
+    if published is None or not published.catalog.has_item(item_code):
+        return []
+    online = published.catalog.item(item_code).online
+    return [{"code": f.code, "label": f.label, "label_en": f.label_en, "kind": f.kind}
+            for f in online.fields] if online else []
+
+
+def _center_row(session: Session, application_id: str, center_code: str) -> OnlineApplication:
+    row = session.get(OnlineApplication, application_id)
+    if row is None or row.center_code != center_code:
+        raise NotFound(Text(NO_SUCH, id=application_id))
+    return row
+
+
+def open_for_workstation(db: HubDatabase, files: ApplicationFiles, *, application_id: str, center_code: str,
+                         workstation_id: str, now: dt.datetime) -> ApplicationView:
+    def work(session: Session) -> ApplicationView:
+        row = _center_row(session, application_id, center_code)
+        hub_audit.record(session, actor=f"workstation:{workstation_id}", action="application.read",
+                         entity="online_application", entity_id=row.id, now=now)
+        return application_view(session, files, row)
+
+    return db.run_write(work)
+
+
+def read_page_for_workstation(db: HubDatabase, files: ApplicationFiles, *, application_id: str, page_id: str,
+                              center_code: str, workstation_id: str, now: dt.datetime) -> bytes:
+    def work(session: Session) -> bytes:
+        row = _center_row(session, application_id, center_code)
+        page = session.scalar(select(OnlineApplicationPage).where(
+            OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id))
+        if page is None:
+            raise NotFound(Text(NO_SUCH, id=application_id))
+        try:
+            data = files.read(row.id, page.id)
+        except FileNotFoundError:
+            raise NotFound(FILE_GONE) from None
+        hub_audit.record(session, actor=f"workstation:{workstation_id}", action="application.page_read",
+                         entity="online_application", entity_id=row.id, now=now, detail={"page": page.id})
+        return data
+
+    return db.run_write(work)

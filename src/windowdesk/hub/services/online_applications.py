@@ -34,6 +34,7 @@ from windowdesk.domain.catalog_model import CatalogItem
 from windowdesk.domain.catalog_online import CREDIT_CODE, ID_NUMBER, clean_values
 from windowdesk.domain.query_codes import ALPHABET, hash_query_code, looks_like_code, new_query_code, verify_query_code
 from windowdesk.hub.services import hub_audit
+from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.services.online_uploads import Page, Upload, UploadRefused, safe_pages
 from windowdesk.hub.services.public_cases import (
     LOOKUP_WINDOW,
@@ -47,6 +48,7 @@ from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models_applications import OnlineApplication, OnlineApplicationPage
 from windowdesk.i18n import N_
+from windowdesk.sync.protocol import CHANGE_APPLICATION
 
 SUBMITTED, RETURNED, ACCEPTED, COMPLETED = "submitted", "returned", "accepted", "completed"
 STATUSES = (SUBMITTED, RETURNED, ACCEPTED, COMPLETED)
@@ -228,6 +230,7 @@ def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_c
             decided_at=None))
         session.flush()
         _write_pages(files, session, application_id, pages, page_ids, round_=1, start={}, now=now)
+        _tell_the_windows(session, session.get(OnlineApplication, application_id), now)
         hub_audit.record(session, actor=RESIDENT_READER, action="application.submitted", entity="online_application",
                          entity_id=application_id, now=now, detail={"item": item.code, "center": center_code,
                                                                     "pages": len(pages)})
@@ -238,6 +241,18 @@ def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_c
     except Exception:
         files.delete_application(application_id)  # pages written before the row was refused
         raise
+
+
+def _tell_the_windows(session: Session, row: OnlineApplication | None, now: dt.datetime) -> None:
+    """The chosen center's windows pull the application for their pre-review (网上预审):
+    its number, item and round, never what the resident typed (they fetch that through
+    the workstation's endpoints, every reading recorded)."""
+    assert row is not None
+    append_change(session, kind=CHANGE_APPLICATION, entity="application", entity_id=row.id,
+                  center_code=row.center_code, now=now, payload={
+                      "id": row.id, "number": row.number, "item": row.item_code, "center": row.center_code,
+                      "status": row.status, "round": row.round, "submitted_at": row.submitted_at.isoformat(),
+                      "updated_at": row.updated_at.isoformat()})
 
 
 def _count_since(session: Session, condition: ColumnElement[bool], since: dt.datetime) -> int:
@@ -346,6 +361,7 @@ def resubmit(db: HubDatabase, files: ApplicationFiles, *, application_id: str, v
             .group_by(OnlineApplicationPage.material_code)).all())
         _write_pages(files, session, application_id, pages, page_ids, round_=current.round, start=start, now=now)
         session.flush()
+        _tell_the_windows(session, current, now)
         hub_audit.record(session, actor=RESIDENT_READER, action="application.resubmitted",
                          entity="online_application", entity_id=application_id, now=now,
                          detail={"round": current.round, "pages": len(pages)})

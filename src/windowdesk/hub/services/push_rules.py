@@ -166,6 +166,8 @@ class BatchView:
     feedback: dict[str, Any] = field(default_factory=dict)
     # 容缺受理: (case id, material code) -> arrived already, for the cases this batch names.
     deferred: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # 网上预审: online application id -> ApplicationFacts (hub/services/application_rules.py).
+    applications: dict[str, Any] = field(default_factory=dict)
 
 
 Statement = tuple[Executable, dict[str, Any]]  # built once, with one event's parameters
@@ -577,12 +579,15 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     if number in view.case_numbers:
         raise Rejected(N_("The case number {number} is already used by another case on the hub."), number=number)
     accepted = CaseStatus.ACCEPTED.value
+    # 来源: a case finishing an online application (网上申报) is online; the application is
+    # completed with it (application_rules; one of another center is left alone).
+    source, online = _applications.case_source(read, center, now)
     statements: list[Statement] = [
         (INSERT_CASE, dict(
             id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
             applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
             accepted_at=accepted_at, received_at=now, updated_at=now, promised_date=promised_date,
-            source="window", certificate_number="", query_code_hash=code_hash,
+            source=source, certificate_number="", query_code_hash=code_hash,
         )),
         (INSERT_CASE_EVENT, dict(
             case_id=case_id, source=StepSource.WINDOW, kind=StepKind.ACCEPTED, action=None, from_status=None,
@@ -601,6 +606,8 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
         statements.append((INSERT_CASE_COMMITMENT, dict(case_id=case_id, verify_due=verify_due, result=None,
                                                         verified_at=None, department_code=None, verified_by="",
                                                         note="")))
+    if online is not None:
+        statements.append(online)
 
     def remember(v: BatchView) -> None:
         v.cases[case_id] = CaseFacts(number, center, accepted)
@@ -841,8 +848,12 @@ RULES.update(_pages.RULES)
 from windowdesk.hub.services import queue_rules as _queue  # noqa: E402 - uses the helpers above
 
 RULES.update(_queue.RULES)
+# 网上预审: a window's decision on an online application of its center.
+from windowdesk.hub.services import application_rules as _applications  # noqa: E402 - uses the helpers above
+
+RULES.update(_applications.RULES)
 STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_delivery.STATEMENTS, *_pages.STATEMENTS,
-                   *_queue.STATEMENTS)
+                   *_queue.STATEMENTS, *_applications.STATEMENTS)
 CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 

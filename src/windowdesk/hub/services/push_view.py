@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import feedback_rules
+from windowdesk.hub.services.application_rules import ApplicationFacts
 from windowdesk.hub.services.push_rules import CREATING_KINDS, BatchView, CaseFacts, IncomingEvent, Pusher
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import (
@@ -45,6 +46,7 @@ from windowdesk.hub.storage.models import (
     Window,
     Workstation,
 )
+from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.sync.protocol import REJECTED, EventKind
 
 Among = Callable[[SQLColumnExpression[str]], ColumnElement[bool]]  # a column among the values bound as "ids"
@@ -89,6 +91,7 @@ class _Queries:
     windows: Select[*tuple[Any, ...]]
     audit_entries: Select[*tuple[Any, ...]]
     rejected_creations: Select[*tuple[Any, ...]]
+    applications_to_decide: Select[*tuple[Any, ...]]
     ids_as_json: bool
 
     @classmethod
@@ -133,6 +136,9 @@ class _Queries:
                 PushedEvent.workstation_id.in_(
                     select(Workstation.id).where(Workstation.center_code == bindparam("center"))),
             ),
+            applications_to_decide=select(
+                OnlineApplication.id, OnlineApplication.center_code, OnlineApplication.status, OnlineApplication.round,
+            ).where(among(OnlineApplication.id)).order_by(OnlineApplication.id).with_for_update(),
             ids_as_json=ids_as_json,
         )
 
@@ -280,6 +286,11 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     if mentions.windows:
         for window_id, window_center in rows(queries.windows, mentions.windows):
             view.windows[window_id] = window_center
+
+    decided = mentions.ids[EventKind.APPLICATION_DECIDED]
+    if decided:  # 网上预审: the applications decided, locked until this transaction ends
+        for application_id, app_center, status, round_ in rows(queries.applications_to_decide, decided):
+            view.applications[application_id] = ApplicationFacts(app_center, status, round_)
 
     _load_audit_chain(connection, queries, view, pusher, mentions.ids[EventKind.AUDIT_ENTRY])
     feedback_rules.load_into(session, events, view, center)

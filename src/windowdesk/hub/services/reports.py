@@ -158,6 +158,7 @@ def _count_cases(session: Session, period: _Period, by: str, department: str | N
         select(
             key,
             count(accepted_in), count(accepted_in, f.proxy), count(accepted_in, f.deferred),
+            count(accepted_in, f.source == "online"),  # 网上申报: the case finished an online application
             count(committed), count(unverified, commitment.verify_due >= end),
             count(unverified, commitment.verify_due < end), count(committed, commitment.result == "false"),
             count(completed_in), count(completed_in, f.on_time),
@@ -170,13 +171,14 @@ def _count_cases(session: Session, period: _Period, by: str, department: str | N
                   or_(f.withdrawn_day.is_(None), f.withdrawn_day > end), f.delivery_due_day <= end),
         ).outerjoin(commitment, commitment.case_id == f.case_id).where(*where).group_by(key)
     ).all()
-    for (group, accepted, proxies, deferred, committed_count, verifications_due, verifications_overdue,
+    for (group, accepted, proxies, deferred, online, committed_count, verifications_due, verifications_overdue,
          verifications_false, completed, on_time, handling, open_overdue, delivered,
          delivered_late, delivery_overdue) in rows:
         figures = groups[group]
         figures.accepted += int(accepted or 0)
         figures.proxy_accepted += int(proxies or 0)
         figures.deferred_accepted += int(deferred or 0)
+        figures.online_accepted += int(online or 0)
         figures.commitment_accepted += int(committed_count or 0)
         figures.verifications_due += int(verifications_due or 0)
         figures.verifications_overdue += int(verifications_overdue or 0)

@@ -25,7 +25,7 @@ from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.screen_dates import on_screen
-from windowdesk.services import applicants, catalog, dayclose, documents, intake, preferences
+from windowdesk.services import applicants, catalog, dayclose, documents, intake, online_visit, preferences
 from windowdesk.services.catalog import ItemGuide
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
@@ -57,6 +57,8 @@ class IntakeView(QWidget):
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.guide: ItemGuide | None = None
+        # 网上申报: the online application this visit finishes (open_online), until reset.
+        self.online_application_id: str | None = None
         self.item_picker = ItemPicker(db, search)
         self.applicant_picker = ApplicantPicker(db, ctx)
         self.proxy_box = ProxyBox(db, ctx)  # 帮办代办
@@ -323,6 +325,7 @@ class IntakeView(QWidget):
             self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
             checks=self.materials.checks(), shipped_calendar=self._calendar, delivery=self.delivery_box.choice(),
             proxy=self.proxy_box.terms(), deferral=self.deferral_box.terms(), commitment=self.commitment_box.terms(),
+            online_application_id=self.online_application_id,
         ))
 
     def notify_missing(self) -> None:
@@ -356,6 +359,7 @@ class IntakeView(QWidget):
 
     def reset(self) -> None:
         """Ready for the next applicant."""
+        self.online_application_id = None
         self.result_label.hide()
         self.applicant_picker.reset()
         self.proxy_box.reset()
@@ -441,6 +445,20 @@ class IntakeView(QWidget):
             self.deferral_box.restore(draft["deferral"])
         if draft.get("commitment"):
             self.commitment_box.restore(draft["commitment"])
+
+    def open_online(self, form: online_visit.VisitForm) -> None:
+        """网上申报 at the visit: the form pre-filled from the online application (its item,
+        its applicant, the materials with uploaded pages marked received); the clerk checks
+        the originals and accepts it, and its pages become the case's."""
+        self.restore_draft({"item_code": form.item_code, "applicant": form.applicant, "marks": [],
+                            "item_query": "", "proxy": None, "deferral": None})
+        if self.guide is not None:
+            for row, material in enumerate(self.guide.materials):
+                if material.code in form.with_pages:
+                    self.materials.mark(row, intake.RECEIVED)
+        self.online_application_id = form.application_id
+        self._show_result(_("Online application {number}: check the originals against the uploaded pages, mark "
+                            "the rest, then accept (Ctrl+Enter).").format(number=form.number), ok=True)
 
     def _kept_extras(self, record: dict) -> tuple[dict | None, dict | None]:
         """The agent box and the deferral as kept in the database (a form kept before

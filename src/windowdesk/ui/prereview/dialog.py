@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import prereview
 from windowdesk.services.context import CounterContext
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
-from windowdesk.ui.formatting import local_time
 
 if TYPE_CHECKING:
     from windowdesk.storage.db import Database
@@ -131,7 +131,7 @@ class PreReviewDialog(QDialog):
         for application in self.waiting:
             text = _("{number}  {item}  {when}").format(
                 number=application.number, item=application.item_name,
-                when=local_time(application.submitted_at, self.ctx.timezone))
+                when=on_screen(application.submitted_at, self.ctx.timezone))
             if application.round > 1:
                 text += "  " + _("(sent again, round {round})").format(round=application.round)
             self.list.addItem(QListWidgetItem(text))

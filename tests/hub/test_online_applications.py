@@ -21,6 +21,8 @@ from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.hub.app import create_public_app
 from windowdesk.hub.cli import main
 from windowdesk.hub.services import online_applications as applications
+from windowdesk.hub.services import public_bookings as bookings
+from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 from windowdesk.hub.services.online_uploads import MAX_FILE_BYTES, Upload
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.application_files import ApplicationFiles
@@ -31,6 +33,7 @@ from windowdesk.sync.protocol import API_PREFIX
 
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
 ITEM = "MZ-003"
+ADMIN = ConsoleActor("1", "admin", "Admin", ADMINISTRATOR)
 
 
 def _id(first17: str = "11010519491231002") -> str:
@@ -331,3 +334,30 @@ def test_the_public_only_process_bounds_what_a_form_sends_too(catalog_hub) -> No
         assert public.post("/status", content=b"x" * 10, headers={
             "content-type": "application/x-www-form-urlencoded", "content-length": str(1024 * 1024)}
         ).status_code == 413
+
+
+def test_an_application_accepted_for_the_visit_offers_the_booking_where_the_center_books_it(catalog_hub) -> None:
+    client = catalog_hub.client
+    form = client.get(f"/apply/{ITEM}")
+    hidden = _form_fields(form.text)
+    data = {**hidden, "human_answer": answer_for(catalog_hub.data_dir, hidden["human_token"]), "center": "CH",
+            **{f"f_{k}": v for k, v in _values().items()}}
+    sent = client.post(f"/apply/{ITEM}", data=data, files=[("file_M01", ("id.jpg", _photo(), "image/jpeg"))])
+    assert sent.status_code == 200, sent.text
+    with catalog_hub.db.write() as session:  # the window's pre-review (tests/sync, tests/web) accepted it
+        session.execute(update(OnlineApplication).values(status=applications.ACCEPTED))
+    assert 'data-state="accepted"' in (page := client.get("/application/view").text)
+    assert 'id="book-visit"' not in page  # the center takes no bookings for it
+
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    with catalog_hub.db.write() as session:
+        bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code=ITEM, day=tomorrow, half_day="am",
+                              capacity=5, now=dt.datetime.now(dt.UTC))
+    assert 'id="book-visit"' not in client.get("/application/view").text  # another center books it
+    with catalog_hub.db.write() as session:
+        bookings.set_capacity(session, by=ADMIN, center_code="CH", item_code=ITEM, day=tomorrow, half_day="am",
+                              capacity=5, now=dt.datetime.now(dt.UTC))
+    page = client.get("/application/view").text
+    assert f'id="book-visit" class="button" href="/book?center=CH&amp;item={ITEM}"' in page
+    booking_form = client.get(f"/book?center=CH&item={ITEM}").text
+    assert f'value="{ITEM}" selected' in booking_form and 'value="CH" selected' in booking_form

@@ -27,6 +27,7 @@ from windowdesk.domain.catalog_online import ID_NUMBER, KIND_WORDS
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.domain.query_codes import grouped
 from windowdesk.hub.services import online_applications as applications
+from windowdesk.hub.services import public_bookings
 from windowdesk.hub.services.online_uploads import MAX_FILE_BYTES, MAX_FILES, MAX_PAGES, Upload
 from windowdesk.hub.services.public_guides import current_catalog
 from windowdesk.hub.storage.application_files import ApplicationFiles
@@ -209,6 +210,10 @@ def _view_page(request: Request, application_id: str, *, error: str = "", proble
     item = applications.online_item(published, view.item_code)
     centers = dict(applications.centers_for(published, item)) if published and item else {}
     materials = {m.code: m.name for m in item.materials} if item else {}
+    # Accepted for the visit: where the center takes bookings for this business, the
+    # resident books the visit from here (the booking page opens on both).
+    bookable = view.status == applications.ACCEPTED and view.item_code in public_bookings.bookable_businesses(
+        database(request), now=utc_now()).get(view.center_code, set())
     return page(request, "public/application.html", {
         "view": view, "item": item, "center_name": centers.get(view.center_code, view.center_code),
         "materials": materials, "status_words": applications.STATUS_WORDS, "error": error,
@@ -216,7 +221,7 @@ def _view_page(request: Request, application_id: str, *, error: str = "", proble
         "fields": item.online.fields if item and item.online else (), "returned": view.status == applications.RETURNED,
         "masked": {code: mask_id_number(value) for code, value in view.values.items()
                    if item and item.online and (field := item.online.field(code)) and field.kind == ID_NUMBER},
-        "human_check": human_check.new_challenge(request.app.state.settings),
+        "human_check": human_check.new_challenge(request.app.state.settings), "bookable": bookable,
     }, status_code=status_code)
 
 

@@ -122,6 +122,8 @@ def _database_templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
 
 def _copy_of(template: Path, data_dir: Path, key: bytes) -> Database:
     path = data_dir / "windowdesk.sqlite3"
+    # One database per test folder: a second copy (``demo`` beside a snapshot's) would replace the first.
+    assert not path.exists(), f"{path} is already a test's database"
     shutil.copyfile(template, path)
     return Database(path, key=key)
 
@@ -176,6 +178,7 @@ def snapshot_of_demo(tmp_path_factory: pytest.TempPathFactory, templates: _Templ
     shutil.copyfile(templates.demo, path)
     db = Database(path, key=templates.key)
     try:
+        set_locale("en")  # as every test runs (``_english``): this runs before a test's own fixtures
         demo = _demo_on(db)
         seeded = seed(demo)
     finally:

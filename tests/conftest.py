@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,6 +122,8 @@ def _database_templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
 
 def _copy_of(template: Path, data_dir: Path, key: bytes) -> Database:
     path = data_dir / "windowdesk.sqlite3"
+    # One database per test folder: a second copy (``demo`` beside a snapshot's) would replace the first.
+    assert not path.exists(), f"{path} is already a test's database"
     shutil.copyfile(template, path)
     return Database(path, key=key)
 
@@ -144,14 +148,57 @@ class Demo:
     calendar: WorkingCalendar
 
 
-@pytest.fixture
-def demo(migrated_db: Database) -> Demo:
-    """The demo workstation (center CH, window 01) with its catalog and residents."""
+@dataclass(frozen=True)
+class DemoSnapshot:
+    """A demo database one module seeded once (``snapshot_of_demo``), and what the seeding
+    returned (contexts, ids): each test opens its own copy (``open_copy``), as ``demo`` does."""
+
+    path: Path
+    key: bytes
+    ctx: CounterContext  # the demo's own, as ``demo`` gives it (a log-in while seeding moves the current one)
+    seeded: Any
+
+    @contextlib.contextmanager
+    def open_copy(self, data_dir: Path) -> Iterator[tuple[Demo, Any]]:
+        from windowdesk.paths import resources_dir
+        from windowdesk.services import working_days
+
+        db = _copy_of(self.path, data_dir, self.key)
+        try:
+            yield Demo(db, self.ctx, working_days.load_shipped_calendar(resources_dir())), self.seeded
+        finally:
+            db.dispose()
+
+
+def snapshot_of_demo(tmp_path_factory: pytest.TempPathFactory, templates: _Templates,
+                     seed: Callable[[Demo], Any]) -> DemoSnapshot:
+    """The demo database with ``seed`` run on it once: for a module whose tests all start
+    from the same history, which took seconds to write through the services for each test."""
+    path = tmp_path_factory.mktemp("demo-snapshot") / "windowdesk.sqlite3"
+    shutil.copyfile(templates.demo, path)
+    db = Database(path, key=templates.key)
+    try:
+        set_locale("en")  # as every test runs (``_english``): this runs before a test's own fixtures
+        demo = _demo_on(db)
+        seeded = seed(demo)
+    finally:
+        db.dispose()
+    assert not path.with_name(path.name + "-wal").exists(), path  # one file is the whole database
+    return DemoSnapshot(path, templates.key, demo.ctx, seeded)
+
+
+def _demo_on(db: Database) -> Demo:
     from windowdesk.paths import resources_dir
     from windowdesk.services import bootstrap, working_days
 
-    ctx = bootstrap.ensure_demo(migrated_db, resources_dir())  # seeded already: reads its context
-    return Demo(migrated_db, ctx, working_days.load_shipped_calendar(resources_dir()))
+    ctx = bootstrap.ensure_demo(db, resources_dir())  # seeded already: reads its context
+    return Demo(db, ctx, working_days.load_shipped_calendar(resources_dir()))
+
+
+@pytest.fixture
+def demo(migrated_db: Database) -> Demo:
+    """The demo workstation (center CH, window 01) with its catalog and residents."""
+    return _demo_on(migrated_db)
 
 
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")

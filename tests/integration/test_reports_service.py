@@ -22,6 +22,8 @@ from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change
 from windowdesk.sync import protocol
 
+from ..conftest import snapshot_of_demo
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START, END = dt.date(2025, 10, 1), dt.date(2025, 10, 17)
 
@@ -53,8 +55,7 @@ def approve(demo, case_id, seq, when):
         apply_change(session, change, now=dt.datetime.now(dt.UTC))
 
 
-@pytest.fixture
-def fixed_data(demo):
+def _write_fixed_history(demo):
     auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
                          initial_password="Start2026x")
     clerk = auth.log_in(demo.db, login="li", password="Start2026x").ctx
@@ -87,11 +88,24 @@ def fixed_data(demo):
     return clerk, boss
 
 
+@pytest.fixture(scope="module")
+def _fixed_snapshot(tmp_path_factory, _database_templates):
+    return snapshot_of_demo(tmp_path_factory, _database_templates, _write_fixed_history)
+
+
+@pytest.fixture
+def fixed_data(_fixed_snapshot, data_dir):
+    """The demo with the fixed history above, written once per module: (demo, clerk, boss) on a copy."""
+    with _fixed_snapshot.open_copy(data_dir) as (demo, (clerk, boss)):
+        yield demo, clerk, boss
+
+
 def figures(report, label):
     return next(row.figures for row in report.rows if row.label == label)
 
 
-def test_by_operator(demo, fixed_data):
+def test_by_operator(fixed_data):
+    demo, _clerk, _boss = fixed_data
     report = reports.performance_report(demo.db, at(demo.ctx, "2025-10-20 09:00"), start=START, end=END,
                                         by="operator", shipped_calendar=demo.calendar)
     li, wang = figures(report, "李明"), figures(report, "王晓燕")
@@ -105,7 +119,8 @@ def test_by_operator(demo, fixed_data):
     assert total.satisfaction_rate == 0.6667 and total.ratings == {1: 0, 2: 1, 3: 1, 4: 0, 5: 1}
 
 
-def test_by_department_and_center(demo, fixed_data):
+def test_by_department_and_center(fixed_data):
+    demo, _clerk, _boss = fixed_data
     report = reports.performance_report(demo.db, demo.ctx, start=START, end=END, by="department",
                                         shipped_calendar=demo.calendar)
     civil = figures(report, "市民政局")
@@ -120,8 +135,8 @@ def test_by_department_and_center(demo, fixed_data):
     assert [row.label for row in center.rows] == ["市政务服务中心"]
 
 
-def test_csv_export_and_permissions(demo, fixed_data):
-    clerk, boss = fixed_data
+def test_csv_export_and_permissions(fixed_data):
+    demo, clerk, boss = fixed_data
     report = reports.performance_report(demo.db, boss, start=START, end=END, by="window", shipped_calendar=demo.calendar)
     text = reports.report_csv(report)
     assert text.startswith("\ufeff")
@@ -178,8 +193,7 @@ def _every_case_of_the_center(demo, ctx, calendar_now):
     return facts
 
 
-@pytest.fixture
-def varied_history(demo):
+def _write_varied_history(demo):
     """Forty cases over autumn 2025 with every fate: finished on time and late, before,
     inside and after the periods under test, suspended and resumed, still suspended,
     withdrawn, open — through the real window and hub paths."""
@@ -216,16 +230,28 @@ def varied_history(demo):
     return ctx
 
 
+@pytest.fixture(scope="module")
+def _varied_snapshot(tmp_path_factory, _database_templates):
+    return snapshot_of_demo(tmp_path_factory, _database_templates, _write_varied_history)
+
+
+@pytest.fixture
+def varied_history(_varied_snapshot, data_dir):
+    """The demo with the varied history, written once per module: (demo, ctx) on a copy."""
+    with _varied_snapshot.open_copy(data_dir) as (demo, ctx):
+        yield demo, ctx
+
+
 @pytest.mark.parametrize("start,end", [
     (dt.date(2025, 9, 1), dt.date(2025, 9, 30)), (dt.date(2025, 10, 1), dt.date(2025, 10, 17)),
     (dt.date(2025, 10, 9), dt.date(2025, 10, 9)), (dt.date(2025, 8, 1), dt.date(2025, 12, 31)),
     (dt.date(2025, 11, 1), dt.date(2025, 11, 30)), (dt.date(2025, 11, 14), dt.date(2025, 11, 17)),
 ])
-def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(demo, varied_history, start, end):
+def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(varied_history, start, end):
     from windowdesk.domain.assessment import build_report
     from windowdesk.services.working_days import calendar_in_force
 
-    ctx = varied_history
+    demo, ctx = varied_history
     with demo.db.read() as session:
         calendar = calendar_in_force(session, demo.calendar)
     every = _every_case_of_the_center(demo, ctx, calendar)
@@ -241,8 +267,9 @@ def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(d
             (row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in reference.rows]
 
 
-def test_what_the_hub_refused_to_take_is_not_counted(demo, fixed_data):
+def test_what_the_hub_refused_to_take_is_not_counted(fixed_data):
     """As on the hub, whose city-wide report never had it: the two reports agree."""
+    demo, _clerk, _boss = fixed_data
     from sqlalchemy import select
 
     from windowdesk.storage import models as m

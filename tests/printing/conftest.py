@@ -19,6 +19,8 @@ from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.context import CounterContext
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
 
+from ..conftest import DemoSnapshot, snapshot_of_demo
+
 DEMO_ID = "230902196210010496"  # 王建国 in resources/demo/residents.json
 DEMO_MASKED = "230902********0496"
 MOMENT = dt.datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -45,9 +47,7 @@ def _checks(db, item_code: str, problems: dict[int, tuple[str, str]]) -> list[Ma
     return [MaterialCheck(mat.code, *problems.get(i, (RECEIVED, ""))) for i, mat in enumerate(guide.materials)]
 
 
-@pytest.fixture
-def decided(demo) -> Decided:
-    """One accepted case, one one-time notification (one missing, one to correct), one refusal."""
+def _decide(demo) -> tuple[CounterContext, intake.IntakeResult, intake.IntakeResult, intake.IntakeResult]:
     ctx = dataclasses.replace(demo.ctx, clock=lambda: MOMENT)
     who = applicants.find_residents(demo.db, demo.ctx, query=DEMO_ID)[0].ref
     case = intake.accept_case(demo.db, ctx, item_code=ACCEPT_ITEM, applicant=who,
@@ -59,7 +59,20 @@ def decided(demo) -> Decided:
     guide = get_item_guide(demo.db, item_code=REFUSE_ITEM)
     refusal = intake.refuse_application(demo.db, ctx, item_code=REFUSE_ITEM, applicant=who,
                                         reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
-    return Decided(demo, ctx, case, notification, refusal)
+    return ctx, case, notification, refusal
+
+
+@pytest.fixture(scope="session")
+def _decided_snapshot(tmp_path_factory, _database_templates) -> DemoSnapshot:
+    return snapshot_of_demo(tmp_path_factory, _database_templates, _decide)
+
+
+@pytest.fixture
+def decided(_decided_snapshot: DemoSnapshot, data_dir) -> Iterator[Decided]:
+    """One accepted case, one one-time notification (one missing, one to correct), one refusal:
+    decided once per test process, each test on its own copy of the database."""
+    with _decided_snapshot.open_copy(data_dir) as (demo, seeded):
+        yield Decided(demo, *seeded)
 
 
 @pytest.fixture

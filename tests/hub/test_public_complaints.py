@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.human import answer_for
-from windowdesk.domain.feedback import COMPLAINT_REPLY_WORKING_DAYS
+from windowdesk.domain.service_quality import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services import console_accounts as accounts
 from windowdesk.hub.services import console_rights as rights

@@ -16,7 +16,7 @@ import pytest
 
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.errors import ValidationError
-from windowdesk.services import applicants, auth, cases, complaints, feedback, intake, reports
+from windowdesk.services import applicants, auth, cases, complaints, intake, reports, service_quality
 from windowdesk.services.authorization import PermissionDenied
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change
@@ -78,7 +78,7 @@ def fixed_data(demo):
                               reason="不符合条件", legal_basis="《城市居民最低生活保障条例》第二条")
     for ctx, level, when in ((clerk, 5, "2025-10-09 11:10"), (clerk, 2, "2025-10-10 09:00"),
                              (boss, 3, "2025-10-17 17:00"), (boss, 1, "2025-10-18 09:00")):
-        feedback.rate_service(demo.db, at(ctx, when), level=level, shipped_calendar=demo.calendar)
+        service_quality.rate_service(demo.db, at(ctx, when), level=level, shipped_calendar=demo.calendar)
     complaint_id, _number = complaints.receive_complaint(
         demo.db, at(clerk, "2025-10-10 14:00"), complainant_name="周女士", facts="态度生硬",
         about=complaints.ComplaintAbout(operator_id=clerk.operator_id), owner_id=boss.operator_id,

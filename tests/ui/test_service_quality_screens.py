@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from tests.ui.helpers import accept_demo_case
-from windowdesk.services import feedback
+from windowdesk.services import service_quality
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -39,7 +39,7 @@ def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("已电话回访并致歉", True))
     view.outcome_button.click()
     assert table.rowCount() == 0
-    [closed] = feedback.list_follow_ups(demo.db, demo.ctx, open_only=False)
+    [closed] = service_quality.list_follow_ups(demo.db, demo.ctx, open_only=False)
     assert (closed.status, closed.outcome) == ("closed", "已电话回访并致歉")
 
 
@@ -63,7 +63,7 @@ def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
 def test_the_report_screen_shows_exports_and_charts(qtbot, window, demo, tmp_path):
     accept_demo_case(demo, dt.datetime(2025, 10, 9, 10, tzinfo=SHANGHAI))
     accept_demo_case(demo, dt.datetime(2025, 10, 13, 10, tzinfo=SHANGHAI))
-    feedback.rate_service(demo.db, dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
+    service_quality.rate_service(demo.db, dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
                           level=4, shipped_calendar=demo.calendar)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     view = window.voice.reports

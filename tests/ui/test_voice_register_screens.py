@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from windowdesk.services import auth, complaints, feedback
-from windowdesk.ui.feedback import voice_view
+from windowdesk.services import auth, complaints, service_quality
+from windowdesk.ui.service_quality import voice_view
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_a_first_inquiry_is_registered_handed_over_and_answered(qtbot, window, d
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("他负责老龄业务", True))
     view.hand_over_button.click()
     assert _cells(view.inquiry_table, 0)[3] == colleague
-    [handed] = feedback.list_inquiries(demo.db, demo.ctx)
+    [handed] = service_quality.list_inquiries(demo.db, demo.ctx)
     assert [(source, target, note) for _at, source, target, note in handed.handovers] == [
         ("王晓燕", colleague, "他负责老龄业务")]
 
@@ -61,7 +61,7 @@ def test_a_first_inquiry_is_registered_handed_over_and_answered(qtbot, window, d
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("携身份证到3号窗口补办，当场取证", True))
     view.answer_button.click()
     assert view.inquiry_table.rowCount() == 0  # answered: off the open list
-    [answered] = feedback.list_inquiries(demo.db, demo.ctx, open_only=False)
+    [answered] = service_quality.list_inquiries(demo.db, demo.ctx, open_only=False)
     assert (answered.status, answered.answer) == ("answered", "携身份证到3号窗口补办，当场取证")
 
 
@@ -73,7 +73,7 @@ def test_an_empty_inquiry_is_refused_in_words_and_nothing_is_saved(qtbot, window
     view.new_inquiry_button.click()
     assert [type(error).__name__ for error in shown] == ["ValidationError"]
     assert view.inquiry_table.rowCount() == 0
-    assert feedback.list_inquiries(demo.db, demo.ctx, open_only=False) == []
+    assert service_quality.list_inquiries(demo.db, demo.ctx, open_only=False) == []
 
 
 def test_a_complaint_gets_a_reply_and_a_rectification_done(qtbot, window, demo, colleague, monkeypatch):

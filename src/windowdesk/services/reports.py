@@ -22,8 +22,8 @@ from windowdesk.domain.assessment import (
 )
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
-from windowdesk.domain.feedback import LEVELS_BEST_FIRST, WEB_CHANNEL, level_label
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.service_quality import LEVELS_BEST_FIRST, WEB_CHANNEL, level_label
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _

@@ -31,7 +31,6 @@ from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.devices.wiring import CardReaderWiring
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.intake.view import IntakeView
@@ -39,6 +38,7 @@ from windowdesk.ui.materials.wiring import LastCasePages
 from windowdesk.ui.prereview.wiring import PreReviewWiring
 from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.screen_fit import fit_on_screen
+from windowdesk.ui.service_quality.wiring import ServiceQualityWiring
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView

@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from windowdesk.domain.feedback import COMPLAINT_REPLY_WORKING_DAYS
+from windowdesk.domain.service_quality import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.feed import append_change

@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.assessment import GROUPINGS, Figures, Keys, Report, ReportRow
-from windowdesk.domain.feedback import WEB_CHANNEL
+from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.case_figures import item_limits

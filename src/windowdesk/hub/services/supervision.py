@@ -1,5 +1,5 @@
 """The supervision office's watch over the citizen's voice: complaints and bad ratings with
-their follow-up deadlines (回访, set at the window by feedback_rules), the rectification
+their follow-up deadlines (回访, set at the window by service_quality_rules), the rectification
 tasks and their state; replies to complaints and follow-up outcomes given at the hub; and
 the changes the hub refused, which an administrator may answer.
 

@@ -12,9 +12,9 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
-from windowdesk.ui.feedback.rating import ApplicantRatingWindow, RatingDialog
-from windowdesk.ui.feedback.voice_view import ServiceQualityView
 from windowdesk.ui.reports.report_view import PerformanceReportView
+from windowdesk.ui.service_quality.rating import ApplicantRatingWindow, RatingDialog
+from windowdesk.ui.service_quality.voice_view import ServiceQualityView
 
 if TYPE_CHECKING:
     from windowdesk.services.intake import IntakeResult

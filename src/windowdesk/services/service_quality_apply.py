@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from windowdesk.domain.feedback import WEB_CHANNEL
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_service as q
 from windowdesk.storage.db import Session
@@ -123,7 +123,7 @@ def _web_complaint(session: Session, change: protocol.Change, now: dt.datetime) 
     return change.kind
 
 
-FEEDBACK_HANDLERS = {
+SERVICE_QUALITY_HANDLERS = {
     protocol.CHANGE_WEB_COMPLAINT: _web_complaint,
     protocol.CHANGE_WEB_RATING: _web_rating,
     protocol.CHANGE_COMPLAINT_REPLY: _complaint_reply,

@@ -158,5 +158,5 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
             main.lock_dialog = None
         main.intake.reset()
         main.close()
-        main.voice.close()
+        main.service_quality.close()
         main.deleteLater()

@@ -20,16 +20,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window, demo, monkeypatch):
     qtbot.keyClick(window, Qt.Key.Key_F6)
-    panel = window.voice.rating_dialog.panel
+    panel = window.service_quality.rating_dialog.panel
     assert next(b.text() for b in panel.buttons.values()) == "Very satisfied"
     panel.reason.insert("等候时间太长，窗口只开了一个")
     qtbot.mouseClick(panel.buttons[2], Qt.MouseButton.LeftButton)
     assert "王晓燕 will follow this up by" in panel.answer.text()
     assert not panel.buttons[5].isEnabled()  # one rating per ask
-    window.voice.rating_dialog.close()
+    window.service_quality.rating_dialog.close()
 
     qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    view = window.voice.voice
+    view = window.service_quality.view
     assert window.tabs.currentWidget() is view
     table = view.follow_up_table
     assert table.rowCount() == 1
@@ -45,9 +45,9 @@ def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window
 
 def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
     case = accept_demo_case(demo)
-    window.voice.last_case_id = case.id
+    window.service_quality.last_case_id = case.id
     qtbot.keyClick(window, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
-    screen = window.voice.applicant_window
+    screen = window.service_quality.applicant_window
     assert screen.isVisible() and screen.isWindow()
     with qtbot.waitSignal(screen.rated) as rated:
         qtbot.mouseClick(screen.panel.buttons[5], Qt.MouseButton.LeftButton)
@@ -66,7 +66,7 @@ def test_the_report_screen_shows_exports_and_charts(qtbot, window, demo, tmp_pat
     service_quality.rate_service(demo.db, dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
                           level=4, shipped_calendar=demo.calendar)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
-    view = window.voice.reports
+    view = window.service_quality.reports
     assert window.tabs.currentWidget() is view
     assert not view.csv_button.isEnabled()
     view.start_edit.setDate(QDate(2025, 10, 1))

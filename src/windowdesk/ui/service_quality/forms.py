@@ -1,4 +1,4 @@
-"""Small forms of the citizen's voice: a first inquiry, a complaint, a rectification task."""
+"""Small forms of service quality: a first inquiry, a complaint, a rectification task."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The citizen's voice at the window: follow-ups of bad ratings, the first-inquiry
+"""Service quality at the window: follow-ups of bad ratings, the first-inquiry
 register and complaints with their rectification tasks. Every rule is the services';
 this view only asks and shows."""
 
@@ -65,7 +65,7 @@ class ServiceQualityView(QWidget):
         self.follow_ups: list[service_quality.FollowUpView] = []
         self.inquiries: list[service_quality.InquiryView] = []
         self.complaints: list[complaints.ComplaintView] = []
-        self.pages = QTabWidget(objectName="voicePages")
+        self.pages = QTabWidget(objectName="qualityPages")
         # Follow-ups of bad ratings.
         self.follow_up_table = _table(7, "followUpTable")
         self.show_closed = QCheckBox(objectName="showClosedFollowUps")

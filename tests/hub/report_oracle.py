@@ -29,7 +29,7 @@ from windowdesk.hub.storage.models import (
     Notification,
     Refusal,
 )
-from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.hub.storage.models_quality import Complaint, Rating
 
 FINISHING = ("completed", "withdrawn")
 DECIDED = (CaseStatus.APPROVED.value, CaseStatus.REJECTED.value)  # the delivery deadline runs from here

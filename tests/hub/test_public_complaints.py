@@ -20,7 +20,7 @@ from windowdesk.hub.services import public_complaints as web
 from windowdesk.hub.services import reports, supervision
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import Operator
-from windowdesk.hub.storage.models_service import Complaint
+from windowdesk.hub.storage.models_quality import Complaint
 from windowdesk.sync.protocol import CHANGE_COMPLAINT_REPLY, CHANGE_WEB_COMPLAINT
 
 from .conftest import EventFactory, Hub, Workstation, utc_now

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.cli import main
 from windowdesk.hub.storage.models import Case
-from windowdesk.hub.storage.models_service import CasePart, Complaint, Inquiry, Rating, Rectification
+from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating, Rectification
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation

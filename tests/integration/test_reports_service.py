@@ -161,11 +161,11 @@ def _every_case_of_the_center(demo, ctx, calendar_now):
     from windowdesk.domain.assessment import CaseFact, Keys
     from windowdesk.domain.time_limits import suspensions_from
     from windowdesk.storage import models as m
-    from windowdesk.storage import queries_service
+    from windowdesk.storage import queries_quality
 
     facts = []
     with demo.db.read() as session:
-        items = queries_service.item_limits(session)
+        items = queries_quality.item_limits(session)
         for case in session.scalars(select(m.Case).where(m.Case.center_code == ctx.center_code)):
             timeline = [(event.at.astimezone(SHANGHAI).date(), event.to_status) for event in case.events]
             department, promised = items[case.item_code]

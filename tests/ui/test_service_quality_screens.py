@@ -54,7 +54,7 @@ def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
     assert rated.args[0].follow_up_id is None
     assert screen.panel.answer.text() == "Thank you for your rating."
     with demo.db.read() as session:
-        from windowdesk.storage.models_service import Rating
+        from windowdesk.storage.models_quality import Rating
 
         [rating] = session.query(Rating).all()
         assert (rating.case_id, rating.channel, rating.level) == (case.id, "applicant_screen", 5)

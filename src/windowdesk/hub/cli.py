@@ -23,8 +23,8 @@ from windowdesk.hub import (
     cli_clock,
     cli_commitments,
     cli_console,
+    cli_quality,
     cli_refused,
-    cli_service,
 )
 from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.cli_common import parse_day as _day
@@ -470,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("case_number", help=_("the case number, as on the receipt"))
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
     sub.add_argument("--text", required=True, help=_("the note, shown at the window"))
-    cli_service.add_commands(command)  # report, rebuild-case-figures, export-province, complaint-reply, followup-outcome
+    cli_quality.add_commands(command)  # report, rebuild-case-figures, export-province, complaint-reply, followup-outcome
     cli_commitments.add_commands(command)  # verifications, verify, credit-flags, lift-credit-flag
     cli_clock.add_commands(command)  # suspend, resume (a hearing, an inspection, an expert review)
     cli_backup.add_commands(command)  # backup, restore, check-backup

@@ -22,9 +22,9 @@ from windowdesk.services.service_quality import checked_text
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Database, Session
-from windowdesk.storage.models_service import Complaint, Rectification
+from windowdesk.storage.models_quality import Complaint, Rectification
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 

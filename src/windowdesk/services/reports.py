@@ -33,7 +33,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.spreadsheet import csv_writer
 from windowdesk.storage import models as m
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage import refusal_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.protocol import EventKind

@@ -21,9 +21,9 @@ from windowdesk.services.authorization import PermissionDenied, authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Database, Session
-from windowdesk.storage.models_service import FollowUp, Inquiry, InquiryHandover, Rating
+from windowdesk.storage.models_quality import FollowUp, Inquiry, InquiryHandover, Rating
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 

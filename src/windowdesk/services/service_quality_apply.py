@@ -17,9 +17,9 @@ import datetime as dt
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.storage import models as m
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Session
-from windowdesk.storage.models_service import Complaint, FollowUp, Rating
+from windowdesk.storage.models_quality import Complaint, FollowUp, Rating
 from windowdesk.sync import protocol
 
 

@@ -47,7 +47,7 @@ from windowdesk.hub.services.public_guides import current_catalog
 from windowdesk.hub.services.public_ratings import supervisor_of
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case, Center
-from windowdesk.hub.storage.models_service import Complaint
+from windowdesk.hub.storage.models_quality import Complaint
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_WEB_COMPLAINT
 

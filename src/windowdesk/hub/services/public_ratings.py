@@ -36,7 +36,7 @@ from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.services.public_cases import FINISHED
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case, Center, Operator
-from windowdesk.hub.storage.models_service import Rating
+from windowdesk.hub.storage.models_quality import Rating
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_WEB_RATING
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.feed import append_change
-from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.hub.storage.models_quality import Complaint, Rating
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME
 

@@ -28,7 +28,7 @@ from windowdesk.hub.language import Text
 from windowdesk.hub.services.case_figures import item_limits
 from windowdesk.hub.storage.models import CaseCommitment, Center, Department, Notification, Operator, Refusal, Window
 from windowdesk.hub.storage.models_figures import CaseFigures
-from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.hub.storage.models_quality import Complaint, Rating
 from windowdesk.i18n import N_
 
 if TYPE_CHECKING:

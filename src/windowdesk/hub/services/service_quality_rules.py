@@ -25,7 +25,7 @@ from sqlalchemy.sql import Executable
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
-from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
+from windowdesk.hub.storage.models_quality import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EventKind
 

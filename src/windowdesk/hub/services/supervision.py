@@ -27,7 +27,7 @@ from windowdesk.hub.services.refused_changes import RefusedList, refused_changes
 from windowdesk.hub.services.time_cards import center_clocks, today_and_warning_day
 from windowdesk.hub.storage.models import PushedEvent
 from windowdesk.hub.storage.models_console import HubAuditEntry
-from windowdesk.hub.storage.models_service import Complaint, Rating, Rectification
+from windowdesk.hub.storage.models_quality import Complaint, Rating, Rectification
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import REJECTED, EventKind
 

@@ -593,6 +593,6 @@ from windowdesk.hub.storage import (  # noqa: E402,F401
     models_forms,
     models_pages,
     models_public,
+    models_quality,
     models_queue,
-    models_service,
 )

@@ -14,7 +14,7 @@ from sqlalchemy import Date, Row, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from windowdesk.storage import models as m
-from windowdesk.storage.models_service import CasePart, Complaint, FollowUp, Inquiry, Rating
+from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
 
 _CHUNK = 500
 

@@ -1,4 +1,4 @@
-"""并联审批 per department, the citizen's voice pushed by windows, hub-side replies, and the
+"""并联审批 per department, service quality pushed by windows, hub-side replies, and the
 city-wide performance report (command and API), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_one_refused_part_refuses_the_case(hub: Hub, parallel_case: str) -> None
     assert _parts(hub, parallel_case)["SWJ"] == "rejected"
 
 
-# --- the citizen's voice ------------------------------------------------------------------
+# --- service quality ------------------------------------------------------------------
 
 
 def _rating(events: EventFactory, window: Workstation, level: int, **extra: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""并联审批 and the citizen's voice end to end: a real workstation and the real
+"""并联审批 and service quality end to end: a real workstation and the real
 ``windowdesk-hub serve`` process. The back office decides two parts of a parallel case
 and answers a complaint while the window is offline; the window then syncs."""
 

@@ -1,4 +1,4 @@
-"""The citizen's voice at the window: satisfaction ratings (好差评) with the follow-up of a
+"""Service quality at the window: satisfaction ratings (好差评) with the follow-up of a
 bad one, and the first-inquiry register (首问登记).
 
 Each call is one write transaction: the record, its audit entry (ids and numbers only,

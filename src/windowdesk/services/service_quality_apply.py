@@ -1,4 +1,4 @@
-"""Hub-side replies to the citizen's voice, applied from the change feed: a complaint's
+"""Hub-side replies in service quality, applied from the change feed: a complaint's
 reply and a follow-up's outcome recorded at the hub (the city e-government office), a
 rating a resident gave on the hub's public pages (kept by the window that accepted
 the case, counted in its reports with the window's own, and followed up here when bad),

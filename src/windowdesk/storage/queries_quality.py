@@ -1,4 +1,4 @@
-"""Queries of parallel parts, the citizen's voice and the performance report.
+"""Queries of parallel parts, service quality and the performance report.
 
 Services call these; they never build SQL themselves (only storage imports SQLAlchemy).
 """

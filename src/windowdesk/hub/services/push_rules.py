@@ -832,7 +832,7 @@ RULES: dict[str, Rule] = {
     EventKind.AUDIT_ENTRY: audit_entry,
 }
 
-# The citizen's voice (ratings, inquiries, complaints) has its rules in its own module.
+# Service quality (ratings, inquiries, complaints) has its rules in its own module.
 from windowdesk.hub.services import service_quality_rules as _service_quality  # noqa: E402 - uses the helpers above
 
 RULES.update(_service_quality.RULES)

@@ -1,4 +1,4 @@
-"""Hub-side answers to the citizen's voice: the city e-government office replies to a
+"""Hub-side answers in service quality: the city e-government office replies to a
 complaint or records a bad rating's follow-up outcome; the center's windows learn it
 from the change feed ("complaint.reply", "followup.outcome"). Run in ``write(feed=True)``.
 """

@@ -1,4 +1,4 @@
-"""Push rules for the citizen's voice: ratings and their follow-ups, first inquiries,
+"""Push rules for service quality: ratings and their follow-ups, first inquiries,
 complaints and their rectification tasks (the kinds services/service_quality.py and
 services/complaints.py enqueue at the window).
 

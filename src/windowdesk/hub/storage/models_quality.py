@@ -1,4 +1,4 @@
-"""The hub's tables of parallel approval parts and of the citizen's voice.
+"""The hub's tables of parallel approval parts and of service quality.
 
 Imported at the end of ``hub.storage.models`` so that the schema (and the migration
 test comparing it) always includes them. Projections of what windows push, as the other

@@ -44,6 +44,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
@@ -390,9 +391,10 @@ class Case(Base):
     # calendar); None when the window sent none. A later suspension moves the real due
     # date on; the window's own clock knows that, the hub's cards read this one.
     promised_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    # Where the application came from (provincial record): "window", or "online" for the
-    # online hall's; and the certificate number recorded at 办结 ("" where none is issued).
-    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
+    # Where the application came from (provincial record): the window, or the online
+    # hall's; and the certificate number recorded at 办结 ("" where none is issued).
+    source: Mapped[CaseSource] = mapped_column(TextEnum(CaseSource, 10), default=CaseSource.WINDOW,
+                                               server_default=CaseSource.WINDOW.value)
     certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # 查询密码: a salted slow hash of the code printed on the acceptance receipt
     # (domain.query_codes), never the code; None for a case accepted before codes existed.

@@ -4,12 +4,18 @@ was. Values are the database's as before (no migration). On SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
+from windowdesk.domain.booking_status import BookingStatus
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.hub.services import public_bookings
+from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 from windowdesk.hub.storage.models import Case
+from windowdesk.hub.storage.models_public import Booking
 
 from .conftest import EventFactory, Hub
 
@@ -38,3 +44,32 @@ def test_a_case_source_outside_the_set_is_refused_and_the_case_kept(hub: Hub) ->
         session.flush()
     with hub.db.read() as session:
         assert session.scalar(select(Case.source).where(Case.id == case_id)) is CaseSource.WINDOW
+
+
+def _booked_visit(hub: Hub) -> str:
+    hub.import_demo_catalog()
+    now, tomorrow = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC), dt.date(2026, 12, 8)
+    with hub.db.write() as session:
+        public_bookings.set_capacity(session, by=ConsoleActor("1", "admin", "Admin", ADMINISTRATOR),
+                                     center_code="JD01", item_code="MZ-002", day=tomorrow, half_day="am",
+                                     capacity=2, now=now)
+    return public_bookings.book(hub.db, center_code="JD01", item_code="MZ-002", day=tomorrow, half_day="am",
+                                name="王建国", phone="13800138000", id_number="", address="10.0.0.1", now=now)
+
+
+def test_a_booking_s_status_reads_back_as_a_member_booked_then_cancelled(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).status is BookingStatus.BOOKED
+    public_bookings.cancel(hub.db, code=code, now=dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC))
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).status is BookingStatus.CANCELLED
+
+
+def test_a_booking_status_outside_the_set_is_refused_and_the_booking_kept(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with pytest.raises(StatementError, match="'lost' is not a valid BookingStatus"), hub.db.write() as session:
+        session.get_one(Booking, code).status = "lost"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).status is BookingStatus.BOOKED

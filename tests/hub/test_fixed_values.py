@@ -12,9 +12,10 @@ from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.booking_status import BookingStatus
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.hub.services import public_bookings
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.storage.models import Case
+from windowdesk.hub.storage.models import Case, Center
 from windowdesk.hub.storage.models_public import Booking
 
 from .conftest import EventFactory, Hub
@@ -73,3 +74,20 @@ def test_a_booking_status_outside_the_set_is_refused_and_the_booking_kept(hub: H
         session.flush()
     with hub.db.read() as session:
         assert session.get_one(Booking, code).status is BookingStatus.BOOKED
+
+
+def test_the_centers_kinds_read_back_as_members(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    with hub.db.read() as session:
+        kinds = dict(session.execute(select(Center.code, Center.kind)).all())
+    assert kinds["JD01"] is CenterKind.STREET and CenterKind.CITY_HALL in kinds.values()
+    assert {type(kind) for kind in kinds.values()} == {CenterKind}
+
+
+def test_a_center_kind_outside_the_set_is_refused_and_the_center_kept(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    with pytest.raises(StatementError, match="'village' is not a valid CenterKind"), hub.db.write() as session:
+        session.get_one(Center, "JD01").kind = "village"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Center, "JD01").kind is CenterKind.STREET

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
+from windowdesk.domain.catalog_model import CENTER_KINDS, CenterKind
 from windowdesk.hub import (
     cli_applications,
     cli_backup,
@@ -397,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("create-center", cmd_create_center, _("create or rename a center"))
     sub.add_argument("code", help=_("the center's code, e.g. JD01"))
     sub.add_argument("--name", required=True, help=_("the center's name"))
-    sub.add_argument("--kind", choices=("city_hall", "street"), default="street", help=_("the city hall or a street center"))
+    sub.add_argument("--kind", choices=CENTER_KINDS, default=CenterKind.STREET.value, help=_("the city hall or a street center"))
     sub.add_argument("--timezone", default="Asia/Shanghai", help=_("the center's time zone, for the times it is shown (default Asia/Shanghai)"))
     sub = command("create-window", cmd_create_window, _("create or rename a window of a center"))
     sub.add_argument("center", help=_("the center's code"))

@@ -46,6 +46,7 @@ from sqlalchemy.types import JSON, TypeDecorator
 
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_steps import StepKind, StepSource
+from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class Center(Base):
     __tablename__ = "centers"
     code: Mapped[str] = mapped_column(CenterCode, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(20))  # city_hall / street
+    kind: Mapped[CenterKind] = mapped_column(TextEnum(CenterKind, 20))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
 
 

@@ -20,7 +20,7 @@ Timed through the services the pages call (the page's rendering is not in it):
   department, its first page or a random later one;
 * ``case_page_p95_ms``: ``department_work.case_record`` of a random open case;
 * ``supervision_page_p95_ms``: the supervision page: ``time_cards.card_table`` (by center,
-  department or item in turn) and ``supervision.voice_summary``;
+  department or item in turn) and ``supervision.quality_summary``;
 * ``card_cases_p95_ms``: a drill-down (red cases of a random center);
 * ``city_year_report_ms`` (the median), ``city_year_report_p50_ms``, ``_p95_ms`` and
   ``_cpu_ms`` (this process's CPU time, median): ``reports.city_report`` for the last 365
@@ -203,7 +203,7 @@ def _supervision_page(session: Session, *, actor: ConsoleActor, now: dt.datetime
     from windowdesk.hub.services import supervision, time_cards
 
     time_cards.card_table(session, actor=actor, now=now, by=by)
-    supervision.voice_summary(session, actor=actor, now=now)
+    supervision.quality_summary(session, actor=actor, now=now)
 
 
 def _measure(url: str, samples: int, report_runs: int, old_report: bool) -> dict:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.assessment import CaseFact, ComplaintFact, DecisionFact, Keys, RatingFact, Report, build_report
 from windowdesk.domain.case_state import CaseStatus
-from windowdesk.domain.feedback import WEB_CHANNEL
+from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.case_figures import item_limits
@@ -29,7 +29,7 @@ from windowdesk.hub.storage.models import (
     Notification,
     Refusal,
 )
-from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.hub.storage.models_quality import Complaint, Rating
 
 FINISHING = ("completed", "withdrawn")
 DECIDED = (CaseStatus.APPROVED.value, CaseStatus.REJECTED.value)  # the delivery deadline runs from here

@@ -81,14 +81,14 @@ def test_only_the_supervision_office_and_administrators_see_the_cards_and_the_vo
     with hub.db.read() as session:
         for look in (lambda: time_cards.card_table(session, actor=clerk, now=utc_now()),
                      lambda: time_cards.card_cases(session, actor=clerk, now=utc_now()),
-                     lambda: supervision.voice_summary(session, actor=clerk, now=utc_now()),
+                     lambda: supervision.quality_summary(session, actor=clerk, now=utc_now()),
                      lambda: supervision.complaints(session, actor=clerk, now=utc_now()),
                      lambda: supervision.follow_ups(session, actor=clerk, now=utc_now()),
                      lambda: supervision.rectifications(session, actor=clerk, now=utc_now()),
                      lambda: supervision.refused(session, actor=clerk)):
             with pytest.raises(Forbidden):
                 look()
-        assert supervision.voice_summary(session, actor=people["admin"], now=utc_now()).open_complaints == 0
+        assert supervision.quality_summary(session, actor=people["admin"], now=utc_now()).open_complaints == 0
 
 
 def _voice(events: EventFactory, window: Workstation) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_
     assert {s for s, _ in hub.push_results(window, [voice["complaint"], voice["rating"], voice["task"]])} == {"applied"}
     supervisor = people["supervisor"]
     with hub.db.read() as session:
-        summary = supervision.voice_summary(session, actor=supervisor, now=utc_now())
+        summary = supervision.quality_summary(session, actor=supervisor, now=utc_now())
         [complaint] = supervision.complaints(session, actor=supervisor, now=utc_now()).rows
         [follow_up] = supervision.follow_ups(session, actor=supervisor, now=utc_now()).rows
         [task] = supervision.rectifications(session, actor=supervisor, now=utc_now()).rows
@@ -141,7 +141,7 @@ def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_
         ("complaint.reply", "Sup"), ("followup.outcome", "Sup")]
     with hub.db.read() as session:
         actions = [(e.actor, e.action, e.entity_id) for e in hub_audit.recent(session, limit=2)]
-        assert supervision.voice_summary(session, actor=supervisor, now=utc_now()).open_complaints == 0
+        assert supervision.quality_summary(session, actor=supervisor, now=utc_now()).open_complaints == 0
     assert actions == [("console:sup", "follow_up.outcome_recorded", follow_up.follow_up_id),
                        ("console:sup", "complaint.replied", complaint.id)]
 

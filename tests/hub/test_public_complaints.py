@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.human import answer_for
-from windowdesk.domain.feedback import COMPLAINT_REPLY_WORKING_DAYS
+from windowdesk.domain.service_quality import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services import console_accounts as accounts
 from windowdesk.hub.services import console_rights as rights
@@ -20,7 +20,7 @@ from windowdesk.hub.services import public_complaints as web
 from windowdesk.hub.services import reports, supervision
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.storage.models import Operator
-from windowdesk.hub.storage.models_service import Complaint
+from windowdesk.hub.storage.models_quality import Complaint
 from windowdesk.sync.protocol import CHANGE_COMPLAINT_REPLY, CHANGE_WEB_COMPLAINT
 
 from .conftest import EventFactory, Hub, Workstation, utc_now

@@ -14,7 +14,7 @@ from windowdesk.domain.query_codes import hash_query_code, new_query_code, verif
 from windowdesk.hub.services import public_cases, reports
 from windowdesk.hub.storage.models import Case
 from windowdesk.hub.storage.models_public import LookupFailure
-from windowdesk.hub.storage.models_service import Rating
+from windowdesk.hub.storage.models_quality import Rating
 from windowdesk.sync.protocol import CHANGE_WEB_RATING
 
 from .conftest import utc_now

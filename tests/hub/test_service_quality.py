@@ -1,4 +1,4 @@
-"""并联审批 per department, the citizen's voice pushed by windows, hub-side replies, and the
+"""并联审批 per department, service quality pushed by windows, hub-side replies, and the
 city-wide performance report (command and API), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.cli import main
 from windowdesk.hub.storage.models import Case
-from windowdesk.hub.storage.models_service import CasePart, Complaint, Inquiry, Rating, Rectification
+from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating, Rectification
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation
@@ -77,7 +77,7 @@ def test_one_refused_part_refuses_the_case(hub: Hub, parallel_case: str) -> None
     assert _parts(hub, parallel_case)["SWJ"] == "rejected"
 
 
-# --- the citizen's voice ------------------------------------------------------------------
+# --- service quality ------------------------------------------------------------------
 
 
 def _rating(events: EventFactory, window: Workstation, level: int, **extra: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import pytest
 
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.errors import ValidationError
-from windowdesk.services import applicants, auth, cases, complaints, feedback, intake, reports
+from windowdesk.services import applicants, auth, cases, complaints, intake, reports, service_quality
 from windowdesk.services.authorization import PermissionDenied
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change
@@ -79,7 +79,7 @@ def _write_fixed_history(demo):
                               reason="不符合条件", legal_basis="《城市居民最低生活保障条例》第二条")
     for ctx, level, when in ((clerk, 5, "2025-10-09 11:10"), (clerk, 2, "2025-10-10 09:00"),
                              (boss, 3, "2025-10-17 17:00"), (boss, 1, "2025-10-18 09:00")):
-        feedback.rate_service(demo.db, at(ctx, when), level=level, shipped_calendar=demo.calendar)
+        service_quality.rate_service(demo.db, at(ctx, when), level=level, shipped_calendar=demo.calendar)
     complaint_id, _number = complaints.receive_complaint(
         demo.db, at(clerk, "2025-10-10 14:00"), complainant_name="周女士", facts="态度生硬",
         about=complaints.ComplaintAbout(operator_id=clerk.operator_id), owner_id=boss.operator_id,
@@ -176,11 +176,11 @@ def _every_case_of_the_center(demo, ctx, calendar_now):
     from windowdesk.domain.assessment import CaseFact, Keys
     from windowdesk.domain.time_limits import suspensions_from
     from windowdesk.storage import models as m
-    from windowdesk.storage import queries_service
+    from windowdesk.storage import queries_quality
 
     facts = []
     with demo.db.read() as session:
-        items = queries_service.item_limits(session)
+        items = queries_quality.item_limits(session)
         for case in session.scalars(select(m.Case).where(m.Case.center_code == ctx.center_code)):
             timeline = [(event.at.astimezone(SHANGHAI).date(), event.to_status) for event in case.events]
             department, promised = items[case.item_code]

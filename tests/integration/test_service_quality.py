@@ -11,7 +11,7 @@ import pytest
 
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.errors import ValidationError
-from windowdesk.services import applicants, auth, cases, complaints, feedback, intake, worklist
+from windowdesk.services import applicants, auth, cases, complaints, intake, service_quality, worklist
 from windowdesk.services.authorization import PermissionDenied
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change
@@ -107,41 +107,41 @@ def test_one_rejected_part_rejects_the_case_with_its_reason(demo):
 
 def test_a_good_rating_needs_no_follow_up(demo, clerk):
     case = accept(demo, "MZ-001", ctx=clerk)
-    result = feedback.rate_service(demo.db, clerk, level=5, case_id=case.id, shipped_calendar=demo.calendar)
+    result = service_quality.rate_service(demo.db, clerk, level=5, case_id=case.id, shipped_calendar=demo.calendar)
     assert result.follow_up_id is None
-    assert feedback.list_follow_ups(demo.db, clerk) == []
+    assert service_quality.list_follow_ups(demo.db, clerk) == []
     assert outbox_kinds(demo)[-1] == "rating.given"
 
 
 def test_a_bad_rating_opens_a_follow_up_due_in_working_days(demo, clerk):
     # Tuesday 30 September 2025: 3 working days later, across National Day, is Saturday
     # 11 October (a make-up working day).
-    result = feedback.rate_service(demo.db, at(clerk, "2025-09-30 16:00"), level=2, reason="等候时间太长",
+    result = service_quality.rate_service(demo.db, at(clerk, "2025-09-30 16:00"), level=2, reason="等候时间太长",
                                    shipped_calendar=demo.calendar, channel="applicant_screen")
     assert result.owner_name == "王晓燕" and result.deadline == dt.date(2025, 10, 11)
-    [follow_up] = feedback.list_follow_ups(demo.db, clerk)
+    [follow_up] = service_quality.list_follow_ups(demo.db, clerk)
     assert (follow_up.level, follow_up.reason, follow_up.operator_name) == (2, "等候时间太长", "李明")
     with pytest.raises(PermissionDenied):
-        feedback.record_follow_up_outcome(demo.db, clerk, follow_up_id=follow_up.id, outcome="已回访")
+        service_quality.record_follow_up_outcome(demo.db, clerk, follow_up_id=follow_up.id, outcome="已回访")
     with pytest.raises(ValidationError):
-        feedback.record_follow_up_outcome(demo.db, demo.ctx, follow_up_id=follow_up.id, outcome=" ")
-    feedback.record_follow_up_outcome(demo.db, demo.ctx, follow_up_id=follow_up.id, outcome="已电话回访，增开窗口")
-    assert feedback.list_follow_ups(demo.db, clerk) == []
-    [closed] = feedback.list_follow_ups(demo.db, clerk, open_only=False)
+        service_quality.record_follow_up_outcome(demo.db, demo.ctx, follow_up_id=follow_up.id, outcome=" ")
+    service_quality.record_follow_up_outcome(demo.db, demo.ctx, follow_up_id=follow_up.id, outcome="已电话回访，增开窗口")
+    assert service_quality.list_follow_ups(demo.db, clerk) == []
+    [closed] = service_quality.list_follow_ups(demo.db, clerk, open_only=False)
     assert (closed.status, closed.outcome) == ("closed", "已电话回访，增开窗口")
     assert outbox_kinds(demo)[-2:] == ["rating.given", "followup.closed"]
     with pytest.raises(ValidationError):
-        feedback.rate_service(demo.db, clerk, level=6, shipped_calendar=demo.calendar)
+        service_quality.rate_service(demo.db, clerk, level=6, shipped_calendar=demo.calendar)
 
 
 def test_a_follow_up_outcome_from_the_hub(demo):
-    result = feedback.rate_service(demo.db, demo.ctx, level=1, shipped_calendar=demo.calendar)
+    result = service_quality.rate_service(demo.db, demo.ctx, level=1, shipped_calendar=demo.calendar)
     change = protocol.Change(7, protocol.CHANGE_FOLLOWUP_OUTCOME, "follow_up", result.follow_up_id, {
         "follow_up_id": result.follow_up_id, "rating_id": result.rating_id, "outcome": "市电子政务办已回访",
         "by": "张主任", "at": "2025-03-05T10:00:00+08:00"})
     with demo.db.write() as session:
         assert apply_change(session, change, now=dt.datetime.now(dt.UTC)) == "followup.outcome"
-    [closed] = feedback.list_follow_ups(demo.db, demo.ctx, open_only=False)
+    [closed] = service_quality.list_follow_ups(demo.db, demo.ctx, open_only=False)
     assert (closed.status, closed.outcome) == ("closed", "市电子政务办已回访")
 
 
@@ -149,19 +149,19 @@ def test_a_follow_up_outcome_from_the_hub(demo):
 
 
 def test_the_first_staff_member_owns_an_inquiry_until_handing_it_over(demo, clerk):
-    inquiry_id = feedback.log_inquiry(demo.db, clerk, question="办理老年证需要带什么材料？", inquirer_name="赵大爷",
+    inquiry_id = service_quality.log_inquiry(demo.db, clerk, question="办理老年证需要带什么材料？", inquirer_name="赵大爷",
                                       inquirer_phone="13800000000")
-    [row] = feedback.list_inquiries(demo.db, clerk, mine_only=True)
+    [row] = service_quality.list_inquiries(demo.db, clerk, mine_only=True)
     assert (row.first_operator_name, row.owner_name, row.status) == ("李明", "李明", "open")
     with pytest.raises(ValidationError):
-        feedback.hand_over_inquiry(demo.db, clerk, inquiry_id=inquiry_id, to_operator_id=demo.ctx.operator_id, note="")
-    feedback.hand_over_inquiry(demo.db, clerk, inquiry_id=inquiry_id, to_operator_id=demo.ctx.operator_id,
+        service_quality.hand_over_inquiry(demo.db, clerk, inquiry_id=inquiry_id, to_operator_id=demo.ctx.operator_id, note="")
+    service_quality.hand_over_inquiry(demo.db, clerk, inquiry_id=inquiry_id, to_operator_id=demo.ctx.operator_id,
                                note="涉及残疾人证，转交负责人")
     with pytest.raises(PermissionDenied):
-        feedback.answer_inquiry(demo.db, clerk, inquiry_id=inquiry_id, answer="带身份证")
-    feedback.answer_inquiry(demo.db, demo.ctx, inquiry_id=inquiry_id, answer="带身份证、户口簿和一寸照片两张")
-    assert feedback.list_inquiries(demo.db, clerk) == []
-    [done] = feedback.list_inquiries(demo.db, clerk, open_only=False)
+        service_quality.answer_inquiry(demo.db, clerk, inquiry_id=inquiry_id, answer="带身份证")
+    service_quality.answer_inquiry(demo.db, demo.ctx, inquiry_id=inquiry_id, answer="带身份证、户口簿和一寸照片两张")
+    assert service_quality.list_inquiries(demo.db, clerk) == []
+    [done] = service_quality.list_inquiries(demo.db, clerk, open_only=False)
     assert done.handovers[0][1:] == ("李明", "王晓燕", "涉及残疾人证，转交负责人")
     assert outbox_kinds(demo)[-3:] == ["inquiry.logged", "inquiry.handed_over", "inquiry.answered"]
 

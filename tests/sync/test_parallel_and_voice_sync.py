@@ -1,4 +1,4 @@
-"""并联审批 and the citizen's voice end to end: a real workstation and the real
+"""并联审批 and service quality end to end: a real workstation and the real
 ``windowdesk-hub serve`` process. The back office decides two parts of a parallel case
 and answers a complaint while the window is offline; the window then syncs."""
 
@@ -9,7 +9,7 @@ import requests
 
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.domain.ids import resident_id_check_char
-from windowdesk.services import applicants, cases, complaints, feedback, intake, worklist
+from windowdesk.services import applicants, cases, complaints, intake, service_quality, worklist
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.storage import models as m
 from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL, PROTOCOL_VERSION
@@ -68,7 +68,7 @@ def test_parts_decided_while_offline_reach_the_window(hub: HubProcess, station: 
     case = intake.accept_case(station.db, station.ctx, item_code=PARALLEL_ITEM, applicant=resident.ref,
                               checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
                               shipped_calendar=station.calendar)
-    rating = feedback.rate_service(station.db, station.ctx, level=1, reason="窗口少、排队久", case_id=case.id,
+    rating = service_quality.rate_service(station.db, station.ctx, level=1, reason="窗口少、排队久", case_id=case.id,
                                    shipped_calendar=station.calendar)
     complaint_id, number = complaints.receive_complaint(
         station.db, station.ctx, complainant_name="刘先生", facts="并联审批进度不透明",
@@ -81,7 +81,7 @@ def test_parts_decided_while_offline_reach_the_window(hub: HubProcess, station: 
     assert decide(hub, case.id, "ZJJ", "approve")["status"] == "in_progress"
     hub.cli("complaint-reply", number, "--text", "已告知各部门办理进度", "--by", "市电子政务办")
     # Meanwhile the window works on: a first inquiry, still in its outbox.
-    feedback.log_inquiry(station.db, station.ctx, question="税务部分还要多久？")
+    service_quality.log_inquiry(station.db, station.ctx, question="税务部分还要多久？")
     assert parts(station, case.id)[0][1] == "Waiting for the department"
 
     report = sync(station)
@@ -100,7 +100,7 @@ def test_parts_decided_while_offline_reach_the_window(hub: HubProcess, station: 
     assert case_status(station, case.id) == "approved"
     cases.change_status(station.db, station.ctx, case_id=case.id, action=CaseAction.COMPLETE,
                         certificate_number="91230900MA1C2D3E4F")  # GS-003 issues a business licence
-    feedback.record_follow_up_outcome(station.db, station.ctx, follow_up_id=rating.follow_up_id,
+    service_quality.record_follow_up_outcome(station.db, station.ctx, follow_up_id=rating.follow_up_id,
                                       outcome="已增设并联审批咨询窗口")
     sync(station)
     assert hub.scalar("SELECT status FROM cases WHERE id = :c", c=case.id) == "completed"

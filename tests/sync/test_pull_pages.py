@@ -12,7 +12,7 @@ from windowdesk.services import applicants, intake
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
-from windowdesk.storage.models_service import CasePart
+from windowdesk.storage.models_quality import CasePart
 from windowdesk.sync import protocol
 
 from .hub_process import copy_station, create_station

@@ -13,4 +13,4 @@ def window(qtbot, demo):
     screen it opens is closed afterwards."""
     main = open_main_window(qtbot, demo)
     yield main
-    main.voice.close()
+    main.service_quality.close()

@@ -74,8 +74,6 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
     from windowdesk.ui.cases.actions import SuspensionDialog
     from windowdesk.ui.cases.handover_dialog import HandoverDialog
     from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
-    from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
-    from windowdesk.ui.feedback.rating import ApplicantRatingWindow, RatingDialog
     from windowdesk.ui.fees.payment_dialog import PaymentDialog
     from windowdesk.ui.fees.void_dialog import VoidDialog
     from windowdesk.ui.first_run import FirstRunDialog
@@ -84,6 +82,8 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
     from windowdesk.ui.main_window import MainWindow
     from windowdesk.ui.prereview.dialog import PreReviewDialog
     from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog, PrintRequest
+    from windowdesk.ui.service_quality.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
+    from windowdesk.ui.service_quality.rating import ApplicantRatingWindow, RatingDialog
     from windowdesk.ui.sync.enroll_dialog import EnrollDialog
     from windowdesk.ui.sync.sync_dialog import SyncDialog
     from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
@@ -158,5 +158,5 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
             main.lock_dialog = None
         main.intake.reset()
         main.close()
-        main.voice.close()
+        main.service_quality.close()
         main.deleteLater()

@@ -42,7 +42,7 @@ def reader_window(qtbot, demo, standin_library, reader_control):
     card_reader.save_reader_settings(demo.db, demo.ctx, library_path=str(standin_library), port=1001)
     main = open_main_window(qtbot, demo)
     yield main
-    main.voice.close()
+    main.service_quality.close()
 
 
 def _status_messages(window) -> list[str]:
@@ -152,7 +152,7 @@ def test_a_failing_reader_is_told_once_and_polled_on_until_it_works(qtbot, demo,
         qtbot.waitUntil(lambda: main.intake.applicant_picker.chosen is not None, timeout=WAIT_MS)
         assert "The ID card reader works again." in messages
     finally:
-        main.voice.close()
+        main.service_quality.close()
 
 
 def test_an_administrator_sets_up_the_reader_and_it_starts(qtbot, demo, standin_library, reader_control):
@@ -178,7 +178,7 @@ def test_an_administrator_sets_up_the_reader_and_it_starts(qtbot, demo, standin_
         main.card_reader.settings_dialog.remove_button.click()
         assert main.card_reader.thread is None
     finally:
-        main.voice.close()
+        main.service_quality.close()
 
 
 def test_the_expiry_is_said_in_chinese_at_a_chinese_counter(qtbot, reader_window, reader_control):

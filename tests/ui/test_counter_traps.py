@@ -135,7 +135,7 @@ def test_the_rating_dialog_names_the_case_and_enter_rates_nothing(qtbot, window,
     keys.press(Qt.Key.Key_M, CTRL)
     keys.press(Qt.Key.Key_Return, CTRL)
     keys.press(Qt.Key.Key_F6)
-    panel = window.voice.rating_dialog.panel
+    panel = window.service_quality.rating_dialog.panel
     case = window.intake.last_result
     assert case.number in panel.case_label.text() and "王建国" in panel.case_label.text()
     keys.press(Qt.Key.Key_Return)
@@ -156,10 +156,10 @@ def test_closing_the_window_mid_form_keeps_the_form_for_the_next_start(qtbot, wi
         assert view.materials.status_box(0).currentData() == "missing"
         assert "is back" in view.result_label.text()
     finally:
-        again.voice.close()
+        again.service_quality.close()
     third = open_main_window(qtbot, demo)  # given back once, not at every start
     assert third.intake.guide is None
-    third.voice.close()
+    third.service_quality.close()
 
 
 def test_after_the_day_close_a_fee_that_cannot_be_taken_is_said_before_accepting(qtbot, window, demo):

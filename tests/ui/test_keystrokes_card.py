@@ -43,7 +43,7 @@ def counter_with_reader(qtbot, demo, standin_library, reader_control):
     main = open_main_window(qtbot, demo)
     main.print_at_once_action.setChecked(True)
     yield main
-    main.voice.close()
+    main.service_quality.close()
     assert wait_for_jobs(30_000)
 
 

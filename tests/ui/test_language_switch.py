@@ -47,7 +47,7 @@ def test_the_language_menu_rewords_every_screen_and_is_kept(qtbot, window, demo)
     assert _header(window.late.table, 0) == "办件编号" and _header(window.today.table, 0) != "Time"
     assert window.late.model.index(0, 4).data() == "已受理"  # the status, worded again
     assert "超期（红灯）" in window.late.summary.text()
-    assert window.voice.voice.pages.tabText(1) == i18n._("First inquiries") != "First inquiries"
+    assert window.service_quality.view.pages.tabText(1) == i18n._("First inquiries") != "First inquiries"
     assert preferences.saved_language(demo.db) == "zh_CN"
 
     window.language_actions["en"].trigger()

@@ -39,4 +39,4 @@ def test_turning_it_off_is_kept_for_the_next_start(qtbot, window, demo):
     assert not preferences.prints_at_once(demo.db)
     again = open_main_window(qtbot, demo)
     assert not again.print_at_once_action.isChecked()
-    again.voice.close()
+    again.service_quality.close()

@@ -53,4 +53,4 @@ def test_the_main_window_remembers_its_size_and_maximised_state(qtbot, demo):
     third.restore_geometry()
     assert third.windowState() & third.windowState().WindowMaximized
     for main in (first, second, third):
-        main.voice.close()
+        main.service_quality.close()

@@ -13,23 +13,23 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from tests.ui.helpers import accept_demo_case
-from windowdesk.services import feedback
+from windowdesk.services import service_quality
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window, demo, monkeypatch):
     qtbot.keyClick(window, Qt.Key.Key_F6)
-    panel = window.voice.rating_dialog.panel
+    panel = window.service_quality.rating_dialog.panel
     assert next(b.text() for b in panel.buttons.values()) == "Very satisfied"
     panel.reason.insert("等候时间太长，窗口只开了一个")
     qtbot.mouseClick(panel.buttons[2], Qt.MouseButton.LeftButton)
     assert "王晓燕 will follow this up by" in panel.answer.text()
     assert not panel.buttons[5].isEnabled()  # one rating per ask
-    window.voice.rating_dialog.close()
+    window.service_quality.rating_dialog.close()
 
     qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    view = window.voice.voice
+    view = window.service_quality.view
     assert window.tabs.currentWidget() is view
     table = view.follow_up_table
     assert table.rowCount() == 1
@@ -39,22 +39,22 @@ def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("已电话回访并致歉", True))
     view.outcome_button.click()
     assert table.rowCount() == 0
-    [closed] = feedback.list_follow_ups(demo.db, demo.ctx, open_only=False)
+    [closed] = service_quality.list_follow_ups(demo.db, demo.ctx, open_only=False)
     assert (closed.status, closed.outcome) == ("closed", "已电话回访并致歉")
 
 
 def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
     case = accept_demo_case(demo)
-    window.voice.last_case_id = case.id
+    window.service_quality.last_case_id = case.id
     qtbot.keyClick(window, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
-    screen = window.voice.applicant_window
+    screen = window.service_quality.applicant_window
     assert screen.isVisible() and screen.isWindow()
     with qtbot.waitSignal(screen.rated) as rated:
         qtbot.mouseClick(screen.panel.buttons[5], Qt.MouseButton.LeftButton)
     assert rated.args[0].follow_up_id is None
     assert screen.panel.answer.text() == "Thank you for your rating."
     with demo.db.read() as session:
-        from windowdesk.storage.models_service import Rating
+        from windowdesk.storage.models_quality import Rating
 
         [rating] = session.query(Rating).all()
         assert (rating.case_id, rating.channel, rating.level) == (case.id, "applicant_screen", 5)
@@ -63,10 +63,10 @@ def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
 def test_the_report_screen_shows_exports_and_charts(qtbot, window, demo, tmp_path):
     accept_demo_case(demo, dt.datetime(2025, 10, 9, 10, tzinfo=SHANGHAI))
     accept_demo_case(demo, dt.datetime(2025, 10, 13, 10, tzinfo=SHANGHAI))
-    feedback.rate_service(demo.db, dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
+    service_quality.rate_service(demo.db, dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
                           level=4, shipped_calendar=demo.calendar)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
-    view = window.voice.reports
+    view = window.service_quality.reports
     assert window.tabs.currentWidget() is view
     assert not view.csv_button.isEnabled()
     view.start_edit.setDate(QDate(2025, 10, 1))

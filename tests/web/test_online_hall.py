@@ -13,7 +13,7 @@ from tests.sync.test_sync_with_hub import accept, blank_stations, enrolled, hub,
 from tests.web.browser import save_screenshot
 from tests.web.human import answer_for
 from windowdesk.domain.query_codes import grouped
-from windowdesk.services import documents, feedback, reports
+from windowdesk.services import documents, reports, service_quality
 from windowdesk.sync import protocol
 
 
@@ -79,10 +79,10 @@ def test_a_case_accepted_at_a_window_is_followed_and_rated_from_a_phone(hub, new
                                          end=today + dt.timedelta(days=1), by="window",
                                          shipped_calendar=station.calendar).total
     assert (figures.rating_count, figures.web_ratings, figures.window_ratings) == (1, 1, 0)
-    (follow_up,) = feedback.list_follow_ups(station.db, station.ctx)
+    (follow_up,) = service_quality.list_follow_ups(station.db, station.ctx)
     assert follow_up.case_number == case.number
     # Followed up at the window like its own ratings: the outcome reaches the hub's rating.
-    feedback.record_follow_up_outcome(station.db, station.ctx, follow_up_id=follow_up.id, outcome="已电话回访并致歉")
+    service_quality.record_follow_up_outcome(station.db, station.ctx, follow_up_id=follow_up.id, outcome="已电话回访并致歉")
     assert sync(station).ok
     assert hub.rows("SELECT channel, follow_up_status, follow_up_outcome FROM ratings") == [
         ("web", "closed", "已电话回访并致歉")]

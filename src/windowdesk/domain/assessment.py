@@ -22,7 +22,7 @@ period [start, end] of local days:
 - average handling time: the mean used working days of the cases completed in the period;
 - notifications (一次性告知) and refusals (不予受理) given on a day of the period;
 - ratings given in the period by level; satisfaction rate = basically satisfied or better
-  over all ratings (domain.feedback.is_satisfied);
+  over all ratings (domain.service_quality.is_satisfied);
 - complaints received in the period; resolved = replied to (by now), on time when the
   reply came on or before the deadline;
 - delivered (送达): results delivered on a day of the period; delivered late: of those,
@@ -41,7 +41,7 @@ from typing import Any
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS
-from windowdesk.domain.feedback import RatingLevel, is_satisfied
+from windowdesk.domain.service_quality import RatingLevel, is_satisfied
 from windowdesk.domain.time_limits import Suspension
 
 GROUPINGS = ("window", "operator", "department", "center")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 
 from windowdesk.domain.catalog_forms import ItemForm
@@ -25,7 +26,17 @@ DEPARTMENT_CODE = re.compile(r"^[A-Z]{2,6}$")
 ITEM_CODE = re.compile(r"^[A-Z]{2,6}-[0-9]{3}$")
 MATERIAL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
 
-CENTER_KINDS = ("city_hall", "street")
+
+
+class CenterKind(StrEnum):
+    """What a center is; the hub's model reads its centers' kinds back as these members
+    (hub/storage/models.py, TextEnum)."""
+
+    CITY_HALL = "city_hall"  # the city service hall
+    STREET = "street"  # one of the street centers
+
+
+CENTER_KINDS = tuple(kind.value for kind in CenterKind)
 MATERIAL_FORMS = ("original", "copy", "original_and_copy", "electronic")
 FEE_KINDS = ("free", "fixed", "per_unit", "tiered")
 EXEMPTION_CATEGORIES = ("dibao", "disabled", "elderly_80", "veteran", "student")

@@ -28,8 +28,8 @@ class Permission(str, Enum):
     APPROVE_VOID = "payment.approve_void"
     CLOSE_DAY = "day.close"
     CONFIRM_DAY_CLOSE = "day.confirm_close"
-    RECORD_FEEDBACK = "feedback.record"
-    HANDLE_FEEDBACK = "feedback.handle"
+    RECORD_SERVICE_QUALITY = "service_quality.record"
+    HANDLE_SERVICE_QUALITY = "service_quality.handle"
     VIEW_REPORTS = "report.view"
     CONFIGURE_DEVICES = "devices.configure"
     REISSUE_QUERY_CODE = "case.reissue_query_code"
@@ -61,8 +61,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CONFIRM_DAY_CLOSE: _SUPERVISORS,
     # Anyone at a window takes a rating, a first inquiry or a complaint; following one
     # up (outcome, reply, rectification) and reading the assessment are a supervisor's.
-    Permission.RECORD_FEEDBACK: _EVERYONE,
-    Permission.HANDLE_FEEDBACK: _SUPERVISORS,
+    Permission.RECORD_SERVICE_QUALITY: _EVERYONE,
+    Permission.HANDLE_SERVICE_QUALITY: _SUPERVISORS,
     Permission.VIEW_REPORTS: _SUPERVISORS,
     # Which library drives the ID card reader is the workstation's set-up: a library is
     # code loaded into the counter's process.
@@ -97,8 +97,8 @@ def permission_label(permission: Permission) -> str:
         Permission.APPROVE_VOID: _("approve voiding a receipt"),
         Permission.CLOSE_DAY: _("close the day's till"),
         Permission.CONFIRM_DAY_CLOSE: _("confirm a day close"),
-        Permission.RECORD_FEEDBACK: _("record ratings, inquiries and complaints"),
-        Permission.HANDLE_FEEDBACK: _("follow up ratings and complaints"),
+        Permission.RECORD_SERVICE_QUALITY: _("record ratings, inquiries and complaints"),
+        Permission.HANDLE_SERVICE_QUALITY: _("follow up ratings and complaints"),
         Permission.VIEW_REPORTS: _("read performance reports"),
         Permission.CONFIGURE_DEVICES: _("set up the devices of this workstation"),
         Permission.REISSUE_QUERY_CODE: _("issue a new query code for a case"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from windowdesk.domain.case_sources import CaseSource
+
 SCHEMA_VERSION = 1
 
 # 办件类型
@@ -24,7 +26,7 @@ STAGES = (ACCEPTANCE, REVIEW, DECISION, COMPLETION, DELIVERY)
 STAGE_OF_STATUS = {"in_progress": REVIEW, "approved": DECISION, "rejected": DECISION,
                    "completed": COMPLETION, "delivered": DELIVERY}
 
-SOURCES = ("window", "online")
+SOURCES = tuple(source.value for source in CaseSource)  # 来源
 
 
 def case_kind(*, reported_upward: bool, parallel: bool, promised_days: int, accepted_day: dt.date,

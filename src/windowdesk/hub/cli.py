@@ -17,14 +17,15 @@ from pathlib import Path
 
 from windowdesk import __version__
 from windowdesk.domain.case_state import status_label
+from windowdesk.domain.catalog_model import CENTER_KINDS, CenterKind
 from windowdesk.hub import (
     cli_applications,
     cli_backup,
     cli_clock,
     cli_commitments,
     cli_console,
+    cli_quality,
     cli_refused,
-    cli_service,
 )
 from windowdesk.hub.cli_common import clock_text, utc_now
 from windowdesk.hub.cli_common import parse_day as _day
@@ -397,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("create-center", cmd_create_center, _("create or rename a center"))
     sub.add_argument("code", help=_("the center's code, e.g. JD01"))
     sub.add_argument("--name", required=True, help=_("the center's name"))
-    sub.add_argument("--kind", choices=("city_hall", "street"), default="street", help=_("the city hall or a street center"))
+    sub.add_argument("--kind", choices=CENTER_KINDS, default=CenterKind.STREET.value, help=_("the city hall or a street center"))
     sub.add_argument("--timezone", default="Asia/Shanghai", help=_("the center's time zone, for the times it is shown (default Asia/Shanghai)"))
     sub = command("create-window", cmd_create_window, _("create or rename a window of a center"))
     sub.add_argument("center", help=_("the center's code"))
@@ -470,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("case_number", help=_("the case number, as on the receipt"))
     sub.add_argument("--department", required=True, help=_("the code of the department writing it"))
     sub.add_argument("--text", required=True, help=_("the note, shown at the window"))
-    cli_service.add_commands(command)  # report, rebuild-case-figures, export-province, complaint-reply, followup-outcome
+    cli_quality.add_commands(command)  # report, rebuild-case-figures, export-province, complaint-reply, followup-outcome
     cli_commitments.add_commands(command)  # verifications, verify, credit-flags, lift-credit-flag
     cli_clock.add_commands(command)  # suspend, resume (a hearing, an inspection, an expert review)
     cli_backup.add_commands(command)  # backup, restore, check-backup

@@ -17,7 +17,7 @@ from windowdesk.printing.paper import PaperFormat
 # accepted, completed, on time, overdue, notifications, refusals, average days, ratings,
 # satisfaction rate, complaints, resolved, then the five rating levels best first.
 CASE_COLUMNS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)  # with 帮办代办 and 容缺受理 cases after the accepted
-VOICE_COLUMNS = (0, 10, 11, 14, 15, 16, 17, 18, 12, 13)
+QUALITY_COLUMNS = (0, 10, 11, 14, 15, 16, 17, 18, 12, 13)
 
 
 def performance_report_title() -> str:
@@ -50,7 +50,7 @@ def render_performance_report(
         list_table(sheet, pick(CASE_COLUMNS, headings), [pick(CASE_COLUMNS, row) for row in rows],
                    [3.2, 1, 1.1, 1.1, 1, 1, 1, 1.3, 1, 1.3], compact=True),
         para(_("Satisfaction and complaints"), styles.heading),
-        list_table(sheet, pick(VOICE_COLUMNS, headings), [pick(VOICE_COLUMNS, row) for row in rows],
+        list_table(sheet, pick(QUALITY_COLUMNS, headings), [pick(QUALITY_COLUMNS, row) for row in rows],
                    [3.2, 1, 1.2, 1, 1, 1, 1, 1, 1.1, 1.1], compact=True),
         para(_("On time: completed within the promised working days, without the days spent waiting for "
                "supplementary materials. Overdue: completed late, or still open and past the promised date at "

@@ -17,9 +17,9 @@ from windowdesk.domain.case_parts import (
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.storage import models as m
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Session
-from windowdesk.storage.models_service import CasePart
+from windowdesk.storage.models_quality import CasePart
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """投诉: a complaint about a window, an operator, a department or an item — the facts,
 an owner and a deadline, the reply to the complainant, and the rectification tasks
-(整改) that follow. A reply may also come from the hub (services/feedback_apply.py), and
+(整改) that follow. A reply may also come from the hub (services/service_quality_apply.py), and
 so may a complaint a resident filed on the hub's public pages (no window received it).
 """
 
@@ -10,21 +10,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.domain.feedback import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.permissions import Permission, is_allowed
+from windowdesk.domain.service_quality import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
-from windowdesk.services.feedback import checked_text
+from windowdesk.services.service_quality import checked_text
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Database, Session
-from windowdesk.storage.models_service import Complaint, Rectification
+from windowdesk.storage.models_quality import Complaint, Rectification
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
@@ -111,7 +111,7 @@ def _owner(session: Session, ctx: CounterContext, owner_id: str | None) -> m.Ope
     owner = session.get(m.Operator, owner_id or ctx.operator_id)
     if owner is None or not owner.active or owner.center_code != ctx.center_code:
         raise ValidationError(_("Please choose an active staff member of this center."), field="owner")
-    if not is_allowed(owner.role, Permission.HANDLE_FEEDBACK):
+    if not is_allowed(owner.role, Permission.HANDLE_SERVICE_QUALITY):
         raise ValidationError(_("The owner of a complaint must be a supervisor."), field="owner")
     return owner
 
@@ -135,7 +135,7 @@ def receive_complaint(
     phone = checked_text(complainant_phone, "complainant_phone", required=False)[:30]
     facts = checked_text(facts, "facts", message=_("Please write the facts of the complaint."))
     with db.write() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         about = _check_about(session, ctx, about)
         owner = _owner(session, ctx, owner_id)
         now = ctx.now()
@@ -178,7 +178,7 @@ def reply_to_complaint(db: Database, ctx: CounterContext, *, complaint_id: str, 
     """The reply given to the complainant (a supervisor's word)."""
     reply = checked_text(reply, "reply", message=_("Please write the reply to the complainant."))
     with db.write() as session:
-        authorize(session, ctx, Permission.HANDLE_FEEDBACK)
+        authorize(session, ctx, Permission.HANDLE_SERVICE_QUALITY)
         complaint = _complaint(session, ctx, complaint_id)
         if complaint.status != OPEN:
             raise ValidationError(_("This complaint already has its reply."), field="reply")
@@ -199,7 +199,7 @@ def add_rectification(db: Database, ctx: CounterContext, *, complaint_id: str, t
     unit = checked_text(task.unit, "unit", message=_("Please name the unit that carries it out."))[:100]
     responsible = checked_text(task.responsible, "responsible", message=_("Please name the person responsible."))[:60]
     with db.write() as session:
-        authorize(session, ctx, Permission.HANDLE_FEEDBACK)
+        authorize(session, ctx, Permission.HANDLE_SERVICE_QUALITY)
         complaint = _complaint(session, ctx, complaint_id)
         now = ctx.now()
         if task.deadline < now.astimezone(ctx.zone).date():
@@ -221,7 +221,7 @@ def add_rectification(db: Database, ctx: CounterContext, *, complaint_id: str, t
 def complete_rectification(db: Database, ctx: CounterContext, *, rectification_id: str, note: str = "") -> None:
     note = checked_text(note, "note", required=False)
     with db.write() as session:
-        authorize(session, ctx, Permission.HANDLE_FEEDBACK)
+        authorize(session, ctx, Permission.HANDLE_SERVICE_QUALITY)
         row = session.get(Rectification, rectification_id)
         complaint = session.get(Complaint, row.complaint_id) if row else None
         if row is None or complaint.center_code != ctx.center_code:
@@ -257,7 +257,7 @@ def _about_words(session: Session, complaint: Complaint, names: dict[str, str]) 
 def list_complaints(db: Database, ctx: CounterContext, *, open_only: bool = False) -> list[ComplaintView]:
     """The center's complaints, the earliest deadline first."""
     with db.read() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         names = q.operator_names(session)
         today = ctx.local_today()
         return [
@@ -285,10 +285,10 @@ class ComplaintChoices:
 
 
 def complaint_choices(db: Database, ctx: CounterContext) -> ComplaintChoices:
-    from windowdesk.services.feedback import StaffMember
+    from windowdesk.services.service_quality import StaffMember
 
     with db.read() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         return ComplaintChoices(
             tuple(StaffMember(o.id, o.display_name, o.role) for o in q.active_staff(session, ctx.center_code)),
             tuple((w.id, f"{w.code} {w.name}") for w in queries.windows_of_center(session, ctx.center_code)),

@@ -25,8 +25,8 @@ from windowdesk.screen_dates import on_screen
 from windowdesk.services.approval import SupervisorCredentials, approve_as_supervisor, require_approver
 from windowdesk.services.audit import record_action
 from windowdesk.services.context import CounterContext
-from windowdesk.services.feedback import checked_text
 from windowdesk.services.record_words import record_words
+from windowdesk.services.service_quality import checked_text
 from windowdesk.storage import models as m
 from windowdesk.storage import refusal_queries
 from windowdesk.storage.db import Database, Session

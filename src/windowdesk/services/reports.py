@@ -22,8 +22,8 @@ from windowdesk.domain.assessment import (
 )
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
-from windowdesk.domain.feedback import LEVELS_BEST_FIRST, WEB_CHANNEL, level_label
 from windowdesk.domain.permissions import Permission
+from windowdesk.domain.service_quality import LEVELS_BEST_FIRST, WEB_CHANNEL, level_label
 from windowdesk.domain.time_limits import suspensions_from
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
@@ -33,7 +33,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.spreadsheet import csv_writer
 from windowdesk.storage import models as m
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage import refusal_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.protocol import EventKind

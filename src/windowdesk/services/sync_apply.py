@@ -21,8 +21,8 @@ from windowdesk.domain.suspensions import suspension_kind
 from windowdesk.services.case_parts import apply_part_decision
 from windowdesk.services.catalog import import_catalog_into
 from windowdesk.services.credit_flags import apply_credit_flag, apply_credit_key, apply_verification
-from windowdesk.services.feedback_apply import FEEDBACK_HANDLERS
 from windowdesk.services.operator_apply import apply_operator
+from windowdesk.services.service_quality_apply import SERVICE_QUALITY_HANDLERS
 from windowdesk.storage import models as m
 from windowdesk.storage import models_applications as ma
 from windowdesk.storage import queries, sync_queries
@@ -263,5 +263,5 @@ _HANDLERS = {
     protocol.CHANGE_CREDIT_FLAG: apply_credit_flag,  # and the departments' verifications
     protocol.CHANGE_VERIFICATION: apply_verification,
     protocol.CHANGE_APPLICATION: _application,
-    **FEEDBACK_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
+    **SERVICE_QUALITY_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
 }

@@ -669,5 +669,5 @@ from windowdesk.storage import (  # noqa: E402  (their tables join Base.metadata
     models_applications,  # noqa: F401
     models_delivery,  # noqa: F401
     models_forms,  # noqa: F401
-    models_service,  # noqa: F401
+    models_quality,  # noqa: F401
 )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from windowdesk.storage import models as m
-from windowdesk.storage.models_service import CasePart
+from windowdesk.storage.models_quality import CasePart
 
 _CHUNK = 500
 

@@ -136,7 +136,7 @@ class EventKind(StrEnum):
     AUDIT_ENTRY = "audit.entry"
     # A supervisor gave the case a new query code (services/query_codes.py).
     CASE_QUERY_CODE_REISSUED = "case.query_code_reissued"
-    # The citizen's voice (services/feedback.py, services/complaints.py).
+    # Service quality (services/service_quality.py, services/complaints.py).
     RATING_GIVEN = "rating.given"
     FOLLOWUP_CLOSED = "followup.closed"
     INQUIRY_LOGGED = "inquiry.logged"
@@ -249,8 +249,8 @@ EVENT_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
         "id", "number", "receipt_id", "receipt_number", "center", "window", "reason", "voided_at",
     ),
     EventKind.DAY_CLOSED: ("id", "center", "window", "day", "closed_at", "totals"),
-    # The citizen's voice; entity ids: the rating / follow-up / inquiry / complaint /
-    # rectification id ("id" in the payload). Payloads are built in services/feedback.py
+    # Service quality; entity ids: the rating / follow-up / inquiry / complaint /
+    # rectification id ("id" in the payload). Payloads are built in services/service_quality.py
     # and services/complaints.py.
     EventKind.RATING_GIVEN: ("id", "center", "window", "operator", "level", "rated_at"),
     EventKind.FOLLOWUP_CLOSED: ("id", "rating_id", "center", "outcome", "closed_at"),

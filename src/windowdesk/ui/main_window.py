@@ -31,7 +31,6 @@ from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.devices.wiring import CardReaderWiring
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.feedback.wiring import ServiceQualityWiring
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.intake.view import IntakeView
@@ -39,6 +38,7 @@ from windowdesk.ui.materials.wiring import LastCasePages
 from windowdesk.ui.prereview.wiring import PreReviewWiring
 from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.screen_fit import fit_on_screen
+from windowdesk.ui.service_quality.wiring import ServiceQualityWiring
 from windowdesk.ui.sync.controller import SyncController
 from windowdesk.ui.workers import Workers
 from windowdesk.ui.worklist.view import TodayView
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self._build_menu()
         self._build_fees_menu()
-        self.voice = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
+        self.service_quality = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
         self.last_case_pages = LastCasePages(self)  # F7: the scanned pages of the case just accepted
         self.card_reader = CardReaderWiring(self)  # the ID card reader, where one is set up
         self.queue = QueueWiring(self, token_store_for=token_store_for)  # the hall's queue (排队叫号)
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self.show_sync_status()
         self.intake.retranslate()
         self._retranslate_fees()
-        self.voice.retranslate()
+        self.service_quality.retranslate()
         self.card_reader.retranslate()
         self.queue.retranslate()
         self.late.retranslate()
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.today.refresh()
         self.late.refresh()
         self.fees.refresh()
-        self.voice.voice.refresh()
+        self.service_quality.view.refresh()
 
     # --- operators --------------------------------------------------------------------
 
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         self.today.set_context(new_ctx)
         self.late.set_context(new_ctx)
         self.fees.set_context(new_ctx)
-        self.voice.set_context(new_ctx)
+        self.service_quality.set_context(new_ctx)
         self._allow_enrolling()
         self.queue.set_context(new_ctx)
         self.retranslate()
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         self._keep_geometry()
         self.idle.detach()
         self.card_reader.close()
-        self.voice.close()
+        self.service_quality.close()
         self.queue.close()
         self.sync.stop()
         self.workers.shutdown()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.catalog import CENTER_CODE, CENTER_KINDS, DEPARTMENT_CODE, WINDOW_CODE
+from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.passwords import check_strength, hash_password
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
@@ -69,7 +70,7 @@ def save_center(session: Session, *, code: str, name: str, kind: str, timezone: 
         row = Center(code=code)
         session.add(row)
     row.name = _required_text(name, N_("center name"), 100)
-    row.kind = kind
+    row.kind = CenterKind(kind)
     moved = not created and row.timezone != timezone
     row.timezone = timezone
     session.flush()

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlalchemy.sql import Executable
 
+from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.catalog_model import MATERIAL_CODE
 from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.i18n import N_
@@ -45,7 +46,7 @@ COMPLETE_APPLICATION = (
     .values(status="completed", updated_at=bindparam("completed_at"))
 )
 STATEMENTS: tuple[Executable, ...] = (UPDATE_APPLICATION, COMPLETE_APPLICATION)
-SOURCES = ("window", "online")
+SOURCES = tuple(CaseSource)
 
 
 @dataclass
@@ -108,15 +109,16 @@ def application_decided(
 
 
 def case_source(read: base.PayloadReader, center: str, now: dt.datetime
-                ) -> tuple[str, tuple[Executable, dict[str, Any]] | None]:
+                ) -> tuple[CaseSource, tuple[Executable, dict[str, Any]] | None]:
     """A case.accepted event's source (来源) and, for one finishing an online application of
     the pusher's center, the statement completing it (an application of another center, or
     one already completed, is left as it is: the case itself is the window's to record)."""
-    source = read.payload.get("source", "window")
-    if source not in SOURCES:
+    raw = read.payload.get("source", CaseSource.WINDOW)
+    if raw not in SOURCES:
         raise base.Rejected(N_("The case.accepted event's source must be window or online."))
+    source = CaseSource(raw)
     application_id = read.payload.get("online_application")
-    if source != "online" or application_id is None:
+    if source != CaseSource.ONLINE or application_id is None:
         return source, None
     if not base.is_uuid(application_id):
         raise base.Rejected(N_("The case.accepted event's online_application is not an application's id."))

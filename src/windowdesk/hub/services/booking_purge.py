@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.booking_status import BookingStatus
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit
@@ -57,7 +58,7 @@ def purge_bookings(session: Session, *, keep: int, now: dt.datetime, actor: str 
     before = now.astimezone(dt.UTC).date() - dt.timedelta(days=keep)
     old = (Booking.day < before,)
     cancelled_by_slot = session.execute(
-        select(Booking.slot_id, func.count()).where(*old, Booking.status == "cancelled").group_by(Booking.slot_id)
+        select(Booking.slot_id, func.count()).where(*old, Booking.status == BookingStatus.CANCELLED).group_by(Booking.slot_id)
     ).all()
     for slot_id, count in cancelled_by_slot:
         session.execute(update(BookingSlot).where(BookingSlot.id == slot_id)

@@ -24,7 +24,7 @@ from windowdesk.hub.errors import NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.models import Case, CatalogItem
 from windowdesk.hub.storage.models_pages import CasePageList, PageBlob, PageReading
-from windowdesk.hub.storage.models_service import CasePart
+from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
 

@@ -36,6 +36,7 @@ from windowdesk.domain.catalog import (
     load_catalog,
     parse_catalog,
 )
+from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.search_keys import item_search_keys, keys_document
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
@@ -153,7 +154,7 @@ def _store_organisation(session: Session, catalog: Catalog) -> None:
     """Centers, windows and departments: created or renamed, never deleted (workstations
     and cases keep pointing at them)."""
     for center in catalog.centers:
-        session.merge(Center(code=center.code, name=center.name, kind=center.kind, timezone=center.timezone))
+        session.merge(Center(code=center.code, name=center.name, kind=CenterKind(center.kind), timezone=center.timezone))
     session.flush()
     for center in catalog.centers:
         for window in center.windows:

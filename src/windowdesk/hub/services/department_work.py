@@ -37,7 +37,7 @@ from windowdesk.hub.storage.models import (
     PushedEvent,
     Resident,
 )
-from windowdesk.hub.storage.models_service import CasePart
+from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EventKind

@@ -8,7 +8,7 @@ negative number (where none can be negative) means the record is damaged, and it
 rejected with a reason. The window keeps a rejected event for its supervisor to see; the
 money itself was taken at the counter and stays on the window's receipts.
 
-Joined to push_rules.RULES at the end of that module and, like feedback_rules, importing
+Joined to push_rules.RULES at the end of that module and, like service_quality_rules, importing
 push_rules only at its own end: either module may be imported first.
 """
 

@@ -28,7 +28,7 @@ from windowdesk.domain.case_state import CaseAction
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.models import Case, CatalogItem
-from windowdesk.hub.storage.models_service import CasePart
+from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import DECISIONS
 

@@ -44,7 +44,7 @@ from windowdesk.hub.storage.models import (
     Resident,
 )
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
-from windowdesk.hub.storage.models_service import Rating
+from windowdesk.hub.storage.models_quality import Rating
 from windowdesk.i18n import N_
 
 MAX_EXPORT_DAYS = 366

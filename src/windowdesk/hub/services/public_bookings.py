@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CursorResult, func, select, text, update
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.booking_status import BookingStatus
 from windowdesk.domain.ids import parse_resident_id
 from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
@@ -56,7 +57,7 @@ MAX_ACTIVE_PER_PHONE = 2
 MAX_PER_ADDRESS_PER_DAY = 5
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
-BOOKED, CANCELLED = "booked", "cancelled"
+BOOKED, CANCELLED = BookingStatus.BOOKED, BookingStatus.CANCELLED
 
 # Why a booking is refused (msgids: the page words them in the reader's language).
 NO_ROOM = N_("This half-day is fully booked. Please choose another.")

@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from windowdesk.domain.feedback import COMPLAINT_REPLY_WORKING_DAYS
+from windowdesk.domain.service_quality import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.feed import append_change
@@ -47,7 +47,7 @@ from windowdesk.hub.services.public_guides import current_catalog
 from windowdesk.hub.services.public_ratings import supervisor_of
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case, Center
-from windowdesk.hub.storage.models_service import Complaint
+from windowdesk.hub.storage.models_quality import Complaint
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_WEB_COMPLAINT
 

@@ -21,7 +21,8 @@ from sqlalchemy import literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from windowdesk.domain.feedback import (
+from windowdesk.domain.permissions import Role
+from windowdesk.domain.service_quality import (
     ASPECTS,
     FOLLOW_UP_WORKING_DAYS,
     SUPPLEMENT_DAYS,
@@ -29,14 +30,13 @@ from windowdesk.domain.feedback import (
     RatingLevel,
     needs_follow_up,
 )
-from windowdesk.domain.permissions import Role
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.services.public_cases import FINISHED
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models import Case, Center, Operator
-from windowdesk.hub.storage.models_service import Rating
+from windowdesk.hub.storage.models_quality import Rating
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_WEB_RATING
 

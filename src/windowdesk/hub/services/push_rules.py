@@ -161,9 +161,9 @@ class BatchView:
     audit_last: str | None = None
     audit_window_last: str | None = None
     audit_entries: dict[str, str] = field(default_factory=dict)
-    # Ratings, follow-ups, inquiries, complaints, rectifications: id -> FeedbackFacts
-    # (hub/services/feedback_rules.py).
-    feedback: dict[str, Any] = field(default_factory=dict)
+    # Ratings, follow-ups, inquiries, complaints, rectifications: id -> QualityFacts
+    # (hub/services/service_quality_rules.py).
+    service_quality: dict[str, Any] = field(default_factory=dict)
     # 容缺受理: (case id, material code) -> arrived already, for the cases this batch names.
     deferred: dict[tuple[str, str], bool] = field(default_factory=dict)
     # 网上预审: online application id -> ApplicationFacts (hub/services/application_rules.py).
@@ -832,10 +832,10 @@ RULES: dict[str, Rule] = {
     EventKind.AUDIT_ENTRY: audit_entry,
 }
 
-# The citizen's voice (ratings, inquiries, complaints) has its rules in its own module.
-from windowdesk.hub.services import feedback_rules as _feedback  # noqa: E402 - uses the helpers above
+# Service quality (ratings, inquiries, complaints) has its rules in its own module.
+from windowdesk.hub.services import service_quality_rules as _service_quality  # noqa: E402 - uses the helpers above
 
-RULES.update(_feedback.RULES)
+RULES.update(_service_quality.RULES)
 # Money: kept as received once its amounts are whole fen.
 from windowdesk.hub.services import money_rules as _money  # noqa: E402 - uses the helpers above
 
@@ -852,9 +852,9 @@ RULES.update(_queue.RULES)
 from windowdesk.hub.services import application_rules as _applications  # noqa: E402 - uses the helpers above
 
 RULES.update(_applications.RULES)
-STATEMENT_ORDER = (*STATEMENT_ORDER, *_feedback.STATEMENTS, *_delivery.STATEMENTS, *_pages.STATEMENTS,
+STATEMENT_ORDER = (*STATEMENT_ORDER, *_service_quality.STATEMENTS, *_delivery.STATEMENTS, *_pages.STATEMENTS,
                    *_queue.STATEMENTS, *_applications.STATEMENTS)
-CREATING_KINDS = CREATING_KINDS | _feedback.CREATING_KINDS
+CREATING_KINDS = CREATING_KINDS | _service_quality.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 
 

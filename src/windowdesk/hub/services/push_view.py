@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from windowdesk.hub.services import feedback_rules
+from windowdesk.hub.services import service_quality_rules
 from windowdesk.hub.services.application_rules import ApplicationFacts
 from windowdesk.hub.services.push_rules import CREATING_KINDS, BatchView, CaseFacts, IncomingEvent, Pusher
 from windowdesk.hub.storage.database import storable_text
@@ -293,7 +293,7 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
             view.applications[application_id] = ApplicationFacts(app_center, status, round_)
 
     _load_audit_chain(connection, queries, view, pusher, mentions.ids[EventKind.AUDIT_ENTRY])
-    feedback_rules.load_into(session, events, view, center)
+    service_quality_rules.load_into(session, events, view, center)
 
     # Why a record this batch refers to is missing, when its creating event was rejected.
     referenced = set(changed_cases).union(mentions.ids[EventKind.CASE_PAGES], *mentions.applicants.values())

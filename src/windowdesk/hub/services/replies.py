@@ -1,4 +1,4 @@
-"""Hub-side answers to the citizen's voice: the city e-government office replies to a
+"""Hub-side answers in service quality: the city e-government office replies to a
 complaint or records a bad rating's follow-up outcome; the center's windows learn it
 from the change feed ("complaint.reply", "followup.outcome"). Run in ``write(feed=True)``.
 """
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.feed import append_change
-from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.hub.storage.models_quality import Complaint, Rating
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME
 

@@ -22,13 +22,13 @@ from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.assessment import GROUPINGS, Figures, Keys, Report, ReportRow
-from windowdesk.domain.feedback import WEB_CHANNEL
+from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.case_figures import item_limits
 from windowdesk.hub.storage.models import CaseCommitment, Center, Department, Notification, Operator, Refusal, Window
 from windowdesk.hub.storage.models_figures import CaseFigures
-from windowdesk.hub.storage.models_service import Complaint, Rating
+from windowdesk.hub.storage.models_quality import Complaint, Rating
 from windowdesk.i18n import N_
 
 if TYPE_CHECKING:

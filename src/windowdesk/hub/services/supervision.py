@@ -1,5 +1,5 @@
-"""The supervision office's watch over the citizen's voice: complaints and bad ratings with
-their follow-up deadlines (回访, set at the window by feedback_rules), the rectification
+"""The supervision office's watch over service quality: complaints and bad ratings with
+their follow-up deadlines (回访, set at the window by service_quality_rules), the rectification
 tasks and their state; replies to complaints and follow-up outcomes given at the hub; and
 the changes the hub refused, which an administrator may answer.
 
@@ -27,7 +27,7 @@ from windowdesk.hub.services.refused_changes import RefusedList, refused_changes
 from windowdesk.hub.services.time_cards import center_clocks, today_and_warning_day
 from windowdesk.hub.storage.models import PushedEvent
 from windowdesk.hub.storage.models_console import HubAuditEntry
-from windowdesk.hub.storage.models_service import Complaint, Rating, Rectification
+from windowdesk.hub.storage.models_quality import Complaint, Rating, Rectification
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import REJECTED, EventKind
 
@@ -47,7 +47,7 @@ class Page:
 
 
 @dataclass(frozen=True)
-class VoiceSummary:
+class QualitySummary:
     open_complaints: int
     overdue_complaints: int
     open_follow_ups: int
@@ -118,7 +118,7 @@ def _today(session: Session, now: dt.datetime) -> dt.date:
     return today_and_warning_day(session, now)[0]
 
 
-def voice_summary(session: Session, *, actor: ConsoleActor, now: dt.datetime) -> VoiceSummary:
+def quality_summary(session: Session, *, actor: ConsoleActor, now: dt.datetime) -> QualitySummary:
     """How many complaints, follow-ups and rectification tasks are open, and how many late."""
     require_supervision(actor)
     today = _today(session, now)
@@ -131,7 +131,7 @@ def voice_summary(session: Session, *, actor: ConsoleActor, now: dt.datetime) ->
     complaints = open_and_late(Complaint, Complaint.status == "open", Complaint.deadline)
     follow_ups = open_and_late(Rating, Rating.follow_up_status == OPEN_FOLLOW_UP, Rating.follow_up_deadline)
     tasks = open_and_late(Rectification, Rectification.done.is_(False), Rectification.deadline)
-    return VoiceSummary(*complaints, *follow_ups, *tasks, today)
+    return QualitySummary(*complaints, *follow_ups, *tasks, today)
 
 
 def _about(row: Complaint) -> str:

@@ -30,7 +30,7 @@ from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.services.console_rights import ConsoleActor, require_supervision
 from windowdesk.hub.storage.models import OPEN_CASE_STATUSES, Case, CatalogItem, Center, Department
 from windowdesk.hub.storage.models_figures import CaseFigures
-from windowdesk.hub.storage.models_service import CasePart
+from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.i18n import N_
 
 # The clock runs while a department has the case; it stops while materials are awaited.

@@ -44,7 +44,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_steps import StepKind, StepSource
+from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
 if TYPE_CHECKING:
@@ -165,7 +167,7 @@ class Center(Base):
     __tablename__ = "centers"
     code: Mapped[str] = mapped_column(CenterCode, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(20))  # city_hall / street
+    kind: Mapped[CenterKind] = mapped_column(TextEnum(CenterKind, 20))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
 
 
@@ -390,9 +392,10 @@ class Case(Base):
     # calendar); None when the window sent none. A later suspension moves the real due
     # date on; the window's own clock knows that, the hub's cards read this one.
     promised_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    # Where the application came from (provincial record): "window", or "online" for the
-    # online hall's; and the certificate number recorded at 办结 ("" where none is issued).
-    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
+    # Where the application came from (provincial record): the window, or the online
+    # hall's; and the certificate number recorded at 办结 ("" where none is issued).
+    source: Mapped[CaseSource] = mapped_column(TextEnum(CaseSource, 10), default=CaseSource.WINDOW,
+                                               server_default=CaseSource.WINDOW.value)
     certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # 查询密码: a salted slow hash of the code printed on the acceptance receipt
     # (domain.query_codes), never the code; None for a case accepted before codes existed.
@@ -593,6 +596,6 @@ from windowdesk.hub.storage import (  # noqa: E402,F401
     models_forms,
     models_pages,
     models_public,
+    models_quality,
     models_queue,
-    models_service,
 )

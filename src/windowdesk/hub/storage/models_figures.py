@@ -1,6 +1,6 @@
 """Each case's figures for the performance report (绩效考核), kept beside the case.
 
-Imported at the end of ``hub.storage.models`` like models_service. One row a case, made
+Imported at the end of ``hub.storage.models`` like models_quality. One row a case, made
 from the case, its steps, its proxy and deferred materials, the catalog's promised limit
 and the working calendar (hub/services/case_figures.py), in the same transaction as
 whatever changed one of them; the city-wide report then counts these rows in SQL instead

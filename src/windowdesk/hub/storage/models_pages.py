@@ -1,6 +1,6 @@
 """The hub's tables of scanned pages (issue 24).
 
-Imported at the end of ``hub.storage.models`` like models_service. The pages' bytes are
+Imported at the end of ``hub.storage.models`` like models_quality. The pages' bytes are
 files in the page store (hub/storage/page_store.py); these tables say which files count
 as stored, which pages each material of a case has, and who read them.
 """

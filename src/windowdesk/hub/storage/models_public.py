@@ -11,7 +11,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, CenterCode, Counter, UTCDateTime
+from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.hub.storage.models import Base, CenterCode, Counter, TextEnum, UTCDateTime
 
 
 class LookupFailure(Base):
@@ -74,7 +75,7 @@ class Booking(Base):
     name: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str] = mapped_column(String(20))
     id_number: Mapped[str] = mapped_column(String(18), default="")
-    status: Mapped[str] = mapped_column(String(12))  # booked / cancelled
+    status: Mapped[BookingStatus] = mapped_column(TextEnum(BookingStatus, 12))
     address_hash: Mapped[str] = mapped_column(String(64))
     booked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

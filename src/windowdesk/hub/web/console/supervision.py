@@ -30,7 +30,7 @@ navigation.add_section("/console/voice", N_("Complaints and ratings"), SUPERVISO
 navigation.add_section("/console/refused", N_("Refused changes"), SUPERVISOR, ADMINISTRATOR)
 
 GROUPING_WORDS = {"center": N_("by center"), "department": N_("by department"), "item": N_("by item")}
-VOICE_LISTS = {"complaints": N_("Complaints"), "follow_ups": N_("Follow-ups of bad ratings"),
+QUALITY_LISTS = {"complaints": N_("Complaints"), "follow_ups": N_("Follow-ups of bad ratings"),
                "rectifications": N_("Rectification tasks")}
 FLASHES = {"replied": N_("The reply is published; the window learns it at its next sync."),
            "outcome": N_("The follow-up's outcome is published to its center."),
@@ -46,9 +46,9 @@ def cards_page(request: Request, by: str = "center", actor: ConsoleActor = Depen
     now = utc_now()
     with hub_db(request).read() as session:
         table = time_cards.card_table(session, actor=actor, now=now, by=by)
-        voice = supervision.voice_summary(session, actor=actor, now=now)
+        quality = supervision.quality_summary(session, actor=actor, now=now)
     return render(request, "console/supervision.html",
-                  console_context(actor, table=table, voice=voice, groupings=GROUPING_WORDS, **case_words()))
+                  console_context(actor, table=table, quality=quality, groupings=GROUPING_WORDS, **case_words()))
 
 
 @router.get("/supervision/cases")
@@ -66,19 +66,19 @@ def card_cases_page(
 
 
 @router.get("/voice")
-def voice_page(
+def quality_page(
     request: Request, show: str = "complaints", all: bool = False, page: int = 1,
     actor: ConsoleActor = Depends(current_actor),
 ) -> Response:
-    return _voice_page(request, actor, show=show, all=all, page=page)
+    return _quality_page(request, actor, show=show, all=all, page=page)
 
 
-def _voice_page(request: Request, actor: ConsoleActor, *, show: str, all: bool = False, page: int = 1,
+def _quality_page(request: Request, actor: ConsoleActor, *, show: str, all: bool = False, page: int = 1,
                 error: str | None = None, form: dict | None = None, status_code: int = 200) -> Response:
-    show = show if show in VOICE_LISTS else "complaints"
+    show = show if show in QUALITY_LISTS else "complaints"
     now = utc_now()
     with hub_db(request).read() as session:
-        summary = supervision.voice_summary(session, actor=actor, now=now)
+        summary = supervision.quality_summary(session, actor=actor, now=now)
         if show == "complaints":
             listing = supervision.complaints(session, actor=actor, now=now, open_only=not all, page=page)
         elif show == "follow_ups":
@@ -86,14 +86,14 @@ def _voice_page(request: Request, actor: ConsoleActor, *, show: str, all: bool =
         else:
             listing = supervision.rectifications(session, actor=actor, now=now, page=page)
     base = {"show": show, **({"all": "1"} if all else {})}
-    return render(request, "console/voice.html", console_context(
-        actor, show=show, lists=VOICE_LISTS, all=all, summary=summary, listing=listing, flash=_flash(request),
+    return render(request, "console/service_quality.html", console_context(
+        actor, show=show, lists=QUALITY_LISTS, all=all, summary=summary, listing=listing, flash=_flash(request),
         error=error, form=form or {}, base_query=urlencode(base) + "&", **case_words()), status_code=status_code)
 
 
 def _refused_form(request: Request, actor: ConsoleActor, refused: InvalidInput | Conflict | NotFound, show: str,
                   form: dict) -> Response:
-    return _voice_page(request, actor, show=show, error=refused.worded(page_language(request))[1], form=form,
+    return _quality_page(request, actor, show=show, error=refused.worded(page_language(request))[1], form=form,
                       status_code=refused.status)
 
 

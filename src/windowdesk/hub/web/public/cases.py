@@ -12,7 +12,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from windowdesk.domain.case_state import STATUS_LABELS, CaseStatus
-from windowdesk.domain.feedback import ASPECT_LABELS, ASPECTS, LEVELS_BEST_FIRST, level_msgid
+from windowdesk.domain.service_quality import ASPECT_LABELS, ASPECTS, LEVELS_BEST_FIRST, level_msgid
 from windowdesk.hub.services import public_cases, public_guides, public_ratings
 from windowdesk.hub.services.public_cases import FOUND, LOCKED
 from windowdesk.hub.web import human_check

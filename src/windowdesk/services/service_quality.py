@@ -1,4 +1,4 @@
-"""The citizen's voice at the window: satisfaction ratings (好差评) with the follow-up of a
+"""Service quality at the window: satisfaction ratings (好差评) with the follow-up of a
 bad one, and the first-inquiry register (首问登记).
 
 Each call is one write transaction: the record, its audit entry (ids and numbers only,
@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.domain.feedback import FOLLOW_UP_WORKING_DAYS, RatingLevel, level_label, needs_follow_up
 from windowdesk.domain.permissions import Permission, Role, is_allowed
+from windowdesk.domain.service_quality import FOLLOW_UP_WORKING_DAYS, RatingLevel, level_label, needs_follow_up
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
@@ -21,9 +21,9 @@ from windowdesk.services.authorization import PermissionDenied, authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.services.working_days import calendar_in_force
 from windowdesk.storage import models as m
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Database, Session
-from windowdesk.storage.models_service import FollowUp, Inquiry, InquiryHandover, Rating
+from windowdesk.storage.models_quality import FollowUp, Inquiry, InquiryHandover, Rating
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
@@ -96,7 +96,7 @@ def checked_text(value: str, field: str, *, required: bool = True, message: str 
 def staff_of_center(db: Database, ctx: CounterContext) -> list[StaffMember]:
     """Active operators of this center, for choosing an owner or a hand-over."""
     with db.read() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         return [StaffMember(o.id, o.display_name, o.role) for o in q.active_staff(session, ctx.center_code)]
 
 
@@ -106,7 +106,7 @@ def _supervisor(session: Session, ctx: CounterContext, owner_id: str | None) -> 
         owner = session.get(m.Operator, owner_id)
         if owner is None or not owner.active or owner.center_code != ctx.center_code:
             raise ValidationError(_("Please choose an active staff member of this center."), field="owner")
-        if not is_allowed(owner.role, Permission.HANDLE_FEEDBACK):
+        if not is_allowed(owner.role, Permission.HANDLE_SERVICE_QUALITY):
             raise ValidationError(_("The owner of a follow-up must be a supervisor."), field="owner")
         return owner
     candidates = q.active_staff(session, ctx.center_code, (Role.SUPERVISOR.value, Role.ADMINISTRATOR.value))
@@ -140,7 +140,7 @@ def rate_service(
         raise ValidationError(_("Unknown rating channel."), field="channel")
     reason = checked_text(reason, "reason", required=False)
     with db.write() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         item_code = None
         if case_id:
             case = session.get(m.Case, case_id)
@@ -185,7 +185,7 @@ def rate_service(
 def list_follow_ups(db: Database, ctx: CounterContext, *, open_only: bool = True) -> list[FollowUpView]:
     """The center's follow-ups of bad ratings, the earliest deadline first."""
     with db.read() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         names = q.operator_names(session)
         today = ctx.local_today()
         found = []
@@ -205,7 +205,7 @@ def record_follow_up_outcome(db: Database, ctx: CounterContext, *, follow_up_id:
     """What was done about a bad rating; closes the follow-up (a supervisor's word)."""
     outcome = checked_text(outcome, "outcome", message=_("Please write what was done about this rating."))
     with db.write() as session:
-        authorize(session, ctx, Permission.HANDLE_FEEDBACK)
+        authorize(session, ctx, Permission.HANDLE_SERVICE_QUALITY)
         row = session.get(FollowUp, follow_up_id)
         if row is None or row.center_code != ctx.center_code:
             raise NotFoundError(_("Not found"), _("This follow-up is not on this workstation."))
@@ -233,7 +233,7 @@ def log_inquiry(
     inquirer_name = checked_text(inquirer_name, "inquirer_name", required=False)[:60]
     inquirer_phone = checked_text(inquirer_phone, "inquirer_phone", required=False)[:30]
     with db.write() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         if item_code and session.get(m.CatalogItem, item_code) is None:
             raise ValidationError(_("Please choose an item from the catalog."), field="item")
         now = ctx.now()
@@ -256,14 +256,14 @@ def log_inquiry(
 
 
 def _owned_inquiry(session: Session, ctx: CounterContext, inquiry_id: str) -> Inquiry:
-    authorize(session, ctx, Permission.RECORD_FEEDBACK)
+    authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
     inquiry = session.get(Inquiry, inquiry_id)
     if inquiry is None or inquiry.center_code != ctx.center_code:
         raise NotFoundError(_("Not found"), _("This inquiry is not on this workstation."))
     if inquiry.status != OPEN:
         raise ValidationError(_("This inquiry is already answered."))
     operator = session.get(m.Operator, ctx.operator_id)
-    if inquiry.owner_id != ctx.operator_id and not is_allowed(operator.role, Permission.HANDLE_FEEDBACK):
+    if inquiry.owner_id != ctx.operator_id and not is_allowed(operator.role, Permission.HANDLE_SERVICE_QUALITY):
         raise PermissionDenied(
             _("Not allowed"),
             _("This inquiry belongs to another staff member; they answer it or hand it over."),
@@ -309,7 +309,7 @@ def hand_over_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, to_
 
 def list_inquiries(db: Database, ctx: CounterContext, *, open_only: bool = True, mine_only: bool = False) -> list[InquiryView]:
     with db.read() as session:
-        authorize(session, ctx, Permission.RECORD_FEEDBACK)
+        authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         names = q.operator_names(session)
         rows = q.inquiries(session, ctx.center_code, open_only=open_only,
                            owner_id=ctx.operator_id if mine_only else None)

@@ -1,4 +1,4 @@
-"""Small forms of the citizen's voice: a first inquiry, a complaint, a rectification task."""
+"""Small forms of service quality: a first inquiry, a complaint, a rectification task."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from windowdesk.i18n import _
 from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services import complaints
-from windowdesk.services.feedback import StaffMember
+from windowdesk.services.service_quality import StaffMember
 
 
 def _buttons(dialog: QDialog, form: QFormLayout) -> None:

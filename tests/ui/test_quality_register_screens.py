@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 
-from windowdesk.services import auth, complaints, feedback
-from windowdesk.ui.feedback import voice_view
+from windowdesk.services import auth, complaints, service_quality
+from windowdesk.ui.service_quality import quality_view
 
 
 @pytest.fixture
@@ -33,16 +33,16 @@ def _cells(table, row):
     return [table.item(row, column).text() for column in range(table.columnCount())]
 
 
-def _open_voice_page(qtbot, window, page):
+def _open_quality_page(qtbot, window, page):
     qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    view = window.voice.voice
+    view = window.service_quality.view
     view.pages.setCurrentIndex(page)
     return view
 
 
 def test_a_first_inquiry_is_registered_handed_over_and_answered(qtbot, window, demo, colleague, monkeypatch):
-    view = _open_voice_page(qtbot, window, 1)
-    _filled(voice_view.InquiryFormDialog, monkeypatch, lambda d: (
+    view = _open_quality_page(qtbot, window, 1)
+    _filled(quality_view.InquiryFormDialog, monkeypatch, lambda d: (
         d.question.setPlainText("老年证丢了怎么补办？"), d.name.setText("孙大爷"), d.phone.setText("13945678901")))
     view.new_inquiry_button.click()
     assert view.inquiry_table.rowCount() == 1
@@ -53,7 +53,7 @@ def test_a_first_inquiry_is_registered_handed_over_and_answered(qtbot, window, d
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("他负责老龄业务", True))
     view.hand_over_button.click()
     assert _cells(view.inquiry_table, 0)[3] == colleague
-    [handed] = feedback.list_inquiries(demo.db, demo.ctx)
+    [handed] = service_quality.list_inquiries(demo.db, demo.ctx)
     assert [(source, target, note) for _at, source, target, note in handed.handovers] == [
         ("王晓燕", colleague, "他负责老龄业务")]
 
@@ -61,23 +61,23 @@ def test_a_first_inquiry_is_registered_handed_over_and_answered(qtbot, window, d
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("携身份证到3号窗口补办，当场取证", True))
     view.answer_button.click()
     assert view.inquiry_table.rowCount() == 0  # answered: off the open list
-    [answered] = feedback.list_inquiries(demo.db, demo.ctx, open_only=False)
+    [answered] = service_quality.list_inquiries(demo.db, demo.ctx, open_only=False)
     assert (answered.status, answered.answer) == ("answered", "携身份证到3号窗口补办，当场取证")
 
 
 def test_an_empty_inquiry_is_refused_in_words_and_nothing_is_saved(qtbot, window, demo, monkeypatch):
-    view = _open_voice_page(qtbot, window, 1)
+    view = _open_quality_page(qtbot, window, 1)
     shown = []
-    monkeypatch.setattr(voice_view, "show_error", lambda parent, error: shown.append(error))
-    _filled(voice_view.InquiryFormDialog, monkeypatch, lambda d: d.question.setPlainText("   "))
+    monkeypatch.setattr(quality_view, "show_error", lambda parent, error: shown.append(error))
+    _filled(quality_view.InquiryFormDialog, monkeypatch, lambda d: d.question.setPlainText("   "))
     view.new_inquiry_button.click()
     assert [type(error).__name__ for error in shown] == ["ValidationError"]
     assert view.inquiry_table.rowCount() == 0
-    assert feedback.list_inquiries(demo.db, demo.ctx, open_only=False) == []
+    assert service_quality.list_inquiries(demo.db, demo.ctx, open_only=False) == []
 
 
 def test_a_complaint_gets_a_reply_and_a_rectification_done(qtbot, window, demo, colleague, monkeypatch):
-    view = _open_voice_page(qtbot, window, 2)
+    view = _open_quality_page(qtbot, window, 2)
 
     def fill(dialog):
         dialog.name.setText("周女士")
@@ -86,7 +86,7 @@ def test_a_complaint_gets_a_reply_and_a_rectification_done(qtbot, window, demo, 
         dialog.facts.setPlainText("窗口工作人员态度生硬，未一次性告知所需材料")
         dialog.owner.setCurrentIndex(dialog.owner.findText("王晓燕"))
 
-    _filled(voice_view.ComplaintFormDialog, monkeypatch, fill)
+    _filled(quality_view.ComplaintFormDialog, monkeypatch, fill)
     view.new_complaint_button.click()
     assert view.complaint_table.rowCount() == 1
     cells = _cells(view.complaint_table, 0)
@@ -99,7 +99,7 @@ def test_a_complaint_gets_a_reply_and_a_rectification_done(qtbot, window, demo, 
     assert _cells(view.complaint_table, 0)[6] == "已核实并向周女士致歉"
 
     view.complaint_table.selectRow(0)
-    _filled(voice_view.RectificationFormDialog, monkeypatch, lambda d: (
+    _filled(quality_view.RectificationFormDialog, monkeypatch, lambda d: (
         d.task.setText("一次性告知培训"), d.unit.setText("综合窗口"), d.responsible.setText("王晓燕")))
     view.rectification_button.click()
     assert _cells(view.complaint_table, 0)[7] == "0 of 1 done"

@@ -1,4 +1,4 @@
-"""Local tables of a case's parallel parts and of the citizen's voice: satisfaction
+"""Local tables of a case's parallel parts and of service quality: satisfaction
 ratings (好差评) and their follow-ups, the first-inquiry register (首问登记), complaints
 (投诉) and their rectification tasks (整改).
 

@@ -1,10 +1,10 @@
-"""Push rules for the citizen's voice: ratings and their follow-ups, first inquiries,
-complaints and their rectification tasks (the kinds services/feedback.py and
+"""Push rules for service quality: ratings and their follow-ups, first inquiries,
+complaints and their rectification tasks (the kinds services/service_quality.py and
 services/complaints.py enqueue at the window).
 
 They join push_rules.RULES (see the end of that module) and follow its contract: read
 the event against the BatchView, refuse with a plain reason or return a Plan. The view's
-``feedback`` map (id -> :class:`FeedbackFacts`) is filled by :func:`load_into`, called from
+``service_quality`` map (id -> :class:`QualityFacts`) is filled by :func:`load_into`, called from
 push_view.load_view. Reasons name ids and numbers, never names or phone numbers.
 
 This module only needs push_rules' helpers when a rule runs, so it imports it at the
@@ -25,7 +25,7 @@ from sqlalchemy.sql import Executable
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
-from windowdesk.hub.storage.models_service import Complaint, Inquiry, Rating, Rectification
+from windowdesk.hub.storage.models_quality import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EventKind
 
@@ -41,7 +41,7 @@ MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
-class FeedbackFacts:
+class QualityFacts:
     kind: str
     center_code: str
     status: str
@@ -93,9 +93,9 @@ def _day(read: PayloadReader, name: str, value: Any = None) -> dt.date:
         ) from None
 
 
-def _known(view: BatchView, read: PayloadReader, record_id: str, kind: str, pusher: Pusher) -> FeedbackFacts:
+def _known(view: BatchView, read: PayloadReader, record_id: str, kind: str, pusher: Pusher) -> QualityFacts:
     words = Text(_RECORD_WORDS[kind])
-    facts: FeedbackFacts | None = view.feedback.get(record_id)
+    facts: QualityFacts | None = view.service_quality.get(record_id)
     # Another center's record is answered as one that does not exist: a window learns
     # nothing about records outside its center.
     if facts is None or facts.kind != kind or facts.center_code != pusher.center_code:
@@ -112,8 +112,8 @@ def _known(view: BatchView, read: PayloadReader, record_id: str, kind: str, push
     return facts
 
 
-def _set(record_id: str, facts: FeedbackFacts) -> Callable[[BatchView], None]:
-    return lambda v: v.feedback.__setitem__(record_id, facts)
+def _set(record_id: str, facts: QualityFacts) -> Callable[[BatchView], None]:
+    return lambda v: v.service_quality.__setitem__(record_id, facts)
 
 
 def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -124,7 +124,7 @@ def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.
     level = read.integer("level")
     if not 1 <= level <= 5:
         raise base.Rejected(N_("The rating.given event's level must be 1 to 5."))
-    if rating_id in view.feedback:
+    if rating_id in view.service_quality:
         raise base.Rejected(
             N_("Rating {rating_id} is already on the hub (sent by another event)."),
             rating_id=rating_id,
@@ -147,9 +147,9 @@ def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.
                       follow_up_status="open")
 
     def remember(v: BatchView) -> None:
-        v.feedback[rating_id] = FeedbackFacts(RATING, center, "given")
+        v.service_quality[rating_id] = QualityFacts(RATING, center, "given")
         if follow_up is not None:
-            v.feedback[follow_up["id"]] = FeedbackFacts(FOLLOW_UP, center, "open")
+            v.service_quality[follow_up["id"]] = QualityFacts(FOLLOW_UP, center, "open")
 
     return base.Plan([(INSERT_RATING, values)], remember)
 
@@ -174,7 +174,7 @@ def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: d
     inquiry_id = read.own_id(INQUIRY)
     center = read.center(pusher)
     window = read.window(view, center)
-    if inquiry_id in view.feedback:
+    if inquiry_id in view.service_quality:
         raise base.Rejected(
             N_("Inquiry {inquiry_id} is already on the hub (sent by another event)."),
             inquiry_id=inquiry_id,
@@ -185,7 +185,7 @@ def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: d
         owner_id=read.text("owner", 36), item_code=read.text("item", 16, required=False) or None, status="open",
         asked_at=read.timestamp("asked_at"), answered_at=None, received_at=now,
     )
-    return base.Plan([(INSERT_INQUIRY, values)], _set(inquiry_id, FeedbackFacts(INQUIRY, center, "open")))
+    return base.Plan([(INSERT_INQUIRY, values)], _set(inquiry_id, QualityFacts(INQUIRY, center, "open")))
 
 
 def inquiry_answered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -221,7 +221,7 @@ def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, no
     complaint_id = read.own_id(COMPLAINT)
     center = read.center(pusher)
     window = read.window(view, center)
-    if complaint_id in view.feedback:
+    if complaint_id in view.service_quality:
         raise base.Rejected(
             N_("Complaint {complaint_id} is already on the hub (sent by another event)."),
             complaint_id=complaint_id,
@@ -241,7 +241,7 @@ def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, no
         status="open", reply="", replied_at=None, replied_by="", reply_source="",
         received_at=read.timestamp("received_at"), stored_at=now,
     )
-    return base.Plan([(INSERT_COMPLAINT, values)], _set(complaint_id, FeedbackFacts(COMPLAINT, center, "open")))
+    return base.Plan([(INSERT_COMPLAINT, values)], _set(complaint_id, QualityFacts(COMPLAINT, center, "open")))
 
 
 def complaint_replied(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -265,7 +265,7 @@ def rectification_set(event: IncomingEvent, pusher: Pusher, view: BatchView, now
     center = read.center(pusher)
     complaint_id = read.text("complaint_id", 36)
     _known(view, read, complaint_id, COMPLAINT, pusher)
-    if rectification_id in view.feedback:
+    if rectification_id in view.service_quality:
         raise base.Rejected(
             N_("Rectification task {rectification_id} is already on the hub."),
             rectification_id=rectification_id,
@@ -276,7 +276,7 @@ def rectification_set(event: IncomingEvent, pusher: Pusher, view: BatchView, now
         done=False, done_at=None,
     )
     return base.Plan([(INSERT_RECTIFICATION, values)],
-                     _set(rectification_id, FeedbackFacts(RECTIFICATION, center, "open")))
+                     _set(rectification_id, QualityFacts(RECTIFICATION, center, "open")))
 
 
 def rectification_done(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -307,7 +307,7 @@ RULES: dict[str, base.Rule] = {
 
 
 def load_into(session: Session, events: Sequence[IncomingEvent], view: BatchView, center_code: str) -> None:
-    """What the hub knows of the feedback records this batch mentions (by id)."""
+    """What the hub knows of the service-quality records this batch mentions (by id)."""
     mentioned: set[str] = set()
     for event in events:
         if event.kind in RULES:
@@ -325,18 +325,18 @@ def load_into(session: Session, events: Sequence[IncomingEvent], view: BatchView
         select(Rating.id, Rating.center_code, Rating.follow_up_id, Rating.follow_up_status)
         .where(Rating.id.in_(ids) | Rating.follow_up_id.in_(ids))
     ):
-        view.feedback[rating_id] = FeedbackFacts(RATING, center, "given")
+        view.service_quality[rating_id] = QualityFacts(RATING, center, "given")
         if follow_up_id:
-            view.feedback[follow_up_id] = FeedbackFacts(FOLLOW_UP, center, follow_up_status or "open")
+            view.service_quality[follow_up_id] = QualityFacts(FOLLOW_UP, center, follow_up_status or "open")
     for model, kind in ((Inquiry, INQUIRY), (Complaint, COMPLAINT)):
         for record_id, center, status in session.execute(
             select(model.id, model.center_code, model.status).where(model.id.in_(ids))
         ):
-            view.feedback[record_id] = FeedbackFacts(kind, center, status)
+            view.service_quality[record_id] = QualityFacts(kind, center, status)
     for record_id, center, done in session.execute(
         select(Rectification.id, Rectification.center_code, Rectification.done).where(Rectification.id.in_(ids))
     ):
-        view.feedback[record_id] = FeedbackFacts(RECTIFICATION, center, "done" if done else "open")
+        view.service_quality[record_id] = QualityFacts(RECTIFICATION, center, "done" if done else "open")
     rejected = session.execute(
         select(PushedEvent.entity_id, PushedEvent.reason).where(
             # Spelled out, not bound: only then may SQLite use the partial index.

@@ -1,4 +1,4 @@
-"""Hub-side replies to the citizen's voice, applied from the change feed: a complaint's
+"""Hub-side replies in service quality, applied from the change feed: a complaint's
 reply and a follow-up's outcome recorded at the hub (the city e-government office), a
 rating a resident gave on the hub's public pages (kept by the window that accepted
 the case, counted in its reports with the window's own, and followed up here when bad),
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from windowdesk.domain.feedback import WEB_CHANNEL
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.storage import models as m
-from windowdesk.storage import queries_service as q
+from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Session
-from windowdesk.storage.models_service import Complaint, FollowUp, Rating
+from windowdesk.storage.models_quality import Complaint, FollowUp, Rating
 from windowdesk.sync import protocol
 
 
@@ -123,7 +123,7 @@ def _web_complaint(session: Session, change: protocol.Change, now: dt.datetime) 
     return change.kind
 
 
-FEEDBACK_HANDLERS = {
+SERVICE_QUALITY_HANDLERS = {
     protocol.CHANGE_WEB_COMPLAINT: _web_complaint,
     protocol.CHANGE_WEB_RATING: _web_rating,
     protocol.CHANGE_COMPLAINT_REPLY: _complaint_reply,

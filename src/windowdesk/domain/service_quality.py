@@ -1,4 +1,4 @@
-"""The citizen's voice, as plain rules: the five rating levels (好差评), which ratings need
+"""Service quality, as plain rules: the five rating levels (好差评), which ratings need
 a follow-up, and the working days allowed to follow up a rating or answer a complaint."""
 
 from __future__ import annotations

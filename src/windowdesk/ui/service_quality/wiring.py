@@ -1,4 +1,4 @@
-"""The citizen's voice and the performance report in the main window: two tabs, a
+"""Service quality and the performance report in the main window: two tabs, a
 "Service" menu, the rating on the operator's screen (F6) or on the applicant's screen
 (Shift+F6). Kept apart so the main window only creates it and passes context changes."""
 
@@ -12,9 +12,9 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
-from windowdesk.ui.feedback.rating import ApplicantRatingWindow, RatingDialog
-from windowdesk.ui.feedback.voice_view import ServiceQualityView
 from windowdesk.ui.reports.report_view import PerformanceReportView
+from windowdesk.ui.service_quality.quality_view import ServiceQualityView
+from windowdesk.ui.service_quality.rating import ApplicantRatingWindow, RatingDialog
 
 if TYPE_CHECKING:
     from windowdesk.services.intake import IntakeResult
@@ -27,9 +27,9 @@ class ServiceQualityWiring:
         self.last_case_id: str | None = None
         self.rating_dialog: RatingDialog | None = None
         self.applicant_window: ApplicantRatingWindow | None = None
-        self.voice = ServiceQualityView(window.db, window.ctx, window.shipped_calendar)
+        self.view = ServiceQualityView(window.db, window.ctx, window.shipped_calendar)
         self.reports = PerformanceReportView(window.db, window.ctx, window.shipped_calendar, workers=window.workers)
-        window.tabs.addTab(self.voice, "")
+        window.tabs.addTab(self.view, "")
         window.tabs.addTab(self.reports, "")
         self.menu = window.menuBar().addMenu("")
         self.rate_action = self.menu.addAction("")
@@ -39,7 +39,7 @@ class ServiceQualityWiring:
         self.applicant_action.setShortcut(QKeySequence("Shift+F6"))
         self.applicant_action.triggered.connect(self.ask_on_applicant_screen)
         window.addActions([self.rate_action, self.applicant_action])
-        QShortcut(QKeySequence("Ctrl+5"), window).activated.connect(lambda: window.tabs.setCurrentWidget(self.voice))
+        QShortcut(QKeySequence("Ctrl+5"), window).activated.connect(lambda: window.tabs.setCurrentWidget(self.view))
         QShortcut(QKeySequence("Ctrl+6"), window).activated.connect(lambda: window.tabs.setCurrentWidget(self.reports))
         window.intake.recordSaved.connect(self._record_saved)
         window.tabs.currentChanged.connect(self._tab_changed)
@@ -51,19 +51,19 @@ class ServiceQualityWiring:
 
     def retranslate(self) -> None:
         tabs = self.window.tabs
-        tabs.setTabText(tabs.indexOf(self.voice), _("Service &quality (Ctrl+5)"))
+        tabs.setTabText(tabs.indexOf(self.view), _("Service &quality (Ctrl+5)"))
         tabs.setTabText(tabs.indexOf(self.reports), _("&Reports (Ctrl+6)"))
         self.menu.setTitle(_("Ser&vice"))
         self.rate_action.setText(_("Ask for a &rating (F6)"))
         self.applicant_action.setText(_("Rating on the &applicant's screen (Shift+F6)"))
-        self.voice.retranslate()
+        self.view.retranslate()
         self.reports.retranslate()
         if self.applicant_window is not None:  # the applicant's screen follows the counter's language
             self.applicant_window.setWindowTitle(_("Rate our service"))
             self.applicant_window.set_context(self.window.ctx)
 
     def set_context(self, ctx: CounterContext) -> None:
-        self.voice.set_context(ctx)
+        self.view.set_context(ctx)
         self.reports.set_context(ctx)
         if self.applicant_window is not None:
             self.applicant_window.set_context(ctx)
@@ -76,21 +76,21 @@ class ServiceQualityWiring:
                 self.applicant_window.ask(result.id)
 
     def _tab_changed(self, index: int) -> None:
-        if self.window.tabs.widget(index) is self.voice:
-            self.voice.refresh()
+        if self.window.tabs.widget(index) is self.view:
+            self.view.refresh()
 
     def ask_rating(self) -> RatingDialog:
         """On the operator's screen, for the case just handled (if any)."""
         self.rating_dialog = RatingDialog(self.window.db, self.window.ctx, self.window.shipped_calendar,
                                           case_id=self.last_case_id, parent=self.window)
-        self.rating_dialog.panel.rated.connect(lambda _result: self.voice.refresh())
+        self.rating_dialog.panel.rated.connect(lambda _result: self.view.refresh())
         self.rating_dialog.open()
         return self.rating_dialog
 
     def ask_on_applicant_screen(self) -> ApplicantRatingWindow:
         if self.applicant_window is None:
             self.applicant_window = ApplicantRatingWindow(self.window.db, self.window.ctx, self.window.shipped_calendar)
-            self.applicant_window.rated.connect(lambda _result: self.voice.refresh())
+            self.applicant_window.rated.connect(lambda _result: self.view.refresh())
         self.applicant_window.ask(self.last_case_id)
         self.applicant_window.show_on_applicant_screen()
         return self.applicant_window

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.domain.feedback import LEVELS_BEST_FIRST, level_label
+from windowdesk.domain.service_quality import LEVELS_BEST_FIRST, level_label
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.screen_dates import on_screen
-from windowdesk.services import feedback, worklist
+from windowdesk.services import service_quality, worklist
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 
@@ -31,7 +31,7 @@ COLOURS = {5: "#1e7b34", 4: "#4c9a2a", 3: "#8a8a00", 2: "#c0641a", 1: "#b3261e"}
 class RatingPanel(QWidget):
     """Five big buttons and a reason; records the rating through the service."""
 
-    rated = Signal(object)  # feedback.RatingResult
+    rated = Signal(object)  # service_quality.RatingResult
 
     def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, channel: str, case_id: str | None = None,
                  large: bool = False, parent: QWidget | None = None) -> None:
@@ -91,7 +91,7 @@ class RatingPanel(QWidget):
 
     def rate(self, level: int) -> None:
         try:
-            result = feedback.rate_service(self._db, self._ctx, level=level, reason=self.reason.text(),
+            result = service_quality.rate_service(self._db, self._ctx, level=level, reason=self.reason.text(),
                                            case_id=self.case_id, channel=self._channel,
                                            shipped_calendar=self._calendar)
         except WindowdeskError as error:
@@ -125,7 +125,7 @@ class RatingDialog(QDialog):
 class ApplicantRatingWindow(QWidget):
     """The rating on a second screen facing the applicant; ready again after each rating."""
 
-    rated = Signal(object)  # feedback.RatingResult, from whichever panel is showing
+    rated = Signal(object)  # service_quality.RatingResult, from whichever panel is showing
 
     def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)

@@ -1,4 +1,4 @@
-"""Queries of parallel parts, the citizen's voice and the performance report.
+"""Queries of parallel parts, service quality and the performance report.
 
 Services call these; they never build SQL themselves (only storage imports SQLAlchemy).
 """
@@ -14,7 +14,7 @@ from sqlalchemy import Date, Row, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from windowdesk.storage import models as m
-from windowdesk.storage.models_service import CasePart, Complaint, FollowUp, Inquiry, Rating
+from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
 
 _CHUNK = 500
 

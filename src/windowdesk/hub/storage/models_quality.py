@@ -1,4 +1,4 @@
-"""The hub's tables of parallel approval parts and of the citizen's voice.
+"""The hub's tables of parallel approval parts and of service quality.
 
 Imported at the end of ``hub.storage.models`` so that the schema (and the migration
 test comparing it) always includes them. Projections of what windows push, as the other
@@ -54,7 +54,7 @@ class Rating(Base):
     level: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
     # operator_screen / applicant_screen at a window; "web" from the public pages
-    # (domain.feedback.WEB_CHANNEL).
+    # (domain.service_quality.WEB_CHANNEL).
     channel: Mapped[str] = mapped_column(String(20), default="")
     # From the web: the stage of the case rated (accepted / completed), 1 for the first
     # rating of that stage and 2 for the supplementary one, and the grades of the

@@ -1,4 +1,4 @@
-"""The citizen's voice at the window: follow-ups of bad ratings, the first-inquiry
+"""Service quality at the window: follow-ups of bad ratings, the first-inquiry
 register and complaints with their rectification tasks. Every rule is the services';
 this view only asks and shows."""
 
@@ -26,10 +26,10 @@ from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.screen_dates import on_screen
-from windowdesk.services import complaints, feedback
+from windowdesk.services import complaints, service_quality
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
-from windowdesk.ui.feedback.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
+from windowdesk.ui.service_quality.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,10 +62,10 @@ class ServiceQualityView(QWidget):
     def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
-        self.follow_ups: list[feedback.FollowUpView] = []
-        self.inquiries: list[feedback.InquiryView] = []
+        self.follow_ups: list[service_quality.FollowUpView] = []
+        self.inquiries: list[service_quality.InquiryView] = []
         self.complaints: list[complaints.ComplaintView] = []
-        self.pages = QTabWidget(objectName="voicePages")
+        self.pages = QTabWidget(objectName="qualityPages")
         # Follow-ups of bad ratings.
         self.follow_up_table = _table(7, "followUpTable")
         self.show_closed = QCheckBox(objectName="showClosedFollowUps")
@@ -139,8 +139,8 @@ class ServiceQualityView(QWidget):
     def refresh(self) -> None:
         zone = self._ctx.timezone
         try:
-            self.follow_ups = feedback.list_follow_ups(self._db, self._ctx, open_only=not self.show_closed.isChecked())
-            self.inquiries = feedback.list_inquiries(self._db, self._ctx)
+            self.follow_ups = service_quality.list_follow_ups(self._db, self._ctx, open_only=not self.show_closed.isChecked())
+            self.inquiries = service_quality.list_inquiries(self._db, self._ctx)
             self.complaints = complaints.list_complaints(self._db, self._ctx)
         except WindowdeskError as error:
             show_error(self, error)
@@ -184,7 +184,7 @@ class ServiceQualityView(QWidget):
             return
         text, ok = QInputDialog.getText(self, _("Outcome of the follow-up"), _("What was done about this rating?"))
         if ok:
-            self._run(lambda: feedback.record_follow_up_outcome(self._db, self._ctx, follow_up_id=chosen.id,
+            self._run(lambda: service_quality.record_follow_up_outcome(self._db, self._ctx, follow_up_id=chosen.id,
                                                                 outcome=text))
 
     # --- first inquiries -------------------------------------------------------------------
@@ -192,7 +192,7 @@ class ServiceQualityView(QWidget):
     def new_inquiry(self) -> None:
         dialog = InquiryFormDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(lambda: feedback.log_inquiry(self._db, self._ctx, question=dialog.question.toPlainText(),
+            self._run(lambda: service_quality.log_inquiry(self._db, self._ctx, question=dialog.question.toPlainText(),
                                                    inquirer_name=dialog.name.text(), inquirer_phone=dialog.phone.text()))
 
     def answer_inquiry(self) -> None:
@@ -201,14 +201,14 @@ class ServiceQualityView(QWidget):
             return
         text, ok = QInputDialog.getText(self, _("Answer"), _("What was the answer?"))
         if ok:
-            self._run(lambda: feedback.answer_inquiry(self._db, self._ctx, inquiry_id=chosen.id, answer=text))
+            self._run(lambda: service_quality.answer_inquiry(self._db, self._ctx, inquiry_id=chosen.id, answer=text))
 
     def hand_over_inquiry(self) -> None:
         chosen = self._selected(self.inquiry_table, self.inquiries)
         if chosen is None:
             return
         try:
-            staff = [s for s in feedback.staff_of_center(self._db, self._ctx) if s.id != chosen.owner_id]
+            staff = [s for s in service_quality.staff_of_center(self._db, self._ctx) if s.id != chosen.owner_id]
         except WindowdeskError as error:
             show_error(self, error)
             return
@@ -220,7 +220,7 @@ class ServiceQualityView(QWidget):
         target = next(s for s in staff if s.name == name)
         note, ok = QInputDialog.getText(self, _("Hand over"), _("A note for the colleague taking it over"))
         if ok:
-            self._run(lambda: feedback.hand_over_inquiry(self._db, self._ctx, inquiry_id=chosen.id,
+            self._run(lambda: service_quality.hand_over_inquiry(self._db, self._ctx, inquiry_id=chosen.id,
                                                          to_operator_id=target.id, note=note))
 
     # --- complaints ------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+"""The hub's fixed-value columns hold their domain StrEnum (hub/storage/models.py, TextEnum):
+read back as members, and a value outside the set refused when written, the row left as it
+was. Values are the database's as before (no migration). On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import StatementError
+
+from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.hub.services import public_bookings
+from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
+from windowdesk.hub.storage.models import Case, Center
+from windowdesk.hub.storage.models_public import Booking
+
+from .conftest import EventFactory, Hub
+
+
+def _accepted_case(hub: Hub) -> str:
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"])
+    assert {status for status, _ in hub.push_results(window, [resident, case])} == {"applied"}
+    return case["entity_id"]
+
+
+def test_a_case_s_source_reads_back_as_a_member(hub: Hub) -> None:
+    case_id = _accepted_case(hub)
+    with hub.db.read() as session:
+        source = session.scalar(select(Case.source).where(Case.id == case_id))
+    assert type(source) is CaseSource and source is CaseSource.WINDOW
+
+
+def test_a_case_source_outside_the_set_is_refused_and_the_case_kept(hub: Hub) -> None:
+    case_id = _accepted_case(hub)
+    with pytest.raises(StatementError, match="'fax' is not a valid CaseSource"), hub.db.write() as session:
+        session.get_one(Case, case_id).source = "fax"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.scalar(select(Case.source).where(Case.id == case_id)) is CaseSource.WINDOW
+
+
+def _booked_visit(hub: Hub) -> str:
+    hub.import_demo_catalog()
+    now, tomorrow = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC), dt.date(2026, 12, 8)
+    with hub.db.write() as session:
+        public_bookings.set_capacity(session, by=ConsoleActor("1", "admin", "Admin", ADMINISTRATOR),
+                                     center_code="JD01", item_code="MZ-002", day=tomorrow, half_day="am",
+                                     capacity=2, now=now)
+    return public_bookings.book(hub.db, center_code="JD01", item_code="MZ-002", day=tomorrow, half_day="am",
+                                name="王建国", phone="13800138000", id_number="", address="10.0.0.1", now=now)
+
+
+def test_a_booking_s_status_reads_back_as_a_member_booked_then_cancelled(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).status is BookingStatus.BOOKED
+    public_bookings.cancel(hub.db, code=code, now=dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC))
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).status is BookingStatus.CANCELLED
+
+
+def test_a_booking_status_outside_the_set_is_refused_and_the_booking_kept(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with pytest.raises(StatementError, match="'lost' is not a valid BookingStatus"), hub.db.write() as session:
+        session.get_one(Booking, code).status = "lost"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).status is BookingStatus.BOOKED
+
+
+def test_the_centers_kinds_read_back_as_members(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    with hub.db.read() as session:
+        kinds = dict(session.execute(select(Center.code, Center.kind)).all())
+    assert kinds["JD01"] is CenterKind.STREET and CenterKind.CITY_HALL in kinds.values()
+    assert {type(kind) for kind in kinds.values()} == {CenterKind}
+
+
+def test_a_center_kind_outside_the_set_is_refused_and_the_center_kept(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    with pytest.raises(StatementError, match="'village' is not a valid CenterKind"), hub.db.write() as session:
+        session.get_one(Center, "JD01").kind = "village"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Center, "JD01").kind is CenterKind.STREET

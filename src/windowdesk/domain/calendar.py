@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -63,18 +63,11 @@ class WorkingCalendar:
         return day.weekday() < 5
 
     @cached_property
-    def _cumulative(self) -> tuple[int, list[int]]:
+    def _cumulative(self) -> tuple[int, tuple[int, ...]]:
         """Working days counted from a base day, one entry a day over the covered years
         (and a margin): counting and adding become a subtraction and a bisection instead
         of a walk over every day, which the case clock does for thousands of cases."""
-        first = date(self.first_year - 1, 1, 1)
-        last = date(max((self.last_year, *self.published_years)) + _INDEX_MARGIN_YEARS, 12, 31)
-        counts = [0]
-        day = first
-        while day <= last:
-            counts.append(counts[-1] + (1 if self.is_working_day(day) else 0))
-            day += _ONE_DAY
-        return first.toordinal(), counts
+        return _working_day_index(self)
 
     def _indexed(self, day: date) -> int | None:
         """Working days in [base, day], or None outside the index."""
@@ -171,6 +164,22 @@ class WorkingCalendar:
     def holiday_name(self, day: date) -> str | None:
         """The English source name of the holiday or make-up day ("National Day"), if any."""
         return self.names.get(day)
+
+
+@lru_cache(maxsize=8)
+def _working_day_index(calendar: WorkingCalendar) -> tuple[int, tuple[int, ...]]:
+    """The index of :attr:`WorkingCalendar._cumulative`, shared by equal calendars (the
+    same days, years and overrides): the hub reads its calendar afresh for every pushed
+    batch, and building the index (a walk over some 10,000 days) cost about as much as
+    working out the figures of the batch's cases."""
+    first = date(calendar.first_year - 1, 1, 1)
+    last = date(max((calendar.last_year, *calendar.published_years)) + _INDEX_MARGIN_YEARS, 12, 31)
+    counts = [0]
+    day = first
+    while day <= last:
+        counts.append(counts[-1] + (1 if calendar.is_working_day(day) else 0))
+        day += _ONE_DAY
+    return first.toordinal(), tuple(counts)
 
 
 def default_calendar_path() -> Path:

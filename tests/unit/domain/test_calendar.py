@@ -147,6 +147,21 @@ def test_overrides_are_copied_and_read_only():
         cal.overrides[d("2025-11-26")] = False  # type: ignore[index]
 
 
+def test_calendars_read_twice_share_one_working_day_index_and_a_changed_one_gets_its_own():
+    # The hub reads its calendar afresh for every pushed batch (issue 29): the index over
+    # every covered day is built once for the same days, not once per reading.
+    first, again = load_calendar(DATA_FILE), load_calendar(DATA_FILE)
+    assert first is not again
+    assert first.working_days_between(d("2025-09-30"), d("2025-10-10")) == 2
+    assert again._cumulative is first._cumulative
+    closed = d("2025-10-09")  # a Thursday after National Day, closed for the day
+    changed = load_calendar(DATA_FILE).with_overrides({closed: False})
+    assert changed._cumulative is not first._cumulative
+    assert changed.working_days_between(d("2025-09-30"), d("2025-10-10")) == 1
+    assert changed.add_working_days(d("2025-10-08"), 1) == d("2025-10-10")
+    assert first.add_working_days(d("2025-10-08"), 1) == closed
+
+
 def test_small_calendar_rules_in_order():
     holiday, makeup = d("2025-06-02"), d("2025-06-07")  # Monday, Saturday
     cal = WorkingCalendar(frozenset({holiday}), frozenset({makeup}), 2025, 2025)

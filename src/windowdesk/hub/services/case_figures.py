@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS
 from windowdesk.domain.time_limits import Suspension, suspensions_from
+from windowdesk.hub.services.id_lists import Among, among_array, among_json, bound_ids, ids_as_json
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import (
     STEP_TIME,
@@ -56,14 +57,40 @@ _DAYS_PER_WORKING_DAY, _LONGEST_BREAK = 2, 30
 _INSERT = insert(CaseFigures)  # built once: the push's bulk insert keeps a plan per statement
 
 
-def item_limits(session: Session) -> dict[str, tuple[str | None, int]]:
-    """Item code -> (department, promised limit in working days), from the published
-    catalogs (the latest version that lists the item), else the item's own department."""
-    limits: dict[str, tuple[str | None, int]] = {}
-    for documents in session.scalars(select(CatalogVersion.documents).order_by(CatalogVersion.imported_at)):
+ItemLimits = dict[str, tuple[str | None, int]]
+CatalogsKey = tuple[tuple[str, str], ...]
+# The published catalogs' limits, by the catalogs they were read from (version and content
+# hash, in import order): every pushed batch needs them, and decoding every version's
+# documents again for each batch cost more than the rest of reading the figures' terms.
+# A version's documents never change (publish_documents refuses other content under a
+# known version), so its hash names them.
+_published_limits: tuple[CatalogsKey, ItemLimits] | None = None
+
+
+def _limits_of_published_catalogs(session: Session) -> ItemLimits:
+    global _published_limits
+    key: CatalogsKey = tuple((version, content_sha256) for version, content_sha256 in session.execute(
+        select(CatalogVersion.version, CatalogVersion.content_sha256).order_by(CatalogVersion.imported_at)))
+    known = _published_limits
+    if known is not None and known[0] == key:
+        return dict(known[1])
+    limits: ItemLimits = {}
+    read: list[tuple[str, str]] = []  # the key of what this statement read (a catalog may come in between)
+    for version, content_sha256, documents in session.execute(
+            select(CatalogVersion.version, CatalogVersion.content_sha256, CatalogVersion.documents)
+            .order_by(CatalogVersion.imported_at)):
+        read.append((version, content_sha256))
         items = (documents or {}).get("items") or {}
         for item in items.get("items", []) if isinstance(items, dict) else []:
             limits[item["code"]] = (item.get("department"), int(item.get("promised_limit_days") or 0))
+    _published_limits = (tuple(read), dict(limits))
+    return limits
+
+
+def item_limits(session: Session) -> ItemLimits:
+    """Item code -> (department, promised limit in working days), from the published
+    catalogs (the latest version that lists the item), else the item's own department."""
+    limits = _limits_of_published_catalogs(session)
     for code, department in session.execute(select(CatalogItem.code, CatalogItem.department_code)):
         limits.setdefault(code, (department, 0))
     return limits
@@ -171,21 +198,46 @@ def figures_row(case: Any, timeline: Sequence[tuple[dt.date, str]], *, proxy: bo
     )
 
 
+@dataclass(frozen=True)
+class _Reads:
+    """What :func:`_rows` reads, built once per way of binding the ids (id_lists): with
+    IN lists SQLAlchemy rendered the four statements again for every 500 cases, and
+    reading the figures' inputs cost a push more than working the figures out."""
+
+    cases: Select[*tuple[Any, ...]]
+    steps: Select[*tuple[Any, ...]]
+    proxies: Select[*tuple[Any, ...]]
+    deferred: Select[*tuple[Any, ...]]
+    as_json: bool
+
+    @classmethod
+    def built(cls, among: Among, *, as_json: bool) -> _Reads:
+        return cls(
+            cases=select(Case.id, Case.center_code, Case.window_id, Case.operator_id, Case.item_code,
+                         Case.applicant_kind, Case.source, Case.accepted_at, Case.promised_date).where(among(Case.id)),
+            steps=select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
+            .where(among(CaseEvent.case_id)).order_by(CaseEvent.case_id, CaseEvent.seq),
+            proxies=select(CaseProxy.case_id).where(among(CaseProxy.case_id)),
+            deferred=select(CaseDeferredMaterial.case_id).distinct().where(among(CaseDeferredMaterial.case_id)),
+            as_json=as_json,
+        )
+
+
+_READS_BY_JSON = _Reads.built(among_json, as_json=True)
+_READS_BY_ARRAY = _Reads.built(among_array, as_json=False)
+
+
 def _rows(session: Session, ids: Sequence[str], terms: Terms) -> list[dict[str, Any]]:
-    cases = session.execute(
-        select(Case.id, Case.center_code, Case.window_id, Case.operator_id, Case.item_code, Case.applicant_kind,
-               Case.source, Case.accepted_at, Case.promised_date).where(Case.id.in_(ids))
-    ).all()
+    connection = session.connection()
+    reads = _READS_BY_JSON if ids_as_json(connection) else _READS_BY_ARRAY
+    bound = {"ids": bound_ids(ids, as_json=reads.as_json)}
+    cases = connection.execute(reads.cases, bound).all()
     timelines: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     centers = {case.id: case.center_code for case in cases}
-    for case_id, at, status in session.execute(
-        select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
-        .where(CaseEvent.case_id.in_(ids)).order_by(CaseEvent.case_id, CaseEvent.seq)
-    ):
+    for case_id, at, status in connection.execute(reads.steps, bound):
         timelines[case_id].append((terms.day(centers[case_id], at), status))
-    proxies = set(session.scalars(select(CaseProxy.case_id).where(CaseProxy.case_id.in_(ids))))
-    deferred = set(session.scalars(select(CaseDeferredMaterial.case_id).distinct()
-                                   .where(CaseDeferredMaterial.case_id.in_(ids))))
+    proxies = set(connection.execute(reads.proxies, bound).scalars())
+    deferred = set(connection.execute(reads.deferred, bound).scalars())
     return [figures_row(case, timelines[case.id], proxy=case.id in proxies, deferred=case.id in deferred,
                         terms=terms) for case in cases]
 

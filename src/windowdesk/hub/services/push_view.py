@@ -7,30 +7,24 @@ are applied, so an event may depend on an earlier one of the same batch.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     CursorResult,
     Select,
-    SQLColumnExpression,
-    String,
-    any_,
     bindparam,
-    func,
     literal,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import service_quality_rules
 from windowdesk.hub.services.application_rules import ApplicationFacts
+from windowdesk.hub.services.id_lists import Among, among_array, among_json, bound_ids, ids_as_json
 from windowdesk.hub.services.push_rules import CREATING_KINDS, BatchView, CaseFacts, IncomingEvent, Pusher
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import (
@@ -49,31 +43,16 @@ from windowdesk.hub.storage.models import (
 from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.sync.protocol import REJECTED, EventKind
 
-Among = Callable[[SQLColumnExpression[str]], ColumnElement[bool]]  # a column among the values bound as "ids"
-
-
-_JSON_IDS = func.json_each(bindparam("ids")).table_valued("value")
-
-
-def _among_json(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
-    return column.in_(select(_JSON_IDS.c.value))
-
-
-def _among_array(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
-    return column == any_(bindparam("ids", type_=ARRAY(String)))
-
 
 @dataclass(frozen=True)
 class _Queries:
     """Built once, run with the batch's values: building a dozen statements per request
     cost more than running them (a burst of 200 windows sends hundreds of small pushes).
 
-    Built twice, as the ids go: on SQLite as one JSON array (``json_each``), on
-    PostgreSQL as one array parameter (``= ANY(:ids)``), so a query has one text whatever
-    the number of ids, which the database prepares once and SQLAlchemy renders once. As
-    IN lists, a placeholder per id, they were rendered on every run (about a quarter of a
-    500-event batch's reading on SQLite; on PostgreSQL psycopg parsed each rendered text
-    again as well)."""
+    Built twice, as the ids go (id_lists): on SQLite as one JSON array, on PostgreSQL as
+    one array parameter (as IN lists they were rendered on every run, about a quarter of
+    a 500-event batch's reading on SQLite; on PostgreSQL psycopg parsed each rendered
+    text again as well)."""
 
     known_events: Select[*tuple[Any, ...]]
     stored_content: Select[*tuple[Any, ...]]
@@ -143,16 +122,15 @@ class _Queries:
         )
 
     def ids(self, values: Iterable[str]) -> str | list[str]:
-        ordered = sorted(values)
-        return json.dumps(ordered) if self.ids_as_json else ordered
+        return bound_ids(values, as_json=self.ids_as_json)
 
 
-_BY_JSON = _Queries.built(_among_json, ids_as_json=True)
-_BY_ARRAY = _Queries.built(_among_array, ids_as_json=False)
+_BY_JSON = _Queries.built(among_json, ids_as_json=True)
+_BY_ARRAY = _Queries.built(among_array, ids_as_json=False)
 
 
 def _queries(connection: Connection) -> _Queries:
-    return _BY_JSON if connection.dialect.name == "sqlite" else _BY_ARRAY
+    return _BY_JSON if ids_as_json(connection) else _BY_ARRAY
 
 
 AUDIT_LAST_OF_WORKSTATION = (

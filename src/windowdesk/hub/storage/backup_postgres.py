@@ -150,12 +150,19 @@ def _decrypting_into(backup: Path, key: BackupKey) -> Callable[[BinaryIO], None]
 
 
 def check_dump(url: str, dump: Path, key: BackupKey | None = None) -> None:
-    """A whole custom-format dump of a hub (decrypted with ``key`` as it is read), or refused."""
+    """A whole custom-format dump of a hub (decrypted with ``key`` as it is read), or refused.
+
+    The listing reads only the table of contents at the head of the file, which a copy cut
+    short keeps whole once the data behind it is larger than the head (the catalog's form
+    files made it so): every entry's data is read too, into nothing, so a truncated copy is
+    refused here and not half-way through a restore."""
     try:
         if key is None:
             listing = _run_postgres_tool("pg_restore", "--list", str(dump), url=url)
+            _run_postgres_tool("pg_restore", f"--file={os.devnull}", str(dump), url=url)
         else:
             listing = _run_piped("pg_restore", "--list", url=url, feed=_decrypting_into(dump, key))
+            _run_piped("pg_restore", f"--file={os.devnull}", url=url, feed=_decrypting_into(dump, key))
     except CopyFailed:
         if shutil.which("pg_restore") is None:
             raise  # not installed: said as such

@@ -13,7 +13,7 @@ from windowdesk.hall.storage.store import HallStore
 
 
 class Refused(Exception):
-    pass
+    """The failure a write inside the turn raises (and that must undo only that write)."""
 
 
 def _prefixes_on_disk(path) -> set[str]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import keyring
 import pytest
-from keyrings.alt.file import PlaintextKeyring
 
 from tests.sync.hub_process import HubProcess, Station, create_station
 from tests.web.browser import save_screenshot
@@ -26,16 +24,6 @@ ITEM = "JD-001"  # 居民家庭经济状况证明开具, decided by JDB
 STAFF = {"jd.verify": ("孙街道", "department", "JDB"), "jc.flags": ("钱监察", "supervisor", None)}
 
 
-@pytest.fixture(scope="module")
-def module_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlaintextKeyring]:
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path_factory.mktemp("keyring") / "keyring_pass.cfg")
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import keyring
 import pytest
-from keyrings.alt.file import PlaintextKeyring
 
 from tests.sync.hub_process import HubProcess, Station, create_station
 from tests.web.browser import save_screenshot
@@ -24,17 +22,6 @@ STAFF = {"gs.clerk": ("张工商", "department", "GSJ"), "ga.clerk": ("李公安
          "jiancha": ("赵监察", "supervisor", None)}
 
 
-@pytest.fixture(scope="module")
-def module_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlaintextKeyring]:
-    """keyrings.alt's file backend in this module's folder: the window keeps its hub token there."""
-    previous = keyring.get_keyring()
-    backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path_factory.mktemp("keyring") / "keyring_pass.cfg")
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="module")

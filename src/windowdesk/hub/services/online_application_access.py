@@ -90,19 +90,25 @@ def read_page_for_department(db: HubDatabase, files: ApplicationFiles, *, applic
                              department_code: str, now: dt.datetime) -> bytes:
     def work(session: Session) -> bytes:
         row = _allowed_row(session, application_id, department_code)
-        page = session.scalar(select(OnlineApplicationPage).where(
-            OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id))
-        if page is None:
-            raise NotFound(Text(NO_SUCH, id=application_id))
-        try:
-            data = files.read(row.id, page.id)
-        except FileNotFoundError:
-            raise NotFound(FILE_GONE) from None
-        hub_audit.record(session, actor=f"department:{department_code}", action="application.page_read",
-                         entity="online_application", entity_id=row.id, now=now, detail={"page": page.id})
-        return data
+        return _read_page(session, files, row, page_id, actor=f"department:{department_code}", now=now)
 
     return db.run_write(work)
+
+
+def _read_page(session: Session, files: ApplicationFiles, row: OnlineApplication, page_id: str, *,
+               actor: str, now: dt.datetime) -> bytes:
+    """One page's bytes of an application its reader may open, the reading recorded."""
+    page = session.scalar(select(OnlineApplicationPage).where(
+        OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id))
+    if page is None:
+        raise NotFound(Text(NO_SUCH, id=row.id))
+    try:
+        data = files.read(row.id, page.id)
+    except FileNotFoundError:
+        raise NotFound(FILE_GONE) from None
+    hub_audit.record(session, actor=actor, action="application.page_read", entity="online_application",
+                     entity_id=row.id, now=now, detail={"page": page.id})
+    return data
 
 
 # --- the chosen center's windows (网上预审) ------------------------------------------
@@ -154,16 +160,6 @@ def read_page_for_workstation(db: HubDatabase, files: ApplicationFiles, *, appli
                               center_code: str, workstation_id: str, now: dt.datetime) -> bytes:
     def work(session: Session) -> bytes:
         row = _center_row(session, application_id, center_code)
-        page = session.scalar(select(OnlineApplicationPage).where(
-            OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id))
-        if page is None:
-            raise NotFound(Text(NO_SUCH, id=application_id))
-        try:
-            data = files.read(row.id, page.id)
-        except FileNotFoundError:
-            raise NotFound(FILE_GONE) from None
-        hub_audit.record(session, actor=f"workstation:{workstation_id}", action="application.page_read",
-                         entity="online_application", entity_id=row.id, now=now, detail={"page": page.id})
-        return data
+        return _read_page(session, files, row, page_id, actor=f"workstation:{workstation_id}", now=now)
 
     return db.run_write(work)

@@ -4,6 +4,7 @@ the sdtapi plug-in through ctypes, on the stand-in library built from C."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from tests.devices.standin import CONTROL_VARIABLE, ReaderControl, build_standin
@@ -190,3 +191,53 @@ def test_the_expiry_is_said_in_chinese_at_a_chinese_counter(qtbot, reader_window
     qtbot.waitUntil(lambda: view.applicant_picker.chosen is not None, timeout=WAIT_MS)
     assert "读卡成功" in view.result_label.text() and "信息来自身份证" in view.result_label.text()
     assert "此身份证已于 2020-01-01 过期" in view.result_label.text()  # the screen's one date style
+
+
+def _waiting_online_application(demo, number: str) -> str:
+    """An online application of the KNOWN card's holder, accepted for the visit here."""
+    from tests.sync.application_stand_in import ApplicationHub, bring_application, page_photo
+    from windowdesk.services import prereview
+
+    hub = ApplicationHub(number, {"applicant_name": KNOWN["name"], "id_number": KNOWN["id"]},
+                         {"M01": [page_photo(1)]})
+    bring_application(demo.db, hub)
+    prereview.accept_for_visit(demo.db, demo.ctx, application_id=hub.id)
+    return hub.id
+
+
+def test_the_card_of_a_resident_with_an_online_application_offers_it_and_enter_opens_it(
+        qtbot, reader_window, reader_control, demo):
+    application_id = _waiting_online_application(demo, "SQ-20261207-CARD01")
+    reader_control.set("present", **KNOWN)
+    wiring = reader_window.prereview
+    qtbot.waitUntil(lambda: wiring.visit_dialog is not None and wiring.visit_dialog.isVisible(), timeout=WAIT_MS)
+    lookup = wiring.visit_dialog
+    assert lookup.key.text() == "SQ-20261207-CARD01" and "SQ-20261207-CARD01" in lookup.message.text()
+    assert reader_window.intake.applicant_picker.chosen is None  # offered first, not yet taken
+    qtbot.keyClick(lookup.key, Qt.Key.Key_Return)
+    intake = reader_window.intake
+    qtbot.waitUntil(lambda: intake.online_application_id == application_id, timeout=WAIT_MS)
+    assert intake.applicant_picker.chosen is not None and intake.applicant_picker.chosen.name == KNOWN["name"]
+    assert intake.guide is not None and not lookup.isVisible()
+
+
+def test_declining_the_offered_application_takes_the_card_into_the_intake_as_before(
+        qtbot, reader_window, reader_control, demo):
+    _waiting_online_application(demo, "SQ-20261207-CARD02")
+    reader_control.set("present", **KNOWN)
+    wiring = reader_window.prereview
+    qtbot.waitUntil(lambda: wiring.visit_dialog is not None and wiring.visit_dialog.isVisible(), timeout=WAIT_MS)
+    qtbot.keyClick(wiring.visit_dialog.key, Qt.Key.Key_Escape)
+    view = reader_window.intake
+    qtbot.waitUntil(lambda: view.applicant_picker.chosen is not None, timeout=WAIT_MS)
+    assert view.applicant_picker.chosen.name == KNOWN["name"] and view.online_application_id is None
+    assert reader_window.card_reader.offered_card is None  # the card's data is not kept
+
+
+def test_a_card_laid_while_the_visit_lookup_is_open_finds_the_application(qtbot, reader_window, reader_control, demo):
+    application_id = _waiting_online_application(demo, "SQ-20261207-CARD03")
+    lookup = reader_window.prereview.open_visit()
+    qtbot.waitUntil(lookup.isVisible)
+    reader_control.set("present", **KNOWN)
+    qtbot.waitUntil(lambda: reader_window.intake.online_application_id == application_id, timeout=WAIT_MS)
+    assert not lookup.isVisible()

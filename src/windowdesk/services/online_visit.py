@@ -58,6 +58,15 @@ def _find(session: Session, key: str) -> OnlineApplication | None:
     return found[0] if found else None
 
 
+def waiting_for(db: Database, ctx: CounterContext, *, id_number: str) -> str | None:
+    """The number (SQ-…) of an online application of this ID number waiting to be finished
+    at this center, or None: what an ID card laid on the reader offers to open."""
+    with db.read() as session:
+        authorize(session, ctx, Permission.DECIDE_INTAKE)
+        row = _find(session, id_number)
+        return row.number if row is not None else None
+
+
 def open_for_visit(db: Database, ctx: CounterContext, *, key: str) -> VisitForm:
     """The application by its number (SQ-…) or the applicant's ID number, ready for the
     intake; NotFoundError in words when there is none to finish here."""

@@ -14,13 +14,14 @@ from windowdesk.devices.idcard import IdCard, create_reader
 from windowdesk.devices.idcard.watch import CardArrived, CardProblem, ReaderBack, ReaderDown
 from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
-from windowdesk.services import card_reader
+from windowdesk.services import card_reader, online_visit
 from windowdesk.services.authorization import may
 from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.devices.reader_settings_dialog import ReaderSettingsDialog
 from windowdesk.ui.devices.reader_thread import CardReaderThread
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.card_intake import CardRegisterResidentDialog, take_card
+from windowdesk.ui.prereview.visit import VisitLookupDialog
 
 if TYPE_CHECKING:
     from windowdesk.ui.main_window import MainWindow
@@ -36,6 +37,7 @@ class CardReaderWiring(QObject):
         self.thread: CardReaderThread | None = None
         self.register_dialog: CardRegisterResidentDialog | None = None
         self.settings_dialog: ReaderSettingsDialog | None = None
+        self.offered_card: IdCard | None = None  # held while its online application is offered
         self.menu = window.menuBar().addMenu("")
         self.settings_action = self.menu.addAction("")
         self.settings_action.triggered.connect(self.open_settings)
@@ -96,11 +98,53 @@ class CardReaderWiring(QObject):
             modal.take_card(card)
             status.showMessage(_("ID card read."), CARD_MESSAGE_MS)
             return
+        if isinstance(modal, VisitLookupDialog):  # 网上申报: the applicant's card finds their application
+            modal.take_card(card)
+            status.showMessage(_("ID card read."), CARD_MESSAGE_MS)
+            return
         if modal is not None:
             status.showMessage(_("Finish the open dialog first, then lay the ID card on the reader again."),
                                CARD_MESSAGE_MS)
             return
         window.tabs.setCurrentWidget(window.intake)
+        try:
+            if self._offer_online_application(card):
+                status.showMessage(_("ID card read."), CARD_MESSAGE_MS)
+                return
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
+            show_error(window, error)
+            return
+        self._take_into_intake(card)
+
+    def _offer_online_application(self, card: IdCard) -> bool:
+        """The applicant's card (not an agent's) with an online application waiting at this
+        center opens the visit's lookup with its number: Enter finishes it at the window, Esc
+        takes the card into the intake as any other."""
+        intake = self.window.intake
+        if intake.online_application_id is not None or (
+                intake.proxy_box.isChecked() and intake.applicant_picker.chosen is not None):
+            return False
+        number = online_visit.waiting_for(self.window.db, self.window.ctx, id_number=card.id_number)
+        if number is None:
+            return False
+        self.offered_card = card
+        lookup = self.window.prereview.open_visit()
+        lookup.offer(number)
+        lookup.rejected.connect(self._offer_declined)
+        lookup.accepted.connect(self._offer_taken)
+        return True
+
+    def _offer_declined(self) -> None:
+        card, self.offered_card = self.offered_card, None
+        if card is not None:
+            self._take_into_intake(card)
+
+    def _offer_taken(self) -> None:
+        self.offered_card = None
+
+    def _take_into_intake(self, card: IdCard) -> None:
+        window = self.window
+        status = window.statusBar()
         try:
             self.register_dialog = take_card(window.intake, window.db, window.ctx, card,
                                              today=window.ctx.local_today())

@@ -1,5 +1,6 @@
 """网上申报 at the visit: the resident's application number (SQ-…) or ID number, typed or
-read, opens the intake pre-filled (services/online_visit.py). Enter opens, Esc closes."""
+read from their ID card, opens the intake pre-filled (services/online_visit.py). Enter
+opens, Esc closes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from windowdesk.devices.idcard import IdCard
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import online_visit
@@ -38,6 +40,18 @@ class VisitLookupDialog(QDialog):
         self.setWindowTitle(_("Online application at the visit"))
         self.prompt.setText(_("&Application number (SQ-…) or the applicant's ID number:"))
         self.key.setFocus()
+
+    def offer(self, number: str) -> None:
+        """Opened by an ID card whose holder has ``number`` waiting: Enter opens it, Esc
+        goes on without it."""
+        self.key.setText(number)
+        self.message.setText(_("An online application of this resident waits here: {number}. Enter opens it; "
+                               "Esc goes on with the card alone.").format(number=number))
+
+    def take_card(self, card: IdCard) -> None:
+        """The resident's ID card laid on the reader while this is open: its number is the key."""
+        self.key.setText(card.id_number)
+        self.open_form()
 
     def open_form(self) -> None:
         try:

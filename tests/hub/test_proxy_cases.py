@@ -104,11 +104,16 @@ def test_a_notification_and_a_refusal_given_to_an_agent_keep_the_agent_at_the_hu
     refusal = _record(events, "refusal", "BY", principal["entity_id"], 1, proxy=_proxy(agent["entity_id"]))
     in_person = _record(events, "notification", "GZ", principal["entity_id"], 2)
     self_agent = _record(events, "refusal", "BY", principal["entity_id"], 2, proxy=_proxy(principal["entity_id"]))
+    signed_later = _record(events, "notification", "GZ", principal["entity_id"], 3,
+                           proxy=_proxy(agent["entity_id"], signed="2025-10-11"))
 
-    results = hub.push_results(window, [principal, agent, notice, refusal, in_person, self_agent])
+    results = hub.push_results(window, [principal, agent, notice, refusal, in_person, self_agent, signed_later])
 
-    assert [status for status, _reason in results] == ["applied"] * 5 + ["rejected"]
-    assert "is its applicant" in results[-1][1]
+    assert [status for status, _reason in results] == ["applied"] * 5 + ["rejected"] * 2
+    # The refusal's words name what was sent: a refusal, a notification, never a case.
+    assert f"The agent of refusal {self_agent['entity_id']} is its applicant" in results[-2][1]
+    assert "dated after it was given" in results[-1][1] and "notification" in results[-1][1]
+    assert "case" not in results[-2][1] + results[-1][1]
     with hub.db.read() as session:
         agents = {row.number: (row.agent_resident_id, row.power_of_attorney_date)
                   for model in (Notification, Refusal) for row in session.scalars(select(model))}

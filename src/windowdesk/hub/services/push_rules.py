@@ -442,9 +442,11 @@ class PayloadReader:
         return kind, applicant_id
 
 
-    def proxy(self, view: BatchView, applicant_id: str, accepted_at: dt.datetime) -> tuple[str, dt.date] | None:
+    def proxy(self, view: BatchView, applicant_id: str, accepted_at: dt.datetime, *,
+              record: str | None = None) -> tuple[str, dt.date] | None:
         """帮办代办: the agent (a resident registered at the pusher's center, not the
-        applicant) and the power of attorney's date; None for a case applied for in person."""
+        applicant) and the power of attorney's date; None for a case (or a ``record``:
+        a notification or a refusal) applied for in person."""
         value = self.payload.get("proxy")
         if value is None:
             return None
@@ -457,6 +459,9 @@ class PayloadReader:
             raise Rejected(N_("The agent (resident {agent_id}) is not registered on the hub at this center."),
                            agent_id=agent_id)
         if agent_id == applicant_id:
+            if record is not None:
+                raise Rejected(N_("The agent of {record} {record_id} is its applicant."),
+                               record=Text(_RECORD_WORDS[record]), record_id=self.event.entity_id)
             raise Rejected(N_("The agent of case {case_id} is its applicant."), case_id=self.event.entity_id)
         raw = value.get("power_of_attorney_date")
         try:
@@ -467,6 +472,9 @@ class PayloadReader:
             raise Rejected(N_("The {kind} event's power_of_attorney_date is not an ISO date."), kind=self.event.kind)
         # The window checked it against its own day; no time zone puts that day later than this.
         if signed > (accepted_at + dt.timedelta(hours=14)).date():
+            if record is not None:
+                raise Rejected(N_("The power of attorney of {record} {record_id} is dated after it was given."),
+                               record=Text(_RECORD_WORDS[record]), record_id=self.event.entity_id)
             raise Rejected(N_("The power of attorney of case {case_id} is dated after the case was accepted."),
                            case_id=self.event.entity_id)
         return agent_id, signed
@@ -740,7 +748,7 @@ def _window_record(
         item = read.item(view)
         applicant_kind, applicant_id = read.applicant(view, center)
         created_at = read.timestamp("created_at")
-        proxy = read.proxy(view, applicant_id, created_at)  # 帮办代办: the agent who came, if any
+        proxy = read.proxy(view, applicant_id, created_at, record=entity)  # 帮办代办: the agent who came, if any
         if record_id in seen(view):
             raise Rejected(
                 N_("The {entity} {number} is already on the hub (sent by another event)."),

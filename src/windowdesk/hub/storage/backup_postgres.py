@@ -16,7 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -177,21 +177,32 @@ def check_dump(url: str, dump: Path, key: BackupKey | None = None) -> None:
 def counted_pages(url: str, dump: Path, key: BackupKey | None = None) -> frozenset[str]:
     """The SHA-256 of every scanned page the dump's ``page_blobs`` counts (none in a dump
     made before the hub kept pages): check-backup finds each of them beside the dump."""
-    args = ("--data-only", "--table=page_blobs", "--file=-")
+    return frozenset(row["sha256"] for row in table_rows(url, dump, "page_blobs", key))
+
+
+def table_rows(url: str, dump: Path, table: str, key: BackupKey | None = None) -> Iterator[dict[str, str]]:
+    """The rows of one of the dump's tables, a column's name to its text in COPY's format
+    (``\\N`` for NULL; a ``bytea`` as :func:`bytea` reads it); none when the dump has no
+    such table (made before the hub kept it)."""
+    args = ("--data-only", f"--table={table}", "--file=-")
     if key is None:
-        rows = _run_postgres_tool("pg_restore", *args, str(dump), url=url)
+        copied = _run_postgres_tool("pg_restore", *args, str(dump), url=url)
     else:
-        rows = _run_piped("pg_restore", *args, url=url, feed=_decrypting_into(dump, key))
-    hashes: set[str] = set()
-    copying = False
-    for line in rows.splitlines():  # "COPY public.page_blobs (...) FROM stdin;", a row a line, "\."
-        if line.startswith("COPY ") and ".page_blobs " in line:
-            copying = True
-        elif copying and line == "\\.":
-            break
-        elif copying:
-            hashes.add(line.split("\t", 1)[0])
-    return frozenset(hashes)
+        copied = _run_piped("pg_restore", *args, url=url, feed=_decrypting_into(dump, key))
+    columns: list[str] | None = None
+    for line in copied.splitlines():  # "COPY public.<table> (a, b) FROM stdin;", a row a line, "\."
+        if columns is None:
+            if line.startswith(f"COPY public.{table} (") and line.endswith(") FROM stdin;"):
+                columns = [name.strip().strip('"') for name in line.split("(", 1)[1].rsplit(")", 1)[0].split(",")]
+        elif line == "\\.":
+            return
+        else:
+            yield dict(zip(columns, line.split("\t"), strict=True))
+
+
+def bytea(copied: str) -> bytes:
+    """A ``bytea`` as COPY's text format writes it (hex: a backslash doubled, then x)."""
+    return bytes.fromhex(copied.removeprefix("\\\\x"))
 
 
 def dump_postgres(url: str, target: Path) -> None:

@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 
 from windowdesk.hub.app import create_app
 from windowdesk.hub.cli import main
-from windowdesk.hub.services import enrollment
+from windowdesk.hub.services import backup_status, enrollment
+from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 from windowdesk.hub.services.online_uploads import Upload
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage import application_backup, backup_crypt
@@ -249,3 +250,19 @@ def test_keep_drops_the_application_files_and_keys_no_kept_backup_lists(
     assert not application_backup.key_path(first).exists() and application_backup.key_path(second).exists()
     assert not application_backup.manifest_path(first).exists()
     assert list((folder / "applications").glob("??/*")) == []
+
+
+def test_the_consoles_check_is_check_backups_own_and_refuses_a_missing_application_page_file(
+        hub: Hub, capsys: pytest.CaptureFixture[str]) -> None:
+    _application(hub)
+    folder = hub.data_dir / "backups"  # where the console looks
+    copy, _out = _backup(hub, capsys, folder)
+    listed = application_backup.read_manifest(copy)
+    (folder / "applications" / listed[0].sha256[:2] / listed[0].sha256).unlink()
+    admin = ConsoleActor("1", "admin", "Admin", ADMINISTRATOR)
+
+    newest = backup_status.begin_check(hub.db, by=admin, folder=folder, now=dt.datetime.now(dt.UTC))
+    result = backup_status.check_backup(hub.db, by=admin, database_url=hub.url, copy=newest, key=None,
+                                        clock=lambda: dt.datetime.now(dt.UTC))
+
+    assert not result.whole and "which the backup needs, is missing from" in result.message["en"]

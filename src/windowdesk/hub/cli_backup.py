@@ -31,8 +31,8 @@ from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage import (
     application_backup,
     backup,
+    backup_check,
     backup_crypt,
-    backup_postgres,
     page_backup,
     serving_lock,
 )
@@ -105,32 +105,20 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
 
 
 def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
-    key = backup_key(args)
-    file = Path(args.file).expanduser()
-    # The key the backup carries first: every sealed row is opened with it as it is read.
-    found = application_backup.DatabaseApplications(application_backup.carried_key(file, key), file)
-    contents = backup.check_backup(settings.database_url, file, key=key, examine=found.from_sqlite)
-    pages_key = _pages_key(args.file, key)
-    if contents is None:
-        found.from_postgres(settings.database_url, file, pages_key)
-    application_backup.require_key(file, found, encrypted=pages_key is not None)
-    counted = contents.pages if contents is not None else backup_postgres.counted_pages(
-        settings.database_url, file, pages_key)
-    pages = page_backup.check_pages(file, key=pages_key, counted=counted)
-    application_files = application_backup.check_files(file, found, key=pages_key)
+    checked = backup_check.check_whole(settings.database_url, Path(args.file), key=backup_key(args))
     print(_("{file} is a whole backup of a hub; restore can use it.").format(file=args.file))
-    print(_("Its {count} scanned pages are there and match their hashes.").format(count=pages))
-    if found.applications or application_files:
+    print(_("Its {count} scanned pages are there and match their hashes.").format(count=checked.pages))
+    if checked.applications or checked.application_files:
         print(_("Its {count} page files of online applications are there and match their hashes.").format(
-            count=application_files))
-        if found.personal is not None:
+            count=checked.application_files))
+        if checked.carries_key:
             print(_("The key it carries opens its {count} online applications and their pages.").format(
-                count=found.applications))
+                count=checked.applications))
         else:
             print(_("It does not carry the key that opens its {count} online applications (it is not encrypted): a "
-                    "restore needs your own copy of personal.key.").format(count=found.applications))
-    if contents is not None:
-        print(_contents_line(settings, contents))
+                    "restore needs your own copy of personal.key.").format(count=checked.applications))
+    if checked.contents is not None:
+        print(_contents_line(settings, checked.contents))
 
 
 def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:

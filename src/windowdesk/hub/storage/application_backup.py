@@ -53,9 +53,9 @@ from windowdesk.hub.storage.sealing import KEY_BYTES, KEY_FILE, SealBroken, Seal
 from windowdesk.i18n import N_
 
 MANIFEST_SUFFIX = ".applications"
+TABLES = ("online_applications", "online_application_pages")  # what DatabaseApplications reads
 KEY_SUFFIX = ".personal-key"
 FILES_FOLDER = "applications"
-_READ_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -248,10 +248,11 @@ class DatabaseApplications:
         finally:
             connection.close()
 
-    def from_postgres(self, url: str, dump: Path, key: BackupKey | None) -> None:
-        for row in backup_postgres.table_rows(url, dump, "online_applications", key):
+    def take(self, table: str, row: dict[str, str]) -> None:
+        """A row of :data:`TABLES` as a PostgreSQL dump gives it (backup_postgres.table_rows)."""
+        if table == "online_applications":
             self._row(row["id"], backup_postgres.bytea(row["sealed"]))
-        for row in backup_postgres.table_rows(url, dump, "online_application_pages", key):
+        elif table == "online_application_pages":
             self.pages[(row["application_id"], row["id"])] = row["sha256"]
 
 

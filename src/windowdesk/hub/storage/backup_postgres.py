@@ -174,30 +174,26 @@ def check_dump(url: str, dump: Path, key: BackupKey | None = None) -> None:
         raise not_a_hub_backup(dump)
 
 
-def counted_pages(url: str, dump: Path, key: BackupKey | None = None) -> frozenset[str]:
-    """The SHA-256 of every scanned page the dump's ``page_blobs`` counts (none in a dump
-    made before the hub kept pages): check-backup finds each of them beside the dump."""
-    return frozenset(row["sha256"] for row in table_rows(url, dump, "page_blobs", key))
-
-
-def table_rows(url: str, dump: Path, table: str, key: BackupKey | None = None) -> Iterator[dict[str, str]]:
-    """The rows of one of the dump's tables, a column's name to its text in COPY's format
-    (``\\N`` for NULL; a ``bytea`` as :func:`bytea` reads it); none when the dump has no
-    such table (made before the hub kept it)."""
-    args = ("--data-only", f"--table={table}", "--file=-")
+def table_rows(url: str, dump: Path, tables: tuple[str, ...], key: BackupKey | None = None
+               ) -> Iterator[tuple[str, dict[str, str]]]:
+    """The rows of some of the dump's tables, read in one pass: (table, a column's name to its
+    text in COPY's format: ``\\N`` for NULL, a ``bytea`` as :func:`bytea` reads it). A table
+    the dump lacks (made before the hub kept it) gives none."""
+    args = ("--data-only", *(f"--table={table}" for table in tables), "--file=-")
     if key is None:
         copied = _run_postgres_tool("pg_restore", *args, str(dump), url=url)
     else:
         copied = _run_piped("pg_restore", *args, url=url, feed=_decrypting_into(dump, key))
-    columns: list[str] | None = None
+    table, columns = "", None
     for line in copied.splitlines():  # "COPY public.<table> (a, b) FROM stdin;", a row a line, "\."
         if columns is None:
-            if line.startswith(f"COPY public.{table} (") and line.endswith(") FROM stdin;"):
+            if line.startswith("COPY public.") and line.endswith(") FROM stdin;"):
+                table = line.removeprefix("COPY public.").split(" ", 1)[0]
                 columns = [name.strip().strip('"') for name in line.split("(", 1)[1].rsplit(")", 1)[0].split(",")]
         elif line == "\\.":
-            return
+            columns = None
         else:
-            yield dict(zip(columns, line.split("\t"), strict=True))
+            yield table, dict(zip(columns, line.split("\t"), strict=True))
 
 
 def bytea(copied: str) -> bytes:

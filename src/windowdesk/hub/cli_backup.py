@@ -28,7 +28,14 @@ from windowdesk.hub.language import Text
 from windowdesk.hub.services.backup_status import key_from_environment
 from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.settings import HubSettings
-from windowdesk.hub.storage import backup, backup_crypt, backup_postgres, page_backup, serving_lock
+from windowdesk.hub.storage import (
+    application_backup,
+    backup,
+    backup_check,
+    backup_crypt,
+    page_backup,
+    serving_lock,
+)
 from windowdesk.hub.storage.backup_crypt import BackupKey, write_new_key_file
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head, shown_url
@@ -63,20 +70,34 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
     made = backup.make_backup(settings.database_url, folder, utc_now(), key=key)
     try:
         copied = page_backup.copy_pages(PageStore(settings.data_dir), made.path, key=key)
+        application_files = application_backup.copy_files(settings.data_dir, made.path, key=key)
+        carries_key = application_backup.copy_key(settings.data_dir, made.path, key=key)
     except BaseException:
+        application_backup.remove_beside(made.path)
         made.path.unlink(missing_ok=True)  # without its pages it is no whole backup
         raise
     print(_("Backed up the hub to {path} ({size}).").format(path=made.path, size=_size(made.size)))
     print(_("Its scanned pages are in {folder}: {count} copied now, the others were there already.").format(
         folder=folder / page_backup.PAGES_FOLDER, count=copied))
+    if application_backup.manifest_path(made.path).exists():
+        print(_("The page files of its online applications are in {folder}: {count} copied now, the others were "
+                "there already.").format(folder=folder / application_backup.FILES_FOLDER, count=application_files))
     if key is not None:
         print(_("It is encrypted with the key in {key}: check-backup and restore need that key.").format(
             key=key.source))
+    if carries_key:
+        print(_("It carries the key that opens its online applications ({file}), encrypted with the backup's key: "
+                "restore puts it back.").format(file=application_backup.key_path(made.path).name))
+    elif key is None and application_backup.has_personal_key(settings.data_dir):
+        print(_("It is not encrypted, so the key that opens its online applications is not in it: keep a copy of "
+                "{path} apart from the backups (never beside them in clear), or back up with --key-file, which "
+                "carries it.").format(path=application_backup.personal_key_file(settings.data_dir)))
     if made.contents is not None:
         print(_contents_line(settings, made.contents))
     if args.keep is not None:
         deleted = backup.keep_newest(folder, args.keep)
         page_backup.drop_unlisted_pages(folder)
+        application_backup.drop_unlisted(folder)
         if deleted:
             print(ngettext("Deleted {count} older backup; the newest {keep} are kept.",
                            "Deleted {count} older backups; the newest {keep} are kept.",
@@ -84,16 +105,20 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
 
 
 def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
-    key = backup_key(args)
-    contents = backup.check_backup(settings.database_url, Path(args.file), key=key)
-    file = Path(args.file).expanduser()
-    counted = contents.pages if contents is not None else backup_postgres.counted_pages(
-        settings.database_url, file, _pages_key(args.file, key))
-    pages = page_backup.check_pages(file, key=_pages_key(args.file, key), counted=counted)
+    checked = backup_check.check_whole(settings.database_url, Path(args.file), key=backup_key(args))
     print(_("{file} is a whole backup of a hub; restore can use it.").format(file=args.file))
-    print(_("Its {count} scanned pages are there and match their hashes.").format(count=pages))
-    if contents is not None:
-        print(_contents_line(settings, contents))
+    print(_("Its {count} scanned pages are there and match their hashes.").format(count=checked.pages))
+    if checked.applications or checked.application_files:
+        print(_("Its {count} page files of online applications are there and match their hashes.").format(
+            count=checked.application_files))
+        if checked.carries_key:
+            print(_("The key it carries opens its {count} online applications and their pages.").format(
+                count=checked.applications))
+        else:
+            print(_("It does not carry the key that opens its {count} online applications (it is not encrypted): a "
+                    "restore needs your own copy of personal.key.").format(count=checked.applications))
+    if checked.contents is not None:
+        print(_contents_line(settings, checked.contents))
 
 
 def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
@@ -107,16 +132,28 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
                 database=shown_url(settings.database_url),
             ))
         now = utc_now()
-        # The pages first: each is checked by its hash, and a page added to the store
-        # changes nothing if the database's restore is then refused.
-        pages = page_backup.restore_pages(Path(args.file).expanduser(), PageStore(settings.data_dir),
-                                          key=_pages_key(args.file, key))
-        restored = backup.restore_backup(settings.database_url, Path(args.file), now,
+        file = Path(args.file).expanduser()
+        pages_key = _pages_key(args.file, key)
+        personal = application_backup.carried_key(file, pages_key)
+        application_backup.refuse_another_key(settings.data_dir, personal)  # before anything changes
+        # The pages, the applications' files and their key first: each is checked, and
+        # what is added changes nothing if the database's restore is then refused.
+        pages = page_backup.restore_pages(file, PageStore(settings.data_dir), key=pages_key)
+        application_files = application_backup.restore_files(file, settings.data_dir, key=pages_key)
+        key_put_back = application_backup.restore_key(settings.data_dir, personal)
+        restored = backup.restore_backup(settings.database_url, file, now,
                                          aside_folder=settings.data_dir / "backups", key=key)
         migrate_to_head(settings.database_url)
         feed_floor = backup.begin_after_restore(settings.database_url, now)
     print(_("Restored the hub from {file}.").format(file=args.file))
     print(_("{count} scanned pages were put back into the hub's page store.").format(count=pages))
+    if application_backup.manifest_path(file).exists():
+        print(_("{count} page files of online applications were put back into {folder}.").format(
+            count=application_files, folder=settings.data_dir / application_backup.FILES_FOLDER))
+    if key_put_back:
+        print(_("The key that opens the online applications was put back as {path}.").format(
+            path=application_backup.personal_key_file(settings.data_dir)))
+    _say_applications_readable(settings)
     if restored.contents is not None:
         print(_contents_line(settings, restored.contents))
     if restored.replaced is not None:
@@ -127,6 +164,25 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
             "still has is answered as a duplicate. What the hub itself recorded after the backup was taken is "
             "not on it: make those back-office decisions and notes again, and enroll again the workstations "
             "enrolled since then.").format(days=KEEP_SENT_DAYS))
+
+
+def _say_applications_readable(settings: HubSettings) -> None:
+    """Whether the data folder's personal key opens the restored applications, and what to
+    do when it does not (an unencrypted backup carries no key)."""
+    total, opened = application_backup.readable(settings.database_url, settings.data_dir)
+    path = application_backup.personal_key_file(settings.data_dir)
+    if not total:
+        return
+    if opened == total:
+        print(_("Its {count} online applications open with {path}.").format(count=total, path=path))
+    elif not path.exists():
+        print(_("Its {count} online applications are sealed under a key this backup does not carry: put your copy "
+                "of personal.key at {path} before the hub starts (a hub started without it makes a new key, and "
+                "they stay unreadable).").format(count=total, path=path))
+    else:
+        print(_("{unread} of its {count} online applications do not open with {path}: put the copy of the key they "
+                "were sealed under in its place (move that one aside first).").format(
+                    unread=total - opened, count=total, path=path))
 
 
 def _pages_key(file: str, key: BackupKey | None) -> BackupKey | None:

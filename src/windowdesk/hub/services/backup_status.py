@@ -2,8 +2,8 @@
 
 The backups are the files ``windowdesk-hub backup`` writes in the data folder's ``backups``
 (its default; a backup written elsewhere with ``--to`` is not seen here). Checking one is
-``check-backup``'s own check (storage/backup.check_backup: SQLite's ``quick_check`` and the
-hub's tables read back, or ``pg_restore --list``), with the key the hub was started with
+``check-backup``'s own check (storage/backup_check.check_whole: the database copy read back,
+its scanned pages and its online applications' files by their hashes, the key it carries), with the key the hub was started with
 (WINDOWDESK_HUB_BACKUP_KEY_FILE / ..._PASSPHRASE_FILE) for an encrypted copy.
 
 A check reads the whole copy, so it can take minutes on a year of a city; the console runs
@@ -28,7 +28,7 @@ from windowdesk.hub.errors import HubError, InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit
 from windowdesk.hub.services.console_rights import ConsoleActor, require_administrator
-from windowdesk.hub.storage import backup
+from windowdesk.hub.storage import backup, backup_check
 from windowdesk.hub.storage.backup_crypt import BackupKey
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models_console import HubAuditEntry
@@ -155,7 +155,7 @@ def check_backup(
     began = time.monotonic()
     contents, message = None, {}
     try:
-        contents = backup.check_backup(database_url, copy.path, key=key)
+        contents = backup_check.check_whole(database_url, copy.path, key=key).contents
     except HubError as refused:
         message = {language: refused.worded(language)[1] for language in PAGE_LANGUAGES}
     except Exception as failure:  # the page must learn that the check ended, whatever stopped it

@@ -24,8 +24,8 @@ from windowdesk.hub.storage.models_applications import OnlineApplication, Online
 from windowdesk.i18n import N_
 
 NO_SUCH = N_("There is no online application {id}.")
-# The hub's backups do not hold the applications' page files (README): a hub restored
-# elsewhere has the rows without them.
+# A page without its file: a hub restored from a backup made before backups carried the
+# applications' page files (hub/storage/application_backup.py), or a file lost since.
 FILE_GONE = N_("The page's file is not at the hub any more (was the hub restored from a backup?).")
 MAX_LISTED = 200
 

@@ -40,7 +40,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -138,23 +138,31 @@ def make_backup(url: str, folder: Path, now: dt.datetime, *, key: BackupKey | No
     return BackupMade(final, final.stat().st_size, contents)
 
 
-def check_backup(url: str, backup: Path, *, key: BackupKey | None = None) -> Contents | None:
+def check_backup(url: str, backup: Path, *, key: BackupKey | None = None,
+                 examine: Callable[[Path], None] | None = None) -> Contents | None:
     """Whether ``backup`` is a whole backup this hub can restore (with ``key``, if it
     is encrypted), without restoring it; what it holds (SQLite). Refused in words
-    otherwise."""
+    otherwise. SQLite: ``examine`` is given the database copy (decrypted, while it
+    exists) once it is found whole, to read more of it."""
     backup = backup.expanduser()
     encrypted = backup_crypt.key_needed(backup, key)
     if not is_sqlite_url(url):
         backup_postgres.check_dump(url, backup, key if encrypted else None)
         return None
     if not encrypted or key is None:  # key_needed: a key is given exactly for an encrypted copy
-        return read_contents(backup)
+        contents = read_contents(backup)
+        if examine is not None:
+            examine(backup)
+        return contents
     with _clear_workspace(sqlite_path(url)) as work:
         clear = work / "check.sqlite3"
         private_new_file(clear)
         with clear.open("r+b") as target:
             backup_crypt.decrypt_file(backup, key, target.write)
-        return read_contents(clear, shown_as=backup)
+        contents = read_contents(clear, shown_as=backup)
+        if examine is not None:
+            examine(clear)
+        return contents
 
 
 @dataclass(frozen=True)

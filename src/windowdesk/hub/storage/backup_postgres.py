@@ -16,7 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -174,24 +174,31 @@ def check_dump(url: str, dump: Path, key: BackupKey | None = None) -> None:
         raise not_a_hub_backup(dump)
 
 
-def counted_pages(url: str, dump: Path, key: BackupKey | None = None) -> frozenset[str]:
-    """The SHA-256 of every scanned page the dump's ``page_blobs`` counts (none in a dump
-    made before the hub kept pages): check-backup finds each of them beside the dump."""
-    args = ("--data-only", "--table=page_blobs", "--file=-")
+def table_rows(url: str, dump: Path, tables: tuple[str, ...], key: BackupKey | None = None
+               ) -> Iterator[tuple[str, dict[str, str]]]:
+    """The rows of some of the dump's tables, read in one pass: (table, a column's name to its
+    text in COPY's format: ``\\N`` for NULL, a ``bytea`` as :func:`bytea` reads it). A table
+    the dump lacks (made before the hub kept it) gives none."""
+    args = ("--data-only", *(f"--table={table}" for table in tables), "--file=-")
     if key is None:
-        rows = _run_postgres_tool("pg_restore", *args, str(dump), url=url)
+        copied = _run_postgres_tool("pg_restore", *args, str(dump), url=url)
     else:
-        rows = _run_piped("pg_restore", *args, url=url, feed=_decrypting_into(dump, key))
-    hashes: set[str] = set()
-    copying = False
-    for line in rows.splitlines():  # "COPY public.page_blobs (...) FROM stdin;", a row a line, "\."
-        if line.startswith("COPY ") and ".page_blobs " in line:
-            copying = True
-        elif copying and line == "\\.":
-            break
-        elif copying:
-            hashes.add(line.split("\t", 1)[0])
-    return frozenset(hashes)
+        copied = _run_piped("pg_restore", *args, url=url, feed=_decrypting_into(dump, key))
+    table, columns = "", None
+    for line in copied.splitlines():  # "COPY public.<table> (a, b) FROM stdin;", a row a line, "\."
+        if columns is None:
+            if line.startswith("COPY public.") and line.endswith(") FROM stdin;"):
+                table = line.removeprefix("COPY public.").split(" ", 1)[0]
+                columns = [name.strip().strip('"') for name in line.split("(", 1)[1].rsplit(")", 1)[0].split(",")]
+        elif line == "\\.":
+            columns = None
+        else:
+            yield table, dict(zip(columns, line.split("\t"), strict=True))
+
+
+def bytea(copied: str) -> bytes:
+    """A ``bytea`` as COPY's text format writes it (hex: a backslash doubled, then x)."""
+    return bytes.fromhex(copied.removeprefix("\\\\x"))
 
 
 def dump_postgres(url: str, target: Path) -> None:

@@ -4,8 +4,9 @@ An online application (what the resident typed, the pages of their documents) is
 hub's most sensitive record; it is kept sealed, so a copy of the database or of the data
 folder's files without the key shows nothing of it, and a changed record is refused
 instead of read. The key is 32 random bytes in the hub's data folder (``personal.key``,
-its user's alone), made once, like the web key; the administrator keeps a copy of it
-with the backups' key: without it, no sealed record can be read back after a restore.
+its user's alone), made once, like the web key. An encrypted backup carries it, encrypted
+with the backup's key (application_backup.py); beside an unencrypted one the administrator
+keeps a copy apart: without it, no sealed record can be read back after a restore.
 
 Each sealed value: a random 96-bit nonce, then the ciphertext and its tag; the record's
 own name (``context``: "application:<id>") is the associated data, so a sealed value moved

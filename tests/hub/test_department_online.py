@@ -17,7 +17,7 @@ from sqlalchemy import select
 from windowdesk.domain.assessment import GROUPINGS
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
-from windowdesk.hub.services import department_online, department_work, public_cases
+from windowdesk.hub.services import department_online, department_work, public_cases, public_ratings
 from windowdesk.hub.services import online_applications as applications
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, SUPERVISOR, ConsoleActor
@@ -124,6 +124,9 @@ def test_the_department_accepts_a_fully_online_application_as_a_case_of_its_own(
     assert found.outcome == public_cases.FOUND
     page = public_cases.public_case(hub.db, accepted.case_id)
     assert page is not None and page.promised_date == accepted.promised_date and page.status == "accepted"
+    # Rated on the public page like any case (it has no window to name).
+    taken = public_ratings.rate_case(hub.db, case_id=accepted.case_id, level=5, aspects={"efficiency": 5, "quality": 5, "attitude": 5}, comment="很方便", now=NOW)
+    assert taken is not None
     assert _audit(hub, sent.application_id)[-2:] == [("console:lb", "application.read"),
                                                      ("console:lb", "application.accepted")]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import jsonschema
 import pytest
 from PIL import Image
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from windowdesk.domain.assessment import GROUPINGS
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
-from windowdesk.hub.services import department_online, department_work, public_cases, public_ratings
+from windowdesk.hub.services import department_online, department_work, province_export, public_cases, public_ratings
 from windowdesk.hub.services import online_applications as applications
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, SUPERVISOR, ConsoleActor
@@ -32,6 +33,7 @@ from windowdesk.hub.storage.sealing import sealer_for
 
 from .conftest import EventFactory, Hub
 from .report_oracle import oracle_report
+from .test_province_export import SCHEMA
 
 LABOUR = ConsoleActor("21", "lb", "人社小周", DEPARTMENT, "LBJ")  # LB-005's department: fully online
 CIVIL = ConsoleActor("22", "mz", "民政小李", DEPARTMENT, "MZJ")  # MZ-003's: online, not fully
@@ -137,6 +139,17 @@ def test_the_department_accepts_a_fully_online_application_as_a_case_of_its_own(
     third = _employer(hub, files, address="10.0.0.6")
     assert _accept(hub, files, third.application_id, at=dt.datetime(2027, 1, 4, 2, 0, tzinfo=dt.UTC)
                    ).case_number == "WB-LBJ-2027-000001"
+
+
+def test_the_provincial_record_names_the_department_as_the_accepting_party(hub: Hub, files) -> None:
+    sent = _employer(hub, files)
+    accepted = _accept(hub, files, sent.application_id)
+    validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    with hub.db.read() as session:
+        [record] = province_export.day_records(session, dt.date(2026, 12, 7))
+    validator.validate(record)
+    assert (record["case_number"], record["window"], record["source"]) == (accepted.case_number, None, "online")
+    assert record["stages"][0]["stage"] == "受理" and record["stages"][0]["by"] == "LBJ"
 
 
 def test_the_chosen_center_s_windows_are_told_with_the_case_and_no_personal_data(hub: Hub, files) -> None:

@@ -112,7 +112,7 @@ class CaseRecord:
     status: str
     center_code: str
     center_name: str
-    window_id: str
+    window_id: str | None  # None: accepted online by its department (全程网办)
     item_code: str
     item_name: str
     deciders: tuple[str, ...]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 
 import jsonschema
 import pytest
@@ -265,3 +266,39 @@ def test_the_report_counts_the_case_as_applied_online_like_the_case_by_case_repo
                                       end=today + dt.timedelta(days=1), by=by, **narrowed)
                 assert report_json(counted) == report_json(built), (by, narrowed)
                 assert (counted.total.accepted, counted.total.online_accepted) == (1, 1), (by, narrowed)
+
+
+class _Undone(Exception):
+    """Raised inside an acceptance's transaction after its number was taken: all of it is undone."""
+
+
+def test_numbers_are_given_in_the_acceptance_s_transaction_never_twice_nor_skipped(hub: Hub, files) -> None:
+    sent = [_employer(hub, files, address=f"10.0.1.{n}") for n in range(3)]
+
+    def accept_then_fail(session):
+        department_online.accept(session, files, actor=LABOUR, application_id=sent[0].application_id, round_=1,
+                                 now=NOW)
+        raise _Undone()
+
+    with pytest.raises(_Undone):
+        _write(hub, accept_then_fail)
+    with hub.db.read() as session:
+        assert session.scalar(select(Case.id)) is None
+        assert session.get(OnlineApplication, sent[0].application_id).status == "submitted"
+    # Three at once (threads, each its own transaction): three numbers, one each, none skipped.
+    numbers: list[str] = []
+    failures: list[BaseException] = []
+
+    def accept(application_id: str) -> None:
+        try:
+            numbers.append(_accept(hub, files, application_id).case_number)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=accept, args=(s.application_id,)) for s in sent]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(numbers) == [f"WB-LBJ-2026-{n:06d}" for n in (1, 2, 3)]

@@ -120,6 +120,8 @@ def test_the_department_accepts_a_fully_online_application_as_a_case_of_its_own(
         # It waits in the department's queue like any case.
         queue = department_work.department_queue(session, actor=LABOUR, now=NOW)
         assert [r.case_number for r in queue.rows] == [accepted.case_number]
+        record = department_work.case_record(session, actor=LABOUR, case_ref=accepted.case_number, now=NOW)
+        assert (record.window_id, record.online_application_id) == (None, sent.application_id)
         assert department_online.waiting(session, actor=LABOUR) == []
     # The resident's query code (the application's) opens the case's public page.
     found = public_cases.look_up_case(hub.db, case_number=accepted.case_number, code=sent.code,

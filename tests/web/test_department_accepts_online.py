@@ -97,6 +97,8 @@ def test_a_department_accepts_a_fully_online_application_and_the_resident_follow
     save_screenshot(console, "console-online-accepted")
     console.click("#accepted-as a")
     assert console.inner_text("#accepted-online").strip()
+    console.click("#online-materials a")  # the case leads back to the form and pages sent
+    assert CREDIT_CODE in console.inner_text("dl.facts") and console.inner_text("#accepted-as").strip()
     console.goto(hub.url + "/console/queue")
     assert case_number in console.inner_text("section.work")
     assert hub.rows("SELECT source, window_id, accepted_by_department FROM cases") == [("online", None, "LBJ")]

@@ -164,3 +164,29 @@ def clean_values(online: OnlineApplication, raw: dict[str, str]) -> tuple[dict[s
         except ValidationError as error:
             problems[field.code] = error.message
     return values, problems
+
+
+@dataclass(frozen=True)
+class FormApplicant:
+    """Who an online form names as the applicant: kind "organisation" (by its credit code)
+    or "resident" (by the ID number), with the name the form gives."""
+
+    kind: str
+    number: str
+    name: str
+
+
+def applicant_of(online: OnlineApplication, values: dict[str, str]) -> FormApplicant | None:
+    """The applicant a form names, as the window registers one from it at the visit
+    (services/online_visit.py): an organisation when a credit code is filled, else a resident
+    by the first ID number; the name is the form's first text field. None when the form
+    names neither (no case can be made for nobody)."""
+    def first(kind: str) -> str:
+        return next((values[f.code] for f in online.fields if f.kind == kind and values.get(f.code)), "")
+
+    name = first(TEXT)
+    if first(CREDIT_CODE):
+        return FormApplicant("organisation", first(CREDIT_CODE), name)
+    if first(ID_NUMBER):
+        return FormApplicant("resident", first(ID_NUMBER), name)
+    return None

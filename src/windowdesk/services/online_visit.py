@@ -15,6 +15,7 @@ from windowdesk.domain.ids import parse_resident_id
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
+from windowdesk.screen_dates import on_screen
 from windowdesk.services import applicants
 from windowdesk.services.applicants import ApplicantSummary
 from windowdesk.services.authorization import authorize
@@ -67,6 +68,20 @@ def waiting_for(db: Database, ctx: CounterContext, *, id_number: str) -> str | N
         return row.number if row is not None else None
 
 
+def _tell_of_the_department_s_case(session: Session, key: str) -> None:
+    """全程网办: an application its department accepted at the hub is a case already, with
+    the hub's number; the window says so instead of offering a fresh intake."""
+    row = queries.by_number(session, key) if NUMBER.fullmatch(key) else None
+    if row is None or not row.case_number:
+        return
+    promised = on_screen(row.case_promised_date) if row.case_promised_date else "—"
+    raise NotFoundError(_("Accepted online by the department"), _(
+        "Online application {number} was accepted by the department {department} itself, as case {case} (promised "
+        "by {promised}). The resident need not come: nothing is to be accepted here; the case is followed with "
+        "its number and the query code from the application.").format(
+        number=row.number, department=row.case_department or "", case=row.case_number, promised=promised))
+
+
 def open_for_visit(db: Database, ctx: CounterContext, *, key: str) -> VisitForm:
     """The application by its number (SQ-…) or the applicant's ID number, ready for the
     intake; NotFoundError in words when there is none to finish here."""
@@ -75,6 +90,7 @@ def open_for_visit(db: Database, ctx: CounterContext, *, key: str) -> VisitForm:
         authorize(session, ctx, Permission.DECIDE_INTAKE)
         row = _find(session, key)
         if row is None:
+            _tell_of_the_department_s_case(session, key)
             raise NotFoundError(_("No online application to finish"), _(
                 "There is no online application {key} waiting at this center (accepted for the visit, or not yet "
                 "pre-reviewed). Check the number, or sync first.").format(key=key[:24]))

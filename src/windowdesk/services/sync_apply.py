@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import CaseStatus
@@ -23,9 +24,9 @@ from windowdesk.services.catalog import import_catalog_into
 from windowdesk.services.credit_flags import apply_credit_flag, apply_credit_key, apply_verification
 from windowdesk.services.operator_apply import apply_operator
 from windowdesk.services.service_quality_apply import SERVICE_QUALITY_HANDLERS
+from windowdesk.storage import application_queries, queries, sync_queries
 from windowdesk.storage import models as m
 from windowdesk.storage import models_applications as ma
-from windowdesk.storage import queries, sync_queries
 from windowdesk.storage.db import Session
 from windowdesk.sync import protocol
 
@@ -236,6 +237,9 @@ def _application(session: Session, change: protocol.Change, now: dt.datetime) ->
     payload = change.payload
     row = session.get(ma.OnlineApplication, payload["id"])
     round_ = int(payload["round"])
+    case = payload.get("case")
+    if isinstance(case, dict):
+        return _accepted_by_department(session, change, row, case)
     if row is not None and row.round >= round_:
         return None
     if row is None:
@@ -248,6 +252,29 @@ def _application(session: Session, change: protocol.Change, now: dt.datetime) ->
     row.round = round_
     row.submitted_at = dt.datetime.fromisoformat(payload["submitted_at"]).astimezone(dt.UTC)
     row.updated_at = dt.datetime.fromisoformat(payload["updated_at"]).astimezone(dt.UTC)
+    return change.kind
+
+
+def _accepted_by_department(session: Session, change: protocol.Change, row: ma.OnlineApplication | None,
+                            case: dict[str, Any]) -> str:
+    """全程网办: the item's department accepted the application at the hub as a case of its
+    own numbering. The window keeps the case's number, department and promised date (no
+    personal data: what the resident typed is let go), so that it answers the resident with
+    the case; the application is closed here, nothing to pre-review or finish at a visit."""
+    payload = change.payload
+    if row is None:
+        row = ma.OnlineApplication(id=payload["id"], fetched_round=0, labels=[], pages=[], returned=[])
+        session.add(row)
+    row.number = str(payload["number"])[:24]
+    row.item_code = str(payload["item"])[:16]
+    row.round = int(payload["round"])
+    row.submitted_at = dt.datetime.fromisoformat(payload["submitted_at"]).astimezone(dt.UTC)
+    row.updated_at = dt.datetime.fromisoformat(payload["updated_at"]).astimezone(dt.UTC)
+    row.status, row.values, row.labels = application_queries.CLOSED, {}, []
+    row.case_number = str(case.get("number") or "")[:40] or None
+    row.case_department = str(case.get("department") or "")[:8] or None
+    promised = case.get("promised_date")
+    row.case_promised_date = dt.date.fromisoformat(promised) if isinstance(promised, str) else None
     return change.kind
 
 

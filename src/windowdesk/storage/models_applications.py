@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
@@ -43,3 +43,9 @@ class OnlineApplication(Base):
     returned: Mapped[list[Any]] = mapped_column(JSON, default=list)
     decided_by: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # the operator here
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # 全程网办: the case the item's department accepted it as at the hub (the feed tells
+    # the window; its number is the hub's, WB-<department>-<year>-<seq>). The window holds
+    # no such case: it answers the resident with it instead of a fresh intake.
+    case_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    case_department: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    case_promised_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -37,6 +37,7 @@ from windowdesk.hub.storage.models import (
     PushedEvent,
     Resident,
 )
+from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
@@ -112,7 +113,7 @@ class CaseRecord:
     status: str
     center_code: str
     center_name: str
-    window_id: str
+    window_id: str | None  # None: accepted online by its department (全程网办)
     item_code: str
     item_name: str
     deciders: tuple[str, ...]
@@ -134,6 +135,9 @@ class CaseRecord:
     # inspection, an expert review) while it runs, or start it again while it stands.
     may_stop_clock: bool = False
     may_restart_clock: bool = False
+    # 全程网办: the online application its department accepted it from (its values and
+    # uploaded pages are read there); None for a case a window accepted.
+    online_application_id: str | None = None
 
 
 def item_deciders(item: CatalogItem | None) -> tuple[str, ...]:
@@ -288,6 +292,8 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
         _commitment(session, case.id),
         deciding and case.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value),
         deciding and case.status == CaseStatus.SUSPENDED.value,
+        session.scalar(select(OnlineApplication.id).where(OnlineApplication.case_id == case.id))
+        if case.window_id is None else None,
     )
 
 

@@ -90,12 +90,12 @@ def read_page_for_department(db: HubDatabase, files: ApplicationFiles, *, applic
                              department_code: str, now: dt.datetime) -> bytes:
     def work(session: Session) -> bytes:
         row = _allowed_row(session, application_id, department_code)
-        return _read_page(session, files, row, page_id, actor=f"department:{department_code}", now=now)
+        return read_page_of(session, files, row, page_id, actor=f"department:{department_code}", now=now)
 
     return db.run_write(work)
 
 
-def _read_page(session: Session, files: ApplicationFiles, row: OnlineApplication, page_id: str, *,
+def read_page_of(session: Session, files: ApplicationFiles, row: OnlineApplication, page_id: str, *,
                actor: str, now: dt.datetime) -> bytes:
     """One page's bytes of an application its reader may open, the reading recorded."""
     page = session.scalar(select(OnlineApplicationPage).where(
@@ -160,6 +160,6 @@ def read_page_for_workstation(db: HubDatabase, files: ApplicationFiles, *, appli
                               center_code: str, workstation_id: str, now: dt.datetime) -> bytes:
     def work(session: Session) -> bytes:
         row = _center_row(session, application_id, center_code)
-        return _read_page(session, files, row, page_id, actor=f"workstation:{workstation_id}", now=now)
+        return read_page_of(session, files, row, page_id, actor=f"workstation:{workstation_id}", now=now)
 
     return db.run_write(work)

@@ -46,18 +46,22 @@ from windowdesk.hub.services.public_cases import (
 from windowdesk.hub.services.public_guides import PublishedCatalog, current_catalog, where_to_go
 from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.database import HubDatabase
+from windowdesk.hub.storage.models import Case
 from windowdesk.hub.storage.models_applications import OnlineApplication, OnlineApplicationPage
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_APPLICATION
 
 SUBMITTED, RETURNED, ACCEPTED, COMPLETED = "submitted", "returned", "accepted", "completed"
-STATUSES = (SUBMITTED, RETURNED, ACCEPTED, COMPLETED)
+REFUSED = "refused"  # by the department of a fully-online item (department_online.py)
+STATUSES = (SUBMITTED, RETURNED, ACCEPTED, COMPLETED, REFUSED)
 STATUS_WORDS = {
     SUBMITTED: N_("Submitted: waiting for the window's pre-review"),
     RETURNED: N_("Returned: please add or correct what is listed"),
     ACCEPTED: N_("Accepted for the visit: bring the originals to the window"),
     COMPLETED: N_("Completed at the window"),
+    REFUSED: N_("Not accepted: the reason is below"),
 }
+
 KEEP_DAYS = 90
 MAX_PER_ADDRESS_PER_DAY = 10
 MAX_PER_APPLICANT_PER_DAY = 3
@@ -129,6 +133,8 @@ class ApplicationView:
     submitted_at: dt.datetime
     updated_at: dt.datetime
     page_list: tuple[tuple[str, str, str], ...] = field(default=())  # (page id, material, sha256) in order
+    case_id: str | None = None  # the case a department accepted it as (全程网办)
+    refused_reason: str = ""  # a department's refusal
 
 
 def _context(application_id: str) -> str:
@@ -230,7 +236,7 @@ def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_c
             decided_at=None))
         session.flush()
         _write_pages(files, session, application_id, pages, page_ids, round_=1, start={}, now=now)
-        _tell_the_windows(session, session.get(OnlineApplication, application_id), now)
+        tell_the_windows(session, session.get(OnlineApplication, application_id), now)
         hub_audit.record(session, actor=RESIDENT_READER, action="application.submitted", entity="online_application",
                          entity_id=application_id, now=now, detail={"item": item.code, "center": center_code,
                                                                     "pages": len(pages)})
@@ -243,16 +249,24 @@ def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_c
         raise
 
 
-def _tell_the_windows(session: Session, row: OnlineApplication | None, now: dt.datetime) -> None:
+def tell_the_windows(session: Session, row: OnlineApplication | None, now: dt.datetime) -> None:
     """The chosen center's windows pull the application for their pre-review (网上预审):
     its number, item and round, never what the resident typed (they fetch that through
-    the workstation's endpoints, every reading recorded)."""
+    the workstation's endpoints, every reading recorded). A department's decision on a
+    fully-online item is told the same way (its status; an accepted one with its case's
+    number and the department that accepted it)."""
     assert row is not None
+    payload: dict[str, object] = {
+        "id": row.id, "number": row.number, "item": row.item_code, "center": row.center_code,
+        "status": row.status, "round": row.round, "submitted_at": row.submitted_at.isoformat(),
+        "updated_at": row.updated_at.isoformat()}
+    if row.case_id is not None:
+        case = session.execute(select(Case.case_number, Case.accepted_by_department, Case.promised_date)
+                               .where(Case.id == row.case_id)).one()
+        payload["case"] = {"id": row.case_id, "number": case.case_number, "department": case.accepted_by_department,
+                           "promised_date": case.promised_date.isoformat() if case.promised_date else None}
     append_change(session, kind=CHANGE_APPLICATION, entity="application", entity_id=row.id,
-                  center_code=row.center_code, now=now, payload={
-                      "id": row.id, "number": row.number, "item": row.item_code, "center": row.center_code,
-                      "status": row.status, "round": row.round, "submitted_at": row.submitted_at.isoformat(),
-                      "updated_at": row.updated_at.isoformat()})
+                  center_code=row.center_code, now=now, payload=payload)
 
 
 def _count_since(session: Session, condition: ColumnElement[bool], since: dt.datetime) -> int:
@@ -307,7 +321,8 @@ def application_view(session: Session, files: ApplicationFiles, row: OnlineAppli
         returned=tuple(ReturnedItem(str(e.get("material", "")), str(e.get("kind", "")), str(e.get("text", "")))
                        for e in row.returned or []),
         submitted_at=row.submitted_at, updated_at=row.updated_at,
-        page_list=tuple((page.id, page.material_code, page.sha256) for page in pages))
+        page_list=tuple((page.id, page.material_code, page.sha256) for page in pages),
+        case_id=row.case_id, refused_reason=row.refused_reason or "")
 
 
 def open_application(db: HubDatabase, files: ApplicationFiles, *, application_id: str, reader: str,
@@ -361,7 +376,7 @@ def resubmit(db: HubDatabase, files: ApplicationFiles, *, application_id: str, v
             .group_by(OnlineApplicationPage.material_code)).all())
         _write_pages(files, session, application_id, pages, page_ids, round_=current.round, start=start, now=now)
         session.flush()
-        _tell_the_windows(session, current, now)
+        tell_the_windows(session, current, now)
         hub_audit.record(session, actor=RESIDENT_READER, action="application.resubmitted",
                          entity="online_application", entity_id=application_id, now=now,
                          detail={"round": current.round, "pages": len(pages)})

@@ -131,7 +131,9 @@ def _applicant(session: Session, case: Case) -> dict[str, str]:
 
 
 def _stages(case: Case, steps: list[CaseEvent], zone: ZoneInfo) -> list[dict[str, Any]]:
-    stages = [{"stage": ACCEPTANCE, "at": _time(case.accepted_at, zone), "by": case.window_id, "opinion": ""}]
+    # 受理 by the window, or by the department for a fully-online item it accepted itself (全程网办).
+    accepted_by = case.window_id or case.accepted_by_department or StepSource.HUB
+    stages = [{"stage": ACCEPTANCE, "at": _time(case.accepted_at, zone), "by": accepted_by, "opinion": ""}]
     reached = {ACCEPTANCE}
     for event in steps:
         stage = STAGE_OF_STATUS.get(event.to_status)

@@ -159,7 +159,9 @@ def read_public_case(session: Session, case_id: str) -> PublicCase | None:
     return PublicCase(
         id=case.id, number=case.case_number, status=case.status, item_code=case.item_code,
         center_code=case.center_code, masked_name=mask_name(name), accepted_at=case.accepted_at,
-        promised_date=_day((accepted or {}).get("promised_date")), steps=steps, missing=missing,
+        # A case the hub made (a department accepting a fully-online item) was pushed by no window.
+        promised_date=_day((accepted or {}).get("promised_date")) if accepted_event else case.promised_date,
+        steps=steps, missing=missing,
     )
 
 

@@ -155,7 +155,8 @@ def _store(session: Session, case_id: str, level: int, grades: dict[str, int], c
         follow_up = {"id": new_uuid(), "owner": supervisor_of(session, case.center_code),
                      "deadline": hub_calendar(session).add_working_days(today, FOLLOW_UP_WORKING_DAYS)}
     session.add(Rating(
-        id=rating_id, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id or "",
+        # A case its department accepted online (全程网办) has neither window nor operator.
+        id=rating_id, center_code=case.center_code, window_id=case.window_id or "", operator_id=case.operator_id or "",
         case_id=case.id, item_code=case.item_code, level=level, reason=comment, channel=WEB_CHANNEL,
         stage=stage, round=round_, aspects=grades, rated_at=now, received_at=now,
         follow_up_id=follow_up and follow_up["id"], follow_up_owner=follow_up and follow_up["owner"],

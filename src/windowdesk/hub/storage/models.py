@@ -379,7 +379,10 @@ class Case(Base):
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
-    window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
+    # None for a case the hub made: a fully-online item accepted by its department
+    # (accepted_by_department; hub/services/department_online.py).
+    window_id: Mapped[str | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    accepted_by_department: Mapped[str | None] = mapped_column(String(8), nullable=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     applicant_kind: Mapped[str] = mapped_column(String(20))
     applicant_id: Mapped[str] = mapped_column(Uuid)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from windowdesk.hub.storage.models import Base, CenterCode, Json, UTCDateTime, Uuid
@@ -31,7 +31,8 @@ class OnlineApplication(Base):
     number: Mapped[str] = mapped_column(String(24), unique=True)
     item_code: Mapped[str] = mapped_column(String(40))
     center_code: Mapped[str] = mapped_column(CenterCode)
-    # submitted / returned / accepted (for the visit) / completed (at the window)
+    # submitted / returned / accepted (for the visit) / completed (a case: at the window, or
+    # accepted by the department for a fully-online item) / refused (by the department)
     status: Mapped[str] = mapped_column(String(12))
     query_code_hash: Mapped[str] = mapped_column(String(200))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)  # the form's values, sealed
@@ -44,6 +45,9 @@ class OnlineApplication(Base):
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The case the department accepted it as (全程网办); a window's case names the application instead.
+    case_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
+    refused_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # a department's refusal
 
 
 class OnlineApplicationPage(Base):
@@ -60,3 +64,12 @@ class OnlineApplicationPage(Base):
     sha256: Mapped[str] = mapped_column(String(64))  # of the clear page, as the window's page store names it
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class HubCaseSeries(Base):
+    """The last number the hub gave in one of its own case series (a department's year,
+    hub/services/hub_case_numbers.py); bumped in the transaction of the case it numbers."""
+
+    __tablename__ = "hub_case_series"
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

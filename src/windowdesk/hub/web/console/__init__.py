@@ -19,6 +19,7 @@ from windowdesk.hub.web.console import (
     commitments,
     department,
     hall_queues,
+    online_applications,
     questions,
     reports,
     sign_in,
@@ -40,3 +41,4 @@ router.include_router(admin_calendar.router)
 router.include_router(admin_backups.router)
 router.include_router(admin_bookings.router)  # the places residents book (issue 27)
 router.include_router(questions.router)  # residents' questions, answered (issue 30)
+router.include_router(online_applications.router)  # 全程网办: fully-online items accepted by their department

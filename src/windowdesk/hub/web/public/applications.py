@@ -26,18 +26,19 @@ from windowdesk.domain.catalog_model import CatalogItem
 from windowdesk.domain.catalog_online import ID_NUMBER, KIND_WORDS
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.domain.query_codes import grouped
+from windowdesk.hub.services import department_online, public_bookings, public_cases
 from windowdesk.hub.services import online_applications as applications
-from windowdesk.hub.services import public_bookings
 from windowdesk.hub.services.online_uploads import MAX_FILE_BYTES, MAX_FILES, MAX_PAGES, Upload
 from windowdesk.hub.services.public_guides import current_catalog
 from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.sealing import sealer_for
 from windowdesk.hub.web import human_check
 from windowdesk.hub.web.csrf import require_csrf
-from windowdesk.hub.web.public import router
+from windowdesk.hub.web.public import case_access, router
 from windowdesk.hub.web.public.common import database, page, utc_now
+from windowdesk.hub.web.receipt_pdf import receipt_pdf
 from windowdesk.hub.web.secret import key_for
-from windowdesk.hub.web.templating import page_words, translator
+from windowdesk.hub.web.templating import page_language, page_words, translator
 
 COOKIE = "wd_appl"
 LIFETIME_SECONDS = 30 * 60
@@ -214,8 +215,10 @@ def _view_page(request: Request, application_id: str, *, error: str = "", proble
     # resident books the visit from here (the booking page opens on both).
     bookable = view.status == applications.ACCEPTED and view.item_code in public_bookings.bookable_businesses(
         database(request), now=utc_now()).get(view.center_code, set())
+    # 全程网办: accepted by the department as a case, followed like any case.
+    case = public_cases.public_case(database(request), view.case_id) if view.case_id else None
     return page(request, "public/application.html", {
-        "view": view, "item": item, "center_name": centers.get(view.center_code, view.center_code),
+        "view": view, "item": item, "case": case, "center_name": centers.get(view.center_code, view.center_code),
         "materials": materials, "status_words": applications.STATUS_WORDS, "error": error,
         "problems": problems or {}, "flash": flash, "kind_words": KIND_WORDS, "accepted_files": ACCEPTED_FILES,
         "fields": item.online.fields if item and item.online else (), "returned": view.status == applications.RETURNED,
@@ -257,3 +260,42 @@ async def resubmit(request: Request) -> Response:
         return await run_in_threadpool(_view_page, request, application_id, status_code=422,
                                        error=_(refused.message).format(**refused.values))
     return RedirectResponse("/application/view?sent=1", status_code=303)
+
+
+# ---- an application its department accepted (全程网办) -----------------------------------------
+
+
+def _accepted_case(request: Request) -> tuple[str, str] | None:
+    """(application id, case id) of the application this browser opened, once a case."""
+    application_id = _granted(request)
+    if application_id is None:
+        return None
+    case_id = department_online.case_of(database(request), application_id=application_id)
+    return (application_id, case_id) if case_id else None
+
+
+@router.get("/application/case")
+def follow_case(request: Request) -> Response:
+    """The case's public page, opened for the browser that opened the application with the
+    same query code (the case keeps the application's)."""
+    found = _accepted_case(request)
+    if found is None:
+        return RedirectResponse("/application", status_code=303)
+    response = RedirectResponse("/case", status_code=303)
+    case_access.grant(request, response, found[1])
+    return response
+
+
+@router.get("/application/receipt.pdf")
+def receipt_download(request: Request) -> Response:
+    found = _accepted_case(request)
+    receipt = department_online.receipt_for_resident(
+        database(request), application_id=found[0], now=utc_now(), address=_address(request)) if found else None
+    if receipt is None:
+        return RedirectResponse("/application", status_code=303)
+    language = page_language(request)
+    pdf = receipt_pdf(receipt, gettext=translator(request), language=language,
+                      status_address=str(request.url_for("status_form")))
+    return Response(pdf, media_type="application/pdf", headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="{receipt.case_number}.pdf"'})

@@ -13,9 +13,12 @@ from sqlalchemy.exc import StatementError
 from windowdesk.domain.booking_status import BookingStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.catalog_model import CenterKind
-from windowdesk.hub.services import public_bookings
+from windowdesk.domain.console_roles import ConsoleRole
+from windowdesk.domain.permissions import Role
+from windowdesk.hub.services import admin, console_accounts, public_bookings
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.storage.models import Case, Center
+from windowdesk.hub.storage.models import Case, Center, Operator
+from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_public import Booking
 
 from .conftest import EventFactory, Hub
@@ -91,3 +94,54 @@ def test_a_center_kind_outside_the_set_is_refused_and_the_center_kept(hub: Hub) 
         session.flush()
     with hub.db.read() as session:
         assert session.get_one(Center, "JD01").kind is CenterKind.STREET
+
+
+def _operator(hub: Hub, role: str) -> str:
+    hub.import_demo_catalog()
+    with hub.db.write(feed=True) as session:
+        operator, _ = admin.publish_operator(session, login="li4", display_name="李四", center_code="CH", role=role,
+                                             now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC))
+        return operator.id
+
+
+def test_an_operator_s_role_reads_back_as_a_member_that_prints_as_before(hub: Hub) -> None:
+    operator_id = _operator(hub, "supervisor")
+    with hub.db.read() as session:
+        role = session.scalar(select(Operator.role).where(Operator.id == operator_id))
+    assert type(role) is Role and role is Role.SUPERVISOR
+    assert (str(role), f"{role}") == ("supervisor", "supervisor")  # as the plain string printed
+
+
+def test_an_operator_role_outside_the_set_is_refused_and_the_operator_kept(hub: Hub) -> None:
+    operator_id = _operator(hub, "operator")
+    with pytest.raises(StatementError, match="'auditor' is not a valid Role"), hub.db.write() as session:
+        session.get_one(Operator, operator_id).role = "auditor"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Operator, operator_id).role is Role.OPERATOR
+
+
+def _console_user(hub: Hub, role: str) -> str:
+    hub.import_demo_catalog()
+    with hub.db.write() as session:
+        return console_accounts.create_user(session, by=None, login="mz.clerk", display_name="Clerk", role=role,
+                                            department_code="MZJ", password="Harbour-Lamp-4821",
+                                            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)).id
+
+
+def test_a_console_account_s_role_reads_back_as_a_member(hub: Hub) -> None:
+    user_id = _console_user(hub, "department")
+    with hub.db.read() as session:
+        role = session.get_one(ConsoleUser, user_id).role
+        actor = console_accounts.actor_of(session.get_one(ConsoleUser, user_id))
+    assert type(role) is ConsoleRole and role is ConsoleRole.DEPARTMENT
+    assert actor.role is ConsoleRole.DEPARTMENT and f"{actor.role}" == "department"
+
+
+def test_a_console_role_outside_the_set_is_refused_and_the_account_kept(hub: Hub) -> None:
+    user_id = _console_user(hub, "department")
+    with pytest.raises(StatementError, match="'mayor' is not a valid ConsoleRole"), hub.db.write() as session:
+        session.get_one(ConsoleUser, user_id).role = "mayor"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(ConsoleUser, user_id).role is ConsoleRole.DEPARTMENT

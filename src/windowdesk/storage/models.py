@@ -26,6 +26,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.permissions import Role
+from windowdesk.storage.column_types import TextEnum
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -92,7 +95,7 @@ class Operator(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     login: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
-    role: Mapped[str] = mapped_column(String(20), default="operator")
+    role: Mapped[Role] = mapped_column(TextEnum(Role, 20), default=Role.OPERATOR)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # Only a slow salted hash (domain.passwords); verified offline.

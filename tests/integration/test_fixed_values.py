@@ -8,17 +8,37 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import StatementError
 
+from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_steps import StepSource
+from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.permissions import Role
-from windowdesk.services import auth, bootstrap
+from windowdesk.services import applicants, auth, bootstrap, intake
+from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
-from windowdesk.sync.protocol import Change
+from windowdesk.sync.protocol import CHANGE_NOTE, Change
 
+ITEM = "MZ-001"
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+
+
+def _accepted_case(demo, item: str = ITEM) -> str:
+    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
+    guide = get_item_guide(demo.db, item_code=item)
+    checks = [intake.MaterialCheck(material.code, "received") for material in guide.materials]
+    return intake.accept_case(demo.db, demo.ctx, item_code=item, applicant=who, checks=checks,
+                              shipped_calendar=demo.calendar).id
+
+
+def _steps(demo, case_id: str) -> list[tuple[str, StepSource]]:
+    with demo.db.read() as session:
+        return [(kind, source) for kind, source in session.execute(
+            select(m.CaseEvent.kind, m.CaseEvent.source).where(m.CaseEvent.case_id == case_id)
+            .order_by(m.CaseEvent.position))]
 
 
 def test_an_operator_s_role_reads_back_as_a_member_that_prints_as_before(demo) -> None:
@@ -53,3 +73,68 @@ def test_a_pulled_account_with_a_role_this_window_does_not_know_is_skipped_and_t
     with demo.db.read() as session:
         assert queries.operator_by_login(session, "wangwu") is None
         assert queries.operator_by_login(session, "zhaoliu").role is Role.OPERATOR
+
+
+def test_a_case_s_steps_read_back_their_source_the_window_s_and_a_pulled_hub_note(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        number = session.get_one(m.Case, case_id).case_number
+    with demo.db.write() as session:  # a department's note, stored by the pull's one-statement insert
+        apply_change(session, Change(seq=7, kind=CHANGE_NOTE, entity="case", entity_id=case_id, payload={
+            "case_id": case_id, "case_number": number, "department": "MZJ", "note": "已电话联系申请人",
+            "at": NOW.isoformat()}), now=NOW)
+    steps = _steps(demo, case_id)
+    assert steps == [("accepted", StepSource.WINDOW), ("note", StepSource.HUB)]
+    assert {type(source) for _, source in steps} == {StepSource}
+
+
+def test_a_step_source_outside_the_set_is_refused_and_the_step_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'phone' is not a valid StepSource"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).events[0].source = "phone"  # type: ignore[assignment]
+        session.flush()
+    assert _steps(demo, case_id) == [("accepted", StepSource.WINDOW)]
+
+
+def test_a_case_s_source_reads_back_as_a_member(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        source = session.scalar(select(m.Case.source).where(m.Case.id == case_id))
+    assert type(source) is CaseSource and source is CaseSource.WINDOW
+
+
+def test_a_case_source_outside_the_set_is_refused_and_the_case_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'fax' is not a valid CaseSource"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).source = "fax"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.Case, case_id).source is CaseSource.WINDOW
+
+
+def test_the_centers_kinds_read_back_as_members(demo) -> None:
+    with demo.db.read() as session:
+        kinds = dict(session.execute(select(m.Center.code, m.Center.kind)).all())
+    assert kinds["CH"] is CenterKind.CITY_HALL and CenterKind.STREET in kinds.values()
+    assert {type(kind) for kind in kinds.values()} == {CenterKind}
+
+
+def test_a_center_kind_outside_the_set_is_refused_and_the_center_kept(demo) -> None:
+    with pytest.raises(StatementError, match="'village' is not a valid CenterKind"), demo.db.write() as session:
+        session.get_one(m.Center, "CH").kind = "village"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.Center, "CH").kind is CenterKind.CITY_HALL
+
+
+def test_the_stored_values_are_the_words_stored_before(demo) -> None:
+    """No migration: the columns keep the plain words, read here without the model's types."""
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        raw = session.connection().exec_driver_sql(
+            "SELECT c.source, e.source, o.role, k.kind FROM cases c JOIN case_events e ON e.case_id = c.id "
+            "JOIN operators o ON o.id = ? JOIN centers k ON k.code = c.center_code WHERE c.id = ?",
+            (demo.ctx.operator_id, case_id)).one()
+    assert tuple(raw) == ("window", "window", "supervisor", "city_hall")
+    assert all(type(value) is str for value in raw)
+

@@ -26,6 +26,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_steps import StepSource
+from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.permissions import Role
 from windowdesk.storage.column_types import TextEnum
 
@@ -72,7 +75,7 @@ class Center(Base):
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[CenterKind] = mapped_column(TextEnum(CenterKind, 20))
     address: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     hours: Mapped[str] = mapped_column(String(200), default="")
@@ -295,7 +298,8 @@ class Case(Base):
     query_code_issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # 来源: "window", or "online" for a case accepted from an online application (网上申报),
     # whose id is kept (the provincial record and the reports count it as online).
-    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
+    source: Mapped[CaseSource] = mapped_column(TextEnum(CaseSource, 10), default=CaseSource.WINDOW,
+                                               server_default=CaseSource.WINDOW.value)
     online_application_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
 
     materials: Mapped[list[CaseMaterial]] = relationship(
@@ -412,7 +416,7 @@ class CaseEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(10), default="window")  # window / hub
+    source: Mapped[StepSource] = mapped_column(TextEnum(StepSource, 10), default=StepSource.WINDOW)
     # Why a step into "suspended" stops the clock (domain.suspensions); None on other
     # steps and on those from before there were kinds (the wait for materials).
     suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)

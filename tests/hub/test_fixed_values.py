@@ -14,11 +14,13 @@ from windowdesk.domain.booking_status import BookingStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.console_roles import ConsoleRole
+from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
 from windowdesk.hub.services import admin, console_accounts, public_bookings
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 from windowdesk.hub.storage.models import Case, Center, Operator
 from windowdesk.hub.storage.models_console import ConsoleUser
+from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_public import Booking
 
 from .conftest import EventFactory, Hub
@@ -145,3 +147,34 @@ def test_a_console_role_outside_the_set_is_refused_and_the_account_kept(hub: Hub
         session.flush()
     with hub.db.read() as session:
         assert session.get_one(ConsoleUser, user_id).role is ConsoleRole.DEPARTMENT
+
+
+def _delivered_by_post(hub: Hub) -> str:
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"], delivery={"mode": "post", "address": "哈尔滨市南岗区学府路 1 号"})
+    case_id = case["entity_id"]
+    steps = [events.status(case_id, "start_review"), events.status(case_id, "approve"), events.status(case_id, "complete"),
+             events.status(case_id, "deliver", handover={"mode": "post", "waybill": "1234567890123"})]
+    assert {status for status, _ in hub.push_results(window, [resident, case, *steps])} == {"applied"}
+    return case_id
+
+
+def test_a_case_s_delivery_and_handover_modes_read_back_as_members(hub: Hub) -> None:
+    case_id = _delivered_by_post(hub)
+    with hub.db.read() as session:
+        modes = (session.get_one(CaseDelivery, case_id).mode, session.get_one(CaseHandover, case_id).mode)
+    assert modes == (DeliveryMode.POST, DeliveryMode.POST) and {type(mode) for mode in modes} == {DeliveryMode}
+
+
+def test_a_delivery_mode_outside_the_set_is_refused_and_the_rows_kept(hub: Hub) -> None:
+    case_id = _delivered_by_post(hub)
+    for table in (CaseDelivery, CaseHandover):
+        with pytest.raises(StatementError, match="'drone' is not a valid DeliveryMode"), hub.db.write() as session:
+            session.get_one(table, case_id).mode = "drone"  # type: ignore[assignment]
+            session.flush()
+        with hub.db.read() as session:
+            assert session.get_one(table, case_id).mode is DeliveryMode.POST
+

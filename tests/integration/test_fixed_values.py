@@ -14,12 +14,14 @@ from sqlalchemy.exc import StatementError
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
 from windowdesk.services import applicants, auth, bootstrap, intake
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
+from windowdesk.storage.models_delivery import CaseDelivery
 from windowdesk.sync.protocol import CHANGE_NOTE, Change
 
 ITEM = "MZ-001"
@@ -137,4 +139,20 @@ def test_the_stored_values_are_the_words_stored_before(demo) -> None:
             (demo.ctx.operator_id, case_id)).one()
     assert tuple(raw) == ("window", "window", "supervisor", "city_hall")
     assert all(type(value) is str for value in raw)
+
+
+def test_a_case_s_delivery_mode_reads_back_as_a_member(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        mode = session.get_one(CaseDelivery, case_id).mode
+    assert type(mode) is DeliveryMode and mode is DeliveryMode.WINDOW
+
+
+def test_a_delivery_mode_outside_the_set_is_refused_and_the_choice_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'drone' is not a valid DeliveryMode"), demo.db.write() as session:
+        session.get_one(CaseDelivery, case_id).mode = "drone"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(CaseDelivery, case_id).mode is DeliveryMode.WINDOW
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.console_roles import ConsoleRole
@@ -22,8 +23,10 @@ from windowdesk.hub.storage.models import Case, Center, Operator
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_public import Booking
+from windowdesk.hub.storage.models_quality import CasePart
+from windowdesk.sync.protocol import API_PREFIX
 
-from .conftest import EventFactory, Hub
+from .conftest import VERSION_HEADERS, EventFactory, Hub
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -178,3 +181,38 @@ def test_a_delivery_mode_outside_the_set_is_refused_and_the_rows_kept(hub: Hub) 
         with hub.db.read() as session:
             assert session.get_one(table, case_id).mode is DeliveryMode.POST
 
+
+def _parallel_case_decided_by_one_department(hub: Hub) -> str:
+    """GS-003 (企业设立登记): 工商 (GSJ), 质监 (ZJJ) and 税务 (SWJ) decide their parts; GSJ approves."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"], item="GS-003")
+    assert {status for status, _ in hub.push_results(window, [resident, case])} == {"applied"}
+    headers = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token('GSJ')}"}
+    answer = hub.client.post(f"{API_PREFIX}/cases/{case['entity_id']}/decisions", headers=headers,
+                             json={"decision": "approve", "department": "GSJ", "note": ""})
+    assert answer.status_code == 200, answer.text
+    return case["entity_id"]
+
+
+def _part_statuses(hub: Hub, case_id: str) -> dict[str, PartStatus]:
+    with hub.db.read() as session:
+        return dict(session.execute(select(CasePart.department_code, CasePart.status)
+                                    .where(CasePart.case_id == case_id)).all())
+
+
+def test_a_case_part_s_status_reads_back_as_a_member(hub: Hub) -> None:
+    statuses = _part_statuses(hub, _parallel_case_decided_by_one_department(hub))
+    assert statuses == {"GSJ": PartStatus.APPROVED, "ZJJ": PartStatus.PENDING, "SWJ": PartStatus.PENDING}
+    assert {type(status) for status in statuses.values()} == {PartStatus}
+
+
+def test_a_part_status_outside_the_set_is_refused_and_the_part_kept(hub: Hub) -> None:
+    case_id = _parallel_case_decided_by_one_department(hub)
+    with pytest.raises(StatementError, match="'maybe' is not a valid PartStatus"), hub.db.write() as session:
+        part = session.scalars(select(CasePart).where(CasePart.case_id == case_id, CasePart.department_code == "GSJ"))
+        part.one().status = "maybe"  # type: ignore[assignment]
+        session.flush()
+    assert _part_statuses(hub, case_id)["GSJ"] is PartStatus.APPROVED

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import StatementError
 
+from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
@@ -22,7 +23,8 @@ from windowdesk.services.sync_apply import apply_change
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.models_delivery import CaseDelivery
-from windowdesk.sync.protocol import CHANGE_NOTE, Change
+from windowdesk.storage.models_quality import CasePart
+from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, Change
 
 ITEM = "MZ-001"
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
@@ -156,3 +158,34 @@ def test_a_delivery_mode_outside_the_set_is_refused_and_the_choice_kept(demo) ->
     with demo.db.read() as session:
         assert session.get_one(CaseDelivery, case_id).mode is DeliveryMode.WINDOW
 
+
+def _parallel_case_decided_by_one_department(demo) -> str:
+    """GS-003 (企业设立登记): 工商 (GSJ), 质监 (ZJJ) and 税务 (SWJ) decide their parts; GSJ's
+    approval arrives by the pull."""
+    case_id = _accepted_case(demo, "GS-003")
+    with demo.db.write() as session:
+        apply_change(session, Change(seq=9, kind=CHANGE_DECISION, entity="case", entity_id=case_id, payload={
+            "case_id": case_id, "case_number": "", "decision": "approve", "department": "GSJ", "note": "",
+            "status": "in_progress", "at": NOW.isoformat()}), now=NOW)
+    return case_id
+
+
+def _part_statuses(demo, case_id: str) -> dict[str, PartStatus]:
+    with demo.db.read() as session:
+        return dict(session.execute(select(CasePart.department_code, CasePart.status)
+                                    .where(CasePart.case_id == case_id)).all())
+
+
+def test_a_case_part_s_status_reads_back_as_a_member(demo) -> None:
+    statuses = _part_statuses(demo, _parallel_case_decided_by_one_department(demo))
+    assert statuses == {"GSJ": PartStatus.APPROVED, "ZJJ": PartStatus.PENDING, "SWJ": PartStatus.PENDING}
+    assert {type(status) for status in statuses.values()} == {PartStatus}
+
+
+def test_a_part_status_outside_the_set_is_refused_and_the_part_kept(demo) -> None:
+    case_id = _parallel_case_decided_by_one_department(demo)
+    with pytest.raises(StatementError, match="'maybe' is not a valid PartStatus"), demo.db.write() as session:
+        part = session.scalars(select(CasePart).where(CasePart.case_id == case_id, CasePart.department_code == "GSJ"))
+        part.one().status = "maybe"  # type: ignore[assignment]
+        session.flush()
+    assert _part_statuses(demo, case_id)["GSJ"] is PartStatus.APPROVED

@@ -29,6 +29,7 @@ from sqlalchemy.types import JSON, TypeDecorator
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.fees import PaymentMethod, ReceiptKind
 from windowdesk.domain.permissions import Role
 from windowdesk.storage.column_types import TextEnum
 
@@ -588,7 +589,7 @@ class Receipt(Base):
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[str] = mapped_column(String(10))  # fee / utility
+    kind: Mapped[ReceiptKind] = mapped_column(TextEnum(ReceiptKind, 10))
     workstation: Mapped[str] = mapped_column(String(12))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
@@ -597,7 +598,7 @@ class Receipt(Base):
     operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     business_day: Mapped[dt.date] = mapped_column(Date)  # local day whose till holds it
     paid_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    method: Mapped[str] = mapped_column(String(12))  # cash / bank_card / mobile / waived
+    method: Mapped[PaymentMethod] = mapped_column(TextEnum(PaymentMethod, 12))
     amount_fen: Mapped[int] = mapped_column(Integer)
     tendered_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
     change_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)

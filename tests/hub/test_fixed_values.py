@@ -11,14 +11,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.catalog_model import CenterKind
-from windowdesk.hub.services import public_bookings
+from windowdesk.domain.console_roles import ConsoleRole
+from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.permissions import Role
+from windowdesk.hub.services import admin, console_accounts, public_bookings
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.storage.models import Case, Center
+from windowdesk.hub.storage.models import Case, Center, Operator
+from windowdesk.hub.storage.models_console import ConsoleUser
+from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_public import Booking
+from windowdesk.hub.storage.models_quality import CasePart
+from windowdesk.sync.protocol import API_PREFIX
 
-from .conftest import EventFactory, Hub
+from .conftest import VERSION_HEADERS, EventFactory, Hub
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -91,3 +99,120 @@ def test_a_center_kind_outside_the_set_is_refused_and_the_center_kept(hub: Hub) 
         session.flush()
     with hub.db.read() as session:
         assert session.get_one(Center, "JD01").kind is CenterKind.STREET
+
+
+def _operator(hub: Hub, role: str) -> str:
+    hub.import_demo_catalog()
+    with hub.db.write(feed=True) as session:
+        operator, _ = admin.publish_operator(session, login="li4", display_name="李四", center_code="CH", role=role,
+                                             now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC))
+        return operator.id
+
+
+def test_an_operator_s_role_reads_back_as_a_member_that_prints_as_before(hub: Hub) -> None:
+    operator_id = _operator(hub, "supervisor")
+    with hub.db.read() as session:
+        role = session.scalar(select(Operator.role).where(Operator.id == operator_id))
+    assert type(role) is Role and role is Role.SUPERVISOR
+    assert (str(role), f"{role}") == ("supervisor", "supervisor")  # as the plain string printed
+
+
+def test_an_operator_role_outside_the_set_is_refused_and_the_operator_kept(hub: Hub) -> None:
+    operator_id = _operator(hub, "operator")
+    with pytest.raises(StatementError, match="'auditor' is not a valid Role"), hub.db.write() as session:
+        session.get_one(Operator, operator_id).role = "auditor"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Operator, operator_id).role is Role.OPERATOR
+
+
+def _console_user(hub: Hub, role: str) -> str:
+    hub.import_demo_catalog()
+    with hub.db.write() as session:
+        return console_accounts.create_user(session, by=None, login="mz.clerk", display_name="Clerk", role=role,
+                                            department_code="MZJ", password="Harbour-Lamp-4821",
+                                            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)).id
+
+
+def test_a_console_account_s_role_reads_back_as_a_member(hub: Hub) -> None:
+    user_id = _console_user(hub, "department")
+    with hub.db.read() as session:
+        role = session.get_one(ConsoleUser, user_id).role
+        actor = console_accounts.actor_of(session.get_one(ConsoleUser, user_id))
+    assert type(role) is ConsoleRole and role is ConsoleRole.DEPARTMENT
+    assert actor.role is ConsoleRole.DEPARTMENT and f"{actor.role}" == "department"
+
+
+def test_a_console_role_outside_the_set_is_refused_and_the_account_kept(hub: Hub) -> None:
+    user_id = _console_user(hub, "department")
+    with pytest.raises(StatementError, match="'mayor' is not a valid ConsoleRole"), hub.db.write() as session:
+        session.get_one(ConsoleUser, user_id).role = "mayor"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(ConsoleUser, user_id).role is ConsoleRole.DEPARTMENT
+
+
+def _delivered_by_post(hub: Hub) -> str:
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"], delivery={"mode": "post", "address": "哈尔滨市南岗区学府路 1 号"})
+    case_id = case["entity_id"]
+    steps = [events.status(case_id, "start_review"), events.status(case_id, "approve"), events.status(case_id, "complete"),
+             events.status(case_id, "deliver", handover={"mode": "post", "waybill": "1234567890123"})]
+    assert {status for status, _ in hub.push_results(window, [resident, case, *steps])} == {"applied"}
+    return case_id
+
+
+def test_a_case_s_delivery_and_handover_modes_read_back_as_members(hub: Hub) -> None:
+    case_id = _delivered_by_post(hub)
+    with hub.db.read() as session:
+        modes = (session.get_one(CaseDelivery, case_id).mode, session.get_one(CaseHandover, case_id).mode)
+    assert modes == (DeliveryMode.POST, DeliveryMode.POST) and {type(mode) for mode in modes} == {DeliveryMode}
+
+
+def test_a_delivery_mode_outside_the_set_is_refused_and_the_rows_kept(hub: Hub) -> None:
+    case_id = _delivered_by_post(hub)
+    for table in (CaseDelivery, CaseHandover):
+        with pytest.raises(StatementError, match="'drone' is not a valid DeliveryMode"), hub.db.write() as session:
+            session.get_one(table, case_id).mode = "drone"  # type: ignore[assignment]
+            session.flush()
+        with hub.db.read() as session:
+            assert session.get_one(table, case_id).mode is DeliveryMode.POST
+
+
+def _parallel_case_decided_by_one_department(hub: Hub) -> str:
+    """GS-003 (企业设立登记): 工商 (GSJ), 质监 (ZJJ) and 税务 (SWJ) decide their parts; GSJ approves."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"], item="GS-003")
+    assert {status for status, _ in hub.push_results(window, [resident, case])} == {"applied"}
+    headers = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token('GSJ')}"}
+    answer = hub.client.post(f"{API_PREFIX}/cases/{case['entity_id']}/decisions", headers=headers,
+                             json={"decision": "approve", "department": "GSJ", "note": ""})
+    assert answer.status_code == 200, answer.text
+    return case["entity_id"]
+
+
+def _part_statuses(hub: Hub, case_id: str) -> dict[str, PartStatus]:
+    with hub.db.read() as session:
+        return dict(session.execute(select(CasePart.department_code, CasePart.status)
+                                    .where(CasePart.case_id == case_id)).all())
+
+
+def test_a_case_part_s_status_reads_back_as_a_member(hub: Hub) -> None:
+    statuses = _part_statuses(hub, _parallel_case_decided_by_one_department(hub))
+    assert statuses == {"GSJ": PartStatus.APPROVED, "ZJJ": PartStatus.PENDING, "SWJ": PartStatus.PENDING}
+    assert {type(status) for status in statuses.values()} == {PartStatus}
+
+
+def test_a_part_status_outside_the_set_is_refused_and_the_part_kept(hub: Hub) -> None:
+    case_id = _parallel_case_decided_by_one_department(hub)
+    with pytest.raises(StatementError, match="'maybe' is not a valid PartStatus"), hub.db.write() as session:
+        part = session.scalars(select(CasePart).where(CasePart.case_id == case_id, CasePart.department_code == "GSJ"))
+        part.one().status = "maybe"  # type: ignore[assignment]
+        session.flush()
+    assert _part_statuses(hub, case_id)["GSJ"] is PartStatus.APPROVED

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 from windowdesk.domain.case_state import TRANSITIONS, CaseAction, CaseStatus
@@ -26,7 +26,10 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import N_, _
 
 
-class PartStatus(str, Enum):
+class PartStatus(StrEnum):
+    """A part's state (case_parts.status, the window's and the hub's: the models read these
+    members back and refuse other values)."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"

@@ -1,6 +1,7 @@
 """Where a case's application came from (来源, the provincial record's ``source``). The
 database holds the values; the hub's model reads them back as these members and refuses
-to write any other value (hub/storage/models.py, TextEnum)."""
+to write any other value (hub/storage/models.py, TextEnum); the window's cases.source
+likewise (storage/column_types.py)."""
 
 from __future__ import annotations
 

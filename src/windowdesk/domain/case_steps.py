@@ -1,7 +1,9 @@
 """The steps of a case's life as the hub records them (its table case_events): who took a
 step and what kind of step it was. The database holds the values; the hub's model reads
 them back as these members and refuses to write any other value (hub/storage/models.py,
-TextEnum), so the code and the database agree on the set."""
+TextEnum), so the code and the database agree on the set. The window's case_events.source
+is a StepSource too (storage/column_types.py); its kind has the window's own values (the
+case's actions, a hub decision as ``decision.<decision>``)."""
 
 from __future__ import annotations
 

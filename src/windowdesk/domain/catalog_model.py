@@ -29,8 +29,8 @@ MATERIAL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
 
 
 class CenterKind(StrEnum):
-    """What a center is; the hub's model reads its centers' kinds back as these members
-    (hub/storage/models.py, TextEnum)."""
+    """What a center is; the hub's model and the window's read their centers' kinds back as
+    these members (hub/storage/models.py, storage/column_types.py: TextEnum)."""
 
     CITY_HALL = "city_hall"  # the city service hall
     STREET = "street"  # one of the street centers

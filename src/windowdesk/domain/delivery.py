@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.ids import parse_resident_id
@@ -26,7 +26,10 @@ MAX_ADDRESS_LENGTH = 200
 MAX_LOCKER_LENGTH = 60
 
 
-class DeliveryMode(str, Enum):
+class DeliveryMode(StrEnum):
+    """The way chosen for the result (case_deliveries.mode, the window's and the hub's; the
+    hub's case_handovers.mode): the models read these members back and refuse other values."""
+
     WINDOW = "window"  # 窗口领取
     POST = "post"  # 邮寄 (EMS)
     LOCKER = "locker"  # 智能柜自取

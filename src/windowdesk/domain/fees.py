@@ -23,17 +23,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from windowdesk.domain.catalog import Exemption, FeeRule
 from windowdesk.domain.money import MAX_FEN, Fen, format_yuan
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import N_, _
 
-CASH = "cash"
-BANK_CARD = "bank_card"
-MOBILE = "mobile"  # a QR code shown or scanned at the counter's payment terminal
-WAIVED = "waived"
-PAYMENT_METHODS = (CASH, BANK_CARD, MOBILE, WAIVED)
+
+class PaymentMethod(StrEnum):
+    """How a receipt was paid (receipts.method: the model reads these members back and
+    refuses other values)."""
+
+    CASH = "cash"
+    BANK_CARD = "bank_card"
+    MOBILE = "mobile"  # a QR code shown or scanned at the counter's payment terminal
+    WAIVED = "waived"
+
+
+class ReceiptKind(StrEnum):
+    """What a receipt is for (receipts.kind): a case's fee, or a utility bill collected for
+    others (便民缴费)."""
+
+    FEE = "fee"
+    UTILITY = "utility"
+
+
+# The names the code has always used for the members.
+CASH, BANK_CARD = PaymentMethod.CASH, PaymentMethod.BANK_CARD
+MOBILE, WAIVED = PaymentMethod.MOBILE, PaymentMethod.WAIVED
+PAYMENT_METHODS = tuple(PaymentMethod)
 MONEY_METHODS = (CASH, BANK_CARD, MOBILE)  # the ones that bring money into the till
 
 QUANTITY_FIELD = "quantity"
@@ -65,12 +84,13 @@ def yuan_text(fen: Fen) -> str:
 
 def method_label(method: str) -> str:
     """The operator's word for a way of payment (the same words the receipts print)."""
-    return {
+    words: dict[str, str] = {
         CASH: _("Cash"),
         BANK_CARD: _("Bank card"),
         MOBILE: _("Mobile payment"),
         WAIVED: _("Waived"),
-    }.get(method, method)
+    }
+    return words.get(method, method)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
+    """The window's roles, as stored in operators.role (the window's and the hub's: the
+    models read them back as these members and refuse any other value). A StrEnum, so that
+    a member prints as the plain value a stored role always printed as."""
+
     OPERATOR = "operator"
     SUPERVISOR = "supervisor"
     ADMINISTRATOR = "administrator"

@@ -39,7 +39,7 @@ def create_parts(session: Session, case: m.Case, item: m.CatalogItem) -> list[Ca
         return []
     parts = [
         CasePart(id=new_uuid(), case_id=case.id, position=pos, department_code=code,
-                 status=PartStatus.PENDING.value, decided_at=None, note="")
+                 status=PartStatus.PENDING, decided_at=None, note="")
         for pos, code in enumerate(part_departments(item.department_code, item.parallel_departments))
     ]
     session.add_all(parts)
@@ -77,10 +77,10 @@ def apply_part_decision(
     part = next((p for p in parts if p.department_code == department), None)
     if part is None:  # the catalog changed after acceptance: keep the department's word
         part = CasePart(id=new_uuid(), case_id=case.id, position=len(parts), department_code=department,
-                        status=PartStatus.PENDING.value, decided_at=None, note="")
+                        status=PartStatus.PENDING, decided_at=None, note="")
         session.add(part)
         parts.append(part)
-    part.status = DECISION_PART_STATUS[decision].value
+    part.status = DECISION_PART_STATUS[decision]
     part.decided_at = at
     part.note = note
     target = case_target(p.status for p in parts)

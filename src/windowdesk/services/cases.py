@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS, Handover, HandoverRecord
 from windowdesk.domain.ids import mask_phone_number
 from windowdesk.domain.numbering import parse_case_number
@@ -112,7 +113,7 @@ def append_step(session: Session, ctx: CounterContext, case: m.Case, action: Cas
     event = m.CaseEvent(
         id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
         operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
-        note=note, source="window", suspension_kind=kind,
+        note=note, source=StepSource.WINDOW, suspension_kind=kind,
     )
     case.events.append(event)
     case.status = new.value

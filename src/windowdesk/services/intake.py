@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseAction, CaseStatus
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.commitment import CommitmentTerms, check_commitment
 from windowdesk.domain.deferral import DEFERRED, DeferralTerms, Gap, check_deferral
 from windowdesk.domain.delivery import DeliveryChoice
@@ -213,7 +215,7 @@ def accept_case(
             promised_date=promised_date,
             legal_date=calendar.add_working_days(today, item.legal_limit_days),
             note=note.strip(), query_code_issued_at=now, **_applicant_columns(applicant),
-            source="online" if online is not None else "window",
+            source=CaseSource.ONLINE if online is not None else CaseSource.WINDOW,
             online_application_id=online.id if online is not None else None,
         )
         if online is not None:
@@ -229,7 +231,7 @@ def accept_case(
         case.events = [
             m.CaseEvent(
                 id=new_uuid(), position=0, at=now, operator_id=ctx.operator_id, kind="accepted",
-                from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source="window",
+                from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source=StepSource.WINDOW,
             )
         ]
         verify_due = calendar.add_working_days(today, item.commitment_verify_days) if commitment else None
@@ -252,7 +254,7 @@ def accept_case(
             session, entity="case", entity_id=case.id, kind=EventKind.CASE_ACCEPTED, now=now,
             payload={**_case_payload(case, applicant), "delivery": delivery_payload,
                      "query_code_hash": query_code_hash,
-                     **({"source": "online", "online_application": online.id} if online is not None else {})},
+                     **({"source": CaseSource.ONLINE.value, "online_application": online.id} if online is not None else {})},
         )
         if commitment is not None and verify_due is not None and commitment.decide_on_the_spot:
             _decide_on_the_spot(session, ctx, case, commitment, verify_due, now)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from windowdesk.storage.db import Session
 
 log = logging.getLogger("windowdesk.sync")
+ROLES = frozenset(role.value for role in Role)
 UNNAMED_HUB = "hub"  # a hub older than hub ids: all its accounts share this origin
 
 
@@ -36,6 +37,11 @@ def apply_operator(session: Session, change: protocol.Change, now: dt.datetime) 
     from windowdesk.services.sync import KEY_HUB_ID  # services.sync imports this module
 
     payload = change.payload
+    if payload["role"] not in ROLES:
+        # A newer hub's role this window has no rights for (operators.role holds only Role's
+        # values): the account waits for a client that knows it; the feed goes on.
+        log.warning("operator.upsert seq %s skipped: its role is not one this window knows", change.seq)
+        return None
     hub = queries.local_setting(session, KEY_HUB_ID) or UNNAMED_HUB
     row = session.get(m.Operator, payload["id"])
     if row is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from windowdesk.domain import fees as fee_rules
-from windowdesk.domain.fees import UTILITIES, Settlement, Tender, utility_label
+from windowdesk.domain.fees import UTILITIES, ReceiptKind, Settlement, Tender, utility_label
 from windowdesk.domain.numbering import format_receipt_number, receipt_sequence_scope
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.uuid7 import new_uuid
@@ -32,8 +32,7 @@ from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import PAYMENT_RECEIVED, UTILITY_PAID
 
-FEE = "fee"
-UTILITY = "utility"
+FEE, UTILITY = ReceiptKind.FEE, ReceiptKind.UTILITY
 STREET = "street"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog import parse_catalog
 from windowdesk.domain.status_page import is_status_page_base
 from windowdesk.domain.suspensions import suspension_kind
@@ -130,7 +131,7 @@ def _add_step(page: PageCases, case: m.Case, **step: object) -> None:
     """Append a hub step to the case's timeline, at the next position (stored with the page)."""
     position = page.positions.get(case.id, 0)
     page.positions[case.id] = position + 1
-    page.new_steps.append({"case_id": case.id, "position": position, "operator_id": None, "source": "hub",
+    page.new_steps.append({"case_id": case.id, "position": position, "operator_id": None, "source": StepSource.HUB,
                            "suspension_kind": None, **step})
 
 

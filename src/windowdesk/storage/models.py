@@ -26,6 +26,13 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_steps import StepSource
+from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.fees import PaymentMethod, ReceiptKind
+from windowdesk.domain.permissions import Role
+from windowdesk.storage.column_types import TextEnum
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -69,7 +76,7 @@ class Center(Base):
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[CenterKind] = mapped_column(TextEnum(CenterKind, 20))
     address: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     hours: Mapped[str] = mapped_column(String(200), default="")
@@ -92,7 +99,7 @@ class Operator(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     login: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
-    role: Mapped[str] = mapped_column(String(20), default="operator")
+    role: Mapped[Role] = mapped_column(TextEnum(Role, 20), default=Role.OPERATOR)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # Only a slow salted hash (domain.passwords); verified offline.
@@ -292,7 +299,8 @@ class Case(Base):
     query_code_issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # 来源: "window", or "online" for a case accepted from an online application (网上申报),
     # whose id is kept (the provincial record and the reports count it as online).
-    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")
+    source: Mapped[CaseSource] = mapped_column(TextEnum(CaseSource, 10), default=CaseSource.WINDOW,
+                                               server_default=CaseSource.WINDOW.value)
     online_application_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
 
     materials: Mapped[list[CaseMaterial]] = relationship(
@@ -409,7 +417,7 @@ class CaseEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(10), default="window")  # window / hub
+    source: Mapped[StepSource] = mapped_column(TextEnum(StepSource, 10), default=StepSource.WINDOW)
     # Why a step into "suspended" stops the clock (domain.suspensions); None on other
     # steps and on those from before there were kinds (the wait for materials).
     suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
@@ -581,7 +589,7 @@ class Receipt(Base):
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[str] = mapped_column(String(10))  # fee / utility
+    kind: Mapped[ReceiptKind] = mapped_column(TextEnum(ReceiptKind, 10))
     workstation: Mapped[str] = mapped_column(String(12))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
@@ -590,7 +598,7 @@ class Receipt(Base):
     operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     business_day: Mapped[dt.date] = mapped_column(Date)  # local day whose till holds it
     paid_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    method: Mapped[str] = mapped_column(String(12))  # cash / bank_card / mobile / waived
+    method: Mapped[PaymentMethod] = mapped_column(TextEnum(PaymentMethod, 12))
     amount_fen: Mapped[int] = mapped_column(Integer)
     tendered_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
     change_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -14,13 +14,15 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models import Base, UTCDateTime, Uuid
 
 
 class CaseDelivery(Base):
     __tablename__ = "case_deliveries"
     case_id: Mapped[str] = mapped_column(Uuid, ForeignKey("cases.id"), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(10))  # window / post / locker (domain.delivery)
+    mode: Mapped[DeliveryMode] = mapped_column(TextEnum(DeliveryMode, 10))
     address: Mapped[str] = mapped_column(String(200), default="")  # post
     locker: Mapped[str] = mapped_column(String(60), default="")  # locker
     # The handover, once made (the DELIVER step); never a whole ID number.

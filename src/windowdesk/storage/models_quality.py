@@ -13,6 +13,8 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from windowdesk.domain.case_parts import PartStatus
+from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models import Base, UTCDateTime, Uuid
 
 
@@ -25,7 +27,7 @@ class CasePart(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     department_code: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(20))  # pending / approved / rejected / needs_materials
+    status: Mapped[PartStatus] = mapped_column(TextEnum(PartStatus, 20))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
 

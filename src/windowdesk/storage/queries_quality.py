@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Date, Row, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.case_sources import CaseSource
 from windowdesk.storage import models as m
 from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
 
@@ -118,7 +119,7 @@ def report_cases(
             case.center_code == center_code, or_(case.finished_at.is_(None), case.finished_at >= high),
             case.accepted_day <= end_day, open_long),
     )).all()
-    found = {row[0]: ReportCase(*row[:7], online=row[8] == "online") for row in rows}
+    found = {row[0]: ReportCase(*row[:7], online=row[8] == CaseSource.ONLINE) for row in rows}
     suspended = [row[0] for row in rows if row[7]]
     for i in range(0, len(suspended), _CHUNK):
         # A suspension begins with a step to "suspended" and ends with the next step,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.catalog import CENTER_CODE, CENTER_KINDS, DEPARTMENT_CODE, WINDOW_CODE
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.passwords import check_strength, hash_password
+from windowdesk.domain.permissions import Role
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import InvalidInput, NotFound
@@ -28,7 +29,7 @@ from windowdesk.hub.storage.models import CalendarOverride, Case, Center, Depart
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_CALENDAR, CHANGE_OPERATOR
 
-OPERATOR_ROLES = ("operator", "supervisor", "administrator")
+OPERATOR_ROLES = tuple(role.value for role in Role)  # plain strings: argparse's choices, the forms' options
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def publish_operator(
         row = Operator(id=new_uuid(), login=login, must_change_password=True)
         session.add(row)
     row.display_name = _required_text(display_name, N_("operator's name"), 60)
-    row.role = role
+    row.role = Role(role)
     row.center_code = center_code
     row.active = active
     row.updated_at = now

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.language import Text
 from windowdesk.i18n import N_
 
-DEPARTMENT = "department"
-SUPERVISOR = "supervisor"
-ADMINISTRATOR = "administrator"
-ROLES = (DEPARTMENT, SUPERVISOR, ADMINISTRATOR)
+DEPARTMENT = ConsoleRole.DEPARTMENT
+SUPERVISOR = ConsoleRole.SUPERVISOR
+ADMINISTRATOR = ConsoleRole.ADMINISTRATOR
+ROLES = tuple(role.value for role in ConsoleRole)  # plain strings: argparse's choices, the forms' options
 ROLE_LABELS = {DEPARTMENT: N_("department staff"), SUPERVISOR: N_("supervisor"), ADMINISTRATOR: N_("administrator")}
 
 
@@ -34,7 +35,7 @@ class ConsoleActor:
     user_id: str
     login: str
     display_name: str
-    role: str
+    role: ConsoleRole
     department_code: str | None = None
 
     @property

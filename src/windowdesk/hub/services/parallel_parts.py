@@ -63,7 +63,7 @@ def decide(
     parts = {part.department_code: part for part in parts_of(session, case.id)}
     for code in departments:
         if code not in parts:  # made on the first decision: the window's push carries none
-            parts[code] = CasePart(case_id=case.id, department_code=code, status=PartStatus.PENDING.value,
+            parts[code] = CasePart(case_id=case.id, department_code=code, status=PartStatus.PENDING,
                                    decided_at=None, note="")
             session.add(parts[code])
     part = parts.get(department)
@@ -77,6 +77,6 @@ def decide(
     except PartNotDecidable as refusal:
         raise Conflict(Text(N_("Case {number}, department {department}: {message}"), number=case.case_number,
                              department=department, message=refusal.message)) from None
-    part.status, part.decided_at, part.note = new.value, now, note
+    part.status, part.decided_at, part.note = new, now, note
     session.flush()
     return PartDecision(tuple(actions), {"part_status": new.value, "parts": statuses})

@@ -47,6 +47,7 @@ from sqlalchemy.types import JSON, TypeDecorator
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.permissions import Role
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
 
 if TYPE_CHECKING:
@@ -255,7 +256,7 @@ class Operator(Base):
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     login: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(TextEnum(Role, 20))
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, Counter, Json, UTCDateTime, Uuid
+from windowdesk.domain.console_roles import ConsoleRole
+from windowdesk.hub.storage.models import Base, Counter, Json, TextEnum, UTCDateTime, Uuid
 
 
 class ConsoleUser(Base):
@@ -28,7 +29,7 @@ class ConsoleUser(Base):
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     login: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
-    role: Mapped[str] = mapped_column(String(20))  # department / supervisor / administrator
+    role: Mapped[ConsoleRole] = mapped_column(TextEnum(ConsoleRole, 20))
     department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)

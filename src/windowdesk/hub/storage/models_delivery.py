@@ -13,7 +13,8 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, UTCDateTime, Uuid
+from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.hub.storage.models import Base, TextEnum, UTCDateTime, Uuid
 
 
 class CaseDelivery(Base):
@@ -21,7 +22,7 @@ class CaseDelivery(Base):
 
     __tablename__ = "case_deliveries"
     case_id: Mapped[str] = mapped_column(Uuid, ForeignKey("cases.id"), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(10))  # window / post / locker
+    mode: Mapped[DeliveryMode] = mapped_column(TextEnum(DeliveryMode, 10))
     address_masked: Mapped[str] = mapped_column(String(40), default="")
     locker: Mapped[str] = mapped_column(String(60), default="")
 
@@ -31,7 +32,7 @@ class CaseHandover(Base):
 
     __tablename__ = "case_handovers"
     case_id: Mapped[str] = mapped_column(Uuid, ForeignKey("cases.id"), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(10))
+    mode: Mapped[DeliveryMode] = mapped_column(TextEnum(DeliveryMode, 10))
     at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the window's clock
     collector_id_masked: Mapped[str] = mapped_column(String(18), default="")
     by_agent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, CenterCode, Counter, Json, UTCDateTime, Uuid, WindowId
+from windowdesk.domain.case_parts import PartStatus
+from windowdesk.hub.storage.models import Base, CenterCode, Counter, Json, TextEnum, UTCDateTime, Uuid, WindowId
 
 
 class CasePart(Base):
@@ -24,7 +25,7 @@ class CasePart(Base):
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     department_code: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(20))  # pending / approved / rejected / needs_materials
+    status: Mapped[PartStatus] = mapped_column(TextEnum(PartStatus, 20))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
 

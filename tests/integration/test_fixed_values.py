@@ -1,0 +1,191 @@
+"""The window's fixed-value columns hold their domain StrEnum (storage/column_types.py,
+TextEnum), as the hub's do (tests/hub/test_fixed_values.py): read back as members, and a
+value outside the set refused when written, the row left as it was. The stored values are
+the same as before (no migration). On the real (SQLCipher) database of the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import StatementError
+
+from windowdesk.domain.case_parts import PartStatus
+from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_steps import StepSource
+from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.permissions import Role
+from windowdesk.services import applicants, auth, bootstrap, intake
+from windowdesk.services.catalog import get_item_guide
+from windowdesk.services.sync_apply import apply_change
+from windowdesk.storage import models as m
+from windowdesk.storage import queries
+from windowdesk.storage.models_delivery import CaseDelivery
+from windowdesk.storage.models_quality import CasePart
+from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, Change
+
+ITEM = "MZ-001"
+NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+
+
+def _accepted_case(demo, item: str = ITEM) -> str:
+    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
+    guide = get_item_guide(demo.db, item_code=item)
+    checks = [intake.MaterialCheck(material.code, "received") for material in guide.materials]
+    return intake.accept_case(demo.db, demo.ctx, item_code=item, applicant=who, checks=checks,
+                              shipped_calendar=demo.calendar).id
+
+
+def _steps(demo, case_id: str) -> list[tuple[str, StepSource]]:
+    with demo.db.read() as session:
+        return [(kind, source) for kind, source in session.execute(
+            select(m.CaseEvent.kind, m.CaseEvent.source).where(m.CaseEvent.case_id == case_id)
+            .order_by(m.CaseEvent.position))]
+
+
+def test_an_operator_s_role_reads_back_as_a_member_that_prints_as_before(demo) -> None:
+    with demo.db.read() as session:
+        role = queries.operator_by_login(session, bootstrap.DEMO_LOGIN).role
+    assert type(role) is Role and role is Role.SUPERVISOR
+    # Shown on screens and in logs as the stored word, as the plain string it was.
+    assert (str(role), f"{role}", "%s" % role, format(role, ">11")) == (  # noqa: UP031 - the old style too
+        "supervisor", "supervisor", "supervisor", " supervisor")
+    assert auth.log_in(demo.db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx.operator_role is Role.SUPERVISOR
+
+
+def test_an_operator_role_outside_the_set_is_refused_and_the_account_kept(demo) -> None:
+    with pytest.raises(StatementError, match="'auditor' is not a valid Role"), demo.db.write() as session:
+        queries.operator_by_login(session, bootstrap.DEMO_LOGIN).role = "auditor"  # type: ignore[assignment]
+        session.flush()
+    with pytest.raises(StatementError, match="'root' is not a valid Role"), demo.db.write() as session:
+        session.execute(update(m.Operator).values(role="root"))  # a bulk write is refused too
+    with demo.db.read() as session:
+        assert queries.operator_by_login(session, bootstrap.DEMO_LOGIN).role is Role.SUPERVISOR
+
+
+def test_a_pulled_account_with_a_role_this_window_does_not_know_is_skipped_and_the_feed_goes_on(demo) -> None:
+    def upsert(seq: int, login: str, role: str) -> Change:
+        return Change(seq=seq, kind="operator.upsert", entity="operator", entity_id=login, payload={
+            "id": f"0190a0c0-0000-7000-8000-00000000000{seq}", "login": login, "display_name": "王五",
+            "role": role, "center_code": "CH", "active": True})
+
+    with demo.db.write() as session:
+        assert apply_change(session, upsert(1, "wangwu", "auditor"), now=NOW) is None
+        assert apply_change(session, upsert(2, "zhaoliu", "operator"), now=NOW) == "operator.upsert"
+    with demo.db.read() as session:
+        assert queries.operator_by_login(session, "wangwu") is None
+        assert queries.operator_by_login(session, "zhaoliu").role is Role.OPERATOR
+
+
+def test_a_case_s_steps_read_back_their_source_the_window_s_and_a_pulled_hub_note(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        number = session.get_one(m.Case, case_id).case_number
+    with demo.db.write() as session:  # a department's note, stored by the pull's one-statement insert
+        apply_change(session, Change(seq=7, kind=CHANGE_NOTE, entity="case", entity_id=case_id, payload={
+            "case_id": case_id, "case_number": number, "department": "MZJ", "note": "已电话联系申请人",
+            "at": NOW.isoformat()}), now=NOW)
+    steps = _steps(demo, case_id)
+    assert steps == [("accepted", StepSource.WINDOW), ("note", StepSource.HUB)]
+    assert {type(source) for _, source in steps} == {StepSource}
+
+
+def test_a_step_source_outside_the_set_is_refused_and_the_step_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'phone' is not a valid StepSource"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).events[0].source = "phone"  # type: ignore[assignment]
+        session.flush()
+    assert _steps(demo, case_id) == [("accepted", StepSource.WINDOW)]
+
+
+def test_a_case_s_source_reads_back_as_a_member(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        source = session.scalar(select(m.Case.source).where(m.Case.id == case_id))
+    assert type(source) is CaseSource and source is CaseSource.WINDOW
+
+
+def test_a_case_source_outside_the_set_is_refused_and_the_case_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'fax' is not a valid CaseSource"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).source = "fax"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.Case, case_id).source is CaseSource.WINDOW
+
+
+def test_the_centers_kinds_read_back_as_members(demo) -> None:
+    with demo.db.read() as session:
+        kinds = dict(session.execute(select(m.Center.code, m.Center.kind)).all())
+    assert kinds["CH"] is CenterKind.CITY_HALL and CenterKind.STREET in kinds.values()
+    assert {type(kind) for kind in kinds.values()} == {CenterKind}
+
+
+def test_a_center_kind_outside_the_set_is_refused_and_the_center_kept(demo) -> None:
+    with pytest.raises(StatementError, match="'village' is not a valid CenterKind"), demo.db.write() as session:
+        session.get_one(m.Center, "CH").kind = "village"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.Center, "CH").kind is CenterKind.CITY_HALL
+
+
+def test_the_stored_values_are_the_words_stored_before(demo) -> None:
+    """No migration: the columns keep the plain words, read here without the model's types."""
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        raw = session.connection().exec_driver_sql(
+            "SELECT c.source, e.source, o.role, k.kind FROM cases c JOIN case_events e ON e.case_id = c.id "
+            "JOIN operators o ON o.id = ? JOIN centers k ON k.code = c.center_code WHERE c.id = ?",
+            (demo.ctx.operator_id, case_id)).one()
+    assert tuple(raw) == ("window", "window", "supervisor", "city_hall")
+    assert all(type(value) is str for value in raw)
+
+
+def test_a_case_s_delivery_mode_reads_back_as_a_member(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        mode = session.get_one(CaseDelivery, case_id).mode
+    assert type(mode) is DeliveryMode and mode is DeliveryMode.WINDOW
+
+
+def test_a_delivery_mode_outside_the_set_is_refused_and_the_choice_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'drone' is not a valid DeliveryMode"), demo.db.write() as session:
+        session.get_one(CaseDelivery, case_id).mode = "drone"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(CaseDelivery, case_id).mode is DeliveryMode.WINDOW
+
+
+def _parallel_case_decided_by_one_department(demo) -> str:
+    """GS-003 (企业设立登记): 工商 (GSJ), 质监 (ZJJ) and 税务 (SWJ) decide their parts; GSJ's
+    approval arrives by the pull."""
+    case_id = _accepted_case(demo, "GS-003")
+    with demo.db.write() as session:
+        apply_change(session, Change(seq=9, kind=CHANGE_DECISION, entity="case", entity_id=case_id, payload={
+            "case_id": case_id, "case_number": "", "decision": "approve", "department": "GSJ", "note": "",
+            "status": "in_progress", "at": NOW.isoformat()}), now=NOW)
+    return case_id
+
+
+def _part_statuses(demo, case_id: str) -> dict[str, PartStatus]:
+    with demo.db.read() as session:
+        return dict(session.execute(select(CasePart.department_code, CasePart.status)
+                                    .where(CasePart.case_id == case_id)).all())
+
+
+def test_a_case_part_s_status_reads_back_as_a_member(demo) -> None:
+    statuses = _part_statuses(demo, _parallel_case_decided_by_one_department(demo))
+    assert statuses == {"GSJ": PartStatus.APPROVED, "ZJJ": PartStatus.PENDING, "SWJ": PartStatus.PENDING}
+    assert {type(status) for status in statuses.values()} == {PartStatus}
+
+
+def test_a_part_status_outside_the_set_is_refused_and_the_part_kept(demo) -> None:
+    case_id = _parallel_case_decided_by_one_department(demo)
+    with pytest.raises(StatementError, match="'maybe' is not a valid PartStatus"), demo.db.write() as session:
+        part = session.scalars(select(CasePart).where(CasePart.case_id == case_id, CasePart.department_code == "GSJ"))
+        part.one().status = "maybe"  # type: ignore[assignment]
+        session.flush()
+    assert _part_statuses(demo, case_id)["GSJ"] is PartStatus.APPROVED

@@ -39,6 +39,9 @@ FORM_KIND_WORDS = {
 class PublishedCatalog:
     catalog: Catalog
     keys: dict[str, ItemSearchKeys]  # item code -> its name's and keywords' pinyin
+    # The published version's content fingerprint: what is worked out from this version
+    # alone (the pages' rendered guides) is kept under it, and a new publication changes it.
+    fingerprint: str = ""
 
     def department_name(self, code: str) -> str:
         return next((d.name for d in self.catalog.departments if d.code == code), code)
@@ -75,7 +78,7 @@ def current_catalog(session: Session) -> PublishedCatalog | None:
                 select(CatalogVersion.documents).where(CatalogVersion.version == version)).scalar_one()
             catalog = parse_catalog(documents["centers"], documents["departments"], documents["items"])
             found = PublishedCatalog(
-                catalog, {item.code: item_search_keys(item.name, item.keywords) for item in catalog.items}
+                catalog, {item.code: item_search_keys(item.name, item.keywords) for item in catalog.items}, fingerprint
             )
             _parsed.clear()  # only the current version is served
             _parsed[fingerprint] = found

@@ -191,6 +191,28 @@ def _hub_cpu_seconds(pid: int) -> float:
 
 
 @contextlib.contextmanager
+def _sampled_codes(hub, sample: int):
+    """An existing database (another bench's, say 2,000,000 cases): ``sample`` of its cases
+    given the bench's query code while it runs, their own codes put back afterwards."""
+    from sqlalchemy import bindparam, text
+
+    from windowdesk.domain.query_codes import hash_query_code
+
+    rows = hub.rows("SELECT case_number, query_code_hash FROM cases ORDER BY id LIMIT :n", n=sample * 20)
+    kept = dict(random.Random(7).sample(rows, min(sample, len(rows))))
+    change = text("UPDATE cases SET query_code_hash = :hash WHERE case_number = :number")
+    with hub.engine.begin() as connection:
+        connection.execute(text("UPDATE cases SET query_code_hash = :hash WHERE case_number IN :numbers")
+                           .bindparams(bindparam("numbers", expanding=True)),
+                           {"hash": hash_query_code(QUERY_CODE), "numbers": list(kept)})
+    try:
+        yield list(kept)
+    finally:
+        with hub.engine.begin() as connection:
+            connection.execute(change, [{"hash": old, "number": number} for number, old in kept.items()])
+
+
+@contextlib.contextmanager
 def _hub(kind: str, folder: Path, url: str | None):
     from tests.sync.hub_process import HubProcess, fresh_postgres_database
 
@@ -223,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--connections", type=int, default=16, help="kept-alive connections of the load")
     parser.add_argument("--workers", type=int, default=2, help="hub worker processes")
+    parser.add_argument("--existing", default=None, metavar="DATABASE_URL",
+                        help="serve this hub database as it is (made by another bench): nothing is generated, "
+                             "--sample of its cases get the bench's query code while it runs")
     parser.add_argument("--hub-src", type=Path, default=None,
                         help="serve the hub from this source folder (another checkout's src/: before and after)")
     args = parser.parse_args(argv)
@@ -232,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     from windowdesk.i18n import set_locale
 
     set_locale("en")
+    if args.existing:
+        return _on_existing(args)
     with tempfile.TemporaryDirectory(prefix="wd-bench-hall-") as tmp, _hub(args.hub, Path(tmp), args.database_url) as hub:
         hub.import_catalog()  # migrates the new database too
         began = time.perf_counter()
@@ -245,6 +272,32 @@ def main(argv: list[str] | None = None) -> int:
             raise
     result = {"hub": args.hub, "cases": args.cases, "hub_src": str(args.hub_src or "this checkout"), **result}
     print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _on_existing(args: argparse.Namespace) -> int:
+    from tests.sync.hub_process import HubProcess
+
+    with tempfile.TemporaryDirectory(prefix="wd-bench-hall-") as tmp:
+        hub = HubProcess(Path(tmp) / "hub", args.existing)
+        try:
+            if not hub.scalar("SELECT count(*) FROM catalog_versions"):
+                hub.import_catalog()
+            cases = hub.scalar("SELECT count(*) FROM cases")
+            with _sampled_codes(hub, args.sample) as numbers:
+                base = hub.start(serve_args=["--workers", str(args.workers)])
+                try:
+                    result = _measure(args, hub, base, numbers)
+                except BaseException:
+                    log(f"the hub's log: {hub.log_tail()}")
+                    raise
+                finally:
+                    hub.stop()
+        finally:
+            hub.close()
+    kind = "sqlite" if args.existing.startswith("sqlite") else "postgresql"
+    print(json.dumps({"hub": kind, "cases": cases, "existing": True, "hub_src": str(args.hub_src or "this checkout"),
+                      **result}, ensure_ascii=False))
     return 0
 
 

@@ -1,6 +1,7 @@
 """The online service hall's public pages under load, on a real hub process.
 
     python bench/online_hall.py [--cases 200000] [--hub sqlite|postgresql] [--seconds 60] [--rate 200]
+                                [--workers 2] [--connections 16] [--hub-src OTHER/src]
 
 Makes a hub database with a year of the city's cases (bench/hub_report.py's generator:
 cases with their pushed acceptance and timeline, ratings, notifications; on PostgreSQL
@@ -12,12 +13,17 @@ serves it with ``windowdesk-hub serve --workers 2`` on loopback. Then, over HTTP
 * ``status_page_p95_ms``: the case's public status page (GET /case once opened: the case,
   its timeline, the accepted event's promised date, the rating state);
 * ``guide_page_p95_ms``: a service guide (GET /guides/<code>);
-* ``sustained_rps`` and ``errors``: ``--rate`` requests per second for ``--seconds`` from
-  ``--clients`` threads (70 % guide pages, 20 % case pages, 10 % guide searches), with
-  their p95 under that load.
+* ``sustained_rps`` and ``errors``: ``--rate`` requests per second for ``--seconds`` over
+  ``--connections`` kept-alive connections (70 % guide pages, 20 % case pages, 10 % guide
+  searches; bench/lean_http.py), with the p95 of each kind under that load
+  (``sustained_guide_p95_ms``, ``sustained_case_p95_ms``, ``sustained_search_p95_ms``);
+* ``hub_cpu_ms_per_request``: the hub's processes' CPU over the sustained phase, per
+  request answered; ``load_generator_cpu_ms_per_request``: the generator's own.
 
 The load generator runs on the same machine as the hub (two cores here): its own CPU is
-part of what limits the rate. Last stdout line: one JSON object.
+part of what limits the rate, so it is lean (one asyncio loop, raw HTTP/1.1). With
+``--hub-src`` the hub serves another checkout's code (the generator stays this one):
+run old and new one after the other to compare them. Last stdout line: one JSON object.
 """
 
 from __future__ import annotations
@@ -32,9 +38,9 @@ import random
 import re
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 BENCH_DIR = str(Path(__file__).resolve().parent)
 # bench/queue.py would shadow the standard library's queue, which requests' urllib3 needs:
@@ -51,6 +57,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # tests.sync.hub_process: the hub process
 
 import hub_report  # noqa: E402 - the hub data generator, after the paths above
+from lean_http import Target, run_load  # noqa: E402
 
 POSTGRES_ENV = "WINDOWDESK_TEST_POSTGRES_URL"
 QUERY_CODE = "ACDE7KMN"
@@ -167,51 +174,6 @@ def _warm_up(base: str, items: list[str], workers: int) -> None:
         time.sleep(1)
 
 
-def _sustained(base: str, mix: list[tuple[str, dict]], *, rate: float, seconds: float, clients: int) -> dict:
-    """``rate`` requests per second, paced, from ``clients`` threads."""
-    lock = threading.Lock()
-    times: list[float] = []
-    errors: list[str] = []
-    started = time.perf_counter()
-    stop_at = started + seconds
-
-    def client(index: int) -> None:
-        session = requests.Session()
-        rng = random.Random(index)
-        interval = clients / rate
-        next_at = started + index * interval / clients
-        while True:
-            now = time.perf_counter()
-            if next_at >= stop_at:
-                return
-            if next_at > now:
-                time.sleep(next_at - now)
-            next_at += interval
-            path, cookies = rng.choice(mix)
-            try:
-                ms, answer = _timed(lambda path=path, cookies=cookies: session.get(base + path, cookies=cookies,
-                                                                                     timeout=10))
-                ok = answer.status_code == 200
-            except requests.RequestException as error:
-                ms, ok = 0.0, False
-                answer = error
-            with lock:
-                if ok:
-                    times.append(ms)
-                else:
-                    errors.append(str(getattr(answer, "status_code", answer))[:80])
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return {"sustained_rps": round(len(times) / elapsed, 1), "errors": len(errors),
-            "error_kinds": sorted(set(errors))[:5], "sustained_p95_ms": round(percentile(times, 95), 1),
-            "sustained_requests": len(times), "sustained_seconds": round(elapsed, 1)}
-
-
 def _hub_cpu_seconds(pid: int) -> float:
     """User and system CPU of the process ``pid`` and its live children (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -226,6 +188,28 @@ def _hub_cpu_seconds(pid: int) -> float:
         if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+@contextlib.contextmanager
+def _sampled_codes(hub, sample: int):
+    """An existing database (another bench's, say 2,000,000 cases): ``sample`` of its cases
+    given the bench's query code while it runs, their own codes put back afterwards."""
+    from sqlalchemy import bindparam, text
+
+    from windowdesk.domain.query_codes import hash_query_code
+
+    rows = hub.rows("SELECT case_number, query_code_hash FROM cases ORDER BY id LIMIT :n", n=sample * 20)
+    kept = dict(random.Random(7).sample(rows, min(sample, len(rows))))
+    change = text("UPDATE cases SET query_code_hash = :hash WHERE case_number = :number")
+    with hub.engine.begin() as connection:
+        connection.execute(text("UPDATE cases SET query_code_hash = :hash WHERE case_number IN :numbers")
+                           .bindparams(bindparam("numbers", expanding=True)),
+                           {"hash": hash_query_code(QUERY_CODE), "numbers": list(kept)})
+    try:
+        yield list(kept)
+    finally:
+        with hub.engine.begin() as connection:
+            connection.execute(change, [{"hash": old, "number": number} for number, old in kept.items()])
 
 
 @contextlib.contextmanager
@@ -259,12 +243,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=400, help="sequential requests per page kind")
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--clients", type=int, default=24)
+    parser.add_argument("--connections", type=int, default=16, help="kept-alive connections of the load")
     parser.add_argument("--workers", type=int, default=2, help="hub worker processes")
+    parser.add_argument("--existing", default=None, metavar="DATABASE_URL",
+                        help="serve this hub database as it is (made by another bench): nothing is generated, "
+                             "--sample of its cases get the bench's query code while it runs")
+    parser.add_argument("--hub-src", type=Path, default=None,
+                        help="serve the hub from this source folder (another checkout's src/: before and after)")
     args = parser.parse_args(argv)
+    if args.hub_src is not None:  # the hub's child process finds windowdesk there first
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(args.hub_src.resolve()),
+                                                                 os.environ.get("PYTHONPATH"))))
     from windowdesk.i18n import set_locale
 
     set_locale("en")
+    if args.existing:
+        return _on_existing(args)
     with tempfile.TemporaryDirectory(prefix="wd-bench-hall-") as tmp, _hub(args.hub, Path(tmp), args.database_url) as hub:
         hub.import_catalog()  # migrates the new database too
         began = time.perf_counter()
@@ -276,8 +270,34 @@ def main(argv: list[str] | None = None) -> int:
         except BaseException:
             log(f"the hub's log: {hub.log_tail()}")
             raise
-    result = {"hub": args.hub, "cases": args.cases, **result}
+    result = {"hub": args.hub, "cases": args.cases, "hub_src": str(args.hub_src or "this checkout"), **result}
     print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _on_existing(args: argparse.Namespace) -> int:
+    from tests.sync.hub_process import HubProcess
+
+    with tempfile.TemporaryDirectory(prefix="wd-bench-hall-") as tmp:
+        hub = HubProcess(Path(tmp) / "hub", args.existing)
+        try:
+            if not hub.scalar("SELECT count(*) FROM catalog_versions"):
+                hub.import_catalog()
+            cases = hub.scalar("SELECT count(*) FROM cases")
+            with _sampled_codes(hub, args.sample) as numbers:
+                base = hub.start(serve_args=["--workers", str(args.workers)])
+                try:
+                    result = _measure(args, hub, base, numbers)
+                except BaseException:
+                    log(f"the hub's log: {hub.log_tail()}")
+                    raise
+                finally:
+                    hub.stop()
+        finally:
+            hub.close()
+    kind = "sqlite" if args.existing.startswith("sqlite") else "postgresql"
+    print(json.dumps({"hub": kind, "cases": cases, "existing": True, "hub_src": str(args.hub_src or "this checkout"),
+                      **result}, ensure_ascii=False))
     return 0
 
 
@@ -291,15 +311,16 @@ def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> di
     guide_paths = [(f"/guides/{code}", {}) for code in items]
     status_times = _sequential(base, case_paths, args.runs)
     guide_times = _sequential(base, guide_paths, args.runs)
-    searches = [(f"/guides?q={q}", {}) for q in ("lnz", "laonian", "hk", "低保", "yl", "cjz", "fc", "gs")]
-    mix = guide_paths * 7 + case_paths[: len(guide_paths) * 2] + searches * max(1, len(guide_paths) // 8)
-    log("sustained load ...")
-    hub_cpu, own_cpu = _hub_cpu_seconds(hub.process.pid), time.process_time()
-    load = _sustained(base, mix, rate=args.rate, seconds=args.seconds, clients=args.clients)
-    hub_cpu, own_cpu = _hub_cpu_seconds(hub.process.pid) - hub_cpu, time.process_time() - own_cpu
+    log(f"sustained load: {args.rate:g} requests/s for {args.seconds:g} s over {args.connections} connections ...")
+    hub_cpu = _hub_cpu_seconds(hub.process.pid)
+    load = run_load("127.0.0.1", hub.port, _mix(items, list(cookies.values())), rate=args.rate,
+                    seconds=args.seconds, connections=args.connections)
+    hub_cpu = _hub_cpu_seconds(hub.process.pid) - hub_cpu
     problems = hub.unexpected_errors()
     # uvicorn's supervisor logs each worker it killed (a missed health check) or lost.
     restarts = hub.log_path.read_text(encoding="utf-8", errors="replace").count("Child process [")
+    answered = max(1, load.answered)
+    every = [ms for times in load.times_ms.values() for ms in times]
     return {
         "sampled_cases": len(numbers), "workers": args.workers,
         "code_check_p95_ms": round(percentile(code_times, 95), 1),
@@ -307,14 +328,35 @@ def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> di
         "status_page_p50_ms": round(percentile(status_times, 50), 1),
         "guide_page_p95_ms": round(percentile(guide_times, 95), 1),
         "guide_page_p50_ms": round(percentile(guide_times, 50), 1),
-        "target_rps": args.rate, **load, "hub_errors_logged": bool(problems),
+        "target_rps": args.rate, "sustained_rps": round(load.answered / load.seconds, 1),
+        "errors": len(load.errors), "error_kinds": sorted(set(load.errors))[:5],
+        "sustained_requests": load.answered, "sustained_seconds": round(load.seconds, 1),
+        "sustained_p95_ms": round(percentile(every, 95), 1) if every else None,
+        # Under the load, per page: the time from sending a request to its last byte.
+        **{f"sustained_{kind}_p95_ms": round(percentile(times, 95), 1) for kind, times in sorted(load.times_ms.items())},
+        # How late requests left (all connections busy): large means the hub fell behind.
+        "send_lag_p95_ms": round(percentile(load.lag_ms, 95), 1) if load.lag_ms else None,
+        "hub_errors_logged": bool(problems),
         # CPU of the sustained phase: the hub's processes (serving process and its live
         # workers), per request, and the load generator's own (the same two cores).
         "sustained_hub_cpu_s": round(hub_cpu, 2),
-        "hub_cpu_ms_per_request": round(1000 * hub_cpu / max(1, load["sustained_requests"]), 2),
-        "load_generator_cpu_s": round(own_cpu, 2), "workers_restarted": restarts,
-        "python": platform.python_version(), "machine": platform.machine(),
+        "hub_cpu_ms_per_request": round(1000 * hub_cpu / answered, 3),
+        "load_generator_cpu_s": round(load.cpu_seconds, 2),
+        "load_generator_cpu_ms_per_request": round(1000 * load.cpu_seconds / answered, 3),
+        "workers_restarted": restarts, "python": platform.python_version(), "machine": platform.machine(),
     }
+
+
+def _mix(items: list[str], case_cookies: list[str]) -> list[Target]:
+    """70 % guide pages, 20 % case pages, 10 % guide searches, shuffled."""
+    searches = ("lnz", "laonian", "hk", "低保", "yl", "cjz", "fc", "gs")
+    count = 1000
+    rng = random.Random(11)
+    targets = [Target("guide", f"/guides/{rng.choice(items)}") for _ in range(count * 7 // 10)]
+    targets += [Target("case", "/case", f"wd_case={rng.choice(case_cookies)}") for _ in range(count * 2 // 10)]
+    targets += [Target("search", "/guides?q=" + quote(rng.choice(searches))) for _ in range(count // 10)]
+    rng.shuffle(targets)
+    return targets
 
 
 if __name__ == "__main__":

@@ -168,6 +168,39 @@ def test_a_window_answers_a_web_complaint_and_sets_its_rectification(
     assert found.complaint.reply == "已电话联系并当场办结"
 
 
+def test_a_window_s_reply_to_a_web_complaint_is_told_to_the_center_and_a_window_complaint_s_is_not(
+        hub: Hub, window: Workstation, events: EventFactory) -> None:
+    """Every window of the center keeps a web complaint: the one that answers it, the hub
+    tells the others ("complaint.reply", source "window", the operator by name). A
+    complaint received at a window is that window's alone: its reply makes no change."""
+    operator_id = new_uuid()
+    with hub.db.write() as session:
+        session.add(Operator(id=operator_id, login="ch.wang", display_name="王晓燕", role="supervisor",
+                             center_code="CH", active=True, updated_at=utc_now()))
+    filed = _file(hub)
+    complaint_id = next(c["entity_id"] for c in hub.changes(window)["changes"] if c["kind"] == CHANGE_WEB_COMPLAINT)
+    cursor = hub.changes(window)["next_cursor"]
+    at_window = new_uuid()
+    received = events.event("complaint.received", "complaint", at_window, {
+        "id": at_window, "number": "TS-CH-01-0001", "center": "CH", "window": "CH-01", "operator": operator_id,
+        "complainant_name": "张三", "complainant_phone": "13800138000", "about": {"window": "CH-01"},
+        "facts": FACTS, "owner": operator_id, "deadline": (utc_now().date() + dt.timedelta(days=10)).isoformat(),
+        "received_at": events.clock.isoformat()})
+    replies = [events.event("complaint.replied", "complaint", record, {
+        "id": record, "center": "CH", "reply": reply, "replied_at": events.clock.isoformat(), "operator": operator_id})
+        for record, reply in ((complaint_id, "已电话联系并当场办结"), (at_window, "已当面致歉"))]
+    assert [s for s, _ in hub.push_results(window, [received, *replies])] == ["applied"] * 3
+
+    [change] = hub.changes(window, after=cursor)["changes"]
+    assert (change["kind"], change["entity_id"]) == (CHANGE_COMPLAINT_REPLY, complaint_id)
+    assert change["payload"] == {"complaint_id": complaint_id, "number": filed.number, "reply": "已电话联系并当场办结",
+                                 "by": "王晓燕", "at": change["payload"]["at"], "source": "window"}
+    assert not [c for c in hub.changes(hub.enroll("JD01", "01"))["changes"] if c["kind"] == CHANGE_COMPLAINT_REPLY]
+    # Sent again (the window did not hear the answer): a duplicate, told nobody again.
+    assert [s for s, _ in hub.push_results(window, replies[:1])] == ["duplicate"]
+    assert hub.changes(window, after=change["seq"])["changes"] == []
+
+
 def test_reports_count_web_and_window_complaints_apart_and_together(
         hub: Hub, window: Workstation, events: EventFactory) -> None:
     _file(hub)

@@ -4,17 +4,20 @@ following a case with its query code, rating it (issues 23 and 27)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shutil
 import sys
 
 from sqlalchemy import select
 
 from tests.web.human import answer_for
 from windowdesk.domain.query_codes import hash_query_code, new_query_code, verify_query_code
-from windowdesk.hub.services import public_cases, reports
+from windowdesk.hub.services import catalog_import, public_cases, reports
 from windowdesk.hub.storage.models import Case
 from windowdesk.hub.storage.models_public import LookupFailure
 from windowdesk.hub.storage.models_quality import Rating
+from windowdesk.paths import resources_dir
 from windowdesk.sync.protocol import CHANGE_WEB_RATING
 
 from .conftest import utc_now
@@ -62,6 +65,34 @@ def test_a_guide_has_a_stable_address_and_shows_the_printed_guide(hub):
     assert 'data-print' in page.text and "/static/public.js" in page.text
     assert hub.client.get("/guides/NO-SUCH").status_code == 404
     assert "@media print" in hub.client.get("/static/windowdesk.css").text
+
+
+def test_a_new_catalog_publication_changes_the_guide_pages_rendered_once_per_version(hub, tmp_path):
+    """A guide and a search's list are rendered once per catalog version and language,
+    and a publication shows at once: the pages read the version on every request."""
+    hub.import_demo_catalog()
+    assert "《城市居民最低生活保障条例》" in hub.client.get("/guides/MZ-001").text
+    assert "城市居民最低生活保障申请" in hub.client.get("/guides", params={"q": "dibao"}).text
+    english = hub.client.get("/guides/MZ-001", params={"lang": "en"}).text
+    assert "Legal basis" in english and "Service guide" in english
+    hub.client.cookies.clear()
+
+    folder = tmp_path / "catalog"
+    shutil.copytree(resources_dir() / "catalog", folder)
+    items = json.loads((folder / "items.json").read_text(encoding="utf-8"))
+    items["version"] = "2026.12-amended"
+    [item] = [item for item in items["items"] if item["code"] == "MZ-001"]
+    item["name"], item["legal_basis"] = "城市居民最低生活保障申请（新）", "《社会救助暂行办法》第二章（修订）"
+    (folder / "items.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    with hub.db.write(feed=True) as session:
+        catalog_import.import_catalog(session, folder=folder, now=utc_now())
+
+    page = hub.client.get("/guides/MZ-001").text
+    assert "《社会救助暂行办法》第二章（修订）" in page and "《城市居民最低生活保障条例》" not in page
+    assert "2026.12-amended" in page and "2026.11-demo" not in page
+    assert "城市居民最低生活保障申请（新）" in hub.client.get("/guides", params={"q": "dibao"}).text
+    assert "《社会救助暂行办法》第二章（修订）" in hub.client.get(
+        "/guides/MZ-001", params={"lang": "en"}).text  # the English page of the new version too
 
 
 def test_the_large_text_mode_is_remembered(hub):

@@ -12,9 +12,10 @@ import threading
 from pathlib import Path
 
 import requests
+import uvicorn
 
 from windowdesk.hub.cli import main
-from windowdesk.hub.server import READY_PREFIX
+from windowdesk.hub.server import EVENT_LOOP_AND_PARSER, READY_PREFIX
 from windowdesk.paths import resources_dir
 from windowdesk.sync.protocol import API_PREFIX, parse_changes_page, parse_push_reply
 
@@ -104,3 +105,19 @@ def test_the_workers_import_a_light_main_module_before_their_health_check_answer
     imported = subprocess.run([sys.executable, "-c", code, server.WORKER_MAIN], capture_output=True, text=True,
                               check=True, timeout=120).stdout.split()
     assert sorted(imported) == ["windowdesk", "windowdesk.hub"]
+
+
+def test_the_hub_is_served_on_libuv_s_event_loop_with_the_c_http_parser() -> None:
+    """Named, not left to uvicorn's "auto", which would fall back to the pure-Python loop
+    and parser without a word if the hub's package lacked them."""
+    async def app(scope, receive, send) -> None:
+        raise AssertionError("not called")
+
+    config = uvicorn.Config(app, **EVENT_LOOP_AND_PARSER)
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    loop = config.get_loop_factory()()
+    try:
+        assert type(loop).__module__.startswith("uvloop")
+    finally:
+        loop.close()

@@ -40,6 +40,11 @@ def _form_app(tmp_path) -> FastAPI:
 
     @app.get("/form")
     def form(request: Request):
+        return render(request, "public/status.html",
+                      {"large_text": False, "back": "/form", "case_number": "", "message": ""})
+
+    @app.get("/no-form")
+    def no_form(request: Request):
         return render(request, "base.html")
 
     @app.post("/form", dependencies=[Depends(csrf.require_csrf)])
@@ -62,6 +67,14 @@ def test_a_form_is_refused_without_the_token_of_this_browser(tmp_path):
     stranger.get("/form")
     refused = stranger.post("/form", data={csrf.FIELD: token})
     assert refused.status_code == 403 and "刷新页面" in refused.json()["detail"]
+
+
+def test_a_page_without_a_form_makes_no_token_and_sets_no_cookie(tmp_path):
+    client = TestClient(_form_app(tmp_path))
+    page = client.get("/no-form")
+    assert page.status_code == 200 and csrf.COOKIE not in page.cookies and "set-cookie" not in page.headers
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert csrf.COOKIE in client.get("/form").cookies  # the first page with a form sets it
 
 
 def _request_with_cookie(app: FastAPI, value: str) -> Request:

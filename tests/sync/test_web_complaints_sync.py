@@ -11,6 +11,7 @@ import requests
 
 from tests.web.human import answer_for
 from windowdesk.services import complaints
+from windowdesk.storage.models_quality import Complaint
 from windowdesk.sync import protocol
 
 from .test_sync_with_hub import blank_stations, enrolled, hub, new_station, sync  # noqa: F401
@@ -53,4 +54,31 @@ def test_a_web_complaint_reaches_the_center_s_window_and_its_reply_the_public_pa
     shown = browser.post(f"{base}/complaint", timeout=30, data={
         "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form).group(1), "number": number, "code": code})
     assert shown.status_code == 200 and "已联系您，系统已恢复，可随时来办" in shown.text
+    assert hub.unexpected_errors() == ""
+
+
+def test_a_window_s_reply_to_a_web_complaint_reaches_the_center_s_other_windows(hub, new_station) -> None:  # noqa: F811
+    """Every window of the center keeps a web complaint, and any of them may answer it:
+    the others learn of the answer at their next pull, as they do of the console's, and
+    keep it as a window's (the one that answered keeps its own)."""
+    base = hub.start()
+    station = enrolled(new_station(), hub)
+    neighbour = enrolled(new_station("CH", "02"), hub)
+    number, _code = _file(base, hub.data_dir, requests.Session())
+    assert sync(station).ok and sync(neighbour).ok
+    [view] = [c for c in complaints.list_complaints(station.db, station.ctx) if c.number == number]
+
+    complaints.reply_to_complaint(station.db, station.ctx, complaint_id=view.id, reply="已联系您，材料已补发")
+    assert sync(station).ok
+    pulled = sync(neighbour)
+    assert pulled.ok, pulled.error
+    assert protocol.CHANGE_COMPLAINT_REPLY in pulled.changed_kinds
+    [seen] = [c for c in complaints.list_complaints(neighbour.db, neighbour.ctx) if c.number == number]
+    assert (seen.status, seen.reply) == ("replied", "已联系您，材料已补发")
+    with neighbour.db.read() as session:
+        assert session.get(Complaint, view.id).reply_source == "window"
+
+    assert sync(station).ok  # the window that answered keeps its own reply, told once more or not
+    [own] = [c for c in complaints.list_complaints(station.db, station.ctx) if c.number == number]
+    assert (own.status, own.reply, own.replied_by) == ("replied", "已联系您，材料已补发", station.ctx.operator_name)
     assert hub.unexpected_errors() == ""

@@ -61,6 +61,10 @@ ENV_PUBLIC_ONLY = "WINDOWDESK_HUB_PUBLIC_ONLY"
 # objects instead of 700: a 10,000-event push spent 0.04-0.06 s of its ~1 s of hub CPU in
 # the collector, now under 0.01 s (bench/hub_push.py, gc_seconds).
 YOUNG_GC_THRESHOLD = 10_000
+# uvicorn's production choices, named rather than left to "auto" (which quietly falls
+# back to the pure-Python ones when they are missing): libuv's event loop and the C HTTP
+# parser cost a public page about half of what asyncio's loop and h11 do (bench/README.md).
+EVENT_LOOP_AND_PARSER = {"loop": "uvloop", "http": "httptools"}
 # What the worker processes of ``serve --workers N`` import as their main module.
 WORKER_MAIN = "windowdesk.hub.worker_main"
 
@@ -209,6 +213,7 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
         # Pushes from 200 windows arrive together at the end of the day: let them queue.
         backlog=2048,
         timeout_keep_alive=30,
+        **EVENT_LOOP_AND_PARSER,
         **proxy_options(settings),
     )
     if tls is not None:

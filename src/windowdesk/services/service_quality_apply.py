@@ -7,7 +7,9 @@ at any of them or at the hub).
 
 Idempotent like every change handler (services/sync_apply.py): the same change applied
 twice leaves the same result. A reply already given at the window is kept, not
-overwritten: the window's word reached the complainant first.
+overwritten: the window's word reached the complainant first. A web complaint's reply
+given at another window of the center comes the same way ("complaint.reply", source
+"window").
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ def _complaint_reply(session: Session, change: protocol.Change, now: dt.datetime
     complaint.reply = str(payload["reply"])
     complaint.replied_at = _at(payload)
     complaint.replied_by = str(payload.get("by") or "")[:60]
-    complaint.reply_source = "hub"
+    # Given at the console, or at another window of this center (a web complaint, which
+    # every window keeps): kept as that window's, so the hub's word does not replace it.
+    complaint.reply_source = "window" if payload.get("source") == "window" else "hub"
     return change.kind
 
 

@@ -27,6 +27,7 @@ from windowdesk.hub.schemas import (
     PushResult,
     WhoAmIReply,
 )
+from windowdesk.hub.services.complaint_reply_relay import needs_feed
 from windowdesk.hub.services.enrollment import WorkstationIdentity, enroll
 from windowdesk.hub.services.feed import read_changes
 from windowdesk.hub.services.push import PushOutcome, apply_push
@@ -136,7 +137,7 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
             return None
         now = utc_now()
         return db.run_write(lambda session: apply_push(
-            session, pusher=pusher, events=events, now=now, language=language))
+            session, pusher=pusher, events=events, now=now, language=language), feed=needs_feed(events))
 
     slot = service_slot(request.scope)
     started = time.perf_counter()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_state import CaseStatus
@@ -134,24 +134,30 @@ def public_case(db: HubDatabase, case_id: str) -> PublicCase | None:
         return read_public_case(session, case_id)
 
 
+# The case page's reads, built once (building a statement cost more than running it):
+# the case's columns the page shows, not the whole row as an ORM object.
+CASE_ROW = select(Case.id, Case.case_number, Case.status, Case.item_code, Case.center_code, Case.applicant_kind,
+                  Case.applicant_id, Case.accepted_at).where(Case.id == bindparam("case_id"))
+TIMELINE = (select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id, CaseEvent.note)
+            .where(CaseEvent.case_id == bindparam("case_id")).order_by(CaseEvent.seq))
+PUSHED_PAYLOAD = select(PushedEvent.payload).where(PushedEvent.event_id == bindparam("event_id"))
+APPLICANT_NAME = {model: select(model.name).where(model.id == bindparam("applicant_id"))
+                  for model in (Resident, Organisation)}
+
+
 def read_public_case(session: Session, case_id: str) -> PublicCase | None:
     """:func:`public_case` inside the caller's read (one snapshot for a whole page)."""
-    case = session.get(Case, case_id)
+    case = session.execute(CASE_ROW, {"case_id": case_id}).first()
     if case is None:
         return None
-    timeline = session.execute(
-        select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id, CaseEvent.note)
-        .where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
-    ).all()
+    timeline = session.execute(TIMELINE, {"case_id": case.id}).all()
     steps = tuple(Step(row.to_status, row[1]) for row in timeline)
     # The promised date is in the acceptance as pushed: one read by its primary key
     # (a join let PostgreSQL plan a scan of every pushed event).
     accepted_event = next((row.event_id for row in timeline if row.kind == StepKind.ACCEPTED and row.event_id), None)
-    accepted = session.scalar(
-        select(PushedEvent.payload).where(PushedEvent.event_id == accepted_event)
-    ) if accepted_event else None
+    accepted = session.scalar(PUSHED_PAYLOAD, {"event_id": accepted_event}) if accepted_event else None
     model = Resident if case.applicant_kind == "resident" else Organisation
-    name = session.scalar(select(model.name).where(model.id == case.applicant_id)) or ""
+    name = session.scalar(APPLICANT_NAME[model], {"applicant_id": case.applicant_id}) or ""
     missing: tuple[str, ...] = ()
     if case.status == CaseStatus.SUSPENDED.value:
         asked = next((row.note for row in reversed(timeline) if row.to_status == case.status), "")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.catalog import parse_catalog
@@ -39,6 +39,9 @@ FORM_KIND_WORDS = {
 class PublishedCatalog:
     catalog: Catalog
     keys: dict[str, ItemSearchKeys]  # item code -> its name's and keywords' pinyin
+    # The published version's content fingerprint: what is worked out from this version
+    # alone (the pages' rendered guides) is kept under it, and a new publication changes it.
+    fingerprint: str = ""
 
     def department_name(self, code: str) -> str:
         return next((d.name for d in self.catalog.departments if d.code == code), code)
@@ -54,13 +57,16 @@ class PublishedCatalog:
 
 _parsed: dict[str, PublishedCatalog] = {}  # by the version's content fingerprint
 _parsing = threading.Lock()
+# Built once, on the table (not the ORM's entity): every public page reads the current
+# version, and building the statement cost more than running it.
+_versions = CatalogVersion.__table__
+LATEST_VERSION = select(_versions.c.version, _versions.c.content_sha256).order_by(_versions.c.imported_at.desc()).limit(1)
+VERSION_DOCUMENTS = select(_versions.c.documents).where(_versions.c.version == bindparam("version"))
 
 
 def current_catalog(session: Session) -> PublishedCatalog | None:
     """The catalog the hub published last; None before any was."""
-    latest = session.execute(
-        select(CatalogVersion.version, CatalogVersion.content_sha256).order_by(CatalogVersion.imported_at.desc()).limit(1)
-    ).first()
+    latest = session.execute(LATEST_VERSION).first()
     if latest is None:
         return None
     version, fingerprint = latest
@@ -71,11 +77,10 @@ def current_catalog(session: Session) -> PublishedCatalog | None:
         found = _parsed.get(fingerprint)
         if found is None:
             # The version was read in this same snapshot, above: it is there.
-            documents = session.execute(
-                select(CatalogVersion.documents).where(CatalogVersion.version == version)).scalar_one()
+            documents = session.execute(VERSION_DOCUMENTS, {"version": version}).scalar_one()
             catalog = parse_catalog(documents["centers"], documents["departments"], documents["items"])
             found = PublishedCatalog(
-                catalog, {item.code: item_search_keys(item.name, item.keywords) for item in catalog.items}
+                catalog, {item.code: item_search_keys(item.name, item.keywords) for item in catalog.items}, fingerprint
             )
             _parsed.clear()  # only the current version is served
             _parsed[fingerprint] = found

@@ -23,7 +23,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services.public_cases import FOUND, LOCKED, LOOKUP_WINDOW, MAX_TRIES, WRONG, address_scope
@@ -187,9 +187,15 @@ def _view(row: Question) -> QuestionView:
                         row.answered_at)
 
 
+_questions = Question.__table__
+# Built once, on the table: every guide page reads it.
+PUBLISHED_FAQS = select(_questions.c.faq_question, _questions.c.faq_answer, _questions.c.published_at).where(
+    _questions.c.item_code == bindparam("item_code"), _questions.c.published_at.is_not(None)).order_by(
+    _questions.c.published_at.desc())
+
+
 def faqs(session: Session, *, item_code: str) -> list[Faq]:
     """The item's published questions and answers, newest first."""
-    rows = session.execute(select(Question.faq_question, Question.faq_answer, Question.published_at).where(
-        Question.item_code == item_code, Question.published_at.is_not(None)).order_by(Question.published_at.desc()))
+    rows = session.execute(PUBLISHED_FAQS, {"item_code": item_code})
     return [Faq(question, answer, published_at) for question, answer, published_at in rows
             if published_at is not None]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import literal, select
+from sqlalchemy import bindparam, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,14 +74,16 @@ def _stage(status: str) -> str:
     return "completed" if status in FINISHED else "accepted"
 
 
+# Built once (the case page reads it on every view).
+WEB_ROUNDS = select(Rating.round, Rating.rated_at).where(
+    # The channel spelled out, not bound: only then may SQLite use the partial index
+    # (ux_ratings_web_case_stage_round) instead of reading every rating.
+    Rating.case_id == bindparam("case_id"), Rating.stage == bindparam("stage"),
+    Rating.channel == literal(WEB_CHANNEL, literal_execute=True)).order_by(Rating.round)
+
+
 def _rounds(session: Session, case_id: str, stage: str) -> list[tuple[int | None, dt.datetime]]:
-    return [(round_, at) for round_, at in session.execute(
-        select(Rating.round, Rating.rated_at).where(
-            # The channel spelled out, not bound: only then may SQLite use the partial index
-            # (ux_ratings_web_case_stage_round) instead of reading every rating.
-            Rating.case_id == case_id, Rating.stage == stage,
-            Rating.channel == literal(WEB_CHANNEL, literal_execute=True)).order_by(Rating.round)
-    )]
+    return [(round_, at) for round_, at in session.execute(WEB_ROUNDS, {"case_id": case_id, "stage": stage})]
 
 
 def _next_round(rounds: list[tuple[int | None, dt.datetime]], now: dt.datetime) -> int | None:

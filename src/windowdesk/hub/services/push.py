@@ -20,7 +20,9 @@ each event in its own savepoint, so that only the conflicting events are rejecte
 Concurrency (PostgreSQL): the batch first locks its workstation's row, so two pushes
 from one workstation (a resend while the first is still running) run one after the
 other; then the cases it changes, in id order, so pushes from different windows cannot
-deadlock on them. Pushes never append to the change feed and so run in parallel.
+deadlock on them. Pushes do not append to the change feed and so run in parallel; the
+one exception, a batch that answers a web complaint (complaint_reply_relay: the center's
+other windows are told), runs in the feed's transaction, ``write(feed=True)``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from windowdesk.domain.catalog_model import CENTER_CODE
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.language import SOURCE_LANGUAGE, Text, translate
 from windowdesk.hub.services import case_figures
+from windowdesk.hub.services.complaint_reply_relay import relay_replies
 from windowdesk.hub.services.push_rules import (
     CREATING_KINDS,
     STATEMENT_ORDER,
@@ -113,6 +116,8 @@ def apply_push(
     # The report's figures of the cases this push changed, in the same transaction.
     case_figures.refresh(session, [event.entity_id for event, outcome in zip(events, outcomes, strict=True)
                                    if outcome.status == APPLIED and event.entity == "case"])
+    # A reply to a web complaint, told to the center's other windows (complaint_reply_relay).
+    relay_replies(session, events, [outcome.status for outcome in outcomes], now)
     return outcomes
 
 

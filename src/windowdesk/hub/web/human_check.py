@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import random
 import secrets
 import threading
 import time
@@ -63,10 +64,13 @@ def new_challenge(settings: HubSettings, *, now: float | None = None) -> Challen
     expires = int((now or time.time()) + TTL_S)
     nonce = secrets.token_urlsafe(9)
     token = f"{nonce}.{expires}.{_mac(settings, nonce, expires, answer)}"
-    return Challenge(token=token, image=_svg_uri(f"{left}{sign}{right}=?", draw))
+    # The sum is the operating system's randomness; the strokes' 150-odd small shifts
+    # only have to differ from one picture to the next: a generator seeded from it (one
+    # system call instead of one per shift; the public pages draw a picture per view).
+    return Challenge(token=token, image=_svg_uri(f"{left}{sign}{right}=?", random.Random(draw.getrandbits(128))))
 
 
-def _svg_uri(text: str, draw: secrets.SystemRandom) -> str:
+def _svg_uri(text: str, draw: random.Random) -> str:
     strokes = []
     for position, character in enumerate(text):
         lines = _SIGNS.get(character) or [_SEGMENTS[s] for s in _DIGITS[character]]

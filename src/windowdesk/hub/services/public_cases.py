@@ -137,7 +137,7 @@ def public_case(db: HubDatabase, case_id: str) -> PublicCase | None:
 # The case page's reads, built once (building a statement cost more than running it):
 # the case's columns the page shows, not the whole row as an ORM object.
 CASE_ROW = select(Case.id, Case.case_number, Case.status, Case.item_code, Case.center_code, Case.applicant_kind,
-                  Case.applicant_id, Case.accepted_at).where(Case.id == bindparam("case_id"))
+                  Case.applicant_id, Case.accepted_at, Case.promised_date).where(Case.id == bindparam("case_id"))
 TIMELINE = (select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id, CaseEvent.note)
             .where(CaseEvent.case_id == bindparam("case_id")).order_by(CaseEvent.seq))
 PUSHED_PAYLOAD = select(PushedEvent.payload).where(PushedEvent.event_id == bindparam("event_id"))

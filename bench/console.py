@@ -24,7 +24,9 @@ Timed through the services the pages call (the page's rendering is not in it):
 * ``card_cases_p95_ms``: a drill-down (red cases of a random center);
 * ``city_year_report_ms`` (the median), ``city_year_report_p50_ms``, ``_p95_ms`` and
   ``_cpu_ms`` (this process's CPU time, median): ``reports.city_report`` for the last 365
-  days by center, ``--report-runs`` times (``--no-report`` skips it). The report counts the
+  days by center, ``--report-runs`` times (``--no-report`` skips it); after each run the
+  same report counted from every case's and rating's row (``from_rows``, as before the
+  day sums): ``rows_city_year_report_p50_ms``, ``_p95_ms``, ``_cpu_ms``. The report counts the
   cases' figures (``case_figures``), which the generator has the hub work out itself
   (``case_figures.rebuild``, as ``windowdesk-hub rebuild-case-figures`` does after an
   upgrade): ``case_figures_seconds``. ``--old-report`` also times, once and between the
@@ -291,12 +293,21 @@ def _old_report() -> Callable[..., object]:
 
 def _time_year_report(db: HubDatabase, today: dt.date, runs: int, old: bool) -> dict:
     """The year's report by center ``runs`` times (each in a session of its own), wall
-    and CPU time; with ``old``, the former report once, half-way through the runs."""
+    and CPU time; each run followed by the same report counted from every row
+    (``from_rows``, as before the day sums), so the two are compared under the same load;
+    with ``old``, the former case-by-case report once, half-way through the runs."""
     from windowdesk.hub.services import reports
 
     period = {"start": today - dt.timedelta(days=365), "end": today - dt.timedelta(days=1), "by": "center"}
     wall, cpu, found = [], [], {}
+    rows_wall, rows_cpu = [], []
     for n in range(runs + 1):  # the first warms up
+        with db.read() as session:
+            began, began_cpu = time.perf_counter(), time.process_time()
+            reports.city_report(session, **period, from_rows=True)  # type: ignore[arg-type]
+            if n:
+                rows_wall.append((time.perf_counter() - began) * 1000)
+                rows_cpu.append((time.process_time() - began_cpu) * 1000)
         if old and n == runs // 2 + 1:
             with db.read() as session:
                 began, began_cpu = time.perf_counter(), time.process_time()
@@ -310,6 +321,10 @@ def _time_year_report(db: HubDatabase, today: dt.date, runs: int, old: bool) -> 
                 wall.append((time.perf_counter() - began) * 1000)
                 cpu.append((time.process_time() - began_cpu) * 1000)
     log(f"year report: wall {sorted(round(t) for t in wall)} ms, cpu {sorted(round(t) for t in cpu)} ms")
+    log(f"from rows: wall {sorted(round(t) for t in rows_wall)} ms, cpu {sorted(round(t) for t in rows_cpu)} ms")
+    found.update(rows_city_year_report_p50_ms=round(percentile(rows_wall, 50)),
+                 rows_city_year_report_p95_ms=round(percentile(rows_wall, 95)),
+                 rows_city_year_report_cpu_ms=round(percentile(rows_cpu, 50)))
     return {"city_year_report_ms": round(percentile(wall, 50)), "city_year_report_p50_ms": round(percentile(wall, 50)),
             "city_year_report_p95_ms": round(percentile(wall, 95)), "city_year_report_cpu_ms": round(percentile(cpu, 50)),
             "city_year_report_runs": runs, **found}

@@ -72,10 +72,12 @@ def check_period(start: dt.date, end: dt.date) -> None:
 
 def city_report(
     session: Session, *, start: dt.date, end: dt.date, by: str = "center", center: str | None = None,
-    department: str | None = None,
+    department: str | None = None, from_rows: bool = False,
 ) -> Report:
     """The figures of every center (or ``center``) for the local days start..end; with
-    ``department``, of that department's items only (what its staff token may read)."""
+    ``department``, of that department's items only (what its staff token may read).
+    ``from_rows``: from every case's and rating's row even where their day sums serve
+    (as before the sums; bench/console.py times the two ways side by side)."""
     if by not in GROUPINGS:
         raise InvalidInput(Text(N_("--by must be one of: {choices}."), choices=", ".join(GROUPINGS)))
     check_period(start, end)
@@ -85,10 +87,10 @@ def city_report(
     items = item_limits(session)
     period = _Period(start, end, zones, center)
     groups: dict[str | None, Figures] = defaultdict(Figures)
-    _count_cases(session, period, by, department, groups)
+    _count_cases(session, period, by, department, groups, from_rows)
     departments = {code: terms[0] for code, terms in items.items()}
     _count_decisions(session, period, by, department, departments, groups)
-    _count_ratings(session, period, by, department, departments, groups)
+    _count_ratings(session, period, by, department, departments, groups, from_rows)
     _count_complaints(session, period, by, department, departments, groups)
     counted = {key: figures for key, figures in groups.items() if figures != Figures()}
     total = Figures()
@@ -132,11 +134,11 @@ class _Period:
 
 
 def _count_cases(session: Session, period: _Period, by: str, department: str | None,
-                 groups: dict[str | None, Figures]) -> None:
+                 groups: dict[str | None, Figures], from_rows: bool) -> None:
     """The cases' figures: by center, window or operator from their sums per day
     (case_figure_days) and the few cases counted apart; by department, or for one
     department, from every case's row (a department's items are a part of the city's)."""
-    if by == "department" or department is not None:
+    if by == "department" or department is not None or from_rows:
         _count_case_rows(session, period, by, department, groups)
         return
     _count_day_sums(session, period, by, groups)
@@ -299,10 +301,10 @@ def _count_decisions(session: Session, period: _Period, by: str, department: str
 
 
 def _count_ratings(session: Session, period: _Period, by: str, department: str | None,
-                   departments: dict[str, str | None], groups: dict[str | None, Figures]) -> None:
+                   departments: dict[str, str | None], groups: dict[str | None, Figures], from_rows: bool) -> None:
     """From their sums per day (rating_days) by center, window or operator; by department,
     or for one department, from the ratings themselves (a rating names its item)."""
-    if by == "department" or department is not None:
+    if by == "department" or department is not None or from_rows:
         _count_rating_rows(session, period, by, department, departments, groups)
         return
     d = RatingDay

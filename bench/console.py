@@ -194,14 +194,18 @@ def _copy_to_postgres(path: Path, url: str) -> None:
 
 
 def _sum_figures_if_missing(url: str) -> None:
-    """The figures' day sums of a database whose figures were made before them (a kept
-    file or database of an older version), as ``windowdesk-hub migrate`` makes them."""
-    from windowdesk.hub.services import figure_days
+    """The cases' figures and their day sums where they are missing (a kept file or
+    database of an older version, or copied without figures), as ``windowdesk-hub
+    migrate`` makes them after an upgrade."""
+    from windowdesk.hub.services import case_figures, figure_days
     from windowdesk.hub.storage.database import HubDatabase
 
     db = HubDatabase(url)
     started = time.perf_counter()
     try:
+        if db.run_write(case_figures.fill_if_missing):
+            log(f"worked out the cases' figures in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
         if db.run_write(figure_days.sum_if_missing):
             log(f"summed the figures by day in {time.perf_counter() - started:.1f} s")
     finally:
@@ -425,7 +429,6 @@ def main(argv: list[str] | None = None) -> int:
             from windowdesk.hub.storage.migrate import migrate_to_head
 
             migrate_to_head(f"sqlite:///{path}")  # a kept file made by an older version
-            _sum_figures_if_missing(f"sqlite:///{path}")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             started = time.perf_counter()
@@ -439,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             cases = counting.execute("SELECT count(*) FROM cases").fetchone()[0]
         if args.hub == "sqlite":
             url = f"sqlite:///{path}"
+            _sum_figures_if_missing(url)
         else:
             started = time.perf_counter()
             _copy_to_postgres(path, url)

@@ -7,7 +7,8 @@ keeps), ``case_figures.refresh`` of ``--cases`` random cases, as a push or a hub
 runs it, in a transaction rolled back at the end; each round twice, interleaved: with the
 day sums (as the hub runs) and with ``figure_days``' three steps made no-ops (as before
 issue 26's sums). Wall and CPU time (this process; on PostgreSQL the server's work shows
-in the wall time only) per case. Last stdout line: one JSON object.
+in the wall time only) per case. Then the push's other hook, ``figure_days.add_ratings``,
+on ``--cases`` random ratings: per rating. Last stdout line: one JSON object.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def _run(url: str, cases: int, rounds: int) -> dict:
     from windowdesk.hub.services import case_figures, figure_days
     from windowdesk.hub.storage.database import HubDatabase
     from windowdesk.hub.storage.models import Case
+    from windowdesk.hub.storage.models_quality import Rating
 
     db = HubDatabase(url)
     real = (figure_days.rows_of, figure_days.add_case, figure_days.apply)
@@ -58,7 +60,21 @@ def _run(url: str, cases: int, rounds: int) -> dict:
                         session.rollback()
                 finally:
                     figure_days.rows_of, figure_days.add_case, figure_days.apply = real
-        result = {}
+        with db.read() as session:
+            ratings = list(session.scalars(select(Rating.id)))
+        rated: list[tuple[float, float]] = []
+        for _ in range(rounds):  # the push's second hook: the ratings it stored, counted by day
+            chosen = rng.sample(ratings, min(cases, len(ratings)))
+            with db.write() as session:
+                began, began_cpu = time.perf_counter(), time.process_time()
+                figure_days.add_ratings(session, chosen)
+                session.flush()
+                rated.append((time.perf_counter() - began, time.process_time() - began_cpu))
+                session.rollback()
+        result = {
+            "add_ratings_ms_per_rating": round(statistics.median(w for w, _ in rated) * 1000 / len(chosen), 3),
+            "add_ratings_cpu_ms_per_rating": round(statistics.median(c for _, c in rated) * 1000 / len(chosen), 3),
+        }
         for variant, found in times.items():
             result[f"{variant}_ms_per_case"] = round(statistics.median(w for w, _ in found) * 1000 / cases, 3)
             result[f"{variant}_cpu_ms_per_case"] = round(statistics.median(c for _, c in found) * 1000 / cases, 3)

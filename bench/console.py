@@ -208,6 +208,8 @@ def _sum_figures_if_missing(url: str) -> None:
         started = time.perf_counter()
         if db.run_write(figure_days.sum_if_missing):
             log(f"summed the figures by day in {time.perf_counter() - started:.1f} s")
+        with db.write() as session:  # the planner's statistics of the tables just filled
+            session.connection().exec_driver_sql("ANALYZE")
     finally:
         db.dispose()
 

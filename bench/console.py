@@ -24,7 +24,9 @@ Timed through the services the pages call (the page's rendering is not in it):
 * ``card_cases_p95_ms``: a drill-down (red cases of a random center);
 * ``city_year_report_ms`` (the median), ``city_year_report_p50_ms``, ``_p95_ms`` and
   ``_cpu_ms`` (this process's CPU time, median): ``reports.city_report`` for the last 365
-  days by center, ``--report-runs`` times (``--no-report`` skips it). The report counts the
+  days by center, ``--report-runs`` times (``--no-report`` skips it); after each run the
+  same report counted from every case's and rating's row (``from_rows``, as before the
+  day sums): ``rows_city_year_report_p50_ms``, ``_p95_ms``, ``_cpu_ms``. The report counts the
   cases' figures (``case_figures``), which the generator has the hub work out itself
   (``case_figures.rebuild``, as ``windowdesk-hub rebuild-case-figures`` does after an
   upgrade): ``case_figures_seconds``. ``--old-report`` also times, once and between the
@@ -35,7 +37,10 @@ Generating: 500,000 cases take about 4 minutes on SQLite, 2,000,000 about 16 (wr
 in bulk by SQL; the figures by the hub's own code).
 
 ``WINDOWDESK_BENCH_POSTGRES_URL`` (else ``WINDOWDESK_TEST_POSTGRES_URL``) names the server;
-the database made there is dropped at the end. Last stdout line: one JSON object.
+the database made there is dropped at the end, unless ``--postgres-database NAME`` names
+it: then a database of that name that already holds cases is measured as it is (migrated
+to the current schema first; nothing generated or copied), and one that does not exist is
+made, filled and kept for the next run. Last stdout line: one JSON object.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ SEED = 20261207
 COPIED_TABLES = ("centers", "windows", "departments", "catalog_versions", "catalog_items", "calendar_years",
                  "calendar_overrides", "operators", "workstations", "cases", "case_events", "pushed_events",
                  "case_parts", "ratings", "complaints", "rectifications", "notifications", "refusals",
-                 "case_figures")
+                 "case_figures", "case_figure_days")
 
 
 def _add_console_data(path: Path, today: dt.date) -> dict:
@@ -169,6 +174,8 @@ def _copy_to_postgres(path: Path, url: str) -> None:
     with psycopg.connect(plain) as target:
         for table in COPIED_TABLES:
             columns = [row[1] for row in source.execute(f"PRAGMA table_info({table})")]
+            if not columns:  # a kept file from before the table: made on PostgreSQL below
+                continue
             listed = ", ".join(columns)
             selected = listed.replace("payload", "json_remove(payload, '$.materials') AS payload") \
                 if table == "pushed_events" else listed
@@ -183,6 +190,28 @@ def _copy_to_postgres(path: Path, url: str) -> None:
         target.autocommit = True
         target.execute("ANALYZE")
     source.close()
+    _sum_figures_if_missing(url)
+
+
+def _sum_figures_if_missing(url: str) -> None:
+    """The cases' figures and their day sums where they are missing (a kept file or
+    database of an older version, or copied without figures), as ``windowdesk-hub
+    migrate`` makes them after an upgrade."""
+    from windowdesk.hub.services import case_figures, figure_days
+    from windowdesk.hub.storage.database import HubDatabase
+
+    db = HubDatabase(url)
+    started = time.perf_counter()
+    try:
+        if db.run_write(case_figures.fill_if_missing):
+            log(f"worked out the cases' figures in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        if db.run_write(figure_days.sum_if_missing):
+            log(f"summed the figures by day in {time.perf_counter() - started:.1f} s")
+        with db.write() as session:  # the planner's statistics of the tables just filled
+            session.connection().exec_driver_sql("ANALYZE")
+    finally:
+        db.dispose()
 
 
 def _actor(role: str, department: str | None = None):
@@ -270,12 +299,21 @@ def _old_report() -> Callable[..., object]:
 
 def _time_year_report(db: HubDatabase, today: dt.date, runs: int, old: bool) -> dict:
     """The year's report by center ``runs`` times (each in a session of its own), wall
-    and CPU time; with ``old``, the former report once, half-way through the runs."""
+    and CPU time; each run followed by the same report counted from every row
+    (``from_rows``, as before the day sums), so the two are compared under the same load;
+    with ``old``, the former case-by-case report once, half-way through the runs."""
     from windowdesk.hub.services import reports
 
     period = {"start": today - dt.timedelta(days=365), "end": today - dt.timedelta(days=1), "by": "center"}
     wall, cpu, found = [], [], {}
+    rows_wall, rows_cpu = [], []
     for n in range(runs + 1):  # the first warms up
+        with db.read() as session:
+            began, began_cpu = time.perf_counter(), time.process_time()
+            reports.city_report(session, **period, from_rows=True)  # type: ignore[arg-type]
+            if n:
+                rows_wall.append((time.perf_counter() - began) * 1000)
+                rows_cpu.append((time.process_time() - began_cpu) * 1000)
         if old and n == runs // 2 + 1:
             with db.read() as session:
                 began, began_cpu = time.perf_counter(), time.process_time()
@@ -289,27 +327,64 @@ def _time_year_report(db: HubDatabase, today: dt.date, runs: int, old: bool) -> 
                 wall.append((time.perf_counter() - began) * 1000)
                 cpu.append((time.process_time() - began_cpu) * 1000)
     log(f"year report: wall {sorted(round(t) for t in wall)} ms, cpu {sorted(round(t) for t in cpu)} ms")
+    log(f"from rows: wall {sorted(round(t) for t in rows_wall)} ms, cpu {sorted(round(t) for t in rows_cpu)} ms")
+    found.update(rows_city_year_report_p50_ms=round(percentile(rows_wall, 50)),
+                 rows_city_year_report_p95_ms=round(percentile(rows_wall, 95)),
+                 rows_city_year_report_cpu_ms=round(percentile(rows_cpu, 50)))
     return {"city_year_report_ms": round(percentile(wall, 50)), "city_year_report_p50_ms": round(percentile(wall, 50)),
             "city_year_report_p95_ms": round(percentile(wall, 95)), "city_year_report_cpu_ms": round(percentile(cpu, 50)),
             "city_year_report_runs": runs, **found}
 
 
-def _postgres_database(admin_url: str):
+def _postgres_database(admin_url: str, kept: str | None = None):
+    """(url, drop or None, whether it holds cases already): a fresh database dropped at
+    the end, or the ``kept`` one (made when missing, never dropped)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool
 
-    name = f"wdbench_console_{secrets.token_hex(4)}"
+    name = kept or f"wdbench_console_{secrets.token_hex(4)}"
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     admin = create_engine(make_url(admin_url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    if kept:
+        admin.dispose()
+        return url, None, bool(exists) and _holds_cases(url)
 
     def drop() -> None:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
+    return url, drop, False
+
+
+def _holds_cases(url: str) -> bool:
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return inspect(connection).has_table("cases") and \
+                connection.scalar(text("SELECT EXISTS (SELECT 1 FROM cases)"))
+    finally:
+        engine.dispose()
+
+
+def _cases_in(url: str) -> int:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(text("SELECT count(*) FROM cases"))
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=os.environ.get("WINDOWDESK_BENCH_POSTGRES_URL")
                         or os.environ.get("WINDOWDESK_TEST_POSTGRES_URL"))
     parser.add_argument("--keep", type=Path, help="keep the generated SQLite hub here (reused if it exists)")
+    parser.add_argument("--postgres-database", metavar="NAME",
+                        help="with --hub postgresql: measure this database if it holds cases, else make it "
+                             "and keep it (e.g. windowdesk_bench_2m)")
     parser.add_argument("--no-report", action="store_true", help="do not time the city-wide year report")
     parser.add_argument("--report-runs", type=int, default=10, help="timed runs of the year's report")
     parser.add_argument("--old-report", action="store_true",
@@ -331,10 +409,29 @@ def main(argv: list[str] | None = None) -> int:
 
     set_locale("en")
     today = dt.date.today()
+    url: str = ""
+    drop, reused = None, False
+    if args.hub == "postgresql":
+        url, drop, reused = _postgres_database(args.postgres_url, args.postgres_database)
+    if reused:
+        from windowdesk.hub.storage.migrate import migrate_to_head
+
+        migrate_to_head(url)
+        _sum_figures_if_missing(url)
+        result = {"hub": args.hub, "reused": args.postgres_database, "cases": _cases_in(url),
+                  **_measure(url, args.samples, 0 if args.no_report else args.report_runs, args.old_report)}
+        result.update(python=platform.python_version(), machine=platform.machine())
+        log(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
     with tempfile.TemporaryDirectory(prefix="wd-bench-console-") as tmp:
         path = args.keep or Path(tmp) / "hub" / "hub.sqlite3"
         made: dict = {"reused": True}
-        if not path.exists():
+        if path.exists():
+            from windowdesk.hub.storage.migrate import migrate_to_head
+
+            migrate_to_head(f"sqlite:///{path}")  # a kept file made by an older version
+        else:
             path.parent.mkdir(parents=True, exist_ok=True)
             started = time.perf_counter()
             _make_hub(path)
@@ -345,9 +442,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"made {made}")
         with sqlite3.connect(path) as counting:
             cases = counting.execute("SELECT count(*) FROM cases").fetchone()[0]
-        url, drop = f"sqlite:///{path}", None
-        if args.hub == "postgresql":
-            url, drop = _postgres_database(args.postgres_url)
+        if args.hub == "sqlite":
+            url = f"sqlite:///{path}"
+            _sum_figures_if_missing(url)
+        else:
             started = time.perf_counter()
             _copy_to_postgres(path, url)
             made["copy_seconds"] = round(time.perf_counter() - started, 1)

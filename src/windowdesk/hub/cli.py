@@ -42,6 +42,7 @@ from windowdesk.hub.services import (
     case_figures,
     catalog_import,
     enrollment,
+    figure_days,
     hall_link,
 )
 from windowdesk.hub.services.clocks import center_time
@@ -510,6 +511,7 @@ def _upgrade(url: str) -> None:
     db = HubDatabase(url)
     try:
         db.run_write(case_figures.fill_if_missing)
+        db.run_write(figure_days.sum_if_missing)  # figures made before their day sums
     finally:
         db.dispose()
 

@@ -23,7 +23,7 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import InvalidInput, NotFound
 from windowdesk.hub.language import Text
-from windowdesk.hub.services import case_figures
+from windowdesk.hub.services import case_figures, figure_days
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.storage.models import CalendarOverride, Case, Center, Department, Operator, Window
 from windowdesk.i18n import N_
@@ -77,6 +77,7 @@ def save_center(session: Session, *, code: str, name: str, kind: str, timezone: 
     session.flush()
     if moved:  # the center's local days are the report's
         case_figures.refresh(session, session.scalars(select(Case.id).where(Case.center_code == code)))
+        figure_days.resum_ratings(session, center=code)  # their local days moved too
     return Saved(created)
 
 

@@ -33,6 +33,7 @@ from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS
 from windowdesk.domain.time_limits import Suspension, suspensions_from
+from windowdesk.hub.services import figure_days
 from windowdesk.hub.services.id_lists import Among, among_array, among_json, bound_ids, ids_as_json
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import (
@@ -45,7 +46,7 @@ from windowdesk.hub.storage.models import (
     CatalogVersion,
     Center,
 )
-from windowdesk.hub.storage.models_figures import CaseFigures
+from windowdesk.hub.storage.models_figures import CaseFigureDay, CaseFigures
 
 DECIDED = (CaseStatus.APPROVED.value, CaseStatus.REJECTED.value)  # the delivery deadline runs from here
 CHUNK = 500  # ids per IN (...) list
@@ -238,8 +239,11 @@ def _rows(session: Session, ids: Sequence[str], terms: Terms) -> list[dict[str, 
         timelines[case_id].append((terms.day(centers[case_id], at), status))
     proxies = set(connection.execute(reads.proxies, bound).scalars())
     deferred = set(connection.execute(reads.deferred, bound).scalars())
-    return [figures_row(case, timelines[case.id], proxy=case.id in proxies, deferred=case.id in deferred,
+    rows = [figures_row(case, timelines[case.id], proxy=case.id in proxies, deferred=case.id in deferred,
                         terms=terms) for case in cases]
+    for row in rows:
+        row["counted_apart"] = figure_days.counted_apart(row)
+    return rows
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -255,13 +259,18 @@ def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = Non
         return 0
     terms = terms or Terms.read(session)
     session.flush()  # the ORM's pending steps (a hub decision) are part of the case
-    written = 0
+    written, changes = 0, figure_days.new_changes()
     for chunk in _chunks(ids):
         rows = _rows(session, chunk, terms)
+        for old in figure_days.rows_of(session, chunk):  # the day sums follow the rows replaced
+            figure_days.add_case(changes, old, -1)
         session.execute(delete(CaseFigures).where(CaseFigures.case_id.in_(chunk)))
         if rows:
             execute_many(session.connection(), _INSERT, rows)
+        for row in rows:
+            figure_days.add_case(changes, row, 1)
         written += len(rows)
+    figure_days.apply(session, changes)
     return written
 
 
@@ -305,6 +314,7 @@ def refresh_catalog(session: Session, before: CatalogTerms) -> int:
         count += refresh(session, session.scalars(select(Case.id).where(Case.item_code.in_(chunk))))
     for code in centers:
         count += refresh(session, session.scalars(select(Case.id).where(Case.center_code == code)))
+        figure_days.resum_ratings(session, center=code)  # their local days moved too
     return count
 
 
@@ -312,6 +322,8 @@ def rebuild(session: Session, *, batch: int = 20_000) -> int:
     """Every case's figures anew (after the migration that made the table, or a change
     of a center's time zone); one pass over the cases by id, ``batch`` at a time."""
     session.execute(delete(CaseFigures))
+    session.execute(delete(CaseFigureDay))
+    figure_days.resum_ratings(session)
     terms = Terms.read(session)
     count, after = 0, ""
     while True:

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_parts import DECIDABLE_CASE, PartStatus, part_departments
@@ -25,7 +26,14 @@ from windowdesk.hub.services import backoffice, case_pages, clock_stops, hub_aud
 from windowdesk.hub.services.case_pages import PageActor
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_case_reader, require_department
-from windowdesk.hub.services.time_cards import Card, center_clocks, light_of, spelled, today_and_warning_day
+from windowdesk.hub.services.time_cards import (
+    Card,
+    card_due_date,
+    card_of,
+    center_clocks,
+    spelled,
+    today_and_warning_day,
+)
 from windowdesk.hub.storage.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -38,6 +46,7 @@ from windowdesk.hub.storage.models import (
     Resident,
 )
 from windowdesk.hub.storage.models_applications import OnlineApplication
+from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
@@ -59,7 +68,7 @@ class QueueRow:
     item_name: str
     status: str
     accepted_at: dt.datetime  # on the case's center's clock
-    promised_date: dt.date | None
+    promised_date: dt.date | None  # as the cards count it: moved on by the suspensions
     light: Card  # a card, or why the case has none
     part_status: str | None  # the department's part of a parallel case, else None
 
@@ -121,7 +130,7 @@ class CaseRecord:
     applicant_name: str
     applicant_number: str  # masked
     accepted_at: dt.datetime
-    promised_date: dt.date | None
+    promised_date: dt.date | None  # as the cards count it: moved on by the suspensions
     light: Card  # a card, or why the case has none
     materials: list[Material]
     steps: list[Step]
@@ -174,11 +183,13 @@ def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime,
     total = session.scalar(select(func.count()).select_from(Case).where(waiting)) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
+    # Most urgent by the date the cards count to (time_cards.card_due_date, in SQL).
+    due = sql_case((Case.promised_date.is_(None), None), else_=func.coalesce(CaseFigures.due_day, Case.promised_date))
     rows = session.execute(
         select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
-               Case.promised_date)
-        .where(waiting)
-        .order_by(Case.promised_date.asc().nulls_last(), Case.accepted_at, Case.id)
+               Case.promised_date, CaseFigures.due_day)
+        .outerjoin(CaseFigures, CaseFigures.case_id == Case.id).where(waiting)
+        .order_by(due.asc().nulls_last(), Case.accepted_at, Case.id)
         .offset((page - 1) * page_size).limit(page_size)
     ).all()
     parts = dict(session.execute(
@@ -189,8 +200,8 @@ def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime,
     local_time = center_clocks(session)
     return QueuePage(department, [
         QueueRow(row.id, row.case_number, row.center_code, row.item_code, items[row.item_code], row.status,
-                 local_time(row.center_code, row.accepted_at), row.promised_date,
-                 light_of(row.status, row.promised_date, today, warning_day), parts.get(row.id))
+                 local_time(row.center_code, row.accepted_at), card_due_date(row.promised_date, row.due_day),
+                 card_of(row.status, row.promised_date, row.due_day, today, warning_day), parts.get(row.id))
         for row in rows
     ], page, pages, total)
 
@@ -283,11 +294,12 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
                   and (own_part is None or own_part.status not in DECIDED_PARTS))
     deciding = actor.role == DEPARTMENT and actor.department_code in deciders
     today, warning_day = today_and_warning_day(session, now)
+    due_day = session.scalar(select(CaseFigures.due_day).where(CaseFigures.case_id == case.id))
     return CaseRecord(
         case.id, case.case_number, case.status, case.center_code, center.name if center else case.center_code,
         case.window_id, case.item_code, item.name if item else case.item_code, deciders, case.applicant_kind,
-        name, number, center_time(session, case.center_code, case.accepted_at), case.promised_date,
-        light_of(case.status, case.promised_date, today, warning_day),
+        name, number, center_time(session, case.center_code, case.accepted_at),
+        card_due_date(case.promised_date, due_day), card_of(case.status, case.promised_date, due_day, today, warning_day),
         _materials(session, case), steps, parts, scanned_pages(session, actor=actor, case=case), may_decide,
         _commitment(session, case.id),
         deciding and case.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value),

@@ -31,6 +31,7 @@ from windowdesk.domain.service_quality import (
     needs_follow_up,
 )
 from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.hub.services import figure_days
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.services.public_cases import FINISHED
@@ -166,6 +167,7 @@ def _store(session: Session, case_id: str, level: int, grades: dict[str, int], c
         follow_up_outcome="", follow_up_closed_at=None, follow_up_closed_by="",
     ))
     session.flush()  # the unique index speaks here, before the change is numbered
+    figure_days.add_ratings(session, [rating_id])  # the report's sums by day
     append_change(
         session, kind=CHANGE_WEB_RATING, entity="rating", entity_id=rating_id, center_code=case.center_code,
         payload={

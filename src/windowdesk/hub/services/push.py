@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.catalog_model import CENTER_CODE
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.language import SOURCE_LANGUAGE, Text, translate
-from windowdesk.hub.services import case_figures
+from windowdesk.hub.services import case_figures, figure_days
 from windowdesk.hub.services.complaint_reply_relay import relay_replies
 from windowdesk.hub.services.push_rules import (
     CREATING_KINDS,
@@ -56,7 +56,7 @@ from windowdesk.hub.services.push_view import KnownEvent, known_events, load_vie
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED
+from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED, EventKind
 from windowdesk.text import as_unicode_text
 
 INSERT_PUSHED_EVENT = insert(PushedEvent.__table__)
@@ -116,6 +116,8 @@ def apply_push(
     # The report's figures of the cases this push changed, in the same transaction.
     case_figures.refresh(session, [event.entity_id for event, outcome in zip(events, outcomes, strict=True)
                                    if outcome.status == APPLIED and event.entity == "case"])
+    figure_days.add_ratings(session, [event.entity_id for event, outcome in zip(events, outcomes, strict=True)
+                                      if outcome.status == APPLIED and event.kind == EventKind.RATING_GIVEN])
     # A reply to a web complaint, told to the center's other windows (complaint_reply_relay).
     relay_replies(session, events, [outcome.status for outcome in outcomes], now)
     return outcomes

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import BindParameter, ColumnElement, and_, case, exists, func, literal, select
@@ -92,9 +93,26 @@ class NoCard(str, Enum):
 Card = Light | NoCard
 
 
+def card_due_date(promised_date: dt.date | None, due_day: dt.date | None) -> dt.date | None:
+    """The date a case's card counts to, on every page alike (the queue, the case, the
+    supervision office's cards, which count it in SQL by :func:`due_by`): the receipt's
+    promised date moved on by the suspensions (``case_figures.due_day``); the printed
+    one while a suspension runs (no moved date yet); none when the receipt had none."""
+    if promised_date is None:
+        return None
+    return promised_date if due_day is None else due_day
+
+
+def card_of(status: str, promised_date: dt.date | None, due_day: dt.date | None, today: dt.date,
+            warning_day: dt.date) -> Card:
+    """A case's card today from its printed and moved dates (:func:`card_due_date`)."""
+    return light_of(status, card_due_date(promised_date, due_day), today, warning_day)
+
+
 def light_of(status: str, promised: dt.date | None, today: dt.date, warning_day: dt.date) -> Card:
-    """The case's card today, or why it has none: its clock is stopped, or it has no
-    promised date (running, but nothing to be late against: not a stopped clock)."""
+    """The card today of a case due on ``promised`` (:func:`card_due_date`), or why it has
+    none: its clock is stopped, or it has no promised date (running, but nothing to be late
+    against: not a stopped clock)."""
     if status not in RUNNING:
         return NoCard.STOPPED if status == "suspended" else Light.DONE
     if promised is None:
@@ -256,7 +274,7 @@ def card_cases(
     page = min(max(1, page), pages)
     rows = session.execute(
         select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
-               CaseFigures.due_day.label("promised_date"))
+               Case.promised_date, CaseFigures.due_day)
         .join(*WITH_DUE).where(where).order_by(CaseFigures.due_day, Case.accepted_at, Case.id)
         .offset((page - 1) * page_size).limit(page_size)
     ).all()
@@ -264,8 +282,8 @@ def card_cases(
     return CardCases([
         CardCase(row.id, row.case_number, row.center_code, row.item_code,
                  items[row.item_code].name if row.item_code in items else row.item_code, row.status,
-                 local_time(row.center_code, row.accepted_at), row.promised_date,
-                 Light.RED if row.promised_date < today else Light.YELLOW)
+                 local_time(row.center_code, row.accepted_at), row.due_day,
+                 cast("Light", card_of(row.status, row.promised_date, row.due_day, today, warning_day)))
         for row in rows
     ], page, pages, total)
 

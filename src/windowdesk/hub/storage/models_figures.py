@@ -5,13 +5,18 @@ from the case, its steps, its proxy and deferred materials, the catalog's promis
 and the working calendar (hub/services/case_figures.py), in the same transaction as
 whatever changed one of them; the city-wide report then counts these rows in SQL instead
 of building every case's facts in Python. Days are the case's center's local days.
+
+``case_figure_days`` sums those rows per local day and window operator (hub/services/
+figure_days.py), kept by the same refresh in the same transaction, and ``rating_days``
+the ratings likewise: a year's report by center, window or operator reads a few hundred
+rows a day instead of every case and every rating.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from windowdesk.hub.storage.models import Base, CenterCode, Uuid
@@ -25,6 +30,9 @@ class CaseFigures(Base):
         Index("ix_case_figures_finished", "finished_day"),
         # The cards join an open case to its due day: from the index alone, not the row.
         Index("ix_case_figures_due", "case_id", "due_day"),
+        # The few cases the day sums cannot hold (figure_days.counted_apart), counted row by row.
+        Index("ix_case_figures_apart", "accepted_day", sqlite_where=text("counted_apart = 1"),
+              postgresql_where=text("counted_apart")),
     )
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     center_code: Mapped[str] = mapped_column(CenterCode)
@@ -54,3 +62,49 @@ class CaseFigures(Base):
     delivered_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # The first day more than DELIVERY_WORKING_DAYS working days after the decision.
     delivery_due_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Not in case_figure_days: a step dated before the acceptance or a delivery before the
+    # decision (a window's clock set wrong) makes a figure that no one day can hold.
+    # Rows made before the day sums existed are counted apart until they are summed.
+    counted_apart: Mapped[bool] = mapped_column(Boolean, server_default=true())
+
+
+class CaseFigureDay(Base):
+    """The figures of the cases of one window operator (as pushed: window and operator,
+    '' when none) that fall on one local day. Event figures count on their day (accepted,
+    completed, delivered); the open ones are changes (+1 the day a case becomes overdue,
+    -1 the day it stops being), summed up to a period's end."""
+
+    __tablename__ = "case_figure_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    center_code: Mapped[str] = mapped_column(CenterCode, primary_key=True)
+    window_key: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    operator_key: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    accepted: Mapped[int] = mapped_column(Integer)
+    proxy_accepted: Mapped[int] = mapped_column(Integer)
+    deferred_accepted: Mapped[int] = mapped_column(Integer)
+    online_accepted: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    handling_days: Mapped[int] = mapped_column(Integer)
+    delivered: Mapped[int] = mapped_column(Integer)
+    delivered_late: Mapped[int] = mapped_column(Integer)
+    open_overdue_change: Mapped[int] = mapped_column(Integer)
+    delivery_overdue_change: Mapped[int] = mapped_column(Integer)
+
+
+class RatingDay(Base):
+    """好差评 of one window operator (as the rating names them) on one local day of its
+    center, by level, and how many of them came from the web; kept with the ratings
+    (hub/services/figure_days.py) for the report by center, window or operator."""
+
+    __tablename__ = "rating_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    center_code: Mapped[str] = mapped_column(CenterCode, primary_key=True)
+    window_key: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    operator_key: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    rated_1: Mapped[int] = mapped_column(Integer)
+    rated_2: Mapped[int] = mapped_column(Integer)
+    rated_3: Mapped[int] = mapped_column(Integer)
+    rated_4: Mapped[int] = mapped_column(Integer)
+    rated_5: Mapped[int] = mapped_column(Integer)
+    web_ratings: Mapped[int] = mapped_column(Integer)

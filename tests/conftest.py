@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from windowdesk.domain import passwords
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.i18n import set_locale
 from windowdesk.services.context import CounterContext
@@ -22,6 +23,14 @@ from windowdesk.storage.db import Database
 from .slow_suites import SLOW_FIXTURES, SLOW_MODULES, SLOW_TESTS
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The one test-only setting of the password hash's cost, made before any fixture hashes one:
+# at production's (passwords.SCRYPT_N = 2**14) each hash and each check costs some 50 ms of
+# CPU, and hundreds of tests make accounts, log in or have a supervisor approve. A program
+# started without this setting hashes at production's cost
+# (tests/unit/domain/test_passwords.py::test_a_program_hashes_at_production_cost).
+TEST_SCRYPT_N = 2**10
+passwords.SCRYPT_N = TEST_SCRYPT_N
 
 
 def _starts_a_process(item: pytest.Item) -> bool:

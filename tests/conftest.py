@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from windowdesk.domain import passwords
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.i18n import set_locale
 from windowdesk.services.context import CounterContext
@@ -22,6 +24,20 @@ from windowdesk.storage.db import Database
 from .slow_suites import SLOW_FIXTURES, SLOW_MODULES, SLOW_TESTS
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The tests' compiled form (pytest rewrites each test module's asserts) and the sources'
+# bytecode are kept in __pycache__ even where the shell sets PYTHONDONTWRITEBYTECODE (this
+# machine's does): compiling some 550 test modules again cost each test process about 9 s of
+# CPU at every run, half of collecting the tests. Set here, before any test module is imported.
+sys.dont_write_bytecode = False
+
+# The one test-only setting of the password hash's cost, made before any fixture hashes one:
+# at production's (passwords.SCRYPT_N = 2**14) each hash and each check costs some 50 ms of
+# CPU, and hundreds of tests make accounts, log in or have a supervisor approve. A program
+# started without this setting hashes at production's cost
+# (tests/unit/domain/test_passwords.py::test_a_program_hashes_at_production_cost).
+TEST_SCRYPT_N = 2**10
+passwords.SCRYPT_N = TEST_SCRYPT_N
 
 
 def _starts_a_process(item: pytest.Item) -> bool:
@@ -89,17 +105,21 @@ def data_dir(tmp_path: Path) -> Path:
 @dataclass(frozen=True)
 class _Templates:
     """Databases made once per test process and copied for each test: migrating and seeding
-    the demo took over a second per test, a copy takes milliseconds."""
+    the demo took over a second per test, a copy takes milliseconds. What ``demo`` gives
+    beside its copy is read once here too: the demo's context (the same in every copy) and
+    the shipped calendar, read again for each test before (some 25 ms of CPU)."""
 
     key: bytes
     migrated: Path
     demo: Path
+    demo_ctx: CounterContext
+    calendar: WorkingCalendar
 
 
 @pytest.fixture(scope="session")
 def _database_templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
     from windowdesk.paths import resources_dir
-    from windowdesk.services import bootstrap
+    from windowdesk.services import bootstrap, working_days
     from windowdesk.storage.crypto import new_key
     from windowdesk.storage.migrate import migrate_to_head
 
@@ -112,12 +132,13 @@ def _database_templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
     db = Database(demo, key=key)
     try:
         bootstrap.ensure_demo(db, resources_dir())
+        demo_ctx = bootstrap.ensure_demo(db, resources_dir())  # seeded already: the context every copy reads
     finally:
         db.dispose()
     for template in (migrated, demo):
         # The last connection checkpointed and removed the write-ahead log: one file is the whole database.
         assert not template.with_name(template.name + "-wal").exists(), template
-    return _Templates(key, migrated, demo)
+    return _Templates(key, migrated, demo, demo_ctx, working_days.load_shipped_calendar(resources_dir()))
 
 
 def _copy_of(template: Path, data_dir: Path, key: bytes) -> Database:
@@ -196,9 +217,9 @@ def _demo_on(db: Database) -> Demo:
 
 
 @pytest.fixture
-def demo(migrated_db: Database) -> Demo:
+def demo(migrated_db: Database, _database_templates: _Templates) -> Demo:
     """The demo workstation (center CH, window 01) with its catalog and residents."""
-    return _demo_on(migrated_db)
+    return Demo(migrated_db, _database_templates.demo_ctx, _database_templates.calendar)
 
 
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")

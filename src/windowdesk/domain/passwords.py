@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from windowdesk.errors import ValidationError
 
-SCRYPT_N = 2**14
+SCRYPT_N = 2**14  # read at each hash: the test suite sets a lower cost in one place (tests/conftest.py)
 SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_BYTES = 16
@@ -30,7 +30,9 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+def hash_password(password: str, *, n: int | None = None, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    """The stored form of ``password``, at ``SCRYPT_N`` unless ``n`` is given."""
+    n = SCRYPT_N if n is None else n
     salt = secrets.token_bytes(SALT_BYTES)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES)
     return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(digest)}"

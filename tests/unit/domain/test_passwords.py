@@ -1,9 +1,12 @@
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from windowdesk.domain import passwords
 from windowdesk.domain.passwords import (
     LOCK_MINUTES,
     MAX_FAILURES,
@@ -21,9 +24,19 @@ FAST = {"n": 2**8, "r": 8, "p": 1}  # the real cost is for production, not for 1
 
 def test_hash_is_salted_and_verifies():
     first, second = hash_password("Counter2026"), hash_password("Counter2026")
-    assert first != second and first.startswith("scrypt$16384$8$1$")
+    assert first != second and first.startswith(f"scrypt${passwords.SCRYPT_N}$8$1$")
     assert verify_password("Counter2026", first)
     assert not verify_password("counter2026", first)
+
+
+def test_a_program_hashes_at_production_cost():
+    """The tests hash at a lower cost (tests/conftest.py sets it); a program started without
+    that setting hashes at production's, and its hash is checked whatever cost is set."""
+    program = "from windowdesk.domain.passwords import hash_password; print(hash_password('Counter2026'))"
+    encoded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout.strip()
+    assert encoded.startswith("scrypt$16384$8$1$")
+    assert passwords.SCRYPT_N < 2**14  # this process: the tests' setting
+    assert verify_password("Counter2026", encoded) and not verify_password("counter2026", encoded)
 
 
 @settings(max_examples=40, deadline=None)

@@ -22,10 +22,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from windowdesk.domain.catalog import (
     CENTERS_FILE,
@@ -47,6 +47,7 @@ from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_CATALOG
 
 MAX_VERSION_LENGTH = 40
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -152,29 +153,47 @@ def _items_with_search_keys(items_document: dict[str, Any], catalog: Catalog) ->
 
 def _store_organisation(session: Session, catalog: Catalog) -> None:
     """Centers, windows and departments: created or renamed, never deleted (workstations
-    and cases keep pointing at them)."""
+    and cases keep pointing at them). Each table is read once, not looked up row by row."""
+    centers = _rows_by_key(session, Center, Center.code)
     for center in catalog.centers:
-        session.merge(Center(code=center.code, name=center.name, kind=CenterKind(center.kind), timezone=center.timezone))
+        _store(session, centers, Center, code=center.code, name=center.name, kind=CenterKind(center.kind),
+               timezone=center.timezone)
     session.flush()
+    windows = _rows_by_key(session, Window, Window.id)
     for center in catalog.centers:
         for window in center.windows:
-            session.merge(
-                Window(id=f"{center.code}-{window.code}", center_code=center.code, code=window.code, name=window.name)
-            )
+            _store(session, windows, Window, id=f"{center.code}-{window.code}", center_code=center.code,
+                   code=window.code, name=window.name)
+    departments = _rows_by_key(session, Department, Department.code)
     for department in catalog.departments:
-        session.merge(Department(code=department.code, name=department.name))
+        _store(session, departments, Department, code=department.code, name=department.name)
     session.flush()
 
 
 def _store_items(session: Session, catalog: Catalog) -> None:
     """Items of this version become active; items it dropped stay known, inactive."""
     session.execute(update(CatalogItem).values(active=False))
+    items = _rows_by_key(session, CatalogItem, CatalogItem.code)
     for item in catalog.items:
-        session.merge(
-            CatalogItem(
-                code=item.code, name=item.name, department_code=item.department,
-                parallel_departments=list(item.parallel_departments), catalog_version=catalog.version,
-                active=True,
-            )
-        )
+        _store(session, items, CatalogItem, code=item.code, name=item.name, department_code=item.department,
+               parallel_departments=list(item.parallel_departments), catalog_version=catalog.version, active=True)
     session.flush()
+
+
+def _rows_by_key(session: Session, model: type[T], key: InstrumentedAttribute[str]) -> dict[str, T]:
+    """A table's rows by their primary key: read once, where ``session.merge`` per row
+    looked each up (and flushed) again, most of a catalog import's time."""
+    return {getattr(row, key.key): row for row in session.scalars(select(model))}
+
+
+def _store(session: Session, rows: dict[str, T], model: type[T], **values: Any) -> None:
+    """The row with these values, as ``session.merge`` would leave it. The first value is
+    the primary key ``rows`` is keyed by."""
+    key = next(iter(values.values()))
+    row = rows.get(key)
+    if row is None:
+        rows[key] = row = model(**values)
+        session.add(row)
+        return
+    for name, value in values.items():
+        setattr(row, name, value)

@@ -54,8 +54,8 @@ def prepare(folder: Path, cases: int) -> tuple[Path, bytes, list[tuple[str, str]
     """A workstation with ``cases`` cases of ``ITEM`` and an empty outbox, closed; returns
     its folder, key and the cases' (id, number)."""
     from sqlalchemy import insert, select
-
     from tests.sync.hub_process import _id_number, create_station
+
     from windowdesk.domain.uuid7 import new_uuid
     from windowdesk.services import applicants, intake
     from windowdesk.services import catalog as catalog_service
@@ -164,8 +164,8 @@ class FeedStandIn:
 def pull_round(template: Path, key: bytes, bodies: list[bytes], folder: Path, page: int,
                profiler: cProfile.Profile | None) -> dict:
     from sqlalchemy import func, select
-
     from tests.sync.hub_process import Station, copy_database
+
     from windowdesk.services.sync import SyncRunner
     from windowdesk.storage import models as m
 

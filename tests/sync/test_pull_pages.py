@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from windowdesk.domain.case_state import CaseAction
 from windowdesk.domain.ids import resident_id_check_char
@@ -205,6 +205,10 @@ def test_a_page_mixing_every_kind_of_case_ends_as_the_apply_always_left_it(tmp_p
             (2, "decision.resume", "suspended", "in_progress", "MZJ 听证结束", None),
             (3, "note", None, None, "已电话告知", None),
         ]
+        with paged.db.read() as session:  # the times stored in the form the ORM gives the window's own
+            forms = set(session.execute(text("SELECT source, typeof(at), length(at), substr(at, 11, 1) "
+                                             "FROM case_events")))
+        assert forms == {("window", "text", 26, " "), ("hub", "text", 26, " ")}
         hub_steps = [s for s in after["steps"] if s[8] == "hub"]
         assert len(hub_steps) == 11 and all(s[10] for s in hub_steps)  # no operator: the hub's
         assert {s[2] for s in hub_steps} == {str(uuid.uuid5(HUB_STEPS, f"change:{c.seq}")) for c in page

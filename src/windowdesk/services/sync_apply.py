@@ -8,6 +8,7 @@ commit, say) leaves the same result as once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -40,6 +41,9 @@ STATUS_PAGE_SETTING = "hub.status_page"
 CLOCK_DECISIONS = ("suspend", "resume")
 
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
+_HUB_EVENTS_BYTES = _HUB_EVENTS.bytes
+_UUID5_KEEP = ~(0xC000 << 48) & ~(0xF000 << 64)  # the variant's and the version's bits cleared,
+_UUID5_SET = (0x8000 << 48) | (5 << 76)  # then set as RFC 4122 and version 5 have them
 
 
 @dataclass(slots=True)
@@ -128,7 +132,12 @@ def apply_change(session: Session, change: protocol.Change, *, now: dt.datetime,
 
 
 def _hub_step_id(change: protocol.Change) -> str:
-    return str(uuid.uuid5(_HUB_EVENTS, f"change:{change.seq}"))
+    """``str(uuid.uuid5(_HUB_EVENTS, f"change:{seq}"))``, made without the UUID class (its
+    checks cost a tenth of applying a decision): SHA-1 of the namespace and the name, the
+    first 16 bytes with the version (5) and variant bits set, in the 8-4-4-4-12 form."""
+    number = int.from_bytes(hashlib.sha1(_HUB_EVENTS_BYTES + f"change:{change.seq}".encode()).digest()[:16])
+    text = f"{number & _UUID5_KEEP | _UUID5_SET:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _step_id(page: PageCases, change: protocol.Change) -> str:

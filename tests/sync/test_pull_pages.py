@@ -1,17 +1,24 @@
 """A page of the hub's decisions and notes applied with its cases loaded once for the page
 leaves the window's database exactly as applying each change on its own did: statuses,
-parallel parts, timelines; a page applied twice adds nothing."""
+parallel parts, timelines; a page applied twice adds nothing. The page is read and
+written in set-based statements (one statement text whatever its size, no ORM case
+objects), and a page mixing every kind of case ends as the apply has always left it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
+from sqlalchemy import event, select, text
+
+from windowdesk.domain.case_state import CaseAction
 from windowdesk.domain.ids import resident_id_check_char
-from windowdesk.services import applicants, intake
+from windowdesk.services import applicants, cases, intake
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
+from windowdesk.storage import sync_queries
 from windowdesk.storage.models_quality import CasePart
 from windowdesk.sync import protocol
 
@@ -23,14 +30,17 @@ ORDINARY_ITEM = "MZ-002"
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 
-def _accept(station, item: str, n: int) -> str:
+def _accept(station, item: str, n: int, cases: int = 1) -> str:
+    """``cases`` cases of ``item`` for resident ``n`` (one digit); returns the last one's id."""
     first17 = f"2309021970010112{n}"
     person = applicants.register_resident(station.db, station.ctx, id_number=first17 + resident_id_check_char(first17),
                                           name=f"居民{n}")
     guide = get_item_guide(station.db, item_code=item)
-    return intake.accept_case(station.db, station.ctx, item_code=item, applicant=person.ref,
-                              checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
-                              shipped_calendar=station.calendar).id
+    for _case in range(cases):
+        case_id = intake.accept_case(station.db, station.ctx, item_code=item, applicant=person.ref,
+                                     checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+                                     shipped_calendar=station.calendar).id
+    return case_id
 
 
 def _change(seq: int, kind: str, case_id: str, **payload) -> protocol.Change:
@@ -88,6 +98,189 @@ def test_a_page_applied_with_its_cases_loaded_once_equals_one_change_at_a_time(t
     finally:
         one_by_one.close()
         paged.close()
+
+
+OTHER_WINDOWS_CASE = "01a2ffff-0000-7000-8000-000000000000"
+
+
+def _mixed_page(parallel: str, ordinary: str, withdrawn: str, clocked: str) -> list[protocol.Change]:
+    """Decisions and notes on every kind of case a page names: an ordinary and a parallel
+    case of this window, one the window withdrew while its withdrawal waits in the outbox
+    (the hub has not heard of it), one whose clock the back office stops and starts, and
+    a case of another window."""
+    decision = protocol.CHANGE_DECISION
+    return [
+        _change(11, decision, parallel, decision="approve", department="GSJ", note="工商同意", status="in_progress"),
+        _change(12, protocol.CHANGE_NOTE, ordinary, department="MZJ", note="材料已收"),
+        _change(13, decision, ordinary, decision="request_materials", department="MZJ", note="请补充",
+                status="suspended"),
+        _change(14, decision, OTHER_WINDOWS_CASE, decision="approve", department="MZJ", note="", status="approved"),
+        _change(15, decision, withdrawn, decision="approve", department="MZJ", note="同意", status="approved"),
+        _change(16, decision, parallel, decision="request_materials", department="ZJJ", note="缺检测报告",
+                status="in_progress"),
+        _change(17, decision, clocked, decision="suspend", department="MZJ", note="听证",
+                status="suspended", suspension_kind="hearing"),
+        _change(18, decision, parallel, decision="approve", department="XXX", note="目录变更", status="in_progress"),
+        _change(19, protocol.CHANGE_NOTE, OTHER_WINDOWS_CASE, department="MZJ", note="别的窗口"),
+        _change(20, decision, ordinary, decision="approve", department="MZJ", note="", status="approved"),
+        _change(21, decision, clocked, decision="resume", department="MZJ", note="听证结束", status="in_progress"),
+        _change(22, decision, parallel, decision="approve", department="SWJ", note="税务同意", status="in_progress"),
+        _change(23, protocol.CHANGE_NOTE, clocked, department="MZJ", note="已电话告知"),
+    ]
+
+
+def _whole_state(station) -> dict:
+    """Everything a page may touch: each case's status and trigger-kept columns, its
+    parts, its timeline in order, and the outbox."""
+    with station.db.read() as session:
+        case_rows = {c.id: (c.status, c.suspensions, c.finished_at is not None) for c in session.query(m.Case)}
+        parts = sorted((p.case_id, p.position, p.department_code, p.status, p.note, p.decided_at)
+                       for p in session.query(CasePart))
+        steps = sorted((e.case_id, e.position, e.id, e.at, e.kind, e.from_status, e.to_status, e.note, e.source,
+                        e.suspension_kind, e.operator_id is None) for e in session.query(m.CaseEvent))
+        outbox = sorted((o.kind, o.entity_id, o.state) for o in session.query(m.OutboxEvent))
+    return {"cases": case_rows, "parts": parts, "steps": steps, "outbox": outbox}
+
+
+def _hub_steps(state: dict, case_id: str) -> list[tuple]:
+    """A case's hub steps in timeline order: position, kind, from, to, note, suspension kind."""
+    return [(s[1], s[4], s[5], s[6], s[7], s[9]) for s in state["steps"] if s[0] == case_id and s[8] == "hub"]
+
+
+def test_a_page_mixing_every_kind_of_case_ends_as_the_apply_always_left_it(tmp_path: Path) -> None:
+    """The outcome written out in full (it is what the apply made before it read and wrote
+    its pages in set-based statements): the hub's word wins over a withdrawal still in the
+    outbox, which stays there to be sent; parts decide a parallel case; a clock step names
+    its kind; a case of another window is left alone; steps follow the local ones."""
+    template = create_station(tmp_path / "template", "CH", "01")
+    parallel, ordinary = _accept(template, PARALLEL_ITEM, 1), _accept(template, ORDINARY_ITEM, 2)
+    withdrawn, clocked = _accept(template, ORDINARY_ITEM, 3), _accept(template, ORDINARY_ITEM, 4)
+    cases.change_status(template.db, template.ctx, case_id=withdrawn, action=CaseAction.WITHDRAW, note="申请人撤回")
+    template.close()
+    paged, one_by_one = copy_station(template, tmp_path / "paged"), copy_station(template, tmp_path / "one-by-one")
+    page = _mixed_page(parallel, ordinary, withdrawn, clocked)
+    try:
+        before = _whole_state(paged)
+        for change in page:
+            with one_by_one.db.write() as session:
+                apply_change(session, change, now=NOW)
+        for _attempt in range(2):  # the same page again (its cursor was lost): nothing more
+            with paged.db.write() as session:
+                loaded = load_page_cases(session, page)
+                for change in page:
+                    apply_change(session, change, now=NOW, page=loaded)
+                store_page(session, loaded)
+        after = _whole_state(paged)
+        assert after == _whole_state(one_by_one)
+
+        assert after["cases"] == {
+            **before["cases"],
+            parallel: ("in_progress", 0, False),  # 质监 still needs materials
+            ordinary: ("approved", 1, False),
+            withdrawn: ("approved", 0, True),  # the hub's word; finished when withdrawn
+            clocked: ("in_progress", 1, False),
+        }
+        assert OTHER_WINDOWS_CASE not in after["cases"]
+        assert after["outbox"] == before["outbox"]  # the withdrawal still waits to be sent
+        assert ("case.status", withdrawn, "pending") in after["outbox"]
+        assert [(p[1], p[2], p[3], p[4]) for p in after["parts"] if p[0] == parallel] == [
+            (0, "GSJ", "approved", "工商同意"), (1, "ZJJ", "needs_materials", "缺检测报告"),
+            (2, "SWJ", "approved", "税务同意"), (3, "XXX", "approved", "目录变更"),
+        ]
+        assert _hub_steps(after, parallel) == [
+            (1, "decision.approve", "accepted", "in_progress", "GSJ 工商同意", None),
+            # one part waiting for materials: the case keeps the hub's word, under review
+            (2, "decision.request_materials", "in_progress", "in_progress", "ZJJ 缺检测报告", None),
+            (3, "decision.approve", "in_progress", "in_progress", "XXX 目录变更", None),
+            (4, "decision.approve", "in_progress", "in_progress", "SWJ 税务同意", None),
+        ]
+        assert _hub_steps(after, ordinary) == [
+            (1, "note", None, None, "材料已收", None),
+            (2, "decision.request_materials", "accepted", "suspended", "MZJ 请补充", None),
+            (3, "decision.approve", "suspended", "approved", "MZJ", None),
+        ]
+        assert _hub_steps(after, withdrawn) == [(2, "decision.approve", "withdrawn", "approved", "MZJ 同意", None)]
+        assert _hub_steps(after, clocked) == [
+            (1, "decision.suspend", "accepted", "suspended", "MZJ 听证", "hearing"),
+            (2, "decision.resume", "suspended", "in_progress", "MZJ 听证结束", None),
+            (3, "note", None, None, "已电话告知", None),
+        ]
+        with paged.db.read() as session:  # the times stored in the form the ORM gives the window's own
+            forms = set(session.execute(text("SELECT source, typeof(at), length(at), substr(at, 11, 1) "
+                                             "FROM case_events")))
+        assert forms == {("window", "text", 26, " "), ("hub", "text", 26, " ")}
+        hub_steps = [s for s in after["steps"] if s[8] == "hub"]
+        assert len(hub_steps) == 11 and all(s[10] for s in hub_steps)  # no operator: the hub's
+        assert {s[2] for s in hub_steps} == {str(uuid.uuid5(HUB_STEPS, f"change:{c.seq}")) for c in page
+                                              if c.entity_id != OTHER_WINDOWS_CASE}
+    finally:
+        paged.close()
+        one_by_one.close()
+
+
+HUB_STEPS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")  # the hub steps' namespace (sync_apply)
+
+
+def _statements_of_a_page(station, page: list[protocol.Change]) -> tuple[list[str], list[object]]:
+    """The SQL a page's apply sends, and the session's identity map after it."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(station.db.write_engine, "before_cursor_execute", note)
+    try:
+        with station.db.write() as session:
+            loaded = load_page_cases(session, page)
+            for change in page:
+                apply_change(session, change, now=NOW, page=loaded)
+            store_page(session, loaded)
+            objects = list(session.identity_map.values())
+    finally:
+        event.remove(station.db.write_engine, "before_cursor_execute", note)
+    return seen, objects
+
+
+def test_a_page_is_read_and_written_in_the_same_few_statements_whatever_its_size(tmp_path: Path) -> None:
+    template = create_station(tmp_path / "template", "CH", "01")
+    _accept(template, ORDINARY_ITEM, 1, cases=30)
+    with template.db.read() as session:
+        ordinary = sorted(session.scalars(select(m.Case.id)))
+    template.close()
+    small, large = copy_station(template, tmp_path / "small"), copy_station(template, tmp_path / "large")
+    decision = protocol.CHANGE_DECISION
+    try:
+        few, few_objects = _statements_of_a_page(small, [
+            _change(n, decision, case_id, decision="request_materials", department="MZJ", note="", status="suspended")
+            for n, case_id in enumerate(ordinary[:2], start=1)])
+        many, many_objects = _statements_of_a_page(large, [
+            _change(n, decision, case_id, decision="request_materials", department="MZJ", note="", status="suspended")
+            for n, case_id in enumerate(ordinary, start=1)])
+        assert few == many  # the same texts: ids bound as one value, rows written by executemany
+        # BEGIN; the cases, their parts, the known steps; the new steps, the statuses
+        assert len(many) == 6 and many[0] == "BEGIN IMMEDIATE"
+        assert not few_objects and not many_objects  # no ORM object made for the bulk
+    finally:
+        small.close()
+        large.close()
+
+
+def test_the_page_reads_go_through_indexes(tmp_path: Path) -> None:
+    """The page's cases by their key, each timeline's end and the known steps by index."""
+    station = create_station(tmp_path / "station", "CH", "01")
+    try:
+        with station.db.read() as session:
+            connection = session.connection()
+            plans = {}
+            for name, statement in (("cases", sync_queries._PAGE_CASES), ("steps", sync_queries._EXISTING_EVENTS)):
+                plans[name] = [row[-1] for row in connection.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {statement.compile(connection)}", ("[]",))]
+        assert "SEARCH cases USING INDEX sqlite_autoindex_cases_1 (id=?)" in plans["cases"], plans
+        assert "SEARCH case_events USING COVERING INDEX ix_case_events_timeline (case_id=?)" in plans["cases"], plans
+        assert "SEARCH case_events USING COVERING INDEX sqlite_autoindex_case_events_1 (id=?)" in plans["steps"], plans
+        assert not [step for plan in plans.values() for step in plan if step.startswith("SCAN case")], plans
+    finally:
+        station.close()
 
 
 class _PagedHub(HubStandIn):

@@ -60,23 +60,23 @@ def part_views(session: Session, case_id: str) -> tuple[PartView, ...]:
 
 
 def apply_part_decision(
-    session: Session, case: m.Case, *, department: str, decision: str, note: str, at: dt.datetime, hub_status: str,
+    session: Session, case_id: str, *, department: str, decision: str, note: str, at: dt.datetime, hub_status: str,
     parts: list[CasePart] | None = None,
 ) -> str | None:
-    """The hub decided ``department``'s part: update it and return the case status the
-    parts lead to, or None when the case has no parts (an ordinary case).
+    """The hub decided ``department``'s part of case ``case_id``: update it and return the
+    case status the parts lead to, or None when the case has no parts (an ordinary case).
 
     The case is approved only when every part is approved, and rejected as soon as one
     part is; between those it keeps the hub's word (under review or suspended).
     ``parts``: the case's parts already loaded (a part added here is appended to it).
     """
     if parts is None:
-        parts = parts_of(session, case.id)
+        parts = parts_of(session, case_id)
     if not parts or not department:
         return None
     part = next((p for p in parts if p.department_code == department), None)
     if part is None:  # the catalog changed after acceptance: keep the department's word
-        part = CasePart(id=new_uuid(), case_id=case.id, position=len(parts), department_code=department,
+        part = CasePart(id=new_uuid(), case_id=case_id, position=len(parts), department_code=department,
                         status=PartStatus.PENDING, decided_at=None, note="")
         session.add(part)
         parts.append(part)

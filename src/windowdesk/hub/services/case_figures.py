@@ -43,6 +43,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -234,10 +235,10 @@ class _Statements:
 
     ``read``: each case with its steps in order, the only inputs the figures need that
     SQL cannot work out (the local days need the centers' time zones, the working days
-    the calendar). ``insert``: one INSERT ... SELECT per batch that takes the days worked
-    out in Python as one JSON value and everything else (the case's own columns, its
-    proxy and deferred materials) from the tables themselves; it used to be a row of 22
-    values per case, each built and bound in Python."""
+    the calendar). ``insert``: one INSERT ... SELECT per batch that takes what Python
+    worked out as two JSON values (:func:`_worked_out`) and everything else (the case's
+    own columns, its proxy and deferred materials) from the tables themselves; it used
+    to be a row of 22 values per case, each built and bound in Python."""
 
     read: Select[*tuple[Any, ...]]
     delete: Executable
@@ -247,18 +248,17 @@ class _Statements:
     @classmethod
     def built(cls, among: Among, *, as_json: bool) -> _Statements:
         read = (select(Case.id, Case.center_code, Case.item_code, Case.accepted_at, Case.promised_date,
-                       STEP_TIME.label("step_at"), CaseEvent.to_status)
+                       STEP_TIME, CaseEvent.to_status)
                 .select_from(Case).outerjoin(CaseEvent, CaseEvent.case_id == Case.id)
                 .where(among(Case.id)).order_by(Case.id, CaseEvent.seq))
-        figures = _figures_source(as_json=as_json)
-        worked_out = [figures.c.department_code, figures.c.promised_days,
-                      *(figures.c[name] for name, _type in DAY_COLUMNS)]
+        kinds, case_ids = _sources(as_json=as_json)
         rows = (select(Case.id, Case.center_code, Case.window_id, Case.operator_id, Case.item_code,
-                       figures.c.department_code, Case.applicant_kind, Case.source,
+                       kinds.c.department_code, Case.applicant_kind, Case.source,
                        select(CaseProxy.case_id).where(CaseProxy.case_id == Case.id).exists(),
                        select(CaseDeferredMaterial.case_id).where(CaseDeferredMaterial.case_id == Case.id).exists(),
-                       *worked_out[1:])
-                .select_from(figures).join(Case, Case.id == figures.c.case_id))
+                       kinds.c.promised_days, *(kinds.c[name] for name, _type in DAY_COLUMNS))
+                .select_from(case_ids).join(kinds, kinds.c.position == case_ids.c.position)
+                .join(Case, Case.id == case_ids.c.case_id))
         columns = ["case_id", "center_code", "window_id", "operator_id", "item_code", "department_code",
                    "applicant_kind", "source", "proxy", "deferred", "promised_days",
                    *(name for name, _type in DAY_COLUMNS)]
@@ -266,57 +266,82 @@ class _Statements:
                    insert=insert(CaseFigures).from_select(columns, rows), as_json=as_json)
 
 
-def _figures_source(*, as_json: bool) -> Any:
-    """The worked-out rows bound as ``figures`` (a JSON array of [case id, department,
-    promised limit, *DAY_COLUMNS]) as a table: json_each on SQLite, where a JSON value is
-    stored as it is (dates as ISO text, true as 1, as SQLAlchemy writes them there);
-    json_array_elements on PostgreSQL, each value cast to its column's type."""
-    names = ("case_id", "department_code", "promised_days", *(name for name, _type in DAY_COLUMNS))
-    types = (String, String, Integer, *(kind for _name, kind in DAY_COLUMNS))
+def _sources(*, as_json: bool) -> tuple[Any, Any]:
+    """What :func:`_worked_out` makes, as two tables. ``kinds``: one row per distinct
+    (department, promised limit, *DAY_COLUMNS), bound as the JSON array ``kinds`` and
+    materialized, so each is decoded once, not once per case (decoding a JSON row per case
+    cost more than SQLite's insert of it); ``case_ids``: each case's id with the position
+    of its kind, bound as ``cases``, the JSON array of the case ids of each kind in turn.
+
+    On SQLite a JSON value is stored as it is (dates as ISO text, true as 1, as
+    SQLAlchemy writes them there); on PostgreSQL each is cast to its column's type."""
+    names = ("department_code", "promised_days", *(name for name, _type in DAY_COLUMNS))
+    types = (String, Integer, *(kind for _name, kind in DAY_COLUMNS))
     if as_json:
-        each = func.json_each(bindparam("figures", type_=String)).table_valued("value")
-        fields = [func.json_extract(each.c.value, literal_column(f"'$[{n}]'")).label(name)
+        each_kind = func.json_each(bindparam("kinds", type_=String)).table_valued("key", "value")
+        fields = [func.json_extract(each_kind.c.value, literal_column(f"'$[{n}]'")).label(name)
                   for n, name in enumerate(names)]
+        kinds = select(each_kind.c.key.label("position"), *fields).select_from(each_kind)
+        groups = func.json_each(bindparam("cases", type_=String)).table_valued("key", "value").alias("kind_cases")
+        ids = func.json_each(groups.c.value).table_valued("value").alias("case_ids")
+        case_ids = select(groups.c.key.label("position"), ids.c.value.label("case_id"))
     else:
-        each = func.json_array_elements(cast(bindparam("figures", type_=String), JSON)).table_valued("value")
-        fields = [cast(each.c.value.op("->>")(literal_column(str(n))), kind()).label(name)
+        each_kind = (func.json_array_elements(cast(bindparam("kinds", type_=String), JSON))
+                     .table_valued("value", with_ordinality="position").render_derived())
+        fields = [cast(each_kind.c.value.op("->>")(literal_column(str(n))), kind()).label(name)
                   for n, (name, kind) in enumerate(zip(names, types, strict=True))]
-    return select(*fields).select_from(each).subquery("figures")
+        kinds = select(each_kind.c.position, *fields).select_from(each_kind)
+        groups = (func.json_array_elements(cast(bindparam("cases", type_=String), JSON))
+                  .table_valued("value", with_ordinality="position").render_derived("kind_cases"))
+        ids = func.json_array_elements_text(groups.c.value).table_valued("value").render_derived("case_ids")
+        case_ids = select(groups.c.position, ids.c.value.label("case_id"))
+    case_ids = case_ids.select_from(groups).join(ids, true())
+    return kinds.cte("kinds").prefix_with("MATERIALIZED"), case_ids.subquery("worked_out")
 
 
 _BY_JSON = _Statements.built(among_json, as_json=True)
 _BY_ARRAY = _Statements.built(among_array, as_json=False)
 
 
-def _cases_with_steps(rows: Iterable[Any]) -> Iterator[tuple[Any, list[tuple[dt.datetime, str]]]]:
-    """(the case's columns, its steps' (time, status)) from the read's rows, a row per
-    step in case order (one row with no step for a case without any)."""
-    case, steps = None, []
-    for row in rows:
-        if case is None or row.id != case.id:
-            if case is not None:
-                yield case, steps
-            case, steps = row, []
-        if row.to_status is not None:
-            steps.append((row.step_at, row.to_status))
-    if case is not None:
-        yield case, steps
+def _worked_out(rows: Iterable[Sequence[Any]], terms: Terms,
+                memo: dict[tuple[Any, ...], DayFigures]) -> tuple[list[tuple[Any, ...]], list[list[str]]]:
+    """The batch's kinds of figures (department, promised limit, *DAY_COLUMNS), each
+    once, and the ids of the cases of each kind, from the read's rows: a row per step
+    in case order (one with no step for a case without any)."""
+    kinds: dict[tuple[Any, ...], int] = {}  # a kind's position in the two lists
+    figures: list[tuple[Any, ...]] = []
+    cases: list[list[str]] = []
+    zones, items, utc = terms.zones, terms.items, dt.UTC
 
-
-def _worked_out(rows: Iterable[Any], terms: Terms, memo: dict[tuple[Any, ...], DayFigures]) -> list[list[Any]]:
-    figures = []
-    utc = dt.UTC
-    for case, steps in _cases_with_steps(rows):
-        zone = terms.zones.get(case.center_code, utc)
-        department, promised = terms.items.get(case.item_code, (None, 0))
-        accepted = case.accepted_at.astimezone(zone).date()
+    def add(case_id: str, center: str, item: str, accepted_at: dt.datetime, promised_date: dt.date | None,
+            steps: list[tuple[dt.datetime, str]]) -> None:
+        zone = zones.get(center, utc)
+        department, promised = items.get(item, (None, 0))
+        accepted = accepted_at.astimezone(zone).date()
         timeline = tuple((at.astimezone(zone).date(), status) for at, status in steps)
-        key = (accepted, promised, case.promised_date, timeline)
-        days = memo.get(key)
-        if days is None:
-            days = memo[key] = day_figures(accepted, promised, case.promised_date, timeline, terms.calendar)
-        figures.append([case.id, department, promised, *days])
-    return figures
+        key = (department, promised, accepted, promised_date, timeline)
+        position = kinds.get(key)
+        if position is None:
+            days = memo.get(key[1:])
+            if days is None:
+                days = memo[key[1:]] = day_figures(accepted, promised, promised_date, timeline, terms.calendar)
+            position = kinds[key] = len(figures)
+            figures.append((department, promised, *days))
+            cases.append([])
+        cases[position].append(case_id)
+
+    case: tuple[Any, ...] | None = None
+    steps: list[tuple[dt.datetime, str]] = []
+    for case_id, center, item, accepted_at, promised_date, at, status in rows:
+        if case is None or case_id != case[0]:
+            if case is not None:
+                add(*case, steps)
+            case, steps = (case_id, center, item, accepted_at, promised_date), []
+        if status is not None:
+            steps.append((at, status))
+    if case is not None:
+        add(*case, steps)
+    return figures, cases
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -338,11 +363,11 @@ def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = Non
     written = 0
     for chunk in _chunks(ids):
         bound = {"ids": bound_ids(chunk, as_json=statements.as_json)}
-        figures = _worked_out(connection.execute(statements.read, bound), terms, memo)
+        kinds, cases = _worked_out(connection.execute(statements.read, bound), terms, memo)
         connection.execute(statements.delete, bound)
-        if figures:
-            connection.execute(statements.insert, {"figures": json.dumps(figures)})
-        written += len(figures)
+        if kinds:
+            connection.execute(statements.insert, {"kinds": json.dumps(kinds), "cases": json.dumps(cases)})
+        written += sum(map(len, cases))
     return written
 
 

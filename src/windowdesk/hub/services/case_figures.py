@@ -330,7 +330,7 @@ def _worked_out(rows: Iterable[Sequence[Any]], terms: Terms,
             cases.append([])
         cases[position].append(case_id)
 
-    case: tuple[Any, ...] | None = None
+    case: tuple[str, str, str, dt.datetime, dt.date | None] | None = None
     steps: list[tuple[dt.datetime, str]] = []
     for case_id, center, item, accepted_at, promised_date, at, status in rows:
         if case is None or case_id != case[0]:

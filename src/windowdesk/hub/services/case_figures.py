@@ -355,8 +355,8 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = None) -> int:
-    """Work out again the figures of these cases (in the caller's transaction); returns
-    how many cases have figures now."""
+    """Work out again the figures of these cases and move their day sums (figure_days)
+    with them, in the caller's transaction; returns how many cases have figures now."""
     ids = sorted(set(case_ids))
     if not ids:
         return 0

@@ -1,6 +1,6 @@
 """The figures' terms a push reads for every batch (issue 29, aim 2): the published
 catalogs' limits are decoded once per set of catalogs, not once per batch, and a newly
-published version is read at once."""
+published version is read at once; and a refresh's own statements, set-based."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import datetime as dt
 
 from sqlalchemy import event, text
 
-from windowdesk.hub.services import case_figures, city_publishing, id_lists
+from windowdesk.hub.services import case_figures, city_publishing
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 
-from .conftest import Hub
-from .test_push_view_queries import _sent
+from .conftest import EventFactory, Hub
 
 ADMIN = ConsoleActor("1", "admin", "Admin", ADMINISTRATOR)
 
@@ -51,28 +50,63 @@ def test_the_catalogs_limits_are_decoded_once_and_a_new_version_is_read_at_once(
         assert case_figures.item_limits(session)["MZ-002"] == (first["MZ-002"][0], 3)
 
 
-def _selects_of_a_refresh(session, ids: list[str]) -> list[str]:
-    _, statements = _statements_of(session, lambda: case_figures.refresh(session, ids))
-    return [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+def _sent_by_a_refresh(session, ids: list[str]) -> list[tuple[str, object, bool]]:
+    """Every statement a refresh sends: its text, its parameters, and whether it went as
+    an executemany (a row's parameters each)."""
+    sent: list[tuple[str, object, bool]] = []
+
+    def note(_conn, _cursor, statement, parameters, _context, executemany) -> None:
+        sent.append((statement, parameters, executemany))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        case_figures.refresh(session, ids)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return sent
 
 
-def test_the_figures_read_their_cases_by_one_text_whatever_their_number_and_on_their_indexes(hub: Hub) -> None:
-    ids = [f"00000000-0000-7000-8000-{n:012d}" for n in range(1, 301)]
+def _of_the_cases(sent: list[tuple[str, object, bool]]) -> list[tuple[str, object, bool]]:
+    """The refresh's own statements (the terms' reads of centers, calendar and catalog left out)."""
+    return [one for one in sent if "case_figures" in one[0] or "case_events" in one[0]]
+
+
+def test_a_refresh_sends_one_text_per_statement_whatever_the_number_of_cases_none_row_by_row_each_on_its_indexes(
+        hub: Hub) -> None:
+    """Set-based (issue 29, aim 2): a batch's figures are read by one statement, worked out,
+    and written by one INSERT ... SELECT, whatever the number of cases: not a row of
+    values per case bound one by one, nor a text per number of ids. The day sums
+    (h26-agg) add one read of the batch's figures before the delete and one after."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory(window=window.window_id)
+    resident = events.resident()
+    cases = [events.case(resident["entity_id"], number=f"CH-20261125-01-{n:04d}") for n in range(1, 301)]
+    assert {status for status, _ in hub.push_results(window, [resident, *cases])} == {"applied"}
+    ids = [case["entity_id"] for case in cases]
     with hub.db.write() as session:  # SET LOCAL on PostgreSQL: this transaction only
-        _selects_of_a_refresh(session, ids[:1])  # the catalogs' limits read once before
-        one, many = _selects_of_a_refresh(session, ids[:1]), _selects_of_a_refresh(session, ids)
-        assert one == many and len(one) >= 4, (one, many)
+        _sent_by_a_refresh(session, ids[:1])  # the catalogs' limits read once before
+        one, many = _sent_by_a_refresh(session, ids[:1]), _sent_by_a_refresh(session, ids)
+        assert [text for text, _, _ in one] == [text for text, _, _ in many], (one, many)
+        assert not any(executemany for _, _, executemany in many), many
         connection = session.connection()
-        reads = case_figures._READS_BY_JSON if connection.dialect.name == "sqlite" else case_figures._READS_BY_ARRAY
-        bound = {"ids": id_lists.bound_ids(ids[:2], as_json=reads.as_json)}
+        own = _of_the_cases(_sent_by_a_refresh(session, ids[:2]))
+        # The cases with their steps; the rows replaced, for the day sums (figure_days); the
+        # delete; the INSERT ... SELECT; the rows written, read back by the same statement.
+        assert len(own) == 5, own
+        read, replaced, deleted, inserted, written = (sql for sql, _, _ in own)
+        assert read.startswith("SELECT") and "case_events" in read, own
+        assert replaced.startswith("SELECT") and "FROM case_figures" in replaced and written == replaced, own
+        assert deleted.startswith("DELETE FROM case_figures") and "INSERT INTO case_figures" in inserted, own
         if connection.dialect.name != "sqlite":
             connection.execute(text("SET LOCAL enable_seqscan = off"))  # few rows: only an index is planned then
-        for statement in (reads.cases, reads.steps, reads.proxies, reads.deferred):
-            sql, parameters = _sent(connection, statement, bound)
+        for sql, parameters, _ in own:
             explain = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
             plan = "\n".join(str(row[-1]) for row in connection.exec_driver_sql(explain + sql, parameters))
             assert "index" in plan.lower(), (sql, plan)
             assert "Seq Scan" not in plan and not any(
-                f"SCAN {table}" in plan for table in ("cases", "case_events", "case_proxies", "case_deferred_materials")
+                f"SCAN {table}" in plan for table in ("cases", "case_events", "case_proxies", "case_deferred_materials",
+                                                      "case_figures")
             ), plan
         session.rollback()

@@ -20,14 +20,33 @@ on, so "overdue at the end of a period" is "the first overdue day is on or befor
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, delete, insert, or_, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Executable,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
@@ -35,7 +54,6 @@ from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS
 from windowdesk.domain.time_limits import Suspension, suspensions_from
 from windowdesk.hub.services import figure_days
 from windowdesk.hub.services.id_lists import Among, among_array, among_json, bound_ids, ids_as_json
-from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
@@ -55,7 +73,6 @@ _ONE_DAY = dt.timedelta(days=1)
 # Spring Festival's week plus its weekends): the search for a day a count reaches looks no
 # further than this many days per working day, plus the longest holiday.
 _DAYS_PER_WORKING_DAY, _LONGEST_BREAK = 2, 30
-_INSERT = insert(CaseFigures)  # built once: the push's bulk insert keeps a plan per statement
 
 
 ItemLimits = dict[str, tuple[str | None, int]]
@@ -159,91 +176,177 @@ def _first(timeline: Sequence[tuple[dt.date, str]], wanted: Iterable[str]) -> dt
     return next((day for day, status in timeline if status in statuses), None)
 
 
-def _due_day(case: Any, accepted: dt.date, promised: int, clock: _Clock, calendar: WorkingCalendar) -> dt.date | None:
+def _due_day(promised_date: dt.date | None, accepted: dt.date, promised: int, clock: _Clock,
+             calendar: WorkingCalendar) -> dt.date | None:
     """The promise on the receipt (the window's, printed for the applicant) moved on by
     the days suspended before it is reached; the catalog's limit when the receipt had none."""
-    if case.promised_date is None:
+    if promised_date is None:
         return clock.first_day_reaching(promised)
-    promised_on_receipt = calendar.working_days_between(accepted, case.promised_date)
+    promised_on_receipt = calendar.working_days_between(accepted, promised_date)
     if promised_on_receipt <= 0:  # due on the day of acceptance (or a receipt's slip): nothing moves it
-        return cast("dt.date", case.promised_date)
+        return promised_date
     moved = clock.first_day_reaching(promised_on_receipt)
     # Never before the printed date (the cards find the cases by it first: time_cards.due_by).
-    return None if moved is None else max(moved, case.promised_date)
+    return None if moved is None else max(moved, promised_date)
 
 
-def figures_row(case: Any, timeline: Sequence[tuple[dt.date, str]], *, proxy: bool, deferred: bool,
-                terms: Terms) -> dict[str, Any]:
-    """The ``case_figures`` row of one case (``case``: its row with the columns read
-    in :func:`_rows`) from its timeline of (local day, status after the step)."""
-    department, promised = terms.items.get(case.item_code, (None, 0))
-    accepted = terms.day(case.center_code, case.accepted_at)
+# The columns a case's days decide, in the order :func:`day_figures` gives them and the
+# refresh's INSERT reads them (after the case's id, department and promised limit).
+DAY_COLUMNS: tuple[tuple[str, type[TypeEngine[Any]]], ...] = (
+    ("accepted_day", Date), ("due_day", Date), ("overdue_day", Date), ("completed_day", Date),
+    ("withdrawn_day", Date), ("finished_day", Date), ("handling_days", Integer), ("on_time", Boolean),
+    ("decided_day", Date), ("delivered_day", Date), ("delivery_due_day", Date), ("counted_apart", Boolean),
+)
+DayFigures = tuple[Any, ...]  # JSON values in DAY_COLUMNS' order: dates as ISO text
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def day_figures(accepted: dt.date, promised: int, promised_date: dt.date | None,
+                timeline: Sequence[tuple[dt.date, str]], calendar: WorkingCalendar) -> DayFigures:
+    """The days and counts of a case accepted on its center's local day ``accepted``, from
+    its timeline of (local day, status after the step): what the report's definitions
+    (domain.assessment) make of it, in DAY_COLUMNS' order. Nothing else of the case
+    counts, so cases with the same inputs share one answer (a push's are mostly alike)."""
     suspensions = suspensions_from(timeline)
-    clock = _Clock(terms.calendar, accepted, suspensions)
+    clock = _Clock(calendar, accepted, suspensions)
     completed, withdrawn = _first(timeline, ("completed",)), _first(timeline, ("withdrawn",))
     decided, delivered = _first(timeline, DECIDED), _first(timeline, (CaseStatus.DELIVERED.value,))
     handling = clock.used(completed) if completed is not None else None
     running = any(period.end is None for period in suspensions)
-    return dict(
-        case_id=case.id, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id,
-        item_code=case.item_code, department_code=department, applicant_kind=case.applicant_kind,
-        source=case.source, proxy=proxy, deferred=deferred, accepted_day=accepted, promised_days=promised,
-        due_day=None if running else _due_day(case, accepted, promised, clock, terms.calendar),
-        overdue_day=clock.first_day_reaching(promised + 1),
-        completed_day=completed, withdrawn_day=withdrawn,
-        finished_day=min((d for d in (completed, withdrawn) if d is not None), default=None),
-        handling_days=handling, on_time=None if handling is None else handling <= promised,
-        decided_day=decided, delivered_day=delivered,
-        delivery_due_day=None if decided is None else terms.calendar.add_working_days(decided,
-                                                                                      DELIVERY_WORKING_DAYS + 1),
+    # Left out of the day sums when the steps' days are out of order (figure_days' own test).
+    apart = figure_days.counted_apart({"accepted_day": accepted, "completed_day": completed,
+                                       "decided_day": decided, "delivered_day": delivered})
+    return (
+        accepted.isoformat(),
+        None if running else _iso(_due_day(promised_date, accepted, promised, clock, calendar)),
+        _iso(clock.first_day_reaching(promised + 1)),
+        _iso(completed), _iso(withdrawn),
+        _iso(min((d for d in (completed, withdrawn) if d is not None), default=None)),
+        handling, None if handling is None else handling <= promised,
+        _iso(decided), _iso(delivered),
+        None if decided is None else _iso(calendar.add_working_days(decided, DELIVERY_WORKING_DAYS + 1)),
+        apart,
     )
 
 
 @dataclass(frozen=True)
-class _Reads:
-    """What :func:`_rows` reads, built once per way of binding the ids (id_lists): with
-    IN lists SQLAlchemy rendered the four statements again for every 500 cases, and
-    reading the figures' inputs cost a push more than working the figures out."""
+class _Statements:
+    """A refresh's three statements, built once per way of binding the ids (id_lists):
+    each has one text whatever the number of cases, so SQLAlchemy renders it once and
+    the database prepares it once.
 
-    cases: Select[*tuple[Any, ...]]
-    steps: Select[*tuple[Any, ...]]
-    proxies: Select[*tuple[Any, ...]]
-    deferred: Select[*tuple[Any, ...]]
+    ``read``: each case with its steps in order, the only inputs the figures need that
+    SQL cannot work out (the local days need the centers' time zones, the working days
+    the calendar). ``insert``: one INSERT ... SELECT per batch that takes what Python
+    worked out as two JSON values (:func:`_worked_out`) and everything else (the case's
+    own columns, its proxy and deferred materials) from the tables themselves; it used
+    to be a row of 22 values per case, each built and bound in Python."""
+
+    read: Select[*tuple[Any, ...]]
+    delete: Executable
+    insert: Executable
     as_json: bool
 
     @classmethod
-    def built(cls, among: Among, *, as_json: bool) -> _Reads:
-        return cls(
-            cases=select(Case.id, Case.center_code, Case.window_id, Case.operator_id, Case.item_code,
-                         Case.applicant_kind, Case.source, Case.accepted_at, Case.promised_date).where(among(Case.id)),
-            steps=select(CaseEvent.case_id, STEP_TIME, CaseEvent.to_status)
-            .where(among(CaseEvent.case_id)).order_by(CaseEvent.case_id, CaseEvent.seq),
-            proxies=select(CaseProxy.case_id).where(among(CaseProxy.case_id)),
-            deferred=select(CaseDeferredMaterial.case_id).distinct().where(among(CaseDeferredMaterial.case_id)),
-            as_json=as_json,
-        )
+    def built(cls, among: Among, *, as_json: bool) -> _Statements:
+        read = (select(Case.id, Case.center_code, Case.item_code, Case.accepted_at, Case.promised_date,
+                       STEP_TIME, CaseEvent.to_status)
+                .select_from(Case).outerjoin(CaseEvent, CaseEvent.case_id == Case.id)
+                .where(among(Case.id)).order_by(Case.id, CaseEvent.seq))
+        kinds, case_ids = _sources(as_json=as_json)
+        rows = (select(Case.id, Case.center_code, Case.window_id, Case.operator_id, Case.item_code,
+                       kinds.c.department_code, Case.applicant_kind, Case.source,
+                       select(CaseProxy.case_id).where(CaseProxy.case_id == Case.id).exists(),
+                       select(CaseDeferredMaterial.case_id).where(CaseDeferredMaterial.case_id == Case.id).exists(),
+                       kinds.c.promised_days, *(kinds.c[name] for name, _type in DAY_COLUMNS))
+                .select_from(case_ids).join(kinds, kinds.c.position == case_ids.c.position)
+                .join(Case, Case.id == case_ids.c.case_id))
+        columns = ["case_id", "center_code", "window_id", "operator_id", "item_code", "department_code",
+                   "applicant_kind", "source", "proxy", "deferred", "promised_days",
+                   *(name for name, _type in DAY_COLUMNS)]
+        return cls(read=read, delete=delete(CaseFigures).where(among(CaseFigures.case_id)),
+                   insert=insert(CaseFigures).from_select(columns, rows), as_json=as_json)
 
 
-_READS_BY_JSON = _Reads.built(among_json, as_json=True)
-_READS_BY_ARRAY = _Reads.built(among_array, as_json=False)
+def _sources(*, as_json: bool) -> tuple[Any, Any]:
+    """What :func:`_worked_out` makes, as two tables. ``kinds``: one row per distinct
+    (department, promised limit, *DAY_COLUMNS), bound as the JSON array ``kinds`` and
+    materialized, so each is decoded once, not once per case (decoding a JSON row per case
+    cost more than SQLite's insert of it); ``case_ids``: each case's id with the position
+    of its kind, bound as ``cases``, the JSON array of the case ids of each kind in turn.
+
+    On SQLite a JSON value is stored as it is (dates as ISO text, true as 1, as
+    SQLAlchemy writes them there); on PostgreSQL each is cast to its column's type."""
+    names = ("department_code", "promised_days", *(name for name, _type in DAY_COLUMNS))
+    types = (String, Integer, *(kind for _name, kind in DAY_COLUMNS))
+    if as_json:
+        each_kind = func.json_each(bindparam("kinds", type_=String)).table_valued("key", "value")
+        fields = [func.json_extract(each_kind.c.value, literal_column(f"'$[{n}]'")).label(name)
+                  for n, name in enumerate(names)]
+        kinds = select(each_kind.c.key.label("position"), *fields).select_from(each_kind)
+        groups = func.json_each(bindparam("cases", type_=String)).table_valued("key", "value").alias("kind_cases")
+        ids = func.json_each(groups.c.value).table_valued("value").alias("case_ids")
+        case_ids = select(groups.c.key.label("position"), ids.c.value.label("case_id"))
+    else:
+        each_kind = (func.json_array_elements(cast(bindparam("kinds", type_=String), JSON))
+                     .table_valued("value", with_ordinality="position").render_derived())
+        fields = [cast(each_kind.c.value.op("->>")(literal_column(str(n))), kind()).label(name)
+                  for n, (name, kind) in enumerate(zip(names, types, strict=True))]
+        kinds = select(each_kind.c.position, *fields).select_from(each_kind)
+        groups = (func.json_array_elements(cast(bindparam("cases", type_=String), JSON))
+                  .table_valued("value", with_ordinality="position").render_derived("kind_cases"))
+        ids = func.json_array_elements_text(groups.c.value).table_valued("value").render_derived("case_ids")
+        case_ids = select(groups.c.position, ids.c.value.label("case_id"))
+    case_ids = case_ids.select_from(groups).join(ids, true())
+    return kinds.cte("kinds").prefix_with("MATERIALIZED"), case_ids.subquery("worked_out")
 
 
-def _rows(session: Session, ids: Sequence[str], terms: Terms) -> list[dict[str, Any]]:
-    connection = session.connection()
-    reads = _READS_BY_JSON if ids_as_json(connection) else _READS_BY_ARRAY
-    bound = {"ids": bound_ids(ids, as_json=reads.as_json)}
-    cases = connection.execute(reads.cases, bound).all()
-    timelines: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    centers = {case.id: case.center_code for case in cases}
-    for case_id, at, status in connection.execute(reads.steps, bound):
-        timelines[case_id].append((terms.day(centers[case_id], at), status))
-    proxies = set(connection.execute(reads.proxies, bound).scalars())
-    deferred = set(connection.execute(reads.deferred, bound).scalars())
-    rows = [figures_row(case, timelines[case.id], proxy=case.id in proxies, deferred=case.id in deferred,
-                        terms=terms) for case in cases]
-    for row in rows:
-        row["counted_apart"] = figure_days.counted_apart(row)
-    return rows
+_BY_JSON = _Statements.built(among_json, as_json=True)
+_BY_ARRAY = _Statements.built(among_array, as_json=False)
+
+
+def _worked_out(rows: Iterable[Sequence[Any]], terms: Terms,
+                memo: dict[tuple[Any, ...], DayFigures]) -> tuple[list[tuple[Any, ...]], list[list[str]]]:
+    """The batch's kinds of figures (department, promised limit, *DAY_COLUMNS), each
+    once, and the ids of the cases of each kind, from the read's rows: a row per step
+    in case order (one with no step for a case without any)."""
+    kinds: dict[tuple[Any, ...], int] = {}  # a kind's position in the two lists
+    figures: list[tuple[Any, ...]] = []
+    cases: list[list[str]] = []
+    zones, items, utc = terms.zones, terms.items, dt.UTC
+
+    def add(case_id: str, center: str, item: str, accepted_at: dt.datetime, promised_date: dt.date | None,
+            steps: list[tuple[dt.datetime, str]]) -> None:
+        zone = zones.get(center, utc)
+        department, promised = items.get(item, (None, 0))
+        accepted = accepted_at.astimezone(zone).date()
+        timeline = tuple((at.astimezone(zone).date(), status) for at, status in steps)
+        key = (department, promised, accepted, promised_date, timeline)
+        position = kinds.get(key)
+        if position is None:
+            days = memo.get(key[1:])
+            if days is None:
+                days = memo[key[1:]] = day_figures(accepted, promised, promised_date, timeline, terms.calendar)
+            position = kinds[key] = len(figures)
+            figures.append((department, promised, *days))
+            cases.append([])
+        cases[position].append(case_id)
+
+    case: tuple[str, str, str, dt.datetime, dt.date | None] | None = None
+    steps: list[tuple[dt.datetime, str]] = []
+    for case_id, center, item, accepted_at, promised_date, at, status in rows:
+        if case is None or case_id != case[0]:
+            if case is not None:
+                add(*case, steps)
+            case, steps = (case_id, center, item, accepted_at, promised_date), []
+        if status is not None:
+            steps.append((at, status))
+    if case is not None:
+        add(*case, steps)
+    return figures, cases
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -252,24 +355,30 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = None) -> int:
-    """Work out again the figures of these cases (in the caller's transaction); returns
-    how many cases have figures now."""
+    """Work out again the figures of these cases and move their day sums (figure_days)
+    with them, in the caller's transaction; returns how many cases have figures now."""
     ids = sorted(set(case_ids))
     if not ids:
         return 0
     terms = terms or Terms.read(session)
     session.flush()  # the ORM's pending steps (a hub decision) are part of the case
+    connection = session.connection()
+    statements = _BY_JSON if ids_as_json(connection) else _BY_ARRAY
+    memo: dict[tuple[Any, ...], DayFigures] = {}  # cases alike share their days (one Terms)
     written, changes = 0, figure_days.new_changes()
     for chunk in _chunks(ids):
-        rows = _rows(session, chunk, terms)
+        bound = {"ids": bound_ids(chunk, as_json=statements.as_json)}
+        kinds, cases = _worked_out(connection.execute(statements.read, bound), terms, memo)
         for old in figure_days.rows_of(session, chunk):  # the day sums follow the rows replaced
             figure_days.add_case(changes, old, -1)
-        session.execute(delete(CaseFigures).where(CaseFigures.case_id.in_(chunk)))
-        if rows:
-            execute_many(session.connection(), _INSERT, rows)
-        for row in rows:
-            figure_days.add_case(changes, row, 1)
-        written += len(rows)
+        connection.execute(statements.delete, bound)
+        if kinds:
+            connection.execute(statements.insert, {"kinds": json.dumps(kinds), "cases": json.dumps(cases)})
+            # The rows as the INSERT ... SELECT wrote them (their window, operator, proxy
+            # and deferred come from the tables, not from Python): read back to be summed.
+            for new in figure_days.rows_of(session, chunk):
+                figure_days.add_case(changes, new, 1)
+        written += sum(map(len, cases))
     figure_days.apply(session, changes)
     return written
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
@@ -34,7 +35,7 @@ def _late_case(hub: Hub) -> None:
 def _plans_joining_figures(session: Session, work: Callable[[Session], object]) -> list[str]:
     """The plan of each statement ``work`` sends that reads case_figures."""
     connection = session.connection()
-    sent: list[tuple[str, object]] = []
+    sent: list[tuple[str, Any]] = []
 
     def seen(_conn, _cursor, sql, parameters, *_args) -> None:
         if "case_figures" in sql and not sql.lstrip().upper().startswith("EXPLAIN"):
@@ -69,9 +70,11 @@ def _assert_unfinished_figures_read(session: Session, plans: list[str]) -> None:
 def test_the_cards_read_the_due_days_of_unfinished_cases(hub: Hub) -> None:
     _late_case(hub)
     for by in time_cards.GROUPINGS:
+        def cards(s: Session, by: str = by) -> object:
+            return time_cards.card_table(s, actor=SUPERVISOR_ACTOR, now=utc_now(), by=by)
+
         with hub.db.write() as session:  # SET LOCAL on PostgreSQL: this transaction only
-            _assert_unfinished_figures_read(session, _plans_joining_figures(
-                session, lambda s: time_cards.card_table(s, actor=SUPERVISOR_ACTOR, now=utc_now(), by=by)))
+            _assert_unfinished_figures_read(session, _plans_joining_figures(session, cards))
             session.rollback()
     with hub.db.write() as session:
         _assert_unfinished_figures_read(session, _plans_joining_figures(

@@ -33,6 +33,7 @@ from windowdesk.hub.services.time_cards import (
     center_clocks,
     spelled,
     today_and_warning_day,
+    with_due,
 )
 from windowdesk.hub.storage.models import (
     OPEN_CASE_STATUSES,
@@ -188,7 +189,7 @@ def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime,
     rows = session.execute(
         select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
                Case.promised_date, CaseFigures.due_day)
-        .outerjoin(CaseFigures, CaseFigures.case_id == Case.id).where(waiting)
+        .outerjoin(*with_due(session)).where(waiting)
         .order_by(due.asc().nulls_last(), Case.accepted_at, Case.id)
         .offset((page - 1) * page_size).limit(page_size)
     ).all()

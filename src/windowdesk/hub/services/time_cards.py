@@ -40,7 +40,20 @@ DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
 GROUPINGS = ("center", "department", "item")
 CARDS = (Light.RED.value, Light.YELLOW.value)
 PAGE_SIZE = 50
-WITH_DUE = (CaseFigures, CaseFigures.case_id == Case.id)  # the join that gives a case its due day
+
+
+def with_due(session: Session) -> tuple[type[CaseFigures], ColumnElement[bool]]:
+    """The join that gives an open case its due day. An open case is never finished
+    (completed and withdrawn lead back to no open status), so on PostgreSQL the join says
+    so: it then probes the small index of the unfinished cases' due days
+    (ix_case_figures_open_due, migration 0017_h26pages) instead of the one of every case
+    the hub ever had, which at 2,000,000 cases is read from disk. SQLite's planner, told
+    the same, would start from every unfinished figures row instead of the open cases'
+    index, so there the join stays as it was."""
+    joined = CaseFigures.case_id == Case.id
+    if session.get_bind().dialect.name != "postgresql":
+        return CaseFigures, joined
+    return CaseFigures, and_(joined, CaseFigures.finished_day.is_(None))
 
 
 def due_by(day: dt.date) -> ColumnElement[bool]:
@@ -157,7 +170,7 @@ def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: s
     red = func.sum(case((CaseFigures.due_day < today, 1), else_=0))
     yellow = func.sum(case((CaseFigures.due_day >= today, 1), else_=0))
     counted = session.execute(
-        select(Case.center_code, Case.item_code, red, yellow).join(*WITH_DUE)
+        select(Case.center_code, Case.item_code, red, yellow).join(*with_due(session))
         .where(running_cases(), due_by(warning_day))
         .group_by(Case.center_code, Case.item_code)
     ).all()
@@ -195,7 +208,7 @@ def _parallel_cards(
         return []
     rows = session.execute(
         select(CatalogItem.department_code, CatalogItem.parallel_departments, Case.id, CaseFigures.due_day)
-        .join(CatalogItem, CatalogItem.code == Case.item_code).join(*WITH_DUE)
+        .join(CatalogItem, CatalogItem.code == Case.item_code).join(*with_due(session))
         .where(Case.item_code.in_(items), running_cases(), due_by(warning_day))
     ).all()
     decided: dict[str, set[str]] = defaultdict(set)
@@ -269,13 +282,13 @@ def card_cases(
     if department:
         conditions.append(_department_condition(department, items))
     where = and_(*conditions)
-    total = session.scalar(select(func.count()).select_from(Case).join(*WITH_DUE).where(where)) or 0
+    total = session.scalar(select(func.count()).select_from(Case).join(*with_due(session)).where(where)) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     rows = session.execute(
         select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
                Case.promised_date, CaseFigures.due_day)
-        .join(*WITH_DUE).where(where).order_by(CaseFigures.due_day, Case.accepted_at, Case.id)
+        .join(*with_due(session)).where(where).order_by(CaseFigures.due_day, Case.accepted_at, Case.id)
         .offset((page - 1) * page_size).limit(page_size)
     ).all()
     local_time = center_clocks(session)

@@ -372,10 +372,13 @@ class Case(Base):
         # The console (migration 0014_h26ops): a department's queue (its items' open cases,
         # most urgent first) and the supervision office's red and yellow cards (open cases
         # by promised date). Partial: of a year's cases only the open few are in them.
+        # On PostgreSQL they carry the other columns those pages read (0017_h26pages): the
+        # open cases are read from the index alone, not from the rows of 2,000,000 cases.
         Index("ix_cases_open_item_due", "item_code", "promised_date", "accepted_at", "id",
-              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL)),
+              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL),
+              postgresql_include=["case_number", "center_code", "status"]),
         Index("ix_cases_open_due", "promised_date", "status", "center_code", "item_code",
-              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL)),
+              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL), postgresql_include=["id"]),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)

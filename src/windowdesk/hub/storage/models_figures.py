@@ -30,7 +30,7 @@ class CaseFigures(Base):
         Index("ix_case_figures_finished", "finished_day"),
         # The cards join an open case to its due day: from the index alone, not the row.
         Index("ix_case_figures_due", "case_id", "due_day"),
-        # The same of the unfinished cases only (time_cards.WITH_DUE; 0017_h26pages): the
+        # The same of the unfinished cases only (time_cards.with_due; 0017_h26pages): the
         # pages of open cases probe a few MB, not the index of every case ever accepted.
         Index("ix_case_figures_open_due", "case_id", "due_day", sqlite_where=text("finished_day IS NULL"),
               postgresql_where=text("finished_day IS NULL")),

@@ -51,7 +51,8 @@ def _finish_most_old_cases(path: Path, key: bytes | None) -> tuple[int, int]:
     connection = connect(path, key)
     try:
         connection.execute(
-            "CREATE TEMP TABLE finishing (id TEXT PRIMARY KEY, operator_id TEXT, accepted_day TEXT, done TEXT)")
+            "CREATE TEMP TABLE finishing (id TEXT PRIMARY KEY, operator_id TEXT, accepted_day TEXT, done TEXT)"
+        )
         # 92% on or up to 3 days before the promised date, 8% one to five days late;
         # never on or before the acceptance day, never after yesterday.
         connection.execute(
@@ -64,13 +65,24 @@ def _finish_most_old_cases(path: Path, key: bytes | None) -> tuple[int, int]:
         # The whole way as the state machine allows it: the hub starts the review and
         # approves (decisions synced back), the window completes and delivers.
         for kind, position, before, after, when, source in (
-            ("start_review", 1, "accepted", "in_progress", "min(done, date(accepted_day, '+1 day')) || ' 08:00:00.000000'",
-             "hub"),
+            (
+                "start_review",
+                1,
+                "accepted",
+                "in_progress",
+                "min(done, date(accepted_day, '+1 day')) || ' 08:00:00.000000'",
+                "hub",
+            ),
             ("approve", 2, "in_progress", "approved", "done || ' 09:00:00.000000'", "hub"),
             ("complete", 3, "approved", "completed", "done || ' 09:30:00.000000'", "window"),
-            ("deliver", 4, "completed", "delivered",
-             "min(date('now', '-1 day'), date(done, '+' || (abs(random()) % 4) || ' day')) || ' 15:00:00.000000'",
-             "window"),
+            (
+                "deliver",
+                4,
+                "completed",
+                "delivered",
+                "min(date('now', '-1 day'), date(done, '+' || (abs(random()) % 4) || ' day')) || ' 15:00:00.000000'",
+                "window",
+            ),
         ):
             connection.execute(
                 "INSERT INTO case_events (id, case_id, at, operator_id, kind, position, from_status, to_status, "
@@ -80,7 +92,8 @@ def _finish_most_old_cases(path: Path, key: bytes | None) -> tuple[int, int]:
         _move_open_cases(connection)
         connection.commit()
         open_count = connection.execute(
-            "SELECT count(*) FROM cases WHERE status NOT IN ('completed', 'delivered', 'withdrawn')").fetchone()[0]
+            "SELECT count(*) FROM cases WHERE status NOT IN ('completed', 'delivered', 'withdrawn')"
+        ).fetchone()[0]
         total = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
         return open_count, total
     finally:
@@ -106,10 +119,12 @@ def _move_open_cases(connection) -> None:
             f"note, source) SELECT lower(hex(randomblob(18))), id, min(date('now', '-1 day'), {day}) || ' 08:00:00.000000', "
             f"operator_id, '{kind}', {position}, '{before}', '{after}', '', '{source}' FROM reviewed WHERE {which}"
         )
-    connection.execute("UPDATE cases SET status = 'in_progress' WHERE id IN (SELECT id FROM reviewed WHERE dice < 10 "
-                       "OR dice >= 18)")
-    connection.execute("UPDATE cases SET status = 'suspended' WHERE id IN (SELECT id FROM reviewed WHERE dice >= 10 "
-                       "AND dice < 18)")
+    connection.execute(
+        "UPDATE cases SET status = 'in_progress' WHERE id IN (SELECT id FROM reviewed WHERE dice < 10 OR dice >= 18)"
+    )
+    connection.execute(
+        "UPDATE cases SET status = 'suspended' WHERE id IN (SELECT id FROM reviewed WHERE dice >= 10 AND dice < 18)"
+    )
 
 
 def _time(fn, runs: int) -> tuple[float, list[float]]:
@@ -154,23 +169,34 @@ def main() -> int:
         today = ctx.local_today()
         settle_startup_heap()  # as the application does once its main window stands
         overdue_first, overdue = _time(
-            lambda: cases.late_cases(db, ctx, shipped_calendar=calendar, whole_center=True), args.runs)
+            lambda: cases.late_cases(db, ctx, shipped_calendar=calendar, whole_center=True), args.runs
+        )
         late = cases.late_cases(db, ctx, shipped_calendar=calendar, whole_center=True)
         month_start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         month_end = today.replace(day=1) - dt.timedelta(days=1)
-        report_first, report = _time(lambda: reports.performance_report(
-            db, ctx, start=month_start, end=month_end, by="window", shipped_calendar=calendar), max(5, args.runs // 4))
+        report_first, report = _time(
+            lambda: reports.performance_report(
+                db, ctx, start=month_start, end=month_end, by="window", shipped_calendar=calendar
+            ),
+            max(5, args.runs // 4),
+        )
         db.dispose()
     result = {
-        "cases": total, "open_cases": open_cases, "late_cases_of_center": len(late),
+        "cases": total,
+        "open_cases": open_cases,
+        "late_cases_of_center": len(late),
         "overdue_list_first_ms": round(overdue_first, 2),
-        "overdue_list_p50_ms": round(percentile(overdue, 50), 2), "overdue_list_p95_ms": round(percentile(overdue, 95), 2),
+        "overdue_list_p50_ms": round(percentile(overdue, 50), 2),
+        "overdue_list_p95_ms": round(percentile(overdue, 95), 2),
         "month_report_first_ms": round(report_first, 2),
-        "month_report_p50_ms": round(percentile(report, 50), 2), "month_report_p95_ms": round(percentile(report, 95), 2),
+        "month_report_p50_ms": round(percentile(report, 50), 2),
+        "month_report_p95_ms": round(percentile(report, 95), 2),
         "month": month_start.strftime("%Y-%m"),
     }
-    log(f"[cases] overdue list p95 {result['overdue_list_p95_ms']} ms (target < 50), "
-        f"month report p95 {result['month_report_p95_ms']} ms (target < 500)")
+    log(
+        f"[cases] overdue list p95 {result['overdue_list_p95_ms']} ms (target < 50), "
+        f"month report p95 {result['month_report_p95_ms']} ms (target < 500)"
+    )
     print(json.dumps(result))
     return 0
 

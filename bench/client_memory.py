@@ -140,16 +140,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--no-search", action="store_true", help="do not type in the item search first")
     args = parser.parse_args(argv)
-    work = args.work or (REPO_ROOT / "bench" / "data" / f"memory-{args.data.stem}{'-nohistory' if args.no_history else ''}")
+    work = args.work or (
+        REPO_ROOT / "bench" / "data" / f"memory-{args.data.stem}{'-nohistory' if args.no_history else ''}"
+    )
     copy, key, history = _prepare(args.data, work, history=not args.no_history)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
     runs = []
     for _ in range(args.runs):
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(copy), key.hex() if key else "", "1" if args.tracemalloc else "0",
-             "0" if args.no_search else "1"],
-            env=env, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                str(copy),
+                key.hex() if key else "",
+                "1" if args.tracemalloc else "0",
+                "0" if args.no_search else "1",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             log(done.stderr[-3000:])
@@ -159,13 +174,15 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(json.loads(done.stdout.splitlines()[-1]))
         log(f"[memory] {runs[-1]}")
     summary = {
-        "runs": len(runs), "late_rows": runs[0]["rows"],
+        "runs": len(runs),
+        "late_rows": runs[0]["rows"],
         "peak_mb": round(statistics.median(r["peak_mb"] for r in runs), 1),
         "peak_range_mb": [round(min(r["peak_mb"] for r in runs), 1), round(max(r["peak_mb"] for r in runs), 1)],
         "end_mb": round(statistics.median(r["end_mb"] for r in runs), 1),
         "started_mb": round(statistics.median(r["started_mb"] for r in runs), 1),
         "after_search_mb": round(statistics.median(r["searched_mb"] for r in runs), 1),
-        "history": history, "copy": str(copy),
+        "history": history,
+        "copy": str(copy),
         "loadavg_1min": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(summary))

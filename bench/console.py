@@ -83,10 +83,28 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 SEED = 20261207
-COPIED_TABLES = ("centers", "windows", "departments", "catalog_versions", "catalog_items", "calendar_years",
-                 "calendar_overrides", "operators", "workstations", "cases", "case_events", "pushed_events",
-                 "case_parts", "ratings", "complaints", "rectifications", "notifications", "refusals",
-                 "case_figures", "case_figure_days")
+COPIED_TABLES = (
+    "centers",
+    "windows",
+    "departments",
+    "catalog_versions",
+    "catalog_items",
+    "calendar_years",
+    "calendar_overrides",
+    "operators",
+    "workstations",
+    "cases",
+    "case_events",
+    "pushed_events",
+    "case_parts",
+    "ratings",
+    "complaints",
+    "rectifications",
+    "notifications",
+    "refusals",
+    "case_figures",
+    "case_figure_days",
+)
 
 
 def _add_console_data(path: Path, today: dt.date) -> dict:
@@ -110,17 +128,25 @@ def _add_console_data(path: Path, today: dt.date) -> dict:
     days = [row[0] for row in connection.execute("SELECT DISTINCT substr(accepted_at, 1, 10) FROM cases")]
     connection.execute("BEGIN")
     connection.execute("CREATE TEMP TABLE due (day TEXT, item TEXT, promised TEXT, PRIMARY KEY (day, item))")
-    connection.executemany("INSERT INTO due VALUES (?, ?, ?)", [
-        (day, item, calendar.add_working_days(dt.date.fromisoformat(day), limit).isoformat())
-        for day in days for item, limit in limits.items()])
-    connection.execute("UPDATE cases SET promised_date = due.promised FROM due "
-                       "WHERE due.day = substr(cases.accepted_at, 1, 10) AND due.item = cases.item_code")
+    connection.executemany(
+        "INSERT INTO due VALUES (?, ?, ?)",
+        [
+            (day, item, calendar.add_working_days(dt.date.fromisoformat(day), limit).isoformat())
+            for day in days
+            for item, limit in limits.items()
+        ],
+    )
+    connection.execute(
+        "UPDATE cases SET promised_date = due.promised FROM due "
+        "WHERE due.day = substr(cases.accepted_at, 1, 10) AND due.item = cases.item_code"
+    )
     # A follow-up for every bad rating (回访 within 5 days), closed once 10 days old.
     connection.execute(
         "UPDATE ratings SET follow_up_id = lower(hex(randomblob(16))), follow_up_owner = operator_id, "
         "follow_up_deadline = date(rated_at, '+5 days'), "
         "follow_up_status = CASE WHEN rated_at < :closed THEN 'closed' ELSE 'open' END WHERE level <= 2",
-        {"closed": (today - dt.timedelta(days=10)).isoformat()})
+        {"closed": (today - dt.timedelta(days=10)).isoformat()},
+    )
     # A complaint for about one case in 200, replied once 15 days old; a task for one in four.
     connection.execute(
         "INSERT INTO complaints (id, number, center_code, window_id, operator_id, about_window_id, case_id, facts, "
@@ -128,16 +154,23 @@ def _add_console_data(path: Path, today: dt.date) -> dict:
         "SELECT lower(hex(randomblob(16))), 'TS-' || case_number, center_code, window_id, coalesce(operator_id, id), window_id, "
         "id, '办理进度慢，多次往返', coalesce(operator_id, id), date(accepted_at, '+15 days'), "
         "CASE WHEN accepted_at < :replied THEN 'replied' ELSE 'open' END, '', '', '', accepted_at, accepted_at "
-        "FROM cases WHERE abs(random()) % 200 = 0", {"replied": (today - dt.timedelta(days=15)).isoformat()})
+        "FROM cases WHERE abs(random()) % 200 = 0",
+        {"replied": (today - dt.timedelta(days=15)).isoformat()},
+    )
     connection.execute(
         "INSERT INTO rectifications (id, complaint_id, center_code, task, unit, responsible, deadline, done) "
         "SELECT lower(hex(randomblob(16))), id, center_code, '窗口服务规范培训', '综合窗口', '王晓燕', "
-        "date(received_at, '+30 days'), status = 'replied' FROM complaints WHERE abs(random()) % 4 = 0")
+        "date(received_at, '+30 days'), status = 'replied' FROM complaints WHERE abs(random()) % 4 = 0"
+    )
     connection.execute("COMMIT")
-    counts = {name: connection.execute(sql).fetchone()[0] for name, sql in (
-        ("open_cases", "SELECT count(*) FROM cases WHERE status IN ('accepted', 'in_progress', 'suspended')"),
-        ("complaints", "SELECT count(*) FROM complaints"),
-        ("open_follow_ups", "SELECT count(*) FROM ratings WHERE follow_up_status = 'open'"))}
+    counts = {
+        name: connection.execute(sql).fetchone()[0]
+        for name, sql in (
+            ("open_cases", "SELECT count(*) FROM cases WHERE status IN ('accepted', 'in_progress', 'suspended')"),
+            ("complaints", "SELECT count(*) FROM complaints"),
+            ("open_follow_ups", "SELECT count(*) FROM ratings WHERE follow_up_status = 'open'"),
+        )
+    }
     connection.execute("ANALYZE")
     connection.close()
     return counts
@@ -177,8 +210,11 @@ def _copy_to_postgres(path: Path, url: str) -> None:
             if not columns:  # a kept file from before the table: made on PostgreSQL below
                 continue
             listed = ", ".join(columns)
-            selected = listed.replace("payload", "json_remove(payload, '$.materials') AS payload") \
-                if table == "pushed_events" else listed
+            selected = (
+                listed.replace("payload", "json_remove(payload, '$.materials') AS payload")
+                if table == "pushed_events"
+                else listed
+            )
             started = time.perf_counter()
             with target.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {table}")  # the catalog's import made some of them already
@@ -249,8 +285,9 @@ def _measure(url: str, samples: int, report_runs: int, old_report: bool) -> dict
         with db.read() as session:
             departments = list(session.scalars(select(Department.code)))
             centers = list(session.scalars(select(Center.code)))
-            open_cases = list(session.scalars(select(Case.id).where(
-                Case.status.in_(("accepted", "in_progress"))).limit(5000)))
+            open_cases = list(
+                session.scalars(select(Case.id).where(Case.status.in_(("accepted", "in_progress"))).limit(5000))
+            )
         supervisor = _actor("supervisor")
         queue, case_page, cards, drill = [], [], [], []
         groupings = ("center", "department", "item")
@@ -259,16 +296,35 @@ def _measure(url: str, samples: int, report_runs: int, old_report: bool) -> dict
             with db.read() as session:
                 first = _timed(queue, department_work.department_queue, session=session, actor=actor, now=now)
                 if first.pages > 1 and n % 2:
-                    _timed(queue, department_work.department_queue, session=session, actor=actor, now=now,
-                           page=rng.randint(2, first.pages))
+                    _timed(
+                        queue,
+                        department_work.department_queue,
+                        session=session,
+                        actor=actor,
+                        now=now,
+                        page=rng.randint(2, first.pages),
+                    )
             with db.read() as session:
-                _timed(case_page, department_work.case_record, session=session, actor=supervisor,
-                       case_ref=rng.choice(open_cases), now=now)
+                _timed(
+                    case_page,
+                    department_work.case_record,
+                    session=session,
+                    actor=supervisor,
+                    case_ref=rng.choice(open_cases),
+                    now=now,
+                )
             with db.read() as session:
                 _timed(cards, _supervision_page, session=session, actor=supervisor, now=now, by=groupings[n % 3])
             with db.read() as session:
-                _timed(drill, time_cards.card_cases, session=session, actor=supervisor, now=now, light="red",
-                       center=rng.choice(centers))
+                _timed(
+                    drill,
+                    time_cards.card_cases,
+                    session=session,
+                    actor=supervisor,
+                    now=now,
+                    light="red",
+                    center=rng.choice(centers),
+                )
             if n == 2:
                 for times in (queue, case_page, cards, drill):
                     times.clear()
@@ -328,12 +384,19 @@ def _time_year_report(db: HubDatabase, today: dt.date, runs: int, old: bool) -> 
                 cpu.append((time.process_time() - began_cpu) * 1000)
     log(f"year report: wall {sorted(round(t) for t in wall)} ms, cpu {sorted(round(t) for t in cpu)} ms")
     log(f"from rows: wall {sorted(round(t) for t in rows_wall)} ms, cpu {sorted(round(t) for t in rows_cpu)} ms")
-    found.update(rows_city_year_report_p50_ms=round(percentile(rows_wall, 50)),
-                 rows_city_year_report_p95_ms=round(percentile(rows_wall, 95)),
-                 rows_city_year_report_cpu_ms=round(percentile(rows_cpu, 50)))
-    return {"city_year_report_ms": round(percentile(wall, 50)), "city_year_report_p50_ms": round(percentile(wall, 50)),
-            "city_year_report_p95_ms": round(percentile(wall, 95)), "city_year_report_cpu_ms": round(percentile(cpu, 50)),
-            "city_year_report_runs": runs, **found}
+    found.update(
+        rows_city_year_report_p50_ms=round(percentile(rows_wall, 50)),
+        rows_city_year_report_p95_ms=round(percentile(rows_wall, 95)),
+        rows_city_year_report_cpu_ms=round(percentile(rows_cpu, 50)),
+    )
+    return {
+        "city_year_report_ms": round(percentile(wall, 50)),
+        "city_year_report_p50_ms": round(percentile(wall, 50)),
+        "city_year_report_p95_ms": round(percentile(wall, 95)),
+        "city_year_report_cpu_ms": round(percentile(cpu, 50)),
+        "city_year_report_runs": runs,
+        **found,
+    }
 
 
 def _postgres_database(admin_url: str, kept: str | None = None):
@@ -369,8 +432,9 @@ def _holds_cases(url: str) -> bool:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            return inspect(connection).has_table("cases") and \
-                connection.scalar(text("SELECT EXISTS (SELECT 1 FROM cases)"))
+            return inspect(connection).has_table("cases") and connection.scalar(
+                text("SELECT EXISTS (SELECT 1 FROM cases)")
+            )
     finally:
         engine.dispose()
 
@@ -392,16 +456,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=300_000, help="cases of the whole city in the year")
     parser.add_argument("--samples", type=int, default=100, help="timed calls of each page")
     parser.add_argument("--hub", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--postgres-url", default=os.environ.get("WINDOWDESK_BENCH_POSTGRES_URL")
-                        or os.environ.get("WINDOWDESK_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("WINDOWDESK_BENCH_POSTGRES_URL") or os.environ.get("WINDOWDESK_TEST_POSTGRES_URL"),
+    )
     parser.add_argument("--keep", type=Path, help="keep the generated SQLite hub here (reused if it exists)")
-    parser.add_argument("--postgres-database", metavar="NAME",
-                        help="with --hub postgresql: measure this database if it holds cases, else make it "
-                             "and keep it (e.g. windowdesk_bench_2m)")
+    parser.add_argument(
+        "--postgres-database",
+        metavar="NAME",
+        help="with --hub postgresql: measure this database if it holds cases, else make it "
+        "and keep it (e.g. windowdesk_bench_2m)",
+    )
     parser.add_argument("--no-report", action="store_true", help="do not time the city-wide year report")
     parser.add_argument("--report-runs", type=int, default=10, help="timed runs of the year's report")
-    parser.add_argument("--old-report", action="store_true",
-                        help="also time once the case-by-case report of before (minutes at 500,000 cases)")
+    parser.add_argument(
+        "--old-report",
+        action="store_true",
+        help="also time once the case-by-case report of before (minutes at 500,000 cases)",
+    )
     args = parser.parse_args(argv)
     if args.hub == "postgresql" and not args.postgres_url:
         parser.error("--hub postgresql needs --postgres-url or WINDOWDESK_BENCH_POSTGRES_URL")
@@ -418,8 +490,12 @@ def main(argv: list[str] | None = None) -> int:
 
         migrate_to_head(url)
         _sum_figures_if_missing(url)
-        result = {"hub": args.hub, "reused": args.postgres_database, "cases": _cases_in(url),
-                  **_measure(url, args.samples, 0 if args.no_report else args.report_runs, args.old_report)}
+        result = {
+            "hub": args.hub,
+            "reused": args.postgres_database,
+            "cases": _cases_in(url),
+            **_measure(url, args.samples, 0 if args.no_report else args.report_runs, args.old_report),
+        }
         result.update(python=platform.python_version(), machine=platform.machine())
         log(json.dumps(result, ensure_ascii=False, indent=2))
         print(json.dumps(result, ensure_ascii=False))
@@ -450,8 +526,12 @@ def main(argv: list[str] | None = None) -> int:
             _copy_to_postgres(path, url)
             made["copy_seconds"] = round(time.perf_counter() - started, 1)
         try:
-            result = {"hub": args.hub, **made, "cases": cases,
-                      **_measure(url, args.samples, 0 if args.no_report else args.report_runs, args.old_report)}
+            result = {
+                "hub": args.hub,
+                **made,
+                "cases": cases,
+                **_measure(url, args.samples, 0 if args.no_report else args.report_runs, args.old_report),
+            }
         finally:
             if drop is not None:
                 drop()

@@ -53,13 +53,16 @@ def _timed(fn, count: int) -> tuple[float, list[float]]:
         started = time.perf_counter()
         fn(index)
         times.append((time.perf_counter() - started) * 1000)
-    return times[0], times[1 + WARMUP:]
+    return times[0], times[1 + WARMUP :]
 
 
 def _summary(name: str, first: float, times: list[float]) -> dict:
     return {
-        f"{name}_p50_ms": round(percentile(times, 50), 3), f"{name}_p95_ms": round(percentile(times, 95), 3),
-        f"{name}_max_ms": round(max(times), 3), f"{name}_first_ms": round(first, 3), f"{name}_count": len(times),
+        f"{name}_p50_ms": round(percentile(times, 50), 3),
+        f"{name}_p95_ms": round(percentile(times, 95), 3),
+        f"{name}_max_ms": round(max(times), 3),
+        f"{name}_first_ms": round(first, 3),
+        f"{name}_count": len(times),
     }
 
 
@@ -113,27 +116,55 @@ def _run(work: Path, *, samples: int, receipts: int, data: Path | None) -> dict:
     log(f"[fees] set up {len(cases)} accepted cases in {time.perf_counter() - started:.1f}s")
     summary: dict = {}
     cash = Tender("cash", tendered_fen=10_000)
-    summary |= _summary("payment_commit", *_timed(
-        lambda i: payments.pay_case_fee(db, ctx, case_id=cases[i], tender=cash), samples))
+    summary |= _summary(
+        "payment_commit", *_timed(lambda i: payments.pay_case_fee(db, ctx, case_id=cases[i], tender=cash), samples)
+    )
 
     street = _window(ctx, "JD01", "01")
-    summary |= _summary("utility_commit", *_timed(
-        lambda i: payments.pay_utility(db, street, utility="water", account_number=f"W{i:06d}", payer_name="王建国",
-                                       period="2026-10", amount_fen=3050 + i, tender=cash), samples))
+    summary |= _summary(
+        "utility_commit",
+        *_timed(
+            lambda i: payments.pay_utility(
+                db,
+                street,
+                utility="water",
+                account_number=f"W{i:06d}",
+                payer_name="王建国",
+                period="2026-10",
+                amount_fen=3050 + i,
+                tender=cash,
+            ),
+            samples,
+        ),
+    )
 
     # A busy street window: --receipts receipts on one day, every method, 1 % voided.
     closing = _window(ctx, "JD01", "02")
-    auth.create_operator(db, street, login=SUPERVISOR_LOGIN, display_name="值班负责人", role="supervisor",
-                         initial_password=SUPERVISOR_PASSWORD)
+    auth.create_operator(
+        db,
+        street,
+        login=SUPERVISOR_LOGIN,
+        display_name="值班负责人",
+        role="supervisor",
+        initial_password=SUPERVISOR_PASSWORD,
+    )
     supervisor = SupervisorCredentials(SUPERVISOR_LOGIN, SUPERVISOR_PASSWORD)
     tenders = (cash, Tender("bank_card", reference="POS"), Tender("mobile", reference="QR"))
     started = time.perf_counter()
     issued = [
-        payments.pay_utility(db, closing, utility="electricity", account_number=f"E{i:06d}", payer_name="李桂兰",
-                             period="2026-10", amount_fen=500 + i % 900, tender=tenders[i % 3]).receipt_id
+        payments.pay_utility(
+            db,
+            closing,
+            utility="electricity",
+            account_number=f"E{i:06d}",
+            payer_name="李桂兰",
+            period="2026-10",
+            amount_fen=500 + i % 900,
+            tender=tenders[i % 3],
+        ).receipt_id
         for i in range(receipts)
     ]
-    for receipt_id in issued[:: 100]:
+    for receipt_id in issued[::100]:
         receipt_service.void_receipt(db, closing, receipt_id=receipt_id, reason="bench", supervisor=supervisor)
     log(f"[fees] issued {receipts} receipts on one day in {time.perf_counter() - started:.1f}s")
     summary |= _summary("day_totals", *_timed(lambda _i: dayclose.day_totals(db, closing), 20))
@@ -159,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     summary["targets_met"] = {key: summary[key] < limit for key, limit in TARGETS_MS.items()}
     summary["environment"] = {
-        "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
         "data": str(args.data) if args.data else "fresh demo database",
     }
     for key, value in summary.items():

@@ -77,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         path, key = _make_database(Path(tmp))
         runs = []
         for _ in range(args.runs):
-            done = subprocess.run([sys.executable, "-c", CHILD, str(path), key.hex()], env=env,
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-c", CHILD, str(path), key.hex()], env=env, capture_output=True, text=True, check=True
+            )
             runs.append(json.loads(done.stdout.splitlines()[-1]))
     first = [r["ms"][0] for r in runs]
     summary = {

@@ -63,43 +63,206 @@ GENESIS_HASH = "0" * 64
 
 # Surnames with rough weights (per mille of the population, 2020 census order).
 SURNAMES = [
-    ("王", 71), ("李", 70), ("张", 67), ("刘", 54), ("陈", 46), ("杨", 31), ("黄", 22),
-    ("赵", 20), ("吴", 18), ("周", 17), ("徐", 13), ("孙", 13), ("马", 11), ("朱", 11),
-    ("胡", 10), ("郭", 10), ("何", 9), ("林", 9), ("高", 9), ("罗", 8), ("郑", 7),
-    ("梁", 7), ("谢", 6), ("宋", 6), ("唐", 6), ("许", 5), ("韩", 5), ("邓", 5),
-    ("冯", 5), ("曹", 5), ("彭", 5), ("曾", 4), ("肖", 4), ("田", 4), ("董", 4),
-    ("潘", 4), ("袁", 4), ("蔡", 3), ("蒋", 3), ("余", 3), ("于", 3), ("杜", 3),
-    ("叶", 3), ("程", 3), ("魏", 3), ("苏", 3), ("吕", 3), ("丁", 3), ("任", 3),
-    ("卢", 3), ("姚", 3), ("沈", 3), ("钟", 3), ("姜", 3), ("崔", 3), ("谭", 3),
-    ("陆", 2), ("范", 2), ("汪", 2), ("廖", 2), ("石", 2), ("金", 2), ("韦", 2),
-    ("贾", 2), ("夏", 2), ("付", 2), ("方", 2), ("邹", 2), ("熊", 2), ("白", 2),
-    ("孟", 2), ("秦", 2), ("邱", 2), ("侯", 2), ("江", 2), ("尹", 2), ("薛", 2),
-    ("闫", 2), ("段", 2), ("雷", 2), ("龙", 1), ("黎", 1), ("史", 1), ("陶", 1),
-    ("贺", 1), ("毛", 1), ("郝", 1), ("顾", 1), ("龚", 1), ("邵", 1), ("万", 1),
-    ("武", 1), ("钱", 1), ("戴", 1), ("严", 1), ("孔", 1), ("常", 1), ("汤", 1),
-    ("康", 1), ("乔", 1), ("文", 1), ("施", 1), ("洪", 1), ("辛", 1), ("柴", 1),
-    ("欧阳", 1), ("上官", 1), ("司马", 1), ("诸葛", 1), ("慕容", 1),
+    ("王", 71),
+    ("李", 70),
+    ("张", 67),
+    ("刘", 54),
+    ("陈", 46),
+    ("杨", 31),
+    ("黄", 22),
+    ("赵", 20),
+    ("吴", 18),
+    ("周", 17),
+    ("徐", 13),
+    ("孙", 13),
+    ("马", 11),
+    ("朱", 11),
+    ("胡", 10),
+    ("郭", 10),
+    ("何", 9),
+    ("林", 9),
+    ("高", 9),
+    ("罗", 8),
+    ("郑", 7),
+    ("梁", 7),
+    ("谢", 6),
+    ("宋", 6),
+    ("唐", 6),
+    ("许", 5),
+    ("韩", 5),
+    ("邓", 5),
+    ("冯", 5),
+    ("曹", 5),
+    ("彭", 5),
+    ("曾", 4),
+    ("肖", 4),
+    ("田", 4),
+    ("董", 4),
+    ("潘", 4),
+    ("袁", 4),
+    ("蔡", 3),
+    ("蒋", 3),
+    ("余", 3),
+    ("于", 3),
+    ("杜", 3),
+    ("叶", 3),
+    ("程", 3),
+    ("魏", 3),
+    ("苏", 3),
+    ("吕", 3),
+    ("丁", 3),
+    ("任", 3),
+    ("卢", 3),
+    ("姚", 3),
+    ("沈", 3),
+    ("钟", 3),
+    ("姜", 3),
+    ("崔", 3),
+    ("谭", 3),
+    ("陆", 2),
+    ("范", 2),
+    ("汪", 2),
+    ("廖", 2),
+    ("石", 2),
+    ("金", 2),
+    ("韦", 2),
+    ("贾", 2),
+    ("夏", 2),
+    ("付", 2),
+    ("方", 2),
+    ("邹", 2),
+    ("熊", 2),
+    ("白", 2),
+    ("孟", 2),
+    ("秦", 2),
+    ("邱", 2),
+    ("侯", 2),
+    ("江", 2),
+    ("尹", 2),
+    ("薛", 2),
+    ("闫", 2),
+    ("段", 2),
+    ("雷", 2),
+    ("龙", 1),
+    ("黎", 1),
+    ("史", 1),
+    ("陶", 1),
+    ("贺", 1),
+    ("毛", 1),
+    ("郝", 1),
+    ("顾", 1),
+    ("龚", 1),
+    ("邵", 1),
+    ("万", 1),
+    ("武", 1),
+    ("钱", 1),
+    ("戴", 1),
+    ("严", 1),
+    ("孔", 1),
+    ("常", 1),
+    ("汤", 1),
+    ("康", 1),
+    ("乔", 1),
+    ("文", 1),
+    ("施", 1),
+    ("洪", 1),
+    ("辛", 1),
+    ("柴", 1),
+    ("欧阳", 1),
+    ("上官", 1),
+    ("司马", 1),
+    ("诸葛", 1),
+    ("慕容", 1),
 ]
 MALE_CHARS = (
     "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林阳建国峰志亮文海东成"
     "博晨然泽轩睿子宏庆兵福贵德永春学立新友金山"
 )
-FEMALE_CHARS = (
-    "芳娜敏静丽艳娟霞秀英玲桂兰红梅琳燕萍雪慧颖琴欣婷佳倩晶瑶怡悦璐妍蕾雯丹洁莉凤云"
-    "月淑珍玉梦雨思涵萱诗嘉"
-)
+FEMALE_CHARS = "芳娜敏静丽艳娟霞秀英玲桂兰红梅琳燕萍雪慧颖琴欣婷佳倩晶瑶怡悦璐妍蕾雯丹洁莉凤云月淑珍玉梦雨思涵萱诗嘉"
 
 # GB/T 2260 area codes: mostly Qitaihe (七台河) itself, some from elsewhere.
 AREA_CODES = [
-    ("230902", 30), ("230903", 25), ("230904", 18), ("230921", 12),  # 新兴 桃山 茄子河 勃利
-    ("230102", 2), ("230103", 2), ("230104", 1), ("230302", 2), ("230803", 1),
-    ("231002", 1), ("230602", 1), ("220102", 1), ("210102", 1), ("370102", 1),
-    ("130102", 1), ("410102", 1), ("110101", 1),
+    ("230902", 30),
+    ("230903", 25),
+    ("230904", 18),
+    ("230921", 12),  # 新兴 桃山 茄子河 勃利
+    ("230102", 2),
+    ("230103", 2),
+    ("230104", 1),
+    ("230302", 2),
+    ("230803", 1),
+    ("231002", 1),
+    ("230602", 1),
+    ("220102", 1),
+    ("210102", 1),
+    ("370102", 1),
+    ("130102", 1),
+    ("410102", 1),
+    ("110101", 1),
 ]
 # (age band start, weight) - a rough population pyramid of a north-eastern city.
 AGE_BANDS = [(0, 6), (10, 7), (20, 10), (30, 13), (40, 15), (50, 18), (60, 16), (70, 10), (80, 4), (90, 1)]
-MOBILE_PREFIXES = ["130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "166", "170", "176", "177", "178", "180", "181", "182", "183", "184", "185", "186", "187", "188", "189", "191", "198", "199"]
-STREETS = ["学府路", "桃山路", "山湖路", "大同街", "胜利路", "奋斗路", "兴华路", "文化路", "新华路", "建设路", "中心街", "红旗路", "光明街", "跃进路", "东风路", "桃源街", "湖滨路", "新兴大街", "长兴路", "龙湖路"]
+MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "170",
+    "176",
+    "177",
+    "178",
+    "180",
+    "181",
+    "182",
+    "183",
+    "184",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+]
+STREETS = [
+    "学府路",
+    "桃山路",
+    "山湖路",
+    "大同街",
+    "胜利路",
+    "奋斗路",
+    "兴华路",
+    "文化路",
+    "新华路",
+    "建设路",
+    "中心街",
+    "红旗路",
+    "光明街",
+    "跃进路",
+    "东风路",
+    "桃源街",
+    "湖滨路",
+    "新兴大街",
+    "长兴路",
+    "龙湖路",
+]
 
 
 def district_of_center(code: str, rng: random.Random) -> str:
@@ -161,8 +324,12 @@ def _prepare_schema(path: Path, key: bytes | None) -> dict:
         if "role" in accepted:
             extra["role"] = "supervisor"
         ctx = workstation.configure_workstation(
-            db, center_code=bootstrap.DEMO_CENTER, window_code=bootstrap.DEMO_WINDOW,
-            operator_name=bootstrap.DEMO_OPERATOR, operator_login=bootstrap.DEMO_LOGIN, **extra,
+            db,
+            center_code=bootstrap.DEMO_CENTER,
+            window_code=bootstrap.DEMO_WINDOW,
+            operator_name=bootstrap.DEMO_OPERATOR,
+            operator_login=bootstrap.DEMO_LOGIN,
+            **extra,
         )
     finally:
         db.dispose()
@@ -211,18 +378,37 @@ def _resident_rows(n: int, rng: random.Random, now: dt.datetime, centers: list[s
         else:
             r = rng.random()
             welfare = (
-                "dibao" if r < 0.03 else "disabled" if r < 0.045
-                else "veteran" if r < 0.055 and age >= 40
-                else "student" if r < 0.075 and 16 <= age <= 24 else None
+                "dibao"
+                if r < 0.03
+                else "disabled"
+                if r < 0.045
+                else "veteran"
+                if r < 0.055 and age >= 40
+                else "student"
+                if r < 0.075 and 16 <= age <= 24
+                else None
             )
         local = now + CN_OFFSET - dt.timedelta(seconds=rng.randrange(three_years_s))
-        local = local.replace(hour=rng.randrange(8, 17), minute=rng.randrange(60), second=rng.randrange(60),
-                              microsecond=rng.randrange(1_000_000))
+        local = local.replace(
+            hour=rng.randrange(8, 17),
+            minute=rng.randrange(60),
+            second=rng.randrange(60),
+            microsecond=rng.randrange(1_000_000),
+        )
         created = min(local - CN_OFFSET, now)
         rid = uuid7_at(unix_ms(created), rng)
         yield (
-            rid, number, surname + given, "male" if male else "female", birth.isoformat(), phone,
-            address, welfare, center, fmt_dt(created), created,
+            rid,
+            number,
+            surname + given,
+            "male" if male else "female",
+            birth.isoformat(),
+            phone,
+            address,
+            welfare,
+            center,
+            fmt_dt(created),
+            created,
         )
 
 
@@ -290,8 +476,10 @@ def generate(
     # whole file (case rows and audit chain included) is reproducible from --seed/--now.
     demo_id = uuid7_at(unix_ms(now - dt.timedelta(days=days + 30)), rng)
     conn.execute("BEGIN")
-    conn.execute("UPDATE operators SET id = ?, created_at = ? WHERE id = ?",
-                 (demo_id, fmt_dt(now - dt.timedelta(days=days + 30)), ws["operator_id"]))
+    conn.execute(
+        "UPDATE operators SET id = ?, created_at = ? WHERE id = ?",
+        (demo_id, fmt_dt(now - dt.timedelta(days=days + 30)), ws["operator_id"]),
+    )
     conn.execute("UPDATE local_settings SET value = ? WHERE value = ?", (demo_id, ws["operator_id"]))
     conn.execute("COMMIT")
     ws["operator_id"] = demo_id
@@ -314,7 +502,8 @@ def generate(
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", op_rows,
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        op_rows,
     )
     conn.execute("COMMIT")
 
@@ -352,7 +541,8 @@ def generate(
     today = (now + CN_OFFSET).date()
     now_local = (now + CN_OFFSET).replace(tzinfo=None)
     work_days = [
-        today - dt.timedelta(days=k) for k in range(days - 1, -1, -1)
+        today - dt.timedelta(days=k)
+        for k in range(days - 1, -1, -1)
         if calendar.is_working_day(today - dt.timedelta(days=k))
     ]
     day_weights = [1.3 if d.weekday() == 0 else 0.9 if d.weekday() == 4 else 1.0 for d in work_days]
@@ -431,10 +621,22 @@ def generate(
         cid = uuid7_at(ms, rng)
         operator = operators[(center, window)]
         code, promised, legal, _street, mats = item
-        case_rows.append((
-            cid, number, center, f"{center}-{window}", operator, code, resident, status, at_text,
-            day.isoformat(), add_days(day, promised), add_days(day, legal),
-        ))
+        case_rows.append(
+            (
+                cid,
+                number,
+                center,
+                f"{center}-{window}",
+                operator,
+                code,
+                resident,
+                status,
+                at_text,
+                day.isoformat(),
+                add_days(day, promised),
+                add_days(day, legal),
+            )
+        )
         for pos, (mcode, mname, required) in enumerate(mats):
             mstatus = "received" if required or rng.random() < 0.7 else "missing"
             material_rows.append((uuid7_at(ms, rng), cid, pos, mcode, mname, mstatus))
@@ -478,24 +680,33 @@ def generate(
             operator = operators[(center, window)]
             workstation = f"{center}-{window}"
             fields = {
-                "id": aid, "at": at.isoformat(), "operator_id": operator, "workstation": workstation,
-                "action": action, "entity": entity, "entity_id": entity_id, "detail": detail,
+                "id": aid,
+                "at": at.isoformat(),
+                "operator_id": operator,
+                "workstation": workstation,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "detail": detail,
             }
             digest = _entry_hash(prev, fields)
-            rows.append((aid, fmt_dt(at), operator, workstation, action, entity, entity_id,
-                         json.dumps(detail), prev, digest))
+            rows.append(
+                (aid, fmt_dt(at), operator, workstation, action, entity, entity_id, json.dumps(detail), prev, digest)
+            )
             prev = digest
             if len(rows) >= 50_000:
                 conn.executemany(
                     "INSERT INTO audit_log (id, at, operator_id, workstation, action, entity, entity_id, "
-                    "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+                    "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
                 )
                 audit_count += len(rows)
                 rows.clear()
         if rows:
             conn.executemany(
                 "INSERT INTO audit_log (id, at, operator_id, workstation, action, entity, entity_id, "
-                "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+                "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
             )
             audit_count += len(rows)
         conn.execute("COMMIT")
@@ -515,11 +726,22 @@ def generate(
     write_key(out, key)
     seconds = time.perf_counter() - started
     summary = {
-        "path": str(out), "encrypted": key is not None, "residents": residents, "cases": cases, "case_materials": material_count,
-        "case_events": event_count, "audit_entries": audit_count, "number_sequences": len(counters),
-        "operators": len(operators), "catalog_items": len(items), "centers": len(centers),
-        "working_days": len(work_days), "seed": seed, "now": now.isoformat(),
-        "size_mb": round(out.stat().st_size / 1e6, 1), "seconds": round(seconds, 1),
+        "path": str(out),
+        "encrypted": key is not None,
+        "residents": residents,
+        "cases": cases,
+        "case_materials": material_count,
+        "case_events": event_count,
+        "audit_entries": audit_count,
+        "number_sequences": len(counters),
+        "operators": len(operators),
+        "catalog_items": len(items),
+        "centers": len(centers),
+        "working_days": len(work_days),
+        "seed": seed,
+        "now": now.isoformat(),
+        "size_mb": round(out.stat().st_size / 1e6, 1),
+        "seconds": round(seconds, 1),
     }
     log(f"[generate] done in {seconds:.1f}s, {summary['size_mb']} MB")
     return summary
@@ -562,15 +784,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--residents", type=int, default=DEFAULT_RESIDENTS)
     parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
-    parser.add_argument("--out", type=Path, default=None,
-                        help="default: bench/data/bench-<residents>r-<cases>c[-plain].sqlite3")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="default: bench/data/bench-<residents>r-<cases>c[-plain].sqlite3"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--days", type=int, default=365, help="cases spread over this many past days")
     parser.add_argument("--now", default=None, help="ISO time taken as 'now' (reproducible runs)")
     parser.add_argument("--no-audit", action="store_true", help="skip the audit chain history")
     parser.add_argument("--force", action="store_true", help="replace an existing file")
-    parser.add_argument("--plain", action="store_true",
-                        help="plain SQLite instead of the application's encrypted (SQLCipher) file")
+    parser.add_argument(
+        "--plain", action="store_true", help="plain SQLite instead of the application's encrypted (SQLCipher) file"
+    )
     args = parser.parse_args(argv)
     now = dt.datetime.fromisoformat(args.now) if args.now else None
     if now is not None and now.tzinfo is None:
@@ -578,8 +802,15 @@ def main(argv: list[str] | None = None) -> int:
     plain = args.plain or not encryption_available()
     out = args.out or default_data_path(args.residents, args.cases, plain=plain)
     summary = generate(
-        out, residents=args.residents, cases=args.cases, seed=args.seed, now=now, days=args.days,
-        audit=not args.no_audit, force=args.force, plain=plain,
+        out,
+        residents=args.residents,
+        cases=args.cases,
+        seed=args.seed,
+        now=now,
+        days=args.days,
+        audit=not args.no_audit,
+        force=args.force,
+        plain=plain,
     )
     print(json.dumps(summary, ensure_ascii=False))
     return 0

@@ -247,8 +247,9 @@ def run(windows: int, tickets: int, seconds: float, seed: int) -> dict:
     stored = hall.tickets()
     hall.stop()
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    hall_cpu = (children_after.ru_utime - children_before.ru_utime) + (children_after.ru_stime
-                                                                        - children_before.ru_stime)
+    hall_cpu = (children_after.ru_utime - children_before.ru_utime) + (
+        children_after.ru_stime - children_before.ru_stime
+    )
     bench_cpu = time.process_time() - bench_cpu_before
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -139,10 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000, help="events per round (default 10,000)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds on the same hub file (default 5)")
     parser.add_argument("--hub", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL server to make a fresh database on (default $WINDOWDESK_TEST_POSTGRES_URL)")
-    parser.add_argument("--profile", type=Path, default=None,
-                        help="write a cProfile of the rounds' apply to this file (pstats format)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL server to make a fresh database on (default $WINDOWDESK_TEST_POSTGRES_URL)",
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="write a cProfile of the rounds' apply to this file (pstats format)"
+    )
     args = parser.parse_args(argv)
 
     from tests.sync.hub_process import HubProcess, create_station
@@ -155,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     from windowdesk.i18n import set_locale
 
     set_locale("en")
-    with tempfile.TemporaryDirectory(prefix="wd-bench-hub-push-") as tmp, \
-            hub_database(args.hub, args.database_url) as database_url:
+    with (
+        tempfile.TemporaryDirectory(prefix="wd-bench-hub-push-") as tmp,
+        hub_database(args.hub, args.database_url) as database_url,
+    ):
         folder = Path(tmp)
         private_keyring(folder)
         hub = HubProcess(folder / "hub", database_url)
@@ -190,8 +196,10 @@ def main(argv: list[str] | None = None) -> int:
                 spent["gc"] = collector.spent
                 spent["wall"] = wall  # with the database server's work and the waits for it
                 rounds.append(spent)
-                log(f"round {round_index + 1}: {applied} applied in {len(bodies)} batches, "
-                    + ", ".join(f"{k} {v:.3f}" for k, v in spent.items()))
+                log(
+                    f"round {round_index + 1}: {applied} applied in {len(bodies)} batches, "
+                    + ", ".join(f"{k} {v:.3f}" for k, v in spent.items())
+                )
         finally:
             db.dispose()
             station.close()

@@ -62,8 +62,16 @@ def _make_hub(path: Path) -> None:
     from windowdesk.paths import resources_dir
 
     with contextlib.redirect_stdout(io.StringIO()):
-        code = hub_command(["import-catalog", str(resources_dir() / "catalog"), "--data-dir", str(path.parent),
-                            "--database-url", f"sqlite:///{path}"])
+        code = hub_command(
+            [
+                "import-catalog",
+                str(resources_dir() / "catalog"),
+                "--data-dir",
+                str(path.parent),
+                "--database-url",
+                f"sqlite:///{path}",
+            ]
+        )
     if code != 0:
         raise SystemExit(f"windowdesk-hub import-catalog exited {code}")
 
@@ -93,8 +101,11 @@ def fill_connection(connection, cases: int, today: dt.date) -> dict:
         "INSERT INTO operators (id, login, display_name, role, center_code, active, updated_at, password_hash, "
         "must_change_password) "
         "VALUES (?, ?, ?, 'operator', ?, 1, ?, '', 0)",
-        [(operator, f"op-{window}-{n}", f"窗口{window}-{n}", center, _text(start_utc))
-         for window, center in windows for n, operator in enumerate(operators[window])],
+        [
+            (operator, f"op-{window}-{n}", f"窗口{window}-{n}", center, _text(start_utc))
+            for window, center in windows
+            for n, operator in enumerate(operators[window])
+        ],
     )
     connection.executemany(
         "INSERT INTO workstations (id, center_code, window_id, token_sha256, client_version, enrolled_at) "
@@ -115,56 +126,177 @@ def fill_connection(connection, cases: int, today: dt.date) -> dict:
             age_days = (today - accepted.date()).days
             finished = age_days > 25 or (age_days > 3 and rng.random() < 0.6)
             status = "delivered" if finished else rng.choice(("accepted", "in_progress"))
-            case_rows.append((case_id, number, center, window, rng.choice(items), "resident", _uuid(rng), status,
-                              _text(accepted), _text(accepted), _text(accepted)))
-            timeline_rows.append((case_id, "window", "accepted", None, None, "accepted", event_id, None, "",
-                                  _text(accepted), _text(accepted)))
+            case_rows.append(
+                (
+                    case_id,
+                    number,
+                    center,
+                    window,
+                    rng.choice(items),
+                    "resident",
+                    _uuid(rng),
+                    status,
+                    _text(accepted),
+                    _text(accepted),
+                    _text(accepted),
+                )
+            )
+            timeline_rows.append(
+                (
+                    case_id,
+                    "window",
+                    "accepted",
+                    None,
+                    None,
+                    "accepted",
+                    event_id,
+                    None,
+                    "",
+                    _text(accepted),
+                    _text(accepted),
+                )
+            )
             if finished:
                 done = accepted + dt.timedelta(days=min(age_days - 1, rng.choice((2, 5, 8, 12, 15, 25))))
-                timeline_rows.append((case_id, "window", "status", "complete", "accepted", "completed", _uuid(rng),
-                                      None, "", _text(done), _text(done)))
-                timeline_rows.append((case_id, "window", "status", "deliver", "completed", "delivered", _uuid(rng),
-                                      None, "", _text(done + dt.timedelta(days=1)),
-                                      _text(done + dt.timedelta(days=1))))
+                timeline_rows.append(
+                    (
+                        case_id,
+                        "window",
+                        "status",
+                        "complete",
+                        "accepted",
+                        "completed",
+                        _uuid(rng),
+                        None,
+                        "",
+                        _text(done),
+                        _text(done),
+                    )
+                )
+                timeline_rows.append(
+                    (
+                        case_id,
+                        "window",
+                        "status",
+                        "deliver",
+                        "completed",
+                        "delivered",
+                        _uuid(rng),
+                        None,
+                        "",
+                        _text(done + dt.timedelta(days=1)),
+                        _text(done + dt.timedelta(days=1)),
+                    )
+                )
                 counts["finished"] += 1
-            payload = json.dumps({"id": case_id, "number": number, "center": center, "window": window,
-                                  "operator": operator, "accepted_at": accepted.isoformat(), "materials": padding},
-                                 ensure_ascii=False, separators=(",", ":"))
-            pushed_rows.append((event_id, workstation[window], n, "case.accepted", "case", case_id, "applied", "",
-                                payload, _text(accepted), _text(accepted)))
+            payload = json.dumps(
+                {
+                    "id": case_id,
+                    "number": number,
+                    "center": center,
+                    "window": window,
+                    "operator": operator,
+                    "accepted_at": accepted.isoformat(),
+                    "materials": padding,
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            pushed_rows.append(
+                (
+                    event_id,
+                    workstation[window],
+                    n,
+                    "case.accepted",
+                    "case",
+                    case_id,
+                    "applied",
+                    "",
+                    payload,
+                    _text(accepted),
+                    _text(accepted),
+                )
+            )
             if rng.random() < 0.08:
                 kind = "notification" if rng.random() < 0.8 else "refusal"
                 record_id = _uuid(rng)
-                decision_rows.append((kind, (record_id, f"{kind[:2].upper()}-{number}", center, window,
-                                             rng.choice(items), "resident", _uuid(rng), _text(accepted),
-                                             _text(accepted)),
-                                      (_uuid(rng), workstation[window], n, f"{kind}.given", kind, record_id,
-                                       "applied", "", json.dumps({"operator": operator}), _text(accepted),
-                                       _text(accepted))))
+                decision_rows.append(
+                    (
+                        kind,
+                        (
+                            record_id,
+                            f"{kind[:2].upper()}-{number}",
+                            center,
+                            window,
+                            rng.choice(items),
+                            "resident",
+                            _uuid(rng),
+                            _text(accepted),
+                            _text(accepted),
+                        ),
+                        (
+                            _uuid(rng),
+                            workstation[window],
+                            n,
+                            f"{kind}.given",
+                            kind,
+                            record_id,
+                            "applied",
+                            "",
+                            json.dumps({"operator": operator}),
+                            _text(accepted),
+                            _text(accepted),
+                        ),
+                    )
+                )
                 counts[kind + "s"] += 1
             if rng.random() < 0.7:
-                rating_rows.append((_uuid(rng), center, window, operator, case_id, None,
-                                    rng.choice((5, 5, 5, 4, 4, 3, 2, 1)), _text(accepted), _text(accepted)))
+                rating_rows.append(
+                    (
+                        _uuid(rng),
+                        center,
+                        window,
+                        operator,
+                        case_id,
+                        None,
+                        rng.choice((5, 5, 5, 4, 4, 3, 2, 1)),
+                        _text(accepted),
+                        _text(accepted),
+                    )
+                )
                 counts["ratings"] += 1
             counts["cases"] += 1
-        connection.executemany("INSERT INTO cases (id, case_number, center_code, window_id, item_code, applicant_kind, "
-                               "applicant_id, status, accepted_at, received_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_rows)
-        connection.executemany("INSERT INTO case_events (case_id, source, kind, action, from_status, to_status, "
-                               "event_id, department_code, note, client_at, recorded_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", timeline_rows)
-        pushed = "INSERT INTO pushed_events (event_id, workstation_id, client_seq, kind, entity, entity_id, status, " \
-                 "reason, payload, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        connection.executemany(
+            "INSERT INTO cases (id, case_number, center_code, window_id, item_code, applicant_kind, "
+            "applicant_id, status, accepted_at, received_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            case_rows,
+        )
+        connection.executemany(
+            "INSERT INTO case_events (case_id, source, kind, action, from_status, to_status, "
+            "event_id, department_code, note, client_at, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            timeline_rows,
+        )
+        pushed = (
+            "INSERT INTO pushed_events (event_id, workstation_id, client_seq, kind, entity, entity_id, status, "
+            "reason, payload, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         connection.executemany(pushed, pushed_rows)
         for table in ("notification", "refusal"):
             rows = [record for kind, record, _event in decision_rows if kind == table]
             connection.executemany(
                 f"INSERT INTO {table}s (id, number, center_code, window_id, item_code, applicant_kind, applicant_id, "
-                "created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                "created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
         connection.executemany(pushed, [event for _kind, _record, event in decision_rows])
-        connection.executemany("INSERT INTO ratings (id, center_code, window_id, operator_id, case_id, item_code, "
-                               "level, rated_at, received_at, reason, channel, follow_up_outcome, follow_up_closed_by) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'pad', '', '')", rating_rows)
+        connection.executemany(
+            "INSERT INTO ratings (id, center_code, window_id, operator_id, case_id, item_code, "
+            "level, rated_at, received_at, reason, channel, follow_up_outcome, follow_up_closed_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'pad', '', '')",
+            rating_rows,
+        )
     connection.execute("COMMIT")
     connection.execute("ANALYZE")
     return {**counts, "windows": len(windows)}

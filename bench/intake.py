@@ -63,9 +63,36 @@ TARGETS_MS = {
 
 # What an operator types into the item search, one key at a time.
 CATALOG_TERMS = (
-    "lnz", "laonian", "老年证", "hukou", "户口", "低保", "dibao", "fangwu", "房屋", "结婚",
-    "jiehun", "shebao", "社保", "yibao", "医保", "失业", "shiye", "营业执照", "yyzz", "canji",
-    "残疾", "lnzbl", "sfz", "身份证", "qianyi", "户口迁移", "tuixiu", "养老", "gsdj", "jiuzhu",
+    "lnz",
+    "laonian",
+    "老年证",
+    "hukou",
+    "户口",
+    "低保",
+    "dibao",
+    "fangwu",
+    "房屋",
+    "结婚",
+    "jiehun",
+    "shebao",
+    "社保",
+    "yibao",
+    "医保",
+    "失业",
+    "shiye",
+    "营业执照",
+    "yyzz",
+    "canji",
+    "残疾",
+    "lnzbl",
+    "sfz",
+    "身份证",
+    "qianyi",
+    "户口迁移",
+    "tuixiu",
+    "养老",
+    "gsdj",
+    "jiuzhu",
 )
 
 WARMUP = 5
@@ -174,9 +201,18 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
     people = random_residents(n)
     with_phone = random_residents(n, "phone != ''")
     people_for_writes = random_residents(2 * n)
-    case_ids = [r[0] for r in raw.execute(
-        "SELECT id FROM cases WHERE rowid IN ({})".format(",".join(str(rng.randint(1, cases)) for _ in range(n)))
-    )] if cases else []
+    case_ids = (
+        [
+            r[0]
+            for r in raw.execute(
+                "SELECT id FROM cases WHERE rowid IN ({})".format(
+                    ",".join(str(rng.randint(1, cases)) for _ in range(n))
+                )
+            )
+        ]
+        if cases
+        else []
+    )
     items = {}
     for code, mat_code, required in raw.execute(
         "SELECT i.code, m.code, m.required FROM catalog_items i JOIN item_materials m ON m.item_code = i.code "
@@ -192,9 +228,14 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
 
     def record(name: str, first: float, times: list[float], cpu: list[float], **extra) -> None:
         results[name] = {
-            "p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times),
-            "first": first, "count": len(times),
-            "cpu_p50": percentile(cpu, 50), "cpu_p95": percentile(cpu, 95), **extra,
+            "p50": percentile(times, 50),
+            "p95": percentile(times, 95),
+            "max": max(times),
+            "first": first,
+            "count": len(times),
+            "cpu_p50": percentile(cpu, 50),
+            "cpu_p95": percentile(cpu, 95),
+            **extra,
         }
 
     ctx = workstation.current_context(db)
@@ -233,11 +274,16 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
     # --- reads of the day's work ---------------------------------------------------
     today_entries = len(worklist.list_day_work(db, ctx))
     worklist_runs = max(WARMUP + 2, min(samples, 50))
-    record("worklist_today", *_time_calls(lambda _x: worklist.list_day_work(db, ctx), list(range(worklist_runs))),
-           entries=today_entries)
+    record(
+        "worklist_today",
+        *_time_calls(lambda _x: worklist.list_day_work(db, ctx), list(range(worklist_runs))),
+        entries=today_entries,
+    )
     if case_ids:
-        record("case_detail", *_time_calls(
-            lambda cid: worklist.get_record_detail(db, ctx, kind=worklist.CASE, record_id=cid), case_ids))
+        record(
+            "case_detail",
+            *_time_calls(lambda cid: worklist.get_record_detail(db, ctx, kind=worklist.CASE, record_id=cid), case_ids),
+        )
 
     # --- writes with the real durability settings ---------------------------------
     calendar = load_shipped_calendar(resources_dir())
@@ -248,8 +294,12 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
         code = rng.choice(item_codes)
         checks = [MaterialCheck(mat, "received") for mat, _required in items[code]]
         result = intake.accept_case(
-            db, ctx, item_code=code, applicant=ApplicantRef(applicants.RESIDENT, next(writers)[0]),
-            checks=checks, shipped_calendar=calendar,
+            db,
+            ctx,
+            item_code=code,
+            applicant=ApplicantRef(applicants.RESIDENT, next(writers)[0]),
+            checks=checks,
+            shipped_calendar=calendar,
         )
         numbers.append(result.number)
 
@@ -266,7 +316,11 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
             else:
                 checks.append(MaterialCheck(mat, "received"))
         intake.notify_missing(
-            db, ctx, item_code=code, applicant=ApplicantRef(applicants.RESIDENT, next(writers)[0]), checks=checks,
+            db,
+            ctx,
+            item_code=code,
+            applicant=ApplicantRef(applicants.RESIDENT, next(writers)[0]),
+            checks=checks,
         )
 
     record("intake_commit", *_time_calls(accept, list(range(n))))
@@ -297,8 +351,12 @@ def _run(data: Path, work: Path, *, samples: int, seed: int) -> dict:
         name: results[name]["p95"] < limit for name, limit in TARGETS_MS.items() if name in results
     }
     summary["environment"] = {
-        "python": platform.python_version(), "sqlite": sqlite_version, "sqlcipher": cipher_version,
-        "cpus": os.cpu_count(), "platform": platform.platform(), "data": str(data),
+        "python": platform.python_version(),
+        "sqlite": sqlite_version,
+        "sqlcipher": cipher_version,
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "data": str(data),
         "loadavg_1min_at_end": round(os.getloadavg()[0], 2),
     }
     _print_table(results)
@@ -318,14 +376,23 @@ def _print_table(results: dict[str, dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--residents", type=int, default=DEFAULT_RESIDENTS)
-    parser.add_argument("--cases", type=int, default=None,
-                        help=f"default {DEFAULT_CASES:,} (scaled down with --residents below the default)")
-    parser.add_argument("--data", type=Path, default=None,
-                        help="database file (key in <file>.key if encrypted); "
-                             "default bench/data/bench-<residents>r-<cases>c[-plain].sqlite3")
+    parser.add_argument(
+        "--cases",
+        type=int,
+        default=None,
+        help=f"default {DEFAULT_CASES:,} (scaled down with --residents below the default)",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="database file (key in <file>.key if encrypted); "
+        "default bench/data/bench-<residents>r-<cases>c[-plain].sqlite3",
+    )
     parser.add_argument("--samples", type=int, default=300)
-    parser.add_argument("--plain", action="store_true",
-                        help="use (and generate) the unencrypted file, to see what encryption costs")
+    parser.add_argument(
+        "--plain", action="store_true", help="use (and generate) the unencrypted file, to see what encryption costs"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--tmpdir", default=None, help="where the written copy goes (default: system temp)")
     parser.add_argument("--keep", action="store_true", help="keep the written copy for inspection")
@@ -343,8 +410,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"[intake] {data} is missing: generating {args.residents:,} residents, {cases:,} cases")
         summary = generate(data, residents=args.residents, cases=cases, seed=args.seed, plain=plain)
         log(f"[intake] generated in {summary['seconds']}s")
-    print(json.dumps(run(data, samples=args.samples, seed=args.seed, keep=args.keep, tmpdir=args.tmpdir),
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            run(data, samples=args.samples, seed=args.seed, keep=args.keep, tmpdir=args.tmpdir), ensure_ascii=False
+        )
+    )
     return 0
 
 

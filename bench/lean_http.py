@@ -101,8 +101,9 @@ class _Connection:
         self.reader = self.writer = None
 
 
-async def _run(host: str, port: int, targets: list[Target], rate: float, seconds: float, connections: int,
-               timeout: float) -> Load:
+async def _run(
+    host: str, port: int, targets: list[Target], rate: float, seconds: float, connections: int, timeout: float
+) -> Load:
     due: asyncio.Queue = asyncio.Queue()
     times: dict[str, list[float]] = collections.defaultdict(list)
     lag: list[float] = []
@@ -127,8 +128,14 @@ async def _run(host: str, port: int, targets: list[Target], rate: float, seconds
             lag.append((sent - due_at) * 1000)
             try:
                 status = await connection.get(target, timeout)
-            except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
-                    IndexError) as error:
+            except (
+                TimeoutError,
+                OSError,
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+                ValueError,
+                IndexError,
+            ) as error:
                 errors.append(f"{target.kind}: {error.__class__.__name__}")
                 continue
             if status == 200:
@@ -143,8 +150,16 @@ async def _run(host: str, port: int, targets: list[Target], rate: float, seconds
     return Load(dict(times), lag, errors, clock() - started, time.process_time() - cpu)
 
 
-def run_load(host: str, port: int, targets: list[Target], *, rate: float, seconds: float, connections: int = 16,
-             timeout: float = 10.0) -> Load:
+def run_load(
+    host: str,
+    port: int,
+    targets: list[Target],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int = 16,
+    timeout: float = 10.0,
+) -> Load:
     """``rate`` requests a second for ``seconds``, going round ``targets`` (shuffle them first)."""
     try:
         import uvloop  # the hub's own event loop when installed: cheaper per request than asyncio's

@@ -121,8 +121,10 @@ def run(pages: int, page_kb: int, folder: Path) -> dict:
             cut_at = 10 * MAX_CHUNK_BYTES
             with FaultProxy(hub.port) as proxy:
                 proxy.decide = lambda request: (
-                    Fault.DROP_REQUEST if request.method == "PUT" and f"offset={cut_at}" in request.query
-                    else Fault.NONE)
+                    Fault.DROP_REQUEST
+                    if request.method == "PUT" and f"offset={cut_at}" in request.query
+                    else Fault.NONE
+                )
                 client = station.hub_client(timeout=(3.0, 30.0))
                 client.base_url = proxy.url
                 try:

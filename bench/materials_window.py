@@ -44,8 +44,22 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Pa
 ensure_importable()
 
 TARGET_SCAN_SECONDS = 2.0
-LABELS = ["申请人姓名", "性别", "出生日期", "身份证号码", "家庭住址", "联系电话", "家庭人口", "月人均收入", "患病情况",
-          "申请理由", "社区意见", "街道意见", "民政部门意见", "备注"]
+LABELS = [
+    "申请人姓名",
+    "性别",
+    "出生日期",
+    "身份证号码",
+    "家庭住址",
+    "联系电话",
+    "家庭人口",
+    "月人均收入",
+    "患病情况",
+    "申请理由",
+    "社区意见",
+    "街道意见",
+    "民政部门意见",
+    "备注",
+]
 
 
 def _child_env() -> dict[str, str]:
@@ -60,8 +74,13 @@ def _start(data_dir: Path, env: dict[str, str]) -> float:
     shot = data_dir / "shot.png"
     shot.unlink(missing_ok=True)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "windowdesk", "--data-dir", str(data_dir), "--demo",
-                           "--smoke-test", str(shot)], env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "windowdesk", "--data-dir", str(data_dir), "--demo", "--smoke-test", str(shot)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0 or not shot.exists():
         log(done.stderr[-3000:])
@@ -89,7 +108,9 @@ def _scanned_a4(dense: bool):
     if dense:
         sheet.setFont("BenchCJK", 11)
         for line in range(60):
-            sheet.drawString(60, 800 - line * 12.5, ("申请人承诺所提交材料真实有效，如有虚假愿承担相应法律责任。" * 2)[:46])
+            sheet.drawString(
+                60, 800 - line * 12.5, ("申请人承诺所提交材料真实有效，如有虚假愿承担相应法律责任。" * 2)[:46]
+            )
     else:
         sheet.setFont("BenchCJK", 18)
         sheet.drawString(200, 780, "城市医疗救助申请审批表")
@@ -120,8 +141,10 @@ def stored_sizes() -> dict[str, float]:
         _scanned_a4(dense).save(png, "PNG")
         stored = page_image.page_from_image_bytes(png.getvalue())
         figures[f"stored_kb_{name}"] = round(len(stored) / 1024, 1)
-        log(f"[materials_window] A4 {name.replace('_', ' ')} scanned at 300 dpi grey: {len(stored) / 1024:.0f} KB "
-            f"stored (JPEG quality {page_image.JPEG_QUALITY})")
+        log(
+            f"[materials_window] A4 {name.replace('_', ' ')} scanned at 300 dpi grey: {len(stored) / 1024:.0f} KB "
+            f"stored (JPEG quality {page_image.JPEG_QUALITY})"
+        )
     return figures
 
 
@@ -148,8 +171,10 @@ def scan_to_visible(db, ctx, calendar, store, scans: int, sane_dir: Path) -> dic
         visible_times.append(time.perf_counter() - delivered)
         device_times.append(delivered - started)
     p50, worst = statistics.median(visible_times), max(visible_times)
-    log(f"[materials_window] scan to visible after the device delivered: p50 {p50:.3f} s, max {worst:.3f} s "
-        f"(target < {TARGET_SCAN_SECONDS} s; the device itself took p50 {statistics.median(device_times):.3f} s)")
+    log(
+        f"[materials_window] scan to visible after the device delivered: p50 {p50:.3f} s, max {worst:.3f} s "
+        f"(target < {TARGET_SCAN_SECONDS} s; the device itself took p50 {statistics.median(device_times):.3f} s)"
+    )
     # The test device's picture is plain; a real A4 form with paper grain, as a scanner's
     # PNM, costs more to encode: the same path from delivery to thumbnail.
     pnm = io.BytesIO()
@@ -157,16 +182,20 @@ def scan_to_visible(db, ctx, calendar, store, scans: int, sane_dir: Path) -> dic
     a4_times = []
     for _ in range(max(3, scans // 2)):
         delivered = time.perf_counter()
-        page_id = material_pages.add_image(db, store, ctx, case_id=case_id, material_code=code,
-                                           image=pnm.getvalue())
+        page_id = material_pages.add_image(db, store, ctx, case_id=case_id, material_code=code, image=pnm.getvalue())
         material_pages.case_pages(db, ctx, case_id=case_id)
         material_pages.page_preview(db, store, ctx, page_id=page_id, longest_side=160)
         a4_times.append(time.perf_counter() - delivered)
-    log(f"[materials_window] an A4 form's scan (PNM, 2481 x 3508) to visible: p50 {statistics.median(a4_times):.3f} s, "
-        f"max {max(a4_times):.3f} s")
-    return {"scan_to_visible_p50_seconds": round(p50, 3), "scan_to_visible_max_seconds": round(worst, 3),
-            "a4_form_to_visible_p50_seconds": round(statistics.median(a4_times), 3),
-            "a4_form_to_visible_max_seconds": round(max(a4_times), 3)}
+    log(
+        f"[materials_window] an A4 form's scan (PNM, 2481 x 3508) to visible: p50 {statistics.median(a4_times):.3f} s, "
+        f"max {max(a4_times):.3f} s"
+    )
+    return {
+        "scan_to_visible_p50_seconds": round(p50, 3),
+        "scan_to_visible_max_seconds": round(worst, 3),
+        "a4_form_to_visible_p50_seconds": round(statistics.median(a4_times), 3),
+        "a4_form_to_visible_max_seconds": round(max(a4_times), 3),
+    }
 
 
 def _accept(db, ctx, calendar) -> str:
@@ -176,8 +205,7 @@ def _accept(db, ctx, calendar) -> str:
     who = applicants.find_residents(db, ctx, query="230902196210010496")[0].ref
     guide = get_item_guide(db, item_code="MZ-002")
     checks = [intake.MaterialCheck(material.code, intake.RECEIVED) for material in guide.materials]
-    return intake.accept_case(db, ctx, item_code="MZ-002", applicant=who, checks=checks,
-                              shipped_calendar=calendar).id
+    return intake.accept_case(db, ctx, item_code="MZ-002", applicant=who, checks=checks, shipped_calendar=calendar).id
 
 
 # --- 3. start with many pages ----------------------------------------------------------
@@ -222,12 +250,27 @@ def fill_pages(db, ctx, calendar, database, key, pages: int, page_kb: int) -> No
                     content = template + made.to_bytes(8, "big")  # distinct bytes per page
                     sha256 = page_image_hash(content)
                     raw.execute("INSERT INTO page_bytes (sha256, content) VALUES (?, ?)", (sha256, content))
-                    raw.execute("INSERT INTO pages (sha256, size, stored_at) VALUES (?, ?, ?)",
-                                (sha256, len(content), now.isoformat()))
-                    records.append(m.CaseMaterialPage(
-                        id=new_uuid(), case_id=case_id, material_id=material_id, position=position, rotation=0,
-                        sha256=sha256, mime=page_image.STORED_MIME, size=len(content), added_at=now,
-                        added_by=ctx.operator_id, checked_by=None, checked_by_name="", checked_at=None))
+                    raw.execute(
+                        "INSERT INTO pages (sha256, size, stored_at) VALUES (?, ?, ?)",
+                        (sha256, len(content), now.isoformat()),
+                    )
+                    records.append(
+                        m.CaseMaterialPage(
+                            id=new_uuid(),
+                            case_id=case_id,
+                            material_id=material_id,
+                            position=position,
+                            rotation=0,
+                            sha256=sha256,
+                            mime=page_image.STORED_MIME,
+                            size=len(content),
+                            added_at=now,
+                            added_by=ctx.operator_id,
+                            checked_by=None,
+                            checked_by_name="",
+                            checked_at=None,
+                        )
+                    )
                     made += 1
             raw.execute("COMMIT")
             with db.write() as session:
@@ -247,8 +290,12 @@ def page_image_hash(content: bytes) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=50_000)
-    parser.add_argument("--page-kb", type=int, default=250,
-                        help="each stored page is the A4 form's JPEG (about 227 KB), padded to this size if larger")
+    parser.add_argument(
+        "--page-kb",
+        type=int,
+        default=250,
+        help="each stored page is the A4 form's JPEG (about 227 KB), padded to this size if larger",
+    )
     parser.add_argument("--scans", type=int, default=10)
     parser.add_argument("--keep", type=Path, default=None, help="build the data folder here and keep it")
     args = parser.parse_args(argv)
@@ -287,10 +334,12 @@ def main(argv: list[str] | None = None) -> int:
         figures["materials_db_mb"] = round((data_dir / "materials.db").stat().st_size / 1e6, 1)
         starts = [_start(data_dir, env) for _ in range(3)]
         figures["window_start_seconds_50k_pages"] = round(statistics.median(starts), 3)
-        log(f"[materials_window] {count} pages waiting ({size / 1e6:.0f} MB); main database "
+        log(
+            f"[materials_window] {count} pages waiting ({size / 1e6:.0f} MB); main database "
             f"{figures['main_database_mb']} MB, materials.db {figures['materials_db_mb']} MB; window start "
             f"{figures['window_start_seconds_50k_pages']} s (p50 of 3; {figures['window_start_seconds_empty']} s on "
-            f"the first start of an empty folder)")
+            f"the first start of an empty folder)"
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

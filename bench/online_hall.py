@@ -112,8 +112,11 @@ def _fill(hub, cases: int, sample: int) -> tuple[dict, list[str]]:
         from sqlalchemy import bindparam, text
 
         connection.execute(
-            text("UPDATE cases SET query_code_hash = :hash WHERE case_number IN :numbers")
-            .bindparams(bindparam("numbers", expanding=True)), {"hash": code_hash, "numbers": numbers})
+            text("UPDATE cases SET query_code_hash = :hash WHERE case_number IN :numbers").bindparams(
+                bindparam("numbers", expanding=True)
+            ),
+            {"hash": code_hash, "numbers": numbers},
+        )
     return made, numbers
 
 
@@ -134,9 +137,14 @@ def _open_cases(base: str, numbers: list[str]) -> tuple[list[float], dict[str, s
     token = _csrf(session, base)
     times, cookies = [], {}
     for number in numbers:
-        ms, answer = _timed(lambda number=number: session.post(
-            f"{base}/status", data={"csrf_token": token, "case_number": number, "query_code": QUERY_CODE},
-            allow_redirects=False, timeout=10))
+        ms, answer = _timed(
+            lambda number=number: session.post(
+                f"{base}/status",
+                data={"csrf_token": token, "case_number": number, "query_code": QUERY_CODE},
+                allow_redirects=False,
+                timeout=10,
+            )
+        )
         if answer.status_code != 303:
             raise SystemExit(f"opening {number} answered {answer.status_code}: {answer.text[:300]}")
         times.append(ms)
@@ -202,9 +210,12 @@ def _sampled_codes(hub, sample: int):
     kept = dict(random.Random(7).sample(rows, min(sample, len(rows))))
     change = text("UPDATE cases SET query_code_hash = :hash WHERE case_number = :number")
     with hub.engine.begin() as connection:
-        connection.execute(text("UPDATE cases SET query_code_hash = :hash WHERE case_number IN :numbers")
-                           .bindparams(bindparam("numbers", expanding=True)),
-                           {"hash": hash_query_code(QUERY_CODE), "numbers": list(kept)})
+        connection.execute(
+            text("UPDATE cases SET query_code_hash = :hash WHERE case_number IN :numbers").bindparams(
+                bindparam("numbers", expanding=True)
+            ),
+            {"hash": hash_query_code(QUERY_CODE), "numbers": list(kept)},
+        )
     try:
         yield list(kept)
     finally:
@@ -245,21 +256,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--connections", type=int, default=16, help="kept-alive connections of the load")
     parser.add_argument("--workers", type=int, default=2, help="hub worker processes")
-    parser.add_argument("--existing", default=None, metavar="DATABASE_URL",
-                        help="serve this hub database as it is (made by another bench): nothing is generated, "
-                             "--sample of its cases get the bench's query code while it runs")
-    parser.add_argument("--hub-src", type=Path, default=None,
-                        help="serve the hub from this source folder (another checkout's src/: before and after)")
+    parser.add_argument(
+        "--existing",
+        default=None,
+        metavar="DATABASE_URL",
+        help="serve this hub database as it is (made by another bench): nothing is generated, "
+        "--sample of its cases get the bench's query code while it runs",
+    )
+    parser.add_argument(
+        "--hub-src",
+        type=Path,
+        default=None,
+        help="serve the hub from this source folder (another checkout's src/: before and after)",
+    )
     args = parser.parse_args(argv)
     if args.hub_src is not None:  # the hub's child process finds windowdesk there first
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(args.hub_src.resolve()),
-                                                                 os.environ.get("PYTHONPATH"))))
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, (str(args.hub_src.resolve()), os.environ.get("PYTHONPATH")))
+        )
     from windowdesk.i18n import set_locale
 
     set_locale("en")
     if args.existing:
         return _on_existing(args)
-    with tempfile.TemporaryDirectory(prefix="wd-bench-hall-") as tmp, _hub(args.hub, Path(tmp), args.database_url) as hub:
+    with (
+        tempfile.TemporaryDirectory(prefix="wd-bench-hall-") as tmp,
+        _hub(args.hub, Path(tmp), args.database_url) as hub,
+    ):
         hub.import_catalog()  # migrates the new database too
         began = time.perf_counter()
         made, numbers = _fill(hub, args.cases, args.sample)
@@ -296,15 +319,21 @@ def _on_existing(args: argparse.Namespace) -> int:
         finally:
             hub.close()
     kind = "sqlite" if args.existing.startswith("sqlite") else "postgresql"
-    print(json.dumps({"hub": kind, "cases": cases, "existing": True, "hub_src": str(args.hub_src or "this checkout"),
-                      **result}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"hub": kind, "cases": cases, "existing": True, "hub_src": str(args.hub_src or "this checkout"), **result},
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 
 def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> dict:
     from windowdesk.paths import resources_dir
 
-    items = [item["code"] for item in json.loads((resources_dir() / "catalog" / "items.json").read_text("utf-8"))["items"]]
+    items = [
+        item["code"] for item in json.loads((resources_dir() / "catalog" / "items.json").read_text("utf-8"))["items"]
+    ]
     _warm_up(base, items, args.workers)
     code_times, cookies = _open_cases(base, numbers)
     case_paths = [("/case", {"wd_case": cookie}) for cookie in cookies.values()]
@@ -313,8 +342,14 @@ def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> di
     guide_times = _sequential(base, guide_paths, args.runs)
     log(f"sustained load: {args.rate:g} requests/s for {args.seconds:g} s over {args.connections} connections ...")
     hub_cpu = _hub_cpu_seconds(hub.process.pid)
-    load = run_load("127.0.0.1", hub.port, _mix(items, list(cookies.values())), rate=args.rate,
-                    seconds=args.seconds, connections=args.connections)
+    load = run_load(
+        "127.0.0.1",
+        hub.port,
+        _mix(items, list(cookies.values())),
+        rate=args.rate,
+        seconds=args.seconds,
+        connections=args.connections,
+    )
     hub_cpu = _hub_cpu_seconds(hub.process.pid) - hub_cpu
     problems = hub.unexpected_errors()
     # uvicorn's supervisor logs each worker it killed (a missed health check) or lost.
@@ -322,18 +357,24 @@ def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> di
     answered = max(1, load.answered)
     every = [ms for times in load.times_ms.values() for ms in times]
     return {
-        "sampled_cases": len(numbers), "workers": args.workers,
+        "sampled_cases": len(numbers),
+        "workers": args.workers,
         "code_check_p95_ms": round(percentile(code_times, 95), 1),
         "status_page_p95_ms": round(percentile(status_times, 95), 1),
         "status_page_p50_ms": round(percentile(status_times, 50), 1),
         "guide_page_p95_ms": round(percentile(guide_times, 95), 1),
         "guide_page_p50_ms": round(percentile(guide_times, 50), 1),
-        "target_rps": args.rate, "sustained_rps": round(load.answered / load.seconds, 1),
-        "errors": len(load.errors), "error_kinds": sorted(set(load.errors))[:5],
-        "sustained_requests": load.answered, "sustained_seconds": round(load.seconds, 1),
+        "target_rps": args.rate,
+        "sustained_rps": round(load.answered / load.seconds, 1),
+        "errors": len(load.errors),
+        "error_kinds": sorted(set(load.errors))[:5],
+        "sustained_requests": load.answered,
+        "sustained_seconds": round(load.seconds, 1),
         "sustained_p95_ms": round(percentile(every, 95), 1) if every else None,
         # Under the load, per page: the time from sending a request to its last byte.
-        **{f"sustained_{kind}_p95_ms": round(percentile(times, 95), 1) for kind, times in sorted(load.times_ms.items())},
+        **{
+            f"sustained_{kind}_p95_ms": round(percentile(times, 95), 1) for kind, times in sorted(load.times_ms.items())
+        },
         # How late requests left (all connections busy): large means the hub fell behind.
         "send_lag_p95_ms": round(percentile(load.lag_ms, 95), 1) if load.lag_ms else None,
         "hub_errors_logged": bool(problems),
@@ -343,7 +384,9 @@ def _measure(args: argparse.Namespace, hub, base: str, numbers: list[str]) -> di
         "hub_cpu_ms_per_request": round(1000 * hub_cpu / answered, 3),
         "load_generator_cpu_s": round(load.cpu_seconds, 2),
         "load_generator_cpu_ms_per_request": round(1000 * load.cpu_seconds / answered, 3),
-        "workers_restarted": restarts, "python": platform.python_version(), "machine": platform.machine(),
+        "workers_restarted": restarts,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
     }
 
 

@@ -64,17 +64,26 @@ def prepare(folder: Path, cases: int) -> tuple[Path, bytes, list[tuple[str, str]
 
     station = create_station(folder, CENTER, WINDOW)
     try:
-        residents = [applicants.register_resident(station.db, station.ctx, id_number=_id_number(n),
-                                                  name=f"居民{n}").ref for n in range(1, 51)]
+        residents = [
+            applicants.register_resident(station.db, station.ctx, id_number=_id_number(n), name=f"居民{n}").ref
+            for n in range(1, 51)
+        ]
         guide = catalog_service.get_item_guide(station.db, item_code=ITEM)
         checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
-        first = intake.accept_case(station.db, station.ctx, item_code=ITEM, applicant=residents[0], checks=checks,
-                                   shipped_calendar=station.calendar)
+        first = intake.accept_case(
+            station.db,
+            station.ctx,
+            item_code=ITEM,
+            applicant=residents[0],
+            checks=checks,
+            shipped_calendar=station.calendar,
+        )
         with station.db.read() as session:
             case = session.get(m.Case, first.id)
             case_row = {c.key: getattr(case, c.key) for c in m.Case.__table__.columns}
-            material_rows = [{c.key: getattr(mat, c.key) for c in m.CaseMaterial.__table__.columns}
-                             for mat in case.materials]
+            material_rows = [
+                {c.key: getattr(mat, c.key) for c in m.CaseMaterial.__table__.columns} for mat in case.materials
+            ]
             event_row = {c.key: getattr(case.events[0], c.key) for c in m.CaseEvent.__table__.columns}
         made = [(case_row["id"], case_row["case_number"])]
         first_day = dt.date.today() - dt.timedelta(days=1)
@@ -113,15 +122,34 @@ def feed_bodies(cases: list[tuple[str, str]], changes: int, page: int) -> list[b
     entries = []
     for seq, ((case_id, number), decision, status, note) in enumerate(work, start=1):
         when = (at + dt.timedelta(microseconds=seq)).isoformat()
-        payload = {"case_id": case_id, "case_number": number, "decision": decision, "department": "MZJ",
-                   "note": note, "status": status, "at": when}
-        entries.append({"seq": seq, "kind": "case.decision", "entity": "case", "entity_id": case_id,
-                        "payload": payload, "created_at": when})
+        payload = {
+            "case_id": case_id,
+            "case_number": number,
+            "decision": decision,
+            "department": "MZJ",
+            "note": note,
+            "status": status,
+            "at": when,
+        }
+        entries.append(
+            {
+                "seq": seq,
+                "kind": "case.decision",
+                "entity": "case",
+                "entity_id": case_id,
+                "payload": payload,
+                "created_at": when,
+            }
+        )
     bodies = []
     for start in range(0, len(entries), page):
-        chunk = entries[start:start + page]
-        bodies.append(json.dumps({"changes": chunk, "next_cursor": chunk[-1]["seq"],
-                                  "has_more": start + page < len(entries)}, ensure_ascii=False).encode())
+        chunk = entries[start : start + page]
+        bodies.append(
+            json.dumps(
+                {"changes": chunk, "next_cursor": chunk[-1]["seq"], "has_more": start + page < len(entries)},
+                ensure_ascii=False,
+            ).encode()
+        )
     return bodies
 
 
@@ -148,8 +176,9 @@ class FeedStandIn:
     def push_encoded(self, batch):
         from windowdesk.sync import protocol
 
-        return protocol.PushAnswer([protocol.PushResult(event_id, protocol.APPLIED, "") for event_id in batch.event_ids],
-                                   1)
+        return protocol.PushAnswer(
+            [protocol.PushResult(event_id, protocol.APPLIED, "") for event_id in batch.event_ids], 1
+        )
 
     def changes(self, after: int, limit: int):
         from windowdesk.sync import protocol
@@ -161,8 +190,9 @@ class FeedStandIn:
         return protocol.parse_changes_page(json.loads(body), after)
 
 
-def pull_round(template: Path, key: bytes, bodies: list[bytes], folder: Path, page: int,
-               profiler: cProfile.Profile | None) -> dict:
+def pull_round(
+    template: Path, key: bytes, bodies: list[bytes], folder: Path, page: int, profiler: cProfile.Profile | None
+) -> dict:
     from sqlalchemy import func, select
     from tests.sync.hub_process import Station, copy_database
 
@@ -194,12 +224,17 @@ def pull_round(template: Path, key: bytes, bodies: list[bytes], folder: Path, pa
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=50_000, help="cases of the workstation (default 50,000)")
-    parser.add_argument("--changes", type=int, default=100_000,
-                        help="decisions pulled, at most two per case (default 100,000)")
+    parser.add_argument(
+        "--changes", type=int, default=100_000, help="decisions pulled, at most two per case (default 100,000)"
+    )
     parser.add_argument("--page", type=int, default=None, help="changes per page (default: the runner's)")
     parser.add_argument("--rounds", type=int, default=3, help="pulls, each into a fresh copy (default 3)")
-    parser.add_argument("--work", type=Path, default=None,
-                        help="keep the prepared workstation in this folder and use it again when there")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="keep the prepared workstation in this folder and use it again when there",
+    )
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of the pulls (pstats format)")
     args = parser.parse_args(argv)
 
@@ -241,9 +276,14 @@ def main(argv: list[str] | None = None) -> int:
     cpu = statistics.median(r["cpu"] for r in rounds)
     wall = statistics.median(r["wall"] for r in rounds)
     result = {
-        "cases": len(cases), "changes": args.changes, "page": page, "rounds": args.rounds,
-        "pull_cpu_seconds": round(cpu, 3), "pull_cpu_seconds_rounds": [round(r["cpu"], 3) for r in rounds],
-        "pull_seconds": round(wall, 3), "pull_seconds_rounds": [round(r["wall"], 3) for r in rounds],
+        "cases": len(cases),
+        "changes": args.changes,
+        "page": page,
+        "rounds": args.rounds,
+        "pull_cpu_seconds": round(cpu, 3),
+        "pull_cpu_seconds_rounds": [round(r["cpu"], 3) for r in rounds],
+        "pull_seconds": round(wall, 3),
+        "pull_seconds_rounds": [round(r["wall"], 3) for r in rounds],
         "changes_per_cpu_second": round(args.changes / cpu) if cpu else None,
         "changes_per_second": round(args.changes / wall) if wall else None,
         "statuses": rounds[-1]["statuses"],

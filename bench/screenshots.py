@@ -75,10 +75,19 @@ def main() -> int:
                 target = out / f"{name}.png"
                 widget.grab().save(str(target))
                 fits = widget.width() <= room[0] and widget.height() <= room[1]
-                shots.append({"name": name, "file": str(target), "width": widget.width(),
-                              "height": widget.height(), "fits": fits})
-                print(f"{name:28} {widget.width():5}×{widget.height():<5} {'fits' if fits else 'TOO LARGE'}",
-                      file=sys.stderr)
+                shots.append(
+                    {
+                        "name": name,
+                        "file": str(target),
+                        "width": widget.width(),
+                        "height": widget.height(),
+                        "fits": fits,
+                    }
+                )
+                print(
+                    f"{name:28} {widget.width():5}×{widget.height():<5} {'fits' if fits else 'TOO LARGE'}",
+                    file=sys.stderr,
+                )
             wait_for_jobs()
         finally:
             db.dispose()

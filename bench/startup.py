@@ -58,8 +58,9 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _smoke(data_dir: Path, env: dict[str, str], *, timeout: float, extra: tuple[str, ...] = (),
-           frozen: Path | None = None) -> tuple[float, str]:
+def _smoke(
+    data_dir: Path, env: dict[str, str], *, timeout: float, extra: tuple[str, ...] = (), frozen: Path | None = None
+) -> tuple[float, str]:
     """One start; returns (wall seconds, stderr). Raises SystemExit on a failed start."""
     shot = data_dir / "shot.png"
     shot.unlink(missing_ok=True)
@@ -83,7 +84,7 @@ def _importtime(stderr: str) -> list[tuple[int, int, str]]:
         if not line.startswith("import time:") or "self [us]" in line:
             continue
         try:
-            parts = line[len("import time:"):].split("|")
+            parts = line[len("import time:") :].split("|")
             rows.append((int(parts[0]), int(parts[1]), parts[2].rstrip()))
         except (ValueError, IndexError):
             continue
@@ -113,7 +114,9 @@ def _report_imports(rows: list[tuple[int, int, str]]) -> dict:
             {"module": name.strip(), "ms": round(cum / 1000, 1)}
             for _s, cum, name in sorted(rows, key=lambda r: -r[1])[:10]
         ],
-        "import_by_package_ms": {root: round(us / 1000, 1) for root, us in sorted(packages.items(), key=lambda kv: -kv[1])[:10]},
+        "import_by_package_ms": {
+            root: round(us / 1000, 1) for root, us in sorted(packages.items(), key=lambda kv: -kv[1])[:10]
+        },
     }
 
 
@@ -187,8 +190,12 @@ def _frozen_starts(args) -> int:
     env = _child_env()
     env.pop("PYTHONPATH", None)  # the bundle carries its own Python and packages
     work = Path(tempfile.mkdtemp(prefix="windowdesk-startup-frozen-"))
-    summary: dict = {"program": str(args.frozen), "loadavg_1min_at_start": round(os.getloadavg()[0], 2),
-                     "cpus": os.cpu_count()}
+    summary: dict = {
+        "program": str(args.frozen),
+        "loadavg_1min_at_start": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
+    }
+
     def start() -> tuple[float, float]:
         """(wall seconds, CPU seconds): the CPU time barely depends on how busy the machine is."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -209,21 +216,25 @@ def _frozen_starts(args) -> int:
         _forget_key(work / "data" / "windowdesk.sqlite3")
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    summary.update({
-        "frozen_first_start_seconds": round(first, 3),
-        "frozen_start_p50_seconds": round(statistics.median(warm), 3),
-        "frozen_start_min_seconds": round(min(warm), 3),
-        "frozen_start_max_seconds": round(max(warm), 3),
-        "frozen_first_start_cpu_seconds": round(first_cpu, 3),
-        "frozen_start_cpu_p50_seconds": round(statistics.median(warm_cpu), 3),
-        "runs": args.runs,
-        "target_seconds": TARGET_SECONDS,
-        "target_met": max(warm) < TARGET_SECONDS,
-        "loadavg_1min_at_end": round(os.getloadavg()[0], 2),
-    })
-    log(f"frozen: first start {first:.3f} s, warm p50 {summary['frozen_start_p50_seconds']:.3f} s, "
+    summary.update(
+        {
+            "frozen_first_start_seconds": round(first, 3),
+            "frozen_start_p50_seconds": round(statistics.median(warm), 3),
+            "frozen_start_min_seconds": round(min(warm), 3),
+            "frozen_start_max_seconds": round(max(warm), 3),
+            "frozen_first_start_cpu_seconds": round(first_cpu, 3),
+            "frozen_start_cpu_p50_seconds": round(statistics.median(warm_cpu), 3),
+            "runs": args.runs,
+            "target_seconds": TARGET_SECONDS,
+            "target_met": max(warm) < TARGET_SECONDS,
+            "loadavg_1min_at_end": round(os.getloadavg()[0], 2),
+        }
+    )
+    log(
+        f"frozen: first start {first:.3f} s, warm p50 {summary['frozen_start_p50_seconds']:.3f} s, "
         f"max {summary['frozen_start_max_seconds']:.3f} s (load {summary['loadavg_1min_at_start']} -> "
-        f"{summary['loadavg_1min_at_end']} on {summary['cpus']} CPUs)")
+        f"{summary['loadavg_1min_at_end']} on {summary['cpus']} CPUs)"
+    )
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 
@@ -232,12 +243,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="starts in all, the first on a fresh folder")
     parser.add_argument("--timeout", type=float, default=120.0)
-    parser.add_argument("--bench-data", nargs="?", type=Path, default=None,
-                        const=default_data_path(DEFAULT_RESIDENTS, DEFAULT_CASES),
-                        help="also time warm starts on a copy of this generated database")
+    parser.add_argument(
+        "--bench-data",
+        nargs="?",
+        type=Path,
+        default=None,
+        const=default_data_path(DEFAULT_RESIDENTS, DEFAULT_CASES),
+        help="also time warm starts on a copy of this generated database",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the data folders")
-    parser.add_argument("--frozen", type=Path, default=None, metavar="PROGRAM",
-                        help="time this frozen windowdesk (e.g. dist/windowdesk/windowdesk) instead of python -m windowdesk")
+    parser.add_argument(
+        "--frozen",
+        type=Path,
+        default=None,
+        metavar="PROGRAM",
+        help="time this frozen windowdesk (e.g. dist/windowdesk/windowdesk) instead of python -m windowdesk",
+    )
     args = parser.parse_args(argv)
     if args.runs < 2:
         parser.error("--runs must be at least 2 (one fresh start, one warm start)")
@@ -264,16 +285,18 @@ def main(argv: list[str] | None = None) -> int:
             seconds, _err = _smoke(data_dir, env, timeout=args.timeout)
             warm.append(seconds)
             log(f"[startup] warm start {i + 1}: {seconds:.3f} s")
-        summary.update({
-            "first_start_seconds": round(first, 3),
-            "smoke_start_p50_seconds": round(statistics.median(warm), 3),
-            "smoke_start_max_seconds": round(max(warm), 3),
-            "smoke_start_min_seconds": round(min(warm), 3),
-            "runs": args.runs,
-            "target_seconds": TARGET_SECONDS,
-            "target_met": max(warm) < TARGET_SECONDS,
-            "first_start_within_target": first < TARGET_SECONDS,
-        })
+        summary.update(
+            {
+                "first_start_seconds": round(first, 3),
+                "smoke_start_p50_seconds": round(statistics.median(warm), 3),
+                "smoke_start_max_seconds": round(max(warm), 3),
+                "smoke_start_min_seconds": round(min(warm), 3),
+                "runs": args.runs,
+                "target_seconds": TARGET_SECONDS,
+                "target_met": max(warm) < TARGET_SECONDS,
+                "first_start_within_target": first < TARGET_SECONDS,
+            }
+        )
 
         if args.bench_data is not None:
             try:
@@ -295,9 +318,11 @@ def main(argv: list[str] | None = None) -> int:
     summary["encrypted_database"] = encryption_available()
     summary["loadavg_1min_at_end"] = round(os.getloadavg()[0], 2)
     log("")
-    log(f"first start {summary['first_start_seconds']:.3f} s, warm p50 {summary['smoke_start_p50_seconds']:.3f} s, "
+    log(
+        f"first start {summary['first_start_seconds']:.3f} s, warm p50 {summary['smoke_start_p50_seconds']:.3f} s, "
         f"max {summary['smoke_start_max_seconds']:.3f} s (target < {TARGET_SECONDS} s; "
-        f"bare python {summary['python_bare_seconds']:.3f} s)")
+        f"bare python {summary['python_bare_seconds']:.3f} s)"
+    )
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

@@ -88,8 +88,10 @@ def hub_database(kind: str, url: str | None) -> Iterator[str | None]:
 
     admin = url or os.environ.get(POSTGRES_ENV)
     if not admin:
-        raise SystemExit(f"--hub postgresql needs --database-url or {POSTGRES_ENV} "
-                         '(eval "$(bash installer/ci-postgres.sh)" starts a server)')
+        raise SystemExit(
+            f"--hub postgresql needs --database-url or {POSTGRES_ENV} "
+            '(eval "$(bash installer/ci-postgres.sh)" starts a server)'
+        )
     with fresh_postgres_database(admin, "bench") as fresh:
         yield fresh
 
@@ -161,15 +163,23 @@ def make_events(station, count: int, round_index: int = 0) -> dict:
     ]
     guide = catalog_service.get_item_guide(station.db, item_code=ITEM)
     checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
-    intake.accept_case(station.db, station.ctx, item_code=ITEM, applicant=residents[0], checks=checks,
-                       shipped_calendar=station.calendar)
+    intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code=ITEM,
+        applicant=residents[0],
+        checks=checks,
+        shipped_calendar=station.calendar,
+    )
     with station.db.read() as session:
         made = session.scalar(select(func.count()).select_from(m.OutboxEvent))
         proto_event = session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.kind == "case.accepted")).one()
         proto = copy.deepcopy(proto_event.payload)
         case = session.get(m.Case, proto["id"])
         case_row = {c.key: getattr(case, c.key) for c in m.Case.__table__.columns}
-        material_rows = [{c.key: getattr(mat, c.key) for c in m.CaseMaterial.__table__.columns} for mat in case.materials]
+        material_rows = [
+            {c.key: getattr(mat, c.key) for c in m.CaseMaterial.__table__.columns} for mat in case.materials
+        ]
         event_row = {c.key: getattr(case.events[0], c.key) for c in m.CaseEvent.__table__.columns}
     clones = max(0, count - made)
     first_clone = round_index * count
@@ -192,10 +202,24 @@ def make_events(station, count: int, round_index: int = 0) -> dict:
                 ev["id"] = new_uuid()
             if i < first_clone + 200:
                 sizes.append(len(json.dumps(payload, ensure_ascii=False).encode()))
-            outbox.append(dict(event_id=new_uuid(), entity="case", entity_id=case_id, kind="case.accepted",
-                               payload=payload, created_at=now, attempts=0, state="pending", last_error=""))
+            outbox.append(
+                dict(
+                    event_id=new_uuid(),
+                    entity="case",
+                    entity_id=case_id,
+                    kind="case.accepted",
+                    payload=payload,
+                    created_at=now,
+                    attempts=0,
+                    state="pending",
+                    last_error="",
+                )
+            )
             cases.append({**case_row, "id": case_id, "case_number": number, "resident_id": applicant.id})
-            materials += [{**row, "id": mat["id"], "case_id": case_id} for row, mat in zip(material_rows, payload["materials"], strict=False)]
+            materials += [
+                {**row, "id": mat["id"], "case_id": case_id}
+                for row, mat in zip(material_rows, payload["materials"], strict=False)
+            ]
             events.append({**event_row, "id": payload["events"][0]["id"], "case_id": case_id})
         with station.db.write() as session:
             session.execute(insert(m.Case.__table__), cases)
@@ -204,8 +228,12 @@ def make_events(station, count: int, round_index: int = 0) -> dict:
             session.execute(insert(m.OutboxEvent.__table__), outbox)
     with station.db.read() as session:
         total = session.scalar(select(func.count()).select_from(m.OutboxEvent))
-    return {"events": total, "cases": clones + 1, "residents": len(residents),
-            "payload_bytes_avg": round(sum(sizes) / len(sizes)) if sizes else 0}
+    return {
+        "events": total,
+        "cases": clones + 1,
+        "residents": len(residents),
+        "payload_bytes_avg": round(sum(sizes) / len(sizes)) if sizes else 0,
+    }
 
 
 def publish_decisions(hub, count: int) -> float:
@@ -230,10 +258,13 @@ def publish_decisions(hub, count: int) -> float:
         now = dt.datetime.now(dt.UTC)
         for start in range(0, len(work), 1000):
             with db.write(feed=True) as session:
-                for case_id, decision in work[start:start + 1000]:
+                for case_id, decision in work[start : start + 1000]:
                     backoffice.record_decision(
-                        session, case=backoffice.find_case(session, case_id=case_id), decision=decision,
-                        department=department, note="请补充材料" if decision == "request_materials" else "准予办理",
+                        session,
+                        case=backoffice.find_case(session, case_id=case_id),
+                        decision=decision,
+                        department=department,
+                        note="请补充材料" if decision == "request_materials" else "准予办理",
                         now=now,
                     )
         return time.perf_counter() - started
@@ -266,8 +297,12 @@ def run_window(args, folder: Path, hub) -> dict:
         server_pid = None if hub.is_sqlite else database_server_pid(hub.database_url)
 
         def reading() -> tuple[float, float | None, float, float | None]:
-            return (time.perf_counter(), process_tree_cpu(hub.process.pid), time.process_time(),
-                    process_tree_cpu(server_pid) if server_pid is not None else None)
+            return (
+                time.perf_counter(),
+                process_tree_cpu(hub.process.pid),
+                time.process_time(),
+                process_tree_cpu(server_pid) if server_pid is not None else None,
+            )
 
         def progress(state) -> None:
             if state.phase not in marks:
@@ -328,7 +363,9 @@ def run_window(args, folder: Path, hub) -> dict:
         on_hub = hub.scalar("SELECT count(*) FROM pushed_events")
         assert on_hub == pushed, (on_hub, pushed)
         return {
-            "events": made["events"], "cases": made["cases"], "payload_bytes_avg": made["payload_bytes_avg"],
+            "events": made["events"],
+            "cases": made["cases"],
+            "payload_bytes_avg": made["payload_bytes_avg"],
             "push_seconds": round(push_seconds, 3),
             "push_seconds_rounds": [round(seconds, 3) for seconds in pushes],
             # CPU seconds of the push, medians: the hub's processes and this (the window's) process.
@@ -339,12 +376,14 @@ def run_window(args, folder: Path, hub) -> dict:
             "push_events_per_second": round(made["events"] / push_seconds),
             # The status bar's count of unsent and refused changes with the events unsent, median.
             "status_seconds": round(statistics.median(statuses), 4),
-            "pull_changes": changes, "pull_seconds": round(pull_seconds, 3),
+            "pull_changes": changes,
+            "pull_seconds": round(pull_seconds, 3),
             "pull_changes_per_second": round(changes / pull_seconds) if pull_seconds else None,
             "pull_hub_cpu_seconds": round(pull_hub_cpu, 3) if pull_hub_cpu is not None else None,
             "pull_client_cpu_seconds": round(pull_client_cpu, 3),
             "first_pull_seconds": round(first_pull_seconds, 3),
-            "generate_seconds": round(generate_seconds, 1), "publish_seconds": round(publish_seconds, 1),
+            "generate_seconds": round(generate_seconds, 1),
+            "publish_seconds": round(publish_seconds, 1),
         }
     finally:
         station.close()
@@ -366,8 +405,9 @@ def _prototypes(folder: Path) -> tuple[dict, dict]:
         person = applicants.register_resident(station.db, station.ctx, id_number=_id_number(1), name="居民1").ref
         guide = catalog_service.get_item_guide(station.db, item_code=ITEM)
         checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
-        intake.accept_case(station.db, station.ctx, item_code=ITEM, applicant=person, checks=checks,
-                           shipped_calendar=station.calendar)
+        intake.accept_case(
+            station.db, station.ctx, item_code=ITEM, applicant=person, checks=checks, shipped_calendar=station.calendar
+        )
         with station.db.read() as session:
             rows = {r.kind: copy.deepcopy(r.payload) for r in session.query(m.OutboxEvent)}
         return rows["resident.registered"], rows["case.accepted"]
@@ -383,8 +423,17 @@ def _events_of(slot: int, center: str, window_id: str, count: int, resident: dic
     events, people, seq = [], [], 0
 
     def event(kind: str, entity: str, entity_id: str, payload: dict) -> None:
-        events.append({"event_id": new_uuid(), "seq": len(events) + 1, "entity": entity, "entity_id": entity_id,
-                       "kind": kind, "payload": payload, "created_at": now})
+        events.append(
+            {
+                "event_id": new_uuid(),
+                "seq": len(events) + 1,
+                "entity": entity,
+                "entity_id": entity_id,
+                "kind": kind,
+                "payload": payload,
+                "created_at": now,
+            }
+        )
 
     while len(events) < count:
         if len(events) % 5 == 0:
@@ -394,16 +443,22 @@ def _events_of(slot: int, center: str, window_id: str, count: int, resident: dic
             continue
         seq += 1
         payload = copy.deepcopy(case)
-        payload.update(id=new_uuid(), number=f"{window_id[:-3]}-{day:%Y%m%d}-{window_id[-2:]}-{seq:04d}",
-                       center=center, window=window_id, applicant={"kind": "resident", "id": people[-1]})
+        payload.update(
+            id=new_uuid(),
+            number=f"{window_id[:-3]}-{day:%Y%m%d}-{window_id[-2:]}-{seq:04d}",
+            center=center,
+            window=window_id,
+            applicant={"kind": "resident", "id": people[-1]},
+        )
         for mat in payload["materials"]:
             mat["id"] = new_uuid()
         event("case.accepted", "case", payload["id"], payload)
     return events
 
 
-def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_workstation: int,
-                  start_at: float) -> dict:
+def _burst_worker(
+    url: str, jobs: list[tuple], resident: dict, case: dict, per_workstation: int, start_at: float
+) -> dict:
     """One process: one thread per workstation, all starting at ``start_at``."""
     import random
 
@@ -413,8 +468,10 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
     from windowdesk.sync.client import HubBusy, HubClient
     from windowdesk.sync.protocol import EncodedPush
 
-    prepared = [(token, _events_of(slot, center, window_id, per_workstation, resident, case))
-                for slot, token, center, window_id in jobs]
+    prepared = [
+        (token, _events_of(slot, center, window_id, per_workstation, resident, case))
+        for slot, token, center, window_id in jobs
+    ]
     latencies: list[float] = []
     busy: list[float] = []
     errors: list[str] = []
@@ -429,10 +486,12 @@ def _burst_worker(url: str, jobs: list[tuple], resident: dict, case: dict, per_w
         try:
             time.sleep(max(0.0, start_at - time.time()))
             for start in range(0, len(events), PUSH_BATCH):
-                batch = events[start:start + PUSH_BATCH]
+                batch = events[start : start + PUSH_BATCH]
                 # Encoded once, sent again as it is at its turn, as the window does.
-                encoded = EncodedPush(json.dumps({"events": batch}, ensure_ascii=False).encode(),
-                                      tuple(event["event_id"] for event in batch))
+                encoded = EncodedPush(
+                    json.dumps({"events": batch}, ensure_ascii=False).encode(),
+                    tuple(event["event_id"] for event in batch),
+                )
                 while True:
                     began = time.perf_counter()
                     try:
@@ -475,8 +534,11 @@ def run_burst(args, folder: Path, hub) -> dict:
     from windowdesk.paths import resources_dir
     from windowdesk.sync.client import HubClient
 
-    windows = [(center.code, window.code) for center in load_catalog(resources_dir() / "catalog").centers
-               for window in center.windows]
+    windows = [
+        (center.code, window.code)
+        for center in load_catalog(resources_dir() / "catalog").centers
+        for window in center.windows
+    ]
     db = HubDatabase(hub.database_url)
     try:
         now = dt.datetime.now(dt.UTC)
@@ -500,8 +562,10 @@ def run_burst(args, folder: Path, hub) -> dict:
     start_at = time.time() + 3.0 + 0.02 * args.workstations
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes) as pool:
-        pending = [pool.apply_async(_burst_worker, (hub.url, share, resident, case, args.per_workstation, start_at))
-                   for share in shares]
+        pending = [
+            pool.apply_async(_burst_worker, (hub.url, share, resident, case, args.per_workstation, start_at))
+            for share in shares
+        ]
         hub_cpu_before = process_tree_cpu(hub.process.pid)
         results = [p.get(timeout=1800) for p in pending]
         hub_cpu_after = process_tree_cpu(hub.process.pid)
@@ -513,9 +577,14 @@ def run_burst(args, folder: Path, hub) -> dict:
     events = args.workstations * args.per_workstation
     on_hub = hub.scalar("SELECT count(*) FROM pushed_events WHERE status = 'applied'")
     return {
-        "events": events, "workstations": args.workstations, "per_workstation": args.per_workstation,
-        "burst_seconds": round(seconds, 3), "burst_events_per_second": round(events / seconds) if seconds > 0 else None,
-        "burst_requests": len(latencies), "burst_errors": len(errors), "burst_error_samples": errors[:5],
+        "events": events,
+        "workstations": args.workstations,
+        "per_workstation": args.per_workstation,
+        "burst_seconds": round(seconds, 3),
+        "burst_events_per_second": round(events / seconds) if seconds > 0 else None,
+        "burst_requests": len(latencies),
+        "burst_errors": len(errors),
+        "burst_error_samples": errors[:5],
         "burst_p50_ms": round(percentile(latencies, 50) * 1000, 1) if latencies else None,
         "burst_p99_ms": round(percentile(latencies, 99) * 1000, 1) if latencies else None,
         "burst_max_ms": round(max(latencies) * 1000, 1) if latencies else None,
@@ -523,11 +592,16 @@ def run_burst(args, folder: Path, hub) -> dict:
         "burst_busy_p99_ms": round(percentile(busy, 99) * 1000, 1) if busy else None,
         "burst_window_p50_seconds": round(percentile(windows, 50), 3),
         "burst_window_p99_seconds": round(percentile(windows, 99), 3),
-        "burst_hub_cpu_seconds": (round(hub_cpu_after - hub_cpu_before, 2)
-                                  if hub_cpu_before is not None and hub_cpu_after is not None else None),
-        "burst_applied_on_hub": on_hub, "client_processes": processes,
+        "burst_hub_cpu_seconds": (
+            round(hub_cpu_after - hub_cpu_before, 2)
+            if hub_cpu_before is not None and hub_cpu_after is not None
+            else None
+        ),
+        "burst_applied_on_hub": on_hub,
+        "client_processes": processes,
         # Push and pull of one window are not measured in this mode.
-        "push_seconds": round(seconds, 3), "pull_seconds": None,
+        "push_seconds": round(seconds, 3),
+        "pull_seconds": None,
     }
 
 
@@ -535,16 +609,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000, help="offline events of one window (default 10,000)")
     parser.add_argument("--hub", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--database-url", default=None, help=f"PostgreSQL server to make a fresh database on (default ${POSTGRES_ENV})")
-    parser.add_argument("--pull-changes", type=int, default=None, help="changes the hub publishes for the pull (default: one per case)")
+    parser.add_argument(
+        "--database-url", default=None, help=f"PostgreSQL server to make a fresh database on (default ${POSTGRES_ENV})"
+    )
+    parser.add_argument(
+        "--pull-changes", type=int, default=None, help="changes the hub publishes for the pull (default: one per case)"
+    )
     parser.add_argument("--workstations", type=int, default=0, help="burst mode: this many workstations push at once")
     parser.add_argument("--per-workstation", type=int, default=300, help="burst mode: events per workstation")
-    parser.add_argument("--processes", type=int, default=4, help="burst mode: client processes (threads spread over them)")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="push that many times --events (new cases each round); push_seconds is their median")
+    parser.add_argument(
+        "--processes", type=int, default=4, help="burst mode: client processes (threads spread over them)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="push that many times --events (new cases each round); push_seconds is their median",
+    )
     parser.add_argument("--hub-workers", type=int, default=1, help="hub processes (windowdesk-hub serve --workers)")
-    parser.add_argument("--hub-push-room", type=float, default=None,
-                        help="windowdesk-hub serve --push-room (default: the hub's; 0: no turns)")
+    parser.add_argument(
+        "--hub-push-room",
+        type=float,
+        default=None,
+        help="windowdesk-hub serve --push-room (default: the hub's; 0: no turns)",
+    )
     args = parser.parse_args(argv)
     from tests.sync.hub_process import HubProcess
 
@@ -560,8 +648,15 @@ def main(argv: list[str] | None = None) -> int:
             result = run_burst(args, folder, hub) if args.workstations else run_window(args, folder, hub)
         finally:
             hub.close()
-    result = {"hub": args.hub, "hub_workers": args.hub_workers, "hub_push_room": args.hub_push_room, **result,
-              "python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine()}
+    result = {
+        "hub": args.hub,
+        "hub_workers": args.hub_workers,
+        "hub_push_room": args.hub_push_room,
+        **result,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+    }
     for key, value in result.items():
         log(f"{key:>26}  {value}")
     print(json.dumps(result, ensure_ascii=False))

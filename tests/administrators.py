@@ -21,13 +21,24 @@ def add_administrator(db, ctx, *, login: str = ADMIN_LOGIN, password: str = ADMI
 
     operator_id = new_uuid()
     with db.write() as session:
-        session.add(Operator(
-            id=operator_id, center_code=ctx.center_code, login=login, display_name="信息科管理员",
-            role="administrator", active=True, created_at=ctx.now(), password_hash=hash_password(password),
-            must_change_password=False, failed_attempts=0, origin="local",
-        ))
-    admin_ctx = dataclasses.replace(ctx, operator_id=operator_id, operator_name="信息科管理员",
-                                    operator_role="administrator")
+        session.add(
+            Operator(
+                id=operator_id,
+                center_code=ctx.center_code,
+                login=login,
+                display_name="信息科管理员",
+                role="administrator",
+                active=True,
+                created_at=ctx.now(),
+                password_hash=hash_password(password),
+                must_change_password=False,
+                failed_attempts=0,
+                origin="local",
+            )
+        )
+    admin_ctx = dataclasses.replace(
+        ctx, operator_id=operator_id, operator_name="信息科管理员", operator_role="administrator"
+    )
     return admin_ctx, SupervisorCredentials(login, password)
 
 
@@ -42,8 +53,9 @@ def administrator_of(db, ctx):
         operator_id = row.id if row is not None else None
     if operator_id is None:
         return add_administrator(db, ctx)
-    admin_ctx = dataclasses.replace(ctx, operator_id=operator_id, operator_name="信息科管理员",
-                                    operator_role="administrator")
+    admin_ctx = dataclasses.replace(
+        ctx, operator_id=operator_id, operator_name="信息科管理员", operator_role="administrator"
+    )
     return admin_ctx, SupervisorCredentials(ADMIN_LOGIN, ADMIN_PASSWORD)
 
 

@@ -46,8 +46,11 @@ def _starts_a_process(item: pytest.Item) -> bool:
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
         return False
-    return any(f"{definitions[-1].func.__module__}.{name}" in SLOW_FIXTURES
-               for name, definitions in info.name2fixturedefs.items() if definitions)
+    return any(
+        f"{definitions[-1].func.__module__}.{name}" in SLOW_FIXTURES
+        for name, definitions in info.name2fixturedefs.items()
+        if definitions
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -59,8 +62,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         outer = item.nodeid.split("[")[0].split("::")[1] if "::" in item.nodeid else name
         callspec = getattr(item, "callspec", None)
         on_postgresql = callspec is not None and callspec.params.get("backend") == "postgresql"
-        if (path in SLOW_MODULES or f"{path}::{name}" in SLOW_TESTS or f"{path}::{outer}" in SLOW_TESTS
-                or on_postgresql or _starts_a_process(item)):
+        if (
+            path in SLOW_MODULES
+            or f"{path}::{name}" in SLOW_TESTS
+            or f"{path}::{outer}" in SLOW_TESTS
+            or on_postgresql
+            or _starts_a_process(item)
+        ):
             item.add_marker(pytest.mark.slow)
 
 
@@ -191,8 +199,9 @@ class DemoSnapshot:
             db.dispose()
 
 
-def snapshot_of_demo(tmp_path_factory: pytest.TempPathFactory, templates: _Templates,
-                     seed: Callable[[Demo], Any]) -> DemoSnapshot:
+def snapshot_of_demo(
+    tmp_path_factory: pytest.TempPathFactory, templates: _Templates, seed: Callable[[Demo], Any]
+) -> DemoSnapshot:
     """The demo database with ``seed`` run on it once: for a module whose tests all start
     from the same history, which took seconds to write through the services for each test."""
     path = tmp_path_factory.mktemp("demo-snapshot") / "windowdesk.sqlite3"

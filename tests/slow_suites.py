@@ -14,65 +14,71 @@ SLOW_FIXTURES, directly or through another fixture (a browser, a hub or a hall p
 from __future__ import annotations
 
 # Whole modules, by path from the repository's root.
-SLOW_MODULES = frozenset({
-    # A real `windowdesk-hub serve` process on loopback, faults, kills, 10,000 events.
-    "tests/sync/test_client_disk_full.py",
-    "tests/sync/test_hub_backup_restore.py",
-    "tests/sync/test_hub_speaks_the_windows_language.py",
-    "tests/sync/test_hub_trouble.py",
-    "tests/sync/test_hub_turns.py",
-    "tests/sync/test_outbox_counts.py",
-    "tests/sync/test_outbox_state_machine.py",
-    "tests/sync/test_page_upload_faults.py",
-    "tests/sync/test_parallel_and_voice_sync.py",
-    "tests/sync/test_pull_pages.py",
-    "tests/sync/test_push_batches.py",
-    "tests/sync/test_sent_events.py",
-    "tests/sync/test_stop.py",
-    "tests/sync/test_sync_faults.py",
-    "tests/sync/test_sync_log.py",
-    "tests/sync/test_sync_with_hub.py",
-    "tests/sync/test_proxy_case_sync.py",
-    "tests/sync/test_deferred_case_sync.py",
-    # The hub as subprocesses (TLS, several workers, backups while serving), API fuzzing.
-    "tests/hub/test_backup.py",
-    "tests/hub/test_backup_pages.py",
-    "tests/hub/test_fuzz.py",
-    "tests/hub/test_server.py",
-    "tests/hub/test_tls.py",
-    "tests/hub/test_writer_lock.py",
-    # The UI against a real hub process; the app started as a command.
-    "tests/ui/test_enroll_dialog.py",
-    "tests/ui/test_smoke_command.py",
-    "tests/ui/test_sync_status.py",
-})
+SLOW_MODULES = frozenset(
+    {
+        # A real `windowdesk-hub serve` process on loopback, faults, kills, 10,000 events.
+        "tests/sync/test_client_disk_full.py",
+        "tests/sync/test_hub_backup_restore.py",
+        "tests/sync/test_hub_speaks_the_windows_language.py",
+        "tests/sync/test_hub_trouble.py",
+        "tests/sync/test_hub_turns.py",
+        "tests/sync/test_outbox_counts.py",
+        "tests/sync/test_outbox_state_machine.py",
+        "tests/sync/test_page_upload_faults.py",
+        "tests/sync/test_parallel_and_voice_sync.py",
+        "tests/sync/test_pull_pages.py",
+        "tests/sync/test_push_batches.py",
+        "tests/sync/test_sent_events.py",
+        "tests/sync/test_stop.py",
+        "tests/sync/test_sync_faults.py",
+        "tests/sync/test_sync_log.py",
+        "tests/sync/test_sync_with_hub.py",
+        "tests/sync/test_proxy_case_sync.py",
+        "tests/sync/test_deferred_case_sync.py",
+        # The hub as subprocesses (TLS, several workers, backups while serving), API fuzzing.
+        "tests/hub/test_backup.py",
+        "tests/hub/test_backup_pages.py",
+        "tests/hub/test_fuzz.py",
+        "tests/hub/test_server.py",
+        "tests/hub/test_tls.py",
+        "tests/hub/test_writer_lock.py",
+        # The UI against a real hub process; the app started as a command.
+        "tests/ui/test_enroll_dialog.py",
+        "tests/ui/test_smoke_command.py",
+        "tests/ui/test_sync_status.py",
+    }
+)
 
 # Single tests, as "path::name": a process killed half way through its work.
-SLOW_TESTS = frozenset({
-    "tests/fees/test_receipt_ledger.py::test_receipt_numbers_are_never_skipped_or_reused_after_a_kill",
-    "tests/integration/test_intake_service.py::test_case_numbers_are_never_reused_after_a_crash",
-    "tests/migrations/test_migrations.py::test_migration_killed_half_way_leaves_the_old_schema",
-    # Fuzzing: a hypothesis state machine over the parallel parts of a case.
-    "tests/unit/domain/test_case_parts.py::test_parallel_case_state_machine",
-    # A real hub process (or two) started in the test itself.
-    "tests/sync/test_enrollment_is_an_administrators.py::test_a_supervisor_cannot_enroll_even_with_their_own_password_and_nothing_is_stored",
-    "tests/sync/test_enrollment_is_an_administrators.py::test_an_administrator_enrolls_with_their_password_and_it_is_audited",
-    "tests/sync/test_enrollment_is_an_administrators.py::test_another_hub_is_refused_until_an_administrator_confirms_the_old_one_is_gone",
-    "tests/sync/test_enrollment_is_an_administrators.py::test_a_different_hub_at_the_pinned_address_stops_sync_and_changes_nothing",
-    "tests/sync/test_accounts_from_the_hub.py::test_a_hub_sending_the_local_supervisor_s_login_does_not_reset_its_password",
-    "tests/sync/test_accounts_from_the_hub.py::test_the_hub_s_first_administrator_disables_the_first_run_administrator",
-    "tests/sync/test_queue_days_reach_the_hub.py::test_a_finished_day_reaches_the_hub_after_one_sync_and_twice_sent_stays_one_row",
-})
+SLOW_TESTS = frozenset(
+    {
+        "tests/fees/test_receipt_ledger.py::test_receipt_numbers_are_never_skipped_or_reused_after_a_kill",
+        "tests/integration/test_intake_service.py::test_case_numbers_are_never_reused_after_a_crash",
+        "tests/migrations/test_migrations.py::test_migration_killed_half_way_leaves_the_old_schema",
+        # Fuzzing: a hypothesis state machine over the parallel parts of a case.
+        "tests/unit/domain/test_case_parts.py::test_parallel_case_state_machine",
+        # A real hub process (or two) started in the test itself.
+        "tests/sync/test_enrollment_is_an_administrators.py::test_a_supervisor_cannot_enroll_even_with_their_own_password_and_nothing_is_stored",
+        "tests/sync/test_enrollment_is_an_administrators.py::test_an_administrator_enrolls_with_their_password_and_it_is_audited",
+        "tests/sync/test_enrollment_is_an_administrators.py::test_another_hub_is_refused_until_an_administrator_confirms_the_old_one_is_gone",
+        "tests/sync/test_enrollment_is_an_administrators.py::test_a_different_hub_at_the_pinned_address_stops_sync_and_changes_nothing",
+        "tests/sync/test_accounts_from_the_hub.py::test_a_hub_sending_the_local_supervisor_s_login_does_not_reset_its_password",
+        "tests/sync/test_accounts_from_the_hub.py::test_the_hub_s_first_administrator_disables_the_first_run_administrator",
+        "tests/sync/test_queue_days_reach_the_hub.py::test_a_finished_day_reaches_the_hub_after_one_sync_and_twice_sent_stays_one_row",
+    }
+)
 
 # Fixtures that start a process taking seconds, as "module.name" (a name alone is not
 # enough: tests/hub's `hub` is in process, tests/sync/test_sync_with_hub's a subprocess).
-SLOW_FIXTURES = frozenset({
-    "tests.web.browser.chromium",  # Chromium, under every browser test's page
-    "tests.sync.conftest.serving_hub",  # `windowdesk-hub serve` on loopback
-    "tests.sync.test_sync_with_hub.hub",  # the same, shared by the online hall's tests
-    "tests.ui.test_kiosk_booking.hub",  # the same, for the kiosk's bookings
-    "tests.hall.conftest.hall_process",  # `windowdesk-hall serve`
-    "tests.ui.test_kiosk.hall",  # the same, for the kiosk and the hall's screens
-    "tests.ui.test_queue_panel.hall",
-    "tests.ui.test_hall_display.hall",
-})
+SLOW_FIXTURES = frozenset(
+    {
+        "tests.web.browser.chromium",  # Chromium, under every browser test's page
+        "tests.sync.conftest.serving_hub",  # `windowdesk-hub serve` on loopback
+        "tests.sync.test_sync_with_hub.hub",  # the same, shared by the online hall's tests
+        "tests.ui.test_kiosk_booking.hub",  # the same, for the kiosk's bookings
+        "tests.hall.conftest.hall_process",  # `windowdesk-hall serve`
+        "tests.ui.test_kiosk.hall",  # the same, for the kiosk and the hall's screens
+        "tests.ui.test_queue_panel.hall",
+        "tests.ui.test_hall_display.hall",
+    }
+)

@@ -98,6 +98,9 @@ def run(args: Namespace) -> int:
     from windowdesk.ui.main_window import launch
 
     return launch(
-        app, db=db, shipped_calendar=calendar, demo=args.demo,
+        app,
+        db=db,
+        shipped_calendar=calendar,
+        demo=args.demo,
         smoke_test=Path(args.smoke_test) if args.smoke_test else None,
     )

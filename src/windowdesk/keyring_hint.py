@@ -15,9 +15,11 @@ def keyring_install_hint(platform: str | None = None) -> str:
     if (platform or sys.platform).startswith("linux"):
         # UOS (deepin's session starts it) and Kylin use GNOME Keyring as their Secret
         # Service; both carry the Debian/Ubuntu package of that name.
-        return _("On UOS, Kylin, Debian or Ubuntu: install the gnome-keyring package "
-                 "(sudo apt install gnome-keyring), then sign out and in again so that the "
-                 "desktop starts it.")
+        return _(
+            "On UOS, Kylin, Debian or Ubuntu: install the gnome-keyring package "
+            "(sudo apt install gnome-keyring), then sign out and in again so that the "
+            "desktop starts it."
+        )
     return ""
 
 

@@ -13,9 +13,15 @@ SOURCE = Path(__file__).with_name("sdtapi_standin.c")
 CONTROL_VARIABLE = "SDTAPI_STANDIN_CONTROL"
 # The card the stand-in returns unless told otherwise.
 DEFAULT_CARD = {
-    "name": "王小明", "id": "110101198001010010", "birth": "19800101", "sex": "1", "nation": "01",
-    "address": "北京市东城区东华门街道南池子大街1号", "authority": "北京市公安局东城分局",
-    "from": "20160301", "until": "20360301",
+    "name": "王小明",
+    "id": "110101198001010010",
+    "birth": "19800101",
+    "sex": "1",
+    "nation": "01",
+    "address": "北京市东城区东华门街道南池子大街1号",
+    "authority": "北京市公安局东城分局",
+    "from": "20160301",
+    "until": "20360301",
 }
 PHOTO = b"WLT\x00\x01\x7f\x80\xff"
 
@@ -25,14 +31,19 @@ def c_compiler() -> str:
     be skipped."""
     compiler = shutil.which("gcc") or shutil.which("cc")
     if compiler is None:
-        pytest.fail("A C compiler (gcc) is needed to build the stand-in ID card reader library; "
-                    "installer/run-tests.sh installs it.")
+        pytest.fail(
+            "A C compiler (gcc) is needed to build the stand-in ID card reader library; "
+            "installer/run-tests.sh installs it."
+        )
     return compiler
 
 
 def build_shared_library(source: Path, target: Path) -> Path:
-    subprocess.run([c_compiler(), "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(target), str(source)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [c_compiler(), "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(target), str(source)],
+        check=True,
+        capture_output=True,
+    )
     return target
 
 

@@ -14,9 +14,16 @@ from windowdesk.devices.idcard.reader import CardUnreadable
 def _message(**overrides: str) -> bytes:
     """A base message laid out field by field as a card stores it."""
     fields = {
-        "name": "李娜", "sex": "2", "ethnicity": "03", "birth": "19561201",
-        "address": "北京市东城区东华门街道1号", "id_number": "110101195612010024",
-        "authority": "北京市公安局东城分局", "valid_from": "20100801", "valid_until": "长期", "reserved": "",
+        "name": "李娜",
+        "sex": "2",
+        "ethnicity": "03",
+        "birth": "19561201",
+        "address": "北京市东城区东华门街道1号",
+        "id_number": "110101195612010024",
+        "authority": "北京市公安局东城分局",
+        "valid_from": "20100801",
+        "valid_until": "长期",
+        "reserved": "",
         **overrides,
     }
     out = b""
@@ -70,16 +77,19 @@ def test_the_x_check_character_is_kept_as_a_capital():
     assert card.id_number == number.upper()
 
 
-@pytest.mark.parametrize("overrides", [
-    {"id_number": "110101195612010025"},  # check character wrong
-    {"birth": "19561202"},  # disagrees with the ID number
-    {"sex": "1"},  # disagrees with the ID number
-    {"sex": "5"},  # no such code
-    {"ethnicity": "77"},  # no such code
-    {"valid_from": "2010080"},  # not a date
-    {"valid_until": "20301399"},  # not a date
-    {"name": ""},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"id_number": "110101195612010025"},  # check character wrong
+        {"birth": "19561202"},  # disagrees with the ID number
+        {"sex": "1"},  # disagrees with the ID number
+        {"sex": "5"},  # no such code
+        {"ethnicity": "77"},  # no such code
+        {"valid_from": "2010080"},  # not a date
+        {"valid_until": "20301399"},  # not a date
+        {"name": ""},
+    ],
+)
 def test_a_garbled_message_is_refused_in_plain_words(overrides):
     with pytest.raises(CardUnreadable) as raised:
         decode_base_message(_message(**overrides))

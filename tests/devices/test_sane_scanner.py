@@ -36,8 +36,9 @@ def test_a_scanned_page_is_stored_grey_at_300_dpi_in_the_material(demo, sane_tes
     case = accept_case(demo)
     store = PageStore.beside(demo.db.path, key=demo.db.key)
     try:
-        scanned = scanning.scan_into(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                     device=sane_test_device)
+        scanned = scanning.scan_into(
+            demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, device=sane_test_device
+        )
         page = material_pages.case_pages(demo.db, demo.ctx, case_id=case.id).material(MATERIAL).pages[0]
         assert page.page_id == scanned.page_id
         with Image.open(io.BytesIO(store.read(page.sha256))) as image:

@@ -38,7 +38,11 @@ def at(ctx: CounterContext, when: str) -> CounterContext:
 def street(ctx: CounterContext, center: str = "JD01", window: str = "01") -> CounterContext:
     """The same operator at a street center's window (utility payments are taken there)."""
     return dataclasses.replace(
-        ctx, center_code=center, center_name=center, window_id=f"{center}-{window}", window_code=window,
+        ctx,
+        center_code=center,
+        center_name=center,
+        window_id=f"{center}-{window}",
+        window_code=window,
         window_name=window,
     )
 
@@ -57,30 +61,44 @@ def accept(demo, ctx: CounterContext, item: str = ELDERLY_CARD, id_number: str =
     guide = get_item_guide(demo.db, item_code=item)
     checks = [MaterialCheck(mat.code, "received") for mat in guide.materials]
     return intake.accept_case(
-        demo.db, ctx, item_code=item, applicant=resident(demo.db, id_number), checks=checks,
+        demo.db,
+        ctx,
+        item_code=item,
+        applicant=resident(demo.db, id_number),
+        checks=checks,
         shipped_calendar=demo.calendar,
     ).id
 
 
 def make_operator(demo, ctx: CounterContext, *, login: str, role: str, password: str) -> CounterContext:
     """An account made by the demo supervisor (at ``ctx``'s center) and logged in."""
-    auth.create_operator(demo.db, ctx, login=login, display_name=f"{login}-name", role=role,
-                         initial_password=password)
+    auth.create_operator(demo.db, ctx, login=login, display_name=f"{login}-name", role=role, initial_password=password)
     logged = auth.log_in(demo.db, login=login, password=password, clock=ctx.clock).ctx
-    return dataclasses.replace(logged, **{f: getattr(ctx, f) for f in (
-        "center_code", "center_name", "window_id", "window_code", "window_name", "clock")})
+    return dataclasses.replace(
+        logged,
+        **{
+            f: getattr(ctx, f)
+            for f in ("center_code", "center_name", "window_id", "window_code", "window_name", "clock")
+        },
+    )
 
 
 @pytest.fixture
 def clerk(demo) -> CounterContext:
     """A plain operator (not a supervisor) at the demo window CH-01, on 2026-11-25 10:00."""
-    return make_operator(demo, at(demo.ctx, "2026-11-25 10:00"), login=CLERK_LOGIN, role="operator",
-                         password=CLERK_PASSWORD)
+    return make_operator(
+        demo, at(demo.ctx, "2026-11-25 10:00"), login=CLERK_LOGIN, role="operator", password=CLERK_PASSWORD
+    )
 
 
 @pytest.fixture
 def street_supervisor(demo) -> SupervisorCredentials:
     """A supervisor of street center JD01, made by the demo supervisor."""
-    make_operator(demo, street(at(demo.ctx, "2026-11-25 09:00")), login=STREET_SUPERVISOR.login,
-                  role="supervisor", password=STREET_SUPERVISOR.password)
+    make_operator(
+        demo,
+        street(at(demo.ctx, "2026-11-25 09:00")),
+        login=STREET_SUPERVISOR.login,
+        role="supervisor",
+        password=STREET_SUPERVISOR.password,
+    )
     return STREET_SUPERVISOR

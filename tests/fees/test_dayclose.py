@@ -47,8 +47,9 @@ def test_expected_totals_by_method_leave_out_voids_and_waivers(demo, busy_day):
 
 
 def test_full_close_records_the_count_and_locks_the_day(demo, busy_day):
-    record = dayclose.close_day(demo.db, busy_day, day=DAY, counted_cash_fen=9400,
-                                explanation="找零时多找一张一元", supervisor=DEMO_SUPERVISOR)
+    record = dayclose.close_day(
+        demo.db, busy_day, day=DAY, counted_cash_fen=9400, explanation="找零时多找一张一元", supervisor=DEMO_SUPERVISOR
+    )
 
     assert (record.expected_cash_fen, record.counted_cash_fen, record.difference_fen) == (9500, 9400, -100)
     assert record.supervisor_name == "王晓燕" and record.operator_name == f"{CLERK_LOGIN}-name"
@@ -74,8 +75,13 @@ def test_a_difference_needs_an_explanation_and_the_close_a_supervisor(demo, busy
         dayclose.close_day(demo.db, busy_day, day=DAY, counted_cash_fen=9000, supervisor=DEMO_SUPERVISOR)
     assert caught.value.field == "explanation" and "-\u00a55.00" in caught.value.message
     with pytest.raises(ApprovalRefused):
-        dayclose.close_day(demo.db, busy_day, day=DAY, counted_cash_fen=9500,
-                           supervisor=SupervisorCredentials(CLERK_LOGIN, CLERK_PASSWORD))
+        dayclose.close_day(
+            demo.db,
+            busy_day,
+            day=DAY,
+            counted_cash_fen=9500,
+            supervisor=SupervisorCredentials(CLERK_LOGIN, CLERK_PASSWORD),
+        )
     with pytest.raises(ValidationError):
         dayclose.close_day(demo.db, busy_day, day=DAY, counted_cash_fen=-1, supervisor=DEMO_SUPERVISOR)
     assert dayclose.day_close_record(demo.db, busy_day, day=DAY) is None
@@ -88,8 +94,7 @@ def test_an_unclosed_day_is_shown_next_morning_and_must_be_closed_first(demo, bu
     with pytest.raises(TillClosed, match="Close the earlier day first"):
         pay(demo, morning, cash(500))
     with pytest.raises(TillClosed):
-        dayclose.close_day(demo.db, morning, day=morning.local_today(), counted_cash_fen=0,
-                           supervisor=DEMO_SUPERVISOR)
+        dayclose.close_day(demo.db, morning, day=morning.local_today(), counted_cash_fen=0, supervisor=DEMO_SUPERVISOR)
     # A mistake found while counting can still be voided before the close.
     [first, *_rest] = receipts.receipts_of_day(demo.db, morning, day=DAY)
     receipts.void_receipt(demo.db, morning, receipt_id=first.id, reason="清点时发现", supervisor=DEMO_SUPERVISOR)
@@ -102,8 +107,9 @@ def test_an_unclosed_day_is_shown_next_morning_and_must_be_closed_first(demo, bu
 
 def test_closing_today_with_no_money_is_allowed_and_a_future_day_is_not(demo, clerk):
     with pytest.raises(ValidationError):
-        dayclose.close_day(demo.db, clerk, day=DAY + dt.timedelta(days=1), counted_cash_fen=0,
-                           supervisor=DEMO_SUPERVISOR)
+        dayclose.close_day(
+            demo.db, clerk, day=DAY + dt.timedelta(days=1), counted_cash_fen=0, supervisor=DEMO_SUPERVISOR
+        )
     record = dayclose.close_day(demo.db, clerk, day=DAY, counted_cash_fen=0, supervisor=DEMO_SUPERVISOR)
     assert record.expected_cash_fen == 0
 
@@ -111,11 +117,13 @@ def test_closing_today_with_no_money_is_allowed_and_a_future_day_is_not(demo, cl
 def test_the_database_refuses_a_receipt_on_a_closed_day_whatever_writes_it(demo, busy_day):
     dayclose.close_day(demo.db, busy_day, day=DAY, counted_cash_fen=9500, supervisor=DEMO_SUPERVISOR)
     with pytest.raises(StorageError), demo.db.write() as session:
-        session.execute(text(
-            "INSERT INTO receipts SELECT 'x', 'CH01-2026-999999', kind, workstation, year, 999999, "
-            "center_code, window_id, operator_id, business_day, paid_at, method, amount_fen, tendered_fen, "
-            "change_fen, reference, waiver_reason, NULL, payer_name, utility, account_number, period, payee "
-            "FROM receipts LIMIT 1"
-        ))
+        session.execute(
+            text(
+                "INSERT INTO receipts SELECT 'x', 'CH01-2026-999999', kind, workstation, year, 999999, "
+                "center_code, window_id, operator_id, business_day, paid_at, method, amount_fen, tendered_fen, "
+                "change_fen, reference, waiver_reason, NULL, payer_name, utility, account_number, period, payee "
+                "FROM receipts LIMIT 1"
+            )
+        )
     with pytest.raises(StorageError), demo.db.write() as session:
         session.execute(text("DELETE FROM day_closes"))

@@ -18,11 +18,15 @@ from windowdesk.domain.fees import (
 )
 from windowdesk.errors import ValidationError
 
-FIXED = FeeRule("fixed", "GAJ", "居民身份证工本费", amount_fen=2000,
-                exemptions=(Exemption("dibao", "低保户免收"),))
+FIXED = FeeRule("fixed", "GAJ", "居民身份证工本费", amount_fen=2000, exemptions=(Exemption("dibao", "低保户免收"),))
 PER_UNIT = FeeRule("per_unit", "FCJ", "增发证书工本费", amount_fen=1000, unit="本", max_units=10)
-TIERED = FeeRule("tiered", "GTJ", "土地登记费", unit="平方米", tiers=(
-    Tier(1000, 10000), Tier(5000, 30000), Tier(10000, 50000), Tier(None, 100000)))
+TIERED = FeeRule(
+    "tiered",
+    "GTJ",
+    "土地登记费",
+    unit="平方米",
+    tiers=(Tier(1000, 10000), Tier(5000, 30000), Tier(10000, 50000), Tier(None, 100000)),
+)
 FREE = FeeRule("free", "GSJ", "依法不收取任何费用")
 
 
@@ -46,10 +50,20 @@ def test_per_unit_rule_multiplies_and_caps_at_max_units():
     assert compute_fee([uncapped], quantities={0: 1000}).total_fen == 50000
 
 
-@pytest.mark.parametrize(("area", "expected"), [
-    (0, 10000), (1, 10000), (1000, 10000), (1001, 30000), (5000, 30000), (5001, 50000),
-    (10000, 50000), (10001, 100000), (10**9, 100000),
-])
+@pytest.mark.parametrize(
+    ("area", "expected"),
+    [
+        (0, 10000),
+        (1, 10000),
+        (1000, 10000),
+        (1001, 30000),
+        (5000, 30000),
+        (5001, 50000),
+        (10000, 50000),
+        (10001, 100000),
+        (10**9, 100000),
+    ],
+)
 def test_tiered_rule_takes_the_first_tier_that_covers_the_quantity(area, expected):
     fee = compute_fee([TIERED], quantities={0: area})
     assert fee.total_fen == expected
@@ -135,9 +149,9 @@ def test_qr_payment_needs_the_terminal_reference_and_a_waiver_a_reason():
 # --- properties --------------------------------------------------------------------
 
 amounts = st.integers(min_value=0, max_value=10**7)
-exemptions = st.lists(
-    st.sampled_from(EXEMPTION_CATEGORIES).map(lambda c: Exemption(c, f"{c} free")), max_size=2
-).map(tuple)
+exemptions = st.lists(st.sampled_from(EXEMPTION_CATEGORIES).map(lambda c: Exemption(c, f"{c} free")), max_size=2).map(
+    tuple
+)
 
 
 @st.composite

@@ -101,7 +101,8 @@ def test_void_with_the_supervisors_credentials(qtbot, demo, clerk):
     [entry] = receipts.receipts_of_day(demo.db, clerk)
     assert entry.voided and entry.void_number == "ZF-" + paid.number
     assert window.fees.receipts_view.receipts_model.data(
-        window.fees.receipts_view.receipts_model.index(0, 7)).startswith("Voided")
+        window.fees.receipts_view.receipts_model.index(0, 7)
+    ).startswith("Voided")
     preview = wait_preview(qtbot, window.fees, DocumentKind.VOID_SLIP)
     assert preview.request.number == entry.void_number
 
@@ -154,8 +155,17 @@ def test_an_open_day_is_shown_first_thing_next_morning(qtbot, demo, clerk):
 
 def test_utility_payment_at_a_street_center_fills_in_the_known_payer(qtbot, demo, clerk):
     counter = street(clerk)
-    pay_utility(demo.db, counter, utility="electricity", account_number="DL-5566", payer_name="李桂兰",
-                period="2026-10", amount_fen=8800, tender=cash(10000), payee="国网七台河供电公司")
+    pay_utility(
+        demo.db,
+        counter,
+        utility="electricity",
+        account_number="DL-5566",
+        payer_name="李桂兰",
+        period="2026-10",
+        amount_fen=8800,
+        tender=cash(10000),
+        payee="国网七台河供电公司",
+    )
     window = open_window(qtbot, demo, counter)
     utility = window.fees.utility_view
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
@@ -199,4 +209,3 @@ def _wait_for_print_jobs():
     from windowdesk.ui.printing.jobs import wait_for_jobs
 
     wait_for_jobs()
-

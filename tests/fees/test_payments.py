@@ -47,7 +47,11 @@ def test_cash_payment_gives_change_and_one_numbered_receipt(demo, clerk):
     assert (paid.number, paid.amount_fen, paid.change_fen, paid.method) == ("CH01-2026-000001", 500, 9500, "cash")
     with demo.db.read() as session:
         receipt = session.get(m.Receipt, paid.receipt_id)
-        assert (receipt.tendered_fen, receipt.business_day.isoformat(), receipt.case_id) == (10000, "2026-11-25", case_id)
+        assert (receipt.tendered_fen, receipt.business_day.isoformat(), receipt.case_id) == (
+            10000,
+            "2026-11-25",
+            case_id,
+        )
         assert [(line.description, line.amount_fen) for line in receipt.lines] == [("老年证工本费", 500)]
     assert fees.quote_case_fee(demo.db, clerk, case_id=case_id).paid_receipt_number == paid.number
     assert fees.fees_due(demo.db, clerk) == []
@@ -59,7 +63,10 @@ def test_receipt_numbers_follow_each_other_per_workstation_and_restart_each_year
     assert (first, second) == ("CH01-2026-000001", "CH01-2026-000002")
     # Same operator at window 02: its own series.
     other = dataclasses.replace(clerk, window_id="CH-02", window_code="02")
-    assert payments.pay_case_fee(demo.db, other, case_id=accept(demo, other), tender=cash(500)).number == "CH02-2026-000001"
+    assert (
+        payments.pay_case_fee(demo.db, other, case_id=accept(demo, other), tender=cash(500)).number
+        == "CH02-2026-000001"
+    )
 
 
 def test_a_case_fee_is_collected_once(demo, clerk):
@@ -99,17 +106,30 @@ def test_tiered_fee_needs_the_area_before_payment(demo, clerk):
     assert quote.computation is None and "平方米" in quote.problem
     with pytest.raises(ValidationError):
         payments.pay_case_fee(demo.db, clerk, case_id=case_id, tender=Tender("bank_card"))
-    assert payments.pay_case_fee(
-        demo.db, clerk, case_id=case_id, quantities={0: 2400}, tender=Tender("bank_card")
-    ).amount_fen == 30000
+    assert (
+        payments.pay_case_fee(
+            demo.db, clerk, case_id=case_id, quantities={0: 2400}, tender=Tender("bank_card")
+        ).amount_fen
+        == 30000
+    )
 
 
 def test_parallel_item_fees_of_all_departments_go_on_one_receipt(demo, clerk):
     with demo.db.write() as session:
         item = session.get(m.CatalogItem, HOUSE_REGISTRATION)
         item.parallel, item.parallel_departments = True, ["FCJ", "GTJ"]
-        item.fee_rules.append(m.FeeRule(position=2, department_code="GTJ", kind="fixed",
-                                        description="土地登记费", amount_fen=3000, unit="", tiers=[], exemptions=[]))
+        item.fee_rules.append(
+            m.FeeRule(
+                position=2,
+                department_code="GTJ",
+                kind="fixed",
+                description="土地登记费",
+                amount_fen=3000,
+                unit="",
+                tiers=[],
+                exemptions=[],
+            )
+        )
     case_id = accept(demo, clerk, item=HOUSE_REGISTRATION)
     paid = payments.pay_case_fee(demo.db, clerk, case_id=case_id, tender=cash(20000))
     assert (paid.amount_fen, paid.change_fen) == (11000, 9000)
@@ -146,15 +166,24 @@ def test_utility_payment_at_a_street_center_remembers_the_account_holder(demo, c
     counter = street(clerk)
     assert payments.utility_account_holder(demo.db, counter, utility="water", account_number="0102-335871") is None
     paid = payments.pay_utility(
-        demo.db, counter, utility="water", account_number=" 0102-335871 ", payer_name="王建国",
-        period="2026-10", amount_fen=3050, tender=cash(5000), payee="七台河市供水有限公司",
+        demo.db,
+        counter,
+        utility="water",
+        account_number=" 0102-335871 ",
+        payer_name="王建国",
+        period="2026-10",
+        amount_fen=3050,
+        tender=cash(5000),
+        payee="七台河市供水有限公司",
     )
     assert (paid.number, paid.change_fen) == ("JD0101-2026-000001", 1950)
     holder = payments.utility_account_holder(demo.db, counter, utility="water", account_number="0102-335871")
     assert (holder.payer_name, holder.payee) == ("王建国", "七台河市供水有限公司")
     # Another center does not see it; another utility with the same number neither.
-    assert payments.utility_account_holder(demo.db, street(clerk, "JD02"), utility="water",
-                                           account_number="0102-335871") is None
+    assert (
+        payments.utility_account_holder(demo.db, street(clerk, "JD02"), utility="water", account_number="0102-335871")
+        is None
+    )
     assert payments.utility_account_holder(demo.db, counter, utility="gas", account_number="0102-335871") is None
     [(_id, payload)] = outbox(demo.db, UTILITY_PAID)
     assert payload["account_number"] == "0102-335871" and payload["period"] == "2026-10"
@@ -163,24 +192,42 @@ def test_utility_payment_at_a_street_center_remembers_the_account_holder(demo, c
 
 def test_utility_payments_are_refused_where_they_cannot_be_taken(demo, clerk):
     with pytest.raises(ValidationError, match="street service centers"):
-        payments.pay_utility(demo.db, clerk, utility="water", account_number="1", payer_name="王建国",
-                             period="", amount_fen=100, tender=cash(100))
+        payments.pay_utility(
+            demo.db,
+            clerk,
+            utility="water",
+            account_number="1",
+            payer_name="王建国",
+            period="",
+            amount_fen=100,
+            tender=cash(100),
+        )
     counter = street(clerk)
     for bad in (dict(utility="cable"), dict(account_number=" "), dict(payer_name=""), dict(amount_fen=0)):
         args = dict(utility="gas", account_number="88", payer_name="王建国", period="", amount_fen=100) | bad
         with pytest.raises(ValidationError):
             payments.pay_utility(demo.db, counter, tender=cash(100), **args)
     with pytest.raises(ValidationError):
-        payments.pay_utility(demo.db, counter, utility="gas", account_number="88", payer_name="王建国", period="",
-                             amount_fen=100, tender=Tender("waived", waiver_reason="不能免"))
+        payments.pay_utility(
+            demo.db,
+            counter,
+            utility="gas",
+            account_number="88",
+            payer_name="王建国",
+            period="",
+            amount_fen=100,
+            tender=Tender("waived", waiver_reason="不能免"),
+        )
 
 
 def test_an_operator_without_the_permission_is_refused(demo, clerk, monkeypatch):
     from windowdesk.domain import permissions
 
-    viewer = make_operator(demo, at(demo.ctx, "2026-11-25 10:00"), login="viewer01", role="operator",
-                           password="Viewer2026x")
-    monkeypatch.setitem(permissions.GRANTS, permissions.Permission.TAKE_PAYMENT,
-                        frozenset({permissions.Role.SUPERVISOR}))
+    viewer = make_operator(
+        demo, at(demo.ctx, "2026-11-25 10:00"), login="viewer01", role="operator", password="Viewer2026x"
+    )
+    monkeypatch.setitem(
+        permissions.GRANTS, permissions.Permission.TAKE_PAYMENT, frozenset({permissions.Role.SUPERVISOR})
+    )
     with pytest.raises(PermissionDenied):
         payments.pay_case_fee(demo.db, viewer, case_id=accept(demo, viewer), tender=cash(500))

@@ -65,8 +65,9 @@ def template(tmp_path_factory) -> Template:
         ctx = bootstrap.ensure_demo(db, resources_dir())
         demo = Demo(db, ctx, working_days.load_shipped_calendar(resources_dir()))
         counter = street(at(ctx, "2026-11-25 10:00"))
-        make_operator(demo, counter, login=STREET_SUPERVISOR.login, role="supervisor",
-                      password=STREET_SUPERVISOR.password)
+        make_operator(
+            demo, counter, login=STREET_SUPERVISOR.login, role="supervisor", password=STREET_SUPERVISOR.password
+        )
         case_ids = [accept(demo, counter, id_number=WANG) for _ in range(CASES)]
     finally:
         db.dispose()
@@ -75,8 +76,12 @@ def template(tmp_path_factory) -> Template:
 
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("utility"), st.sampled_from(["cash", "bank_card", "mobile"]),
-                  st.integers(min_value=1, max_value=500_000), st.booleans()),
+        st.tuples(
+            st.just("utility"),
+            st.sampled_from(["cash", "bank_card", "mobile"]),
+            st.integers(min_value=1, max_value=500_000),
+            st.booleans(),
+        ),
         st.tuples(st.just("fee"), st.sampled_from(PAYMENT_METHODS), st.just(0), st.booleans()),
         st.tuples(st.just("void"), st.integers(min_value=0, max_value=20), st.just(0), st.booleans()),
         st.tuples(st.just("restart"), st.just(""), st.just(0), st.just(False)),
@@ -115,13 +120,22 @@ def test_any_mix_of_payments_voids_and_crashes_keeps_numbers_and_totals(template
                 continue
             if kind == "fee" and not cases:
                 continue
-            target = "windowdesk.services.receipts.enqueue" if kind == "void" else "windowdesk.services.payments.enqueue"
+            target = (
+                "windowdesk.services.receipts.enqueue" if kind == "void" else "windowdesk.services.payments.enqueue"
+            )
             with mock.patch(target, side_effect=SimulatedCrash) if crashes else contextlib.nullcontext():
                 try:
                     if kind == "utility":
-                        result = payments.pay_utility(db, ctx, utility="water", account_number="0102",
-                                                      payer_name="王建国", period="2026-10", amount_fen=amount,
-                                                      tender=_tender(choice, amount))
+                        result = payments.pay_utility(
+                            db,
+                            ctx,
+                            utility="water",
+                            account_number="0102",
+                            payer_name="王建国",
+                            period="2026-10",
+                            amount_fen=amount,
+                            tender=_tender(choice, amount),
+                        )
                         paid.append((result.receipt_id, choice, amount))
                     elif kind == "fee":
                         result = payments.pay_case_fee(db, ctx, case_id=cases[0], tender=_tender(choice, 500))
@@ -131,8 +145,7 @@ def test_any_mix_of_payments_voids_and_crashes_keeps_numbers_and_totals(template
                         receipt_id = paid[choice % len(paid)][0]
                         if receipt_id in voided:
                             continue
-                        receipts.void_receipt(db, ctx, receipt_id=receipt_id, reason="错",
-                                              supervisor=STREET_SUPERVISOR)
+                        receipts.void_receipt(db, ctx, receipt_id=receipt_id, reason="错", supervisor=STREET_SUPERVISOR)
                         voided.add(receipt_id)
                 except SimulatedCrash:
                     assert crashes
@@ -190,7 +203,8 @@ def test_receipt_numbers_are_never_skipped_or_reused_after_a_kill(demo):
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD_PAYS, str(demo.db.path), moment.isoformat(), WANG, demo.db.key.hex()],
         env={**os.environ, "PYTHONPATH": str(SRC_DIR)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     printed: list[str] = []
     try:

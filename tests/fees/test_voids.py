@@ -23,8 +23,9 @@ def paid(demo, clerk):
 
 
 def test_void_keeps_the_receipt_and_leaves_it_out_of_the_totals(demo, clerk, paid):
-    result = receipts.void_receipt(demo.db, clerk, receipt_id=paid.receipt_id, reason="收费项目选错",
-                                   supervisor=DEMO_SUPERVISOR)
+    result = receipts.void_receipt(
+        demo.db, clerk, receipt_id=paid.receipt_id, reason="收费项目选错", supervisor=DEMO_SUPERVISOR
+    )
 
     assert (result.number, result.receipt_number, result.amount_fen) == ("ZF-" + paid.number, paid.number, 500)
     with demo.db.read() as session:
@@ -55,12 +56,22 @@ def test_void_needs_a_reason_and_a_supervisor_and_happens_once(demo, clerk, paid
     with pytest.raises(ValidationError):
         receipts.void_receipt(demo.db, clerk, receipt_id=paid.receipt_id, reason=" ", supervisor=DEMO_SUPERVISOR)
     with pytest.raises(ApprovalRefused, match="wrong"):
-        receipts.void_receipt(demo.db, clerk, receipt_id=paid.receipt_id, reason="错",
-                              supervisor=SupervisorCredentials("demo", "not-the-password"))
+        receipts.void_receipt(
+            demo.db,
+            clerk,
+            receipt_id=paid.receipt_id,
+            reason="错",
+            supervisor=SupervisorCredentials("demo", "not-the-password"),
+        )
     # The operator's own (correct) credentials do not approve: they are not a supervisor.
     with pytest.raises(ApprovalRefused, match="not a supervisor"):
-        receipts.void_receipt(demo.db, clerk, receipt_id=paid.receipt_id, reason="错",
-                              supervisor=SupervisorCredentials(CLERK_LOGIN, CLERK_PASSWORD))
+        receipts.void_receipt(
+            demo.db,
+            clerk,
+            receipt_id=paid.receipt_id,
+            reason="错",
+            supervisor=SupervisorCredentials(CLERK_LOGIN, CLERK_PASSWORD),
+        )
     with demo.db.read() as session:
         assert session.scalars(select(m.ReceiptVoid)).all() == []
     receipts.void_receipt(demo.db, clerk, receipt_id=paid.receipt_id, reason="错", supervisor=DEMO_SUPERVISOR)
@@ -77,7 +88,9 @@ def test_wrong_supervisor_passwords_lock_the_supervisor_like_a_login(demo, clerk
     # Said as for a wrong password (the approval box tells a stranger nothing).
     assert caught.value.title == "Not approved" and "wrong" in caught.value.message
     later = at(clerk, "2026-11-25 10:16")
-    assert approve_as_supervisor(demo.db, later, login="demo", password=DEMO_SUPERVISOR.password) == demo.ctx.operator_id
+    assert (
+        approve_as_supervisor(demo.db, later, login="demo", password=DEMO_SUPERVISOR.password) == demo.ctx.operator_id
+    )
     with demo.db.read() as session:
         failed = session.scalars(select(m.AuditEntry).where(m.AuditEntry.action == "approval.failed")).all()
         assert len(failed) == MAX_FAILURES and all("guess" not in str(e.detail) for e in failed)
@@ -86,8 +99,9 @@ def test_wrong_supervisor_passwords_lock_the_supervisor_like_a_login(demo, clerk
 def test_a_receipt_is_voided_only_at_its_own_window(demo, clerk, paid):
     other_window = dataclasses.replace(clerk, window_id="CH-02", window_code="02")
     with pytest.raises(NotFoundError):
-        receipts.void_receipt(demo.db, other_window, receipt_id=paid.receipt_id, reason="错",
-                              supervisor=DEMO_SUPERVISOR)
+        receipts.void_receipt(
+            demo.db, other_window, receipt_id=paid.receipt_id, reason="错", supervisor=DEMO_SUPERVISOR
+        )
 
 
 def test_the_database_itself_refuses_to_edit_or_delete_money_records(demo, clerk, paid):

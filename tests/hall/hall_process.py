@@ -70,8 +70,17 @@ class HallProcess:
     def start(self, *, port: int = 0, serve_args: tuple[str, ...] = ()) -> str:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT / "src"), env.get("PYTHONPATH", "")) if p)
-        command = [*hall_command(), "--data-dir", str(self.data_dir), "serve", "--host", "127.0.0.1",
-                   "--port", str(port), *serve_args]
+        command = [
+            *hall_command(),
+            "--data-dir",
+            str(self.data_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *serve_args,
+        ]
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
         ready = threading.Event()

@@ -15,8 +15,14 @@ def _booking(code: str, *, day: str = "2026-12-07", item: str = "SB-001", status
 @pytest.fixture
 def booked_hall(hall):
     hall.set_business(prefix="A", name="社保医保", items=["SB-001", "SB-002"])
-    hall.store_bookings([_booking("K2E2SLEGLA"), _booking("TOMORROW22", day="2026-12-08"),
-                         _booking("CANCELLED2", status="cancelled"), _booking("NOBUSINESS", item="XX-001")])
+    hall.store_bookings(
+        [
+            _booking("K2E2SLEGLA"),
+            _booking("TOMORROW22", day="2026-12-08"),
+            _booking("CANCELLED2", status="cancelled"),
+            _booking("NOBUSINESS", item="XX-001"),
+        ]
+    )
     return hall
 
 
@@ -24,7 +30,11 @@ def test_a_booking_code_gives_a_priority_ticket_of_the_business_serving_its_item
     booked_hall.issue(business="A")  # a walk-in came first
     ticket = booked_hall.check_in(code="k2e2-slegla")  # as typed: case and dashes do not matter
     assert (ticket["number"], ticket["business"], ticket["priority"], ticket["booking_code"]) == (
-        "A002", "A", True, "K2E2SLEGLA")
+        "A002",
+        "A",
+        True,
+        "K2E2SLEGLA",
+    )
     assert ticket["waiting_ahead"] == 0  # before the walk-in
     assert booked_hall.call_next(window="01")["number"] == "A002"
     with pytest.raises(HallError) as again:
@@ -32,10 +42,16 @@ def test_a_booking_code_gives_a_priority_ticket_of_the_business_serving_its_item
     assert again.value.code == "booking_checked_in" and again.value.params["number"] == "A002"
 
 
-@pytest.mark.parametrize(("code", "refusal"), [
-    ("TOMORROW22", "booking_other_day"), ("CANCELLED2", "no_booking"), ("UNKNOWN222", "no_booking"),
-    ("NOBUSINESS", "booking_no_business"), ("", "no_booking"),
-])
+@pytest.mark.parametrize(
+    ("code", "refusal"),
+    [
+        ("TOMORROW22", "booking_other_day"),
+        ("CANCELLED2", "no_booking"),
+        ("UNKNOWN222", "no_booking"),
+        ("NOBUSINESS", "booking_no_business"),
+        ("", "no_booking"),
+    ],
+)
 def test_a_booking_that_cannot_check_in_is_refused_in_words_and_issues_nothing(booked_hall, code, refusal) -> None:
     with pytest.raises(HallError) as refused:
         booked_hall.check_in(code=code)

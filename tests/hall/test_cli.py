@@ -20,17 +20,23 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 def test_a_config_file_sets_businesses_and_windows_and_loading_it_again_updates_them(tmp_path) -> None:
     config = tmp_path / "hall.toml"
-    config.write_text('[[business]]\nprefix = "A"\nname = "社保医保"\nitems = ["SB-001"]\n\n'
-                      '[[business]]\nprefix = "b"\nname = "户籍"\n\n'
-                      '[[window]]\ncode = "05"\nname = "综合窗口"\nbusinesses = ["A", "B"]\n', encoding="utf-8")
+    config.write_text(
+        '[[business]]\nprefix = "A"\nname = "社保医保"\nitems = ["SB-001"]\n\n'
+        '[[business]]\nprefix = "b"\nname = "户籍"\n\n'
+        '[[window]]\ncode = "05"\nname = "综合窗口"\nbusinesses = ["A", "B"]\n',
+        encoding="utf-8",
+    )
     data = str(tmp_path / "hall")
     assert _run("--data-dir", data, "load-config", str(config))[1].strip() == "Set 2 businesses and 1 windows."
-    config.write_text(config.read_text(encoding="utf-8").replace('businesses = ["A", "B"]', 'businesses = ["B"]'),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('businesses = ["A", "B"]', 'businesses = ["B"]'), encoding="utf-8"
+    )
     _run("--data-dir", data, "load-config", str(config))
     setup = json.loads(_run("--data-dir", data, "show")[1])
-    assert [(b["prefix"], b["name"], b["items"]) for b in setup["businesses"]] == [("A", "社保医保", ["SB-001"]),
-                                                                                  ("B", "户籍", [])]
+    assert [(b["prefix"], b["name"], b["items"]) for b in setup["businesses"]] == [
+        ("A", "社保医保", ["SB-001"]),
+        ("B", "户籍", []),
+    ]
     assert [(w["code"], w["businesses"]) for w in setup["windows"]] == [("05", ["B"])]
 
 

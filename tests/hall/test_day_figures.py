@@ -53,13 +53,26 @@ def test_a_finished_days_figures_per_business_and_window(hall, clock) -> None:
     figures = hall.day_figures(day=DAY)
     assert figures["day"] == DAY
     assert figures["total"] == {
-        "issued": 5, "called": 4, "served": 3, "no_shows": 1, "transferred": 1, "linked_to_case": 1,
-        "wait_median_s": 330.0, "wait_p90_s": 600.0, "wait_max_s": 600.0, "service_median_s": 200.0,
+        "issued": 5,
+        "called": 4,
+        "served": 3,
+        "no_shows": 1,
+        "transferred": 1,
+        "linked_to_case": 1,
+        "wait_median_s": 330.0,
+        "wait_p90_s": 600.0,
+        "wait_max_s": 600.0,
+        "service_median_s": 200.0,
     }
     a, b = figures["by_business"]["A"], figures["by_business"]["B"]
     assert (a["issued"], a["served"], a["no_shows"], a["transferred"], a["wait_median_s"]) == (4, 3, 1, 1, 330.0)
-    assert (b["issued"], b["called"], b["wait_median_s"], b["wait_p90_s"], b["service_median_s"]) == (1, 0, None,
-                                                                                                       None, None)
+    assert (b["issued"], b["called"], b["wait_median_s"], b["wait_p90_s"], b["service_median_s"]) == (
+        1,
+        0,
+        None,
+        None,
+        None,
+    )
     windows = figures["by_window"]
     assert sorted(windows) == ["01", "02", "03"]
     assert (windows["01"]["called"], windows["01"]["served"], windows["01"]["transferred"]) == (2, 2, 1)

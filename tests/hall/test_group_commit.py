@@ -45,8 +45,11 @@ def test_writes_that_queue_up_are_each_answered_only_once_committed_and_a_refuse
     first = threading.Thread(target=write, args=("A",), kwargs={"hold": True})
     first.start()
     assert first_inside.wait(10)
-    behind = [threading.Thread(target=write, args=("B",), kwargs={"refuse": True}),
-              threading.Thread(target=write, args=("C",)), threading.Thread(target=write, args=("D",))]
+    behind = [
+        threading.Thread(target=write, args=("B",), kwargs={"refuse": True}),
+        threading.Thread(target=write, args=("C",)),
+        threading.Thread(target=write, args=("D",)),
+    ]
     for thread in behind:
         thread.start()
     time.sleep(0.3)  # they wait for the turn (were they late, each would commit alone: same outcome)

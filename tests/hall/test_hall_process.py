@@ -78,8 +78,13 @@ def test_a_window_token_acts_only_for_its_window_and_a_display_cannot_call(hall_
         assert window.call_next()["window_code"] == "01"
         window.close()
         follow = HallClient(url).follow("B001")  # the ticket's QR code: no token, nothing personal
-        assert follow["state"] == "called" and set(follow) == {"number", "business", "state", "window_code",
-                                                              "waiting_ahead"}
+        assert follow["state"] == "called" and set(follow) == {
+            "number",
+            "business",
+            "state",
+            "window_code",
+            "waiting_ahead",
+        }
     finally:
         for client in (display, kiosk, stranger):
             client.close()

@@ -53,8 +53,10 @@ def test_recall_calls_the_same_ticket_again_and_the_display_hears_both(hall) -> 
     recalled = hall.recall(window="01")
     assert recalled["id"] == called["id"] and recalled["calls"] == 2
     feed = hall.display(after=0)
-    assert [(c["kind"], c["number"], c["window"]) for c in feed["calls"]] == [("call", "A001", "01"),
-                                                                               ("recall", "A001", "01")]
+    assert [(c["kind"], c["number"], c["window"]) for c in feed["calls"]] == [
+        ("call", "A001", "01"),
+        ("recall", "A001", "01"),
+    ]
     assert hall.display(after=feed["last_seq"])["calls"] == []
 
 
@@ -124,8 +126,11 @@ def test_serving_then_finishing_records_each_time_and_the_case(hall, clock) -> N
     done = hall.finish(window="01")
     assert done["case_id"] == "CH-20261207-01-0001"
     assert (done["issued_at"], done["called_at"], done["serving_at"], done["finished_at"]) == (
-        "2026-12-07T01:00:00.000000+00:00", "2026-12-07T01:07:00.000000+00:00",
-        "2026-12-07T01:08:00.000000+00:00", "2026-12-07T01:20:00.000000+00:00")
+        "2026-12-07T01:00:00.000000+00:00",
+        "2026-12-07T01:07:00.000000+00:00",
+        "2026-12-07T01:08:00.000000+00:00",
+        "2026-12-07T01:20:00.000000+00:00",
+    )
 
 
 def test_the_display_masks_names_and_counts_the_waiting_per_business(hall) -> None:
@@ -207,41 +212,45 @@ def test_two_services_on_one_file_never_call_the_same_ticket(tmp_path, clock) ->
 
 
 def test_the_days_figures_wait_handling_no_shows_and_the_longest_wait_now(hall, clock) -> None:
-    hall.issue(business="A")                      # 09:00
+    hall.issue(business="A")  # 09:00
     clock.advance(minutes=1)
-    hall.issue(business="A")                      # 09:01
+    hall.issue(business="A")  # 09:01
     clock.advance(minutes=1)
-    hall.issue(business="B")                      # 09:02
+    hall.issue(business="B")  # 09:02
     clock.advance(minutes=3)
-    hall.call_next(window="01")                   # A001 waited 5 min
+    hall.call_next(window="01")  # A001 waited 5 min
     clock.advance(minutes=1)
     hall.start_serving(window="01")
     clock.advance(minutes=10)
-    hall.finish(window="01")                      # handled 10 min at 01
+    hall.finish(window="01")  # handled 10 min at 01
     clock.advance(minutes=1)
-    hall.call_next(window="01")                   # A002 waited 16 min
+    hall.call_next(window="01")  # A002 waited 16 min
     hall.skip(window="01")
     clock.advance(minutes=3)
-    hall.call_next(window="03")                   # B001 waited 18 min
+    hall.call_next(window="03")  # B001 waited 18 min
     clock.advance(minutes=5)
-    hall.finish(window="03")                      # called, then done: handled 5 min at 03
+    hall.finish(window="03")  # called, then done: handled 5 min at 03
     clock.advance(minutes=1)
     hall.walk_in(window="02", business="B")
     clock.advance(minutes=2)
-    hall.issue(business="A")                      # A003 at 09:28, still waiting
+    hall.issue(business="A")  # A003 at 09:28, still waiting
     clock.advance(minutes=2)
-    hall.finish(window="02")                      # the walk-in: handled 4 min at 02, no wait
-    clock.advance(minutes=10)                     # now 09:40
+    hall.finish(window="02")  # the walk-in: handled 4 min at 02, no wait
+    clock.advance(minutes=10)  # now 09:40
     figures = hall.figures()
     assert figures["day"] == "2026-12-07"
     assert (figures["tickets"], figures["served"], figures["no_shows"]) == (5, 3, 1)
     assert figures["average_wait_s"] == round((300 + 960 + 1080) / 3, 1)
     assert figures["p90_wait_s"] == 1080
-    assert figures["handling_by_window"] == {"01": {"served": 1, "average_s": 600},
-                                             "02": {"served": 1, "average_s": 240},
-                                             "03": {"served": 1, "average_s": 300}}
-    assert figures["handling_by_business"] == {"A": {"served": 1, "average_s": 600},
-                                               "B": {"served": 2, "average_s": 270}}
+    assert figures["handling_by_window"] == {
+        "01": {"served": 1, "average_s": 600},
+        "02": {"served": 1, "average_s": 240},
+        "03": {"served": 1, "average_s": 300},
+    }
+    assert figures["handling_by_business"] == {
+        "A": {"served": 1, "average_s": 600},
+        "B": {"served": 2, "average_s": 270},
+    }
     assert figures["waiting_now"] == {"A": 1}
     assert figures["longest_wait_now_s"] == 720
     assert hall.figures(day="2026-12-06")["tickets"] == 0

@@ -146,29 +146,54 @@ class EventFactory:
     def event(self, kind: str, entity: str, entity_id: str, payload: dict[str, Any]) -> dict[str, Any]:
         self.seq += 1
         return {
-            "event_id": new_uuid(), "seq": self.seq, "entity": entity, "entity_id": entity_id,
-            "kind": kind, "payload": payload, "created_at": self.clock.isoformat(),
+            "event_id": new_uuid(),
+            "seq": self.seq,
+            "entity": entity,
+            "entity_id": entity_id,
+            "kind": kind,
+            "payload": payload,
+            "created_at": self.clock.isoformat(),
         }
 
     def resident(self, **changes: Any) -> dict[str, Any]:
         resident_id = new_uuid()
         payload = {
-            "id": resident_id, "id_number": "230902196210010496", "name": "王建国", "gender": "male",
-            "birth_date": "1962-10-01", "phone": "", "address": "", "welfare_status": None,
-            "center": self.center, **changes,
+            "id": resident_id,
+            "id_number": "230902196210010496",
+            "name": "王建国",
+            "gender": "male",
+            "birth_date": "1962-10-01",
+            "phone": "",
+            "address": "",
+            "welfare_status": None,
+            "center": self.center,
+            **changes,
         }
         return self.event("resident.registered", "resident", resident_id, payload)
 
-    def case(self, applicant_id: str, *, item: str = "MZ-002", number: str | None = None, **changes: Any) -> dict[str, Any]:
+    def case(
+        self, applicant_id: str, *, item: str = "MZ-002", number: str | None = None, **changes: Any
+    ) -> dict[str, Any]:
         case_id = new_uuid()
         # A well-formed case number of this window; random, so two factories of one
         # window do not clash (the hub refuses a number already used).
         number = number or f"{self.center}-20261125-{self.window.split('-')[1]}-{secrets.randbelow(10**6) + 1:04d}"
         payload = {
-            "id": case_id, "number": number, "center": self.center, "window": self.window,
-            "operator": new_uuid(), "item": item, "applicant": {"kind": "resident", "id": applicant_id},
-            "status": "accepted", "accepted_at": self.clock.isoformat(), "promised_date": "2026-12-09",
-            "legal_date": "2026-12-23", "note": "", "materials": [], "events": [], **changes,
+            "id": case_id,
+            "number": number,
+            "center": self.center,
+            "window": self.window,
+            "operator": new_uuid(),
+            "item": item,
+            "applicant": {"kind": "resident", "id": applicant_id},
+            "status": "accepted",
+            "accepted_at": self.clock.isoformat(),
+            "promised_date": "2026-12-09",
+            "legal_date": "2026-12-23",
+            "note": "",
+            "materials": [],
+            "events": [],
+            **changes,
         }
         return self.event("case.accepted", "case", case_id, payload)
 
@@ -181,7 +206,8 @@ def push_encoded_by_python(client: TestClient, workstation: Workstation, events:
     """The batch as a window built on Python's json module sends it: NaN, Infinity and
     lone surrogates included (the test client's own encoder refuses them)."""
     return client.post(
-        f"{API_PREFIX}/push", content=json.dumps({"events": events}),
+        f"{API_PREFIX}/push",
+        content=json.dumps({"events": events}),
         headers={**workstation.headers, "Content-Type": "application/json"},
     )
 
@@ -201,11 +227,14 @@ class Hub:
 
     def enrollment_code(self, center: str = "CH", window: str = "01", *, now: dt.datetime | None = None) -> str:
         with self.db.write() as session:
-            return enrollment.issue_enrollment_code(session, center_code=center, window=window, now=now or utc_now()).code
+            return enrollment.issue_enrollment_code(
+                session, center_code=center, window=window, now=now or utc_now()
+            ).code
 
     def enroll(self, center: str = "CH", window: str = "01") -> Workstation:
         reply = self.client.post(
-            f"{API_PREFIX}/enroll", json={"code": self.enrollment_code(center, window), "client_version": "0.1.0"},
+            f"{API_PREFIX}/enroll",
+            json={"code": self.enrollment_code(center, window), "client_version": "0.1.0"},
             headers=VERSION_HEADERS,
         )
         assert reply.status_code == 200, reply.text

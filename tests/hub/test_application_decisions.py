@@ -35,17 +35,41 @@ def _photo() -> bytes:
 def sent(hub: Hub) -> applications.Submitted:
     hub.import_demo_catalog()
     files = ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
-    return applications.submit(hub.db, files, item_code="MZ-003", center_code="CH", address="10.0.0.9",
-                               now=dt.datetime.now(dt.UTC), uploads=[Upload("M01", "id.jpg", _photo())],
-                               values={"applicant_name": "王建国", "id_number": ID_NUMBER, "phone": "13800138000",
-                                       "hardship": "疾病"})
+    return applications.submit(
+        hub.db,
+        files,
+        item_code="MZ-003",
+        center_code="CH",
+        address="10.0.0.9",
+        now=dt.datetime.now(dt.UTC),
+        uploads=[Upload("M01", "id.jpg", _photo())],
+        values={"applicant_name": "王建国", "id_number": ID_NUMBER, "phone": "13800138000", "hardship": "疾病"},
+    )
 
 
-def _decision(events: EventFactory, application_id: str, decision: str, *, round_: int = 1,
-              returned: list | None = None, center: str = "CH") -> dict:
-    return events.event("application.decided", "application", application_id, {
-        "id": application_id, "center": center, "window": f"{center}-01", "decision": decision, "round": round_,
-        "returned": returned if returned is not None else [], "at": events.clock.isoformat()})
+def _decision(
+    events: EventFactory,
+    application_id: str,
+    decision: str,
+    *,
+    round_: int = 1,
+    returned: list | None = None,
+    center: str = "CH",
+) -> dict:
+    return events.event(
+        "application.decided",
+        "application",
+        application_id,
+        {
+            "id": application_id,
+            "center": center,
+            "window": f"{center}-01",
+            "decision": decision,
+            "round": round_,
+            "returned": returned if returned is not None else [],
+            "at": events.clock.isoformat(),
+        },
+    )
 
 
 MISSING_M03 = [{"material": "M03", "kind": "missing", "text": "申请书原件1份"}]
@@ -70,17 +94,27 @@ def test_a_decision_is_applied_once_for_the_current_round(hub: Hub, sent, events
     jd = hub.enroll("JD01", "01")
     foreign = EventFactory(center="JD01", window="JD01-01")
     assert hub.push_results(jd, [_decision(foreign, sent.application_id, "accept", center="JD01")])[0][0] == "rejected"
-    refused = hub.push_results(ch, [
-        _decision(events, sent.application_id, "accept", round_=2),  # not its round
-        _decision(events, sent.application_id, "return"),  # returned without the list
-        _decision(events, sent.application_id, "accept", returned=MISSING_M03),  # accepted with one
-        _decision(events, sent.application_id, "return", returned=[{"material": "M03", "kind": "lost", "text": "x"}]),
-        _decision(events, sent.application_id, "maybe"),
-    ])
+    refused = hub.push_results(
+        ch,
+        [
+            _decision(events, sent.application_id, "accept", round_=2),  # not its round
+            _decision(events, sent.application_id, "return"),  # returned without the list
+            _decision(events, sent.application_id, "accept", returned=MISSING_M03),  # accepted with one
+            _decision(
+                events, sent.application_id, "return", returned=[{"material": "M03", "kind": "lost", "text": "x"}]
+            ),
+            _decision(events, sent.application_id, "maybe"),
+        ],
+    )
     assert [status for status, _reason in refused] == ["rejected"] * 5
     assert all(reason for _status, reason in refused)
-    answered = hub.push_results(ch, [_decision(events, sent.application_id, "return", returned=MISSING_M03),
-                                     _decision(events, sent.application_id, "accept")])
+    answered = hub.push_results(
+        ch,
+        [
+            _decision(events, sent.application_id, "return", returned=MISSING_M03),
+            _decision(events, sent.application_id, "accept"),
+        ],
+    )
     assert [status for status, _reason in answered] == ["applied", "rejected"]
     with hub.db.read() as session:
         from windowdesk.hub.storage.models_applications import OnlineApplication
@@ -95,11 +129,12 @@ def test_a_case_accepted_from_the_application_is_online_and_completes_it(hub: Hu
     ch = hub.enroll("CH", "01")
     resident = events.resident()
     assert hub.push_results(ch, [resident, _decision(events, sent.application_id, "accept")]) == [
-        ("applied", ""), ("applied", "")]
+        ("applied", ""),
+        ("applied", ""),
+    ]
     wrong = events.case(resident["entity_id"], item="MZ-003", source="by fax")
     assert hub.push_results(ch, [wrong])[0][0] == "rejected"
-    case = events.case(resident["entity_id"], item="MZ-003", source="online",
-                       online_application=sent.application_id)
+    case = events.case(resident["entity_id"], item="MZ-003", source="online", online_application=sent.application_id)
     assert hub.push_results(ch, [case]) == [("applied", "")]
     with hub.db.read() as session:
         from windowdesk.hub.storage.models import Case
@@ -109,8 +144,9 @@ def test_a_case_accepted_from_the_application_is_online_and_completes_it(hub: Hu
         assert session.get(OnlineApplication, sent.application_id).status == "completed"
         # The provincial exchange's record names the source (来源).
         day = events.clock.astimezone(ZoneInfo("Asia/Shanghai")).date()
-        [record] = [r for r in province_export.day_records(session, day)
-                    if r["case_number"] == case["payload"]["number"]]
+        [record] = [
+            r for r in province_export.day_records(session, day) if r["case_number"] == case["payload"]["number"]
+        ]
         assert record["source"] == "online"
     # A case of the window (no source named) stays "window", as before.
     plain = events.case(resident["entity_id"], item="MZ-003")

@@ -34,8 +34,15 @@ def _outbox_audit_events(db) -> list[dict[str, Any]]:
             select(m.OutboxEvent).where(m.OutboxEvent.kind == "audit.entry").order_by(m.OutboxEvent.seq)
         ).all()
         return [
-            {"event_id": r.event_id, "seq": r.seq, "entity": r.entity, "entity_id": r.entity_id, "kind": r.kind,
-             "payload": r.payload, "created_at": r.created_at.isoformat()}
+            {
+                "event_id": r.event_id,
+                "seq": r.seq,
+                "entity": r.entity,
+                "entity_id": r.entity_id,
+                "kind": r.kind,
+                "payload": r.payload,
+                "created_at": r.created_at.isoformat(),
+            }
             for r in rows
         ]
 
@@ -80,9 +87,17 @@ def test_every_audit_entry_goes_to_the_outbox_without_personal_data(demo, logged
         last = entries[-1]
         payload = logged[-1]["payload"]
         assert payload == {
-            "id": last.id, "seq": last.seq, "at": last.at.isoformat(), "operator_id": last.operator_id,
-            "workstation": "CH-01", "action": last.action, "entity": last.entity, "entity_id": last.entity_id,
-            "detail": last.detail, "prev_hash": last.prev_hash, "hash": last.hash,
+            "id": last.id,
+            "seq": last.seq,
+            "at": last.at.isoformat(),
+            "operator_id": last.operator_id,
+            "workstation": "CH-01",
+            "action": last.action,
+            "entity": last.entity,
+            "entity_id": last.entity_id,
+            "detail": last.detail,
+            "prev_hash": last.prev_hash,
+            "hash": last.hash,
         }
     assert payload["action"] == "resident.view_full_id"
     text = repr([event["payload"] for event in logged])

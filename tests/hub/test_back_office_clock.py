@@ -23,8 +23,16 @@ FIRST = "Harbour-Lamp-4821"
 
 def _actor(hub: Hub, login: str, department: str) -> rights.ConsoleActor:
     with hub.db.write() as session:
-        user = accounts.create_user(session, by=None, login=login, display_name=login.title(),
-                                    role=rights.DEPARTMENT, department_code=department, password=FIRST, now=utc_now())
+        user = accounts.create_user(
+            session,
+            by=None,
+            login=login,
+            display_name=login.title(),
+            role=rights.DEPARTMENT,
+            department_code=department,
+            password=FIRST,
+            now=utc_now(),
+        )
         return accounts.actor_of(user)
 
 
@@ -44,17 +52,20 @@ def case_id(hub: Hub, window: Workstation) -> str:
 
 
 def _stop(hub: Hub, actor, case_id: str, kind: str = "inspection", reason: str = "委托第三方检测房屋安全"):
-    return hub.db.run_write(lambda s: work.stop_clock(s, actor=actor, case_id=case_id, kind=kind, reason=reason,
-                                                      now=utc_now()), feed=True)
+    return hub.db.run_write(
+        lambda s: work.stop_clock(s, actor=actor, case_id=case_id, kind=kind, reason=reason, now=utc_now()), feed=True
+    )
 
 
 def _restart(hub: Hub, actor, case_id: str, outcome: str = ""):
-    return hub.db.run_write(lambda s: work.restart_clock(s, actor=actor, case_id=case_id, outcome=outcome,
-                                                         now=utc_now()), feed=True)
+    return hub.db.run_write(
+        lambda s: work.restart_clock(s, actor=actor, case_id=case_id, outcome=outcome, now=utc_now()), feed=True
+    )
 
 
 def test_a_department_stops_the_clock_with_its_kind_and_starts_it_again_with_the_outcome(
-        hub: Hub, window: Workstation, case_id: str) -> None:
+    hub: Hub, window: Workstation, case_id: str
+) -> None:
     civil = _actor(hub, "mz.clerk", "MZJ")
     with hub.db.read() as session:
         record = work.case_record(session, actor=civil, case_ref=case_id, now=utc_now())
@@ -75,18 +86,25 @@ def test_a_department_stops_the_clock_with_its_kind_and_starts_it_again_with_the
 
     changes = [c["payload"] for c in hub.changes(window)["changes"] if c["kind"] == protocol.CHANGE_DECISION]
     assert [(c["decision"], c.get("suspension_kind"), c["status"]) for c in changes] == [
-        ("suspend", "inspection", "suspended"), ("resume", None, "in_progress")]
+        ("suspend", "inspection", "suspended"),
+        ("resume", None, "in_progress"),
+    ]
     with hub.db.read() as session:
         assert session.get(Case, case_id).status == "in_progress"
         assert [e.action for e in hub_audit.entries_for(session, entity="case", entity_id=case_id)] == [
-            "case.suspend", "case.resume"]
+            "case.suspend",
+            "case.resume",
+        ]
 
 
-@pytest.mark.parametrize(("kind", "reason", "error"), [
-    ("materials", "缺材料", InvalidInput),  # the wait for materials is the decision "request_materials"
-    ("weather", "x", InvalidInput),
-    ("hearing", "  ", InvalidInput),
-])
+@pytest.mark.parametrize(
+    ("kind", "reason", "error"),
+    [
+        ("materials", "缺材料", InvalidInput),  # the wait for materials is the decision "request_materials"
+        ("weather", "x", InvalidInput),
+        ("hearing", "  ", InvalidInput),
+    ],
+)
 def test_a_suspension_the_rules_do_not_allow_is_refused(hub: Hub, case_id: str, kind, reason, error) -> None:
     civil = _actor(hub, "mz.clerk", "MZJ")
     with pytest.raises(error):

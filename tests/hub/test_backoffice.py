@@ -51,8 +51,12 @@ def test_a_decision_reaches_the_window_through_the_feed(hub: Hub, window: Workst
     assert (change["kind"], change["entity"], change["entity_id"]) == ("case.decision", "case", case_id)
     payload = change["payload"]
     assert {k: payload[k] for k in ("case_id", "case_number", "decision", "department", "note", "status")} == {
-        "case_id": case_id, "case_number": "JD01-20261125-01-0007", "decision": "approve",
-        "department": DEPARTMENT, "note": "材料齐全，同意", "status": "approved",
+        "case_id": case_id,
+        "case_number": "JD01-20261125-01-0007",
+        "decision": "approve",
+        "department": DEPARTMENT,
+        "note": "材料齐全，同意",
+        "status": "approved",
     }
     assert payload["at"]
     # Only the case's center hears of it.
@@ -61,10 +65,13 @@ def test_a_decision_reaches_the_window_through_the_feed(hub: Hub, window: Workst
     with hub.db.read() as session:
         steps = session.execute(
             select(CaseEvent.action, CaseEvent.to_status, CaseEvent.source)
-            .where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
+            .where(CaseEvent.case_id == case_id)
+            .order_by(CaseEvent.seq)
         ).all()
     assert [tuple(step) for step in steps] == [
-        (None, "accepted", "window"), ("start_review", "in_progress", "hub"), ("approve", "approved", "hub"),
+        (None, "accepted", "window"),
+        ("start_review", "in_progress", "hub"),
+        ("approve", "approved", "hub"),
     ]
 
 
@@ -88,7 +95,9 @@ def test_decisions_need_the_right_department_s_token(hub: Hub, window: Workstati
     workstation_token = _decide(hub, case_id, window.token, decision="approve", department=DEPARTMENT)
     other_department = _decide(hub, case_id, police, decision="approve", department=DEPARTMENT)
     not_theirs = _decide(hub, case_id, police, decision="approve", department="GAJ")
-    unknown_case = _decide(hub, "01a00000-0000-7000-8000-00000000000f", civil_affairs, decision="approve", department=DEPARTMENT)
+    unknown_case = _decide(
+        hub, "01a00000-0000-7000-8000-00000000000f", civil_affairs, decision="approve", department=DEPARTMENT
+    )
     bad_decision = _decide(hub, case_id, civil_affairs, decision="maybe", department=DEPARTMENT)
 
     assert no_token.status_code == workstation_token.status_code == 401
@@ -100,10 +109,23 @@ def test_decisions_need_the_right_department_s_token(hub: Hub, window: Workstati
         assert session.get(Case, case_id).status == "accepted"
 
 
-def test_the_decide_command_does_the_same(hub: Hub, window: Workstation, case_id: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_decide_command_does_the_same(
+    hub: Hub, window: Workstation, case_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     cursor = hub.changes(window)["next_cursor"]
 
-    code = main(hub.cli_args("decide", "JD01-20261125-01-0007", "--decision", "reject", "--department", DEPARTMENT, "--note", "不符合条件"))
+    code = main(
+        hub.cli_args(
+            "decide",
+            "JD01-20261125-01-0007",
+            "--decision",
+            "reject",
+            "--department",
+            DEPARTMENT,
+            "--note",
+            "不符合条件",
+        )
+    )
     note = main(hub.cli_args("note", "JD01-20261125-01-0007", "--department", DEPARTMENT, "--text", "已电话告知申请人"))
     refused = main(hub.cli_args("decide", "JD01-20261125-01-0007", "--decision", "approve", "--department", DEPARTMENT))
 

@@ -57,7 +57,8 @@ def _last_change(url: str) -> int:
 
 
 def test_a_restore_brings_back_the_backup_keeps_what_it_replaced_and_moves_the_feed_on(
-        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     hub.import_demo_catalog()
     workstation = hub.enroll()
     first = events.resident()
@@ -96,7 +97,8 @@ def test_a_restore_brings_back_the_backup_keeps_what_it_replaced_and_moves_the_f
 
 
 def test_a_file_that_is_not_a_whole_backup_is_refused_and_nothing_changes(
-        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     hub.import_demo_catalog()
     workstation = hub.enroll()
     assert hub.push_results(workstation, [events.resident()]) == [(APPLIED, "")]
@@ -115,7 +117,8 @@ def test_a_file_that_is_not_a_whole_backup_is_refused_and_nothing_changes(
 
 
 def test_a_backup_asked_into_a_file_instead_of_a_folder_is_refused_in_words(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     not_a_folder = tmp_path / "notes.txt"
     not_a_folder.write_text("x")
     code, out, err = _run(hub, capsys, "backup", "--to", str(not_a_folder))
@@ -124,7 +127,8 @@ def test_a_backup_asked_into_a_file_instead_of_a_folder_is_refused_in_words(
 
 
 def test_keep_deletes_all_but_the_newest_copies_and_nothing_else(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     folder = tmp_path / "nightly"
     folder.mkdir()
     (folder / "notes.txt").write_text("the administrator's own file")
@@ -142,8 +146,7 @@ def test_keep_deletes_all_but_the_newest_copies_and_nothing_else(
     assert len(list(folder.iterdir())) == 3
 
 
-def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_copy(
-        hub: Hub, tmp_path: Path, backend: str) -> None:
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_copy(hub: Hub, tmp_path: Path, backend: str) -> None:
     hub.import_demo_catalog()
     folder = tmp_path / "small-disk"
 
@@ -153,8 +156,13 @@ def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_copy(
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
     finished = subprocess.run(
-        [*hub_command(), *hub.cli_args("backup", "--to", str(folder))], capture_output=True, text=True,
-        env=child_env(LANGUAGE="en"), preexec_fn=small_disk, timeout=60, check=False,
+        [*hub_command(), *hub.cli_args("backup", "--to", str(folder))],
+        capture_output=True,
+        text=True,
+        env=child_env(LANGUAGE="en"),
+        preexec_fn=small_disk,
+        timeout=60,
+        check=False,
     )
     assert finished.returncode == 1, finished.stderr
     assert "Traceback" not in finished.stderr
@@ -167,7 +175,8 @@ def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_copy(
 
 
 def test_check_backup_says_whether_a_copy_can_be_restored_and_changes_nothing(
-        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     hub.import_demo_catalog()
     workstation = hub.enroll()
     assert hub.push_results(workstation, [events.resident()]) == [(APPLIED, "")]

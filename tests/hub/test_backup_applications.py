@@ -34,10 +34,10 @@ from .test_online_applications import _pdf, _photo, _submit
 ENGLISH = {"LANGUAGE": "en"}
 
 
-def _run(hub: Hub, capsys: pytest.CaptureFixture[str], *args: str, data_dir: Path | None = None,
-         url: str | None = None) -> tuple[int, str, str]:
-    code = main([*args, "--data-dir", str(data_dir or hub.data_dir), "--database-url", url or hub.url],
-                environ=ENGLISH)
+def _run(
+    hub: Hub, capsys: pytest.CaptureFixture[str], *args: str, data_dir: Path | None = None, url: str | None = None
+) -> tuple[int, str, str]:
+    code = main([*args, "--data-dir", str(data_dir or hub.data_dir), "--database-url", url or hub.url], environ=ENGLISH)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -46,8 +46,12 @@ def _application(hub: Hub) -> str:
     """One application with three pages (a photo, a PDF of two pages); its id."""
     hub.import_demo_catalog()
     files = ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
-    sent = _submit(hub, files, uploads=[Upload("M01", "id.jpg", _photo()), Upload("M03", "form.pdf", _pdf(2))],
-                   now=dt.datetime.now(dt.UTC))
+    sent = _submit(
+        hub,
+        files,
+        uploads=[Upload("M01", "id.jpg", _photo()), Upload("M03", "form.pdf", _pdf(2))],
+        now=dt.datetime.now(dt.UTC),
+    )
     return sent.application_id
 
 
@@ -75,8 +79,9 @@ def _department_reads(url: str, data_dir: Path, application_id: str) -> tuple[di
             assert opened.status_code == 200, opened.text
             hashes = []
             for page in opened.json()["pages"]:
-                read = client.get(f"{API_PREFIX}/applications/{application_id}/pages/{page['page_id']}",
-                                  headers=headers)
+                read = client.get(
+                    f"{API_PREFIX}/applications/{application_id}/pages/{page['page_id']}", headers=headers
+                )
                 assert read.status_code == 200, read.text
                 assert hashlib.sha256(read.content).hexdigest() == page["sha256"]
                 hashes.append(page["sha256"])
@@ -99,7 +104,8 @@ def _everything_in(folder: Path) -> bytes:
 
 
 def test_an_encrypted_backup_carries_the_applications_and_another_machine_reads_them_after_a_restore(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     application_id = _application(hub)
     before = _department_reads(hub.url, hub.data_dir, application_id)
     personal = (hub.data_dir / "personal.key").read_bytes()
@@ -131,7 +137,8 @@ def test_an_encrypted_backup_carries_the_applications_and_another_machine_reads_
 
 
 def test_check_backup_refuses_a_cut_changed_or_missing_application_page_file(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     application_id = _application(hub)
     copy, _out = _backup(hub, capsys, tmp_path / "plain")
     listed = application_backup.read_manifest(copy)
@@ -167,7 +174,8 @@ def test_check_backup_refuses_a_cut_changed_or_missing_application_page_file(
 
 
 def test_check_backup_refuses_an_encrypted_backup_whose_key_is_missing_or_does_not_open_its_rows(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     application_id = _application(hub)
     key = _key(hub, capsys, tmp_path / "backup.key")
     copy, _out = _backup(hub, capsys, tmp_path / "sealed", "--key-file", str(key))
@@ -193,7 +201,8 @@ class _Bytes:
 
 
 def test_a_restore_never_overwrites_another_personal_key_and_changes_nothing(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     _application(hub)
     key = _key(hub, capsys, tmp_path / "backup.key")
     copy, _out = _backup(hub, capsys, tmp_path / "sealed", "--key-file", str(key))
@@ -208,11 +217,13 @@ def test_a_restore_never_overwrites_another_personal_key_and_changes_nothing(
     assert (data_dir / "personal.key").read_bytes() == other_key
     # No page file and no database: only the lock a restore takes (beside a SQLite database).
     assert {path.name for path in data_dir.iterdir()} - {"hub.sqlite3-serving.lock", "hub-serving.lock"} == {
-        "personal.key"}
+        "personal.key"
+    }
 
 
 def test_an_unencrypted_backup_holds_no_key_says_so_and_the_restored_hub_reads_with_the_key_kept_apart(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     application_id = _application(hub)
     before = _department_reads(hub.url, hub.data_dir, application_id)
     personal = (hub.data_dir / "personal.key").read_bytes()
@@ -237,7 +248,8 @@ def test_an_unencrypted_backup_holds_no_key_says_so_and_the_restored_hub_reads_w
 
 
 def test_keep_drops_the_application_files_and_keys_no_kept_backup_lists(
-        hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     application_id = _application(hub)
     key = _key(hub, capsys, tmp_path / "backup.key")
     folder = tmp_path / "sealed"
@@ -253,7 +265,8 @@ def test_keep_drops_the_application_files_and_keys_no_kept_backup_lists(
 
 
 def test_the_consoles_check_is_check_backups_own_and_refuses_a_missing_application_page_file(
-        hub: Hub, capsys: pytest.CaptureFixture[str]) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str]
+) -> None:
     _application(hub)
     folder = hub.data_dir / "backups"  # where the console looks
     copy, _out = _backup(hub, capsys, folder)
@@ -262,7 +275,8 @@ def test_the_consoles_check_is_check_backups_own_and_refuses_a_missing_applicati
     admin = ConsoleActor("1", "admin", "Admin", ADMINISTRATOR)
 
     newest = backup_status.begin_check(hub.db, by=admin, folder=folder, now=dt.datetime.now(dt.UTC))
-    result = backup_status.check_backup(hub.db, by=admin, database_url=hub.url, copy=newest, key=None,
-                                        clock=lambda: dt.datetime.now(dt.UTC))
+    result = backup_status.check_backup(
+        hub.db, by=admin, database_url=hub.url, copy=newest, key=None, clock=lambda: dt.datetime.now(dt.UTC)
+    )
 
     assert not result.whole and "which the backup needs, is missing from" in result.message["en"]

@@ -96,7 +96,7 @@ def test_another_key_or_the_other_kind_of_key_is_told_apart_from_damage(key: Bac
 
 def _chunks(sealed: bytes) -> list[bytes]:
     size = CHUNK_SIZE + TAG_SIZE
-    return [sealed[at:at + size] for at in range(HEADER_SIZE, len(sealed), size)]
+    return [sealed[at : at + size] for at in range(HEADER_SIZE, len(sealed), size)]
 
 
 def test_any_change_to_the_file_is_found(key: BackupKey) -> None:
@@ -138,9 +138,13 @@ def test_a_key_file_is_new_private_and_never_overwritten(tmp_path: Path) -> None
     assert path.read_text() == written
 
 
-@pytest.mark.parametrize(("content", "error"), [
-    ("not hex\n", "is not a backup key"), ("abcd\n", "is not a backup key"),
-])
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("not hex\n", "is not a backup key"),
+        ("abcd\n", "is not a backup key"),
+    ],
+)
 def test_a_file_that_holds_no_key_is_refused_in_words(tmp_path: Path, content: str, error: str) -> None:
     (tmp_path / "k").write_text(content)
     with pytest.raises(InvalidInput, match=error):

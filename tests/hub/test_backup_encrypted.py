@@ -55,7 +55,8 @@ def _encrypted_backup(hub: Hub, events: EventFactory, capsys, folder: Path, *key
 
 
 def test_an_encrypted_backup_is_checked_and_restored_with_its_key_and_holds_nothing_readable(
-        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     (tmp_path / "keys").mkdir()  # kept elsewhere than the copies
     key = _key(hub, capsys, tmp_path / "keys" / "backup.key")
     copy = _encrypted_backup(hub, events, capsys, tmp_path / "copies", "--key-file", str(key))
@@ -80,8 +81,8 @@ def test_an_encrypted_backup_is_checked_and_restored_with_its_key_and_holds_noth
 
 
 def test_a_passphrase_from_the_environment_encrypts_and_opens_a_backup(
-        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     passphrase = tmp_path / "passphrase"
     passphrase.write_text("门前大桥下，游过一群鸭，快来快来数一数\n", encoding="utf-8")
     monkeypatch.setenv("WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE", str(passphrase))
@@ -114,7 +115,8 @@ def _damaged_copies(copy: Path, folder: Path) -> dict[str, Path]:
 
 
 def test_a_wrong_key_a_changed_copy_or_a_missing_key_is_refused_and_nothing_changes(
-        hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hub: Hub, events: EventFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     key = _key(hub, capsys, tmp_path / "backup.key")
     copy = _encrypted_backup(hub, events, capsys, tmp_path / "copies", "--key-file", str(key))
     other_key = _key(hub, capsys, tmp_path / "other.key")

@@ -64,8 +64,9 @@ def test_pages_are_backed_up_once_per_folder_checked_by_hash_and_restored(
         assert (store / _sha(data)[:2] / _sha(data)).read_bytes() == data
 
 
-def test_check_backup_finds_a_damaged_or_missing_page(hub: Hub, capsys: pytest.CaptureFixture[str],
-                                                      tmp_path: Path) -> None:
+def test_check_backup_finds_a_damaged_or_missing_page(
+    hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     datas = _pages(hub, 2)
     copy, _out = _backup(hub, capsys, tmp_path / "copies")
     damaged = tmp_path / "copies" / "pages" / _sha(datas[0])[:2] / _sha(datas[0])
@@ -104,8 +105,9 @@ def test_check_backup_refuses_a_list_of_pages_that_lacks_a_page_the_database_cou
     datas = _pages(hub, 2)
     copy, _out = _backup(hub, capsys, tmp_path / "copies")
     manifest = copy.with_name(copy.name + ".pages")
-    manifest.write_text("".join(line + "\n" for line in manifest.read_text().splitlines()
-                                if not line.startswith(_sha(datas[1]))))
+    manifest.write_text(
+        "".join(line + "\n" for line in manifest.read_text().splitlines() if not line.startswith(_sha(datas[1])))
+    )
 
     code, _out, err = _run(hub, capsys, "check-backup", str(copy))
 

@@ -29,9 +29,15 @@ def _sha(data: bytes) -> str:
 
 def put(hub: Hub, window: Workstation, name: str, offset: int, chunk: bytes, size: int, chunk_sha: str | None = None):
     return hub.client.put(
-        f"{API_PREFIX}/blobs/{name}", params={"offset": offset}, content=chunk,
-        headers={**window.headers, HEADER_BLOB_SIZE: str(size), HEADER_CHUNK_SHA256: chunk_sha or _sha(chunk),
-                 "Content-Type": "application/octet-stream"},
+        f"{API_PREFIX}/blobs/{name}",
+        params={"offset": offset},
+        content=chunk,
+        headers={
+            **window.headers,
+            HEADER_BLOB_SIZE: str(size),
+            HEADER_CHUNK_SHA256: chunk_sha or _sha(chunk),
+            "Content-Type": "application/octet-stream",
+        },
     )
 
 
@@ -57,8 +63,8 @@ def test_a_page_sent_in_chunks_is_stored_whole_once_its_hash_is_checked(hub: Hub
     assert first.json() == {"sha256": name, "status": "partial", "received": MAX_CHUNK_BYTES}
     assert state(hub, window, name)["status"] == "partial"  # not counted before the last byte
     assert blob_rows(hub) == 0
-    put(hub, window, name, MAX_CHUNK_BYTES, page[MAX_CHUNK_BYTES:2 * MAX_CHUNK_BYTES], len(page))
-    last = put(hub, window, name, 2 * MAX_CHUNK_BYTES, page[2 * MAX_CHUNK_BYTES:], len(page))
+    put(hub, window, name, MAX_CHUNK_BYTES, page[MAX_CHUNK_BYTES : 2 * MAX_CHUNK_BYTES], len(page))
+    last = put(hub, window, name, 2 * MAX_CHUNK_BYTES, page[2 * MAX_CHUNK_BYTES :], len(page))
 
     assert last.json() == {"sha256": name, "status": "complete", "received": len(page)}
     assert (hub.data_dir / "pages" / name[:2] / name).read_bytes() == page
@@ -126,9 +132,12 @@ def test_a_page_over_the_limit_and_a_bad_name_are_refused(hub: Hub) -> None:
     window = hub.enroll()
     assert put(hub, window, "a" * 64, 0, b"x", MAX_BLOB_BYTES + 1).status_code == 413
     assert put(hub, window, "not-a-hash", 0, b"x", 1).status_code == 404
-    too_big = hub.client.put(f"{API_PREFIX}/blobs/{'a' * 64}", params={"offset": 0},
-                             content=b"x" * (MAX_CHUNK_BYTES + 1),
-                             headers={**window.headers, HEADER_BLOB_SIZE: "5000000", HEADER_CHUNK_SHA256: "a" * 64})
+    too_big = hub.client.put(
+        f"{API_PREFIX}/blobs/{'a' * 64}",
+        params={"offset": 0},
+        content=b"x" * (MAX_CHUNK_BYTES + 1),
+        headers={**window.headers, HEADER_BLOB_SIZE: "5000000", HEADER_CHUNK_SHA256: "a" * 64},
+    )
     assert too_big.status_code == 413
 
 
@@ -138,8 +147,12 @@ def test_pages_need_a_workstations_token_and_are_never_handed_back(hub: Hub) -> 
     page = os.urandom(100)
     name = _sha(page)
     anonymous = {key: value for key, value in window.headers.items() if key != "Authorization"}
-    reply = hub.client.put(f"{API_PREFIX}/blobs/{name}", params={"offset": 0}, content=page,
-                           headers={**anonymous, HEADER_BLOB_SIZE: "100", HEADER_CHUNK_SHA256: name})
+    reply = hub.client.put(
+        f"{API_PREFIX}/blobs/{name}",
+        params={"offset": 0},
+        content=page,
+        headers={**anonymous, HEADER_BLOB_SIZE: "100", HEADER_CHUNK_SHA256: name},
+    )
     assert reply.status_code == 401
     assert hub.client.get(f"{API_PREFIX}/blobs/{name}", headers=anonymous).status_code == 401
     put(hub, window, name, 0, page, len(page))
@@ -204,8 +217,11 @@ def test_a_window_still_sending_a_page_another_finished_leaves_no_stray_partial(
     put(hub, first, name, 0, page[:MAX_CHUNK_BYTES], len(page))
     answers: list[dict] = []
     with store.writing(name):  # the second window's first chunk waits its turn behind the first's last one
-        waiting = threading.Thread(target=lambda: answers.append(
-            put(hub, second, name, MAX_CHUNK_BYTES, page[MAX_CHUNK_BYTES:], len(page)).json()))
+        waiting = threading.Thread(
+            target=lambda: answers.append(
+                put(hub, second, name, MAX_CHUNK_BYTES, page[MAX_CHUNK_BYTES:], len(page)).json()
+            )
+        )
         waiting.start()
         waiting.join(0.5)
         assert store.append(name, MAX_CHUNK_BYTES, page[MAX_CHUNK_BYTES:]) == len(page)

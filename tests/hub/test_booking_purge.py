@@ -27,10 +27,23 @@ NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
 def _book_at(hub, when: dt.datetime, phones: list[str], *, cancel: int = 0) -> list[str]:
     day = when.date() + dt.timedelta(days=1)
     with hub.db.write() as session:
-        bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code=ITEM, day=day, half_day="am",
-                              capacity=5, now=when)
-    codes = [bookings.book(hub.db, center_code="JD01", item_code=ITEM, day=day, half_day="am", name="王建国",
-                           phone=phone, address=f"10.0.0.{n}", now=when) for n, phone in enumerate(phones)]
+        bookings.set_capacity(
+            session, by=ADMIN, center_code="JD01", item_code=ITEM, day=day, half_day="am", capacity=5, now=when
+        )
+    codes = [
+        bookings.book(
+            hub.db,
+            center_code="JD01",
+            item_code=ITEM,
+            day=day,
+            half_day="am",
+            name="王建国",
+            phone=phone,
+            address=f"10.0.0.{n}",
+            now=when,
+        )
+        for n, phone in enumerate(phones)
+    ]
     for code in codes[:cancel]:
         bookings.cancel(hub.db, code=code, now=when)
     return codes
@@ -69,7 +82,8 @@ def test_bookings_past_the_period_are_deleted_and_their_half_day_keeps_the_count
 
 
 def test_the_period_comes_from_the_command_or_the_environment_and_must_be_whole_days(
-        booked_hub, monkeypatch, capsys) -> None:
+    booked_hub, monkeypatch, capsys
+) -> None:
     for bad in ("0", "-3", "soon", "100000"):
         with pytest.raises(InvalidInput):
             booking_purge.keep_days(bad)

@@ -21,10 +21,21 @@ PLUS8 = dt.timezone(dt.timedelta(hours=8))
 def _rows() -> list[dict]:
     now = dt.datetime(2026, 11, 25, 9, 30, 0, 0, tzinfo=UTC)
     return [
-        dict(event_id=f"00000000-0000-7000-8000-{i:012d}", workstation_id="ws", client_seq=i, kind="case.accepted",
-             entity="case", entity_id=f"case-{i}", status="applied" if i % 3 else "rejected", reason="" if i % 3 else "原因",
-             payload=EncodedJson('{"name":"王建国","n":1.5}'.encode()) if i % 2 else {"name": "李四", "list": [1, None, True]},
-             created_at=dt.datetime(2026, 11, 24, 23, 59, 59, i * 1000, tzinfo=PLUS8), received_at=now)
+        dict(
+            event_id=f"00000000-0000-7000-8000-{i:012d}",
+            workstation_id="ws",
+            client_seq=i,
+            kind="case.accepted",
+            entity="case",
+            entity_id=f"case-{i}",
+            status="applied" if i % 3 else "rejected",
+            reason="" if i % 3 else "原因",
+            payload=EncodedJson('{"name":"王建国","n":1.5}'.encode())
+            if i % 2
+            else {"name": "李四", "list": [1, None, True]},
+            created_at=dt.datetime(2026, 11, 24, 23, 59, 59, i * 1000, tzinfo=PLUS8),
+            received_at=now,
+        )
         for i in range(1, 8)
     ]
 
@@ -32,10 +43,25 @@ def _rows() -> list[dict]:
 def _audit_rows() -> list[dict]:
     now = dt.datetime(2026, 11, 25, 9, 30, 0, 123456, tzinfo=UTC)
     return [
-        dict(entry_id=f"entry-{i}", workstation_id="ws", center_code="CH", window_id="CH-01", client_seq=i,
-             at=now.isoformat(), operator_id=None if i % 2 else "op", action="case.accept", entity="case",
-             entity_id=f"case-{i}", detail={"i": i}, prev_hash="0" * 64, hash=f"{i:064d}", chain_ok=bool(i % 2),
-             problem="", event_id=f"event-{i}", received_at=now)
+        dict(
+            entry_id=f"entry-{i}",
+            workstation_id="ws",
+            center_code="CH",
+            window_id="CH-01",
+            client_seq=i,
+            at=now.isoformat(),
+            operator_id=None if i % 2 else "op",
+            action="case.accept",
+            entity="case",
+            entity_id=f"case-{i}",
+            detail={"i": i},
+            prev_hash="0" * 64,
+            hash=f"{i:064d}",
+            chain_ok=bool(i % 2),
+            problem="",
+            event_id=f"event-{i}",
+            received_at=now,
+        )
         for i in range(1, 5)
     ]
 
@@ -57,10 +83,13 @@ def _database(path: Path) -> str:
     return url
 
 
-@pytest.mark.parametrize("statement, rows, table", [
-    (insert(PushedEvent.__table__), _rows(), "pushed_events"),
-    (insert(AuditRecord.__table__), _audit_rows(), "audit_entries"),
-])
+@pytest.mark.parametrize(
+    "statement, rows, table",
+    [
+        (insert(PushedEvent.__table__), _rows(), "pushed_events"),
+        (insert(AuditRecord.__table__), _audit_rows(), "audit_entries"),
+    ],
+)
 def test_rows_are_stored_as_sqlalchemy_stores_them(tmp_path: Path, statement, rows, table) -> None:
     stored = {}
     for way in ("sqlalchemy", "bulk"):
@@ -84,8 +113,10 @@ def test_refusals_are_sqlalchemy_s_own(tmp_path: Path) -> None:
     with pytest.raises(IntegrityError), engine.begin() as connection:
         execute_many(connection, insert(PushedEvent.__table__), [*rows, rows[0]])
     uneven = [rows[0], {k: v for k, v in rows[1].items() if k != "reason"}]
-    with pytest.raises(StatementError, match="A value is required for bind parameter 'reason'"), \
-            engine.begin() as connection:
+    with (
+        pytest.raises(StatementError, match="A value is required for bind parameter 'reason'"),
+        engine.begin() as connection,
+    ):
         execute_many(connection, insert(PushedEvent.__table__), uneven)
     engine.dispose()
     assert _stored(url, "pushed_events") == []
@@ -98,9 +129,12 @@ def test_encoded_payloads_are_stored_as_json_text(tmp_path: Path) -> None:
     engine = create_engine(url, json_serializer=_sqlite_json_dumps)
     with engine.begin() as connection:
         execute_many(connection, insert(PushedEvent.__table__), _rows())
-        stored = connection.execute(text(
-            "SELECT client_seq, typeof(payload), payload, json_extract(payload, '$.name') FROM pushed_events "
-            "ORDER BY client_seq")).all()
+        stored = connection.execute(
+            text(
+                "SELECT client_seq, typeof(payload), payload, json_extract(payload, '$.name') FROM pushed_events "
+                "ORDER BY client_seq"
+            )
+        ).all()
     engine.dispose()
     assert [tuple(row) for row in stored[:2]] == [
         (1, "text", '{"name":"王建国","n":1.5}', "王建国"),

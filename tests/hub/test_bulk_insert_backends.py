@@ -27,13 +27,24 @@ def _rows(workstation_id: str) -> list[dict]:
     # must arrive as they were sent.
     awkward = "一\t二\n三\\N 四\\ 五\r"
     return [
-        dict(event_id=f"00000000-0000-7000-8000-{i:012d}", workstation_id=workstation_id, client_seq=i,
-             kind="case.accepted", entity="case", entity_id=f"case-{i}",
-             status="applied" if i % 3 else "rejected", reason="" if i % 3 else awkward,
-             payload=(EncodedJson(f'{{"name":"王建国","n":1.5,"note":"a\\tb\\\\c","i":{i}}}'.encode()) if i % 2
-                      else {"name": "李四", "list": [1, None, True], "note": awkward}),
-             created_at=dt.datetime(2026, 11, 24, 23, 59, 59, i * 1000, tzinfo=PLUS8), received_at=now,
-             content_sha256=None if i == 4 else f"{i:064x}")
+        dict(
+            event_id=f"00000000-0000-7000-8000-{i:012d}",
+            workstation_id=workstation_id,
+            client_seq=i,
+            kind="case.accepted",
+            entity="case",
+            entity_id=f"case-{i}",
+            status="applied" if i % 3 else "rejected",
+            reason="" if i % 3 else awkward,
+            payload=(
+                EncodedJson(f'{{"name":"王建国","n":1.5,"note":"a\\tb\\\\c","i":{i}}}'.encode())
+                if i % 2
+                else {"name": "李四", "list": [1, None, True], "note": awkward}
+            ),
+            created_at=dt.datetime(2026, 11, 24, 23, 59, 59, i * 1000, tzinfo=PLUS8),
+            received_at=now,
+            content_sha256=None if i == 4 else f"{i:064x}",
+        )
         for i in range(1, 9)
     ]
 

@@ -59,18 +59,23 @@ def test_the_queue_and_the_case_page_light_the_supervision_office_s_card(hub: Hu
     suspended = events.status(waited["entity_id"], "suspend")
     events.clock = now - dt.timedelta(days=1)
     resumed = events.status(waited["entity_id"], "resume")
-    assert {status for status, _ in hub.push_results(window, [resident, waited, plain, suspended, resumed])} \
-        == {"applied"}
+    assert {status for status, _ in hub.push_results(window, [resident, waited, plain, suspended, resumed])} == {
+        "applied"
+    }
 
     with hub.db.read() as session:
         queue = department_work.department_queue(session, actor=CIVIL_AFFAIRS, now=utc_now())
-        pages = {case_id: department_work.case_record(session, actor=CIVIL_AFFAIRS, case_ref=case_id, now=utc_now())
-                 for case_id in (waited["entity_id"], plain["entity_id"])}
+        pages = {
+            case_id: department_work.case_record(session, actor=CIVIL_AFFAIRS, case_ref=case_id, now=utc_now())
+            for case_id in (waited["entity_id"], plain["entity_id"])
+        }
         carded = time_cards.card_cases(session, actor=SUPERVISOR_ACTOR, now=utc_now())
         moved = session.get(CaseFigures, waited["entity_id"]).due_day
     # The most urgent first: the red case, then the one whose date moved on.
     assert [(row.case_id, row.light, row.promised_date) for row in queue.rows] == [
-        (plain["entity_id"], Light.RED, dt.date.fromisoformat(promised)), (waited["entity_id"], Light.GREEN, moved)]
+        (plain["entity_id"], Light.RED, dt.date.fromisoformat(promised)),
+        (waited["entity_id"], Light.GREEN, moved),
+    ]
     assert (pages[plain["entity_id"]].light, pages[waited["entity_id"]].light) == (Light.RED, Light.GREEN)
     assert pages[waited["entity_id"]].promised_date == moved
     assert [(row.case_id, row.light) for row in carded.rows] == [(plain["entity_id"], Light.RED)]

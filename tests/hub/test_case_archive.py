@@ -80,7 +80,8 @@ def test_a_finished_case_is_archived_with_its_pages_and_a_manifest_that_checks_o
     assert {f.get("哈希值") for f in metadata.iter("文件")} == {_sha(d) for d in datas} | {waiting["sha256"]}
     with hub.db.read() as session:
         assert [(r.actor_kind, r.sha256) for r in session.scalars(select(PageReading))] == [
-            ("archive", _sha(d)) for d in datas]
+            ("archive", _sha(d)) for d in datas
+        ]
 
 
 def test_an_archive_zip_holds_the_same_package(hub: Hub, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -38,13 +38,20 @@ def test_the_catalogs_limits_are_decoded_once_and_a_new_version_is_read_at_once(
     assert again == first and first["MZ-002"][1] != 3
     assert statements and not any("documents" in statement for statement in statements)
     with hub.db.write(feed=True) as session:  # 民政 MZ-002: a new version with 3 working days
-        city_publishing.publish_item(session, by=ADMIN, code="MZ-002", fields={"promised_limit_days": 3},
-                                     version="2025-test-1", now=dt.datetime.now(dt.UTC))
+        city_publishing.publish_item(
+            session,
+            by=ADMIN,
+            code="MZ-002",
+            fields={"promised_limit_days": 3},
+            version="2025-test-1",
+            now=dt.datetime.now(dt.UTC),
+        )
     with hub.db.read() as session:
         changed = case_figures.item_limits(session)
     assert changed["MZ-002"] == (first["MZ-002"][0], 3)
     assert {code: limit for code, limit in changed.items() if code != "MZ-002"} == {
-        code: limit for code, limit in first.items() if code != "MZ-002"}
+        code: limit for code, limit in first.items() if code != "MZ-002"
+    }
     changed["MZ-002"] = ("mutated by a caller", 0)  # a caller's copy: the next reading is not touched
     with hub.db.read() as session:
         assert case_figures.item_limits(session)["MZ-002"] == (first["MZ-002"][0], 3)
@@ -73,7 +80,8 @@ def _of_the_cases(sent: list[tuple[str, object, bool]]) -> list[tuple[str, objec
 
 
 def test_a_refresh_sends_one_text_per_statement_whatever_the_number_of_cases_none_row_by_row_each_on_its_indexes(
-        hub: Hub) -> None:
+    hub: Hub,
+) -> None:
     """Set-based (issue 29, aim 2): a batch's figures are read by one statement, worked out,
     and written by one INSERT ... SELECT, whatever the number of cases: not a row of
     values per case bound one by one, nor a text per number of ids. The day sums
@@ -106,7 +114,7 @@ def test_a_refresh_sends_one_text_per_statement_whatever_the_number_of_cases_non
             plan = "\n".join(str(row[-1]) for row in connection.exec_driver_sql(explain + sql, parameters))
             assert "index" in plan.lower(), (sql, plan)
             assert "Seq Scan" not in plan and not any(
-                f"SCAN {table}" in plan for table in ("cases", "case_events", "case_proxies", "case_deferred_materials",
-                                                      "case_figures")
+                f"SCAN {table}" in plan
+                for table in ("cases", "case_events", "case_proxies", "case_deferred_materials", "case_figures")
             ), plan
         session.rollback()

@@ -38,7 +38,10 @@ def staff_headers(hub: Hub, department: str) -> dict[str, str]:
 
 def readings(hub: Hub) -> list[tuple[str, str, str]]:
     with hub.db.read() as session:
-        return [(r.actor_kind, r.actor_code, r.page_id) for r in session.scalars(select(PageReading).order_by(PageReading.seq))]
+        return [
+            (r.actor_kind, r.actor_code, r.page_id)
+            for r in session.scalars(select(PageReading).order_by(PageReading.seq))
+        ]
 
 
 def test_the_deciding_department_lists_and_reads_the_pages_and_each_reading_is_recorded(
@@ -50,7 +53,9 @@ def test_the_deciding_department_lists_and_reads_the_pages_and_each_reading_is_r
     listed = hub.client.get(f"{API_PREFIX}/cases/{case_id}/pages", headers=headers)
     assert listed.status_code == 200, listed.text
     assert [(p["page_id"], p["position"], p["stored"]) for p in listed.json()["pages"]] == [
-        (first["page_id"], 1, True), (waiting["page_id"], 2, False)]
+        (first["page_id"], 1, True),
+        (waiting["page_id"], 2, False),
+    ]
     assert readings(hub) == []  # listing reads no bytes
 
     read = hub.client.get(f"{API_PREFIX}/cases/{case_id}/pages/{first['page_id']}", headers=headers)
@@ -73,7 +78,8 @@ def test_a_department_outside_the_case_learns_nothing(hub: Hub, events: EventFac
 
     assert listed.status_code == read.status_code == unknown.status_code == 404
     assert listed.json()["error"]["message"].replace(case_id, "X") == unknown.json()["error"]["message"].replace(
-        "01a24efd-6f71-77d1-b9d7-c40e40f9a109", "X")
+        "01a24efd-6f71-77d1-b9d7-c40e40f9a109", "X"
+    )
     assert readings(hub) == []
 
 
@@ -82,9 +88,16 @@ def test_the_cases_center_reads_its_pages_and_another_center_cannot(hub: Hub, ev
     store = hub.client.app.state.page_store
 
     def read_as(center: str) -> bytes:
-        return hub.db.run_write(lambda session: read_case_page(
-            session, store, case_id=case_id, page_id=first["page_id"], actor=PageActor(CENTER, center),
-            now=utc_now()))[1]
+        return hub.db.run_write(
+            lambda session: read_case_page(
+                session,
+                store,
+                case_id=case_id,
+                page_id=first["page_id"],
+                actor=PageActor(CENTER, center),
+                now=utc_now(),
+            )
+        )[1]
 
     assert read_as("CH") == data
     with pytest.raises(NotFound):

@@ -15,9 +15,16 @@ from .conftest import EventFactory, Hub
 
 def page(**changes) -> dict:
     data = os.urandom(64)
-    return {"page_id": new_uuid(), "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-            "mime": "image/jpeg", "rotation": 0, "checked_by": new_uuid(), "checked_at": "2026-12-07T05:00:00+00:00",
-            **changes}
+    return {
+        "page_id": new_uuid(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "mime": "image/jpeg",
+        "rotation": 0,
+        "checked_by": new_uuid(),
+        "checked_at": "2026-12-07T05:00:00+00:00",
+        **changes,
+    }
 
 
 def pages_event(events: EventFactory, case_id: str, material: str, pages: list[dict]) -> dict:
@@ -26,8 +33,11 @@ def pages_event(events: EventFactory, case_id: str, material: str, pages: list[d
 
 def current(hub: Hub, case_id: str, material: str) -> list[dict]:
     with hub.db.read() as session:
-        rows = session.scalars(select(CasePageList).where(
-            CasePageList.case_id == case_id, CasePageList.material_code == material).order_by(CasePageList.seq))
+        rows = session.scalars(
+            select(CasePageList)
+            .where(CasePageList.case_id == case_id, CasePageList.material_code == material)
+            .order_by(CasePageList.seq)
+        )
         lists = [row.pages for row in rows]
     return lists[-1] if lists else []
 
@@ -65,7 +75,9 @@ def test_pages_of_a_case_of_another_center_are_refused_like_any_unknown_case(hub
     case_id = accepted_case(hub, own, events)
     stranger = hub.enroll("JD01", "01")
 
-    [(status, reason)] = hub.push_results(stranger, [pages_event(EventFactory("JD01", "JD01-01"), case_id, "M01", [page()])])
+    [(status, reason)] = hub.push_results(
+        stranger, [pages_event(EventFactory("JD01", "JD01-01"), case_id, "M01", [page()])]
+    )
 
     assert status == "rejected" and "is not on the hub" in reason
     assert current(hub, case_id, "M01") == []
@@ -76,12 +88,15 @@ def test_a_malformed_page_rejects_its_event_with_a_reason(hub: Hub, events: Even
     window = hub.enroll()
     case_id = accepted_case(hub, window, events)
     twice = page()
-    results = hub.push_results(window, [
-        pages_event(events, case_id, "M01", [page(sha256="xyz")]),
-        pages_event(events, case_id, "M01", [page(rotation=45)]),
-        pages_event(events, case_id, "M01", [page(size=30_000_000)]),
-        pages_event(events, case_id, "M01", [twice, twice]),
-    ])
+    results = hub.push_results(
+        window,
+        [
+            pages_event(events, case_id, "M01", [page(sha256="xyz")]),
+            pages_event(events, case_id, "M01", [page(rotation=45)]),
+            pages_event(events, case_id, "M01", [page(size=30_000_000)]),
+            pages_event(events, case_id, "M01", [twice, twice]),
+        ],
+    )
     assert [status for status, _ in results] == ["rejected"] * 4
     assert "'sha256'" in results[0][1] and "'rotation'" in results[1][1] and "'size'" in results[2][1]
     assert "twice" in results[3][1]

@@ -43,8 +43,18 @@ def test_steps_read_back_as_members_of_the_domain_s_sets(hub: Hub) -> None:
 def test_a_step_of_an_unknown_kind_is_refused_and_nothing_is_stored(hub: Hub) -> None:
     case_id = _accepted_case(hub)
     with pytest.raises(StatementError, match="'decided' is not a valid StepKind"), hub.db.write() as session:
-        session.add(CaseEvent(case_id=case_id, source=StepSource.HUB, kind="decided", action=None,
-                              from_status="accepted", to_status="accepted", note="", recorded_at=utc_now()))
+        session.add(
+            CaseEvent(
+                case_id=case_id,
+                source=StepSource.HUB,
+                kind="decided",
+                action=None,
+                from_status="accepted",
+                to_status="accepted",
+                note="",
+                recorded_at=utc_now(),
+            )
+        )
         session.flush()
     with hub.db.read() as session:
         assert session.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case_id)).all() == [StepKind.ACCEPTED]

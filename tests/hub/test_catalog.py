@@ -45,10 +45,15 @@ def test_import_publishes_the_catalog_a_client_can_parse(hub: Hub, capsys: pytes
     shipped = load_catalog(resources_dir() / "catalog")
     assert payload["version"] == published.version == shipped.version
     # The same catalog, its items carrying the pinyin keys the hub made for them...
-    assert published == dataclasses.replace(shipped, items=tuple(
-        dataclasses.replace(item, search_keys=item_search_keys(item.name, item.keywords),
-                            forms=published.item(item.code).forms) for item in shipped.items
-    ))
+    assert published == dataclasses.replace(
+        shipped,
+        items=tuple(
+            dataclasses.replace(
+                item, search_keys=item_search_keys(item.name, item.keywords), forms=published.item(item.code).forms
+            )
+            for item in shipped.items
+        ),
+    )
     # ... and their forms the hash, size and version of each file (issue 30).
     for item in shipped.items:
         forms = published.item(item.code).forms
@@ -69,7 +74,9 @@ def test_a_new_version_replaces_the_old_one_and_the_same_one_changes_nothing(
     assert "nothing changed" in capsys.readouterr().out
 
     dropped = "MZ-002"
-    _edit_items(catalog_copy, lambda d: d.update(version="2026.12", items=[i for i in d["items"] if i["code"] != dropped]))
+    _edit_items(
+        catalog_copy, lambda d: d.update(version="2026.12", items=[i for i in d["items"] if i["code"] != dropped])
+    )
     assert main(hub.cli_args("import-catalog", str(catalog_copy))) == 0
 
     window = hub.enroll()

@@ -58,7 +58,11 @@ def test_import_stores_every_form_once_and_publishes_its_hash_and_version(hub) -
     with hub.db.read() as session:
         versions = session.scalars(select(FormVersion).order_by(FormVersion.item_code, FormVersion.form_code)).all()
         assert {(v.item_code, v.form_code, v.version) for v in versions} >= {
-            ("MZ-002", "F01", 1), ("MZ-002", "F02", 1), ("MZ-002", "F03", 1), ("LL-001", "F01", 1)}
+            ("MZ-002", "F01", 1),
+            ("MZ-002", "F02", 1),
+            ("MZ-002", "F03", 1),
+            ("LL-001", "F01", 1),
+        }
         stored = session.get(FormFile, versions[0].sha256)
         assert stored.media_type == "application/pdf" and stored.content.startswith(b"%PDF-")
         payload = session.scalars(select(Change.payload).where(Change.kind == CHANGE_CATALOG)).one()
@@ -77,11 +81,18 @@ def test_a_new_file_is_the_next_version_and_the_old_one_is_kept(hub, tmp_path: P
     (folder / "forms" / "MZ-002-F01.pdf").write_bytes(changed)
     assert _import(hub, folder).published
     with hub.db.read() as session:
-        rows = session.execute(select(FormVersion.form_code, FormVersion.version, FormVersion.catalog_version).where(
-            FormVersion.item_code == "MZ-002").order_by(FormVersion.form_code, FormVersion.version)).all()
+        rows = session.execute(
+            select(FormVersion.form_code, FormVersion.version, FormVersion.catalog_version)
+            .where(FormVersion.item_code == "MZ-002")
+            .order_by(FormVersion.form_code, FormVersion.version)
+        ).all()
     # Only the changed file got a new version; the others are the same files, the same versions.
-    assert rows == [("F01", 1, "2026.11-demo"), ("F01", 2, "2026.12-forms"), ("F02", 1, "2026.11-demo"),
-                    ("F03", 1, "2026.11-demo")]
+    assert rows == [
+        ("F01", 1, "2026.11-demo"),
+        ("F01", 2, "2026.12-forms"),
+        ("F02", 1, "2026.11-demo"),
+        ("F03", 1, "2026.11-demo"),
+    ]
     current = hub.client.get("/guides/MZ-002/forms/F01")
     assert current.status_code == 200 and current.content == changed
     assert 'filename="MZ-002-F01-v2.pdf"' in current.headers["content-disposition"]
@@ -94,8 +105,7 @@ def test_a_new_file_is_the_next_version_and_the_old_one_is_kept(hub, tmp_path: P
         _import(hub, folder)
 
 
-def test_a_form_that_is_not_what_its_name_says_or_is_missing_is_refused_and_nothing_stored(
-        hub, tmp_path: Path) -> None:
+def test_a_form_that_is_not_what_its_name_says_or_is_missing_is_refused_and_nothing_stored(hub, tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     (folder / "forms" / "LL-001-F02.pdf").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(200))  # a renamed program
     with pytest.raises(InvalidInput) as refused:
@@ -113,19 +123,22 @@ def test_a_form_that_is_not_what_its_name_says_or_is_missing_is_refused_and_noth
 def test_a_word_form_is_served_as_a_word_document(hub, tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     items = folder / "items.json"
-    items.write_text(items.read_text(encoding="utf-8").replace(
-        '"file": "forms/LL-001-F02.pdf"', '"file": "forms/LL-001-F02.docx"'), encoding="utf-8")
+    items.write_text(
+        items.read_text(encoding="utf-8").replace('"file": "forms/LL-001-F02.pdf"', '"file": "forms/LL-001-F02.docx"'),
+        encoding="utf-8",
+    )
     (folder / "forms" / "LL-001-F02.docx").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InvalidInput):
         _import(hub, folder)
     (folder / "forms" / "LL-001-F02.docx").write_bytes(_word_document())
     _import(hub, folder)
     reply = hub.client.get("/guides/LL-001/forms/F02")
-    assert reply.headers["content-type"] == (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert reply.headers["content-type"] == ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     assert 'filename="LL-001-F02-v1.docx"' in reply.headers["content-disposition"]
-    assert "filename*=UTF-8''%E6%8E%88%E6%9D%83%E5%A7%94%E6%89%98%E4%B9%A6-v1.docx" in (
-        reply.headers["content-disposition"])  # 授权委托书-v1.docx
+    assert (
+        "filename*=UTF-8''%E6%8E%88%E6%9D%83%E5%A7%94%E6%89%98%E4%B9%A6-v1.docx"
+        in (reply.headers["content-disposition"])
+    )  # 授权委托书-v1.docx
 
 
 def test_the_guide_page_offers_the_forms_and_the_download_is_the_published_pdf(hub) -> None:
@@ -146,10 +159,20 @@ def test_the_guide_page_offers_the_forms_and_the_download_is_the_published_pdf(h
 def test_an_item_edited_in_the_console_keeps_its_published_forms(hub) -> None:
     hub.import_demo_catalog()
     with hub.db.write(feed=True) as session:
-        city_publishing.publish_item(session, by=ADMIN, code="MZ-002", fields={"where": "市政务服务中心二楼"},
-                                     version="2026.12.07-1", now=utc_now())
+        city_publishing.publish_item(
+            session,
+            by=ADMIN,
+            code="MZ-002",
+            fields={"where": "市政务服务中心二楼"},
+            version="2026.12.07-1",
+            now=utc_now(),
+        )
     with hub.db.read() as session:
-        assert session.scalar(select(FormVersion.version).where(
-            FormVersion.item_code == "MZ-002", FormVersion.form_code == "F01")) == 1
+        assert (
+            session.scalar(
+                select(FormVersion.version).where(FormVersion.item_code == "MZ-002", FormVersion.form_code == "F01")
+            )
+            == 1
+        )
         assert len(session.scalars(select(FormVersion)).all()) == 8
     assert hub.client.get("/guides/MZ-002/forms/F01").content == (SHIPPED / "forms" / "MZ-002-F01.pdf").read_bytes()

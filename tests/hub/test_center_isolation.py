@@ -38,8 +38,12 @@ def ch_work(hub: Hub, city_hall: Workstation) -> dict:
     case = factory.case(resident["entity_id"], item=ITEM, number="CH-20261125-01-0001")
     assert [s for s, _ in hub.push_results(city_hall, [resident, case])] == ["applied", "applied"]
     assert main(hub.cli_args("create-operator", "chen", "--name", "陈", "--center", "CH")) == 0
-    assert main(hub.cli_args("decide", "CH-20261125-01-0001", "--decision", "request_materials",
-                             "--department", DEPARTMENT)) == 0
+    assert (
+        main(
+            hub.cli_args("decide", "CH-20261125-01-0001", "--decision", "request_materials", "--department", DEPARTMENT)
+        )
+        == 0
+    )
     assert main(hub.cli_args("note", "CH-20261125-01-0001", "--department", DEPARTMENT, "--text", "已电话告知")) == 0
     return {"factory": factory, "resident": resident, "case": case}
 
@@ -84,11 +88,24 @@ def test_a_street_token_cannot_push_work_of_the_city_hall(
     ch_numbered = own.case(ch_work["resident"]["entity_id"], item=ITEM, number="CH-20261125-01-0099")
     taking_ch_id = own.resident()
     taking_ch_id["entity_id"] = taking_ch_id["payload"]["id"] = ch_work["resident"]["entity_id"]
-    ch_audit = own.event("audit.entry", "audit", ch_case_id, {
-        "id": ch_case_id, "seq": 1, "at": "2026-11-25T01:00:00+00:00", "operator_id": None,
-        "workstation": "CH-01", "action": "case.accept", "entity": "case", "entity_id": ch_case_id,
-        "detail": {}, "prev_hash": "0" * 64, "hash": "1" * 64,
-    })
+    ch_audit = own.event(
+        "audit.entry",
+        "audit",
+        ch_case_id,
+        {
+            "id": ch_case_id,
+            "seq": 1,
+            "at": "2026-11-25T01:00:00+00:00",
+            "operator_id": None,
+            "workstation": "CH-01",
+            "action": "case.accept",
+            "entity": "case",
+            "entity_id": ch_case_id,
+            "detail": {},
+            "prev_hash": "0" * 64,
+            "hash": "1" * 64,
+        },
+    )
 
     results = hub.push_results(street, [status_of_ch_case, on_ch_resident, ch_numbered, taking_ch_id, ch_audit])
 
@@ -127,9 +144,7 @@ def test_a_workstation_token_decides_nothing_and_staff_decide_only_their_items(
         assert session.get(Case, case_id).status == "suspended"
 
 
-def test_a_batch_with_a_foreign_event_stores_nothing(
-    hub: Hub, street: Workstation, ch_work: dict
-) -> None:
+def test_a_batch_with_a_foreign_event_stores_nothing(hub: Hub, street: Workstation, ch_work: dict) -> None:
     before = _count(hub, PushedEvent)
     own = EventFactory(center="JD01", window="JD01-01")
     foreign = copy.deepcopy(own.resident())
@@ -153,22 +168,49 @@ def test_a_window_learns_nothing_about_records_outside_its_center(
     ch = ch_work["factory"]
     refused_case = ch.case(ch_work["resident"]["entity_id"], item="XX-999", number="CH-20261125-01-0042")
     rating_id = new_uuid()
-    rating = ch.event("rating.given", "rating", rating_id, {
-        "id": rating_id, "center": "CH", "window": "CH-01", "operator": new_uuid(), "level": 2, "reason": "",
-        "channel": "applicant_screen", "rated_at": ch.clock.isoformat(), "case_id": None, "item": "MZ-001",
-        "follow_up": {"id": new_uuid(), "owner": new_uuid(), "deadline": "2026-12-03"}})
+    rating = ch.event(
+        "rating.given",
+        "rating",
+        rating_id,
+        {
+            "id": rating_id,
+            "center": "CH",
+            "window": "CH-01",
+            "operator": new_uuid(),
+            "level": 2,
+            "reason": "",
+            "channel": "applicant_screen",
+            "rated_at": ch.clock.isoformat(),
+            "case_id": None,
+            "item": "MZ-001",
+            "follow_up": {"id": new_uuid(), "owner": new_uuid(), "deadline": "2026-12-03"},
+        },
+    )
     assert [s for s, _ in hub.push_results(city_hall, [refused_case, rating])] == ["rejected", "applied"]
 
     own = EventFactory(center="JD01", window="JD01-01")
 
     def probes(case_id: str, refused_id: str, follow_up_id: str) -> list[dict]:
-        closed = own.event("followup.closed", "follow_up", follow_up_id, {
-            "id": follow_up_id, "rating_id": new_uuid(), "center": "JD01", "outcome": "已回访",
-            "closed_at": own.clock.isoformat(), "closed_by": new_uuid()})
+        closed = own.event(
+            "followup.closed",
+            "follow_up",
+            follow_up_id,
+            {
+                "id": follow_up_id,
+                "rating_id": new_uuid(),
+                "center": "JD01",
+                "outcome": "已回访",
+                "closed_at": own.clock.isoformat(),
+                "closed_by": new_uuid(),
+            },
+        )
         return [own.status(case_id, "withdraw"), own.status(refused_id, "withdraw"), closed]
 
-    about_ch = _reasons(hub, street, probes(ch_work["case"]["entity_id"], refused_case["entity_id"],
-                                            rating["payload"]["follow_up"]["id"]))
+    about_ch = _reasons(
+        hub,
+        street,
+        probes(ch_work["case"]["entity_id"], refused_case["entity_id"], rating["payload"]["follow_up"]["id"]),
+    )
     about_nothing = _reasons(hub, street, probes(new_uuid(), new_uuid(), new_uuid()))
     assert about_ch == about_nothing
     assert not any("CH" in reason for reason in about_ch)

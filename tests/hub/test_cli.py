@@ -23,7 +23,9 @@ def _run(hub: Hub, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int,
 
 def test_setting_up_a_center_by_hand_and_enrolling_its_window(hub: Hub, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(hub, capsys, "migrate")[0] == 0
-    assert _run(hub, capsys, "create-center", "JD23", "--name", "新区街道便民服务中心")[1].startswith("Created center JD23")
+    assert _run(hub, capsys, "create-center", "JD23", "--name", "新区街道便民服务中心")[1].startswith(
+        "Created center JD23"
+    )
     assert _run(hub, capsys, "create-center", "JD23", "--name", "新区街道")[1].startswith("Updated center JD23")
     assert _run(hub, capsys, "create-window", "JD23", "01", "--name", "综合窗口")[0] == 0
     assert _run(hub, capsys, "create-department", "JDB", "--name", "街道办事处")[0] == 0
@@ -51,9 +53,14 @@ def test_calendar_and_operators_are_published(hub: Hub, capsys: pytest.CaptureFi
     assert _run(hub, capsys, "import-catalog", str(resources_dir() / "catalog"))[0] == 0
     assert _run(hub, capsys, "calendar-override", "2027-02-07", "--working", "--note", "春节调休")[0] == 0
     assert _run(hub, capsys, "calendar-override", "2027-02-08", "--holiday")[0] == 0
-    code, out, _ = _run(hub, capsys, "create-operator", "liming", "--name", "李明", "--center", "JD01", "--role", "supervisor")
+    code, out, _ = _run(
+        hub, capsys, "create-operator", "liming", "--name", "李明", "--center", "JD01", "--role", "supervisor"
+    )
     assert code == 0 and "Created operator liming" in out
-    assert "Updated operator liming" in _run(hub, capsys, "create-operator", "liming", "--name", "李明", "--center", "JD01", "--inactive")[1]
+    assert (
+        "Updated operator liming"
+        in _run(hub, capsys, "create-operator", "liming", "--name", "李明", "--center", "JD01", "--inactive")[1]
+    )
 
     street = hub.enroll("JD01", "01")
     city = hub.enroll("CH", "01")
@@ -64,7 +71,8 @@ def test_calendar_and_operators_are_published(hub: Hub, capsys: pytest.CaptureFi
     ]
     upserts = [payload for kind, payload in street_changes if kind == "operator.upsert"]
     assert [(p["login"], p["role"], p["active"], p["center_code"]) for p in upserts] == [
-        ("liming", "supervisor", True, "JD01"), ("liming", "operator", False, "JD01"),
+        ("liming", "supervisor", True, "JD01"),
+        ("liming", "operator", False, "JD01"),
     ]
     assert upserts[0]["id"] == upserts[1]["id"] and upserts[0]["display_name"] == "李明"
     assert all(c["kind"] != "operator.upsert" for c in hub.changes(city)["changes"])
@@ -121,7 +129,11 @@ def test_text_that_is_not_utf8_is_refused_plainly_and_nothing_changes(
 
 
 def test_argument_errors_exit_2_too(hub: Hub, capsys: pytest.CaptureFixture[str]) -> None:
-    for args in (("calendar-override", "2027-02-30", "--working"), ("calendar-override", "2027-02-01"), ("enroll-code", "CH")):
+    for args in (
+        ("calendar-override", "2027-02-30", "--working"),
+        ("calendar-override", "2027-02-01"),
+        ("enroll-code", "CH"),
+    ):
         with pytest.raises(SystemExit) as stopped:
             main(hub.cli_args(*args))
         assert stopped.value.code == 2
@@ -139,9 +151,20 @@ def _calendar_file(folder, year: int, holidays: dict[str, str], **extra) -> str:
     import json
 
     path = folder / f"calendar-{year}.json"
-    path.write_text(json.dumps({"source": "国务院办公厅通知", "first_year": year, "last_year": year,
-                                "holidays": holidays, "makeup_workdays": {}, **extra}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "source": "国务院办公厅通知",
+                "first_year": year,
+                "last_year": year,
+                "holidays": holidays,
+                "makeup_workdays": {},
+                **extra,
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -161,7 +184,9 @@ def test_a_year_of_the_calendar_is_published_whole_and_replaced_whole(hub: Hub, 
 
     years = [c["payload"] for c in hub.changes(window)["changes"] if c["kind"] == "calendar.year"]
     assert [(y["year"], sorted(y["holidays"]), sorted(y["makeup_workdays"])) for y in years] == [
-        (2031, ["2031-01-01", "2031-10-02"], []), (2031, ["2031-01-01"], ["2031-01-04"])]
+        (2031, ["2031-01-01", "2031-10-02"], []),
+        (2031, ["2031-01-01"], ["2031-01-04"]),
+    ]
     assert years[0]["source"] == "calendar-2031.json: 国务院办公厅通知"
     with hub.db.read() as session:  # the hub's own reports count by the latest publication
         calendar = hub_calendar(session)
@@ -170,17 +195,27 @@ def test_a_year_of_the_calendar_is_published_whole_and_replaced_whole(hub: Hub, 
     assert calendar.is_working_day(dt.date(2031, 1, 4))  # a Saturday made a working day
 
 
-@pytest.mark.parametrize(("content", "args", "says"), [
-    (None, (), "cannot be read (FileNotFoundError)"),
-    ("{not json", (), "is not a calendar in the shipped format"),
-    ('{"first_year": 2031, "last_year": 2031, "holidays": {"2031-13-01": "x"}, "makeup_workdays": {}}', (),
-     "is not a date"),
-    ('{"first_year": 2031, "last_year": 2031, "holidays": {}, "makeup_workdays": {}}', (), "no holidays in 2031"),
-    ('{"first_year": 2031, "last_year": 2031, "holidays": {"2031-01-01": "x"}, "makeup_workdays": {}}',
-     ("--year", "2032"), "covers 2031-2031, not 2032"),
-])
+@pytest.mark.parametrize(
+    ("content", "args", "says"),
+    [
+        (None, (), "cannot be read (FileNotFoundError)"),
+        ("{not json", (), "is not a calendar in the shipped format"),
+        (
+            '{"first_year": 2031, "last_year": 2031, "holidays": {"2031-13-01": "x"}, "makeup_workdays": {}}',
+            (),
+            "is not a date",
+        ),
+        ('{"first_year": 2031, "last_year": 2031, "holidays": {}, "makeup_workdays": {}}', (), "no holidays in 2031"),
+        (
+            '{"first_year": 2031, "last_year": 2031, "holidays": {"2031-01-01": "x"}, "makeup_workdays": {}}',
+            ("--year", "2032"),
+            "covers 2031-2031, not 2032",
+        ),
+    ],
+)
 def test_a_calendar_file_that_cannot_be_published_is_refused_in_plain_words(
-        hub: Hub, capsys, tmp_path, content: str | None, args: tuple[str, ...], says: str) -> None:
+    hub: Hub, capsys, tmp_path, content: str | None, args: tuple[str, ...], says: str
+) -> None:
     path = tmp_path / "calendar.json"
     if content is not None:
         path.write_text(content, encoding="utf-8")

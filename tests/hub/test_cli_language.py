@@ -17,21 +17,24 @@ from windowdesk.sync.protocol import API_PREFIX
 from .conftest import VERSION_HEADERS, Hub
 
 
-@pytest.mark.parametrize(("environ", "expected"), [
-    ({}, "zh_CN"),
-    ({"LANG": "C.UTF-8"}, "zh_CN"),
-    ({"LANG": "POSIX"}, "zh_CN"),
-    ({"LANG": "fr_FR.UTF-8"}, "zh_CN"),
-    ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
-    ({"LANG": "zh_TW.UTF-8"}, "zh_CN"),
-    ({"LANG": "en_US.UTF-8"}, "en"),
-    ({"LANG": "en_GB.UTF-8@euro"}, "en"),
-    ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
-    ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}, "zh_CN"),
-    ({"LANG": "zh_CN.UTF-8", "LANGUAGE": "en"}, "en"),
-    ({"LANGUAGE": "fr:en:zh_CN"}, "en"),
-    ({"LANGUAGE": "", "LANG": "en_US.UTF-8"}, "en"),
-])
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "zh_CN"),
+        ({"LANG": "C.UTF-8"}, "zh_CN"),
+        ({"LANG": "POSIX"}, "zh_CN"),
+        ({"LANG": "fr_FR.UTF-8"}, "zh_CN"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh_CN"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_GB.UTF-8@euro"}, "en"),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}, "zh_CN"),
+        ({"LANG": "zh_CN.UTF-8", "LANGUAGE": "en"}, "en"),
+        ({"LANGUAGE": "fr:en:zh_CN"}, "en"),
+        ({"LANGUAGE": "", "LANG": "en_US.UTF-8"}, "en"),
+    ],
+)
 def test_the_language_is_the_terminals_and_zh_cn_where_it_names_none(environ, expected) -> None:
     assert terminal_language(environ) == expected
 
@@ -48,7 +51,8 @@ def _run(hub: Hub, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int,
 
 
 def test_help_and_argparse_errors_are_in_chinese_and_the_process_is_left_as_it_was(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _speak(monkeypatch, "C.UTF-8")
     with pytest.raises(SystemExit) as shown:
         main(["--help"])
@@ -73,7 +77,8 @@ def test_help_and_argparse_errors_are_in_chinese_and_the_process_is_left_as_it_w
 
 
 def test_commands_answer_in_chinese_with_aligned_tables_and_refusals_worded(
-        hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _speak(monkeypatch, "zh_CN.UTF-8")
     assert _run(hub, capsys, "create-center", "JD23", "--name", "新区街道")[1] == "已创建中心 JD23（新区街道）。\n"
     assert _run(hub, capsys, "create-center", "JD23", "--name", "新区街道便民服务中心")[1].startswith("已更新中心 JD23")
@@ -86,8 +91,10 @@ def test_commands_answer_in_chinese_with_aligned_tables_and_refusals_worded(
     code, out, _err = _run(hub, capsys, "enroll-code", "JD23", "01")
     assert code == 0 and "只能使用一次" in out
     enrollment_code = re.search(r"窗口 JD23-01 的注册码：(\S+)", out).group(1)
-    assert hub.client.post(f"{API_PREFIX}/enroll", json={"code": enrollment_code},
-                           headers=VERSION_HEADERS).status_code == 200
+    assert (
+        hub.client.post(f"{API_PREFIX}/enroll", json={"code": enrollment_code}, headers=VERSION_HEADERS).status_code
+        == 200
+    )
 
     code, out, _err = _run(hub, capsys, "list-workstations")
     header, row = out.splitlines()
@@ -95,19 +102,30 @@ def test_commands_answer_in_chinese_with_aligned_tables_and_refusals_worded(
     # Each column starts at the same terminal column in the heading and the row, 汉字
     # taking two.
     for heading, cell in (("窗口", "JD23-01"), ("状态", "在用")):
-        assert display_width(header[:header.index(heading)]) == display_width(row[:row.index(cell)]), (header, row)
+        assert display_width(header[: header.index(heading)]) == display_width(row[: row.index(cell)]), (header, row)
 
     out = _run(hub, capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30")[1]
-    assert out.startswith("绩效统计 2026-11-01 至 2026-11-30，按中心\n中心  受理  其中代办  其中容缺  其中网上  其中承诺  待核查  核查逾期  承诺不实  办结") and "\n合计" in out
+    assert (
+        out.startswith(
+            "绩效统计 2026-11-01 至 2026-11-30，按中心\n中心  受理  其中代办  其中容缺  其中网上  其中承诺  待核查  核查逾期  承诺不实  办结"
+        )
+        and "\n合计" in out
+    )
     csv_header = _run(hub, capsys, "report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv")[1]
-    assert csv_header.startswith("CENTER,ACCEPTED,BY AGENTS,MATERIALS TO FOLLOW,APPLIED ONLINE,NOTIFY-AND-COMMIT,VERIFY DUE,VERIFY OVERDUE,FOUND FALSE,COMPLETED,ON TIME,")  # for programs: the same in every language
+    assert csv_header.startswith(
+        "CENTER,ACCEPTED,BY AGENTS,MATERIALS TO FOLLOW,APPLIED ONLINE,NOTIFY-AND-COMMIT,VERIFY DUE,VERIFY OVERDUE,FOUND FALSE,COMPLETED,ON TIME,"
+    )  # for programs: the same in every language
 
     _speak(monkeypatch, "en_US.UTF-8")
-    assert _run(hub, capsys, "create-department", "JDB", "--name", "街道办事处")[1] == "Created department JDB (街道办事处).\n"
+    assert (
+        _run(hub, capsys, "create-department", "JDB", "--name", "街道办事处")[1]
+        == "Created department JDB (街道办事处).\n"
+    )
 
 
 def test_a_caller_that_reads_the_output_can_ask_for_english_whatever_the_locale(
-        hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    hub: Hub, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # tests/sync/hub_process.py and bench/ parse what the commands print; a Chinese
     # terminal must not break them.
     _speak(monkeypatch, "zh_CN.UTF-8")

@@ -29,7 +29,8 @@ def _clock(at) -> str:
 
 
 def test_enrollment_list_and_revocation_times_are_on_the_centers_clock(
-        hub: Hub, capsys: pytest.CaptureFixture[str]) -> None:
+    hub: Hub, capsys: pytest.CaptureFixture[str]
+) -> None:
     _say(hub, capsys, "create-center", "JD30", "--name", "西区街道", "--timezone", ZONE)
     _say(hub, capsys, "create-window", "JD30", "01", "--name", "综合窗口")
 

@@ -45,13 +45,23 @@ def _committed_case(hub: Hub, window: Workstation, events: EventFactory, due: st
 
 
 def _verify(hub: Hub, case: dict, result: str, note: str = "", department: str = "JDB", now=LATER):
-    return hub.db.run_write(lambda session: commitments.record_verification(
-        session, case_number=case["payload"]["number"], department=department, result=result, note=note,
-        by="console:jdb", now=now), feed=True)
+    return hub.db.run_write(
+        lambda session: commitments.record_verification(
+            session,
+            case_number=case["payload"]["number"],
+            department=department,
+            result=result,
+            note=note,
+            by="console:jdb",
+            now=now,
+        ),
+        feed=True,
+    )
 
 
-def test_a_committed_case_waits_for_its_departments_verification(hub: Hub, window: Workstation,
-                                                                  events: EventFactory) -> None:
+def test_a_committed_case_waits_for_its_departments_verification(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
     case = _committed_case(hub, window, events)
     with hub.db.read() as session:
         [due] = commitments.verifications_due(session, department="JDB", now=LATER)
@@ -59,7 +69,9 @@ def test_a_committed_case_waits_for_its_departments_verification(hub: Hub, windo
         assert session.get(CaseCommitment, case["entity_id"]).verify_due == dt.date(2025, 10, 23)
     assert (due.case_number, due.verify_due, due.overdue) == (case["payload"]["number"], dt.date(2025, 10, 23), False)
     with hub.db.read() as session:
-        [late] = commitments.verifications_due(session, department="JDB", now=dt.datetime(2025, 10, 24, 2, tzinfo=dt.UTC))
+        [late] = commitments.verifications_due(
+            session, department="JDB", now=dt.datetime(2025, 10, 24, 2, tzinfo=dt.UTC)
+        )
     assert late.overdue
 
     recorded = _verify(hub, case, "true")
@@ -73,7 +85,8 @@ def test_a_committed_case_waits_for_its_departments_verification(hub: Hub, windo
 
 
 def test_a_false_verification_marks_the_case_and_flags_the_applicant_without_their_number(
-        hub: Hub, window: Workstation, events: EventFactory) -> None:
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
     case = _committed_case(hub, window, events)
     other_window = hub.enroll("JD01", "01")  # another center: sees the flag, not the case
 
@@ -88,27 +101,34 @@ def test_a_false_verification_marks_the_case_and_flags_the_applicant_without_the
     kinds = [c["kind"] for c in hub.changes(window)["changes"]]
     assert kinds.index(protocol.CHANGE_CREDIT_KEY) < kinds.index(protocol.CHANGE_CREDIT_FLAG)
     elsewhere = hub.changes(other_window)["changes"]
-    assert [c["kind"] for c in elsewhere if c["kind"].startswith("credit.")] == [protocol.CHANGE_CREDIT_KEY,
-                                                                               protocol.CHANGE_CREDIT_FLAG]
+    assert [c["kind"] for c in elsewhere if c["kind"].startswith("credit.")] == [
+        protocol.CHANGE_CREDIT_KEY,
+        protocol.CHANGE_CREDIT_FLAG,
+    ]
     assert protocol.CHANGE_VERIFICATION not in [c["kind"] for c in elsewhere]
     assert ID_NUMBER not in str(hub.changes(window)["changes"])
 
 
-@pytest.mark.parametrize(("result", "note", "department", "error", "words"), [
-    ("false", "", "JDB", InvalidInput, "Please write"),
-    ("maybe", "", "JDB", InvalidInput, "true"),
-    ("true", "", "MZJ", Forbidden, "does not decide item JD-001"),
-])
-def test_a_verification_the_rules_do_not_allow_is_refused(hub: Hub, window: Workstation, events: EventFactory,
-                                                          result, note, department, error, words) -> None:
+@pytest.mark.parametrize(
+    ("result", "note", "department", "error", "words"),
+    [
+        ("false", "", "JDB", InvalidInput, "Please write"),
+        ("maybe", "", "JDB", InvalidInput, "true"),
+        ("true", "", "MZJ", Forbidden, "does not decide item JD-001"),
+    ],
+)
+def test_a_verification_the_rules_do_not_allow_is_refused(
+    hub: Hub, window: Workstation, events: EventFactory, result, note, department, error, words
+) -> None:
     case = _committed_case(hub, window, events)
     with pytest.raises(error) as refused:
         _verify(hub, case, result, note, department)
     assert words in refused.value.worded("en")[1]
 
 
-def test_a_verification_is_recorded_once_and_a_plain_case_has_none(hub: Hub, window: Workstation,
-                                                                   events: EventFactory) -> None:
+def test_a_verification_is_recorded_once_and_a_plain_case_has_none(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
     case = _committed_case(hub, window, events)
     _verify(hub, case, "true")
     with pytest.raises(Conflict):
@@ -126,13 +146,17 @@ def test_a_supervisor_lifts_a_flag_with_a_reason_once(hub: Hub, window: Workstat
     flag_id = _verify(hub, case, "false", "不实").flag_id
 
     with pytest.raises(InvalidInput):
-        hub.db.run_write(lambda s: commitments.lift_flag(s, flag_id=flag_id, reason=" ", by="console:boss",
-                                                         now=LATER), feed=True)
-    hub.db.run_write(lambda s: commitments.lift_flag(s, flag_id=flag_id, reason="已整改并重新核实", by="console:boss",
-                                                     now=LATER), feed=True)
+        hub.db.run_write(
+            lambda s: commitments.lift_flag(s, flag_id=flag_id, reason=" ", by="console:boss", now=LATER), feed=True
+        )
+    hub.db.run_write(
+        lambda s: commitments.lift_flag(s, flag_id=flag_id, reason="已整改并重新核实", by="console:boss", now=LATER),
+        feed=True,
+    )
     with pytest.raises(Conflict):
-        hub.db.run_write(lambda s: commitments.lift_flag(s, flag_id=flag_id, reason="again", by="console:boss",
-                                                         now=LATER), feed=True)
+        hub.db.run_write(
+            lambda s: commitments.lift_flag(s, flag_id=flag_id, reason="again", by="console:boss", now=LATER), feed=True
+        )
 
     flags = [c for c in hub.changes(window)["changes"] if c["kind"] == protocol.CHANGE_CREDIT_FLAG]
     assert [f["payload"]["lifted_at"] is not None for f in flags] == [False, True]
@@ -141,24 +165,30 @@ def test_a_supervisor_lifts_a_flag_with_a_reason_once(hub: Hub, window: Workstat
         assert commitments.credit_flags(session) == []
         [lifted] = commitments.credit_flags(session, include_lifted=True)
         assert [e.action for e in hub_audit.entries_for(session, entity="credit_flag", entity_id=flag_id)] == [
-            "credit_flag.lifted"]
+            "credit_flag.lifted"
+        ]
     assert lifted.lifted_by == "console:boss"
 
 
-@pytest.mark.parametrize(("commitment", "words"), [
-    ({}, "verify_due is not an ISO date"),
-    ({"verify_due": "2025-10-01"}, "due before the case was accepted"),
-])
-def test_a_commitment_no_window_may_send_is_refused(hub: Hub, window: Workstation, events: EventFactory,
-                                                    commitment, words) -> None:
+@pytest.mark.parametrize(
+    ("commitment", "words"),
+    [
+        ({}, "verify_due is not an ISO date"),
+        ({"verify_due": "2025-10-01"}, "due before the case was accepted"),
+    ],
+)
+def test_a_commitment_no_window_may_send_is_refused(
+    hub: Hub, window: Workstation, events: EventFactory, commitment, words
+) -> None:
     resident = events.resident()
     results = hub.push_results(window, [resident, events.case(resident["entity_id"], commitment=commitment)])
     assert results[0][0] == "applied" and results[1][0] == "rejected"
     assert words in results[1][1]
 
 
-def test_the_city_report_counts_commitments_and_their_verifications(hub: Hub, window: Workstation,
-                                                                    events: EventFactory) -> None:
+def test_the_city_report_counts_commitments_and_their_verifications(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
     false_one = _committed_case(hub, window, events)
     _committed_case(hub, window, events, due="2025-10-15")  # overdue at the end of October
     true_one = _committed_case(hub, window, events)
@@ -167,19 +197,31 @@ def test_the_city_report_counts_commitments_and_their_verifications(hub: Hub, wi
     with hub.db.read() as session:
         report = city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31))
     total = report.total
-    assert (total.accepted, total.commitment_accepted, total.verifications_due, total.verifications_overdue,
-            total.verifications_false) == (3, 3, 0, 1, 1)
+    assert (
+        total.accepted,
+        total.commitment_accepted,
+        total.verifications_due,
+        total.verifications_overdue,
+        total.verifications_false,
+    ) == (3, 3, 0, 1, 1)
 
 
-def test_the_command_line_lists_records_and_lifts(hub: Hub, window: Workstation, events: EventFactory,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_lists_records_and_lifts(
+    hub: Hub, window: Workstation, events: EventFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = _committed_case(hub, window, events, due="2099-01-01")
     number = case["payload"]["number"]
 
     assert main(hub.cli_args("verifications", "JDB")) == 0
     assert number in capsys.readouterr().out
-    assert main(hub.cli_args("verify", number, "--department", "JDB", "--result", "false", "--note", "不实",
-                             "--by", "李科长")) == 0
+    assert (
+        main(
+            hub.cli_args(
+                "verify", number, "--department", "JDB", "--result", "false", "--note", "不实", "--by", "李科长"
+            )
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert number in out
     with hub.db.read() as session:

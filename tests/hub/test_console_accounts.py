@@ -22,8 +22,16 @@ FIRST = "Harbour-Lamp-4821"
 
 def _make(hub: Hub, login: str, role: str, department: str | None = None, *, by=None) -> rights.ConsoleActor:
     with hub.db.write() as session:
-        user = accounts.create_user(session, by=by, login=login, display_name=login.title(), role=role,
-                                    department_code=department, password=FIRST, now=utc_now())
+        user = accounts.create_user(
+            session,
+            by=by,
+            login=login,
+            display_name=login.title(),
+            role=role,
+            department_code=department,
+            password=FIRST,
+            now=utc_now(),
+        )
         return accounts.actor_of(user)
 
 
@@ -34,8 +42,15 @@ def _sign_in(hub: Hub, login: str, password: str, now: dt.datetime | None = None
 
 def test_the_first_administrator_is_made_at_the_terminal_and_signs_in(hub: Hub, capsys) -> None:
     hub.import_demo_catalog()
-    assert cli.main(hub.cli_args("create-console-user", "Admin1", "--name", "An Admin", "--role", "administrator",
-                                 "--password", FIRST), environ={"LANGUAGE": "en"}) == 0
+    assert (
+        cli.main(
+            hub.cli_args(
+                "create-console-user", "Admin1", "--name", "An Admin", "--role", "administrator", "--password", FIRST
+            ),
+            environ={"LANGUAGE": "en"},
+        )
+        == 0
+    )
     assert "admin1" in capsys.readouterr().out
     outcome = _sign_in(hub, "ADMIN1", FIRST)
     assert isinstance(outcome, accounts.SignedIn) and outcome.must_change_password
@@ -54,17 +69,49 @@ def test_accounts_are_checked_and_only_an_administrator_makes_them(hub: Hub) -> 
     assert staff.department_code == "MZJ"
     with hub.db.write() as session:
         with pytest.raises(Forbidden):
-            accounts.create_user(session, by=staff, login="x1", display_name="X", role=rights.SUPERVISOR,
-                                 department_code=None, password=FIRST, now=utc_now())
+            accounts.create_user(
+                session,
+                by=staff,
+                login="x1",
+                display_name="X",
+                role=rights.SUPERVISOR,
+                department_code=None,
+                password=FIRST,
+                now=utc_now(),
+            )
         with pytest.raises(InvalidInput, match="NOPE"):
-            accounts.create_user(session, by=admin, login="x2", display_name="X", role=rights.DEPARTMENT,
-                                 department_code="NOPE", password=FIRST, now=utc_now())
+            accounts.create_user(
+                session,
+                by=admin,
+                login="x2",
+                display_name="X",
+                role=rights.DEPARTMENT,
+                department_code="NOPE",
+                password=FIRST,
+                now=utc_now(),
+            )
         with pytest.raises(InvalidInput):
-            accounts.create_user(session, by=admin, login="x3", display_name="X", role=rights.SUPERVISOR,
-                                 department_code=None, password="12345678", now=utc_now())
+            accounts.create_user(
+                session,
+                by=admin,
+                login="x3",
+                display_name="X",
+                role=rights.SUPERVISOR,
+                department_code=None,
+                password="12345678",
+                now=utc_now(),
+            )
         with pytest.raises(Conflict):
-            accounts.create_user(session, by=admin, login="MZ.CLERK", display_name="X", role=rights.SUPERVISOR,
-                                 department_code=None, password=FIRST, now=utc_now())
+            accounts.create_user(
+                session,
+                by=admin,
+                login="MZ.CLERK",
+                display_name="X",
+                role=rights.SUPERVISOR,
+                department_code=None,
+                password=FIRST,
+                now=utc_now(),
+            )
 
 
 def test_five_wrong_passwords_lock_the_account_and_the_count_is_kept(hub: Hub) -> None:
@@ -116,8 +163,9 @@ def test_a_reset_password_signs_out_and_the_holder_chooses_their_own(hub: Hub) -
     signed = _sign_in(hub, "clerk", FIRST)
     with hub.db.write() as session:
         with pytest.raises(InvalidInput):
-            accounts.change_own_password(session, actor=staff, current="not-it-99", new="Maple-Crown-7715",
-                                         now=utc_now())
+            accounts.change_own_password(
+                session, actor=staff, current="not-it-99", new="Maple-Crown-7715", now=utc_now()
+            )
         accounts.change_own_password(session, actor=staff, current=FIRST, new="Maple-Crown-7715", now=utc_now())
     mine = _sign_in(hub, "clerk", "Maple-Crown-7715")
     assert isinstance(mine, accounts.SignedIn) and not mine.must_change_password

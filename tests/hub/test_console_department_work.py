@@ -27,8 +27,16 @@ ORDINARY_ITEM = "MZ-002"  # 民政 MZJ
 
 def _actor(hub: Hub, login: str, role: str, department: str | None = None) -> rights.ConsoleActor:
     with hub.db.write() as session:
-        user = accounts.create_user(session, by=None, login=login, display_name=login.title(), role=role,
-                                    department_code=department, password=FIRST, now=utc_now())
+        user = accounts.create_user(
+            session,
+            by=None,
+            login=login,
+            display_name=login.title(),
+            role=role,
+            department_code=department,
+            password=FIRST,
+            now=utc_now(),
+        )
         return accounts.actor_of(user)
 
 
@@ -49,10 +57,14 @@ def _push_cases(hub: Hub, window: Workstation, *specs: tuple[str, str | None]) -
 
 def test_the_queue_lists_the_department_s_open_parts_most_urgent_first(hub: Hub, window: Workstation) -> None:
     today = utc_now().date()
-    late, later, near = (today - dt.timedelta(days=3)).isoformat(), (today + dt.timedelta(days=30)).isoformat(), \
-        today.isoformat()
+    late, later, near = (
+        (today - dt.timedelta(days=3)).isoformat(),
+        (today + dt.timedelta(days=30)).isoformat(),
+        today.isoformat(),
+    )
     ordinary_late, parallel_later, parallel_near, ordinary_later = _push_cases(
-        hub, window, (ORDINARY_ITEM, late), (PARALLEL_ITEM, later), (PARALLEL_ITEM, near), (ORDINARY_ITEM, later))
+        hub, window, (ORDINARY_ITEM, late), (PARALLEL_ITEM, later), (PARALLEL_ITEM, near), (ORDINARY_ITEM, later)
+    )
     tax = _actor(hub, "sw.clerk", rights.DEPARTMENT, "SWJ")
     trade = _actor(hub, "gs.clerk", rights.DEPARTMENT, "GSJ")
     civil = _actor(hub, "mz.clerk", rights.DEPARTMENT, "MZJ")
@@ -61,9 +73,13 @@ def test_the_queue_lists_the_department_s_open_parts_most_urgent_first(hub: Hub,
         civil_queue = work.department_queue(session, actor=civil, now=utc_now())
         tax_queue = work.department_queue(session, actor=tax, now=utc_now())
     assert [(row.case_id, row.light) for row in civil_queue.rows] == [
-        (ordinary_late, Light.RED), (ordinary_later, Light.GREEN)]
+        (ordinary_late, Light.RED),
+        (ordinary_later, Light.GREEN),
+    ]
     assert [(row.case_id, row.light) for row in tax_queue.rows] == [
-        (parallel_near, Light.YELLOW), (parallel_later, Light.GREEN)]
+        (parallel_near, Light.YELLOW),
+        (parallel_later, Light.GREEN),
+    ]
 
     # Once trade has approved its part it leaves trade's queue, and stays in tax's.
     with hub.db.write(feed=True) as session:
@@ -71,7 +87,9 @@ def test_the_queue_lists_the_department_s_open_parts_most_urgent_first(hub: Hub,
     with hub.db.read() as session:
         assert [r.case_id for r in work.department_queue(session, actor=trade, now=utc_now()).rows] == [parallel_later]
         assert [r.case_id for r in work.department_queue(session, actor=tax, now=utc_now()).rows] == [
-            parallel_near, parallel_later]
+            parallel_near,
+            parallel_later,
+        ]
         paged = work.department_queue(session, actor=tax, now=utc_now(), page=2, page_size=1)
     assert (paged.total, paged.pages, paged.page, [r.case_id for r in paged.rows]) == (2, 2, 2, [parallel_later])
 
@@ -82,8 +100,9 @@ def test_a_case_without_a_promised_date_is_not_shown_as_a_stopped_clock(hub: Hub
     undated, suspended = _push_cases(hub, window, (ORDINARY_ITEM, None), (ORDINARY_ITEM, "2026-12-09"))
     civil = _actor(hub, "mz.clerk", rights.DEPARTMENT, "MZJ")
     with hub.db.write(feed=True) as session:
-        work.decide(session, actor=civil, case_id=suspended, decision="request_materials", missing="户口簿复印件",
-                    now=utc_now())
+        work.decide(
+            session, actor=civil, case_id=suspended, decision="request_materials", missing="户口簿复印件", now=utc_now()
+        )
     with hub.db.read() as session:
         queue = work.department_queue(session, actor=civil, now=utc_now())
         record = work.case_record(session, actor=civil, case_ref=undated, now=utc_now())
@@ -105,21 +124,33 @@ def test_a_department_decides_its_part_audited_and_published(hub: Hub, window: W
     cursor = hub.changes(window)["next_cursor"]
 
     with hub.db.write(feed=True) as session:
-        recorded = work.decide(session, actor=trade, case_id=case_id, decision="reject", reason="名称与他人重复",
-                               legal_basis="《企业名称登记管理规定》第九条", now=utc_now(), address="10.0.0.7")
+        recorded = work.decide(
+            session,
+            actor=trade,
+            case_id=case_id,
+            decision="reject",
+            reason="名称与他人重复",
+            legal_basis="《企业名称登记管理规定》第九条",
+            now=utc_now(),
+            address="10.0.0.7",
+        )
 
     assert recorded.status == "rejected"
     [change] = hub.changes(window, after=cursor)["changes"]
     assert change["kind"] == "case.decision"
     assert change["payload"]["note"] == "名称与他人重复（依据：《企业名称登记管理规定》第九条）"
     with hub.db.read() as session:
-        [entry] = [(e.actor, e.action, e.address, e.detail["decision"])
-                   for e in hub_audit.entries_for(session, entity="case", entity_id=case_id)]
+        [entry] = [
+            (e.actor, e.action, e.address, e.detail["decision"])
+            for e in hub_audit.entries_for(session, entity="case", entity_id=case_id)
+        ]
         record = work.case_record(session, actor=trade, case_ref=case_id, now=utc_now())
-    assert entry == (
-        "console:gs.clerk", "case.decided", "10.0.0.7", "reject")
-    assert [(p.department, p.status) for p in record.parts] == [("GSJ", "rejected"), ("ZJJ", "pending"),
-                                                                 ("SWJ", "pending")]
+    assert entry == ("console:gs.clerk", "case.decided", "10.0.0.7", "reject")
+    assert [(p.department, p.status) for p in record.parts] == [
+        ("GSJ", "rejected"),
+        ("ZJJ", "pending"),
+        ("SWJ", "pending"),
+    ]
     assert not record.may_decide
 
 
@@ -131,8 +162,9 @@ def test_a_refusal_needs_its_reason_and_legal_basis_and_a_request_its_list(hub: 
             work.decide(session, actor=civil, case_id=case_id, decision="reject", reason="不符合条件", now=utc_now())
         with pytest.raises(InvalidInput, match="materials"):
             work.decide(session, actor=civil, case_id=case_id, decision="request_materials", now=utc_now())
-        asked = work.decide(session, actor=civil, case_id=case_id, decision="request_materials",
-                            missing="户口簿复印件", now=utc_now())
+        asked = work.decide(
+            session, actor=civil, case_id=case_id, decision="request_materials", missing="户口簿复印件", now=utc_now()
+        )
     assert asked.status == "suspended"
     with hub.db.read() as session:
         assert session.get(Case, case_id).status == "suspended"
@@ -160,11 +192,15 @@ def test_another_department_can_neither_open_nor_decide_nor_note_a_case(hub: Hub
 
 
 def test_the_case_record_shows_materials_steps_and_notes_with_the_id_number_masked(
-        hub: Hub, window: Workstation) -> None:
+    hub: Hub, window: Workstation
+) -> None:
     events = EventFactory()
     resident = events.resident()
-    case = events.case(resident["entity_id"], item=ORDINARY_ITEM, materials=[
-        {"id": "m1", "code": "M1", "name": "身份证", "status": "received", "note": ""}])
+    case = events.case(
+        resident["entity_id"],
+        item=ORDINARY_ITEM,
+        materials=[{"id": "m1", "code": "M1", "name": "身份证", "status": "received", "note": ""}],
+    )
     assert {status for status, _ in hub.push_results(window, [resident, case])} == {"applied"}
     civil = _actor(hub, "mz.clerk", rights.DEPARTMENT, "MZJ")
     with hub.db.write(feed=True) as session:

@@ -25,13 +25,18 @@ def test_the_deciding_department_opens_a_page_and_the_opening_is_recorded(hub: H
     assert [(p.page_id, p.stored) for p in record.pages] == [(first["page_id"], True), (waiting["page_id"], False)]
     assert readings(hub) == []  # the case page lists, it does not read
 
-    page, read = hub.db.run_write(lambda session: department_work.read_scanned_page(
-        session, store, actor=CIVIL_STAFF, case_ref=case_id, page_id=first["page_id"], now=utc_now()))
+    page, read = hub.db.run_write(
+        lambda session: department_work.read_scanned_page(
+            session, store, actor=CIVIL_STAFF, case_ref=case_id, page_id=first["page_id"], now=utc_now()
+        )
+    )
     assert read == data and page.mime == "image/jpeg"
     assert readings(hub) == [("department", "MZJ", first["page_id"])]
     with hub.db.read() as session:
-        entries = [(e.actor, e.action, e.detail["page"]) for e in hub_audit.entries_for(session, entity="case",
-                                                                                          entity_id=case_id)]
+        entries = [
+            (e.actor, e.action, e.detail["page"])
+            for e in hub_audit.entries_for(session, entity="case", entity_id=case_id)
+        ]
     assert entries == [("console:mz", "case_page.read", first["page_id"])]
 
 
@@ -42,6 +47,9 @@ def test_the_supervision_office_sees_that_pages_exist_but_cannot_open_them(hub: 
         record = department_work.case_record(session, actor=SUPERVISOR_ACTOR, case_ref=case_id, now=utc_now())
     assert len(record.pages) == 2
     with pytest.raises(Forbidden):
-        hub.db.run_write(lambda session: department_work.read_scanned_page(
-            session, store, actor=SUPERVISOR_ACTOR, case_ref=case_id, page_id=first["page_id"], now=utc_now()))
+        hub.db.run_write(
+            lambda session: department_work.read_scanned_page(
+                session, store, actor=SUPERVISOR_ACTOR, case_ref=case_id, page_id=first["page_id"], now=utc_now()
+            )
+        )
     assert readings(hub) == []

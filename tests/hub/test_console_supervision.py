@@ -24,8 +24,16 @@ FIRST = "Harbour-Lamp-4821"
 
 def _actor(hub: Hub, login: str, role: str, department: str | None = None) -> rights.ConsoleActor:
     with hub.db.write() as session:
-        user = accounts.create_user(session, by=None, login=login, display_name=login.title(), role=role,
-                                    department_code=department, password=FIRST, now=utc_now())
+        user = accounts.create_user(
+            session,
+            by=None,
+            login=login,
+            display_name=login.title(),
+            role=role,
+            department_code=department,
+            password=FIRST,
+            now=utc_now(),
+        )
         return accounts.actor_of(user)
 
 
@@ -37,8 +45,11 @@ def window(hub: Hub) -> Workstation:
 
 @pytest.fixture
 def people(hub: Hub, window: Workstation) -> dict[str, rights.ConsoleActor]:
-    return {"supervisor": _actor(hub, "sup", rights.SUPERVISOR), "admin": _actor(hub, "admin", rights.ADMINISTRATOR),
-            "clerk": _actor(hub, "gs.clerk", rights.DEPARTMENT, "GSJ")}
+    return {
+        "supervisor": _actor(hub, "sup", rights.SUPERVISOR),
+        "admin": _actor(hub, "admin", rights.ADMINISTRATOR),
+        "clerk": _actor(hub, "gs.clerk", rights.DEPARTMENT, "GSJ"),
+    }
 
 
 def _day(offset: int) -> str:
@@ -46,7 +57,8 @@ def _day(offset: int) -> str:
 
 
 def test_cards_count_late_and_near_cases_by_center_department_and_item(
-        hub: Hub, window: Workstation, people: dict) -> None:
+    hub: Hub, window: Workstation, people: dict
+) -> None:
     events = EventFactory()
     resident = events.resident()
     late_parallel = events.case(resident["entity_id"], item="GS-003", promised_date=_day(-5))
@@ -55,8 +67,9 @@ def test_cards_count_late_and_near_cases_by_center_department_and_item(
     far = events.case(resident["entity_id"], item="MZ-002", promised_date=_day(40))
     assert {s for s, _ in hub.push_results(window, [resident, late_parallel, late_ordinary, near, far])} == {"applied"}
     with hub.db.write(feed=True) as session:  # trade's part is done: the case is no longer late for trade
-        department_work.decide(session, actor=people["clerk"], case_id=late_parallel["entity_id"], decision="approve",
-                               now=utc_now())
+        department_work.decide(
+            session, actor=people["clerk"], case_id=late_parallel["entity_id"], decision="approve", now=utc_now()
+        )
     supervisor = people["supervisor"]
 
     with hub.db.read() as session:
@@ -76,16 +89,19 @@ def test_cards_count_late_and_near_cases_by_center_department_and_item(
 
 
 def test_only_the_supervision_office_and_administrators_see_the_cards_and_the_voice(
-        hub: Hub, window: Workstation, people: dict) -> None:
+    hub: Hub, window: Workstation, people: dict
+) -> None:
     clerk = people["clerk"]
     with hub.db.read() as session:
-        for look in (lambda: time_cards.card_table(session, actor=clerk, now=utc_now()),
-                     lambda: time_cards.card_cases(session, actor=clerk, now=utc_now()),
-                     lambda: supervision.quality_summary(session, actor=clerk, now=utc_now()),
-                     lambda: supervision.complaints(session, actor=clerk, now=utc_now()),
-                     lambda: supervision.follow_ups(session, actor=clerk, now=utc_now()),
-                     lambda: supervision.rectifications(session, actor=clerk, now=utc_now()),
-                     lambda: supervision.refused(session, actor=clerk)):
+        for look in (
+            lambda: time_cards.card_table(session, actor=clerk, now=utc_now()),
+            lambda: time_cards.card_cases(session, actor=clerk, now=utc_now()),
+            lambda: supervision.quality_summary(session, actor=clerk, now=utc_now()),
+            lambda: supervision.complaints(session, actor=clerk, now=utc_now()),
+            lambda: supervision.follow_ups(session, actor=clerk, now=utc_now()),
+            lambda: supervision.rectifications(session, actor=clerk, now=utc_now()),
+            lambda: supervision.refused(session, actor=clerk),
+        ):
             with pytest.raises(Forbidden):
                 look()
         assert supervision.quality_summary(session, actor=people["admin"], now=utc_now()).open_complaints == 0
@@ -93,23 +109,63 @@ def test_only_the_supervision_office_and_administrators_see_the_cards_and_the_vo
 
 def _voice(events: EventFactory, window: Workstation) -> dict[str, Any]:
     complaint_id, follow_up_id, rating_id, task_id = new_uuid(), new_uuid(), new_uuid(), new_uuid()
-    complaint = events.event("complaint.received", "complaint", complaint_id, {
-        "id": complaint_id, "number": "TS-CH-01-2026-0001", "center": "CH", "window": window.window_id,
-        "operator": new_uuid(), "complainant_name": "周女士", "complainant_phone": "13900000000",
-        "about": {"window": window.window_id, "department": "MZJ"}, "facts": "态度生硬，身份证230902196210010496",
-        "owner": new_uuid(), "deadline": _day(-1), "received_at": events.clock.isoformat()})
-    rating = events.event("rating.given", "rating", rating_id, {
-        "id": rating_id, "center": "CH", "window": window.window_id, "operator": new_uuid(), "level": 1,
-        "reason": "排队久", "channel": "applicant_screen", "rated_at": events.clock.isoformat(), "case_id": None,
-        "item": "MZ-001", "follow_up": {"id": follow_up_id, "owner": new_uuid(), "deadline": _day(3)}})
-    task = events.event("rectification.set", "rectification", task_id, {
-        "id": task_id, "complaint_id": complaint_id, "center": "CH", "task": "培训", "unit": "综合窗口",
-        "responsible": "王晓燕", "deadline": _day(-2)})
+    complaint = events.event(
+        "complaint.received",
+        "complaint",
+        complaint_id,
+        {
+            "id": complaint_id,
+            "number": "TS-CH-01-2026-0001",
+            "center": "CH",
+            "window": window.window_id,
+            "operator": new_uuid(),
+            "complainant_name": "周女士",
+            "complainant_phone": "13900000000",
+            "about": {"window": window.window_id, "department": "MZJ"},
+            "facts": "态度生硬，身份证230902196210010496",
+            "owner": new_uuid(),
+            "deadline": _day(-1),
+            "received_at": events.clock.isoformat(),
+        },
+    )
+    rating = events.event(
+        "rating.given",
+        "rating",
+        rating_id,
+        {
+            "id": rating_id,
+            "center": "CH",
+            "window": window.window_id,
+            "operator": new_uuid(),
+            "level": 1,
+            "reason": "排队久",
+            "channel": "applicant_screen",
+            "rated_at": events.clock.isoformat(),
+            "case_id": None,
+            "item": "MZ-001",
+            "follow_up": {"id": follow_up_id, "owner": new_uuid(), "deadline": _day(3)},
+        },
+    )
+    task = events.event(
+        "rectification.set",
+        "rectification",
+        task_id,
+        {
+            "id": task_id,
+            "complaint_id": complaint_id,
+            "center": "CH",
+            "task": "培训",
+            "unit": "综合窗口",
+            "responsible": "王晓燕",
+            "deadline": _day(-2),
+        },
+    )
     return {"complaint": complaint, "rating": rating, "task": task, "follow_up_id": follow_up_id}
 
 
 def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_the_window(
-        hub: Hub, window: Workstation, people: dict) -> None:
+    hub: Hub, window: Workstation, people: dict
+) -> None:
     voice = _voice(EventFactory(), window)
     assert {s for s, _ in hub.push_results(window, [voice["complaint"], voice["rating"], voice["task"]])} == {"applied"}
     supervisor = people["supervisor"]
@@ -118,36 +174,56 @@ def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_
         [complaint] = supervision.complaints(session, actor=supervisor, now=utc_now()).rows
         [follow_up] = supervision.follow_ups(session, actor=supervisor, now=utc_now()).rows
         [task] = supervision.rectifications(session, actor=supervisor, now=utc_now()).rows
-    assert (summary.open_complaints, summary.overdue_complaints, summary.open_follow_ups, summary.overdue_follow_ups,
-            summary.open_rectifications, summary.overdue_rectifications) == (1, 1, 1, 0, 1, 1)
+    assert (
+        summary.open_complaints,
+        summary.overdue_complaints,
+        summary.open_follow_ups,
+        summary.overdue_follow_ups,
+        summary.open_rectifications,
+        summary.overdue_rectifications,
+    ) == (1, 1, 1, 0, 1, 1)
     assert complaint.overdue and "230902********0496" in complaint.facts and "196210010496" not in complaint.facts
     assert (follow_up.follow_up_id, follow_up.overdue, task.overdue) == (voice["follow_up_id"], False, True)
     cursor = hub.changes(window)["next_cursor"]
 
     with hub.db.write(feed=True) as session:
-        supervision.reply_to_complaint(session, actor=supervisor, complaint_id=complaint.id, reply="已约谈窗口负责人",
-                                       now=utc_now(), address="10.0.0.8")
-        supervision.record_follow_up_outcome(session, actor=supervisor, follow_up_id=follow_up.follow_up_id,
-                                             outcome="已回访，申请人满意", now=utc_now())
+        supervision.reply_to_complaint(
+            session,
+            actor=supervisor,
+            complaint_id=complaint.id,
+            reply="已约谈窗口负责人",
+            now=utc_now(),
+            address="10.0.0.8",
+        )
+        supervision.record_follow_up_outcome(
+            session, actor=supervisor, follow_up_id=follow_up.follow_up_id, outcome="已回访，申请人满意", now=utc_now()
+        )
     with hub.db.write(feed=True) as session, pytest.raises(Conflict):
-        supervision.reply_to_complaint(session, actor=supervisor, complaint_id=complaint.id, reply="again",
-                                       now=utc_now())
+        supervision.reply_to_complaint(
+            session, actor=supervisor, complaint_id=complaint.id, reply="again", now=utc_now()
+        )
     with hub.db.write(feed=True) as session, pytest.raises(Forbidden):
-        supervision.reply_to_complaint(session, actor=people["clerk"], complaint_id=complaint.id, reply="x",
-                                       now=utc_now())
+        supervision.reply_to_complaint(
+            session, actor=people["clerk"], complaint_id=complaint.id, reply="x", now=utc_now()
+        )
 
     changes = hub.changes(window, after=cursor)["changes"]
     assert [(c["kind"], c["payload"].get("by")) for c in changes] == [
-        ("complaint.reply", "Sup"), ("followup.outcome", "Sup")]
+        ("complaint.reply", "Sup"),
+        ("followup.outcome", "Sup"),
+    ]
     with hub.db.read() as session:
         actions = [(e.actor, e.action, e.entity_id) for e in hub_audit.recent(session, limit=2)]
         assert supervision.quality_summary(session, actor=supervisor, now=utc_now()).open_complaints == 0
-    assert actions == [("console:sup", "follow_up.outcome_recorded", follow_up.follow_up_id),
-                       ("console:sup", "complaint.replied", complaint.id)]
+    assert actions == [
+        ("console:sup", "follow_up.outcome_recorded", follow_up.follow_up_id),
+        ("console:sup", "complaint.replied", complaint.id),
+    ]
 
 
 def test_refused_changes_are_listed_and_only_an_administrator_answers_one_once(
-        hub: Hub, window: Workstation, people: dict, events: EventFactory) -> None:
+    hub: Hub, window: Workstation, people: dict, events: EventFactory
+) -> None:
     refused = events.status(new_uuid(), "start_review")  # a case the hub does not have
     [(status, _reason)] = hub.push_results(window, [refused])
     assert status == "rejected"
@@ -157,19 +233,29 @@ def test_refused_changes_are_listed_and_only_an_administrator_answers_one_once(
     assert [c.event_id for c in found.changes] == [refused["event_id"]] and answers == {}
 
     with hub.db.write() as session, pytest.raises(Forbidden):
-        supervision.answer_refused_change(session, actor=supervisor, event_id=refused["event_id"], answer="x",
-                                          now=utc_now())
+        supervision.answer_refused_change(
+            session, actor=supervisor, event_id=refused["event_id"], answer="x", now=utc_now()
+        )
     with hub.db.write() as session, pytest.raises(InvalidInput):
         supervision.answer_refused_change(session, actor=admin, event_id=refused["event_id"], answer=" ", now=utc_now())
     with hub.db.write() as session:
-        supervision.answer_refused_change(session, actor=admin, event_id=refused["event_id"],
-                                          answer="请重新受理该办件后再同步", now=utc_now(), address="10.0.0.9")
+        supervision.answer_refused_change(
+            session,
+            actor=admin,
+            event_id=refused["event_id"],
+            answer="请重新受理该办件后再同步",
+            now=utc_now(),
+            address="10.0.0.9",
+        )
     with hub.db.write() as session, pytest.raises(Conflict):
-        supervision.answer_refused_change(session, actor=admin, event_id=refused["event_id"], answer="again",
-                                          now=utc_now())
+        supervision.answer_refused_change(
+            session, actor=admin, event_id=refused["event_id"], answer="again", now=utc_now()
+        )
     with hub.db.read() as session:
         _found, answers = supervision.refused(session, actor=supervisor)
-        [entry] = [(e.actor, e.action, e.address) for e in
-                   hub_audit.entries_for(session, entity="pushed_event", entity_id=refused["event_id"])]
+        [entry] = [
+            (e.actor, e.action, e.address)
+            for e in hub_audit.entries_for(session, entity="pushed_event", entity_id=refused["event_id"])
+        ]
     assert (answers[refused["event_id"]].by, answers[refused["event_id"]].text) == ("Admin", "请重新受理该办件后再同步")
     assert entry == ("console:admin", "refused_change.answered", "10.0.0.9")

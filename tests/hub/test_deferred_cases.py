@@ -38,8 +38,12 @@ def _deferral(*codes: str, due: str = "2025-10-13") -> dict:
 
 
 def _arrival(events: EventFactory, case: dict, code: str) -> dict:
-    return events.event("case.material_arrived", "case", case["entity_id"],
-                        {"case_id": case["entity_id"], "material": code, "arrived_at": ACCEPTED_AT.isoformat()})
+    return events.event(
+        "case.material_arrived",
+        "case",
+        case["entity_id"],
+        {"case_id": case["entity_id"], "material": code, "arrived_at": ACCEPTED_AT.isoformat()},
+    )
 
 
 def test_materials_to_follow_reach_the_hub_and_their_arrival_is_recorded_once(
@@ -51,8 +55,9 @@ def test_materials_to_follow_reach_the_hub_and_their_arrival_is_recorded_once(
     batch = [resident, plain, deferred, _arrival(events, deferred, "M05")]
 
     first = hub.push_results(window, batch)
-    again = hub.push_results(window, [_arrival(events, deferred, "M05"), _arrival(events, deferred, "M01"),
-                                      _arrival(events, plain, "M05")])
+    again = hub.push_results(
+        window, [_arrival(events, deferred, "M05"), _arrival(events, deferred, "M01"), _arrival(events, plain, "M05")]
+    )
 
     assert [status for status, _reason in first] == ["applied"] * 4
     assert [status for status, _reason in again] == ["rejected"] * 3
@@ -60,21 +65,27 @@ def test_materials_to_follow_reach_the_hub_and_their_arrival_is_recorded_once(
     assert "not accepted without material M01" in again[1][1]
     assert "not accepted without material M05" in again[2][1]
     with hub.db.read() as session:
-        rows = {(r.material_code, r.due_date, r.arrived_at is not None)
-                for r in session.scalars(select(CaseDeferredMaterial))}
+        rows = {
+            (r.material_code, r.due_date, r.arrived_at is not None)
+            for r in session.scalars(select(CaseDeferredMaterial))
+        }
         report = city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31))
     assert rows == {("M05", dt.date(2025, 10, 13), True), ("M07", dt.date(2025, 10, 13), False)}
     assert (report.total.accepted, report.total.deferred_accepted) == (2, 1)
 
 
-@pytest.mark.parametrize(("deferral", "words"), [
-    ({"materials": ["M05"]}, "commitment_date is not an ISO date"),
-    (_deferral(), "must list material codes"),
-    (_deferral("M05", "M05"), "must list material codes"),
-    (_deferral("M05", due="2025-10-01"), "due before the case was accepted"),
-])
-def test_a_deferral_no_window_may_send_is_refused(hub: Hub, window: Workstation, events: EventFactory,
-                                                 deferral, words) -> None:
+@pytest.mark.parametrize(
+    ("deferral", "words"),
+    [
+        ({"materials": ["M05"]}, "commitment_date is not an ISO date"),
+        (_deferral(), "must list material codes"),
+        (_deferral("M05", "M05"), "must list material codes"),
+        (_deferral("M05", due="2025-10-01"), "due before the case was accepted"),
+    ],
+)
+def test_a_deferral_no_window_may_send_is_refused(
+    hub: Hub, window: Workstation, events: EventFactory, deferral, words
+) -> None:
     resident = events.resident()
     results = hub.push_results(window, [resident, events.case(resident["entity_id"], deferral=deferral)])
     assert results[0][0] == "applied" and results[1][0] == "rejected"

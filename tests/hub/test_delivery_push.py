@@ -23,8 +23,17 @@ def window(hub: Hub) -> Workstation:
 
 
 def _handover(**changes: Any) -> dict[str, Any]:
-    return {"mode": "window", "collector_name": "李四", "collector_id_masked": "230902********123X", "agent": True,
-            "power_of_attorney": "委托书", "read_from_card": True, "waybill": "", "locker_code": "", **changes}
+    return {
+        "mode": "window",
+        "collector_name": "李四",
+        "collector_id_masked": "230902********123X",
+        "agent": True,
+        "power_of_attorney": "委托书",
+        "read_from_card": True,
+        "waybill": "",
+        "locker_code": "",
+        **changes,
+    }
 
 
 def _to_completion(events: EventFactory, case_id: str) -> list[dict[str, Any]]:
@@ -40,27 +49,42 @@ def test_the_choice_and_the_handover_are_kept_without_personal_data(
     old = events.case(resident["entity_id"])  # a window from before the choice
     batch = [resident, posted, collected, old]
     batch += _to_completion(events, posted["entity_id"]) + _to_completion(events, collected["entity_id"])
-    batch += [events.status(posted["entity_id"], "deliver", handover=_handover(mode="post", waybill="EA123456789CN",
-                                                                               collector_id_masked="", agent=False,
-                                                                               read_from_card=False)),
-              events.status(collected["entity_id"], "deliver", handover=_handover())]
+    batch += [
+        events.status(
+            posted["entity_id"],
+            "deliver",
+            handover=_handover(
+                mode="post", waybill="EA123456789CN", collector_id_masked="", agent=False, read_from_card=False
+            ),
+        ),
+        events.status(collected["entity_id"], "deliver", handover=_handover()),
+    ]
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
     with hub.db.read() as session:
         choices = {row.case_id: (row.mode, row.address_masked) for row in session.scalars(select(CaseDelivery))}
-        handovers = {row.case_id: (row.mode, row.waybill, row.collector_id_masked, row.by_agent, row.read_from_card)
-                     for row in session.scalars(select(CaseHandover))}
-    assert choices == {posted["entity_id"]: ("post", "黑龙江省七台河市桃山区****"),
-                       collected["entity_id"]: ("window", "")}
-    assert handovers == {posted["entity_id"]: ("post", "EA123456789CN", "", False, False),
-                         collected["entity_id"]: ("window", "", "230902********123X", True, True)}
+        handovers = {
+            row.case_id: (row.mode, row.waybill, row.collector_id_masked, row.by_agent, row.read_from_card)
+            for row in session.scalars(select(CaseHandover))
+        }
+    assert choices == {
+        posted["entity_id"]: ("post", "黑龙江省七台河市桃山区****"),
+        collected["entity_id"]: ("window", ""),
+    }
+    assert handovers == {
+        posted["entity_id"]: ("post", "EA123456789CN", "", False, False),
+        collected["entity_id"]: ("window", "", "230902********123X", True, True),
+    }
 
 
-@pytest.mark.parametrize("delivery,handover,words", [
-    ({"mode": "drone"}, None, "drone"),
-    ({"mode": "post", "address": ""}, None, "address"),
-    (None, _handover(collector_id_masked="23090219800101123X"), "masked"),
-    (None, _handover(mode="post", waybill=""), "waybill"),
-])
+@pytest.mark.parametrize(
+    "delivery,handover,words",
+    [
+        ({"mode": "drone"}, None, "drone"),
+        ({"mode": "post", "address": ""}, None, "address"),
+        (None, _handover(collector_id_masked="23090219800101123X"), "masked"),
+        (None, _handover(mode="post", waybill=""), "waybill"),
+    ],
+)
 def test_a_damaged_choice_or_handover_is_refused(
     hub: Hub, window: Workstation, events: EventFactory, delivery, handover, words
 ) -> None:
@@ -68,8 +92,10 @@ def test_a_damaged_choice_or_handover_is_refused(
     case = events.case(resident["entity_id"], **({"delivery": delivery} if delivery else {}))
     batch = [resident, case]
     if handover is not None:
-        batch += [*_to_completion(events, case["entity_id"]),
-                  events.status(case["entity_id"], "deliver", handover=handover)]
+        batch += [
+            *_to_completion(events, case["entity_id"]),
+            events.status(case["entity_id"], "deliver", handover=handover),
+        ]
     results = hub.push_results(window, batch)
     status, reason = results[1] if delivery else results[-1]
     assert status == "rejected" and words in reason
@@ -94,8 +120,13 @@ def test_the_city_report_watches_the_delivery_deadline(hub: Hub, window: Worksta
     for case in (late, waiting):
         batch += _to_completion(events, case["entity_id"])
     events.clock = at("2025-10-22")
-    batch.append(events.status(late["entity_id"], "deliver", handover=_handover(mode="post", waybill="EA123456789CN",
-                                                                               collector_id_masked="")))
+    batch.append(
+        events.status(
+            late["entity_id"],
+            "deliver",
+            handover=_handover(mode="post", waybill="EA123456789CN", collector_id_masked=""),
+        )
+    )
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
     with hub.db.read() as session:
         total = report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31)))["total"]

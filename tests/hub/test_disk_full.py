@@ -72,7 +72,7 @@ def test_a_full_disk_stores_nothing_says_so_and_the_same_push_goes_through_later
 @pytest.mark.parametrize(
     ("original", "full"),
     [
-        (psycopg.errors.DiskFull("could not extend file \"base/16384/16385\": No space left on device"), True),
+        (psycopg.errors.DiskFull('could not extend file "base/16384/16385": No space left on device'), True),
         (psycopg.errors.SerializationFailure("could not serialize access"), False),
         (psycopg.errors.AdminShutdown("terminating connection"), False),
     ],

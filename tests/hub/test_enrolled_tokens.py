@@ -40,7 +40,10 @@ def test_enrolled_tokens_are_known_revoked_and_made_up_ones_are_not(hub: Hub) ->
 
     # Asked together at the first push: one read of the database serves them all.
     assert asyncio.run(ask(sha256_hex(first.token), sha256_hex(second.token), sha256_hex("made up"))) == [
-        True, True, False]
+        True,
+        True,
+        False,
+    ]
     assert len(reads) == 1
 
     with hub.db.write() as session:

@@ -25,7 +25,9 @@ def test_a_code_enrolls_one_workstation_once(hub: Hub) -> None:
     body = first.json()
     assert (body["center_code"], body["window_code"]) == ("JD03", "02")
     assert body["token"].startswith("wdw_")
-    whoami = hub.client.get(f"{API_PREFIX}/whoami", headers={**VERSION_HEADERS, "Authorization": f"Bearer {body['token']}"})
+    whoami = hub.client.get(
+        f"{API_PREFIX}/whoami", headers={**VERSION_HEADERS, "Authorization": f"Bearer {body['token']}"}
+    )
     assert whoami.json() == {"workstation_id": body["workstation_id"], "center_code": "JD03", "window_code": "02"}
     assert second.status_code == 409
     assert second.json()["error"]["code"] == "enrollment_code_used"
@@ -45,8 +47,11 @@ def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub) -> N
     installation = "inst-5f0e1c2a9b7d4e3f"
 
     def ask(installation_id: str):
-        return hub.client.post(f"{API_PREFIX}/enroll", headers=VERSION_HEADERS, json={
-            "code": code, "client_version": "0.1.0", "installation_id": installation_id})
+        return hub.client.post(
+            f"{API_PREFIX}/enroll",
+            headers=VERSION_HEADERS,
+            json={"code": code, "client_version": "0.1.0", "installation_id": installation_id},
+        )
 
     lost = ask(installation).json()  # committed at the hub, never seen by the window
     again = ask(installation)
@@ -54,8 +59,7 @@ def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub) -> N
 
     assert again.status_code == 200
     body = again.json()
-    assert (body["workstation_id"], body["center_code"], body["window_code"]) == (
-        lost["workstation_id"], "JD03", "02")
+    assert (body["workstation_id"], body["center_code"], body["window_code"]) == (lost["workstation_id"], "JD03", "02")
     assert body["token"] != lost["token"]
     assert _whoami(hub, body["token"]).status_code == 200
     assert _whoami(hub, lost["token"]).status_code == 401
@@ -72,11 +76,11 @@ def test_asking_again_is_refused_late_or_after_a_revocation_or_without_an_instal
     with hub.db.write() as session:
         first = enrollment.enroll(session, code=code, client_version="0.1.0", now=now, installation_id=installation)
     with hub.db.write() as session:  # within the hour: answered again
-        enrollment.enroll(session, code=code, client_version="0.1.0", now=now + enrollment.RETRY_WINDOW,
-                          installation_id=installation)
+        enrollment.enroll(
+            session, code=code, client_version="0.1.0", now=now + enrollment.RETRY_WINDOW, installation_id=installation
+        )
     refusals = []
-    for when, installation_id in ((now + enrollment.RETRY_WINDOW + dt.timedelta(seconds=1), installation),
-                                  (now, None)):
+    for when, installation_id in ((now + enrollment.RETRY_WINDOW + dt.timedelta(seconds=1), installation), (now, None)):
         try:
             with hub.db.write() as session:
                 enrollment.enroll(session, code=code, client_version="0.1.0", now=when, installation_id=installation_id)

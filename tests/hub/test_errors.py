@@ -54,7 +54,8 @@ def window(hub: Hub) -> Workstation:
 @pytest.mark.parametrize("label", MALFORMED_BODIES)
 def test_malformed_push_bodies_get_a_4xx_error_body(hub: Hub, window: Workstation, label: str) -> None:
     reply = hub.client.post(
-        f"{API_PREFIX}/push", content=MALFORMED_BODIES[label],
+        f"{API_PREFIX}/push",
+        content=MALFORMED_BODIES[label],
         headers={**window.headers, "Content-Type": "application/json"},
     )
     assert 400 <= reply.status_code < 500, (label, reply.status_code, reply.text[:200])
@@ -63,7 +64,12 @@ def test_malformed_push_bodies_get_a_4xx_error_body(hub: Hub, window: Workstatio
 
 
 def test_malformed_enrollment_and_query_parameters_get_4xx(hub: Hub, window: Workstation) -> None:
-    assert hub.client.post(f"{API_PREFIX}/enroll", content=b"{", headers={**VERSION_HEADERS, "Content-Type": "application/json"}).status_code == 400
+    assert (
+        hub.client.post(
+            f"{API_PREFIX}/enroll", content=b"{", headers={**VERSION_HEADERS, "Content-Type": "application/json"}
+        ).status_code
+        == 400
+    )
     assert hub.client.post(f"{API_PREFIX}/enroll", json={"code": 12}, headers=VERSION_HEADERS).status_code == 422
     _assert_error_body(hub.client.get(f"{API_PREFIX}/changes", params={"after": "x"}, headers=window.headers), 422)
     _assert_error_body(hub.client.get(f"{API_PREFIX}/changes", params={"after": -1}, headers=window.headers), 422)
@@ -79,7 +85,15 @@ def test_the_openapi_description_is_served(hub: Hub) -> None:
     for path in ("/health", "/enroll", "/whoami", "/push", "/changes", "/cases/{case_id}/decisions"):
         assert f"{API_PREFIX}{path}" in paths
     schemas = spec["components"]["schemas"]
-    for name in ("PushRequest", "PushReply", "ChangesReply", "EnrollRequest", "EnrollReply", "DecisionRequest", "ErrorBody"):
+    for name in (
+        "PushRequest",
+        "PushReply",
+        "ChangesReply",
+        "EnrollRequest",
+        "EnrollReply",
+        "DecisionRequest",
+        "ErrorBody",
+    ):
         assert name in schemas
     push = paths[f"{API_PREFIX}/push"]["post"]
     assert {"426", "401", "422", "503"} <= set(push["responses"])

@@ -60,15 +60,19 @@ def test_the_same_change_sent_again_is_a_duplicate_whatever_the_order_of_its_key
     reordered = {**case, "payload": dict(reversed(list(case["payload"].items())))}
     body = json.dumps({"events": [reordered]}, ensure_ascii=False)
     assert json.dumps(case["payload"], ensure_ascii=False) not in body  # the bytes differ
-    reply = hub.client.post(f"{API_PREFIX}/push", content=body.encode(),
-                            headers={**window.headers, "Content-Type": "application/json"})
+    reply = hub.client.post(
+        f"{API_PREFIX}/push", content=body.encode(), headers={**window.headers, "Content-Type": "application/json"}
+    )
     assert [r["status"] for r in reply.json()["results"]] == ["duplicate"]
     # Within one batch too: the second copy of an event is the first's duplicate, a changed one is not.
     fresh = events.resident()
     changed = copy.deepcopy(fresh)
     changed["payload"]["name"] = "李四"
     assert [s for s, _ in hub.push_results(window, [fresh, copy.deepcopy(fresh), changed])] == [
-        "applied", "duplicate", "rejected"]
+        "applied",
+        "duplicate",
+        "rejected",
+    ]
 
 
 def test_an_event_stored_before_content_hashes_is_compared_by_its_payload(

@@ -22,16 +22,24 @@ def _publish_days(hub: Hub, count: int) -> None:
     for offset in range(count):
         with hub.db.write(feed=True) as session:
             admin.publish_calendar_override(
-                session, day=start + dt.timedelta(days=offset), is_working_day=offset % 2 == 0,
-                note="", now=utc_now(),
+                session,
+                day=start + dt.timedelta(days=offset),
+                is_working_day=offset % 2 == 0,
+                note="",
+                now=utc_now(),
             )
 
 
 def _note(hub: Hub, center: str) -> int:
     with hub.db.write(feed=True) as session:
         return append_change(
-            session, kind=CHANGE_NOTE, entity="case", entity_id=f"case-of-{center}", center_code=center,
-            payload={"center": center}, now=utc_now(),
+            session,
+            kind=CHANGE_NOTE,
+            entity="case",
+            entity_id=f"case-of-{center}",
+            center_code=center,
+            payload={"center": center},
+            now=utc_now(),
         )
 
 
@@ -81,7 +89,9 @@ def test_a_workstation_sees_only_its_center_and_everyone_s_changes(hub: Hub) -> 
 
 def test_appending_outside_a_feed_transaction_is_refused(hub: Hub) -> None:
     with pytest.raises(RuntimeError, match="write\\(feed=True\\)"), hub.db.write() as session:
-        append_change(session, kind=CHANGE_NOTE, entity="case", entity_id="x", center_code="CH", payload={}, now=utc_now())
+        append_change(
+            session, kind=CHANGE_NOTE, entity="case", entity_id="x", center_code="CH", payload={}, now=utc_now()
+        )
 
 
 WRITERS = 4
@@ -106,8 +116,13 @@ def test_concurrent_appends_and_reads_never_skip_a_change(hub: Hub) -> None:
                 center = CENTERS[(writer + index) % len(CENTERS)]
                 with hub.db.write(feed=True) as session:
                     seq = append_change(
-                        session, kind=CHANGE_NOTE, entity="case", entity_id=f"{writer}-{index}",
-                        center_code=center, payload={"writer": writer, "index": index}, now=utc_now(),
+                        session,
+                        kind=CHANGE_NOTE,
+                        entity="case",
+                        entity_id=f"{writer}-{index}",
+                        center_code=center,
+                        payload={"writer": writer, "index": index},
+                        now=utc_now(),
                     )
                     time.sleep(rng.uniform(0, 0.004))
                 with appended_lock:

@@ -59,11 +59,28 @@ def _booked_visit(hub: Hub) -> str:
     hub.import_demo_catalog()
     now, tomorrow = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC), dt.date(2026, 12, 8)
     with hub.db.write() as session:
-        public_bookings.set_capacity(session, by=ConsoleActor("1", "admin", "Admin", ADMINISTRATOR),
-                                     center_code="JD01", item_code="MZ-002", day=tomorrow, half_day="am",
-                                     capacity=2, now=now)
-    return public_bookings.book(hub.db, center_code="JD01", item_code="MZ-002", day=tomorrow, half_day="am",
-                                name="王建国", phone="13800138000", id_number="", address="10.0.0.1", now=now)
+        public_bookings.set_capacity(
+            session,
+            by=ConsoleActor("1", "admin", "Admin", ADMINISTRATOR),
+            center_code="JD01",
+            item_code="MZ-002",
+            day=tomorrow,
+            half_day="am",
+            capacity=2,
+            now=now,
+        )
+    return public_bookings.book(
+        hub.db,
+        center_code="JD01",
+        item_code="MZ-002",
+        day=tomorrow,
+        half_day="am",
+        name="王建国",
+        phone="13800138000",
+        id_number="",
+        address="10.0.0.1",
+        now=now,
+    )
 
 
 def test_a_booking_s_status_reads_back_as_a_member_booked_then_cancelled(hub: Hub) -> None:
@@ -104,8 +121,14 @@ def test_a_center_kind_outside_the_set_is_refused_and_the_center_kept(hub: Hub) 
 def _operator(hub: Hub, role: str) -> str:
     hub.import_demo_catalog()
     with hub.db.write(feed=True) as session:
-        operator, _ = admin.publish_operator(session, login="li4", display_name="李四", center_code="CH", role=role,
-                                             now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC))
+        operator, _ = admin.publish_operator(
+            session,
+            login="li4",
+            display_name="李四",
+            center_code="CH",
+            role=role,
+            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        )
         return operator.id
 
 
@@ -129,9 +152,16 @@ def test_an_operator_role_outside_the_set_is_refused_and_the_operator_kept(hub: 
 def _console_user(hub: Hub, role: str) -> str:
     hub.import_demo_catalog()
     with hub.db.write() as session:
-        return console_accounts.create_user(session, by=None, login="mz.clerk", display_name="Clerk", role=role,
-                                            department_code="MZJ", password="Harbour-Lamp-4821",
-                                            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)).id
+        return console_accounts.create_user(
+            session,
+            by=None,
+            login="mz.clerk",
+            display_name="Clerk",
+            role=role,
+            department_code="MZJ",
+            password="Harbour-Lamp-4821",
+            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        ).id
 
 
 def test_a_console_account_s_role_reads_back_as_a_member(hub: Hub) -> None:
@@ -159,8 +189,12 @@ def _delivered_by_post(hub: Hub) -> str:
     resident = events.resident()
     case = events.case(resident["entity_id"], delivery={"mode": "post", "address": "哈尔滨市南岗区学府路 1 号"})
     case_id = case["entity_id"]
-    steps = [events.status(case_id, "start_review"), events.status(case_id, "approve"), events.status(case_id, "complete"),
-             events.status(case_id, "deliver", handover={"mode": "post", "waybill": "1234567890123"})]
+    steps = [
+        events.status(case_id, "start_review"),
+        events.status(case_id, "approve"),
+        events.status(case_id, "complete"),
+        events.status(case_id, "deliver", handover={"mode": "post", "waybill": "1234567890123"}),
+    ]
     assert {status for status, _ in hub.push_results(window, [resident, case, *steps])} == {"applied"}
     return case_id
 
@@ -191,16 +225,20 @@ def _parallel_case_decided_by_one_department(hub: Hub) -> str:
     case = events.case(resident["entity_id"], item="GS-003")
     assert {status for status, _ in hub.push_results(window, [resident, case])} == {"applied"}
     headers = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token('GSJ')}"}
-    answer = hub.client.post(f"{API_PREFIX}/cases/{case['entity_id']}/decisions", headers=headers,
-                             json={"decision": "approve", "department": "GSJ", "note": ""})
+    answer = hub.client.post(
+        f"{API_PREFIX}/cases/{case['entity_id']}/decisions",
+        headers=headers,
+        json={"decision": "approve", "department": "GSJ", "note": ""},
+    )
     assert answer.status_code == 200, answer.text
     return case["entity_id"]
 
 
 def _part_statuses(hub: Hub, case_id: str) -> dict[str, PartStatus]:
     with hub.db.read() as session:
-        return dict(session.execute(select(CasePart.department_code, CasePart.status)
-                                    .where(CasePart.case_id == case_id)).all())
+        return dict(
+            session.execute(select(CasePart.department_code, CasePart.status).where(CasePart.case_id == case_id)).all()
+        )
 
 
 def test_a_case_part_s_status_reads_back_as_a_member(hub: Hub) -> None:

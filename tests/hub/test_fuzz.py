@@ -57,8 +57,12 @@ from .conftest import EventFactory, Hub, Workstation, push_encoded_by_python
 EXAMPLES_PER_OPERATION = 20
 STEERED_BATCHES = 40
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES_PER_OPERATION, derandomize=True, deadline=None, database=None,
-    suppress_health_check=list(HealthCheck), print_blob=True,
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
 )
 STATUSES = {status.value for status in CaseStatus}
 
@@ -76,14 +80,19 @@ def fuzzed(hub: Hub, tmp_path) -> dict[str, Any]:
     # A fuzzed "after" names an event that never comes: answered (409) without the wait
     # a real workstation's batch gets for the one before it.
     settings_ = dataclasses.replace(
-        HubSettings.resolve(data_dir=tmp_path, database_url=hub.url, enroll_limit="100000/minute",
-                            bad_token_limit="100000/minute"),
+        HubSettings.resolve(
+            data_dir=tmp_path, database_url=hub.url, enroll_limit="100000/minute", bad_token_limit="100000/minute"
+        ),
         push_order_wait=0.0,
     )
     app = create_app(settings_, database=hub.db)
     return {
-        "app": app, "window": window, "factory": factory, "resident_id": resident["entity_id"],
-        "case_id": case["entity_id"], "staff": {**window.headers, "Authorization": f"Bearer {hub.staff_token('MZJ')}"},
+        "app": app,
+        "window": window,
+        "factory": factory,
+        "resident_id": resident["entity_id"],
+        "case_id": case["entity_id"],
+        "staff": {**window.headers, "Authorization": f"Bearer {hub.staff_token('MZJ')}"},
     }
 
 
@@ -116,48 +125,110 @@ def _run_schemathesis(fuzzed: dict[str, Any]) -> list[str]:
                 except Unsatisfiable:
                     # Nothing left to make invalid once the headers are fixed (health, whoami).
                     assert mode is GenerationMode.NEGATIVE, operation.label
-                    assert not (len(operation.query) or len(operation.path_parameters) or len(operation.body)), operation.label
+                    assert not (len(operation.query) or len(operation.path_parameters) or len(operation.body)), (
+                        operation.label
+                    )
     return labels
 
 
 # --- the steered fuzzer -----------------------------------------------------------------
 
 ODD_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=False),
-    st.text(max_size=60), st.text(alphabet="0123456789X-", min_size=1, max_size=50),
-    st.sampled_from(["", " ", "CH", "JD01", "CH-01", "JD01-01", "MZ-002", "XX-999", "2026-02-30T10:00:00",
-                     "2026-11-25T10:00:00+08:00", "0" * 64, "f" * 65, "CH-20261125-01-0000",
-                     "GZ-CH-20261125-01-0001", "BY-JD01-20261125-01-0001", "230902196210010496",
-                     "230902196210010495", "91350100M000100Y43", "approve", "start_review", "王建国",
-                     # What neither database can compare: a NUL (PostgreSQL), a lone surrogate.
-                     "CH\x00", "\ud83d"]),
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=60),
+    st.text(alphabet="0123456789X-", min_size=1, max_size=50),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "CH",
+            "JD01",
+            "CH-01",
+            "JD01-01",
+            "MZ-002",
+            "XX-999",
+            "2026-02-30T10:00:00",
+            "2026-11-25T10:00:00+08:00",
+            "0" * 64,
+            "f" * 65,
+            "CH-20261125-01-0000",
+            "GZ-CH-20261125-01-0001",
+            "BY-JD01-20261125-01-0001",
+            "230902196210010496",
+            "230902196210010495",
+            "91350100M000100Y43",
+            "approve",
+            "start_review",
+            "王建国",
+            # What neither database can compare: a NUL (PostgreSQL), a lone surrogate.
+            "CH\x00",
+            "\ud83d",
+        ]
+    ),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 
 
 def _templates(factory: EventFactory, resident_id: str, case_id: str) -> dict[str, Callable[[], dict[str, Any]]]:
     """Valid events of every kind the hub projects, made fresh for each draw."""
+
     def window_record(kind: str, entity: str, series: str) -> dict[str, Any]:
         record_id = new_uuid()
-        return factory.event(kind, entity, record_id, {
-            "id": record_id, "number": f"{series}-CH-20261125-01-{factory.seq + 1:04d}", "center": "CH",
-            "window": "CH-01", "item": "MZ-002", "applicant": {"kind": "resident", "id": resident_id},
-            "created_at": factory.clock.isoformat(), "reason": "不属于本机关职权范围", "legal_basis": "第三十二条",
-        })
+        return factory.event(
+            kind,
+            entity,
+            record_id,
+            {
+                "id": record_id,
+                "number": f"{series}-CH-20261125-01-{factory.seq + 1:04d}",
+                "center": "CH",
+                "window": "CH-01",
+                "item": "MZ-002",
+                "applicant": {"kind": "resident", "id": resident_id},
+                "created_at": factory.clock.isoformat(),
+                "reason": "不属于本机关职权范围",
+                "legal_basis": "第三十二条",
+            },
+        )
 
     def organisation() -> dict[str, Any]:
         org_id = new_uuid()
-        return factory.event("organisation.registered", "organisation", org_id, {
-            "id": org_id, "credit_code": "91350100M000100Y43", "name": "某某公司", "center": "CH",
-        })
+        return factory.event(
+            "organisation.registered",
+            "organisation",
+            org_id,
+            {
+                "id": org_id,
+                "credit_code": "91350100M000100Y43",
+                "name": "某某公司",
+                "center": "CH",
+            },
+        )
 
     def audit() -> dict[str, Any]:
         entry_id = new_uuid()
-        return factory.event("audit.entry", "audit", entry_id, {
-            "id": entry_id, "seq": factory.seq + 1, "at": factory.clock.isoformat(), "operator_id": None,
-            "workstation": "CH-01", "action": "case.view", "entity": "case", "entity_id": case_id,
-            "detail": {"number": "CH-20261125-01-0001"}, "prev_hash": "0" * 64, "hash": "a" * 64,
-        })
+        return factory.event(
+            "audit.entry",
+            "audit",
+            entry_id,
+            {
+                "id": entry_id,
+                "seq": factory.seq + 1,
+                "at": factory.clock.isoformat(),
+                "operator_id": None,
+                "workstation": "CH-01",
+                "action": "case.view",
+                "entity": "case",
+                "entity_id": case_id,
+                "detail": {"number": "CH-20261125-01-0001"},
+                "prev_hash": "0" * 64,
+                "hash": "a" * 64,
+            },
+        )
 
     return {
         "resident.registered": factory.resident,
@@ -246,12 +317,16 @@ def garbage(hub: Hub) -> list[str]:
         for o in session.scalars(select(Organisation)):
             if not _valid_credit_code(o.credit_code) or not o.name.strip():
                 found.append(f"organisation {o.id}")
-        for series, model in ((DocumentSeries.CASE, Case), (DocumentSeries.NOTIFICATION, Notification),
-                              (DocumentSeries.REFUSAL, Refusal)):
+        for series, model in (
+            (DocumentSeries.CASE, Case),
+            (DocumentSeries.NOTIFICATION, Notification),
+            (DocumentSeries.REFUSAL, Refusal),
+        ):
             for row in session.scalars(select(model)):
                 number = row.case_number if model is Case else row.number
                 if not (
-                    _canonical_number(number, series, row.center_code) and row.item_code in items
+                    _canonical_number(number, series, row.center_code)
+                    and row.item_code in items
                     and windows.get(row.window_id) == row.center_code
                     and applicants.get(row.applicant_kind, {}).get(row.applicant_id) == row.center_code
                     and (model is not Case or row.status in STATUSES)
@@ -261,8 +336,12 @@ def garbage(hub: Hub) -> list[str]:
             if step.to_status not in STATUSES or (step.from_status or "accepted") not in STATUSES:
                 found.append(f"case event {step.seq}")
         for entry in session.scalars(select(AuditRecord)):
-            if not (HASH.match(entry.hash) and HASH.match(entry.prev_hash) and entry.window_id in windows
-                    and isinstance(entry.detail, dict)):
+            if not (
+                HASH.match(entry.hash)
+                and HASH.match(entry.prev_hash)
+                and entry.window_id in windows
+                and isinstance(entry.detail, dict)
+            ):
                 found.append(f"audit entry {entry.entry_id}")
         for event in session.scalars(select(PushedEvent)):
             if event.status not in ("applied", "rejected") or (event.status == "rejected") != bool(event.reason):
@@ -277,8 +356,12 @@ def test_no_fuzzed_request_gets_a_server_error_or_stores_garbage(hub: Hub, fuzze
     labels = _run_schemathesis(fuzzed)
     _run_steered(hub, fuzzed)
 
-    assert {f"POST {API_PREFIX}/push", f"GET {API_PREFIX}/changes", f"POST {API_PREFIX}/enroll",
-            f"POST {API_PREFIX}/cases/{{case_id}}/decisions"} <= set(labels)
+    assert {
+        f"POST {API_PREFIX}/push",
+        f"GET {API_PREFIX}/changes",
+        f"POST {API_PREFIX}/enroll",
+        f"POST {API_PREFIX}/cases/{{case_id}}/decisions",
+    } <= set(labels)
     assert garbage(hub) == []
     with hub.db.read() as session:  # the fuzzers did reach the rules, not only the validation
         assert session.scalar(select(PushedEvent.event_id).where(PushedEvent.status == "applied").offset(2).limit(1))
@@ -289,6 +372,7 @@ def test_the_garbage_check_can_fail(hub: Hub, fuzzed: dict[str, Any]) -> None:
     with hub.db.write() as session:
         case = session.get(Case, fuzzed["case_id"])
         case.case_number = "CH-01-0002-abcdef"
-        session.add(Resident(id=new_uuid(), id_number="123", name="x", center_code="CH",
-                             received_at=dt.datetime.now(dt.UTC)))
+        session.add(
+            Resident(id=new_uuid(), id_number="123", name="x", center_code="CH", received_at=dt.datetime.now(dt.UTC))
+        )
     assert len(garbage(hub)) == 2

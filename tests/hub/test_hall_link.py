@@ -21,23 +21,60 @@ def _token(hub, center: str) -> str:
 
 
 def _read(hub, token: str, day: dt.date = TOMORROW):
-    return hub.client.get(f"{API_PREFIX}/hall/bookings", params={"day": day.isoformat()},
-                          headers={"Authorization": f"Bearer {token}"})
+    return hub.client.get(
+        f"{API_PREFIX}/hall/bookings", params={"day": day.isoformat()}, headers={"Authorization": f"Bearer {token}"}
+    )
 
 
 def test_a_hall_token_reads_its_own_centers_bookings_of_a_day_masked(hub) -> None:
     hub.import_demo_catalog()
     with hub.db.write() as session:
         for center in ("JD01", "JD02"):
-            bookings.set_capacity(session, by=ADMIN, center_code=center, item_code="MZ-002", day=TOMORROW,
-                                  half_day="am", capacity=3, now=NOW)
-    mine = bookings.book(hub.db, center_code="JD01", item_code="MZ-002", day=TOMORROW, half_day="am",
-                         name="王建国", phone="13800138000", id_number="230902196210010496", address="a", now=NOW)
-    cancelled = bookings.book(hub.db, center_code="JD01", item_code="MZ-002", day=TOMORROW, half_day="am",
-                              name="李四", phone="13900139000", address="b", now=NOW)
+            bookings.set_capacity(
+                session,
+                by=ADMIN,
+                center_code=center,
+                item_code="MZ-002",
+                day=TOMORROW,
+                half_day="am",
+                capacity=3,
+                now=NOW,
+            )
+    mine = bookings.book(
+        hub.db,
+        center_code="JD01",
+        item_code="MZ-002",
+        day=TOMORROW,
+        half_day="am",
+        name="王建国",
+        phone="13800138000",
+        id_number="230902196210010496",
+        address="a",
+        now=NOW,
+    )
+    cancelled = bookings.book(
+        hub.db,
+        center_code="JD01",
+        item_code="MZ-002",
+        day=TOMORROW,
+        half_day="am",
+        name="李四",
+        phone="13900139000",
+        address="b",
+        now=NOW,
+    )
     bookings.cancel(hub.db, code=cancelled, now=NOW)
-    bookings.book(hub.db, center_code="JD02", item_code="MZ-002", day=TOMORROW, half_day="am", name="赵五",
-                  phone="13700137000", address="c", now=NOW)
+    bookings.book(
+        hub.db,
+        center_code="JD02",
+        item_code="MZ-002",
+        day=TOMORROW,
+        half_day="am",
+        name="赵五",
+        phone="13700137000",
+        address="c",
+        now=NOW,
+    )
     token = _token(hub, "JD01")
 
     answer = _read(hub, token)
@@ -45,7 +82,8 @@ def test_a_hall_token_reads_its_own_centers_bookings_of_a_day_masked(hub) -> Non
     body = answer.json()
     assert body["center"] == "JD01"
     assert sorted((b["code"], b["name"], b["status"]) for b in body["bookings"]) == sorted(
-        [(mine, "王*国", "booked"), (cancelled, "李*", "cancelled")])
+        [(mine, "王*国", "booked"), (cancelled, "李*", "cancelled")]
+    )
     assert "13800138000" not in answer.text and "230902196210010496" not in answer.text
     assert _read(hub, token, TOMORROW + dt.timedelta(days=1)).json()["bookings"] == []
 

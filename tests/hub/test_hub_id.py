@@ -19,15 +19,17 @@ def test_every_reply_names_the_hub_and_the_enrollment_reply_too(hub: Hub) -> Non
 
     hub.import_demo_catalog()
     code = hub.enrollment_code()
-    enrolled = hub.client.post(f"{API_PREFIX}/enroll", json={"code": code, "client_version": "0.1.0"},
-                               headers=VERSION_HEADERS)
+    enrolled = hub.client.post(
+        f"{API_PREFIX}/enroll", json={"code": code, "client_version": "0.1.0"}, headers=VERSION_HEADERS
+    )
     assert enrolled.status_code == 200 and enrolled.json()["hub_id"] == hub_id
     replies = [
         enrolled,
         first,
         hub.client.get(f"{API_PREFIX}/health"),
-        hub.client.post(f"{API_PREFIX}/push", json={"events": []},
-                         headers={**VERSION_HEADERS, "Authorization": "Bearer wrong"}),
+        hub.client.post(
+            f"{API_PREFIX}/push", json={"events": []}, headers={**VERSION_HEADERS, "Authorization": "Bearer wrong"}
+        ),
         hub.client.get(f"{API_PREFIX}/no-such-route"),
     ]
     assert [reply.headers.get(HEADER_HUB_ID) for reply in replies] == [hub_id] * len(replies)

@@ -16,7 +16,7 @@ from windowdesk.storage import models as m
 from .conftest import EventFactory, Hub
 from .test_window_events_reach_the_hub import _a_day_at_the_window
 
-FORMULA = "=HYPERLINK(\"http://x\")"
+FORMULA = '=HYPERLINK("http://x")'
 ESCAPE = "\x1b[31mCH"
 
 
@@ -43,6 +43,7 @@ def _payload(**values):
 def _entity_id(value: str):
     def change(event: dict) -> None:
         event["entity_id"] = event["payload"]["id"] = value
+
     return change
 
 
@@ -54,27 +55,47 @@ def test_malformed_identifiers_reject_their_event_alone_and_are_not_repeated(
     by_kind = {event["kind"]: event for event in real_outbox}
     resident, case, receipt = by_kind["resident.registered"], by_kind["case.accepted"], by_kind["payment.received"]
     rating_id = new_uuid()
-    rating = events.event("rating.given", "rating", rating_id, {
-        "id": rating_id, "center": "CH", "window": "CH-01", "operator": new_uuid(), "level": 2, "reason": "",
-        "channel": "applicant_screen", "rated_at": events.clock.isoformat(), "case_id": None, "item": "MZ-001",
-        "follow_up": {"id": FORMULA, "owner": new_uuid(), "deadline": "2026-12-03"}})
+    rating = events.event(
+        "rating.given",
+        "rating",
+        rating_id,
+        {
+            "id": rating_id,
+            "center": "CH",
+            "window": "CH-01",
+            "operator": new_uuid(),
+            "level": 2,
+            "reason": "",
+            "channel": "applicant_screen",
+            "rated_at": events.clock.isoformat(),
+            "case_id": None,
+            "item": "MZ-001",
+            "follow_up": {"id": FORMULA, "owner": new_uuid(), "deadline": "2026-12-03"},
+        },
+    )
     malformed = {
         "a record id that is no UUID": (_copy(resident, _entity_id(FORMULA)), "entity_id is not a UUID"),
         "an upper-case UUID": (_copy(resident, _entity_id(new_uuid().upper())), "entity_id is not a UUID"),
         "an applicant id that is no UUID": (
-            _copy(case, _payload(applicant={"kind": "resident", "id": FORMULA})), "applicant must be"),
+            _copy(case, _payload(applicant={"kind": "resident", "id": FORMULA})),
+            "applicant must be",
+        ),
         "a case number that is no case number": (_copy(case, _payload(number=FORMULA)), "not a well-formed number"),
         "a center code with an escape sequence": (_copy(case, _payload(center=ESCAPE)), "center is not a center code"),
         "a window id that is no window id": (_copy(case, _payload(window=FORMULA[:12])), "window is not a window id"),
         "a follow-up id that is no UUID": (rating, "follow_up must be"),
         "a receipt number that is no receipt number": (
-            _copy(receipt, _payload(number=FORMULA)), "number is not a receipt number"),
+            _copy(receipt, _payload(number=FORMULA)),
+            "number is not a receipt number",
+        ),
     }
     batch = [*real_outbox, *(event for event, _ in malformed.values())]
 
     results = hub.push_results(window, batch)
 
     assert [status for status, _ in results[: len(real_outbox)]] == ["applied"] * len(real_outbox)
-    for (name, (_event, expected)), (status, reason) in zip(malformed.items(), results[len(real_outbox):], strict=False):
+    for (name, (_event, expected)), (status, reason) in zip(
+        malformed.items(), results[len(real_outbox) :], strict=False
+    ):
         assert status == "rejected" and expected in reason, name
         assert "HYPERLINK" not in reason and "\x1b" not in reason, name

@@ -15,9 +15,7 @@ CHINESE = {"Accept-Language": "zh-CN"}
 
 
 def _push(hub, workstation, events, language: dict[str, str]) -> list[dict]:
-    reply = hub.client.post(
-        f"{API_PREFIX}/push", json={"events": events}, headers={**workstation.headers, **language}
-    )
+    reply = hub.client.post(f"{API_PREFIX}/push", json={"events": events}, headers={**workstation.headers, **language})
     assert reply.status_code == 200, reply.text
     return reply.json()["results"]
 
@@ -45,8 +43,11 @@ def test_the_language_a_window_asks_for(header, language) -> None:
 
 
 def test_words_inside_a_message_follow_its_language() -> None:
-    text = Text(N_("The {kind} {record_id} is not on the hub: the event creating it never arrived."),
-                kind=Text(N_("inquiry")), record_id="0193")
+    text = Text(
+        N_("The {kind} {record_id} is not on the hub: the event creating it never arrived."),
+        kind=Text(N_("inquiry")),
+        record_id="0193",
+    )
     assert text.render() == "The inquiry 0193 is not on the hub: the event creating it never arrived."
     assert text.render("zh_CN") == "咨询 0193 不在市级平台上：创建它的变更一直没有送达。"
 
@@ -81,7 +82,8 @@ def test_without_the_header_reasons_are_in_english(hub, events) -> None:
     resident = events.resident()
     case = events.case(resident["entity_id"], item="XX-999")
     assert hub.push_results(workstation, [resident, case])[1] == (
-        "rejected", "Item XX-999 is not in any service catalog the hub has published."
+        "rejected",
+        "Item XX-999 is not in any service catalog the hub has published.",
     )
 
 
@@ -105,7 +107,8 @@ def test_refusals_are_in_the_windows_language(hub) -> None:
     )
     assert unknown.status_code == 401
     assert unknown.json()["error"] == {
-        "code": "unauthorized", "title": "未登录市级平台",
+        "code": "unauthorized",
+        "title": "未登录市级平台",
         "message": "市级平台不认识本工作站的令牌。请向管理员申请新的注册码，重新注册本工作站。",
     }
     too_old = hub.client.get(
@@ -128,9 +131,7 @@ def test_a_wrong_center_batch_is_refused_in_the_windows_language(hub, events) ->
     hub.import_demo_catalog()
     workstation = hub.enroll()
     other = events.resident(center="JD")
-    reply = hub.client.post(
-        f"{API_PREFIX}/push", json={"events": [other]}, headers={**workstation.headers, **CHINESE}
-    )
+    reply = hub.client.post(f"{API_PREFIX}/push", json={"events": [other]}, headers={**workstation.headers, **CHINESE})
     assert reply.status_code == 403
     assert reply.json()["error"]["message"].startswith("本工作站注册在中心 CH，却发送了中心 JD 的业务。")
 

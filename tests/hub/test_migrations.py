@@ -68,11 +68,23 @@ def test_0006_keeps_the_operators_of_work_pushed_before_it(hub: Hub) -> None:
     named = events.case(resident["entity_id"], operator=operator)
     unnamed = events.case(resident["entity_id"], operator=12345)
     notice_id = new_uuid()
-    notice = events.event("notification.given", "notification", notice_id, {
-        "id": notice_id, "number": "GZ-CH-20261125-01-0001", "center": "CH", "window": "CH-01", "operator": operator,
-        "item": "MZ-002", "applicant": {"kind": "resident", "id": resident["entity_id"]},
-        "created_at": events.clock.isoformat(), "reason": "材料不全", "legal_basis": "第三十二条",
-    })
+    notice = events.event(
+        "notification.given",
+        "notification",
+        notice_id,
+        {
+            "id": notice_id,
+            "number": "GZ-CH-20261125-01-0001",
+            "center": "CH",
+            "window": "CH-01",
+            "operator": operator,
+            "item": "MZ-002",
+            "applicant": {"kind": "resident", "id": resident["entity_id"]},
+            "created_at": events.clock.isoformat(),
+            "reason": "材料不全",
+            "legal_basis": "第三十二条",
+        },
+    )
     assert {status for status, _ in hub.push_results(window, [resident, named, unnamed, notice])} == {"applied"}
 
     engine = create_engine(hub.url, poolclass=NullPool)

@@ -75,6 +75,6 @@ def test_a_days_money_is_kept_and_damaged_copies_are_rejected_with_reasons(hub, 
     assert results[-1] == ("applied", "")
     expected = [reason for _, reason in (*RECEIPT_DAMAGE.values(), *DAY_CLOSE_DAMAGE.values())]
     for (status, reason), part, label in zip(
-        results[len(outbox):-1], expected, [*RECEIPT_DAMAGE, *DAY_CLOSE_DAMAGE], strict=True
+        results[len(outbox) : -1], expected, [*RECEIPT_DAMAGE, *DAY_CLOSE_DAMAGE], strict=True
     ):
         assert status == "rejected" and part in reason, (label, reason)

@@ -41,8 +41,14 @@ def _id(first17: str = "11010519491231002") -> str:
 
 
 def _values(**changes: str) -> dict[str, str]:
-    return {"applicant_name": "王建国", "id_number": _id(), "phone": "138 0013 8000", "hardship": "疾病",
-            "since": "2026-11-30", **changes}
+    return {
+        "applicant_name": "王建国",
+        "id_number": _id(),
+        "phone": "138 0013 8000",
+        "hardship": "疾病",
+        "since": "2026-11-30",
+        **changes,
+    }
 
 
 def _photo(colour: str = "white", *, exif: bool = True) -> bytes:
@@ -77,10 +83,16 @@ def files(hub) -> ApplicationFiles:
 
 
 def _submit(hub, files, *, values=None, uploads=None, address="10.0.0.1", now=NOW, center="CH"):
-    return applications.submit(hub.db, files, item_code=ITEM, center_code=center,
-                               values=values if values is not None else _values(),
-                               uploads=uploads if uploads is not None else [Upload("M01", "id.jpg", _photo())],
-                               address=address, now=now)
+    return applications.submit(
+        hub.db,
+        files,
+        item_code=ITEM,
+        center_code=center,
+        values=values if values is not None else _values(),
+        uploads=uploads if uploads is not None else [Upload("M01", "id.jpg", _photo())],
+        address=address,
+        now=now,
+    )
 
 
 def _stored(hub, files) -> tuple[int, int, list[str]]:
@@ -96,8 +108,14 @@ def test_an_application_is_sealed_its_pages_made_safe_and_opened_with_its_code(c
     with catalog_hub.db.read() as session:
         row = session.get(OnlineApplication, sent.application_id)
         row = (row.sealed, row.status, row.round, row.center_code)
-        pages = [(p.id, p.material_code, p.position) for p in session.scalars(select(OnlineApplicationPage).order_by(
-            OnlineApplicationPage.material_code, OnlineApplicationPage.position))]
+        pages = [
+            (p.id, p.material_code, p.position)
+            for p in session.scalars(
+                select(OnlineApplicationPage).order_by(
+                    OnlineApplicationPage.material_code, OnlineApplicationPage.position
+                )
+            )
+        ]
     sealed, status, round_, center = row
     # Nothing the resident typed is in the clear, in the row or in the page files.
     assert _id().encode() not in sealed and "王建国".encode() not in sealed
@@ -116,44 +134,59 @@ def test_an_application_is_sealed_its_pages_made_safe_and_opened_with_its_code(c
 
     wrong = applications.look_up(catalog_hub.db, number=sent.number, code="ACDEFGHJ", address="10.0.0.9", now=NOW)
     assert wrong.outcome == applications.WRONG and wrong.tries_left == 4
-    found = applications.look_up(catalog_hub.db, number=sent.number.lower(), code=sent.code.lower(),
-                                 address="10.0.0.9", now=NOW)
+    found = applications.look_up(
+        catalog_hub.db, number=sent.number.lower(), code=sent.code.lower(), address="10.0.0.9", now=NOW
+    )
     assert found.outcome == applications.FOUND and found.application_id == sent.application_id
-    view = applications.open_application(catalog_hub.db, files, application_id=sent.application_id,
-                                         reader="resident", now=NOW)
+    view = applications.open_application(
+        catalog_hub.db, files, application_id=sent.application_id, reader="resident", now=NOW
+    )
     assert view.values["id_number"] == _id() and view.values["phone"] == "13800138000"
     assert view.pages == {"M01": 1, "M03": 2}
     with catalog_hub.db.read() as session:
-        actions = [e.action for e in session.scalars(select(HubAuditEntry).where(
-            HubAuditEntry.entity_id == sent.application_id))]
+        actions = [
+            e.action
+            for e in session.scalars(select(HubAuditEntry).where(HubAuditEntry.entity_id == sent.application_id))
+        ]
     assert actions == ["application.submitted", "application.read"]
 
 
 def test_five_wrong_codes_lock_the_number_and_an_unknown_number_counts_the_same(catalog_hub, files) -> None:
     sent = _submit(catalog_hub, files)
     for left in (4, 3, 2, 1):
-        tried = applications.look_up(catalog_hub.db, number=sent.number, code="ACDEFGHJ", address=f"10.1.0.{left}",
-                                     now=NOW)
+        tried = applications.look_up(
+            catalog_hub.db, number=sent.number, code="ACDEFGHJ", address=f"10.1.0.{left}", now=NOW
+        )
         assert tried.tries_left == left
-    assert applications.look_up(catalog_hub.db, number=sent.number, code="ACDEFGHJ", address="10.1.0.9",
-                                now=NOW).outcome == applications.LOCKED
+    assert (
+        applications.look_up(catalog_hub.db, number=sent.number, code="ACDEFGHJ", address="10.1.0.9", now=NOW).outcome
+        == applications.LOCKED
+    )
     # Locked even for the right code, until the window has passed.
-    assert applications.look_up(catalog_hub.db, number=sent.number, code=sent.code, address="10.1.0.9",
-                                now=NOW).outcome == applications.LOCKED
+    assert (
+        applications.look_up(catalog_hub.db, number=sent.number, code=sent.code, address="10.1.0.9", now=NOW).outcome
+        == applications.LOCKED
+    )
     later = NOW + applications.LOOKUP_WINDOW + dt.timedelta(seconds=1)
-    assert applications.look_up(catalog_hub.db, number=sent.number, code=sent.code, address="10.1.0.9",
-                                now=later).outcome == applications.FOUND
-    unknown = applications.look_up(catalog_hub.db, number="SQ-20261207-XXXXXX", code=sent.code, address="10.2.0.1",
-                                   now=NOW)
+    assert (
+        applications.look_up(catalog_hub.db, number=sent.number, code=sent.code, address="10.1.0.9", now=later).outcome
+        == applications.FOUND
+    )
+    unknown = applications.look_up(
+        catalog_hub.db, number="SQ-20261207-XXXXXX", code=sent.code, address="10.2.0.1", now=NOW
+    )
     assert unknown.outcome == applications.WRONG and unknown.tries_left == 4
 
 
-@pytest.mark.parametrize(("upload", "words"), [
-    (Upload("M01", "photo.jpg", b"MZ\x90\x00" + b"\x00" * 4096), "is not a photo"),  # a renamed executable
-    (Upload("M01", "scan.pdf", b"%PDF-1.7\n" + b"this is no pdf" * 100), "cannot be read as one"),
-    (Upload("M01", "huge.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_FILE_BYTES), "larger than"),
-    (Upload("M99", "x.jpg", _photo()), "does not ask for"),
-])
+@pytest.mark.parametrize(
+    ("upload", "words"),
+    [
+        (Upload("M01", "photo.jpg", b"MZ\x90\x00" + b"\x00" * 4096), "is not a photo"),  # a renamed executable
+        (Upload("M01", "scan.pdf", b"%PDF-1.7\n" + b"this is no pdf" * 100), "cannot be read as one"),
+        (Upload("M01", "huge.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_FILE_BYTES), "larger than"),
+        (Upload("M99", "x.jpg", _photo()), "does not ask for"),
+    ],
+)
 def test_a_bad_file_refuses_the_whole_application_and_nothing_is_stored(catalog_hub, files, upload, words) -> None:
     with pytest.raises(applications.ApplicationRefused) as refused:
         _submit(catalog_hub, files, uploads=[Upload("M02", "book.jpg", _photo()), upload])
@@ -171,8 +204,16 @@ def test_fields_are_checked_with_the_windows_validators_every_one_at_once(catalo
         _submit(catalog_hub, files, center="NOPE")
     assert refused.value.message == applications.NO_CENTER
     with pytest.raises(applications.ApplicationRefused):
-        applications.submit(catalog_hub.db, files, item_code="MZ-001", center_code="CH", values={}, uploads=[],
-                            address="10.0.0.1", now=NOW)
+        applications.submit(
+            catalog_hub.db,
+            files,
+            item_code="MZ-001",
+            center_code="CH",
+            values={},
+            uploads=[],
+            address="10.0.0.1",
+            now=NOW,
+        )
 
 
 def test_submissions_are_limited_per_applicant_and_per_address(catalog_hub, files) -> None:
@@ -182,11 +223,11 @@ def test_submissions_are_limited_per_applicant_and_per_address(catalog_hub, file
         _submit(catalog_hub, files, address="10.3.0.99", uploads=[])
     assert refused.value.message == applications.APPLICANT_LIMIT
     for n in range(applications.MAX_PER_ADDRESS_PER_DAY - 1):  # 10.3.0.0 sent one above
-        _submit(catalog_hub, files, values=_values(id_number=_id(f"1101051949123{n:04d}")), uploads=[],
-                address="10.3.0.0")
+        _submit(
+            catalog_hub, files, values=_values(id_number=_id(f"1101051949123{n:04d}")), uploads=[], address="10.3.0.0"
+        )
     with pytest.raises(applications.ApplicationRefused) as refused:
-        _submit(catalog_hub, files, values=_values(id_number=_id("11010519800101999")), uploads=[],
-                address="10.3.0.0")
+        _submit(catalog_hub, files, values=_values(id_number=_id("11010519800101999")), uploads=[], address="10.3.0.0")
     assert refused.value.message == applications.ADDRESS_LIMIT
     # A day later the same applicant may apply again.
     _submit(catalog_hub, files, address="10.3.0.50", uploads=[], now=NOW + dt.timedelta(days=1, minutes=1))
@@ -194,28 +235,41 @@ def test_submissions_are_limited_per_applicant_and_per_address(catalog_hub, file
 
 def _return(hub, application_id: str, items: list[dict]) -> None:
     with hub.db.write() as session:
-        session.execute(update(OnlineApplication).where(OnlineApplication.id == application_id)
-                        .values(status=applications.RETURNED, returned=items))
+        session.execute(
+            update(OnlineApplication)
+            .where(OnlineApplication.id == application_id)
+            .values(status=applications.RETURNED, returned=items)
+        )
 
 
 def test_only_a_returned_application_is_corrected_and_sent_again(catalog_hub, files) -> None:
     sent = _submit(catalog_hub, files)
     with pytest.raises(applications.ApplicationRefused):
-        applications.resubmit(catalog_hub.db, files, application_id=sent.application_id, values={}, uploads=[],
-                              now=NOW)
+        applications.resubmit(catalog_hub.db, files, application_id=sent.application_id, values={}, uploads=[], now=NOW)
     _return(catalog_hub, sent.application_id, [{"material": "M03", "kind": "missing", "text": ""}])
     later = NOW + dt.timedelta(hours=3)
-    view = applications.resubmit(catalog_hub.db, files, application_id=sent.application_id,
-                                 values={"id_number": "", "phone": "13900139000"},
-                                 uploads=[Upload("M03", "form.jpg", _photo("grey"))], now=later)
+    view = applications.resubmit(
+        catalog_hub.db,
+        files,
+        application_id=sent.application_id,
+        values={"id_number": "", "phone": "13900139000"},
+        uploads=[Upload("M03", "form.jpg", _photo("grey"))],
+        now=later,
+    )
     assert view.status == applications.SUBMITTED and view.round == 2
     assert view.values["id_number"] == _id() and view.values["phone"] == "13900139000"  # empty keeps
     assert view.pages == {"M01": 1, "M03": 1}
     # A bad file on re-submission: refused, nothing added, the application still returned.
     _return(catalog_hub, sent.application_id, [{"material": "M04", "kind": "missing", "text": ""}])
     with pytest.raises(applications.ApplicationRefused):
-        applications.resubmit(catalog_hub.db, files, application_id=sent.application_id, values={},
-                              uploads=[Upload("M04", "a.pdf", b"%PDF-junk")], now=later)
+        applications.resubmit(
+            catalog_hub.db,
+            files,
+            application_id=sent.application_id,
+            values={},
+            uploads=[Upload("M04", "a.pdf", b"%PDF-junk")],
+            now=later,
+        )
     with catalog_hub.db.read() as session:
         assert session.get(OnlineApplication, sent.application_id).status == applications.RETURNED
         assert len(session.scalars(select(OnlineApplicationPage)).all()) == 2
@@ -226,10 +280,16 @@ def test_applications_never_completed_are_purged_with_their_pages(catalog_hub, f
     kept = _submit(catalog_hub, files, address="10.4.0.2", values=_values(id_number=_id("11010519800101888")))
     done = _submit(catalog_hub, files, address="10.4.0.3", values=_values(id_number=_id("11010519800101777")))
     with catalog_hub.db.write() as session:
-        session.execute(update(OnlineApplication).where(OnlineApplication.id == done.application_id)
-                        .values(status=applications.COMPLETED))
-        session.execute(update(OnlineApplication).where(OnlineApplication.id == kept.application_id)
-                        .values(updated_at=NOW + dt.timedelta(days=30)))
+        session.execute(
+            update(OnlineApplication)
+            .where(OnlineApplication.id == done.application_id)
+            .values(status=applications.COMPLETED)
+        )
+        session.execute(
+            update(OnlineApplication)
+            .where(OnlineApplication.id == kept.application_id)
+            .values(updated_at=NOW + dt.timedelta(days=30))
+        )
     orphan = files.root / "never-committed"
     orphan.mkdir()
     (orphan / "page").write_bytes(b"x")
@@ -238,8 +298,12 @@ def test_applications_never_completed_are_purged_with_their_pages(catalog_hub, f
     assert files.folders() == sorted([kept.application_id, done.application_id])
     with catalog_hub.db.read() as session:
         assert session.get(OnlineApplication, old.application_id) is None
-        assert session.scalar(select(OnlineApplicationPage).where(
-            OnlineApplicationPage.application_id == old.application_id)) is None
+        assert (
+            session.scalar(
+                select(OnlineApplicationPage).where(OnlineApplicationPage.application_id == old.application_id)
+            )
+            is None
+        )
     assert applications.purge(catalog_hub.db, files, now=at, keep_days=10) == 1  # the configurable period
 
 
@@ -247,8 +311,10 @@ def test_applications_never_completed_are_purged_with_their_pages(catalog_hub, f
 
 
 def _form_fields(page_text: str) -> dict[str, str]:
-    return {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1),
-            "human_token": re.search(r'name="human_token" value="([^"]+)"', page_text).group(1)}
+    return {
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1),
+        "human_token": re.search(r'name="human_token" value="([^"]+)"', page_text).group(1),
+    }
 
 
 def test_the_public_form_applies_and_refuses_a_body_too_large_unread(catalog_hub) -> None:
@@ -259,8 +325,12 @@ def test_the_public_form_applies_and_refuses_a_body_too_large_unread(catalog_hub
     form = client.get(f"/apply/{ITEM}")
     assert form.status_code == 200 and "身份证号码" in form.text and 'name="file_M01"' in form.text
     hidden = _form_fields(form.text)
-    data = {**hidden, "human_answer": answer_for(catalog_hub.data_dir, hidden["human_token"]), "center": "CH",
-            **{f"f_{k}": v for k, v in _values().items()}}
+    data = {
+        **hidden,
+        "human_answer": answer_for(catalog_hub.data_dir, hidden["human_token"]),
+        "center": "CH",
+        **{f"f_{k}": v for k, v in _values().items()},
+    }
     sent = client.post(f"/apply/{ITEM}", data=data, files=[("file_M01", ("id.jpg", _photo(), "image/jpeg"))])
     assert sent.status_code == 200, sent.text
     number = re.search(r'id="application-number">([^<]+)<', sent.text).group(1)
@@ -270,13 +340,23 @@ def test_the_public_form_applies_and_refuses_a_body_too_large_unread(catalog_hub
 
     client.cookies.clear()
     find = client.get("/application")
-    opened = client.post("/application", data={"csrf_token": _form_fields(find.text + 'name="human_token" value="x"')[
-        "csrf_token"], "number": number, "query_code": code}, follow_redirects=False)
+    opened = client.post(
+        "/application",
+        data={
+            "csrf_token": _form_fields(find.text + 'name="human_token" value="x"')["csrf_token"],
+            "number": number,
+            "query_code": code,
+        },
+        follow_redirects=False,
+    )
     assert opened.status_code == 303 and opened.headers["location"] == "/application/view"
 
     # A 200 MB upload is answered from its declared length, with a page, before a byte is read.
-    too_large = client.post(f"/apply/{ITEM}", content=b"x" * 10, headers={
-        "content-type": "multipart/form-data; boundary=x", "content-length": str(200 * 1024 * 1024)})
+    too_large = client.post(
+        f"/apply/{ITEM}",
+        content=b"x" * 10,
+        headers={"content-type": "multipart/form-data; boundary=x", "content-length": str(200 * 1024 * 1024)},
+    )
     assert too_large.status_code == 413 and "text/html" in too_large.headers["content-type"]
     assert "MB" in too_large.text and "未保存任何内容" in too_large.text  # in the page's language (zh_CN by default)
     with catalog_hub.db.read() as session:
@@ -309,14 +389,25 @@ def test_only_the_items_department_reads_an_application_and_every_reading_is_rec
     page = client.get(f"{API_PREFIX}/applications/{sent.application_id}/pages/{pages[1]['page_id']}", headers=own)
     assert page.status_code == 200 and page.headers["content-type"] == "image/jpeg"
     assert hashlib.sha256(page.content).hexdigest() == pages[1]["sha256"]
-    assert client.get(f"{API_PREFIX}/applications/{sent.application_id}/pages/{pages[1]['page_id']}",
-                      headers=other).status_code == 404
+    assert (
+        client.get(
+            f"{API_PREFIX}/applications/{sent.application_id}/pages/{pages[1]['page_id']}", headers=other
+        ).status_code
+        == 404
+    )
     assert client.get(f"{API_PREFIX}/applications/{sent.application_id}", headers=VERSION_HEADERS).status_code == 401
     with catalog_hub.db.read() as session:
-        readings = [(e.actor, e.action) for e in session.scalars(select(HubAuditEntry).where(
-            HubAuditEntry.entity_id == sent.application_id).order_by(HubAuditEntry.seq))]
-    assert readings == [("resident", "application.submitted"), ("department:MZJ", "application.read"),
-                        ("department:MZJ", "application.page_read")]
+        readings = [
+            (e.actor, e.action)
+            for e in session.scalars(
+                select(HubAuditEntry).where(HubAuditEntry.entity_id == sent.application_id).order_by(HubAuditEntry.seq)
+            )
+        ]
+    assert readings == [
+        ("resident", "application.submitted"),
+        ("department:MZJ", "application.read"),
+        ("department:MZJ", "application.page_read"),
+    ]
     # A page whose file is gone (a hub restored without it) is answered in words, not with an error.
     (files.root / sent.application_id / pages[0]["page_id"]).unlink()
     gone = client.get(f"{API_PREFIX}/applications/{sent.application_id}/pages/{pages[0]['page_id']}", headers=own)
@@ -327,21 +418,33 @@ def test_the_public_only_process_bounds_what_a_form_sends_too(catalog_hub) -> No
     settings = HubSettings.resolve(data_dir=catalog_hub.data_dir, database_url=catalog_hub.url)
     with TestClient(create_public_app(settings, database=catalog_hub.db)) as public:
         assert public.get(f"/apply/{ITEM}").status_code == 200
-        too_large = public.post(f"/apply/{ITEM}", content=b"x" * 10, headers={
-            "content-type": "multipart/form-data; boundary=x", "content-length": str(200 * 1024 * 1024)})
+        too_large = public.post(
+            f"/apply/{ITEM}",
+            content=b"x" * 10,
+            headers={"content-type": "multipart/form-data; boundary=x", "content-length": str(200 * 1024 * 1024)},
+        )
         assert too_large.status_code == 413 and "未保存任何内容" in too_large.text
         # The other public forms keep their small cap there as on the full hub.
-        assert public.post("/status", content=b"x" * 10, headers={
-            "content-type": "application/x-www-form-urlencoded", "content-length": str(1024 * 1024)}
-        ).status_code == 413
+        assert (
+            public.post(
+                "/status",
+                content=b"x" * 10,
+                headers={"content-type": "application/x-www-form-urlencoded", "content-length": str(1024 * 1024)},
+            ).status_code
+            == 413
+        )
 
 
 def test_an_application_accepted_for_the_visit_offers_the_booking_where_the_center_books_it(catalog_hub) -> None:
     client = catalog_hub.client
     form = client.get(f"/apply/{ITEM}")
     hidden = _form_fields(form.text)
-    data = {**hidden, "human_answer": answer_for(catalog_hub.data_dir, hidden["human_token"]), "center": "CH",
-            **{f"f_{k}": v for k, v in _values().items()}}
+    data = {
+        **hidden,
+        "human_answer": answer_for(catalog_hub.data_dir, hidden["human_token"]),
+        "center": "CH",
+        **{f"f_{k}": v for k, v in _values().items()},
+    }
     sent = client.post(f"/apply/{ITEM}", data=data, files=[("file_M01", ("id.jpg", _photo(), "image/jpeg"))])
     assert sent.status_code == 200, sent.text
     with catalog_hub.db.write() as session:  # the window's pre-review (tests/sync, tests/web) accepted it
@@ -351,12 +454,28 @@ def test_an_application_accepted_for_the_visit_offers_the_booking_where_the_cent
 
     tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
     with catalog_hub.db.write() as session:
-        bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code=ITEM, day=tomorrow, half_day="am",
-                              capacity=5, now=dt.datetime.now(dt.UTC))
+        bookings.set_capacity(
+            session,
+            by=ADMIN,
+            center_code="JD01",
+            item_code=ITEM,
+            day=tomorrow,
+            half_day="am",
+            capacity=5,
+            now=dt.datetime.now(dt.UTC),
+        )
     assert 'id="book-visit"' not in client.get("/application/view").text  # another center books it
     with catalog_hub.db.write() as session:
-        bookings.set_capacity(session, by=ADMIN, center_code="CH", item_code=ITEM, day=tomorrow, half_day="am",
-                              capacity=5, now=dt.datetime.now(dt.UTC))
+        bookings.set_capacity(
+            session,
+            by=ADMIN,
+            center_code="CH",
+            item_code=ITEM,
+            day=tomorrow,
+            half_day="am",
+            capacity=5,
+            now=dt.datetime.now(dt.UTC),
+        )
     page = client.get("/application/view").text
     assert f'id="book-visit" class="button" href="/book?center=CH&amp;item={ITEM}"' in page
     booking_form = client.get(f"/book?center=CH&item={ITEM}").text

@@ -27,8 +27,9 @@ def _late_case(hub: Hub) -> None:
     window = hub.enroll("CH", "01")
     events = EventFactory(clock=utc_now() - dt.timedelta(days=20))
     resident = events.resident()
-    late = events.case(resident["entity_id"], item="MZ-002",
-                       promised_date=(utc_now().date() - dt.timedelta(days=1)).isoformat())
+    late = events.case(
+        resident["entity_id"], item="MZ-002", promised_date=(utc_now().date() - dt.timedelta(days=1)).isoformat()
+    )
     assert {status for status, _ in hub.push_results(window, [resident, late])} == {"applied"}
 
 
@@ -48,14 +49,18 @@ def _plans_joining_figures(session: Session, work: Callable[[Session], object]) 
         event.remove(connection, "before_cursor_execute", seen)
     assert sent
     if connection.dialect.name == "sqlite":
-        return ["\n".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters))
-                for sql, parameters in sent]
+        return [
+            "\n".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters))
+            for sql, parameters in sent
+        ]
     # A test database holds few rows, so scans would be planned anyway; with them ruled
     # out, the planner shows which index it takes where the data is large.
     connection.execute(text("SET LOCAL enable_seqscan = off"))
     connection.execute(text("SET LOCAL enable_bitmapscan = off"))
-    return ["\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}", parameters))
-            for sql, parameters in sent]
+    return [
+        "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}", parameters))
+        for sql, parameters in sent
+    ]
 
 
 def _assert_unfinished_figures_read(session: Session, plans: list[str]) -> None:
@@ -70,6 +75,7 @@ def _assert_unfinished_figures_read(session: Session, plans: list[str]) -> None:
 def test_the_cards_read_the_due_days_of_unfinished_cases(hub: Hub) -> None:
     _late_case(hub)
     for by in time_cards.GROUPINGS:
+
         def cards(s: Session, by: str = by) -> object:
             return time_cards.card_table(s, actor=SUPERVISOR_ACTOR, now=utc_now(), by=by)
 
@@ -77,14 +83,22 @@ def test_the_cards_read_the_due_days_of_unfinished_cases(hub: Hub) -> None:
             _assert_unfinished_figures_read(session, _plans_joining_figures(session, cards))
             session.rollback()
     with hub.db.write() as session:
-        _assert_unfinished_figures_read(session, _plans_joining_figures(
-            session, lambda s: time_cards.card_cases(s, actor=SUPERVISOR_ACTOR, now=utc_now(), light="red")))
+        _assert_unfinished_figures_read(
+            session,
+            _plans_joining_figures(
+                session, lambda s: time_cards.card_cases(s, actor=SUPERVISOR_ACTOR, now=utc_now(), light="red")
+            ),
+        )
         session.rollback()
 
 
 def test_the_queue_reads_the_due_days_of_unfinished_cases(hub: Hub) -> None:
     _late_case(hub)
     with hub.db.write() as session:
-        _assert_unfinished_figures_read(session, _plans_joining_figures(
-            session, lambda s: department_work.department_queue(s, actor=CIVIL_AFFAIRS, now=utc_now())))
+        _assert_unfinished_figures_read(
+            session,
+            _plans_joining_figures(
+                session, lambda s: department_work.department_queue(s, actor=CIVIL_AFFAIRS, now=utc_now())
+            ),
+        )
         session.rollback()

@@ -52,8 +52,9 @@ def _everything_stored(hub: Hub) -> str:
 def test_a_first_password_is_published_as_a_slow_hash_only(
     hub: Hub, window: Workstation, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = _run(hub, capsys, "create-operator", "zhangsan", "--name", "张三", "--center", "CH",
-                        "--password", FIRST_PASSWORD)
+    code, out, _ = _run(
+        hub, capsys, "create-operator", "zhangsan", "--name", "张三", "--center", "CH", "--password", FIRST_PASSWORD
+    )
 
     assert code == 0 and "must change it at the first login" in out
     [upsert] = _upserts(hub, window)
@@ -84,10 +85,21 @@ def test_weak_passwords_are_refused_and_nothing_is_published(
 ) -> None:
     # The window's rules, shared (domain/passwords.py): the list of common passwords, the
     # login, the center's code, sequences and keyboard walks.
-    for weak in ("short1", "onlyletters", "12345678", "zhangsan2026", "Aa123456", "woaini1314", "12345678a",
-                 "CH-2026-river", "1qaz2wsx3edc", "Wang19880512"):
-        code, out, err = _run(hub, capsys, "create-operator", "zhangsan", "--name", "张三", "--center", "CH",
-                              "--password", weak)
+    for weak in (
+        "short1",
+        "onlyletters",
+        "12345678",
+        "zhangsan2026",
+        "Aa123456",
+        "woaini1314",
+        "12345678a",
+        "CH-2026-river",
+        "1qaz2wsx3edc",
+        "Wang19880512",
+    ):
+        code, out, err = _run(
+            hub, capsys, "create-operator", "zhangsan", "--name", "张三", "--center", "CH", "--password", weak
+        )
         assert code == 2 and "too weak" in err and out == ""
     assert _upserts(hub, window) == []
     code, _, err = _run(hub, capsys, "set-password", "nobody", "--password", RESET_PASSWORD)
@@ -114,8 +126,11 @@ def _apply_operator_changes(hub: Hub, window: Workstation, db, after: int = 0) -
     changes = [c for c in _upserts(hub, window) if c["seq"] > after]
     with db.write() as session:
         for change in changes:
-            apply_change(session, FeedChange(change["seq"], change["kind"], change["entity"], change["entity_id"],
-                                             change["payload"]), now=utc_now())
+            apply_change(
+                session,
+                FeedChange(change["seq"], change["kind"], change["entity"], change["entity_id"], change["payload"]),
+                now=utc_now(),
+            )
     return max([after, *(c["seq"] for c in changes)])
 
 
@@ -139,4 +154,8 @@ def test_the_window_verifies_the_hub_s_password_offline_and_keeps_its_own_change
     _apply_operator_changes(hub, window, demo.db, after=cursor)
     with demo.db.read() as session:
         operator = session.scalar(select(m.Operator).where(m.Operator.login == "zhangsan"))
-        assert (operator.display_name, operator.password_hash, operator.must_change_password) == ("张三丰", own_hash, False)
+        assert (operator.display_name, operator.password_hash, operator.must_change_password) == (
+            "张三丰",
+            own_hash,
+            False,
+        )

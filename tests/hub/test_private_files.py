@@ -28,8 +28,13 @@ def _mode(path: Path) -> int:
 def _hub(*args: str, umask: int = LOOSE_UMASK) -> str:
     """``windowdesk-hub`` as its own process, started with ``umask``."""
     finished = subprocess.run(
-        [*hub_command(), *args], capture_output=True, text=True, env=child_env(LANGUAGE="en"),
-        preexec_fn=lambda: os.umask(umask), timeout=120, check=False,
+        [*hub_command(), *args],
+        capture_output=True,
+        text=True,
+        env=child_env(LANGUAGE="en"),
+        preexec_fn=lambda: os.umask(umask),
+        timeout=120,
+        check=False,
     )
     assert finished.returncode == 0, finished.stderr
     return finished.stdout
@@ -40,7 +45,8 @@ def _everything_under(folder: Path) -> list[Path]:
 
 
 def test_a_new_hub_and_its_backups_are_private_to_its_user_whatever_the_umask(
-        hub: Hub, backend: str, tmp_path: Path) -> None:
+    hub: Hub, backend: str, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "new-hub"
     url_args = [] if backend == "sqlite" else ["--database-url", hub.url]
     _hub("migrate", "--data-dir", str(data_dir), *url_args)
@@ -57,8 +63,11 @@ def test_a_new_hub_and_its_backups_are_private_to_its_user_whatever_the_umask(
         assert {"hub.sqlite3", "hub.sqlite3-serving.lock"} <= names
         assert any(name.startswith("hub-replaced-") for name in names)  # what the restore replaced
     assert [path.name for path in written if path.name.startswith("hub-2")]  # the backups
-    loose = {str(path.relative_to(tmp_path)): oct(_mode(path)) for path in written
-             if _mode(path) != (0o700 if path.is_dir() else 0o600)}
+    loose = {
+        str(path.relative_to(tmp_path)): oct(_mode(path))
+        for path in written
+        if _mode(path) != (0o700 if path.is_dir() else 0o600)
+    }
     assert loose == {}
     assert _mode(elsewhere.parent) == 0o700  # folders made for a backup too
 
@@ -89,8 +98,13 @@ def test_the_database_is_private_even_when_made_without_the_command_line(tmp_pat
         os.umask(previous)
     made = tmp_path / "made"
     assert {str(path.relative_to(tmp_path)): oct(_mode(path)) for path in _everything_under(made)} == {
-        "made": "0o700", "made/here": "0o700", "made/here/hub.sqlite3": "0o600",
+        "made": "0o700",
+        "made/here": "0o700",
+        "made/here/hub.sqlite3": "0o600",
         "made/here/hub.sqlite3-writer.lock": "0o600",
-        **{f"made/here/hub.sqlite3{suffix}": "0o600" for suffix in ("-wal", "-shm")
-           if (made / "here" / f"hub.sqlite3{suffix}").exists()},
+        **{
+            f"made/here/hub.sqlite3{suffix}": "0o600"
+            for suffix in ("-wal", "-shm")
+            if (made / "here" / f"hub.sqlite3{suffix}").exists()
+        },
     }

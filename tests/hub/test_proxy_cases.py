@@ -46,7 +46,10 @@ def test_a_proxy_case_reaches_the_hub_with_its_agent_and_is_counted_apart(
     with hub.db.read() as session:
         [row] = session.scalars(select(CaseProxy)).all()
         assert (row.case_id, row.agent_resident_id, row.power_of_attorney_date) == (
-            by_agent["entity_id"], agent["entity_id"], dt.date(2025, 10, 8))
+            by_agent["entity_id"],
+            agent["entity_id"],
+            dt.date(2025, 10, 8),
+        )
         assert session.get(Case, in_person["entity_id"]) is not None
         report = city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31), by="center")
     assert (report.total.accepted, report.total.proxy_accepted) == (2, 1)
@@ -87,11 +90,26 @@ def _record(events: EventFactory, kind: str, prefix: str, applicant_id: str, n: 
     from windowdesk.domain.uuid7 import new_uuid
 
     record_id = new_uuid()
-    return events.event(f"{kind}.given", kind, record_id, {
-        "id": record_id, "number": f"{prefix}-CH-20251009-01-000{n}", "center": "CH", "window": "CH-01",
-        "operator": new_uuid(), "item": "LB-002", "applicant": {"kind": "resident", "id": applicant_id},
-        "created_at": ACCEPTED_AT.isoformat(), "note": "", "entries": [], "reason": "不属于受理范围",
-        "legal_basis": "第三十二条", **more})
+    return events.event(
+        f"{kind}.given",
+        kind,
+        record_id,
+        {
+            "id": record_id,
+            "number": f"{prefix}-CH-20251009-01-000{n}",
+            "center": "CH",
+            "window": "CH-01",
+            "operator": new_uuid(),
+            "item": "LB-002",
+            "applicant": {"kind": "resident", "id": applicant_id},
+            "created_at": ACCEPTED_AT.isoformat(),
+            "note": "",
+            "entries": [],
+            "reason": "不属于受理范围",
+            "legal_basis": "第三十二条",
+            **more,
+        },
+    )
 
 
 def test_a_notification_and_a_refusal_given_to_an_agent_keep_the_agent_at_the_hub(
@@ -104,8 +122,9 @@ def test_a_notification_and_a_refusal_given_to_an_agent_keep_the_agent_at_the_hu
     refusal = _record(events, "refusal", "BY", principal["entity_id"], 1, proxy=_proxy(agent["entity_id"]))
     in_person = _record(events, "notification", "GZ", principal["entity_id"], 2)
     self_agent = _record(events, "refusal", "BY", principal["entity_id"], 2, proxy=_proxy(principal["entity_id"]))
-    signed_later = _record(events, "notification", "GZ", principal["entity_id"], 3,
-                           proxy=_proxy(agent["entity_id"], signed="2025-10-11"))
+    signed_later = _record(
+        events, "notification", "GZ", principal["entity_id"], 3, proxy=_proxy(agent["entity_id"], signed="2025-10-11")
+    )
 
     results = hub.push_results(window, [principal, agent, notice, refusal, in_person, self_agent, signed_later])
 
@@ -115,9 +134,13 @@ def test_a_notification_and_a_refusal_given_to_an_agent_keep_the_agent_at_the_hu
     assert "dated after it was given" in results[-1][1] and "notification" in results[-1][1]
     assert "case" not in results[-2][1] + results[-1][1]
     with hub.db.read() as session:
-        agents = {row.number: (row.agent_resident_id, row.power_of_attorney_date)
-                  for model in (Notification, Refusal) for row in session.scalars(select(model))}
+        agents = {
+            row.number: (row.agent_resident_id, row.power_of_attorney_date)
+            for model in (Notification, Refusal)
+            for row in session.scalars(select(model))
+        }
     assert agents == {
         notice["payload"]["number"]: (agent["entity_id"], dt.date(2025, 10, 8)),
         refusal["payload"]["number"]: (agent["entity_id"], dt.date(2025, 10, 8)),
-        in_person["payload"]["number"]: (None, None)}
+        in_person["payload"]["number"]: (None, None),
+    }

@@ -24,14 +24,32 @@ ITEM = "MZ-002"
 
 def _capacity(hub, places: int, *, day: dt.date = TOMORROW, half: str = "am", center: str = "JD01") -> None:
     with hub.db.write() as session:
-        bookings.set_capacity(session, by=ADMIN, center_code=center, item_code=ITEM, day=day, half_day=half,
-                              capacity=places, now=NOW)
+        bookings.set_capacity(
+            session, by=ADMIN, center_code=center, item_code=ITEM, day=day, half_day=half, capacity=places, now=NOW
+        )
 
 
-def _book(db: HubDatabase, phone: str = "13800138000", *, address: str = "10.0.0.1", day: dt.date = TOMORROW,
-          half: str = "am", id_number: str = "") -> str:
-    return bookings.book(db, center_code="JD01", item_code=ITEM, day=day, half_day=half, name="王建国",
-                         phone=phone, id_number=id_number, address=address, now=NOW)
+def _book(
+    db: HubDatabase,
+    phone: str = "13800138000",
+    *,
+    address: str = "10.0.0.1",
+    day: dt.date = TOMORROW,
+    half: str = "am",
+    id_number: str = "",
+) -> str:
+    return bookings.book(
+        db,
+        center_code="JD01",
+        item_code=ITEM,
+        day=day,
+        half_day=half,
+        name="王建国",
+        phone=phone,
+        id_number=id_number,
+        address=address,
+        now=NOW,
+    )
 
 
 @pytest.fixture
@@ -42,8 +60,16 @@ def catalog_hub(hub):
 
 def test_only_an_administrator_sets_capacity_and_it_is_audited(catalog_hub) -> None:
     with pytest.raises(Forbidden), catalog_hub.db.write() as session:
-        bookings.set_capacity(session, by=ConsoleActor("2", "sup", "Sup", SUPERVISOR), center_code="JD01",
-                              item_code=ITEM, day=TOMORROW, half_day="am", capacity=3, now=NOW)
+        bookings.set_capacity(
+            session,
+            by=ConsoleActor("2", "sup", "Sup", SUPERVISOR),
+            center_code="JD01",
+            item_code=ITEM,
+            day=TOMORROW,
+            half_day="am",
+            capacity=3,
+            now=NOW,
+        )
     _capacity(catalog_hub, 3)
     with catalog_hub.db.read() as session:
         entry = session.scalars(select(HubAuditEntry).where(HubAuditEntry.action == "booking.capacity")).one()
@@ -51,11 +77,13 @@ def test_only_an_administrator_sets_capacity_and_it_is_audited(catalog_hub) -> N
     slots = bookings.open_slots(catalog_hub.db, center_code="JD01", item_code=ITEM, now=NOW)
     assert [(s.day, s.half_day, s.left) for s in slots] == [(TOMORROW, "am", 3)]
     with pytest.raises(NotFound), catalog_hub.db.write() as session:
-        bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code="NO-SUCH", day=TOMORROW,
-                              half_day="am", capacity=3, now=NOW)
+        bookings.set_capacity(
+            session, by=ADMIN, center_code="JD01", item_code="NO-SUCH", day=TOMORROW, half_day="am", capacity=3, now=NOW
+        )
     with pytest.raises(InvalidInput), catalog_hub.db.write() as session:
-        bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code=ITEM, day=TOMORROW,
-                              half_day="evening", capacity=3, now=NOW)
+        bookings.set_capacity(
+            session, by=ADMIN, center_code="JD01", item_code=ITEM, day=TOMORROW, half_day="evening", capacity=3, now=NOW
+        )
 
 
 def test_booking_takes_a_place_and_capacity_cannot_go_below_the_booked(catalog_hub) -> None:
@@ -72,8 +100,9 @@ def test_booking_takes_a_place_and_capacity_cannot_go_below_the_booked(catalog_h
         _book(catalog_hub.db, "13700137000")
     assert refused.value.message == bookings.NO_ROOM
     with pytest.raises(Conflict), catalog_hub.db.write() as session:
-        bookings.set_capacity(session, by=ADMIN, center_code="JD01", item_code=ITEM, day=TOMORROW, half_day="am",
-                              capacity=1, now=NOW)
+        bookings.set_capacity(
+            session, by=ADMIN, center_code="JD01", item_code=ITEM, day=TOMORROW, half_day="am", capacity=1, now=NOW
+        )
 
 
 @pytest.mark.parametrize("bookers", [8])
@@ -127,9 +156,13 @@ def test_one_address_makes_few_bookings_a_day(catalog_hub) -> None:
     _book(catalog_hub.db, "13911112222", address="10.9.9.9")
 
 
-@pytest.mark.parametrize(("phone", "id_number", "reason"), [
-    ("12345", "", bookings.BAD_PHONE), ("13800138000", "230902196210010497", bookings.BAD_ID),
-])
+@pytest.mark.parametrize(
+    ("phone", "id_number", "reason"),
+    [
+        ("12345", "", bookings.BAD_PHONE),
+        ("13800138000", "230902196210010497", bookings.BAD_ID),
+    ],
+)
 def test_bad_input_is_refused_in_plain_words(catalog_hub, phone: str, id_number: str, reason: str) -> None:
     _capacity(catalog_hub, 2)
     with pytest.raises(bookings.BookingRefused) as refused:
@@ -163,26 +196,71 @@ def test_a_half_day_is_bookable_until_it_ends(catalog_hub) -> None:
     slots = bookings.open_slots(catalog_hub.db, center_code="JD01", item_code=ITEM, now=afternoon)
     assert [(s.day, s.half_day) for s in slots] == [(today, "pm")]
     with pytest.raises(bookings.BookingRefused) as refused:
-        bookings.book(catalog_hub.db, center_code="JD01", item_code=ITEM, day=today, half_day="am", name="王建国",
-                      phone="13800138000", address="10.0.0.1", now=afternoon)
+        bookings.book(
+            catalog_hub.db,
+            center_code="JD01",
+            item_code=ITEM,
+            day=today,
+            half_day="am",
+            name="王建国",
+            phone="13800138000",
+            address="10.0.0.1",
+            now=afternoon,
+        )
     assert refused.value.message == bookings.PAST
-    bookings.book(catalog_hub.db, center_code="JD01", item_code=ITEM, day=today, half_day="pm", name="王建国",
-                  phone="13800138000", address="10.0.0.1", now=afternoon)
+    bookings.book(
+        catalog_hub.db,
+        center_code="JD01",
+        item_code=ITEM,
+        day=today,
+        half_day="pm",
+        name="王建国",
+        phone="13800138000",
+        address="10.0.0.1",
+        now=afternoon,
+    )
 
 
 def test_places_set_for_a_range_of_working_days_at_once_or_not_at_all(catalog_hub) -> None:
     monday, sunday = dt.date(2026, 12, 7), dt.date(2026, 12, 13)
     with catalog_hub.db.write() as session:
-        slots = bookings.set_capacity_for_days(session, by=ADMIN, center_code="JD01", item_code=ITEM, first=monday,
-                                               last=sunday, half_days=bookings.HALF_DAYS, capacity=4, now=NOW)
+        slots = bookings.set_capacity_for_days(
+            session,
+            by=ADMIN,
+            center_code="JD01",
+            item_code=ITEM,
+            first=monday,
+            last=sunday,
+            half_days=bookings.HALF_DAYS,
+            capacity=4,
+            now=NOW,
+        )
     assert sorted({s.day for s in slots}) == [monday + dt.timedelta(days=n) for n in range(5)]  # not the weekend
     assert len(slots) == 10
     _book(catalog_hub.db)  # tomorrow morning: one booked
     with pytest.raises(Conflict), catalog_hub.db.write() as session:
-        bookings.set_capacity_for_days(session, by=ADMIN, center_code="JD01", item_code=ITEM, first=monday,
-                                       last=sunday, half_days=("am",), capacity=0, now=NOW)
+        bookings.set_capacity_for_days(
+            session,
+            by=ADMIN,
+            center_code="JD01",
+            item_code=ITEM,
+            first=monday,
+            last=sunday,
+            half_days=("am",),
+            capacity=0,
+            now=NOW,
+        )
     with catalog_hub.db.read() as session:  # nothing of the refused change was kept
         assert sorted(set(session.scalars(select(BookingSlot.capacity)))) == [4]
     with pytest.raises(InvalidInput), catalog_hub.db.write() as session:  # a weekend alone: said, not silently nothing
-        bookings.set_capacity_for_days(session, by=ADMIN, center_code="JD01", item_code=ITEM, first=sunday,
-                                       last=sunday, half_days=("am",), capacity=2, now=NOW)
+        bookings.set_capacity_for_days(
+            session,
+            by=ADMIN,
+            center_code="JD01",
+            item_code=ITEM,
+            first=sunday,
+            last=sunday,
+            half_days=("am",),
+            capacity=2,
+            now=NOW,
+        )

@@ -41,8 +41,11 @@ def _accepted_case(hub, events, workstation, code: str | None, **changes):
 
 def _open(client, number: str, code: str):
     form = client.get(f"/status/{number}")
-    return client.post("/status", data={"csrf_token": _csrf(form.text), "case_number": number, "query_code": code},
-                       follow_redirects=False)
+    return client.post(
+        "/status",
+        data={"csrf_token": _csrf(form.text), "case_number": number, "query_code": code},
+        follow_redirects=False,
+    )
 
 
 def test_guides_are_found_by_pinyin_initials_department_and_street_center(hub):
@@ -62,7 +65,7 @@ def test_a_guide_has_a_stable_address_and_shows_the_printed_guide(hub):
     assert page.status_code == 200
     for words in ("居民户口簿", "核对原件，留存户主页及本人页复印件", "《城市居民最低生活保障条例》", "不收费", "20"):
         assert words in page.text
-    assert 'data-print' in page.text and "/static/public.js" in page.text
+    assert "data-print" in page.text and "/static/public.js" in page.text
     assert hub.client.get("/guides/NO-SUCH").status_code == 404
     assert "@media print" in hub.client.get("/static/windowdesk.css").text
 
@@ -91,8 +94,9 @@ def test_a_new_catalog_publication_changes_the_guide_pages_rendered_once_per_ver
     assert "《社会救助暂行办法》第二章（修订）" in page and "《城市居民最低生活保障条例》" not in page
     assert "2026.12-amended" in page and "2026.11-demo" not in page
     assert "城市居民最低生活保障申请（新）" in hub.client.get("/guides", params={"q": "dibao"}).text
-    assert "《社会救助暂行办法》第二章（修订）" in hub.client.get(
-        "/guides/MZ-001", params={"lang": "en"}).text  # the English page of the new version too
+    assert (
+        "《社会救助暂行办法》第二章（修订）" in hub.client.get("/guides/MZ-001", params={"lang": "en"}).text
+    )  # the English page of the new version too
 
 
 def test_the_large_text_mode_is_remembered(hub):
@@ -135,17 +139,27 @@ def test_five_wrong_codes_lock_the_case_even_for_the_right_code(hub, events):
 
 def test_an_unknown_case_is_answered_like_a_wrong_code_and_counts_against_the_address(hub):
     now = utc_now()
-    first = public_cases.look_up_case(hub.db, case_number="CH-20261125-01-9999", code="ACDE7KMN", address="10.0.0.9",
-                                      now=now)
+    first = public_cases.look_up_case(
+        hub.db, case_number="CH-20261125-01-9999", code="ACDE7KMN", address="10.0.0.9", now=now
+    )
     assert (first.outcome, first.tries_left, first.case) == (public_cases.WRONG, 4, None)
     for number in range(4):  # four other numbers from the same address
-        public_cases.look_up_case(hub.db, case_number=f"CH-20261125-01-{number:04d}", code="ACDE7KMN",
-                                  address="10.0.0.9", now=now)
-    assert public_cases.look_up_case(hub.db, case_number="CH-20261125-01-7777", code="ACDE7KMN",
-                                     address="10.0.0.9", now=now).outcome == public_cases.LOCKED
+        public_cases.look_up_case(
+            hub.db, case_number=f"CH-20261125-01-{number:04d}", code="ACDE7KMN", address="10.0.0.9", now=now
+        )
+    assert (
+        public_cases.look_up_case(
+            hub.db, case_number="CH-20261125-01-7777", code="ACDE7KMN", address="10.0.0.9", now=now
+        ).outcome
+        == public_cases.LOCKED
+    )
     later = now + public_cases.LOOKUP_WINDOW + dt.timedelta(seconds=1)
-    assert public_cases.look_up_case(hub.db, case_number="CH-20261125-01-7777", code="ACDE7KMN",
-                                     address="10.0.0.9", now=later).outcome == public_cases.WRONG
+    assert (
+        public_cases.look_up_case(
+            hub.db, case_number="CH-20261125-01-7777", code="ACDE7KMN", address="10.0.0.9", now=later
+        ).outcome
+        == public_cases.WRONG
+    )
     with hub.db.read() as session:  # the old tries were dropped when a new one came
         assert session.scalar(select(LookupFailure.failed_at).order_by(LookupFailure.failed_at).limit(1)) == later
 
@@ -157,8 +171,11 @@ def test_an_unknown_case_costs_the_same_slow_hash_as_a_known_one(hub, events):
 
     def hashes(number: str) -> int:
         calls = []
-        sys.setprofile(lambda frame, event, arg: calls.append(arg) if event == "c_call" and
-                       getattr(arg, "__name__", "") == "scrypt" else None)
+        sys.setprofile(
+            lambda frame, event, arg: (
+                calls.append(arg) if event == "c_call" and getattr(arg, "__name__", "") == "scrypt" else None
+            )
+        )
         try:
             public_cases.look_up_case(hub.db, case_number=number, code="ACDE7KMN", address="10.0.0.1", now=utc_now())
         finally:
@@ -173,12 +190,30 @@ def test_a_reissued_code_replaces_the_old_one_and_a_bad_hash_is_refused(hub, eve
     workstation = hub.enroll()
     old, new = new_query_code(), new_query_code()
     case = _accepted_case(hub, events, workstation, old)
-    reissue = events.event("case.query_code_reissued", "case", case["id"], {
-        "id": case["id"], "number": case["number"], "center": "CH", "query_code_hash": hash_query_code(new, **CHEAP),
-        "at": utc_now().isoformat()})
-    bad = events.event("case.query_code_reissued", "case", case["id"], {
-        "id": case["id"], "number": case["number"], "center": "CH", "query_code_hash": "plain:" + new,
-        "at": utc_now().isoformat()})
+    reissue = events.event(
+        "case.query_code_reissued",
+        "case",
+        case["id"],
+        {
+            "id": case["id"],
+            "number": case["number"],
+            "center": "CH",
+            "query_code_hash": hash_query_code(new, **CHEAP),
+            "at": utc_now().isoformat(),
+        },
+    )
+    bad = events.event(
+        "case.query_code_reissued",
+        "case",
+        case["id"],
+        {
+            "id": case["id"],
+            "number": case["number"],
+            "center": "CH",
+            "query_code_hash": "plain:" + new,
+            "at": utc_now().isoformat(),
+        },
+    )
     (applied, _), (rejected, reason) = hub.push_results(workstation, [reissue, bad])
     assert (applied, rejected) == ("applied", "rejected") and "query_code_hash" in reason
     assert _open(hub.client, case["number"], old).status_code == 403
@@ -193,9 +228,20 @@ def _rate(hub, level: int, comment: str = "", *, human: bool = True):
     else:
         token = token.group(1)
     answer = answer_for(hub.data_dir, token) if human and token != "none" else "99"
-    return hub.client.post("/case/rating", data={
-        "csrf_token": _csrf(page.text), "level": level, "efficiency": level, "quality": level, "attitude": level,
-        "comment": comment, "human_token": token, "human_answer": answer}, follow_redirects=False)
+    return hub.client.post(
+        "/case/rating",
+        data={
+            "csrf_token": _csrf(page.text),
+            "level": level,
+            "efficiency": level,
+            "quality": level,
+            "attitude": level,
+            "comment": comment,
+            "human_token": token,
+            "human_answer": answer,
+        },
+        follow_redirects=False,
+    )
 
 
 def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub, events):
@@ -211,10 +257,20 @@ def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub
     refused = _rate(hub, 4)
     assert refused.status_code == 422 and 'name="level"' not in refused.text and "追评已提交" in refused.text
     with hub.db.read() as session:
-        rows = session.execute(select(Rating.level, Rating.round, Rating.stage, Rating.follow_up_status,
-                                      Rating.follow_up_deadline, Rating.aspects).order_by(Rating.round)).all()
+        rows = session.execute(
+            select(
+                Rating.level,
+                Rating.round,
+                Rating.stage,
+                Rating.follow_up_status,
+                Rating.follow_up_deadline,
+                Rating.aspects,
+            ).order_by(Rating.round)
+        ).all()
     assert [(r.level, r.round, r.stage, r.follow_up_status) for r in rows] == [
-        (5, 1, "accepted", None), (2, 2, "accepted", "open")]
+        (5, 1, "accepted", None),
+        (2, 2, "accepted", "open"),
+    ]
     assert rows[1].follow_up_deadline > dt.date.today() and rows[1].aspects["attitude"] == 2
     changes = [c for c in hub.changes(workstation)["changes"] if c["kind"] == CHANGE_WEB_RATING]
     assert [c["payload"]["level"] for c in changes] == [5, 2]
@@ -224,8 +280,12 @@ def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub
     hub.push_results(workstation, [events.status(case["id"], a) for a in ("start_review", "approve", "complete")])
     assert _rate(hub, 4).status_code == 303
     with hub.db.read() as session:
-        report = reports.city_report(session, start=dt.date.today() - dt.timedelta(days=1),
-                                            end=dt.date.today() + dt.timedelta(days=1), by="center")
+        report = reports.city_report(
+            session,
+            start=dt.date.today() - dt.timedelta(days=1),
+            end=dt.date.today() + dt.timedelta(days=1),
+            by="center",
+        )
     assert (report.total.rating_count, report.total.web_ratings, report.total.window_ratings) == (3, 3, 0)
 
 

@@ -99,8 +99,18 @@ def test_events_the_hub_cannot_use_are_rejected_with_plain_reasons(
     never_seen = events.status("01a00000-0000-7000-8000-000000000002", "start_review")
     impossible = events.status(case["entity_id"], "approve")  # still "accepted": needs review first
     bad_action = events.status(case["entity_id"], "teleport")
-    batch = [unknown_kind, missing, wrong_type, stranger, other_window, taken_number, mismatched,
-             never_seen, impossible, bad_action]
+    batch = [
+        unknown_kind,
+        missing,
+        wrong_type,
+        stranger,
+        other_window,
+        taken_number,
+        mismatched,
+        never_seen,
+        impossible,
+        bad_action,
+    ]
 
     results = hub.push_results(window, batch)
 
@@ -123,7 +133,9 @@ def test_events_the_hub_cannot_use_are_rejected_with_plain_reasons(
         assert session.scalar(select(func.count()).select_from(Resident)) == 1
 
 
-def test_the_case_state_machine_decides_what_a_window_may_do(hub: Hub, window: Workstation, events: EventFactory) -> None:
+def test_the_case_state_machine_decides_what_a_window_may_do(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
     resident = events.resident()
     case = events.case(resident["entity_id"])
     steps = [events.status(case["entity_id"], action) for action in ("start_review", "approve", "complete", "deliver")]
@@ -209,7 +221,9 @@ def test_the_same_event_twice_in_one_batch_is_applied_once(hub: Hub, window: Wor
     assert _count(hub, Resident) == 1
 
 
-def test_a_batch_over_the_limit_or_malformed_is_refused_whole(hub: Hub, window: Workstation, events: EventFactory) -> None:
+def test_a_batch_over_the_limit_or_malformed_is_refused_whole(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
     too_many = [events.resident() for _ in range(MAX_PUSH_BATCH + 1)]
     not_an_event = {"events": [{"event_id": "not-a-uuid", "seq": 1}]}
 
@@ -222,7 +236,9 @@ def test_a_batch_over_the_limit_or_malformed_is_refused_whole(hub: Hub, window: 
     assert _count(hub, PushedEvent) == 0
 
 
-def test_parallel_resends_of_one_batch_apply_each_event_once(hub: Hub, window: Workstation, events: EventFactory) -> None:
+def test_parallel_resends_of_one_batch_apply_each_event_once(
+    hub: Hub, window: Workstation, events: EventFactory
+) -> None:
     """A client that timed out resends while its first push is still running."""
     import threading
 
@@ -271,14 +287,21 @@ def test_a_number_taken_meanwhile_by_another_workstation_rejects_only_that_event
 
     def incoming(event: dict) -> IncomingEvent:
         return IncomingEvent(
-            event["event_id"], event["seq"], event["entity"], event["entity_id"], event["kind"],
-            event["payload"], dt.datetime.fromisoformat(event["created_at"]),
+            event["event_id"],
+            event["seq"],
+            event["entity"],
+            event["entity_id"],
+            event["kind"],
+            event["payload"],
+            dt.datetime.fromisoformat(event["created_at"]),
         )
 
     with hub.db.write() as session:
         apply_push(
-            session, pusher=Pusher(twin.id, "CH", "CH-01"),
-            events=[incoming(first_resident), incoming(first_case)], now=dt.datetime.now(dt.UTC),
+            session,
+            pusher=Pusher(twin.id, "CH", "CH-01"),
+            events=[incoming(first_resident), incoming(first_case)],
+            now=dt.datetime.now(dt.UTC),
         )
         pusher_thread = threading.Thread(
             target=lambda: answers.append(hub.push_results(window, [second_resident, clash, fine]))

@@ -68,7 +68,9 @@ def _client(gate: PushGate) -> httpx.AsyncClient:
 
 async def _one_held_inside(client: httpx.AsyncClient, route: HeldRoute, token: str) -> asyncio.Task:
     """A push of ``token`` let in and held by the route (until it is released)."""
-    pushing = asyncio.create_task(client.post(PUSH, content=token.encode(), headers={"Authorization": f"Bearer {token}"}))
+    pushing = asyncio.create_task(
+        client.post(PUSH, content=token.encode(), headers={"Authorization": f"Bearer {token}"})
+    )
     await _until(lambda: route.bodies)
     return pushing
 
@@ -79,8 +81,9 @@ def test_a_push_beyond_the_room_is_told_its_turn_at_once_and_its_body_is_never_r
         gate = PushGate(route, PushTurns(room=0.001), enrolled=_every_token)
         async with _client(gate) as client:
             first = await _one_held_inside(client, route, "one")
-            second = await client.post(PUSH, content=b"second" * 1000, headers={
-                "Authorization": "Bearer two", "Accept-Language": "zh-CN"})
+            second = await client.post(
+                PUSH, content=b"second" * 1000, headers={"Authorization": "Bearer two", "Accept-Language": "zh-CN"}
+            )
             english = await client.post(PUSH, content=b"third", headers={"Authorization": "Bearer three"})
             health = asyncio.create_task(client.post("/api/v1/enroll", content=b"not a push"))
             await _until(lambda: len(route.bodies) == 2)  # other routes pass, busy or not
@@ -109,9 +112,16 @@ def test_only_a_few_pushes_are_served_at_once_and_one_waiting_for_order_steps_as
         route = HeldRoute()
         gate = PushGate(route, PushTurns(room=60.0), enrolled=_every_token)
         async with _client(gate) as client:
-            pushes = [asyncio.create_task(client.post(PUSH, content=b"waits-for-order" if n == 0 else b"push %d" % n,
-                                                      headers={"Authorization": f"Bearer {n}"}))
-                      for n in range(SERVED_AT_ONCE + 2)]
+            pushes = [
+                asyncio.create_task(
+                    client.post(
+                        PUSH,
+                        content=b"waits-for-order" if n == 0 else b"push %d" % n,
+                        headers={"Authorization": f"Bearer {n}"},
+                    )
+                )
+                for n in range(SERVED_AT_ONCE + 2)
+            ]
             # The first steps out of its slot while it waits: one more than the slots is read.
             await _until(lambda: len(route.bodies) == SERVED_AT_ONCE + 1)
             await asyncio.sleep(0.05)
@@ -140,9 +150,12 @@ def test_a_push_without_an_enrolled_token_goes_straight_to_the_route_that_refuse
         gate = PushGate(route, PushTurns(room=0.001), enrolled=is_enrolled)
         async with _client(gate) as client:
             first = await _one_held_inside(client, route, "real")
-            made_up = [asyncio.create_task(client.post(PUSH, content=b"made up %d" % n,
-                                                       headers={"Authorization": f"Bearer guess{n}"}))
-                       for n in range(3)]
+            made_up = [
+                asyncio.create_task(
+                    client.post(PUSH, content=b"made up %d" % n, headers={"Authorization": f"Bearer guess{n}"})
+                )
+                for n in range(3)
+            ]
             no_token = asyncio.create_task(client.post(PUSH, content=b"no token"))
             await _until(lambda: len(route.bodies) == 5)  # all let through, none told to wait
             real_again = await client.post(PUSH, content=b"real two", headers={"Authorization": "Bearer real"})
@@ -185,6 +198,7 @@ def test_a_push_that_goes_away_while_stepped_out_gives_back_no_slot_it_does_not_
 def test_a_push_on_a_stalled_link_holds_nothing_the_other_windows_need() -> None:
     """Found by the fault tests: pushes whose bodies never finished arriving held the
     service slots, and every window behind them waited for good."""
+
     async def scenario():
         route = HeldRoute()
         route.release.set()  # the route answers at once
@@ -197,12 +211,14 @@ def test_a_push_on_a_stalled_link_holds_nothing_the_other_windows_need() -> None
             yield b" and its end"
 
         async with _client(gate) as client:
-            stalled = [asyncio.create_task(client.post(PUSH, content=trickle(),
-                                                       headers={"Authorization": f"Bearer slow{n}"}))
-                       for n in range(SERVED_AT_ONCE + 1)]
+            stalled = [
+                asyncio.create_task(client.post(PUSH, content=trickle(), headers={"Authorization": f"Bearer slow{n}"}))
+                for n in range(SERVED_AT_ONCE + 1)
+            ]
             await asyncio.sleep(0.05)
             answered = await asyncio.wait_for(
-                client.post(PUSH, content=b"on time", headers={"Authorization": "Bearer quick"}), timeout=5)
+                client.post(PUSH, content=b"on time", headers={"Authorization": "Bearer quick"}), timeout=5
+            )
             stalled_link.set()
             late = await asyncio.gather(*stalled)
             return answered, late, route.bodies

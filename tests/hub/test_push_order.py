@@ -166,6 +166,7 @@ def test_a_commit_wakes_only_the_batches_waiting_for_its_events(monkeypatch: pyt
         def tried() -> str | None:
             tries[after] += 1
             return f"applied after {after}" if after in stored else None
+
         return tried
 
     async def scenario() -> tuple[str, str]:
@@ -186,4 +187,3 @@ def test_a_commit_wakes_only_the_batches_waiting_for_its_events(monkeypatch: pyt
     assert asyncio.run(scenario()) == ("applied after a", "applied after b")
     assert tries == {"a": 2, "b": 2}
     assert push_order._waiters == {}
-

@@ -54,8 +54,13 @@ def test_each_view_query_searches_its_index(hub) -> None:
     with hub.db.write() as session:  # SET LOCAL on PostgreSQL: this transaction only
         connection = session.connection()
         queries = push_view._queries(connection)
-        for statement in (queries.cases_by_number, queries.cases_by_id, queries.known_events,
-                          queries.residents_here, queries.cases_to_change):
+        for statement in (
+            queries.cases_by_number,
+            queries.cases_by_id,
+            queries.known_events,
+            queries.residents_here,
+            queries.cases_to_change,
+        ):
             plan = _plan(connection, statement, IDS)
             assert "index" in plan.lower(), plan
             assert "SCAN cases" not in plan and "SCAN pushed_events" not in plan and "Seq Scan" not in plan, plan

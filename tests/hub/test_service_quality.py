@@ -30,8 +30,11 @@ def window(hub: Hub) -> Workstation:
 
 def _decide(hub: Hub, case_id: str, department: str, decision: str, note: str = ""):
     headers = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token(department)}"}
-    return hub.client.post(f"{API_PREFIX}/cases/{case_id}/decisions", headers=headers,
-                           json={"decision": decision, "department": department, "note": note})
+    return hub.client.post(
+        f"{API_PREFIX}/cases/{case_id}/decisions",
+        headers=headers,
+        json={"decision": decision, "department": department, "note": note},
+    )
 
 
 @pytest.fixture
@@ -44,8 +47,9 @@ def parallel_case(hub: Hub, window: Workstation, events: EventFactory) -> str:
 
 def _parts(hub: Hub, case_id: str) -> dict[str, str]:
     with hub.db.read() as session:
-        return dict(session.execute(select(CasePart.department_code, CasePart.status)
-                                    .where(CasePart.case_id == case_id)).all())
+        return dict(
+            session.execute(select(CasePart.department_code, CasePart.status).where(CasePart.case_id == case_id)).all()
+        )
 
 
 def test_each_department_decides_its_own_part(hub: Hub, window: Workstation, parallel_case: str) -> None:
@@ -62,8 +66,10 @@ def test_each_department_decides_its_own_part(hub: Hub, window: Workstation, par
     assert last.json()["status"] == "approved"
     changes = [c["payload"] for c in hub.changes(window, after=cursor)["changes"]]
     assert [(p["department"], p["part_status"], p["status"]) for p in changes] == [
-        ("GSJ", "approved", "in_progress"), ("ZJJ", "needs_materials", "suspended"),
-        ("ZJJ", "approved", "in_progress"), ("SWJ", "approved", "approved"),
+        ("GSJ", "approved", "in_progress"),
+        ("ZJJ", "needs_materials", "suspended"),
+        ("ZJJ", "approved", "in_progress"),
+        ("SWJ", "approved", "approved"),
     ]
     assert changes[-1]["parts"] == {"GSJ": "approved", "ZJJ": "approved", "SWJ": "approved"}
 
@@ -82,47 +88,121 @@ def test_one_refused_part_refuses_the_case(hub: Hub, parallel_case: str) -> None
 
 def _rating(events: EventFactory, window: Workstation, level: int, **extra: Any) -> dict[str, Any]:
     rating_id = new_uuid()
-    payload = {"id": rating_id, "center": "CH", "window": window.window_id, "operator": new_uuid(), "level": level,
-               "reason": "", "channel": "applicant_screen", "rated_at": events.clock.isoformat(), "case_id": None,
-               "item": "MZ-001", "follow_up": None, **extra}
+    payload = {
+        "id": rating_id,
+        "center": "CH",
+        "window": window.window_id,
+        "operator": new_uuid(),
+        "level": level,
+        "reason": "",
+        "channel": "applicant_screen",
+        "rated_at": events.clock.isoformat(),
+        "case_id": None,
+        "item": "MZ-001",
+        "follow_up": None,
+        **extra,
+    }
     return events.event("rating.given", "rating", rating_id, payload)
 
 
 def _complaint(events: EventFactory, window: Workstation, number: str) -> dict[str, Any]:
     complaint_id = new_uuid()
-    payload = {"id": complaint_id, "number": number, "center": "CH", "window": window.window_id,
-               "operator": new_uuid(), "complainant_name": "周女士", "complainant_phone": "13900000000",
-               "about": {"window": window.window_id, "operator": None, "department": "MZJ", "item": None,
-                         "case_id": None},
-               "facts": "态度生硬", "owner": new_uuid(), "deadline": "2026-12-09",
-               "received_at": events.clock.isoformat()}
+    payload = {
+        "id": complaint_id,
+        "number": number,
+        "center": "CH",
+        "window": window.window_id,
+        "operator": new_uuid(),
+        "complainant_name": "周女士",
+        "complainant_phone": "13900000000",
+        "about": {"window": window.window_id, "operator": None, "department": "MZJ", "item": None, "case_id": None},
+        "facts": "态度生硬",
+        "owner": new_uuid(),
+        "deadline": "2026-12-09",
+        "received_at": events.clock.isoformat(),
+    }
     return events.event("complaint.received", "complaint", complaint_id, payload)
 
 
 def test_ratings_inquiries_and_complaints_are_stored(hub: Hub, window: Workstation, events: EventFactory) -> None:
     follow_up_id = new_uuid()
     bad = _rating(events, window, 2, follow_up={"id": follow_up_id, "owner": new_uuid(), "deadline": "2026-12-03"})
-    closed = events.event("followup.closed", "follow_up", follow_up_id, {
-        "id": follow_up_id, "rating_id": bad["entity_id"], "center": "CH", "outcome": "已回访",
-        "closed_at": events.clock.isoformat(), "closed_by": new_uuid()})
-    unknown = events.event("followup.closed", "follow_up", new_uuid(), {
-        "rating_id": bad["entity_id"], "center": "CH", "outcome": "x", "closed_at": events.clock.isoformat()})
+    closed = events.event(
+        "followup.closed",
+        "follow_up",
+        follow_up_id,
+        {
+            "id": follow_up_id,
+            "rating_id": bad["entity_id"],
+            "center": "CH",
+            "outcome": "已回访",
+            "closed_at": events.clock.isoformat(),
+            "closed_by": new_uuid(),
+        },
+    )
+    unknown = events.event(
+        "followup.closed",
+        "follow_up",
+        new_uuid(),
+        {"rating_id": bad["entity_id"], "center": "CH", "outcome": "x", "closed_at": events.clock.isoformat()},
+    )
     unknown["payload"]["id"] = unknown["entity_id"]
     inquiry_id = new_uuid()
-    logged = events.event("inquiry.logged", "inquiry", inquiry_id, {
-        "id": inquiry_id, "center": "CH", "window": window.window_id, "operator": "op-1", "owner": "op-1",
-        "question": "老年证怎么办", "asked_at": events.clock.isoformat()})
-    handed = events.event("inquiry.handed_over", "inquiry", inquiry_id, {
-        "id": inquiry_id, "center": "CH", "from": "op-1", "to": "op-2", "note": "转负责人", "at": events.clock.isoformat()})
-    answered = events.event("inquiry.answered", "inquiry", inquiry_id, {
-        "id": inquiry_id, "center": "CH", "answer": "带身份证", "answered_at": events.clock.isoformat()})
+    logged = events.event(
+        "inquiry.logged",
+        "inquiry",
+        inquiry_id,
+        {
+            "id": inquiry_id,
+            "center": "CH",
+            "window": window.window_id,
+            "operator": "op-1",
+            "owner": "op-1",
+            "question": "老年证怎么办",
+            "asked_at": events.clock.isoformat(),
+        },
+    )
+    handed = events.event(
+        "inquiry.handed_over",
+        "inquiry",
+        inquiry_id,
+        {
+            "id": inquiry_id,
+            "center": "CH",
+            "from": "op-1",
+            "to": "op-2",
+            "note": "转负责人",
+            "at": events.clock.isoformat(),
+        },
+    )
+    answered = events.event(
+        "inquiry.answered",
+        "inquiry",
+        inquiry_id,
+        {"id": inquiry_id, "center": "CH", "answer": "带身份证", "answered_at": events.clock.isoformat()},
+    )
     complaint = _complaint(events, window, "TS-CH-01-2026-0001")
     task_id = new_uuid()
-    task = events.event("rectification.set", "rectification", task_id, {
-        "id": task_id, "complaint_id": complaint["entity_id"], "center": "CH", "task": "培训", "unit": "综合窗口",
-        "responsible": "王晓燕", "deadline": "2026-12-31"})
-    done = events.event("rectification.done", "rectification", task_id, {
-        "id": task_id, "complaint_id": complaint["entity_id"], "center": "CH", "done_at": events.clock.isoformat()})
+    task = events.event(
+        "rectification.set",
+        "rectification",
+        task_id,
+        {
+            "id": task_id,
+            "complaint_id": complaint["entity_id"],
+            "center": "CH",
+            "task": "培训",
+            "unit": "综合窗口",
+            "responsible": "王晓燕",
+            "deadline": "2026-12-31",
+        },
+    )
+    done = events.event(
+        "rectification.done",
+        "rectification",
+        task_id,
+        {"id": task_id, "complaint_id": complaint["entity_id"], "center": "CH", "done_at": events.clock.isoformat()},
+    )
     batch = [bad, closed, unknown, logged, handed, answered, complaint, task, done]
 
     results = hub.push_results(window, batch)
@@ -138,8 +218,12 @@ def test_ratings_inquiries_and_complaints_are_stored(hub: Hub, window: Workstati
         assert session.get(Complaint, complaint["entity_id"]).about_department_code == "MZJ"
         assert session.get(Rectification, task_id).done is True
     # A second answer to the same inquiry is refused, with a reason.
-    again = events.event("inquiry.answered", "inquiry", inquiry_id, {
-        "id": inquiry_id, "center": "CH", "answer": "x", "answered_at": events.clock.isoformat()})
+    again = events.event(
+        "inquiry.answered",
+        "inquiry",
+        inquiry_id,
+        {"id": inquiry_id, "center": "CH", "answer": "x", "answered_at": events.clock.isoformat()},
+    )
     assert hub.push_results(window, [again])[0][0] == "rejected"
 
 
@@ -150,18 +234,27 @@ def test_hub_replies_reach_the_window(hub: Hub, window: Workstation, events: Eve
     hub.push_results(window, [complaint, bad])
     cursor = hub.changes(window)["next_cursor"]
 
-    assert main(hub.cli_args("complaint-reply", "TS-CH-01-2026-0002", "--text", "已核实并整改", "--by", "市电子政务办")) == 0
+    assert (
+        main(hub.cli_args("complaint-reply", "TS-CH-01-2026-0002", "--text", "已核实并整改", "--by", "市电子政务办"))
+        == 0
+    )
     assert main(hub.cli_args("followup-outcome", follow_up_id, "--text", "已回访致歉", "--by", "张主任")) == 0
     assert main(hub.cli_args("complaint-reply", "TS-CH-01-2026-0002", "--text", "again", "--by", "x")) == 2
 
     changes = hub.changes(window, after=cursor)["changes"]
     assert [(c["kind"], c["entity_id"]) for c in changes] == [
-        ("complaint.reply", complaint["entity_id"]), ("followup.outcome", follow_up_id)]
+        ("complaint.reply", complaint["entity_id"]),
+        ("followup.outcome", follow_up_id),
+    ]
     assert changes[0]["payload"]["reply"] == "已核实并整改"
     assert "already has its reply" in capsys.readouterr().err
     # The window's own reply arriving afterwards is refused: the hub's reply stands.
-    late = events.event("complaint.replied", "complaint", complaint["entity_id"], {
-        "id": complaint["entity_id"], "center": "CH", "reply": "x", "replied_at": events.clock.isoformat()})
+    late = events.event(
+        "complaint.replied",
+        "complaint",
+        complaint["entity_id"],
+        {"id": complaint["entity_id"], "center": "CH", "reply": "x", "replied_at": events.clock.isoformat()},
+    )
     assert hub.push_results(window, [late])[0][0] == "rejected"
 
 
@@ -173,15 +266,29 @@ def test_city_report_command_and_api(hub: Hub, window: Workstation, capsys) -> N
     events = EventFactory(clock=clock)
     resident = events.resident()
     case = events.case(resident["entity_id"], item="LB-002", number="CH-20251009-01-0001")  # promised: 1 day
-    hub.push_results(window, [resident, case, _rating(events, window, 5), _rating(events, window, 2),
-                              _complaint(events, window, "TS-CH-01-2025-0001")])
+    hub.push_results(
+        window,
+        [
+            resident,
+            case,
+            _rating(events, window, 5),
+            _rating(events, window, 2),
+            _complaint(events, window, "TS-CH-01-2025-0001"),
+        ],
+    )
     capsys.readouterr()
 
     assert main(hub.cli_args("report", "--from", "2025-10-01", "--to", "2025-10-17", "--format", "json")) == 0
     body = json.loads(capsys.readouterr().out)
     [row] = body["rows"]
-    assert (row["key"], row["accepted"], row["overdue"], row["rating_count"], row["satisfaction_rate"],
-            row["complaints"]) == ("CH", 1, 1, 2, 0.5, 1)
+    assert (
+        row["key"],
+        row["accepted"],
+        row["overdue"],
+        row["rating_count"],
+        row["satisfaction_rate"],
+        row["complaints"],
+    ) == ("CH", 1, 1, 2, 0.5, 1)
     assert main(hub.cli_args("report", "--from", "2025-10-01", "--to", "2025-10-17", "--by", "window")) == 0
     table = capsys.readouterr().out
     assert "CH 01" in table and "TOTAL" in table
@@ -207,11 +314,23 @@ def _at(day: str, hour: int = 2) -> dt.datetime:
 def _window_record(events: EventFactory, kind: str, series: str, resident_id: str, operator: str) -> dict[str, Any]:
     record_id = new_uuid()
     entity = kind.split(".")[0]
-    return events.event(kind, entity, record_id, {
-        "id": record_id, "number": f"{series}-CH-{events.clock:%Y%m%d}-01-{events.seq + 1:04d}", "center": "CH",
-        "window": "CH-01", "operator": operator, "item": "MZ-002", "applicant": {"kind": "resident", "id": resident_id},
-        "created_at": events.clock.isoformat(), "reason": "材料不全", "legal_basis": "第三十二条",
-    })
+    return events.event(
+        kind,
+        entity,
+        record_id,
+        {
+            "id": record_id,
+            "number": f"{series}-CH-{events.clock:%Y%m%d}-01-{events.seq + 1:04d}",
+            "center": "CH",
+            "window": "CH-01",
+            "operator": operator,
+            "item": "MZ-002",
+            "applicant": {"kind": "resident", "id": resident_id},
+            "created_at": events.clock.isoformat(),
+            "reason": "材料不全",
+            "legal_basis": "第三十二条",
+        },
+    )
 
 
 def test_city_report_counts_the_cases_of_its_period_by_their_operators(hub: Hub, window: Workstation) -> None:
@@ -239,8 +358,10 @@ def test_city_report_counts_the_cases_of_its_period_by_their_operators(hub: Hub,
         batch += [step(done, "start_review", day), step(done, "approve", day), step(done, "complete", day)]
     batch.append(step(withdrawn, "withdraw", "2025-10-14"))
     events.clock = _at("2025-10-15")
-    batch += [_window_record(events, "notification.given", "GZ", resident["entity_id"], late),
-              _window_record(events, "refusal.given", "BY", resident["entity_id"], early)]
+    batch += [
+        _window_record(events, "notification.given", "GZ", resident["entity_id"], late),
+        _window_record(events, "refusal.given", "BY", resident["entity_id"], early),
+    ]
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
 
     with hub.db.read() as session:
@@ -250,8 +371,10 @@ def test_city_report_counts_the_cases_of_its_period_by_their_operators(hub: Hub,
         body = report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31), by="operator"))
     rows = {row["key"]: row for row in body["rows"]}
     assert set(rows) == {early, late, kept}
-    figures = {key: (row["accepted"], row["completed"], row["open_overdue"], row["notifications"], row["refusals"])
-               for key, row in rows.items()}
+    figures = {
+        key: (row["accepted"], row["completed"], row["open_overdue"], row["notifications"], row["refusals"])
+        for key, row in rows.items()
+    }
     assert figures == {
         early: (0, 0, 0, 0, 1),  # finished in September: not counted; its refusal is
         late: (0, 1, 0, 1, 0),  # accepted in September, finished in October

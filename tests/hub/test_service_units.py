@@ -30,9 +30,13 @@ def _environment(name: str) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in pairs)
 
 
-@pytest.mark.parametrize(("name", "command"), [
-    ("windowdesk-hub.service", "serve"), ("windowdesk-hub-backup.service", "backup"),
-])
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        ("windowdesk-hub.service", "serve"),
+        ("windowdesk-hub-backup.service", "backup"),
+    ],
+)
 def test_each_service_runs_a_command_of_the_hub_with_options_it_has(name: str, command: str) -> None:
     program, *args = shlex.split(_unit(name)["Service"]["ExecStart"])
     assert Path(program).name == "windowdesk-hub"
@@ -87,6 +91,13 @@ def test_each_service_writes_private_files_and_is_confined_to_its_data(name: str
     service = _unit(name)["Service"]
     assert (service["UMask"], service["StateDirectoryMode"]) == ("0077", "0700")
     assert service["ReadWritePaths"].split() == ["/var/lib/windowdesk-hub"]
-    hardening = {"NoNewPrivileges": "yes", "ProtectSystem": "strict", "ProtectHome": "yes", "PrivateTmp": "yes",
-                 "PrivateDevices": "yes", "RestrictSUIDSGID": "yes", "CapabilityBoundingSet": ""}
+    hardening = {
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+        "PrivateDevices": "yes",
+        "RestrictSUIDSGID": "yes",
+        "CapabilityBoundingSet": "",
+    }
     assert {key: service.get(key) for key in hardening} == hardening

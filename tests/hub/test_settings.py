@@ -64,8 +64,9 @@ def test_the_push_room_is_a_number_of_seconds(tmp_path: Path, monkeypatch: pytes
             HubSettings.resolve(data_dir=tmp_path)
 
 
-def test_the_hubs_processes_share_its_push_room_and_every_other_setting(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_hubs_processes_share_its_push_room_and_every_other_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = HubSettings.resolve(data_dir=tmp_path, push_room=0.3, push_in_flight=2, enroll_limit="20/minute")
     for name, value in worker_environment(settings, workers=2).items():
         monkeypatch.setenv(name, value)
@@ -75,7 +76,8 @@ def test_the_hubs_processes_share_its_push_room_and_every_other_setting(tmp_path
 
 
 def test_the_hub_logs_to_stderr_unless_told_to_log_to_a_file_and_its_workers_follow(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from windowdesk.hub.settings import ENV_LOG_TO
 
     monkeypatch.delenv(ENV_LOG_TO, raising=False)

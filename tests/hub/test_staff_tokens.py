@@ -27,9 +27,15 @@ def _headers(token: str) -> dict[str, str]:
 
 def _report(hub: Hub, token: str, by: str = "department"):
     today = utc_now().date()
-    return hub.client.get(REPORT, params={"from": (today - dt.timedelta(days=2)).isoformat(),
-                                          "to": (today + dt.timedelta(days=1)).isoformat(), "by": by},
-                          headers=_headers(token))
+    return hub.client.get(
+        REPORT,
+        params={
+            "from": (today - dt.timedelta(days=2)).isoformat(),
+            "to": (today + dt.timedelta(days=1)).isoformat(),
+            "by": by,
+        },
+        headers=_headers(token),
+    )
 
 
 def test_staff_tokens_are_issued_listed_and_revoked_from_the_command_line(hub: Hub, capsys) -> None:
@@ -85,4 +91,3 @@ def test_a_department_s_token_reads_only_its_department_s_rows(hub: Hub, events:
         operators = {row["key"] for row in by_operator["rows"]}
         wanted = civil if department == "MZJ" else labour
         assert operators == {wanted["payload"]["operator"]}
-

@@ -28,23 +28,33 @@ def _at(day: str, hour: int = 2) -> dt.datetime:  # 10:00 in Shanghai
 
 def _steps(hub: Hub, case_id: str) -> list[tuple[Any, ...]]:
     with hub.db.read() as session:
-        return [tuple(row) for row in session.execute(
-            select(CaseEvent.action, CaseEvent.to_status, CaseEvent.suspension_kind, CaseEvent.note)
-            .where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq))]
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(CaseEvent.action, CaseEvent.to_status, CaseEvent.suspension_kind, CaseEvent.note)
+                .where(CaseEvent.case_id == case_id)
+                .order_by(CaseEvent.seq)
+            )
+        ]
 
 
 def test_the_hub_keeps_the_kind_of_each_suspension(hub: Hub, window: Workstation, events: EventFactory) -> None:
     resident = events.resident()
     case = events.case(resident["entity_id"])
     case_id = case["entity_id"]
-    batch = [resident, case,
-             events.status(case_id, "suspend", suspension_kind="expert_review", note="提交专家评审"),
-             events.status(case_id, "resume", note="评审通过"),
-             events.status(case_id, "suspend", note="缺户口簿")]  # a window from before kinds: materials
+    batch = [
+        resident,
+        case,
+        events.status(case_id, "suspend", suspension_kind="expert_review", note="提交专家评审"),
+        events.status(case_id, "resume", note="评审通过"),
+        events.status(case_id, "suspend", note="缺户口簿"),
+    ]  # a window from before kinds: materials
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
     assert _steps(hub, case_id) == [
-        (None, "accepted", None, ""), ("suspend", "suspended", "expert_review", "提交专家评审"),
-        ("resume", "in_progress", None, "评审通过"), ("suspend", "suspended", "materials", "缺户口簿"),
+        (None, "accepted", None, ""),
+        ("suspend", "suspended", "expert_review", "提交专家评审"),
+        ("resume", "in_progress", None, "评审通过"),
+        ("suspend", "suspended", "materials", "缺户口簿"),
     ]
 
 
@@ -57,8 +67,9 @@ def test_a_kind_the_hub_does_not_know_or_on_another_step_is_refused(
     assert {s for s, _ in hub.push_results(window, [resident, case])} == {"applied"}
     [(status, reason)] = hub.push_results(window, [events.status(case_id, "suspend", suspension_kind="holiday")])
     assert status == "rejected" and "holiday" in reason and "hearing" in reason
-    [(status, reason)] = hub.push_results(window, [events.status(case_id, "withdraw", suspension_kind="hearing",
-                                                                 note="撤回")])
+    [(status, reason)] = hub.push_results(
+        window, [events.status(case_id, "withdraw", suspension_kind="hearing", note="撤回")]
+    )
     assert status == "rejected"
     assert _steps(hub, case_id) == [(None, "accepted", None, "")]
 
@@ -93,5 +104,9 @@ def test_the_city_report_leaves_every_kind_of_suspension_out_of_the_clock(hub: H
 
         total = report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 17)))["total"]
     assert (total["accepted"], total["completed"], total["on_time"], total["late"], total["open_overdue"]) == (
-        2, 1, 1, 0, 1)
-
+        2,
+        1,
+        1,
+        0,
+        1,
+    )

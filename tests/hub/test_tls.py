@@ -34,7 +34,10 @@ def serving(hub: Hub, log_path: Path, *options: str, port: str = "0") -> Iterato
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [*hub_command(), *hub.cli_args("serve", "--host", "127.0.0.1", "--port", port, *options)],
-            stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
         yield wait_until_ready(process)
@@ -71,8 +74,10 @@ def test_the_client_trusts_the_hub_only_through_its_private_ca(
             assert "certificate" in refused.value.message and "not trusted" in refused.value.title
             assert not client.health()
             client.close()
-        with contextlib.closing(HubClient(base, ca_bundle=str(tmp_path / "missing.pem"))) as client, \
-                pytest.raises(HubRefused, match="cannot be read"):
+        with (
+            contextlib.closing(HubClient(base, ca_bundle=str(tmp_path / "missing.pem"))) as client,
+            pytest.raises(HubRefused, match="cannot be read"),
+        ):
             client.enroll(direct_code)
 
         # With the city's CA: enroll and push.
@@ -92,8 +97,14 @@ def test_the_client_trusts_the_hub_only_through_its_private_ca(
         assert client.ca_bundle == city_bundle
         with contextlib.closing(client):
             hub_enrollment.enroll_workstation(
-                migrated_db, admin_ctx, administrator=credentials, hub_url=base, code=services_code, client=client,
-                token_store_for=TokenStore, ca_bundle=city_bundle,
+                migrated_db,
+                admin_ctx,
+                administrator=credentials,
+                hub_url=base,
+                code=services_code,
+                client=client,
+                token_store_for=TokenStore,
+                ca_bundle=city_bundle,
             )
         assert sync_service.ca_bundle(migrated_db) == city_bundle
         token = TokenStore(sync_service.workstation_account(migrated_db)).get()
@@ -109,8 +120,15 @@ def _set_up_window(db, window: str):
     from windowdesk.services import bootstrap, workstation
 
     bootstrap.ensure_catalog(db, resources_dir())
-    ctx = workstation.configure_workstation(db, center_code="CH", window_code=window, operator_name="值班长",
-                                            operator_login="zhiban", password="Duty-Desk-5930", role="supervisor")
+    ctx = workstation.configure_workstation(
+        db,
+        center_code="CH",
+        window_code=window,
+        operator_name="值班长",
+        operator_login="zhiban",
+        password="Duty-Desk-5930",
+        role="supervisor",
+    )
     return add_administrator(db, ctx)
 
 
@@ -151,8 +169,16 @@ def test_a_server_with_another_certificate_at_the_hub_s_address_gets_nothing(
     admin_ctx, credentials = _set_up_window(migrated_db, "03")
     with serving(hub, tmp_path / "hub.log", "--certfile", str(ours[0]), "--keyfile", str(ours[1])) as base:
         with contextlib.closing(hub_enrollment.enrollment_client(base, bundle)) as client:
-            hub_enrollment.enroll_workstation(migrated_db, admin_ctx, administrator=credentials, hub_url=base,
-                                              code=code, client=client, token_store_for=TokenStore, ca_bundle=bundle)
+            hub_enrollment.enroll_workstation(
+                migrated_db,
+                admin_ctx,
+                administrator=credentials,
+                hub_url=base,
+                code=code,
+                client=client,
+                token_store_for=TokenStore,
+                ca_bundle=bundle,
+            )
         token = TokenStore(sync_service.workstation_account(migrated_db)).get()
         with contextlib.closing(sync_service.hub_client_for(migrated_db, token)) as client:
             assert sync_service.SyncRunner(migrated_db, client).run().ok
@@ -163,14 +189,17 @@ def test_a_server_with_another_certificate_at_the_hub_s_address_gets_nothing(
         cursor = session.scalar(select(m.LocalSetting.value).where(m.LocalSetting.key == sync_service.KEY_CURSOR))
 
     # The same hub's database, even: only the certificate differs.
-    with serving(hub, tmp_path / "impostor.log", "--certfile", str(impostor[0]), "--keyfile", str(impostor[1]),
-                 port=port) as again:
+    with serving(
+        hub, tmp_path / "impostor.log", "--certfile", str(impostor[0]), "--keyfile", str(impostor[1]), port=port
+    ) as again:
         assert again == base
         with contextlib.closing(sync_service.hub_client_for(migrated_db, token)) as client:
             report = sync_service.SyncRunner(migrated_db, client).run()
     assert isinstance(report.error, HubRefused) and report.error.code == ERROR_HUB_IDENTITY
     with migrated_db.read() as session:
-        assert session.scalar(select(m.LocalSetting.value).where(m.LocalSetting.key == sync_service.KEY_CURSOR)) == cursor
+        assert (
+            session.scalar(select(m.LocalSetting.value).where(m.LocalSetting.key == sync_service.KEY_CURSOR)) == cursor
+        )
         assert all(row.attempts == 0 for row in session.scalars(select(m.OutboxEvent)))
 
 
@@ -199,7 +228,8 @@ def test_the_serve_command_refuses_a_half_tls_setup_plainly(tmp_path: Path, caps
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.10.5", "hub.egov.example"])
 def test_the_serve_command_refuses_plain_http_on_a_network_address(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], host: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
     code = main(["serve", "--data-dir", str(tmp_path), "--host", host, "--port", "0"], environ={"LANGUAGE": "en"})
     assert code == 2
     err = capsys.readouterr().err

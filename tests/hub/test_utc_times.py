@@ -18,9 +18,19 @@ PLUS8 = dt.timezone(dt.timedelta(hours=8))
 
 
 def _row(i: int, created_at: dt.datetime, received_at: dt.datetime) -> dict:
-    return dict(event_id=f"event-{i}", workstation_id="ws", client_seq=i, kind="case.accepted", entity="case",
-                entity_id=f"case-{i}", status="applied", reason="", payload={}, created_at=created_at,
-                received_at=received_at)
+    return dict(
+        event_id=f"event-{i}",
+        workstation_id="ws",
+        client_seq=i,
+        kind="case.accepted",
+        entity="case",
+        entity_id=f"case-{i}",
+        status="applied",
+        reason="",
+        payload={},
+        created_at=created_at,
+        received_at=received_at,
+    )
 
 
 def test_equal_instants_are_stored_alike_and_naive_times_refused(tmp_path: Path) -> None:
@@ -30,11 +40,15 @@ def test_equal_instants_are_stored_alike_and_naive_times_refused(tmp_path: Path)
     beijing_time = utc_time.astimezone(PLUS8)  # the same instant: 09:30 in Beijing
     later = dt.datetime(2026, 12, 4, 2, 0, tzinfo=PLUS8)
     with engine.begin() as connection:
-        connection.execute(insert(PushedEvent.__table__), [
-            _row(1, utc_time, beijing_time), _row(2, beijing_time, utc_time), _row(3, later, later),
-        ])
-        stored = connection.execute(text(
-            "SELECT created_at, received_at FROM pushed_events ORDER BY client_seq")).all()
+        connection.execute(
+            insert(PushedEvent.__table__),
+            [
+                _row(1, utc_time, beijing_time),
+                _row(2, beijing_time, utc_time),
+                _row(3, later, later),
+            ],
+        )
+        stored = connection.execute(text("SELECT created_at, received_at FROM pushed_events ORDER BY client_seq")).all()
     assert [tuple(row) for row in stored] == [
         ("2026-12-04 01:30:00.000250", "2026-12-04 01:30:00.000250"),
         ("2026-12-04 01:30:00.000250", "2026-12-04 01:30:00.000250"),

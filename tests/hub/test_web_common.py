@@ -40,8 +40,9 @@ def _form_app(tmp_path) -> FastAPI:
 
     @app.get("/form")
     def form(request: Request):
-        return render(request, "public/status.html",
-                      {"large_text": False, "back": "/form", "case_number": "", "message": ""})
+        return render(
+            request, "public/status.html", {"large_text": False, "back": "/form", "case_number": "", "message": ""}
+        )
 
     @app.get("/no-form")
     def no_form(request: Request):
@@ -79,7 +80,11 @@ def test_a_page_without_a_form_makes_no_token_and_sets_no_cookie(tmp_path):
 
 def _request_with_cookie(app: FastAPI, value: str) -> Request:
     scope = {
-        "type": "http", "method": "GET", "path": "/", "query_string": b"", "app": app,
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "query_string": b"",
+        "app": app,
         "headers": [(b"cookie", f"{csrf.COOKIE}={value}".encode())],
     }
     return Request(scope)

@@ -20,14 +20,20 @@ def _a_day_at_the_window(demo) -> None:
     ).ref
     guide = get_item_guide(demo.db, item_code="GA-001")  # ID card: a fixed fee of 20 yuan
     case = intake.accept_case(
-        demo.db, demo.ctx, item_code="GA-001", applicant=who,
+        demo.db,
+        demo.ctx,
+        item_code="GA-001",
+        applicant=who,
         checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
         shipped_calendar=demo.calendar,
     )
     payments.pay_case_fee(demo.db, demo.ctx, case_id=case.id, tender=Tender("cash", tendered_fen=5000))
     totals = dayclose.day_totals(demo.db, demo.ctx)
     dayclose.close_day(
-        demo.db, demo.ctx, day=demo.ctx.local_today(), counted_cash_fen=totals.expected_cash_fen,
+        demo.db,
+        demo.ctx,
+        day=demo.ctx.local_today(),
+        counted_cash_fen=totals.expected_cash_fen,
         supervisor=SupervisorCredentials(DEMO_LOGIN, DEMO_PASSWORD),
     )
 

@@ -123,8 +123,11 @@ def _pairs(message: Message) -> list[tuple[str, str]]:
     """(source, translation) pairs; for a plural entry every form against the plural msgid."""
     if isinstance(message.id, (tuple, list)):
         strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
-        return [(message.id[0] if index == 0 and len(strings) > 1 else message.id[-1], text)
-                for index, text in enumerate(strings) if text]
+        return [
+            (message.id[0] if index == 0 and len(strings) > 1 else message.id[-1], text)
+            for index, text in enumerate(strings)
+            if text
+        ]
     return [(message.id, message.string)] if message.string else []
 
 
@@ -232,7 +235,7 @@ _SHORTCUT = re.compile(r"\b(?:Ctrl|Alt|Shift|Meta)(?:\+[\w]+)+|\bF\d{1,2}\b")
 
 
 def test_zh_cn_keeps_mnemonics_and_shortcuts(zh_cn: Catalog) -> None:
-    """"&Accept (Ctrl+Enter)" becomes "受理(&A) (Ctrl+Enter)": one mnemonic, same key."""
+    """ "&Accept (Ctrl+Enter)" becomes "受理(&A) (Ctrl+Enter)": one mnemonic, same key."""
     problems = []
     for message in _messages(zh_cn):
         for source, translation in _pairs(message):

@@ -30,15 +30,12 @@ def masked(number: str) -> str:
 BEIJING_ID = id_number("110105", "19880214", "024")
 # A man whose ID number ends with the check character X.
 X_ID = next(
-    number for number in (id_number("230902", "19700101", f"{n:03d}") for n in range(1, 999, 2))
-    if number.endswith("X")
+    number for number in (id_number("230902", "19700101", f"{n:03d}") for n in range(1, 999, 2)) if number.endswith("X")
 )
 
 
 def register(demo, number: str, name: str, phone: str = "", **kwargs):
-    return applicants.register_resident(
-        demo.db, demo.ctx, id_number=number, name=name, phone=phone, **kwargs
-    )
+    return applicants.register_resident(demo.db, demo.ctx, id_number=number, name=name, phone=phone, **kwargs)
 
 
 def found_numbers(demo, query: str) -> list[str]:
@@ -57,9 +54,7 @@ def test_register_resident_reads_gender_and_birth_from_the_id(demo):
             "SELECT id_number, gender, birth_date, registered_center FROM residents WHERE id = ?",
             (summary.ref.id,),
         ).fetchone()
-        outbox = conn.execute(
-            "SELECT kind FROM outbox WHERE entity_id = ?", (summary.ref.id,)
-        ).fetchall()
+        outbox = conn.execute("SELECT kind FROM outbox WHERE entity_id = ?", (summary.ref.id,)).fetchall()
         audit_detail = conn.execute(
             "SELECT action, detail FROM audit_log WHERE entity_id = ?", (summary.ref.id,)
         ).fetchall()
@@ -79,9 +74,7 @@ def test_duplicate_resident_is_refused_in_plain_words(demo):
         register(demo, f" {BEIJING_ID[:9]} {BEIJING_ID[9:]} ", "欧阳丽丽")
 
     assert caught.value.field == "id_number"
-    assert caught.value.message == (
-        "A resident with this ID number is already registered; search for them instead."
-    )
+    assert caught.value.message == ("A resident with this ID number is already registered; search for them instead.")
     assert len(applicants.find_residents(demo.db, demo.ctx, query=BEIJING_ID)) == 1
 
 
@@ -178,8 +171,12 @@ ORG_CODE = credit_code("91230902MA1CTW017")
 
 def test_register_and_find_organisation(demo):
     summary = applicants.register_organisation(
-        demo.db, demo.ctx, credit_code=ORG_CODE.lower(), name="七台河市测试科技有限公司",
-        legal_representative="欧阳丽", phone="0464-8000000",
+        demo.db,
+        demo.ctx,
+        credit_code=ORG_CODE.lower(),
+        name="七台河市测试科技有限公司",
+        legal_representative="欧阳丽",
+        phone="0464-8000000",
     )
     assert summary.detail == "欧阳丽"
 

@@ -28,8 +28,9 @@ def _clock(start: dt.datetime):
 @pytest.fixture
 def clerk(demo):
     """An operator made by the demo supervisor, who has not logged in yet."""
-    auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
-                         initial_password="Start2026x")
+    auth.create_operator(
+        demo.db, demo.ctx, login="li", display_name="李明", role="operator", initial_password="Start2026x"
+    )
     return demo
 
 
@@ -99,16 +100,16 @@ def test_a_locked_login_answers_exactly_like_an_unknown_one_and_a_wrong_password
 @pytest.mark.parametrize("weak", ["Aa123456", "woaini1314", "12345678a", "qwer1234zxcv", "Li2026abcd", "ch19880512"])
 def test_weak_passwords_are_refused_at_the_window_with_the_reason(demo, weak):
     with pytest.raises(ValidationError) as caught:
-        auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
-                             initial_password=weak)
+        auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator", initial_password=weak)
     assert caught.value.field == "password" and caught.value.message.startswith("The password needs")
 
 
 def test_operator_may_not_create_accounts(clerk):
     operator_ctx = auth.log_in(clerk.db, login="li", password="Start2026x").ctx
     with pytest.raises(PermissionDenied) as caught:
-        auth.create_operator(clerk.db, operator_ctx, login="zhao", display_name="赵", role="operator",
-                             initial_password="Start2026x")
+        auth.create_operator(
+            clerk.db, operator_ctx, login="zhao", display_name="赵", role="operator", initial_password="Start2026x"
+        )
     assert "may not manage operator accounts" in caught.value.message
 
 
@@ -117,8 +118,9 @@ def test_a_claimed_role_is_not_trusted(clerk):
     operator_ctx = auth.log_in(clerk.db, login="li", password="Start2026x").ctx
     forged = dataclasses.replace(operator_ctx, operator_role="administrator")
     with pytest.raises(PermissionDenied):
-        auth.create_operator(clerk.db, forged, login="zhao", display_name="赵", role="operator",
-                             initial_password="Start2026x")
+        auth.create_operator(
+            clerk.db, forged, login="zhao", display_name="赵", role="operator", initial_password="Start2026x"
+        )
 
 
 def test_disabled_operator_is_refused_by_every_writing_service(clerk):
@@ -128,8 +130,9 @@ def test_disabled_operator_is_refused_by_every_writing_service(clerk):
     with pytest.raises(PermissionDenied):
         register_resident(clerk.db, operator_ctx, id_number="23090219800101123X", name="某人")
     with pytest.raises(PermissionDenied):
-        intake.refuse_application(clerk.db, operator_ctx, item_code="MZ-001", applicant=None,
-                                  reason="r", legal_basis="b")
+        intake.refuse_application(
+            clerk.db, operator_ctx, item_code="MZ-001", applicant=None, reason="r", legal_basis="b"
+        )
     with pytest.raises(auth.LoginFailed):
         auth.log_in(clerk.db, login="li", password="Start2026x")
 

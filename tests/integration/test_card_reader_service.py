@@ -30,9 +30,20 @@ def library(tmp_path):
 
 
 def _card(id_number: str, name: str = "张秀英") -> IdCard:
-    return IdCard(name=name, sex_code="2", sex="女", gender="female", ethnicity_code="01", ethnicity="汉族",
-                  birth_date=date(1944, 3, 18), address="", id_number=id_number, issuing_authority="",
-                  valid_from=date(2010, 1, 1), valid_until=None)
+    return IdCard(
+        name=name,
+        sex_code="2",
+        sex="女",
+        gender="female",
+        ethnicity_code="01",
+        ethnicity="汉族",
+        birth_date=date(1944, 3, 18),
+        address="",
+        id_number=id_number,
+        issuing_authority="",
+        valid_from=date(2010, 1, 1),
+        valid_until=None,
+    )
 
 
 def test_no_reader_until_an_administrator_sets_one(admin, library):
@@ -56,16 +67,20 @@ def test_a_supervisor_may_not_set_the_reader(demo, library):
     assert card_reader.reader_settings(demo.db) is None
 
 
-@pytest.mark.parametrize(("path", "port", "message"), [
-    ("", 1001, "Please give the path"),
-    ("/nonexistent/libsdtapi.so", 1001, "There is no file"),
-    (None, 1017, "1001 to 1016"),
-    (None, 0, "1001 to 1016"),
-])
+@pytest.mark.parametrize(
+    ("path", "port", "message"),
+    [
+        ("", 1001, "Please give the path"),
+        ("/nonexistent/libsdtapi.so", 1001, "There is no file"),
+        (None, 1017, "1001 to 1016"),
+        (None, 0, "1001 to 1016"),
+    ],
+)
 def test_settings_are_checked_in_plain_words(admin, library, path, port, message):
     with pytest.raises(ValidationError, match=message):
-        card_reader.save_reader_settings(admin.db, admin.ctx, library_path=str(library) if path is None else path,
-                                         port=port)
+        card_reader.save_reader_settings(
+            admin.db, admin.ctx, library_path=str(library) if path is None else path, port=port
+        )
     with pytest.raises(ValidationError, match="no ID card reader plug-in"):
         card_reader.save_reader_settings(admin.db, admin.ctx, library_path=str(library), port=1001, plugin="x")
     assert card_reader.reader_settings(admin.db) is None

@@ -40,23 +40,42 @@ def at(ctx, when: str):
 def accept(demo, when: str = "2025-09-29 09:00", delivery: DeliveryChoice | None = None, item: str = "LB-006"):
     who = applicants.find_residents(demo.db, demo.ctx, query=DEMO_ID)[0].ref
     guide = get_item_guide(demo.db, item_code=item)
-    return intake.accept_case(demo.db, at(demo.ctx, when), item_code=item, applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar, delivery=delivery)
+    return intake.accept_case(
+        demo.db,
+        at(demo.ctx, when),
+        item_code=item,
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+        delivery=delivery,
+    )
 
 
 def decide_and_complete(demo, case_id: str, decided: str, completed: str, seq: int = 1) -> None:
-    change = protocol.Change(seq, protocol.CHANGE_DECISION, "case", case_id, {
-        "case_id": case_id, "case_number": "x", "decision": "approve", "department": "MZJ", "note": "",
-        "status": "approved", "at": dt.datetime.fromisoformat(decided).replace(tzinfo=SHANGHAI).isoformat()})
+    change = protocol.Change(
+        seq,
+        protocol.CHANGE_DECISION,
+        "case",
+        case_id,
+        {
+            "case_id": case_id,
+            "case_number": "x",
+            "decision": "approve",
+            "department": "MZJ",
+            "note": "",
+            "status": "approved",
+            "at": dt.datetime.fromisoformat(decided).replace(tzinfo=SHANGHAI).isoformat(),
+        },
+    )
     with demo.db.write() as session:
         apply_change(session, change, now=dt.datetime.now(dt.UTC))
     cases.change_status(demo.db, at(demo.ctx, completed), case_id=case_id, action=CaseAction.COMPLETE)
 
 
 def deliver(demo, case_id: str, handover: Handover, when: str = "2025-10-09 10:00") -> str:
-    return cases.change_status(demo.db, at(demo.ctx, when), case_id=case_id, action=CaseAction.DELIVER,
-                               delivery=handover)
+    return cases.change_status(
+        demo.db, at(demo.ctx, when), case_id=case_id, action=CaseAction.DELIVER, delivery=handover
+    )
 
 
 def last_payload(demo, kind: str) -> dict:
@@ -122,12 +141,16 @@ def test_results_near_or_past_their_delivery_deadline_are_on_the_watch(demo):
     # LB-006 decided Tue 30 Sep: due by Tue 21 Oct (10 working days, National Day between).
     case = accept(demo)
     decide_and_complete(demo, case.id, "2025-09-30 10:00", "2025-09-30 11:00")
-    assert case.id not in {c.case_id for c in cases.late_cases(demo.db, at(demo.ctx, "2025-10-13 09:00"),
-                                                                shipped_calendar=demo.calendar)}
+    assert case.id not in {
+        c.case_id for c in cases.late_cases(demo.db, at(demo.ctx, "2025-10-13 09:00"), shipped_calendar=demo.calendar)
+    }
     [near] = cases.late_cases(demo.db, at(demo.ctx, "2025-10-17 09:00"), shipped_calendar=demo.calendar)
-    assert near.awaiting_delivery and near.state.light is Light.YELLOW and near.state.promised_due == dt.date(2025, 10, 21)
-    [late] = cases.late_cases(demo.db, at(demo.ctx, "2025-10-23 09:00"), shipped_calendar=demo.calendar,
-                              whole_center=True)
+    assert (
+        near.awaiting_delivery and near.state.light is Light.YELLOW and near.state.promised_due == dt.date(2025, 10, 21)
+    )
+    [late] = cases.late_cases(
+        demo.db, at(demo.ctx, "2025-10-23 09:00"), shipped_calendar=demo.calendar, whole_center=True
+    )
     assert late.state.light is Light.RED and late.state.promised_left == -2
     assert cases.late_list_row(late)[4] == "Result awaiting delivery"
     assert cases.late_list_row(late)[6] == "overdue 2 working days"

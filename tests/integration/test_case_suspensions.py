@@ -39,14 +39,20 @@ def at(ctx, when: str):
 def accept(demo, item: str, when: str) -> intake.IntakeResult:
     who = applicants.find_residents(demo.db, demo.ctx, query=DEMO_ID)[0].ref
     guide = get_item_guide(demo.db, item_code=item)
-    return intake.accept_case(demo.db, at(demo.ctx, when), item_code=item, applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
+    return intake.accept_case(
+        demo.db,
+        at(demo.ctx, when),
+        item_code=item,
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
 
 
 def suspend(demo, case_id: str, when: str, kind: str | None, note: str = "需组织听证") -> str:
-    return cases.change_status(demo.db, at(demo.ctx, when), case_id=case_id, action=CaseAction.SUSPEND,
-                               suspension_kind=kind, note=note)
+    return cases.change_status(
+        demo.db, at(demo.ctx, when), case_id=case_id, action=CaseAction.SUSPEND, suspension_kind=kind, note=note
+    )
 
 
 def resume(demo, case_id: str, when: str, note: str = "") -> str:
@@ -67,11 +73,11 @@ def test_a_hearing_is_recorded_sent_and_shown_with_its_kind(demo):
         detail = session.query(AuditEntry).filter(AuditEntry.action == "case.suspend").one().detail
     assert detail["suspension_kind"] == "hearing"
 
-    clock = cases.case_clock(demo.db, at(demo.ctx, "2025-10-13 10:00"), case_id=case.id,
-                             shipped_calendar=demo.calendar)
+    clock = cases.case_clock(demo.db, at(demo.ctx, "2025-10-13 10:00"), case_id=case.id, shipped_calendar=demo.calendar)
     assert clock.suspension_kind == "hearing" and clock.state.used == 1 and clock.state.suspended == 4
-    words = cases.inquire(demo.db, at(demo.ctx, "2025-10-13 10:00"), case_number=case.number,
-                          shipped_calendar=demo.calendar)
+    words = cases.inquire(
+        demo.db, at(demo.ctx, "2025-10-13 10:00"), case_number=case.number, shipped_calendar=demo.calendar
+    )
     assert "Suspended for a hearing" in words and "does not count" in words
     detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id)
     assert detail.state == "Suspended for a hearing"
@@ -99,8 +105,9 @@ def test_a_kind_is_checked(demo):
     with pytest.raises(ValidationError):
         suspend(demo, case.id, "2025-09-30 10:00", "holiday")
     with pytest.raises(ValidationError):
-        cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="撤回",
-                            suspension_kind="hearing")
+        cases.change_status(
+            demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="撤回", suspension_kind="hearing"
+        )
     with pytest.raises(ValidationError):  # a suspension says why
         suspend(demo, case.id, "2025-09-30 10:00", "inspection", note=" ")
     assert cases.case_clock(demo.db, demo.ctx, case_id=case.id, shipped_calendar=demo.calendar).status == "accepted"
@@ -127,9 +134,21 @@ def test_the_watch_names_the_kind_and_leaves_the_suspended_days_out(demo):
 
 
 def approve(demo, case_id: str, seq: int, when: str) -> None:
-    change = protocol.Change(seq, protocol.CHANGE_DECISION, "case", case_id, {
-        "case_id": case_id, "case_number": "x", "decision": "approve", "department": "X", "note": "",
-        "status": "approved", "at": dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI).isoformat()})
+    change = protocol.Change(
+        seq,
+        protocol.CHANGE_DECISION,
+        "case",
+        case_id,
+        {
+            "case_id": case_id,
+            "case_number": "x",
+            "decision": "approve",
+            "department": "X",
+            "note": "",
+            "status": "approved",
+            "at": dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI).isoformat(),
+        },
+    )
     with demo.db.write() as session:
         apply_change(session, change, now=dt.datetime.now(dt.UTC))
 
@@ -146,8 +165,14 @@ def test_the_window_report_counts_a_hearing_across_national_day_as_time_that_doe
     # still there on the 17th: not overdue.
     inspected = accept(demo, "LB-002", "2025-10-09 09:00")
     suspend(demo, inspected.id, "2025-10-09 15:00", "inspection", "送检")
-    report = reports.performance_report(demo.db, at(demo.ctx, "2025-10-20 09:00"), start=dt.date(2025, 10, 1),
-                                        end=dt.date(2025, 10, 17), by="center", shipped_calendar=demo.calendar)
+    report = reports.performance_report(
+        demo.db,
+        at(demo.ctx, "2025-10-20 09:00"),
+        start=dt.date(2025, 10, 1),
+        end=dt.date(2025, 10, 17),
+        by="center",
+        shipped_calendar=demo.calendar,
+    )
     total = report.total
     assert (total.accepted, total.completed, total.on_time, total.late, total.open_overdue) == (1, 1, 1, 0, 0)
     assert total.handling_days == 3

@@ -43,8 +43,9 @@ def test_import_stores_every_item_center_and_department(migrated_db, shipped):
     assert count == len(shipped.items)
     assert catalog.has_catalog(migrated_db)
     with contextlib.closing(connect_raw(migrated_db.path, migrated_db.key)) as conn:
-        items = conn.execute("SELECT count(*), count(DISTINCT catalog_version) FROM catalog_items "
-                             "WHERE active = 1").fetchone()
+        items = conn.execute(
+            "SELECT count(*), count(DISTINCT catalog_version) FROM catalog_items WHERE active = 1"
+        ).fetchone()
         windows = conn.execute("SELECT count(*) FROM windows").fetchone()[0]
     assert items == (len(shipped.items), 1)
     assert windows == sum(len(center.windows) for center in shipped.centers)
@@ -108,7 +109,10 @@ def _accept_case(demo, item_code: str) -> intake.IntakeResult:
     guide = get_item_guide(demo.db, item_code=item_code)
     who = applicants.find_residents(demo.db, demo.ctx, query="王建国")[0].ref
     return intake.accept_case(
-        demo.db, demo.ctx, item_code=item_code, applicant=who,
+        demo.db,
+        demo.ctx,
+        item_code=item_code,
+        applicant=who,
         checks=[MaterialCheck(m.code, "received") for m in guide.materials],
         shipped_calendar=demo.calendar,
     )
@@ -135,9 +139,7 @@ def test_reimport_without_an_item_retires_it_and_keeps_old_cases(demo, shipped):
     for result, name in ((retired_case, "老年证办理"), (kept_case, "城市医疗救助申请")):
         detail = worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=result.id)
         assert (detail.number, detail.item_name, detail.state) == (result.number, name, "Accepted")
-    assert {e.item_name for e in worklist.list_day_work(demo.db, demo.ctx)} == {
-        "老年证办理", "城市医疗救助申请"
-    }
+    assert {e.item_name for e in worklist.list_day_work(demo.db, demo.ctx)} == {"老年证办理", "城市医疗救助申请"}
     # A retired item cannot be chosen for a new application.
     with pytest.raises(ValidationError) as caught:
         _accept_case(demo, ELDERLY_CARD)

@@ -21,21 +21,39 @@ DEMO_ID = "230902196210010496"
 def decided(demo, item: str, decision: str = "approve", seq: int = 1) -> str:
     who = applicants.find_residents(demo.db, demo.ctx, query=DEMO_ID)[0].ref
     guide = get_item_guide(demo.db, item_code=item)
-    case = intake.accept_case(demo.db, demo.ctx, item_code=item, applicant=who,
-                              checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
-                              shipped_calendar=demo.calendar)
+    case = intake.accept_case(
+        demo.db,
+        demo.ctx,
+        item_code=item,
+        applicant=who,
+        checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
     status = "approved" if decision == "approve" else "rejected"
-    change = protocol.Change(seq, protocol.CHANGE_DECISION, "case", case.id, {
-        "case_id": case.id, "case_number": case.number, "decision": decision, "department": "LLW", "note": "",
-        "status": status, "at": dt.datetime.now(dt.UTC).isoformat()})
+    change = protocol.Change(
+        seq,
+        protocol.CHANGE_DECISION,
+        "case",
+        case.id,
+        {
+            "case_id": case.id,
+            "case_number": case.number,
+            "decision": decision,
+            "department": "LLW",
+            "note": "",
+            "status": status,
+            "at": dt.datetime.now(dt.UTC).isoformat(),
+        },
+    )
     with demo.db.write() as session:
         apply_change(session, change, now=dt.datetime.now(dt.UTC))
     return case.id
 
 
 def complete(demo, case_id: str, number: str = "") -> str:
-    return cases.change_status(demo.db, demo.ctx, case_id=case_id, action=CaseAction.COMPLETE,
-                               certificate_number=number)
+    return cases.change_status(
+        demo.db, demo.ctx, case_id=case_id, action=CaseAction.COMPLETE, certificate_number=number
+    )
 
 
 def test_an_approved_elderly_card_is_completed_with_its_number(demo):
@@ -46,8 +64,9 @@ def test_an_approved_elderly_card_is_completed_with_its_number(demo):
     assert complete(demo, case_id, " LN-2025-000123 ") == "completed"
     with demo.db.read() as session:
         assert session.get(m.Case, case_id).certificate_number == "LN-2025-000123"
-        sent = [e.payload for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)
-                if e.kind == "case.status"][-1]
+        sent = [e.payload for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq) if e.kind == "case.status"][
+            -1
+        ]
     assert (sent["action"], sent["certificate_number"]) == ("complete", "LN-2025-000123")
 
 

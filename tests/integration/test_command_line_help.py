@@ -9,7 +9,10 @@ import sys
 
 def test_help_lists_print_samples_and_audit_check():
     done = subprocess.run(
-        [sys.executable, "-m", "windowdesk", "--help"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "windowdesk", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
     assert done.returncode == 0, done.stderr

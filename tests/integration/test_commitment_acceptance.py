@@ -37,41 +37,72 @@ SIGNED = CommitmentTerms()
 
 def _checks(demo, item: str, marks: dict[str, tuple[str, str]] | None = None) -> list[MaterialCheck]:
     marks = marks or {}
-    return [MaterialCheck(mat.code, *marks.get(mat.code, (RECEIVED, "")))
-            for mat in get_item_guide(demo.db, item_code=item).materials]
+    return [
+        MaterialCheck(mat.code, *marks.get(mat.code, (RECEIVED, "")))
+        for mat in get_item_guide(demo.db, item_code=item).materials
+    ]
 
 
 def _commit(demo, ctx, item: str = "JD-001", terms: CommitmentTerms | None = SIGNED, id_number=DEMO_ID):
-    return intake.accept_case(demo.db, ctx, item_code=item, applicant=resident(demo.db, id_number),
-                              checks=_checks(demo, item), shipped_calendar=demo.calendar, commitment=terms)
+    return intake.accept_case(
+        demo.db,
+        ctx,
+        item_code=item,
+        applicant=resident(demo.db, id_number),
+        checks=_checks(demo, item),
+        shipped_calendar=demo.calendar,
+        commitment=terms,
+    )
 
 
 def _defer(demo, ctx, id_number=DEMO_ID):
     return intake.accept_case(
-        demo.db, ctx, item_code="MZ-002", applicant=resident(demo.db, id_number),
-        checks=_checks(demo, "MZ-002", {"M05": (MISSING, "")}), shipped_calendar=demo.calendar,
-        deferral=DeferralTerms(dt.date(2026, 3, 9)))
+        demo.db,
+        ctx,
+        item_code="MZ-002",
+        applicant=resident(demo.db, id_number),
+        checks=_checks(demo, "MZ-002", {"M05": (MISSING, "")}),
+        shipped_calendar=demo.calendar,
+        deferral=DeferralTerms(dt.date(2026, 3, 9)),
+    )
 
 
 def _feed(demo, kind: str, payload: dict, seq: int = 1) -> None:
     with demo.db.write() as session:
-        apply_change(session, protocol.Change(seq, kind, "x", str(payload.get("id") or payload.get("case_id") or "1"),
-                                              payload), now=dt.datetime.now(dt.UTC))
+        apply_change(
+            session,
+            protocol.Change(seq, kind, "x", str(payload.get("id") or payload.get("case_id") or "1"), payload),
+            now=dt.datetime.now(dt.UTC),
+        )
 
 
 def _flag(demo, id_number: str = DEMO_ID, *, lifted: bool = False) -> None:
     _feed(demo, protocol.CHANGE_CREDIT_KEY, {"key": KEY})
-    _feed(demo, protocol.CHANGE_CREDIT_FLAG, {
-        "id": "0190a0a0-0000-7000-8000-000000000001", "key_hash": credit_key_hash(bytes.fromhex(KEY), id_number),
-        "case_number": "CH-20260201-01-0001", "flagged_at": "2026-02-20T01:00:00+00:00", "reason": "经核查承诺不实",
-        "lifted_at": "2026-02-25T01:00:00+00:00" if lifted else None, "lift_reason": "已整改" if lifted else ""})
+    _feed(
+        demo,
+        protocol.CHANGE_CREDIT_FLAG,
+        {
+            "id": "0190a0a0-0000-7000-8000-000000000001",
+            "key_hash": credit_key_hash(bytes.fromhex(KEY), id_number),
+            "case_number": "CH-20260201-01-0001",
+            "flagged_at": "2026-02-20T01:00:00+00:00",
+            "reason": "经核查承诺不实",
+            "lifted_at": "2026-02-25T01:00:00+00:00" if lifted else None,
+            "lift_reason": "已整改" if lifted else "",
+        },
+    )
 
 
 def _outbox(demo, case_id: str) -> list[tuple[str, dict]]:
     with demo.db.read() as session:
-        return [(kind, payload) for kind, payload in session.execute(
-            select(m.OutboxEvent.kind, m.OutboxEvent.payload).where(m.OutboxEvent.entity_id == case_id)
-            .order_by(m.OutboxEvent.seq))]
+        return [
+            (kind, payload)
+            for kind, payload in session.execute(
+                select(m.OutboxEvent.kind, m.OutboxEvent.payload)
+                .where(m.OutboxEvent.entity_id == case_id)
+                .order_by(m.OutboxEvent.seq)
+            )
+        ]
 
 
 def test_a_case_under_notify_and_commit_is_decided_on_the_spot_with_its_verification_due(demo):
@@ -113,10 +144,13 @@ def test_an_item_that_issues_a_certificate_is_decided_on_the_spot_only_with_its_
         assert case.commitment.verify_due == dt.date(2026, 3, 30)  # 20 working days
 
 
-@pytest.mark.parametrize(("item", "terms", "words"), [
-    ("MZ-002", CommitmentTerms(), "does not allow it"),
-    ("JD-001", CommitmentTerms(signed=False), "must sign the commitment"),
-])
+@pytest.mark.parametrize(
+    ("item", "terms", "words"),
+    [
+        ("MZ-002", CommitmentTerms(), "does not allow it"),
+        ("JD-001", CommitmentTerms(signed=False), "must sign the commitment"),
+    ],
+)
 def test_a_commitment_the_rules_do_not_allow_is_refused_and_nothing_is_saved(demo, item, terms, words):
     with pytest.raises(ValidationError) as refused:
         _commit(demo, at(demo.ctx, MONDAY), item, terms)
@@ -139,8 +173,14 @@ def test_a_flagged_applicant_may_use_neither_deferral_nor_commitment_but_may_sti
         assert DEMO_ID not in str(session.scalars(select(m.CreditFlag.key_hash)).all())
 
     # An ordinary acceptance stays open to them, and other applicants are not affected.
-    ordinary = intake.accept_case(demo.db, ctx, item_code="JD-001", applicant=resident(demo.db),
-                                  checks=_checks(demo, "JD-001"), shipped_calendar=demo.calendar)
+    ordinary = intake.accept_case(
+        demo.db,
+        ctx,
+        item_code="JD-001",
+        applicant=resident(demo.db),
+        checks=_checks(demo, "JD-001"),
+        shipped_calendar=demo.calendar,
+    )
     assert ordinary.kind == "case" and not ordinary.committed
     assert _commit(demo, ctx, id_number=OTHER_ID).committed
     assert _defer(demo, ctx, id_number=OTHER_ID).deferred
@@ -161,9 +201,18 @@ def test_the_verification_reaches_the_case_and_the_report_counts_commitments_apa
     _commit(demo, at(demo.ctx, "2026-03-02 10:00"), terms=CommitmentTerms(decide_on_the_spot=False))
     _defer(demo, ctx, id_number=OTHER_ID)
 
-    _feed(demo, protocol.CHANGE_VERIFICATION, {"case_id": false_one.id, "case_number": false_one.number,
-                                               "result": "false", "department": "JDB", "note": "收入情况不实",
-                                               "at": "2026-03-05T02:00:00+00:00"})
+    _feed(
+        demo,
+        protocol.CHANGE_VERIFICATION,
+        {
+            "case_id": false_one.id,
+            "case_number": false_one.number,
+            "result": "false",
+            "department": "JDB",
+            "note": "收入情况不实",
+            "at": "2026-03-05T02:00:00+00:00",
+        },
+    )
     with demo.db.read() as session:
         commitment = session.get(m.CaseCommitment, false_one.id)
         assert commitment.marked_for_revocation and commitment.verified_by == "JDB"
@@ -172,10 +221,17 @@ def test_the_verification_reaches_the_case_and_the_report_counts_commitments_apa
     assert detail.state.endswith("commitment found false: marked for revocation")
 
     def figures(end: dt.date):
-        total = reports.performance_report(demo.db, ctx, start=dt.date(2026, 3, 1), end=end, by="center",
-                                           shipped_calendar=demo.calendar).total
-        return (total.accepted, total.deferred_accepted, total.commitment_accepted, total.verifications_due,
-                total.verifications_overdue, total.verifications_false)
+        total = reports.performance_report(
+            demo.db, ctx, start=dt.date(2026, 3, 1), end=end, by="center", shipped_calendar=demo.calendar
+        ).total
+        return (
+            total.accepted,
+            total.deferred_accepted,
+            total.commitment_accepted,
+            total.verifications_due,
+            total.verifications_overdue,
+            total.verifications_false,
+        )
 
     assert figures(dt.date(2026, 3, 16)) == (4, 1, 3, 2, 0, 1)
     assert figures(dt.date(2026, 3, 31)) == (4, 1, 3, 0, 2, 1)  # past the due day at the period's end

@@ -25,15 +25,22 @@ MONDAY = "2026-03-02 09:30"  # promised date of MZ-002 accepted then: 2026-03-16
 
 
 def _checks(demo, item: str, marks: dict[str, tuple[str, str]]) -> list[MaterialCheck]:
-    return [MaterialCheck(mat.code, *marks.get(mat.code, (RECEIVED, "")))
-            for mat in get_item_guide(demo.db, item_code=item).materials]
+    return [
+        MaterialCheck(mat.code, *marks.get(mat.code, (RECEIVED, "")))
+        for mat in get_item_guide(demo.db, item_code=item).materials
+    ]
 
 
 def _accept(demo, ctx, item: str = "MZ-002", marks=None, committed: dt.date | None = dt.date(2026, 3, 9)):
     return intake.accept_case(
-        demo.db, ctx, item_code=item, applicant=resident(demo.db),
+        demo.db,
+        ctx,
+        item_code=item,
+        applicant=resident(demo.db),
         checks=_checks(demo, item, marks if marks is not None else {"M05": (MISSING, ""), "M07": (MISSING, "")}),
-        shipped_calendar=demo.calendar, deferral=DeferralTerms(committed) if committed else None)
+        shipped_calendar=demo.calendar,
+        deferral=DeferralTerms(committed) if committed else None,
+    )
 
 
 def _materials(demo, case_id: str) -> dict[str, tuple[str, dt.date | None]]:
@@ -62,14 +69,17 @@ def test_a_case_is_accepted_with_its_deferrable_materials_to_follow_and_its_cloc
     assert [line[1] for line in detail.lines].count("To follow (容缺受理)") == 2
 
 
-@pytest.mark.parametrize(("item", "marks", "committed", "words"), [
-    ("MZ-001", {"M01": (MISSING, "")}, dt.date(2026, 3, 9), "allows no deferral"),
-    ("MZ-002", {"M01": (MISSING, "")}, dt.date(2026, 3, 9), "Not so: 申请人居民身份证"),
-    ("MZ-002", {"M05": (CORRECTION, "金额不清")}, dt.date(2026, 3, 9), "only when they are missing"),
-    ("MZ-002", {}, dt.date(2026, 3, 9), "No material is missing"),
-    ("MZ-002", {"M05": (MISSING, "")}, dt.date(2026, 3, 17), "promised completion date (2026-03-16)"),
-    ("MZ-002", {"M05": (MISSING, "")}, dt.date(2026, 3, 1), "in the past"),
-])
+@pytest.mark.parametrize(
+    ("item", "marks", "committed", "words"),
+    [
+        ("MZ-001", {"M01": (MISSING, "")}, dt.date(2026, 3, 9), "allows no deferral"),
+        ("MZ-002", {"M01": (MISSING, "")}, dt.date(2026, 3, 9), "Not so: 申请人居民身份证"),
+        ("MZ-002", {"M05": (CORRECTION, "金额不清")}, dt.date(2026, 3, 9), "only when they are missing"),
+        ("MZ-002", {}, dt.date(2026, 3, 9), "No material is missing"),
+        ("MZ-002", {"M05": (MISSING, "")}, dt.date(2026, 3, 17), "promised completion date (2026-03-16)"),
+        ("MZ-002", {"M05": (MISSING, "")}, dt.date(2026, 3, 1), "in the past"),
+    ],
+)
 def test_a_deferral_the_rules_do_not_allow_is_refused_and_nothing_is_saved(demo, item, marks, committed, words):
     ctx = at(demo.ctx, MONDAY)
     with pytest.raises(ValidationError) as refused:
@@ -119,16 +129,18 @@ def test_the_rule_applies_only_after_the_committed_day_and_suspends_in_one_step(
 
 
 def test_the_refusing_rule_decides_the_case_with_the_legal_basis(demo):
-    case = _accept(demo, at(demo.ctx, MONDAY), item="FC-001", marks={"M05": (MISSING, "")},
-                   committed=dt.date(2026, 3, 3))
+    case = _accept(
+        demo, at(demo.ctx, MONDAY), item="FC-001", marks={"M05": (MISSING, "")}, committed=dt.date(2026, 3, 3)
+    )
 
     status = deferrals.apply_deferral_rule(demo.db, at(demo.ctx, "2026-03-04 09:00"), case_id=case.id)
 
     assert status == "completed"
     with demo.db.read() as session:
         steps = [(e.to_status, e.note) for e in session.get(m.Case, case.id).events]
-        sent = session.scalars(select(m.OutboxEvent.payload).where(
-            m.OutboxEvent.entity_id == case.id, m.OutboxEvent.kind == "case.status")).all()
+        sent = session.scalars(
+            select(m.OutboxEvent.payload).where(m.OutboxEvent.entity_id == case.id, m.OutboxEvent.kind == "case.status")
+        ).all()
     assert [status for status, _note in steps] == ["accepted", "in_progress", "rejected", "completed"]
     assert "第二十二条" in steps[2][1] and "契税完税凭证" in steps[2][1]
     assert [p["action"] for p in sent] == ["start_review", "reject", "complete"]
@@ -139,8 +151,9 @@ def test_the_window_report_counts_deferred_cases_apart(demo):
     ctx = at(demo.ctx, MONDAY)
     accept(demo, ctx)
     _accept(demo, ctx)
-    report = reports.performance_report(demo.db, ctx, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31),
-                                        by="center", shipped_calendar=demo.calendar)
+    report = reports.performance_report(
+        demo.db, ctx, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), by="center", shipped_calendar=demo.calendar
+    )
     assert (report.total.accepted, report.total.proxy_accepted, report.total.deferred_accepted) == (2, 0, 1)
 
 
@@ -157,8 +170,9 @@ def test_the_notice_that_proves_a_deferred_acceptance_carries_its_query_code_onc
 
     result = _accept(demo, at(demo.ctx, MONDAY))
     assert result.query_code
-    first = documents.record_document(demo.db, demo.ctx, kind=worklist.CASE, record_id=result.id,
-                                      query_code=result.query_code)
+    first = documents.record_document(
+        demo.db, demo.ctx, kind=worklist.CASE, record_id=result.id, query_code=result.query_code
+    )
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(render_document(first))).pages]
     code = grouped(result.query_code)
     assert code in pages[0] and all(code not in page for page in pages[1:])  # the file copy never holds it

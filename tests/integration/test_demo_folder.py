@@ -18,15 +18,24 @@ from windowdesk.storage import models as m
 
 def _counts(db) -> tuple[int, int, int]:
     with db.read() as session:
-        return (session.scalar(select(func.count()).select_from(m.Resident)) or 0,
-                session.scalar(select(func.count()).select_from(m.OutboxEvent)) or 0,
-                session.scalar(select(func.count()).select_from(m.Operator)) or 0)
+        return (
+            session.scalar(select(func.count()).select_from(m.Resident)) or 0,
+            session.scalar(select(func.count()).select_from(m.OutboxEvent)) or 0,
+            session.scalar(select(func.count()).select_from(m.Operator)) or 0,
+        )
 
 
 def test_demo_refuses_a_real_folder_and_writes_nothing_into_it(migrated_db) -> None:
     bootstrap.ensure_catalog(migrated_db, resources_dir())
-    workstation.configure_workstation(migrated_db, center_code="JD03", window_code="01", operator_name="刘芳",
-                                      operator_login="liufang", password="Willow-Gate-2718", role="administrator")
+    workstation.configure_workstation(
+        migrated_db,
+        center_code="JD03",
+        window_code="01",
+        operator_name="刘芳",
+        operator_login="liufang",
+        password="Willow-Gate-2718",
+        role="administrator",
+    )
     before = _counts(migrated_db)
     with pytest.raises(StartupError) as refused:
         bootstrap.ensure_demo(migrated_db, resources_dir())

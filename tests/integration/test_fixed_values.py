@@ -34,15 +34,21 @@ def _accepted_case(demo, item: str = ITEM) -> str:
     who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
     guide = get_item_guide(demo.db, item_code=item)
     checks = [intake.MaterialCheck(material.code, "received") for material in guide.materials]
-    return intake.accept_case(demo.db, demo.ctx, item_code=item, applicant=who, checks=checks,
-                              shipped_calendar=demo.calendar).id
+    return intake.accept_case(
+        demo.db, demo.ctx, item_code=item, applicant=who, checks=checks, shipped_calendar=demo.calendar
+    ).id
 
 
 def _steps(demo, case_id: str) -> list[tuple[str, StepSource]]:
     with demo.db.read() as session:
-        return [(kind, source) for kind, source in session.execute(
-            select(m.CaseEvent.kind, m.CaseEvent.source).where(m.CaseEvent.case_id == case_id)
-            .order_by(m.CaseEvent.position))]
+        return [
+            (kind, source)
+            for kind, source in session.execute(
+                select(m.CaseEvent.kind, m.CaseEvent.source)
+                .where(m.CaseEvent.case_id == case_id)
+                .order_by(m.CaseEvent.position)
+            )
+        ]
 
 
 def test_an_operator_s_role_reads_back_as_a_member_that_prints_as_before(demo) -> None:
@@ -51,8 +57,15 @@ def test_an_operator_s_role_reads_back_as_a_member_that_prints_as_before(demo) -
     assert type(role) is Role and role is Role.SUPERVISOR
     # Shown on screens and in logs as the stored word, as the plain string it was.
     assert (str(role), f"{role}", "%s" % role, format(role, ">11")) == (  # noqa: UP031 - the old style too
-        "supervisor", "supervisor", "supervisor", " supervisor")
-    assert auth.log_in(demo.db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx.operator_role is Role.SUPERVISOR
+        "supervisor",
+        "supervisor",
+        "supervisor",
+        " supervisor",
+    )
+    assert (
+        auth.log_in(demo.db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx.operator_role
+        is Role.SUPERVISOR
+    )
 
 
 def test_an_operator_role_outside_the_set_is_refused_and_the_account_kept(demo) -> None:
@@ -67,9 +80,20 @@ def test_an_operator_role_outside_the_set_is_refused_and_the_account_kept(demo) 
 
 def test_a_pulled_account_with_a_role_this_window_does_not_know_is_skipped_and_the_feed_goes_on(demo) -> None:
     def upsert(seq: int, login: str, role: str) -> Change:
-        return Change(seq=seq, kind="operator.upsert", entity="operator", entity_id=login, payload={
-            "id": f"0190a0c0-0000-7000-8000-00000000000{seq}", "login": login, "display_name": "王五",
-            "role": role, "center_code": "CH", "active": True})
+        return Change(
+            seq=seq,
+            kind="operator.upsert",
+            entity="operator",
+            entity_id=login,
+            payload={
+                "id": f"0190a0c0-0000-7000-8000-00000000000{seq}",
+                "login": login,
+                "display_name": "王五",
+                "role": role,
+                "center_code": "CH",
+                "active": True,
+            },
+        )
 
     with demo.db.write() as session:
         assert apply_change(session, upsert(1, "wangwu", "auditor"), now=NOW) is None
@@ -84,9 +108,23 @@ def test_a_case_s_steps_read_back_their_source_the_window_s_and_a_pulled_hub_not
     with demo.db.read() as session:
         number = session.get_one(m.Case, case_id).case_number
     with demo.db.write() as session:  # a department's note, stored by the pull's one-statement insert
-        apply_change(session, Change(seq=7, kind=CHANGE_NOTE, entity="case", entity_id=case_id, payload={
-            "case_id": case_id, "case_number": number, "department": "MZJ", "note": "已电话联系申请人",
-            "at": NOW.isoformat()}), now=NOW)
+        apply_change(
+            session,
+            Change(
+                seq=7,
+                kind=CHANGE_NOTE,
+                entity="case",
+                entity_id=case_id,
+                payload={
+                    "case_id": case_id,
+                    "case_number": number,
+                    "department": "MZJ",
+                    "note": "已电话联系申请人",
+                    "at": NOW.isoformat(),
+                },
+            ),
+            now=NOW,
+        )
     steps = _steps(demo, case_id)
     assert steps == [("accepted", StepSource.WINDOW), ("note", StepSource.HUB)]
     assert {type(source) for _, source in steps} == {StepSource}
@@ -135,10 +173,15 @@ def test_the_stored_values_are_the_words_stored_before(demo) -> None:
     """No migration: the columns keep the plain words, read here without the model's types."""
     case_id = _accepted_case(demo)
     with demo.db.read() as session:
-        raw = session.connection().exec_driver_sql(
-            "SELECT c.source, e.source, o.role, k.kind FROM cases c JOIN case_events e ON e.case_id = c.id "
-            "JOIN operators o ON o.id = ? JOIN centers k ON k.code = c.center_code WHERE c.id = ?",
-            (demo.ctx.operator_id, case_id)).one()
+        raw = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT c.source, e.source, o.role, k.kind FROM cases c JOIN case_events e ON e.case_id = c.id "
+                "JOIN operators o ON o.id = ? JOIN centers k ON k.code = c.center_code WHERE c.id = ?",
+                (demo.ctx.operator_id, case_id),
+            )
+            .one()
+        )
     assert tuple(raw) == ("window", "window", "supervisor", "city_hall")
     assert all(type(value) is str for value in raw)
 
@@ -164,16 +207,33 @@ def _parallel_case_decided_by_one_department(demo) -> str:
     approval arrives by the pull."""
     case_id = _accepted_case(demo, "GS-003")
     with demo.db.write() as session:
-        apply_change(session, Change(seq=9, kind=CHANGE_DECISION, entity="case", entity_id=case_id, payload={
-            "case_id": case_id, "case_number": "", "decision": "approve", "department": "GSJ", "note": "",
-            "status": "in_progress", "at": NOW.isoformat()}), now=NOW)
+        apply_change(
+            session,
+            Change(
+                seq=9,
+                kind=CHANGE_DECISION,
+                entity="case",
+                entity_id=case_id,
+                payload={
+                    "case_id": case_id,
+                    "case_number": "",
+                    "decision": "approve",
+                    "department": "GSJ",
+                    "note": "",
+                    "status": "in_progress",
+                    "at": NOW.isoformat(),
+                },
+            ),
+            now=NOW,
+        )
     return case_id
 
 
 def _part_statuses(demo, case_id: str) -> dict[str, PartStatus]:
     with demo.db.read() as session:
-        return dict(session.execute(select(CasePart.department_code, CasePart.status)
-                                    .where(CasePart.case_id == case_id)).all())
+        return dict(
+            session.execute(select(CasePart.department_code, CasePart.status).where(CasePart.case_id == case_id)).all()
+        )
 
 
 def test_a_case_part_s_status_reads_back_as_a_member(demo) -> None:

@@ -32,8 +32,15 @@ ITEM = "MZ-002"
 ITEM_MATERIALS = ("M01", "M02", "M03", "M04", "M05", "M06", "M07")
 DEMO_ID = "230902196210010496"  # 王建国 in resources/demo/residents.json
 WRITTEN_TABLES = (
-    "cases", "case_materials", "case_events", "notifications", "notification_entries",
-    "refusals", "audit_log", "outbox", "number_sequences",
+    "cases",
+    "case_materials",
+    "case_events",
+    "notifications",
+    "notification_entries",
+    "refusals",
+    "audit_log",
+    "outbox",
+    "number_sequences",
 )
 
 
@@ -49,9 +56,7 @@ def at(ctx: CounterContext, when: str, *, window: str | None = None) -> CounterC
     moment = local(when)
     ctx = dataclasses.replace(ctx, clock=lambda: moment)
     if window is not None:
-        ctx = dataclasses.replace(
-            ctx, window_id=f"{ctx.center_code}-{window}", window_code=window, window_name=window
-        )
+        ctx = dataclasses.replace(ctx, window_id=f"{ctx.center_code}-{window}", window_code=window, window_name=window)
     return ctx
 
 
@@ -70,24 +75,24 @@ def checks(*, except_: dict[str, tuple[str, str]] | None = None) -> list[Materia
 def accept(demo, ctx: CounterContext, **kwargs) -> intake.IntakeResult:
     kwargs.setdefault("checks", checks())
     return intake.accept_case(
-        demo.db, ctx, item_code=ITEM, applicant=resident(demo.db),
-        shipped_calendar=demo.calendar, **kwargs,
+        demo.db,
+        ctx,
+        item_code=ITEM,
+        applicant=resident(demo.db),
+        shipped_calendar=demo.calendar,
+        **kwargs,
     )
 
 
 def notify(demo, ctx: CounterContext, **kwargs) -> intake.IntakeResult:
     kwargs.setdefault("checks", checks(except_={"M01": (MISSING, "")}))
-    return intake.notify_missing(
-        demo.db, ctx, item_code=ITEM, applicant=resident(demo.db), **kwargs
-    )
+    return intake.notify_missing(demo.db, ctx, item_code=ITEM, applicant=resident(demo.db), **kwargs)
 
 
 def refuse(demo, ctx: CounterContext, **kwargs) -> intake.IntakeResult:
     kwargs.setdefault("reason", "Not registered in this city")
     kwargs.setdefault("legal_basis", "City medical aid rules, art. 3")
-    return intake.refuse_application(
-        demo.db, ctx, item_code=ITEM, applicant=resident(demo.db), **kwargs
-    )
+    return intake.refuse_application(demo.db, ctx, item_code=ITEM, applicant=resident(demo.db), **kwargs)
 
 
 @contextlib.contextmanager
@@ -103,8 +108,7 @@ def raw(db: Database):
 def snapshot(db: Database) -> dict[str, list[tuple]]:
     """Every row of every table a decision writes to."""
     with raw(db) as conn:
-        return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-                for table in WRITTEN_TABLES}
+        return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in WRITTEN_TABLES}
 
 
 def case_numbers(db: Database) -> list[str]:
@@ -130,26 +134,29 @@ def test_accept_writes_case_materials_event_audit_and_outbox_together(demo):
     with raw(demo.db) as conn:
         case = conn.execute(
             "SELECT case_number, status, accepted_day, promised_date, legal_date, note, window_id, item_code "
-            "FROM cases WHERE id = ?", (result.id,)
+            "FROM cases WHERE id = ?",
+            (result.id,),
         ).fetchone()
         materials = conn.execute(
             "SELECT material_code, status FROM case_materials WHERE case_id = ? ORDER BY position",
             (result.id,),
         ).fetchall()
-        events = conn.execute(
-            "SELECT kind, to_status FROM case_events WHERE case_id = ?", (result.id,)
-        ).fetchall()
+        events = conn.execute("SELECT kind, to_status FROM case_events WHERE case_id = ?", (result.id,)).fetchall()
         audits = conn.execute(
             "SELECT action, entity, workstation FROM audit_log WHERE entity_id = ?", (result.id,)
         ).fetchall()
-        outbox = conn.execute(
-            "SELECT kind, entity, state FROM outbox WHERE entity_id = ?", (result.id,)
-        ).fetchall()
+        outbox = conn.execute("SELECT kind, entity, state FROM outbox WHERE entity_id = ?", (result.id,)).fetchall()
     # Sept 30 is a Tuesday; Oct 1-8 are National Day holidays and Sat Oct 11 a make-up
     # working day: the 10th working day is Tue Oct 21, the 20th is Tue Nov 4.
     assert case == (
-        "CH-20250930-01-0001", "accepted", "2025-09-30", "2025-10-21", "2025-11-04",
-        "urgent", "CH-01", ITEM,
+        "CH-20250930-01-0001",
+        "accepted",
+        "2025-09-30",
+        "2025-10-21",
+        "2025-11-04",
+        "urgent",
+        "CH-01",
+        ITEM,
     )
     assert demo.calendar.add_working_days(dt.date(2025, 9, 30), 10) == dt.date(2025, 10, 21)
     assert materials == [(code, RECEIVED) for code in ITEM_MATERIALS]
@@ -171,7 +178,7 @@ def test_case_made_at_midnight_has_one_day_everywhere(demo):
     result = accept(demo, ctx)
 
     with raw(demo.db) as conn:
-        accepted_day, = conn.execute("SELECT accepted_day FROM cases WHERE id = ?", (result.id,)).fetchone()
+        (accepted_day,) = conn.execute("SELECT accepted_day FROM cases WHERE id = ?", (result.id,)).fetchone()
     listed = worklist.list_day_work(demo.db, demo.ctx, day=dt.date.fromisoformat(accepted_day))
     assert result.number == f"CH-{accepted_day.replace('-', '')}-01-0001"
     assert [e.number for e in listed] == [result.number]
@@ -191,12 +198,11 @@ def test_accept_refused_while_a_required_material_is_missing(demo):
 
 
 def test_missing_optional_material_does_not_block_acceptance(demo):
-    result = accept(demo, at(demo.ctx, "2025-09-30 10:00"),
-                    checks=checks(except_={"M03": (MISSING, "")}))
+    result = accept(demo, at(demo.ctx, "2025-09-30 10:00"), checks=checks(except_={"M03": (MISSING, "")}))
     with raw(demo.db) as conn:
-        statuses = dict(conn.execute(
-            "SELECT material_code, status FROM case_materials WHERE case_id = ?", (result.id,)
-        ).fetchall())
+        statuses = dict(
+            conn.execute("SELECT material_code, status FROM case_materials WHERE case_id = ?", (result.id,)).fetchall()
+        )
     assert statuses["M03"] == MISSING
 
 
@@ -234,7 +240,8 @@ def test_notification_lists_every_problem_in_catalog_order_with_requirements(dem
     with raw(demo.db) as conn:
         entries = conn.execute(
             "SELECT material_code, name, problem, requirement, note FROM notification_entries "
-            "WHERE notification_id = ? ORDER BY position", (result.id,)
+            "WHERE notification_id = ? ORDER BY position",
+            (result.id,),
         ).fetchall()
         outbox = conn.execute("SELECT kind FROM outbox WHERE entity_id = ?", (result.id,)).fetchall()
     assert entries == [
@@ -253,8 +260,12 @@ def test_notification_with_everything_received_is_refused(demo):
 
 @pytest.mark.parametrize(
     ("reason", "legal_basis", "field"),
-    [("", "Art. 3", "reason"), ("   ", "Art. 3", "reason"), ("Not resident", "", "legal_basis"),
-     ("Not resident", "  ", "legal_basis")],
+    [
+        ("", "Art. 3", "reason"),
+        ("   ", "Art. 3", "reason"),
+        ("Not resident", "", "legal_basis"),
+        ("Not resident", "  ", "legal_basis"),
+    ],
 )
 def test_refusal_needs_reason_and_legal_basis(demo, reason, legal_basis, field):
     before = snapshot(demo.db)
@@ -267,8 +278,12 @@ def test_refusal_needs_reason_and_legal_basis(demo, reason, legal_basis, field):
 def test_unknown_applicant_is_refused(demo):
     with pytest.raises(ValidationError) as caught:
         intake.accept_case(
-            demo.db, demo.ctx, item_code=ITEM, applicant=ApplicantRef("resident", "nobody"),
-            checks=checks(), shipped_calendar=demo.calendar,
+            demo.db,
+            demo.ctx,
+            item_code=ITEM,
+            applicant=ApplicantRef("resident", "nobody"),
+            checks=checks(),
+            shipped_calendar=demo.calendar,
         )
     assert caught.value.field == "applicant"
 
@@ -316,8 +331,7 @@ def test_failure_half_way_through_the_commit_writes_nothing(demo):
     before = snapshot(demo.db)
     with raw(demo.db) as conn:
         conn.execute(
-            "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox "
-            "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;"
+            "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;"
         )
 
     with pytest.raises(StorageError) as caught:
@@ -358,10 +372,20 @@ while True:
 def test_case_numbers_are_never_reused_after_a_crash(demo):
     moment = local("2025-09-30 10:00")
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD_ACCEPTS, str(demo.db.path), moment.isoformat(), ITEM,
-         DEMO_ID, ",".join(ITEM_MATERIALS), demo.db.key.hex()],
+        [
+            sys.executable,
+            "-c",
+            _CHILD_ACCEPTS,
+            str(demo.db.path),
+            moment.isoformat(),
+            ITEM,
+            DEMO_ID,
+            ",".join(ITEM_MATERIALS),
+            demo.db.key.hex(),
+        ],
         env={**os.environ, "PYTHONPATH": str(SRC_DIR)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     printed: list[str] = []
     try:
@@ -408,7 +432,10 @@ def test_disk_full_is_reported_in_plain_words_and_keeps_earlier_work(demo):
             for serial in range(1, 500):
                 id_number = new_id_number(serial)
                 applicants.register_resident(
-                    db, demo.ctx, id_number=id_number, name=f"测试{serial}" + "居" * 20,
+                    db,
+                    demo.ctx,
+                    id_number=id_number,
+                    name=f"测试{serial}" + "居" * 20,
                     address="七台河市新兴区" + "大同街" * 37,  # the longest name and address allowed
                 )
                 registered.append(id_number)
@@ -477,9 +504,7 @@ def test_record_detail_shows_materials_and_timeline(demo):
     assert (refusal_detail.reason, refusal_detail.legal_basis) == ("Outside this city", "Rules art. 3")
 
     notification = notify(demo, ctx)
-    notification_detail = worklist.get_record_detail(
-        demo.db, demo.ctx, kind="notification", record_id=notification.id
-    )
+    notification_detail = worklist.get_record_detail(demo.db, demo.ctx, kind="notification", record_id=notification.id)
     assert notification_detail.lines == ((names[0], "Missing", notification_detail.lines[0][2]),)
     assert notification_detail.lines[0][2]  # the requirement, when no note was written
 
@@ -514,8 +539,8 @@ def test_audit_detects_a_changed_entry(demo):
     target = _audit_seqs(demo.db)[-2]
     with raw(demo.db) as conn:
         conn.execute(
-            "UPDATE audit_log SET detail = json_set(detail, '$.number', 'GZ-CH-20250930-01-0099') "
-            "WHERE seq = ?", (target,)
+            "UPDATE audit_log SET detail = json_set(detail, '$.number', 'GZ-CH-20250930-01-0099') WHERE seq = ?",
+            (target,),
         )
 
     problems = audit.verify_chain(demo.db)

@@ -23,12 +23,16 @@ VALUES = {"applicant_name": "王建国", "phone": "13800138000", "hardship": "�
 
 def _outbox(demo) -> list[tuple[str, dict]]:
     with demo.db.read() as session:
-        return [(e.kind, e.payload) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)
-                if e.kind == "application.decided"]
+        return [
+            (e.kind, e.payload)
+            for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)
+            if e.kind == "application.decided"
+        ]
 
 
-def _brought(demo, number: str = "SQ-20261207-AAAAAA", at: dt.datetime | None = None,
-             waiting_too: list[ApplicationHub] = ()) -> ApplicationHub:
+def _brought(
+    demo, number: str = "SQ-20261207-AAAAAA", at: dt.datetime | None = None, waiting_too: list[ApplicationHub] = ()
+) -> ApplicationHub:
     hub = ApplicationHub(number, VALUES, {"M01": [page_photo(1)], "M02": [page_photo(2)]})
     bring_application(demo.db, hub, at=at, waiting_too=waiting_too)
     return hub
@@ -36,8 +40,9 @@ def _brought(demo, number: str = "SQ-20261207-AAAAAA", at: dt.datetime | None = 
 
 def test_waiting_applications_oldest_first_with_their_pages(demo) -> None:
     later = _brought(demo, "SQ-20261207-BBBBBB", at=dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC))
-    earlier = _brought(demo, "SQ-20261207-AAAAAA", at=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
-                       waiting_too=[later])
+    earlier = _brought(
+        demo, "SQ-20261207-AAAAAA", at=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC), waiting_too=[later]
+    )
     waiting = prereview.waiting_applications(demo.db, demo.ctx)
     assert [w.number for w in waiting] == [earlier.number, later.number]
     first = waiting[0]
@@ -56,12 +61,16 @@ def test_waiting_applications_oldest_first_with_their_pages(demo) -> None:
 
 def test_a_return_lists_everything_at_once_and_is_one_outbox_event(demo) -> None:
     hub = _brought(demo)
-    checks = [MaterialCheck("M01", RECEIVED), MaterialCheck("M02", CORRECTION, "户口簿首页不清楚"),
-              MaterialCheck("M03", MISSING), MaterialCheck("M04", RECEIVED)]
-    returned = prereview.return_application(demo.db, demo.ctx, application_id=hub.id, checks=checks,
-                                            note="电话号码少一位")
-    assert [(r.material, r.kind) for r in returned] == [("M02", "correction"), ("M03", "missing"),
-                                                        ("", "correction")]
+    checks = [
+        MaterialCheck("M01", RECEIVED),
+        MaterialCheck("M02", CORRECTION, "户口簿首页不清楚"),
+        MaterialCheck("M03", MISSING),
+        MaterialCheck("M04", RECEIVED),
+    ]
+    returned = prereview.return_application(
+        demo.db, demo.ctx, application_id=hub.id, checks=checks, note="电话号码少一位"
+    )
+    assert [(r.material, r.kind) for r in returned] == [("M02", "correction"), ("M03", "missing"), ("", "correction")]
     assert returned[0].text == "户口簿首页不清楚" and returned[2].text == "电话号码少一位"
     assert returned[1].text  # what the missing material must be (the catalog's requirement)
     [(_kind, payload)] = _outbox(demo)
@@ -77,8 +86,12 @@ def test_a_return_needs_every_material_marked_a_correction_said_and_something_wr
     hub = _brought(demo)
     for checks in (
         [MaterialCheck("M01", RECEIVED), MaterialCheck("M03", MISSING), MaterialCheck("M04", RECEIVED)],  # M02?
-        [MaterialCheck("M01", RECEIVED), MaterialCheck("M02", CORRECTION), MaterialCheck("M03", MISSING),
-         MaterialCheck("M04", RECEIVED)],  # the correction does not say what
+        [
+            MaterialCheck("M01", RECEIVED),
+            MaterialCheck("M02", CORRECTION),
+            MaterialCheck("M03", MISSING),
+            MaterialCheck("M04", RECEIVED),
+        ],  # the correction does not say what
         [MaterialCheck(code, RECEIVED) for code in ("M01", "M02", "M03", "M04")],  # nothing to return
     ):
         with pytest.raises(ValidationError):

@@ -31,8 +31,9 @@ def _terms(demo, *, agent: str = LIU, present: bool = True, signed: dt.date | No
 
 def _counts(demo) -> tuple[int, int, int]:
     with demo.db.read() as session:
-        return tuple(session.scalar(select(func.count()).select_from(model))
-                     for model in (m.Case, m.CaseProxy, m.OutboxEvent))
+        return tuple(
+            session.scalar(select(func.count()).select_from(model)) for model in (m.Case, m.CaseProxy, m.OutboxEvent)
+        )
 
 
 def test_a_proxy_case_records_the_agent_and_the_power_of_attorney_with_the_case(demo):
@@ -55,16 +56,21 @@ def test_a_case_applied_for_in_person_has_no_agent(demo):
     result = accept(demo, at(demo.ctx, "2026-03-03 09:30"))
     with demo.db.read() as session:
         assert session.get(m.Case, result.id).proxy is None
-        assert "proxy" not in session.scalars(
-            select(m.OutboxEvent.payload).where(m.OutboxEvent.entity_id == result.id)).one()
+        assert (
+            "proxy"
+            not in session.scalars(select(m.OutboxEvent.payload).where(m.OutboxEvent.entity_id == result.id)).one()
+        )
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"agent": "230902196210010496"}, "same person"),  # the demo applicant is 王建国
-    ({"present": False}, "power of attorney"),
-    ({"signed": None}, "date of the power of attorney"),
-    ({"signed": dt.date(2026, 3, 4)}, "after today"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"agent": "230902196210010496"}, "same person"),  # the demo applicant is 王建国
+        ({"present": False}, "power of attorney"),
+        ({"signed": None}, "date of the power of attorney"),
+        ({"signed": dt.date(2026, 3, 4)}, "after today"),
+    ],
+)
 def test_a_proxy_case_that_breaks_a_rule_is_refused_and_nothing_is_saved(demo, change, words):
     ctx = at(demo.ctx, "2026-03-03 23:30")  # late in the day: "today" is the center's local day
     before = _counts(demo)
@@ -78,8 +84,11 @@ def test_a_proxy_case_that_breaks_a_rule_is_refused_and_nothing_is_saved(demo, c
 
 def test_an_agent_who_is_not_registered_is_refused(demo):
     with pytest.raises(ValidationError) as refused:
-        accept(demo, at(demo.ctx, "2026-03-03 09:30"),
-               proxy=ProxyTerms("01a00000-0000-7000-8000-000000000000", True, dt.date(2026, 3, 1)))
+        accept(
+            demo,
+            at(demo.ctx, "2026-03-03 09:30"),
+            proxy=ProxyTerms("01a00000-0000-7000-8000-000000000000", True, dt.date(2026, 3, 1)),
+        )
     assert refused.value.field == "agent"
 
 
@@ -88,8 +97,14 @@ def test_an_organisation_applies_through_its_agent(demo):
     company = applicants.register_organisation(demo.db, ctx, credit_code=ORG_CODE, name="七台河市兴业商贸有限公司")
 
     result = intake.accept_case(
-        demo.db, ctx, item_code=ITEM, applicant=company.ref, checks=checks(), shipped_calendar=demo.calendar,
-        proxy=_terms(demo))
+        demo.db,
+        ctx,
+        item_code=ITEM,
+        applicant=company.ref,
+        checks=checks(),
+        shipped_calendar=demo.calendar,
+        proxy=_terms(demo),
+    )
 
     agent = resident(demo.db, LIU).id
     with demo.db.read() as session:
@@ -104,8 +119,8 @@ def test_the_window_report_counts_proxy_cases_apart(demo):
     accept(demo, ctx, proxy=_terms(demo, agent=ZHANG))
 
     report = reports.performance_report(
-        demo.db, ctx, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), by="window",
-        shipped_calendar=demo.calendar)
+        demo.db, ctx, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31), by="window", shipped_calendar=demo.calendar
+    )
 
     assert (report.total.accepted, report.total.proxy_accepted) == (3, 2)
     headings, rows = reports.report_table(report)

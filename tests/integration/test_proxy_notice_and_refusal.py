@@ -35,15 +35,23 @@ def _sent(demo, record_id: str) -> dict:
 @pytest.mark.usefixtures("chinese")
 def test_a_notification_given_to_an_agent_names_them_and_their_power_of_attorney(demo):
     ctx = at(demo.ctx, "2026-03-03 09:30")
-    given = intake.notify_missing(demo.db, ctx, item_code=ITEM, applicant=resident(demo.db, ZHANG),
-                                  checks=checks(except_={"M01": (MISSING, "")}), proxy=_terms(demo))
+    given = intake.notify_missing(
+        demo.db,
+        ctx,
+        item_code=ITEM,
+        applicant=resident(demo.db, ZHANG),
+        checks=checks(except_={"M01": (MISSING, "")}),
+        proxy=_terms(demo),
+    )
 
     agent = resident(demo.db, LIU).id
     with demo.db.read() as session:
         row = session.get(m.OneTimeNotification, given.id)
         assert (row.agent_resident_id, row.power_of_attorney_date) == (agent, dt.date(2026, 3, 2))
-    assert _sent(demo, given.id)["proxy"] == {"agent": {"kind": "resident", "id": agent},
-                                              "power_of_attorney_date": "2026-03-02"}
+    assert _sent(demo, given.id)["proxy"] == {
+        "agent": {"kind": "resident", "id": agent},
+        "power_of_attorney_date": "2026-03-02",
+    }
     text = "".join(page_texts(render_document(documents.notification_slip_data(demo.db, ctx, given.id))))
     for expected in ("代办人", "刘志强", LIU_MASKED, "委托书日期", "2026年3月2日"):
         assert squash(expected) in text, expected
@@ -53,9 +61,15 @@ def test_a_notification_given_to_an_agent_names_them_and_their_power_of_attorney
 @pytest.mark.usefixtures("chinese")
 def test_a_refusal_given_to_an_agent_names_them(demo):
     ctx = at(demo.ctx, "2026-03-03 09:30")
-    refused = intake.refuse_application(demo.db, ctx, item_code=ITEM, applicant=resident(demo.db, ZHANG),
-                                        reason="不属于本事项受理范围", legal_basis="《行政许可法》第三十二条",
-                                        proxy=_terms(demo))
+    refused = intake.refuse_application(
+        demo.db,
+        ctx,
+        item_code=ITEM,
+        applicant=resident(demo.db, ZHANG),
+        reason="不属于本事项受理范围",
+        legal_basis="《行政许可法》第三十二条",
+        proxy=_terms(demo),
+    )
     assert "proxy" in _sent(demo, refused.id)
     text = "".join(page_texts(render_document(documents.refusal_notice_data(demo.db, ctx, refused.id))))
     for expected in ("代办人", "刘志强", LIU_MASKED):
@@ -65,8 +79,9 @@ def test_a_refusal_given_to_an_agent_names_them(demo):
 @pytest.mark.usefixtures("chinese")
 def test_in_person_no_agent_is_named(demo):
     ctx = at(demo.ctx, "2026-03-03 09:30")
-    given = intake.notify_missing(demo.db, ctx, item_code=ITEM, applicant=resident(demo.db, ZHANG),
-                                  checks=checks(except_={"M01": (MISSING, "")}))
+    given = intake.notify_missing(
+        demo.db, ctx, item_code=ITEM, applicant=resident(demo.db, ZHANG), checks=checks(except_={"M01": (MISSING, "")})
+    )
     assert "proxy" not in _sent(demo, given.id)
     assert documents.notification_slip_data(demo.db, ctx, given.id).proxy is None
 
@@ -74,7 +89,14 @@ def test_in_person_no_agent_is_named(demo):
 def test_a_proxy_rule_broken_on_a_refusal_saves_nothing(demo):
     ctx = at(demo.ctx, "2026-03-03 09:30")
     with pytest.raises(ValidationError):
-        intake.refuse_application(demo.db, ctx, item_code=ITEM, applicant=resident(demo.db, ZHANG),
-                                  reason="x", legal_basis="y", proxy=_terms(demo, signed=dt.date(2026, 3, 9)))
+        intake.refuse_application(
+            demo.db,
+            ctx,
+            item_code=ITEM,
+            applicant=resident(demo.db, ZHANG),
+            reason="x",
+            legal_basis="y",
+            proxy=_terms(demo, signed=dt.date(2026, 3, 9)),
+        )
     with demo.db.read() as session:
         assert session.scalars(select(m.Refusal)).all() == []

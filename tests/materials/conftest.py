@@ -30,8 +30,9 @@ def accept_case(demo) -> intake.IntakeResult:
     who = applicants.find_residents(demo.db, demo.ctx, query="230902196210010496")[0].ref
     guide = get_item_guide(demo.db, item_code=ITEM)
     checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
-    return intake.accept_case(demo.db, demo.ctx, item_code=ITEM, applicant=who, checks=checks,
-                              shipped_calendar=demo.calendar)
+    return intake.accept_case(
+        demo.db, demo.ctx, item_code=ITEM, applicant=who, checks=checks, shipped_calendar=demo.calendar
+    )
 
 
 def page_png(label: str, size: tuple[int, int] = (620, 877)) -> bytes:

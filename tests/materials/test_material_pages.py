@@ -25,8 +25,10 @@ from .conftest import MATERIAL, accept_case, page_png, pdf_with_pages, write
 
 def outbox(db, kind: str = "case.pages") -> list[SimpleNamespace]:
     with db.read() as session:
-        return [SimpleNamespace(entity=e.entity, entity_id=e.entity_id, payload=e.payload) for e in session.scalars(
-            select(OutboxEvent).where(OutboxEvent.kind == kind).order_by(OutboxEvent.seq))]
+        return [
+            SimpleNamespace(entity=e.entity, entity_id=e.entity_id, payload=e.payload)
+            for e in session.scalars(select(OutboxEvent).where(OutboxEvent.kind == kind).order_by(OutboxEvent.seq))
+        ]
 
 
 def audit_actions(db) -> list[str]:
@@ -40,16 +42,18 @@ def page_rows(db) -> int:
 
 
 def shown(demo, store, page_id: str) -> Image.Image:
-    return Image.open(io.BytesIO(material_pages.page_preview(demo.db, store, demo.ctx, page_id=page_id,
-                                                             longest_side=4000)))
+    return Image.open(
+        io.BytesIO(material_pages.page_preview(demo.db, store, demo.ctx, page_id=page_id, longest_side=4000))
+    )
 
 
 def test_image_and_pdf_files_become_grey_300_dpi_jpeg_pages_in_order(demo, store, tmp_path):
     case = accept_case(demo)
     files = [write(tmp_path / "id-card.png", page_png("front")), write(tmp_path / "register.pdf", pdf_with_pages(3))]
     seen = []
-    ids = material_pages.add_page_files(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                        paths=files, progress=seen.append)
+    ids = material_pages.add_page_files(
+        demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, paths=files, progress=seen.append
+    )
     assert len(ids) == 4 and seen == [(1, 2), (2, 2)]
     pages = material_pages.case_pages(demo.db, demo.ctx, case_id=case.id).material(MATERIAL).pages
     assert [page.page_id for page in pages] == ids and [page.position for page in pages] == [0, 1, 2, 3]
@@ -65,8 +69,15 @@ def test_image_and_pdf_files_become_grey_300_dpi_jpeg_pages_in_order(demo, store
     assert events[0].entity == "case" and events[0].entity_id == case.id
     assert payload["case_id"] == case.id and payload["material_code"] == MATERIAL
     assert [p["page_id"] for p in payload["pages"]] == ids
-    assert payload["pages"][0] == {"page_id": ids[0], "sha256": pages[0].sha256, "size": pages[0].size,
-                                   "mime": "image/jpeg", "rotation": 0, "checked_by": None, "checked_at": None}
+    assert payload["pages"][0] == {
+        "page_id": ids[0],
+        "sha256": pages[0].sha256,
+        "size": pages[0].size,
+        "mime": "image/jpeg",
+        "rotation": 0,
+        "checked_by": None,
+        "checked_at": None,
+    }
 
 
 def test_the_same_page_added_twice_is_stored_once(demo, store):
@@ -83,17 +94,24 @@ def test_the_same_page_added_twice_is_stored_once(demo, store):
 
 def test_reorder_turn_and_delete_each_send_the_whole_list(demo, store):
     case = accept_case(demo)
-    ids = material_pages.add_pages(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                   contents=[page_png(label) for label in "abc"])
-    material_pages.reorder_pages(demo.db, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                 page_ids=[ids[2], ids[0], ids[1]])
+    ids = material_pages.add_pages(
+        demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, contents=[page_png(label) for label in "abc"]
+    )
+    material_pages.reorder_pages(
+        demo.db, demo.ctx, case_id=case.id, material_code=MATERIAL, page_ids=[ids[2], ids[0], ids[1]]
+    )
     assert material_pages.rotate_page(demo.db, demo.ctx, page_id=ids[0]) == 90
     assert material_pages.rotate_page(demo.db, demo.ctx, page_id=ids[0], quarter_turns=-2) == 270
     material_pages.delete_page(demo.db, demo.ctx, page_id=ids[2])
     events = outbox(demo.db)
     assert len(events) == 5
     assert [[p["page_id"] for p in e.payload["pages"]] for e in events] == [
-        ids, [ids[2], ids[0], ids[1]], [ids[2], ids[0], ids[1]], [ids[2], ids[0], ids[1]], [ids[0], ids[1]]]
+        ids,
+        [ids[2], ids[0], ids[1]],
+        [ids[2], ids[0], ids[1]],
+        [ids[2], ids[0], ids[1]],
+        [ids[0], ids[1]],
+    ]
     assert [p["rotation"] for p in events[-1].payload["pages"]] == [270, 0]
     pages = material_pages.case_pages(demo.db, demo.ctx, case_id=case.id).material(MATERIAL).pages
     assert [(p.page_id, p.position) for p in pages] == [(ids[0], 0), (ids[1], 1)]
@@ -112,8 +130,9 @@ def test_reorder_turn_and_delete_each_send_the_whole_list(demo, store):
 
 def test_a_checked_page_carries_a_visible_stamp_and_an_audit_entry(demo, store):
     case = accept_case(demo)
-    page_id = material_pages.add_image(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                       image=page_png("original", size=(2480, 3508)))
+    page_id = material_pages.add_image(
+        demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, image=page_png("original", size=(2480, 3508))
+    )
     material_pages.rotate_page(demo.db, demo.ctx, page_id=page_id, quarter_turns=2)
     before = shown(demo, store, page_id).convert("L")
     view = material_pages.mark_checked(demo.db, store, demo.ctx, page_id=page_id)
@@ -143,17 +162,26 @@ def test_a_checked_page_carries_a_visible_stamp_and_an_audit_entry(demo, store):
 
 def test_pages_cannot_change_once_the_case_is_decided(demo, store, tmp_path):
     case = accept_case(demo)
-    page_id = material_pages.add_image(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                       image=page_png("kept"))
+    page_id = material_pages.add_image(
+        demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, image=page_png("kept")
+    )
     cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回")
     events, pending = len(outbox(demo.db)), store.pending()
     attempts = [
-        lambda: material_pages.add_image(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                         image=page_png("late")),
-        lambda: material_pages.add_page_files(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                              paths=[write(tmp_path / "late.png", page_png("late file"))]),
-        lambda: material_pages.reorder_pages(demo.db, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                             page_ids=[page_id]),
+        lambda: material_pages.add_image(
+            demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, image=page_png("late")
+        ),
+        lambda: material_pages.add_page_files(
+            demo.db,
+            store,
+            demo.ctx,
+            case_id=case.id,
+            material_code=MATERIAL,
+            paths=[write(tmp_path / "late.png", page_png("late file"))],
+        ),
+        lambda: material_pages.reorder_pages(
+            demo.db, demo.ctx, case_id=case.id, material_code=MATERIAL, page_ids=[page_id]
+        ),
         lambda: material_pages.rotate_page(demo.db, demo.ctx, page_id=page_id),
         lambda: material_pages.delete_page(demo.db, demo.ctx, page_id=page_id),
         lambda: material_pages.mark_checked(demo.db, store, demo.ctx, page_id=page_id),
@@ -188,15 +216,17 @@ def test_a_full_page_store_is_a_clear_error_and_nothing_is_half_stored(demo, tmp
 
     store.engine.dispose()
     try:
-        material_pages.add_image(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                 image=page_png("fits"))
+        material_pages.add_image(
+            demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, image=page_png("fits")
+        )
         noise = Image.effect_noise((1600, 1600), 90)
         big = io.BytesIO()
         noise.save(big, "PNG")
         before = store.pending()
         with pytest.raises(StorageError) as caught:
-            material_pages.add_image(demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                     image=big.getvalue())
+            material_pages.add_image(
+                demo.db, store, demo.ctx, case_id=case.id, material_code=MATERIAL, image=big.getvalue()
+            )
         assert caught.value.title == "The disk is full" and "Nothing was saved" in caught.value.message
         assert store.pending() == before
         assert page_rows(demo.db) == 1 and len(outbox(demo.db)) == 1
@@ -218,8 +248,16 @@ def test_a_full_main_database_takes_the_new_bytes_back(demo, store):
     try:
         with pytest.raises(StorageError) as caught:
             for serial in range(300):
-                added.append(material_pages.add_image(db, store, demo.ctx, case_id=case.id, material_code=MATERIAL,
-                                                      image=page_png(f"page {serial}", size=(200, 280))))
+                added.append(
+                    material_pages.add_image(
+                        db,
+                        store,
+                        demo.ctx,
+                        case_id=case.id,
+                        material_code=MATERIAL,
+                        image=page_png(f"page {serial}", size=(200, 280)),
+                    )
+                )
         assert caught.value.title == "The disk is full"
         assert added, "the limit left no room at all; the test proves nothing"
         # Every page saved has its bytes; the one that failed left none behind.
@@ -229,8 +267,13 @@ def test_a_full_main_database_takes_the_new_bytes_back(demo, store):
         db.dispose()
 
 
-@pytest.mark.parametrize(("day", "words"), [
-    (dt.date(2026, 12, 7), "二〇二六年十二月七日"), (dt.date(2020, 10, 20), "二〇二〇年十月二十日"),
-    (dt.date(2031, 1, 31), "二〇三一年一月三十一日")])
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (dt.date(2026, 12, 7), "二〇二六年十二月七日"),
+        (dt.date(2020, 10, 20), "二〇二〇年十月二十日"),
+        (dt.date(2031, 1, 31), "二〇三一年一月三十一日"),
+    ],
+)
 def test_the_stamp_writes_its_date_the_way_a_seal_does(day, words):
     assert page_image.chinese_date(day) == words

@@ -72,7 +72,7 @@ def test_pages_are_encrypted_on_disk_with_the_database_key(migrated_db, store):
     on_disk = b"".join(path.read_bytes() for path in files)
     # The JPEG's opening (SOI and its JFIF segment) and any run of its bytes never appear.
     assert content[:11].startswith(b"\xff\xd8\xff") and content[:11] not in on_disk
-    assert content[len(content) // 2:len(content) // 2 + 32] not in on_disk
+    assert content[len(content) // 2 : len(content) // 2 + 32] not in on_disk
     assert not on_disk.startswith(b"SQLite format 3")
     # The main database's key opens it; no key does not.
     connect_raw(files[0], migrated_db.key).close()

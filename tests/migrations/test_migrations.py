@@ -63,8 +63,9 @@ def _scripts_with_step(data_dir: Path, name: str, upgrade_body: str) -> Path:
     """A copy of the shipped migrations plus one more step after the baseline."""
     copy = data_dir / "migrations_copy"
     shutil.copytree(MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    step = textwrap.dedent(
-        f'''
+    step = (
+        textwrap.dedent(
+            f'''
         """test step {name}"""
         import time
 
@@ -80,7 +81,10 @@ def _scripts_with_step(data_dir: Path, name: str, upgrade_body: str) -> Path:
         def upgrade() -> None:
             op.create_table("{HALF_TABLE}", sa.Column("id", sa.Integer(), primary_key=True))
         '''
-    ) + textwrap.indent(textwrap.dedent(upgrade_body), "    ") + "\n\ndef downgrade() -> None:\n    pass\n"
+        )
+        + textwrap.indent(textwrap.dedent(upgrade_body), "    ")
+        + "\n\ndef downgrade() -> None:\n    pass\n"
+    )
     (copy / "versions" / f"{name}.py").write_text(step, encoding="utf-8")
     return copy
 
@@ -121,9 +125,7 @@ def test_schema_made_by_migrations_equals_the_models(migrated_db):
     engine = make_engine(migrated_db.path, "BEGIN", migrated_db.key)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
-            )
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
             differences = compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
@@ -178,7 +180,9 @@ def test_migration_killed_half_way_leaves_the_old_schema(data_dir):
     env = {**os.environ, "PYTHONPATH": str(SRC_DIR)}
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD_MIGRATION, str(path), str(backups), str(scripts)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         _wait_for(lambda: any(backups.glob("*.sqlite3")) or child.poll() is not None, 20, "the backup")
@@ -231,7 +235,7 @@ def _window_and_item(conn) -> None:
     conn.execute(
         "INSERT INTO catalog_items (code, name, name_en, department_code, category, preconditions, "
         "procedure, legal_limit_days, promised_limit_days, warning_days, fee_summary, legal_basis, "
-        "refusal_grounds, parallel, parallel_departments, street_level, \"where\", keywords, pinyin_full, "
+        'refusal_grounds, parallel, parallel_departments, street_level, "where", keywords, pinyin_full, '
         "pinyin_initials, catalog_version, active) VALUES ('MZ-001', '低保', '', 'MZJ', '', '[]', '[]', "
         "20, 10, 2, '', '', '[]', 0, '[]', 1, '', '[]', '', '', 'v1', 1)"
     )
@@ -274,9 +278,9 @@ def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
         assert conn.execute("SELECT case_number, operator_id FROM cases").fetchall() == [
             ("CH-20261101-01-0001", "op-1")
         ]
-        assert conn.execute(
-            "SELECT login, password_hash, must_change_password FROM operators"
-        ).fetchall() == [("wang", None, 1)]
+        assert conn.execute("SELECT login, password_hash, must_change_password FROM operators").fetchall() == [
+            ("wang", None, 1)
+        ]
     with _raw(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001_baseline",)]
 
@@ -306,18 +310,28 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
     path = data_dir / "windowdesk.sqlite3"
     _run_upgrade(path, MIGRATIONS_DIR, target="0006_case_watch_indexes")
     with _raw(path) as conn:
-        conn.execute("INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
-                     "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')")
-        conn.execute("INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
-                     "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)")
+        conn.execute(
+            "INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
+            "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')"
+        )
+        conn.execute(
+            "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
+            "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)"
+        )
         _window_and_item(conn)
         _case_at_0006(conn, "done", "CH-20261102-01-0001")  # suspended twice, completed, delivered
-        for position, (at, before, after) in enumerate([
-            ("2026-11-03 02:00:00", "accepted", "suspended"), ("2026-11-05 02:00:00", "suspended", "in_progress"),
-            ("2026-11-06 02:00:00", "in_progress", "suspended"), ("2026-11-09 02:00:00", "suspended", "in_progress"),
-            ("2026-11-10 02:00:00", "in_progress", "approved"), ("2026-11-11 02:00:00", "approved", "completed"),
-            ("2026-11-12 02:00:00", "completed", "delivered"),
-        ], start=1):
+        for position, (at, before, after) in enumerate(
+            [
+                ("2026-11-03 02:00:00", "accepted", "suspended"),
+                ("2026-11-05 02:00:00", "suspended", "in_progress"),
+                ("2026-11-06 02:00:00", "in_progress", "suspended"),
+                ("2026-11-09 02:00:00", "suspended", "in_progress"),
+                ("2026-11-10 02:00:00", "in_progress", "approved"),
+                ("2026-11-11 02:00:00", "approved", "completed"),
+                ("2026-11-12 02:00:00", "completed", "delivered"),
+            ],
+            start=1,
+        ):
             _step(conn, "done", position, at, before, after)
         _case_at_0006(conn, "gone", "CH-20261102-01-0002")  # withdrawn
         _step(conn, "gone", 1, "2026-11-04 03:00:00", "accepted", "withdrawn")
@@ -327,12 +341,13 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
     migrate_to_head(path, data_dir / "backups")
 
     with _raw(path) as conn:
-        def columns():
-            return {row[0]: row[1:] for row in conn.execute(
-                "SELECT id, finished_at, suspensions FROM cases ORDER BY id")}
 
-        assert columns() == {"done": ("2026-11-11 02:00:00", 2), "gone": ("2026-11-04 03:00:00", 0),
-                             "open": (None, 0)}
+        def columns():
+            return {
+                row[0]: row[1:] for row in conn.execute("SELECT id, finished_at, suspensions FROM cases ORDER BY id")
+            }
+
+        assert columns() == {"done": ("2026-11-11 02:00:00", 2), "gone": ("2026-11-04 03:00:00", 0), "open": (None, 0)}
         # New steps, whoever records them: the first finishing step sets the time for good.
         _step(conn, "open", 1, "2026-11-20 02:00:00", "accepted", "suspended")
         _step(conn, "open", 2, "2026-11-23 02:00:00", "suspended", "in_progress")
@@ -364,8 +379,10 @@ def test_outbox_numbers_are_never_given_twice(data_dir):
 
     path = data_dir / "windowdesk.sqlite3"
     _run_upgrade(path, MIGRATIONS_DIR, target="0007_case_status_indexes")
-    insert = ("INSERT INTO outbox (event_id, entity, entity_id, kind, payload, created_at, attempts, state, "
-              "last_error) VALUES (?, 'case', 'c-1', 'case.accepted', '{}', '2026-11-01 08:00:00', 0, ?, '')")
+    insert = (
+        "INSERT INTO outbox (event_id, entity, entity_id, kind, payload, created_at, attempts, state, "
+        "last_error) VALUES (?, 'case', 'c-1', 'case.accepted', '{}', '2026-11-01 08:00:00', 0, ?, '')"
+    )
     with _raw(path) as conn:
         for number, state in ((1, "pending"), (2, "rejected"), (3, "pending")):
             conn.execute(insert, (f"ev-{number}", state))
@@ -376,7 +393,9 @@ def test_outbox_numbers_are_never_given_twice(data_dir):
 
     with _raw(path) as conn:
         assert conn.execute("SELECT seq, event_id, state FROM outbox ORDER BY seq").fetchall() == [
-            (2, "ev-2", "rejected"), (3, "ev-3", "pending")]
+            (2, "ev-2", "rejected"),
+            (3, "ev-3", "pending"),
+        ]
         conn.execute("DELETE FROM outbox")  # everything confirmed by the hub
         conn.execute(insert, ("ev-4", "pending"))
         conn.commit()

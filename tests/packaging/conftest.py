@@ -29,10 +29,24 @@ def _tool_env() -> dict[str, str]:
 def frozen_bundle(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("pyinstaller")
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(work / "dist"), "--workpath", str(work / "work"),
-         str(REPO / "installer" / "windowdesk.spec")],
-        cwd=REPO, check=True, env=_tool_env(), capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "work"),
+            str(REPO / "installer" / "windowdesk.spec"),
+        ],
+        cwd=REPO,
+        check=True,
+        env=_tool_env(),
+        capture_output=True,
+        text=True,
     )
     bundle = work / "dist" / "windowdesk"
     assert (bundle / "windowdesk").is_file()
@@ -41,9 +55,21 @@ def frozen_bundle(tmp_path_factory) -> Path:
 
 def build_deb(bundle: Path, out: Path, build_number: int) -> Path:
     result = subprocess.run(
-        ["bash", str(REPO / "installer" / "build-deb.sh"), "--bundle", str(bundle),
-         "--build", str(build_number), "--out", str(out)],
-        cwd=REPO, check=True, env=_tool_env(), capture_output=True, text=True,
+        [
+            "bash",
+            str(REPO / "installer" / "build-deb.sh"),
+            "--bundle",
+            str(bundle),
+            "--build",
+            str(build_number),
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+        check=True,
+        env=_tool_env(),
+        capture_output=True,
+        text=True,
     )
     deb = Path(result.stdout.strip().splitlines()[-1])
     assert deb.is_file(), result.stdout
@@ -60,7 +86,10 @@ def hub_deb(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("hub-deb")
     result = subprocess.run(
         ["bash", str(REPO / "installer" / "build-hub-deb.sh"), "--build", "1", "--out", str(out)],
-        cwd=REPO, env=_tool_env(), capture_output=True, text=True,
+        cwd=REPO,
+        env=_tool_env(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     deb = Path(result.stdout.strip().splitlines()[-1])
@@ -75,25 +104,31 @@ def rebuilt_with_version(deb: Path, out: Path, version: str) -> Path:
     subprocess.run(["dpkg-deb", "-R", str(deb), str(tree)], check=True)
     control = tree / "DEBIAN" / "control"
     lines = control.read_text().splitlines()
-    control.write_text("\n".join(f"Version: {version}" if line.startswith("Version:") else line
-                                 for line in lines) + "\n")
+    control.write_text(
+        "\n".join(f"Version: {version}" if line.startswith("Version:") else line for line in lines) + "\n"
+    )
     newer = out / deb.name.replace(deb.name.split("_")[1], version)
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(tree), str(newer)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(tree), str(newer)], check=True, capture_output=True
+    )
     return newer
 
 
-def run_smoke_test(command: list[str], home: Path, png: Path, *, extra_env=None,
-                   timeout: int = 240) -> subprocess.CompletedProcess:
+def run_smoke_test(
+    command: list[str], home: Path, png: Path, *, extra_env=None, timeout: int = 240
+) -> subprocess.CompletedProcess:
     """Starts the app offscreen with a clean environment, as a counter PC would: no
     PYTHONPATH, no test keyring, no D-Bus session (so no Secret Service)."""
     env = {
-        "PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
         "QT_QPA_PLATFORM": "offscreen",
     }
     env.update(extra_env or {})
-    return subprocess.run([*command, "--smoke-test", str(png)], env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [*command, "--smoke-test", str(png)], env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def png_size(path: Path) -> tuple[int, int]:

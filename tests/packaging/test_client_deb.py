@@ -31,8 +31,7 @@ def test_package_has_the_uos_app_store_layout_with_one_appid(client_deb, tmp_pat
     assert _dpkg_deb("-f", str(client_deb), "Package").strip() == APPID
     assert _dpkg_deb("-f", str(client_deb), "Version").strip() == f"{__version__}.1"
     # "mode owner size date time path[ -> symlink target]"
-    paths = [line.split(maxsplit=5)[5].split(" -> ")[0]
-             for line in _dpkg_deb("-c", str(client_deb)).splitlines()]
+    paths = [line.split(maxsplit=5)[5].split(" -> ")[0] for line in _dpkg_deb("-c", str(client_deb)).splitlines()]
     files = [path for path in paths if not path.endswith("/")]
     assert files and all(path.startswith(f"./opt/apps/{APPID}/") for path in files)
 
@@ -63,9 +62,10 @@ def test_package_has_the_uos_app_store_layout_with_one_appid(client_deb, tmp_pat
 def test_lintian_finds_nothing_beyond_the_justified_overrides(client_deb):
     suppressed = REPO / "installer" / "deb" / "lintian-suppressed-tags"
     result = subprocess.run(
-        ["lintian", "--fail-on", "error,warning", "--suppress-tags-from-file", str(suppressed),
-         str(client_deb)],
-        capture_output=True, text=True, timeout=600,
+        ["lintian", "--fail-on", "error,warning", "--suppress-tags-from-file", str(suppressed), str(client_deb)],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     # Every suppressed tag carries its reason in a comment right above it.
@@ -76,16 +76,29 @@ def test_lintian_finds_nothing_beyond_the_justified_overrides(client_deb):
 
 
 def _arch() -> str:
-    return subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def _as_user(*command: str, timeout: int = 240) -> subprocess.CompletedProcess:
     home = Path("/home") / USER
     return subprocess.run(
-        ["runuser", "-u", USER, "--", "env", "-i", f"HOME={home}", "PATH=/usr/bin:/bin",
-         "LANG=C.UTF-8", "QT_QPA_PLATFORM=offscreen", *command],
-        capture_output=True, text=True, timeout=timeout, cwd="/",
+        [
+            "runuser",
+            "-u",
+            USER,
+            "--",
+            "env",
+            "-i",
+            f"HOME={home}",
+            "PATH=/usr/bin:/bin",
+            "LANG=C.UTF-8",
+            "QT_QPA_PLATFORM=offscreen",
+            *command,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd="/",
     )
 
 
@@ -101,26 +114,25 @@ def ordinary_user():
 
 
 def _dpkg(*args: str) -> None:
-    result = subprocess.run(["dpkg", *args], capture_output=True, text=True,
-                            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    result = subprocess.run(
+        ["dpkg", *args], capture_output=True, text=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def _installed_version() -> str:
-    return subprocess.run(["dpkg-query", "-W", "-f", "${Version}", APPID], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Version}", APPID], check=True, capture_output=True, text=True
+    ).stdout
 
 
-def test_install_start_upgrade_remove_purge_keep_the_users_data(
-    client_deb, frozen_bundle, ordinary_user, tmp_path
-):
+def test_install_start_upgrade_remove_purge_keep_the_users_data(client_deb, frozen_bundle, ordinary_user, tmp_path):
     data = ordinary_user / ".local/share/windowdesk"
     _dpkg("-i", str(client_deb))
     assert _installed_version() == f"{__version__}.1"
     assert (APP_DIR / "files/windowdesk").is_file()
 
-    first = _as_user(str(APP_DIR / "files/windowdesk"), "--demo", "--smoke-test",
-                     str(ordinary_user / "first.png"))
+    first = _as_user(str(APP_DIR / "files/windowdesk"), "--demo", "--smoke-test", str(ordinary_user / "first.png"))
     assert first.returncode == 0, first.stderr
     assert png_size(ordinary_user / "first.png")[0] >= 800
     database = data / "windowdesk.sqlite3"
@@ -131,12 +143,10 @@ def test_install_start_upgrade_remove_purge_keep_the_users_data(
     newer = build_deb(frozen_bundle, tmp_path / "newer", build_number=2)
     _dpkg("-i", str(newer))
     assert _installed_version() == f"{__version__}.2"
-    second = _as_user(str(APP_DIR / "files/windowdesk"), "--demo", "--smoke-test",
-                      str(ordinary_user / "second.png"))
+    second = _as_user(str(APP_DIR / "files/windowdesk"), "--demo", "--smoke-test", str(ordinary_user / "second.png"))
     assert second.returncode == 0, second.stderr
     assert (data / "demo-database.key").read_text() == key, "the upgrade kept the same database"
-    audit = _as_user(str(APP_DIR / "files/windowdesk"), "audit-check",
-                     "--data-dir", str(data))
+    audit = _as_user(str(APP_DIR / "files/windowdesk"), "audit-check", "--data-dir", str(data))
     assert audit.returncode == 0, audit.stdout + audit.stderr
 
     _dpkg("--remove", APPID)

@@ -34,9 +34,10 @@ def test_bundle_prints_a_document_with_the_cjk_font(frozen_bundle, tmp_path):
     """reportlab, the bundled font and pypdfium2 (print preview) all work frozen."""
     result = subprocess.run(
         [str(frozen_bundle / "windowdesk"), "print-samples", "--out", str(tmp_path / "pdf")],
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
-             "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True, text=True, timeout=240,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert result.returncode == 0, result.stderr
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
@@ -44,8 +45,7 @@ def test_bundle_prints_a_document_with_the_cjk_font(frozen_bundle, tmp_path):
 
 
 def test_without_a_keyring_the_bundle_names_the_package_to_install(frozen_bundle, tmp_path):
-    result = run_smoke_test([str(frozen_bundle / "windowdesk"), "--locale", "en"], tmp_path,
-                            tmp_path / "never.png")
+    result = run_smoke_test([str(frozen_bundle / "windowdesk"), "--locale", "en"], tmp_path, tmp_path / "never.png")
     assert result.returncode == 2
     assert "apt install gnome-keyring" in result.stderr
     assert not (tmp_path / "never.png").exists()
@@ -53,16 +53,30 @@ def test_without_a_keyring_the_bundle_names_the_package_to_install(frozen_bundle
 
 def test_bundle_carries_its_data_and_leaves_out_what_the_app_never_loads(frozen_bundle):
     inside = frozen_bundle / "_internal"
-    for needed in ("resources/catalog/items.json", "resources/calendar/cn_working_calendar.json",
-                   "resources/fonts/DroidSansFallbackFull.ttf",
-                   "translations/zh_CN/LC_MESSAGES/windowdesk.mo",
-                   "translations/en/LC_MESSAGES/windowdesk.mo",
-                   "windowdesk/storage/migrations/env.py"):
+    for needed in (
+        "resources/catalog/items.json",
+        "resources/calendar/cn_working_calendar.json",
+        "resources/fonts/DroidSansFallbackFull.ttf",
+        "translations/zh_CN/LC_MESSAGES/windowdesk.mo",
+        "translations/en/LC_MESSAGES/windowdesk.mo",
+        "windowdesk/storage/migrations/env.py",
+    ):
         assert (inside / needed).is_file(), needed
     assert any(inside.rglob("libQt6Charts.so*"))
     names = [str(path.relative_to(inside)) for path in inside.rglob("*")]
-    for pruned in ("Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt6VirtualKeyboard", "Qt63D",
-                   "libqgtk3", "libgtk-3", "fastapi", "uvicorn", "windowdesk/hub", "keyrings"):
+    for pruned in (
+        "Qt6Qml",
+        "Qt6Quick",
+        "Qt6WebEngine",
+        "Qt6VirtualKeyboard",
+        "Qt63D",
+        "libqgtk3",
+        "libgtk-3",
+        "fastapi",
+        "uvicorn",
+        "windowdesk/hub",
+        "keyrings",
+    ):
         assert not [name for name in names if pruned in name], pruned
 
 
@@ -70,8 +84,7 @@ def test_highest_glibc_symbol_version_is_the_build_machines(frozen_bundle):
     highest, per_file = elf_report.glibc_needed(frozen_bundle)
     assert per_file, "objdump found no ELF file asking for glibc symbols"
     as_tuple = tuple(int(part) for part in highest.split("."))
-    offenders = {name: v for name, v in per_file.items()
-                 if tuple(int(p) for p in v.split(".")) > GLIBC_CEILING}
+    offenders = {name: v for name, v in per_file.items() if tuple(int(p) for p in v.split(".")) > GLIBC_CEILING}
     assert as_tuple <= GLIBC_CEILING, offenders
 
 

@@ -50,15 +50,30 @@ def _checks(db, item_code: str, problems: dict[int, tuple[str, str]]) -> list[Ma
 def _decide(demo) -> tuple[CounterContext, intake.IntakeResult, intake.IntakeResult, intake.IntakeResult]:
     ctx = dataclasses.replace(demo.ctx, clock=lambda: MOMENT)
     who = applicants.find_residents(demo.db, demo.ctx, query=DEMO_ID)[0].ref
-    case = intake.accept_case(demo.db, ctx, item_code=ACCEPT_ITEM, applicant=who,
-                              checks=_checks(demo.db, ACCEPT_ITEM, {}), shipped_calendar=demo.calendar)
+    case = intake.accept_case(
+        demo.db,
+        ctx,
+        item_code=ACCEPT_ITEM,
+        applicant=who,
+        checks=_checks(demo.db, ACCEPT_ITEM, {}),
+        shipped_calendar=demo.calendar,
+    )
     notification = intake.notify_missing(
-        demo.db, ctx, item_code=NOTIFY_ITEM, applicant=who,
+        demo.db,
+        ctx,
+        item_code=NOTIFY_ITEM,
+        applicant=who,
         checks=_checks(demo.db, NOTIFY_ITEM, {0: (MISSING, ""), 3: (CORRECTION, "收入证明未加盖公章")}),
     )
     guide = get_item_guide(demo.db, item_code=REFUSE_ITEM)
-    refusal = intake.refuse_application(demo.db, ctx, item_code=REFUSE_ITEM, applicant=who,
-                                        reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
+    refusal = intake.refuse_application(
+        demo.db,
+        ctx,
+        item_code=REFUSE_ITEM,
+        applicant=who,
+        reason=guide.refusal_grounds[0],
+        legal_basis=guide.legal_basis,
+    )
     return ctx, case, notification, refusal
 
 

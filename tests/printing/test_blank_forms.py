@@ -25,7 +25,8 @@ def test_the_shipped_forms_are_what_the_generator_makes(tmp_path: Path) -> None:
     assert sorted(p.name for p in written) == sorted(p.name for p in (SHIPPED / "forms").iterdir())
     for path in written:
         assert path.read_bytes() == (SHIPPED / "forms" / path.name).read_bytes(), (
-            f"{path.name} is stale: python -m windowdesk.printing.blank_forms resources/catalog")
+            f"{path.name} is stale: python -m windowdesk.printing.blank_forms resources/catalog"
+        )
 
 
 def test_the_blank_papers_read_back_in_the_words_of_the_window_s_papers() -> None:

@@ -22,13 +22,19 @@ ITEM = "JD-001"  # 居民家庭经济状况证明开具, 10 working days to veri
 def committed_case(demo):
     ctx = dataclasses.replace(demo.ctx, clock=lambda: MOMENT)
     who = applicants.find_residents(demo.db, ctx, query=DEMO_ID)[0].ref
-    case = intake.accept_case(demo.db, ctx, item_code=ITEM, applicant=who, checks=_checks(demo.db, ITEM, {}),
-                              shipped_calendar=demo.calendar, commitment=CommitmentTerms())
+    case = intake.accept_case(
+        demo.db,
+        ctx,
+        item_code=ITEM,
+        applicant=who,
+        checks=_checks(demo.db, ITEM, {}),
+        shipped_calendar=demo.calendar,
+        commitment=CommitmentTerms(),
+    )
     return demo, ctx, case
 
 
-def test_the_notice_and_commitment_come_in_two_copies_with_the_conditions_and_the_verification(
-        committed_case, chinese):
+def test_the_notice_and_commitment_come_in_two_copies_with_the_conditions_and_the_verification(committed_case, chinese):
     demo, ctx, case = committed_case
     data = documents.commitment_notice_data(demo.db, ctx, case.id)
     pages = page_texts(render_document(data))
@@ -36,8 +42,19 @@ def test_the_notice_and_commitment_come_in_two_copies_with_the_conditions_and_th
     assert "申请人留存联" in pages[0] and "存档联" in pages[1]
     due = f"{data.verify_due.year}年{data.verify_due.month}月{data.verify_due.day}日"
     for page in pages:
-        for expected in ("告知承诺书", case.number, DEMO_MASKED, "居民家庭经济状况证明开具", due, "10个工作日",
-                         "失信标记", "撤销", "申请人（承诺人）:", "市政务服务中心（盖章）", data.conditions[0][:12]):
+        for expected in (
+            "告知承诺书",
+            case.number,
+            DEMO_MASKED,
+            "居民家庭经济状况证明开具",
+            due,
+            "10个工作日",
+            "失信标记",
+            "撤销",
+            "申请人（承诺人）:",
+            "市政务服务中心（盖章）",
+            data.conditions[0][:12],
+        ):
             assert squash(expected) in page, expected
         assert DEMO_ID not in page
 

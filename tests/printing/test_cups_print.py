@@ -31,7 +31,7 @@ WAIT_SECONDS = 90
 def cups_out() -> Path:
     folder = os.environ.get(ENV)
     if not folder:
-        reason = f"{ENV} is not set: run `eval \"$(bash installer/ci-cups.sh)\"` first"
+        reason = f'{ENV} is not set: run `eval "$(bash installer/ci-cups.sh)"` first'
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -40,9 +40,14 @@ def cups_out() -> Path:
 
 def _receipt_pdf(decided) -> bytes:
     case = documents.acceptance_receipt_data(decided.db, decided.ctx, decided.case.id)
-    data = sample_fee_receipt(case.issuer, payer=case.applicant, case_number=case.case_number,
-                              item_name=case.item_name, department_name=case.department_name,
-                              paid_at=decided.ctx.now())
+    data = sample_fee_receipt(
+        case.issuer,
+        payer=case.applicant,
+        case_number=case.case_number,
+        item_name=case.item_name,
+        department_name=case.department_name,
+        paid_at=decided.ctx.now(),
+    )
     return render_document(data)
 
 

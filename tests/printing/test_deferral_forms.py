@@ -23,15 +23,28 @@ COMMITTED = dt.date(2026, 11, 27)
 def deferred_case(demo):
     ctx = dataclasses.replace(demo.ctx, clock=lambda: MOMENT)
     who = applicants.find_residents(demo.db, ctx, query=DEMO_ID)[0].ref
-    case = intake.accept_case(demo.db, ctx, item_code=ACCEPT_ITEM, applicant=who,
-                              checks=_checks(demo.db, ACCEPT_ITEM, {4: (MISSING, "")}),  # M05 契税完税凭证
-                              shipped_calendar=demo.calendar, deferral=DeferralTerms(COMMITTED))
+    case = intake.accept_case(
+        demo.db,
+        ctx,
+        item_code=ACCEPT_ITEM,
+        applicant=who,
+        checks=_checks(demo.db, ACCEPT_ITEM, {4: (MISSING, "")}),  # M05 契税完税凭证
+        shipped_calendar=demo.calendar,
+        deferral=DeferralTerms(COMMITTED),
+    )
     return demo, ctx, case
 
 
 def _common(text: str, number: str) -> None:
-    for expected in (number, DEMO_MASKED, "房屋产权登记（住房）", "契税完税凭证", "2026年11月27日", "不予受理",
-                     "市政务服务中心（盖章）"):
+    for expected in (
+        number,
+        DEMO_MASKED,
+        "房屋产权登记（住房）",
+        "契税完税凭证",
+        "2026年11月27日",
+        "不予受理",
+        "市政务服务中心（盖章）",
+    ):
         assert squash(expected) in text, expected
     assert DEMO_ID not in text
 
@@ -66,7 +79,10 @@ def test_the_refusal_after_the_date_gives_the_legal_basis_and_the_remedies(defer
 
 
 def test_a_case_accepted_with_everything_in_has_no_deferral_papers(decided):
-    for loader in (documents.deferred_acceptance_notice_data, documents.deferral_commitment_data,
-                   documents.deferral_refusal_notice_data):
+    for loader in (
+        documents.deferred_acceptance_notice_data,
+        documents.deferral_commitment_data,
+        documents.deferral_refusal_notice_data,
+    ):
         with pytest.raises(NotFoundError, match="every material in"):
             loader(decided.db, decided.ctx, decided.case.id)

@@ -67,8 +67,9 @@ def test_print_and_reprint_are_audited_without_personal_data(decided):
     db, ctx = decided.db, decided.ctx
     before = len(_audit_rows(db))
     documents.record_print(db, ctx, document="acceptance_receipt", number=decided.case.number, reprint=False)
-    documents.record_print(db, ctx, document="acceptance_receipt", number=decided.case.number, reprint=True,
-                           output="pdf")
+    documents.record_print(
+        db, ctx, document="acceptance_receipt", number=decided.case.number, reprint=True, output="pdf"
+    )
     rows = _audit_rows(db)[before:]
     assert [row[0] for row in rows] == ["document.print", "document.reprint"]
     for _action, entity, entity_id, operator_id, workstation, at, detail in rows:
@@ -93,8 +94,9 @@ def test_a_disabled_operator_can_neither_load_nor_print_documents(decided):
     with pytest.raises(PermissionDenied):
         documents.day_report_data(decided.db, decided.ctx, MOMENT.date())
     with pytest.raises(PermissionDenied):
-        documents.record_print(decided.db, decided.ctx, document="acceptance_receipt",
-                               number=decided.case.number, reprint=True)
+        documents.record_print(
+            decided.db, decided.ctx, document="acceptance_receipt", number=decided.case.number, reprint=True
+        )
 
 
 def test_layers_printing_has_no_qt_and_services_no_reportlab():

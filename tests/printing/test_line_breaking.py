@@ -72,12 +72,14 @@ def test_a_printed_refusal_starts_no_line_with_a_comma_and_ends_none_with_a_brac
     data = documents.refusal_notice_data(decided.db, decided.ctx, decided.refusal.id)
     # Clauses of every length, so that under any line width some comma, full stop or
     # bracket falls where a line ends.
-    reason = "".join(f"第{n}项{'材料' * (n % 7)}不符合要求（见《办事指南》第{n}条），" for n in range(1, 40)) + "特此告知。"
+    reason = (
+        "".join(f"第{n}项{'材料' * (n % 7)}不符合要求（见《办事指南》第{n}条），" for n in range(1, 40)) + "特此告知。"
+    )
     pdf = render_document(dataclasses.replace(data, reason=reason))
     lines = _lines(pdf)
     # The reason's lines, between its heading and the next (the header and footer are
     # drawn in runs of one font each, which the extraction puts on lines of their own).
-    lines = lines[lines.index("理由") + 1:lines.index("法律依据")]
+    lines = lines[lines.index("理由") + 1 : lines.index("法律依据")]
     assert "".join(lines).count("不符合要求") == 39 and len(lines) > 10  # the whole reason, wrapped
     starts = [line for line in lines if line[0] in NO_LINE_START]
     ends = [line for line in lines if line[-1] in NO_LINE_END]

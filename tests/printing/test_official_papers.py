@@ -27,8 +27,14 @@ DAY_EN = "November 25, 2026"
 def _official(decided) -> dict[str, object]:
     db, ctx = decided.db, decided.ctx
     case = documents.acceptance_receipt_data(db, ctx, decided.case.id)
-    fee = sample_fee_receipt(case.issuer, payer=case.applicant, case_number=case.case_number,
-                             item_name=case.item_name, department_name=case.department_name, paid_at=ctx.now())
+    fee = sample_fee_receipt(
+        case.issuer,
+        payer=case.applicant,
+        case_number=case.case_number,
+        item_name=case.item_name,
+        department_name=case.department_name,
+        paid_at=ctx.now(),
+    )
     return {
         "acceptance receipt": case,
         "one-time notification": documents.notification_slip_data(db, ctx, decided.notification.id),
@@ -48,8 +54,10 @@ def _raw_lines(pdf: bytes) -> list[str]:
 # --- the seal and the date of issue ------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["acceptance receipt", "one-time notification", "refusal notice", "fee receipt",
-                                  "utility receipt", "void slip"])
+@pytest.mark.parametrize(
+    "name",
+    ["acceptance receipt", "one-time notification", "refusal notice", "fee receipt", "utility receipt", "void slip"],
+)
 def test_an_official_document_ends_with_the_seal_area_over_its_date(decided, chinese, name):
     data = _official(decided)[name]
     text = all_text(render_document(data))
@@ -109,13 +117,30 @@ def test_the_case_watch_list_keeps_each_case_number_whole_beside_long_words():
     from windowdesk.printing.data import Issuer
     from windowdesk.printing.late_list import render_late_list
 
-    issuer = Issuer("市政务服务中心", "", "", "", "01", "综合受理窗口", "", "王晓燕", "王晓燕",
-                    dt.datetime(2026, 12, 7, 4, tzinfo=dt.UTC))
+    issuer = Issuer(
+        "市政务服务中心",
+        "",
+        "",
+        "",
+        "01",
+        "综合受理窗口",
+        "",
+        "王晓燕",
+        "王晓燕",
+        dt.datetime(2026, 12, 7, 4, tzinfo=dt.UTC),
+    )
     headings = ["Case number", "Item", "Status", "Promised date", "Working days left", "Legal days left"]
-    row = ["CH-20250106-01-0001", "城市居民最低生活保障申请", "Accepted", "Feb 8, 2025",
-           "overdue 455 working days", "overdue 445 working days"]
-    pdf = render_late_list(issuer=issuer, day=dt.date(2026, 12, 7), scope="Window 01", headings=headings,
-                           rows=[row], overdue=1)
+    row = [
+        "CH-20250106-01-0001",
+        "城市居民最低生活保障申请",
+        "Accepted",
+        "Feb 8, 2025",
+        "overdue 455 working days",
+        "overdue 445 working days",
+    ]
+    pdf = render_late_list(
+        issuer=issuer, day=dt.date(2026, 12, 7), scope="Window 01", headings=headings, rows=[row], overdue=1
+    )
     lines = [line.strip() for line in _raw_lines(pdf)]
     assert "CH-20250106-01-0001" in lines
 

@@ -190,6 +190,7 @@ def test_detail_dialog_reprints_the_record(qtbot, decided, tmp_path):
     _shown(qtbot, preview)
     assert "REPRINT" in page_texts(preview.pdf)[0]
     preview.save_pdf(Path(tmp_path / "slip.pdf"))
-    assert _actions(decided.db) == [("document.reprint", {
-        "document": "notification_slip", "number": decided.notification.number, "output": "pdf"})]
+    assert _actions(decided.db) == [
+        ("document.reprint", {"document": "notification_slip", "number": decided.notification.number, "output": "pdf"})
+    ]
     preview.close()

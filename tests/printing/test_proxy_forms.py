@@ -32,9 +32,15 @@ def proxy_case(demo):
     ctx = dataclasses.replace(demo.ctx, clock=lambda: MOMENT)
     principal = applicants.find_residents(demo.db, ctx, query=PRINCIPAL_ID)[0].ref
     agent = applicants.find_residents(demo.db, ctx, query=AGENT_ID)[0].ref
-    case = intake.accept_case(demo.db, ctx, item_code=ACCEPT_ITEM, applicant=principal,
-                              checks=_checks(demo.db, ACCEPT_ITEM, {}), shipped_calendar=demo.calendar,
-                              proxy=ProxyTerms(agent.id, True, dt.date(2026, 11, 24)))
+    case = intake.accept_case(
+        demo.db,
+        ctx,
+        item_code=ACCEPT_ITEM,
+        applicant=principal,
+        checks=_checks(demo.db, ACCEPT_ITEM, {}),
+        shipped_calendar=demo.calendar,
+        proxy=ProxyTerms(agent.id, True, dt.date(2026, 11, 24)),
+    )
     return demo, ctx, case
 
 
@@ -61,8 +67,15 @@ def test_the_power_of_attorney_names_both_parties_the_case_and_the_check_of_the_
     demo, ctx, case = proxy_case
     text = all_text(render_document(documents.power_of_attorney_data(demo.db, ctx, case.id)))
     _assert_parties(text)
-    for expected in ("授权委托书", case.number, "房屋产权登记（住房）", "经与原件核对无误", "委托人:", "代办人:",
-                     "市政务服务中心（盖章）"):
+    for expected in (
+        "授权委托书",
+        case.number,
+        "房屋产权登记（住房）",
+        "经与原件核对无误",
+        "委托人:",
+        "代办人:",
+        "市政务服务中心（盖章）",
+    ):
         assert squash(expected) in text, expected
 
 
@@ -70,20 +83,37 @@ def test_the_suspension_and_completion_notices_of_a_proxy_case(proxy_case, chine
     demo, ctx, case = proxy_case
     with pytest.raises(NotFoundError):
         documents.proxy_suspension_notice_data(demo.db, ctx, case.id)
-    cases.change_status(demo.db, _later(ctx, 10), case_id=case.id, action=CaseAction.SUSPEND,
-                        note="待补充房屋测绘报告")
+    cases.change_status(demo.db, _later(ctx, 10), case_id=case.id, action=CaseAction.SUSPEND, note="待补充房屋测绘报告")
     suspension = all_text(render_document(documents.proxy_suspension_notice_data(demo.db, ctx, case.id)))
     _assert_parties(suspension)
-    for expected in ("中止通知单（代办件）", case.number, "待补充房屋测绘报告", "不计入办理时限", "2026年11月25日10:40",
-                     "代办人签收"):
+    for expected in (
+        "中止通知单（代办件）",
+        case.number,
+        "待补充房屋测绘报告",
+        "不计入办理时限",
+        "2026年11月25日10:40",
+        "代办人签收",
+    ):
         assert squash(expected) in suspension, expected
 
     with pytest.raises(NotFoundError):
         documents.proxy_completion_notice_data(demo.db, ctx, case.id)
     cases.change_status(demo.db, _later(ctx, 20), case_id=case.id, action=CaseAction.RESUME)
-    approval = protocol.Change(1, protocol.CHANGE_DECISION, "case", case.id, {
-        "case_id": case.id, "case_number": case.number, "decision": "approve", "department": "FCJ", "note": "",
-        "status": "approved", "at": (MOMENT + dt.timedelta(minutes=30)).isoformat()})
+    approval = protocol.Change(
+        1,
+        protocol.CHANGE_DECISION,
+        "case",
+        case.id,
+        {
+            "case_id": case.id,
+            "case_number": case.number,
+            "decision": "approve",
+            "department": "FCJ",
+            "note": "",
+            "status": "approved",
+            "at": (MOMENT + dt.timedelta(minutes=30)).isoformat(),
+        },
+    )
     with demo.db.write() as session:
         apply_change(session, approval, now=dt.datetime.now(dt.UTC))
     cases.change_status(demo.db, _later(ctx, 40), case_id=case.id, action=CaseAction.COMPLETE, note="准予登记")
@@ -94,8 +124,11 @@ def test_the_suspension_and_completion_notices_of_a_proxy_case(proxy_case, chine
 
 
 def test_a_case_applied_for_in_person_has_no_proxy_forms(decided):
-    for loader in (documents.power_of_attorney_data, documents.proxy_suspension_notice_data,
-                   documents.proxy_completion_notice_data):
+    for loader in (
+        documents.power_of_attorney_data,
+        documents.proxy_suspension_notice_data,
+        documents.proxy_completion_notice_data,
+    ):
         with pytest.raises(NotFoundError) as refused:
             loader(decided.db, decided.ctx, decided.case.id)
         assert "applied for in person" in refused.value.message

@@ -31,7 +31,8 @@ def _qr_forms(pdf: bytes, page: int = 0) -> dict[str, pypdf.generic.StreamObject
     resources = _reader(pdf).pages[page]["/Resources"]
     xobjects = resources.get("/XObject", {})
     return {
-        name: ref.get_object() for name, ref in xobjects.items()
+        name: ref.get_object()
+        for name, ref in xobjects.items()
         if ref.get_object().get("/Subtype") == "/Form" and name.startswith("/FormXob.qr")
     }
 
@@ -62,7 +63,7 @@ def _expected_modules(value: str) -> set[tuple[int, int]]:
 def assert_qr_of(pdf: bytes, value: str) -> None:
     forms = _qr_forms(pdf)
     assert len(forms) == 1, f"expected one QR form XObject, found {list(forms)}"
-    (name, form), = forms.items()
+    ((name, form),) = forms.items()
     assert name == "/FormXob.qr" + hashlib.sha1(value.encode()).hexdigest()[:16]
     assert _qr_modules_in_pdf(form) == _expected_modules(value), "the QR code does not encode the number"
 
@@ -75,9 +76,18 @@ def test_acceptance_receipt_says_everything_the_applicant_needs(decided, chinese
     pdf = render_document(data)
     text = all_text(pdf)
     d = data.promised_date
-    for expected in ("受理回执", decided.case.number, DEMO_MASKED, "王建国", "房屋产权登记（住房）",
-                     "市政务服务中心", "综合受理窗口", "王晓燕", f"{d.year}年{d.month}月{d.day}日",
-                     "2026年11月25日10:30"):
+    for expected in (
+        "受理回执",
+        decided.case.number,
+        DEMO_MASKED,
+        "王建国",
+        "房屋产权登记（住房）",
+        "市政务服务中心",
+        "综合受理窗口",
+        "王晓燕",
+        f"{d.year}年{d.month}月{d.day}日",
+        "2026年11月25日10:30",
+    ):
         assert squash(expected) in text, expected
     assert DEMO_ID not in text
     assert "补打" not in text
@@ -89,8 +99,16 @@ def test_notification_slip_lists_every_missing_material_once(decided, chinese):
     assert len(data.entries) == 2
     pdf = render_document(data)
     text = all_text(pdf)
-    for expected in ("一次性告知单", decided.notification.number, DEMO_MASKED, "城市医疗救助申请",
-                     "0464-8290101", "收入证明未加盖公章", "缺少", "需补正"):
+    for expected in (
+        "一次性告知单",
+        decided.notification.number,
+        DEMO_MASKED,
+        "城市医疗救助申请",
+        "0464-8290101",
+        "收入证明未加盖公章",
+        "缺少",
+        "需补正",
+    ):
         assert squash(expected) in text, expected
     for entry in data.entries:
         assert squash(entry.name) in text
@@ -102,8 +120,17 @@ def test_notification_slip_lists_every_missing_material_once(decided, chinese):
 def test_refusal_notice_gives_reason_basis_and_remedies(decided, chinese):
     data = documents.refusal_notice_data(decided.db, decided.ctx, decided.refusal.id)
     text = all_text(render_document(data))
-    for expected in ("不予受理通知书", decided.refusal.number, DEMO_MASKED, data.reason, data.legal_basis,
-                     "行政复议", "行政诉讼", "60日内", "6个月内"):
+    for expected in (
+        "不予受理通知书",
+        decided.refusal.number,
+        DEMO_MASKED,
+        data.reason,
+        data.legal_basis,
+        "行政复议",
+        "行政诉讼",
+        "60日内",
+        "6个月内",
+    ):
         assert squash(expected) in text, expected
     assert DEMO_ID not in text
 
@@ -113,14 +140,27 @@ def test_refusal_notice_gives_reason_basis_and_remedies(decided, chinese):
 
 def test_fee_receipt_shows_the_amount_in_figures_and_capitals(decided, chinese):
     case = documents.acceptance_receipt_data(decided.db, decided.ctx, decided.case.id)
-    data = sample_fee_receipt(case.issuer, payer=case.applicant, case_number=case.case_number,
-                              item_name=case.item_name, department_name=case.department_name,
-                              paid_at=decided.ctx.now())
+    data = sample_fee_receipt(
+        case.issuer,
+        payer=case.applicant,
+        case_number=case.case_number,
+        item_name=case.item_name,
+        department_name=case.department_name,
+        paid_at=decided.ctx.now(),
+    )
     assert data.total_fen == 9000
     pdf = render_document(data)
     text = all_text(pdf)
-    for expected in ("收费收据", data.receipt_number, "¥90.00", "玖拾元整", "现金", DEMO_MASKED,
-                     case.case_number, "住房登记费"):
+    for expected in (
+        "收费收据",
+        data.receipt_number,
+        "¥90.00",
+        "玖拾元整",
+        "现金",
+        DEMO_MASKED,
+        case.case_number,
+        "住房登记费",
+    ):
         assert squash(expected) in text, expected
     assert DEMO_ID not in text
     assert_qr_of(pdf, case.case_number)
@@ -128,8 +168,9 @@ def test_fee_receipt_shows_the_amount_in_figures_and_capitals(decided, chinese):
     assert float(width) == pytest.approx(80 * MM)
 
 
-@pytest.mark.parametrize("fen, capitals", [(3050, "叁拾元伍角"), (12000, "壹佰贰拾元整"), (5, "伍分"),
-                                           (1_000_100_00, "壹佰万零壹佰元整")])
+@pytest.mark.parametrize(
+    "fen, capitals", [(3050, "叁拾元伍角"), (12000, "壹佰贰拾元整"), (5, "伍分"), (1_000_100_00, "壹佰万零壹佰元整")]
+)
 def test_utility_receipt_capitals(decided, chinese, fen, capitals):
     case = documents.acceptance_receipt_data(decided.db, decided.ctx, decided.case.id)
     data = dataclasses.replace(
@@ -160,8 +201,15 @@ def test_day_report_counts_the_day(decided, chinese):
     data = documents.day_report_data(decided.db, decided.ctx, dt.date(2026, 11, 25))
     assert (data.accepted, data.notified, data.refused) == (1, 1, 1)
     text = all_text(render_document(data))
-    for expected in ("日结单", "2026年11月25日", "房屋产权登记（住房）", "城市医疗救助申请", decided.case.number,
-                     "¥0.00", "零元整"):
+    for expected in (
+        "日结单",
+        "2026年11月25日",
+        "房屋产权登记（住房）",
+        "城市医疗救助申请",
+        decided.case.number,
+        "¥0.00",
+        "零元整",
+    ):
         assert squash(expected) in text, expected
 
 
@@ -190,8 +238,14 @@ def _every_document(decided):
         case,
         documents.notification_slip_data(db, ctx, decided.notification.id),
         documents.refusal_notice_data(db, ctx, decided.refusal.id),
-        sample_fee_receipt(case.issuer, payer=case.applicant, case_number=case.case_number,
-                           item_name=case.item_name, department_name="", paid_at=ctx.now()),
+        sample_fee_receipt(
+            case.issuer,
+            payer=case.applicant,
+            case_number=case.case_number,
+            item_name=case.item_name,
+            department_name="",
+            paid_at=ctx.now(),
+        ),
         sample_utility_receipt(case.issuer, payer=case.applicant, paid_at=ctx.now()),
         documents.service_guide_data(db, ctx, "FC-001"),
         documents.day_report_data(db, ctx, day),
@@ -291,9 +345,15 @@ def test_the_late_case_list_flows_with_its_headings_on_every_page(decided, chine
 
     def clock(i: int) -> cases.CaseClock:
         late = i % 4 != 0
-        state = ClockState(used=12, suspended=0, promised_left=-i if late else 1, legal_left=8 - i % 10,
-                           promised_due=dt.date(2026, 11, 2), legal_due=dt.date(2026, 12, 1),
-                           light=Light.RED if late else Light.YELLOW)
+        state = ClockState(
+            used=12,
+            suspended=0,
+            promised_left=-i if late else 1,
+            legal_left=8 - i % 10,
+            promised_due=dt.date(2026, 11, 2),
+            legal_due=dt.date(2026, 12, 1),
+            light=Light.RED if late else Light.YELLOW,
+        )
         return cases.CaseClock(f"id-{i}", f"CH-20261020-01-{i:04d}", "城市居民最低生活保障申请", "in_progress", state)
 
     found = [clock(i) for i in range(1, 241)]

@@ -31,8 +31,15 @@ def page_photo(mark: int) -> bytes:
 
 
 class ApplicationHub(HubStandIn):
-    def __init__(self, number: str, values: dict[str, str], pages: dict[str, list[bytes]], *, round_: int = 1,
-                 returned: list[dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        number: str,
+        values: dict[str, str],
+        pages: dict[str, list[bytes]],
+        *,
+        round_: int = 1,
+        returned: list[dict[str, str]] | None = None,
+    ) -> None:
         self.id = str(uuid.uuid4())
         self.number, self.values, self.round, self.returned = number, values, round_, returned or []
         self.pages = [(str(uuid.uuid4()), material, data) for material, datas in pages.items() for data in datas]
@@ -42,13 +49,21 @@ class ApplicationHub(HubStandIn):
 
     def application(self, application_id: str) -> dict:
         assert application_id == self.id
-        return {"id": self.id, "status": "submitted", "round": self.round, "values": self.values,
-                "fields": [{"code": "applicant_name", "label": "申请人姓名", "label_en": "Applicant's name",
-                            "kind": "text"},
-                           {"code": "id_number", "label": "身份证号码", "label_en": "ID number", "kind": "id_number"}],
-                "returned": self.returned,
-                "pages": [{"page_id": page_id, "material_code": material, "sha256": content_hash(data)}
-                          for page_id, material, data in self.pages]}
+        return {
+            "id": self.id,
+            "status": "submitted",
+            "round": self.round,
+            "values": self.values,
+            "fields": [
+                {"code": "applicant_name", "label": "申请人姓名", "label_en": "Applicant's name", "kind": "text"},
+                {"code": "id_number", "label": "身份证号码", "label_en": "ID number", "kind": "id_number"},
+            ],
+            "returned": self.returned,
+            "pages": [
+                {"page_id": page_id, "material_code": material, "sha256": content_hash(data)}
+                for page_id, material, data in self.pages
+            ],
+        }
 
     def application_page(self, application_id: str, page_id: str) -> bytes:
         return next(data for known, _material, data in self.pages if known == page_id)
@@ -70,14 +85,28 @@ class SeveralApplications(HubStandIn):
         return self.hubs[application_id].application_page(application_id, page_id)
 
 
-def bring_application(db, hub: ApplicationHub, *, seq: int = 1, at: dt.datetime | None = None,
-                      waiting_too: list[ApplicationHub] = ()) -> None:
+def bring_application(
+    db, hub: ApplicationHub, *, seq: int = 1, at: dt.datetime | None = None, waiting_too: list[ApplicationHub] = ()
+) -> None:
     """What a sync does with the application: the pulled change, then the fetch
     (``waiting_too``: applications brought before that still wait at the hub)."""
     at = at or dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
-    change = protocol.Change(seq, protocol.CHANGE_APPLICATION, "application", hub.id, {
-        "id": hub.id, "number": hub.number, "item": ITEM, "center": "CH", "status": "submitted",
-        "round": hub.round, "submitted_at": at.isoformat(), "updated_at": at.isoformat()})
+    change = protocol.Change(
+        seq,
+        protocol.CHANGE_APPLICATION,
+        "application",
+        hub.id,
+        {
+            "id": hub.id,
+            "number": hub.number,
+            "item": ITEM,
+            "center": "CH",
+            "status": "submitted",
+            "round": hub.round,
+            "submitted_at": at.isoformat(),
+            "updated_at": at.isoformat(),
+        },
+    )
     with db.write() as session:
         apply_change(session, change, now=at)
     fetch_applications(db, SeveralApplications([*waiting_too, hub]), page_store_for(db), call=lambda request: request())

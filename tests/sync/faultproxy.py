@@ -56,10 +56,19 @@ class Fault(str, enum.Enum):
 
 
 # Faults after which the hub may have committed the request.
-AFTER_COMMIT = frozenset({
-    Fault.DROP_REPLY, Fault.LOSE_REPLY, Fault.TRUNCATE, Fault.GARBAGE, Fault.BAD_JSON,
-    Fault.ERROR_503_AFTER, Fault.STALL, Fault.KILL_HUB, Fault.KILL_CLIENT,
-})
+AFTER_COMMIT = frozenset(
+    {
+        Fault.DROP_REPLY,
+        Fault.LOSE_REPLY,
+        Fault.TRUNCATE,
+        Fault.GARBAGE,
+        Fault.BAD_JSON,
+        Fault.ERROR_503_AFTER,
+        Fault.STALL,
+        Fault.KILL_HUB,
+        Fault.KILL_CLIENT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -168,8 +177,9 @@ def _status(head: bytes) -> int:
         return 0
 
 
-def _response(status: int, reason: str, body: bytes, content_type: str = "application/json",
-              *, close: bool = True) -> bytes:
+def _response(
+    status: int, reason: str, body: bytes, content_type: str = "application/json", *, close: bool = True
+) -> bytes:
     head = (
         f"HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\n"
         f"content-length: {len(body)}\r\n" + ("connection: close\r\n" if close else "") + "\r\n"
@@ -234,8 +244,16 @@ class FaultPlan:
 class FaultProxy:
     """``with FaultProxy(upstream_port) as proxy:`` — clients use ``proxy.url``."""
 
-    def __init__(self, upstream_port: int, *, upstream_host: str = "127.0.0.1", slow_delay: float = 0.15,
-                 stall_seconds: float = 3.0, trickle_chunk: int = 4096, trickle_pause: float = 0.005) -> None:
+    def __init__(
+        self,
+        upstream_port: int,
+        *,
+        upstream_host: str = "127.0.0.1",
+        slow_delay: float = 0.15,
+        stall_seconds: float = 3.0,
+        trickle_chunk: int = 4096,
+        trickle_pause: float = 0.005,
+    ) -> None:
         self.upstream = (upstream_host, upstream_port)
         self.decide: Callable[[Request], Fault] = lambda _request: Fault.NONE
         self.hooks: dict[Fault, Callable[..., Any]] = {}
@@ -301,8 +319,9 @@ class FaultProxy:
                 self._connections += 1
                 number = self._connections
                 self._threads = [t for t in self._threads if t.is_alive()]
-            thread = threading.Thread(target=self._serve, args=(client, number), name=f"faultproxy-{number}",
-                                      daemon=True)
+            thread = threading.Thread(
+                target=self._serve, args=(client, number), name=f"faultproxy-{number}", daemon=True
+            )
             with self._lock:
                 self._threads.append(thread)
             thread.start()
@@ -337,8 +356,7 @@ class FaultProxy:
                     with self._lock:
                         self.record.append(entry)
                 try:
-                    keep = self._one(client, request, fault, entry, head + body, head, body, upstream,
-                                     upstream_stream)
+                    keep = self._one(client, request, fault, entry, head + body, head, body, upstream, upstream_stream)
                 except (_Closed, OSError):
                     keep = None
                 if keep is None and fault in (Fault.KILL_CLIENT, Fault.KILL_CLIENT_AFTER) and not entry.hooked:
@@ -362,7 +380,9 @@ class FaultProxy:
     def _one(self, client, request, fault, entry, raw, head, body, upstream, upstream_stream):
         """Handle one request; returns the upstream connection to keep, or None to end."""
         if fault in (Fault.ERROR_500, Fault.ERROR_503):
-            status, reason = (500, "Internal Server Error") if fault is Fault.ERROR_500 else (503, "Service Unavailable")
+            status, reason = (
+                (500, "Internal Server Error") if fault is Fault.ERROR_500 else (503, "Service Unavailable")
+            )
             client.sendall(_response(status, reason, b"proxy says no", "text/plain"))
             return None
         if upstream is None:
@@ -456,7 +476,7 @@ class FaultProxy:
         if fault is Fault.SLOW:
             data = reply_head + reply_body
             for start in range(0, len(data), self.trickle_chunk):
-                client.sendall(data[start:start + self.trickle_chunk])
+                client.sendall(data[start : start + self.trickle_chunk])
                 if self._stop.wait(self.trickle_pause):
                     return None
         else:

@@ -49,8 +49,11 @@ class FolderBlobs:
 
     def unconfirmed(self, limit: int) -> list[tuple[str, int]]:
         pages = sorted(self.folder.glob("*-*"))
-        waiting = [(path.name.split("-", 1)[1], path.stat().st_size) for path in pages
-                   if not (self.folder / f"{path.name.split('-', 1)[1]}.confirmed").exists()]
+        waiting = [
+            (path.name.split("-", 1)[1], path.stat().st_size)
+            for path in pages
+            if not (self.folder / f"{path.name.split('-', 1)[1]}.confirmed").exists()
+        ]
         return waiting[:limit]
 
     def mark_confirmed(self, sha256: str, at: dt.datetime) -> None:

@@ -176,7 +176,12 @@ class HubProcess:
             log.write(f"--- start {self.starts + 1}: port {port}\n")
             log.flush()
             self.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=log, text=True, env=child_env(), cwd=self.data_dir,
+                command,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                env=child_env(),
+                cwd=self.data_dir,
             )
         lines: queue.Queue[str | None] = queue.Queue()
         process = self.process
@@ -213,7 +218,7 @@ class HubProcess:
         """The hub's own error reports (a 500 it sent, with its traceback), if any."""
         log = self.log_tail(size=1_000_000)
         start = log.find(" ERROR windowdesk.hub")
-        return log[start:start + 6000] if start >= 0 else ""
+        return log[start : start + 6000] if start >= 0 else ""
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -397,9 +402,17 @@ class Station:
         admin_ctx, credentials = self.administrator()
         client = enrollment_client(hub_url, options.pop("ca_bundle", None))
         try:
-            answer = enroll_workstation(self.db, admin_ctx, administrator=credentials, hub_url=hub_url, code=code,
-                                        client=client, token_store_for=TokenStore,
-                                        ca_bundle=client.ca_bundle, **options)
+            answer = enroll_workstation(
+                self.db,
+                admin_ctx,
+                administrator=credentials,
+                hub_url=hub_url,
+                code=code,
+                client=client,
+                token_store_for=TokenStore,
+                ca_bundle=client.ca_bundle,
+                **options,
+            )
         finally:
             client.close()
         self.workstation_id = answer["workstation_id"]
@@ -437,8 +450,9 @@ class Station:
             return dict(session.query(m.OutboxEvent.event_id, m.OutboxEvent.state))
 
 
-def create_station(folder: Path, center: str, window: str, *, key: bytes | None = None,
-                   clock_offset_hours: float = 0.0) -> Station:
+def create_station(
+    folder: Path, center: str, window: str, *, key: bytes | None = None, clock_offset_hours: float = 0.0
+) -> Station:
     """A freshly set-up workstation: migrated encrypted database, shipped catalog, a supervisor."""
     from windowdesk.paths import resources_dir
     from windowdesk.services import bootstrap, workstation
@@ -453,8 +467,13 @@ def create_station(folder: Path, center: str, window: str, *, key: bytes | None 
     try:
         bootstrap.ensure_catalog(db, resources_dir())
         workstation.configure_workstation(
-            db, center_code=center, window_code=window, operator_name=f"值班长{center}{window}",
-            operator_login=f"sup-{center.lower()}-{window}", password=SUPERVISOR_PASSWORD, role="supervisor",
+            db,
+            center_code=center,
+            window_code=window,
+            operator_name=f"值班长{center}{window}",
+            operator_login=f"sup-{center.lower()}-{window}",
+            password=SUPERVISOR_PASSWORD,
+            role="supervisor",
         )
     finally:
         db.dispose()
@@ -531,7 +550,10 @@ def make_offline_work(station: Station, count: int, *, seed: int, done: WorkDone
             done.next_resident += 1
             n = done.next_resident
             summary = applicants.register_resident(
-                station.db, station.ctx, id_number=_id_number(n), name=f"居民{station.window}{n}",
+                station.db,
+                station.ctx,
+                id_number=_id_number(n),
+                name=f"居民{station.window}{n}",
                 phone=f"139{n:08d}",
             )
             done.applicants.append(summary.ref)
@@ -543,20 +565,29 @@ def make_offline_work(station: Station, count: int, *, seed: int, done: WorkDone
             required = [c for c, req in materials if req]
             if roll < 0.08:
                 intake.refuse_application(
-                    station.db, station.ctx, item_code=code, applicant=applicant,
-                    reason="申请事项不属于本机关职权范围", legal_basis="《中华人民共和国行政许可法》第三十二条",
+                    station.db,
+                    station.ctx,
+                    item_code=code,
+                    applicant=applicant,
+                    reason="申请事项不属于本机关职权范围",
+                    legal_basis="《中华人民共和国行政许可法》第三十二条",
                 )
                 done.refusals += 1
             elif roll < 0.2 and required:
                 missing = rng.choice(required)
-                checks = [intake.MaterialCheck(c, intake.MISSING if c == missing else intake.RECEIVED)
-                          for c, _r in materials]
+                checks = [
+                    intake.MaterialCheck(c, intake.MISSING if c == missing else intake.RECEIVED) for c, _r in materials
+                ]
                 intake.notify_missing(station.db, station.ctx, item_code=code, applicant=applicant, checks=checks)
                 done.notifications += 1
             else:
                 checks = [intake.MaterialCheck(c, intake.RECEIVED) for c, _r in materials]
                 intake.accept_case(
-                    station.db, station.ctx, item_code=code, applicant=applicant, checks=checks,
+                    station.db,
+                    station.ctx,
+                    item_code=code,
+                    applicant=applicant,
+                    checks=checks,
                     shipped_calendar=station.calendar,
                 )
                 done.cases += 1
@@ -573,8 +604,9 @@ def _generate(args: argparse.Namespace) -> int:
     of the database as it was after that many events."""
     folder = Path(args.folder)
     key = bytes.fromhex(args.key_hex)
-    station = create_station(folder / "work", args.center, args.window, key=key,
-                             clock_offset_hours=args.clock_offset_hours)
+    station = create_station(
+        folder / "work", args.center, args.window, key=key, clock_offset_hours=args.clock_offset_hours
+    )
     done = WorkDone()
     try:
         if args.snapshot_after:
@@ -585,8 +617,18 @@ def _generate(args: argparse.Namespace) -> int:
         make_offline_work(station, args.events - done.events, seed=args.seed + 1, done=done)
     finally:
         station.close()
-    print(json.dumps({"events": done.events, "registrations": done.registrations, "cases": done.cases,
-                      "notifications": done.notifications, "refusals": done.refusals}), flush=True)
+    print(
+        json.dumps(
+            {
+                "events": done.events,
+                "registrations": done.registrations,
+                "cases": done.cases,
+                "notifications": done.notifications,
+                "refusals": done.refusals,
+            }
+        ),
+        flush=True,
+    )
     return 0
 
 
@@ -601,8 +643,9 @@ def _sync(args: argparse.Namespace) -> int:
     backend = PlaintextKeyring()
     backend.file_path = args.keyring_file
     keyring.set_keyring(backend)
-    station = Station(args.center, args.window, Path(args.folder), bytes.fromhex(args.key_hex),
-                      args.clock_offset_hours).open()
+    station = Station(
+        args.center, args.window, Path(args.folder), bytes.fromhex(args.key_hex), args.clock_offset_hours
+    ).open()
     deadline = time.monotonic() + args.deadline
     try:
         rounds = 0
@@ -610,21 +653,39 @@ def _sync(args: argparse.Namespace) -> int:
             rounds += 1
             client = station.hub_client(timeout=(args.connect_timeout, args.read_timeout))
             try:
-                runner = SyncRunner(station.db, client, push_batch=args.push_batch, pull_page=args.pull_page,
-                                    retries=args.retries, backoff_base=args.backoff, backoff_cap=args.backoff * 8,
-                                    clock=station.clock())
+                runner = SyncRunner(
+                    station.db,
+                    client,
+                    push_batch=args.push_batch,
+                    pull_page=args.pull_page,
+                    retries=args.retries,
+                    backoff_base=args.backoff,
+                    backoff_cap=args.backoff * 8,
+                    clock=station.clock(),
+                )
 
                 def progress(state) -> None:
-                    print(json.dumps({"phase": state.phase, "pushed": state.pushed, "pulled": state.pulled}),
-                          flush=True)
+                    print(
+                        json.dumps({"phase": state.phase, "pushed": state.pushed, "pulled": state.pulled}), flush=True
+                    )
 
                 report = runner.run(progress=progress)
             finally:
                 client.close()
             status = sync_status(station.db)
-            print(json.dumps({"round": rounds, "ok": report.ok, "pending": status.pending,
-                              "applied": report.applied, "duplicates": report.duplicates,
-                              "error": report.error.message if report.error else ""}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "round": rounds,
+                        "ok": report.ok,
+                        "pending": status.pending,
+                        "applied": report.applied,
+                        "duplicates": report.duplicates,
+                        "error": report.error.message if report.error else "",
+                    }
+                ),
+                flush=True,
+            )
             if report.ok and status.pending == 0:
                 print(json.dumps({"done": True, "rounds": rounds}), flush=True)
                 return 0

@@ -39,12 +39,25 @@ def test_a_hub_sending_the_local_supervisor_s_login_does_not_reset_its_password(
         try:
             station.enroll(hub.url, hub.enrollment_code("CH", "01"))
             local_login = "sup-ch-01"  # the supervisor made at this window
-            hub.cli("create-operator", local_login, "--name", "冒名者", "--center", "CH", "--role", "administrator",
-                    "--password", "Taken-Over-9381")
+            hub.cli(
+                "create-operator",
+                local_login,
+                "--name",
+                "冒名者",
+                "--center",
+                "CH",
+                "--role",
+                "administrator",
+                "--password",
+                "Taken-Over-9381",
+            )
             hub.cli("create-operator", "zhangsan", "--name", "张三", "--center", "CH", "--password", "Lotus-Path-5527")
             _sync(station)
 
-            assert auth.log_in(station.db, login=local_login, password=SUPERVISOR_PASSWORD).ctx.operator_role == "supervisor"
+            assert (
+                auth.log_in(station.db, login=local_login, password=SUPERVISOR_PASSWORD).ctx.operator_role
+                == "supervisor"
+            )
             with pytest.raises(auth.LoginFailed):
                 auth.log_in(station.db, login=local_login, password="Taken-Over-9381")
             hub_id = hub.scalar("SELECT hub_id FROM hub_key")
@@ -60,12 +73,24 @@ def test_a_hub_sending_the_local_supervisor_s_login_does_not_reset_its_password(
 def test_only_the_hub_an_account_came_from_updates_it(demo) -> None:
     """Another hub (after the old one was declared gone) cannot take over the old hub's
     accounts by their ids; the hub an account came from still can."""
+
     def upsert(seq: int, password_hash: str) -> Change:
-        return Change(seq=seq, kind="operator.upsert", entity="operator", entity_id="op-1", payload={
-            "id": "0190a0c0-0000-7000-8000-000000000001", "login": "wangwu", "display_name": "王五",
-            "role": "operator", "center_code": "CH", "active": True, "password_hash": password_hash,
-            "must_change_password": True,
-        })
+        return Change(
+            seq=seq,
+            kind="operator.upsert",
+            entity="operator",
+            entity_id="op-1",
+            payload={
+                "id": "0190a0c0-0000-7000-8000-000000000001",
+                "login": "wangwu",
+                "display_name": "王五",
+                "role": "operator",
+                "center_code": "CH",
+                "active": True,
+                "password_hash": password_hash,
+                "must_change_password": True,
+            },
+        )
 
     def apply(hub_id: str, change: Change) -> str | None:
         with demo.db.write() as session:
@@ -86,20 +111,42 @@ def test_the_hub_s_first_administrator_disables_the_first_run_administrator(tmp_
         try:
             # The first start of a real window: its administrator, who enrolls it.
             first = workstation.configure_workstation(
-                station.db, center_code="CH", window_code="01", operator_name="信息员", operator_login=FIRST_ADMIN,
-                password=FIRST_ADMIN_PASSWORD, role="administrator")
+                station.db,
+                center_code="CH",
+                window_code="01",
+                operator_name="信息员",
+                operator_login=FIRST_ADMIN,
+                password=FIRST_ADMIN_PASSWORD,
+                role="administrator",
+            )
             client = enrollment_client(hub.url)
             with contextlib.closing(client):
-                enroll_workstation(station.db, first, administrator=SupervisorCredentials(FIRST_ADMIN, FIRST_ADMIN_PASSWORD),
-                                   hub_url=hub.url, code=hub.enrollment_code("CH", "01"), client=client,
-                                   token_store_for=TokenStore)
+                enroll_workstation(
+                    station.db,
+                    first,
+                    administrator=SupervisorCredentials(FIRST_ADMIN, FIRST_ADMIN_PASSWORD),
+                    hub_url=hub.url,
+                    code=hub.enrollment_code("CH", "01"),
+                    client=client,
+                    token_store_for=TokenStore,
+                )
             # A sync that brings no administrator leaves it be.
             hub.cli("create-operator", "zhangsan", "--name", "张三", "--center", "CH", "--password", "Lotus-Path-5527")
             _sync(station)
             assert auth.log_in(station.db, login=FIRST_ADMIN, password=FIRST_ADMIN_PASSWORD)
 
-            hub.cli("create-operator", "cityadmin", "--name", "市管理员", "--center", "CH", "--role", "administrator",
-                    "--password", "Granite-Bay-3046")
+            hub.cli(
+                "create-operator",
+                "cityadmin",
+                "--name",
+                "市管理员",
+                "--center",
+                "CH",
+                "--role",
+                "administrator",
+                "--password",
+                "Granite-Bay-3046",
+            )
             _sync(station)
 
             with pytest.raises(auth.LoginFailed):

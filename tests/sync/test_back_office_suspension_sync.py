@@ -19,8 +19,18 @@ def test_a_hearing_set_at_the_hub_stops_the_windows_clock_until_the_hub_resumes_
     case = accept(station, resident(station, 1))  # MZ-002, decided by MZJ
     assert sync(station).ok
 
-    hub.cli("suspend", case.number, "--department", "MZJ", "--kind", "hearing",
-            "--reason", "申请事项涉及他人重大利益，定于12月18日举行听证", "--by", "民政局王科长")
+    hub.cli(
+        "suspend",
+        case.number,
+        "--department",
+        "MZJ",
+        "--kind",
+        "hearing",
+        "--reason",
+        "申请事项涉及他人重大利益，定于12月18日举行听证",
+        "--by",
+        "民政局王科长",
+    )
     assert sync(station).ok
 
     assert cases.suspension_in_force(station.db, station.ctx, case_id=case.id) == "hearing"
@@ -34,8 +44,16 @@ def test_a_hearing_set_at_the_hub_stops_the_windows_clock_until_the_hub_resumes_
         hub.cli("resume", case.number, "--department", "MZJ", "--by", "民政局王科长")
     with pytest.raises(AssertionError, match="does not decide"):
         hub.cli("suspend", case.number, "--department", "GAJ", "--kind", "inspection", "--reason", "x", "--by", "x")
-    hub.cli("resume", case.number, "--department", "MZJ", "--outcome", "听证已举行，未发现不予许可的情形",
-            "--by", "民政局王科长")
+    hub.cli(
+        "resume",
+        case.number,
+        "--department",
+        "MZJ",
+        "--outcome",
+        "听证已举行，未发现不予许可的情形",
+        "--by",
+        "民政局王科长",
+    )
     assert sync(station).ok
 
     with station.db.read() as session:
@@ -43,5 +61,6 @@ def test_a_hearing_set_at_the_hub_stops_the_windows_clock_until_the_hub_resumes_
         assert session.get(m.Case, case.id).status == "in_progress"
     assert steps[-2:] == [("suspended", "hearing"), ("in_progress", None)]
     assert cases.suspension_in_force(station.db, station.ctx, case_id=case.id) is None
-    assert hub.rows("SELECT suspension_kind FROM case_events WHERE case_id = :c AND to_status = 'suspended'",
-                    c=case.id) == [("hearing",)]
+    assert hub.rows(
+        "SELECT suspension_kind FROM case_events WHERE case_id = :c AND to_status = 'suspended'", c=case.id
+    ) == [("hearing",)]

@@ -24,14 +24,18 @@ def test_a_window_holds_the_shipped_forms_and_gets_a_new_file_at_its_sync(hub, n
     # Before any sync: the forms of the shipped catalog, printable offline.
     lines = form_files.item_forms(station.db, item_code="MZ-002")
     assert [(f.code, f.kind, f.here) for f in lines] == [
-        ("F01", "application", True), ("F02", "commitment", True), ("F03", "power_of_attorney", True)]
+        ("F01", "application", True),
+        ("F02", "commitment", True),
+        ("F03", "power_of_attorney", True),
+    ]
     assert form_files.form_file(station.db, item_code="MZ-002", form_code="F01") == ("application/pdf", shipped)
 
     folder = tmp_path / "catalog-new"
     shutil.copytree(SHIPPED, folder)
     items = folder / "items.json"
-    items.write_text(items.read_text(encoding="utf-8").replace('"2026.11-demo"', '"2026.12-forms"', 1),
-                     encoding="utf-8")
+    items.write_text(
+        items.read_text(encoding="utf-8").replace('"2026.11-demo"', '"2026.12-forms"', 1), encoding="utf-8"
+    )
     edition = shipped.replace(b"%%EOF", b"% the 2026.12 edition\n%%EOF")
     (folder / "forms" / "MZ-002-F01.pdf").write_bytes(edition)
     hub.import_catalog(folder)

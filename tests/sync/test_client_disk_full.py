@@ -38,9 +38,18 @@ def _accept_cases(station: Station, numbers: range = range(CASES)) -> list[str]:
     for n in numbers:
         first17 = f"23090219700101{n:03d}"
         person = applicants.register_resident(
-            station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name=f"居民{n}")
-        ids.append(intake.accept_case(station.db, station.ctx, item_code=ITEM, applicant=person.ref, checks=checks,
-                                      shipped_calendar=station.calendar).id)
+            station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name=f"居民{n}"
+        )
+        ids.append(
+            intake.accept_case(
+                station.db,
+                station.ctx,
+                item_code=ITEM,
+                applicant=person.ref,
+                checks=checks,
+                shipped_calendar=station.calendar,
+            ).id
+        )
     return ids
 
 
@@ -49,8 +58,14 @@ def _decide_on_every_case(hub: HubProcess) -> None:
     try:
         with db.write(feed=True) as session:
             for case in session.scalars(select(HubCase).order_by(HubCase.id)):
-                backoffice.record_decision(session, case=case, decision="request_materials", department="MZJ",
-                                           note=NOTE, now=dt.datetime.now(dt.UTC))
+                backoffice.record_decision(
+                    session,
+                    case=case,
+                    decision="request_materials",
+                    department="MZJ",
+                    note=NOTE,
+                    now=dt.datetime.now(dt.UTC),
+                )
     finally:
         db.dispose()
 
@@ -138,7 +153,6 @@ def test_a_full_disk_during_the_pull_is_said_plainly_and_nothing_is_lost_or_appl
     assert sync_service.sync_status(station.db).cursor == hub.scalar("SELECT max(seq) FROM changes")
 
 
-
 def test_when_only_the_time_of_the_sync_cannot_be_noted_the_report_still_says_what_was_sent_and_received(
     serving_hub: HubProcess, enrolled_station: Station
 ) -> None:
@@ -154,8 +168,10 @@ def test_when_only_the_time_of_the_sync_cannot_be_noted_the_report_still_says_wh
 
     @event.listens_for(station.db.write_engine, "do_execute")
     def _full_when_noting_the_time(_cursor, statement, parameters, _context):
-        if statement.startswith(("INSERT INTO local_settings", "UPDATE local_settings")) \
-                and sync_service.KEY_LAST_SUCCESS in parameters:
+        if (
+            statement.startswith(("INSERT INTO local_settings", "UPDATE local_settings"))
+            and sync_service.KEY_LAST_SUCCESS in parameters
+        ):
             raise driver_error("database or disk is full")
 
     report = _sync(station)

@@ -23,20 +23,34 @@ ITEM = "JD-001"  # 居民家庭经济状况证明开具: verified within 10 work
 
 def _checks(station, item: str, missing: tuple[str, ...] = ()) -> list[intake.MaterialCheck]:
     guide = catalog_service.get_item_guide(station.db, item_code=item)
-    return [intake.MaterialCheck(mat.code, intake.MISSING if mat.code in missing else intake.RECEIVED)
-            for mat in guide.materials]
+    return [
+        intake.MaterialCheck(mat.code, intake.MISSING if mat.code in missing else intake.RECEIVED)
+        for mat in guide.materials
+    ]
 
 
 def _commit(station, applicant):
-    return intake.accept_case(station.db, station.ctx, item_code=ITEM, applicant=applicant,
-                              checks=_checks(station, ITEM), shipped_calendar=station.calendar,
-                              commitment=CommitmentTerms())
+    return intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code=ITEM,
+        applicant=applicant,
+        checks=_checks(station, ITEM),
+        shipped_calendar=station.calendar,
+        commitment=CommitmentTerms(),
+    )
 
 
 def _defer(station, applicant):
-    return intake.accept_case(station.db, station.ctx, item_code="MZ-002", applicant=applicant,
-                              checks=_checks(station, "MZ-002", ("M05",)), shipped_calendar=station.calendar,
-                              deferral=DeferralTerms(station.ctx.local_today()))
+    return intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code="MZ-002",
+        applicant=applicant,
+        checks=_checks(station, "MZ-002", ("M05",)),
+        shipped_calendar=station.calendar,
+        deferral=DeferralTerms(station.ctx.local_today()),
+    )
 
 
 def test_a_false_verification_flags_the_applicant_at_every_window_until_lifted(hub, new_station) -> None:  # noqa: F811
@@ -47,11 +61,23 @@ def test_a_false_verification_flags_the_applicant_at_every_window_until_lifted(h
     with first.db.read() as session:
         due = session.get(m.CaseCommitment, case.id).verify_due
     assert hub.rows("SELECT verify_due FROM case_commitments WHERE case_id = :c", c=case.id)[0][0] in (
-        due, due.isoformat())
+        due,
+        due.isoformat(),
+    )
     assert case.number in hub.cli("verifications", "JDB")
 
-    hub.cli("verify", case.number, "--department", "JDB", "--result", "false", "--note", "收入情况与承诺不符",
-            "--by", "李科长")
+    hub.cli(
+        "verify",
+        case.number,
+        "--department",
+        "JDB",
+        "--result",
+        "false",
+        "--note",
+        "收入情况与承诺不符",
+        "--by",
+        "李科长",
+    )
 
     second = enrolled(new_station("CH", "02"), hub)
     same_person = resident(second, 1)  # registered again here: the flag finds them by their number

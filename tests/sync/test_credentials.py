@@ -43,9 +43,7 @@ def test_token_never_lands_in_the_database(temp_keyring, demo):
     connection = connect_raw(demo.db.path, demo.db.key)
     try:
         tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        dump = "\n".join(
-            repr(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"')
-        )
+        dump = "\n".join(repr(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"'))
         assert "sync" in dump or "workstation" in dump  # the decrypted rows really were read
     finally:
         connection.close()

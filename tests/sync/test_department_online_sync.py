@@ -36,15 +36,30 @@ def test_the_window_learns_the_department_s_case_and_answers_with_it(hub: HubPro
     db, files = HubDatabase(hub.database_url), ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
     try:
         sent = hub_applications.submit(
-            db, files, item_code="LB-005", center_code="CH", address="10.0.0.7", now=dt.datetime.now(dt.UTC),
-            uploads=[], values={"credit_code": "91350100M000100Y43", "organisation_name": "某某科技有限公司",
-                                "contact_name": "周明", "contact_id_number": ID_NUMBER, "phone": "13800138000"})
+            db,
+            files,
+            item_code="LB-005",
+            center_code="CH",
+            address="10.0.0.7",
+            now=dt.datetime.now(dt.UTC),
+            uploads=[],
+            values={
+                "credit_code": "91350100M000100Y43",
+                "organisation_name": "某某科技有限公司",
+                "contact_name": "周明",
+                "contact_id_number": ID_NUMBER,
+                "phone": "13800138000",
+            },
+        )
         assert sync(window).ok
         [waiting] = prereview.waiting_applications(window.db, window.ctx)
         assert waiting.number == sent.number
-        accepted = db.run_write(lambda session: department_online.accept(
-            session, files, actor=LABOUR, application_id=sent.application_id, round_=1,
-            now=dt.datetime.now(dt.UTC)), feed=True)
+        accepted = db.run_write(
+            lambda session: department_online.accept(
+                session, files, actor=LABOUR, application_id=sent.application_id, round_=1, now=dt.datetime.now(dt.UTC)
+            ),
+            feed=True,
+        )
     finally:
         db.dispose()
 
@@ -55,8 +70,12 @@ def test_the_window_learns_the_department_s_case_and_answers_with_it(hub: HubPro
     with window.db.read() as session:
         row = session.get(OnlineApplication, sent.application_id)
         assert row is not None
-        assert (row.status, row.case_number, row.case_department, row.case_promised_date) == \
-            (application_queries.CLOSED, accepted.case_number, "LBJ", accepted.promised_date)
+        assert (row.status, row.case_number, row.case_department, row.case_promised_date) == (
+            application_queries.CLOSED,
+            accepted.case_number,
+            "LBJ",
+            accepted.promised_date,
+        )
         assert row.values == {}
     assert prereview.waiting_applications(window.db, window.ctx) == []
     with pytest.raises(NotFoundError) as told:

@@ -35,8 +35,16 @@ def station(tmp_path: Path) -> Station:
 def _enroll_as(station: Station, ctx, credentials: SupervisorCredentials, hub_url: str, code: str, **options):
     client = enrollment_client(hub_url)
     try:
-        return enroll_workstation(station.db, ctx, administrator=credentials, hub_url=hub_url, code=code,
-                                  client=client, token_store_for=TokenStore, **options)
+        return enroll_workstation(
+            station.db,
+            ctx,
+            administrator=credentials,
+            hub_url=hub_url,
+            code=code,
+            client=client,
+            token_store_for=TokenStore,
+            **options,
+        )
     finally:
         client.close()
 
@@ -50,9 +58,12 @@ class _Entry:
 
 def _audit(station: Station, action: str) -> list[_Entry]:
     with station.db.read() as session:
-        return [_Entry(e.operator_id, e.entity_id, dict(e.detail))
-                for e in session.scalars(select(m.AuditEntry).where(m.AuditEntry.action == action)
-                                         .order_by(m.AuditEntry.seq))]
+        return [
+            _Entry(e.operator_id, e.entity_id, dict(e.detail))
+            for e in session.scalars(
+                select(m.AuditEntry).where(m.AuditEntry.action == action).order_by(m.AuditEntry.seq)
+            )
+        ]
 
 
 def test_a_supervisor_cannot_enroll_even_with_their_own_password_and_nothing_is_stored(station, tmp_path) -> None:
@@ -65,8 +76,13 @@ def test_a_supervisor_cannot_enroll_even_with_their_own_password_and_nothing_is_
         with pytest.raises(ApprovalRefused):
             _enroll_as(station, admin_ctx, supervisor, hub.url, hub.enrollment_code("CH", "01"))
         with pytest.raises(ApprovalRefused):
-            _enroll_as(station, admin_ctx, SupervisorCredentials(_admin.login, "Wrong-Guess-2026"), hub.url,
-                       hub.enrollment_code("CH", "01"))
+            _enroll_as(
+                station,
+                admin_ctx,
+                SupervisorCredentials(_admin.login, "Wrong-Guess-2026"),
+                hub.url,
+                hub.enrollment_code("CH", "01"),
+            )
         assert sync_service.hub_address(station.db) is None
         assert sync_service.workstation_account(station.db) is None
         assert _audit(station, "workstation.enroll") == []
@@ -136,8 +152,14 @@ def test_plain_http_reaches_only_this_computer_unless_an_administrator_allows_it
     assert _audit(station, "workstation.enroll") == []
     # Allowed by the administrator: the address is tried (nothing answers there).
     with pytest.raises(Exception) as tried:
-        _enroll_as(station, admin_ctx, admin, "http://192.0.2.10:8765", "CODE-1234", allow_plain_http=True,
-                   )
+        _enroll_as(
+            station,
+            admin_ctx,
+            admin,
+            "http://192.0.2.10:8765",
+            "CODE-1234",
+            allow_plain_http=True,
+        )
     assert tried.value.title == "The hub cannot be reached"
 
 

@@ -31,8 +31,8 @@ def _outbox_seqs(station: Station) -> list[int]:
 
 def _decide(hub: HubProcess, case, decision: str, note: str) -> None:
     department = hub.scalar(
-        "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c",
-        c=case.id)
+        "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c", c=case.id
+    )
     hub.cli("decide", case.number, "--decision", decision, "--department", department, "--note", note)
 
 
@@ -41,14 +41,16 @@ def _state(station, case) -> str:
 
 
 def test_a_backup_taken_while_serving_restores_and_new_changes_reach_every_window(
-        serving_hub: HubProcess, enrolled_station: Station, tmp_path: Path) -> None:
+    serving_hub: HubProcess, enrolled_station: Station, tmp_path: Path
+) -> None:
     hub, station = serving_hub, enrolled_station
     before_backup = [accept(station, resident(station, n)) for n in (1, 2, 3)]
     first = sync(station)
     assert first.ok and first.sent_again == 0
     pushed_at_backup = hub.scalar("SELECT count(*) FROM pushed_events")
-    pushed_at_backup_by_window = hub.scalar("SELECT count(*) FROM pushed_events WHERE workstation_id = :w",
-                                            w=station.workstation_id)
+    pushed_at_backup_by_window = hub.scalar(
+        "SELECT count(*) FROM pushed_events WHERE workstation_id = :w", w=station.workstation_id
+    )
 
     out = hub.cli("backup", "--to", str(tmp_path / "copies"))
     copy = Path(re.search(r"Backed up the hub to (.+) \(", out).group(1))
@@ -81,8 +83,7 @@ def test_a_backup_taken_while_serving_restores_and_new_changes_reach_every_windo
     hub.start(port=hub.port)  # where the window knows it
     # Done offline while the hub was down: a step on the case the restored hub lacks. It
     # is sent after that case is sent again, not refused for want of it.
-    cases.change_status(station.db, station.ctx, case_id=after_backup.id, action=CaseAction.WITHDRAW,
-                        note="申请人撤回")
+    cases.change_status(station.db, station.ctx, case_id=after_backup.id, action=CaseAction.WITHDRAW, note="申请人撤回")
     made_offline = len(station.outbox())  # the step and its audit entry
     # A decision made on the restored hub: numbered past the window's cursor, which had
     # gone beyond every change the restored database holds.
@@ -115,14 +116,19 @@ def _whole_batches_in(copy: Path, workstation_id: str) -> list[int]:
             "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM pushed_events e WHERE e.entity_id = c.id)"
         ).fetchone()[0]
         assert orphans == 0
-        return [seq for (seq,) in connection.execute(
-            "SELECT client_seq FROM pushed_events WHERE workstation_id = ? ORDER BY client_seq", (workstation_id,))]
+        return [
+            seq
+            for (seq,) in connection.execute(
+                "SELECT client_seq FROM pushed_events WHERE workstation_id = ? ORDER BY client_seq", (workstation_id,)
+            )
+        ]
     finally:
         connection.close()
 
 
 def test_backups_taken_during_a_push_hold_whole_batches_in_the_windows_order(
-        serving_hub: HubProcess, enrolled_station: Station, tmp_path: Path) -> None:
+    serving_hub: HubProcess, enrolled_station: Station, tmp_path: Path
+) -> None:
     hub, station = serving_hub, enrolled_station
     for n in range(1, 121):
         accept(station, resident(station, n))
@@ -149,7 +155,7 @@ def test_backups_taken_during_a_push_hold_whole_batches_in_the_windows_order(
     held = [_whole_batches_in(copy, station.workstation_id) for copy in copies]
     for seqs in held:
         # A prefix of what the window sent, ending with a whole batch.
-        assert seqs == sent[:len(seqs)]
+        assert seqs == sent[: len(seqs)]
         assert len(seqs) % batch == 0 or len(seqs) == len(sent)
     assert any(0 < len(seqs) < len(sent) for seqs in held), [len(seqs) for seqs in held]  # taken mid-push
 
@@ -169,8 +175,10 @@ def test_on_postgresql_restore_is_refused_while_a_hub_on_another_machine_serves_
 
             # The serving hub's lock connection is cut (a database restart would do it): the
             # hub takes the lock again, and a restore is still refused.
-            holders = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ShareLock' " \
-                      "AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = :key"
+            holders = (
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ShareLock' "
+                "AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = :key"
+            )
             (cut,) = [pid for (pid,) in serving.rows(holders, key=SERVING_LOCK_KEY)]
             serving.scalar("SELECT pg_terminate_backend(:pid)", pid=cut)
             deadline = time.monotonic() + 4 * LOCK_CHECK_SECONDS

@@ -57,8 +57,12 @@ def _rss_kib(hub: HubProcess) -> int:
 def token(serving_hub: HubProcess) -> str:
     import requests
 
-    reply = requests.post(f"{serving_hub.url}{API_PREFIX}/enroll", json={"code": serving_hub.enrollment_code("CH", "01")},
-                          headers={HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_CLIENT: "windowdesk/0.1.0"}, timeout=10)
+    reply = requests.post(
+        f"{serving_hub.url}{API_PREFIX}/enroll",
+        json={"code": serving_hub.enrollment_code("CH", "01")},
+        headers={HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_CLIENT: "windowdesk/0.1.0"},
+        timeout=10,
+    )
     assert reply.status_code == 200, reply.text
     return reply.json()["token"]
 
@@ -99,7 +103,9 @@ def test_a_flood_of_refused_pushes_leaves_the_hub_s_memory_as_it_was(serving_hub
 
     def refused_push(bearer: str) -> int:
         with socket.create_connection(("127.0.0.1", serving_hub.port)) as connection:
-            connection.sendall(_head(serving_hub.port, f"{API_PREFIX}/push", bearer, f"Content-Length: {len(body)}\r\n"))
+            connection.sendall(
+                _head(serving_hub.port, f"{API_PREFIX}/push", bearer, f"Content-Length: {len(body)}\r\n")
+            )
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 connection.sendall(body)
             return _status_of(connection)[0]

@@ -18,7 +18,10 @@ ITEM, DEPARTMENT = "MZ-002", "MZJ"
 def _accept(station: Station) -> intake.IntakeResult:
     guide = catalog_service.get_item_guide(station.db, item_code=ITEM)
     return intake.accept_case(
-        station.db, station.ctx, item_code=ITEM, applicant=resident(station, 1),
+        station.db,
+        station.ctx,
+        item_code=ITEM,
+        applicant=resident(station, 1),
         checks=[intake.MaterialCheck(material.code, intake.RECEIVED) for material in guide.materials],
         shipped_calendar=station.calendar,
     )

@@ -64,7 +64,8 @@ def troubled_hub() -> Iterator[ThreadingHTTPServer]:
 
 
 DISK_FULL = {
-    "code": protocol.ERROR_HUB_DISK_FULL, "title": "The hub's disk is full",
+    "code": protocol.ERROR_HUB_DISK_FULL,
+    "title": "The hub's disk is full",
     "message": "The hub cannot store anything until its administrator frees space on its disk.",
 }
 
@@ -92,8 +93,10 @@ def _outbox(demo) -> list[tuple[str, str, int]]:
     [
         ((503, DISK_FULL), "The hub's disk is full"),
         ((503, None), "The hub cannot be reached"),
-        ((500, {"code": "internal_error", "title": "The hub met a problem", "message": "…"}),
-         "The hub cannot be reached"),
+        (
+            (500, {"code": "internal_error", "title": "The hub met a problem", "message": "…"}),
+            "The hub cannot be reached",
+        ),
     ],
 )
 def test_a_hub_in_trouble_keeps_the_outbox_and_says_why(demo, troubled_hub, reply, title) -> None:
@@ -129,16 +132,24 @@ def test_the_full_disk_message_is_translated() -> None:
 
 
 def _busy(retry_after) -> tuple[int, dict]:
-    return 503, {"code": protocol.ERROR_HUB_BUSY, "title": "The hub is busy", "message": "…",
-                 "retry_after": retry_after}
+    return 503, {
+        "code": protocol.ERROR_HUB_BUSY,
+        "title": "The hub is busy",
+        "message": "…",
+        "retry_after": retry_after,
+    }
 
 
 @pytest.mark.parametrize(
     ("retry_after", "waited"),
     [
         (0.25, 0.25),  # the hub's precise figure
-        ("soon", 60.0), (None, 60.0), (True, 60.0), (float("nan"), 60.0),  # its Retry-After header (60)
-        (-3, 0.0), (1e9, MAX_TURN_WAIT),  # kept within reason
+        ("soon", 60.0),
+        (None, 60.0),
+        (True, 60.0),
+        (float("nan"), 60.0),  # its Retry-After header (60)
+        (-3, 0.0),
+        (1e9, MAX_TURN_WAIT),  # kept within reason
     ],
 )
 def test_a_busy_hubs_turn_is_read_from_its_answer(troubled_hub, retry_after, waited) -> None:
@@ -163,7 +174,8 @@ def test_waiting_for_turns_is_no_failure_until_the_longest_wait_is_spent(demo, t
     try:
         # No retries for failures at all: only turns are waited for, here up to 0.5 s in all.
         report = SyncRunner(demo.db, client, retries=0, longest_turn_wait=0.5).run(
-            progress=lambda state: turns.append(state.turn_in) if state.turn_in is not None else None)
+            progress=lambda state: turns.append(state.turn_in) if state.turn_in is not None else None
+        )
     finally:
         client.close()
 
@@ -184,6 +196,7 @@ def test_stopping_a_sync_that_waits_for_its_turn_stops_it_at_once(demo, troubled
     cancel = threading.Event()
     client = HubClient(f"http://127.0.0.1:{troubled_hub.server_address[1]}", "token")
     try:
+
         def stop_when_waiting(state) -> None:
             if state.turn_in is not None:
                 cancel.set()
@@ -209,15 +222,19 @@ def _push_reply(events: list[dict], reason: str) -> str:
 
 
 def _changes_reply(note: str) -> str:
-    change = (f'{{"seq":1,"kind":"{protocol.CHANGE_NOTE}","entity":"case","entity_id":"c1",'
-              f'"payload":{{"case_id":"c1","at":"2026-12-04T08:00:00+00:00","note":"{note}"}}}}')
+    change = (
+        f'{{"seq":1,"kind":"{protocol.CHANGE_NOTE}","entity":"case","entity_id":"c1",'
+        f'"payload":{{"case_id":"c1","at":"2026-12-04T08:00:00+00:00","note":"{note}"}}}}'
+    )
     return f'{{"changes":[{change}],"next_cursor":1,"has_more":false}}'
 
 
 ODD_REPLIES = {
     # Every event rejected, its reason ending in half an emoji; a note that does the same.
-    "half-character": (lambda events: _push_reply(events, f"refused {HALF_AN_EMOJI}"),
-                       _changes_reply(f"ok {HALF_AN_EMOJI}")),
+    "half-character": (
+        lambda events: _push_reply(events, f"refused {HALF_AN_EMOJI}"),
+        _changes_reply(f"ok {HALF_AN_EMOJI}"),
+    ),
     "too-deep": (lambda _events: TOO_DEEP, TOO_DEEP),
 }
 

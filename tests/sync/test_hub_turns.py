@@ -41,8 +41,11 @@ def test_windows_syncing_at_once_take_turns_and_every_event_is_stored_once(tmp_p
             try:
                 runner = station.runner(client, push_batch=20)
                 start.wait()
-                reports[station.window] = runner.run(progress=lambda state: turns[station.window].append(
-                    state.turn_in) if state.turn_in is not None else None)
+                reports[station.window] = runner.run(
+                    progress=lambda state: (
+                        turns[station.window].append(state.turn_in) if state.turn_in is not None else None
+                    )
+                )
             finally:
                 client.close()
 

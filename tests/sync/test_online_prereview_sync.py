@@ -39,8 +39,9 @@ ID_NUMBER = "11010519491231002" + resident_id_check_char("11010519491231002")
 def _photo(colour: str) -> bytes:
     """A page with a mark of its own (a flat page is levelled to the same bytes as any other)."""
     image = Image.new("RGB", (600, 800), "white")
-    ImageDraw.Draw(image).rectangle((50, 50, 550, 100 + 300 * ["white", "#dddddd", "#eeeeee"].index(colour)),
-                                    fill="black")
+    ImageDraw.Draw(image).rectangle(
+        (50, 50, 550, 100 + 300 * ["white", "#dddddd", "#eeeeee"].index(colour)), fill="black"
+    )
     out = io.BytesIO()
     image.save(out, "JPEG")
     return out.getvalue()
@@ -53,9 +54,15 @@ def _hub_side(process: HubProcess) -> tuple[HubDatabase, ApplicationFiles]:
 def _apply(process: HubProcess, center: str = "CH") -> hub_applications.Submitted:
     db, files = _hub_side(process)
     return hub_applications.submit(
-        db, files, item_code=ITEM, center_code=center, address="10.0.0.7", now=dt.datetime.now(dt.UTC),
+        db,
+        files,
+        item_code=ITEM,
+        center_code=center,
+        address="10.0.0.7",
+        now=dt.datetime.now(dt.UTC),
         values={"applicant_name": "王建国", "id_number": ID_NUMBER, "phone": "13800138000", "hardship": "疾病"},
-        uploads=[Upload("M01", "id.jpg", _photo("white")), Upload("M02", "hukou.jpg", _photo("#dddddd"))])
+        uploads=[Upload("M01", "id.jpg", _photo("white")), Upload("M02", "hukou.jpg", _photo("#dddddd"))],
+    )
 
 
 def _checks(station, missing: str) -> list[MaterialCheck]:
@@ -82,13 +89,16 @@ def test_an_online_application_is_pre_reviewed_at_the_chosen_centers_window(hub,
         assert content_hash(data) == page.sha256
         assert page_store_for(first.db).size(page.sha256) == len(data)
     # Every reading at the hub recorded with the workstation that read.
-    actors = hub.rows("SELECT actor, action FROM hub_audit WHERE entity_id = :a AND action LIKE 'application.%read' "
-                      "ORDER BY seq", a=sent.application_id)
+    actors = hub.rows(
+        "SELECT actor, action FROM hub_audit WHERE entity_id = :a AND action LIKE 'application.%read' ORDER BY seq",
+        a=sent.application_id,
+    )
     assert actors and {actor for actor, _action in actors} == {f"workstation:{first.workstation_id}"}
     assert sorted(action for _actor, action in actors) == ["application.page_read"] * 2 + ["application.read"]
 
-    returned = prereview.return_application(first.db, first.ctx, application_id=sent.application_id,
-                                            checks=_checks(first, "M03"))
+    returned = prereview.return_application(
+        first.db, first.ctx, application_id=sent.application_id, checks=_checks(first, "M03")
+    )
     assert [(r.material, r.kind) for r in returned] == [("M03", "missing")]
     assert prereview.waiting_applications(first.db, first.ctx) == []
     report = sync(first)
@@ -98,8 +108,14 @@ def test_an_online_application_is_pre_reviewed_at_the_chosen_centers_window(hub,
 
     # The resident sends it again with the missing page: round 2 reaches the window.
     db, files = _hub_side(hub)
-    hub_applications.resubmit(db, files, application_id=sent.application_id, values={},
-                              uploads=[Upload("M03", "form.jpg", _photo("#eeeeee"))], now=dt.datetime.now(dt.UTC))
+    hub_applications.resubmit(
+        db,
+        files,
+        application_id=sent.application_id,
+        values={},
+        uploads=[Upload("M03", "form.jpg", _photo("#eeeeee"))],
+        now=dt.datetime.now(dt.UTC),
+    )
     assert sync(first).applications_fetched == 1
     [again] = prereview.waiting_applications(first.db, first.ctx)
     assert again.round == 2 and len(again.pages) == 3 and again.returned_before[0]["material"] == "M03"
@@ -110,7 +126,8 @@ def test_an_online_application_is_pre_reviewed_at_the_chosen_centers_window(hub,
     prereview.accept_for_visit(first.db, first.ctx, application_id=sent.application_id)
     assert sync(first).ok
     assert hub.rows("SELECT status, round, decided_by FROM online_applications") == [
-        ("accepted", 2, first.ctx.window_id)]
+        ("accepted", 2, first.ctx.window_id)
+    ]
     assert sync(second).ok
     assert prereview.waiting_applications(second.db, second.ctx) == []
     with second.db.read() as session:  # what the resident typed is not kept where it is not needed
@@ -127,8 +144,10 @@ def test_another_centers_window_is_answered_as_if_there_were_none(hub, tmp_path)
     client = station.hub_client()
     try:
         assert client.waiting_applications() == []
-        for read in (lambda: client.application(sent.application_id),
-                     lambda: client.application_page(sent.application_id, sent.application_id)):
+        for read in (
+            lambda: client.application(sent.application_id),
+            lambda: client.application_page(sent.application_id, sent.application_id),
+        ):
             with pytest.raises(HubRefused) as refused:
                 read()
             assert refused.value.status == 404

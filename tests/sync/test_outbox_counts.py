@@ -22,8 +22,11 @@ def _register(demo, count: int) -> None:
 def _refuse(demo, count: int) -> None:
     with demo.db.write() as session:
         seqs = session.scalars(select(m.OutboxEvent.seq).order_by(m.OutboxEvent.seq).limit(count)).all()
-        session.execute(update(m.OutboxEvent).where(m.OutboxEvent.seq.in_(seqs))
-                        .values(state="rejected", last_error="refused for the test"))
+        session.execute(
+            update(m.OutboxEvent)
+            .where(m.OutboxEvent.seq.in_(seqs))
+            .values(state="rejected", last_error="refused for the test")
+        )
 
 
 def test_counts_are_exact(demo):

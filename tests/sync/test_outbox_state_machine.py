@@ -89,8 +89,13 @@ class ModelHub(HubStandIn):
     def publish_override(self, day: dt.date, working: bool) -> None:
         seq = len(self.feed) + 1
         self.feed.append(
-            protocol.Change(seq, protocol.CHANGE_CALENDAR, "calendar", day.isoformat(),
-                            {"day": day.isoformat(), "is_working_day": working, "note": f"#{seq}"})
+            protocol.Change(
+                seq,
+                protocol.CHANGE_CALENDAR,
+                "calendar",
+                day.isoformat(),
+                {"day": day.isoformat(), "is_working_day": working, "note": f"#{seq}"},
+            )
         )
 
 
@@ -131,8 +136,7 @@ class OutboxMachine(RuleBasedStateMachine):
             return [r.event_id for r in session.query(m.OutboxEvent).filter_by(state=state)]
 
     def _runner(self) -> sync_service.SyncRunner:
-        return sync_service.SyncRunner(self.db, self.hub, push_batch=3, pull_page=2, retries=0,
-                                       backoff_base=0.0)
+        return sync_service.SyncRunner(self.db, self.hub, push_batch=3, pull_page=2, retries=0, backoff_base=0.0)
 
     @rule()
     def register_resident_offline(self):
@@ -199,7 +203,9 @@ class OutboxMachine(RuleBasedStateMachine):
 def test_outbox_and_cursor_survive_any_fault_sequence(template_database):
     OutboxMachine.template = template_database
     OutboxMachine.TestCase.settings = settings(
-        max_examples=25, stateful_step_count=25, deadline=None,
+        max_examples=25,
+        stateful_step_count=25,
+        deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     OutboxMachine.TestCase().runTest()

@@ -72,8 +72,11 @@ class Watched:
             return self.fault_for(request, len(self.seen) - 1)
 
     def chunk_offsets(self, sha256: str) -> list[int]:
-        return [int(query.split("offset=")[1].split("&")[0]) for method, path, query in self.seen
-                if method == "PUT" and path.endswith(sha256)]
+        return [
+            int(query.split("offset=")[1].split("&")[0])
+            for method, path, query in self.seen
+            if method == "PUT" and path.endswith(sha256)
+        ]
 
 
 def sync(station: Station, url: str, blobs: FolderBlobs, **options):
@@ -108,7 +111,8 @@ def test_events_go_first_then_pages_confirmed_only_once_the_hub_holds_them_whole
         client.base_url = proxy.url
         try:
             report = station.runner(client, blobs=blobs).run(
-                progress=lambda p: seen_progress.append((p.phase, p.page_bytes_sent, p.page_bytes_total)))
+                progress=lambda p: seen_progress.append((p.phase, p.page_bytes_sent, p.page_bytes_total))
+            )
         finally:
             client.close()
 
@@ -135,8 +139,10 @@ def test_a_link_dropped_mid_chunk_resumes_at_the_hubs_offset(tmp_path: Path, hub
         watched = Watched(proxy)
         # The third chunk: half its bytes reach the hub, then the line is cut (every retry too).
         watched.fault_for = lambda request, _i: (
-            Fault.DROP_REQUEST if request.method == "PUT" and f"offset={2 * MAX_CHUNK_BYTES}" in request.query
-            else Fault.NONE)
+            Fault.DROP_REQUEST
+            if request.method == "PUT" and f"offset={2 * MAX_CHUNK_BYTES}" in request.query
+            else Fault.NONE
+        )
         first = sync(station, proxy.url, blobs, retries=1, backoff_base=0.01)
         assert not first.ok and blobs.pending() == (1, BIG)
         assert not blob_rows(hub)
@@ -167,8 +173,10 @@ def test_a_hub_killed_mid_file_loses_nothing_and_stores_the_page_once(
         watched = Watched(proxy)
         proxy.hooks[Fault.KILL_HUB] = lambda _request: hub.kill()
         watched.fault_for = lambda request, _i: (
-            Fault.KILL_HUB if request.method == "PUT" and f"offset={MAX_CHUNK_BYTES}" in request.query
-            and hub.kills == 0 else Fault.NONE)
+            Fault.KILL_HUB
+            if request.method == "PUT" and f"offset={MAX_CHUNK_BYTES}" in request.query and hub.kills == 0
+            else Fault.NONE
+        )
         first = sync(station, proxy.url, blobs, retries=0)
         assert not first.ok and blobs.pending() == (1, BIG)
 
@@ -221,8 +229,11 @@ def test_a_full_disk_at_the_hub_stores_nothing_half_way_and_the_pages_follow_lat
     assert station.outbox() == {}  # the events went through all the same
     assert blobs.pending() == (2, 600_000) and not blob_rows(hub)
     assert not list((hub.data_dir / "pages").glob("??/*"))
-    assert all((hub.data_dir / "pages" / "partial" / sha).stat().st_size == 0
-               for sha in pages if (hub.data_dir / "pages" / "partial" / sha).exists())
+    assert all(
+        (hub.data_dir / "pages" / "partial" / sha).stat().st_size == 0
+        for sha in pages
+        if (hub.data_dir / "pages" / "partial" / sha).exists()
+    )
 
     hub.stop()
     hub.start(port=hub.port, serve_args=[])
@@ -254,8 +265,9 @@ def test_the_same_page_from_two_windows_is_sent_once_and_stored_once(
     assert len(list((hub.data_dir / "pages").glob("??/*"))) == 1
 
 
-def test_stopping_the_sync_between_chunks_keeps_what_was_sent(tmp_path: Path, hub: HubProcess,
-                                                              station: Station) -> None:
+def test_stopping_the_sync_between_chunks_keeps_what_was_sent(
+    tmp_path: Path, hub: HubProcess, station: Station
+) -> None:
     blobs = FolderBlobs(tmp_path / "pages")
     big = blobs.add_random(1, BIG)[0]
     cancel = threading.Event()

@@ -20,15 +20,22 @@ def waiting_kinds(station) -> list[str]:
 def test_pages_added_offline_are_taken_by_the_hub_on_the_next_sync(enrolled_station):
     station = enrolled_station
     first17 = "23090219700101555"
-    person = applicants.register_resident(station.db, station.ctx, id_number=first17 + resident_id_check_char(first17),
-                                          name="赵文")
+    person = applicants.register_resident(
+        station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name="赵文"
+    )
     guide = get_item_guide(station.db, item_code="MZ-002")
-    case = intake.accept_case(station.db, station.ctx, item_code="MZ-002", applicant=person.ref,
-                              checks=[intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials],
-                              shipped_calendar=station.calendar)
+    case = intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code="MZ-002",
+        applicant=person.ref,
+        checks=[intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials],
+        shipped_calendar=station.calendar,
+    )
     store = material_pages.open_page_store(station.db)
-    page_ids = material_pages.add_pages(station.db, store, station.ctx, case_id=case.id, material_code="M01",
-                                        contents=[page_png("一"), page_png("二")])
+    page_ids = material_pages.add_pages(
+        station.db, store, station.ctx, case_id=case.id, material_code="M01", contents=[page_png("一"), page_png("二")]
+    )
     material_pages.rotate_page(station.db, station.ctx, page_id=page_ids[1])
     assert waiting_kinds(station).count("case.pages") == 2
     client = station.hub_client()
@@ -45,15 +52,27 @@ def test_the_pages_bytes_follow_from_the_window_s_own_store_and_are_confirmed(en
     sync the hub holds every page by its hash and the window has nothing left waiting."""
     station = enrolled_station
     first17 = "23090219700101556"
-    person = applicants.register_resident(station.db, station.ctx, id_number=first17 + resident_id_check_char(first17),
-                                          name="钱文")
+    person = applicants.register_resident(
+        station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name="钱文"
+    )
     guide = get_item_guide(station.db, item_code="MZ-002")
-    case = intake.accept_case(station.db, station.ctx, item_code="MZ-002", applicant=person.ref,
-                              checks=[intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials],
-                              shipped_calendar=station.calendar)
+    case = intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code="MZ-002",
+        applicant=person.ref,
+        checks=[intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials],
+        shipped_calendar=station.calendar,
+    )
     store = material_pages.open_page_store(station.db)
-    material_pages.add_pages(station.db, store, station.ctx, case_id=case.id, material_code="M01",
-                             contents=[page_png("page 3"), page_png("page 4")])
+    material_pages.add_pages(
+        station.db,
+        store,
+        station.ctx,
+        case_id=case.id,
+        material_code="M01",
+        contents=[page_png("page 3"), page_png("page 4")],
+    )
     pages, size = store.pending()
     assert pages == 2 and size > 0
     client = station.hub_client()

@@ -42,10 +42,14 @@ def sync(station: Station):
 def decide(hub: HubProcess, case_id: str, department: str, decision: str, note: str = "") -> dict:
     token = hub.cli("staff-token", department).strip().splitlines()[-1]
     reply = requests.post(
-        f"{hub.url}{API_PREFIX}/cases/{case_id}/decisions", timeout=10,
+        f"{hub.url}{API_PREFIX}/cases/{case_id}/decisions",
+        timeout=10,
         json={"decision": decision, "department": department, "note": note},
-        headers={HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_CLIENT: "windowdesk/0.1.0",
-                 "Authorization": f"Bearer {token}"},
+        headers={
+            HEADER_PROTOCOL: str(PROTOCOL_VERSION),
+            HEADER_CLIENT: "windowdesk/0.1.0",
+            "Authorization": f"Bearer {token}",
+        },
     )
     assert reply.status_code == 200, reply.text
     return reply.json()
@@ -62,17 +66,29 @@ def case_status(station: Station, case_id: str) -> str:
 
 def test_parts_decided_while_offline_reach_the_window(hub: HubProcess, station: Station) -> None:
     first17 = "23090219700101123"
-    resident = applicants.register_resident(station.db, station.ctx, id_number=first17 + resident_id_check_char(first17),
-                                            name="刘企业", phone="13900000001")
+    resident = applicants.register_resident(
+        station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name="刘企业", phone="13900000001"
+    )
     guide = get_item_guide(station.db, item_code=PARALLEL_ITEM)
-    case = intake.accept_case(station.db, station.ctx, item_code=PARALLEL_ITEM, applicant=resident.ref,
-                              checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
-                              shipped_calendar=station.calendar)
-    rating = service_quality.rate_service(station.db, station.ctx, level=1, reason="窗口少、排队久", case_id=case.id,
-                                   shipped_calendar=station.calendar)
+    case = intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code=PARALLEL_ITEM,
+        applicant=resident.ref,
+        checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+        shipped_calendar=station.calendar,
+    )
+    rating = service_quality.rate_service(
+        station.db, station.ctx, level=1, reason="窗口少、排队久", case_id=case.id, shipped_calendar=station.calendar
+    )
     complaint_id, number = complaints.receive_complaint(
-        station.db, station.ctx, complainant_name="刘先生", facts="并联审批进度不透明",
-        about=complaints.ComplaintAbout(case_id=case.id), shipped_calendar=station.calendar)
+        station.db,
+        station.ctx,
+        complainant_name="刘先生",
+        facts="并联审批进度不透明",
+        about=complaints.ComplaintAbout(case_id=case.id),
+        shipped_calendar=station.calendar,
+    )
     sync(station)
     assert hub.scalar("SELECT count(*) FROM ratings WHERE follow_up_id = :f", f=rating.follow_up_id) == 1
 
@@ -88,7 +104,10 @@ def test_parts_decided_while_offline_reach_the_window(hub: HubProcess, station: 
 
     assert {"case.decision", "complaint.reply"} <= report.changed_kinds
     assert [(status, note) for _name, status, note in parts(station, case.id)] == [
-        ("Approved", "名称核准通过"), ("Approved", ""), ("Waiting for the department", "")]
+        ("Approved", "名称核准通过"),
+        ("Approved", ""),
+        ("Waiting for the department", ""),
+    ]
     assert case_status(station, case.id) == "in_progress"
     [view] = complaints.list_complaints(station.db, station.ctx)
     assert (view.status, view.reply, view.replied_by) == ("replied", "已告知各部门办理进度", "市电子政务办")
@@ -98,26 +117,35 @@ def test_parts_decided_while_offline_reach_the_window(hub: HubProcess, station: 
     decide(hub, case.id, "SWJ", "approve")
     sync(station)
     assert case_status(station, case.id) == "approved"
-    cases.change_status(station.db, station.ctx, case_id=case.id, action=CaseAction.COMPLETE,
-                        certificate_number="91230900MA1C2D3E4F")  # GS-003 issues a business licence
-    service_quality.record_follow_up_outcome(station.db, station.ctx, follow_up_id=rating.follow_up_id,
-                                      outcome="已增设并联审批咨询窗口")
+    cases.change_status(
+        station.db, station.ctx, case_id=case.id, action=CaseAction.COMPLETE, certificate_number="91230900MA1C2D3E4F"
+    )  # GS-003 issues a business licence
+    service_quality.record_follow_up_outcome(
+        station.db, station.ctx, follow_up_id=rating.follow_up_id, outcome="已增设并联审批咨询窗口"
+    )
     sync(station)
     assert hub.scalar("SELECT status FROM cases WHERE id = :c", c=case.id) == "completed"
     assert hub.scalar("SELECT follow_up_status FROM ratings WHERE id = :r", r=rating.rating_id) == "closed"
-    assert hub.rows("SELECT department_code, status FROM case_parts WHERE case_id = :c ORDER BY department_code",
-                    c=case.id) == [("GSJ", "approved"), ("SWJ", "approved"), ("ZJJ", "approved")]
+    assert hub.rows(
+        "SELECT department_code, status FROM case_parts WHERE case_id = :c ORDER BY department_code", c=case.id
+    ) == [("GSJ", "approved"), ("SWJ", "approved"), ("ZJJ", "approved")]
     assert complaint_id
 
 
 def test_a_rejected_part_rejects_the_case_at_the_window(hub: HubProcess, station: Station) -> None:
     first17 = "23090219700101124"
-    resident = applicants.register_resident(station.db, station.ctx, id_number=first17 + resident_id_check_char(first17),
-                                            name="陈企业")
+    resident = applicants.register_resident(
+        station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name="陈企业"
+    )
     guide = get_item_guide(station.db, item_code=PARALLEL_ITEM)
-    case = intake.accept_case(station.db, station.ctx, item_code=PARALLEL_ITEM, applicant=resident.ref,
-                              checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
-                              shipped_calendar=station.calendar)
+    case = intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code=PARALLEL_ITEM,
+        applicant=resident.ref,
+        checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+        shipped_calendar=station.calendar,
+    )
     sync(station)
     decide(hub, case.id, "GSJ", "approve")
     assert decide(hub, case.id, "SWJ", "reject", "纳税人信息与工商登记不一致")["status"] == "rejected"

@@ -19,16 +19,22 @@ def test_a_proxy_case_made_offline_reaches_the_hub_with_its_agent(hub, new_stati
     guide = catalog_service.get_item_guide(station.db, item_code=ITEM)
     signed = station.ctx.local_today() - dt.timedelta(days=1)
     case = intake.accept_case(
-        station.db, station.ctx, item_code=ITEM, applicant=principal,
+        station.db,
+        station.ctx,
+        item_code=ITEM,
+        applicant=principal,
         checks=[intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials],
-        shipped_calendar=station.calendar, proxy=ProxyTerms(agent.id, True, signed))  # offline: no hub yet
+        shipped_calendar=station.calendar,
+        proxy=ProxyTerms(agent.id, True, signed),
+    )  # offline: no hub yet
 
     hub.start()
     report = sync(enrolled(station, hub))
 
     assert report.ok and report.rejected == [], report
-    assert hub.rows("SELECT agent_resident_id, power_of_attorney_date FROM case_proxies WHERE case_id = :c",
-                    c=case.id) == [(agent.id, signed.isoformat())]  # SQLite: a date as text
+    assert hub.rows(
+        "SELECT agent_resident_id, power_of_attorney_date FROM case_proxies WHERE case_id = :c", c=case.id
+    ) == [(agent.id, signed.isoformat())]  # SQLite: a date as text
     today = station.ctx.local_today().isoformat()
     answer = hub.cli("report", "--from", today, "--to", today, "--format", "csv")
     header, *rows = answer.splitlines()

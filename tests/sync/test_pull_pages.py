@@ -33,13 +33,19 @@ NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 def _accept(station, item: str, n: int, cases: int = 1) -> str:
     """``cases`` cases of ``item`` for resident ``n`` (one digit); returns the last one's id."""
     first17 = f"2309021970010112{n}"
-    person = applicants.register_resident(station.db, station.ctx, id_number=first17 + resident_id_check_char(first17),
-                                          name=f"居民{n}")
+    person = applicants.register_resident(
+        station.db, station.ctx, id_number=first17 + resident_id_check_char(first17), name=f"居民{n}"
+    )
     guide = get_item_guide(station.db, item_code=item)
     for _case in range(cases):
-        case_id = intake.accept_case(station.db, station.ctx, item_code=item, applicant=person.ref,
-                                     checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
-                                     shipped_calendar=station.calendar).id
+        case_id = intake.accept_case(
+            station.db,
+            station.ctx,
+            item_code=item,
+            applicant=person.ref,
+            checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+            shipped_calendar=station.calendar,
+        ).id
     return case_id
 
 
@@ -53,9 +59,18 @@ def _page(parallel: str, ordinary: str) -> list[protocol.Change]:
     return [
         _change(1, decision, parallel, decision="approve", department="GSJ", note="工商同意", status="in_progress"),
         _change(2, protocol.CHANGE_NOTE, ordinary, department="MZJ", note="材料已收"),
-        _change(3, decision, ordinary, decision="request_materials", department="MZJ", note="请补充", status="suspended"),
-        _change(4, decision, "01a2ffff-0000-7000-8000-000000000000", decision="approve", department="MZJ", note="",
-                status="approved"),  # a case of another window: not kept here
+        _change(
+            3, decision, ordinary, decision="request_materials", department="MZJ", note="请补充", status="suspended"
+        ),
+        _change(
+            4,
+            decision,
+            "01a2ffff-0000-7000-8000-000000000000",
+            decision="approve",
+            department="MZJ",
+            note="",
+            status="approved",
+        ),  # a case of another window: not kept here
         _change(5, decision, parallel, decision="approve", department="ZJJ", note="", status="in_progress"),
         _change(6, decision, parallel, decision="approve", department="XXX", note="目录变更", status="in_progress"),
         _change(7, decision, parallel, decision="approve", department="SWJ", note="税务同意", status="approved"),
@@ -67,8 +82,10 @@ def _state(station) -> dict:
     with station.db.read() as session:
         cases = {c.id: c.status for c in session.query(m.Case)}
         parts = sorted((p.case_id, p.department_code, p.position, p.status, p.note) for p in session.query(CasePart))
-        steps = sorted((e.case_id, e.id, e.position, e.kind, e.from_status, e.to_status, e.note, e.source)
-                       for e in session.query(m.CaseEvent))
+        steps = sorted(
+            (e.case_id, e.id, e.position, e.kind, e.from_status, e.to_status, e.note, e.source)
+            for e in session.query(m.CaseEvent)
+        )
     return {"cases": cases, "parts": parts, "steps": steps}
 
 
@@ -112,14 +129,30 @@ def _mixed_page(parallel: str, ordinary: str, withdrawn: str, clocked: str) -> l
     return [
         _change(11, decision, parallel, decision="approve", department="GSJ", note="工商同意", status="in_progress"),
         _change(12, protocol.CHANGE_NOTE, ordinary, department="MZJ", note="材料已收"),
-        _change(13, decision, ordinary, decision="request_materials", department="MZJ", note="请补充",
-                status="suspended"),
+        _change(
+            13, decision, ordinary, decision="request_materials", department="MZJ", note="请补充", status="suspended"
+        ),
         _change(14, decision, OTHER_WINDOWS_CASE, decision="approve", department="MZJ", note="", status="approved"),
         _change(15, decision, withdrawn, decision="approve", department="MZJ", note="同意", status="approved"),
-        _change(16, decision, parallel, decision="request_materials", department="ZJJ", note="缺检测报告",
-                status="in_progress"),
-        _change(17, decision, clocked, decision="suspend", department="MZJ", note="听证",
-                status="suspended", suspension_kind="hearing"),
+        _change(
+            16,
+            decision,
+            parallel,
+            decision="request_materials",
+            department="ZJJ",
+            note="缺检测报告",
+            status="in_progress",
+        ),
+        _change(
+            17,
+            decision,
+            clocked,
+            decision="suspend",
+            department="MZJ",
+            note="听证",
+            status="suspended",
+            suspension_kind="hearing",
+        ),
         _change(18, decision, parallel, decision="approve", department="XXX", note="目录变更", status="in_progress"),
         _change(19, protocol.CHANGE_NOTE, OTHER_WINDOWS_CASE, department="MZJ", note="别的窗口"),
         _change(20, decision, ordinary, decision="approve", department="MZJ", note="", status="approved"),
@@ -134,10 +167,25 @@ def _whole_state(station) -> dict:
     parts, its timeline in order, and the outbox."""
     with station.db.read() as session:
         case_rows = {c.id: (c.status, c.suspensions, c.finished_at is not None) for c in session.query(m.Case)}
-        parts = sorted((p.case_id, p.position, p.department_code, p.status, p.note, p.decided_at)
-                       for p in session.query(CasePart))
-        steps = sorted((e.case_id, e.position, e.id, e.at, e.kind, e.from_status, e.to_status, e.note, e.source,
-                        e.suspension_kind, e.operator_id is None) for e in session.query(m.CaseEvent))
+        parts = sorted(
+            (p.case_id, p.position, p.department_code, p.status, p.note, p.decided_at) for p in session.query(CasePart)
+        )
+        steps = sorted(
+            (
+                e.case_id,
+                e.position,
+                e.id,
+                e.at,
+                e.kind,
+                e.from_status,
+                e.to_status,
+                e.note,
+                e.source,
+                e.suspension_kind,
+                e.operator_id is None,
+            )
+            for e in session.query(m.CaseEvent)
+        )
         outbox = sorted((o.kind, o.entity_id, o.state) for o in session.query(m.OutboxEvent))
     return {"cases": case_rows, "parts": parts, "steps": steps, "outbox": outbox}
 
@@ -184,8 +232,10 @@ def test_a_page_mixing_every_kind_of_case_ends_as_the_apply_always_left_it(tmp_p
         assert after["outbox"] == before["outbox"]  # the withdrawal still waits to be sent
         assert ("case.status", withdrawn, "pending") in after["outbox"]
         assert [(p[1], p[2], p[3], p[4]) for p in after["parts"] if p[0] == parallel] == [
-            (0, "GSJ", "approved", "工商同意"), (1, "ZJJ", "needs_materials", "缺检测报告"),
-            (2, "SWJ", "approved", "税务同意"), (3, "XXX", "approved", "目录变更"),
+            (0, "GSJ", "approved", "工商同意"),
+            (1, "ZJJ", "needs_materials", "缺检测报告"),
+            (2, "SWJ", "approved", "税务同意"),
+            (3, "XXX", "approved", "目录变更"),
         ]
         assert _hub_steps(after, parallel) == [
             (1, "decision.approve", "accepted", "in_progress", "GSJ 工商同意", None),
@@ -206,13 +256,15 @@ def test_a_page_mixing_every_kind_of_case_ends_as_the_apply_always_left_it(tmp_p
             (3, "note", None, None, "已电话告知", None),
         ]
         with paged.db.read() as session:  # the times stored in the form the ORM gives the window's own
-            forms = set(session.execute(text("SELECT source, typeof(at), length(at), substr(at, 11, 1) "
-                                             "FROM case_events")))
+            forms = set(
+                session.execute(text("SELECT source, typeof(at), length(at), substr(at, 11, 1) FROM case_events"))
+            )
         assert forms == {("window", "text", 26, " "), ("hub", "text", 26, " ")}
         hub_steps = [s for s in after["steps"] if s[8] == "hub"]
         assert len(hub_steps) == 11 and all(s[10] for s in hub_steps)  # no operator: the hub's
-        assert {s[2] for s in hub_steps} == {str(uuid.uuid5(HUB_STEPS, f"change:{c.seq}")) for c in page
-                                              if c.entity_id != OTHER_WINDOWS_CASE}
+        assert {s[2] for s in hub_steps} == {
+            str(uuid.uuid5(HUB_STEPS, f"change:{c.seq}")) for c in page if c.entity_id != OTHER_WINDOWS_CASE
+        }
     finally:
         paged.close()
         one_by_one.close()
@@ -250,12 +302,24 @@ def test_a_page_is_read_and_written_in_the_same_few_statements_whatever_its_size
     small, large = copy_station(template, tmp_path / "small"), copy_station(template, tmp_path / "large")
     decision = protocol.CHANGE_DECISION
     try:
-        few, few_objects = _statements_of_a_page(small, [
-            _change(n, decision, case_id, decision="request_materials", department="MZJ", note="", status="suspended")
-            for n, case_id in enumerate(ordinary[:2], start=1)])
-        many, many_objects = _statements_of_a_page(large, [
-            _change(n, decision, case_id, decision="request_materials", department="MZJ", note="", status="suspended")
-            for n, case_id in enumerate(ordinary, start=1)])
+        few, few_objects = _statements_of_a_page(
+            small,
+            [
+                _change(
+                    n, decision, case_id, decision="request_materials", department="MZJ", note="", status="suspended"
+                )
+                for n, case_id in enumerate(ordinary[:2], start=1)
+            ],
+        )
+        many, many_objects = _statements_of_a_page(
+            large,
+            [
+                _change(
+                    n, decision, case_id, decision="request_materials", department="MZJ", note="", status="suspended"
+                )
+                for n, case_id in enumerate(ordinary, start=1)
+            ],
+        )
         assert few == many  # the same texts: ids bound as one value, rows written by executemany
         # BEGIN; the cases, their parts, the known steps; the new steps, the statuses
         assert len(many) == 6 and many[0] == "BEGIN IMMEDIATE"
@@ -273,8 +337,12 @@ def test_the_page_reads_go_through_indexes(tmp_path: Path) -> None:
             connection = session.connection()
             plans = {}
             for name, statement in (("cases", sync_queries._PAGE_CASES), ("steps", sync_queries._EXISTING_EVENTS)):
-                plans[name] = [row[-1] for row in connection.exec_driver_sql(
-                    f"EXPLAIN QUERY PLAN {statement.compile(connection)}", ("[]",))]
+                plans[name] = [
+                    row[-1]
+                    for row in connection.exec_driver_sql(
+                        f"EXPLAIN QUERY PLAN {statement.compile(connection)}", ("[]",)
+                    )
+                ]
         assert "SEARCH cases USING INDEX sqlite_autoindex_cases_1 (id=?)" in plans["cases"], plans
         assert "SEARCH case_events USING COVERING INDEX ix_case_events_timeline (case_id=?)" in plans["cases"], plans
         assert "SEARCH case_events USING COVERING INDEX sqlite_autoindex_case_events_1 (id=?)" in plans["steps"], plans
@@ -288,9 +356,15 @@ class _PagedHub(HubStandIn):
 
     def __init__(self, count: int, unreadable: int | None = None) -> None:
         self.feed = [
-            protocol.Change(seq, protocol.CHANGE_CALENDAR, "calendar", f"2027-01-{seq:02d}",
-                            {"day": f"2027-01-{seq:02d}", "is_working_day": True, "note": f"#{seq}"}
-                            if seq != unreadable else {"day": "not a day"})
+            protocol.Change(
+                seq,
+                protocol.CHANGE_CALENDAR,
+                "calendar",
+                f"2027-01-{seq:02d}",
+                {"day": f"2027-01-{seq:02d}", "is_working_day": True, "note": f"#{seq}"}
+                if seq != unreadable
+                else {"day": "not a day"},
+            )
             for seq in range(1, count + 1)
         ]
         self.asked: list[int] = []

@@ -47,8 +47,10 @@ def station(tmp_path: Path):
 
 def _outbox(db) -> list[dict]:
     with db.read() as session:
-        return [sync_service._wire(e) for e in session.query(m.OutboxEvent).filter_by(state="pending")
-                .order_by(m.OutboxEvent.seq)]
+        return [
+            sync_service._wire(e)
+            for e in session.query(m.OutboxEvent).filter_by(state="pending").order_by(m.OutboxEvent.seq)
+        ]
 
 
 def _events(batch) -> list[dict]:
@@ -132,8 +134,7 @@ class _OrderlyHub(HubStandIn):
                     raise HubUnreachable("lost", "connection dropped")
                 after = body.get("after")
                 if after is not None and after not in self.sent:
-                    raise HubRefused("Sent out of order", "not yet", status=409,
-                                     code=protocol.ERROR_PUSH_OUT_OF_ORDER)
+                    raise HubRefused("Sent out of order", "not yet", status=409, code=protocol.ERROR_PUSH_OUT_OF_ORDER)
                 self.afters.append(after)
                 ids = [e["event_id"] for e in body["events"]]
                 self.sent += ids
@@ -202,8 +203,9 @@ class _HubThatHoldsTheNextBatch(_OrderlyHub):
         after = json.loads(batch.body).get("after")
         if after == self.second_after:
             assert self.holding.wait(10), "the third batch never came"
-            raise HubRefused("Wrong center", "enrolled for another center", status=403,
-                             code=protocol.ERROR_WRONG_CENTER)
+            raise HubRefused(
+                "Wrong center", "enrolled for another center", status=403, code=protocol.ERROR_WRONG_CENTER
+            )
         if after == self.third_after:
             self.holding.set()
             try:
@@ -224,8 +226,10 @@ def test_a_refused_batch_is_reported_without_waiting_for_the_batch_behind_it(sta
         assert isinstance(report.error, HubRefused) and report.error.code == protocol.ERROR_WRONG_CENTER
         assert hub.sent == expected[:5]
         with station.read() as session:
-            rows = {r.event_id: (r.state, r.attempts, r.last_error)
-                    for r in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)}
+            rows = {
+                r.event_id: (r.state, r.attempts, r.last_error)
+                for r in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)
+            }
         assert list(rows) == expected[5:]  # only the answered batch left the outbox
         assert all(rows[i][:2] == ("pending", 1) and "another center" in rows[i][2] for i in expected[5:10])
         assert all(rows[i] == ("pending", 0, "") for i in expected[10:])

@@ -15,8 +15,12 @@ from .hub_process import HubProcess, Station, create_station
 
 
 def _queue_days(hub: HubProcess) -> list[tuple]:
-    return [(center, str(day)[:10], figures) for center, day, figures in
-            hub.rows("SELECT center_code, day, figures FROM queue_days ORDER BY center_code, day")]
+    return [
+        (center, str(day)[:10], figures)
+        for center, day, figures in hub.rows(
+            "SELECT center_code, day, figures FROM queue_days ORDER BY center_code, day"
+        )
+    ]
 
 
 def _queue_events(station: Station) -> list[str]:
@@ -33,8 +37,7 @@ def test_a_finished_day_reaches_the_hub_after_one_sync_and_twice_sent_stays_one_
         day = yesterdays_tickets(hall)
         hall.start()
         port = hall.port
-        queue_settings.connect_to_hall(enrolled_station.db, url=hall.url, token=tokens["01"],
-                                       check=queue.window_state)
+        queue_settings.connect_to_hall(enrolled_station.db, url=hall.url, token=tokens["01"], check=queue.window_state)
         connection = queue_settings.hall_connection(enrolled_station.db)
         assert connection is not None
 

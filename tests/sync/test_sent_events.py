@@ -31,7 +31,8 @@ def _kept(station: Station) -> dict[str, dt.datetime]:
 
 
 def test_confirmed_events_are_kept_for_their_days_then_forgotten(
-        serving_hub: HubProcess, enrolled_station: Station) -> None:
+    serving_hub: HubProcess, enrolled_station: Station
+) -> None:
     station = enrolled_station
     accept(station, resident(station, 1))
     sent = set(station.outbox())

@@ -50,8 +50,7 @@ def test_receipts_open_the_status_page_the_hub_publishes(hub, new_station) -> No
     finally:
         set_locale("en")
     # A scanner at the window reads the code: the status inquiry (F4) takes the address.
-    assert case.number in cases.inquire(station.db, station.ctx, case_number=page,
-                                        shipped_calendar=station.calendar)
+    assert case.number in cases.inquire(station.db, station.ctx, case_number=page, shipped_calendar=station.calendar)
 
     assert "Withdrew" in hub.cli("status-page")
     assert sync(station).ok

@@ -1,4 +1,4 @@
-""""Stop" takes effect at once, even while a request is on the wire: the sync ends with
+""" "Stop" takes effect at once, even while a request is on the wire: the sync ends with
 "Sync stopped", the request is left to finish on its own, and nothing that was not
 answered leaves the outbox or moves the cursor."""
 

@@ -62,15 +62,38 @@ CHILD = "CH-01"  # the workstation that syncs in a child process, killed on purp
 
 # Every fault the plan injects at least once, in this order, then at random.
 SCRIPTED = [
-    Fault.DROP_REQUEST, Fault.LOSE_REPLY, Fault.DROP_REPLY, Fault.TRUNCATE, Fault.GARBAGE,
-    Fault.BAD_JSON, Fault.ERROR_500, Fault.ERROR_503, Fault.ERROR_503_AFTER, Fault.DUPLICATE,
-    Fault.DUPLICATE_CONCURRENT, Fault.SLOW, Fault.STALL, Fault.LOSE_REPLY,
-    Fault.DUPLICATE_CONCURRENT, Fault.TRUNCATE,
+    Fault.DROP_REQUEST,
+    Fault.LOSE_REPLY,
+    Fault.DROP_REPLY,
+    Fault.TRUNCATE,
+    Fault.GARBAGE,
+    Fault.BAD_JSON,
+    Fault.ERROR_500,
+    Fault.ERROR_503,
+    Fault.ERROR_503_AFTER,
+    Fault.DUPLICATE,
+    Fault.DUPLICATE_CONCURRENT,
+    Fault.SLOW,
+    Fault.STALL,
+    Fault.LOSE_REPLY,
+    Fault.DUPLICATE_CONCURRENT,
+    Fault.TRUNCATE,
 ]
 RANDOM = (
-    Fault.DROP_REQUEST, Fault.LOSE_REPLY, Fault.DROP_REPLY, Fault.TRUNCATE, Fault.GARBAGE, Fault.BAD_JSON,
-    Fault.ERROR_500, Fault.ERROR_503, Fault.ERROR_503_AFTER, Fault.DUPLICATE, Fault.DUPLICATE_CONCURRENT,
-    Fault.SLOW, Fault.SLOW, Fault.SLOW,
+    Fault.DROP_REQUEST,
+    Fault.LOSE_REPLY,
+    Fault.DROP_REPLY,
+    Fault.TRUNCATE,
+    Fault.GARBAGE,
+    Fault.BAD_JSON,
+    Fault.ERROR_500,
+    Fault.ERROR_503,
+    Fault.ERROR_503_AFTER,
+    Fault.DUPLICATE,
+    Fault.DUPLICATE_CONCURRENT,
+    Fault.SLOW,
+    Fault.SLOW,
+    Fault.SLOW,
 )
 CLIENT_TIMEOUT = (2.0, 3.0)
 STALL_SECONDS = 3.5
@@ -96,13 +119,30 @@ def offline_work(tmp_path_factory: pytest.TempPathFactory) -> Templates:
         key = new_key()
         folder = root / f"{center}-{window}"
         command = [
-            sys.executable, "-m", "tests.sync.hub_process", "generate", "--folder", str(folder),
-            "--key-hex", key.hex(), "--center", center, "--window", window,
-            "--clock-offset-hours", str(offset), "--events", str(events),
-            "--snapshot-after", str(SMALL_EVENTS), "--seed", str(100 + index),
+            sys.executable,
+            "-m",
+            "tests.sync.hub_process",
+            "generate",
+            "--folder",
+            str(folder),
+            "--key-hex",
+            key.hex(),
+            "--center",
+            center,
+            "--window",
+            window,
+            "--clock-offset-hours",
+            str(offset),
+            "--events",
+            str(events),
+            "--snapshot-after",
+            str(SMALL_EVENTS),
+            "--seed",
+            str(100 + index),
         ]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   env=child_env(), cwd=REPO_ROOT)
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(), cwd=REPO_ROOT
+        )
         jobs.append((center, window, offset, key, folder, process))
     big, small, counts = [], [], {}
     try:
@@ -145,9 +185,12 @@ class Scenario:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def confirmed(self, station: Station) -> dict[str, str]:
-        return dict(self.hub.rows(
-            "SELECT event_id, status FROM pushed_events WHERE workstation_id = :ws", ws=station.workstation_id,
-        ))
+        return dict(
+            self.hub.rows(
+                "SELECT event_id, status FROM pushed_events WHERE workstation_id = :ws",
+                ws=station.workstation_id,
+            )
+        )
 
     def check_nothing_deleted_unconfirmed(self) -> None:
         """Read each outbox first, then the hub: an event gone from the outbox must be
@@ -191,15 +234,19 @@ def _publisher_actions(scenario: Scenario, catalog_folder: Path) -> list:
 
         actions.append(("calendar", override))
     decided: set[str] = set()
-    plans = {"CH-01": ["approve", "reject", "request_materials", "approve", "request_materials+approve"],
-             "CH-02": ["approve", "request_materials+approve", "reject", "approve"],
-             "JD01-01": ["approve", "reject", "request_materials+approve"]}
+    plans = {
+        "CH-01": ["approve", "reject", "request_materials", "approve", "request_materials+approve"],
+        "CH-02": ["approve", "request_materials+approve", "reject", "approve"],
+        "JD01-01": ["approve", "reject", "request_materials+approve"],
+    }
     for window, decisions in plans.items():
         for decision in decisions:
+
             def decide(window=window, decision=decision) -> bool:
                 rows = hub.rows(
                     "SELECT c.case_number, i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code "
-                    "WHERE c.window_id = :w AND c.status = 'accepted' ORDER BY c.received_at LIMIT 50", w=window,
+                    "WHERE c.window_id = :w AND c.status = 'accepted' ORDER BY c.received_at LIMIT 50",
+                    w=window,
                 )
                 rows = [r for r in rows if r[0] not in decided]
                 if not rows:
@@ -207,7 +254,9 @@ def _publisher_actions(scenario: Scenario, catalog_folder: Path) -> list:
                 number, department = rows[0]
                 decided.add(number)
                 for step in decision.split("+"):
-                    hub.cli("decide", number, "--decision", step, "--department", department, "--note", f"{step} (test)")
+                    hub.cli(
+                        "decide", number, "--decision", step, "--department", department, "--note", f"{step} (test)"
+                    )
                     scenario.published["decision"] += 1
                 return True
 
@@ -218,16 +267,43 @@ def _publisher_actions(scenario: Scenario, catalog_folder: Path) -> list:
 
 def _start_child(scenario: Scenario, station: Station, keyring_file: str) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "tests.sync.hub_process", "sync", "--folder", str(station.folder),
-        "--key-hex", station.key.hex(), "--center", station.center, "--window", station.window,
-        "--clock-offset-hours", str(station.clock_offset_hours), "--keyring-file", keyring_file,
-        "--push-batch", "100", "--pull-page", "7", "--retries", "3", "--backoff", "0.02",
-        "--connect-timeout", str(CLIENT_TIMEOUT[0]), "--read-timeout", str(CLIENT_TIMEOUT[1]), "--deadline", "120",
+        sys.executable,
+        "-m",
+        "tests.sync.hub_process",
+        "sync",
+        "--folder",
+        str(station.folder),
+        "--key-hex",
+        station.key.hex(),
+        "--center",
+        station.center,
+        "--window",
+        station.window,
+        "--clock-offset-hours",
+        str(station.clock_offset_hours),
+        "--keyring-file",
+        keyring_file,
+        "--push-batch",
+        "100",
+        "--pull-page",
+        "7",
+        "--retries",
+        "3",
+        "--backoff",
+        "0.02",
+        "--connect-timeout",
+        str(CLIENT_TIMEOUT[0]),
+        "--read-timeout",
+        str(CLIENT_TIMEOUT[1]),
+        "--deadline",
+        "120",
     ]
     scenario.child_starts += 1
     log = (scenario.folder / f"child-{scenario.child_starts}.out").open("w")
     try:
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, env=child_env(), cwd=REPO_ROOT)
+        return subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, text=True, env=child_env(), cwd=REPO_ROOT
+        )
     finally:
         log.close()
 
@@ -252,8 +328,9 @@ def _sync_until_done(scenario: Scenario, station: Station, stop: threading.Event
     raise AssertionError(f"{station.name} did not finish syncing in time (or the test gave up)")
 
 
-def run_fault_scenario(tmp_path: Path, hub: HubProcess, templates: tuple[Station, ...], *, seed: int,
-                       deadline_s: float, in_flight: int = 1) -> Scenario:
+def run_fault_scenario(
+    tmp_path: Path, hub: HubProcess, templates: tuple[Station, ...], *, seed: int, deadline_s: float, in_flight: int = 1
+) -> Scenario:
     """``in_flight``: batches the hub lets each window keep on the wire (its --push-in-flight)."""
     deadline = time.monotonic() + deadline_s
     rng = random.Random(seed)
@@ -420,7 +497,9 @@ def _run(scenario: Scenario, rng: random.Random, deadline: float) -> None:
                 client.close()
             assert report.ok, report.error
             if final == 2:
-                assert (report.applied, report.duplicates, report.pulled, report.rejected) == (0, 0, 0, []), station.name
+                assert (report.applied, report.duplicates, report.pulled, report.rejected) == (0, 0, 0, []), (
+                    station.name
+                )
 
 
 def _utc(value) -> dt.datetime:
@@ -447,21 +526,29 @@ def verify(scenario: Scenario) -> None:
             }
         for table, count in local.items():
             assert hub.scalar(f"SELECT count(*) FROM {table} WHERE window_id = :w", w=name) == count, (name, table)
-    assert hub.rows("SELECT case_id FROM case_events WHERE kind = 'accepted' GROUP BY case_id HAVING count(*) > 1") == []
-    assert hub.scalar("SELECT count(*) FROM case_events WHERE kind = 'accepted'") == hub.scalar("SELECT count(*) FROM cases")
+    assert (
+        hub.rows("SELECT case_id FROM case_events WHERE kind = 'accepted' GROUP BY case_id HAVING count(*) > 1") == []
+    )
+    assert hub.scalar("SELECT count(*) FROM case_events WHERE kind = 'accepted'") == hub.scalar(
+        "SELECT count(*) FROM cases"
+    )
 
     # The client clocks were hours off: the hub kept their times and ordered by arrival.
     for name, station in stations.items():
         skews = [
             (_utc(received) - _utc(created)).total_seconds() / 3600
             for created, received in hub.rows(
-                "SELECT created_at, received_at FROM pushed_events WHERE workstation_id = :ws", ws=station.workstation_id)
+                "SELECT created_at, received_at FROM pushed_events WHERE workstation_id = :ws",
+                ws=station.workstation_id,
+            )
         ]
         assert all(abs(skew + station.clock_offset_hours) < 1.0 for skew in skews), name
 
     # Every change is applied on every client exactly once.
-    calendar = {day if isinstance(day, dt.date) else dt.date.fromisoformat(day): (bool(w), note)
-                for day, w, note in hub.rows("SELECT day, is_working_day, note FROM calendar_overrides")}
+    calendar = {
+        day if isinstance(day, dt.date) else dt.date.fromisoformat(day): (bool(w), note)
+        for day, w, note in hub.rows("SELECT day, is_working_day, note FROM calendar_overrides")
+    }
     assert len(calendar) == 4
     decisions = Counter(e for (e,) in hub.rows("SELECT entity_id FROM changes WHERE kind = 'case.decision'"))
     assert sum(decisions.values()) == scenario.published["decision"] >= 12
@@ -473,20 +560,27 @@ def verify(scenario: Scenario) -> None:
             local_calendar = {r.day: (r.is_working_day, r.note) for r in session.query(m.CalendarOverride)}
             assert local_calendar == calendar, name
             local_decisions = Counter(
-                case_id for (case_id,) in session.query(m.CaseEvent.case_id)
-                .filter(m.CaseEvent.source == "hub", m.CaseEvent.kind.like("decision.%"))
+                case_id
+                for (case_id,) in session.query(m.CaseEvent.case_id).filter(
+                    m.CaseEvent.source == "hub", m.CaseEvent.kind.like("decision.%")
+                )
             )
             cases = dict(session.query(m.Case.id, m.Case.status))
-            items = {code: (name, version) for code, name, version in session.query(
-                m.CatalogItem.code, m.CatalogItem.name, m.CatalogItem.catalog_version).filter_by(active=True)}
+            items = {
+                code: (name, version)
+                for code, name, version in session.query(
+                    m.CatalogItem.code, m.CatalogItem.name, m.CatalogItem.catalog_version
+                ).filter_by(active=True)
+            }
         assert local_decisions == Counter({c: n for c, n in decisions.items() if c in cases}), name
         assert local_decisions, f"{name} received no decision"
         assert {c: hub_status[c] for c in cases} == cases, f"{name}: case statuses differ from the hub's"
         assert {version for _name, version in items.values()} == {NEW_CATALOG_VERSION}, name
         assert items[RENAMED_ITEM][0].endswith("（2026年12月版）")
         cursor = sync_service.sync_status(station.db).cursor
-        visible = hub.scalar("SELECT max(seq) FROM changes WHERE center_code IS NULL OR center_code = :c",
-                             c=station.center)
+        visible = hub.scalar(
+            "SELECT max(seq) FROM changes WHERE center_code IS NULL OR center_code = :c", c=station.center
+        )
         assert visible <= cursor <= last_seq, (name, visible, cursor, last_seq)
         cursors.add(cursor)
     # Cursors agree: each client's last pass saw an empty page and moved to the hub's last seq.
@@ -494,9 +588,11 @@ def verify(scenario: Scenario) -> None:
 
     # The faults really happened.
     counts = scenario.proxy.counts()
-    print(f"faults injected: {dict(sorted((f.value, n) for f, n in counts.items()))}; hub kills {hub.kills}, "
-          f"client kills {scenario.child_kills}; passes {dict(scenario.reports)}; "
-          f"invariant checks {scenario.invariant_checks}; published {dict(scenario.published)}")
+    print(
+        f"faults injected: {dict(sorted((f.value, n) for f, n in counts.items()))}; hub kills {hub.kills}, "
+        f"client kills {scenario.child_kills}; passes {dict(scenario.reports)}; "
+        f"invariant checks {scenario.invariant_checks}; published {dict(scenario.published)}"
+    )
     assert set(SCRIPTED) <= set(counts), f"not injected: {set(SCRIPTED) - set(counts)}"
     assert counts[Fault.KILL_CLIENT] == 1 and counts[Fault.KILL_CLIENT_AFTER] == 2
     assert scenario.child_kills == 3 and scenario.child_starts == 4
@@ -506,7 +602,9 @@ def verify(scenario: Scenario) -> None:
 
 
 @pytest.mark.slow  # about a minute, most of it making the 10,000 events; part of the default run
-def test_ten_thousand_offline_events_survive_every_fault_on_the_sqlite_hub(offline_work: Templates, tmp_path: Path) -> None:
+def test_ten_thousand_offline_events_survive_every_fault_on_the_sqlite_hub(
+    offline_work: Templates, tmp_path: Path
+) -> None:
     hub = HubProcess(tmp_path / "hub")
     try:
         # Two batches on the wire, as with several hub processes: the faults also reorder them.
@@ -534,8 +632,9 @@ def postgres_url(postgres_admin: str):
         yield url
 
 
-def test_offline_events_survive_every_fault_on_the_postgresql_hub(postgres_admin: str, offline_work: Templates,
-                                                                   tmp_path: Path, postgres_url: str) -> None:
+def test_offline_events_survive_every_fault_on_the_postgresql_hub(
+    postgres_admin: str, offline_work: Templates, tmp_path: Path, postgres_url: str
+) -> None:
     hub = HubProcess(tmp_path / "hub", postgres_url)
     try:
         scenario = run_fault_scenario(tmp_path, hub, offline_work.small, seed=7, deadline_s=100)

@@ -98,8 +98,9 @@ def resident(station: Station, n: int) -> applicants.ApplicantRef:
 def accept(station: Station, applicant: applicants.ApplicantRef, item: str = ITEM) -> intake.IntakeResult:
     guide = catalog_service.get_item_guide(station.db, item_code=item)
     checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
-    return intake.accept_case(station.db, station.ctx, item_code=item, applicant=applicant, checks=checks,
-                              shipped_calendar=station.calendar)
+    return intake.accept_case(
+        station.db, station.ctx, item_code=item, applicant=applicant, checks=checks, shipped_calendar=station.calendar
+    )
 
 
 def hub_events(hub: HubProcess, station: Station) -> dict[str, tuple[str, str, str]]:
@@ -116,8 +117,15 @@ def hub_events(hub: HubProcess, station: Station) -> dict[str, tuple[str, str, s
 def wire_batch(station: Station) -> list[dict]:
     with station.db.read() as session:
         return [
-            {"event_id": e.event_id, "seq": e.seq, "entity": e.entity, "entity_id": e.entity_id, "kind": e.kind,
-             "payload": e.payload, "created_at": e.created_at.isoformat()}
+            {
+                "event_id": e.event_id,
+                "seq": e.seq,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "kind": e.kind,
+                "payload": e.payload,
+                "created_at": e.created_at.isoformat(),
+            }
             for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)
         ]
 
@@ -211,8 +219,7 @@ def test_a_rejected_event_stays_with_the_hubs_reason_until_a_supervisor_resolves
         station = enrolled(new_station(), other)
         person = resident(station, 1)
         unknown = accept(station, person, item="GA-008")
-        cases.change_status(station.db, station.ctx, case_id=unknown.id, action=CaseAction.WITHDRAW,
-                            note="申请人撤回")
+        cases.change_status(station.db, station.ctx, case_id=unknown.id, action=CaseAction.WITHDRAW, note="申请人撤回")
         later_person = resident(station, 2)
         later = accept(station, later_person)
 
@@ -242,7 +249,10 @@ def test_a_rejected_event_stays_with_the_hubs_reason_until_a_supervisor_resolves
         # A supervisor deals with one: the hub learns it from the window's audit log, the
         # refused events themselves are not sent again, the window counts one refusal.
         refusals.resolve_refused_change(
-            station.db, station.ctx, event_id=refused["case.accepted"].event_id, note="已改按 GA-001 重新受理",
+            station.db,
+            station.ctx,
+            event_id=refused["case.accepted"].event_id,
+            note="已改按 GA-001 重新受理",
             supervisor=SupervisorCredentials(f"sup-{station.center.lower()}-{station.window}", SUPERVISOR_PASSWORD),
         )
         told = sync(station)
@@ -275,13 +285,28 @@ def test_a_back_office_decision_reaches_the_windows_timeline_at_the_next_sync(hu
     case = accept(station, resident(station, 1))
     assert sync(station).ok
     department = hub.scalar(
-        "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c", c=case.id)
+        "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c", c=case.id
+    )
 
     # The department decides with the real console script, as at the hub.
     decided = subprocess.run(
-        [*hub_command(), *hub.args("decide", case.number, "--decision", "approve", "--department", department,
-                                   "--note", "材料齐全，准予办理")],
-        capture_output=True, text=True, env=child_env(), timeout=60,
+        [
+            *hub_command(),
+            *hub.args(
+                "decide",
+                case.number,
+                "--decision",
+                "approve",
+                "--department",
+                department,
+                "--note",
+                "材料齐全，准予办理",
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=60,
     )
     assert decided.returncode == 0, decided.stderr
     assert "reaches the window at its next sync" in decided.stdout
@@ -356,10 +381,18 @@ def test_a_year_published_at_the_hub_dates_the_windows_cases_in_that_year(hub, n
     assert year > station.calendar.last_year and legal_before.weekday() < 5
     assert any(str(year) in warning for warning in before.warnings)
     notice = tmp_path / f"calendar-{year}.json"
-    notice.write_text(json.dumps({
-        "source": f"State Council notice for {year} (test)", "first_year": year, "last_year": year,
-        "holidays": {legal_before.isoformat(): "Test holiday"}, "makeup_workdays": {},
-    }), encoding="utf-8")
+    notice.write_text(
+        json.dumps(
+            {
+                "source": f"State Council notice for {year} (test)",
+                "first_year": year,
+                "last_year": year,
+                "holidays": {legal_before.isoformat(): "Test holiday"},
+                "makeup_workdays": {},
+            }
+        ),
+        encoding="utf-8",
+    )
     assert f"Published the calendar of {year}" in hub.cli("calendar-year", str(notice))
 
     report = sync(station)
@@ -403,7 +436,8 @@ def test_a_hub_that_refuses_this_client_version_says_so(hub, new_station) -> Non
 
 
 def test_a_decision_comes_after_the_acceptance_on_the_timeline_even_when_the_window_clock_is_ahead(
-        hub, new_station) -> None:
+    hub, new_station
+) -> None:
     import dataclasses
 
     from .hub_process import _clock
@@ -414,7 +448,8 @@ def test_a_decision_comes_after_the_acceptance_on_the_timeline_even_when_the_win
     case = accept(station, resident(station, 1))
     assert sync(station).ok
     department = hub.scalar(
-        "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c", c=case.id)
+        "SELECT i.department_code FROM cases c JOIN catalog_items i ON i.code = c.item_code WHERE c.id = :c", c=case.id
+    )
     hub.cli("decide", case.number, "--decision", "request_materials", "--department", department, "--note", "缺户口簿")
     assert sync(station).ok
     detail = worklist.get_record_detail(station.db, station.ctx, kind=worklist.CASE, record_id=case.id)
@@ -440,14 +475,20 @@ def test_two_hub_processes_on_one_sqlite_file_apply_a_windows_batches_in_its_ord
     assert report.ok, report.error
     assert (report.applied, report.rejected) == (len(sent), [])
     assert station.outbox() == {}
-    stored_order = [seq for (seq,) in hub.rows(
-        "SELECT client_seq FROM pushed_events WHERE workstation_id = :ws ORDER BY rowid", ws=station.workstation_id)]
+    stored_order = [
+        seq
+        for (seq,) in hub.rows(
+            "SELECT client_seq FROM pushed_events WHERE workstation_id = :ws ORDER BY rowid", ws=station.workstation_id
+        )
+    ]
     assert stored_order == [event["seq"] for event in sent]
     assert hub.scalar("SELECT count(*) FROM cases") == 40
     # Several processes: the hub lets a window keep two batches on the wire.
     client = station.hub_client(timeout=(2.0, 30.0))
     try:
-        again = client.push_encoded(protocol.EncodedPush(json.dumps({"events": sent[:1]}).encode(), (sent[0]["event_id"],)))
+        again = client.push_encoded(
+            protocol.EncodedPush(json.dumps({"events": sent[:1]}).encode(), (sent[0]["event_id"],))
+        )
     finally:
         client.close()
     assert ([r.status for r in again.results], again.in_flight) == (["duplicate"], 2)

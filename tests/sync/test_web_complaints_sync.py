@@ -20,13 +20,26 @@ from .test_sync_with_hub import blank_stations, enrolled, hub, new_station, sync
 def _file(base: str, data_dir, session: requests.Session) -> tuple[str, str]:
     form = session.get(f"{base}/complain", timeout=30).text
     token = re.search(r'name="human_token" value="([^"]+)"', form).group(1)
-    taken = session.post(f"{base}/complain", timeout=30, data={
-        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form).group(1), "kind": "not_done",
-        "center": "CH", "item": "MZ-002", "case_number": "", "facts": "窗口说系统故障，让我下周再来，已经第三次了。",
-        "phone": "13800138000", "human_token": token, "human_answer": answer_for(data_dir, token)})
+    taken = session.post(
+        f"{base}/complain",
+        timeout=30,
+        data={
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form).group(1),
+            "kind": "not_done",
+            "center": "CH",
+            "item": "MZ-002",
+            "case_number": "",
+            "facts": "窗口说系统故障，让我下周再来，已经第三次了。",
+            "phone": "13800138000",
+            "human_token": token,
+            "human_answer": answer_for(data_dir, token),
+        },
+    )
     assert taken.status_code == 200, taken.text[-500:]
-    return (re.search(r'id="complaint-number">([^<]+)<', taken.text).group(1),
-            re.search(r'id="complaint-code">([^<]+)<', taken.text).group(1))
+    return (
+        re.search(r'id="complaint-number">([^<]+)<', taken.text).group(1),
+        re.search(r'id="complaint-code">([^<]+)<', taken.text).group(1),
+    )
 
 
 def test_a_web_complaint_reaches_the_center_s_window_and_its_reply_the_public_page(hub, new_station) -> None:  # noqa: F811
@@ -46,13 +59,23 @@ def test_a_web_complaint_reaches_the_center_s_window_and_its_reply_the_public_pa
     assert sync(neighbour).ok  # every window of the center keeps it (another center's: tests/hub)
     assert [c.id for c in complaints.list_complaints(neighbour.db, neighbour.ctx) if c.number == number] == [view.id]
 
-    complaints.reply_to_complaint(station.db, station.ctx, complaint_id=view.id, reply="已联系您，系统已恢复，可随时来办")
+    complaints.reply_to_complaint(
+        station.db, station.ctx, complaint_id=view.id, reply="已联系您，系统已恢复，可随时来办"
+    )
     assert sync(station).ok
     assert hub.rows("SELECT status, reply_source, reply FROM complaints WHERE number = :n", n=number) == [
-        ("replied", "window", "已联系您，系统已恢复，可随时来办")]
+        ("replied", "window", "已联系您，系统已恢复，可随时来办")
+    ]
     form = browser.get(f"{base}/complaint", params={"number": number}, timeout=30).text
-    shown = browser.post(f"{base}/complaint", timeout=30, data={
-        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form).group(1), "number": number, "code": code})
+    shown = browser.post(
+        f"{base}/complaint",
+        timeout=30,
+        data={
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form).group(1),
+            "number": number,
+            "code": code,
+        },
+    )
     assert shown.status_code == 200 and "已联系您，系统已恢复，可随时来办" in shown.text
     assert hub.unexpected_errors() == ""
 

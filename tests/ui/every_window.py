@@ -48,22 +48,35 @@ def _decided(demo):
 
     def checks(code, missing=()):
         guide = get_item_guide(demo.db, item_code=code)
-        return [intake.MaterialCheck(m.code, "missing" if i in missing else "received")
-                for i, m in enumerate(guide.materials)]
+        return [
+            intake.MaterialCheck(m.code, "missing" if i in missing else "received")
+            for i, m in enumerate(guide.materials)
+        ]
 
-    case = intake.accept_case(demo.db, demo.ctx, item_code="LL-001", applicant=who, checks=checks("LL-001"),
-                              shipped_calendar=demo.calendar)
-    paid = payments.pay_case_fee(demo.db, demo.ctx, case_id=case.id, quantities={},
-                                 tender=Tender(CASH, tendered_fen=1000))
-    unpaid = intake.accept_case(demo.db, demo.ctx, item_code="GA-003", applicant=who, checks=checks("GA-003"),
-                                shipped_calendar=demo.calendar)
-    notification = intake.notify_missing(demo.db, demo.ctx, item_code="MZ-003", applicant=who,
-                                         checks=checks("MZ-003", missing=(0, 1)))
+    case = intake.accept_case(
+        demo.db, demo.ctx, item_code="LL-001", applicant=who, checks=checks("LL-001"), shipped_calendar=demo.calendar
+    )
+    paid = payments.pay_case_fee(
+        demo.db, demo.ctx, case_id=case.id, quantities={}, tender=Tender(CASH, tendered_fen=1000)
+    )
+    unpaid = intake.accept_case(
+        demo.db, demo.ctx, item_code="GA-003", applicant=who, checks=checks("GA-003"), shipped_calendar=demo.calendar
+    )
+    notification = intake.notify_missing(
+        demo.db, demo.ctx, item_code="MZ-003", applicant=who, checks=checks("MZ-003", missing=(0, 1))
+    )
     guide = get_item_guide(demo.db, item_code="MZ-001")
-    refusal = intake.refuse_application(demo.db, demo.ctx, item_code="MZ-001", applicant=who,
-                                        reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
+    refusal = intake.refuse_application(
+        demo.db,
+        demo.ctx,
+        item_code="MZ-001",
+        applicant=who,
+        reason=guide.refusal_grounds[0],
+        legal_basis=guide.legal_basis,
+    )
     return dataclasses.make_dataclass("Decided", ["case", "paid", "unpaid", "notification", "refusal"])(
-        case, paid, unpaid, notification, refusal)
+        case, paid, unpaid, notification, refusal
+    )
 
 
 def every_window(demo) -> Iterator[tuple[str, QWidget]]:
@@ -115,9 +128,11 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
         detail = worklist.get_record_detail(db, ctx, kind="case", record_id=decided.case.id)
         from tests.sync.application_stand_in import ApplicationHub, bring_application, page_photo
 
-        online = ApplicationHub("SQ-20261207-DDDDDD", {"applicant_name": "王建国", "phone": "13800138000",
-                                                       "hardship": "疾病"},
-                                {"M01": [page_photo(1)], "M02": [page_photo(2)]})
+        online = ApplicationHub(
+            "SQ-20261207-DDDDDD",
+            {"applicant_name": "王建国", "phone": "13800138000", "hardship": "疾病"},
+            {"M01": [page_photo(1)], "M02": [page_photo(2)]},
+        )
         bring_application(db, online)  # the pre-review shows a waiting application
         builders = [
             ("first-run", lambda: FirstRunDialog(db)),
@@ -135,15 +150,23 @@ def every_window(demo) -> Iterator[tuple[str, QWidget]]:
             ("delivery", lambda: HandoverDialog("window", main)),
             ("suspension", lambda: SuspensionDialog(main)),
             ("inquiry-form", lambda: InquiryFormDialog(main)),
-            ("complaint-form", lambda: ComplaintFormDialog(list(choices.staff), list(choices.windows),
-                                                           list(choices.departments), main)),
+            (
+                "complaint-form",
+                lambda: ComplaintFormDialog(
+                    list(choices.staff), list(choices.windows), list(choices.departments), main
+                ),
+            ),
             ("rectification-form", lambda: RectificationFormDialog(ctx.local_today(), main)),
             ("sync", lambda: SyncDialog(main.sync, lambda: ctx, db, main)),
             ("enroll", lambda: EnrollDialog(db, main.workers, main)),
             ("online-pre-review", lambda: PreReviewDialog(db, ctx, main)),
-            ("print-preview", lambda: PrintPreviewDialog(
-                PrintRequest(documents.record_document(db, ctx, kind="case", record_id=decided.case.id)),
-                parent=main)),
+            (
+                "print-preview",
+                lambda: PrintPreviewDialog(
+                    PrintRequest(documents.record_document(db, ctx, kind="case", record_id=decided.case.id)),
+                    parent=main,
+                ),
+            ),
         ]
         for name, build in builders:
             widget = build()

@@ -44,9 +44,14 @@ def accept_demo_case(demo, when=None):
     ctx = demo.ctx if when is None else dataclasses.replace(demo.ctx, clock=lambda: when)
     who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
     guide = get_item_guide(demo.db, item_code="MZ-001")
-    return intake.accept_case(demo.db, ctx, item_code="MZ-001", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
+    return intake.accept_case(
+        demo.db,
+        ctx,
+        item_code="MZ-001",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
 
 
 def fill_suspension(qtbot, kind: str, reason: str) -> None:

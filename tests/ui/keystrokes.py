@@ -78,8 +78,11 @@ class KeyCounter:
 
 def _key_name(key: Qt.Key, modifiers: Qt.KeyboardModifier) -> str:
     parts = []
-    for flag, word in ((Qt.KeyboardModifier.ControlModifier, "Ctrl"), (Qt.KeyboardModifier.ShiftModifier, "Shift"),
-                       (Qt.KeyboardModifier.AltModifier, "Alt")):
+    for flag, word in (
+        (Qt.KeyboardModifier.ControlModifier, "Ctrl"),
+        (Qt.KeyboardModifier.ShiftModifier, "Shift"),
+        (Qt.KeyboardModifier.AltModifier, "Alt"),
+    ):
         if modifiers & flag:
             parts.append(word)
     parts.append(Qt.Key(key).name.removeprefix("Key_"))

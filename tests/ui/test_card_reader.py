@@ -14,8 +14,13 @@ from windowdesk.storage.models import Operator
 from windowdesk.ui.devices.reader_settings_dialog import ReaderSettingsDialog
 from windowdesk.ui.intake.card_intake import CardRegisterResidentDialog
 
-KNOWN = {"name": "张秀英", "id": "230902194403180126", "birth": "19440318", "sex": "2",
-         "address": "七台河市新兴区兴华街道兴华路12号3单元201室"}  # a demo resident
+KNOWN = {
+    "name": "张秀英",
+    "id": "230902194403180126",
+    "birth": "19440318",
+    "sex": "2",
+    "address": "七台河市新兴区兴华街道兴华路12号3单元201室",
+}  # a demo resident
 WAIT_MS = 5000
 
 
@@ -55,8 +60,7 @@ def _status_messages(window) -> list[str]:
 
 def _open_card_dialog(qtbot, window) -> CardRegisterResidentDialog:
     wiring = window.card_reader
-    qtbot.waitUntil(lambda: wiring.register_dialog is not None and wiring.register_dialog.isVisible(),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: wiring.register_dialog is not None and wiring.register_dialog.isVisible(), timeout=WAIT_MS)
     return wiring.register_dialog
 
 
@@ -90,7 +94,8 @@ def test_the_card_of_a_registered_resident_chooses_them(qtbot, reader_window, re
 
 
 def test_an_unknown_card_opens_the_registration_filled_in_and_saves_without_typing(
-        qtbot, reader_window, reader_control):
+    qtbot, reader_window, reader_control
+):
     view = reader_window.intake
     reader_window.tabs.setCurrentWidget(reader_window.today)
     reader_control.set("present")  # 王小明, not registered
@@ -137,8 +142,7 @@ def test_an_expired_card_of_a_known_resident_warns_too(qtbot, reader_window, rea
     assert "This ID card expired on" in view.result_label.text()
 
 
-def test_a_failing_reader_is_told_once_and_polled_on_until_it_works(qtbot, demo, standin_library,
-                                                                    reader_control):
+def test_a_failing_reader_is_told_once_and_polled_on_until_it_works(qtbot, demo, standin_library, reader_control):
     reader_control.set("port_fail")
     _as_administrator(demo)
     card_reader.save_reader_settings(demo.db, demo.ctx, library_path=str(standin_library), port=1001)
@@ -198,15 +202,15 @@ def _waiting_online_application(demo, number: str) -> str:
     from tests.sync.application_stand_in import ApplicationHub, bring_application, page_photo
     from windowdesk.services import prereview
 
-    hub = ApplicationHub(number, {"applicant_name": KNOWN["name"], "id_number": KNOWN["id"]},
-                         {"M01": [page_photo(1)]})
+    hub = ApplicationHub(number, {"applicant_name": KNOWN["name"], "id_number": KNOWN["id"]}, {"M01": [page_photo(1)]})
     bring_application(demo.db, hub)
     prereview.accept_for_visit(demo.db, demo.ctx, application_id=hub.id)
     return hub.id
 
 
 def test_the_card_of_a_resident_with_an_online_application_offers_it_and_enter_opens_it(
-        qtbot, reader_window, reader_control, demo):
+    qtbot, reader_window, reader_control, demo
+):
     application_id = _waiting_online_application(demo, "SQ-20261207-CARD01")
     reader_control.set("present", **KNOWN)
     wiring = reader_window.prereview
@@ -222,7 +226,8 @@ def test_the_card_of_a_resident_with_an_online_application_offers_it_and_enter_o
 
 
 def test_declining_the_offered_application_takes_the_card_into_the_intake_as_before(
-        qtbot, reader_window, reader_control, demo):
+    qtbot, reader_window, reader_control, demo
+):
     _waiting_online_application(demo, "SQ-20261207-CARD02")
     reader_control.set("present", **KNOWN)
     wiring = reader_window.prereview

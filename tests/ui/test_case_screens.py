@@ -44,8 +44,9 @@ def test_late_cases_tab_lists_an_overdue_case(qtbot, window, demo):
 
 def test_suspend_from_the_case_details(qtbot, demo, monkeypatch):
     case = accept_demo_case(demo)
-    dialog = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai",
-                                db=demo.db, ctx=demo.ctx)
+    dialog = RecordDetailDialog(
+        get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai", db=demo.db, ctx=demo.ctx
+    )
     qtbot.addWidget(dialog)
     bar = dialog.actions_bar
     assert bar.buttons["deliver"].isEnabled() is False and bar.buttons["suspend"].isEnabled()
@@ -103,8 +104,9 @@ def test_a_supervisor_issues_a_new_query_code_from_the_case_details(qtbot, demo)
     from windowdesk.ui.cases.query_code_dialog import QueryCodeDialog
 
     case = accept_demo_case(demo)
-    details = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id),
-                                 "Asia/Shanghai", db=demo.db, ctx=demo.ctx)
+    details = RecordDetailDialog(
+        get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai", db=demo.db, ctx=demo.ctx
+    )
     qtbot.addWidget(details)
     assert details.actions_bar.query_code_button.isEnabled()
     dialog = QueryCodeDialog(demo.db, demo.ctx, case_id=case.id, case_number=case.number)

@@ -15,8 +15,9 @@ from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
 def test_a_hearing_is_chosen_its_notice_previewed_and_its_outcome_asked(qtbot, demo, monkeypatch):
     case = accept_demo_case(demo)
-    dialog = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai",
-                                db=demo.db, ctx=demo.ctx)
+    dialog = RecordDetailDialog(
+        get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai", db=demo.db, ctx=demo.ctx
+    )
     qtbot.addWidget(dialog)
     bar = dialog.actions_bar
     fill_suspension(qtbot, "hearing", "申请人申请听证")

@@ -50,8 +50,11 @@ def test_the_watchs_columns_fit_their_words_at_1366_by_768(qtbot, window, demo):
         if column == 3:  # the item: the column that takes the room left, and may be cut
             continue
         needed = max(table.sizeHintForColumn(column), table.horizontalHeader().sectionSizeHint(column))
-        assert table.columnWidth(column) >= needed, (late.model.headerData(column, Qt.Orientation.Horizontal),
-                                                     table.columnWidth(column), needed)
+        assert table.columnWidth(column) >= needed, (
+            late.model.headerData(column, Qt.Orientation.Horizontal),
+            table.columnWidth(column),
+            needed,
+        )
 
 
 def test_the_watch_shows_the_promised_date_in_the_screens_style(qtbot, window, demo):

@@ -66,10 +66,25 @@ def test_a_flagged_applicant_is_told_plainly_and_nothing_is_saved(qtbot, window,
     with demo.db.write() as session:
         now = dt.datetime.now(dt.UTC)
         apply_change(session, protocol.Change(1, protocol.CHANGE_CREDIT_KEY, "credit_key", "1", {"key": KEY}), now=now)
-        apply_change(session, protocol.Change(2, protocol.CHANGE_CREDIT_FLAG, "credit_flag", "f", {
-            "id": "0190a0a0-0000-7000-8000-0000000000aa", "key_hash": credit_key_hash(bytes.fromhex(KEY), DEMO_ID),
-            "case_number": "CH-20260101-01-0001", "flagged_at": now.isoformat(), "reason": "不实",
-            "lifted_at": None, "lift_reason": ""}), now=now)
+        apply_change(
+            session,
+            protocol.Change(
+                2,
+                protocol.CHANGE_CREDIT_FLAG,
+                "credit_flag",
+                "f",
+                {
+                    "id": "0190a0a0-0000-7000-8000-0000000000aa",
+                    "key_hash": credit_key_hash(bytes.fromhex(KEY), DEMO_ID),
+                    "case_number": "CH-20260101-01-0001",
+                    "flagged_at": now.isoformat(),
+                    "reason": "不实",
+                    "lifted_at": None,
+                    "lift_reason": "",
+                },
+            ),
+            now=now,
+        )
     view = window.intake
     _choose_item(qtbot, window, "经济状况证明", "居民家庭经济状况证明")
     _fill(qtbot, view)

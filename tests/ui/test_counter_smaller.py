@@ -22,9 +22,14 @@ def _fee_case(demo, ctx=None):
     ctx = ctx or demo.ctx
     who = applicants.find_residents(demo.db, demo.ctx, query="230902196210010496")[0].ref
     guide = get_item_guide(demo.db, item_code="LL-001")
-    return intake.accept_case(demo.db, ctx, item_code="LL-001", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
+    return intake.accept_case(
+        demo.db,
+        ctx,
+        item_code="LL-001",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
 
 
 def test_overdue_reads_as_words_not_a_minus_sign():
@@ -72,8 +77,9 @@ def test_the_next_morning_the_day_close_banner_shows_once(qtbot, window, demo):
     payments.pay_case_fee(demo.db, yesterday, case_id=case.id, quantities={}, tender=Tender(CASH, tendered_fen=500))
     window.show_day_close()
     QApplication.processEvents()
-    banners = [label for label in (window.fees.notice_label, window.fees.dayclose_view.pending_label)
-               if label.isVisible()]
+    banners = [
+        label for label in (window.fees.notice_label, window.fees.dayclose_view.pending_label) if label.isVisible()
+    ]
     assert len(banners) == 1
     window.fees.tabs.setCurrentWidget(window.fees.receipts_view)
     assert window.fees.notice_label.isVisible(), "elsewhere in the fees the banner still says it"
@@ -110,9 +116,14 @@ def test_todays_work_says_which_fees_are_paid(qtbot, window, demo):
     payments.pay_case_fee(demo.db, demo.ctx, case_id=paid.id, quantities={}, tender=Tender(CASH, tendered_fen=500))
     who = applicants.find_residents(demo.db, demo.ctx, query="230902196210010496")[0].ref
     guide = get_item_guide(demo.db, item_code="LB-002")
-    free = intake.accept_case(demo.db, demo.ctx, item_code="LB-002", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
+    free = intake.accept_case(
+        demo.db,
+        demo.ctx,
+        item_code="LB-002",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
     fees = {e.number: e.fee for e in worklist.list_day_work(demo.db, demo.ctx)}
     assert fees == {unpaid.number: "Unpaid", paid.number: "Paid", free.number: ""}
     window.tabs.setCurrentWidget(window.today)

@@ -80,8 +80,11 @@ def test_the_intake_keys_work_wherever_the_focus_is_in_the_window(qtbot, window,
 
 def _colours(image, rect) -> set[int]:
     step = 4
-    return {image.pixel(x, y) for x in range(rect.left(), rect.right(), step)
-            for y in range(rect.top(), rect.bottom(), step)}
+    return {
+        image.pixel(x, y)
+        for x in range(rect.left(), rect.right(), step)
+        for y in range(rect.top(), rect.bottom(), step)
+    }
 
 
 def test_the_lock_screen_covers_the_names(qtbot, window, demo):
@@ -91,7 +94,9 @@ def test_the_lock_screen_covers_the_names(qtbot, window, demo):
     assert "王建国" in picker.chosen_label.text()
     keys.press(Qt.Key.Key_L, CTRL)
     image = window.grab().toImage()
-    where = picker.chosen_label.rect().translated(picker.chosen_label.mapTo(window, picker.chosen_label.rect().topLeft()))
+    where = picker.chosen_label.rect().translated(
+        picker.chosen_label.mapTo(window, picker.chosen_label.rect().topLeft())
+    )
     assert _colours(image, where) == {QColor("#3c4043").rgb()}, "the applicant's name is covered"
     tabs = window.tabs.rect().translated(window.tabs.mapTo(window, window.tabs.rect().topLeft()))
     top = tabs.adjusted(0, 0, 0, -tabs.height() * 2 // 3)  # the item search, results, applicant box
@@ -166,8 +171,13 @@ def test_after_the_day_close_a_fee_that_cannot_be_taken_is_said_before_accepting
     from windowdesk.services import dayclose, worklist
     from windowdesk.services.approval import SupervisorCredentials
 
-    dayclose.close_day(demo.db, demo.ctx, day=demo.ctx.local_today(), counted_cash_fen=0,
-                       supervisor=SupervisorCredentials(bootstrap.DEMO_LOGIN, bootstrap.DEMO_PASSWORD))
+    dayclose.close_day(
+        demo.db,
+        demo.ctx,
+        day=demo.ctx.local_today(),
+        counted_cash_fen=0,
+        supervisor=SupervisorCredentials(bootstrap.DEMO_LOGIN, bootstrap.DEMO_PASSWORD),
+    )
     keys = KeyCounter(qtbot)
     keys.type("lnz")  # 老年证: a ¥5 fee
     keys.press(Qt.Key.Key_Return)
@@ -232,13 +242,23 @@ def test_a_supervisor_starts_the_next_business_day_and_the_fee_is_taken_now(qtbo
     from windowdesk.storage import queries
 
     today = demo.ctx.local_today()
-    dayclose.close_day(demo.db, demo.ctx, day=today, counted_cash_fen=0,
-                       supervisor=SupervisorCredentials(bootstrap.DEMO_LOGIN, bootstrap.DEMO_PASSWORD))
+    dayclose.close_day(
+        demo.db,
+        demo.ctx,
+        day=today,
+        counted_cash_fen=0,
+        supervisor=SupervisorCredentials(bootstrap.DEMO_LOGIN, bootstrap.DEMO_PASSWORD),
+    )
     who = applicants.find_residents(demo.db, demo.ctx, query="230902196210010496")[0].ref
     guide = get_item_guide(demo.db, item_code="LL-001")
-    case = intake.accept_case(demo.db, demo.ctx, item_code="LL-001", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
+    case = intake.accept_case(
+        demo.db,
+        demo.ctx,
+        item_code="LL-001",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
     with pytest.raises(WindowdeskError):
         payments.pay_case_fee(demo.db, demo.ctx, case_id=case.id, quantities={}, tender=Tender(CASH, tendered_fen=500))
 
@@ -257,11 +277,13 @@ def test_a_supervisor_starts_the_next_business_day_and_the_fee_is_taken_now(qtbo
     assert dialog.started == following and dayclose.business_day(demo.db, demo.ctx) == following
     assert dayclose.fee_warning_before_accepting(demo.db, demo.ctx, item_code="LL-001") is None
 
-    paid = payments.pay_case_fee(demo.db, demo.ctx, case_id=case.id, quantities={},
-                                 tender=Tender(CASH, tendered_fen=500))
+    paid = payments.pay_case_fee(
+        demo.db, demo.ctx, case_id=case.id, quantities={}, tender=Tender(CASH, tendered_fen=500)
+    )
     with demo.db.read() as session:
         receipt = queries.receipt_with_lines(session, paid.receipt_id)
         assert receipt.business_day == following
         started = [dict(e.detail) for e in queries.audit_entries(session) if e.action == "day.start_next"]
-    assert started == [{"closed_day": today.isoformat(), "business_day": following.isoformat(),
-                        "supervisor": demo.ctx.operator_id}]
+    assert started == [
+        {"closed_day": today.isoformat(), "business_day": following.isoformat(), "supervisor": demo.ctx.operator_id}
+    ]

@@ -67,11 +67,19 @@ def _overdue_case(demo, item: str = "FC-001", code: str = "M05") -> intake.Intak
     week_ago = dt.datetime.combine(demo.ctx.local_today() - dt.timedelta(days=7), dt.time(10), tzinfo=SHANGHAI)
     ctx = dataclasses.replace(demo.ctx, clock=lambda: week_ago)
     who = applicants.find_residents(demo.db, demo.ctx, query=DEMO_ID)[0].ref
-    checks = [intake.MaterialCheck(mat.code, intake.MISSING if mat.code == code else intake.RECEIVED)
-              for mat in get_item_guide(demo.db, item_code=item).materials]
-    return intake.accept_case(demo.db, ctx, item_code=item, applicant=who, checks=checks,
-                              shipped_calendar=demo.calendar,
-                              deferral=DeferralTerms(week_ago.date() + dt.timedelta(days=1)))
+    checks = [
+        intake.MaterialCheck(mat.code, intake.MISSING if mat.code == code else intake.RECEIVED)
+        for mat in get_item_guide(demo.db, item_code=item).materials
+    ]
+    return intake.accept_case(
+        demo.db,
+        ctx,
+        item_code=item,
+        applicant=who,
+        checks=checks,
+        shipped_calendar=demo.calendar,
+        deferral=DeferralTerms(week_ago.date() + dt.timedelta(days=1)),
+    )
 
 
 def test_the_watch_lists_what_follows_and_applies_the_refusing_rule_in_one_step(qtbot, window, demo):

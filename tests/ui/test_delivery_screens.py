@@ -46,12 +46,29 @@ def test_the_applicant_asks_for_the_result_by_post_at_acceptance(qtbot, window, 
 def _completed_case_of_the_card_holder(demo) -> str:
     who = applicants.find_residents(demo.db, demo.ctx, query=KNOWN["id"])[0].ref
     guide = get_item_guide(demo.db, item_code="MZ-001")
-    case = intake.accept_case(demo.db, demo.ctx, item_code="MZ-001", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
-    change = protocol.Change(1, protocol.CHANGE_DECISION, "case", case.id, {
-        "case_id": case.id, "case_number": case.number, "decision": "approve", "department": "MZJ", "note": "",
-        "status": "approved", "at": dt.datetime.now(dt.UTC).isoformat()})
+    case = intake.accept_case(
+        demo.db,
+        demo.ctx,
+        item_code="MZ-001",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
+    change = protocol.Change(
+        1,
+        protocol.CHANGE_DECISION,
+        "case",
+        case.id,
+        {
+            "case_id": case.id,
+            "case_number": case.number,
+            "decision": "approve",
+            "department": "MZJ",
+            "note": "",
+            "status": "approved",
+            "at": dt.datetime.now(dt.UTC).isoformat(),
+        },
+    )
     with demo.db.write() as session:
         apply_change(session, change, now=dt.datetime.now(dt.UTC))
     cases.change_status(demo.db, demo.ctx, case_id=case.id, action=CaseAction.COMPLETE)
@@ -59,11 +76,19 @@ def _completed_case_of_the_card_holder(demo) -> str:
 
 
 def test_the_collectors_id_card_fills_the_handover_and_the_case_is_delivered(
-    qtbot, demo, reader_window, reader_control,  # noqa: F811
+    qtbot,
+    demo,
+    reader_window,  # noqa: F811
+    reader_control,  # noqa: F811
 ):
     case_id = _completed_case_of_the_card_holder(demo)
-    dialog = RecordDetailDialog(worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=case_id),
-                                "Asia/Shanghai", reader_window, db=demo.db, ctx=demo.ctx)
+    dialog = RecordDetailDialog(
+        worklist.get_record_detail(demo.db, demo.ctx, kind="case", record_id=case_id),
+        "Asia/Shanghai",
+        reader_window,
+        db=demo.db,
+        ctx=demo.ctx,
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     seen = {}

@@ -61,8 +61,7 @@ def _enroll_elsewhere(hub, code: str) -> None:
         client.close()
 
 
-def test_cancel_while_the_hub_holds_its_answer_stores_nothing_and_the_code_still_enrolls(
-        qtbot, demo, tmp_path) -> None:
+def test_cancel_while_the_hub_holds_its_answer_stores_nothing_and_the_code_still_enrolls(qtbot, demo, tmp_path) -> None:
     """The hub used the code but its answer is held back (a link that hangs): Cancel
     closes the dialog at once instead of after the 30 s read timeout, nothing is stored,
     and the same code, typed again on this computer, enrolls it."""
@@ -98,8 +97,7 @@ def test_cancel_while_the_hub_holds_its_answer_stores_nothing_and_the_code_still
         assert account is not None and TokenStore(account).get()
 
 
-def test_only_an_administrator_sees_the_menu_item_and_the_dialog_wants_their_password(
-        qtbot, demo, tmp_path) -> None:
+def test_only_an_administrator_sees_the_menu_item_and_the_dialog_wants_their_password(qtbot, demo, tmp_path) -> None:
     """The demo supervisor cannot open enrollment; an administrator can, and a
     supervisor's login typed into the dialog's approval box is refused, nothing stored."""
     window = open_main_window(qtbot, demo)

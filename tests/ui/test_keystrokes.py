@@ -39,17 +39,24 @@ def counter(qtbot, window, demo):
     for number in (WANG, ZHANG):
         who = applicants.find_residents(demo.db, demo.ctx, query=number)[0].ref
         guide = get_item_guide(demo.db, item_code="LB-003")
-        intake.accept_case(demo.db, last_week, item_code="LB-003", applicant=who,
-                           checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                           shipped_calendar=demo.calendar)
+        intake.accept_case(
+            demo.db,
+            last_week,
+            item_code="LB-003",
+            applicant=who,
+            checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+            shipped_calendar=demo.calendar,
+        )
     yield window
     assert wait_for_jobs(30_000)
 
 
 def _printed(db, number: str) -> bool:
     with db.read() as session:
-        return any(e.action == "document.print" and e.detail.get("number") == number
-                   and e.detail.get("output") == "printer" for e in queries.audit_entries(session))
+        return any(
+            e.action == "document.print" and e.detail.get("number") == number and e.detail.get("output") == "printer"
+            for e in queries.audit_entries(session)
+        )
 
 
 def _last_record(demo, kind: str):
@@ -141,9 +148,14 @@ def test_printing_from_the_preview_takes_two_keys(qtbot, window, demo):
 def _accept_through_the_service(demo):
     who = applicants.find_residents(demo.db, demo.ctx, query=WANG)[0].ref
     guide = get_item_guide(demo.db, item_code="LB-002")
-    return intake.accept_case(demo.db, demo.ctx, item_code="LB-002", applicant=who,
-                              checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                              shipped_calendar=demo.calendar)
+    return intake.accept_case(
+        demo.db,
+        demo.ctx,
+        item_code="LB-002",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
 
 
 def test_arrows_in_the_item_search_move_the_highlight(qtbot, window):
@@ -163,14 +175,20 @@ def test_the_end_of_the_id_number_finds_recent_applicants_only(demo):
     """Four to six digits find residents served or registered in the last 30 days, by
     the end of the ID number; the others are found by the whole number as before."""
     later = dataclasses.replace(demo.ctx, clock=lambda: demo.ctx.now() + dt.timedelta(days=40))
-    assert [s.name for s in applicants.find_residents(demo.db, demo.ctx, query="0496")] == ["王建国"], \
+    assert [s.name for s in applicants.find_residents(demo.db, demo.ctx, query="0496")] == ["王建国"], (
         "registered today"
+    )
     assert applicants.find_residents(demo.db, later, query="0496") == [], "40 days later, not served since"
     who = applicants.find_residents(demo.db, later, query=WANG)[0].ref
     guide = get_item_guide(demo.db, item_code="LB-002")
-    intake.accept_case(demo.db, later, item_code="LB-002", applicant=who,
-                       checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                       shipped_calendar=demo.calendar)
+    intake.accept_case(
+        demo.db,
+        later,
+        item_code="LB-002",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
     assert [s.name for s in applicants.find_residents(demo.db, later, query="0496")] == ["王建国"]
     assert [s.name for s in applicants.find_residents(demo.db, later, query="10496")] == ["王建国"]
     assert [s.name for s in applicants.find_residents(demo.db, later, query="078x")] == []

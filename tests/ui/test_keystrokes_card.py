@@ -18,8 +18,13 @@ from windowdesk.ui.printing.jobs import wait_for_jobs
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 WITH_READER_AT_MOST = 12
-ZHANG = {"name": "张秀英", "id": "230902194403180126", "birth": "19440318", "sex": "2",
-         "address": "七台河市新兴区兴华街道兴华路12号3单元201室"}  # a demo resident
+ZHANG = {
+    "name": "张秀英",
+    "id": "230902194403180126",
+    "birth": "19440318",
+    "sex": "2",
+    "address": "七台河市新兴区兴华街道兴华路12号3单元201室",
+}  # a demo resident
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +54,15 @@ def counter_with_reader(qtbot, demo, standin_library, reader_control):
 
 def _printed(db, number: str) -> bool:
     with db.read() as session:
-        return any(e.action == "document.print" and e.detail.get("number") == number
-                   and e.detail.get("output") == "printer" for e in queries.audit_entries(session))
+        return any(
+            e.action == "document.print" and e.detail.get("number") == number and e.detail.get("output") == "printer"
+            for e in queries.audit_entries(session)
+        )
 
 
-def test_routine_intake_with_the_card_reader_takes_at_most_twelve_keys(qtbot, counter_with_reader, demo,
-                                                                       reader_control):
+def test_routine_intake_with_the_card_reader_takes_at_most_twelve_keys(
+    qtbot, counter_with_reader, demo, reader_control
+):
     window = counter_with_reader
     view = window.intake
     keys = KeyCounter(qtbot)

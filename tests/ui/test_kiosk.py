@@ -78,8 +78,8 @@ def _raster(job: bytes) -> Image.Image:
         height = job[at + 6] + 256 * job[at + 7]
         width = width or x_bytes
         assert x_bytes == width
-        data = job[at + 8: at + 8 + x_bytes * height]
-        rows += [data[r * x_bytes:(r + 1) * x_bytes] for r in range(height)]
+        data = job[at + 8 : at + 8 + x_bytes * height]
+        rows += [data[r * x_bytes : (r + 1) * x_bytes] for r in range(height)]
         at = job.find(RASTER, at + 8 + x_bytes * height)
     # In ESC/POS raster a set bit is a black dot; in PIL's mode "1" a black dot is 0.
     inverted = bytes(255 - b for b in b"".join(rows))
@@ -87,8 +87,9 @@ def _raster(job: bytes) -> Image.Image:
 
 
 def test_touching_a_business_issues_and_prints_the_ticket_as_a_raster_image(qtbot, hall, printer) -> None:
-    kiosk = KioskWindow(hall.url, hall.token("kiosk"), printer=f"network:127.0.0.1:{printer.port}",
-                        center_name="市政务服务中心")
+    kiosk = KioskWindow(
+        hall.url, hall.token("kiosk"), printer=f"network:127.0.0.1:{printer.port}", center_name="市政务服务中心"
+    )
     qtbot.addWidget(kiosk)
     kiosk.show()
     try:
@@ -101,10 +102,17 @@ def test_touching_a_business_issues_and_prints_the_ticket_as_a_raster_image(qtbo
         assert "A001" in kiosk.message.text()
         assert len(printer.jobs) == 1
         printed = _raster(printer.jobs[0])
-        expected = render_ticket_image(KioskTicket(
-            center_name="市政务服务中心", business_name="社保医保", number="A001", waiting_ahead=0,
-            issued_at=dt.datetime.fromisoformat(ticket["issued_at"]), follow_url=f"{hall.url}/follow/A001",
-            priority=True))
+        expected = render_ticket_image(
+            KioskTicket(
+                center_name="市政务服务中心",
+                business_name="社保医保",
+                number="A001",
+                waiting_ahead=0,
+                issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
+                follow_url=f"{hall.url}/follow/A001",
+                priority=True,
+            )
+        )
         assert printed.size == (WIDTH_DOTS, expected.height)
         assert printed.tobytes() == expected.tobytes()  # the very ticket, number and QR code included
         assert [t["number"] for t in hall.tickets()] == ["A001"]
@@ -115,8 +123,10 @@ def test_touching_a_business_issues_and_prints_the_ticket_as_a_raster_image(qtbo
 def test_a_different_ticket_prints_a_different_image(printer) -> None:
     """The raster carries the ticket's own text: A001 and A002 differ."""
     when = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
-    images = [render_ticket_image(KioskTicket("中心", "社保", number, 0, when, "http://h/follow/" + number))
-              for number in ("A001", "A002")]
+    images = [
+        render_ticket_image(KioskTicket("中心", "社保", number, 0, when, "http://h/follow/" + number))
+        for number in ("A001", "A002")
+    ]
     for image in images:
         print_ticket_image(image, target=f"network:127.0.0.1:{printer.port}")
     threading.Event().wait(0.2)

@@ -41,17 +41,34 @@ def _book_today(hub: HubProcess) -> str:
     db = HubDatabase(hub.database_url)
     try:
         with db.write() as session:
-            public_bookings.set_capacity(session, by=ConsoleActor("1", "admin", "Admin", ADMINISTRATOR),
-                                         center_code="JD01", item_code=ITEM, day=today, half_day="am", capacity=5,
-                                         now=early)
-        return public_bookings.book(db, center_code="JD01", item_code=ITEM, day=today, half_day="am", name="王建国",
-                                    phone="13800138000", address="10.0.0.1", now=early)
+            public_bookings.set_capacity(
+                session,
+                by=ConsoleActor("1", "admin", "Admin", ADMINISTRATOR),
+                center_code="JD01",
+                item_code=ITEM,
+                day=today,
+                half_day="am",
+                capacity=5,
+                now=early,
+            )
+        return public_bookings.book(
+            db,
+            center_code="JD01",
+            item_code=ITEM,
+            day=today,
+            half_day="am",
+            name="王建国",
+            phone="13800138000",
+            address="10.0.0.1",
+            now=early,
+        )
     finally:
         db.dispose()
 
 
-def test_a_scanned_booking_code_checks_in_at_the_kiosk_with_a_real_hall_and_hub(qtbot, hub, tmp_path,
-                                                                                monkeypatch) -> None:
+def test_a_scanned_booking_code_checks_in_at_the_kiosk_with_a_real_hall_and_hub(
+    qtbot, hub, tmp_path, monkeypatch
+) -> None:
     code = _book_today(hub)
     hall_token = hub.cli("hall-token", "JD01").strip().splitlines()[-1]
     hall = HallProcess(tmp_path / "hall")
@@ -61,21 +78,24 @@ def test_a_scanned_booking_code_checks_in_at_the_kiosk_with_a_real_hall_and_hub(
     monkeypatch.setenv(ENV_HUB_TOKEN, hall_token)  # the hall service's environment
     hall.start(serve_args=("--hub", hub.url))
     printer = FakePrinter()
-    kiosk = KioskWindow(hall.url, hall.token("kiosk"), printer=f"network:127.0.0.1:{printer.port}",
-                        center_name="新兴街道便民服务中心")
+    kiosk = KioskWindow(
+        hall.url, hall.token("kiosk"), printer=f"network:127.0.0.1:{printer.port}", center_name="新兴街道便民服务中心"
+    )
     qtbot.addWidget(kiosk)
     kiosk.show()
     try:
-        qtbot.waitUntil(lambda: [b["code"] for b in hall._rows("SELECT code FROM bookings")] == [code],
-                        timeout=WAIT_MS)  # read from the hub at the start
+        qtbot.waitUntil(
+            lambda: [b["code"] for b in hall._rows("SELECT code FROM bookings")] == [code], timeout=WAIT_MS
+        )  # read from the hub at the start
         qtbot.waitUntil(lambda: "A" in kiosk.business_buttons, timeout=WAIT_MS)
         kiosk.business_buttons["B"].click()  # a walk-in of another business first
         qtbot.waitUntil(lambda: kiosk.last_ticket is not None and not kiosk.busy, timeout=WAIT_MS)
 
         qtbot.keyClicks(kiosk.booking_code, code.lower())  # what the scanner types
         qtbot.keyClick(kiosk.booking_code, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: kiosk.last_ticket is not None and kiosk.last_ticket.get("booking_code") == code,
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: kiosk.last_ticket is not None and kiosk.last_ticket.get("booking_code") == code, timeout=WAIT_MS
+        )
         ticket = kiosk.last_ticket
         assert (ticket["number"], ticket["business"], ticket["priority"]) == ("A001", "A", True)
         assert "A001" in kiosk.message.text()

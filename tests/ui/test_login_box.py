@@ -22,8 +22,9 @@ def _answer(qtbot, dialog: LoginDialog, login: str, password: str) -> str:
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_unknown_locked_and_wrong_read_the_same_at_the_login_box(qtbot, demo, locale) -> None:
     set_locale(locale)
-    auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
-                         initial_password="Start2026x")
+    auth.create_operator(
+        demo.db, demo.ctx, login="li", display_name="李明", role="operator", initial_password="Start2026x"
+    )
     dialog = LoginDialog(demo.db)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -39,8 +39,9 @@ def strip_pages(dialog) -> list[material_pages.PageView]:
 
 def test_pages_are_added_ordered_turned_stamped_and_deleted_from_the_case(qtbot, demo, tmp_path):
     case = accept_case(demo)
-    details = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id),
-                                 "Asia/Shanghai", db=demo.db, ctx=demo.ctx)
+    details = RecordDetailDialog(
+        get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai", db=demo.db, ctx=demo.ctx
+    )
     qtbot.addWidget(details)
     details.pages_button.click()
     dialog = details.pages_dialog
@@ -94,8 +95,15 @@ def test_a_decided_case_shows_its_pages_but_changes_none(qtbot, demo):
     qtbot.addWidget(dialog)
     idle(qtbot, dialog)
     assert dialog.strip.count() == 1 and "decided" in dialog.status.text()
-    buttons = (dialog.files_button, dialog.scan_button, dialog.turn_button, dialog.delete_button,
-               dialog.check_button, dialog.earlier_button, dialog.later_button)
+    buttons = (
+        dialog.files_button,
+        dialog.scan_button,
+        dialog.turn_button,
+        dialog.delete_button,
+        dialog.check_button,
+        dialog.earlier_button,
+        dialog.later_button,
+    )
     assert not any(button.isEnabled() for button in buttons)
     assert dialog.large_button.isEnabled()
     dialog.close()

@@ -19,8 +19,11 @@ def _decided(demo) -> list[dict]:
 
 
 def test_the_pre_review_returns_an_application_with_the_missing_material(qtbot, demo) -> None:
-    hub = ApplicationHub("SQ-20261207-CCCCCC", {"applicant_name": "王建国", "phone": "13800138000"},
-                         {"M01": [page_photo(1)], "M02": [page_photo(2)]})
+    hub = ApplicationHub(
+        "SQ-20261207-CCCCCC",
+        {"applicant_name": "王建国", "phone": "13800138000"},
+        {"M01": [page_photo(1)], "M02": [page_photo(2)]},
+    )
     bring_application(demo.db, hub)
     window = open_main_window(qtbot, demo)
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -30,7 +33,10 @@ def test_the_pre_review_returns_an_application_with_the_missing_material(qtbot, 
     assert dialog.list.count() == 1 and "SQ-20261207-CCCCCC" in dialog.list.item(0).text()
     assert dialog.fields.rowCount() == 2 and dialog.pages.count() == 2
     # The form's label (in the window's language), not the field's code.
-    assert dialog.fields.itemAt(0, dialog.fields.ItemRole.LabelRole).widget().text() in ("申请人姓名", "Applicant's name")
+    assert dialog.fields.itemAt(0, dialog.fields.ItemRole.LabelRole).widget().text() in (
+        "申请人姓名",
+        "Applicant's name",
+    )
     assert dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull()
     dialog.pages.setCurrentRow(1)
     assert not dialog.preview.pixmap().isNull()
@@ -53,8 +59,11 @@ def test_at_the_visit_the_number_opens_the_intake_pre_filled_and_the_case_gets_t
     from windowdesk.services import material_pages, prereview
 
     id_number = "11010519491231002" + resident_id_check_char("11010519491231002")
-    hub = ApplicationHub("SQ-20261207-FFFFFF", {"applicant_name": "李秀英", "id_number": id_number},
-                         {"M01": [page_photo(1)], "M02": [page_photo(2)]})
+    hub = ApplicationHub(
+        "SQ-20261207-FFFFFF",
+        {"applicant_name": "李秀英", "id_number": id_number},
+        {"M01": [page_photo(1)], "M02": [page_photo(2)]},
+    )
     bring_application(demo.db, hub)
     prereview.accept_for_visit(demo.db, demo.ctx, application_id=hub.id)
     window = open_main_window(qtbot, demo)

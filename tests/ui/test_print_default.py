@@ -15,8 +15,10 @@ DEMO_ID = "230902196210010496"  # 王建国
 
 def _printed(db, number: str) -> bool:
     with db.read() as session:
-        return any(e.action == "document.print" and e.detail.get("number") == number
-                   and e.detail.get("output") == "printer" for e in queries.audit_entries(session))
+        return any(
+            e.action == "document.print" and e.detail.get("number") == number and e.detail.get("output") == "printer"
+            for e in queries.audit_entries(session)
+        )
 
 
 def test_a_new_workstation_prints_the_receipt_with_the_decision(qtbot, window, demo):

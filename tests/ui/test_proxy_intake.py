@@ -23,8 +23,13 @@ from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
 PRINCIPAL_ID = "230902194403180126"  # 张秀英
 AGENT_ID = "23090319760509009X"  # 刘志强
-AGENT_CARD = {"name": "刘志强", "id": AGENT_ID, "birth": "19760509", "sex": "1",
-              "address": "七台河市桃山区桃南街道学府街8号"}
+AGENT_CARD = {
+    "name": "刘志强",
+    "id": AGENT_ID,
+    "birth": "19760509",
+    "sex": "1",
+    "address": "七台河市桃山区桃南街道学府街8号",
+}
 
 
 def _find(qtbot, edit, text: str) -> None:
@@ -69,8 +74,7 @@ def test_an_agent_applies_with_the_power_of_attorney_and_prints_it(qtbot, window
     view.print_dialog.close()
 
 
-def test_the_agents_id_card_goes_into_the_agent_box_once_the_applicant_is_chosen(
-        qtbot, reader_window, reader_control):  # noqa: F811 - the fixtures imported above
+def test_the_agents_id_card_goes_into_the_agent_box_once_the_applicant_is_chosen(qtbot, reader_window, reader_control):  # noqa: F811 - the fixtures imported above
     view = reader_window.intake
     reader_control.set("present", **KNOWN)  # the principal's own card, brought by the agent
     qtbot.waitUntil(lambda: view.applicant_picker.chosen is not None, timeout=WAIT_MS)
@@ -91,10 +95,18 @@ def test_a_proxy_case_suspended_from_its_details_prints_the_agents_suspension_no
     agent = applicants.find_residents(demo.db, demo.ctx, query=AGENT_ID)[0].ref
     guide = get_item_guide(demo.db, item_code="MZ-002")
     checks = [intake.MaterialCheck(mat.code, intake.RECEIVED) for mat in guide.materials]
-    case = intake.accept_case(demo.db, demo.ctx, item_code="MZ-002", applicant=principal, checks=checks,
-                              shipped_calendar=demo.calendar, proxy=ProxyTerms(agent.id, True, demo.ctx.local_today()))
-    dialog = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai",
-                                db=demo.db, ctx=demo.ctx)
+    case = intake.accept_case(
+        demo.db,
+        demo.ctx,
+        item_code="MZ-002",
+        applicant=principal,
+        checks=checks,
+        shipped_calendar=demo.calendar,
+        proxy=ProxyTerms(agent.id, True, demo.ctx.local_today()),
+    )
+    dialog = RecordDetailDialog(
+        get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai", db=demo.db, ctx=demo.ctx
+    )
     qtbot.addWidget(dialog)
     bar = dialog.actions_bar
     assert not bar.agent_notice_button.isHidden() and not bar.agent_notice_button.isEnabled()  # nothing to tell yet
@@ -112,8 +124,9 @@ def test_a_proxy_case_suspended_from_its_details_prints_the_agents_suspension_no
 
 def test_a_case_applied_for_in_person_offers_no_agent_notice(qtbot, demo):
     case = accept_demo_case(demo)
-    dialog = RecordDetailDialog(get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai",
-                                db=demo.db, ctx=demo.ctx)
+    dialog = RecordDetailDialog(
+        get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai", db=demo.db, ctx=demo.ctx
+    )
     qtbot.addWidget(dialog)
     assert dialog.actions_bar.agent_notice_button.isHidden()
 

@@ -14,8 +14,9 @@ from windowdesk.ui.service_quality import quality_view
 
 @pytest.fixture
 def colleague(demo):
-    auth.create_operator(demo.db, demo.ctx, login="zhao", display_name="赵磊", role="operator",
-                         initial_password="Start2026x")
+    auth.create_operator(
+        demo.db, demo.ctx, login="zhao", display_name="赵磊", role="operator", initial_password="Start2026x"
+    )
     return "赵磊"
 
 
@@ -42,8 +43,15 @@ def _open_quality_page(qtbot, window, page):
 
 def test_a_first_inquiry_is_registered_handed_over_and_answered(qtbot, window, demo, colleague, monkeypatch):
     view = _open_quality_page(qtbot, window, 1)
-    _filled(quality_view.InquiryFormDialog, monkeypatch, lambda d: (
-        d.question.setPlainText("老年证丢了怎么补办？"), d.name.setText("孙大爷"), d.phone.setText("13945678901")))
+    _filled(
+        quality_view.InquiryFormDialog,
+        monkeypatch,
+        lambda d: (
+            d.question.setPlainText("老年证丢了怎么补办？"),
+            d.name.setText("孙大爷"),
+            d.phone.setText("13945678901"),
+        ),
+    )
     view.new_inquiry_button.click()
     assert view.inquiry_table.rowCount() == 1
     assert _cells(view.inquiry_table, 0)[1:4] == ["老年证丢了怎么补办？", "孙大爷", "王晓燕"]
@@ -55,7 +63,8 @@ def test_a_first_inquiry_is_registered_handed_over_and_answered(qtbot, window, d
     assert _cells(view.inquiry_table, 0)[3] == colleague
     [handed] = service_quality.list_inquiries(demo.db, demo.ctx)
     assert [(source, target, note) for _at, source, target, note in handed.handovers] == [
-        ("王晓燕", colleague, "他负责老龄业务")]
+        ("王晓燕", colleague, "他负责老龄业务")
+    ]
 
     view.inquiry_table.selectRow(0)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("携身份证到3号窗口补办，当场取证", True))
@@ -99,8 +108,11 @@ def test_a_complaint_gets_a_reply_and_a_rectification_done(qtbot, window, demo, 
     assert _cells(view.complaint_table, 0)[6] == "已核实并向周女士致歉"
 
     view.complaint_table.selectRow(0)
-    _filled(quality_view.RectificationFormDialog, monkeypatch, lambda d: (
-        d.task.setText("一次性告知培训"), d.unit.setText("综合窗口"), d.responsible.setText("王晓燕")))
+    _filled(
+        quality_view.RectificationFormDialog,
+        monkeypatch,
+        lambda d: (d.task.setText("一次性告知培训"), d.unit.setText("综合窗口"), d.responsible.setText("王晓燕")),
+    )
     view.rectification_button.click()
     assert _cells(view.complaint_table, 0)[7] == "0 of 1 done"
 

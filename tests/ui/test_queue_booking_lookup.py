@@ -21,14 +21,32 @@ def _store_bookings(hall, bookings: list[dict]) -> str:  # noqa: F811
 
 def test_the_window_looks_a_booking_up_by_its_code_and_sees_its_ticket(qtbot, demo, hall) -> None:  # noqa: F811
     today = _store_bookings(hall, [])
-    _store_bookings(hall, [
-        {"code": "K2E2SLEGLA", "day": today, "half_day": "am", "item": "LL-001", "name": "王*国", "status": "booked"},
-        {"code": "CANCELLED2", "day": today, "half_day": "pm", "item": "LL-001", "name": "李*", "status": "cancelled"},
-    ])
+    _store_bookings(
+        hall,
+        [
+            {
+                "code": "K2E2SLEGLA",
+                "day": today,
+                "half_day": "am",
+                "item": "LL-001",
+                "name": "王*国",
+                "status": "booked",
+            },
+            {
+                "code": "CANCELLED2",
+                "day": today,
+                "half_day": "pm",
+                "item": "LL-001",
+                "name": "李*",
+                "status": "cancelled",
+            },
+        ],
+    )
     hall.cli("business", "A", "民政", "--items", "LL-001")
     window = _connected_window(qtbot, demo, hall)
     kiosk = _kiosk(hall)
     try:
+
         def look_up(code: str) -> str:
             window.statusBar().clearMessage()  # each look-up's answer is a new message
             window.queue.actions["booking"].trigger()

@@ -65,8 +65,9 @@ def test_calling_by_key_fills_the_intake_and_the_accepted_case_links_to_the_tick
         assert ticket["case_id"] and ticket["state"] == "called" and ticket["window_code"] == "01"
 
         qtbot.keyClick(window, Qt.Key.Key_F12, Qt.KeyboardModifier.ShiftModifier)  # finish
-        qtbot.waitUntil(lambda: next(t for t in hall.tickets() if t["number"] == "A001")["state"] == "done",
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: next(t for t in hall.tickets() if t["number"] == "A001")["state"] == "done", timeout=WAIT_MS
+        )
     finally:
         kiosk.close()
 
@@ -80,8 +81,7 @@ def test_recall_no_show_and_transfer_by_keyboard(qtbot, demo, hall) -> None:
         qtbot.keyClick(window, Qt.Key.Key_F11)
         qtbot.waitUntil(lambda: "A001 called" in window.queue.panel.ticket_label.text(), timeout=WAIT_MS)
         qtbot.keyClick(window, Qt.Key.Key_F11, Qt.KeyboardModifier.ShiftModifier)  # recall
-        qtbot.waitUntil(lambda: next(t for t in hall.tickets() if t["number"] == "A001")["calls"] == 2,
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: next(t for t in hall.tickets() if t["number"] == "A001")["calls"] == 2, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: not window.queue.busy, timeout=WAIT_MS)
         qtbot.keyClick(window, Qt.Key.Key_F12)  # no-show
         qtbot.waitUntil(lambda: "No ticket" in window.queue.panel.ticket_label.text(), timeout=WAIT_MS)
@@ -95,8 +95,9 @@ def test_recall_no_show_and_transfer_by_keyboard(qtbot, demo, hall) -> None:
         row = next(i for i in range(choices.count()) if choices.item(i).text().startswith("Business B"))
         choices.setCurrentRow(row)
         qtbot.keyClick(choices, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: next(t for t in hall.tickets() if t["number"] == "A002")["state"] == "transferred",
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: next(t for t in hall.tickets() if t["number"] == "A002")["state"] == "transferred", timeout=WAIT_MS
+        )
         assert next(t for t in hall.tickets() if t["number"] == "A002")["business"] == "B"
     finally:
         kiosk.close()
@@ -124,8 +125,7 @@ def test_a_window_whose_hall_service_is_down_keeps_working_and_says_so(qtbot, de
     assert "without the queue" in window.statusBar().currentMessage()
     assert window.intake.isEnabled() and window.intake.item_picker.query_edit.isEnabled()
     hall.start()  # back on another port: the window is told the new address
-    queue_settings.connect_to_hall(demo.db, url=hall.url, token=window.queue.connection.token,
-                                   check=queue.window_state)
+    queue_settings.connect_to_hall(demo.db, url=hall.url, token=window.queue.connection.token, check=queue.window_state)
     window.queue.connection = queue_settings.hall_connection(demo.db)
     window.queue.refresh()
     qtbot.waitUntil(lambda: window.queue.reachable is True, timeout=WAIT_MS)

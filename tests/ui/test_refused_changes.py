@@ -30,7 +30,8 @@ LONG_REASON = (
 def _refuse(demo, kind: str, entity_id: str, reason: str) -> None:
     with demo.db.write() as session:
         changed = session.execute(
-            update(m.OutboxEvent).where(m.OutboxEvent.kind == kind, m.OutboxEvent.entity_id == entity_id)
+            update(m.OutboxEvent)
+            .where(m.OutboxEvent.kind == kind, m.OutboxEvent.entity_id == entity_id)
             .values(state="rejected", last_error=reason)
         )
         assert changed.rowcount == 1
@@ -69,7 +70,8 @@ def test_refused_changes_are_listed_in_words(qtbot, demo, language) -> None:
 
     changes = [row[1:] for row in rows]
     accepted, registered, status = (
-        ("Case accepted", "Resident registered", "Case status changed") if language == "en"
+        ("Case accepted", "Resident registered", "Case status changed")
+        if language == "en"
         else ("受理办件", "居民登记", "办件状态变更")
     )
     assert changes == [
@@ -155,8 +157,7 @@ def test_a_resolution_ending_in_a_long_number_is_shown_whole(qtbot, demo) -> Non
     _refuse(demo, "case.accepted", case.id, "事项 MZ-001 不在市级平台发布的任何服务目录中。")
     [refused] = refusals.refused_changes(demo.db)
     note = "已按 GA-001 重新受理，办件编号 CH-20261205-01-0002"
-    refusals.resolve_refused_change(demo.db, demo.ctx, event_id=refused.event_id, note=note,
-                                    supervisor=DEMO_SUPERVISOR)
+    refusals.resolve_refused_change(demo.db, demo.ctx, event_id=refused.event_id, note=note, supervisor=DEMO_SUPERVISOR)
     set_locale("zh_CN")
     window = open_main_window(qtbot, demo)
     window.open_sync_window()
@@ -187,6 +188,11 @@ def test_a_resolution_ending_in_a_long_number_is_shown_whole(qtbot, demo) -> Non
 
     # Its lines (three here), the grid line and a margin: a pixel short and Qt elides the last line.
     grid = 1 if table.showGrid() else 0
-    qtbot.waitUntil(lambda: table.rowHeight(0) - grid >= painted_height() + margin
-                    and painted_height() > 2 * table.fontMetrics().height(), timeout=2000)
+    qtbot.waitUntil(
+        lambda: (
+            table.rowHeight(0) - grid >= painted_height() + margin
+            and painted_height() > 2 * table.fontMetrics().height()
+        ),
+        timeout=2000,
+    )
     dialog.close()

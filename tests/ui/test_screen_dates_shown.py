@@ -12,7 +12,9 @@ from tests.ui.helpers import accept_demo_case
 from windowdesk.screen_dates import on_screen
 from windowdesk.services.worklist import get_record_detail
 
-OTHER_STYLES = re.compile(r"\d{4}年|\d{1,2}/\d{1,2}/\d{2,4}|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d")
+OTHER_STYLES = re.compile(
+    r"\d{4}年|\d{1,2}/\d{1,2}/\d{2,4}|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d"
+)
 
 
 def test_the_days_list_and_a_records_details_show_one_date_style(qtbot, window, demo):

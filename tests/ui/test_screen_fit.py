@@ -27,8 +27,14 @@ def test_at_1280x720_the_decisions_and_the_status_bar_are_on_the_screen(qtbot, w
     window.resize(*client_room(SCREENS["1280x720"]))
     QApplication.processEvents()
     room = window.rect()
-    for widget in (window.intake.accept_button, window.intake.notify_button, window.intake.refuse_button,
-                   window.intake.print_button, window.statusBar(), window.network_label):
+    for widget in (
+        window.intake.accept_button,
+        window.intake.notify_button,
+        window.intake.refuse_button,
+        window.intake.print_button,
+        window.statusBar(),
+        window.network_label,
+    ):
         where = widget.rect().translated(widget.mapTo(window, widget.rect().topLeft()))
         assert room.contains(where), f"{widget.objectName() or widget} is cut off at {where}"
         assert not widget.visibleRegion().isEmpty()

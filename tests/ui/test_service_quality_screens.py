@@ -34,7 +34,10 @@ def test_a_bad_rating_opens_a_follow_up_that_the_supervisor_closes(qtbot, window
     table = view.follow_up_table
     assert table.rowCount() == 1
     assert (table.item(0, 1).text(), table.item(0, 2).text(), table.item(0, 5).text()) == (
-        "Dissatisfied", "等候时间太长，窗口只开了一个", "王晓燕")
+        "Dissatisfied",
+        "等候时间太长，窗口只开了一个",
+        "王晓燕",
+    )
     table.selectRow(0)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("已电话回访并致歉", True))
     view.outcome_button.click()
@@ -63,8 +66,12 @@ def test_the_applicant_screen_rates_the_case_just_accepted(qtbot, window, demo):
 def test_the_report_screen_shows_exports_and_charts(qtbot, window, demo, tmp_path):
     accept_demo_case(demo, dt.datetime(2025, 10, 9, 10, tzinfo=SHANGHAI))
     accept_demo_case(demo, dt.datetime(2025, 10, 13, 10, tzinfo=SHANGHAI))
-    service_quality.rate_service(demo.db, dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
-                          level=4, shipped_calendar=demo.calendar)
+    service_quality.rate_service(
+        demo.db,
+        dataclasses.replace(demo.ctx, clock=lambda: dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)),
+        level=4,
+        shipped_calendar=demo.calendar,
+    )
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     view = window.service_quality.reports
     assert window.tabs.currentWidget() is view

@@ -13,8 +13,9 @@ from windowdesk.services.bootstrap import DEMO_LOGIN, DEMO_PASSWORD
 
 @pytest.fixture
 def window(qtbot, demo):
-    auth.create_operator(demo.db, demo.ctx, login="li", display_name="李明", role="operator",
-                         initial_password="Start2026x")
+    auth.create_operator(
+        demo.db, demo.ctx, login="li", display_name="李明", role="operator", initial_password="Start2026x"
+    )
     first = auth.log_in(demo.db, login="li", password="Start2026x").ctx
     auth.change_password(demo.db, first, current="Start2026x", new="Better2026x")
     return open_main_window(qtbot, demo)

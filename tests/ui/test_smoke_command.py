@@ -11,10 +11,15 @@ from pathlib import Path
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "xdg"),
-           "WINDOWDESK_LOCALE": "en"}
-    return subprocess.run([sys.executable, "-m", "windowdesk", *args], env=env, capture_output=True,
-                          timeout=120, check=False)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "WINDOWDESK_LOCALE": "en",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "windowdesk", *args], env=env, capture_output=True, timeout=120, check=False
+    )
 
 
 def _png_size(path: Path) -> tuple[int, int]:

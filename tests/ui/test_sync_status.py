@@ -26,9 +26,14 @@ def hub(tmp_path):
 def _accept_one(demo) -> None:
     who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
     guide = get_item_guide(demo.db, item_code="LL-001")
-    intake.accept_case(demo.db, demo.ctx, item_code="LL-001", applicant=who,
-                       checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
-                       shipped_calendar=demo.calendar)
+    intake.accept_case(
+        demo.db,
+        demo.ctx,
+        item_code="LL-001",
+        applicant=who,
+        checks=[intake.MaterialCheck(m.code, "received") for m in guide.materials],
+        shipped_calendar=demo.calendar,
+    )
 
 
 def _enroll(demo, hub) -> None:
@@ -36,8 +41,15 @@ def _enroll(demo, hub) -> None:
     admin_ctx, credentials = administrator_of(demo.db, demo.ctx)
     client = HubClient(hub.url)
     try:
-        enroll_workstation(demo.db, admin_ctx, administrator=credentials, hub_url=hub.url,
-                           code=hub.enrollment_code("CH", "01"), client=client, token_store_for=TokenStore)
+        enroll_workstation(
+            demo.db,
+            admin_ctx,
+            administrator=credentials,
+            hub_url=hub.url,
+            code=hub.enrollment_code("CH", "01"),
+            client=client,
+            token_store_for=TokenStore,
+        )
     finally:
         client.close()
 
@@ -93,8 +105,10 @@ def test_the_sync_window_says_how_many_changes_were_sent_again_after_a_hub_resto
     assert report.sent_again > 0 and report.applied > 0  # what the copy lacked is on the hub again
     window.open_sync_window()
     text = window.sync_dialog.log.toPlainText()
-    assert f"The hub was restored from a backup: {report.sent_again} changes it had already confirmed were sent " \
-           "again." in text, text
+    assert (
+        f"The hub was restored from a backup: {report.sent_again} changes it had already confirmed were sent "
+        "again." in text
+    ), text
     window.sync_dialog.close()
 
 
@@ -131,7 +145,8 @@ def test_the_sync_window_says_when_a_busy_hub_gives_this_window_its_turn(qtbot, 
     dialog = window.sync_dialog
     window.sync.progressed.emit(sync_service.SyncProgress("push", pushed=40, to_push=120, turn_in=2.4))
     assert dialog.progress.text() == (
-        "Sent 40 of 120. The hub is busy with other windows; this window's turn comes in 3 s")
+        "Sent 40 of 120. The hub is busy with other windows; this window's turn comes in 3 s"
+    )
     window.sync.progressed.emit(sync_service.SyncProgress("push", pushed=60, to_push=120))
     assert dialog.progress.text() == "Sending 60 of 120"
     dialog.close()

@@ -18,8 +18,10 @@ from windowdesk.paths import resources_dir
 
 def _documents():
     folder = resources_dir() / "catalog"
-    return [json.loads((folder / name).read_text(encoding="utf-8"))
-            for name in ("centers.json", "departments.json", "items.json")]
+    return [
+        json.loads((folder / name).read_text(encoding="utf-8"))
+        for name in ("centers.json", "departments.json", "items.json")
+    ]
 
 
 def _with_item(change) -> tuple:
@@ -35,12 +37,15 @@ def test_the_demo_catalog_marks_a_few_items_for_notify_and_commit():
     assert marked == {"WS-001": Commitment(20), "SP-001": Commitment(20), "JD-001": Commitment(10)}
 
 
-@pytest.mark.parametrize(("commitment", "words"), [
-    ({}, "verify_within_days is missing"),
-    ({"verify_within_days": 0}, "verify_within_days"),
-    ({"verify_within_days": 251}, "more than 250 working days"),
-    ({"verify_within_days": "10"}, "verify_within_days"),
-])
+@pytest.mark.parametrize(
+    ("commitment", "words"),
+    [
+        ({}, "verify_within_days is missing"),
+        ({"verify_within_days": 0}, "verify_within_days"),
+        ({"verify_within_days": 251}, "more than 250 working days"),
+        ({"verify_within_days": "10"}, "verify_within_days"),
+    ],
+)
 def test_a_wrong_commitment_is_refused_by_the_one_parser(commitment, words):
     with pytest.raises(CatalogFormatError) as refused:
         parse_catalog(*_with_item(lambda item: item.__setitem__("commitment", commitment)))

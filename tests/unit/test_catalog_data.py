@@ -260,7 +260,11 @@ def test_rejects_duplicate_item_codes(documents) -> None:
 
 def test_rejects_tiers_out_of_order(documents) -> None:
     rule = _item(documents[2], "GT-001")["fee"]["rules"][0]
-    rule["tiers"] = [{"up_to": 5000, "amount_fen": 30000}, {"up_to": 1000, "amount_fen": 10000}, {"up_to": None, "amount_fen": 1}]
+    rule["tiers"] = [
+        {"up_to": 5000, "amount_fen": 30000},
+        {"up_to": 1000, "amount_fen": 10000},
+        {"up_to": None, "amount_fen": 1},
+    ]
     error = _rejects(documents, "GT-001", "tiers")
     assert error.field == "tiers"
 

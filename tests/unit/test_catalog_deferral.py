@@ -15,8 +15,10 @@ from windowdesk.paths import resources_dir
 
 def _documents():
     folder = resources_dir() / "catalog"
-    return [json.loads((folder / name).read_text(encoding="utf-8"))
-            for name in ("centers.json", "departments.json", "items.json")]
+    return [
+        json.loads((folder / name).read_text(encoding="utf-8"))
+        for name in ("centers.json", "departments.json", "items.json")
+    ]
 
 
 def _with_item(change) -> tuple:
@@ -44,14 +46,22 @@ def _deferrable_first(item, rule=None):
         item["deferral"] = rule
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (lambda item: _deferrable_first(item), "no deferral rule"),
-    (lambda item: item.update(deferral={"when_missed": "suspend"}), "only allowed when a material is deferrable"),
-    (lambda item: _deferrable_first(item, {"when_missed": "forget"}), "when_missed"),
-    (lambda item: _deferrable_first(item, {"when_missed": "refuse"}), "legal_basis"),
-    (lambda item: (item["materials"][1].update(required=False), _deferrable_first(item, {"when_missed": "suspend"})),
-     "optional material cannot be deferrable"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda item: _deferrable_first(item), "no deferral rule"),
+        (lambda item: item.update(deferral={"when_missed": "suspend"}), "only allowed when a material is deferrable"),
+        (lambda item: _deferrable_first(item, {"when_missed": "forget"}), "when_missed"),
+        (lambda item: _deferrable_first(item, {"when_missed": "refuse"}), "legal_basis"),
+        (
+            lambda item: (
+                item["materials"][1].update(required=False),
+                _deferrable_first(item, {"when_missed": "suspend"}),
+            ),
+            "optional material cannot be deferrable",
+        ),
+    ],
+)
 def test_a_deferral_the_rules_do_not_allow_is_refused_naming_the_item(change, words):
     with pytest.raises(CatalogFormatError) as refused:
         parse_catalog(*_with_item(change))

@@ -17,8 +17,10 @@ from windowdesk.paths import resources_dir
 
 def _documents():
     folder = resources_dir() / "catalog"
-    return [json.loads((folder / name).read_text(encoding="utf-8"))
-            for name in ("centers.json", "departments.json", "items.json")]
+    return [
+        json.loads((folder / name).read_text(encoding="utf-8"))
+        for name in ("centers.json", "departments.json", "items.json")
+    ]
 
 
 def _with_forms(forms) -> tuple:
@@ -44,15 +46,23 @@ def test_the_demo_catalog_lists_forms_for_a_few_items_and_every_file_is_shipped(
             assert not form.published  # a folder's forms get their hash and version at the hub
 
 
-@pytest.mark.parametrize(("forms", "field"), [
-    ([{"code": "F01", "title": "申请表", "kind": "leaflet", "file": "forms/a.pdf"}], "kind"),
-    ([{"code": "F01", "title": "申请表", "kind": "application", "file": "forms/a.exe"}], "file"),
-    ([{"code": "F01", "title": "申请表", "kind": "application", "file": "../secret.pdf"}], "file"),
-    ([{"code": "F01", "title": "", "kind": "application", "file": "forms/a.pdf"}], "title"),
-    ([{"code": "F01", "title": "申请表", "kind": "application", "file": "forms/a.pdf", "sha256": "abc"}], "sha256"),
-    ([{"code": "F01", "title": "甲", "kind": "application", "file": "forms/a.pdf"},
-      {"code": "F01", "title": "乙", "kind": "other", "file": "forms/b.pdf"}], "forms"),
-])
+@pytest.mark.parametrize(
+    ("forms", "field"),
+    [
+        ([{"code": "F01", "title": "申请表", "kind": "leaflet", "file": "forms/a.pdf"}], "kind"),
+        ([{"code": "F01", "title": "申请表", "kind": "application", "file": "forms/a.exe"}], "file"),
+        ([{"code": "F01", "title": "申请表", "kind": "application", "file": "../secret.pdf"}], "file"),
+        ([{"code": "F01", "title": "", "kind": "application", "file": "forms/a.pdf"}], "title"),
+        ([{"code": "F01", "title": "申请表", "kind": "application", "file": "forms/a.pdf", "sha256": "abc"}], "sha256"),
+        (
+            [
+                {"code": "F01", "title": "甲", "kind": "application", "file": "forms/a.pdf"},
+                {"code": "F01", "title": "乙", "kind": "other", "file": "forms/b.pdf"},
+            ],
+            "forms",
+        ),
+    ],
+)
 def test_a_malformed_form_entry_is_refused_naming_the_item_and_the_field(forms, field):
     with pytest.raises(CatalogFormatError) as refused:
         parse_catalog(*_with_forms(forms))
@@ -62,9 +72,14 @@ def test_a_malformed_form_entry_is_refused_naming_the_item_and_the_field(forms, 
 def test_a_file_must_be_what_its_name_says():
     pdf = (resources_dir() / "catalog" / "forms" / "MZ-001-F01.pdf").read_bytes()
     assert check_form_file("forms/a.pdf", pdf) == "application/pdf"
-    for name, content in [("forms/a.pdf", b"MZ\x90\x00" + bytes(100)), ("forms/a.docx", pdf), ("forms/a.pdf", b""),
-                          ("forms/a.pdf", pdf[:-200]), ("forms/a.txt", b"hello"),
-                          ("forms/a.pdf", b"%PDF-1.4\n" + bytes(MAX_FORM_BYTES) + b"%%EOF")]:
+    for name, content in [
+        ("forms/a.pdf", b"MZ\x90\x00" + bytes(100)),
+        ("forms/a.docx", pdf),
+        ("forms/a.pdf", b""),
+        ("forms/a.pdf", pdf[:-200]),
+        ("forms/a.txt", b"hello"),
+        ("forms/a.pdf", b"%PDF-1.4\n" + bytes(MAX_FORM_BYTES) + b"%%EOF"),
+    ]:
         with pytest.raises(ValueError):
             check_form_file(name, content)
     buffer = io.BytesIO()

@@ -18,8 +18,10 @@ from windowdesk.paths import resources_dir
 
 def _documents():
     folder = resources_dir() / "catalog"
-    return [json.loads((folder / name).read_text(encoding="utf-8"))
-            for name in ("centers.json", "departments.json", "items.json")]
+    return [
+        json.loads((folder / name).read_text(encoding="utf-8"))
+        for name in ("centers.json", "departments.json", "items.json")
+    ]
 
 
 def _with_online(block) -> tuple:
@@ -47,17 +49,22 @@ def test_the_demo_catalog_offers_two_items_online():
     assert catalog.item("MZ-001").online is None
 
 
-@pytest.mark.parametrize(("block", "words"), [
-    ({"fields": []}, "at least one field"),
-    ({"fields": [{"code": "a", "label": "A", "kind": "colour"}]}, "kind"),
-    ({"fields": [{"code": "A", "label": "A", "kind": "text"}]}, "pattern"),
-    ({"fields": [{"code": "a", "label": "A", "kind": "text"}, {"code": "a", "label": "B", "kind": "phone"}]},
-     "more than once"),
-    ({"fields": [{"code": "a", "label": "A", "kind": "choice", "choices": ["only"]}]}, "choices"),
-    ({"fields": [{"code": "a", "label": "A", "kind": "text", "choices": ["x", "y"]}]}, "only allowed on a choice"),
-    ({"fields": [{"code": "a", "kind": "text"}]}, "label"),
-    ({"fully_online": "yes", "fields": [{"code": "a", "label": "A", "kind": "text"}]}, "fully_online"),
-])
+@pytest.mark.parametrize(
+    ("block", "words"),
+    [
+        ({"fields": []}, "at least one field"),
+        ({"fields": [{"code": "a", "label": "A", "kind": "colour"}]}, "kind"),
+        ({"fields": [{"code": "A", "label": "A", "kind": "text"}]}, "pattern"),
+        (
+            {"fields": [{"code": "a", "label": "A", "kind": "text"}, {"code": "a", "label": "B", "kind": "phone"}]},
+            "more than once",
+        ),
+        ({"fields": [{"code": "a", "label": "A", "kind": "choice", "choices": ["only"]}]}, "choices"),
+        ({"fields": [{"code": "a", "label": "A", "kind": "text", "choices": ["x", "y"]}]}, "only allowed on a choice"),
+        ({"fields": [{"code": "a", "kind": "text"}]}, "label"),
+        ({"fully_online": "yes", "fields": [{"code": "a", "label": "A", "kind": "text"}]}, "fully_online"),
+    ],
+)
 def test_a_malformed_online_block_is_refused_naming_the_item(block, words):
     with pytest.raises(CatalogFormatError) as raised:
         parse_catalog(*_with_online(block))
@@ -96,8 +103,13 @@ def test_values_are_checked_by_kind_with_the_windows_validators():
 
 
 def test_clean_values_reports_every_refused_field_at_once():
-    online = OnlineApplication((FormField("name", "姓名", "text"), FormField("id_number", "身份证号码", "id_number"),
-                                FormField("phone", "电话", "phone", required=False)))
+    online = OnlineApplication(
+        (
+            FormField("name", "姓名", "text"),
+            FormField("id_number", "身份证号码", "id_number"),
+            FormField("phone", "电话", "phone", required=False),
+        )
+    )
     values, problems = clean_values(online, {"name": "张三", "id_number": "123", "phone": "x"})
     assert values == {"name": "张三"}
     assert set(problems) == {"id_number", "phone"}

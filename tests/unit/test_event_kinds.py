@@ -18,8 +18,11 @@ def _spelled_kinds(source: str) -> list[tuple[int, str]]:
     """(line, text) of each string literal that is an event kind, or quotes one in SQL."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
-                node.value in KINDS or any(f"'{kind}'" in node.value for kind in KINDS)):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and (node.value in KINDS or any(f"'{kind}'" in node.value for kind in KINDS))
+        ):
             found.append((node.lineno, node.value))
     return found
 
@@ -35,7 +38,9 @@ def test_no_event_kind_is_spelled_out_outside_the_protocol() -> None:
 
 
 def test_the_scan_finds_a_kind_written_as_a_literal_or_quoted_in_sql() -> None:
-    source = 'kind = "case.accepted"\nsql = "SELECT 1 FROM outbox WHERE kind = \'audit.entry\'"\nother = "case.decided"\n'
+    source = (
+        'kind = "case.accepted"\nsql = "SELECT 1 FROM outbox WHERE kind = \'audit.entry\'"\nother = "case.decided"\n'
+    )
     assert _spelled_kinds(source) == [(1, "case.accepted"), (2, "SELECT 1 FROM outbox WHERE kind = 'audit.entry'")]
 
 

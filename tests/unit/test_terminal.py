@@ -11,18 +11,21 @@ import pytest
 from windowdesk.terminal import TerminalStream, guarded_output, shown
 
 
-@pytest.mark.parametrize(("text", "printed"), [
-    ("王芳 CH-01\tnote\n", "王芳 CH-01\tnote\n"),  # newline and tab lay text out: kept
-    ("\x1b[2Jgone", "\\u001b[2Jgone"),  # ESC: clear the screen
-    ("\x1b]0;title\x07", "\\u001b]0;title\\u0007"),  # OSC: set the window's title
-    ("paid\rvoid", "paid\\u000dvoid"),  # a carriage return writes over the line
-    ("\x9b31m", "\\u009b31m"),  # C1 CSI, one character
-    ("abc\u202egnp.exe", "abc\\u202egnp.exe"),  # shown reversed
-    ("\u2066x\u2069\u200f\u061c", "\\u2066x\\u2069\\u200f\\u061c"),
-    ("a\u2028b", "a\\u2028b"),
-    ("窗\udcbf", "窗\\udcbf"),  # half a character, as a GBK terminal hands it over
-    ("\x00\x7f", "\\u0000\\u007f"),
-])
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ("王芳 CH-01\tnote\n", "王芳 CH-01\tnote\n"),  # newline and tab lay text out: kept
+        ("\x1b[2Jgone", "\\u001b[2Jgone"),  # ESC: clear the screen
+        ("\x1b]0;title\x07", "\\u001b]0;title\\u0007"),  # OSC: set the window's title
+        ("paid\rvoid", "paid\\u000dvoid"),  # a carriage return writes over the line
+        ("\x9b31m", "\\u009b31m"),  # C1 CSI, one character
+        ("abc\u202egnp.exe", "abc\\u202egnp.exe"),  # shown reversed
+        ("\u2066x\u2069\u200f\u061c", "\\u2066x\\u2069\\u200f\\u061c"),
+        ("a\u2028b", "a\\u2028b"),
+        ("窗\udcbf", "窗\\udcbf"),  # half a character, as a GBK terminal hands it over
+        ("\x00\x7f", "\\u0000\\u007f"),
+    ],
+)
 def test_characters_a_terminal_obeys_are_escaped_and_the_rest_is_kept(text: str, printed: str) -> None:
     assert shown(text) == printed
 

@@ -7,10 +7,16 @@ import pytest
 from windowdesk.text import as_unicode_text, is_unicode_text
 
 
-@pytest.mark.parametrize(("text", "unicode"), [
-    ("CH-01", True), ("窗口 😀", True), ("", True),
-    ("\ud83d", False), ("窗\udcbf\udcda", False),  # half an emoji; GBK bytes as a terminal hands them over
-])
+@pytest.mark.parametrize(
+    ("text", "unicode"),
+    [
+        ("CH-01", True),
+        ("窗口 😀", True),
+        ("", True),
+        ("\ud83d", False),
+        ("窗\udcbf\udcda", False),  # half an emoji; GBK bytes as a terminal hands them over
+    ],
+)
 def test_half_characters_are_found(text: str, unicode: bool) -> None:
     assert is_unicode_text(text) is unicode
 

@@ -29,8 +29,18 @@ def console_hub(tmp_path_factory: pytest.TempPathFactory):
     hub.import_catalog()
     hub.cli("create-console-user", "admin", "--name", "王管理", "--role", "administrator", "--password", FIRST)
     hub.cli("create-console-user", "jiancha", "--name", "李监察", "--role", "supervisor", "--password", FIRST)
-    hub.cli("create-console-user", "mz.clerk", "--name", "赵民政", "--role", "department", "--department", "MZJ",
-            "--password", FIRST)
+    hub.cli(
+        "create-console-user",
+        "mz.clerk",
+        "--name",
+        "赵民政",
+        "--role",
+        "department",
+        "--department",
+        "MZJ",
+        "--password",
+        FIRST,
+    )
     hub.start()
     try:
         yield hub
@@ -73,8 +83,9 @@ def station(tmp_path: Path) -> Station:
         station.close()
 
 
-def test_an_enrollment_code_from_the_console_enrolls_a_real_window_that_syncs(console_hub, desktop_page,
-                                                                              station: Station) -> None:
+def test_an_enrollment_code_from_the_console_enrolls_a_real_window_that_syncs(
+    console_hub, desktop_page, station: Station
+) -> None:
     page = desktop_page
     _sign_in(page, console_hub, "admin")
     page.click("nav.sections >> text=工作站")
@@ -100,8 +111,9 @@ def test_an_enrollment_code_from_the_console_enrolls_a_real_window_that_syncs(co
     assert console_hub.unexpected_errors() == ""
 
 
-def test_an_operator_made_in_the_console_reaches_the_window_and_disabling_them_too(console_hub, desktop_page,
-                                                                                 station: Station) -> None:
+def test_an_operator_made_in_the_console_reaches_the_window_and_disabling_them_too(
+    console_hub, desktop_page, station: Station
+) -> None:
     from windowdesk.services import auth
     from windowdesk.storage import queries
 
@@ -175,8 +187,10 @@ def test_an_administrator_works_every_page(console_hub, desktop_page) -> None:
     page.click("#item-form button[type=submit]")
     page.wait_for_url("**/console/admin/catalog?done=item")
     assert "2026.12-console" in page.inner_text("main")
-    assert console_hub.scalar("SELECT version FROM catalog_versions ORDER BY imported_at DESC LIMIT 1") == \
-        "2026.12-console"
+    assert (
+        console_hub.scalar("SELECT version FROM catalog_versions ORDER BY imported_at DESC LIMIT 1")
+        == "2026.12-console"
+    )
 
     page.goto(console_hub.url + "/console/admin/calendar")
     # The shipped calendar file (28 KB): more than the hub's small-form limit.
@@ -210,8 +224,12 @@ def test_the_other_roles_are_refused_the_administrators_pages(console_hub, deskt
     page = desktop_page
     _sign_in(page, console_hub, login)
     assert "/console/admin/" not in page.inner_html("nav.sections")  # not offered...
-    for path in ("/console/admin/operators", "/console/admin/workstations", "/console/admin/catalog",
-                 "/console/admin/backups"):
+    for path in (
+        "/console/admin/operators",
+        "/console/admin/workstations",
+        "/console/admin/catalog",
+        "/console/admin/backups",
+    ):
         reply = page.goto(console_hub.url + path)
         assert reply.status == 403  # ...and refused when asked for
         assert "无权更改全市的基础设置" in page.inner_text("main")

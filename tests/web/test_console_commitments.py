@@ -24,8 +24,6 @@ ITEM = "JD-001"  # 居民家庭经济状况证明开具, decided by JDB
 STAFF = {"jd.verify": ("孙街道", "department", "JDB"), "jc.flags": ("钱监察", "supervisor", None)}
 
 
-
-
 @pytest.fixture(scope="module")
 def console_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     hub = HubProcess(tmp_path_factory.mktemp("commitment-hub"))
@@ -52,16 +50,24 @@ def window(console_hub: HubProcess, module_keyring, tmp_path) -> Iterator[Statio
 
 def _commit(station: Station, applicant):
     guide = get_item_guide(station.db, item_code=ITEM)
-    return intake.accept_case(station.db, station.ctx, item_code=ITEM, applicant=applicant,
-                              checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
-                              shipped_calendar=station.calendar, commitment=CommitmentTerms())
+    return intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code=ITEM,
+        applicant=applicant,
+        checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+        shipped_calendar=station.calendar,
+        commitment=CommitmentTerms(),
+    )
 
 
 def test_a_department_finds_a_commitment_false_and_a_supervisor_lifts_the_flag(
-        console_hub: HubProcess, window: Station, desktop_page) -> None:
+    console_hub: HubProcess, window: Station, desktop_page
+) -> None:
     first17 = "23090219800101123"
-    person = applicants.register_resident(window.db, window.ctx, name="周承诺",
-                                          id_number=first17 + resident_id_check_char(first17)).ref
+    person = applicants.register_resident(
+        window.db, window.ctx, name="周承诺", id_number=first17 + resident_id_check_char(first17)
+    ).ref
     case = _commit(window, person)
     sync(window)
     page = desktop_page

@@ -18,10 +18,11 @@ from windowdesk.storage import models as m
 FIRST = "Harbour-Lamp-4821"
 OWN = "Maple-Crown-7715"
 PARALLEL_ITEM = "GS-003"  # 工商 GSJ, 质监 ZJJ, 税务 SWJ
-STAFF = {"gs.clerk": ("张工商", "department", "GSJ"), "ga.clerk": ("李公安", "department", "GAJ"),
-         "jiancha": ("赵监察", "supervisor", None)}
-
-
+STAFF = {
+    "gs.clerk": ("张工商", "department", "GSJ"),
+    "ga.clerk": ("李公安", "department", "GAJ"),
+    "jiancha": ("赵监察", "supervisor", None),
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,9 @@ def console_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess
 
 
 @pytest.fixture(scope="module")
-def enrolled_window(console_hub: HubProcess, module_keyring,
-                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Station, str]]:
+def enrolled_window(
+    console_hub: HubProcess, module_keyring, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Station, str]]:
     """Window CH-01, enrolled once for the module (its case numbers go on from test to
     test), and its hub token."""
     station = create_station(tmp_path_factory.mktemp("window"), "CH", "01")
@@ -94,16 +96,23 @@ def sync(station: Station):
 
 def accept_parallel_case(station: Station, n: int):
     first17 = f"2309021970010112{n}"
-    resident = applicants.register_resident(station.db, station.ctx, name="刘企业",
-                                            id_number=first17 + resident_id_check_char(first17))
+    resident = applicants.register_resident(
+        station.db, station.ctx, name="刘企业", id_number=first17 + resident_id_check_char(first17)
+    )
     guide = get_item_guide(station.db, item_code=PARALLEL_ITEM)
-    return intake.accept_case(station.db, station.ctx, item_code=PARALLEL_ITEM, applicant=resident.ref,
-                              checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
-                              shipped_calendar=station.calendar)
+    return intake.accept_case(
+        station.db,
+        station.ctx,
+        item_code=PARALLEL_ITEM,
+        applicant=resident.ref,
+        checks=[intake.MaterialCheck(mat.code, "received") for mat in guide.materials],
+        shipped_calendar=station.calendar,
+    )
 
 
 def test_a_department_approves_its_part_and_the_window_sees_it_after_sync(
-        console_hub: HubProcess, window: Station, desktop_page) -> None:
+    console_hub: HubProcess, window: Station, desktop_page
+) -> None:
     case = accept_parallel_case(window, 1)
     sync(window)
     for department in ("ZJJ", "SWJ"):  # the other parts, decided at the terminal
@@ -138,10 +147,16 @@ def test_a_department_approves_its_part_and_the_window_sees_it_after_sync(
 
 
 def test_a_supervisor_replies_to_a_complaint_and_the_window_sees_it_after_sync(
-        console_hub: HubProcess, window: Station, desktop_page) -> None:
+    console_hub: HubProcess, window: Station, desktop_page
+) -> None:
     complaint_id, number = complaints.receive_complaint(
-        window.db, window.ctx, complainant_name="周女士", facts="窗口工作人员态度生硬",
-        about=complaints.ComplaintAbout(window_id="CH-01"), shipped_calendar=window.calendar)
+        window.db,
+        window.ctx,
+        complainant_name="周女士",
+        facts="窗口工作人员态度生硬",
+        about=complaints.ComplaintAbout(window_id="CH-01"),
+        shipped_calendar=window.calendar,
+    )
     sync(window)
     page = desktop_page
 
@@ -179,7 +194,8 @@ def test_a_supervisor_replies_to_a_complaint_and_the_window_sees_it_after_sync(
 
 
 def test_a_department_s_staff_cannot_open_another_department_s_case(
-        console_hub: HubProcess, window: Station, desktop_page) -> None:
+    console_hub: HubProcess, window: Station, desktop_page
+) -> None:
     case = accept_parallel_case(window, 2)
     sync(window)
     page = desktop_page

@@ -67,8 +67,12 @@ def test_a_supervisor_reads_a_centers_queue_day_and_downloads_it(queue_hub, desk
     text = download.value.path().read_text(encoding="utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][:5] == ["CENTER", "DAY", "SCOPE", "KEY", "ISSUED"]
-    assert [line[:5] for line in lines[1:]] == [["CH", day, "total", "", "3"], ["CH", day, "business", "A", "3"],
-                                                ["CH", day, "window", "01", "2"], ["CH", day, "window", "02", "1"]]
+    assert [line[:5] for line in lines[1:]] == [
+        ["CH", day, "total", "", "3"],
+        ["CH", day, "business", "A", "3"],
+        ["CH", day, "window", "01", "2"],
+        ["CH", day, "window", "02", "1"],
+    ]
     assert hub.unexpected_errors() == ""
 
 

@@ -32,8 +32,18 @@ ID_NUMBER = "11010519491231002" + resident_id_check_char("11010519491231002")
 def online_hub(tmp_path_factory: pytest.TempPathFactory):
     hub = HubProcess(tmp_path_factory.mktemp("fully-online-hub"))
     hub.import_catalog()
-    hub.cli("create-console-user", "lb.online", "--name", "周人社", "--role", "department", "--password", FIRST,
-            "--department", "LBJ")
+    hub.cli(
+        "create-console-user",
+        "lb.online",
+        "--name",
+        "周人社",
+        "--role",
+        "department",
+        "--password",
+        FIRST,
+        "--department",
+        "LBJ",
+    )
     hub.start()
     try:
         yield hub
@@ -57,7 +67,8 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_a_department_accepts_a_fully_online_application_and_the_resident_follows_the_case(
-        online_hub: HubProcess, phone_page, desktop_page, tmp_path) -> None:
+    online_hub: HubProcess, phone_page, desktop_page, tmp_path
+) -> None:
     hub, phone, console = online_hub, phone_page, desktop_page
     phone.goto(f"{hub.url}/apply/{ITEM}")
     phone.fill("#f_credit_code", CREDIT_CODE)

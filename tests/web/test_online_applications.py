@@ -79,12 +79,15 @@ def _sync(station) -> None:
 
 
 def _stored(hub: HubProcess) -> tuple[int, int]:
-    return (hub.scalar("SELECT count(*) FROM online_applications"),
-            hub.scalar("SELECT count(*) FROM online_application_pages"))
+    return (
+        hub.scalar("SELECT count(*) FROM online_applications"),
+        hub.scalar("SELECT count(*) FROM online_application_pages"),
+    )
 
 
-def test_apply_online_from_a_phone_then_correct_what_the_window_returned(apply_hub, window_ch01, phone_page,
-                                                                        tmp_path) -> None:
+def test_apply_online_from_a_phone_then_correct_what_the_window_returned(
+    apply_hub, window_ch01, phone_page, tmp_path
+) -> None:
     hub, page, window = apply_hub, phone_page, window_ch01
     page.goto(f"{hub.url}/guides/{ITEM}")
     page.click("#apply-online")
@@ -116,8 +119,12 @@ def test_apply_online_from_a_phone_then_correct_what_the_window_returned(apply_h
     [waiting] = prereview.waiting_applications(window.db, window.ctx)
     assert waiting.number == number and len(waiting.pages) == 2
     guide = catalog_service.get_item_guide(window.db, item_code=ITEM)
-    checks = [MaterialCheck(mat.code, MISSING, "请上传填写完整的临时救助申请书") if mat.code == "M03"
-              else MaterialCheck(mat.code, RECEIVED) for mat in guide.materials]
+    checks = [
+        MaterialCheck(mat.code, MISSING, "请上传填写完整的临时救助申请书")
+        if mat.code == "M03"
+        else MaterialCheck(mat.code, RECEIVED)
+        for mat in guide.materials
+    ]
     prereview.return_application(window.db, window.ctx, application_id=waiting.id, checks=checks)
     _sync(window)
     page.reload()
@@ -150,9 +157,15 @@ def test_apply_online_from_a_phone_then_correct_what_the_window_returned(apply_h
     # is online, and completes the application at the hub with its push.
     form = online_visit.open_for_visit(window.db, window.ctx, key=number)
     assert form.item_code == ITEM and form.applicant is not None and form.with_pages == {"M01", "M02", "M03"}
-    case = intake.accept_case(window.db, window.ctx, item_code=ITEM, applicant=form.applicant.ref,
-                              checks=[MaterialCheck(mat.code, RECEIVED) for mat in guide.materials],
-                              shipped_calendar=window.calendar, online_application_id=form.application_id)
+    case = intake.accept_case(
+        window.db,
+        window.ctx,
+        item_code=ITEM,
+        applicant=form.applicant.ref,
+        checks=[MaterialCheck(mat.code, RECEIVED) for mat in guide.materials],
+        shipped_calendar=window.calendar,
+        online_application_id=form.application_id,
+    )
     pages = material_pages.case_pages(window.db, window.ctx, case_id=case.id)
     assert sum(len(material.pages) for material in pages.materials) == 3
     _sync(window)

@@ -17,8 +17,15 @@ from windowdesk.sync import protocol
 FACTS = "上周来办老年证，窗口说材料不全，但没有一次性告知缺什么，跑了三趟还没办成。"
 
 
-def _file_on_the_phone(page, hub, *, kind: str, case_number: str = "", window: str = "",  # noqa: F811
-                       facts: str = FACTS) -> tuple[str, str]:
+def _file_on_the_phone(
+    page,
+    hub,  # noqa: F811
+    *,
+    kind: str,
+    case_number: str = "",
+    window: str = "",
+    facts: str = FACTS,
+) -> tuple[str, str]:
     page.goto(f"{hub.url}/guides")
     page.click("nav.public-nav >> text=投诉")
     page.wait_for_url(re.compile(r"/complain$"))
@@ -48,7 +55,11 @@ def _read_on_the_phone(page, number: str, code: str) -> str:
 
 
 def test_a_complaint_from_a_phone_reaches_the_window_is_answered_in_the_console_and_read_back(
-        hub, new_station, phone_page, desktop_page) -> None:  # noqa: F811
+    hub,  # noqa: F811
+    new_station,  # noqa: F811
+    phone_page,
+    desktop_page,
+) -> None:
     hub.cli("create-console-user", "jiancha", "--name", "赵监察", "--role", "supervisor", "--password", FIRST_PASSWORD)
     hub.start()
     station = enrolled(new_station(), hub)
@@ -86,14 +97,16 @@ def test_a_complaint_from_a_phone_reaches_the_window_is_answered_in_the_console_
     save_screenshot(phone_page, "online-complaint-answered-phone")
 
     # The window learns the console's answer; a second complaint is answered at the window.
-    second, second_code = _file_on_the_phone(phone_page, hub, kind="complaint", window="CH-01",
-                                             facts="取号后等了两个小时，窗口工作人员一直在玩手机。")
+    second, second_code = _file_on_the_phone(
+        phone_page, hub, kind="complaint", window="CH-01", facts="取号后等了两个小时，窗口工作人员一直在玩手机。"
+    )
     assert sync(station).ok
     views = {c.number: c for c in complaints.list_complaints(station.db, station.ctx)}
     assert (views[number].status, views[number].replied_by) == ("replied", "赵监察")
     assert views[second].about.window_id == "CH-01"
-    complaints.reply_to_complaint(station.db, station.ctx, complaint_id=views[second].id,
-                                  reply="已核实，对该工作人员批评教育并整改")
+    complaints.reply_to_complaint(
+        station.db, station.ctx, complaint_id=views[second].id, reply="已核实，对该工作人员批评教育并整改"
+    )
     assert sync(station).ok
     assert "对该工作人员批评教育并整改" in _read_on_the_phone(phone_page, second, second_code)
     assert hub.unexpected_errors() == ""

@@ -26,8 +26,18 @@ QUESTION = "住院费用发票丢了，我的电话13800138000，还能申请医
 def forms_hub(tmp_path_factory: pytest.TempPathFactory):
     hub = HubProcess(tmp_path_factory.mktemp("forms-hub"))
     hub.import_catalog()
-    hub.cli("create-console-user", "mz.clerk", "--name", "赵民政", "--role", "department", "--department", "MZJ",
-            "--password", FIRST)
+    hub.cli(
+        "create-console-user",
+        "mz.clerk",
+        "--name",
+        "赵民政",
+        "--role",
+        "department",
+        "--department",
+        "MZJ",
+        "--password",
+        FIRST,
+    )
     hub.start()
     try:
         yield hub
@@ -56,7 +66,8 @@ def test_a_form_downloaded_from_the_guide_page_is_the_published_pdf(forms_hub, p
 
 
 def test_a_question_asked_on_a_phone_is_answered_in_the_console_and_published_as_faq(
-        forms_hub, chromium, phone_page, desktop_page) -> None:
+    forms_hub, chromium, phone_page, desktop_page
+) -> None:
     hub, phone = forms_hub, phone_page
     phone.goto(f"{hub.url}/guides/{ITEM}")
     phone.fill("#question_text", QUESTION)

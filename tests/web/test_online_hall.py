@@ -75,17 +75,25 @@ def test_a_case_accepted_at_a_window_is_followed_and_rated_from_a_phone(hub, new
     assert pulled.ok, pulled.error
     assert protocol.CHANGE_WEB_RATING in pulled.changed_kinds
     today = dt.date.today()
-    figures = reports.performance_report(station.db, station.ctx, start=today - dt.timedelta(days=1),
-                                         end=today + dt.timedelta(days=1), by="window",
-                                         shipped_calendar=station.calendar).total
+    figures = reports.performance_report(
+        station.db,
+        station.ctx,
+        start=today - dt.timedelta(days=1),
+        end=today + dt.timedelta(days=1),
+        by="window",
+        shipped_calendar=station.calendar,
+    ).total
     assert (figures.rating_count, figures.web_ratings, figures.window_ratings) == (1, 1, 0)
     (follow_up,) = service_quality.list_follow_ups(station.db, station.ctx)
     assert follow_up.case_number == case.number
     # Followed up at the window like its own ratings: the outcome reaches the hub's rating.
-    service_quality.record_follow_up_outcome(station.db, station.ctx, follow_up_id=follow_up.id, outcome="已电话回访并致歉")
+    service_quality.record_follow_up_outcome(
+        station.db, station.ctx, follow_up_id=follow_up.id, outcome="已电话回访并致歉"
+    )
     assert sync(station).ok
     assert hub.rows("SELECT channel, follow_up_status, follow_up_outcome FROM ratings") == [
-        ("web", "closed", "已电话回访并致歉")]
+        ("web", "closed", "已电话回访并致歉")
+    ]
 
 
 def test_five_wrong_codes_are_refused(hub, new_station, phone_page) -> None:  # noqa: F811

@@ -21,18 +21,22 @@ COMMANDS_EPILOG = """commands:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="windowdesk", description="Counter client for service halls", epilog=COMMANDS_EPILOG,
+        prog="windowdesk",
+        description="Counter client for service halls",
+        epilog=COMMANDS_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"windowdesk {__version__}")
     parser.add_argument("--data-dir", help="folder of the local database, backups and logs")
     parser.add_argument("--locale", default=None, help="zh_CN (default) or en")
     parser.add_argument(
-        "--demo", action="store_true",
+        "--demo",
+        action="store_true",
         help="start with the demo catalog, a demo workstation and demo residents",
     )
     parser.add_argument(
-        "--smoke-test", metavar="FILE.png",
+        "--smoke-test",
+        metavar="FILE.png",
         help="start, render the main window to FILE.png and exit (for CI and install checks)",
     )
     return parser
@@ -75,4 +79,3 @@ def _main(argv: list[str]) -> int:
     from windowdesk.app import run
 
     return run(args)
-

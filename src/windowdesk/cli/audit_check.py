@@ -22,7 +22,9 @@ def run_audit_check(args: Namespace) -> int:
     i18n.set_locale(os.environ.get("WINDOWDESK_LOCALE") or i18n.DEFAULT_LOCALE)
     try:
         if not paths.database.exists():
-            raise WindowdeskError(i18n._("No database"), i18n._("There is no database in {path}.").format(path=paths.root))
+            raise WindowdeskError(
+                i18n._("No database"), i18n._("There is no database in {path}.").format(path=paths.root)
+            )
         key = database_key(paths.database, demo=(paths.root / DEMO_KEY_FILE).exists())
         current_revision(paths.database, key)  # a wrong key or a damaged file, in plain words
         db = Database(paths.database, key=key)

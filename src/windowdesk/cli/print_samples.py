@@ -60,10 +60,7 @@ def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]) 
     from windowdesk.services.intake import RECEIVED, MaterialCheck
 
     guide = get_item_guide(db, item_code=item_code)
-    return [
-        MaterialCheck(mat.code, *problems.get(index, (RECEIVED, "")))
-        for index, mat in enumerate(guide.materials)
-    ]
+    return [MaterialCheck(mat.code, *problems.get(index, (RECEIVED, ""))) for index, mat in enumerate(guide.materials)]
 
 
 def _decide_missing(db: Database, ctx: CounterContext, calendar: WorkingCalendar, have: set[str]) -> None:
@@ -73,16 +70,29 @@ def _decide_missing(db: Database, ctx: CounterContext, calendar: WorkingCalendar
 
     applicant = applicants.find_residents(db, ctx, query=DEMO_ID_NUMBER)[0].ref
     if worklist.CASE not in have:
-        intake.accept_case(db, ctx, item_code=ACCEPT_ITEM, applicant=applicant,
-                           checks=_checks(db, ACCEPT_ITEM, {}), shipped_calendar=calendar)
+        intake.accept_case(
+            db,
+            ctx,
+            item_code=ACCEPT_ITEM,
+            applicant=applicant,
+            checks=_checks(db, ACCEPT_ITEM, {}),
+            shipped_calendar=calendar,
+        )
     if worklist.NOTIFICATION not in have:
         problems = {0: (intake.MISSING, ""), 3: (intake.CORRECTION, "收入证明未加盖单位公章")}
-        intake.notify_missing(db, ctx, item_code=NOTIFY_ITEM, applicant=applicant,
-                              checks=_checks(db, NOTIFY_ITEM, problems))
+        intake.notify_missing(
+            db, ctx, item_code=NOTIFY_ITEM, applicant=applicant, checks=_checks(db, NOTIFY_ITEM, problems)
+        )
     if worklist.REFUSAL not in have:
         guide = get_item_guide(db, item_code=REFUSE_ITEM)
-        intake.refuse_application(db, ctx, item_code=REFUSE_ITEM, applicant=applicant,
-                                  reason=guide.refusal_grounds[0], legal_basis=guide.legal_basis)
+        intake.refuse_application(
+            db,
+            ctx,
+            item_code=REFUSE_ITEM,
+            applicant=applicant,
+            reason=guide.refusal_grounds[0],
+            legal_basis=guide.legal_basis,
+        )
 
 
 def _suspended_for_a_hearing(db: Database, ctx: CounterContext, case_id: str) -> str:
@@ -94,9 +104,17 @@ def _suspended_for_a_hearing(db: Database, ctx: CounterContext, case_id: str) ->
     try:
         documents.suspension_notice_data(db, ctx, case_id)
     except WindowdeskError:
-        cases.change_status(db, ctx, case_id=case_id, action=CaseAction.SUSPEND, suspension_kind="hearing",
-                            note="申请事项直接涉及他人重大利益，依申请人要求举行听证，听证会定于十个工作日内召开")
+        cases.change_status(
+            db,
+            ctx,
+            case_id=case_id,
+            action=CaseAction.SUSPEND,
+            suspension_kind="hearing",
+            note="申请事项直接涉及他人重大利益，依申请人要求举行听证，听证会定于十个工作日内召开",
+        )
     return case_id
+
+
 def _suspended_proxy_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> str:
     """Today's suspended proxy case of this window (made when there is none): the case
     whose 委托书 and 中止单 are printed."""
@@ -114,9 +132,15 @@ def _suspended_proxy_case(db: Database, ctx: CounterContext, calendar: WorkingCa
             return entry.id
     principal = applicants.find_residents(db, ctx, query=PROXY_PRINCIPAL_ID)[0].ref
     agent = applicants.find_residents(db, ctx, query=PROXY_AGENT_ID)[0].ref
-    case = intake.accept_case(db, ctx, item_code=ACCEPT_ITEM, applicant=principal,
-                              checks=_checks(db, ACCEPT_ITEM, {}), shipped_calendar=calendar,
-                              proxy=ProxyTerms(agent.id, True, ctx.local_today()))
+    case = intake.accept_case(
+        db,
+        ctx,
+        item_code=ACCEPT_ITEM,
+        applicant=principal,
+        checks=_checks(db, ACCEPT_ITEM, {}),
+        shipped_calendar=calendar,
+        proxy=ProxyTerms(agent.id, True, ctx.local_today()),
+    )
     cases.change_status(db, ctx, case_id=case.id, action=CaseAction.SUSPEND, note=PROXY_SUSPENSION_REASON)
     return case.id
 
@@ -138,9 +162,15 @@ def _deferred_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
     applicant = applicants.find_residents(db, ctx, query=DEMO_ID_NUMBER)[0].ref
     guide_codes = [check.material_code for check in _checks(db, ACCEPT_ITEM, {})]
     missing = {guide_codes.index(DEFERRED_MATERIAL): (MISSING, "")}
-    case = intake.accept_case(db, ctx, item_code=ACCEPT_ITEM, applicant=applicant,
-                              checks=_checks(db, ACCEPT_ITEM, missing), shipped_calendar=calendar,
-                              deferral=DeferralTerms(ctx.local_today()))
+    case = intake.accept_case(
+        db,
+        ctx,
+        item_code=ACCEPT_ITEM,
+        applicant=applicant,
+        checks=_checks(db, ACCEPT_ITEM, missing),
+        shipped_calendar=calendar,
+        deferral=DeferralTerms(ctx.local_today()),
+    )
     return case.id
 
 
@@ -154,9 +184,15 @@ def _committed_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar
         if entry.kind == worklist.CASE and documents.is_commitment_case(db, ctx, entry.id):
             return entry.id
     applicant = applicants.find_residents(db, ctx, query=DEMO_ID_NUMBER)[0].ref
-    case = intake.accept_case(db, ctx, item_code=COMMITMENT_ITEM, applicant=applicant,
-                              checks=_checks(db, COMMITMENT_ITEM, {}), shipped_calendar=calendar,
-                              commitment=CommitmentTerms())
+    case = intake.accept_case(
+        db,
+        ctx,
+        item_code=COMMITMENT_ITEM,
+        applicant=applicant,
+        checks=_checks(db, COMMITMENT_ITEM, {}),
+        shipped_calendar=calendar,
+        commitment=CommitmentTerms(),
+    )
     return case.id
 
 
@@ -170,8 +206,11 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
     def latest_records() -> dict:
         # The case decided on the spot under notify-and-commit (a data folder's, from an
         # earlier run) is not the one the receipt and the hearing's notice are printed for.
-        return {e.kind: e for e in worklist.list_day_work(db, ctx, day=today)
-                if e.kind != worklist.CASE or not documents.is_commitment_case(db, ctx, e.id)}
+        return {
+            e.kind: e
+            for e in worklist.list_day_work(db, ctx, day=today)
+            if e.kind != worklist.CASE or not documents.is_commitment_case(db, ctx, e.id)
+        }
 
     latest = latest_records()
     if len(latest) < 3:
@@ -187,8 +226,13 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
     committed_case = _committed_case(db, ctx, calendar)  # before the day's lists, which count it
     now = ctx.now()
     fee_receipt = sample_fee_receipt(
-        case.issuer, payer=case.applicant, case_number=case.case_number, item_name=case.item_name,
-        department_name=case.department_name, paid_at=now)
+        case.issuer,
+        payer=case.applicant,
+        case_number=case.case_number,
+        item_name=case.item_name,
+        department_name=case.department_name,
+        paid_at=now,
+    )
     return {
         "acceptance_receipt": case,
         "notification_slip": documents.notification_slip_data(db, ctx, latest[worklist.NOTIFICATION].id),
@@ -203,8 +247,9 @@ def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar)
         "suspension_notice": documents.suspension_notice_data(db, ctx, suspended),
         "power_of_attorney": documents.power_of_attorney_data(db, ctx, proxy_case),
         "proxy_suspension_notice": suspension,
-        "proxy_completion_notice": sample_proxy_completion_notice(suspension, completed_at=now,
-                                                                  decision=PROXY_DECISION),
+        "proxy_completion_notice": sample_proxy_completion_notice(
+            suspension, completed_at=now, decision=PROXY_DECISION
+        ),
         "deferred_acceptance_notice": deferred_notice,
         "deferral_commitment": documents.deferral_commitment_data(db, ctx, deferred_case),
         "deferral_refusal_notice": sample_deferral_refusal_notice(deferred_notice, refused_at=now),

@@ -46,8 +46,10 @@ def _program() -> str:
     if found is None:
         raise ScannerError(
             _("Scanning is not installed"),
-            _("The scanner program (scanimage, from SANE) is not on this computer. Administrator: "
-              "install SANE (Debian: sane-utils), then try again."),
+            _(
+                "The scanner program (scanimage, from SANE) is not on this computer. Administrator: "
+                "install SANE (Debian: sane-utils), then try again."
+            ),
         )
     return found
 
@@ -59,11 +61,15 @@ def list_scanners() -> list[ScannerDevice]:
     try:
         done = subprocess.run(
             [_program(), f"--formatted-device-list={_DEVICE_FORMAT}"],
-            capture_output=True, timeout=LIST_TIMEOUT_SECONDS, check=False, env=_environment(),
+            capture_output=True,
+            timeout=LIST_TIMEOUT_SECONDS,
+            check=False,
+            env=_environment(),
         )
     except subprocess.TimeoutExpired as exc:
-        raise ScannerError(_("No answer from the scanners"),
-                           _("Looking for scanners took too long. Check the cables and try again.")) from exc
+        raise ScannerError(
+            _("No answer from the scanners"), _("Looking for scanners took too long. Check the cables and try again.")
+        ) from exc
     devices = []
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         parts = line.split("\t")
@@ -81,18 +87,24 @@ def scan_page(device: str, *, dpi: int = DEFAULT_DPI, area_mm: tuple[int, int] |
     try:
         done = subprocess.run(
             [_program(), "--device-name", device, "--format=pnm", "--mode", "Gray", "--resolution", str(dpi), *area],
-            capture_output=True, timeout=SCAN_TIMEOUT_SECONDS, check=False, env=_environment(),
+            capture_output=True,
+            timeout=SCAN_TIMEOUT_SECONDS,
+            check=False,
+            env=_environment(),
         )
     except subprocess.TimeoutExpired as exc:
-        raise ScannerError(_("The scanner did not finish"),
-                           _("The scan took more than two minutes. Check the scanner, then scan again.")) from exc
+        raise ScannerError(
+            _("The scanner did not finish"),
+            _("The scan took more than two minutes. Check the scanner, then scan again."),
+        ) from exc
     if done.returncode != 0 or not done.stdout.startswith(b"P"):
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ScannerError(
             _("The scanner gave no page"),
-            _("Scanning with {device} failed: {reason}. Check that it is switched on, has paper and is "
-              "not used by another program, then scan again.").format(
-                device=device, reason=reason[-1] if reason else _("no reason given")),
+            _(
+                "Scanning with {device} failed: {reason}. Check that it is switched on, has paper and is "
+                "not used by another program, then scan again."
+            ).format(device=device, reason=reason[-1] if reason else _("no reason given")),
         )
     return done.stdout
 

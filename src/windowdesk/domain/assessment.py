@@ -168,20 +168,36 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "accepted": self.accepted, "proxy_accepted": self.proxy_accepted,
-            "deferred_accepted": self.deferred_accepted, "online_accepted": self.online_accepted,
+            "accepted": self.accepted,
+            "proxy_accepted": self.proxy_accepted,
+            "deferred_accepted": self.deferred_accepted,
+            "online_accepted": self.online_accepted,
             "commitment_accepted": self.commitment_accepted,
-            "verifications_due": self.verifications_due, "verifications_overdue": self.verifications_overdue,
-            "verifications_false": self.verifications_false, "completed": self.completed, "on_time": self.on_time, "late": self.late,
-            "open_overdue": self.open_overdue, "overdue": self.overdue, "notifications": self.notifications,
-            "refusals": self.refusals, "average_handling_days": self.average_handling_days,
-            "on_time_rate": self.on_time_rate, "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
-            "rating_count": self.rating_count, "window_ratings": self.window_ratings,
-            "web_ratings": self.web_ratings, "satisfaction_rate": self.satisfaction_rate,
-            "complaints": self.complaints, "window_complaints": self.window_complaints,
-            "web_complaints": self.web_complaints, "complaints_resolved": self.complaints_resolved,
-            "complaints_on_time": self.complaints_on_time, "resolution_rate": self.resolution_rate,
-            "delivered": self.delivered, "delivered_late": self.delivered_late,
+            "verifications_due": self.verifications_due,
+            "verifications_overdue": self.verifications_overdue,
+            "verifications_false": self.verifications_false,
+            "completed": self.completed,
+            "on_time": self.on_time,
+            "late": self.late,
+            "open_overdue": self.open_overdue,
+            "overdue": self.overdue,
+            "notifications": self.notifications,
+            "refusals": self.refusals,
+            "average_handling_days": self.average_handling_days,
+            "on_time_rate": self.on_time_rate,
+            "ratings": {str(k): v for k, v in sorted(self.ratings.items())},
+            "rating_count": self.rating_count,
+            "window_ratings": self.window_ratings,
+            "web_ratings": self.web_ratings,
+            "satisfaction_rate": self.satisfaction_rate,
+            "complaints": self.complaints,
+            "window_complaints": self.window_complaints,
+            "web_complaints": self.web_complaints,
+            "complaints_resolved": self.complaints_resolved,
+            "complaints_on_time": self.complaints_on_time,
+            "resolution_rate": self.resolution_rate,
+            "delivered": self.delivered,
+            "delivered_late": self.delivered_late,
             "delivery_overdue": self.delivery_overdue,
         }
 
@@ -252,8 +268,13 @@ def build_report(
         raise ValueError("the period ends before it starts")
     cases = list(cases)
     first = min([start, *(c.accepted_day for c in cases)]) - _ONE_DAY
-    last = max([end, *(c.completed_day for c in cases if c.completed_day),
-                *(c.delivered_day for c in cases if c.delivered_day)])
+    last = max(
+        [
+            end,
+            *(c.completed_day for c in cases if c.completed_day),
+            *(c.delivered_day for c in cases if c.delivered_day),
+        ]
+    )
     index = WorkingDayIndex(calendar, first, last)
     groups: dict[str | None, Figures] = {}
     total = Figures()
@@ -295,13 +316,20 @@ def build_report(
     for complaint in complaints:
         if _within(complaint.day, start, end):
             add(complaint.keys, _complained(complaint))
-    rows = sorted((ReportRow(key, label(key), figures) for key, figures in groups.items()),
-                  key=lambda row: (row.key is None, row.label))
+    rows = sorted(
+        (ReportRow(key, label(key), figures) for key, figures in groups.items()),
+        key=lambda row: (row.key is None, row.label),
+    )
     return Report(start, end, by, tuple(rows), total)
 
 
-def _count_delivery(case: CaseFact, start: dt.date, end: dt.date, index: WorkingDayIndex,
-                    add: Callable[[Keys, Callable[[Figures], None]], None]) -> None:
+def _count_delivery(
+    case: CaseFact,
+    start: dt.date,
+    end: dt.date,
+    index: WorkingDayIndex,
+    add: Callable[[Keys, Callable[[Figures], None]], None],
+) -> None:
     decided = case.decided_day
     if decided is None or decided > end:
         return
@@ -366,8 +394,27 @@ def _verification_figure(case: CaseFact, end: dt.date) -> str | None:
 
 def report_columns() -> Sequence[str]:
     """The figures' names in the order tables and CSV files show them."""
-    return ("accepted", "proxy_accepted", "deferred_accepted", "online_accepted", "commitment_accepted",
-            "verifications_due", "verifications_overdue", "verifications_false", "completed", "on_time", "overdue",
-            "notifications",
-            "refusals", "average_handling_days", "rating_count", "window_ratings", "web_ratings", "satisfaction_rate",
-            "complaints", "window_complaints", "web_complaints", "complaints_resolved")
+    return (
+        "accepted",
+        "proxy_accepted",
+        "deferred_accepted",
+        "online_accepted",
+        "commitment_accepted",
+        "verifications_due",
+        "verifications_overdue",
+        "verifications_false",
+        "completed",
+        "on_time",
+        "overdue",
+        "notifications",
+        "refusals",
+        "average_handling_days",
+        "rating_count",
+        "window_ratings",
+        "web_ratings",
+        "satisfaction_rate",
+        "complaints",
+        "window_complaints",
+        "web_complaints",
+        "complaints_resolved",
+    )

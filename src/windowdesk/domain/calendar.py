@@ -114,9 +114,7 @@ class WorkingCalendar:
         """Whether the data knows this day (its year was shipped or published, or the hub
         set the day explicitly)."""
         return (
-            self.first_year <= day.year <= self.last_year
-            or day.year in self.published_years
-            or day in self.overrides
+            self.first_year <= day.year <= self.last_year or day.year in self.published_years or day in self.overrides
         )
 
     def with_overrides(self, mapping: Mapping[date, bool]) -> WorkingCalendar:
@@ -140,8 +138,13 @@ class WorkingCalendar:
             makeups.update(published.makeup_workdays)
             names.update({**published.holidays, **published.makeup_workdays})
         outside = {year for year in replaced if not self.first_year <= year <= self.last_year}
-        return replace(self, holidays=frozenset(holidays), makeup_workdays=frozenset(makeups), names=names,
-                       published_years=self.published_years | outside)
+        return replace(
+            self,
+            holidays=frozenset(holidays),
+            makeup_workdays=frozenset(makeups),
+            names=names,
+            published_years=self.published_years | outside,
+        )
 
     def as_published(self, years: Iterable[PublishedYear], overrides: Mapping[date, bool]) -> WorkingCalendar:
         """This (shipped) calendar with what the hub published: whole years, then day
@@ -208,7 +211,8 @@ class PublishedYear:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "year": self.year, "source": self.source,
+            "year": self.year,
+            "source": self.source,
             "holidays": {day.isoformat(): name for day, name in sorted(self.holidays.items())},
             "makeup_workdays": {day.isoformat(): name for day, name in sorted(self.makeup_workdays.items())},
         }
@@ -301,9 +305,9 @@ def load_calendar(path: Path) -> WorkingCalendar:
     except (OSError, UnicodeDecodeError) as exc:
         raise StartupError(
             title,
-            _(
-                "The file {path} could not be opened ({reason}). Please ask technical support."
-            ).format(path=path, reason=exc.__class__.__name__),
+            _("The file {path} could not be opened ({reason}). Please ask technical support.").format(
+                path=path, reason=exc.__class__.__name__
+            ),
         ) from None
     try:
         return _calendar_from_json(json.loads(text))

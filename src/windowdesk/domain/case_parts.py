@@ -37,18 +37,25 @@ class PartStatus(StrEnum):
 
 
 # The hub's decision words (sync.protocol.DECISIONS) and what each makes of a part.
-DECISION_PART_STATUS: Mapping[str, PartStatus] = MappingProxyType({
-    "approve": PartStatus.APPROVED,
-    "reject": PartStatus.REJECTED,
-    "request_materials": PartStatus.NEEDS_MATERIALS,
-})
+DECISION_PART_STATUS: Mapping[str, PartStatus] = MappingProxyType(
+    {
+        "approve": PartStatus.APPROVED,
+        "reject": PartStatus.REJECTED,
+        "request_materials": PartStatus.NEEDS_MATERIALS,
+    }
+)
 
 OPEN_PARTS = frozenset({PartStatus.PENDING, PartStatus.NEEDS_MATERIALS})
 # The case statuses in which a part may still be decided.
 DECIDABLE_CASE = frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED})
 # Steps the back office's decisions may take on the case (never complete/deliver/withdraw).
-_DECISION_STEPS = (CaseAction.START_REVIEW, CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.APPROVE,
-                   CaseAction.REJECT)
+_DECISION_STEPS = (
+    CaseAction.START_REVIEW,
+    CaseAction.SUSPEND,
+    CaseAction.RESUME,
+    CaseAction.APPROVE,
+    CaseAction.REJECT,
+)
 
 _PART_LABELS = {
     PartStatus.PENDING: N_("Waiting for the department"),
@@ -135,8 +142,7 @@ def case_path(current: CaseStatus | str, target: CaseStatus | str) -> tuple[Case
     if current not in DECIDABLE_CASE:
         raise PartNotDecidable(
             _("This step is not possible"),
-            _("The case can no longer be decided part by part: it is already decided, completed or "
-              "withdrawn."),
+            _("The case can no longer be decided part by part: it is already decided, completed or withdrawn."),
         )
     try:
         return _PATHS[(current, target)]

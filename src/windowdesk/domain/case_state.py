@@ -66,10 +66,7 @@ TRANSITIONS: Mapping[tuple[CaseStatus, CaseAction], CaseStatus] = MappingProxyTy
 TERMINAL_STATUSES: frozenset[CaseStatus] = frozenset({S.DELIVERED, S.WITHDRAWN})
 
 _ALLOWED: Mapping[CaseStatus, frozenset[CaseAction]] = MappingProxyType(
-    {
-        status: frozenset(action for (src, action) in TRANSITIONS if src is status)
-        for status in CaseStatus
-    }
+    {status: frozenset(action for (src, action) in TRANSITIONS if src is status) for status in CaseStatus}
 )
 
 del S, A
@@ -112,9 +109,7 @@ class InvalidTransition(WindowdeskError):
                 "(\u201c{action}\u201d is not possible)."
             )
         else:
-            self.template = N_(
-                "\u201c{action}\u201d is not possible while the case is \u201c{status}\u201d."
-            )
+            self.template = N_("\u201c{action}\u201d is not possible while the case is \u201c{status}\u201d.")
         super().__init__(
             _("This step is not possible"),
             _(self.template).format(status=status_label(current), action=action_label(action)),

@@ -66,20 +66,26 @@ def parse_forms(reader: _Reader) -> tuple[ItemForm, ...]:
         sha256 = form.string("sha256", required=False)
         if sha256 and not SHA256.match(sha256):
             form.fail("sha256", _("{subject}: sha256 must be 64 hexadecimal digits").format(subject=form.subject))
-        forms.append(ItemForm(
-            code=form.string("code", pattern=FORM_CODE),
-            title=form.string("title"),
-            kind=form.choice("kind", FORM_KINDS),
-            file=form.string("file", pattern=FORM_FILE),
-            sha256=sha256,
-            size=form.integer("size", required=False, default=0) or 0,
-            version=form.integer("version", required=False, default=0) or 0,
-        ))
+        forms.append(
+            ItemForm(
+                code=form.string("code", pattern=FORM_CODE),
+                title=form.string("title"),
+                kind=form.choice("kind", FORM_KINDS),
+                file=form.string("file", pattern=FORM_FILE),
+                sha256=sha256,
+                size=form.integer("size", required=False, default=0) or 0,
+                version=form.integer("version", required=False, default=0) or 0,
+            )
+        )
     seen: set[str] = set()
     for form_entry in forms:
         if form_entry.code in seen:
-            reader.fail("forms", _("{subject}: form code {form} is used more than once").format(
-                subject=reader.subject, form=form_entry.code))
+            reader.fail(
+                "forms",
+                _("{subject}: form code {form} is used more than once").format(
+                    subject=reader.subject, form=form_entry.code
+                ),
+            )
         seen.add(form_entry.code)
     return tuple(forms)
 
@@ -94,8 +100,11 @@ def check_form_file(name: str, content: bytes) -> str:
     if not content:
         raise ValueError(_("{file}: the file is empty").format(file=name))
     if len(content) > MAX_FORM_BYTES:
-        raise ValueError(_("{file}: the file is larger than {megabytes} MB").format(
-            file=name, megabytes=MAX_FORM_BYTES // (1024 * 1024)))
+        raise ValueError(
+            _("{file}: the file is larger than {megabytes} MB").format(
+                file=name, megabytes=MAX_FORM_BYTES // (1024 * 1024)
+            )
+        )
     if extension == "pdf":
         if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
             raise ValueError(_("{file}: the file is not a PDF").format(file=name))

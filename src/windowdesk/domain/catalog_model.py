@@ -1,7 +1,6 @@
 """The catalog's data: centers, windows, departments, items, materials and fee rules,
 as frozen dataclasses, plus the one error a malformed catalog raises. Plain Python."""
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +24,6 @@ WINDOW_CODE = re.compile(r"^[0-9]{2}$")
 DEPARTMENT_CODE = re.compile(r"^[A-Z]{2,6}$")
 ITEM_CODE = re.compile(r"^[A-Z]{2,6}-[0-9]{3}$")
 MATERIAL_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
-
 
 
 class CenterKind(StrEnum):
@@ -240,9 +238,7 @@ class Catalog:
         try:
             return self._items_by_code[code]
         except KeyError:
-            raise NotFoundError(
-                _("Not found"), _("There is no item {code} in the catalog").format(code=code)
-            ) from None
+            raise NotFoundError(_("Not found"), _("There is no item {code} in the catalog").format(code=code)) from None
 
     def department(self, code: str) -> Department:
         try:
@@ -266,5 +262,3 @@ class Catalog:
     @property
     def street_items(self) -> tuple[CatalogItem, ...]:
         return tuple(item for item in self.items if item.street_level)
-
-

@@ -40,8 +40,12 @@ MAX_CHOICES = 20
 TEXT_RULE = TextRule(200)
 # What the resident's page says of each kind (msgids).
 KIND_WORDS = {
-    TEXT: N_("text"), ID_NUMBER: N_("ID number"), CREDIT_CODE: N_("unified social credit code"),
-    PHONE: N_("phone number"), DATE: N_("date (yyyy-mm-dd)"), CHOICE: N_("choice"),
+    TEXT: N_("text"),
+    ID_NUMBER: N_("ID number"),
+    CREDIT_CODE: N_("unified social credit code"),
+    PHONE: N_("phone number"),
+    DATE: N_("date (yyyy-mm-dd)"),
+    CHOICE: N_("choice"),
 }
 _PHONE_DIGITS = re.compile(r"^[0-9]{7,12}$")
 
@@ -75,8 +79,9 @@ class _Reader(Protocol):
     data: Any
 
     def fail(self, field: str | None, message: str) -> Any: ...
-    def string(self, field: str, *, required: bool = True, default: str = "",
-               pattern: re.Pattern[str] | None = None) -> str: ...
+    def string(
+        self, field: str, *, required: bool = True, default: str = "", pattern: re.Pattern[str] | None = None
+    ) -> str: ...
     def boolean(self, field: str, *, required: bool = True, default: bool = False) -> bool: ...
     def array(self, field: str, *, required: bool = True) -> list[Any]: ...
     def strings(self, field: str, *, required: bool = True) -> tuple[str, ...]: ...
@@ -92,8 +97,9 @@ def parse_online(reader: _Reader) -> OnlineApplication | None:
     block = reader.child("online", data)
     listed = block.array("fields")
     if not listed:
-        block.fail("fields", _("{subject}: an online application needs at least one field").format(
-            subject=block.subject))
+        block.fail(
+            "fields", _("{subject}: an online application needs at least one field").format(subject=block.subject)
+        )
     if len(listed) > MAX_FIELDS:
         block.fail("fields", _("{subject}: at most {most} fields").format(subject=block.subject, most=MAX_FIELDS))
     fields = [_parse_field(block.child(f"fields[{index}]", entry)) for index, entry in enumerate(listed)]
@@ -107,15 +113,23 @@ def _parse_field(reader: _Reader) -> FormField:
     kind = reader.choice("kind", FIELD_KINDS)
     choices = reader.strings("choices", required=False)
     if kind == CHOICE and not 2 <= len(choices) <= MAX_CHOICES:
-        reader.fail("choices", _("{subject}: a choice field needs from 2 to {most} choices").format(
-            subject=reader.subject, most=MAX_CHOICES))
+        reader.fail(
+            "choices",
+            _("{subject}: a choice field needs from 2 to {most} choices").format(
+                subject=reader.subject, most=MAX_CHOICES
+            ),
+        )
     if kind != CHOICE and choices:
-        reader.fail("choices", _("{subject}: choices are only allowed on a choice field").format(
-            subject=reader.subject))
+        reader.fail(
+            "choices", _("{subject}: choices are only allowed on a choice field").format(subject=reader.subject)
+        )
     return FormField(
-        code=reader.string("code", pattern=FIELD_CODE), label=reader.string("label").strip()[:60], kind=kind,
+        code=reader.string("code", pattern=FIELD_CODE),
+        label=reader.string("label").strip()[:60],
+        kind=kind,
         required=reader.boolean("required", required=False, default=True),
-        label_en=reader.string("label_en", required=False).strip()[:60], choices=choices,
+        label_en=reader.string("label_en", required=False).strip()[:60],
+        choices=choices,
     )
 
 
@@ -144,12 +158,15 @@ def clean_value(field: FormField, raw: str | None) -> str:
         try:
             return dt.date.fromisoformat(text).isoformat()
         except ValueError:
-            raise ValidationError(_("{label}: please give the date as year-month-day, like 2026-12-07.").format(
-                label=field.label), field=field.code) from None
+            raise ValidationError(
+                _("{label}: please give the date as year-month-day, like 2026-12-07.").format(label=field.label),
+                field=field.code,
+            ) from None
     if field.kind == CHOICE:
         if text not in field.choices:
-            raise ValidationError(_("{label}: please choose one of the offered answers.").format(
-                label=field.label), field=field.code)
+            raise ValidationError(
+                _("{label}: please choose one of the offered answers.").format(label=field.label), field=field.code
+            )
         return text
     return checked_text(text, TEXT_RULE, field=field.code, label=field.label)
 
@@ -181,6 +198,7 @@ def applicant_of(online: OnlineApplication, values: dict[str, str]) -> FormAppli
     (services/online_visit.py): an organisation when a credit code is filled, else a resident
     by the first ID number; the name is the form's first text field. None when the form
     names neither (no case can be made for nobody)."""
+
     def first(kind: str) -> str:
         return next((values[f.code] for f in online.fields if f.kind == kind and values.get(f.code)), "")
 

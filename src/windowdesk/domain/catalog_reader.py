@@ -135,7 +135,9 @@ class _Reader:
             ),
         )
 
-    def string(self, field: str, *, required: bool = True, default: str = "", pattern: re.Pattern[str] | None = None) -> str:
+    def string(
+        self, field: str, *, required: bool = True, default: str = "", pattern: re.Pattern[str] | None = None
+    ) -> str:
         if field not in self.data or self.data[field] is None:
             if required:
                 self.missing(field)
@@ -155,8 +157,9 @@ class _Reader:
         return value
 
     @overload
-    def integer(self, field: str, *, minimum: int = 0, required: Literal[True] = True,
-                default: int | None = None) -> int: ...
+    def integer(
+        self, field: str, *, minimum: int = 0, required: Literal[True] = True, default: int | None = None
+    ) -> int: ...
 
     @overload
     def integer(self, field: str, *, minimum: int = 0, required: bool, default: int | None = None) -> int | None: ...
@@ -478,13 +481,20 @@ def _parse_deferral(reader: _Reader, materials: list[Material]) -> Deferral | No
     data = reader.data.get("deferral")
     if data is None:
         if deferrable:
-            reader.fail("deferral", _("{subject}: materials are deferrable, but the item has no deferral rule "
-                                      "(\"deferral\": {{\"when_missed\": \"suspend\" or \"refuse\", "
-                                      "\"legal_basis\": ...}})").format(subject=subject))
+            reader.fail(
+                "deferral",
+                _(
+                    "{subject}: materials are deferrable, but the item has no deferral rule "
+                    '("deferral": {{"when_missed": "suspend" or "refuse", '
+                    '"legal_basis": ...}})'
+                ).format(subject=subject),
+            )
         return None
     if not deferrable:
-        reader.fail("deferral", _("{subject}: a deferral rule is only allowed when a material is deferrable")
-                    .format(subject=subject))
+        reader.fail(
+            "deferral",
+            _("{subject}: a deferral rule is only allowed when a material is deferrable").format(subject=subject),
+        )
     rule = reader.child("deferral", data)
     when_missed = rule.choice("when_missed", DEFERRAL_RULES)
     basis = rule.string("legal_basis", required=when_missed == "refuse")
@@ -500,8 +510,12 @@ def _parse_commitment(reader: _Reader) -> Commitment | None:
     rule = reader.child("commitment", data)
     days = rule.integer("verify_within_days", minimum=1)
     if days > MAX_VERIFY_DAYS:
-        rule.fail("verify_within_days", _("{subject}: verify_within_days ({days}) is more than {most} working "
-                                          "days").format(subject=reader.subject, days=days, most=MAX_VERIFY_DAYS))
+        rule.fail(
+            "verify_within_days",
+            _("{subject}: verify_within_days ({days}) is more than {most} working days").format(
+                subject=reader.subject, days=days, most=MAX_VERIFY_DAYS
+            ),
+        )
     return Commitment(days)
 
 
@@ -559,8 +573,9 @@ def _deferrable(reader: _Reader) -> bool:
     """A material may be deferred (容缺) only if it is required: an optional one is never missing."""
     deferrable = reader.boolean("deferrable", required=False)
     if deferrable and not reader.boolean("required", required=False, default=True):
-        reader.fail("deferrable", _("{subject}: an optional material cannot be deferrable").format(
-            subject=reader.subject))
+        reader.fail(
+            "deferrable", _("{subject}: an optional material cannot be deferrable").format(subject=reader.subject)
+        )
     return deferrable
 
 
@@ -633,7 +648,10 @@ def _parse_rule(reader: _Reader, departments: set[str]) -> FeeRule:
 def _parse_tiers(reader: _Reader) -> list[Tier]:
     raw = reader.array("tiers")
     if not raw:
-        reader.fail("tiers", _("{subject}: tiers is empty; a tiered rule needs at least one tier").format(subject=reader.subject))
+        reader.fail(
+            "tiers",
+            _("{subject}: tiers is empty; a tiered rule needs at least one tier").format(subject=reader.subject),
+        )
     tiers = []
     previous: int | None = None
     for index, data in enumerate(raw):

@@ -48,11 +48,16 @@ def check_commitment(terms: CommitmentTerms, *, verify_days: int) -> None:
     if verify_days <= 0:
         raise ValidationError(
             _("This item cannot be accepted under notify-and-commit: its catalog entry does not allow it."),
-            field="commitment")
+            field="commitment",
+        )
     if not terms.signed:
         raise ValidationError(
-            _("The applicant must sign the commitment (告知承诺书) before the case is accepted under "
-              "notify-and-commit."), field="commitment")
+            _(
+                "The applicant must sign the commitment (告知承诺书) before the case is accepted under "
+                "notify-and-commit."
+            ),
+            field="commitment",
+        )
 
 
 def credit_key_hash(key: bytes, number: str) -> str:
@@ -65,9 +70,11 @@ def credit_key_hash(key: bytes, number: str) -> str:
 
 def flag_refusal_message() -> str:
     """What the window reads when a flagged applicant asks for either way of acceptance."""
-    return _("This applicant has a credit flag (a commitment was found untrue), so the case cannot be "
-             "accepted with materials to follow nor under notify-and-commit. Ask for every material, or "
-             "ask a supervisor whether the flag has been lifted.")
+    return _(
+        "This applicant has a credit flag (a commitment was found untrue), so the case cannot be "
+        "accepted with materials to follow nor under notify-and-commit. Ask for every material, or "
+        "ask a supervisor whether the flag has been lifted."
+    )
 
 
 def verification_overdue(due: dt.date, today: dt.date) -> bool:

@@ -48,24 +48,30 @@ def check_deferral(
     if not rule:
         raise ValidationError(
             _("This item cannot be accepted with materials to follow: its catalog entry allows no deferral."),
-            field="deferral")
+            field="deferral",
+        )
     not_deferrable = [gap.name for gap in gaps if not (gap.deferrable and gap.missing)]
     if not_deferrable:
         raise ValidationError(
-            _("Only the materials the catalog marks as deferrable may follow, and only when they are missing. "
-              "Not so: {names}. Give the applicant a one-time notification instead.").format(
-                names=_(", ").join(not_deferrable)),
-            field="materials")
+            _(
+                "Only the materials the catalog marks as deferrable may follow, and only when they are missing. "
+                "Not so: {names}. Give the applicant a one-time notification instead."
+            ).format(names=_(", ").join(not_deferrable)),
+            field="materials",
+        )
     if not gaps:
         raise ValidationError(
-            _("No material is missing: accept the application without materials to follow."), field="deferral")
+            _("No material is missing: accept the application without materials to follow."), field="deferral"
+        )
     if terms.commitment_date < today:
         raise ValidationError(_("The commitment date is in the past."), field="commitment_date")
     if terms.commitment_date > promised_date:
         raise ValidationError(
-            _("The applicant must bring the materials by the promised completion date ({date}) at the "
-              "latest.").format(date=on_screen(promised_date)),
-            field="commitment_date")
+            _("The applicant must bring the materials by the promised completion date ({date}) at the latest.").format(
+                date=on_screen(promised_date)
+            ),
+            field="commitment_date",
+        )
 
 
 def is_overdue(due_date: dt.date, today: dt.date) -> bool:

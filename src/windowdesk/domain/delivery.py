@@ -51,8 +51,9 @@ def delivery_mode(value: DeliveryMode | str | None) -> DeliveryMode:
     try:
         return DeliveryMode(value)
     except ValueError:
-        raise ValidationError(_("Unknown way of delivering the result: {mode}.").format(mode=str(value)[:40]),
-                              field="delivery") from None
+        raise ValidationError(
+            _("Unknown way of delivering the result: {mode}.").format(mode=str(value)[:40]), field="delivery"
+        ) from None
 
 
 def mode_label(value: DeliveryMode | str | None) -> str:
@@ -73,11 +74,12 @@ class DeliveryChoice:
         address, locker = " ".join(self.address.split()), " ".join(self.locker.split())
         if mode is DeliveryMode.POST:
             if len(address) < 8:
-                raise ValidationError(_("Please type the full postal address the result is sent to."),
-                                      field="address")
+                raise ValidationError(_("Please type the full postal address the result is sent to."), field="address")
             if len(address) > MAX_ADDRESS_LENGTH:
-                raise ValidationError(_("The address is longer than {count} characters.").format(
-                    count=MAX_ADDRESS_LENGTH), field="address")
+                raise ValidationError(
+                    _("The address is longer than {count} characters.").format(count=MAX_ADDRESS_LENGTH),
+                    field="address",
+                )
             return DeliveryChoice(mode.value, address=address)
         if mode is DeliveryMode.LOCKER:
             if not locker or len(locker) > MAX_LOCKER_LENGTH:
@@ -116,8 +118,12 @@ def parse_waybill(text: str) -> str:
     2 letters (EA123456789CN); spaces and full-width characters forgiven."""
     number = "".join(str(text).translate(_HALFWIDTH).split()).upper()
     if not _WAYBILL.match(number):
-        raise ValidationError(_("\u201c{number}\u201d is not an EMS waybill number (13 digits, or like "
-                                "EA123456789CN).").format(number=number[:30]), field="waybill")
+        raise ValidationError(
+            _("\u201c{number}\u201d is not an EMS waybill number (13 digits, or like EA123456789CN).").format(
+                number=number[:30]
+            ),
+            field="waybill",
+        )
     return number
 
 
@@ -160,10 +166,16 @@ class HandoverRecord:
     locker_code: str = ""
 
     def as_payload(self) -> dict[str, str | bool]:
-        return {"mode": self.mode, "collector_name": self.collector_name,
-                "collector_id_masked": self.collector_id_masked, "agent": self.agent,
-                "power_of_attorney": self.power_of_attorney, "read_from_card": self.read_from_card,
-                "waybill": self.waybill, "locker_code": self.locker_code}
+        return {
+            "mode": self.mode,
+            "collector_name": self.collector_name,
+            "collector_id_masked": self.collector_id_masked,
+            "agent": self.agent,
+            "power_of_attorney": self.power_of_attorney,
+            "read_from_card": self.read_from_card,
+            "waybill": self.waybill,
+            "locker_code": self.locker_code,
+        }
 
     def words(self) -> str:
         """The timeline's note for the handover."""
@@ -174,9 +186,11 @@ class HandoverRecord:
             return _("Put in the pickup locker; pickup code given to the applicant")
         if self.agent:
             return _("Collected by agent {name} ({number}), power of attorney: {letter}").format(
-                name=self.collector_name, number=self.collector_id_masked, letter=self.power_of_attorney)
+                name=self.collector_name, number=self.collector_id_masked, letter=self.power_of_attorney
+            )
         return _("Collected at the window by the applicant {name} ({number})").format(
-            name=self.collector_name, number=self.collector_id_masked)
+            name=self.collector_name, number=self.collector_id_masked
+        )
 
 
 def check_handover(handover: Handover | None, *, chosen: str | None, applicant_id_number: str | None) -> HandoverRecord:
@@ -187,8 +201,12 @@ def check_handover(handover: Handover | None, *, chosen: str | None, applicant_i
     mode = delivery_mode(handover.mode)
     if chosen is not None and mode is not delivery_mode(chosen) and mode is not DeliveryMode.WINDOW:
         # Anyone may still come to the window for it; the other ways are as chosen.
-        raise ValidationError(_("The applicant chose \u201c{chosen}\u201d for the result, not \u201c{mode}\u201d.").format(
-            chosen=mode_label(chosen), mode=mode_label(mode)), field="delivery")
+        raise ValidationError(
+            _("The applicant chose \u201c{chosen}\u201d for the result, not \u201c{mode}\u201d.").format(
+                chosen=mode_label(chosen), mode=mode_label(mode)
+            ),
+            field="delivery",
+        )
     if mode is DeliveryMode.POST:
         return HandoverRecord(mode.value, waybill=parse_waybill(handover.waybill))
     if mode is DeliveryMode.LOCKER:
@@ -200,18 +218,28 @@ def check_handover(handover: Handover | None, *, chosen: str | None, applicant_i
     if handover.agent:
         letter = " ".join(handover.power_of_attorney.split())
         if not letter:
-            raise ValidationError(_("An agent collects only with the applicant's power of attorney: please record it."),
-                                  field="power_of_attorney")
+            raise ValidationError(
+                _("An agent collects only with the applicant's power of attorney: please record it."),
+                field="power_of_attorney",
+            )
         if applicant_id_number and person.number == applicant_id_number:
-            raise ValidationError(_("This is the applicant's own ID card: they collect in person, not as an agent."),
-                                  field="collector_id_number")
+            raise ValidationError(
+                _("This is the applicant's own ID card: they collect in person, not as an agent."),
+                field="collector_id_number",
+            )
         return HandoverRecord(mode.value, name, person.masked, True, letter[:200], handover.read_from_card)
     if applicant_id_number is None:
-        raise ValidationError(_("An organisation's result is collected by an agent with its power of attorney."),
-                              field="agent")
+        raise ValidationError(
+            _("An organisation's result is collected by an agent with its power of attorney."), field="agent"
+        )
     if person.number != applicant_id_number:
-        raise ValidationError(_("This ID card is not the applicant's. Someone else collects only as an agent, "
-                                "with the applicant's power of attorney."), field="collector_id_number")
+        raise ValidationError(
+            _(
+                "This ID card is not the applicant's. Someone else collects only as an agent, "
+                "with the applicant's power of attorney."
+            ),
+            field="collector_id_number",
+        )
     return HandoverRecord(mode.value, name, person.masked, False, "", handover.read_from_card)
 
 

@@ -186,8 +186,12 @@ def _per_unit(rule: FeeRule, quantity: int) -> tuple[Fen, str]:
     amount = price * charged
     if charged < quantity:
         words = _("{quantity} {unit}, at most {max} charged: {units} \u00d7 {price} = {amount}").format(
-            quantity=quantity, unit=rule.unit, max=rule.max_units, units=charged,
-            price=yuan_text(price), amount=yuan_text(amount),
+            quantity=quantity,
+            unit=rule.unit,
+            max=rule.max_units,
+            units=charged,
+            price=yuan_text(price),
+            amount=yuan_text(amount),
         )
     else:
         words = _("{units} {unit} \u00d7 {price} = {amount}").format(
@@ -234,9 +238,16 @@ def apply_rule(rule: FeeRule, index: int, *, quantity: int, categories: frozense
             computed=words, exemption=exemption.description, amount=yuan_text(0)
         )
     return FeeLine(
-        rule_index=index, department=rule.department, description=rule.description, kind=rule.kind,
-        quantity=shown_quantity, unit=rule.unit, gross_fen=gross, amount_fen=amount,
-        exemption=exemption.description if exemption else "", explanation=words,
+        rule_index=index,
+        department=rule.department,
+        description=rule.description,
+        kind=rule.kind,
+        quantity=shown_quantity,
+        unit=rule.unit,
+        gross_fen=gross,
+        amount_fen=amount,
+        exemption=exemption.description if exemption else "",
+        explanation=words,
     )
 
 

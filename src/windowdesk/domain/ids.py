@@ -116,10 +116,9 @@ def parse_resident_id(text: str, *, today: date | None = None) -> ResidentId:
     last = number[17]
     if not ("0" <= last <= "9" or last == "X"):
         raise ValidationError(
-            _(
-                "The last character of the ID number is \u201c{char}\u201d; it must be a "
-                "digit or the letter X."
-            ).format(char=last),
+            _("The last character of the ID number is \u201c{char}\u201d; it must be a digit or the letter X.").format(
+                char=last
+            ),
             field=ID_FIELD,
         )
 
@@ -149,26 +148,21 @@ def parse_resident_id(text: str, *, today: date | None = None) -> ResidentId:
     if birth > today:
         raise ValidationError(
             _(
-                "The date of birth in this ID number ({digits}) is in the future; "
-                "please check digits 7 to 14 again."
+                "The date of birth in this ID number ({digits}) is in the future; please check digits 7 to 14 again."
             ).format(digits=birth_text),
             field=ID_FIELD,
         )
     if birth.year < _EARLIEST_BIRTH_YEAR:
         raise ValidationError(
             _(
-                "The date of birth in this ID number ({digits}) is before 1900; "
-                "please check digits 7 to 14 again."
+                "The date of birth in this ID number ({digits}) is before 1900; please check digits 7 to 14 again."
             ).format(digits=birth_text),
             field=ID_FIELD,
         )
 
     if resident_id_check_char(number[:17]) != last:
         raise ValidationError(
-            _(
-                "The last character of this ID number does not match the rest; "
-                "please check each digit again."
-            ),
+            _("The last character of this ID number does not match the rest; please check each digit again."),
             field=ID_FIELD,
         )
 
@@ -249,9 +243,7 @@ def parse_uscc(text: str) -> OrganisationCode:
         raise ValidationError(_("Please enter the unified social credit code."), field=USCC_FIELD)
     if len(code) != 18:
         raise ValidationError(
-            _(
-                "The unified social credit code must have 18 characters, this one has {count}."
-            ).format(count=len(code)),
+            _("The unified social credit code must have 18 characters, this one has {count}.").format(count=len(code)),
             field=USCC_FIELD,
         )
     for position, ch in enumerate(code, start=1):

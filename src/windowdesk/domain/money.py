@@ -68,9 +68,9 @@ def parse_yuan(text: str, *, allow_negative: bool = False) -> Fen:
         if re.fullmatch(r"[0-9,]*\.[0-9]{3,}", cleaned):
             message = _("An amount can have at most two digits after the point (fen).")
         else:
-            message = _(
-                "\u201c{text}\u201d is not an amount of money; please type it like 120 or 120.50."
-            ).format(text=str(text).strip())
+            message = _("\u201c{text}\u201d is not an amount of money; please type it like 120 or 120.50.").format(
+                text=str(text).strip()
+            )
         raise ValidationError(message, field=AMOUNT_FIELD)
     whole = int(match["int"].replace(",", ""))
     frac = (match["frac"] or "").ljust(2, "0")

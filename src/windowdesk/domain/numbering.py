@@ -88,14 +88,9 @@ def _seq(seq: int) -> int:
     return seq
 
 
-def format_number(
-    series: DocumentSeries, center_code: str, day: date, window_code: str, seq: int
-) -> str:
+def format_number(series: DocumentSeries, center_code: str, day: date, window_code: str, seq: int) -> str:
     series = DocumentSeries(series)
-    body = (
-        f"{_code(center_code, 'center_code')}-{day:%Y%m%d}-"
-        f"{_code(window_code, 'window_code')}-{_seq(seq):04d}"
-    )
+    body = f"{_code(center_code, 'center_code')}-{day:%Y%m%d}-{_code(window_code, 'window_code')}-{_seq(seq):04d}"
     return f"{series.value}-{body}" if series.value else body
 
 
@@ -106,10 +101,7 @@ def format_case_number(center_code: str, day: date, window_code: str, seq: int) 
 def sequence_scope(series: DocumentSeries, center_code: str, day: date, window_code: str) -> str:
     """The key a counter is kept under, e.g. ``case:CH:20261125:03``."""
     series = DocumentSeries(series)
-    return (
-        f"{series.scope_name}:{_code(center_code, 'center_code')}:{day:%Y%m%d}:"
-        f"{_code(window_code, 'window_code')}"
-    )
+    return f"{series.scope_name}:{_code(center_code, 'center_code')}:{day:%Y%m%d}:{_code(window_code, 'window_code')}"
 
 
 def _clean(text: str) -> str:
@@ -133,17 +125,13 @@ def parse_number(text: str, *, expected: DocumentSeries | None = None) -> Docume
     what = _series_word(expected)
     cleaned = _clean(text)
     if not cleaned:
-        raise ValidationError(
-            _("Please enter the {what}.").format(what=what), field=CASE_NUMBER_FIELD
-        )
+        raise ValidationError(_("Please enter the {what}.").format(what=what), field=CASE_NUMBER_FIELD)
 
     def shape_error() -> ValidationError:
         # Built only when needed: the hub parses every pushed number (10,000 in a push).
         example = format_number(expected or DocumentSeries.CASE, "CH", date(2026, 11, 25), "03", 7)
         return ValidationError(
-            _("This is not a complete {what}; it should look like {example}.").format(
-                what=what, example=example
-            ),
+            _("This is not a complete {what}; it should look like {example}.").format(what=what, example=example),
             field=CASE_NUMBER_FIELD,
         )
 
@@ -173,9 +161,7 @@ def parse_number(text: str, *, expected: DocumentSeries | None = None) -> Docume
         day = date(int(day_text[:4]), int(day_text[4:6]), int(day_text[6:]))
     except ValueError:
         raise ValidationError(
-            _("The date in this number ({digits}) is not a real date; please check it again.").format(
-                digits=day_text
-            ),
+            _("The date in this number ({digits}) is not a real date; please check it again.").format(digits=day_text),
             field=CASE_NUMBER_FIELD,
         ) from None
     seq = int(seq_text)

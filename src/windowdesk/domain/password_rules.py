@@ -26,12 +26,18 @@ _LINES = (
     "asdfghjkl;'",
     "zxcvbnm,./",
     "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/",
-    "qaz", "wsx", "edc", "rfv", "tgb", "yhn", "ujm",
+    "qaz",
+    "wsx",
+    "edc",
+    "rfv",
+    "tgb",
+    "yhn",
+    "ujm",
     "!qaz@wsx#edc$rfv",
 )
-_NEIGHBOURS = frozenset(
-    pair for line in _LINES for pair in itertools.pairwise(line)
-) | frozenset((b, a) for line in _LINES for a, b in itertools.pairwise(line))
+_NEIGHBOURS = frozenset(pair for line in _LINES for pair in itertools.pairwise(line)) | frozenset(
+    (b, a) for line in _LINES for a, b in itertools.pairwise(line)
+)
 _MIN_WALK = 3
 
 
@@ -45,9 +51,7 @@ class Weakness(str, Enum):
 @functools.cache
 def _listed(name: str) -> frozenset[str]:
     text = resources.files("windowdesk.domain").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def common_passwords() -> frozenset[str]:
@@ -128,8 +132,13 @@ def _predictable_pieces(password: str, names: tuple[str, ...]) -> bool:
             continue
         for end in range(start + 1, length + 1):
             piece = password[start:end]
-            predictable = (piece in words or piece.isdigit() or _is_walk(piece) or _is_repeat(piece)
-                           or (not piece.isalnum() and len(piece) == 1))
+            predictable = (
+                piece in words
+                or piece.isdigit()
+                or _is_walk(piece)
+                or _is_repeat(piece)
+                or (not piece.isalnum() and len(piece) == 1)
+            )
             cost = strays if predictable else strays + 1 if end == start + 1 else None
             best = fewest[end]
             if cost is not None and cost <= _STRAYS and (best is None or cost < best):
@@ -147,9 +156,14 @@ def weaknesses(password: str, *, login: str = "", center: str = "") -> list[Weak
         found.append(Weakness.LOGIN)
     if _contains_name(lowered, center):
         found.append(Weakness.CENTER)
-    if Weakness.COMMON not in found and lowered and (
-        _repeated_unit(lowered) or _interleaved(lowered)
-        or _predictable_pieces(lowered, (login.strip().lower(), center.strip().lower()))
+    if (
+        Weakness.COMMON not in found
+        and lowered
+        and (
+            _repeated_unit(lowered)
+            or _interleaved(lowered)
+            or _predictable_pieces(lowered, (login.strip().lower(), center.strip().lower()))
+        )
     ):
         found.append(Weakness.PREDICTABLE)
     return found

@@ -48,7 +48,11 @@ def verify_password(password: str, encoded: str | None) -> bool:
             return False
         expected = base64.b64decode(digest)
         actual = hashlib.scrypt(
-            password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
             dklen=len(expected),
         )
     except (ValueError, TypeError):
@@ -78,14 +82,14 @@ def check_strength(password: str, *, login: str = "", center: str = "") -> None:
         Weakness.COMMON: _("not a common password"),
         Weakness.LOGIN: _("not containing the login name"),
         Weakness.CENTER: _("not containing the service center's code"),
-        Weakness.PREDICTABLE: _("more than common words, names, dates, repeated characters, sequences "
-                                "or keyboard rows (such as abcd, 1234, qwer, 1qaz)"),
+        Weakness.PREDICTABLE: _(
+            "more than common words, names, dates, repeated characters, sequences "
+            "or keyboard rows (such as abcd, 1234, qwer, 1qaz)"
+        ),
     }
     problems.extend(said[weakness] for weakness in weaknesses(password, login=login, center=center))
     if problems:
-        raise ValidationError(
-            _("The password needs {rules}.").format(rules=_(", ").join(problems)), field="password"
-        )
+        raise ValidationError(_("The password needs {rules}.").format(rules=_(", ").join(problems)), field="password")
 
 
 @dataclass(frozen=True)

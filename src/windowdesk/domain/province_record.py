@@ -23,14 +23,20 @@ KINDS = (ON_THE_SPOT, PROMISED, JOINT, REPORTED)
 ACCEPTANCE, REVIEW, DECISION, COMPLETION, DELIVERY = "受理", "审查", "决定", "办结", "送达"
 STAGES = (ACCEPTANCE, REVIEW, DECISION, COMPLETION, DELIVERY)
 # The status a step leads to that opens each stage after acceptance (the first such step).
-STAGE_OF_STATUS = {"in_progress": REVIEW, "approved": DECISION, "rejected": DECISION,
-                   "completed": COMPLETION, "delivered": DELIVERY}
+STAGE_OF_STATUS = {
+    "in_progress": REVIEW,
+    "approved": DECISION,
+    "rejected": DECISION,
+    "completed": COMPLETION,
+    "delivered": DELIVERY,
+}
 
 SOURCES = tuple(source.value for source in CaseSource)  # 来源
 
 
-def case_kind(*, reported_upward: bool, parallel: bool, promised_days: int, accepted_day: dt.date,
-              decided_day: dt.date | None) -> str:
+def case_kind(
+    *, reported_upward: bool, parallel: bool, promised_days: int, accepted_day: dt.date, decided_day: dt.date | None
+) -> str:
     """The kind from the catalog (reported upward, parallel, promised days) and the case
     (decided on the day it was accepted). Reported and joint items stay so whatever the
     speed: the kind names who decides, then how long it may take."""

@@ -39,8 +39,10 @@ def check_proxy_terms(terms: ProxyTerms, *, principal_resident_id: str | None, a
         )
     if not terms.power_of_attorney_present:
         raise ValidationError(
-            _("An agent can apply only with the applicant's written power of attorney (委托书). "
-              "Please check that it is presented."),
+            _(
+                "An agent can apply only with the applicant's written power of attorney (委托书). "
+                "Please check that it is presented."
+            ),
             field="power_of_attorney",
         )
     if terms.power_of_attorney_date is None:
@@ -48,6 +50,7 @@ def check_proxy_terms(terms: ProxyTerms, *, principal_resident_id: str | None, a
     if terms.power_of_attorney_date > accepted_day:
         raise ValidationError(
             _("The power of attorney is dated {date}, after today: it cannot be accepted.").format(
-                date=on_screen(terms.power_of_attorney_date)),
+                date=on_screen(terms.power_of_attorney_date)
+            ),
             field="power_of_attorney",
         )

@@ -97,7 +97,11 @@ def verify_query_code(code: str, encoded: str | None) -> bool:
 def _digest(code: str, encoded: str) -> bytes:
     _scheme, n, r, p, salt, digest = encoded.split("$")
     return hashlib.scrypt(
-        normalized_code(code).encode("ascii", "replace"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+        normalized_code(code).encode("ascii", "replace"),
+        salt=base64.b64decode(salt),
+        n=int(n),
+        r=int(r),
+        p=int(p),
         dklen=len(base64.b64decode(digest)),
     )
 

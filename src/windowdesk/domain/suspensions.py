@@ -55,8 +55,8 @@ def suspension_kind(value: SuspensionKind | str | None) -> SuspensionKind:
         return SuspensionKind(value)
     except ValueError:
         raise ValidationError(
-            _("Unknown reason for suspending the case: {kind}.").format(kind=str(value)[:40]),
-            field="suspension_kind") from None
+            _("Unknown reason for suspending the case: {kind}.").format(kind=str(value)[:40]), field="suspension_kind"
+        ) from None
 
 
 def suspension_label(kind: SuspensionKind | str | None) -> str:

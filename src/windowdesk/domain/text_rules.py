@@ -50,15 +50,25 @@ def checked_text(value: str | None, rule: TextRule, *, field: str, label: str, r
     if not multiline and re.search(r"[\r\n\u2028\u2029]", text):
         raise ValidationError(
             _("{label} must be one line: it holds a line break (was something pasted with it?).").format(label=label),
-            field=field)
+            field=field,
+        )
     if _control_characters(text, multiline):
-        raise ValidationError(_("{label} holds an invisible control character; please type it again.").format(
-            label=label), field=field)
+        raise ValidationError(
+            _("{label} holds an invisible control character; please type it again.").format(label=label), field=field
+        )
     if len(text) > rule.max_length:
-        raise ValidationError(_("{label} is too long: at most {most} characters, this one has {count}.").format(
-            label=label, most=rule.max_length, count=len(text)), field=field)
+        raise ValidationError(
+            _("{label} is too long: at most {most} characters, this one has {count}.").format(
+                label=label, most=rule.max_length, count=len(text)
+            ),
+            field=field,
+        )
     if rule.name and any(not (c.isalnum() or c in NAME_MARKS) for c in text):
         raise ValidationError(
-            _("{label} may hold letters and digits, with \u201c\u00b7\u201d between the parts of a name; "
-              "no other signs.").format(label=label), field=field)
+            _(
+                "{label} may hold letters and digits, with \u201c\u00b7\u201d between the parts of a name; "
+                "no other signs."
+            ).format(label=label),
+            field=field,
+        )
     return text

@@ -56,8 +56,9 @@ def _suspended_in(period: Suspension, start: dt.date, end: dt.date, calendar: Wo
     return calendar.working_days_between(low, high) if high > low else 0
 
 
-def _count(start: dt.date, end: dt.date, calendar: WorkingCalendar,
-           suspensions: Iterable[Suspension]) -> tuple[int, int]:
+def _count(
+    start: dt.date, end: dt.date, calendar: WorkingCalendar, suspensions: Iterable[Suspension]
+) -> tuple[int, int]:
     """(working days counted, working days suspended) in (start, end]."""
     if end <= start:
         return 0, 0
@@ -66,8 +67,9 @@ def _count(start: dt.date, end: dt.date, calendar: WorkingCalendar,
     return calendar.working_days_between(start, end) - suspended, suspended
 
 
-def suspended_days_by_kind(accepted: dt.date, until: dt.date, calendar: WorkingCalendar,
-                           suspensions: Iterable[Suspension]) -> dict[str, int]:
+def suspended_days_by_kind(
+    accepted: dt.date, until: dt.date, calendar: WorkingCalendar, suspensions: Iterable[Suspension]
+) -> dict[str, int]:
     """Working days in (accepted, until] that did not count, by kind of suspension (only
     the kinds that took some)."""
     found: dict[str, int] = {}
@@ -127,17 +129,24 @@ def clock_state(
         light = Light.GREEN
     # A suspension still running moves the due dates with it: shown as if the materials
     # came back tomorrow.
-    closed = [s if s.end is not None else Suspension(s.start, max(s.start, until) + dt.timedelta(days=1), s.kind)
-              for s in suspensions]
+    closed = [
+        s if s.end is not None else Suspension(s.start, max(s.start, until) + dt.timedelta(days=1), s.kind)
+        for s in suspensions
+    ]
     return ClockState(
-        used=used, suspended=suspended, promised_left=promised_left, legal_left=legal_left,
+        used=used,
+        suspended=suspended,
+        promised_left=promised_left,
+        legal_left=legal_left,
         promised_due=due_date(accepted, promised_days, calendar, closed),
-        legal_due=due_date(accepted, legal_days, calendar, closed), light=light,
+        legal_due=due_date(accepted, legal_days, calendar, closed),
+        light=light,
     )
 
 
-def suspensions_from(events: Sequence[tuple[dt.date, str | None] | tuple[dt.date, str | None, str | None]]
-                     ) -> list[Suspension]:
+def suspensions_from(
+    events: Sequence[tuple[dt.date, str | None] | tuple[dt.date, str | None, str | None]],
+) -> list[Suspension]:
     """Suspension periods from a case's (local day, status after the event[, kind of
     suspension]) timeline; a step into a suspension without a kind is the wait for
     materials (steps recorded before there were other kinds)."""

@@ -113,6 +113,7 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
             if who["role"] not in allowed:
                 raise HallError("forbidden", N_("A {role} device cannot do this."), status=403, role=who["role"])
             return who
+
         return check
 
     window_only = role("window")
@@ -161,16 +162,24 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
     def window_route(method: Callable[..., dict[str, Any]]) -> Callable[..., Awaitable[dict[str, Any]]]:
         async def route(who: dict = Depends(window_only)) -> dict[str, Any]:
             return {"ticket": await act(method, window=who["window_code"])}
+
         return route
 
-    for path, method in (("recall", service.recall), ("skip", service.skip), ("serve", service.start_serving),
-                         ("finish", service.finish)):
+    for path, method in (
+        ("recall", service.recall),
+        ("skip", service.skip),
+        ("serve", service.start_serving),
+        ("finish", service.finish),
+    ):
         app.post(f"/window/{path}")(window_route(method))
 
     @app.post("/window/transfer")
     async def transfer(body: TransferBody, who: dict = Depends(window_only)) -> dict[str, Any]:
-        return {"ticket": await act(service.transfer, window=who["window_code"], to_window=body.to_window,
-                                    to_business=body.to_business)}
+        return {
+            "ticket": await act(
+                service.transfer, window=who["window_code"], to_window=body.to_window, to_business=body.to_business
+            )
+        }
 
     @app.post("/window/pause")
     async def pause(body: PauseBody, who: dict = Depends(window_only)) -> dict[str, Any]:
@@ -182,23 +191,29 @@ def create_app(service: HallService, bell: Bell) -> FastAPI:
 
     @app.post("/window/link-case")
     async def link_case(body: LinkCaseBody, who: dict = Depends(window_only)) -> dict[str, Any]:
-        return {"ticket": await act(service.link_case, window=who["window_code"], ticket_id=body.ticket_id,
-                                    case_id=body.case_id)}
+        return {
+            "ticket": await act(
+                service.link_case, window=who["window_code"], ticket_id=body.ticket_id, case_id=body.case_id
+            )
+        }
 
     @app.get("/figures")
-    async def figures(day: str | None = Query(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                      _who: dict = Depends(window_only)) -> dict[str, Any]:
+    async def figures(
+        day: str | None = Query(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$"), _who: dict = Depends(window_only)
+    ) -> dict[str, Any]:
         return await act(service.figures, day=day)
 
     # A past day's figures, read by a window to carry them to the hub (read-only).
     @app.get("/days")
-    async def finished_days(after: str = Query(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
-                            _who: dict = Depends(window_only)) -> dict[str, Any]:
+    async def finished_days(
+        after: str = Query(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$"), _who: dict = Depends(window_only)
+    ) -> dict[str, Any]:
         return {"days": await act(service.finished_days, after=after)}
 
     @app.get("/days/{day}")
-    async def day_figures(day: str = Path(pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                          _who: dict = Depends(window_only)) -> dict[str, Any]:
+    async def day_figures(
+        day: str = Path(pattern=r"^\d{4}-\d{2}-\d{2}$"), _who: dict = Depends(window_only)
+    ) -> dict[str, Any]:
         return await act(service.day_figures, day=day)
 
     @app.get("/display")

@@ -31,20 +31,31 @@ ENV_TOKEN = "WINDOWDESK_HALL_TOKEN"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="windowdesk-hall", formatter_class=HelpFormatter,
-                                     description=_("The queue service (排队叫号) of one service center."))
+    parser = argparse.ArgumentParser(
+        prog="windowdesk-hall",
+        formatter_class=HelpFormatter,
+        description=_("The queue service (排队叫号) of one service center."),
+    )
     parser.add_argument("--data-dir", help=_("folder of the hall's store (else WINDOWDESK_HALL_DATA_DIR)"))
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help=_("serve the queue on the hall's network"))
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
-    serve.add_argument("--timezone", default=os.environ.get(settings.ENV_TIMEZONE, DEFAULT_TIMEZONE),
-                       help=_("the hall's time zone: numbers start again each local day"))
+    serve.add_argument(
+        "--timezone",
+        default=os.environ.get(settings.ENV_TIMEZONE, DEFAULT_TIMEZONE),
+        help=_("the hall's time zone: numbers start again each local day"),
+    )
     fetch = commands.add_parser("fetch-bookings", help=_("read today's bookings of the center from the hub once"))
     for command in (serve, fetch):
-        command.add_argument("--hub", default="", required=command is fetch,
-                             help=_("the hub's address, to read the center's bookings from (the hall token in "
-                                    "WINDOWDESK_HALL_HUB_TOKEN)"))
+        command.add_argument(
+            "--hub",
+            default="",
+            required=command is fetch,
+            help=_(
+                "the hub's address, to read the center's bookings from (the hall token in WINDOWDESK_HALL_HUB_TOKEN)"
+            ),
+        )
     load = commands.add_parser("load-config", help=_("set businesses and windows from a TOML file"))
     load.add_argument("file")
     business = commands.add_parser("business", help=_("add or change a business"))
@@ -63,17 +74,25 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("label")
     commands.add_parser("show", help=_("print the businesses and windows"))
     commands.add_parser("voice", help=_("make the display's voice clips now (else on its first start)"))
-    for name, words in (("display", _("show the hall display (full screen)")),
-                        ("kiosk", _("show the ticket kiosk (full screen)"))):
+    for name, words in (
+        ("display", _("show the hall display (full screen)")),
+        ("kiosk", _("show the ticket kiosk (full screen)")),
+    ):
         screen = commands.add_parser(name, help=words)
         screen.add_argument("--url", required=True, help=_("the hall service's address"))
-        screen.add_argument("--token", default=os.environ.get(ENV_TOKEN, ""),
-                            help=_("this device's token (else WINDOWDESK_HALL_TOKEN)"))
+        screen.add_argument(
+            "--token", default=os.environ.get(ENV_TOKEN, ""), help=_("this device's token (else WINDOWDESK_HALL_TOKEN)")
+        )
         screen.add_argument("--windowed", action="store_true", help=_("in a window, not full screen"))
     kiosk = commands.choices["kiosk"]
-    kiosk.add_argument("--printer", required=True,
-                       help=_("the ticket printer: network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD] "
-                              "or cups:QUEUE (an OS print queue)"))
+    kiosk.add_argument(
+        "--printer",
+        required=True,
+        help=_(
+            "the ticket printer: network:HOST[:PORT], usb:VENDOR:PRODUCT, serial:DEVICE[:BAUD] "
+            "or cups:QUEUE (an OS print queue)"
+        ),
+    )
     kiosk.add_argument("--center-name", default="", help=_("the center's name printed on the tickets"))
     return parser
 
@@ -88,8 +107,14 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from windowdesk.hall.server import serve
 
-        return serve(settings.store_path(settings.data_dir(args.data_dir)), host=args.host, port=args.port,
-                     timezone=args.timezone, hub_url=args.hub, hub_token=os.environ.get(ENV_HUB_TOKEN, ""))
+        return serve(
+            settings.store_path(settings.data_dir(args.data_dir)),
+            host=args.host,
+            port=args.port,
+            timezone=args.timezone,
+            hub_url=args.hub,
+            hub_token=os.environ.get(ENV_HUB_TOKEN, ""),
+        )
     if args.command == "voice":
         from windowdesk.hall.voice import VoiceClips
 
@@ -100,27 +125,40 @@ def run(args: argparse.Namespace) -> int:
         from windowdesk.i18n import current_locale
         from windowdesk.ui.queue.display import run_display
 
-        return run_display(args.url, args.token, data_dir=settings.data_dir(args.data_dir),
-                           fullscreen=not args.windowed, locale=current_locale())
+        return run_display(
+            args.url,
+            args.token,
+            data_dir=settings.data_dir(args.data_dir),
+            fullscreen=not args.windowed,
+            locale=current_locale(),
+        )
     if args.command == "kiosk":
         from windowdesk.i18n import current_locale
         from windowdesk.ui.queue.kiosk import run_kiosk
 
-        return run_kiosk(args.url, args.token, printer=args.printer, center_name=args.center_name,
-                         fullscreen=not args.windowed, locale=current_locale())
+        return run_kiosk(
+            args.url,
+            args.token,
+            printer=args.printer,
+            center_name=args.center_name,
+            fullscreen=not args.windowed,
+            locale=current_locale(),
+        )
     service, store = _service(args)
     try:
         if args.command == "load-config":
             from windowdesk.hall.config_file import load_config
 
             businesses, windows = load_config(service, args.file)
-            print(_("Set {businesses} businesses and {windows} windows.").format(businesses=businesses,
-                                                                                windows=windows))
+            print(
+                _("Set {businesses} businesses and {windows} windows.").format(businesses=businesses, windows=windows)
+            )
         elif args.command == "business":
             service.set_business(prefix=args.prefix, name=args.name, items=args.items)
         elif args.command == "window":
-            service.set_window(code=args.code, name=args.name,
-                               businesses=[b for b in args.businesses.split(",") if b.strip()])
+            service.set_window(
+                code=args.code, name=args.name, businesses=[b for b in args.businesses.split(",") if b.strip()]
+            )
         elif args.command == "token":
             print(service.add_token(role=args.role, window=args.window, label=args.label))
         elif args.command == "revoke":

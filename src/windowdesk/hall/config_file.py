@@ -28,14 +28,25 @@ def load_config(service: HallService, path: Path) -> tuple[int, int]:
         with Path(path).open("rb") as handle:
             config = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise HallError("bad_config", N_("The hall's set-up file {path} cannot be read: {reason}"), status=422,
-                        path=path, reason=error) from None
+        raise HallError(
+            "bad_config",
+            N_("The hall's set-up file {path} cannot be read: {reason}"),
+            status=422,
+            path=path,
+            reason=error,
+        ) from None
     businesses = config.get("business", [])
     windows = config.get("window", [])
     for entry in businesses:
-        service.set_business(prefix=str(entry.get("prefix", "")), name=str(entry.get("name", "")),
-                             items=[str(i) for i in entry.get("items", [])])
+        service.set_business(
+            prefix=str(entry.get("prefix", "")),
+            name=str(entry.get("name", "")),
+            items=[str(i) for i in entry.get("items", [])],
+        )
     for entry in windows:
-        service.set_window(code=str(entry.get("code", "")), name=str(entry.get("name", "")),
-                           businesses=[str(b) for b in entry.get("businesses", [])])
+        service.set_window(
+            code=str(entry.get("code", "")),
+            name=str(entry.get("name", "")),
+            businesses=[str(b) for b in entry.get("businesses", [])],
+        )
     return len(businesses), len(windows)

@@ -54,10 +54,12 @@ def day_figures(tickets: Iterable[dict], *, now: dt.datetime) -> dict:
         "no_shows": sum(1 for t in tickets if t["state"] == "no_show"),
         "average_wait_s": _average(waits),
         "p90_wait_s": round(p90, 1) if p90 is not None else None,
-        "handling_by_window": {w: {"served": len(v), "average_s": _average(v)}
-                               for w, v in sorted(handling_by_window.items())},
-        "handling_by_business": {b: {"served": len(v), "average_s": _average(v)}
-                                 for b, v in sorted(handling_by_business.items())},
+        "handling_by_window": {
+            w: {"served": len(v), "average_s": _average(v)} for w, v in sorted(handling_by_window.items())
+        },
+        "handling_by_business": {
+            b: {"served": len(v), "average_s": _average(v)} for b, v in sorted(handling_by_business.items())
+        },
         "waiting_now": dict(sorted(waiting_now.items())),
         "longest_wait_now_s": round(longest_now, 1),
     }
@@ -65,8 +67,18 @@ def day_figures(tickets: Iterable[dict], *, now: dt.datetime) -> dict:
 
 # --- a finished day, as it travels to the hub --------------------------------------------
 
-FIGURE_NAMES = ("issued", "called", "served", "no_shows", "transferred", "linked_to_case",
-                "wait_median_s", "wait_p90_s", "wait_max_s", "service_median_s")
+FIGURE_NAMES = (
+    "issued",
+    "called",
+    "served",
+    "no_shows",
+    "transferred",
+    "linked_to_case",
+    "wait_median_s",
+    "wait_p90_s",
+    "wait_max_s",
+    "service_median_s",
+)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -130,6 +142,7 @@ def finished_day_figures(tickets: Iterable[dict], window_events: Iterable[dict])
     return {
         "total": _group_figures(tickets, moved_among(tickets)),
         "by_business": {b: _group_figures(group, moved_among(group)) for b, group in sorted(by_business.items())},
-        "by_window": {w: _group_figures(group, len(moved_by_window.get(w, ())))
-                      for w, group in sorted(by_window.items())},
+        "by_window": {
+            w: _group_figures(group, len(moved_by_window.get(w, ()))) for w, group in sorted(by_window.items())
+        },
     }

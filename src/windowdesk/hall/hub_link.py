@@ -35,8 +35,12 @@ def fetch_bookings(service: HallService, *, hub_url: str, token: str) -> int:
     number read."""
     day = service.today()
     try:
-        answer = requests.get(f"{hub_url.rstrip('/')}{API_PREFIX}/hall/bookings", params={"day": day},
-                              headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+        answer = requests.get(
+            f"{hub_url.rstrip('/')}{API_PREFIX}/hall/bookings",
+            params={"day": day},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=TIMEOUT,
+        )
     except requests.RequestException as error:
         raise HubReadFailed(_("The hub could not be reached: {error}").format(error=error)) from None
     if answer.status_code != 200:
@@ -44,8 +48,9 @@ def fetch_bookings(service: HallService, *, hub_url: str, token: str) -> int:
             words = answer.json()["error"]["message"]
         except (ValueError, KeyError, TypeError):
             words = answer.text[:200]
-        raise HubReadFailed(_("The hub refused to give the bookings ({status}): {words}").format(
-            status=answer.status_code, words=words))
+        raise HubReadFailed(
+            _("The hub refused to give the bookings ({status}): {words}").format(status=answer.status_code, words=words)
+        )
     bookings = answer.json()["bookings"]
     return service.store_bookings(bookings)
 

@@ -28,8 +28,7 @@ class _AnnouncingServer(uvicorn.Server):
 
 
 def serve(store_path: Path, *, host: str, port: int, timezone: str, hub_url: str = "", hub_token: str = "") -> int:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = HallStore(store_path)
     store.migrate()
     bell = Bell()
@@ -38,8 +37,9 @@ def serve(store_path: Path, *, host: str, port: int, timezone: str, hub_url: str
     if hub_url:
         keep_reading(service, hub_url=hub_url, token=hub_token, stop=stop_reading)
     # 40 windows and a few displays: keep-alive connections, a short backlog is plenty.
-    config = uvicorn.Config(create_app(service, bell), host=host, port=port, access_log=False, log_level="info",
-                            timeout_keep_alive=60)
+    config = uvicorn.Config(
+        create_app(service, bell), host=host, port=port, access_log=False, log_level="info", timeout_keep_alive=60
+    )
     try:
         _AnnouncingServer(config).run()
     except SystemExit as exit_:

@@ -49,9 +49,14 @@ def mask_name(name: str | None) -> str:
 
 
 class HallService:
-    def __init__(self, store: HallStore, *, timezone: str = DEFAULT_TIMEZONE,
-                 clock: Callable[[], dt.datetime] = utc_now,
-                 on_event: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: HallStore,
+        *,
+        timezone: str = DEFAULT_TIMEZONE,
+        clock: Callable[[], dt.datetime] = utc_now,
+        on_event: Callable[[int], None] | None = None,
+    ) -> None:
         self.store = store
         self.zone = ZoneInfo(timezone)
         self.clock = clock
@@ -73,8 +78,9 @@ class HallService:
     def set_business(self, *, prefix: str, name: str, items: list[str] | None = None) -> None:
         prefix = prefix.strip().upper()
         if len(prefix) != 1 or not "A" <= prefix <= "Z":
-            raise HallError("bad_prefix", N_("A business's prefix is one letter A-Z, not {prefix}."),
-                            status=422, prefix=prefix)
+            raise HallError(
+                "bad_prefix", N_("A business's prefix is one letter A-Z, not {prefix}."), status=422, prefix=prefix
+            )
         if not name.strip():
             raise HallError("bad_name", N_("A business needs a name."), status=422)
         with self.store.write() as db:
@@ -95,8 +101,9 @@ class HallService:
     def add_token(self, *, role: str, window: str | None = None, label: str = "") -> str:
         """A new token for a window, the kiosk or the display; only its hash is kept."""
         if role not in ROLES:
-            raise HallError("bad_role", N_("A token's role is window, kiosk or display, not {role}."),
-                            status=422, role=role)
+            raise HallError(
+                "bad_role", N_("A token's role is window, kiosk or display, not {role}."), status=422, role=role
+            )
         if role == "window" and not window:
             raise HallError("bad_window", N_("A window's token names its window."), status=422)
         token = secrets.token_urlsafe(24)
@@ -104,9 +111,14 @@ class HallService:
         with self.store.write() as db:
             if role == "window" and not any(w["code"] == window for w in self.store.windows(db)):
                 raise not_found("window", window)
-            self.store.add_token(db, token_hash=hash_token(token), role=role,
-                                 window=window if role == "window" else None,
-                                 label=label or (f"window-{window}" if role == "window" else role), now=now)
+            self.store.add_token(
+                db,
+                token_hash=hash_token(token),
+                role=role,
+                window=window if role == "window" else None,
+                label=label or (f"window-{window}" if role == "window" else role),
+                now=now,
+            )
         return token
 
     def revoke_tokens(self, *, label: str) -> int:
@@ -127,8 +139,9 @@ class HallService:
         now, day = self._now()
         prefix = business.strip().upper()
         with self.store.write() as db:
-            ticket = self._new_ticket(db, day=day, now=now, prefix=prefix, priority=priority, resident=resident,
-                                      state="waiting", window=None)
+            ticket = self._new_ticket(
+                db, day=day, now=now, prefix=prefix, priority=priority, resident=resident, state="waiting", window=None
+            )
             ahead = self.store.waiting_counts(db, day).get(prefix, 1) - 1
             seq = self.store.add_event(db, ticket, "issue", window=None, now=now, detail="priority" if priority else "")
         self.on_event(seq)
@@ -154,22 +167,40 @@ class HallService:
         with self.store.write() as db:
             booking = self.store.booking(db, code) if code else None
             if booking is None or booking["status"] != "booked":
-                raise HallError("no_booking", N_("There is no booking {booking} here. Check the code, or ask at the "
-                                                 "information desk."), status=404, booking=code)
+                raise HallError(
+                    "no_booking",
+                    N_("There is no booking {booking} here. Check the code, or ask at the information desk."),
+                    status=404,
+                    booking=code,
+                )
             if booking["day"] != day:
-                raise HallError("booking_other_day", N_("Booking {booking} is for {day}, not today."), status=409,
-                                booking=code, day=booking["day"])
+                raise HallError(
+                    "booking_other_day",
+                    N_("Booking {booking} is for {day}, not today."),
+                    status=409,
+                    booking=code,
+                    day=booking["day"],
+                )
             if booking["ticket_id"]:
                 earlier = self.store.ticket(db, ticket_id=booking["ticket_id"])
-                raise HallError("booking_checked_in", N_("Booking {booking} was checked in already: number {number}."),
-                                status=409, booking=code, number=earlier["number"] if earlier else "")
+                raise HallError(
+                    "booking_checked_in",
+                    N_("Booking {booking} was checked in already: number {number}."),
+                    status=409,
+                    booking=code,
+                    number=earlier["number"] if earlier else "",
+                )
             prefix = next((b["prefix"] for b in self.store.businesses(db) if booking["item"] in b["items"]), None)
             if prefix is None:
-                raise HallError("booking_no_business", N_("No business of this hall serves the booked item {item}. "
-                                                          "Please ask at the information desk."), status=409,
-                                item=booking["item"])
-            ticket = self._new_ticket(db, day=day, now=now, prefix=prefix, priority=True, resident=None,
-                                      state="waiting", window=None)
+                raise HallError(
+                    "booking_no_business",
+                    N_("No business of this hall serves the booked item {item}. Please ask at the information desk."),
+                    status=409,
+                    item=booking["item"],
+                )
+            ticket = self._new_ticket(
+                db, day=day, now=now, prefix=prefix, priority=True, resident=None, state="waiting", window=None
+            )
             self.store.mark_checked_in(db, code, ticket["id"])
             ticket = self.store.ticket(db, ticket_id=ticket["id"])
             seq = self.store.add_event(db, ticket, "issue", window=None, now=now, detail=f"booking:{code}")
@@ -183,20 +214,43 @@ class HallService:
         with self.store.read() as db:
             booking = self.store.booking(db, code) if code else None
             if booking is None:
-                raise HallError("no_booking", N_("There is no booking {booking} here. Check the code, or ask at the "
-                                                 "information desk."), status=404, booking=code)
+                raise HallError(
+                    "no_booking",
+                    N_("There is no booking {booking} here. Check the code, or ask at the information desk."),
+                    status=404,
+                    booking=code,
+                )
             ticket = self.store.ticket(db, ticket_id=booking["ticket_id"]) if booking["ticket_id"] else None
         shown = {key: booking[key] for key in ("code", "day", "half_day", "item", "name", "status")}
         return {**shown, "ticket": ticket["number"] if ticket else None}
 
-    def _new_ticket(self, db: sqlite3.Connection, *, day: str, now: str, prefix: str, priority: bool, resident: dict | None,
-                    state: str, window: str | None) -> dict:
+    def _new_ticket(
+        self,
+        db: sqlite3.Connection,
+        *,
+        day: str,
+        now: str,
+        prefix: str,
+        priority: bool,
+        resident: dict | None,
+        state: str,
+        window: str | None,
+    ) -> dict:
         names = {b["prefix"]: b["name"] for b in self.store.businesses(db)}
         if prefix not in names:
             raise not_found("business", prefix)
         number = f"{prefix}{self.store.next_number(db, day, prefix):0{NUMBER_DIGITS}d}"
-        ticket_id = self.store.insert_ticket(db, day=day, number=number, business=prefix, priority=priority,
-                                             state=state, window=window, resident=_resident(resident), now=now)
+        ticket_id = self.store.insert_ticket(
+            db,
+            day=day,
+            number=number,
+            business=prefix,
+            priority=priority,
+            state=state,
+            window=window,
+            resident=_resident(resident),
+            now=now,
+        )
         return self.store.ticket(db, ticket_id=ticket_id)
 
     # --- the window --------------------------------------------------------------------
@@ -256,8 +310,11 @@ class HallService:
         with self.store.write() as db:
             ticket = self._by_number(db, day, number)
             if ticket["state"] != "no_show":
-                raise HallError("not_no_show", N_("Ticket {number} was not skipped; it cannot be put back in line."),
-                                number=ticket["number"])
+                raise HallError(
+                    "not_no_show",
+                    N_("Ticket {number} was not skipped; it cannot be put back in line."),
+                    number=ticket["number"],
+                )
             self.store.update_ticket(db, ticket["id"], state="waiting", queued_at=now)
             seq = self.store.add_event(db, ticket, "requeue", window=None, now=now)
             ticket = self.store.ticket(db, ticket_id=ticket["id"])
@@ -280,8 +337,7 @@ class HallService:
                     raise not_found("business", prefix)
                 fields = {"business": prefix, "target_window": None}
                 detail = f"business:{prefix}"
-            self.store.update_ticket(db, ticket["id"], state="transferred", window_code=None, serving_at=None,
-                                     **fields)
+            self.store.update_ticket(db, ticket["id"], state="transferred", window_code=None, serving_at=None, **fields)
             ticket = self.store.ticket(db, ticket_id=ticket["id"])
             seq = self.store.add_event(db, ticket, "transfer", window=window, now=now, detail=detail)
         self.on_event(seq)
@@ -305,8 +361,9 @@ class HallService:
             current = self.store.open_at_window(db, window=window)
             if current is not None:
                 self._finish(db, current, window=window, now=now)
-            ticket = self._new_ticket(db, day=day, now=now, prefix=prefix, priority=False, resident=None,
-                                      state="serving", window=window)
+            ticket = self._new_ticket(
+                db, day=day, now=now, prefix=prefix, priority=False, resident=None, state="serving", window=window
+            )
             self.store.update_ticket(db, ticket["id"], called_at=now)
             ticket = self.store.ticket(db, ticket_id=ticket["id"])
             seq = self.store.add_event(db, ticket, "walk_in", window=window, now=now)
@@ -333,8 +390,13 @@ class HallService:
         return self._for_window(ticket)
 
     def _finish(self, db: sqlite3.Connection, ticket: dict, *, window: str, now: str) -> int:
-        self.store.update_ticket(db, ticket["id"], state="done", finished_at=now,
-                                 serving_at=ticket["serving_at"] or ticket["called_at"] or now)
+        self.store.update_ticket(
+            db,
+            ticket["id"],
+            state="done",
+            finished_at=now,
+            serving_at=ticket["serving_at"] or ticket["called_at"] or now,
+        )
         return self.store.add_event(db, ticket, "done", window=window, now=now)
 
     def link_case(self, *, window: str, ticket_id: str, case_id: str) -> dict[str, Any]:
@@ -357,8 +419,11 @@ class HallService:
             info = self._window(db, window)
             current = self.store.open_at_window(db, window=window)
             counts = self.store.waiting_counts(db, day)
-        return {"window": info, "current": self._for_window(current) if current else None,
-                "waiting": {prefix: counts.get(prefix, 0) for prefix in info["businesses"]}}
+        return {
+            "window": info,
+            "current": self._for_window(current) if current else None,
+            "waiting": {prefix: counts.get(prefix, 0) for prefix in info["businesses"]},
+        }
 
     def _current(self, db: sqlite3.Connection, window: str, *, states: tuple[str, ...]) -> dict:
         self._window(db, window)
@@ -383,8 +448,11 @@ class HallService:
     def _ahead(self, db: sqlite3.Connection, ticket: dict) -> int:
         if ticket["state"] not in ("waiting", "transferred"):
             return 0
-        line = [t for t in self.store.tickets_of_day(db, ticket["day"])
-                if t["state"] in ("waiting", "transferred") and t["business"] == ticket["business"]]
+        line = [
+            t
+            for t in self.store.tickets_of_day(db, ticket["day"])
+            if t["state"] in ("waiting", "transferred") and t["business"] == ticket["business"]
+        ]
         line.sort(key=lambda t: (not t["priority"], t["queued_at"]))
         return next(i for i, t in enumerate(line) if t["id"] == ticket["id"])
 
@@ -440,21 +508,45 @@ class HallService:
                 if event["ticket_id"] not in names:
                     ticket = self.store.ticket(db, ticket_id=event["ticket_id"])
                     names[event["ticket_id"]] = mask_name((ticket["resident"] or {}).get("name"))
+
         def shown(event: dict) -> dict:
-            return {"seq": event["seq"], "at": event["at"], "kind": event["kind"], "number": event["number"],
-                    "business": event["business"], "window": event["window_code"],
-                    "name": names[event["ticket_id"]]}
-        return {"last_seq": last, "calls": [shown(e) for e in new], "recent": [shown(e) for e in recent],
-                "waiting": [{"prefix": b["prefix"], "name": b["name"], "count": counts.get(b["prefix"], 0)}
-                            for b in businesses]}
+            return {
+                "seq": event["seq"],
+                "at": event["at"],
+                "kind": event["kind"],
+                "number": event["number"],
+                "business": event["business"],
+                "window": event["window_code"],
+                "name": names[event["ticket_id"]],
+            }
+
+        return {
+            "last_seq": last,
+            "calls": [shown(e) for e in new],
+            "recent": [shown(e) for e in recent],
+            "waiting": [
+                {"prefix": b["prefix"], "name": b["name"], "count": counts.get(b["prefix"], 0)} for b in businesses
+            ],
+        }
 
     # --- shapes of a ticket -----------------------------------------------------------
 
     @staticmethod
     def _public(ticket: dict) -> dict[str, Any]:
         """What the kiosk and the resident may see: no ID number, the name masked."""
-        keys = ("id", "day", "number", "business", "priority", "state", "issued_at", "called_at", "window_code",
-                "target_window", "booking_code")
+        keys = (
+            "id",
+            "day",
+            "number",
+            "business",
+            "priority",
+            "state",
+            "issued_at",
+            "called_at",
+            "window_code",
+            "target_window",
+            "booking_code",
+        )
         shown = {key: ticket[key] for key in keys}
         shown["name"] = mask_name((ticket["resident"] or {}).get("name"))
         return shown

@@ -37,8 +37,13 @@ class VoiceUnavailable(WindowdeskError):
 
 def call_sequence(number: str, window: str) -> list[str]:
     """The clips of one call, in order: 请 A 0 2 3 号到 0 5 号窗口办理."""
-    return ["please", *[c for c in number.upper() if c in PHRASES], "number_to",
-            *[c for c in window if c.isdigit()], "window_serve"]
+    return [
+        "please",
+        *[c for c in number.upper() if c in PHRASES],
+        "number_to",
+        *[c for c in window if c.isdigit()],
+        "window_serve",
+    ]
 
 
 class VoiceClips:
@@ -58,14 +63,22 @@ class VoiceClips:
             return 0
         program = shutil.which("espeak-ng")
         if program is None:
-            raise VoiceUnavailable(_("No voice for the hall display"),
-                                   _("espeak-ng is not installed (Debian: apt-get install espeak-ng); the "
-                                     "display shows the calls without speaking them."))
+            raise VoiceUnavailable(
+                _("No voice for the hall display"),
+                _(
+                    "espeak-ng is not installed (Debian: apt-get install espeak-ng); the "
+                    "display shows the calls without speaking them."
+                ),
+            )
         self.folder.mkdir(parents=True, exist_ok=True)
         for clip in missing:
             partial = self.path(clip).with_suffix(".part")
-            subprocess.run([program, "-v", VOICE, "-s", str(SPEED_WPM), "-w", str(partial), PHRASES[clip]],
-                           check=True, capture_output=True, timeout=30)
+            subprocess.run(
+                [program, "-v", VOICE, "-s", str(SPEED_WPM), "-w", str(partial), PHRASES[clip]],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
             partial.replace(self.path(clip))  # whole clips only: a crash leaves none half made
         return len(missing)
 

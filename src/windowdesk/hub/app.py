@@ -89,8 +89,14 @@ def create_public_app(settings: HubSettings, *, database: HubDatabase | None = N
         if owned:
             db.dispose()
 
-    app = FastAPI(title="windowdesk online service hall", version=__version__, openapi_url=None, docs_url=None,
-                  redoc_url=None, lifespan=lifespan)
+    app = FastAPI(
+        title="windowdesk online service hall",
+        version=__version__,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.db = db
     install_error_handlers(app)  # the pages' answers wrap these (web/errors.py)

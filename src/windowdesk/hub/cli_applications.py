@@ -20,12 +20,22 @@ from windowdesk.i18n import _
 def cmd_purge_applications(args: argparse.Namespace, settings: HubSettings, db: HubDatabase) -> None:
     data_dir = Path(settings.data_dir)
     purged = purge(db, ApplicationFiles(data_dir, sealer_for(data_dir)), now=utc_now(), keep_days=args.keep_days)
-    print(_("{count} online applications not completed in {days} days were deleted with their pages.").format(
-        count=purged, days=args.keep_days))
+    print(
+        _("{count} online applications not completed in {days} days were deleted with their pages.").format(
+            count=purged, days=args.keep_days
+        )
+    )
 
 
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
-    sub = command("purge-applications", cmd_purge_applications,
-                  _("delete the online applications never completed, with their pages, after a set period"))
-    sub.add_argument("--keep-days", type=at_least_one, default=KEEP_DAYS,
-                     help=_("days since an application last changed (default 90)"))
+    sub = command(
+        "purge-applications",
+        cmd_purge_applications,
+        _("delete the online applications never completed, with their pages, after a set period"),
+    )
+    sub.add_argument(
+        "--keep-days",
+        type=at_least_one,
+        default=KEEP_DAYS,
+        help=_("days since an application last changed (default 90)"),
+    )

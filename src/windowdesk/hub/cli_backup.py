@@ -58,10 +58,17 @@ def cmd_backup_key(args: argparse.Namespace, settings: HubSettings) -> None:
     try:
         write_new_key_file(path)
     except OSError as error:
-        raise InvalidInput(Text(N_("The key file {path} cannot be written ({reason})."), path=path,
-                                reason=error.strerror or str(error))) from None
-    print(_("Wrote a new backup key to {path}, readable by you only. Keep a copy of it away from the hub and its "
-            "backups: without it, no backup encrypted with it can be restored.").format(path=path))
+        raise InvalidInput(
+            Text(
+                N_("The key file {path} cannot be written ({reason})."), path=path, reason=error.strerror or str(error)
+            )
+        ) from None
+    print(
+        _(
+            "Wrote a new backup key to {path}, readable by you only. Keep a copy of it away from the hub and its "
+            "backups: without it, no backup encrypted with it can be restored."
+        ).format(path=path)
+    )
 
 
 def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
@@ -77,21 +84,37 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
         made.path.unlink(missing_ok=True)  # without its pages it is no whole backup
         raise
     print(_("Backed up the hub to {path} ({size}).").format(path=made.path, size=_size(made.size)))
-    print(_("Its scanned pages are in {folder}: {count} copied now, the others were there already.").format(
-        folder=folder / page_backup.PAGES_FOLDER, count=copied))
+    print(
+        _("Its scanned pages are in {folder}: {count} copied now, the others were there already.").format(
+            folder=folder / page_backup.PAGES_FOLDER, count=copied
+        )
+    )
     if application_backup.manifest_path(made.path).exists():
-        print(_("The page files of its online applications are in {folder}: {count} copied now, the others were "
-                "there already.").format(folder=folder / application_backup.FILES_FOLDER, count=application_files))
+        print(
+            _(
+                "The page files of its online applications are in {folder}: {count} copied now, the others were "
+                "there already."
+            ).format(folder=folder / application_backup.FILES_FOLDER, count=application_files)
+        )
     if key is not None:
-        print(_("It is encrypted with the key in {key}: check-backup and restore need that key.").format(
-            key=key.source))
+        print(
+            _("It is encrypted with the key in {key}: check-backup and restore need that key.").format(key=key.source)
+        )
     if carries_key:
-        print(_("It carries the key that opens its online applications ({file}), encrypted with the backup's key: "
-                "restore puts it back.").format(file=application_backup.key_path(made.path).name))
+        print(
+            _(
+                "It carries the key that opens its online applications ({file}), encrypted with the backup's key: "
+                "restore puts it back."
+            ).format(file=application_backup.key_path(made.path).name)
+        )
     elif key is None and application_backup.has_personal_key(settings.data_dir):
-        print(_("It is not encrypted, so the key that opens its online applications is not in it: keep a copy of "
+        print(
+            _(
+                "It is not encrypted, so the key that opens its online applications is not in it: keep a copy of "
                 "{path} apart from the backups (never beside them in clear), or back up with --key-file, which "
-                "carries it.").format(path=application_backup.personal_key_file(settings.data_dir)))
+                "carries it."
+            ).format(path=application_backup.personal_key_file(settings.data_dir))
+        )
     if made.contents is not None:
         print(_contents_line(settings, made.contents))
     if args.keep is not None:
@@ -99,9 +122,13 @@ def cmd_backup(args: argparse.Namespace, settings: HubSettings) -> None:
         page_backup.drop_unlisted_pages(folder)
         application_backup.drop_unlisted(folder)
         if deleted:
-            print(ngettext("Deleted {count} older backup; the newest {keep} are kept.",
-                           "Deleted {count} older backups; the newest {keep} are kept.",
-                           len(deleted)).format(count=len(deleted), keep=args.keep))
+            print(
+                ngettext(
+                    "Deleted {count} older backup; the newest {keep} are kept.",
+                    "Deleted {count} older backups; the newest {keep} are kept.",
+                    len(deleted),
+                ).format(count=len(deleted), keep=args.keep)
+            )
 
 
 def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
@@ -109,14 +136,24 @@ def cmd_check_backup(args: argparse.Namespace, settings: HubSettings) -> None:
     print(_("{file} is a whole backup of a hub; restore can use it.").format(file=args.file))
     print(_("Its {count} scanned pages are there and match their hashes.").format(count=checked.pages))
     if checked.applications or checked.application_files:
-        print(_("Its {count} page files of online applications are there and match their hashes.").format(
-            count=checked.application_files))
+        print(
+            _("Its {count} page files of online applications are there and match their hashes.").format(
+                count=checked.application_files
+            )
+        )
         if checked.carries_key:
-            print(_("The key it carries opens its {count} online applications and their pages.").format(
-                count=checked.applications))
+            print(
+                _("The key it carries opens its {count} online applications and their pages.").format(
+                    count=checked.applications
+                )
+            )
         else:
-            print(_("It does not carry the key that opens its {count} online applications (it is not encrypted): a "
-                    "restore needs your own copy of personal.key.").format(count=checked.applications))
+            print(
+                _(
+                    "It does not carry the key that opens its {count} online applications (it is not encrypted): a "
+                    "restore needs your own copy of personal.key."
+                ).format(count=checked.applications)
+            )
     if checked.contents is not None:
         print(_contents_line(settings, checked.contents))
 
@@ -126,11 +163,15 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
     lock = serving_lock.lock_file(settings.data_dir, settings.database_url)
     with serving_lock.stopped(lock, settings.database_url) as hub_stopped:
         if not hub_stopped:
-            raise Conflict(Text(
-                N_("The hub is serving this database ({database}). Stop it before restoring a backup; nothing "
-                   "was changed."),
-                database=shown_url(settings.database_url),
-            ))
+            raise Conflict(
+                Text(
+                    N_(
+                        "The hub is serving this database ({database}). Stop it before restoring a backup; nothing "
+                        "was changed."
+                    ),
+                    database=shown_url(settings.database_url),
+                )
+            )
         now = utc_now()
         file = Path(args.file).expanduser()
         pages_key = _pages_key(args.file, key)
@@ -141,29 +182,43 @@ def cmd_restore(args: argparse.Namespace, settings: HubSettings) -> None:
         pages = page_backup.restore_pages(file, PageStore(settings.data_dir), key=pages_key)
         application_files = application_backup.restore_files(file, settings.data_dir, key=pages_key)
         key_put_back = application_backup.restore_key(settings.data_dir, personal)
-        restored = backup.restore_backup(settings.database_url, file, now,
-                                         aside_folder=settings.data_dir / "backups", key=key)
+        restored = backup.restore_backup(
+            settings.database_url, file, now, aside_folder=settings.data_dir / "backups", key=key
+        )
         migrate_to_head(settings.database_url)
         feed_floor = backup.begin_after_restore(settings.database_url, now)
     print(_("Restored the hub from {file}.").format(file=args.file))
     print(_("{count} scanned pages were put back into the hub's page store.").format(count=pages))
     if application_backup.manifest_path(file).exists():
-        print(_("{count} page files of online applications were put back into {folder}.").format(
-            count=application_files, folder=settings.data_dir / application_backup.FILES_FOLDER))
+        print(
+            _("{count} page files of online applications were put back into {folder}.").format(
+                count=application_files, folder=settings.data_dir / application_backup.FILES_FOLDER
+            )
+        )
     if key_put_back:
-        print(_("The key that opens the online applications was put back as {path}.").format(
-            path=application_backup.personal_key_file(settings.data_dir)))
+        print(
+            _("The key that opens the online applications was put back as {path}.").format(
+                path=application_backup.personal_key_file(settings.data_dir)
+            )
+        )
     _say_applications_readable(settings)
     if restored.contents is not None:
         print(_contents_line(settings, restored.contents))
     if restored.replaced is not None:
         print(_("The database it replaced is kept as {path}.").format(path=restored.replaced))
-    print(_("New changes are numbered after {seq}, so every window receives them, whatever it had received "
-            "before.").format(seq=feed_floor))
-    print(_("At their next sync the windows send again what they sent in the last {days} days; what the hub "
+    print(
+        _(
+            "New changes are numbered after {seq}, so every window receives them, whatever it had received before."
+        ).format(seq=feed_floor)
+    )
+    print(
+        _(
+            "At their next sync the windows send again what they sent in the last {days} days; what the hub "
             "still has is answered as a duplicate. What the hub itself recorded after the backup was taken is "
             "not on it: make those back-office decisions and notes again, and enroll again the workstations "
-            "enrolled since then.").format(days=KEEP_SENT_DAYS))
+            "enrolled since then."
+        ).format(days=KEEP_SENT_DAYS)
+    )
 
 
 def _say_applications_readable(settings: HubSettings) -> None:
@@ -176,13 +231,20 @@ def _say_applications_readable(settings: HubSettings) -> None:
     if opened == total:
         print(_("Its {count} online applications open with {path}.").format(count=total, path=path))
     elif not path.exists():
-        print(_("Its {count} online applications are sealed under a key this backup does not carry: put your copy "
+        print(
+            _(
+                "Its {count} online applications are sealed under a key this backup does not carry: put your copy "
                 "of personal.key at {path} before the hub starts (a hub started without it makes a new key, and "
-                "they stay unreadable).").format(count=total, path=path))
+                "they stay unreadable)."
+            ).format(count=total, path=path)
+        )
     else:
-        print(_("{unread} of its {count} online applications do not open with {path}: put the copy of the key they "
-                "were sealed under in its place (move that one aside first).").format(
-                    unread=total - opened, count=total, path=path))
+        print(
+            _(
+                "{unread} of its {count} online applications do not open with {path}: put the copy of the key they "
+                "were sealed under in its place (move that one aside first)."
+            ).format(unread=total - opened, count=total, path=path)
+        )
 
 
 def _pages_key(file: str, key: BackupKey | None) -> BackupKey | None:
@@ -194,7 +256,8 @@ def _contents_line(settings: HubSettings, contents: backup.Contents) -> str:
     if contents.newest_push is None:
         return _("It holds no pushed event yet, and changes up to {seq}.").format(seq=contents.last_change)
     return _("It holds {events} pushed events (the newest received {newest}) and changes up to {seq}.").format(
-        events=contents.pushed_events, newest=_hub_clock(settings, contents.newest_push), seq=contents.last_change)
+        events=contents.pushed_events, newest=_hub_clock(settings, contents.newest_push), seq=contents.last_change
+    )
 
 
 def _hub_clock(settings: HubSettings, at: dt.datetime) -> str:
@@ -218,36 +281,61 @@ def _size(size: int) -> str:
 
 def _key_options(sub: argparse.ArgumentParser) -> None:
     given = sub.add_mutually_exclusive_group()
-    given.add_argument("--key-file", default=None, metavar="FILE",
-                       help=_("the backup key, as backup-key wrote it: backup encrypts with it, check-backup and "
-                              "restore open the copy with it (default: the file WINDOWDESK_HUB_BACKUP_KEY_FILE "
-                              "names)"))
-    given.add_argument("--passphrase-file", default=None, metavar="FILE",
-                       help=_("instead of a key, a passphrase: the first line of FILE, at least 12 characters "
-                              "(default: the file WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE names)"))
+    given.add_argument(
+        "--key-file",
+        default=None,
+        metavar="FILE",
+        help=_(
+            "the backup key, as backup-key wrote it: backup encrypts with it, check-backup and "
+            "restore open the copy with it (default: the file WINDOWDESK_HUB_BACKUP_KEY_FILE "
+            "names)"
+        ),
+    )
+    given.add_argument(
+        "--passphrase-file",
+        default=None,
+        metavar="FILE",
+        help=_(
+            "instead of a key, a passphrase: the first line of FILE, at least 12 characters "
+            "(default: the file WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE names)"
+        ),
+    )
 
 
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
-    sub = command("backup", cmd_backup,
-                  _("copy the hub's database while it serves (SQLite; pg_dump for PostgreSQL), checked before it "
-                    "counts"))
+    sub = command(
+        "backup",
+        cmd_backup,
+        _("copy the hub's database while it serves (SQLite; pg_dump for PostgreSQL), checked before it counts"),
+    )
     sub.add_argument("--to", default=None, help=_("the folder to write it in (default: backups in the data folder)"))
-    sub.add_argument("--keep", type=at_least_one, default=None, metavar="N",
-                     help=_("then delete all but the N newest backups in that folder (default: delete none)"))
+    sub.add_argument(
+        "--keep",
+        type=at_least_one,
+        default=None,
+        metavar="N",
+        help=_("then delete all but the N newest backups in that folder (default: delete none)"),
+    )
     _key_options(sub)
     sub.set_defaults(handles_database=True)
-    sub = command("check-backup", cmd_check_backup,
-                  _("check that a backup is whole and can be restored, without restoring it"))
+    sub = command(
+        "check-backup", cmd_check_backup, _("check that a backup is whole and can be restored, without restoring it")
+    )
     sub.add_argument("file", help=_("a file that backup wrote"))
     _key_options(sub)
     sub.set_defaults(handles_database=True)
-    sub = command("restore", cmd_restore,
-                  _("put a backup in place of the hub's database (stop the hub first); the database it replaces "
-                    "is kept"))
+    sub = command(
+        "restore",
+        cmd_restore,
+        _("put a backup in place of the hub's database (stop the hub first); the database it replaces is kept"),
+    )
     sub.add_argument("file", help=_("a file that backup wrote"))
     _key_options(sub)
     sub.set_defaults(handles_database=True)
-    sub = command("backup-key", cmd_backup_key,
-                  _("write a new random key for encrypted backups to a new file, readable by you only"))
+    sub = command(
+        "backup-key",
+        cmd_backup_key,
+        _("write a new random key for encrypted backups to a new file, readable by you only"),
+    )
     sub.add_argument("file", help=_("the file to write (never one that exists); keep a copy away from the hub"))
     sub.set_defaults(handles_database=True)

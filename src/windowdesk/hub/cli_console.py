@@ -20,12 +20,22 @@ def cmd_create_console_user(args, settings: HubSettings, db: HubDatabase) -> Non
     password = args.password if args.password is not None else typed_password(args.login)
     with db.write() as session:
         user = console_accounts.create_user(
-            session, by=None, login=args.login, display_name=args.name, role=args.role,
-            department_code=args.department, password=password, now=utc_now(),
+            session,
+            by=None,
+            login=args.login,
+            display_name=args.name,
+            role=args.role,
+            department_code=args.department,
+            password=password,
+            now=utc_now(),
         )
         login = user.login
-    print(_("Made the console account {login} ({role}). Its holder signs in at <hub address>/console/ and chooses "
-            "their own password at the first sign-in.").format(login=login, role=_(ROLE_LABELS[args.role])))
+    print(
+        _(
+            "Made the console account {login} ({role}). Its holder signs in at <hub address>/console/ and chooses "
+            "their own password at the first sign-in."
+        ).format(login=login, role=_(ROLE_LABELS[args.role]))
+    )
 
 
 def cmd_console_users(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
@@ -34,8 +44,13 @@ def cmd_console_users(args, settings: HubSettings, db: HubDatabase) -> None:  # 
     with db.read() as session:
         users = list(session.scalars(select(ConsoleUser).order_by(ConsoleUser.role, ConsoleUser.login)))
         lines = [
-            [u.login, u.display_name, _(ROLE_LABELS[u.role]), u.department_code or "",
-             _("disabled {at}").format(at=clock_text(u.disabled_at)) if u.disabled_at else _("active")]
+            [
+                u.login,
+                u.display_name,
+                _(ROLE_LABELS[u.role]),
+                u.department_code or "",
+                _("disabled {at}").format(at=clock_text(u.disabled_at)) if u.disabled_at else _("active"),
+            ]
             for u in users
         ]
     if not lines:
@@ -49,22 +64,41 @@ def cmd_console_password(args, settings: HubSettings, db: HubDatabase) -> None: 
     password = args.password if args.password is not None else typed_password(args.login)
     with db.write() as session:
         console_accounts.reset_password(session, by=None, login=args.login, password=password, now=utc_now())
-    print(_("Gave {login} a new first password; their sessions are ended and they choose their own password at "
-            "the next sign-in.").format(login=args.login))
+    print(
+        _(
+            "Gave {login} a new first password; their sessions are ended and they choose their own password at "
+            "the next sign-in."
+        ).format(login=args.login)
+    )
 
 
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
-    sub = command("create-console-user", cmd_create_console_user,
-                  _("make a web console account (the first administrator, or anyone)"))
+    sub = command(
+        "create-console-user",
+        cmd_create_console_user,
+        _("make a web console account (the first administrator, or anyone)"),
+    )
     sub.add_argument("login", help=_("the account's login name"))
     sub.add_argument("--name", required=True, help=_("the person's full name"))
-    sub.add_argument("--role", choices=ROLES, required=True,
-                     help=_("department (staff of one department), supervisor or administrator"))
+    sub.add_argument(
+        "--role",
+        choices=ROLES,
+        required=True,
+        help=_("department (staff of one department), supervisor or administrator"),
+    )
     sub.add_argument("--department", default=None, help=_("the department's code (department staff only)"))
-    sub.add_argument("--password", default=None, help=_("a first password, changed at the first sign-in (else asked "
-                                                         "at the terminal or read from standard input)"))
+    sub.add_argument(
+        "--password",
+        default=None,
+        help=_(
+            "a first password, changed at the first sign-in (else asked at the terminal or read from standard input)"
+        ),
+    )
     command("console-users", cmd_console_users, _("list the web console's accounts"))
-    sub = command("console-password", cmd_console_password,
-                  _("give a console account a new first password (and end its sessions)"))
+    sub = command(
+        "console-password",
+        cmd_console_password,
+        _("give a console account a new first password (and end its sessions)"),
+    )
     sub.add_argument("login", help=_("the account's login name"))
     sub.add_argument("--password", default=None, help=_("else asked at the terminal or read from standard input"))

@@ -117,4 +117,3 @@ class HelpFormatter(argparse.HelpFormatter):
         for heading in self._headings:
             text = text.replace(f"\n{heading}:\n", "\n" + i18n._(HEADING).format(heading=heading) + "\n")
         return text
-

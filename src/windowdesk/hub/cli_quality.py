@@ -25,6 +25,7 @@ from windowdesk.spreadsheet import csv_writer
 if TYPE_CHECKING:
     from typing import TextIO
 
+
 def print_report(report: Report, fmt: str, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     if fmt == "json":
@@ -36,8 +37,12 @@ def print_report(report: Report, fmt: str, out: TextIO | None = None) -> None:
         writer.writerows(_lines(report, "TOTAL"))
         return
     header = [_(GROUPING_HEADINGS[report.by]), *(_(title) for _name, title in COLUMNS)]
-    print(_("Performance {start} to {end}, by {by}").format(
-        start=report.start.isoformat(), end=report.end.isoformat(), by=_(GROUPING_WORDS[report.by])), file=out)
+    print(
+        _("Performance {start} to {end}, by {by}").format(
+            start=report.start.isoformat(), end=report.end.isoformat(), by=_(GROUPING_WORDS[report.by])
+        ),
+        file=out,
+    )
     for line in table_lines([header, *_lines(report, _("TOTAL"))], right_from=1):
         print(line, file=out)
 
@@ -66,22 +71,40 @@ def cmd_queue_report(args, settings, db) -> None:  # noqa: ANN001
         print(_("No queue day has reached the hub in this period."))
         return
     header = [_("CENTER"), _("DAY"), _("WHAT"), *(_(heading) for _name, heading in queue_days.COLUMNS)]
-    rows = [[line.center, line.day.isoformat(), f"{_(queue_days.SCOPE_WORDS[line.scope])} {line.key}".strip(),
-             *line.cells()] for line in lines]
+    rows = [
+        [
+            line.center,
+            line.day.isoformat(),
+            f"{_(queue_days.SCOPE_WORDS[line.scope])} {line.key}".strip(),
+            *line.cells(),
+        ]
+        for line in lines
+    ]
     for text in table_lines([header, *rows], right_from=3):
         print(text)
 
 
 def cmd_complaint_reply(args, settings, db) -> None:  # noqa: ANN001
-    seq = db.run_write(lambda session: replies.reply_to_complaint(
-        session, complaint=args.complaint, reply=args.text, by=args.by, now=utc_now()), feed=True)
-    print(_("Reply to complaint {complaint} published (change {seq}); the window learns it at its next sync.").format(
-        complaint=args.complaint, seq=seq))
+    seq = db.run_write(
+        lambda session: replies.reply_to_complaint(
+            session, complaint=args.complaint, reply=args.text, by=args.by, now=utc_now()
+        ),
+        feed=True,
+    )
+    print(
+        _("Reply to complaint {complaint} published (change {seq}); the window learns it at its next sync.").format(
+            complaint=args.complaint, seq=seq
+        )
+    )
 
 
 def cmd_followup_outcome(args, settings, db) -> None:  # noqa: ANN001
-    seq = db.run_write(lambda session: replies.record_follow_up_outcome(
-        session, follow_up_id=args.follow_up_id, outcome=args.text, by=args.by, now=utc_now()), feed=True)
+    seq = db.run_write(
+        lambda session: replies.record_follow_up_outcome(
+            session, follow_up_id=args.follow_up_id, outcome=args.text, by=args.by, now=utc_now()
+        ),
+        feed=True,
+    )
     print(_("Outcome of follow-up {follow_up} published (change {seq}).").format(follow_up=args.follow_up_id, seq=seq))
 
 
@@ -93,34 +116,73 @@ def cmd_export_province(args, settings, db) -> None:  # noqa: ANN001
         with db.read() as session:
             written = export_days(session, start=args.start, end=args.end, out=out)
     except OSError as error:
-        raise InvalidInput(Text(N_("The export cannot be written to {folder}: {reason}"), folder=str(out),
-                                reason=error.strerror or str(error))) from None
+        raise InvalidInput(
+            Text(
+                N_("The export cannot be written to {folder}: {reason}"),
+                folder=str(out),
+                reason=error.strerror or str(error),
+            )
+        ) from None
     for path, lines in written:
         print(_("{path}: {count} cases").format(path=path, count=lines))
 
 
 def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser]) -> None:
     sub = command("report", cmd_report, _("performance report (cases, time limits, ratings, complaints) for a period"))
-    sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01"))
+    sub.add_argument(
+        "--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01")
+    )
     sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help=_("the last day, included"))
-    sub.add_argument("--by", choices=GROUPINGS, default="center", help=_("one line per center, window, operator or department (default center)"))
+    sub.add_argument(
+        "--by",
+        choices=GROUPINGS,
+        default="center",
+        help=_("one line per center, window, operator or department (default center)"),
+    )
     sub.add_argument("--center", default=None, help=_("one center only (default: the whole city)"))
-    sub.add_argument("--format", choices=("table", "csv", "json"), default="table", help=_("a table to read, or CSV or JSON for other programs"))
-    command("rebuild-case-figures", cmd_rebuild_case_figures,
-            _("work out every case's figures for the performance report anew (after upgrading a hub that has "
-              "cases, or changing a center's time zone)"))
-    sub = command("queue-report", cmd_queue_report, _("the hall queues' finished days: tickets and waiting times per center, business and window"))
-    sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01"))
+    sub.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help=_("a table to read, or CSV or JSON for other programs"),
+    )
+    command(
+        "rebuild-case-figures",
+        cmd_rebuild_case_figures,
+        _(
+            "work out every case's figures for the performance report anew (after upgrading a hub that has "
+            "cases, or changing a center's time zone)"
+        ),
+    )
+    sub = command(
+        "queue-report",
+        cmd_queue_report,
+        _("the hall queues' finished days: tickets and waiting times per center, business and window"),
+    )
+    sub.add_argument(
+        "--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01")
+    )
     sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help=_("the last day, included"))
     sub.add_argument("--center", default=None, help=_("one center only (default: the whole city)"))
-    sub.add_argument("--format", choices=("table", "csv"), default="table", help=_("a table to read, or CSV for other programs"))
-    sub = command("export-province", cmd_export_province,
-                  _("the provincial record of every case that moved, one JSON-lines file per day "
-                    "(docs/province-case-record.schema.json)"))
-    sub.add_argument("--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01"))
+    sub.add_argument(
+        "--format", choices=("table", "csv"), default="table", help=_("a table to read, or CSV for other programs")
+    )
+    sub = command(
+        "export-province",
+        cmd_export_province,
+        _(
+            "the provincial record of every case that moved, one JSON-lines file per day "
+            "(docs/province-case-record.schema.json)"
+        ),
+    )
+    sub.add_argument(
+        "--from", dest="start", type=_day, required=True, metavar="DATE", help=_("the first day, e.g. 2026-11-01")
+    )
     sub.add_argument("--to", dest="end", type=_day, required=True, metavar="DATE", help=_("the last day, included"))
     sub.add_argument("--out", required=True, metavar="FOLDER", help=_("where the files are written"))
-    sub = command("complaint-reply", cmd_complaint_reply, _("reply to a complaint (by number or id) and publish it to its center"))
+    sub = command(
+        "complaint-reply", cmd_complaint_reply, _("reply to a complaint (by number or id) and publish it to its center")
+    )
     sub.add_argument("complaint", help=_("the complaint's number or id"))
     sub.add_argument("--text", required=True, help=_("the reply, shown at the center"))
     sub.add_argument("--by", required=True, help=_("the name of the person replying"))

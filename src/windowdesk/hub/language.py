@@ -93,7 +93,9 @@ class Text:
 
 def transition_text(refusal: InvalidTransition) -> Text:
     """A step the case's status does not allow, with its status and action as words."""
-    return Text(refusal.template, status=Text(STATUS_LABELS[refusal.current]), action=Text(ACTION_LABELS[refusal.action]))
+    return Text(
+        refusal.template, status=Text(STATUS_LABELS[refusal.current]), action=Text(ACTION_LABELS[refusal.action])
+    )
 
 
 def render(message: str | Text, language: str = SOURCE_LANGUAGE) -> str:

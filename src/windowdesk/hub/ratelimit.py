@@ -40,13 +40,15 @@ class RateLimit:
 
     @classmethod
     def parse(cls, text: str) -> RateLimit:
-        """"10/minute", "30/hour", "5/30" (five per 30 seconds)."""
+        """ "10/minute", "30/hour", "5/30" (five per 30 seconds)."""
         match = _SPEC.match(text or "")
         if match is None or int(match.group(1)) < 1 or match.group(2) == "0":
-            raise InvalidInput(Text(
-                N_("{text!r} is not a rate limit; write it like 10/minute, 100/hour or 5/30 (per 30 seconds)."),
-                text=text,
-            ))
+            raise InvalidInput(
+                Text(
+                    N_("{text!r} is not a rate limit; write it like 10/minute, 100/hour or 5/30 (per 30 seconds)."),
+                    text=text,
+                )
+            )
         period = match.group(2)
         return cls(int(match.group(1)), _PERIODS.get(period) or int(period))
 
@@ -59,8 +61,9 @@ class SlidingWindowLimiter:
     """Counts attempts per key over the last ``period_s`` seconds. Thread-safe: FastAPI
     runs the hub's endpoints in a thread pool."""
 
-    def __init__(self, limit: RateLimit, *, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = MAX_TRACKED_ADDRESSES) -> None:
+    def __init__(
+        self, limit: RateLimit, *, clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_TRACKED_ADDRESSES
+    ) -> None:
         self.limit = limit
         self._clock = clock
         self._max_keys = max_keys

@@ -27,7 +27,7 @@ class ErrorDetail(BaseModel):
     retry_after: float | None = Field(
         default=None,
         description="Only in a 503 hub_busy answer to a push: seconds until this window's turn; send the same "
-                    "batch again then (the Retry-After header has it in whole seconds)",
+        "batch again then (the Retry-After header has it in whole seconds)",
     )
 
 
@@ -69,9 +69,11 @@ class EnrollRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="The one-time enrollment code")
     client_version: str = Field(default="", max_length=40)
     installation_id: str | None = Field(
-        default=None, min_length=16, max_length=64,
+        default=None,
+        min_length=16,
+        max_length=64,
         description="A random id the workstation keeps: asking again with the same code and id after a lost "
-                    "answer is answered again (with a new token) instead of refused",
+        "answer is answered again (with a new token) instead of refused",
     )
 
 
@@ -106,7 +108,8 @@ class PushEvent(BaseModel):
 class PushRequest(BaseModel):
     events: list[PushEvent] = Field(max_length=MAX_PUSH_BATCH)
     after: str | None = Field(
-        default=None, pattern=UUID_PATTERN,
+        default=None,
+        pattern=UUID_PATTERN,
         description="The last event of the batch sent just before this one: this batch is applied only after it",
     )
 
@@ -122,7 +125,7 @@ class PushReply(BaseModel):
     in_flight: int = Field(
         default=PUSH_IN_FLIGHT,
         description='How many batches a workstation may have on the wire at once, each naming the one before as "after" '
-                    '(1 from a hub serving from one process, 2 from several)',
+        "(1 from a hub serving from one process, 2 from several)",
     )
 
 

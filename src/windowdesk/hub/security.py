@@ -31,16 +31,11 @@ def new_staff_token() -> str:
 
 def new_enrollment_code() -> str:
     """Like "K7QM-3XRT-PW9C": 12 characters, about 59 bits, readable over the phone."""
-    groups = (
-        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
-        for _ in range(CODE_GROUPS)
-    )
+    groups = ("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH)) for _ in range(CODE_GROUPS))
     return "-".join(groups)
 
 
 def normalise_enrollment_code(typed: str) -> str:
     """What the administrator typed, as it was issued: case, spaces and dashes do not matter."""
     letters = "".join(ch for ch in typed.upper() if ch.isalnum())
-    return "-".join(
-        letters[i : i + CODE_GROUP_LENGTH] for i in range(0, len(letters), CODE_GROUP_LENGTH)
-    )
+    return "-".join(letters[i : i + CODE_GROUP_LENGTH] for i in range(0, len(letters), CODE_GROUP_LENGTH))

@@ -89,11 +89,17 @@ class TlsFiles:
         try:
             ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(files.certfile, files.keyfile)
         except (ssl.SSLError, OSError) as error:
-            raise InvalidInput(Text(
-                N_("The certificate {certificate} and key {key} cannot be used together ({kind}): both must be "
-                   "PEM files, the key unencrypted and matching the certificate."),
-                certificate=files.certfile.name, key=files.keyfile.name, kind=error.__class__.__name__,
-            )) from None
+            raise InvalidInput(
+                Text(
+                    N_(
+                        "The certificate {certificate} and key {key} cannot be used together ({kind}): both must be "
+                        "PEM files, the key unencrypted and matching the certificate."
+                    ),
+                    certificate=files.certfile.name,
+                    key=files.keyfile.name,
+                    kind=error.__class__.__name__,
+                )
+            ) from None
         return files
 
 
@@ -107,12 +113,16 @@ def refuse_plain_http_on_network(host: str) -> None:
     except ValueError:
         loopback = host.lower() == "localhost"
     if not loopback:
-        raise InvalidInput(Text(
-            N_("Serving plain HTTP on {host} would send the windows' ID numbers and tokens across the network in "
-               "clear. Give the hub a certificate (--certfile and --keyfile), or serve on 127.0.0.1 behind a TLS "
-               "proxy on this computer."),
-            host=host,
-        ))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "Serving plain HTTP on {host} would send the windows' ID numbers and tokens across the network in "
+                    "clear. Give the hub a certificate (--certfile and --keyfile), or serve on 127.0.0.1 behind a TLS "
+                    "proxy on this computer."
+                ),
+                host=host,
+            )
+        )
 
 
 def _announce(scheme: str, host: str, port: int) -> None:
@@ -200,8 +210,16 @@ def light_worker_main() -> Iterator[None]:
         sys.modules["__main__"] = real
 
 
-def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, access_log: bool = False,
-          tls: TlsFiles | None = None, public_only: bool = False) -> int:
+def serve(
+    settings: HubSettings,
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    access_log: bool = False,
+    tls: TlsFiles | None = None,
+    public_only: bool = False,
+) -> int:
     """Serve until SIGINT/SIGTERM; returns the process exit code. ``public_only``: the
     public pages alone (hub/app.py create_public_app)."""
     configure_logging(settings)
@@ -223,8 +241,9 @@ def serve(settings: HubSettings, *, host: str, port: int, workers: int = 1, acce
         return _serve(settings, options, host=host, port=port, workers=workers, tls=tls, public_only=public_only)
 
 
-def _serve(settings: HubSettings, options: dict, *, host: str, port: int, workers: int, tls: TlsFiles | None,
-           public_only: bool) -> int:
+def _serve(
+    settings: HubSettings, options: dict, *, host: str, port: int, workers: int, tls: TlsFiles | None, public_only: bool
+) -> int:
     try:
         if workers <= 1:
             app = create_public_app(settings) if public_only else create_app(settings)

@@ -48,7 +48,7 @@ _VERSION = re.compile(r"^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?")
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
-    """"0.2.1", "1.0", "0.3.0.dev1" -> (major, minor, patch); None when it is not a version.
+    """ "0.2.1", "1.0", "0.3.0.dev1" -> (major, minor, patch); None when it is not a version.
 
     Pre-release suffixes count as the release itself: a hub administrator sets a minimum
     to keep old clients out, not to tell development builds apart.
@@ -64,13 +64,15 @@ def normalise_database_url(url: str) -> str:
     url = url.strip()
     for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     if url.startswith("postgresql+psycopg://") or url.startswith("sqlite:///"):
         return url
-    raise InvalidInput(Text(
-        N_("The database URL must start with postgresql+psycopg:// or sqlite:/// (got {scheme!r})."),
-        scheme=url.split(":", 1)[0],
-    ))
+    raise InvalidInput(
+        Text(
+            N_("The database URL must start with postgresql+psycopg:// or sqlite:/// (got {scheme!r})."),
+            scheme=url.split(":", 1)[0],
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,12 @@ class HubSettings:
     def min_client_version_tuple(self) -> tuple[int, int, int]:
         parsed = parse_version(self.min_client_version)
         if parsed is None:
-            raise InvalidInput(Text(N_("The minimum client version {version!r} is not a version number."),
-                                    version=self.min_client_version))
+            raise InvalidInput(
+                Text(
+                    N_("The minimum client version {version!r} is not a version number."),
+                    version=self.min_client_version,
+                )
+            )
         return parsed
 
     @classmethod
@@ -140,7 +146,9 @@ class HubSettings:
         if logs not in LOG_TO:
             raise InvalidInput(Text(N_("The hub logs to stderr or to a file, not to {value!r}."), value=logs))
         settings = cls(
-            data_dir=folder, database_url=url, min_client_version=minimum,
+            data_dir=folder,
+            database_url=url,
+            min_client_version=minimum,
             enroll_limit=RateLimit.parse(enroll) if enroll else DEFAULT_ENROLL_LIMIT,
             bad_token_limit=RateLimit.parse(bad_token) if bad_token else DEFAULT_BAD_TOKEN_LIMIT,
             push_in_flight=_in_flight(in_flight) if in_flight else (PUSH_IN_FLIGHT if serving_processes > 1 else 1),
@@ -148,7 +156,8 @@ class HubSettings:
             trusted_proxies=_proxies(proxies),
             log_to=logs,
             pages_min_free=_pages_min_free(
-                pages_min_free if pages_min_free is not None else os.environ.get(ENV_PAGES_MIN_FREE)),
+                pages_min_free if pages_min_free is not None else os.environ.get(ENV_PAGES_MIN_FREE)
+            ),
         )
         settings.min_client_version_tuple  # noqa: B018 - evaluated to refuse a bad minimum at start-up, not per request
         return settings
@@ -160,8 +169,13 @@ def _in_flight(value: int | str) -> int:
     except ValueError:
         count = 0
     if not 1 <= count <= PUSH_IN_FLIGHT:
-        raise InvalidInput(Text(N_("Batches in flight must be a whole number from 1 to {most} (got {value!r})."),
-                                most=PUSH_IN_FLIGHT, value=str(value)))
+        raise InvalidInput(
+            Text(
+                N_("Batches in flight must be a whole number from 1 to {most} (got {value!r})."),
+                most=PUSH_IN_FLIGHT,
+                value=str(value),
+            )
+        )
     return count
 
 
@@ -173,8 +187,9 @@ def _pages_min_free(value: int | str | None) -> int:
     except ValueError:
         room = -1
     if room < 0:
-        raise InvalidInput(Text(N_("The room kept free for pages must be a whole number of bytes (got {value!r})."),
-                                value=str(value)))
+        raise InvalidInput(
+            Text(N_("The room kept free for pages must be a whole number of bytes (got {value!r})."), value=str(value))
+        )
     return room
 
 
@@ -184,8 +199,13 @@ def _push_room(value: float | str) -> float:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= MAX_PUSH_ROOM:  # NaN too
-        raise InvalidInput(Text(N_("The push room must be a number of seconds from 0 (no turns) to {most} "
-                                   "(got {value!r})."), most=int(MAX_PUSH_ROOM), value=str(value)))
+        raise InvalidInput(
+            Text(
+                N_("The push room must be a number of seconds from 0 (no turns) to {most} (got {value!r})."),
+                most=int(MAX_PUSH_ROOM),
+                value=str(value),
+            )
+        )
     return seconds
 
 
@@ -198,7 +218,10 @@ def _proxies(values: Sequence[str]) -> tuple[str, ...]:
         try:
             ipaddress.ip_network(value, strict=False)
         except ValueError:
-            raise InvalidInput(Text(N_("{value!r} is not an address or network of a proxy (like 10.0.0.5 or "
-                                       "10.0.0.0/24)."), value=value)) from None
+            raise InvalidInput(
+                Text(
+                    N_("{value!r} is not an address or network of a proxy (like 10.0.0.5 or 10.0.0.0/24)."), value=value
+                )
+            ) from None
         found.append(value)
     return tuple(found)

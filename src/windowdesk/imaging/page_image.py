@@ -124,7 +124,8 @@ def pages_from_file(path: Path) -> list[bytes]:
     except OSError as exc:
         raise ValidationError(
             _("{name} could not be read ({detail}). Nothing was added.").format(
-                name=Path(path).name, detail=exc.strerror or type(exc).__name__),
+                name=Path(path).name, detail=exc.strerror or type(exc).__name__
+            ),
             title=_("Cannot read the file"),
         ) from exc
     if data.startswith(PDF_MAGIC):
@@ -162,7 +163,8 @@ def chinese_date(day: dt.date) -> str:
     def number(value: int) -> str:
         tens, ones = divmod(value, 10)
         return ("" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")) + (
-            digits[ones] if ones or not tens else "")
+            digits[ones] if ones or not tens else ""
+        )
 
     return "".join(digits[int(d)] for d in str(day.year)) + f"年{number(day.month)}月{number(day.day)}日"
 

@@ -37,8 +37,12 @@ def _query_code_rows(data: AcceptanceReceiptData) -> list[tuple[str, str]]:
     if data.query_code:
         return [(_("Query code"), grouped(data.query_code))]
     if data.has_query_code:
-        return [(_("Query code"), _("printed on the first copy only; if it is lost, a supervisor at the window "
-                                    "issues a new one"))]
+        return [
+            (
+                _("Query code"),
+                _("printed on the first copy only; if it is lost, a supervisor at the window issues a new one"),
+            )
+        ]
     return []
 
 
@@ -63,11 +67,16 @@ def render_acceptance_receipt(
         (_("Accepted at"), local_time(data.accepted_at, issuer.zone)),
         (_("Window"), window_text(issuer)),
         (_("Operator"), issuer.operator_name),
-        (_("Promised completion date"), _("{date} (within {days} working days)").format(
-            date=long_date(data.promised_date), days=data.promised_days)),
+        (
+            _("Promised completion date"),
+            _("{date} (within {days} working days)").format(
+                date=long_date(data.promised_date), days=data.promised_days
+            ),
+        ),
         (_("Legal time limit ends"), long_date(data.legal_date)),
         *_query_code_rows(data),
-        (_("How the result reaches you"), data.delivery) if data.delivery
+        (_("How the result reaches you"), data.delivery)
+        if data.delivery
         else (_("Collect the result at"), data.where or issuer.center_address),
         (_("Inquiries"), issuer.window_phone or issuer.center_phone),
     ]
@@ -75,11 +84,22 @@ def render_acceptance_receipt(
         para(acceptance_title(), styles.title),
         para(issuer.center_name, styles.subtitle),
         para(
-            _("{name}: your application for \u201c{item}\u201d has been accepted. Please keep this "
-              "receipt; with the case number or the QR code you can ask about the case at any "
-              "window, by phone or online.").format(name=data.applicant.name, item=data.item_name)
-            + ((" " + _("Online and by phone, the case number opens the case only with the query code "
-                        "on this receipt: keep it to yourself.")) if data.query_code else ""),
+            _(
+                "{name}: your application for \u201c{item}\u201d has been accepted. Please keep this "
+                "receipt; with the case number or the QR code you can ask about the case at any "
+                "window, by phone or online."
+            ).format(name=data.applicant.name, item=data.item_name)
+            + (
+                (
+                    " "
+                    + _(
+                        "Online and by phone, the case number opens the case only with the query code "
+                        "on this receipt: keep it to yourself."
+                    )
+                )
+                if data.query_code
+                else ""
+            ),
             styles.body,
         ),
         *fields_with_qr(sheet, rows, data.case_number, data.status_url),
@@ -98,12 +118,18 @@ def render_acceptance_receipt(
     story += [
         gap(sheet, 0.5),
         para(
-            _("The dates count working days only: weekends and public holidays are not counted, "
-              "make-up working days are. If the case is not decided by the promised date, the "
-              "center's supervisor answers for it."),
+            _(
+                "The dates count working days only: weekends and public holidays are not counted, "
+                "make-up working days are. If the case is not decided by the promised date, the "
+                "center's supervisor answers for it."
+            ),
             styles.small,
         ),
-        signatures_and_seal(sheet, [_("Operator"), _("Agent") if data.proxy else _("Applicant")], issuer,
-                            local_day(data.accepted_at, issuer.zone)),
+        signatures_and_seal(
+            sheet,
+            [_("Operator"), _("Agent") if data.proxy else _("Applicant")],
+            issuer,
+            local_day(data.accepted_at, issuer.zone),
+        ),
     ]
     return build_pdf(head, story, sheet)

@@ -39,9 +39,16 @@ def _build(title: str, story: list[Flowable], sheet: Sheet) -> bytes:
     buffer = io.BytesIO()
     geometry = sheet.geometry
     doc = SimpleDocTemplate(
-        buffer, pagesize=(geometry.width, geometry.height), leftMargin=geometry.margin, rightMargin=geometry.margin,
-        topMargin=geometry.margin, bottomMargin=geometry.margin, title=title, creator="windowdesk",
-        initialFontName=LATIN, invariant=1,  # the same catalog gives the same bytes, so the same version
+        buffer,
+        pagesize=(geometry.width, geometry.height),
+        leftMargin=geometry.margin,
+        rightMargin=geometry.margin,
+        topMargin=geometry.margin,
+        bottomMargin=geometry.margin,
+        title=title,
+        creator="windowdesk",
+        initialFontName=LATIN,
+        invariant=1,  # the same catalog gives the same bytes, so the same version
     )
     doc.build(story)
     return buffer.getvalue()
@@ -75,9 +82,12 @@ def render_application_form(item: CatalogItem, center_name: str, title: str = ""
         para(_("What is applied for, and why"), styles.heading),
         *(para(BLANK * 3, styles.body) for _line in range(4)),
         para(_("Materials handed in (tick each one)"), styles.heading),
-        list_table(sheet, ["", _("Material"), _("To bring")],
-                   [["", material.name, _requirement(material.originals, material.copies)]
-                    for material in item.materials], [0.5, 6, 3.5]),
+        list_table(
+            sheet,
+            ["", _("Material"), _("To bring")],
+            [["", material.name, _requirement(material.originals, material.copies)] for material in item.materials],
+            [0.5, 6, 3.5],
+        ),
         gap(sheet, 0.5),
         para(_("I confirm that what I have stated and handed in is true."), styles.body),
         gap(sheet, 1),
@@ -95,10 +105,12 @@ def render_blank_power_of_attorney(item: CatalogItem, center_name: str, title: s
         para(power_of_attorney_title(), styles.title),
         para(center_name, styles.subtitle),
         para(
-            _("I, {principal}, authorise {agent} to apply on my behalf for \u201c{item}\u201d at {center}: "
-              "to hand in and collect materials, to sign the forms of the case and to receive its notices "
-              "and its result. I accept as my own what the agent does within this authority, for this "
-              "case only.").format(principal=SHORT_BLANK, agent=SHORT_BLANK, item=item.name, center=center_name),
+            _(
+                "I, {principal}, authorise {agent} to apply on my behalf for \u201c{item}\u201d at {center}: "
+                "to hand in and collect materials, to sign the forms of the case and to receive its notices "
+                "and its result. I accept as my own what the agent does within this authority, for this "
+                "case only."
+            ).format(principal=SHORT_BLANK, agent=SHORT_BLANK, item=item.name, center=center_name),
             styles.body,
         ),
         gap(sheet, 0.5),
@@ -121,9 +133,12 @@ def _rule_words(item: CatalogItem) -> str:
         return ""
     if deferral.when_missed == "refuse":
         return _("If they are not brought by that date, the application is refused ({basis}).").format(
-            basis=deferral.legal_basis)
-    text = _("If they are not brought by that date, the case is suspended until they are; the days it waits do "
-             "not count towards its time limit.")
+            basis=deferral.legal_basis
+        )
+    text = _(
+        "If they are not brought by that date, the case is suspended until they are; the days it waits do "
+        "not count towards its time limit."
+    )
     return text + (" " + _("Legal basis: {basis}").format(basis=deferral.legal_basis) if deferral.legal_basis else "")
 
 
@@ -136,13 +151,23 @@ def render_blank_commitment(item: CatalogItem, center_name: str, title: str = ""
     story: list[Flowable] = [
         para(commitment_title(), styles.title),
         para(center_name, styles.subtitle),
-        para(_("I, {name}, applying for \u201c{item}\u201d (case {number}), commit to bring the materials below "
-               "to {center} by {date}. I know what happens if I do not:").format(
-            name=SHORT_BLANK, item=item.name, number=BLANK, center=center_name, date=BLANK), styles.body),
+        para(
+            _(
+                "I, {name}, applying for \u201c{item}\u201d (case {number}), commit to bring the materials below "
+                "to {center} by {date}. I know what happens if I do not:"
+            ).format(name=SHORT_BLANK, item=item.name, number=BLANK, center=center_name, date=BLANK),
+            styles.body,
+        ),
         gap(sheet, 0.5),
-        list_table(sheet, ["", _("Material to follow"), _("To bring"), _("Bring by")],
-                   [["", material.name, _requirement(material.originals, material.copies), SHORT_BLANK]
-                    for material in deferrable], [0.5, 4.5, 3.5, 2]),
+        list_table(
+            sheet,
+            ["", _("Material to follow"), _("To bring"), _("Bring by")],
+            [
+                ["", material.name, _requirement(material.originals, material.copies), SHORT_BLANK]
+                for material in deferrable
+            ],
+            [0.5, 4.5, 3.5, 2],
+        ),
         gap(sheet, 0.5),
         para(_rule_words(item), styles.body),
         para(_("I confirm that what I have stated and handed in is true."), styles.body),

@@ -176,14 +176,18 @@ def field_table(
     # splitInRow: a value longer than a page (a pasted legal text) continues on the next
     # page instead of failing the whole document.
     table = Table(data, colWidths=[width * share, width * (1 - share)], hAlign="LEFT", splitInRow=1)
-    table.setStyle(TableStyle([
-        OUR_FONT,
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                OUR_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
     return table
 
 
@@ -251,19 +255,26 @@ def list_table(
     natural = [max(_line_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING for column in columns]
     least = [max(_longest_word_width(text, cell.fontSize) for text in column) + 2 * _CELL_PADDING for column in columns]
     table = Table(
-        data, colWidths=fitted_widths(natural, shares, sheet.width, least), repeatRows=1, hAlign="LEFT",
+        data,
+        colWidths=fitted_widths(natural, shares, sheet.width, least),
+        repeatRows=1,
+        hAlign="LEFT",
         splitInRow=1,
     )
-    table.setStyle(TableStyle([
-        OUR_FONT,
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                OUR_FONT,
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
@@ -276,10 +287,13 @@ def numbered(items: tuple[str, ...] | list[str], sheet: Sheet) -> list[Paragraph
 def amount_table(sheet: Sheet, total_fen: int) -> Table:
     """The total in figures and in Chinese capital numerals (大写) after the currency's
     name (人民币), as receipts require."""
-    return field_table(sheet, [
-        (_("Amount in figures"), yuan(total_fen)),
-        (_("Amount in words"), _("RMB {capitals}").format(capitals=amount_in_capitals(total_fen))),
-    ])
+    return field_table(
+        sheet,
+        [
+            (_("Amount in figures"), yuan(total_fen)),
+            (_("Amount in words"), _("RMB {capitals}").format(capitals=amount_in_capitals(total_fen))),
+        ],
+    )
 
 
 def _seal_cell(sheet: Sheet, issuer: Issuer, day: dt.date) -> tuple[list[Flowable], float]:
@@ -322,8 +336,12 @@ def signatures_and_seal(sheet: Sheet, labels: list[str], issuer: Issuer, day: dt
         data = [[signatures, seal]]
         # An A4 sheet has room to keep the seal off the text above; an A5 receipt has not.
         room = 10 * MM if sheet.paper is PaperFormat.A4 else 1 * MM
-        style = [OUR_FONT, ("TOPPADDING", (0, 0), (-1, -1), room), ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
-                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * MM)]
+        style = [
+            OUR_FONT,
+            ("TOPPADDING", (0, 0), (-1, -1), room),
+            ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * MM),
+        ]
         widths = [sheet.width - seal_width, seal_width]
     table = Table(data, colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([*style, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -395,9 +413,7 @@ def case_qr(sheet: Sheet, case_number: str, status_url: str) -> list[Flowable]:
     return [QrCode(status_url or case_number, qr_size(sheet), align="CENTER"), para(caption, centered)]
 
 
-def fields_with_qr(
-    sheet: Sheet, rows: list[tuple[str, str]], case_number: str, status_url: str
-) -> list[Flowable]:
+def fields_with_qr(sheet: Sheet, rows: list[tuple[str, str]], case_number: str, status_url: str) -> list[Flowable]:
     """Label / value pairs with the case's QR code (``case_qr``) beside them (below on a
     roll), its column wide enough for the case number on one line."""
     code = case_qr(sheet, case_number, status_url)
@@ -406,12 +422,16 @@ def fields_with_qr(
     side = max(qr_size(sheet), _line_width(case_number, sheet.styles.small.fontSize)) + 4 * MM
     fields = field_table(sheet, rows, width=sheet.width - side)
     table = Table([[fields, code]], colWidths=[sheet.width - side, side], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        OUR_FONT,
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                OUR_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return [table]
 
 
@@ -428,5 +448,7 @@ def agent_rows(proxy: ProxyDetails | None) -> list[tuple[str, str]]:
     """帮办代办 on any paper handed to an agent: who came (masked) and the power of attorney's date."""
     if proxy is None:
         return []
-    return [(_("Agent"), applicant_text(proxy.agent)),
-            (_("Power of attorney dated"), long_date(proxy.power_of_attorney_date))]
+    return [
+        (_("Agent"), applicant_text(proxy.agent)),
+        (_("Power of attorney dated"), long_date(proxy.power_of_attorney_date)),
+    ]

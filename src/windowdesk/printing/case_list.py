@@ -29,15 +29,24 @@ def render_case_list(data: CaseListData, *, paper: PaperFormat | None = None, re
     ]
     if data.rows:
         zone = ZoneInfo(issuer.zone)
-        story.append(list_table(
-            sheet,
-            ["#", _("Number"), _("Time"), _("Decision"), _("Item"), _("Applicant"), _("Status")],
-            [
-                [str(i), row.number, row.at.astimezone(zone).strftime("%H:%M"), row.decision,
-                 row.item_name, applicant_text(row.applicant), row.state]
-                for i, row in enumerate(data.rows, start=1)
-            ],
-            [0.6, 3.4, 0.9, 1.5, 3.6, 3.9, 1.4],
-            compact=True,
-        ))
+        story.append(
+            list_table(
+                sheet,
+                ["#", _("Number"), _("Time"), _("Decision"), _("Item"), _("Applicant"), _("Status")],
+                [
+                    [
+                        str(i),
+                        row.number,
+                        row.at.astimezone(zone).strftime("%H:%M"),
+                        row.decision,
+                        row.item_name,
+                        applicant_text(row.applicant),
+                        row.state,
+                    ]
+                    for i, row in enumerate(data.rows, start=1)
+                ],
+                [0.6, 3.4, 0.9, 1.5, 3.6, 3.9, 1.4],
+                compact=True,
+            )
+        )
     return build_pdf(head, story, sheet)

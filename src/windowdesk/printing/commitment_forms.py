@@ -53,8 +53,12 @@ def _rows(data: CommitmentNoticeData) -> list[tuple[str, str]]:
 
 def _conditions(sheet: Sheet, data: CommitmentNoticeData):  # noqa: ANN202 - a reportlab table
     conditions = data.conditions or (_("As the service guide of the item states them."),)
-    return list_table(sheet, ["#", _("Condition the applicant meets")],
-                      [[str(i), text] for i, text in enumerate(conditions, start=1)], [0.6, 10.4])
+    return list_table(
+        sheet,
+        ["#", _("Condition the applicant meets")],
+        [[str(i), text] for i, text in enumerate(conditions, start=1)],
+        [0.6, 10.4],
+    )
 
 
 def render_commitment_notice(
@@ -73,23 +77,41 @@ def render_commitment_notice(
             para(f"{issuer.center_name} \u00b7 {copy_label}", styles.subtitle),
             *fields_with_qr(sheet, _rows(data), data.case_number, data.status_url),
             para(_("Notice"), styles.heading),
-            para(_("{name}: \u201c{item}\u201d is handled under notify-and-commit. These are its conditions; "
-                   "on your written commitment that you meet them, your application is decided without further "
-                   "proof.").format(name=data.applicant.name, item=data.item_name), styles.body),
+            para(
+                _(
+                    "{name}: \u201c{item}\u201d is handled under notify-and-commit. These are its conditions; "
+                    "on your written commitment that you meet them, your application is decided without further "
+                    "proof."
+                ).format(name=data.applicant.name, item=data.item_name),
+                styles.body,
+            ),
             _conditions(sheet, data),
             gap(sheet, 0.3),
-            para(_("{department} verifies your commitment within {days} working days, by {date}.").format(
-                department=data.department_name, days=data.verify_days, date=long_date(data.verify_due)),
-                styles.body),
-            para(_("If the commitment is found untrue, the decision is revoked, and a credit flag is kept on you: "
-                   "until it is lifted, no window accepts an application of yours with materials to follow or "
-                   "under notify-and-commit."), styles.body),
+            para(
+                _("{department} verifies your commitment within {days} working days, by {date}.").format(
+                    department=data.department_name, days=data.verify_days, date=long_date(data.verify_due)
+                ),
+                styles.body,
+            ),
+            para(
+                _(
+                    "If the commitment is found untrue, the decision is revoked, and a credit flag is kept on you: "
+                    "until it is lifted, no window accepts an application of yours with materials to follow or "
+                    "under notify-and-commit."
+                ),
+                styles.body,
+            ),
             para(_("Legal basis: {basis}").format(basis=data.legal_basis), styles.body),
             para(_("Commitment"), styles.heading),
-            para(_("I, {name}, have read the conditions above. I commit that I meet them, that what I have stated "
-                   "and handed in is true, and I accept the consequences of an untrue commitment.").format(
-                name=data.applicant.name), styles.body),
-            signatures_and_seal(sheet, [_("Applicant (commits)"), _("Operator")], issuer,
-                                local_day(data.accepted_at, issuer.zone)),
+            para(
+                _(
+                    "I, {name}, have read the conditions above. I commit that I meet them, that what I have stated "
+                    "and handed in is true, and I accept the consequences of an untrue commitment."
+                ).format(name=data.applicant.name),
+                styles.body,
+            ),
+            signatures_and_seal(
+                sheet, [_("Applicant (commits)"), _("Operator")], issuer, local_day(data.accepted_at, issuer.zone)
+            ),
         ]
     return build_pdf(head, story, sheet)

@@ -489,9 +489,22 @@ class QueueTicketData:
 
 
 DocumentData = (
-    AcceptanceReceiptData | NotificationSlipData | RefusalNoticeData | FeeReceiptData
-    | UtilityReceiptData | VoidSlipData | ServiceGuideData | DayReportData | CaseListData | QueueTicketData
+    AcceptanceReceiptData
+    | NotificationSlipData
+    | RefusalNoticeData
+    | FeeReceiptData
+    | UtilityReceiptData
+    | VoidSlipData
+    | ServiceGuideData
+    | DayReportData
+    | CaseListData
+    | QueueTicketData
     | SuspensionNoticeData
-    | PowerOfAttorneyData | ProxySuspensionNoticeData | ProxyCompletionNoticeData
-    | DeferredAcceptanceNoticeData | DeferralCommitmentData | DeferralRefusalNoticeData | CommitmentNoticeData
+    | PowerOfAttorneyData
+    | ProxySuspensionNoticeData
+    | ProxyCompletionNoticeData
+    | DeferredAcceptanceNoticeData
+    | DeferralCommitmentData
+    | DeferralRefusalNoticeData
+    | CommitmentNoticeData
 )

@@ -37,9 +37,12 @@ def render_day_report(data: DayReportData, *, paper: PaperFormat | None = None, 
         (_("Day"), long_date(data.day)),
         (_("Window"), f"{issuer.center_name} {window_text(issuer)}"),
         (_("Operator"), issuer.operator_name),
-        (_("Decisions"), _("{total} in all: {accepted} accepted, {notified} one-time notifications, "
-                           "{refused} refused").format(
-            total=total, accepted=data.accepted, notified=data.notified, refused=data.refused)),
+        (
+            _("Decisions"),
+            _("{total} in all: {accepted} accepted, {notified} one-time notifications, {refused} refused").format(
+                total=total, accepted=data.accepted, notified=data.notified, refused=data.refused
+            ),
+        ),
     ]
     if data.first_number:
         facts.append((_("Case numbers"), f"{data.first_number} \u2013 {data.last_number}"))
@@ -50,12 +53,14 @@ def render_day_report(data: DayReportData, *, paper: PaperFormat | None = None, 
         para(_("By item"), styles.heading),
     ]
     if data.by_item:
-        story.append(list_table(
-            sheet,
-            [_("Item"), _("Accepted"), _("Notified"), _("Refused")],
-            [[row.item_name, str(row.accepted), str(row.notified), str(row.refused)] for row in data.by_item],
-            [6, 1.3, 1.3, 1.3],
-        ))
+        story.append(
+            list_table(
+                sheet,
+                [_("Item"), _("Accepted"), _("Notified"), _("Refused")],
+                [[row.item_name, str(row.accepted), str(row.notified), str(row.refused)] for row in data.by_item],
+                [6, 1.3, 1.3, 1.3],
+            )
+        )
     else:
         story.append(para(_("Nothing was decided at this window on this day."), styles.body))
     story.append(para(_("Money collected"), styles.heading))
@@ -64,8 +69,10 @@ def render_day_report(data: DayReportData, *, paper: PaperFormat | None = None, 
             list_table(
                 sheet,
                 [_("Payment method"), _("Receipts"), _("Amount")],
-                [[payment_method_label(line.payment_method), str(line.receipts), yuan(line.total_fen)]
-                 for line in data.collections],
+                [
+                    [payment_method_label(line.payment_method), str(line.receipts), yuan(line.total_fen)]
+                    for line in data.collections
+                ],
                 [4, 2, 3],
             ),
             gap(sheet, 0.3),
@@ -83,11 +90,23 @@ def _cash_part(data: DayReportData, sheet: Sheet) -> list:
     if data.first_receipt:
         rows.append((_("Receipt numbers"), f"{data.first_receipt} \u2013 {data.last_receipt}"))
     if data.voided and data.voided.receipts:
-        rows.append((_("Voided receipts"), _("{count}, {amount} (not counted above)").format(
-            count=data.voided.receipts, amount=yuan(data.voided.total_fen))))
+        rows.append(
+            (
+                _("Voided receipts"),
+                _("{count}, {amount} (not counted above)").format(
+                    count=data.voided.receipts, amount=yuan(data.voided.total_fen)
+                ),
+            )
+        )
     if data.waived and data.waived.receipts:
-        rows.append((_("Waived fees"), _("{count}, {amount} (no money collected)").format(
-            count=data.waived.receipts, amount=yuan(data.waived.total_fen))))
+        rows.append(
+            (
+                _("Waived fees"),
+                _("{count}, {amount} (no money collected)").format(
+                    count=data.waived.receipts, amount=yuan(data.waived.total_fen)
+                ),
+            )
+        )
     rows.append((_("Cash expected in the till"), yuan(data.expected_cash_fen)))
     if data.counted_cash_fen is None:
         rows.append((_("Cash counted"), _("not closed yet")))

@@ -55,17 +55,23 @@ def deferral_refusal_title() -> str:
 def _rule_text(data: DeferralPaper) -> str:
     if data.when_missed == "refuse":
         return _("If they are not brought by that date, the application is refused ({basis}).").format(
-            basis=data.legal_basis)
-    text = _("If they are not brought by that date, the case is suspended until they are; the days it waits do "
-             "not count towards its time limit.")
+            basis=data.legal_basis
+        )
+    text = _(
+        "If they are not brought by that date, the case is suspended until they are; the days it waits do "
+        "not count towards its time limit."
+    )
     return text + (" " + _("Legal basis: {basis}").format(basis=data.legal_basis) if data.legal_basis else "")
 
 
 def _to_follow_table(sheet: Sheet, data: DeferralPaper):  # noqa: ANN202 - a reportlab table
     return list_table(
-        sheet, ["#", _("Material to follow"), _("To bring"), _("Bring by")],
-        [[str(i), line.name, line.requirement, long_date(data.commitment_date)]
-         for i, line in enumerate(data.to_follow, start=1)],
+        sheet,
+        ["#", _("Material to follow"), _("To bring"), _("Bring by")],
+        [
+            [str(i), line.name, line.requirement, long_date(data.commitment_date)]
+            for i, line in enumerate(data.to_follow, start=1)
+        ],
         [0.6, 4, 4.4, 2.2],
     )
 
@@ -101,16 +107,21 @@ def render_deferred_acceptance_notice(
         story += [
             para(deferred_acceptance_title(), styles.title),
             para(f"{issuer.center_name} \u00b7 {copy_label}", styles.subtitle),
-            para(_("{name}: your application for \u201c{item}\u201d has been accepted and its time limit runs from "
-                   "today. The materials below may follow: please bring them by the date you committed to.").format(
-                name=data.applicant.name, item=data.item_name), styles.body),
+            para(
+                _(
+                    "{name}: your application for \u201c{item}\u201d has been accepted and its time limit runs from "
+                    "today. The materials below may follow: please bring them by the date you committed to."
+                ).format(name=data.applicant.name, item=data.item_name),
+                styles.body,
+            ),
             *fields_with_qr(sheet, rows, data.case_number, data.status_url),
             gap(sheet, 0.5),
             _to_follow_table(sheet, data),
             gap(sheet, 0.5),
             para(_rule_text(data), styles.body),
-            signatures_and_seal(sheet, [_("Operator"), _("Applicant")], issuer,
-                                local_day(data.accepted_at, issuer.zone)),
+            signatures_and_seal(
+                sheet, [_("Operator"), _("Applicant")], issuer, local_day(data.accepted_at, issuer.zone)
+            ),
         ]
     return build_pdf(head, story, sheet)
 
@@ -125,18 +136,28 @@ def render_deferral_commitment(
     story = [
         para(commitment_title(), styles.title),
         para(issuer.center_name, styles.subtitle),
-        para(_("I, {name}, applying for \u201c{item}\u201d (case {number}), commit to bring the materials below "
-               "to {center} by {date}. I know what happens if I do not:").format(
-            name=data.applicant.name, item=data.item_name, number=data.case_number, center=issuer.center_name,
-            date=long_date(data.commitment_date)), styles.body),
+        para(
+            _(
+                "I, {name}, applying for \u201c{item}\u201d (case {number}), commit to bring the materials below "
+                "to {center} by {date}. I know what happens if I do not:"
+            ).format(
+                name=data.applicant.name,
+                item=data.item_name,
+                number=data.case_number,
+                center=issuer.center_name,
+                date=long_date(data.commitment_date),
+            ),
+            styles.body,
+        ),
         gap(sheet, 0.5),
         _to_follow_table(sheet, data),
         gap(sheet, 0.5),
         para(_rule_text(data), styles.body),
         para(_("I confirm that what I have stated and handed in is true."), styles.body),
         field_table(sheet, _case_rows(data)),
-        signatures_and_seal(sheet, [_("Applicant (commits)"), _("Operator")], issuer,
-                            local_day(data.accepted_at, issuer.zone)),
+        signatures_and_seal(
+            sheet, [_("Applicant (commits)"), _("Operator")], issuer, local_day(data.accepted_at, issuer.zone)
+        ),
     ]
     return build_pdf(head, story, sheet)
 
@@ -154,15 +175,20 @@ def render_deferral_refusal_notice(
         para(issuer.center_name, styles.subtitle),
         field_table(sheet, [*_case_rows(data), (_("Date"), local_time(refused_at, issuer.zone))]),
         gap(sheet, 0.5),
-        para(_("{name}: your application for \u201c{item}\u201d was accepted on your commitment to bring the "
-               "materials below by {date}. They were not brought, so the application is refused.").format(
-            name=data.applicant.name, item=data.item_name, date=long_date(data.commitment_date)), styles.body),
+        para(
+            _(
+                "{name}: your application for \u201c{item}\u201d was accepted on your commitment to bring the "
+                "materials below by {date}. They were not brought, so the application is refused."
+            ).format(name=data.applicant.name, item=data.item_name, date=long_date(data.commitment_date)),
+            styles.body,
+        ),
         _to_follow_table(sheet, data),
         para(_("Legal basis"), styles.heading),
         para(data.legal_basis, styles.body),
         para(_("Your rights"), styles.heading),
         para(remedies_text(), styles.body),
-        signatures_and_seal(sheet, [_("Operator"), _("Received by the applicant")], issuer,
-                            local_day(refused_at, issuer.zone)),
+        signatures_and_seal(
+            sheet, [_("Operator"), _("Received by the applicant")], issuer, local_day(refused_at, issuer.zone)
+        ),
     ]
     return build_pdf(head, story, sheet)

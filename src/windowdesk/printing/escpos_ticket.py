@@ -37,8 +37,12 @@ def ticket_bytes(image: Image.Image) -> bytes:
 
 
 def _bad_setting(target: str) -> TicketPrinterError:
-    return TicketPrinterError(_("The ticket printer setting {target} is not one of network:HOST[:PORT], "
-                                "usb:VENDOR:PRODUCT or serial:DEVICE[:BAUD].").format(target=target))
+    return TicketPrinterError(
+        _(
+            "The ticket printer setting {target} is not one of network:HOST[:PORT], "
+            "usb:VENDOR:PRODUCT or serial:DEVICE[:BAUD]."
+        ).format(target=target)
+    )
 
 
 def _send(target: str, data: bytes) -> None:
@@ -76,6 +80,9 @@ def print_ticket_image(image: Image.Image, *, target: str) -> None:
     except TicketPrinterError:
         raise
     except Exception as error:  # noqa: BLE001 - OS errors, python-escpos's device errors: all become TicketPrinterError
-        raise TicketPrinterError(_("The ticket printer at {target} could not print ({kind}). Check that it "
-                                   "is on, has paper and is connected.").format(
-            target=target, kind=type(error).__name__)) from None
+        raise TicketPrinterError(
+            _(
+                "The ticket printer at {target} could not print ({kind}). Check that it "
+                "is on, has paper and is connected."
+            ).format(target=target, kind=type(error).__name__)
+        ) from None

@@ -23,12 +23,16 @@ def fiscal_receipt_text(data: FeeReceiptData) -> str:
     records the money taken at the window."""
     place = f"{data.issuer.center_name} {window_text(data.issuer)}"
     if data.department_name:
-        return _("This receipt records the payment at the window; the official fiscal receipt "
-                 "for these fees is issued by {department}: collect it at {place} with this "
-                 "receipt.").format(department=data.department_name, place=place)
-    return _("This receipt records the payment at the window; the official fiscal receipt for "
-             "these fees is issued by the department that charges them: collect it at {place} "
-             "with this receipt.").format(place=place)
+        return _(
+            "This receipt records the payment at the window; the official fiscal receipt "
+            "for these fees is issued by {department}: collect it at {place} with this "
+            "receipt."
+        ).format(department=data.department_name, place=place)
+    return _(
+        "This receipt records the payment at the window; the official fiscal receipt for "
+        "these fees is issued by the department that charges them: collect it at {place} "
+        "with this receipt."
+    ).format(place=place)
 
 
 def render_fee_receipt(data: FeeReceiptData, *, paper: PaperFormat | None = None, reprint: bool = False) -> bytes:
@@ -41,9 +45,16 @@ def render_fee_receipt(data: FeeReceiptData, *, paper: PaperFormat | None = None
     if data.department_name:
         rows.append((_("Charged for"), data.department_name))
     story = receipt_body(
-        sheet, data, title=fee_receipt_title(), rows=rows,
-        footer=_("All fees of this case are collected once, by the published fee standard; no other "
-                 "fee may be asked for it. Keep this receipt.") + " " + fiscal_receipt_text(data),
+        sheet,
+        data,
+        title=fee_receipt_title(),
+        rows=rows,
+        footer=_(
+            "All fees of this case are collected once, by the published fee standard; no other "
+            "fee may be asked for it. Keep this receipt."
+        )
+        + " "
+        + fiscal_receipt_text(data),
     )
     if data.case_number:
         story += [gap(sheet, 0.5), *case_qr(sheet, data.case_number, data.status_url)]

@@ -35,9 +35,7 @@ def _fee_text(fee: GuideFee) -> str:
     return text
 
 
-def render_service_guide(
-    data: ServiceGuideData, *, paper: PaperFormat | None = None, reprint: bool = False
-) -> bytes:
+def render_service_guide(data: ServiceGuideData, *, paper: PaperFormat | None = None, reprint: bool = False) -> bytes:
     sheet = Sheet.of(paper or default_paper(data.KIND))
     styles = sheet.styles
     issuer = data.issuer
@@ -79,8 +77,10 @@ def render_service_guide(
         para(_("Contact"), styles.heading),
         para(
             _("{center}, {address}. Phone {phone}. Opening hours: {hours}.").format(
-                center=issuer.center_name, address=issuer.center_address,
-                phone=issuer.center_phone, hours=issuer.center_hours,
+                center=issuer.center_name,
+                address=issuer.center_address,
+                phone=issuer.center_phone,
+                hours=issuer.center_hours,
             ),
             styles.body,
         ),

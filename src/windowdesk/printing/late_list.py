@@ -35,10 +35,20 @@ def render_late_list(
         para(late_list_title(), styles.title),
         para(f"{issuer.center_name} \u00b7 {scope} \u00b7 {long_date(day)}", styles.subtitle),
         field_table(sheet, [(_("Overdue (red)"), str(overdue)), (_("Due soon (yellow)"), str(len(rows) - overdue))]),
-        list_table(sheet, ["#", *headings], [[str(i), *row] for i, row in enumerate(rows, start=1)],
-                   [0.7, 3.6, 1.2, 1.2, 4.0, 1.6, 2.6, 1.4, 1.4], compact=True),
-        para(_("Working days left: against the promised limit, without the days spent waiting for "
-               "supplementary materials; a negative number is working days past the promised date."), styles.small),
+        list_table(
+            sheet,
+            ["#", *headings],
+            [[str(i), *row] for i, row in enumerate(rows, start=1)],
+            [0.7, 3.6, 1.2, 1.2, 4.0, 1.6, 2.6, 1.4, 1.4],
+            compact=True,
+        ),
+        para(
+            _(
+                "Working days left: against the promised limit, without the days spent waiting for "
+                "supplementary materials; a negative number is working days past the promised date."
+            ),
+            styles.small,
+        ),
         gap(sheet, 1.5),
         signature_table(sheet, [_("Prepared by"), _("Supervisor")]),
     ]

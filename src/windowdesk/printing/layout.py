@@ -193,8 +193,15 @@ def build_pdf(head: DocumentHead, story: list[Flowable], sheet: Sheet) -> bytes:
         initialFontName=LATIN,
     )
     frame = Frame(
-        doc.leftMargin, doc.bottomMargin, doc.width, doc.height,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
     )
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=partial(_draw_header, head, sheet))])
     doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=partial(_draw_footer, head, sheet)))

@@ -47,8 +47,14 @@ def _return_rows(data: NotificationSlipData) -> list[tuple[str, str]]:
     if data.where:
         rows = [(_("Bring the materials to"), data.where)]
     else:
-        rows = [(_("Bring the materials to"), _("{center} {window}, {address}").format(
-            center=issuer.center_name, window=window_text(issuer), address=issuer.center_address))]
+        rows = [
+            (
+                _("Bring the materials to"),
+                _("{center} {window}, {address}").format(
+                    center=issuer.center_name, window=window_text(issuer), address=issuer.center_address
+                ),
+            )
+        ]
         if issuer.center_hours:
             rows.append((_("Opening hours"), issuer.center_hours))
     rows.append((_("Questions"), issuer.window_phone or issuer.center_phone))
@@ -61,27 +67,29 @@ def render_notification_slip(
     sheet = Sheet.of(paper or default_paper(data.KIND))
     styles = sheet.styles
     issuer = data.issuer
-    head = DocumentHead(
-        notification_title(), _("Notification number"), data.notification_number, issuer, reprint
-    )
+    head = DocumentHead(notification_title(), _("Notification number"), data.notification_number, issuer, reprint)
     story = [
         para(notification_title(), styles.title),
         para(issuer.center_name, styles.subtitle),
-        field_table(sheet, [
-            (_("Notification number"), data.notification_number),
-            (_("Applicant"), applicant_text(data.applicant)),
-            (_("Item"), f"{data.item_name} ({data.item_code})"),
-            (_("Department"), data.department_name),
-            (_("Date"), local_time(data.given_at, issuer.zone)),
-            *agent_rows(data.proxy),
-        ]),
+        field_table(
+            sheet,
+            [
+                (_("Notification number"), data.notification_number),
+                (_("Applicant"), applicant_text(data.applicant)),
+                (_("Item"), f"{data.item_name} ({data.item_code})"),
+                (_("Department"), data.department_name),
+                (_("Date"), local_time(data.given_at, issuer.zone)),
+                *agent_rows(data.proxy),
+            ],
+        ),
         gap(sheet, 0.5),
         para(
-            _("{name}: the materials for your application for \u201c{item}\u201d are not yet "
-              "complete. Below is everything that is missing or must be corrected ({count} in "
-              "all), told to you once and in full: when you bring all of it, the application "
-              "will be accepted.").format(
-                name=data.applicant.name, item=data.item_name, count=len(data.entries)),
+            _(
+                "{name}: the materials for your application for \u201c{item}\u201d are not yet "
+                "complete. Below is everything that is missing or must be corrected ({count} in "
+                "all), told to you once and in full: when you bring all of it, the application "
+                "will be accepted."
+            ).format(name=data.applicant.name, item=data.item_name, count=len(data.entries)),
             styles.body,
         ),
         list_table(
@@ -103,11 +111,14 @@ def render_notification_slip(
     story += [
         gap(sheet, 0.5),
         para(
-            _("Bring this slip when you come back. Anything not on this slip may not be asked "
-              "of you for this application."),
+            _(
+                "Bring this slip when you come back. Anything not on this slip may not be asked "
+                "of you for this application."
+            ),
             styles.small,
         ),
-        signatures_and_seal(sheet, [_("Operator"), _("Received by the applicant")], issuer,
-                            local_day(data.given_at, issuer.zone)),
+        signatures_and_seal(
+            sheet, [_("Operator"), _("Received by the applicant")], issuer, local_day(data.given_at, issuer.zone)
+        ),
     ]
     return build_pdf(head, story, sheet)

@@ -47,15 +47,29 @@ def render_performance_report(
         para(f"{issuer.center_name} \u00b7 {long_date(start)} \u2013 {long_date(end)}", styles.subtitle),
         field_table(sheet, [(_("Grouped by"), grouping), (_("Rows"), str(max(len(rows) - 1, 0)))]),
         para(_("Cases and time limits"), styles.heading),
-        list_table(sheet, pick(CASE_COLUMNS, headings), [pick(CASE_COLUMNS, row) for row in rows],
-                   [3.2, 1, 1.1, 1.1, 1, 1, 1, 1.3, 1, 1.3], compact=True),
+        list_table(
+            sheet,
+            pick(CASE_COLUMNS, headings),
+            [pick(CASE_COLUMNS, row) for row in rows],
+            [3.2, 1, 1.1, 1.1, 1, 1, 1, 1.3, 1, 1.3],
+            compact=True,
+        ),
         para(_("Satisfaction and complaints"), styles.heading),
-        list_table(sheet, pick(QUALITY_COLUMNS, headings), [pick(QUALITY_COLUMNS, row) for row in rows],
-                   [3.2, 1, 1.2, 1, 1, 1, 1, 1, 1.1, 1.1], compact=True),
-        para(_("On time: completed within the promised working days, without the days spent waiting for "
-               "supplementary materials. Overdue: completed late, or still open and past the promised date at "
-               "the end of the period. Satisfaction rate: ratings of basically satisfied or better."),
-             styles.small),
+        list_table(
+            sheet,
+            pick(QUALITY_COLUMNS, headings),
+            [pick(QUALITY_COLUMNS, row) for row in rows],
+            [3.2, 1, 1.2, 1, 1, 1, 1, 1, 1.1, 1.1],
+            compact=True,
+        ),
+        para(
+            _(
+                "On time: completed within the promised working days, without the days spent waiting for "
+                "supplementary materials. Overdue: completed late, or still open and past the promised date at "
+                "the end of the period. Satisfaction rate: ratings of basically satisfied or better."
+            ),
+            styles.small,
+        ),
         gap(sheet, 1.5),
         signature_table(sheet, [_("Prepared by"), _("Supervisor")]),
     ]

@@ -70,30 +70,40 @@ def render_power_of_attorney(
         para(power_of_attorney_title(), styles.title),
         para(issuer.center_name, styles.subtitle),
         para(
-            _("I, {principal}, authorise {agent} to apply on my behalf for \u201c{item}\u201d at {center}: "
-              "to hand in and collect materials, to sign the forms of the case and to receive its notices "
-              "and its result. I accept as my own what the agent does within this authority, for this "
-              "case only.").format(principal=data.principal.name, agent=data.proxy.agent.name,
-                                   item=data.item_name, center=issuer.center_name),
+            _(
+                "I, {principal}, authorise {agent} to apply on my behalf for \u201c{item}\u201d at {center}: "
+                "to hand in and collect materials, to sign the forms of the case and to receive its notices "
+                "and its result. I accept as my own what the agent does within this authority, for this "
+                "case only."
+            ).format(
+                principal=data.principal.name,
+                agent=data.proxy.agent.name,
+                item=data.item_name,
+                center=issuer.center_name,
+            ),
             styles.body,
         ),
         gap(sheet, 0.5),
         field_table(sheet, _parties(data)),
         gap(sheet, 0.5),
         para(
-            _("Checked at {window}: the signed original of this power of attorney and the identity "
-              "documents of the principal and the agent were presented and checked against the "
-              "originals.").format(window=f"{issuer.center_name} {window_text(issuer)}"),
+            _(
+                "Checked at {window}: the signed original of this power of attorney and the identity "
+                "documents of the principal and the agent were presented and checked against the "
+                "originals."
+            ).format(window=f"{issuer.center_name} {window_text(issuer)}"),
             styles.small,
         ),
-        signatures_and_seal(sheet, [_("Principal"), _("Agent"), _("Operator")], issuer,
-                            local_day(data.accepted_at, issuer.zone)),
+        signatures_and_seal(
+            sheet, [_("Principal"), _("Agent"), _("Operator")], issuer, local_day(data.accepted_at, issuer.zone)
+        ),
     ]
     return build_pdf(head, story, sheet)
 
 
-def _render_step(data: ProxyStepNotice, title: str, message: str, note_heading: str, paper: PaperFormat | None,
-                 reprint: bool) -> bytes:
+def _render_step(
+    data: ProxyStepNotice, title: str, message: str, note_heading: str, paper: PaperFormat | None, reprint: bool
+) -> bytes:
     sheet = Sheet.of(paper or default_paper(data.KIND))
     styles = sheet.styles
     issuer = data.issuer
@@ -101,18 +111,27 @@ def _render_step(data: ProxyStepNotice, title: str, message: str, note_heading: 
     story = [
         para(title, styles.title),
         para(issuer.center_name, styles.subtitle),
-        field_table(sheet, [*_parties(data), (_("Date"), local_time(data.step_at, issuer.zone)),
-                            (_("Handled at"), f"{issuer.center_name} {window_text(issuer)}")]),
+        field_table(
+            sheet,
+            [
+                *_parties(data),
+                (_("Date"), local_time(data.step_at, issuer.zone)),
+                (_("Handled at"), f"{issuer.center_name} {window_text(issuer)}"),
+            ],
+        ),
         gap(sheet, 0.5),
         para(message, styles.body),
     ]
     if data.note:
         story += [para(note_heading, styles.heading), para(data.note, styles.body)]
     story += [
-        para(_("Questions: call the window on {phone}.").format(phone=issuer.window_phone or issuer.center_phone),
-             styles.body),
-        signatures_and_seal(sheet, [_("Operator"), _("Received by the agent")], issuer,
-                            local_day(data.step_at, issuer.zone)),
+        para(
+            _("Questions: call the window on {phone}.").format(phone=issuer.window_phone or issuer.center_phone),
+            styles.body,
+        ),
+        signatures_and_seal(
+            sheet, [_("Operator"), _("Received by the agent")], issuer, local_day(data.step_at, issuer.zone)
+        ),
     ]
     return build_pdf(head, story, sheet)
 
@@ -120,18 +139,20 @@ def _render_step(data: ProxyStepNotice, title: str, message: str, note_heading: 
 def render_proxy_suspension_notice(
     data: ProxySuspensionNoticeData, *, paper: PaperFormat | None = None, reprint: bool = False
 ) -> bytes:
-    message = _("{principal}: your application for \u201c{item}\u201d, handed in by your agent {agent}, is "
-                "suspended. The days it waits do not count towards its time limit; the case goes on when "
-                "the reason below is resolved.").format(
-        principal=data.principal.name, item=data.item_name, agent=data.proxy.agent.name)
+    message = _(
+        "{principal}: your application for \u201c{item}\u201d, handed in by your agent {agent}, is "
+        "suspended. The days it waits do not count towards its time limit; the case goes on when "
+        "the reason below is resolved."
+    ).format(principal=data.principal.name, item=data.item_name, agent=data.proxy.agent.name)
     return _render_step(data, suspension_title(), message, _("Reason"), paper, reprint)
 
 
 def render_proxy_completion_notice(
     data: ProxyCompletionNoticeData, *, paper: PaperFormat | None = None, reprint: bool = False
 ) -> bytes:
-    message = _("{principal}: your application for \u201c{item}\u201d, handed in by your agent {agent}, has "
-                "been decided. The agent collects the result with this notice, the power of attorney and "
-                "their identity card.").format(
-        principal=data.principal.name, item=data.item_name, agent=data.proxy.agent.name)
+    message = _(
+        "{principal}: your application for \u201c{item}\u201d, handed in by your agent {agent}, has "
+        "been decided. The agent collects the result with this notice, the power of attorney and "
+        "their identity card."
+    ).format(principal=data.principal.name, item=data.item_name, agent=data.proxy.agent.name)
     return _render_step(data, completion_title(), message, _("Decision"), paper, reprint)

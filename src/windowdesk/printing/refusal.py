@@ -46,9 +46,7 @@ def remedies_text() -> str:
     ).format(days=REVIEW_DAYS, months=LAWSUIT_MONTHS)
 
 
-def render_refusal_notice(
-    data: RefusalNoticeData, *, paper: PaperFormat | None = None, reprint: bool = False
-) -> bytes:
+def render_refusal_notice(data: RefusalNoticeData, *, paper: PaperFormat | None = None, reprint: bool = False) -> bytes:
     sheet = Sheet.of(paper or default_paper(data.KIND))
     styles = sheet.styles
     issuer = data.issuer
@@ -56,19 +54,24 @@ def render_refusal_notice(
     story = [
         para(refusal_title(), styles.title),
         para(issuer.center_name, styles.subtitle),
-        field_table(sheet, [
-            (_("Notice number"), data.refusal_number),
-            (_("Applicant"), applicant_text(data.applicant)),
-            (_("Item"), f"{data.item_name} ({data.item_code})"),
-            (_("Department"), data.department_name),
-            (_("Date"), local_time(data.refused_at, issuer.zone)),
-            (_("Handled at"), f"{issuer.center_name} {window_text(issuer)}"),
-            *agent_rows(data.proxy),
-        ]),
+        field_table(
+            sheet,
+            [
+                (_("Notice number"), data.refusal_number),
+                (_("Applicant"), applicant_text(data.applicant)),
+                (_("Item"), f"{data.item_name} ({data.item_code})"),
+                (_("Department"), data.department_name),
+                (_("Date"), local_time(data.refused_at, issuer.zone)),
+                (_("Handled at"), f"{issuer.center_name} {window_text(issuer)}"),
+                *agent_rows(data.proxy),
+            ],
+        ),
         gap(sheet, 0.5),
         para(
-            _("{name}: your application for \u201c{item}\u201d has been examined and cannot be "
-              "accepted, for the reason below.").format(name=data.applicant.name, item=data.item_name),
+            _(
+                "{name}: your application for \u201c{item}\u201d has been examined and cannot be "
+                "accepted, for the reason below."
+            ).format(name=data.applicant.name, item=data.item_name),
             styles.body,
         ),
         para(_("Reason"), styles.heading),
@@ -78,11 +81,11 @@ def render_refusal_notice(
         para(_("Your rights"), styles.heading),
         para(remedies_text(), styles.body),
         para(
-            _("Questions: call the window on {phone}.").format(
-                phone=issuer.window_phone or issuer.center_phone),
+            _("Questions: call the window on {phone}.").format(phone=issuer.window_phone or issuer.center_phone),
             styles.body,
         ),
-        signatures_and_seal(sheet, [_("Operator"), _("Received by the applicant")], issuer,
-                            local_day(data.refused_at, issuer.zone)),
+        signatures_and_seal(
+            sheet, [_("Operator"), _("Received by the applicant")], issuer, local_day(data.refused_at, issuer.zone)
+        ),
     ]
     return build_pdf(head, story, sheet)

@@ -40,12 +40,16 @@ def suspension_title(kind: str) -> str:
 
 def legal_basis_text(kind: str) -> str:
     if suspension_kind(kind) is SuspensionKind.MATERIALS:
-        return _("Administrative Licensing Law of the People's Republic of China, article 32: where the "
-                 "application materials are incomplete, the applicant is told once of everything to be "
-                 "supplemented; the time until they are supplemented does not count against the time limits.")
-    return _("Administrative Licensing Law of the People's Republic of China, article 45: where a hearing, "
-             "inspection, testing, quarantine, appraisal or expert review is needed by law, the time it takes "
-             "does not count against the time limits, and the applicant is told so in writing.")
+        return _(
+            "Administrative Licensing Law of the People's Republic of China, article 32: where the "
+            "application materials are incomplete, the applicant is told once of everything to be "
+            "supplemented; the time until they are supplemented does not count against the time limits."
+        )
+    return _(
+        "Administrative Licensing Law of the People's Republic of China, article 45: where a hearing, "
+        "inspection, testing, quarantine, appraisal or expert review is needed by law, the time it takes "
+        "does not count against the time limits, and the applicant is told so in writing."
+    )
 
 
 def render_suspension_notice(
@@ -66,18 +70,21 @@ def render_suspension_notice(
         (_("Handled at"), f"{issuer.center_name} {window_text(issuer)}"),
     ]
     if data.ended_at is not None:
-        fields += [(_("Time limit runs again from"), local_time(data.ended_at, issuer.zone)),
-                   (_("Resumed by"), data.ended_by)]
+        fields += [
+            (_("Time limit runs again from"), local_time(data.ended_at, issuer.zone)),
+            (_("Resumed by"), data.ended_by),
+        ]
     story = [
         para(title, styles.title),
         para(issuer.center_name, styles.subtitle),
         field_table(sheet, fields),
         gap(sheet, 0.5),
         para(
-            _("{name}: the handling of your application for \u201c{item}\u201d is suspended for the reason "
-              "below. The time this takes does not count against the legal or the promised time limit; the "
-              "limits run on, with the days already used, when it ends.").format(
-                name=data.applicant.name, item=data.item_name),
+            _(
+                "{name}: the handling of your application for \u201c{item}\u201d is suspended for the reason "
+                "below. The time this takes does not count against the legal or the promised time limit; the "
+                "limits run on, with the days already used, when it ends."
+            ).format(name=data.applicant.name, item=data.item_name),
             styles.body,
         ),
         para(_("Reason"), styles.heading),
@@ -89,11 +96,11 @@ def render_suspension_notice(
         para(_("Legal basis"), styles.heading),
         para(legal_basis_text(data.kind), styles.body),
         para(
-            _("Questions: call the window on {phone}.").format(
-                phone=issuer.window_phone or issuer.center_phone),
+            _("Questions: call the window on {phone}.").format(phone=issuer.window_phone or issuer.center_phone),
             styles.body,
         ),
-        signatures_and_seal(sheet, [_("Operator"), _("Received by the applicant")], issuer,
-                            local_day(data.started_at, issuer.zone)),
+        signatures_and_seal(
+            sheet, [_("Operator"), _("Received by the applicant")], issuer, local_day(data.started_at, issuer.zone)
+        ),
     ]
     return build_pdf(head, story, sheet)

@@ -34,8 +34,10 @@ def render_queue_ticket(data: QueueTicketData, *, paper: PaperFormat | None = No
         field_table(sheet, rows),
         gap(sheet, 0.5),
         para(
-            _("Please wait until your number is called and shown on the screen. If you miss "
-              "your turn, ask at the information desk."),
+            _(
+                "Please wait until your number is called and shown on the screen. If you miss "
+                "your turn, ask at the information desk."
+            ),
             styles.small,
         ),
     ]

@@ -31,9 +31,14 @@ def render_utility_receipt(
     if data.payee:
         rows.append((_("Collected on behalf of"), data.payee))
     story = receipt_body(
-        sheet, data, title=utility_receipt_title(), rows=rows,
-        footer=_("Collected by the service center on behalf of the payee. Keep this receipt until "
-                 "the payment shows on your next bill."),
+        sheet,
+        data,
+        title=utility_receipt_title(),
+        rows=rows,
+        footer=_(
+            "Collected by the service center on behalf of the payee. Keep this receipt until "
+            "the payment shows on your next bill."
+        ),
     )
     story.append(receipt_close(sheet, data, []))
     return build_pdf(receipt_head(utility_receipt_title(), data, reprint), story, sheet)

@@ -46,23 +46,29 @@ def render_void_slip(data: VoidSlipData, *, paper: PaperFormat | None = None, re
     story = [
         para(void_slip_title(), styles.title),
         para(f"{issuer.center_name} \u00b7 {window_text(issuer)}", styles.subtitle),
-        field_table(sheet, [(_("Void number"), data.void_number), (_("Voided"), local_time(data.voided_at, issuer.zone))]),
+        field_table(
+            sheet, [(_("Void number"), data.void_number), (_("Voided"), local_time(data.voided_at, issuer.zone))]
+        ),
         gap(sheet, 0.5),
         field_table(sheet, receipt_rows),
         gap(sheet, 0.5),
         amount_table(sheet, data.amount_fen),
-        field_table(sheet, [
-            (_("Reason"), data.reason),
-            (_("Voided by"), issuer.operator_name),
-            (_("Approved by"), data.approved_by),
-        ]),
+        field_table(
+            sheet,
+            [
+                (_("Reason"), data.reason),
+                (_("Voided by"), issuer.operator_name),
+                (_("Approved by"), data.approved_by),
+            ],
+        ),
         gap(sheet, 0.5),
         para(
-            _("The receipt above is void: its amount is not part of the day's takings. Keep this "
-              "slip with the original receipt."),
+            _(
+                "The receipt above is void: its amount is not part of the day's takings. Keep this "
+                "slip with the original receipt."
+            ),
             styles.small,
         ),
-        signatures_and_seal(sheet, [_("Operator"), _("Supervisor")], issuer,
-                            local_day(data.voided_at, issuer.zone)),
+        signatures_and_seal(sheet, [_("Operator"), _("Supervisor")], issuer, local_day(data.voided_at, issuer.zone)),
     ]
     return build_pdf(head, story, sheet)

@@ -53,15 +53,20 @@ class ApplicantSummary:
 def _resident_summary(row: Resident) -> ApplicantSummary:
     gender = _("Male") if row.gender == "male" else _("Female")
     return ApplicantSummary(
-        ref=ApplicantRef(RESIDENT, row.id), name=row.name, masked_number=mask_id_number(row.id_number),
-        phone=row.phone, detail=f"{gender} {on_screen(row.birth_date)}",
+        ref=ApplicantRef(RESIDENT, row.id),
+        name=row.name,
+        masked_number=mask_id_number(row.id_number),
+        phone=row.phone,
+        detail=f"{gender} {on_screen(row.birth_date)}",
     )
 
 
 def _organisation_summary(row: Organisation) -> ApplicantSummary:
     return ApplicantSummary(
-        ref=ApplicantRef(ORGANISATION, row.id), name=row.name,
-        masked_number=mask_id_number(row.credit_code), phone=row.phone,
+        ref=ApplicantRef(ORGANISATION, row.id),
+        name=row.name,
+        masked_number=mask_id_number(row.credit_code),
+        phone=row.phone,
         detail=row.legal_representative,
     )
 
@@ -78,8 +83,11 @@ def find_residents(db: Database, ctx: CounterContext, *, query: str, limit: int 
         recent = []
         if _ID_TAIL.match(text):
             since = ctx.now() - dt.timedelta(days=RECENT_DAYS)
-            recent = list(queries.recent_residents_by_id_suffix(
-                session, text.upper(), center_code=ctx.center_code, since=since, limit=limit))
+            recent = list(
+                queries.recent_residents_by_id_suffix(
+                    session, text.upper(), center_code=ctx.center_code, since=since, limit=limit
+                )
+            )
         rows = recent + [r for r in _residents_by_start(session, text, limit) if r not in recent]
         return [_resident_summary(r) for r in rows[:limit]]
 
@@ -103,7 +111,10 @@ def find_organisations(db: Database, ctx: CounterContext, *, query: str, limit: 
         return []
     with db.read() as session:
         authorize(session, ctx, Permission.FIND_APPLICANT)
-        return [_organisation_summary(r) for r in queries.organisations_matching(session, text.upper() if text.isascii() else text, limit)]
+        return [
+            _organisation_summary(r)
+            for r in queries.organisations_matching(session, text.upper() if text.isascii() else text, limit)
+        ]
 
 
 def register_resident(
@@ -135,19 +146,36 @@ def register_resident(
                 field="id_number",
             )
         row = Resident(
-            id=new_uuid(), id_number=parsed.number, name=name, gender=parsed.gender,
-            birth_date=parsed.birth_date, phone=phone, address=(address or "").strip(),
-            welfare_status=welfare_status, registered_center=ctx.center_code, created_at=ctx.now(),
+            id=new_uuid(),
+            id_number=parsed.number,
+            name=name,
+            gender=parsed.gender,
+            birth_date=parsed.birth_date,
+            phone=phone,
+            address=(address or "").strip(),
+            welfare_status=welfare_status,
+            registered_center=ctx.center_code,
+            created_at=ctx.now(),
         )
         session.add(row)
         session.flush()
         record_action(session, ctx, action="resident.register", entity=RESIDENT, entity_id=row.id)
         enqueue(
-            session, entity=RESIDENT, entity_id=row.id, kind=EventKind.RESIDENT_REGISTERED, now=ctx.now(),
+            session,
+            entity=RESIDENT,
+            entity_id=row.id,
+            kind=EventKind.RESIDENT_REGISTERED,
+            now=ctx.now(),
             payload={
-                "id": row.id, "id_number": row.id_number, "name": row.name, "gender": row.gender,
-                "birth_date": row.birth_date.isoformat(), "phone": row.phone, "address": row.address,
-                "welfare_status": row.welfare_status, "center": ctx.center_code,
+                "id": row.id,
+                "id_number": row.id_number,
+                "name": row.name,
+                "gender": row.gender,
+                "birth_date": row.birth_date.isoformat(),
+                "phone": row.phone,
+                "address": row.address,
+                "welfare_status": row.welfare_status,
+                "center": ctx.center_code,
             },
         )
         return _resident_summary(row)
@@ -168,8 +196,9 @@ def register_organisation(
     if not name:
         raise ValidationError(_("Please type the organisation's name."), field="name")
     name = checked_text(name, ORGANISATION_NAME, field="name", label=_("The name"))
-    legal_representative = checked_text(legal_representative, PERSON_NAME, field="legal_representative",
-                                         label=_("The legal representative"))
+    legal_representative = checked_text(
+        legal_representative, PERSON_NAME, field="legal_representative", label=_("The legal representative")
+    )
     address = checked_text(address, ADDRESS, field="address", label=_("The address"))
     with db.write() as session:
         authorize(session, ctx, Permission.REGISTER_APPLICANT)
@@ -179,19 +208,32 @@ def register_organisation(
                 field="credit_code",
             )
         row = Organisation(
-            id=new_uuid(), credit_code=parsed.code, name=name,
-            legal_representative=(legal_representative or "").strip(), phone=(phone or "").strip(),
-            address=(address or "").strip(), registered_center=ctx.center_code, created_at=ctx.now(),
+            id=new_uuid(),
+            credit_code=parsed.code,
+            name=name,
+            legal_representative=(legal_representative or "").strip(),
+            phone=(phone or "").strip(),
+            address=(address or "").strip(),
+            registered_center=ctx.center_code,
+            created_at=ctx.now(),
         )
         session.add(row)
         session.flush()
         record_action(session, ctx, action="organisation.register", entity=ORGANISATION, entity_id=row.id)
         enqueue(
-            session, entity=ORGANISATION, entity_id=row.id, kind=EventKind.ORGANISATION_REGISTERED, now=ctx.now(),
+            session,
+            entity=ORGANISATION,
+            entity_id=row.id,
+            kind=EventKind.ORGANISATION_REGISTERED,
+            now=ctx.now(),
             payload={
-                "id": row.id, "credit_code": row.credit_code, "name": row.name,
-                "legal_representative": row.legal_representative, "phone": row.phone,
-                "address": row.address, "center": ctx.center_code,
+                "id": row.id,
+                "credit_code": row.credit_code,
+                "name": row.name,
+                "legal_representative": row.legal_representative,
+                "phone": row.phone,
+                "address": row.address,
+                "center": ctx.center_code,
             },
         )
         return _organisation_summary(row)
@@ -229,6 +271,7 @@ def reveal_id_number(db: Database, ctx: CounterContext, *, applicant: ApplicantR
             number = row.credit_code if row else None
         if number is None:
             raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
-        record_action(session, ctx, action=f"{applicant.kind}.view_full_id", entity=applicant.kind,
-                      entity_id=applicant.id)
+        record_action(
+            session, ctx, action=f"{applicant.kind}.view_full_id", entity=applicant.kind, entity_id=applicant.id
+        )
         return number

@@ -63,12 +63,19 @@ def fetch_applications(db: Database, client: HubClient, store: PageStore, *, cal
         for page in details["pages"]:
             page_id, sha256 = str(page["page_id"]), str(page["sha256"])
             if not _stored(store, sha256):
-                data = call(lambda application_id=application_id, page_id=page_id:
-                            client.application_page(application_id, page_id))
+                data = call(
+                    lambda application_id=application_id, page_id=page_id: client.application_page(
+                        application_id, page_id
+                    )
+                )
                 if content_hash(data) != sha256:
-                    raise DamagedPage(_("A page arrived damaged"),
-                                      _("A page of an online application did not arrive whole; it is fetched "
-                                        "again at the next sync."))
+                    raise DamagedPage(
+                        _("A page arrived damaged"),
+                        _(
+                            "A page of an online application did not arrive whole; it is fetched "
+                            "again at the next sync."
+                        ),
+                    )
                 store.put(data)
             pages.append({"page_id": page_id, "material": str(page["material_code"]), "sha256": sha256})
         with db.write() as session:
@@ -77,9 +84,16 @@ def fetch_applications(db: Database, client: HubClient, store: PageStore, *, cal
                 continue
             row.values = {str(key): str(value) for key, value in details["values"].items()}
             row.pages = pages
-            row.labels = [{"code": str(f.get("code", "")), "label": str(f.get("label", "")),
-                           "label_en": str(f.get("label_en", "")), "kind": str(f.get("kind", ""))}
-                          for f in details.get("fields") or [] if isinstance(f, dict)]
+            row.labels = [
+                {
+                    "code": str(f.get("code", "")),
+                    "label": str(f.get("label", "")),
+                    "label_en": str(f.get("label_en", "")),
+                    "kind": str(f.get("kind", "")),
+                }
+                for f in details.get("fields") or []
+                if isinstance(f, dict)
+            ]
             row.returned = [dict(entry) for entry in details.get("returned") or []]
             row.fetched_round = round_
         fetched += 1

@@ -37,8 +37,10 @@ def _wrong_credentials() -> ApprovalRefused:
     the approval box tells a stranger nothing about which logins exist."""
     return ApprovalRefused(
         _("Not approved"),
-        _("The supervisor's login name or password is wrong, or the account is locked for a while after "
-          "too many wrong passwords."),
+        _(
+            "The supervisor's login name or password is wrong, or the account is locked for a while after "
+            "too many wrong passwords."
+        ),
     )
 
 
@@ -64,8 +66,14 @@ def approve_as_supervisor(
         if not matches:
             state = after_failure(LockState(operator.failed_attempts, operator.locked_until), now)
             operator.failed_attempts, operator.locked_until = state.failures, state.locked_until
-            record_action(session, ctx, action="approval.failed", entity="operator", entity_id=operator_id,
-                          detail={"permission": permission.value})
+            record_action(
+                session,
+                ctx,
+                action="approval.failed",
+                entity="operator",
+                entity_id=operator_id,
+                detail={"permission": permission.value},
+            )
             session.commit()  # the failure counts even though we raise
             raise _wrong_credentials()
         if operator.failed_attempts or operator.locked_until is not None:

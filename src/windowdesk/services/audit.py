@@ -68,9 +68,15 @@ def record_action(
     # The hub keeps every workstation's log and checks its chain as it arrives, so a
     # log wiped or rewritten here is still there, and the break shows.
     enqueue(
-        session, entity="audit", entity_id=entry.id, kind=EventKind.AUDIT_ENTRY,
+        session,
+        entity="audit",
+        entity_id=entry.id,
+        kind=EventKind.AUDIT_ENTRY,
         payload={
-            **_hashed_fields(entry), "seq": entry.seq, "prev_hash": entry.prev_hash, "hash": entry.hash,
+            **_hashed_fields(entry),
+            "seq": entry.seq,
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
         },
         now=entry.at,
     )
@@ -86,9 +92,7 @@ def verify_chain(db: Database) -> list[str]:
         prev = GENESIS_HASH
         for entry in queries.audit_entries(session):
             if entry.prev_hash != prev:
-                problems.append(
-                    _("Entry {seq}: the entry before it was changed or removed.").format(seq=entry.seq)
-                )
+                problems.append(_("Entry {seq}: the entry before it was changed or removed.").format(seq=entry.seq))
             if entry.hash != _entry_hash(entry.prev_hash, _hashed_fields(entry)):
                 problems.append(_("Entry {seq}: its content was changed.").format(seq=entry.seq))
             prev = entry.hash

@@ -51,8 +51,10 @@ def _wrong_password() -> LoginFailed:
     which logins exist (the wording names the lock, for the one who knows the password)."""
     return LoginFailed(
         _("Cannot log in"),
-        _("The login name or the password is wrong, or the account is locked for {minutes} minutes after "
-          "too many wrong passwords. Ask a supervisor if it does not work.").format(minutes=LOCK_MINUTES),
+        _(
+            "The login name or the password is wrong, or the account is locked for {minutes} minutes after "
+            "too many wrong passwords. Ask a supervisor if it does not work."
+        ).format(minutes=LOCK_MINUTES),
     )
 
 
@@ -62,8 +64,11 @@ def log_in(db: Database, *, login: str, password: str, clock: Callable[[], dt.da
     now = clock()
     with db.write() as session:
         operator = queries.operator_by_login(session, login)
-        if operator is None or not operator.active or LockState(
-                operator.failed_attempts, operator.locked_until).is_locked(now):
+        if (
+            operator is None
+            or not operator.active
+            or LockState(operator.failed_attempts, operator.locked_until).is_locked(now)
+        ):
             verify_password(password or "", unknown_login_hash())  # as slow as a real check
             raise _wrong_password()
         state = LockState(operator.failed_attempts, operator.locked_until)
@@ -131,14 +136,23 @@ def create_operator(
         if queries.operator_by_login(session, login) is not None:
             raise ValidationError(_("This login name is taken."), field="login")
         operator = Operator(
-            id=new_uuid(), center_code=ctx.center_code, login=login, display_name=display_name,
-            role=role, active=True, created_at=ctx.now(), password_hash=hash_password(initial_password),
-            must_change_password=True, failed_attempts=0, origin=ORIGIN_LOCAL,
+            id=new_uuid(),
+            center_code=ctx.center_code,
+            login=login,
+            display_name=display_name,
+            role=role,
+            active=True,
+            created_at=ctx.now(),
+            password_hash=hash_password(initial_password),
+            must_change_password=True,
+            failed_attempts=0,
+            origin=ORIGIN_LOCAL,
         )
         session.add(operator)
         session.flush()
-        record_action(session, ctx, action="operator.create", entity="operator", entity_id=operator.id,
-                      detail={"role": role})
+        record_action(
+            session, ctx, action="operator.create", entity="operator", entity_id=operator.id, detail={"role": role}
+        )
         return operator.id
 
 

@@ -19,9 +19,7 @@ class PermissionDenied(WindowdeskError):
 def authorize(session: Session, ctx: CounterContext, permission: Permission) -> Operator:
     operator = session.get(Operator, ctx.operator_id)
     if operator is None or not operator.active:
-        raise PermissionDenied(
-            _("Not logged in"), _("This operator account does not exist here or has been disabled.")
-        )
+        raise PermissionDenied(_("Not logged in"), _("This operator account does not exist here or has been disabled."))
     if operator.locked_until is not None and operator.locked_until > ctx.now():
         raise PermissionDenied(_("Account locked"), _("This account is locked for a while after wrong passwords."))
     if not is_allowed(operator.role, permission):

@@ -42,8 +42,10 @@ def ensure_catalog(db: Database, resources: Path) -> bool:
 
 def is_demo_folder(db: Database) -> bool:
     with db.read() as session:
-        return (queries.local_setting(session, FOLDER_KIND) == DEMO_FOLDER
-                or queries.local_setting(session, DEMO_SEEDED) == "1")
+        return (
+            queries.local_setting(session, FOLDER_KIND) == DEMO_FOLDER
+            or queries.local_setting(session, DEMO_SEEDED) == "1"
+        )
 
 
 def refuse_real_folder_for_demo(db: Database) -> None:
@@ -51,8 +53,10 @@ def refuse_real_folder_for_demo(db: Database) -> None:
     if workstation.is_configured(db) and not is_demo_folder(db):
         raise StartupError(
             _("This data folder holds real work"),
-            _("--demo would write demo residents and cases into it and send them to the hub. Start windowdesk "
-              "without --demo for this folder, or give --demo a folder of its own (--data-dir)."),
+            _(
+                "--demo would write demo residents and cases into it and send them to the hub. Start windowdesk "
+                "without --demo for this folder, or give --demo a folder of its own (--data-dir)."
+            ),
         )
 
 
@@ -62,8 +66,10 @@ def refuse_demo_folder(db: Database) -> None:
     if is_demo_folder(db):
         raise StartupError(
             _("This is a demo data folder"),
-            _("It holds demo residents and the published demo login, and is only for trying windowdesk out. "
-              "Start it with --demo, or start windowdesk with another data folder (--data-dir) for real work."),
+            _(
+                "It holds demo residents and the published demo login, and is only for trying windowdesk out. "
+                "Start it with --demo, or start windowdesk with another data folder (--data-dir) for real work."
+            ),
         )
 
 
@@ -81,8 +87,10 @@ def refuse_sync_with_demo_password(db: Database) -> None:
     if demo_password_in_use(db):
         raise WindowdeskError(
             _("Change the demo password first"),
-            _("This window still uses the demo login with its published password. Nothing is sent to a hub "
-              "until its password is changed (Account → Change password)."),
+            _(
+                "This window still uses the demo login with its published password. Nothing is sent to a hub "
+                "until its password is changed (Account → Change password)."
+            ),
         )
 
 
@@ -98,16 +106,24 @@ def ensure_demo(db: Database, resources: Path) -> CounterContext:
         return ctx
     if ctx is None:
         ctx = workstation.configure_workstation(
-            db, center_code=DEMO_CENTER, window_code=DEMO_WINDOW,
-            operator_name=DEMO_OPERATOR, operator_login=DEMO_LOGIN,
-            password=DEMO_PASSWORD, role="supervisor",
+            db,
+            center_code=DEMO_CENTER,
+            window_code=DEMO_WINDOW,
+            operator_name=DEMO_OPERATOR,
+            operator_login=DEMO_LOGIN,
+            password=DEMO_PASSWORD,
+            role="supervisor",
         )
     demo = json.loads((resources / "demo" / "residents.json").read_text(encoding="utf-8"))
     for person in demo.get("residents", []):
         try:
             applicants.register_resident(
-                db, ctx, id_number=person["id_number"], name=person["name"],
-                phone=person.get("phone", ""), address=person.get("address", ""),
+                db,
+                ctx,
+                id_number=person["id_number"],
+                name=person["name"],
+                phone=person.get("phone", ""),
+                address=person.get("address", ""),
                 welfare_status=person.get("welfare"),
             )
         except ValidationError:
@@ -115,9 +131,13 @@ def ensure_demo(db: Database, resources: Path) -> CounterContext:
     for org in demo.get("organisations", []):
         try:
             applicants.register_organisation(
-                db, ctx, credit_code=org["credit_code"], name=org["name"],
+                db,
+                ctx,
+                credit_code=org["credit_code"],
+                name=org["name"],
                 legal_representative=org.get("legal_representative", ""),
-                phone=org.get("phone", ""), address=org.get("address", ""),
+                phone=org.get("phone", ""),
+                address=org.get("address", ""),
             )
         except ValidationError:
             continue

@@ -48,14 +48,17 @@ def save_reader_settings(
     """Set up the reader (administrators only; audited)."""
     library_path = (library_path or "").strip()
     if plugin not in plugin_names():
-        raise ValidationError(_("There is no ID card reader plug-in named \u201c{name}\u201d.").format(name=plugin),
-                              field="plugin")
+        raise ValidationError(
+            _("There is no ID card reader plug-in named \u201c{name}\u201d.").format(name=plugin), field="plugin"
+        )
     if not library_path:
-        raise ValidationError(_("Please give the path of the reader's library (sdtapi.dll or libsdtapi.so)."),
-                              field="library_path")
+        raise ValidationError(
+            _("Please give the path of the reader's library (sdtapi.dll or libsdtapi.so)."), field="library_path"
+        )
     if not Path(library_path).is_file():
-        raise ValidationError(_("There is no file {path} on this computer.").format(path=library_path),
-                              field="library_path")
+        raise ValidationError(
+            _("There is no file {path} on this computer.").format(path=library_path), field="library_path"
+        )
     if port not in USB_PORTS and port not in SERIAL_PORTS:
         raise ValidationError(
             _("The port must be 1001 to 1016 for a USB reader, or 1 to 16 for a serial one."), field="port"
@@ -66,9 +69,14 @@ def save_reader_settings(
         queries.set_local_setting(session, KEY_PLUGIN, plugin)
         queries.set_local_setting(session, KEY_LIBRARY, library_path)
         queries.set_local_setting(session, KEY_PORT, str(port))
-        record_action(session, ctx, action="workstation.card_reader_set", entity="workstation",
-                      entity_id=ctx.workstation,
-                      detail={"plugin": plugin, "library_path": library_path, "port": port})
+        record_action(
+            session,
+            ctx,
+            action="workstation.card_reader_set",
+            entity="workstation",
+            entity_id=ctx.workstation,
+            detail={"plugin": plugin, "library_path": library_path, "port": port},
+        )
     return settings
 
 
@@ -77,8 +85,9 @@ def remove_reader(db: Database, ctx: CounterContext) -> None:
     with db.write() as session:
         authorize(session, ctx, Permission.CONFIGURE_DEVICES)
         queries.set_local_setting(session, KEY_PLUGIN, "")
-        record_action(session, ctx, action="workstation.card_reader_removed", entity="workstation",
-                      entity_id=ctx.workstation)
+        record_action(
+            session, ctx, action="workstation.card_reader_removed", entity="workstation", entity_id=ctx.workstation
+        )
 
 
 def find_card_holder(db: Database, ctx: CounterContext, *, card: IdCard) -> ApplicantSummary | None:

@@ -38,8 +38,15 @@ def create_parts(session: Session, case: m.Case, item: m.CatalogItem) -> list[Ca
     if not is_parallel(item.parallel, item.parallel_departments or ()):
         return []
     parts = [
-        CasePart(id=new_uuid(), case_id=case.id, position=pos, department_code=code,
-                 status=PartStatus.PENDING, decided_at=None, note="")
+        CasePart(
+            id=new_uuid(),
+            case_id=case.id,
+            position=pos,
+            department_code=code,
+            status=PartStatus.PENDING,
+            decided_at=None,
+            note="",
+        )
         for pos, code in enumerate(part_departments(item.department_code, item.parallel_departments))
     ]
     session.add_all(parts)
@@ -53,14 +60,27 @@ def parts_of(session: Session, case_id: str) -> list[CasePart]:
 def part_views(session: Session, case_id: str) -> tuple[PartView, ...]:
     names = q.department_names(session)
     return tuple(
-        PartView(p.department_code, names.get(p.department_code, p.department_code), p.status,
-                 part_label(p.status), p.decided_at, p.note)
+        PartView(
+            p.department_code,
+            names.get(p.department_code, p.department_code),
+            p.status,
+            part_label(p.status),
+            p.decided_at,
+            p.note,
+        )
         for p in parts_of(session, case_id)
     )
 
 
 def apply_part_decision(
-    session: Session, case_id: str, *, department: str, decision: str, note: str, at: dt.datetime, hub_status: str,
+    session: Session,
+    case_id: str,
+    *,
+    department: str,
+    decision: str,
+    note: str,
+    at: dt.datetime,
+    hub_status: str,
     parts: list[CasePart] | None = None,
 ) -> str | None:
     """The hub decided ``department``'s part of case ``case_id``: update it and return the
@@ -76,8 +96,15 @@ def apply_part_decision(
         return None
     part = next((p for p in parts if p.department_code == department), None)
     if part is None:  # the catalog changed after acceptance: keep the department's word
-        part = CasePart(id=new_uuid(), case_id=case_id, position=len(parts), department_code=department,
-                        status=PartStatus.PENDING, decided_at=None, note="")
+        part = CasePart(
+            id=new_uuid(),
+            case_id=case_id,
+            position=len(parts),
+            department_code=department,
+            status=PartStatus.PENDING,
+            decided_at=None,
+            note="",
+        )
         session.add(part)
         parts.append(part)
     part.status = DECISION_PART_STATUS[decision]

@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 # What the window itself may do; review decisions come from the back office via the hub.
-WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER,
-                  CaseAction.WITHDRAW)
+WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER, CaseAction.WITHDRAW)
 FINISHED = {CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value, CaseStatus.WITHDRAWN.value}
 _CLOCK_STATUSES = FINISHED | {CaseStatus.SUSPENDED.value}
 
@@ -61,8 +60,14 @@ class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a 
 
 
 def change_status(
-    db: Database, ctx: CounterContext, *, case_id: str, action: CaseAction, note: str = "",
-    delivery: Handover | None = None, suspension_kind: SuspensionKind | str | None = None,
+    db: Database,
+    ctx: CounterContext,
+    *,
+    case_id: str,
+    action: CaseAction,
+    note: str = "",
+    delivery: Handover | None = None,
+    suspension_kind: SuspensionKind | str | None = None,
     certificate_number: str = "",
 ) -> str:
     """One step on the case's timeline, checked against the state machine. A suspension
@@ -90,20 +95,33 @@ def change_status(
             if end_needs_reason(running):
                 raise ValidationError(
                     _("Please record the outcome that ends this suspension ({kind}).").format(
-                        kind=suspension_label(running)), field="note")
+                        kind=suspension_label(running)
+                    ),
+                    field="note",
+                )
         certificate = certificate_at_completion(session, case, action, certificate_number)
         now = ctx.now()
         handover = None
         if action is CaseAction.DELIVER:
             handover = record_handover(session, case, delivery, now)
             note = " ".join(p for p in (handover.words(), note) if p)
-        return append_step(session, ctx, case, action, note, now, suspension_kind=kind, handover=handover,
-                           certificate=certificate)
+        return append_step(
+            session, ctx, case, action, note, now, suspension_kind=kind, handover=handover, certificate=certificate
+        )
 
 
-def append_step(session: Session, ctx: CounterContext, case: m.Case, action: CaseAction, note: str,
-                now: dt.datetime, *, suspension_kind: SuspensionKind | str | None = None,
-                handover: HandoverRecord | None = None, certificate: str = "") -> str:
+def append_step(
+    session: Session,
+    ctx: CounterContext,
+    case: m.Case,
+    action: CaseAction,
+    note: str,
+    now: dt.datetime,
+    *,
+    suspension_kind: SuspensionKind | str | None = None,
+    handover: HandoverRecord | None = None,
+    certificate: str = "",
+) -> str:
     """Inside the caller's write transaction: one step on ``case``'s timeline, checked
     against the state machine, with its audit entry and its outbox event. A suspension
     always records its kind (none given: the wait for materials); ``handover`` and
@@ -111,15 +129,30 @@ def append_step(session: Session, ctx: CounterContext, case: m.Case, action: Cas
     new = next_status(CaseStatus(case.status), action)  # raises InvalidTransition in words
     kind = suspension_kind_of(suspension_kind).value if action is CaseAction.SUSPEND else None
     event = m.CaseEvent(
-        id=new_uuid(), case_id=case.id, position=m.next_event_position(case), at=now,
-        operator_id=ctx.operator_id, kind=action.value, from_status=case.status, to_status=new.value,
-        note=note, source=StepSource.WINDOW, suspension_kind=kind,
+        id=new_uuid(),
+        case_id=case.id,
+        position=m.next_event_position(case),
+        at=now,
+        operator_id=ctx.operator_id,
+        kind=action.value,
+        from_status=case.status,
+        to_status=new.value,
+        note=note,
+        source=StepSource.WINDOW,
+        suspension_kind=kind,
     )
     case.events.append(event)
     case.status = new.value
     detail: dict[str, Any] = {"number": case.case_number, "to": new.value}
-    payload: dict[str, Any] = {"action": action.value, "at": now.isoformat(), "note": note, "case_id": case.id,
-                               "event_id": event.id, "from": event.from_status, "to": new.value}
+    payload: dict[str, Any] = {
+        "action": action.value,
+        "at": now.isoformat(),
+        "note": note,
+        "case_id": case.id,
+        "event_id": event.id,
+        "from": event.from_status,
+        "to": new.value,
+    }
     if kind is not None:
         detail["suspension_kind"] = payload["suspension_kind"] = kind
     if handover is not None:
@@ -138,12 +171,15 @@ def certificate_at_completion(session: Session, case: m.Case, action: CaseAction
     issued = certificate_issued(session, case) if action is CaseAction.COMPLETE else ""
     if not issued:
         if number:
-            raise ValidationError(_("No certificate is issued here: leave the certificate number empty."),
-                                  field="certificate_number")
+            raise ValidationError(
+                _("No certificate is issued here: leave the certificate number empty."), field="certificate_number"
+            )
         return ""
     if not number:
-        raise ValidationError(_("Please type the number of the {certificate} issued.").format(certificate=issued),
-                              field="certificate_number")
+        raise ValidationError(
+            _("Please type the number of the {certificate} issued.").format(certificate=issued),
+            field="certificate_number",
+        )
     if len(number) > 40:
         raise ValidationError(_("A certificate number has at most 40 characters."), field="certificate_number")
     return number
@@ -193,14 +229,21 @@ def _clock_stopped_words(kind: SuspensionKind) -> str:
     if kind is SuspensionKind.MATERIALS:
         return _("The clock is stopped until the supplementary materials arrive.")
     return _("The clock is stopped: {reason}. The time it takes does not count against the time limits.").format(
-        reason=suspension_label(kind))
+        reason=suspension_label(kind)
+    )
 
 
 def current_suspension_kind(events: Sequence[m.CaseEvent]) -> SuspensionKind:
     """The kind of the suspension a case is in (or was last in): that of its last step
     into "suspended"."""
-    last = next((ev for ev in sorted(events, key=lambda ev: ev.position, reverse=True)
-                 if ev.to_status == CaseStatus.SUSPENDED.value), None)
+    last = next(
+        (
+            ev
+            for ev in sorted(events, key=lambda ev: ev.position, reverse=True)
+            if ev.to_status == CaseStatus.SUSPENDED.value
+        ),
+        None,
+    )
     return suspension_kind_of(last.suspension_kind if last is not None else None)
 
 
@@ -211,16 +254,23 @@ def status_words(status: str, events: Sequence[m.CaseEvent]) -> str:
     return status_label(CaseStatus(status))
 
 
-def _clock_of(session: Session, ctx: CounterContext, case: m.Case, shipped_calendar: WorkingCalendar, today: dt.date) -> ClockState:
+def _clock_of(
+    session: Session, ctx: CounterContext, case: m.Case, shipped_calendar: WorkingCalendar, today: dt.date
+) -> ClockState:
     calendar = calendar_in_force(session, shipped_calendar)
     item = session.get(m.CatalogItem, case.item_code)
-    return _clock(ctx, item, case.accepted_day, [(ev.at, ev.to_status, ev.suspension_kind) for ev in case.events],
-                  calendar, today)
+    return _clock(
+        ctx, item, case.accepted_day, [(ev.at, ev.to_status, ev.suspension_kind) for ev in case.events], calendar, today
+    )
 
 
 def _clock(
-    ctx: CounterContext, item: m.CatalogItem | queries.ItemClockRules, accepted: dt.date,
-    steps: Sequence[tuple[dt.datetime, str | None, str | None]], calendar: WorkingCalendar, today: dt.date,
+    ctx: CounterContext,
+    item: m.CatalogItem | queries.ItemClockRules,
+    accepted: dt.date,
+    steps: Sequence[tuple[dt.datetime, str | None, str | None]],
+    calendar: WorkingCalendar,
+    today: dt.date,
 ) -> ClockState:
     """The clock from a case's (time, status after, kind of suspension) steps in recorded
     order; ``item`` gives the limits (a catalog item or queries.ItemClockRules)."""
@@ -233,9 +283,14 @@ def _clock(
         finished = next((day for day, status, _kind in timeline if status in FINISHED), None)
         suspensions = suspensions_from(timeline)
     return clock_state(
-        accepted=accepted, today=today, promised_days=item.promised_limit_days,
-        legal_days=item.legal_limit_days, calendar=calendar, suspensions=suspensions,
-        warning_days=item.warning_days, finished_on=finished,
+        accepted=accepted,
+        today=today,
+        promised_days=item.promised_limit_days,
+        legal_days=item.legal_limit_days,
+        calendar=calendar,
+        suspensions=suspensions,
+        warning_days=item.warning_days,
+        finished_on=finished,
     )
 
 
@@ -246,12 +301,19 @@ def case_clock(db: Database, ctx: CounterContext, *, case_id: str, shipped_calen
         if case is None:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         item = session.get(m.CatalogItem, case.item_code)
-        return CaseClock(case.id, case.case_number, item.name, case.status,
-                         _clock_of(session, ctx, case, shipped_calendar, ctx.local_today()),
-                         suspension_kind=_kind_if_suspended(case.status, case.events))
+        return CaseClock(
+            case.id,
+            case.case_number,
+            item.name,
+            case.status,
+            _clock_of(session, ctx, case, shipped_calendar, ctx.local_today()),
+            suspension_kind=_kind_if_suspended(case.status, case.events),
+        )
 
 
-def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCalendar, whole_center: bool = False) -> list[CaseClock]:
+def late_cases(
+    db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCalendar, whole_center: bool = False
+) -> list[CaseClock]:
     """Yellow and red open cases, oldest first: the window's own, or (supervisors) the center's."""
     with db.read() as session:
         authorize(session, ctx, Permission.MANAGE_OPERATORS if whole_center else Permission.VIEW_DAY_WORK)
@@ -271,8 +333,9 @@ def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCa
         # Without suspensions a clock depends only on the item and the acceptance day, which
         # many late cases share.
         plain_clocks: dict[tuple[str, dt.date], ClockState] = {}
-        for case in queries.open_cases(session, ctx.center_code, None if whole_center else ctx.window_id,
-                                       promised_by=cutoff):
+        for case in queries.open_cases(
+            session, ctx.center_code, None if whole_center else ctx.window_id, promised_by=cutoff
+        ):
             item = items[case.item_code]
             if case.suspension_steps:
                 state = _clock(ctx, item, case.accepted_day, case.suspension_steps, calendar, today)
@@ -280,24 +343,37 @@ def late_cases(db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCa
                 state = plain_clocks.get((case.item_code, case.accepted_day))
                 if state is None:
                     state = plain_clocks[case.item_code, case.accepted_day] = _clock(
-                        ctx, item, case.accepted_day, (), calendar, today)
+                        ctx, item, case.accepted_day, (), calendar, today
+                    )
             if state.light in (Light.YELLOW, Light.RED) and case.id not in dealt_with:
                 kind = None
                 if case.status == CaseStatus.SUSPENDED.value:  # its last step was into the suspension
                     kind = suspension_kind_of(case.suspension_steps[-1][2]).value
-                found.append(CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused,
-                                       kind))
+                found.append(
+                    CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused, kind)
+                )
         found += _late_deliveries(session, ctx, calendar, today, items, whole_center, refused, dealt_with)
         applicants = queries.case_applicants(session, [case.case_id for case in found])
-    named = [case._replace(applicant_name=applicants.get(case.case_id, ("", ""))[0],
-                           applicant_phone=mask_phone_number(applicants.get(case.case_id, ("", ""))[1]))
-             for case in found]
+    named = [
+        case._replace(
+            applicant_name=applicants.get(case.case_id, ("", ""))[0],
+            applicant_phone=mask_phone_number(applicants.get(case.case_id, ("", ""))[1]),
+        )
+        for case in found
+    ]
     return sorted(named, key=lambda c: (c.state.promised_due, c.case_number))
 
 
-def _late_deliveries(session: Session, ctx: CounterContext, calendar: WorkingCalendar, today: dt.date,
-                     items: dict[str, queries.ItemClockRules], whole_center: bool, refused: set[str],
-                     dealt_with: set[str]) -> list[CaseClock]:
+def _late_deliveries(
+    session: Session,
+    ctx: CounterContext,
+    calendar: WorkingCalendar,
+    today: dt.date,
+    items: dict[str, queries.ItemClockRules],
+    whole_center: bool,
+    refused: set[str],
+    dealt_with: set[str],
+) -> list[CaseClock]:
     """Completed cases whose result is near or past its delivery deadline (10 working
     days after the decision), watched like the handling limits."""
     found = []
@@ -306,20 +382,43 @@ def _late_deliveries(session: Session, ctx: CounterContext, calendar: WorkingCal
             continue
         clock = delivery_clock(case.decided_at.astimezone(ctx.zone).date(), today, calendar)
         # One warning for every item: the delivery deadline is the same ten days for all.
-        light = (Light.RED if clock.left < 0 else Light.YELLOW if clock.left <= DEFAULT_WARNING_DAYS
-                 else Light.GREEN)
+        light = Light.RED if clock.left < 0 else Light.YELLOW if clock.left <= DEFAULT_WARNING_DAYS else Light.GREEN
         if light is Light.GREEN:
             continue
-        state = ClockState(used=DELIVERY_WORKING_DAYS - clock.left, suspended=0, promised_left=clock.left, legal_left=clock.left,
-                           promised_due=clock.due, legal_due=clock.due, light=light)
-        found.append(CaseClock(case.id, case.case_number, items[case.item_code].name, CaseStatus.COMPLETED.value,
-                               state, case.id in refused, awaiting_delivery=True))
+        state = ClockState(
+            used=DELIVERY_WORKING_DAYS - clock.left,
+            suspended=0,
+            promised_left=clock.left,
+            legal_left=clock.left,
+            promised_due=clock.due,
+            legal_due=clock.due,
+            light=light,
+        )
+        found.append(
+            CaseClock(
+                case.id,
+                case.case_number,
+                items[case.item_code].name,
+                CaseStatus.COMPLETED.value,
+                state,
+                case.id in refused,
+                awaiting_delivery=True,
+            )
+        )
     return found
 
 
 def late_list_headings() -> list[str]:
-    return [_("Case number"), _("Applicant"), _("Phone"), _("Item"), _("Status"), _("Promised date"),
-            _("Working days left"), _("Legal days left")]
+    return [
+        _("Case number"),
+        _("Applicant"),
+        _("Phone"),
+        _("Item"),
+        _("Status"),
+        _("Promised date"),
+        _("Working days left"),
+        _("Legal days left"),
+    ]
 
 
 def late_list_row(case: CaseClock, date_words: Callable[[dt.date], str] = on_screen) -> list[str]:
@@ -333,13 +432,20 @@ def late_list_row(case: CaseClock, date_words: Callable[[dt.date], str] = on_scr
         status = status_label(CaseStatus(case.status))
     if case.hub_refused:
         status = marked_refused(status)
-    return [case.case_number, case.applicant_name, case.applicant_phone, case.item_name, status,
-            date_words(case.state.promised_due), working_days_left_words(case.state.promised_left),
-            working_days_left_words(case.state.legal_left)]
+    return [
+        case.case_number,
+        case.applicant_name,
+        case.applicant_phone,
+        case.item_name,
+        status,
+        date_words(case.state.promised_due),
+        working_days_left_words(case.state.promised_left),
+        working_days_left_words(case.state.legal_left),
+    ]
 
 
 def working_days_left_words(left: int) -> str:
-    """"3 working days", "due today", "overdue 7 working days": never a bare "-7"."""
+    """ "3 working days", "due today", "overdue 7 working days": never a bare "-7"."""
     if left < 0:
         return ngettext("overdue {n} working day", "overdue {n} working days", -left).format(n=-left)
     if left == 0:
@@ -355,7 +461,10 @@ def late_list_pdf(db: Database, ctx: CounterContext, found: list[CaseClock], *, 
 
     scope = _("Whole center") if whole_center else _("Window {code}").format(code=ctx.window_code)
     return render_late_list(
-        issuer=report_issuer(db, ctx), day=ctx.local_today(), scope=scope, headings=late_list_headings(),
+        issuer=report_issuer(db, ctx),
+        day=ctx.local_today(),
+        scope=scope,
+        headings=late_list_headings(),
         rows=[late_list_row(case, long_date) for case in found],
         overdue=sum(1 for case in found if case.state.light is Light.RED),
     )
@@ -371,8 +480,10 @@ def inquire(db: Database, ctx: CounterContext, *, case_number: str, shipped_cale
         if case is None:
             raise NotFoundError(
                 _("Case not found"),
-                _("No case {number} is known at this service center. Please check the number on the "
-                  "receipt, or ask at the window where it was accepted.").format(number=str(number)),
+                _(
+                    "No case {number} is known at this service center. Please check the number on the "
+                    "receipt, or ask at the window where it was accepted."
+                ).format(number=str(number)),
             )
         item = session.get(m.CatalogItem, case.item_code)
         state = _clock_of(session, ctx, case, shipped_calendar, ctx.local_today())
@@ -383,14 +494,14 @@ def inquire(db: Database, ctx: CounterContext, *, case_number: str, shipped_cale
         if state.light is not Light.DONE:
             if state.promised_left >= 0:
                 words += " " + _("It is due by {date}, {left} working days from now.").format(
-                    date=on_screen(state.promised_due), left=state.promised_left)
+                    date=on_screen(state.promised_due), left=state.promised_left
+                )
             else:
-                words += " " + _("It is {late} working days past its promised date of {date}; "
-                                 "the supervisor has been alerted.").format(
-                    late=-state.promised_left, date=on_screen(state.promised_due))
+                words += " " + _(
+                    "It is {late} working days past its promised date of {date}; the supervisor has been alerted."
+                ).format(late=-state.promised_left, date=on_screen(state.promised_due))
         if status is CaseStatus.SUSPENDED:
             words += " " + _clock_stopped_words(current_suspension_kind(case.events))
         if status is CaseStatus.COMPLETED:
             words += " " + _("The result is ready to be collected.")
         return words
-

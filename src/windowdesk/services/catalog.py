@@ -112,8 +112,9 @@ def import_catalog(db: Database, catalog: cat.Catalog, *, form_files: Mapping[st
         return import_catalog_into(session, catalog, form_files=form_files)
 
 
-def import_catalog_into(session: Session, catalog: cat.Catalog, *, form_files: Mapping[str, bytes] | None = None
-                        ) -> int:
+def import_catalog_into(
+    session: Session, catalog: cat.Catalog, *, form_files: Mapping[str, bytes] | None = None
+) -> int:
     """The same, inside the caller's open write transaction (a sync applies a page of
     changes and its cursor together)."""
     # Rows not stored yet are added, stored ones merged: asking for each row in turn
@@ -129,8 +130,13 @@ def import_catalog_into(session: Session, catalog: cat.Catalog, *, form_files: M
     for center in catalog.centers:
         put(
             m.Center(
-                code=center.code, name=center.name, name_en=center.name_en, kind=center.kind,
-                address=center.address, phone=center.phone, hours=center.hours,
+                code=center.code,
+                name=center.name,
+                name_en=center.name_en,
+                kind=center.kind,
+                address=center.address,
+                phone=center.phone,
+                hours=center.hours,
                 timezone=center.timezone,
             ),
             center.code,
@@ -139,8 +145,11 @@ def import_catalog_into(session: Session, catalog: cat.Catalog, *, form_files: M
             window_id = f"{center.code}-{window.code}"
             put(
                 m.Window(
-                    id=window_id, center_code=center.code,
-                    code=window.code, name=window.name, phone=window.phone,
+                    id=window_id,
+                    center_code=center.code,
+                    code=window.code,
+                    name=window.name,
+                    phone=window.phone,
                 ),
                 window_id,
             )
@@ -177,16 +186,30 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
     # thread) gets them made here, the one place that loads pypinyin.
     keys = item.search_keys or item_search_keys(item.name, item.keywords)
     return dict(
-        code=item.code, name=item.name, name_en=item.name_en, department_code=item.department,
-        category=item.category, preconditions=list(item.preconditions),
-        procedure=list(item.procedure), legal_limit_days=item.legal_limit_days,
-        promised_limit_days=item.promised_limit_days, warning_days=item.warning_days,
-        fee_summary=item.fee.summary, legal_basis=item.legal_basis,
-        refusal_grounds=list(item.refusal_grounds), parallel=item.parallel,
-        parallel_departments=list(item.parallel_departments), street_level=item.street_level,
-        where=item.where, keywords=list(item.keywords), pinyin_full=keys.name.full,
-        pinyin_initials=keys.name.initials, keyword_pinyin=[list(k) for k in keys.keywords],
-        catalog_version=version, active=True, certificate=item.certificate,
+        code=item.code,
+        name=item.name,
+        name_en=item.name_en,
+        department_code=item.department,
+        category=item.category,
+        preconditions=list(item.preconditions),
+        procedure=list(item.procedure),
+        legal_limit_days=item.legal_limit_days,
+        promised_limit_days=item.promised_limit_days,
+        warning_days=item.warning_days,
+        fee_summary=item.fee.summary,
+        legal_basis=item.legal_basis,
+        refusal_grounds=list(item.refusal_grounds),
+        parallel=item.parallel,
+        parallel_departments=list(item.parallel_departments),
+        street_level=item.street_level,
+        where=item.where,
+        keywords=list(item.keywords),
+        pinyin_full=keys.name.full,
+        pinyin_initials=keys.name.initials,
+        keyword_pinyin=[list(k) for k in keys.keywords],
+        catalog_version=version,
+        active=True,
+        certificate=item.certificate,
         deferral_rule=item.deferral.when_missed if item.deferral else "",
         deferral_basis=item.deferral.legal_basis if item.deferral else "",
         commitment_verify_days=item.commitment.verify_within_days if item.commitment else 0,
@@ -196,8 +219,14 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
 def _material_rows(item: cat.CatalogItem) -> list[m.ItemMaterial]:
     return [
         m.ItemMaterial(
-            code=mat.code, position=pos, name=mat.name, form=mat.form,
-            originals=mat.originals, copies=mat.copies, required=mat.required, note=mat.note,
+            code=mat.code,
+            position=pos,
+            name=mat.name,
+            form=mat.form,
+            originals=mat.originals,
+            copies=mat.copies,
+            required=mat.required,
+            note=mat.note,
             deferrable=mat.deferrable,
         )
         for pos, mat in enumerate(item.materials)
@@ -207,8 +236,12 @@ def _material_rows(item: cat.CatalogItem) -> list[m.ItemMaterial]:
 def _fee_rows(item: cat.CatalogItem) -> list[m.FeeRule]:
     return [
         m.FeeRule(
-            position=pos, department_code=rule.department, kind=rule.kind,
-            description=rule.description, amount_fen=rule.amount_fen, unit=rule.unit or "",
+            position=pos,
+            department_code=rule.department,
+            kind=rule.kind,
+            description=rule.description,
+            amount_fen=rule.amount_fen,
+            unit=rule.unit or "",
             max_units=rule.max_units,
             tiers=[{"up_to": t.up_to, "amount_fen": t.amount_fen} for t in rule.tiers],
             exemptions=[{"category": e.category, "description": e.description} for e in rule.exemptions],
@@ -253,9 +286,12 @@ class CatalogSearch:
             entries = [
                 _Indexed(
                     ItemSummary(
-                        code=row.code, name=row.name, department_code=row.department_code,
+                        code=row.code,
+                        name=row.name,
+                        department_code=row.department_code,
                         department_name=departments.get(row.department_code, row.department_code),
-                        promised_limit_days=row.promised_limit_days, parallel=row.parallel,
+                        promised_limit_days=row.promised_limit_days,
+                        parallel=row.parallel,
                         street_level=row.street_level,
                     ),
                     SearchKeys(full=row.pinyin_full, initials=row.pinyin_initials),
@@ -305,32 +341,48 @@ def get_item_guide(db: Database, *, item_code: str) -> ItemGuide:
     with db.read() as session:
         row = queries.item_with_details(session, item_code)
         if row is None:
-            raise NotFoundError(_("Item not found"), _("No item with code {code} is in the catalog.").format(code=item_code))
+            raise NotFoundError(
+                _("Item not found"), _("No item with code {code} is in the catalog.").format(code=item_code)
+            )
         departments = {d.code: d.name for d in queries.all_departments(session)}
         return ItemGuide(
-            code=row.code, name=row.name, department_code=row.department_code,
+            code=row.code,
+            name=row.name,
+            department_code=row.department_code,
             department_name=departments.get(row.department_code, row.department_code),
-            category=row.category, preconditions=tuple(row.preconditions),
+            category=row.category,
+            preconditions=tuple(row.preconditions),
             materials=tuple(
-                MaterialLine(mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note,
-                             mat.deferrable)
+                MaterialLine(
+                    mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note, mat.deferrable
+                )
                 for mat in row.materials
             ),
-            procedure=tuple(row.procedure), legal_limit_days=row.legal_limit_days,
-            promised_limit_days=row.promised_limit_days, warning_days=row.warning_days,
+            procedure=tuple(row.procedure),
+            legal_limit_days=row.legal_limit_days,
+            promised_limit_days=row.promised_limit_days,
+            warning_days=row.warning_days,
             fee_summary=row.fee_summary,
             fees=tuple(
                 FeeLine(
                     department_name=departments.get(rule.department_code, rule.department_code),
-                    kind=rule.kind, description=rule.description, amount_fen=rule.amount_fen,
-                    unit=rule.unit, exemptions=tuple(e.get("description", "") for e in rule.exemptions),
+                    kind=rule.kind,
+                    description=rule.description,
+                    amount_fen=rule.amount_fen,
+                    unit=rule.unit,
+                    exemptions=tuple(e.get("description", "") for e in rule.exemptions),
                 )
                 for rule in row.fee_rules
             ),
-            legal_basis=row.legal_basis, refusal_grounds=tuple(row.refusal_grounds),
+            legal_basis=row.legal_basis,
+            refusal_grounds=tuple(row.refusal_grounds),
             parallel=row.parallel,
             parallel_departments=tuple(departments.get(c, c) for c in row.parallel_departments),
-            street_level=row.street_level, where=row.where, catalog_version=row.catalog_version,
-            deferral_rule=row.deferral_rule, deferral_basis=row.deferral_basis,
-            commitment_verify_days=row.commitment_verify_days, certificate=row.certificate,
+            street_level=row.street_level,
+            where=row.where,
+            catalog_version=row.catalog_version,
+            deferral_rule=row.deferral_rule,
+            deferral_basis=row.deferral_basis,
+            commitment_verify_days=row.commitment_verify_days,
+            certificate=row.certificate,
         )

@@ -102,8 +102,13 @@ def _check_about(session: Session, ctx: CounterContext, about: ComplaintAbout) -
         if case is None or case.center_code != ctx.center_code:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         # A complaint about a case is about its window, operator and item as well.
-        return ComplaintAbout(about.window_id or case.window_id, about.operator_id or case.operator_id,
-                              about.department_code, about.item_code or case.item_code, case.id)
+        return ComplaintAbout(
+            about.window_id or case.window_id,
+            about.operator_id or case.operator_id,
+            about.department_code,
+            about.item_code or case.item_code,
+            case.id,
+        )
     return about
 
 
@@ -141,29 +146,72 @@ def receive_complaint(
         now = ctx.now()
         today = now.astimezone(ctx.zone).date()
         if deadline is None:
-            deadline = calendar_in_force(session, shipped_calendar).add_working_days(today, COMPLAINT_REPLY_WORKING_DAYS)
+            deadline = calendar_in_force(session, shipped_calendar).add_working_days(
+                today, COMPLAINT_REPLY_WORKING_DAYS
+            )
         elif deadline < today:
             raise ValidationError(_("The deadline cannot be in the past."), field="deadline")
         seq = queries.next_sequence_value(session, f"complaint:{ctx.center_code}:{ctx.window_code}:{today.year}")
         complaint = Complaint(
-            id=new_uuid(), number=f"TS-{ctx.center_code}-{ctx.window_code}-{today.year}-{seq:04d}",
-            center_code=ctx.center_code, window_id=ctx.window_id, received_by=ctx.operator_id, received_at=now,
-            complainant_name=name, complainant_phone=phone, about_window_id=about.window_id,
-            about_operator_id=about.operator_id, about_department_code=about.department_code,
-            about_item_code=about.item_code, case_id=about.case_id, facts=facts, owner_id=owner.id,
-            deadline=deadline, status=OPEN, reply="", replied_at=None, replied_by="", reply_source="",
+            id=new_uuid(),
+            number=f"TS-{ctx.center_code}-{ctx.window_code}-{today.year}-{seq:04d}",
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            received_by=ctx.operator_id,
+            received_at=now,
+            complainant_name=name,
+            complainant_phone=phone,
+            about_window_id=about.window_id,
+            about_operator_id=about.operator_id,
+            about_department_code=about.department_code,
+            about_item_code=about.item_code,
+            case_id=about.case_id,
+            facts=facts,
+            owner_id=owner.id,
+            deadline=deadline,
+            status=OPEN,
+            reply="",
+            replied_at=None,
+            replied_by="",
+            reply_source="",
         )
         session.add(complaint)
         session.flush()
-        record_action(session, ctx, action="complaint.receive", entity="complaint", entity_id=complaint.id,
-                      detail={"number": complaint.number})
-        enqueue(session, entity="complaint", entity_id=complaint.id, kind=EventKind.COMPLAINT_RECEIVED, now=now, payload={
-            "id": complaint.id, "number": complaint.number, "center": ctx.center_code, "window": ctx.window_id,
-            "operator": ctx.operator_id, "complainant_name": name, "complainant_phone": phone,
-            "about": {"window": about.window_id, "operator": about.operator_id,
-                      "department": about.department_code, "item": about.item_code, "case_id": about.case_id},
-            "facts": facts, "owner": owner.id, "deadline": deadline.isoformat(), "received_at": now.isoformat(),
-        })
+        record_action(
+            session,
+            ctx,
+            action="complaint.receive",
+            entity="complaint",
+            entity_id=complaint.id,
+            detail={"number": complaint.number},
+        )
+        enqueue(
+            session,
+            entity="complaint",
+            entity_id=complaint.id,
+            kind=EventKind.COMPLAINT_RECEIVED,
+            now=now,
+            payload={
+                "id": complaint.id,
+                "number": complaint.number,
+                "center": ctx.center_code,
+                "window": ctx.window_id,
+                "operator": ctx.operator_id,
+                "complainant_name": name,
+                "complainant_phone": phone,
+                "about": {
+                    "window": about.window_id,
+                    "operator": about.operator_id,
+                    "department": about.department_code,
+                    "item": about.item_code,
+                    "case_id": about.case_id,
+                },
+                "facts": facts,
+                "owner": owner.id,
+                "deadline": deadline.isoformat(),
+                "received_at": now.isoformat(),
+            },
+        )
         return complaint.id, complaint.number
 
 
@@ -185,12 +233,28 @@ def reply_to_complaint(db: Database, ctx: CounterContext, *, complaint_id: str, 
         now = ctx.now()
         complaint.status, complaint.reply, complaint.replied_at = REPLIED, reply, now
         complaint.replied_by, complaint.reply_source = ctx.operator_name, "window"
-        record_action(session, ctx, action="complaint.reply", entity="complaint", entity_id=complaint.id,
-                      detail={"number": complaint.number})
-        enqueue(session, entity="complaint", entity_id=complaint.id, kind=EventKind.COMPLAINT_REPLIED, now=now, payload={
-            "id": complaint.id, "center": ctx.center_code, "reply": reply, "replied_at": now.isoformat(),
-            "operator": ctx.operator_id,
-        })
+        record_action(
+            session,
+            ctx,
+            action="complaint.reply",
+            entity="complaint",
+            entity_id=complaint.id,
+            detail={"number": complaint.number},
+        )
+        enqueue(
+            session,
+            entity="complaint",
+            entity_id=complaint.id,
+            kind=EventKind.COMPLAINT_REPLIED,
+            now=now,
+            payload={
+                "id": complaint.id,
+                "center": ctx.center_code,
+                "reply": reply,
+                "replied_at": now.isoformat(),
+                "operator": ctx.operator_id,
+            },
+        )
 
 
 def add_rectification(db: Database, ctx: CounterContext, *, complaint_id: str, task: RectificationTask) -> str:
@@ -204,17 +268,44 @@ def add_rectification(db: Database, ctx: CounterContext, *, complaint_id: str, t
         now = ctx.now()
         if task.deadline < now.astimezone(ctx.zone).date():
             raise ValidationError(_("The deadline cannot be in the past."), field="deadline")
-        row = Rectification(id=new_uuid(), complaint_id=complaint.id, position=len(complaint.rectifications),
-                            task=text, unit=unit, responsible=responsible, deadline=task.deadline, done=False,
-                            done_at=None, done_note="")
+        row = Rectification(
+            id=new_uuid(),
+            complaint_id=complaint.id,
+            position=len(complaint.rectifications),
+            task=text,
+            unit=unit,
+            responsible=responsible,
+            deadline=task.deadline,
+            done=False,
+            done_at=None,
+            done_note="",
+        )
         complaint.rectifications.append(row)
         session.flush()
-        record_action(session, ctx, action=EventKind.RECTIFICATION_SET, entity="rectification", entity_id=row.id,
-                      detail={"complaint": complaint.number})
-        enqueue(session, entity="rectification", entity_id=row.id, kind=EventKind.RECTIFICATION_SET, now=now, payload={
-            "id": row.id, "complaint_id": complaint.id, "center": ctx.center_code, "task": text, "unit": unit,
-            "responsible": responsible, "deadline": task.deadline.isoformat(),
-        })
+        record_action(
+            session,
+            ctx,
+            action=EventKind.RECTIFICATION_SET,
+            entity="rectification",
+            entity_id=row.id,
+            detail={"complaint": complaint.number},
+        )
+        enqueue(
+            session,
+            entity="rectification",
+            entity_id=row.id,
+            kind=EventKind.RECTIFICATION_SET,
+            now=now,
+            payload={
+                "id": row.id,
+                "complaint_id": complaint.id,
+                "center": ctx.center_code,
+                "task": text,
+                "unit": unit,
+                "responsible": responsible,
+                "deadline": task.deadline.isoformat(),
+            },
+        )
         return row.id
 
 
@@ -230,12 +321,28 @@ def complete_rectification(db: Database, ctx: CounterContext, *, rectification_i
             raise ValidationError(_("This rectification task is already done."))
         now = ctx.now()
         row.done, row.done_at, row.done_note = True, now, note
-        record_action(session, ctx, action=EventKind.RECTIFICATION_DONE, entity="rectification", entity_id=row.id,
-                      detail={"complaint": complaint.number})
-        enqueue(session, entity="rectification", entity_id=row.id, kind=EventKind.RECTIFICATION_DONE, now=now, payload={
-            "id": row.id, "complaint_id": complaint.id, "center": ctx.center_code, "done_at": now.isoformat(),
-            "note": note,
-        })
+        record_action(
+            session,
+            ctx,
+            action=EventKind.RECTIFICATION_DONE,
+            entity="rectification",
+            entity_id=row.id,
+            detail={"complaint": complaint.number},
+        )
+        enqueue(
+            session,
+            entity="rectification",
+            entity_id=row.id,
+            kind=EventKind.RECTIFICATION_DONE,
+            now=now,
+            payload={
+                "id": row.id,
+                "complaint_id": complaint.id,
+                "center": ctx.center_code,
+                "done_at": now.isoformat(),
+                "note": note,
+            },
+        )
 
 
 def _about_words(session: Session, complaint: Complaint, names: dict[str, str]) -> str:
@@ -262,14 +369,29 @@ def list_complaints(db: Database, ctx: CounterContext, *, open_only: bool = Fals
         today = ctx.local_today()
         return [
             ComplaintView(
-                c.id, c.number, c.received_at, c.complainant_name or _("(filed online)"), c.complainant_phone,
-                ComplaintAbout(c.about_window_id, c.about_operator_id, c.about_department_code, c.about_item_code,
-                               c.case_id),
-                _about_words(session, c, names), c.facts, c.owner_id, names.get(c.owner_id, ""), c.deadline,
-                c.status, c.reply, c.replied_by, c.status == OPEN and c.deadline < today,
-                tuple(RectificationView(r.id, r.task, r.unit, r.responsible, r.deadline, r.done, r.done_note)
-                      for r in c.rectifications),
-                c.source, c.kind,
+                c.id,
+                c.number,
+                c.received_at,
+                c.complainant_name or _("(filed online)"),
+                c.complainant_phone,
+                ComplaintAbout(
+                    c.about_window_id, c.about_operator_id, c.about_department_code, c.about_item_code, c.case_id
+                ),
+                _about_words(session, c, names),
+                c.facts,
+                c.owner_id,
+                names.get(c.owner_id, ""),
+                c.deadline,
+                c.status,
+                c.reply,
+                c.replied_by,
+                c.status == OPEN and c.deadline < today,
+                tuple(
+                    RectificationView(r.id, r.task, r.unit, r.responsible, r.deadline, r.done, r.done_note)
+                    for r in c.rectifications
+                ),
+                c.source,
+                c.kind,
             )
             for c in q.complaints(session, ctx.center_code, open_only=open_only)
         ]

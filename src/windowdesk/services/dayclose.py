@@ -98,7 +98,10 @@ def till_totals_in_session(session: Session, window_id: str, day: dt.date) -> Da
     return DayTotals(
         day=day,
         by_method=tuple(MethodTotal(method, n, fen) for method, (n, fen) in counts.items()),
-        voided_receipts=voided[0], voided_fen=voided[1], first_number=first, last_number=last,
+        voided_receipts=voided[0],
+        voided_fen=voided[1],
+        first_number=first,
+        last_number=last,
     )
 
 
@@ -120,8 +123,10 @@ def ensure_day_not_closed(session: Session, window_id: str, day: dt.date) -> Non
     if closed is not None:
         raise TillClosed(
             _("The day is closed"),
-            _("The till of this window was closed for {day}: its receipts are locked and no "
-              "payment or void can be added to that day.").format(day=on_screen(day)),
+            _(
+                "The till of this window was closed for {day}: its receipts are locked and no "
+                "payment or void can be added to that day."
+            ).format(day=on_screen(day)),
         )
 
 
@@ -142,8 +147,9 @@ def business_day(db: Database, ctx: CounterContext) -> dt.date:
         return business_day_in_session(session, ctx)
 
 
-def start_next_business_day(db: Database, ctx: CounterContext, *, supervisor: SupervisorCredentials,
-                            shipped_calendar: WorkingCalendar) -> dt.date:
+def start_next_business_day(
+    db: Database, ctx: CounterContext, *, supervisor: SupervisorCredentials, shipped_calendar: WorkingCalendar
+) -> dt.date:
     """After the close of the till's day, let the window take money again on the next
     working day's till (the applicant still at the counter can pay; that till is closed
     that evening). A supervisor confirms with their own credentials; audited."""
@@ -155,7 +161,10 @@ def start_next_business_day(db: Database, ctx: CounterContext, *, supervisor: Su
         if queries.day_close_of(session, ctx.window_id, current) is None:
             raise ValidationError(
                 _("The till of {day} is still open: take the payment today, or close the day first.").format(
-                    day=on_screen(current)), field="day")
+                    day=on_screen(current)
+                ),
+                field="day",
+            )
     supervisor_id = approve_as_supervisor(
         db, ctx, login=supervisor.login, password=supervisor.password, permission=Permission.CONFIRM_DAY_CLOSE
     )
@@ -165,9 +174,16 @@ def start_next_business_day(db: Database, ctx: CounterContext, *, supervisor: Su
         following = calendar_in_force(session, shipped_calendar).add_working_days(current, 1)
         queries.set_local_setting(session, BUSINESS_DAY_KEY + ctx.window_id, following.isoformat())
         record_action(
-            session, ctx, action="day.start_next", entity="window", entity_id=ctx.window_id,
-            detail={"closed_day": current.isoformat(), "business_day": following.isoformat(),
-                    "supervisor": supervisor_id},
+            session,
+            ctx,
+            action="day.start_next",
+            entity="window",
+            entity_id=ctx.window_id,
+            detail={
+                "closed_day": current.isoformat(),
+                "business_day": following.isoformat(),
+                "supervisor": supervisor_id,
+            },
         )
     return following
 
@@ -181,10 +197,12 @@ def fee_warning_before_accepting(db: Database, ctx: CounterContext, *, item_code
             return None
         if not any(rule.kind != "free" for rule in queries.fee_rules_of_item(session, item_code)):
             return None
-    return _("The till of this window was closed for today ({day}): this item's fee cannot be "
-             "collected today. Tell the applicant the fee is paid on the next working day, or send "
-             "them to a window whose till is open. A supervisor can start the next business day "
-             "(Cashier menu) to take it now.").format(day=on_screen(today))
+    return _(
+        "The till of this window was closed for today ({day}): this item's fee cannot be "
+        "collected today. Tell the applicant the fee is paid on the next working day, or send "
+        "them to a window whose till is open. A supervisor can start the next business day "
+        "(Cashier menu) to take it now."
+    ).format(day=on_screen(today))
 
 
 def ensure_till_open(session: Session, ctx: CounterContext, day: dt.date) -> None:
@@ -194,8 +212,9 @@ def ensure_till_open(session: Session, ctx: CounterContext, day: dt.date) -> Non
     if waiting is not None:
         raise TillClosed(
             _("Close the earlier day first"),
-            _("The till of {day} was not closed. Close that day (Fees \u2192 Day close) before "
-              "taking new payments.").format(day=on_screen(waiting)),
+            _(
+                "The till of {day} was not closed. Close that day (Fees \u2192 Day close) before taking new payments."
+            ).format(day=on_screen(waiting)),
         )
 
 
@@ -203,11 +222,15 @@ def _record(session: Session, row: m.DayClose) -> DayCloseRecord:
     operator = session.get(m.Operator, row.operator_id)
     supervisor = session.get(m.Operator, row.supervisor_id)
     return DayCloseRecord(
-        id=row.id, day=row.business_day, closed_at=row.closed_at,
+        id=row.id,
+        day=row.business_day,
+        closed_at=row.closed_at,
         operator_name=operator.display_name if operator else "",
         supervisor_name=supervisor.display_name if supervisor else "",
-        expected_cash_fen=row.expected_cash_fen, counted_cash_fen=row.counted_cash_fen,
-        difference_fen=row.difference_fen, explanation=row.explanation,
+        expected_cash_fen=row.expected_cash_fen,
+        counted_cash_fen=row.counted_cash_fen,
+        difference_fen=row.difference_fen,
+        explanation=row.explanation,
     )
 
 
@@ -246,31 +269,64 @@ def close_day(
         totals = _check_closable(session, ctx, day, counted_cash_fen, explanation)
         now = ctx.now()
         row = m.DayClose(
-            id=new_uuid(), center_code=ctx.center_code, window_id=ctx.window_id, workstation=ctx.workstation,
-            business_day=day, closed_at=now, operator_id=ctx.operator_id, supervisor_id=supervisor_id,
-            receipt_count=totals.receipts, void_count=totals.voided_receipts,
-            first_number=totals.first_number, last_number=totals.last_number,
+            id=new_uuid(),
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            workstation=ctx.workstation,
+            business_day=day,
+            closed_at=now,
+            operator_id=ctx.operator_id,
+            supervisor_id=supervisor_id,
+            receipt_count=totals.receipts,
+            void_count=totals.voided_receipts,
+            first_number=totals.first_number,
+            last_number=totals.last_number,
             totals={t.method: {"receipts": t.receipts, "amount_fen": t.amount_fen} for t in totals.by_method},
-            expected_cash_fen=totals.expected_cash_fen, counted_cash_fen=counted_cash_fen,
-            difference_fen=counted_cash_fen - totals.expected_cash_fen, explanation=explanation,
+            expected_cash_fen=totals.expected_cash_fen,
+            counted_cash_fen=counted_cash_fen,
+            difference_fen=counted_cash_fen - totals.expected_cash_fen,
+            explanation=explanation,
         )
         session.add(row)
         session.flush()
         record_action(
-            session, ctx, action="day.close", entity="day_close", entity_id=row.id,
-            detail={"day": day.isoformat(), "receipts": row.receipt_count, "voided": row.void_count,
-                    "expected_cash_fen": row.expected_cash_fen, "difference_fen": row.difference_fen,
-                    "supervisor": supervisor_id},
+            session,
+            ctx,
+            action="day.close",
+            entity="day_close",
+            entity_id=row.id,
+            detail={
+                "day": day.isoformat(),
+                "receipts": row.receipt_count,
+                "voided": row.void_count,
+                "expected_cash_fen": row.expected_cash_fen,
+                "difference_fen": row.difference_fen,
+                "supervisor": supervisor_id,
+            },
         )
         enqueue(
-            session, entity="day_close", entity_id=row.id, kind=DAY_CLOSED, now=now,
+            session,
+            entity="day_close",
+            entity_id=row.id,
+            kind=DAY_CLOSED,
+            now=now,
             payload={
-                "id": row.id, "center": ctx.center_code, "window": ctx.window_id, "operator": ctx.operator_id,
-                "supervisor": supervisor_id, "day": day.isoformat(), "closed_at": now.isoformat(),
-                "totals": row.totals, "receipts": row.receipt_count, "voided": row.void_count,
-                "voided_fen": totals.voided_fen, "first_number": row.first_number,
-                "last_number": row.last_number, "expected_cash_fen": row.expected_cash_fen,
-                "counted_cash_fen": counted_cash_fen, "difference_fen": row.difference_fen,
+                "id": row.id,
+                "center": ctx.center_code,
+                "window": ctx.window_id,
+                "operator": ctx.operator_id,
+                "supervisor": supervisor_id,
+                "day": day.isoformat(),
+                "closed_at": now.isoformat(),
+                "totals": row.totals,
+                "receipts": row.receipt_count,
+                "voided": row.void_count,
+                "voided_fen": totals.voided_fen,
+                "first_number": row.first_number,
+                "last_number": row.last_number,
+                "expected_cash_fen": row.expected_cash_fen,
+                "counted_cash_fen": counted_cash_fen,
+                "difference_fen": row.difference_fen,
                 "explanation": explanation,
             },
         )
@@ -289,9 +345,9 @@ def _check_closable(session: Session, ctx: CounterContext, day: dt.date, counted
     difference = counted - totals.expected_cash_fen
     if difference and not explanation:
         raise ValidationError(
-            _("The counted cash differs from the expected {expected} by {difference}: please explain "
-              "the difference.").format(expected=yuan_text(totals.expected_cash_fen), difference=yuan_text(difference)),
+            _(
+                "The counted cash differs from the expected {expected} by {difference}: please explain the difference."
+            ).format(expected=yuan_text(totals.expected_cash_fen), difference=yuan_text(difference)),
             field="explanation",
         )
     return totals
-

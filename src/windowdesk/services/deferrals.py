@@ -58,8 +58,16 @@ def materials_to_follow(db: Database, ctx: CounterContext) -> list[MaterialToFol
     with db.read() as session:
         authorize(session, ctx, Permission.DECIDE_INTAKE)
         return [
-            MaterialToFollow(case.id, case.case_number, item.name, mat.material_code, mat.name, mat.due_date,
-                             is_overdue(mat.due_date, today), item.deferral_rule)
+            MaterialToFollow(
+                case.id,
+                case.case_number,
+                item.name,
+                mat.material_code,
+                mat.name,
+                mat.due_date,
+                is_overdue(mat.due_date, today),
+                item.deferral_rule,
+            )
             for mat, case, item in queries.materials_to_follow(session, ctx.center_code)
         ]
 
@@ -81,10 +89,22 @@ def record_arrival(db: Database, ctx: CounterContext, *, case_id: str, material_
             raise ValidationError(_("This material is not one the case waits for."), field="material")
         now = ctx.now()
         material.status, material.arrived_at = RECEIVED, now
-        record_action(session, ctx, action=EventKind.CASE_MATERIAL_ARRIVED, entity="case", entity_id=case.id,
-                      detail={"number": case.case_number, "material": material_code})
-        enqueue(session, entity="case", entity_id=case.id, kind=EventKind.CASE_MATERIAL_ARRIVED, now=now,
-                payload={"case_id": case.id, "material": material_code, "arrived_at": now.isoformat()})
+        record_action(
+            session,
+            ctx,
+            action=EventKind.CASE_MATERIAL_ARRIVED,
+            entity="case",
+            entity_id=case.id,
+            detail={"number": case.case_number, "material": material_code},
+        )
+        enqueue(
+            session,
+            entity="case",
+            entity_id=case.id,
+            kind=EventKind.CASE_MATERIAL_ARRIVED,
+            now=now,
+            payload={"case_id": case.id, "material": material_code, "arrived_at": now.isoformat()},
+        )
 
 
 def apply_deferral_rule(db: Database, ctx: CounterContext, *, case_id: str) -> str:
@@ -98,24 +118,28 @@ def apply_deferral_rule(db: Database, ctx: CounterContext, *, case_id: str) -> s
         late = [mat for mat in case.materials if mat.status == DEFERRED and is_overdue(mat.due_date, today)]
         if not late:
             raise ValidationError(
-                _("No material of this case is past the date the applicant committed to."), field="case")
+                _("No material of this case is past the date the applicant committed to."), field="case"
+            )
         names = _(", ").join(mat.name for mat in late)
         committed = late[0].due_date.isoformat()
         rule = item.deferral_rule if item is not None else ""
         if rule == SUSPEND:
             if case.status == CaseStatus.SUSPENDED.value:
                 raise ValidationError(_("The case is already suspended."), field="case")
-            note = _("Materials to follow not brought by {date} as committed: {names}. Suspended until they "
-                     "are brought.").format(date=committed, names=names)
+            note = _(
+                "Materials to follow not brought by {date} as committed: {names}. Suspended until they are brought."
+            ).format(date=committed, names=names)
             if item.deferral_basis:
                 note += " " + _("Legal basis: {basis}").format(basis=item.deferral_basis)
             return append_step(session, ctx, case, CaseAction.SUSPEND, note, now)
         if rule == REFUSE and case.status in _TO_REFUSAL:
-            note = _("Refused: materials to follow not brought by {date} as committed: {names}. Legal basis: "
-                     "{basis}").format(date=committed, names=names, basis=item.deferral_basis)
+            note = _(
+                "Refused: materials to follow not brought by {date} as committed: {names}. Legal basis: {basis}"
+            ).format(date=committed, names=names, basis=item.deferral_basis)
             status = case.status
             for action in _TO_REFUSAL[case.status]:
-                status = append_step(session, ctx, case, action, note if action is not CaseAction.START_REVIEW
-                                     else "", now)
+                status = append_step(
+                    session, ctx, case, action, note if action is not CaseAction.START_REVIEW else "", now
+                )
             return status
         raise ValidationError(_("The catalog's rule cannot be applied to this case any more."), field="case")

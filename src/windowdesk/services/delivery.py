@@ -33,9 +33,22 @@ if TYPE_CHECKING:
 def record_choice(session: Session, case: m.Case, choice: DeliveryChoice | None) -> dict:
     """Keep how the applicant wants the result; the payload part the hub receives."""
     checked = (choice or DeliveryChoice()).checked()
-    session.add(CaseDelivery(case_id=case.id, mode=checked.mode, address=checked.address, locker=checked.locker,
-                             handed_over_as="", collector_name="", collector_id_masked="", by_agent=False,
-                             power_of_attorney="", read_from_card=False, waybill="", locker_code=""))
+    session.add(
+        CaseDelivery(
+            case_id=case.id,
+            mode=checked.mode,
+            address=checked.address,
+            locker=checked.locker,
+            handed_over_as="",
+            collector_name="",
+            collector_id_masked="",
+            by_agent=False,
+            power_of_attorney="",
+            read_from_card=False,
+            waybill="",
+            locker_code="",
+        )
+    )
     return {"mode": checked.mode, "address": checked.address, "locker": checked.locker}
 
 
@@ -58,14 +71,21 @@ def record_handover(session: Session, case: m.Case, handover: Handover | None, n
     """Check the handover against the choice and the applicant, and keep its record."""
     row = session.get(CaseDelivery, case.id)
     resident = session.get(m.Resident, case.resident_id) if case.resident_id else None
-    record = check_handover(handover, chosen=row.mode if row is not None else None,
-                            applicant_id_number=resident.id_number if resident is not None else None)
+    record = check_handover(
+        handover,
+        chosen=row.mode if row is not None else None,
+        applicant_id_number=resident.id_number if resident is not None else None,
+    )
     if row is None:  # accepted before the choice was recorded: collected at the window
         row = CaseDelivery(case_id=case.id, mode=DeliveryMode.WINDOW.value, address="", locker="")
         session.add(row)
     row.handed_over_at, row.handed_over_as = now, record.mode
     row.collector_name, row.collector_id_masked = record.collector_name, record.collector_id_masked
-    row.by_agent, row.power_of_attorney, row.read_from_card = record.agent, record.power_of_attorney, record.read_from_card
+    row.by_agent, row.power_of_attorney, row.read_from_card = (
+        record.agent,
+        record.power_of_attorney,
+        record.read_from_card,
+    )
     row.waybill, row.locker_code = record.waybill, record.locker_code
     return record
 

@@ -79,8 +79,11 @@ def record_print(
     with db.write() as session:
         authorize(session, ctx, Permission.PRINT_DOCUMENT)
         record_action(
-            session, ctx, action=REPRINT_ACTION if reprint else PRINT_ACTION,
-            entity="document", entity_id=number,
+            session,
+            ctx,
+            action=REPRINT_ACTION if reprint else PRINT_ACTION,
+            entity="document",
+            entity_id=number,
             detail={"document": kind.value, "number": number, "output": output},
         )
 
@@ -114,7 +117,9 @@ def _context_issuer(session: Session, ctx: CounterContext) -> Issuer:
 
 
 def _applicant(session: Session, row: m.Case | m.OneTimeNotification | m.Refusal) -> Applicant:
-    ref = ApplicantRef(RESIDENT, row.resident_id) if row.resident_id else ApplicantRef(ORGANISATION, row.organisation_id)
+    ref = (
+        ApplicantRef(RESIDENT, row.resident_id) if row.resident_id else ApplicantRef(ORGANISATION, row.organisation_id)
+    )
     summary = applicant_summary(session, ref)
     return Applicant(summary.name, summary.masked_number)
 
@@ -134,8 +139,13 @@ def _status_url(session: Session, case_number: str) -> str:
 
 def _requirement(material: m.ItemMaterial) -> str:
     return catalog.MaterialLine(
-        material.code, material.name, material.form, material.originals, material.copies,
-        material.required, material.note,
+        material.code,
+        material.name,
+        material.form,
+        material.originals,
+        material.copies,
+        material.required,
+        material.note,
     ).requirement
 
 
@@ -155,19 +165,28 @@ def acceptance_receipt_data(
         item, department = _item(session, case.item_code)
         requirements = {mat.code: _requirement(mat) for mat in item.materials}
         return AcceptanceReceiptData(
-            issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
-                           operator_id=case.operator_id),
-            case_number=case.case_number, applicant=_applicant(session, case),
-            item_code=item.code, item_name=item.name, department_name=department,
-            accepted_at=case.accepted_at, promised_date=case.promised_date, legal_date=case.legal_date,
+            issuer=_issuer(
+                session, ctx, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id
+            ),
+            case_number=case.case_number,
+            applicant=_applicant(session, case),
+            item_code=item.code,
+            item_name=item.name,
+            department_name=department,
+            accepted_at=case.accepted_at,
+            promised_date=case.promised_date,
+            legal_date=case.legal_date,
             promised_days=item.promised_limit_days,
             materials=tuple(
                 MaterialLine(mat.name, requirements.get(mat.material_code, ""))
-                for mat in case.materials if mat.status == "received"
+                for mat in case.materials
+                if mat.status == "received"
             ),
-            where=item.where, status_url=_status_url(session, case.case_number),
+            where=item.where,
+            status_url=_status_url(session, case.case_number),
             delivery=delivery_words(session, case.id),
-            query_code=query_code, has_query_code=case.query_code_issued_at is not None,
+            query_code=query_code,
+            has_query_code=case.query_code_issued_at is not None,
             proxy=_proxy_details(session, case),
         )
 
@@ -197,19 +216,28 @@ def _proxy_case(session: Session, ctx: CounterContext, case_id: str) -> tuple[m.
         raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
     proxy = _proxy_details(session, case)
     if proxy is None:
-        raise NotFoundError(_("Not a proxy case"),
-                            _("Case {number} was applied for in person: it has no agent and no power of "
-                              "attorney.").format(number=case.case_number))
+        raise NotFoundError(
+            _("Not a proxy case"),
+            _("Case {number} was applied for in person: it has no agent and no power of attorney.").format(
+                number=case.case_number
+            ),
+        )
     return case, proxy
 
 
 def _proxy_fields(session: Session, ctx: CounterContext, case: m.Case, proxy: ProxyDetails) -> dict:
     item, department = _item(session, case.item_code)
     return dict(
-        issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
-                       operator_id=case.operator_id),
-        case_number=case.case_number, principal=_applicant(session, case), proxy=proxy,
-        item_code=item.code, item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+        issuer=_issuer(
+            session, ctx, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id
+        ),
+        case_number=case.case_number,
+        principal=_applicant(session, case),
+        proxy=proxy,
+        item_code=item.code,
+        item_name=item.name,
+        department_name=department,
+        accepted_at=case.accepted_at,
     )
 
 
@@ -254,20 +282,36 @@ def suspension_notice_data(db: Database, ctx: CounterContext, case_id: str) -> S
         steps = sorted(case.events, key=lambda ev: ev.position)
         start = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].to_status == "suspended"), None)
         if start is None:
-            raise NotFoundError(_("Not suspended"), _("Case {number} has never been suspended: there is no notice "
-                                                      "to print.").format(number=case.case_number))
+            raise NotFoundError(
+                _("Not suspended"),
+                _("Case {number} has never been suspended: there is no notice to print.").format(
+                    number=case.case_number
+                ),
+            )
         began = steps[start]
         ended = steps[start + 1] if start + 1 < len(steps) else None
         item, department = _item(session, case.item_code)
-        issuer = _issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
-                         operator_id=began.operator_id or case.operator_id)
+        issuer = _issuer(
+            session,
+            ctx,
+            center_code=case.center_code,
+            window_id=case.window_id,
+            operator_id=began.operator_id or case.operator_id,
+        )
         if began.operator_id is None:  # suspended by the back office
             issuer = dataclasses.replace(issuer, operator_name=department)
         return SuspensionNoticeData(
-            issuer=issuer, case_number=case.case_number, applicant=_applicant(session, case),
-            item_code=item.code, item_name=item.name, department_name=department,
-            kind=suspension_kind(began.suspension_kind).value, started_at=began.at, reason=began.note,
-            ended_at=ended.at if ended else None, outcome=ended.note if ended else "",
+            issuer=issuer,
+            case_number=case.case_number,
+            applicant=_applicant(session, case),
+            item_code=item.code,
+            item_name=item.name,
+            department_name=department,
+            kind=suspension_kind(began.suspension_kind).value,
+            started_at=began.at,
+            reason=began.note,
+            ended_at=ended.at if ended else None,
+            outcome=ended.note if ended else "",
             ended_by=_step_author(session, ended, department) if ended else "",
         )
 
@@ -285,13 +329,20 @@ def notification_slip_data(db: Database, ctx: CounterContext, notification_id: s
             raise NotFoundError(_("Not found"), _("This notification is not on this workstation."))
         item, department = _item(session, note.item_code)
         return NotificationSlipData(
-            issuer=_issuer(session, ctx, center_code=note.center_code, window_id=note.window_id,
-                           operator_id=note.operator_id),
-            notification_number=note.number, applicant=_applicant(session, note),
-            item_code=item.code, item_name=item.name, department_name=department,
+            issuer=_issuer(
+                session, ctx, center_code=note.center_code, window_id=note.window_id, operator_id=note.operator_id
+            ),
+            notification_number=note.number,
+            applicant=_applicant(session, note),
+            item_code=item.code,
+            item_name=item.name,
+            department_name=department,
             given_at=note.created_at,
             entries=tuple(MaterialLine(e.name, e.requirement, e.problem, e.note) for e in note.entries),
-            legal_basis=item.legal_basis, where=item.where, note=note.note, proxy=_record_agent(session, note),
+            legal_basis=item.legal_basis,
+            where=item.where,
+            note=note.note,
+            proxy=_record_agent(session, note),
         )
 
 
@@ -303,11 +354,21 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
             raise NotFoundError(_("Not found"), _("This refusal is not on this workstation."))
         item, department = _item(session, refusal.item_code)
         return RefusalNoticeData(
-            issuer=_issuer(session, ctx, center_code=refusal.center_code, window_id=refusal.window_id,
-                           operator_id=refusal.operator_id),
-            refusal_number=refusal.number, applicant=_applicant(session, refusal),
-            item_code=item.code, item_name=item.name, department_name=department,
-            refused_at=refusal.created_at, reason=refusal.reason, legal_basis=refusal.legal_basis,
+            issuer=_issuer(
+                session,
+                ctx,
+                center_code=refusal.center_code,
+                window_id=refusal.window_id,
+                operator_id=refusal.operator_id,
+            ),
+            refusal_number=refusal.number,
+            applicant=_applicant(session, refusal),
+            item_code=item.code,
+            item_name=item.name,
+            department_name=department,
+            refused_at=refusal.created_at,
+            reason=refusal.reason,
+            legal_basis=refusal.legal_basis,
             proxy=_record_agent(session, refusal),
         )
 
@@ -322,18 +383,27 @@ def _deferral_fields(session: Session, ctx: CounterContext, case_id: str) -> dic
         raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
     due = [mat for mat in case.materials if mat.due_date is not None]
     if not due:
-        raise NotFoundError(_("No materials to follow"),
-                            _("Case {number} was accepted with every material in.").format(number=case.case_number))
+        raise NotFoundError(
+            _("No materials to follow"),
+            _("Case {number} was accepted with every material in.").format(number=case.case_number),
+        )
     item, department = _item(session, case.item_code)
     requirements = {mat.code: _requirement(mat) for mat in item.materials}
     return dict(
-        issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
-                       operator_id=case.operator_id),
-        case_number=case.case_number, applicant=_applicant(session, case), item_code=item.code,
-        item_name=item.name, department_name=department, accepted_at=case.accepted_at,
-        promised_date=case.promised_date, commitment_date=due[0].due_date,
+        issuer=_issuer(
+            session, ctx, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id
+        ),
+        case_number=case.case_number,
+        applicant=_applicant(session, case),
+        item_code=item.code,
+        item_name=item.name,
+        department_name=department,
+        accepted_at=case.accepted_at,
+        promised_date=case.promised_date,
+        commitment_date=due[0].due_date,
         to_follow=tuple(MaterialLine(mat.name, requirements.get(mat.material_code, "")) for mat in due),
-        when_missed=item.deferral_rule, legal_basis=item.deferral_basis,
+        when_missed=item.deferral_rule,
+        legal_basis=item.deferral_basis,
     ), case
 
 
@@ -354,11 +424,11 @@ def deferral_refusal_notice_data(db: Database, ctx: CounterContext, case_id: str
     """The refusal of a case whose materials to follow did not come (the rule "refuse")."""
     with db.read() as session:
         fields, case = _deferral_fields(session, ctx, case_id)
-        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED.value),
-                       None)
+        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED.value), None)
         if refusal is None:
-            raise NotFoundError(_("Not found"), _("Case {number} has not been refused.").format(
-                number=case.case_number))
+            raise NotFoundError(
+                _("Not found"), _("Case {number} has not been refused.").format(number=case.case_number)
+            )
         return DeferralRefusalNoticeData(**fields, refused_at=refusal.at)
 
 
@@ -370,19 +440,27 @@ def commitment_notice_data(db: Database, ctx: CounterContext, case_id: str) -> C
         if case is None:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         if case.commitment is None:
-            raise NotFoundError(_("Not under notify-and-commit"),
-                                _("Case {number} was not accepted under notify-and-commit.").format(
-                                    number=case.case_number))
+            raise NotFoundError(
+                _("Not under notify-and-commit"),
+                _("Case {number} was not accepted under notify-and-commit.").format(number=case.case_number),
+            )
         item, department = _item(session, case.item_code)
         return CommitmentNoticeData(
-            issuer=_issuer(session, ctx, center_code=case.center_code, window_id=case.window_id,
-                           operator_id=case.operator_id),
-            case_number=case.case_number, applicant=_applicant(session, case), item_code=item.code,
-            item_name=item.name, department_name=department, accepted_at=case.accepted_at,
+            issuer=_issuer(
+                session, ctx, center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id
+            ),
+            case_number=case.case_number,
+            applicant=_applicant(session, case),
+            item_code=item.code,
+            item_name=item.name,
+            department_name=department,
+            accepted_at=case.accepted_at,
             conditions=tuple(str(text) for text in item.preconditions),
             materials=tuple(mat.name for mat in case.materials if mat.status == "received"),
-            legal_basis=item.legal_basis, verify_days=item.commitment_verify_days,
-            verify_due=case.commitment.verify_due, status_url=_status_url(session, case.case_number),
+            legal_basis=item.legal_basis,
+            verify_days=item.commitment_verify_days,
+            verify_due=case.commitment.verify_due,
+            status_url=_status_url(session, case.case_number),
         )
 
 
@@ -412,8 +490,10 @@ def proxy_notice_data(
         return proxy_suspension_notice_data(db, ctx, case_id)
     if status in (CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value):
         return proxy_completion_notice_data(db, ctx, case_id)
-    raise NotFoundError(_("Nothing to print"),
-                        _("A proxy case has a notice for its agent while it is suspended and once it is completed."))
+    raise NotFoundError(
+        _("Nothing to print"),
+        _("A proxy case has a notice for its agent while it is suspended and once it is completed."),
+    )
 
 
 def case_receipt_data(
@@ -455,17 +535,23 @@ def service_guide_data(db: Database, ctx: CounterContext, item_code: str) -> Ser
         issuer = _context_issuer(session, ctx)
     guide = catalog.get_item_guide(db, item_code=item_code)
     return ServiceGuideData(
-        issuer=issuer, item_code=guide.code, item_name=guide.name,
-        department_name=guide.department_name, category=guide.category,
+        issuer=issuer,
+        item_code=guide.code,
+        item_name=guide.name,
+        department_name=guide.department_name,
+        category=guide.category,
         preconditions=guide.preconditions,
         materials=tuple((MaterialLine(mat.name, mat.requirement), mat.required) for mat in guide.materials),
-        procedure=guide.procedure, legal_limit_days=guide.legal_limit_days,
-        promised_limit_days=guide.promised_limit_days, fee_summary=guide.fee_summary,
+        procedure=guide.procedure,
+        legal_limit_days=guide.legal_limit_days,
+        promised_limit_days=guide.promised_limit_days,
+        fee_summary=guide.fee_summary,
         fees=tuple(
             GuideFee(fee.department_name, fee.description, fee.amount_fen, fee.unit, fee.exemptions)
             for fee in guide.fees
         ),
-        legal_basis=guide.legal_basis, where=guide.where,
+        legal_basis=guide.legal_basis,
+        where=guide.where,
         parallel_departments=guide.parallel_departments if guide.parallel else (),
         catalog_version=guide.catalog_version,
     )
@@ -474,8 +560,12 @@ def service_guide_data(db: Database, ctx: CounterContext, item_code: str) -> Ser
 def _work_rows(entries: list[worklist.WorkEntry]) -> tuple[WorkRow, ...]:
     return tuple(
         WorkRow(
-            number=e.number, at=e.at, decision=worklist.kind_label(e.kind), item_name=e.item_name,
-            applicant=Applicant(e.applicant_name, e.applicant_number), state=e.state,
+            number=e.number,
+            at=e.at,
+            decision=worklist.kind_label(e.kind),
+            item_name=e.item_name,
+            applicant=Applicant(e.applicant_name, e.applicant_number),
+            state=e.state,
         )
         for e in entries
     )
@@ -497,11 +587,18 @@ def day_report_data(db: Database, ctx: CounterContext, day: dt.date) -> DayRepor
     case_numbers = sorted(e.number for e in entries if e.kind == worklist.CASE)
     summary = worklist.summarize(entries)
     return DayReportData(
-        issuer=issuer, day=day, accepted=summary.accepted, notified=summary.notified,
+        issuer=issuer,
+        day=day,
+        accepted=summary.accepted,
+        notified=summary.notified,
         refused=summary.refused,
         by_item=tuple(
-            ItemCount(name, counts[(name, worklist.CASE)], counts[(name, worklist.NOTIFICATION)],
-                      counts[(name, worklist.REFUSAL)])
+            ItemCount(
+                name,
+                counts[(name, worklist.CASE)],
+                counts[(name, worklist.NOTIFICATION)],
+                counts[(name, worklist.REFUSAL)],
+            )
             for name in items
         ),
         first_number=case_numbers[0] if case_numbers else "",
@@ -521,8 +618,12 @@ def _receipt_payer(session: Session, receipt: m.Receipt) -> Applicant:
 
 def _payment_fields(receipt: m.Receipt) -> dict:
     return dict(
-        receipt_number=receipt.number, payment_method=receipt.method, paid_at=receipt.paid_at,
-        tendered_fen=receipt.tendered_fen, change_fen=receipt.change_fen, reference=receipt.reference,
+        receipt_number=receipt.number,
+        payment_method=receipt.method,
+        paid_at=receipt.paid_at,
+        tendered_fen=receipt.tendered_fen,
+        change_fen=receipt.change_fen,
+        reference=receipt.reference,
         waiver_reason=receipt.waiver_reason,
     )
 
@@ -534,18 +635,25 @@ def _fee_receipt(session: Session, receipt: m.Receipt, issuer: Issuer) -> FeeRec
     departments = list(dict.fromkeys(line.department_code for line in receipt.lines))
     many = len(departments) > 1
     return FeeReceiptData(
-        issuer=issuer, payer=_receipt_payer(session, receipt), **_payment_fields(receipt),
+        issuer=issuer,
+        payer=_receipt_payer(session, receipt),
+        **_payment_fields(receipt),
         lines=tuple(
             ReceiptLine(
                 # A parallel item's receipt names the department behind each amount.
                 _("{department}: {description}").format(
                     department=names.get(line.department_code, line.department_code), description=line.description
-                ) if many else line.description,
-                line.amount_fen, line.quantity, line.unit,
+                )
+                if many
+                else line.description,
+                line.amount_fen,
+                line.quantity,
+                line.unit,
             )
             for line in receipt.lines
         ),
-        case_number=case.case_number, item_name=item.name,
+        case_number=case.case_number,
+        item_name=item.name,
         department_name=_(", ").join(names.get(code, code) for code in departments),
         status_url=_status_url(session, case.case_number),
     )
@@ -553,9 +661,14 @@ def _fee_receipt(session: Session, receipt: m.Receipt, issuer: Issuer) -> FeeRec
 
 def _utility_receipt(receipt: m.Receipt, issuer: Issuer) -> UtilityReceiptData:
     return UtilityReceiptData(
-        issuer=issuer, payer=Applicant(receipt.payer_name, ""), **_payment_fields(receipt),
+        issuer=issuer,
+        payer=Applicant(receipt.payer_name, ""),
+        **_payment_fields(receipt),
         lines=tuple(ReceiptLine(line.description, line.amount_fen, line.quantity, line.unit) for line in receipt.lines),
-        utility=receipt.utility, account_number=receipt.account_number, period=receipt.period, payee=receipt.payee,
+        utility=receipt.utility,
+        account_number=receipt.account_number,
+        period=receipt.period,
+        payee=receipt.payee,
     )
 
 
@@ -564,8 +677,9 @@ def _load_receipt(session: Session, ctx: CounterContext, receipt_id: str) -> tup
     receipt = queries.receipt_with_lines(session, receipt_id)
     if receipt is None:
         raise NotFoundError(_("Not found"), _("This receipt is not on this workstation."))
-    issuer = _issuer(session, ctx, center_code=receipt.center_code, window_id=receipt.window_id,
-                     operator_id=receipt.operator_id)
+    issuer = _issuer(
+        session, ctx, center_code=receipt.center_code, window_id=receipt.window_id, operator_id=receipt.operator_id
+    )
     return receipt, issuer
 
 
@@ -586,17 +700,31 @@ def void_slip_data(db: Database, ctx: CounterContext, void_id: str) -> VoidSlipD
         receipt, _issued_by = _load_receipt(session, ctx, void.receipt_id)
         supervisor = session.get(m.Operator, void.supervisor_id)
         if receipt.kind == "utility":
-            title, what = kind_label(DocumentKind.UTILITY_RECEIPT), f"{utility_label(receipt.utility)} {receipt.account_number}"
+            title, what = (
+                kind_label(DocumentKind.UTILITY_RECEIPT),
+                f"{utility_label(receipt.utility)} {receipt.account_number}",
+            )
         else:
             case = session.get(m.Case, receipt.case_id)
             item = session.get(m.CatalogItem, case.item_code)
-            title, what = kind_label(DocumentKind.FEE_RECEIPT), f"{case.case_number} {item.name if item else ''}".strip()
+            title, what = (
+                kind_label(DocumentKind.FEE_RECEIPT),
+                f"{case.case_number} {item.name if item else ''}".strip(),
+            )
         return VoidSlipData(
-            issuer=_issuer(session, ctx, center_code=void.center_code, window_id=void.window_id,
-                           operator_id=void.operator_id),
-            void_number=void.number, receipt_number=receipt.number, receipt_paid_at=receipt.paid_at,
-            receipt_title=title, payer=_receipt_payer(session, receipt), amount_fen=receipt.amount_fen,
-            payment_method=receipt.method, what=what, voided_at=void.voided_at, reason=void.reason,
+            issuer=_issuer(
+                session, ctx, center_code=void.center_code, window_id=void.window_id, operator_id=void.operator_id
+            ),
+            void_number=void.number,
+            receipt_number=receipt.number,
+            receipt_paid_at=receipt.paid_at,
+            receipt_title=title,
+            payer=_receipt_payer(session, receipt),
+            amount_fen=receipt.amount_fen,
+            payment_method=receipt.method,
+            what=what,
+            voided_at=void.voided_at,
+            reason=void.reason,
             approved_by=supervisor.display_name if supervisor else "",
         )
 
@@ -611,11 +739,13 @@ def _cash_part(db: Database, ctx: CounterContext, day: dt.date) -> dict:
     return dict(
         collections=tuple(
             CollectionLine(t.method, t.receipts, t.amount_fen)
-            for t in totals.by_method if t.method in MONEY_METHODS and t.receipts
+            for t in totals.by_method
+            if t.method in MONEY_METHODS and t.receipts
         ),
         waived=CollectionLine(WAIVED, waived.receipts, waived.amount_fen),
         voided=CollectionLine("voided", totals.voided_receipts, totals.voided_fen),
-        first_receipt=totals.first_number, last_receipt=totals.last_number,
+        first_receipt=totals.first_number,
+        last_receipt=totals.last_number,
         expected_cash_fen=totals.expected_cash_fen,
         counted_cash_fen=close.counted_cash_fen if close else None,
         difference_fen=close.difference_fen if close else 0,

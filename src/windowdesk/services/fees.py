@@ -83,8 +83,12 @@ def domain_rules(rows: Iterable[m.FeeRule]) -> tuple[FeeRule, ...]:
     """Stored fee rules (``m.FeeRule`` rows, in position order) as the domain reads them."""
     return tuple(
         FeeRule(
-            kind=row.kind, department=row.department_code, description=row.description,
-            amount_fen=row.amount_fen, unit=row.unit, max_units=row.max_units,
+            kind=row.kind,
+            department=row.department_code,
+            description=row.description,
+            amount_fen=row.amount_fen,
+            unit=row.unit,
+            max_units=row.max_units,
             tiers=tuple(Tier(up_to=t.get("up_to"), amount_fen=t["amount_fen"]) for t in row.tiers),
             exemptions=tuple(Exemption(e["category"], e.get("description", "")) for e in row.exemptions),
         )
@@ -102,9 +106,7 @@ def _categories(session: Session, case: m.Case, on: dt.date) -> frozenset[str]:
     if not case.resident_id:
         return frozenset()  # exemptions are for people, not organisations
     resident = session.get(m.Resident, case.resident_id)
-    return fee_rules.exemption_categories(
-        welfare_status=resident.welfare_status, birth_date=resident.birth_date, on=on
-    )
+    return fee_rules.exemption_categories(welfare_status=resident.welfare_status, birth_date=resident.birth_date, on=on)
 
 
 def load_case(session: Session, ctx: CounterContext, case_id: str) -> m.Case:
@@ -127,7 +129,9 @@ def charge_for_case(
     )
 
 
-def quote_in_session(session: Session, ctx: CounterContext, case: m.Case, quantities: Mapping[int, int] | None) -> FeeQuote:
+def quote_in_session(
+    session: Session, ctx: CounterContext, case: m.Case, quantities: Mapping[int, int] | None
+) -> FeeQuote:
     """The fee of ``case`` today, with what the payment dialog shows around it; a missing
     quantity is reported in ``problem``."""
     item = session.get(m.CatalogItem, case.item_code)
@@ -145,18 +149,28 @@ def quote_in_session(session: Session, ctx: CounterContext, case: m.Case, quanti
     paid = queries.unvoided_receipt_of_case(session, case.id)
     departments = {row.code: row.name for row in queries.all_departments(session)}
     return FeeQuote(
-        case_id=case.id, case_number=case.case_number, item_code=item.code, item_name=item.name,
-        applicant_name=who.name, applicant_number=who.masked_number, applicant=who.ref,
+        case_id=case.id,
+        case_number=case.case_number,
+        item_code=item.code,
+        item_name=item.name,
+        applicant_name=who.name,
+        applicant_number=who.masked_number,
+        applicant=who.ref,
         quantity_rules=tuple(
             QuantityRule(index, rule.description, rule.unit, rule.kind, rule.max_units)
-            for index, rule in enumerate(rules) if index in fee_rules.rules_needing_quantity(rules)
+            for index, rule in enumerate(rules)
+            if index in fee_rules.rules_needing_quantity(rules)
         ),
-        department_names=departments, computation=computation, problem=problem,
+        department_names=departments,
+        computation=computation,
+        problem=problem,
         paid_receipt_number=paid.number if paid else "",
     )
 
 
-def quote_case_fee(db: Database, ctx: CounterContext, *, case_id: str, quantities: Mapping[int, int] | None = None) -> FeeQuote:
+def quote_case_fee(
+    db: Database, ctx: CounterContext, *, case_id: str, quantities: Mapping[int, int] | None = None
+) -> FeeQuote:
     """How much the case owes and how each amount was reached, for the payment dialog."""
     with db.read() as session:
         authorize(session, ctx, Permission.TAKE_PAYMENT)
@@ -169,7 +183,8 @@ def fees_due(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -
     with db.read() as session:
         authorize(session, ctx, Permission.TAKE_PAYMENT)
         cases = [
-            case for case in queries.cases_of_window_between(session, ctx.window_id, start, end)
+            case
+            for case in queries.cases_of_window_between(session, ctx.window_id, start, end)
             if case.status not in UNCHARGEABLE
         ]
         paid = queries.paid_case_ids(session, [case.id for case in cases])

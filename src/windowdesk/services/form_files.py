@@ -52,8 +52,9 @@ def read_folder_files(folder: Path, catalog: cat.Catalog) -> dict[str, bytes]:
                 content = (Path(folder) / form.file).read_bytes()
                 check_form_file(form.file, content)
             except (OSError, ValueError) as error:
-                raise cat.CatalogFormatError(_("Item {item}, form {form}: {reason}").format(
-                    item=item.code, form=form.code, reason=error)) from None
+                raise cat.CatalogFormatError(
+                    _("Item {item}, form {form}: {reason}").format(item=item.code, form=form.code, reason=error)
+                ) from None
             files[form.file] = content
     return files
 
@@ -75,8 +76,19 @@ def store_catalog_forms(session: Session, catalog: cat.Catalog, files: Mapping[s
                     held.add(sha256)
             if not sha256:
                 continue  # a folder's form whose file was not given: nothing to print
-            session.add(ItemForm(item_code=item.code, code=form.code, position=position, title=form.title,
-                                 kind=form.kind, file=form.file, sha256=sha256, size=size, version=form.version))
+            session.add(
+                ItemForm(
+                    item_code=item.code,
+                    code=form.code,
+                    position=position,
+                    title=form.title,
+                    kind=form.kind,
+                    file=form.file,
+                    sha256=sha256,
+                    size=size,
+                    version=form.version,
+                )
+            )
     session.flush()
 
 
@@ -101,8 +113,9 @@ def fetch_missing(db: Database, source: FormSource) -> int:
             continue
         with db.write() as session:
             if session.get(FormFile, sha256) is None:
-                session.add(FormFile(sha256=sha256, media_type=media_type, content=content,
-                                     stored_at=dt.datetime.now(dt.UTC)))
+                session.add(
+                    FormFile(sha256=sha256, media_type=media_type, content=content, stored_at=dt.datetime.now(dt.UTC))
+                )
                 stored += 1
     if wanted:
         log.info("form files: %d wanted, %d stored", len(wanted), stored)
@@ -113,8 +126,10 @@ def item_forms(db: Database, *, item_code: str) -> list[FormLine]:
     """The forms an item lists, in catalog order, and whether each file is here."""
     with db.read() as session:
         held = form_queries.stored_hashes(session)
-        return [FormLine(row.code, row.title, row.kind, row.version, row.sha256 in held)
-                for row in form_queries.item_forms(session, item_code)]
+        return [
+            FormLine(row.code, row.title, row.kind, row.version, row.sha256 in held)
+            for row in form_queries.item_forms(session, item_code)
+        ]
 
 
 def form_file(db: Database, *, item_code: str, form_code: str) -> tuple[str, bytes]:
@@ -124,7 +139,10 @@ def form_file(db: Database, *, item_code: str, form_code: str) -> tuple[str, byt
         row = next((r for r in form_queries.item_forms(session, item_code) if r.code == form_code), None)
         stored = session.get(FormFile, row.sha256) if row is not None else None
         if stored is None:
-            raise NotFoundError(_("Form not here yet"), _(
-                "The form {form} of item {item} has not reached this window yet; it comes with the next sync.").format(
-                form=form_code, item=item_code))
+            raise NotFoundError(
+                _("Form not here yet"),
+                _(
+                    "The form {form} of item {item} has not reached this window yet; it comes with the next sync."
+                ).format(form=form_code, item=item_code),
+            )
         return stored.media_type, stored.content

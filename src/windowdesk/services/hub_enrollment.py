@@ -73,9 +73,11 @@ def is_on_this_computer(url: str) -> bool:
 def _plain_http_refused() -> WindowdeskError:
     return WindowdeskError(
         _("Plain HTTP is not allowed"),
-        _("The hub's address starts with http://, so ID numbers and passwords would cross the network "
-          "unencrypted. Use the hub's https:// address; an administrator may allow plain http:// for a hub "
-          "on a closed network (tick it when enrolling)."),
+        _(
+            "The hub's address starts with http://, so ID numbers and passwords would cross the network "
+            "unencrypted. Use the hub's https:// address; an administrator may allow plain http:// for a hub "
+            "on a closed network (tick it when enrolling)."
+        ),
     )
 
 
@@ -113,10 +115,20 @@ def enrollment_client(hub_url: str, ca_bundle: str | None = None):  # noqa: ANN2
     return HubClient(hub_url.strip().rstrip("/"), ca_bundle=check_ca_bundle(ca_bundle) or None)
 
 
-def enroll_workstation(db: Database, ctx: CounterContext, *, administrator: SupervisorCredentials, hub_url: str,
-                       code: str, client: HubClient, token_store_for: Callable[[str], TokenStore],
-                       ca_bundle: str | None = None, allow_plain_http: bool = False,
-                       old_hub_gone: bool = False, cancel: threading.Event | None = None) -> dict[str, str]:
+def enroll_workstation(
+    db: Database,
+    ctx: CounterContext,
+    *,
+    administrator: SupervisorCredentials,
+    hub_url: str,
+    code: str,
+    client: HubClient,
+    token_store_for: Callable[[str], TokenStore],
+    ca_bundle: str | None = None,
+    allow_plain_http: bool = False,
+    old_hub_gone: bool = False,
+    cancel: threading.Event | None = None,
+) -> dict[str, str]:
     """Trade a one-time enrollment code for a workstation token (kept in the keyring).
 
     ``ctx`` must be an administrator's, and ``administrator`` the login and password of
@@ -134,8 +146,9 @@ def enroll_workstation(db: Database, ctx: CounterContext, *, administrator: Supe
     with db.read() as session:
         authorize(session, ctx, Permission.ENROLL_WORKSTATION)
     check_link(db, hub_url, allow_plain_http=allow_plain_http)
-    approver_id = approve_as_supervisor(db, ctx, login=administrator.login, password=administrator.password,
-                                        permission=Permission.ENROLL_WORKSTATION)
+    approver_id = approve_as_supervisor(
+        db, ctx, login=administrator.login, password=administrator.password, permission=Permission.ENROLL_WORKSTATION
+    )
     installation_id = _installation_id(db)
     asked = _in_background(lambda: client.enroll(code.strip(), installation_id=installation_id), "enrollment")
     answer = _await(asked, cancel or threading.Event(), stopped=_enrollment_stopped)
@@ -143,10 +156,10 @@ def enroll_workstation(db: Database, ctx: CounterContext, *, administrator: Supe
     if here is not None and (here.center_code, here.window_code) != (answer["center_code"], answer["window_code"]):
         raise WindowdeskError(
             _("This code is for another window"),
-            _("The hub issued this code for {center} window {window}, but this computer is set up as "
-              "{here}. Ask the administrator for a code for this window.").format(
-                center=answer["center_code"], window=answer["window_code"], here=here.workstation
-            ),
+            _(
+                "The hub issued this code for {center} window {window}, but this computer is set up as "
+                "{here}. Ask the administrator for a code for this window."
+            ).format(center=answer["center_code"], window=answer["window_code"], here=here.workstation),
         )
     pin: HubPin = client.pin
     hub_id = str(answer.get("hub_id") or pin.seen_hub_id or "")
@@ -157,9 +170,11 @@ def enroll_workstation(db: Database, ctx: CounterContext, *, administrator: Supe
     if replacing and not old_hub_gone:
         raise AnotherHub(
             _("This window belongs to another hub"),
-            _("This window is enrolled with the hub at {old}, and the hub at {new} is a different one. Nothing "
-              "was changed. If the old hub is really gone for good, an administrator ticks \"The old hub is "
-              "gone\" and enrolls again.").format(old=old_url, new=hub_url),
+            _(
+                "This window is enrolled with the hub at {old}, and the hub at {new} is a different one. Nothing "
+                'was changed. If the old hub is really gone for good, an administrator ticks "The old hub is '
+                'gone" and enrolls again.'
+            ).format(old=old_url, new=hub_url),
         )
     token_store_for(f"{hub_url}#{answer['workstation_id']}").set(answer["token"])
     with db.write() as session:
@@ -174,13 +189,21 @@ def enroll_workstation(db: Database, ctx: CounterContext, *, administrator: Supe
         queries.set_local_setting(session, KEY_CA_BUNDLE, ca_bundle)
         if allow_plain_http:
             queries.set_local_setting(session, KEY_PLAIN_HTTP_ALLOWED, "1")
-        record_action(session, ctx, action="workstation.enroll", entity="workstation",
-                      entity_id=answer["workstation_id"], detail={
-                          "hub_url": hub_url, "hub_id": hub_id, "approved_by": approver.login,
-                          "certificate_sha256": pin.seen_certificate_sha256,
-                          "replaced_hub": old_url if replacing else "",
-                          "plain_http_allowed": allow_plain_http and not is_on_this_computer(hub_url),
-                      })
+        record_action(
+            session,
+            ctx,
+            action="workstation.enroll",
+            entity="workstation",
+            entity_id=answer["workstation_id"],
+            detail={
+                "hub_url": hub_url,
+                "hub_id": hub_id,
+                "approved_by": approver.login,
+                "certificate_sha256": pin.seen_certificate_sha256,
+                "replaced_hub": old_url if replacing else "",
+                "plain_http_allowed": allow_plain_http and not is_on_this_computer(hub_url),
+            },
+        )
     return answer
 
 

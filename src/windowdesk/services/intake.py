@@ -81,9 +81,7 @@ def _checked_materials(
         if check.status not in MATERIAL_STATUSES:
             raise ValidationError(_("Unknown material status: {status}").format(status=check.status))
         if check.material_code in by_code:
-            raise ValidationError(
-                _("Material {code} was checked twice.").format(code=check.material_code)
-            )
+            raise ValidationError(_("Material {code} was checked twice.").format(code=check.material_code))
         by_code[check.material_code] = check
     known = {mat.code for mat in item.materials}
     strangers = sorted(set(by_code) - known)
@@ -134,9 +132,7 @@ def _applicant_columns(ref: ApplicantRef) -> dict[str, str | None]:
 
 
 def _next_number(session: Session, ctx: CounterContext, series: DocumentSeries, day: dt.date) -> str:
-    seq = queries.next_sequence_value(
-        session, sequence_scope(series, ctx.center_code, day, ctx.window_code)
-    )
+    seq = queries.next_sequence_value(session, sequence_scope(series, ctx.center_code, day, ctx.window_code))
     return format_number(series, ctx.center_code, day, ctx.window_code, seq)
 
 
@@ -175,16 +171,19 @@ def accept_case(
     query_code_hash = hash_query_code(query_code)
     with db.write() as session:
         item, pairs = _item_and_materials(session, ctx, item_code, applicant, checks)
-        online = (online_visit.application_for_case(session, application_id=online_application_id,
-                                                    item_code=item.code) if online_application_id else None)
+        online = (
+            online_visit.application_for_case(session, application_id=online_application_id, item_code=item.code)
+            if online_application_id
+            else None
+        )
         gaps = [(mat, check) for mat, check in pairs if mat.required and check.status != RECEIVED]
         incomplete = [mat.name for mat, _check in gaps]
         if incomplete and deferral is None:
             raise ValidationError(
-                _("The application cannot be accepted while materials are missing or need "
-                  "correction: {names}. Give the applicant a one-time notification instead.").format(
-                    names=_(", ").join(incomplete)
-                ),
+                _(
+                    "The application cannot be accepted while materials are missing or need "
+                    "correction: {names}. Give the applicant a one-time notification instead."
+                ).format(names=_(", ").join(incomplete)),
                 field="materials",
             )
         # One reading of the clock: at midnight the time, the day and the number agree.
@@ -193,8 +192,10 @@ def accept_case(
         if proxy is not None:
             _check_agent(session, proxy, applicant, today)
         if deferral is not None and commitment is not None:
-            raise ValidationError(_("A case is accepted either with materials to follow or under notify-and-commit, "
-                                    "not both."), field="commitment")
+            raise ValidationError(
+                _("A case is accepted either with materials to follow or under notify-and-commit, not both."),
+                field="commitment",
+            )
         if deferral is not None or commitment is not None:
             refuse_if_flagged(session, applicant)
         if commitment is not None:
@@ -203,18 +204,29 @@ def accept_case(
         promised_date = calendar.add_working_days(today, item.promised_limit_days)
         deferred: set[str] = set()
         if deferral is not None:
-            check_deferral(deferral, rule=item.deferral_rule, today=today, promised_date=promised_date,
-                           gaps=[Gap(mat.name, mat.deferrable, check.status == MISSING) for mat, check in gaps])
+            check_deferral(
+                deferral,
+                rule=item.deferral_rule,
+                today=today,
+                promised_date=promised_date,
+                gaps=[Gap(mat.name, mat.deferrable, check.status == MISSING) for mat, check in gaps],
+            )
             deferred = {mat.code for mat, _check in gaps}
         case = m.Case(
             id=new_uuid(),
             case_number=_next_number(session, ctx, DocumentSeries.CASE, today),
-            center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
-            item_code=item.code, status=CaseStatus.ACCEPTED.value, accepted_at=now,
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            operator_id=ctx.operator_id,
+            item_code=item.code,
+            status=CaseStatus.ACCEPTED.value,
+            accepted_at=now,
             accepted_day=today,
             promised_date=promised_date,
             legal_date=calendar.add_working_days(today, item.legal_limit_days),
-            note=note.strip(), query_code_issued_at=now, **_applicant_columns(applicant),
+            note=note.strip(),
+            query_code_issued_at=now,
+            **_applicant_columns(applicant),
             source=CaseSource.ONLINE if online is not None else CaseSource.WINDOW,
             online_application_id=online.id if online is not None else None,
         )
@@ -222,16 +234,27 @@ def accept_case(
             online.status = "completed"
         case.materials = [
             m.CaseMaterial(
-                id=new_uuid(), position=pos, material_code=mat.code, name=mat.name,
-                status=DEFERRED if mat.code in deferred else check.status, note=check.note.strip(),
+                id=new_uuid(),
+                position=pos,
+                material_code=mat.code,
+                name=mat.name,
+                status=DEFERRED if mat.code in deferred else check.status,
+                note=check.note.strip(),
                 due_date=deferral.commitment_date if mat.code in deferred else None,
             )
             for pos, (mat, check) in enumerate(pairs)
         ]
         case.events = [
             m.CaseEvent(
-                id=new_uuid(), position=0, at=now, operator_id=ctx.operator_id, kind="accepted",
-                from_status=None, to_status=CaseStatus.ACCEPTED.value, note="", source=StepSource.WINDOW,
+                id=new_uuid(),
+                position=0,
+                at=now,
+                operator_id=ctx.operator_id,
+                kind="accepted",
+                from_status=None,
+                to_status=CaseStatus.ACCEPTED.value,
+                note="",
+                source=StepSource.WINDOW,
             )
         ]
         verify_due = calendar.add_working_days(today, item.commitment_verify_days) if commitment else None
@@ -239,34 +262,62 @@ def accept_case(
             case.commitment = m.CaseCommitment(verify_due=verify_due)
         if proxy is not None:
             case.proxy = m.CaseProxy(
-                agent_resident_id=proxy.agent_resident_id, power_of_attorney_date=proxy.power_of_attorney_date,
+                agent_resident_id=proxy.agent_resident_id,
+                power_of_attorney_date=proxy.power_of_attorney_date,
             )
         session.add(case)
         session.flush()
         delivery_payload = record_choice(session, case, delivery)
         create_parts(session, case, item)  # 并联审批: one part per department
         record_action(
-            session, ctx, action="case.accept", entity="case", entity_id=case.id,
-            detail={"number": case.case_number, "item": item.code, "proxy": proxy is not None,
-                    "deferred": sorted(deferred), "commitment": commitment is not None},
+            session,
+            ctx,
+            action="case.accept",
+            entity="case",
+            entity_id=case.id,
+            detail={
+                "number": case.case_number,
+                "item": item.code,
+                "proxy": proxy is not None,
+                "deferred": sorted(deferred),
+                "commitment": commitment is not None,
+            },
         )
         enqueue(
-            session, entity="case", entity_id=case.id, kind=EventKind.CASE_ACCEPTED, now=now,
-            payload={**_case_payload(case, applicant), "delivery": delivery_payload,
-                     "query_code_hash": query_code_hash,
-                     **({"source": CaseSource.ONLINE.value, "online_application": online.id} if online is not None else {})},
+            session,
+            entity="case",
+            entity_id=case.id,
+            kind=EventKind.CASE_ACCEPTED,
+            now=now,
+            payload={
+                **_case_payload(case, applicant),
+                "delivery": delivery_payload,
+                "query_code_hash": query_code_hash,
+                **({"source": CaseSource.ONLINE.value, "online_application": online.id} if online is not None else {}),
+            },
         )
         if commitment is not None and verify_due is not None and commitment.decide_on_the_spot:
             _decide_on_the_spot(session, ctx, case, commitment, verify_due, now)
         warnings = ()
         if not calendar.covers(case.legal_date):
             warnings = (
-                _("The holiday calendar on this computer does not cover {year} yet: the dates "
-                  "were counted with weekends only. They will be right once the hub publishes "
-                  "that year's calendar.").format(year=case.legal_date.year),
+                _(
+                    "The holiday calendar on this computer does not cover {year} yet: the dates "
+                    "were counted with weekends only. They will be right once the hub publishes "
+                    "that year's calendar."
+                ).format(year=case.legal_date.year),
             )
-        result = IntakeResult("case", case.id, case.case_number, warnings, case.promised_date, query_code,
-                              proxy is not None, bool(deferred), commitment is not None)
+        result = IntakeResult(
+            "case",
+            case.id,
+            case.case_number,
+            warnings,
+            case.promised_date,
+            query_code,
+            proxy is not None,
+            bool(deferred),
+            commitment is not None,
+        )
     if online_application_id:
         # After the case is saved: a page that cannot be added is said, the case stands.
         try:
@@ -276,12 +327,19 @@ def accept_case(
     return result
 
 
-def _decide_on_the_spot(session: Session, ctx: CounterContext, case: m.Case, commitment: CommitmentTerms,
-                        verify_due: dt.date, now: dt.datetime) -> None:
+def _decide_on_the_spot(
+    session: Session,
+    ctx: CounterContext,
+    case: m.Case,
+    commitment: CommitmentTerms,
+    verify_due: dt.date,
+    now: dt.datetime,
+) -> None:
     """告知承诺制: the conditions are met on the applicant's word, so the window approves and
     completes the case at once, each step on the timeline and in the outbox as usual."""
-    note = _("Decided on the spot on the applicant's signed commitment (告知承诺制); verification due {date}."
-             ).format(date=verify_due.isoformat())
+    note = _("Decided on the spot on the applicant's signed commitment (告知承诺制); verification due {date}.").format(
+        date=verify_due.isoformat()
+    )
     append_step(session, ctx, case, CaseAction.START_REVIEW, "", now)
     append_step(session, ctx, case, CaseAction.APPROVE, note, now)
     certificate = certificate_at_completion(session, case, CaseAction.COMPLETE, commitment.certificate_number)
@@ -308,8 +366,12 @@ def _agent_payload(proxy: ProxyTerms | None) -> dict[str, object]:
     if proxy is None:
         return {}
     signed = proxy.power_of_attorney_date  # checked by _check_agent: a date
-    return {"proxy": {"agent": {"kind": RESIDENT, "id": proxy.agent_resident_id},
-                      "power_of_attorney_date": signed.isoformat() if signed else None}}
+    return {
+        "proxy": {
+            "agent": {"kind": RESIDENT, "id": proxy.agent_resident_id},
+            "power_of_attorney_date": signed.isoformat() if signed else None,
+        }
+    }
 
 
 def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
@@ -323,26 +385,32 @@ def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
         payload["commitment"] = {"verify_due": case.commitment.verify_due.isoformat()}
     due = [mat for mat in case.materials if mat.due_date is not None]
     if due:
-        payload["deferral"] = {"commitment_date": due[0].due_date.isoformat(),
-                               "materials": [mat.material_code for mat in due]}
+        payload["deferral"] = {
+            "commitment_date": due[0].due_date.isoformat(),
+            "materials": [mat.material_code for mat in due],
+        }
     return payload
 
 
 def _plain_case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
     return {
-        "id": case.id, "number": case.case_number, "center": case.center_code,
-        "window": case.window_id, "operator": case.operator_id, "item": case.item_code,
-        "applicant": {"kind": applicant.kind, "id": applicant.id}, "status": case.status,
-        "accepted_at": case.accepted_at.isoformat(), "promised_date": case.promised_date.isoformat(),
-        "legal_date": case.legal_date.isoformat(), "note": case.note,
+        "id": case.id,
+        "number": case.case_number,
+        "center": case.center_code,
+        "window": case.window_id,
+        "operator": case.operator_id,
+        "item": case.item_code,
+        "applicant": {"kind": applicant.kind, "id": applicant.id},
+        "status": case.status,
+        "accepted_at": case.accepted_at.isoformat(),
+        "promised_date": case.promised_date.isoformat(),
+        "legal_date": case.legal_date.isoformat(),
+        "note": case.note,
         "materials": [
             {"id": mat.id, "code": mat.material_code, "name": mat.name, "status": mat.status, "note": mat.note}
             for mat in case.materials
         ],
-        "events": [
-            {"id": ev.id, "at": ev.at.isoformat(), "kind": ev.kind, "to": ev.to_status}
-            for ev in case.events
-        ],
+        "events": [{"id": ev.id, "at": ev.at.isoformat(), "kind": ev.kind, "to": ev.to_status} for ev in case.events],
     }
 
 
@@ -372,13 +440,21 @@ def notify_missing(
         notification = m.OneTimeNotification(
             id=new_uuid(),
             number=_next_number(session, ctx, DocumentSeries.NOTIFICATION, now.astimezone(ctx.zone).date()),
-            center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
-            item_code=item.code, created_at=now, note=note.strip(), **_applicant_columns(applicant),
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            operator_id=ctx.operator_id,
+            item_code=item.code,
+            created_at=now,
+            note=note.strip(),
+            **_applicant_columns(applicant),
             **_agent_columns(proxy),
         )
         notification.entries = [
             m.NotificationEntry(
-                id=new_uuid(), position=pos, material_code=mat.code, name=mat.name,
+                id=new_uuid(),
+                position=pos,
+                material_code=mat.code,
+                name=mat.name,
                 problem=check.status,
                 requirement=MaterialLine(
                     mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note
@@ -390,19 +466,38 @@ def notify_missing(
         session.add(notification)
         session.flush()
         record_action(
-            session, ctx, action="notification.give", entity="notification", entity_id=notification.id,
+            session,
+            ctx,
+            action="notification.give",
+            entity="notification",
+            entity_id=notification.id,
             detail={"number": notification.number, "item": item.code, "entries": len(problems)},
         )
         enqueue(
-            session, entity="notification", entity_id=notification.id, kind=EventKind.NOTIFICATION_GIVEN, now=now,
+            session,
+            entity="notification",
+            entity_id=notification.id,
+            kind=EventKind.NOTIFICATION_GIVEN,
+            now=now,
             payload={
-                "id": notification.id, "number": notification.number, "center": ctx.center_code,
-                "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
+                "id": notification.id,
+                "number": notification.number,
+                "center": ctx.center_code,
+                "window": ctx.window_id,
+                "operator": ctx.operator_id,
+                "item": item.code,
                 "applicant": {"kind": applicant.kind, "id": applicant.id},
-                "created_at": now.isoformat(), "note": notification.note, **_agent_payload(proxy),
+                "created_at": now.isoformat(),
+                "note": notification.note,
+                **_agent_payload(proxy),
                 "entries": [
-                    {"code": e.material_code, "name": e.name, "problem": e.problem,
-                     "requirement": e.requirement, "note": e.note}
+                    {
+                        "code": e.material_code,
+                        "name": e.name,
+                        "problem": e.problem,
+                        "requirement": e.requirement,
+                        "note": e.note,
+                    }
                     for e in notification.entries
                 ],
             },
@@ -440,23 +535,43 @@ def refuse_application(
         refusal = m.Refusal(
             id=new_uuid(),
             number=_next_number(session, ctx, DocumentSeries.REFUSAL, now.astimezone(ctx.zone).date()),
-            center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
-            item_code=item.code, created_at=now, reason=reason, legal_basis=legal_basis,
-            **_applicant_columns(applicant), **_agent_columns(proxy),
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            operator_id=ctx.operator_id,
+            item_code=item.code,
+            created_at=now,
+            reason=reason,
+            legal_basis=legal_basis,
+            **_applicant_columns(applicant),
+            **_agent_columns(proxy),
         )
         session.add(refusal)
         session.flush()
         record_action(
-            session, ctx, action="refusal.give", entity="refusal", entity_id=refusal.id,
+            session,
+            ctx,
+            action="refusal.give",
+            entity="refusal",
+            entity_id=refusal.id,
             detail={"number": refusal.number, "item": item.code},
         )
         enqueue(
-            session, entity="refusal", entity_id=refusal.id, kind=EventKind.REFUSAL_GIVEN, now=now,
+            session,
+            entity="refusal",
+            entity_id=refusal.id,
+            kind=EventKind.REFUSAL_GIVEN,
+            now=now,
             payload={
-                "id": refusal.id, "number": refusal.number, "center": ctx.center_code,
-                "window": ctx.window_id, "operator": ctx.operator_id, "item": item.code,
+                "id": refusal.id,
+                "number": refusal.number,
+                "center": ctx.center_code,
+                "window": ctx.window_id,
+                "operator": ctx.operator_id,
+                "item": item.code,
                 "applicant": {"kind": applicant.kind, "id": applicant.id},
-                "created_at": now.isoformat(), "reason": reason, "legal_basis": legal_basis,
+                "created_at": now.isoformat(),
+                "reason": reason,
+                "legal_basis": legal_basis,
                 **_agent_payload(proxy),
             },
         )

@@ -36,8 +36,15 @@ from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EVENT_CASE_PAGES
 
 # Once a department has decided (or the applicant withdrew), the file is what was decided on.
-DECIDED = frozenset({CaseStatus.APPROVED.value, CaseStatus.REJECTED.value, CaseStatus.COMPLETED.value,
-                     CaseStatus.DELIVERED.value, CaseStatus.WITHDRAWN.value})
+DECIDED = frozenset(
+    {
+        CaseStatus.APPROVED.value,
+        CaseStatus.REJECTED.value,
+        CaseStatus.COMPLETED.value,
+        CaseStatus.DELIVERED.value,
+        CaseStatus.WITHDRAWN.value,
+    }
+)
 Progress = Callable[[Any], None]
 
 
@@ -85,9 +92,13 @@ def case_pages(db: Database, ctx: CounterContext, *, case_id: str) -> CasePages:
         for page in page_queries.pages_of_case(session, case.id):
             by_material.setdefault(page.material_id, []).append(_view(page))
         return CasePages(
-            case.id, case.case_number, case.status, case.status not in DECIDED,
-            tuple(MaterialPages(mat.material_code, mat.name, tuple(by_material.get(mat.id, ())))
-                  for mat in case.materials),
+            case.id,
+            case.case_number,
+            case.status,
+            case.status not in DECIDED,
+            tuple(
+                MaterialPages(mat.material_code, mat.name, tuple(by_material.get(mat.id, ()))) for mat in case.materials
+            ),
         )
 
 
@@ -95,8 +106,14 @@ def case_pages(db: Database, ctx: CounterContext, *, case_id: str) -> CasePages:
 
 
 def add_page_files(
-    db: Database, store: PageStore, ctx: CounterContext, *, case_id: str, material_code: str,
-    paths: Sequence[Path], progress: Progress | None = None,
+    db: Database,
+    store: PageStore,
+    ctx: CounterContext,
+    *,
+    case_id: str,
+    material_code: str,
+    paths: Sequence[Path],
+    progress: Progress | None = None,
 ) -> list[str]:
     """Image files (one page each) and PDF files (one page per PDF page, in order) added at
     the end of the material's pages, all in one change; the new pages' ids."""
@@ -110,7 +127,13 @@ def add_page_files(
 
 
 def add_image(
-    db: Database, store: PageStore, ctx: CounterContext, *, case_id: str, material_code: str, image: bytes,
+    db: Database,
+    store: PageStore,
+    ctx: CounterContext,
+    *,
+    case_id: str,
+    material_code: str,
+    image: bytes,
 ) -> str:
     """One page from a scanner's or a camera's image (PNM, PNG, JPEG...); its id."""
     check_can_change(db, ctx, case_id)
@@ -119,7 +142,12 @@ def add_image(
 
 
 def add_pages(
-    db: Database, store: PageStore, ctx: CounterContext, *, case_id: str, material_code: str,
+    db: Database,
+    store: PageStore,
+    ctx: CounterContext,
+    *,
+    case_id: str,
+    material_code: str,
     contents: Sequence[bytes],
 ) -> list[str]:
     """Pages already in the stored form (page_image) added at the end; their ids.
@@ -145,7 +173,12 @@ def add_pages(
 
 
 def _record_new_pages(
-    db: Database, ctx: CounterContext, case_id: str, material_code: str, hashes: list[str], sizes: list[int],
+    db: Database,
+    ctx: CounterContext,
+    case_id: str,
+    material_code: str,
+    hashes: list[str],
+    sizes: list[int],
 ) -> list[str]:
     with db.write() as session:
         case, material = _changeable(session, ctx, case_id, material_code)
@@ -153,9 +186,19 @@ def _record_new_pages(
         now, ids, first = ctx.now(), [], len(pages)
         for offset, (sha256, size) in enumerate(zip(hashes, sizes, strict=True)):
             page = m.CaseMaterialPage(
-                id=new_uuid(), case_id=case.id, material_id=material.id, position=first + offset,
-                rotation=0, sha256=sha256, mime=page_image.STORED_MIME, size=size, added_at=now,
-                added_by=ctx.operator_id, checked_by=None, checked_by_name="", checked_at=None,
+                id=new_uuid(),
+                case_id=case.id,
+                material_id=material.id,
+                position=first + offset,
+                rotation=0,
+                sha256=sha256,
+                mime=page_image.STORED_MIME,
+                size=size,
+                added_at=now,
+                added_by=ctx.operator_id,
+                checked_by=None,
+                checked_by_name="",
+                checked_at=None,
             )
             session.add(page)
             pages.append(page)
@@ -189,7 +232,9 @@ def _withdraw_unnamed(db: Database, store: PageStore, hashes: list[str]) -> None
 # --- changing pages ----------------------------------------------------------------
 
 
-def reorder_pages(db: Database, ctx: CounterContext, *, case_id: str, material_code: str, page_ids: Sequence[str]) -> None:
+def reorder_pages(
+    db: Database, ctx: CounterContext, *, case_id: str, material_code: str, page_ids: Sequence[str]
+) -> None:
     """The material's pages in the order ``page_ids`` gives (every page named once)."""
     with db.write() as session:
         case, material = _changeable(session, ctx, case_id, material_code)
@@ -198,8 +243,15 @@ def reorder_pages(db: Database, ctx: CounterContext, *, case_id: str, material_c
             raise ValidationError(_("The new order must name each page of this material once."), field="pages")
         for position, page_id in enumerate(page_ids):
             pages[page_id].position = position
-        _changed(session, ctx, case, material, [pages[page_id] for page_id in page_ids],
-                 action="case.pages_reordered", detail={})
+        _changed(
+            session,
+            ctx,
+            case,
+            material,
+            [pages[page_id] for page_id in page_ids],
+            action="case.pages_reordered",
+            detail={},
+        )
 
 
 def rotate_page(db: Database, ctx: CounterContext, *, page_id: str, quarter_turns: int = 1) -> int:
@@ -207,8 +259,15 @@ def rotate_page(db: Database, ctx: CounterContext, *, page_id: str, quarter_turn
     with db.write() as session:
         page, case, material = _page(session, ctx, page_id)
         page.rotation = (page.rotation + 90 * quarter_turns) % 360
-        _changed(session, ctx, case, material, page_queries.pages_of_material(session, material.id),
-                 action="case.page_rotated", detail={"page_id": page.id, "rotation": page.rotation})
+        _changed(
+            session,
+            ctx,
+            case,
+            material,
+            page_queries.pages_of_material(session, material.id),
+            action="case.page_rotated",
+            detail={"page_id": page.id, "rotation": page.rotation},
+        )
         return page.rotation
 
 
@@ -221,8 +280,15 @@ def delete_page(db: Database, ctx: CounterContext, *, page_id: str) -> None:
         remaining = page_queries.pages_of_material(session, material.id)
         for position, other in enumerate(remaining):
             other.position = position
-        _changed(session, ctx, case, material, remaining, action="case.page_deleted",
-                 detail={"page_id": page.id, "sha256": page.sha256})
+        _changed(
+            session,
+            ctx,
+            case,
+            material,
+            remaining,
+            action="case.page_deleted",
+            detail={"page_id": page.id, "sha256": page.sha256},
+        )
 
 
 def mark_checked(db: Database, store: PageStore, ctx: CounterContext, *, page_id: str) -> PageView:
@@ -245,9 +311,15 @@ def mark_checked(db: Database, store: PageStore, ctx: CounterContext, *, page_id
                 raise ValidationError(_("The page was changed meanwhile; please look at it again."), field="page")
             page.sha256, page.size, page.rotation = sha256, len(content), 0
             page.checked_by, page.checked_by_name, page.checked_at = ctx.operator_id, ctx.operator_name, ctx.now()
-            _changed(session, ctx, case, material, page_queries.pages_of_material(session, material.id),
-                     action="case.page_checked",
-                     detail={"page_id": page.id, "sha256": sha256, "unstamped_sha256": old_sha256})
+            _changed(
+                session,
+                ctx,
+                case,
+                material,
+                page_queries.pages_of_material(session, material.id),
+                action="case.page_checked",
+                detail={"page_id": page.id, "sha256": sha256, "unstamped_sha256": old_sha256},
+            )
             return _view(page)
     except BaseException:
         _withdraw_unnamed(db, store, [] if known else [sha256])
@@ -269,8 +341,9 @@ def page_preview(db: Database, store: PageStore, ctx: CounterContext, *, page_id
 
 
 def _view(page: m.CaseMaterialPage) -> PageView:
-    return PageView(page.id, page.position, page.rotation, page.sha256, page.mime, page.size,
-                    page.checked_by_name, page.checked_at)
+    return PageView(
+        page.id, page.position, page.rotation, page.sha256, page.mime, page.size, page.checked_by_name, page.checked_at
+    )
 
 
 def _case(session: Session, ctx: CounterContext, case_id: str) -> m.Case:
@@ -283,9 +356,12 @@ def _case(session: Session, ctx: CounterContext, case_id: str) -> m.Case:
 def _refuse_if_decided(case: m.Case) -> None:
     if case.status in DECIDED:
         raise ValidationError(
-            _("Case {number} has been decided: its pages can no longer be added, turned, reordered or "
-              "deleted. Nothing was changed.").format(number=case.case_number),
-            field="pages", title=_("The case is decided"),
+            _(
+                "Case {number} has been decided: its pages can no longer be added, turned, reordered or "
+                "deleted. Nothing was changed."
+            ).format(number=case.case_number),
+            field="pages",
+            title=_("The case is decided"),
         )
 
 
@@ -296,14 +372,18 @@ def check_can_change(db: Database, ctx: CounterContext, case_id: str) -> None:
         _refuse_if_decided(_case(session, ctx, case_id))
 
 
-def _changeable(session: Session, ctx: CounterContext, case_id: str, material_code: str) -> tuple[m.Case, m.CaseMaterial]:
+def _changeable(
+    session: Session, ctx: CounterContext, case_id: str, material_code: str
+) -> tuple[m.Case, m.CaseMaterial]:
     authorize(session, ctx, Permission.DECIDE_INTAKE)
     case = _case(session, ctx, case_id)
     _refuse_if_decided(case)
     material = page_queries.material_of(session, case.id, material_code)
     if material is None:
-        raise NotFoundError(_("Not found"), _("Case {number} has no material {code}.").format(
-            number=case.case_number, code=material_code))
+        raise NotFoundError(
+            _("Not found"),
+            _("Case {number} has no material {code}.").format(number=case.case_number, code=material_code),
+        )
     return case, material
 
 
@@ -321,20 +401,46 @@ def _page(session: Session, ctx: CounterContext, page_id: str) -> tuple[m.CaseMa
 
 
 def _changed(
-    session: Session, ctx: CounterContext, case: m.Case, material: m.CaseMaterial,
-    pages: Sequence[m.CaseMaterialPage], *, action: str, detail: dict[str, Any],
+    session: Session,
+    ctx: CounterContext,
+    case: m.Case,
+    material: m.CaseMaterial,
+    pages: Sequence[m.CaseMaterialPage],
+    *,
+    action: str,
+    detail: dict[str, Any],
 ) -> None:
     """The one outbox event and the audit entry of a change of ``material``'s pages."""
     session.flush()
     now = ctx.now()
-    enqueue(session, entity="case", entity_id=case.id, kind=EVENT_CASE_PAGES, now=now, payload={
-        "case_id": case.id,
-        "material_code": material.material_code,
-        "pages": [{
-            "page_id": page.id, "sha256": page.sha256, "size": page.size, "mime": page.mime,
-            "rotation": page.rotation, "checked_by": page.checked_by,
-            "checked_at": page.checked_at.isoformat() if page.checked_at else None,
-        } for page in pages],
-    })
-    record_action(session, ctx, action=action, entity="case", entity_id=case.id,
-                  detail={"number": case.case_number, "material": material.material_code, **detail})
+    enqueue(
+        session,
+        entity="case",
+        entity_id=case.id,
+        kind=EVENT_CASE_PAGES,
+        now=now,
+        payload={
+            "case_id": case.id,
+            "material_code": material.material_code,
+            "pages": [
+                {
+                    "page_id": page.id,
+                    "sha256": page.sha256,
+                    "size": page.size,
+                    "mime": page.mime,
+                    "rotation": page.rotation,
+                    "checked_by": page.checked_by,
+                    "checked_at": page.checked_at.isoformat() if page.checked_at else None,
+                }
+                for page in pages
+            ],
+        },
+    )
+    record_action(
+        session,
+        ctx,
+        action=action,
+        entity="case",
+        entity_id=case.id,
+        detail={"number": case.case_number, "material": material.material_code, **detail},
+    )

@@ -54,8 +54,11 @@ def _find(session: Session, key: str) -> OnlineApplication | None:
         id_number = parse_resident_id(key).number
     except ValidationError:
         return None
-    found = [row for row in queries.open_rows(session, OPEN_AT_THE_VISIT)
-             if row.fetched_round and _field(row, "id_number") == id_number]
+    found = [
+        row
+        for row in queries.open_rows(session, OPEN_AT_THE_VISIT)
+        if row.fetched_round and _field(row, "id_number") == id_number
+    ]
     return found[0] if found else None
 
 
@@ -75,11 +78,14 @@ def _tell_of_the_department_s_case(session: Session, key: str) -> None:
     if row is None or not row.case_number:
         return
     promised = on_screen(row.case_promised_date) if row.case_promised_date else "—"
-    raise NotFoundError(_("Accepted online by the department"), _(
-        "Online application {number} was accepted by the department {department} itself, as case {case} (promised "
-        "by {promised}). The resident need not come: nothing is to be accepted here; the case is followed with "
-        "its number and the query code from the application.").format(
-        number=row.number, department=row.case_department or "", case=row.case_number, promised=promised))
+    raise NotFoundError(
+        _("Accepted online by the department"),
+        _(
+            "Online application {number} was accepted by the department {department} itself, as case {case} (promised "
+            "by {promised}). The resident need not come: nothing is to be accepted here; the case is followed with "
+            "its number and the query code from the application."
+        ).format(number=row.number, department=row.case_department or "", case=row.case_number, promised=promised),
+    )
 
 
 def open_for_visit(db: Database, ctx: CounterContext, *, key: str) -> VisitForm:
@@ -91,9 +97,13 @@ def open_for_visit(db: Database, ctx: CounterContext, *, key: str) -> VisitForm:
         row = _find(session, key)
         if row is None:
             _tell_of_the_department_s_case(session, key)
-            raise NotFoundError(_("No online application to finish"), _(
-                "There is no online application {key} waiting at this center (accepted for the visit, or not yet "
-                "pre-reviewed). Check the number, or sync first.").format(key=key[:24]))
+            raise NotFoundError(
+                _("No online application to finish"),
+                _(
+                    "There is no online application {key} waiting at this center (accepted for the visit, or not yet "
+                    "pre-reviewed). Check the number, or sync first."
+                ).format(key=key[:24]),
+            )
         application_id, number, item_code = row.id, row.number, row.item_code
         id_number, name = _field(row, "id_number"), _field(row, "text")
         with_pages = frozenset(str(page["material"]) for page in row.pages)
@@ -124,11 +134,14 @@ def application_for_case(session: Session, *, application_id: str, item_code: st
     """Inside the acceptance's transaction: the application may be finished by this case."""
     row = queries.get(session, application_id)
     if row is None or row.status not in OPEN_AT_THE_VISIT:
-        raise ValidationError(_("This online application cannot be finished here any more (already finished, "
-                                "returned, or decided at another window)."))
+        raise ValidationError(
+            _(
+                "This online application cannot be finished here any more (already finished, "
+                "returned, or decided at another window)."
+            )
+        )
     if row.item_code != item_code:
-        raise ValidationError(_("The online application is for another item; choose its item or clear the form."),
-                              field="item")
+        raise ValidationError(
+            _("The online application is for another item; choose its item or clear the form."), field="item"
+        )
     return row
-
-

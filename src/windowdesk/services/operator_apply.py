@@ -87,6 +87,11 @@ def _replace_first_run_administrator(session: Session, arrived: m.Operator) -> N
         return
     first.active = False
     ctx = dataclasses.replace(workstation_context_for(session, arrived), operator_name=arrived.display_name)
-    record_action(session, ctx, action="operator.disable", entity="operator", entity_id=first.id,
-                  detail={"login": first.login, "reason": "replaced by the hub's administrator",
-                          "administrator": arrived.login})
+    record_action(
+        session,
+        ctx,
+        action="operator.disable",
+        entity="operator",
+        entity_id=first.id,
+        detail={"login": first.login, "reason": "replaced by the hub's administrator", "administrator": arrived.login},
+    )

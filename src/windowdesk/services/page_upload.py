@@ -59,8 +59,9 @@ class UploadReport:
 
 
 def _stopped() -> PageUploadCancelled:
-    return PageUploadCancelled(_("Sending pages stopped"),
-                               _("Sending the pages was stopped; what was sent is kept and the rest follows."))
+    return PageUploadCancelled(
+        _("Sending pages stopped"), _("Sending the pages was stopped; what was sent is kept and the rest follows.")
+    )
 
 
 class _PageRefused(Exception):
@@ -70,8 +71,13 @@ class _PageRefused(Exception):
 
 
 def upload_pages(
-    source: BlobSource, client, *, call: Call | None = None, cancel: threading.Event | None = None,  # noqa: ANN001
-    progress: Callable[[UploadProgress], None] | None = None, clock: Callable[[], dt.datetime],
+    source: BlobSource,
+    client,  # noqa: ANN001
+    *,
+    call: Call | None = None,
+    cancel: threading.Event | None = None,
+    progress: Callable[[UploadProgress], None] | None = None,
+    clock: Callable[[], dt.datetime],
     chunk_size: int = protocol.MAX_CHUNK_BYTES,
 ) -> UploadReport:
     """Sends every page the hub has not confirmed; ``client`` is a sync.client.HubClient."""
@@ -92,8 +98,9 @@ def upload_pages(
                 raise _stopped()
             tried.add(sha256)
             try:
-                sent, had_it = _upload_one(source, client, run, cancel, sha256, size, chunk_size,
-                                           lambda count: _sent(state, count, notify))
+                sent, had_it = _upload_one(
+                    source, client, run, cancel, sha256, size, chunk_size, lambda count: _sent(state, count, notify)
+                )
             except _PageRefused as refusal:
                 log.warning("page %s… refused by the hub: %s", sha256[:12], refusal.reason)
                 report.refused.append((sha256, refusal.reason))
@@ -107,8 +114,13 @@ def upload_pages(
             state.confirmed += 1
             state.waiting = max(0, state.waiting - 1)
             notify(state)
-    log.info("pages: %d confirmed (%d already on the hub), %d bytes sent, %d refused",
-             report.confirmed, report.already_on_hub, report.bytes_sent, len(report.refused))
+    log.info(
+        "pages: %d confirmed (%d already on the hub), %d bytes sent, %d refused",
+        report.confirmed,
+        report.already_on_hub,
+        report.bytes_sent,
+        len(report.refused),
+    )
     return report
 
 
@@ -117,8 +129,16 @@ def _sent(state: UploadProgress, count: int, notify: Callable[[UploadProgress], 
     notify(state)
 
 
-def _upload_one(source: BlobSource, client, run: Call, cancel: threading.Event, sha256: str, size: int,  # noqa: ANN001
-                chunk_size: int, sent: Callable[[int], None]) -> tuple[int, bool]:
+def _upload_one(
+    source: BlobSource,
+    client,  # noqa: ANN001
+    run: Call,
+    cancel: threading.Event,
+    sha256: str,
+    size: int,
+    chunk_size: int,
+    sent: Callable[[int], None],
+) -> tuple[int, bool]:
     """(bytes sent, whether the hub had the page whole already)."""
     from windowdesk.sync.client import HubRefused
 
@@ -133,8 +153,9 @@ def _upload_one(source: BlobSource, client, run: Call, cancel: threading.Event, 
             raise _stopped()
         chunk = source.read(sha256, offset, min(chunk_size, size - offset))
         try:
-            answer = run(lambda chunk=chunk, offset=offset: client.put_blob_chunk(
-                sha256, offset=offset, chunk=chunk, size=size))
+            answer = run(
+                lambda chunk=chunk, offset=offset: client.put_blob_chunk(sha256, offset=offset, chunk=chunk, size=size)
+            )
         except HubRefused as refusal:
             if refusal.code == protocol.ERROR_BLOB_OFFSET and isinstance(refusal.error.get("received"), int):
                 offset = refusal.error["received"]  # the hub kept a chunk whose answer was lost

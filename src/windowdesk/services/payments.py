@@ -63,12 +63,24 @@ def _new_receipt(
     workstation = receipt_workstation(ctx)
     seq = queries.next_sequence_value(session, receipt_sequence_scope(workstation, day.year))
     receipt = m.Receipt(
-        id=new_uuid(), number=format_receipt_number(workstation, day.year, seq), kind=kind,
-        workstation=workstation, year=day.year, seq=seq, center_code=ctx.center_code,
-        window_id=ctx.window_id, operator_id=ctx.operator_id, business_day=day, paid_at=now,
-        method=settlement.method, amount_fen=settlement.amount_fen, tendered_fen=settlement.tendered_fen,
-        change_fen=settlement.change_fen, reference=settlement.reference,
-        waiver_reason=settlement.waiver_reason, **fields,
+        id=new_uuid(),
+        number=format_receipt_number(workstation, day.year, seq),
+        kind=kind,
+        workstation=workstation,
+        year=day.year,
+        seq=seq,
+        center_code=ctx.center_code,
+        window_id=ctx.window_id,
+        operator_id=ctx.operator_id,
+        business_day=day,
+        paid_at=now,
+        method=settlement.method,
+        amount_fen=settlement.amount_fen,
+        tendered_fen=settlement.tendered_fen,
+        change_fen=settlement.change_fen,
+        reference=settlement.reference,
+        waiver_reason=settlement.waiver_reason,
+        **fields,
     )
     session.add(receipt)
     return receipt
@@ -76,11 +88,19 @@ def _new_receipt(
 
 def _money_payload(receipt: m.Receipt) -> dict:
     return {
-        "id": receipt.id, "number": receipt.number, "center": receipt.center_code,
-        "window": receipt.window_id, "operator": receipt.operator_id, "amount_fen": receipt.amount_fen,
-        "method": receipt.method, "tendered_fen": receipt.tendered_fen, "change_fen": receipt.change_fen,
-        "reference": receipt.reference, "waiver_reason": receipt.waiver_reason,
-        "paid_at": receipt.paid_at.isoformat(), "business_day": receipt.business_day.isoformat(),
+        "id": receipt.id,
+        "number": receipt.number,
+        "center": receipt.center_code,
+        "window": receipt.window_id,
+        "operator": receipt.operator_id,
+        "amount_fen": receipt.amount_fen,
+        "method": receipt.method,
+        "tendered_fen": receipt.tendered_fen,
+        "change_fen": receipt.change_fen,
+        "reference": receipt.reference,
+        "waiver_reason": receipt.waiver_reason,
+        "paid_at": receipt.paid_at.isoformat(),
+        "business_day": receipt.business_day.isoformat(),
     }
 
 
@@ -102,39 +122,72 @@ def pay_case_fee(
         paid = queries.unvoided_receipt_of_case(session, case.id)
         if paid is not None:
             raise ValidationError(
-                _("The fee of case {case} was already collected on receipt {receipt}. Fees are "
-                  "collected once; void that receipt first if it was wrong.").format(
-                    case=case.case_number, receipt=paid.number
-                )
+                _(
+                    "The fee of case {case} was already collected on receipt {receipt}. Fees are "
+                    "collected once; void that receipt first if it was wrong."
+                ).format(case=case.case_number, receipt=paid.number)
             )
         computation, payer = fees.charge_for_case(session, ctx, case, quantities)
         settlement = fee_rules.settle(computation.total_fen, tender)
         receipt = _new_receipt(
-            session, ctx, kind=FEE, now=now, settlement=settlement, case_id=case.id, payer_name=payer.name,
+            session,
+            ctx,
+            kind=FEE,
+            now=now,
+            settlement=settlement,
+            case_id=case.id,
+            payer_name=payer.name,
         )
         receipt.lines = [
             m.ReceiptLine(
-                id=new_uuid(), position=pos, department_code=line.department, description=line.description,
-                quantity=line.quantity, unit=line.unit, gross_fen=line.gross_fen, amount_fen=line.amount_fen,
+                id=new_uuid(),
+                position=pos,
+                department_code=line.department,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                gross_fen=line.gross_fen,
+                amount_fen=line.amount_fen,
                 explanation=line.explanation[:400],
             )
             for pos, line in enumerate(line for line in computation.lines if line.chargeable)
         ]
         session.flush()
         record_action(
-            session, ctx, action="payment.receive", entity="receipt", entity_id=receipt.id,
-            detail={"number": receipt.number, "case": case.case_number, "amount_fen": receipt.amount_fen,
-                    "method": receipt.method},
+            session,
+            ctx,
+            action="payment.receive",
+            entity="receipt",
+            entity_id=receipt.id,
+            detail={
+                "number": receipt.number,
+                "case": case.case_number,
+                "amount_fen": receipt.amount_fen,
+                "method": receipt.method,
+            },
         )
         enqueue(
-            session, entity="receipt", entity_id=receipt.id, kind=PAYMENT_RECEIVED, now=now,
+            session,
+            entity="receipt",
+            entity_id=receipt.id,
+            kind=PAYMENT_RECEIVED,
+            now=now,
             payload={
-                **_money_payload(receipt), "kind": FEE, "case_id": case.id, "case_number": case.case_number,
-                "item": case.item_code, "applicant": {"kind": payer.ref.kind, "id": payer.ref.id},
+                **_money_payload(receipt),
+                "kind": FEE,
+                "case_id": case.id,
+                "case_number": case.case_number,
+                "item": case.item_code,
+                "applicant": {"kind": payer.ref.kind, "id": payer.ref.id},
                 "lines": [
-                    {"department": line.department_code, "description": line.description,
-                     "quantity": line.quantity, "unit": line.unit, "gross_fen": line.gross_fen,
-                     "amount_fen": line.amount_fen}
+                    {
+                        "department": line.department_code,
+                        "description": line.description,
+                        "quantity": line.quantity,
+                        "unit": line.unit,
+                        "gross_fen": line.gross_fen,
+                        "amount_fen": line.amount_fen,
+                    }
                     for line in receipt.lines
                 ],
             },
@@ -180,32 +233,61 @@ def pay_utility(
         now = ctx.now()
         ensure_till_open(session, ctx, business_day_in_session(session, ctx))
         receipt = _new_receipt(
-            session, ctx, kind=UTILITY, now=now, settlement=settlement, payer_name=payer, utility=utility,
-            account_number=account, period=period, payee=(payee or "").strip()[:100],
+            session,
+            ctx,
+            kind=UTILITY,
+            now=now,
+            settlement=settlement,
+            payer_name=payer,
+            utility=utility,
+            account_number=account,
+            period=period,
+            payee=(payee or "").strip()[:100],
         )
         receipt.lines = [
             m.ReceiptLine(
-                id=new_uuid(), position=0, department_code="", description=utility_label(utility),
-                quantity=1, unit="", gross_fen=amount_fen, amount_fen=amount_fen, explanation=period,
+                id=new_uuid(),
+                position=0,
+                department_code="",
+                description=utility_label(utility),
+                quantity=1,
+                unit="",
+                gross_fen=amount_fen,
+                amount_fen=amount_fen,
+                explanation=period,
             )
         ]
         session.flush()
         record_action(
-            session, ctx, action="utility.receive", entity="receipt", entity_id=receipt.id,
-            detail={"number": receipt.number, "utility": utility, "amount_fen": amount_fen,
-                    "method": receipt.method},
+            session,
+            ctx,
+            action="utility.receive",
+            entity="receipt",
+            entity_id=receipt.id,
+            detail={"number": receipt.number, "utility": utility, "amount_fen": amount_fen, "method": receipt.method},
         )
         enqueue(
-            session, entity="receipt", entity_id=receipt.id, kind=UTILITY_PAID, now=now,
+            session,
+            entity="receipt",
+            entity_id=receipt.id,
+            kind=UTILITY_PAID,
+            now=now,
             payload={
-                **_money_payload(receipt), "kind": UTILITY, "utility": utility, "account_number": account,
-                "payer_name": payer, "period": period, "payee": receipt.payee,
+                **_money_payload(receipt),
+                "kind": UTILITY,
+                "utility": utility,
+                "account_number": account,
+                "payer_name": payer,
+                "period": period,
+                "payee": receipt.payee,
             },
         )
         return _result(receipt)
 
 
-def utility_account_holder(db: Database, ctx: CounterContext, *, utility: str, account_number: str) -> AccountHolder | None:
+def utility_account_holder(
+    db: Database, ctx: CounterContext, *, utility: str, account_number: str
+) -> AccountHolder | None:
     """Who paid to this account at this center before: the name to suggest."""
     account = "".join((account_number or "").split())
     if not account:

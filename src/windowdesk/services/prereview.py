@@ -75,8 +75,10 @@ class Returned:
 def _fields(row: OnlineApplication) -> tuple[tuple[str, str], ...]:
     """The values under the form's labels; a value the form does not name, under its code."""
     english = current_locale().startswith("en")
-    labels = {str(f.get("code")): (str(f.get("label_en") or f.get("label")) if english else str(f.get("label")))
-              for f in row.labels}
+    labels = {
+        str(f.get("code")): (str(f.get("label_en") or f.get("label")) if english else str(f.get("label")))
+        for f in row.labels
+    }
     order = [code for code in labels if code in row.values] + [code for code in row.values if code not in labels]
     return tuple((labels.get(code) or code, str(row.values[code])) for code in order)
 
@@ -87,13 +89,24 @@ def _view(session: Session, row: OnlineApplication) -> WaitingApplication:
     counts: dict[str, int] = {}
     for page in pages:
         counts[page.material_code] = counts.get(page.material_code, 0) + 1
-    materials = tuple(AppliedMaterial(mat.code, mat.name, counts.get(mat.code, 0)) for mat in item.materials) \
-        if item is not None else ()
+    materials = (
+        tuple(AppliedMaterial(mat.code, mat.name, counts.get(mat.code, 0)) for mat in item.materials)
+        if item is not None
+        else ()
+    )
     return WaitingApplication(
-        id=row.id, number=row.number, item_code=row.item_code, item_name=item.name if item is not None else row.item_code,
-        round=row.round, submitted_at=row.submitted_at, values=dict(row.values), fields=_fields(row),
-        materials=materials, pages=pages,
-        returned_before=tuple(dict(entry) for entry in row.returned))
+        id=row.id,
+        number=row.number,
+        item_code=row.item_code,
+        item_name=item.name if item is not None else row.item_code,
+        round=row.round,
+        submitted_at=row.submitted_at,
+        values=dict(row.values),
+        fields=_fields(row),
+        materials=materials,
+        pages=pages,
+        returned_before=tuple(dict(entry) for entry in row.returned),
+    )
 
 
 def waiting_applications(db: Database, ctx: CounterContext) -> list[WaitingApplication]:
@@ -122,17 +135,38 @@ def _waiting_row(session: Session, ctx: CounterContext, application_id: str) -> 
     return row
 
 
-def _decide(session: Session, ctx: CounterContext, row: OnlineApplication, decision: str,
-            returned: list[Returned]) -> None:
+def _decide(
+    session: Session, ctx: CounterContext, row: OnlineApplication, decision: str, returned: list[Returned]
+) -> None:
     now = ctx.now()
     row.status = queries.ACCEPTED if decision == ACCEPT else queries.RETURNED
     row.returned = [{"material": r.material, "kind": r.kind, "text": r.text} for r in returned]
     row.decided_by, row.decided_at = ctx.operator_id, now
-    record_action(session, ctx, action=f"application.{decision}", entity="online_application", entity_id=row.id,
-                  detail={"number": row.number, "round": row.round, "entries": len(returned)})
-    enqueue(session, entity="application", entity_id=row.id, kind=EVENT_APPLICATION_DECIDED, now=now, payload={
-        "id": row.id, "center": ctx.center_code, "window": ctx.window_id, "operator": ctx.operator_id,
-        "decision": decision, "round": row.round, "returned": row.returned, "at": now.isoformat()})
+    record_action(
+        session,
+        ctx,
+        action=f"application.{decision}",
+        entity="online_application",
+        entity_id=row.id,
+        detail={"number": row.number, "round": row.round, "entries": len(returned)},
+    )
+    enqueue(
+        session,
+        entity="application",
+        entity_id=row.id,
+        kind=EVENT_APPLICATION_DECIDED,
+        now=now,
+        payload={
+            "id": row.id,
+            "center": ctx.center_code,
+            "window": ctx.window_id,
+            "operator": ctx.operator_id,
+            "decision": decision,
+            "round": row.round,
+            "returned": row.returned,
+            "at": now.isoformat(),
+        },
+    )
 
 
 def accept_for_visit(db: Database, ctx: CounterContext, *, application_id: str) -> None:
@@ -141,8 +175,9 @@ def accept_for_visit(db: Database, ctx: CounterContext, *, application_id: str) 
         _decide(session, ctx, _waiting_row(session, ctx, application_id), ACCEPT, [])
 
 
-def return_application(db: Database, ctx: CounterContext, *, application_id: str,
-                       checks: Sequence[MaterialCheck], note: str = "") -> list[Returned]:
+def return_application(
+    db: Database, ctx: CounterContext, *, application_id: str, checks: Sequence[MaterialCheck], note: str = ""
+) -> list[Returned]:
     """Returned with everything missing or to be corrected at once: every material of the
     item marked (received / missing / correction, a correction saying what), and a note on
     the form itself when something typed is wrong."""
@@ -158,13 +193,18 @@ def return_application(db: Database, ctx: CounterContext, *, application_id: str
                 continue
             line = MaterialLine(mat.code, mat.name, mat.form, mat.originals, mat.copies, mat.required, mat.note)
             # The resident's page names the material; the text says what it must be.
-            text = check.note.strip() if check.status == CORRECTION else \
-                "\uff1b".join(part for part in (line.requirement, check.note.strip()) if part)
+            text = (
+                check.note.strip()
+                if check.status == CORRECTION
+                else "\uff1b".join(part for part in (line.requirement, check.note.strip()) if part)
+            )
             returned.append(Returned(mat.code, MISSING if check.status == MISSING else CORRECTION, text))
         if note:
             returned.append(Returned("", CORRECTION, note))
         if not returned:
-            raise ValidationError(_("Every material is marked as received: accept the application for the visit "
-                                    "instead."), field="materials")
+            raise ValidationError(
+                _("Every material is marked as received: accept the application for the visit instead."),
+                field="materials",
+            )
         _decide(session, ctx, row, RETURN, returned)
         return returned

@@ -49,10 +49,27 @@ def reissue_query_code(db: Database, ctx: CounterContext, *, case_id: str, super
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         now = ctx.now()
         case.query_code_issued_at = now
-        record_action(session, ctx, action="case.query_code_reissue", entity="case", entity_id=case.id,
-                      detail={"number": case.case_number, "supervisor": supervisor.id})
-        enqueue(session, entity="case", entity_id=case.id, kind=QUERY_CODE_REISSUED, now=now, payload={
-            "id": case.id, "number": case.case_number, "center": case.center_code, "query_code_hash": code_hash,
-            "at": now.isoformat(), "supervisor": supervisor.id,
-        })
+        record_action(
+            session,
+            ctx,
+            action="case.query_code_reissue",
+            entity="case",
+            entity_id=case.id,
+            detail={"number": case.case_number, "supervisor": supervisor.id},
+        )
+        enqueue(
+            session,
+            entity="case",
+            entity_id=case.id,
+            kind=QUERY_CODE_REISSUED,
+            now=now,
+            payload={
+                "id": case.id,
+                "number": case.case_number,
+                "center": case.center_code,
+                "query_code_hash": code_hash,
+                "at": now.isoformat(),
+                "supervisor": supervisor.id,
+            },
+        )
         return NewQueryCode(case.id, case.case_number, now, code)

@@ -51,6 +51,7 @@ def window_state(connection: HallConnection) -> WindowState:
     def read(client: HallClient) -> WindowState:
         status = client.window_status()
         return WindowState(status["current"], status["window"], status["waiting"], client.setup())
+
     return _with_client(connection, read)
 
 
@@ -63,6 +64,7 @@ def act(connection: HallConnection, action: str) -> WindowState:
         getattr(client, action)()
         status = client.window_status()
         return WindowState(status["current"], status["window"], status["waiting"], client.setup())
+
     return _with_client(connection, run)
 
 

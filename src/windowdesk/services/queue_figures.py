@@ -51,16 +51,28 @@ def carry_finished_days(db: Database, connection: HallConnection, *, now: dt.dat
     try:
         for day in client.finished_days(after):
             figures = client.day_figures(day)
-            payload = {"center": center, "day": day, "total": figures["total"],
-                       "by_business": figures["by_business"], "by_window": figures["by_window"]}
+            payload = {
+                "center": center,
+                "day": day,
+                "total": figures["total"],
+                "by_business": figures["by_business"],
+                "by_window": figures["by_window"],
+            }
             with db.write() as session:
-                outbox.enqueue(session, entity=ENTITY_QUEUE_DAY, entity_id=queue_day_id(center, day),
-                               kind=EVENT_QUEUE_DAY_FIGURES, payload=payload, now=now)
+                outbox.enqueue(
+                    session,
+                    entity=ENTITY_QUEUE_DAY,
+                    entity_id=queue_day_id(center, day),
+                    kind=EVENT_QUEUE_DAY_FIGURES,
+                    payload=payload,
+                    now=now,
+                )
                 queries.set_local_setting(session, KEY_LAST_DAY_CARRIED, day)
             carried += 1
     except (HallUnreachable, HallRefused) as trouble:
-        log.warning("queue figures: the hall did not give its days (%s); tried again at the next sync",
-                    type(trouble).__name__)
+        log.warning(
+            "queue figures: the hall did not give its days (%s); tried again at the next sync", type(trouble).__name__
+        )
     finally:
         client.close()
     if carried:

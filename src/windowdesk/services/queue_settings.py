@@ -40,7 +40,11 @@ def hall_connection(
 
 
 def connect_to_hall(
-    db: Database, *, url: str, token: str, check: Callable[[HallConnection], dict],
+    db: Database,
+    *,
+    url: str,
+    token: str,
+    check: Callable[[HallConnection], dict],
     token_store_for: Callable[[str], TokenStore] = TokenStore,
 ) -> dict:
     """Saved only once the service answered with this token as a window's: ``check``

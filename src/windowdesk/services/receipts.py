@@ -78,10 +78,16 @@ def receipts_of_day(db: Database, ctx: CounterContext, *, day: dt.date | None = 
             item_names[case.id] = item.name if item is not None else case.item_code
         return [
             ReceiptEntry(
-                id=receipt.id, number=receipt.number, kind=receipt.kind, paid_at=receipt.paid_at,
-                method=receipt.method, amount_fen=receipt.amount_fen,
-                what=_what(receipt, case_numbers), payer_name=receipt.payer_name,
-                void_id=void.id if void else "", void_number=void.number if void else "",
+                id=receipt.id,
+                number=receipt.number,
+                kind=receipt.kind,
+                paid_at=receipt.paid_at,
+                method=receipt.method,
+                amount_fen=receipt.amount_fen,
+                what=_what(receipt, case_numbers),
+                payer_name=receipt.payer_name,
+                void_id=void.id if void else "",
+                void_number=void.number if void else "",
                 item=item_names.get(receipt.case_id, "") if receipt.case_id else "",
             )
             for receipt, void in rows
@@ -123,24 +129,51 @@ def void_receipt(
         receipt = _receipt_to_void(session, ctx, receipt_id)
         now = ctx.now()
         void = m.ReceiptVoid(
-            id=new_uuid(), number=VOID_PREFIX + receipt.number, receipt_id=receipt.id,
-            center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
-            supervisor_id=supervisor_id, business_day=receipt.business_day, voided_at=now, reason=reason,
+            id=new_uuid(),
+            number=VOID_PREFIX + receipt.number,
+            receipt_id=receipt.id,
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            operator_id=ctx.operator_id,
+            supervisor_id=supervisor_id,
+            business_day=receipt.business_day,
+            voided_at=now,
+            reason=reason,
         )
         session.add(void)
         session.flush()
         record_action(
-            session, ctx, action="payment.void", entity="receipt_void", entity_id=void.id,
-            detail={"number": void.number, "receipt": receipt.number, "amount_fen": receipt.amount_fen,
-                    "supervisor": supervisor_id},
+            session,
+            ctx,
+            action="payment.void",
+            entity="receipt_void",
+            entity_id=void.id,
+            detail={
+                "number": void.number,
+                "receipt": receipt.number,
+                "amount_fen": receipt.amount_fen,
+                "supervisor": supervisor_id,
+            },
         )
         enqueue(
-            session, entity="receipt_void", entity_id=void.id, kind=PAYMENT_VOIDED, now=now,
+            session,
+            entity="receipt_void",
+            entity_id=void.id,
+            kind=PAYMENT_VOIDED,
+            now=now,
             payload={
-                "id": void.id, "number": void.number, "receipt_id": receipt.id, "receipt_number": receipt.number,
-                "center": ctx.center_code, "window": ctx.window_id, "operator": ctx.operator_id,
-                "supervisor": supervisor_id, "reason": reason, "voided_at": now.isoformat(),
-                "business_day": receipt.business_day.isoformat(), "amount_fen": receipt.amount_fen,
+                "id": void.id,
+                "number": void.number,
+                "receipt_id": receipt.id,
+                "receipt_number": receipt.number,
+                "center": ctx.center_code,
+                "window": ctx.window_id,
+                "operator": ctx.operator_id,
+                "supervisor": supervisor_id,
+                "reason": reason,
+                "voided_at": now.isoformat(),
+                "business_day": receipt.business_day.isoformat(),
+                "amount_fen": receipt.amount_fen,
             },
         )
         return VoidResult(void.id, void.number, receipt.number, receipt.amount_fen)

@@ -70,15 +70,27 @@ def refused_changes(db: Database, *, include_resolved: bool = False) -> list[Ref
     with db.read() as session:
         return [
             RefusedChange(
-                event.seq, event.event_id, event.kind, event.entity, event.entity_id, event.created_at,
-                event.last_error, record_words(session, event), resolution_of(resolved),
+                event.seq,
+                event.event_id,
+                event.kind,
+                event.entity,
+                event.entity_id,
+                event.created_at,
+                event.last_error,
+                record_words(session, event),
+                resolution_of(resolved),
             )
             for event, resolved in refusal_queries.refused_events(session, include_resolved=include_resolved)
         ]
 
 
 def resolve_refused_change(
-    db: Database, ctx: CounterContext, *, event_id: str, note: str, supervisor: SupervisorCredentials,
+    db: Database,
+    ctx: CounterContext,
+    *,
+    event_id: str,
+    note: str,
+    supervisor: SupervisorCredentials,
     together_with: Sequence[str] = (),
 ) -> Resolution:
     """Mark a refused change as dealt with: what was done (``note``), a supervisor's approval.
@@ -101,15 +113,29 @@ def resolve_refused_change(
         approver = require_approver(session, ctx, supervisor_id, Permission.REVIEW_REJECTED_SYNC)
         now = ctx.now()
         for event in [_unresolved(session, ctx, each) for each in event_ids]:
-            session.add(m.RefusalResolution(
-                event_id=event.event_id, resolved_at=now, supervisor_id=approver.id,
-                supervisor_name=approver.display_name, note=note,
-            ))
+            session.add(
+                m.RefusalResolution(
+                    event_id=event.event_id,
+                    resolved_at=now,
+                    supervisor_id=approver.id,
+                    supervisor_name=approver.display_name,
+                    note=note,
+                )
+            )
             # The audit log reaches the hub: the note goes with any ID number in it masked.
             record_action(
-                session, ctx, action=AUDIT_REFUSAL_RESOLVED, entity=event.entity, entity_id=event.entity_id,
-                detail={"event_id": event.event_id, "kind": event.kind, "supervisor": approver.id,
-                        "supervisor_name": approver.display_name, "note": mask_id_numbers_in(note)},
+                session,
+                ctx,
+                action=AUDIT_REFUSAL_RESOLVED,
+                entity=event.entity,
+                entity_id=event.entity_id,
+                detail={
+                    "event_id": event.event_id,
+                    "kind": event.kind,
+                    "supervisor": approver.id,
+                    "supervisor_name": approver.display_name,
+                    "note": mask_id_numbers_in(note),
+                },
             )
         return Resolution(now, approver.display_name, note)
 

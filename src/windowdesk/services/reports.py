@@ -44,23 +44,37 @@ if TYPE_CHECKING:
 
 def grouping_label(by: str) -> str:
     return {
-        "window": _("Window"), "operator": _("Operator"), "department": _("Department"), "center": _("Center"),
+        "window": _("Window"),
+        "operator": _("Operator"),
+        "department": _("Department"),
+        "center": _("Center"),
     }[by]
 
 
 def column_labels() -> dict[str, str]:
     """Headings of the report's figures, for tables, CSV files and the PDF."""
     return {
-        "accepted": _("Accepted"), "proxy_accepted": _("Of which by agents"),
-        "deferred_accepted": _("Of which with materials to follow"), "online_accepted": _("Of which applied online"),
+        "accepted": _("Accepted"),
+        "proxy_accepted": _("Of which by agents"),
+        "deferred_accepted": _("Of which with materials to follow"),
+        "online_accepted": _("Of which applied online"),
         "commitment_accepted": _("Of which under notify-and-commit"),
-        "verifications_due": _("Verifications due"), "verifications_overdue": _("Verifications overdue"),
-        "verifications_false": _("Commitments found false"), "completed": _("Completed"), "on_time": _("On time"),
-        "overdue": _("Overdue"), "notifications": _("One-time notifications"), "refusals": _("Refusals"),
-        "average_handling_days": _("Average handling (working days)"), "rating_count": _("Ratings"),
-        "window_ratings": _("Ratings at the window"), "web_ratings": _("Ratings online"),
-        "satisfaction_rate": _("Satisfaction rate"), "complaints": _("Complaints"),
-        "window_complaints": _("Complaints at the window"), "web_complaints": _("Complaints online"),
+        "verifications_due": _("Verifications due"),
+        "verifications_overdue": _("Verifications overdue"),
+        "verifications_false": _("Commitments found false"),
+        "completed": _("Completed"),
+        "on_time": _("On time"),
+        "overdue": _("Overdue"),
+        "notifications": _("One-time notifications"),
+        "refusals": _("Refusals"),
+        "average_handling_days": _("Average handling (working days)"),
+        "rating_count": _("Ratings"),
+        "window_ratings": _("Ratings at the window"),
+        "web_ratings": _("Ratings online"),
+        "satisfaction_rate": _("Satisfaction rate"),
+        "complaints": _("Complaints"),
+        "window_complaints": _("Complaints at the window"),
+        "web_complaints": _("Complaints online"),
         "complaints_resolved": _("Complaints resolved"),
     }
 
@@ -91,12 +105,23 @@ def _case_facts(session: Session, ctx: CounterContext, start: dt.date, end: dt.d
         department, promised = items.get(case.item_code, (None, 0))
         finished_day = case.finished_at.astimezone(zone).date() if case.finished_at else None
         withdrawn = case.status == CaseStatus.WITHDRAWN.value
-        facts.append(CaseFact(
-            Keys(case.window_id, case.operator_id, department, ctx.center_code), case.accepted_day, promised,
-            completed_day=None if withdrawn else finished_day, withdrawn_day=finished_day if withdrawn else None,
-            suspensions=tuple(suspensions_from([(at.astimezone(zone).date(), status) for at, status in case.steps])),
-            proxy=case.proxy, deferred=case.deferred, verify_due=case.verify_due, verified=case.verified, online=case.online,
-        ))
+        facts.append(
+            CaseFact(
+                Keys(case.window_id, case.operator_id, department, ctx.center_code),
+                case.accepted_day,
+                promised,
+                completed_day=None if withdrawn else finished_day,
+                withdrawn_day=finished_day if withdrawn else None,
+                suspensions=tuple(
+                    suspensions_from([(at.astimezone(zone).date(), status) for at, status in case.steps])
+                ),
+                proxy=case.proxy,
+                deferred=case.deferred,
+                verify_due=case.verify_due,
+                verified=case.verified,
+                online=case.online,
+            )
+        )
     return facts
 
 
@@ -121,28 +146,44 @@ def performance_report(
         def day(value: dt.datetime) -> dt.date:
             return value.astimezone(zone).date()
 
-        def keys(window: str | None, operator: str | None, item_code: str | None,
-                 department: str | None = None) -> Keys:
+        def keys(
+            window: str | None, operator: str | None, item_code: str | None, department: str | None = None
+        ) -> Keys:
             return Keys(window, operator, department or items.get(item_code, (None, 0))[0], ctx.center_code)
 
         # Like a case whose acceptance was refused, a notification or refusal the hub refused
         # is not on the hub's report: not on this one either.
-        refused = (refusal_queries.refused_creations(session, EventKind.NOTIFICATION_GIVEN)
-                   | refusal_queries.refused_creations(session, EventKind.REFUSAL_GIVEN))
-        decisions = [DecisionFact(keys(w, o, item), day(at), kind)
-                     for kind, w, o, item, at in q.report_decisions(session, ctx.center_code, low, high, refused)]
-        ratings = [RatingFact(keys(w, o, item), day(at), level, channel == WEB_CHANNEL)
-                   for w, o, item, at, level, channel in q.report_ratings(session, ctx.center_code, low, high)]
+        refused = refusal_queries.refused_creations(
+            session, EventKind.NOTIFICATION_GIVEN
+        ) | refusal_queries.refused_creations(session, EventKind.REFUSAL_GIVEN)
+        decisions = [
+            DecisionFact(keys(w, o, item), day(at), kind)
+            for kind, w, o, item, at in q.report_decisions(session, ctx.center_code, low, high, refused)
+        ]
+        ratings = [
+            RatingFact(keys(w, o, item), day(at), level, channel == WEB_CHANNEL)
+            for w, o, item, at, level, channel in q.report_ratings(session, ctx.center_code, low, high)
+        ]
         complaints = [
-            ComplaintFact(keys(c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code,
-                               c.about_department_code), day(c.received_at), c.deadline,
-                          day(c.replied_at) if c.replied_at else None, c.source == WEB_CHANNEL)
+            ComplaintFact(
+                keys(c.about_window_id or c.window_id, c.about_operator_id, c.about_item_code, c.about_department_code),
+                day(c.received_at),
+                c.deadline,
+                day(c.replied_at) if c.replied_at else None,
+                c.source == WEB_CHANNEL,
+            )
             for c in q.report_complaints(session, ctx.center_code, low, high)
         ]
         return build_report(
-            start=start, end=end, by=by, calendar=calendar,
-            cases=_case_facts(session, ctx, start, end, items), decisions=decisions, ratings=ratings,
-            complaints=complaints, label=_labels(session, ctx, by),
+            start=start,
+            end=end,
+            by=by,
+            calendar=calendar,
+            cases=_case_facts(session, ctx, start, end, items),
+            decisions=decisions,
+            ratings=ratings,
+            complaints=complaints,
+            label=_labels(session, ctx, by),
         )
 
 
@@ -159,13 +200,15 @@ def format_figure(name: str, value: float | None) -> str:
 def report_table(report: Report) -> tuple[list[str], list[list[str]]]:
     """Headings and rows (the groups, then the total) as text for a table, CSV or PDF."""
     columns = column_labels()
-    headings = [grouping_label(report.by), *columns.values(),
-                *(level_label(level) for level in LEVELS_BEST_FIRST)]
+    headings = [grouping_label(report.by), *columns.values(), *(level_label(level) for level in LEVELS_BEST_FIRST)]
 
     def line(label: str, figures: Figures) -> list[str]:
         values = figures.as_dict()
-        return [label, *(format_figure(name, values[name]) for name in columns),
-                *(str(figures.ratings.get(int(level), 0)) for level in LEVELS_BEST_FIRST)]
+        return [
+            label,
+            *(format_figure(name, values[name]) for name in columns),
+            *(str(figures.ratings.get(int(level), 0)) for level in LEVELS_BEST_FIRST),
+        ]
 
     rows = [line(row.label, row.figures) for row in report.rows]
     rows.append(line(_("Total"), report.total))
@@ -191,9 +234,15 @@ def report_issuer(db: Database, ctx: CounterContext) -> Issuer:
         center = session.get(m.Center, ctx.center_code)
         window = session.get(m.Window, ctx.window_id)
         return Issuer(
-            center_name=center.name if center else ctx.center_name, center_address=center.address if center else "",
-            center_phone=center.phone if center else "", center_hours=center.hours if center else "",
-            window_code=ctx.window_code, window_name=window.name if window else ctx.window_name,
-            window_phone=window.phone if window else "", operator_name=ctx.operator_name,
-            printed_by=ctx.operator_name, printed_at=ctx.now(), zone=ctx.timezone,
+            center_name=center.name if center else ctx.center_name,
+            center_address=center.address if center else "",
+            center_phone=center.phone if center else "",
+            center_hours=center.hours if center else "",
+            window_code=ctx.window_code,
+            window_name=window.name if window else ctx.window_name,
+            window_phone=window.phone if window else "",
+            operator_name=ctx.operator_name,
+            printed_by=ctx.operator_name,
+            printed_at=ctx.now(),
+            zone=ctx.timezone,
         )

@@ -27,7 +27,13 @@ def list_scanners() -> list[ScannerDevice]:
 
 
 def scan_into(
-    db: Database, store: PageStore, ctx: CounterContext, *, case_id: str, material_code: str, device: str,
+    db: Database,
+    store: PageStore,
+    ctx: CounterContext,
+    *,
+    case_id: str,
+    material_code: str,
+    device: str,
     dpi: int = scanner.DEFAULT_DPI,
 ) -> ScannedPage:
     """One page from ``device`` (grey, ``dpi``) added at the end of the material's pages."""

@@ -149,8 +149,15 @@ def rate_service(
             item_code = case.item_code
         now = ctx.now()
         rating = Rating(
-            id=new_uuid(), center_code=ctx.center_code, window_id=ctx.window_id, operator_id=ctx.operator_id,
-            case_id=case_id or None, item_code=item_code, level=int(level), reason=reason, channel=channel,
+            id=new_uuid(),
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            operator_id=ctx.operator_id,
+            case_id=case_id or None,
+            item_code=item_code,
+            level=int(level),
+            reason=reason,
+            channel=channel,
             rated_at=now,
         )
         session.add(rating)
@@ -160,23 +167,55 @@ def rate_service(
             owner = _supervisor(session, ctx, owner_id)
             calendar = calendar_in_force(session, shipped_calendar)
             follow_up = FollowUp(
-                id=new_uuid(), rating_id=rating.id, center_code=ctx.center_code, owner_id=owner.id,
+                id=new_uuid(),
+                rating_id=rating.id,
+                center_code=ctx.center_code,
+                owner_id=owner.id,
                 deadline=calendar.add_working_days(now.astimezone(ctx.zone).date(), FOLLOW_UP_WORKING_DAYS),
-                status=OPEN, outcome="", created_at=now, closed_at=None, closed_by="", source="window",
+                status=OPEN,
+                outcome="",
+                created_at=now,
+                closed_at=None,
+                closed_by="",
+                source="window",
             )
             session.add(follow_up)
             session.flush()
-        record_action(session, ctx, action="rating.give", entity="rating", entity_id=rating.id,
-                      detail={"level": int(level), "follow_up": follow_up.id if follow_up else None})
-        enqueue(session, entity="rating", entity_id=rating.id, kind=EventKind.RATING_GIVEN, now=now, payload={
-            "id": rating.id, "center": ctx.center_code, "window": ctx.window_id, "operator": ctx.operator_id,
-            "case_id": rating.case_id, "item": item_code, "level": int(level), "reason": reason,
-            "channel": channel, "rated_at": now.isoformat(),
-            "follow_up": None if follow_up is None else {
-                "id": follow_up.id, "owner": owner.id, "owner_name": owner.display_name,
-                "deadline": follow_up.deadline.isoformat(),
+        record_action(
+            session,
+            ctx,
+            action="rating.give",
+            entity="rating",
+            entity_id=rating.id,
+            detail={"level": int(level), "follow_up": follow_up.id if follow_up else None},
+        )
+        enqueue(
+            session,
+            entity="rating",
+            entity_id=rating.id,
+            kind=EventKind.RATING_GIVEN,
+            now=now,
+            payload={
+                "id": rating.id,
+                "center": ctx.center_code,
+                "window": ctx.window_id,
+                "operator": ctx.operator_id,
+                "case_id": rating.case_id,
+                "item": item_code,
+                "level": int(level),
+                "reason": reason,
+                "channel": channel,
+                "rated_at": now.isoformat(),
+                "follow_up": None
+                if follow_up is None
+                else {
+                    "id": follow_up.id,
+                    "owner": owner.id,
+                    "owner_name": owner.display_name,
+                    "deadline": follow_up.deadline.isoformat(),
+                },
             },
-        })
+        )
         if follow_up is None:
             return RatingResult(rating.id, int(level))
         return RatingResult(rating.id, int(level), follow_up.id, owner.display_name, follow_up.deadline)
@@ -192,12 +231,25 @@ def list_follow_ups(db: Database, ctx: CounterContext, *, open_only: bool = True
         for row in q.follow_ups(session, ctx.center_code, open_only=open_only):
             rating = row.rating
             case = session.get(m.Case, rating.case_id) if rating.case_id else None
-            found.append(FollowUpView(
-                row.id, rating.id, rating.level, level_label(rating.level), rating.reason, rating.rated_at,
-                case.case_number if case else "", rating.window_id, names.get(rating.operator_id, ""),
-                row.owner_id, names.get(row.owner_id, ""), row.deadline, row.status, row.outcome,
-                row.status == OPEN and row.deadline < today,
-            ))
+            found.append(
+                FollowUpView(
+                    row.id,
+                    rating.id,
+                    rating.level,
+                    level_label(rating.level),
+                    rating.reason,
+                    rating.rated_at,
+                    case.case_number if case else "",
+                    rating.window_id,
+                    names.get(rating.operator_id, ""),
+                    row.owner_id,
+                    names.get(row.owner_id, ""),
+                    row.deadline,
+                    row.status,
+                    row.outcome,
+                    row.status == OPEN and row.deadline < today,
+                )
+            )
         return found
 
 
@@ -212,20 +264,48 @@ def record_follow_up_outcome(db: Database, ctx: CounterContext, *, follow_up_id:
         if row.status != OPEN:
             raise ValidationError(_("This follow-up is already closed."), field="outcome")
         now = ctx.now()
-        row.status, row.outcome, row.closed_at, row.closed_by, row.source = CLOSED, outcome, now, ctx.operator_name, "window"
-        record_action(session, ctx, action="followup.close", entity="follow_up", entity_id=row.id,
-                      detail={"rating": row.rating_id})
-        enqueue(session, entity="follow_up", entity_id=row.id, kind=EventKind.FOLLOWUP_CLOSED, now=now, payload={
-            "id": row.id, "rating_id": row.rating_id, "center": ctx.center_code, "outcome": outcome,
-            "closed_at": now.isoformat(), "closed_by": ctx.operator_id,
-        })
+        row.status, row.outcome, row.closed_at, row.closed_by, row.source = (
+            CLOSED,
+            outcome,
+            now,
+            ctx.operator_name,
+            "window",
+        )
+        record_action(
+            session,
+            ctx,
+            action="followup.close",
+            entity="follow_up",
+            entity_id=row.id,
+            detail={"rating": row.rating_id},
+        )
+        enqueue(
+            session,
+            entity="follow_up",
+            entity_id=row.id,
+            kind=EventKind.FOLLOWUP_CLOSED,
+            now=now,
+            payload={
+                "id": row.id,
+                "rating_id": row.rating_id,
+                "center": ctx.center_code,
+                "outcome": outcome,
+                "closed_at": now.isoformat(),
+                "closed_by": ctx.operator_id,
+            },
+        )
 
 
 # --- 首问登记 -------------------------------------------------------------------------
 
 
 def log_inquiry(
-    db: Database, ctx: CounterContext, *, question: str, inquirer_name: str = "", inquirer_phone: str = "",
+    db: Database,
+    ctx: CounterContext,
+    *,
+    question: str,
+    inquirer_name: str = "",
+    inquirer_phone: str = "",
     item_code: str | None = None,
 ) -> str:
     """The first staff member asked records the inquiry and owns it from now on."""
@@ -238,20 +318,45 @@ def log_inquiry(
             raise ValidationError(_("Please choose an item from the catalog."), field="item")
         now = ctx.now()
         inquiry = Inquiry(
-            id=new_uuid(), center_code=ctx.center_code, window_id=ctx.window_id,
-            first_operator_id=ctx.operator_id, owner_id=ctx.operator_id, asked_at=now,
-            inquirer_name=inquirer_name, inquirer_phone=inquirer_phone, item_code=item_code or None,
-            question=question, status=OPEN, answer="", answered_at=None, answered_by=None,
+            id=new_uuid(),
+            center_code=ctx.center_code,
+            window_id=ctx.window_id,
+            first_operator_id=ctx.operator_id,
+            owner_id=ctx.operator_id,
+            asked_at=now,
+            inquirer_name=inquirer_name,
+            inquirer_phone=inquirer_phone,
+            item_code=item_code or None,
+            question=question,
+            status=OPEN,
+            answer="",
+            answered_at=None,
+            answered_by=None,
         )
         session.add(inquiry)
         session.flush()
-        record_action(session, ctx, action="inquiry.log", entity="inquiry", entity_id=inquiry.id,
-                      detail={"item": item_code})
-        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind=EventKind.INQUIRY_LOGGED, now=now, payload={
-            "id": inquiry.id, "center": ctx.center_code, "window": ctx.window_id, "operator": ctx.operator_id,
-            "owner": ctx.operator_id, "question": question, "inquirer_name": inquirer_name,
-            "inquirer_phone": inquirer_phone, "item": item_code, "asked_at": now.isoformat(),
-        })
+        record_action(
+            session, ctx, action="inquiry.log", entity="inquiry", entity_id=inquiry.id, detail={"item": item_code}
+        )
+        enqueue(
+            session,
+            entity="inquiry",
+            entity_id=inquiry.id,
+            kind=EventKind.INQUIRY_LOGGED,
+            now=now,
+            payload={
+                "id": inquiry.id,
+                "center": ctx.center_code,
+                "window": ctx.window_id,
+                "operator": ctx.operator_id,
+                "owner": ctx.operator_id,
+                "question": question,
+                "inquirer_name": inquirer_name,
+                "inquirer_phone": inquirer_phone,
+                "item": item_code,
+                "asked_at": now.isoformat(),
+            },
+        )
         return inquiry.id
 
 
@@ -276,12 +381,27 @@ def answer_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, answer
     with db.write() as session:
         inquiry = _owned_inquiry(session, ctx, inquiry_id)
         now = ctx.now()
-        inquiry.status, inquiry.answer, inquiry.answered_at, inquiry.answered_by = ANSWERED, answer, now, ctx.operator_id
+        inquiry.status, inquiry.answer, inquiry.answered_at, inquiry.answered_by = (
+            ANSWERED,
+            answer,
+            now,
+            ctx.operator_id,
+        )
         record_action(session, ctx, action="inquiry.answer", entity="inquiry", entity_id=inquiry.id)
-        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind=EventKind.INQUIRY_ANSWERED, now=now, payload={
-            "id": inquiry.id, "center": ctx.center_code, "answer": answer, "answered_at": now.isoformat(),
-            "operator": ctx.operator_id,
-        })
+        enqueue(
+            session,
+            entity="inquiry",
+            entity_id=inquiry.id,
+            kind=EventKind.INQUIRY_ANSWERED,
+            now=now,
+            payload={
+                "id": inquiry.id,
+                "center": ctx.center_code,
+                "answer": answer,
+                "answered_at": now.isoformat(),
+                "operator": ctx.operator_id,
+            },
+        )
 
 
 def hand_over_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, to_operator_id: str, note: str) -> None:
@@ -295,31 +415,63 @@ def hand_over_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, to_
         if target.id == inquiry.owner_id:
             raise ValidationError(_("This staff member already owns the inquiry."), field="to")
         now = ctx.now()
-        handover = InquiryHandover(id=new_uuid(), inquiry_id=inquiry.id, at=now, from_operator_id=inquiry.owner_id,
-                                   to_operator_id=target.id, note=note)
+        handover = InquiryHandover(
+            id=new_uuid(),
+            inquiry_id=inquiry.id,
+            at=now,
+            from_operator_id=inquiry.owner_id,
+            to_operator_id=target.id,
+            note=note,
+        )
         session.add(handover)
         previous, inquiry.owner_id = inquiry.owner_id, target.id
-        record_action(session, ctx, action="inquiry.hand_over", entity="inquiry", entity_id=inquiry.id,
-                      detail={"to": target.id})
-        enqueue(session, entity="inquiry", entity_id=inquiry.id, kind=EventKind.INQUIRY_HANDED_OVER, now=now, payload={
-            "id": inquiry.id, "center": ctx.center_code, "from": previous, "to": target.id, "note": note,
-            "at": now.isoformat(), "handover_id": handover.id,
-        })
+        record_action(
+            session, ctx, action="inquiry.hand_over", entity="inquiry", entity_id=inquiry.id, detail={"to": target.id}
+        )
+        enqueue(
+            session,
+            entity="inquiry",
+            entity_id=inquiry.id,
+            kind=EventKind.INQUIRY_HANDED_OVER,
+            now=now,
+            payload={
+                "id": inquiry.id,
+                "center": ctx.center_code,
+                "from": previous,
+                "to": target.id,
+                "note": note,
+                "at": now.isoformat(),
+                "handover_id": handover.id,
+            },
+        )
 
 
-def list_inquiries(db: Database, ctx: CounterContext, *, open_only: bool = True, mine_only: bool = False) -> list[InquiryView]:
+def list_inquiries(
+    db: Database, ctx: CounterContext, *, open_only: bool = True, mine_only: bool = False
+) -> list[InquiryView]:
     with db.read() as session:
         authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
         names = q.operator_names(session)
-        rows = q.inquiries(session, ctx.center_code, open_only=open_only,
-                           owner_id=ctx.operator_id if mine_only else None)
+        rows = q.inquiries(
+            session, ctx.center_code, open_only=open_only, owner_id=ctx.operator_id if mine_only else None
+        )
         return [
             InquiryView(
-                row.id, row.asked_at, row.question, row.inquirer_name, row.inquirer_phone, row.item_code or "",
-                names.get(row.first_operator_id, ""), row.owner_id, names.get(row.owner_id, ""), row.status,
+                row.id,
+                row.asked_at,
+                row.question,
+                row.inquirer_name,
+                row.inquirer_phone,
+                row.item_code or "",
+                names.get(row.first_operator_id, ""),
+                row.owner_id,
+                names.get(row.owner_id, ""),
+                row.status,
                 row.answer,
-                tuple((h.at, names.get(h.from_operator_id, ""), names.get(h.to_operator_id, ""), h.note)
-                      for h in row.handovers),
+                tuple(
+                    (h.at, names.get(h.from_operator_id, ""), names.get(h.to_operator_id, ""), h.note)
+                    for h in row.handovers
+                ),
             )
             for row in rows
         ]

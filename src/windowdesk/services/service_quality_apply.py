@@ -78,20 +78,38 @@ def _web_rating(session: Session, change: protocol.Change, now: dt.datetime) -> 
     if case is None:
         return None  # accepted at another window: rated there
     rated_at = dt.datetime.fromisoformat(payload["rated_at"]).astimezone(dt.UTC)
-    session.add(Rating(
-        id=payload["id"], center_code=case.center_code, window_id=case.window_id, operator_id=case.operator_id,
-        case_id=case.id, item_code=case.item_code, level=int(payload["level"]),
-        reason=str(payload.get("comment") or ""), channel=WEB_CHANNEL, rated_at=rated_at,
-    ))
+    session.add(
+        Rating(
+            id=payload["id"],
+            center_code=case.center_code,
+            window_id=case.window_id,
+            operator_id=case.operator_id,
+            case_id=case.id,
+            item_code=case.item_code,
+            level=int(payload["level"]),
+            reason=str(payload.get("comment") or ""),
+            channel=WEB_CHANNEL,
+            rated_at=rated_at,
+        )
+    )
     session.flush()
     follow_up = payload.get("follow_up")
     if isinstance(follow_up, dict):
-        session.add(FollowUp(
-            id=follow_up["id"], rating_id=payload["id"], center_code=case.center_code,
-            owner_id=_owner_here(session, follow_up.get("owner"), case), status="open", outcome="",
-            deadline=dt.date.fromisoformat(follow_up["deadline"]), created_at=rated_at, closed_at=None, closed_by="",
-            source="window",
-        ))
+        session.add(
+            FollowUp(
+                id=follow_up["id"],
+                rating_id=payload["id"],
+                center_code=case.center_code,
+                owner_id=_owner_here(session, follow_up.get("owner"), case),
+                status="open",
+                outcome="",
+                deadline=dt.date.fromisoformat(follow_up["deadline"]),
+                created_at=rated_at,
+                closed_at=None,
+                closed_by="",
+                source="window",
+            )
+        )
     return change.kind
 
 
@@ -115,15 +133,33 @@ def _web_complaint(session: Session, change: protocol.Change, now: dt.datetime) 
         if not supervisors:
             return None  # nobody here may own it yet; the hub's console answers it
         owner_id = supervisors[0].id
-    session.add(Complaint(
-        id=payload["id"], number=str(payload["number"])[:40], center_code=payload["center"], window_id=None,
-        received_by=None, source=WEB_CHANNEL, kind=str(payload.get("kind") or "complaint")[:20],
-        received_at=dt.datetime.fromisoformat(payload["received_at"]).astimezone(dt.UTC), complainant_name="",
-        complainant_phone=str(payload.get("phone") or "")[:30], about_window_id=about.get("window") or None,
-        about_operator_id=operator_id, about_department_code=None, about_item_code=item_code, case_id=case_id,
-        facts=str(payload["facts"]), owner_id=owner_id, deadline=dt.date.fromisoformat(payload["deadline"]),
-        status="open", reply="", replied_at=None, replied_by="", reply_source="",
-    ))
+    session.add(
+        Complaint(
+            id=payload["id"],
+            number=str(payload["number"])[:40],
+            center_code=payload["center"],
+            window_id=None,
+            received_by=None,
+            source=WEB_CHANNEL,
+            kind=str(payload.get("kind") or "complaint")[:20],
+            received_at=dt.datetime.fromisoformat(payload["received_at"]).astimezone(dt.UTC),
+            complainant_name="",
+            complainant_phone=str(payload.get("phone") or "")[:30],
+            about_window_id=about.get("window") or None,
+            about_operator_id=operator_id,
+            about_department_code=None,
+            about_item_code=item_code,
+            case_id=case_id,
+            facts=str(payload["facts"]),
+            owner_id=owner_id,
+            deadline=dt.date.fromisoformat(payload["deadline"]),
+            status="open",
+            reply="",
+            replied_at=None,
+            replied_by="",
+            reply_source="",
+        )
+    )
     return change.kind
 
 

@@ -162,8 +162,10 @@ def hub_client_for(db: Database, token: str | None = None) -> HubClient:
     with db.read() as session:
         url = queries.local_setting(session, KEY_HUB_URL) or ""
         bundle = queries.local_setting(session, KEY_CA_BUNDLE) or None
-        pin = HubPin(hub_id=queries.local_setting(session, KEY_HUB_ID) or "",
-                     certificate_sha256=queries.local_setting(session, KEY_HUB_CERTIFICATE) or "")
+        pin = HubPin(
+            hub_id=queries.local_setting(session, KEY_HUB_ID) or "",
+            certificate_sha256=queries.local_setting(session, KEY_HUB_CERTIFICATE) or "",
+        )
     from windowdesk.sync.client import HubClient
 
     return HubClient(url.strip().rstrip("/"), token, ca_bundle=bundle, pin=pin)
@@ -179,13 +181,21 @@ def workstation_account(db: Database) -> str | None:
 
 def _wire_head(seq: int, event_id: str, entity: str, entity_id: str, kind: str, created_at: dt.datetime) -> dict:
     """An outbox event as the push protocol carries it, all but its payload."""
-    return {"event_id": event_id, "seq": seq, "entity": entity, "entity_id": entity_id, "kind": kind,
-            "created_at": created_at.isoformat()}
+    return {
+        "event_id": event_id,
+        "seq": seq,
+        "entity": entity,
+        "entity_id": entity_id,
+        "kind": kind,
+        "created_at": created_at.isoformat(),
+    }
 
 
 def _wire(event: m.OutboxEvent) -> dict:
-    return {**_wire_head(event.seq, event.event_id, event.entity, event.entity_id, event.kind, event.created_at),
-            "payload": event.payload}
+    return {
+        **_wire_head(event.seq, event.event_id, event.entity, event.entity_id, event.kind, event.created_at),
+        "payload": event.payload,
+    }
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -201,7 +211,9 @@ class _Batch:
         return self.push.event_ids[-1]
 
 
-def _read_batch(session: Session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None) -> _Batch | None:
+def _read_batch(
+    session: Session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None
+) -> _Batch | None:
     """The next pending events after ``after_seq``, in order, encoded as a push body of at
     most ``max_bytes`` (but at least one event, however big). ``after_event``: the last
     event of the batch sent before it in this sync, which the hub must store first."""
@@ -251,8 +263,11 @@ def _in_background(work: Callable[[], object], name: str) -> Future:
     return done
 
 
-def _await(future: Future, cancel: threading.Event,  # noqa: ANN202 - the future's result
-           stopped: Callable[[], WindowdeskError] = _stopped):
+def _await(  # noqa: ANN202 - the future's result
+    future: Future,
+    cancel: threading.Event,
+    stopped: Callable[[], WindowdeskError] = _stopped,
+):
     """The future's result, or ``stopped()`` as soon as ``cancel`` is set, even while a
     request is on the wire (up to the read timeout otherwise)."""
     while not wait([future], timeout=CANCEL_CHECK_SECONDS).done:
@@ -265,18 +280,32 @@ def _last_success_not_noted(error: WindowdeskError) -> StorageError:
     """The store's own words say "nothing was saved", which is not so here."""
     return StorageError(
         error.title,
-        _("Everything was sent and received, and it is kept on this computer. Only the time of this sync "
-          "could not be noted, so the status bar still shows the one before."),
+        _(
+            "Everything was sent and received, and it is kept on this computer. Only the time of this sync "
+            "could not be noted, so the status bar still shows the one before."
+        ),
     )
 
 
 class SyncRunner:
     """One sync pass. Plain inputs, a cancel event and a progress sink: no widgets."""
 
-    def __init__(self, db: Database, client: HubClient, *, push_batch: int = PUSH_BATCH, push_bytes: int = PUSH_BYTES,
-                 pull_page: int = PULL_PAGE, retries: int = 4, backoff_base: float = 0.5, backoff_cap: float = 20.0,
-                 longest_turn_wait: float = LONGEST_TURN_WAIT, clock: Callable[[], dt.datetime] = utc_now,
-                 blobs: BlobSource | None = None, hall: HallConnection | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: HubClient,
+        *,
+        push_batch: int = PUSH_BATCH,
+        push_bytes: int = PUSH_BYTES,
+        pull_page: int = PULL_PAGE,
+        retries: int = 4,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 20.0,
+        longest_turn_wait: float = LONGEST_TURN_WAIT,
+        clock: Callable[[], dt.datetime] = utc_now,
+        blobs: BlobSource | None = None,
+        hall: HallConnection | None = None,
+    ) -> None:
         """``blobs``: the window's scanned pages, sent after the events (none: no pages).
         ``hall``: the center's queue service, whose finished days are put in the outbox
         before pushing (none: this window has no hall)."""
@@ -293,8 +322,9 @@ class SyncRunner:
         self._longest_turn_wait = longest_turn_wait
         self._clock = clock
 
-    def run(self, cancel: threading.Event | None = None,
-            progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+    def run(
+        self, cancel: threading.Event | None = None, progress: Callable[[SyncProgress], None] | None = None
+    ) -> SyncReport:
         cancel = cancel or threading.Event()
         report = SyncReport()
         state = SyncProgress("push")
@@ -336,22 +366,32 @@ class SyncRunner:
                 # Not raised: the report of what was sent and received must reach the
                 # window (its counts, and the screens to refresh for the changes pulled).
                 report.error = _last_success_not_noted(error)
-            log.info("sync finished: %d applied, %d duplicates, %d refused, %d pulled, %d sent again, %d pages",
-                     report.applied, report.duplicates, len(report.rejected), report.pulled, report.sent_again,
-                     report.pages_confirmed)
+            log.info(
+                "sync finished: %d applied, %d duplicates, %d refused, %d pulled, %d sent again, %d pages",
+                report.applied,
+                report.duplicates,
+                len(report.rejected),
+                report.pulled,
+                report.sent_again,
+                report.pages_confirmed,
+            )
         state.phase, state.turn_in = "done", None
         notify(state)
         return report
 
-    def _upload_pages(self, cancel: threading.Event, report: SyncReport, state: SyncProgress,
-                      notify: Callable[[SyncProgress], None]) -> None:
+    def _upload_pages(
+        self, cancel: threading.Event, report: SyncReport, state: SyncProgress, notify: Callable[[SyncProgress], None]
+    ) -> None:
         from windowdesk.services.page_upload import PageUploadCancelled, UploadProgress, upload_pages
 
         state.phase, state.turn_in = "pages", None
 
         def progressed(upload: UploadProgress) -> None:
             state.pages_waiting, state.page_bytes_sent, state.page_bytes_total = (
-                upload.waiting, upload.sent_bytes, upload.total_bytes)
+                upload.waiting,
+                upload.sent_bytes,
+                upload.total_bytes,
+            )
             notify(state)
 
         def call(request: Callable[[], object]) -> object:
@@ -359,8 +399,9 @@ class SyncRunner:
 
         assert self._blobs is not None
         try:
-            uploaded = upload_pages(self._blobs, self._client, call=call, cancel=cancel, progress=progressed,
-                                    clock=self._clock)
+            uploaded = upload_pages(
+                self._blobs, self._client, call=call, cancel=cancel, progress=progressed, clock=self._clock
+            )
         except PageUploadCancelled:
             raise _stopped() from None
         report.pages_confirmed += uploaded.confirmed
@@ -415,8 +456,9 @@ class SyncRunner:
         report.sent_again += sent_again
         return sent_again > 0
 
-    def _with_retries(self, call: Callable[[], object], cancel: threading.Event,
-                      on_turn: Callable[[float], None] | None = None) -> object:
+    def _with_retries(
+        self, call: Callable[[], object], cancel: threading.Event, on_turn: Callable[[float], None] | None = None
+    ) -> object:
         """Transient failures are retried with exponential backoff and full jitter. A busy
         hub's turn is waited for (told to ``on_turn``) without counting as a failure, up to
         ``longest_turn_wait`` seconds in all."""
@@ -447,8 +489,13 @@ class SyncRunner:
                 if attempt > self._retries:
                     raise
                 delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
-                log.info("hub unreachable (%s): retry %d of %d within %.1f s",
-                         type(error).__name__, attempt, self._retries, delay)
+                log.info(
+                    "hub unreachable (%s): retry %d of %d within %.1f s",
+                    type(error).__name__,
+                    attempt,
+                    self._retries,
+                    delay,
+                )
                 cancel.wait(random.uniform(0, delay))  # wakes at once when cancelled
 
     def _next_batch(self, after: _Batch | None) -> _Batch | None:
@@ -457,8 +504,9 @@ class SyncRunner:
                 return _read_batch(session, 0, self._push_batch, self._push_bytes)
             return _read_batch(session, after.last_seq, self._push_batch, self._push_bytes, after.last_event_id)
 
-    def _push(self, cancel: threading.Event, report: SyncReport, state: SyncProgress,
-              notify: Callable[[SyncProgress], None]) -> None:
+    def _push(
+        self, cancel: threading.Event, report: SyncReport, state: SyncProgress, notify: Callable[[SyncProgress], None]
+    ) -> None:
         with self._db.read() as session:
             state.to_push = queries.outbox_count(session, "pending")
         notify(state)
@@ -503,8 +551,9 @@ class SyncRunner:
             abandoned.set()
             raise
 
-    def _answer(self, batch: _Batch, sending: Future, cancel: threading.Event,
-                on_turn: Callable[[float], None]) -> protocol.PushAnswer:
+    def _answer(
+        self, batch: _Batch, sending: Future, cancel: threading.Event, on_turn: Callable[[float], None]
+    ) -> protocol.PushAnswer:
         """The hub's answer to ``batch``; the batches before it are answered and recorded."""
         from windowdesk.sync.client import HubRefused
 
@@ -518,13 +567,23 @@ class SyncRunner:
                 # for it; it is stored now (its answer is recorded): send this one again.
                 return _await(self._send_in_background(batch, cancel, on_turn=on_turn), cancel)
         except WindowdeskError as error:  # unreachable or refused: note it, then stop
-            log.warning("push of events %s to %s failed: %s%s", batch.push.event_ids[0], batch.last_event_id,
-                        type(error).__name__, _error_code(error))
+            log.warning(
+                "push of events %s to %s failed: %s%s",
+                batch.push.event_ids[0],
+                batch.last_event_id,
+                type(error).__name__,
+                _error_code(error),
+            )
             self._note_failure(batch.push.event_ids, error)
             raise
 
-    def _send_in_background(self, batch: _Batch, cancel: threading.Event, abandoned: threading.Event | None = None,
-                            on_turn: Callable[[float], None] | None = None) -> Future:
+    def _send_in_background(
+        self,
+        batch: _Batch,
+        cancel: threading.Event,
+        abandoned: threading.Event | None = None,
+        on_turn: Callable[[float], None] | None = None,
+    ) -> Future:
         """``batch`` sent (with retries) on a thread of its own; a batch of a push that has
         been ``abandoned`` is not sent (again)."""
 
@@ -535,8 +594,13 @@ class SyncRunner:
 
         return self._retried_in_background(push, cancel, "windowdesk-push", on_turn)
 
-    def _retried_in_background(self, call: Callable[[], object], cancel: threading.Event, name: str,
-                               on_turn: Callable[[float], None] | None = None) -> Future:
+    def _retried_in_background(
+        self,
+        call: Callable[[], object],
+        cancel: threading.Event,
+        name: str,
+        on_turn: Callable[[float], None] | None = None,
+    ) -> Future:
         """``call`` (a request to the hub) with retries, on a daemon thread of its own."""
         return _in_background(functools.partial(self._with_retries, call, cancel, on_turn), name)
 
@@ -560,20 +624,28 @@ class SyncRunner:
             sent_events.keep_confirmed(session, confirmed, self._clock())
         applied = sum(1 for r in results if r.status == protocol.APPLIED)
         duplicates = sum(1 for r in results if r.status == protocol.DUPLICATE)
-        log.info("pushed %d events (%s to %s): %d applied, %d duplicates, %d refused", len(results),
-                 results[0].event_id if results else "-", results[-1].event_id if results else "-",
-                 applied, duplicates, len(refused))
+        log.info(
+            "pushed %d events (%s to %s): %d applied, %d duplicates, %d refused",
+            len(results),
+            results[0].event_id if results else "-",
+            results[-1].event_id if results else "-",
+            applied,
+            duplicates,
+            len(refused),
+        )
         report.applied += applied
         report.duplicates += duplicates
 
-    def _pull(self, cancel: threading.Event, report: SyncReport, state: SyncProgress,
-              notify: Callable[[SyncProgress], None]) -> None:
+    def _pull(
+        self, cancel: threading.Event, report: SyncReport, state: SyncProgress, notify: Callable[[SyncProgress], None]
+    ) -> None:
         with self._db.read() as session:
             cursor = int(queries.local_setting(session, KEY_CURSOR) or 0)
 
         def fetch(after: int) -> Future:
             return self._retried_in_background(
-                functools.partial(self._client.changes, after, self._pull_page), cancel, "windowdesk-pull")
+                functools.partial(self._client.changes, after, self._pull_page), cancel, "windowdesk-pull"
+            )
 
         # The next page is asked for while this one is applied; the stored cursor still
         # moves only in the transaction that applies the changes it covers.
@@ -599,10 +671,10 @@ class SyncRunner:
                 except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
                     raise UnreadableChange(
                         _("The hub sent a change this windowdesk cannot read"),
-                        _("Change {seq} ({kind}) could not be applied: {detail}. Nothing of this page "
-                          "was applied; sending continues. Call your administrator.").format(
-                            seq=change.seq, kind=change.kind, detail=type(exc).__name__
-                        ),
+                        _(
+                            "Change {seq} ({kind}) could not be applied: {detail}. Nothing of this page "
+                            "was applied; sending continues. Call your administrator."
+                        ).format(seq=change.seq, kind=change.kind, detail=type(exc).__name__),
                     ) from exc
                 if kind:
                     report.changed_kinds.add(kind)

@@ -113,7 +113,9 @@ def store_page(session: Session, page: PageCases) -> None:
         page.new_statuses = {}
 
 
-def apply_change(session: Session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None) -> str | None:
+def apply_change(
+    session: Session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None
+) -> str | None:
     """Apply one change; returns the kind when it changed something the UI shows.
     ``page``: from :func:`load_page_cases` for the page this change is part of, stored
     by :func:`store_page` after its last change (without it, a decision or note loads
@@ -160,8 +162,16 @@ def _add_step(page: PageCases, case: PageCase, **step: object) -> None:
     """Append a hub step to the case's timeline, at the next position (stored with the page)."""
     position = page.positions.get(case.id, 0)
     page.positions[case.id] = position + 1
-    page.new_steps.append({"case_id": case.id, "position": position, "operator_id": None, "source": StepSource.HUB,
-                           "suspension_kind": None, **step})
+    page.new_steps.append(
+        {
+            "case_id": case.id,
+            "position": position,
+            "operator_id": None,
+            "source": StepSource.HUB,
+            "suspension_kind": None,
+            **step,
+        }
+    )
 
 
 def _set_status(page: PageCases, case: PageCase, status: str) -> None:
@@ -204,8 +214,14 @@ def _calendar(session: Session, change: protocol.Change, now: dt.datetime) -> st
 def _calendar_year(session: Session, change: protocol.Change, now: dt.datetime) -> str:
     published = published_year_from_json(change.payload)  # MalformedCalendar: the page is not applied
     document = published.as_json()
-    session.merge(m.CalendarYear(year=published.year, source=published.source[:200], holidays=document["holidays"],
-                                 makeup_workdays=document["makeup_workdays"]))
+    session.merge(
+        m.CalendarYear(
+            year=published.year,
+            source=published.source[:200],
+            holidays=document["holidays"],
+            makeup_workdays=document["makeup_workdays"],
+        )
+    )
     return change.kind
 
 
@@ -222,17 +238,36 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
     # 并联审批: a parallel case's part follows its department; the case is approved only
     # when every part is, and rejected as soon as one part is.
     at = None if clock_step else _at(payload)
-    from_parts = None if at is None else apply_part_decision(
-        session, case.id, department=str(payload.get("department") or ""), decision=payload["decision"],
-        note=str(payload.get("note") or ""), at=at, hub_status=status, parts=page.parts.setdefault(case.id, []),
+    from_parts = (
+        None
+        if at is None
+        else apply_part_decision(
+            session,
+            case.id,
+            department=str(payload.get("department") or ""),
+            decision=payload["decision"],
+            note=str(payload.get("note") or ""),
+            at=at,
+            hub_status=status,
+            parts=page.parts.setdefault(case.id, []),
+        )
     )
     if from_parts is not None:
         status = from_parts
     event_id = _step_id(page, change)
     if _new_step(page, event_id):
         note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
-        _add_step(page, case, id=event_id, at=at or _at(payload), kind=f"decision.{payload['decision']}",
-                  from_status=case.status, to_status=status, note=note, suspension_kind=kind)
+        _add_step(
+            page,
+            case,
+            id=event_id,
+            at=at or _at(payload),
+            kind=f"decision.{payload['decision']}",
+            from_status=case.status,
+            to_status=status,
+            note=note,
+            suspension_kind=kind,
+        )
     _set_status(page, case, status)
     return change.kind
 
@@ -244,8 +279,16 @@ def _note(session: Session, change: protocol.Change, now: dt.datetime, page: Pag
         return None
     event_id = _step_id(page, change)
     if _new_step(page, event_id):
-        _add_step(page, case, id=event_id, at=_at(payload), kind="note", from_status=None, to_status=None,
-                  note=str(payload.get("note") or ""))
+        _add_step(
+            page,
+            case,
+            id=event_id,
+            at=_at(payload),
+            kind="note",
+            from_status=None,
+            to_status=None,
+            note=str(payload.get("note") or ""),
+        )
     return change.kind
 
 
@@ -274,8 +317,7 @@ def _application(session: Session, change: protocol.Change, now: dt.datetime) ->
     if row is not None and row.round >= round_:
         return None
     if row is None:
-        row = ma.OnlineApplication(id=payload["id"], fetched_round=0, values={}, labels=[], pages=[],
-                                   returned=[])
+        row = ma.OnlineApplication(id=payload["id"], fetched_round=0, values={}, labels=[], pages=[], returned=[])
         session.add(row)
     row.number = str(payload["number"])[:24]
     row.item_code = str(payload["item"])[:16]
@@ -286,8 +328,9 @@ def _application(session: Session, change: protocol.Change, now: dt.datetime) ->
     return change.kind
 
 
-def _accepted_by_department(session: Session, change: protocol.Change, row: ma.OnlineApplication | None,
-                            case: dict[str, Any]) -> str:
+def _accepted_by_department(
+    session: Session, change: protocol.Change, row: ma.OnlineApplication | None, case: dict[str, Any]
+) -> str:
     """全程网办: the item's department accepted the application at the hub as a case of its
     own numbering. The window keeps the case's number, department and promised date (no
     personal data: what the resident typed is let go), so that it answers the resident with

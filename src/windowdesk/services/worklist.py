@@ -118,8 +118,9 @@ def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = No
         authorize(session, ctx, Permission.VIEW_DAY_WORK)
         item_names = {row.code: row.name for row in queries.active_items(session)}
 
-        def entry(kind: str, row: m.Case | m.OneTimeNotification | m.Refusal, number: str, at: dt.datetime,
-                  state: str) -> WorkEntry:
+        def entry(
+            kind: str, row: m.Case | m.OneTimeNotification | m.Refusal, number: str, at: dt.datetime, state: str
+        ) -> WorkEntry:
             who = applicant_summary(session, _ref(row))
             name = item_names.get(row.item_code) or session.get(m.CatalogItem, row.item_code).name
             return WorkEntry(kind, row.id, number, at, name, who.name, who.masked_number, state)
@@ -127,8 +128,10 @@ def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = No
         day_cases = list(queries.cases_of_window_between(session, ctx.window_id, start, end))
         paid = queries.paid_case_ids(session, [c.id for c in day_cases])
         entries = [
-            dataclasses.replace(entry(CASE, c, c.case_number, c.accepted_at, status_label(CaseStatus(c.status))),
-                                fee=_fee_words(session, ctx, c, paid))
+            dataclasses.replace(
+                entry(CASE, c, c.case_number, c.accepted_at, status_label(CaseStatus(c.status))),
+                fee=_fee_words(session, ctx, c, paid),
+            )
             for c in day_cases
         ]
         entries += [
@@ -140,8 +143,9 @@ def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = No
             for r in queries.refusals_of_window_between(session, ctx.window_id, start, end)
         ]
         refused = refusal_queries.refusals_of_records(session, [e.id for e in entries])
-    entries = [dataclasses.replace(e, state=_with_refusals(e.state, refused[e.id])) if e.id in refused else e
-               for e in entries]
+    entries = [
+        dataclasses.replace(e, state=_with_refusals(e.state, refused[e.id])) if e.id in refused else e for e in entries
+    ]
     entries.sort(key=lambda e: e.at)
     return entries
 
@@ -215,14 +219,24 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
             item = session.get(m.CatalogItem, case.item_code)
             names = _operator_names(session, case.events)
             return RecordDetail(
-                kind, case.id, case.case_number, item.code, item.name, who.name, who.masked_number,
-                case.accepted_at, _with_commitment(status_words(case.status, case.events), case.commitment),
+                kind,
+                case.id,
+                case.case_number,
+                item.code,
+                item.name,
+                who.name,
+                who.masked_number,
+                case.accepted_at,
+                _with_commitment(status_words(case.status, case.events), case.commitment),
                 case.promised_date,
                 case.legal_date,
                 tuple((mat.name, material_status_label(mat.status), mat.note) for mat in case.materials),
-                "", item.legal_basis,
-                tuple(TimelineStep(ev.at, _event_label(ev), ev.note, names.get(ev.operator_id or "", ""))
-                      for ev in case.events),
+                "",
+                item.legal_basis,
+                tuple(
+                    TimelineStep(ev.at, _event_label(ev), ev.note, names.get(ev.operator_id or "", ""))
+                    for ev in case.events
+                ),
                 tuple((p.department_name, p.status_words, p.note) for p in part_views(session, case.id)),
                 _hub_refusals(session, case.id),
             )
@@ -233,13 +247,20 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
             who = applicant_summary(session, _ref(note))
             item = session.get(m.CatalogItem, note.item_code)
             return RecordDetail(
-                kind, note.id, note.number, item.code, item.name, who.name, who.masked_number,
-                note.created_at, kind_label(NOTIFICATION), None, None,
-                tuple(
-                    (e.name, material_status_label(e.problem), e.note or e.requirement)
-                    for e in note.entries
-                ),
-                note.note, item.legal_basis,
+                kind,
+                note.id,
+                note.number,
+                item.code,
+                item.name,
+                who.name,
+                who.masked_number,
+                note.created_at,
+                kind_label(NOTIFICATION),
+                None,
+                None,
+                tuple((e.name, material_status_label(e.problem), e.note or e.requirement) for e in note.entries),
+                note.note,
+                item.legal_basis,
                 (TimelineStep(note.created_at, kind_label(NOTIFICATION), note.note),),
                 hub_refusals=_hub_refusals(session, note.id),
             )
@@ -250,8 +271,19 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
             who = applicant_summary(session, _ref(refusal))
             item = session.get(m.CatalogItem, refusal.item_code)
             return RecordDetail(
-                kind, refusal.id, refusal.number, item.code, item.name, who.name, who.masked_number,
-                refusal.created_at, kind_label(REFUSAL), None, None, (), refusal.reason,
+                kind,
+                refusal.id,
+                refusal.number,
+                item.code,
+                item.name,
+                who.name,
+                who.masked_number,
+                refusal.created_at,
+                kind_label(REFUSAL),
+                None,
+                None,
+                (),
+                refusal.reason,
                 refusal.legal_basis,
                 (TimelineStep(refusal.created_at, kind_label(REFUSAL), refusal.reason),),
                 hub_refusals=_hub_refusals(session, refusal.id),

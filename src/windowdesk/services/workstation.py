@@ -51,10 +51,7 @@ def list_centers(db: Database) -> list[CenterChoice]:
 
 def list_windows(db: Database, *, center_code: str) -> list[WindowChoice]:
     with db.read() as session:
-        return [
-            WindowChoice(w.id, w.code, w.name)
-            for w in queries.windows_of_center(session, center_code)
-        ]
+        return [WindowChoice(w.id, w.code, w.name) for w in queries.windows_of_center(session, center_code)]
 
 
 def configure_workstation(
@@ -157,8 +154,6 @@ def is_configured(db: Database) -> bool:
     """Center and window chosen (someone set this machine up)."""
     with db.read() as session:
         return bool(queries.local_setting(session, KEY_CENTER) and queries.local_setting(session, KEY_WINDOW))
-
-
 
 
 def workstation_place(db: Database) -> tuple[str, str, str] | None:

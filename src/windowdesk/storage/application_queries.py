@@ -15,17 +15,25 @@ SUBMITTED, ACCEPTED, RETURNED, CLOSED = "submitted", "accepted", "returned", "cl
 def waiting(session: Session) -> list[OnlineApplication]:
     """Applications waiting for this window's pre-review whose values and pages are here,
     oldest first."""
-    return list(session.scalars(select(OnlineApplication).where(
-        OnlineApplication.status == SUBMITTED, OnlineApplication.fetched_round == OnlineApplication.round)
-        .order_by(OnlineApplication.submitted_at, OnlineApplication.number)))
+    return list(
+        session.scalars(
+            select(OnlineApplication)
+            .where(OnlineApplication.status == SUBMITTED, OnlineApplication.fetched_round == OnlineApplication.round)
+            .order_by(OnlineApplication.submitted_at, OnlineApplication.number)
+        )
+    )
 
 
 def to_fetch(session: Session) -> list[tuple[str, int]]:
     """(id, round) of the applications waiting whose current round is not fetched yet."""
-    return [(row.id, row.round) for row in session.execute(
-        select(OnlineApplication.id, OnlineApplication.round).where(
-            OnlineApplication.status == SUBMITTED, OnlineApplication.fetched_round < OnlineApplication.round)
-        .order_by(OnlineApplication.submitted_at))]
+    return [
+        (row.id, row.round)
+        for row in session.execute(
+            select(OnlineApplication.id, OnlineApplication.round)
+            .where(OnlineApplication.status == SUBMITTED, OnlineApplication.fetched_round < OnlineApplication.round)
+            .order_by(OnlineApplication.submitted_at)
+        )
+    ]
 
 
 def submitted_ids(session: Session) -> set[str]:
@@ -37,9 +45,11 @@ def close(session: Session, ids: Iterable[str]) -> None:
     resident typed is not kept here for nothing."""
     ids = sorted(ids)
     if ids:
-        session.execute(update(OnlineApplication).where(OnlineApplication.id.in_(ids),
-                                                        OnlineApplication.status == SUBMITTED)
-                        .values(status=CLOSED, values={}, labels=[]))
+        session.execute(
+            update(OnlineApplication)
+            .where(OnlineApplication.id.in_(ids), OnlineApplication.status == SUBMITTED)
+            .values(status=CLOSED, values={}, labels=[])
+        )
 
 
 def by_number(session: Session, number: str) -> OnlineApplication | None:

@@ -71,8 +71,10 @@ def storage_error_from(exc: BaseException) -> StorageError:
     if "full" in text and type(original).__name__ == "OperationalError":
         return StorageError(
             _("The disk is full"),
-            _("Nothing was saved. Free some space on this computer's disk, then try again; "
-              "everything saved before is safe."),
+            _(
+                "Nothing was saved. Free some space on this computer's disk, then try again; "
+                "everything saved before is safe."
+            ),
         )
     if "locked" in text or "busy" in text:
         return StorageError(

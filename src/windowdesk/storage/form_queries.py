@@ -24,8 +24,11 @@ def stored_hashes(session: Session) -> set[str]:
 def missing_files(session: Session) -> list[tuple[str, str]]:
     """(sha256, file name) of the forms listed whose file the window does not hold yet."""
     held = select(FormFile.sha256)
-    rows = session.execute(select(ItemForm.sha256, ItemForm.file).where(ItemForm.sha256.not_in(held))
-                           .order_by(ItemForm.item_code, ItemForm.position))
+    rows = session.execute(
+        select(ItemForm.sha256, ItemForm.file)
+        .where(ItemForm.sha256.not_in(held))
+        .order_by(ItemForm.item_code, ItemForm.position)
+    )
     seen: dict[str, str] = {}
     for sha256, file in rows:
         seen.setdefault(sha256, file)

@@ -42,10 +42,13 @@ def database_key(database: Path, *, demo: bool = False) -> bytes:
             return _demo_key_from_file(database)
         raise StartupError(
             _("No keyring for the database key"),
-            with_install_hint(_(
-                "windowdesk keeps residents' data encrypted and needs the operating system's keyring "
-                "for its key. Administrator: install and unlock a keyring (Windows Credential Manager, "
-                "macOS Keychain, GNOME Keyring or KWallet), then start windowdesk again.")),
+            with_install_hint(
+                _(
+                    "windowdesk keeps residents' data encrypted and needs the operating system's keyring "
+                    "for its key. Administrator: install and unlock a keyring (Windows Credential Manager, "
+                    "macOS Keychain, GNOME Keyring or KWallet), then start windowdesk again."
+                )
+            ),
         )
     try:
         stored = keyring.get_password(KEYRING_SERVICE, _account(database))
@@ -56,9 +59,11 @@ def database_key(database: Path, *, demo: bool = False) -> bytes:
         if Path(database).exists():
             raise StartupError(
                 _("The database key is missing"),
-                _("The database {path} exists but its key is not in this computer's keyring, so "
-                  "it cannot be opened. Restore the keyring, or call your administrator; nothing "
-                  "has been changed.").format(path=database),
+                _(
+                    "The database {path} exists but its key is not in this computer's keyring, so "
+                    "it cannot be opened. Restore the keyring, or call your administrator; nothing "
+                    "has been changed."
+                ).format(path=database),
             )
         key = new_key()
         keyring.set_password(KEYRING_SERVICE, _account(database), key.hex())
@@ -66,7 +71,5 @@ def database_key(database: Path, *, demo: bool = False) -> bytes:
     except KeyringError as exc:
         raise StartupError(
             _("The keyring cannot be used"),
-            _("The database key could not be read from the keyring ({detail}).").format(
-                detail=type(exc).__name__
-            ),
+            _("The database key could not be read from the keyring ({detail}).").format(detail=type(exc).__name__),
         ) from exc

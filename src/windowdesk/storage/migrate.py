@@ -26,10 +26,10 @@ def _unreadable(database: Path, exc: BaseException) -> StartupError:
 
     return StartupError(
         _("The database file cannot be read"),
-        _("{path} is damaged, is not a windowdesk database, or its key does not fit ({detail}). "
-          "Restore the latest copy from the backups folder or call your administrator.").format(
-            path=database, detail=type(exc).__name__
-        ),
+        _(
+            "{path} is damaged, is not a windowdesk database, or its key does not fit ({detail}). "
+            "Restore the latest copy from the backups folder or call your administrator."
+        ).format(path=database, detail=type(exc).__name__),
     )
 
 
@@ -93,15 +93,17 @@ def migrate_to_head(
     except Exception as exc:  # any failure: refuse to start, keep the backup
         from windowdesk.i18n import _
 
-        where = _("A copy of the database taken before the update is in {path}.").format(
-            path=backup
-        ) if backup else _("The database was not changed.")
+        where = (
+            _("A copy of the database taken before the update is in {path}.").format(path=backup)
+            if backup
+            else _("The database was not changed.")
+        )
         raise StartupError(
             _("The database could not be updated"),
-            _("windowdesk cannot start because updating the database failed: {detail}. "
-              "Nothing was lost. {where} Call your administrator.").format(
-                detail=exc, where=where
-            ),
+            _(
+                "windowdesk cannot start because updating the database failed: {detail}. "
+                "Nothing was lost. {where} Call your administrator."
+            ).format(detail=exc, where=where),
         ) from exc
     return backup
 

@@ -161,12 +161,8 @@ class CatalogItem(Base):
     catalog_version: Mapped[str] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    materials: Mapped[list[ItemMaterial]] = relationship(
-        order_by="ItemMaterial.position", cascade="all, delete-orphan"
-    )
-    fee_rules: Mapped[list[FeeRule]] = relationship(
-        order_by="FeeRule.position", cascade="all, delete-orphan"
-    )
+    materials: Mapped[list[ItemMaterial]] = relationship(order_by="ItemMaterial.position", cascade="all, delete-orphan")
+    fee_rules: Mapped[list[FeeRule]] = relationship(order_by="FeeRule.position", cascade="all, delete-orphan")
 
 
 class ItemMaterial(Base):
@@ -265,8 +261,18 @@ class Case(Base):
         # The supervisor's late-case watch and the center's reports: without these an
         # encrypted file is decrypted whole for every look.
         # Covering: the watch reads only this index, never the scattered table rows.
-        Index("ix_cases_center_status_promised", "center_code", "status", "promised_date", "window_id",
-              "accepted_day", "item_code", "case_number", "id", "suspensions"),
+        Index(
+            "ix_cases_center_status_promised",
+            "center_code",
+            "status",
+            "promised_date",
+            "window_id",
+            "accepted_day",
+            "item_code",
+            "case_number",
+            "id",
+            "suspensions",
+        ),
         Index("ix_cases_center_accepted", "center_code", "accepted_at"),
         Index("ix_cases_center_accepted_day", "center_code", "accepted_day"),
         Index("ix_cases_center_finished", "center_code", "finished_at", "accepted_day", "item_code"),
@@ -278,9 +284,7 @@ class Case(Base):
     operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
-    organisation_id: Mapped[str | None] = mapped_column(
-        ForeignKey("organisations.id"), nullable=True
-    )
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(20))
     accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     accepted_day: Mapped[dt.date] = mapped_column(Date)  # in the center's time zone
@@ -299,13 +303,12 @@ class Case(Base):
     query_code_issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # 来源: "window", or "online" for a case accepted from an online application (网上申报),
     # whose id is kept (the provincial record and the reports count it as online).
-    source: Mapped[CaseSource] = mapped_column(TextEnum(CaseSource, 10), default=CaseSource.WINDOW,
-                                               server_default=CaseSource.WINDOW.value)
+    source: Mapped[CaseSource] = mapped_column(
+        TextEnum(CaseSource, 10), default=CaseSource.WINDOW, server_default=CaseSource.WINDOW.value
+    )
     online_application_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
 
-    materials: Mapped[list[CaseMaterial]] = relationship(
-        order_by="CaseMaterial.position", cascade="all, delete-orphan"
-    )
+    materials: Mapped[list[CaseMaterial]] = relationship(order_by="CaseMaterial.position", cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(
         order_by="(CaseEvent.position, CaseEvent.at)", cascade="all, delete-orphan"
     )
@@ -435,9 +438,7 @@ class OneTimeNotification(Base):
     operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
-    organisation_id: Mapped[str | None] = mapped_column(
-        ForeignKey("organisations.id"), nullable=True
-    )
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
     # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
     agent_resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
     power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -473,9 +474,7 @@ class Refusal(Base):
     operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
-    organisation_id: Mapped[str | None] = mapped_column(
-        ForeignKey("organisations.id"), nullable=True
-    )
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
     # 帮办代办: the agent who came for the applicant, and the power of attorney's date (None: in person).
     agent_resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
     power_of_attorney_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -611,9 +610,7 @@ class Receipt(Base):
     period: Mapped[str] = mapped_column(String(40), default="")
     payee: Mapped[str] = mapped_column(String(100), default="")
 
-    lines: Mapped[list[ReceiptLine]] = relationship(
-        order_by="ReceiptLine.position", cascade="all"
-    )
+    lines: Mapped[list[ReceiptLine]] = relationship(order_by="ReceiptLine.position", cascade="all")
 
 
 class ReceiptLine(Base):

@@ -89,9 +89,7 @@ class Inquiry(Base):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     answered_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
-    handovers: Mapped[list[InquiryHandover]] = relationship(
-        order_by="InquiryHandover.at", cascade="all, delete-orphan"
-    )
+    handovers: Mapped[list[InquiryHandover]] = relationship(order_by="InquiryHandover.at", cascade="all, delete-orphan")
 
 
 class InquiryHandover(Base):

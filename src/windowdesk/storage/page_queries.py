@@ -15,20 +15,28 @@ def material_of(session: Session, case_id: str, material_code: str) -> m.CaseMat
 
 
 def pages_of_material(session: Session, material_id: str) -> list[m.CaseMaterialPage]:
-    return list(session.scalars(
-        select(m.CaseMaterialPage).where(m.CaseMaterialPage.material_id == material_id)
-        .order_by(m.CaseMaterialPage.position)
-    ))
+    return list(
+        session.scalars(
+            select(m.CaseMaterialPage)
+            .where(m.CaseMaterialPage.material_id == material_id)
+            .order_by(m.CaseMaterialPage.position)
+        )
+    )
 
 
 def pages_of_case(session: Session, case_id: str) -> list[m.CaseMaterialPage]:
-    return list(session.scalars(
-        select(m.CaseMaterialPage).where(m.CaseMaterialPage.case_id == case_id)
-        .order_by(m.CaseMaterialPage.material_id, m.CaseMaterialPage.position)
-    ))
+    return list(
+        session.scalars(
+            select(m.CaseMaterialPage)
+            .where(m.CaseMaterialPage.case_id == case_id)
+            .order_by(m.CaseMaterialPage.material_id, m.CaseMaterialPage.position)
+        )
+    )
 
 
 def pages_naming(session: Session, sha256: str) -> int:
     """How many page records name these bytes."""
-    return session.scalar(select(func.count()).select_from(m.CaseMaterialPage)
-                          .where(m.CaseMaterialPage.sha256 == sha256)) or 0
+    return (
+        session.scalar(select(func.count()).select_from(m.CaseMaterialPage).where(m.CaseMaterialPage.sha256 == sha256))
+        or 0
+    )

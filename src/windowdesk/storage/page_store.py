@@ -45,9 +45,7 @@ _SCHEMA = (
     " confirmed_at TEXT)",
     # Only the waiting pages are indexed: after a few months nearly all are confirmed.
     "CREATE INDEX IF NOT EXISTS ix_pages_unconfirmed ON pages (seq) WHERE confirmed_at IS NULL",
-    "CREATE TABLE IF NOT EXISTS page_bytes ("
-    " sha256 TEXT PRIMARY KEY,"
-    " content BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS page_bytes ( sha256 TEXT PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID",
 )
 
 
@@ -94,8 +92,10 @@ class PageStore:
 
                         raise StorageError(
                             _("The page store is newer than this program"),
-                            _("{path} was written by a newer windowdesk. Install that version again; "
-                              "nothing has been changed.").format(path=self.path),
+                            _(
+                                "{path} was written by a newer windowdesk. Install that version again; "
+                                "nothing has been changed."
+                            ).format(path=self.path),
                         )
                     for statement in _SCHEMA:
                         connection.exec_driver_sql(statement)
@@ -136,8 +136,9 @@ class PageStore:
         with self._writing() as connection:
             known = connection.execute(text("SELECT 1 FROM pages WHERE sha256 = :h"), {"h": sha256}).first()
             if known is None:
-                connection.execute(text("INSERT INTO page_bytes (sha256, content) VALUES (:h, :c)"),
-                                   {"h": sha256, "c": content})
+                connection.execute(
+                    text("INSERT INTO page_bytes (sha256, content) VALUES (:h, :c)"), {"h": sha256, "c": content}
+                )
                 connection.execute(
                     text("INSERT INTO pages (sha256, size, stored_at) VALUES (:h, :s, :t)"),
                     {"h": sha256, "s": len(content), "t": _iso(dt.datetime.now(dt.UTC))},
@@ -153,11 +154,13 @@ class PageStore:
             if length is None:
                 row = connection.execute(
                     text("SELECT substr(content, :start) FROM page_bytes WHERE sha256 = :h"),
-                    {"h": sha256, "start": offset + 1}).first()
+                    {"h": sha256, "start": offset + 1},
+                ).first()
             else:
                 row = connection.execute(
                     text("SELECT substr(content, :start, :n) FROM page_bytes WHERE sha256 = :h"),
-                    {"h": sha256, "start": offset + 1, "n": length}).first()
+                    {"h": sha256, "start": offset + 1, "n": length},
+                ).first()
         if row is None:
             raise _not_stored(sha256)
         return bytes(row[0] or b"")
@@ -174,7 +177,8 @@ class PageStore:
         with self._reading() as connection:
             rows = connection.execute(
                 text("SELECT sha256, size FROM pages WHERE confirmed_at IS NULL ORDER BY seq LIMIT :n"),
-                {"n": int(limit)}).all()
+                {"n": int(limit)},
+            ).all()
         return [(sha256, int(size)) for sha256, size in rows]
 
     def mark_confirmed(self, sha256: str, at: dt.datetime) -> None:
@@ -182,7 +186,8 @@ class PageStore:
         with self._writing() as connection:
             updated = connection.execute(
                 text("UPDATE pages SET confirmed_at = coalesce(confirmed_at, :t) WHERE sha256 = :h"),
-                {"h": sha256, "t": _iso(at)}).rowcount
+                {"h": sha256, "t": _iso(at)},
+            ).rowcount
         if not updated:
             raise _not_stored(sha256)
 
@@ -190,7 +195,8 @@ class PageStore:
         """(count, bytes) of the pages waiting for the hub."""
         with self._reading() as connection:
             count, size = connection.execute(
-                text("SELECT count(*), coalesce(sum(size), 0) FROM pages WHERE confirmed_at IS NULL")).one()
+                text("SELECT count(*), coalesce(sum(size), 0) FROM pages WHERE confirmed_at IS NULL")
+            ).one()
         return int(count), int(size)
 
     # --- for the window's own page records (services/material_pages.py) -----------------
@@ -202,7 +208,8 @@ class PageStore:
         is never withdrawn."""
         with self._writing() as connection:
             removed = connection.execute(
-                text("DELETE FROM pages WHERE sha256 = :h AND confirmed_at IS NULL"), {"h": sha256}).rowcount
+                text("DELETE FROM pages WHERE sha256 = :h AND confirmed_at IS NULL"), {"h": sha256}
+            ).rowcount
             if removed:
                 connection.execute(text("DELETE FROM page_bytes WHERE sha256 = :h"), {"h": sha256})
 

@@ -41,9 +41,7 @@ def all_centers(session: Session) -> Sequence[m.Center]:
 
 
 def windows_of_center(session: Session, center_code: str) -> Sequence[m.Window]:
-    return session.scalars(
-        select(m.Window).where(m.Window.center_code == center_code).order_by(m.Window.code)
-    ).all()
+    return session.scalars(select(m.Window).where(m.Window.center_code == center_code).order_by(m.Window.code)).all()
 
 
 def operator_by_login(session: Session, login: str) -> m.Operator | None:
@@ -75,8 +73,12 @@ def catalog_keys(session: Session) -> dict[type, set[str]]:
     departments, items): an import adds the others without asking for each in turn."""
     return {
         model: set(session.scalars(select(column)))
-        for model, column in ((m.Center, m.Center.code), (m.Window, m.Window.id),
-                              (m.Department, m.Department.code), (m.CatalogItem, m.CatalogItem.code))
+        for model, column in (
+            (m.Center, m.Center.code),
+            (m.Window, m.Window.id),
+            (m.Department, m.Department.code),
+            (m.CatalogItem, m.CatalogItem.code),
+        )
     }
 
 
@@ -100,10 +102,14 @@ def all_departments(session: Session) -> Sequence[m.Department]:
 
 def calendar_years(session: Session) -> list[tuple[int, str, dict[str, Any], dict[str, Any]]]:
     """(year, source, holidays, make-up days) of every year the hub published."""
-    return [tuple(row) for row in session.execute(
-        select(m.CalendarYear.year, m.CalendarYear.source, m.CalendarYear.holidays, m.CalendarYear.makeup_workdays)
-        .order_by(m.CalendarYear.year)
-    )]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(
+                m.CalendarYear.year, m.CalendarYear.source, m.CalendarYear.holidays, m.CalendarYear.makeup_workdays
+            ).order_by(m.CalendarYear.year)
+        )
+    ]
 
 
 def calendar_overrides(session: Session) -> dict[dt.date, bool]:
@@ -133,10 +139,12 @@ def recent_residents_by_id_suffix(
     """Residents whose ID number ends with ``suffix`` (digits, perhaps an X) among those
     this center served or registered since ``since``: the applicants a clerk sees again."""
     served = (
-        select(m.Case.resident_id).where(m.Case.center_code == center_code, m.Case.accepted_at >= since)
+        select(m.Case.resident_id)
+        .where(m.Case.center_code == center_code, m.Case.accepted_at >= since)
         .union(
             select(m.OneTimeNotification.resident_id).where(
-                m.OneTimeNotification.center_code == center_code, m.OneTimeNotification.created_at >= since),
+                m.OneTimeNotification.center_code == center_code, m.OneTimeNotification.created_at >= since
+            ),
             select(m.Refusal.resident_id).where(m.Refusal.center_code == center_code, m.Refusal.created_at >= since),
             select(m.Resident.id).where(m.Resident.registered_center == center_code, m.Resident.created_at >= since),
         )
@@ -169,17 +177,14 @@ def residents_by_phone_prefix(session: Session, prefix: str, limit: int) -> Sequ
 
 
 def organisation_by_code(session: Session, credit_code: str) -> m.Organisation | None:
-    return session.scalars(
-        select(m.Organisation).where(m.Organisation.credit_code == credit_code)
-    ).first()
+    return session.scalars(select(m.Organisation).where(m.Organisation.credit_code == credit_code)).first()
 
 
 def organisations_matching(session: Session, text: str, limit: int) -> Sequence[m.Organisation]:
     return session.scalars(
         select(m.Organisation)
         .where(
-            (m.Organisation.credit_code >= text)
-            & (m.Organisation.credit_code < text + NAME_RANGE_END)
+            (m.Organisation.credit_code >= text) & (m.Organisation.credit_code < text + NAME_RANGE_END)
             | m.Organisation.name.contains(text, autoescape=True)
         )
         .order_by(m.Organisation.name)
@@ -190,9 +195,7 @@ def organisations_matching(session: Session, text: str, limit: int) -> Sequence[
 # --- the day's work ---------------------------------------------------------------
 
 
-def cases_of_window_between(
-    session: Session, window_id: str, start: dt.datetime, end: dt.datetime
-) -> Sequence[m.Case]:
+def cases_of_window_between(session: Session, window_id: str, start: dt.datetime, end: dt.datetime) -> Sequence[m.Case]:
     return session.scalars(
         select(m.Case)
         .where(m.Case.window_id == window_id, m.Case.accepted_at >= start, m.Case.accepted_at < end)
@@ -230,28 +233,38 @@ def refusals_of_window_between(
 
 def case_with_details(session: Session, case_id: str) -> m.Case | None:
     return session.scalars(
-        select(m.Case)
-        .where(m.Case.id == case_id)
-        .options(selectinload(m.Case.materials), selectinload(m.Case.events))
+        select(m.Case).where(m.Case.id == case_id).options(selectinload(m.Case.materials), selectinload(m.Case.events))
     ).first()
 
 
 def case_has_materials_to_follow(session: Session, case_id: str) -> bool:
     """容缺受理: whether the case was accepted with materials to follow (arrived since or not)."""
-    return session.scalar(select(m.CaseMaterial.id).where(
-        m.CaseMaterial.case_id == case_id, m.CaseMaterial.due_date.is_not(None)).limit(1)) is not None
+    return (
+        session.scalar(
+            select(m.CaseMaterial.id)
+            .where(m.CaseMaterial.case_id == case_id, m.CaseMaterial.due_date.is_not(None))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def materials_to_follow(session: Session, center_code: str) -> list[tuple[m.CaseMaterial, m.Case, m.CatalogItem]]:
     """容缺受理: the deferred materials of the center's cases not arrived yet, earliest due first."""
-    return [(material, case, item) for material, case, item in session.execute(
-        select(m.CaseMaterial, m.Case, m.CatalogItem)
-        .join(m.Case, m.Case.id == m.CaseMaterial.case_id)
-        .join(m.CatalogItem, m.CatalogItem.code == m.Case.item_code)
-        .where(m.Case.center_code == center_code, m.CaseMaterial.status == "deferred",
-               m.Case.status.not_in(("completed", "delivered", "withdrawn")))
-        .order_by(m.CaseMaterial.due_date, m.Case.case_number, m.CaseMaterial.position)
-    )]
+    return [
+        (material, case, item)
+        for material, case, item in session.execute(
+            select(m.CaseMaterial, m.Case, m.CatalogItem)
+            .join(m.Case, m.Case.id == m.CaseMaterial.case_id)
+            .join(m.CatalogItem, m.CatalogItem.code == m.Case.item_code)
+            .where(
+                m.Case.center_code == center_code,
+                m.CaseMaterial.status == "deferred",
+                m.Case.status.not_in(("completed", "delivered", "withdrawn")),
+            )
+            .order_by(m.CaseMaterial.due_date, m.Case.case_number, m.CaseMaterial.position)
+        )
+    ]
 
 
 def notification_with_entries(session: Session, notification_id: str) -> m.OneTimeNotification | None:
@@ -278,9 +291,7 @@ def audit_entries(session: Session) -> Sequence[m.AuditEntry]:
 
 
 def outbox_count(session: Session, state: str = "pending") -> int:
-    return session.scalar(
-        select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == state)
-    ) or 0
+    return session.scalar(select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == state)) or 0
 
 
 def outbox_by_event_ids(session: Session, event_ids: list[str]) -> Sequence[m.OutboxEvent]:
@@ -329,8 +340,9 @@ def open_cases(
     # No ORDER BY: sorting by acceptance time made SQLite walk the center's whole year in
     # that index's order instead of seeking the open ones; callers sort what they show.
     rows = session.execute(
-        select(m.Case.id, m.Case.case_number, m.Case.item_code, m.Case.status, m.Case.accepted_day,
-               m.Case.suspensions).where(*selection)
+        select(
+            m.Case.id, m.Case.case_number, m.Case.item_code, m.Case.status, m.Case.accepted_day, m.Case.suspensions
+        ).where(*selection)
     ).all()
     steps = suspension_steps(session, [row[0] for row in rows if row[5]])
     return [
@@ -344,10 +356,13 @@ def case_applicants(session: Session, case_ids: list[str]) -> dict[str, tuple[st
     the watch shows (read after the clocks chose them, not for the center's year)."""
     found: dict[str, tuple[str, str]] = {}
     for start in range(0, len(case_ids), _ID_CHUNK):
-        chunk = case_ids[start:start + _ID_CHUNK]
+        chunk = case_ids[start : start + _ID_CHUNK]
         rows = session.execute(
-            select(m.Case.id, func.coalesce(m.Resident.name, m.Organisation.name, ""),
-                   func.coalesce(m.Resident.phone, m.Organisation.phone, ""))
+            select(
+                m.Case.id,
+                func.coalesce(m.Resident.name, m.Organisation.name, ""),
+                func.coalesce(m.Resident.phone, m.Organisation.phone, ""),
+            )
             .outerjoin(m.Resident, m.Resident.id == m.Case.resident_id)
             .outerjoin(m.Organisation, m.Organisation.id == m.Case.organisation_id)
             .where(m.Case.id.in_(chunk))
@@ -367,8 +382,10 @@ def suspension_steps(
     for start in range(0, len(case_ids), _ID_CHUNK):
         for case_id, at, to_status, kind in session.execute(
             select(m.CaseEvent.case_id, m.CaseEvent.at, m.CaseEvent.to_status, m.CaseEvent.suspension_kind)
-            .where(m.CaseEvent.case_id.in_(case_ids[start:start + _ID_CHUNK]),
-                   or_(m.CaseEvent.to_status == "suspended", m.CaseEvent.from_status == "suspended"))
+            .where(
+                m.CaseEvent.case_id.in_(case_ids[start : start + _ID_CHUNK]),
+                or_(m.CaseEvent.to_status == "suspended", m.CaseEvent.from_status == "suspended"),
+            )
             .order_by(m.CaseEvent.case_id, m.CaseEvent.position, m.CaseEvent.at)
         ):
             found[case_id].append((at, to_status, kind))
@@ -409,9 +426,15 @@ class ItemClockRules(NamedTuple):
 def item_clock_rules(session: Session) -> dict[str, ItemClockRules]:
     """What the case clock needs of every catalog item (also retired ones: old cases
     point at them), by code, as plain values: the watch reads them for thousands of cases."""
-    rows = session.execute(select(
-        m.CatalogItem.code, m.CatalogItem.name, m.CatalogItem.promised_limit_days, m.CatalogItem.legal_limit_days,
-        m.CatalogItem.warning_days))
+    rows = session.execute(
+        select(
+            m.CatalogItem.code,
+            m.CatalogItem.name,
+            m.CatalogItem.promised_limit_days,
+            m.CatalogItem.legal_limit_days,
+            m.CatalogItem.warning_days,
+        )
+    )
     return {code: ItemClockRules(name, promised, legal, warning) for code, name, promised, legal, warning in rows}
 
 
@@ -466,9 +489,7 @@ def paid_case_ids(session: Session, case_ids: Sequence[str]) -> set[str]:
         return set()
     voided = select(m.ReceiptVoid.receipt_id)
     return set(
-        session.scalars(
-            select(m.Receipt.case_id).where(m.Receipt.case_id.in_(case_ids), m.Receipt.id.not_in(voided))
-        )
+        session.scalars(select(m.Receipt.case_id).where(m.Receipt.case_id.in_(case_ids), m.Receipt.id.not_in(voided)))
     )
 
 
@@ -505,9 +526,7 @@ def till_number_range(session: Session, window_id: str, day: dt.date) -> tuple[s
     return first or "", last or ""
 
 
-def last_utility_payment(
-    session: Session, center_code: str, utility: str, account_number: str
-) -> m.Receipt | None:
+def last_utility_payment(session: Session, center_code: str, utility: str, account_number: str) -> m.Receipt | None:
     """The latest payment to this utility account at this center, void or not: the
     holder's name was right even when the amount was not."""
     return session.scalars(
@@ -524,23 +543,27 @@ def last_utility_payment(
 
 def fee_rules_of_item(session: Session, item_code: str) -> Sequence[m.FeeRule]:
     """Only the fee rules of an item: what a payment needs, without its materials."""
-    return session.scalars(
-        select(m.FeeRule).where(m.FeeRule.item_code == item_code).order_by(m.FeeRule.position)
-    ).all()
+    return session.scalars(select(m.FeeRule).where(m.FeeRule.item_code == item_code).order_by(m.FeeRule.position)).all()
 
 
 def active_credit_flag(session: Session, key_hash: str) -> m.CreditFlag | None:
     """告知承诺制: a credit flag not lifted for this keyed hash of an applicant's number."""
     return session.scalars(
-        select(m.CreditFlag).where(m.CreditFlag.key_hash == key_hash, m.CreditFlag.lifted_at.is_(None))
-        .order_by(m.CreditFlag.flagged_at).limit(1)
+        select(m.CreditFlag)
+        .where(m.CreditFlag.key_hash == key_hash, m.CreditFlag.lifted_at.is_(None))
+        .order_by(m.CreditFlag.flagged_at)
+        .limit(1)
     ).first()
 
 
 def commitment_cases(session: Session, center_code: str) -> list[tuple[m.CaseCommitment, m.Case]]:
     """告知承诺制: the center's cases accepted on a commitment, the earliest verification first."""
-    return [(commitment, case) for commitment, case in session.execute(
-        select(m.CaseCommitment, m.Case).join(m.Case, m.Case.id == m.CaseCommitment.case_id)
-        .where(m.Case.center_code == center_code)
-        .order_by(m.CaseCommitment.verify_due, m.Case.case_number)
-    )]
+    return [
+        (commitment, case)
+        for commitment, case in session.execute(
+            select(m.CaseCommitment, m.Case)
+            .join(m.Case, m.Case.id == m.CaseCommitment.case_id)
+            .where(m.Case.center_code == center_code)
+            .order_by(m.CaseCommitment.verify_due, m.Case.case_number)
+        )
+    ]

@@ -16,24 +16,33 @@ _RESOLVED = exists().where(m.RefusalResolution.event_id == m.OutboxEvent.event_i
 
 
 def unresolved_refusal_count(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == REFUSED, ~_RESOLVED)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == REFUSED, ~_RESOLVED)
+        )
+        or 0
+    )
 
 
 def unresolved_refused_record_ids(session: Session, *, entity: str) -> set[str]:
     """The records of ``entity`` with a change the hub refused that no supervisor resolved yet."""
-    return set(session.scalars(
-        select(m.OutboxEvent.entity_id).where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.entity == entity, ~_RESOLVED)
-    ))
+    return set(
+        session.scalars(
+            select(m.OutboxEvent.entity_id).where(
+                m.OutboxEvent.state == REFUSED, m.OutboxEvent.entity == entity, ~_RESOLVED
+            )
+        )
+    )
 
 
 def refused_creations(session: Session, kind: str) -> set[str]:
     """The records whose creating event (``kind``, such as case.accepted) the hub refused,
     resolved or not: the hub does not have them, and never will under that event."""
-    return set(session.scalars(
-        select(m.OutboxEvent.entity_id).where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.kind == kind)
-    ))
+    return set(
+        session.scalars(
+            select(m.OutboxEvent.entity_id).where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.kind == kind)
+        )
+    )
 
 
 def _with_resolutions() -> Select[m.OutboxEvent, m.RefusalResolution]:
@@ -69,7 +78,7 @@ def refusals_of_records(
     found: dict[str, list[tuple[m.OutboxEvent, m.RefusalResolution | None]]] = defaultdict(list)
     ids = sorted(set(entity_ids))
     for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-        statement = _with_resolutions().where(m.OutboxEvent.entity_id.in_(ids[start:start + 500]))
+        statement = _with_resolutions().where(m.OutboxEvent.entity_id.in_(ids[start : start + 500]))
         for event, resolution in session.execute(statement):
             found[event.entity_id].append((event, resolution))
     return dict(found)

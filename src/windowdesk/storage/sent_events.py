@@ -31,7 +31,9 @@ def keep_confirmed(session: Session, event_ids: Sequence[str], now: dt.datetime)
         return
     confirmed = _OUTBOX.c.event_id.in_(list(event_ids))
     session.execute(
-        insert(_SENT).prefix_with("OR REPLACE").from_select(
+        insert(_SENT)
+        .prefix_with("OR REPLACE")
+        .from_select(
             [*_COLUMNS, "confirmed_at"],
             select(*(_OUTBOX.c[name] for name in _COLUMNS), literal(now, m.UTCDateTime())).where(confirmed),
         )
@@ -44,7 +46,9 @@ def send_again(session: Session) -> int:
     count = session.scalar(select(func.count()).select_from(_SENT)) or 0
     if count:
         session.execute(
-            insert(_OUTBOX).prefix_with("OR IGNORE").from_select(
+            insert(_OUTBOX)
+            .prefix_with("OR IGNORE")
+            .from_select(
                 [*_COLUMNS, "attempts", "state", "last_error"],
                 select(*(_SENT.c[name] for name in _COLUMNS), literal(0), literal("pending"), literal("")),
             )

@@ -43,8 +43,15 @@ class OutboxRow(NamedTuple):
 def pending_outbox_rows(session: Session, *, after_seq: int, limit: int) -> list[OutboxRow]:
     """Pending events after ``after_seq`` in outbox order; the payloads are not decoded."""
     rows = session.execute(
-        select(m.OutboxEvent.seq, m.OutboxEvent.event_id, m.OutboxEvent.entity, m.OutboxEvent.entity_id,
-               m.OutboxEvent.kind, m.OutboxEvent.created_at, type_coerce(m.OutboxEvent.payload, Text))
+        select(
+            m.OutboxEvent.seq,
+            m.OutboxEvent.event_id,
+            m.OutboxEvent.entity,
+            m.OutboxEvent.entity_id,
+            m.OutboxEvent.kind,
+            m.OutboxEvent.created_at,
+            type_coerce(m.OutboxEvent.payload, Text),
+        )
         .where(m.OutboxEvent.state == "pending", m.OutboxEvent.seq > after_seq)
         .order_by(m.OutboxEvent.seq)
         .limit(limit)
@@ -76,8 +83,9 @@ class PageCaseRow(NamedTuple):
     next_position: int  # where a step appended now goes on its timeline
 
 
-_LAST_POSITION = (select(func.max(_EVENTS.c.position)).where(_EVENTS.c.case_id == _CASES.c.id)
-                  .correlate(_CASES).scalar_subquery())
+_LAST_POSITION = (
+    select(func.max(_EVENTS.c.position)).where(_EVENTS.c.case_id == _CASES.c.id).correlate(_CASES).scalar_subquery()
+)
 _PAGE_CASES = select(_CASES.c.id, _CASES.c.status, _LAST_POSITION).where(_among(_CASES.c.id))
 _EXISTING_EVENTS = select(_EVENTS.c.id).where(_among(_EVENTS.c.id))
 
@@ -94,8 +102,10 @@ def parts_of_cases(session: Session, case_ids: Collection[str]) -> dict[str, lis
     """The parallel parts of each case, in position order (cases without parts: absent).
     ORM objects: a decision changes them (few: only parallel cases have parts)."""
     parts: dict[str, list[CasePart]] = defaultdict(list)
-    for part in session.scalars(select(CasePart).where(_among(CasePart.case_id))
-                                .order_by(CasePart.case_id, CasePart.position), _bound_ids(case_ids)):
+    for part in session.scalars(
+        select(CasePart).where(_among(CasePart.case_id)).order_by(CasePart.case_id, CasePart.position),
+        _bound_ids(case_ids),
+    ):
         parts[part.case_id].append(part)
     return dict(parts)
 
@@ -126,11 +136,14 @@ def _driver_statement(statement: Insert | Update, names: frozenset[str], dialect
         compiled = statement.compile(dialect=dialect, column_keys=sorted(names))
         order = tuple(compiled.positiontup or ())
         getter = operator.itemgetter(*order)
-        processors = [(i, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-                      for i, name in enumerate(order)]
+        processors = [
+            (i, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for i, name in enumerate(order)
+        ]
         prepared = _DRIVER_STATEMENTS[key] = _DriverStatement(
-            str(compiled), getter if len(order) > 1 else lambda row: (getter(row),),
-            tuple((i, processor) for i, processor in processors if processor is not None))
+            str(compiled),
+            getter if len(order) > 1 else lambda row: (getter(row),),
+            tuple((i, processor) for i, processor in processors if processor is not None),
+        )
     return prepared
 
 
@@ -161,8 +174,9 @@ def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
 
 def set_case_statuses(session: Session, statuses: dict[str, str]) -> None:
     """Store each case's new status (by case id) in one statement."""
-    _execute_many(session, _SET_CASE_STATUS, [{"case_id": case_id, "new_status": status}
-                                              for case_id, status in statuses.items()])
+    _execute_many(
+        session, _SET_CASE_STATUS, [{"case_id": case_id, "new_status": status} for case_id, status in statuses.items()]
+    )
 
 
 def case_number_of(session: Session, case_id: str) -> str | None:

@@ -73,7 +73,9 @@ def record_words(
         if found:
             return found
     if kind == EventKind.RESIDENT_REGISTERED:
-        return " ".join(part for part in (text_of(payload, "name"), mask_id_number(text_of(payload, "id_number"))) if part)
+        return " ".join(
+            part for part in (text_of(payload, "name"), mask_id_number(text_of(payload, "id_number"))) if part
+        )
     if kind == EventKind.ORGANISATION_REGISTERED:
         return " ".join(part for part in (text_of(payload, "name"), text_of(payload, "credit_code")) if part)
     if kind == EventKind.DAY_CLOSED and text_of(payload, "day"):

@@ -73,9 +73,7 @@ class HubRefused(WindowdeskError):
 def _unreachable(detail: str) -> HubUnreachable:
     return HubUnreachable(
         _("The hub cannot be reached"),
-        _("Working offline; everything is kept on this computer and sent later ({detail}).").format(
-            detail=detail
-        ),
+        _("Working offline; everything is kept on this computer and sent later ({detail}).").format(detail=detail),
     )
 
 
@@ -131,34 +129,42 @@ def _turn_wait(precise: Any, header: str | None) -> float:
 def _untrusted_certificate(ca_bundle: str | None) -> HubRefused:
     where = (
         _("the CA certificate set for this workstation ({path})").format(path=ca_bundle)
-        if ca_bundle else _("the certificate authorities this computer trusts")
+        if ca_bundle
+        else _("the certificate authorities this computer trusts")
     )
     return HubRefused(
         _("The hub's certificate is not trusted"),
-        _("The hub's certificate could not be verified against {where}, so nothing was sent. "
-          "Ask your administrator to check the hub's certificate and this workstation's CA setting.").format(
-            where=where
-        ),
-        status=0, code=ERROR_CERTIFICATE,
+        _(
+            "The hub's certificate could not be verified against {where}, so nothing was sent. "
+            "Ask your administrator to check the hub's certificate and this workstation's CA setting."
+        ).format(where=where),
+        status=0,
+        code=ERROR_CERTIFICATE,
     )
 
 
 def hub_identity_changed() -> HubRefused:
     return HubRefused(
         _("This is not the hub this window was enrolled with"),
-        _("The server at the hub's address is not the hub this window was enrolled with (its identity or its "
-          "certificate differs), so nothing was sent and nothing was changed here. Ask your administrator: if "
-          "the hub was really replaced, an administrator enrolls this window again."),
-        status=0, code=ERROR_HUB_IDENTITY,
+        _(
+            "The server at the hub's address is not the hub this window was enrolled with (its identity or its "
+            "certificate differs), so nothing was sent and nothing was changed here. Ask your administrator: if "
+            "the hub was really replaced, an administrator enrolls this window again."
+        ),
+        status=0,
+        code=ERROR_HUB_IDENTITY,
     )
 
 
 def _unreadable_ca_bundle(ca_bundle: str | None) -> HubRefused:
     return HubRefused(
         _("The CA certificate cannot be read"),
-        _("The CA certificate set for this workstation ({path}) cannot be read. Ask your administrator "
-          "to check the sync settings.").format(path=ca_bundle),
-        status=0, code=ERROR_CERTIFICATE,
+        _(
+            "The CA certificate set for this workstation ({path}) cannot be read. Ask your administrator "
+            "to check the sync settings."
+        ).format(path=ca_bundle),
+        status=0,
+        code=ERROR_CERTIFICATE,
     )
 
 
@@ -180,9 +186,16 @@ def _is_certificate_failure(exc: BaseException) -> bool:
 
 
 class HubClient:
-    def __init__(self, base_url: str, token: str | None = None, *, session: requests.Session | None = None,
-                 timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
-                 ca_bundle: str | None = None, pin: HubPin | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        session: requests.Session | None = None,
+        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        ca_bundle: str | None = None,
+        pin: HubPin | None = None,
+    ) -> None:
         """``ca_bundle``: a PEM file of the CA(s) the hub's certificate must chain to;
         None trusts the system's CAs. ``pin``: the hub this window was enrolled with
         (sync/hub_pin.py), checked on every reply and TLS connection; it also records
@@ -212,10 +225,19 @@ class HubClient:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
-    def _request(self, method: str, path: str, *, json_body: Any = None, body: bytes | None = None,
-                 params: dict | None = None, timeout: tuple[float, float] | float | None = None,
-                 content_type: str = "application/json", headers: dict[str, str] | None = None,
-                 raw: bool = False) -> Any:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        body: bytes | None = None,
+        params: dict | None = None,
+        timeout: tuple[float, float] | float | None = None,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+        raw: bool = False,
+    ) -> Any:
         """``body``: a body already encoded (a JSON one in UTF-8, or ``content_type``), instead
         of ``json_body``; ``headers``: more headers for this request; ``raw``: a success's
         body is returned as bytes (a page), not read as JSON."""
@@ -225,8 +247,14 @@ class HubClient:
             headers["Content-Type"] = content_type
         try:
             response = self._session.request(
-                method, url, json=json_body, data=body, params=params, headers=headers,
-                timeout=timeout or self.timeout, verify=self.ca_bundle or True,
+                method,
+                url,
+                json=json_body,
+                data=body,
+                params=params,
+                headers=headers,
+                timeout=timeout or self.timeout,
+                verify=self.ca_bundle or True,
             )
         except HubIdentityMismatch:
             raise hub_identity_changed() from None
@@ -269,7 +297,8 @@ class HubClient:
         message = str(_error_of(response).get("message") or "")
         return HubUnreachable(
             _("The hub is busy"),
-            message or _("Too many requests; please try again in {seconds} seconds.").format(
+            message
+            or _("Too many requests; please try again in {seconds} seconds.").format(
                 seconds=response.headers.get("Retry-After", "60")
             ),
         )
@@ -288,8 +317,10 @@ class HubClient:
         if response.status_code == 503 and error.get("code") == protocol.ERROR_HUB_DISK_FULL:
             return HubUnreachable(
                 _("The hub's disk is full"),
-                _("The hub cannot store anything until its administrator frees space on its disk. "
-                  "Everything stays on this computer and is sent later; please tell your administrator."),
+                _(
+                    "The hub cannot store anything until its administrator frees space on its disk. "
+                    "Everything stays on this computer and is sent later; please tell your administrator."
+                ),
             )
         return _unreachable(f"HTTP {response.status_code}")
 
@@ -298,8 +329,11 @@ class HubClient:
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return HubRefused(
-                str(error.get("title") or _("The hub refused the request")), error["message"],
-                status=status, code=str(error.get("code") or ""), error=error,
+                str(error.get("title") or _("The hub refused the request")),
+                error["message"],
+                status=status,
+                code=str(error.get("code") or ""),
+                error=error,
             )
         return HubRefused(
             _("The hub refused the request"), _("HTTP status {status}.").format(status=status), status=status
@@ -371,9 +405,15 @@ class HubClient:
         """One chunk of a page at ``offset``, with its own hash. A refusal (damaged chunk,
         wrong offset, whole file damaged) is a HubRefused with the protocol's code."""
         body = self._request(
-            "PUT", f"/blobs/{sha256}", body=chunk, params={"offset": offset}, content_type="application/octet-stream",
-            headers={protocol.HEADER_BLOB_SIZE: str(size),
-                     protocol.HEADER_CHUNK_SHA256: hashlib.sha256(chunk).hexdigest()},
+            "PUT",
+            f"/blobs/{sha256}",
+            body=chunk,
+            params={"offset": offset},
+            content_type="application/octet-stream",
+            headers={
+                protocol.HEADER_BLOB_SIZE: str(size),
+                protocol.HEADER_CHUNK_SHA256: hashlib.sha256(chunk).hexdigest(),
+            },
         )
         try:
             return protocol.parse_blob_state(body, sha256)
@@ -387,7 +427,8 @@ class HubClient:
         personal data)."""
         body = self._request("GET", "/window/applications")
         if not isinstance(body, list) or not all(
-                isinstance(entry, dict) and isinstance(entry.get("id"), str) for entry in body):
+            isinstance(entry, dict) and isinstance(entry.get("id"), str) for entry in body
+        ):
             raise _unreachable(_("unreadable list of online applications"))
         return body
 
@@ -395,8 +436,12 @@ class HubClient:
         """One application with what the resident typed and its pages (the hub records
         the reading)."""
         body = self._request("GET", f"/window/applications/{application_id}")
-        if (not isinstance(body, dict) or not isinstance(body.get("values"), dict)
-                or not isinstance(body.get("pages"), list) or not isinstance(body.get("round"), int)):
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("values"), dict)
+            or not isinstance(body.get("pages"), list)
+            or not isinstance(body.get("round"), int)
+        ):
             raise _unreachable(_("unreadable online application"))
         return body
 

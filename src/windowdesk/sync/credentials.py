@@ -24,10 +24,14 @@ def _no_keyring_error(detail: str) -> KeyringUnavailable:
 
     return KeyringUnavailable(
         _("No safe place for the hub token"),
-        with_install_hint(_("This computer offers no keyring to keep the workstation's hub token ({detail}). "
-          "Administrator: install and unlock a keyring (Windows Credential Manager, macOS "
-          "Keychain, or GNOME Keyring / KWallet on Linux), then enroll this workstation again. "
-          "The counter keeps working offline meanwhile.").format(detail=detail)),
+        with_install_hint(
+            _(
+                "This computer offers no keyring to keep the workstation's hub token ({detail}). "
+                "Administrator: install and unlock a keyring (Windows Credential Manager, macOS "
+                "Keychain, or GNOME Keyring / KWallet on Linux), then enroll this workstation again. "
+                "The counter keeps working offline meanwhile."
+            ).format(detail=detail)
+        ),
     )
 
 

@@ -34,8 +34,9 @@ class HallRefused(WindowdeskError):
 
 
 class HallClient:
-    def __init__(self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (CONNECT_TIMEOUT,
-                                                                                         READ_TIMEOUT)) -> None:
+    def __init__(
+        self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
@@ -45,29 +46,43 @@ class HallClient:
     def close(self) -> None:
         self.session.close()
 
-    def _request(self, method: str, path: str, *, body: dict | None = None, params: dict | None = None,
-                 read_timeout: float | None = None) -> Any:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict | None = None,
+        params: dict | None = None,
+        read_timeout: float | None = None,
+    ) -> Any:
         timeout = (self.timeout[0], read_timeout or self.timeout[1])
         try:
-            response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                            timeout=timeout)
+            response = self.session.request(method, self.base_url + path, json=body, params=params, timeout=timeout)
         except requests.RequestException:
-            raise HallUnreachable(_("The hall's queue is unreachable"),
-                                  _("The queue service at {address} does not answer. This window keeps "
-                                    "working without the queue.").format(address=self.base_url)) from None
+            raise HallUnreachable(
+                _("The hall's queue is unreachable"),
+                _(
+                    "The queue service at {address} does not answer. This window keeps working without the queue."
+                ).format(address=self.base_url),
+            ) from None
         try:
             answer = response.json()
         except ValueError:
-            raise HallUnreachable(_("The hall's queue is unreachable"),
-                                  _("The queue service at {address} answered something that is not its "
-                                    "reply.").format(address=self.base_url)) from None
+            raise HallUnreachable(
+                _("The hall's queue is unreachable"),
+                _("The queue service at {address} answered something that is not its reply.").format(
+                    address=self.base_url
+                ),
+            ) from None
         if response.status_code >= 400:
             if isinstance(answer, dict) and "msgid" in answer:
                 message = _(answer["msgid"]).format(**answer.get("params", {}))
                 code = answer.get("code", "")
             else:
-                message, code = _("The queue service refused the request ({status}).").format(
-                    status=response.status_code), "invalid"
+                message, code = (
+                    _("The queue service refused the request ({status}).").format(status=response.status_code),
+                    "invalid",
+                )
             raise HallRefused(_("The hall's queue refused"), message, status=response.status_code, code=code)
         return answer
 
@@ -88,8 +103,9 @@ class HallClient:
     # --- the kiosk --------------------------------------------------------------------
 
     def issue(self, *, business: str, priority: bool = False, resident: dict | None = None) -> dict:
-        return self._request("POST", "/tickets", body={"business": business, "priority": priority,
-                                                       "resident": resident})
+        return self._request(
+            "POST", "/tickets", body={"business": business, "priority": priority, "resident": resident}
+        )
 
     def check_in(self, code: str) -> dict:
         """A booked resident's ticket from their booking code (预约签到)."""
@@ -123,8 +139,9 @@ class HallClient:
         return self._request("POST", "/window/finish")["ticket"]
 
     def transfer(self, *, to_window: str | None = None, to_business: str | None = None) -> dict:
-        return self._request("POST", "/window/transfer", body={"to_window": to_window,
-                                                               "to_business": to_business})["ticket"]
+        return self._request("POST", "/window/transfer", body={"to_window": to_window, "to_business": to_business})[
+            "ticket"
+        ]
 
     def pause(self, paused: bool) -> dict:
         return self._request("POST", "/window/pause", body={"paused": paused})["window"]
@@ -136,8 +153,7 @@ class HallClient:
         return self._request("GET", "/figures", params={"day": day} if day else None)
 
     def link_case(self, *, ticket_id: str, case_id: str) -> dict:
-        return self._request("POST", "/window/link-case", body={"ticket_id": ticket_id,
-                                                                "case_id": case_id})["ticket"]
+        return self._request("POST", "/window/link-case", body={"ticket_id": ticket_id, "case_id": case_id})["ticket"]
 
     def finished_days(self, after: str = "") -> list[str]:
         """The hall's finished days after ``after`` that had tickets, oldest first."""

@@ -120,6 +120,7 @@ DUPLICATE = "duplicate"
 REJECTED = "rejected"
 PUSH_STATUSES = (APPLIED, DUPLICATE, REJECTED)
 
+
 class EventKind(StrEnum):
     """Kinds of events a window pushes: the one place their names are written (a test,
     tests/unit/test_event_kinds.py, fails if one is spelled out anywhere else in src/).
@@ -205,9 +206,23 @@ CHANGE_VERIFICATION = "case.verification"
 # submitted or sent again; no personal data: the window fetches the values and the pages
 # through the workstation's application endpoints. Older windows skip it.
 CHANGE_APPLICATION = "application.pending"
-CHANGE_KINDS = (CHANGE_CATALOG, CHANGE_CALENDAR, CHANGE_CALENDAR_YEAR, CHANGE_OPERATOR, CHANGE_DECISION, CHANGE_NOTE,
-                CHANGE_COMPLAINT_REPLY, CHANGE_FOLLOWUP_OUTCOME, CHANGE_STATUS_PAGE, CHANGE_WEB_RATING,
-                CHANGE_WEB_COMPLAINT, CHANGE_CREDIT_KEY, CHANGE_CREDIT_FLAG, CHANGE_VERIFICATION, CHANGE_APPLICATION)
+CHANGE_KINDS = (
+    CHANGE_CATALOG,
+    CHANGE_CALENDAR,
+    CHANGE_CALENDAR_YEAR,
+    CHANGE_OPERATOR,
+    CHANGE_DECISION,
+    CHANGE_NOTE,
+    CHANGE_COMPLAINT_REPLY,
+    CHANGE_FOLLOWUP_OUTCOME,
+    CHANGE_STATUS_PAGE,
+    CHANGE_WEB_RATING,
+    CHANGE_WEB_COMPLAINT,
+    CHANGE_CREDIT_KEY,
+    CHANGE_CREDIT_FLAG,
+    CHANGE_VERIFICATION,
+    CHANGE_APPLICATION,
+)
 
 DECISIONS = ("approve", "reject", "request_materials")
 # A "case.decision" change may also carry decision "suspend" (with "suspension_kind":
@@ -232,21 +247,52 @@ EVENT_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     EventKind.CASE_ACCEPTED: ("id", "number", "center", "window", "item", "applicant", "accepted_at"),
     EventKind.NOTIFICATION_GIVEN: ("id", "number", "center", "window", "item", "applicant", "created_at"),
     EventKind.REFUSAL_GIVEN: (
-        "id", "number", "center", "window", "item", "applicant", "created_at", "reason", "legal_basis",
+        "id",
+        "number",
+        "center",
+        "window",
+        "item",
+        "applicant",
+        "created_at",
+        "reason",
+        "legal_basis",
     ),
     EventKind.CASE_STATUS: ("action",),
     # case.accepted may carry "query_code_hash" (domain.query_codes); a re-issue replaces it.
     EventKind.CASE_QUERY_CODE_REISSUED: ("id", "number", "center", "query_code_hash", "at"),
     EventKind.CASE_MATERIAL_ARRIVED: ("material", "arrived_at"),
     EventKind.AUDIT_ENTRY: (
-        "id", "seq", "at", "workstation", "action", "entity", "entity_id", "prev_hash", "hash",
+        "id",
+        "seq",
+        "at",
+        "workstation",
+        "action",
+        "entity",
+        "entity_id",
+        "prev_hash",
+        "hash",
     ),
     EventKind.PAYMENT_RECEIVED: ("id", "number", "center", "window", "case_id", "amount_fen", "method", "paid_at"),
     EventKind.UTILITY_PAID: (
-        "id", "number", "center", "window", "utility", "account_number", "amount_fen", "method", "paid_at",
+        "id",
+        "number",
+        "center",
+        "window",
+        "utility",
+        "account_number",
+        "amount_fen",
+        "method",
+        "paid_at",
     ),
     EventKind.PAYMENT_VOIDED: (
-        "id", "number", "receipt_id", "receipt_number", "center", "window", "reason", "voided_at",
+        "id",
+        "number",
+        "receipt_id",
+        "receipt_number",
+        "center",
+        "window",
+        "reason",
+        "voided_at",
     ),
     EventKind.DAY_CLOSED: ("id", "center", "window", "day", "closed_at", "totals"),
     # Service quality; entity ids: the rating / follow-up / inquiry / complaint /

@@ -53,7 +53,11 @@ def apply_saved_language(app: QApplication, db: Database) -> None:
 
 def _ensure_cjk_font(app: QApplication) -> None:
     """Use the bundled font when no installed font can draw Chinese."""
-    if any(QFontDatabase.writingSystems(f) and QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(f) for f in QFontDatabase.families()):
+    if any(
+        QFontDatabase.writingSystems(f)
+        and QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(f)
+        for f in QFontDatabase.families()
+    ):
         return
     font_id = QFontDatabase.addApplicationFont(str(resources_dir() / BUNDLED_FONT))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
@@ -84,8 +88,12 @@ class DatabaseUpdateNotice:
     def show(self) -> None:
         self.label = QLabel(objectName="databaseUpdateNotice")
         self.label.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
-        self.label.setText(i18n._("Updating the database for this version of windowdesk. A copy is kept in the "
-                                  "backups folder first. This happens once and can take a minute; please wait."))
+        self.label.setText(
+            i18n._(
+                "Updating the database for this version of windowdesk. A copy is kept in the "
+                "backups folder first. This happens once and can take a minute; please wait."
+            )
+        )
         self.label.setWordWrap(True)
         self.label.setMargin(24)
         self.label.resize(460, 140)

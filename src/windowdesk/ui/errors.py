@@ -19,12 +19,12 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
         return
     # Unexpected: log the type only (messages may hold personal data) and say so plainly.
     # The message itself is left out: it may quote a resident's data.
-    log.error(
-        "unexpected error %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__))
-    )
+    log.error("unexpected error %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
     QMessageBox.critical(
         parent,
         _("Something went wrong"),
-        _("The action could not be completed and nothing was saved. Please try again; "
-          "if it happens again, call your administrator."),
+        _(
+            "The action could not be completed and nothing was saved. Please try again; "
+            "if it happens again, call your administrator."
+        ),
     )

@@ -25,9 +25,13 @@ class FirstRunDialog(QDialog):
         self._db = db
         self.context: CounterContext | None = None
         self.setWindowTitle(_("Set up this workstation"))
-        intro = QLabel(_("Choose the service center and the window of this computer "
-                         "(case numbers depend on them), and create your administrator account. "
-                         "The hub replaces it with the real accounts at the first sync."))
+        intro = QLabel(
+            _(
+                "Choose the service center and the window of this computer "
+                "(case numbers depend on them), and create your administrator account. "
+                "The hub replaces it with the real accounts at the first sync."
+            )
+        )
         intro.setWordWrap(True)
         self.center_box = QComboBox(objectName="centerChoice")
         for center in workstation.list_centers(db):
@@ -48,9 +52,7 @@ class FirstRunDialog(QDialog):
         form.addRow(_("Login name"), self.login_edit)
         form.addRow(_("Password"), self.password_edit)
         form.addRow(_("Password again"), self.repeat_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -78,10 +80,13 @@ class FirstRunDialog(QDialog):
             return
         try:
             self.context = workstation.configure_workstation(
-                self._db, center_code=self.center_box.currentData() or "",
+                self._db,
+                center_code=self.center_box.currentData() or "",
                 window_code=self.window_box.currentData() or "",
-                operator_name=self.operator_edit.text(), operator_login=self.login_edit.text(),
-                password=self.password_edit.text(), role="administrator",
+                operator_name=self.operator_edit.text(),
+                operator_login=self.login_edit.text(),
+                password=self.password_edit.text(),
+                role="administrator",
             )
         except WindowdeskError as error:
             self.error_label.setText(error.message)

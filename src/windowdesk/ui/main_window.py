@@ -60,16 +60,23 @@ REFUSAL_MESSAGE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *,
-                 token_store_for: Callable[[str], TokenStore] = TokenStore) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        shipped_calendar: WorkingCalendar,
+        *,
+        token_store_for: Callable[[str], TokenStore] = TokenStore,
+    ) -> None:
         super().__init__()
         self.db = db
         self.ctx = ctx
         self.token_store_for = token_store_for
         self.workers = Workers()
         # The scanned pages' bytes go after the events at every sync (services/page_upload.py).
-        self.sync = SyncController(db, self.workers, token_store_for=token_store_for,
-                                   blobs=material_pages.open_page_store(db), parent=self)
+        self.sync = SyncController(
+            db, self.workers, token_store_for=token_store_for, blobs=material_pages.open_page_store(db), parent=self
+        )
         self.search = catalog.CatalogSearch(db)
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
         self.today = TodayView(db, ctx)
@@ -118,14 +125,15 @@ class MainWindow(QMainWindow):
         self.prereview = PreReviewWiring(self)  # 网上预审: the online applications (Ctrl+Shift+O)
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
-            QShortcut(QKeySequence(keys), self).activated.connect(
-                lambda i=index: self.tabs.setCurrentIndex(i)
-            )
+            QShortcut(QKeySequence(keys), self).activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
         # F2, F3 and Ctrl+Shift+N from any other screen bring the intake forward (the
         # intake's own shortcuts serve while it shows; both at once would be ambiguous).
         self._to_intake_shortcuts = []
-        for keys, slot in (("F2", self.intake.focus_item_search), ("F3", self.intake.focus_applicant_search),
-                           ("Ctrl+Shift+N", self.intake.applicant_picker.register_new)):
+        for keys, slot in (
+            ("F2", self.intake.focus_item_search),
+            ("F3", self.intake.focus_applicant_search),
+            ("Ctrl+Shift+N", self.intake.applicant_picker.register_new),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda slot=slot: self._on_intake(slot))
             shortcut.setEnabled(False)
@@ -138,13 +146,18 @@ class MainWindow(QMainWindow):
         self.resize(1240, 640)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("windowdesk \u2014 {center}, window {window}").format(
-            center=self.ctx.center_name, window=self.ctx.window_code))
+        self.setWindowTitle(
+            _("windowdesk \u2014 {center}, window {window}").format(
+                center=self.ctx.center_name, window=self.ctx.window_code
+            )
+        )
         self.tabs.setTabText(0, _("&Intake (Ctrl+1)"))
         self.tabs.setTabText(1, _("&Today's work (Ctrl+2)"))
         self.tabs.setTabText(2, _("Case &watch (Ctrl+3)"))
         self.center_label.setText(_("Center: {name}").format(name=self.ctx.center_name))
-        self.window_label.setText(_("Window: {code} {name}").format(code=self.ctx.window_code, name=self.ctx.window_name))
+        self.window_label.setText(
+            _("Window: {code} {name}").format(code=self.ctx.window_code, name=self.ctx.window_name)
+        )
         self.operator_label.setText(_("Operator: {name}").format(name=self.ctx.operator_name))
         self.sync_menu.setTitle(_("&Sync"))
         self.sync_now_action.setText(_("Sync &now (F9)"))
@@ -296,19 +309,25 @@ class MainWindow(QMainWindow):
             self.network_label.setText(_("Syncing…"))
         else:
             self.network_label.setText(_("Online") if self.sync.online else _("Offline"))
-        self.unsent_label.setText(_("Unsent: {count}").format(count=status.pending)
-                                  + (_(" (refused: {count})").format(count=status.rejected) if status.rejected else ""))
+        self.unsent_label.setText(
+            _("Unsent: {count}").format(count=status.pending)
+            + (_(" (refused: {count})").format(count=status.rejected) if status.rejected else "")
+        )
         # Red while a refusal waits for a supervisor: a work-around may be needed while the
         # applicant is still at the counter.
         self.unsent_label.setStyleSheet(REFUSED_STYLE if status.rejected else "")
-        self.unsent_label.setToolTip(_("Click to see why the hub refused them.") if status.rejected
-                                     else _("Click to open the sync window."))
+        self.unsent_label.setToolTip(
+            _("Click to see why the hub refused them.") if status.rejected else _("Click to open the sync window.")
+        )
         last = on_screen(status.last_success, self.ctx.timezone) if status.last_success else _("never")
         self.last_sync_label.setText(_("Last sync: {time}").format(time=last))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (watched is self.unsent_label and event.type() == QEvent.Type.MouseButtonRelease
-                and event.button() == Qt.MouseButton.LeftButton):
+        if (
+            watched is self.unsent_label
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
             self.open_sync_window()
             return True
         return super().eventFilter(watched, event)
@@ -318,11 +337,16 @@ class MainWindow(QMainWindow):
         the counter."""
         if report.rejected:
             count = len(report.rejected)
-            self.statusBar().showMessage(ngettext(
-                "The hub refused {count} change just sent. Sync \u2192 Sync window shows why; a supervisor "
-                "resolves it there.",
-                "The hub refused {count} changes just sent. Sync \u2192 Sync window shows why; a supervisor "
-                "resolves them there.", count).format(count=count), REFUSAL_MESSAGE_MS)
+            self.statusBar().showMessage(
+                ngettext(
+                    "The hub refused {count} change just sent. Sync \u2192 Sync window shows why; a supervisor "
+                    "resolves it there.",
+                    "The hub refused {count} changes just sent. Sync \u2192 Sync window shows why; a supervisor "
+                    "resolves them there.",
+                    count,
+                ).format(count=count),
+                REFUSAL_MESSAGE_MS,
+            )
 
     def _record_saved(self, _result: IntakeResult | None) -> None:
         if getattr(_result, "kind", None) == "case" and self.fees.case_accepted(_result.id):
@@ -363,8 +387,7 @@ class MainWindow(QMainWindow):
         from windowdesk.ui.sync.enroll_dialog import EnrollDialog
 
         if not may(self.db, self.ctx, Permission.ENROLL_WORKSTATION):
-            self.statusBar().showMessage(
-                _("Only an administrator can enroll this window with the hub."), 10_000)
+            self.statusBar().showMessage(_("Only an administrator can enroll this window with the hub."), 10_000)
             return
         dialog = EnrollDialog(self.db, self.ctx, self.workers, self, token_store_for=self.token_store_for)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -402,8 +425,9 @@ class MainWindow(QMainWindow):
 
     def _keep_geometry(self) -> None:
         with contextlib.suppress(WindowdeskError):  # the size is a comfort; closing must not fail for it
-            preferences.save_window_geometry(self.db, geometry=bytes(self.saveGeometry().toHex()).decode(),
-                                             maximised=self.isMaximized())
+            preferences.save_window_geometry(
+                self.db, geometry=bytes(self.saveGeometry().toHex()).decode(), maximised=self.isMaximized()
+            )
 
     def restore_geometry(self) -> None:
         """The size and place of the last session, or maximised on first start; never
@@ -468,8 +492,7 @@ class MainWindow(QMainWindow):
 
     def _business_day_started(self) -> None:
         day = self.next_day_dialog.started
-        self.statusBar().showMessage(_("The till now takes money for {day}.").format(
-            day=on_screen(day)), 30_000)
+        self.statusBar().showMessage(_("The till now takes money for {day}.").format(day=on_screen(day)), 30_000)
         self.fees.refresh()
 
     def show_day_close(self) -> None:
@@ -517,7 +540,14 @@ def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterCont
     return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def launch(app: QApplication, *, db: Database, shipped_calendar: WorkingCalendar, demo: bool = False, smoke_test: Path | None = None) -> int:
+def launch(
+    app: QApplication,
+    *,
+    db: Database,
+    shipped_calendar: WorkingCalendar,
+    demo: bool = False,
+    smoke_test: Path | None = None,
+) -> int:
     ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
     if ctx is None:
         return 0 if smoke_test is None or smoke_test.exists() else 1

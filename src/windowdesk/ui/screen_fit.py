@@ -22,5 +22,7 @@ def fit_on_screen(widget: QWidget) -> None:
         widget.resize(max(width, widget.minimumWidth()), max(height, widget.minimumHeight()))
     frame = widget.frameGeometry()
     if not room.contains(frame):
-        widget.move(max(room.left(), min(frame.left(), room.right() - frame.width())),
-                    max(room.top(), min(frame.top(), room.bottom() - frame.height())))
+        widget.move(
+            max(room.left(), min(frame.left(), room.right() - frame.width())),
+            max(room.top(), min(frame.top(), room.bottom() - frame.height())),
+        )

@@ -60,8 +60,11 @@ DECISIONS = [
     DecisionFact(W2B, d("10-17"), "refusal"),  # its last day counts
 ]
 RATINGS = [
-    RatingFact(W1A, d("10-09"), 5), RatingFact(W1B, d("10-10"), 4), RatingFact(W1A, d("10-10"), 2),
-    RatingFact(W2A, d("10-17"), 1), RatingFact(W2A, d("10-18"), 3),  # the last one after the period
+    RatingFact(W1A, d("10-09"), 5),
+    RatingFact(W1B, d("10-10"), 4),
+    RatingFact(W1A, d("10-10"), 2),
+    RatingFact(W2A, d("10-17"), 1),
+    RatingFact(W2A, d("10-18"), 3),  # the last one after the period
 ]
 COMPLAINTS = [
     ComplaintFact(W1A, d("10-10"), d("10-17"), replied_day=d("10-16")),  # resolved on time
@@ -76,8 +79,16 @@ def calendar():
 
 
 def report(calendar, by):
-    return build_report(start=d("10-01"), end=d("10-17"), by=by, calendar=calendar, cases=CASES,
-                        decisions=DECISIONS, ratings=RATINGS, complaints=COMPLAINTS)
+    return build_report(
+        start=d("10-01"),
+        end=d("10-17"),
+        by=by,
+        calendar=calendar,
+        cases=CASES,
+        decisions=DECISIONS,
+        ratings=RATINGS,
+        complaints=COMPLAINTS,
+    )
 
 
 def test_used_working_days_skip_holidays_and_suspensions(calendar):
@@ -92,7 +103,13 @@ def test_used_working_days_skip_holidays_and_suspensions(calendar):
 def test_totals(calendar):
     total = report(calendar, "window").total
     assert (total.accepted, total.completed, total.on_time, total.late, total.open_overdue, total.overdue) == (
-        3, 3, 2, 1, 1, 2)
+        3,
+        3,
+        2,
+        1,
+        1,
+        2,
+    )
     assert total.average_handling_days == 4.7  # (5 + 5 + 4) / 3
     assert (total.notifications, total.refusals) == (1, 1)
     assert total.ratings == {1: 1, 2: 1, 3: 0, 4: 1, 5: 1}

@@ -303,14 +303,18 @@ def test_properties_hold_with_overrides(start, n, overrides):
 def _year(year: int, holidays: dict[str, str], makeups: dict[str, str] | None = None):
     from windowdesk.domain.calendar import published_year_from_json
 
-    return published_year_from_json({"year": year, "source": "notice", "holidays": holidays,
-                                     "makeup_workdays": makeups or {}})
+    return published_year_from_json(
+        {"year": year, "source": "notice", "holidays": holidays, "makeup_workdays": makeups or {}}
+    )
 
 
 def test_a_published_year_is_known_and_counted_by_its_own_days():
     year = CAL.last_year + 1
-    published = _year(year, {f"{year}-01-01": "New Year's Day", f"{year}-01-04": "New Year's Day"},
-                      {f"{year}-01-09": "New Year's Day"})
+    published = _year(
+        year,
+        {f"{year}-01-01": "New Year's Day", f"{year}-01-04": "New Year's Day"},
+        {f"{year}-01-09": "New Year's Day"},
+    )
     assert not CAL.covers(date(year, 6, 1))
     calendar = CAL.with_years([published])
     assert calendar.covers(date(year, 6, 1)) and not calendar.covers(date(year + 1, 6, 1))
@@ -320,7 +324,8 @@ def test_a_published_year_is_known_and_counted_by_its_own_days():
     assert not CAL.is_working_day(date(year, 1, 9)) and calendar.is_working_day(date(year, 1, 9))  # a weekend day
     # Counting runs through the published days, also from a shipped year into it.
     assert calendar.working_days_between(date(year - 1, 12, 31), date(year, 1, 11)) == sum(
-        calendar.is_working_day(date(year - 1, 12, 31) + timedelta(days=n)) for n in range(1, 12))
+        calendar.is_working_day(date(year - 1, 12, 31) + timedelta(days=n)) for n in range(1, 12)
+    )
     assert calendar.with_overrides({date(year, 1, 4): True}).is_working_day(date(year, 1, 4))  # a day override wins
 
 
@@ -335,14 +340,17 @@ def test_a_published_year_replaces_what_was_shipped_for_it():
     assert corrected.published_year(shipped_year).holidays == {national_day: "National Day"}
 
 
-@pytest.mark.parametrize(("document", "reason"), [
-    ([], "not an object"),
-    ({"year": "2027", "holidays": {}, "makeup_workdays": {}}, "not a year"),
-    ({"year": 2027, "holidays": {"2028-01-01": "x"}, "makeup_workdays": {}}, "2028-01-01 is not in 2027"),
-    ({"year": 2027, "holidays": {"2027-02-07": "x"}, "makeup_workdays": {"2027-02-07": "y"}}, "both"),
-    ({"year": 2027, "holidays": {"someday": "x"}, "makeup_workdays": {}}, "not a date"),
-    ({"year": 2027, "holidays": {}, "makeup_workdays": {}, "source": 5}, "source is not text"),
-])
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        ([], "not an object"),
+        ({"year": "2027", "holidays": {}, "makeup_workdays": {}}, "not a year"),
+        ({"year": 2027, "holidays": {"2028-01-01": "x"}, "makeup_workdays": {}}, "2028-01-01 is not in 2027"),
+        ({"year": 2027, "holidays": {"2027-02-07": "x"}, "makeup_workdays": {"2027-02-07": "y"}}, "both"),
+        ({"year": 2027, "holidays": {"someday": "x"}, "makeup_workdays": {}}, "not a date"),
+        ({"year": 2027, "holidays": {}, "makeup_workdays": {}, "source": 5}, "source is not text"),
+    ],
+)
 def test_a_malformed_published_year_is_refused_with_its_reason(document, reason):
     from windowdesk.domain.calendar import MalformedCalendar, published_year_from_json
 

@@ -28,17 +28,22 @@ def test_parts_follow_the_catalog_with_the_lead_department_first():
     assert part_departments("GSJ", ["GSJ", "ZJJ", "SWJ"]) == ["GSJ", "ZJJ", "SWJ"]
     assert part_departments("JSJ", ["GHJ", "JSJ", "GHJ"]) == ["GHJ", "JSJ"]
     assert part_departments("SPJ", ["GSJ", "HBJ"]) == ["SPJ", "GSJ", "HBJ"]
-    assert is_parallel(True, ["GSJ", "ZJJ"]) and not is_parallel(False, ["GSJ", "ZJJ"]) and not is_parallel(True, ["GSJ"])
+    assert (
+        is_parallel(True, ["GSJ", "ZJJ"]) and not is_parallel(False, ["GSJ", "ZJJ"]) and not is_parallel(True, ["GSJ"])
+    )
 
 
-@pytest.mark.parametrize(("parts", "target"), [
-    ((P.PENDING, P.PENDING), S.IN_PROGRESS),
-    ((P.APPROVED, P.PENDING), S.IN_PROGRESS),
-    ((P.APPROVED, P.NEEDS_MATERIALS), S.SUSPENDED),
-    ((P.APPROVED, P.APPROVED), S.APPROVED),
-    ((P.REJECTED, P.NEEDS_MATERIALS), S.REJECTED),
-    ((P.APPROVED, P.REJECTED), S.REJECTED),
-])
+@pytest.mark.parametrize(
+    ("parts", "target"),
+    [
+        ((P.PENDING, P.PENDING), S.IN_PROGRESS),
+        ((P.APPROVED, P.PENDING), S.IN_PROGRESS),
+        ((P.APPROVED, P.NEEDS_MATERIALS), S.SUSPENDED),
+        ((P.APPROVED, P.APPROVED), S.APPROVED),
+        ((P.REJECTED, P.NEEDS_MATERIALS), S.REJECTED),
+        ((P.APPROVED, P.REJECTED), S.REJECTED),
+    ],
+)
 def test_the_case_follows_its_parts(parts, target):
     assert case_target(parts) is target
 
@@ -85,7 +90,9 @@ class ParallelCase(RuleBasedStateMachine):
         except PartNotDecidable:
             assert (self.status, self.parts) == before
             assert self.status not in (S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED) or before[1][department] in (
-                P.APPROVED, P.REJECTED)
+                P.APPROVED,
+                P.REJECTED,
+            )
             return
         assert self.status in (S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED), "a part decided after the case"
         status = self.status

@@ -41,10 +41,24 @@ EXPECTED = {
 def test_values_are_stable_strings():
     # Stored in the database and sent to the hub: never rename these.
     assert [s.value for s in CaseStatus] == [
-        "accepted", "in_progress", "suspended", "approved", "rejected", "completed", "delivered", "withdrawn",
+        "accepted",
+        "in_progress",
+        "suspended",
+        "approved",
+        "rejected",
+        "completed",
+        "delivered",
+        "withdrawn",
     ]
     assert [a.value for a in CaseAction] == [
-        "start_review", "suspend", "resume", "approve", "reject", "complete", "deliver", "withdraw",
+        "start_review",
+        "suspend",
+        "resume",
+        "approve",
+        "reject",
+        "complete",
+        "deliver",
+        "withdraw",
     ]
 
 

@@ -27,8 +27,10 @@ def test_a_choice_needs_what_its_mode_needs():
     assert DeliveryChoice().checked() == DeliveryChoice("window")
     with pytest.raises(ValidationError):
         DeliveryChoice("post", address="七台河").checked()
-    assert DeliveryChoice("post", address=" 黑龙江省七台河市桃山区  学府街12号 ").checked().address == \
-        "黑龙江省七台河市桃山区 学府街12号"
+    assert (
+        DeliveryChoice("post", address=" 黑龙江省七台河市桃山区  学府街12号 ").checked().address
+        == "黑龙江省七台河市桃山区 学府街12号"
+    )
     with pytest.raises(ValidationError):
         DeliveryChoice("locker").checked()
     with pytest.raises(ValidationError):
@@ -54,15 +56,19 @@ def test_waybills_and_locker_codes_as_typed_or_scanned():
 
 
 def test_the_applicant_collects_with_their_own_id_an_agent_with_a_power_of_attorney():
-    own = check_handover(Handover("window", APPLICANT, "王建国", read_from_card=True), chosen="window",
-                         applicant_id_number=APPLICANT)
+    own = check_handover(
+        Handover("window", APPLICANT, "王建国", read_from_card=True), chosen="window", applicant_id_number=APPLICANT
+    )
     assert (own.collector_id_masked, own.agent, own.read_from_card) == ("230902********0496", False, True)
     with pytest.raises(ValidationError, match="not the applicant"):
         check_handover(Handover("window", OTHER, "李四"), chosen="window", applicant_id_number=APPLICANT)
     with pytest.raises(ValidationError, match="power of attorney"):
         check_handover(Handover("window", OTHER, "李四", agent=True), chosen="window", applicant_id_number=APPLICANT)
-    agent = check_handover(Handover("window", OTHER, "李四", agent=True, power_of_attorney="委托书2025-018"),
-                           chosen="window", applicant_id_number=APPLICANT)
+    agent = check_handover(
+        Handover("window", OTHER, "李四", agent=True, power_of_attorney="委托书2025-018"),
+        chosen="window",
+        applicant_id_number=APPLICANT,
+    )
     assert agent.agent and OTHER not in agent.words() and "委托书2025-018" in agent.words()
     with pytest.raises(ValidationError):  # an organisation's result: only through an agent
         check_handover(Handover("window", OTHER, "李四"), chosen=None, applicant_id_number=None)
@@ -74,8 +80,10 @@ def test_the_handover_follows_the_choice_but_the_window_always_serves():
     posted = check_handover(Handover("post", waybill="EA123456789CN"), chosen="post", applicant_id_number=APPLICANT)
     assert posted.waybill == "EA123456789CN" and "EA123456789CN" in posted.words()
     # Chose the post, then came to the window anyway: handed over there, ID checked.
-    assert check_handover(Handover("window", APPLICANT, "王建国"), chosen="post",
-                          applicant_id_number=APPLICANT).mode == "window"
+    assert (
+        check_handover(Handover("window", APPLICANT, "王建国"), chosen="post", applicant_id_number=APPLICANT).mode
+        == "window"
+    )
 
 
 def test_the_delivery_deadline_is_ten_working_days_after_the_decision_across_national_day():

@@ -155,9 +155,27 @@ def test_bad_last_char():
     assert "\u201cY\u201d" in message
 
 
-@pytest.mark.parametrize("region", ["000000", "100000", "160000", "190101", "240101", "380101", "470101",
-                                     "550101", "660101", "700101", "720101", "800101", "830101", "990101",
-                                     "110000", "440000"])
+@pytest.mark.parametrize(
+    "region",
+    [
+        "000000",
+        "100000",
+        "160000",
+        "190101",
+        "240101",
+        "380101",
+        "470101",
+        "550101",
+        "660101",
+        "700101",
+        "720101",
+        "800101",
+        "830101",
+        "990101",
+        "110000",
+        "440000",
+    ],
+)
 def test_implausible_region(region):
     first17 = f"{region}19800101001"
     message = error_of(first17 + resident_id_check_char(first17)).message
@@ -171,14 +189,46 @@ def test_every_province_accepted(province):
 
 
 def test_province_list_is_exactly_the_official_one():
-    expected = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-                "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-                "65", "71", "81", "82"}
+    expected = {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    }
     assert expected == PROVINCE_CODES
 
 
-@pytest.mark.parametrize("birth", ["19990231", "19990229", "20000230", "19801301", "19800001", "19800132",
-                                    "00000000"])
+@pytest.mark.parametrize("birth", ["19990231", "19990229", "20000230", "19801301", "19800001", "19800132", "00000000"])
 def test_impossible_birth_date(birth):
     first17 = f"110105{birth}001"
     message = error_of(first17 + resident_id_check_char(first17)).message
@@ -204,9 +254,7 @@ def test_birth_before_1900():
 
 def test_wrong_check_char_in_plain_words():
     message = error_of("110105194912310021").message
-    assert message == (
-        "The last character of this ID number does not match the rest; please check each digit again."
-    )
+    assert message == ("The last character of this ID number does not match the rest; please check each digit again.")
 
 
 def test_error_has_a_title():

@@ -195,8 +195,33 @@ def _strictly_read(text: str, series: DocumentSeries) -> DocumentNumber | None:
 # Texts near the canonical form: parts from the alphabet of numbers, with the look-alikes
 # the tolerant reader forgives (lowercase, full-width, spaces, other dashes, extra zeros).
 number_like = st.lists(
-    st.sampled_from(["CH", "ch", "GZ", "BY", "03", "A1", "-", "\u2013", " ", "2026", "1125", "0229", "1301",
-                     "0", "00", "0007", "007", "10000", "010000", "0000", "\uff23\uff28", "20240229", "20250229"]),
+    st.sampled_from(
+        [
+            "CH",
+            "ch",
+            "GZ",
+            "BY",
+            "03",
+            "A1",
+            "-",
+            "\u2013",
+            " ",
+            "2026",
+            "1125",
+            "0229",
+            "1301",
+            "0",
+            "00",
+            "0007",
+            "007",
+            "10000",
+            "010000",
+            "0000",
+            "\uff23\uff28",
+            "20240229",
+            "20250229",
+        ]
+    ),
     max_size=9,
 ).map("".join)
 
@@ -216,8 +241,15 @@ def test_canonical_number_reads_what_format_number_writes(series, center, day, w
 
 def test_canonical_number_refuses_what_is_only_readable():
     assert canonical_number("CH-20261125-03-0007", DocumentSeries.CASE) is not None
-    for typed in ("ch-20261125-03-0007", " CH-20261125-03-0007", "CH-20261125-03-007", "CH-20261125-03-00007",
-                  "CH-20261125-03-0000", "CH-20261131-03-0007", "CH\u201320261125-03-0007"):
+    for typed in (
+        "ch-20261125-03-0007",
+        " CH-20261125-03-0007",
+        "CH-20261125-03-007",
+        "CH-20261125-03-00007",
+        "CH-20261125-03-0000",
+        "CH-20261131-03-0007",
+        "CH\u201320261125-03-0007",
+    ):
         assert canonical_number(typed, DocumentSeries.CASE) is None, typed
     assert canonical_number("GZ-CH-20261125-03-0007", DocumentSeries.CASE) is None
     assert canonical_number("GZ-CH-20261125-03-0007", DocumentSeries.NOTIFICATION).center_code == "CH"

@@ -47,15 +47,22 @@ def test_only_the_right_password_verifies(right, other):
     assert verify_password(other, encoded) == (other == right)
 
 
-@pytest.mark.parametrize("broken", [None, "", "plain", "md5$x$y$z$a$b", "scrypt$x$8$1$AA==$AA==", "scrypt$16384$8$1$!!$??"])
+@pytest.mark.parametrize(
+    "broken", [None, "", "plain", "md5$x$y$z$a$b", "scrypt$x$8$1$AA==$AA==", "scrypt$16384$8$1$!!$??"]
+)
 def test_malformed_hash_never_matches(broken):
     assert verify_password("anything", broken) is False
 
 
 @pytest.mark.parametrize(
     "password, words",
-    [("short1", "at least 8"), ("onlyletters", "letters and digits"), ("12345678", "letters and digits"),
-     ("password1", "common"), ("wang2026abc", "login name")],
+    [
+        ("short1", "at least 8"),
+        ("onlyletters", "letters and digits"),
+        ("12345678", "letters and digits"),
+        ("password1", "common"),
+        ("wang2026abc", "login name"),
+    ],
 )
 def test_weak_passwords_are_explained(password, words):
     with pytest.raises(ValidationError) as caught:
@@ -80,25 +87,45 @@ def test_fifth_failure_locks_for_a_while_and_success_resets():
     assert after_success() == LockState(0, None)
 
 
-@pytest.mark.parametrize("password", [
-    "Aa123456", "woaini1314", "12345678a", "5201314a", "qwerty123", "Password1", "a1b2c3d4", "1qaz2wsx",
-    "zxcvbnm123", "P@ssw0rd", "abcd1234", "1q2w3e4r", "Zhangwei1988", "liu19900101", "woaini5201314",
-    "iloveyou2026", "Admin888",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Aa123456",
+        "woaini1314",
+        "12345678a",
+        "5201314a",
+        "qwerty123",
+        "Password1",
+        "a1b2c3d4",
+        "1qaz2wsx",
+        "zxcvbnm123",
+        "P@ssw0rd",
+        "abcd1234",
+        "1q2w3e4r",
+        "Zhangwei1988",
+        "liu19900101",
+        "woaini5201314",
+        "iloveyou2026",
+        "Admin888",
+    ],
+)
 def test_common_and_listed_passwords_are_refused(password):
     with pytest.raises(ValidationError) as caught:
         check_strength(password, login="operator7")
     assert caught.value.field == "password"
 
 
-@pytest.mark.parametrize("password, words", [
-    ("Kaaaaaaa1", "repeated characters"),        # one character again and again
-    ("abcdefg123", "sequences"),                   # a sequence and digits
-    ("qwertasdf12", "keyboard rows"),              # keyboard walks
-    ("7ujm6yhn5tgb", "keyboard rows"),             # columns walked down
-    ("x9x9x9x9", "repeated"),                      # a short piece repeated
-    ("k1l2m3n4o5", "sequences"),                   # two sequences woven together
-])
+@pytest.mark.parametrize(
+    "password, words",
+    [
+        ("Kaaaaaaa1", "repeated characters"),  # one character again and again
+        ("abcdefg123", "sequences"),  # a sequence and digits
+        ("qwertasdf12", "keyboard rows"),  # keyboard walks
+        ("7ujm6yhn5tgb", "keyboard rows"),  # columns walked down
+        ("x9x9x9x9", "repeated"),  # a short piece repeated
+        ("k1l2m3n4o5", "sequences"),  # two sequences woven together
+    ],
+)
 def test_predictable_passwords_are_refused_with_the_reason(password, words):
     with pytest.raises(ValidationError) as caught:
         check_strength(password, login="operator7")

@@ -43,7 +43,20 @@ def test_normalize_query():
 
 
 @pytest.mark.parametrize(
-    "query", ["老年证", "年证", "老年证办理", "lnz", "LNZ", "lnzbl", "nzb", "laonian", "laonianzhengbanli", "zhengban", "lao nian"]
+    "query",
+    [
+        "老年证",
+        "年证",
+        "老年证办理",
+        "lnz",
+        "LNZ",
+        "lnzbl",
+        "nzb",
+        "laonian",
+        "laonianzhengbanli",
+        "zhengban",
+        "lao nian",
+    ],
 )
 def test_matches(query):
     assert matches(query, NAME, KEYS)
@@ -82,7 +95,10 @@ def test_sorting_a_small_catalog():
     assert [n for _, _, n in hits] == ["老年证办理", "护照办理"]
 
 
-names = st.text(alphabet=st.sampled_from(list("老年证办理居住签注护照补流动人口登记优待换驾") + list("abcXYZ019 -（）·")), max_size=12)
+names = st.text(
+    alphabet=st.sampled_from(list("老年证办理居住签注护照补流动人口登记优待换驾") + list("abcXYZ019 -（）·")),
+    max_size=12,
+)
 
 
 @given(names)

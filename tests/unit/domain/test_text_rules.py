@@ -12,13 +12,16 @@ def test_a_name_is_trimmed_and_kept():
     assert checked_text("  阿依古丽·买买提 ", PERSON_NAME, field="name", label="The name") == "阿依古丽·买买提"
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("赵" * 500, "at most 30 characters, this one has 500"),
-    ("张三\n七台河市新兴区兴华路12号", "one line"),
-    ("张三\t", None),  # a trailing tab is only whitespace: stripped
-    ("张\u200b三", "control character"),
-    ("张三<script>", "no other signs"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("赵" * 500, "at most 30 characters, this one has 500"),
+        ("张三\n七台河市新兴区兴华路12号", "one line"),
+        ("张三\t", None),  # a trailing tab is only whitespace: stripped
+        ("张\u200b三", "control character"),
+        ("张三<script>", "no other signs"),
+    ],
+)
 def test_a_name_that_breaks_the_rules_is_refused_in_words(text, words):
     if words is None:
         assert checked_text(text, PERSON_NAME, field="name", label="The name") == "张三"

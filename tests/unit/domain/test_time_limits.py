@@ -28,8 +28,9 @@ def calendar():
 
 def test_national_day_2025_counts_only_working_days(calendar):
     # Accepted Tue 30 Sep 2025; 1-8 Oct holidays; Sat 11 Oct a make-up working day.
-    state = clock_state(accepted=D(2025, 9, 30), today=D(2025, 10, 13), promised_days=5,
-                        legal_days=20, calendar=calendar)
+    state = clock_state(
+        accepted=D(2025, 9, 30), today=D(2025, 10, 13), promised_days=5, legal_days=20, calendar=calendar
+    )
     assert state.used == 4  # 9, 10, 11 (make-up Saturday), 13 October
     assert state.promised_left == 1 and state.light is Light.YELLOW
     assert state.promised_due == D(2025, 10, 14)
@@ -37,31 +38,52 @@ def test_national_day_2025_counts_only_working_days(calendar):
 
 
 def test_overdue_turns_red_and_a_decided_case_stops(calendar):
-    late = clock_state(accepted=D(2025, 3, 3), today=D(2025, 3, 20), promised_days=5, legal_days=10,
-                       calendar=calendar)
+    late = clock_state(accepted=D(2025, 3, 3), today=D(2025, 3, 20), promised_days=5, legal_days=10, calendar=calendar)
     assert late.light is Light.RED and late.promised_left < 0
-    done = clock_state(accepted=D(2025, 3, 3), today=D(2025, 3, 20), promised_days=5, legal_days=10,
-                       calendar=calendar, finished_on=D(2025, 3, 6))
+    done = clock_state(
+        accepted=D(2025, 3, 3),
+        today=D(2025, 3, 20),
+        promised_days=5,
+        legal_days=10,
+        calendar=calendar,
+        finished_on=D(2025, 3, 6),
+    )
     assert done.light is Light.DONE and done.used == 3
 
 
 def test_suspension_stops_the_clock_and_moves_the_due_date(calendar):
     # Mon 3 Mar 2025 accepted; suspended on Wed 5th, materials back on Mon 10th.
     pause = [Suspension(D(2025, 3, 5), D(2025, 3, 10))]
-    state = clock_state(accepted=D(2025, 3, 3), today=D(2025, 3, 11), promised_days=5, legal_days=10,
-                        calendar=calendar, suspensions=pause)
+    state = clock_state(
+        accepted=D(2025, 3, 3),
+        today=D(2025, 3, 11),
+        promised_days=5,
+        legal_days=10,
+        calendar=calendar,
+        suspensions=pause,
+    )
     assert state.used == 4  # 4th, 5th, 10th, 11th
     assert state.suspended == 2  # 6th, 7th
     assert state.promised_due == D(2025, 3, 12)
-    running = clock_state(accepted=D(2025, 3, 3), today=D(2025, 3, 11), promised_days=5, legal_days=10,
-                          calendar=calendar, suspensions=[Suspension(D(2025, 3, 5), None)])
+    running = clock_state(
+        accepted=D(2025, 3, 3),
+        today=D(2025, 3, 11),
+        promised_days=5,
+        legal_days=10,
+        calendar=calendar,
+        suspensions=[Suspension(D(2025, 3, 5), None)],
+    )
     assert running.used == 2 and running.light is Light.GREEN
     assert running.promised_due == D(2025, 3, 14)  # as if the materials came back on the 12th
 
 
 def test_suspensions_from_timeline():
-    events = [(D(2025, 3, 3), "accepted"), (D(2025, 3, 5), "suspended"), (D(2025, 3, 10), "in_progress"),
-              (D(2025, 3, 12), "suspended")]
+    events = [
+        (D(2025, 3, 3), "accepted"),
+        (D(2025, 3, 5), "suspended"),
+        (D(2025, 3, 10), "in_progress"),
+        (D(2025, 3, 12), "suspended"),
+    ]
     assert suspensions_from(events) == [Suspension(D(2025, 3, 5), D(2025, 3, 10)), Suspension(D(2025, 3, 12), None)]
 
 
@@ -70,24 +92,35 @@ days = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 6, 30))
 
 
 @settings(max_examples=200, deadline=None)
-@given(accepted=days, limit=st.integers(1, 60), gap=st.integers(0, 90), pause_at=st.integers(0, 40),
-       pause_len=st.integers(0, 30))
+@given(
+    accepted=days,
+    limit=st.integers(1, 60),
+    gap=st.integers(0, 90),
+    pause_at=st.integers(0, 40),
+    pause_len=st.integers(0, 30),
+)
 def test_clock_properties(accepted, limit, gap, pause_at, pause_len):
     calendar = CALENDAR
     pause = [Suspension(accepted + dt.timedelta(days=pause_at), accepted + dt.timedelta(days=pause_at + pause_len))]
     today = accepted + dt.timedelta(days=gap)
-    state = clock_state(accepted=accepted, today=today, promised_days=limit, legal_days=limit * 2,
-                        calendar=calendar, suspensions=pause)
-    plain = clock_state(accepted=accepted, today=today, promised_days=limit, legal_days=limit * 2,
-                        calendar=calendar)
+    state = clock_state(
+        accepted=accepted, today=today, promised_days=limit, legal_days=limit * 2, calendar=calendar, suspensions=pause
+    )
+    plain = clock_state(accepted=accepted, today=today, promised_days=limit, legal_days=limit * 2, calendar=calendar)
     # A suspension only ever gives time back, and used + suspended is the plain count.
     assert state.used + state.suspended == plain.used
     assert state.promised_due >= plain.promised_due
     assert plain.promised_due == calendar.add_working_days(accepted, limit)
     # The due date is a working day, and on it exactly `limit` days have been used.
     assert calendar.is_working_day(state.promised_due)
-    on_due = clock_state(accepted=accepted, today=state.promised_due, promised_days=limit,
-                         legal_days=limit * 2, calendar=calendar, suspensions=pause)
+    on_due = clock_state(
+        accepted=accepted,
+        today=state.promised_due,
+        promised_days=limit,
+        legal_days=limit * 2,
+        calendar=calendar,
+        suspensions=pause,
+    )
     assert on_due.used == limit and on_due.promised_left == 0
     assert state.light in (Light.GREEN, Light.YELLOW, Light.RED)
     # Red only once a working day has passed beyond the due date (a weekend after a

@@ -12,6 +12,11 @@ from windowdesk.devices.idcard.reader import (
 )
 
 __all__ = [
-    "CardReader", "CardUnreadable", "IdCard", "ReaderError", "ReaderSettings", "create_reader",
+    "CardReader",
+    "CardUnreadable",
+    "IdCard",
+    "ReaderError",
+    "ReaderSettings",
+    "create_reader",
     "plugin_names",
 ]

@@ -45,14 +45,12 @@ def split_fields(message: bytes) -> dict[str, str]:
     fields: dict[str, str] = {}
     offset = 0
     for name, size in LAYOUT:
-        raw = message[offset:offset + size]
+        raw = message[offset : offset + size]
         offset += size
         try:
             text = raw.decode("utf-16-le")
         except UnicodeDecodeError:
-            raise CardUnreadable(
-                _("The card's data could not be read; please lay it on the reader again.")
-            ) from None
+            raise CardUnreadable(_("The card's data could not be read; please lay it on the reader again.")) from None
         fields[name] = text.replace("\x00", " ").strip()
     return fields
 
@@ -74,8 +72,9 @@ def decode_base_message(message: bytes, photo: bytes = b"", *, today: date | Non
         parsed = parse_resident_id(fields["id_number"], today=today)
     except ValidationError as error:
         raise CardUnreadable(
-            _("The ID number read from the card is not valid ({reason}); please lay the card on the "
-              "reader again.").format(reason=error.message)
+            _(
+                "The ID number read from the card is not valid ({reason}); please lay the card on the reader again."
+            ).format(reason=error.message)
         ) from None
     try:
         birth = _card_date(fields["birth"])

@@ -86,21 +86,24 @@ class SdtapiReader:
             raise ReaderError(_("No reader library is set for this workstation."))
         if not Path(self.library_path).is_file():
             raise ReaderError(
-                _("The reader's library {path} is not there; ask the administrator to check the "
-                  "card reader settings.").format(path=self.library_path)
+                _(
+                    "The reader's library {path} is not there; ask the administrator to check the card reader settings."
+                ).format(path=self.library_path)
             )
         try:
             library = _load(self.library_path)
         except OSError as error:
             raise ReaderError(
                 _("The reader's library {path} could not be loaded: {detail}").format(
-                    path=self.library_path, detail=error)
+                    path=self.library_path, detail=error
+                )
             ) from None
         missing = [name for name in FUNCTIONS if not hasattr(library, name)]
         if missing:
             raise ReaderError(
                 _("{path} is not an ID card reader library: it lacks {names}.").format(
-                    path=self.library_path, names=", ".join(missing))
+                    path=self.library_path, names=", ".join(missing)
+                )
             )
         buffer = ctypes.POINTER(ctypes.c_ubyte)
         length = ctypes.POINTER(ctypes.c_uint)
@@ -118,7 +121,8 @@ class SdtapiReader:
         if code != SUCCESS:
             raise ReaderError(
                 _("The ID card reader on port {port} cannot be used: {reason}.").format(
-                    port=self.port, reason=describe_code(code))
+                    port=self.port, reason=describe_code(code)
+                )
             )
         self._library = library
 
@@ -131,11 +135,13 @@ class SdtapiReader:
         if code in CARD_CODES:
             return CardUnreadable(
                 _("The card could not be read: {reason}. Please lay it on the reader again.").format(
-                    reason=describe_code(code))
+                    reason=describe_code(code)
+                )
             )
         return ReaderError(
             _("The ID card reader on port {port} stopped working: {reason}.").format(
-                port=self.port, reason=describe_code(code))
+                port=self.port, reason=describe_code(code)
+            )
         )
 
     def poll(self) -> bool:
@@ -158,9 +164,7 @@ class SdtapiReader:
         text = (ctypes.c_ubyte * TEXT_BUFFER)()
         photo = (ctypes.c_ubyte * PHOTO_BUFFER)()
         text_length, photo_length = ctypes.c_uint(0), ctypes.c_uint(0)
-        code = library.SDT_ReadBaseMsg(
-            self.port, text, ctypes.byref(text_length), photo, ctypes.byref(photo_length), 0
-        )
+        code = library.SDT_ReadBaseMsg(self.port, text, ctypes.byref(text_length), photo, ctypes.byref(photo_length), 0)
         if code in NO_CARD:
             raise CardUnreadable(_("The card was taken away while it was read; please lay it on the reader again."))
         if code != SUCCESS:

@@ -54,8 +54,9 @@ class HallStore:
     # --- connections and transactions ------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                                     check_same_thread=False)
+        connection = sqlite3.connect(
+            self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
         connection.row_factory = sqlite3.Row
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")
@@ -166,15 +167,19 @@ class HallStore:
 
     @staticmethod
     def put_business(db: sqlite3.Connection, *, prefix: str, name: str, items: list[str]) -> None:
-        db.execute("INSERT INTO businesses (prefix, name, items) VALUES (?, ?, ?) "
-                   "ON CONFLICT (prefix) DO UPDATE SET name = excluded.name, items = excluded.items",
-                   (prefix, name, json.dumps(items, ensure_ascii=False)))
+        db.execute(
+            "INSERT INTO businesses (prefix, name, items) VALUES (?, ?, ?) "
+            "ON CONFLICT (prefix) DO UPDATE SET name = excluded.name, items = excluded.items",
+            (prefix, name, json.dumps(items, ensure_ascii=False)),
+        )
 
     @staticmethod
     def put_window(db: sqlite3.Connection, *, code: str, name: str, businesses: list[str]) -> None:
-        db.execute("INSERT INTO windows (code, name, businesses) VALUES (?, ?, ?) "
-                   "ON CONFLICT (code) DO UPDATE SET name = excluded.name, businesses = excluded.businesses",
-                   (code, name, json.dumps(businesses)))
+        db.execute(
+            "INSERT INTO windows (code, name, businesses) VALUES (?, ?, ?) "
+            "ON CONFLICT (code) DO UPDATE SET name = excluded.name, businesses = excluded.businesses",
+            (code, name, json.dumps(businesses)),
+        )
 
     @staticmethod
     def businesses(db: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -184,18 +189,28 @@ class HallStore:
     @staticmethod
     def windows(db: sqlite3.Connection) -> list[dict[str, Any]]:
         rows = db.execute("SELECT code, name, businesses, paused FROM windows ORDER BY code").fetchall()
-        return [{"code": r["code"], "name": r["name"], "businesses": json.loads(r["businesses"]),
-                 "paused": bool(r["paused"])} for r in rows]
+        return [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "businesses": json.loads(r["businesses"]),
+                "paused": bool(r["paused"]),
+            }
+            for r in rows
+        ]
 
     @staticmethod
     def set_paused(db: sqlite3.Connection, window: str, paused: bool) -> int:
         return db.execute("UPDATE windows SET paused = ? WHERE code = ?", (int(paused), window)).rowcount
 
     @staticmethod
-    def add_token(db: sqlite3.Connection, *, token_hash: str, role: str, window: str | None, label: str,
-                  now: str) -> None:
-        db.execute("INSERT INTO tokens (token_hash, role, window_code, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                   (token_hash, role, window, label, now))
+    def add_token(
+        db: sqlite3.Connection, *, token_hash: str, role: str, window: str | None, label: str, now: str
+    ) -> None:
+        db.execute(
+            "INSERT INTO tokens (token_hash, role, window_code, label, created_at) VALUES (?, ?, ?, ?, ?)",
+            (token_hash, role, window, label, now),
+        )
 
     @staticmethod
     def token(db: sqlite3.Connection, token_hash: str) -> dict[str, Any] | None:
@@ -211,11 +226,19 @@ class HallStore:
     @staticmethod
     def put_booking(db: sqlite3.Connection, booking: dict[str, str]) -> None:
         """As the hub gives it; the ticket it was checked in with is kept."""
-        db.execute("INSERT INTO bookings (code, day, half_day, item, name, status) VALUES (?, ?, ?, ?, ?, ?) "
-                   "ON CONFLICT (code) DO UPDATE SET day = excluded.day, half_day = excluded.half_day, "
-                   "item = excluded.item, name = excluded.name, status = excluded.status",
-                   (booking["code"], booking["day"], booking["half_day"], booking["item"], booking.get("name", ""),
-                    booking["status"]))
+        db.execute(
+            "INSERT INTO bookings (code, day, half_day, item, name, status) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (code) DO UPDATE SET day = excluded.day, half_day = excluded.half_day, "
+            "item = excluded.item, name = excluded.name, status = excluded.status",
+            (
+                booking["code"],
+                booking["day"],
+                booking["half_day"],
+                booking["item"],
+                booking.get("name", ""),
+                booking["status"],
+            ),
+        )
 
     @staticmethod
     def booking(db: sqlite3.Connection, code: str) -> dict[str, Any] | None:
@@ -231,26 +254,51 @@ class HallStore:
 
     @staticmethod
     def next_number(db: sqlite3.Connection, day: str, prefix: str) -> int:
-        db.execute("INSERT INTO counters (day, prefix, last) VALUES (?, ?, 1) "
-                   "ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1", (day, prefix))
+        db.execute(
+            "INSERT INTO counters (day, prefix, last) VALUES (?, ?, 1) "
+            "ON CONFLICT (day, prefix) DO UPDATE SET last = last + 1",
+            (day, prefix),
+        )
         return db.execute("SELECT last FROM counters WHERE day = ? AND prefix = ?", (day, prefix)).fetchone()[0]
 
     @staticmethod
-    def insert_ticket(db: sqlite3.Connection, *, day: str, number: str, business: str, priority: bool,
-                      state: str, window: str | None, resident: dict | None, now: str) -> str:
+    def insert_ticket(
+        db: sqlite3.Connection,
+        *,
+        day: str,
+        number: str,
+        business: str,
+        priority: bool,
+        state: str,
+        window: str | None,
+        resident: dict | None,
+        now: str,
+    ) -> str:
         ticket_id = str(uuid.uuid4())
         db.execute(
             "INSERT INTO tickets (id, day, number, business, first_business, priority, state, window_code, "
             "resident, issued_at, queued_at, serving_at, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-            (ticket_id, day, number, business, business, int(priority), state, window,
-             json.dumps(resident, ensure_ascii=False) if resident else None, now, now,
-             now if state == "serving" else None),
+            (
+                ticket_id,
+                day,
+                number,
+                business,
+                business,
+                int(priority),
+                state,
+                window,
+                json.dumps(resident, ensure_ascii=False) if resident else None,
+                now,
+                now,
+                now if state == "serving" else None,
+            ),
         )
         return ticket_id
 
     @staticmethod
-    def ticket(db: sqlite3.Connection, *, ticket_id: str | None = None, day: str | None = None,
-               number: str | None = None) -> dict[str, Any] | None:
+    def ticket(
+        db: sqlite3.Connection, *, ticket_id: str | None = None, day: str | None = None, number: str | None = None
+    ) -> dict[str, Any] | None:
         if ticket_id is not None:
             row = db.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
         else:
@@ -272,8 +320,11 @@ class HallStore:
 
     @staticmethod
     def open_at_window(db: sqlite3.Connection, *, window: str) -> dict | None:
-        row = db.execute("SELECT * FROM tickets WHERE window_code = ? AND state IN ('called', 'serving') "
-                         "ORDER BY called_at DESC LIMIT 1", (window,)).fetchone()
+        row = db.execute(
+            "SELECT * FROM tickets WHERE window_code = ? AND state IN ('called', 'serving') "
+            "ORDER BY called_at DESC LIMIT 1",
+            (window,),
+        ).fetchone()
         return _ticket(row)
 
     @staticmethod
@@ -283,44 +334,57 @@ class HallStore:
 
     @staticmethod
     def count_call(db: sqlite3.Connection, ticket_id: str, *, window: str, now: str) -> None:
-        db.execute("UPDATE tickets SET state = 'called', window_code = ?, target_window = NULL, "
-                   "calls = calls + 1, called_at = COALESCE(called_at, ?) WHERE id = ?", (window, now, ticket_id))
+        db.execute(
+            "UPDATE tickets SET state = 'called', window_code = ?, target_window = NULL, "
+            "calls = calls + 1, called_at = COALESCE(called_at, ?) WHERE id = ?",
+            (window, now, ticket_id),
+        )
 
     @staticmethod
-    def add_event(db: sqlite3.Connection, ticket: dict, kind: str, *, window: str | None, now: str,
-                  detail: str = "") -> int:
+    def add_event(
+        db: sqlite3.Connection, ticket: dict, kind: str, *, window: str | None, now: str, detail: str = ""
+    ) -> int:
         cursor = db.execute(
             "INSERT INTO events (at, ticket_id, kind, number, business, window_code, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", (now, ticket["id"], kind, ticket["number"], ticket["business"], window,
-                                             detail))
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now, ticket["id"], kind, ticket["number"], ticket["business"], window, detail),
+        )
         return cursor.lastrowid
 
     # --- what the display, the windows and the supervisor read ------------------------
 
     @staticmethod
     def waiting_counts(db: sqlite3.Connection, day: str) -> dict[str, int]:
-        rows = db.execute("SELECT business, COUNT(*) FROM tickets WHERE day = ? AND state IN "
-                          "('waiting', 'transferred') GROUP BY business", (day,)).fetchall()
+        rows = db.execute(
+            "SELECT business, COUNT(*) FROM tickets WHERE day = ? AND state IN "
+            "('waiting', 'transferred') GROUP BY business",
+            (day,),
+        ).fetchall()
         return {r[0]: r[1] for r in rows}
 
     @staticmethod
     def oldest_waiting(db: sqlite3.Connection, day: str) -> dict[str, str]:
-        rows = db.execute("SELECT business, MIN(queued_at) FROM tickets WHERE day = ? AND state IN "
-                          "('waiting', 'transferred') GROUP BY business", (day,)).fetchall()
+        rows = db.execute(
+            "SELECT business, MIN(queued_at) FROM tickets WHERE day = ? AND state IN "
+            "('waiting', 'transferred') GROUP BY business",
+            (day,),
+        ).fetchall()
         return {r[0]: r[1] for r in rows}
 
     @staticmethod
     def events_after(db: sqlite3.Connection, seq: int, *, kinds: tuple[str, ...], limit: int) -> list[dict]:
         marks = ",".join("?" for _ in kinds)
-        rows = db.execute(f"SELECT * FROM events WHERE seq > ? AND kind IN ({marks}) ORDER BY seq LIMIT ?",
-                          (seq, *kinds, limit)).fetchall()
+        rows = db.execute(
+            f"SELECT * FROM events WHERE seq > ? AND kind IN ({marks}) ORDER BY seq LIMIT ?", (seq, *kinds, limit)
+        ).fetchall()
         return [dict(r) for r in rows]
 
     @staticmethod
     def recent_events(db: sqlite3.Connection, *, kinds: tuple[str, ...], limit: int) -> list[dict]:
         marks = ",".join("?" for _ in kinds)
-        rows = db.execute(f"SELECT * FROM events WHERE kind IN ({marks}) ORDER BY seq DESC LIMIT ?",
-                          (*kinds, limit)).fetchall()
+        rows = db.execute(
+            f"SELECT * FROM events WHERE kind IN ({marks}) ORDER BY seq DESC LIMIT ?", (*kinds, limit)
+        ).fetchall()
         return [dict(r) for r in rows]
 
     @staticmethod
@@ -329,24 +393,30 @@ class HallStore:
 
     @staticmethod
     def tickets_of_day(db: sqlite3.Connection, day: str) -> list[dict]:
-        return [_ticket(r) for r in db.execute("SELECT * FROM tickets WHERE day = ? ORDER BY issued_at, number",
-                                               (day,)).fetchall()]
-
+        return [
+            _ticket(r)
+            for r in db.execute("SELECT * FROM tickets WHERE day = ? ORDER BY issued_at, number", (day,)).fetchall()
+        ]
 
     @staticmethod
     def days_with_tickets(db: sqlite3.Connection, *, after: str, before: str, limit: int) -> list[str]:
         """The days strictly between ``after`` and ``before`` that have tickets, oldest first."""
-        rows = db.execute("SELECT DISTINCT day FROM tickets WHERE day > ? AND day < ? ORDER BY day LIMIT ?",
-                          (after, before, limit)).fetchall()
+        rows = db.execute(
+            "SELECT DISTINCT day FROM tickets WHERE day > ? AND day < ? ORDER BY day LIMIT ?", (after, before, limit)
+        ).fetchall()
         return [r[0] for r in rows]
 
     @staticmethod
     def window_events_of_day(db: sqlite3.Connection, day: str) -> list[dict]:
         """Calls, walk-ins and transfers of the day's tickets, in order, with their window."""
-        rows = db.execute("SELECT e.ticket_id, e.kind, e.window_code FROM events e JOIN tickets t "
-                          "ON t.id = e.ticket_id WHERE t.day = ? AND e.kind IN ('call', 'recall', 'walk_in', "
-                          "'transfer') ORDER BY e.seq", (day,)).fetchall()
+        rows = db.execute(
+            "SELECT e.ticket_id, e.kind, e.window_code FROM events e JOIN tickets t "
+            "ON t.id = e.ticket_id WHERE t.day = ? AND e.kind IN ('call', 'recall', 'walk_in', "
+            "'transfer') ORDER BY e.seq",
+            (day,),
+        ).fetchall()
         return [dict(r) for r in rows]
+
 
 def _ticket(row: sqlite3.Row | None) -> dict[str, Any] | None:
     if row is None:

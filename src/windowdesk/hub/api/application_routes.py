@@ -21,8 +21,12 @@ from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.sealing import sealer_for
 from windowdesk.imaging.page_image import STORED_MIME
 
-router = APIRouter(route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)],
-                   responses={**ERRORS, 404: ERRORS[400]}, tags=["back office"])
+router = APIRouter(
+    route_class=ErrorReportingRoute,
+    dependencies=[Depends(check_versions)],
+    responses={**ERRORS, 404: ERRORS[400]},
+    tags=["back office"],
+)
 
 Staff = Annotated[StaffIdentity, Depends(current_staff)]
 Workstation = Annotated[WorkstationIdentity, Depends(current_workstation)]
@@ -60,74 +64,162 @@ def _files(request: Request) -> ApplicationFiles:
     return ApplicationFiles(data_dir, sealer_for(data_dir))
 
 
-@router.get("/applications", response_model=list[ApplicationItem],
-            summary="The online applications of the department's items, newest change first")
-def applications(staff: Staff, db: Database,
-                 status: Annotated[str | None, Query(max_length=12)] = None) -> list[ApplicationItem]:
+@router.get(
+    "/applications",
+    response_model=list[ApplicationItem],
+    summary="The online applications of the department's items, newest change first",
+)
+def applications(
+    staff: Staff, db: Database, status: Annotated[str | None, Query(max_length=12)] = None
+) -> list[ApplicationItem]:
     found = access.list_for_department(db, department_code=staff.department_code, status=status)
-    return [ApplicationItem(id=a.id, number=a.number, item_code=a.item_code, center_code=a.center_code,
-                            status=a.status, round=a.round, submitted_at=a.submitted_at.isoformat(),
-                            updated_at=a.updated_at.isoformat()) for a in found]
+    return [
+        ApplicationItem(
+            id=a.id,
+            number=a.number,
+            item_code=a.item_code,
+            center_code=a.center_code,
+            status=a.status,
+            round=a.round,
+            submitted_at=a.submitted_at.isoformat(),
+            updated_at=a.updated_at.isoformat(),
+        )
+        for a in found
+    ]
 
 
-@router.get("/applications/{application_id}", response_model=ApplicationReply,
-            summary="One online application with what the resident typed; every opening is recorded")
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationReply,
+    summary="One online application with what the resident typed; every opening is recorded",
+)
 def application(application_id: ApplicationId, staff: Staff, db: Database, request: Request) -> ApplicationReply:
-    view = access.open_for_department(db, _files(request), application_id=application_id,
-                                      department_code=staff.department_code, now=utc_now())
+    view = access.open_for_department(
+        db, _files(request), application_id=application_id, department_code=staff.department_code, now=utc_now()
+    )
     return ApplicationReply(
-        id=view.id, number=view.number, item_code=view.item_code, center_code=view.center_code, status=view.status,
-        round=view.round, submitted_at=view.submitted_at.isoformat(), updated_at=view.updated_at.isoformat(),
-        values=view.values, returned=[{"material": r.material, "kind": r.kind, "text": r.text} for r in view.returned],
-        pages=[ApplicationPage(page_id=p[0], material_code=p[1], sha256=p[2]) for p in view.page_list])
+        id=view.id,
+        number=view.number,
+        item_code=view.item_code,
+        center_code=view.center_code,
+        status=view.status,
+        round=view.round,
+        submitted_at=view.submitted_at.isoformat(),
+        updated_at=view.updated_at.isoformat(),
+        values=view.values,
+        returned=[{"material": r.material, "kind": r.kind, "text": r.text} for r in view.returned],
+        pages=[ApplicationPage(page_id=p[0], material_code=p[1], sha256=p[2]) for p in view.page_list],
+    )
 
 
 def _reply(view: access.ApplicationView) -> ApplicationReply:
     return ApplicationReply(
-        id=view.id, number=view.number, item_code=view.item_code, center_code=view.center_code, status=view.status,
-        round=view.round, submitted_at=view.submitted_at.isoformat(), updated_at=view.updated_at.isoformat(),
-        values=view.values, returned=[{"material": r.material, "kind": r.kind, "text": r.text} for r in view.returned],
-        pages=[ApplicationPage(page_id=p[0], material_code=p[1], sha256=p[2]) for p in view.page_list])
+        id=view.id,
+        number=view.number,
+        item_code=view.item_code,
+        center_code=view.center_code,
+        status=view.status,
+        round=view.round,
+        submitted_at=view.submitted_at.isoformat(),
+        updated_at=view.updated_at.isoformat(),
+        values=view.values,
+        returned=[{"material": r.material, "kind": r.kind, "text": r.text} for r in view.returned],
+        pages=[ApplicationPage(page_id=p[0], material_code=p[1], sha256=p[2]) for p in view.page_list],
+    )
 
 
-@router.get("/applications/{application_id}/pages/{page_id}", response_class=Response,
-            summary="One page's bytes (a grey JPEG); every reading is recorded")
-def application_page(application_id: ApplicationId, page_id: Annotated[str, Path(min_length=1, max_length=36)],
-                     staff: Staff, db: Database, request: Request) -> Response:
-    data = access.read_page_for_department(db, _files(request), application_id=application_id, page_id=page_id,
-                                           department_code=staff.department_code, now=utc_now())
+@router.get(
+    "/applications/{application_id}/pages/{page_id}",
+    response_class=Response,
+    summary="One page's bytes (a grey JPEG); every reading is recorded",
+)
+def application_page(
+    application_id: ApplicationId,
+    page_id: Annotated[str, Path(min_length=1, max_length=36)],
+    staff: Staff,
+    db: Database,
+    request: Request,
+) -> Response:
+    data = access.read_page_for_department(
+        db,
+        _files(request),
+        application_id=application_id,
+        page_id=page_id,
+        department_code=staff.department_code,
+        now=utc_now(),
+    )
     return Response(data, media_type=STORED_MIME, headers={"Cache-Control": "no-store"})
 
 
 # --- the chosen center's windows: their pre-review (网上预审) ------------------------
 
 
-@router.get("/window/applications", response_model=list[ApplicationItem], tags=["sync"],
-            summary="The online applications of the workstation's center waiting for a pre-review, oldest first")
+@router.get(
+    "/window/applications",
+    response_model=list[ApplicationItem],
+    tags=["sync"],
+    summary="The online applications of the workstation's center waiting for a pre-review, oldest first",
+)
 def center_applications(caller: Workstation, db: Database) -> list[ApplicationItem]:
     found = access.waiting_for_center(db, center_code=caller.center_code)
-    return [ApplicationItem(id=a.id, number=a.number, item_code=a.item_code, center_code=a.center_code,
-                            status=a.status, round=a.round, submitted_at=a.submitted_at.isoformat(),
-                            updated_at=a.updated_at.isoformat()) for a in found]
+    return [
+        ApplicationItem(
+            id=a.id,
+            number=a.number,
+            item_code=a.item_code,
+            center_code=a.center_code,
+            status=a.status,
+            round=a.round,
+            submitted_at=a.submitted_at.isoformat(),
+            updated_at=a.updated_at.isoformat(),
+        )
+        for a in found
+    ]
 
 
-@router.get("/window/applications/{application_id}", response_model=ApplicationReply, tags=["sync"],
-            summary="One online application of the workstation's center with what the resident typed; recorded")
-def center_application(application_id: ApplicationId, caller: Workstation, db: Database,
-                       request: Request) -> ApplicationReply:
-    reply = _reply(access.open_for_workstation(db, _files(request), application_id=application_id,
-                                               center_code=caller.center_code, workstation_id=caller.workstation_id,
-                                               now=utc_now()))
+@router.get(
+    "/window/applications/{application_id}",
+    response_model=ApplicationReply,
+    tags=["sync"],
+    summary="One online application of the workstation's center with what the resident typed; recorded",
+)
+def center_application(
+    application_id: ApplicationId, caller: Workstation, db: Database, request: Request
+) -> ApplicationReply:
+    reply = _reply(
+        access.open_for_workstation(
+            db,
+            _files(request),
+            application_id=application_id,
+            center_code=caller.center_code,
+            workstation_id=caller.workstation_id,
+            now=utc_now(),
+        )
+    )
     reply.fields = access.form_fields(db, item_code=reply.item_code)
     return reply
 
 
-@router.get("/window/applications/{application_id}/pages/{page_id}", response_class=Response, tags=["sync"],
-            summary="One page's bytes of an application of the workstation's center; every reading is recorded")
-def center_application_page(application_id: ApplicationId,
-                             page_id: Annotated[str, Path(min_length=1, max_length=36)], caller: Workstation,
-                             db: Database, request: Request) -> Response:
-    data = access.read_page_for_workstation(db, _files(request), application_id=application_id, page_id=page_id,
-                                            center_code=caller.center_code, workstation_id=caller.workstation_id,
-                                            now=utc_now())
+@router.get(
+    "/window/applications/{application_id}/pages/{page_id}",
+    response_class=Response,
+    tags=["sync"],
+    summary="One page's bytes of an application of the workstation's center; every reading is recorded",
+)
+def center_application_page(
+    application_id: ApplicationId,
+    page_id: Annotated[str, Path(min_length=1, max_length=36)],
+    caller: Workstation,
+    db: Database,
+    request: Request,
+) -> Response:
+    data = access.read_page_for_workstation(
+        db,
+        _files(request),
+        application_id=application_id,
+        page_id=page_id,
+        center_code=caller.center_code,
+        workstation_id=caller.workstation_id,
+        now=utc_now(),
+    )
     return Response(data, media_type=STORED_MIME, headers={"Cache-Control": "no-store"})

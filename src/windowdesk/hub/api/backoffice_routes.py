@@ -37,10 +37,13 @@ def decide(
     db: Annotated[HubDatabase, Depends(hub_database)],
 ) -> DecisionReply:
     if body.department != staff.department_code:
-        raise Forbidden(Text(
-            N_("This staff token belongs to department {own}; it cannot decide for department {other}."),
-            own=staff.department_code, other=body.department,
-        ))
+        raise Forbidden(
+            Text(
+                N_("This staff token belongs to department {own}; it cannot decide for department {other}."),
+                own=staff.department_code,
+                other=body.department,
+            )
+        )
     now = utc_now()
 
     def work(session):  # noqa: ANN001, ANN202 - a Session, the recorded decision
@@ -51,6 +54,11 @@ def decide(
 
     recorded = db.run_write(work, feed=True)
     return DecisionReply(
-        case_id=recorded.case_id, case_number=recorded.case_number, decision=recorded.decision,
-        department=recorded.department, status=recorded.status, seq=recorded.seq, at=recorded.at,
+        case_id=recorded.case_id,
+        case_number=recorded.case_number,
+        decision=recorded.decision,
+        department=recorded.department,
+        status=recorded.status,
+        seq=recorded.seq,
+        at=recorded.at,
     )

@@ -20,8 +20,12 @@ from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.sync.protocol import HEADER_BLOB_SIZE, HEADER_CHUNK_SHA256, MAX_BLOB_BYTES
 
-router = APIRouter(route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)],
-                   responses={**ERRORS, 404: ERRORS[400], 413: ERRORS[400]}, tags=["pages"])
+router = APIRouter(
+    route_class=ErrorReportingRoute,
+    dependencies=[Depends(check_versions)],
+    responses={**ERRORS, 404: ERRORS[400], 413: ERRORS[400]},
+    tags=["pages"],
+)
 
 Database = Annotated[HubDatabase, Depends(hub_database)]
 Caller = Annotated[WorkstationIdentity, Depends(current_workstation)]
@@ -46,14 +50,26 @@ def get_blob(sha256: Sha256, _caller: Caller, db: Database, store: Store) -> Blo
 
 @router.put("/blobs/{sha256}", response_model=BlobReply, summary="One chunk of a page, at the offset the hub holds")
 async def put_chunk(
-    sha256: Sha256, request: Request, caller: Caller, db: Database, store: Store,
+    sha256: Sha256,
+    request: Request,
+    caller: Caller,
+    db: Database,
+    store: Store,
     offset: Annotated[int, Query(ge=0, le=MAX_BLOB_BYTES)],
     size: Annotated[int, Header(alias=HEADER_BLOB_SIZE, ge=1)],
     chunk_sha256: Annotated[str, Header(alias=HEADER_CHUNK_SHA256, min_length=64, max_length=64)],
 ) -> BlobReply:
     chunk = await request.body()  # at most a chunk: the request gate refuses more
     state = await run_in_threadpool(
-        receive_chunk, db, store, sha256=sha256, offset=offset, size=size, chunk=chunk,
-        chunk_sha256=chunk_sha256.lower(), workstation_id=caller.workstation_id, now=utc_now(),
+        receive_chunk,
+        db,
+        store,
+        sha256=sha256,
+        offset=offset,
+        size=size,
+        chunk=chunk,
+        chunk_sha256=chunk_sha256.lower(),
+        workstation_id=caller.workstation_id,
+        now=utc_now(),
     )
     return _reply(state)

@@ -32,6 +32,7 @@ CLIENT_NAME = "windowdesk/"
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
+
 bearer = HTTPBearer(auto_error=False, description="The workstation token from /enroll, or a staff token")
 
 
@@ -54,32 +55,65 @@ def check_protocol(value: str | None) -> None:
     except ValueError:
         protocol = None
     if protocol is None:
-        raise _refuse(Text(N_(
-            "This windowdesk is too old for the hub; ask your administrator to update it (it does not say "
-            "which protocol it speaks; the hub serves protocol {served})."), served=served))
+        raise _refuse(
+            Text(
+                N_(
+                    "This windowdesk is too old for the hub; ask your administrator to update it (it does not say "
+                    "which protocol it speaks; the hub serves protocol {served})."
+                ),
+                served=served,
+            )
+        )
     if protocol in SUPPORTED_PROTOCOLS:
         return
     if protocol > max(SUPPORTED_PROTOCOLS):
-        raise _refuse(Text(N_(
-            "This windowdesk is newer than the hub (protocol {protocol}; the hub serves {served}). "
-            "Ask your administrator to update the hub."), protocol=protocol, served=served))
-    raise _refuse(Text(N_(
-        "This windowdesk is too old for the hub; ask your administrator to update it (it speaks protocol "
-        "{protocol}; the hub serves {served})."), protocol=protocol, served=served))
+        raise _refuse(
+            Text(
+                N_(
+                    "This windowdesk is newer than the hub (protocol {protocol}; the hub serves {served}). "
+                    "Ask your administrator to update the hub."
+                ),
+                protocol=protocol,
+                served=served,
+            )
+        )
+    raise _refuse(
+        Text(
+            N_(
+                "This windowdesk is too old for the hub; ask your administrator to update it (it speaks protocol "
+                "{protocol}; the hub serves {served})."
+            ),
+            protocol=protocol,
+            served=served,
+        )
+    )
 
 
 def check_client(value: str | None, settings: HubSettings) -> None:
     minimum = settings.min_client_version
-    version = parse_version(value[len(CLIENT_NAME):]) if value and value.startswith(CLIENT_NAME) else None
+    version = parse_version(value[len(CLIENT_NAME) :]) if value and value.startswith(CLIENT_NAME) else None
     if version is None:
-        raise _refuse(Text(N_(
-            "This windowdesk is too old for the hub; ask your administrator to update it (it does not say "
-            "its version; the hub needs {minimum} or newer)."), minimum=minimum))
+        raise _refuse(
+            Text(
+                N_(
+                    "This windowdesk is too old for the hub; ask your administrator to update it (it does not say "
+                    "its version; the hub needs {minimum} or newer)."
+                ),
+                minimum=minimum,
+            )
+        )
     if version < settings.min_client_version_tuple:
-        shown = value[len(CLIENT_NAME):][:20]
-        raise _refuse(Text(N_(
-            "This windowdesk is too old for the hub; ask your administrator to update it (version {shown}; "
-            "the hub needs {minimum} or newer)."), shown=shown, minimum=minimum))
+        shown = value[len(CLIENT_NAME) :][:20]
+        raise _refuse(
+            Text(
+                N_(
+                    "This windowdesk is too old for the hub; ask your administrator to update it (version {shown}; "
+                    "the hub needs {minimum} or newer)."
+                ),
+                shown=shown,
+                minimum=minimum,
+            )
+        )
 
 
 def check_versions(

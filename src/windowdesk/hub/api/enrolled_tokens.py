@@ -55,7 +55,8 @@ class EnrolledTokens:
 
     def _read(self) -> None:
         with self._db.read() as session:
-            hashes = frozenset(session.scalars(
-                select(Workstation.token_sha256).where(Workstation.revoked_at.is_(None))))
+            hashes = frozenset(
+                session.scalars(select(Workstation.token_sha256).where(Workstation.revoked_at.is_(None)))
+            )
         self._hashes = hashes
         self._read_at = self._clock()

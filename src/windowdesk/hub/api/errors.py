@@ -48,8 +48,9 @@ def request_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
-def error_response(status: int, code: str, title: str, message: str, headers: dict | None = None,
-                   extra: dict[str, Any] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, title: str, message: str, headers: dict | None = None, extra: dict[str, Any] | None = None
+) -> JSONResponse:
     """``extra``: more fields of the error (a busy hub's "retry_after")."""
     # A message may quote what a client sent, half characters included; a reply is UTF-8.
     error = {"code": code, "title": as_unicode_text(title), "message": as_unicode_text(message), **(extra or {})}
@@ -76,8 +77,9 @@ def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404 and message == "Not Found":
         message = Text(N_("The hub has no {path}; check the hub address."), path=request.url.path[:200])
     elif exc.status_code == 405:
-        message = Text(N_("{path} does not answer {method} requests."),
-                       path=request.url.path[:200], method=request.method)
+        message = Text(
+            N_("{path} does not answer {method} requests."), path=request.url.path[:200], method=request.method
+        )
     return worded_error(request, exc.status_code, code, title, message, getattr(exc, "headers", None))
 
 
@@ -92,8 +94,11 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[int, str, 
     more = len(errors) - MAX_REPORTED_PROBLEMS
     if more > 0:
         problems.append(f"and {more} more")
-    return 422, "invalid_request", Text(N_("The request does not follow the protocol: {problems}."),
-                                        problems="; ".join(problems))
+    return (
+        422,
+        "invalid_request",
+        Text(N_("The request does not follow the protocol: {problems}."), problems="; ".join(problems)),
+    )
 
 
 def _validation_error(request: Request, exc: Exception) -> Response:
@@ -109,30 +114,46 @@ def unexpected_error_response(request: Request, exc: BaseException) -> Response:
         log.error(
             "the disk of the hub's database is full (during %s %s): nothing was stored; "
             "free space for the database, then the windows' next sync sends their work again",
-            request.method, request.url.path,
+            request.method,
+            request.url.path,
         )
         return worded_error(
-            request, 503, ERROR_HUB_DISK_FULL, N_("The hub's disk is full"),
-            N_("The hub cannot store anything until its administrator frees space on its disk. "
-               "Nothing of this request was stored; send it again later."),
+            request,
+            503,
+            ERROR_HUB_DISK_FULL,
+            N_("The hub's disk is full"),
+            N_(
+                "The hub cannot store anything until its administrator frees space on its disk. "
+                "Nothing of this request was stored; send it again later."
+            ),
             headers={"Retry-After": "60"},
         )
     if isinstance(exc, OperationalError):
         log.warning("database unavailable during %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
         return worded_error(
-            request, 503, "database_unavailable", N_("The hub is busy"),
+            request,
+            503,
+            "database_unavailable",
+            N_("The hub is busy"),
             N_("The hub cannot use its database right now. Try again in a moment."),
             headers={"Retry-After": "5"},
         )
     details = "".join(traceback.format_exception(exc))
     log.error(
-        "unexpected error during %s %s\n%s", request.method, request.url.path,
+        "unexpected error during %s %s\n%s",
+        request.method,
+        request.url.path,
         mask_id_numbers_in(details),
     )
     return worded_error(
-        request, 500, "internal_error", N_("The hub met a problem"),
-        N_("The hub met an unexpected problem with this request. Try again later; if it keeps "
-           "happening, tell the hub administrator (the hub's log has the details)."),
+        request,
+        500,
+        "internal_error",
+        N_("The hub met a problem"),
+        N_(
+            "The hub met an unexpected problem with this request. Try again later; if it keeps "
+            "happening, tell the hub administrator (the hub's log has the details)."
+        ),
     )
 
 

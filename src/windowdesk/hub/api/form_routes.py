@@ -20,8 +20,12 @@ from windowdesk.hub.services.enrollment import WorkstationIdentity
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.i18n import N_
 
-router = APIRouter(route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)],
-                   responses={**ERRORS, 404: ERRORS[400]}, tags=["catalog"])
+router = APIRouter(
+    route_class=ErrorReportingRoute,
+    dependencies=[Depends(check_versions)],
+    responses={**ERRORS, 404: ERRORS[400]},
+    tags=["catalog"],
+)
 
 
 class FormFileReply(BaseModel):

@@ -28,5 +28,8 @@ def bookings_of_day(
 ) -> dict[str, Any]:
     with token_attempt(request), db.read() as session:
         center = hall_link.hall_center(session, credentials.credentials if credentials else None)
-        return {"center": center, "day": day.isoformat(),
-                "bookings": hall_link.day_bookings(session, center_code=center, day=day)}
+        return {
+            "center": center,
+            "day": day.isoformat(),
+            "bookings": hall_link.day_bookings(session, center_code=center, day=day),
+        }

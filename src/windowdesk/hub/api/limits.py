@@ -43,8 +43,10 @@ def _limiters(request: Request) -> Limiters:
 
 def too_many_enrollments(wait: int) -> TooManyRequests:
     return TooManyRequests(
-        Text(N_("This enrollment code was tried too often. Wait {wait} seconds, check the code, and try again."),
-             wait=wait),
+        Text(
+            N_("This enrollment code was tried too often. Wait {wait} seconds, check the code, and try again."),
+            wait=wait,
+        ),
         retry_after=wait,
     )
 
@@ -88,8 +90,13 @@ def token_attempt(request: Request) -> Iterator[None]:
     wait = limiter.retry_after(key)
     if wait is not None:
         raise TooManyRequests(
-            Text(N_("This token was refused too often. Wait {wait} seconds; if it keeps happening, ask your "
-                    "administrator to enroll this workstation again."), wait=wait),
+            Text(
+                N_(
+                    "This token was refused too often. Wait {wait} seconds; if it keeps happening, ask your "
+                    "administrator to enroll this workstation again."
+                ),
+                wait=wait,
+            ),
             retry_after=wait,
         )
     try:

@@ -84,8 +84,9 @@ class PushGate:
     """``enrolled``: whether a token's hash is an enrolled workstation's (EnrolledTokens);
     only those are given a place in line, any other push goes straight to the route."""
 
-    def __init__(self, app: ASGIApp, turns: PushTurns, enrolled: Callable[[str], Awaitable[bool]],
-                 serving: int = SERVED_AT_ONCE) -> None:
+    def __init__(
+        self, app: ASGIApp, turns: PushTurns, enrolled: Callable[[str], Awaitable[bool]], serving: int = SERVED_AT_ONCE
+    ) -> None:
         self.app = app
         self.turns = turns
         self._enrolled = enrolled
@@ -145,16 +146,25 @@ class PushGate:
         if now - self._logged_at < LOG_SECONDS:
             return
         self._logged_at = now
-        log.info("pushes take turns (windows waiting in line: %d, pushes inside: %d); the hub writes about "
-                 "%.1f MB of pushes a second", self.turns.waiting, self.turns.inside, 1e-6 / self.turns.seconds_per_byte)
+        log.info(
+            "pushes take turns (windows waiting in line: %d, pushes inside: %d); the hub writes about "
+            "%.1f MB of pushes a second",
+            self.turns.waiting,
+            self.turns.inside,
+            1e-6 / self.turns.seconds_per_byte,
+        )
 
 
 def busy_response(request: Request, wait: float):  # noqa: ANN201 - a JSONResponse
     language = request_language(request)
     seconds = max(1, math.ceil(wait))
     return error_response(
-        503, ERROR_HUB_BUSY, render(BUSY_TITLE, language), render(Text(BUSY_MESSAGE, seconds=seconds), language),
-        headers={"Retry-After": str(seconds)}, extra={"retry_after": round(wait, 3)},
+        503,
+        ERROR_HUB_BUSY,
+        render(BUSY_TITLE, language),
+        render(Text(BUSY_MESSAGE, seconds=seconds), language),
+        headers={"Retry-After": str(seconds)},
+        extra={"retry_after": round(wait, 3)},
     )
 
 

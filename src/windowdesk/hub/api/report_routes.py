@@ -16,7 +16,10 @@ from windowdesk.hub.services.reports import city_report, report_json
 from windowdesk.hub.storage.database import HubDatabase
 
 router = APIRouter(
-    route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)], responses=ERRORS, tags=["reports"],
+    route_class=ErrorReportingRoute,
+    dependencies=[Depends(check_versions)],
+    responses=ERRORS,
+    tags=["reports"],
 )
 
 
@@ -32,5 +35,6 @@ def performance(
     # A department's token reads its department's rows only: the cases, decisions,
     # ratings and complaints of its items, whoever handled them.
     with db.read() as session:
-        return report_json(city_report(session, start=start, end=end, by=by, center=center,
-                                       department=staff.department_code))
+        return report_json(
+            city_report(session, start=start, end=end, by=by, center=center, department=staff.department_code)
+        )

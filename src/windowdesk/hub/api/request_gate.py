@@ -42,8 +42,10 @@ BLOB_PATH = re.compile(re.escape(API_PREFIX) + r"/blobs/[^/]+")
 DECISION_PATH = re.compile(re.escape(API_PREFIX) + r"/cases/[^/]+/decisions")
 TOO_LARGE_TITLE = N_("The request is too large")
 TOO_LARGE = N_("The hub reads at most {most} bytes in one such request; nothing of it was stored.")
-FILES_TOO_LARGE = N_("What was sent is larger than {most} MB in all ({each} MB a file at most). Nothing was stored; "
-                     "go back and choose smaller files.")
+FILES_TOO_LARGE = N_(
+    "What was sent is larger than {most} MB in all ({each} MB a file at most). Nothing was stored; "
+    "go back and choose smaller files."
+)
 
 
 # The console's forms that carry a calendar file or a whole catalog item (a form sends a
@@ -128,19 +130,27 @@ def _too_large(request: Request, cap: int):  # noqa: ANN202 - a JSONResponse
     if APPLICATION_FORM_PATH.fullmatch(request.url.path):
         return _files_too_large_page(request)
     # Told to close the connection: the rest of the body is never read.
-    return error_response(413, "request_too_large", render(TOO_LARGE_TITLE, language),
-                          render(Text(TOO_LARGE, most=cap), language), headers={"Connection": "close"})
+    return error_response(
+        413,
+        "request_too_large",
+        render(TOO_LARGE_TITLE, language),
+        render(Text(TOO_LARGE, most=cap), language),
+        headers={"Connection": "close"},
+    )
 
 
 def _files_too_large_page(request: Request) -> HTMLResponse:
     """A resident's phone shows this page: plain words in the page's language, nothing stored."""
     language = page_language(request)
-    message = render(Text(FILES_TOO_LARGE, most=MAX_BODY_BYTES // (1024 * 1024),
-                          each=MAX_FILE_BYTES // (1024 * 1024)), language)
-    body = (f'<!doctype html><html lang="{"en" if language == "en" else "zh-CN"}"><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{html.escape(render(TOO_LARGE_TITLE, language))}</title>'
-            f'<p role="alert">{html.escape(message)}</p><p><a href="javascript:history.back()">&larr;</a></p>')
+    message = render(
+        Text(FILES_TOO_LARGE, most=MAX_BODY_BYTES // (1024 * 1024), each=MAX_FILE_BYTES // (1024 * 1024)), language
+    )
+    body = (
+        f'<!doctype html><html lang="{"en" if language == "en" else "zh-CN"}"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(render(TOO_LARGE_TITLE, language))}</title>"
+        f'<p role="alert">{html.escape(message)}</p><p><a href="javascript:history.back()">&larr;</a></p>'
+    )
     return HTMLResponse(body, status_code=413, headers={"Connection": "close"})
 
 

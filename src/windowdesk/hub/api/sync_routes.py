@@ -47,10 +47,7 @@ from windowdesk.sync.protocol import (
 
 log = logging.getLogger("windowdesk.hub.push")
 
-ERRORS = {
-    status: {"model": ErrorBody}
-    for status in (400, 401, 403, 409, 422, 426, 429, 500, 503)
-}
+ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 403, 409, 422, 426, 429, 500, 503)}
 
 Database = Annotated[HubDatabase, Depends(hub_database)]
 Caller = Annotated[WorkstationIdentity, Depends(current_workstation)]
@@ -69,15 +66,22 @@ def incoming_events(body: PushRequest) -> list[IncomingEvent]:
     """A push request's events as the rules read them."""
     return [
         IncomingEvent(
-            event_id=event.event_id, seq=event.seq, entity=event.entity, entity_id=event.entity_id,
-            kind=event.kind, payload=event.payload, created_at=_utc(event.created_at),
+            event_id=event.event_id,
+            seq=event.seq,
+            entity=event.entity,
+            entity_id=event.entity_id,
+            kind=event.kind,
+            payload=event.payload,
+            created_at=_utc(event.created_at),
         )
         for event in body.events
     ]
 
 
 health_router = APIRouter(route_class=ErrorReportingRoute, tags=["sync"])
-router = APIRouter(route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)], responses=ERRORS, tags=["sync"])
+router = APIRouter(
+    route_class=ErrorReportingRoute, dependencies=[Depends(check_versions)], responses=ERRORS, tags=["sync"]
+)
 
 
 @health_router.get("/health", response_model=HealthReply, summary="Is the hub up, which protocols it serves")
@@ -89,20 +93,31 @@ def health(request: Request, response: Response, db: Database) -> HealthReply:
 @router.post("/enroll", response_model=EnrollReply, summary="Trade a one-time enrollment code for a workstation token")
 def enroll_workstation(body: EnrollRequest, db: Database, request: Request) -> EnrollReply:
     with enrollment_attempt(request, body.code):
-        enrolled = db.run_write(lambda session: enroll(
-            session, code=body.code, client_version=body.client_version, installation_id=body.installation_id,
-            now=utc_now()))
+        enrolled = db.run_write(
+            lambda session: enroll(
+                session,
+                code=body.code,
+                client_version=body.client_version,
+                installation_id=body.installation_id,
+                now=utc_now(),
+            )
+        )
     with db.read() as session:
         this_hub = hub_id(session) or ""
     return EnrollReply(
-        token=enrolled.token, workstation_id=enrolled.workstation_id,
-        center_code=enrolled.center_code, window_code=enrolled.window_code, hub_id=this_hub,
+        token=enrolled.token,
+        workstation_id=enrolled.workstation_id,
+        center_code=enrolled.center_code,
+        window_code=enrolled.window_code,
+        hub_id=this_hub,
     )
 
 
 @router.get("/whoami", response_model=WhoAmIReply, summary="The workstation this token belongs to")
 def whoami(caller: Caller) -> WhoAmIReply:
-    return WhoAmIReply(workstation_id=caller.workstation_id, center_code=caller.center_code, window_code=caller.window_code)
+    return WhoAmIReply(
+        workstation_id=caller.workstation_id, center_code=caller.center_code, window_code=caller.window_code
+    )
 
 
 def hub_generation(request: Request, db: HubDatabase) -> str | None:
@@ -122,8 +137,9 @@ def _tell_generation(response: Response, request: Request, db: HubDatabase) -> N
 
 
 @router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
-async def push(body: PushRequest, caller: Caller, db: Database, settings: Settings, request: Request,
-               response: Response) -> PushReply:
+async def push(
+    body: PushRequest, caller: Caller, db: Database, settings: Settings, request: Request, response: Response
+) -> PushReply:
     # Async only so that a batch waiting for the one before holds no worker thread (see
     # push_order); its work runs in the thread pool like every other route's.
     pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
@@ -136,21 +152,33 @@ async def push(body: PushRequest, caller: Caller, db: Database, settings: Settin
                 event.stored_payload  # noqa: B018 - a cached property
             return None
         now = utc_now()
-        return db.run_write(lambda session: apply_push(
-            session, pusher=pusher, events=events, now=now, language=language), feed=needs_feed(events))
+        return db.run_write(
+            lambda session: apply_push(session, pusher=pusher, events=events, now=now, language=language),
+            feed=needs_feed(events),
+        )
 
     slot = service_slot(request.scope)
     started = time.perf_counter()
-    outcomes = await in_order(apply, after=body.after, timeout=settings.push_order_wait,
-                              stepped_out=slot.stepped_out if slot is not None else None)
+    outcomes = await in_order(
+        apply,
+        after=body.after,
+        timeout=settings.push_order_wait,
+        stepped_out=slot.stepped_out if slot is not None else None,
+    )
     note_push_committed(outcome.event_id for outcome in outcomes)
     statuses = collections.Counter(outcome.status for outcome in outcomes)
     # One line per batch, ids and counts only: which window, how much, how long (waiting
     # for the batch before it included).
-    log.info("push from workstation %s: %d events, %d bytes, %d applied, %d duplicates, %d rejected, %.0f ms",
-             caller.workstation_id, len(outcomes), int(request.headers.get("content-length") or 0),
-             statuses[APPLIED], statuses[DUPLICATE], statuses[REJECTED],
-             (time.perf_counter() - started) * 1000)
+    log.info(
+        "push from workstation %s: %d events, %d bytes, %d applied, %d duplicates, %d rejected, %.0f ms",
+        caller.workstation_id,
+        len(outcomes),
+        int(request.headers.get("content-length") or 0),
+        statuses[APPLIED],
+        statuses[DUPLICATE],
+        statuses[REJECTED],
+        (time.perf_counter() - started) * 1000,
+    )
     _tell_generation(response, request, db)
     return PushReply(
         results=[PushResult(event_id=o.event_id, status=o.status, reason=o.reason) for o in outcomes],
@@ -166,8 +194,9 @@ def changes(
     # Bounded like every seq: a larger cursor is a malformed request (422), not a
     # database error.
     after: Annotated[int, Query(ge=0, le=MAX_SEQ, description="The last seq the client has applied")] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_SEQ,
-                                description=f"At most this many (capped at {MAX_CHANGES_PAGE})")] = MAX_CHANGES_PAGE,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_SEQ, description=f"At most this many (capped at {MAX_CHANGES_PAGE})")
+    ] = MAX_CHANGES_PAGE,
 ) -> JSONResponse:
     with db.read() as session:
         page = read_changes(session, center_code=caller.center_code, after=after, limit=limit)
@@ -176,7 +205,11 @@ def changes(
     body = {
         "changes": [
             {
-                "seq": seq, "kind": kind, "entity": entity, "entity_id": entity_id, "payload": payload,
+                "seq": seq,
+                "kind": kind,
+                "entity": entity,
+                "entity_id": entity_id,
+                "payload": payload,
                 "created_at": created_at.isoformat(),
             }
             for seq, kind, entity, entity_id, payload, created_at in page.changes

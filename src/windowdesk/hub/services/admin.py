@@ -56,8 +56,14 @@ def _required_text(value: str, what: str, max_length: int) -> str:
 
 def _code(value: str, pattern: re.Pattern[str], what: str) -> str:
     if not pattern.match(value or ""):
-        raise InvalidInput(Text(N_("{value!r} is not a valid {what} (pattern {pattern})."), value=value, what=Text(what),
-                                pattern=pattern.pattern))
+        raise InvalidInput(
+            Text(
+                N_("{value!r} is not a valid {what} (pattern {pattern})."),
+                value=value,
+                what=Text(what),
+                pattern=pattern.pattern,
+            )
+        )
     return value
 
 
@@ -126,8 +132,13 @@ def publish_calendar_override(
     session.flush()
     case_figures.refresh_for_days(session, day, day)
     seq = append_change(
-        session, kind=CHANGE_CALENDAR, entity="calendar", entity_id=day.isoformat(), center_code=None,
-        payload={"day": day.isoformat(), "is_working_day": is_working_day, "note": note}, now=now,
+        session,
+        kind=CHANGE_CALENDAR,
+        entity="calendar",
+        entity_id=day.isoformat(),
+        center_code=None,
+        payload={"day": day.isoformat(), "is_working_day": is_working_day, "note": note},
+        now=now,
     )
     return Saved(created, seq)
 
@@ -146,16 +157,25 @@ def _set_password(row: Operator, password: str, now: dt.datetime) -> None:
 
 def _publish(session: Session, row: Operator, *, with_password: bool, now: dt.datetime) -> int:
     payload = {
-        "id": row.id, "login": row.login, "display_name": row.display_name, "role": row.role,
-        "center_code": row.center_code, "active": row.active,
+        "id": row.id,
+        "login": row.login,
+        "display_name": row.display_name,
+        "role": row.role,
+        "center_code": row.center_code,
+        "active": row.active,
     }
     if with_password:
         # Only when set now: a later rename must not undo a password the operator has
         # since changed at the window (the hub never learns that one).
         payload.update(password_hash=row.password_hash, must_change_password=row.must_change_password)
     return append_change(
-        session, kind=CHANGE_OPERATOR, entity="operator", entity_id=row.id, center_code=row.center_code,
-        payload=payload, now=now,
+        session,
+        kind=CHANGE_OPERATOR,
+        entity="operator",
+        entity_id=row.id,
+        center_code=row.center_code,
+        payload=payload,
+        now=now,
     )
 
 

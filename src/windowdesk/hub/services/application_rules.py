@@ -36,13 +36,21 @@ _TABLE = OnlineApplication.__table__
 UPDATE_APPLICATION = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("application_id"))
-    .values(status=bindparam("new_status"), returned=bindparam("returned_list"), decided_by=bindparam("by"),
-            decided_at=bindparam("decided"), updated_at=bindparam("decided"))
+    .values(
+        status=bindparam("new_status"),
+        returned=bindparam("returned_list"),
+        decided_by=bindparam("by"),
+        decided_at=bindparam("decided"),
+        updated_at=bindparam("decided"),
+    )
 )
 COMPLETE_APPLICATION = (
     update(_TABLE)
-    .where(_TABLE.c.id == bindparam("completed_id"), _TABLE.c.center_code == bindparam("completed_center"),
-           _TABLE.c.status.in_(("submitted", "accepted")))
+    .where(
+        _TABLE.c.id == bindparam("completed_id"),
+        _TABLE.c.center_code == bindparam("completed_center"),
+        _TABLE.c.status.in_(("submitted", "accepted")),
+    )
     .values(status="completed", updated_at=bindparam("completed_at"))
 )
 STATEMENTS: tuple[Executable, ...] = (UPDATE_APPLICATION, COMPLETE_APPLICATION)
@@ -58,18 +66,26 @@ class ApplicationFacts:
 
 def _returned(raw: Any) -> list[dict[str, str]]:
     if not isinstance(raw, list) or len(raw) > MAX_RETURNED:
-        raise base.Rejected(N_("The application.decided event's returned list must be a list of at most {most} "
-                               "entries."), most=MAX_RETURNED)
+        raise base.Rejected(
+            N_("The application.decided event's returned list must be a list of at most {most} entries."),
+            most=MAX_RETURNED,
+        )
     entries = []
     for position, entry in enumerate(raw, start=1):
         material = entry.get("material") if isinstance(entry, dict) else None
         kind = entry.get("kind") if isinstance(entry, dict) else None
         text = entry.get("text") if isinstance(entry, dict) else None
-        if (not isinstance(material, str) or (material and MATERIAL_CODE.fullmatch(material) is None)
-                or kind not in RETURN_KINDS or not isinstance(text, str) or not text.strip()
-                or len(text) > MAX_TEXT):
-            raise base.Rejected(N_("Entry {position} of the application.decided event's returned list is wrong."),
-                                position=position)
+        if (
+            not isinstance(material, str)
+            or (material and MATERIAL_CODE.fullmatch(material) is None)
+            or kind not in RETURN_KINDS
+            or not isinstance(text, str)
+            or not text.strip()
+            or len(text) > MAX_TEXT
+        ):
+            raise base.Rejected(
+                N_("Entry {position} of the application.decided event's returned list is wrong."), position=position
+            )
         entries.append({"material": material, "kind": kind, "text": text.strip()})
     return entries
 
@@ -79,8 +95,9 @@ def application_decided(
 ) -> base.Plan:
     read = base.PayloadReader(event)
     if event.entity != "application":
-        raise base.Rejected(N_("An application.decided event must be about an application, not {entity!r}."),
-                            entity=event.entity[:40])
+        raise base.Rejected(
+            N_("An application.decided event must be about an application, not {entity!r}."), entity=event.entity[:40]
+        )
     read.center(pusher)
     decision = read.payload.get("decision")
     if decision not in (ACCEPT, RETURN):
@@ -89,18 +106,23 @@ def application_decided(
     read.timestamp("at")  # the window's clock: checked, kept with the event, not trusted
     returned = _returned(read.payload.get("returned"))
     if (decision == RETURN) != bool(returned):
-        raise base.Rejected(N_("An application is returned with the list of what is missing, and accepted without "
-                               "one."))
+        raise base.Rejected(
+            N_("An application is returned with the list of what is missing, and accepted without one.")
+        )
     facts = view.applications.get(event.entity_id)
     if facts is None or facts.center_code != pusher.center_code:
-        raise base.Rejected(N_("Online application {id} is not on the hub (deleted, or never sent to this center)."),
-                            id=event.entity_id)
+        raise base.Rejected(
+            N_("Online application {id} is not on the hub (deleted, or never sent to this center)."), id=event.entity_id
+        )
     if facts.status != "submitted" or facts.round != round_:
-        raise base.Rejected(N_("Online application {id} was already pre-reviewed (at this or another window); "
-                               "nothing was changed."), id=event.entity_id)
+        raise base.Rejected(
+            N_("Online application {id} was already pre-reviewed (at this or another window); nothing was changed."),
+            id=event.entity_id,
+        )
     status = "accepted" if decision == ACCEPT else "returned"
-    row = dict(application_id=event.entity_id, new_status=status, returned_list=returned, by=pusher.window_id,
-               decided=now)  # the hub's clock: the purge counts from it
+    row = dict(
+        application_id=event.entity_id, new_status=status, returned_list=returned, by=pusher.window_id, decided=now
+    )  # the hub's clock: the purge counts from it
 
     def remember(v: base.BatchView) -> None:
         v.applications[event.entity_id] = ApplicationFacts(facts.center_code, status, facts.round)
@@ -108,8 +130,9 @@ def application_decided(
     return base.Plan([(UPDATE_APPLICATION, row)], remember)
 
 
-def case_source(read: base.PayloadReader, center: str, now: dt.datetime
-                ) -> tuple[CaseSource, tuple[Executable, dict[str, Any]] | None]:
+def case_source(
+    read: base.PayloadReader, center: str, now: dt.datetime
+) -> tuple[CaseSource, tuple[Executable, dict[str, Any]] | None]:
     """A case.accepted event's source (来源) and, for one finishing an online application of
     the pusher's center, the statement completing it (an application of another center, or
     one already completed, is left as it is: the case itself is the window's to record)."""
@@ -122,8 +145,7 @@ def case_source(read: base.PayloadReader, center: str, now: dt.datetime
         return source, None
     if not base.is_uuid(application_id):
         raise base.Rejected(N_("The case.accepted event's online_application is not an application's id."))
-    return source, (COMPLETE_APPLICATION, dict(completed_id=application_id, completed_center=center,
-                                               completed_at=now))
+    return source, (COMPLETE_APPLICATION, dict(completed_id=application_id, completed_center=center, completed_at=now))
 
 
 RULES: dict[str, base.Rule] = {EVENT_APPLICATION_DECIDED: application_decided}

@@ -51,8 +51,14 @@ class AuditFields:
 
     def hashed(self) -> dict[str, Any]:
         return {
-            "id": self.id, "at": self.at, "operator_id": self.operator_id, "workstation": self.workstation,
-            "action": self.action, "entity": self.entity, "entity_id": self.entity_id, "detail": self.detail,
+            "id": self.id,
+            "at": self.at,
+            "operator_id": self.operator_id,
+            "workstation": self.workstation,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "detail": self.detail,
         }
 
 
@@ -62,8 +68,9 @@ def content_problem(fields: AuditFields, prev_hash: str, hash_: str) -> str | No
     return None
 
 
-def arrival_problems(fields: AuditFields, prev_hash: str, hash_: str, last_hash: str | None,
-                     window_last_hash: str | None) -> list[str]:
+def arrival_problems(
+    fields: AuditFields, prev_hash: str, hash_: str, last_hash: str | None, window_last_hash: str | None
+) -> list[str]:
     """What is wrong with an entry as it arrives (stored one per line in ``problem``)."""
     found = [content_problem(fields, prev_hash, hash_), link_problem(prev_hash, last_hash, window_last_hash)]
     return [problem for problem in found if problem]
@@ -103,8 +110,14 @@ class ChainBreak:
 
 def stored_fields(record: AuditRecord) -> AuditFields:
     return AuditFields(
-        id=record.entry_id, at=record.at, operator_id=record.operator_id, workstation=record.window_id,
-        action=record.action, entity=record.entity, entity_id=record.entity_id, detail=record.detail,
+        id=record.entry_id,
+        at=record.at,
+        operator_id=record.operator_id,
+        workstation=record.window_id,
+        action=record.action,
+        entity=record.entity,
+        entity_id=record.entity_id,
+        detail=record.detail,
     )
 
 
@@ -117,13 +130,16 @@ def find_breaks(records: Iterable[AuditRecord]) -> Iterator[tuple[AuditRecord, l
         found = [
             content_problem(stored_fields(record), record.prev_hash, record.hash),
             link_problem(
-                record.prev_hash, last_by_workstation.get(record.workstation_id),
+                record.prev_hash,
+                last_by_workstation.get(record.workstation_id),
                 last_by_window.get(record.window_id),
             ),
         ]
         new = [p for p in found if p and p not in problems]
         if new and record.chain_ok:
-            new.insert(0, "It was stored intact, but no longer checks out: the hub's copy was changed or an entry removed.")
+            new.insert(
+                0, "It was stored intact, but no longer checks out: the hub's copy was changed or an entry removed."
+            )
         yield record, problems + new
         last_by_workstation[record.workstation_id] = record.hash
         last_by_window[record.window_id] = record.hash

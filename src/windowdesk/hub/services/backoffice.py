@@ -57,7 +57,9 @@ def find_case(session: Session, *, case_id: str | None = None, case_number: str 
     query = query.where(Case.id == case_id) if case_id else query.where(Case.case_number == case_number)
     case = session.scalar(query)
     if case is None:
-        raise NotFound(Text(N_("There is no case {case} on the hub (has its window synced?)."), case=case_id or case_number))
+        raise NotFound(
+            Text(N_("There is no case {case} on the hub (has its window synced?)."), case=case_id or case_number)
+        )
     return case
 
 
@@ -78,11 +80,23 @@ def check_department(session: Session, case: Case, department: str) -> None:
     deciders = {item.department_code, *item.parallel_departments} if item else set()
     if department not in deciders:
         if deciders:
-            raise Forbidden(Text(N_("Department {department} does not decide item {item} (its departments: "
-                                    "{departments})."), department=department, item=case.item_code,
-                                 departments=", ".join(sorted(deciders))))
-        raise Forbidden(Text(N_("Department {department} does not decide item {item}: the hub's catalog names "
-                                "no department for it."), department=department, item=case.item_code))
+            raise Forbidden(
+                Text(
+                    N_("Department {department} does not decide item {item} (its departments: {departments})."),
+                    department=department,
+                    item=case.item_code,
+                    departments=", ".join(sorted(deciders)),
+                )
+            )
+        raise Forbidden(
+            Text(
+                N_(
+                    "Department {department} does not decide item {item}: the hub's catalog names no department for it."
+                ),
+                department=department,
+                item=case.item_code,
+            )
+        )
 
 
 def record_decision(
@@ -106,8 +120,15 @@ def record_decision(
     if part is not None:
         session.add(
             CaseEvent(
-                case_id=case.id, source=StepSource.HUB, kind=StepKind.PART_DECISION, action=decision[:20], from_status=status,
-                to_status=status, department_code=department, note=note, recorded_at=now,
+                case_id=case.id,
+                source=StepSource.HUB,
+                kind=StepKind.PART_DECISION,
+                action=decision[:20],
+                from_status=status,
+                to_status=status,
+                department_code=department,
+                note=note,
+                recorded_at=now,
             )
         )
     try:
@@ -115,22 +136,40 @@ def record_decision(
             new_status = next_status(status, action).value
             session.add(
                 CaseEvent(
-                    case_id=case.id, source=StepSource.HUB, kind=StepKind.DECISION, action=action.value, from_status=status,
-                    to_status=new_status, department_code=department, note=note, recorded_at=now,
+                    case_id=case.id,
+                    source=StepSource.HUB,
+                    kind=StepKind.DECISION,
+                    action=action.value,
+                    from_status=status,
+                    to_status=new_status,
+                    department_code=department,
+                    note=note,
+                    recorded_at=now,
                 )
             )
             status = new_status
     except InvalidTransition as refusal:
-        raise Conflict(Text(N_("Case {number}: {message}"), number=case.case_number, message=transition_text(refusal))) from None
+        raise Conflict(
+            Text(N_("Case {number}: {message}"), number=case.case_number, message=transition_text(refusal))
+        ) from None
     case.status = status
     case.updated_at = now
     session.flush()
     case_figures.refresh(session, [case.id])  # a decision starts the delivery deadline
     seq = append_change(
-        session, kind=CHANGE_DECISION, entity="case", entity_id=case.id, center_code=case.center_code,
+        session,
+        kind=CHANGE_DECISION,
+        entity="case",
+        entity_id=case.id,
+        center_code=case.center_code,
         payload={
-            "case_id": case.id, "case_number": case.case_number, "decision": decision,
-            "department": department, "note": note, "status": status, "at": now.isoformat(),
+            "case_id": case.id,
+            "case_number": case.case_number,
+            "decision": decision,
+            "department": department,
+            "note": note,
+            "status": status,
+            "at": now.isoformat(),
             **(part.payload if part is not None else {}),
         },
         now=now,
@@ -149,16 +188,30 @@ def record_note(session: Session, *, case: Case, department: str, note: str, now
         raise NotFound(Text(N_("There is no department {department} on the hub."), department=department))
     session.add(
         CaseEvent(
-            case_id=case.id, source=StepSource.HUB, kind=StepKind.NOTE, action=None, from_status=case.status,
-            to_status=case.status, department_code=department, note=note, recorded_at=now,
+            case_id=case.id,
+            source=StepSource.HUB,
+            kind=StepKind.NOTE,
+            action=None,
+            from_status=case.status,
+            to_status=case.status,
+            department_code=department,
+            note=note,
+            recorded_at=now,
         )
     )
     session.flush()
     return append_change(
-        session, kind=CHANGE_NOTE, entity="case", entity_id=case.id, center_code=case.center_code,
+        session,
+        kind=CHANGE_NOTE,
+        entity="case",
+        entity_id=case.id,
+        center_code=case.center_code,
         payload={
-            "case_id": case.id, "case_number": case.case_number, "department": department,
-            "note": note, "at": now.isoformat(),
+            "case_id": case.id,
+            "case_number": case.case_number,
+            "department": department,
+            "note": note,
+            "at": now.isoformat(),
         },
         now=now,
     )

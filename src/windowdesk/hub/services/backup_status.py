@@ -49,9 +49,16 @@ def key_from_environment(environ: Mapping[str, str] | None = None) -> BackupKey 
     environ = os.environ if environ is None else environ
     key_file, passphrase_file = environ.get(ENV_BACKUP_KEY_FILE), environ.get(ENV_BACKUP_PASSPHRASE_FILE)
     if key_file and passphrase_file:
-        raise InvalidInput(Text(N_("Both {key} and {passphrase} are set: say which, with one of them or with "
-                                   "--key-file or --passphrase-file."),
-                                key=ENV_BACKUP_KEY_FILE, passphrase=ENV_BACKUP_PASSPHRASE_FILE))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "Both {key} and {passphrase} are set: say which, with one of them or with "
+                    "--key-file or --passphrase-file."
+                ),
+                key=ENV_BACKUP_KEY_FILE,
+                passphrase=ENV_BACKUP_PASSPHRASE_FILE,
+            )
+        )
     if key_file:
         return BackupKey.from_key_file(Path(key_file).expanduser())
     if passphrase_file:
@@ -100,15 +107,19 @@ def backups_in(folder: Path) -> list[BackupFile]:
     found = []
     for path in sorted(folder.iterdir()):
         if path.is_file() and backup.BACKUP_NAME.match(path.name):
-            found.append(BackupFile(path, _made_at(path.name), path.stat().st_size,
-                                    path.name.endswith(backup.ENCRYPTED_SUFFIX)))
+            found.append(
+                BackupFile(path, _made_at(path.name), path.stat().st_size, path.name.endswith(backup.ENCRYPTED_SUFFIX))
+            )
     return found
 
 
 def _latest_entry(session: Session, action: str) -> HubAuditEntry | None:
-    return session.scalars(select(HubAuditEntry).where(HubAuditEntry.entity == "backup",
-                                                       HubAuditEntry.action == action)
-                           .order_by(HubAuditEntry.seq.desc()).limit(1)).first()
+    return session.scalars(
+        select(HubAuditEntry)
+        .where(HubAuditEntry.entity == "backup", HubAuditEntry.action == action)
+        .order_by(HubAuditEntry.seq.desc())
+        .limit(1)
+    ).first()
 
 
 def backup_state(db: HubDatabase, *, by: ConsoleActor, folder: Path, now: dt.datetime) -> BackupState:
@@ -120,11 +131,21 @@ def backup_state(db: HubDatabase, *, by: ConsoleActor, folder: Path, now: dt.dat
         checked = _latest_entry(session, CHECKED)
         if checked is not None:
             d = checked.detail
-            last_check = CheckResult(checked.at, d.get("file", ""), bool(d.get("whole")), float(d.get("seconds", 0)),
-                                     dict(d.get("message") or {}), d.get("pushed_events"), d.get("last_change"),
-                                     checked.actor)
-        if started is not None and (checked is None or checked.seq < started.seq) \
-                and now - started.at < CHECK_GIVEN_UP_AFTER:
+            last_check = CheckResult(
+                checked.at,
+                d.get("file", ""),
+                bool(d.get("whole")),
+                float(d.get("seconds", 0)),
+                dict(d.get("message") or {}),
+                d.get("pushed_events"),
+                d.get("last_change"),
+                checked.actor,
+            )
+        if (
+            started is not None
+            and (checked is None or checked.seq < started.seq)
+            and now - started.at < CHECK_GIVEN_UP_AFTER
+        ):
             checking_since = started.at
     return BackupState(folder, copies[-1] if copies else None, len(copies), last_check, checking_since)
 
@@ -135,20 +156,35 @@ def begin_check(db: HubDatabase, *, by: ConsoleActor, folder: Path, now: dt.date
     require_administrator(by)
     state = backup_state(db, by=by, folder=folder, now=now)
     if state.newest is None:
-        raise InvalidInput(Text(N_("There is no backup in {folder} yet: make one with windowdesk-hub backup."),
-                                folder=folder))
+        raise InvalidInput(
+            Text(N_("There is no backup in {folder} yet: make one with windowdesk-hub backup."), folder=folder)
+        )
     if state.checking_since is not None:
-        raise InvalidInput(N_("A check of the backup is running already; its result shows on this page when it is "
-                              "done."))
+        raise InvalidInput(
+            N_("A check of the backup is running already; its result shows on this page when it is done.")
+        )
     with db.write() as session:
-        hub_audit.record(session, actor=by.audit_name, action=CHECK_STARTED, entity="backup",
-                         entity_id=state.newest.path.name, now=now, address=address)
+        hub_audit.record(
+            session,
+            actor=by.audit_name,
+            action=CHECK_STARTED,
+            entity="backup",
+            entity_id=state.newest.path.name,
+            now=now,
+            address=address,
+        )
     return state.newest
 
 
 def check_backup(
-    db: HubDatabase, *, by: ConsoleActor, database_url: str, copy: BackupFile, key: BackupKey | None,
-    clock: Callable[[], dt.datetime], address: str = "",
+    db: HubDatabase,
+    *,
+    by: ConsoleActor,
+    database_url: str,
+    copy: BackupFile,
+    key: BackupKey | None,
+    clock: Callable[[], dt.datetime],
+    address: str = "",
 ) -> CheckResult:
     """``check-backup``'s check of ``copy``; the result (whole or the reason not) is recorded."""
     require_administrator(by)
@@ -160,17 +196,38 @@ def check_backup(
         message = {language: refused.worded(language)[1] for language in PAGE_LANGUAGES}
     except Exception as failure:  # the page must learn that the check ended, whatever stopped it
         logger.exception("checking the backup %s failed", copy.path.name)
-        text = Text(N_("The check stopped on an unexpected error ({kind}); the hub's log says more."),
-                    kind=type(failure).__name__)
+        text = Text(
+            N_("The check stopped on an unexpected error ({kind}); the hub's log says more."),
+            kind=type(failure).__name__,
+        )
         message = {language: text.render(language) for language in PAGE_LANGUAGES}
     seconds = round(time.monotonic() - began, 2)
-    result = CheckResult(clock(), copy.path.name, not message, seconds, message,
-                         contents.pushed_events if contents else None, contents.last_change if contents else None,
-                         by.audit_name)
+    result = CheckResult(
+        clock(),
+        copy.path.name,
+        not message,
+        seconds,
+        message,
+        contents.pushed_events if contents else None,
+        contents.last_change if contents else None,
+        by.audit_name,
+    )
     with db.write() as session:
-        hub_audit.record(session, actor=by.audit_name, action=CHECKED, entity="backup", entity_id=copy.path.name,
-                         now=result.at, address=address,
-                         detail={"file": result.file, "whole": result.whole, "seconds": seconds,
-                                 "message": message, "pushed_events": result.pushed_events,
-                                 "last_change": result.last_change})
+        hub_audit.record(
+            session,
+            actor=by.audit_name,
+            action=CHECKED,
+            entity="backup",
+            entity_id=copy.path.name,
+            now=result.at,
+            address=address,
+            detail={
+                "file": result.file,
+                "whole": result.whole,
+                "seconds": seconds,
+                "message": message,
+                "pushed_events": result.pushed_events,
+                "last_change": result.last_change,
+            },
+        )
     return result

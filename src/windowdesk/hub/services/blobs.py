@@ -43,8 +43,9 @@ class OffsetRefused(Conflict):
     code = ERROR_BLOB_OFFSET
 
     def __init__(self, received: int) -> None:
-        super().__init__(Text(N_("The hub holds the first {received} bytes of this page; send from there."),
-                              received=received))
+        super().__init__(
+            Text(N_("The hub holds the first {received} bytes of this page; send from there."), received=received)
+        )
         self.received = received
         self.extra = {"received": received}  # in the error body: where the window resumes
 
@@ -130,18 +131,28 @@ def _adopt_whole_file(db: HubDatabase, store: PageStore, sha256: str, now: dt.da
 
 
 def receive_chunk(
-    db: HubDatabase, store: PageStore, *, sha256: str, offset: int, size: int, chunk: bytes, chunk_sha256: str,
-    workstation_id: str, now: dt.datetime,
+    db: HubDatabase,
+    store: PageStore,
+    *,
+    sha256: str,
+    offset: int,
+    size: int,
+    chunk: bytes,
+    chunk_sha256: str,
+    workstation_id: str,
+    now: dt.datetime,
 ) -> BlobState:
     """Stores one chunk of a page at ``offset``; the page is counted when its last byte
     arrives and the whole file's hash is its name."""
     _check_name(sha256)
     if not 0 < size <= MAX_BLOB_BYTES:
-        raise BlobTooLarge(Text(N_("A page may be at most {most} bytes; this one is {size}."),
-                                most=MAX_BLOB_BYTES, size=size))
+        raise BlobTooLarge(
+            Text(N_("A page may be at most {most} bytes; this one is {size}."), most=MAX_BLOB_BYTES, size=size)
+        )
     if not chunk or len(chunk) > MAX_CHUNK_BYTES or offset < 0 or offset + len(chunk) > size:
-        raise InvalidInput(Text(N_("A part of a page holds 1 to {most} bytes and ends within the page."),
-                                most=MAX_CHUNK_BYTES))
+        raise InvalidInput(
+            Text(N_("A part of a page holds 1 to {most} bytes and ends within the page."), most=MAX_CHUNK_BYTES)
+        )
     if hashlib.sha256(chunk).hexdigest() != chunk_sha256:
         raise ChunkCorrupt(N_("A part of a page did not match its hash; nothing of it was kept. Send it again."))
     state = blob_state(db, store, sha256, now=now)
@@ -156,18 +167,26 @@ def receive_chunk(
         except OffsetMismatch as mismatch:
             raise OffsetRefused(mismatch.received) from None
         except StoreFull:
-            log.error("the page store's disk is (nearly) full: a chunk of page %s… was refused; free space "
-                      "for the hub's pages, then the windows send them again", sha256[:12])
-            raise PageStoreFull(N_(
-                "The hub cannot store pages until its administrator frees space on its disk. Nothing of "
-                "this part was stored; the window sends it again later.")) from None
+            log.error(
+                "the page store's disk is (nearly) full: a chunk of page %s… was refused; free space "
+                "for the hub's pages, then the windows send them again",
+                sha256[:12],
+            )
+            raise PageStoreFull(
+                N_(
+                    "The hub cannot store pages until its administrator frees space on its disk. Nothing of "
+                    "this part was stored; the window sends it again later."
+                )
+            ) from None
         if received < size:
             return BlobState(sha256, BLOB_PARTIAL, received)
         if not store.keep_if_whole(sha256):
-            log.warning("page %s… from workstation %s did not match its hash when whole; dropped",
-                        sha256[:12], workstation_id)
-            raise BlobCorrupt(N_("The whole page did not match its hash; the hub dropped it. Send it again from "
-                                 "the start."))
+            log.warning(
+                "page %s… from workstation %s did not match its hash when whole; dropped", sha256[:12], workstation_id
+            )
+            raise BlobCorrupt(
+                N_("The whole page did not match its hash; the hub dropped it. Send it again from the start.")
+            )
         _count_stored(db, sha256, size, workstation_id, now)
     log.info("page %s… stored whole (%d bytes) from workstation %s", sha256[:12], size, workstation_id)
     return BlobState(sha256, BLOB_COMPLETE, size)

@@ -47,8 +47,13 @@ def keep_days(value: int | str | None = None) -> int:
     except (TypeError, ValueError):
         days = -1
     if not 1 <= days <= MAX_KEEP_DAYS:
-        raise InvalidInput(Text(N_("Bookings are kept a whole number of days from 1 to {most} after their day "
-                                   "(got {value!r})."), most=MAX_KEEP_DAYS, value=str(value)))
+        raise InvalidInput(
+            Text(
+                N_("Bookings are kept a whole number of days from 1 to {most} after their day (got {value!r})."),
+                most=MAX_KEEP_DAYS,
+                value=str(value),
+            )
+        )
     return days
 
 
@@ -58,15 +63,26 @@ def purge_bookings(session: Session, *, keep: int, now: dt.datetime, actor: str 
     before = now.astimezone(dt.UTC).date() - dt.timedelta(days=keep)
     old = (Booking.day < before,)
     cancelled_by_slot = session.execute(
-        select(Booking.slot_id, func.count()).where(*old, Booking.status == BookingStatus.CANCELLED).group_by(Booking.slot_id)
+        select(Booking.slot_id, func.count())
+        .where(*old, Booking.status == BookingStatus.CANCELLED)
+        .group_by(Booking.slot_id)
     ).all()
     for slot_id, count in cancelled_by_slot:
-        session.execute(update(BookingSlot).where(BookingSlot.id == slot_id)
-                        .values(purged_cancelled=BookingSlot.purged_cancelled + count))
+        session.execute(
+            update(BookingSlot)
+            .where(BookingSlot.id == slot_id)
+            .values(purged_cancelled=BookingSlot.purged_cancelled + count)
+        )
     deleted = cast("CursorResult[Any]", session.execute(delete(Booking).where(*old))).rowcount or 0
     cancelled = sum(count for _slot, count in cancelled_by_slot)
     if deleted:
-        hub_audit.record(session, actor=actor, action="bookings.purged", entity="bookings",
-                         entity_id=before.isoformat(), now=now,
-                         detail={"bookings": deleted, "cancelled": cancelled, "keep_days": keep})
+        hub_audit.record(
+            session,
+            actor=actor,
+            action="bookings.purged",
+            entity="bookings",
+            entity_id=before.isoformat(),
+            now=now,
+            detail={"bookings": deleted, "cancelled": cancelled, "keep_days": keep},
+        )
     return Purged(deleted, cancelled, before)

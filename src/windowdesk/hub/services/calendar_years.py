@@ -42,8 +42,13 @@ def year_from_file(path: Path, year: int | None) -> PublishedYear:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(Text(N_("The file {path} cannot be read ({kind}). Nothing was published."), path=path,
-                                kind=exc.__class__.__name__)) from None
+        raise InvalidInput(
+            Text(
+                N_("The file {path} cannot be read ({kind}). Nothing was published."),
+                path=path,
+                kind=exc.__class__.__name__,
+            )
+        ) from None
     return year_from_text(text, name=str(path), year=year)
 
 
@@ -54,14 +59,23 @@ def year_from_text(text: str, *, name: str, year: int | None) -> PublishedYear:
         data = json.loads(text)
         calendar = calendar_from_json(data)
     except ValueError as exc:  # not JSON, or MalformedCalendar (a ValueError): says why
-        raise InvalidInput(Text(
-            N_("The file {path} is not a calendar in the shipped format ({problem}). Nothing was published."),
-            path=name, problem=exc,
-        )) from None
+        raise InvalidInput(
+            Text(
+                N_("The file {path} is not a calendar in the shipped format ({problem}). Nothing was published."),
+                path=name,
+                problem=exc,
+            )
+        ) from None
     year = calendar.last_year if year is None else year
     if not calendar.first_year <= year <= calendar.last_year:
-        raise InvalidInput(Text(N_("The file covers {first}-{last}, not {year}. Nothing was published."),
-                                first=calendar.first_year, last=calendar.last_year, year=year))
+        raise InvalidInput(
+            Text(
+                N_("The file covers {first}-{last}, not {year}. Nothing was published."),
+                first=calendar.first_year,
+                last=calendar.last_year,
+                year=year,
+            )
+        )
     source = data.get("source")  # data is an object: it was read as a calendar
     named = f"{Path(name).name}: {source if isinstance(source, str) else ''}"
     published = calendar.published_year(year, source=named[:MAX_SOURCE])
@@ -88,19 +102,24 @@ def publish_year(session: Session, *, year: PublishedYear, now: dt.datetime) -> 
     session.flush()
     case_figures.refresh_for_days(session, dt.date(year.year, 1, 1), dt.date(year.year, 12, 31))
     seq = append_change(
-        session, kind=CHANGE_CALENDAR_YEAR, entity="calendar", entity_id=str(year.year), center_code=None,
-        payload=document, now=now,
+        session,
+        kind=CHANGE_CALENDAR_YEAR,
+        entity="calendar",
+        entity_id=str(year.year),
+        center_code=None,
+        payload=document,
+        now=now,
     )
     return Saved(created, seq)
 
 
 def published_years(session: Session) -> list[PublishedYear]:
     return [
-        published_year_from_json({"year": year, "source": source, "holidays": holidays,
-                                  "makeup_workdays": makeups})
+        published_year_from_json({"year": year, "source": source, "holidays": holidays, "makeup_workdays": makeups})
         for year, source, holidays, makeups in session.execute(
-            select(CalendarYear.year, CalendarYear.source, CalendarYear.holidays, CalendarYear.makeup_workdays)
-            .order_by(CalendarYear.year)
+            select(
+                CalendarYear.year, CalendarYear.source, CalendarYear.holidays, CalendarYear.makeup_workdays
+            ).order_by(CalendarYear.year)
         )
     ]
 

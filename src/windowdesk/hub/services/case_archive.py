@@ -71,35 +71,72 @@ def _iso(value: dt.datetime | None) -> str | None:
 def _record(session: Session, case: Case) -> dict[str, Any]:
     item = session.get(CatalogItem, case.item_code)
     return {
-        "case_id": case.id, "case_number": case.case_number, "center": case.center_code, "window": case.window_id,
-        "item": case.item_code, "item_name": item.name if item else "", "departments": sorted(departments_of(session, case)),
-        "applicant": {"kind": case.applicant_kind, "id": case.applicant_id}, "status": case.status,
-        "accepted_at": _iso(case.accepted_at), "received_at": _iso(case.received_at), "updated_at": _iso(case.updated_at),
+        "case_id": case.id,
+        "case_number": case.case_number,
+        "center": case.center_code,
+        "window": case.window_id,
+        "item": case.item_code,
+        "item_name": item.name if item else "",
+        "departments": sorted(departments_of(session, case)),
+        "applicant": {"kind": case.applicant_kind, "id": case.applicant_id},
+        "status": case.status,
+        "accepted_at": _iso(case.accepted_at),
+        "received_at": _iso(case.received_at),
+        "updated_at": _iso(case.updated_at),
     }
 
 
 def _timeline(session: Session, case: Case) -> list[dict[str, Any]]:
     steps = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
-    return [{"seq": step.seq, "source": step.source, "kind": step.kind, "action": step.action,
-             "from": step.from_status, "to": step.to_status, "department": step.department_code, "note": step.note,
-             "at_window": _iso(step.client_at), "recorded_at": _iso(step.recorded_at)} for step in steps]
+    return [
+        {
+            "seq": step.seq,
+            "source": step.source,
+            "kind": step.kind,
+            "action": step.action,
+            "from": step.from_status,
+            "to": step.to_status,
+            "department": step.department_code,
+            "note": step.note,
+            "at_window": _iso(step.client_at),
+            "recorded_at": _iso(step.recorded_at),
+        }
+        for step in steps
+    ]
 
 
 def _metadata_xml(record: dict[str, Any], pages: list[dict[str, Any]], now: dt.datetime) -> bytes:
     root = ET.Element("电子档案", {"格式": PACKAGE_FORMAT})
     described = ET.SubElement(root, "案卷")
-    for name, value in (("档号", record["case_number"]), ("题名", record["item_name"] or record["item"]),
-                        ("事项编码", record["item"]), ("责任者", ",".join(record["departments"])),
-                        ("受理单位", record["center"]), ("受理窗口", record["window"]),
-                        ("受理日期", record["accepted_at"]), ("办理状态", record["status"]),
-                        ("归档日期", now.isoformat())):
+    for name, value in (
+        ("档号", record["case_number"]),
+        ("题名", record["item_name"] or record["item"]),
+        ("事项编码", record["item"]),
+        ("责任者", ",".join(record["departments"])),
+        ("受理单位", record["center"]),
+        ("受理窗口", record["window"]),
+        ("受理日期", record["accepted_at"]),
+        ("办理状态", record["status"]),
+        ("归档日期", now.isoformat()),
+    ):
         ET.SubElement(described, name).text = value or ""
     files = ET.SubElement(root, "电子文件")
     for page in pages:
-        ET.SubElement(files, "文件", {
-            "材料": page["material_code"], "顺序": str(page["position"]), "路径": page["path"] or "",
-            "格式": page["mime"], "大小": str(page["size"]), "哈希算法": "SHA-256", "哈希值": page["sha256"],
-            "核对人": page["checked_by"] or "", "核对时间": page["checked_at"] or ""})
+        ET.SubElement(
+            files,
+            "文件",
+            {
+                "材料": page["material_code"],
+                "顺序": str(page["position"]),
+                "路径": page["path"] or "",
+                "格式": page["mime"],
+                "大小": str(page["size"]),
+                "哈希算法": "SHA-256",
+                "哈希值": page["sha256"],
+                "核对人": page["checked_by"] or "",
+                "核对时间": page["checked_at"] or "",
+            },
+        )
     ET.indent(root)
     xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return xml
@@ -113,17 +150,24 @@ def _json(value: object) -> bytes:
 Archived = tuple[dict[str, Any], list[dict[str, Any]], dict[str, bytes], list[dict[str, Any]], int]
 
 
-def build_case_archive(db: HubDatabase, store: PageStore, *, case_number: str, by: str,
-                       now: dt.datetime) -> tuple[str, dict[str, bytes], int, int]:
+def build_case_archive(
+    db: HubDatabase, store: PageStore, *, case_number: str, by: str, now: dt.datetime
+) -> tuple[str, dict[str, bytes], int, int]:
     """(the package's folder name, its files by path, pages, pages missing). Held in memory:
     a case's pages are a few MB (at most 20 MB a page)."""
+
     def work(session: Session) -> Archived:
         case = session.scalar(select(Case).where(Case.case_number == case_number))
         if case is None:
             raise NotFound(Text(N_("There is no case {case} on the hub (has its window synced?)."), case=case_number))
         if case.status not in CLOSED:
-            raise Conflict(Text(N_("Case {case} is not finished (its status is {status}); only a finished case is "
-                                   "archived."), case=case_number, status=case.status))
+            raise Conflict(
+                Text(
+                    N_("Case {case} is not finished (its status is {status}); only a finished case is archived."),
+                    case=case_number,
+                    status=case.status,
+                )
+            )
         record, timeline = _record(session, case), _timeline(session, case)
         files: dict[str, bytes] = {}
         listed: list[dict[str, Any]] = []
@@ -131,10 +175,13 @@ def build_case_archive(db: HubDatabase, store: PageStore, *, case_number: str, b
         for page in current_pages(session, case.id):
             entry = {**page.__dict__, "path": None}
             if page.stored:
-                _page, data = read_case_page(session, store, case_id=case.id, page_id=page.page_id,
-                                             actor=PageActor(ARCHIVE, by), now=now)
-                path = (f"pages/{_safe(page.material_code)}/{page.position:03d}-{page.page_id}."
-                        f"{EXTENSIONS.get(page.mime, 'bin')}")
+                _page, data = read_case_page(
+                    session, store, case_id=case.id, page_id=page.page_id, actor=PageActor(ARCHIVE, by), now=now
+                )
+                path = (
+                    f"pages/{_safe(page.material_code)}/{page.position:03d}-{page.page_id}."
+                    f"{EXTENSIONS.get(page.mime, 'bin')}"
+                )
                 files[path] = data
                 entry["path"] = path
             else:
@@ -147,12 +194,25 @@ def build_case_archive(db: HubDatabase, store: PageStore, *, case_number: str, b
     files["timeline.json"] = _json(timeline)
     files["metadata.xml"] = _metadata_xml(record, listed, now)
     manifest = {
-        "format": PACKAGE_FORMAT, "case_number": case_number, "made_at": now.isoformat(), "made_by": by,
+        "format": PACKAGE_FORMAT,
+        "case_number": case_number,
+        "made_at": now.isoformat(),
+        "made_by": by,
         "hash_algorithm": "SHA-256",
-        "files": [{"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-                  for path, data in sorted(files.items())],
-        "pages_not_on_the_hub": [{"material_code": p["material_code"], "position": p["position"],
-                                  "page_id": p["page_id"], "sha256": p["sha256"]} for p in listed if p["path"] is None],
+        "files": [
+            {"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            for path, data in sorted(files.items())
+        ],
+        "pages_not_on_the_hub": [
+            {
+                "material_code": p["material_code"],
+                "position": p["position"],
+                "page_id": p["page_id"],
+                "sha256": p["sha256"],
+            }
+            for p in listed
+            if p["path"] is None
+        ],
     }
     files["manifest.json"] = _json(manifest)
     return _safe(case_number), files, len(listed) - missing, missing
@@ -163,8 +223,9 @@ def _safe(name: str) -> str:
     return cleaned or "_"
 
 
-def export_case_archive(db: HubDatabase, store: PageStore, *, case_number: str, out: Path, by: str,
-                        now: dt.datetime) -> ArchiveMade:
+def export_case_archive(
+    db: HubDatabase, store: PageStore, *, case_number: str, out: Path, by: str, now: dt.datetime
+) -> ArchiveMade:
     """Writes the package into the folder ``out`` (as ``out/<case number>/``) or, when
     ``out`` ends in .zip, as that zip file; never over something already there."""
     name, files, pages, missing = build_case_archive(db, store, case_number=case_number, by=by, now=now)

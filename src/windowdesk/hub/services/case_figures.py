@@ -87,16 +87,22 @@ _published_limits: tuple[CatalogsKey, ItemLimits] | None = None
 
 def _limits_of_published_catalogs(session: Session) -> ItemLimits:
     global _published_limits
-    key: CatalogsKey = tuple((version, content_sha256) for version, content_sha256 in session.execute(
-        select(CatalogVersion.version, CatalogVersion.content_sha256).order_by(CatalogVersion.imported_at)))
+    key: CatalogsKey = tuple(
+        (version, content_sha256)
+        for version, content_sha256 in session.execute(
+            select(CatalogVersion.version, CatalogVersion.content_sha256).order_by(CatalogVersion.imported_at)
+        )
+    )
     known = _published_limits
     if known is not None and known[0] == key:
         return dict(known[1])
     limits: ItemLimits = {}
     read: list[tuple[str, str]] = []  # the key of what this statement read (a catalog may come in between)
     for version, content_sha256, documents in session.execute(
-            select(CatalogVersion.version, CatalogVersion.content_sha256, CatalogVersion.documents)
-            .order_by(CatalogVersion.imported_at)):
+        select(CatalogVersion.version, CatalogVersion.content_sha256, CatalogVersion.documents).order_by(
+            CatalogVersion.imported_at
+        )
+    ):
         read.append((version, content_sha256))
         items = (documents or {}).get("items") or {}
         for item in items.get("items", []) if isinstance(items, dict) else []:
@@ -176,8 +182,9 @@ def _first(timeline: Sequence[tuple[dt.date, str]], wanted: Iterable[str]) -> dt
     return next((day for day, status in timeline if status in statuses), None)
 
 
-def _due_day(promised_date: dt.date | None, accepted: dt.date, promised: int, clock: _Clock,
-             calendar: WorkingCalendar) -> dt.date | None:
+def _due_day(
+    promised_date: dt.date | None, accepted: dt.date, promised: int, clock: _Clock, calendar: WorkingCalendar
+) -> dt.date | None:
     """The promise on the receipt (the window's, printed for the applicant) moved on by
     the days suspended before it is reached; the catalog's limit when the receipt had none."""
     if promised_date is None:
@@ -193,9 +200,18 @@ def _due_day(promised_date: dt.date | None, accepted: dt.date, promised: int, cl
 # The columns a case's days decide, in the order :func:`day_figures` gives them and the
 # refresh's INSERT reads them (after the case's id, department and promised limit).
 DAY_COLUMNS: tuple[tuple[str, type[TypeEngine[Any]]], ...] = (
-    ("accepted_day", Date), ("due_day", Date), ("overdue_day", Date), ("completed_day", Date),
-    ("withdrawn_day", Date), ("finished_day", Date), ("handling_days", Integer), ("on_time", Boolean),
-    ("decided_day", Date), ("delivered_day", Date), ("delivery_due_day", Date), ("counted_apart", Boolean),
+    ("accepted_day", Date),
+    ("due_day", Date),
+    ("overdue_day", Date),
+    ("completed_day", Date),
+    ("withdrawn_day", Date),
+    ("finished_day", Date),
+    ("handling_days", Integer),
+    ("on_time", Boolean),
+    ("decided_day", Date),
+    ("delivered_day", Date),
+    ("delivery_due_day", Date),
+    ("counted_apart", Boolean),
 )
 DayFigures = tuple[Any, ...]  # JSON values in DAY_COLUMNS' order: dates as ISO text
 
@@ -204,8 +220,13 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def day_figures(accepted: dt.date, promised: int, promised_date: dt.date | None,
-                timeline: Sequence[tuple[dt.date, str]], calendar: WorkingCalendar) -> DayFigures:
+def day_figures(
+    accepted: dt.date,
+    promised: int,
+    promised_date: dt.date | None,
+    timeline: Sequence[tuple[dt.date, str]],
+    calendar: WorkingCalendar,
+) -> DayFigures:
     """The days and counts of a case accepted on its center's local day ``accepted``, from
     its timeline of (local day, status after the step): what the report's definitions
     (domain.assessment) make of it, in DAY_COLUMNS' order. Nothing else of the case
@@ -217,16 +238,20 @@ def day_figures(accepted: dt.date, promised: int, promised_date: dt.date | None,
     handling = clock.used(completed) if completed is not None else None
     running = any(period.end is None for period in suspensions)
     # Left out of the day sums when the steps' days are out of order (figure_days' own test).
-    apart = figure_days.counted_apart({"accepted_day": accepted, "completed_day": completed,
-                                       "decided_day": decided, "delivered_day": delivered})
+    apart = figure_days.counted_apart(
+        {"accepted_day": accepted, "completed_day": completed, "decided_day": decided, "delivered_day": delivered}
+    )
     return (
         accepted.isoformat(),
         None if running else _iso(_due_day(promised_date, accepted, promised, clock, calendar)),
         _iso(clock.first_day_reaching(promised + 1)),
-        _iso(completed), _iso(withdrawn),
+        _iso(completed),
+        _iso(withdrawn),
         _iso(min((d for d in (completed, withdrawn) if d is not None), default=None)),
-        handling, None if handling is None else handling <= promised,
-        _iso(decided), _iso(delivered),
+        handling,
+        None if handling is None else handling <= promised,
+        _iso(decided),
+        _iso(delivered),
         None if decided is None else _iso(calendar.add_working_days(decided, DELIVERY_WORKING_DAYS + 1)),
         apart,
     )
@@ -252,23 +277,61 @@ class _Statements:
 
     @classmethod
     def built(cls, among: Among, *, as_json: bool) -> _Statements:
-        read = (select(Case.id, Case.center_code, Case.item_code, Case.accepted_at, Case.promised_date,
-                       STEP_TIME, CaseEvent.to_status)
-                .select_from(Case).outerjoin(CaseEvent, CaseEvent.case_id == Case.id)
-                .where(among(Case.id)).order_by(Case.id, CaseEvent.seq))
+        read = (
+            select(
+                Case.id,
+                Case.center_code,
+                Case.item_code,
+                Case.accepted_at,
+                Case.promised_date,
+                STEP_TIME,
+                CaseEvent.to_status,
+            )
+            .select_from(Case)
+            .outerjoin(CaseEvent, CaseEvent.case_id == Case.id)
+            .where(among(Case.id))
+            .order_by(Case.id, CaseEvent.seq)
+        )
         kinds, case_ids = _sources(as_json=as_json)
-        rows = (select(Case.id, Case.center_code, Case.window_id, Case.operator_id, Case.item_code,
-                       kinds.c.department_code, Case.applicant_kind, Case.source,
-                       select(CaseProxy.case_id).where(CaseProxy.case_id == Case.id).exists(),
-                       select(CaseDeferredMaterial.case_id).where(CaseDeferredMaterial.case_id == Case.id).exists(),
-                       kinds.c.promised_days, *(kinds.c[name] for name, _type in DAY_COLUMNS))
-                .select_from(case_ids).join(kinds, kinds.c.position == case_ids.c.position)
-                .join(Case, Case.id == case_ids.c.case_id))
-        columns = ["case_id", "center_code", "window_id", "operator_id", "item_code", "department_code",
-                   "applicant_kind", "source", "proxy", "deferred", "promised_days",
-                   *(name for name, _type in DAY_COLUMNS)]
-        return cls(read=read, delete=delete(CaseFigures).where(among(CaseFigures.case_id)),
-                   insert=insert(CaseFigures).from_select(columns, rows), as_json=as_json)
+        rows = (
+            select(
+                Case.id,
+                Case.center_code,
+                Case.window_id,
+                Case.operator_id,
+                Case.item_code,
+                kinds.c.department_code,
+                Case.applicant_kind,
+                Case.source,
+                select(CaseProxy.case_id).where(CaseProxy.case_id == Case.id).exists(),
+                select(CaseDeferredMaterial.case_id).where(CaseDeferredMaterial.case_id == Case.id).exists(),
+                kinds.c.promised_days,
+                *(kinds.c[name] for name, _type in DAY_COLUMNS),
+            )
+            .select_from(case_ids)
+            .join(kinds, kinds.c.position == case_ids.c.position)
+            .join(Case, Case.id == case_ids.c.case_id)
+        )
+        columns = [
+            "case_id",
+            "center_code",
+            "window_id",
+            "operator_id",
+            "item_code",
+            "department_code",
+            "applicant_kind",
+            "source",
+            "proxy",
+            "deferred",
+            "promised_days",
+            *(name for name, _type in DAY_COLUMNS),
+        ]
+        return cls(
+            read=read,
+            delete=delete(CaseFigures).where(among(CaseFigures.case_id)),
+            insert=insert(CaseFigures).from_select(columns, rows),
+            as_json=as_json,
+        )
 
 
 def _sources(*, as_json: bool) -> tuple[Any, Any]:
@@ -284,20 +347,30 @@ def _sources(*, as_json: bool) -> tuple[Any, Any]:
     types = (String, Integer, *(kind for _name, kind in DAY_COLUMNS))
     if as_json:
         each_kind = func.json_each(bindparam("kinds", type_=String)).table_valued("key", "value")
-        fields = [func.json_extract(each_kind.c.value, literal_column(f"'$[{n}]'")).label(name)
-                  for n, name in enumerate(names)]
+        fields = [
+            func.json_extract(each_kind.c.value, literal_column(f"'$[{n}]'")).label(name)
+            for n, name in enumerate(names)
+        ]
         kinds = select(each_kind.c.key.label("position"), *fields).select_from(each_kind)
         groups = func.json_each(bindparam("cases", type_=String)).table_valued("key", "value").alias("kind_cases")
         ids = func.json_each(groups.c.value).table_valued("value").alias("case_ids")
         case_ids = select(groups.c.key.label("position"), ids.c.value.label("case_id"))
     else:
-        each_kind = (func.json_array_elements(cast(bindparam("kinds", type_=String), JSON))
-                     .table_valued("value", with_ordinality="position").render_derived())
-        fields = [cast(each_kind.c.value.op("->>")(literal_column(str(n))), kind()).label(name)
-                  for n, (name, kind) in enumerate(zip(names, types, strict=True))]
+        each_kind = (
+            func.json_array_elements(cast(bindparam("kinds", type_=String), JSON))
+            .table_valued("value", with_ordinality="position")
+            .render_derived()
+        )
+        fields = [
+            cast(each_kind.c.value.op("->>")(literal_column(str(n))), kind()).label(name)
+            for n, (name, kind) in enumerate(zip(names, types, strict=True))
+        ]
         kinds = select(each_kind.c.position, *fields).select_from(each_kind)
-        groups = (func.json_array_elements(cast(bindparam("cases", type_=String), JSON))
-                  .table_valued("value", with_ordinality="position").render_derived("kind_cases"))
+        groups = (
+            func.json_array_elements(cast(bindparam("cases", type_=String), JSON))
+            .table_valued("value", with_ordinality="position")
+            .render_derived("kind_cases")
+        )
         ids = func.json_array_elements_text(groups.c.value).table_valued("value").render_derived("case_ids")
         case_ids = select(groups.c.position, ids.c.value.label("case_id"))
     case_ids = case_ids.select_from(groups).join(ids, true())
@@ -308,8 +381,9 @@ _BY_JSON = _Statements.built(among_json, as_json=True)
 _BY_ARRAY = _Statements.built(among_array, as_json=False)
 
 
-def _worked_out(rows: Iterable[Sequence[Any]], terms: Terms,
-                memo: dict[tuple[Any, ...], DayFigures]) -> tuple[list[tuple[Any, ...]], list[list[str]]]:
+def _worked_out(
+    rows: Iterable[Sequence[Any]], terms: Terms, memo: dict[tuple[Any, ...], DayFigures]
+) -> tuple[list[tuple[Any, ...]], list[list[str]]]:
     """The batch's kinds of figures (department, promised limit, *DAY_COLUMNS), each
     once, and the ids of the cases of each kind, from the read's rows: a row per step
     in case order (one with no step for a case without any)."""
@@ -318,8 +392,14 @@ def _worked_out(rows: Iterable[Sequence[Any]], terms: Terms,
     cases: list[list[str]] = []
     zones, items, utc = terms.zones, terms.items, dt.UTC
 
-    def add(case_id: str, center: str, item: str, accepted_at: dt.datetime, promised_date: dt.date | None,
-            steps: list[tuple[dt.datetime, str]]) -> None:
+    def add(
+        case_id: str,
+        center: str,
+        item: str,
+        accepted_at: dt.datetime,
+        promised_date: dt.date | None,
+        steps: list[tuple[dt.datetime, str]],
+    ) -> None:
         zone = zones.get(center, utc)
         department, promised = items.get(item, (None, 0))
         accepted = accepted_at.astimezone(zone).date()
@@ -351,7 +431,7 @@ def _worked_out(rows: Iterable[Sequence[Any]], terms: Terms,
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = None) -> int:
@@ -393,14 +473,23 @@ def refresh_for_days(session: Session, first: dt.date, last: dt.date) -> int:
     into them (accepted before the last one, and still counting toward their overdue
     day, completion or delivery deadline by the first one)."""
     figures = CaseFigures
-    return _refresh_where(session, and_(
-        figures.accepted_day < last,
-        or_(figures.due_day.is_(None), figures.due_day >= first - _ONE_DAY,
-            figures.overdue_day.is_(None), figures.overdue_day >= first,
-            figures.completed_day >= first,
-            and_(figures.decided_day.is_not(None),
-                 or_(figures.delivery_due_day.is_(None), figures.delivery_due_day >= first))),
-    ))
+    return _refresh_where(
+        session,
+        and_(
+            figures.accepted_day < last,
+            or_(
+                figures.due_day.is_(None),
+                figures.due_day >= first - _ONE_DAY,
+                figures.overdue_day.is_(None),
+                figures.overdue_day >= first,
+                figures.completed_day >= first,
+                and_(
+                    figures.decided_day.is_not(None),
+                    or_(figures.delivery_due_day.is_(None), figures.delivery_due_day >= first),
+                ),
+            ),
+        ),
+    )
 
 
 CatalogTerms = tuple[dict[str, tuple[str | None, int]], dict[str, str]]

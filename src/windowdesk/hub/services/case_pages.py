@@ -81,15 +81,28 @@ def current_pages(session: Session, case_id: str) -> list[CasePage]:
     """Each material's newest list, materials in code order, pages in their order."""
     newest: dict[str, list[dict[str, Any]]] = {}
     for material, pages in session.execute(
-        select(CasePageList.material_code, CasePageList.pages).where(CasePageList.case_id == case_id)
+        select(CasePageList.material_code, CasePageList.pages)
+        .where(CasePageList.case_id == case_id)
         .order_by(CasePageList.seq)
     ):
         newest[material] = pages
     hashes = {page["sha256"] for pages in newest.values() for page in pages}
-    stored = set(session.scalars(select(PageBlob.sha256).where(PageBlob.sha256.in_(sorted(hashes))))) if hashes else set()
+    stored = (
+        set(session.scalars(select(PageBlob.sha256).where(PageBlob.sha256.in_(sorted(hashes))))) if hashes else set()
+    )
     return [
-        CasePage(material, position, page["page_id"], page["sha256"], page["size"], page["mime"],
-                 page.get("rotation", 0), page.get("checked_by"), page.get("checked_at"), page["sha256"] in stored)
+        CasePage(
+            material,
+            position,
+            page["page_id"],
+            page["sha256"],
+            page["size"],
+            page["mime"],
+            page.get("rotation", 0),
+            page.get("checked_by"),
+            page.get("checked_at"),
+            page["sha256"] in stored,
+        )
         for material in sorted(newest)
         for position, page in enumerate(newest[material], start=1)
     ]
@@ -100,7 +113,13 @@ def list_case_pages(session: Session, *, case_id: str, actor: PageActor) -> list
 
 
 def read_case_page(
-    session: Session, store: PageStore, *, case_id: str, page_id: str, actor: PageActor, now: dt.datetime,
+    session: Session,
+    store: PageStore,
+    *,
+    case_id: str,
+    page_id: str,
+    actor: PageActor,
+    now: dt.datetime,
 ) -> tuple[CasePage, bytes]:
     """A page of the case's current lists and its bytes, the reading recorded (call in a
     write transaction: nothing is handed out unless the record commits with it)."""
@@ -109,9 +128,22 @@ def read_case_page(
     if page is None:
         raise NotFound(Text(N_("Case {case} has no page {page}."), case=case.case_number, page=page_id))
     if not page.stored:
-        raise NotFound(Text(N_("Page {page} of case {case} has not reached the hub yet; its window sends it at "
-                               "its next sync."), page=page_id, case=case.case_number))
+        raise NotFound(
+            Text(
+                N_("Page {page} of case {case} has not reached the hub yet; its window sends it at its next sync."),
+                page=page_id,
+                case=case.case_number,
+            )
+        )
     data = store.read(page.sha256)
-    session.add(PageReading(case_id=case.id, page_id=page.page_id, sha256=page.sha256, actor_kind=actor.kind,
-                            actor_code=actor.code, read_at=now))
+    session.add(
+        PageReading(
+            case_id=case.id,
+            page_id=page.page_id,
+            sha256=page.sha256,
+            actor_kind=actor.kind,
+            actor_code=actor.code,
+            read_at=now,
+        )
+    )
     return page, data

@@ -36,8 +36,9 @@ def _page(read: base.PayloadReader, raw: Any, position: int) -> dict[str, Any]:
         raise base.Rejected(N_("Page {position} of the {kind} event is not an object."), position=position, kind=kind)
 
     def wrong(name: str) -> base.Rejected:
-        return base.Rejected(N_("Page {position} of the {kind} event has a wrong {name!r}."),
-                             position=position, kind=kind, name=name)
+        return base.Rejected(
+            N_("Page {position} of the {kind} event has a wrong {name!r}."), position=position, kind=kind, name=name
+        )
 
     if not base.is_uuid(raw.get("page_id")):
         raise wrong("page_id")
@@ -63,13 +64,18 @@ def _page(read: base.PayloadReader, raw: Any, position: int) -> dict[str, Any]:
             parsed = None
         if parsed is None or base.utc_instant(parsed) is None:
             raise wrong("checked_at")
-    return {"page_id": raw["page_id"], "sha256": sha256, "size": size, "mime": raw["mime"], "rotation": rotation,
-            "checked_by": checked_by, "checked_at": checked_at}
+    return {
+        "page_id": raw["page_id"],
+        "sha256": sha256,
+        "size": size,
+        "mime": raw["mime"],
+        "rotation": rotation,
+        "checked_by": checked_by,
+        "checked_at": checked_at,
+    }
 
 
-def case_pages(
-    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
-) -> base.Plan:
+def case_pages(event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime) -> base.Plan:
     read = base.PayloadReader(event)
     if event.entity != "case":
         raise base.Rejected(N_("A case.pages event must be about a case, not {entity!r}."), entity=event.entity[:40])
@@ -79,8 +85,7 @@ def case_pages(
     material = read.text("material_code", 40)
     raw_pages = read.payload.get("pages")
     if not isinstance(raw_pages, list) or len(raw_pages) > MAX_PAGES:
-        raise base.Rejected(N_("The case.pages event's pages must be a list of at most {most} pages."),
-                            most=MAX_PAGES)
+        raise base.Rejected(N_("The case.pages event's pages must be a list of at most {most} pages."), most=MAX_PAGES)
     pages = [_page(read, raw, position) for position, raw in enumerate(raw_pages, start=1)]
     if len({page["page_id"] for page in pages}) != len(pages):
         raise base.Rejected(N_("The case.pages event names a page twice."))

@@ -42,22 +42,37 @@ def read_form_files(folder: Path, catalog: Catalog) -> dict[str, bytes]:
             try:
                 content = path.read_bytes()
             except FileNotFoundError:
-                raise InvalidInput(Text(N_("Item {item}, form {form}: the file {file} is not in the catalog folder."),
-                                        item=item.code, form=form.code, file=form.file)) from None
+                raise InvalidInput(
+                    Text(
+                        N_("Item {item}, form {form}: the file {file} is not in the catalog folder."),
+                        item=item.code,
+                        form=form.code,
+                        file=form.file,
+                    )
+                ) from None
             except OSError as error:
-                raise InvalidInput(Text(N_("Item {item}, form {form}: the file {file} cannot be read ({reason})."),
-                                        item=item.code, form=form.code, file=form.file, reason=str(error))) from None
+                raise InvalidInput(
+                    Text(
+                        N_("Item {item}, form {form}: the file {file} cannot be read ({reason})."),
+                        item=item.code,
+                        form=form.code,
+                        file=form.file,
+                        reason=str(error),
+                    )
+                ) from None
             try:
                 check_form_file(form.file, content)
             except ValueError as refused:
-                raise InvalidInput(Text(N_("Item {item}, form {form}: {reason}"), item=item.code, form=form.code,
-                                        reason=str(refused))) from None
+                raise InvalidInput(
+                    Text(N_("Item {item}, form {form}: {reason}"), item=item.code, form=form.code, reason=str(refused))
+                ) from None
             files[form.file] = content
     return files
 
 
-def attach_forms(session: Session, *, documents: dict[str, Any], files: Mapping[str, bytes], catalog_version: str,
-                 now: dt.datetime) -> Callable[[], None]:
+def attach_forms(
+    session: Session, *, documents: dict[str, Any], files: Mapping[str, bytes], catalog_version: str, now: dt.datetime
+) -> Callable[[], None]:
     """Write each form entry's ``sha256``, ``size`` and ``version`` into ``documents`` (in
     place), from the folder's ``files`` or, for an entry published before, from the stored
     file of its hash. Returns what stores the new files and versions, for the caller to
@@ -75,27 +90,55 @@ def attach_forms(session: Session, *, documents: dict[str, Any], files: Mapping[
             else:
                 stored = session.get(FormFile, entry.get("sha256") or "")
                 if stored is None:
-                    raise InvalidInput(Text(N_("Item {item}, form {form}: the file {file} was never published; "
-                                               "publish it with import-catalog from the catalog folder."),
-                                            item=item["code"], form=entry["code"], file=entry["file"]))
+                    raise InvalidInput(
+                        Text(
+                            N_(
+                                "Item {item}, form {form}: the file {file} was never published; "
+                                "publish it with import-catalog from the catalog folder."
+                            ),
+                            item=item["code"],
+                            form=entry["code"],
+                            file=entry["file"],
+                        )
+                    )
                 sha256, size = stored.sha256, stored.size
             key = (item["code"], entry["code"])
-            version = session.scalar(select(FormVersion.version).where(
-                FormVersion.item_code == key[0], FormVersion.form_code == key[1], FormVersion.sha256 == sha256))
+            version = session.scalar(
+                select(FormVersion.version).where(
+                    FormVersion.item_code == key[0], FormVersion.form_code == key[1], FormVersion.sha256 == sha256
+                )
+            )
             if version is None:
-                latest = session.scalar(select(func.max(FormVersion.version)).where(
-                    FormVersion.item_code == key[0], FormVersion.form_code == key[1])) or 0
+                latest = (
+                    session.scalar(
+                        select(func.max(FormVersion.version)).where(
+                            FormVersion.item_code == key[0], FormVersion.form_code == key[1]
+                        )
+                    )
+                    or 0
+                )
                 version = max(latest, taken.get(key, 0)) + 1
                 taken[key] = version
-                new_versions.append(FormVersion(
-                    item_code=key[0], form_code=key[1], version=version, sha256=sha256, title=entry["title"],
-                    kind=entry["kind"], file_name=entry["file"], catalog_version=catalog_version, published_at=now))
+                new_versions.append(
+                    FormVersion(
+                        item_code=key[0],
+                        form_code=key[1],
+                        version=version,
+                        sha256=sha256,
+                        title=entry["title"],
+                        kind=entry["kind"],
+                        file_name=entry["file"],
+                        catalog_version=catalog_version,
+                        published_at=now,
+                    )
+                )
             entry.update(sha256=sha256, size=size, version=version)
 
     def store() -> None:
         for sha256, (content, media_type) in new_files.items():
-            session.add(FormFile(sha256=sha256, media_type=media_type, size=len(content), content=content,
-                                 stored_at=now))
+            session.add(
+                FormFile(sha256=sha256, media_type=media_type, size=len(content), content=content, stored_at=now)
+            )
         session.flush()
         session.add_all(new_versions)
         session.flush()

@@ -83,8 +83,15 @@ def import_catalog(session: Session, *, folder: Path, now: dt.datetime) -> Catal
     """Validate, store and publish; run in a ``write(feed=True)`` transaction."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise InvalidInput(Text(N_("{folder} is not a folder holding {centers}, {departments} and {items}."),
-                                folder=folder, centers=CENTERS_FILE, departments=DEPARTMENTS_FILE, items=ITEMS_FILE))
+        raise InvalidInput(
+            Text(
+                N_("{folder} is not a folder holding {centers}, {departments} and {items}."),
+                folder=folder,
+                centers=CENTERS_FILE,
+                departments=DEPARTMENTS_FILE,
+                items=ITEMS_FILE,
+            )
+        )
     catalog, documents = _read_documents(folder)
     files = catalog_forms.read_form_files(folder, catalog)
     return publish_documents(session, catalog=catalog, documents=documents, now=now, files=files)
@@ -98,8 +105,14 @@ def parse_documents(documents: dict[str, Any]) -> Catalog:
         raise InvalidInput(error.message, title=error.title) from None
 
 
-def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str, Any], now: dt.datetime,
-                      files: Mapping[str, bytes] | None = None) -> CatalogImport:
+def publish_documents(
+    session: Session,
+    *,
+    catalog: Catalog,
+    documents: dict[str, Any],
+    now: dt.datetime,
+    files: Mapping[str, bytes] | None = None,
+) -> CatalogImport:
     """Store and publish validated documents (``catalog`` is what they parse to): the path of
     every catalog version, from a folder or edited in the console. Runs in a
     ``write(feed=True)`` transaction. ``files``: the forms' files read from a folder, by name
@@ -107,8 +120,9 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
     count in the fingerprint."""
     if len(catalog.version) > MAX_VERSION_LENGTH:
         raise InvalidInput(Text(N_("The catalog version is longer than {count} characters."), count=MAX_VERSION_LENGTH))
-    store_forms = catalog_forms.attach_forms(session, documents=documents, files=files or {},
-                                             catalog_version=catalog.version, now=now)
+    store_forms = catalog_forms.attach_forms(
+        session, documents=documents, files=files or {}, catalog_version=catalog.version, now=now
+    )
     fingerprint = _fingerprint(documents)
     windows = sum(len(center.windows) for center in catalog.centers)
     counts = dict(
@@ -118,25 +132,42 @@ def publish_documents(session: Session, *, catalog: Catalog, documents: dict[str
     if existing is not None:
         if existing.content_sha256 == fingerprint:
             return CatalogImport(catalog.version, False, None, **counts)
-        raise Conflict(Text(
-            N_("Catalog version {version} was already published with other content. Give the new catalog a "
-               "new \"version\" in {items}."), version=catalog.version, items=ITEMS_FILE,
-        ))
+        raise Conflict(
+            Text(
+                N_(
+                    "Catalog version {version} was already published with other content. Give the new catalog a "
+                    'new "version" in {items}.'
+                ),
+                version=catalog.version,
+                items=ITEMS_FILE,
+            )
+        )
     figures_before = case_figures.catalog_terms(session)
     _store_organisation(session, catalog)
     _store_items(session, catalog)
     store_forms()
     session.add(
         CatalogVersion(
-            version=catalog.version, published_at=catalog.published_at, content_sha256=fingerprint,
-            documents=documents, imported_at=now,
+            version=catalog.version,
+            published_at=catalog.published_at,
+            content_sha256=fingerprint,
+            documents=documents,
+            imported_at=now,
         )
     )
     session.flush()
     case_figures.refresh_catalog(session, figures_before)  # an item's limit or a center's time zone changed
     seq = append_change(
-        session, kind=CHANGE_CATALOG, entity="catalog", entity_id=catalog.version, center_code=None,
-        payload={"version": catalog.version, **documents, "items": _items_with_search_keys(documents["items"], catalog)},
+        session,
+        kind=CHANGE_CATALOG,
+        entity="catalog",
+        entity_id=catalog.version,
+        center_code=None,
+        payload={
+            "version": catalog.version,
+            **documents,
+            "items": _items_with_search_keys(documents["items"], catalog),
+        },
         now=now,
     )
     return CatalogImport(catalog.version, True, seq, **counts)
@@ -156,14 +187,28 @@ def _store_organisation(session: Session, catalog: Catalog) -> None:
     and cases keep pointing at them). Each table is read once, not looked up row by row."""
     centers = _rows_by_key(session, Center, Center.code)
     for center in catalog.centers:
-        _store(session, centers, Center, code=center.code, name=center.name, kind=CenterKind(center.kind),
-               timezone=center.timezone)
+        _store(
+            session,
+            centers,
+            Center,
+            code=center.code,
+            name=center.name,
+            kind=CenterKind(center.kind),
+            timezone=center.timezone,
+        )
     session.flush()
     windows = _rows_by_key(session, Window, Window.id)
     for center in catalog.centers:
         for window in center.windows:
-            _store(session, windows, Window, id=f"{center.code}-{window.code}", center_code=center.code,
-                   code=window.code, name=window.name)
+            _store(
+                session,
+                windows,
+                Window,
+                id=f"{center.code}-{window.code}",
+                center_code=center.code,
+                code=window.code,
+                name=window.name,
+            )
     departments = _rows_by_key(session, Department, Department.code)
     for department in catalog.departments:
         _store(session, departments, Department, code=department.code, name=department.name)
@@ -175,8 +220,17 @@ def _store_items(session: Session, catalog: Catalog) -> None:
     session.execute(update(CatalogItem).values(active=False))
     items = _rows_by_key(session, CatalogItem, CatalogItem.code)
     for item in catalog.items:
-        _store(session, items, CatalogItem, code=item.code, name=item.name, department_code=item.department,
-               parallel_departments=list(item.parallel_departments), catalog_version=catalog.version, active=True)
+        _store(
+            session,
+            items,
+            CatalogItem,
+            code=item.code,
+            name=item.name,
+            department_code=item.department,
+            parallel_departments=list(item.parallel_departments),
+            catalog_version=catalog.version,
+            active=True,
+        )
     session.flush()
 
 

@@ -24,21 +24,54 @@ MAX_CODE_HOURS = 24 * 14
 MAX_STAFF_TOKEN_DAYS = 366
 
 
-def _audit(session: Session, by: ConsoleActor, action: str, entity: str, entity_id: str, now: dt.datetime,
-           address: str, **detail: object) -> None:
-    hub_audit.record(session, actor=by.audit_name, action=action, entity=entity, entity_id=entity_id, now=now,
-                     address=address, detail=detail)
+def _audit(
+    session: Session,
+    by: ConsoleActor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    now: dt.datetime,
+    address: str,
+    **detail: object,
+) -> None:
+    hub_audit.record(
+        session,
+        actor=by.audit_name,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        now=now,
+        address=address,
+        detail=detail,
+    )
 
 
-def issue_enrollment_code(session: Session, *, by: ConsoleActor, center_code: str, window: str, valid_hours: int,
-                          now: dt.datetime, address: str = "") -> enrollment.IssuedCode:
+def issue_enrollment_code(
+    session: Session,
+    *,
+    by: ConsoleActor,
+    center_code: str,
+    window: str,
+    valid_hours: int,
+    now: dt.datetime,
+    address: str = "",
+) -> enrollment.IssuedCode:
     require_administrator(by)
     if not 1 <= valid_hours <= MAX_CODE_HOURS:
         raise InvalidInput(Text(N_("An enrollment code stays valid from 1 to {most} hours."), most=MAX_CODE_HOURS))
-    issued = enrollment.issue_enrollment_code(session, center_code=center_code, window=window, now=now,
-                                              valid_for=dt.timedelta(hours=valid_hours))
-    _audit(session, by, "enrollment_code.issued", "window", issued.window_id, now, address,
-           expires_at=issued.expires_at.isoformat())
+    issued = enrollment.issue_enrollment_code(
+        session, center_code=center_code, window=window, now=now, valid_for=dt.timedelta(hours=valid_hours)
+    )
+    _audit(
+        session,
+        by,
+        "enrollment_code.issued",
+        "window",
+        issued.window_id,
+        now,
+        address,
+        expires_at=issued.expires_at.isoformat(),
+    )
     return issued
 
 
@@ -47,12 +80,14 @@ def workstations(session: Session, *, by: ConsoleActor, center_code: str | None 
     return enrollment.list_workstations(session, center_code=center_code)
 
 
-def revoke_workstation(session: Session, *, by: ConsoleActor, workstation_id: str, now: dt.datetime,
-                       address: str = "") -> Workstation:
+def revoke_workstation(
+    session: Session, *, by: ConsoleActor, workstation_id: str, now: dt.datetime, address: str = ""
+) -> Workstation:
     require_administrator(by)
     workstation = enrollment.revoke_workstation(session, workstation_id=workstation_id, now=now)
-    _audit(session, by, "workstation.revoked", "workstation", workstation.id, now, address,
-           window=workstation.window_id)
+    _audit(
+        session, by, "workstation.revoked", "workstation", workstation.id, now, address, window=workstation.window_id
+    )
     return workstation
 
 
@@ -61,20 +96,32 @@ def staff_tokens(session: Session, *, by: ConsoleActor) -> list[StaffToken]:
     return enrollment.list_staff_tokens(session)
 
 
-def issue_staff_token(session: Session, *, by: ConsoleActor, department_code: str, days: int, now: dt.datetime,
-                      address: str = "") -> enrollment.IssuedStaffToken:
+def issue_staff_token(
+    session: Session, *, by: ConsoleActor, department_code: str, days: int, now: dt.datetime, address: str = ""
+) -> enrollment.IssuedStaffToken:
     require_administrator(by)
     if not 1 <= days <= MAX_STAFF_TOKEN_DAYS:
         raise InvalidInput(Text(N_("A staff token stays valid from 1 to {most} days."), most=MAX_STAFF_TOKEN_DAYS))
-    issued = enrollment.issue_staff_token(session, department_code=department_code, now=now,
-                                          valid_for=dt.timedelta(days=days))
-    _audit(session, by, "staff_token.issued", "staff_token", issued.token_id, now, address,
-           department=department_code, expires_at=issued.expires_at.isoformat())
+    issued = enrollment.issue_staff_token(
+        session, department_code=department_code, now=now, valid_for=dt.timedelta(days=days)
+    )
+    _audit(
+        session,
+        by,
+        "staff_token.issued",
+        "staff_token",
+        issued.token_id,
+        now,
+        address,
+        department=department_code,
+        expires_at=issued.expires_at.isoformat(),
+    )
     return issued
 
 
-def revoke_staff_token(session: Session, *, by: ConsoleActor, token_id: str, now: dt.datetime,
-                       address: str = "") -> StaffToken:
+def revoke_staff_token(
+    session: Session, *, by: ConsoleActor, token_id: str, now: dt.datetime, address: str = ""
+) -> StaffToken:
     require_administrator(by)
     row = enrollment.revoke_staff_token(session, token_id=token_id, now=now)
     _audit(session, by, "staff_token.revoked", "staff_token", row.id, now, address, department=row.department_code)

@@ -31,18 +31,51 @@ from windowdesk.sync.protocol import CHANGE_STATUS_PAGE
 
 # The fields of an item the console edits (the catalog format's, items.json); the others
 # (code, search keys, fields a later format adds) are kept as they are.
-EDITABLE_FIELDS = frozenset({
-    "name", "name_en", "department", "category", "preconditions", "materials", "procedure", "legal_limit_days",
-    "promised_limit_days", "warning_days", "fee", "legal_basis", "refusal_grounds", "parallel",
-    "parallel_departments", "street_level", "where", "keywords",
-})
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "name_en",
+        "department",
+        "category",
+        "preconditions",
+        "materials",
+        "procedure",
+        "legal_limit_days",
+        "promised_limit_days",
+        "warning_days",
+        "fee",
+        "legal_basis",
+        "refusal_grounds",
+        "parallel",
+        "parallel_departments",
+        "street_level",
+        "where",
+        "keywords",
+    }
+)
 MAX_CALENDAR_FILE = 1024 * 1024
 
 
-def _audit(session: Session, by: ConsoleActor, action: str, entity: str, entity_id: str, now: dt.datetime,
-           address: str, **detail: object) -> None:
-    hub_audit.record(session, actor=by.audit_name, action=action, entity=entity, entity_id=entity_id, now=now,
-                     address=address, detail=detail)
+def _audit(
+    session: Session,
+    by: ConsoleActor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    now: dt.datetime,
+    address: str,
+    **detail: object,
+) -> None:
+    hub_audit.record(
+        session,
+        actor=by.audit_name,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        now=now,
+        address=address,
+        detail=detail,
+    )
 
 
 # --- the catalog ---------------------------------------------------------------------------
@@ -85,7 +118,13 @@ class ItemPublished:
 
 
 def publish_item(
-    session: Session, *, by: ConsoleActor, code: str, fields: dict[str, Any], version: str, now: dt.datetime,
+    session: Session,
+    *,
+    by: ConsoleActor,
+    code: str,
+    fields: dict[str, Any],
+    version: str,
+    now: dt.datetime,
     address: str = "",
 ) -> ItemPublished:
     """The current catalog with item ``code``'s ``fields`` replaced, validated as
@@ -98,8 +137,9 @@ def publish_item(
     if not version:
         raise InvalidInput(N_("Give the new catalog version a name."))
     if session.get(CatalogVersion, version) is not None:
-        raise Conflict(Text(N_("Catalog version {version} exists already: give the new one another name."),
-                            version=version))
+        raise Conflict(
+            Text(N_("Catalog version {version} exists already: give the new one another name."), version=version)
+        )
     documents = copy.deepcopy(current.documents)
     items = documents["items"]["items"]
     index = next((i for i, item in enumerate(items) if item.get("code") == code), None)
@@ -111,8 +151,18 @@ def publish_item(
     documents["items"]["published_at"] = now.date().isoformat()
     catalog = catalog_import.parse_documents(documents)
     published = catalog_import.publish_documents(session, catalog=catalog, documents=documents, now=now)
-    _audit(session, by, "catalog.item_published", "catalog_item", code, now, address, version=version,
-           previous_version=current.version, fields=changed)
+    _audit(
+        session,
+        by,
+        "catalog.item_published",
+        "catalog_item",
+        code,
+        now,
+        address,
+        version=version,
+        previous_version=current.version,
+        fields=changed,
+    )
     return ItemPublished(code, published)
 
 
@@ -122,8 +172,9 @@ def publish_item(
 def status_page_address(session: Session, *, by: ConsoleActor) -> str:
     """The address published last ("" when none is, or it was withdrawn)."""
     require_administrator(by)
-    payload = session.scalar(select(Change.payload).where(Change.kind == CHANGE_STATUS_PAGE)
-                             .order_by(Change.seq.desc()).limit(1))
+    payload = session.scalar(
+        select(Change.payload).where(Change.kind == CHANGE_STATUS_PAGE).order_by(Change.seq.desc()).limit(1)
+    )
     url: str = (payload or {}).get("url", "")
     return url
 
@@ -131,8 +182,16 @@ def status_page_address(session: Session, *, by: ConsoleActor) -> str:
 def publish_status_page(session: Session, *, by: ConsoleActor, url: str, now: dt.datetime, address: str = "") -> int:
     require_administrator(by)
     seq = status_page.publish_status_page(session, url=url, now=now)
-    _audit(session, by, "status_page.published", "status_page", "status_page", now, address,
-           url=status_page.checked_address(url))
+    _audit(
+        session,
+        by,
+        "status_page.published",
+        "status_page",
+        "status_page",
+        now,
+        address,
+        url=status_page.checked_address(url),
+    )
     return seq
 
 
@@ -149,39 +208,77 @@ def calendar_state(session: Session, *, by: ConsoleActor, since: dt.date) -> Cal
     """The published years, and the day overrides from ``since`` on."""
     require_administrator(by)
     years = list(session.scalars(select(CalendarYear).order_by(CalendarYear.year.desc())))
-    overrides = list(session.scalars(select(CalendarOverride).where(CalendarOverride.day >= since)
-                                     .order_by(CalendarOverride.day)))
+    overrides = list(
+        session.scalars(select(CalendarOverride).where(CalendarOverride.day >= since).order_by(CalendarOverride.day))
+    )
     return CalendarState(years, overrides)
 
 
 def publish_calendar_year(
-    session: Session, *, by: ConsoleActor, file_name: str, content: bytes, year: int | None, now: dt.datetime,
+    session: Session,
+    *,
+    by: ConsoleActor,
+    file_name: str,
+    content: bytes,
+    year: int | None,
+    now: dt.datetime,
     address: str = "",
 ) -> tuple[PublishedYear, Saved]:
     """A year out of an uploaded calendar file, checked and published as ``calendar-year``."""
     require_administrator(by)
     if len(content) > MAX_CALENDAR_FILE:
-        raise InvalidInput(Text(N_("The file {path} is larger than a calendar file can be. Nothing was published."),
-                                path=file_name))
+        raise InvalidInput(
+            Text(N_("The file {path} is larger than a calendar file can be. Nothing was published."), path=file_name)
+        )
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput(Text(N_("The file {path} cannot be read ({kind}). Nothing was published."), path=file_name,
-                                kind="UnicodeDecodeError")) from None
+        raise InvalidInput(
+            Text(
+                N_("The file {path} cannot be read ({kind}). Nothing was published."),
+                path=file_name,
+                kind="UnicodeDecodeError",
+            )
+        ) from None
     published = calendar_years.year_from_text(text, name=file_name, year=year)
     saved = calendar_years.publish_year(session, year=published, now=now)
-    _audit(session, by, "calendar.year_published", "calendar", str(published.year), now, address,
-           holidays=len(published.holidays), makeup_workdays=len(published.makeup_workdays), source=published.source)
+    _audit(
+        session,
+        by,
+        "calendar.year_published",
+        "calendar",
+        str(published.year),
+        now,
+        address,
+        holidays=len(published.holidays),
+        makeup_workdays=len(published.makeup_workdays),
+        source=published.source,
+    )
     return published, saved
 
 
 def publish_calendar_day(
-    session: Session, *, by: ConsoleActor, day: dt.date, is_working_day: bool, note: str, now: dt.datetime,
+    session: Session,
+    *,
+    by: ConsoleActor,
+    day: dt.date,
+    is_working_day: bool,
+    note: str,
+    now: dt.datetime,
     address: str = "",
 ) -> Saved:
     """One day for every center, as ``calendar-override``."""
     require_administrator(by)
     saved = admin.publish_calendar_override(session, day=day, is_working_day=is_working_day, note=note, now=now)
-    _audit(session, by, "calendar.day_published", "calendar", day.isoformat(), now, address,
-           working=is_working_day, note=note.strip())
+    _audit(
+        session,
+        by,
+        "calendar.day_published",
+        "calendar",
+        day.isoformat(),
+        now,
+        address,
+        working=is_working_day,
+        note=note.strip(),
+    )
     return saved

@@ -41,36 +41,88 @@ def organisation(session: Session, *, by: ConsoleActor) -> Organisation:
     return Organisation(centers, windows, departments)
 
 
-def _audit(session: Session, by: ConsoleActor, action: str, entity: str, entity_id: str, now: dt.datetime,
-           address: str, **detail: object) -> None:
-    hub_audit.record(session, actor=by.audit_name, action=action, entity=entity, entity_id=entity_id, now=now,
-                     address=address, detail=detail)
+def _audit(
+    session: Session,
+    by: ConsoleActor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    now: dt.datetime,
+    address: str,
+    **detail: object,
+) -> None:
+    hub_audit.record(
+        session,
+        actor=by.audit_name,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        now=now,
+        address=address,
+        detail=detail,
+    )
 
 
-def save_center(session: Session, *, by: ConsoleActor, code: str, name: str, kind: str, timezone: str,
-                now: dt.datetime, address: str = "") -> Saved:
+def save_center(
+    session: Session,
+    *,
+    by: ConsoleActor,
+    code: str,
+    name: str,
+    kind: str,
+    timezone: str,
+    now: dt.datetime,
+    address: str = "",
+) -> Saved:
     require_administrator(by)
     saved = admin.save_center(session, code=code, name=name, kind=kind, timezone=timezone)
-    _audit(session, by, "center.created" if saved.created else "center.renamed", "center", code, now, address,
-           name=name.strip(), kind=kind)
+    _audit(
+        session,
+        by,
+        "center.created" if saved.created else "center.renamed",
+        "center",
+        code,
+        now,
+        address,
+        name=name.strip(),
+        kind=kind,
+    )
     return saved
 
 
-def save_window(session: Session, *, by: ConsoleActor, center_code: str, code: str, name: str, now: dt.datetime,
-                address: str = "") -> Saved:
+def save_window(
+    session: Session, *, by: ConsoleActor, center_code: str, code: str, name: str, now: dt.datetime, address: str = ""
+) -> Saved:
     require_administrator(by)
     saved = admin.save_window(session, center_code=center_code, code=code, name=name)
-    _audit(session, by, "window.created" if saved.created else "window.renamed", "window", f"{center_code}-{code}",
-           now, address, name=name.strip())
+    _audit(
+        session,
+        by,
+        "window.created" if saved.created else "window.renamed",
+        "window",
+        f"{center_code}-{code}",
+        now,
+        address,
+        name=name.strip(),
+    )
     return saved
 
 
-def save_department(session: Session, *, by: ConsoleActor, code: str, name: str, now: dt.datetime,
-                    address: str = "") -> Saved:
+def save_department(
+    session: Session, *, by: ConsoleActor, code: str, name: str, now: dt.datetime, address: str = ""
+) -> Saved:
     require_administrator(by)
     saved = admin.save_department(session, code=code, name=name)
-    _audit(session, by, "department.created" if saved.created else "department.renamed", "department", code, now,
-           address, name=name.strip())
+    _audit(
+        session,
+        by,
+        "department.created" if saved.created else "department.renamed",
+        "department",
+        code,
+        now,
+        address,
+        name=name.strip(),
+    )
     return saved
 
 
@@ -86,18 +138,44 @@ def operators(session: Session, *, by: ConsoleActor, center_code: str | None = N
 
 
 def publish_operator(
-    session: Session, *, by: ConsoleActor, login: str, display_name: str, center_code: str, role: str,
-    password: str | None, now: dt.datetime, address: str = "",
+    session: Session,
+    *,
+    by: ConsoleActor,
+    login: str,
+    display_name: str,
+    center_code: str,
+    role: str,
+    password: str | None,
+    now: dt.datetime,
+    address: str = "",
 ) -> tuple[Operator, Saved]:
     """Create or update an active operator, as ``create-operator`` (the password, if given, is
     a first one the operator changes at the window's first login)."""
     require_administrator(by)
-    operator, saved = admin.publish_operator(session, login=login, display_name=display_name,
-                                             center_code=center_code, role=role, active=True, password=password,
-                                             now=now)
+    operator, saved = admin.publish_operator(
+        session,
+        login=login,
+        display_name=display_name,
+        center_code=center_code,
+        role=role,
+        active=True,
+        password=password,
+        now=now,
+    )
     # Never the password, not even its hash: the log is read by more people than the table.
-    _audit(session, by, "operator.created" if saved.created else "operator.updated", "operator", operator.id, now,
-           address, login=operator.login, center=center_code, role=role, first_password=password is not None)
+    _audit(
+        session,
+        by,
+        "operator.created" if saved.created else "operator.updated",
+        "operator",
+        operator.id,
+        now,
+        address,
+        login=operator.login,
+        center=center_code,
+        role=role,
+        first_password=password is not None,
+    )
     return operator, saved
 
 
@@ -108,24 +186,42 @@ def _operator(session: Session, login: str) -> Operator:
     return row
 
 
-def reset_operator_password(session: Session, *, by: ConsoleActor, login: str, password: str, now: dt.datetime,
-                            address: str = "") -> tuple[Operator, int]:
+def reset_operator_password(
+    session: Session, *, by: ConsoleActor, login: str, password: str, now: dt.datetime, address: str = ""
+) -> tuple[Operator, int]:
     """A new first password, published to the operator's center (``set-password``)."""
     require_administrator(by)
-    operator, seq = admin.set_operator_password(session, login=_operator(session, login).login, password=password,
-                                                now=now)
+    operator, seq = admin.set_operator_password(
+        session, login=_operator(session, login).login, password=password, now=now
+    )
     _audit(session, by, "operator.password_reset", "operator", operator.id, now, address, login=operator.login)
     return operator, seq
 
 
-def set_operator_active(session: Session, *, by: ConsoleActor, login: str, active: bool, now: dt.datetime,
-                        address: str = "") -> tuple[Operator, Saved]:
+def set_operator_active(
+    session: Session, *, by: ConsoleActor, login: str, active: bool, now: dt.datetime, address: str = ""
+) -> tuple[Operator, Saved]:
     """Disable (or enable again) an operator, published to the center like ``create-operator
     --inactive``: the window refuses their login from its next sync."""
     require_administrator(by)
     row = _operator(session, login)
-    operator, saved = admin.publish_operator(session, login=row.login, display_name=row.display_name,
-                                             center_code=row.center_code, role=row.role, active=active, now=now)
-    _audit(session, by, "operator.enabled" if active else "operator.disabled", "operator", operator.id, now, address,
-           login=operator.login)
+    operator, saved = admin.publish_operator(
+        session,
+        login=row.login,
+        display_name=row.display_name,
+        center_code=row.center_code,
+        role=row.role,
+        active=active,
+        now=now,
+    )
+    _audit(
+        session,
+        by,
+        "operator.enabled" if active else "operator.disabled",
+        "operator",
+        operator.id,
+        now,
+        address,
+        login=operator.login,
+    )
     return operator, saved

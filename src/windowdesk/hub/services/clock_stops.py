@@ -46,50 +46,118 @@ def _note(text: str, what: str) -> str:
 
 def _running_kind(session: Session, case: Case) -> SuspensionKind:
     """Why the case's clock stands still now: the kind of its last step into "suspended"."""
-    last = session.scalar(select(CaseEvent.suspension_kind).where(
-        CaseEvent.case_id == case.id, CaseEvent.to_status == "suspended").order_by(CaseEvent.seq.desc()).limit(1))
+    last = session.scalar(
+        select(CaseEvent.suspension_kind)
+        .where(CaseEvent.case_id == case.id, CaseEvent.to_status == "suspended")
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    )
     return suspension_kind(last)
 
 
-def _step(session: Session, case: Case, action: CaseAction, *, department: str, note: str, kind: str | None,
-          now: dt.datetime, by: str, address: str) -> DecisionRecorded:
+def _step(
+    session: Session,
+    case: Case,
+    action: CaseAction,
+    *,
+    department: str,
+    note: str,
+    kind: str | None,
+    now: dt.datetime,
+    by: str,
+    address: str,
+) -> DecisionRecorded:
     try:
         status = next_status(case.status, action).value
     except InvalidTransition as refusal:
-        raise Conflict(Text(N_("Case {number}: {message}"), number=case.case_number,
-                            message=transition_text(refusal))) from None
-    session.add(CaseEvent(case_id=case.id, source=StepSource.HUB, kind=StepKind.DECISION, action=action.value, from_status=case.status,
-                          to_status=status, department_code=department, note=note, recorded_at=now,
-                          suspension_kind=kind))
+        raise Conflict(
+            Text(N_("Case {number}: {message}"), number=case.case_number, message=transition_text(refusal))
+        ) from None
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            source=StepSource.HUB,
+            kind=StepKind.DECISION,
+            action=action.value,
+            from_status=case.status,
+            to_status=status,
+            department_code=department,
+            note=note,
+            recorded_at=now,
+            suspension_kind=kind,
+        )
+    )
     case.status, case.updated_at = status, now
     session.flush()
     decision = SUSPEND if action is CaseAction.SUSPEND else RESUME
-    payload = {"case_id": case.id, "case_number": case.case_number, "decision": decision, "department": department,
-               "note": note, "status": status, "at": now.isoformat()}
+    payload = {
+        "case_id": case.id,
+        "case_number": case.case_number,
+        "decision": decision,
+        "department": department,
+        "note": note,
+        "status": status,
+        "at": now.isoformat(),
+    }
     if kind is not None:
         payload["suspension_kind"] = kind
-    seq = append_change(session, kind=CHANGE_DECISION, entity="case", entity_id=case.id, center_code=case.center_code,
-                        payload=payload, now=now)
-    hub_audit.record(session, actor=by, action=f"case.{decision}", entity="case", entity_id=case.id, now=now,
-                     address=address, note=note,
-                     detail={"case_number": case.case_number, "department": department, "suspension_kind": kind,
-                             "change": seq})
+    seq = append_change(
+        session,
+        kind=CHANGE_DECISION,
+        entity="case",
+        entity_id=case.id,
+        center_code=case.center_code,
+        payload=payload,
+        now=now,
+    )
+    hub_audit.record(
+        session,
+        actor=by,
+        action=f"case.{decision}",
+        entity="case",
+        entity_id=case.id,
+        now=now,
+        address=address,
+        note=note,
+        detail={"case_number": case.case_number, "department": department, "suspension_kind": kind, "change": seq},
+    )
     return DecisionRecorded(case.id, case.case_number, decision, department, status, seq, now)
 
 
-def suspend_case(session: Session, *, case: Case, department: str, kind: str, reason: str, now: dt.datetime,
-                 by: str, address: str = "") -> DecisionRecorded:
+def suspend_case(
+    session: Session,
+    *,
+    case: Case,
+    department: str,
+    kind: str,
+    reason: str,
+    now: dt.datetime,
+    by: str,
+    address: str = "",
+) -> DecisionRecorded:
     """A deciding department stops the case's clock for a hearing, an inspection or an
     expert review, with the reason the applicant is told in writing."""
     if kind not in BACK_OFFICE_KINDS:
-        raise InvalidInput(Text(N_("The kind of suspension must be one of: {kinds}."), kinds=", ".join(BACK_OFFICE_KINDS)))
+        raise InvalidInput(
+            Text(N_("The kind of suspension must be one of: {kinds}."), kinds=", ".join(BACK_OFFICE_KINDS))
+        )
     check_department(session, case, department)
-    return _step(session, case, CaseAction.SUSPEND, department=department, note=_note(reason, N_("reason")),
-                 kind=kind, now=now, by=by, address=address)
+    return _step(
+        session,
+        case,
+        CaseAction.SUSPEND,
+        department=department,
+        note=_note(reason, N_("reason")),
+        kind=kind,
+        now=now,
+        by=by,
+        address=address,
+    )
 
 
-def resume_case(session: Session, *, case: Case, department: str, outcome: str, now: dt.datetime, by: str,
-                address: str = "") -> DecisionRecorded:
+def resume_case(
+    session: Session, *, case: Case, department: str, outcome: str, now: dt.datetime, by: str, address: str = ""
+) -> DecisionRecorded:
     """The clock runs again; a hearing, an inspection or an expert review ends with its
     outcome on record (the window asks the same)."""
     check_department(session, case, department)
@@ -102,5 +170,6 @@ def resume_case(session: Session, *, case: Case, department: str, outcome: str, 
         note = _note(outcome, N_("outcome of the hearing, the inspection or the review"))
     else:
         note = (outcome or "").strip()[:MAX_NOTE_LENGTH]
-    return _step(session, case, CaseAction.RESUME, department=department, note=note, kind=None, now=now, by=by,
-                 address=address)
+    return _step(
+        session, case, CaseAction.RESUME, department=department, note=note, kind=None, now=now, by=by, address=address
+    )

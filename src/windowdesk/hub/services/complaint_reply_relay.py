@@ -39,25 +39,47 @@ def needs_feed(events: Sequence[IncomingEvent]) -> bool:
 def relay_replies(session: Session, events: Sequence[IncomingEvent], statuses: Sequence[str], now: dt.datetime) -> None:
     """A "complaint.reply" change for each web complaint a reply of this batch answered
     (``statuses``: each event's outcome, in order)."""
-    replied = [event.entity_id for event, status in zip(events, statuses, strict=True)
-               if status == APPLIED and event.kind == EventKind.COMPLAINT_REPLIED]
+    replied = [
+        event.entity_id
+        for event, status in zip(events, statuses, strict=True)
+        if status == APPLIED and event.kind == EventKind.COMPLAINT_REPLIED
+    ]
     if not replied:
         return
     rows = session.execute(
-        select(Complaint.id, Complaint.number, Complaint.center_code, Complaint.reply, Complaint.replied_at,
-               Complaint.replied_by)
-        .where(Complaint.id.in_(replied), Complaint.source == WEB_SOURCE).order_by(Complaint.number)
+        select(
+            Complaint.id,
+            Complaint.number,
+            Complaint.center_code,
+            Complaint.reply,
+            Complaint.replied_at,
+            Complaint.replied_by,
+        )
+        .where(Complaint.id.in_(replied), Complaint.source == WEB_SOURCE)
+        .order_by(Complaint.number)
     ).all()
     operators = {row.replied_by for row in rows if row.replied_by}
-    names = dict(session.execute(select(Operator.id, Operator.display_name).where(Operator.id.in_(operators))).all()) \
-        if operators else {}
+    names = (
+        dict(session.execute(select(Operator.id, Operator.display_name).where(Operator.id.in_(operators))).all())
+        if operators
+        else {}
+    )
     for row in rows:
         append_change(
-            session, kind=CHANGE_COMPLAINT_REPLY, entity="complaint", entity_id=row.id, center_code=row.center_code,
-            payload={"complaint_id": row.id, "number": row.number, "reply": row.reply,
-                     # The window's operator by name when the hub has the account (the
-                     # windows' accounts come from the hub); a window keeps no bare id.
-                     "by": names.get(row.replied_by, ""), "at": (row.replied_at or now).isoformat(),
-                     "source": WINDOW_SOURCE},
+            session,
+            kind=CHANGE_COMPLAINT_REPLY,
+            entity="complaint",
+            entity_id=row.id,
+            center_code=row.center_code,
+            payload={
+                "complaint_id": row.id,
+                "number": row.number,
+                "reply": row.reply,
+                # The window's operator by name when the hub has the account (the
+                # windows' accounts come from the hub); a window keeps no bare id.
+                "by": names.get(row.replied_by, ""),
+                "at": (row.replied_at or now).isoformat(),
+                "source": WINDOW_SOURCE,
+            },
             now=now,
         )

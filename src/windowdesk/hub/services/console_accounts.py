@@ -62,8 +62,13 @@ def _token_hash(token: str) -> str:
 
 
 def actor_of(user: ConsoleUser) -> ConsoleActor:
-    return ConsoleActor(user_id=user.id, login=user.login, display_name=user.display_name, role=user.role,
-                        department_code=user.department_code)
+    return ConsoleActor(
+        user_id=user.id,
+        login=user.login,
+        display_name=user.display_name,
+        role=user.role,
+        department_code=user.department_code,
+    )
 
 
 def _checked_password(password: str, login: str) -> str:
@@ -75,39 +80,73 @@ def _checked_password(password: str, login: str) -> str:
 
 
 def create_user(
-    session: Session, *, by: ConsoleActor | None, login: str, display_name: str, role: str,
-    department_code: str | None, password: str, now: dt.datetime, address: str = "",
+    session: Session,
+    *,
+    by: ConsoleActor | None,
+    login: str,
+    display_name: str,
+    role: str,
+    department_code: str | None,
+    password: str,
+    now: dt.datetime,
+    address: str = "",
 ) -> ConsoleUser:
     """A new console account. ``by`` is the administrator making it (None: the terminal)."""
     if by is not None:
         require_administrator(by)
     login = login.strip().lower()
     if not LOGIN_PATTERN.match(login):
-        raise InvalidInput(Text(N_("{login!r} is not a usable login name: 2 to 40 lower-case letters, digits, dots, "
-                                   "dashes or underscores, starting with a letter or digit."), login=login))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "{login!r} is not a usable login name: 2 to 40 lower-case letters, digits, dots, "
+                    "dashes or underscores, starting with a letter or digit."
+                ),
+                login=login,
+            )
+        )
     display_name = display_name.strip()
     if not display_name or len(display_name) > 60:
         raise InvalidInput(N_("Give the person's name (at most 60 characters)."))
     if role not in ROLES:
-        raise InvalidInput(Text(N_("{role!r} is not a console role; choose department, supervisor or administrator."),
-                                role=role))
+        raise InvalidInput(
+            Text(N_("{role!r} is not a console role; choose department, supervisor or administrator."), role=role)
+        )
     if role == DEPARTMENT:
         if not department_code or session.get(Department, department_code) is None:
-            raise InvalidInput(Text(N_("Department staff belong to a department: {code!r} is not one of the "
-                                       "hub's departments."), code=department_code or ""))
+            raise InvalidInput(
+                Text(
+                    N_("Department staff belong to a department: {code!r} is not one of the hub's departments."),
+                    code=department_code or "",
+                )
+            )
     else:
         department_code = None
     if session.scalar(select(ConsoleUser.id).where(ConsoleUser.login == login)) is not None:
         raise Conflict(Text(N_("A console account named {login} exists already."), login=login))
     user = ConsoleUser(
-        id=new_uuid(), login=login, display_name=display_name, role=role, department_code=department_code,
-        password_hash=_checked_password(password, login), must_change_password=True, failed_logins=0,
-        created_at=now, password_changed_at=now,
+        id=new_uuid(),
+        login=login,
+        display_name=display_name,
+        role=role,
+        department_code=department_code,
+        password_hash=_checked_password(password, login),
+        must_change_password=True,
+        failed_logins=0,
+        created_at=now,
+        password_changed_at=now,
     )
     session.add(user)
-    hub_audit.record(session, actor=by.audit_name if by else CLI_ACTOR, action="console_user.created",
-                     entity="console_user", entity_id=user.id, now=now, address=address,
-                     detail={"login": login, "role": role, "department": department_code})
+    hub_audit.record(
+        session,
+        actor=by.audit_name if by else CLI_ACTOR,
+        action="console_user.created",
+        entity="console_user",
+        entity_id=user.id,
+        now=now,
+        address=address,
+        detail={"login": login, "role": role, "department": department_code},
+    )
     return user
 
 
@@ -124,12 +163,21 @@ def _user(session: Session, login: str) -> ConsoleUser:
 
 
 def _end_sessions(session: Session, user_id: str, now: dt.datetime) -> None:
-    session.execute(update(ConsoleSession).where(ConsoleSession.user_id == user_id, ConsoleSession.ended_at.is_(None))
-                    .values(ended_at=now))
+    session.execute(
+        update(ConsoleSession)
+        .where(ConsoleSession.user_id == user_id, ConsoleSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
 
 
 def reset_password(
-    session: Session, *, by: ConsoleActor | None, login: str, password: str, now: dt.datetime, address: str = "",
+    session: Session,
+    *,
+    by: ConsoleActor | None,
+    login: str,
+    password: str,
+    now: dt.datetime,
+    address: str = "",
 ) -> ConsoleUser:
     """A new first password (to be changed at the next sign-in); signs the account out."""
     if by is not None:
@@ -139,13 +187,26 @@ def reset_password(
     user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
     user.password_changed_at = now
     _end_sessions(session, user.id, now)
-    hub_audit.record(session, actor=by.audit_name if by else CLI_ACTOR, action="console_user.password_reset",
-                     entity="console_user", entity_id=user.id, now=now, address=address)
+    hub_audit.record(
+        session,
+        actor=by.audit_name if by else CLI_ACTOR,
+        action="console_user.password_reset",
+        entity="console_user",
+        entity_id=user.id,
+        now=now,
+        address=address,
+    )
     return user
 
 
 def set_enabled(
-    session: Session, *, by: ConsoleActor, login: str, enabled: bool, now: dt.datetime, address: str = "",
+    session: Session,
+    *,
+    by: ConsoleActor,
+    login: str,
+    enabled: bool,
+    now: dt.datetime,
+    address: str = "",
 ) -> ConsoleUser:
     require_administrator(by)
     user = _user(session, login)
@@ -154,13 +215,26 @@ def set_enabled(
     user.disabled_at = None if enabled else (user.disabled_at or now)
     if not enabled:
         _end_sessions(session, user.id, now)
-    hub_audit.record(session, actor=by.audit_name, action="console_user.enabled" if enabled else "console_user.disabled",
-                     entity="console_user", entity_id=user.id, now=now, address=address)
+    hub_audit.record(
+        session,
+        actor=by.audit_name,
+        action="console_user.enabled" if enabled else "console_user.disabled",
+        entity="console_user",
+        entity_id=user.id,
+        now=now,
+        address=address,
+    )
     return user
 
 
 def change_own_password(
-    session: Session, *, actor: ConsoleActor, current: str, new: str, now: dt.datetime, address: str = "",
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    current: str,
+    new: str,
+    now: dt.datetime,
+    address: str = "",
 ) -> None:
     user = session.get(ConsoleUser, actor.user_id)
     if user is None or not passwords.verify_password(current, user.password_hash):
@@ -170,12 +244,24 @@ def change_own_password(
     user.password_hash = _checked_password(new, user.login)
     user.must_change_password = False
     user.password_changed_at = now
-    hub_audit.record(session, actor=actor.audit_name, action="console_user.password_changed",
-                     entity="console_user", entity_id=user.id, now=now, address=address)
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="console_user.password_changed",
+        entity="console_user",
+        entity_id=user.id,
+        now=now,
+        address=address,
+    )
 
 
 def sign_in(
-    session: Session, *, login: str, password: str, now: dt.datetime, address: str = "",
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    now: dt.datetime,
+    address: str = "",
 ) -> SignedIn | SignInRefused:
     """A new session, or the refusal (returned, not raised, so that the caller's transaction
     keeps the count of wrong passwords): the same words and time for every reason but a lock."""
@@ -184,22 +270,53 @@ def sign_in(
     state = passwords.LockState(user.failed_logins, user.locked_until) if user is not None else None
     if user is not None and state is not None and state.is_locked(now):
         passwords.verify_password(password, passwords.unknown_login_hash())
-        return SignInRefused(Text(N_("This account is locked after too many wrong passwords; try again after {minutes} "
-                                    "minutes or ask an administrator to reset it."), minutes=passwords.LOCK_MINUTES))
-    right = passwords.verify_password(password, user.password_hash if usable and user else passwords.unknown_login_hash())
+        return SignInRefused(
+            Text(
+                N_(
+                    "This account is locked after too many wrong passwords; try again after {minutes} "
+                    "minutes or ask an administrator to reset it."
+                ),
+                minutes=passwords.LOCK_MINUTES,
+            )
+        )
+    right = passwords.verify_password(
+        password, user.password_hash if usable and user else passwords.unknown_login_hash()
+    )
     if not (usable and right and user is not None):
         if user is not None and state is not None:
             after = passwords.after_failure(state, now)
             user.failed_logins, user.locked_until = after.failures, after.locked_until
-            hub_audit.record(session, actor=f"console:{user.login}", action="console.sign_in_refused",
-                             entity="console_user", entity_id=user.id, now=now, address=address)
+            hub_audit.record(
+                session,
+                actor=f"console:{user.login}",
+                action="console.sign_in_refused",
+                entity="console_user",
+                entity_id=user.id,
+                now=now,
+                address=address,
+            )
         return SignInRefused(N_("The login name or the password is not right."))
     user.failed_logins, user.locked_until = 0, None
     token = secrets.token_urlsafe(32)
-    session.add(ConsoleSession(id=new_uuid(), token_sha256=_token_hash(token), user_id=user.id, created_at=now,
-                               last_seen_at=now, expires_at=now + dt.timedelta(hours=SESSION_HOURS)))
-    hub_audit.record(session, actor=f"console:{user.login}", action="console.signed_in", entity="console_user",
-                     entity_id=user.id, now=now, address=address)
+    session.add(
+        ConsoleSession(
+            id=new_uuid(),
+            token_sha256=_token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + dt.timedelta(hours=SESSION_HOURS),
+        )
+    )
+    hub_audit.record(
+        session,
+        actor=f"console:{user.login}",
+        action="console.signed_in",
+        entity="console_user",
+        entity_id=user.id,
+        now=now,
+        address=address,
+    )
     return SignedIn(token=token, actor=actor_of(user), must_change_password=user.must_change_password)
 
 
@@ -229,16 +346,26 @@ def session_actor(session: Session, *, token: str | None, now: dt.datetime) -> S
 
 def touch(session: Session, *, token: str, now: dt.datetime) -> None:
     """Marks a session as seen now (at most once a minute, see SessionState.stale)."""
-    session.execute(update(ConsoleSession).where(ConsoleSession.token_sha256 == _token_hash(token),
-                                                 ConsoleSession.ended_at.is_(None)).values(last_seen_at=now))
+    session.execute(
+        update(ConsoleSession)
+        .where(ConsoleSession.token_sha256 == _token_hash(token), ConsoleSession.ended_at.is_(None))
+        .values(last_seen_at=now)
+    )
 
 
 def sign_out(session: Session, *, token: str | None, now: dt.datetime) -> None:
     if token:
-        session.execute(update(ConsoleSession).where(ConsoleSession.token_sha256 == _token_hash(token),
-                                                     ConsoleSession.ended_at.is_(None)).values(ended_at=now))
+        session.execute(
+            update(ConsoleSession)
+            .where(ConsoleSession.token_sha256 == _token_hash(token), ConsoleSession.ended_at.is_(None))
+            .values(ended_at=now)
+        )
 
 
 def has_administrator(session: Session) -> bool:
-    return session.scalar(select(ConsoleUser.id).where(ConsoleUser.role == ADMINISTRATOR,
-                                                       ConsoleUser.disabled_at.is_(None)).limit(1)) is not None
+    return (
+        session.scalar(
+            select(ConsoleUser.id).where(ConsoleUser.role == ADMINISTRATOR, ConsoleUser.disabled_at.is_(None)).limit(1)
+        )
+        is not None
+    )

@@ -22,8 +22,14 @@ from windowdesk.i18n import N_
 
 
 def report_for(
-    session: Session, *, actor: ConsoleActor, start: dt.date, end: dt.date, by: str = "center",
-    center: str | None = None, department: str | None = None,
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    start: dt.date,
+    end: dt.date,
+    by: str = "center",
+    center: str | None = None,
+    department: str | None = None,
 ) -> Report:
     """The report of the period grouped ``by``; ``center`` and ``department`` narrow it.
     Department staff get their department's figures whatever they ask for, and Forbidden
@@ -34,13 +40,16 @@ def report_for(
         if department and department != actor.department_code:
             require_department(actor, department)  # refuses, in the words of the rights
         department = actor.department_code
-    return reports.city_report(session, start=start, end=end, by=by, center=center or None,
-                               department=department or None)
+    return reports.city_report(
+        session, start=start, end=end, by=by, center=center or None, department=department or None
+    )
 
 
 def choices(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(centers, departments) as (code, name), for the report's filters."""
     centers = [(code, name) for code, name in session.execute(select(Center.code, Center.name).order_by(Center.code))]
-    departments = [(code, name) for code, name in
-                   session.execute(select(Department.code, Department.name).order_by(Department.code))]
+    departments = [
+        (code, name)
+        for code, name in session.execute(select(Department.code, Department.name).order_by(Department.code))
+    ]
     return centers, departments

@@ -48,8 +48,9 @@ class ConsoleActor:
 
 
 def _refuse(what: str) -> Forbidden:
-    return Forbidden(Text(N_("Your console account may not {what}. Ask the hub's administrator if you need to."),
-                          what=Text(what)))
+    return Forbidden(
+        Text(N_("Your console account may not {what}. Ask the hub's administrator if you need to."), what=Text(what))
+    )
 
 
 def require_administrator(actor: ConsoleActor) -> None:

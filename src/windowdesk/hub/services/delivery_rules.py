@@ -35,16 +35,20 @@ def _text(part: dict[str, Any], name: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > limit:
-        raise _refuse(N_("The delivery's field {name!r} must be text of at most {limit} characters."),
-                      name=name, limit=limit)
+        raise _refuse(
+            N_("The delivery's field {name!r} must be text of at most {limit} characters."), name=name, limit=limit
+        )
     return value
 
 
 def _mode(part: dict[str, Any]) -> str:
     mode = part.get("mode")
     if mode not in DELIVERY_MODES:
-        raise _refuse(N_("The delivery mode {mode!r} is not one of: {modes}."), mode=str(mode)[:40],
-                      modes=", ".join(DELIVERY_MODES))
+        raise _refuse(
+            N_("The delivery mode {mode!r} is not one of: {modes}."),
+            mode=str(mode)[:40],
+            modes=", ".join(DELIVERY_MODES),
+        )
     return str(mode)
 
 
@@ -66,8 +70,17 @@ def choice_statements(payload: dict[str, Any], case_id: str) -> list[Statement]:
     address = _text(part, "address", MAX_ADDRESS_LENGTH)
     if mode == "post" and not address.strip():
         raise _refuse(N_("A result sent by post needs the address."))
-    return [(INSERT_DELIVERY, dict(case_id=case_id, mode=mode, address_masked=mask_address(address),
-                                   locker=_text(part, "locker", MAX_LOCKER_LENGTH)))]
+    return [
+        (
+            INSERT_DELIVERY,
+            dict(
+                case_id=case_id,
+                mode=mode,
+                address_masked=mask_address(address),
+                locker=_text(part, "locker", MAX_LOCKER_LENGTH),
+            ),
+        )
+    ]
 
 
 def handover_statements(payload: dict[str, Any], case_id: str, at: dt.datetime | None) -> list[Statement]:
@@ -82,8 +95,18 @@ def handover_statements(payload: dict[str, Any], case_id: str, at: dt.datetime |
     waybill = _text(part, "waybill", 20)
     if mode == "post" and not waybill:
         raise _refuse(N_("A result sent by post needs its waybill number."))
-    return [(INSERT_HANDOVER, dict(
-        case_id=case_id, mode=mode, at=at, collector_id_masked=masked, by_agent=part.get("agent") is True,
-        power_of_attorney=_text(part, "power_of_attorney", 200), read_from_card=part.get("read_from_card") is True,
-        waybill=waybill,
-    ))]
+    return [
+        (
+            INSERT_HANDOVER,
+            dict(
+                case_id=case_id,
+                mode=mode,
+                at=at,
+                collector_id_masked=masked,
+                by_agent=part.get("agent") is True,
+                power_of_attorney=_text(part, "power_of_attorney", 200),
+                read_from_card=part.get("read_from_card") is True,
+                waybill=waybill,
+            ),
+        )
+    ]

@@ -57,10 +57,14 @@ from windowdesk.i18n import N_
 MAX_REASON = 600
 MAX_LISTED = 200
 NO_SUCH = N_("There is no online application {id} for your department to pre-review.")
-NOT_WAITING = N_("Online application {number} was already pre-reviewed (at a window or in the console), or was "
-                 "sent again meanwhile; nothing was changed. Open it again to see where it is.")
-NO_APPLICANT = N_("The form of this application names no ID number nor credit code: the case cannot be made "
-                  "here. Ask the resident to apply at the window.")
+NOT_WAITING = N_(
+    "Online application {number} was already pre-reviewed (at a window or in the console), or was "
+    "sent again meanwhile; nothing was changed. Open it again to see where it is."
+)
+NO_APPLICANT = N_(
+    "The form of this application names no ID number nor credit code: the case cannot be made "
+    "here. Ask the resident to apply at the window."
+)
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,11 @@ def fully_online_items(session: Session, department_code: str) -> dict[str, Cata
     published = current_catalog(session)
     if published is None:
         return {}
-    return {item.code: item for item in published.catalog.items
-            if item.department == department_code and item.online is not None and item.online.fully_online}
+    return {
+        item.code: item
+        for item in published.catalog.items
+        if item.department == department_code and item.online is not None and item.online.fully_online
+    }
 
 
 def waiting(session: Session, *, actor: ConsoleActor) -> list[Waiting]:
@@ -113,15 +120,29 @@ def waiting(session: Session, *, actor: ConsoleActor) -> list[Waiting]:
     items = fully_online_items(session, _department(actor))
     if not items:
         return []
-    rows = session.scalars(select(OnlineApplication).where(
-        OnlineApplication.item_code.in_(sorted(items)), OnlineApplication.status == applications.SUBMITTED)
-        .order_by(OnlineApplication.submitted_at).limit(MAX_LISTED)).all()
-    return [Waiting(r.id, r.number, r.item_code, items[r.item_code].name, r.center_code, r.round,
-                    center_time(session, r.center_code, r.submitted_at)) for r in rows]
+    rows = session.scalars(
+        select(OnlineApplication)
+        .where(OnlineApplication.item_code.in_(sorted(items)), OnlineApplication.status == applications.SUBMITTED)
+        .order_by(OnlineApplication.submitted_at)
+        .limit(MAX_LISTED)
+    ).all()
+    return [
+        Waiting(
+            r.id,
+            r.number,
+            r.item_code,
+            items[r.item_code].name,
+            r.center_code,
+            r.round,
+            center_time(session, r.center_code, r.submitted_at),
+        )
+        for r in rows
+    ]
 
 
-def _row(session: Session, actor: ConsoleActor, application_id: str, *, lock: bool = False
-         ) -> tuple[OnlineApplication, CatalogItem]:
+def _row(
+    session: Session, actor: ConsoleActor, application_id: str, *, lock: bool = False
+) -> tuple[OnlineApplication, CatalogItem]:
     items = fully_online_items(session, _department(actor))
     row = session.get(OnlineApplication, application_id, with_for_update=lock)
     if row is None or row.item_code not in items:
@@ -129,29 +150,59 @@ def _row(session: Session, actor: ConsoleActor, application_id: str, *, lock: bo
     return row, items[row.item_code]
 
 
-def open_application(session: Session, files: ApplicationFiles, *, actor: ConsoleActor, application_id: str,
-                     now: dt.datetime, address: str = "") -> Opened:
+def open_application(
+    session: Session,
+    files: ApplicationFiles,
+    *,
+    actor: ConsoleActor,
+    application_id: str,
+    now: dt.datetime,
+    address: str = "",
+) -> Opened:
     """The application unsealed for the department's staff; the reading is audited."""
     row, item = _row(session, actor, application_id)
-    hub_audit.record(session, actor=actor.audit_name, action="application.read", entity="online_application",
-                     entity_id=row.id, now=now, address=address)
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="application.read",
+        entity="online_application",
+        entity_id=row.id,
+        now=now,
+        address=address,
+    )
     published = current_catalog(session)
-    center = next((c.name for c in published.catalog.centers if c.code == row.center_code), row.center_code) \
-        if published else row.center_code
+    center = (
+        next((c.name for c in published.catalog.centers if c.code == row.center_code), row.center_code)
+        if published
+        else row.center_code
+    )
     number = session.scalar(select(Case.case_number).where(Case.id == row.case_id)) if row.case_id else None
-    return Opened(application_view(session, files, row), item, center,
-                  center_time(session, row.center_code, row.submitted_at), number)
+    return Opened(
+        application_view(session, files, row),
+        item,
+        center,
+        center_time(session, row.center_code, row.submitted_at),
+        number,
+    )
 
 
-def read_page(session: Session, files: ApplicationFiles, *, actor: ConsoleActor, application_id: str, page_id: str,
-              now: dt.datetime) -> bytes:
+def read_page(
+    session: Session,
+    files: ApplicationFiles,
+    *,
+    actor: ConsoleActor,
+    application_id: str,
+    page_id: str,
+    now: dt.datetime,
+) -> bytes:
     """One uploaded page's bytes, the reading audited (online_application_access)."""
     row, _item = _row(session, actor, application_id)
     return read_page_of(session, files, row, page_id, actor=actor.audit_name, now=now)
 
 
-def _waiting_row(session: Session, actor: ConsoleActor, application_id: str, round_: int
-                 ) -> tuple[OnlineApplication, CatalogItem]:
+def _waiting_row(
+    session: Session, actor: ConsoleActor, application_id: str, round_: int
+) -> tuple[OnlineApplication, CatalogItem]:
     row, item = _row(session, actor, application_id, lock=True)
     if row.status != applications.SUBMITTED or row.round != round_:
         raise Conflict(Text(NOT_WAITING, number=row.number))
@@ -179,30 +230,61 @@ def returned_list(item: CatalogItem, entries: list[dict[str, str]]) -> list[dict
         if kind not in RETURN_KINDS:
             raise InvalidInput(N_("Say for each entry whether the material is missing or to be corrected."))
         if not text or len(text) > MAX_TEXT:
-            raise InvalidInput(Text(N_("Each entry of the list needs a few words (at most {most} characters): "
-                                       "what to bring or what to correct."), most=MAX_TEXT))
+            raise InvalidInput(
+                Text(
+                    N_(
+                        "Each entry of the list needs a few words (at most {most} characters): "
+                        "what to bring or what to correct."
+                    ),
+                    most=MAX_TEXT,
+                )
+            )
         kept.append({"material": material, "kind": kind, "text": text})
     if not kept:
-        raise InvalidInput(N_("Returning an application needs the list of what is missing or to be corrected, "
-                              "everything at once."))
+        raise InvalidInput(
+            N_("Returning an application needs the list of what is missing or to be corrected, everything at once.")
+        )
     if len(kept) > MAX_RETURNED:
         raise InvalidInput(Text(N_("The list may have at most {most} entries."), most=MAX_RETURNED))
     return kept
 
 
-def return_for_more(session: Session, *, actor: ConsoleActor, application_id: str, round_: int,
-                    entries: list[dict[str, str]], now: dt.datetime, address: str = "") -> None:
+def return_for_more(
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    application_id: str,
+    round_: int,
+    entries: list[dict[str, str]],
+    now: dt.datetime,
+    address: str = "",
+) -> None:
     """Returned with the one-time list; the resident corrects it and sends it again."""
     row, item = _waiting_row(session, actor, application_id, round_)
     row.returned = returned_list(item, entries)
     _decided(session, row, actor, applications.RETURNED, now)
-    hub_audit.record(session, actor=actor.audit_name, action="application.returned", entity="online_application",
-                     entity_id=row.id, now=now, address=address,
-                     detail={"number": row.number, "round": row.round, "entries": len(row.returned)})
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="application.returned",
+        entity="online_application",
+        entity_id=row.id,
+        now=now,
+        address=address,
+        detail={"number": row.number, "round": row.round, "entries": len(row.returned)},
+    )
 
 
-def refuse(session: Session, *, actor: ConsoleActor, application_id: str, round_: int, reason: str,
-           now: dt.datetime, address: str = "") -> None:
+def refuse(
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    application_id: str,
+    round_: int,
+    reason: str,
+    now: dt.datetime,
+    address: str = "",
+) -> None:
     """Refused (不予受理) with the reason the resident reads; the item's legal basis is shown with it."""
     reason = (reason or "").strip()
     if not reason:
@@ -212,13 +294,22 @@ def refuse(session: Session, *, actor: ConsoleActor, application_id: str, round_
     row, _item = _waiting_row(session, actor, application_id, round_)
     row.refused_reason, row.returned = reason, []
     _decided(session, row, actor, applications.REFUSED, now)
-    hub_audit.record(session, actor=actor.audit_name, action="application.refused", entity="online_application",
-                     entity_id=row.id, now=now, address=address, note=reason,
-                     detail={"number": row.number, "round": row.round})
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="application.refused",
+        entity="online_application",
+        entity_id=row.id,
+        now=now,
+        address=address,
+        note=reason,
+        detail={"number": row.number, "round": row.round},
+    )
 
 
-def _register_applicant(session: Session, row: OnlineApplication, item: CatalogItem, values: dict[str, str],
-                        now: dt.datetime) -> tuple[str, str]:
+def _register_applicant(
+    session: Session, row: OnlineApplication, item: CatalogItem, values: dict[str, str], now: dt.datetime
+) -> tuple[str, str]:
     assert item.online is not None
     applicant = applicant_of(item.online, values)
     if applicant is None:
@@ -226,17 +317,35 @@ def _register_applicant(session: Session, row: OnlineApplication, item: CatalogI
     applicant_id = new_uuid()
     record: Any
     if applicant.kind == "organisation":
-        record = Organisation(id=applicant_id, credit_code=applicant.number, name=applicant.name[:200],
-                              center_code=row.center_code, received_at=now)
+        record = Organisation(
+            id=applicant_id,
+            credit_code=applicant.number,
+            name=applicant.name[:200],
+            center_code=row.center_code,
+            received_at=now,
+        )
     else:
-        record = Resident(id=applicant_id, id_number=applicant.number, name=applicant.name[:60],
-                          center_code=row.center_code, received_at=now)
+        record = Resident(
+            id=applicant_id,
+            id_number=applicant.number,
+            name=applicant.name[:60],
+            center_code=row.center_code,
+            received_at=now,
+        )
     session.add(record)
     return applicant.kind, applicant_id
 
 
-def accept(session: Session, files: ApplicationFiles, *, actor: ConsoleActor, application_id: str, round_: int,
-           now: dt.datetime, address: str = "") -> Accepted:
+def accept(
+    session: Session,
+    files: ApplicationFiles,
+    *,
+    actor: ConsoleActor,
+    application_id: str,
+    round_: int,
+    now: dt.datetime,
+    address: str = "",
+) -> Accepted:
     """Accepted (受理) by the department: the case made at the hub, in the caller's
     transaction (run it with ``run_write(..., feed=True)``)."""
     department = _department(actor)
@@ -248,25 +357,65 @@ def accept(session: Session, files: ApplicationFiles, *, actor: ConsoleActor, ap
     case_id = new_uuid()
     number = next_case_number(session, department_code=department, year=today.year)
     accepted = CaseStatus.ACCEPTED.value
-    session.add(Case(
-        id=case_id, case_number=number, center_code=row.center_code, window_id=None,
-        accepted_by_department=department, item_code=item.code, applicant_kind=applicant_kind,
-        applicant_id=applicant_id, operator_id=None, status=accepted, accepted_at=now, received_at=now,
-        updated_at=now, promised_date=promised, source=CaseSource.ONLINE, certificate_number="",
-        query_code_hash=row.query_code_hash))
+    session.add(
+        Case(
+            id=case_id,
+            case_number=number,
+            center_code=row.center_code,
+            window_id=None,
+            accepted_by_department=department,
+            item_code=item.code,
+            applicant_kind=applicant_kind,
+            applicant_id=applicant_id,
+            operator_id=None,
+            status=accepted,
+            accepted_at=now,
+            received_at=now,
+            updated_at=now,
+            promised_date=promised,
+            source=CaseSource.ONLINE,
+            certificate_number="",
+            query_code_hash=row.query_code_hash,
+        )
+    )
     session.flush()  # the case before its step and figures (foreign keys)
-    session.add(CaseEvent(
-        case_id=case_id, source=StepSource.HUB, kind=StepKind.ACCEPTED, action=None, from_status=None,
-        to_status=accepted, event_id=None, department_code=department, note="", client_at=now, recorded_at=now,
-        suspension_kind=None))
+    session.add(
+        CaseEvent(
+            case_id=case_id,
+            source=StepSource.HUB,
+            kind=StepKind.ACCEPTED,
+            action=None,
+            from_status=None,
+            to_status=accepted,
+            event_id=None,
+            department_code=department,
+            note="",
+            client_at=now,
+            recorded_at=now,
+            suspension_kind=None,
+        )
+    )
     session.flush()
     row.case_id, row.returned = case_id, []
     _decided(session, row, actor, applications.COMPLETED, now)
     case_figures.refresh(session, [case_id])
-    hub_audit.record(session, actor=actor.audit_name, action="application.accepted", entity="online_application",
-                     entity_id=row.id, now=now, address=address,
-                     detail={"number": row.number, "round": row.round, "case_id": case_id, "case_number": number,
-                             "department": department, "promised_date": promised.isoformat()})
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="application.accepted",
+        entity="online_application",
+        entity_id=row.id,
+        now=now,
+        address=address,
+        detail={
+            "number": row.number,
+            "round": row.round,
+            "case_id": case_id,
+            "case_number": number,
+            "department": department,
+            "promised_date": promised.isoformat(),
+        },
+    )
     return Accepted(case_id, number, promised)
 
 
@@ -289,15 +438,24 @@ def case_of(db: HubDatabase, *, application_id: str) -> str | None:
         return session.scalar(select(OnlineApplication.case_id).where(OnlineApplication.id == application_id))
 
 
-def receipt_for_resident(db: HubDatabase, *, application_id: str, now: dt.datetime, address: str = ""
-                         ) -> Receipt | None:
+def receipt_for_resident(
+    db: HubDatabase, *, application_id: str, now: dt.datetime, address: str = ""
+) -> Receipt | None:
     """:func:`receipt` for the resident who opened the application with its code; audited."""
+
     def work(session: Session) -> Receipt | None:
         found = receipt(session, application_id=application_id)
         if found is not None:
-            hub_audit.record(session, actor=applications.RESIDENT_READER, action="application.receipt",
-                             entity="online_application", entity_id=application_id, now=now, address=address,
-                             detail={"case_number": found.case_number})
+            hub_audit.record(
+                session,
+                actor=applications.RESIDENT_READER,
+                action="application.receipt",
+                entity="online_application",
+                entity_id=application_id,
+                now=now,
+                address=address,
+                detail={"case_number": found.case_number},
+            )
         return found
 
     return db.run_write(work)
@@ -313,10 +471,20 @@ def receipt(session: Session, *, application_id: str) -> Receipt | None:
     published = current_catalog(session)
     catalog = published.catalog if published else None
     item_name = catalog.item(case.item_code).name if catalog and catalog.has_item(case.item_code) else case.item_code
-    center = next((c.name for c in catalog.centers if c.code == case.center_code), case.center_code) \
-        if catalog else case.center_code
+    center = (
+        next((c.name for c in catalog.centers if c.code == case.center_code), case.center_code)
+        if catalog
+        else case.center_code
+    )
     department = published.department_name(case.accepted_by_department or "") if published else ""
     model: Any = Organisation if case.applicant_kind == "organisation" else Resident
     name = session.scalar(select(model.name).where(model.id == case.applicant_id)) or ""
-    return Receipt(case.case_number, item_name, department or (case.accepted_by_department or ""), center, name,
-                   center_time(session, case.center_code, case.accepted_at), case.promised_date)
+    return Receipt(
+        case.case_number,
+        item_name,
+        department or (case.accepted_by_department or ""),
+        center,
+        name,
+        center_time(session, case.center_code, case.accepted_at),
+        case.promised_date,
+    )

@@ -159,19 +159,20 @@ def item_deciders(item: CatalogItem | None) -> tuple[str, ...]:
 
 def department_items(session: Session, department: str) -> dict[str, str]:
     """Code -> name of the items ``department`` decides (or takes part in)."""
-    return {item.code: item.name for item in session.scalars(select(CatalogItem))
-            if department in item_deciders(item)}
+    return {item.code: item.name for item in session.scalars(select(CatalogItem)) if department in item_deciders(item)}
 
 
 def _waiting_for(department: str, items: list[str]) -> ColumnElement[bool]:
     """Open cases of the department's items whose part for it is not decided yet."""
-    decided = exists().where(CasePart.case_id == Case.id, CasePart.department_code == department,
-                             CasePart.status.in_(DECIDED_PARTS))
+    decided = exists().where(
+        CasePart.case_id == Case.id, CasePart.department_code == department, CasePart.status.in_(DECIDED_PARTS)
+    )
     return and_(Case.item_code.in_(items), Case.status.in_(spelled(OPEN_CASE_STATUSES)), ~decided)
 
 
-def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime, page: int = 1,
-                     page_size: int = PAGE_SIZE) -> QueuePage:
+def department_queue(
+    session: Session, *, actor: ConsoleActor, now: dt.datetime, page: int = 1, page_size: int = PAGE_SIZE
+) -> QueuePage:
     """The cases waiting for the actor's department, most urgent first: past their promised
     date, then near it, then the rest; of equal dates the oldest first. Paged in SQL."""
     if actor.role != DEPARTMENT or not actor.department_code:
@@ -187,24 +188,56 @@ def department_queue(session: Session, *, actor: ConsoleActor, now: dt.datetime,
     # Most urgent by the date the cards count to (time_cards.card_due_date, in SQL).
     due = sql_case((Case.promised_date.is_(None), None), else_=func.coalesce(CaseFigures.due_day, Case.promised_date))
     rows = session.execute(
-        select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
-               Case.promised_date, CaseFigures.due_day)
-        .outerjoin(*with_due(session)).where(waiting)
+        select(
+            Case.id,
+            Case.case_number,
+            Case.center_code,
+            Case.item_code,
+            Case.status,
+            Case.accepted_at,
+            Case.promised_date,
+            CaseFigures.due_day,
+        )
+        .outerjoin(*with_due(session))
+        .where(waiting)
         .order_by(due.asc().nulls_last(), Case.accepted_at, Case.id)
-        .offset((page - 1) * page_size).limit(page_size)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     ).all()
-    parts = dict(session.execute(
-        select(CasePart.case_id, CasePart.status)
-        .where(CasePart.case_id.in_([row.id for row in rows]), CasePart.department_code == department)
-    ).all()) if rows else {}
+    parts = (
+        dict(
+            session.execute(
+                select(CasePart.case_id, CasePart.status).where(
+                    CasePart.case_id.in_([row.id for row in rows]), CasePart.department_code == department
+                )
+            ).all()
+        )
+        if rows
+        else {}
+    )
     today, warning_day = today_and_warning_day(session, now)
     local_time = center_clocks(session)
-    return QueuePage(department, [
-        QueueRow(row.id, row.case_number, row.center_code, row.item_code, items[row.item_code], row.status,
-                 local_time(row.center_code, row.accepted_at), card_due_date(row.promised_date, row.due_day),
-                 card_of(row.status, row.promised_date, row.due_day, today, warning_day), parts.get(row.id))
-        for row in rows
-    ], page, pages, total)
+    return QueuePage(
+        department,
+        [
+            QueueRow(
+                row.id,
+                row.case_number,
+                row.center_code,
+                row.item_code,
+                items[row.item_code],
+                row.status,
+                local_time(row.center_code, row.accepted_at),
+                card_due_date(row.promised_date, row.due_day),
+                card_of(row.status, row.promised_date, row.due_day, today, warning_day),
+                parts.get(row.id),
+            )
+            for row in rows
+        ],
+        page,
+        pages,
+        total,
+    )
 
 
 def _find(session: Session, case_ref: str) -> Case:
@@ -224,12 +257,22 @@ def _applicant(session: Session, case: Case) -> tuple[str, str]:
 
 def _materials(session: Session, case: Case) -> list[Material]:
     """As the window checked them at acceptance (its case.accepted event)."""
-    payload = session.scalar(select(PushedEvent.payload).where(
-        PushedEvent.entity == "case", PushedEvent.entity_id == case.id, PushedEvent.kind == EventKind.CASE_ACCEPTED,
-        PushedEvent.status == "applied").limit(1))
+    payload = session.scalar(
+        select(PushedEvent.payload)
+        .where(
+            PushedEvent.entity == "case",
+            PushedEvent.entity_id == case.id,
+            PushedEvent.kind == EventKind.CASE_ACCEPTED,
+            PushedEvent.status == "applied",
+        )
+        .limit(1)
+    )
     found = (payload or {}).get("materials") if isinstance(payload, dict) else None
-    return [Material(str(m.get("name") or m.get("code") or ""), str(m.get("status") or ""), str(m.get("note") or ""))
-            for m in found or [] if isinstance(m, dict)]
+    return [
+        Material(str(m.get("name") or m.get("code") or ""), str(m.get("status") or ""), str(m.get("note") or ""))
+        for m in found or []
+        if isinstance(m, dict)
+    ]
 
 
 def page_actor(actor: ConsoleActor) -> PageActor | None:
@@ -251,7 +294,13 @@ def scanned_pages(session: Session, *, actor: ConsoleActor, case: Case) -> list[
 
 
 def read_scanned_page(
-    session: Session, store: PageStore, *, actor: ConsoleActor, case_ref: str, page_id: str, now: dt.datetime,
+    session: Session,
+    store: PageStore,
+    *,
+    actor: ConsoleActor,
+    case_ref: str,
+    page_id: str,
+    now: dt.datetime,
 ) -> tuple[case_pages.CasePage, bytes]:
     """One page's bytes for a department's staff, the reading recorded with the page and in
     the hub's audit log; Forbidden for anyone else."""
@@ -260,8 +309,15 @@ def read_scanned_page(
     if reader is None:
         raise Forbidden(N_("A case's scanned pages are opened by the staff of the departments that decide it."))
     page, data = case_pages.read_case_page(session, store, case_id=case.id, page_id=page_id, actor=reader, now=now)
-    hub_audit.record(session, actor=actor.audit_name, action="case_page.read", entity="case", entity_id=case.id,
-                     now=now, detail={"page": page.page_id, "material": page.material_code})
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="case_page.read",
+        entity="case",
+        entity_id=case.id,
+        now=now,
+        detail={"page": page.page_id, "material": page.material_code},
+    )
     return page, data
 
 
@@ -281,32 +337,65 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
         at = parts_by[code].decided_at if code in parts_by else None
         return center_time(session, case.center_code, at) if at is not None else None
 
-    parts = [Part(code, parts_by[code].status if code in parts_by else PartStatus.PENDING.value, decided_at(code),
-                  parts_by[code].note if code in parts_by else "")
-             for code in parallel]
+    parts = [
+        Part(
+            code,
+            parts_by[code].status if code in parts_by else PartStatus.PENDING.value,
+            decided_at(code),
+            parts_by[code].note if code in parts_by else "",
+        )
+        for code in parallel
+    ]
     steps = [
-        Step(center_time(session, case.center_code, event.client_at or event.recorded_at), event.source, event.kind,
-             event.action, event.to_status, event.department_code, event.note, event.suspension_kind)
+        Step(
+            center_time(session, case.center_code, event.client_at or event.recorded_at),
+            event.source,
+            event.kind,
+            event.action,
+            event.to_status,
+            event.department_code,
+            event.note,
+            event.suspension_kind,
+        )
         for event in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq))
     ]
     own_part = parts_by.get(actor.department_code or "")
-    may_decide = (actor.role == DEPARTMENT and actor.department_code in deciders
-                  and CaseStatus(case.status) in DECIDABLE_CASE
-                  and (own_part is None or own_part.status not in DECIDED_PARTS))
+    may_decide = (
+        actor.role == DEPARTMENT
+        and actor.department_code in deciders
+        and CaseStatus(case.status) in DECIDABLE_CASE
+        and (own_part is None or own_part.status not in DECIDED_PARTS)
+    )
     deciding = actor.role == DEPARTMENT and actor.department_code in deciders
     today, warning_day = today_and_warning_day(session, now)
     due_day = session.scalar(select(CaseFigures.due_day).where(CaseFigures.case_id == case.id))
     return CaseRecord(
-        case.id, case.case_number, case.status, case.center_code, center.name if center else case.center_code,
-        case.window_id, case.item_code, item.name if item else case.item_code, deciders, case.applicant_kind,
-        name, number, center_time(session, case.center_code, case.accepted_at),
-        card_due_date(case.promised_date, due_day), card_of(case.status, case.promised_date, due_day, today, warning_day),
-        _materials(session, case), steps, parts, scanned_pages(session, actor=actor, case=case), may_decide,
+        case.id,
+        case.case_number,
+        case.status,
+        case.center_code,
+        center.name if center else case.center_code,
+        case.window_id,
+        case.item_code,
+        item.name if item else case.item_code,
+        deciders,
+        case.applicant_kind,
+        name,
+        number,
+        center_time(session, case.center_code, case.accepted_at),
+        card_due_date(case.promised_date, due_day),
+        card_of(case.status, case.promised_date, due_day, today, warning_day),
+        _materials(session, case),
+        steps,
+        parts,
+        scanned_pages(session, actor=actor, case=case),
+        may_decide,
         _commitment(session, case.id),
         deciding and case.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value),
         deciding and case.status == CaseStatus.SUSPENDED.value,
         session.scalar(select(OnlineApplication.id).where(OnlineApplication.case_id == case.id))
-        if case.window_id is None else None,
+        if case.window_id is None
+        else None,
     )
 
 
@@ -328,16 +417,31 @@ def decision_note(decision: str, *, reason: str = "", legal_basis: str = "", mis
     """What the window is told: a refusal names its reason and its legal basis, a request
     for materials what is missing (the 补正 notice), an approval any remark."""
     if decision == "reject":
-        return render(Text(N_("{reason} (legal basis: {basis})"), reason=_field(reason, N_("reason")),
-                           basis=_field(legal_basis, N_("legal basis"))), NOTE_LANGUAGE)
+        return render(
+            Text(
+                N_("{reason} (legal basis: {basis})"),
+                reason=_field(reason, N_("reason")),
+                basis=_field(legal_basis, N_("legal basis")),
+            ),
+            NOTE_LANGUAGE,
+        )
     if decision == "request_materials":
         return _field(missing, N_("list of the materials to add or correct"))
     return (note or "").strip()
 
 
 def decide(
-    session: Session, *, actor: ConsoleActor, case_id: str, decision: str, reason: str = "", legal_basis: str = "",
-    missing: str = "", note: str = "", now: dt.datetime, address: str = "",
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    case_id: str,
+    decision: str,
+    reason: str = "",
+    legal_basis: str = "",
+    missing: str = "",
+    note: str = "",
+    now: dt.datetime,
+    address: str = "",
 ) -> backoffice.DecisionRecorded:
     """The actor's department decides its part of the case (all of it, for an ordinary item)."""
     if actor.role != DEPARTMENT or not actor.department_code:
@@ -348,46 +452,86 @@ def decide(
     text = decision_note(decision, reason=reason, legal_basis=legal_basis, missing=missing, note=note)
     case = backoffice.find_case(session, case_id=case_id)
     require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
-    recorded = backoffice.record_decision(session, case=case, decision=decision, department=actor.department_code,
-                                          note=text, now=now)
-    hub_audit.record(session, actor=actor.audit_name, action="case.decided", entity="case", entity_id=case.id,
-                     now=now, address=address, note=text,
-                     detail={"case_number": case.case_number, "decision": decision,
-                             "department": actor.department_code, "status": recorded.status, "change": recorded.seq})
+    recorded = backoffice.record_decision(
+        session, case=case, decision=decision, department=actor.department_code, note=text, now=now
+    )
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="case.decided",
+        entity="case",
+        entity_id=case.id,
+        now=now,
+        address=address,
+        note=text,
+        detail={
+            "case_number": case.case_number,
+            "decision": decision,
+            "department": actor.department_code,
+            "status": recorded.status,
+            "change": recorded.seq,
+        },
+    )
     return recorded
 
 
-def add_note(session: Session, *, actor: ConsoleActor, case_id: str, note: str, now: dt.datetime,
-             address: str = "") -> int:
+def add_note(
+    session: Session, *, actor: ConsoleActor, case_id: str, note: str, now: dt.datetime, address: str = ""
+) -> int:
     """A note of the actor's department on a case it takes part in, published to the case's center."""
     if actor.role != DEPARTMENT or not actor.department_code:
         raise Forbidden(N_("Only a department's staff add notes to cases."))
     case = backoffice.find_case(session, case_id=case_id)
     require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
     seq = backoffice.record_note(session, case=case, department=actor.department_code, note=note, now=now)
-    hub_audit.record(session, actor=actor.audit_name, action="case.note_added", entity="case", entity_id=case.id,
-                     now=now, address=address, note=note.strip(),
-                     detail={"case_number": case.case_number, "department": actor.department_code, "change": seq})
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="case.note_added",
+        entity="case",
+        entity_id=case.id,
+        now=now,
+        address=address,
+        note=note.strip(),
+        detail={"case_number": case.case_number, "department": actor.department_code, "change": seq},
+    )
     return seq
 
 
-def stop_clock(session: Session, *, actor: ConsoleActor, case_id: str, kind: str, reason: str, now: dt.datetime,
-               address: str = "") -> backoffice.DecisionRecorded:
+def stop_clock(
+    session: Session, *, actor: ConsoleActor, case_id: str, kind: str, reason: str, now: dt.datetime, address: str = ""
+) -> backoffice.DecisionRecorded:
     """The actor's department stops the case's clock (clock_stops), audited under their name."""
     if actor.role != DEPARTMENT or not actor.department_code:
         raise Forbidden(N_("Only a department's staff decide cases."))
     case = backoffice.find_case(session, case_id=case_id)
     require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
-    return clock_stops.suspend_case(session, case=case, department=actor.department_code, kind=kind, reason=reason,
-                                    now=now, by=actor.audit_name, address=address)
+    return clock_stops.suspend_case(
+        session,
+        case=case,
+        department=actor.department_code,
+        kind=kind,
+        reason=reason,
+        now=now,
+        by=actor.audit_name,
+        address=address,
+    )
 
 
-def restart_clock(session: Session, *, actor: ConsoleActor, case_id: str, outcome: str, now: dt.datetime,
-                  address: str = "") -> backoffice.DecisionRecorded:
+def restart_clock(
+    session: Session, *, actor: ConsoleActor, case_id: str, outcome: str, now: dt.datetime, address: str = ""
+) -> backoffice.DecisionRecorded:
     """The actor's department starts the case's clock again, with the outcome."""
     if actor.role != DEPARTMENT or not actor.department_code:
         raise Forbidden(N_("Only a department's staff decide cases."))
     case = backoffice.find_case(session, case_id=case_id)
     require_case_reader(actor, case_departments=set(item_deciders(session.get(CatalogItem, case.item_code))))
-    return clock_stops.resume_case(session, case=case, department=actor.department_code, outcome=outcome, now=now,
-                                   by=actor.audit_name, address=address)
+    return clock_stops.resume_case(
+        session,
+        case=case,
+        department=actor.department_code,
+        outcome=outcome,
+        now=now,
+        by=actor.audit_name,
+        address=address,
+    )

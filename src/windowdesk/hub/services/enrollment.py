@@ -65,12 +65,18 @@ class StaffIdentity:
 def find_window(session: Session, center_code: str, window: str) -> Window:
     """A window by its code in the center ("01") or by its id ("CH-01")."""
     if session.get(Center, center_code) is None:
-        raise NotFound(Text(N_("There is no center {center} on the hub. Import the catalog or create the center first."),
-                            center=center_code))
+        raise NotFound(
+            Text(
+                N_("There is no center {center} on the hub. Import the catalog or create the center first."),
+                center=center_code,
+            )
+        )
     window_id = window if window.startswith(f"{center_code}-") else f"{center_code}-{window}"
     found = session.get(Window, window_id)
     if found is None:
-        raise NotFound(Text(N_("Center {center} has no window {window} on the hub."), center=center_code, window=window))
+        raise NotFound(
+            Text(N_("Center {center} has no window {window} on the hub."), center=center_code, window=window)
+        )
     return found
 
 
@@ -87,8 +93,11 @@ def issue_enrollment_code(
     target = find_window(session, center_code, window)
     code = security.new_enrollment_code()
     row = EnrollmentCode(
-        code_sha256=security.sha256_hex(code), center_code=target.center_code, window_id=target.id,
-        created_at=now, expires_at=now + valid_for,
+        code_sha256=security.sha256_hex(code),
+        center_code=target.center_code,
+        window_id=target.id,
+        created_at=now,
+        expires_at=now + valid_for,
     )
     session.add(row)
     session.flush()
@@ -128,8 +137,12 @@ def enroll(
     token = security.new_workstation_token()
     window = session.get_one(Window, row.window_id)
     workstation = Workstation(
-        id=new_uuid(), center_code=row.center_code, window_id=row.window_id,
-        token_sha256=security.sha256_hex(token), client_version=client_version[:40], enrolled_at=now,
+        id=new_uuid(),
+        center_code=row.center_code,
+        window_id=row.window_id,
+        token_sha256=security.sha256_hex(token),
+        client_version=client_version[:40],
+        enrolled_at=now,
     )
     session.add(workstation)
     row.workstation_id = workstation.id
@@ -142,8 +155,11 @@ def _answer_again(
 ) -> Enrolled:
     """The installation that used this code asks again: its answer was lost."""
     same_installation = (
-        row is not None and row.used_at is not None and installation_hash is not None
-        and row.installation_sha256 == installation_hash and row.workstation_id is not None
+        row is not None
+        and row.used_at is not None
+        and installation_hash is not None
+        and row.installation_sha256 == installation_hash
+        and row.workstation_id is not None
         and now - row.used_at <= RETRY_WINDOW
     )
     workstation = session.get(Workstation, row.workstation_id) if row is not None and same_installation else None
@@ -164,13 +180,17 @@ def _refuse_code(session: Session, row: EnrollmentCode | None) -> NoReturn:
         )
     if row.used_at is not None:
         raise Conflict(
-            N_("This enrollment code was already used. Each code enrolls one workstation once; "
-               "ask your administrator for a new one."),
+            N_(
+                "This enrollment code was already used. Each code enrolls one workstation once; "
+                "ask your administrator for a new one."
+            ),
             code="enrollment_code_used",
         )
     raise Unauthorized(
-        Text(N_("This enrollment code expired at {at:%Y-%m-%d %H:%M}. Ask your administrator for a new one."),
-             at=center_time(session, row.center_code, row.expires_at)),
+        Text(
+            N_("This enrollment code expired at {at:%Y-%m-%d %H:%M}. Ask your administrator for a new one."),
+            at=center_time(session, row.center_code, row.expires_at),
+        ),
         code="enrollment_code_expired",
     )
 
@@ -189,16 +209,22 @@ def authenticate_workstation(session: Session, token: str | None) -> Workstation
         raise Unauthorized(N_("This request carries no workstation token. Enroll this workstation with the hub first."))
     found = session.connection().execute(_WORKSTATION_BY_TOKEN, {"token_sha256": security.sha256_hex(token)}).first()
     if found is None:
-        raise Unauthorized(N_(
-            "The hub does not know this workstation's token. Enroll the workstation again with a "
-            "new code from your administrator."
-        ))
+        raise Unauthorized(
+            N_(
+                "The hub does not know this workstation's token. Enroll the workstation again with a "
+                "new code from your administrator."
+            )
+        )
     workstation_id, center_code, window_id, window_code, revoked_at = found
     if revoked_at is not None:
         raise Unauthorized(
-            Text(N_("This workstation was revoked at {at:%Y-%m-%d %H:%M} and may no "
-                    "longer sync. Ask your administrator for a new enrollment code."),
-                 at=center_time(session, center_code, revoked_at)),
+            Text(
+                N_(
+                    "This workstation was revoked at {at:%Y-%m-%d %H:%M} and may no "
+                    "longer sync. Ask your administrator for a new enrollment code."
+                ),
+                at=center_time(session, center_code, revoked_at),
+            ),
             code=ERROR_REVOKED,
         )
     return WorkstationIdentity(workstation_id, center_code, window_id, window_code)
@@ -207,8 +233,12 @@ def authenticate_workstation(session: Session, token: str | None) -> Workstation
 def revoke_workstation(session: Session, *, workstation_id: str, now: dt.datetime) -> Workstation:
     workstation = session.get(Workstation, workstation_id)
     if workstation is None:
-        raise NotFound(Text(N_("There is no workstation {workstation} on the hub (see list-workstations)."),
-                            workstation=workstation_id))
+        raise NotFound(
+            Text(
+                N_("There is no workstation {workstation} on the hub (see list-workstations)."),
+                workstation=workstation_id,
+            )
+        )
     if workstation.revoked_at is None:
         workstation.revoked_at = now
         session.flush()
@@ -233,7 +263,10 @@ class IssuedStaffToken:
 
 
 def issue_staff_token(
-    session: Session, *, department_code: str, now: dt.datetime,
+    session: Session,
+    *,
+    department_code: str,
+    now: dt.datetime,
     valid_for: dt.timedelta = DEFAULT_STAFF_TOKEN_LIFETIME,
 ) -> IssuedStaffToken:
     if session.get(Department, department_code) is None:
@@ -241,8 +274,13 @@ def issue_staff_token(
     if valid_for <= dt.timedelta(0):
         raise InvalidInput(N_("A staff token must stay valid for some time."))
     token = security.new_staff_token()
-    row = StaffToken(id=new_uuid(), department_code=department_code, token_sha256=security.sha256_hex(token),
-                     created_at=now, expires_at=now + valid_for)
+    row = StaffToken(
+        id=new_uuid(),
+        department_code=department_code,
+        token_sha256=security.sha256_hex(token),
+        created_at=now,
+        expires_at=now + valid_for,
+    )
     session.add(row)
     session.flush()
     return IssuedStaffToken(token, row.id, row.expires_at)

@@ -41,14 +41,42 @@ from windowdesk.hub.storage.models import Center
 from windowdesk.hub.storage.models_figures import CaseFigureDay, CaseFigures, RatingDay
 from windowdesk.hub.storage.models_quality import Rating
 
-COUNTS = ("accepted", "proxy_accepted", "deferred_accepted", "online_accepted", "completed", "on_time",
-          "handling_days", "delivered", "delivered_late", "open_overdue_change", "delivery_overdue_change")
+COUNTS = (
+    "accepted",
+    "proxy_accepted",
+    "deferred_accepted",
+    "online_accepted",
+    "completed",
+    "on_time",
+    "handling_days",
+    "delivered",
+    "delivered_late",
+    "open_overdue_change",
+    "delivery_overdue_change",
+)
 Key = tuple[dt.date, str, str, str]  # day, center, window ('' for none), operator ('' for none)
 Changes = dict[Key, dict[str, int]]
 # The columns of case_figures the sums are made from.
-SUMMED_COLUMNS = ("case_id", "center_code", "window_id", "operator_id", "source", "proxy", "deferred",
-                  "accepted_day", "overdue_day", "completed_day", "withdrawn_day", "finished_day",
-                  "handling_days", "on_time", "decided_day", "delivered_day", "delivery_due_day", "counted_apart")
+SUMMED_COLUMNS = (
+    "case_id",
+    "center_code",
+    "window_id",
+    "operator_id",
+    "source",
+    "proxy",
+    "deferred",
+    "accepted_day",
+    "overdue_day",
+    "completed_day",
+    "withdrawn_day",
+    "finished_day",
+    "handling_days",
+    "on_time",
+    "decided_day",
+    "delivered_day",
+    "delivery_due_day",
+    "counted_apart",
+)
 RATING_COUNTS = ("rated_1", "rated_2", "rated_3", "rated_4", "rated_5", "web_ratings")
 _CHUNK = 500
 
@@ -117,7 +145,8 @@ def _upsert(connection: Connection, model: Any, counts: tuple[str, ...]) -> Any:
     table = model.__table__
     return statement.on_conflict_do_update(
         index_elements=["day", "center_code", "window_key", "operator_key"],
-        set_={name: table.c[name] + statement.excluded[name] for name in counts})
+        set_={name: table.c[name] + statement.excluded[name] for name in counts},
+    )
 
 
 _UPSERTS: dict[tuple[str, str], Any] = {}
@@ -126,9 +155,17 @@ _UPSERTS: dict[tuple[str, str], Any] = {}
 def _add_to(session: Session, model: Any, counts: tuple[str, ...], changes: Changes) -> int:
     """Add the changes to a table of sums; the days in one order, so two transactions that
     touch the same days take their rows' locks in the same order. Returns the rows written."""
-    rows = [{"day": key[0], "center_code": key[1], "window_key": key[2], "operator_key": key[3],
-             **{name: sums.get(name, 0) for name in counts}}
-            for key, sums in sorted(changes.items()) if any(sums.values())]
+    rows = [
+        {
+            "day": key[0],
+            "center_code": key[1],
+            "window_key": key[2],
+            "operator_key": key[3],
+            **{name: sums.get(name, 0) for name in counts},
+        }
+        for key, sums in sorted(changes.items())
+        if any(sums.values())
+    ]
     if rows:
         connection = session.connection()
         plan = (connection.dialect.name, model.__tablename__)
@@ -168,8 +205,9 @@ def add_ratings(session: Session, rating_ids: Iterable[str]) -> int:
     session.flush()
     changes, zones = new_changes(), _zones(session)
     for start in range(0, len(ids), _CHUNK):
-        _count_ratings(changes, session.execute(select(*_RATED).where(Rating.id.in_(ids[start:start + _CHUNK]))),
-                       zones)
+        _count_ratings(
+            changes, session.execute(select(*_RATED).where(Rating.id.in_(ids[start : start + _CHUNK]))), zones
+        )
     return _add_to(session, RatingDay, RATING_COUNTS, changes)
 
 
@@ -179,7 +217,8 @@ def resum_ratings(session: Session, center: str | None = None) -> int:
     session.execute(delete(RatingDay).where(*([RatingDay.center_code == center] if center else [])))
     changes = new_changes()
     rows = session.connection().execute(
-        select(*_RATED).where(*([Rating.center_code == center] if center else [])).execution_options(yield_per=20_000))
+        select(*_RATED).where(*([Rating.center_code == center] if center else [])).execution_options(yield_per=20_000)
+    )
     _count_ratings(changes, rows, _zones(session))
     return _add_to(session, RatingDay, RATING_COUNTS, changes)
 
@@ -198,8 +237,9 @@ def resum(session: Session) -> int:
         add_case(changes, summed, 1)
     session.execute(update(CaseFigures).where(CaseFigures.counted_apart).values(counted_apart=False))
     for start in range(0, len(apart), _CHUNK):
-        session.execute(update(CaseFigures).where(CaseFigures.case_id.in_(apart[start:start + _CHUNK]))
-                        .values(counted_apart=True))
+        session.execute(
+            update(CaseFigures).where(CaseFigures.case_id.in_(apart[start : start + _CHUNK])).values(counted_apart=True)
+        )
     apply(session, changes)
     return len(apart)
 
@@ -208,8 +248,10 @@ def sum_if_missing(session: Session) -> bool:
     """:func:`resum` when figures made before the sums existed wait for them (a hub just
     migrated), and :func:`resum_ratings` when ratings have no sums; lookups otherwise."""
     summed = False
-    if session.scalar(select(RatingDay.day).limit(1)) is None and \
-            session.scalar(select(Rating.id).limit(1)) is not None:
+    if (
+        session.scalar(select(RatingDay.day).limit(1)) is None
+        and session.scalar(select(Rating.id).limit(1)) is not None
+    ):
         resum_ratings(session)
         summed = True
     if session.scalar(select(CaseFigureDay.day).limit(1)) is not None:

@@ -55,7 +55,17 @@ def hall_center(session: Session, token: str | None) -> str:
 
 def day_bookings(session: Session, *, center_code: str, day: dt.date) -> list[dict[str, Any]]:
     """The center's bookings of ``day``, cancelled ones too (so a hall drops them)."""
-    rows = session.scalars(select(Booking).where(Booking.center_code == center_code, Booking.day == day)
-                           .order_by(Booking.booked_at)).all()
-    return [{"code": row.code, "day": row.day.isoformat(), "half_day": row.half_day, "item": row.item_code,
-             "name": mask_name(row.name), "status": row.status} for row in rows]
+    rows = session.scalars(
+        select(Booking).where(Booking.center_code == center_code, Booking.day == day).order_by(Booking.booked_at)
+    ).all()
+    return [
+        {
+            "code": row.code,
+            "day": row.day.isoformat(),
+            "half_day": row.half_day,
+            "item": row.item_code,
+            "name": mask_name(row.name),
+            "status": row.status,
+        }
+        for row in rows
+    ]

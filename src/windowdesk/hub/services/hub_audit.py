@@ -18,13 +18,27 @@ MAX_DETAIL_TEXT = 500
 
 
 def record(
-    session: Session, *, actor: str, action: str, entity: str, entity_id: str, now: dt.datetime,
-    detail: dict[str, Any] | None = None, address: str = "", note: str = "",
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    now: dt.datetime,
+    detail: dict[str, Any] | None = None,
+    address: str = "",
+    note: str = "",
 ) -> HubAuditEntry:
     """Adds one entry in the caller's transaction (it is kept only if the change is)."""
     entry = HubAuditEntry(
-        at=now, actor=actor[:80], action=action[:60], entity=entity[:40], entity_id=str(entity_id)[:80],
-        detail=detail or {}, address=address[:64], note=note[:MAX_DETAIL_TEXT],
+        at=now,
+        actor=actor[:80],
+        action=action[:60],
+        entity=entity[:40],
+        entity_id=str(entity_id)[:80],
+        detail=detail or {},
+        address=address[:64],
+        note=note[:MAX_DETAIL_TEXT],
     )
     session.add(entry)
     return entry
@@ -32,7 +46,8 @@ def record(
 
 def entries_for(session: Session, *, entity: str, entity_id: str) -> list[HubAuditEntry]:
     rows = session.scalars(
-        select(HubAuditEntry).where(HubAuditEntry.entity == entity, HubAuditEntry.entity_id == entity_id)
+        select(HubAuditEntry)
+        .where(HubAuditEntry.entity == entity, HubAuditEntry.entity_id == entity_id)
         .order_by(HubAuditEntry.seq)
     )
     return list(rows)

@@ -34,8 +34,13 @@ def next_case_number(session: Session, *, department_code: str, year: int) -> st
     """The next number of the department's series for ``year``, in the caller's transaction."""
     series = series_of(department_code, year)
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(HubCaseSeries).values(series=series, last=0).on_conflict_do_nothing(
-        index_elements=["series"]))
-    last = session.execute(update(HubCaseSeries).where(HubCaseSeries.series == series)
-                           .values(last=HubCaseSeries.last + 1).returning(HubCaseSeries.last)).scalar_one()
+    session.execute(
+        insert(HubCaseSeries).values(series=series, last=0).on_conflict_do_nothing(index_elements=["series"])
+    )
+    last = session.execute(
+        update(HubCaseSeries)
+        .where(HubCaseSeries.series == series)
+        .values(last=HubCaseSeries.last + 1)
+        .returning(HubCaseSeries.last)
+    ).scalar_one()
     return f"{series}-{last:06d}"

@@ -45,8 +45,9 @@ _WHOLE = {  # (counts, signed) -> what the value must be
 }
 
 
-def _reject_unless_whole(kind: str, payload: Mapping[str, Any], names: tuple[str, ...], *,
-                         signed: bool = False, counts: bool = False) -> None:
+def _reject_unless_whole(
+    kind: str, payload: Mapping[str, Any], names: tuple[str, ...], *, signed: bool = False, counts: bool = False
+) -> None:
     """Amounts (or, with ``counts``, numbers of receipts) must be whole numbers, not below
     zero unless ``signed``."""
     what = Text(_WHOLE[counts, signed])
@@ -58,26 +59,25 @@ def _reject_unless_whole(kind: str, payload: Mapping[str, Any], names: tuple[str
             raise base.Rejected(N_("The {kind} event's {name} must be {what}."), kind=kind, name=name, what=what)
 
 
-def receipt(
-    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
-) -> base.Plan:
+def receipt(event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime) -> base.Plan:
     plan = base.kept_as_received(event, pusher, view, now)
     payload = event.payload
     if not is_canonical_receipt_number(payload.get("number")):
-        raise base.Rejected(N_("The {kind} event's number is not a receipt number like CH03-2026-000123."),
-                            kind=event.kind)
+        raise base.Rejected(
+            N_("The {kind} event's number is not a receipt number like CH03-2026-000123."), kind=event.kind
+        )
     _reject_unless_whole(event.kind, payload, RECEIPT_AMOUNTS)
     if payload.get("method") not in PAYMENT_METHODS:
         raise base.Rejected(
             N_("The {kind} event's method {method!r} is not one of: {methods}."),
-            kind=event.kind, method=str(payload.get('method'))[:20], methods=', '.join(PAYMENT_METHODS),
+            kind=event.kind,
+            method=str(payload.get("method"))[:20],
+            methods=", ".join(PAYMENT_METHODS),
         )
     return plan
 
 
-def day_close(
-    event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
-) -> base.Plan:
+def day_close(event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime) -> base.Plan:
     plan = base.kept_as_received(event, pusher, view, now)
     payload = event.payload
     _reject_unless_whole(event.kind, payload, DAY_CLOSE_AMOUNTS)

@@ -49,12 +49,16 @@ def department_items(session: Session, department_code: str) -> set[str]:
     published = current_catalog(session)
     if published is None:
         return set()
-    return {item.code for item in published.catalog.items
-            if item.department == department_code or department_code in item.parallel_departments}
+    return {
+        item.code
+        for item in published.catalog.items
+        if item.department == department_code or department_code in item.parallel_departments
+    }
 
 
-def list_for_department(db: HubDatabase, *, department_code: str, status: str | None = None
-                        ) -> list[ApplicationSummary]:
+def list_for_department(
+    db: HubDatabase, *, department_code: str, status: str | None = None
+) -> list[ApplicationSummary]:
     """The department's applications, newest change first."""
     with db.read() as session:
         items = department_items(session, department_code)
@@ -64,8 +68,12 @@ def list_for_department(db: HubDatabase, *, department_code: str, status: str | 
         if status:
             query = query.where(OnlineApplication.status == status)
         rows = session.scalars(query.order_by(OnlineApplication.updated_at.desc()).limit(MAX_LISTED)).all()
-        return [ApplicationSummary(r.id, r.number, r.item_code, r.center_code, r.status, r.round, r.submitted_at,
-                                   r.updated_at) for r in rows]
+        return [
+            ApplicationSummary(
+                r.id, r.number, r.item_code, r.center_code, r.status, r.round, r.submitted_at, r.updated_at
+            )
+            for r in rows
+        ]
 
 
 def _allowed_row(session: Session, application_id: str, department_code: str) -> OnlineApplication:
@@ -75,19 +83,33 @@ def _allowed_row(session: Session, application_id: str, department_code: str) ->
     return row
 
 
-def open_for_department(db: HubDatabase, files: ApplicationFiles, *, application_id: str, department_code: str,
-                        now: dt.datetime) -> ApplicationView:
+def open_for_department(
+    db: HubDatabase, files: ApplicationFiles, *, application_id: str, department_code: str, now: dt.datetime
+) -> ApplicationView:
     def work(session: Session) -> ApplicationView:
         row = _allowed_row(session, application_id, department_code)
-        hub_audit.record(session, actor=f"department:{department_code}", action="application.read",
-                         entity="online_application", entity_id=row.id, now=now)
+        hub_audit.record(
+            session,
+            actor=f"department:{department_code}",
+            action="application.read",
+            entity="online_application",
+            entity_id=row.id,
+            now=now,
+        )
         return application_view(session, files, row)
 
     return db.run_write(work)
 
 
-def read_page_for_department(db: HubDatabase, files: ApplicationFiles, *, application_id: str, page_id: str,
-                             department_code: str, now: dt.datetime) -> bytes:
+def read_page_for_department(
+    db: HubDatabase,
+    files: ApplicationFiles,
+    *,
+    application_id: str,
+    page_id: str,
+    department_code: str,
+    now: dt.datetime,
+) -> bytes:
     def work(session: Session) -> bytes:
         row = _allowed_row(session, application_id, department_code)
         return read_page_of(session, files, row, page_id, actor=f"department:{department_code}", now=now)
@@ -95,19 +117,30 @@ def read_page_for_department(db: HubDatabase, files: ApplicationFiles, *, applic
     return db.run_write(work)
 
 
-def read_page_of(session: Session, files: ApplicationFiles, row: OnlineApplication, page_id: str, *,
-               actor: str, now: dt.datetime) -> bytes:
+def read_page_of(
+    session: Session, files: ApplicationFiles, row: OnlineApplication, page_id: str, *, actor: str, now: dt.datetime
+) -> bytes:
     """One page's bytes of an application its reader may open, the reading recorded."""
-    page = session.scalar(select(OnlineApplicationPage).where(
-        OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id))
+    page = session.scalar(
+        select(OnlineApplicationPage).where(
+            OnlineApplicationPage.id == page_id, OnlineApplicationPage.application_id == row.id
+        )
+    )
     if page is None:
         raise NotFound(Text(NO_SUCH, id=row.id))
     try:
         data = files.read(row.id, page.id)
     except FileNotFoundError:
         raise NotFound(FILE_GONE) from None
-    hub_audit.record(session, actor=actor, action="application.page_read", entity="online_application",
-                     entity_id=row.id, now=now, detail={"page": page.id})
+    hub_audit.record(
+        session,
+        actor=actor,
+        action="application.page_read",
+        entity="online_application",
+        entity_id=row.id,
+        now=now,
+        detail={"page": page.id},
+    )
     return data
 
 
@@ -119,11 +152,18 @@ def read_page_of(session: Session, files: ApplicationFiles, row: OnlineApplicati
 def waiting_for_center(db: HubDatabase, *, center_code: str) -> list[ApplicationSummary]:
     """The center's applications waiting for a pre-review (submitted), oldest first."""
     with db.read() as session:
-        rows = session.scalars(select(OnlineApplication).where(
-            OnlineApplication.center_code == center_code, OnlineApplication.status == "submitted")
-            .order_by(OnlineApplication.submitted_at).limit(MAX_LISTED)).all()
-        return [ApplicationSummary(r.id, r.number, r.item_code, r.center_code, r.status, r.round, r.submitted_at,
-                                   r.updated_at) for r in rows]
+        rows = session.scalars(
+            select(OnlineApplication)
+            .where(OnlineApplication.center_code == center_code, OnlineApplication.status == "submitted")
+            .order_by(OnlineApplication.submitted_at)
+            .limit(MAX_LISTED)
+        ).all()
+        return [
+            ApplicationSummary(
+                r.id, r.number, r.item_code, r.center_code, r.status, r.round, r.submitted_at, r.updated_at
+            )
+            for r in rows
+        ]
 
 
 def form_fields(db: HubDatabase, *, item_code: str) -> list[dict[str, str]]:
@@ -134,8 +174,11 @@ def form_fields(db: HubDatabase, *, item_code: str) -> list[dict[str, str]]:
     if published is None or not published.catalog.has_item(item_code):
         return []
     online = published.catalog.item(item_code).online
-    return [{"code": f.code, "label": f.label, "label_en": f.label_en, "kind": f.kind}
-            for f in online.fields] if online else []
+    return (
+        [{"code": f.code, "label": f.label, "label_en": f.label_en, "kind": f.kind} for f in online.fields]
+        if online
+        else []
+    )
 
 
 def _center_row(session: Session, application_id: str, center_code: str) -> OnlineApplication:
@@ -145,19 +188,40 @@ def _center_row(session: Session, application_id: str, center_code: str) -> Onli
     return row
 
 
-def open_for_workstation(db: HubDatabase, files: ApplicationFiles, *, application_id: str, center_code: str,
-                         workstation_id: str, now: dt.datetime) -> ApplicationView:
+def open_for_workstation(
+    db: HubDatabase,
+    files: ApplicationFiles,
+    *,
+    application_id: str,
+    center_code: str,
+    workstation_id: str,
+    now: dt.datetime,
+) -> ApplicationView:
     def work(session: Session) -> ApplicationView:
         row = _center_row(session, application_id, center_code)
-        hub_audit.record(session, actor=f"workstation:{workstation_id}", action="application.read",
-                         entity="online_application", entity_id=row.id, now=now)
+        hub_audit.record(
+            session,
+            actor=f"workstation:{workstation_id}",
+            action="application.read",
+            entity="online_application",
+            entity_id=row.id,
+            now=now,
+        )
         return application_view(session, files, row)
 
     return db.run_write(work)
 
 
-def read_page_for_workstation(db: HubDatabase, files: ApplicationFiles, *, application_id: str, page_id: str,
-                              center_code: str, workstation_id: str, now: dt.datetime) -> bytes:
+def read_page_for_workstation(
+    db: HubDatabase,
+    files: ApplicationFiles,
+    *,
+    application_id: str,
+    page_id: str,
+    center_code: str,
+    workstation_id: str,
+    now: dt.datetime,
+) -> bytes:
     def work(session: Session) -> bytes:
         row = _center_row(session, application_id, center_code)
         return read_page_of(session, files, row, page_id, actor=f"workstation:{workstation_id}", now=now)

@@ -185,22 +185,48 @@ def _made_safe(item: CatalogItem, uploads: list[Upload], pages_already: int = 0)
         raise ApplicationRefused(refused.message, **refused.values) from None
 
 
-def _write_pages(files: ApplicationFiles, session: Session, application_id: str, pages: list[Page],
-                 page_ids: list[str], *, round_: int, start: dict[str, int], now: dt.datetime) -> None:
+def _write_pages(
+    files: ApplicationFiles,
+    session: Session,
+    application_id: str,
+    pages: list[Page],
+    page_ids: list[str],
+    *,
+    round_: int,
+    start: dict[str, int],
+    now: dt.datetime,
+) -> None:
     """Each page's sealed file, then its row. The ids are made before the transaction, so a
     transaction run again (run_write) writes the same files again, never new ones."""
     positions = dict(start)
     for page, page_id in zip(pages, page_ids, strict=True):
         files.write(application_id, page_id, page.data)
         positions[page.material_code] = positions.get(page.material_code, 0) + 1
-        session.add(OnlineApplicationPage(
-            id=page_id, application_id=application_id, material_code=page.material_code,
-            position=positions[page.material_code], round=round_, sha256=page.sha256, size=len(page.data),
-            added_at=now))
+        session.add(
+            OnlineApplicationPage(
+                id=page_id,
+                application_id=application_id,
+                material_code=page.material_code,
+                position=positions[page.material_code],
+                round=round_,
+                sha256=page.sha256,
+                size=len(page.data),
+                added_at=now,
+            )
+        )
 
 
-def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_code: str, values: dict[str, str],
-           uploads: list[Upload], address: str, now: dt.datetime) -> Submitted:
+def submit(
+    db: HubDatabase,
+    files: ApplicationFiles,
+    *,
+    item_code: str,
+    center_code: str,
+    values: dict[str, str],
+    uploads: list[Upload],
+    address: str,
+    now: dt.datetime,
+) -> Submitted:
     """A new application; ApplicationRefused / FieldsRefused, with nothing stored, else its
     number and query code."""
     with db.read() as session:
@@ -226,20 +252,43 @@ def submit(db: HubDatabase, files: ApplicationFiles, *, item_code: str, center_c
         since = now - dt.timedelta(days=1)
         if _count_since(session, OnlineApplication.address_hash == address_hash, since) >= MAX_PER_ADDRESS_PER_DAY:
             raise ApplicationRefused(ADDRESS_LIMIT)
-        if _count_since(session, OnlineApplication.applicant_hash == applicant_hash, since) >= MAX_PER_APPLICANT_PER_DAY:
+        if (
+            _count_since(session, OnlineApplication.applicant_hash == applicant_hash, since)
+            >= MAX_PER_APPLICANT_PER_DAY
+        ):
             raise ApplicationRefused(APPLICANT_LIMIT)
         number = _new_number(session, now)
-        session.add(OnlineApplication(
-            id=application_id, number=number, item_code=item.code, center_code=center_code, status=SUBMITTED,
-            query_code_hash=code_hash, sealed=_seal(files, application_id, clean), applicant_hash=applicant_hash,
-            address_hash=address_hash, round=1, returned=[], decided_by="", submitted_at=now, updated_at=now,
-            decided_at=None))
+        session.add(
+            OnlineApplication(
+                id=application_id,
+                number=number,
+                item_code=item.code,
+                center_code=center_code,
+                status=SUBMITTED,
+                query_code_hash=code_hash,
+                sealed=_seal(files, application_id, clean),
+                applicant_hash=applicant_hash,
+                address_hash=address_hash,
+                round=1,
+                returned=[],
+                decided_by="",
+                submitted_at=now,
+                updated_at=now,
+                decided_at=None,
+            )
+        )
         session.flush()
         _write_pages(files, session, application_id, pages, page_ids, round_=1, start={}, now=now)
         tell_the_windows(session, session.get(OnlineApplication, application_id), now)
-        hub_audit.record(session, actor=RESIDENT_READER, action="application.submitted", entity="online_application",
-                         entity_id=application_id, now=now, detail={"item": item.code, "center": center_code,
-                                                                    "pages": len(pages)})
+        hub_audit.record(
+            session,
+            actor=RESIDENT_READER,
+            action="application.submitted",
+            entity="online_application",
+            entity_id=application_id,
+            now=now,
+            detail={"item": item.code, "center": center_code, "pages": len(pages)},
+        )
         return Submitted(application_id, number, code)
 
     try:
@@ -257,21 +306,43 @@ def tell_the_windows(session: Session, row: OnlineApplication | None, now: dt.da
     number and the department that accepted it)."""
     assert row is not None
     payload: dict[str, object] = {
-        "id": row.id, "number": row.number, "item": row.item_code, "center": row.center_code,
-        "status": row.status, "round": row.round, "submitted_at": row.submitted_at.isoformat(),
-        "updated_at": row.updated_at.isoformat()}
+        "id": row.id,
+        "number": row.number,
+        "item": row.item_code,
+        "center": row.center_code,
+        "status": row.status,
+        "round": row.round,
+        "submitted_at": row.submitted_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
     if row.case_id is not None:
-        case = session.execute(select(Case.case_number, Case.accepted_by_department, Case.promised_date)
-                               .where(Case.id == row.case_id)).one()
-        payload["case"] = {"id": row.case_id, "number": case.case_number, "department": case.accepted_by_department,
-                           "promised_date": case.promised_date.isoformat() if case.promised_date else None}
-    append_change(session, kind=CHANGE_APPLICATION, entity="application", entity_id=row.id,
-                  center_code=row.center_code, now=now, payload=payload)
+        case = session.execute(
+            select(Case.case_number, Case.accepted_by_department, Case.promised_date).where(Case.id == row.case_id)
+        ).one()
+        payload["case"] = {
+            "id": row.case_id,
+            "number": case.case_number,
+            "department": case.accepted_by_department,
+            "promised_date": case.promised_date.isoformat() if case.promised_date else None,
+        }
+    append_change(
+        session,
+        kind=CHANGE_APPLICATION,
+        entity="application",
+        entity_id=row.id,
+        center_code=row.center_code,
+        now=now,
+        payload=payload,
+    )
 
 
 def _count_since(session: Session, condition: ColumnElement[bool], since: dt.datetime) -> int:
-    return session.scalar(select(func.count()).select_from(OnlineApplication).where(
-        condition, OnlineApplication.submitted_at > since)) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(OnlineApplication).where(condition, OnlineApplication.submitted_at > since)
+        )
+        or 0
+    )
 
 
 def _seal(files: ApplicationFiles, application_id: str, values: dict[str, str]) -> bytes:
@@ -297,8 +368,15 @@ def look_up(db: HubDatabase, *, number: str, code: str, address: str, now: dt.da
         used = max(recent_failures(session, scope, since) for scope in scopes)
         if used >= MAX_TRIES:
             return Lookup(LOCKED)
-        row = session.execute(select(OnlineApplication.id, OnlineApplication.query_code_hash)
-                              .where(OnlineApplication.number == number)).first() if number else None
+        row = (
+            session.execute(
+                select(OnlineApplication.id, OnlineApplication.query_code_hash).where(
+                    OnlineApplication.number == number
+                )
+            ).first()
+            if number
+            else None
+        )
     matches = verify_query_code(code, row.query_code_hash if row is not None else None) and looks_like_code(code)
     if not matches or row is None:
         record_failure(db, scopes, now)
@@ -308,25 +386,38 @@ def look_up(db: HubDatabase, *, number: str, code: str, address: str, now: dt.da
 
 
 def application_view(session: Session, files: ApplicationFiles, row: OnlineApplication) -> ApplicationView:
-    pages = session.execute(select(OnlineApplicationPage.id, OnlineApplicationPage.material_code,
-                                   OnlineApplicationPage.sha256)
-                            .where(OnlineApplicationPage.application_id == row.id)
-                            .order_by(OnlineApplicationPage.material_code, OnlineApplicationPage.position)).all()
+    pages = session.execute(
+        select(OnlineApplicationPage.id, OnlineApplicationPage.material_code, OnlineApplicationPage.sha256)
+        .where(OnlineApplicationPage.application_id == row.id)
+        .order_by(OnlineApplicationPage.material_code, OnlineApplicationPage.position)
+    ).all()
     counts: dict[str, int] = {}
     for page in pages:
         counts[page.material_code] = counts.get(page.material_code, 0) + 1
     return ApplicationView(
-        id=row.id, number=row.number, item_code=row.item_code, center_code=row.center_code, status=row.status,
-        round=row.round, values=_unsealed(files, row), pages=counts,
-        returned=tuple(ReturnedItem(str(e.get("material", "")), str(e.get("kind", "")), str(e.get("text", "")))
-                       for e in row.returned or []),
-        submitted_at=row.submitted_at, updated_at=row.updated_at,
+        id=row.id,
+        number=row.number,
+        item_code=row.item_code,
+        center_code=row.center_code,
+        status=row.status,
+        round=row.round,
+        values=_unsealed(files, row),
+        pages=counts,
+        returned=tuple(
+            ReturnedItem(str(e.get("material", "")), str(e.get("kind", "")), str(e.get("text", "")))
+            for e in row.returned or []
+        ),
+        submitted_at=row.submitted_at,
+        updated_at=row.updated_at,
         page_list=tuple((page.id, page.material_code, page.sha256) for page in pages),
-        case_id=row.case_id, refused_reason=row.refused_reason or "")
+        case_id=row.case_id,
+        refused_reason=row.refused_reason or "",
+    )
 
 
-def open_application(db: HubDatabase, files: ApplicationFiles, *, application_id: str, reader: str,
-                     now: dt.datetime, address: str = "") -> ApplicationView | None:
+def open_application(
+    db: HubDatabase, files: ApplicationFiles, *, application_id: str, reader: str, now: dt.datetime, address: str = ""
+) -> ApplicationView | None:
     """The application unsealed, its reading recorded (``reader``: who; the caller has
     checked that they may). None when there is none (deleted meanwhile)."""
 
@@ -334,15 +425,29 @@ def open_application(db: HubDatabase, files: ApplicationFiles, *, application_id
         row = session.get(OnlineApplication, application_id)
         if row is None:
             return None
-        hub_audit.record(session, actor=reader, action="application.read", entity="online_application",
-                         entity_id=row.id, now=now, address=address)
+        hub_audit.record(
+            session,
+            actor=reader,
+            action="application.read",
+            entity="online_application",
+            entity_id=row.id,
+            now=now,
+            address=address,
+        )
         return application_view(session, files, row)
 
     return db.run_write(work)
 
 
-def resubmit(db: HubDatabase, files: ApplicationFiles, *, application_id: str, values: dict[str, str],
-             uploads: list[Upload], now: dt.datetime) -> ApplicationView:
+def resubmit(
+    db: HubDatabase,
+    files: ApplicationFiles,
+    *,
+    application_id: str,
+    values: dict[str, str],
+    uploads: list[Upload],
+    now: dt.datetime,
+) -> ApplicationView:
     """The returned application corrected and sent again: the same number, the next round.
     A field left empty keeps the value sent before (ID numbers are not shown back)."""
     with db.read() as session:
@@ -351,13 +456,21 @@ def resubmit(db: HubDatabase, files: ApplicationFiles, *, application_id: str, v
             raise ApplicationRefused(NOT_RETURNED)
         published = current_catalog(session)
         item_code, before = row.item_code, _unsealed(files, row)
-        pages_already = session.scalar(select(func.count()).select_from(OnlineApplicationPage).where(
-            OnlineApplicationPage.application_id == application_id)) or 0
+        pages_already = (
+            session.scalar(
+                select(func.count())
+                .select_from(OnlineApplicationPage)
+                .where(OnlineApplicationPage.application_id == application_id)
+            )
+            or 0
+        )
     item = online_item(published, item_code)
     if item is None or item.online is None:
         raise ApplicationRefused(NO_ONLINE)
-    merged = {code: (values.get(code) or "").strip() or before.get(code, "") for code in
-              (form_field.code for form_field in item.online.fields)}
+    merged = {
+        code: (values.get(code) or "").strip() or before.get(code, "")
+        for code in (form_field.code for form_field in item.online.fields)
+    }
     clean, problems = clean_values(item.online, merged)
     if problems:
         raise FieldsRefused(problems)
@@ -370,16 +483,25 @@ def resubmit(db: HubDatabase, files: ApplicationFiles, *, application_id: str, v
             raise ApplicationRefused(NOT_RETURNED)
         current.round += 1
         current.status, current.updated_at, current.sealed = SUBMITTED, now, _seal(files, application_id, clean)
-        start: dict[str, int] = dict(session.execute(
-            select(OnlineApplicationPage.material_code, func.max(OnlineApplicationPage.position))
-            .where(OnlineApplicationPage.application_id == application_id)
-            .group_by(OnlineApplicationPage.material_code)).all())
+        start: dict[str, int] = dict(
+            session.execute(
+                select(OnlineApplicationPage.material_code, func.max(OnlineApplicationPage.position))
+                .where(OnlineApplicationPage.application_id == application_id)
+                .group_by(OnlineApplicationPage.material_code)
+            ).all()
+        )
         _write_pages(files, session, application_id, pages, page_ids, round_=current.round, start=start, now=now)
         session.flush()
         tell_the_windows(session, current, now)
-        hub_audit.record(session, actor=RESIDENT_READER, action="application.resubmitted",
-                         entity="online_application", entity_id=application_id, now=now,
-                         detail={"round": current.round, "pages": len(pages)})
+        hub_audit.record(
+            session,
+            actor=RESIDENT_READER,
+            action="application.resubmitted",
+            entity="online_application",
+            entity_id=application_id,
+            now=now,
+            detail={"round": current.round, "pages": len(pages)},
+        )
         return application_view(session, files, current)
 
     try:
@@ -396,13 +518,25 @@ def purge(db: HubDatabase, files: ApplicationFiles, *, now: dt.datetime, keep_da
     before = now - dt.timedelta(days=keep_days)
 
     def work(session: Session) -> list[str]:
-        ids = list(session.scalars(select(OnlineApplication.id).where(
-            OnlineApplication.status != COMPLETED, OnlineApplication.updated_at < before)))
+        ids = list(
+            session.scalars(
+                select(OnlineApplication.id).where(
+                    OnlineApplication.status != COMPLETED, OnlineApplication.updated_at < before
+                )
+            )
+        )
         if ids:
             session.execute(delete(OnlineApplicationPage).where(OnlineApplicationPage.application_id.in_(ids)))
             session.execute(delete(OnlineApplication).where(OnlineApplication.id.in_(ids)))
-            hub_audit.record(session, actor="purge", action="application.purged", entity="online_application",
-                             entity_id="purge", now=now, detail={"keep_days": keep_days, "count": len(ids)})
+            hub_audit.record(
+                session,
+                actor="purge",
+                action="application.purged",
+                entity="online_application",
+                entity_id="purge",
+                now=now,
+                detail={"keep_days": keep_days, "count": len(ids)},
+            )
         return ids
 
     purged = db.run_write(work)

@@ -63,20 +63,32 @@ def decide(
     parts = {part.department_code: part for part in parts_of(session, case.id)}
     for code in departments:
         if code not in parts:  # made on the first decision: the window's push carries none
-            parts[code] = CasePart(case_id=case.id, department_code=code, status=PartStatus.PENDING,
-                                   decided_at=None, note="")
+            parts[code] = CasePart(
+                case_id=case.id, department_code=code, status=PartStatus.PENDING, decided_at=None, note=""
+            )
             session.add(parts[code])
     part = parts.get(department)
     if part is None:
-        raise Conflict(Text(N_("Case {number} has no part for department {department}."), number=case.case_number,
-                             department=department))
+        raise Conflict(
+            Text(
+                N_("Case {number} has no part for department {department}."),
+                number=case.case_number,
+                department=department,
+            )
+        )
     try:
         new = decide_part(part.status, decision)
         statuses = {code: (new.value if code == department else p.status) for code, p in parts.items()}
         actions = case_path(case.status, case_target(statuses.values()))
     except PartNotDecidable as refusal:
-        raise Conflict(Text(N_("Case {number}, department {department}: {message}"), number=case.case_number,
-                             department=department, message=refusal.message)) from None
+        raise Conflict(
+            Text(
+                N_("Case {number}, department {department}: {message}"),
+                number=case.case_number,
+                department=department,
+                message=refusal.message,
+            )
+        ) from None
     part.status, part.decided_at, part.note = new, now, note
     session.flush()
     return PartDecision(tuple(actions), {"part_status": new.value, "parts": statuses})

@@ -72,14 +72,16 @@ def _cases_of_day(session: Session, day: dt.date, zones: dict[str, ZoneInfo]) ->
         return at.astimezone(zones.get(center, dt.UTC)).date()
 
     for case_id, center, at in session.execute(
-        select(CaseEvent.case_id, Case.center_code, STEP_TIME).join(Case, Case.id == CaseEvent.case_id)
+        select(CaseEvent.case_id, Case.center_code, STEP_TIME)
+        .join(Case, Case.id == CaseEvent.case_id)
         .where(STEP_TIME.between(low, high))
     ):
         if local_day(center, at) == day:
             found.add(case_id)
     for rated_case, center, at in session.execute(
-        select(Rating.case_id, Rating.center_code, Rating.rated_at)
-        .where(Rating.case_id.is_not(None), Rating.rated_at >= low, Rating.rated_at < high)
+        select(Rating.case_id, Rating.center_code, Rating.rated_at).where(
+            Rating.case_id.is_not(None), Rating.rated_at >= low, Rating.rated_at < high
+        )
     ):
         if rated_case is not None and local_day(center, at) == day:
             found.add(rated_case)
@@ -95,22 +97,37 @@ def day_records(session: Session, day: dt.date) -> list[dict[str, Any]]:
     ids = _cases_of_day(session, day, zones)
     records = []
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
+        chunk = ids[start : start + _CHUNK]
         steps: dict[str, list[CaseEvent]] = defaultdict(list)
         for event in session.scalars(select(CaseEvent).where(CaseEvent.case_id.in_(chunk)).order_by(CaseEvent.seq)):
             steps[event.case_id].append(event)
-        choices = {row.case_id: row for row in session.scalars(select(CaseDelivery).where(CaseDelivery.case_id.in_(chunk)))}
-        handovers = {row.case_id: row for row in session.scalars(select(CaseHandover).where(CaseHandover.case_id.in_(chunk)))}
+        choices = {
+            row.case_id: row for row in session.scalars(select(CaseDelivery).where(CaseDelivery.case_id.in_(chunk)))
+        }
+        handovers = {
+            row.case_id: row for row in session.scalars(select(CaseHandover).where(CaseHandover.case_id.in_(chunk)))
+        }
         ratings: dict[str, Rating] = {}
         for rating in session.scalars(select(Rating).where(Rating.case_id.in_(chunk)).order_by(Rating.rated_at)):
             if rating.case_id is not None:
                 ratings[rating.case_id] = rating  # the latest counts
         for case in session.scalars(select(Case).where(Case.id.in_(chunk))):
             zone = zones.get(case.center_code, ZoneInfo("UTC"))
-            records.append(_record(
-                session, case, steps[case.id], zone, centers.get(case.center_code), catalog.get(case.item_code, {}),
-                departments.get(case.item_code), choices.get(case.id), handovers.get(case.id), ratings.get(case.id),
-                day))
+            records.append(
+                _record(
+                    session,
+                    case,
+                    steps[case.id],
+                    zone,
+                    centers.get(case.center_code),
+                    catalog.get(case.item_code, {}),
+                    departments.get(case.item_code),
+                    choices.get(case.id),
+                    handovers.get(case.id),
+                    ratings.get(case.id),
+                    day,
+                )
+            )
     return sorted(records, key=lambda record: record["case_number"])
 
 
@@ -149,16 +166,32 @@ def _suspensions(steps: list[CaseEvent], zone: ZoneInfo) -> list[dict[str, Any]]
     periods: list[dict[str, Any]] = []
     for event in steps:
         if event.to_status == "suspended" and event.from_status != "suspended":
-            periods.append({"kind": suspension_kind(event.suspension_kind).value,
-                            "from": _time(_step_time(event), zone), "to": None, "reason": event.note or ""})
+            periods.append(
+                {
+                    "kind": suspension_kind(event.suspension_kind).value,
+                    "from": _time(_step_time(event), zone),
+                    "to": None,
+                    "reason": event.note or "",
+                }
+            )
         elif event.from_status == "suspended" and event.to_status != "suspended" and periods:
             periods[-1]["to"] = _time(_step_time(event), zone)
     return periods
 
 
-def _record(session: Session, case: Case, steps: list[CaseEvent], zone: ZoneInfo, center: Center | None,
-            item: dict[str, Any], department: str | None, choice: CaseDelivery | None,
-            handover: CaseHandover | None, rating: Rating | None, day: dt.date) -> dict[str, Any]:
+def _record(
+    session: Session,
+    case: Case,
+    steps: list[CaseEvent],
+    zone: ZoneInfo,
+    center: Center | None,
+    item: dict[str, Any],
+    department: str | None,
+    choice: CaseDelivery | None,
+    handover: CaseHandover | None,
+    rating: Rating | None,
+    day: dt.date,
+) -> dict[str, Any]:
     decided = next((e for e in steps if e.to_status in ("approved", "rejected")), None)
     accepted_day = case.accepted_at.astimezone(zone).date()
     promised = int(item.get("promised_limit_days") or 0)
@@ -168,12 +201,20 @@ def _record(session: Session, case: Case, steps: list[CaseEvent], zone: ZoneInfo
         "case_number": case.case_number,
         "center": {"code": case.center_code, "name": center.name if center else ""},
         "window": case.window_id,
-        "item": {"code": case.item_code, "name": item.get("name", ""), "department": department or "",
-                 "promised_days": promised, "legal_days": int(item.get("legal_limit_days") or 0)},
+        "item": {
+            "code": case.item_code,
+            "name": item.get("name", ""),
+            "department": department or "",
+            "promised_days": promised,
+            "legal_days": int(item.get("legal_limit_days") or 0),
+        },
         "kind": case_kind(
-            reported_upward=bool(item.get("reported_upward")), parallel=bool(item.get("parallel")),
-            promised_days=promised, accepted_day=accepted_day,
-            decided_day=_step_time(decided).astimezone(zone).date() if decided else None),
+            reported_upward=bool(item.get("reported_upward")),
+            parallel=bool(item.get("parallel")),
+            promised_days=promised,
+            accepted_day=accepted_day,
+            decided_day=_step_time(decided).astimezone(zone).date() if decided else None,
+        ),
         "source": case.source,
         "applicant": _applicant(session, case),
         "accepted_at": _time(case.accepted_at, zone),
@@ -191,7 +232,8 @@ def _record(session: Session, case: Case, steps: list[CaseEvent], zone: ZoneInfo
             "id_read_from_card": handover.read_from_card if handover else None,
         },
         "rating": {"level": rating.level, "at": _time(rating.rated_at, zone), "channel": rating.channel or None}
-        if rating else None,
+        if rating
+        else None,
         "commitment": _commitment(session, case.id),
     }
 

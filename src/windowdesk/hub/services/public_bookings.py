@@ -139,8 +139,18 @@ def _still_bookable(local_now: dt.datetime, day: dt.date, half_day: str) -> bool
 # ---- the administrator's side ------------------------------------------------------------
 
 
-def set_capacity(session: Session, *, by: ConsoleActor, center_code: str, item_code: str, day: dt.date,
-                 half_day: str, capacity: int, now: dt.datetime, address: str = "") -> Slot:
+def set_capacity(
+    session: Session,
+    *,
+    by: ConsoleActor,
+    center_code: str,
+    item_code: str,
+    day: dt.date,
+    half_day: str,
+    capacity: int,
+    now: dt.datetime,
+    address: str = "",
+) -> Slot:
     """How many visits ``center_code`` takes for ``item_code`` on that half-day."""
     require_administrator(by)
     if half_day not in HALF_DAYS:
@@ -152,44 +162,95 @@ def set_capacity(session: Session, *, by: ConsoleActor, center_code: str, item_c
     published = current_catalog(session)
     if published is None or not any(item.code == item_code for item in published.catalog.items):
         raise NotFound(Text(N_("There is no published catalog item {code}."), code=item_code))
-    slot = session.scalar(select(BookingSlot).where(
-        BookingSlot.center_code == center_code, BookingSlot.item_code == item_code, BookingSlot.day == day,
-        BookingSlot.half_day == half_day).with_for_update())
+    slot = session.scalar(
+        select(BookingSlot)
+        .where(
+            BookingSlot.center_code == center_code,
+            BookingSlot.item_code == item_code,
+            BookingSlot.day == day,
+            BookingSlot.half_day == half_day,
+        )
+        .with_for_update()
+    )
     if slot is None:
-        slot = BookingSlot(center_code=center_code, item_code=item_code, day=day, half_day=half_day,
-                           capacity=capacity, booked=0, updated_at=now)
+        slot = BookingSlot(
+            center_code=center_code,
+            item_code=item_code,
+            day=day,
+            half_day=half_day,
+            capacity=capacity,
+            booked=0,
+            updated_at=now,
+        )
         session.add(slot)
     else:
         if capacity < slot.booked:
-            raise Conflict(Text(N_("{booked} places are already booked; the number cannot be lower."),
-                                booked=slot.booked))
+            raise Conflict(
+                Text(N_("{booked} places are already booked; the number cannot be lower."), booked=slot.booked)
+            )
         slot.capacity, slot.updated_at = capacity, now
     session.flush()
-    hub_audit.record(session, actor=by.audit_name, action="booking.capacity", entity="booking_slot",
-                     entity_id=str(slot.id), now=now, address=address,
-                     detail={"center": center_code, "item": item_code, "day": day.isoformat(),
-                             "half_day": half_day, "capacity": capacity})
+    hub_audit.record(
+        session,
+        actor=by.audit_name,
+        action="booking.capacity",
+        entity="booking_slot",
+        entity_id=str(slot.id),
+        now=now,
+        address=address,
+        detail={
+            "center": center_code,
+            "item": item_code,
+            "day": day.isoformat(),
+            "half_day": half_day,
+            "capacity": capacity,
+        },
+    )
     return _slot(slot)
 
 
-def set_capacity_for_days(session: Session, *, by: ConsoleActor, center_code: str, item_code: str,
-                          first: dt.date, last: dt.date, half_days: tuple[str, ...], capacity: int,
-                          now: dt.datetime, address: str = "") -> list[Slot]:
+def set_capacity_for_days(
+    session: Session,
+    *,
+    by: ConsoleActor,
+    center_code: str,
+    item_code: str,
+    first: dt.date,
+    last: dt.date,
+    half_days: tuple[str, ...],
+    capacity: int,
+    now: dt.datetime,
+    address: str = "",
+) -> list[Slot]:
     """The same places on every working day (the official calendar) from ``first`` to
     ``last``: one change for the administrator, kept whole or not at all."""
     require_administrator(by)
     if last < first or (last - first).days >= MAX_RANGE_DAYS:
-        raise InvalidInput(Text(N_("Choose a last day on or after the first, at most {days} days on."),
-                                days=MAX_RANGE_DAYS))
+        raise InvalidInput(
+            Text(N_("Choose a last day on or after the first, at most {days} days on."), days=MAX_RANGE_DAYS)
+        )
     if not half_days:
         raise InvalidInput(N_("Choose the morning or the afternoon."))
     calendar = hub_calendar(session)
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     if not any(calendar.is_working_day(day) for day in days):
         raise InvalidInput(N_("There is no working day among the chosen days; nothing was set."))
-    return [set_capacity(session, by=by, center_code=center_code, item_code=item_code, day=day, half_day=half,
-                         capacity=capacity, now=now, address=address)
-            for day in days if calendar.is_working_day(day) for half in half_days]
+    return [
+        set_capacity(
+            session,
+            by=by,
+            center_code=center_code,
+            item_code=item_code,
+            day=day,
+            half_day=half,
+            capacity=capacity,
+            now=now,
+            address=address,
+        )
+        for day in days
+        if calendar.is_working_day(day)
+        for half in half_days
+    ]
 
 
 def _slot(row: BookingSlot) -> Slot:
@@ -199,9 +260,11 @@ def _slot(row: BookingSlot) -> Slot:
 def slots_of_center(session: Session, *, by: ConsoleActor, center_code: str, since: dt.date) -> list[Slot]:
     """Every slot of the center from ``since`` on, for the administrator's page."""
     require_administrator(by)
-    rows = session.scalars(select(BookingSlot).where(
-        BookingSlot.center_code == center_code, BookingSlot.day >= since)
-        .order_by(BookingSlot.day, BookingSlot.half_day, BookingSlot.item_code)).all()
+    rows = session.scalars(
+        select(BookingSlot)
+        .where(BookingSlot.center_code == center_code, BookingSlot.day >= since)
+        .order_by(BookingSlot.day, BookingSlot.half_day, BookingSlot.item_code)
+    ).all()
     return [_slot(row) for row in rows]
 
 
@@ -213,10 +276,17 @@ def open_slots(db: HubDatabase, *, center_code: str, item_code: str, now: dt.dat
     with db.read() as session:
         local_now = center_clock(session, center_code, now)
         today = local_now.date()
-        rows = session.scalars(select(BookingSlot).where(
-            BookingSlot.center_code == center_code, BookingSlot.item_code == item_code,
-            BookingSlot.day >= today, BookingSlot.day <= today + dt.timedelta(days=BOOKABLE_DAYS_AHEAD),
-            BookingSlot.booked < BookingSlot.capacity).order_by(BookingSlot.day, BookingSlot.half_day)).all()
+        rows = session.scalars(
+            select(BookingSlot)
+            .where(
+                BookingSlot.center_code == center_code,
+                BookingSlot.item_code == item_code,
+                BookingSlot.day >= today,
+                BookingSlot.day <= today + dt.timedelta(days=BOOKABLE_DAYS_AHEAD),
+                BookingSlot.booked < BookingSlot.capacity,
+            )
+            .order_by(BookingSlot.day, BookingSlot.half_day)
+        ).all()
         return [_slot(row) for row in rows if _still_bookable(local_now, row.day, row.half_day)]
 
 
@@ -225,8 +295,11 @@ def bookable_businesses(db: HubDatabase, *, now: dt.datetime) -> dict[str, set[s
     found: dict[str, set[str]] = {}
     with db.read() as session:
         since = (now - dt.timedelta(days=1)).date()  # any center's today is on or after this
-        for center, item in session.execute(select(BookingSlot.center_code, BookingSlot.item_code).where(
-                BookingSlot.day >= since, BookingSlot.booked < BookingSlot.capacity).distinct()):
+        for center, item in session.execute(
+            select(BookingSlot.center_code, BookingSlot.item_code)
+            .where(BookingSlot.day >= since, BookingSlot.booked < BookingSlot.capacity)
+            .distinct()
+        ):
             found.setdefault(center, set()).add(item)
     return found
 
@@ -247,8 +320,19 @@ def _clean_id(id_number: str) -> str:
         raise BookingRefused(BAD_ID) from None
 
 
-def book(db: HubDatabase, *, center_code: str, item_code: str, day: dt.date, half_day: str, name: str,
-         phone: str, id_number: str = "", address: str, now: dt.datetime) -> str:
+def book(
+    db: HubDatabase,
+    *,
+    center_code: str,
+    item_code: str,
+    day: dt.date,
+    half_day: str,
+    name: str,
+    phone: str,
+    id_number: str = "",
+    address: str,
+    now: dt.datetime,
+) -> str:
     """Books a place and answers the booking code, or raises BookingRefused (a msgid)."""
     name = " ".join((name or "").split())
     if not name or len(name) > 30:
@@ -262,38 +346,79 @@ def book(db: HubDatabase, *, center_code: str, item_code: str, day: dt.date, hal
         if not _still_bookable(center_clock(session, center_code, now), day, half_day):
             raise BookingRefused(PAST)
         hashed = address_hash(address)
-        recent = session.scalar(select(func.count()).select_from(Booking).where(
-            Booking.address_hash == hashed, Booking.booked_at > now - dt.timedelta(days=1))) or 0
+        recent = (
+            session.scalar(
+                select(func.count())
+                .select_from(Booking)
+                .where(Booking.address_hash == hashed, Booking.booked_at > now - dt.timedelta(days=1))
+            )
+            or 0
+        )
         if recent >= MAX_PER_ADDRESS_PER_DAY:
             raise BookingRefused(ADDRESS_LIMIT)
         today = center_today(session, center_code, now)
-        active = session.scalar(select(func.count()).select_from(Booking).where(
-            Booking.phone == phone, Booking.status == BOOKED, Booking.day >= today)) or 0
+        active = (
+            session.scalar(
+                select(func.count())
+                .select_from(Booking)
+                .where(Booking.phone == phone, Booking.status == BOOKED, Booking.day >= today)
+            )
+            or 0
+        )
         if active >= MAX_ACTIVE_PER_PHONE:
             raise BookingRefused(PHONE_LIMIT)
-        slot_id = session.scalar(select(BookingSlot.id).where(
-            BookingSlot.center_code == center_code, BookingSlot.item_code == item_code,
-            BookingSlot.day == day, BookingSlot.half_day == half_day))
+        slot_id = session.scalar(
+            select(BookingSlot.id).where(
+                BookingSlot.center_code == center_code,
+                BookingSlot.item_code == item_code,
+                BookingSlot.day == day,
+                BookingSlot.half_day == half_day,
+            )
+        )
         if slot_id is None:
             raise BookingRefused(NO_SUCH_SLOT)
         taken = session.execute(
-            update(BookingSlot).where(BookingSlot.id == slot_id, BookingSlot.booked < BookingSlot.capacity)
+            update(BookingSlot)
+            .where(BookingSlot.id == slot_id, BookingSlot.booked < BookingSlot.capacity)
             .values(booked=BookingSlot.booked + 1, updated_at=now)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if cast("CursorResult[Any]", taken).rowcount != 1:
             raise BookingRefused(NO_ROOM)
         code = _new_code()
-        session.add(Booking(code=code, slot_id=slot_id, center_code=center_code, item_code=item_code, day=day,
-                            half_day=half_day, name=name, phone=phone, id_number=id_number, status=BOOKED,
-                            address_hash=hashed, booked_at=now, cancelled_at=None))
+        session.add(
+            Booking(
+                code=code,
+                slot_id=slot_id,
+                center_code=center_code,
+                item_code=item_code,
+                day=day,
+                half_day=half_day,
+                name=name,
+                phone=phone,
+                id_number=id_number,
+                status=BOOKED,
+                address_hash=hashed,
+                booked_at=now,
+                cancelled_at=None,
+            )
+        )
         return code
 
     return db.run_write(work)
 
 
 def _view(row: Booking) -> BookingView:
-    return BookingView(row.code, row.center_code, row.item_code, row.day, row.half_day, mask_name(row.name),
-                       row.phone[:3] + "****" + row.phone[-4:], row.status)
+    return BookingView(
+        row.code,
+        row.center_code,
+        row.item_code,
+        row.day,
+        row.half_day,
+        mask_name(row.name),
+        row.phone[:3] + "****" + row.phone[-4:],
+        row.status,
+    )
 
 
 def find_booking(db: HubDatabase, code: str) -> BookingView | None:
@@ -318,9 +443,12 @@ def cancel(db: HubDatabase, *, code: str, now: dt.datetime) -> BookingView:
             raise Conflict(N_("The booked day has passed; there is nothing to cancel."))
         if row.status == BOOKED:
             row.status, row.cancelled_at = CANCELLED, now
-            session.execute(update(BookingSlot).where(BookingSlot.id == row.slot_id)
-                            .values(booked=BookingSlot.booked - 1, updated_at=now)
-                            .execution_options(synchronize_session=False))
+            session.execute(
+                update(BookingSlot)
+                .where(BookingSlot.id == row.slot_id)
+                .values(booked=BookingSlot.booked - 1, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
         return _view(row)
 
     return db.run_write(work)

@@ -92,10 +92,14 @@ def address_scope(address: str) -> str:
 
 
 def recent_failures(session: Session, scope: str, since: dt.datetime) -> int:
-    return session.scalar(
-        select(func.count()).select_from(LookupFailure).where(LookupFailure.scope == scope,
-                                                              LookupFailure.failed_at > since)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LookupFailure)
+            .where(LookupFailure.scope == scope, LookupFailure.failed_at > since)
+        )
+        or 0
+    )
 
 
 def record_failure(db: HubDatabase, scopes: tuple[str, ...], now: dt.datetime) -> None:
@@ -116,9 +120,11 @@ def look_up_case(db: HubDatabase, *, case_number: str, code: str, address: str, 
         used = max(recent_failures(session, scope, since) for scope in scopes)
         if used >= MAX_TRIES:
             return Lookup(LOCKED)
-        row = session.execute(
-            select(Case.id, Case.query_code_hash).where(Case.case_number == case_number)
-        ).first() if case_number else None
+        row = (
+            session.execute(select(Case.id, Case.query_code_hash).where(Case.case_number == case_number)).first()
+            if case_number
+            else None
+        )
     # One slow hash on every path: a dummy's when there is no case or no code.
     matches = verify_query_code(code, row.query_code_hash if row is not None else None) and looks_like_code(code)
     if not matches or row is None:
@@ -136,13 +142,26 @@ def public_case(db: HubDatabase, case_id: str) -> PublicCase | None:
 
 # The case page's reads, built once (building a statement cost more than running it):
 # the case's columns the page shows, not the whole row as an ORM object.
-CASE_ROW = select(Case.id, Case.case_number, Case.status, Case.item_code, Case.center_code, Case.applicant_kind,
-                  Case.applicant_id, Case.accepted_at, Case.promised_date).where(Case.id == bindparam("case_id"))
-TIMELINE = (select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id, CaseEvent.note)
-            .where(CaseEvent.case_id == bindparam("case_id")).order_by(CaseEvent.seq))
+CASE_ROW = select(
+    Case.id,
+    Case.case_number,
+    Case.status,
+    Case.item_code,
+    Case.center_code,
+    Case.applicant_kind,
+    Case.applicant_id,
+    Case.accepted_at,
+    Case.promised_date,
+).where(Case.id == bindparam("case_id"))
+TIMELINE = (
+    select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id, CaseEvent.note)
+    .where(CaseEvent.case_id == bindparam("case_id"))
+    .order_by(CaseEvent.seq)
+)
 PUSHED_PAYLOAD = select(PushedEvent.payload).where(PushedEvent.event_id == bindparam("event_id"))
-APPLICANT_NAME = {model: select(model.name).where(model.id == bindparam("applicant_id"))
-                  for model in (Resident, Organisation)}
+APPLICANT_NAME = {
+    model: select(model.name).where(model.id == bindparam("applicant_id")) for model in (Resident, Organisation)
+}
 
 
 def read_public_case(session: Session, case_id: str) -> PublicCase | None:
@@ -163,11 +182,17 @@ def read_public_case(session: Session, case_id: str) -> PublicCase | None:
         asked = next((row.note for row in reversed(timeline) if row.to_status == case.status), "")
         missing = tuple(line.strip() for line in (asked or "").splitlines() if line.strip())
     return PublicCase(
-        id=case.id, number=case.case_number, status=case.status, item_code=case.item_code,
-        center_code=case.center_code, masked_name=mask_name(name), accepted_at=case.accepted_at,
+        id=case.id,
+        number=case.case_number,
+        status=case.status,
+        item_code=case.item_code,
+        center_code=case.center_code,
+        masked_name=mask_name(name),
+        accepted_at=case.accepted_at,
         # A case the hub made (a department accepting a fully-online item) was pushed by no window.
         promised_date=_day((accepted or {}).get("promised_date")) if accepted_event else case.promised_date,
-        steps=steps, missing=missing,
+        steps=steps,
+        missing=missing,
     )
 
 

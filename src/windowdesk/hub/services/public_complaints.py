@@ -67,8 +67,7 @@ BAD_CENTER = N_("Please choose the center it is about.")
 BAD_WINDOW = N_("The window chosen is not one of the chosen center's windows.")
 BAD_FACTS = N_("Please tell what happened, in at least 10 and at most 1000 characters.")
 BAD_PHONE = N_("Please write a mobile phone number of 11 digits, so that the center can call you back.")
-ADDRESS_LIMIT = N_("Too many complaints were sent from this network today. Please try again tomorrow or call "
-                   "12345.")
+ADDRESS_LIMIT = N_("Too many complaints were sent from this network today. Please try again tomorrow or call 12345.")
 
 # Outcomes of a lookup.
 FOUND, WRONG, LOCKED = "found", "wrong", "locked"
@@ -150,8 +149,19 @@ def _number(session: Session, center_code: str, year: int) -> str:
     return f"{prefix}{seq:05d}"
 
 
-def file_complaint(db: HubDatabase, *, kind: str, center_code: str, window_id: str = "", item_code: str = "",
-                   case_number: str = "", facts: str, phone: str, address: str, now: dt.datetime) -> Filed:
+def file_complaint(
+    db: HubDatabase,
+    *,
+    kind: str,
+    center_code: str,
+    window_id: str = "",
+    item_code: str = "",
+    case_number: str = "",
+    facts: str,
+    phone: str,
+    address: str,
+    now: dt.datetime,
+) -> Filed:
     """Takes the complaint (and tells the center's windows), or raises ComplaintRefused."""
     if kind not in KIND_LABELS:
         raise ComplaintRefused(BAD_KIND)
@@ -165,9 +175,11 @@ def file_complaint(db: HubDatabase, *, kind: str, center_code: str, window_id: s
     for attempt in range(1, MAX_NUMBER_TRIES + 1):
         try:
             return db.run_write(
-                lambda session: _store(session, kind, center_code, window_id, item_code, case_number, facts, phone,
-                                       address, now),
-                feed=True)
+                lambda session: _store(
+                    session, kind, center_code, window_id, item_code, case_number, facts, phone, address, now
+                ),
+                feed=True,
+            )
         except IntegrityError:
             if attempt == MAX_NUMBER_TRIES:
                 raise
@@ -175,22 +187,41 @@ def file_complaint(db: HubDatabase, *, kind: str, center_code: str, window_id: s
     raise AssertionError("unreachable")
 
 
-def _store(session: Session, kind: str, center_code: str, window_id: str, item_code: str, case_number: str,
-           facts: str, phone: str, address: str, now: dt.datetime) -> Filed:
+def _store(
+    session: Session,
+    kind: str,
+    center_code: str,
+    window_id: str,
+    item_code: str,
+    case_number: str,
+    facts: str,
+    phone: str,
+    address: str,
+    now: dt.datetime,
+) -> Filed:
     zone = session.scalar(select(Center.timezone).where(Center.code == center_code)) if center_code else None
     if zone is None:
         raise ComplaintRefused(BAD_CENTER)
     if window_id and window_id not in center_windows(session, center_code):
         raise ComplaintRefused(BAD_WINDOW)
     hashed_address = address_hash(address)
-    sent = session.scalar(select(func.count()).select_from(Complaint).where(
-        Complaint.address_hash == hashed_address, Complaint.stored_at > now - dt.timedelta(days=1))) or 0
+    sent = (
+        session.scalar(
+            select(func.count())
+            .select_from(Complaint)
+            .where(Complaint.address_hash == hashed_address, Complaint.stored_at > now - dt.timedelta(days=1))
+        )
+        or 0
+    )
     if sent >= MAX_PER_ADDRESS_PER_DAY:
         raise ComplaintRefused(ADDRESS_LIMIT)
     case = None
     if case_number:
-        case = session.execute(select(Case.id, Case.window_id, Case.operator_id, Case.item_code).where(
-            Case.case_number == case_number, Case.center_code == center_code)).first()
+        case = session.execute(
+            select(Case.id, Case.window_id, Case.operator_id, Case.item_code).where(
+                Case.case_number == case_number, Case.center_code == center_code
+            )
+        ).first()
         # Written as given, found or not: the console and the window read which case.
         facts = f"[{case_number}] {facts}"
     today = now.astimezone(ZoneInfo(zone)).date()
@@ -198,23 +229,56 @@ def _store(session: Session, kind: str, center_code: str, window_id: str, item_c
     owner = supervisor_of(session, center_code)
     number, code = _number(session, center_code, today.year), _new_code()
     row = Complaint(
-        id=new_uuid(), number=number, center_code=center_code, window_id=None, operator_id=None, source=WEB_SOURCE,
-        kind=kind, contact_phone=phone, code_hash=_code_hash(number, code), address_hash=hashed_address,
+        id=new_uuid(),
+        number=number,
+        center_code=center_code,
+        window_id=None,
+        operator_id=None,
+        source=WEB_SOURCE,
+        kind=kind,
+        contact_phone=phone,
+        code_hash=_code_hash(number, code),
+        address_hash=hashed_address,
         about_window_id=window_id or (case.window_id if case else None),
         about_operator_id=case.operator_id if case else None,
-        about_department_code=None, about_item_code=(case.item_code if case else None) or item_code or None,
-        case_id=case.id if case else None, facts=facts, owner_id=owner or "", deadline=deadline, status="open",
-        reply="", replied_at=None, replied_by="", reply_source="", received_at=now, stored_at=now,
+        about_department_code=None,
+        about_item_code=(case.item_code if case else None) or item_code or None,
+        case_id=case.id if case else None,
+        facts=facts,
+        owner_id=owner or "",
+        deadline=deadline,
+        status="open",
+        reply="",
+        replied_at=None,
+        replied_by="",
+        reply_source="",
+        received_at=now,
+        stored_at=now,
     )
     session.add(row)
     session.flush()  # the unique number speaks here, before the change is numbered
     append_change(
-        session, kind=CHANGE_WEB_COMPLAINT, entity="complaint", entity_id=row.id, center_code=center_code,
+        session,
+        kind=CHANGE_WEB_COMPLAINT,
+        entity="complaint",
+        entity_id=row.id,
+        center_code=center_code,
         payload={
-            "id": row.id, "number": number, "center": center_code, "kind": kind, "phone": phone,
-            "about": {"window": row.about_window_id, "operator": row.about_operator_id, "item": row.about_item_code,
-                      "case_id": row.case_id},
-            "facts": facts, "owner": owner, "deadline": deadline.isoformat(), "received_at": now.isoformat(),
+            "id": row.id,
+            "number": number,
+            "center": center_code,
+            "kind": kind,
+            "phone": phone,
+            "about": {
+                "window": row.about_window_id,
+                "operator": row.about_operator_id,
+                "item": row.about_item_code,
+                "case_id": row.case_id,
+            },
+            "facts": facts,
+            "owner": owner,
+            "deadline": deadline.isoformat(),
+            "received_at": now.isoformat(),
         },
         now=now,
     )
@@ -235,14 +299,29 @@ def look_up_complaint(db: HubDatabase, *, number: str, code: str, address: str, 
         used = max(recent_failures(session, scope, since) for scope in scopes)
         if used >= MAX_TRIES:
             return Lookup(LOCKED)
-        row = session.scalar(select(Complaint).where(Complaint.number == number, Complaint.source == WEB_SOURCE)) \
-            if number else None
+        row = (
+            session.scalar(select(Complaint).where(Complaint.number == number, Complaint.source == WEB_SOURCE))
+            if number
+            else None
+        )
         # Compared in constant time whether or not the number exists.
         matches = hmac.compare_digest(_code_hash(number, code), row.code_hash or "" if row is not None else "-" * 64)
         if row is not None and matches:
-            return Lookup(FOUND, PublicComplaint(
-                row.number, row.kind, row.center_code, row.about_item_code, row.facts, row.received_at, row.deadline,
-                row.status, row.reply, row.replied_at))
+            return Lookup(
+                FOUND,
+                PublicComplaint(
+                    row.number,
+                    row.kind,
+                    row.center_code,
+                    row.about_item_code,
+                    row.facts,
+                    row.received_at,
+                    row.deadline,
+                    row.status,
+                    row.reply,
+                    row.replied_at,
+                ),
+            )
     record_failure(db, scopes, now)
     left = MAX_TRIES - used - 1
     return Lookup(LOCKED) if left <= 0 else Lookup(WRONG, tries_left=left)

@@ -42,8 +42,9 @@ class FormDownload:
         return f"{self.title}-v{self.version}.{self.extension}"
 
 
-def current_form(session: Session, published: PublishedCatalog, *, item_code: str, form_code: str
-                 ) -> FormDownload | None:
+def current_form(
+    session: Session, published: PublishedCatalog, *, item_code: str, form_code: str
+) -> FormDownload | None:
     """The form as the current catalog publishes it; None when it lists no such form."""
     if not published.catalog.has_item(item_code):
         return None

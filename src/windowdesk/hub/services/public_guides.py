@@ -26,12 +26,17 @@ MAX_RESULTS = 200
 # Words of the catalog's codes; the same msgids as the window's (services/catalog.py), so
 # the same translations; the templates translate them in the reader's language.
 FORM_WORDS = {
-    "original": "Original", "copy": "Copy", "original_and_copy": "Original and copy", "electronic": "Electronic file",
+    "original": "Original",
+    "copy": "Copy",
+    "original_and_copy": "Original and copy",
+    "electronic": "Electronic file",
 }
 # The kinds of an item's forms (domain.catalog_forms.FORM_KINDS), msgids.
 FORM_KIND_WORDS = {
-    "application": N_("Application form"), "commitment": N_("Commitment"),
-    "power_of_attorney": N_("Power of Attorney"), "other": N_("Other form"),
+    "application": N_("Application form"),
+    "commitment": N_("Commitment"),
+    "power_of_attorney": N_("Power of Attorney"),
+    "other": N_("Other form"),
 }
 
 
@@ -60,7 +65,9 @@ _parsing = threading.Lock()
 # Built once, on the table (not the ORM's entity): every public page reads the current
 # version, and building the statement cost more than running it.
 _versions = CatalogVersion.__table__
-LATEST_VERSION = select(_versions.c.version, _versions.c.content_sha256).order_by(_versions.c.imported_at.desc()).limit(1)
+LATEST_VERSION = (
+    select(_versions.c.version, _versions.c.content_sha256).order_by(_versions.c.imported_at.desc()).limit(1)
+)
 VERSION_DOCUMENTS = select(_versions.c.documents).where(_versions.c.version == bindparam("version"))
 
 
@@ -108,10 +115,12 @@ def find_guides(
         items = tuple(item for item in items if item.street_level)
     if not normalize_query(query):
         return list(items[:MAX_RESULTS])
-    ranked = [(_item_rank(query, item, published.keys[item.code]), position, item)
-              for position, item in enumerate(items)]
+    ranked = [
+        (_item_rank(query, item, published.keys[item.code]), position, item) for position, item in enumerate(items)
+    ]
     return [item for score, _position, item in sorted(ranked, key=lambda r: (r[0], r[1])) if score < NO_MATCH][
-        :MAX_RESULTS]
+        :MAX_RESULTS
+    ]
 
 
 def guide(published: PublishedCatalog, code: str) -> CatalogItem | None:

@@ -45,12 +45,12 @@ CODE_LENGTH = 6
 NO_ITEM = N_("There is no such item in the service catalog.")
 BAD_TEXT = N_("Please write your question in 5 to 1000 characters.")
 BAD_PHONE = N_("Please write a mobile phone number of 11 digits, or leave it empty.")
-ADDRESS_LIMIT = N_("Too many questions were asked from this network today. Please try again tomorrow or call the "
-                   "center.")
+ADDRESS_LIMIT = N_(
+    "Too many questions were asked from this network today. Please try again tomorrow or call the center."
+)
 
 # Personal data a published FAQ never shows: ID numbers, phone numbers, e-mail addresses.
-_PERSONAL = re.compile(
-    r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PERSONAL = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class QuestionRefused(Exception):
@@ -134,17 +134,38 @@ def ask(db: HubDatabase, *, item_code: str, text: str, phone: str = "", address:
         if published is None or not published.catalog.has_item(item_code):
             raise QuestionRefused(NO_ITEM)
         hashed = _hash("address", address)
-        recent = session.scalar(select(func.count()).select_from(Question).where(
-            Question.address_hash == hashed, Question.asked_at > now - dt.timedelta(days=1))) or 0
+        recent = (
+            session.scalar(
+                select(func.count())
+                .select_from(Question)
+                .where(Question.address_hash == hashed, Question.asked_at > now - dt.timedelta(days=1))
+            )
+            or 0
+        )
         if recent >= MAX_PER_ADDRESS_PER_DAY:
             raise QuestionRefused(ADDRESS_LIMIT)
         number = NUMBER_PREFIX + _random(NUMBER_LENGTH - len(NUMBER_PREFIX))
         code = _random(CODE_LENGTH) if phone else ""
-        session.add(Question(
-            number=number, item_code=item_code, department_code=published.catalog.item(item_code).department,
-            text=text, phone=phone, code_hash=_hash(f"code:{number}", code) if code else "", address_hash=hashed,
-            asked_at=now, status=OPEN, answer="", answered_by="", answered_by_name="", answered_at=None,
-            faq_question="", faq_answer="", published_at=None))
+        session.add(
+            Question(
+                number=number,
+                item_code=item_code,
+                department_code=published.catalog.item(item_code).department,
+                text=text,
+                phone=phone,
+                code_hash=_hash(f"code:{number}", code) if code else "",
+                address_hash=hashed,
+                asked_at=now,
+                status=OPEN,
+                answer="",
+                answered_by="",
+                answered_by_name="",
+                answered_at=None,
+                faq_question="",
+                faq_answer="",
+                published_at=None,
+            )
+        )
         return Asked(number, code)
 
     return db.run_write(work)
@@ -169,8 +190,15 @@ def find(db: HubDatabase, *, number: str, code: str = "", address: str = "", now
         row = session.get(Question, number)
         if row is not None and not row.code_hash:
             return Found(FOUND, _view(row))
-        used = max(session.scalar(select(func.count()).select_from(LookupFailure).where(
-            LookupFailure.scope == scope, LookupFailure.failed_at > since)) or 0 for scope in scopes)
+        used = max(
+            session.scalar(
+                select(func.count())
+                .select_from(LookupFailure)
+                .where(LookupFailure.scope == scope, LookupFailure.failed_at > since)
+            )
+            or 0
+            for scope in scopes
+        )
         if used >= MAX_TRIES:
             return Found(LOCKED)
         given = "".join(ch for ch in (code or "").upper() if ch.isalnum())
@@ -183,19 +211,21 @@ def find(db: HubDatabase, *, number: str, code: str = "", address: str = "", now
 
 
 def _view(row: Question) -> QuestionView:
-    return QuestionView(row.number, row.item_code, row.text, row.asked_at, row.status == ANSWERED, row.answer,
-                        row.answered_at)
+    return QuestionView(
+        row.number, row.item_code, row.text, row.asked_at, row.status == ANSWERED, row.answer, row.answered_at
+    )
 
 
 _questions = Question.__table__
 # Built once, on the table: every guide page reads it.
-PUBLISHED_FAQS = select(_questions.c.faq_question, _questions.c.faq_answer, _questions.c.published_at).where(
-    _questions.c.item_code == bindparam("item_code"), _questions.c.published_at.is_not(None)).order_by(
-    _questions.c.published_at.desc())
+PUBLISHED_FAQS = (
+    select(_questions.c.faq_question, _questions.c.faq_answer, _questions.c.published_at)
+    .where(_questions.c.item_code == bindparam("item_code"), _questions.c.published_at.is_not(None))
+    .order_by(_questions.c.published_at.desc())
+)
 
 
 def faqs(session: Session, *, item_code: str) -> list[Faq]:
     """The item's published questions and answers, newest first."""
     rows = session.execute(PUBLISHED_FAQS, {"item_code": item_code})
-    return [Faq(question, answer, published_at) for question, answer, published_at in rows
-            if published_at is not None]
+    return [Faq(question, answer, published_at) for question, answer, published_at in rows if published_at is not None]

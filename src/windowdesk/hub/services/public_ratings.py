@@ -43,8 +43,9 @@ from windowdesk.sync.protocol import CHANGE_WEB_RATING
 
 MAX_COMMENT = 500
 # Why a rating is not taken (msgids: the page words them in the reader's language).
-ALREADY_RATED = N_("This stage of the case has already been rated, and its supplementary rating given or its "
-                   "time past.")
+ALREADY_RATED = N_(
+    "This stage of the case has already been rated, and its supplementary rating given or its time past."
+)
 BAD_GRADE = N_("Please choose a grade for the service and for each aspect.")
 TOO_LONG = N_("The comment is longer than 500 characters.")
 
@@ -76,11 +77,17 @@ def _stage(status: str) -> str:
 
 
 # Built once (the case page reads it on every view).
-WEB_ROUNDS = select(Rating.round, Rating.rated_at).where(
-    # The channel spelled out, not bound: only then may SQLite use the partial index
-    # (ux_ratings_web_case_stage_round) instead of reading every rating.
-    Rating.case_id == bindparam("case_id"), Rating.stage == bindparam("stage"),
-    Rating.channel == literal(WEB_CHANNEL, literal_execute=True)).order_by(Rating.round)
+WEB_ROUNDS = (
+    select(Rating.round, Rating.rated_at)
+    .where(
+        # The channel spelled out, not bound: only then may SQLite use the partial index
+        # (ux_ratings_web_case_stage_round) instead of reading every rating.
+        Rating.case_id == bindparam("case_id"),
+        Rating.stage == bindparam("stage"),
+        Rating.channel == literal(WEB_CHANNEL, literal_execute=True),
+    )
+    .order_by(Rating.round)
+)
 
 
 def _rounds(session: Session, case_id: str, stage: str) -> list[tuple[int | None, dt.datetime]]:
@@ -117,18 +124,24 @@ def _grade(value: object) -> int:
 
 def supervisor_of(session: Session, center_code: str) -> str | None:
     """The follow-up's owner, as at a window: a supervisor of the center before an administrator."""
-    rows = list(session.execute(
-        select(Operator.id, Operator.role).where(
-            Operator.center_code == center_code, Operator.active.is_(True),
-            Operator.role.in_((Role.SUPERVISOR.value, Role.ADMINISTRATOR.value)))
-        .order_by(Operator.display_name)
-    ).all())
+    rows = list(
+        session.execute(
+            select(Operator.id, Operator.role)
+            .where(
+                Operator.center_code == center_code,
+                Operator.active.is_(True),
+                Operator.role.in_((Role.SUPERVISOR.value, Role.ADMINISTRATOR.value)),
+            )
+            .order_by(Operator.display_name)
+        ).all()
+    )
     rows.sort(key=lambda row: row.role != Role.SUPERVISOR.value)
     return rows[0].id if rows else None
 
 
-def rate_case(db: HubDatabase, *, case_id: str, level: object, aspects: dict[str, object], comment: str,
-              now: dt.datetime) -> RatingTaken:
+def rate_case(
+    db: HubDatabase, *, case_id: str, level: object, aspects: dict[str, object], comment: str, now: dt.datetime
+) -> RatingTaken:
     """Takes the rating, or raises RatingRefused with the reason's msgid."""
     overall = _grade(level)
     grades = {name: _grade(aspects.get(name)) for name in ASPECTS}
@@ -141,8 +154,9 @@ def rate_case(db: HubDatabase, *, case_id: str, level: object, aspects: dict[str
         raise RatingRefused(ALREADY_RATED) from None
 
 
-def _store(session: Session, case_id: str, level: int, grades: dict[str, int], comment: str,
-           now: dt.datetime) -> RatingTaken:
+def _store(
+    session: Session, case_id: str, level: int, grades: dict[str, int], comment: str, now: dt.datetime
+) -> RatingTaken:
     case = session.get(Case, case_id)
     if case is None:
         raise RatingRefused(ALREADY_RATED)
@@ -155,28 +169,61 @@ def _store(session: Session, case_id: str, level: int, grades: dict[str, int], c
     if needs_follow_up(level):
         zone = session.scalar(select(Center.timezone).where(Center.code == case.center_code)) or "Asia/Shanghai"
         today = now.astimezone(ZoneInfo(zone)).date()
-        follow_up = {"id": new_uuid(), "owner": supervisor_of(session, case.center_code),
-                     "deadline": hub_calendar(session).add_working_days(today, FOLLOW_UP_WORKING_DAYS)}
-    session.add(Rating(
-        # A case its department accepted online (全程网办) has neither window nor operator.
-        id=rating_id, center_code=case.center_code, window_id=case.window_id or "", operator_id=case.operator_id or "",
-        case_id=case.id, item_code=case.item_code, level=level, reason=comment, channel=WEB_CHANNEL,
-        stage=stage, round=round_, aspects=grades, rated_at=now, received_at=now,
-        follow_up_id=follow_up and follow_up["id"], follow_up_owner=follow_up and follow_up["owner"],
-        follow_up_deadline=follow_up and follow_up["deadline"], follow_up_status=follow_up and "open",
-        follow_up_outcome="", follow_up_closed_at=None, follow_up_closed_by="",
-    ))
+        follow_up = {
+            "id": new_uuid(),
+            "owner": supervisor_of(session, case.center_code),
+            "deadline": hub_calendar(session).add_working_days(today, FOLLOW_UP_WORKING_DAYS),
+        }
+    session.add(
+        Rating(
+            # A case its department accepted online (全程网办) has neither window nor operator.
+            id=rating_id,
+            center_code=case.center_code,
+            window_id=case.window_id or "",
+            operator_id=case.operator_id or "",
+            case_id=case.id,
+            item_code=case.item_code,
+            level=level,
+            reason=comment,
+            channel=WEB_CHANNEL,
+            stage=stage,
+            round=round_,
+            aspects=grades,
+            rated_at=now,
+            received_at=now,
+            follow_up_id=follow_up and follow_up["id"],
+            follow_up_owner=follow_up and follow_up["owner"],
+            follow_up_deadline=follow_up and follow_up["deadline"],
+            follow_up_status=follow_up and "open",
+            follow_up_outcome="",
+            follow_up_closed_at=None,
+            follow_up_closed_by="",
+        )
+    )
     session.flush()  # the unique index speaks here, before the change is numbered
     figure_days.add_ratings(session, [rating_id])  # the report's sums by day
     append_change(
-        session, kind=CHANGE_WEB_RATING, entity="rating", entity_id=rating_id, center_code=case.center_code,
+        session,
+        kind=CHANGE_WEB_RATING,
+        entity="rating",
+        entity_id=rating_id,
+        center_code=case.center_code,
         payload={
-            "id": rating_id, "case_id": case.id, "case_number": case.case_number, "center": case.center_code,
-            "window": case.window_id, "operator": case.operator_id, "item": case.item_code, "level": level,
-            "aspects": grades, "stage": stage, "round": round_, "comment": comment, "rated_at": now.isoformat(),
+            "id": rating_id,
+            "case_id": case.id,
+            "case_number": case.case_number,
+            "center": case.center_code,
+            "window": case.window_id,
+            "operator": case.operator_id,
+            "item": case.item_code,
+            "level": level,
+            "aspects": grades,
+            "stage": stage,
+            "round": round_,
+            "comment": comment,
+            "rated_at": now.isoformat(),
             "follow_up": None if follow_up is None else {**follow_up, "deadline": follow_up["deadline"].isoformat()},
         },
         now=now,
     )
     return RatingTaken(rating_id, stage, round_, follow_up["deadline"] if follow_up else None)
-

@@ -62,12 +62,12 @@ from windowdesk.text import as_unicode_text
 INSERT_PUSHED_EVENT = insert(PushedEvent.__table__)
 # Built once (a push of one event paid more for building it than for running it).
 NOTE_LAST_PUSH = (
-    update(Workstation.__table__).where(Workstation.__table__.c.id == bindparam("workstation_id"))
+    update(Workstation.__table__)
+    .where(Workstation.__table__.c.id == bindparam("workstation_id"))
     .values(last_push_at=bindparam("last_push_at"))
 )
 CONFLICT_REASON = N_(
-    "It conflicts with a record the hub already has (the same id or number was sent by "
-    "another event)."
+    "It conflicts with a record the hub already has (the same id or number was sent by another event)."
 )
 UNSTORABLE_REASON = N_("The hub's database cannot store a value in this event.")
 
@@ -92,16 +92,25 @@ def check_centers(pusher: Pusher, events: Sequence[IncomingEvent]) -> None:
         # rejected by the rules, and this answer never repeats it.
         if isinstance(center, str) and CENTER_CODE.fullmatch(center) and center != pusher.center_code:
             raise Forbidden(
-                Text(N_("This workstation is enrolled for center {own_center}, but it sends work "
+                Text(
+                    N_(
+                        "This workstation is enrolled for center {own_center}, but it sends work "
                         "of center {center}. Nothing was stored. Ask your administrator to "
-                        "enroll this workstation again for the right center."),
-                     own_center=pusher.center_code, center=center),
+                        "enroll this workstation again for the right center."
+                    ),
+                    own_center=pusher.center_code,
+                    center=center,
+                ),
                 code=ERROR_WRONG_CENTER,
             )
 
 
 def apply_push(
-    session: Session, *, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime,
+    session: Session,
+    *,
+    pusher: Pusher,
+    events: Sequence[IncomingEvent],
+    now: dt.datetime,
     language: str = SOURCE_LANGUAGE,
 ) -> list[PushOutcome]:
     """Reasons of new rejections are worded in ``language`` (the window's) and stored so."""
@@ -114,10 +123,22 @@ def apply_push(
     except (IntegrityError, DataError):
         outcomes = _apply_one_by_one(connection, session, pusher, events, now, language)
     # The report's figures of the cases this push changed, in the same transaction.
-    case_figures.refresh(session, [event.entity_id for event, outcome in zip(events, outcomes, strict=True)
-                                   if outcome.status == APPLIED and event.entity == "case"])
-    figure_days.add_ratings(session, [event.entity_id for event, outcome in zip(events, outcomes, strict=True)
-                                      if outcome.status == APPLIED and event.kind == EventKind.RATING_GIVEN])
+    case_figures.refresh(
+        session,
+        [
+            event.entity_id
+            for event, outcome in zip(events, outcomes, strict=True)
+            if outcome.status == APPLIED and event.entity == "case"
+        ],
+    )
+    figure_days.add_ratings(
+        session,
+        [
+            event.entity_id
+            for event, outcome in zip(events, outcomes, strict=True)
+            if outcome.status == APPLIED and event.kind == EventKind.RATING_GIVEN
+        ],
+    )
     # A reply to a web complaint, told to the center's other windows (complaint_reply_relay).
     relay_replies(session, events, [outcome.status for outcome in outcomes], now)
     return outcomes
@@ -147,8 +168,11 @@ class _Batch:
         known = self.known[event.event_id]
         if known.window_id != self.window_id or not self._same_content(event, known):
             return PushOutcome(event.event_id, REJECTED, translate(REUSED_ID_REASON, self.language))
-        return PushOutcome(event.event_id, DUPLICATE) if known.status == APPLIED else PushOutcome(
-            event.event_id, REJECTED, known.reason)
+        return (
+            PushOutcome(event.event_id, DUPLICATE)
+            if known.status == APPLIED
+            else PushOutcome(event.event_id, REJECTED, known.reason)
+        )
 
     def _same_content(self, event: IncomingEvent, known: KnownEvent) -> bool:
         if known.content_sha256 == event.content_sha256:
@@ -172,13 +196,20 @@ class _Batch:
 
 def _start(session: Session, pusher: Pusher, events: Sequence[IncomingEvent], language: str) -> _Batch:
     return _Batch(
-        load_view(session, events, pusher), known_events(session, [event.event_id for event in events]), language,
-        session, pusher.window_id,
+        load_view(session, events, pusher),
+        known_events(session, [event.event_id for event in events]),
+        language,
+        session,
+        pusher.window_id,
     )
 
 
 def _apply_grouped(
-    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime,
+    connection: Connection,
+    session: Session,
+    pusher: Pusher,
+    events: Sequence[IncomingEvent],
+    now: dt.datetime,
     language: str,
 ) -> list[PushOutcome]:
     batch = _start(session, pusher, events, language)
@@ -211,7 +242,11 @@ def _apply_grouped(
 
 
 def _apply_one_by_one(
-    connection: Connection, session: Session, pusher: Pusher, events: Sequence[IncomingEvent], now: dt.datetime,
+    connection: Connection,
+    session: Session,
+    pusher: Pusher,
+    events: Sequence[IncomingEvent],
+    now: dt.datetime,
     language: str,
 ) -> list[PushOutcome]:
     batch = _start(session, pusher, events, language)
@@ -247,8 +282,13 @@ def _apply_alone(
 
 
 def _store_rejection(
-    connection: Connection, session: Session, batch: _Batch, pusher: Pusher, event: IncomingEvent,
-    reason: str, now: dt.datetime,
+    connection: Connection,
+    session: Session,
+    batch: _Batch,
+    pusher: Pusher,
+    event: IncomingEvent,
+    reason: str,
+    now: dt.datetime,
 ) -> PushOutcome:
     row = _event_row(pusher, event, REJECTED, reason, now)
     try:
@@ -278,10 +318,18 @@ def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, n
     if status != APPLIED:  # an applied event's texts were found storable before it was applied
         kind, entity, entity_id = _stored_text(kind), _stored_text(entity), _stored_text(entity_id)
     return dict(
-        event_id=event.event_id, workstation_id=pusher.workstation_id, client_seq=event.seq,
-        kind=kind, entity=entity, entity_id=entity_id,
-        status=status, reason=reason, payload=event.stored_payload if event.stored_payload is not None else {},
-        created_at=_storable_created_at(event.created_at), received_at=now, content_sha256=event.content_sha256,
+        event_id=event.event_id,
+        workstation_id=pusher.workstation_id,
+        client_seq=event.seq,
+        kind=kind,
+        entity=entity,
+        entity_id=entity_id,
+        status=status,
+        reason=reason,
+        payload=event.stored_payload if event.stored_payload is not None else {},
+        created_at=_storable_created_at(event.created_at),
+        received_at=now,
+        content_sha256=event.content_sha256,
     )
 
 

@@ -76,9 +76,14 @@ def is_stored(db: HubDatabase, event_id: str) -> bool:
         return bool(known_events(session, [event_id]))
 
 
-async def in_order(attempt: Callable[[], T | None], *, after: str | None, timeout: float = PUSH_ORDER_WAIT,
-                   clock: Callable[[], float] = time.monotonic,
-                   stepped_out: Callable[[], AbstractAsyncContextManager[None]] | None = None) -> T:
+async def in_order(
+    attempt: Callable[[], T | None],
+    *,
+    after: str | None,
+    timeout: float = PUSH_ORDER_WAIT,
+    clock: Callable[[], float] = time.monotonic,
+    stepped_out: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+) -> T:
     """``attempt`` (run in a worker thread) answers None while the batch's ``after`` event
     is not stored, else applies the batch; it is tried again when a push of this process
     stores that event and at the poll interval, for at most ``timeout`` seconds, then

@@ -62,9 +62,13 @@ WINDOW_ID = re.compile(CENTER_CODE.pattern.strip("^$") + "-" + WINDOW_CODE.patte
 
 def is_uuid(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and UUID_TEXT.fullmatch(value) is not None
+
+
 # The records a reason names by their kind, in words (and in the window's language).
 _RECORD_WORDS = {
-    "resident": N_("resident"), "organisation": N_("organisation"), "notification": N_("notification"),
+    "resident": N_("resident"),
+    "organisation": N_("organisation"),
+    "notification": N_("notification"),
     "refusal": N_("refusal"),
 }
 ACTIONS = tuple(action.value for action in CaseAction)
@@ -117,7 +121,9 @@ class IncomingEvent:
         window that orders its keys differently is not refused."""
         payload = self.stored_payload
         encoded = payload.utf8 if payload is not None else canonical_json(self.payload)
-        digest = hashlib.sha256(f"{self.kind}\x00{self.entity}\x00{self.entity_id}\x00".encode("utf-8", "surrogatepass"))
+        digest = hashlib.sha256(
+            f"{self.kind}\x00{self.entity}\x00{self.entity_id}\x00".encode("utf-8", "surrogatepass")
+        )
         digest.update(encoded)  # not joined to the head: no copy of the payload
         return digest.hexdigest()
 
@@ -131,7 +137,8 @@ def canonical_json(payload: object) -> bytes:
 def same_content(event: IncomingEvent, kind: str, entity: str, entity_id: str, payload: object) -> bool:
     """Whether ``event`` says what an event stored as the other arguments said."""
     return (event.kind, event.entity, event.entity_id) == (kind, entity, entity_id) and (
-        canonical_json(event.payload) == canonical_json(payload))
+        canonical_json(event.payload) == canonical_json(payload)
+    )
 
 
 @dataclass
@@ -217,14 +224,30 @@ UPDATE_QUERY_CODE = (
 # When a batch's statements run grouped (one executemany each), this order keeps every
 # row after the rows it refers to; within one statement the events' order is kept.
 STATEMENT_ORDER: tuple[Executable, ...] = (
-    INSERT_RESIDENT, INSERT_ORGANISATION, INSERT_CASE, INSERT_CASE_PROXY, INSERT_DEFERRED_MATERIAL, INSERT_CASE_COMMITMENT,
-    INSERT_NOTIFICATION, INSERT_REFUSAL, UPDATE_MATERIAL_ARRIVED, UPDATE_CASE_STATUS, UPDATE_CASE_CERTIFICATE,
-    UPDATE_QUERY_CODE, INSERT_CASE_EVENT, INSERT_AUDIT,
+    INSERT_RESIDENT,
+    INSERT_ORGANISATION,
+    INSERT_CASE,
+    INSERT_CASE_PROXY,
+    INSERT_DEFERRED_MATERIAL,
+    INSERT_CASE_COMMITMENT,
+    INSERT_NOTIFICATION,
+    INSERT_REFUSAL,
+    UPDATE_MATERIAL_ARRIVED,
+    UPDATE_CASE_STATUS,
+    UPDATE_CASE_CERTIFICATE,
+    UPDATE_QUERY_CODE,
+    INSERT_CASE_EVENT,
+    INSERT_AUDIT,
 )
 # Kinds whose event creates a record later events refer to (by the event's entity id).
 CREATING_KINDS: frozenset[str] = frozenset(
-    {EventKind.RESIDENT_REGISTERED, EventKind.ORGANISATION_REGISTERED, EventKind.CASE_ACCEPTED,
-     EventKind.NOTIFICATION_GIVEN, EventKind.REFUSAL_GIVEN}
+    {
+        EventKind.RESIDENT_REGISTERED,
+        EventKind.ORGANISATION_REGISTERED,
+        EventKind.CASE_ACCEPTED,
+        EventKind.NOTIFICATION_GIVEN,
+        EventKind.REFUSAL_GIVEN,
+    }
 )
 
 
@@ -261,7 +284,7 @@ class PayloadReader:
         self.payload = event.payload
         missing = [name for name in EVENT_REQUIRED_FIELDS.get(event.kind, ()) if self.payload.get(name) in (None, "")]
         if missing:
-            raise Rejected(N_("The {kind} event is missing: {fields}."), kind=event.kind, fields=', '.join(missing))
+            raise Rejected(N_("The {kind} event is missing: {fields}."), kind=event.kind, fields=", ".join(missing))
 
     def text(self, name: str, max_length: int, *, required: bool = True) -> str:
         value = self.payload.get(name)
@@ -272,7 +295,9 @@ class PayloadReader:
         if len(value) > max_length:
             raise Rejected(
                 N_("The {kind} event's field {name!r} is longer than {max_length} characters."),
-                kind=self.event.kind, name=name, max_length=max_length,
+                kind=self.event.kind,
+                name=name,
+                max_length=max_length,
             )
         return value
 
@@ -297,13 +322,15 @@ class PayloadReader:
         if parsed is None:
             raise Rejected(
                 N_("The {kind} event's field {name!r} is not an ISO date and time."),
-                kind=self.event.kind, name=name,
+                kind=self.event.kind,
+                name=name,
             )
         in_utc = utc_instant(parsed)
         if in_utc is None:
             raise Rejected(
                 N_("The {kind} event's field {name!r} is a date and time that cannot be expressed in UTC."),
-                kind=self.event.kind, name=name,
+                kind=self.event.kind,
+                name=name,
             )
         return in_utc
 
@@ -319,7 +346,9 @@ class PayloadReader:
                 parsed = None
         if parsed is None:
             raise Rejected(
-                N_("The {kind} event's field {name!r} is not a date like 2026-12-01."), kind=self.event.kind, name=name,
+                N_("The {kind} event's field {name!r} is not a date like 2026-12-01."),
+                kind=self.event.kind,
+                name=name,
             )
         return parsed
 
@@ -328,7 +357,8 @@ class PayloadReader:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
             raise Rejected(
                 N_("The {kind} event's field {name!r} must be a whole number."),
-                kind=self.event.kind, name=name,
+                kind=self.event.kind,
+                name=name,
             )
         return value
 
@@ -369,7 +399,9 @@ class PayloadReader:
         if parsed.center_code != center:
             raise Rejected(
                 N_("The number {value} belongs to center {center_of_number}, not to center {center}."),
-                value=value, center_of_number=parsed.center_code, center=center,
+                value=value,
+                center_of_number=parsed.center_code,
+                center=center,
             )
         return value
 
@@ -378,7 +410,9 @@ class PayloadReader:
         if self.event.entity != entity:
             raise Rejected(
                 N_("A {kind} event must be about a {entity}, not {sent!r}."),
-                kind=self.event.kind, entity=entity, sent=self.event.entity[:40],
+                kind=self.event.kind,
+                entity=entity,
+                sent=self.event.entity[:40],
             )
         record_id = self.text("id", 36)
         if record_id != self.event.entity_id:
@@ -391,9 +425,12 @@ class PayloadReader:
             raise Rejected(N_("The {kind} event's center is not a center code."), kind=self.event.kind)
         if center != pusher.center_code:
             raise Rejected(
-                N_("This {kind} event is for center {center}, but the workstation is enrolled for center "
-                   "{own_center}."),
-                kind=self.event.kind, center=center, own_center=pusher.center_code,
+                N_(
+                    "This {kind} event is for center {center}, but the workstation is enrolled for center {own_center}."
+                ),
+                kind=self.event.kind,
+                center=center,
+                own_center=pusher.center_code,
             )
         return center
 
@@ -404,7 +441,8 @@ class PayloadReader:
         if view.windows.get(window) != center:
             raise Rejected(
                 N_("Window {window} is not a window of center {center} known to the hub."),
-                window=window, center=center,
+                window=window,
+                center=center,
             )
         return window
 
@@ -420,8 +458,7 @@ class PayloadReader:
         applicant_id = value.get("id") if isinstance(value, dict) else None
         if kind not in APPLICANT_KINDS or not is_uuid(applicant_id):
             raise Rejected(
-                N_("The {kind} event's applicant must be {{\"kind\": \"resident\" or \"organisation\", \"id\": "
-                   "...}}."),
+                N_('The {kind} event\'s applicant must be {{"kind": "resident" or "organisation", "id": ...}}.'),
                 kind=self.event.kind,
             )
         known = view.residents if kind == "resident" else view.organisations
@@ -429,21 +466,27 @@ class PayloadReader:
             earlier = view.rejected.get(applicant_id)
             if earlier:
                 raise Rejected(
-                    N_("The applicant ({kind} {applicant_id}) was not registered: its registration was rejected "
-                       "({earlier})"),
-                    kind=Text(_RECORD_WORDS[kind]), applicant_id=applicant_id, earlier=earlier,
+                    N_(
+                        "The applicant ({kind} {applicant_id}) was not registered: its registration was rejected "
+                        "({earlier})"
+                    ),
+                    kind=Text(_RECORD_WORDS[kind]),
+                    applicant_id=applicant_id,
+                    earlier=earlier,
                 )
             # The same words whether another center has it or nobody: a window must not
             # learn which ids exist elsewhere.
             raise Rejected(
                 N_("The applicant ({kind} {applicant_id}) is not registered on the hub at center {center}."),
-                kind=Text(_RECORD_WORDS[kind]), applicant_id=applicant_id, center=center,
+                kind=Text(_RECORD_WORDS[kind]),
+                applicant_id=applicant_id,
+                center=center,
             )
         return kind, applicant_id
 
-
-    def proxy(self, view: BatchView, applicant_id: str, accepted_at: dt.datetime, *,
-              record: str | None = None) -> tuple[str, dt.date] | None:
+    def proxy(
+        self, view: BatchView, applicant_id: str, accepted_at: dt.datetime, *, record: str | None = None
+    ) -> tuple[str, dt.date] | None:
         """帮办代办: the agent (a resident registered at the pusher's center, not the
         applicant) and the power of attorney's date; None for a case (or a ``record``:
         a notification or a refusal) applied for in person."""
@@ -453,15 +496,21 @@ class PayloadReader:
         agent = value.get("agent") if isinstance(value, dict) else None
         agent_id = agent.get("id") if isinstance(agent, dict) else None
         if not isinstance(agent, dict) or agent.get("kind") != "resident" or not is_uuid(agent_id):
-            raise Rejected(N_("The {kind} event's proxy must name its agent as {{\"kind\": \"resident\", "
-                              "\"id\": ...}}."), kind=self.event.kind)
+            raise Rejected(
+                N_('The {kind} event\'s proxy must name its agent as {{"kind": "resident", "id": ...}}.'),
+                kind=self.event.kind,
+            )
         if agent_id not in view.residents:
-            raise Rejected(N_("The agent (resident {agent_id}) is not registered on the hub at this center."),
-                           agent_id=agent_id)
+            raise Rejected(
+                N_("The agent (resident {agent_id}) is not registered on the hub at this center."), agent_id=agent_id
+            )
         if agent_id == applicant_id:
             if record is not None:
-                raise Rejected(N_("The agent of {record} {record_id} is its applicant."),
-                               record=Text(_RECORD_WORDS[record]), record_id=self.event.entity_id)
+                raise Rejected(
+                    N_("The agent of {record} {record_id} is its applicant."),
+                    record=Text(_RECORD_WORDS[record]),
+                    record_id=self.event.entity_id,
+                )
             raise Rejected(N_("The agent of case {case_id} is its applicant."), case_id=self.event.entity_id)
         raw = value.get("power_of_attorney_date")
         try:
@@ -473,10 +522,15 @@ class PayloadReader:
         # The window checked it against its own day; no time zone puts that day later than this.
         if signed > (accepted_at + dt.timedelta(hours=14)).date():
             if record is not None:
-                raise Rejected(N_("The power of attorney of {record} {record_id} is dated after it was given."),
-                               record=Text(_RECORD_WORDS[record]), record_id=self.event.entity_id)
-            raise Rejected(N_("The power of attorney of case {case_id} is dated after the case was accepted."),
-                           case_id=self.event.entity_id)
+                raise Rejected(
+                    N_("The power of attorney of {record} {record_id} is dated after it was given."),
+                    record=Text(_RECORD_WORDS[record]),
+                    record_id=self.event.entity_id,
+                )
+            raise Rejected(
+                N_("The power of attorney of case {case_id} is dated after the case was accepted."),
+                case_id=self.event.entity_id,
+            )
         return agent_id, signed
 
     def deferral(self, accepted_at: dt.datetime) -> tuple[dt.date, list[str]] | None:
@@ -493,15 +547,20 @@ class PayloadReader:
             committed = None
         if committed is None:
             raise Rejected(N_("The case.accepted event's deferral.commitment_date is not an ISO date."))
-        if (not isinstance(codes, list) or not codes or len(set(map(str, codes))) != len(codes)
-                or not all(isinstance(c, str) and MATERIAL_CODE.fullmatch(c) for c in codes)):
+        if (
+            not isinstance(codes, list)
+            or not codes
+            or len(set(map(str, codes))) != len(codes)
+            or not all(isinstance(c, str) and MATERIAL_CODE.fullmatch(c) for c in codes)
+        ):
             raise Rejected(N_("The case.accepted event's deferral.materials must list material codes, each once."))
         # No time zone puts the window's day later than this one.
         if committed < (accepted_at - dt.timedelta(hours=12)).date():
-            raise Rejected(N_("Case {case_id}: the materials to follow were due before the case was accepted."),
-                           case_id=self.event.entity_id)
+            raise Rejected(
+                N_("Case {case_id}: the materials to follow were due before the case was accepted."),
+                case_id=self.event.entity_id,
+            )
         return committed, codes
-
 
     def commitment(self, accepted_at: dt.datetime) -> dt.date | None:
         """告知承诺制: the verification's due date (not before the acceptance's day); None
@@ -518,8 +577,10 @@ class PayloadReader:
             raise Rejected(N_("The case.accepted event's commitment.verify_due is not an ISO date."))
         # No time zone puts the window's day later than this one.
         if due < (accepted_at - dt.timedelta(hours=12)).date():
-            raise Rejected(N_("Case {case_id}: the commitment's verification was due before the case was accepted."),
-                           case_id=self.event.entity_id)
+            raise Rejected(
+                N_("Case {case_id}: the commitment's verification was due before the case was accepted."),
+                case_id=self.event.entity_id,
+            )
         return due
 
 
@@ -528,7 +589,8 @@ def unknown_case(view: BatchView, case_id: str) -> Rejected:
     if earlier:
         return Rejected(
             N_("Case {case_id} is not on the hub: its acceptance was rejected ({earlier})"),
-            case_id=case_id, earlier=earlier,
+            case_id=case_id,
+            earlier=earlier,
         )
     return Rejected(N_("Case {case_id} is not on the hub: its acceptance never arrived."), case_id=case_id)
 
@@ -540,8 +602,11 @@ def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, n
     read = PayloadReader(event)
     resident_id = read.own_id("resident")
     values = dict(
-        id=resident_id, id_number=read.id_number(), name=read.text("name", 60),
-        center_code=read.center(pusher), received_at=now,
+        id=resident_id,
+        id_number=read.id_number(),
+        name=read.text("name", 60),
+        center_code=read.center(pusher),
+        received_at=now,
     )
     if resident_id in view.residents or resident_id in view.foreign_ids:
         raise Rejected(
@@ -555,8 +620,11 @@ def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchVie
     read = PayloadReader(event)
     organisation_id = read.own_id("organisation")
     values = dict(
-        id=organisation_id, credit_code=read.credit_code(), name=read.text("name", 200),
-        center_code=read.center(pusher), received_at=now,
+        id=organisation_id,
+        credit_code=read.credit_code(),
+        name=read.text("name", 200),
+        center_code=read.center(pusher),
+        received_at=now,
     )
     if organisation_id in view.organisations or organisation_id in view.foreign_ids:
         raise Rejected(
@@ -591,29 +659,70 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     # completed with it (application_rules; one of another center is left alone).
     source, online = _applications.case_source(read, center, now)
     statements: list[Statement] = [
-        (INSERT_CASE, dict(
-            id=case_id, case_number=number, center_code=center, window_id=window, item_code=item,
-            applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(), status=accepted,
-            accepted_at=accepted_at, received_at=now, updated_at=now, promised_date=promised_date,
-            source=source, certificate_number="", query_code_hash=code_hash,
-        )),
-        (INSERT_CASE_EVENT, dict(
-            case_id=case_id, source=StepSource.WINDOW, kind=StepKind.ACCEPTED, action=None, from_status=None,
-            to_status=accepted, event_id=event.event_id, department_code=None, note="",
-            client_at=accepted_at, recorded_at=now, suspension_kind=None,
-        )),
+        (
+            INSERT_CASE,
+            dict(
+                id=case_id,
+                case_number=number,
+                center_code=center,
+                window_id=window,
+                item_code=item,
+                applicant_kind=applicant_kind,
+                applicant_id=applicant_id,
+                operator_id=read.operator(),
+                status=accepted,
+                accepted_at=accepted_at,
+                received_at=now,
+                updated_at=now,
+                promised_date=promised_date,
+                source=source,
+                certificate_number="",
+                query_code_hash=code_hash,
+            ),
+        ),
+        (
+            INSERT_CASE_EVENT,
+            dict(
+                case_id=case_id,
+                source=StepSource.WINDOW,
+                kind=StepKind.ACCEPTED,
+                action=None,
+                from_status=None,
+                to_status=accepted,
+                event_id=event.event_id,
+                department_code=None,
+                note="",
+                client_at=accepted_at,
+                recorded_at=now,
+                suspension_kind=None,
+            ),
+        ),
         *_delivery.choice_statements(read.payload, case_id),  # 出件: how the applicant wants the result
     ]
     if proxy is not None:
-        statements.append((INSERT_CASE_PROXY, dict(
-            case_id=case_id, agent_resident_id=proxy[0], power_of_attorney_date=proxy[1])))
+        statements.append(
+            (INSERT_CASE_PROXY, dict(case_id=case_id, agent_resident_id=proxy[0], power_of_attorney_date=proxy[1]))
+        )
     if deferral is not None:
-        statements += [(INSERT_DEFERRED_MATERIAL, dict(case_id=case_id, material_code=code, due_date=deferral[0],
-                                                       arrived_at=None)) for code in deferral[1]]
+        statements += [
+            (INSERT_DEFERRED_MATERIAL, dict(case_id=case_id, material_code=code, due_date=deferral[0], arrived_at=None))
+            for code in deferral[1]
+        ]
     if verify_due is not None:
-        statements.append((INSERT_CASE_COMMITMENT, dict(case_id=case_id, verify_due=verify_due, result=None,
-                                                        verified_at=None, department_code=None, verified_by="",
-                                                        note="")))
+        statements.append(
+            (
+                INSERT_CASE_COMMITMENT,
+                dict(
+                    case_id=case_id,
+                    verify_due=verify_due,
+                    result=None,
+                    verified_at=None,
+                    department_code=None,
+                    verified_by="",
+                    note="",
+                ),
+            )
+        )
     if online is not None:
         statements.append(online)
 
@@ -662,7 +771,8 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     if action not in ACTIONS:
         raise Rejected(
             N_("The case.status event's action {action!r} is not one of: {actions}."),
-            action=action, actions=', '.join(ACTIONS),
+            action=action,
+            actions=", ".join(ACTIONS),
         )
     at = read.timestamp("at", required=False)
     note = read.text("note", 2000, required=False)
@@ -678,11 +788,23 @@ def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         raise Rejected(N_("Case {number}: {message}"), number=facts.number, message=transition_text(refusal)) from None
     statements: list[Statement] = [
         (UPDATE_CASE_STATUS, dict(case_id=case_id, new_status=new_status, changed_at=now)),
-        (INSERT_CASE_EVENT, dict(
-            case_id=case_id, source=StepSource.WINDOW, kind=StepKind.STATUS, action=action,
-            from_status=facts.status, to_status=new_status, event_id=event.event_id,
-            department_code=None, note=note, client_at=at, recorded_at=now, suspension_kind=kind,
-        )),
+        (
+            INSERT_CASE_EVENT,
+            dict(
+                case_id=case_id,
+                source=StepSource.WINDOW,
+                kind=StepKind.STATUS,
+                action=action,
+                from_status=facts.status,
+                to_status=new_status,
+                event_id=event.event_id,
+                department_code=None,
+                note=note,
+                client_at=at,
+                recorded_at=now,
+                suspension_kind=kind,
+            ),
+        ),
     ]
     if action == CaseAction.DELIVER.value:
         statements += _delivery.handover_statements(read.payload, case_id, at)  # 送达: how it was handed over
@@ -707,7 +829,8 @@ def _suspension_kind(read: PayloadReader, action: str) -> str | None:
     if kind not in SUSPENSION_KINDS:
         raise Rejected(
             N_("The case.status event's suspension_kind {kind!r} is not one of: {kinds}."),
-            kind=str(kind)[:40], kinds=", ".join(SUSPENSION_KINDS),
+            kind=str(kind)[:40],
+            kinds=", ".join(SUSPENSION_KINDS),
         )
     return str(kind)
 
@@ -716,7 +839,7 @@ def material_arrived(event: IncomingEvent, pusher: Pusher, view: BatchView, now:
     """容缺受理: a material the case was accepted without was brought to the window."""
     read = PayloadReader(event)
     if event.entity != "case" or read.payload.get("case_id") not in (None, event.entity_id):
-        raise Rejected(N_("A case.material_arrived event must be about its case (entity \"case\", its id)."))
+        raise Rejected(N_('A case.material_arrived event must be about its case (entity "case", its id).'))
     case_id = event.entity_id
     facts = view.cases.get(case_id)
     if facts is None or facts.center_code != pusher.center_code:
@@ -725,13 +848,17 @@ def material_arrived(event: IncomingEvent, pusher: Pusher, view: BatchView, now:
     arrived_at = read.timestamp("arrived_at")
     arrived = view.deferred.get((case_id, code))
     if arrived is None:
-        raise Rejected(N_("Case {number} was not accepted without material {material}."),
-                       number=facts.number, material=code)
+        raise Rejected(
+            N_("Case {number} was not accepted without material {material}."), number=facts.number, material=code
+        )
     if arrived:
-        raise Rejected(N_("Material {material} of case {number} has arrived already."),
-                       number=facts.number, material=code)
-    return Plan([(UPDATE_MATERIAL_ARRIVED, dict(deferred_case=case_id, material=code, arrived=arrived_at))],
-                lambda v: v.deferred.__setitem__((case_id, code), True))
+        raise Rejected(
+            N_("Material {material} of case {number} has arrived already."), number=facts.number, material=code
+        )
+    return Plan(
+        [(UPDATE_MATERIAL_ARRIVED, dict(deferred_case=case_id, material=code, arrived=arrived_at))],
+        lambda v: v.deferred.__setitem__((case_id, code), True),
+    )
 
 
 def _window_record(
@@ -752,18 +879,28 @@ def _window_record(
         if record_id in seen(view):
             raise Rejected(
                 N_("The {entity} {number} is already on the hub (sent by another event)."),
-                entity=Text(_RECORD_WORDS[entity]), number=number,
+                entity=Text(_RECORD_WORDS[entity]),
+                number=number,
             )
         if number in seen(view):
             raise Rejected(
                 N_("The {entity} number {number} is already used on the hub."),
-                entity=Text(_RECORD_WORDS[entity]), number=number,
+                entity=Text(_RECORD_WORDS[entity]),
+                number=number,
             )
         values = dict(
-            id=record_id, number=number, center_code=center, window_id=window, item_code=item,
-            applicant_kind=applicant_kind, applicant_id=applicant_id, operator_id=read.operator(),
-            created_at=created_at, received_at=now,
-            agent_resident_id=proxy[0] if proxy else None, power_of_attorney_date=proxy[1] if proxy else None,
+            id=record_id,
+            number=number,
+            center_code=center,
+            window_id=window,
+            item_code=item,
+            applicant_kind=applicant_kind,
+            applicant_id=applicant_id,
+            operator_id=read.operator(),
+            created_at=created_at,
+            received_at=now,
+            agent_resident_id=proxy[0] if proxy else None,
+            power_of_attorney_date=proxy[1] if proxy else None,
         )
         return Plan([(statement, values)], lambda v: seen(v).update((record_id, number)))
 
@@ -779,9 +916,14 @@ def _audit_fields(read: PayloadReader) -> AuditFields:
         raise Rejected(N_("The audit.entry event's field 'detail' must be an object."))
     read.timestamp("at")
     return AuditFields(
-        id=read.own_id("audit"), at=read.text("at", 40), operator_id=operator_id,
-        workstation=read.text("workstation", 12), action=read.text("action", 40),
-        entity=read.text("entity", 40), entity_id=read.text("entity_id", 64), detail=detail,
+        id=read.own_id("audit"),
+        at=read.text("at", 40),
+        operator_id=operator_id,
+        workstation=read.text("workstation", 12),
+        action=read.text("action", 40),
+        entity=read.text("entity", 40),
+        entity_id=read.text("entity_id", 64),
+        detail=detail,
     )
 
 
@@ -801,9 +943,12 @@ def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
     prev_hash, hash_ = _chain_hash(read, "prev_hash"), _chain_hash(read, "hash")
     if fields.workstation != pusher.window_id:
         raise Rejected(
-            N_("This audit entry was made at workstation {workstation}, but this workstation is enrolled for window "
-               "{window_id}."),
-            workstation=fields.workstation, window_id=pusher.window_id,
+            N_(
+                "This audit entry was made at workstation {workstation}, but this workstation is enrolled for window "
+                "{window_id}."
+            ),
+            workstation=fields.workstation,
+            window_id=pusher.window_id,
         )
     stored = view.audit_entries.get(fields.id)
     if stored == hash_:
@@ -812,11 +957,23 @@ def audit_entry(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.d
         raise Rejected(N_("Audit entry {id} is already on the hub with other content."), id=fields.id)
     problems = arrival_problems(fields, prev_hash, hash_, view.audit_last, view.audit_window_last)
     values = dict(
-        entry_id=fields.id, workstation_id=pusher.workstation_id, center_code=pusher.center_code,
-        window_id=pusher.window_id, client_seq=client_seq, at=fields.at, operator_id=fields.operator_id,
-        action=fields.action, entity=fields.entity, entity_id=fields.entity_id, detail=fields.detail,
-        prev_hash=prev_hash, hash=hash_, chain_ok=not problems, problem="\n".join(problems),
-        event_id=event.event_id, received_at=now,
+        entry_id=fields.id,
+        workstation_id=pusher.workstation_id,
+        center_code=pusher.center_code,
+        window_id=pusher.window_id,
+        client_seq=client_seq,
+        at=fields.at,
+        operator_id=fields.operator_id,
+        action=fields.action,
+        entity=fields.entity,
+        entity_id=fields.entity_id,
+        detail=fields.detail,
+        prev_hash=prev_hash,
+        hash=hash_,
+        chain_ok=not problems,
+        problem="\n".join(problems),
+        event_id=event.event_id,
+        received_at=now,
     )
 
     def remember(v: BatchView) -> None:
@@ -860,8 +1017,14 @@ RULES.update(_queue.RULES)
 from windowdesk.hub.services import application_rules as _applications  # noqa: E402 - uses the helpers above
 
 RULES.update(_applications.RULES)
-STATEMENT_ORDER = (*STATEMENT_ORDER, *_service_quality.STATEMENTS, *_delivery.STATEMENTS, *_pages.STATEMENTS,
-                   *_queue.STATEMENTS, *_applications.STATEMENTS)
+STATEMENT_ORDER = (
+    *STATEMENT_ORDER,
+    *_service_quality.STATEMENTS,
+    *_delivery.STATEMENTS,
+    *_pages.STATEMENTS,
+    *_queue.STATEMENTS,
+    *_applications.STATEMENTS,
+)
 CREATING_KINDS = CREATING_KINDS | _service_quality.CREATING_KINDS
 assert set(RULES) <= set(EVENT_KINDS), "a rule for a kind the protocol does not name"
 

@@ -78,30 +78,44 @@ class _Queries:
         case_columns = (Case.id, Case.case_number, Case.center_code, Case.status)
         return cls(
             known_events=select(
-                PushedEvent.event_id, PushedEvent.status, PushedEvent.reason, PushedEvent.content_sha256,
+                PushedEvent.event_id,
+                PushedEvent.status,
+                PushedEvent.reason,
+                PushedEvent.content_sha256,
                 Workstation.window_id,
-            ).join(Workstation, Workstation.id == PushedEvent.workstation_id).where(among(PushedEvent.event_id)),
+            )
+            .join(Workstation, Workstation.id == PushedEvent.workstation_id)
+            .where(among(PushedEvent.event_id)),
             stored_content=select(
-                PushedEvent.kind, PushedEvent.entity, PushedEvent.entity_id, PushedEvent.payload,
+                PushedEvent.kind,
+                PushedEvent.entity,
+                PushedEvent.entity_id,
+                PushedEvent.payload,
             ).where(PushedEvent.event_id == bindparam("event_id")),
             # Cases whose status changes: locked first, in id order, then read, so what is
             # read stays current until this transaction ends.
             cases_to_change=select(*case_columns).where(among(Case.id)).order_by(Case.id).with_for_update(),
-            deferred_materials=select(CaseDeferredMaterial.case_id, CaseDeferredMaterial.material_code,
-                                      CaseDeferredMaterial.arrived_at).where(among(CaseDeferredMaterial.case_id)),
+            deferred_materials=select(
+                CaseDeferredMaterial.case_id, CaseDeferredMaterial.material_code, CaseDeferredMaterial.arrived_at
+            ).where(among(CaseDeferredMaterial.case_id)),
             cases_by_id=select(*case_columns).where(among(Case.id)),
             cases_by_number=select(*case_columns).where(among(Case.case_number)),
             residents_here=select(Resident.id).where(among(Resident.id), Resident.center_code == bindparam("center")),
             residents_elsewhere=select(Resident.id).where(
-                among(Resident.id), Resident.center_code != bindparam("center")),
+                among(Resident.id), Resident.center_code != bindparam("center")
+            ),
             organisations_here=select(Organisation.id).where(
-                among(Organisation.id), Organisation.center_code == bindparam("center")),
+                among(Organisation.id), Organisation.center_code == bindparam("center")
+            ),
             organisations_elsewhere=select(Organisation.id).where(
-                among(Organisation.id), Organisation.center_code != bindparam("center")),
-            records_by_id={model: select(model.id, model.number).where(among(model.id))
-                           for model in (Notification, Refusal)},
-            records_by_number={model: select(model.id, model.number).where(among(model.number))
-                               for model in (Notification, Refusal)},
+                among(Organisation.id), Organisation.center_code != bindparam("center")
+            ),
+            records_by_id={
+                model: select(model.id, model.number).where(among(model.id)) for model in (Notification, Refusal)
+            },
+            records_by_number={
+                model: select(model.id, model.number).where(among(model.number)) for model in (Notification, Refusal)
+            },
             items=select(CatalogItem.code).where(among(CatalogItem.code)),
             windows=select(Window.id, Window.center_code).where(among(Window.id)),
             audit_entries=select(AuditRecord.entry_id, AuditRecord.hash).where(among(AuditRecord.entry_id)),
@@ -113,11 +127,18 @@ class _Queries:
                 # Only the reasons given to this center's windows: another center's name
                 # its records, and a window learns nothing about those.
                 PushedEvent.workstation_id.in_(
-                    select(Workstation.id).where(Workstation.center_code == bindparam("center"))),
+                    select(Workstation.id).where(Workstation.center_code == bindparam("center"))
+                ),
             ),
             applications_to_decide=select(
-                OnlineApplication.id, OnlineApplication.center_code, OnlineApplication.status, OnlineApplication.round,
-            ).where(among(OnlineApplication.id)).order_by(OnlineApplication.id).with_for_update(),
+                OnlineApplication.id,
+                OnlineApplication.center_code,
+                OnlineApplication.status,
+                OnlineApplication.round,
+            )
+            .where(among(OnlineApplication.id))
+            .order_by(OnlineApplication.id)
+            .with_for_update(),
             ids_as_json=ids_as_json,
         )
 
@@ -134,12 +155,16 @@ def _queries(connection: Connection) -> _Queries:
 
 
 AUDIT_LAST_OF_WORKSTATION = (
-    select(AuditRecord.hash).where(AuditRecord.workstation_id == bindparam("workstation"))
-    .order_by(AuditRecord.seq.desc()).limit(1)
+    select(AuditRecord.hash)
+    .where(AuditRecord.workstation_id == bindparam("workstation"))
+    .order_by(AuditRecord.seq.desc())
+    .limit(1)
 )
 AUDIT_LAST_OF_WINDOW = (
-    select(AuditRecord.hash).where(AuditRecord.window_id == bindparam("window"))
-    .order_by(AuditRecord.seq.desc()).limit(1)
+    select(AuditRecord.hash)
+    .where(AuditRecord.window_id == bindparam("window"))
+    .order_by(AuditRecord.seq.desc())
+    .limit(1)
 )
 
 
@@ -222,8 +247,11 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     def rows(statement: Select[*tuple[Any, ...]], ids: Iterable[str], **values: str) -> CursorResult[*tuple[Any, ...]]:
         return connection.execute(statement, {"ids": queries.ids(ids), **values})
 
-    changed_cases = sorted(mentions.ids[EventKind.CASE_STATUS] | mentions.ids[EventKind.CASE_QUERY_CODE_REISSUED]
-                           | mentions.ids[EventKind.CASE_MATERIAL_ARRIVED])
+    changed_cases = sorted(
+        mentions.ids[EventKind.CASE_STATUS]
+        | mentions.ids[EventKind.CASE_QUERY_CODE_REISSUED]
+        | mentions.ids[EventKind.CASE_MATERIAL_ARRIVED]
+    )
     if changed_cases:
         for case_id, number, center, status in rows(queries.cases_to_change, changed_cases):
             view.cases[case_id] = CaseFacts(number, center, status)
@@ -251,8 +279,10 @@ def load_view(session: Session, events: Sequence[IncomingEvent], pusher: Pusher)
     if organisations:
         view.organisations.update(row[0] for row in rows(queries.organisations_here, organisations, center=center))
         view.foreign_ids.update(row[0] for row in rows(queries.organisations_elsewhere, organisations, center=center))
-    for model, kind, seen in ((Notification, EventKind.NOTIFICATION_GIVEN, view.notifications),
-                              (Refusal, EventKind.REFUSAL_GIVEN, view.refusals)):
+    for model, kind, seen in (
+        (Notification, EventKind.NOTIFICATION_GIVEN, view.notifications),
+        (Refusal, EventKind.REFUSAL_GIVEN, view.refusals),
+    ):
         if mentions.ids[kind]:
             for record_id, number in rows(queries.records_by_id[model], mentions.ids[kind]):
                 seen.update((record_id, number))

@@ -21,9 +21,15 @@ from windowdesk.i18n import N_
 MAX_DAYS = 366
 # The figures' names (hall/figures.py FIGURE_NAMES) and their headings.
 COLUMNS = (
-    ("issued", N_("ISSUED")), ("called", N_("CALLED")), ("served", N_("SERVED")), ("no_shows", N_("NO-SHOWS")),
-    ("transferred", N_("TRANSFERRED")), ("linked_to_case", N_("WITH CASE")),
-    ("wait_median_s", N_("WAIT MEDIAN (S)")), ("wait_p90_s", N_("WAIT P90 (S)")), ("wait_max_s", N_("WAIT MAX (S)")),
+    ("issued", N_("ISSUED")),
+    ("called", N_("CALLED")),
+    ("served", N_("SERVED")),
+    ("no_shows", N_("NO-SHOWS")),
+    ("transferred", N_("TRANSFERRED")),
+    ("linked_to_case", N_("WITH CASE")),
+    ("wait_median_s", N_("WAIT MEDIAN (S)")),
+    ("wait_p90_s", N_("WAIT P90 (S)")),
+    ("wait_max_s", N_("WAIT MAX (S)")),
     ("service_median_s", N_("SERVICE MEDIAN (S)")),
 )
 TOTAL, BUSINESS, WINDOW = "total", "business", "window"
@@ -51,8 +57,11 @@ def _cell(value: Any) -> str:
 def queue_lines(session: Session, *, start: dt.date, end: dt.date, center: str | None = None) -> list[QueueLine]:
     """The days from ``start`` to ``end`` (included), oldest first, center by center."""
     if end < start:
-        raise InvalidInput(Text(N_("The last day {end} is before the first day {start}."),
-                                start=start.isoformat(), end=end.isoformat()))
+        raise InvalidInput(
+            Text(
+                N_("The last day {end} is before the first day {start}."), start=start.isoformat(), end=end.isoformat()
+            )
+        )
     if (end - start).days >= MAX_DAYS:
         raise InvalidInput(Text(N_("Ask for at most {days} days at once."), days=MAX_DAYS))
     query = select(QueueDay).where(QueueDay.day >= start, QueueDay.day <= end)
@@ -62,15 +71,20 @@ def queue_lines(session: Session, *, start: dt.date, end: dt.date, center: str |
     for row in session.scalars(query.order_by(QueueDay.day, QueueDay.center_code)):
         figures = row.figures
         lines.append(QueueLine(row.center_code, row.day, TOTAL, "", figures["total"]))
-        lines.extend(QueueLine(row.center_code, row.day, BUSINESS, key, value)
-                     for key, value in sorted(figures["by_business"].items()))
-        lines.extend(QueueLine(row.center_code, row.day, WINDOW, key, value)
-                     for key, value in sorted(figures["by_window"].items()))
+        lines.extend(
+            QueueLine(row.center_code, row.day, BUSINESS, key, value)
+            for key, value in sorted(figures["by_business"].items())
+        )
+        lines.extend(
+            QueueLine(row.center_code, row.day, WINDOW, key, value)
+            for key, value in sorted(figures["by_window"].items())
+        )
     return lines
 
 
-def queue_lines_for(session: Session, *, actor: ConsoleActor, start: dt.date, end: dt.date,
-                    center: str | None = None) -> list[QueueLine]:
+def queue_lines_for(
+    session: Session, *, actor: ConsoleActor, start: dt.date, end: dt.date, center: str | None = None
+) -> list[QueueLine]:
     """The same for a console user: supervisors and administrators only."""
     require_supervision(actor)
     return queue_lines(session, start=start, end=end, center=center)
@@ -82,5 +96,13 @@ CSV_HEADINGS = ("CENTER", "DAY", "SCOPE", "KEY", *(name.upper() for name, _headi
 def csv_rows(lines: list[QueueLine]) -> list[list[str]]:
     """The lines as CSV rows under CSV_HEADINGS (the same words in every language, for the
     programs that read them); an empty cell for a figure that has no value."""
-    return [[line.center, line.day.isoformat(), line.scope, line.key,
-             *("" if cell == "-" else cell for cell in line.cells())] for line in lines]
+    return [
+        [
+            line.center,
+            line.day.isoformat(),
+            line.scope,
+            line.key,
+            *("" if cell == "-" else cell for cell in line.cells()),
+        ]
+        for line in lines
+    ]

@@ -52,8 +52,9 @@ def _figures(kind: str, raw: Any) -> dict[str, Any]:
         figures[name] = value
     for name in SECONDS:
         value = raw.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
-                                  or not 0 <= value <= MAX_SECONDS):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_SECONDS
+        ):
             raise _rejected(kind)
         figures[name] = value
     return figures
@@ -76,20 +77,32 @@ def queue_day_figures(
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise base.Rejected(N_("The {kind} event's day {day!r} is not a date like 2026-12-07."),
-                            kind=event.kind, day=text) from None
+        raise base.Rejected(
+            N_("The {kind} event's day {day!r} is not a date like 2026-12-07."), kind=event.kind, day=text
+        ) from None
     if event.entity != "queue_day" or event.entity_id != f"{center}:{day.isoformat()}":
-        raise base.Rejected(N_("A {kind} event's entity must be queue_day {center}:{day}."),
-                            kind=event.kind, center=center, day=day.isoformat())
+        raise base.Rejected(
+            N_("A {kind} event's entity must be queue_day {center}:{day}."),
+            kind=event.kind,
+            center=center,
+            day=day.isoformat(),
+        )
     figures = {
         "total": _figures(event.kind, read.payload.get("total")),
         "by_business": _groups(event.kind, read.payload.get("by_business")),
         "by_window": _groups(event.kind, read.payload.get("by_window")),
     }
-    row = dict(center_code=center, day=day, figures=figures, event_id=event.event_id,
-               workstation_id=pusher.workstation_id, received_at=now)
-    return base.Plan([(DELETE_QUEUE_DAY, {"old_center": center, "old_day": day}), (INSERT_QUEUE_DAY, row)],
-                     base.nothing)
+    row = dict(
+        center_code=center,
+        day=day,
+        figures=figures,
+        event_id=event.event_id,
+        workstation_id=pusher.workstation_id,
+        received_at=now,
+    )
+    return base.Plan(
+        [(DELETE_QUEUE_DAY, {"old_center": center, "old_day": day}), (INSERT_QUEUE_DAY, row)], base.nothing
+    )
 
 
 RULES: dict[str, base.Rule] = {EVENT_QUEUE_DAY_FIGURES: queue_day_figures}

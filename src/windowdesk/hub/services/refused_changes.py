@@ -58,9 +58,17 @@ def refused_changes(
 ) -> RefusedList:
     """Newest first. Only the changes shown are put in words (their records looked up)."""
     query = (
-        select(PushedEvent.event_id, PushedEvent.workstation_id, PushedEvent.kind, PushedEvent.entity,
-               PushedEvent.entity_id, PushedEvent.reason, PushedEvent.received_at, Workstation.center_code,
-               Workstation.window_id)
+        select(
+            PushedEvent.event_id,
+            PushedEvent.workstation_id,
+            PushedEvent.kind,
+            PushedEvent.entity,
+            PushedEvent.entity_id,
+            PushedEvent.reason,
+            PushedEvent.received_at,
+            Workstation.center_code,
+            Workstation.window_id,
+        )
         .join(Workstation, Workstation.id == PushedEvent.workstation_id)
         .where(PushedEvent.status == REJECTED)
         .order_by(PushedEvent.received_at.desc(), PushedEvent.client_seq.desc())
@@ -73,19 +81,29 @@ def refused_changes(
     resolved = [(row, resolutions.get((row.workstation_id, row.event_id))) for row in rows]
     unresolved = sum(resolution is None or resolution.seq not in verified for _row, resolution in resolved)
     if unresolved_only:
-        resolved = [(row, resolution) for row, resolution in resolved
-                    if resolution is None or resolution.seq not in verified]
+        resolved = [
+            (row, resolution) for row, resolution in resolved if resolution is None or resolution.seq not in verified
+        ]
     shown = resolved if limit is None else resolved[:limit]
     payloads = _payloads(session, [row.event_id for row, _resolution in shown])
     changes = [
         RefusedChange(
-            row.event_id, center_time(session, row.center_code, row.received_at), row.center_code, row.window_id,
+            row.event_id,
+            center_time(session, row.center_code, row.received_at),
+            row.center_code,
+            row.window_id,
             row.kind,
-            record_words(row.kind, row.entity, row.entity_id, payloads.get(row.event_id),
-                         case_number=lambda case_id: _case_number(session, case_id)),
+            record_words(
+                row.kind,
+                row.entity,
+                row.entity_id,
+                payloads.get(row.event_id),
+                case_number=lambda case_id: _case_number(session, case_id),
+            ),
             row.reason,
-            None if resolution is None else _resolution(session, row.center_code, resolution,
-                                                        verified=resolution.seq in verified),
+            None
+            if resolution is None
+            else _resolution(session, row.center_code, resolution, verified=resolution.seq in verified),
         )
         for row, resolution in shown
     ]
@@ -95,10 +113,13 @@ def refused_changes(
 def _payloads(session: Session, event_ids: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for start in range(0, len(event_ids), 500):
-        chunk = event_ids[start:start + 500]
-        found.update((event_id, payload) for event_id, payload in session.execute(
-            select(PushedEvent.event_id, PushedEvent.payload).where(PushedEvent.event_id.in_(chunk))
-        ))
+        chunk = event_ids[start : start + 500]
+        found.update(
+            (event_id, payload)
+            for event_id, payload in session.execute(
+                select(PushedEvent.event_id, PushedEvent.payload).where(PushedEvent.event_id.in_(chunk))
+            )
+        )
     return found
 
 
@@ -110,7 +131,8 @@ def _case_number(session: Session, case_id: str) -> str | None:
         return number
     accepted = session.scalar(
         select(PushedEvent.payload)
-        .where(PushedEvent.entity_id == case_id, PushedEvent.kind == EventKind.CASE_ACCEPTED).limit(1)
+        .where(PushedEvent.entity_id == case_id, PushedEvent.kind == EventKind.CASE_ACCEPTED)
+        .limit(1)
     )
     return text_of(accepted, "number") or None
 
@@ -142,8 +164,11 @@ def _verified_entries(session: Session, window_ids: Iterable[str]) -> set[int]:
     if not windows:
         return set()
     records = session.scalars(
-        select(AuditRecord).where(AuditRecord.window_id.in_(windows)).order_by(AuditRecord.seq)
-        .execution_options(yield_per=1000))
+        select(AuditRecord)
+        .where(AuditRecord.window_id.in_(windows))
+        .order_by(AuditRecord.seq)
+        .execution_options(yield_per=1000)
+    )
     broken: set[str] = set()
     trusted: set[int] = set()
     for record, problems in find_breaks(records):

@@ -36,13 +36,19 @@ def reply_to_complaint(session: Session, *, complaint: str, reply: str, by: str,
         select(Complaint).where((Complaint.id == complaint) | (Complaint.number == complaint)).with_for_update()
     )
     if row is None:
-        raise NotFound(Text(N_("There is no complaint {complaint} on the hub (has its window synced?)."), complaint=complaint))
+        raise NotFound(
+            Text(N_("There is no complaint {complaint} on the hub (has its window synced?)."), complaint=complaint)
+        )
     if row.status != "open":
         raise Conflict(Text(N_("Complaint {number} already has its reply."), number=row.number))
     row.status, row.reply, row.replied_at, row.replied_by, row.reply_source = "replied", reply, now, by, "hub"
     session.flush()
     return append_change(
-        session, kind=CHANGE_COMPLAINT_REPLY, entity="complaint", entity_id=row.id, center_code=row.center_code,
+        session,
+        kind=CHANGE_COMPLAINT_REPLY,
+        entity="complaint",
+        entity_id=row.id,
+        center_code=row.center_code,
         payload={"complaint_id": row.id, "number": row.number, "reply": reply, "by": by, "at": now.isoformat()},
         now=now,
     )
@@ -52,16 +58,30 @@ def record_follow_up_outcome(session: Session, *, follow_up_id: str, outcome: st
     outcome, by = _text(outcome, N_("outcome")), _text(by, N_("name of the person recording it"))[:60]
     row = session.scalar(select(Rating).where(Rating.follow_up_id == follow_up_id).with_for_update())
     if row is None:
-        raise NotFound(Text(N_("There is no follow-up {follow_up} on the hub (has its window synced?)."), follow_up=follow_up_id))
+        raise NotFound(
+            Text(N_("There is no follow-up {follow_up} on the hub (has its window synced?)."), follow_up=follow_up_id)
+        )
     if row.follow_up_status != "open":
         raise Conflict(Text(N_("Follow-up {follow_up} is already closed."), follow_up=follow_up_id))
     row.follow_up_status, row.follow_up_outcome, row.follow_up_closed_at, row.follow_up_closed_by = (
-        "closed", outcome, now, by)
+        "closed",
+        outcome,
+        now,
+        by,
+    )
     session.flush()
     return append_change(
-        session, kind=CHANGE_FOLLOWUP_OUTCOME, entity="follow_up", entity_id=follow_up_id,
+        session,
+        kind=CHANGE_FOLLOWUP_OUTCOME,
+        entity="follow_up",
+        entity_id=follow_up_id,
         center_code=row.center_code,
-        payload={"follow_up_id": follow_up_id, "rating_id": row.id, "outcome": outcome, "by": by,
-                 "at": now.isoformat()},
+        payload={
+            "follow_up_id": follow_up_id,
+            "rating_id": row.id,
+            "outcome": outcome,
+            "by": by,
+            "at": now.isoformat(),
+        },
         now=now,
     )

@@ -47,8 +47,10 @@ RATED_LEVELS = (1, 2, 3, 4, 5)  # a rating's levels (the push and the public pag
 def labels(session: Session, by: str) -> Callable[[str | None], str]:
     """The names the report's rows are shown by, for its keys."""
     if by == "window":
-        names = {w: f"{c} {code} {name}" for w, c, code, name in session.execute(
-            select(Window.id, Window.center_code, Window.code, Window.name))}
+        names = {
+            w: f"{c} {code} {name}"
+            for w, c, code, name in session.execute(select(Window.id, Window.center_code, Window.code, Window.name))
+        }
     elif by == "operator":
         names = dict(session.execute(select(Operator.id, Operator.display_name)).all())
     elif by == "department":
@@ -63,16 +65,31 @@ def check_period(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise InvalidInput(N_("The period ends before it starts."))
     if start.year < FIRST_REPORT_YEAR or end.year > LAST_REPORT_YEAR:
-        raise InvalidInput(Text(N_("A report's days must lie between {first}-01-01 and {last}-12-31."),
-                                first=FIRST_REPORT_YEAR, last=LAST_REPORT_YEAR))
+        raise InvalidInput(
+            Text(
+                N_("A report's days must lie between {first}-01-01 and {last}-12-31."),
+                first=FIRST_REPORT_YEAR,
+                last=LAST_REPORT_YEAR,
+            )
+        )
     if (end - start).days + 1 > MAX_REPORT_DAYS:
-        raise InvalidInput(Text(N_("A report covers at most {most} days; ask for a shorter period "
-                                   "(one report a year, say)."), most=MAX_REPORT_DAYS))
+        raise InvalidInput(
+            Text(
+                N_("A report covers at most {most} days; ask for a shorter period (one report a year, say)."),
+                most=MAX_REPORT_DAYS,
+            )
+        )
 
 
 def city_report(
-    session: Session, *, start: dt.date, end: dt.date, by: str = "center", center: str | None = None,
-    department: str | None = None, from_rows: bool = False,
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    by: str = "center",
+    center: str | None = None,
+    department: str | None = None,
+    from_rows: bool = False,
 ) -> Report:
     """The figures of every center (or ``center``) for the local days start..end; with
     ``department``, of that department's items only (what its staff token may read).
@@ -97,8 +114,10 @@ def city_report(
     for figures in counted.values():
         _add(total, figures)
     label = labels(session, by)
-    rows = sorted((ReportRow(key, label(key), figures) for key, figures in counted.items()),
-                  key=lambda row: (row.key is None, row.label))
+    rows = sorted(
+        (ReportRow(key, label(key), figures) for key, figures in counted.items()),
+        key=lambda row: (row.key is None, row.label),
+    )
     return Report(start, end, by, tuple(rows), total)
 
 
@@ -112,8 +131,10 @@ class _Period:
 
     def _bounds(self, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
         after = self.end + dt.timedelta(days=1)
-        return (dt.datetime.combine(self.start, dt.time.min, tzinfo=zone).astimezone(dt.UTC),
-                dt.datetime.combine(after, dt.time.min, tzinfo=zone).astimezone(dt.UTC))
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=zone).astimezone(dt.UTC),
+            dt.datetime.combine(after, dt.time.min, tzinfo=zone).astimezone(dt.UTC),
+        )
 
     def holds(self, center_column: Any, at: Any) -> ColumnElement[bool]:
         """``at`` falls on a day of the period in its row's center (and the row is of the
@@ -126,15 +147,20 @@ class _Period:
         for code, zone in self.zones.items():  # a city's centers mostly share one zone: one test for them all
             by_bounds[self._bounds(zone)].append(code)
         known = [and_(center_column.in_(codes), at >= bounds[0], at < bounds[1]) for bounds, codes in by_bounds.items()]
-        return or_(*known, and_(center_column.not_in(list(self.zones)) if self.zones else true(),
-                                at >= low, at < high))
+        return or_(*known, and_(center_column.not_in(list(self.zones)) if self.zones else true(), at >= low, at < high))
 
     def day(self, center: str, at: dt.datetime) -> dt.date:
         return at.astimezone(self.zones.get(center, dt.UTC)).date()
 
 
-def _count_cases(session: Session, period: _Period, by: str, department: str | None,
-                 groups: dict[str | None, Figures], from_rows: bool) -> None:
+def _count_cases(
+    session: Session,
+    period: _Period,
+    by: str,
+    department: str | None,
+    groups: dict[str | None, Figures],
+    from_rows: bool,
+) -> None:
     """The cases' figures: by center, window or operator from their sums per day
     (case_figure_days) and the few cases counted apart; by department, or for one
     department, from every case's row (a department's items are a part of the city's)."""
@@ -163,13 +189,36 @@ def _count_day_sums(session: Session, period: _Period, by: str, groups: dict[str
     where = [d.day <= end]
     if period.center is not None:
         where.append(d.center_code == period.center)
-    for (group, accepted, proxies, deferred, online, completed, on_time, handling, delivered, delivered_late,
-         open_overdue, delivery_overdue) in session.execute(
-        select(key, summed(d.accepted), summed(d.proxy_accepted), summed(d.deferred_accepted),
-               summed(d.online_accepted), summed(d.completed), summed(d.on_time), summed(d.handling_days),
-               summed(d.delivered), summed(d.delivered_late), func.sum(d.open_overdue_change),
-               func.sum(d.delivery_overdue_change))
-        .where(*where).group_by(key)
+    for (
+        group,
+        accepted,
+        proxies,
+        deferred,
+        online,
+        completed,
+        on_time,
+        handling,
+        delivered,
+        delivered_late,
+        open_overdue,
+        delivery_overdue,
+    ) in session.execute(
+        select(
+            key,
+            summed(d.accepted),
+            summed(d.proxy_accepted),
+            summed(d.deferred_accepted),
+            summed(d.online_accepted),
+            summed(d.completed),
+            summed(d.on_time),
+            summed(d.handling_days),
+            summed(d.delivered),
+            summed(d.delivered_late),
+            func.sum(d.open_overdue_change),
+            func.sum(d.delivery_overdue_change),
+        )
+        .where(*where)
+        .group_by(key)
     ):
         figures = groups[group or None]  # '' in the sums: no window or operator named
         figures.accepted += int(accepted or 0)
@@ -197,9 +246,16 @@ def _count_commitments(session: Session, period: _Period, by: str, groups: dict[
         where.append(f.center_code == period.center)
     unverified = commitment.result.is_(None)
     for group, committed, due, overdue, false in session.execute(
-        select(key, func.count(), _count(unverified, commitment.verify_due >= end),
-               _count(unverified, commitment.verify_due < end), _count(commitment.result == "false"))
-        .join(f, f.case_id == commitment.case_id).where(*where).group_by(key)
+        select(
+            key,
+            func.count(),
+            _count(unverified, commitment.verify_due >= end),
+            _count(unverified, commitment.verify_due < end),
+            _count(commitment.result == "false"),
+        )
+        .join(f, f.case_id == commitment.case_id)
+        .where(*where)
+        .group_by(key)
     ):
         figures = groups[group]
         figures.commitment_accepted += int(committed or 0)
@@ -208,8 +264,15 @@ def _count_commitments(session: Session, period: _Period, by: str, groups: dict[
         figures.verifications_false += int(false or 0)
 
 
-def _count_case_rows(session: Session, period: _Period, by: str, department: str | None,
-                     groups: dict[str | None, Figures], *, apart_only: bool = False) -> None:
+def _count_case_rows(
+    session: Session,
+    period: _Period,
+    by: str,
+    department: str | None,
+    groups: dict[str | None, Figures],
+    *,
+    apart_only: bool = False,
+) -> None:
     """The cases' figures, counted by the database over case_figures (one row a case);
     ``apart_only``: of the cases the day sums leave out."""
     f = CaseFigures
@@ -219,8 +282,9 @@ def _count_case_rows(session: Session, period: _Period, by: str, department: str
     accepted_in = f.accepted_day >= start  # and on or before the end: every row read is
     completed_in = and_(f.completed_day >= start, f.completed_day <= end)
     decided_by_end = f.decided_day <= end
-    key = {"window": f.window_id, "operator": f.operator_id, "department": f.department_code,
-           "center": f.center_code}[by]
+    key = {"window": f.window_id, "operator": f.operator_id, "department": f.department_code, "center": f.center_code}[
+        by
+    ]
     where = [f.accepted_day <= end]
     if period.center is not None:
         where.append(f.center_code == period.center)
@@ -236,23 +300,51 @@ def _count_case_rows(session: Session, period: _Period, by: str, department: str
     rows = session.execute(
         select(
             key,
-            count(accepted_in), count(accepted_in, f.proxy), count(accepted_in, f.deferred),
+            count(accepted_in),
+            count(accepted_in, f.proxy),
+            count(accepted_in, f.deferred),
             count(accepted_in, f.source == "online"),  # 网上申报: the case finished an online application
-            count(committed), count(unverified, commitment.verify_due >= end),
-            count(unverified, commitment.verify_due < end), count(committed, commitment.result == "false"),
-            count(completed_in), count(completed_in, f.on_time),
+            count(committed),
+            count(unverified, commitment.verify_due >= end),
+            count(unverified, commitment.verify_due < end),
+            count(committed, commitment.result == "false"),
+            count(completed_in),
+            count(completed_in, f.on_time),
             func.sum(case((completed_in, f.handling_days), else_=0)),
             count(or_(f.finished_day.is_(None), f.finished_day > end), f.overdue_day <= end),
             count(decided_by_end, f.delivered_day >= start, f.delivered_day <= end),
-            count(decided_by_end, f.delivered_day >= start, f.delivered_day <= end,
-                  f.delivered_day >= f.delivery_due_day),
-            count(decided_by_end, or_(f.delivered_day.is_(None), f.delivered_day > end),
-                  or_(f.withdrawn_day.is_(None), f.withdrawn_day > end), f.delivery_due_day <= end),
-        ).outerjoin(commitment, commitment.case_id == f.case_id).where(*where).group_by(key)
+            count(
+                decided_by_end, f.delivered_day >= start, f.delivered_day <= end, f.delivered_day >= f.delivery_due_day
+            ),
+            count(
+                decided_by_end,
+                or_(f.delivered_day.is_(None), f.delivered_day > end),
+                or_(f.withdrawn_day.is_(None), f.withdrawn_day > end),
+                f.delivery_due_day <= end,
+            ),
+        )
+        .outerjoin(commitment, commitment.case_id == f.case_id)
+        .where(*where)
+        .group_by(key)
     ).all()
-    for (group, accepted, proxies, deferred, online, committed_count, verifications_due, verifications_overdue,
-         verifications_false, completed, on_time, handling, open_overdue, delivered,
-         delivered_late, delivery_overdue) in rows:
+    for (
+        group,
+        accepted,
+        proxies,
+        deferred,
+        online,
+        committed_count,
+        verifications_due,
+        verifications_overdue,
+        verifications_false,
+        completed,
+        on_time,
+        handling,
+        open_overdue,
+        delivered,
+        delivered_late,
+        delivery_overdue,
+    ) in rows:
         figures = groups[group]
         figures.accepted += int(accepted or 0)
         figures.proxy_accepted += int(proxies or 0)
@@ -272,8 +364,9 @@ def _count_case_rows(session: Session, period: _Period, by: str, department: str
         figures.delivery_overdue += int(delivery_overdue or 0)
 
 
-def _grouping(by: str, department: str | None, columns: dict[str, Any], item: Any,
-              departments: dict[str, str | None]) -> tuple[list[Any], list[ColumnElement[bool]]]:
+def _grouping(
+    by: str, department: str | None, columns: dict[str, Any], item: Any, departments: dict[str, str | None]
+) -> tuple[list[Any], list[ColumnElement[bool]]]:
     """(the columns to group by, the conditions) of a table whose rows belong to an item's
     department: by department, the item is grouped on and named its department after."""
     where: list[ColumnElement[bool]] = []
@@ -286,13 +379,20 @@ def _group_of(by: str, value: Any, departments: dict[str, str | None]) -> str | 
     return departments.get(value) if by == "department" else value
 
 
-def _count_decisions(session: Session, period: _Period, by: str, department: str | None,
-                     departments: dict[str, str | None], groups: dict[str | None, Figures]) -> None:
+def _count_decisions(
+    session: Session,
+    period: _Period,
+    by: str,
+    department: str | None,
+    departments: dict[str, str | None],
+    groups: dict[str | None, Figures],
+) -> None:
     for model, name in ((Notification, "notifications"), (Refusal, "refusals")):
         columns = {"window": model.window_id, "operator": model.operator_id, "center": model.center_code}
         grouped, where = _grouping(by, department, columns, model.item_code, departments)
         for row in session.execute(
-            select(*grouped, func.count()).where(period.holds(model.center_code, model.created_at), *where)
+            select(*grouped, func.count())
+            .where(period.holds(model.center_code, model.created_at), *where)
             .group_by(*grouped)
         ):
             value, count = row[0], row[1]
@@ -300,8 +400,15 @@ def _count_decisions(session: Session, period: _Period, by: str, department: str
             setattr(figures, name, getattr(figures, name) + int(count))
 
 
-def _count_ratings(session: Session, period: _Period, by: str, department: str | None,
-                   departments: dict[str, str | None], groups: dict[str | None, Figures], from_rows: bool) -> None:
+def _count_ratings(
+    session: Session,
+    period: _Period,
+    by: str,
+    department: str | None,
+    departments: dict[str, str | None],
+    groups: dict[str | None, Figures],
+    from_rows: bool,
+) -> None:
     """From their sums per day (rating_days) by center, window or operator; by department,
     or for one department, from the ratings themselves (a rating names its item)."""
     if by == "department" or department is not None or from_rows:
@@ -314,7 +421,8 @@ def _count_ratings(session: Session, period: _Period, by: str, department: str |
         where.append(d.center_code == period.center)
     for group, *counts, online in session.execute(
         select(key, *(func.sum(d.__table__.c[f"rated_{level}"]) for level in RATED_LEVELS), func.sum(d.web_ratings))
-        .where(*where).group_by(key)
+        .where(*where)
+        .group_by(key)
     ):
         figures = groups[group]
         for level, count in zip(RATED_LEVELS, counts, strict=True):
@@ -323,8 +431,14 @@ def _count_ratings(session: Session, period: _Period, by: str, department: str |
         figures.web_ratings += int(online or 0)
 
 
-def _count_rating_rows(session: Session, period: _Period, by: str, department: str | None,
-                       departments: dict[str, str | None], groups: dict[str | None, Figures]) -> None:
+def _count_rating_rows(
+    session: Session,
+    period: _Period,
+    by: str,
+    department: str | None,
+    departments: dict[str, str | None],
+    groups: dict[str | None, Figures],
+) -> None:
     columns = {"window": Rating.window_id, "operator": Rating.operator_id, "center": Rating.center_code}
     grouped, where = _grouping(by, department, columns, Rating.item_code, departments)
     web = func.sum(case((Rating.channel == WEB_CHANNEL, 1), else_=0))
@@ -339,17 +453,35 @@ def _count_rating_rows(session: Session, period: _Period, by: str, department: s
         figures.web_ratings += int(online or 0)
 
 
-def _count_complaints(session: Session, period: _Period, by: str, department: str | None,
-                      departments: dict[str, str | None], groups: dict[str | None, Figures]) -> None:
+def _count_complaints(
+    session: Session,
+    period: _Period,
+    by: str,
+    department: str | None,
+    departments: dict[str, str | None],
+    groups: dict[str | None, Figures],
+) -> None:
     """Complaints are few (one in some hundreds of cases): read, and counted here."""
     c = Complaint
     for row in session.execute(
-        select(c.center_code, c.window_id, c.about_window_id, c.about_operator_id, c.about_item_code,
-               c.about_department_code, c.deadline, c.replied_at, c.source)
-        .where(period.holds(c.center_code, c.received_at))
+        select(
+            c.center_code,
+            c.window_id,
+            c.about_window_id,
+            c.about_operator_id,
+            c.about_item_code,
+            c.about_department_code,
+            c.deadline,
+            c.replied_at,
+            c.source,
+        ).where(period.holds(c.center_code, c.received_at))
     ):
-        keys = Keys(row.about_window_id or row.window_id, row.about_operator_id,
-                    row.about_department_code or departments.get(row.about_item_code), row.center_code)
+        keys = Keys(
+            row.about_window_id or row.window_id,
+            row.about_operator_id,
+            row.about_department_code or departments.get(row.about_item_code),
+            row.center_code,
+        )
         if department is not None and keys.department != department:
             continue
         figures = groups[keys.of(by)]
@@ -372,7 +504,9 @@ def _add(total: Figures, figures: Figures) -> None:
 
 def report_json(report: Report) -> dict[str, Any]:
     return {
-        "from": report.start.isoformat(), "to": report.end.isoformat(), "by": report.by,
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "by": report.by,
         "rows": [{"key": row.key, "label": row.label, **row.figures.as_dict()} for row in report.rows],
         "total": report.total.as_dict(),
     }

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 
 RATING, FOLLOW_UP, INQUIRY, COMPLAINT, RECTIFICATION = "rating", "follow_up", "inquiry", "complaint", "rectification"
 _RECORD_WORDS = {
-    RATING: N_("rating"), FOLLOW_UP: N_("follow-up"), INQUIRY: N_("inquiry"), COMPLAINT: N_("complaint"),
+    RATING: N_("rating"),
+    FOLLOW_UP: N_("follow-up"),
+    INQUIRY: N_("inquiry"),
+    COMPLAINT: N_("complaint"),
     RECTIFICATION: N_("rectification task"),
 }
 MAX_TEXT = 2000
@@ -52,21 +55,45 @@ INSERT_INQUIRY = insert(Inquiry.__table__)
 INSERT_COMPLAINT = insert(Complaint.__table__)
 INSERT_RECTIFICATION = insert(Rectification.__table__)
 _r, _i, _c, _x = Rating.__table__.c, Inquiry.__table__.c, Complaint.__table__.c, Rectification.__table__.c
-CLOSE_FOLLOW_UP = update(Rating.__table__).where(_r.follow_up_id == bindparam("fid")).values(
-    follow_up_status="closed", follow_up_outcome=bindparam("outcome"), follow_up_closed_at=bindparam("at"),
-    follow_up_closed_by=bindparam("by"))
-ANSWER_INQUIRY = update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(
-    status="answered", answered_at=bindparam("at"))
+CLOSE_FOLLOW_UP = (
+    update(Rating.__table__)
+    .where(_r.follow_up_id == bindparam("fid"))
+    .values(
+        follow_up_status="closed",
+        follow_up_outcome=bindparam("outcome"),
+        follow_up_closed_at=bindparam("at"),
+        follow_up_closed_by=bindparam("by"),
+    )
+)
+ANSWER_INQUIRY = (
+    update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(status="answered", answered_at=bindparam("at"))
+)
 HAND_OVER_INQUIRY = update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(owner_id=bindparam("owner"))
-REPLY_COMPLAINT = update(Complaint.__table__).where(_c.id == bindparam("cid")).values(
-    status="replied", reply=bindparam("reply"), replied_at=bindparam("at"), replied_by=bindparam("by"),
-    reply_source="window")
-RECTIFICATION_DONE = update(Rectification.__table__).where(_x.id == bindparam("rid")).values(
-    done=True, done_at=bindparam("at"))
+REPLY_COMPLAINT = (
+    update(Complaint.__table__)
+    .where(_c.id == bindparam("cid"))
+    .values(
+        status="replied",
+        reply=bindparam("reply"),
+        replied_at=bindparam("at"),
+        replied_by=bindparam("by"),
+        reply_source="window",
+    )
+)
+RECTIFICATION_DONE = (
+    update(Rectification.__table__).where(_x.id == bindparam("rid")).values(done=True, done_at=bindparam("at"))
+)
 # After push_rules' own statements, inserts before the updates that may follow them.
 STATEMENTS: tuple[Executable, ...] = (
-    INSERT_RATING, INSERT_INQUIRY, INSERT_COMPLAINT, INSERT_RECTIFICATION, CLOSE_FOLLOW_UP,
-    ANSWER_INQUIRY, HAND_OVER_INQUIRY, REPLY_COMPLAINT, RECTIFICATION_DONE,
+    INSERT_RATING,
+    INSERT_INQUIRY,
+    INSERT_COMPLAINT,
+    INSERT_RECTIFICATION,
+    CLOSE_FOLLOW_UP,
+    ANSWER_INQUIRY,
+    HAND_OVER_INQUIRY,
+    REPLY_COMPLAINT,
+    RECTIFICATION_DONE,
 )
 CREATING_KINDS: frozenset[str] = frozenset(
     {EventKind.RATING_GIVEN, EventKind.INQUIRY_LOGGED, EventKind.COMPLAINT_RECEIVED, EventKind.RECTIFICATION_SET}
@@ -89,7 +116,8 @@ def _day(read: PayloadReader, name: str, value: Any = None) -> dt.date:
     except (TypeError, ValueError):
         raise base.Rejected(
             N_("The {kind} event's field {name!r} is not a date like 2026-12-01."),
-            kind=read.event.kind, name=name,
+            kind=read.event.kind,
+            name=name,
         ) from None
 
 
@@ -103,11 +131,14 @@ def _known(view: BatchView, read: PayloadReader, record_id: str, kind: str, push
         if earlier:
             raise base.Rejected(
                 N_("The {kind} {record_id} is not on the hub: the event creating it was rejected ({earlier})"),
-                kind=words, record_id=record_id, earlier=earlier,
+                kind=words,
+                record_id=record_id,
+                earlier=earlier,
             )
         raise base.Rejected(
             N_("The {kind} {record_id} is not on the hub: the event creating it never arrived."),
-            kind=words, record_id=record_id,
+            kind=words,
+            record_id=record_id,
         )
     return facts
 
@@ -130,21 +161,37 @@ def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.
             rating_id=rating_id,
         )
     follow_up = read.payload.get("follow_up") or None
-    if follow_up is not None and not (isinstance(follow_up, dict) and base.is_uuid(follow_up.get("id"))
-                                      and base.is_uuid(follow_up.get("owner"))):
-        raise base.Rejected(N_("The rating.given event's follow_up must be {{\"id\", \"owner\", \"deadline\"}}."))
+    if follow_up is not None and not (
+        isinstance(follow_up, dict) and base.is_uuid(follow_up.get("id")) and base.is_uuid(follow_up.get("owner"))
+    ):
+        raise base.Rejected(N_('The rating.given event\'s follow_up must be {{"id", "owner", "deadline"}}.'))
     values: dict[str, Any] = dict(
-        id=rating_id, center_code=center, window_id=window, operator_id=read.text("operator", 36),
-        case_id=_optional_id(read, "case_id"), item_code=read.text("item", 16, required=False) or None,
-        level=level, reason=read.text("reason", MAX_TEXT, required=False), channel=read.text("channel", 20, required=False),
-        rated_at=read.timestamp("rated_at"), received_at=now, follow_up_id=None, follow_up_owner=None,
-        follow_up_deadline=None, follow_up_status=None, follow_up_outcome="", follow_up_closed_at=None,
+        id=rating_id,
+        center_code=center,
+        window_id=window,
+        operator_id=read.text("operator", 36),
+        case_id=_optional_id(read, "case_id"),
+        item_code=read.text("item", 16, required=False) or None,
+        level=level,
+        reason=read.text("reason", MAX_TEXT, required=False),
+        channel=read.text("channel", 20, required=False),
+        rated_at=read.timestamp("rated_at"),
+        received_at=now,
+        follow_up_id=None,
+        follow_up_owner=None,
+        follow_up_deadline=None,
+        follow_up_status=None,
+        follow_up_outcome="",
+        follow_up_closed_at=None,
         follow_up_closed_by="",
     )
     if follow_up is not None:
-        values.update(follow_up_id=follow_up["id"][:36], follow_up_owner=follow_up["owner"][:36],
-                      follow_up_deadline=_day(read, "follow_up.deadline", follow_up.get("deadline")),
-                      follow_up_status="open")
+        values.update(
+            follow_up_id=follow_up["id"][:36],
+            follow_up_owner=follow_up["owner"][:36],
+            follow_up_deadline=_day(read, "follow_up.deadline", follow_up.get("deadline")),
+            follow_up_status="open",
+        )
 
     def remember(v: BatchView) -> None:
         v.service_quality[rating_id] = QualityFacts(RATING, center, "given")
@@ -164,8 +211,12 @@ def followup_closed(event: IncomingEvent, pusher: Pusher, view: BatchView, now: 
             N_("Follow-up {follow_up_id} was already closed at the hub; its outcome there stands."),
             follow_up_id=follow_up_id,
         )
-    values = dict(fid=follow_up_id, outcome=read.text("outcome", MAX_TEXT), at=read.timestamp("closed_at"),
-                  by=read.text("closed_by", 36, required=False))
+    values = dict(
+        fid=follow_up_id,
+        outcome=read.text("outcome", MAX_TEXT),
+        at=read.timestamp("closed_at"),
+        by=read.text("closed_by", 36, required=False),
+    )
     return base.Plan([(CLOSE_FOLLOW_UP, values)], _set(follow_up_id, replace(facts, status="closed")))
 
 
@@ -181,9 +232,16 @@ def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: d
         )
     read.text("question", MAX_TEXT)
     values = dict(
-        id=inquiry_id, center_code=center, window_id=window, first_operator_id=read.text("operator", 36),
-        owner_id=read.text("owner", 36), item_code=read.text("item", 16, required=False) or None, status="open",
-        asked_at=read.timestamp("asked_at"), answered_at=None, received_at=now,
+        id=inquiry_id,
+        center_code=center,
+        window_id=window,
+        first_operator_id=read.text("operator", 36),
+        owner_id=read.text("owner", 36),
+        item_code=read.text("item", 16, required=False) or None,
+        status="open",
+        asked_at=read.timestamp("asked_at"),
+        answered_at=None,
+        received_at=now,
     )
     return base.Plan([(INSERT_INQUIRY, values)], _set(inquiry_id, QualityFacts(INQUIRY, center, "open")))
 
@@ -227,19 +285,31 @@ def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, no
             complaint_id=complaint_id,
         )
     about = read.payload.get("about") or {}
-    if not isinstance(about, dict) or not all(value is None or (isinstance(value, str) and len(value) <= 36)
-                                              for value in about.values()):
+    if not isinstance(about, dict) or not all(
+        value is None or (isinstance(value, str) and len(value) <= 36) for value in about.values()
+    ):
         raise base.Rejected(N_("The complaint.received event's about must be an object of ids and codes."))
     values = dict(
-        id=complaint_id, number=read.text("number", 40), center_code=center, window_id=window,
+        id=complaint_id,
+        number=read.text("number", 40),
+        center_code=center,
+        window_id=window,
         operator_id=read.text("operator", 36, required=False) or read.text("owner", 36),
         about_window_id=(about.get("window") or None) and about["window"][:12],
         about_operator_id=about.get("operator") or None,
         about_department_code=(about.get("department") or None) and about["department"][:8],
-        about_item_code=(about.get("item") or None) and about["item"][:16], case_id=about.get("case_id") or None,
-        facts=read.text("facts", MAX_TEXT), owner_id=read.text("owner", 36), deadline=_day(read, "deadline"),
-        status="open", reply="", replied_at=None, replied_by="", reply_source="",
-        received_at=read.timestamp("received_at"), stored_at=now,
+        about_item_code=(about.get("item") or None) and about["item"][:16],
+        case_id=about.get("case_id") or None,
+        facts=read.text("facts", MAX_TEXT),
+        owner_id=read.text("owner", 36),
+        deadline=_day(read, "deadline"),
+        status="open",
+        reply="",
+        replied_at=None,
+        replied_by="",
+        reply_source="",
+        received_at=read.timestamp("received_at"),
+        stored_at=now,
     )
     return base.Plan([(INSERT_COMPLAINT, values)], _set(complaint_id, QualityFacts(COMPLAINT, center, "open")))
 
@@ -254,8 +324,12 @@ def complaint_replied(event: IncomingEvent, pusher: Pusher, view: BatchView, now
             N_("Complaint {complaint_id} already has its reply (given at the hub); it stands."),
             complaint_id=complaint_id,
         )
-    values = dict(cid=complaint_id, reply=read.text("reply", MAX_TEXT), at=read.timestamp("replied_at"),
-                  by=read.text("operator", 36, required=False))
+    values = dict(
+        cid=complaint_id,
+        reply=read.text("reply", MAX_TEXT),
+        at=read.timestamp("replied_at"),
+        by=read.text("operator", 36, required=False),
+    )
     return base.Plan([(REPLY_COMPLAINT, values)], _set(complaint_id, replace(facts, status="replied")))
 
 
@@ -271,12 +345,19 @@ def rectification_set(event: IncomingEvent, pusher: Pusher, view: BatchView, now
             rectification_id=rectification_id,
         )
     values = dict(
-        id=rectification_id, complaint_id=complaint_id, center_code=center, task=read.text("task", MAX_TEXT),
-        unit=read.text("unit", 100), responsible=read.text("responsible", 60), deadline=_day(read, "deadline"),
-        done=False, done_at=None,
+        id=rectification_id,
+        complaint_id=complaint_id,
+        center_code=center,
+        task=read.text("task", MAX_TEXT),
+        unit=read.text("unit", 100),
+        responsible=read.text("responsible", 60),
+        deadline=_day(read, "deadline"),
+        done=False,
+        done_at=None,
     )
-    return base.Plan([(INSERT_RECTIFICATION, values)],
-                     _set(rectification_id, QualityFacts(RECTIFICATION, center, "open")))
+    return base.Plan(
+        [(INSERT_RECTIFICATION, values)], _set(rectification_id, QualityFacts(RECTIFICATION, center, "open"))
+    )
 
 
 def rectification_done(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -289,8 +370,10 @@ def rectification_done(event: IncomingEvent, pusher: Pusher, view: BatchView, no
             N_("Rectification task {rectification_id} is already done."),
             rectification_id=rectification_id,
         )
-    return base.Plan([(RECTIFICATION_DONE, dict(rid=rectification_id, at=read.timestamp("done_at")))],
-                     _set(rectification_id, replace(facts, status="done")))
+    return base.Plan(
+        [(RECTIFICATION_DONE, dict(rid=rectification_id, at=read.timestamp("done_at")))],
+        _set(rectification_id, replace(facts, status="done")),
+    )
 
 
 RULES: dict[str, base.Rule] = {
@@ -322,8 +405,9 @@ def load_into(session: Session, events: Sequence[IncomingEvent], view: BatchView
     if not ids:
         return
     for rating_id, center, follow_up_id, follow_up_status in session.execute(
-        select(Rating.id, Rating.center_code, Rating.follow_up_id, Rating.follow_up_status)
-        .where(Rating.id.in_(ids) | Rating.follow_up_id.in_(ids))
+        select(Rating.id, Rating.center_code, Rating.follow_up_id, Rating.follow_up_status).where(
+            Rating.id.in_(ids) | Rating.follow_up_id.in_(ids)
+        )
     ):
         view.service_quality[rating_id] = QualityFacts(RATING, center, "given")
         if follow_up_id:
@@ -340,10 +424,12 @@ def load_into(session: Session, events: Sequence[IncomingEvent], view: BatchView
     rejected = session.execute(
         select(PushedEvent.entity_id, PushedEvent.reason).where(
             # Spelled out, not bound: only then may SQLite use the partial index.
-            PushedEvent.status == literal("rejected", literal_execute=True), PushedEvent.kind.in_(CREATING_KINDS),
+            PushedEvent.status == literal("rejected", literal_execute=True),
+            PushedEvent.kind.in_(CREATING_KINDS),
             PushedEvent.entity_id.in_(ids),
             # Only this center's windows' reasons: another center's would name its records.
-            PushedEvent.workstation_id.in_(select(Workstation.id).where(Workstation.center_code == center_code)))
+            PushedEvent.workstation_id.in_(select(Workstation.id).where(Workstation.center_code == center_code)),
+        )
     )
     for entity_id, reason in rejected:
         view.rejected.setdefault(entity_id, reason)

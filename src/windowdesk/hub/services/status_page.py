@@ -24,11 +24,17 @@ def checked_address(url: str) -> str:
     """``url`` without surrounding spaces, or InvalidInput saying what a good one looks like."""
     url = url.strip()
     if url and not is_status_page_base(url):
-        raise InvalidInput(Text(
-            N_("{url} is not a status page address: give an http:// or https:// address of at most "
-               "{length} characters without spaces, ? or #, e.g. https://hub.example/status. Nothing was "
-               "published."), url=url, length=MAX_LENGTH,
-        ))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "{url} is not a status page address: give an http:// or https:// address of at most "
+                    "{length} characters without spaces, ? or #, e.g. https://hub.example/status. Nothing was "
+                    "published."
+                ),
+                url=url,
+                length=MAX_LENGTH,
+            )
+        )
     return url
 
 
@@ -36,6 +42,11 @@ def publish_status_page(session: Session, *, url: str, now: dt.datetime) -> int:
     """Publish the address (checked) to every center; the change's seq. Runs in a
     ``write(feed=True)`` transaction."""
     return append_change(
-        session, kind=CHANGE_STATUS_PAGE, entity="status_page", entity_id="status_page", center_code=None,
-        payload={"url": checked_address(url)}, now=now,
+        session,
+        kind=CHANGE_STATUS_PAGE,
+        entity="status_page",
+        entity_id="status_page",
+        center_code=None,
+        payload={"url": checked_address(url)},
+        now=now,
     )

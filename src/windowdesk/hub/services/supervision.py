@@ -106,7 +106,11 @@ class RectificationRow:
 
 
 def _paged(
-    session: Session, query: Select[*tuple[Any, ...]], count_query: Select[int], page: int, page_size: int,
+    session: Session,
+    query: Select[*tuple[Any, ...]],
+    count_query: Select[int],
+    page: int,
+    page_size: int,
 ) -> tuple[list[Row[*tuple[Any, ...]]], int, int, int]:
     total = session.scalar(count_query) or 0
     pages = max(1, -(-total // page_size))
@@ -138,81 +142,176 @@ def _about(row: Complaint) -> str:
     return " ".join(part for part in (row.about_window_id, row.about_department_code, row.about_item_code) if part)
 
 
-def complaints(session: Session, *, actor: ConsoleActor, now: dt.datetime, open_only: bool = True, page: int = 1,
-               page_size: int = PAGE_SIZE) -> Page:
+def complaints(
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    now: dt.datetime,
+    open_only: bool = True,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> Page:
     """Open ones by deadline, the nearest first; with ``open_only=False`` all, newest first."""
     require_supervision(actor)
     today = _today(session, now)
     where = [Complaint.status == "open"] if open_only else []
     order = (Complaint.deadline, Complaint.number) if open_only else (Complaint.received_at.desc(), Complaint.number)
     rows, page, pages, total = _paged(
-        session, select(Complaint).where(*where).order_by(*order),
-        select(func.count()).select_from(Complaint).where(*where), page, page_size)
+        session,
+        select(Complaint).where(*where).order_by(*order),
+        select(func.count()).select_from(Complaint).where(*where),
+        page,
+        page_size,
+    )
     local_time = center_clocks(session)
-    return Page([
-        ComplaintRow(c.id, c.number, c.center_code, c.window_id, _about(c), mask_id_numbers_in(c.facts),
-                     local_time(c.center_code, c.received_at), c.deadline,
-                     c.status == "open" and c.deadline < today, c.status, c.reply, c.replied_by, c.reply_source,
-                     c.source, c.kind)
-        for (c,) in rows
-    ], page, pages, total)
+    return Page(
+        [
+            ComplaintRow(
+                c.id,
+                c.number,
+                c.center_code,
+                c.window_id,
+                _about(c),
+                mask_id_numbers_in(c.facts),
+                local_time(c.center_code, c.received_at),
+                c.deadline,
+                c.status == "open" and c.deadline < today,
+                c.status,
+                c.reply,
+                c.replied_by,
+                c.reply_source,
+                c.source,
+                c.kind,
+            )
+            for (c,) in rows
+        ],
+        page,
+        pages,
+        total,
+    )
 
 
-def follow_ups(session: Session, *, actor: ConsoleActor, now: dt.datetime, open_only: bool = True, page: int = 1,
-               page_size: int = PAGE_SIZE) -> Page:
+def follow_ups(
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    now: dt.datetime,
+    open_only: bool = True,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> Page:
     """Bad ratings' follow-ups: open ones by deadline; with ``open_only=False`` all, newest first."""
     require_supervision(actor)
     today = _today(session, now)
     where = [Rating.follow_up_status == OPEN_FOLLOW_UP] if open_only else [Rating.follow_up_id.is_not(None)]
     order = (Rating.follow_up_deadline, Rating.id) if open_only else (Rating.rated_at.desc(), Rating.id)
     rows, page, pages, total = _paged(
-        session, select(Rating).where(*where).order_by(*order),
-        select(func.count()).select_from(Rating).where(*where), page, page_size)
+        session,
+        select(Rating).where(*where).order_by(*order),
+        select(func.count()).select_from(Rating).where(*where),
+        page,
+        page_size,
+    )
     local_time = center_clocks(session)
-    return Page([
-        FollowUpRow(r.follow_up_id or "", r.id, r.center_code, r.window_id, r.level, mask_id_numbers_in(r.reason),
-                    local_time(r.center_code, r.rated_at), r.follow_up_deadline,
-                    r.follow_up_status == "open" and r.follow_up_deadline is not None and r.follow_up_deadline < today,
-                    r.follow_up_status or "", r.follow_up_outcome, r.follow_up_closed_by)
-        for (r,) in rows
-    ], page, pages, total)
+    return Page(
+        [
+            FollowUpRow(
+                r.follow_up_id or "",
+                r.id,
+                r.center_code,
+                r.window_id,
+                r.level,
+                mask_id_numbers_in(r.reason),
+                local_time(r.center_code, r.rated_at),
+                r.follow_up_deadline,
+                r.follow_up_status == "open" and r.follow_up_deadline is not None and r.follow_up_deadline < today,
+                r.follow_up_status or "",
+                r.follow_up_outcome,
+                r.follow_up_closed_by,
+            )
+            for (r,) in rows
+        ],
+        page,
+        pages,
+        total,
+    )
 
 
-def rectifications(session: Session, *, actor: ConsoleActor, now: dt.datetime, page: int = 1,
-                   page_size: int = PAGE_SIZE) -> Page:
+def rectifications(
+    session: Session, *, actor: ConsoleActor, now: dt.datetime, page: int = 1, page_size: int = PAGE_SIZE
+) -> Page:
     """整改 tasks: the open ones first, by deadline."""
     require_supervision(actor)
     today = _today(session, now)
     rows, page, pages, total = _paged(
         session,
-        select(Rectification, Complaint.number).join(Complaint, Complaint.id == Rectification.complaint_id)
+        select(Rectification, Complaint.number)
+        .join(Complaint, Complaint.id == Rectification.complaint_id)
         .order_by(Rectification.done, Rectification.deadline, Rectification.id),
-        select(func.count()).select_from(Rectification), page, page_size)
-    return Page([
-        RectificationRow(task.id, number, task.center_code, mask_id_numbers_in(task.task), task.unit,
-                         task.responsible, task.deadline, task.done, not task.done and task.deadline < today)
-        for task, number in rows
-    ], page, pages, total)
+        select(func.count()).select_from(Rectification),
+        page,
+        page_size,
+    )
+    return Page(
+        [
+            RectificationRow(
+                task.id,
+                number,
+                task.center_code,
+                mask_id_numbers_in(task.task),
+                task.unit,
+                task.responsible,
+                task.deadline,
+                task.done,
+                not task.done and task.deadline < today,
+            )
+            for task, number in rows
+        ],
+        page,
+        pages,
+        total,
+    )
 
 
-def reply_to_complaint(session: Session, *, actor: ConsoleActor, complaint_id: str, reply: str, now: dt.datetime,
-                       address: str = "") -> int:
+def reply_to_complaint(
+    session: Session, *, actor: ConsoleActor, complaint_id: str, reply: str, now: dt.datetime, address: str = ""
+) -> int:
     """The supervision office's reply, published to the complaint's center; returns the change's seq."""
     require_supervision(actor)
     seq = replies.reply_to_complaint(session, complaint=complaint_id, reply=reply, by=actor.display_name, now=now)
-    hub_audit.record(session, actor=actor.audit_name, action=EventKind.COMPLAINT_REPLIED, entity="complaint",
-                     entity_id=complaint_id, now=now, address=address, note=reply.strip(), detail={"change": seq})
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action=EventKind.COMPLAINT_REPLIED,
+        entity="complaint",
+        entity_id=complaint_id,
+        now=now,
+        address=address,
+        note=reply.strip(),
+        detail={"change": seq},
+    )
     return seq
 
 
-def record_follow_up_outcome(session: Session, *, actor: ConsoleActor, follow_up_id: str, outcome: str,
-                             now: dt.datetime, address: str = "") -> int:
+def record_follow_up_outcome(
+    session: Session, *, actor: ConsoleActor, follow_up_id: str, outcome: str, now: dt.datetime, address: str = ""
+) -> int:
     """The outcome of a bad rating's follow-up (回访), published to the rating's center."""
     require_supervision(actor)
-    seq = replies.record_follow_up_outcome(session, follow_up_id=follow_up_id, outcome=outcome,
-                                           by=actor.display_name, now=now)
-    hub_audit.record(session, actor=actor.audit_name, action="follow_up.outcome_recorded", entity="follow_up",
-                     entity_id=follow_up_id, now=now, address=address, note=outcome.strip(), detail={"change": seq})
+    seq = replies.record_follow_up_outcome(
+        session, follow_up_id=follow_up_id, outcome=outcome, by=actor.display_name, now=now
+    )
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action="follow_up.outcome_recorded",
+        entity="follow_up",
+        entity_id=follow_up_id,
+        now=now,
+        address=address,
+        note=outcome.strip(),
+        detail={"change": seq},
+    )
     return seq
 
 
@@ -223,8 +322,14 @@ class RefusedAnswer:
     text: str
 
 
-def refused(session: Session, *, actor: ConsoleActor, unresolved_only: bool = False, center: str | None = None,
-            limit: int = PAGE_SIZE) -> tuple[RefusedList, dict[str, RefusedAnswer]]:
+def refused(
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    unresolved_only: bool = False,
+    center: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[RefusedList, dict[str, RefusedAnswer]]:
     """What ``windowdesk-hub refused`` lists (supervision office and administrators), and
     the administrators' answers given here, by refused event id."""
     require_supervision(actor)
@@ -232,16 +337,24 @@ def refused(session: Session, *, actor: ConsoleActor, unresolved_only: bool = Fa
     ids = [change.event_id for change in found.changes]
     answers: dict[str, RefusedAnswer] = {}
     if ids:
-        for entry in session.scalars(select(HubAuditEntry).where(
-                HubAuditEntry.entity == "pushed_event", HubAuditEntry.entity_id.in_(ids),
-                HubAuditEntry.action == REFUSED_ANSWERED).order_by(HubAuditEntry.seq)):
-            answers.setdefault(entry.entity_id, RefusedAnswer(str(entry.detail.get("by") or entry.actor), entry.at,
-                                                              entry.note))
+        for entry in session.scalars(
+            select(HubAuditEntry)
+            .where(
+                HubAuditEntry.entity == "pushed_event",
+                HubAuditEntry.entity_id.in_(ids),
+                HubAuditEntry.action == REFUSED_ANSWERED,
+            )
+            .order_by(HubAuditEntry.seq)
+        ):
+            answers.setdefault(
+                entry.entity_id, RefusedAnswer(str(entry.detail.get("by") or entry.actor), entry.at, entry.note)
+            )
     return found, answers
 
 
-def answer_refused_change(session: Session, *, actor: ConsoleActor, event_id: str, answer: str, now: dt.datetime,
-                          address: str = "") -> None:
+def answer_refused_change(
+    session: Session, *, actor: ConsoleActor, event_id: str, answer: str, now: dt.datetime, address: str = ""
+) -> None:
     """An administrator's answer to a refused change (what to do about it), kept in the
     hub's audit log beside it; one answer each. The window's supervisor reads it from
     whoever asked; the refusal itself stands."""
@@ -254,10 +367,25 @@ def answer_refused_change(session: Session, *, actor: ConsoleActor, event_id: st
     status = session.scalar(select(PushedEvent.status).where(PushedEvent.event_id == event_id))
     if status != REJECTED:
         raise NotFound(Text(N_("The hub refused no change {event}."), event=event_id))
-    earlier = session.scalar(select(HubAuditEntry.seq).where(
-        HubAuditEntry.entity == "pushed_event", HubAuditEntry.entity_id == event_id,
-        HubAuditEntry.action == REFUSED_ANSWERED).limit(1))
+    earlier = session.scalar(
+        select(HubAuditEntry.seq)
+        .where(
+            HubAuditEntry.entity == "pushed_event",
+            HubAuditEntry.entity_id == event_id,
+            HubAuditEntry.action == REFUSED_ANSWERED,
+        )
+        .limit(1)
+    )
     if earlier is not None:
         raise Conflict(N_("This refused change has its answer already."))
-    hub_audit.record(session, actor=actor.audit_name, action=REFUSED_ANSWERED, entity="pushed_event",
-                     entity_id=event_id, now=now, address=address, note=answer, detail={"by": actor.display_name})
+    hub_audit.record(
+        session,
+        actor=actor.audit_name,
+        action=REFUSED_ANSWERED,
+        entity="pushed_event",
+        entity_id=event_id,
+        now=now,
+        address=address,
+        note=answer,
+        detail={"by": actor.display_name},
+    )

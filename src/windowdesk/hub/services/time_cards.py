@@ -116,8 +116,9 @@ def card_due_date(promised_date: dt.date | None, due_day: dt.date | None) -> dt.
     return promised_date if due_day is None else due_day
 
 
-def card_of(status: str, promised_date: dt.date | None, due_day: dt.date | None, today: dt.date,
-            warning_day: dt.date) -> Card:
+def card_of(
+    status: str, promised_date: dt.date | None, due_day: dt.date | None, today: dt.date, warning_day: dt.date
+) -> Card:
     """A case's card today from its printed and moved dates (:func:`card_due_date`)."""
     return light_of(status, card_due_date(promised_date, due_day), today, warning_day)
 
@@ -157,8 +158,11 @@ def _items(session: Session) -> dict[str, CatalogItem]:
 
 
 def _parallel(item: CatalogItem) -> list[str]:
-    return part_departments(item.department_code, item.parallel_departments) \
-        if len(set(item.parallel_departments or ())) >= 2 else []
+    return (
+        part_departments(item.department_code, item.parallel_departments)
+        if len(set(item.parallel_departments or ())) >= 2
+        else []
+    )
 
 
 def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: str = "center") -> CardTable:
@@ -170,7 +174,8 @@ def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: s
     red = func.sum(case((CaseFigures.due_day < today, 1), else_=0))
     yellow = func.sum(case((CaseFigures.due_day >= today, 1), else_=0))
     counted = session.execute(
-        select(Case.center_code, Case.item_code, red, yellow).join(*with_due(session))
+        select(Case.center_code, Case.item_code, red, yellow)
+        .join(*with_due(session))
         .where(running_cases(), due_by(warning_day))
         .group_by(Case.center_code, Case.item_code)
     ).all()
@@ -193,10 +198,15 @@ def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: s
             key = center_code if by == "center" else item_code
             totals[key][0] += reds
             totals[key][1] += yellows
-        names = (dict(session.execute(select(Center.code, Center.name)).all()) if by == "center"
-                 else {code: item.name for code, item in items.items()})
-    rows = sorted((CardRow(key, names.get(key, key), r, y) for key, (r, y) in totals.items() if r or y),
-                  key=lambda row: (-row.red, -row.yellow, row.key))
+        names = (
+            dict(session.execute(select(Center.code, Center.name)).all())
+            if by == "center"
+            else {code: item.name for code, item in items.items()}
+        )
+    rows = sorted(
+        (CardRow(key, names.get(key, key), r, y) for key, (r, y) in totals.items() if r or y),
+        key=lambda row: (-row.red, -row.yellow, row.key),
+    )
     # The city's totals count each case once (a parallel case may be late for several departments).
     return CardTable(by, rows, sum(reds for _c, _i, reds, _y in counted), sum(ys for _c, _i, _r, ys in counted), today)
 
@@ -208,15 +218,17 @@ def _parallel_cards(
         return []
     rows = session.execute(
         select(CatalogItem.department_code, CatalogItem.parallel_departments, Case.id, CaseFigures.due_day)
-        .join(CatalogItem, CatalogItem.code == Case.item_code).join(*with_due(session))
+        .join(CatalogItem, CatalogItem.code == Case.item_code)
+        .join(*with_due(session))
         .where(Case.item_code.in_(items), running_cases(), due_by(warning_day))
     ).all()
     decided: dict[str, set[str]] = defaultdict(set)
     ids = [row.id for row in rows]
     for start in range(0, len(ids), 500):
         for case_id, department in session.execute(
-            select(CasePart.case_id, CasePart.department_code)
-            .where(CasePart.case_id.in_(ids[start:start + 500]), CasePart.status.in_(DECIDED_PARTS))
+            select(CasePart.case_id, CasePart.department_code).where(
+                CasePart.case_id.in_(ids[start : start + 500]), CasePart.status.in_(DECIDED_PARTS)
+            )
         ):
             decided[case_id].add(department)
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -251,16 +263,28 @@ class CardCases:
 
 
 def _department_condition(department: str, items: dict[str, CatalogItem]) -> ColumnElement[bool]:
-    own = [code for code, item in items.items() if department in part_departments(
-        item.department_code, item.parallel_departments or ())]
-    decided = exists().where(CasePart.case_id == Case.id, CasePart.department_code == department,
-                             CasePart.status.in_(DECIDED_PARTS))
+    own = [
+        code
+        for code, item in items.items()
+        if department in part_departments(item.department_code, item.parallel_departments or ())
+    ]
+    decided = exists().where(
+        CasePart.case_id == Case.id, CasePart.department_code == department, CasePart.status.in_(DECIDED_PARTS)
+    )
     return and_(Case.item_code.in_(own), ~decided)
 
 
 def card_cases(
-    session: Session, *, actor: ConsoleActor, now: dt.datetime, light: str | None = None, center: str | None = None,
-    department: str | None = None, item: str | None = None, page: int = 1, page_size: int = PAGE_SIZE,
+    session: Session,
+    *,
+    actor: ConsoleActor,
+    now: dt.datetime,
+    light: str | None = None,
+    center: str | None = None,
+    department: str | None = None,
+    item: str | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
 ) -> CardCases:
     """The cases behind a count (red, yellow or both), latest promised date last; paged."""
     require_supervision(actor)
@@ -286,17 +310,39 @@ def card_cases(
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     rows = session.execute(
-        select(Case.id, Case.case_number, Case.center_code, Case.item_code, Case.status, Case.accepted_at,
-               Case.promised_date, CaseFigures.due_day)
-        .join(*with_due(session)).where(where).order_by(CaseFigures.due_day, Case.accepted_at, Case.id)
-        .offset((page - 1) * page_size).limit(page_size)
+        select(
+            Case.id,
+            Case.case_number,
+            Case.center_code,
+            Case.item_code,
+            Case.status,
+            Case.accepted_at,
+            Case.promised_date,
+            CaseFigures.due_day,
+        )
+        .join(*with_due(session))
+        .where(where)
+        .order_by(CaseFigures.due_day, Case.accepted_at, Case.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     ).all()
     local_time = center_clocks(session)
-    return CardCases([
-        CardCase(row.id, row.case_number, row.center_code, row.item_code,
-                 items[row.item_code].name if row.item_code in items else row.item_code, row.status,
-                 local_time(row.center_code, row.accepted_at), row.due_day,
-                 cast("Light", card_of(row.status, row.promised_date, row.due_day, today, warning_day)))
-        for row in rows
-    ], page, pages, total)
-
+    return CardCases(
+        [
+            CardCase(
+                row.id,
+                row.case_number,
+                row.center_code,
+                row.item_code,
+                items[row.item_code].name if row.item_code in items else row.item_code,
+                row.status,
+                local_time(row.center_code, row.accepted_at),
+                row.due_day,
+                cast("Light", card_of(row.status, row.promised_date, row.due_day, today, warning_day)),
+            )
+            for row in rows
+        ],
+        page,
+        pages,
+        total,
+    )

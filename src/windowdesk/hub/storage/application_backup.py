@@ -188,10 +188,16 @@ def read_manifest(backup: Path) -> list[Listed]:
     listed = []
     for line in manifest.read_text(encoding="ascii", errors="replace").splitlines():
         parts = line.split(" ")
-        if len(parts) != 4 or not (_is_id(parts[0]) and _is_id(parts[1]) and len(parts[2]) == 64
-                                   and all(c in "0123456789abcdef" for c in parts[2]) and parts[3].isdigit()):
-            raise InvalidInput(Text(N_("The list of online applications' page files beside {path} is damaged."),
-                                    path=backup))
+        if len(parts) != 4 or not (
+            _is_id(parts[0])
+            and _is_id(parts[1])
+            and len(parts[2]) == 64
+            and all(c in "0123456789abcdef" for c in parts[2])
+            and parts[3].isdigit()
+        ):
+            raise InvalidInput(
+                Text(N_("The list of online applications' page files beside {path} is damaged."), path=backup)
+            )
         listed.append(Listed(parts[0], parts[1], parts[2], int(parts[3])))
     return listed
 
@@ -227,10 +233,17 @@ class DatabaseApplications:
         try:
             Sealer(self.personal).open(sealed, context=f"application:{application_id}")
         except SealBroken:
-            raise InvalidInput(Text(
-                N_("The personal-data key carried by {path} does not open its online application {application}: "
-                   "the applications were sealed under another key, or the backup was changed. Restored, they "
-                   "could not be read."), path=self.shown_as, application=application_id)) from None
+            raise InvalidInput(
+                Text(
+                    N_(
+                        "The personal-data key carried by {path} does not open its online application {application}: "
+                        "the applications were sealed under another key, or the backup was changed. Restored, they "
+                        "could not be read."
+                    ),
+                    path=self.shown_as,
+                    application=application_id,
+                )
+            ) from None
 
     def from_sqlite(self, database: Path) -> None:
         """Read from a SQLite copy (check_backup hands it over while it exists)."""
@@ -241,7 +254,8 @@ class DatabaseApplications:
                 for application_id, sealed in rows:
                     self._row(str(application_id), bytes(sealed))
                 for application_id, page_id, sha256 in connection.execute(
-                        "SELECT application_id, id, sha256 FROM online_application_pages"):
+                    "SELECT application_id, id, sha256 FROM online_application_pages"
+                ):
                     self.pages[(str(application_id), str(page_id))] = str(sha256)
             except sqlite3.OperationalError:  # a backup made before the hub kept applications
                 return
@@ -259,10 +273,17 @@ class DatabaseApplications:
 def require_key(backup: Path, found: DatabaseApplications, *, encrypted: bool) -> None:
     """An encrypted backup holding applications carries the key that opens them."""
     if encrypted and found.applications and found.personal is None:
-        raise InvalidInput(Text(
-            N_("{path} holds {count} online applications but not the key that opens them ({file} is missing): "
-               "restored, they could not be read."),
-            path=backup, count=found.applications, file=key_path(backup).name))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "{path} holds {count} online applications but not the key that opens them ({file} is missing): "
+                    "restored, they could not be read."
+                ),
+                path=backup,
+                count=found.applications,
+                file=key_path(backup).name,
+            )
+        )
 
 
 # --- check-backup -------------------------------------------------------------------------
@@ -271,9 +292,16 @@ def require_key(backup: Path, found: DatabaseApplications, *, encrypted: bool) -
 def _listed_bytes(folder: Path, listed: Listed, key: BackupKey | None) -> bytes:
     copy = _file_copy(folder, listed.sha256, key is not None)
     if not copy.is_file():
-        raise InvalidInput(Text(
-            N_("Page {page} of online application {application}, which the backup needs, is missing from "
-               "{folder}."), page=listed.page_id, application=listed.application_id, folder=folder / FILES_FOLDER))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "Page {page} of online application {application}, which the backup needs, is missing from {folder}."
+                ),
+                page=listed.page_id,
+                application=listed.application_id,
+                folder=folder / FILES_FOLDER,
+            )
+        )
     if key is None:
         data = copy.read_bytes()
     else:
@@ -281,10 +309,17 @@ def _listed_bytes(folder: Path, listed: Listed, key: BackupKey | None) -> bytes:
         backup_crypt.decrypt_file(copy, key, parts.append)
         data = b"".join(parts)
     if hashlib.sha256(data).hexdigest() != listed.sha256 or len(data) != listed.size:
-        raise InvalidInput(Text(
-            N_("Page {page} of online application {application} in {folder} does not match its hash: it was "
-               "changed or damaged after the backup was made."),
-            page=listed.page_id, application=listed.application_id, folder=folder / FILES_FOLDER))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "Page {page} of online application {application} in {folder} does not match its hash: it was "
+                    "changed or damaged after the backup was made."
+                ),
+                page=listed.page_id,
+                application=listed.application_id,
+                folder=folder / FILES_FOLDER,
+            )
+        )
     return data
 
 
@@ -296,10 +331,18 @@ def check_files(backup: Path, found: DatabaseApplications, *, key: BackupKey | N
     names = {(e.application_id, e.page_id) for e in listed}
     missing = sorted(set(found.pages) - names)
     if missing:
-        raise InvalidInput(Text(
-            N_("{path} holds {count} pages of online applications that its list of page files lacks (the first: "
-               "page {page} of application {application})."),
-            path=backup, count=len(missing), page=missing[0][1], application=missing[0][0]))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "{path} holds {count} pages of online applications that its list of page files lacks (the first: "
+                    "page {page} of application {application})."
+                ),
+                path=backup,
+                count=len(missing),
+                page=missing[0][1],
+                application=missing[0][0],
+            )
+        )
     for entry in listed:
         sealed = _listed_bytes(backup.parent, entry, key)
         expected = found.pages.get((entry.application_id, entry.page_id))
@@ -307,14 +350,22 @@ def check_files(backup: Path, found: DatabaseApplications, *, key: BackupKey | N
             continue
         try:
             page = Sealer(found.personal).open(
-                sealed, context=f"application-page:{entry.application_id}:{entry.page_id}")
+                sealed, context=f"application-page:{entry.application_id}:{entry.page_id}"
+            )
         except SealBroken:
             page = b""
         if hashlib.sha256(page).hexdigest() != expected:
-            raise InvalidInput(Text(
-                N_("Page {page} of online application {application} does not open with the personal-data key "
-                   "{path} carries: restored, it could not be read."),
-                page=entry.page_id, application=entry.application_id, path=backup))
+            raise InvalidInput(
+                Text(
+                    N_(
+                        "Page {page} of online application {application} does not open with the personal-data key "
+                        "{path} carries: restored, it could not be read."
+                    ),
+                    page=entry.page_id,
+                    application=entry.application_id,
+                    path=backup,
+                )
+            )
     return len(listed)
 
 
@@ -328,12 +379,17 @@ def refuse_another_key(data_dir: Path, personal: bytes | None) -> None:
     if personal is None or not existing.exists():
         return
     if existing.read_bytes() != personal:
-        raise Conflict(Text(
-            N_("{path} holds another personal-data key than the backup's, and is never overwritten: nothing was "
-               "changed. If that key opens nothing you need (a hub started on this folder before the restore "
-               "makes a new one), move it out of the data folder and run restore again; else restore into "
-               "another data folder."),
-            path=existing))
+        raise Conflict(
+            Text(
+                N_(
+                    "{path} holds another personal-data key than the backup's, and is never overwritten: nothing was "
+                    "changed. If that key opens nothing you need (a hub started on this folder before the restore "
+                    "makes a new one), move it out of the data folder and run restore again; else restore into "
+                    "another data folder."
+                ),
+                path=existing,
+            )
+        )
 
 
 def restore_key(data_dir: Path, personal: bytes | None) -> bool:

@@ -138,8 +138,9 @@ def make_backup(url: str, folder: Path, now: dt.datetime, *, key: BackupKey | No
     return BackupMade(final, final.stat().st_size, contents)
 
 
-def check_backup(url: str, backup: Path, *, key: BackupKey | None = None,
-                 examine: Callable[[Path], None] | None = None) -> Contents | None:
+def check_backup(
+    url: str, backup: Path, *, key: BackupKey | None = None, examine: Callable[[Path], None] | None = None
+) -> Contents | None:
     """Whether ``backup`` is a whole backup this hub can restore (with ``key``, if it
     is encrypted), without restoring it; what it holds (SQLite). Refused in words
     otherwise. SQLite: ``examine`` is given the database copy (decrypted, while it
@@ -171,8 +172,9 @@ class Restored:
     replaced: Path | None  # where the database it replaced is kept
 
 
-def restore_backup(url: str, backup: Path, now: dt.datetime, *, aside_folder: Path,
-                   key: BackupKey | None = None) -> Restored:
+def restore_backup(
+    url: str, backup: Path, now: dt.datetime, *, aside_folder: Path, key: BackupKey | None = None
+) -> Restored:
     """Puts ``backup`` in place of the hub's database (the hub must be stopped) and keeps
     the database it replaces (on PostgreSQL a backup, encrypted with ``key`` when given).
     Then migrate it, and call :func:`begin_after_restore`."""
@@ -208,11 +210,13 @@ def _set_next_change_after(connection: Connection, floor: int) -> None:
     if connection.dialect.name == "sqlite":
         # AUTOINCREMENT: the next rowid is one more than the larger of sqlite_sequence's
         # entry and the highest rowid.
-        updated = connection.execute(text("UPDATE sqlite_sequence SET seq = :floor WHERE name = 'changes'"),
-                                     {"floor": floor}).rowcount
+        updated = connection.execute(
+            text("UPDATE sqlite_sequence SET seq = :floor WHERE name = 'changes'"), {"floor": floor}
+        ).rowcount
         if not updated:
-            connection.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES ('changes', :floor)"),
-                               {"floor": floor})
+            connection.execute(
+                text("INSERT INTO sqlite_sequence (name, seq) VALUES ('changes', :floor)"), {"floor": floor}
+            )
     else:
         connection.execute(text("SELECT setval(pg_get_serial_sequence('changes', 'seq'), :floor)"), {"floor": floor})
 
@@ -318,11 +322,13 @@ def _restore_sqlite(url: str, backup: Path, now: dt.datetime, key: BackupKey | N
         _flush_folder(database.parent)
     except OSError as error:
         incoming.unlink(missing_ok=True)
-        raise CopyFailed(Text(
-            N_("The hub's database could not be replaced in {folder} ({reason}). Free some space, then try "
-               "again."),
-            folder=database.parent, reason=_reason(error),
-        )) from None
+        raise CopyFailed(
+            Text(
+                N_("The hub's database could not be replaced in {folder} ({reason}). Free some space, then try again."),
+                folder=database.parent,
+                reason=_reason(error),
+            )
+        ) from None
     except BaseException:
         incoming.unlink(missing_ok=True)
         raise
@@ -397,8 +403,13 @@ def _reason(error: Exception) -> str:
 
 
 def _not_written(folder: Path, error: Exception) -> CopyFailed:
-    return CopyFailed(Text(
-        N_("The backup could not be written in {folder} ({reason}). Nothing was changed; no partial copy was "
-           "left behind. Free some space or choose another folder, then try again."),
-        folder=folder, reason=_reason(error),
-    ))
+    return CopyFailed(
+        Text(
+            N_(
+                "The backup could not be written in {folder} ({reason}). Nothing was changed; no partial copy was "
+                "left behind. Free some space or choose another folder, then try again."
+            ),
+            folder=folder,
+            reason=_reason(error),
+        )
+    )

@@ -37,8 +37,9 @@ def check_whole(url: str, file: Path, *, key: BackupKey | None = None) -> WholeB
     return WholeBackup(contents, pages, application_files, found.applications, found.personal is not None)
 
 
-def _dump_rows(url: str, dump: Path, key: BackupKey | None, found: application_backup.DatabaseApplications
-               ) -> frozenset[str]:
+def _dump_rows(
+    url: str, dump: Path, key: BackupKey | None, found: application_backup.DatabaseApplications
+) -> frozenset[str]:
     """PostgreSQL, in one pass over the dump: the scanned pages it counts (returned) and its
     online applications (handed to ``found``)."""
     scanned: set[str] = set()

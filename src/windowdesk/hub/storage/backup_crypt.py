@@ -97,16 +97,28 @@ class BackupKey:
         except ValueError:
             secret = b""
         if len(secret) != KEY_SIZE:
-            raise InvalidInput(Text(N_("{path} is not a backup key: it must hold the 64 hex digits that "
-                                       "windowdesk-hub backup-key writes."), path=path))
+            raise InvalidInput(
+                Text(
+                    N_(
+                        "{path} is not a backup key: it must hold the 64 hex digits that "
+                        "windowdesk-hub backup-key writes."
+                    ),
+                    path=path,
+                )
+            )
         return cls(KEY_FILE, secret, path)
 
     @classmethod
     def from_passphrase_file(cls, path: Path) -> BackupKey:
         passphrase = _first_line(path)
         if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-            raise InvalidInput(Text(N_("The passphrase in {path} (its first line) is shorter than {count} "
-                                       "characters."), path=path, count=MIN_PASSPHRASE_LENGTH))
+            raise InvalidInput(
+                Text(
+                    N_("The passphrase in {path} (its first line) is shorter than {count} characters."),
+                    path=path,
+                    count=MIN_PASSPHRASE_LENGTH,
+                )
+            )
         return cls(PASSPHRASE, passphrase.encode("utf-8"), path)
 
     def stretched(self, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
@@ -124,8 +136,9 @@ def write_new_key_file(path: Path) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise InvalidInput(Text(N_("{path} already exists; a key file is never overwritten. Name a new file."),
-                                path=path)) from None
+        raise InvalidInput(
+            Text(N_("{path} already exists; a key file is never overwritten. Name a new file."), path=path)
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(os.urandom(KEY_SIZE).hex() + "\n")
         handle.flush()
@@ -140,8 +153,9 @@ def _first_line(path: Path) -> str:
         raise InvalidInput(Text(N_("There is no file {path}."), path=path)) from None
     except (UnicodeDecodeError, OSError) as error:
         reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else (error.strerror or str(error))
-        raise InvalidInput(Text(N_("The key file {path} cannot be read ({reason})."), path=path,
-                                reason=reason)) from None
+        raise InvalidInput(
+            Text(N_("The key file {path} cannot be read ({reason})."), path=path, reason=reason)
+        ) from None
     return line.rstrip("\r\n")
 
 
@@ -157,8 +171,17 @@ class _Header:
     key_check: bytes
 
     def packed(self) -> bytes:
-        return _HEADER.pack(MAGIC, self.kind, self.log2_n, self.r, self.p, self.kdf_salt, self.file_salt,
-                            self.chunk_size, self.key_check)
+        return _HEADER.pack(
+            MAGIC,
+            self.kind,
+            self.log2_n,
+            self.r,
+            self.p,
+            self.kdf_salt,
+            self.file_salt,
+            self.chunk_size,
+            self.key_check,
+        )
 
     @classmethod
     def unpacked(cls, data: bytes) -> _Header:
@@ -169,8 +192,11 @@ class _Header:
         _magic, kind, log2_n, r, p, kdf_salt, file_salt, chunk_size, key_check = _HEADER.unpack(data)
         header = cls(kind, log2_n, r, p, kdf_salt, file_salt, chunk_size, key_check)
         passphrase_ok = log2_n in _SCRYPT_LOG2_N_RANGE and 1 <= r <= 32 and 1 <= p <= 16
-        if kind not in (KEY_FILE, PASSPHRASE) or (kind == PASSPHRASE and not passphrase_ok) \
-                or not 0 < chunk_size <= _MAX_CHUNK_SIZE:
+        if (
+            kind not in (KEY_FILE, PASSPHRASE)
+            or (kind == PASSPHRASE and not passphrase_ok)
+            or not 0 < chunk_size <= _MAX_CHUNK_SIZE
+        ):
             raise Damaged
         return header
 
@@ -180,8 +206,9 @@ def _keys(key: BackupKey, header: _Header) -> tuple[bytes, bytes]:
     if key.kind != header.kind:
         raise KindOfKey(header.kind)
     master = key.stretched(header.kdf_salt, header.log2_n, header.r, header.p)
-    derived = HKDF(algorithm=hashes.SHA256(), length=KEY_SIZE + 16, salt=header.file_salt,
-                   info=_HKDF_INFO).derive(master)
+    derived = HKDF(algorithm=hashes.SHA256(), length=KEY_SIZE + 16, salt=header.file_salt, info=_HKDF_INFO).derive(
+        master
+    )
     return derived[:KEY_SIZE], derived[KEY_SIZE:]
 
 
@@ -212,13 +239,19 @@ def is_encrypted(path: Path) -> bool:
         return handle.read(len(MAGIC) - 1) == MAGIC[:-1]
 
 
-
 def encrypt_stream(source: Readable, target: BinaryIO, key: BackupKey) -> None:
     """All of ``source``, encrypted, to ``target``."""
     passphrase = key.kind == PASSPHRASE
-    partial = _Header(key.kind, SCRYPT_LOG2_N if passphrase else 0, SCRYPT_R if passphrase else 0,
-                      SCRYPT_P if passphrase else 0, os.urandom(16) if passphrase else bytes(16), os.urandom(32),
-                      CHUNK_SIZE, bytes(16))
+    partial = _Header(
+        key.kind,
+        SCRYPT_LOG2_N if passphrase else 0,
+        SCRYPT_R if passphrase else 0,
+        SCRYPT_P if passphrase else 0,
+        os.urandom(16) if passphrase else bytes(16),
+        os.urandom(32),
+        CHUNK_SIZE,
+        bytes(16),
+    )
     file_key, check = _keys(key, partial)
     header = dataclasses.replace(partial, key_check=check).packed()
     target.write(header)
@@ -270,14 +303,26 @@ def key_needed(backup: Path, key: BackupKey | None) -> bool:
         raise InvalidInput(Text(N_("There is no file {path}."), path=backup))
     encrypted = is_encrypted(backup)
     if encrypted and key is None:
-        raise InvalidInput(Text(
-            N_("{path} is encrypted. Give its key as it was given to backup: --key-file or --passphrase-file. "
-               "Nothing was changed."), path=backup))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "{path} is encrypted. Give its key as it was given to backup: --key-file or --passphrase-file. "
+                    "Nothing was changed."
+                ),
+                path=backup,
+            )
+        )
     if not encrypted and key is not None:
-        raise InvalidInput(Text(
-            N_("{path} is not encrypted, yet a key was given. If you trust this copy, give the command again "
-               "without --key-file or --passphrase-file (and without WINDOWDESK_HUB_BACKUP_KEY_FILE or "
-               "WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE set). Nothing was changed."), path=backup))
+        raise InvalidInput(
+            Text(
+                N_(
+                    "{path} is not encrypted, yet a key was given. If you trust this copy, give the command again "
+                    "without --key-file or --passphrase-file (and without WINDOWDESK_HUB_BACKUP_KEY_FILE or "
+                    "WINDOWDESK_HUB_BACKUP_PASSPHRASE_FILE set). Nothing was changed."
+                ),
+                path=backup,
+            )
+        )
     return encrypted
 
 
@@ -287,16 +332,32 @@ def decrypt_file(backup: Path, key: BackupKey, write: Callable[[bytes], object])
         with backup.open("rb") as source:
             decrypt_stream(source, key, write)
     except WrongKey:
-        raise InvalidInput(Text(
-            N_("The key given does not open {path}: it was encrypted with another key or passphrase. Nothing "
-               "was changed."), path=backup)) from None
+        raise InvalidInput(
+            Text(
+                N_(
+                    "The key given does not open {path}: it was encrypted with another key or passphrase. Nothing "
+                    "was changed."
+                ),
+                path=backup,
+            )
+        ) from None
     except KindOfKey as needed:
-        needs = (N_("{path} was encrypted with a key file, not a passphrase: give it with --key-file. Nothing "
-                    "was changed.") if needed.args[0] == KEY_FILE else
-                 N_("{path} was encrypted with a passphrase, not a key file: give it with --passphrase-file. "
-                    "Nothing was changed."))
+        needs = (
+            N_("{path} was encrypted with a key file, not a passphrase: give it with --key-file. Nothing was changed.")
+            if needed.args[0] == KEY_FILE
+            else N_(
+                "{path} was encrypted with a passphrase, not a key file: give it with --passphrase-file. "
+                "Nothing was changed."
+            )
+        )
         raise InvalidInput(Text(needs, path=backup)) from None
     except (Damaged, NotEncrypted):  # not encrypted: replaced since key_needed looked
-        raise InvalidInput(Text(
-            N_("{path} was changed or damaged after it was written: its encryption does not verify, so it "
-               "cannot be restored. Nothing was changed."), path=backup)) from None
+        raise InvalidInput(
+            Text(
+                N_(
+                    "{path} was changed or damaged after it was written: its encryption does not verify, so it "
+                    "cannot be restored. Nothing was changed."
+                ),
+                path=backup,
+            )
+        ) from None

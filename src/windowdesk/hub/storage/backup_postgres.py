@@ -36,8 +36,13 @@ def _libpq_environment(url: str) -> dict[str, str]:
     line (which every user of the machine can read)."""
     parsed: URL = make_url(url)
     environment = dict(os.environ)
-    for name, value in (("PGHOST", parsed.host), ("PGPORT", parsed.port), ("PGUSER", parsed.username),
-                        ("PGPASSWORD", parsed.password), ("PGDATABASE", parsed.database)):
+    for name, value in (
+        ("PGHOST", parsed.host),
+        ("PGPORT", parsed.port),
+        ("PGUSER", parsed.username),
+        ("PGPASSWORD", parsed.password),
+        ("PGDATABASE", parsed.database),
+    ):
         if value is not None:
             environment[name] = str(value)
     if "sslmode" in parsed.query:
@@ -48,11 +53,15 @@ def _libpq_environment(url: str) -> dict[str, str]:
 def _tool(tool: str) -> str:
     executable = shutil.which(tool)
     if executable is None:
-        raise CopyFailed(Text(
-            N_("{tool} is not installed on this computer. Install PostgreSQL's client programs (on Debian: apt "
-               "install postgresql-client, of the server's version or newer), then try again."),
-            tool=tool,
-        ))
+        raise CopyFailed(
+            Text(
+                N_(
+                    "{tool} is not installed on this computer. Install PostgreSQL's client programs (on Debian: apt "
+                    "install postgresql-client, of the server's version or newer), then try again."
+                ),
+                tool=tool,
+            )
+        )
     return executable
 
 
@@ -60,8 +69,14 @@ def _run_postgres_tool(tool: str, *args: str, url: str) -> str:
     """The tool's standard output; its last error line in the message when it fails."""
     executable = _tool(tool)
     try:
-        finished = subprocess.run([executable, *args], env=_libpq_environment(url), capture_output=True, text=True,
-                                  timeout=PG_TIMEOUT_S, check=False)
+        finished = subprocess.run(
+            [executable, *args],
+            env=_libpq_environment(url),
+            capture_output=True,
+            text=True,
+            timeout=PG_TIMEOUT_S,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         finished = None
     if finished is None or finished.returncode != 0:
@@ -82,8 +97,13 @@ def _tool_failure(finished: subprocess.CompletedProcess[str] | None) -> str:
     return f"exit code {finished.returncode}"
 
 
-def _run_piped(tool: str, *args: str, url: str, feed: Callable[[BinaryIO], None] | None = None,
-               drain: Callable[[BinaryIO], None] | None = None) -> str:
+def _run_piped(
+    tool: str,
+    *args: str,
+    url: str,
+    feed: Callable[[BinaryIO], None] | None = None,
+    drain: Callable[[BinaryIO], None] | None = None,
+) -> str:
     """Like :func:`_run_postgres_tool`, with ``feed`` writing the tool's standard input or
     ``drain`` reading its standard output as it comes. If either raises (a chunk that
     does not verify), the tool is killed before it has read to the end: pg_restore,
@@ -91,7 +111,9 @@ def _run_piped(tool: str, *args: str, url: str, feed: Callable[[BinaryIO], None]
     executable = _tool(tool)
     with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
-            [executable, *args], env=_libpq_environment(url), stderr=errors,
+            [executable, *args],
+            env=_libpq_environment(url),
+            stderr=errors,
             stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE if drain is not None else output,
         )
@@ -108,8 +130,9 @@ def _run_piped(tool: str, *args: str, url: str, feed: Callable[[BinaryIO], None]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            raise CopyFailed(Text(N_("{tool} did not succeed: {detail}"), tool=tool,
-                                  detail=_tool_failure(None))) from None
+            raise CopyFailed(
+                Text(N_("{tool} did not succeed: {detail}"), tool=tool, detail=_tool_failure(None))
+            ) from None
         except BaseException:
             process.kill()
             process.wait()
@@ -146,6 +169,7 @@ class _PipeSink:
 def _decrypting_into(backup: Path, key: BackupKey) -> Callable[[BinaryIO], None]:
     def feed(pipe: BinaryIO) -> None:
         backup_crypt.decrypt_file(backup, key, _PipeSink(pipe).write)
+
     return feed
 
 
@@ -168,14 +192,18 @@ def check_dump(url: str, dump: Path, key: BackupKey | None = None) -> None:
             raise  # not installed: said as such
         raise not_a_hub_backup(dump) from None
     # A table's line: "214; 1259 41488 TABLE public alembic_version postgres".
-    tables = {line.split(" TABLE public ", 1)[1].split()[0] for line in listing.splitlines()
-              if " TABLE public " in line and not line.lstrip().startswith(";")}
+    tables = {
+        line.split(" TABLE public ", 1)[1].split()[0]
+        for line in listing.splitlines()
+        if " TABLE public " in line and not line.lstrip().startswith(";")
+    }
     if not {"pushed_events", "changes", "alembic_version"} <= tables:
         raise not_a_hub_backup(dump)
 
 
-def table_rows(url: str, dump: Path, tables: tuple[str, ...], key: BackupKey | None = None
-               ) -> Iterator[tuple[str, dict[str, str]]]:
+def table_rows(
+    url: str, dump: Path, tables: tuple[str, ...], key: BackupKey | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
     """The rows of some of the dump's tables, read in one pass: (table, a column's name to its
     text in COPY's format: ``\\N`` for NULL, a ``bytea`` as :func:`bytea` reads it). A table
     the dump lacks (made before the hub kept it) gives none."""
@@ -209,8 +237,13 @@ def dump_postgres(url: str, target: Path) -> None:
 def encrypted_dump(url: str, target: Path, key: BackupKey) -> None:
     """pg_dump's output encrypted as it comes: no clear copy is written anywhere."""
     with target.open("r+b") as sealed:
-        _run_piped("pg_dump", "--format=custom", "--no-owner", url=url,
-                   drain=lambda dump: backup_crypt.encrypt_stream(dump, sealed, key))
+        _run_piped(
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            url=url,
+            drain=lambda dump: backup_crypt.encrypt_stream(dump, sealed, key),
+        )
     check_dump(url, target, key)
 
 
@@ -225,8 +258,12 @@ def restore_postgres(url: str, backup: Path, key: BackupKey | None = None) -> No
 
 def not_a_hub_backup(path: Path) -> InvalidInput:
     """The words a copy that is no backup is refused in (SQLite's too)."""
-    return InvalidInput(Text(
-        N_("{path} is not a readable backup of a hub (it is damaged, incomplete or another kind of file). "
-           "Nothing was changed."),
-        path=path,
-    ))
+    return InvalidInput(
+        Text(
+            N_(
+                "{path} is not a readable backup of a hub (it is damaged, incomplete or another kind of file). "
+                "Nothing was changed."
+            ),
+            path=path,
+        )
+    )

@@ -180,7 +180,8 @@ class HubDatabase:
             self.write_engine = _sqlite_engine(url, "BEGIN IMMEDIATE")
             self.read_engine = _sqlite_engine(url, "BEGIN")
             self._local_writer: WriterLock | None = WriterLock(
-                path if path is not None and str(path) != ":memory:" else None)
+                path if path is not None and str(path) != ":memory:" else None
+            )
         else:
             self.write_engine = _postgresql_engine(url)
             self.read_engine = self.write_engine.execution_options(isolation_level="REPEATABLE READ")

@@ -82,10 +82,16 @@ def migrate_to_head(url: str) -> str | None:
             return before or ""
     except DBAPIError as exc:
         cause = getattr(exc, "orig", exc)
-        raise StartupFailed(Text(
-            N_("The database at {url} could not be opened or updated ({kind}: {detail}). Nothing was changed. "
-               "Check that the database server is running and the URL is right."),
-            url=shown_url(url), kind=type(cause).__name__, detail=str(cause).strip(),
-        )) from exc
+        raise StartupFailed(
+            Text(
+                N_(
+                    "The database at {url} could not be opened or updated ({kind}: {detail}). Nothing was changed. "
+                    "Check that the database server is running and the URL is right."
+                ),
+                url=shown_url(url),
+                kind=type(cause).__name__,
+                detail=str(cause).strip(),
+            )
+        ) from exc
     finally:
         engine.dispose()

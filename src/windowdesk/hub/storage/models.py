@@ -319,8 +319,12 @@ class PushedEvent(Base):
     __table_args__ = (
         Index("ix_pushed_events_entity", "entity", "entity_id"),
         # Why a record a push refers to is missing: its creating event was rejected.
-        Index("ix_pushed_events_rejected", "entity_id", sqlite_where=text("status = 'rejected'"),
-              postgresql_where=text("status = 'rejected'")),
+        Index(
+            "ix_pushed_events_rejected",
+            "entity_id",
+            sqlite_where=text("status = 'rejected'"),
+            postgresql_where=text("status = 'rejected'"),
+        ),
     )
     event_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"), index=True)
@@ -374,11 +378,26 @@ class Case(Base):
         # by promised date). Partial: of a year's cases only the open few are in them.
         # On PostgreSQL they carry the other columns those pages read (0017_h26pages): the
         # open cases are read from the index alone, not from the rows of 2,000,000 cases.
-        Index("ix_cases_open_item_due", "item_code", "promised_date", "accepted_at", "id",
-              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL),
-              postgresql_include=["case_number", "center_code", "status"]),
-        Index("ix_cases_open_due", "promised_date", "status", "center_code", "item_code",
-              sqlite_where=text(OPEN_CASE_SQL), postgresql_where=text(OPEN_CASE_SQL), postgresql_include=["id"]),
+        Index(
+            "ix_cases_open_item_due",
+            "item_code",
+            "promised_date",
+            "accepted_at",
+            "id",
+            sqlite_where=text(OPEN_CASE_SQL),
+            postgresql_where=text(OPEN_CASE_SQL),
+            postgresql_include=["case_number", "center_code", "status"],
+        ),
+        Index(
+            "ix_cases_open_due",
+            "promised_date",
+            "status",
+            "center_code",
+            "item_code",
+            sqlite_where=text(OPEN_CASE_SQL),
+            postgresql_where=text(OPEN_CASE_SQL),
+            postgresql_include=["id"],
+        ),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -401,8 +420,9 @@ class Case(Base):
     promised_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # Where the application came from (provincial record): the window, or the online
     # hall's; and the certificate number recorded at 办结 ("" where none is issued).
-    source: Mapped[CaseSource] = mapped_column(TextEnum(CaseSource, 10), default=CaseSource.WINDOW,
-                                               server_default=CaseSource.WINDOW.value)
+    source: Mapped[CaseSource] = mapped_column(
+        TextEnum(CaseSource, 10), default=CaseSource.WINDOW, server_default=CaseSource.WINDOW.value
+    )
     certificate_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # 查询密码: a salted slow hash of the code printed on the acceptance receipt
     # (domain.query_codes), never the code; None for a case accepted before codes existed.
@@ -550,8 +570,12 @@ class AuditRecord(Base):
     __table_args__ = (
         Index("ix_audit_entries_window", "window_id", "seq"),
         # A window's supervisor resolved a refused change (services/refused_changes.py).
-        Index("ix_audit_entries_refusal_resolved", "workstation_id",
-              sqlite_where=text(f"action = '{AUDIT_REFUSAL_RESOLVED}'"), postgresql_where=text(f"action = '{AUDIT_REFUSAL_RESOLVED}'")),
+        Index(
+            "ix_audit_entries_refusal_resolved",
+            "workstation_id",
+            sqlite_where=text(f"action = '{AUDIT_REFUSAL_RESOLVED}'"),
+            postgresql_where=text(f"action = '{AUDIT_REFUSAL_RESOLVED}'"),
+        ),
     )
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(Uuid, unique=True)

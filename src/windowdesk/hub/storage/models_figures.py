@@ -32,11 +32,20 @@ class CaseFigures(Base):
         Index("ix_case_figures_due", "case_id", "due_day"),
         # The same of the unfinished cases only (time_cards.with_due; 0017_h26pages): the
         # pages of open cases probe a few MB, not the index of every case ever accepted.
-        Index("ix_case_figures_open_due", "case_id", "due_day", sqlite_where=text("finished_day IS NULL"),
-              postgresql_where=text("finished_day IS NULL")),
+        Index(
+            "ix_case_figures_open_due",
+            "case_id",
+            "due_day",
+            sqlite_where=text("finished_day IS NULL"),
+            postgresql_where=text("finished_day IS NULL"),
+        ),
         # The few cases the day sums cannot hold (figure_days.counted_apart), counted row by row.
-        Index("ix_case_figures_apart", "accepted_day", sqlite_where=text("counted_apart = 1"),
-              postgresql_where=text("counted_apart")),
+        Index(
+            "ix_case_figures_apart",
+            "accepted_day",
+            sqlite_where=text("counted_apart = 1"),
+            postgresql_where=text("counted_apart"),
+        ),
     )
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     center_code: Mapped[str] = mapped_column(CenterCode)

@@ -38,12 +38,23 @@ class Rating(Base):
         Index("ix_ratings_center_rated", "center_code", "rated_at"),
         # The supervision office's open follow-ups by deadline (migration 0014_h26ops): few
         # among a year's ratings, so a partial index.
-        Index("ix_ratings_open_follow_ups", "follow_up_deadline", sqlite_where=text("follow_up_status = 'open'"),
-              postgresql_where=text("follow_up_status = 'open'")),
+        Index(
+            "ix_ratings_open_follow_ups",
+            "follow_up_deadline",
+            sqlite_where=text("follow_up_status = 'open'"),
+            postgresql_where=text("follow_up_status = 'open'"),
+        ),
         # One rating from the web per case and stage, and one supplementary (追评): the
         # database refuses a second even when two browsers send it at once.
-        Index("ux_ratings_web_case_stage_round", "case_id", "stage", "round", unique=True,
-              sqlite_where=text("channel = 'web'"), postgresql_where=text("channel = 'web'")),
+        Index(
+            "ux_ratings_web_case_stage_round",
+            "case_id",
+            "stage",
+            "round",
+            unique=True,
+            sqlite_where=text("channel = 'web'"),
+            postgresql_where=text("channel = 'web'"),
+        ),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))

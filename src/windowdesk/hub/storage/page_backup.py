@@ -70,8 +70,15 @@ class _Fixity:
 
 
 def _damaged_in_store(sha256: str) -> InvalidInput:
-    return InvalidInput(Text(N_("The hub's page {page} does not match its hash: its file was damaged on the hub's "
-                                "disk. The backup was not finished."), page=sha256))
+    return InvalidInput(
+        Text(
+            N_(
+                "The hub's page {page} does not match its hash: its file was damaged on the hub's "
+                "disk. The backup was not finished."
+            ),
+            page=sha256,
+        )
+    )
 
 
 def copy_pages(store: PageStore, backup: Path, *, key: BackupKey | None = None) -> int:
@@ -132,8 +139,13 @@ def read_manifest(backup: Path) -> list[tuple[str, int]]:
 def _page_bytes(folder: Path, sha256: str, key: BackupKey | None, write: Callable[[bytes], object]) -> None:
     copy = _page_copy(folder, sha256, key is not None)
     if not copy.is_file():
-        raise InvalidInput(Text(N_("Page {page}, which the backup needs, is missing from {folder}."),
-                                page=sha256, folder=folder / PAGES_FOLDER))
+        raise InvalidInput(
+            Text(
+                N_("Page {page}, which the backup needs, is missing from {folder}."),
+                page=sha256,
+                folder=folder / PAGES_FOLDER,
+            )
+        )
     if key is None:
         with copy.open("rb") as source:
             while block := source.read(1 << 20):
@@ -149,14 +161,28 @@ def check_pages(backup: Path, *, key: BackupKey | None = None, counted: Iterable
     listed = {sha256 for sha256, _size in pages}
     missing = sorted(set(counted) - listed)
     if missing:
-        raise InvalidInput(Text(N_("{path} counts {count} pages that its list of pages lacks (the first: {page})."),
-                                path=backup, count=len(missing), page=missing[0]))
+        raise InvalidInput(
+            Text(
+                N_("{path} counts {count} pages that its list of pages lacks (the first: {page})."),
+                path=backup,
+                count=len(missing),
+                page=missing[0],
+            )
+        )
     for sha256, size in pages:
         fixity = _Fixity()
         _page_bytes(backup.parent, sha256, key, fixity.take)
         if fixity.digest.hexdigest() != sha256 or fixity.size != size:
-            raise InvalidInput(Text(N_("Page {page} in {folder} does not match its hash: it was changed or damaged "
-                                       "after the backup was made."), page=sha256, folder=backup.parent / PAGES_FOLDER))
+            raise InvalidInput(
+                Text(
+                    N_(
+                        "Page {page} in {folder} does not match its hash: it was changed or damaged "
+                        "after the backup was made."
+                    ),
+                    page=sha256,
+                    folder=backup.parent / PAGES_FOLDER,
+                )
+            )
     return len(pages)
 
 
@@ -179,8 +205,9 @@ def restore_pages(backup: Path, store: PageStore, *, key: BackupKey | None = Non
                 target.flush()
                 os.fsync(target.fileno())
             if fixity.digest.hexdigest() != sha256:
-                raise InvalidInput(Text(N_("Page {page} in the backup does not match its hash; it was not restored."),
-                                        page=sha256))
+                raise InvalidInput(
+                    Text(N_("Page {page} in the backup does not match its hash; it was not restored."), page=sha256)
+                )
             os.replace(partial, final)
         finally:
             partial.unlink(missing_ok=True)

@@ -126,7 +126,7 @@ class PageStore:
                 os.lseek(fd, offset, os.SEEK_SET)
                 view = memoryview(chunk)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
                 os.fsync(fd)
             except OSError as error:
                 os.ftruncate(fd, offset)  # nothing of the chunk counts

@@ -68,5 +68,3 @@ def _key(data_dir: Path) -> bytes:
 def sealer_for(data_dir: Path) -> Sealer:
     """The sealer of the hub whose data folder this is (the key made at the first use)."""
     return Sealer(_key(Path(data_dir).resolve()))
-
-

@@ -39,13 +39,17 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, pe
     x = LABEL_WIDTH
     for index, one in enumerate(series):  # the legend
         colour = COLOURS[index % len(COLOURS)]
-        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{x + 16}" y="16" font-size="12" fill="#1d2329">{escape(one.name)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="16" font-size="12" fill="#1d2329">{escape(one.name)}</text>'
+        )
         x += 24 + 8 * max(4, len(one.name)) + 8 * sum(1 for c in one.name if ord(c) > 0x2E80)
     for row, label in enumerate(labels):
         y = top + row * group_height
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + len(series) * BAR_HEIGHT / 2 + 4}" font-size="12" '
-                     f'text-anchor="end" fill="#1d2329">{escape(label[:28])}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + len(series) * BAR_HEIGHT / 2 + 4}" font-size="12" '
+            f'text-anchor="end" fill="#1d2329">{escape(label[:28])}</text>'
+        )
         for index, one in enumerate(series):
             value = one.values[row]
             if value is None:
@@ -53,9 +57,11 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, pe
             width = max(1.0, plot * value / scale_max) if value else 0.0
             bar_y = y + index * BAR_HEIGHT
             shown = f"{value * 100:.1f}%" if percent else (f"{value:g}")
-            parts.append(f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{width:.1f}" height="{BAR_HEIGHT - 3}" '
-                         f'fill="{COLOURS[index % len(COLOURS)]}"/>'
-                         f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{bar_y + BAR_HEIGHT - 5}" font-size="11" '
-                         f'fill="#1d2329">{shown}</text>')
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{width:.1f}" height="{BAR_HEIGHT - 3}" '
+                f'fill="{COLOURS[index % len(COLOURS)]}"/>'
+                f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{bar_y + BAR_HEIGHT - 5}" font-size="11" '
+                f'fill="#1d2329">{shown}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))

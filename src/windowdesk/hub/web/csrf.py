@@ -40,9 +40,7 @@ def token_for(request: Request) -> tuple[str, str | None]:
 
 
 def set_cookie(request: Request, response: Response, value: str) -> None:
-    response.set_cookie(
-        COOKIE, value, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
-    )
+    response.set_cookie(COOKIE, value, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
 
 
 async def require_csrf(request: Request) -> None:

@@ -32,15 +32,32 @@ _REMEMBERED = 20_000
 
 # Seven-segment strokes per digit, on a 10×20 cell: (x1, y1, x2, y2).
 _SEGMENTS = {
-    "a": (1, 1, 9, 1), "b": (9, 1, 9, 10), "c": (9, 10, 9, 19), "d": (1, 19, 9, 19),
-    "e": (1, 10, 1, 19), "f": (1, 1, 1, 10), "g": (1, 10, 9, 10),
+    "a": (1, 1, 9, 1),
+    "b": (9, 1, 9, 10),
+    "c": (9, 10, 9, 19),
+    "d": (1, 19, 9, 19),
+    "e": (1, 10, 1, 19),
+    "f": (1, 1, 1, 10),
+    "g": (1, 10, 9, 10),
 }
 _DIGITS = {
-    "0": "abcdef", "1": "bc", "2": "abged", "3": "abgcd", "4": "fgbc", "5": "afgcd",
-    "6": "afgedc", "7": "abc", "8": "abcdefg", "9": "abcdfg",
+    "0": "abcdef",
+    "1": "bc",
+    "2": "abged",
+    "3": "abgcd",
+    "4": "fgbc",
+    "5": "afgcd",
+    "6": "afgedc",
+    "7": "abc",
+    "8": "abcdefg",
+    "9": "abcdfg",
 }
-_SIGNS = {"+": [(2, 10, 8, 10), (5, 7, 5, 13)], "-": [(2, 10, 8, 10)], "=": [(2, 8, 8, 8), (2, 12, 8, 12)],
-          "?": [(2, 3, 8, 3), (8, 3, 8, 9), (8, 9, 5, 11), (5, 11, 5, 14), (5, 17, 5, 18)]}
+_SIGNS = {
+    "+": [(2, 10, 8, 10), (5, 7, 5, 13)],
+    "-": [(2, 10, 8, 10)],
+    "=": [(2, 8, 8, 8), (2, 12, 8, 12)],
+    "?": [(2, 3, 8, 3), (8, 3, 8, 9), (8, 9, 5, 11), (5, 11, 5, 14), (5, 17, 5, 18)],
+}
 
 
 @dataclass(frozen=True)
@@ -78,8 +95,10 @@ def _svg_uri(text: str, draw: random.Random) -> str:
         top = 8 + draw.uniform(-3, 3)
         slant = draw.uniform(-0.15, 0.15)
         for x1, y1, x2, y2 in lines:
-            points = [(left + x + slant * (20 - y) + draw.uniform(-0.8, 0.8), top + y * 1.3 + draw.uniform(-0.8, 0.8))
-                      for x, y in ((x1, y1), (x2, y2))]
+            points = [
+                (left + x + slant * (20 - y) + draw.uniform(-0.8, 0.8), top + y * 1.3 + draw.uniform(-0.8, 0.8))
+                for x, y in ((x1, y1), (x2, y2))
+            ]
             strokes.append("M{:.1f} {:.1f}L{:.1f} {:.1f}".format(*points[0], *points[1]))
     width = 16 + 22 * len(text)
     noise = "".join(

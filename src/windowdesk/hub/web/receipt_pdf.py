@@ -38,9 +38,16 @@ def receipt_pdf(receipt: Receipt, *, gettext: Callable[[str], str], language: st
     title_style = ParagraphStyle("title", fontName=LATIN, fontSize=17, leading=24, alignment=1)
     text_style = ParagraphStyle("text", fontName=LATIN, fontSize=10.5, leading=15)
     out = io.BytesIO()
-    document = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                                 bottomMargin=20 * mm, title=_("Acceptance receipt"),
-                                 author=f"windowdesk {__version__}")
+    document = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=_("Acceptance receipt"),
+        author=f"windowdesk {__version__}",
+    )
     lines = [
         (_("Case number"), receipt.case_number),
         (_("Business"), receipt.item_name),
@@ -52,13 +59,25 @@ def receipt_pdf(receipt: Receipt, *, gettext: Callable[[str], str], language: st
     ]
     rows = [[Paragraph(markup(label), text_style), Paragraph(markup(value), text_style)] for label, value in lines]
     table = Table(rows, colWidths=[40 * mm, 130 * mm])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5ae")),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f4f6f8")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
-    follow = _("Follow the case at {address} with the case number and the query code you were given when you "
-               "applied online.").format(address=status_address)
-    document.build([Paragraph(markup(_("Acceptance receipt")), title_style), Spacer(1, 6 * mm), table,
-                    Spacer(1, 6 * mm), Paragraph(markup(follow), text_style)])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5ae")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f4f6f8")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    follow = _(
+        "Follow the case at {address} with the case number and the query code you were given when you applied online."
+    ).format(address=status_address)
+    document.build(
+        [
+            Paragraph(markup(_("Acceptance receipt")), title_style),
+            Spacer(1, 6 * mm),
+            table,
+            Spacer(1, 6 * mm),
+            Paragraph(markup(follow), text_style),
+        ]
+    )
     return out.getvalue()

@@ -29,8 +29,6 @@ def web_key(data_dir: Path) -> bytes:
     return key
 
 
-
-
 def key_for(settings: HubSettings) -> bytes:
     """The web key of the hub whose settings these are (``HubSettings.data_dir``)."""
     return web_key(Path(settings.data_dir))

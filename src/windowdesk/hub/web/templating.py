@@ -125,7 +125,9 @@ class _CsrfToken:
         return str(self)  # a hex signature: nothing to escape
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
     """``template`` filled with ``context`` in the reader's language, with what every page
     needs: the language, the CSRF token for its forms, the hub's version."""
     language = page_language(request)

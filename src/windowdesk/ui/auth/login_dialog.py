@@ -33,7 +33,9 @@ def _password_edit(name: str) -> QLineEdit:
 
 
 class ChangePasswordDialog(QDialog):
-    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, forced: bool = False) -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, forced: bool = False
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Change your password"))
@@ -71,8 +73,15 @@ class ChangePasswordDialog(QDialog):
 class LoginDialog(QDialog):
     """``context`` holds the logged-in operator's context after ``Accepted``."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, title: str | None = None,
-                 login: str = "", message: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        title: str | None = None,
+        login: str = "",
+        message: str = "",
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self.context: CounterContext | None = None
@@ -91,8 +100,9 @@ class LoginDialog(QDialog):
         self.place_label = QLabel(objectName="loginPlace")
         place = workstation.workstation_place(db)
         if place is not None:
-            self.place_label.setText(_("{center} \u00b7 window {code} {name}").format(
-                center=place[0], code=place[1], name=place[2]))
+            self.place_label.setText(
+                _("{center} \u00b7 window {code} {name}").format(center=place[0], code=place[1], name=place[2])
+            )
             self.place_label.setStyleSheet("font-weight: bold")
             layout.addWidget(self.place_label)
         if message:
@@ -128,9 +138,13 @@ class LockDialog(LoginDialog):
 
     def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, login: str = "") -> None:
         super().__init__(
-            db, parent, title=_("Locked"), login=login,
-            message=_("This window is locked ({name}). Type the password to continue, "
-                      "or let another operator log in.").format(name=ctx.operator_name),
+            db,
+            parent,
+            title=_("Locked"),
+            login=login,
+            message=_(
+                "This window is locked ({name}). Type the password to continue, or let another operator log in."
+            ).format(name=ctx.operator_name),
         )
         self.other_button = QPushButton(_("Another &operator"), objectName="otherOperator")
         self.buttons.addButton(self.other_button, QDialogButtonBox.ButtonRole.ActionRole)

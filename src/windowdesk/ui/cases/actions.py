@@ -61,8 +61,16 @@ class SuspensionDialog(QDialog):
 class CaseActionsBar(QWidget):
     changed = Signal(str)  # the new status
 
-    def __init__(self, db: Database, ctx: CounterContext, *, case_id: str, status: str, case_number: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        *,
+        case_id: str,
+        status: str,
+        case_number: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id, self._case_number = db, ctx, case_id, case_number
         self.print_dialog = None
@@ -136,7 +144,8 @@ class CaseActionsBar(QWidget):
                 return
             if certificate:
                 certificate_number, ok = QInputDialog.getText(
-                    self, action_label(action), _("Number of the {certificate} issued:").format(certificate=certificate))
+                    self, action_label(action), _("Number of the {certificate} issued:").format(certificate=certificate)
+                )
                 if not ok:
                     return
         if action is CaseAction.DELIVER:
@@ -150,9 +159,16 @@ class CaseActionsBar(QWidget):
                 return
             delivery = self.handover_dialog.handover()
         try:
-            status = cases.change_status(self._db, self._ctx, case_id=self._case_id, action=action, note=note,
-                                         delivery=delivery, suspension_kind=kind,
-                                         certificate_number=certificate_number)
+            status = cases.change_status(
+                self._db,
+                self._ctx,
+                case_id=self._case_id,
+                action=action,
+                note=note,
+                delivery=delivery,
+                suspension_kind=kind,
+                certificate_number=certificate_number,
+            )
         except WindowdeskError as error:
             show_error(self, error)
             return

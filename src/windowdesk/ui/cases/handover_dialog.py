@@ -29,8 +29,9 @@ class HandoverDialog(QDialog):
         for mode in DELIVERY_MODES:
             self.mode_box.addItem(mode_label(mode), mode)
         self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(chosen or DeliveryMode.WINDOW.value)))
-        self.card_hint = QLabel(_("Lay the collector's ID card on the reader, or type the number."),
-                                objectName="cardHint")
+        self.card_hint = QLabel(
+            _("Lay the collector's ID card on the reader, or type the number."), objectName="cardHint"
+        )
         self.id_edit = QLineEdit(objectName="collectorIdNumber")
         self.name_edit = QLineEdit(objectName="collectorName")
         self.agent_box = QCheckBox(_("Collected by an agent for the applicant"), objectName="collectorIsAgent")
@@ -71,13 +72,18 @@ class HandoverDialog(QDialog):
         for edit in (self.id_edit, self.name_edit):
             edit.setReadOnly(True)
         self.read_from_card = True
-        self.card_hint.setText(_("Read from the ID card: {name} {number}.").format(
-            name=card.name, number=card.masked_id_number))
+        self.card_hint.setText(
+            _("Read from the ID card: {name} {number}.").format(name=card.name, number=card.masked_id_number)
+        )
 
     def handover(self) -> Handover:
         return Handover(
-            mode=self.mode_box.currentData(), collector_id_number=self.id_edit.text(),
-            collector_name=self.name_edit.text(), agent=self.agent_box.isChecked(),
-            power_of_attorney=self.letter_edit.text(), read_from_card=self.read_from_card,
-            waybill=self.waybill_edit.text(), locker_code=self.locker_code_edit.text(),
+            mode=self.mode_box.currentData(),
+            collector_id_number=self.id_edit.text(),
+            collector_name=self.name_edit.text(),
+            agent=self.agent_box.isChecked(),
+            power_of_attorney=self.letter_edit.text(),
+            read_from_card=self.read_from_card,
+            waybill=self.waybill_edit.text(),
+            locker_code=self.locker_code_edit.text(),
         )

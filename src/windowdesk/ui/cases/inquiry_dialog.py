@@ -13,7 +13,9 @@ from windowdesk.services.context import CounterContext, Database
 
 
 class InquiryDialog(QDialog):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.setWindowTitle(_("Where is my case?"))
@@ -41,8 +43,9 @@ class InquiryDialog(QDialog):
 
     def look_up(self) -> None:
         try:
-            words = cases.inquire(self._db, self._ctx, case_number=self.number_edit.text(),
-                                  shipped_calendar=self._calendar)
+            words = cases.inquire(
+                self._db, self._ctx, case_number=self.number_edit.text(), shipped_calendar=self._calendar
+            )
         except WindowdeskError as error:
             self.answer.setStyleSheet("color: #a50e0e")
             self.answer.setText(error.message)

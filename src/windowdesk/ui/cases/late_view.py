@@ -97,7 +97,15 @@ class LateCasesModel(QAbstractTableModel):
 
 
 class LateCasesView(QWidget):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None, *, workers: Workers | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        shipped_calendar: WorkingCalendar,
+        parent: QWidget | None = None,
+        *,
+        workers: Workers | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.summary = QLabel(objectName="lateSummary")
@@ -149,8 +157,9 @@ class LateCasesView(QWidget):
 
     def refresh(self) -> None:
         try:
-            found = cases.late_cases(self._db, self._ctx, shipped_calendar=self._calendar,
-                                     whole_center=self.whole_center.isChecked())
+            found = cases.late_cases(
+                self._db, self._ctx, shipped_calendar=self._calendar, whole_center=self.whole_center.isChecked()
+            )
         except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
@@ -158,8 +167,9 @@ class LateCasesView(QWidget):
         self.model.set_cases(found)
         self.to_follow.refresh()
         red = sum(1 for c in found if c.state.light is Light.RED)
-        self.summary.setText(_("{red} overdue (red), {yellow} due soon (yellow).").format(
-            red=red, yellow=len(found) - red))
+        self.summary.setText(
+            _("{red} overdue (red), {yellow} due soon (yellow).").format(red=red, yellow=len(found) - red)
+        )
 
     def open_row(self, index: QModelIndex) -> None:
         if not index.isValid():
@@ -180,7 +190,8 @@ class LateCasesView(QWidget):
         make a hundred pages: written off the screen's thread."""
         if not path:
             path, _filter = QFileDialog.getSaveFileName(
-                self, _("Save as PDF"), f"late-cases-{self._ctx.local_today():%Y%m%d}.pdf", "PDF (*.pdf)")
+                self, _("Save as PDF"), f"late-cases-{self._ctx.local_today():%Y%m%d}.pdf", "PDF (*.pdf)"
+            )
         if not path:
             return
         found, whole_center = list(self.found), self.whole_center.isChecked()

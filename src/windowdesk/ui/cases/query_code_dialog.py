@@ -18,8 +18,9 @@ from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 class QueryCodeDialog(QDialog):
     """After ``Accepted``, ``result`` holds the new code for the receipt printed next."""
 
-    def __init__(self, db: Database, ctx: CounterContext, *, case_id: str, case_number: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, *, case_id: str, case_number: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id, self._case_number = db, ctx, case_id, case_number
         self.result: NewQueryCode | None = None
@@ -41,18 +42,25 @@ class QueryCodeDialog(QDialog):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("New query code for case {number}").format(number=self._case_number))
-        self.summary_label.setText(_(
-            "The applicant's old query code stops working online once this window syncs. The new one is printed "
-            "on a copy of the acceptance receipt, and nowhere else: it cannot be shown again."))
+        self.summary_label.setText(
+            _(
+                "The applicant's old query code stops working online once this window syncs. The new one is printed "
+                "on a copy of the acceptance receipt, and nowhere else: it cannot be shown again."
+            )
+        )
         self.issue_button.setText(_("&Issue and print"))
         self.approval.retranslate()
 
     def issue(self) -> None:
         credentials = self.approval.credentials()
         try:
-            supervisor = approve_as_supervisor(self._db, self._ctx, login=credentials.login,
-                                               password=credentials.password,
-                                               permission=Permission.REISSUE_QUERY_CODE)
+            supervisor = approve_as_supervisor(
+                self._db,
+                self._ctx,
+                login=credentials.login,
+                password=credentials.password,
+                permission=Permission.REISSUE_QUERY_CODE,
+            )
             self.result = reissue_query_code(self._db, self._ctx, case_id=self._case_id, supervisor_id=supervisor)
         except WindowdeskError as error:
             self.error_label.setText(error.message)

@@ -60,7 +60,8 @@ class ToFollowPanel(QGroupBox):
     def retranslate(self) -> None:
         self.setTitle(_("Materials to follow (容缺受理)"))
         self.table.setHorizontalHeaderLabels(
-            [_("Case number"), _("Item"), _("Material to follow"), _("Bring by"), _("State")])
+            [_("Case number"), _("Item"), _("Material to follow"), _("Bring by"), _("State")]
+        )
         self.arrived_button.setText(_("Material brought"))
         self.rule_button.setText(_("Apply the catalog's rule"))
 
@@ -75,8 +76,9 @@ class ToFollowPanel(QGroupBox):
         self.table.setRowCount(len(self.rows))
         for row, entry in enumerate(self.rows):
             state = _("overdue: apply the rule") if entry.overdue else _("waiting")
-            for column, text in enumerate((entry.case_number, entry.item_name, entry.name,
-                                           on_screen(entry.due_date), state)):
+            for column, text in enumerate(
+                (entry.case_number, entry.item_name, entry.name, on_screen(entry.due_date), state)
+            ):
                 cell = QTableWidgetItem(text)
                 if entry.overdue:
                     cell.setBackground(QBrush(OVERDUE))
@@ -112,8 +114,11 @@ class ToFollowPanel(QGroupBox):
             return
         try:
             deferrals.apply_deferral_rule(self._db, self._ctx, case_id=chosen.case_id)
-            notice = (documents.deferral_refusal_notice_data(self._db, self._ctx, chosen.case_id)
-                      if chosen.rule == deferrals.REFUSE else None)
+            notice = (
+                documents.deferral_refusal_notice_data(self._db, self._ctx, chosen.case_id)
+                if chosen.rule == deferrals.REFUSE
+                else None
+            )
         except WindowdeskError as error:
             show_error(self, error)
             return

@@ -49,8 +49,9 @@ class ReaderSettingsDialog(QDialog):
         self.error_label.setStyleSheet("color: #b00020")
         self.error_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.remove_button = self.buttons.addButton(_("&No reader at this window"),
-                                                    QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.remove_button = self.buttons.addButton(
+            _("&No reader at this window"), QDialogButtonBox.ButtonRole.DestructiveRole
+        )
         self.remove_button.setEnabled(current is not None)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
@@ -62,8 +63,12 @@ class ReaderSettingsDialog(QDialog):
         form.addRow(_("Interface"), self.plugin_box)
         form.addRow(_("Vendor's library"), library_row)
         form.addRow(_("Port"), self.port_box)
-        hint = QLabel(_("Readers that come with the common sdtapi library work here. USB readers "
-                        "are usually on port 1001 (up to 1016), serial ones on 1 to 16."))
+        hint = QLabel(
+            _(
+                "Readers that come with the common sdtapi library work here. USB readers "
+                "are usually on port 1001 (up to 1016), serial ones on 1 to 16."
+            )
+        )
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -79,8 +84,11 @@ class ReaderSettingsDialog(QDialog):
     def _save(self) -> None:
         try:
             card_reader.save_reader_settings(
-                self._db, self._ctx, plugin=self.plugin_box.currentData(),
-                library_path=self.library_edit.text(), port=self.port_box.value(),
+                self._db,
+                self._ctx,
+                plugin=self.plugin_box.currentData(),
+                library_path=self.library_edit.text(),
+                port=self.port_box.value(),
             )
         except ValidationError as error:
             self.error_label.setText(error.message)

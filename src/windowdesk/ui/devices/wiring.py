@@ -77,8 +77,12 @@ class CardReaderWiring(QObject):
         if isinstance(event, CardArrived):
             self.take(event.card)
         elif isinstance(event, ReaderDown):
-            status.showMessage(_("{message} Cards cannot be read until it works again; windowdesk keeps "
-                                 "trying.").format(message=event.message), READER_MESSAGE_MS)
+            status.showMessage(
+                _("{message} Cards cannot be read until it works again; windowdesk keeps trying.").format(
+                    message=event.message
+                ),
+                READER_MESSAGE_MS,
+            )
         elif isinstance(event, ReaderBack):
             status.showMessage(_("The ID card reader works again."), READER_MESSAGE_MS)
         elif isinstance(event, CardProblem):
@@ -90,8 +94,9 @@ class CardReaderWiring(QObject):
         window = self.window
         status = window.statusBar()
         if window.lock_dialog is not None:
-            status.showMessage(_("The window is locked: unlock it, then lay the ID card on the reader again."),
-                               CARD_MESSAGE_MS)
+            status.showMessage(
+                _("The window is locked: unlock it, then lay the ID card on the reader again."), CARD_MESSAGE_MS
+            )
             return
         modal = QApplication.activeModalWidget()
         if isinstance(modal, HandoverDialog):  # 送达: the collector shows their ID card
@@ -103,8 +108,9 @@ class CardReaderWiring(QObject):
             status.showMessage(_("ID card read."), CARD_MESSAGE_MS)
             return
         if modal is not None:
-            status.showMessage(_("Finish the open dialog first, then lay the ID card on the reader again."),
-                               CARD_MESSAGE_MS)
+            status.showMessage(
+                _("Finish the open dialog first, then lay the ID card on the reader again."), CARD_MESSAGE_MS
+            )
             return
         window.tabs.setCurrentWidget(window.intake)
         try:
@@ -122,7 +128,8 @@ class CardReaderWiring(QObject):
         takes the card into the intake as any other."""
         intake = self.window.intake
         if intake.online_application_id is not None or (
-                intake.proxy_box.isChecked() and intake.applicant_picker.chosen is not None):
+            intake.proxy_box.isChecked() and intake.applicant_picker.chosen is not None
+        ):
             return False
         number = online_visit.waiting_for(self.window.db, self.window.ctx, id_number=card.id_number)
         if number is None:
@@ -146,8 +153,7 @@ class CardReaderWiring(QObject):
         window = self.window
         status = window.statusBar()
         try:
-            self.register_dialog = take_card(window.intake, window.db, window.ctx, card,
-                                             today=window.ctx.local_today())
+            self.register_dialog = take_card(window.intake, window.db, window.ctx, card, today=window.ctx.local_today())
         except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(window, error)
             return

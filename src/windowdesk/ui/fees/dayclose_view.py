@@ -129,8 +129,11 @@ class DayCloseView(QWidget):
         self.pending_label.setVisible(waiting is not None)
         if waiting is not None:
             self.pending_label.setText(
-                _("The till of {day} was not closed. Close that day first: no payment can be taken "
-                  "until it is closed.").format(day=on_screen(waiting)))
+                _(
+                    "The till of {day} was not closed. Close that day first: no payment can be taken "
+                    "until it is closed."
+                ).format(day=on_screen(waiting))
+            )
         self.day_label.setText(_("Day: {day}").format(day=on_screen(self.day)))
         self.totals_model.set_rows(till_rows(totals))
         self.totals_table.resizeColumnsToContents()
@@ -142,8 +145,12 @@ class DayCloseView(QWidget):
         if closed:
             self.result_label.setText(
                 _("Closed at {time}, confirmed by {supervisor}. Counted {counted}, difference {difference}.").format(
-                    time=on_screen(record.closed_at, self._ctx.timezone), supervisor=record.supervisor_name,
-                    counted=yuan_text(record.counted_cash_fen), difference=difference_words(record.difference_fen)))
+                    time=on_screen(record.closed_at, self._ctx.timezone),
+                    supervisor=record.supervisor_name,
+                    counted=yuan_text(record.counted_cash_fen),
+                    difference=difference_words(record.difference_fen),
+                )
+            )
         else:
             self.result_label.clear()
         self._show_difference()
@@ -169,8 +176,12 @@ class DayCloseView(QWidget):
     def close_day(self) -> None:
         try:
             dayclose.close_day(
-                self._db, self._ctx, day=self.day, counted_cash_fen=self._counted(),
-                explanation=self.explanation_edit.toPlainText(), supervisor=self.approval.credentials(),
+                self._db,
+                self._ctx,
+                day=self.day,
+                counted_cash_fen=self._counted(),
+                explanation=self.explanation_edit.toPlainText(),
+                supervisor=self.approval.credentials(),
             )
         except WindowdeskError as error:
             self.error_label.setText(error.message)

@@ -21,14 +21,19 @@ if TYPE_CHECKING:
 class NextBusinessDayDialog(QDialog):
     """After ``Accepted``, ``started`` holds the business day the till now takes money for."""
 
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.started = None
         self.setWindowTitle(_("Start the next business day"))
-        words = QLabel(_("The till of {day} is closed. Payments taken from now on go to the next working "
-                         "day's till, and are closed with it. A supervisor confirms.").format(
-            day=on_screen(dayclose.business_day(db, ctx))))
+        words = QLabel(
+            _(
+                "The till of {day} is closed. Payments taken from now on go to the next working "
+                "day's till, and are closed with it. A supervisor confirms."
+            ).format(day=on_screen(dayclose.business_day(db, ctx)))
+        )
         words.setWordWrap(True)
         self.approval = SupervisorApprovalBox()
         self.error_label = error_label()
@@ -45,7 +50,8 @@ class NextBusinessDayDialog(QDialog):
     def start(self) -> None:
         try:
             self.started = dayclose.start_next_business_day(
-                self._db, self._ctx, supervisor=self.approval.credentials(), shipped_calendar=self._calendar)
+                self._db, self._ctx, supervisor=self.approval.credentials(), shipped_calendar=self._calendar
+            )
         except WindowdeskError as error:
             self.error_label.setText(error.message)
             self.approval.password_edit.clear()

@@ -106,8 +106,9 @@ class PaymentDialog(QDialog):
 
     def _requote(self) -> None:
         try:
-            self._show_quote(fees.quote_case_fee(self._db, self._ctx, case_id=self._case_id,
-                                                 quantities=self.quantities()))
+            self._show_quote(
+                fees.quote_case_fee(self._db, self._ctx, case_id=self._case_id, quantities=self.quantities())
+            )
         except WindowdeskError as error:
             self.error_label.setText(error.message)
 
@@ -117,14 +118,19 @@ class PaymentDialog(QDialog):
         heading = f"<b>{escape(quote.case_number)}</b> \u00b7 {escape(quote.item_name)}<br>{escape(who)}"
         if len(quote.charging_departments) > 1:
             together = _("Collected at once for: {departments}").format(
-                departments=_(", ").join(quote.charging_departments))
+                departments=_(", ").join(quote.charging_departments)
+            )
             heading += "<br>" + escape(together)
         self.heading.setText(heading)
         lines = quote.computation.lines if quote.computation else ()
         self.lines_table.setRowCount(len(lines))
         for row, line in enumerate(lines):
-            cells = (quote.department_name(line.department), line.description, yuan_text(line.amount_fen),
-                     line.explanation)
+            cells = (
+                quote.department_name(line.department),
+                line.description,
+                yuan_text(line.amount_fen),
+                line.explanation,
+            )
             for column, text in enumerate(cells):
                 self.lines_table.setItem(row, column, QTableWidgetItem(text))
         self.lines_table.resizeColumnsToContents()
@@ -137,8 +143,11 @@ class PaymentDialog(QDialog):
             self.total_label.setText(_("Total: \u2014"))
         else:
             self.total_label.setText(_("Total: {amount}").format(amount=yuan_text(quote.total_fen)))
-        self.error_label.setText(quote.problem if quote.computation is None else (
-            _("Nothing to collect for this case.") if quote.total_fen == 0 else ""))
+        self.error_label.setText(
+            quote.problem
+            if quote.computation is None
+            else (_("Nothing to collect for this case.") if quote.total_fen == 0 else "")
+        )
 
     def _clear_tender_error(self) -> None:
         if self.error_label.text() and self.error_label.text() == self._tender_error:
@@ -150,7 +159,10 @@ class PaymentDialog(QDialog):
             return
         try:
             self.result = payments.pay_case_fee(
-                self._db, self._ctx, case_id=self._case_id, quantities=self.quantities(),
+                self._db,
+                self._ctx,
+                case_id=self._case_id,
+                quantities=self.quantities(),
                 tender=self.tender_box.tender(),
             )
         except WindowdeskError as error:

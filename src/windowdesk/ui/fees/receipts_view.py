@@ -112,7 +112,9 @@ class ReceiptsView(QWidget):
         valid = [entry for entry in issued if not entry.voided]
         self.receipts_caption.setText(
             _("Receipts issued today: {count}, {amount} not voided").format(
-                count=len(issued), amount=yuan_text(sum(entry.amount_fen for entry in valid))))
+                count=len(issued), amount=yuan_text(sum(entry.amount_fen for entry in valid))
+            )
+        )
         self.collect_button.setEnabled(bool(due))
         self.void_button.setEnabled(bool(issued))
         self.reprint_button.setEnabled(bool(issued))

@@ -80,13 +80,31 @@ def fees_due_model(parent: QObject | None = None) -> RowsTableModel:
 def receipts_model(zone: str, parent: QObject | None = None) -> RowsTableModel:
     def cells(row: ReceiptEntry) -> tuple[str, ...]:
         status = _("Voided ({number})").format(number=row.void_number) if row.voided else _("Valid")
-        return (row.number, on_screen(row.paid_at, zone, clock_only=True), row.payer_name, row.what, row.item,
-                method_label(row.method), yuan_text(row.amount_fen), status)
+        return (
+            row.number,
+            on_screen(row.paid_at, zone, clock_only=True),
+            row.payer_name,
+            row.what,
+            row.item,
+            method_label(row.method),
+            yuan_text(row.amount_fen),
+            status,
+        )
 
     return RowsTableModel(
-        lambda: (_("Receipt number"), _("Time"), _("Payer"), _("For"), _("Item"), _("Payment method"), _("Amount"),
-                 _("Status")),
-        cells, amount_columns=(6,), parent=parent,
+        lambda: (
+            _("Receipt number"),
+            _("Time"),
+            _("Payer"),
+            _("For"),
+            _("Item"),
+            _("Payment method"),
+            _("Amount"),
+            _("Status"),
+        ),
+        cells,
+        amount_columns=(6,),
+        parent=parent,
     )
 
 
@@ -95,7 +113,8 @@ def till_totals_model(parent: QObject | None = None) -> RowsTableModel:
     return RowsTableModel(
         lambda: (_("Payment method"), _("Receipts"), _("Amount")),
         lambda row: (row[0], str(row[1]), yuan_text(row[2])),
-        amount_columns=(1, 2), parent=parent,
+        amount_columns=(1, 2),
+        parent=parent,
     )
 
 

@@ -55,8 +55,12 @@ class UtilityPaymentView(QWidget):
         self.captions = {}
         form = QFormLayout()
         for name, field in (
-            ("utility", self.utility_combo), ("account", self.account_edit), ("payer", self.payer_edit),
-            ("period", self.period_edit), ("amount", self.amount_edit), ("payee", self.payee_edit),
+            ("utility", self.utility_combo),
+            ("account", self.account_edit),
+            ("payer", self.payer_edit),
+            ("period", self.period_edit),
+            ("amount", self.amount_edit),
+            ("payee", self.payee_edit),
         ):
             caption = QLabel()
             caption.setBuddy(field)
@@ -87,8 +91,12 @@ class UtilityPaymentView(QWidget):
         for index, code in enumerate(UTILITIES):
             self.utility_combo.setItemText(index, utility_label(code))
         for name, text in (
-            ("utility", _("&Utility")), ("account", _("&Account number")), ("payer", _("Payer's &name")),
-            ("period", _("Billing &period")), ("amount", _("A&mount")), ("payee", _("Pay&ee (company)")),
+            ("utility", _("&Utility")),
+            ("account", _("&Account number")),
+            ("payer", _("Payer's &name")),
+            ("period", _("Billing &period")),
+            ("amount", _("A&mount")),
+            ("payee", _("Pay&ee (company)")),
         ):
             self.captions[name].setText(text)
         self.collect_button.setText(_("&Collect and print receipt (Ctrl+Enter)"))
@@ -101,7 +109,8 @@ class UtilityPaymentView(QWidget):
         """Fill the payer (and payee) known from an earlier payment to this account here."""
         try:
             holder = payments.utility_account_holder(
-                self._db, self._ctx, utility=self.utility_combo.currentData(), account_number=self.account_edit.text())
+                self._db, self._ctx, utility=self.utility_combo.currentData(), account_number=self.account_edit.text()
+            )
         except WindowdeskError as error:
             self.error_label.setText(error.message)
             return
@@ -126,9 +135,14 @@ class UtilityPaymentView(QWidget):
     def collect(self) -> None:
         try:
             result = payments.pay_utility(
-                self._db, self._ctx, utility=self.utility_combo.currentData(),
-                account_number=self.account_edit.text(), payer_name=self.payer_edit.text(),
-                period=self.period_edit.text(), amount_fen=self._amount(), tender=self.tender_box.tender(),
+                self._db,
+                self._ctx,
+                utility=self.utility_combo.currentData(),
+                account_number=self.account_edit.text(),
+                payer_name=self.payer_edit.text(),
+                period=self.period_edit.text(),
+                amount_fen=self._amount(),
+                tender=self.tender_box.tender(),
                 payee=self.payee_edit.text(),
             )
         except WindowdeskError as error:
@@ -136,7 +150,8 @@ class UtilityPaymentView(QWidget):
             return
         self.error_label.clear()
         message = _("Receipt {number}: {amount} received.").format(
-            number=result.number, amount=yuan_text(result.amount_fen))
+            number=result.number, amount=yuan_text(result.amount_fen)
+        )
         if result.change_fen:
             message += " " + _("Give back {change} change.").format(change=yuan_text(result.change_fen))
         self.result_label.setText(message)

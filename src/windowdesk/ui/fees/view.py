@@ -97,7 +97,9 @@ class FeesView(QWidget):
         if waiting is not None:
             self.notice_label.setText(
                 _("The till of {day} is still open: close that day (Day close) before taking payments.").format(
-                    day=on_screen(waiting)))
+                    day=on_screen(waiting)
+                )
+            )
 
     def pending_day(self) -> dt.date | None:
         try:
@@ -189,5 +191,6 @@ class FeesView(QWidget):
 
 
 def _void_twice(entry: ReceiptEntry) -> ValidationError:
-    return ValidationError(_("Receipt {number} was already voided ({void}).").format(
-        number=entry.number, void=entry.void_number))
+    return ValidationError(
+        _("Receipt {number} was already voided ({void}).").format(number=entry.number, void=entry.void_number)
+    )

@@ -55,9 +55,13 @@ class VoidDialog(QDialog):
         entry = self._entry
         self.setWindowTitle(_("Void receipt {number}").format(number=entry.number))
         self.summary_label.setText(
-            _("Receipt {number}: {amount}, {method}, for {what}. The receipt is kept; a void slip "
-              "is printed and its amount leaves the day's totals.").format(
-                number=entry.number, amount=yuan_text(entry.amount_fen), method=method_label(entry.method),
+            _(
+                "Receipt {number}: {amount}, {method}, for {what}. The receipt is kept; a void slip "
+                "is printed and its amount leaves the day's totals."
+            ).format(
+                number=entry.number,
+                amount=yuan_text(entry.amount_fen),
+                method=method_label(entry.method),
                 what=entry.what,
             )
         )
@@ -68,7 +72,10 @@ class VoidDialog(QDialog):
     def void(self) -> None:
         try:
             self.result = receipts.void_receipt(
-                self._db, self._ctx, receipt_id=self._entry.id, reason=self.reason_edit.text(),
+                self._db,
+                self._ctx,
+                receipt_id=self._entry.id,
+                reason=self.reason_edit.text(),
                 supervisor=self.approval.credentials(),
             )
         except WindowdeskError as error:

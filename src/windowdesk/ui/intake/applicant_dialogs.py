@@ -32,9 +32,7 @@ class _RegisterDialog(QDialog):
         self.error_label = QLabel(objectName="errorLabel")
         self.error_label.setStyleSheet("color: #b00020")
         self.error_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -64,7 +62,9 @@ class _RegisterDialog(QDialog):
 
 
 class RegisterResidentDialog(_RegisterDialog):
-    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, id_number: str = "") -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, id_number: str = ""
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Register a resident"))
@@ -94,14 +94,20 @@ class RegisterResidentDialog(_RegisterDialog):
 
     def _register(self) -> ApplicantSummary:
         return applicants.register_resident(
-            self._db, self._ctx, id_number=self.id_edit.text(), name=self.name_edit.text(),
-            phone=self.phone_edit.text(), address=self.address_edit.text(),
+            self._db,
+            self._ctx,
+            id_number=self.id_edit.text(),
+            name=self.name_edit.text(),
+            phone=self.phone_edit.text(),
+            address=self.address_edit.text(),
             welfare_status=self.welfare_box.currentData(),
         )
 
 
 class RegisterOrganisationDialog(_RegisterDialog):
-    def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, credit_code: str = "") -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, parent: QWidget | None = None, *, credit_code: str = ""
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Register an organisation"))
@@ -121,7 +127,11 @@ class RegisterOrganisationDialog(_RegisterDialog):
 
     def _register(self) -> ApplicantSummary:
         return applicants.register_organisation(
-            self._db, self._ctx, credit_code=self.code_edit.text(), name=self.name_edit.text(),
-            legal_representative=self.rep_edit.text(), phone=self.phone_edit.text(),
+            self._db,
+            self._ctx,
+            credit_code=self.code_edit.text(),
+            name=self.name_edit.text(),
+            legal_representative=self.rep_edit.text(),
+            phone=self.phone_edit.text(),
             address=self.address_edit.text(),
         )

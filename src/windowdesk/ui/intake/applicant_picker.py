@@ -157,14 +157,10 @@ class ApplicantPicker(QWidget):
         except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
-        self.chosen_label.setText(
-            _("Applicant: {name} ({number})").format(name=self.chosen.name, number=number)
-        )
+        self.chosen_label.setText(_("Applicant: {name} ({number})").format(name=self.chosen.name, number=number))
 
     def _show_chosen(self) -> None:
-        self.reveal_button.setEnabled(
-            self.chosen is not None and may(self._db, self._ctx, Permission.VIEW_FULL_ID)
-        )
+        self.reveal_button.setEnabled(self.chosen is not None and may(self._db, self._ctx, Permission.VIEW_FULL_ID))
         if self.chosen is None:
             self.chosen_label.setText(_("No applicant chosen yet."))
         else:

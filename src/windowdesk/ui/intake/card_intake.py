@@ -34,8 +34,10 @@ def expiry_warning(card: IdCard, today: date) -> str | None:
     """Plain words for a card past its validity, or None."""
     if not card.is_expired(today):
         return None
-    return _("This ID card expired on {date}. Ask for a valid ID card or a temporary ID card "
-             "before accepting an application.").format(date=on_screen(card.valid_until))
+    return _(
+        "This ID card expired on {date}. Ask for a valid ID card or a temporary ID card "
+        "before accepting an application."
+    ).format(date=on_screen(card.valid_until))
 
 
 def read_from_card_text(name: str) -> str:
@@ -47,7 +49,9 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
     name as the card has them (not editable), sex, ethnicity, birth date and validity
     shown, the address ready to save; only the phone is left to type."""
 
-    def __init__(self, db: Database, ctx: CounterContext, card: IdCard, *, today: date, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, card: IdCard, *, today: date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(db, ctx, parent, id_number=card.id_number)
         self.setObjectName("cardRegisterDialog")
         self.card = card  # the photo stays in memory, with this dialog only
@@ -56,8 +60,9 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
         self.name_edit.setReadOnly(True)
         self.address_edit.setText(card.address)
         self.address_edit.setCursorPosition(0)
-        self.source_label = QLabel(_("Read from the ID card: the details below come from the card."),
-                                   objectName="readFromCard")
+        self.source_label = QLabel(
+            _("Read from the ID card: the details below come from the card."), objectName="readFromCard"
+        )
         self.source_label.setStyleSheet(NOTICE_STYLE)
         self.source_label.setWordWrap(True)
         self.form.insertRow(0, self.source_label)
@@ -68,11 +73,13 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
         self.expired_label.setVisible(warning is not None)
         self.form.insertRow(1, self.expired_label)
         details = _("{sex} \u00b7 {ethnicity} \u00b7 born {birth}").format(
-            sex=card.sex, ethnicity=card.ethnicity, birth=on_screen(card.birth_date))
+            sex=card.sex, ethnicity=card.ethnicity, birth=on_screen(card.birth_date)
+        )
         self.form.insertRow(4, _("On the card"), QLabel(details, objectName="cardDetails"))
         until = on_screen(card.valid_until) if card.valid_until else _("long-term")
         validity = _("{start} to {end}, issued by {authority}").format(
-            start=on_screen(card.valid_from), end=until, authority=card.issuing_authority)
+            start=on_screen(card.valid_from), end=until, authority=card.issuing_authority
+        )
         self.form.insertRow(5, _("Valid"), QLabel(validity, objectName="cardValidity"))
         photo = QPixmap()
         # Most readers hand the photo over in the vendor's own compression (WLT), which
@@ -84,7 +91,9 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
         self.phone_edit.setFocus()
 
 
-def take_card(view: IntakeView, db: Database, ctx: CounterContext, card: IdCard, *, today: date) -> CardRegisterResidentDialog | None:
+def take_card(
+    view: IntakeView, db: Database, ctx: CounterContext, card: IdCard, *, today: date
+) -> CardRegisterResidentDialog | None:
     """Choose the card's holder in the intake ``view``, or open the registration filled in
     from the card (returned, open, window-modal).
 

@@ -31,10 +31,15 @@ class CommitmentBox(QWidget):
 
     def retranslate(self) -> None:
         self.commit_check.setText(_("Notify-and-commit (告知承诺制): the applicant signs; decide on the spot"))
-        self.certificate_edit.setPlaceholderText(_("Number of the {certificate} issued").format(
-            certificate=self._certificate) if self._certificate else "")
-        self.setToolTip(_("The 告知承诺书 tells the conditions; the department verifies the commitment later. "
-                          "An applicant with a credit flag cannot use it."))
+        self.certificate_edit.setPlaceholderText(
+            _("Number of the {certificate} issued").format(certificate=self._certificate) if self._certificate else ""
+        )
+        self.setToolTip(
+            _(
+                "The 告知承诺书 tells the conditions; the department verifies the commitment later. "
+                "An applicant with a credit flag cannot use it."
+            )
+        )
 
     def offer(self, *, verify_days: int, certificate: str) -> None:
         """Shown, unticked, for an item the catalog marks; hidden otherwise. The certificate

@@ -34,8 +34,9 @@ class DeferralBox(QWidget):
 
     def retranslate(self) -> None:
         self.defer_check.setText(_("Accept with materials to follow (容缺受理), brought by"))
-        self.setToolTip(_("The applicant signs the commitment; the date is at the latest the promised "
-                          "completion date."))
+        self.setToolTip(
+            _("The applicant signs the commitment; the date is at the latest the promised completion date.")
+        )
 
     def set_context(self, ctx: CounterContext) -> None:
         self._today = ctx.local_today

@@ -25,13 +25,14 @@ from windowdesk.ui.printing.printer import default_printer, print_pdf
 
 
 class ItemFormsButton(QPushButton):
-    """"Print a form ▾": one entry per form of the chosen item. ``told(text, ok)`` carries
+    """ "Print a form ▾": one entry per form of the chosen item. ``told(text, ok)`` carries
     the outcome for the screen's result line."""
 
     told = Signal(str, bool)
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *,
-                 printer_for: Callable[[], QPrinter] = default_printer) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, printer_for: Callable[[], QPrinter] = default_printer
+    ) -> None:
         super().__init__(parent, objectName="itemForms")
         self._db = db
         self._printer_for = printer_for
@@ -62,8 +63,9 @@ class ItemFormsButton(QPushButton):
         try:
             media_type, content = form_files.form_file(self._db, item_code=self._item_code, form_code=form_code)
             if media_type != MEDIA_TYPES["pdf"]:
-                self.told.emit(_("This form is a Word document: print it from the item's page on the public site."),
-                               False)
+                self.told.emit(
+                    _("This form is a Word document: print it from the item's page on the public site."), False
+                )
                 return
             printer = self._printer_for()
         except WindowdeskError as error:
@@ -78,5 +80,6 @@ class ItemFormsButton(QPushButton):
 
     def _failed(self, error: BaseException) -> None:
         self._printer = None
-        self.told.emit(error.message if isinstance(error, WindowdeskError) else _("The form could not be printed."),
-                       False)
+        self.told.emit(
+            error.message if isinstance(error, WindowdeskError) else _("The form could not be printed."), False
+        )

@@ -83,9 +83,7 @@ class ItemPicker(QWidget):
         self.department_box.blockSignals(False)
 
     def refresh_results(self) -> None:
-        found = self._search.search(
-            self.query_edit.text(), department_code=self.department_box.currentData()
-        )
+        found = self._search.search(self.query_edit.text(), department_code=self.department_box.currentData())
         self.results.clear()
         for summary in found:
             marks = []

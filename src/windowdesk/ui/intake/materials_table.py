@@ -19,8 +19,7 @@ if TYPE_CHECKING:
 NOT_MARKED = None
 # One key marks a material: the digits a clerk's left hand rests near. Typed on a focused
 # status box; the focus then moves on to the next material (or, to correct, to the note).
-STATUS_KEYS = {Qt.Key.Key_1: RECEIVED, Qt.Key.Key_2: MISSING, Qt.Key.Key_3: CORRECTION,
-               Qt.Key.Key_0: NOT_MARKED}
+STATUS_KEYS = {Qt.Key.Key_1: RECEIVED, Qt.Key.Key_2: MISSING, Qt.Key.Key_3: CORRECTION, Qt.Key.Key_0: NOT_MARKED}
 
 
 class StatusBox(QComboBox):

@@ -36,8 +36,9 @@ class AgentPicker(ApplicantPicker):
         if self.chosen is None:
             self.chosen_label.setText(_("No agent chosen yet."))
         else:
-            self.chosen_label.setText(_("Agent: {name} ({number})").format(
-                name=self.chosen.name, number=self.chosen.masked_number))
+            self.chosen_label.setText(
+                _("Agent: {name} ({number})").format(name=self.chosen.name, number=self.chosen.masked_number)
+            )
 
 
 class ProxyBox(QGroupBox):
@@ -86,13 +87,20 @@ class ProxyBox(QGroupBox):
         if not self.isChecked():
             return None
         chosen = self.agent_picker.chosen
-        return ProxyTerms(chosen.ref.id if chosen is not None else "", self.attorney_check.isChecked(),
-                          self.attorney_date.date().toPython())
+        return ProxyTerms(
+            chosen.ref.id if chosen is not None else "",
+            self.attorney_check.isChecked(),
+            self.attorney_date.date().toPython(),
+        )
 
     def draft(self) -> dict:
         """What is entered, to be given back to its operator (the agent as found)."""
-        return {"on": self.isChecked(), "agent": self.agent_picker.chosen,
-                "present": self.attorney_check.isChecked(), "date": self.attorney_date.date().toPython()}
+        return {
+            "on": self.isChecked(),
+            "agent": self.agent_picker.chosen,
+            "present": self.attorney_check.isChecked(),
+            "date": self.attorney_date.date().toPython(),
+        }
 
     def restore(self, draft: dict) -> None:
         self.setChecked(draft["on"])

@@ -34,9 +34,7 @@ class RefuseDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Reason"), self.reason_box)
         form.addRow(_("Legal basis"), self.basis_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

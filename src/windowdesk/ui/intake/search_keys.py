@@ -15,8 +15,12 @@ class _ArrowsToList(QObject):
         self._results = results
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (event.type() == QEvent.Type.KeyPress and event.key() in MOVING_KEYS
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier and self._results.count()):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in MOVING_KEYS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and self._results.count()
+        ):
             QApplication.sendEvent(self._results, event)
             return True
         return False

@@ -53,7 +53,14 @@ class IntakeView(QWidget):
 
     recordSaved = Signal(object)
 
-    def __init__(self, db: Database, ctx: CounterContext, search: catalog.CatalogSearch, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        search: catalog.CatalogSearch,
+        shipped_calendar: WorkingCalendar,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.guide: ItemGuide | None = None
@@ -181,7 +188,9 @@ class IntakeView(QWidget):
 
     def retranslate(self) -> None:
         self.applicant_box.setTitle(_("2. Applicant"))
-        self.materials_box.setTitle(_("3. Materials \u2014 on a status: 1 received, 2 missing, 3 to correct, \u2191\u2193 to move"))
+        self.materials_box.setTitle(
+            _("3. Materials \u2014 on a status: 1 received, 2 missing, 3 to correct, \u2191\u2193 to move")
+        )
         self.delivery_box.retranslate()
         self.all_received_button.setText(_("&Mark all received (Ctrl+M)"))
         self.accept_button.setText(_("&Accept (Ctrl+Enter)"))
@@ -250,7 +259,9 @@ class IntakeView(QWidget):
             self._say_fee_warning(guide.code)
             # Tab goes on from the last note to "mark all", then the decisions.
             last = self.materials.note_edit(self.materials.rowCount() - 1) if self.materials.rowCount() else None
-            QWidget.setTabOrder(self.applicant_picker.register_button, self.materials.first_status() or self.all_received_button)
+            QWidget.setTabOrder(
+                self.applicant_picker.register_button, self.materials.first_status() or self.all_received_button
+            )
             if last is not None:
                 QWidget.setTabOrder(last, self.all_received_button)
         QWidget.setTabOrder(self.all_received_button, self.accept_button)
@@ -318,23 +329,37 @@ class IntakeView(QWidget):
         if self._fee_warning and not self._fee_warning_heard:
             # The first Ctrl+Enter shows it again; the second accepts knowingly.
             self._fee_warning_heard = True
-            self._show_result(self._fee_warning + "\n" + _("Press Ctrl+Enter again to accept all the same."),
-                              ok=False)
+            self._show_result(self._fee_warning + "\n" + _("Press Ctrl+Enter again to accept all the same."), ok=False)
             return
-        self._decide(lambda: intake.accept_case(
-            self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            checks=self.materials.checks(), shipped_calendar=self._calendar, delivery=self.delivery_box.choice(),
-            proxy=self.proxy_box.terms(), deferral=self.deferral_box.terms(), commitment=self.commitment_box.terms(),
-            online_application_id=self.online_application_id,
-        ))
+        self._decide(
+            lambda: intake.accept_case(
+                self._db,
+                self._ctx,
+                item_code=self.guide.code,
+                applicant=self.applicant_picker.chosen.ref,
+                checks=self.materials.checks(),
+                shipped_calendar=self._calendar,
+                delivery=self.delivery_box.choice(),
+                proxy=self.proxy_box.terms(),
+                deferral=self.deferral_box.terms(),
+                commitment=self.commitment_box.terms(),
+                online_application_id=self.online_application_id,
+            )
+        )
 
     def notify_missing(self) -> None:
         if not self._ready():
             return
-        self._decide(lambda: intake.notify_missing(
-            self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            checks=self.materials.checks(), proxy=self.proxy_box.terms(),  # 帮办代办: named on the slip
-        ))
+        self._decide(
+            lambda: intake.notify_missing(
+                self._db,
+                self._ctx,
+                item_code=self.guide.code,
+                applicant=self.applicant_picker.chosen.ref,
+                checks=self.materials.checks(),
+                proxy=self.proxy_box.terms(),  # 帮办代办: named on the slip
+            )
+        )
 
     def refuse(self) -> None:
         if not self._ready():
@@ -342,10 +367,17 @@ class IntakeView(QWidget):
         dialog = RefuseDialog(self.guide.refusal_grounds, self.guide.legal_basis, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self._decide(lambda: intake.refuse_application(
-            self._db, self._ctx, item_code=self.guide.code, applicant=self.applicant_picker.chosen.ref,
-            reason=dialog.reason(), legal_basis=dialog.legal_basis(), proxy=self.proxy_box.terms(),
-        ))
+        self._decide(
+            lambda: intake.refuse_application(
+                self._db,
+                self._ctx,
+                item_code=self.guide.code,
+                applicant=self.applicant_picker.chosen.ref,
+                reason=dialog.reason(),
+                legal_basis=dialog.legal_basis(),
+                proxy=self.proxy_box.terms(),
+            )
+        )
 
     def _show_result(self, text: str, *, ok: bool, rich: bool = False) -> None:
         self.result_label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
@@ -416,14 +448,18 @@ class IntakeView(QWidget):
         draft = dict(record)
         ref = draft.get("applicant")
         try:
-            draft["applicant"] = applicants.applicant_by_ref(
-                self._db, self._ctx, applicants.ApplicantRef(ref["kind"], ref["id"])) if ref else None
+            draft["applicant"] = (
+                applicants.applicant_by_ref(self._db, self._ctx, applicants.ApplicantRef(ref["kind"], ref["id"]))
+                if ref
+                else None
+            )
         except WindowdeskError:
             draft["applicant"] = None
         draft["proxy"], draft["deferral"] = self._kept_extras(draft)
         self.restore_draft(draft)
-        self._show_result(_("The application being entered when the window was closed is back; "
-                            "carry on or press Clear."), ok=True)
+        self._show_result(
+            _("The application being entered when the window was closed is back; carry on or press Clear."), ok=True
+        )
 
     def restore_draft(self, draft: dict | None) -> None:
         self.reset()
@@ -450,15 +486,28 @@ class IntakeView(QWidget):
         """网上申报 at the visit: the form pre-filled from the online application (its item,
         its applicant, the materials with uploaded pages marked received); the clerk checks
         the originals and accepts it, and its pages become the case's."""
-        self.restore_draft({"item_code": form.item_code, "applicant": form.applicant, "marks": [],
-                            "item_query": "", "proxy": None, "deferral": None})
+        self.restore_draft(
+            {
+                "item_code": form.item_code,
+                "applicant": form.applicant,
+                "marks": [],
+                "item_query": "",
+                "proxy": None,
+                "deferral": None,
+            }
+        )
         if self.guide is not None:
             for row, material in enumerate(self.guide.materials):
                 if material.code in form.with_pages:
                     self.materials.mark(row, intake.RECEIVED)
         self.online_application_id = form.application_id
-        self._show_result(_("Online application {number}: check the originals against the uploaded pages, mark "
-                            "the rest, then accept (Ctrl+Enter).").format(number=form.number), ok=True)
+        self._show_result(
+            _(
+                "Online application {number}: check the originals against the uploaded pages, mark "
+                "the rest, then accept (Ctrl+Enter)."
+            ).format(number=form.number),
+            ok=True,
+        )
 
     def _kept_extras(self, record: dict) -> tuple[dict | None, dict | None]:
         """The agent box and the deferral as kept in the database (a form kept before
@@ -469,7 +518,8 @@ class IntakeView(QWidget):
             if proxy.get("agent"):
                 try:
                     agent = applicants.applicant_by_ref(
-                        self._db, self._ctx, applicants.ApplicantRef(proxy["agent"]["kind"], proxy["agent"]["id"]))
+                        self._db, self._ctx, applicants.ApplicantRef(proxy["agent"]["kind"], proxy["agent"]["id"])
+                    )
                 except WindowdeskError:
                     agent = None
             proxy = {**proxy, "agent": agent, "date": dt.date.fromisoformat(proxy["date"])}
@@ -485,8 +535,9 @@ class IntakeView(QWidget):
         self.attorney_action.setEnabled(result.kind == "case" and result.proxy)
         self.commitment_action.setEnabled(result.kind == "case" and result.deferred)
         self.notice_action.setEnabled(result.kind == "case" and result.committed)
-        self.papers_button.setEnabled(self.attorney_action.isEnabled() or self.commitment_action.isEnabled()
-                                      or self.notice_action.isEnabled())
+        self.papers_button.setEnabled(
+            self.attorney_action.isEnabled() or self.commitment_action.isEnabled() or self.notice_action.isEnabled()
+        )
         if preferences.prints_at_once(self._db):
             self._print_at_once(result)
 
@@ -495,8 +546,9 @@ class IntakeView(QWidget):
         from windowdesk.ui.printing.direct import print_document
 
         try:
-            data = documents.record_document(self._db, self._ctx, kind=result.kind, record_id=result.id,
-                                             query_code=result.query_code)
+            data = documents.record_document(
+                self._db, self._ctx, kind=result.kind, record_id=result.id, query_code=result.query_code
+            )
         except WindowdeskError as error:
             self._show_result(error.message, ok=False)
             return
@@ -511,8 +563,13 @@ class IntakeView(QWidget):
             self._show_result(_("Nothing to print yet: decide an application first."), ok=False)
             return
         self.print_dialog = open_record_preview(
-            self, self._db, self._ctx, kind=self.last_result.kind, record_id=self.last_result.id,
-            reprint=self.last_printed, query_code="" if self.last_printed else self.last_result.query_code,
+            self,
+            self._db,
+            self._ctx,
+            kind=self.last_result.kind,
+            record_id=self.last_result.id,
+            reprint=self.last_printed,
+            query_code="" if self.last_printed else self.last_result.query_code,
         )
         if self.print_dialog is not None:
             self.print_dialog.printed.connect(self._document_printed)

@@ -49,7 +49,12 @@ def pixmap_of(jpeg: bytes) -> QPixmap:
 
 class MaterialPagesDialog(QDialog):
     def __init__(
-        self, db: Database, ctx: CounterContext, *, case_id: str, workers: Workers | None = None,
+        self,
+        db: Database,
+        ctx: CounterContext,
+        *,
+        case_id: str,
+        workers: Workers | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -105,8 +110,14 @@ class MaterialPagesDialog(QDialog):
             sources.addWidget(widget)
         sources.addStretch(1)
         edits = QHBoxLayout()
-        for widget in (self.earlier_button, self.later_button, self.turn_button, self.delete_button,
-                       self.check_button, self.large_button):
+        for widget in (
+            self.earlier_button,
+            self.later_button,
+            self.turn_button,
+            self.delete_button,
+            self.check_button,
+            self.large_button,
+        ):
             edits.addWidget(widget)
         edits.addStretch(1)
         middle = QHBoxLayout()
@@ -148,8 +159,9 @@ class MaterialPagesDialog(QDialog):
                 for page in material.pages:
                     key = (page.sha256, page.rotation)
                     if key not in known and key not in made:
-                        made[key] = material_pages.page_preview(db, store, ctx, page_id=page.page_id,
-                                                                longest_side=THUMBNAIL_SIDE)
+                        made[key] = material_pages.page_preview(
+                            db, store, ctx, page_id=page.page_id, longest_side=THUMBNAIL_SIDE
+                        )
             return view, made
 
         def done(result: tuple[material_pages.CasePages, dict]) -> None:
@@ -172,8 +184,11 @@ class MaterialPagesDialog(QDialog):
         self.materials.clear()
         for material in self.view.materials:
             count = len(material.pages)
-            item = QListWidgetItem(ngettext("{name} ({count} page)", "{name} ({count} pages)", count).format(
-                name=material.name, count=count))
+            item = QListWidgetItem(
+                ngettext("{name} ({count} page)", "{name} ({count} pages)", count).format(
+                    name=material.name, count=count
+                )
+            )
             item.setData(Qt.ItemDataRole.UserRole, material.code)
             self.materials.addItem(item)
         codes = [material.code for material in self.view.materials]
@@ -227,8 +242,12 @@ class MaterialPagesDialog(QDialog):
             self.camera_button.setToolTip("")
         else:
             self.camera_button.setText(_("No camera connected"))
-            self.camera_button.setToolTip(_("No camera or document camera is connected to this computer. "
-                                             "Connect one, then open this window again."))
+            self.camera_button.setToolTip(
+                _(
+                    "No camera or document camera is connected to this computer. "
+                    "Connect one, then open this window again."
+                )
+            )
 
     def scan(self, device: str | None = None) -> None:
         device = device or self.scanner_box.currentData()
@@ -243,9 +262,13 @@ class MaterialPagesDialog(QDialog):
 
         self._begin(_("Scanning\u2026"))
         self.workers.start(
-            lambda _cancel, _progress: scanning.scan_into(db, store, ctx, case_id=case_id, material_code=code,
-                                                          device=device),
-            on_success=done, on_failure=self._failed, lane="database")
+            lambda _cancel, _progress: scanning.scan_into(
+                db, store, ctx, case_id=case_id, material_code=code, device=device
+            ),
+            on_success=done,
+            on_failure=self._failed,
+            lane="database",
+        )
 
     def take_photo(self) -> None:
         if not cameras_available():
@@ -263,13 +286,18 @@ class MaterialPagesDialog(QDialog):
         db, ctx, store, case_id = self._db, self._ctx, self.store, self._case_id
         self._begin(_("Adding the page\u2026"))
         self.workers.start(
-            lambda _cancel, _progress: material_pages.add_image(db, store, ctx, case_id=case_id, material_code=code,
-                                                                image=image),
-            on_success=lambda page_id: self.reload(select_page=page_id), on_failure=self._failed, lane="database")
+            lambda _cancel, _progress: material_pages.add_image(
+                db, store, ctx, case_id=case_id, material_code=code, image=image
+            ),
+            on_success=lambda page_id: self.reload(select_page=page_id),
+            on_failure=self._failed,
+            lane="database",
+        )
 
     def choose_files(self) -> None:
         names, _filter = QFileDialog.getOpenFileNames(
-            self, _("Add image or PDF files"), "", _("Images and PDF files ({patterns})").format(patterns=FILE_FILTER))
+            self, _("Add image or PDF files"), "", _("Images and PDF files ({patterns})").format(patterns=FILE_FILTER)
+        )
         if names:
             self.add_files([Path(name) for name in names])
 
@@ -285,16 +313,24 @@ class MaterialPagesDialog(QDialog):
 
         self.workers.start(
             lambda _cancel, progress: material_pages.add_page_files(
-                db, store, ctx, case_id=case_id, material_code=code, paths=paths, progress=progress),
-            on_success=lambda ids: self.reload(select_page=ids[-1]), on_failure=self._failed,
-            on_progress=progressed, lane="database")
+                db, store, ctx, case_id=case_id, material_code=code, paths=paths, progress=progress
+            ),
+            on_success=lambda ids: self.reload(select_page=ids[-1]),
+            on_failure=self._failed,
+            on_progress=progressed,
+            lane="database",
+        )
 
     # --- changing pages -----------------------------------------------------------------
 
     def _change(self, words: str, work: Any, *, select_page: str | None = None) -> None:
         self._begin(words)
-        self.workers.start(lambda _cancel, _progress: work(), on_success=lambda _result: self.reload(
-            select_page=select_page), on_failure=self._failed, lane="database")
+        self.workers.start(
+            lambda _cancel, _progress: work(),
+            on_success=lambda _result: self.reload(select_page=select_page),
+            on_failure=self._failed,
+            lane="database",
+        )
 
     def move(self, step: int) -> None:
         page, code = self.selected_page(), self.material_code()
@@ -307,28 +343,39 @@ class MaterialPagesDialog(QDialog):
             return
         order[index], order[target] = order[target], order[index]
         db, ctx, case_id = self._db, self._ctx, self._case_id
-        self._change(_("Moving the page\u2026"), lambda: material_pages.reorder_pages(
-            db, ctx, case_id=case_id, material_code=code, page_ids=order), select_page=page.page_id)
+        self._change(
+            _("Moving the page\u2026"),
+            lambda: material_pages.reorder_pages(db, ctx, case_id=case_id, material_code=code, page_ids=order),
+            select_page=page.page_id,
+        )
 
     def turn(self) -> None:
         page = self.selected_page()
         if page is not None:
             db, ctx = self._db, self._ctx
-            self._change(_("Turning the page\u2026"), lambda: material_pages.rotate_page(
-                db, ctx, page_id=page.page_id), select_page=page.page_id)
+            self._change(
+                _("Turning the page\u2026"),
+                lambda: material_pages.rotate_page(db, ctx, page_id=page.page_id),
+                select_page=page.page_id,
+            )
 
     def delete(self) -> None:
         page = self.selected_page()
         if page is not None:
             db, ctx = self._db, self._ctx
-            self._change(_("Deleting the page\u2026"), lambda: material_pages.delete_page(db, ctx, page_id=page.page_id))
+            self._change(
+                _("Deleting the page\u2026"), lambda: material_pages.delete_page(db, ctx, page_id=page.page_id)
+            )
 
     def mark_checked(self) -> None:
         page = self.selected_page()
         if page is not None:
             db, ctx, store = self._db, self._ctx, self.store
-            self._change(_("Stamping the page\u2026"), lambda: material_pages.mark_checked(
-                db, store, ctx, page_id=page.page_id), select_page=page.page_id)
+            self._change(
+                _("Stamping the page\u2026"),
+                lambda: material_pages.mark_checked(db, store, ctx, page_id=page.page_id),
+                select_page=page.page_id,
+            )
 
     def view_large(self) -> None:
         page = self.selected_page()
@@ -342,9 +389,14 @@ class MaterialPagesDialog(QDialog):
             self.page_dialog.show()
 
         self._begin(_("Opening the page\u2026"))
-        self.workers.start(lambda _cancel, _progress: material_pages.page_preview(
-            db, store, ctx, page_id=page.page_id, longest_side=2000), on_success=shown, on_failure=self._failed,
-            lane="database")
+        self.workers.start(
+            lambda _cancel, _progress: material_pages.page_preview(
+                db, store, ctx, page_id=page.page_id, longest_side=2000
+            ),
+            on_success=shown,
+            on_failure=self._failed,
+            lane="database",
+        )
 
     # --- state --------------------------------------------------------------------------
 

@@ -35,9 +35,14 @@ class LastCasePages:
         window = self._window
         if self.case_id is None:
             window.statusBar().showMessage(
-                _("No case has been accepted at this window since it opened: its pages are reached from "
-                  "the case in today's work."), 15_000)
+                _(
+                    "No case has been accepted at this window since it opened: its pages are reached from "
+                    "the case in today's work."
+                ),
+                15_000,
+            )
             return
-        self.dialog = MaterialPagesDialog(window.db, window.ctx, case_id=self.case_id, workers=window.workers,
-                                          parent=window)
+        self.dialog = MaterialPagesDialog(
+            window.db, window.ctx, case_id=self.case_id, workers=window.workers, parent=window
+        )
         self.dialog.show()

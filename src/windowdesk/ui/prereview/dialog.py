@@ -130,14 +130,22 @@ class PreReviewDialog(QDialog):
         self.list.clear()
         for application in self.waiting:
             text = _("{number}  {item}  {when}").format(
-                number=application.number, item=application.item_name,
-                when=on_screen(application.submitted_at, self.ctx.timezone))
+                number=application.number,
+                item=application.item_name,
+                when=on_screen(application.submitted_at, self.ctx.timezone),
+            )
             if application.round > 1:
                 text += "  " + _("(sent again, round {round})").format(round=application.round)
             self.list.addItem(QListWidgetItem(text))
         self.empty.setVisible(not self.waiting)
-        for widget in (self.fields_box, self.pages_box, self.materials, self.form_note, self.accept_button,
-                       self.return_button):
+        for widget in (
+            self.fields_box,
+            self.pages_box,
+            self.materials,
+            self.form_note,
+            self.accept_button,
+            self.return_button,
+        ):
             widget.setEnabled(bool(self.waiting))
         if self.waiting:
             self.list.setCurrentRow(0)
@@ -167,22 +175,31 @@ class PreReviewDialog(QDialog):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addRow(name, label)
         self.returned_before.setText(
-            _("Returned last time: {list}").format(list=_("; ").join(
-                entry.get("text", "") for entry in application.returned_before))
-            if application.returned_before else "")
+            _("Returned last time: {list}").format(
+                list=_("; ").join(entry.get("text", "") for entry in application.returned_before)
+            )
+            if application.returned_before
+            else ""
+        )
         names = {material.code: material.name for material in application.materials}
         numbers: dict[str, int] = {}
         for page in application.pages:
             numbers[page.material_code] = numbers.get(page.material_code, 0) + 1
-            self.pages.addItem(_("{material}, page {n}").format(
-                material=names.get(page.material_code, page.material_code), n=numbers[page.material_code]))
+            self.pages.addItem(
+                _("{material}, page {n}").format(
+                    material=names.get(page.material_code, page.material_code), n=numbers[page.material_code]
+                )
+            )
         self.materials.setRowCount(len(application.materials))
         for position, material in enumerate(application.materials):
             self.materials.setCellWidget(position, 0, QLabel(material.name))
             self.materials.setCellWidget(position, 1, QLabel(str(material.pages)))
             check = QComboBox()
-            for status, words in ((RECEIVED, _("received")), (MISSING, _("missing")),
-                                  (CORRECTION, _("to be corrected"))):
+            for status, words in (
+                (RECEIVED, _("received")),
+                (MISSING, _("missing")),
+                (CORRECTION, _("to be corrected")),
+            ):
                 check.addItem(words, status)
             check.setCurrentIndex(0 if material.pages else 1)
             self.materials.setCellWidget(position, 2, check)
@@ -197,15 +214,22 @@ class PreReviewDialog(QDialog):
             self.preview.clear()
             return
         try:
-            data = prereview.page_bytes(self.db, self.ctx, application_id=application.id,
-                                        page_id=application.pages[row].page_id)
+            data = prereview.page_bytes(
+                self.db, self.ctx, application_id=application.id, page_id=application.pages[row].page_id
+            )
         except WindowdeskError as error:
             self.preview.setText(error.message)
             return
         pixmap = QPixmap()
         pixmap.loadFromData(data)
-        self.preview.setPixmap(pixmap.scaled(PREVIEW_SIDE, PREVIEW_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation))
+        self.preview.setPixmap(
+            pixmap.scaled(
+                PREVIEW_SIDE,
+                PREVIEW_SIDE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
 
     # --- deciding ---------------------------------------------------------------------
 
@@ -238,19 +262,27 @@ class PreReviewDialog(QDialog):
             self.message.setText(error.message)
             return
         self.refresh()
-        self.message.setText(_("{number} is accepted for the visit: the resident is told to bring the originals "
-                               "(sent at the next sync).").format(number=application.number))
+        self.message.setText(
+            _(
+                "{number} is accepted for the visit: the resident is told to bring the originals "
+                "(sent at the next sync)."
+            ).format(number=application.number)
+        )
 
     def return_with_list(self) -> None:
         application = self.current()
         if application is None:
             return
         try:
-            returned = prereview.return_application(self.db, self.ctx, application_id=application.id,
-                                                    checks=self.checks(), note=self.form_note.text())
+            returned = prereview.return_application(
+                self.db, self.ctx, application_id=application.id, checks=self.checks(), note=self.form_note.text()
+            )
         except WindowdeskError as error:
             self.message.setText(error.message)
             return
         self.refresh()
-        self.message.setText(_("{number} is returned with {count} item(s) to add or correct (sent at the next "
-                               "sync).").format(number=application.number, count=len(returned)))
+        self.message.setText(
+            _("{number} is returned with {count} item(s) to add or correct (sent at the next sync).").format(
+                number=application.number, count=len(returned)
+            )
+        )

@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 
 
 class VisitLookupDialog(QDialog):
-    def __init__(self, db: Database, ctx: CounterContext, opened: Callable[[online_visit.VisitForm], None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        opened: Callable[[online_visit.VisitForm], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db, self.ctx, self.opened = db, ctx, opened
         self.prompt = QLabel()
@@ -45,8 +50,12 @@ class VisitLookupDialog(QDialog):
         """Opened by an ID card whose holder has ``number`` waiting: Enter opens it, Esc
         goes on without it."""
         self.key.setText(number)
-        self.message.setText(_("An online application of this resident waits here: {number}. Enter opens it; "
-                               "Esc goes on with the card alone.").format(number=number))
+        self.message.setText(
+            _(
+                "An online application of this resident waits here: {number}. Enter opens it; "
+                "Esc goes on with the card alone."
+            ).format(number=number)
+        )
 
     def take_card(self, card: IdCard) -> None:
         """The resident's ID card laid on the reader while this is open: its number is the key."""

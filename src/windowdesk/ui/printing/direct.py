@@ -43,8 +43,16 @@ class DirectPrint(QObject):
     printed = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget, db: Database, ctx: CounterContext, data: DocumentData, *, reprint: bool,
-                 settings: PaperSettings | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        db: Database,
+        ctx: CounterContext,
+        data: DocumentData,
+        *,
+        reprint: bool,
+        settings: PaperSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self._parent, self._db, self._ctx, self._data, self._reprint = parent, db, ctx, data, reprint
         self._settings = settings or PaperSettings()
@@ -63,8 +71,14 @@ class DirectPrint(QObject):
     def _done(self, _pages: int) -> None:
         self._printer = None
         try:
-            documents.record_print(self._db, self._ctx, document=self._data.KIND.value, number=self._data.number,
-                                   reprint=self._reprint, output="printer")
+            documents.record_print(
+                self._db,
+                self._ctx,
+                document=self._data.KIND.value,
+                number=self._data.number,
+                reprint=self._reprint,
+                output="printer",
+            )
         except WindowdeskError as error:
             self.failed.emit(_("Printed, but not recorded: {message}").format(message=error.message))
             return
@@ -75,8 +89,9 @@ class DirectPrint(QObject):
         message = error.message if isinstance(error, WindowdeskError) else _("The document could not be printed.")
         self.failed.emit(message)
         # The preview lets the clerk choose another printer or save the document.
-        self.preview = open_print_preview(self._parent, self._db, self._ctx, self._data, reprint=self._reprint,
-                                          settings=self._settings)
+        self.preview = open_print_preview(
+            self._parent, self._db, self._ctx, self._data, reprint=self._reprint, settings=self._settings
+        )
         self.preview.tell_failure(error)
 
 

@@ -43,8 +43,7 @@ class OpenPdf:
             # RGBX in memory order whatever the machine's byte order: QImage's RGBX8888.
             bitmap = page.render(scale=dpi / POINTS_PER_INCH, prefer_bgrx=True, rev_byteorder=True)
             try:
-                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                               QImage.Format.Format_RGBX8888)
+                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGBX8888)
                 return image.copy()  # detach from PDFium's buffer before it is freed
             finally:
                 bitmap.close()

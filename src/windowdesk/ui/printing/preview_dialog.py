@@ -192,8 +192,7 @@ class PrintPreviewDialog(QDialog):
             self.pages_layout.addWidget(label)
             self.page_labels.append(label)
         self.scroll.verticalScrollBar().setValue(0)
-        self._set_busy(False, _("{pages} page(s) on {paper}.").format(
-            pages=len(images), paper=paper_label(self.paper)))
+        self._set_busy(False, _("{pages} page(s) on {paper}.").format(pages=len(images), paper=paper_label(self.paper)))
         self.pagesShown.emit(len(images))
 
     def _render_failed(self, error: BaseException) -> None:
@@ -226,8 +225,10 @@ class PrintPreviewDialog(QDialog):
         """Send the document to ``printer`` in the background; ``printed`` or ``printFailed`` follows."""
         if self.pdf is None:
             return
-        self._set_busy(True, _("Printing on \u201c{name}\u201d\u2026").format(
-            name=printer.printerName() or printer.outputFileName()))
+        self._set_busy(
+            True,
+            _("Printing on \u201c{name}\u201d\u2026").format(name=printer.printerName() or printer.outputFileName()),
+        )
         pdf = self.pdf
         printer.setDocName(f"{self.request.kind.value}-{self.request.number}")
         self._printer = printer  # kept alive, and left alone, until the job ends
@@ -251,7 +252,8 @@ class PrintPreviewDialog(QDialog):
             return
         suggested = f"{self.request.kind.value}-{self.request.number}.pdf"
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save as PDF"), str(Path.home() / suggested), _("PDF files (*.pdf)"))
+            self, _("Save as PDF"), str(Path.home() / suggested), _("PDF files (*.pdf)")
+        )
         if path:
             self.save_pdf(Path(path))
 
@@ -262,8 +264,9 @@ class PrintPreviewDialog(QDialog):
         try:
             Path(path).write_bytes(self.pdf)
         except OSError as error:
-            self._show_failure(WindowdeskError(
-                _("Not saved"), _("{path}: {detail}").format(path=path, detail=error.strerror or error)))
+            self._show_failure(
+                WindowdeskError(_("Not saved"), _("{path}: {detail}").format(path=path, detail=error.strerror or error))
+            )
             return False
         self.status_label.setText(_("Saved as {path}.").format(path=path))
         self._output_done(PDF_FILE)
@@ -275,10 +278,14 @@ class PrintPreviewDialog(QDialog):
             try:
                 self._on_output(output)
             except WindowdeskError as error:
-                self._show_failure(WindowdeskError(
-                    _("Printed, but not recorded"),
-                    _("The copy was made, but the audit log could not record it: {message}").format(
-                        message=error.message)))
+                self._show_failure(
+                    WindowdeskError(
+                        _("Printed, but not recorded"),
+                        _("The copy was made, but the audit log could not record it: {message}").format(
+                            message=error.message
+                        ),
+                    )
+                )
         self.printed.emit(output)
 
     # --- state and messages -----------------------------------------------------------
@@ -303,8 +310,10 @@ class PrintPreviewDialog(QDialog):
             # Unexpected: the type goes to the log (messages may quote personal data).
             log.error("printing failed: %s", type(error).__name__)
             title = title or _("Not printed")
-            message = _("Something went wrong while preparing or printing the document. Please "
-                        "try again; the record itself is saved.")
+            message = _(
+                "Something went wrong while preparing or printing the document. Please "
+                "try again; the record itself is saved."
+            )
         self.printFailed.emit(title, message)
         # Window-modal but not blocking: the operator can read it and carry on.
         self.message_box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)

@@ -24,8 +24,12 @@ class PrinterError(WindowdeskError):
     def __init__(self, message: str) -> None:
         super().__init__(
             _("Not printed"),
-            message + " " + _("Nothing is lost: the record is saved, and you can print it again "
-                              "later from Today's work (open the record, then Reprint)."),
+            message
+            + " "
+            + _(
+                "Nothing is lost: the record is saved, and you can print it again "
+                "later from Today's work (open the record, then Reprint)."
+            ),
         )
 
 
@@ -33,14 +37,20 @@ def default_printer() -> QPrinter:
     """A printer for the system's default queue; PrinterError when there is none."""
     info = QPrinterInfo.defaultPrinter()
     if info.isNull():
-        raise PrinterError(_("No default printer is set up on this computer. Use \u201cPrint\u2026\u201d "
-                             "to choose a printer, or save the document as PDF."))
+        raise PrinterError(
+            _(
+                "No default printer is set up on this computer. Use \u201cPrint\u2026\u201d "
+                "to choose a printer, or save the document as PDF."
+            )
+        )
     return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
 
 def _missing(name: str) -> str:
-    return _("The printer \u201c{name}\u201d cannot be found. Check that it is connected and "
-             "switched on, or choose another printer.").format(name=name or "?")
+    return _(
+        "The printer \u201c{name}\u201d cannot be found. Check that it is connected and "
+        "switched on, or choose another printer."
+    ).format(name=name or "?")
 
 
 def named_printer(name: str) -> QPrinter:
@@ -64,11 +74,15 @@ def printer_problem(printer: QPrinter) -> str | None:
         if not name or info.isNull():
             return _missing(name)
         if info.state() == QPrinter.PrinterState.Error:
-            return _("The printer \u201c{name}\u201d reports a problem: it may be offline, out of "
-                     "paper or jammed. Check it, then print again.").format(name=name)
+            return _(
+                "The printer \u201c{name}\u201d reports a problem: it may be offline, out of "
+                "paper or jammed. Check it, then print again."
+            ).format(name=name)
     if not printer.isValid():
-        return _("The printer \u201c{name}\u201d cannot be used. Check that it is connected and "
-                 "switched on, or choose another printer.").format(name=name or "?")
+        return _(
+            "The printer \u201c{name}\u201d cannot be used. Check that it is connected and "
+            "switched on, or choose another printer."
+        ).format(name=name or "?")
     return None
 
 
@@ -97,19 +111,29 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
         dpi = min(printer.resolution(), MAX_RASTER_DPI)
         painter = QPainter()
         if not painter.begin(printer):
-            raise PrinterError(_("The document could not be sent to the printer \u201c{name}\u201d. Check "
-                                 "that it is switched on, online and has paper, then print again.").format(name=name))
+            raise PrinterError(
+                _(
+                    "The document could not be sent to the printer \u201c{name}\u201d. Check "
+                    "that it is switched on, online and has paper, then print again."
+                ).format(name=name)
+            )
         pages = document.page_count
         try:
             for index in range(pages):
                 if index and not printer.newPage():
-                    raise PrinterError(_("The printer \u201c{name}\u201d stopped taking pages. Check it, "
-                                         "then print again.").format(name=name))
+                    raise PrinterError(
+                        _("The printer \u201c{name}\u201d stopped taking pages. Check it, then print again.").format(
+                            name=name
+                        )
+                    )
                 image = document.render(index, dpi)
                 painter.drawImage(_fit(image.width(), image.height(), QRectF(painter.viewport())), image)
         finally:
             painter.end()
     if printer.printerState() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-        raise PrinterError(_("The printer \u201c{name}\u201d reported an error while printing. Check it, "
-                             "then print again.").format(name=name))
+        raise PrinterError(
+            _("The printer \u201c{name}\u201d reported an error while printing. Check it, then print again.").format(
+                name=name
+            )
+        )
     return pages

@@ -93,8 +93,12 @@ class ConnectHallDialog(QDialog):
         # the administrator sees at once whether address and token work.
         try:
             self.status = queue_settings.connect_to_hall(
-                self._db, url=self.url_edit.text(), token=self.token_edit.text(),
-                check=lambda connection: queue.window_state(connection), token_store_for=self._token_store_for)
+                self._db,
+                url=self.url_edit.text(),
+                token=self.token_edit.text(),
+                check=lambda connection: queue.window_state(connection),
+                token_store_for=self._token_store_for,
+            )
         except WindowdeskError as error:
             self.message.setText(error.message)
             return

@@ -56,9 +56,12 @@ class HallDisplayWindow(QWidget):
         layout.addLayout(body, 1)
         layout.addWidget(self.status_label)
         self.recent.setHorizontalHeaderLabels([_("Number"), _("Window"), _("Name")])
-        self.operation = self.workers.start(follow_display(url, token, voice_folder if speak else None),
-                                            on_success=lambda _r: None, on_failure=self._failed,
-                                            on_progress=self._progress)
+        self.operation = self.workers.start(
+            follow_display(url, token, voice_folder if speak else None),
+            on_success=lambda _r: None,
+            on_failure=self._failed,
+            on_progress=self._progress,
+        )
 
     def _progress(self, report: tuple[str, Any]) -> None:
         kind, value = report
@@ -83,8 +86,9 @@ class HallDisplayWindow(QWidget):
         for row, call in enumerate(recent):
             for column, text in enumerate((call["number"], call["window"] or "", call["name"])):
                 self.recent.setItem(row, column, QTableWidgetItem(text))
-        self.waiting_label.setText("\n".join(
-            _("{prefix} {name}: {count} waiting").format(**entry) for entry in snapshot["waiting"]))
+        self.waiting_label.setText(
+            "\n".join(_("{prefix} {name}: {count} waiting").format(**entry) for entry in snapshot["waiting"])
+        )
         for call in snapshot["calls"]:
             self.spoken.append(call)
             if self.speak and call.get("voice"):

@@ -54,14 +54,28 @@ class QueueFiguresView(QWidget):
             self.day_label.setText("")
             return
         waiting = ", ".join(f"{prefix} {count}" for prefix, count in figures["waiting_now"].items()) or "0"
-        self.now_label.setText(_("Waiting now: {counts}; longest wait now: {longest}").format(
-            counts=waiting, longest=minutes(figures["longest_wait_now_s"])))
-        self.day_label.setText(_("{day}: {tickets} tickets, {served} served, {no_shows} no-shows; wait "
-                                 "{average} on average, {p90} for 9 in 10").format(
-            day=on_screen(dt.date.fromisoformat(figures["day"])), tickets=figures["tickets"], served=figures["served"], no_shows=figures["no_shows"],
-            average=minutes(figures["average_wait_s"]), p90=minutes(figures["p90_wait_s"])))
-        for table, rows in ((self.by_window, figures["handling_by_window"]),
-                            (self.by_business, figures["handling_by_business"])):
+        self.now_label.setText(
+            _("Waiting now: {counts}; longest wait now: {longest}").format(
+                counts=waiting, longest=minutes(figures["longest_wait_now_s"])
+            )
+        )
+        self.day_label.setText(
+            _(
+                "{day}: {tickets} tickets, {served} served, {no_shows} no-shows; wait "
+                "{average} on average, {p90} for 9 in 10"
+            ).format(
+                day=on_screen(dt.date.fromisoformat(figures["day"])),
+                tickets=figures["tickets"],
+                served=figures["served"],
+                no_shows=figures["no_shows"],
+                average=minutes(figures["average_wait_s"]),
+                p90=minutes(figures["p90_wait_s"]),
+            )
+        )
+        for table, rows in (
+            (self.by_window, figures["handling_by_window"]),
+            (self.by_business, figures["handling_by_business"]),
+        ):
             table.setRowCount(len(rows))
             for row, (key, entry) in enumerate(rows.items()):
                 for column, text in enumerate((key, str(entry["served"]), minutes(entry["average_s"]))):

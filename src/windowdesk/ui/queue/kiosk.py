@@ -44,8 +44,15 @@ RETRY_SETUP_MS = 5_000
 
 
 class KioskWindow(QWidget):
-    def __init__(self, url: str, token: str, *, printer: str, center_name: str,
-                 read_card: Callable[[], dict | None] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        printer: str,
+        center_name: str,
+        read_card: Callable[[], dict | None] | None = None,
+    ) -> None:
         super().__init__(objectName="kiosk")
         self.url, self.token, self.printer, self.center_name = url, token, printer, center_name
         self.read_card = read_card
@@ -58,8 +65,7 @@ class KioskWindow(QWidget):
         self.title.setStyleSheet(TITLE)
         self.grid = QGridLayout()
         self.business_buttons: dict[str, QPushButton] = {}
-        self.priority_button = QPushButton(_("Priority lane (elderly, disabled, pregnant)"),
-                                           objectName="kioskPriority")
+        self.priority_button = QPushButton(_("Priority lane (elderly, disabled, pregnant)"), objectName="kioskPriority")
         self.priority_button.setCheckable(True)
         self.priority_button.setStyleSheet(BUTTON)
         self.card_button = QPushButton(_("Read ID card"), objectName="kioskCard")
@@ -147,10 +153,17 @@ class KioskWindow(QWidget):
                 ticket = client.issue(business=business["prefix"], priority=priority, resident=resident)
             finally:
                 client.close()
-            image = render_ticket_image(KioskTicket(
-                center_name=center, business_name=business["name"], number=ticket["number"],
-                waiting_ahead=ticket["waiting_ahead"], issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
-                follow_url=f"{url}/follow/{ticket['number']}", priority=priority))
+            image = render_ticket_image(
+                KioskTicket(
+                    center_name=center,
+                    business_name=business["name"],
+                    number=ticket["number"],
+                    waiting_ahead=ticket["waiting_ahead"],
+                    issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
+                    follow_url=f"{url}/follow/{ticket['number']}",
+                    priority=priority,
+                )
+            )
             try:
                 print_kiosk_ticket(image, target=printer, job_name=f"ticket-{ticket['number']}-{ticket['id'][:8]}")
             except WindowdeskError as error:
@@ -175,11 +188,17 @@ class KioskWindow(QWidget):
                 ticket = client.check_in(code)
             finally:
                 client.close()
-            image = render_ticket_image(KioskTicket(
-                center_name=center, business_name=names.get(ticket["business"], ticket["business"]),
-                number=ticket["number"], waiting_ahead=ticket["waiting_ahead"],
-                issued_at=dt.datetime.fromisoformat(ticket["issued_at"]), follow_url=f"{url}/follow/{ticket['number']}",
-                priority=True))
+            image = render_ticket_image(
+                KioskTicket(
+                    center_name=center,
+                    business_name=names.get(ticket["business"], ticket["business"]),
+                    number=ticket["number"],
+                    waiting_ahead=ticket["waiting_ahead"],
+                    issued_at=dt.datetime.fromisoformat(ticket["issued_at"]),
+                    follow_url=f"{url}/follow/{ticket['number']}",
+                    priority=True,
+                )
+            )
             try:
                 print_kiosk_ticket(image, target=printer, job_name=f"ticket-{ticket['number']}-{ticket['id'][:8]}")
             except WindowdeskError as error:
@@ -194,7 +213,8 @@ class KioskWindow(QWidget):
         ticket, printer_error = result
         self.last_ticket = ticket
         words = _("Your number is {number}; {count} waiting ahead of you.").format(
-            number=ticket["number"], count=ticket["waiting_ahead"])
+            number=ticket["number"], count=ticket["waiting_ahead"]
+        )
         if printer_error is not None:
             words += "\n" + _("The printer did not print: please remember your number.")
             self.message.setStyleSheet(ERROR)
@@ -212,8 +232,9 @@ class KioskWindow(QWidget):
         super().closeEvent(event)
 
 
-def run_kiosk(url: str, token: str, *, printer: str, center_name: str, fullscreen: bool = True,
-              locale: str = "zh_CN") -> int:
+def run_kiosk(
+    url: str, token: str, *, printer: str, center_name: str, fullscreen: bool = True, locale: str = "zh_CN"
+) -> int:
     from PySide6.QtWidgets import QApplication
 
     from windowdesk.ui.application import apply_language

@@ -64,8 +64,9 @@ class QueuePanel(QWidget):
             if current is None:
                 self.ticket_label.setText(_("No ticket at this window"))
             else:
-                self.ticket_label.setText(_("{number} {state}").format(number=current["number"],
-                                                                      state=state_word(current["state"])))
+                self.ticket_label.setText(
+                    _("{number} {state}").format(number=current["number"], state=state_word(current["state"]))
+                )
             waiting = ", ".join(f"{prefix} {count}" for prefix, count in state.waiting.items())
             words = _("Waiting: {counts}").format(counts=waiting or "0")
             if state.window.get("paused"):

@@ -100,11 +100,16 @@ class QueueWiring:
     def retranslate(self) -> None:
         self.menu.setTitle(_("&Queue"))
         words = {
-            "call_next": _("&Call next (F11)"), "recall": _("&Recall (Shift+F11)"),
-            "skip": _("&No-show (F12)"), "finish": _("&Finish (Shift+F12)"),
-            "serve": _("The resident has &arrived (Ctrl+F11)"), "transfer": _("&Transfer\u2026 (Ctrl+Shift+T)"),
-            "pause": _("&Pause / resume the window (Ctrl+Shift+P)"), "walk_in": _("&Walk-in (Ctrl+Shift+W)"),
-            "requeue": _("Put a no-show &back in line\u2026"), "booking": _("Look up a boo&king\u2026"),
+            "call_next": _("&Call next (F11)"),
+            "recall": _("&Recall (Shift+F11)"),
+            "skip": _("&No-show (F12)"),
+            "finish": _("&Finish (Shift+F12)"),
+            "serve": _("The resident has &arrived (Ctrl+F11)"),
+            "transfer": _("&Transfer\u2026 (Ctrl+Shift+T)"),
+            "pause": _("&Pause / resume the window (Ctrl+Shift+P)"),
+            "walk_in": _("&Walk-in (Ctrl+Shift+W)"),
+            "requeue": _("Put a no-show &back in line\u2026"),
+            "booking": _("Look up a boo&king\u2026"),
             "connect": _("Connect to the hall's &queue\u2026"),
         }
         for name, text in words.items():
@@ -149,23 +154,39 @@ class QueueWiring:
         elif not self.reachable:
             text, style = _("Queue unreachable"), UNREACHABLE_STYLE
         elif self.state.current is not None:
-            text, style = _("Queue: {number} {state}").format(
-                number=self.state.current["number"], state=state_word(self.state.current["state"])), ""
+            text, style = (
+                _("Queue: {number} {state}").format(
+                    number=self.state.current["number"], state=state_word(self.state.current["state"])
+                ),
+                "",
+            )
         else:
             text, style = _("Queue: online"), ""
         self.status_label.setText(text)
         self.status_label.setStyleSheet(style)
-        self.status_label.setToolTip(_("This window keeps working without the queue; it tries again every few "
-                                       "seconds.") if self.reachable is False else "")
+        self.status_label.setToolTip(
+            _("This window keeps working without the queue; it tries again every few seconds.")
+            if self.reachable is False
+            else ""
+        )
 
     # --- talking to the hall service --------------------------------------------------
 
-    def _run(self, work: Callable[[HallConnection], Any], on_success: Callable[[Any], None], *, refresh_after: bool = False, key: str = "") -> None:
+    def _run(
+        self,
+        work: Callable[[HallConnection], Any],
+        on_success: Callable[[Any], None],
+        *,
+        refresh_after: bool = False,
+        key: str = "",
+    ) -> None:
         """Requests from this window go one after the other, in the order pressed; the
         same key pressed again while it waits its turn is taken once."""
         if self.connection is None:
-            self.window.statusBar().showMessage(_("This window is not connected to the hall's queue: Queue \u2192 "
-                                                  "Connect to the hall's queue\u2026"), MESSAGE_MS)
+            self.window.statusBar().showMessage(
+                _("This window is not connected to the hall's queue: Queue \u2192 Connect to the hall's queue\u2026"),
+                MESSAGE_MS,
+            )
             return
         if key and any(waiting[3] == key for waiting in self.waiting):
             return
@@ -210,8 +231,12 @@ class QueueWiring:
         links = queue.pending_links(self.window.db)
         if links:
             ticket_id, case_id = links[0]
-            self._run(lambda c: queue.link_case(c, ticket_id=ticket_id, case_id=case_id),
-                      lambda _t: self._linked(ticket_id), refresh_after=True, key=f"link:{ticket_id}")
+            self._run(
+                lambda c: queue.link_case(c, ticket_id=ticket_id, case_id=case_id),
+                lambda _t: self._linked(ticket_id),
+                refresh_after=True,
+                key=f"link:{ticket_id}",
+            )
             return
         self._run(queue.window_state, self._state_arrived, key="refresh")
 
@@ -243,9 +268,12 @@ class QueueWiring:
             return
         picker = self.window.intake.applicant_picker
         if picker.chosen is not None:
-            self.window.statusBar().showMessage(_("Ticket {number}: the form already has an applicant; the "
-                                                  "ticket's resident was not filled in.").format(
-                number=ticket["number"]), MESSAGE_MS)
+            self.window.statusBar().showMessage(
+                _(
+                    "Ticket {number}: the form already has an applicant; the ticket's resident was not filled in."
+                ).format(number=ticket["number"]),
+                MESSAGE_MS,
+            )
             return
         self.window.tabs.setCurrentWidget(self.window.intake)
         picker.resident_radio.setChecked(True)
@@ -274,16 +302,26 @@ class QueueWiring:
             self.window.statusBar().showMessage(_("No ticket at this window to transfer."), MESSAGE_MS)
             return
         here = self.state.window["code"]
-        choices = [(_("Window {code} {name}").format(code=w["code"], name=w["name"]).strip(), ("window", w["code"]))
-                   for w in self.state.setup["windows"] if w["code"] != here]
-        choices += [(_("Business {prefix} {name}").format(prefix=b["prefix"], name=b["name"]), ("business", b["prefix"]))
-                    for b in self.state.setup["businesses"]]
-        self._choose(_("Transfer ticket {number} to").format(number=self.state.current["number"]), choices,
-                     lambda choice: self._run(
-                         lambda c: queue.transfer(c, **{f"to_{choice[0]}": choice[1]}),
-                         lambda ticket: self.window.statusBar().showMessage(
-                             _("Ticket {number} transferred.").format(number=ticket["number"]), MESSAGE_MS),
-                         refresh_after=True))
+        choices = [
+            (_("Window {code} {name}").format(code=w["code"], name=w["name"]).strip(), ("window", w["code"]))
+            for w in self.state.setup["windows"]
+            if w["code"] != here
+        ]
+        choices += [
+            (_("Business {prefix} {name}").format(prefix=b["prefix"], name=b["name"]), ("business", b["prefix"]))
+            for b in self.state.setup["businesses"]
+        ]
+        self._choose(
+            _("Transfer ticket {number} to").format(number=self.state.current["number"]),
+            choices,
+            lambda choice: self._run(
+                lambda c: queue.transfer(c, **{f"to_{choice[0]}": choice[1]}),
+                lambda ticket: self.window.statusBar().showMessage(
+                    _("Ticket {number} transferred.").format(number=ticket["number"]), MESSAGE_MS
+                ),
+                refresh_after=True,
+            ),
+        )
 
     def walk_in(self) -> None:
         if self.state is None:
@@ -295,8 +333,7 @@ class QueueWiring:
         if len(served) == 1:
             start(served[0])
             return
-        self._choose(_("Walk-in for which business?"),
-                     [(f"{p} {names.get(p, '')}", p) for p in served or names], start)
+        self._choose(_("Walk-in for which business?"), [(f"{p} {names.get(p, '')}", p) for p in served or names], start)
 
     def toggle_pause(self) -> None:
         paused = not (self.state is not None and self.state.window.get("paused"))
@@ -305,9 +342,12 @@ class QueueWiring:
     def requeue(self) -> None:
         number, ok = QInputDialog.getText(self.window, _("Put a no-show back in line"), _("Ticket number"))
         if ok and number.strip():
-            self._run(lambda c: queue.requeue(c, number.strip()),
-                      lambda ticket: self.window.statusBar().showMessage(
-                          _("Ticket {number} is back in line.").format(number=ticket["number"]), MESSAGE_MS))
+            self._run(
+                lambda c: queue.requeue(c, number.strip()),
+                lambda ticket: self.window.statusBar().showMessage(
+                    _("Ticket {number} is back in line.").format(number=ticket["number"]), MESSAGE_MS
+                ),
+            )
 
     def ask_booking(self) -> None:
         """The booking code a resident shows (typed, or read by a scanner into the box)."""
@@ -329,9 +369,17 @@ class QueueWiring:
             state = _("checked in as {number}").format(number=booking["ticket"])
         else:
             state = _("not checked in yet")
-        self.window.statusBar().showMessage(_("Booking {code}: {day} {half}, item {item}, {name}; {state}.").format(
-            code=booking["code"], day=booking["day"], half=half, item=booking["item"], name=booking["name"],
-            state=state), MESSAGE_MS)
+        self.window.statusBar().showMessage(
+            _("Booking {code}: {day} {half}, item {item}, {name}; {state}.").format(
+                code=booking["code"],
+                day=booking["day"],
+                half=half,
+                item=booking["item"],
+                name=booking["name"],
+                state=state,
+            ),
+            MESSAGE_MS,
+        )
 
     def _choose(self, title: str, choices: list[tuple[str, object]], then: Callable[[Any], None]) -> None:
         self.dialog = ChoiceDialog(title, choices, self.window)

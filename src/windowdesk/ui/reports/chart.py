@@ -102,8 +102,11 @@ class _PaintedBars(QWidget):
                 height = area.height() * (values[c] / top)
                 painter.fillRect(QRectF(left + s * bar, area.bottom() - height, bar - 1, height), QColor(colour))
             painter.setPen(QColor("#333333"))
-            painter.drawText(QRectF(left, area.bottom() + 4, group * 0.8, 30),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, category)
+            painter.drawText(
+                QRectF(left, area.bottom() + 4, group * 0.8, 30),
+                Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
+                category,
+            )
         legend_left = area.left()
         for (name, _values), colour in zip(owner.series, COLOURS, strict=False):
             painter.fillRect(QRectF(legend_left, self.height() - 12, 10, 10), QColor(colour))

@@ -47,7 +47,15 @@ def _qdate(day: dt.date) -> QDate:
 
 
 class PerformanceReportView(QWidget):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, workers: Workers | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        shipped_calendar: WorkingCalendar,
+        *,
+        workers: Workers | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.report: Report | None = None
@@ -71,8 +79,15 @@ class PerformanceReportView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.chart = ReportChart(self)
         bar = QHBoxLayout()
-        for widget in (self.from_label, self.start_edit, self.to_label, self.end_edit, self.by_label, self.by_box,
-                       self.run_button):
+        for widget in (
+            self.from_label,
+            self.start_edit,
+            self.to_label,
+            self.end_edit,
+            self.by_label,
+            self.by_box,
+            self.run_button,
+        ):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.csv_button)
@@ -127,8 +142,7 @@ class PerformanceReportView(QWidget):
             except Exception as error:  # noqa: BLE001 - shown, never swallowed
                 self._failed(error)
             return
-        self.running = self._workers.start(work, on_success=self.show_report, on_failure=self._failed,
-                                           lane="database")
+        self.running = self._workers.start(work, on_success=self.show_report, on_failure=self._failed, lane="database")
 
     def _failed(self, error: BaseException) -> None:
         self.run_button.setEnabled(True)
@@ -148,16 +162,26 @@ class PerformanceReportView(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         total = report.total
         self.summary.setText(
-            _("{accepted} accepted, {completed} completed ({on_time} on time), {overdue} overdue; "
-              "satisfaction {rate}; {complaints} complaints, {resolved} resolved.").format(
-                accepted=total.accepted, completed=total.completed, on_time=total.on_time, overdue=total.overdue,
+            _(
+                "{accepted} accepted, {completed} completed ({on_time} on time), {overdue} overdue; "
+                "satisfaction {rate}; {complaints} complaints, {resolved} resolved."
+            ).format(
+                accepted=total.accepted,
+                completed=total.completed,
+                on_time=total.on_time,
+                overdue=total.overdue,
                 rate=reports.format_figure("satisfaction_rate", total.satisfaction_rate),
-                complaints=total.complaints, resolved=total.complaints_resolved))
+                complaints=total.complaints,
+                resolved=total.complaints_resolved,
+            )
+        )
         self.chart.show_bars(
             [row.label for row in report.rows],
-            [(_("Accepted"), [row.figures.accepted for row in report.rows]),
-             (_("Completed"), [row.figures.completed for row in report.rows]),
-             (_("Overdue"), [row.figures.overdue for row in report.rows])],
+            [
+                (_("Accepted"), [row.figures.accepted for row in report.rows]),
+                (_("Completed"), [row.figures.completed for row in report.rows]),
+                (_("Overdue"), [row.figures.overdue for row in report.rows]),
+            ],
         )
         self._exports_enabled(True)
 
@@ -191,8 +215,13 @@ class PerformanceReportView(QWidget):
         headings, rows = reports.report_table(self.report)
         try:
             pdf = render_performance_report(
-                issuer=reports.report_issuer(self._db, self._ctx), start=self.report.start, end=self.report.end,
-                grouping=reports.grouping_label(self.report.by), headings=headings, rows=rows)
+                issuer=reports.report_issuer(self._db, self._ctx),
+                start=self.report.start,
+                end=self.report.end,
+                grouping=reports.grouping_label(self.report.by),
+                headings=headings,
+                rows=rows,
+            )
             Path(path).write_bytes(pdf)
         except OSError as error:
             show_error(self, WindowdeskError(_("The file could not be saved"), str(error.strerror or error)))

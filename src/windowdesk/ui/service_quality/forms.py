@@ -48,8 +48,13 @@ class InquiryFormDialog(QDialog):
 class ComplaintFormDialog(QDialog):
     """投诉: the complainant, what it is about, the facts, the owner."""
 
-    def __init__(self, staff: list[StaffMember], windows: list[tuple[str, str]], departments: list[tuple[str, str]],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        staff: list[StaffMember],
+        windows: list[tuple[str, str]],
+        departments: list[tuple[str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Register a complaint"))
         self.name = QLineEdit(objectName="complainantName")
@@ -81,8 +86,9 @@ class ComplaintFormDialog(QDialog):
         _buttons(self, form)
 
     def about(self) -> complaints.ComplaintAbout:
-        return complaints.ComplaintAbout(self.about_window.currentData(), self.about_operator.currentData(),
-                                         self.about_department.currentData())
+        return complaints.ComplaintAbout(
+            self.about_window.currentData(), self.about_operator.currentData(), self.about_department.currentData()
+        )
 
 
 class RectificationFormDialog(QDialog):
@@ -94,7 +100,9 @@ class RectificationFormDialog(QDialog):
         self.task = QLineEdit(objectName="rectificationTask")
         self.unit = QLineEdit(objectName="rectificationUnit")
         self.responsible = QLineEdit(objectName="rectificationResponsible")
-        self.deadline = QDateEdit(QDate(today.year, today.month, today.day).addDays(14), objectName="rectificationDeadline")
+        self.deadline = QDateEdit(
+            QDate(today.year, today.month, today.day).addDays(14), objectName="rectificationDeadline"
+        )
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat(QT_DATE_FORMAT)
         form = QFormLayout(self)
@@ -105,5 +113,6 @@ class RectificationFormDialog(QDialog):
         _buttons(self, form)
 
     def value(self) -> complaints.RectificationTask:
-        return complaints.RectificationTask(self.task.text(), self.unit.text(), self.responsible.text(),
-                                            self.deadline.date().toPython())
+        return complaints.RectificationTask(
+            self.task.text(), self.unit.text(), self.responsible.text(), self.deadline.date().toPython()
+        )

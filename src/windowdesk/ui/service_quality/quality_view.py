@@ -59,7 +59,9 @@ def _fill(table: QTableWidget, rows: list[tuple[list[str], bool]]) -> None:
 
 
 class ServiceQualityView(QWidget):
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.follow_ups: list[service_quality.FollowUpView] = []
@@ -81,8 +83,9 @@ class ServiceQualityView(QWidget):
         self.new_inquiry_button.clicked.connect(self.new_inquiry)
         self.answer_button.clicked.connect(self.answer_inquiry)
         self.hand_over_button.clicked.connect(self.hand_over_inquiry)
-        self.pages.addTab(self._page(self.inquiry_table, self.new_inquiry_button, self.answer_button,
-                                     self.hand_over_button), "")
+        self.pages.addTab(
+            self._page(self.inquiry_table, self.new_inquiry_button, self.answer_button, self.hand_over_button), ""
+        )
         # Complaints.
         self.complaint_table = _table(8, "complaintTable")
         self.new_complaint_button = QPushButton(objectName="newComplaint")
@@ -93,8 +96,16 @@ class ServiceQualityView(QWidget):
         self.reply_button.clicked.connect(self.reply_complaint)
         self.rectification_button.clicked.connect(self.add_rectification)
         self.done_button.clicked.connect(self.rectification_done)
-        self.pages.addTab(self._page(self.complaint_table, self.new_complaint_button, self.reply_button,
-                                     self.rectification_button, self.done_button), "")
+        self.pages.addTab(
+            self._page(
+                self.complaint_table,
+                self.new_complaint_button,
+                self.reply_button,
+                self.rectification_button,
+                self.done_button,
+            ),
+            "",
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
         self.retranslate()
@@ -129,38 +140,81 @@ class ServiceQualityView(QWidget):
         self.rectification_button.setText(_("Add rectification…"))
         self.done_button.setText(_("Rectification done"))
         self.follow_up_table.setHorizontalHeaderLabels(
-            [_("Deadline"), _("Rating"), _("Reason"), _("Case number"), _("Operator"), _("Owner"), _("Outcome")])
+            [_("Deadline"), _("Rating"), _("Reason"), _("Case number"), _("Operator"), _("Owner"), _("Outcome")]
+        )
         self.inquiry_table.setHorizontalHeaderLabels(
-            [_("Asked"), _("Question"), _("Asked by"), _("Owner"), _("Answer")])
+            [_("Asked"), _("Question"), _("Asked by"), _("Owner"), _("Answer")]
+        )
         self.complaint_table.setHorizontalHeaderLabels(
-            [_("Number"), _("Received"), _("About"), _("Facts"), _("Owner"), _("Deadline"), _("Reply"),
-             _("Rectification")])
+            [
+                _("Number"),
+                _("Received"),
+                _("About"),
+                _("Facts"),
+                _("Owner"),
+                _("Deadline"),
+                _("Reply"),
+                _("Rectification"),
+            ]
+        )
 
     def refresh(self) -> None:
         zone = self._ctx.timezone
         try:
-            self.follow_ups = service_quality.list_follow_ups(self._db, self._ctx, open_only=not self.show_closed.isChecked())
+            self.follow_ups = service_quality.list_follow_ups(
+                self._db, self._ctx, open_only=not self.show_closed.isChecked()
+            )
             self.inquiries = service_quality.list_inquiries(self._db, self._ctx)
             self.complaints = complaints.list_complaints(self._db, self._ctx)
         except WindowdeskError as error:
             show_error(self, error)
             return
-        _fill(self.follow_up_table, [
-            ([on_screen(f.deadline), f.level_words, f.reason, f.case_number, f.operator_name,
-              f.owner_name, f.outcome], f.overdue)
-            for f in self.follow_ups
-        ])
-        _fill(self.inquiry_table, [
-            ([on_screen(i.asked_at, zone), i.question, i.inquirer_name, i.owner_name, i.answer], False)
-            for i in self.inquiries
-        ])
-        _fill(self.complaint_table, [
-            ([c.number, on_screen(c.received_at, zone), c.about_words, c.facts, c.owner_name,
-              on_screen(c.deadline), c.reply,
-              _("{done} of {count} done").format(done=sum(r.done for r in c.rectifications),
-                                                 count=len(c.rectifications))], c.overdue)
-            for c in self.complaints
-        ])
+        _fill(
+            self.follow_up_table,
+            [
+                (
+                    [
+                        on_screen(f.deadline),
+                        f.level_words,
+                        f.reason,
+                        f.case_number,
+                        f.operator_name,
+                        f.owner_name,
+                        f.outcome,
+                    ],
+                    f.overdue,
+                )
+                for f in self.follow_ups
+            ],
+        )
+        _fill(
+            self.inquiry_table,
+            [
+                ([on_screen(i.asked_at, zone), i.question, i.inquirer_name, i.owner_name, i.answer], False)
+                for i in self.inquiries
+            ],
+        )
+        _fill(
+            self.complaint_table,
+            [
+                (
+                    [
+                        c.number,
+                        on_screen(c.received_at, zone),
+                        c.about_words,
+                        c.facts,
+                        c.owner_name,
+                        on_screen(c.deadline),
+                        c.reply,
+                        _("{done} of {count} done").format(
+                            done=sum(r.done for r in c.rectifications), count=len(c.rectifications)
+                        ),
+                    ],
+                    c.overdue,
+                )
+                for c in self.complaints
+            ],
+        )
 
     @staticmethod
     def _selected(table: QTableWidget, rows: list) -> Any:
@@ -184,16 +238,26 @@ class ServiceQualityView(QWidget):
             return
         text, ok = QInputDialog.getText(self, _("Outcome of the follow-up"), _("What was done about this rating?"))
         if ok:
-            self._run(lambda: service_quality.record_follow_up_outcome(self._db, self._ctx, follow_up_id=chosen.id,
-                                                                outcome=text))
+            self._run(
+                lambda: service_quality.record_follow_up_outcome(
+                    self._db, self._ctx, follow_up_id=chosen.id, outcome=text
+                )
+            )
 
     # --- first inquiries -------------------------------------------------------------------
 
     def new_inquiry(self) -> None:
         dialog = InquiryFormDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(lambda: service_quality.log_inquiry(self._db, self._ctx, question=dialog.question.toPlainText(),
-                                                   inquirer_name=dialog.name.text(), inquirer_phone=dialog.phone.text()))
+            self._run(
+                lambda: service_quality.log_inquiry(
+                    self._db,
+                    self._ctx,
+                    question=dialog.question.toPlainText(),
+                    inquirer_name=dialog.name.text(),
+                    inquirer_phone=dialog.phone.text(),
+                )
+            )
 
     def answer_inquiry(self) -> None:
         chosen = self._selected(self.inquiry_table, self.inquiries)
@@ -220,8 +284,11 @@ class ServiceQualityView(QWidget):
         target = next(s for s in staff if s.name == name)
         note, ok = QInputDialog.getText(self, _("Hand over"), _("A note for the colleague taking it over"))
         if ok:
-            self._run(lambda: service_quality.hand_over_inquiry(self._db, self._ctx, inquiry_id=chosen.id,
-                                                         to_operator_id=target.id, note=note))
+            self._run(
+                lambda: service_quality.hand_over_inquiry(
+                    self._db, self._ctx, inquiry_id=chosen.id, to_operator_id=target.id, note=note
+                )
+            )
 
     # --- complaints ------------------------------------------------------------------------
 
@@ -233,10 +300,18 @@ class ServiceQualityView(QWidget):
             return
         dialog = ComplaintFormDialog(list(choices.staff), list(choices.windows), list(choices.departments), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(lambda: complaints.receive_complaint(
-                self._db, self._ctx, complainant_name=dialog.name.text(), complainant_phone=dialog.phone.text(),
-                facts=dialog.facts.toPlainText(), about=dialog.about(), owner_id=dialog.owner.currentData(),
-                shipped_calendar=self._calendar))
+            self._run(
+                lambda: complaints.receive_complaint(
+                    self._db,
+                    self._ctx,
+                    complainant_name=dialog.name.text(),
+                    complainant_phone=dialog.phone.text(),
+                    facts=dialog.facts.toPlainText(),
+                    about=dialog.about(),
+                    owner_id=dialog.owner.currentData(),
+                    shipped_calendar=self._calendar,
+                )
+            )
 
     def reply_complaint(self) -> None:
         chosen = self._selected(self.complaint_table, self.complaints)
@@ -252,16 +327,18 @@ class ServiceQualityView(QWidget):
             return
         dialog = RectificationFormDialog(self._ctx.local_today(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(lambda: complaints.add_rectification(self._db, self._ctx, complaint_id=chosen.id,
-                                                           task=dialog.value()))
+            self._run(
+                lambda: complaints.add_rectification(self._db, self._ctx, complaint_id=chosen.id, task=dialog.value())
+            )
 
     def rectification_done(self) -> None:
         chosen = self._selected(self.complaint_table, self.complaints)
         open_tasks = [r for r in (chosen.rectifications if chosen else ()) if not r.done]
         if not open_tasks:
             return
-        task, ok = QInputDialog.getItem(self, _("Rectification done"), _("Which task is done?"),
-                                        [r.task for r in open_tasks], 0, False)
+        task, ok = QInputDialog.getItem(
+            self, _("Rectification done"), _("Which task is done?"), [r.task for r in open_tasks], 0, False
+        )
         if ok:
             row = next(r for r in open_tasks if r.task == task)
             self._run(lambda: complaints.complete_rectification(self._db, self._ctx, rectification_id=row.id))

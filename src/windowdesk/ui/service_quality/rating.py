@@ -33,8 +33,17 @@ class RatingPanel(QWidget):
 
     rated = Signal(object)  # service_quality.RatingResult
 
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, channel: str, case_id: str | None = None,
-                 large: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        shipped_calendar: WorkingCalendar,
+        *,
+        channel: str,
+        case_id: str | None = None,
+        large: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._channel = db, ctx, shipped_calendar, channel
         self.case_id = case_id
@@ -80,7 +89,8 @@ class RatingPanel(QWidget):
         except WindowdeskError:
             return _("A rating of today's visit (no case chosen).")
         return _("For case {number}: {item}, {name}").format(
-            number=detail.number, item=detail.item_name, name=detail.applicant_name)
+            number=detail.number, item=detail.item_name, name=detail.applicant_name
+        )
 
     def retranslate(self) -> None:
         self.case_label.setText(self._case_words())
@@ -91,15 +101,22 @@ class RatingPanel(QWidget):
 
     def rate(self, level: int) -> None:
         try:
-            result = service_quality.rate_service(self._db, self._ctx, level=level, reason=self.reason.text(),
-                                           case_id=self.case_id, channel=self._channel,
-                                           shipped_calendar=self._calendar)
+            result = service_quality.rate_service(
+                self._db,
+                self._ctx,
+                level=level,
+                reason=self.reason.text(),
+                case_id=self.case_id,
+                channel=self._channel,
+                shipped_calendar=self._calendar,
+            )
         except WindowdeskError as error:
             show_error(self, error)
             return
         if result.follow_up_id:
             words = _("Thank you. We are sorry; {owner} will follow this up by {date}.").format(
-                owner=result.owner_name, date=on_screen(result.deadline))
+                owner=result.owner_name, date=on_screen(result.deadline)
+            )
         else:
             words = _("Thank you for your rating.")
         self.answer.setText(words)
@@ -111,7 +128,15 @@ class RatingPanel(QWidget):
 class RatingDialog(QDialog):
     """On the operator's own screen, turned towards the applicant for a moment."""
 
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, *, case_id: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        shipped_calendar: WorkingCalendar,
+        *,
+        case_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Rate our service"))
         self.panel = RatingPanel(db, ctx, shipped_calendar, channel="operator_screen", case_id=case_id, parent=self)
@@ -127,7 +152,9 @@ class ApplicantRatingWindow(QWidget):
 
     rated = Signal(object)  # service_quality.RatingResult, from whichever panel is showing
 
-    def __init__(self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, ctx: CounterContext, shipped_calendar: WorkingCalendar, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.setObjectName("applicantScreen")
@@ -142,8 +169,9 @@ class ApplicantRatingWindow(QWidget):
             self._layout.removeWidget(self.panel)
             self.panel.hide()
             self.panel.deleteLater()
-        self.panel = RatingPanel(self._db, self._ctx, self._calendar, channel="applicant_screen",
-                                 case_id=case_id, large=True, parent=self)
+        self.panel = RatingPanel(
+            self._db, self._ctx, self._calendar, channel="applicant_screen", case_id=case_id, large=True, parent=self
+        )
         self.panel.rated.connect(self.rated)
         self._layout.addWidget(self.panel)
 

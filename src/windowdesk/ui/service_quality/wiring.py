@@ -81,8 +81,9 @@ class ServiceQualityWiring:
 
     def ask_rating(self) -> RatingDialog:
         """On the operator's screen, for the case just handled (if any)."""
-        self.rating_dialog = RatingDialog(self.window.db, self.window.ctx, self.window.shipped_calendar,
-                                          case_id=self.last_case_id, parent=self.window)
+        self.rating_dialog = RatingDialog(
+            self.window.db, self.window.ctx, self.window.shipped_calendar, case_id=self.last_case_id, parent=self.window
+        )
         self.rating_dialog.panel.rated.connect(lambda _result: self.view.refresh())
         self.rating_dialog.open()
         return self.rating_dialog

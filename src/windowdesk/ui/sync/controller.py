@@ -33,8 +33,13 @@ class SyncController(QObject):
     dataChanged = Signal(set)  # kinds of pulled changes the views should reload
 
     def __init__(
-        self, db: Database, workers: Workers, *, token_store_for: Callable[[str], TokenStore] = TokenStore,
-        blobs: BlobSource | None = None, parent: QObject | None = None,
+        self,
+        db: Database,
+        workers: Workers,
+        *,
+        token_store_for: Callable[[str], TokenStore] = TokenStore,
+        blobs: BlobSource | None = None,
+        parent: QObject | None = None,
     ) -> None:
         """``blobs``: the window's scanned pages, sent after the events at every sync."""
         super().__init__(parent)
@@ -141,7 +146,7 @@ class SyncController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         report = sync_service.SyncReport()
-        report.error = error if isinstance(error, WindowdeskError) else WindowdeskError(
-            type(error).__name__, str(error)
+        report.error = (
+            error if isinstance(error, WindowdeskError) else WindowdeskError(type(error).__name__, str(error))
         )
         self._done(report)

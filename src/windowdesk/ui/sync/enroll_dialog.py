@@ -32,8 +32,15 @@ if TYPE_CHECKING:
 
 
 class EnrollDialog(QDialog):
-    def __init__(self, db: Database, ctx: CounterContext, workers: Workers, parent: QWidget | None = None, *,
-                 token_store_for: Callable[[str], TokenStore] = TokenStore) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ctx: CounterContext,
+        workers: Workers,
+        parent: QWidget | None = None,
+        *,
+        token_store_for: Callable[[str], TokenStore] = TokenStore,
+    ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._workers, self._token_store_for = db, ctx, workers, token_store_for
         self.answer: dict | None = None
@@ -44,9 +51,11 @@ class EnrollDialog(QDialog):
         self.ca_edit.setPlaceholderText(_("Only for a hub with a private certificate authority"))
         self.plain_http_box = QCheckBox(
             _("Allow plain http:// to this hub (only on a closed network: nothing is encrypted)"),
-            objectName="allowPlainHttp")
+            objectName="allowPlainHttp",
+        )
         self.old_hub_gone_box = QCheckBox(
-            _("The old hub is gone: this window may be enrolled with a different hub"), objectName="oldHubGone")
+            _("The old hub is gone: this window may be enrolled with a different hub"), objectName="oldHubGone"
+        )
         self.old_hub_gone_box.setVisible(sync_service.sync_status(db).enrolled)
         self.approval = SupervisorApprovalBox(self, administrator=True)
         self.message = QLabel(objectName="enrollMessage")
@@ -55,9 +64,7 @@ class EnrollDialog(QDialog):
         form.addRow(_("Hub address"), self.url_edit)
         form.addRow(_("Enrollment code"), self.code_edit)
         form.addRow(_("CA certificate file (PEM)"), self.ca_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.operation = None
         self._closing = False
@@ -87,9 +94,17 @@ class EnrollDialog(QDialog):
             client = hub_enrollment.enrollment_client(url, ca_file)
             try:
                 return hub_enrollment.enroll_workstation(
-                    db, ctx, administrator=administrator, hub_url=url, code=code, client=client,
-                    token_store_for=token_store_for, ca_bundle=ca_file, allow_plain_http=allow_plain_http,
-                    old_hub_gone=old_hub_gone, cancel=cancel,
+                    db,
+                    ctx,
+                    administrator=administrator,
+                    hub_url=url,
+                    code=code,
+                    client=client,
+                    token_store_for=token_store_for,
+                    ca_bundle=ca_file,
+                    allow_plain_http=allow_plain_http,
+                    old_hub_gone=old_hub_gone,
+                    cancel=cancel,
                 )
             finally:
                 client.close()
@@ -107,8 +122,15 @@ class EnrollDialog(QDialog):
         super().reject()
 
     def _set_asking(self, asking: bool) -> None:
-        for widget in (self.ok_button, self.url_edit, self.code_edit, self.ca_edit, self.approval,
-                       self.plain_http_box, self.old_hub_gone_box):
+        for widget in (
+            self.ok_button,
+            self.url_edit,
+            self.code_edit,
+            self.ca_edit,
+            self.approval,
+            self.plain_http_box,
+            self.old_hub_gone_box,
+        ):
             widget.setEnabled(not asking)
 
     def _enrolled(self, answer: dict) -> None:

@@ -18,7 +18,12 @@ class ResolveRefusalDialog(QDialog):
     """After ``Accepted``, ``resolution`` holds what was stored."""
 
     def __init__(
-        self, db: Database, ctx: CounterContext, refused: refusals.RefusedChange, parent: QWidget | None = None, *,
+        self,
+        db: Database,
+        ctx: CounterContext,
+        refused: refusals.RefusedChange,
+        parent: QWidget | None = None,
+        *,
         same_record: Sequence[refusals.RefusedChange] = (),
     ) -> None:
         """``same_record``: the record's other unresolved refused changes, offered to resolve together."""
@@ -41,10 +46,13 @@ class ResolveRefusalDialog(QDialog):
         note_caption.setBuddy(self.note_edit)
         note_caption.setWordWrap(True)
         self.together_box = QCheckBox(objectName="resolveTogether")
-        self.together_box.setText(ngettext(
-            "Also the {count} other refused change to this record ({changes})",
-            "Also the {count} other refused changes to this record ({changes})", len(self._same_record),
-        ).format(count=len(self._same_record), changes=", ".join(change_words(c.kind) for c in self._same_record)))
+        self.together_box.setText(
+            ngettext(
+                "Also the {count} other refused change to this record ({changes})",
+                "Also the {count} other refused changes to this record ({changes})",
+                len(self._same_record),
+            ).format(count=len(self._same_record), changes=", ".join(change_words(c.kind) for c in self._same_record))
+        )
         self.together_box.setChecked(True)
         self.together_box.setVisible(bool(self._same_record))
         self.approval = SupervisorApprovalBox()
@@ -68,7 +76,10 @@ class ResolveRefusalDialog(QDialog):
     def resolve(self) -> None:
         try:
             self.resolution = refusals.resolve_refused_change(
-                self._db, self._ctx, event_id=self._refused.event_id, note=self.note_edit.toPlainText(),
+                self._db,
+                self._ctx,
+                event_id=self._refused.event_id,
+                note=self.note_edit.toPlainText(),
                 supervisor=self.approval.credentials(),
                 together_with=[c.event_id for c in self._same_record] if self.together_box.isChecked() else (),
             )

@@ -48,7 +48,11 @@ RECORD_KINDS = frozenset({worklist.CASE, worklist.NOTIFICATION, worklist.REFUSAL
 
 class SyncDialog(QDialog):
     def __init__(
-        self, controller: SyncController, context: Callable[[], CounterContext], db: Database, parent: QWidget | None = None
+        self,
+        controller: SyncController,
+        context: Callable[[], CounterContext],
+        db: Database,
+        parent: QWidget | None = None,
     ) -> None:
         """``context`` gives the operator at the window now (it changes when another logs in)."""
         super().__init__(parent)
@@ -78,10 +82,13 @@ class SyncDialog(QDialog):
         self.show_resolved = QCheckBox(_("Show resol&ved ones too"), objectName="showResolved")
         self.resolve_button = QPushButton(_("&Mark as resolved\u2026"), objectName="resolveRefused")
         self.open_record_button = QPushButton(_("&Open the record\u2026"), objectName="openRefusedRecord")
-        resolve_hint = QLabel(_(
-            "Once a refused change has been dealt with (done again the right way, corrected, or taken "
-            "up with the hub's administrators), a supervisor marks it resolved."
-        ), objectName="resolveHint")
+        resolve_hint = QLabel(
+            _(
+                "Once a refused change has been dealt with (done again the right way, corrected, or taken "
+                "up with the hub's administrators), a supervisor marks it resolved."
+            ),
+            objectName="resolveHint",
+        )
         resolve_hint.setWordWrap(True)
         self.sync_button = QPushButton(_("Sync &now"), objectName="syncNow")
         self.cancel_button = QPushButton(_("&Stop"), objectName="syncStop")
@@ -134,12 +141,14 @@ class SyncDialog(QDialog):
         last = on_screen(status.last_success, zone) if status.last_success else _("never")
         text = _("{online} \u00b7 {pending} unsent \u00b7 last successful sync: {last}").format(
             online=_("Online") if self._controller.online else _("Offline"),
-            pending=status.pending, last=last,
+            pending=status.pending,
+            last=last,
         )
         pages = self._controller.pages_waiting()
         if pages is not None:
             text += " \u00b7 " + _("pages waiting: {count} ({size} MB)").format(
-                count=pages[0], size=f"{pages[1] / 1_000_000:.1f}")
+                count=pages[0], size=f"{pages[1] / 1_000_000:.1f}"
+            )
         self.status_label.setText(text)
         self.sync_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
@@ -158,9 +167,17 @@ class SyncDialog(QDialog):
         faded = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for row, refused in enumerate(self._refused):
             resolution = refused.resolution
-            cells = [on_screen(refused.created_at, zone), change_words(refused.kind), refused.record, refused.reason,
-                     "" if resolution is None else _("{time}, {supervisor}: {note}").format(
-                         time=on_screen(resolution.at, zone), supervisor=resolution.supervisor, note=resolution.note)]
+            cells = [
+                on_screen(refused.created_at, zone),
+                change_words(refused.kind),
+                refused.record,
+                refused.reason,
+                ""
+                if resolution is None
+                else _("{time}, {supervisor}: {note}").format(
+                    time=on_screen(resolution.at, zone), supervisor=resolution.supervisor, note=resolution.note
+                ),
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if resolution is not None and col < RESOLUTION_COLUMN:
@@ -203,8 +220,11 @@ class SyncDialog(QDialog):
         chosen = self._selected()
         if chosen is None or chosen.resolution is not None:
             return
-        same_record = [c for c in self._refused if c.entity_id == chosen.entity_id and c.resolution is None
-                       and c.event_id != chosen.event_id]
+        same_record = [
+            c
+            for c in self._refused
+            if c.entity_id == chosen.entity_id and c.resolution is None and c.event_id != chosen.event_id
+        ]
         self.resolve_dialog = ResolveRefusalDialog(self._db, self._context(), chosen, self, same_record=same_record)
         self.resolve_dialog.accepted.connect(self._controller.refresh_status)  # the dialog and status bar
         self.resolve_dialog.open()
@@ -215,16 +235,22 @@ class SyncDialog(QDialog):
             self.progress.setValue(progress.pushed)
             if progress.turn_in is not None:
                 self.progress.setFormat(
-                    _("Sent %v of %m. The hub is busy with other windows; this window's turn comes in {seconds} s")
-                    .format(seconds=max(1, math.ceil(progress.turn_in))))
+                    _(
+                        "Sent %v of %m. The hub is busy with other windows; this window's turn comes in {seconds} s"
+                    ).format(seconds=max(1, math.ceil(progress.turn_in)))
+                )
             else:
                 self.progress.setFormat(_("Sending %v of %m"))
         elif progress.phase == "pages":
             # In KB: a day's pages may pass the largest number a progress bar holds in bytes.
             self.progress.setMaximum(max(progress.page_bytes_total // 1000, 1))
             self.progress.setValue(progress.page_bytes_sent // 1000)
-            self.progress.setFormat(_("Sending pages: {sent} of {total} MB").format(
-                sent=f"{progress.page_bytes_sent / 1_000_000:.1f}", total=f"{progress.page_bytes_total / 1_000_000:.1f}"))
+            self.progress.setFormat(
+                _("Sending pages: {sent} of {total} MB").format(
+                    sent=f"{progress.page_bytes_sent / 1_000_000:.1f}",
+                    total=f"{progress.page_bytes_total / 1_000_000:.1f}",
+                )
+            )
         elif progress.phase == "pull":
             self.progress.setMaximum(0)  # unknown length: busy indicator
             self.progress.setFormat(_("Receiving\u2026 {count}").format(count=progress.pulled))
@@ -234,24 +260,42 @@ class SyncDialog(QDialog):
             self.progress.setFormat(_("Done"))
 
     def _show_report(self, report: SyncReport) -> None:
-        lines = [escape(
-            _("Sent: {applied} applied, {duplicates} already on the hub, {rejected} refused. "
-              "Received: {pulled} changes.").format(
-                applied=report.applied, duplicates=report.duplicates,
-                rejected=len(report.rejected), pulled=report.pulled,
+        lines = [
+            escape(
+                _(
+                    "Sent: {applied} applied, {duplicates} already on the hub, {rejected} refused. "
+                    "Received: {pulled} changes."
+                ).format(
+                    applied=report.applied,
+                    duplicates=report.duplicates,
+                    rejected=len(report.rejected),
+                    pulled=report.pulled,
+                )
             )
-        )]
+        ]
         if report.sent_again:
-            lines.append(escape(_("The hub was restored from a backup: {count} changes it had already confirmed "
-                                  "were sent again.").format(count=report.sent_again)))
+            lines.append(
+                escape(
+                    _(
+                        "The hub was restored from a backup: {count} changes it had already confirmed were sent again."
+                    ).format(count=report.sent_again)
+                )
+            )
         if report.pages_confirmed or report.pages_refused:
-            lines.append(escape(_("Pages: {confirmed} now on the hub, {refused} refused by it (kept here, tried again "
-                                  "at the next sync).").format(confirmed=report.pages_confirmed,
-                                                               refused=len(report.pages_refused))))
+            lines.append(
+                escape(
+                    _(
+                        "Pages: {confirmed} now on the hub, {refused} refused by it (kept here, tried again "
+                        "at the next sync)."
+                    ).format(confirmed=report.pages_confirmed, refused=len(report.pages_refused))
+                )
+            )
             lines += [escape(reason) for _sha256, reason in report.pages_refused[:3]]
         if report.error is not None:
-            lines.append(_("{title}: {message}").format(
-                title=f"<b>{escape(report.error.title)}</b>", message=escape(report.error.message)
-            ))
+            lines.append(
+                _("{title}: {message}").format(
+                    title=f"<b>{escape(report.error.title)}</b>", message=escape(report.error.message)
+                )
+            )
         self.log.append("<br>".join(lines))
         self.refresh()

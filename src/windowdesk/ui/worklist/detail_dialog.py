@@ -43,14 +43,19 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
     steps = "".join(
         f"<li>{escape(on_screen(step.at, zone))} \u2014 {escape(step.label)}"
         + (f": {escape(step.note)}" if step.note else "")
-        + (f" ({escape(step.who)})" if step.who else "") + "</li>"
+        + (f" ({escape(step.who)})" if step.who else "")
+        + "</li>"
         for step in detail.timeline
     )
     html = _hub_refusals_html(detail, zone) + f"<table>{table}</table>"
     if lines:
         html += (
-            tag("h3", _("Materials")) + "<table border='1' cellspacing='0' cellpadding='3'><tr>"
-            + tag("th", _("Material")) + tag("th", _("Status")) + tag("th", _("Note")) + "</tr>"
+            tag("h3", _("Materials"))
+            + "<table border='1' cellspacing='0' cellpadding='3'><tr>"
+            + tag("th", _("Material"))
+            + tag("th", _("Status"))
+            + tag("th", _("Note"))
+            + "</tr>"
             f"{lines}</table>"
         )
     if detail.parts:
@@ -59,8 +64,12 @@ def detail_html(detail: RecordDetail, zone: str) -> str:
             for name, status, note in detail.parts
         )
         html += (
-            tag("h3", _("Parallel approval")) + "<table border='1' cellspacing='0' cellpadding='3'><tr>"
-            + tag("th", _("Department")) + tag("th", _("Decision")) + tag("th", _("Note")) + "</tr>"
+            tag("h3", _("Parallel approval"))
+            + "<table border='1' cellspacing='0' cellpadding='3'><tr>"
+            + tag("th", _("Department"))
+            + tag("th", _("Decision"))
+            + tag("th", _("Note"))
+            + "</tr>"
             f"{parts}</table>"
         )
     html += tag("h3", _("Timeline")) + f"<ul>{steps}</ul>"
@@ -77,18 +86,29 @@ def _hub_refusals_html(detail: RecordDetail, zone: str) -> str:
         if refusal.resolution is None:
             text += "<br>" + escape(_("Not dealt with yet: a supervisor resolves it in the sync window."))
         else:
-            text += "<br>" + escape(_("Resolved {time} by {supervisor}: {note}").format(
-                time=on_screen(refusal.resolution.at, zone), supervisor=refusal.resolution.supervisor,
-                note=refusal.resolution.note))
+            text += "<br>" + escape(
+                _("Resolved {time} by {supervisor}: {note}").format(
+                    time=on_screen(refusal.resolution.at, zone),
+                    supervisor=refusal.resolution.supervisor,
+                    note=refusal.resolution.note,
+                )
+            )
         items.append(f"<li>{text}</li>")
     color = "#b00020" if any(r.resolution is None for r in detail.hub_refusals) else "#555555"
-    return (f"<div style='color: {color}'>" + tag("h3", _("Refused by the hub")) + f"<ul>{''.join(items)}</ul></div>")
+    return f"<div style='color: {color}'>" + tag("h3", _("Refused by the hub")) + f"<ul>{''.join(items)}</ul></div>"
 
 
 class RecordDetailDialog(QDialog):
     def __init__(
-        self, detail: RecordDetail, zone: str, parent: QWidget | None = None, *, db: Database = None, ctx: CounterContext | None = None,
-        collect_fee: Callable[[str], None] | None = None, workers: Workers | None = None,
+        self,
+        detail: RecordDetail,
+        zone: str,
+        parent: QWidget | None = None,
+        *,
+        db: Database = None,
+        ctx: CounterContext | None = None,
+        collect_fee: Callable[[str], None] | None = None,
+        workers: Workers | None = None,
     ) -> None:
         super().__init__(parent)
         self._detail, self._db, self._ctx, self._workers = detail, db, ctx, workers
@@ -122,8 +142,9 @@ class RecordDetailDialog(QDialog):
             from windowdesk.services.worklist import case_status
             from windowdesk.ui.cases.actions import CaseActionsBar
 
-            self.actions_bar = CaseActionsBar(db, ctx, case_id=detail.id, status=case_status(db, detail.id),
-                                              case_number=detail.number, parent=self)
+            self.actions_bar = CaseActionsBar(
+                db, ctx, case_id=detail.id, status=case_status(db, detail.id), case_number=detail.number, parent=self
+            )
             self.actions_bar.changed.connect(lambda _status: self._reload(zone))
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
@@ -142,8 +163,9 @@ class RecordDetailDialog(QDialog):
         """The case's scanned pages, material by material."""
         from windowdesk.ui.materials.pages_dialog import MaterialPagesDialog
 
-        self.pages_dialog = MaterialPagesDialog(self._db, self._ctx, case_id=self._detail.id, workers=self._workers,
-                                                parent=self)
+        self.pages_dialog = MaterialPagesDialog(
+            self._db, self._ctx, case_id=self._detail.id, workers=self._workers, parent=self
+        )
         self.pages_dialog.show()
 
     def reprint(self) -> None:

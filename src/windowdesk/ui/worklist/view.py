@@ -53,10 +53,10 @@ class TodayView(QWidget):
         self.table.resizeColumnsToContents()
         counts = worklist.summarize(entries)
         self.summary_label.setText(
-            _("Today at this window: {accepted} accepted, {notified} one-time notifications, "
-              "{refused} refused. Press Enter on a row to open it.").format(
-                accepted=counts.accepted, notified=counts.notified, refused=counts.refused
-            )
+            _(
+                "Today at this window: {accepted} accepted, {notified} one-time notifications, "
+                "{refused} refused. Press Enter on a row to open it."
+            ).format(accepted=counts.accepted, notified=counts.notified, refused=counts.refused)
         )
 
     def open_row(self, index: QModelIndex) -> None:
@@ -69,7 +69,12 @@ class TodayView(QWidget):
             show_error(self, error)
             return
         self.last_dialog = RecordDetailDialog(
-            detail, self._ctx.timezone, self, db=self._db, ctx=self._ctx, collect_fee=self.collect_fee,
+            detail,
+            self._ctx.timezone,
+            self,
+            db=self._db,
+            ctx=self._ctx,
+            collect_fee=self.collect_fee,
             workers=self.workers,
         )
         self.last_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -31,23 +31,51 @@ def _size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
-def _backups_page(request: Request, actor: ConsoleActor, *, error: str | None = None,
-                  status_code: int = 200) -> Response:
+def _backups_page(
+    request: Request, actor: ConsoleActor, *, error: str | None = None, status_code: int = 200
+) -> Response:
     db = hub_db(request)
     state = backup_status.backup_state(db, by=actor, folder=_folder(request), now=utc_now())
     with db.read() as session:
-        newest = None if state.newest is None else {
-            "name": state.newest.path.name, "made": city_clock(session, state.newest.made_at),
-            "size": _size(state.newest.size), "encrypted": state.newest.encrypted}
-        check = None if state.last_check is None else {
-            "file": state.last_check.file, "at": city_clock(session, state.last_check.at),
-            "whole": state.last_check.whole, "seconds": state.last_check.seconds,
-            "message": state.last_check.message.get(page_language(request), ""),
-            "events": state.last_check.pushed_events, "last_change": state.last_check.last_change}
+        newest = (
+            None
+            if state.newest is None
+            else {
+                "name": state.newest.path.name,
+                "made": city_clock(session, state.newest.made_at),
+                "size": _size(state.newest.size),
+                "encrypted": state.newest.encrypted,
+            }
+        )
+        check = (
+            None
+            if state.last_check is None
+            else {
+                "file": state.last_check.file,
+                "at": city_clock(session, state.last_check.at),
+                "whole": state.last_check.whole,
+                "seconds": state.last_check.seconds,
+                "message": state.last_check.message.get(page_language(request), ""),
+                "events": state.last_check.pushed_events,
+                "last_change": state.last_check.last_change,
+            }
+        )
         checking = city_clock(session, state.checking_since) if state.checking_since else ""
-        return render(request, "console/admin/backups.html", console_context(
-            actor, folder=str(state.folder), count=state.count, newest=newest, check=check, checking=checking,
-            flash=flash(request), error=error), status_code=status_code)
+        return render(
+            request,
+            "console/admin/backups.html",
+            console_context(
+                actor,
+                folder=str(state.folder),
+                count=state.count,
+                newest=newest,
+                check=check,
+                checking=checking,
+                flash=flash(request),
+                error=error,
+            ),
+            status_code=status_code,
+        )
 
 
 @router.get("/backups")
@@ -64,8 +92,17 @@ def check_newest(request: Request, actor: ConsoleActor = Depends(current_actor))
     except FORM_REFUSALS as refused:
         return _backups_page(request, actor, error=refusal(request, refused), status_code=400)
     threading.Thread(
-        target=backup_status.check_backup, name="backup-check", daemon=True,
-        kwargs={"db": db, "by": actor, "database_url": settings.database_url, "copy": copy, "key": key,
-                "clock": utc_now, "address": address},
+        target=backup_status.check_backup,
+        name="backup-check",
+        daemon=True,
+        kwargs={
+            "db": db,
+            "by": actor,
+            "database_url": settings.database_url,
+            "copy": copy,
+            "key": key,
+            "clock": utc_now,
+            "address": address,
+        },
     ).start()
     return done(BACKUPS, "check")

@@ -26,8 +26,9 @@ add_section(BOOKINGS, N_("Bookings"), ADMINISTRATOR)
 FLASHES["capacity"] = N_("The number of places is saved; residents can book them now.")
 
 
-def _page(request: Request, actor: ConsoleActor, center: str, *, error: str | None = None,
-          status_code: int = 200) -> Response:
+def _page(
+    request: Request, actor: ConsoleActor, center: str, *, error: str | None = None, status_code: int = 200
+) -> Response:
     require_administrator(actor)
     now = utc_now()
     with hub_db(request).read() as session:
@@ -38,12 +39,30 @@ def _page(request: Request, actor: ConsoleActor, center: str, *, error: str | No
         today = public_bookings.center_today(session, center, now) if center else now.date()
         slots = public_bookings.slots_of_center(session, by=actor, center_code=center, since=today) if center else []
     names = dict(items)
-    return render(request, "console/admin/bookings.html", console_context(
-        actor, centers=centers, items=items, center=center, today=today.isoformat(),
-        slots=[{"day": s.day.isoformat(), "half_day": public_bookings.HALF_DAY_LABELS[s.half_day],
-                "item": f"{s.item_code} {names.get(s.item_code, '')}", "capacity": s.capacity, "booked": s.booked}
-               for s in slots],
-        flash=flash(request), error=error), status_code=status_code)
+    return render(
+        request,
+        "console/admin/bookings.html",
+        console_context(
+            actor,
+            centers=centers,
+            items=items,
+            center=center,
+            today=today.isoformat(),
+            slots=[
+                {
+                    "day": s.day.isoformat(),
+                    "half_day": public_bookings.HALF_DAY_LABELS[s.half_day],
+                    "item": f"{s.item_code} {names.get(s.item_code, '')}",
+                    "capacity": s.capacity,
+                    "booked": s.booked,
+                }
+                for s in slots
+            ],
+            flash=flash(request),
+            error=error,
+        ),
+        status_code=status_code,
+    )
 
 
 def _day(text: str) -> dt.date:
@@ -59,9 +78,16 @@ def bookings_page(request: Request, center: str = "", actor: ConsoleActor = Depe
 
 
 @router.post("/bookings", dependencies=[Depends(require_csrf)])
-def set_capacity(request: Request, center: str = Form(""), item: str = Form(""), day: str = Form(""),
-                 last_day: str = Form(""), half_day: str = Form(""), capacity: str = Form(""),
-                 actor: ConsoleActor = Depends(current_actor)) -> Response:
+def set_capacity(
+    request: Request,
+    center: str = Form(""),
+    item: str = Form(""),
+    day: str = Form(""),
+    last_day: str = Form(""),
+    half_day: str = Form(""),
+    capacity: str = Form(""),
+    actor: ConsoleActor = Depends(current_actor),
+) -> Response:
     try:
         first = _day(day)
         last = _day(last_day) if last_day.strip() else first
@@ -69,8 +95,17 @@ def set_capacity(request: Request, center: str = Form(""), item: str = Form(""),
         half_days = public_bookings.HALF_DAYS if half_day == "both" else (half_day,)
         with hub_db(request).write() as session:
             public_bookings.set_capacity_for_days(
-                session, by=actor, center_code=center, item_code=item, first=first, last=last, half_days=half_days,
-                capacity=places, now=utc_now(), address=client_address(request))
+                session,
+                by=actor,
+                center_code=center,
+                item_code=item,
+                first=first,
+                last=last,
+                half_days=half_days,
+                capacity=places,
+                now=utc_now(),
+                address=client_address(request),
+            )
     except FORM_REFUSALS as refused:
         return _page(request, actor, center[:8], error=refusal(request, refused), status_code=400)
     return RedirectResponse(f"{BOOKINGS}?center={center}&done=capacity", status_code=303)

@@ -33,19 +33,40 @@ NUMBER_FIELDS = ("legal_limit_days", "promised_limit_days", "warning_days")
 TEXT_FIELDS = ("name", "name_en", "category", "legal_basis", "where")
 MATERIAL_COLUMNS = ("code", "name", "form", "originals", "copies", "required", "note")
 BLANK_MATERIAL_ROWS = 2
-MATERIAL_FORM_LABELS = {"original": N_("original"), "copy": N_("copy"), "original_and_copy": N_("original and copy"),
-                        "electronic": N_("electronic")}
+MATERIAL_FORM_LABELS = {
+    "original": N_("original"),
+    "copy": N_("copy"),
+    "original_and_copy": N_("original and copy"),
+    "electronic": N_("electronic"),
+}
 
 
-def _catalog_page(request: Request, actor: ConsoleActor, *, error: str | None = None, status_code: int = 200,
-                  typed_url: str | None = None) -> Response:
+def _catalog_page(
+    request: Request,
+    actor: ConsoleActor,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+    typed_url: str | None = None,
+) -> Response:
     with hub_db(request).read() as session:
         current = city_publishing.current_catalog(session, by=actor)
         items = current.documents["items"]["items"]  # the version's items are the active ones
         url = city_publishing.status_page_address(session, by=actor) if typed_url is None else typed_url
-        return render(request, "console/admin/catalog.html", console_context(
-            actor, version=current.version, published=city_clock(session, current.imported_at), items=items,
-            status_url=url, flash=flash(request), error=error), status_code=status_code)
+        return render(
+            request,
+            "console/admin/catalog.html",
+            console_context(
+                actor,
+                version=current.version,
+                published=city_clock(session, current.imported_at),
+                items=items,
+                status_url=url,
+                flash=flash(request),
+                error=error,
+            ),
+            status_code=status_code,
+        )
 
 
 @router.get("/catalog")
@@ -54,12 +75,14 @@ def catalog_page(request: Request, actor: ConsoleActor = Depends(current_actor))
 
 
 @router.post("/status-page", dependencies=[Depends(require_csrf)])
-def publish_status_page(request: Request, url: str = Form(""), actor: ConsoleActor = Depends(current_actor)
-                        ) -> Response:
+def publish_status_page(
+    request: Request, url: str = Form(""), actor: ConsoleActor = Depends(current_actor)
+) -> Response:
     try:
         with hub_db(request).write(feed=True) as session:
-            city_publishing.publish_status_page(session, by=actor, url=url, now=utc_now(),
-                                                address=client_address(request))
+            city_publishing.publish_status_page(
+                session, by=actor, url=url, now=utc_now(), address=client_address(request)
+            )
     except FORM_REFUSALS as refused:
         return _catalog_page(request, actor, error=refusal(request, refused), status_code=400, typed_url=url)
     return done(CATALOG, "status-page")
@@ -88,12 +111,18 @@ def _materials(form: FormData, original: list[dict[str, Any]]) -> list[dict[str,
         value = {name: str(columns[name][row]) if row < len(columns[name]) else "" for name in MATERIAL_COLUMNS}
         if not value["code"].strip() and not value["name"].strip():
             continue
-        materials.append({
-            **by_code.get(value["code"].strip(), {}),
-            "code": value["code"].strip(), "name": value["name"].strip(), "form": value["form"],
-            "originals": _number(value["originals"]), "copies": _number(value["copies"]),
-            "required": value["required"] == "yes", "note": value["note"].strip(),
-        })
+        materials.append(
+            {
+                **by_code.get(value["code"].strip(), {}),
+                "code": value["code"].strip(),
+                "name": value["name"].strip(),
+                "form": value["form"],
+                "originals": _number(value["originals"]),
+                "copies": _number(value["copies"]),
+                "required": value["required"] == "yes",
+                "note": value["note"].strip(),
+            }
+        )
     return materials
 
 
@@ -113,30 +142,52 @@ def item_fields(form: FormData, original: dict[str, Any]) -> dict[str, Any]:
     try:
         rules = json.loads(rules_text)
     except json.JSONDecodeError as problem:
-        raise InvalidInput(Text(N_("The fee rules are not valid JSON: {problem}. Nothing was published."),
-                                problem=str(problem))) from None
+        raise InvalidInput(
+            Text(N_("The fee rules are not valid JSON: {problem}. Nothing was published."), problem=str(problem))
+        ) from None
     fields["fee"] = {**original.get("fee", {}), "summary": str(form.get("fee_summary", "")).strip(), "rules": rules}
     return fields
 
 
-def _item_page(request: Request, actor: ConsoleActor, code: str, *, typed: dict[str, Any] | None = None,
-               version: str | None = None, rules_text: str | None = None, error: str | None = None,
-               status_code: int = 200) -> Response:
+def _item_page(
+    request: Request,
+    actor: ConsoleActor,
+    code: str,
+    *,
+    typed: dict[str, Any] | None = None,
+    version: str | None = None,
+    rules_text: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
     with hub_db(request).read() as session:
         item = city_publishing.catalog_item(session, by=actor, code=code)
         current = city_publishing.current_catalog(session, by=actor).version
         departments = city_publishing.catalog_departments(session, by=actor)
     shown = {**item, **(typed or {})}
     blank = dict.fromkeys(MATERIAL_COLUMNS, "") | {"form": "original", "required": True, "originals": 1, "copies": 0}
-    return render(request, "console/admin/item.html", console_context(
-        actor, item=shown, code=code, current_version=current, departments=departments,
-        version=version if version is not None else city_publishing.next_version(utc_now()),
-        materials=[*shown.get("materials", []), *[blank] * BLANK_MATERIAL_ROWS],
-        material_forms=MATERIAL_FORMS, material_form_labels=MATERIAL_FORM_LABELS,
-        lists={name: "\n".join(shown.get(name, [])) for name in LIST_FIELDS},
-        rules_text=rules_text if rules_text is not None else json.dumps(shown.get("fee", {}).get("rules", []),
-                                                                        ensure_ascii=False, indent=1),
-        flash=None, error=error), status_code=status_code)
+    return render(
+        request,
+        "console/admin/item.html",
+        console_context(
+            actor,
+            item=shown,
+            code=code,
+            current_version=current,
+            departments=departments,
+            version=version if version is not None else city_publishing.next_version(utc_now()),
+            materials=[*shown.get("materials", []), *[blank] * BLANK_MATERIAL_ROWS],
+            material_forms=MATERIAL_FORMS,
+            material_form_labels=MATERIAL_FORM_LABELS,
+            lists={name: "\n".join(shown.get(name, [])) for name in LIST_FIELDS},
+            rules_text=rules_text
+            if rules_text is not None
+            else json.dumps(shown.get("fee", {}).get("rules", []), ensure_ascii=False, indent=1),
+            flash=None,
+            error=error,
+        ),
+        status_code=status_code,
+    )
 
 
 @router.get("/catalog/{code}")
@@ -150,8 +201,9 @@ async def _form(request: Request) -> FormData:
 
 
 @router.post("/catalog/{code}", dependencies=[Depends(require_csrf)])
-def publish_item(request: Request, code: str, form: FormData = Depends(_form),
-                 actor: ConsoleActor = Depends(current_actor)) -> Response:
+def publish_item(
+    request: Request, code: str, form: FormData = Depends(_form), actor: ConsoleActor = Depends(current_actor)
+) -> Response:
     version = str(form.get("version", ""))
     rules_text = str(form.get("fee_rules", ""))
     typed = None
@@ -160,9 +212,24 @@ def publish_item(request: Request, code: str, form: FormData = Depends(_form),
             original = city_publishing.catalog_item(session, by=actor, code=code)
         typed = item_fields(form, original)
         with hub_db(request).write(feed=True) as session:
-            city_publishing.publish_item(session, by=actor, code=code, fields=typed, version=version, now=utc_now(),
-                                         address=client_address(request))
+            city_publishing.publish_item(
+                session,
+                by=actor,
+                code=code,
+                fields=typed,
+                version=version,
+                now=utc_now(),
+                address=client_address(request),
+            )
     except FORM_REFUSALS as refused:
-        return _item_page(request, actor, code, typed=typed, version=version, rules_text=rules_text,
-                          error=refusal(request, refused), status_code=400)
+        return _item_page(
+            request,
+            actor,
+            code,
+            typed=typed,
+            version=version,
+            rules_text=rules_text,
+            error=refusal(request, refused),
+            status_code=400,
+        )
     return done(CATALOG, "item")

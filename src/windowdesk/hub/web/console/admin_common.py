@@ -31,9 +31,15 @@ ACCOUNTS = "/console/admin/accounts"
 CATALOG = "/console/admin/catalog"
 CALENDAR = "/console/admin/calendar"
 BACKUPS = "/console/admin/backups"
-for _path, _label in ((CITY, N_("Centers and departments")), (OPERATORS, N_("Operators")),
-                      (WORKSTATIONS, N_("Workstations")), (ACCOUNTS, N_("Console accounts and staff tokens")),
-                      (CATALOG, N_("Catalog")), (CALENDAR, N_("Working calendar")), (BACKUPS, N_("Backups"))):
+for _path, _label in (
+    (CITY, N_("Centers and departments")),
+    (OPERATORS, N_("Operators")),
+    (WORKSTATIONS, N_("Workstations")),
+    (ACCOUNTS, N_("Console accounts and staff tokens")),
+    (CATALOG, N_("Catalog")),
+    (CALENDAR, N_("Working calendar")),
+    (BACKUPS, N_("Backups")),
+):
     add_section(_path, _label, ADMINISTRATOR, order=SETUP)
 
 # The refusals a form answers itself; anything else is the error page.

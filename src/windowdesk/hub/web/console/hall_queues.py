@@ -34,19 +34,22 @@ class Asked:
         return f"start={self.start.isoformat()}&end={self.end.isoformat()}&center={self.center}"
 
 
-
 def _asked(request: Request) -> Asked:
     """By default the last seven finished days (yesterday included), the whole city."""
     yesterday = city_today() - dt.timedelta(days=1)
     params = request.query_params
-    return Asked(day_param(params.get("start"), yesterday - dt.timedelta(days=6)), day_param(params.get("end"), yesterday),
-                 (params.get("center") or "")[:8])
+    return Asked(
+        day_param(params.get("start"), yesterday - dt.timedelta(days=6)),
+        day_param(params.get("end"), yesterday),
+        (params.get("center") or "")[:8],
+    )
 
 
 def _lines(request: Request, actor: ConsoleActor, asked: Asked) -> list[queue_days.QueueLine]:
     with hub_db(request).read() as session:
-        return queue_days.queue_lines_for(session, actor=actor, start=asked.start, end=asked.end,
-                                          center=asked.center or None)
+        return queue_days.queue_lines_for(
+            session, actor=actor, start=asked.start, end=asked.end, center=asked.center or None
+        )
 
 
 @router.get("/hall-queues")
@@ -56,12 +59,27 @@ def queue_page(request: Request, actor: ConsoleActor = Depends(current_actor)) -
     lines = _lines(request, actor, asked)
     with hub_db(request).read() as session:
         centers, _departments = console_reports.choices(session)
-    rows = [(line.scope, line.center, line.day.isoformat(),
-             f"{_(queue_days.SCOPE_WORDS[line.scope])} {line.key}".strip(), line.cells()) for line in lines]
-    return render(request, "console/hall_queues.html", console_context(
-        actor, asked=asked, rows=rows, centers=centers,
-        header=[_("Center"), _("Day"), _("What"), *(_(heading) for _name, heading in queue_days.COLUMNS)],
-    ))
+    rows = [
+        (
+            line.scope,
+            line.center,
+            line.day.isoformat(),
+            f"{_(queue_days.SCOPE_WORDS[line.scope])} {line.key}".strip(),
+            line.cells(),
+        )
+        for line in lines
+    ]
+    return render(
+        request,
+        "console/hall_queues.html",
+        console_context(
+            actor,
+            asked=asked,
+            rows=rows,
+            centers=centers,
+            header=[_("Center"), _("Day"), _("What"), *(_(heading) for _name, heading in queue_days.COLUMNS)],
+        ),
+    )
 
 
 @router.get("/hall-queues.csv")
@@ -74,5 +92,8 @@ def queue_csv(request: Request, actor: ConsoleActor = Depends(current_actor)) ->
     writer.writerows(queue_days.csv_rows(lines))
     name = f"queue-{asked.start.isoformat()}-{asked.end.isoformat()}{'-' + asked.center if asked.center else ''}.csv"
     # A byte-order mark, so that a spreadsheet opened by double-click reads it as UTF-8.
-    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -36,9 +36,10 @@ class Asked:
     department: str
 
     def query(self) -> str:
-        return (f"start={self.start.isoformat()}&end={self.end.isoformat()}&by={self.by}&center={self.center}"
-                f"&department={self.department}")
-
+        return (
+            f"start={self.start.isoformat()}&end={self.end.isoformat()}&by={self.by}&center={self.center}"
+            f"&department={self.department}"
+        )
 
 
 def _asked(request: Request) -> Asked:
@@ -46,15 +47,26 @@ def _asked(request: Request) -> Asked:
     today = city_today()
     params = request.query_params
     by = params.get("by") or "center"
-    return Asked(day_param(params.get("start"), today.replace(day=1)), day_param(params.get("end"), today),
-                 by if by in GROUPINGS else "center", (params.get("center") or "")[:8],
-                 (params.get("department") or "")[:8])
+    return Asked(
+        day_param(params.get("start"), today.replace(day=1)),
+        day_param(params.get("end"), today),
+        by if by in GROUPINGS else "center",
+        (params.get("center") or "")[:8],
+        (params.get("department") or "")[:8],
+    )
 
 
 def _report(request: Request, actor: ConsoleActor, asked: Asked) -> Report:
     with hub_db(request).read() as session:
-        return console_reports.report_for(session, actor=actor, start=asked.start, end=asked.end, by=asked.by,
-                                          center=asked.center, department=asked.department)
+        return console_reports.report_for(
+            session,
+            actor=actor,
+            start=asked.start,
+            end=asked.end,
+            by=asked.by,
+            center=asked.center,
+            department=asked.department,
+        )
 
 
 def _scope(request: Request, actor: ConsoleActor, asked: Asked) -> str:
@@ -74,23 +86,46 @@ def reports_page(request: Request, actor: ConsoleActor = Depends(current_actor))
     with hub_db(request).read() as session:
         centers, departments = console_reports.choices(session)
     labels = [row.label for row in report.rows]
-    charts = [
-        bar_chart(_("Cases accepted and completed"), labels, [
-            Series(_("accepted"), [row.figures.accepted for row in report.rows]),
-            Series(_("completed"), [row.figures.completed for row in report.rows]),
-            Series(_("overdue"), [row.figures.overdue for row in report.rows]),
-        ]),
-        bar_chart(_("On time and satisfied"), labels, [
-            Series(_("completed on time"), [row.figures.on_time_rate for row in report.rows]),
-            Series(_("satisfied ratings"), [row.figures.satisfaction_rate for row in report.rows]),
-        ], percent=True),
-    ] if report.rows else []
-    return render(request, "console/reports.html", console_context(
-        actor, asked=asked, report=report, table=lines(report, _("TOTAL")),
-        header=[_(GROUPING_HEADINGS[report.by]), *(_(title) for _name, title in COLUMNS)],
-        groupings=[(g, _(GROUPING_WORDS[g])) for g in GROUPINGS], centers=centers, departments=departments,
-        charts=charts, scope=_scope(request, actor, asked),
-    ))
+    charts = (
+        [
+            bar_chart(
+                _("Cases accepted and completed"),
+                labels,
+                [
+                    Series(_("accepted"), [row.figures.accepted for row in report.rows]),
+                    Series(_("completed"), [row.figures.completed for row in report.rows]),
+                    Series(_("overdue"), [row.figures.overdue for row in report.rows]),
+                ],
+            ),
+            bar_chart(
+                _("On time and satisfied"),
+                labels,
+                [
+                    Series(_("completed on time"), [row.figures.on_time_rate for row in report.rows]),
+                    Series(_("satisfied ratings"), [row.figures.satisfaction_rate for row in report.rows]),
+                ],
+                percent=True,
+            ),
+        ]
+        if report.rows
+        else []
+    )
+    return render(
+        request,
+        "console/reports.html",
+        console_context(
+            actor,
+            asked=asked,
+            report=report,
+            table=lines(report, _("TOTAL")),
+            header=[_(GROUPING_HEADINGS[report.by]), *(_(title) for _name, title in COLUMNS)],
+            groupings=[(g, _(GROUPING_WORDS[g])) for g in GROUPINGS],
+            centers=centers,
+            departments=departments,
+            charts=charts,
+            scope=_scope(request, actor, asked),
+        ),
+    )
 
 
 def _file_name(asked: Asked, suffix: str) -> str:
@@ -107,8 +142,11 @@ def reports_csv(request: Request, actor: ConsoleActor = Depends(current_actor)) 
     writer.writerow([report.by.upper(), *(title for _name, title in COLUMNS)])
     writer.writerows(lines(report, "TOTAL"))
     # A byte-order mark, so that a spreadsheet opened by double-click reads the Chinese names.
-    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{_file_name(asked, "csv")}"'})
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_file_name(asked, "csv")}"'},
+    )
 
 
 @router.get("/reports.pdf")
@@ -116,5 +154,8 @@ def reports_pdf(request: Request, actor: ConsoleActor = Depends(current_actor)) 
     asked = _asked(request)
     report = _report(request, actor, asked)
     pdf = report_pdf(report, gettext=translator(request), scope=_scope(request, actor, asked), made_at=utc_now())
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{_file_name(asked, "pdf")}"'})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_file_name(asked, "pdf")}"'},
+    )

@@ -57,8 +57,15 @@ def current_actor(request: Request) -> ConsoleActor:
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
-                        path="/console", max_age=console_accounts.SESSION_HOURS * 3600)
+    response.set_cookie(
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/console",
+        max_age=console_accounts.SESSION_HOURS * 3600,
+    )
 
 
 def clear_session_cookie(response: Response) -> None:

@@ -50,20 +50,28 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 @router.post("/login", dependencies=[Depends(require_csrf)])
 def login(
-    request: Request, login: str = Form(""), password: str = Form(""), next: str = Form("/console/"),
+    request: Request,
+    login: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/console/"),
 ) -> Response:
     address = client_address(request)
     language = page_language(request)
     wait = _attempts.take(address)
     if wait is not None:
         error = render_text(TOO_MANY, language).format(seconds=wait)
-        return render(request, "console/login.html", {"next": _safe_next(next), "error": error, "login": login},
-                      status_code=429)
+        return render(
+            request, "console/login.html", {"next": _safe_next(next), "error": error, "login": login}, status_code=429
+        )
     with hub_db(request).write() as session:
         outcome = console_accounts.sign_in(session, login=login, password=password, now=utc_now(), address=address)
     if isinstance(outcome, console_accounts.SignInRefused):
-        return render(request, "console/login.html",
-                      {"next": _safe_next(next), "error": outcome.worded(language)[1], "login": login}, status_code=401)
+        return render(
+            request,
+            "console/login.html",
+            {"next": _safe_next(next), "error": outcome.worded(language)[1], "login": login},
+            status_code=401,
+        )
     target = "/console/password" if outcome.must_change_password else _safe_next(next)
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, outcome.token)
@@ -86,7 +94,10 @@ def password_page(request: Request, actor: ConsoleActor = Depends(current_actor)
 
 @router.post("/password", dependencies=[Depends(require_csrf)])
 def change_password(
-    request: Request, current: str = Form(""), new: str = Form(""), again: str = Form(""),
+    request: Request,
+    current: str = Form(""),
+    new: str = Form(""),
+    again: str = Form(""),
     actor: ConsoleActor = Depends(current_actor),
 ) -> Response:
     language = page_language(request)
@@ -94,11 +105,13 @@ def change_password(
         if new != again:
             raise InvalidInput(N_("The two new passwords differ; the password was not changed."))
         with hub_db(request).write() as session:
-            console_accounts.change_own_password(session, actor=actor, current=current, new=new, now=utc_now(),
-                                                 address=client_address(request))
+            console_accounts.change_own_password(
+                session, actor=actor, current=current, new=new, now=utc_now(), address=client_address(request)
+            )
     except InvalidInput as refused:
-        return render(request, "console/password.html", console_context(actor, error=refused.worded(language)[1]),
-                      status_code=400)
+        return render(
+            request, "console/password.html", console_context(actor, error=refused.worded(language)[1]), status_code=400
+        )
     return RedirectResponse("/console/?changed=password", status_code=303)
 
 

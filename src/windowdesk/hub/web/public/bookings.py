@@ -40,21 +40,43 @@ def _slot_value(slot: public_bookings.Slot) -> str:
     return f"{slot.day.isoformat()}.{slot.half_day}"
 
 
-def _book_page(request: Request, *, center: str = "", item: str = "", chosen: str = "", name: str = "",
-               phone: str = "", error: str = "", status_code: int = 200) -> HTMLResponse:
+def _book_page(
+    request: Request,
+    *,
+    center: str = "",
+    item: str = "",
+    chosen: str = "",
+    name: str = "",
+    phone: str = "",
+    error: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
     db = database(request)
     centers, items = _names(request)
     offered = public_bookings.bookable_businesses(db, now=utc_now())
     center = center if center in offered else ""
     item = item if center and item in offered[center] else ""
     slots = public_bookings.open_slots(db, center_code=center, item_code=item, now=utc_now()) if item else []
-    return page(request, "public/book.html", {
-        "centers": sorted(((code, centers.get(code, code)) for code in offered), key=lambda pair: pair[0]),
-        "businesses": sorted(((code, items.get(code, code)) for code in offered.get(center, ())), key=lambda p: p[0]),
-        "center": center, "item": item, "slots": [(_slot_value(s), s) for s in slots], "chosen": chosen,
-        "half_day_words": HALF_DAY_WORDS, "name": name, "phone": phone, "error": error,
-        "human_check": human_check.new_challenge(request.app.state.settings),
-    }, status_code=status_code)
+    return page(
+        request,
+        "public/book.html",
+        {
+            "centers": sorted(((code, centers.get(code, code)) for code in offered), key=lambda pair: pair[0]),
+            "businesses": sorted(
+                ((code, items.get(code, code)) for code in offered.get(center, ())), key=lambda p: p[0]
+            ),
+            "center": center,
+            "item": item,
+            "slots": [(_slot_value(s), s) for s in slots],
+            "chosen": chosen,
+            "half_day_words": HALF_DAY_WORDS,
+            "name": name,
+            "phone": phone,
+            "error": error,
+            "human_check": human_check.new_challenge(request.app.state.settings),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/book", response_class=HTMLResponse)
@@ -64,16 +86,22 @@ def book_form(request: Request, center: str = "", item: str = "") -> HTMLRespons
 
 @router.post("/book", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 def book(
-    request: Request, center: Annotated[str, Form()] = "", item: Annotated[str, Form()] = "",
-    slot: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "",
-    id_number: Annotated[str, Form()] = "", human_token: Annotated[str, Form()] = "",
+    request: Request,
+    center: Annotated[str, Form()] = "",
+    item: Annotated[str, Form()] = "",
+    slot: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    id_number: Annotated[str, Form()] = "",
+    human_token: Annotated[str, Form()] = "",
     human_answer: Annotated[str, Form()] = "",
 ) -> Response:
     _ = translator(request)
     again = {"center": center[:8], "item": item[:40], "chosen": slot[:20], "name": name[:30], "phone": phone[:20]}
     if not human_check.passes(request.app.state.settings, human_token, human_answer):
-        return _book_page(request, **again, error=_("The sum under the form was not right; work out the new one."),
-                          status_code=422)
+        return _book_page(
+            request, **again, error=_("The sum under the form was not right; work out the new one."), status_code=422
+        )
     day_text, _dot, half_day = slot.partition(".")
     try:
         day = dt.date.fromisoformat(day_text)
@@ -81,8 +109,17 @@ def book(
         return _book_page(request, **again, error=_("Please choose a half-day."), status_code=422)
     try:
         code = public_bookings.book(
-            database(request), center_code=center, item_code=item, day=day, half_day=half_day, name=name,
-            phone=phone, id_number=id_number, address=request.client.host if request.client else "", now=utc_now())
+            database(request),
+            center_code=center,
+            item_code=item,
+            day=day,
+            half_day=half_day,
+            name=name,
+            phone=phone,
+            id_number=id_number,
+            address=request.client.host if request.client else "",
+            now=utc_now(),
+        )
     except public_bookings.BookingRefused as refused:
         return _book_page(request, **again, error=_(refused.message), status_code=422)
     return RedirectResponse(f"/booking/{code}?booked=1", status_code=303)
@@ -95,26 +132,42 @@ def find_form(request: Request, code: str = "") -> Response:
     return page(request, "public/booking_find.html", {"error": ""})
 
 
-def _booking_page(request: Request, code: str, *, flash: str = "", error: str = "",
-                  status_code: int = 200) -> HTMLResponse:
+def _booking_page(
+    request: Request, code: str, *, flash: str = "", error: str = "", status_code: int = 200
+) -> HTMLResponse:
     booking = public_bookings.find_booking(database(request), code)
     if booking is None:
         _ = translator(request)
-        return page(request, "public/booking_find.html", {"error": _("There is no booking with this code.")},
-                    status_code=404)
+        return page(
+            request, "public/booking_find.html", {"error": _("There is no booking with this code.")}, status_code=404
+        )
     centers, items = _names(request)
-    return page(request, "public/booking.html", {
-        "booking": booking, "center_name": centers.get(booking.center_code, booking.center_code),
-        "item_name": items.get(booking.item_code, booking.item_code), "half_day_words": HALF_DAY_WORDS,
-        "qr": qr_data_uri(booking.code), "flash": flash, "error": error,
-    }, status_code=status_code)
+    return page(
+        request,
+        "public/booking.html",
+        {
+            "booking": booking,
+            "center_name": centers.get(booking.center_code, booking.center_code),
+            "item_name": items.get(booking.item_code, booking.item_code),
+            "half_day_words": HALF_DAY_WORDS,
+            "qr": qr_data_uri(booking.code),
+            "flash": flash,
+            "error": error,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/booking/{code}", response_class=HTMLResponse)
 def booking_page(request: Request, code: str, booked: int = 0, cancelled: int = 0) -> HTMLResponse:
     _ = translator(request)
-    flash = (_("Your visit is booked. Keep the booking code: the kiosk at the center takes it for your number.")
-             if booked else _("The booking is cancelled.") if cancelled else "")
+    flash = (
+        _("Your visit is booked. Keep the booking code: the kiosk at the center takes it for your number.")
+        if booked
+        else _("The booking is cancelled.")
+        if cancelled
+        else ""
+    )
     return _booking_page(request, code[:20], flash=flash)
 
 

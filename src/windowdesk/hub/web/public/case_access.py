@@ -26,8 +26,13 @@ def _signature(request: Request, case_id: str, expires: int) -> str:
 def grant(request: Request, response: Response, case_id: str) -> None:
     expires = int(time.time()) + LIFETIME_SECONDS
     response.set_cookie(
-        COOKIE, f"{case_id}.{expires}.{_signature(request, case_id, expires)}", max_age=LIFETIME_SECONDS,
-        httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/",
+        COOKIE,
+        f"{case_id}.{expires}.{_signature(request, case_id, expires)}",
+        max_age=LIFETIME_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
     )
 
 

@@ -25,8 +25,9 @@ STATUS_WORDS = {status.value: label for status, label in STATUS_LABELS.items()} 
 
 
 def _status_form(request: Request, case_number: str = "", message: str = "", status_code: int = 200) -> HTMLResponse:
-    return page(request, "public/status.html", {"case_number": case_number, "message": message},
-                status_code=status_code)
+    return page(
+        request, "public/status.html", {"case_number": case_number, "message": message}, status_code=status_code
+    )
 
 
 @router.get("/status", response_class=HTMLResponse)
@@ -37,7 +38,7 @@ def status_form(request: Request) -> HTMLResponse:
 @router.get("/status/{case_number}", response_class=HTMLResponse)
 def status_form_for(request: Request, case_number: str) -> HTMLResponse:
     """Where the QR code of an acceptance receipt leads (domain.status_page)."""
-    return _status_form(request, case_number[:public_cases.MAX_CASE_NUMBER])
+    return _status_form(request, case_number[: public_cases.MAX_CASE_NUMBER])
 
 
 @router.post("/status", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
@@ -46,22 +47,24 @@ def check_code(
 ) -> Response:
     _ = translator(request)
     address = request.client.host if request.client else ""
-    found = public_cases.look_up_case(database(request), case_number=case_number, code=query_code[:40],
-                                      address=address, now=utc_now())
+    found = public_cases.look_up_case(
+        database(request), case_number=case_number, code=query_code[:40], address=address, now=utc_now()
+    )
     if found.outcome == FOUND and found.case is not None:
         response = RedirectResponse("/case", status_code=303)
         case_access.grant(request, response, found.case.id)
         return response
     if found.outcome == LOCKED:
-        message = _("Too many wrong query codes. For your safety, try again in {minutes} minutes, or ask at the "
-                    "window or by phone.").format(minutes=int(public_cases.LOOKUP_WINDOW.total_seconds() // 60))
+        message = _(
+            "Too many wrong query codes. For your safety, try again in {minutes} minutes, or ask at the "
+            "window or by phone."
+        ).format(minutes=int(public_cases.LOOKUP_WINDOW.total_seconds() // 60))
         return _status_form(request, case_number.strip(), message, status_code=429)
     message = _("The case number and the query code do not match. {count} tries left.").format(count=found.tries_left)
     return _status_form(request, case_number.strip(), message, status_code=403)
 
 
-def _case_page(request: Request, case_id: str, *, flash: str = "", error: str = "",
-               status_code: int = 200) -> Response:
+def _case_page(request: Request, case_id: str, *, flash: str = "", error: str = "", status_code: int = 200) -> Response:
     """The case's page, read in one snapshot (the case, its timeline, what may be rated)."""
     with database(request).read() as session:
         case = public_cases.read_public_case(session, case_id)
@@ -77,13 +80,26 @@ def _case_page(request: Request, case_id: str, *, flash: str = "", error: str = 
         """On the center's clock, as the receipt printed it."""
         return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
-    return page(request, "public/case.html", {
-        "case": case, "item": item, "center": center, "status_words": STATUS_WORDS, "local": local,
-        "finished": case.finished, "suspended": case.status == CaseStatus.SUSPENDED.value, "rating": rating,
-        "levels": [(int(level), level_msgid(level)) for level in LEVELS_BEST_FIRST],
-        "aspects": [(name, ASPECT_LABELS[name]) for name in ASPECTS], "flash": flash, "error": error,
-        "human_check": human_check.new_challenge(request.app.state.settings) if rating.next_round else None,
-    }, status_code=status_code)
+    return page(
+        request,
+        "public/case.html",
+        {
+            "case": case,
+            "item": item,
+            "center": center,
+            "status_words": STATUS_WORDS,
+            "local": local,
+            "finished": case.finished,
+            "suspended": case.status == CaseStatus.SUSPENDED.value,
+            "rating": rating,
+            "levels": [(int(level), level_msgid(level)) for level in LEVELS_BEST_FIRST],
+            "aspects": [(name, ASPECT_LABELS[name]) for name in ASPECTS],
+            "flash": flash,
+            "error": error,
+            "human_check": human_check.new_challenge(request.app.state.settings) if rating.next_round else None,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/case", response_class=HTMLResponse)
@@ -97,9 +113,14 @@ def case_page(request: Request, rated: int = 0) -> Response:
 
 @router.post("/case/rating", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 def rate(
-    request: Request, level: Annotated[str, Form()] = "", efficiency: Annotated[str, Form()] = "",
-    quality: Annotated[str, Form()] = "", attitude: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
-    human_token: Annotated[str, Form()] = "", human_answer: Annotated[str, Form()] = "",
+    request: Request,
+    level: Annotated[str, Form()] = "",
+    efficiency: Annotated[str, Form()] = "",
+    quality: Annotated[str, Form()] = "",
+    attitude: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+    human_token: Annotated[str, Form()] = "",
+    human_answer: Annotated[str, Form()] = "",
 ) -> Response:
     case_id = case_access.granted_case(request)
     if case_id is None:
@@ -109,12 +130,19 @@ def rate(
     if public_ratings.current_rating_state(db, case_id=case_id, now=utc_now()).next_round is None:
         return _case_page(request, case_id, error=_(public_ratings.ALREADY_RATED), status_code=422)
     if not human_check.passes(request.app.state.settings, human_token, human_answer):
-        return _case_page(request, case_id, error=_("The sum under the form was not right; work out the new one."),
-                          status_code=422)
+        return _case_page(
+            request, case_id, error=_("The sum under the form was not right; work out the new one."), status_code=422
+        )
     grades = {"efficiency": efficiency, "quality": quality, "attitude": attitude}
     try:
-        public_ratings.rate_case(db, case_id=case_id, level=level, aspects={name: grades[name] for name in ASPECTS},
-                                 comment=comment, now=utc_now())
+        public_ratings.rate_case(
+            db,
+            case_id=case_id,
+            level=level,
+            aspects={name: grades[name] for name in ASPECTS},
+            comment=comment,
+            now=utc_now(),
+        )
     except public_ratings.RatingRefused as refused:
         return _case_page(request, case_id, error=_(refused.message), status_code=422)
     return RedirectResponse("/case?rated=1", status_code=303)

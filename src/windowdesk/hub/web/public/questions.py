@@ -20,17 +20,34 @@ from windowdesk.hub.web.templating import translator
 
 
 @router.post("/guides/{code}/questions", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
-def ask(request: Request, code: str, text: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "",
-        human_token: Annotated[str, Form()] = "", human_answer: Annotated[str, Form()] = "") -> Response:
+def ask(
+    request: Request,
+    code: str,
+    text: Annotated[str, Form()] = "",
+    phone: Annotated[str, Form()] = "",
+    human_token: Annotated[str, Form()] = "",
+    human_answer: Annotated[str, Form()] = "",
+) -> Response:
     _ = translator(request)
     code = code[:16]
-    again = {"text": text[:public_questions.MAX_TEXT], "phone": phone[:20]}
+    again = {"text": text[: public_questions.MAX_TEXT], "phone": phone[:20]}
     if not human_check.passes(request.app.state.settings, human_token, human_answer):
-        return render_guide(request, code, ask_error=_("The sum under the form was not right; work out the new one."),
-                            asked=again, status_code=422)
+        return render_guide(
+            request,
+            code,
+            ask_error=_("The sum under the form was not right; work out the new one."),
+            asked=again,
+            status_code=422,
+        )
     try:
-        asked = public_questions.ask(database(request), item_code=code, text=text, phone=phone,
-                                     address=request.client.host if request.client else "", now=utc_now())
+        asked = public_questions.ask(
+            database(request),
+            item_code=code,
+            text=text,
+            phone=phone,
+            address=request.client.host if request.client else "",
+            now=utc_now(),
+        )
     except public_questions.QuestionRefused as refused:
         return render_guide(request, code, ask_error=_(refused.message), asked=again, status_code=422)
     # Shown here, once: the short code is not put in an address the browser keeps.
@@ -51,16 +68,24 @@ def question_page(request: Request, number: str, code: str = "") -> Response:
     number = public_questions.normalize_number(number)
     if public_questions.needs_code(db, number) and not code:
         return page(request, "public/question_find.html", {"error": "", "number": number, "ask_code": True})
-    found = public_questions.find(db, number=number, code=code[:20],
-                                  address=request.client.host if request.client else "", now=utc_now())
+    found = public_questions.find(
+        db, number=number, code=code[:20], address=request.client.host if request.client else "", now=utc_now()
+    )
     if found.outcome == public_questions.LOCKED:
         # The case page's words: the short code is a query code (查询码) too.
-        error = _("Too many wrong query codes. For your safety, try again in {minutes} minutes, or ask at the "
-                  "window or by phone.").format(minutes=int(public_questions.LOOKUP_WINDOW.total_seconds() // 60))
-        return page(request, "public/question_find.html", {"error": error, "number": number, "ask_code": True},
-                    status_code=429)
+        error = _(
+            "Too many wrong query codes. For your safety, try again in {minutes} minutes, or ask at the "
+            "window or by phone."
+        ).format(minutes=int(public_questions.LOOKUP_WINDOW.total_seconds() // 60))
+        return page(
+            request, "public/question_find.html", {"error": error, "number": number, "ask_code": True}, status_code=429
+        )
     if found.question is None:
         error = _("There is no question with this number, or the short code is not right.")
-        return page(request, "public/question_find.html", {"error": error, "number": number, "ask_code": bool(code)},
-                    status_code=404)
+        return page(
+            request,
+            "public/question_find.html",
+            {"error": error, "number": number, "ask_code": bool(code)},
+            status_code=404,
+        )
     return page(request, "public/question.html", {"question": found.question})

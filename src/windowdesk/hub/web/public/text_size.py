@@ -22,6 +22,12 @@ def _safe_back(back: str) -> str:
 @router.get("/text-size")
 def choose_text_size(request: Request, large: int = 0, back: str = "/guides") -> RedirectResponse:
     response = RedirectResponse(_safe_back(back), status_code=303)
-    response.set_cookie(LARGE_TEXT_COOKIE, "1" if large else "0", max_age=YEAR, samesite="lax", httponly=True,
-                        secure=request.url.scheme == "https")
+    response.set_cookie(
+        LARGE_TEXT_COOKIE,
+        "1" if large else "0",
+        max_age=YEAR,
+        samesite="lax",
+        httponly=True,
+        secure=request.url.scheme == "https",
+    )
     return response

@@ -14,6 +14,8 @@ eval "$postgres_env"
 failed=()
 # Lint: a new finding of the chosen rule sets fails the run.
 .venv/bin/ruff check src tests bench || failed+=("ruff check")
+# Format: the tree is as `ruff format` leaves it (docs/development.md).
+.venv/bin/ruff format --check src tests bench || failed+=("ruff format")
 # Types: the strict part (domain/, sync/protocol.py, storage/, hub/services/, hub/storage/) has no type error.
 .venv/bin/mypy || failed+=("mypy")
 # The layers as a contract: a UI module importing storage, a service importing Qt, SQL

@@ -34,7 +34,7 @@ from windowdesk.i18n import N_
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sqlalchemy import ColumnElement
+    from sqlalchemy import ColumnElement, RowMapping
 
 # A report covers at most this many days (a leap year), within these years: a period as
 # long as the calendar (0001-01-01..9999-12-31) overflowed the day arithmetic and would
@@ -189,50 +189,26 @@ def _count_day_sums(session: Session, period: _Period, by: str, groups: dict[str
     where = [d.day <= end]
     if period.center is not None:
         where.append(d.center_code == period.center)
-    for (
-        group,
-        accepted,
-        proxies,
-        deferred,
-        online,
-        completed,
-        on_time,
-        handling,
-        delivered,
-        delivered_late,
-        open_overdue,
-        delivery_overdue,
-    ) in session.execute(
+    counted = session.execute(
         select(
-            key,
-            summed(d.accepted),
-            summed(d.proxy_accepted),
-            summed(d.deferred_accepted),
-            summed(d.online_accepted),
-            summed(d.completed),
-            summed(d.on_time),
-            summed(d.handling_days),
-            summed(d.delivered),
-            summed(d.delivered_late),
-            func.sum(d.open_overdue_change),
-            func.sum(d.delivery_overdue_change),
+            key.label("group"),
+            summed(d.accepted).label("accepted"),
+            summed(d.proxy_accepted).label("proxy_accepted"),
+            summed(d.deferred_accepted).label("deferred_accepted"),
+            summed(d.online_accepted).label("online_accepted"),
+            summed(d.completed).label("completed"),
+            summed(d.on_time).label("on_time"),
+            summed(d.handling_days).label("handling_days"),
+            summed(d.delivered).label("delivered"),
+            summed(d.delivered_late).label("delivered_late"),
+            func.sum(d.open_overdue_change).label("open_overdue"),
+            func.sum(d.delivery_overdue_change).label("delivery_overdue"),
         )
         .where(*where)
         .group_by(key)
-    ):
-        figures = groups[group or None]  # '' in the sums: no window or operator named
-        figures.accepted += int(accepted or 0)
-        figures.proxy_accepted += int(proxies or 0)
-        figures.deferred_accepted += int(deferred or 0)
-        figures.online_accepted += int(online or 0)
-        figures.completed += int(completed or 0)
-        figures.on_time += int(on_time or 0)
-        figures.late += int(completed or 0) - int(on_time or 0)
-        figures.handling_days += int(handling or 0)
-        figures.open_overdue += int(open_overdue or 0)
-        figures.delivered += int(delivered or 0)
-        figures.delivered_late += int(delivered_late or 0)
-        figures.delivery_overdue += int(delivery_overdue or 0)
+    )
+    for row in counted.mappings():
+        _add_counted(groups[row["group"] or None], row)  # '' in the sums: no window or operator named
 
 
 def _count_commitments(session: Session, period: _Period, by: str, groups: dict[str | None, Figures]) -> None:
@@ -245,23 +221,20 @@ def _count_commitments(session: Session, period: _Period, by: str, groups: dict[
     if period.center is not None:
         where.append(f.center_code == period.center)
     unverified = commitment.result.is_(None)
-    for group, committed, due, overdue, false in session.execute(
+    counted = session.execute(
         select(
-            key,
-            func.count(),
-            _count(unverified, commitment.verify_due >= end),
-            _count(unverified, commitment.verify_due < end),
-            _count(commitment.result == "false"),
+            key.label("group"),
+            func.count().label("commitment_accepted"),
+            _count(unverified, commitment.verify_due >= end).label("verifications_due"),
+            _count(unverified, commitment.verify_due < end).label("verifications_overdue"),
+            _count(commitment.result == "false").label("verifications_false"),
         )
         .join(f, f.case_id == commitment.case_id)
         .where(*where)
         .group_by(key)
-    ):
-        figures = groups[group]
-        figures.commitment_accepted += int(committed or 0)
-        figures.verifications_due += int(due or 0)
-        figures.verifications_overdue += int(overdue or 0)
-        figures.verifications_false += int(false or 0)
+    )
+    for row in counted.mappings():
+        _add_counted(groups[row["group"]], row)
 
 
 def _count_case_rows(
@@ -297,71 +270,49 @@ def _count_case_rows(
     commitment = CaseCommitment
     committed = and_(accepted_in, commitment.case_id.is_not(None))
     unverified = and_(committed, commitment.result.is_(None))
-    rows = session.execute(
+    counted = session.execute(
         select(
-            key,
-            count(accepted_in),
-            count(accepted_in, f.proxy),
-            count(accepted_in, f.deferred),
-            count(accepted_in, f.source == "online"),  # 网上申报: the case finished an online application
-            count(committed),
-            count(unverified, commitment.verify_due >= end),
-            count(unverified, commitment.verify_due < end),
-            count(committed, commitment.result == "false"),
-            count(completed_in),
-            count(completed_in, f.on_time),
-            func.sum(case((completed_in, f.handling_days), else_=0)),
-            count(or_(f.finished_day.is_(None), f.finished_day > end), f.overdue_day <= end),
-            count(decided_by_end, f.delivered_day >= start, f.delivered_day <= end),
+            key.label("group"),
+            count(accepted_in).label("accepted"),
+            count(accepted_in, f.proxy).label("proxy_accepted"),
+            count(accepted_in, f.deferred).label("deferred_accepted"),
+            # 网上申报: the case finished an online application
+            count(accepted_in, f.source == "online").label("online_accepted"),
+            count(committed).label("commitment_accepted"),
+            count(unverified, commitment.verify_due >= end).label("verifications_due"),
+            count(unverified, commitment.verify_due < end).label("verifications_overdue"),
+            count(committed, commitment.result == "false").label("verifications_false"),
+            count(completed_in).label("completed"),
+            count(completed_in, f.on_time).label("on_time"),
+            func.sum(case((completed_in, f.handling_days), else_=0)).label("handling_days"),
+            count(or_(f.finished_day.is_(None), f.finished_day > end), f.overdue_day <= end).label("open_overdue"),
+            count(decided_by_end, f.delivered_day >= start, f.delivered_day <= end).label("delivered"),
             count(
                 decided_by_end, f.delivered_day >= start, f.delivered_day <= end, f.delivered_day >= f.delivery_due_day
-            ),
+            ).label("delivered_late"),
             count(
                 decided_by_end,
                 or_(f.delivered_day.is_(None), f.delivered_day > end),
                 or_(f.withdrawn_day.is_(None), f.withdrawn_day > end),
                 f.delivery_due_day <= end,
-            ),
+            ).label("delivery_overdue"),
         )
         .outerjoin(commitment, commitment.case_id == f.case_id)
         .where(*where)
         .group_by(key)
-    ).all()
-    for (
-        group,
-        accepted,
-        proxies,
-        deferred,
-        online,
-        committed_count,
-        verifications_due,
-        verifications_overdue,
-        verifications_false,
-        completed,
-        on_time,
-        handling,
-        open_overdue,
-        delivered,
-        delivered_late,
-        delivery_overdue,
-    ) in rows:
-        figures = groups[group]
-        figures.accepted += int(accepted or 0)
-        figures.proxy_accepted += int(proxies or 0)
-        figures.deferred_accepted += int(deferred or 0)
-        figures.online_accepted += int(online or 0)
-        figures.commitment_accepted += int(committed_count or 0)
-        figures.verifications_due += int(verifications_due or 0)
-        figures.verifications_overdue += int(verifications_overdue or 0)
-        figures.verifications_false += int(verifications_false or 0)
-        figures.completed += int(completed or 0)
-        figures.on_time += int(on_time or 0)
-        figures.late += int(completed or 0) - int(on_time or 0)
-        figures.handling_days += int(handling or 0)
-        figures.open_overdue += int(open_overdue or 0)
-        figures.delivered += int(delivered or 0)
-        figures.delivered_late += int(delivered_late or 0)
-        figures.delivery_overdue += int(delivery_overdue or 0)
+    )
+    for row in counted.mappings():
+        _add_counted(groups[row["group"]], row)
+
+
+def _add_counted(figures: Figures, row: RowMapping) -> None:
+    """Add a row of counts, each labelled with the name of the figure it adds to (and
+    "group"); the late cases are the completed ones not on time."""
+    for name, value in row.items():
+        if name != "group":
+            setattr(figures, name, getattr(figures, name) + int(value or 0))
+    if "completed" in row:
+        figures.late += int(row["completed"] or 0) - int(row["on_time"] or 0)
 
 
 def _grouping(

@@ -46,6 +46,8 @@ SLOW_MODULES = frozenset(
         "tests/ui/test_enroll_dialog.py",
         "tests/ui/test_smoke_command.py",
         "tests/ui/test_sync_status.py",
+        # The app started as a command, its imports logged (6 s).
+        "tests/integration/test_start_imports.py",
     }
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from windowdesk.domain.deferral import DeferralTerms
 from windowdesk.errors import ValidationError
@@ -178,3 +178,28 @@ def test_the_notice_that_proves_a_deferred_acceptance_carries_its_query_code_onc
     assert code in pages[0] and all(code not in page for page in pages[1:])  # the file copy never holds it
     again = documents.record_document(demo.db, demo.ctx, kind=worklist.CASE, record_id=result.id)
     assert all(code not in page.extract_text() for page in PdfReader(io.BytesIO(render_document(again))).pages)
+
+
+def test_the_watch_finds_the_materials_to_follow_by_their_index_not_by_reading_every_case(demo):
+    # The watch asks at every start. Walking every case of the center and its materials
+    # to find the few deferred ones filled 60 MB of SQLite's cache before the window
+    # stood on 200,000 cases (issue 29, aim 7); the partial index holds only those rows.
+    result = _accept(demo, at(demo.ctx, MONDAY))
+    statements = []
+
+    def _seen(_conn, _cursor, statement, parameters, _context, _many):
+        if "FROM case_materials" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(demo.db.read_engine, "before_cursor_execute", _seen)
+    try:
+        listed = deferrals.materials_to_follow(demo.db, at(demo.ctx, MONDAY))
+    finally:
+        event.remove(demo.db.read_engine, "before_cursor_execute", _seen)
+
+    assert [(row.case_id, row.material_code) for row in listed] == [(result.id, "M05"), (result.id, "M07")]
+    [(statement, parameters)] = statements
+    with demo.db.read_engine.connect() as connection:
+        plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    assert "ix_case_materials_deferred" in plan[0], plan  # the deferred rows first, then their cases
+    assert not any("ix_cases_center" in step or step.startswith("SCAN") for step in plan), plan

@@ -8,7 +8,10 @@ ordered list of pages (an empty list: all deleted) and its audit entry. Pages ca
 only before the case is decided; after that the window says so and changes nothing.
 
 Decoding and encoding take a moment per page: callers from the UI run these functions
-off the UI thread (ui/materials/pages_dialog.py). Nothing here imports Qt.
+off the UI thread (ui/materials/pages_dialog.py). Nothing here imports Qt. Pillow
+(imaging/page_image.py) is imported by the functions that handle a page's bytes, not with
+this module: the main window imports it at start, and Pillow would cost every window
+memory it never uses unless pages are scanned (tests/integration/test_start_imports.py).
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError, WindowdeskError
 from windowdesk.i18n import _
-from windowdesk.imaging import page_image
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
@@ -118,6 +120,8 @@ def add_page_files(
     """Image files (one page each) and PDF files (one page per PDF page, in order) added at
     the end of the material's pages, all in one change; the new pages' ids."""
     check_can_change(db, ctx, case_id)
+    from windowdesk.imaging import page_image
+
     contents: list[bytes] = []
     for index, path in enumerate(paths):
         contents += page_image.pages_from_file(Path(path))
@@ -136,6 +140,8 @@ def add_image(
     image: bytes,
 ) -> str:
     """One page from a scanner's or a camera's image (PNM, PNG, JPEG...); its id."""
+    from windowdesk.imaging import page_image
+
     check_can_change(db, ctx, case_id)
     content = page_image.page_from_image_bytes(image, name=_("the scanned image"))
     return add_pages(db, store, ctx, case_id=case_id, material_code=material_code, contents=[content])[0]
@@ -180,6 +186,8 @@ def _record_new_pages(
     hashes: list[str],
     sizes: list[int],
 ) -> list[str]:
+    from windowdesk.imaging import page_image
+
     with db.write() as session:
         case, material = _changeable(session, ctx, case_id, material_code)
         pages = page_queries.pages_of_material(session, material.id)
@@ -294,6 +302,7 @@ def delete_page(db: Database, ctx: CounterContext, *, page_id: str) -> None:
 def mark_checked(db: Database, store: PageStore, ctx: CounterContext, *, page_id: str) -> PageView:
     """经与原件核对无误: the mark, the operator and the local date drawn on the page itself,
     stored as the page's new bytes, with an audit entry naming both hashes."""
+    from windowdesk.imaging import page_image
     from windowdesk.paths import resources_dir
     from windowdesk.pdf_fonts import CJK_FILE, LATIN_FILE
 
@@ -328,6 +337,8 @@ def mark_checked(db: Database, store: PageStore, ctx: CounterContext, *, page_id
 
 def page_preview(db: Database, store: PageStore, ctx: CounterContext, *, page_id: str, longest_side: int) -> bytes:
     """The page upright as shown, as a JPEG no larger than ``longest_side`` pixels."""
+    from windowdesk.imaging import page_image
+
     with db.read() as session:
         authorize(session, ctx, Permission.VIEW_DAY_WORK)
         page = session.get(m.CaseMaterialPage, page_id)

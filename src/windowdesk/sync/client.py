@@ -34,7 +34,8 @@ from windowdesk import __version__
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, current_locale
 from windowdesk.sync import protocol
-from windowdesk.sync.hub_pin import HubIdentityMismatch, HubPin, PinningAdapter
+from windowdesk.sync.hub_pin import HubIdentityMismatch, HubPin
+from windowdesk.sync.pinning import PinningAdapter
 from windowdesk.text import is_unicode_text
 
 CONNECT_TIMEOUT = 3.0

@@ -7,13 +7,15 @@ not wait long for it (it keeps working without the queue). Failures become two e
 - HallUnreachable: the network or the service is down or answered garbage.
 - HallRefused: the service said no (bad token, nobody called, a paused window...); its
   words, translated here into the window's language.
+
+requests (with urllib3, http.client, idna, charset_normalizer) is imported when a client is
+made, not with this module: the main window imports the queue's service at start, and a
+window with no hall configured never talks to one (tests/integration/test_start_imports.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-import requests
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
@@ -37,9 +39,12 @@ class HallClient:
     def __init__(
         self, base_url: str, token: str = "", *, timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)
     ) -> None:
+        import requests
+
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
+        self._request_failed = requests.RequestException
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
@@ -58,7 +63,7 @@ class HallClient:
         timeout = (self.timeout[0], read_timeout or self.timeout[1])
         try:
             response = self.session.request(method, self.base_url + path, json=body, params=params, timeout=timeout)
-        except requests.RequestException:
+        except self._request_failed:
             raise HallUnreachable(
                 _("The hall's queue is unreachable"),
                 _(

@@ -7,16 +7,16 @@ each TLS connection is made, before a byte of the request is sent, so a stranger
 never receives the token or an event. The id alone (over a loopback or an allowed plain
 HTTP link) tells a different hub from ours, which is what a careless re-enrollment or a
 second test hub on the network looks like.
+
+requests' adapter that checks the certificate is in sync/pinning.py, imported by the HTTP
+client only: this module is read at every start (services/sync.py), a window syncing
+nothing never loads requests (tests/integration/test_start_imports.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 
 class HubIdentityMismatch(Exception):
@@ -53,30 +53,3 @@ class HubPin:
             self.identity_refused = True
             return False
         return True
-
-
-class PinningAdapter(HTTPAdapter):
-    """requests' adapter whose HTTPS connections tell ``pin`` the hub's certificate as
-    soon as the handshake is done (the CA and host name checks have passed by then)."""
-
-    def __init__(self, pin: HubPin) -> None:
-        self._pin = pin
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - requests' own signature
-        super().init_poolmanager(*args, **kwargs)
-        pin = self._pin
-
-        class PinnedConnection(HTTPSConnection):
-            def connect(self) -> None:
-                super().connect()
-                try:
-                    pin.saw_certificate(self.sock.getpeercert(binary_form=True))
-                except HubIdentityMismatch:
-                    self.close()
-                    raise
-
-        class PinnedPool(HTTPSConnectionPool):
-            ConnectionCls = PinnedConnection
-
-        self.poolmanager.pool_classes_by_scheme = {"http": HTTPConnectionPool, "https": PinnedPool}

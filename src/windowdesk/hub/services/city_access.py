@@ -15,35 +15,14 @@ from sqlalchemy.orm import Session
 
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
-from windowdesk.hub.services import enrollment, hub_audit
+from windowdesk.hub.services import enrollment
 from windowdesk.hub.services.console_rights import ConsoleActor, require_administrator
+from windowdesk.hub.services.hub_audit import console_action
 from windowdesk.hub.storage.models import StaffToken, Workstation
 from windowdesk.i18n import N_
 
 MAX_CODE_HOURS = 24 * 14
 MAX_STAFF_TOKEN_DAYS = 366
-
-
-def _audit(
-    session: Session,
-    by: ConsoleActor,
-    action: str,
-    entity: str,
-    entity_id: str,
-    now: dt.datetime,
-    address: str,
-    **detail: object,
-) -> None:
-    hub_audit.record(
-        session,
-        actor=by.audit_name,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        now=now,
-        address=address,
-        detail=detail,
-    )
 
 
 def issue_enrollment_code(
@@ -62,7 +41,7 @@ def issue_enrollment_code(
     issued = enrollment.issue_enrollment_code(
         session, center_code=center_code, window=window, now=now, valid_for=dt.timedelta(hours=valid_hours)
     )
-    _audit(
+    console_action(
         session,
         by,
         "enrollment_code.issued",
@@ -85,7 +64,7 @@ def revoke_workstation(
 ) -> Workstation:
     require_administrator(by)
     workstation = enrollment.revoke_workstation(session, workstation_id=workstation_id, now=now)
-    _audit(
+    console_action(
         session, by, "workstation.revoked", "workstation", workstation.id, now, address, window=workstation.window_id
     )
     return workstation
@@ -105,7 +84,7 @@ def issue_staff_token(
     issued = enrollment.issue_staff_token(
         session, department_code=department_code, now=now, valid_for=dt.timedelta(days=days)
     )
-    _audit(
+    console_action(
         session,
         by,
         "staff_token.issued",
@@ -124,5 +103,7 @@ def revoke_staff_token(
 ) -> StaffToken:
     require_administrator(by)
     row = enrollment.revoke_staff_token(session, token_id=token_id, now=now)
-    _audit(session, by, "staff_token.revoked", "staff_token", row.id, now, address, department=row.department_code)
+    console_action(
+        session, by, "staff_token.revoked", "staff_token", row.id, now, address, department=row.department_code
+    )
     return row

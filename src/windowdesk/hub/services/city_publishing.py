@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.calendar import PublishedYear
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
-from windowdesk.hub.services import admin, calendar_years, catalog_import, hub_audit, status_page
+from windowdesk.hub.services import admin, calendar_years, catalog_import, status_page
 from windowdesk.hub.services.admin import Saved
 from windowdesk.hub.services.catalog_import import CatalogImport
 from windowdesk.hub.services.console_rights import ConsoleActor, require_administrator
+from windowdesk.hub.services.hub_audit import console_action
 from windowdesk.hub.storage.models import CalendarOverride, CalendarYear, CatalogVersion, Change
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_STATUS_PAGE
@@ -54,28 +55,6 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 MAX_CALENDAR_FILE = 1024 * 1024
-
-
-def _audit(
-    session: Session,
-    by: ConsoleActor,
-    action: str,
-    entity: str,
-    entity_id: str,
-    now: dt.datetime,
-    address: str,
-    **detail: object,
-) -> None:
-    hub_audit.record(
-        session,
-        actor=by.audit_name,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        now=now,
-        address=address,
-        detail=detail,
-    )
 
 
 # --- the catalog ---------------------------------------------------------------------------
@@ -151,7 +130,7 @@ def publish_item(
     documents["items"]["published_at"] = now.date().isoformat()
     catalog = catalog_import.parse_documents(documents)
     published = catalog_import.publish_documents(session, catalog=catalog, documents=documents, now=now)
-    _audit(
+    console_action(
         session,
         by,
         "catalog.item_published",
@@ -182,7 +161,7 @@ def status_page_address(session: Session, *, by: ConsoleActor) -> str:
 def publish_status_page(session: Session, *, by: ConsoleActor, url: str, now: dt.datetime, address: str = "") -> int:
     require_administrator(by)
     seq = status_page.publish_status_page(session, url=url, now=now)
-    _audit(
+    console_action(
         session,
         by,
         "status_page.published",
@@ -242,7 +221,7 @@ def publish_calendar_year(
         ) from None
     published = calendar_years.year_from_text(text, name=file_name, year=year)
     saved = calendar_years.publish_year(session, year=published, now=now)
-    _audit(
+    console_action(
         session,
         by,
         "calendar.year_published",
@@ -270,7 +249,7 @@ def publish_calendar_day(
     """One day for every center, as ``calendar-override``."""
     require_administrator(by)
     saved = admin.publish_calendar_override(session, day=day, is_working_day=is_working_day, note=note, now=now)
-    _audit(
+    console_action(
         session,
         by,
         "calendar.day_published",

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from windowdesk.hub.errors import NotFound
 from windowdesk.hub.language import Text
-from windowdesk.hub.services import admin, hub_audit
+from windowdesk.hub.services import admin
 from windowdesk.hub.services.admin import Saved
 from windowdesk.hub.services.console_rights import ConsoleActor, require_administrator
+from windowdesk.hub.services.hub_audit import console_action
 from windowdesk.hub.storage.models import Center, Department, Operator, Window
 from windowdesk.i18n import N_
 
@@ -41,28 +42,6 @@ def organisation(session: Session, *, by: ConsoleActor) -> Organisation:
     return Organisation(centers, windows, departments)
 
 
-def _audit(
-    session: Session,
-    by: ConsoleActor,
-    action: str,
-    entity: str,
-    entity_id: str,
-    now: dt.datetime,
-    address: str,
-    **detail: object,
-) -> None:
-    hub_audit.record(
-        session,
-        actor=by.audit_name,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        now=now,
-        address=address,
-        detail=detail,
-    )
-
-
 def save_center(
     session: Session,
     *,
@@ -76,7 +55,7 @@ def save_center(
 ) -> Saved:
     require_administrator(by)
     saved = admin.save_center(session, code=code, name=name, kind=kind, timezone=timezone)
-    _audit(
+    console_action(
         session,
         by,
         "center.created" if saved.created else "center.renamed",
@@ -95,7 +74,7 @@ def save_window(
 ) -> Saved:
     require_administrator(by)
     saved = admin.save_window(session, center_code=center_code, code=code, name=name)
-    _audit(
+    console_action(
         session,
         by,
         "window.created" if saved.created else "window.renamed",
@@ -113,7 +92,7 @@ def save_department(
 ) -> Saved:
     require_administrator(by)
     saved = admin.save_department(session, code=code, name=name)
-    _audit(
+    console_action(
         session,
         by,
         "department.created" if saved.created else "department.renamed",
@@ -163,7 +142,7 @@ def publish_operator(
         now=now,
     )
     # Never the password, not even its hash: the log is read by more people than the table.
-    _audit(
+    console_action(
         session,
         by,
         "operator.created" if saved.created else "operator.updated",
@@ -194,7 +173,7 @@ def reset_operator_password(
     operator, seq = admin.set_operator_password(
         session, login=_operator(session, login).login, password=password, now=now
     )
-    _audit(session, by, "operator.password_reset", "operator", operator.id, now, address, login=operator.login)
+    console_action(session, by, "operator.password_reset", "operator", operator.id, now, address, login=operator.login)
     return operator, seq
 
 
@@ -214,7 +193,7 @@ def set_operator_active(
         active=active,
         now=now,
     )
-    _audit(
+    console_action(
         session,
         by,
         "operator.enabled" if active else "operator.disabled",

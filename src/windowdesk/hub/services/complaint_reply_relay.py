@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from windowdesk.hub.services.feed import append_change
 from windowdesk.hub.services.public_complaints import WEB_SOURCE
 from windowdesk.hub.services.push_rules import IncomingEvent
+from windowdesk.hub.services.replies import tell_the_reply
 from windowdesk.hub.storage.models import Operator
 from windowdesk.hub.storage.models_quality import Complaint
-from windowdesk.sync.protocol import APPLIED, CHANGE_COMPLAINT_REPLY, EventKind
+from windowdesk.sync.protocol import APPLIED, EventKind
 
 WINDOW_SOURCE = "window"
 
@@ -65,21 +65,8 @@ def relay_replies(session: Session, events: Sequence[IncomingEvent], statuses: S
         else {}
     )
     for row in rows:
-        append_change(
-            session,
-            kind=CHANGE_COMPLAINT_REPLY,
-            entity="complaint",
-            entity_id=row.id,
-            center_code=row.center_code,
-            payload={
-                "complaint_id": row.id,
-                "number": row.number,
-                "reply": row.reply,
-                # The window's operator by name when the hub has the account (the
-                # windows' accounts come from the hub); a window keeps no bare id.
-                "by": names.get(row.replied_by, ""),
-                "at": (row.replied_at or now).isoformat(),
-                "source": WINDOW_SOURCE,
-            },
-            now=now,
+        # The window's operator by name when the hub has the account (the windows'
+        # accounts come from the hub); a window keeps no bare id.
+        tell_the_reply(
+            session, row, by=names.get(row.replied_by, ""), at=row.replied_at or now, now=now, source=WINDOW_SOURCE
         )

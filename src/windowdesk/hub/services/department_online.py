@@ -171,11 +171,7 @@ def open_application(
         address=address,
     )
     published = current_catalog(session)
-    center = (
-        next((c.name for c in published.catalog.centers if c.code == row.center_code), row.center_code)
-        if published
-        else row.center_code
-    )
+    center = published.center_name(row.center_code) if published else row.center_code
     number = session.scalar(select(Case.case_number).where(Case.id == row.case_id)) if row.case_id else None
     return Opened(
         application_view(session, files, row),
@@ -471,11 +467,7 @@ def receipt(session: Session, *, application_id: str) -> Receipt | None:
     published = current_catalog(session)
     catalog = published.catalog if published else None
     item_name = catalog.item(case.item_code).name if catalog and catalog.has_item(case.item_code) else case.item_code
-    center = (
-        next((c.name for c in catalog.centers if c.code == case.center_code), case.center_code)
-        if catalog
-        else case.center_code
-    )
+    center = published.center_name(case.center_code) if published else case.center_code
     department = published.department_name(case.accepted_by_department or "") if published else ""
     model: Any = Organisation if case.applicant_kind == "organisation" else Resident
     name = session.scalar(select(model.name).where(model.id == case.applicant_id)) or ""

@@ -7,12 +7,15 @@ Append-only (the services insert, nothing updates or deletes). ``actor`` names a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.storage.models_console import HubAuditEntry
+
+if TYPE_CHECKING:
+    from windowdesk.hub.services.console_rights import ConsoleActor
 
 MAX_DETAIL_TEXT = 500
 
@@ -42,6 +45,29 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def console_action(
+    session: Session,
+    by: ConsoleActor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    now: dt.datetime,
+    address: str,
+    **detail: object,
+) -> None:
+    """:func:`record` of what a signed-in console user did, by their audit name."""
+    record(
+        session,
+        actor=by.audit_name,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        now=now,
+        address=address,
+        detail=detail,
+    )
 
 
 def entries_for(session: Session, *, entity: str, entity_id: str) -> list[HubAuditEntry]:

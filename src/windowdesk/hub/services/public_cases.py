@@ -21,10 +21,9 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_state import CaseStatus
-from windowdesk.domain.case_steps import StepKind
 from windowdesk.domain.query_codes import looks_like_code, verify_query_code
 from windowdesk.hub.storage.database import HubDatabase
-from windowdesk.hub.storage.models import STEP_TIME, Case, CaseEvent, Organisation, PushedEvent, Resident
+from windowdesk.hub.storage.models import STEP_TIME, Case, CaseEvent, Organisation, Resident
 from windowdesk.hub.storage.models_public import LookupFailure
 
 MAX_TRIES = 5
@@ -154,11 +153,10 @@ CASE_ROW = select(
     Case.promised_date,
 ).where(Case.id == bindparam("case_id"))
 TIMELINE = (
-    select(CaseEvent.to_status, STEP_TIME, CaseEvent.kind, CaseEvent.event_id, CaseEvent.note)
+    select(CaseEvent.to_status, STEP_TIME, CaseEvent.note)
     .where(CaseEvent.case_id == bindparam("case_id"))
     .order_by(CaseEvent.seq)
 )
-PUSHED_PAYLOAD = select(PushedEvent.payload).where(PushedEvent.event_id == bindparam("event_id"))
 APPLICANT_NAME = {
     model: select(model.name).where(model.id == bindparam("applicant_id")) for model in (Resident, Organisation)
 }
@@ -171,10 +169,6 @@ def read_public_case(session: Session, case_id: str) -> PublicCase | None:
         return None
     timeline = session.execute(TIMELINE, {"case_id": case.id}).all()
     steps = tuple(Step(row.to_status, row[1]) for row in timeline)
-    # The promised date is in the acceptance as pushed: one read by its primary key
-    # (a join let PostgreSQL plan a scan of every pushed event).
-    accepted_event = next((row.event_id for row in timeline if row.kind == StepKind.ACCEPTED and row.event_id), None)
-    accepted = session.scalar(PUSHED_PAYLOAD, {"event_id": accepted_event}) if accepted_event else None
     model = Resident if case.applicant_kind == "resident" else Organisation
     name = session.scalar(APPLICANT_NAME[model], {"applicant_id": case.applicant_id}) or ""
     missing: tuple[str, ...] = ()
@@ -189,15 +183,7 @@ def read_public_case(session: Session, case_id: str) -> PublicCase | None:
         center_code=case.center_code,
         masked_name=mask_name(name),
         accepted_at=case.accepted_at,
-        # A case the hub made (a department accepting a fully-online item) was pushed by no window.
-        promised_date=_day((accepted or {}).get("promised_date")) if accepted_event else case.promised_date,
+        promised_date=case.promised_date,  # kept with the case as its acceptance gave it
         steps=steps,
         missing=missing,
     )
-
-
-def _day(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None

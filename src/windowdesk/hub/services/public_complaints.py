@@ -135,7 +135,7 @@ def _clean_phone(phone: str) -> str:
 def center_windows(session: Session, center_code: str) -> dict[str, str]:
     """The center's windows as the published catalog names them: {"CH-01": "01 综合受理窗口"}."""
     published = current_catalog(session)
-    center = next((c for c in published.catalog.centers if c.code == center_code), None) if published else None
+    center = published.center(center_code) if published else None
     return {f"{center_code}-{w.code}": f"{w.code} {w.name}" for w in center.windows} if center else {}
 
 

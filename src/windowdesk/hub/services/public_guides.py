@@ -51,6 +51,13 @@ class PublishedCatalog:
     def department_name(self, code: str) -> str:
         return next((d.name for d in self.catalog.departments if d.code == code), code)
 
+    def center(self, code: str) -> Center | None:
+        return next((center for center in self.catalog.centers if center.code == code), None)
+
+    def center_name(self, code: str) -> str:
+        found = self.center(code)
+        return found.name if found is not None else code
+
     @property
     def street_centers(self) -> tuple[Center, ...]:
         return tuple(center for center in self.catalog.centers if not center.is_city_hall)

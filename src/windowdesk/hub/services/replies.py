@@ -6,6 +6,7 @@ from the change feed ("complaint.reply", "followup.outcome"). Run in ``write(fee
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,13 +44,31 @@ def reply_to_complaint(session: Session, *, complaint: str, reply: str, by: str,
         raise Conflict(Text(N_("Complaint {number} already has its reply."), number=row.number))
     row.status, row.reply, row.replied_at, row.replied_by, row.reply_source = "replied", reply, now, by, "hub"
     session.flush()
+    return tell_the_reply(session, row, by=by, at=now, now=now)
+
+
+def tell_the_reply(
+    session: Session, complaint: Any, *, by: str, at: dt.datetime, now: dt.datetime, source: str | None = None
+) -> int:
+    """The "complaint.reply" change that tells the complaint's center of its reply
+    (``complaint``: its row, or a row of its id, number, center_code and reply; ``source``:
+    absent for the hub's own reply). Returns the change's seq."""
+    payload = {
+        "complaint_id": complaint.id,
+        "number": complaint.number,
+        "reply": complaint.reply,
+        "by": by,
+        "at": at.isoformat(),
+    }
+    if source is not None:
+        payload["source"] = source
     return append_change(
         session,
         kind=CHANGE_COMPLAINT_REPLY,
         entity="complaint",
-        entity_id=row.id,
-        center_code=row.center_code,
-        payload={"complaint_id": row.id, "number": row.number, "reply": reply, "by": by, "at": now.isoformat()},
+        entity_id=complaint.id,
+        center_code=complaint.center_code,
+        payload=payload,
         now=now,
     )
 

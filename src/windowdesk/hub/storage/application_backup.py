@@ -48,7 +48,8 @@ from windowdesk.hub.storage.application_files import FOLDER as DATA_FOLDER
 from windowdesk.hub.storage.backup_crypt import BackupKey
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.models_applications import OnlineApplication
-from windowdesk.hub.storage.private_files import FILE_MODE, private_folder, private_new_file
+from windowdesk.hub.storage.page_backup import drop_unlisted_copies
+from windowdesk.hub.storage.private_files import private_folder, private_new_file, put_key_file
 from windowdesk.hub.storage.sealing import KEY_BYTES, KEY_FILE, SealBroken, Sealer
 from windowdesk.i18n import N_
 
@@ -395,22 +396,7 @@ def refuse_another_key(data_dir: Path, personal: bytes | None) -> None:
 def restore_key(data_dir: Path, personal: bytes | None) -> bool:
     """The backup's personal key into the data folder, if it is not there; whether it was
     put back. (refuse_another_key has refused a different one.)"""
-    target = personal_key_file(data_dir)
-    if personal is None or target.exists():
-        return False
-    private_folder(target.parent)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        os.write(fd, personal)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(temporary, target)  # never over a key made meanwhile
-    finally:
-        temporary.unlink()
-    return True
+    return personal is not None and put_key_file(personal_key_file(data_dir), personal)  # never over another
 
 
 def restore_files(backup: Path, data_dir: Path, *, key: BackupKey | None = None) -> int:
@@ -459,19 +445,9 @@ def readable(url: str, data_dir: Path) -> tuple[int, int]:
 def drop_unlisted(folder: Path) -> int:
     """After old backups were deleted: their lists and keys, and the page files no remaining
     list names. Returns how many page files were dropped."""
-    kept: set[str] = set()
-    for manifest in folder.glob("*" + MANIFEST_SUFFIX):
-        backup = manifest.with_name(manifest.name[: -len(MANIFEST_SUFFIX)])
-        if backup.exists():
-            kept.update(entry.sha256 for entry in read_manifest(backup))
-        else:
-            manifest.unlink()
     for carried in folder.glob("*" + KEY_SUFFIX):
         if not carried.with_name(carried.name[: -len(KEY_SUFFIX)]).exists():
             carried.unlink()
-    dropped = 0
-    for copy in (folder / FILES_FOLDER).glob("??/*"):
-        if copy.name.split(".")[0] not in kept:
-            copy.unlink()
-            dropped += 1
-    return dropped
+    return drop_unlisted_copies(
+        folder, MANIFEST_SUFFIX, FILES_FOLDER, lambda backup: (entry.sha256 for entry in read_manifest(backup))
+    )

@@ -217,16 +217,28 @@ def restore_pages(backup: Path, store: PageStore, *, key: BackupKey | None = Non
 
 def drop_unlisted_pages(folder: Path) -> int:
     """After old backups were deleted: the pages no remaining manifest names."""
+    return drop_unlisted_copies(
+        folder, MANIFEST_SUFFIX, PAGES_FOLDER, lambda backup: (sha256 for sha256, _size in read_manifest(backup))
+    )
+
+
+def drop_unlisted_copies(
+    folder: Path, manifest_suffix: str, copies_folder: str, listed: Callable[[Path], Iterable[str]]
+) -> int:
+    """After old backups were deleted from ``folder``: their lists (``manifest_suffix``
+    beside each backup), and the copies under ``copies_folder`` (``aa/<sha256>[.enc]``)
+    that no remaining backup lists (``listed``: the hashes a backup's list names).
+    Returns how many copies were dropped."""
     kept: set[str] = set()
-    for manifest in folder.glob("*" + MANIFEST_SUFFIX):
-        backup = manifest.with_name(manifest.name[: -len(MANIFEST_SUFFIX)])
+    for manifest in folder.glob("*" + manifest_suffix):
+        backup = manifest.with_name(manifest.name[: -len(manifest_suffix)])
         if backup.exists():
-            kept.update(sha256 for sha256, _size in read_manifest(backup))
+            kept.update(listed(backup))
         else:
             manifest.unlink()
     dropped = 0
-    for page in (folder / PAGES_FOLDER).glob("??/*"):
-        if page.name.split(".")[0] not in kept:
-            page.unlink()
+    for copy in (folder / copies_folder).glob("??/*"):
+        if copy.name.split(".")[0] not in kept:
+            copy.unlink()
             dropped += 1
     return dropped

@@ -117,25 +117,33 @@ def private_data_dir(data_dir: Path) -> None:
                 make_private(entry)
 
 
-def random_key_file(path: Path, size: int) -> bytes:
-    """The random key kept in ``path`` (private to the hub's user), made at the first use.
+def put_key_file(path: Path, key: bytes) -> bool:
+    """``key`` into ``path`` (private to the hub's user) unless a file is there; whether it
+    was put. Written whole under a temporary name, then linked in place: of two writers one
+    wins, nothing is ever written over, and no reader sees half a key."""
+    if path.exists():
+        return False
+    private_folder(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        os.write(fd, key)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(temporary)
+    return True
 
-    Written whole under a temporary name, then linked in place: of two workers starting
-    together one wins, and neither ever reads a half-written key. The caller checks the
-    length it reads back (a damaged file is the administrator's to put back)."""
+
+def random_key_file(path: Path, size: int) -> bytes:
+    """The random key kept in ``path`` (private to the hub's user), made at the first use
+    (:func:`put_key_file`: of two workers starting together one wins). The caller checks
+    the length it reads back (a damaged file is the administrator's to put back)."""
     if not path.exists():
-        private_folder(path.parent)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        try:
-            os.write(fd, secrets.token_bytes(size))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(temporary)
+        put_key_file(path, secrets.token_bytes(size))
     return path.read_bytes()

@@ -73,7 +73,7 @@ def _case_page(request: Request, case_id: str, *, flash: str = "", error: str = 
         published = public_guides.current_catalog(session)
         rating = public_ratings.rating_state(session, case_id=case.id, status=case.status, now=utc_now())
     item = public_guides.guide(published, case.item_code) if published else None
-    center = next((c for c in published.catalog.centers if c.code == case.center_code), None) if published else None
+    center = published.center(case.center_code) if published else None
     zone = ZoneInfo(center.timezone if center else "Asia/Shanghai")
 
     def local(at: dt.datetime) -> str:

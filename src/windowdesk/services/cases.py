@@ -364,9 +364,10 @@ def with_applicants(
     masked), in the same order. Read apart from ``late_cases`` and only for the rows
     shown or printed: each case's applicant lies on scattered pages among millions of
     residents, and reading them for every late case of the center kept 44 MB of pages in
-    the read cache for names nobody looked at. Only cases of the watch's own scope
-    (the window's, or with ``whole_center`` the center's) are named."""
-    with db.read() as session:
+    the read cache for names nobody looked at; nor are they kept in it (``read_passing``)
+    for the next look, which finds them again in a few milliseconds. Only cases of the
+    watch's own scope (the window's, or with ``whole_center`` the center's) are named."""
+    with db.read_passing() as session:
         authorize(session, ctx, Permission.MANAGE_OPERATORS if whole_center else Permission.VIEW_DAY_WORK)
         applicants = queries.case_applicants(
             session,

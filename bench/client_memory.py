@@ -1,7 +1,7 @@
 """The window's peak memory with the whole center's case watch open (issue 29, aim 7).
 
     python bench/client_memory.py [--data FILE] [--no-history] [--runs 3] [--work DIR]
-                                  [--tracemalloc]
+                                  [--tracemalloc] [--every-page]
 
 Prepares a copy of a generated database (``bench/generate.py``; default the 500,000
 resident, 200,000 case file) once in ``--work`` (reused when it is there): migrated to
@@ -14,8 +14,13 @@ the Qt application (offscreen), the demo supervisor's login, the main window sho
 start-up heap settled; then it types a few terms into the item search, keystroke by
 keystroke, as on any working day (not with ``--no-search``), opens the case watch
 (Ctrl+3), ticks "Whole center",
-lets the table paint and scrolls it from top to bottom. It reports the peak resident
-memory of the process (``VmHWM``), the memory at the end (``VmRSS``) and the late rows.
+lets the table paint and scrolls it from top to bottom, fifty pages a step (with
+``--every-page`` one page a step, so that every row is shown once: the most the watch
+can read for its rows). It reports the peak resident memory of the process (``VmHWM``),
+the memory at the end (``VmRSS``), the late rows, and the time from the tick to the
+painted table (``open_s``), of the scroll (``scroll_s``) and of a refresh at the end
+(``again_s``, the second look), wall and CPU (``*_cpu_s``, the process's: the machine
+is shared, CPU is what compares).
 ``--tracemalloc`` also prints the 15 source lines holding the most Python memory at the
 end (slower; the peak figures of that run are not comparable).
 Last stdout line: JSON with the medians.
@@ -48,7 +53,7 @@ from _common import (
 ensure_importable()
 
 CHILD = r"""
-import json, sys, tracemalloc
+import json, sys, time, tracemalloc
 trace = sys.argv[3] == "1"
 if trace:
     tracemalloc.start(1)
@@ -85,18 +90,31 @@ if sys.argv[4] == "1":  # the operator has used the item search, as on any worki
 searched = status("VmRSS")
 window.tabs.setCurrentWidget(window.late)
 app.processEvents()
+wall, cpu = time.perf_counter(), time.process_time()
 window.late.whole_center.setChecked(True)
 app.processEvents()
 table = window.late.table
+table.viewport().repaint()  # painted now, not when the offscreen platform gets to it
+opened = time.perf_counter() - wall, time.process_time() - cpu
+wall, cpu = time.perf_counter(), time.process_time()
 bar = table.verticalScrollBar()
 step = max(1, bar.pageStep())
-for value in range(0, bar.maximum() + step, step * 50):
+for value in range(0, bar.maximum() + step, step * int(sys.argv[5])):
     bar.setValue(value)
     app.processEvents()
+    table.viewport().repaint()
 bar.setValue(bar.maximum())
 app.processEvents()
+table.viewport().repaint()
+scrolled = time.perf_counter() - wall, time.process_time() - cpu
+wall, cpu = time.perf_counter(), time.process_time()
+window.late.refresh()  # the second look, as after closing a case opened from the watch
+app.processEvents()
+table.viewport().repaint()
+again = time.perf_counter() - wall, time.process_time() - cpu
 result = {"rows": window.late.model.rowCount(), "started_mb": started, "searched_mb": searched,
-          "peak_mb": status("VmHWM"), "end_mb": status("VmRSS")}
+          "peak_mb": status("VmHWM"), "end_mb": status("VmRSS"), "open_s": opened[0], "open_cpu_s": opened[1],
+          "scroll_s": scrolled[0], "scroll_cpu_s": scrolled[1], "again_s": again[0], "again_cpu_s": again[1]}
 if trace:
     top = tracemalloc.take_snapshot().statistics("lineno")[:15]
     result["python_mb"] = sum(s.size for s in tracemalloc.take_snapshot().statistics("filename")) / 2**20
@@ -139,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="where the prepared copy is kept (reused)")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--no-search", action="store_true", help="do not type in the item search first")
+    parser.add_argument("--every-page", action="store_true", help="scroll the watch a page a step, not fifty")
     args = parser.parse_args(argv)
     work = args.work or (
         REPO_ROOT / "bench" / "data" / f"memory-{args.data.stem}{'-nohistory' if args.no_history else ''}"
@@ -160,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                 key.hex() if key else "",
                 "1" if args.tracemalloc else "0",
                 "0" if args.no_search else "1",
+                "1" if args.every_page else "50",
             ],
             env=env,
             capture_output=True,
@@ -181,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         "end_mb": round(statistics.median(r["end_mb"] for r in runs), 1),
         "started_mb": round(statistics.median(r["started_mb"] for r in runs), 1),
         "after_search_mb": round(statistics.median(r["searched_mb"] for r in runs), 1),
+        **{
+            name: round(statistics.median(r[name] for r in runs), 3)
+            for name in ("open_s", "open_cpu_s", "scroll_s", "scroll_cpu_s", "again_s", "again_cpu_s")
+        },
         "history": history,
         "copy": str(copy),
         "loadavg_1min": round(os.getloadavg()[0], 2),

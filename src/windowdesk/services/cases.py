@@ -314,7 +314,8 @@ def case_clock(db: Database, ctx: CounterContext, *, case_id: str, shipped_calen
 def late_cases(
     db: Database, ctx: CounterContext, *, shipped_calendar: WorkingCalendar, whole_center: bool = False
 ) -> list[CaseClock]:
-    """Yellow and red open cases, oldest first: the window's own, or (supervisors) the center's."""
+    """Yellow and red open cases, oldest first: the window's own, or (supervisors) the center's.
+    Without their applicants: ``with_applicants`` names the rows shown or printed."""
     with db.read() as session:
         authorize(session, ctx, Permission.MANAGE_OPERATORS if whole_center else Permission.VIEW_DAY_WORK)
         today = ctx.local_today()
@@ -353,15 +354,32 @@ def late_cases(
                     CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused, kind)
                 )
         found += _late_deliveries(session, ctx, calendar, today, items, whole_center, refused, dealt_with)
-        applicants = queries.case_applicants(session, [case.case_id for case in found])
-    named = [
-        case._replace(
-            applicant_name=applicants.get(case.case_id, ("", ""))[0],
-            applicant_phone=mask_phone_number(applicants.get(case.case_id, ("", ""))[1]),
+    return sorted(found, key=lambda c: (c.state.promised_due, c.case_number))
+
+
+def with_applicants(
+    db: Database, ctx: CounterContext, found: Sequence[CaseClock], *, whole_center: bool = False
+) -> list[CaseClock]:
+    """The same cases of the watch with whom to call about each (the name, the phone
+    masked), in the same order. Read apart from ``late_cases`` and only for the rows
+    shown or printed: each case's applicant lies on scattered pages among millions of
+    residents, and reading them for every late case of the center kept 44 MB of pages in
+    the read cache for names nobody looked at; nor are they kept in it (``read_passing``)
+    for the next look, which finds them again in a few milliseconds. Only cases of the
+    watch's own scope (the window's, or with ``whole_center`` the center's) are named."""
+    with db.read_passing() as session:
+        authorize(session, ctx, Permission.MANAGE_OPERATORS if whole_center else Permission.VIEW_DAY_WORK)
+        applicants = queries.case_applicants(
+            session,
+            [case.case_id for case in found],
+            center_code=ctx.center_code,
+            window_id=None if whole_center else ctx.window_id,
         )
-        for case in found
-    ]
-    return sorted(named, key=lambda c: (c.state.promised_due, c.case_number))
+    named = []
+    for case in found:
+        name, phone = applicants.get(case.case_id, ("", ""))
+        named.append(case._replace(applicant_name=name, applicant_phone=mask_phone_number(phone)))
+    return named
 
 
 def _late_deliveries(
@@ -465,7 +483,7 @@ def late_list_pdf(db: Database, ctx: CounterContext, found: list[CaseClock], *, 
         day=ctx.local_today(),
         scope=scope,
         headings=late_list_headings(),
-        rows=[late_list_row(case, long_date) for case in found],
+        rows=[late_list_row(case, long_date) for case in with_applicants(db, ctx, found, whole_center=whole_center)],
         overdue=sum(1 for case in found if case.state.light is Light.RED),
     )
 

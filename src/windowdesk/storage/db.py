@@ -30,6 +30,10 @@ BUSY_TIMEOUT_MS = 10_000
 # pages of an encrypted file; with SQLite's default 2 MB each refresh decrypts them
 # all again, with 64 MB the second look is served from memory. Grows only as used.
 READ_CACHE_KIB = 65_536
+# Pages kept by the passing reader (KiB): rows sought once each among millions and shown
+# once, such as the case watch's applicants, would otherwise fill the cache above with
+# pages nobody reads again (44 MB for a large center's late cases).
+PASSING_CACHE_KIB = 2_048
 
 
 def make_engine(
@@ -102,8 +106,10 @@ class Database:
         self.key = key
         self.write_engine = make_engine(self.path, "BEGIN IMMEDIATE", key)
         self.read_engine = make_engine(self.path, "BEGIN", key, cache_kib=READ_CACHE_KIB)
+        self.passing_engine = make_engine(self.path, "BEGIN", key, cache_kib=PASSING_CACHE_KIB)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._passing_sessions = sessionmaker(self.passing_engine, expire_on_commit=False)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
@@ -121,9 +127,19 @@ class Database:
         finally:
             session.close()
 
+    def read(self) -> contextlib.AbstractContextManager[Session]:
+        return self._reading(self._read_sessions)
+
+    def read_passing(self) -> contextlib.AbstractContextManager[Session]:
+        """A read whose pages are not kept for the next one (``PASSING_CACHE_KIB``): for
+        scattered rows read once, so that they do not push out, or pile up beside, the
+        pages the watch and the reports read again at every look."""
+        return self._reading(self._passing_sessions)
+
+    @staticmethod
     @contextlib.contextmanager
-    def read(self) -> Iterator[Session]:
-        session = self._read_sessions()
+    def _reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+        session = sessions()
         try:
             yield session
         except DBAPIError as exc:
@@ -135,3 +151,4 @@ class Database:
     def dispose(self) -> None:
         self.write_engine.dispose()
         self.read_engine.dispose()
+        self.passing_engine.dispose()

@@ -351,15 +351,24 @@ def open_cases(
     ]
 
 
-def case_applicants(session: Session, case_ids: list[str]) -> dict[str, tuple[str, str]]:
+def case_applicants(
+    session: Session, case_ids: list[str], *, center_code: str, window_id: str | None = None
+) -> dict[str, tuple[str, str]]:
     """case id -> (applicant's name, phone), resident or organisation, for the few cases
-    the watch shows (read after the clocks chose them, not for the center's year)."""
+    the watch shows (read after the clocks chose them, not for the center's year); only
+    cases of ``center_code`` and, if given, of ``window_id``.
+
+    The scope is checked on the rows read, not in the WHERE clause: a condition on the
+    center there made SQLite walk the center's cases by their center index instead of
+    seeking each id."""
     found: dict[str, tuple[str, str]] = {}
     for start in range(0, len(case_ids), _ID_CHUNK):
         chunk = case_ids[start : start + _ID_CHUNK]
         rows = session.execute(
             select(
                 m.Case.id,
+                m.Case.center_code,
+                m.Case.window_id,
                 func.coalesce(m.Resident.name, m.Organisation.name, ""),
                 func.coalesce(m.Resident.phone, m.Organisation.phone, ""),
             )
@@ -367,7 +376,13 @@ def case_applicants(session: Session, case_ids: list[str]) -> dict[str, tuple[st
             .outerjoin(m.Organisation, m.Organisation.id == m.Case.organisation_id)
             .where(m.Case.id.in_(chunk))
         ).all()
-        found.update({case_id: (name, phone) for case_id, name, phone in rows})
+        found.update(
+            {
+                case_id: (name, phone)
+                for case_id, center, window, name, phone in rows
+                if center == center_code and window_id in (None, window)
+            }
+        )
     return found
 
 

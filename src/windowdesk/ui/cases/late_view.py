@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,16 +46,28 @@ ITEM_COLUMN = 3  # the one column that takes the room left; the others fit their
 # Rows measured to fit a column: the watch can list thousands, and measuring each would
 # word each (the model words a row only when it is shown).
 FIT_SAMPLE_ROWS = 200
+# Rows whose applicants are read at once, the first time one of them is shown: one
+# statement per screenful or so, and never the center's thousands in one go.
+NAMED_BLOCK_ROWS = 100
 
 
 class LateCasesModel(QAbstractTableModel):
     """The late cases as a table whose cells are worded only when shown: a center can
-    have thousands, and formatting every date up front made each refresh slow."""
+    have thousands, and formatting every date up front made each refresh slow. The
+    applicants are read the same way, a block of rows at a time through ``name_cases``
+    (the cases as given, named): reading them for every late case of a large center held
+    tens of megabytes of the database's pages for names nobody scrolled to."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        name_cases: Callable[[list[cases.CaseClock]], list[cases.CaseClock]],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._name_cases = name_cases
         self._cases: list[cases.CaseClock] = []
         self._words: dict[int, list[str]] = {}  # rows worded so far (a row is asked for cell by cell)
+        self._named_blocks: set[int] = set()  # blocks of NAMED_BLOCK_ROWS rows whose applicants were read
         self._brushes = {light: QBrush(colour) for light, colour in COLOURS.items()}
         self.headings: list[str] = []
 
@@ -64,7 +76,7 @@ class LateCasesModel(QAbstractTableModel):
 
     def set_cases(self, found: list[cases.CaseClock]) -> None:
         self.beginResetModel()
-        self._cases, self._words = found, {}
+        self._cases, self._words, self._named_blocks = list(found), {}, set()
         self.endResetModel()
 
     def set_headings(self, headings: list[str]) -> None:
@@ -92,8 +104,18 @@ class LateCasesModel(QAbstractTableModel):
             return None
         words = self._words.get(index.row())
         if words is None:
-            words = self._words[index.row()] = cases.late_list_row(case)
+            words = self._words[index.row()] = cases.late_list_row(self._named(index.row()))
         return words[index.column()]
+
+    def _named(self, row: int) -> cases.CaseClock:
+        block = row // NAMED_BLOCK_ROWS
+        if block not in self._named_blocks:
+            self._named_blocks.add(block)  # read once, even if the reading failed (shown to the operator)
+            start = block * NAMED_BLOCK_ROWS
+            self._cases[start : start + NAMED_BLOCK_ROWS] = self._name_cases(
+                self._cases[start : start + NAMED_BLOCK_ROWS]
+            )
+        return self._cases[row]
 
 
 class LateCasesView(QWidget):
@@ -114,7 +136,8 @@ class LateCasesView(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.saving = None  # the running "save as PDF", if any
         self.found: list[cases.CaseClock] = []
-        self.model = LateCasesModel(self)
+        self._found_whole_center = False  # the scope of ``found``, whose rows are named as shown
+        self.model = LateCasesModel(self._name_cases, self)
         self.table = QTableView(objectName="lateTable")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -163,13 +186,22 @@ class LateCasesView(QWidget):
         except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return
-        self.found = found
+        self.found, self._found_whole_center = found, self.whole_center.isChecked()
         self.model.set_cases(found)
         self.to_follow.refresh()
         red = sum(1 for c in found if c.state.light is Light.RED)
         self.summary.setText(
             _("{red} overdue (red), {yellow} due soon (yellow).").format(red=red, yellow=len(found) - red)
         )
+
+    def _name_cases(self, shown: list[cases.CaseClock]) -> list[cases.CaseClock]:
+        """The applicants of rows about to be shown; asked for while the table paints, so a
+        failure is shown once the painting is done, and the rows stay without names."""
+        try:
+            return cases.with_applicants(self._db, self._ctx, shown, whole_center=self._found_whole_center)
+        except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
+            QTimer.singleShot(0, lambda failure=error: show_error(self, failure))
+            return shown
 
     def open_row(self, index: QModelIndex) -> None:
         if not index.isValid():
@@ -194,7 +226,7 @@ class LateCasesView(QWidget):
             )
         if not path:
             return
-        found, whole_center = list(self.found), self.whole_center.isChecked()
+        found, whole_center = list(self.found), self._found_whole_center
         db, ctx = self._db, self._ctx
 
         def work(_cancel: threading.Event, _progress: Callable[[Any], None]) -> Path:

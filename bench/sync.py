@@ -115,6 +115,15 @@ def database_server_pid(url: str | None) -> int | None:
         engine.dispose()
 
 
+def wal_position(hub) -> int | None:
+    """Where the PostgreSQL server's WAL insert position is, in bytes (None on SQLite): the
+    difference around a push is the WAL it wrote (the whole server's, so nothing else
+    should run on it), all of it synced to the disk before the push's answers."""
+    if hub.is_sqlite:
+        return None
+    return int(hub.scalar("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn"))
+
+
 def private_keyring(folder: Path) -> None:
     """The bench must not write into the user's keyring: a file keyring in the temp folder."""
     import keyring
@@ -314,6 +323,7 @@ def run_window(args, folder: Path, hub) -> dict:
             hub_cpus: list[float] = []
             client_cpus: list[float] = []
             server_cpus: list[float] = []
+            wal_bytes: list[int] = []
             statuses: list[float] = []
             for round_index in range(args.rounds):
                 started = time.perf_counter()
@@ -324,12 +334,16 @@ def run_window(args, folder: Path, hub) -> dict:
                 sync_status(station.db)  # what the status bar reads every 30 s
                 statuses.append(time.perf_counter() - started)
                 marks.clear()
+                wal_before = wal_position(hub)
                 started, hub_cpu, client_cpu, server_cpu = reading()
                 report = SyncRunner(station.db, client, retries=0).run(progress=progress)
                 finished = time.perf_counter()
                 assert report.ok, report.error
                 assert report.applied == made["events"], report
                 pushed_at, hub_after, client_after, server_after = marks["pull"]  # the push is over
+                if wal_before is not None:  # the first pull (nothing to pull) writes next to no WAL
+                    wal_bytes.append(wal_position(hub) - wal_before)
+                    log(f"WAL {wal_bytes[-1] / 1e6:.1f} MB (from {wal_before:X})")
                 pushes.append(pushed_at - started)
                 if hub_cpu is not None and hub_after is not None:
                     hub_cpus.append(hub_after - hub_cpu)
@@ -373,6 +387,8 @@ def run_window(args, folder: Path, hub) -> dict:
             "push_client_cpu_seconds": round(statistics.median(client_cpus), 3),
             # PostgreSQL on this machine: its server's processes (backends, WAL writer, ...).
             "push_database_cpu_seconds": round(statistics.median(server_cpus), 3) if server_cpus else None,
+            # PostgreSQL: the WAL a push wrote (bytes, median; every byte synced before its answer).
+            "push_wal_bytes": round(statistics.median(wal_bytes)) if wal_bytes else None,
             "push_events_per_second": round(made["events"] / push_seconds),
             # The status bar's count of unsent and refused changes with the events unsent, median.
             "status_seconds": round(statistics.median(statuses), 4),

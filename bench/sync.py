@@ -25,7 +25,11 @@ processes (from /proc, ``--hub-workers`` children included) and this process (th
 medians over the rounds, and ``push_database_cpu_seconds`` that of a PostgreSQL server
 running on this machine (its postmaster's process tree, when its data directory can be
 read): steadier than wall time on a shared machine, and they tell which
-side a push waits for. ``status_seconds``: before each push, the status bar's count of
+side a push waits for. ``push_wal_bytes``: on PostgreSQL, the WAL a push wrote (median;
+the server's whole WAL, so run nothing else on it), every byte synced before the push's
+answers; ``--checkpoint`` forces a checkpoint before each round's push, as a hub that has
+run a while has one between two pushes: each page's first change then writes its whole
+page to the WAL (full-page images). ``status_seconds``: before each push, the status bar's count of
 unsent and refused changes (what the window reads every 30 s), median over the rounds.
 Then the hub publishes ``--pull-changes`` changes (back-office decisions on those cases,
 through the hub's own services) and ``pull_seconds`` is the real ``SyncRunner`` pulling
@@ -122,6 +126,13 @@ def wal_position(hub) -> int | None:
     if hub.is_sqlite:
         return None
     return int(hub.scalar("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn"))
+
+
+def checkpoint(hub) -> None:
+    from sqlalchemy import text
+
+    with hub.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("CHECKPOINT"))
 
 
 def private_keyring(folder: Path) -> None:
@@ -334,6 +345,10 @@ def run_window(args, folder: Path, hub) -> dict:
                 sync_status(station.db)  # what the status bar reads every 30 s
                 statuses.append(time.perf_counter() - started)
                 marks.clear()
+                if args.checkpoint and not hub.is_sqlite:
+                    # As on a hub that has run a while: the push's first change to each page
+                    # since the last checkpoint writes the whole page to the WAL.
+                    checkpoint(hub)
                 wal_before = wal_position(hub)
                 started, hub_cpu, client_cpu, server_cpu = reading()
                 report = SyncRunner(station.db, client, retries=0).run(progress=progress)
@@ -641,6 +656,11 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="push that many times --events (new cases each round); push_seconds is their median",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help="PostgreSQL: a CHECKPOINT before each round's push (its pages' first changes then write full-page images)",
     )
     parser.add_argument("--hub-workers", type=int, default=1, help="hub processes (windowdesk-hub serve --workers)")
     parser.add_argument(

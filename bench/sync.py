@@ -25,7 +25,11 @@ processes (from /proc, ``--hub-workers`` children included) and this process (th
 medians over the rounds, and ``push_database_cpu_seconds`` that of a PostgreSQL server
 running on this machine (its postmaster's process tree, when its data directory can be
 read): steadier than wall time on a shared machine, and they tell which
-side a push waits for. ``status_seconds``: before each push, the status bar's count of
+side a push waits for. ``push_wal_bytes``: on PostgreSQL, the WAL a push wrote (median;
+the server's whole WAL, so run nothing else on it), every byte synced before the push's
+answers; ``--checkpoint`` forces a checkpoint before each round's push, as a hub that has
+run a while has one between two pushes: each page's first change then writes its whole
+page to the WAL (full-page images). ``status_seconds``: before each push, the status bar's count of
 unsent and refused changes (what the window reads every 30 s), median over the rounds.
 Then the hub publishes ``--pull-changes`` changes (back-office decisions on those cases,
 through the hub's own services) and ``pull_seconds`` is the real ``SyncRunner`` pulling
@@ -113,6 +117,22 @@ def database_server_pid(url: str | None) -> int | None:
         return None
     finally:
         engine.dispose()
+
+
+def wal_position(hub) -> int | None:
+    """Where the PostgreSQL server's WAL insert position is, in bytes (None on SQLite): the
+    difference around a push is the WAL it wrote (the whole server's, so nothing else
+    should run on it), all of it synced to the disk before the push's answers."""
+    if hub.is_sqlite:
+        return None
+    return int(hub.scalar("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn"))
+
+
+def checkpoint(hub) -> None:
+    from sqlalchemy import text
+
+    with hub.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("CHECKPOINT"))
 
 
 def private_keyring(folder: Path) -> None:
@@ -314,6 +334,7 @@ def run_window(args, folder: Path, hub) -> dict:
             hub_cpus: list[float] = []
             client_cpus: list[float] = []
             server_cpus: list[float] = []
+            wal_bytes: list[int] = []
             statuses: list[float] = []
             for round_index in range(args.rounds):
                 started = time.perf_counter()
@@ -324,12 +345,20 @@ def run_window(args, folder: Path, hub) -> dict:
                 sync_status(station.db)  # what the status bar reads every 30 s
                 statuses.append(time.perf_counter() - started)
                 marks.clear()
+                if args.checkpoint and not hub.is_sqlite:
+                    # As on a hub that has run a while: the push's first change to each page
+                    # since the last checkpoint writes the whole page to the WAL.
+                    checkpoint(hub)
+                wal_before = wal_position(hub)
                 started, hub_cpu, client_cpu, server_cpu = reading()
                 report = SyncRunner(station.db, client, retries=0).run(progress=progress)
                 finished = time.perf_counter()
                 assert report.ok, report.error
                 assert report.applied == made["events"], report
                 pushed_at, hub_after, client_after, server_after = marks["pull"]  # the push is over
+                if wal_before is not None:  # the first pull (nothing to pull) writes next to no WAL
+                    wal_bytes.append(wal_position(hub) - wal_before)
+                    log(f"WAL {wal_bytes[-1] / 1e6:.1f} MB (from {wal_before:X})")
                 pushes.append(pushed_at - started)
                 if hub_cpu is not None and hub_after is not None:
                     hub_cpus.append(hub_after - hub_cpu)
@@ -373,6 +402,8 @@ def run_window(args, folder: Path, hub) -> dict:
             "push_client_cpu_seconds": round(statistics.median(client_cpus), 3),
             # PostgreSQL on this machine: its server's processes (backends, WAL writer, ...).
             "push_database_cpu_seconds": round(statistics.median(server_cpus), 3) if server_cpus else None,
+            # PostgreSQL: the WAL a push wrote (bytes, median; every byte synced before its answer).
+            "push_wal_bytes": round(statistics.median(wal_bytes)) if wal_bytes else None,
             "push_events_per_second": round(made["events"] / push_seconds),
             # The status bar's count of unsent and refused changes with the events unsent, median.
             "status_seconds": round(statistics.median(statuses), 4),
@@ -625,6 +656,11 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="push that many times --events (new cases each round); push_seconds is their median",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help="PostgreSQL: a CHECKPOINT before each round's push (its pages' first changes then write full-page images)",
     )
     parser.add_argument("--hub-workers", type=int, default=1, help="hub processes (windowdesk-hub serve --workers)")
     parser.add_argument(

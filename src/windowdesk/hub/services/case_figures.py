@@ -54,6 +54,7 @@ from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS
 from windowdesk.domain.time_limits import Suspension, suspensions_from
 from windowdesk.hub.services import figure_days
 from windowdesk.hub.services.id_lists import Among, among_array, among_json, bound_ids, ids_as_json
+from windowdesk.hub.storage.database import without_jit
 from windowdesk.hub.storage.models import (
     STEP_TIME,
     Case,
@@ -443,6 +444,7 @@ def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = Non
     terms = terms or Terms.read(session)
     session.flush()  # the ORM's pending steps (a hub decision) are part of the case
     connection = session.connection()
+    without_jit(connection)  # the INSERT ... SELECT's guessed cost would have it compiled
     statements = _BY_JSON if ids_as_json(connection) else _BY_ARRAY
     memo: dict[tuple[Any, ...], DayFigures] = {}  # cases alike share their days (one Terms)
     written, changes = 0, figure_days.new_changes()

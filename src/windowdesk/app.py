@@ -95,7 +95,7 @@ def run(args: Namespace) -> int:
     if not requested_language:  # --locale and WINDOWDESK_LOCALE win over the saved choice
         apply_saved_language(app, db)
 
-    from windowdesk.ui.main_window import launch
+    from windowdesk.ui.launch import launch
 
     return launch(
         app,

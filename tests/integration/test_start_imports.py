@@ -5,7 +5,9 @@ used. Loaded at start they cost every window about 12 MB it may never use (issue
 aim 7), as pypinyin's tables did (tests/integration/test_stored_search_keys.py).
 
 A window of real data stands at its login screen (or its first-run set-up) until someone
-logs in: that screen does not wait for the main window's modules (issue 29, aim 6)."""
+logs in: that screen does not wait for the main window's modules, and the storage layer is
+imported before PySide6, whose import hook reads the source of every module imported after
+it (issue 29, aim 6)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ MAIN_WINDOW_ONLY = (
     "windowdesk.ui.sync.controller",
     "pypdfium2",
 )
+
+# Imported before PySide6 by a start (windowdesk/app.py).
+STORAGE_LAYER = ("windowdesk.storage.", "windowdesk.services.", "windowdesk.domain.")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -96,3 +101,6 @@ def test_a_real_window_shows_its_first_run_and_its_login_screen_without_the_main
     # The import logs are the real ones: each start made its own screen, and only it.
     assert "windowdesk.ui.first_run" in first_run and "windowdesk.ui.auth.login_dialog" not in first_run
     assert "windowdesk.ui.auth.login_dialog" in login and "windowdesk.ui.first_run" not in login
+    after_qt = login[login.index("PySide6") + 1 :]
+    assert "sqlalchemy.orm" in login and "windowdesk.storage.models" in login
+    assert [name for name in after_qt if name.split(".")[0] == "sqlalchemy" or name.startswith(STORAGE_LAYER)] == []

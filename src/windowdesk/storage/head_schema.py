@@ -27,7 +27,7 @@ _TYPE_ORDER = ("table", "index", "view", "trigger")
 _NOT_COPIED = ("alembic_version",)  # stamped with the snapshot's revision
 
 
-def read_schema(connection: Any) -> tuple[list[str], dict[str, list[tuple]]]:
+def read_schema(connection: Any) -> tuple[list[str], dict[str, list[tuple[Any, ...]]]]:
     """(the CREATE statements, in an order that can be replayed; the rows of every
     non-empty table, SQLite's own sqlite_sequence included) of a DB-API connection."""
     objects = connection.execute(
@@ -35,7 +35,7 @@ def read_schema(connection: Any) -> tuple[list[str], dict[str, list[tuple]]]:
         "ORDER BY rowid"
     ).fetchall()
     statements = [sql for kind in _TYPE_ORDER for found, sql in objects if found == kind]
-    rows: dict[str, list[tuple]] = {}
+    rows: dict[str, list[tuple[Any, ...]]] = {}
     tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
     for (table,) in tables:
         if table in _NOT_COPIED:
@@ -68,7 +68,7 @@ def create_at_head(database: Path, key: bytes | None, head_revision: str) -> boo
     return True
 
 
-def migrated_schema() -> tuple[list[str], dict[str, list[tuple]]]:
+def migrated_schema() -> tuple[list[str], dict[str, list[tuple[Any, ...]]]]:
     """What the migrations leave on an empty file (a plain SQLite one: the schema does not
     depend on the key)."""
     from windowdesk.storage.migrate import MIGRATIONS_DIR, _run_upgrade

@@ -14,11 +14,21 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.logs import log_windowdesk_to, rotating_file
 from windowdesk.paths import DataPaths, resolve_data_paths, resources_dir
 
+# The storage layer (SQLAlchemy, the models) and the services of the login screen before
+# PySide6: PySide6's import hook reads the source of every module imported after it
+# (shibokensupport.feature, looking for `from __feature__ import`), ~0.2 s of CPU at every
+# start for SQLAlchemy's ~300 modules alone (issue 29, aim 6;
+# tests/integration/test_start_imports.py).
+from windowdesk.services import auth, bootstrap, preferences, workstation  # noqa: F401 - imported for the order
+from windowdesk.services.working_days import load_shipped_calendar
+from windowdesk.storage.db import Database
+from windowdesk.storage.keys import database_key
+from windowdesk.storage.migrate import migrate_to_head
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from windowdesk.domain.calendar import WorkingCalendar
-    from windowdesk.storage.db import Database
 
 log = logging.getLogger("windowdesk")
 LOG_FILE_NAME = "windowdesk.log"
@@ -34,12 +44,6 @@ def prepare_storage(
 ) -> tuple[Database, WorkingCalendar]:
     """Everything start-up does before a window appears; raises WindowdeskError.
     ``on_update``: called before an existing database is backed up and updated."""
-    from windowdesk.services import bootstrap
-    from windowdesk.services.working_days import load_shipped_calendar
-    from windowdesk.storage.db import Database
-    from windowdesk.storage.keys import database_key
-    from windowdesk.storage.migrate import migrate_to_head
-
     key = database_key(paths.database, demo=demo)
     backup = migrate_to_head(paths.database, paths.backups, key=key, on_update=on_update)
     if backup is not None:
@@ -95,7 +99,7 @@ def run(args: Namespace) -> int:
     if not requested_language:  # --locale and WINDOWDESK_LOCALE win over the saved choice
         apply_saved_language(app, db)
 
-    from windowdesk.ui.main_window import launch
+    from windowdesk.ui.launch import launch
 
     return launch(
         app,

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from windowdesk.errors import StartupError
 from windowdesk.storage.backup import backup_database
 from windowdesk.storage.crypto import connect_raw, is_database_error
+from windowdesk.storage.head_schema import create_at_head
 from windowdesk.storage.migrations import HEAD_REVISION
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -89,7 +90,11 @@ def migrate_to_head(
             on_update()
         backup = backup_database(database, backups, f"before-{head_revision}", key=key)
     try:
-        _run_upgrade(database, script_location, key=key)
+        # A new file is made at the head in one step when the schema the migrations leave
+        # on an empty file is kept for this head (storage/head_schema.py), else migrated.
+        new_at_head = not database.exists() and script_location == MIGRATIONS_DIR
+        if not (new_at_head and create_at_head(database, key, head_revision)):
+            _run_upgrade(database, script_location, key=key)
     except Exception as exc:  # any failure: refuse to start, keep the backup
         from windowdesk.i18n import _
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt
@@ -15,10 +14,9 @@ from windowdesk import i18n
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import WindowdeskError
-from windowdesk.heap import settle_startup_heap
 from windowdesk.i18n import _, ngettext
 from windowdesk.screen_dates import on_screen
-from windowdesk.services import auth, catalog, material_pages, preferences, workstation
+from windowdesk.services import auth, catalog, material_pages, preferences
 from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync import protocol
@@ -26,13 +24,12 @@ from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.application import apply_language
 from windowdesk.ui.auth.idle import IdleWatcher
 from windowdesk.ui.auth.lock_cover import LockCover
-from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog, LoginDialog
+from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
 from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.devices.wiring import CardReaderWiring
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.view import FeesView
-from windowdesk.ui.first_run import FirstRunDialog
 from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.materials.wiring import LastCasePages
 from windowdesk.ui.prereview.wiring import PreReviewWiring
@@ -49,7 +46,6 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QObject
     from PySide6.QtGui import QCloseEvent, QShowEvent
-    from PySide6.QtWidgets import QWidget
 
     from windowdesk.services.intake import IntakeResult
     from windowdesk.services.payments import PaymentResult
@@ -512,50 +508,3 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.intake.focus_item_search()
-
-
-def _render(widget: QWidget, target: Path) -> bool:
-    widget.show()
-    QApplication.processEvents()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return widget.grab().save(str(target))
-
-
-def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
-    """Who works at this window now: the first-run set-up, the demo account, or a login."""
-    from windowdesk.services import bootstrap
-
-    if not workstation.is_configured(db):
-        dialog = FirstRunDialog(db)
-        if smoke_test is not None:
-            _render(dialog, smoke_test)
-            return None
-        return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
-    if demo and bootstrap.demo_password_in_use(db):
-        return auth.log_in(db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx
-    dialog = LoginDialog(db)  # also --demo once the demo password was changed
-    if smoke_test is not None:
-        _render(dialog, smoke_test)
-        return None
-    return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def launch(
-    app: QApplication,
-    *,
-    db: Database,
-    shipped_calendar: WorkingCalendar,
-    demo: bool = False,
-    smoke_test: Path | None = None,
-) -> int:
-    ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
-    if ctx is None:
-        return 0 if smoke_test is None or smoke_test.exists() else 1
-    window = MainWindow(db, ctx, shipped_calendar)
-    if smoke_test is not None:
-        return 0 if _render(window, smoke_test) else 1
-    settle_startup_heap()
-    window.restore_geometry()
-    window.show()
-    window.sync.start()
-    return app.exec()

@@ -1,0 +1,78 @@
+"""From the login screen to the main window.
+
+A window stands at the login screen until its operator logs in, so that screen comes
+first and needs only its own dialog: the main window's modules (its views, printing,
+the PDF reader, the sync controller: about a third of the start's CPU) are imported once
+someone has logged in (issue 29, aim 6; tests/integration/test_start_imports.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication, QDialog
+
+from windowdesk.services import auth, workstation
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QWidget
+
+    from windowdesk.domain.calendar import WorkingCalendar
+    from windowdesk.services.context import CounterContext, Database
+
+
+def render(widget: QWidget, target: Path) -> bool:
+    """Show ``widget`` and save what it draws (``--smoke-test``)."""
+    widget.show()
+    QApplication.processEvents()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return widget.grab().save(str(target))
+
+
+def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
+    """Who works at this window now: the first-run set-up, the demo account, or a login."""
+    if not workstation.is_configured(db):
+        from windowdesk.ui.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(db)
+        if smoke_test is not None:
+            render(dialog, smoke_test)
+            return None
+        return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if demo:
+        from windowdesk.services import bootstrap
+
+        if bootstrap.demo_password_in_use(db):
+            return auth.log_in(db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx
+    from windowdesk.ui.auth.login_dialog import LoginDialog
+
+    dialog = LoginDialog(db)  # also --demo once the demo password was changed
+    if smoke_test is not None:
+        render(dialog, smoke_test)
+        return None
+    return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def launch(
+    app: QApplication,
+    *,
+    db: Database,
+    shipped_calendar: WorkingCalendar,
+    demo: bool = False,
+    smoke_test: Path | None = None,
+) -> int:
+    ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
+    if ctx is None:
+        return 0 if smoke_test is None or smoke_test.exists() else 1
+    from windowdesk.heap import settle_startup_heap
+    from windowdesk.ui.main_window import MainWindow
+
+    window = MainWindow(db, ctx, shipped_calendar)
+    if smoke_test is not None:
+        return 0 if render(window, smoke_test) else 1
+    settle_startup_heap()
+    window.restore_geometry()
+    window.show()
+    window.sync.start()
+    return app.exec()

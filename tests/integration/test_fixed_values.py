@@ -13,13 +13,15 @@ from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
-from windowdesk.services import applicants, auth, bootstrap, intake
+from windowdesk.domain.suspensions import SuspensionKind
+from windowdesk.services import applicants, auth, bootstrap, cases, intake
 from windowdesk.services.catalog import get_item_guide
-from windowdesk.services.sync_apply import apply_change
+from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.models_delivery import CaseDelivery
@@ -176,13 +178,14 @@ def test_the_stored_values_are_the_words_stored_before(demo) -> None:
         raw = (
             session.connection()
             .exec_driver_sql(
-                "SELECT c.source, e.source, o.role, k.kind FROM cases c JOIN case_events e ON e.case_id = c.id "
+                "SELECT c.source, e.source, o.role, k.kind, c.status, e.to_status FROM cases c "
+                "JOIN case_events e ON e.case_id = c.id "
                 "JOIN operators o ON o.id = ? JOIN centers k ON k.code = c.center_code WHERE c.id = ?",
                 (demo.ctx.operator_id, case_id),
             )
             .one()
         )
-    assert tuple(raw) == ("window", "window", "supervisor", "city_hall")
+    assert tuple(raw) == ("window", "window", "supervisor", "city_hall", "accepted", "accepted")
     assert all(type(value) is str for value in raw)
 
 
@@ -249,3 +252,88 @@ def test_a_part_status_outside_the_set_is_refused_and_the_part_kept(demo) -> Non
         part.one().status = "maybe"  # type: ignore[assignment]
         session.flush()
     assert _part_statuses(demo, case_id)["GSJ"] is PartStatus.APPROVED
+
+
+def _timeline(demo, case_id: str) -> list[tuple[str, CaseStatus | None, CaseStatus | None, SuspensionKind | None]]:
+    with demo.db.read() as session:
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(m.CaseEvent.kind, m.CaseEvent.from_status, m.CaseEvent.to_status, m.CaseEvent.suspension_kind)
+                .where(m.CaseEvent.case_id == case_id)
+                .order_by(m.CaseEvent.position)
+            )
+        ]
+
+
+def _case_status(demo, case_id: str) -> CaseStatus:
+    with demo.db.read() as session:
+        return session.get_one(m.Case, case_id).status
+
+
+def test_a_case_s_status_and_its_steps_read_back_as_members(demo) -> None:
+    case_id = _accepted_case(demo)
+    cases.change_status(
+        demo.db, demo.ctx, case_id=case_id, action=CaseAction.SUSPEND, note="听证", suspension_kind="hearing"
+    )
+    status = _case_status(demo, case_id)
+    assert type(status) is CaseStatus and status is CaseStatus.SUSPENDED
+    assert _timeline(demo, case_id) == [
+        ("accepted", None, CaseStatus.ACCEPTED, None),
+        ("suspend", CaseStatus.ACCEPTED, CaseStatus.SUSPENDED, SuspensionKind.HEARING),
+    ]
+    step = _timeline(demo, case_id)[1]
+    assert (type(step[1]), type(step[2]), type(step[3])) == (CaseStatus, CaseStatus, SuspensionKind)
+    # Printed, logged and sent as the stored word, as the plain string it was.
+    assert (str(status), f"{status}", str(SuspensionKind.HEARING)) == ("suspended", "suspended", "hearing")
+
+
+def test_a_case_status_outside_the_set_is_refused_and_the_case_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'archived' is not a valid CaseStatus"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).status = "archived"  # type: ignore[assignment]
+        session.flush()
+    with pytest.raises(StatementError, match="'lost' is not a valid CaseStatus"), demo.db.write() as session:
+        session.execute(update(m.CaseEvent).where(m.CaseEvent.case_id == case_id).values(to_status="lost"))
+    assert _case_status(demo, case_id) is CaseStatus.ACCEPTED
+    assert _timeline(demo, case_id) == [("accepted", None, CaseStatus.ACCEPTED, None)]
+
+
+def test_a_suspension_kind_outside_the_set_is_refused_and_the_step_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    cases.change_status(demo.db, demo.ctx, case_id=case_id, action=CaseAction.SUSPEND, note="缺户口簿")
+    with pytest.raises(StatementError, match="'holiday' is not a valid SuspensionKind"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).events[1].suspension_kind = "holiday"  # type: ignore[assignment]
+        session.flush()
+    assert _timeline(demo, case_id)[1][3] is SuspensionKind.MATERIALS
+
+
+def test_a_pulled_decision_with_a_status_or_kind_this_window_does_not_know_is_skipped_and_the_feed_goes_on(
+    demo, caplog
+) -> None:
+    """A newer hub's words: the change is skipped (logged), the case keeps its status and
+    steps, and the page's later changes are applied as the pull applies them."""
+    case_id = _accepted_case(demo)
+
+    def decision(seq: int, decision: str, status: str, **extra: str) -> Change:
+        payload = {"case_id": case_id, "case_number": "", "decision": decision, "department": "MZJ"}
+        payload |= {"note": "", "status": status, "at": NOW.isoformat(), **extra}
+        return Change(seq=seq, kind=CHANGE_DECISION, entity="case", entity_id=case_id, payload=payload)
+
+    changes = [
+        decision(11, "archive", "archived"),
+        decision(12, "suspend", "suspended", suspension_kind="site_survey"),
+        decision(13, "approve", "approved"),
+    ]
+    with demo.db.write() as session:
+        page = load_page_cases(session, changes)
+        applied = [apply_change(session, change, now=NOW, page=page) for change in changes]
+        store_page(session, page)
+    assert applied == [None, None, CHANGE_DECISION]
+    skipped = [r.getMessage() for r in caplog.records if r.name == "windowdesk.sync" and "skipped" in r.getMessage()]
+    assert [message.split(" skipped")[0] for message in skipped] == ["case.decision seq 11", "case.decision seq 12"]
+    assert _case_status(demo, case_id) is CaseStatus.APPROVED
+    assert _timeline(demo, case_id) == [
+        ("accepted", None, CaseStatus.ACCEPTED, None),
+        ("decision.approve", CaseStatus.ACCEPTED, CaseStatus.APPROVED, None),
+    ]

@@ -259,7 +259,7 @@ def proxy_suspension_notice_data(db: Database, ctx: CounterContext, case_id: str
     """中止单 of a proxy case: its latest suspension and why."""
     with db.read() as session:
         case, proxy = _proxy_case(session, ctx, case_id)
-        step = _latest_step(case, CaseStatus.SUSPENDED.value, _("Case {number} has not been suspended."))
+        step = _latest_step(case, CaseStatus.SUSPENDED, _("Case {number} has not been suspended."))
         return ProxySuspensionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
 
 
@@ -267,7 +267,7 @@ def proxy_completion_notice_data(db: Database, ctx: CounterContext, case_id: str
     """办结单 of a proxy case: when it was completed, and the note of that step."""
     with db.read() as session:
         case, proxy = _proxy_case(session, ctx, case_id)
-        step = _latest_step(case, CaseStatus.COMPLETED.value, _("Case {number} has not been completed yet."))
+        step = _latest_step(case, CaseStatus.COMPLETED, _("Case {number} has not been completed yet."))
         return ProxyCompletionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
 
 
@@ -280,7 +280,7 @@ def suspension_notice_data(db: Database, ctx: CounterContext, case_id: str) -> S
         if case is None:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         steps = sorted(case.events, key=lambda ev: ev.position)
-        start = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].to_status == "suspended"), None)
+        start = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].to_status == CaseStatus.SUSPENDED), None)
         if start is None:
             raise NotFoundError(
                 _("Not suspended"),
@@ -424,7 +424,7 @@ def deferral_refusal_notice_data(db: Database, ctx: CounterContext, case_id: str
     """The refusal of a case whose materials to follow did not come (the rule "refuse")."""
     with db.read() as session:
         fields, case = _deferral_fields(session, ctx, case_id)
-        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED.value), None)
+        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED), None)
         if refusal is None:
             raise NotFoundError(
                 _("Not found"), _("Case {number} has not been refused.").format(number=case.case_number)
@@ -486,9 +486,9 @@ def proxy_notice_data(
     with db.read() as session:
         case = session.get(m.Case, case_id)
         status = case.status if case is not None else None
-    if status == CaseStatus.SUSPENDED.value:
+    if status == CaseStatus.SUSPENDED:
         return proxy_suspension_notice_data(db, ctx, case_id)
-    if status in (CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value):
+    if status in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
         return proxy_completion_notice_data(db, ctx, case_id)
     raise NotFoundError(
         _("Nothing to print"),

@@ -219,7 +219,7 @@ def accept_case(
             window_id=ctx.window_id,
             operator_id=ctx.operator_id,
             item_code=item.code,
-            status=CaseStatus.ACCEPTED.value,
+            status=CaseStatus.ACCEPTED,
             accepted_at=now,
             accepted_day=today,
             promised_date=promised_date,
@@ -252,7 +252,7 @@ def accept_case(
                 operator_id=ctx.operator_id,
                 kind="accepted",
                 from_status=None,
-                to_status=CaseStatus.ACCEPTED.value,
+                to_status=CaseStatus.ACCEPTED,
                 note="",
                 source=StepSource.WINDOW,
             )

@@ -182,7 +182,7 @@ def material_status_label(status: str) -> str:
 def _event_label(event: m.CaseEvent) -> str:
     if event.kind == "accepted":
         return _("Accepted at the window")
-    if event.to_status == CaseStatus.SUSPENDED.value:
+    if event.to_status == CaseStatus.SUSPENDED:
         return suspension_label(event.suspension_kind)  # why the clock stops
     if event.to_status:
         return status_label(CaseStatus(event.to_status))

@@ -28,10 +28,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON, TypeDecorator
 
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.fees import PaymentMethod, ReceiptKind
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.storage.column_types import TextEnum
 
 NAMING = {
@@ -286,7 +288,7 @@ class Case(Base):
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
     organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[CaseStatus] = mapped_column(TextEnum(CaseStatus, 20))
     accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     accepted_day: Mapped[dt.date] = mapped_column(Date)  # in the center's time zone
     promised_date: Mapped[dt.date] = mapped_column(Date)
@@ -425,13 +427,15 @@ class CaseEvent(Base):
     # The order in which steps were recorded here. Times come from two clocks (the
     # window's and the hub's) that may disagree by hours, so they cannot order the steps.
     position: Mapped[int] = mapped_column(Integer, default=0)
-    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    from_status: Mapped[CaseStatus | None] = mapped_column(TextEnum(CaseStatus, 20), nullable=True)
+    to_status: Mapped[CaseStatus | None] = mapped_column(TextEnum(CaseStatus, 20), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[StepSource] = mapped_column(TextEnum(StepSource, 10), default=StepSource.WINDOW)
     # Why a step into "suspended" stops the clock (domain.suspensions); None on other
     # steps and on those from before there were kinds (the wait for materials).
-    suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
+    suspension_kind: Mapped[SuspensionKind | None] = mapped_column(
+        TextEnum(SuspensionKind, 20), nullable=True, default=None
+    )
 
 
 class OneTimeNotification(Base):

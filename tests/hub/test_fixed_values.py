@@ -15,13 +15,14 @@ from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.hub.services import admin, console_accounts, public_bookings
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.storage.models import Case, CaseEvent, Center, Operator
+from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Operator
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_public import Booking
@@ -29,6 +30,7 @@ from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub
+from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -317,3 +319,17 @@ def test_the_case_s_status_words_are_stored_as_before(hub: Hub) -> None:
             .where(Case.__table__.c.id == case_id, CaseEvent.__table__.c.action == "suspend")
         ).one()
     assert tuple(raw) == ("suspended", "hearing") and all(type(value) is str for value in raw)
+
+
+def test_a_verification_s_result_reads_back_as_a_member_and_one_outside_the_set_is_refused(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    case = _committed_case(hub, hub.enroll("CH", "01"), EventFactory(clock=ACCEPTED_AT))
+    _verify(hub, case, "true")
+    with hub.db.read() as session:
+        result = session.get_one(CaseCommitment, case["entity_id"]).result
+    assert type(result) is VerificationResult and result is VerificationResult.TRUE
+    with pytest.raises(StatementError, match="'maybe' is not a valid VerificationResult"), hub.db.write() as session:
+        session.get_one(CaseCommitment, case["entity_id"]).result = "maybe"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(CaseCommitment, case["entity_id"]).result is VerificationResult.TRUE

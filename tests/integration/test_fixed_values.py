@@ -16,7 +16,10 @@ from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.material_status import MaterialStatus
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.services import applicants, auth, bootstrap, cases, intake
@@ -26,7 +29,10 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.models_delivery import CaseDelivery
 from windowdesk.storage.models_quality import CasePart
-from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, Change
+from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, CHANGE_VERIFICATION, Change
+
+from .test_commitment_acceptance import MONDAY, _commit
+from .test_intake_service import at
 
 ITEM = "MZ-001"
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
@@ -337,3 +343,74 @@ def test_a_pulled_decision_with_a_status_or_kind_this_window_does_not_know_is_sk
         ("accepted", None, CaseStatus.ACCEPTED, None),
         ("decision.approve", CaseStatus.ACCEPTED, CaseStatus.APPROVED, None),
     ]
+
+
+def test_a_case_s_materials_and_a_notification_s_entries_read_back_as_members(demo) -> None:
+    case_id = _accepted_case(demo)
+    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
+    guide = get_item_guide(demo.db, item_code=ITEM)
+    first, second, *rest = guide.materials
+    checks = [
+        intake.MaterialCheck(first.code, "missing"),
+        intake.MaterialCheck(second.code, "correction", "复印件不清晰"),
+        *(intake.MaterialCheck(material.code, "received") for material in rest),
+    ]
+    notification = intake.notify_missing(demo.db, demo.ctx, item_code=ITEM, applicant=who, checks=checks)
+    with demo.db.read() as session:
+        statuses = set(session.scalars(select(m.CaseMaterial.status).where(m.CaseMaterial.case_id == case_id)))
+        problems = list(
+            session.scalars(
+                select(m.NotificationEntry.problem)
+                .where(m.NotificationEntry.notification_id == notification.id)
+                .order_by(m.NotificationEntry.position)
+            )
+        )
+    assert statuses == {MaterialStatus.RECEIVED} and {type(status) for status in statuses} == {MaterialStatus}
+    assert problems == [MaterialStatus.MISSING, MaterialStatus.CORRECTION]
+    assert {type(problem) for problem in problems} == {MaterialStatus}
+
+
+def test_a_material_status_outside_the_set_is_refused_and_the_material_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'lost' is not a valid MaterialStatus"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).materials[0].status = "lost"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.Case, case_id).materials[0].status is MaterialStatus.RECEIVED
+
+
+def test_a_pulled_verification_reads_back_as_a_member_and_an_unknown_result_is_skipped(demo) -> None:
+    """The hub's words: "true" / "false"; a newer hub's other word is skipped (logged), the
+    feed goes on, the commitment keeps what it had; a write of one is refused."""
+    case = _commit(demo, at(demo.ctx, MONDAY))
+
+    def verification(seq: int, result: str) -> Change:
+        payload = {"case_id": case.id, "case_number": case.number, "result": result, "department": "JDB"}
+        payload |= {"note": "收入情况不实", "at": "2026-03-05T02:00:00+00:00"}
+        return Change(seq=seq, kind=CHANGE_VERIFICATION, entity="case", entity_id=case.id, payload=payload)
+
+    with demo.db.write() as session:
+        assert apply_change(session, verification(21, "unclear"), now=NOW) is None
+        assert apply_change(session, verification(22, "false"), now=NOW) == CHANGE_VERIFICATION
+    with demo.db.read() as session:
+        result = session.get_one(m.CaseCommitment, case.id).verified_result
+    assert type(result) is VerificationResult and result is VerificationResult.FALSE
+    with pytest.raises(StatementError, match="'maybe' is not a valid VerificationResult"), demo.db.write() as session:
+        session.get_one(m.CaseCommitment, case.id).verified_result = "maybe"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.CaseCommitment, case.id).marked_for_revocation
+
+
+def test_an_outbox_event_s_state_reads_back_as_a_member_and_one_outside_the_set_is_refused(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        states = set(session.scalars(select(m.OutboxEvent.state).where(m.OutboxEvent.entity_id == case_id)))
+        assert queries.outbox_count(session) >= 1
+    assert states == {OutboxState.PENDING} and {type(state) for state in states} == {OutboxState}
+    with pytest.raises(StatementError, match="'sent' is not a valid OutboxState"), demo.db.write() as session:
+        session.execute(update(m.OutboxEvent).where(m.OutboxEvent.entity_id == case_id).values(state="sent"))
+    with demo.db.read() as session:
+        assert set(session.scalars(select(m.OutboxEvent.state).where(m.OutboxEvent.entity_id == case_id))) == {
+            OutboxState.PENDING
+        }

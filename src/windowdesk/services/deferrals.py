@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.deferral import DEFERRED, is_overdue
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
@@ -26,7 +27,7 @@ from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
-RECEIVED = "received"
+RECEIVED = MaterialStatus.RECEIVED
 SUSPEND, REFUSE = "suspend", "refuse"
 # The steps from each open status to a refusal the window records for the catalog's
 # rule: the case is decided (rejected) and that decision is its completion (办结).

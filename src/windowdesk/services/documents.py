@@ -17,6 +17,7 @@ from collections import Counter
 
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_status_url
 from windowdesk.domain.suspensions import suspension_kind
@@ -180,7 +181,7 @@ def acceptance_receipt_data(
             materials=tuple(
                 MaterialLine(mat.name, requirements.get(mat.material_code, ""))
                 for mat in case.materials
-                if mat.status == "received"
+                if mat.status == MaterialStatus.RECEIVED
             ),
             where=item.where,
             status_url=_status_url(session, case.case_number),
@@ -456,7 +457,7 @@ def commitment_notice_data(db: Database, ctx: CounterContext, case_id: str) -> C
             department_name=department,
             accepted_at=case.accepted_at,
             conditions=tuple(str(text) for text in item.preconditions),
-            materials=tuple(mat.name for mat in case.materials if mat.status == "received"),
+            materials=tuple(mat.name for mat in case.materials if mat.status == MaterialStatus.RECEIVED),
             legal_basis=item.legal_basis,
             verify_days=item.commitment_verify_days,
             verify_due=case.commitment.verify_due,

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from windowdesk.domain.case_state import CaseStatus, status_label
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.suspensions import suspension_label
 from windowdesk.errors import NotFoundError
@@ -172,10 +173,10 @@ def summarize(entries: list[WorkEntry]) -> DaySummary:
 
 def material_status_label(status: str) -> str:
     return {
-        "received": _("Received"),
-        "missing": _("Missing"),
-        "correction": _("Needs correction"),
-        "deferred": _("To follow (容缺受理)"),
+        MaterialStatus.RECEIVED: _("Received"),
+        MaterialStatus.MISSING: _("Missing"),
+        MaterialStatus.CORRECTION: _("Needs correction"),
+        MaterialStatus.DEFERRED: _("To follow (容缺受理)"),
     }.get(status, status)
 
 

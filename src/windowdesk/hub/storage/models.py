@@ -48,6 +48,7 @@ from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
@@ -473,7 +474,7 @@ class CaseCommitment(Base):
     __tablename__ = "case_commitments"
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     verify_due: Mapped[dt.date] = mapped_column(Date, index=True)
-    result: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    result: Mapped[VerificationResult | None] = mapped_column(TextEnum(VerificationResult, 5), nullable=True)
     verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     department_code: Mapped[str | None] = mapped_column(String(8), nullable=True)
     verified_by: Mapped[str] = mapped_column(String(80), default="", server_default="")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import String, select, update
 from sqlalchemy.exc import StatementError
 
-from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.domain.booking_status import BookingStatus, HalfDay
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
@@ -25,7 +25,7 @@ from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Operator
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
-from windowdesk.hub.storage.models_public import Booking
+from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.sync.protocol import API_PREFIX
 
@@ -333,3 +333,36 @@ def test_a_verification_s_result_reads_back_as_a_member_and_one_outside_the_set_
         session.flush()
     with hub.db.read() as session:
         assert session.get_one(CaseCommitment, case["entity_id"]).result is VerificationResult.TRUE
+
+
+def test_a_booking_s_half_day_and_its_slot_s_read_back_as_members(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with hub.db.read() as session:
+        booking = session.get_one(Booking, code)
+        slot = session.get_one(BookingSlot, booking.slot_id)
+        assert (booking.half_day, slot.half_day) == (HalfDay.AM, HalfDay.AM)
+        assert (type(booking.half_day), type(slot.half_day)) == (HalfDay, HalfDay)
+
+
+def test_a_half_day_outside_the_set_is_refused_and_a_booking_for_one_finds_no_slot(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with pytest.raises(StatementError, match="'noon' is not a valid HalfDay"), hub.db.write() as session:
+        session.get_one(Booking, code).half_day = "noon"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).half_day is HalfDay.AM
+    # A tampered form's half-day is answered as a slot that does not exist, not an error.
+    with pytest.raises(public_bookings.BookingRefused) as refused:
+        public_bookings.book(
+            hub.db,
+            center_code="JD01",
+            item_code="MZ-002",
+            day=dt.date(2026, 12, 8),
+            half_day="noon",
+            name="李四",
+            phone="13900139000",
+            id_number="",
+            address="10.0.0.2",
+            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        )
+    assert refused.value.message == public_bookings.NO_SUCH_SLOT

@@ -7,26 +7,30 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import String, select, update
 from sqlalchemy.exc import StatementError
 
-from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.domain.booking_status import BookingStatus, HalfDay
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.hub.services import admin, console_accounts, public_bookings
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.storage.models import Case, Center, Operator
+from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Operator
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
-from windowdesk.hub.storage.models_public import Booking
+from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub
+from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -254,3 +258,111 @@ def test_a_part_status_outside_the_set_is_refused_and_the_part_kept(hub: Hub) ->
         part.one().status = "maybe"  # type: ignore[assignment]
         session.flush()
     assert _part_statuses(hub, case_id)["GSJ"] is PartStatus.APPROVED
+
+
+def _suspended_case(hub: Hub) -> str:
+    """A case pushed, then suspended for a hearing by its window (the push path's steps)."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"])
+    suspend = events.status(case["entity_id"], "suspend", suspension_kind="hearing", note="听证")
+    assert {status for status, _ in hub.push_results(window, [resident, case, suspend])} == {"applied"}
+    return case["entity_id"]
+
+
+def _timeline(hub: Hub, case_id: str) -> list[tuple[object, ...]]:
+    with hub.db.read() as session:
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(CaseEvent.action, CaseEvent.from_status, CaseEvent.to_status, CaseEvent.suspension_kind)
+                .where(CaseEvent.case_id == case_id)
+                .order_by(CaseEvent.seq)
+            )
+        ]
+
+
+def test_a_case_s_status_and_its_steps_read_back_as_members(hub: Hub) -> None:
+    case_id = _suspended_case(hub)
+    with hub.db.read() as session:
+        status = session.scalar(select(Case.status).where(Case.id == case_id))
+    assert type(status) is CaseStatus and status is CaseStatus.SUSPENDED
+    timeline = _timeline(hub, case_id)
+    assert timeline == [
+        (None, None, CaseStatus.ACCEPTED, None),
+        ("suspend", CaseStatus.ACCEPTED, CaseStatus.SUSPENDED, SuspensionKind.HEARING),
+    ]
+    assert [type(value) for value in timeline[1][1:]] == [CaseStatus, CaseStatus, SuspensionKind]
+
+
+def test_a_case_status_or_suspension_kind_outside_the_set_is_refused_and_the_case_kept(hub: Hub) -> None:
+    case_id = _suspended_case(hub)
+    with pytest.raises(StatementError, match="'archived' is not a valid CaseStatus"), hub.db.write() as session:
+        session.get_one(Case, case_id).status = "archived"  # type: ignore[assignment]
+        session.flush()
+    with pytest.raises(StatementError, match="'holiday' is not a valid SuspensionKind"), hub.db.write() as session:
+        session.execute(update(CaseEvent).where(CaseEvent.case_id == case_id).values(suspension_kind="holiday"))
+    with hub.db.read() as session:
+        assert session.scalar(select(Case.status).where(Case.id == case_id)) is CaseStatus.SUSPENDED
+    assert _timeline(hub, case_id)[1][3] is SuspensionKind.HEARING
+
+
+def test_the_case_s_status_words_are_stored_as_before(hub: Hub) -> None:
+    """No migration: the columns keep the plain words, read without the model's types."""
+    case_id = _suspended_case(hub)
+    with hub.db.read() as session:
+        raw = session.execute(
+            select(Case.__table__.c.status.cast(String), CaseEvent.__table__.c.suspension_kind.cast(String))
+            .join(CaseEvent.__table__, CaseEvent.__table__.c.case_id == Case.__table__.c.id)
+            .where(Case.__table__.c.id == case_id, CaseEvent.__table__.c.action == "suspend")
+        ).one()
+    assert tuple(raw) == ("suspended", "hearing") and all(type(value) is str for value in raw)
+
+
+def test_a_verification_s_result_reads_back_as_a_member_and_one_outside_the_set_is_refused(hub: Hub) -> None:
+    hub.import_demo_catalog()
+    case = _committed_case(hub, hub.enroll("CH", "01"), EventFactory(clock=ACCEPTED_AT))
+    _verify(hub, case, "true")
+    with hub.db.read() as session:
+        result = session.get_one(CaseCommitment, case["entity_id"]).result
+    assert type(result) is VerificationResult and result is VerificationResult.TRUE
+    with pytest.raises(StatementError, match="'maybe' is not a valid VerificationResult"), hub.db.write() as session:
+        session.get_one(CaseCommitment, case["entity_id"]).result = "maybe"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(CaseCommitment, case["entity_id"]).result is VerificationResult.TRUE
+
+
+def test_a_booking_s_half_day_and_its_slot_s_read_back_as_members(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with hub.db.read() as session:
+        booking = session.get_one(Booking, code)
+        slot = session.get_one(BookingSlot, booking.slot_id)
+        assert (booking.half_day, slot.half_day) == (HalfDay.AM, HalfDay.AM)
+        assert (type(booking.half_day), type(slot.half_day)) == (HalfDay, HalfDay)
+
+
+def test_a_half_day_outside_the_set_is_refused_and_a_booking_for_one_finds_no_slot(hub: Hub) -> None:
+    code = _booked_visit(hub)
+    with pytest.raises(StatementError, match="'noon' is not a valid HalfDay"), hub.db.write() as session:
+        session.get_one(Booking, code).half_day = "noon"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Booking, code).half_day is HalfDay.AM
+    # A tampered form's half-day is answered as a slot that does not exist, not an error.
+    with pytest.raises(public_bookings.BookingRefused) as refused:
+        public_bookings.book(
+            hub.db,
+            center_code="JD01",
+            item_code="MZ-002",
+            day=dt.date(2026, 12, 8),
+            half_day="noon",
+            name="李四",
+            phone="13900139000",
+            id_number="",
+            address="10.0.0.2",
+            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        )
+    assert refused.value.message == public_bookings.NO_SUCH_SLOT

@@ -13,18 +13,26 @@ from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.material_status import MaterialStatus
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
-from windowdesk.services import applicants, auth, bootstrap, intake
+from windowdesk.domain.suspensions import SuspensionKind
+from windowdesk.services import applicants, auth, bootstrap, cases, intake
 from windowdesk.services.catalog import get_item_guide
-from windowdesk.services.sync_apply import apply_change
+from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.models_delivery import CaseDelivery
 from windowdesk.storage.models_quality import CasePart
-from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, Change
+from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, CHANGE_VERIFICATION, Change
+
+from .test_commitment_acceptance import MONDAY, _commit
+from .test_intake_service import at
 
 ITEM = "MZ-001"
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
@@ -176,13 +184,14 @@ def test_the_stored_values_are_the_words_stored_before(demo) -> None:
         raw = (
             session.connection()
             .exec_driver_sql(
-                "SELECT c.source, e.source, o.role, k.kind FROM cases c JOIN case_events e ON e.case_id = c.id "
+                "SELECT c.source, e.source, o.role, k.kind, c.status, e.to_status FROM cases c "
+                "JOIN case_events e ON e.case_id = c.id "
                 "JOIN operators o ON o.id = ? JOIN centers k ON k.code = c.center_code WHERE c.id = ?",
                 (demo.ctx.operator_id, case_id),
             )
             .one()
         )
-    assert tuple(raw) == ("window", "window", "supervisor", "city_hall")
+    assert tuple(raw) == ("window", "window", "supervisor", "city_hall", "accepted", "accepted")
     assert all(type(value) is str for value in raw)
 
 
@@ -249,3 +258,159 @@ def test_a_part_status_outside_the_set_is_refused_and_the_part_kept(demo) -> Non
         part.one().status = "maybe"  # type: ignore[assignment]
         session.flush()
     assert _part_statuses(demo, case_id)["GSJ"] is PartStatus.APPROVED
+
+
+def _timeline(demo, case_id: str) -> list[tuple[str, CaseStatus | None, CaseStatus | None, SuspensionKind | None]]:
+    with demo.db.read() as session:
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(m.CaseEvent.kind, m.CaseEvent.from_status, m.CaseEvent.to_status, m.CaseEvent.suspension_kind)
+                .where(m.CaseEvent.case_id == case_id)
+                .order_by(m.CaseEvent.position)
+            )
+        ]
+
+
+def _case_status(demo, case_id: str) -> CaseStatus:
+    with demo.db.read() as session:
+        return session.get_one(m.Case, case_id).status
+
+
+def test_a_case_s_status_and_its_steps_read_back_as_members(demo) -> None:
+    case_id = _accepted_case(demo)
+    cases.change_status(
+        demo.db, demo.ctx, case_id=case_id, action=CaseAction.SUSPEND, note="听证", suspension_kind="hearing"
+    )
+    status = _case_status(demo, case_id)
+    assert type(status) is CaseStatus and status is CaseStatus.SUSPENDED
+    assert _timeline(demo, case_id) == [
+        ("accepted", None, CaseStatus.ACCEPTED, None),
+        ("suspend", CaseStatus.ACCEPTED, CaseStatus.SUSPENDED, SuspensionKind.HEARING),
+    ]
+    step = _timeline(demo, case_id)[1]
+    assert (type(step[1]), type(step[2]), type(step[3])) == (CaseStatus, CaseStatus, SuspensionKind)
+    # Printed, logged and sent as the stored word, as the plain string it was.
+    assert (str(status), f"{status}", str(SuspensionKind.HEARING)) == ("suspended", "suspended", "hearing")
+
+
+def test_a_case_status_outside_the_set_is_refused_and_the_case_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'archived' is not a valid CaseStatus"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).status = "archived"  # type: ignore[assignment]
+        session.flush()
+    with pytest.raises(StatementError, match="'lost' is not a valid CaseStatus"), demo.db.write() as session:
+        session.execute(update(m.CaseEvent).where(m.CaseEvent.case_id == case_id).values(to_status="lost"))
+    assert _case_status(demo, case_id) is CaseStatus.ACCEPTED
+    assert _timeline(demo, case_id) == [("accepted", None, CaseStatus.ACCEPTED, None)]
+
+
+def test_a_suspension_kind_outside_the_set_is_refused_and_the_step_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    cases.change_status(demo.db, demo.ctx, case_id=case_id, action=CaseAction.SUSPEND, note="缺户口簿")
+    with pytest.raises(StatementError, match="'holiday' is not a valid SuspensionKind"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).events[1].suspension_kind = "holiday"  # type: ignore[assignment]
+        session.flush()
+    assert _timeline(demo, case_id)[1][3] is SuspensionKind.MATERIALS
+
+
+def test_a_pulled_decision_with_a_status_or_kind_this_window_does_not_know_is_skipped_and_the_feed_goes_on(
+    demo, caplog
+) -> None:
+    """A newer hub's words: the change is skipped (logged), the case keeps its status and
+    steps, and the page's later changes are applied as the pull applies them."""
+    case_id = _accepted_case(demo)
+
+    def decision(seq: int, decision: str, status: str, **extra: str) -> Change:
+        payload = {"case_id": case_id, "case_number": "", "decision": decision, "department": "MZJ"}
+        payload |= {"note": "", "status": status, "at": NOW.isoformat(), **extra}
+        return Change(seq=seq, kind=CHANGE_DECISION, entity="case", entity_id=case_id, payload=payload)
+
+    changes = [
+        decision(11, "archive", "archived"),
+        decision(12, "suspend", "suspended", suspension_kind="site_survey"),
+        decision(13, "approve", "approved"),
+    ]
+    with demo.db.write() as session:
+        page = load_page_cases(session, changes)
+        applied = [apply_change(session, change, now=NOW, page=page) for change in changes]
+        store_page(session, page)
+    assert applied == [None, None, CHANGE_DECISION]
+    skipped = [r.getMessage() for r in caplog.records if r.name == "windowdesk.sync" and "skipped" in r.getMessage()]
+    assert [message.split(" skipped")[0] for message in skipped] == ["case.decision seq 11", "case.decision seq 12"]
+    assert _case_status(demo, case_id) is CaseStatus.APPROVED
+    assert _timeline(demo, case_id) == [
+        ("accepted", None, CaseStatus.ACCEPTED, None),
+        ("decision.approve", CaseStatus.ACCEPTED, CaseStatus.APPROVED, None),
+    ]
+
+
+def test_a_case_s_materials_and_a_notification_s_entries_read_back_as_members(demo) -> None:
+    case_id = _accepted_case(demo)
+    who = applicants.find_residents(demo.db, demo.ctx, query="2309")[0].ref
+    guide = get_item_guide(demo.db, item_code=ITEM)
+    first, second, *rest = guide.materials
+    checks = [
+        intake.MaterialCheck(first.code, "missing"),
+        intake.MaterialCheck(second.code, "correction", "复印件不清晰"),
+        *(intake.MaterialCheck(material.code, "received") for material in rest),
+    ]
+    notification = intake.notify_missing(demo.db, demo.ctx, item_code=ITEM, applicant=who, checks=checks)
+    with demo.db.read() as session:
+        statuses = set(session.scalars(select(m.CaseMaterial.status).where(m.CaseMaterial.case_id == case_id)))
+        problems = list(
+            session.scalars(
+                select(m.NotificationEntry.problem)
+                .where(m.NotificationEntry.notification_id == notification.id)
+                .order_by(m.NotificationEntry.position)
+            )
+        )
+    assert statuses == {MaterialStatus.RECEIVED} and {type(status) for status in statuses} == {MaterialStatus}
+    assert problems == [MaterialStatus.MISSING, MaterialStatus.CORRECTION]
+    assert {type(problem) for problem in problems} == {MaterialStatus}
+
+
+def test_a_material_status_outside_the_set_is_refused_and_the_material_kept(demo) -> None:
+    case_id = _accepted_case(demo)
+    with pytest.raises(StatementError, match="'lost' is not a valid MaterialStatus"), demo.db.write() as session:
+        session.get_one(m.Case, case_id).materials[0].status = "lost"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.Case, case_id).materials[0].status is MaterialStatus.RECEIVED
+
+
+def test_a_pulled_verification_reads_back_as_a_member_and_an_unknown_result_is_skipped(demo) -> None:
+    """The hub's words: "true" / "false"; a newer hub's other word is skipped (logged), the
+    feed goes on, the commitment keeps what it had; a write of one is refused."""
+    case = _commit(demo, at(demo.ctx, MONDAY))
+
+    def verification(seq: int, result: str) -> Change:
+        payload = {"case_id": case.id, "case_number": case.number, "result": result, "department": "JDB"}
+        payload |= {"note": "收入情况不实", "at": "2026-03-05T02:00:00+00:00"}
+        return Change(seq=seq, kind=CHANGE_VERIFICATION, entity="case", entity_id=case.id, payload=payload)
+
+    with demo.db.write() as session:
+        assert apply_change(session, verification(21, "unclear"), now=NOW) is None
+        assert apply_change(session, verification(22, "false"), now=NOW) == CHANGE_VERIFICATION
+    with demo.db.read() as session:
+        result = session.get_one(m.CaseCommitment, case.id).verified_result
+    assert type(result) is VerificationResult and result is VerificationResult.FALSE
+    with pytest.raises(StatementError, match="'maybe' is not a valid VerificationResult"), demo.db.write() as session:
+        session.get_one(m.CaseCommitment, case.id).verified_result = "maybe"  # type: ignore[assignment]
+        session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.CaseCommitment, case.id).marked_for_revocation
+
+
+def test_an_outbox_event_s_state_reads_back_as_a_member_and_one_outside_the_set_is_refused(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        states = set(session.scalars(select(m.OutboxEvent.state).where(m.OutboxEvent.entity_id == case_id)))
+        assert queries.outbox_count(session) >= 1
+    assert states == {OutboxState.PENDING} and {type(state) for state in states} == {OutboxState}
+    with pytest.raises(StatementError, match="'sent' is not a valid OutboxState"), demo.db.write() as session:
+        session.execute(update(m.OutboxEvent).where(m.OutboxEvent.entity_id == case_id).values(state="sent"))
+    with demo.db.read() as session:
+        assert set(session.scalars(select(m.OutboxEvent.state).where(m.OutboxEvent.entity_id == case_id))) == {
+            OutboxState.PENDING
+        }

@@ -15,14 +15,14 @@ refuses an event whose transition is not in it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import N_, _
 
 
-class CaseStatus(str, Enum):
+class CaseStatus(StrEnum):
     ACCEPTED = "accepted"
     IN_PROGRESS = "in_progress"
     SUSPENDED = "suspended"  # waiting for supplementary materials
@@ -33,7 +33,7 @@ class CaseStatus(str, Enum):
     WITHDRAWN = "withdrawn"
 
 
-class CaseAction(str, Enum):
+class CaseAction(StrEnum):
     START_REVIEW = "start_review"
     SUSPEND = "suspend"
     RESUME = "resume"

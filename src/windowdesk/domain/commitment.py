@@ -22,14 +22,22 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
+from enum import StrEnum
 
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 
-# The verification's outcome as the department records it.
-VERIFIED_TRUE = "true"
-VERIFIED_FALSE = "false"
-VERIFICATION_RESULTS = (VERIFIED_TRUE, VERIFIED_FALSE)
+
+class VerificationResult(StrEnum):
+    """The verification's outcome as the department records it (false: the commitment
+    was untrue, the case is marked for revocation and the applicant flagged)."""
+
+    TRUE = "true"
+    FALSE = "false"
+
+
+VERIFIED_TRUE, VERIFIED_FALSE = VerificationResult.TRUE, VerificationResult.FALSE
+VERIFICATION_RESULTS = tuple(VerificationResult)
 MAX_VERIFY_DAYS = 250  # a year of working days: a catalog asking more is a typing mistake
 
 

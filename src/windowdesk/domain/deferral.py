@@ -18,11 +18,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
 from windowdesk.screen_dates import on_screen
 
-DEFERRED = "deferred"  # a case material's status while it is to follow
+DEFERRED = MaterialStatus.DEFERRED  # a case material's status while it is to follow
 
 
 @dataclass(frozen=True)

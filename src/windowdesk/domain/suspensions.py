@@ -9,13 +9,13 @@ recorded before kinds existed carry none and are read as that one.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import N_, _
 
 
-class SuspensionKind(str, Enum):
+class SuspensionKind(StrEnum):
     MATERIALS = "materials"  # 补正: waiting for supplementary materials
     HEARING = "hearing"  # 听证
     INSPECTION = "inspection"  # 检验、检测、鉴定: inspection, testing, appraisal

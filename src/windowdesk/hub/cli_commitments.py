@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.hub.cli_common import utc_now
 from windowdesk.hub.cli_language import table_lines
 from windowdesk.hub.services import commitments
@@ -110,7 +111,7 @@ def add_commands(command: Callable[[str, Callable, str], argparse.ArgumentParser
     sub.add_argument(
         "--result",
         required=True,
-        choices=("true", "false"),
+        choices=[result.value for result in VerificationResult],
         help=_("true: the commitment holds; false: the case is marked for revocation and the applicant flagged"),
     )
     sub.add_argument("--note", default="", help=_("what the verification found (required when false)"))

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 # What the window itself may do; review decisions come from the back office via the hub.
 WINDOW_ACTIONS = (CaseAction.SUSPEND, CaseAction.RESUME, CaseAction.COMPLETE, CaseAction.DELIVER, CaseAction.WITHDRAW)
-FINISHED = {CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value, CaseStatus.WITHDRAWN.value}
-_CLOCK_STATUSES = FINISHED | {CaseStatus.SUSPENDED.value}
+FINISHED = {CaseStatus.COMPLETED, CaseStatus.DELIVERED, CaseStatus.WITHDRAWN}
+_CLOCK_STATUSES = FINISHED | {CaseStatus.SUSPENDED}
 
 
 class CaseClock(NamedTuple):  # thousands per look at the watch: cheaper than a dataclass
@@ -187,7 +187,7 @@ def certificate_at_completion(session: Session, case: m.Case, action: CaseAction
 
 def certificate_issued(session: Session, case: m.Case) -> str:
     """What completing ``case`` issues: its item's certificate when it was approved."""
-    if case.status != CaseStatus.APPROVED.value:
+    if case.status != CaseStatus.APPROVED:
         return ""
     item = session.get(m.CatalogItem, case.item_code)
     return item.certificate if item is not None else ""
@@ -222,7 +222,7 @@ def suspension_in_force(db: Database, ctx: CounterContext, *, case_id: str) -> s
 
 
 def _kind_if_suspended(status: str, events: Sequence[m.CaseEvent]) -> str | None:
-    return current_suspension_kind(events).value if status == CaseStatus.SUSPENDED.value else None
+    return current_suspension_kind(events).value if status == CaseStatus.SUSPENDED else None
 
 
 def _clock_stopped_words(kind: SuspensionKind) -> str:
@@ -237,11 +237,7 @@ def current_suspension_kind(events: Sequence[m.CaseEvent]) -> SuspensionKind:
     """The kind of the suspension a case is in (or was last in): that of its last step
     into "suspended"."""
     last = next(
-        (
-            ev
-            for ev in sorted(events, key=lambda ev: ev.position, reverse=True)
-            if ev.to_status == CaseStatus.SUSPENDED.value
-        ),
+        (ev for ev in sorted(events, key=lambda ev: ev.position, reverse=True) if ev.to_status == CaseStatus.SUSPENDED),
         None,
     )
     return suspension_kind_of(last.suspension_kind if last is not None else None)
@@ -249,7 +245,7 @@ def current_suspension_kind(events: Sequence[m.CaseEvent]) -> SuspensionKind:
 
 def status_words(status: str, events: Sequence[m.CaseEvent]) -> str:
     """A case's status in words; a suspended one says why its clock stands still."""
-    if status == CaseStatus.SUSPENDED.value:
+    if status == CaseStatus.SUSPENDED:
         return suspension_label(current_suspension_kind(events))
     return status_label(CaseStatus(status))
 
@@ -348,7 +344,7 @@ def late_cases(
                     )
             if state.light in (Light.YELLOW, Light.RED) and case.id not in dealt_with:
                 kind = None
-                if case.status == CaseStatus.SUSPENDED.value:  # its last step was into the suspension
+                if case.status == CaseStatus.SUSPENDED:  # its last step was into the suspension
                     kind = suspension_kind_of(case.suspension_steps[-1][2]).value
                 found.append(
                     CaseClock(case.id, case.case_number, item.name, case.status, state, case.id in refused, kind)
@@ -417,7 +413,7 @@ def _late_deliveries(
                 case.id,
                 case.case_number,
                 items[case.item_code].name,
-                CaseStatus.COMPLETED.value,
+                CaseStatus.COMPLETED,
                 state,
                 case.id in refused,
                 awaiting_delivery=True,
@@ -444,7 +440,7 @@ def late_list_row(case: CaseClock, date_words: Callable[[dt.date], str] = on_scr
     its own ``date_words`` (documents write dates the Chinese way)."""
     if case.awaiting_delivery:
         status = _("Result awaiting delivery")
-    elif case.status == CaseStatus.SUSPENDED.value:
+    elif case.status == CaseStatus.SUSPENDED:
         status = suspension_label(case.suspension_kind)
     else:
         status = status_label(CaseStatus(case.status))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.deferral import DEFERRED, is_overdue
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
@@ -26,14 +27,14 @@ from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
-RECEIVED = "received"
+RECEIVED = MaterialStatus.RECEIVED
 SUSPEND, REFUSE = "suspend", "refuse"
 # The steps from each open status to a refusal the window records for the catalog's
 # rule: the case is decided (rejected) and that decision is its completion (办结).
 _TO_REFUSAL = {
-    CaseStatus.ACCEPTED.value: (CaseAction.START_REVIEW, CaseAction.REJECT, CaseAction.COMPLETE),
-    CaseStatus.IN_PROGRESS.value: (CaseAction.REJECT, CaseAction.COMPLETE),
-    CaseStatus.SUSPENDED.value: (CaseAction.RESUME, CaseAction.REJECT, CaseAction.COMPLETE),
+    CaseStatus.ACCEPTED: (CaseAction.START_REVIEW, CaseAction.REJECT, CaseAction.COMPLETE),
+    CaseStatus.IN_PROGRESS: (CaseAction.REJECT, CaseAction.COMPLETE),
+    CaseStatus.SUSPENDED: (CaseAction.RESUME, CaseAction.REJECT, CaseAction.COMPLETE),
 }
 
 
@@ -124,7 +125,7 @@ def apply_deferral_rule(db: Database, ctx: CounterContext, *, case_id: str) -> s
         committed = late[0].due_date.isoformat()
         rule = item.deferral_rule if item is not None else ""
         if rule == SUSPEND:
-            if case.status == CaseStatus.SUSPENDED.value:
+            if case.status == CaseStatus.SUSPENDED:
                 raise ValidationError(_("The case is already suspended."), field="case")
             note = _(
                 "Materials to follow not brought by {date} as committed: {names}. Suspended until they are brought."

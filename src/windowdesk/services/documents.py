@@ -17,6 +17,7 @@ from collections import Counter
 
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_status_url
 from windowdesk.domain.suspensions import suspension_kind
@@ -180,7 +181,7 @@ def acceptance_receipt_data(
             materials=tuple(
                 MaterialLine(mat.name, requirements.get(mat.material_code, ""))
                 for mat in case.materials
-                if mat.status == "received"
+                if mat.status == MaterialStatus.RECEIVED
             ),
             where=item.where,
             status_url=_status_url(session, case.case_number),
@@ -259,7 +260,7 @@ def proxy_suspension_notice_data(db: Database, ctx: CounterContext, case_id: str
     """中止单 of a proxy case: its latest suspension and why."""
     with db.read() as session:
         case, proxy = _proxy_case(session, ctx, case_id)
-        step = _latest_step(case, CaseStatus.SUSPENDED.value, _("Case {number} has not been suspended."))
+        step = _latest_step(case, CaseStatus.SUSPENDED, _("Case {number} has not been suspended."))
         return ProxySuspensionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
 
 
@@ -267,7 +268,7 @@ def proxy_completion_notice_data(db: Database, ctx: CounterContext, case_id: str
     """办结单 of a proxy case: when it was completed, and the note of that step."""
     with db.read() as session:
         case, proxy = _proxy_case(session, ctx, case_id)
-        step = _latest_step(case, CaseStatus.COMPLETED.value, _("Case {number} has not been completed yet."))
+        step = _latest_step(case, CaseStatus.COMPLETED, _("Case {number} has not been completed yet."))
         return ProxyCompletionNoticeData(**_proxy_fields(session, ctx, case, proxy), step_at=step.at, note=step.note)
 
 
@@ -280,7 +281,7 @@ def suspension_notice_data(db: Database, ctx: CounterContext, case_id: str) -> S
         if case is None:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
         steps = sorted(case.events, key=lambda ev: ev.position)
-        start = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].to_status == "suspended"), None)
+        start = next((i for i in range(len(steps) - 1, -1, -1) if steps[i].to_status == CaseStatus.SUSPENDED), None)
         if start is None:
             raise NotFoundError(
                 _("Not suspended"),
@@ -424,7 +425,7 @@ def deferral_refusal_notice_data(db: Database, ctx: CounterContext, case_id: str
     """The refusal of a case whose materials to follow did not come (the rule "refuse")."""
     with db.read() as session:
         fields, case = _deferral_fields(session, ctx, case_id)
-        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED.value), None)
+        refusal = next((event for event in reversed(case.events) if event.to_status == CaseStatus.REJECTED), None)
         if refusal is None:
             raise NotFoundError(
                 _("Not found"), _("Case {number} has not been refused.").format(number=case.case_number)
@@ -456,7 +457,7 @@ def commitment_notice_data(db: Database, ctx: CounterContext, case_id: str) -> C
             department_name=department,
             accepted_at=case.accepted_at,
             conditions=tuple(str(text) for text in item.preconditions),
-            materials=tuple(mat.name for mat in case.materials if mat.status == "received"),
+            materials=tuple(mat.name for mat in case.materials if mat.status == MaterialStatus.RECEIVED),
             legal_basis=item.legal_basis,
             verify_days=item.commitment_verify_days,
             verify_due=case.commitment.verify_due,
@@ -486,9 +487,9 @@ def proxy_notice_data(
     with db.read() as session:
         case = session.get(m.Case, case_id)
         status = case.status if case is not None else None
-    if status == CaseStatus.SUSPENDED.value:
+    if status == CaseStatus.SUSPENDED:
         return proxy_suspension_notice_data(db, ctx, case_id)
-    if status in (CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value):
+    if status in (CaseStatus.COMPLETED, CaseStatus.DELIVERED):
         return proxy_completion_notice_data(db, ctx, case_id)
     raise NotFoundError(
         _("Nothing to print"),

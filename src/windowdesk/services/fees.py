@@ -27,7 +27,7 @@ from windowdesk.storage.db import Database, Session
 
 # A withdrawn application owes nothing; every other state may still be charged (the fee
 # is normally taken right after acceptance, but a late payment is not refused).
-UNCHARGEABLE = (CaseStatus.WITHDRAWN.value,)
+UNCHARGEABLE = (CaseStatus.WITHDRAWN,)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.commitment import CommitmentTerms, check_commitment
 from windowdesk.domain.deferral import DEFERRED, DeferralTerms, Gap, check_deferral
 from windowdesk.domain.delivery import DeliveryChoice
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.proxy import ProxyTerms, check_proxy_terms
@@ -44,9 +45,7 @@ from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
-RECEIVED = "received"
-MISSING = "missing"
-CORRECTION = "correction"
+RECEIVED, MISSING, CORRECTION = MaterialStatus.RECEIVED, MaterialStatus.MISSING, MaterialStatus.CORRECTION
 MATERIAL_STATUSES = (RECEIVED, MISSING, CORRECTION)
 
 
@@ -219,7 +218,7 @@ def accept_case(
             window_id=ctx.window_id,
             operator_id=ctx.operator_id,
             item_code=item.code,
-            status=CaseStatus.ACCEPTED.value,
+            status=CaseStatus.ACCEPTED,
             accepted_at=now,
             accepted_day=today,
             promised_date=promised_date,
@@ -252,7 +251,7 @@ def accept_case(
                 operator_id=ctx.operator_id,
                 kind="accepted",
                 from_status=None,
-                to_status=CaseStatus.ACCEPTED.value,
+                to_status=CaseStatus.ACCEPTED,
                 note="",
                 source=StepSource.WINDOW,
             )

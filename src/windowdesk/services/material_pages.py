@@ -40,11 +40,11 @@ from windowdesk.sync.protocol import EVENT_CASE_PAGES
 # Once a department has decided (or the applicant withdrew), the file is what was decided on.
 DECIDED = frozenset(
     {
-        CaseStatus.APPROVED.value,
-        CaseStatus.REJECTED.value,
-        CaseStatus.COMPLETED.value,
-        CaseStatus.DELIVERED.value,
-        CaseStatus.WITHDRAWN.value,
+        CaseStatus.APPROVED,
+        CaseStatus.REJECTED,
+        CaseStatus.COMPLETED,
+        CaseStatus.DELIVERED,
+        CaseStatus.WITHDRAWN,
     }
 )
 Progress = Callable[[Any], None]

@@ -104,7 +104,7 @@ def _case_facts(session: Session, ctx: CounterContext, start: dt.date, end: dt.d
             continue
         department, promised = items.get(case.item_code, (None, 0))
         finished_day = case.finished_at.astimezone(zone).date() if case.finished_at else None
-        withdrawn = case.status == CaseStatus.WITHDRAWN.value
+        withdrawn = case.status == CaseStatus.WITHDRAWN
         facts.append(
             CaseFact(
                 Keys(case.window_id, case.operator_id, department, ctx.center_code),

@@ -24,6 +24,7 @@ from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.errors import StorageError, WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import form_files, queue_figures
@@ -139,7 +140,7 @@ def sync_status(db: Database) -> SyncStatus:
         return SyncStatus(
             enrolled=bool(queries.local_setting(session, KEY_WORKSTATION)),
             hub_url=queries.local_setting(session, KEY_HUB_URL) or "",
-            pending=queries.outbox_count(session, "pending"),
+            pending=queries.outbox_count(session),
             rejected=unresolved_refusal_count(session),
             last_success=dt.datetime.fromisoformat(last) if last else None,
             cursor=int(queries.local_setting(session, KEY_CURSOR) or 0),
@@ -331,7 +332,7 @@ class SyncRunner:
         notify = progress or (lambda _p: None)
         with self._db.read() as session:
             workstation = queries.local_setting(session, KEY_WORKSTATION) or "-"
-            pending = queries.outbox_count(session, "pending")
+            pending = queries.outbox_count(session)
         log.info("sync started: workstation %s, %d events to push", workstation, pending)
         try:
             # Before anything is pushed: events waiting in the outbox may depend on kept
@@ -508,7 +509,7 @@ class SyncRunner:
         self, cancel: threading.Event, report: SyncReport, state: SyncProgress, notify: Callable[[SyncProgress], None]
     ) -> None:
         with self._db.read() as session:
-            state.to_push = queries.outbox_count(session, "pending")
+            state.to_push = queries.outbox_count(session)
         notify(state)
         # Batches go out in outbox order, each naming the one before as "after", so the
         # hub applies them in that order however they reach it. Once the hub says it
@@ -617,7 +618,7 @@ class SyncRunner:
         with self._db.write() as session:
             for row in queries.outbox_by_event_ids(session, list(refused)):
                 log.warning("the hub refused event %s (%s %s)", row.event_id, row.kind, row.entity_id)
-                row.state = "rejected"
+                row.state = OutboxState.REJECTED
                 row.attempts += 1
                 row.last_error = refused[row.event_id]
                 report.rejected.append((row.kind, row.last_error))

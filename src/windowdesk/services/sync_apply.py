@@ -20,7 +20,8 @@ from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog import parse_catalog
 from windowdesk.domain.status_page import is_status_page_base
-from windowdesk.domain.suspensions import suspension_kind
+from windowdesk.domain.suspensions import SuspensionKind, suspension_kind
+from windowdesk.errors import ValidationError
 from windowdesk.services.case_parts import apply_part_decision
 from windowdesk.services.catalog import import_catalog_into
 from windowdesk.services.credit_flags import apply_credit_flag, apply_credit_key, apply_verification
@@ -230,11 +231,13 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
     case = _case_of(session, page, payload["case_id"])
     if case is None:
         return None  # a case of another window of this center: not kept here
-    status = CaseStatus(payload["status"]).value
     # The back office stopping or starting the case's clock (a hearing, an inspection,
     # an expert review): the case's step, not a department's part.
     clock_step = payload["decision"] in CLOCK_DECISIONS
-    kind = suspension_kind(payload.get("suspension_kind")).value if clock_step and status == "suspended" else None
+    decided = _decided_status(change, clock_step)
+    if decided is None:
+        return None
+    status, kind = decided
     # 并联审批: a parallel case's part follows its department; the case is approved only
     # when every part is, and rejected as soon as one part is.
     at = None if clock_step else _at(payload)
@@ -270,6 +273,25 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
         )
     _set_status(page, case, status)
     return change.kind
+
+
+def _decided_status(change: protocol.Change, clock_step: bool) -> tuple[CaseStatus, SuspensionKind | None] | None:
+    """The status a decision leads to and, for the back office's clock stop, why; None
+    when either is a word this window does not know (a newer hub's): cases.status and
+    case_events.suspension_kind hold only their enums' words, and the window cannot count
+    or show a state it has no rules for. The change is skipped and logged; the feed goes
+    on (stopping the pull for it would hold back every later change of the center) and
+    the case keeps the status it had here."""
+    payload = change.payload
+    try:
+        status = CaseStatus(payload["status"])
+        suspended = clock_step and status is CaseStatus.SUSPENDED
+        return status, (suspension_kind(payload.get("suspension_kind")) if suspended else None)
+    except (ValueError, ValidationError):
+        log.warning(
+            "%s seq %s skipped: its status or suspension kind is not one this window knows", change.kind, change.seq
+        )
+        return None
 
 
 def _note(session: Session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:

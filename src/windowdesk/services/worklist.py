@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from windowdesk.domain.case_state import CaseStatus, status_label
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.suspensions import suspension_label
 from windowdesk.errors import NotFoundError
@@ -172,17 +173,17 @@ def summarize(entries: list[WorkEntry]) -> DaySummary:
 
 def material_status_label(status: str) -> str:
     return {
-        "received": _("Received"),
-        "missing": _("Missing"),
-        "correction": _("Needs correction"),
-        "deferred": _("To follow (容缺受理)"),
+        MaterialStatus.RECEIVED: _("Received"),
+        MaterialStatus.MISSING: _("Missing"),
+        MaterialStatus.CORRECTION: _("Needs correction"),
+        MaterialStatus.DEFERRED: _("To follow (容缺受理)"),
     }.get(status, status)
 
 
 def _event_label(event: m.CaseEvent) -> str:
     if event.kind == "accepted":
         return _("Accepted at the window")
-    if event.to_status == CaseStatus.SUSPENDED.value:
+    if event.to_status == CaseStatus.SUSPENDED:
         return suspension_label(event.suspension_kind)  # why the clock stops
     if event.to_status:
         return status_label(CaseStatus(event.to_status))

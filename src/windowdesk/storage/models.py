@@ -28,10 +28,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON, TypeDecorator
 
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.fees import PaymentMethod, ReceiptKind
+from windowdesk.domain.material_status import MaterialStatus
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.storage.column_types import TextEnum
 
 NAMING = {
@@ -286,7 +291,7 @@ class Case(Base):
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
     resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), nullable=True)
     organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[CaseStatus] = mapped_column(TextEnum(CaseStatus, 20))
     accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     accepted_day: Mapped[dt.date] = mapped_column(Date)  # in the center's time zone
     promised_date: Mapped[dt.date] = mapped_column(Date)
@@ -325,14 +330,14 @@ class CaseCommitment(Base):
     __tablename__ = "case_commitments"
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     verify_due: Mapped[dt.date] = mapped_column(Date, index=True)
-    verified_result: Mapped[str | None] = mapped_column(String(5), nullable=True)  # true / false
+    verified_result: Mapped[VerificationResult | None] = mapped_column(TextEnum(VerificationResult, 5), nullable=True)
     verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     verified_by: Mapped[str] = mapped_column(String(8), default="", server_default="")  # department
     verification_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     @property
     def marked_for_revocation(self) -> bool:
-        return self.verified_result == "false"
+        return self.verified_result is VerificationResult.FALSE
 
 
 class CreditFlag(Base):
@@ -374,7 +379,7 @@ class CaseMaterial(Base):
     position: Mapped[int] = mapped_column(Integer)
     material_code: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12))  # received / missing / correction / deferred
+    status: Mapped[MaterialStatus] = mapped_column(TextEnum(MaterialStatus, 12))
     note: Mapped[str] = mapped_column(String(300), default="")
     # 容缺受理: a deferred material's due date (the applicant's commitment), and when it came.
     due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -425,13 +430,15 @@ class CaseEvent(Base):
     # The order in which steps were recorded here. Times come from two clocks (the
     # window's and the hub's) that may disagree by hours, so they cannot order the steps.
     position: Mapped[int] = mapped_column(Integer, default=0)
-    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    from_status: Mapped[CaseStatus | None] = mapped_column(TextEnum(CaseStatus, 20), nullable=True)
+    to_status: Mapped[CaseStatus | None] = mapped_column(TextEnum(CaseStatus, 20), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[StepSource] = mapped_column(TextEnum(StepSource, 10), default=StepSource.WINDOW)
     # Why a step into "suspended" stops the clock (domain.suspensions); None on other
     # steps and on those from before there were kinds (the wait for materials).
-    suspension_kind: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
+    suspension_kind: Mapped[SuspensionKind | None] = mapped_column(
+        TextEnum(SuspensionKind, 20), nullable=True, default=None
+    )
 
 
 class OneTimeNotification(Base):
@@ -465,7 +472,7 @@ class NotificationEntry(Base):
     position: Mapped[int] = mapped_column(Integer)
     material_code: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
-    problem: Mapped[str] = mapped_column(String(12))  # missing / correction
+    problem: Mapped[MaterialStatus] = mapped_column(TextEnum(MaterialStatus, 12))  # missing / correction
     requirement: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(String(300), default="")
 
@@ -536,7 +543,7 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending / rejected
+    state: Mapped[OutboxState] = mapped_column(TextEnum(OutboxState, 12), default=OutboxState.PENDING)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -10,6 +10,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.material_status import MaterialStatus
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 
 NAME_RANGE_END = "\U0010ffff"
@@ -259,8 +262,8 @@ def materials_to_follow(session: Session, center_code: str) -> list[tuple[m.Case
             .join(m.CatalogItem, m.CatalogItem.code == m.Case.item_code)
             .where(
                 m.Case.center_code == center_code,
-                m.CaseMaterial.status == "deferred",
-                m.Case.status.not_in(("completed", "delivered", "withdrawn")),
+                m.CaseMaterial.status == MaterialStatus.DEFERRED,
+                m.Case.status.not_in((CaseStatus.COMPLETED, CaseStatus.DELIVERED, CaseStatus.WITHDRAWN)),
             )
             .order_by(m.CaseMaterial.due_date, m.Case.case_number, m.CaseMaterial.position)
         )
@@ -290,7 +293,7 @@ def audit_entries(session: Session) -> Sequence[m.AuditEntry]:
     return session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.seq)).all()
 
 
-def outbox_count(session: Session, state: str = "pending") -> int:
+def outbox_count(session: Session, state: OutboxState = OutboxState.PENDING) -> int:
     return session.scalar(select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == state)) or 0
 
 

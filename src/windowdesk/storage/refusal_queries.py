@@ -8,9 +8,10 @@ from collections.abc import Collection
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 
-REFUSED = "rejected"  # the outbox state of an event the hub refused
+REFUSED = OutboxState.REJECTED  # the outbox state of an event the hub refused
 
 _RESOLVED = exists().where(m.RefusalResolution.event_id == m.OutboxEvent.event_id)
 

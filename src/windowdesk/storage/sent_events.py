@@ -16,6 +16,7 @@ from typing import cast
 from sqlalchemy import Table, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 
 _COLUMNS = ("seq", "event_id", "entity", "entity_id", "kind", "payload", "created_at")
@@ -50,7 +51,9 @@ def send_again(session: Session) -> int:
             .prefix_with("OR IGNORE")
             .from_select(
                 [*_COLUMNS, "attempts", "state", "last_error"],
-                select(*(_SENT.c[name] for name in _COLUMNS), literal(0), literal("pending"), literal("")),
+                select(
+                    *(_SENT.c[name] for name in _COLUMNS), literal(0), literal(OutboxState.PENDING.value), literal("")
+                ),
             )
         )
         session.execute(delete(_SENT))

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 from windowdesk.storage.models_quality import CasePart
 
@@ -52,7 +53,7 @@ def pending_outbox_rows(session: Session, *, after_seq: int, limit: int) -> list
             m.OutboxEvent.created_at,
             type_coerce(m.OutboxEvent.payload, Text),
         )
-        .where(m.OutboxEvent.state == "pending", m.OutboxEvent.seq > after_seq)
+        .where(m.OutboxEvent.state == OutboxState.PENDING, m.OutboxEvent.seq > after_seq)
         .order_by(m.OutboxEvent.seq)
         .limit(limit)
     )

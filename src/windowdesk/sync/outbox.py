@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.storage.db import Session
 from windowdesk.storage.models import OutboxEvent
@@ -29,7 +30,7 @@ def enqueue(
         payload=payload,
         created_at=now,
         attempts=0,
-        state="pending",
+        state=OutboxState.PENDING,
         last_error="",
     )
     session.add(event)

@@ -133,7 +133,7 @@ def record_decision(
         )
     try:
         for action in actions:
-            new_status = next_status(status, action).value
+            new_status = next_status(status, action)
             session.add(
                 CaseEvent(
                     case_id=case.id,

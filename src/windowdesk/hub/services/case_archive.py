@@ -51,7 +51,7 @@ from windowdesk.i18n import N_
 
 # Finished (办结, 送达, withdrawn): nothing more happens to the case. A rejection still
 # ends in "completed" (its 办结), so it is archived then.
-CLOSED = (CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value, CaseStatus.WITHDRAWN.value)
+CLOSED = (CaseStatus.COMPLETED, CaseStatus.DELIVERED, CaseStatus.WITHDRAWN)
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 PACKAGE_FORMAT = "windowdesk-case-archive/1"
 

@@ -67,7 +67,7 @@ from windowdesk.hub.storage.models import (
 )
 from windowdesk.hub.storage.models_figures import CaseFigureDay, CaseFigures
 
-DECIDED = (CaseStatus.APPROVED.value, CaseStatus.REJECTED.value)  # the delivery deadline runs from here
+DECIDED = (CaseStatus.APPROVED, CaseStatus.REJECTED)  # the delivery deadline runs from here
 CHUNK = 500  # ids per IN (...) list
 _ONE_DAY = dt.timedelta(days=1)
 # Calendar days that hold a working day's worth of days however long a holiday is (the
@@ -234,8 +234,8 @@ def day_figures(
     counts, so cases with the same inputs share one answer (a push's are mostly alike)."""
     suspensions = suspensions_from(timeline)
     clock = _Clock(calendar, accepted, suspensions)
-    completed, withdrawn = _first(timeline, ("completed",)), _first(timeline, ("withdrawn",))
-    decided, delivered = _first(timeline, DECIDED), _first(timeline, (CaseStatus.DELIVERED.value,))
+    completed, withdrawn = _first(timeline, (CaseStatus.COMPLETED,)), _first(timeline, (CaseStatus.WITHDRAWN,))
+    decided, delivered = _first(timeline, DECIDED), _first(timeline, (CaseStatus.DELIVERED,))
     handling = clock.used(completed) if completed is not None else None
     running = any(period.end is None for period in suspensions)
     # Left out of the day sums when the steps' days are out of order (figure_days' own test).

@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from windowdesk.domain.case_state import CaseAction, InvalidTransition, next_status
+from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
 from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.suspensions import SuspensionKind, end_needs_reason, suspension_kind
 from windowdesk.errors import ValidationError
@@ -48,7 +48,7 @@ def _running_kind(session: Session, case: Case) -> SuspensionKind:
     """Why the case's clock stands still now: the kind of its last step into "suspended"."""
     last = session.scalar(
         select(CaseEvent.suspension_kind)
-        .where(CaseEvent.case_id == case.id, CaseEvent.to_status == "suspended")
+        .where(CaseEvent.case_id == case.id, CaseEvent.to_status == CaseStatus.SUSPENDED)
         .order_by(CaseEvent.seq.desc())
         .limit(1)
     )
@@ -68,7 +68,7 @@ def _step(
     address: str,
 ) -> DecisionRecorded:
     try:
-        status = next_status(case.status, action).value
+        status = next_status(case.status, action)
     except InvalidTransition as refusal:
         raise Conflict(
             Text(N_("Case {number}: {message}"), number=case.case_number, message=transition_text(refusal))
@@ -161,7 +161,7 @@ def resume_case(
     """The clock runs again; a hearing, an inspection or an expert review ends with its
     outcome on record (the window asks the same)."""
     check_department(session, case, department)
-    running = _running_kind(session, case) if case.status == "suspended" else None
+    running = _running_kind(session, case) if case.status == CaseStatus.SUSPENDED else None
     try:
         needs_outcome = running is not None and end_needs_reason(running)
     except ValidationError:  # a kind this hub does not know: ask for the outcome all the same

@@ -30,6 +30,7 @@ from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.commitment import (
     VERIFICATION_RESULTS,
     VERIFIED_FALSE,
+    VerificationResult,
     credit_key_hash,
     verification_overdue,
 )
@@ -230,7 +231,7 @@ def record_verification(
                 date=commitment.verified_at.date().isoformat() if commitment.verified_at else "",
             )
         )
-    commitment.result, commitment.verified_at = result, now
+    commitment.result, commitment.verified_at = VerificationResult(result), now
     commitment.department_code, commitment.verified_by, commitment.note = department, by[:80], note
     session.add(
         CaseEvent(

@@ -352,7 +352,7 @@ def accept(
     promised = hub_calendar(session).add_working_days(today, item.promised_limit_days)
     case_id = new_uuid()
     number = next_case_number(session, department_code=department, year=today.year)
-    accepted = CaseStatus.ACCEPTED.value
+    accepted = CaseStatus.ACCEPTED
     session.add(
         Case(
             id=case_id,

@@ -391,8 +391,8 @@ def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt
         scanned_pages(session, actor=actor, case=case),
         may_decide,
         _commitment(session, case.id),
-        deciding and case.status in (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value),
-        deciding and case.status == CaseStatus.SUSPENDED.value,
+        deciding and case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS),
+        deciding and case.status == CaseStatus.SUSPENDED,
         session.scalar(select(OnlineApplication.id).where(OnlineApplication.case_id == case.id))
         if case.window_id is None
         else None,

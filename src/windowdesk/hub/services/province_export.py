@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.domain.province_record import (
@@ -165,7 +166,7 @@ def _stages(case: Case, steps: list[CaseEvent], zone: ZoneInfo) -> list[dict[str
 def _suspensions(steps: list[CaseEvent], zone: ZoneInfo) -> list[dict[str, Any]]:
     periods: list[dict[str, Any]] = []
     for event in steps:
-        if event.to_status == "suspended" and event.from_status != "suspended":
+        if event.to_status == CaseStatus.SUSPENDED and event.from_status != CaseStatus.SUSPENDED:
             periods.append(
                 {
                     "kind": suspension_kind(event.suspension_kind).value,
@@ -174,7 +175,7 @@ def _suspensions(steps: list[CaseEvent], zone: ZoneInfo) -> list[dict[str, Any]]
                     "reason": event.note or "",
                 }
             )
-        elif event.from_status == "suspended" and event.to_status != "suspended" and periods:
+        elif event.from_status == CaseStatus.SUSPENDED and event.to_status != CaseStatus.SUSPENDED and periods:
             periods[-1]["to"] = _time(_step_time(event), zone)
     return periods
 
@@ -192,7 +193,7 @@ def _record(
     rating: Rating | None,
     day: dt.date,
 ) -> dict[str, Any]:
-    decided = next((e for e in steps if e.to_status in ("approved", "rejected")), None)
+    decided = next((e for e in steps if e.to_status in (CaseStatus.APPROVED, CaseStatus.REJECTED)), None)
     accepted_day = case.accepted_at.astimezone(zone).date()
     promised = int(item.get("promised_limit_days") or 0)
     return {

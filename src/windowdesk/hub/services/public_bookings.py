@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CursorResult, func, select, text, update
 from sqlalchemy.orm import Session
 
-from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.domain.booking_status import BookingStatus, HalfDay
 from windowdesk.domain.ids import parse_resident_id
 from windowdesk.errors import ValidationError
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
@@ -46,10 +46,10 @@ from windowdesk.hub.storage.models import Center
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.i18n import N_
 
-HALF_DAYS = ("am", "pm")
-HALF_DAY_LABELS = {"am": N_("morning"), "pm": N_("afternoon")}
+HALF_DAYS = tuple(HalfDay)
+HALF_DAY_LABELS = {HalfDay.AM: N_("morning"), HalfDay.PM: N_("afternoon")}
 # A half-day can be booked until it ends, on the center's clock.
-HALF_DAY_ENDS = {"am": dt.time(12, 0), "pm": dt.time(18, 0)}
+HALF_DAY_ENDS: dict[str, dt.time] = {HalfDay.AM: dt.time(12, 0), HalfDay.PM: dt.time(18, 0)}
 MAX_RANGE_DAYS = 62
 BOOKABLE_DAYS_AHEAD = 14
 MAX_CAPACITY = 1000
@@ -339,6 +339,8 @@ def book(
         raise BookingRefused(BAD_NAME)
     phone = _clean_phone(phone)
     id_number = _clean_id(id_number)
+    if half_day not in HALF_DAYS:  # a tampered form: no such slot (the column takes no other word)
+        raise BookingRefused(NO_SUCH_SLOT)
 
     def work(session: Session) -> str:
         if not db.is_sqlite:  # one phone's bookings are counted one after the other

@@ -29,7 +29,7 @@ from windowdesk.hub.storage.models_public import LookupFailure
 MAX_TRIES = 5
 LOOKUP_WINDOW = dt.timedelta(minutes=15)
 MAX_CASE_NUMBER = 40
-FINISHED = (CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value)
+FINISHED = (CaseStatus.COMPLETED, CaseStatus.DELIVERED)
 
 # Outcomes of a lookup.
 FOUND, WRONG, LOCKED = "found", "wrong", "locked"
@@ -172,7 +172,7 @@ def read_public_case(session: Session, case_id: str) -> PublicCase | None:
     model = Resident if case.applicant_kind == "resident" else Organisation
     name = session.scalar(APPLICANT_NAME[model], {"applicant_id": case.applicant_id}) or ""
     missing: tuple[str, ...] = ()
-    if case.status == CaseStatus.SUSPENDED.value:
+    if case.status == CaseStatus.SUSPENDED:
         asked = next((row.note for row in reversed(timeline) if row.to_status == case.status), "")
         missing = tuple(line.strip() for line in (asked or "").splitlines() if line.strip())
     return PublicCase(

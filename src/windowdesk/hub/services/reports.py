@@ -22,6 +22,7 @@ from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.assessment import GROUPINGS, Figures, Keys, Report, ReportRow
+from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
@@ -227,7 +228,7 @@ def _count_commitments(session: Session, period: _Period, by: str, groups: dict[
             func.count().label("commitment_accepted"),
             _count(unverified, commitment.verify_due >= end).label("verifications_due"),
             _count(unverified, commitment.verify_due < end).label("verifications_overdue"),
-            _count(commitment.result == "false").label("verifications_false"),
+            _count(commitment.result == VerificationResult.FALSE).label("verifications_false"),
         )
         .join(f, f.case_id == commitment.case_id)
         .where(*where)
@@ -281,7 +282,7 @@ def _count_case_rows(
             count(committed).label("commitment_accepted"),
             count(unverified, commitment.verify_due >= end).label("verifications_due"),
             count(unverified, commitment.verify_due < end).label("verifications_overdue"),
-            count(committed, commitment.result == "false").label("verifications_false"),
+            count(committed, commitment.result == VerificationResult.FALSE).label("verifications_false"),
             count(completed_in).label("completed"),
             count(completed_in, f.on_time).label("on_time"),
             func.sum(case((completed_in, f.handling_days), else_=0)).label("handling_days"),

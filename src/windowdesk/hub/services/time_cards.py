@@ -23,6 +23,7 @@ from sqlalchemy import BindParameter, ColumnElement, and_, case, exists, func, l
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_parts import PartStatus, part_departments
+from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.time_limits import DEFAULT_WARNING_DAYS, Light
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
@@ -35,7 +36,7 @@ from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.i18n import N_
 
 # The clock runs while a department has the case; it stops while materials are awaited.
-RUNNING = ("accepted", "in_progress")
+RUNNING = (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value)  # spelled into SQL: plain words
 DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
 GROUPINGS = ("center", "department", "item")
 CARDS = (Light.RED.value, Light.YELLOW.value)
@@ -128,7 +129,7 @@ def light_of(status: str, promised: dt.date | None, today: dt.date, warning_day:
     none: its clock is stopped, or it has no promised date (running, but nothing to be late
     against: not a stopped clock)."""
     if status not in RUNNING:
-        return NoCard.STOPPED if status == "suspended" else Light.DONE
+        return NoCard.STOPPED if status == CaseStatus.SUSPENDED else Light.DONE
     if promised is None:
         return NoCard.UNDATED
     if promised < today:

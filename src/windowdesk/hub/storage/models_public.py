@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.domain.booking_status import BookingStatus
+from windowdesk.domain.booking_status import BookingStatus, HalfDay
 from windowdesk.hub.storage.models import Base, CenterCode, Counter, TextEnum, UTCDateTime
 
 
@@ -47,7 +47,7 @@ class BookingSlot(Base):
     center_code: Mapped[str] = mapped_column(CenterCode)
     item_code: Mapped[str] = mapped_column(String(40))
     day: Mapped[dt.date] = mapped_column(Date)  # on the center's calendar
-    half_day: Mapped[str] = mapped_column(String(2))  # "am" / "pm"
+    half_day: Mapped[HalfDay] = mapped_column(TextEnum(HalfDay, 2))
     capacity: Mapped[int] = mapped_column(Integer)
     booked: Mapped[int] = mapped_column(Integer, default=0)
     # The cancelled bookings of this half-day that services/booking_purge.py deleted: with
@@ -71,7 +71,7 @@ class Booking(Base):
     center_code: Mapped[str] = mapped_column(CenterCode)
     item_code: Mapped[str] = mapped_column(String(40))
     day: Mapped[dt.date] = mapped_column(Date)
-    half_day: Mapped[str] = mapped_column(String(2))
+    half_day: Mapped[HalfDay] = mapped_column(TextEnum(HalfDay, 2))
     name: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str] = mapped_column(String(20))
     id_number: Mapped[str] = mapped_column(String(18), default="")

@@ -27,7 +27,7 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.errors import show_error
 
-AGENT_NOTICE_STATUSES = (CaseStatus.SUSPENDED.value, CaseStatus.COMPLETED.value, CaseStatus.DELIVERED.value)
+AGENT_NOTICE_STATUSES = (CaseStatus.SUSPENDED, CaseStatus.COMPLETED, CaseStatus.DELIVERED)
 
 
 class SuspensionDialog(QDialog):

@@ -90,7 +90,7 @@ def _case_page(request: Request, case_id: str, *, flash: str = "", error: str = 
             "status_words": STATUS_WORDS,
             "local": local,
             "finished": case.finished,
-            "suspended": case.status == CaseStatus.SUSPENDED.value,
+            "suspended": case.status == CaseStatus.SUSPENDED,
             "rating": rating,
             "levels": [(int(level), level_msgid(level)) for level in LEVELS_BEST_FIRST],
             "aspects": [(name, ASPECT_LABELS[name]) for name in ASPECTS],

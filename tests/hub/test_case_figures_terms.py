@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlalchemy import event, text
 
-from windowdesk.hub.services import case_figures, city_publishing
+from windowdesk.hub.services import admin, calendar_years, case_figures, city_publishing
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 
 from .conftest import EventFactory, Hub
@@ -119,3 +119,22 @@ def test_a_refresh_sends_one_text_per_statement_whatever_the_number_of_cases_non
                 for table in ("cases", "case_events", "case_proxies", "case_deferred_materials", "case_figures")
             ), plan
         session.rollback()
+
+
+def test_the_shipped_calendar_is_read_once_and_a_hub_that_published_nothing_reuses_it(hub: Hub) -> None:
+    """Every pushed batch reads the figures' terms (case_figures.Terms): the shipped
+    calendar file is read and decoded once per process, not once per batch; a published
+    day still changes the calendar at once."""
+    with hub.db.read() as session:
+        first, again = calendar_years.hub_calendar(session), calendar_years.hub_calendar(session)
+    assert again is first
+    assert calendar_years.shipped_calendar() is first
+    closed = dt.date(2026, 12, 2)  # a Wednesday
+    assert first.is_working_day(closed)
+    with hub.db.write(feed=True) as session:
+        admin.publish_calendar_override(
+            session, day=closed, is_working_day=False, note="closed", now=dt.datetime.now(dt.UTC)
+        )
+    with hub.db.read() as session:
+        changed = calendar_years.hub_calendar(session)
+    assert not changed.is_working_day(closed) and first.is_working_day(closed)

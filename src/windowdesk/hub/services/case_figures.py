@@ -436,7 +436,7 @@ def _worked_out(
         group = (position, center, *summed_by)
         summed[group] = summed.get(group, 0) + 1
 
-    case: tuple[Any, ...] | None = None
+    case: tuple[str, str, str, dt.datetime, dt.date | None, tuple[Any, ...]] | None = None
     steps: list[tuple[dt.datetime, str]] = []
     for case_id, center, item, accepted_at, promised_date, *summed_by, at, status in rows:
         if case is None or case_id != case[0]:

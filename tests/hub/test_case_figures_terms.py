@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlalchemy import event, text
 
-from windowdesk.hub.services import case_figures, city_publishing
+from windowdesk.hub.services import admin, calendar_years, case_figures, city_publishing
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 
 from .conftest import EventFactory, Hub
@@ -85,7 +85,8 @@ def test_a_refresh_sends_one_text_per_statement_whatever_the_number_of_cases_non
     """Set-based (issue 29, aim 2): a batch's figures are read by one statement, worked out,
     and written by one INSERT ... SELECT, whatever the number of cases: not a row of
     values per case bound one by one, nor a text per number of ids. The day sums
-    (h26-agg) add one read of the batch's figures before the delete and one after."""
+    (h26-agg) add one read of the batch's figures before the delete; the rows written are
+    summed from what the first read and Python made of them, never read back (h29-push)."""
     hub.import_demo_catalog()
     window = hub.enroll("CH", "01")
     events = EventFactory(window=window.window_id)
@@ -101,11 +102,11 @@ def test_a_refresh_sends_one_text_per_statement_whatever_the_number_of_cases_non
         connection = session.connection()
         own = _of_the_cases(_sent_by_a_refresh(session, ids[:2]))
         # The cases with their steps; the rows replaced, for the day sums (figure_days); the
-        # delete; the INSERT ... SELECT; the rows written, read back by the same statement.
-        assert len(own) == 5, own
-        read, replaced, deleted, inserted, written = (sql for sql, _, _ in own)
+        # delete; the INSERT ... SELECT. Nothing after it: the rows written are not read back.
+        assert len(own) == 4, own
+        read, replaced, deleted, inserted = (sql for sql, _, _ in own)
         assert read.startswith("SELECT") and "case_events" in read, own
-        assert replaced.startswith("SELECT") and "FROM case_figures" in replaced and written == replaced, own
+        assert replaced.startswith("SELECT") and "FROM case_figures" in replaced, own
         assert deleted.startswith("DELETE FROM case_figures") and "INSERT INTO case_figures" in inserted, own
         if connection.dialect.name != "sqlite":
             connection.execute(text("SET LOCAL enable_seqscan = off"))  # few rows: only an index is planned then
@@ -118,3 +119,22 @@ def test_a_refresh_sends_one_text_per_statement_whatever_the_number_of_cases_non
                 for table in ("cases", "case_events", "case_proxies", "case_deferred_materials", "case_figures")
             ), plan
         session.rollback()
+
+
+def test_the_shipped_calendar_is_read_once_and_a_hub_that_published_nothing_reuses_it(hub: Hub) -> None:
+    """Every pushed batch reads the figures' terms (case_figures.Terms): the shipped
+    calendar file is read and decoded once per process, not once per batch; a published
+    day still changes the calendar at once."""
+    with hub.db.read() as session:
+        first, again = calendar_years.hub_calendar(session), calendar_years.hub_calendar(session)
+    assert again is first
+    assert calendar_years.shipped_calendar() is first
+    closed = dt.date(2026, 12, 2)  # a Wednesday
+    assert first.is_working_day(closed)
+    with hub.db.write(feed=True) as session:
+        admin.publish_calendar_override(
+            session, day=closed, is_working_day=False, note="closed", now=dt.datetime.now(dt.UTC)
+        )
+    with hub.db.read() as session:
+        changed = calendar_years.hub_calendar(session)
+    assert not changed.is_working_day(closed) and first.is_working_day(closed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -124,9 +125,18 @@ def published_years(session: Session) -> list[PublishedYear]:
     ]
 
 
+@lru_cache(maxsize=1)
+def shipped_calendar() -> WorkingCalendar:
+    """The calendar shipped with the hub, read once per process: it is part of the
+    installed program (another one comes with another program, and so a restart), and
+    reading and decoding it again for every pushed batch cost half of the figures' terms
+    (case_figures.Terms). The calendar is frozen: callers derive others from it."""
+    return load_calendar(resources_dir() / "calendar" / "cn_working_calendar.json")
+
+
 def hub_calendar(session: Session) -> WorkingCalendar:
     """The calendar in force at the hub, as at every window after its sync: the shipped
     data, the published years, then the day overrides."""
-    shipped = load_calendar(resources_dir() / "calendar" / "cn_working_calendar.json")
+    shipped = shipped_calendar()
     overrides = dict(session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all())
     return shipped.as_published(published_years(session), overrides)

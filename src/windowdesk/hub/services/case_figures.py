@@ -266,7 +266,9 @@ class _Statements:
 
     ``read``: each case with its steps in order, the only inputs the figures need that
     SQL cannot work out (the local days need the centers' time zones, the working days
-    the calendar). ``insert``: one INSERT ... SELECT per batch that takes what Python
+    the calendar), and the case's columns the day sums are kept by (figure_days: its
+    window, operator, source, proxy and deferred materials, as the insert takes them).
+    ``insert``: one INSERT ... SELECT per batch that takes what Python
     worked out as two JSON values (:func:`_worked_out`) and everything else (the case's
     own columns, its proxy and deferred materials) from the tables themselves; it used
     to be a row of 22 values per case, each built and bound in Python."""
@@ -278,6 +280,8 @@ class _Statements:
 
     @classmethod
     def built(cls, among: Among, *, as_json: bool) -> _Statements:
+        proxy = select(CaseProxy.case_id).where(CaseProxy.case_id == Case.id).exists()
+        deferred = select(CaseDeferredMaterial.case_id).where(CaseDeferredMaterial.case_id == Case.id).exists()
         read = (
             select(
                 Case.id,
@@ -285,6 +289,11 @@ class _Statements:
                 Case.item_code,
                 Case.accepted_at,
                 Case.promised_date,
+                Case.window_id,
+                Case.operator_id,
+                Case.source,
+                proxy,
+                deferred,
                 STEP_TIME,
                 CaseEvent.to_status,
             )
@@ -304,8 +313,8 @@ class _Statements:
                 kinds.c.department_code,
                 Case.applicant_kind,
                 Case.source,
-                select(CaseProxy.case_id).where(CaseProxy.case_id == Case.id).exists(),
-                select(CaseDeferredMaterial.case_id).where(CaseDeferredMaterial.case_id == Case.id).exists(),
+                proxy,
+                deferred,
                 kinds.c.promised_days,
                 *(kinds.c[name] for name, _type in DAY_COLUMNS),
             )
@@ -382,15 +391,24 @@ _BY_JSON = _Statements.built(among_json, as_json=True)
 _BY_ARRAY = _Statements.built(among_array, as_json=False)
 
 
+SummedBy = tuple[Any, ...]  # a kind's position, then the case's SUMMED_BY values
+# The case's own columns the day sums are kept by (figure_days.add_case), as the read gives
+# them after the figures' inputs; the rest of a summed row is its kind's days.
+SUMMED_BY = ("center_code", "window_id", "operator_id", "source", "proxy", "deferred")
+
+
 def _worked_out(
     rows: Iterable[Sequence[Any]], terms: Terms, memo: dict[tuple[Any, ...], DayFigures]
-) -> tuple[list[tuple[Any, ...]], list[list[str]]]:
+) -> tuple[list[tuple[Any, ...]], list[list[str]], dict[SummedBy, int]]:
     """The batch's kinds of figures (department, promised limit, *DAY_COLUMNS), each
     once, and the ids of the cases of each kind, from the read's rows: a row per step
-    in case order (one with no step for a case without any)."""
+    in case order (one with no step for a case without any). Also how many cases share
+    each kind and SUMMED_BY values: the day sums of the rows the insert writes, added
+    once per such group instead of read back and added case by case."""
     kinds: dict[tuple[Any, ...], int] = {}  # a kind's position in the two lists
     figures: list[tuple[Any, ...]] = []
     cases: list[list[str]] = []
+    summed: dict[SummedBy, int] = {}
     zones, items, utc = terms.zones, terms.items, dt.UTC
 
     def add(
@@ -399,6 +417,7 @@ def _worked_out(
         item: str,
         accepted_at: dt.datetime,
         promised_date: dt.date | None,
+        summed_by: tuple[Any, ...],
         steps: list[tuple[dt.datetime, str]],
     ) -> None:
         zone = zones.get(center, utc)
@@ -415,19 +434,35 @@ def _worked_out(
             figures.append((department, promised, *days))
             cases.append([])
         cases[position].append(case_id)
+        group = (position, center, *summed_by)
+        summed[group] = summed.get(group, 0) + 1
 
-    case: tuple[str, str, str, dt.datetime, dt.date | None] | None = None
+    case: tuple[str, str, str, dt.datetime, dt.date | None, tuple[Any, ...]] | None = None
     steps: list[tuple[dt.datetime, str]] = []
-    for case_id, center, item, accepted_at, promised_date, at, status in rows:
+    for case_id, center, item, accepted_at, promised_date, *summed_by, at, status in rows:
         if case is None or case_id != case[0]:
             if case is not None:
                 add(*case, steps)
-            case, steps = (case_id, center, item, accepted_at, promised_date), []
+            case, steps = (case_id, center, item, accepted_at, promised_date, tuple(summed_by)), []
         if status is not None:
             steps.append((at, status))
     if case is not None:
         add(*case, steps)
-    return figures, cases
+    return figures, cases, summed
+
+
+def _add_to_sums(changes: figure_days.Changes, figures: list[tuple[Any, ...]], summed: dict[SummedBy, int]) -> None:
+    """The day sums of the rows the batch's insert wrote: each group of cases alike once,
+    its figures counted as many times as it has cases (dates as the table gives them)."""
+    days_of_kind = [
+        {
+            name: dt.date.fromisoformat(value) if kind is Date and value is not None else value
+            for (name, kind), value in zip(DAY_COLUMNS, kind_figures[2:], strict=True)
+        }
+        for kind_figures in figures
+    ]
+    for (position, *values), count in summed.items():
+        figure_days.add_case(changes, {**days_of_kind[position], **dict(zip(SUMMED_BY, values, strict=True))}, count)
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -450,16 +485,15 @@ def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = Non
     written, changes = 0, figure_days.new_changes()
     for chunk in _chunks(ids):
         bound = {"ids": bound_ids(chunk, as_json=statements.as_json)}
-        kinds, cases = _worked_out(connection.execute(statements.read, bound), terms, memo)
+        kinds, cases, summed = _worked_out(connection.execute(statements.read, bound), terms, memo)
         for old in figure_days.rows_of(session, chunk):  # the day sums follow the rows replaced
             figure_days.add_case(changes, old, -1)
         connection.execute(statements.delete, bound)
         if kinds:
             connection.execute(statements.insert, {"kinds": json.dumps(kinds), "cases": json.dumps(cases)})
-            # The rows as the INSERT ... SELECT wrote them (their window, operator, proxy
-            # and deferred come from the tables, not from Python): read back to be summed.
-            for new in figure_days.rows_of(session, chunk):
-                figure_days.add_case(changes, new, 1)
+            # The rows just written, summed from what they were made of (the kinds, and
+            # the case's columns the read took in this transaction), not read back.
+            _add_to_sums(changes, kinds, summed)
         written += sum(map(len, cases))
     figure_days.apply(session, changes)
     return written

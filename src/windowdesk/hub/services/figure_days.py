@@ -124,7 +124,8 @@ def _figures_by_day(row: Mapping[str, Any]) -> Iterator[tuple[dt.date, str, int]
 
 
 def add_case(changes: Changes, row: Mapping[str, Any], sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) one summed case's figures."""
+    """Add (sign 1) or take away (sign -1) one summed case's figures; ``sign`` n adds
+    those of n cases alike (case_figures.refresh adds a batch's new rows so, by group)."""
     if row["counted_apart"]:
         return
     center, window, operator = row["center_code"], row["window_id"] or "", row["operator_id"] or ""

@@ -8,6 +8,7 @@ Without the URL the PostgreSQL runs are skipped, except in CI, where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -15,7 +16,7 @@ import re
 import secrets
 import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head
 from windowdesk.hub.storage.models import Base
+from windowdesk.i18n import set_locale
 from windowdesk.paths import resources_dir
 from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL, PROTOCOL_VERSION
 
@@ -107,11 +109,19 @@ def _empty_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def hub_url(backend: str, postgres_module_url: str | None, sqlite_template: Path, tmp_path: Path) -> str:
+def hub_sqlite_start(sqlite_template: Path) -> Path:
+    """The SQLite file each test's hub starts as a copy of: the migrated template. A module
+    whose tests all start from the same pushed history overrides it with a file it seeded
+    once (``seeded_sqlite_hub``); on PostgreSQL such a module seeds each test's hub itself."""
+    return sqlite_template
+
+
+@pytest.fixture
+def hub_url(backend: str, postgres_module_url: str | None, hub_sqlite_start: Path, tmp_path: Path) -> str:
     if backend == "sqlite":
         path = tmp_path / "hub-data" / "hub.sqlite3"
         path.parent.mkdir()
-        shutil.copyfile(sqlite_template, path)
+        shutil.copyfile(hub_sqlite_start, path)
         return f"sqlite:///{path}"
     assert postgres_module_url is not None
     _empty_postgres(postgres_module_url)
@@ -268,17 +278,41 @@ class Hub:
         return [*args, "--data-dir", str(self.data_dir), "--database-url", self.url]
 
 
+@contextlib.contextmanager
+def open_hub(url: str, data_dir: Path) -> Iterator[Hub]:
+    """The hub's app on ``url`` with a test client, its database closed after."""
+    settings = HubSettings.resolve(data_dir=data_dir, database_url=url)
+    db = HubDatabase(url)
+    try:
+        with TestClient(create_app(settings, database=db)) as client:
+            yield Hub(url, data_dir, db, client)
+    finally:
+        db.dispose()
+
+
 @pytest.fixture
 def hub(hub_url: str, tmp_path: Path) -> Iterator[Hub]:
     data_dir = tmp_path / "hub-data"
     data_dir.mkdir(exist_ok=True)
-    settings = HubSettings.resolve(data_dir=data_dir, database_url=hub_url)
-    db = HubDatabase(hub_url)
-    try:
-        with TestClient(create_app(settings, database=db)) as client:
-            yield Hub(hub_url, data_dir, db, client)
-    finally:
-        db.dispose()
+    with open_hub(hub_url, data_dir) as hub:
+        yield hub
+
+
+def seeded_sqlite_hub(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, seed: Callable[[Hub], object]
+) -> Path:
+    """A copy of the migrated SQLite template with ``seed`` run on it once, through the hub's
+    own API as a test would: for a module whose tests all start from the same history, which
+    took seconds to push for each test. Return it from the module's ``hub_sqlite_start``."""
+    data_dir = tmp_path_factory.mktemp("hub-seeded")
+    path = data_dir / "hub.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    set_locale("en")  # as every test runs (tests/conftest.py's ``_english``): this runs before its fixtures
+    with open_hub(f"sqlite:///{path}", data_dir) as hub:
+        seed(hub)
+    # The last connection checkpointed and removed the write-ahead log: one file is the whole database.
+    assert not path.with_name(path.name + "-wal").exists(), path
+    return path
 
 
 @pytest.fixture

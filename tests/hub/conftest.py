@@ -78,21 +78,40 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated once per test process, the template of each module's
+    database (copying it is far cheaper than running every migration again), dropped after."""
+    admin_url = make_url(postgres_admin_url())
+    name = f"wdhub_template_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        migrate_to_head(admin_url.set(database=name).render_as_string(hide_password=False))  # disconnects after
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="module")
 def postgres_module_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """A fresh, migrated PostgreSQL database for this test module, dropped after it."""
+    """A fresh, migrated PostgreSQL database for this test module (a copy of the process's
+    ``postgres_template``), dropped after it."""
     if backend != "postgresql":
         yield None
         return
+    template = request.getfixturevalue("postgres_template")
     admin_url = make_url(postgres_admin_url())
     module = re.sub(r"[^a-z0-9]+", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
     name = f"wdhub_{module}_{secrets.token_hex(4)}"
     admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
-        migrate_to_head(url)
         yield url
     finally:
         with admin.connect() as connection:

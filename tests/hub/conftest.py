@@ -149,7 +149,7 @@ def demo_catalog(hub: Hub, backend: str) -> None:
     """The hub under test has the demo catalog (centers, windows, items, departments), as
     ``Hub.import_demo_catalog`` imports it. On SQLite its database is a copy of a template
     imported once per process (``hub_sqlite_start``): importing took some 0.1 s of CPU in
-    each of the 150-odd tests that start this way. On PostgreSQL it is imported here."""
+    each of the fast loop's 185 tests that start this way. On PostgreSQL it is imported here."""
     if backend == "postgresql":
         hub.import_demo_catalog()
 

@@ -8,6 +8,7 @@ Without the URL the PostgreSQL runs are skipped, except in CI, where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -15,7 +16,7 @@ import re
 import secrets
 import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.migrate import migrate_to_head
 from windowdesk.hub.storage.models import Base
+from windowdesk.i18n import set_locale
 from windowdesk.paths import resources_dir
 from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL, PROTOCOL_VERSION
 
@@ -76,21 +78,40 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated once per test process, the template of each module's
+    database (copying it is far cheaper than running every migration again), dropped after."""
+    admin_url = make_url(postgres_admin_url())
+    name = f"wdhub_template_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        migrate_to_head(admin_url.set(database=name).render_as_string(hide_password=False))  # disconnects after
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="module")
 def postgres_module_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """A fresh, migrated PostgreSQL database for this test module, dropped after it."""
+    """A fresh, migrated PostgreSQL database for this test module (a copy of the process's
+    ``postgres_template``), dropped after it."""
     if backend != "postgresql":
         yield None
         return
+    template = request.getfixturevalue("postgres_template")
     admin_url = make_url(postgres_admin_url())
     module = re.sub(r"[^a-z0-9]+", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
     name = f"wdhub_{module}_{secrets.token_hex(4)}"
     admin = create_engine(admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     try:
-        migrate_to_head(url)
         yield url
     finally:
         with admin.connect() as connection:
@@ -106,12 +127,39 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_catalog_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """The migrated template with the demo catalog imported, for ``demo_catalog``."""
+    return seeded_sqlite_hub(tmp_path_factory, sqlite_template, Hub.import_demo_catalog)
+
+
 @pytest.fixture
-def hub_url(backend: str, postgres_module_url: str | None, sqlite_template: Path, tmp_path: Path) -> str:
+def hub_sqlite_start(sqlite_template: Path, request: pytest.FixtureRequest) -> Path:
+    """The SQLite file each test's hub starts as a copy of: the migrated template, or with
+    the demo catalog imported for a test that asks for ``demo_catalog``. A module whose
+    tests all start from the same pushed history overrides it with a file it seeded once
+    (``seeded_sqlite_hub``); on PostgreSQL such a module seeds each test's hub itself."""
+    if "demo_catalog" in request.fixturenames:
+        return request.getfixturevalue("sqlite_catalog_template")
+    return sqlite_template
+
+
+@pytest.fixture
+def demo_catalog(hub: Hub, backend: str) -> None:
+    """The hub under test has the demo catalog (centers, windows, items, departments), as
+    ``Hub.import_demo_catalog`` imports it. On SQLite its database is a copy of a template
+    imported once per process (``hub_sqlite_start``): importing took some 0.1 s of CPU in
+    each of the fast loop's 185 tests that start this way. On PostgreSQL it is imported here."""
+    if backend == "postgresql":
+        hub.import_demo_catalog()
+
+
+@pytest.fixture
+def hub_url(backend: str, postgres_module_url: str | None, hub_sqlite_start: Path, tmp_path: Path) -> str:
     if backend == "sqlite":
         path = tmp_path / "hub-data" / "hub.sqlite3"
         path.parent.mkdir()
-        shutil.copyfile(sqlite_template, path)
+        shutil.copyfile(hub_sqlite_start, path)
         return f"sqlite:///{path}"
     assert postgres_module_url is not None
     _empty_postgres(postgres_module_url)
@@ -268,17 +316,41 @@ class Hub:
         return [*args, "--data-dir", str(self.data_dir), "--database-url", self.url]
 
 
+@contextlib.contextmanager
+def open_hub(url: str, data_dir: Path) -> Iterator[Hub]:
+    """The hub's app on ``url`` with a test client, its database closed after."""
+    settings = HubSettings.resolve(data_dir=data_dir, database_url=url)
+    db = HubDatabase(url)
+    try:
+        with TestClient(create_app(settings, database=db)) as client:
+            yield Hub(url, data_dir, db, client)
+    finally:
+        db.dispose()
+
+
 @pytest.fixture
 def hub(hub_url: str, tmp_path: Path) -> Iterator[Hub]:
     data_dir = tmp_path / "hub-data"
     data_dir.mkdir(exist_ok=True)
-    settings = HubSettings.resolve(data_dir=data_dir, database_url=hub_url)
-    db = HubDatabase(hub_url)
-    try:
-        with TestClient(create_app(settings, database=db)) as client:
-            yield Hub(hub_url, data_dir, db, client)
-    finally:
-        db.dispose()
+    with open_hub(hub_url, data_dir) as hub:
+        yield hub
+
+
+def seeded_sqlite_hub(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, seed: Callable[[Hub], object]
+) -> Path:
+    """A copy of the migrated SQLite template with ``seed`` run on it once, through the hub's
+    own API as a test would: for a module whose tests all start from the same history, which
+    took seconds to push for each test. Return it from the module's ``hub_sqlite_start``."""
+    data_dir = tmp_path_factory.mktemp("hub-seeded")
+    path = data_dir / "hub.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    set_locale("en")  # as every test runs (tests/conftest.py's ``_english``): this runs before its fixtures
+    with open_hub(f"sqlite:///{path}", data_dir) as hub:
+        seed(hub)
+    # The last connection checkpointed and removed the write-ahead log: one file is the whole database.
+    assert not path.with_name(path.name + "-wal").exists(), path
+    return path
 
 
 @pytest.fixture

@@ -32,8 +32,7 @@ def _photo() -> bytes:
 
 
 @pytest.fixture
-def sent(hub: Hub) -> applications.Submitted:
-    hub.import_demo_catalog()
+def sent(hub: Hub, demo_catalog: None) -> applications.Submitted:
     files = ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
     return applications.submit(
         hub.db,

@@ -37,8 +37,7 @@ def _actor(hub: Hub, login: str, department: str) -> rights.ConsoleActor:
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

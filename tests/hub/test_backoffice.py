@@ -16,8 +16,7 @@ ITEM, DEPARTMENT = "MZ-002", "MZJ"
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("JD01", "01")
 
 

@@ -50,8 +50,7 @@ def _book_at(hub, when: dt.datetime, phones: list[str], *, cancel: int = 0) -> l
 
 
 @pytest.fixture
-def booked_hub(hub):
-    hub.import_demo_catalog()
+def booked_hub(hub, demo_catalog):
     _book_at(hub, LONG_AGO, ["13800138000", "13900139000", "13700137000"], cancel=1)
     _book_at(hub, LATELY, ["13600136000"])
     return hub

@@ -20,8 +20,7 @@ ITEM, DEPARTMENT = "MZ-002", "MZJ"
 
 
 @pytest.fixture
-def city_hall(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def city_hall(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

@@ -42,8 +42,7 @@ def _make(hub: Hub, login: str, role: str, department: str | None = None) -> rig
 
 
 @pytest.fixture
-def people(hub: Hub) -> dict[str, rights.ConsoleActor]:
-    hub.import_demo_catalog()
+def people(hub: Hub, demo_catalog: None) -> dict[str, rights.ConsoleActor]:
     return {
         "admin": _make(hub, "admin", rights.ADMINISTRATOR),
         "supervisor": _make(hub, "sup", rights.SUPERVISOR),

@@ -27,8 +27,7 @@ LATER = dt.datetime(2025, 10, 20, 2, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

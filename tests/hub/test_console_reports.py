@@ -21,8 +21,7 @@ CIVIL_STAFF = ConsoleActor("3", "mz", "Mz", DEPARTMENT, "MZJ")
 
 
 @pytest.fixture
-def two_cases(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def two_cases(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll("CH", "01")
     events = EventFactory(clock=dt.datetime(2025, 10, 9, 2, 0, tzinfo=dt.UTC))
     resident = events.resident()

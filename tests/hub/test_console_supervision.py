@@ -38,8 +38,7 @@ def _actor(hub: Hub, login: str, role: str, department: str | None = None) -> ri
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

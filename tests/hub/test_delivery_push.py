@@ -17,8 +17,7 @@ ADDRESS = "黑龙江省七台河市桃山区学府街12号3单元501"
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

@@ -52,8 +52,7 @@ def _photo() -> bytes:
 
 
 @pytest.fixture
-def files(hub: Hub) -> ApplicationFiles:
-    hub.import_demo_catalog()
+def files(hub: Hub, demo_catalog: None) -> ApplicationFiles:
     return ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
 
 

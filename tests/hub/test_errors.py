@@ -46,8 +46,7 @@ def _assert_error_body(reply, status: int | None = None) -> dict:
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll()
 
 

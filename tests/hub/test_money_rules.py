@@ -15,8 +15,7 @@ from .test_window_events_reach_the_hub import _a_day_at_the_window
 
 
 @pytest.fixture
-def day_of_money(hub, demo):
-    hub.import_demo_catalog()
+def day_of_money(hub, demo, demo_catalog):
     workstation = hub.enroll("CH", "01")
     _a_day_at_the_window(demo)
     with demo.db.read() as session:

@@ -72,8 +72,7 @@ def _pdf(pages: int = 2) -> bytes:
 
 
 @pytest.fixture
-def catalog_hub(hub):
-    hub.import_demo_catalog()
+def catalog_hub(hub, demo_catalog):
     return hub
 
 

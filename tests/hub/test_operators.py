@@ -26,8 +26,7 @@ RESET_PASSWORD = "Window7seven"
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

@@ -19,8 +19,7 @@ ACCEPTED_AT = dt.datetime(2025, 10, 9, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

@@ -53,8 +53,7 @@ def _book(
 
 
 @pytest.fixture
-def catalog_hub(hub):
-    hub.import_demo_catalog()
+def catalog_hub(hub, demo_catalog):
     return hub
 
 

@@ -29,8 +29,7 @@ FACTS = "窗口说材料不全，但没有一次性告知缺什么，跑了三�
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

@@ -17,8 +17,7 @@ APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

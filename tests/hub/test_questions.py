@@ -27,8 +27,7 @@ ADMIN = ConsoleActor("14", "admin", "管理员", ADMINISTRATOR)
 
 
 @pytest.fixture
-def catalog_hub(hub):
-    hub.import_demo_catalog()
+def catalog_hub(hub, demo_catalog):
     return hub
 
 

@@ -52,8 +52,7 @@ def queue_day(events: EventFactory, *, issued: int = 5, day: str = DAY, **change
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

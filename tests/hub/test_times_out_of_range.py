@@ -17,8 +17,7 @@ AFTER_UTC_ENDS = "9999-12-31T23:59:59-12:00"
 
 
 @pytest.fixture
-def window(hub: Hub) -> Workstation:
-    hub.import_demo_catalog()
+def window(hub: Hub, demo_catalog: None) -> Workstation:
     return hub.enroll("CH", "01")
 
 

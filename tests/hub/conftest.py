@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -51,6 +52,16 @@ VERSION_HEADERS = {HEADER_PROTOCOL: str(PROTOCOL_VERSION), HEADER_CLIENT: "windo
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# The demo centers' zone: their cards, queues and promised dates run on its calendar day,
+# which is not the UTC day between 16:00 and midnight UTC.
+CENTER_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def center_today() -> dt.date:
+    """Today at the demo centers: the day a promised date in a test is counted from."""
+    return utc_now().astimezone(CENTER_ZONE).date()
 
 
 def postgres_admin_url() -> str:

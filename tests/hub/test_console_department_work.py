@@ -18,7 +18,7 @@ from windowdesk.hub.services.time_cards import NoCard
 from windowdesk.hub.storage.models import Case
 from windowdesk.hub.web.console.words import LIGHT_WORDS, light_key
 
-from .conftest import EventFactory, Hub, Workstation, utc_now
+from .conftest import EventFactory, Hub, Workstation, center_today, utc_now
 
 FIRST = "Harbour-Lamp-4821"
 PARALLEL_ITEM = "GS-003"  # 工商 GSJ, 质监 ZJJ, 税务 SWJ
@@ -55,7 +55,7 @@ def _push_cases(hub: Hub, window: Workstation, *specs: tuple[str, str | None]) -
 
 
 def test_the_queue_lists_the_department_s_open_parts_most_urgent_first(hub: Hub, window: Workstation) -> None:
-    today = utc_now().date()
+    today = center_today()
     late, later, near = (
         (today - dt.timedelta(days=3)).isoformat(),
         (today + dt.timedelta(days=30)).isoformat(),

@@ -17,7 +17,7 @@ from windowdesk.hub.services import console_accounts as accounts
 from windowdesk.hub.services import console_rights as rights
 from windowdesk.hub.services import department_work, hub_audit, supervision, time_cards
 
-from .conftest import EventFactory, Hub, Workstation, utc_now
+from .conftest import EventFactory, Hub, Workstation, center_today, utc_now
 
 FIRST = "Harbour-Lamp-4821"
 
@@ -52,7 +52,7 @@ def people(hub: Hub, window: Workstation) -> dict[str, rights.ConsoleActor]:
 
 
 def _day(offset: int) -> str:
-    return (utc_now().date() + dt.timedelta(days=offset)).isoformat()
+    return (center_today() + dt.timedelta(days=offset)).isoformat()
 
 
 def test_cards_count_late_and_near_cases_by_center_department_and_item(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from windowdesk.hub.services import department_work, time_cards
 from windowdesk.hub.services.console_rights import DEPARTMENT, SUPERVISOR, ConsoleActor
 
-from .conftest import EventFactory, Hub, utc_now
+from .conftest import EventFactory, Hub, center_today, utc_now
 
 SUPERVISOR_ACTOR = ConsoleActor("1", "sup", "Sup", SUPERVISOR)
 CIVIL_AFFAIRS = ConsoleActor("2", "mzj", "MZJ", DEPARTMENT, "MZJ")  # MZ-002's department
@@ -28,7 +28,7 @@ def _late_case(hub: Hub) -> None:
     events = EventFactory(clock=utc_now() - dt.timedelta(days=20))
     resident = events.resident()
     late = events.case(
-        resident["entity_id"], item="MZ-002", promised_date=(utc_now().date() - dt.timedelta(days=1)).isoformat()
+        resident["entity_id"], item="MZ-002", promised_date=(center_today() - dt.timedelta(days=1)).isoformat()
     )
     assert {status for status, _ in hub.push_results(window, [resident, late])} == {"applied"}
 

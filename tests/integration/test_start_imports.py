@@ -18,7 +18,7 @@ from pathlib import Path
 
 import windowdesk
 
-LOADED_ONLY_WHEN_USED = ("PIL", "requests", "urllib3")
+LOADED_ONLY_WHEN_USED = ("PIL", "requests", "urllib3", "pypdfium2", "pypdfium2_raw")
 
 
 # What only the main window needs: itself, its views, the PDF reader of its print preview.
@@ -84,7 +84,7 @@ db.dispose()
     assert done.returncode == 0, done.stderr[-3000:]
 
 
-def test_a_demo_start_loads_neither_pillow_nor_requests(tmp_path):
+def test_a_demo_start_loads_neither_pillow_nor_requests_nor_the_pdf_reader(tmp_path):
     imported = set(_start(tmp_path, "--data-dir", str(tmp_path / "data"), "--demo", shot=tmp_path / "start.png"))
     # The import log is the real one: the window's services that use them were imported.
     assert {"windowdesk.services.material_pages", "windowdesk.services.queue", "windowdesk.services.sync"} <= imported

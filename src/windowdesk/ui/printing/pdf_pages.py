@@ -9,9 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
 from PySide6.QtGui import QImage
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 POINTS_PER_INCH = 72.0
 
@@ -53,8 +56,10 @@ class OpenPdf:
 
 @contextmanager
 def open_pdf(pdf: bytes) -> Iterator[OpenPdf]:
+    import pypdfium2  # 0.2 s of a start for a window that has not yet shown a PDF
+
     with _PDFIUM_LOCK:
-        document = pdfium.PdfDocument(pdf)
+        document = pypdfium2.PdfDocument(pdf)
         try:
             yield OpenPdf(document)
         finally:

@@ -16,21 +16,23 @@ from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.hub.services import admin, console_accounts, public_bookings
+from windowdesk.hub.services import admin, console_accounts, public_bookings, public_complaints, replies
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
 from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Operator
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
-from windowdesk.hub.storage.models_quality import CasePart
+from windowdesk.hub.storage.models_quality import CasePart, Complaint
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub
 from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
+from .test_service_quality import _complaint
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -366,3 +368,77 @@ def test_a_half_day_outside_the_set_is_refused_and_a_booking_for_one_finds_no_sl
             now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
         )
     assert refused.value.message == public_bookings.NO_SUCH_SLOT
+
+
+def _complaints(hub: Hub) -> tuple[str, str]:
+    """A window's complaint (pushed, then replied at the hub) and a web 办不成事反映 (open)."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    pushed = _complaint(EventFactory(), window, "TS-CH-01-2026-0001")
+    assert [status for status, _ in hub.push_results(window, [pushed])] == ["applied"]
+    now = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    with hub.db.write(feed=True) as session:
+        replies.reply_to_complaint(session, complaint=pushed["entity_id"], reply="已核实", by="市电子政务办", now=now)
+    filed = public_complaints.file_complaint(
+        hub.db,
+        kind="not_done",
+        center_code="CH",
+        item_code="MZ-001",
+        facts="窗口说材料不全，但没有一次性告知缺什么。",
+        phone="138 0013 8000",
+        address="10.0.0.3",
+        now=now,
+    )
+    with hub.db.read() as session:
+        web_id = session.scalar(select(Complaint.id).where(Complaint.number == filed.number))
+    assert web_id is not None
+    return pushed["entity_id"], web_id
+
+
+def _complaint_words(hub: Hub, complaint_id: str, *, raw: bool = False) -> tuple:
+    c = Complaint.__table__.c
+    columns = (c.source, c.kind, c.status, c.reply_source)
+    with hub.db.read() as session:
+        return tuple(
+            session.execute(
+                select(*(column.cast(String) if raw else column for column in columns)).where(c.id == complaint_id)
+            ).one()
+        )
+
+
+def test_a_complaint_s_source_kind_status_and_reply_source_read_back_as_members(hub: Hub) -> None:
+    window_id, web_id = _complaints(hub)
+    window_words, web_words = _complaint_words(hub, window_id), _complaint_words(hub, web_id)
+    assert window_words == (ComplaintSource.WINDOW, ComplaintKind.COMPLAINT, ComplaintStatus.REPLIED, ReplySource.HUB)
+    assert web_words == (ComplaintSource.WEB, ComplaintKind.NOT_DONE, ComplaintStatus.OPEN, ReplySource.NONE)
+    assert [type(word) for word in window_words] == [ComplaintSource, ComplaintKind, ComplaintStatus, ReplySource]
+    # No migration: the columns keep the plain words.
+    assert _complaint_words(hub, window_id, raw=True) == ("window", "complaint", "replied", "hub")
+    assert _complaint_words(hub, web_id, raw=True) == ("web", "not_done", "open", "")
+
+
+def test_a_complaint_word_outside_the_set_is_refused_and_the_complaint_kept(hub: Hub) -> None:
+    window_id, web_id = _complaints(hub)
+    for column, word, enum in (
+        ("source", "phone", "ComplaintSource"),
+        ("kind", "praise", "ComplaintKind"),
+        ("status", "closed", "ComplaintStatus"),
+        ("reply_source", "sms", "ReplySource"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), hub.db.write() as session:
+            session.execute(update(Complaint).where(Complaint.id == window_id).values({column: word}))
+    assert _complaint_words(hub, window_id, raw=True) == ("window", "complaint", "replied", "hub")
+    # The web form's kind is checked before anything is stored.
+    with pytest.raises(public_complaints.ComplaintRefused) as refused:
+        public_complaints.file_complaint(
+            hub.db,
+            kind="praise",
+            center_code="CH",
+            facts="窗口说材料不全，但没有一次性告知缺什么。",
+            phone="138 0013 8000",
+            address="10.0.0.4",
+            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        )
+    assert refused.value.message == public_complaints.BAD_KIND
+    with hub.db.read() as session:
+        assert set(session.scalars(select(Complaint.id))) == {window_id, web_id}

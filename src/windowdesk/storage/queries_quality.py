@@ -14,6 +14,7 @@ from sqlalchemy import Date, Row, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.complaints import ComplaintStatus
 from windowdesk.storage import models as m
 from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
 
@@ -58,7 +59,7 @@ def inquiries(session: Session, center_code: str, *, open_only: bool, owner_id: 
 def complaints(session: Session, center_code: str, *, open_only: bool) -> list[Complaint]:
     query = select(Complaint).where(Complaint.center_code == center_code)
     if open_only:
-        query = query.where(Complaint.status == "open")
+        query = query.where(Complaint.status == ComplaintStatus.OPEN)
     return list(session.scalars(query.order_by(Complaint.deadline, Complaint.received_at)))
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from windowdesk.domain.complaints import ComplaintStatus, ReplySource
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
@@ -73,11 +74,11 @@ REPLY_COMPLAINT = (
     update(Complaint.__table__)
     .where(_c.id == bindparam("cid"))
     .values(
-        status="replied",
+        status=ComplaintStatus.REPLIED,
         reply=bindparam("reply"),
         replied_at=bindparam("at"),
         replied_by=bindparam("by"),
-        reply_source="window",
+        reply_source=ReplySource.WINDOW,
     )
 )
 RECTIFICATION_DONE = (
@@ -303,11 +304,11 @@ def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, no
         facts=read.text("facts", MAX_TEXT),
         owner_id=read.text("owner", 36),
         deadline=_day(read, "deadline"),
-        status="open",
+        status=ComplaintStatus.OPEN,
         reply="",
         replied_at=None,
         replied_by="",
-        reply_source="",
+        reply_source=ReplySource.NONE,
         received_at=read.timestamp("received_at"),
         stored_at=now,
     )

@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from windowdesk.domain.case_parts import PartStatus
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.hub.storage.models import Base, CenterCode, Counter, Json, TextEnum, UTCDateTime, Uuid, WindowId
 
 
@@ -117,9 +118,9 @@ class Complaint(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     window_id: Mapped[str | None] = mapped_column(WindowId, nullable=True)  # None: from the web
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # who received it; None: from the web
-    source: Mapped[str] = mapped_column(String(10), default="window")  # window / web
+    source: Mapped[ComplaintSource] = mapped_column(TextEnum(ComplaintSource, 10), default=ComplaintSource.WINDOW)
     # complaint (投诉) / not_done (办不成事反映): the web form asks; a window's is a complaint.
-    kind: Mapped[str] = mapped_column(String(20), default="complaint")
+    kind: Mapped[ComplaintKind] = mapped_column(TextEnum(ComplaintKind, 20), default=ComplaintKind.COMPLAINT)
     # From the web only: the phone to call back, the hash of the code that reads the
     # complaint back with its number, the hash of the address it came from (the limit).
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
@@ -133,11 +134,11 @@ class Complaint(Base):
     facts: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[str] = mapped_column(Uuid)
     deadline: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12))  # open / replied
+    status: Mapped[ComplaintStatus] = mapped_column(TextEnum(ComplaintStatus, 12))
     reply: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     replied_by: Mapped[str] = mapped_column(String(60), default="")
-    reply_source: Mapped[str] = mapped_column(String(10), default="")  # window / hub
+    reply_source: Mapped[ReplySource] = mapped_column(TextEnum(ReplySource, 10), default=ReplySource.NONE)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

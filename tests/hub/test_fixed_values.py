@@ -20,14 +20,25 @@ from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, Complai
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.quality_states import InquiryStatus, QuestionStatus
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.hub.services import admin, console_accounts, public_bookings, public_complaints, replies
-from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.hub.services import (
+    admin,
+    console_accounts,
+    public_bookings,
+    public_complaints,
+    public_questions,
+    question_answers,
+    replies,
+)
+from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, ConsoleActor
 from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Operator
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
+from windowdesk.hub.storage.models_forms import Question
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
-from windowdesk.hub.storage.models_quality import CasePart, Complaint
+from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub
@@ -442,3 +453,63 @@ def test_a_complaint_word_outside_the_set_is_refused_and_the_complaint_kept(hub:
     assert refused.value.message == public_complaints.BAD_KIND
     with hub.db.read() as session:
         assert set(session.scalars(select(Complaint.id))) == {window_id, web_id}
+
+
+def _inquiry_and_questions(hub: Hub) -> tuple[str, str, str]:
+    """A window's inquiry, logged and answered (pushed), and two questions from the public
+    pages, one answered by its department, one open."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events, inquiry_id = EventFactory(), new_uuid()
+    logged = events.event(
+        "inquiry.logged",
+        "inquiry",
+        inquiry_id,
+        {"id": inquiry_id, "center": "CH", "window": window.window_id, "operator": "op-1", "owner": "op-1"}
+        | {"question": "老年证怎么办", "asked_at": events.clock.isoformat()},
+    )
+    answered = events.event(
+        "inquiry.answered",
+        "inquiry",
+        inquiry_id,
+        {"id": inquiry_id, "center": "CH", "answer": "带身份证", "answered_at": events.clock.isoformat()},
+    )
+    assert [status for status, _ in hub.push_results(window, [logged, answered])] == ["applied", "applied"]
+    now = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    asked, still_open = (
+        public_questions.ask(hub.db, item_code="MZ-002", text=text, address=address, now=now)
+        for text, address in (("医疗救助需要带户口本原件吗？", "10.0.0.5"), ("低保多久能办好？", "10.0.0.6"))
+    )
+    civil = ConsoleActor("11", "mz", "民政小李", DEPARTMENT, "MZJ")
+    with hub.db.write() as session:
+        question_answers.answer(session, actor=civil, number=asked.number, text="需要", now=now)
+    return inquiry_id, asked.number, still_open.number
+
+
+def test_an_inquiry_s_and_a_question_s_status_read_back_as_members(hub: Hub) -> None:
+    inquiry_id, answered, still_open = _inquiry_and_questions(hub)
+    with hub.db.read() as session:
+        inquiry = session.get_one(Inquiry, inquiry_id).status
+        questions = [session.get_one(Question, number).status for number in (answered, still_open)]
+        raw = session.execute(
+            select(Question.__table__.c.status.cast(String)).where(Question.number == answered)
+        ).scalar_one()
+        raw_inquiry = session.execute(
+            select(Inquiry.__table__.c.status.cast(String)).where(Inquiry.id == inquiry_id)
+        ).scalar_one()
+    assert type(inquiry) is InquiryStatus and inquiry is InquiryStatus.ANSWERED
+    assert questions == [QuestionStatus.ANSWERED, QuestionStatus.OPEN]
+    assert {type(status) for status in questions} == {QuestionStatus}
+    assert (raw_inquiry, raw) == ("answered", "answered")  # the plain words, as before
+
+
+def test_an_inquiry_or_question_status_outside_the_set_is_refused_and_the_row_kept(hub: Hub) -> None:
+    inquiry_id, answered, _still_open = _inquiry_and_questions(hub)
+    with pytest.raises(StatementError, match="'closed' is not a valid InquiryStatus"), hub.db.write() as session:
+        session.execute(update(Inquiry).where(Inquiry.id == inquiry_id).values(status="closed"))
+    with pytest.raises(StatementError, match="'hidden' is not a valid QuestionStatus"), hub.db.write() as session:
+        session.get_one(Question, answered).status = "hidden"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Inquiry, inquiry_id).status is InquiryStatus.ANSWERED
+        assert session.get_one(Question, answered).status is QuestionStatus.ANSWERED

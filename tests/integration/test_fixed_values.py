@@ -22,15 +22,16 @@ from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
 from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.domain.uuid7 import new_uuid
-from windowdesk.services import applicants, auth, bootstrap, cases, complaints, intake
+from windowdesk.services import applicants, auth, bootstrap, cases, complaints, intake, service_quality
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.models_delivery import CaseDelivery
-from windowdesk.storage.models_quality import CasePart, Complaint
+from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry
 from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, CHANGE_VERIFICATION, CHANGE_WEB_COMPLAINT, Change
 
 from .test_commitment_acceptance import MONDAY, _commit
@@ -495,3 +496,47 @@ def test_a_pulled_web_complaint_of_a_kind_this_window_does_not_know_is_skipped_a
     with demo.db.read() as session:
         assert session.get(Complaint, unknown.entity_id) is None
         assert session.get_one(Complaint, known.entity_id).kind is ComplaintKind.COMPLAINT
+
+
+def _follow_up_and_inquiry(demo) -> tuple[str, str, str]:
+    """A bad rating's follow-up closed here, one left open, and an answered inquiry."""
+    closed = service_quality.rate_service(demo.db, demo.ctx, level=1, shipped_calendar=demo.calendar).follow_up_id
+    still_open = service_quality.rate_service(demo.db, demo.ctx, level=2, shipped_calendar=demo.calendar).follow_up_id
+    assert closed is not None and still_open is not None
+    service_quality.record_follow_up_outcome(demo.db, demo.ctx, follow_up_id=closed, outcome="已电话回访")
+    inquiry_id = service_quality.log_inquiry(demo.db, demo.ctx, question="办理老年证需要带什么材料？")
+    service_quality.answer_inquiry(demo.db, demo.ctx, inquiry_id=inquiry_id, answer="带身份证")
+    return closed, still_open, inquiry_id
+
+
+def _raw(demo, table, column: str, row_id: str) -> str:
+    with demo.db.read() as session:
+        return session.execute(
+            select(table.__table__.c[column].cast(String)).where(table.__table__.c.id == row_id)
+        ).scalar_one()
+
+
+def test_a_follow_up_s_status_and_source_and_an_inquiry_s_status_read_back_as_members(demo) -> None:
+    closed, still_open, inquiry_id = _follow_up_and_inquiry(demo)
+    with demo.db.read() as session:
+        words = [(row.status, row.source) for row in (session.get_one(FollowUp, i) for i in (closed, still_open))]
+        inquiry = session.get_one(Inquiry, inquiry_id).status
+    assert words == [(FollowUpStatus.CLOSED, FollowUpSource.WINDOW), (FollowUpStatus.OPEN, FollowUpSource.WINDOW)]
+    assert {(type(status), type(source)) for status, source in words} == {(FollowUpStatus, FollowUpSource)}
+    assert type(inquiry) is InquiryStatus and inquiry is InquiryStatus.ANSWERED
+    # No migration: the columns keep the plain words.
+    assert [_raw(demo, FollowUp, column, closed) for column in ("status", "source")] == ["closed", "window"]
+    assert _raw(demo, Inquiry, "status", inquiry_id) == "answered"
+
+
+def test_a_follow_up_or_inquiry_word_outside_the_set_is_refused_and_the_row_kept(demo) -> None:
+    closed, _still_open, inquiry_id = _follow_up_and_inquiry(demo)
+    for table, row_id, column, word, enum in (
+        (FollowUp, closed, "status", "pending", "FollowUpStatus"),
+        (FollowUp, closed, "source", "phone", "FollowUpSource"),
+        (Inquiry, inquiry_id, "status", "closed", "InquiryStatus"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), demo.db.write() as session:
+            session.execute(update(table).where(table.id == row_id).values({column: word}))
+    assert [_raw(demo, FollowUp, column, closed) for column in ("status", "source")] == ["closed", "window"]
+    assert _raw(demo, Inquiry, "status", inquiry_id) == "answered"

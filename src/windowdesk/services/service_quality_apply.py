@@ -19,6 +19,7 @@ import logging
 
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus
 from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_quality as q
@@ -55,13 +56,13 @@ def _followup_outcome(session: Session, change: protocol.Change, now: dt.datetim
     row = session.get(FollowUp, payload["follow_up_id"])
     if row is None:
         return None
-    if row.status == "closed" and row.source != "hub":
+    if row.status is FollowUpStatus.CLOSED and row.source is not FollowUpSource.HUB:
         return None
-    row.status = "closed"
+    row.status = FollowUpStatus.CLOSED
     row.outcome = str(payload["outcome"])
     row.closed_at = _at(payload)
     row.closed_by = str(payload.get("by") or "")[:60]
-    row.source = "hub"
+    row.source = FollowUpSource.HUB
     return change.kind
 
 
@@ -105,13 +106,13 @@ def _web_rating(session: Session, change: protocol.Change, now: dt.datetime) -> 
                 rating_id=payload["id"],
                 center_code=case.center_code,
                 owner_id=_owner_here(session, follow_up.get("owner"), case),
-                status="open",
+                status=FollowUpStatus.OPEN,
                 outcome="",
                 deadline=dt.date.fromisoformat(follow_up["deadline"]),
                 created_at=rated_at,
                 closed_at=None,
                 closed_by="",
-                source="window",
+                source=FollowUpSource.WINDOW,
             )
         )
     return change.kind

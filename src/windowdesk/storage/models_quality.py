@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
+from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models import Base, UTCDateTime, Uuid
 
@@ -59,12 +60,12 @@ class FollowUp(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
     owner_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     deadline: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12))  # open / closed
+    status: Mapped[FollowUpStatus] = mapped_column(TextEnum(FollowUpStatus, 12))
     outcome: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_by: Mapped[str] = mapped_column(String(60), default="")  # a name (hub replies carry one)
-    source: Mapped[str] = mapped_column(String(10), default="window")  # where the outcome was recorded
+    source: Mapped[FollowUpSource] = mapped_column(TextEnum(FollowUpSource, 10), default=FollowUpSource.WINDOW)
 
     rating: Mapped[Rating] = relationship()
 
@@ -85,7 +86,7 @@ class Inquiry(Base):
     inquirer_phone: Mapped[str] = mapped_column(String(30), default="")
     item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     question: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12))  # open / answered
+    status: Mapped[InquiryStatus] = mapped_column(TextEnum(InquiryStatus, 12))
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     answered_by: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from windowdesk.domain.complaints import ComplaintStatus, ReplySource
+from windowdesk.domain.quality_states import InquiryStatus
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
@@ -67,7 +68,9 @@ CLOSE_FOLLOW_UP = (
     )
 )
 ANSWER_INQUIRY = (
-    update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(status="answered", answered_at=bindparam("at"))
+    update(Inquiry.__table__)
+    .where(_i.id == bindparam("iid"))
+    .values(status=InquiryStatus.ANSWERED, answered_at=bindparam("at"))
 )
 HAND_OVER_INQUIRY = update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(owner_id=bindparam("owner"))
 REPLY_COMPLAINT = (
@@ -239,7 +242,7 @@ def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: d
         first_operator_id=read.text("operator", 36),
         owner_id=read.text("owner", 36),
         item_code=read.text("item", 16, required=False) or None,
-        status="open",
+        status=InquiryStatus.OPEN,
         asked_at=read.timestamp("asked_at"),
         answered_at=None,
         received_at=now,

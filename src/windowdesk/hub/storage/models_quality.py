@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
+from windowdesk.domain.quality_states import InquiryStatus
 from windowdesk.hub.storage.models import Base, CenterCode, Counter, Json, TextEnum, UTCDateTime, Uuid, WindowId
 
 
@@ -96,7 +97,7 @@ class Inquiry(Base):
     first_operator_id: Mapped[str] = mapped_column(Uuid)
     owner_id: Mapped[str] = mapped_column(Uuid)
     item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    status: Mapped[str] = mapped_column(String(12))  # open / answered
+    status: Mapped[InquiryStatus] = mapped_column(TextEnum(InquiryStatus, 12))
     asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -20,7 +20,8 @@ from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, Complai
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.permissions import Role
-from windowdesk.domain.quality_states import InquiryStatus, QuestionStatus
+from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus, QuestionStatus
+from windowdesk.domain.service_quality import ASPECTS, RatingChannel, RatingStage
 from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services import (
@@ -29,6 +30,7 @@ from windowdesk.hub.services import (
     public_bookings,
     public_complaints,
     public_questions,
+    public_ratings,
     question_answers,
     replies,
 )
@@ -38,12 +40,12 @@ from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_forms import Question
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
-from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry
+from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating
 from windowdesk.sync.protocol import API_PREFIX
 
-from .conftest import VERSION_HEADERS, EventFactory, Hub
+from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation
 from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
-from .test_service_quality import _complaint
+from .test_service_quality import _complaint, _rating
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -513,3 +515,72 @@ def test_an_inquiry_or_question_status_outside_the_set_is_refused_and_the_row_ke
     with hub.db.read() as session:
         assert session.get_one(Inquiry, inquiry_id).status is InquiryStatus.ANSWERED
         assert session.get_one(Question, answered).status is QuestionStatus.ANSWERED
+
+
+def _ratings(hub: Hub) -> tuple[Workstation, EventFactory, str, str, str]:
+    """Two ratings pushed by a window (a bad one with its follow-up, closed at the hub, and
+    a good one naming no channel) and one given on the public pages for an accepted case."""
+    case_id = _accepted_case(hub)
+    window, events, follow_up_id = hub.enroll("CH", "02"), EventFactory(), new_uuid()
+    bad = _rating(events, window, 2, follow_up={"id": follow_up_id, "owner": new_uuid(), "deadline": "2026-12-03"})
+    unsaid = _rating(events, window, 5)
+    del unsaid["payload"]["channel"]
+    assert [status for status, _ in hub.push_results(window, [bad, unsaid])] == ["applied", "applied"]
+    now = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    with hub.db.write(feed=True) as session:
+        replies.record_follow_up_outcome(session, follow_up_id=follow_up_id, outcome="已回访", by="张主任", now=now)
+    web = public_ratings.rate_case(
+        hub.db, case_id=case_id, level=5, aspects=dict.fromkeys(ASPECTS, 5), comment="", now=now
+    ).rating_id
+    return window, events, bad["entity_id"], unsaid["entity_id"], web
+
+
+def _rating_words(hub: Hub, rating_id: str, *, raw: bool = False) -> tuple:
+    c = Rating.__table__.c
+    columns = (c.channel, c.stage, c.follow_up_status)
+    with hub.db.read() as session:
+        return tuple(
+            session.execute(
+                select(*(column.cast(String) if raw else column for column in columns)).where(c.id == rating_id)
+            ).one()
+        )
+
+
+def test_a_rating_s_channel_stage_and_follow_up_status_read_back_as_members(hub: Hub) -> None:
+    _window, _events, bad, unsaid, web = _ratings(hub)
+    assert _rating_words(hub, bad) == (RatingChannel.APPLICANT_SCREEN, None, FollowUpStatus.CLOSED)
+    assert _rating_words(hub, unsaid) == (RatingChannel.NONE, None, None)
+    assert _rating_words(hub, web) == (RatingChannel.WEB, RatingStage.ACCEPTED, None)
+    assert [type(word) for word in _rating_words(hub, bad)] == [RatingChannel, type(None), FollowUpStatus]
+    assert type(_rating_words(hub, web)[1]) is RatingStage
+    # No migration: the columns keep the plain words.
+    assert _rating_words(hub, bad, raw=True) == ("applicant_screen", None, "closed")
+    assert _rating_words(hub, unsaid, raw=True) == ("", None, None)
+    assert _rating_words(hub, web, raw=True) == ("web", "accepted", None)
+
+
+def test_a_rating_word_outside_the_set_is_refused_and_the_rating_kept(hub: Hub) -> None:
+    _window, _events, bad, _unsaid, _web = _ratings(hub)
+    for column, word, enum in (
+        ("channel", "kiosk", "RatingChannel"),
+        ("stage", "delivered", "RatingStage"),
+        ("follow_up_status", "pending", "FollowUpStatus"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), hub.db.write() as session:
+            session.execute(update(Rating).where(Rating.id == bad).values({column: word}))
+    assert _rating_words(hub, bad, raw=True) == ("applicant_screen", None, "closed")
+
+
+def test_a_pushed_rating_with_a_channel_a_window_does_not_have_is_refused_with_its_reason(hub: Hub) -> None:
+    """A window's push: a word outside the window's channels ("web" included: the public
+    pages' ratings are the hub's own) is refused with a clear reason, nothing stored."""
+    window, events, *_ = _ratings(hub)
+    kiosk, web = _rating(events, window, 4, channel="kiosk"), _rating(events, window, 4, channel="web")
+    results = hub.push_results(window, [kiosk, web])
+    assert [status for status, _ in results] == ["rejected", "rejected"]
+    assert all("operator_screen, applicant_screen" in reason for _, reason in results)
+    assert "'kiosk'" in results[0][1] and "'web'" in results[1][1]
+    with hub.db.read() as session:
+        assert (
+            session.scalars(select(Rating.id).where(Rating.id.in_([kiosk["entity_id"], web["entity_id"]]))).all() == []
+        )

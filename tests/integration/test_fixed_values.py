@@ -23,6 +23,7 @@ from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import RatingChannel
 from windowdesk.domain.suspensions import SuspensionKind
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.services import applicants, auth, bootstrap, cases, complaints, intake, service_quality
@@ -31,8 +32,15 @@ from windowdesk.services.sync_apply import apply_change, load_page_cases, store_
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.models_delivery import CaseDelivery
-from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry
-from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, CHANGE_VERIFICATION, CHANGE_WEB_COMPLAINT, Change
+from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
+from windowdesk.sync.protocol import (
+    CHANGE_DECISION,
+    CHANGE_NOTE,
+    CHANGE_VERIFICATION,
+    CHANGE_WEB_COMPLAINT,
+    CHANGE_WEB_RATING,
+    Change,
+)
 
 from .test_commitment_acceptance import MONDAY, _commit
 from .test_intake_service import at
@@ -540,3 +548,25 @@ def test_a_follow_up_or_inquiry_word_outside_the_set_is_refused_and_the_row_kept
             session.execute(update(table).where(table.id == row_id).values({column: word}))
     assert [_raw(demo, FollowUp, column, closed) for column in ("status", "source")] == ["closed", "window"]
     assert _raw(demo, Inquiry, "status", inquiry_id) == "answered"
+
+
+def test_a_rating_s_channel_reads_back_as_a_member_and_one_outside_the_set_is_refused(demo) -> None:
+    """The window's screens, and "web" for a rating the hub's feed brings (its own word,
+    never a pulled one)."""
+    case_id = _accepted_case(demo)
+    given = service_quality.rate_service(
+        demo.db, demo.ctx, level=5, case_id=case_id, shipped_calendar=demo.calendar, channel="applicant_screen"
+    ).rating_id
+    rating_id = new_uuid()
+    payload = {"id": rating_id, "case_id": case_id, "level": 4, "comment": "", "rated_at": NOW.isoformat()}
+    pulled = Change(seq=51, kind=CHANGE_WEB_RATING, entity="rating", entity_id=rating_id, payload=payload)
+    with demo.db.write() as session:
+        assert apply_change(session, pulled, now=NOW) == CHANGE_WEB_RATING
+    with demo.db.read() as session:
+        channels = [session.get_one(Rating, i).channel for i in (given, rating_id)]
+    assert channels == [RatingChannel.APPLICANT_SCREEN, RatingChannel.WEB]
+    assert {type(channel) for channel in channels} == {RatingChannel}
+    assert [_raw(demo, Rating, "channel", i) for i in (given, rating_id)] == ["applicant_screen", "web"]
+    with pytest.raises(StatementError, match="'kiosk' is not a valid RatingChannel"), demo.db.write() as session:
+        session.execute(update(Rating).where(Rating.id == given).values(channel="kiosk"))
+    assert _raw(demo, Rating, "channel", given) == "applicant_screen"

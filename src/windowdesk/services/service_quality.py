@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.permissions import Permission, Role, is_allowed
 from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
-from windowdesk.domain.service_quality import FOLLOW_UP_WORKING_DAYS, RatingLevel, level_label, needs_follow_up
+from windowdesk.domain.service_quality import (
+    FOLLOW_UP_WORKING_DAYS,
+    WINDOW_CHANNELS,
+    RatingChannel,
+    RatingLevel,
+    level_label,
+    needs_follow_up,
+)
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
@@ -28,7 +35,7 @@ from windowdesk.storage.models_quality import FollowUp, Inquiry, InquiryHandover
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
-CHANNELS = ("operator_screen", "applicant_screen")
+CHANNELS = WINDOW_CHANNELS
 MAX_TEXT = 2000
 
 
@@ -157,7 +164,7 @@ def rate_service(
             item_code=item_code,
             level=int(level),
             reason=reason,
-            channel=channel,
+            channel=RatingChannel(channel),
             rated_at=now,
         )
         session.add(rating)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import RatingChannel
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models import Base, UTCDateTime, Uuid
 
@@ -47,7 +48,7 @@ class Rating(Base):
     item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     level: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
-    channel: Mapped[str] = mapped_column(String(20))  # operator_screen / applicant_screen
+    channel: Mapped[RatingChannel] = mapped_column(TextEnum(RatingChannel, 20))  # a window's, or web
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

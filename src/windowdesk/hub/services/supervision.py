@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.ids import mask_id_numbers_in
+from windowdesk.domain.quality_states import FollowUpStatus
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit, replies
@@ -34,7 +35,7 @@ from windowdesk.sync.protocol import REJECTED, EventKind
 
 PAGE_SIZE = 50
 # Spelled into the SQL, not bound: only then does SQLite use ix_ratings_open_follow_ups.
-OPEN_FOLLOW_UP = literal("open", literal_execute=True)
+OPEN_FOLLOW_UP = literal(FollowUpStatus.OPEN.value, literal_execute=True)
 MAX_ANSWER = hub_audit.MAX_DETAIL_TEXT  # kept whole in the audit entry
 REFUSED_ANSWERED = "refused_change.answered"
 
@@ -225,7 +226,9 @@ def follow_ups(
                 mask_id_numbers_in(r.reason),
                 local_time(r.center_code, r.rated_at),
                 r.follow_up_deadline,
-                r.follow_up_status == "open" and r.follow_up_deadline is not None and r.follow_up_deadline < today,
+                r.follow_up_status is FollowUpStatus.OPEN
+                and r.follow_up_deadline is not None
+                and r.follow_up_deadline < today,
                 r.follow_up_status or "",
                 r.follow_up_outcome,
                 r.follow_up_closed_by,

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
-from windowdesk.domain.quality_states import InquiryStatus
+from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import RatingChannel, RatingStage
 from windowdesk.hub.storage.models import Base, CenterCode, Counter, Json, TextEnum, UTCDateTime, Uuid, WindowId
 
 
@@ -69,11 +70,11 @@ class Rating(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     # operator_screen / applicant_screen at a window; "web" from the public pages
     # (domain.service_quality.WEB_CHANNEL).
-    channel: Mapped[str] = mapped_column(String(20), default="")
+    channel: Mapped[RatingChannel] = mapped_column(TextEnum(RatingChannel, 20), default=RatingChannel.NONE)
     # From the web: the stage of the case rated (accepted / completed), 1 for the first
     # rating of that stage and 2 for the supplementary one, and the grades of the
     # national aspects ({"efficiency": 5, "service": 4, "attitude": 5}; overall is level).
-    stage: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    stage: Mapped[RatingStage | None] = mapped_column(TextEnum(RatingStage, 20), nullable=True)
     round: Mapped[int | None] = mapped_column(Integer, nullable=True)
     aspects: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
@@ -81,7 +82,7 @@ class Rating(Base):
     follow_up_id: Mapped[str | None] = mapped_column(Uuid, nullable=True, unique=True)
     follow_up_owner: Mapped[str | None] = mapped_column(Uuid, nullable=True)
     follow_up_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    follow_up_status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # open / closed
+    follow_up_status: Mapped[FollowUpStatus | None] = mapped_column(TextEnum(FollowUpStatus, 12), nullable=True)
     follow_up_outcome: Mapped[str] = mapped_column(Text, default="")
     follow_up_closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     follow_up_closed_by: Mapped[str] = mapped_column(String(60), default="")

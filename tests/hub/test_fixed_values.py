@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import String, select, update
 from sqlalchemy.exc import StatementError
 
+from windowdesk.domain.applicants import ApplicantKind
 from windowdesk.domain.booking_status import BookingStatus, HalfDay
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
@@ -19,6 +20,7 @@ from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.page_readers import PageReader
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus, QuestionStatus
 from windowdesk.domain.service_quality import ASPECTS, RatingChannel, RatingStage
@@ -35,17 +37,19 @@ from windowdesk.hub.services import (
     replies,
 )
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, ConsoleActor
-from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Operator
+from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Notification, Operator, Refusal
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
+from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_forms import Question
+from windowdesk.hub.storage.models_pages import PageReading
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation
 from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
-from .test_service_quality import _complaint, _rating
+from .test_service_quality import _complaint, _rating, _window_record
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -584,3 +588,75 @@ def test_a_pushed_rating_with_a_channel_a_window_does_not_have_is_refused_with_i
         assert (
             session.scalars(select(Rating.id).where(Rating.id.in_([kiosk["entity_id"], web["entity_id"]]))).all() == []
         )
+
+
+def _applicant_rows(hub: Hub) -> tuple[str, str, str, int]:
+    """A window's case (its figures row with it), a one-time notification and a refusal
+    for a resident, and a reading of one of the case's pages by its center."""
+    hub.import_demo_catalog()
+    window, events = hub.enroll("CH", "01"), EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"])
+    notice = _window_record(events, "notification.given", "GZ", resident["entity_id"], new_uuid())
+    refusal = _window_record(events, "refusal.given", "BY", resident["entity_id"], new_uuid())
+    results = hub.push_results(window, [resident, case, notice, refusal])
+    assert {status for status, _ in results} == {"applied"}, results
+    with hub.db.write() as session:
+        reading = PageReading(
+            case_id=case["entity_id"],
+            page_id=new_uuid(),
+            sha256="0" * 64,
+            actor_kind="center",
+            actor_code="CH",
+            read_at=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        )
+        session.add(reading)
+        session.flush()
+        seq = reading.seq
+    return case["entity_id"], notice["entity_id"], refusal["entity_id"], seq
+
+
+def test_applicant_kinds_a_case_figures_source_and_a_page_reader_read_back_as_members(hub: Hub) -> None:
+    case_id, notice_id, refusal_id, seq = _applicant_rows(hub)
+    with hub.db.read() as session:
+        kinds = [
+            session.get_one(Case, case_id).applicant_kind,
+            session.get_one(Notification, notice_id).applicant_kind,
+            session.get_one(Refusal, refusal_id).applicant_kind,
+            session.get_one(CaseFigures, case_id).applicant_kind,
+        ]
+        source = session.get_one(CaseFigures, case_id).source
+        reader = session.get_one(PageReading, seq).actor_kind
+        raw = session.execute(
+            select(
+                Case.__table__.c.applicant_kind.cast(String),
+                CaseFigures.__table__.c.source.cast(String),
+                PageReading.__table__.c.actor_kind.cast(String),
+            )
+            .join(CaseFigures.__table__, CaseFigures.__table__.c.case_id == Case.__table__.c.id)
+            .join(PageReading.__table__, PageReading.__table__.c.case_id == Case.__table__.c.id)
+            .where(Case.__table__.c.id == case_id)
+        ).one()
+    assert kinds == [ApplicantKind.RESIDENT] * 4 and {type(kind) for kind in kinds} == {ApplicantKind}
+    assert type(source) is CaseSource and source is CaseSource.WINDOW
+    assert type(reader) is PageReader and reader is PageReader.CENTER
+    assert tuple(raw) == ("resident", "window", "center")  # the plain words, as before
+
+
+def test_an_applicant_kind_figures_source_or_page_reader_outside_the_set_is_refused_and_the_row_kept(
+    hub: Hub,
+) -> None:
+    case_id, notice_id, _refusal_id, seq = _applicant_rows(hub)
+    for table, key, row_id, column, word, enum in (
+        (Case, Case.id, case_id, "applicant_kind", "company", "ApplicantKind"),
+        (Notification, Notification.id, notice_id, "applicant_kind", "company", "ApplicantKind"),
+        (CaseFigures, CaseFigures.case_id, case_id, "source", "fax", "CaseSource"),
+        (PageReading, PageReading.seq, seq, "actor_kind", "robot", "PageReader"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), hub.db.write() as session:
+            session.execute(update(table).where(key == row_id).values({column: word}))
+    with hub.db.read() as session:
+        assert session.get_one(Case, case_id).applicant_kind is ApplicantKind.RESIDENT
+        assert session.get_one(Notification, notice_id).applicant_kind is ApplicantKind.RESIDENT
+        assert session.get_one(CaseFigures, case_id).source is CaseSource.WINDOW
+        assert session.get_one(PageReading, seq).actor_kind is PageReader.CENTER

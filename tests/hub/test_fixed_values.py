@@ -10,27 +10,46 @@ import pytest
 from sqlalchemy import String, select, update
 from sqlalchemy.exc import StatementError
 
+from windowdesk.domain.applicants import ApplicantKind
 from windowdesk.domain.booking_status import BookingStatus, HalfDay
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.page_readers import PageReader
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus, QuestionStatus
+from windowdesk.domain.service_quality import ASPECTS, RatingChannel, RatingStage
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.hub.services import admin, console_accounts, public_bookings
-from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
-from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Operator
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.hub.services import (
+    admin,
+    console_accounts,
+    public_bookings,
+    public_complaints,
+    public_questions,
+    public_ratings,
+    question_answers,
+    replies,
+)
+from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, ConsoleActor
+from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Notification, Operator, Refusal
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
+from windowdesk.hub.storage.models_figures import CaseFigures
+from windowdesk.hub.storage.models_forms import Question
+from windowdesk.hub.storage.models_pages import PageReading
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
-from windowdesk.hub.storage.models_quality import CasePart
+from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating
 from windowdesk.sync.protocol import API_PREFIX
 
-from .conftest import VERSION_HEADERS, EventFactory, Hub
+from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation
 from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
+from .test_service_quality import _complaint, _rating, _window_record
 
 
 def _accepted_case(hub: Hub) -> str:
@@ -366,3 +385,278 @@ def test_a_half_day_outside_the_set_is_refused_and_a_booking_for_one_finds_no_sl
             now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
         )
     assert refused.value.message == public_bookings.NO_SUCH_SLOT
+
+
+def _complaints(hub: Hub) -> tuple[str, str]:
+    """A window's complaint (pushed, then replied at the hub) and a web 办不成事反映 (open)."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    pushed = _complaint(EventFactory(), window, "TS-CH-01-2026-0001")
+    assert [status for status, _ in hub.push_results(window, [pushed])] == ["applied"]
+    now = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    with hub.db.write(feed=True) as session:
+        replies.reply_to_complaint(session, complaint=pushed["entity_id"], reply="已核实", by="市电子政务办", now=now)
+    filed = public_complaints.file_complaint(
+        hub.db,
+        kind="not_done",
+        center_code="CH",
+        item_code="MZ-001",
+        facts="窗口说材料不全，但没有一次性告知缺什么。",
+        phone="138 0013 8000",
+        address="10.0.0.3",
+        now=now,
+    )
+    with hub.db.read() as session:
+        web_id = session.scalar(select(Complaint.id).where(Complaint.number == filed.number))
+    assert web_id is not None
+    return pushed["entity_id"], web_id
+
+
+def _complaint_words(hub: Hub, complaint_id: str, *, raw: bool = False) -> tuple:
+    c = Complaint.__table__.c
+    columns = (c.source, c.kind, c.status, c.reply_source)
+    with hub.db.read() as session:
+        return tuple(
+            session.execute(
+                select(*(column.cast(String) if raw else column for column in columns)).where(c.id == complaint_id)
+            ).one()
+        )
+
+
+def test_a_complaint_s_source_kind_status_and_reply_source_read_back_as_members(hub: Hub) -> None:
+    window_id, web_id = _complaints(hub)
+    window_words, web_words = _complaint_words(hub, window_id), _complaint_words(hub, web_id)
+    assert window_words == (ComplaintSource.WINDOW, ComplaintKind.COMPLAINT, ComplaintStatus.REPLIED, ReplySource.HUB)
+    assert web_words == (ComplaintSource.WEB, ComplaintKind.NOT_DONE, ComplaintStatus.OPEN, ReplySource.NONE)
+    assert [type(word) for word in window_words] == [ComplaintSource, ComplaintKind, ComplaintStatus, ReplySource]
+    # No migration: the columns keep the plain words.
+    assert _complaint_words(hub, window_id, raw=True) == ("window", "complaint", "replied", "hub")
+    assert _complaint_words(hub, web_id, raw=True) == ("web", "not_done", "open", "")
+
+
+def test_a_complaint_word_outside_the_set_is_refused_and_the_complaint_kept(hub: Hub) -> None:
+    window_id, web_id = _complaints(hub)
+    for column, word, enum in (
+        ("source", "phone", "ComplaintSource"),
+        ("kind", "praise", "ComplaintKind"),
+        ("status", "closed", "ComplaintStatus"),
+        ("reply_source", "sms", "ReplySource"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), hub.db.write() as session:
+            session.execute(update(Complaint).where(Complaint.id == window_id).values({column: word}))
+    assert _complaint_words(hub, window_id, raw=True) == ("window", "complaint", "replied", "hub")
+    # The web form's kind is checked before anything is stored.
+    with pytest.raises(public_complaints.ComplaintRefused) as refused:
+        public_complaints.file_complaint(
+            hub.db,
+            kind="praise",
+            center_code="CH",
+            facts="窗口说材料不全，但没有一次性告知缺什么。",
+            phone="138 0013 8000",
+            address="10.0.0.4",
+            now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        )
+    assert refused.value.message == public_complaints.BAD_KIND
+    with hub.db.read() as session:
+        assert set(session.scalars(select(Complaint.id))) == {window_id, web_id}
+
+
+def _inquiry_and_questions(hub: Hub) -> tuple[str, str, str]:
+    """A window's inquiry, logged and answered (pushed), and two questions from the public
+    pages, one answered by its department, one open."""
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events, inquiry_id = EventFactory(), new_uuid()
+    logged = events.event(
+        "inquiry.logged",
+        "inquiry",
+        inquiry_id,
+        {"id": inquiry_id, "center": "CH", "window": window.window_id, "operator": "op-1", "owner": "op-1"}
+        | {"question": "老年证怎么办", "asked_at": events.clock.isoformat()},
+    )
+    answered = events.event(
+        "inquiry.answered",
+        "inquiry",
+        inquiry_id,
+        {"id": inquiry_id, "center": "CH", "answer": "带身份证", "answered_at": events.clock.isoformat()},
+    )
+    assert [status for status, _ in hub.push_results(window, [logged, answered])] == ["applied", "applied"]
+    now = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    asked, still_open = (
+        public_questions.ask(hub.db, item_code="MZ-002", text=text, address=address, now=now)
+        for text, address in (("医疗救助需要带户口本原件吗？", "10.0.0.5"), ("低保多久能办好？", "10.0.0.6"))
+    )
+    civil = ConsoleActor("11", "mz", "民政小李", DEPARTMENT, "MZJ")
+    with hub.db.write() as session:
+        question_answers.answer(session, actor=civil, number=asked.number, text="需要", now=now)
+    return inquiry_id, asked.number, still_open.number
+
+
+def test_an_inquiry_s_and_a_question_s_status_read_back_as_members(hub: Hub) -> None:
+    inquiry_id, answered, still_open = _inquiry_and_questions(hub)
+    with hub.db.read() as session:
+        inquiry = session.get_one(Inquiry, inquiry_id).status
+        questions = [session.get_one(Question, number).status for number in (answered, still_open)]
+        raw = session.execute(
+            select(Question.__table__.c.status.cast(String)).where(Question.number == answered)
+        ).scalar_one()
+        raw_inquiry = session.execute(
+            select(Inquiry.__table__.c.status.cast(String)).where(Inquiry.id == inquiry_id)
+        ).scalar_one()
+    assert type(inquiry) is InquiryStatus and inquiry is InquiryStatus.ANSWERED
+    assert questions == [QuestionStatus.ANSWERED, QuestionStatus.OPEN]
+    assert {type(status) for status in questions} == {QuestionStatus}
+    assert (raw_inquiry, raw) == ("answered", "answered")  # the plain words, as before
+
+
+def test_an_inquiry_or_question_status_outside_the_set_is_refused_and_the_row_kept(hub: Hub) -> None:
+    inquiry_id, answered, _still_open = _inquiry_and_questions(hub)
+    with pytest.raises(StatementError, match="'closed' is not a valid InquiryStatus"), hub.db.write() as session:
+        session.execute(update(Inquiry).where(Inquiry.id == inquiry_id).values(status="closed"))
+    with pytest.raises(StatementError, match="'hidden' is not a valid QuestionStatus"), hub.db.write() as session:
+        session.get_one(Question, answered).status = "hidden"  # type: ignore[assignment]
+        session.flush()
+    with hub.db.read() as session:
+        assert session.get_one(Inquiry, inquiry_id).status is InquiryStatus.ANSWERED
+        assert session.get_one(Question, answered).status is QuestionStatus.ANSWERED
+
+
+def _ratings(hub: Hub) -> tuple[Workstation, EventFactory, str, str, str]:
+    """Two ratings pushed by a window (a bad one with its follow-up, closed at the hub, and
+    a good one naming no channel) and one given on the public pages for an accepted case."""
+    case_id = _accepted_case(hub)
+    window, events, follow_up_id = hub.enroll("CH", "02"), EventFactory(), new_uuid()
+    bad = _rating(events, window, 2, follow_up={"id": follow_up_id, "owner": new_uuid(), "deadline": "2026-12-03"})
+    unsaid = _rating(events, window, 5)
+    del unsaid["payload"]["channel"]
+    assert [status for status, _ in hub.push_results(window, [bad, unsaid])] == ["applied", "applied"]
+    now = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    with hub.db.write(feed=True) as session:
+        replies.record_follow_up_outcome(session, follow_up_id=follow_up_id, outcome="已回访", by="张主任", now=now)
+    web = public_ratings.rate_case(
+        hub.db, case_id=case_id, level=5, aspects=dict.fromkeys(ASPECTS, 5), comment="", now=now
+    ).rating_id
+    return window, events, bad["entity_id"], unsaid["entity_id"], web
+
+
+def _rating_words(hub: Hub, rating_id: str, *, raw: bool = False) -> tuple:
+    c = Rating.__table__.c
+    columns = (c.channel, c.stage, c.follow_up_status)
+    with hub.db.read() as session:
+        return tuple(
+            session.execute(
+                select(*(column.cast(String) if raw else column for column in columns)).where(c.id == rating_id)
+            ).one()
+        )
+
+
+def test_a_rating_s_channel_stage_and_follow_up_status_read_back_as_members(hub: Hub) -> None:
+    _window, _events, bad, unsaid, web = _ratings(hub)
+    assert _rating_words(hub, bad) == (RatingChannel.APPLICANT_SCREEN, None, FollowUpStatus.CLOSED)
+    assert _rating_words(hub, unsaid) == (RatingChannel.NONE, None, None)
+    assert _rating_words(hub, web) == (RatingChannel.WEB, RatingStage.ACCEPTED, None)
+    assert [type(word) for word in _rating_words(hub, bad)] == [RatingChannel, type(None), FollowUpStatus]
+    assert type(_rating_words(hub, web)[1]) is RatingStage
+    # No migration: the columns keep the plain words.
+    assert _rating_words(hub, bad, raw=True) == ("applicant_screen", None, "closed")
+    assert _rating_words(hub, unsaid, raw=True) == ("", None, None)
+    assert _rating_words(hub, web, raw=True) == ("web", "accepted", None)
+
+
+def test_a_rating_word_outside_the_set_is_refused_and_the_rating_kept(hub: Hub) -> None:
+    _window, _events, bad, _unsaid, _web = _ratings(hub)
+    for column, word, enum in (
+        ("channel", "kiosk", "RatingChannel"),
+        ("stage", "delivered", "RatingStage"),
+        ("follow_up_status", "pending", "FollowUpStatus"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), hub.db.write() as session:
+            session.execute(update(Rating).where(Rating.id == bad).values({column: word}))
+    assert _rating_words(hub, bad, raw=True) == ("applicant_screen", None, "closed")
+
+
+def test_a_pushed_rating_with_a_channel_a_window_does_not_have_is_refused_with_its_reason(hub: Hub) -> None:
+    """A window's push: a word outside the window's channels ("web" included: the public
+    pages' ratings are the hub's own) is refused with a clear reason, nothing stored."""
+    window, events, *_ = _ratings(hub)
+    kiosk, web = _rating(events, window, 4, channel="kiosk"), _rating(events, window, 4, channel="web")
+    results = hub.push_results(window, [kiosk, web])
+    assert [status for status, _ in results] == ["rejected", "rejected"]
+    assert all("operator_screen, applicant_screen" in reason for _, reason in results)
+    assert "'kiosk'" in results[0][1] and "'web'" in results[1][1]
+    with hub.db.read() as session:
+        assert (
+            session.scalars(select(Rating.id).where(Rating.id.in_([kiosk["entity_id"], web["entity_id"]]))).all() == []
+        )
+
+
+def _applicant_rows(hub: Hub) -> tuple[str, str, str, int]:
+    """A window's case (its figures row with it), a one-time notification and a refusal
+    for a resident, and a reading of one of the case's pages by its center."""
+    hub.import_demo_catalog()
+    window, events = hub.enroll("CH", "01"), EventFactory()
+    resident = events.resident()
+    case = events.case(resident["entity_id"])
+    notice = _window_record(events, "notification.given", "GZ", resident["entity_id"], new_uuid())
+    refusal = _window_record(events, "refusal.given", "BY", resident["entity_id"], new_uuid())
+    results = hub.push_results(window, [resident, case, notice, refusal])
+    assert {status for status, _ in results} == {"applied"}, results
+    with hub.db.write() as session:
+        reading = PageReading(
+            case_id=case["entity_id"],
+            page_id=new_uuid(),
+            sha256="0" * 64,
+            actor_kind="center",
+            actor_code="CH",
+            read_at=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        )
+        session.add(reading)
+        session.flush()
+        seq = reading.seq
+    return case["entity_id"], notice["entity_id"], refusal["entity_id"], seq
+
+
+def test_applicant_kinds_a_case_figures_source_and_a_page_reader_read_back_as_members(hub: Hub) -> None:
+    case_id, notice_id, refusal_id, seq = _applicant_rows(hub)
+    with hub.db.read() as session:
+        kinds = [
+            session.get_one(Case, case_id).applicant_kind,
+            session.get_one(Notification, notice_id).applicant_kind,
+            session.get_one(Refusal, refusal_id).applicant_kind,
+            session.get_one(CaseFigures, case_id).applicant_kind,
+        ]
+        source = session.get_one(CaseFigures, case_id).source
+        reader = session.get_one(PageReading, seq).actor_kind
+        raw = session.execute(
+            select(
+                Case.__table__.c.applicant_kind.cast(String),
+                CaseFigures.__table__.c.source.cast(String),
+                PageReading.__table__.c.actor_kind.cast(String),
+            )
+            .join(CaseFigures.__table__, CaseFigures.__table__.c.case_id == Case.__table__.c.id)
+            .join(PageReading.__table__, PageReading.__table__.c.case_id == Case.__table__.c.id)
+            .where(Case.__table__.c.id == case_id)
+        ).one()
+    assert kinds == [ApplicantKind.RESIDENT] * 4 and {type(kind) for kind in kinds} == {ApplicantKind}
+    assert type(source) is CaseSource and source is CaseSource.WINDOW
+    assert type(reader) is PageReader and reader is PageReader.CENTER
+    assert tuple(raw) == ("resident", "window", "center")  # the plain words, as before
+
+
+def test_an_applicant_kind_figures_source_or_page_reader_outside_the_set_is_refused_and_the_row_kept(
+    hub: Hub,
+) -> None:
+    case_id, notice_id, _refusal_id, seq = _applicant_rows(hub)
+    for table, key, row_id, column, word, enum in (
+        (Case, Case.id, case_id, "applicant_kind", "company", "ApplicantKind"),
+        (Notification, Notification.id, notice_id, "applicant_kind", "company", "ApplicantKind"),
+        (CaseFigures, CaseFigures.case_id, case_id, "source", "fax", "CaseSource"),
+        (PageReading, PageReading.seq, seq, "actor_kind", "robot", "PageReader"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), hub.db.write() as session:
+            session.execute(update(table).where(key == row_id).values({column: word}))
+    with hub.db.read() as session:
+        assert session.get_one(Case, case_id).applicant_kind is ApplicantKind.RESIDENT
+        assert session.get_one(Notification, notice_id).applicant_kind is ApplicantKind.RESIDENT
+        assert session.get_one(CaseFigures, case_id).source is CaseSource.WINDOW
+        assert session.get_one(PageReading, seq).actor_kind is PageReader.CENTER

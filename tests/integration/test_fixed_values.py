@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import String, select, update
 from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.case_parts import PartStatus
@@ -17,19 +17,30 @@ from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import RatingChannel
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.services import applicants, auth, bootstrap, cases, intake
+from windowdesk.domain.uuid7 import new_uuid
+from windowdesk.services import applicants, auth, bootstrap, cases, complaints, intake, service_quality
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.models_delivery import CaseDelivery
-from windowdesk.storage.models_quality import CasePart
-from windowdesk.sync.protocol import CHANGE_DECISION, CHANGE_NOTE, CHANGE_VERIFICATION, Change
+from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
+from windowdesk.sync.protocol import (
+    CHANGE_DECISION,
+    CHANGE_NOTE,
+    CHANGE_VERIFICATION,
+    CHANGE_WEB_COMPLAINT,
+    CHANGE_WEB_RATING,
+    Change,
+)
 
 from .test_commitment_acceptance import MONDAY, _commit
 from .test_intake_service import at
@@ -414,3 +425,148 @@ def test_an_outbox_event_s_state_reads_back_as_a_member_and_one_outside_the_set_
         assert set(session.scalars(select(m.OutboxEvent.state).where(m.OutboxEvent.entity_id == case_id))) == {
             OutboxState.PENDING
         }
+
+
+def _web_complaint(demo, seq: int, kind: str) -> Change:
+    complaint_id = new_uuid()
+    payload = {"id": complaint_id, "number": f"WS-CH-2026-{seq:04d}", "center": demo.ctx.center_code, "kind": kind}
+    payload |= {"phone": "13800138000", "about": {"item": ITEM}, "facts": "跑了三趟还没办成", "owner": None}
+    payload |= {"deadline": "2026-12-14", "received_at": NOW.isoformat()}
+    return Change(seq=seq, kind=CHANGE_WEB_COMPLAINT, entity="complaint", entity_id=complaint_id, payload=payload)
+
+
+def _complaint_words(demo, complaint_id: str, *, raw: bool = False) -> tuple:
+    c = Complaint.__table__.c
+    columns = (c.source, c.kind, c.status, c.reply_source)
+    with demo.db.read() as session:
+        return tuple(
+            session.execute(
+                select(*(column.cast(String) if raw else column for column in columns)).where(c.id == complaint_id)
+            ).one()
+        )
+
+
+def _window_complaint(demo) -> str:
+    complaint_id, _number = complaints.receive_complaint(
+        demo.db,
+        demo.ctx,
+        complainant_name="周女士",
+        facts="收费不透明",
+        about=complaints.ComplaintAbout(department_code="MZJ"),
+        shipped_calendar=demo.calendar,
+    )
+    complaints.reply_to_complaint(demo.db, demo.ctx, complaint_id=complaint_id, reply="经核查收费符合标准")
+    return complaint_id
+
+
+def test_a_complaint_s_source_kind_status_and_reply_source_read_back_as_members(demo) -> None:
+    window_id = _window_complaint(demo)
+    pulled = _web_complaint(demo, 31, "not_done")
+    with demo.db.write() as session:
+        assert apply_change(session, pulled, now=NOW) == CHANGE_WEB_COMPLAINT
+    window_words, web_words = _complaint_words(demo, window_id), _complaint_words(demo, pulled.entity_id)
+    assert window_words == (
+        ComplaintSource.WINDOW,
+        ComplaintKind.COMPLAINT,
+        ComplaintStatus.REPLIED,
+        ReplySource.WINDOW,
+    )
+    assert web_words == (ComplaintSource.WEB, ComplaintKind.NOT_DONE, ComplaintStatus.OPEN, ReplySource.NONE)
+    assert [type(word) for word in web_words] == [ComplaintSource, ComplaintKind, ComplaintStatus, ReplySource]
+    # No migration: the columns keep the plain words.
+    assert _complaint_words(demo, window_id, raw=True) == ("window", "complaint", "replied", "window")
+    assert _complaint_words(demo, pulled.entity_id, raw=True) == ("web", "not_done", "open", "")
+
+
+def test_a_complaint_word_outside_the_set_is_refused_and_the_complaint_kept(demo) -> None:
+    window_id = _window_complaint(demo)
+    for column, word, enum in (
+        ("source", "phone", "ComplaintSource"),
+        ("kind", "praise", "ComplaintKind"),
+        ("status", "closed", "ComplaintStatus"),
+        ("reply_source", "sms", "ReplySource"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), demo.db.write() as session:
+            session.execute(update(Complaint).where(Complaint.id == window_id).values({column: word}))
+    assert _complaint_words(demo, window_id, raw=True) == ("window", "complaint", "replied", "window")
+
+
+def test_a_pulled_web_complaint_of_a_kind_this_window_does_not_know_is_skipped_and_the_feed_goes_on(
+    demo, caplog
+) -> None:
+    """A newer hub's kind: the change is skipped (logged), nothing is stored for it, and
+    the page's later changes are applied (it was stored as any word, cut to 20, before)."""
+    unknown, known = _web_complaint(demo, 41, "suggestion"), _web_complaint(demo, 42, "complaint")
+    with demo.db.write() as session:
+        assert [apply_change(session, change, now=NOW) for change in (unknown, known)] == [None, CHANGE_WEB_COMPLAINT]
+    skipped = [r.getMessage() for r in caplog.records if r.name == "windowdesk.sync" and "skipped" in r.getMessage()]
+    assert [message.split(" skipped")[0] for message in skipped] == ["complaint.web seq 41"]
+    with demo.db.read() as session:
+        assert session.get(Complaint, unknown.entity_id) is None
+        assert session.get_one(Complaint, known.entity_id).kind is ComplaintKind.COMPLAINT
+
+
+def _follow_up_and_inquiry(demo) -> tuple[str, str, str]:
+    """A bad rating's follow-up closed here, one left open, and an answered inquiry."""
+    closed = service_quality.rate_service(demo.db, demo.ctx, level=1, shipped_calendar=demo.calendar).follow_up_id
+    still_open = service_quality.rate_service(demo.db, demo.ctx, level=2, shipped_calendar=demo.calendar).follow_up_id
+    assert closed is not None and still_open is not None
+    service_quality.record_follow_up_outcome(demo.db, demo.ctx, follow_up_id=closed, outcome="已电话回访")
+    inquiry_id = service_quality.log_inquiry(demo.db, demo.ctx, question="办理老年证需要带什么材料？")
+    service_quality.answer_inquiry(demo.db, demo.ctx, inquiry_id=inquiry_id, answer="带身份证")
+    return closed, still_open, inquiry_id
+
+
+def _raw(demo, table, column: str, row_id: str) -> str:
+    with demo.db.read() as session:
+        return session.execute(
+            select(table.__table__.c[column].cast(String)).where(table.__table__.c.id == row_id)
+        ).scalar_one()
+
+
+def test_a_follow_up_s_status_and_source_and_an_inquiry_s_status_read_back_as_members(demo) -> None:
+    closed, still_open, inquiry_id = _follow_up_and_inquiry(demo)
+    with demo.db.read() as session:
+        words = [(row.status, row.source) for row in (session.get_one(FollowUp, i) for i in (closed, still_open))]
+        inquiry = session.get_one(Inquiry, inquiry_id).status
+    assert words == [(FollowUpStatus.CLOSED, FollowUpSource.WINDOW), (FollowUpStatus.OPEN, FollowUpSource.WINDOW)]
+    assert {(type(status), type(source)) for status, source in words} == {(FollowUpStatus, FollowUpSource)}
+    assert type(inquiry) is InquiryStatus and inquiry is InquiryStatus.ANSWERED
+    # No migration: the columns keep the plain words.
+    assert [_raw(demo, FollowUp, column, closed) for column in ("status", "source")] == ["closed", "window"]
+    assert _raw(demo, Inquiry, "status", inquiry_id) == "answered"
+
+
+def test_a_follow_up_or_inquiry_word_outside_the_set_is_refused_and_the_row_kept(demo) -> None:
+    closed, _still_open, inquiry_id = _follow_up_and_inquiry(demo)
+    for table, row_id, column, word, enum in (
+        (FollowUp, closed, "status", "pending", "FollowUpStatus"),
+        (FollowUp, closed, "source", "phone", "FollowUpSource"),
+        (Inquiry, inquiry_id, "status", "closed", "InquiryStatus"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), demo.db.write() as session:
+            session.execute(update(table).where(table.id == row_id).values({column: word}))
+    assert [_raw(demo, FollowUp, column, closed) for column in ("status", "source")] == ["closed", "window"]
+    assert _raw(demo, Inquiry, "status", inquiry_id) == "answered"
+
+
+def test_a_rating_s_channel_reads_back_as_a_member_and_one_outside_the_set_is_refused(demo) -> None:
+    """The window's screens, and "web" for a rating the hub's feed brings (its own word,
+    never a pulled one)."""
+    case_id = _accepted_case(demo)
+    given = service_quality.rate_service(
+        demo.db, demo.ctx, level=5, case_id=case_id, shipped_calendar=demo.calendar, channel="applicant_screen"
+    ).rating_id
+    rating_id = new_uuid()
+    payload = {"id": rating_id, "case_id": case_id, "level": 4, "comment": "", "rated_at": NOW.isoformat()}
+    pulled = Change(seq=51, kind=CHANGE_WEB_RATING, entity="rating", entity_id=rating_id, payload=payload)
+    with demo.db.write() as session:
+        assert apply_change(session, pulled, now=NOW) == CHANGE_WEB_RATING
+    with demo.db.read() as session:
+        channels = [session.get_one(Rating, i).channel for i in (given, rating_id)]
+    assert channels == [RatingChannel.APPLICANT_SCREEN, RatingChannel.WEB]
+    assert {type(channel) for channel in channels} == {RatingChannel}
+    assert [_raw(demo, Rating, "channel", i) for i in (given, rating_id)] == ["applicant_screen", "web"]
+    with pytest.raises(StatementError, match="'kiosk' is not a valid RatingChannel"), demo.db.write() as session:
+        session.execute(update(Rating).where(Rating.id == given).values(channel="kiosk"))
+    assert _raw(demo, Rating, "channel", given) == "applicant_screen"

@@ -3,16 +3,36 @@ a follow-up, and the working days allowed to follow up a rating or answer a comp
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from windowdesk.i18n import N_, _
 
 # Working days, counted with the official calendar from the day it was recorded.
 FOLLOW_UP_WORKING_DAYS = 3
 COMPLAINT_REPLY_WORKING_DAYS = 5
-# A rating's channel when a resident gave it on the hub's public pages (at a window:
-# operator_screen / applicant_screen); reports count the two apart and together.
-WEB_CHANNEL = "web"
+
+
+class RatingChannel(StrEnum):
+    """Where a rating was given (ratings.channel, window and hub); reports count the web's
+    and the windows' apart and together."""
+
+    OPERATOR_SCREEN = "operator_screen"  # the operator's screen, turned to the applicant
+    APPLICANT_SCREEN = "applicant_screen"  # the applicant's own screen at the window
+    WEB = "web"  # the hub's public pages
+    NONE = ""  # the hub's: a window's push that named none (the column's default)
+
+
+class RatingStage(StrEnum):
+    """The stage of the case a resident rated on the public pages (hub ratings.stage; None
+    for a window's rating)."""
+
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"  # the case finished
+
+
+WEB_CHANNEL = RatingChannel.WEB
+# The channels a window gives a rating by.
+WINDOW_CHANNELS = (RatingChannel.OPERATOR_SCREEN, RatingChannel.APPLICANT_SCREEN)
 # Days after a first rating from the web in which one supplementary rating (追评) of the
 # same stage may follow.
 SUPPLEMENT_DAYS = 15

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.permissions import Permission, is_allowed
 from windowdesk.domain.service_quality import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.uuid7 import new_uuid
@@ -28,7 +29,7 @@ from windowdesk.storage.models_quality import Complaint, Rectification
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
-OPEN, REPLIED = "open", "replied"
+OPEN, REPLIED = ComplaintStatus.OPEN, ComplaintStatus.REPLIED
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,13 @@ class ComplaintView:
     owner_id: str
     owner_name: str
     deadline: dt.date
-    status: str
+    status: ComplaintStatus
     reply: str
     replied_by: str
     overdue: bool
     rectifications: tuple[RectificationView, ...]
-    source: str = "window"  # window / web (filed on the hub's public pages)
-    kind: str = "complaint"  # complaint / not_done (办不成事反映)
+    source: ComplaintSource = ComplaintSource.WINDOW  # web: filed on the hub's public pages
+    kind: ComplaintKind = ComplaintKind.COMPLAINT
 
 
 def _check_about(session: Session, ctx: CounterContext, about: ComplaintAbout) -> ComplaintAbout:
@@ -173,7 +174,7 @@ def receive_complaint(
             reply="",
             replied_at=None,
             replied_by="",
-            reply_source="",
+            reply_source=ReplySource.NONE,
         )
         session.add(complaint)
         session.flush()
@@ -232,7 +233,7 @@ def reply_to_complaint(db: Database, ctx: CounterContext, *, complaint_id: str, 
             raise ValidationError(_("This complaint already has its reply."), field="reply")
         now = ctx.now()
         complaint.status, complaint.reply, complaint.replied_at = REPLIED, reply, now
-        complaint.replied_by, complaint.reply_source = ctx.operator_name, "window"
+        complaint.replied_by, complaint.reply_source = ctx.operator_name, ReplySource.WINDOW
         record_action(
             session,
             ctx,

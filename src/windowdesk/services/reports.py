@@ -22,6 +22,7 @@ from windowdesk.domain.assessment import (
 )
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.complaints import ComplaintSource
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.service_quality import LEVELS_BEST_FIRST, WEB_CHANNEL, level_label
 from windowdesk.domain.time_limits import suspensions_from
@@ -170,7 +171,7 @@ def performance_report(
                 day(c.received_at),
                 c.deadline,
                 day(c.replied_at) if c.replied_at else None,
-                c.source == WEB_CHANNEL,
+                c.source is ComplaintSource.WEB,
             )
             for c in q.report_complaints(session, ctx.center_code, low, high)
         ]

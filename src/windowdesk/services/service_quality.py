@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from windowdesk.domain.calendar import WorkingCalendar
 from windowdesk.domain.permissions import Permission, Role, is_allowed
-from windowdesk.domain.service_quality import FOLLOW_UP_WORKING_DAYS, RatingLevel, level_label, needs_follow_up
+from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import (
+    FOLLOW_UP_WORKING_DAYS,
+    WINDOW_CHANNELS,
+    RatingChannel,
+    RatingLevel,
+    level_label,
+    needs_follow_up,
+)
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
@@ -27,9 +35,8 @@ from windowdesk.storage.models_quality import FollowUp, Inquiry, InquiryHandover
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
-CHANNELS = ("operator_screen", "applicant_screen")
+CHANNELS = WINDOW_CHANNELS
 MAX_TEXT = 2000
-OPEN, CLOSED, ANSWERED = "open", "closed", "answered"
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class FollowUpView:
     owner_id: str
     owner_name: str
     deadline: dt.date
-    status: str
+    status: FollowUpStatus
     outcome: str
     overdue: bool
 
@@ -78,7 +85,7 @@ class InquiryView:
     first_operator_name: str
     owner_id: str
     owner_name: str
-    status: str
+    status: InquiryStatus
     answer: str
     handovers: tuple[tuple[dt.datetime, str, str, str], ...]  # at, from name, to name, note
 
@@ -157,7 +164,7 @@ def rate_service(
             item_code=item_code,
             level=int(level),
             reason=reason,
-            channel=channel,
+            channel=RatingChannel(channel),
             rated_at=now,
         )
         session.add(rating)
@@ -172,12 +179,12 @@ def rate_service(
                 center_code=ctx.center_code,
                 owner_id=owner.id,
                 deadline=calendar.add_working_days(now.astimezone(ctx.zone).date(), FOLLOW_UP_WORKING_DAYS),
-                status=OPEN,
+                status=FollowUpStatus.OPEN,
                 outcome="",
                 created_at=now,
                 closed_at=None,
                 closed_by="",
-                source="window",
+                source=FollowUpSource.WINDOW,
             )
             session.add(follow_up)
             session.flush()
@@ -247,7 +254,7 @@ def list_follow_ups(db: Database, ctx: CounterContext, *, open_only: bool = True
                     row.deadline,
                     row.status,
                     row.outcome,
-                    row.status == OPEN and row.deadline < today,
+                    row.status is FollowUpStatus.OPEN and row.deadline < today,
                 )
             )
         return found
@@ -261,15 +268,15 @@ def record_follow_up_outcome(db: Database, ctx: CounterContext, *, follow_up_id:
         row = session.get(FollowUp, follow_up_id)
         if row is None or row.center_code != ctx.center_code:
             raise NotFoundError(_("Not found"), _("This follow-up is not on this workstation."))
-        if row.status != OPEN:
+        if row.status is not FollowUpStatus.OPEN:
             raise ValidationError(_("This follow-up is already closed."), field="outcome")
         now = ctx.now()
         row.status, row.outcome, row.closed_at, row.closed_by, row.source = (
-            CLOSED,
+            FollowUpStatus.CLOSED,
             outcome,
             now,
             ctx.operator_name,
-            "window",
+            FollowUpSource.WINDOW,
         )
         record_action(
             session,
@@ -328,7 +335,7 @@ def log_inquiry(
             inquirer_phone=inquirer_phone,
             item_code=item_code or None,
             question=question,
-            status=OPEN,
+            status=InquiryStatus.OPEN,
             answer="",
             answered_at=None,
             answered_by=None,
@@ -365,7 +372,7 @@ def _owned_inquiry(session: Session, ctx: CounterContext, inquiry_id: str) -> In
     inquiry = session.get(Inquiry, inquiry_id)
     if inquiry is None or inquiry.center_code != ctx.center_code:
         raise NotFoundError(_("Not found"), _("This inquiry is not on this workstation."))
-    if inquiry.status != OPEN:
+    if inquiry.status is not InquiryStatus.OPEN:
         raise ValidationError(_("This inquiry is already answered."))
     operator = session.get(m.Operator, ctx.operator_id)
     if inquiry.owner_id != ctx.operator_id and not is_allowed(operator.role, Permission.HANDLE_SERVICE_QUALITY):
@@ -382,7 +389,7 @@ def answer_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, answer
         inquiry = _owned_inquiry(session, ctx, inquiry_id)
         now = ctx.now()
         inquiry.status, inquiry.answer, inquiry.answered_at, inquiry.answered_by = (
-            ANSWERED,
+            InquiryStatus.ANSWERED,
             answer,
             now,
             ctx.operator_id,

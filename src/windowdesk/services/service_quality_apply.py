@@ -15,14 +15,19 @@ given at another window of the center comes the same way ("complaint.reply", sou
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus
 from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.storage import models as m
 from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Session
 from windowdesk.storage.models_quality import Complaint, FollowUp, Rating
 from windowdesk.sync import protocol
+
+log = logging.getLogger("windowdesk.sync")
 
 
 def _at(payload: dict) -> dt.datetime:
@@ -34,15 +39,15 @@ def _complaint_reply(session: Session, change: protocol.Change, now: dt.datetime
     complaint = session.get(Complaint, payload["complaint_id"])
     if complaint is None:
         return None  # received at another window of this center: not kept here
-    if complaint.status == "replied" and complaint.reply_source != "hub":
+    if complaint.status is ComplaintStatus.REPLIED and complaint.reply_source is not ReplySource.HUB:
         return None
-    complaint.status = "replied"
+    complaint.status = ComplaintStatus.REPLIED
     complaint.reply = str(payload["reply"])
     complaint.replied_at = _at(payload)
     complaint.replied_by = str(payload.get("by") or "")[:60]
     # Given at the console, or at another window of this center (a web complaint, which
     # every window keeps): kept as that window's, so the hub's word does not replace it.
-    complaint.reply_source = "window" if payload.get("source") == "window" else "hub"
+    complaint.reply_source = ReplySource.WINDOW if payload.get("source") == "window" else ReplySource.HUB
     return change.kind
 
 
@@ -51,13 +56,13 @@ def _followup_outcome(session: Session, change: protocol.Change, now: dt.datetim
     row = session.get(FollowUp, payload["follow_up_id"])
     if row is None:
         return None
-    if row.status == "closed" and row.source != "hub":
+    if row.status is FollowUpStatus.CLOSED and row.source is not FollowUpSource.HUB:
         return None
-    row.status = "closed"
+    row.status = FollowUpStatus.CLOSED
     row.outcome = str(payload["outcome"])
     row.closed_at = _at(payload)
     row.closed_by = str(payload.get("by") or "")[:60]
-    row.source = "hub"
+    row.source = FollowUpSource.HUB
     return change.kind
 
 
@@ -101,13 +106,13 @@ def _web_rating(session: Session, change: protocol.Change, now: dt.datetime) -> 
                 rating_id=payload["id"],
                 center_code=case.center_code,
                 owner_id=_owner_here(session, follow_up.get("owner"), case),
-                status="open",
+                status=FollowUpStatus.OPEN,
                 outcome="",
                 deadline=dt.date.fromisoformat(follow_up["deadline"]),
                 created_at=rated_at,
                 closed_at=None,
                 closed_by="",
-                source="window",
+                source=FollowUpSource.WINDOW,
             )
         )
     return change.kind
@@ -117,6 +122,9 @@ def _web_complaint(session: Session, change: protocol.Change, now: dt.datetime) 
     payload = change.payload
     if session.get(Complaint, payload["id"]) is not None:
         return None  # applied already
+    kind = _complaint_kind(change)
+    if kind is None:
+        return None
     about = payload.get("about") or {}
     case_id = about.get("case_id")
     if case_id and session.get(m.Case, case_id) is None:
@@ -140,8 +148,8 @@ def _web_complaint(session: Session, change: protocol.Change, now: dt.datetime) 
             center_code=payload["center"],
             window_id=None,
             received_by=None,
-            source=WEB_CHANNEL,
-            kind=str(payload.get("kind") or "complaint")[:20],
+            source=ComplaintSource.WEB,
+            kind=kind,
             received_at=dt.datetime.fromisoformat(payload["received_at"]).astimezone(dt.UTC),
             complainant_name="",
             complainant_phone=str(payload.get("phone") or "")[:30],
@@ -153,14 +161,28 @@ def _web_complaint(session: Session, change: protocol.Change, now: dt.datetime) 
             facts=str(payload["facts"]),
             owner_id=owner_id,
             deadline=dt.date.fromisoformat(payload["deadline"]),
-            status="open",
+            status=ComplaintStatus.OPEN,
             reply="",
             replied_at=None,
             replied_by="",
-            reply_source="",
+            reply_source=ReplySource.NONE,
         )
     )
     return change.kind
+
+
+def _complaint_kind(change: protocol.Change) -> ComplaintKind | None:
+    """A web complaint's kind (none: a complaint, as from a hub before kinds); None when it
+    is a word this window does not know (a newer hub's): complaints.kind holds only
+    ComplaintKind's words, and the window cannot list or count a kind it has no words for.
+    The change is skipped and logged, the feed goes on (stopping the pull for it would hold
+    back every later change of the center); the hub keeps the complaint and its console
+    answers it."""
+    try:
+        return ComplaintKind(change.payload.get("kind") or ComplaintKind.COMPLAINT)
+    except ValueError:
+        log.warning("%s seq %s skipped: its kind is not one this window knows", change.kind, change.seq)
+        return None
 
 
 SERVICE_QUALITY_HANDLERS = {

@@ -14,6 +14,9 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from windowdesk.domain.case_parts import PartStatus
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
+from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import RatingChannel
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models import Base, UTCDateTime, Uuid
 
@@ -45,7 +48,7 @@ class Rating(Base):
     item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     level: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
-    channel: Mapped[str] = mapped_column(String(20))  # operator_screen / applicant_screen
+    channel: Mapped[RatingChannel] = mapped_column(TextEnum(RatingChannel, 20))  # a window's, or web
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -58,12 +61,12 @@ class FollowUp(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
     owner_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     deadline: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12))  # open / closed
+    status: Mapped[FollowUpStatus] = mapped_column(TextEnum(FollowUpStatus, 12))
     outcome: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_by: Mapped[str] = mapped_column(String(60), default="")  # a name (hub replies carry one)
-    source: Mapped[str] = mapped_column(String(10), default="window")  # where the outcome was recorded
+    source: Mapped[FollowUpSource] = mapped_column(TextEnum(FollowUpSource, 10), default=FollowUpSource.WINDOW)
 
     rating: Mapped[Rating] = relationship()
 
@@ -84,7 +87,7 @@ class Inquiry(Base):
     inquirer_phone: Mapped[str] = mapped_column(String(30), default="")
     item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     question: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12))  # open / answered
+    status: Mapped[InquiryStatus] = mapped_column(TextEnum(InquiryStatus, 12))
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     answered_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
@@ -114,9 +117,13 @@ class Complaint(Base):
     # Where and by whom it was received; None for one filed on the hub's public pages.
     window_id: Mapped[str | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
     received_by: Mapped[str | None] = mapped_column(ForeignKey("operators.id"), nullable=True)
-    source: Mapped[str] = mapped_column(String(10), default="window", server_default="window")  # window / web
+    source: Mapped[ComplaintSource] = mapped_column(
+        TextEnum(ComplaintSource, 10), default=ComplaintSource.WINDOW, server_default="window"
+    )
     # complaint (投诉) / not_done (办不成事反映, only from the web)
-    kind: Mapped[str] = mapped_column(String(20), default="complaint", server_default="complaint")
+    kind: Mapped[ComplaintKind] = mapped_column(
+        TextEnum(ComplaintKind, 20), default=ComplaintKind.COMPLAINT, server_default="complaint"
+    )
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     complainant_name: Mapped[str] = mapped_column(String(60))
     complainant_phone: Mapped[str] = mapped_column(String(30), default="")
@@ -128,11 +135,11 @@ class Complaint(Base):
     facts: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     deadline: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12))  # open / replied
+    status: Mapped[ComplaintStatus] = mapped_column(TextEnum(ComplaintStatus, 12))
     reply: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     replied_by: Mapped[str] = mapped_column(String(60), default="")
-    reply_source: Mapped[str] = mapped_column(String(10), default="")  # window / hub
+    reply_source: Mapped[ReplySource] = mapped_column(TextEnum(ReplySource, 10), default=ReplySource.NONE)
 
     rectifications: Mapped[list[Rectification]] = relationship(
         order_by="Rectification.position", cascade="all, delete-orphan"

@@ -14,6 +14,8 @@ from sqlalchemy import Date, Row, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_sources import CaseSource
+from windowdesk.domain.complaints import ComplaintStatus
+from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus
 from windowdesk.storage import models as m
 from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
 
@@ -42,14 +44,14 @@ def active_staff(session: Session, center_code: str, roles: Sequence[str] | None
 def follow_ups(session: Session, center_code: str, *, open_only: bool) -> list[FollowUp]:
     query = select(FollowUp).where(FollowUp.center_code == center_code)
     if open_only:
-        query = query.where(FollowUp.status == "open")
+        query = query.where(FollowUp.status == FollowUpStatus.OPEN)
     return list(session.scalars(query.order_by(FollowUp.deadline, FollowUp.created_at)))
 
 
 def inquiries(session: Session, center_code: str, *, open_only: bool, owner_id: str | None) -> list[Inquiry]:
     query = select(Inquiry).where(Inquiry.center_code == center_code)
     if open_only:
-        query = query.where(Inquiry.status == "open")
+        query = query.where(Inquiry.status == InquiryStatus.OPEN)
     if owner_id is not None:
         query = query.where(Inquiry.owner_id == owner_id)
     return list(session.scalars(query.order_by(Inquiry.asked_at)))
@@ -58,7 +60,7 @@ def inquiries(session: Session, center_code: str, *, open_only: bool, owner_id: 
 def complaints(session: Session, center_code: str, *, open_only: bool) -> list[Complaint]:
     query = select(Complaint).where(Complaint.center_code == center_code)
     if open_only:
-        query = query.where(Complaint.status == "open")
+        query = query.where(Complaint.status == ComplaintStatus.OPEN)
     return list(session.scalars(query.order_by(Complaint.deadline, Complaint.received_at)))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.page_readers import PageReader
 from windowdesk.hub.errors import NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.models import Case, CatalogItem
@@ -28,12 +29,12 @@ from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
 
-DEPARTMENT, CENTER, ARCHIVE = "department", "center", "archive"
+DEPARTMENT, CENTER, ARCHIVE = PageReader.DEPARTMENT, PageReader.CENTER, PageReader.ARCHIVE
 
 
 @dataclass(frozen=True)
 class PageActor:
-    kind: str  # department / center / archive (the hub's own export, by its administrator)
+    kind: PageReader
     code: str  # the department's or center's code; for the archive, who ran it
 
 

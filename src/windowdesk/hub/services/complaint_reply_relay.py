@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.complaints import ReplySource
 from windowdesk.hub.services.public_complaints import WEB_SOURCE
 from windowdesk.hub.services.push_rules import IncomingEvent
 from windowdesk.hub.services.replies import tell_the_reply
@@ -28,7 +29,7 @@ from windowdesk.hub.storage.models import Operator
 from windowdesk.hub.storage.models_quality import Complaint
 from windowdesk.sync.protocol import APPLIED, EventKind
 
-WINDOW_SOURCE = "window"
+WINDOW_SOURCE = ReplySource.WINDOW  # the payload's "source": kept at the windows as a window's reply
 
 
 def needs_feed(events: Sequence[IncomingEvent]) -> bool:

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.service_quality import COMPLAINT_REPLY_WORKING_DAYS
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services.calendar_years import hub_calendar
@@ -51,8 +52,8 @@ from windowdesk.hub.storage.models_quality import Complaint
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_WEB_COMPLAINT
 
-WEB_SOURCE = "web"
-COMPLAINT, NOT_DONE = "complaint", "not_done"
+WEB_SOURCE = ComplaintSource.WEB
+COMPLAINT, NOT_DONE = ComplaintKind.COMPLAINT, ComplaintKind.NOT_DONE
 KIND_LABELS = {COMPLAINT: N_("Complaint (投诉)"), NOT_DONE: N_("Could not get it done (办不成事反映)")}
 MAX_FACTS = 1000
 MIN_FACTS = 10
@@ -91,19 +92,19 @@ class PublicComplaint:
     """What the public page shows: no phone, no name of anyone."""
 
     number: str
-    kind: str
+    kind: ComplaintKind
     center_code: str
     item_code: str | None
     facts: str
     received_at: dt.datetime
     deadline: dt.date
-    status: str  # open / replied
+    status: ComplaintStatus
     reply: str
     replied_at: dt.datetime | None
 
     @property
     def answered(self) -> bool:
-        return self.status == "replied"
+        return self.status is ComplaintStatus.REPLIED
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def file_complaint(
     """Takes the complaint (and tells the center's windows), or raises ComplaintRefused."""
     if kind not in KIND_LABELS:
         raise ComplaintRefused(BAD_KIND)
+    chosen = ComplaintKind(kind)
     facts = (facts or "").strip()
     if not MIN_FACTS <= len(facts) <= MAX_FACTS:
         raise ComplaintRefused(BAD_FACTS)
@@ -176,7 +178,7 @@ def file_complaint(
         try:
             return db.run_write(
                 lambda session: _store(
-                    session, kind, center_code, window_id, item_code, case_number, facts, phone, address, now
+                    session, chosen, center_code, window_id, item_code, case_number, facts, phone, address, now
                 ),
                 feed=True,
             )
@@ -189,7 +191,7 @@ def file_complaint(
 
 def _store(
     session: Session,
-    kind: str,
+    kind: ComplaintKind,
     center_code: str,
     window_id: str,
     item_code: str,
@@ -247,11 +249,11 @@ def _store(
         facts=facts,
         owner_id=owner or "",
         deadline=deadline,
-        status="open",
+        status=ComplaintStatus.OPEN,
         reply="",
         replied_at=None,
         replied_by="",
-        reply_source="",
+        reply_source=ReplySource.NONE,
         received_at=now,
         stored_at=now,
     )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.quality_states import QuestionStatus
 from windowdesk.hub.services.public_cases import FOUND, LOCKED, LOOKUP_WINDOW, MAX_TRIES, WRONG, address_scope
 from windowdesk.hub.services.public_guides import current_catalog
 from windowdesk.hub.storage.database import HubDatabase
@@ -33,7 +34,7 @@ from windowdesk.hub.storage.models_forms import Question
 from windowdesk.hub.storage.models_public import LookupFailure
 from windowdesk.i18n import N_
 
-OPEN, ANSWERED = "open", "answered"
+OPEN, ANSWERED = QuestionStatus.OPEN, QuestionStatus.ANSWERED
 MIN_TEXT, MAX_TEXT = 5, 1000
 MAX_ANSWER = 2000
 MAX_PER_ADDRESS_PER_DAY = 5

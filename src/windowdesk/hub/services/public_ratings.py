@@ -22,12 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.permissions import Role
+from windowdesk.domain.quality_states import FollowUpStatus
 from windowdesk.domain.service_quality import (
     ASPECTS,
     FOLLOW_UP_WORKING_DAYS,
     SUPPLEMENT_DAYS,
     WEB_CHANNEL,
     RatingLevel,
+    RatingStage,
     needs_follow_up,
 )
 from windowdesk.domain.uuid7 import new_uuid
@@ -59,7 +61,7 @@ class RatingRefused(Exception):
 @dataclass(frozen=True)
 class RatingTaken:
     rating_id: str
-    stage: str
+    stage: RatingStage
     round: int  # 1 first, 2 supplementary
     follow_up_deadline: dt.date | None
 
@@ -68,12 +70,12 @@ class RatingTaken:
 class RatingState:
     """What the case page offers: a first rating, a supplementary one, or nothing more."""
 
-    stage: str
+    stage: RatingStage
     next_round: int | None  # None: nothing more to rate at this stage
 
 
-def _stage(status: str) -> str:
-    return "completed" if status in FINISHED else "accepted"
+def _stage(status: str) -> RatingStage:
+    return RatingStage.COMPLETED if status in FINISHED else RatingStage.ACCEPTED
 
 
 # Built once (the case page reads it on every view).
@@ -84,13 +86,13 @@ WEB_ROUNDS = (
         # (ux_ratings_web_case_stage_round) instead of reading every rating.
         Rating.case_id == bindparam("case_id"),
         Rating.stage == bindparam("stage"),
-        Rating.channel == literal(WEB_CHANNEL, literal_execute=True),
+        Rating.channel == literal(WEB_CHANNEL.value, literal_execute=True),
     )
     .order_by(Rating.round)
 )
 
 
-def _rounds(session: Session, case_id: str, stage: str) -> list[tuple[int | None, dt.datetime]]:
+def _rounds(session: Session, case_id: str, stage: RatingStage) -> list[tuple[int | None, dt.datetime]]:
     return [(round_, at) for round_, at in session.execute(WEB_ROUNDS, {"case_id": case_id, "stage": stage})]
 
 
@@ -194,7 +196,7 @@ def _store(
             follow_up_id=follow_up and follow_up["id"],
             follow_up_owner=follow_up and follow_up["owner"],
             follow_up_deadline=follow_up and follow_up["deadline"],
-            follow_up_status=follow_up and "open",
+            follow_up_status=FollowUpStatus.OPEN if follow_up else None,
             follow_up_outcome="",
             follow_up_closed_at=None,
             follow_up_closed_by="",

@@ -24,6 +24,7 @@ import pydantic_core
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.sql import Executable
 
+from windowdesk.domain.applicants import ApplicantKind
 from windowdesk.domain.case_state import CaseAction, CaseStatus, InvalidTransition, next_status
 from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.catalog_model import CENTER_CODE, MATERIAL_CODE, WINDOW_CODE
@@ -51,7 +52,7 @@ from windowdesk.hub.storage.models import (
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventKind
 
-APPLICANT_KINDS = ("resident", "organisation")
+APPLICANT_KINDS = tuple(ApplicantKind)
 # Identifiers as windows write them (issue 21, finding 5): a record's id is a UUID in its
 # canonical form (domain.uuid7), codes are those of the catalog (domain.catalog_model), a
 # window id is "<center>-<window code>". A malformed one rejects its event, and the reason

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.complaints import ComplaintStatus, ReplySource
+from windowdesk.domain.quality_states import FollowUpStatus
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.feed import append_change
@@ -40,9 +42,10 @@ def reply_to_complaint(session: Session, *, complaint: str, reply: str, by: str,
         raise NotFound(
             Text(N_("There is no complaint {complaint} on the hub (has its window synced?)."), complaint=complaint)
         )
-    if row.status != "open":
+    if row.status is not ComplaintStatus.OPEN:
         raise Conflict(Text(N_("Complaint {number} already has its reply."), number=row.number))
-    row.status, row.reply, row.replied_at, row.replied_by, row.reply_source = "replied", reply, now, by, "hub"
+    row.status, row.reply, row.replied_at = ComplaintStatus.REPLIED, reply, now
+    row.replied_by, row.reply_source = by, ReplySource.HUB
     session.flush()
     return tell_the_reply(session, row, by=by, at=now, now=now)
 
@@ -80,10 +83,10 @@ def record_follow_up_outcome(session: Session, *, follow_up_id: str, outcome: st
         raise NotFound(
             Text(N_("There is no follow-up {follow_up} on the hub (has its window synced?)."), follow_up=follow_up_id)
         )
-    if row.follow_up_status != "open":
+    if row.follow_up_status is not FollowUpStatus.OPEN:
         raise Conflict(Text(N_("Follow-up {follow_up} is already closed."), follow_up=follow_up_id))
     row.follow_up_status, row.follow_up_outcome, row.follow_up_closed_at, row.follow_up_closed_by = (
-        "closed",
+        FollowUpStatus.CLOSED,
         outcome,
         now,
         by,

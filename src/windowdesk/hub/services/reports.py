@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.assessment import GROUPINGS, Figures, Keys, Report, ReportRow
 from windowdesk.domain.commitment import VerificationResult
+from windowdesk.domain.complaints import ComplaintSource
 from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
@@ -438,7 +439,7 @@ def _count_complaints(
             continue
         figures = groups[keys.of(by)]
         figures.complaints += 1
-        figures.web_complaints += row.source == WEB_CHANNEL
+        figures.web_complaints += row.source is ComplaintSource.WEB
         if row.replied_at is not None:
             figures.complaints_resolved += 1
             if period.day(row.center_code, row.replied_at) <= row.deadline:

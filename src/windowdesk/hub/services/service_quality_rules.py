@@ -22,6 +22,9 @@ from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from windowdesk.domain.complaints import ComplaintStatus, ReplySource
+from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import WINDOW_CHANNELS, RatingChannel
 from windowdesk.hub.language import Text
 from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
@@ -59,25 +62,27 @@ CLOSE_FOLLOW_UP = (
     update(Rating.__table__)
     .where(_r.follow_up_id == bindparam("fid"))
     .values(
-        follow_up_status="closed",
+        follow_up_status=FollowUpStatus.CLOSED,
         follow_up_outcome=bindparam("outcome"),
         follow_up_closed_at=bindparam("at"),
         follow_up_closed_by=bindparam("by"),
     )
 )
 ANSWER_INQUIRY = (
-    update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(status="answered", answered_at=bindparam("at"))
+    update(Inquiry.__table__)
+    .where(_i.id == bindparam("iid"))
+    .values(status=InquiryStatus.ANSWERED, answered_at=bindparam("at"))
 )
 HAND_OVER_INQUIRY = update(Inquiry.__table__).where(_i.id == bindparam("iid")).values(owner_id=bindparam("owner"))
 REPLY_COMPLAINT = (
     update(Complaint.__table__)
     .where(_c.id == bindparam("cid"))
     .values(
-        status="replied",
+        status=ComplaintStatus.REPLIED,
         reply=bindparam("reply"),
         replied_at=bindparam("at"),
         replied_by=bindparam("by"),
-        reply_source="window",
+        reply_source=ReplySource.WINDOW,
     )
 )
 RECTIFICATION_DONE = (
@@ -174,7 +179,7 @@ def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.
         item_code=read.text("item", 16, required=False) or None,
         level=level,
         reason=read.text("reason", MAX_TEXT, required=False),
-        channel=read.text("channel", 20, required=False),
+        channel=_window_channel(read),
         rated_at=read.timestamp("rated_at"),
         received_at=now,
         follow_up_id=None,
@@ -190,7 +195,7 @@ def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.
             follow_up_id=follow_up["id"][:36],
             follow_up_owner=follow_up["owner"][:36],
             follow_up_deadline=_day(read, "follow_up.deadline", follow_up.get("deadline")),
-            follow_up_status="open",
+            follow_up_status=FollowUpStatus.OPEN,
         )
 
     def remember(v: BatchView) -> None:
@@ -238,7 +243,7 @@ def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: d
         first_operator_id=read.text("operator", 36),
         owner_id=read.text("owner", 36),
         item_code=read.text("item", 16, required=False) or None,
-        status="open",
+        status=InquiryStatus.OPEN,
         asked_at=read.timestamp("asked_at"),
         answered_at=None,
         received_at=now,
@@ -274,6 +279,21 @@ def inquiry_handed_over(event: IncomingEvent, pusher: Pusher, view: BatchView, n
     return base.Plan([(HAND_OVER_INQUIRY, dict(iid=inquiry_id, owner=read.text("to", 36)))], base._nothing)
 
 
+def _window_channel(read: PayloadReader) -> RatingChannel:
+    """The screen a window's rating was given on; none named is kept as "" (the column's
+    default, as before). Another word, "web" included (the public pages' ratings are the
+    hub's own), is refused with the channels a window has: ratings.channel holds only
+    RatingChannel's words, and reports count the web's apart."""
+    channel = read.text("channel", 20, required=False)
+    if channel and channel not in WINDOW_CHANNELS:
+        raise base.Rejected(
+            N_("The rating.given event's channel {channel!r} is not one of: {channels}."),
+            channel=channel,
+            channels=", ".join(WINDOW_CHANNELS),
+        )
+    return RatingChannel(channel)
+
+
 def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = base.PayloadReader(event)
     complaint_id = read.own_id(COMPLAINT)
@@ -303,11 +323,11 @@ def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, no
         facts=read.text("facts", MAX_TEXT),
         owner_id=read.text("owner", 36),
         deadline=_day(read, "deadline"),
-        status="open",
+        status=ComplaintStatus.OPEN,
         reply="",
         replied_at=None,
         replied_by="",
-        reply_source="",
+        reply_source=ReplySource.NONE,
         received_at=read.timestamp("received_at"),
         stored_at=now,
     )

@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.ids import mask_id_numbers_in
+from windowdesk.domain.quality_states import FollowUpStatus
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit, replies
@@ -33,7 +35,7 @@ from windowdesk.sync.protocol import REJECTED, EventKind
 
 PAGE_SIZE = 50
 # Spelled into the SQL, not bound: only then does SQLite use ix_ratings_open_follow_ups.
-OPEN_FOLLOW_UP = literal("open", literal_execute=True)
+OPEN_FOLLOW_UP = literal(FollowUpStatus.OPEN.value, literal_execute=True)
 MAX_ANSWER = hub_audit.MAX_DETAIL_TEXT  # kept whole in the audit entry
 REFUSED_ANSWERED = "refused_change.answered"
 
@@ -68,12 +70,12 @@ class ComplaintRow:
     received_at: dt.datetime  # on the center's clock
     deadline: dt.date
     overdue: bool
-    status: str
+    status: ComplaintStatus
     reply: str
     replied_by: str
-    reply_source: str
-    source: str = "window"  # window / web
-    kind: str = "complaint"  # complaint / not_done (办不成事反映)
+    reply_source: ReplySource
+    source: ComplaintSource = ComplaintSource.WINDOW
+    kind: ComplaintKind = ComplaintKind.COMPLAINT
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def quality_summary(session: Session, *, actor: ConsoleActor, now: dt.datetime) 
         found = session.execute(select(func.count(), late).select_from(model).where(is_open)).one()
         return found[0] or 0, found[1] or 0
 
-    complaints = open_and_late(Complaint, Complaint.status == "open", Complaint.deadline)
+    complaints = open_and_late(Complaint, Complaint.status == ComplaintStatus.OPEN, Complaint.deadline)
     follow_ups = open_and_late(Rating, Rating.follow_up_status == OPEN_FOLLOW_UP, Rating.follow_up_deadline)
     tasks = open_and_late(Rectification, Rectification.done.is_(False), Rectification.deadline)
     return QualitySummary(*complaints, *follow_ups, *tasks, today)
@@ -154,7 +156,7 @@ def complaints(
     """Open ones by deadline, the nearest first; with ``open_only=False`` all, newest first."""
     require_supervision(actor)
     today = _today(session, now)
-    where = [Complaint.status == "open"] if open_only else []
+    where = [Complaint.status == ComplaintStatus.OPEN] if open_only else []
     order = (Complaint.deadline, Complaint.number) if open_only else (Complaint.received_at.desc(), Complaint.number)
     rows, page, pages, total = _paged(
         session,
@@ -175,7 +177,7 @@ def complaints(
                 mask_id_numbers_in(c.facts),
                 local_time(c.center_code, c.received_at),
                 c.deadline,
-                c.status == "open" and c.deadline < today,
+                c.status is ComplaintStatus.OPEN and c.deadline < today,
                 c.status,
                 c.reply,
                 c.replied_by,
@@ -224,7 +226,9 @@ def follow_ups(
                 mask_id_numbers_in(r.reason),
                 local_time(r.center_code, r.rated_at),
                 r.follow_up_deadline,
-                r.follow_up_status == "open" and r.follow_up_deadline is not None and r.follow_up_deadline < today,
+                r.follow_up_status is FollowUpStatus.OPEN
+                and r.follow_up_deadline is not None
+                and r.follow_up_deadline < today,
                 r.follow_up_status or "",
                 r.follow_up_outcome,
                 r.follow_up_closed_by,

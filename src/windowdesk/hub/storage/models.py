@@ -44,6 +44,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
 
+from windowdesk.domain.applicants import ApplicantKind
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepKind, StepSource
@@ -423,7 +424,7 @@ class Case(Base):
     window_id: Mapped[str | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
     accepted_by_department: Mapped[str | None] = mapped_column(String(8), nullable=True)
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
-    applicant_kind: Mapped[str] = mapped_column(String(20))
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(TextEnum(ApplicantKind, 20))
     applicant_id: Mapped[str] = mapped_column(Uuid)
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     status: Mapped[CaseStatus] = mapped_column(TextEnum(CaseStatus, 20))
@@ -548,7 +549,7 @@ class Notification(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
     window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
-    applicant_kind: Mapped[str] = mapped_column(String(20))
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(TextEnum(ApplicantKind, 20))
     applicant_id: Mapped[str] = mapped_column(Uuid)
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
@@ -567,7 +568,7 @@ class Refusal(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
     window_id: Mapped[str] = mapped_column(ForeignKey("windows.id"))
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"))
-    applicant_kind: Mapped[str] = mapped_column(String(20))
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(TextEnum(ApplicantKind, 20))
     applicant_id: Mapped[str] = mapped_column(Uuid)
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # as pushed; not checked
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock

@@ -19,7 +19,9 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, CenterCode, Uuid
+from windowdesk.domain.applicants import ApplicantKind
+from windowdesk.domain.case_sources import CaseSource
+from windowdesk.hub.storage.models import Base, CenterCode, TextEnum, Uuid
 
 
 class CaseFigures(Base):
@@ -53,8 +55,8 @@ class CaseFigures(Base):
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)
     item_code: Mapped[str] = mapped_column(String(16))
     department_code: Mapped[str | None] = mapped_column(String(8), nullable=True)  # the item's, by the catalog
-    applicant_kind: Mapped[str] = mapped_column(String(20))
-    source: Mapped[str] = mapped_column(String(10))
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(TextEnum(ApplicantKind, 20))
+    source: Mapped[CaseSource] = mapped_column(TextEnum(CaseSource, 10))
     proxy: Mapped[bool] = mapped_column(Boolean)  # 帮办代办
     deferred: Mapped[bool] = mapped_column(Boolean)  # 容缺受理
     accepted_day: Mapped[dt.date] = mapped_column(Date)

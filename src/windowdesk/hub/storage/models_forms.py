@@ -12,7 +12,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, UTCDateTime
+from windowdesk.domain.quality_states import QuestionStatus
+from windowdesk.hub.storage.models import Base, TextEnum, UTCDateTime
 
 
 class FormFile(Base):
@@ -64,7 +65,7 @@ class Question(Base):
     code_hash: Mapped[str] = mapped_column(String(64), default="")  # "" when no contact is held
     address_hash: Mapped[str] = mapped_column(String(64))
     asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(12))  # open / answered
+    status: Mapped[QuestionStatus] = mapped_column(TextEnum(QuestionStatus, 12))
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_by: Mapped[str] = mapped_column(String(36), default="")  # console user id
     answered_by_name: Mapped[str] = mapped_column(String(80), default="")

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, Counter, Json, UTCDateTime, Uuid
+from windowdesk.domain.page_readers import PageReader
+from windowdesk.hub.storage.models import Base, Counter, Json, TextEnum, UTCDateTime, Uuid
 
 
 class PageBlob(Base):
@@ -50,6 +51,6 @@ class PageReading(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
     page_id: Mapped[str] = mapped_column(Uuid)
     sha256: Mapped[str] = mapped_column(String(64))
-    actor_kind: Mapped[str] = mapped_column(String(12))  # department / center / archive
+    actor_kind: Mapped[PageReader] = mapped_column(TextEnum(PageReader, 12))
     actor_code: Mapped[str] = mapped_column(String(40))
     read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -14,6 +14,9 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from windowdesk.domain.case_parts import PartStatus
+from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
+from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus
+from windowdesk.domain.service_quality import RatingChannel, RatingStage
 from windowdesk.hub.storage.models import Base, CenterCode, Counter, Json, TextEnum, UTCDateTime, Uuid, WindowId
 
 
@@ -67,11 +70,11 @@ class Rating(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     # operator_screen / applicant_screen at a window; "web" from the public pages
     # (domain.service_quality.WEB_CHANNEL).
-    channel: Mapped[str] = mapped_column(String(20), default="")
+    channel: Mapped[RatingChannel] = mapped_column(TextEnum(RatingChannel, 20), default=RatingChannel.NONE)
     # From the web: the stage of the case rated (accepted / completed), 1 for the first
     # rating of that stage and 2 for the supplementary one, and the grades of the
     # national aspects ({"efficiency": 5, "service": 4, "attitude": 5}; overall is level).
-    stage: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    stage: Mapped[RatingStage | None] = mapped_column(TextEnum(RatingStage, 20), nullable=True)
     round: Mapped[int | None] = mapped_column(Integer, nullable=True)
     aspects: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
     rated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
@@ -79,7 +82,7 @@ class Rating(Base):
     follow_up_id: Mapped[str | None] = mapped_column(Uuid, nullable=True, unique=True)
     follow_up_owner: Mapped[str | None] = mapped_column(Uuid, nullable=True)
     follow_up_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    follow_up_status: Mapped[str | None] = mapped_column(String(12), nullable=True)  # open / closed
+    follow_up_status: Mapped[FollowUpStatus | None] = mapped_column(TextEnum(FollowUpStatus, 12), nullable=True)
     follow_up_outcome: Mapped[str] = mapped_column(Text, default="")
     follow_up_closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     follow_up_closed_by: Mapped[str] = mapped_column(String(60), default="")
@@ -95,7 +98,7 @@ class Inquiry(Base):
     first_operator_id: Mapped[str] = mapped_column(Uuid)
     owner_id: Mapped[str] = mapped_column(Uuid)
     item_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    status: Mapped[str] = mapped_column(String(12))  # open / answered
+    status: Mapped[InquiryStatus] = mapped_column(TextEnum(InquiryStatus, 12))
     asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -117,9 +120,9 @@ class Complaint(Base):
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     window_id: Mapped[str | None] = mapped_column(WindowId, nullable=True)  # None: from the web
     operator_id: Mapped[str | None] = mapped_column(Uuid, nullable=True)  # who received it; None: from the web
-    source: Mapped[str] = mapped_column(String(10), default="window")  # window / web
+    source: Mapped[ComplaintSource] = mapped_column(TextEnum(ComplaintSource, 10), default=ComplaintSource.WINDOW)
     # complaint (投诉) / not_done (办不成事反映): the web form asks; a window's is a complaint.
-    kind: Mapped[str] = mapped_column(String(20), default="complaint")
+    kind: Mapped[ComplaintKind] = mapped_column(TextEnum(ComplaintKind, 20), default=ComplaintKind.COMPLAINT)
     # From the web only: the phone to call back, the hash of the code that reads the
     # complaint back with its number, the hash of the address it came from (the limit).
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
@@ -133,11 +136,11 @@ class Complaint(Base):
     facts: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[str] = mapped_column(Uuid)
     deadline: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12))  # open / replied
+    status: Mapped[ComplaintStatus] = mapped_column(TextEnum(ComplaintStatus, 12))
     reply: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     replied_by: Mapped[str] = mapped_column(String(60), default="")
-    reply_source: Mapped[str] = mapped_column(String(10), default="")  # window / hub
+    reply_source: Mapped[ReplySource] = mapped_column(TextEnum(ReplySource, 10), default=ReplySource.NONE)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock
     stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

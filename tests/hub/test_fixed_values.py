@@ -5,6 +5,7 @@ was. Values are the database's as before (no migration). On SQLite and PostgreSQ
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import String, select, update
@@ -412,15 +413,16 @@ def _complaints(hub: Hub) -> tuple[str, str]:
     return pushed["entity_id"], web_id
 
 
-def _complaint_words(hub: Hub, complaint_id: str, *, raw: bool = False) -> tuple:
-    c = Complaint.__table__.c
-    columns = (c.source, c.kind, c.status, c.reply_source)
+def _row_words(hub: Hub, model: Any, row_id: str, names: tuple[str, ...], *, raw: bool) -> tuple:
+    """The row's words in these columns: as the model reads them, or (``raw``) as stored."""
+    c = model.__table__.c
+    columns = [c[name].cast(String) if raw else c[name] for name in names]
     with hub.db.read() as session:
-        return tuple(
-            session.execute(
-                select(*(column.cast(String) if raw else column for column in columns)).where(c.id == complaint_id)
-            ).one()
-        )
+        return tuple(session.execute(select(*columns).where(c.id == row_id)).one())
+
+
+def _complaint_words(hub: Hub, complaint_id: str, *, raw: bool = False) -> tuple:
+    return _row_words(hub, Complaint, complaint_id, ("source", "kind", "status", "reply_source"), raw=raw)
 
 
 def test_a_complaint_s_source_kind_status_and_reply_source_read_back_as_members(hub: Hub) -> None:
@@ -540,14 +542,7 @@ def _ratings(hub: Hub) -> tuple[Workstation, EventFactory, str, str, str]:
 
 
 def _rating_words(hub: Hub, rating_id: str, *, raw: bool = False) -> tuple:
-    c = Rating.__table__.c
-    columns = (c.channel, c.stage, c.follow_up_status)
-    with hub.db.read() as session:
-        return tuple(
-            session.execute(
-                select(*(column.cast(String) if raw else column for column in columns)).where(c.id == rating_id)
-            ).one()
-        )
+    return _row_words(hub, Rating, rating_id, ("channel", "stage", "follow_up_status"), raw=raw)
 
 
 def test_a_rating_s_channel_stage_and_follow_up_status_read_back_as_members(hub: Hub) -> None:

@@ -3,7 +3,9 @@ salted slow hash; a supervisor issues a new one (issue 23, query codes)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
 
 import pytest
 
@@ -11,6 +13,7 @@ from tests.fees.conftest import DEMO_SUPERVISOR
 from tests.printing.conftest import all_text
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.query_codes import (
+    dummy_hash,
     grouped,
     hash_query_code,
     is_query_code_hash,
@@ -60,6 +63,28 @@ def test_codes_are_random_unambiguous_and_typed_loosely():
     assert hash_query_code(code) != stored  # salted
     assert not verify_query_code(code, None) and not verify_query_code(code, "plain:" + code)
     assert not is_query_code_hash(stored.replace("scrypt$4096$", "scrypt$32768$"))  # too slow for the hub's page
+
+
+def _scrypt_calls(check) -> int:
+    calls = []
+    sys.setprofile(lambda frame, event, arg: calls.append(arg) if event == "c_call" and arg is hashlib.scrypt else None)
+    try:
+        check()
+    finally:
+        sys.setprofile(None)
+    return len(calls)
+
+
+def test_a_missing_hash_costs_one_slow_hash_even_the_first_time_in_a_process():
+    dummy_hash.cache_clear()  # as in a hub process that has not yet met an unknown case
+    try:
+        assert _scrypt_calls(lambda: verify_query_code(new_query_code(), None)) == 1
+        assert _scrypt_calls(lambda: verify_query_code(new_query_code(), None)) == 1
+        stored = hash_query_code(new_query_code())
+        assert _scrypt_calls(lambda: verify_query_code(new_query_code(), stored)) == 1
+        assert is_query_code_hash(dummy_hash()) and dummy_hash().split("$")[1:4] == stored.split("$")[1:4]
+    finally:
+        dummy_hash.cache_clear()
 
 
 def test_acceptance_prints_the_code_once_and_keeps_only_its_hash(demo, clerk):

@@ -11,11 +11,10 @@ the application is deleted or, for a submission that never committed, at the pur
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-from windowdesk.hub.storage.private_files import FILE_MODE, private_folder
+from windowdesk.hub.storage.private_files import private_folder, write_private_file
 from windowdesk.hub.storage.sealing import Sealer
 
 FOLDER = "applications"
@@ -36,13 +35,7 @@ class ApplicationFiles:
     def write(self, application_id: str, page_id: str, data: bytes) -> None:
         private_folder(self.root / application_id)
         sealed = self.sealer.seal(data, context=self._context(application_id, page_id))
-        path = self._path(application_id, page_id)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            os.write(fd, sealed)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_private_file(self._path(application_id, page_id), sealed, replace=True)
 
     def read(self, application_id: str, page_id: str) -> bytes:
         sealed = self._path(application_id, page_id).read_bytes()

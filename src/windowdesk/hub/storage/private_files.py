@@ -77,6 +77,18 @@ def private_new_file(path: Path) -> None:
         os.close(fd)
 
 
+def write_private_file(path: Path, data: bytes, *, replace: bool) -> None:
+    """``data`` written whole and synced into ``path`` (0600 when made); ``replace``
+    empties a file already there, otherwise one there is an error (FileExistsError)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def make_private(path: Path) -> None:
     """Takes the group's and others' rights away from ``path`` if it is this user's
     (the owner's are kept). Nothing there, or someone else's: left alone."""
@@ -125,12 +137,7 @@ def put_key_file(path: Path, key: bytes) -> bool:
         return False
     private_folder(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        os.write(fd, key)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_private_file(temporary, key, replace=False)
     try:
         os.link(temporary, path)
     except FileExistsError:

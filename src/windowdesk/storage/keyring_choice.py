@@ -22,6 +22,7 @@ from pathlib import Path
 
 import keyring
 import keyring.core
+from keyring.errors import KeyringError
 
 from windowdesk.storage.keys import KEYRING_SERVICE, keyring_account
 
@@ -68,12 +69,17 @@ def choose_keyring(folder: Path, database: Path) -> bool:
         return True
     try:
         backend = keyring.core.load_keyring(name)
+    except Exception as error:  # noqa: BLE001 - not importable, not viable here (RuntimeError), ...
+        log.info("the remembered keyring %s cannot be used here (%s); finding one", name, type(error).__name__)
+        return True
+    try:
         if database.exists() and backend.get_password(KEYRING_SERVICE, keyring_account(database)) is None:
             log.info("the remembered keyring %s holds no key for %s; finding one", name, database)
             return True
-    except Exception as error:  # noqa: BLE001 - not importable, not viable here (RuntimeError), locked, ...
-        log.info("the remembered keyring %s cannot be used here (%s); finding one", name, type(error).__name__)
-        return True
+    except KeyringError:
+        # Locked, and its unlocking refused: still the backend that holds the key; reading
+        # the key asks once more and, refused again, says so (storage/keys.py).
+        pass
     keyring.core.set_keyring(backend)
     return True
 

@@ -4,10 +4,11 @@ keyring finds its backend by loading every entry point and every backend module 
 and asking each whether it works (the macOS one runs ``ldconfig`` and ``gcc`` looking for
 its libraries on Linux, another tries GObject): about a tenth of a warm start's CPU and
 more of its wall time, to find the same backend as at every start before (issue 29,
-aim 6). The window remembers, in its data folder, the backend that found the key, and
-loads that one alone by name, as keyring itself does for a backend named in its
+aim 6). The window remembers, in its data folder, the backend that read or stored the
+key, and loads that one alone by name, as keyring itself does for a backend named in its
 configuration; that backend still says whether it works here and now (the Secret Service
-one asks D-Bus), and when it does not the discovery runs as before. A backend the
+one asks D-Bus), and when it does not, or lacks the key of a database that exists, the
+discovery runs as before. A backend the
 deployment names (``PYTHON_KEYRING_BACKEND`` or keyring's ``keyringrc.cfg``) always wins:
 keyring's own rules apply then, and nothing is remembered.
 

@@ -22,6 +22,7 @@ from windowdesk.paths import DataPaths, resolve_data_paths, resources_dir
 from windowdesk.services import auth, bootstrap, preferences, workstation  # noqa: F401 - imported for the order
 from windowdesk.services.working_days import load_shipped_calendar
 from windowdesk.storage.db import Database
+from windowdesk.storage.keyring_choice import choose_keyring, remember_keyring
 from windowdesk.storage.keys import database_key
 from windowdesk.storage.migrate import migrate_to_head
 
@@ -68,6 +69,9 @@ def run(args: Namespace) -> int:
     paths = resolve_data_paths(args.data_dir)
     requested_language = args.locale or os.environ.get("WINDOWDESK_LOCALE")
     i18n.set_locale(requested_language or i18n.DEFAULT_LOCALE)
+    # Before PySide6 too: keyring and its backend's modules (for GNOME's keyring:
+    # secretstorage, jeepney, cryptography) escape its import hook.
+    remember = choose_keyring(paths.root, paths.database)
 
     from windowdesk.ui.application import (
         DatabaseUpdateNotice,
@@ -82,6 +86,8 @@ def run(args: Namespace) -> int:
         paths.ensure()
         _setup_logging(paths)
         db, calendar = prepare_storage(paths, demo=args.demo, on_update=notice.show)
+        if remember:
+            remember_keyring(paths.root)
     except WindowdeskError as error:
         show_startup_error(error, quiet=bool(args.smoke_test))
         return 2

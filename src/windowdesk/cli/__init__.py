@@ -76,6 +76,9 @@ def _main(argv: list[str]) -> int:
 
         return run_audit_check(build_audit_parser().parse_args(argv[1:]))
     args = build_parser().parse_args(argv)
+    from windowdesk.heap import hold_collection_for_start
+
+    hold_collection_for_start()  # until the first screen stands (windowdesk/heap.py)
     from windowdesk.app import run
 
     return run(args)

@@ -10,7 +10,8 @@ from windowdesk.storage.crypto import KEY_BYTES, new_key
 KEYRING_SERVICE = "windowdesk-database"
 
 
-def _account(database: Path) -> str:
+def keyring_account(database: Path) -> str:
+    """The keyring's account name of this database file's key (the service: KEYRING_SERVICE)."""
     return str(Path(database).resolve())
 
 
@@ -51,7 +52,7 @@ def database_key(database: Path, *, demo: bool = False) -> bytes:
             ),
         )
     try:
-        stored = keyring.get_password(KEYRING_SERVICE, _account(database))
+        stored = keyring.get_password(KEYRING_SERVICE, keyring_account(database))
         if stored:
             key = bytes.fromhex(stored)
             if len(key) == KEY_BYTES:
@@ -66,7 +67,7 @@ def database_key(database: Path, *, demo: bool = False) -> bytes:
                 ).format(path=database),
             )
         key = new_key()
-        keyring.set_password(KEYRING_SERVICE, _account(database), key.hex())
+        keyring.set_password(KEYRING_SERVICE, keyring_account(database), key.hex())
         return key
     except KeyringError as exc:
         raise StartupError(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QDialog
 
+from windowdesk.heap import resume_collection, settle_startup_heap
 from windowdesk.services import auth, workstation
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
     from windowdesk.domain.calendar import WorkingCalendar
     from windowdesk.services.context import CounterContext, Database
+    from windowdesk.ui.auth.login_dialog import LoginDialog
+    from windowdesk.ui.first_run import FirstRunDialog
 
 
 def render(widget: QWidget, target: Path) -> bool:
@@ -30,16 +33,22 @@ def render(widget: QWidget, target: Path) -> bool:
     return widget.grab().save(str(target))
 
 
+def _operators_turn(dialog: FirstRunDialog | LoginDialog, *, smoke_test: Path | None) -> CounterContext | None:
+    """The start's screen stands and waits for its operator: the garbage collector, held
+    during the start, resumes (windowdesk/heap.py)."""
+    resume_collection()
+    if smoke_test is not None:
+        render(dialog, smoke_test)
+        return None
+    return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
     """Who works at this window now: the first-run set-up, the demo account, or a login."""
     if not workstation.is_configured(db):
         from windowdesk.ui.first_run import FirstRunDialog
 
-        dialog = FirstRunDialog(db)
-        if smoke_test is not None:
-            render(dialog, smoke_test)
-            return None
-        return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return _operators_turn(FirstRunDialog(db), smoke_test=smoke_test)
     if demo:
         from windowdesk.services import bootstrap
 
@@ -47,11 +56,7 @@ def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterCont
             return auth.log_in(db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx
     from windowdesk.ui.auth.login_dialog import LoginDialog
 
-    dialog = LoginDialog(db)  # also --demo once the demo password was changed
-    if smoke_test is not None:
-        render(dialog, smoke_test)
-        return None
-    return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return _operators_turn(LoginDialog(db), smoke_test=smoke_test)  # also --demo once the demo password was changed
 
 
 def launch(
@@ -65,7 +70,6 @@ def launch(
     ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
     if ctx is None:
         return 0 if smoke_test is None or smoke_test.exists() else 1
-    from windowdesk.heap import settle_startup_heap
     from windowdesk.ui.main_window import MainWindow
 
     window = MainWindow(db, ctx, shipped_calendar)

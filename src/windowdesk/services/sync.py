@@ -76,7 +76,10 @@ PUSH_BATCH = protocol.MAX_PUSH_BATCH
 LONGEST_TURN_WAIT = 600.0
 TURN_LATENESS = 0.05  # at most this late for a turn (a little jitter)
 PUSH_BYTES = 1_000_000
-PULL_PAGE = 500
+# The most the hub sends in one reply (its cap): each page read, applied and committed
+# has a cost of its own (the page's reads, the commit's writes of the same index pages),
+# which 1,000 changes share better than 500 (bench/README.md, aim 3 of issue 29).
+PULL_PAGE = protocol.MAX_CHANGES_PAGE
 CANCEL_CHECK_SECONDS = 0.1  # how soon "Stop" takes effect while a request is on the wire
 
 

@@ -477,7 +477,7 @@ def test_a_page_that_fails_in_a_run_keeps_the_pages_before_it_and_nothing_of_its
     station = create_station(tmp_path / "station", "CH", "01")
     try:
         # Change 6 is in the third page of the first run (pages 1-2, 3-4, 5-6, 7-8).
-        report, cursors = _pull_with_pages_here(station, _PagesAlwaysHere(15, unreadable=6))
+        report, _cursors = _pull_with_pages_here(station, _PagesAlwaysHere(15, unreadable=6))
         assert isinstance(report.error, sync_service.UnreadableChange)
         assert report.pulled == 4
         assert sync_service.sync_status(station.db).cursor == 4

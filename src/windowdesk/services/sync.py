@@ -81,7 +81,8 @@ PUSH_BYTES = 1_000_000
 # which 1,000 changes share better than 500 (bench/README.md, aim 3 of issue 29).
 PULL_PAGE = protocol.MAX_CHANGES_PAGE
 # The most pages applied in one transaction (pages already fetched, taken together): a
-# run of 4,000 changes holds the write lock for about a third of a second on a counter's PC.
+# run of 4,000 changes holds the write lock for about a third of a second (this project's
+# 2-core machine, bench/pull_apply.py), which a counter's own save may wait behind.
 PULL_RUN_PAGES = 4
 CANCEL_CHECK_SECONDS = 0.1  # how soon "Stop" takes effect while a request is on the wire
 

@@ -7,6 +7,7 @@ objects), and a page mixing every kind of case ends as the apply has always left
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from pathlib import Path
 
@@ -403,5 +404,89 @@ def test_pages_are_asked_for_ahead_but_the_cursor_moves_only_with_applied_change
         assert report.pulled == 5
         assert sync_service.sync_status(station.db).cursor == 7
         assert _overrides(station) == {f"2027-01-{n:02d}": f"#{n}" for n in range(1, 8)}
+    finally:
+        station.close()
+
+
+class _PagesAlwaysHere(_PagedHub):
+    """The same feed, and a pull that finds each next page already fetched whenever it
+    looks: the window's write statements wait until every page asked for is answered (so
+    that whether pages are applied together does not depend on the threads' timing)."""
+
+    def __init__(self, count: int, unreadable: int | None = None) -> None:
+        super().__init__(count, unreadable)
+        self.answered = 0
+
+    def changes(self, after: int, limit: int) -> protocol.ChangesPage:
+        page = super().changes(after, limit)
+        self.answered += 1
+        return page
+
+    def wait_for_answers(self, *_args) -> None:
+        deadline = time.monotonic() + 10
+        while self.answered < len(self.asked) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        time.sleep(0.005)  # the answer handed to the pull's future
+
+
+def _pull_with_pages_here(station, hub: _PagesAlwaysHere) -> tuple[object, list[int]]:
+    """One sync; returns its report and the cursor committed by each write transaction."""
+    from windowdesk.services import sync as sync_service
+
+    cursors: list[int] = []
+
+    def committed(connection) -> None:
+        cursor = connection.exec_driver_sql(
+            "SELECT value FROM local_settings WHERE key = ?", (sync_service.KEY_CURSOR,)
+        ).scalar()
+        cursors.append(int(cursor or 0))
+
+    event.listen(station.db.write_engine, "before_cursor_execute", hub.wait_for_answers)
+    event.listen(station.db.write_engine, "commit", committed)
+    try:
+        report = sync_service.SyncRunner(station.db, hub, pull_page=2, retries=0).run()
+    finally:
+        event.remove(station.db.write_engine, "before_cursor_execute", hub.wait_for_answers)
+        event.remove(station.db.write_engine, "commit", committed)
+    return report, cursors
+
+
+def test_pages_already_fetched_are_applied_together_and_end_as_page_by_page(tmp_path: Path) -> None:
+    from windowdesk.services import sync as sync_service
+
+    station = create_station(tmp_path / "station", "CH", "01")
+    try:
+        hub = _PagesAlwaysHere(15)
+        report, cursors = _pull_with_pages_here(station, hub)
+        assert report.ok, report.error
+        assert report.pulled == 15
+        assert hub.asked == [0, 2, 4, 6, 8, 10, 12, 14]
+        # Eight pages in two transactions of PULL_RUN_PAGES, each moving the cursor past
+        # its last page (the sync's later transactions find the cursor where it is).
+        assert list(dict.fromkeys(c for c in cursors if c)) == [8, 15]
+        assert sync_service.PULL_RUN_PAGES == 4
+        assert sync_service.sync_status(station.db).cursor == 15
+        assert _overrides(station) == {f"2027-01-{n:02d}": f"#{n}" for n in range(1, 16)}
+    finally:
+        station.close()
+
+
+def test_a_page_that_fails_in_a_run_keeps_the_pages_before_it_and_nothing_of_itself(tmp_path: Path) -> None:
+    from windowdesk.services import sync as sync_service
+
+    station = create_station(tmp_path / "station", "CH", "01")
+    try:
+        # Change 6 is in the third page of the first run (pages 1-2, 3-4, 5-6, 7-8).
+        report, _cursors = _pull_with_pages_here(station, _PagesAlwaysHere(15, unreadable=6))
+        assert isinstance(report.error, sync_service.UnreadableChange)
+        assert report.pulled == 4
+        assert sync_service.sync_status(station.db).cursor == 4
+        assert sorted(_overrides(station)) == [f"2027-01-{n:02d}" for n in range(1, 5)]  # nothing of 5-6
+
+        fixed = _PagesAlwaysHere(15)
+        report, _cursors = _pull_with_pages_here(station, fixed)
+        assert report.ok, report.error
+        assert fixed.asked[0] == 4
+        assert _overrides(station) == {f"2027-01-{n:02d}": f"#{n}" for n in range(1, 16)}
     finally:
         station.close()

@@ -76,7 +76,14 @@ PUSH_BATCH = protocol.MAX_PUSH_BATCH
 LONGEST_TURN_WAIT = 600.0
 TURN_LATENESS = 0.05  # at most this late for a turn (a little jitter)
 PUSH_BYTES = 1_000_000
-PULL_PAGE = 500
+# The most the hub sends in one reply (its cap): each page read, applied and committed
+# has a cost of its own (the page's reads, the commit's writes of the same index pages),
+# which 1,000 changes share better than 500 (bench/README.md, aim 3 of issue 29).
+PULL_PAGE = protocol.MAX_CHANGES_PAGE
+# The most pages applied in one transaction (pages already fetched, taken together): a
+# run of 4,000 changes holds the write lock for about a third of a second (this project's
+# 2-core machine, bench/pull_apply.py), which a counter's own save may wait behind.
+PULL_RUN_PAGES = 4
 CANCEL_CHECK_SECONDS = 0.1  # how soon "Stop" takes effect while a request is on the wire
 
 
@@ -650,34 +657,96 @@ class SyncRunner:
 
         # The next page is asked for while this one is applied; the stored cursor still
         # moves only in the transaction that applies the changes it covers.
-        fetching = fetch(cursor)
-        while True:
-            page = _await(fetching, cancel)
-            if page.has_more:
-                fetching = fetch(page.next_cursor)
-            self._apply_page(page, report)
-            log.info("pulled %d changes, cursor %d", len(page.changes), page.next_cursor)
-            report.pulled += len(page.changes)
-            state.pulled = report.pulled
-            notify(state)
-            if not page.has_more:
-                return
+        pages = _PageFeed(fetch, cursor, cancel)
+        while (page := pages.next()) is not None:
+            run = [page]
+            try:
+                self._apply_run(run, pages, report)
+            except Exception:
+                if len(run) == 1:
+                    raise
+                # A run that fails is applied again one page a transaction, as pages
+                # always were: those before the page that fails are kept with their
+                # cursor, and the failure is the one that page alone meets.
+                for page in run:
+                    self._apply_run([page], None, report)
+                    self._pulled(page, report, state, notify)
+                continue
+            for page in run:
+                self._pulled(page, report, state, notify)
 
-    def _apply_page(self, page: protocol.ChangesPage, report: SyncReport) -> None:
+    @staticmethod
+    def _pulled(
+        page: protocol.ChangesPage, report: SyncReport, state: SyncProgress, notify: Callable[[SyncProgress], None]
+    ) -> None:
+        log.info("pulled %d changes, cursor %d", len(page.changes), page.next_cursor)
+        report.pulled += len(page.changes)
+        state.pulled = report.pulled
+        notify(state)
+
+    def _apply_run(self, run: list[protocol.ChangesPage], pages: _PageFeed | None, report: SyncReport) -> None:
+        """Apply ``run``'s page and, while ``pages`` has the next one already here and the
+        run is shorter than PULL_RUN_PAGES, that one too (appended to ``run``), all in one
+        transaction that moves the cursor past the last: a commit writes every index page
+        the run changed, and pages of scattered cases change nearly as many index pages
+        each as they hold changes, so several pages to a commit write fewer. The network
+        is never waited for inside the transaction (the counter's own writes queue behind
+        it): a page not yet here ends the run."""
+        kinds: set[str] = set()
         with self._db.write() as session:
-            cases = load_page_cases(session, page.changes)
-            for change in page.changes:
-                try:
-                    kind = apply_change(session, change, now=self._clock(), page=cases)
-                except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
-                    raise UnreadableChange(
-                        _("The hub sent a change this windowdesk cannot read"),
-                        _(
-                            "Change {seq} ({kind}) could not be applied: {detail}. Nothing of this page "
-                            "was applied; sending continues. Call your administrator."
-                        ).format(seq=change.seq, kind=change.kind, detail=type(exc).__name__),
-                    ) from exc
-                if kind:
-                    report.changed_kinds.add(kind)
-            store_page(session, cases)
+            page = run[0]
+            while True:
+                self._apply_page(session, page, kinds)
+                if pages is None or len(run) >= PULL_RUN_PAGES:
+                    break
+                ready = pages.ready()
+                if ready is None:
+                    break
+                run.append(page := ready)
             queries.set_local_setting(session, KEY_CURSOR, str(page.next_cursor))
+        report.changed_kinds |= kinds
+
+    def _apply_page(self, session: Session, page: protocol.ChangesPage, kinds: set[str]) -> None:
+        cases = load_page_cases(session, page.changes)
+        for change in page.changes:
+            try:
+                kind = apply_change(session, change, now=self._clock(), page=cases)
+            except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
+                raise UnreadableChange(
+                    _("The hub sent a change this windowdesk cannot read"),
+                    _(
+                        "Change {seq} ({kind}) could not be applied: {detail}. Nothing of this page "
+                        "was applied; sending continues. Call your administrator."
+                    ).format(seq=change.seq, kind=change.kind, detail=type(exc).__name__),
+                ) from exc
+            if kind:
+                kinds.add(kind)
+        store_page(session, cases)
+        # What the page's changes left in the session's objects, written before the next
+        # page of the run reads its cases with plain statements (no autoflush there).
+        session.flush()
+
+
+class _PageFeed:
+    """The change feed's pages in order, each asked for while the one before is applied."""
+
+    def __init__(self, fetch: Callable[[int], Future], cursor: int, cancel: threading.Event) -> None:
+        self._fetch = fetch
+        self._cancel = cancel
+        self._coming: Future | None = fetch(cursor)
+
+    def next(self) -> protocol.ChangesPage | None:
+        """The next page, waited for (its fetch's error raised); None after the last."""
+        if self._coming is None:
+            return None
+        page: protocol.ChangesPage = _await(self._coming, self._cancel)
+        self._coming = self._fetch(page.next_cursor) if page.has_more else None
+        return page
+
+    def ready(self) -> protocol.ChangesPage | None:
+        """The next page if it is already here; None if it is not (still on its way, or
+        its fetch failed: ``next`` raises that error, outside the run), or after the last."""
+        coming = self._coming
+        if coming is None or not coming.done() or coming.exception() is not None:
+            return None
+        return self.next()

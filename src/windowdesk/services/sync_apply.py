@@ -84,6 +84,7 @@ class PageCases:
 
 
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
+_STATUSES = {status.value: status for status in CaseStatus}
 
 
 def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> PageCases:
@@ -239,11 +240,13 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
         return None
     status, kind = decided
     # 并联审批: a parallel case's part follows its department; the case is approved only
-    # when every part is, and rejected as soon as one part is.
+    # when every part is, and rejected as soon as one part is. Most cases have no parts
+    # (apply_part_decision would return None at once): they are not asked.
     at = None if clock_step else _at(payload)
+    parts = page.parts.get(case.id)
     from_parts = (
         None
-        if at is None
+        if at is None or not parts
         else apply_part_decision(
             session,
             case.id,
@@ -252,7 +255,7 @@ def _decision(session: Session, change: protocol.Change, now: dt.datetime, page:
             note=str(payload.get("note") or ""),
             at=at,
             hub_status=status,
-            parts=page.parts.setdefault(case.id, []),
+            parts=parts,
         )
     )
     if from_parts is not None:
@@ -284,7 +287,10 @@ def _decided_status(change: protocol.Change, clock_step: bool) -> tuple[CaseStat
     the case keeps the status it had here."""
     payload = change.payload
     try:
-        status = CaseStatus(payload["status"])
+        word = payload["status"]
+        # By word first (the enum's own call costs more than the rest of the check); a
+        # word that is not one, or not text, gets the enum's own answer as before.
+        status = _STATUSES[word] if isinstance(word, str) and word in _STATUSES else CaseStatus(word)
         suspended = clock_step and status is CaseStatus.SUSPENDED
         return status, (suspension_kind(payload.get("suspension_kind")) if suspended else None)
     except (ValueError, ValidationError):

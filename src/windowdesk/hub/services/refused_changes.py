@@ -131,7 +131,12 @@ def _case_number(session: Session, case_id: str) -> str | None:
         return number
     accepted = session.scalar(
         select(PushedEvent.payload)
-        .where(PushedEvent.entity_id == case_id, PushedEvent.kind == EventKind.CASE_ACCEPTED)
+        .where(
+            # The entity too: the events are found by record (ix_pushed_events_entity).
+            PushedEvent.entity == "case",
+            PushedEvent.entity_id == case_id,
+            PushedEvent.kind == EventKind.CASE_ACCEPTED,
+        )
         .limit(1)
     )
     return text_of(accepted, "number") or None

@@ -1,0 +1,52 @@
+"""fewer index entries per pushed case: the indexes no query reads go
+
+Revision ID: 0019_h29pgwal_fewer_indexes
+Revises: 0018_h29pg_payload_lz4
+Create Date: 2026-12-07
+
+Every index of a table a push writes costs each pushed event or case one more entry, on
+PostgreSQL one more WAL record synced before the push is answered (about 1 MB of WAL per
+10,000 events an index). Four were read by no query:
+
+- ``ix_pushed_events_workstation_id``: the readers of pushed events find them by id, by
+  record (``ix_pushed_events_entity``) or among the rejected ones
+  (``ix_pushed_events_rejected``), and no workstation is ever deleted;
+- ``ix_cases_status_accepted``: the city-wide report read it before it counted
+  ``case_figures`` (0015_h26year); the console's pages read the open cases' indexes;
+- ``ix_case_figures_finished``: no query asks for a finished day's range;
+- ``ix_case_figures_due``: the cards and the queue read the unfinished cases' due days
+  (``ix_case_figures_open_due``, 0017_h26pages) on PostgreSQL, the row by its key on SQLite.
+
+``ix_case_events_finishing`` (the status a step leads to, then its time) was the old
+report's too; the one reader of a step's time left, the provincial export of a day, asks
+for the time alone, which that index cannot find without reading all of it: it becomes an
+index of the time alone (as many entries as before).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0019_h29pgwal_fewer_indexes'
+down_revision = '0018_h29pg_payload_lz4'
+branch_labels = None
+depends_on = None
+
+STEP_TIME = sa.text('coalesce(client_at, recorded_at)')
+
+
+def upgrade() -> None:
+    op.drop_index('ix_pushed_events_workstation_id', table_name='pushed_events')
+    op.drop_index('ix_cases_status_accepted', table_name='cases')
+    op.drop_index('ix_case_figures_finished', table_name='case_figures')
+    op.drop_index('ix_case_figures_due', table_name='case_figures')
+    op.drop_index('ix_case_events_finishing', table_name='case_events')
+    op.create_index('ix_case_events_step_time', 'case_events', [STEP_TIME], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_case_events_step_time', table_name='case_events')
+    op.create_index('ix_case_events_finishing', 'case_events', ['to_status', STEP_TIME], unique=False)
+    op.create_index('ix_case_figures_due', 'case_figures', ['case_id', 'due_day'], unique=False)
+    op.create_index('ix_case_figures_finished', 'case_figures', ['finished_day'], unique=False)
+    op.create_index('ix_cases_status_accepted', 'cases', ['status', 'accepted_at'], unique=False)
+    op.create_index('ix_pushed_events_workstation_id', 'pushed_events', ['workstation_id'], unique=False)

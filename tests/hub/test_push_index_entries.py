@@ -21,7 +21,7 @@ from .conftest import EventFactory, Hub, utc_now
 
 # The indexes (primary keys and unique constraints aside) of the tables a pushed case fills.
 PUSHED_TABLES_INDEXES = {
-    "pushed_events": {"ix_pushed_events_entity", "ix_pushed_events_rejected"},
+    "pushed_events": {"ix_pushed_events_acceptances", "ix_pushed_events_rejected"},
     "cases": {"ix_cases_center_code", "ix_cases_open_item_due", "ix_cases_open_due"},
     "case_events": {"ix_case_events_case_id", "ix_case_events_step_time"},
     "case_deliveries": set(),
@@ -136,9 +136,9 @@ def test_a_refused_case_s_number_and_a_case_s_materials_are_read_by_record(hub: 
             session, "pushed_events", lambda s: numbers.append(refused_changes._case_number(s, refused))
         )
         assert numbers[0]
-        _assert_searched(session, "pushed_events", plans, "ix_pushed_events_entity")
+        _assert_searched(session, "pushed_events", plans, "ix_pushed_events_acceptances")
         plans = _plans_reading(session, "pushed_events", lambda s: department_work._materials(s, case))
-        _assert_searched(session, "pushed_events", plans, "ix_pushed_events_entity")
+        _assert_searched(session, "pushed_events", plans, "ix_pushed_events_acceptances")
         session.rollback()
 
 

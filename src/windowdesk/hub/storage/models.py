@@ -334,7 +334,15 @@ class PushedEvent(Base):
 
     __tablename__ = "pushed_events"
     __table_args__ = (
-        Index("ix_pushed_events_entity", "entity", "entity_id"),
+        # A case's acceptance as the window sent it (its materials, the number a refused
+        # one carried): the one kind any query finds by record, so the one kind indexed
+        # by record (0019_h29pgwal); the other events cost a push no entry here.
+        Index(
+            "ix_pushed_events_acceptances",
+            "entity_id",
+            sqlite_where=text("kind = 'case.accepted'"),
+            postgresql_where=text("kind = 'case.accepted'"),
+        ),
         # Why a record a push refers to is missing: its creating event was rejected.
         Index(
             "ix_pushed_events_rejected",
@@ -345,7 +353,7 @@ class PushedEvent(Base):
     )
     event_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     # Not indexed (0019_h29pgwal): every reader finds its events by id, by record
-    # (ix_pushed_events_entity) or among the rejected ones (ix_pushed_events_rejected), and
+    # (ix_pushed_events_acceptances) or among the rejected ones (ix_pushed_events_rejected), and
     # an index no query reads cost every pushed event a WAL record on PostgreSQL.
     workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"))
     client_seq: Mapped[int] = mapped_column(BigInteger)

@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up see that a database is current without loading Alemb
 scripts (a test keeps it equal to Alembic's own head).
 """
 
-HEAD_REVISION = "0018_h29pg_payload_lz4"
+HEAD_REVISION = "0019_h29pgwal_fewer_indexes"

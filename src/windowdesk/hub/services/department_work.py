@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -260,9 +260,11 @@ def _materials(session: Session, case: Case) -> list[Material]:
     payload = session.scalar(
         select(PushedEvent.payload)
         .where(
+            # The kind spelled out, not bound: only then may SQLite use the acceptances'
+            # partial index (ix_pushed_events_acceptances), which finds them by record.
+            PushedEvent.kind == literal(EventKind.CASE_ACCEPTED.value, literal_execute=True),
             PushedEvent.entity == "case",
             PushedEvent.entity_id == case.id,
-            PushedEvent.kind == EventKind.CASE_ACCEPTED,
             PushedEvent.status == "applied",
         )
         .limit(1)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services.audit_chain import find_breaks
@@ -131,7 +131,13 @@ def _case_number(session: Session, case_id: str) -> str | None:
         return number
     accepted = session.scalar(
         select(PushedEvent.payload)
-        .where(PushedEvent.entity_id == case_id, PushedEvent.kind == EventKind.CASE_ACCEPTED)
+        .where(
+            # The kind spelled out, not bound: only then may SQLite use the acceptances'
+            # partial index (ix_pushed_events_acceptances), which finds them by record.
+            PushedEvent.kind == literal(EventKind.CASE_ACCEPTED.value, literal_execute=True),
+            PushedEvent.entity == "case",
+            PushedEvent.entity_id == case_id,
+        )
         .limit(1)
     )
     return text_of(accepted, "number") or None

@@ -27,13 +27,14 @@ from windowdesk.hub.storage.models import Base, CenterCode, TextEnum, Uuid
 class CaseFigures(Base):
     __tablename__ = "case_figures"
     __table_args__ = (
-        # The report's period: cases accepted, finished or delivered in it.
+        # The report's period: the cases accepted in it (the others are in the day sums).
+        # Every index here costs each pushed case one more entry (a WAL record on
+        # PostgreSQL): the ones no query read, by finished day and by (case, due day) of
+        # every case, went (0019_h29pgwal).
         Index("ix_case_figures_accepted", "accepted_day"),
-        Index("ix_case_figures_finished", "finished_day"),
-        # The cards join an open case to its due day: from the index alone, not the row.
-        Index("ix_case_figures_due", "case_id", "due_day"),
-        # The same of the unfinished cases only (time_cards.with_due; 0017_h26pages): the
-        # pages of open cases probe a few MB, not the index of every case ever accepted.
+        # The cards and the queue join an open case to its due day (time_cards.with_due):
+        # on PostgreSQL from this index of the unfinished cases alone (0017_h26pages), a
+        # few MB, not an index of every case ever accepted; SQLite finds the row by its key.
         Index(
             "ix_case_figures_open_due",
             "case_id",

@@ -229,9 +229,11 @@ class CalendarYear(Base):
 class Resident(Base):
     __tablename__ = "residents"
     __table_args__ = (
-        # A lookup by name lists (name, ID number) in order: with both in the index
-        # SQLite reads the first rows in that order instead of sorting every namesake.
-        Index("ix_residents_name_id_number", "name", "id_number"),
+        # A lookup by name lists (name, ID number) in order: with both leading the index
+        # SQLite reads the first rows in that order instead of sorting every namesake, and
+        # with the rest of the list's columns in it (queries.RESIDENT_LIST_COLUMNS) it never
+        # reads the residents' scattered table pages (migration 0021).
+        Index("ix_residents_name_lookup", "name", "id_number", "id", "phone", "gender", "birth_date"),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)

@@ -127,18 +127,40 @@ def resident_by_id_number(session: Session, id_number: str) -> m.Resident | None
     return session.scalars(select(m.Resident).where(m.Resident.id_number == id_number)).first()
 
 
-def residents_by_id_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.id_number >= prefix, m.Resident.id_number < prefix + NAME_RANGE_END)
+class ListedResident(NamedTuple):
+    """A resident as a lookup lists them: the columns of ``ix_residents_name_lookup``, so
+    that a lookup by name is read from that index alone (no table page per resident, and
+    no ORM object: a lookup runs at every keystroke)."""
+
+    id: str
+    name: str
+    id_number: str
+    phone: str
+    gender: str
+    birth_date: dt.date
+
+
+_LISTED_RESIDENT = select(
+    m.Resident.id, m.Resident.name, m.Resident.id_number, m.Resident.phone, m.Resident.gender, m.Resident.birth_date
+)
+
+
+def _listed(session: Session, statement: Any) -> list[ListedResident]:
+    return [ListedResident(*row) for row in session.execute(statement)]
+
+
+def residents_by_id_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
+    return _listed(
+        session,
+        _LISTED_RESIDENT.where(m.Resident.id_number >= prefix, m.Resident.id_number < prefix + NAME_RANGE_END)
         .order_by(m.Resident.id_number)
-        .limit(limit)
-    ).all()
+        .limit(limit),
+    )
 
 
 def recent_residents_by_id_suffix(
     session: Session, suffix: str, *, center_code: str, since: dt.datetime, limit: int
-) -> Sequence[m.Resident]:
+) -> list[ListedResident]:
     """Residents whose ID number ends with ``suffix`` (digits, perhaps an X) among those
     this center served or registered since ``since``: the applicants a clerk sees again."""
     served = (
@@ -152,31 +174,31 @@ def recent_residents_by_id_suffix(
             select(m.Resident.id).where(m.Resident.registered_center == center_code, m.Resident.created_at >= since),
         )
     )
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.id.in_(served), m.Resident.id_number.like("%" + suffix))
+    return _listed(
+        session,
+        _LISTED_RESIDENT.where(m.Resident.id.in_(served), m.Resident.id_number.like("%" + suffix))
         .order_by(m.Resident.name, m.Resident.id_number)
-        .limit(limit)
-    ).all()
+        .limit(limit),
+    )
 
 
-def residents_by_name_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
+def residents_by_name_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
     # A range, not LIKE: SQLite uses the name index for it whatever the collation.
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.name >= prefix, m.Resident.name < prefix + NAME_RANGE_END)
+    return _listed(
+        session,
+        _LISTED_RESIDENT.where(m.Resident.name >= prefix, m.Resident.name < prefix + NAME_RANGE_END)
         .order_by(m.Resident.name, m.Resident.id_number)
-        .limit(limit)
-    ).all()
+        .limit(limit),
+    )
 
 
-def residents_by_phone_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.phone >= prefix, m.Resident.phone < prefix + NAME_RANGE_END)
+def residents_by_phone_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
+    return _listed(
+        session,
+        _LISTED_RESIDENT.where(m.Resident.phone >= prefix, m.Resident.phone < prefix + NAME_RANGE_END)
         .order_by(m.Resident.phone)
-        .limit(limit)
-    ).all()
+        .limit(limit),
+    )
 
 
 def organisation_by_code(session: Session, credit_code: str) -> m.Organisation | None:

@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.material_status import MaterialStatus
@@ -140,22 +141,74 @@ class ListedResident(NamedTuple):
     birth_date: dt.date
 
 
+# The lookups' statements are built once, with bound parameters: a lookup runs at every
+# keystroke, and building a statement and its cache key anew cost more CPU than SQLite's
+# reading of the index (issue 29, aim 4). Table columns, not ORM attributes: the rows are
+# executed on the session's connection, without the ORM's layer.
+_RESIDENTS = m.Resident.__table__.c
 _LISTED_RESIDENT = select(
-    m.Resident.id, m.Resident.name, m.Resident.id_number, m.Resident.phone, m.Resident.gender, m.Resident.birth_date
+    _RESIDENTS.id, _RESIDENTS.name, _RESIDENTS.id_number, _RESIDENTS.phone, _RESIDENTS.gender, _RESIDENTS.birth_date
 )
+_LIMIT: BindParameter[int] = bindparam("limit")
 
 
-def _listed(session: Session, statement: Any) -> list[ListedResident]:
-    return [ListedResident(*row) for row in session.execute(statement)]
+def _listed_from(column: Any, *order: Any) -> Any:
+    """Residents whose ``column`` lies in [start, end), in ``order``, the first ``limit``."""
+    return (
+        _LISTED_RESIDENT.where(column >= bindparam("start"), column < bindparam("end")).order_by(*order).limit(_LIMIT)
+    )
+
+
+# A range, not LIKE: SQLite uses the index for it whatever the collation.
+_BY_NAME = _listed_from(_RESIDENTS.name, _RESIDENTS.name, _RESIDENTS.id_number)
+_BY_ID_NUMBER = _listed_from(_RESIDENTS.id_number, _RESIDENTS.id_number)
+_BY_PHONE = _listed_from(_RESIDENTS.phone, _RESIDENTS.phone)
+
+
+def _recently_visited_with_tail() -> Any:
+    """Residents with the given end of the ID number (``tail``: its last 4 characters,
+    ``pattern``: LIKE the whole typed end) who registered, or came for a case, a notice or
+    a refusal, at ``center`` since ``since``. The residents come from
+    ``ix_residents_id_tail`` (about 1 in 11,000 share the last 4 characters), each checked
+    against its own visits through the (resident, center, time) indexes: the cost grows
+    with those namesakes of the end, not with the center's traffic."""
+    resident = _RESIDENTS.id
+    center: BindParameter[str] = bindparam("center")
+    since: BindParameter[dt.datetime] = bindparam("since")
+    cases = m.Case.__table__.c
+    notices = m.OneTimeNotification.__table__.c
+    refusals = m.Refusal.__table__.c
+    # resident_id is selected: in the index, so a check reads no case, notice or refusal row.
+    visited = or_(
+        (_RESIDENTS.registered_center == center) & (_RESIDENTS.created_at >= since),
+        select(cases.resident_id)
+        .where(cases.resident_id == resident, cases.center_code == center, cases.accepted_at >= since)
+        .exists(),
+        select(notices.resident_id)
+        .where(notices.resident_id == resident, notices.center_code == center, notices.created_at >= since)
+        .exists(),
+        select(refusals.resident_id)
+        .where(refusals.resident_id == resident, refusals.center_code == center, refusals.created_at >= since)
+        .exists(),
+    )
+    return (
+        _LISTED_RESIDENT.where(
+            bindparam("tail") == m.RESIDENT_ID_TAIL, _RESIDENTS.id_number.like(bindparam("pattern")), visited
+        )
+        .order_by(_RESIDENTS.name, _RESIDENTS.id_number)
+        .limit(_LIMIT)
+    )
+
+
+_RECENT_BY_TAIL = _recently_visited_with_tail()
+
+
+def _listed(session: Session, statement: Any, **parameters: Any) -> list[ListedResident]:
+    return [ListedResident(*row) for row in session.connection().execute(statement, parameters)]
 
 
 def residents_by_id_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
-    return _listed(
-        session,
-        _LISTED_RESIDENT.where(m.Resident.id_number >= prefix, m.Resident.id_number < prefix + NAME_RANGE_END)
-        .order_by(m.Resident.id_number)
-        .limit(limit),
-    )
+    return _listed(session, _BY_ID_NUMBER, start=prefix, end=prefix + NAME_RANGE_END, limit=limit)
 
 
 def recent_residents_by_id_suffix(
@@ -163,55 +216,24 @@ def recent_residents_by_id_suffix(
 ) -> list[ListedResident]:
     """Residents whose ID number ends with ``suffix`` (4 to 6 characters: digits, perhaps an
     X) among those this center served or registered since ``since``: the applicants a
-    clerk sees again. The residents with that end come from ``ix_residents_id_tail`` (about
-    1 in 11,000 share the last 4 characters), each checked against its own recent visits:
-    the cost grows with those namesakes of the end, not with the center's traffic."""
-    resident = m.Resident.id
-    visited = or_(
-        (m.Resident.registered_center == center_code) & (m.Resident.created_at >= since),
-        select(m.Case.resident_id)  # in the index: the check reads no case row
-        .where(m.Case.resident_id == resident, m.Case.center_code == center_code, m.Case.accepted_at >= since)
-        .exists(),
-        select(m.OneTimeNotification.resident_id)
-        .where(
-            m.OneTimeNotification.resident_id == resident,
-            m.OneTimeNotification.center_code == center_code,
-            m.OneTimeNotification.created_at >= since,
-        )
-        .exists(),
-        select(m.Refusal.resident_id)
-        .where(m.Refusal.resident_id == resident, m.Refusal.center_code == center_code, m.Refusal.created_at >= since)
-        .exists(),
-    )
+    clerk sees again."""
     return _listed(
         session,
-        _LISTED_RESIDENT.where(
-            suffix[-m.RESIDENT_ID_TAIL_LENGTH :] == m.RESIDENT_ID_TAIL,
-            m.Resident.id_number.like("%" + suffix),
-            visited,
-        )
-        .order_by(m.Resident.name, m.Resident.id_number)
-        .limit(limit),
+        _RECENT_BY_TAIL,
+        tail=suffix[-m.RESIDENT_ID_TAIL_LENGTH :],
+        pattern="%" + suffix,
+        center=center_code,
+        since=since,
+        limit=limit,
     )
 
 
 def residents_by_name_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
-    # A range, not LIKE: SQLite uses the name index for it whatever the collation.
-    return _listed(
-        session,
-        _LISTED_RESIDENT.where(m.Resident.name >= prefix, m.Resident.name < prefix + NAME_RANGE_END)
-        .order_by(m.Resident.name, m.Resident.id_number)
-        .limit(limit),
-    )
+    return _listed(session, _BY_NAME, start=prefix, end=prefix + NAME_RANGE_END, limit=limit)
 
 
 def residents_by_phone_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
-    return _listed(
-        session,
-        _LISTED_RESIDENT.where(m.Resident.phone >= prefix, m.Resident.phone < prefix + NAME_RANGE_END)
-        .order_by(m.Resident.phone)
-        .limit(limit),
-    )
+    return _listed(session, _BY_PHONE, start=prefix, end=prefix + NAME_RANGE_END, limit=limit)
 
 
 def organisation_by_code(session: Session, credit_code: str) -> m.Organisation | None:

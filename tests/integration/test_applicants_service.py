@@ -169,6 +169,30 @@ def test_lookup_by_name_reads_the_list_from_the_name_index_alone(demo):
     assert "TEMP B-TREE" not in plans[0], plans
 
 
+def test_a_lookup_runs_its_permission_check_and_one_query_and_reads_no_password_hash(demo):
+    # A lookup runs at every keystroke: the permission check reads the operator's standing
+    # (role, active, locked) with one statement built once; the ORM's get() loaded the
+    # whole operator row, the password hash with it, into an object made for each lookup.
+    register(demo, BEIJING_ID, "欧阳丽")
+    statements: list[str] = []
+
+    def capture(_conn, _cursor, statement, _parameters, _context, _many):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(demo.db.read_engine, "before_cursor_execute", capture)
+    try:
+        found = applicants.find_residents(demo.db, demo.ctx, query="欧阳丽")
+    finally:
+        event.remove(demo.db.read_engine, "before_cursor_execute", capture)
+
+    assert [r.masked_number for r in found] == [masked(BEIJING_ID)]
+    assert statements[0] == "BEGIN"
+    assert len(statements) == 3, statements
+    operator, residents = statements[1:]
+    assert "FROM operators" in operator and "password_hash" not in operator, operator
+    assert "FROM residents" in residents, residents
+
+
 def test_lookup_by_the_end_of_an_id_number_reads_only_the_residents_with_that_end(demo):
     # 4 to 6 digits list the center's recent applicants whose ID number ends with them.
     # That query read every resident the center served or registered in 30 days, the

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import BindParameter
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
+from windowdesk.domain.permissions import Role
 from windowdesk.storage import models as m
 
 NAME_RANGE_END = "\U0010ffff"
@@ -50,6 +51,29 @@ def windows_of_center(session: Session, center_code: str) -> Sequence[m.Window]:
 
 def operator_by_login(session: Session, login: str) -> m.Operator | None:
     return session.scalars(select(m.Operator).where(m.Operator.login == login)).first()
+
+
+class OperatorStanding(NamedTuple):
+    """What a permission check reads of an operator (services.authorization)."""
+
+    id: str
+    display_name: str
+    role: Role
+    active: bool
+    locked_until: dt.datetime | None
+
+
+_OPERATORS = m.Operator.__table__.c
+# Built once: every service call checks its operator first, so this runs at every keystroke
+# of a lookup (issue 29, aim 4); the ORM's get() made and cached a whole Operator for it.
+_OPERATOR_STANDING = select(
+    _OPERATORS.id, _OPERATORS.display_name, _OPERATORS.role, _OPERATORS.active, _OPERATORS.locked_until
+).where(_OPERATORS.id == bindparam("operator_id"))
+
+
+def operator_standing(session: Session, operator_id: str) -> OperatorStanding | None:
+    row = session.connection().execute(_OPERATOR_STANDING, {"operator_id": operator_id}).first()
+    return OperatorStanding(*row) if row is not None else None
 
 
 def local_setting(session: Session, key: str) -> str | None:

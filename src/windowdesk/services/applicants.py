@@ -87,7 +87,8 @@ def find_residents(db: Database, ctx: CounterContext, *, query: str, limit: int 
                 session, text.upper(), center_code=ctx.center_code, since=since, limit=limit
             )
         rows = recent + [r for r in _residents_by_start(session, text, limit) if r not in recent]
-        return [_resident_summary(r) for r in rows[:limit]]
+    # Plain rows: worded after the read transaction has ended.
+    return [_resident_summary(r) for r in rows[:limit]]
 
 
 def _residents_by_start(session: Session, text: str, limit: int) -> list[queries.ListedResident]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 
 import pytest
 from sqlalchemy import event
 
 from windowdesk.domain.ids import resident_id_check_char, uscc_check_char
 from windowdesk.errors import ValidationError
-from windowdesk.services import applicants
+from windowdesk.services import applicants, intake
+from windowdesk.services.catalog import get_item_guide
 from windowdesk.storage.crypto import connect_raw
 
 
@@ -126,12 +129,8 @@ def test_find_resident_by_name_prefix(demo):
     assert applicants.find_residents(demo.db, demo.ctx, query="阳") == []  # a prefix, not anywhere
 
 
-def test_lookup_by_name_reads_residents_in_order_from_the_name_and_id_index(demo):
-    # Residents of one name come out in (name, ID number) order: with the ID number in
-    # the index SQLite stops after the first page instead of sorting every namesake
-    # (thousands of them in a city of millions).
-    register(demo, BEIJING_ID, "欧阳丽")
-    register(demo, X_ID, "欧阳丽")
+def lookup_plans(demo, query: str) -> tuple[list, list[str]]:
+    """What a lookup found, and SQLite's plan of each statement it ran on the residents."""
     statements: list[tuple[str, tuple]] = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many):
@@ -140,17 +139,111 @@ def test_lookup_by_name_reads_residents_in_order_from_the_name_and_id_index(demo
 
     event.listen(demo.db.read_engine, "before_cursor_execute", capture)
     try:
-        found = applicants.find_residents(demo.db, demo.ctx, query="欧阳")
+        found = applicants.find_residents(demo.db, demo.ctx, query=query)
     finally:
         event.remove(demo.db.read_engine, "before_cursor_execute", capture)
-    assert [r.masked_number for r in found] == sorted([masked(BEIJING_ID), masked(X_ID)])
-    assert len(statements) == 1
-    statement, parameters = statements[0]
     with demo.db.read() as session:
         connection = session.connection().connection.driver_connection
-        plan = " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
-    assert "SEARCH residents USING INDEX ix_residents_name_id_number (name>? AND name<?)" in plan, plan
-    assert "TEMP B-TREE" not in plan, plan
+        plans = [
+            " | ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+            for statement, parameters in statements
+        ]
+    return found, plans
+
+
+def test_lookup_by_name_reads_the_list_from_the_name_index_alone(demo):
+    # Residents of one name come out in (name, ID number) order: with the ID number in
+    # the index SQLite stops after the first page instead of sorting every namesake
+    # (thousands of them in a city of millions). With every listed column in the index
+    # too (a covering index) it never reads the residents' table: at 2,000,000 residents
+    # those were 20 scattered pages to read and decrypt per lookup (issue 29, aim 4).
+    register(demo, BEIJING_ID, "欧阳丽")
+    register(demo, X_ID, "欧阳丽")
+
+    found, plans = lookup_plans(demo, "欧阳")
+
+    assert [r.masked_number for r in found] == sorted([masked(BEIJING_ID), masked(X_ID)])
+    assert [r.detail for r in found] == ["Female 1988-02-14", "Male 1970-01-01"]
+    assert len(plans) == 1
+    assert "SEARCH residents USING COVERING INDEX ix_residents_name_lookup (name>? AND name<?)" in plans[0], plans
+    assert "TEMP B-TREE" not in plans[0], plans
+
+
+def test_a_lookup_runs_its_permission_check_and_one_query_and_reads_no_password_hash(demo):
+    # A lookup runs at every keystroke: the permission check reads the operator's standing
+    # (role, active, locked) with one statement built once; the ORM's get() loaded the
+    # whole operator row, the password hash with it, into an object made for each lookup.
+    register(demo, BEIJING_ID, "欧阳丽")
+    statements: list[str] = []
+
+    def capture(_conn, _cursor, statement, _parameters, _context, _many):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(demo.db.read_engine, "before_cursor_execute", capture)
+    try:
+        found = applicants.find_residents(demo.db, demo.ctx, query="欧阳丽")
+    finally:
+        event.remove(demo.db.read_engine, "before_cursor_execute", capture)
+
+    assert [r.masked_number for r in found] == [masked(BEIJING_ID)]
+    assert statements[0] == "BEGIN"
+    assert len(statements) == 3, statements
+    operator, residents = statements[1:]
+    assert "FROM operators" in operator and "password_hash" not in operator, operator
+    assert "FROM residents" in residents, residents
+
+
+def test_lookup_by_the_end_of_an_id_number_reads_only_the_residents_with_that_end(demo):
+    # 4 to 6 digits list the center's recent applicants whose ID number ends with them.
+    # That query read every resident the center served or registered in 30 days, the
+    # registered ones by a scan of the whole table: 252 s at 2,000,000 residents. Now the
+    # residents with the same last 4 characters come from an index of that end, and each
+    # one's visits are looked up by resident.
+    register(demo, X_ID, "欧阳刚")
+
+    found, plans = lookup_plans(demo, X_ID[-5:].lower())
+
+    assert [r.masked_number for r in found] == [masked(X_ID)]
+    recent = [plan for plan in plans if "ix_residents_id_tail" in plan]
+    assert len(recent) == 1, plans
+    plan = recent[0]
+    assert "SEARCH residents USING INDEX ix_residents_id_tail (<expr>=?)" in plan, plan
+    assert "SCAN" not in plan, plan
+    for index in (
+        "ix_cases_resident_center_accepted",
+        "ix_notifications_resident_center_created",
+        "ix_refusals_resident_center_created",
+    ):
+        assert f"USING COVERING INDEX {index} (resident_id=? AND center_code=? AND " in plan, plan
+
+
+def test_the_end_of_an_id_number_finds_residents_given_a_notice_or_a_refusal_lately(demo):
+    # Each kind of recent visit is checked on its own now (test_keystrokes.py has the
+    # registration and the accepted case): a one-time notice and a refusal count too.
+    notified = register(demo, BEIJING_ID, "欧阳丽")
+    refused = register(demo, X_ID, "欧阳刚")
+    later = dataclasses.replace(demo.ctx, clock=lambda: demo.ctx.now() + dt.timedelta(days=40))
+
+    def by_tail(number: str) -> list[str]:
+        return [r.masked_number for r in applicants.find_residents(demo.db, later, query=number[-4:])]
+
+    assert masked(BEIJING_ID) not in by_tail(BEIJING_ID), "registered 40 days ago, not seen since"
+    assert masked(X_ID) not in by_tail(X_ID), "registered 40 days ago, not seen since"
+    guide = get_item_guide(demo.db, item_code="LB-002")
+    checks = [intake.MaterialCheck(m.code, "received") for m in guide.materials]
+    checks[0] = intake.MaterialCheck(guide.materials[0].code, "missing")
+    intake.notify_missing(demo.db, later, item_code="LB-002", applicant=notified.ref, checks=checks)
+    intake.refuse_application(
+        demo.db,
+        later,
+        item_code="LB-002",
+        applicant=refused.ref,
+        reason="不属于本中心受理范围",
+        legal_basis="《行政许可法》第三十二条",
+    )
+
+    assert by_tail(BEIJING_ID)[0] == masked(BEIJING_ID)
+    assert by_tail(X_ID)[0] == masked(X_ID)
 
 
 def test_find_resident_by_a_name_in_latin_letters(demo):

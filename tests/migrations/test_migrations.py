@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,12 @@ def test_second_run_takes_no_backup_and_changes_nothing(migrated_db, data_dir):
 def test_schema_made_by_migrations_equals_the_models(migrated_db):
     engine = make_engine(migrated_db.path, "BEGIN", migrated_db.key)
     try:
-        with engine.connect() as connection:
+        with engine.connect() as connection, warnings.catch_warnings():
+            # SQLAlchemy cannot reflect an index on an expression (ix_residents_id_tail) and
+            # Alembic leaves such indexes out of the comparison: test_head_schema.py compares
+            # the whole schema text, and the lookup's plan test shows it is used.
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+            warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
             context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
             differences = compare_metadata(context, Base.metadata)
     finally:

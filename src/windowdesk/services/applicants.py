@@ -50,7 +50,7 @@ class ApplicantSummary:
         return f"{self.name} {self.masked_number}"
 
 
-def _resident_summary(row: Resident) -> ApplicantSummary:
+def _resident_summary(row: Resident | queries.ListedResident) -> ApplicantSummary:
     gender = _("Male") if row.gender == "male" else _("Female")
     return ApplicantSummary(
         ref=ApplicantRef(RESIDENT, row.id),
@@ -80,29 +80,28 @@ def find_residents(db: Database, ctx: CounterContext, *, query: str, limit: int 
         return []
     with db.read() as session:
         authorize(session, ctx, Permission.FIND_APPLICANT)
-        recent = []
+        recent: list[queries.ListedResident] = []
         if _ID_TAIL.match(text):
             since = ctx.now() - dt.timedelta(days=RECENT_DAYS)
-            recent = list(
-                queries.recent_residents_by_id_suffix(
-                    session, text.upper(), center_code=ctx.center_code, since=since, limit=limit
-                )
+            recent = queries.recent_residents_by_id_suffix(
+                session, text.upper(), center_code=ctx.center_code, since=since, limit=limit
             )
         rows = recent + [r for r in _residents_by_start(session, text, limit) if r not in recent]
-        return [_resident_summary(r) for r in rows[:limit]]
+    # Plain rows: worded after the read transaction has ended.
+    return [_resident_summary(r) for r in rows[:limit]]
 
 
-def _residents_by_start(session: Session, text: str, limit: int) -> list[Resident]:
+def _residents_by_start(session: Session, text: str, limit: int) -> list[queries.ListedResident]:
     """By the start of the phone number, the ID number or the name."""
     if _PHONE.match(text) and len(text) <= 11:
-        rows = list(queries.residents_by_phone_prefix(session, text, limit))
+        rows = queries.residents_by_phone_prefix(session, text, limit)
         if len(text) >= 6:
             rows += [r for r in queries.residents_by_id_prefix(session, text, limit) if r not in rows]
         return rows
     if _DIGITS.match(text):
         # ID numbers are stored with a capital X check character.
-        return list(queries.residents_by_id_prefix(session, text.upper(), limit))
-    return list(queries.residents_by_name_prefix(session, text, limit))
+        return queries.residents_by_id_prefix(session, text.upper(), limit)
+    return queries.residents_by_name_prefix(session, text, limit)
 
 
 def find_organisations(db: Database, ctx: CounterContext, *, query: str, limit: int = 20) -> list[ApplicantSummary]:

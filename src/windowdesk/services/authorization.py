@@ -8,16 +8,17 @@ from windowdesk.domain.permissions import Permission, is_allowed, permission_lab
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services.context import CounterContext
+from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
-from windowdesk.storage.models import Operator
+from windowdesk.storage.queries import OperatorStanding
 
 
 class PermissionDenied(WindowdeskError):
     pass
 
 
-def authorize(session: Session, ctx: CounterContext, permission: Permission) -> Operator:
-    operator = session.get(Operator, ctx.operator_id)
+def authorize(session: Session, ctx: CounterContext, permission: Permission) -> OperatorStanding:
+    operator = queries.operator_standing(session, ctx.operator_id)
     if operator is None or not operator.active:
         raise PermissionDenied(_("Not logged in"), _("This operator account does not exist here or has been disabled."))
     if operator.locked_until is not None and operator.locked_until > ctx.now():
@@ -35,5 +36,5 @@ def authorize(session: Session, ctx: CounterContext, permission: Permission) -> 
 def may(db: Database, ctx: CounterContext, permission: Permission) -> bool:
     """For the UI to hide what a role cannot use; the services still check."""
     with db.read() as session:
-        operator = session.get(Operator, ctx.operator_id)
+        operator = queries.operator_standing(session, ctx.operator_id)
         return operator is not None and operator.active and is_allowed(operator.role, permission)

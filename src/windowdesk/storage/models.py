@@ -21,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -229,9 +231,11 @@ class CalendarYear(Base):
 class Resident(Base):
     __tablename__ = "residents"
     __table_args__ = (
-        # A lookup by name lists (name, ID number) in order: with both in the index
-        # SQLite reads the first rows in that order instead of sorting every namesake.
-        Index("ix_residents_name_id_number", "name", "id_number"),
+        # A lookup by name lists (name, ID number) in order: with both leading the index
+        # SQLite reads the first rows in that order instead of sorting every namesake, and
+        # with the rest of the list's columns in it (queries.RESIDENT_LIST_COLUMNS) it never
+        # reads the residents' scattered table pages (migration 0021).
+        Index("ix_residents_name_lookup", "name", "id_number", "id", "phone", "gender", "birth_date"),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
@@ -243,6 +247,14 @@ class Resident(Base):
     welfare_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     registered_center: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+# The last 4 characters of the ID number: a clerk types the end of it to find a recent
+# applicant (queries.recent_residents_by_id_suffix). The same expression in the index and
+# in the query (a literal -4, not a bound parameter), so that SQLite uses the index.
+RESIDENT_ID_TAIL = func.substr(Resident.id_number, literal_column("-4"))
+RESIDENT_ID_TAIL_LENGTH = 4
+Index("ix_residents_id_tail", RESIDENT_ID_TAIL, Resident.id_number)
 
 
 class Organisation(Base):
@@ -282,6 +294,8 @@ class Case(Base):
         Index("ix_cases_center_accepted", "center_code", "accepted_at"),
         Index("ix_cases_center_accepted_day", "center_code", "accepted_day"),
         Index("ix_cases_center_finished", "center_code", "finished_at", "accepted_day", "item_code"),
+        # Was this applicant served at this center lately (a lookup by the end of an ID number)?
+        Index("ix_cases_resident_center_accepted", "resident_id", "center_code", "accepted_at"),
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -445,7 +459,10 @@ class OneTimeNotification(Base):
     """一次性告知: the visit that ended with a complete list of what is missing."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_window_created", "window_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_window_created", "window_id", "created_at"),
+        Index("ix_notifications_resident_center_created", "resident_id", "center_code", "created_at"),
+    )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     number: Mapped[str] = mapped_column(String(44), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
@@ -481,7 +498,10 @@ class Refusal(Base):
     """不予受理: the item cannot be accepted, with reason and legal basis."""
 
     __tablename__ = "refusals"
-    __table_args__ = (Index("ix_refusals_window_created", "window_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_refusals_window_created", "window_id", "created_at"),
+        Index("ix_refusals_resident_center_created", "resident_id", "center_code", "created_at"),
+    )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     number: Mapped[str] = mapped_column(String(44), unique=True)
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))

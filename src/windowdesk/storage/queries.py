@@ -7,12 +7,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
+from windowdesk.domain.permissions import Role
 from windowdesk.storage import models as m
 
 NAME_RANGE_END = "\U0010ffff"
@@ -49,6 +51,29 @@ def windows_of_center(session: Session, center_code: str) -> Sequence[m.Window]:
 
 def operator_by_login(session: Session, login: str) -> m.Operator | None:
     return session.scalars(select(m.Operator).where(m.Operator.login == login)).first()
+
+
+class OperatorStanding(NamedTuple):
+    """What a permission check reads of an operator (services.authorization)."""
+
+    id: str
+    display_name: str
+    role: Role
+    active: bool
+    locked_until: dt.datetime | None
+
+
+_OPERATORS = m.Operator.__table__.c
+# Built once: every service call checks its operator first, so this runs at every keystroke
+# of a lookup (issue 29, aim 4); the ORM's get() made and cached a whole Operator for it.
+_OPERATOR_STANDING = select(
+    _OPERATORS.id, _OPERATORS.display_name, _OPERATORS.role, _OPERATORS.active, _OPERATORS.locked_until
+).where(_OPERATORS.id == bindparam("operator_id"))
+
+
+def operator_standing(session: Session, operator_id: str) -> OperatorStanding | None:
+    row = session.connection().execute(_OPERATOR_STANDING, {"operator_id": operator_id}).first()
+    return OperatorStanding(*row) if row is not None else None
 
 
 def local_setting(session: Session, key: str) -> str | None:
@@ -127,56 +152,112 @@ def resident_by_id_number(session: Session, id_number: str) -> m.Resident | None
     return session.scalars(select(m.Resident).where(m.Resident.id_number == id_number)).first()
 
 
-def residents_by_id_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.id_number >= prefix, m.Resident.id_number < prefix + NAME_RANGE_END)
-        .order_by(m.Resident.id_number)
-        .limit(limit)
-    ).all()
+class ListedResident(NamedTuple):
+    """A resident as a lookup lists them: the columns of ``ix_residents_name_lookup``, so
+    that a lookup by name is read from that index alone (no table page per resident, and
+    no ORM object: a lookup runs at every keystroke)."""
+
+    id: str
+    name: str
+    id_number: str
+    phone: str
+    gender: str
+    birth_date: dt.date
+
+
+# The lookups' statements are built once, with bound parameters: a lookup runs at every
+# keystroke, and building a statement and its cache key anew cost more CPU than SQLite's
+# reading of the index (issue 29, aim 4). Table columns, not ORM attributes: the rows are
+# executed on the session's connection, without the ORM's layer.
+_RESIDENTS = m.Resident.__table__.c
+_LISTED_RESIDENT = select(
+    _RESIDENTS.id, _RESIDENTS.name, _RESIDENTS.id_number, _RESIDENTS.phone, _RESIDENTS.gender, _RESIDENTS.birth_date
+)
+_LIMIT: BindParameter[int] = bindparam("limit")
+
+
+def _listed_from(column: Any, *order: Any) -> Any:
+    """Residents whose ``column`` lies in [start, end), in ``order``, the first ``limit``."""
+    return (
+        _LISTED_RESIDENT.where(column >= bindparam("start"), column < bindparam("end")).order_by(*order).limit(_LIMIT)
+    )
+
+
+# A range, not LIKE: SQLite uses the index for it whatever the collation.
+_BY_NAME = _listed_from(_RESIDENTS.name, _RESIDENTS.name, _RESIDENTS.id_number)
+_BY_ID_NUMBER = _listed_from(_RESIDENTS.id_number, _RESIDENTS.id_number)
+_BY_PHONE = _listed_from(_RESIDENTS.phone, _RESIDENTS.phone)
+
+
+def _recently_visited_with_tail() -> Any:
+    """Residents with the given end of the ID number (``tail``: its last 4 characters,
+    ``pattern``: LIKE the whole typed end) who registered, or came for a case, a notice or
+    a refusal, at ``center`` since ``since``. The residents come from
+    ``ix_residents_id_tail`` (about 1 in 11,000 share the last 4 characters), each checked
+    against its own visits through the (resident, center, time) indexes: the cost grows
+    with those namesakes of the end, not with the center's traffic."""
+    resident = _RESIDENTS.id
+    center: BindParameter[str] = bindparam("center")
+    since: BindParameter[dt.datetime] = bindparam("since")
+    cases = m.Case.__table__.c
+    notices = m.OneTimeNotification.__table__.c
+    refusals = m.Refusal.__table__.c
+    # resident_id is selected: in the index, so a check reads no case, notice or refusal row.
+    visited = or_(
+        (_RESIDENTS.registered_center == center) & (_RESIDENTS.created_at >= since),
+        select(cases.resident_id)
+        .where(cases.resident_id == resident, cases.center_code == center, cases.accepted_at >= since)
+        .exists(),
+        select(notices.resident_id)
+        .where(notices.resident_id == resident, notices.center_code == center, notices.created_at >= since)
+        .exists(),
+        select(refusals.resident_id)
+        .where(refusals.resident_id == resident, refusals.center_code == center, refusals.created_at >= since)
+        .exists(),
+    )
+    return (
+        _LISTED_RESIDENT.where(
+            bindparam("tail") == m.RESIDENT_ID_TAIL, _RESIDENTS.id_number.like(bindparam("pattern")), visited
+        )
+        .order_by(_RESIDENTS.name, _RESIDENTS.id_number)
+        .limit(_LIMIT)
+    )
+
+
+_RECENT_BY_TAIL = _recently_visited_with_tail()
+
+
+def _listed(session: Session, statement: Any, **parameters: Any) -> list[ListedResident]:
+    return [ListedResident(*row) for row in session.connection().execute(statement, parameters)]
+
+
+def residents_by_id_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
+    return _listed(session, _BY_ID_NUMBER, start=prefix, end=prefix + NAME_RANGE_END, limit=limit)
 
 
 def recent_residents_by_id_suffix(
     session: Session, suffix: str, *, center_code: str, since: dt.datetime, limit: int
-) -> Sequence[m.Resident]:
-    """Residents whose ID number ends with ``suffix`` (digits, perhaps an X) among those
-    this center served or registered since ``since``: the applicants a clerk sees again."""
-    served = (
-        select(m.Case.resident_id)
-        .where(m.Case.center_code == center_code, m.Case.accepted_at >= since)
-        .union(
-            select(m.OneTimeNotification.resident_id).where(
-                m.OneTimeNotification.center_code == center_code, m.OneTimeNotification.created_at >= since
-            ),
-            select(m.Refusal.resident_id).where(m.Refusal.center_code == center_code, m.Refusal.created_at >= since),
-            select(m.Resident.id).where(m.Resident.registered_center == center_code, m.Resident.created_at >= since),
-        )
+) -> list[ListedResident]:
+    """Residents whose ID number ends with ``suffix`` (4 to 6 characters: digits, perhaps an
+    X) among those this center served or registered since ``since``: the applicants a
+    clerk sees again."""
+    return _listed(
+        session,
+        _RECENT_BY_TAIL,
+        tail=suffix[-m.RESIDENT_ID_TAIL_LENGTH :],
+        pattern="%" + suffix,
+        center=center_code,
+        since=since,
+        limit=limit,
     )
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.id.in_(served), m.Resident.id_number.like("%" + suffix))
-        .order_by(m.Resident.name, m.Resident.id_number)
-        .limit(limit)
-    ).all()
 
 
-def residents_by_name_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
-    # A range, not LIKE: SQLite uses the name index for it whatever the collation.
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.name >= prefix, m.Resident.name < prefix + NAME_RANGE_END)
-        .order_by(m.Resident.name, m.Resident.id_number)
-        .limit(limit)
-    ).all()
+def residents_by_name_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
+    return _listed(session, _BY_NAME, start=prefix, end=prefix + NAME_RANGE_END, limit=limit)
 
 
-def residents_by_phone_prefix(session: Session, prefix: str, limit: int) -> Sequence[m.Resident]:
-    return session.scalars(
-        select(m.Resident)
-        .where(m.Resident.phone >= prefix, m.Resident.phone < prefix + NAME_RANGE_END)
-        .order_by(m.Resident.phone)
-        .limit(limit)
-    ).all()
+def residents_by_phone_prefix(session: Session, prefix: str, limit: int) -> list[ListedResident]:
+    return _listed(session, _BY_PHONE, start=prefix, end=prefix + NAME_RANGE_END, limit=limit)
 
 
 def organisation_by_code(session: Session, credit_code: str) -> m.Organisation | None:

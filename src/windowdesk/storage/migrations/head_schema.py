@@ -1,7 +1,7 @@
 """Written by `python -m windowdesk.storage.head_schema` (see storage/head_schema.py):
 what the migrations leave on an empty file. Do not edit; write it again."""
 
-REVISION = "0020_h29mem_deferred_materials_index"
+REVISION = "0022_h29lookup_id_tail"
 
 STATEMENTS = (
     "CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)",
@@ -76,7 +76,6 @@ STATEMENTS = (
     "CREATE INDEX ix_outbox_entity_id ON outbox (entity_id)",
     "CREATE INDEX ix_outbox_state ON outbox (state)",
     "CREATE INDEX ix_sent_events_confirmed_at ON sent_events (confirmed_at)",
-    "CREATE INDEX ix_residents_name_id_number ON residents (name, id_number)",
     "CREATE INDEX ix_case_material_pages_case_id ON case_material_pages (case_id)",
     "CREATE INDEX ix_case_material_pages_sha256 ON case_material_pages (sha256)",
     "CREATE INDEX ix_case_material_pages_material ON case_material_pages (material_id, position)",
@@ -89,6 +88,11 @@ STATEMENTS = (
     "CREATE INDEX ix_refusals_window_created ON refusals (window_id, created_at)",
     "CREATE INDEX ix_online_applications_status_submitted ON online_applications (status, submitted_at)",
     "CREATE INDEX ix_case_materials_deferred ON case_materials (status, due_date) WHERE status = 'deferred'",
+    "CREATE INDEX ix_residents_name_lookup ON residents (name, id_number, id, phone, gender, birth_date)",
+    "CREATE INDEX ix_residents_id_tail ON residents (substr(id_number, -4), id_number)",
+    "CREATE INDEX ix_cases_resident_center_accepted ON cases (resident_id, center_code, accepted_at)",
+    "CREATE INDEX ix_notifications_resident_center_created ON notifications (resident_id, center_code, created_at)",
+    "CREATE INDEX ix_refusals_resident_center_created ON refusals (resident_id, center_code, created_at)",
     "CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END",
     "CREATE TRIGGER receipts_no_delete BEFORE DELETE ON receipts BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END",
     "CREATE TRIGGER receipt_lines_no_update BEFORE UPDATE ON receipt_lines BEGIN SELECT RAISE(ABORT, 'receipt_lines are append-only'); END",

@@ -12,6 +12,7 @@ from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
 from windowdesk.paths import resources_dir
 from windowdesk.services.context import Database
+from windowdesk.ui.object_names import named
 
 BUNDLED_FONT = "fonts/DroidSansFallbackFull.ttf"
 CJK_SAMPLE = "受理"
@@ -86,7 +87,7 @@ class DatabaseUpdateNotice:
         self.label: QLabel | None = None
 
     def show(self) -> None:
-        self.label = QLabel(objectName="databaseUpdateNotice")
+        self.label = named(QLabel(), "databaseUpdateNotice")
         self.label.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
         self.label.setText(
             i18n._(

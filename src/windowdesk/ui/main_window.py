@@ -32,6 +32,7 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.materials.wiring import LastCasePages
+from windowdesk.ui.object_names import named
 from windowdesk.ui.prereview.wiring import PreReviewWiring
 from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.screen_fit import fit_on_screen
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self.today = TodayView(db, ctx)
         self.shipped_calendar = shipped_calendar
         self.late = LateCasesView(db, ctx, shipped_calendar, workers=self.workers)
-        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs = named(QTabWidget(), "mainTabs")
         self.tabs.addTab(self.intake, "")
         self.tabs.addTab(self.today, "")
         self.tabs.addTab(self.late, "")
@@ -87,12 +88,12 @@ class MainWindow(QMainWindow):
         self.today.workers = self.workers  # the scanned pages' jobs run on the window's lanes
         self.tabs.addTab(self.fees, "")
         self.setCentralWidget(self.tabs)
-        self.center_label = QLabel(objectName="statusCenter")
-        self.window_label = QLabel(objectName="statusWindow")
-        self.operator_label = QLabel(objectName="statusOperator")
-        self.network_label = QLabel(objectName="statusNetwork")
-        self.unsent_label = QLabel(objectName="statusUnsent")
-        self.last_sync_label = QLabel(objectName="statusLastSync")
+        self.center_label = named(QLabel(), "statusCenter")
+        self.window_label = named(QLabel(), "statusWindow")
+        self.operator_label = named(QLabel(), "statusOperator")
+        self.network_label = named(QLabel(), "statusNetwork")
+        self.unsent_label = named(QLabel(), "statusUnsent")
+        self.last_sync_label = named(QLabel(), "statusLastSync")
         for label in (self.center_label, self.window_label, self.operator_label):
             self.statusBar().addWidget(label)
         for label in (self.unsent_label, self.last_sync_label, self.network_label):

@@ -13,6 +13,7 @@ from windowdesk.services.approval import approve_as_supervisor
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.query_codes import NewQueryCode, reissue_query_code
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
+from windowdesk.ui.object_names import named
 
 
 class QueryCodeDialog(QDialog):
@@ -24,7 +25,7 @@ class QueryCodeDialog(QDialog):
         super().__init__(parent)
         self._db, self._ctx, self._case_id, self._case_number = db, ctx, case_id, case_number
         self.result: NewQueryCode | None = None
-        self.summary_label = QLabel(objectName="queryCodeSummary")
+        self.summary_label = named(QLabel(), "queryCodeSummary")
         self.summary_label.setWordWrap(True)
         self.approval = SupervisorApprovalBox()
         self.error_label = error_label()

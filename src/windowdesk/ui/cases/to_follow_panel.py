@@ -25,6 +25,7 @@ from windowdesk.screen_dates import on_screen
 from windowdesk.services import deferrals, documents
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 
 OVERDUE = QColor("#fde2e1")
 
@@ -35,15 +36,15 @@ class ToFollowPanel(QGroupBox):
         self.setObjectName("toFollowPanel")
         self._db, self._ctx = db, ctx
         self.rows: list[deferrals.MaterialToFollow] = []
-        self.table = QTableWidget(0, 5, objectName="toFollowTable")
+        self.table = named(QTableWidget(0, 5), "toFollowTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setMaximumHeight(140)
-        self.arrived_button = QPushButton(objectName="materialArrived")
-        self.rule_button = QPushButton(objectName="applyDeferralRule")
+        self.arrived_button = named(QPushButton(), "materialArrived")
+        self.rule_button = named(QPushButton(), "applyDeferralRule")
         self.arrived_button.clicked.connect(self.record_arrival)
         self.rule_button.clicked.connect(self.apply_rule)
         self.table.itemSelectionChanged.connect(self._update_buttons)

@@ -33,6 +33,7 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.fees import FeeQuote
 from windowdesk.ui.approval_box import error_label
 from windowdesk.ui.fees.widgets import TenderBox
+from windowdesk.ui.object_names import named
 
 NOT_ENTERED = -1  # a tiered rule's spin box before the operator typed the quantity
 MAX_QUANTITY = 1_000_000_000
@@ -47,9 +48,9 @@ class PaymentDialog(QDialog):
         self.result: payments.PaymentResult | None = None
         self._tender_error = ""  # the message of the last refused collect, cleared on correction
         self.quote: FeeQuote = fees.quote_case_fee(db, ctx, case_id=case_id)
-        self.heading = QLabel(objectName="paymentHeading")
+        self.heading = named(QLabel(), "paymentHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.lines_table = QTableWidget(0, 4, objectName="feeLines")
+        self.lines_table = named(QTableWidget(0, 4), "feeLines")
         self.lines_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines_table.verticalHeader().setVisible(False)
         self.lines_table.horizontalHeader().setStretchLastSection(True)
@@ -57,7 +58,7 @@ class PaymentDialog(QDialog):
         self.quantity_boxes: dict[int, QSpinBox] = {}
         quantities = QFormLayout()
         for rule in self.quote.quantity_rules:
-            box = QSpinBox(objectName=f"quantity{rule.index}")
+            box = named(QSpinBox(), f"quantity{rule.index}")
             tiered = rule.kind == "tiered"
             box.setRange(NOT_ENTERED if tiered else 0, MAX_QUANTITY)
             box.setSpecialValueText("?" if tiered else "")
@@ -66,7 +67,7 @@ class PaymentDialog(QDialog):
             box.valueChanged.connect(self._requote)
             self.quantity_boxes[rule.index] = box
             quantities.addRow(rule.description, box)
-        self.total_label = QLabel(objectName="totalLabel")
+        self.total_label = named(QLabel(), "totalLabel")
         self.total_label.setStyleSheet("font-size: 18pt; font-weight: bold")
         self.tender_box = TenderBox(allow_waiver=True)
         self.error_label = error_label()

@@ -25,6 +25,7 @@ from windowdesk.ui.fees.payment_dialog import PaymentDialog
 from windowdesk.ui.fees.receipts_view import ReceiptsView
 from windowdesk.ui.fees.utility_view import UtilityPaymentView
 from windowdesk.ui.fees.void_dialog import VoidDialog
+from windowdesk.ui.object_names import named
 from windowdesk.ui.printing.direct import print_document
 
 if TYPE_CHECKING:
@@ -46,14 +47,14 @@ class FeesView(QWidget):
         self.payment_dialog: PaymentDialog | None = None
         self.void_dialog: VoidDialog | None = None
         self.print_dialog = None
-        self.notice_label = QLabel(objectName="feesNotice")
+        self.notice_label = named(QLabel(), "feesNotice")
         self.notice_label.setStyleSheet(BANNER_STYLE)
         self.notice_label.setWordWrap(True)
         self.receipts_view = ReceiptsView(db, ctx)
         self.dayclose_view = DayCloseView(db, ctx)
         # Only street centers collect for utilities; the service refuses elsewhere too.
         self.utility_view = UtilityPaymentView(db, ctx) if payments.takes_utility_payments(db, ctx) else None
-        self.tabs = QTabWidget(objectName="feesTabs")
+        self.tabs = named(QTabWidget(), "feesTabs")
         self.tabs.addTab(self.receipts_view, "")
         if self.utility_view is not None:
             self.tabs.addTab(self.utility_view, "")

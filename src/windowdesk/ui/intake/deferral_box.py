@@ -12,6 +12,7 @@ from windowdesk.domain.deferral import DeferralTerms
 from windowdesk.i18n import _
 from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services.context import CounterContext
+from windowdesk.ui.object_names import named
 
 
 class DeferralBox(QWidget):
@@ -19,8 +20,8 @@ class DeferralBox(QWidget):
         super().__init__(parent)
         self.setObjectName("deferralBox")
         self._today = ctx.local_today
-        self.defer_check = QCheckBox(objectName="acceptWithMaterialsToFollow")
-        self.commitment_date = QDateEdit(objectName="commitmentDate")
+        self.defer_check = named(QCheckBox(), "acceptWithMaterialsToFollow")
+        self.commitment_date = named(QDateEdit(), "commitmentDate")
         self.commitment_date.setCalendarPopup(True)
         self.commitment_date.setDisplayFormat(QT_DATE_FORMAT)
         self.commitment_date.setEnabled(False)

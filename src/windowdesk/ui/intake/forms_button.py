@@ -20,6 +20,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import form_files
 from windowdesk.services.context import Database
+from windowdesk.ui.object_names import named
 from windowdesk.ui.printing.jobs import run_in_background
 from windowdesk.ui.printing.printer import default_printer, print_pdf
 
@@ -33,7 +34,7 @@ class ItemFormsButton(QPushButton):
     def __init__(
         self, db: Database, parent: QWidget | None = None, *, printer_for: Callable[[], QPrinter] = default_printer
     ) -> None:
-        super().__init__(parent, objectName="itemForms")
+        named(super().__init__(parent), "itemForms")
         self._db = db
         self._printer_for = printer_for
         self._printer: QPrinter | None = None

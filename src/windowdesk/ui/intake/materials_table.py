@@ -12,6 +12,7 @@ from windowdesk.i18n import _
 from windowdesk.services.catalog import MaterialLine
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
 from windowdesk.ui.formatting import yes_no
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QWheelEvent
@@ -80,13 +81,13 @@ class MaterialsTable(QTableWidget):
             name.setToolTip(mat.requirement)
             self.setItem(row, 0, name)
             self.setItem(row, 1, QTableWidgetItem(yes_no(mat.required)))
-            status = StatusBox(objectName=f"status_{mat.code}")
+            status = named(StatusBox(), f"status_{mat.code}")
             status.addItem(_("\u2014 not marked \u2014"), NOT_MARKED)
             status.addItem(_("Received"), RECEIVED)
             status.addItem(_("Missing"), MISSING)
             status.addItem(_("Needs correction"), CORRECTION)
             self.setCellWidget(row, 2, status)
-            note = QLineEdit(objectName=f"note_{mat.code}")
+            note = named(QLineEdit(), f"note_{mat.code}")
             note.setPlaceholderText(_("What must be corrected"))
             self.setCellWidget(row, 3, note)
             status.marked.connect(lambda value, r=row: self._marked(r, value))

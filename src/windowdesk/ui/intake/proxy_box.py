@@ -15,6 +15,7 @@ from windowdesk.i18n import _
 from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.object_names import named
 
 
 class AgentPicker(ApplicantPicker):
@@ -50,14 +51,14 @@ class ProxyBox(QGroupBox):
         self.setCheckable(True)
         self.setChecked(False)
         self.agent_picker = AgentPicker(db, ctx)
-        self.attorney_check = QCheckBox(objectName="powerOfAttorneyPresented")
-        self.attorney_date = QDateEdit(objectName="powerOfAttorneyDate")
+        self.attorney_check = named(QCheckBox(), "powerOfAttorneyPresented")
+        self.attorney_date = named(QDateEdit(), "powerOfAttorneyDate")
         self.attorney_date.setCalendarPopup(True)
         self.attorney_date.setDisplayFormat(QT_DATE_FORMAT)
         self._today = ctx.local_today
         # Unticked, only the title line shows: most applicants come in person, and the
         # intake screen must fit a 1280x720 counter screen.
-        self.content = QWidget(objectName="proxyContent")
+        self.content = named(QWidget(), "proxyContent")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 0, 6, 0)
         outer.addWidget(self.content)

@@ -38,6 +38,7 @@ from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.proxy_box import ProxyBox
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -72,22 +73,22 @@ class IntakeView(QWidget):
         self.deferral_box = DeferralBox(ctx)  # 容缺受理
         self.commitment_box = CommitmentBox()  # 告知承诺制
         self.materials = MaterialsTable()
-        self.chosen_item_label = QLabel(objectName="chosenItem")
-        self.result_label = QLabel(objectName="resultLabel")
+        self.chosen_item_label = named(QLabel(), "chosenItem")
+        self.result_label = named(QLabel(), "resultLabel")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_label.hide()
-        self.all_received_button = QPushButton(objectName="allReceived")
-        self.accept_button = QPushButton(objectName="acceptButton")
-        self.notify_button = QPushButton(objectName="notifyButton")
-        self.refuse_button = QPushButton(objectName="refuseButton")
-        self.clear_button = QPushButton(objectName="clearButton")
+        self.all_received_button = named(QPushButton(), "allReceived")
+        self.accept_button = named(QPushButton(), "acceptButton")
+        self.notify_button = named(QPushButton(), "notifyButton")
+        self.refuse_button = named(QPushButton(), "refuseButton")
+        self.clear_button = named(QPushButton(), "clearButton")
         # Printing: the document of the last committed decision (receipt, slip or notice).
-        self.print_button = QPushButton(objectName="printButton")
+        self.print_button = named(QPushButton(), "printButton")
         self.print_button.setEnabled(False)
         # The last case's other papers: its 委托书 when an agent applied for it (帮办代办),
         # its 承诺书 when materials follow (容缺受理).
-        self.papers_button = QPushButton(objectName="morePapers")
+        self.papers_button = named(QPushButton(), "morePapers")
         self.papers_menu = QMenu(self.papers_button)
         self.attorney_action = self.papers_menu.addAction("")
         self.commitment_action = self.papers_menu.addAction("")

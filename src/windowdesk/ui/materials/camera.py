@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 
 def _media_devices() -> Any | None:
@@ -48,7 +49,7 @@ class CameraCaptureDialog(QDialog):
         self.setWindowTitle(_("Take a page with the camera"))
         self.image: bytes | None = None
         self.devices = QMediaDevices.videoInputs()
-        self.device_box = QComboBox(objectName="cameraBox")
+        self.device_box = named(QComboBox(), "cameraBox")
         for device in self.devices:
             self.device_box.addItem(device.description())
         self.preview = QVideoWidget()

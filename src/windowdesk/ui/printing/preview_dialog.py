@@ -32,6 +32,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.printing.data import DocumentData
 from windowdesk.printing.paper import GEOMETRY, DocumentKind, PaperFormat, kind_label, paper_label
+from windowdesk.ui.object_names import named
 from windowdesk.ui.printing.jobs import run_in_background
 from windowdesk.ui.printing.pdf_pages import POINTS_PER_INCH, render_pages
 from windowdesk.ui.printing.printer import PrinterError, default_printer, print_pdf
@@ -90,25 +91,25 @@ class PrintPreviewDialog(QDialog):
         self.pdf: bytes | None = None
         self.page_labels: list[QLabel] = []
         self.message_box: QMessageBox | None = None
-        self.paper_combo = QComboBox(objectName="paperCombo")
+        self.paper_combo = named(QComboBox(), "paperCombo")
         for paper in PaperFormat:
             self.paper_combo.addItem(paper_label(paper), paper.value)
         self.paper_combo.setCurrentIndex(self.paper_combo.findData(self._settings.paper_for(request.kind).value))
-        self.pages = QWidget(objectName="previewPages")
+        self.pages = named(QWidget(), "previewPages")
         self.pages_layout = QVBoxLayout(self.pages)
         self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.pages_layout.setContentsMargins(PAGE_GAP, PAGE_GAP, PAGE_GAP, PAGE_GAP)
         self.pages_layout.setSpacing(PAGE_GAP)
-        self.scroll = QScrollArea(objectName="previewScroll")
+        self.scroll = named(QScrollArea(), "previewScroll")
         self.scroll.setWidget(self.pages)
         self.scroll.setWidgetResizable(True)
         self.scroll.setStyleSheet("QScrollArea > QWidget > QWidget#previewPages { background: #808080; }")
-        self.status_label = QLabel(objectName="printStatus")
+        self.status_label = named(QLabel(), "printStatus")
         self.status_label.setWordWrap(True)
-        self.print_button = QPushButton(objectName="printChooseButton")
-        self.default_button = QPushButton(objectName="printDefaultButton")
-        self.save_button = QPushButton(objectName="savePdfButton")
-        self.close_button = QPushButton(objectName="closePreviewButton")
+        self.print_button = named(QPushButton(), "printChooseButton")
+        self.default_button = named(QPushButton(), "printDefaultButton")
+        self.save_button = named(QPushButton(), "savePdfButton")
+        self.close_button = named(QPushButton(), "closePreviewButton")
         self._build_layout()
         self.paper_combo.currentIndexChanged.connect(self._paper_changed)
         self.print_button.clicked.connect(self.print_with_dialog)

@@ -22,6 +22,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import queue, queue_settings
 from windowdesk.sync.credentials import TokenStore
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,7 +39,7 @@ class ChoiceDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.chosen: object | None = None
-        self.choices = QListWidget(objectName="queueChoices")
+        self.choices = named(QListWidget(), "queueChoices")
         for label, value in choices:
             entry = QListWidgetItem(label)
             entry.setData(VALUE_ROLE, value)
@@ -72,10 +73,10 @@ class ConnectHallDialog(QDialog):
         self.status: dict | None = None
         self.setWindowTitle(_("Connect to the hall's queue"))
         current = queue_settings.hall_connection(db, token_store_for=token_store_for)
-        self.url_edit = QLineEdit(current.url if current else "http://", objectName="hallUrl")
-        self.token_edit = QLineEdit(objectName="hallToken")
+        self.url_edit = named(QLineEdit(current.url if current else "http://"), "hallUrl")
+        self.token_edit = named(QLineEdit(), "hallToken")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel(objectName="hallConnectMessage")
+        self.message = named(QLabel(), "hallConnectMessage")
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Hall service address"), self.url_edit)

@@ -23,6 +23,7 @@ from windowdesk.services.authorization import may
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.sync.hall_client import HallUnreachable
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 from windowdesk.ui.queue.dialogs import ChoiceDialog, ConnectHallDialog
 from windowdesk.ui.queue.figures_view import QueueFiguresView
 from windowdesk.ui.queue.panel import QueuePanel, state_word
@@ -51,11 +52,11 @@ class QueueWiring:
         self.waiting: list = []  # (work, on success, refresh after, key) waiting their turn
         self.dialog: QDialog | None = None
         self.panel = QueuePanel()
-        self.toolbar = QToolBar(objectName="queueToolbar")
+        self.toolbar = named(QToolBar(), "queueToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.addWidget(self.panel)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.status_label = QLabel(objectName="statusQueue")
+        self.status_label = named(QLabel(), "statusQueue")
         window.statusBar().addPermanentWidget(self.status_label)
         self.menu = window.menuBar().addMenu("")
         self.actions = {}

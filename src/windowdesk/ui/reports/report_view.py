@@ -33,6 +33,7 @@ from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services import reports
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 from windowdesk.ui.reports.chart import ReportChart
 
 if TYPE_CHECKING:
@@ -61,19 +62,19 @@ class PerformanceReportView(QWidget):
         self.report: Report | None = None
         self.running = None
         today = ctx.local_today()
-        self.start_edit = QDateEdit(_qdate(today.replace(day=1)), objectName="reportFrom")
-        self.end_edit = QDateEdit(_qdate(today), objectName="reportTo")
+        self.start_edit = named(QDateEdit(_qdate(today.replace(day=1))), "reportFrom")
+        self.end_edit = named(QDateEdit(_qdate(today)), "reportTo")
         for edit in (self.start_edit, self.end_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(QT_DATE_FORMAT)
-        self.by_box = QComboBox(objectName="reportBy")
-        self.run_button = QPushButton(objectName="runReport")
-        self.csv_button = QPushButton(objectName="exportCsv")
-        self.pdf_button = QPushButton(objectName="exportPdf")
-        self.summary = QLabel(objectName="reportSummary")
+        self.by_box = named(QComboBox(), "reportBy")
+        self.run_button = named(QPushButton(), "runReport")
+        self.csv_button = named(QPushButton(), "exportCsv")
+        self.pdf_button = named(QPushButton(), "exportPdf")
+        self.summary = named(QLabel(), "reportSummary")
         self.summary.setWordWrap(True)
         self.from_label, self.to_label, self.by_label = QLabel(), QLabel(), QLabel()
-        self.table = QTableWidget(0, 0, objectName="reportTable")
+        self.table = named(QTableWidget(0, 0), "reportTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -13,6 +13,7 @@ from windowdesk.screen_dates import on_screen
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.worklist import RecordDetail
 from windowdesk.ui.formatting import tag
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -114,7 +115,7 @@ class RecordDetailDialog(QDialog):
         self._detail, self._db, self._ctx, self._workers = detail, db, ctx, workers
         self.print_dialog = None
         self.setWindowTitle(_("Details of {number}").format(number=detail.number))
-        self.browser = QTextBrowser(objectName="recordDetail")
+        self.browser = named(QTextBrowser(), "recordDetail")
         self.browser.setHtml(detail_html(detail, zone))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

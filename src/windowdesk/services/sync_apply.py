@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -374,7 +374,8 @@ def _accepted_by_department(
     return change.kind
 
 
-_HANDLERS = {
+# A case change's handler also takes the page's cases (apply_change): two signatures.
+_HANDLERS: dict[str, Callable[..., str | None]] = {
     protocol.CHANGE_CATALOG: _catalog,
     protocol.CHANGE_CALENDAR: _calendar,
     protocol.CHANGE_CALENDAR_YEAR: _calendar_year,

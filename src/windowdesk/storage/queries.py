@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.fees import PaymentMethod
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
@@ -524,7 +525,7 @@ def receipts_of_window_day(
     return [(receipt, void) for receipt, void in rows]
 
 
-def till_totals(session: Session, window_id: str, day: dt.date) -> Sequence[tuple[str, bool, int, int]]:
+def till_totals(session: Session, window_id: str, day: dt.date) -> Sequence[tuple[PaymentMethod, bool, int, int]]:
     """(method, voided, receipts, amount in fen) of a till's day, in one aggregate query."""
     voided = m.ReceiptVoid.id.is_not(None)
     rows = session.execute(

@@ -35,11 +35,11 @@ def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterCont
     if not workstation.is_configured(db):
         from windowdesk.ui.first_run import FirstRunDialog
 
-        dialog = FirstRunDialog(db)
+        first_run = FirstRunDialog(db)
         if smoke_test is not None:
-            render(dialog, smoke_test)
+            render(first_run, smoke_test)
             return None
-        return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return first_run.context if first_run.exec() == QDialog.DialogCode.Accepted else None
     if demo:
         from windowdesk.services import bootstrap
 

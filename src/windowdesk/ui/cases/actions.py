@@ -4,6 +4,8 @@ resume, complete, deliver (ui.cases.handover_dialog), withdraw."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +29,9 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.object_names import named
+
+if TYPE_CHECKING:
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 AGENT_NOTICE_STATUSES = (CaseStatus.SUSPENDED, CaseStatus.COMPLETED, CaseStatus.DELIVERED)
 
@@ -74,8 +79,8 @@ class CaseActionsBar(QWidget):
     ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id, self._case_number = db, ctx, case_id, case_number
-        self.print_dialog = None
-        self.handover_dialog = None
+        self.print_dialog: PrintPreviewDialog | None = None
+        self.handover_dialog: HandoverDialog | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[CaseAction, QPushButton] = {}
@@ -196,10 +201,12 @@ class CaseActionsBar(QWidget):
         from windowdesk.ui.printing.actions import open_print_preview
 
         dialog = QueryCodeDialog(self._db, self._ctx, case_id=self._case_id, case_number=self._case_number, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result is None:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.new_code is None:
             return
         try:
-            data = documents.acceptance_receipt_data(self._db, self._ctx, self._case_id, query_code=dialog.result.code)
+            data = documents.acceptance_receipt_data(
+                self._db, self._ctx, self._case_id, query_code=dialog.new_code.code
+            )
         except WindowdeskError as error:
             show_error(self, error)
             return

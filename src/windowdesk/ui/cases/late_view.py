@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QObject, QPersistentModelIndex
 
-    from windowdesk.ui.workers import Workers
+    from windowdesk.ui.workers import Operation, Workers
 
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
 COLUMNS = 8
@@ -127,7 +127,7 @@ class LateCasesView(QWidget):
         shipped_calendar: WorkingCalendar,
         parent: QWidget | None = None,
         *,
-        workers: Workers | None = None,
+        workers: Workers,
     ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
@@ -135,7 +135,7 @@ class LateCasesView(QWidget):
         self.whole_center = named(QCheckBox(), "wholeCenter")
         self.pdf_button = named(QPushButton(), "latePdf")
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        self.saving = None  # the running "save as PDF", if any
+        self.saving: Operation | None = None  # the running "save as PDF", if any
         self.found: list[cases.CaseClock] = []
         self._found_whole_center = False  # the scope of ``found``, whose rows are named as shown
         self.model = LateCasesModel(self._name_cases, self)

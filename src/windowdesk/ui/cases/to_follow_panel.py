@@ -6,6 +6,8 @@ Hidden while nothing is awaited, so the watch keeps its room."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +28,9 @@ from windowdesk.services import deferrals, documents
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.object_names import named
+
+if TYPE_CHECKING:
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 OVERDUE = QColor("#fde2e1")
 
@@ -48,7 +53,7 @@ class ToFollowPanel(QGroupBox):
         self.arrived_button.clicked.connect(self.record_arrival)
         self.rule_button.clicked.connect(self.apply_rule)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.print_dialog = None
+        self.print_dialog: PrintPreviewDialog | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.arrived_button)
         buttons.addWidget(self.rule_button)

@@ -143,7 +143,7 @@ class DayCloseView(QWidget):
         closed = record is not None
         for widget in (self.counted_edit, self.explanation_edit, self.approval, self.close_button):
             widget.setEnabled(not closed)
-        if closed:
+        if record is not None:
             self.result_label.setText(
                 _("Closed at {time}, confirmed by {supervisor}. Counted {counted}, difference {difference}.").format(
                     time=on_screen(record.closed_at, self._ctx.timezone),

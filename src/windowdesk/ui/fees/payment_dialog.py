@@ -45,7 +45,7 @@ class PaymentDialog(QDialog):
     def __init__(self, db: Database, ctx: CounterContext, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
-        self.result: payments.PaymentResult | None = None
+        self.payment: payments.PaymentResult | None = None
         self._tender_error = ""  # the message of the last refused collect, cleared on correction
         self.quote: FeeQuote = fees.quote_case_fee(db, ctx, case_id=case_id)
         self.heading = named(QLabel(), "paymentHeading")
@@ -136,14 +136,14 @@ class PaymentDialog(QDialog):
                 self.lines_table.setItem(row, column, QTableWidgetItem(text))
         self.lines_table.resizeColumnsToContents()
         self.tender_box.set_total(quote.total_fen)
-        ready = quote.computation is not None and not quote.paid_receipt_number and quote.total_fen > 0
+        ready = quote.computation is not None and not quote.paid_receipt_number and quote.computation.total_fen > 0
         self.collect_button.setEnabled(ready)
         if quote.paid_receipt_number:
             self.total_label.setText(_("Already paid: receipt {number}").format(number=quote.paid_receipt_number))
         elif quote.computation is None:
             self.total_label.setText(_("Total: \u2014"))
         else:
-            self.total_label.setText(_("Total: {amount}").format(amount=yuan_text(quote.total_fen)))
+            self.total_label.setText(_("Total: {amount}").format(amount=yuan_text(quote.computation.total_fen)))
         self.error_label.setText(
             quote.problem
             if quote.computation is None
@@ -159,7 +159,7 @@ class PaymentDialog(QDialog):
         if not self.collect_button.isEnabled():
             return
         try:
-            self.result = payments.pay_case_fee(
+            self.payment = payments.pay_case_fee(
                 self._db,
                 self._ctx,
                 case_id=self._case_id,

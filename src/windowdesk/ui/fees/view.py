@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
     from windowdesk.printing.data import DocumentData
     from windowdesk.services.receipts import VoidResult
+    from windowdesk.ui.printing.direct import DirectPrint
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 
 class FeesView(QWidget):
@@ -46,7 +48,7 @@ class FeesView(QWidget):
         self.last_case_id: str | None = None  # the last case accepted here, for F8
         self.payment_dialog: PaymentDialog | None = None
         self.void_dialog: VoidDialog | None = None
-        self.print_dialog = None
+        self.print_dialog: DirectPrint | PrintPreviewDialog | None = None
         self.notice_label = named(QLabel(), "feesNotice")
         self.notice_label.setStyleSheet(BANNER_STYLE)
         self.notice_label.setWordWrap(True)
@@ -124,7 +126,7 @@ class FeesView(QWidget):
             quote = fees.quote_case_fee(self._db, self._ctx, case_id=case_id)
         except WindowdeskError:
             return False  # e.g. this operator takes no payments: F8 says why when pressed
-        return quote.computation is None or quote.total_fen > 0
+        return quote.computation is None or quote.computation.total_fen > 0
 
     def collect_last_case_fee(self) -> None:
         if self.last_case_id is not None:
@@ -140,7 +142,12 @@ class FeesView(QWidget):
             show_error(self, error)
             return
         self.payment_dialog = dialog
-        dialog.accepted.connect(lambda: self._case_paid(case_id, dialog.result))
+
+        def paid() -> None:
+            if dialog.payment is not None:  # set before the dialog accepts
+                self._case_paid(case_id, dialog.payment)
+
+        dialog.accepted.connect(paid)
         dialog.open()
 
     def _case_paid(self, case_id: str, result: payments.PaymentResult) -> None:
@@ -162,7 +169,12 @@ class FeesView(QWidget):
             return
         dialog = VoidDialog(self._db, self._ctx, entry, self)
         self.void_dialog = dialog
-        dialog.accepted.connect(lambda: self._voided(dialog.result))
+
+        def voided() -> None:
+            if dialog.voided is not None:  # set before the dialog accepts
+                self._voided(dialog.voided)
+
+        dialog.accepted.connect(voided)
         dialog.open()
 
     def _voided(self, result: VoidResult) -> None:

@@ -28,7 +28,7 @@ class VoidDialog(QDialog):
     def __init__(self, db: Database, ctx: CounterContext, entry: ReceiptEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._entry = db, ctx, entry
-        self.result: receipts.VoidResult | None = None
+        self.voided: receipts.VoidResult | None = None
         self.summary_label = named(QLabel(), "voidSummary")
         self.summary_label.setWordWrap(True)
         self.reason_edit = named(QLineEdit(), "voidReason")
@@ -72,7 +72,7 @@ class VoidDialog(QDialog):
 
     def void(self) -> None:
         try:
-            self.result = receipts.void_receipt(
+            self.voided = receipts.void_receipt(
                 self._db,
                 self._ctx,
                 receipt_id=self._entry.id,

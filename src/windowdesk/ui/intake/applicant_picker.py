@@ -127,6 +127,7 @@ class ApplicantPicker(QWidget):
         typed = self.query_edit.text().strip()
         looks_like_number = typed[:6].isdigit() or (typed[:2].isalnum() and typed.isascii())
         prefill = typed if looks_like_number else ""
+        dialog: RegisterResidentDialog | RegisterOrganisationDialog
         if self._is_resident():
             dialog = RegisterResidentDialog(self._db, self._ctx, self, id_number=prefill)
         else:

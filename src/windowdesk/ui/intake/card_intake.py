@@ -33,7 +33,7 @@ WARNING_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; fon
 
 def expiry_warning(card: IdCard, today: date) -> str | None:
     """Plain words for a card past its validity, or None."""
-    if not card.is_expired(today):
+    if card.valid_until is None or not card.is_expired(today):  # no end date: valid for life
         return None
     return _(
         "This ID card expired on {date}. Ask for a valid ID card or a temporary ID card "

@@ -61,6 +61,6 @@ class CommitmentBox(QWidget):
         self.certificate_edit.setText(str(draft.get("certificate") or ""))
 
     def terms(self) -> CommitmentTerms | None:
-        if not (self.isVisibleTo(self.parentWidget()) and self.commit_check.isChecked()):
+        if self.isHidden() or not self.commit_check.isChecked():
             return None
         return CommitmentTerms(certificate_number=self.certificate_edit.text().strip())

@@ -8,7 +8,7 @@ The rules are the service's (domain.proxy); this box only gathers what it checks
 from __future__ import annotations
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from windowdesk.domain.proxy import ProxyTerms
 from windowdesk.i18n import _
@@ -16,6 +16,7 @@ from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
 from windowdesk.ui.object_names import named
+from windowdesk.ui.qt_dates import python_date
 
 
 class AgentPicker(ApplicantPicker):
@@ -66,8 +67,8 @@ class ProxyBox(QGroupBox):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.agent_picker)
         form.addRow(self.attorney_check)
-        form.addRow(_("Dated"), self.attorney_date)
-        self._form = form
+        self.attorney_date_label = QLabel(_("Dated"))
+        form.addRow(self.attorney_date_label, self.attorney_date)
         self.toggled.connect(self.content.setVisible)
         self.retranslate()
         self.reset()
@@ -75,9 +76,7 @@ class ProxyBox(QGroupBox):
     def retranslate(self) -> None:
         self.setTitle(_("Applied for by an agent (帮办代办)"))
         self.attorney_check.setText(_("The applicant's signed power of attorney (委托书) is presented"))
-        label = self._form.labelForField(self.attorney_date)
-        if label is not None:
-            label.setText(_("Dated"))
+        self.attorney_date_label.setText(_("Dated"))
         self.agent_picker.retranslate()
 
     def set_context(self, ctx: CounterContext) -> None:
@@ -91,7 +90,7 @@ class ProxyBox(QGroupBox):
         return ProxyTerms(
             chosen.ref.id if chosen is not None else "",
             self.attorney_check.isChecked(),
-            self.attorney_date.date().toPython(),
+            python_date(self.attorney_date.date()),
         )
 
     def draft(self) -> dict:
@@ -100,7 +99,7 @@ class ProxyBox(QGroupBox):
             "on": self.isChecked(),
             "agent": self.agent_picker.chosen,
             "present": self.attorney_check.isChecked(),
-            "date": self.attorney_date.date().toPython(),
+            "date": python_date(self.attorney_date.date()),
         }
 
     def restore(self, draft: dict) -> None:

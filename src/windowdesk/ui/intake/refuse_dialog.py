@@ -27,7 +27,9 @@ class RefuseDialog(QDialog):
         # No ground is chosen for the clerk: Enter on the opened dialog must not refuse.
         self.reason_box.setCurrentIndex(-1)
         self.reason_box.clearEditText()
-        self.reason_box.lineEdit().setPlaceholderText(_("Choose a ground (\u2193) or type the reason"))
+        editor = self.reason_box.lineEdit()
+        if editor is not None:  # it is: the box is editable
+            editor.setPlaceholderText(_("Choose a ground (\u2193) or type the reason"))
         self.basis_edit = named(QPlainTextEdit(legal_basis), "refusalBasis")
         self.basis_edit.setTabChangesFocus(True)
         self.error_label = named(QLabel(), "errorLabel")

@@ -43,7 +43,10 @@ from windowdesk.ui.object_names import named
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from windowdesk.printing.data import DocumentData
     from windowdesk.services.applicants import ApplicantSummary
+    from windowdesk.ui.printing.direct import DirectPrint
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 OK_STYLE = "QLabel { background: #e6f4ea; color: #0d652d; padding: 6px; }"
 ERROR_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; }"
@@ -98,8 +101,8 @@ class IntakeView(QWidget):
         self.forms_button = ItemFormsButton(db, self)  # the item's blank forms (issue 30)
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
-        self.print_dialog = None
-        self.print_job = None
+        self.print_dialog: PrintPreviewDialog | None = None
+        self.print_job: DirectPrint | PrintPreviewDialog | None = None
         self._fee_warning: str | None = None  # the till is closed and the item has a fee
         self._fee_warning_heard = False
         self.applicant_box = QGroupBox()
@@ -291,14 +294,16 @@ class IntakeView(QWidget):
 
     # --- deciding -------------------------------------------------------------------
 
-    def _ready(self) -> bool:
+    def _ready(self) -> tuple[ItemGuide, ApplicantSummary] | None:
+        """The item and the applicant chosen, or None once told what is missing."""
         if self.guide is None:
             self._show_result(_("Please choose an item first (F2)."), ok=False)
-            return False
-        if self.applicant_picker.chosen is None:
+            return None
+        applicant = self.applicant_picker.chosen
+        if applicant is None:
             self._show_result(_("Please choose or register the applicant first (F3)."), ok=False)
-            return False
-        return True
+            return None
+        return self.guide, applicant
 
     def _decide(self, action: Callable[[], intake.IntakeResult]) -> None:
         try:
@@ -317,7 +322,8 @@ class IntakeView(QWidget):
     def _success_message(self, result: intake.IntakeResult) -> str:
         if result.kind == "case":
             message = _("Accepted. Case number <b>{number}</b>, promised completion date {date}.").format(
-                number=escape(result.number), date=escape(on_screen(result.promised_date))
+                number=escape(result.number),
+                date=escape(on_screen(result.promised_date) if result.promised_date else "\u2014"),
             )
             return message + "".join(f"<br>{escape(w)}" for w in result.warnings)
         if result.kind == "notification":
@@ -325,8 +331,10 @@ class IntakeView(QWidget):
         return _("Refusal <b>{number}</b> recorded.").format(number=escape(result.number))
 
     def accept_case(self) -> None:
-        if not self._ready():
+        ready = self._ready()
+        if ready is None:
             return
+        guide, applicant = ready
         if self._fee_warning and not self._fee_warning_heard:
             # The first Ctrl+Enter shows it again; the second accepts knowingly.
             self._fee_warning_heard = True
@@ -336,8 +344,8 @@ class IntakeView(QWidget):
             lambda: intake.accept_case(
                 self._db,
                 self._ctx,
-                item_code=self.guide.code,
-                applicant=self.applicant_picker.chosen.ref,
+                item_code=guide.code,
+                applicant=applicant.ref,
                 checks=self.materials.checks(),
                 shipped_calendar=self._calendar,
                 delivery=self.delivery_box.choice(),
@@ -349,31 +357,35 @@ class IntakeView(QWidget):
         )
 
     def notify_missing(self) -> None:
-        if not self._ready():
+        ready = self._ready()
+        if ready is None:
             return
+        guide, applicant = ready
         self._decide(
             lambda: intake.notify_missing(
                 self._db,
                 self._ctx,
-                item_code=self.guide.code,
-                applicant=self.applicant_picker.chosen.ref,
+                item_code=guide.code,
+                applicant=applicant.ref,
                 checks=self.materials.checks(),
                 proxy=self.proxy_box.terms(),  # 帮办代办: named on the slip
             )
         )
 
     def refuse(self) -> None:
-        if not self._ready():
+        ready = self._ready()
+        if ready is None:
             return
-        dialog = RefuseDialog(self.guide.refusal_grounds, self.guide.legal_basis, self)
+        guide, applicant = ready
+        dialog = RefuseDialog(guide.refusal_grounds, guide.legal_basis, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self._decide(
             lambda: intake.refuse_application(
                 self._db,
                 self._ctx,
-                item_code=self.guide.code,
-                applicant=self.applicant_picker.chosen.ref,
+                item_code=guide.code,
+                applicant=applicant.ref,
                 reason=dialog.reason(),
                 legal_basis=dialog.legal_basis(),
                 proxy=self.proxy_box.terms(),
@@ -578,23 +590,23 @@ class IntakeView(QWidget):
     def print_power_of_attorney(self) -> None:
         """Preview and print the 委托书 of the last case, when an agent applied for it."""
         if self.last_result is not None and self.last_result.proxy:
-            self._preview_paper(documents.power_of_attorney_data)
+            self._preview_paper(documents.power_of_attorney_data, self.last_result.id)
 
     def print_commitment(self) -> None:
         """Preview and print the 承诺书 of the last case, when materials follow."""
         if self.last_result is not None and self.last_result.deferred:
-            self._preview_paper(documents.deferral_commitment_data)
+            self._preview_paper(documents.deferral_commitment_data, self.last_result.id)
 
     def print_commitment_notice(self) -> None:
         """Preview and print the 告知承诺书 of the last case, when accepted under notify-and-commit."""
         if self.last_result is not None and self.last_result.committed:
-            self._preview_paper(documents.commitment_notice_data)
+            self._preview_paper(documents.commitment_notice_data, self.last_result.id)
 
-    def _preview_paper(self, load: Callable[..., object]) -> None:
+    def _preview_paper(self, load: Callable[[Database, CounterContext, str], DocumentData], case_id: str) -> None:
         from windowdesk.ui.printing.actions import open_print_preview
 
         try:
-            data = load(self._db, self._ctx, self.last_result.id)
+            data = load(self._db, self._ctx, case_id)
         except WindowdeskError as error:
             self._show_result(error.message, ok=False)
             return

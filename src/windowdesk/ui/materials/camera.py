@@ -34,8 +34,8 @@ def cameras_available() -> bool:
 def png_of(image: QImage) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(buffer.data())
+    image.save(buffer, b"PNG")
+    return bytes(buffer.data().data())
 
 
 class CameraCaptureDialog(QDialog):

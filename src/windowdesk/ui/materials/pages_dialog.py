@@ -90,9 +90,9 @@ class MaterialPagesDialog(QDialog):
         self.files_button = named(QPushButton(_("Add &files\u2026")), "addFilesButton")
         self.files_button.clicked.connect(self.choose_files)
         self.earlier_button = named(QPushButton(_("Move &earlier")), "moveEarlier")
-        self.earlier_button.clicked.connect(lambda: self.move(-1))
+        self.earlier_button.clicked.connect(lambda: self.move_page(-1))
         self.later_button = named(QPushButton(_("Move &later")), "moveLater")
-        self.later_button.clicked.connect(lambda: self.move(1))
+        self.later_button.clicked.connect(lambda: self.move_page(1))
         self.turn_button = named(QPushButton(_("&Turn right")), "turnButton")
         self.turn_button.clicked.connect(self.turn)
         self.delete_button = named(QPushButton(_("&Delete page")), "deletePage")
@@ -180,6 +180,8 @@ class MaterialPagesDialog(QDialog):
         self.workers.start(work, on_success=done, on_failure=failed, lane="database")
 
     def _show_materials(self) -> None:
+        if self.view is None:
+            return
         current = self.material_code()
         self.materials.blockSignals(True)
         self.materials.clear()
@@ -198,7 +200,8 @@ class MaterialPagesDialog(QDialog):
         self.setWindowTitle(_("Scanned pages of case {number}").format(number=self.view.case_number))
 
     def _show_strip(self, select_page: str | None = None) -> None:
-        selected = select_page or (self.selected_page().page_id if self.selected_page() else None)
+        shown = self.selected_page()
+        selected = select_page or (shown.page_id if shown else None)
         self.strip.clear()
         code = self.material_code()
         if self.view is None or code is None:
@@ -333,9 +336,9 @@ class MaterialPagesDialog(QDialog):
             lane="database",
         )
 
-    def move(self, step: int) -> None:
+    def move_page(self, step: int) -> None:
         page, code = self.selected_page(), self.material_code()
-        if page is None or code is None:
+        if page is None or code is None or self.view is None:
             return
         order = [p.page_id for p in self.view.material(code).pages]
         index = order.index(page.page_id)

@@ -91,6 +91,7 @@ class PrintPreviewDialog(QDialog):
         self.pdf: bytes | None = None
         self.page_labels: list[QLabel] = []
         self.message_box: QMessageBox | None = None
+        self._printer: QPrinter | None = None  # the printer of the job under way
         self.paper_combo = named(QComboBox(), "paperCombo")
         for paper in PaperFormat:
             self.paper_combo.addItem(paper_label(paper), paper.value)
@@ -100,10 +101,10 @@ class PrintPreviewDialog(QDialog):
         self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.pages_layout.setContentsMargins(PAGE_GAP, PAGE_GAP, PAGE_GAP, PAGE_GAP)
         self.pages_layout.setSpacing(PAGE_GAP)
-        self.scroll = named(QScrollArea(), "previewScroll")
-        self.scroll.setWidget(self.pages)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setStyleSheet("QScrollArea > QWidget > QWidget#previewPages { background: #808080; }")
+        self.scroll_area = named(QScrollArea(), "previewScroll")
+        self.scroll_area.setWidget(self.pages)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setStyleSheet("QScrollArea > QWidget > QWidget#previewPages { background: #808080; }")
         self.status_label = named(QLabel(), "printStatus")
         self.status_label.setWordWrap(True)
         self.print_button = named(QPushButton(), "printChooseButton")
@@ -141,7 +142,7 @@ class PrintPreviewDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.status_label)
         layout.addLayout(buttons)
 
@@ -170,8 +171,8 @@ class PrintPreviewDialog(QDialog):
         """Sharp on this screen, and a sheet no wider than the scroll area (no sideways scrolling)."""
         paper_inches = GEOMETRY[self.paper].width / POINTS_PER_INCH
         # Before the dialog is first shown its layout has not run: estimate from its width.
-        visible = self.scroll.viewport().width() if self.isVisible() else self.width() - 4 * PAGE_GAP
-        room = max(visible - 2 * PAGE_GAP - self.scroll.verticalScrollBar().sizeHint().width(), 200)
+        visible = self.scroll_area.viewport().width() if self.isVisible() else self.width() - 4 * PAGE_GAP
+        room = max(visible - 2 * PAGE_GAP - self.scroll_area.verticalScrollBar().sizeHint().width(), 200)
         return min(PREVIEW_DPI, room / paper_inches) * self.devicePixelRatioF()
 
     def rerender(self) -> None:
@@ -192,7 +193,7 @@ class PrintPreviewDialog(QDialog):
             label.setPixmap(pixmap)
             self.pages_layout.addWidget(label)
             self.page_labels.append(label)
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self._set_busy(False, _("{pages} page(s) on {paper}.").format(pages=len(images), paper=paper_label(self.paper)))
         self.pagesShown.emit(len(images))
 

@@ -25,7 +25,7 @@ from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from windowdesk.services.context import Database
 
@@ -35,7 +35,7 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole
 class ChoiceDialog(QDialog):
     """A list to pick from with the arrow keys and Enter; ``chosen`` is the value."""
 
-    def __init__(self, title: str, choices: list[tuple[str, object]], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, choices: Sequence[tuple[str, object]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.chosen: object | None = None
@@ -70,7 +70,7 @@ class ConnectHallDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._db, self._token_store_for = db, token_store_for
-        self.status: dict | None = None
+        self.status: queue.WindowState | None = None
         self.setWindowTitle(_("Connect to the hall's queue"))
         current = queue_settings.hall_connection(db, token_store_for=token_store_for)
         self.url_edit = named(QLineEdit(current.url if current else "http://"), "hallUrl")

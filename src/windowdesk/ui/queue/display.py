@@ -17,6 +17,7 @@ from windowdesk.ui.workers import Workers
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+    from PySide6.QtMultimedia import QSoundEffect
 
 BIG = "font-size: 72px; font-weight: bold; color: #b00020"
 LARGE = "font-size: 32px"
@@ -29,13 +30,14 @@ def call_words(number: str, window: str) -> str:
 
 class HallDisplayWindow(QWidget):
     def __init__(self, url: str, token: str, *, voice_folder: Path | None, speak: bool = True) -> None:
-        named(super().__init__(), "hallDisplay")
+        super().__init__()
+        self.setObjectName("hallDisplay")
         self.setWindowTitle(_("Hall display"))
         self.workers = Workers()
         self.speak = speak
         self.spoken: list[dict] = []  # the calls spoken (or written for speaking), in order
         self.to_speak: list[str] = []
-        self.effect = None
+        self.effect: QSoundEffect | None = None
         self.calling_label = named(QLabel(), "displayCalling")
         self.calling_label.setStyleSheet(BIG)
         self.calling_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -115,11 +117,9 @@ class HallDisplayWindow(QWidget):
 
 
 def run_display(url: str, token: str, *, data_dir: Path, fullscreen: bool = True, locale: str = "zh_CN") -> int:
-    from PySide6.QtWidgets import QApplication
+    from windowdesk.ui.application import apply_language, qt_application
 
-    from windowdesk.ui.application import apply_language
-
-    app = QApplication.instance() or QApplication([])
+    app = qt_application()
     apply_language(app, locale)
     window = HallDisplayWindow(url, token, voice_folder=data_dir / "voice")
     if fullscreen:

@@ -19,7 +19,8 @@ def minutes(seconds: float | None) -> str:
 
 class QueueFiguresView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        named(super().__init__(parent), "queueFigures")
+        super().__init__(parent)
+        self.setObjectName("queueFigures")
         self.figures: dict | None = None
         self.now_label = named(QLabel(), "queueFiguresNow")
         self.day_label = named(QLabel(), "queueFiguresDay")

@@ -54,7 +54,8 @@ class KioskWindow(QWidget):
         center_name: str,
         read_card: Callable[[], dict | None] | None = None,
     ) -> None:
-        named(super().__init__(), "kiosk")
+        super().__init__()
+        self.setObjectName("kiosk")
         self.url, self.token, self.printer, self.center_name = url, token, printer, center_name
         self.read_card = read_card
         self.resident: dict | None = None
@@ -132,6 +133,8 @@ class KioskWindow(QWidget):
         self.booking_code.setFocus()  # where a scanner types
 
     def _read_card(self) -> None:
+        if self.read_card is None:  # no reader: its button is hidden
+            return
         try:
             self.resident = self.read_card()
         except WindowdeskError as error:
@@ -236,11 +239,9 @@ class KioskWindow(QWidget):
 def run_kiosk(
     url: str, token: str, *, printer: str, center_name: str, fullscreen: bool = True, locale: str = "zh_CN"
 ) -> int:
-    from PySide6.QtWidgets import QApplication
+    from windowdesk.ui.application import apply_language, qt_application
 
-    from windowdesk.ui.application import apply_language
-
-    app = QApplication.instance() or QApplication([])
+    app = qt_application()
     apply_language(app, locale)
     window = KioskWindow(url, token, printer=printer, center_name=center_name)
     if fullscreen:

@@ -28,7 +28,8 @@ def state_word(state: str) -> str:
 
 class QueuePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        named(super().__init__(parent), "queuePanel")
+        super().__init__(parent)
+        self.setObjectName("queuePanel")
         self.ticket_label = named(QLabel(), "queueTicket")
         self.ticket_label.setStyleSheet("font-size: 20px; font-weight: bold")
         self.waiting_label = named(QLabel(), "queueWaiting")
@@ -60,7 +61,7 @@ class QueuePanel(QWidget):
         elif not reachable:
             self.ticket_label.setText(_("Queue unreachable"))
             self.waiting_label.setText(_("This window keeps working without the queue."))
-        else:
+        elif state is not None:
             current = state.current
             if current is None:
                 self.ticket_label.setText(_("No ticket at this window"))

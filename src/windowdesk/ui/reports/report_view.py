@@ -34,13 +34,14 @@ from windowdesk.services import reports
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.object_names import named
+from windowdesk.ui.qt_dates import python_date
 from windowdesk.ui.reports.chart import ReportChart
 
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
 
-    from windowdesk.ui.workers import Workers
+    from windowdesk.ui.workers import Operation, Workers
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -60,7 +61,7 @@ class PerformanceReportView(QWidget):
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.report: Report | None = None
-        self.running = None
+        self.running: Operation | None = None
         today = ctx.local_today()
         self.start_edit = named(QDateEdit(_qdate(today.replace(day=1))), "reportFrom")
         self.end_edit = named(QDateEdit(_qdate(today)), "reportTo")
@@ -128,7 +129,7 @@ class PerformanceReportView(QWidget):
         self.pdf_button.setEnabled(on)
 
     def run(self) -> None:
-        start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        start, end = python_date(self.start_edit.date()), python_date(self.end_edit.date())
         by = self.by_box.currentData()
         db, ctx, calendar = self._db, self._ctx, self._calendar
 
@@ -186,15 +187,17 @@ class PerformanceReportView(QWidget):
         )
         self._exports_enabled(True)
 
-    def _file_name(self, suffix: str) -> str:
-        report = self.report
+    @staticmethod
+    def _file_name(report: Report, suffix: str) -> str:
         return f"performance-{report.by}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{suffix}"
 
     def export_csv(self, path: str | None = None) -> Path | None:
         if self.report is None:
             return None
         if not path:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save as CSV"), self._file_name("csv"), "CSV (*.csv)")
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save as CSV"), self._file_name(self.report, "csv"), "CSV (*.csv)"
+            )
         if not path:
             return None
         try:
@@ -208,7 +211,9 @@ class PerformanceReportView(QWidget):
         if self.report is None:
             return None
         if not path:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), self._file_name("pdf"), "PDF (*.pdf)")
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save as PDF"), self._file_name(self.report, "pdf"), "PDF (*.pdf)"
+            )
         if not path:
             return None
         from windowdesk.printing.performance_report import render_performance_report

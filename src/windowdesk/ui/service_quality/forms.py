@@ -21,6 +21,7 @@ from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services import complaints
 from windowdesk.services.service_quality import StaffMember
 from windowdesk.ui.object_names import named
+from windowdesk.ui.qt_dates import python_date
 
 
 def _buttons(dialog: QDialog, form: QFormLayout) -> None:
@@ -113,5 +114,5 @@ class RectificationFormDialog(QDialog):
 
     def value(self) -> complaints.RectificationTask:
         return complaints.RectificationTask(
-            self.task.text(), self.unit.text(), self.responsible.text(), self.deadline.date().toPython()
+            self.task.text(), self.unit.text(), self.responsible.text(), python_date(self.deadline.date())
         )

@@ -114,7 +114,7 @@ class RatingPanel(QWidget):
         except WindowdeskError as error:
             show_error(self, error)
             return
-        if result.follow_up_id:
+        if result.follow_up_id and result.deadline is not None:  # a follow-up has its deadline
             words = _("Thank you. We are sorry; {owner} will follow this up by {date}.").format(
                 owner=result.owner_name, date=on_screen(result.deadline)
             )

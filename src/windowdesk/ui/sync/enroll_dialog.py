@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
 
-    from windowdesk.ui.workers import Workers
+    from windowdesk.ui.workers import Operation, Workers
 
 
 class EnrollDialog(QDialog):
@@ -67,7 +67,7 @@ class EnrollDialog(QDialog):
         form.addRow(_("CA certificate file (PEM)"), self.ca_edit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.operation = None
+        self.operation: Operation | None = None
         self._closing = False
         self.buttons.accepted.connect(self.enroll)
         self.buttons.rejected.connect(self.reject)

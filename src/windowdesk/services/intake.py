@@ -21,6 +21,7 @@ from windowdesk.domain.deferral import DEFERRED, DeferralTerms, Gap, check_defer
 from windowdesk.domain.delivery import DeliveryChoice
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
+from windowdesk.domain.online_application_status import ApplicationStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.proxy import ProxyTerms, check_proxy_terms
 from windowdesk.domain.query_codes import hash_query_code, new_query_code
@@ -230,7 +231,7 @@ def accept_case(
             online_application_id=online.id if online is not None else None,
         )
         if online is not None:
-            online.status = "completed"
+            online.status = ApplicationStatus.COMPLETED
         case.materials = [
             m.CaseMaterial(
                 id=new_uuid(),

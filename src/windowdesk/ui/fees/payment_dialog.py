@@ -129,7 +129,7 @@ class PaymentDialog(QDialog):
             cells = (
                 quote.department_name(line.department),
                 line.description,
-                yuan_text(str(line.amount_fen)),
+                yuan_text(line.amount_fen),
                 line.explanation,
             )
             for column, text in enumerate(cells):

@@ -15,7 +15,8 @@ from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
-from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.catalog_forms import FORM_KINDS, FormKind
+from windowdesk.domain.catalog_model import CenterKind, FeeKind, MaterialForm
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.delivery import DeliveryMode
@@ -34,6 +35,7 @@ from windowdesk.storage import application_queries, queries
 from windowdesk.storage import models as m
 from windowdesk.storage.models_applications import OnlineApplication
 from windowdesk.storage.models_delivery import CaseDelivery
+from windowdesk.storage.models_forms import ItemForm
 from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
 from windowdesk.sync.protocol import (
     CHANGE_APPLICATION,
@@ -630,3 +632,33 @@ def test_a_pulled_application_in_a_state_of_a_newer_hub_is_kept_typed_and_the_fe
         assert [row.number for row in kept] == ["WS-CH-2026-000064", "WS-CH-2026-000065"]
         assert application_queries.to_fetch(session) == [(waiting, 1)]
     assert _raw(demo, OnlineApplication, "status", escalated) == "newer_hub"
+
+
+def test_a_catalog_s_material_forms_fee_kinds_and_form_kinds_read_back_as_members(demo) -> None:
+    with demo.db.read() as session:
+        forms = set(session.scalars(select(m.ItemMaterial.form)))
+        fee_kinds = set(session.scalars(select(m.FeeRule.kind)))
+        form_kinds = set(session.scalars(select(ItemForm.kind)))
+    assert forms and {type(form) for form in forms} == {MaterialForm}
+    assert fee_kinds and {type(kind) for kind in fee_kinds} == {FeeKind}
+    assert form_kinds and {type(kind) for kind in form_kinds} == {FormKind}
+    assert {str(kind) for kind in form_kinds} <= set(FORM_KINDS)  # the words stored before
+
+
+def test_a_material_form_fee_kind_or_form_kind_outside_the_set_is_refused_and_the_catalog_kept(demo) -> None:
+    with demo.db.read() as session:
+        before = [
+            sorted(session.scalars(select(column))) for column in (m.ItemMaterial.form, m.FeeRule.kind, ItemForm.kind)
+        ]
+    for table, column, word, enum in (
+        (m.ItemMaterial, "form", "fax", "MaterialForm"),
+        (m.FeeRule, "kind", "donation", "FeeKind"),
+        (ItemForm, "kind", "leaflet", "FormKind"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), demo.db.write() as session:
+            session.execute(update(table).values({column: word}))
+    with demo.db.read() as session:
+        after = [
+            sorted(session.scalars(select(column))) for column in (m.ItemMaterial.form, m.FeeRule.kind, ItemForm.kind)
+        ]
+    assert after == before

@@ -106,7 +106,7 @@ def format_date(value: dt.date, fmt: str = "medium") -> str:
     return _babel_format_date(value, format=fmt, locale=Locale.parse(_locale_name))
 
 
-def format_datetime(value: dt.datetime, fmt: str = "medium", tz: str | None = None) -> str:
+def format_datetime(value: dt.datetime, fmt: str = "medium", tz: dt.tzinfo | None = None) -> str:
     return _babel_format_datetime(value, format=fmt, tzinfo=tz, locale=Locale.parse(_locale_name))
 
 

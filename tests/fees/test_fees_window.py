@@ -52,9 +52,9 @@ def test_payment_with_change_after_acceptance(qtbot, demo, clerk):
     assert dialog.tender_box.change_label.text() == "\u00a595.00"
     qtbot.keyClick(dialog.tender_box.tendered_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    assert not dialog.isVisible() and dialog.result.change_fen == 9500
+    assert not dialog.isVisible() and dialog.payment.change_fen == 9500
     with demo.db.read() as session:
-        receipt = session.get(m.Receipt, dialog.result.receipt_id)
+        receipt = session.get(m.Receipt, dialog.payment.receipt_id)
         assert (receipt.case_id, receipt.tendered_fen, receipt.change_fen) == (case_id, 10000, 9500)
         number = receipt.number
     preview = wait_preview(qtbot, window.fees, DocumentKind.FEE_RECEIPT)
@@ -67,7 +67,7 @@ def test_payment_with_change_after_acceptance(qtbot, demo, clerk):
     with demo.db.read() as session:
         case = session.get(m.Case, case_id)
         item_name, case_number = session.get(m.CatalogItem, case.item_code).name, case.case_number
-        payer = session.get(m.Receipt, dialog.result.receipt_id).payer_name
+        payer = session.get(m.Receipt, dialog.payment.receipt_id).payer_name
     assert payer and payer in cells and item_name in cells and case_number in cells
 
 
@@ -97,7 +97,7 @@ def test_void_with_the_supervisors_credentials(qtbot, demo, clerk):
     qtbot.keyClicks(dialog.approval.password_edit, DEMO_SUPERVISOR.password)
     qtbot.keyClick(dialog.approval.password_edit, Qt.Key.Key_Return)
 
-    assert not dialog.isVisible() and dialog.result.receipt_number == paid.number
+    assert not dialog.isVisible() and dialog.voided.receipt_number == paid.number
     [entry] = receipts.receipts_of_day(demo.db, clerk)
     assert entry.voided and entry.void_number == "ZF-" + paid.number
     assert window.fees.receipts_view.receipts_model.data(

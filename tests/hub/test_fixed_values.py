@@ -16,6 +16,7 @@ from windowdesk.domain.booking_status import BookingStatus, HalfDay
 from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.catalog_forms import FormKind
 from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
@@ -42,7 +43,7 @@ from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Cente
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_figures import CaseFigures
-from windowdesk.hub.storage.models_forms import Question
+from windowdesk.hub.storage.models_forms import FormVersion, Question
 from windowdesk.hub.storage.models_pages import PageReading
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating
@@ -655,3 +656,16 @@ def test_an_applicant_kind_figures_source_or_page_reader_outside_the_set_is_refu
         assert session.get_one(Notification, notice_id).applicant_kind is ApplicantKind.RESIDENT
         assert session.get_one(CaseFigures, case_id).source is CaseSource.WINDOW
         assert session.get_one(PageReading, seq).actor_kind is PageReader.CENTER
+
+
+def test_a_form_version_s_kind_reads_back_as_a_member_and_one_outside_the_set_is_refused(hub: Hub) -> None:
+    hub.import_demo_catalog()  # 表格下载: the shipped catalog's forms
+    with hub.db.read() as session:
+        kinds = sorted(session.scalars(select(FormVersion.kind)))
+    assert kinds and {type(kind) for kind in kinds} == {FormKind}
+    with pytest.raises(StatementError, match="'leaflet' is not a valid FormKind"), hub.db.write() as session:
+        session.execute(update(FormVersion).values(kind="leaflet"))
+    with hub.db.read() as session:
+        assert sorted(session.scalars(select(FormVersion.kind))) == kinds
+        words = session.scalars(select(FormVersion.kind.cast(String))).all()
+    assert set(words) <= {kind.value for kind in FormKind}  # the words stored before

@@ -15,11 +15,13 @@ from windowdesk.domain.case_parts import PartStatus
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
-from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.catalog_forms import FORM_KINDS, FormKind
+from windowdesk.domain.catalog_model import CenterKind, FeeKind, MaterialForm
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.delivery import DeliveryMode
 from windowdesk.domain.material_status import MaterialStatus
+from windowdesk.domain.online_application_status import ApplicationStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.quality_states import FollowUpSource, FollowUpStatus, InquiryStatus
@@ -29,11 +31,14 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.services import applicants, auth, bootstrap, cases, complaints, intake, service_quality
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
+from windowdesk.storage import application_queries, queries
 from windowdesk.storage import models as m
-from windowdesk.storage import queries
+from windowdesk.storage.models_applications import OnlineApplication
 from windowdesk.storage.models_delivery import CaseDelivery
+from windowdesk.storage.models_forms import ItemForm
 from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
 from windowdesk.sync.protocol import (
+    CHANGE_APPLICATION,
     CHANGE_DECISION,
     CHANGE_NOTE,
     CHANGE_VERIFICATION,
@@ -570,3 +575,90 @@ def test_a_rating_s_channel_reads_back_as_a_member_and_one_outside_the_set_is_re
     with pytest.raises(StatementError, match="'kiosk' is not a valid RatingChannel"), demo.db.write() as session:
         session.execute(update(Rating).where(Rating.id == given).values(channel="kiosk"))
     assert _raw(demo, Rating, "channel", given) == "applicant_screen"
+
+
+def _pulled_application(seq: int, application_id: str, status: str) -> Change:
+    """The hub's feed telling this center's windows of an online application (网上预审)."""
+    at = NOW.isoformat()
+    payload = {
+        "id": application_id,
+        "number": f"WS-CH-2026-{seq:06d}",
+        "item": ITEM,
+        "center": "CH",
+        "status": status,
+        "round": 1,
+        "submitted_at": at,
+        "updated_at": at,
+    }
+    return Change(seq=seq, kind=CHANGE_APPLICATION, entity="application", entity_id=application_id, payload=payload)
+
+
+def test_an_online_application_s_status_reads_back_as_a_member(demo) -> None:
+    waiting, refused = new_uuid(), new_uuid()
+    with demo.db.write() as session:
+        assert apply_change(session, _pulled_application(61, waiting, "submitted"), now=NOW) == CHANGE_APPLICATION
+        assert apply_change(session, _pulled_application(62, refused, "refused"), now=NOW) == CHANGE_APPLICATION
+    with demo.db.read() as session:
+        statuses = [session.get_one(OnlineApplication, i).status for i in (waiting, refused)]
+        assert application_queries.to_fetch(session) == [(waiting, 1)]
+    assert statuses == [ApplicationStatus.SUBMITTED, ApplicationStatus.REFUSED]
+    assert {type(status) for status in statuses} == {ApplicationStatus}
+    assert [_raw(demo, OnlineApplication, "status", i) for i in (waiting, refused)] == ["submitted", "refused"]
+
+
+def test_an_application_status_outside_the_set_is_refused_and_the_application_kept(demo) -> None:
+    application_id = new_uuid()
+    with demo.db.write() as session:
+        apply_change(session, _pulled_application(63, application_id, "submitted"), now=NOW)
+    with pytest.raises(StatementError, match="'pending' is not a valid ApplicationStatus"), demo.db.write() as session:
+        session.get_one(OnlineApplication, application_id).status = "pending"  # type: ignore[assignment]
+        session.flush()
+    with pytest.raises(StatementError, match="'lost' is not a valid ApplicationStatus"), demo.db.write() as session:
+        session.execute(update(OnlineApplication).values(status="lost"))  # a bulk write is refused too
+    assert _raw(demo, OnlineApplication, "status", application_id) == "submitted"
+
+
+def test_a_pulled_application_in_a_state_of_a_newer_hub_is_kept_typed_and_the_feed_goes_on(demo) -> None:
+    """Kept (its number and item stay known) but as the newer hub's state: neither waiting
+    for a pre-review here nor fetched; the window's own words are not the hub's to send."""
+    escalated, closed, waiting = new_uuid(), new_uuid(), new_uuid()
+    with demo.db.write() as session:
+        assert apply_change(session, _pulled_application(64, escalated, "escalated"), now=NOW) == CHANGE_APPLICATION
+        assert apply_change(session, _pulled_application(65, closed, "closed"), now=NOW) == CHANGE_APPLICATION
+        assert apply_change(session, _pulled_application(66, waiting, "submitted"), now=NOW) == CHANGE_APPLICATION
+    with demo.db.read() as session:
+        kept = [session.get_one(OnlineApplication, i) for i in (escalated, closed)]
+        assert [row.status for row in kept] == [ApplicationStatus.NEWER_HUB, ApplicationStatus.NEWER_HUB]
+        assert [row.number for row in kept] == ["WS-CH-2026-000064", "WS-CH-2026-000065"]
+        assert application_queries.to_fetch(session) == [(waiting, 1)]
+    assert _raw(demo, OnlineApplication, "status", escalated) == "newer_hub"
+
+
+def test_a_catalog_s_material_forms_fee_kinds_and_form_kinds_read_back_as_members(demo) -> None:
+    with demo.db.read() as session:
+        forms = set(session.scalars(select(m.ItemMaterial.form)))
+        fee_kinds = set(session.scalars(select(m.FeeRule.kind)))
+        form_kinds = set(session.scalars(select(ItemForm.kind)))
+    assert forms and {type(form) for form in forms} == {MaterialForm}
+    assert fee_kinds and {type(kind) for kind in fee_kinds} == {FeeKind}
+    assert form_kinds and {type(kind) for kind in form_kinds} == {FormKind}
+    assert {str(kind) for kind in form_kinds} <= set(FORM_KINDS)  # the words stored before
+
+
+def test_a_material_form_fee_kind_or_form_kind_outside_the_set_is_refused_and_the_catalog_kept(demo) -> None:
+    with demo.db.read() as session:
+        before = [
+            sorted(session.scalars(select(column))) for column in (m.ItemMaterial.form, m.FeeRule.kind, ItemForm.kind)
+        ]
+    for table, column, word, enum in (
+        (m.ItemMaterial, "form", "fax", "MaterialForm"),
+        (m.FeeRule, "kind", "donation", "FeeKind"),
+        (ItemForm, "kind", "leaflet", "FormKind"),
+    ):
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid {enum}"), demo.db.write() as session:
+            session.execute(update(table).values({column: word}))
+    with demo.db.read() as session:
+        after = [
+            sorted(session.scalars(select(column))) for column in (m.ItemMaterial.form, m.FeeRule.kind, ItemForm.kind)
+        ]
+    assert after == before

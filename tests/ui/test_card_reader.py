@@ -65,7 +65,7 @@ def _open_card_dialog(qtbot, window) -> CardRegisterResidentDialog:
 
 
 def test_no_reader_set_up_starts_no_thread(qtbot, window):
-    assert window.card_reader.thread is None
+    assert window.card_reader.reader_thread is None
     assert card_reader.reader_settings(window.db) is None
     # The demo supervisor does not set up devices; the menu is there, greyed.
     window.card_reader.menu.aboutToShow.emit()
@@ -74,7 +74,7 @@ def test_no_reader_set_up_starts_no_thread(qtbot, window):
 
 def test_the_card_of_a_registered_resident_chooses_them(qtbot, reader_window, reader_control):
     view = reader_window.intake
-    assert reader_window.card_reader.thread.isRunning()
+    assert reader_window.card_reader.reader_thread.isRunning()
     reader_control.set("present", **KNOWN)
     qtbot.waitUntil(lambda: view.applicant_picker.chosen is not None, timeout=WAIT_MS)
     assert view.applicant_picker.chosen.name == "张秀英"
@@ -164,7 +164,7 @@ def test_an_administrator_sets_up_the_reader_and_it_starts(qtbot, demo, standin_
     _as_administrator(demo)
     main = open_main_window(qtbot, demo)
     try:
-        assert main.card_reader.thread is None
+        assert main.card_reader.reader_thread is None
         main.card_reader.menu.aboutToShow.emit()
         assert main.card_reader.settings_action.isEnabled()
         main.card_reader.settings_action.trigger()
@@ -174,14 +174,14 @@ def test_an_administrator_sets_up_the_reader_and_it_starts(qtbot, demo, standin_
         dialog.port_box.setValue(1001)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         assert not dialog.isVisible()
-        assert main.card_reader.thread is not None
+        assert main.card_reader.reader_thread is not None
         reader_control.set("present", **KNOWN)
         qtbot.waitUntil(lambda: main.intake.applicant_picker.chosen is not None, timeout=WAIT_MS)
 
         # "No reader at this window": the thread stops.
         main.card_reader.settings_action.trigger()
         main.card_reader.settings_dialog.remove_button.click()
-        assert main.card_reader.thread is None
+        assert main.card_reader.reader_thread is None
     finally:
         main.service_quality.close()
 

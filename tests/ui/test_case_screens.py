@@ -114,8 +114,8 @@ def test_a_supervisor_issues_a_new_query_code_from_the_case_details(qtbot, demo)
     qtbot.keyClicks(dialog.approval.login_edit, DEMO_SUPERVISOR.login)
     qtbot.keyClicks(dialog.approval.password_edit, "wrong-password")
     dialog.issue_button.click()
-    assert dialog.result is None and dialog.error_label.text()
+    assert dialog.new_code is None and dialog.error_label.text()
     qtbot.keyClicks(dialog.approval.password_edit, DEMO_SUPERVISOR.password)
     dialog.issue_button.click()
-    assert dialog.result is not None and looks_like_code(dialog.result.code)
-    assert dialog.result.code != case.query_code
+    assert dialog.new_code is not None and looks_like_code(dialog.new_code.code)
+    assert dialog.new_code.code != case.query_code

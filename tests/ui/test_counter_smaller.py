@@ -67,7 +67,7 @@ def test_the_fee_reminder_goes_once_the_fee_is_paid_and_a_payment_error_once_cor
     assert dialog.error_label.text() == "", "the error goes as the amount is corrected"
     keys.type("5")
     keys.press(Qt.Key.Key_Return)
-    assert dialog.result is not None
+    assert dialog.payment is not None
     assert "F8" not in window.statusBar().currentMessage()
 
 

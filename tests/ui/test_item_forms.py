@@ -21,7 +21,7 @@ def test_the_chosen_item_s_forms_are_offered_and_one_prints(qtbot, window, tmp_p
     assert not view.forms_button.isEnabled()  # no item chosen yet
     _choose_item(qtbot, window, "lnz", "老年证")
     assert view.forms_button.isEnabled()
-    actions = {action.objectName(): action for action in view.forms_button.menu.actions()}
+    actions = {action.objectName(): action for action in view.forms_button.forms_menu.actions()}
     assert sorted(actions) == ["form-F01", "form-F02"]
     assert actions["form-F02"].text() == "授权委托书" and actions["form-F02"].isEnabled()
 
@@ -41,7 +41,7 @@ def test_the_chosen_item_s_forms_are_offered_and_one_prints(qtbot, window, tmp_p
 
     view.item_picker.query_edit.clear()
     _choose_item(qtbot, window, "城市居民最低", "最低生活保障")  # MZ-001: one form
-    assert [a.objectName() for a in view.forms_button.menu.actions()] == ["form-F01"]
+    assert [a.objectName() for a in view.forms_button.forms_menu.actions()] == ["form-F01"]
     view.item_picker.query_edit.clear()
     _choose_item(qtbot, window, "临时救助", "临时救助")  # MZ-003 lists none
     assert not view.forms_button.isEnabled()

@@ -120,7 +120,7 @@ def test_a_paid_item_with_cash_and_change_takes_at_most_eight_keys_more(qtbot, c
     keys.press(Qt.Key.Key_0, name="0")
     assert dialog.tender_box.change_label.text() == "¥5.00"
     keys.press(Qt.Key.Key_Return)  # collect; the receipt prints by itself
-    receipt = dialog.result
+    receipt = dialog.payment
     assert receipt is not None
     qtbot.waitUntil(lambda: _printed(demo.db, receipt.number), timeout=30_000)
     print(keys.summary())

@@ -125,3 +125,19 @@ def test_f7_opens_the_pages_of_the_case_just_accepted(qtbot, window, demo):
     assert dialog.isVisible() and dialog.view.case_id == window.last_case_pages.case_id and dialog.view.can_change
     assert dialog.materials.count() == len(dialog.view.materials) > 0
     dialog.close()
+
+
+def test_the_pages_dialog_is_placed_on_the_screen_by_qt_s_own_move(qtbot, demo):
+    """Its page ordering is move_page(step): move() stays Qt's. Before, the ordering was
+    named move and hid it, so placing the dialog (as ui/screen_fit.fit_on_screen places a
+    window: move(x, y)) reached the ordering and failed."""
+    case = accept_case(demo)
+    details = RecordDetailDialog(
+        get_record_detail(demo.db, demo.ctx, kind="case", record_id=case.id), "Asia/Shanghai", db=demo.db, ctx=demo.ctx
+    )
+    qtbot.addWidget(details)
+    details.pages_button.click()
+    dialog = details.pages_dialog
+    idle(qtbot, dialog)
+    dialog.move(40, 30)
+    assert (dialog.x(), dialog.y()) == (40, 30)

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from argparse import Namespace
 
     from windowdesk.domain.calendar import WorkingCalendar
+    from windowdesk.domain.material_status import MaterialStatus
+    from windowdesk.printing.data import DocumentData
     from windowdesk.services.context import CounterContext
     from windowdesk.services.intake import MaterialCheck
 
@@ -55,7 +57,7 @@ DEFERRED_MATERIAL = "M05"
 COMMITMENT_ITEM = "JD-001"
 
 
-def _checks(db: Database, item_code: str, problems: dict[int, tuple[str, str]]) -> list[MaterialCheck]:
+def _checks(db: Database, item_code: str, problems: dict[int, tuple[MaterialStatus, str]]) -> list[MaterialCheck]:
     from windowdesk.services.catalog import get_item_guide
     from windowdesk.services.intake import RECEIVED, MaterialCheck
 
@@ -196,7 +198,7 @@ def _committed_case(db: Database, ctx: CounterContext, calendar: WorkingCalendar
     return case.id
 
 
-def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> dict[str, object]:
+def demo_documents(db: Database, ctx: CounterContext, calendar: WorkingCalendar) -> dict[str, DocumentData]:
     """One document of every kind, by ``DocumentKind`` value, from the data in ``db``."""
     from windowdesk.domain.query_codes import new_query_code
     from windowdesk.services import documents, worklist

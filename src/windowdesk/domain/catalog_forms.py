@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from windowdesk.i18n import _
@@ -22,7 +23,17 @@ from windowdesk.i18n import _
 if TYPE_CHECKING:  # the reader imports this module: no cycle at run time
     from windowdesk.domain.catalog_reader import _Reader
 
-FORM_KINDS = ("application", "commitment", "power_of_attorney", "other")
+
+class FormKind(StrEnum):
+    """What an item's downloadable form is (the window's item_forms.kind, the hub's form_versions.kind)."""
+
+    APPLICATION = "application"
+    COMMITMENT = "commitment"
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    OTHER = "other"
+
+
+FORM_KINDS = tuple(kind.value for kind in FormKind)
 FORM_CODE = re.compile(r"^[A-Z0-9]{1,8}$")
 FORM_FILE = re.compile(r"^forms/[A-Za-z0-9][A-Za-z0-9._-]{0,79}\.(pdf|docx)$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

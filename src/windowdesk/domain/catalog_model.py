@@ -35,8 +35,28 @@ class CenterKind(StrEnum):
 
 
 CENTER_KINDS = tuple(kind.value for kind in CenterKind)
-MATERIAL_FORMS = ("original", "copy", "original_and_copy", "electronic")
-FEE_KINDS = ("free", "fixed", "per_unit", "tiered")
+
+
+class MaterialForm(StrEnum):
+    """How a material is handed in; the window's item_materials.form reads back as these."""
+
+    ORIGINAL = "original"
+    COPY = "copy"
+    ORIGINAL_AND_COPY = "original_and_copy"
+    ELECTRONIC = "electronic"
+
+
+class FeeKind(StrEnum):
+    """How a fee rule counts (fee_rules.kind at the window)."""
+
+    FREE = "free"
+    FIXED = "fixed"
+    PER_UNIT = "per_unit"
+    TIERED = "tiered"
+
+
+MATERIAL_FORMS = tuple(form.value for form in MaterialForm)
+FEE_KINDS = tuple(kind.value for kind in FeeKind)
 EXEMPTION_CATEGORIES = ("dibao", "disabled", "elderly_80", "veteran", "student")
 # 容缺受理: what happens to a case whose deferred materials do not arrive by the date the
 # applicant committed to: it is suspended until they come, or refused on the item's basis.

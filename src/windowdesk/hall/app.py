@@ -45,6 +45,8 @@ class Bell:
         self._event = asyncio.Event()
 
     def current(self) -> asyncio.Event:
+        if self._event is None:
+            raise RuntimeError("the bell is rung before bind(), inside the server's loop")
         return self._event
 
     def ring(self, _seq: int) -> None:
@@ -53,7 +55,7 @@ class Bell:
 
     def _wake(self) -> None:
         # Those waiting hold the old event; later waiters get a fresh one.
-        event, self._event = self._event, asyncio.Event()
+        event, self._event = self.current(), asyncio.Event()
         event.set()
 
 

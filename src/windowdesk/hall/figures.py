@@ -39,7 +39,9 @@ def day_figures(tickets: Iterable[dict], *, now: dt.datetime) -> dict:
     longest_now = 0.0
     for ticket in tickets:
         if ticket["calls"] > 0:  # a walk-in was never called: it did not wait in line
-            waits.append(_seconds(ticket["issued_at"], ticket["called_at"]))
+            wait = _seconds(ticket["issued_at"], ticket["called_at"])
+            if wait is not None:  # a called ticket has both times
+                waits.append(wait)
         handling = _seconds(ticket["serving_at"], ticket["finished_at"]) if ticket["state"] == "done" else None
         if handling is not None:
             handling_by_window[ticket["window_code"]].append(handling)

@@ -42,14 +42,19 @@ def fetch_bookings(service: HallService, *, hub_url: str, token: str) -> int:
             timeout=TIMEOUT,
         )
     except requests.RequestException as error:
-        raise HubReadFailed(_("The hub could not be reached: {error}").format(error=error)) from None
+        raise HubReadFailed(
+            _("Bookings not read"), _("The hub could not be reached: {error}").format(error=error)
+        ) from None
     if answer.status_code != 200:
         try:
             words = answer.json()["error"]["message"]
         except (ValueError, KeyError, TypeError):
             words = answer.text[:200]
         raise HubReadFailed(
-            _("The hub refused to give the bookings ({status}): {words}").format(status=answer.status_code, words=words)
+            _("Bookings not read"),
+            _("The hub refused to give the bookings ({status}): {words}").format(
+                status=answer.status_code, words=words
+            ),
         )
     bookings = answer.json()["bookings"]
     return service.store_bookings(bookings)

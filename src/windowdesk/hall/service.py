@@ -109,7 +109,7 @@ class HallService:
         token = secrets.token_urlsafe(24)
         now, _day = self._now()
         with self.store.write() as db:
-            if role == "window" and not any(w["code"] == window for w in self.store.windows(db)):
+            if window and role == "window" and not any(w["code"] == window for w in self.store.windows(db)):
                 raise not_found("window", window)
             self.store.add_token(
                 db,
@@ -202,7 +202,7 @@ class HallService:
                 db, day=day, now=now, prefix=prefix, priority=True, resident=None, state="waiting", window=None
             )
             self.store.mark_checked_in(db, code, ticket["id"])
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
             seq = self.store.add_event(db, ticket, "issue", window=None, now=now, detail=f"booking:{code}")
             ahead = self._ahead(db, ticket)
         self.on_event(seq)
@@ -251,7 +251,7 @@ class HallService:
             resident=_resident(resident),
             now=now,
         )
-        return self.store.ticket(db, ticket_id=ticket_id)
+        return self.store.known_ticket(db, ticket_id)
 
     # --- the window --------------------------------------------------------------------
 
@@ -277,7 +277,7 @@ class HallService:
                 seq = None
             else:
                 self.store.count_call(db, ticket["id"], window=window, now=now)
-                ticket = self.store.ticket(db, ticket_id=ticket["id"])
+                ticket = self.store.known_ticket(db, ticket["id"])
                 seq = self.store.add_event(db, ticket, "call", window=window, now=now)
         if seq is not None:
             self.on_event(seq)
@@ -288,7 +288,7 @@ class HallService:
         with self.store.write() as db:
             ticket = self._current(db, window, states=("called",))
             self.store.count_call(db, ticket["id"], window=window, now=now)
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
             seq = self.store.add_event(db, ticket, "recall", window=window, now=now)
         self.on_event(seq)
         return self._for_window(ticket)
@@ -300,7 +300,7 @@ class HallService:
             ticket = self._current(db, window, states=("called",))
             self.store.update_ticket(db, ticket["id"], state="no_show", window_code=None)
             seq = self.store.add_event(db, ticket, "no_show", window=window, now=now)
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
         self.on_event(seq)
         return self._for_window(ticket)
 
@@ -317,7 +317,7 @@ class HallService:
                 )
             self.store.update_ticket(db, ticket["id"], state="waiting", queued_at=now)
             seq = self.store.add_event(db, ticket, "requeue", window=None, now=now)
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
         self.on_event(seq)
         return self._public(ticket)
 
@@ -327,18 +327,20 @@ class HallService:
         now, _day = self._now()
         with self.store.write() as db:
             ticket = self._current(db, window, states=("called", "serving"))
+            fields: dict[str, str | None]
             if to_window:
                 self._window(db, to_window)
                 fields = {"target_window": to_window}
                 detail = f"window:{to_window}"
             else:
+                assert to_business is not None  # exactly one of the two, checked above
                 prefix = to_business.strip().upper()
                 if prefix not in {b["prefix"] for b in self.store.businesses(db)}:
                     raise not_found("business", prefix)
                 fields = {"business": prefix, "target_window": None}
                 detail = f"business:{prefix}"
             self.store.update_ticket(db, ticket["id"], state="transferred", window_code=None, serving_at=None, **fields)
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
             seq = self.store.add_event(db, ticket, "transfer", window=window, now=now, detail=detail)
         self.on_event(seq)
         return self._public(ticket)
@@ -365,7 +367,7 @@ class HallService:
                 db, day=day, now=now, prefix=prefix, priority=False, resident=None, state="serving", window=window
             )
             self.store.update_ticket(db, ticket["id"], called_at=now)
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
             seq = self.store.add_event(db, ticket, "walk_in", window=window, now=now)
         self.on_event(seq)
         return self._for_window(ticket)
@@ -375,7 +377,7 @@ class HallService:
         with self.store.write() as db:
             ticket = self._current(db, window, states=("called",))
             self.store.update_ticket(db, ticket["id"], state="serving", serving_at=now)
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
             seq = self.store.add_event(db, ticket, "serve", window=window, now=now)
         self.on_event(seq)
         return self._for_window(ticket)
@@ -385,7 +387,7 @@ class HallService:
         with self.store.write() as db:
             ticket = self._current(db, window, states=("called", "serving"))
             seq = self._finish(db, ticket, window=window, now=now)
-            ticket = self.store.ticket(db, ticket_id=ticket["id"])
+            ticket = self.store.known_ticket(db, ticket["id"])
         self.on_event(seq)
         return self._for_window(ticket)
 
@@ -409,7 +411,7 @@ class HallService:
                 raise not_found("ticket", ticket_id)
             self.store.update_ticket(db, ticket_id, case_id=case_id)
             seq = self.store.add_event(db, ticket, "link_case", window=window, now=now, detail=case_id)
-            ticket = self.store.ticket(db, ticket_id=ticket_id)
+            ticket = self.store.known_ticket(db, ticket_id)
         self.on_event(seq)
         return self._for_window(ticket)
 
@@ -506,7 +508,7 @@ class HallService:
             names = {}
             for event in [*new, *recent]:
                 if event["ticket_id"] not in names:
-                    ticket = self.store.ticket(db, ticket_id=event["ticket_id"])
+                    ticket = self.store.known_ticket(db, event["ticket_id"])
                     names[event["ticket_id"]] = mask_name((ticket["resident"] or {}).get("name"))
 
         def shown(event: dict) -> dict:

@@ -91,6 +91,8 @@ class VoiceClips:
             with wave.open(str(self.path(clip)), "rb") as source:
                 params = params or source.getparams()
                 frames.append(source.readframes(source.getnframes()))
+        if params is None:
+            raise ValueError("an announcement of no clip")
         target.parent.mkdir(parents=True, exist_ok=True)
         with wave.open(str(target), "wb") as out:
             out.setnchannels(params.nchannels)

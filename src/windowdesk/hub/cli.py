@@ -268,8 +268,10 @@ def cmd_enroll_code(args, settings: HubSettings, db: HubDatabase) -> None:  # no
 
 def cmd_revoke(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write() as session:
-        workstation = enrollment.revoke_workstation(session, workstation_id=args.workstation_id, now=utc_now())
-        revoked_at = clock_text(center_time(session, workstation.center_code, workstation.revoked_at))
+        now = utc_now()
+        workstation = enrollment.revoke_workstation(session, workstation_id=args.workstation_id, now=now)
+        # Revoked now, or earlier (kept): revoke_workstation sets it.
+        revoked_at = clock_text(center_time(session, workstation.center_code, workstation.revoked_at or now))
     print(
         _("Workstation {workstation} is revoked since {at} (the center's time); its token is refused.").format(
             workstation=args.workstation_id, at=revoked_at
@@ -378,8 +380,9 @@ def cmd_staff_tokens(args, settings: HubSettings, db: HubDatabase) -> None:  # n
 
 def cmd_revoke_staff_token(args, settings: HubSettings, db: HubDatabase) -> None:  # noqa: ANN001
     with db.write() as session:
-        row = enrollment.revoke_staff_token(session, token_id=args.token_id, now=utc_now())
-        revoked_at = clock_text(row.revoked_at)
+        now = utc_now()
+        row = enrollment.revoke_staff_token(session, token_id=args.token_id, now=now)
+        revoked_at = clock_text(row.revoked_at or now)  # revoked now, or earlier (kept)
     print(
         _("Staff token {token_id} is revoked since {at} (UTC); it is refused.").format(
             token_id=args.token_id, at=revoked_at
@@ -501,7 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: Callable[..., object] | None, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(
             name, parents=[common], help=help_text, description=help_text, formatter_class=HelpFormatter
         )

@@ -109,16 +109,19 @@ class PushTurns:
             self._sweep(now)
             inside = self._work(self._counted_inside + counted)
             if self._inside == 0:  # never idle while someone is at the door
-                return self._let_in(who, counted, now)
+                self._let_in(who, counted, now)
+                return None
             if self._just_answered.get(who, -1.0) >= now and who not in self._line:
                 # Its next batch, sent as soon as one was answered: not to the back of the line.
                 if inside <= self.room * NEXT_BATCH_ROOM_FACTOR:
-                    return self._let_in(who, counted, now)
+                    self._let_in(who, counted, now)
+                    return None
                 self._line[who] = _Ticket(counted, 0.0)
                 self._line.move_to_end(who, last=False)
             elif who not in self._line:
                 if not self._line and inside <= self.room:
-                    return self._let_in(who, counted, now)
+                    self._let_in(who, counted, now)
+                    return None
                 self._line[who] = _Ticket(counted, 0.0)
             ticket = self._line[who]
             ticket.counted = counted
@@ -129,7 +132,8 @@ class PushTurns:
                 ahead += their.counted
             wait = self._work(ahead) + inside - self.room
             if wait <= self.room * SLACK_SHARE:  # a moment more inside, not one more visit
-                return self._let_in(who, counted, now)
+                self._let_in(who, counted, now)
+                return None
             wait = min(wait, LONGEST_WAIT_SECONDS)
             ticket.lapses = now + wait + LAPSE_SECONDS
             return wait

@@ -192,7 +192,7 @@ def stamped(content: bytes, rotation: int, stamp: PageStamp, fonts: tuple[Path, 
     # White under the mark so it reads on a dark page too, in a frame like a seal's.
     draw.rectangle((left, top, left + box_width, top + box_height), fill=255, outline=0, width=max(2, size // 8))
     for index, runs in enumerate(lines):
-        x = left + pad
+        x: float = left + pad
         for is_latin, text in runs:
             font = latin if is_latin else cjk
             draw.text((x, top + pad + index * line_height), text, font=font, fill=0)

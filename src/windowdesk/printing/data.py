@@ -116,6 +116,8 @@ class PowerOfAttorneyData:
 class ProxyStepNotice:
     """A step of a proxy case told in writing to the principal, through the agent."""
 
+    KIND: ClassVar[DocumentKind]  # each kind of step names its own
+
     issuer: Issuer
     case_number: str
     principal: Applicant

@@ -11,7 +11,7 @@ ID numbers masked (printing.data); the center's seal and date as on every notice
 
 from __future__ import annotations
 
-from reportlab.platypus import PageBreak
+from reportlab.platypus import Flowable, PageBreak
 
 from windowdesk.domain.query_codes import grouped
 from windowdesk.i18n import _
@@ -97,7 +97,7 @@ def render_deferred_acceptance_notice(
     styles = sheet.styles
     issuer = data.issuer
     head = DocumentHead(deferred_acceptance_title(), _("Case number"), data.case_number, issuer, reprint)
-    story = []
+    story: list[Flowable] = []
     for copy_label in (_("Applicant's copy"), _("File copy")):
         rows = _case_rows(data)
         if data.query_code and not story:  # the applicant's copy only: the file never holds the code

@@ -15,6 +15,7 @@ brackets.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
@@ -97,7 +98,7 @@ class RuledParagraph(Paragraph):
     def breakLinesCJK(self, maxWidths: Sequence[float]) -> ParaLines:  # noqa: N802, N803 - reportlab API
         if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
             return self.blPara  # the second half of a split keeps the lines it was given
-        units = []
+        units: list[Any] = []  # reportlab's cjkU (untyped)
         for frag in self.frags:
             text = frag.text
             if text:

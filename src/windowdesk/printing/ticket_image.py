@@ -89,7 +89,8 @@ def render_ticket_image(ticket: KioskTicket) -> Image.Image:
     qr.add_data(ticket.follow_url)
     qr_image = qr.make_image(fill_color="black", back_color="white").get_image().convert("1")
     footer = _("Scan to follow your place in line.")
-    heights = [max(font.getbbox(part)[3] for part, font in _runs(text or " ", size)) + 12 for text, size in lines]
+    # Whole dots: the QR code is pasted at the height they add up to.
+    heights = [int(max(font.getbbox(part)[3] for part, font in _runs(text or " ", size))) + 12 for text, size in lines]
     height = MARGIN * 2 + sum(heights) + qr_image.height + 60
     image = Image.new("1", (WIDTH_DOTS, height), 1)
     draw = ImageDraw.Draw(image)

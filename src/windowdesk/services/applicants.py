@@ -18,7 +18,7 @@ from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
-from windowdesk.storage.models import Organisation, Resident
+from windowdesk.storage.models import Case, OneTimeNotification, Organisation, Refusal, Resident
 from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
@@ -35,6 +35,16 @@ RECENT_DAYS = 30  # "recent applicants": served or registered at this center in 
 class ApplicantRef:
     kind: str  # resident / organisation
     id: str
+
+
+def applicant_of(row: Case | OneTimeNotification | Refusal) -> ApplicantRef:
+    """The applicant a case, a one-time notification or a refusal is for: its resident, else
+    its organisation (every one is written with exactly one of the two)."""
+    if row.resident_id:
+        return ApplicantRef(RESIDENT, row.resident_id)
+    if row.organisation_id:
+        return ApplicantRef(ORGANISATION, row.organisation_id)
+    raise ValueError(f"{type(row).__name__} {row.id} names no applicant")
 
 
 @dataclass(frozen=True)
@@ -241,13 +251,13 @@ def register_organisation(
 def applicant_summary(session: Session, ref: ApplicantRef) -> ApplicantSummary:
     """Inside an open session: the summary of a referenced applicant, or a clear error."""
     if ref.kind == RESIDENT:
-        row = session.get(Resident, ref.id)
-        if row is not None:
-            return _resident_summary(row)
+        resident = session.get(Resident, ref.id)
+        if resident is not None:
+            return _resident_summary(resident)
     elif ref.kind == ORGANISATION:
-        row = session.get(Organisation, ref.id)
-        if row is not None:
-            return _organisation_summary(row)
+        organisation = session.get(Organisation, ref.id)
+        if organisation is not None:
+            return _organisation_summary(organisation)
     raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
 
 
@@ -263,11 +273,11 @@ def reveal_id_number(db: Database, ctx: CounterContext, *, applicant: ApplicantR
     with db.write() as session:
         authorize(session, ctx, Permission.VIEW_FULL_ID)
         if applicant.kind == RESIDENT:
-            row = session.get(Resident, applicant.id)
-            number = row.id_number if row else None
+            resident = session.get(Resident, applicant.id)
+            number = resident.id_number if resident else None
         else:
-            row = session.get(Organisation, applicant.id)
-            number = row.credit_code if row else None
+            organisation = session.get(Organisation, applicant.id)
+            number = organisation.credit_code if organisation else None
         if number is None:
             raise ValidationError(_("Please choose or register the applicant first."), field="applicant")
         record_action(

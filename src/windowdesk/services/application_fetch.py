@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from windowdesk.errors import NotFoundError, WindowdeskError
@@ -56,18 +57,14 @@ def fetch_applications(db: Database, client: HubClient, store: PageStore, *, cal
         wanted = queries.to_fetch(session)
     fetched = 0
     for application_id, round_ in wanted:
-        details = call(lambda application_id=application_id: client.application(application_id))
+        details = call(partial(client.application, application_id))
         if details.get("status") != queries.SUBMITTED or details["round"] != round_:
             continue  # changed meanwhile: the next pull brings its new round, or it is closed then
         pages = []
         for page in details["pages"]:
             page_id, sha256 = str(page["page_id"]), str(page["sha256"])
             if not _stored(store, sha256):
-                data = call(
-                    lambda application_id=application_id, page_id=page_id: client.application_page(
-                        application_id, page_id
-                    )
-                )
+                data = call(partial(client.application_page, application_id, page_id))
                 if content_hash(data) != sha256:
                     raise DamagedPage(
                         _("A page arrived damaged"),

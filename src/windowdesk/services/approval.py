@@ -54,15 +54,19 @@ def approve_as_supervisor(
     now = ctx.now()
     with db.read() as session:
         row = queries.operator_by_login(session, login)
-        known = row is not None and row.active and not LockState(row.failed_attempts, row.locked_until).is_locked(now)
-        operator_id, stored_hash = (row.id, row.password_hash) if known else ("", None)
+        if row is None or not row.active or LockState(row.failed_attempts, row.locked_until).is_locked(now):
+            known = False
+            operator_id, stored_hash = "", None
+        else:
+            known = True
+            operator_id, stored_hash = row.id, row.password_hash
     if not known:
         verify_password(password or "", unknown_login_hash())  # as slow as a real check
         raise _wrong_credentials()
     # Checked outside the write transaction: the slow hash must not hold the write lock.
     matches = verify_password(password or "", stored_hash)
     with db.write() as session:
-        operator = session.get(Operator, operator_id)
+        operator = session.get_one(Operator, operator_id)  # read above, never deleted
         if not matches:
             state = after_failure(LockState(operator.failed_attempts, operator.locked_until), now)
             operator.failed_attempts, operator.locked_until = state.failures, state.locked_until

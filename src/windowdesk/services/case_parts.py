@@ -82,7 +82,7 @@ def apply_part_decision(
     at: dt.datetime,
     hub_status: str,
     parts: list[CasePart] | None = None,
-) -> str | None:
+) -> CaseStatus | None:
     """The hub decided ``department``'s part of case ``case_id``: update it and return the
     case status the parts lead to, or None when the case has no parts (an ordinary case).
 
@@ -112,9 +112,9 @@ def apply_part_decision(
     part.note = note
     target = case_target(p.status for p in parts)
     if target in (CaseStatus.APPROVED, CaseStatus.REJECTED):
-        return target.value
+        return target
     hub = CaseStatus(hub_status)
     if hub in (CaseStatus.APPROVED, CaseStatus.REJECTED):
         # The hub's parts and ours disagree (should not happen): never approve early.
-        return target.value
-    return hub.value
+        return target
+    return hub

@@ -16,7 +16,14 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_number_in
 from windowdesk.domain.suspensions import SuspensionKind, end_needs_reason, suspension_label
 from windowdesk.domain.suspensions import suspension_kind as suspension_kind_of
-from windowdesk.domain.time_limits import DEFAULT_WARNING_DAYS, ClockState, Light, clock_state, suspensions_from
+from windowdesk.domain.time_limits import (
+    DEFAULT_WARNING_DAYS,
+    ClockState,
+    Light,
+    Suspension,
+    clock_state,
+    suspensions_from,
+)
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _, ngettext
@@ -121,7 +128,7 @@ def append_step(
     suspension_kind: SuspensionKind | str | None = None,
     handover: HandoverRecord | None = None,
     certificate: str = "",
-) -> str:
+) -> CaseStatus:
     """Inside the caller's write transaction: one step on ``case``'s timeline, checked
     against the state machine, with its audit entry and its outbox event. A suspension
     always records its kind (none given: the wait for materials); ``handover`` and
@@ -142,7 +149,7 @@ def append_step(
         suspension_kind=kind,
     )
     case.events.append(event)
-    case.status = new.value
+    case.status = new
     detail: dict[str, Any] = {"number": case.case_number, "to": new.value}
     payload: dict[str, Any] = {
         "action": action.value,
@@ -162,7 +169,7 @@ def append_step(
         case.certificate_number = detail["certificate_number"] = payload["certificate_number"] = certificate
     record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
     enqueue(session, entity="case", entity_id=case.id, kind=EventKind.CASE_STATUS, now=now, payload=payload)
-    return new.value
+    return new
 
 
 def certificate_at_completion(session: Session, case: m.Case, action: CaseAction, number: str) -> str:
@@ -254,7 +261,7 @@ def _clock_of(
     session: Session, ctx: CounterContext, case: m.Case, shipped_calendar: WorkingCalendar, today: dt.date
 ) -> ClockState:
     calendar = calendar_in_force(session, shipped_calendar)
-    item = session.get(m.CatalogItem, case.item_code)
+    item = session.get_one(m.CatalogItem, case.item_code)
     return _clock(
         ctx, item, case.accepted_day, [(ev.at, ev.to_status, ev.suspension_kind) for ev in case.events], calendar, today
     )
@@ -270,7 +277,8 @@ def _clock(
 ) -> ClockState:
     """The clock from a case's (time, status after, kind of suspension) steps in recorded
     order; ``item`` gives the limits (a catalog item or queries.ItemClockRules)."""
-    suspensions, finished = (), None
+    suspensions: Sequence[Suspension] = ()
+    finished: dt.date | None = None
     # Most cases were never suspended nor finished: their steps cannot change the clock,
     # and the watch computes thousands of clocks, so their times are not converted.
     if any(status in _CLOCK_STATUSES for _at, status, _kind in steps):
@@ -296,7 +304,7 @@ def case_clock(db: Database, ctx: CounterContext, *, case_id: str, shipped_calen
         case = queries.case_with_details(session, case_id)
         if case is None:
             raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
-        item = session.get(m.CatalogItem, case.item_code)
+        item = session.get_one(m.CatalogItem, case.item_code)
         return CaseClock(
             case.id,
             case.case_number,
@@ -337,11 +345,12 @@ def late_cases(
             if case.suspension_steps:
                 state = _clock(ctx, item, case.accepted_day, case.suspension_steps, calendar, today)
             else:
-                state = plain_clocks.get((case.item_code, case.accepted_day))
-                if state is None:
-                    state = plain_clocks[case.item_code, case.accepted_day] = _clock(
+                shared = plain_clocks.get((case.item_code, case.accepted_day))
+                if shared is None:
+                    shared = plain_clocks[case.item_code, case.accepted_day] = _clock(
                         ctx, item, case.accepted_day, (), calendar, today
                     )
+                state = shared
             if state.light in (Light.YELLOW, Light.RED) and case.id not in dealt_with:
                 kind = None
                 if case.status == CaseStatus.SUSPENDED:  # its last step was into the suspension
@@ -499,7 +508,7 @@ def inquire(db: Database, ctx: CounterContext, *, case_number: str, shipped_cale
                     "receipt, or ask at the window where it was accepted."
                 ).format(number=str(number)),
             )
-        item = session.get(m.CatalogItem, case.item_code)
+        item = session.get_one(m.CatalogItem, case.item_code)
         state = _clock_of(session, ctx, case, shipped_calendar, ctx.local_today())
         status = CaseStatus(case.status)
         words = _("Case {number}, {item}: {status}.").format(

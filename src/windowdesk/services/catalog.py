@@ -165,7 +165,7 @@ def import_catalog_into(
         if item.code not in stored[m.CatalogItem]:
             session.add(m.CatalogItem(**columns, materials=_material_rows(item), fee_rules=_fee_rows(item)))
             continue
-        old = session.get(m.CatalogItem, item.code)
+        old = session.get_one(m.CatalogItem, item.code)  # in `stored` above
         # Updated in place: cases keep pointing at the item's code. The old checklist
         # goes first so the new one can reuse its material codes.
         old.materials.clear()

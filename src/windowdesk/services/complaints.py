@@ -316,7 +316,7 @@ def complete_rectification(db: Database, ctx: CounterContext, *, rectification_i
         authorize(session, ctx, Permission.HANDLE_SERVICE_QUALITY)
         row = session.get(Rectification, rectification_id)
         complaint = session.get(Complaint, row.complaint_id) if row else None
-        if row is None or complaint.center_code != ctx.center_code:
+        if row is None or complaint is None or complaint.center_code != ctx.center_code:
             raise NotFoundError(_("Not found"), _("This rectification task is not on this workstation."))
         if row.done:
             raise ValidationError(_("This rectification task is already done."))

@@ -52,6 +52,13 @@ class MaterialToFollow:
     rule: str  # suspend / refuse: what "apply the rule" does
 
 
+def _due(material: m.CaseMaterial) -> dt.date:
+    """A deferred material's committed day, written with it at the intake (intake.accept)."""
+    if material.due_date is None:
+        raise ValueError(f"deferred material {material.id} has no committed day")
+    return material.due_date
+
+
 def materials_to_follow(db: Database, ctx: CounterContext) -> list[MaterialToFollow]:
     """Every deferred material of the center's open cases not arrived yet, the earliest
     due first, overdue ones marked."""
@@ -65,8 +72,8 @@ def materials_to_follow(db: Database, ctx: CounterContext) -> list[MaterialToFol
                 item.name,
                 mat.material_code,
                 mat.name,
-                mat.due_date,
-                is_overdue(mat.due_date, today),
+                _due(mat),
+                is_overdue(_due(mat), today),
                 item.deferral_rule,
             )
             for mat, case, item in queries.materials_to_follow(session, ctx.center_code)
@@ -113,16 +120,16 @@ def apply_deferral_rule(db: Database, ctx: CounterContext, *, case_id: str) -> s
     one step. Returns the case's new status (suspended, or completed with a refusal)."""
     with db.write() as session:
         case = _case_here(session, ctx, case_id)
-        item = session.get(m.CatalogItem, case.item_code)
+        item = session.get_one(m.CatalogItem, case.item_code)
         now = ctx.now()
         today = now.astimezone(ctx.zone).date()
-        late = [mat for mat in case.materials if mat.status == DEFERRED and is_overdue(mat.due_date, today)]
+        late = [mat for mat in case.materials if mat.status == DEFERRED and is_overdue(_due(mat), today)]
         if not late:
             raise ValidationError(
                 _("No material of this case is past the date the applicant committed to."), field="case"
             )
         names = _(", ").join(mat.name for mat in late)
-        committed = late[0].due_date.isoformat()
+        committed = _due(late[0]).isoformat()
         rule = item.deferral_rule if item is not None else ""
         if rule == SUSPEND:
             if case.status == CaseStatus.SUSPENDED:

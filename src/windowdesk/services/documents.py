@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
@@ -54,7 +56,7 @@ from windowdesk.printing.data import (
 )
 from windowdesk.printing.paper import DocumentKind, kind_label
 from windowdesk.services import catalog, worklist
-from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
+from windowdesk.services.applicants import RESIDENT, ApplicantRef, applicant_of, applicant_summary
 from windowdesk.services.audit import record_action
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
@@ -118,10 +120,7 @@ def _context_issuer(session: Session, ctx: CounterContext) -> Issuer:
 
 
 def _applicant(session: Session, row: m.Case | m.OneTimeNotification | m.Refusal) -> Applicant:
-    ref = (
-        ApplicantRef(RESIDENT, row.resident_id) if row.resident_id else ApplicantRef(ORGANISATION, row.organisation_id)
-    )
-    summary = applicant_summary(session, ref)
+    summary = applicant_summary(session, applicant_of(row))
     return Applicant(summary.name, summary.masked_number)
 
 
@@ -377,7 +376,8 @@ def refusal_notice_data(db: Database, ctx: CounterContext, refusal_id: str) -> R
 # --- 容缺受理: the papers of a case accepted with materials to follow ---------------------
 
 
-def _deferral_fields(session: Session, ctx: CounterContext, case_id: str) -> dict:
+def _deferral_fields(session: Session, ctx: CounterContext, case_id: str) -> tuple[dict[str, Any], m.Case]:
+    """The fields the deferral notice and the commitment share, and the case they are of."""
     authorize(session, ctx, Permission.PRINT_DOCUMENT)
     case = queries.case_with_details(session, case_id)
     if case is None:
@@ -518,7 +518,7 @@ def record_document(
     ``query_code`` only for the first copy of an acceptance receipt."""
     if kind == worklist.CASE:
         return case_receipt_data(db, ctx, record_id, query_code=query_code)
-    loaders = {
+    loaders: dict[str, Callable[[Database, CounterContext, str], DocumentData]] = {
         worklist.CASE: case_receipt_data,
         worklist.NOTIFICATION: notification_slip_data,
         worklist.REFUSAL: refusal_notice_data,
@@ -613,7 +613,7 @@ def day_report_data(db: Database, ctx: CounterContext, day: dt.date) -> DayRepor
 
 def _receipt_payer(session: Session, receipt: m.Receipt) -> Applicant:
     if receipt.case_id:
-        return _applicant(session, session.get(m.Case, receipt.case_id))
+        return _applicant(session, session.get_one(m.Case, receipt.case_id))
     return Applicant(receipt.payer_name, "")
 
 
@@ -630,7 +630,7 @@ def _payment_fields(receipt: m.Receipt) -> dict:
 
 
 def _fee_receipt(session: Session, receipt: m.Receipt, issuer: Issuer) -> FeeReceiptData:
-    case = session.get(m.Case, receipt.case_id)
+    case = session.get_one(m.Case, receipt.case_id)  # a fee receipt is of a case
     item, _department = _item(session, case.item_code)
     names = {d.code: d.name for d in queries.all_departments(session)}
     departments = list(dict.fromkeys(line.department_code for line in receipt.lines))
@@ -706,7 +706,7 @@ def void_slip_data(db: Database, ctx: CounterContext, void_id: str) -> VoidSlipD
                 f"{utility_label(receipt.utility)} {receipt.account_number}",
             )
         else:
-            case = session.get(m.Case, receipt.case_id)
+            case = session.get_one(m.Case, receipt.case_id)  # a fee receipt is of a case
             item = session.get(m.CatalogItem, case.item_code)
             title, what = (
                 kind_label(DocumentKind.FEE_RECEIPT),

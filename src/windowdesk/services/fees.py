@@ -18,7 +18,12 @@ from windowdesk.domain.catalog import Exemption, FeeRule, Tier
 from windowdesk.domain.permissions import Permission
 from windowdesk.errors import NotFoundError, ValidationError
 from windowdesk.i18n import _
-from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, ApplicantSummary, applicant_summary
+from windowdesk.services.applicants import (
+    ApplicantRef,
+    ApplicantSummary,
+    applicant_of,
+    applicant_summary,
+)
 from windowdesk.services.authorization import authorize
 from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
@@ -96,16 +101,10 @@ def domain_rules(rows: Iterable[m.FeeRule]) -> tuple[FeeRule, ...]:
     )
 
 
-def _applicant_ref(case: m.Case) -> ApplicantRef:
-    if case.resident_id:
-        return ApplicantRef(RESIDENT, case.resident_id)
-    return ApplicantRef(ORGANISATION, case.organisation_id)
-
-
 def _categories(session: Session, case: m.Case, on: dt.date) -> frozenset[str]:
     if not case.resident_id:
         return frozenset()  # exemptions are for people, not organisations
-    resident = session.get(m.Resident, case.resident_id)
+    resident = session.get_one(m.Resident, case.resident_id)
     return fee_rules.exemption_categories(welfare_status=resident.welfare_status, birth_date=resident.birth_date, on=on)
 
 
@@ -125,7 +124,7 @@ def charge_for_case(
     categories = _categories(session, case, ctx.local_today())
     return (
         fee_rules.compute_fee(rules, quantities=quantities, categories=categories),
-        applicant_summary(session, _applicant_ref(case)),
+        applicant_summary(session, applicant_of(case)),
     )
 
 
@@ -134,9 +133,9 @@ def quote_in_session(
 ) -> FeeQuote:
     """The fee of ``case`` today, with what the payment dialog shows around it; a missing
     quantity is reported in ``problem``."""
-    item = session.get(m.CatalogItem, case.item_code)
+    item = session.get_one(m.CatalogItem, case.item_code)
     rules = domain_rules(queries.fee_rules_of_item(session, case.item_code))
-    who = applicant_summary(session, _applicant_ref(case))
+    who = applicant_summary(session, applicant_of(case))
     computation, problem = None, ""
     try:
         computation = fee_rules.compute_fee(

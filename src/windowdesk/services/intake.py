@@ -21,6 +21,7 @@ from windowdesk.domain.deferral import DEFERRED, DeferralTerms, Gap, check_defer
 from windowdesk.domain.delivery import DeliveryChoice
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.numbering import DocumentSeries, format_number, sequence_scope
+from windowdesk.domain.online_application_status import ApplicationStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.proxy import ProxyTerms, check_proxy_terms
 from windowdesk.domain.query_codes import hash_query_code, new_query_code
@@ -230,7 +231,7 @@ def accept_case(
             online_application_id=online.id if online is not None else None,
         )
         if online is not None:
-            online.status = "completed"
+            online.status = ApplicationStatus.COMPLETED
         case.materials = [
             m.CaseMaterial(
                 id=new_uuid(),
@@ -239,7 +240,7 @@ def accept_case(
                 name=mat.name,
                 status=DEFERRED if mat.code in deferred else check.status,
                 note=check.note.strip(),
-                due_date=deferral.commitment_date if mat.code in deferred else None,
+                due_date=deferral.commitment_date if deferral is not None and mat.code in deferred else None,
             )
             for pos, (mat, check) in enumerate(pairs)
         ]
@@ -297,7 +298,7 @@ def accept_case(
         )
         if commitment is not None and verify_due is not None and commitment.decide_on_the_spot:
             _decide_on_the_spot(session, ctx, case, commitment, verify_due, now)
-        warnings = ()
+        warnings: tuple[str, ...] = ()
         if not calendar.covers(case.legal_date):
             warnings = (
                 _(
@@ -382,11 +383,11 @@ def _case_payload(case: m.Case, applicant: ApplicantRef) -> dict:
         }
     if case.commitment is not None:
         payload["commitment"] = {"verify_due": case.commitment.verify_due.isoformat()}
-    due = [mat for mat in case.materials if mat.due_date is not None]
+    due = [(mat.material_code, mat.due_date) for mat in case.materials if mat.due_date is not None]
     if due:
         payload["deferral"] = {
-            "commitment_date": due[0].due_date.isoformat(),
-            "materials": [mat.material_code for mat in due],
+            "commitment_date": due[0][1].isoformat(),
+            "materials": [code for code, _due_date in due],
         }
     return payload
 

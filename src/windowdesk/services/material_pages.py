@@ -406,7 +406,7 @@ def _page(session: Session, ctx: CounterContext, page_id: str) -> tuple[m.CaseMa
     page = session.get(m.CaseMaterialPage, page_id)
     if page is None:
         raise _page_not_found()
-    material = session.get(m.CaseMaterial, page.material_id)
+    material = session.get_one(m.CaseMaterial, page.material_id)  # the page's material (a foreign key)
     case, material = _changeable(session, ctx, page.case_id, material.material_code)
     return page, case, material
 

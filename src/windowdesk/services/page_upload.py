@@ -21,6 +21,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
@@ -35,7 +37,8 @@ UNCONFIRMED_BATCH = 50
 CHUNK_ATTEMPTS = 3
 WHOLE_ATTEMPTS = 2
 
-Call = Callable[[Callable[[], object]], object]  # runs a request with the sync's retries and cancel
+# Runs a request with the sync's retries and cancel, and gives its answer (the client's own type).
+Call = Callable[[Callable[[], Any]], Any]
 
 
 class PageUploadCancelled(WindowdeskError):
@@ -153,9 +156,7 @@ def _upload_one(
             raise _stopped()
         chunk = source.read(sha256, offset, min(chunk_size, size - offset))
         try:
-            answer = run(
-                lambda chunk=chunk, offset=offset: client.put_blob_chunk(sha256, offset=offset, chunk=chunk, size=size)
-            )
+            answer = run(partial(client.put_blob_chunk, sha256, offset=offset, chunk=chunk, size=size))
         except HubRefused as refusal:
             if refusal.code == protocol.ERROR_BLOB_OFFSET and isinstance(refusal.error.get("received"), int):
                 offset = refusal.error["received"]  # the hub kept a chunk whose answer was lost

@@ -5,7 +5,7 @@ hub's token, never in a file)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
@@ -39,14 +39,17 @@ def hall_connection(
     return HallConnection(url, token) if token else None
 
 
+Status = TypeVar("Status")  # what the hall answered the check with
+
+
 def connect_to_hall(
     db: Database,
     *,
     url: str,
     token: str,
-    check: Callable[[HallConnection], dict],
+    check: Callable[[HallConnection], Status],
     token_store_for: Callable[[str], TokenStore] = TokenStore,
-) -> dict:
+) -> Status:
     """Saved only once the service answered with this token as a window's: ``check``
     takes the connection and returns the window's status (it raises when refused)."""
     url = url.strip().rstrip("/")

@@ -61,7 +61,7 @@ class VoidResult:
 def _what(receipt: m.Receipt, case_numbers: dict[str, str]) -> str:
     if receipt.kind == "utility":
         return f"{utility_label(receipt.utility)} {receipt.account_number}"
-    return case_numbers.get(receipt.case_id, "")
+    return case_numbers.get(receipt.case_id, "") if receipt.case_id else ""
 
 
 def receipts_of_day(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -> list[ReceiptEntry]:

@@ -150,7 +150,12 @@ def performance_report(
         def keys(
             window: str | None, operator: str | None, item_code: str | None, department: str | None = None
         ) -> Keys:
-            return Keys(window, operator, department or items.get(item_code, (None, 0))[0], ctx.center_code)
+            return Keys(
+                window,
+                operator,
+                department or (items[item_code][0] if item_code and item_code in items else None),
+                ctx.center_code,
+            )
 
         # Like a case whose acceptance was refused, a notification or refusal the hub refused
         # is not on the hub's report: not on this one either.

@@ -169,9 +169,12 @@ def rate_service(
         )
         session.add(rating)
         session.flush()
-        follow_up = owner = None
+        follow_up: FollowUp | None = None
+        follow_up_event: dict[str, object] | None = None  # the follow-up as the hub learns of it
+        owner_name = ""
         if needs_follow_up(level):
             owner = _supervisor(session, ctx, owner_id)
+            owner_name = owner.display_name
             calendar = calendar_in_force(session, shipped_calendar)
             follow_up = FollowUp(
                 id=new_uuid(),
@@ -188,6 +191,12 @@ def rate_service(
             )
             session.add(follow_up)
             session.flush()
+            follow_up_event = {
+                "id": follow_up.id,
+                "owner": owner.id,
+                "owner_name": owner.display_name,
+                "deadline": follow_up.deadline.isoformat(),
+            }
         record_action(
             session,
             ctx,
@@ -213,19 +222,12 @@ def rate_service(
                 "reason": reason,
                 "channel": channel,
                 "rated_at": now.isoformat(),
-                "follow_up": None
-                if follow_up is None
-                else {
-                    "id": follow_up.id,
-                    "owner": owner.id,
-                    "owner_name": owner.display_name,
-                    "deadline": follow_up.deadline.isoformat(),
-                },
+                "follow_up": follow_up_event,
             },
         )
         if follow_up is None:
             return RatingResult(rating.id, int(level))
-        return RatingResult(rating.id, int(level), follow_up.id, owner.display_name, follow_up.deadline)
+        return RatingResult(rating.id, int(level), follow_up.id, owner_name, follow_up.deadline)
 
 
 def list_follow_ups(db: Database, ctx: CounterContext, *, open_only: bool = True) -> list[FollowUpView]:
@@ -368,13 +370,12 @@ def log_inquiry(
 
 
 def _owned_inquiry(session: Session, ctx: CounterContext, inquiry_id: str) -> Inquiry:
-    authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
+    operator = authorize(session, ctx, Permission.RECORD_SERVICE_QUALITY)
     inquiry = session.get(Inquiry, inquiry_id)
     if inquiry is None or inquiry.center_code != ctx.center_code:
         raise NotFoundError(_("Not found"), _("This inquiry is not on this workstation."))
     if inquiry.status is not InquiryStatus.OPEN:
         raise ValidationError(_("This inquiry is already answered."))
-    operator = session.get(m.Operator, ctx.operator_id)
     if inquiry.owner_id != ctx.operator_id and not is_allowed(operator.role, Permission.HANDLE_SERVICE_QUALITY):
         raise PermissionDenied(
             _("Not allowed"),

@@ -241,8 +241,8 @@ def _read_batch(
         last_seq = row.seq
     if not parts:
         return None
-    head = f'{{"after":{_encode(after_event)},"events":['.encode() if after_event else b'{"events":['
-    return _Batch(protocol.EncodedPush(head + b",".join(parts) + b"]}", tuple(event_ids)), last_seq)
+    opening = f'{{"after":{_encode(after_event)},"events":['.encode() if after_event else b'{"events":['
+    return _Batch(protocol.EncodedPush(opening + b",".join(parts) + b"]}", tuple(event_ids)), last_seq)
 
 
 def _error_code(error: WindowdeskError) -> str:
@@ -547,8 +547,8 @@ class SyncRunner:
         try:
             send_while_room()
             while sending:
-                batch, answer = sending.popleft()
-                answer = self._answer(batch, answer, cancel, waiting_for_turn)
+                batch, future = sending.popleft()
+                answer = self._answer(batch, future, cancel, waiting_for_turn)
                 in_flight = answer.in_flight
                 send_while_room()
                 self._record_results(answer.results, report)

@@ -12,7 +12,7 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.domain.suspensions import suspension_label
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import _
-from windowdesk.services.applicants import ORGANISATION, RESIDENT, ApplicantRef, applicant_summary
+from windowdesk.services.applicants import applicant_of, applicant_summary
 from windowdesk.services.authorization import authorize
 from windowdesk.services.case_parts import part_views
 from windowdesk.services.cases import status_words
@@ -96,12 +96,6 @@ class DaySummary:
     refused: int
 
 
-def _ref(row: m.Case | m.OneTimeNotification | m.Refusal) -> ApplicantRef:
-    if row.resident_id:
-        return ApplicantRef(RESIDENT, row.resident_id)
-    return ApplicantRef(ORGANISATION, row.organisation_id)
-
-
 def _fee_words(session: Session, ctx: CounterContext, case: m.Case, paid: set[str]) -> str:
     """Whether the case's fee is still to be collected (today's work shows it)."""
     if case.id in paid:
@@ -109,7 +103,8 @@ def _fee_words(session: Session, ctx: CounterContext, case: m.Case, paid: set[st
     if case.status in UNCHARGEABLE:
         return ""
     quote = quote_in_session(session, ctx, case, None)
-    return _("Unpaid") if quote.computation is None or quote.total_fen > 0 else ""
+    total_fen = quote.total_fen
+    return _("Unpaid") if total_fen is None or total_fen > 0 else ""
 
 
 def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = None) -> list[WorkEntry]:
@@ -122,8 +117,8 @@ def list_day_work(db: Database, ctx: CounterContext, *, day: dt.date | None = No
         def entry(
             kind: str, row: m.Case | m.OneTimeNotification | m.Refusal, number: str, at: dt.datetime, state: str
         ) -> WorkEntry:
-            who = applicant_summary(session, _ref(row))
-            name = item_names.get(row.item_code) or session.get(m.CatalogItem, row.item_code).name
+            who = applicant_summary(session, applicant_of(row))
+            name = item_names.get(row.item_code) or session.get_one(m.CatalogItem, row.item_code).name
             return WorkEntry(kind, row.id, number, at, name, who.name, who.masked_number, state)
 
         day_cases = list(queries.cases_of_window_between(session, ctx.window_id, start, end))
@@ -171,7 +166,7 @@ def summarize(entries: list[WorkEntry]) -> DaySummary:
     )
 
 
-def material_status_label(status: str) -> str:
+def material_status_label(status: MaterialStatus) -> str:
     return {
         MaterialStatus.RECEIVED: _("Received"),
         MaterialStatus.MISSING: _("Missing"),
@@ -216,8 +211,8 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
             case = queries.case_with_details(session, record_id)
             if case is None:
                 raise NotFoundError(_("Not found"), _("This case is not on this workstation."))
-            who = applicant_summary(session, _ref(case))
-            item = session.get(m.CatalogItem, case.item_code)
+            who = applicant_summary(session, applicant_of(case))
+            item = session.get_one(m.CatalogItem, case.item_code)
             names = _operator_names(session, case.events)
             return RecordDetail(
                 kind,
@@ -245,8 +240,8 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
             note = queries.notification_with_entries(session, record_id)
             if note is None:
                 raise NotFoundError(_("Not found"), _("This notification is not on this workstation."))
-            who = applicant_summary(session, _ref(note))
-            item = session.get(m.CatalogItem, note.item_code)
+            who = applicant_summary(session, applicant_of(note))
+            item = session.get_one(m.CatalogItem, note.item_code)
             return RecordDetail(
                 kind,
                 note.id,
@@ -269,8 +264,8 @@ def get_record_detail(db: Database, ctx: CounterContext, *, kind: str, record_id
             refusal = session.get(m.Refusal, record_id)
             if refusal is None:
                 raise NotFoundError(_("Not found"), _("This refusal is not on this workstation."))
-            who = applicant_summary(session, _ref(refusal))
-            item = session.get(m.CatalogItem, refusal.item_code)
+            who = applicant_summary(session, applicant_of(refusal))
+            item = session.get_one(m.CatalogItem, refusal.item_code)
             return RecordDetail(
                 kind,
                 refusal.id,

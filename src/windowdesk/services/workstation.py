@@ -105,7 +105,8 @@ def configure_workstation(
         queries.set_local_setting(session, KEY_CENTER, center_code)
         queries.set_local_setting(session, KEY_WINDOW, window.id)
         queries.set_local_setting(session, KEY_OPERATOR, operator.id)
-    return current_context(db)
+        context = _context(center, window, operator, utc_now)
+    return context
 
 
 def workstation_context_for(

@@ -6,10 +6,16 @@ from collections.abc import Iterable
 
 from sqlalchemy import select, update
 
+from windowdesk.domain.online_application_status import ApplicationStatus
 from windowdesk.storage.db import Session
 from windowdesk.storage.models_applications import OnlineApplication
 
-SUBMITTED, ACCEPTED, RETURNED, CLOSED = "submitted", "accepted", "returned", "closed"
+SUBMITTED, ACCEPTED, RETURNED, CLOSED = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.CLOSED,
+)
 
 
 def waiting(session: Session) -> list[OnlineApplication]:

@@ -32,7 +32,7 @@ from sqlalchemy.types import JSON, TypeDecorator
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepSource
-from windowdesk.domain.catalog_model import CenterKind
+from windowdesk.domain.catalog_model import CenterKind, FeeKind, MaterialForm
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.fees import PaymentMethod, ReceiptKind
 from windowdesk.domain.material_status import MaterialStatus
@@ -181,7 +181,7 @@ class ItemMaterial(Base):
     code: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
-    form: Mapped[str] = mapped_column(String(20))
+    form: Mapped[MaterialForm] = mapped_column(TextEnum(MaterialForm, 20))
     originals: Mapped[int] = mapped_column(Integer, default=0)
     copies: Mapped[int] = mapped_column(Integer, default=0)
     required: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -196,7 +196,7 @@ class FeeRule(Base):
     item_code: Mapped[str] = mapped_column(ForeignKey("catalog_items.code"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     department_code: Mapped[str] = mapped_column(String(8))
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[FeeKind] = mapped_column(TextEnum(FeeKind, 12))
     description: Mapped[str] = mapped_column(String(200), default="")
     amount_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
     unit: Mapped[str] = mapped_column(String(20), default="")

@@ -17,6 +17,8 @@ from sqlalchemy import Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
+from windowdesk.domain.online_application_status import ApplicationStatus
+from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models import Base, UTCDateTime, Uuid
 
 
@@ -26,9 +28,9 @@ class OnlineApplication(Base):
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
     item_code: Mapped[str] = mapped_column(String(16))
-    # submitted (waiting for the pre-review) / accepted / returned (decided here) /
+    # submitted (waiting for the pre-review) / accepted / returned (decided here) / ... /
     # closed (no longer waiting at the hub: decided at another window, or deleted)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[ApplicationStatus] = mapped_column(TextEnum(ApplicationStatus, 12))
     round: Mapped[int] = mapped_column(Integer)
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -11,6 +11,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from windowdesk.domain.catalog_forms import FormKind
+from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models import Base, UTCDateTime
 
 
@@ -22,7 +24,7 @@ class ItemForm(Base):
     code: Mapped[str] = mapped_column(String(8))
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[FormKind] = mapped_column(TextEnum(FormKind, 20))
     file: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.fees import PaymentMethod
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
@@ -605,7 +606,7 @@ def receipts_of_window_day(
     return [(receipt, void) for receipt, void in rows]
 
 
-def till_totals(session: Session, window_id: str, day: dt.date) -> Sequence[tuple[str, bool, int, int]]:
+def till_totals(session: Session, window_id: str, day: dt.date) -> Sequence[tuple[PaymentMethod, bool, int, int]]:
     """(method, voided, receipts, amount in fen) of a till's day, in one aggregate query."""
     voided = m.ReceiptVoid.id.is_not(None)
     rows = session.execute(

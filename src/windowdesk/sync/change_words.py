@@ -19,7 +19,7 @@ from windowdesk.sync.protocol import EventKind
 
 SHORT_ID = 8
 
-_WORDS = {
+_WORDS: dict[str, str] = {
     EventKind.RESIDENT_REGISTERED: N_("Resident registered"),
     EventKind.ORGANISATION_REGISTERED: N_("Organisation registered"),
     EventKind.CASE_ACCEPTED: N_("Case accepted"),

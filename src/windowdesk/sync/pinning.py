@@ -5,11 +5,16 @@ urllib3 are loaded only with the HTTP client (sync/client.py), when the window s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from windowdesk.sync.hub_pin import HubIdentityMismatch, HubPin
+
+if TYPE_CHECKING:
+    import ssl
 
 
 class PinningAdapter(HTTPAdapter):
@@ -28,7 +33,8 @@ class PinningAdapter(HTTPAdapter):
             def connect(self) -> None:
                 super().connect()
                 try:
-                    pin.saw_certificate(self.sock.getpeercert(binary_form=True))
+                    tls = cast("ssl.SSLSocket", self.sock)  # after connect(): the TLS socket
+                    pin.saw_certificate(tls.getpeercert(binary_form=True))
                 except HubIdentityMismatch:
                     self.close()
                     raise

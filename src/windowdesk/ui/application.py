@@ -12,6 +12,7 @@ from windowdesk import i18n
 from windowdesk.errors import WindowdeskError
 from windowdesk.paths import resources_dir
 from windowdesk.services.context import Database
+from windowdesk.ui.object_names import named
 
 BUNDLED_FONT = "fonts/DroidSansFallbackFull.ttf"
 CJK_SAMPLE = "受理"
@@ -67,8 +68,18 @@ def _ensure_cjk_font(app: QApplication) -> None:
         app.setFont(font)
 
 
+def qt_application(argv: list[str] | None = None) -> QApplication:
+    """The process's QApplication: the running one, else a new one made from ``argv``."""
+    app = QApplication.instance()
+    if app is None:
+        return QApplication(argv or [])
+    if not isinstance(app, QApplication):  # a QCoreApplication: it cannot show widgets
+        raise RuntimeError("this process runs a QCoreApplication, not a QApplication")
+    return app
+
+
 def create_application(argv: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication(argv)
+    app = qt_application(argv)
     app.setApplicationName("windowdesk")
     app.setOrganizationName("windowdesk")
     _install_qt_translations(app)
@@ -86,7 +97,7 @@ class DatabaseUpdateNotice:
         self.label: QLabel | None = None
 
     def show(self) -> None:
-        self.label = QLabel(objectName="databaseUpdateNotice")
+        self.label = named(QLabel(), "databaseUpdateNotice")
         self.label.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.WindowStaysOnTopHint)
         self.label.setText(
             i18n._(

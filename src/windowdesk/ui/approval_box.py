@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from windowdesk.i18n import _
 from windowdesk.services.approval import SupervisorCredentials
+from windowdesk.ui.object_names import named
 
 
 def error_label() -> QLabel:
-    label = QLabel(objectName="errorLabel")
+    label = named(QLabel(), "errorLabel")
     label.setStyleSheet("color: #b00020")
     label.setWordWrap(True)
     return label
@@ -26,8 +27,8 @@ class SupervisorApprovalBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None, *, administrator: bool = False) -> None:
         super().__init__(parent)
         self._administrator = administrator
-        self.login_edit = QLineEdit(objectName="supervisorLogin")
-        self.password_edit = QLineEdit(objectName="supervisorPassword")
+        self.login_edit = named(QLineEdit(), "supervisorLogin")
+        self.password_edit = named(QLineEdit(), "supervisorPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.login_caption, self.password_caption = QLabel(), QLabel()
         self.login_caption.setBuddy(self.login_edit)

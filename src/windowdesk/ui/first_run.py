@@ -17,6 +17,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import workstation
 from windowdesk.services.context import CounterContext, Database
+from windowdesk.ui.object_names import named
 
 
 class FirstRunDialog(QDialog):
@@ -33,17 +34,17 @@ class FirstRunDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.center_box = QComboBox(objectName="centerChoice")
+        self.center_box = named(QComboBox(), "centerChoice")
         for center in workstation.list_centers(db):
             self.center_box.addItem(f"{center.name} ({center.code})", center.code)
-        self.window_box = QComboBox(objectName="windowChoice")
-        self.operator_edit = QLineEdit(objectName="operatorName")
-        self.login_edit = QLineEdit(objectName="operatorLogin")
-        self.password_edit = QLineEdit(objectName="operatorPassword")
+        self.window_box = named(QComboBox(), "windowChoice")
+        self.operator_edit = named(QLineEdit(), "operatorName")
+        self.login_edit = named(QLineEdit(), "operatorLogin")
+        self.password_edit = named(QLineEdit(), "operatorPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat_edit = QLineEdit(objectName="operatorPasswordAgain")
+        self.repeat_edit = named(QLineEdit(), "operatorPasswordAgain")
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error_label = QLabel(objectName="errorLabel")
+        self.error_label = named(QLabel(), "errorLabel")
         self.error_label.setStyleSheet("color: #b00020")
         form = QFormLayout()
         form.addRow(_("Service center"), self.center_box)

@@ -6,7 +6,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt
-from PySide6.QtGui import QActionGroup, QKeySequence, QShortcut
+from PySide6.QtGui import QActionGroup, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QTabWidget
 from shiboken6 import isValid
 
@@ -21,7 +21,7 @@ from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
-from windowdesk.ui.application import apply_language
+from windowdesk.ui.application import apply_language, qt_application
 from windowdesk.ui.auth.idle import IdleWatcher
 from windowdesk.ui.auth.lock_cover import LockCover
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog
@@ -32,6 +32,7 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.intake.view import IntakeView
 from windowdesk.ui.materials.wiring import LastCasePages
+from windowdesk.ui.object_names import named
 from windowdesk.ui.prereview.wiring import PreReviewWiring
 from windowdesk.ui.queue.wiring import QueueWiring
 from windowdesk.ui.screen_fit import fit_on_screen
@@ -46,10 +47,12 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QObject
     from PySide6.QtGui import QCloseEvent, QShowEvent
+    from PySide6.QtWidgets import QWidget
 
     from windowdesk.services.intake import IntakeResult
     from windowdesk.services.payments import PaymentResult
     from windowdesk.services.sync import SyncReport
+    from windowdesk.ui.sync.sync_dialog import SyncDialog
 
 REFUSED_STYLE = "color: #b00020; font-weight: bold"
 REFUSAL_MESSAGE_MS = 60_000
@@ -78,7 +81,7 @@ class MainWindow(QMainWindow):
         self.today = TodayView(db, ctx)
         self.shipped_calendar = shipped_calendar
         self.late = LateCasesView(db, ctx, shipped_calendar, workers=self.workers)
-        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs = named(QTabWidget(), "mainTabs")
         self.tabs.addTab(self.intake, "")
         self.tabs.addTab(self.today, "")
         self.tabs.addTab(self.late, "")
@@ -87,12 +90,12 @@ class MainWindow(QMainWindow):
         self.today.workers = self.workers  # the scanned pages' jobs run on the window's lanes
         self.tabs.addTab(self.fees, "")
         self.setCentralWidget(self.tabs)
-        self.center_label = QLabel(objectName="statusCenter")
-        self.window_label = QLabel(objectName="statusWindow")
-        self.operator_label = QLabel(objectName="statusOperator")
-        self.network_label = QLabel(objectName="statusNetwork")
-        self.unsent_label = QLabel(objectName="statusUnsent")
-        self.last_sync_label = QLabel(objectName="statusLastSync")
+        self.center_label = named(QLabel(), "statusCenter")
+        self.window_label = named(QLabel(), "statusWindow")
+        self.operator_label = named(QLabel(), "statusOperator")
+        self.network_label = named(QLabel(), "statusNetwork")
+        self.unsent_label = named(QLabel(), "statusUnsent")
+        self.last_sync_label = named(QLabel(), "statusLastSync")
         for label in (self.center_label, self.window_label, self.operator_label):
             self.statusBar().addWidget(label)
         for label in (self.unsent_label, self.last_sync_label, self.network_label):
@@ -106,11 +109,11 @@ class MainWindow(QMainWindow):
         self.unsent_label.installEventFilter(self)
         self._fee_reminder: str | None = None  # the status bar's "press F8" while it shows
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
-        self.sync_dialog = None
+        self.sync_dialog: SyncDialog | None = None
         self.lock_dialog: LockDialog | None = None
         self.lock_cover = LockCover(self)
-        self._focus_before_lock = None
-        self.idle = IdleWatcher(QApplication.instance(), parent=self)
+        self._focus_before_lock: QWidget | None = None
+        self.idle = IdleWatcher(qt_application(), parent=self)
         self.idle.idle.connect(self.lock)
         self._build_menu()
         self._build_fees_menu()
@@ -226,7 +229,7 @@ class MainWindow(QMainWindow):
         except WindowdeskError as error:
             show_error(self, error)
             return
-        apply_language(QApplication.instance(), locale_name)
+        apply_language(qt_application(), locale_name)
         self.language_actions[locale_name].setChecked(True)
         self.retranslate()
         # Tables word their dates and statuses as they are filled.
@@ -245,7 +248,7 @@ class MainWindow(QMainWindow):
         # Where the clerk was typing, to go back there after the unlock.
         focus = QApplication.focusWidget()
         self._focus_before_lock = focus if focus is not None and self.isAncestorOf(focus) else None
-        self.centralWidget().setEnabled(False)
+        self.tabs.setEnabled(False)  # the central widget
         self.menuBar().setEnabled(False)
         self.lock_cover.cover()
         if self.sync_dialog is not None:
@@ -259,11 +262,13 @@ class MainWindow(QMainWindow):
         return auth.login_of(self.db, self.ctx)
 
     def _unlocked(self) -> None:
+        if self.lock_dialog is None:  # accepted once: it is the open lock's signal
+            return
         new_ctx = self.lock_dialog.context
         self.lock_dialog = None
         self.lock_cover.hide()
         self.menuBar().setEnabled(True)
-        self.centralWidget().setEnabled(True)
+        self.tabs.setEnabled(True)
         focus, self._focus_before_lock = self._focus_before_lock, None
         if new_ctx is not None and new_ctx.operator_id != self.ctx.operator_id:
             self.switch_operator(new_ctx)
@@ -322,6 +327,7 @@ class MainWindow(QMainWindow):
         if (
             watched is self.unsent_label
             and event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)  # what Qt hands over for a MouseButtonRelease
             and event.button() == Qt.MouseButton.LeftButton
         ):
             self.open_sync_window()
@@ -345,7 +351,7 @@ class MainWindow(QMainWindow):
             )
 
     def _record_saved(self, _result: IntakeResult | None) -> None:
-        if getattr(_result, "kind", None) == "case" and self.fees.case_accepted(_result.id):
+        if _result is not None and _result.kind == "case" and self.fees.case_accepted(_result.id):
             self.statusBar().showMessage(_("This case has a fee: press F8 to collect it."), 30_000)
             self._fee_reminder = self.statusBar().currentMessage()
         self.today.refresh()
@@ -422,7 +428,7 @@ class MainWindow(QMainWindow):
     def _keep_geometry(self) -> None:
         with contextlib.suppress(WindowdeskError):  # the size is a comfort; closing must not fail for it
             preferences.save_window_geometry(
-                self.db, geometry=bytes(self.saveGeometry().toHex()).decode(), maximised=self.isMaximized()
+                self.db, geometry=bytes(self.saveGeometry().toHex().data()).decode(), maximised=self.isMaximized()
             )
 
     def restore_geometry(self) -> None:
@@ -488,6 +494,8 @@ class MainWindow(QMainWindow):
 
     def _business_day_started(self) -> None:
         day = self.next_day_dialog.started
+        if day is None:  # accepted only once started
+            return
         self.statusBar().showMessage(_("The till now takes money for {day}.").format(day=on_screen(day)), 30_000)
         self.fees.refresh()
 

@@ -306,6 +306,14 @@ class HallStore:
         return _ticket(row)
 
     @staticmethod
+    def known_ticket(db: sqlite3.Connection, ticket_id: str) -> dict[str, Any]:
+        """A ticket this transaction has read or written already (tickets are never deleted)."""
+        ticket = _ticket(db.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone())
+        if ticket is None:
+            raise LookupError(f"ticket {ticket_id} is gone")
+        return ticket
+
+    @staticmethod
     def first_in_line(db: sqlite3.Connection, *, day: str, window: str, prefixes: list[str]) -> dict | None:
         """Tickets sent to this window first, then its businesses: priority (绿色通道)
         before the others, then whoever has waited longest."""
@@ -349,6 +357,7 @@ class HallStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (now, ticket["id"], kind, ticket["number"], ticket["business"], window, detail),
         )
+        assert cursor.lastrowid is not None  # an INSERT's row
         return cursor.lastrowid
 
     # --- what the display, the windows and the supervisor read ------------------------
@@ -392,9 +401,9 @@ class HallStore:
         return db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
 
     @staticmethod
-    def tickets_of_day(db: sqlite3.Connection, day: str) -> list[dict]:
+    def tickets_of_day(db: sqlite3.Connection, day: str) -> list[dict[str, Any]]:
         return [
-            _ticket(r)
+            _row_ticket(r)
             for r in db.execute("SELECT * FROM tickets WHERE day = ? ORDER BY issued_at, number", (day,)).fetchall()
         ]
 
@@ -419,8 +428,10 @@ class HallStore:
 
 
 def _ticket(row: sqlite3.Row | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
+    return None if row is None else _row_ticket(row)
+
+
+def _row_ticket(row: sqlite3.Row) -> dict[str, Any]:
     ticket = dict(row)
     ticket["priority"] = bool(ticket["priority"])
     ticket["resident"] = json.loads(ticket["resident"]) if ticket["resident"] else None

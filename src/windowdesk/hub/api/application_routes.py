@@ -16,6 +16,7 @@ from windowdesk.hub.api.errors import ErrorReportingRoute
 from windowdesk.hub.api.sync_routes import ERRORS, utc_now
 from windowdesk.hub.services import online_application_access as access
 from windowdesk.hub.services.enrollment import StaffIdentity, WorkstationIdentity
+from windowdesk.hub.services.online_applications import ApplicationView
 from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.sealing import sealer_for
@@ -112,7 +113,7 @@ def application(application_id: ApplicationId, staff: Staff, db: Database, reque
     )
 
 
-def _reply(view: access.ApplicationView) -> ApplicationReply:
+def _reply(view: ApplicationView) -> ApplicationReply:
     return ApplicationReply(
         id=view.id,
         number=view.number,

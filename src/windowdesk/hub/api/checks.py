@@ -103,7 +103,7 @@ def check_client(value: str | None, settings: HubSettings) -> None:
             )
         )
     if version < settings.min_client_version_tuple:
-        shown = value[len(CLIENT_NAME) :][:20]
+        shown = (value or "")[len(CLIENT_NAME) :][:20]
         raise _refuse(
             Text(
                 N_(

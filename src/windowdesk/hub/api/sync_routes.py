@@ -6,7 +6,7 @@ import collections
 import datetime as dt
 import logging
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -47,7 +47,10 @@ from windowdesk.sync.protocol import (
 
 log = logging.getLogger("windowdesk.hub.push")
 
-ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 403, 409, 422, 426, 429, 500, 503)}
+# FastAPI's type for a router's `responses`.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 403, 409, 422, 426, 429, 500, 503)
+}
 
 Database = Annotated[HubDatabase, Depends(hub_database)]
 Caller = Annotated[WorkstationIdentity, Depends(current_workstation)]

@@ -81,7 +81,7 @@ class Slot:
     center_code: str
     item_code: str
     day: dt.date
-    half_day: str
+    half_day: HalfDay
     capacity: int
     booked: int
 
@@ -96,7 +96,7 @@ class BookingView:
     center_code: str
     item_code: str
     day: dt.date
-    half_day: str
+    half_day: HalfDay
     masked_name: str
     masked_phone: str
     status: str

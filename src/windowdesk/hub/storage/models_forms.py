@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from windowdesk.domain.catalog_forms import FormKind
 from windowdesk.domain.quality_states import QuestionStatus
 from windowdesk.hub.storage.models import Base, TextEnum, UTCDateTime
 
@@ -40,7 +41,7 @@ class FormVersion(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), ForeignKey("form_files.sha256"))
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[FormKind] = mapped_column(TextEnum(FormKind, 20))
     file_name: Mapped[str] = mapped_column(String(100))  # forms/<name>.pdf, as the catalog names it
     catalog_version: Mapped[str] = mapped_column(String(40))  # the catalog that published it first
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

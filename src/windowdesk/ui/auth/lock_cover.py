@@ -17,6 +17,7 @@ class LockCover(QWidget):
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
+        self._window = window
         self.setObjectName("lockCover")
         self.setAutoFillBackground(True)
         palette = self.palette()
@@ -34,11 +35,11 @@ class LockCover(QWidget):
 
     def cover(self) -> None:
         self.label.setText(_("This window is locked."))
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self._window.rect())
         self.raise_()
         self.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self._window and event.type() == QEvent.Type.Resize and self.isVisible():
+            self.setGeometry(self._window.rect())
         return False

@@ -17,17 +17,18 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import auth, workstation
 from windowdesk.services.context import CounterContext, Database
+from windowdesk.ui.object_names import named
 
 
 def _error_label() -> QLabel:
-    label = QLabel(objectName="errorLabel")
+    label = named(QLabel(), "errorLabel")
     label.setStyleSheet("color: #b00020")
     label.setWordWrap(True)
     return label
 
 
 def _password_edit(name: str) -> QLineEdit:
-    edit = QLineEdit(objectName=name)
+    edit = named(QLineEdit(), name)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
 
@@ -86,7 +87,7 @@ class LoginDialog(QDialog):
         self._db = db
         self.context: CounterContext | None = None
         self.setWindowTitle(title or _("Log in"))
-        self.login_edit = QLineEdit(login, objectName="loginName")
+        self.login_edit = named(QLineEdit(login), "loginName")
         self.password_edit = _password_edit("password")
         self.error_label = _error_label()
         form = QFormLayout()
@@ -97,7 +98,7 @@ class LoginDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         # Which counter this is: a shared PC at the wrong window is noticed before logging in.
-        self.place_label = QLabel(objectName="loginPlace")
+        self.place_label = named(QLabel(), "loginPlace")
         place = workstation.workstation_place(db)
         if place is not None:
             self.place_label.setText(
@@ -146,7 +147,7 @@ class LockDialog(LoginDialog):
                 "This window is locked ({name}). Type the password to continue, or let another operator log in."
             ).format(name=ctx.operator_name),
         )
-        self.other_button = QPushButton(_("Another &operator"), objectName="otherOperator")
+        self.other_button = named(QPushButton(_("Another &operator")), "otherOperator")
         self.buttons.addButton(self.other_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).hide()
         self.other_button.clicked.connect(self._other_operator)

@@ -4,6 +4,8 @@ resume, complete, deliver (ui.cases.handover_dialog), withdraw."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +28,10 @@ from windowdesk.services import cases, documents
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
+
+if TYPE_CHECKING:
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 AGENT_NOTICE_STATUSES = (CaseStatus.SUSPENDED, CaseStatus.COMPLETED, CaseStatus.DELIVERED)
 
@@ -36,10 +42,10 @@ class SuspensionDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(action_label(CaseAction.SUSPEND))
-        self.kind_box = QComboBox(objectName="suspensionKind")
+        self.kind_box = named(QComboBox(), "suspensionKind")
         for kind in SUSPENSION_KINDS:
             self.kind_box.addItem(suspension_label(kind), kind)
-        self.reason = QLineEdit(objectName="suspensionReason")
+        self.reason = named(QLineEdit(), "suspensionReason")
         self.reason_label = QLabel()
         self.kind_box.currentIndexChanged.connect(self._show_prompt)
         form = QFormLayout(self)
@@ -73,25 +79,25 @@ class CaseActionsBar(QWidget):
     ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id, self._case_number = db, ctx, case_id, case_number
-        self.print_dialog = None
-        self.handover_dialog = None
+        self.print_dialog: PrintPreviewDialog | None = None
+        self.handover_dialog: HandoverDialog | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[CaseAction, QPushButton] = {}
         for action in cases.WINDOW_ACTIONS:
-            button = QPushButton(action_label(action), objectName=f"case_{action.value}")
+            button = named(QPushButton(action_label(action)), f"case_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.run(a))
             layout.addWidget(button)
             self.buttons[action] = button
         # The written notice again (a reprint) while the case stands suspended.
-        self.notice_button = QPushButton(_("Suspension notice"), objectName="case_suspension_notice")
+        self.notice_button = named(QPushButton(_("Suspension notice")), "case_suspension_notice")
         self.notice_button.clicked.connect(lambda _checked=False: self.print_notice(reprint=True))
         layout.addWidget(self.notice_button)
-        self.query_code_button = QPushButton(_("New query code…"), objectName="case_new_query_code")
+        self.query_code_button = named(QPushButton(_("New query code…")), "case_new_query_code")
         self.query_code_button.clicked.connect(self.new_query_code)
         layout.addWidget(self.query_code_button)
         # 帮办代办: the 中止单 or 办结单 the agent takes, for a case an agent applied for.
-        self.agent_notice_button = QPushButton(_("Notice for the agent\u2026"), objectName="agentNotice")
+        self.agent_notice_button = named(QPushButton(_("Notice for the agent\u2026")), "agentNotice")
         self.agent_notice_button.clicked.connect(self.print_agent_notice)
         self.agent_notice_button.setVisible(documents.is_proxy_case(db, ctx, case_id))
         layout.addWidget(self.agent_notice_button)
@@ -195,10 +201,12 @@ class CaseActionsBar(QWidget):
         from windowdesk.ui.printing.actions import open_print_preview
 
         dialog = QueryCodeDialog(self._db, self._ctx, case_id=self._case_id, case_number=self._case_number, parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result is None:
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.new_code is None:
             return
         try:
-            data = documents.acceptance_receipt_data(self._db, self._ctx, self._case_id, query_code=dialog.result.code)
+            data = documents.acceptance_receipt_data(
+                self._db, self._ctx, self._case_id, query_code=dialog.new_code.code
+            )
         except WindowdeskError as error:
             show_error(self, error)
             return

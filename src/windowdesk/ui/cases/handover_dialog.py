@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from windowdesk.devices.idcard import IdCard
 from windowdesk.domain.delivery import DELIVERY_MODES, DeliveryMode, Handover, mode_label
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 
 class HandoverDialog(QDialog):
@@ -25,19 +26,17 @@ class HandoverDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Deliver the result"))
         self.read_from_card = False
-        self.mode_box = QComboBox(objectName="handoverMode")
+        self.mode_box = named(QComboBox(), "handoverMode")
         for mode in DELIVERY_MODES:
             self.mode_box.addItem(mode_label(mode), mode)
         self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(chosen or DeliveryMode.WINDOW.value)))
-        self.card_hint = QLabel(
-            _("Lay the collector's ID card on the reader, or type the number."), objectName="cardHint"
-        )
-        self.id_edit = QLineEdit(objectName="collectorIdNumber")
-        self.name_edit = QLineEdit(objectName="collectorName")
-        self.agent_box = QCheckBox(_("Collected by an agent for the applicant"), objectName="collectorIsAgent")
-        self.letter_edit = QLineEdit(objectName="powerOfAttorney")
-        self.waybill_edit = QLineEdit(objectName="waybillNumber")
-        self.locker_code_edit = QLineEdit(objectName="lockerCode")
+        self.card_hint = named(QLabel(_("Lay the collector's ID card on the reader, or type the number.")), "cardHint")
+        self.id_edit = named(QLineEdit(), "collectorIdNumber")
+        self.name_edit = named(QLineEdit(), "collectorName")
+        self.agent_box = named(QCheckBox(_("Collected by an agent for the applicant")), "collectorIsAgent")
+        self.letter_edit = named(QLineEdit(), "powerOfAttorney")
+        self.waybill_edit = named(QLineEdit(), "waybillNumber")
+        self.locker_code_edit = named(QLineEdit(), "lockerCode")
         self.form = QFormLayout(self)
         self.form.addRow(_("How"), self.mode_box)
         self.form.addRow(self.card_hint)

@@ -10,6 +10,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases
 from windowdesk.services.context import CounterContext, Database
+from windowdesk.ui.object_names import named
 
 
 class InquiryDialog(QDialog):
@@ -19,9 +20,9 @@ class InquiryDialog(QDialog):
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
         self.setWindowTitle(_("Where is my case?"))
-        self.number_edit = QLineEdit(objectName="inquiryNumber")
+        self.number_edit = named(QLineEdit(), "inquiryNumber")
         self.number_edit.setPlaceholderText(_("Type or scan the case number, e.g. CH-20261125-01-0001"))
-        self.answer = QLabel(objectName="inquiryAnswer")
+        self.answer = named(QLabel(), "inquiryAnswer")
         self.answer.setWordWrap(True)
         font = QFont(self.answer.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)

@@ -30,6 +30,7 @@ from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.cases.to_follow_panel import ToFollowPanel
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QObject, QPersistentModelIndex
 
-    from windowdesk.ui.workers import Workers
+    from windowdesk.ui.workers import Operation, Workers
 
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
 COLUMNS = 8
@@ -126,19 +127,19 @@ class LateCasesView(QWidget):
         shipped_calendar: WorkingCalendar,
         parent: QWidget | None = None,
         *,
-        workers: Workers | None = None,
+        workers: Workers,
     ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
-        self.summary = QLabel(objectName="lateSummary")
-        self.whole_center = QCheckBox(objectName="wholeCenter")
-        self.pdf_button = QPushButton(objectName="latePdf")
+        self.summary = named(QLabel(), "lateSummary")
+        self.whole_center = named(QCheckBox(), "wholeCenter")
+        self.pdf_button = named(QPushButton(), "latePdf")
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        self.saving = None  # the running "save as PDF", if any
+        self.saving: Operation | None = None  # the running "save as PDF", if any
         self.found: list[cases.CaseClock] = []
         self._found_whole_center = False  # the scope of ``found``, whose rows are named as shown
         self.model = LateCasesModel(self._name_cases, self)
-        self.table = QTableView(objectName="lateTable")
+        self.table = named(QTableView(), "lateTable")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -13,6 +13,7 @@ from windowdesk.services.approval import approve_as_supervisor
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.query_codes import NewQueryCode, reissue_query_code
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
+from windowdesk.ui.object_names import named
 
 
 class QueryCodeDialog(QDialog):
@@ -23,8 +24,8 @@ class QueryCodeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id, self._case_number = db, ctx, case_id, case_number
-        self.result: NewQueryCode | None = None
-        self.summary_label = QLabel(objectName="queryCodeSummary")
+        self.new_code: NewQueryCode | None = None
+        self.summary_label = named(QLabel(), "queryCodeSummary")
         self.summary_label.setWordWrap(True)
         self.approval = SupervisorApprovalBox()
         self.error_label = error_label()
@@ -61,7 +62,7 @@ class QueryCodeDialog(QDialog):
                 password=credentials.password,
                 permission=Permission.REISSUE_QUERY_CODE,
             )
-            self.result = reissue_query_code(self._db, self._ctx, case_id=self._case_id, supervisor_id=supervisor)
+            self.new_code = reissue_query_code(self._db, self._ctx, case_id=self._case_id, supervisor_id=supervisor)
         except WindowdeskError as error:
             self.error_label.setText(error.message)
             self.approval.password_edit.clear()

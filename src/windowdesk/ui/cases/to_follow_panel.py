@@ -6,6 +6,8 @@ Hidden while nothing is awaited, so the watch keeps its room."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +27,10 @@ from windowdesk.screen_dates import on_screen
 from windowdesk.services import deferrals, documents
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
+
+if TYPE_CHECKING:
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 OVERDUE = QColor("#fde2e1")
 
@@ -35,19 +41,19 @@ class ToFollowPanel(QGroupBox):
         self.setObjectName("toFollowPanel")
         self._db, self._ctx = db, ctx
         self.rows: list[deferrals.MaterialToFollow] = []
-        self.table = QTableWidget(0, 5, objectName="toFollowTable")
+        self.table = named(QTableWidget(0, 5), "toFollowTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setMaximumHeight(140)
-        self.arrived_button = QPushButton(objectName="materialArrived")
-        self.rule_button = QPushButton(objectName="applyDeferralRule")
+        self.arrived_button = named(QPushButton(), "materialArrived")
+        self.rule_button = named(QPushButton(), "applyDeferralRule")
         self.arrived_button.clicked.connect(self.record_arrival)
         self.rule_button.clicked.connect(self.apply_rule)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.print_dialog = None
+        self.print_dialog: PrintPreviewDialog | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.arrived_button)
         buttons.addWidget(self.rule_button)

@@ -25,6 +25,7 @@ from windowdesk.i18n import _
 from windowdesk.services import card_reader
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 
 
 class ReaderSettingsDialog(QDialog):
@@ -35,17 +36,17 @@ class ReaderSettingsDialog(QDialog):
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("ID card reader"))
         current = card_reader.reader_settings(db)
-        self.plugin_box = QComboBox(objectName="readerPlugin")
+        self.plugin_box = named(QComboBox(), "readerPlugin")
         for name in plugin_names():
             self.plugin_box.addItem(name, name)
-        self.library_edit = QLineEdit(current.library_path if current else "", objectName="readerLibrary")
+        self.library_edit = named(QLineEdit(current.library_path if current else ""), "readerLibrary")
         self.library_edit.setPlaceholderText("sdtapi.dll / libsdtapi.so")
         self.browse_button = QPushButton(_("&Browse\u2026"))
         self.browse_button.clicked.connect(self._browse)
-        self.port_box = QSpinBox(objectName="readerPort")
+        self.port_box = named(QSpinBox(), "readerPort")
         self.port_box.setRange(1, USB_PORTS[-1])
         self.port_box.setValue(current.port if current else DEFAULT_PORT)
-        self.error_label = QLabel(objectName="errorLabel")
+        self.error_label = named(QLabel(), "errorLabel")
         self.error_label.setStyleSheet("color: #b00020")
         self.error_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

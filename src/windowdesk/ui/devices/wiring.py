@@ -16,6 +16,7 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
 from windowdesk.services import card_reader, online_visit
 from windowdesk.services.authorization import may
+from windowdesk.ui.application import qt_application
 from windowdesk.ui.cases.handover_dialog import HandoverDialog
 from windowdesk.ui.devices.reader_settings_dialog import ReaderSettingsDialog
 from windowdesk.ui.devices.reader_thread import CardReaderThread
@@ -34,7 +35,7 @@ class CardReaderWiring(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.thread: CardReaderThread | None = None
+        self.reader_thread: CardReaderThread | None = None
         self.register_dialog: CardRegisterResidentDialog | None = None
         self.settings_dialog: ReaderSettingsDialog | None = None
         self.offered_card: IdCard | None = None  # held while its online application is offered
@@ -44,7 +45,7 @@ class CardReaderWiring(QObject):
         # Who is logged in changes at the window: asked each time the menu opens.
         self.menu.aboutToShow.connect(self._update_actions)
         self._update_actions()
-        QApplication.instance().aboutToQuit.connect(self.close)
+        qt_application().aboutToQuit.connect(self.close)
         self.start()
 
     def retranslate(self) -> None:
@@ -59,15 +60,15 @@ class CardReaderWiring(QObject):
     def start(self) -> None:
         """Poll the reader set up at this workstation; where there is none, nothing runs."""
         settings = card_reader.reader_settings(self.window.db)
-        if settings is None or self.thread is not None:
+        if settings is None or self.reader_thread is not None:
             return
-        self.thread = CardReaderThread(lambda: create_reader(settings))
+        self.reader_thread = CardReaderThread(lambda: create_reader(settings))
         # Queued: the events are handled in the UI thread, never in the reader's.
-        self.thread.happened.connect(self._happened, Qt.ConnectionType.QueuedConnection)
-        self.thread.start()
+        self.reader_thread.happened.connect(self._happened, Qt.ConnectionType.QueuedConnection)
+        self.reader_thread.start()
 
     def close(self) -> None:
-        thread, self.thread = self.thread, None
+        thread, self.reader_thread = self.reader_thread, None
         if thread is not None:
             thread.happened.disconnect(self._happened)
             thread.stop()

@@ -33,6 +33,7 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import till_rows, till_totals_model
+from windowdesk.ui.object_names import named
 
 
 def difference_words(difference_fen: int) -> str:
@@ -54,29 +55,29 @@ class DayCloseView(QWidget):
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.day: dt.date = ctx.local_today()
-        self.pending_label = QLabel(objectName="pendingBanner")
+        self.pending_label = named(QLabel(), "pendingBanner")
         self.pending_label.setStyleSheet(BANNER_STYLE)
         self.pending_label.setWordWrap(True)
-        self.day_label = QLabel(objectName="closeDayLabel")
+        self.day_label = named(QLabel(), "closeDayLabel")
         self.totals_model = till_totals_model(self)
-        self.totals_table = QTableView(objectName="tillTotals")
+        self.totals_table = named(QTableView(), "tillTotals")
         self.totals_table.setModel(self.totals_model)
         self.totals_table.verticalHeader().setVisible(False)
         self.totals_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.totals_table.horizontalHeader().setStretchLastSection(True)
         self.totals_table.setMaximumHeight(200)
-        self.expected_label = QLabel(objectName="expectedCash")
-        self.counted_edit = QLineEdit(objectName="countedCash")
-        self.difference_label = QLabel(objectName="differenceLabel")
-        self.explanation_edit = QPlainTextEdit(objectName="closeExplanation")
+        self.expected_label = named(QLabel(), "expectedCash")
+        self.counted_edit = named(QLineEdit(), "countedCash")
+        self.difference_label = named(QLabel(), "differenceLabel")
+        self.explanation_edit = named(QPlainTextEdit(), "closeExplanation")
         self.explanation_edit.setTabChangesFocus(True)
         self.explanation_edit.setMaximumHeight(70)
         self.approval = SupervisorApprovalBox()
         self.error_label = error_label()
-        self.result_label = QLabel(objectName="closeResult")
+        self.result_label = named(QLabel(), "closeResult")
         self.result_label.setWordWrap(True)
-        self.close_button = QPushButton(objectName="closeDayButton")
-        self.print_button = QPushButton(objectName="printDayReport")
+        self.close_button = named(QPushButton(), "closeDayButton")
+        self.print_button = named(QPushButton(), "printDayReport")
         self.captions = {name: QLabel() for name in ("expected", "counted", "difference", "explanation")}
         self.captions["counted"].setBuddy(self.counted_edit)
         self.captions["explanation"].setBuddy(self.explanation_edit)
@@ -142,7 +143,7 @@ class DayCloseView(QWidget):
         closed = record is not None
         for widget in (self.counted_edit, self.explanation_edit, self.approval, self.close_button):
             widget.setEnabled(not closed)
-        if closed:
+        if record is not None:
             self.result_label.setText(
                 _("Closed at {time}, confirmed by {supervisor}. Counted {counted}, difference {difference}.").format(
                     time=on_screen(record.closed_at, self._ctx.timezone),

@@ -15,6 +15,8 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from windowdesk.domain.calendar import WorkingCalendar
 
 
@@ -26,7 +28,7 @@ class NextBusinessDayDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._calendar = db, ctx, shipped_calendar
-        self.started = None
+        self.started: dt.date | None = None
         self.setWindowTitle(_("Start the next business day"))
         words = QLabel(
             _(

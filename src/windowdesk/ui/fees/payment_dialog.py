@@ -33,6 +33,7 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.fees import FeeQuote
 from windowdesk.ui.approval_box import error_label
 from windowdesk.ui.fees.widgets import TenderBox
+from windowdesk.ui.object_names import named
 
 NOT_ENTERED = -1  # a tiered rule's spin box before the operator typed the quantity
 MAX_QUANTITY = 1_000_000_000
@@ -44,12 +45,12 @@ class PaymentDialog(QDialog):
     def __init__(self, db: Database, ctx: CounterContext, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._case_id = db, ctx, case_id
-        self.result: payments.PaymentResult | None = None
+        self.payment: payments.PaymentResult | None = None
         self._tender_error = ""  # the message of the last refused collect, cleared on correction
         self.quote: FeeQuote = fees.quote_case_fee(db, ctx, case_id=case_id)
-        self.heading = QLabel(objectName="paymentHeading")
+        self.heading = named(QLabel(), "paymentHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.lines_table = QTableWidget(0, 4, objectName="feeLines")
+        self.lines_table = named(QTableWidget(0, 4), "feeLines")
         self.lines_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines_table.verticalHeader().setVisible(False)
         self.lines_table.horizontalHeader().setStretchLastSection(True)
@@ -57,7 +58,7 @@ class PaymentDialog(QDialog):
         self.quantity_boxes: dict[int, QSpinBox] = {}
         quantities = QFormLayout()
         for rule in self.quote.quantity_rules:
-            box = QSpinBox(objectName=f"quantity{rule.index}")
+            box = named(QSpinBox(), f"quantity{rule.index}")
             tiered = rule.kind == "tiered"
             box.setRange(NOT_ENTERED if tiered else 0, MAX_QUANTITY)
             box.setSpecialValueText("?" if tiered else "")
@@ -66,7 +67,7 @@ class PaymentDialog(QDialog):
             box.valueChanged.connect(self._requote)
             self.quantity_boxes[rule.index] = box
             quantities.addRow(rule.description, box)
-        self.total_label = QLabel(objectName="totalLabel")
+        self.total_label = named(QLabel(), "totalLabel")
         self.total_label.setStyleSheet("font-size: 18pt; font-weight: bold")
         self.tender_box = TenderBox(allow_waiver=True)
         self.error_label = error_label()
@@ -135,14 +136,14 @@ class PaymentDialog(QDialog):
                 self.lines_table.setItem(row, column, QTableWidgetItem(text))
         self.lines_table.resizeColumnsToContents()
         self.tender_box.set_total(quote.total_fen)
-        ready = quote.computation is not None and not quote.paid_receipt_number and quote.total_fen > 0
+        ready = quote.computation is not None and not quote.paid_receipt_number and quote.computation.total_fen > 0
         self.collect_button.setEnabled(ready)
         if quote.paid_receipt_number:
             self.total_label.setText(_("Already paid: receipt {number}").format(number=quote.paid_receipt_number))
         elif quote.computation is None:
             self.total_label.setText(_("Total: \u2014"))
         else:
-            self.total_label.setText(_("Total: {amount}").format(amount=yuan_text(quote.total_fen)))
+            self.total_label.setText(_("Total: {amount}").format(amount=yuan_text(quote.computation.total_fen)))
         self.error_label.setText(
             quote.problem
             if quote.computation is None
@@ -158,7 +159,7 @@ class PaymentDialog(QDialog):
         if not self.collect_button.isEnabled():
             return
         try:
-            self.result = payments.pay_case_fee(
+            self.payment = payments.pay_case_fee(
                 self._db,
                 self._ctx,
                 case_id=self._case_id,

@@ -28,13 +28,14 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.table_models import RowsTableModel, fees_due_model, receipts_model
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel
 
 
 def _table(name: str, model: QAbstractItemModel, stretch: int) -> QTableView:
-    table = QTableView(objectName=name)
+    table = named(QTableView(), name)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -52,15 +53,15 @@ class ReceiptsView(QWidget):
     def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
-        self.due_caption = QLabel(objectName="feesDueCaption")
+        self.due_caption = named(QLabel(), "feesDueCaption")
         self.due_model = fees_due_model(self)
         self.due_table = _table("feesDue", self.due_model, 1)
-        self.collect_button = QPushButton(objectName="collectFeeButton")
-        self.receipts_caption = QLabel(objectName="receiptsCaption")
+        self.collect_button = named(QPushButton(), "collectFeeButton")
+        self.receipts_caption = named(QLabel(), "receiptsCaption")
         self.receipts_model = receipts_model(ctx.timezone, self)
         self.receipts_table = _table("receiptsTable", self.receipts_model, 4)
-        self.void_button = QPushButton(objectName="voidButton")
-        self.reprint_button = QPushButton(objectName="reprintReceipt")
+        self.void_button = named(QPushButton(), "voidButton")
+        self.reprint_button = named(QPushButton(), "reprintReceipt")
         due_buttons = QHBoxLayout()
         due_buttons.addWidget(self.collect_button)
         due_buttons.addStretch(1)

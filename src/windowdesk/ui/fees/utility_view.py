@@ -29,6 +29,7 @@ from windowdesk.services import payments
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.approval_box import error_label
 from windowdesk.ui.fees.widgets import TenderBox
+from windowdesk.ui.object_names import named
 
 
 class UtilityPaymentView(QWidget):
@@ -39,19 +40,19 @@ class UtilityPaymentView(QWidget):
     def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
-        self.utility_combo = QComboBox(objectName="utilityKind")
+        self.utility_combo = named(QComboBox(), "utilityKind")
         for code in UTILITIES:
             self.utility_combo.addItem(utility_label(code), code)
-        self.account_edit = QLineEdit(objectName="accountNumber")
-        self.payer_edit = QLineEdit(objectName="payerName")
-        self.period_edit = QLineEdit(objectName="billingPeriod")
-        self.amount_edit = QLineEdit(objectName="utilityAmount")
-        self.payee_edit = QLineEdit(objectName="payeeName")
-        self.holder_label = QLabel(objectName="holderHint")
+        self.account_edit = named(QLineEdit(), "accountNumber")
+        self.payer_edit = named(QLineEdit(), "payerName")
+        self.period_edit = named(QLineEdit(), "billingPeriod")
+        self.amount_edit = named(QLineEdit(), "utilityAmount")
+        self.payee_edit = named(QLineEdit(), "payeeName")
+        self.holder_label = named(QLabel(), "holderHint")
         self.tender_box = TenderBox(allow_waiver=False)
         self.error_label = error_label()
-        self.result_label = QLabel(objectName="utilityResult")
-        self.collect_button = QPushButton(objectName="collectUtility")
+        self.result_label = named(QLabel(), "utilityResult")
+        self.collect_button = named(QPushButton(), "collectUtility")
         self.captions = {}
         form = QFormLayout()
         for name, field in (

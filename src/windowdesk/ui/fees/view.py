@@ -25,6 +25,7 @@ from windowdesk.ui.fees.payment_dialog import PaymentDialog
 from windowdesk.ui.fees.receipts_view import ReceiptsView
 from windowdesk.ui.fees.utility_view import UtilityPaymentView
 from windowdesk.ui.fees.void_dialog import VoidDialog
+from windowdesk.ui.object_names import named
 from windowdesk.ui.printing.direct import print_document
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
     from windowdesk.printing.data import DocumentData
     from windowdesk.services.receipts import VoidResult
+    from windowdesk.ui.printing.direct import DirectPrint
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 
 class FeesView(QWidget):
@@ -45,15 +48,15 @@ class FeesView(QWidget):
         self.last_case_id: str | None = None  # the last case accepted here, for F8
         self.payment_dialog: PaymentDialog | None = None
         self.void_dialog: VoidDialog | None = None
-        self.print_dialog = None
-        self.notice_label = QLabel(objectName="feesNotice")
+        self.print_dialog: DirectPrint | PrintPreviewDialog | None = None
+        self.notice_label = named(QLabel(), "feesNotice")
         self.notice_label.setStyleSheet(BANNER_STYLE)
         self.notice_label.setWordWrap(True)
         self.receipts_view = ReceiptsView(db, ctx)
         self.dayclose_view = DayCloseView(db, ctx)
         # Only street centers collect for utilities; the service refuses elsewhere too.
         self.utility_view = UtilityPaymentView(db, ctx) if payments.takes_utility_payments(db, ctx) else None
-        self.tabs = QTabWidget(objectName="feesTabs")
+        self.tabs = named(QTabWidget(), "feesTabs")
         self.tabs.addTab(self.receipts_view, "")
         if self.utility_view is not None:
             self.tabs.addTab(self.utility_view, "")
@@ -123,7 +126,7 @@ class FeesView(QWidget):
             quote = fees.quote_case_fee(self._db, self._ctx, case_id=case_id)
         except WindowdeskError:
             return False  # e.g. this operator takes no payments: F8 says why when pressed
-        return quote.computation is None or quote.total_fen > 0
+        return quote.computation is None or quote.computation.total_fen > 0
 
     def collect_last_case_fee(self) -> None:
         if self.last_case_id is not None:
@@ -139,7 +142,12 @@ class FeesView(QWidget):
             show_error(self, error)
             return
         self.payment_dialog = dialog
-        dialog.accepted.connect(lambda: self._case_paid(case_id, dialog.result))
+
+        def paid() -> None:
+            if dialog.payment is not None:  # set before the dialog accepts
+                self._case_paid(case_id, dialog.payment)
+
+        dialog.accepted.connect(paid)
         dialog.open()
 
     def _case_paid(self, case_id: str, result: payments.PaymentResult) -> None:
@@ -161,7 +169,12 @@ class FeesView(QWidget):
             return
         dialog = VoidDialog(self._db, self._ctx, entry, self)
         self.void_dialog = dialog
-        dialog.accepted.connect(lambda: self._voided(dialog.result))
+
+        def voided() -> None:
+            if dialog.voided is not None:  # set before the dialog accepts
+                self._voided(dialog.voided)
+
+        dialog.accepted.connect(voided)
         dialog.open()
 
     def _voided(self, result: VoidResult) -> None:

@@ -19,6 +19,7 @@ from windowdesk.services import receipts
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.receipts import ReceiptEntry
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
+from windowdesk.ui.object_names import named
 
 
 class VoidDialog(QDialog):
@@ -27,10 +28,10 @@ class VoidDialog(QDialog):
     def __init__(self, db: Database, ctx: CounterContext, entry: ReceiptEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx, self._entry = db, ctx, entry
-        self.result: receipts.VoidResult | None = None
-        self.summary_label = QLabel(objectName="voidSummary")
+        self.voided: receipts.VoidResult | None = None
+        self.summary_label = named(QLabel(), "voidSummary")
         self.summary_label.setWordWrap(True)
-        self.reason_edit = QLineEdit(objectName="voidReason")
+        self.reason_edit = named(QLineEdit(), "voidReason")
         self.reason_caption = QLabel()
         self.reason_caption.setBuddy(self.reason_edit)
         self.approval = SupervisorApprovalBox()
@@ -71,7 +72,7 @@ class VoidDialog(QDialog):
 
     def void(self) -> None:
         try:
-            self.result = receipts.void_receipt(
+            self.voided = receipts.void_receipt(
                 self._db,
                 self._ctx,
                 receipt_id=self._entry.id,

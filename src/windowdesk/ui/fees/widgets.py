@@ -11,6 +11,7 @@ from windowdesk.domain.fees import BANK_CARD, CASH, MOBILE, WAIVED, Tender, meth
 from windowdesk.domain.money import parse_yuan
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 
 class TenderBox(QWidget):
@@ -22,14 +23,14 @@ class TenderBox(QWidget):
         super().__init__(parent)
         self._total: int | None = None
         self._methods = (CASH, BANK_CARD, MOBILE) + ((WAIVED,) if allow_waiver else ())
-        self.method_combo = QComboBox(objectName="paymentMethod")
+        self.method_combo = named(QComboBox(), "paymentMethod")
         for method in self._methods:
             self.method_combo.addItem(method_label(method), method)
-        self.tendered_edit = QLineEdit(objectName="tenderedEdit")
-        self.change_label = QLabel(objectName="changeLabel")
+        self.tendered_edit = named(QLineEdit(), "tenderedEdit")
+        self.change_label = named(QLabel(), "changeLabel")
         self.change_label.setStyleSheet("font-size: 16pt; font-weight: bold")
-        self.reference_edit = QLineEdit(objectName="referenceEdit")
-        self.waiver_edit = QLineEdit(objectName="waiverReasonEdit")
+        self.reference_edit = named(QLineEdit(), "referenceEdit")
+        self.waiver_edit = named(QLineEdit(), "waiverReasonEdit")
         self.method_caption, self.tendered_caption = QLabel(), QLabel()
         self.reference_caption, self.waiver_caption = QLabel(), QLabel()
         self.change_caption = QLabel()

@@ -19,6 +19,7 @@ from windowdesk.services import applicants
 from windowdesk.services.applicants import ApplicantSummary
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 
 
 class _RegisterDialog(QDialog):
@@ -29,7 +30,7 @@ class _RegisterDialog(QDialog):
         super().__init__(parent)
         self.registered: ApplicantSummary | None = None
         self.form = QFormLayout()
-        self.error_label = QLabel(objectName="errorLabel")
+        self.error_label = named(QLabel(), "errorLabel")
         self.error_label.setStyleSheet("color: #b00020")
         self.error_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -68,12 +69,12 @@ class RegisterResidentDialog(_RegisterDialog):
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Register a resident"))
-        self.id_edit = QLineEdit(id_number, objectName="idNumber")
+        self.id_edit = named(QLineEdit(id_number), "idNumber")
         self.id_edit.setMaxLength(22)
-        self.name_edit = QLineEdit(objectName="residentName")
-        self.phone_edit = QLineEdit(objectName="residentPhone")
-        self.address_edit = QLineEdit(objectName="residentAddress")
-        self.welfare_box = QComboBox(objectName="welfareStatus")
+        self.name_edit = named(QLineEdit(), "residentName")
+        self.phone_edit = named(QLineEdit(), "residentPhone")
+        self.address_edit = named(QLineEdit(), "residentAddress")
+        self.welfare_box = named(QComboBox(), "welfareStatus")
         self.welfare_box.addItem(_("None"), None)
         for code, label in (
             ("dibao", _("Minimum living allowance (dibao) household")),
@@ -111,11 +112,11 @@ class RegisterOrganisationDialog(_RegisterDialog):
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.setWindowTitle(_("Register an organisation"))
-        self.code_edit = QLineEdit(credit_code, objectName="creditCode")
-        self.name_edit = QLineEdit(objectName="organisationName")
-        self.rep_edit = QLineEdit(objectName="legalRepresentative")
-        self.phone_edit = QLineEdit(objectName="organisationPhone")
-        self.address_edit = QLineEdit(objectName="organisationAddress")
+        self.code_edit = named(QLineEdit(credit_code), "creditCode")
+        self.name_edit = named(QLineEdit(), "organisationName")
+        self.rep_edit = named(QLineEdit(), "legalRepresentative")
+        self.phone_edit = named(QLineEdit(), "organisationPhone")
+        self.address_edit = named(QLineEdit(), "organisationAddress")
         self.form.addRow(_("Unified social credit code"), self.code_edit)
         self.form.addRow(_("Organisation name"), self.name_edit)
         self.form.addRow(_("Legal representative"), self.rep_edit)

@@ -25,6 +25,7 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.intake.applicant_dialogs import RegisterOrganisationDialog, RegisterResidentDialog
 from windowdesk.ui.intake.search_keys import arrows_move_results
+from windowdesk.ui.object_names import named
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -38,20 +39,20 @@ class ApplicantPicker(QWidget):
         super().__init__(parent)
         self._db, self._ctx = db, ctx
         self.chosen: ApplicantSummary | None = None
-        self.resident_radio = QRadioButton(objectName="residentKind")
-        self.organisation_radio = QRadioButton(objectName="organisationKind")
+        self.resident_radio = named(QRadioButton(), "residentKind")
+        self.organisation_radio = named(QRadioButton(), "organisationKind")
         self.resident_radio.setChecked(True)
         kinds = QButtonGroup(self)
         kinds.addButton(self.resident_radio)
         kinds.addButton(self.organisation_radio)
-        self.query_edit = QLineEdit(objectName="applicantQuery")
+        self.query_edit = named(QLineEdit(), "applicantQuery")
         self.query_edit.setClearButtonEnabled(True)
-        self.register_button = QPushButton(objectName="registerApplicant")
-        self.reveal_button = QPushButton(objectName="revealIdNumber")
+        self.register_button = named(QPushButton(), "registerApplicant")
+        self.reveal_button = named(QPushButton(), "revealIdNumber")
         self.reveal_button.setEnabled(False)
-        self.results = QListWidget(objectName="applicantResults")
+        self.results = named(QListWidget(), "applicantResults")
         self.results.setMaximumHeight(110)
-        self.chosen_label = QLabel(objectName="chosenApplicant")
+        self.chosen_label = named(QLabel(), "chosenApplicant")
         self.chosen_label.setWordWrap(True)  # a long name wraps; it never widens the window
         self.heading = QLabel()
 
@@ -126,6 +127,7 @@ class ApplicantPicker(QWidget):
         typed = self.query_edit.text().strip()
         looks_like_number = typed[:6].isdigit() or (typed[:2].isalnum() and typed.isascii())
         prefill = typed if looks_like_number else ""
+        dialog: RegisterResidentDialog | RegisterOrganisationDialog
         if self._is_resident():
             dialog = RegisterResidentDialog(self._db, self._ctx, self, id_number=prefill)
         else:

@@ -22,6 +22,7 @@ from windowdesk.services import card_reader
 from windowdesk.services.applicants import ApplicantSummary
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.intake.applicant_dialogs import RegisterResidentDialog
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from windowdesk.ui.intake.view import IntakeView
@@ -32,7 +33,7 @@ WARNING_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; fon
 
 def expiry_warning(card: IdCard, today: date) -> str | None:
     """Plain words for a card past its validity, or None."""
-    if not card.is_expired(today):
+    if card.valid_until is None or not card.is_expired(today):  # no end date: valid for life
         return None
     return _(
         "This ID card expired on {date}. Ask for a valid ID card or a temporary ID card "
@@ -60,14 +61,14 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
         self.name_edit.setReadOnly(True)
         self.address_edit.setText(card.address)
         self.address_edit.setCursorPosition(0)
-        self.source_label = QLabel(
-            _("Read from the ID card: the details below come from the card."), objectName="readFromCard"
+        self.source_label = named(
+            QLabel(_("Read from the ID card: the details below come from the card.")), "readFromCard"
         )
         self.source_label.setStyleSheet(NOTICE_STYLE)
         self.source_label.setWordWrap(True)
         self.form.insertRow(0, self.source_label)
         warning = expiry_warning(card, today)
-        self.expired_label = QLabel(warning or "", objectName="cardExpired")
+        self.expired_label = named(QLabel(warning or ""), "cardExpired")
         self.expired_label.setStyleSheet(WARNING_STYLE)
         self.expired_label.setWordWrap(True)
         self.expired_label.setVisible(warning is not None)
@@ -75,17 +76,17 @@ class CardRegisterResidentDialog(RegisterResidentDialog):
         details = _("{sex} \u00b7 {ethnicity} \u00b7 born {birth}").format(
             sex=card.sex, ethnicity=card.ethnicity, birth=on_screen(card.birth_date)
         )
-        self.form.insertRow(4, _("On the card"), QLabel(details, objectName="cardDetails"))
+        self.form.insertRow(4, _("On the card"), named(QLabel(details), "cardDetails"))
         until = on_screen(card.valid_until) if card.valid_until else _("long-term")
         validity = _("{start} to {end}, issued by {authority}").format(
             start=on_screen(card.valid_from), end=until, authority=card.issuing_authority
         )
-        self.form.insertRow(5, _("Valid"), QLabel(validity, objectName="cardValidity"))
+        self.form.insertRow(5, _("Valid"), named(QLabel(validity), "cardValidity"))
         photo = QPixmap()
         # Most readers hand the photo over in the vendor's own compression (WLT), which
         # only their decoder opens; shown when it is an ordinary image.
         if card.photo and photo.loadFromData(card.photo):
-            picture = QLabel(objectName="cardPhoto")
+            picture = named(QLabel(), "cardPhoto")
             picture.setPixmap(photo)
             self.form.insertRow(0, picture)
         self.phone_edit.setFocus()

@@ -10,14 +10,15 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
 
 from windowdesk.domain.commitment import CommitmentTerms
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 
 class CommitmentBox(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("commitmentBox")
-        self.commit_check = QCheckBox(objectName="acceptUnderCommitment")
-        self.certificate_edit = QLineEdit(objectName="commitmentCertificate")
+        self.commit_check = named(QCheckBox(), "acceptUnderCommitment")
+        self.certificate_edit = named(QLineEdit(), "commitmentCertificate")
         self.certificate_edit.setMaxLength(40)
         self.certificate_edit.setEnabled(False)
         self.commit_check.toggled.connect(self.certificate_edit.setEnabled)
@@ -60,6 +61,6 @@ class CommitmentBox(QWidget):
         self.certificate_edit.setText(str(draft.get("certificate") or ""))
 
     def terms(self) -> CommitmentTerms | None:
-        if not (self.isVisibleTo(self.parentWidget()) and self.commit_check.isChecked()):
+        if self.isHidden() or not self.commit_check.isChecked():
             return None
         return CommitmentTerms(certificate_number=self.certificate_edit.text().strip())

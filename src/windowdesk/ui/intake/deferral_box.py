@@ -12,6 +12,8 @@ from windowdesk.domain.deferral import DeferralTerms
 from windowdesk.i18n import _
 from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services.context import CounterContext
+from windowdesk.ui.object_names import named
+from windowdesk.ui.qt_dates import python_date
 
 
 class DeferralBox(QWidget):
@@ -19,8 +21,8 @@ class DeferralBox(QWidget):
         super().__init__(parent)
         self.setObjectName("deferralBox")
         self._today = ctx.local_today
-        self.defer_check = QCheckBox(objectName="acceptWithMaterialsToFollow")
-        self.commitment_date = QDateEdit(objectName="commitmentDate")
+        self.defer_check = named(QCheckBox(), "acceptWithMaterialsToFollow")
+        self.commitment_date = named(QDateEdit(), "commitmentDate")
         self.commitment_date.setCalendarPopup(True)
         self.commitment_date.setDisplayFormat(QT_DATE_FORMAT)
         self.commitment_date.setEnabled(False)
@@ -49,7 +51,7 @@ class DeferralBox(QWidget):
         self.setVisible(allowed)
 
     def draft(self) -> dict:
-        return {"on": self.defer_check.isChecked(), "date": self.commitment_date.date().toPython()}
+        return {"on": self.defer_check.isChecked(), "date": python_date(self.commitment_date.date())}
 
     def restore(self, draft: dict) -> None:
         """Given back after ``offer`` for the same item."""
@@ -58,6 +60,6 @@ class DeferralBox(QWidget):
         self.defer_check.setChecked(draft["on"] and not self.isHidden())
 
     def terms(self) -> DeferralTerms | None:
-        if not (self.isVisibleTo(self.parentWidget()) and self.defer_check.isChecked()):
+        if self.isHidden() or not self.defer_check.isChecked():
             return None
-        return DeferralTerms(self.commitment_date.date().toPython())
+        return DeferralTerms(python_date(self.commitment_date.date()))

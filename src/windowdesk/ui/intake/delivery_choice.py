@@ -7,17 +7,18 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEd
 
 from windowdesk.domain.delivery import DELIVERY_MODES, DeliveryChoice, DeliveryMode, mode_label
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 
 class DeliveryChoiceBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deliveryChoice")
-        self.mode_box = QComboBox(objectName="deliveryMode")
+        self.mode_box = named(QComboBox(), "deliveryMode")
         for mode in DELIVERY_MODES:
             self.mode_box.addItem("", mode)
-        self.address_edit = QLineEdit(objectName="deliveryAddress")
-        self.locker_edit = QLineEdit(objectName="deliveryLocker")
+        self.address_edit = named(QLineEdit(), "deliveryAddress")
+        self.locker_edit = named(QLineEdit(), "deliveryLocker")
         self.mode_label, self.address_label, self.locker_label = QLabel(), QLabel(), QLabel()
         self.form = QFormLayout(self)
         self.form.addRow(self.mode_label, self.mode_box)

@@ -33,13 +33,14 @@ class ItemFormsButton(QPushButton):
     def __init__(
         self, db: Database, parent: QWidget | None = None, *, printer_for: Callable[[], QPrinter] = default_printer
     ) -> None:
-        super().__init__(parent, objectName="itemForms")
+        super().__init__(parent)
+        self.setObjectName("itemForms")
         self._db = db
         self._printer_for = printer_for
         self._printer: QPrinter | None = None
         self._item_code = ""
-        self.menu = QMenu(self)
-        self.setMenu(self.menu)
+        self.forms_menu = QMenu(self)
+        self.setMenu(self.forms_menu)
         self.setEnabled(False)
         self.retranslate()
 
@@ -48,12 +49,12 @@ class ItemFormsButton(QPushButton):
 
     def show_item(self, item_code: str | None) -> None:
         """The forms of ``item_code`` (None: no item chosen, nothing offered)."""
-        self.menu.clear()
+        self.forms_menu.clear()
         self._item_code = item_code or ""
         lines = form_files.item_forms(self._db, item_code=item_code) if item_code else []
         for line in lines:
             text = line.title if line.here else _("{title} (comes with the next sync)").format(title=line.title)
-            action = self.menu.addAction(text)
+            action = self.forms_menu.addAction(text)
             action.setObjectName(f"form-{line.code}")
             action.setEnabled(line.here)
             action.triggered.connect(lambda _checked=False, code=line.code: self.print_form(code))

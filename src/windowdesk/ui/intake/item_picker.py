@@ -23,6 +23,7 @@ from windowdesk.services.context import Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.formatting import guide_html, tag
 from windowdesk.ui.intake.search_keys import arrows_move_results
+from windowdesk.ui.object_names import named
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -36,11 +37,11 @@ class ItemPicker(QWidget):
         super().__init__(parent)
         self._db = db
         self._search = search
-        self.query_edit = QLineEdit(objectName="itemQuery")
+        self.query_edit = named(QLineEdit(), "itemQuery")
         self.query_edit.setClearButtonEnabled(True)
-        self.department_box = QComboBox(objectName="departmentFilter")
-        self.results = QListWidget(objectName="itemResults")
-        self.guide = QTextBrowser(objectName="itemGuide")
+        self.department_box = named(QComboBox(), "departmentFilter")
+        self.results = named(QListWidget(), "itemResults")
+        self.guide = named(QTextBrowser(), "itemGuide")
         self.heading = QLabel()
 
         top = QHBoxLayout()

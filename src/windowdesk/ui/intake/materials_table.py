@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem, QWidget
 
+from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.i18n import _
 from windowdesk.services.catalog import MaterialLine
 from windowdesk.services.intake import CORRECTION, MISSING, RECEIVED, MaterialCheck
 from windowdesk.ui.formatting import yes_no
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QWheelEvent
@@ -19,7 +21,13 @@ if TYPE_CHECKING:
 NOT_MARKED = None
 # One key marks a material: the digits a clerk's left hand rests near. Typed on a focused
 # status box; the focus then moves on to the next material (or, to correct, to the note).
-STATUS_KEYS = {Qt.Key.Key_1: RECEIVED, Qt.Key.Key_2: MISSING, Qt.Key.Key_3: CORRECTION, Qt.Key.Key_0: NOT_MARKED}
+# By key code: QKeyEvent.key() gives an int.
+STATUS_KEYS: dict[int, MaterialStatus | None] = {
+    Qt.Key.Key_1: RECEIVED,
+    Qt.Key.Key_2: MISSING,
+    Qt.Key.Key_3: CORRECTION,
+    Qt.Key.Key_0: NOT_MARKED,
+}
 
 
 class StatusBox(QComboBox):
@@ -60,6 +68,9 @@ class MaterialsTable(QTableWidget):
         super().__init__(0, 4, parent)
         self.setObjectName("materialsTable")
         self._materials: list[MaterialLine] = []
+        # The cell widgets, by row: cellWidget() gives them back only as QWidget.
+        self._status_boxes: list[StatusBox] = []
+        self._note_edits: list[QLineEdit] = []
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -74,21 +85,24 @@ class MaterialsTable(QTableWidget):
 
     def set_materials(self, materials: tuple[MaterialLine, ...]) -> None:
         self._materials = list(materials)
+        self._status_boxes, self._note_edits = [], []
         self.setRowCount(len(materials))
         for row, mat in enumerate(materials):
             name = QTableWidgetItem(mat.name)
             name.setToolTip(mat.requirement)
             self.setItem(row, 0, name)
             self.setItem(row, 1, QTableWidgetItem(yes_no(mat.required)))
-            status = StatusBox(objectName=f"status_{mat.code}")
+            status = named(StatusBox(), f"status_{mat.code}")
             status.addItem(_("\u2014 not marked \u2014"), NOT_MARKED)
             status.addItem(_("Received"), RECEIVED)
             status.addItem(_("Missing"), MISSING)
             status.addItem(_("Needs correction"), CORRECTION)
             self.setCellWidget(row, 2, status)
-            note = QLineEdit(objectName=f"note_{mat.code}")
+            note = named(QLineEdit(), f"note_{mat.code}")
             note.setPlaceholderText(_("What must be corrected"))
             self.setCellWidget(row, 3, note)
+            self._status_boxes.append(status)
+            self._note_edits.append(note)
             status.marked.connect(lambda value, r=row: self._marked(r, value))
             status.moveRequested.connect(lambda step, r=row: self.focus_status(r + step))
         # Tab: status, its note, the next status, ...
@@ -100,7 +114,9 @@ class MaterialsTable(QTableWidget):
     def focus_status(self, row: int) -> None:
         if 0 <= row < self.rowCount():
             self.status_box(row).setFocus(Qt.FocusReason.TabFocusReason)
-            self.scrollToItem(self.item(row, 0))
+            item = self.item(row, 0)
+            if item is not None:  # every row has its name's item
+                self.scrollToItem(item)
 
     def first_status(self) -> QWidget | None:
         return self.status_box(0) if self.rowCount() else None
@@ -112,10 +128,10 @@ class MaterialsTable(QTableWidget):
             self.focus_status(row + 1)
 
     def status_box(self, row: int) -> QComboBox:
-        return self.cellWidget(row, 2)
+        return self._status_boxes[row]
 
     def note_edit(self, row: int) -> QLineEdit:
-        return self.cellWidget(row, 3)
+        return self._note_edits[row]
 
     def mark(self, row: int, status: str, note: str = "") -> None:
         box = self.status_box(row)
@@ -138,5 +154,5 @@ class MaterialsTable(QTableWidget):
         return result
 
     def clear_materials(self) -> None:
-        self._materials = []
+        self._materials, self._status_boxes, self._note_edits = [], [], []
         self.setRowCount(0)

@@ -8,13 +8,15 @@ The rules are the service's (domain.proxy); this box only gathers what it checks
 from __future__ import annotations
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from windowdesk.domain.proxy import ProxyTerms
 from windowdesk.i18n import _
 from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.intake.applicant_picker import ApplicantPicker
+from windowdesk.ui.object_names import named
+from windowdesk.ui.qt_dates import python_date
 
 
 class AgentPicker(ApplicantPicker):
@@ -50,14 +52,14 @@ class ProxyBox(QGroupBox):
         self.setCheckable(True)
         self.setChecked(False)
         self.agent_picker = AgentPicker(db, ctx)
-        self.attorney_check = QCheckBox(objectName="powerOfAttorneyPresented")
-        self.attorney_date = QDateEdit(objectName="powerOfAttorneyDate")
+        self.attorney_check = named(QCheckBox(), "powerOfAttorneyPresented")
+        self.attorney_date = named(QDateEdit(), "powerOfAttorneyDate")
         self.attorney_date.setCalendarPopup(True)
         self.attorney_date.setDisplayFormat(QT_DATE_FORMAT)
         self._today = ctx.local_today
         # Unticked, only the title line shows: most applicants come in person, and the
         # intake screen must fit a 1280x720 counter screen.
-        self.content = QWidget(objectName="proxyContent")
+        self.content = named(QWidget(), "proxyContent")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 0, 6, 0)
         outer.addWidget(self.content)
@@ -65,8 +67,8 @@ class ProxyBox(QGroupBox):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.agent_picker)
         form.addRow(self.attorney_check)
-        form.addRow(_("Dated"), self.attorney_date)
-        self._form = form
+        self.attorney_date_label = QLabel(_("Dated"))
+        form.addRow(self.attorney_date_label, self.attorney_date)
         self.toggled.connect(self.content.setVisible)
         self.retranslate()
         self.reset()
@@ -74,9 +76,7 @@ class ProxyBox(QGroupBox):
     def retranslate(self) -> None:
         self.setTitle(_("Applied for by an agent (帮办代办)"))
         self.attorney_check.setText(_("The applicant's signed power of attorney (委托书) is presented"))
-        label = self._form.labelForField(self.attorney_date)
-        if label is not None:
-            label.setText(_("Dated"))
+        self.attorney_date_label.setText(_("Dated"))
         self.agent_picker.retranslate()
 
     def set_context(self, ctx: CounterContext) -> None:
@@ -90,7 +90,7 @@ class ProxyBox(QGroupBox):
         return ProxyTerms(
             chosen.ref.id if chosen is not None else "",
             self.attorney_check.isChecked(),
-            self.attorney_date.date().toPython(),
+            python_date(self.attorney_date.date()),
         )
 
     def draft(self) -> dict:
@@ -99,7 +99,7 @@ class ProxyBox(QGroupBox):
             "on": self.isChecked(),
             "agent": self.agent_picker.chosen,
             "present": self.attorney_check.isChecked(),
-            "date": self.attorney_date.date().toPython(),
+            "date": python_date(self.attorney_date.date()),
         }
 
     def restore(self, draft: dict) -> None:

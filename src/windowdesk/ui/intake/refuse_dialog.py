@@ -14,22 +14,25 @@ from PySide6.QtWidgets import (
 )
 
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 
 class RefuseDialog(QDialog):
     def __init__(self, grounds: tuple[str, ...], legal_basis: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Refuse the application"))
-        self.reason_box = QComboBox(objectName="refusalReason")
+        self.reason_box = named(QComboBox(), "refusalReason")
         self.reason_box.setEditable(True)
         self.reason_box.addItems(list(grounds))
         # No ground is chosen for the clerk: Enter on the opened dialog must not refuse.
         self.reason_box.setCurrentIndex(-1)
         self.reason_box.clearEditText()
-        self.reason_box.lineEdit().setPlaceholderText(_("Choose a ground (\u2193) or type the reason"))
-        self.basis_edit = QPlainTextEdit(legal_basis, objectName="refusalBasis")
+        editor = self.reason_box.lineEdit()
+        if editor is not None:  # it is: the box is editable
+            editor.setPlaceholderText(_("Choose a ground (\u2193) or type the reason"))
+        self.basis_edit = named(QPlainTextEdit(legal_basis), "refusalBasis")
         self.basis_edit.setTabChangesFocus(True)
-        self.error_label = QLabel(objectName="errorLabel")
+        self.error_label = named(QLabel(), "errorLabel")
         self.error_label.setStyleSheet("color: #b00020")
         form = QFormLayout()
         form.addRow(_("Reason"), self.reason_box)

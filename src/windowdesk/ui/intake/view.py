@@ -38,11 +38,15 @@ from windowdesk.ui.intake.item_picker import ItemPicker
 from windowdesk.ui.intake.materials_table import MaterialsTable
 from windowdesk.ui.intake.proxy_box import ProxyBox
 from windowdesk.ui.intake.refuse_dialog import RefuseDialog
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from windowdesk.printing.data import DocumentData
     from windowdesk.services.applicants import ApplicantSummary
+    from windowdesk.ui.printing.direct import DirectPrint
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
 
 OK_STYLE = "QLabel { background: #e6f4ea; color: #0d652d; padding: 6px; }"
 ERROR_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; }"
@@ -72,22 +76,22 @@ class IntakeView(QWidget):
         self.deferral_box = DeferralBox(ctx)  # 容缺受理
         self.commitment_box = CommitmentBox()  # 告知承诺制
         self.materials = MaterialsTable()
-        self.chosen_item_label = QLabel(objectName="chosenItem")
-        self.result_label = QLabel(objectName="resultLabel")
+        self.chosen_item_label = named(QLabel(), "chosenItem")
+        self.result_label = named(QLabel(), "resultLabel")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_label.hide()
-        self.all_received_button = QPushButton(objectName="allReceived")
-        self.accept_button = QPushButton(objectName="acceptButton")
-        self.notify_button = QPushButton(objectName="notifyButton")
-        self.refuse_button = QPushButton(objectName="refuseButton")
-        self.clear_button = QPushButton(objectName="clearButton")
+        self.all_received_button = named(QPushButton(), "allReceived")
+        self.accept_button = named(QPushButton(), "acceptButton")
+        self.notify_button = named(QPushButton(), "notifyButton")
+        self.refuse_button = named(QPushButton(), "refuseButton")
+        self.clear_button = named(QPushButton(), "clearButton")
         # Printing: the document of the last committed decision (receipt, slip or notice).
-        self.print_button = QPushButton(objectName="printButton")
+        self.print_button = named(QPushButton(), "printButton")
         self.print_button.setEnabled(False)
         # The last case's other papers: its 委托书 when an agent applied for it (帮办代办),
         # its 承诺书 when materials follow (容缺受理).
-        self.papers_button = QPushButton(objectName="morePapers")
+        self.papers_button = named(QPushButton(), "morePapers")
         self.papers_menu = QMenu(self.papers_button)
         self.attorney_action = self.papers_menu.addAction("")
         self.commitment_action = self.papers_menu.addAction("")
@@ -97,8 +101,8 @@ class IntakeView(QWidget):
         self.forms_button = ItemFormsButton(db, self)  # the item's blank forms (issue 30)
         self.last_result: intake.IntakeResult | None = None
         self.last_printed = False
-        self.print_dialog = None
-        self.print_job = None
+        self.print_dialog: PrintPreviewDialog | None = None
+        self.print_job: DirectPrint | PrintPreviewDialog | None = None
         self._fee_warning: str | None = None  # the till is closed and the item has a fee
         self._fee_warning_heard = False
         self.applicant_box = QGroupBox()
@@ -290,14 +294,16 @@ class IntakeView(QWidget):
 
     # --- deciding -------------------------------------------------------------------
 
-    def _ready(self) -> bool:
+    def _ready(self) -> tuple[ItemGuide, ApplicantSummary] | None:
+        """The item and the applicant chosen, or None once told what is missing."""
         if self.guide is None:
             self._show_result(_("Please choose an item first (F2)."), ok=False)
-            return False
-        if self.applicant_picker.chosen is None:
+            return None
+        applicant = self.applicant_picker.chosen
+        if applicant is None:
             self._show_result(_("Please choose or register the applicant first (F3)."), ok=False)
-            return False
-        return True
+            return None
+        return self.guide, applicant
 
     def _decide(self, action: Callable[[], intake.IntakeResult]) -> None:
         try:
@@ -316,7 +322,8 @@ class IntakeView(QWidget):
     def _success_message(self, result: intake.IntakeResult) -> str:
         if result.kind == "case":
             message = _("Accepted. Case number <b>{number}</b>, promised completion date {date}.").format(
-                number=escape(result.number), date=escape(on_screen(result.promised_date))
+                number=escape(result.number),
+                date=escape(on_screen(result.promised_date) if result.promised_date else "\u2014"),
             )
             return message + "".join(f"<br>{escape(w)}" for w in result.warnings)
         if result.kind == "notification":
@@ -324,8 +331,10 @@ class IntakeView(QWidget):
         return _("Refusal <b>{number}</b> recorded.").format(number=escape(result.number))
 
     def accept_case(self) -> None:
-        if not self._ready():
+        ready = self._ready()
+        if ready is None:
             return
+        guide, applicant = ready
         if self._fee_warning and not self._fee_warning_heard:
             # The first Ctrl+Enter shows it again; the second accepts knowingly.
             self._fee_warning_heard = True
@@ -335,8 +344,8 @@ class IntakeView(QWidget):
             lambda: intake.accept_case(
                 self._db,
                 self._ctx,
-                item_code=self.guide.code,
-                applicant=self.applicant_picker.chosen.ref,
+                item_code=guide.code,
+                applicant=applicant.ref,
                 checks=self.materials.checks(),
                 shipped_calendar=self._calendar,
                 delivery=self.delivery_box.choice(),
@@ -348,31 +357,35 @@ class IntakeView(QWidget):
         )
 
     def notify_missing(self) -> None:
-        if not self._ready():
+        ready = self._ready()
+        if ready is None:
             return
+        guide, applicant = ready
         self._decide(
             lambda: intake.notify_missing(
                 self._db,
                 self._ctx,
-                item_code=self.guide.code,
-                applicant=self.applicant_picker.chosen.ref,
+                item_code=guide.code,
+                applicant=applicant.ref,
                 checks=self.materials.checks(),
                 proxy=self.proxy_box.terms(),  # 帮办代办: named on the slip
             )
         )
 
     def refuse(self) -> None:
-        if not self._ready():
+        ready = self._ready()
+        if ready is None:
             return
-        dialog = RefuseDialog(self.guide.refusal_grounds, self.guide.legal_basis, self)
+        guide, applicant = ready
+        dialog = RefuseDialog(guide.refusal_grounds, guide.legal_basis, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self._decide(
             lambda: intake.refuse_application(
                 self._db,
                 self._ctx,
-                item_code=self.guide.code,
-                applicant=self.applicant_picker.chosen.ref,
+                item_code=guide.code,
+                applicant=applicant.ref,
                 reason=dialog.reason(),
                 legal_basis=dialog.legal_basis(),
                 proxy=self.proxy_box.terms(),
@@ -577,23 +590,23 @@ class IntakeView(QWidget):
     def print_power_of_attorney(self) -> None:
         """Preview and print the 委托书 of the last case, when an agent applied for it."""
         if self.last_result is not None and self.last_result.proxy:
-            self._preview_paper(documents.power_of_attorney_data)
+            self._preview_paper(documents.power_of_attorney_data, self.last_result.id)
 
     def print_commitment(self) -> None:
         """Preview and print the 承诺书 of the last case, when materials follow."""
         if self.last_result is not None and self.last_result.deferred:
-            self._preview_paper(documents.deferral_commitment_data)
+            self._preview_paper(documents.deferral_commitment_data, self.last_result.id)
 
     def print_commitment_notice(self) -> None:
         """Preview and print the 告知承诺书 of the last case, when accepted under notify-and-commit."""
         if self.last_result is not None and self.last_result.committed:
-            self._preview_paper(documents.commitment_notice_data)
+            self._preview_paper(documents.commitment_notice_data, self.last_result.id)
 
-    def _preview_paper(self, load: Callable[..., object]) -> None:
+    def _preview_paper(self, load: Callable[[Database, CounterContext, str], DocumentData], case_id: str) -> None:
         from windowdesk.ui.printing.actions import open_print_preview
 
         try:
-            data = load(self._db, self._ctx, self.last_result.id)
+            data = load(self._db, self._ctx, case_id)
         except WindowdeskError as error:
             self._show_result(error.message, ok=False)
             return

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 
 def _media_devices() -> Any | None:
@@ -33,8 +34,8 @@ def cameras_available() -> bool:
 def png_of(image: QImage) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(buffer.data())
+    image.save(buffer, b"PNG")
+    return bytes(buffer.data().data())
 
 
 class CameraCaptureDialog(QDialog):
@@ -48,7 +49,7 @@ class CameraCaptureDialog(QDialog):
         self.setWindowTitle(_("Take a page with the camera"))
         self.image: bytes | None = None
         self.devices = QMediaDevices.videoInputs()
-        self.device_box = QComboBox(objectName="cameraBox")
+        self.device_box = named(QComboBox(), "cameraBox")
         for device in self.devices:
             self.device_box.addItem(device.description())
         self.preview = QVideoWidget()

@@ -6,12 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from windowdesk.ui.object_names import named
+
 
 class PageViewDialog(QDialog):
     def __init__(self, pixmap: QPixmap, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.picture = QLabel(objectName="largePage")
+        self.picture = named(QLabel(), "largePage")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setPixmap(pixmap)
         scroll = QScrollArea()

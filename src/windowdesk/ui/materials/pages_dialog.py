@@ -35,6 +35,7 @@ from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.materials.camera import CameraCaptureDialog, cameras_available
 from windowdesk.ui.materials.page_view import PageViewDialog
+from windowdesk.ui.object_names import named
 from windowdesk.ui.workers import Workers
 
 THUMBNAIL_SIDE = 160
@@ -68,10 +69,10 @@ class MaterialPagesDialog(QDialog):
         self.page_dialog: PageViewDialog | None = None
         self.last_scan: scanning.ScannedPage | None = None
 
-        self.materials = QListWidget(objectName="materialList")
+        self.materials = named(QListWidget(), "materialList")
         self.materials.setMaximumWidth(260)
         self.materials.currentRowChanged.connect(lambda _row: self._show_strip())
-        self.strip = QListWidget(objectName="pageStrip")
+        self.strip = named(QListWidget(), "pageStrip")
         self.strip.setViewMode(QListView.ViewMode.IconMode)
         self.strip.setFlow(QListView.Flow.LeftToRight)
         self.strip.setWrapping(True)
@@ -81,28 +82,28 @@ class MaterialPagesDialog(QDialog):
         self.strip.itemDoubleClicked.connect(lambda _item: self.view_large())
         self.strip.currentRowChanged.connect(lambda _row: self._enable())
 
-        self.scanner_box = QComboBox(objectName="scannerBox")
-        self.scan_button = QPushButton(_("&Scan a page"), objectName="scanButton")
+        self.scanner_box = named(QComboBox(), "scannerBox")
+        self.scan_button = named(QPushButton(_("&Scan a page")), "scanButton")
         self.scan_button.clicked.connect(self.scan)
-        self.camera_button = QPushButton(objectName="cameraButton")
+        self.camera_button = named(QPushButton(), "cameraButton")
         self.camera_button.clicked.connect(self.take_photo)
-        self.files_button = QPushButton(_("Add &files\u2026"), objectName="addFilesButton")
+        self.files_button = named(QPushButton(_("Add &files\u2026")), "addFilesButton")
         self.files_button.clicked.connect(self.choose_files)
-        self.earlier_button = QPushButton(_("Move &earlier"), objectName="moveEarlier")
-        self.earlier_button.clicked.connect(lambda: self.move(-1))
-        self.later_button = QPushButton(_("Move &later"), objectName="moveLater")
-        self.later_button.clicked.connect(lambda: self.move(1))
-        self.turn_button = QPushButton(_("&Turn right"), objectName="turnButton")
+        self.earlier_button = named(QPushButton(_("Move &earlier")), "moveEarlier")
+        self.earlier_button.clicked.connect(lambda: self.move_page(-1))
+        self.later_button = named(QPushButton(_("Move &later")), "moveLater")
+        self.later_button.clicked.connect(lambda: self.move_page(1))
+        self.turn_button = named(QPushButton(_("&Turn right")), "turnButton")
         self.turn_button.clicked.connect(self.turn)
-        self.delete_button = QPushButton(_("&Delete page"), objectName="deletePage")
+        self.delete_button = named(QPushButton(_("&Delete page")), "deletePage")
         self.delete_button.clicked.connect(self.delete)
-        self.check_button = QPushButton(_("Checked against the &original"), objectName="checkButton")
+        self.check_button = named(QPushButton(_("Checked against the &original")), "checkButton")
         self.check_button.clicked.connect(self.mark_checked)
-        self.large_button = QPushButton(_("&Large view"), objectName="largeView")
+        self.large_button = named(QPushButton(_("&Large view")), "largeView")
         self.large_button.clicked.connect(self.view_large)
-        self.progress = QProgressBar(objectName="pagesProgress")
+        self.progress = named(QProgressBar(), "pagesProgress")
         self.progress.setVisible(False)
-        self.status = QLabel(objectName="pagesStatus")
+        self.status = named(QLabel(), "pagesStatus")
         self.status.setWordWrap(True)
 
         sources = QHBoxLayout()
@@ -179,6 +180,8 @@ class MaterialPagesDialog(QDialog):
         self.workers.start(work, on_success=done, on_failure=failed, lane="database")
 
     def _show_materials(self) -> None:
+        if self.view is None:
+            return
         current = self.material_code()
         self.materials.blockSignals(True)
         self.materials.clear()
@@ -197,7 +200,8 @@ class MaterialPagesDialog(QDialog):
         self.setWindowTitle(_("Scanned pages of case {number}").format(number=self.view.case_number))
 
     def _show_strip(self, select_page: str | None = None) -> None:
-        selected = select_page or (self.selected_page().page_id if self.selected_page() else None)
+        shown = self.selected_page()
+        selected = select_page or (shown.page_id if shown else None)
         self.strip.clear()
         code = self.material_code()
         if self.view is None or code is None:
@@ -332,9 +336,9 @@ class MaterialPagesDialog(QDialog):
             lane="database",
         )
 
-    def move(self, step: int) -> None:
+    def move_page(self, step: int) -> None:
         page, code = self.selected_page(), self.material_code()
-        if page is None or code is None:
+        if page is None or code is None or self.view is None:
             return
         order = [p.page_id for p in self.view.material(code).pages]
         index = order.index(page.page_id)

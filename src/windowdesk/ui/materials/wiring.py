@@ -26,7 +26,7 @@ class LastCasePages:
         QShortcut(QKeySequence(KEY), window).activated.connect(self.open)
 
     def _saved(self, result: IntakeResult | None) -> None:
-        if getattr(result, "kind", None) == "case":
+        if result is not None and result.kind == "case":
             self.case_id = result.id
 
     def open(self) -> None:

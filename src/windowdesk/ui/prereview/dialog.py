@@ -60,6 +60,8 @@ class PreReviewDialog(QDialog):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.materials = QTableWidget(0, 4)
         self.materials.verticalHeader().setVisible(False)
+        # Each material's status and note, by row: cellWidget() gives them back only as QWidget.
+        self.material_checks: list[tuple[QComboBox, QLineEdit]] = []
         self.form_note = QLineEdit()
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -164,6 +166,7 @@ class PreReviewDialog(QDialog):
         self.pages.clear()
         self.preview.clear()
         self.materials.setRowCount(0)
+        self.material_checks = []
         self.form_note.clear()
         if application is None:
             self.header.clear()
@@ -202,8 +205,10 @@ class PreReviewDialog(QDialog):
             ):
                 check.addItem(words, status)
             check.setCurrentIndex(0 if material.pages else 1)
+            note = QLineEdit()
             self.materials.setCellWidget(position, 2, check)
-            self.materials.setCellWidget(position, 3, QLineEdit())
+            self.materials.setCellWidget(position, 3, note)
+            self.material_checks.append((check, note))
         self.materials.resizeColumnsToContents()
         if application.pages:
             self.pages.setCurrentRow(0)
@@ -238,9 +243,8 @@ class PreReviewDialog(QDialog):
         if application is None:
             return []
         made = []
-        for position, material in enumerate(application.materials):
-            status = self.materials.cellWidget(position, 2).currentData()
-            made.append(MaterialCheck(material.code, status, self.materials.cellWidget(position, 3).text()))
+        for material, (check, note) in zip(application.materials, self.material_checks, strict=True):
+            made.append(MaterialCheck(material.code, check.currentData(), note.text()))
         return made
 
     def set_check(self, material_code: str, status: str, note: str = "") -> None:
@@ -248,9 +252,9 @@ class PreReviewDialog(QDialog):
         application = self.current()
         assert application is not None
         position = [material.code for material in application.materials].index(material_code)
-        combo = self.materials.cellWidget(position, 2)
+        combo, note_edit = self.material_checks[position]
         combo.setCurrentIndex(combo.findData(status))
-        self.materials.cellWidget(position, 3).setText(note)
+        note_edit.setText(note)
 
     def accept_for_visit(self) -> None:
         application = self.current()

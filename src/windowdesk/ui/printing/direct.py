@@ -56,7 +56,8 @@ class DirectPrint(QObject):
         super().__init__(parent)
         self._parent, self._db, self._ctx, self._data, self._reprint = parent, db, ctx, data, reprint
         self._settings = settings or PaperSettings()
-        self.preview = None
+        self.preview: PrintPreviewDialog | None = None
+        self._printer: QPrinter | None = None  # the printer of the job under way
 
     def start(self) -> None:
         try:

@@ -32,6 +32,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.printing.data import DocumentData
 from windowdesk.printing.paper import GEOMETRY, DocumentKind, PaperFormat, kind_label, paper_label
+from windowdesk.ui.object_names import named
 from windowdesk.ui.printing.jobs import run_in_background
 from windowdesk.ui.printing.pdf_pages import POINTS_PER_INCH, render_pages
 from windowdesk.ui.printing.printer import PrinterError, default_printer, print_pdf
@@ -90,25 +91,26 @@ class PrintPreviewDialog(QDialog):
         self.pdf: bytes | None = None
         self.page_labels: list[QLabel] = []
         self.message_box: QMessageBox | None = None
-        self.paper_combo = QComboBox(objectName="paperCombo")
+        self._printer: QPrinter | None = None  # the printer of the job under way
+        self.paper_combo = named(QComboBox(), "paperCombo")
         for paper in PaperFormat:
             self.paper_combo.addItem(paper_label(paper), paper.value)
         self.paper_combo.setCurrentIndex(self.paper_combo.findData(self._settings.paper_for(request.kind).value))
-        self.pages = QWidget(objectName="previewPages")
+        self.pages = named(QWidget(), "previewPages")
         self.pages_layout = QVBoxLayout(self.pages)
         self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.pages_layout.setContentsMargins(PAGE_GAP, PAGE_GAP, PAGE_GAP, PAGE_GAP)
         self.pages_layout.setSpacing(PAGE_GAP)
-        self.scroll = QScrollArea(objectName="previewScroll")
-        self.scroll.setWidget(self.pages)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setStyleSheet("QScrollArea > QWidget > QWidget#previewPages { background: #808080; }")
-        self.status_label = QLabel(objectName="printStatus")
+        self.scroll_area = named(QScrollArea(), "previewScroll")
+        self.scroll_area.setWidget(self.pages)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setStyleSheet("QScrollArea > QWidget > QWidget#previewPages { background: #808080; }")
+        self.status_label = named(QLabel(), "printStatus")
         self.status_label.setWordWrap(True)
-        self.print_button = QPushButton(objectName="printChooseButton")
-        self.default_button = QPushButton(objectName="printDefaultButton")
-        self.save_button = QPushButton(objectName="savePdfButton")
-        self.close_button = QPushButton(objectName="closePreviewButton")
+        self.print_button = named(QPushButton(), "printChooseButton")
+        self.default_button = named(QPushButton(), "printDefaultButton")
+        self.save_button = named(QPushButton(), "savePdfButton")
+        self.close_button = named(QPushButton(), "closePreviewButton")
         self._build_layout()
         self.paper_combo.currentIndexChanged.connect(self._paper_changed)
         self.print_button.clicked.connect(self.print_with_dialog)
@@ -140,7 +142,7 @@ class PrintPreviewDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.status_label)
         layout.addLayout(buttons)
 
@@ -169,8 +171,8 @@ class PrintPreviewDialog(QDialog):
         """Sharp on this screen, and a sheet no wider than the scroll area (no sideways scrolling)."""
         paper_inches = GEOMETRY[self.paper].width / POINTS_PER_INCH
         # Before the dialog is first shown its layout has not run: estimate from its width.
-        visible = self.scroll.viewport().width() if self.isVisible() else self.width() - 4 * PAGE_GAP
-        room = max(visible - 2 * PAGE_GAP - self.scroll.verticalScrollBar().sizeHint().width(), 200)
+        visible = self.scroll_area.viewport().width() if self.isVisible() else self.width() - 4 * PAGE_GAP
+        room = max(visible - 2 * PAGE_GAP - self.scroll_area.verticalScrollBar().sizeHint().width(), 200)
         return min(PREVIEW_DPI, room / paper_inches) * self.devicePixelRatioF()
 
     def rerender(self) -> None:
@@ -191,7 +193,7 @@ class PrintPreviewDialog(QDialog):
             label.setPixmap(pixmap)
             self.pages_layout.addWidget(label)
             self.page_labels.append(label)
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self._set_busy(False, _("{pages} page(s) on {paper}.").format(pages=len(images), paper=paper_label(self.paper)))
         self.pagesShown.emit(len(images))
 

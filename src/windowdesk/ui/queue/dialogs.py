@@ -22,9 +22,10 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import queue, queue_settings
 from windowdesk.sync.credentials import TokenStore
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from windowdesk.services.context import Database
 
@@ -34,11 +35,11 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole
 class ChoiceDialog(QDialog):
     """A list to pick from with the arrow keys and Enter; ``chosen`` is the value."""
 
-    def __init__(self, title: str, choices: list[tuple[str, object]], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, choices: Sequence[tuple[str, object]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.chosen: object | None = None
-        self.choices = QListWidget(objectName="queueChoices")
+        self.choices = named(QListWidget(), "queueChoices")
         for label, value in choices:
             entry = QListWidgetItem(label)
             entry.setData(VALUE_ROLE, value)
@@ -69,13 +70,13 @@ class ConnectHallDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._db, self._token_store_for = db, token_store_for
-        self.status: dict | None = None
+        self.status: queue.WindowState | None = None
         self.setWindowTitle(_("Connect to the hall's queue"))
         current = queue_settings.hall_connection(db, token_store_for=token_store_for)
-        self.url_edit = QLineEdit(current.url if current else "http://", objectName="hallUrl")
-        self.token_edit = QLineEdit(objectName="hallToken")
+        self.url_edit = named(QLineEdit(current.url if current else "http://"), "hallUrl")
+        self.token_edit = named(QLineEdit(), "hallToken")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel(objectName="hallConnectMessage")
+        self.message = named(QLabel(), "hallConnectMessage")
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Hall service address"), self.url_edit)

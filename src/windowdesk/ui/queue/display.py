@@ -11,11 +11,13 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 from windowdesk.ui.queue.feed import follow_display
 from windowdesk.ui.workers import Workers
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+    from PySide6.QtMultimedia import QSoundEffect
 
 BIG = "font-size: 72px; font-weight: bold; color: #b00020"
 LARGE = "font-size: 32px"
@@ -28,23 +30,24 @@ def call_words(number: str, window: str) -> str:
 
 class HallDisplayWindow(QWidget):
     def __init__(self, url: str, token: str, *, voice_folder: Path | None, speak: bool = True) -> None:
-        super().__init__(objectName="hallDisplay")
+        super().__init__()
+        self.setObjectName("hallDisplay")
         self.setWindowTitle(_("Hall display"))
         self.workers = Workers()
         self.speak = speak
         self.spoken: list[dict] = []  # the calls spoken (or written for speaking), in order
         self.to_speak: list[str] = []
-        self.effect = None
-        self.calling_label = QLabel(objectName="displayCalling")
+        self.effect: QSoundEffect | None = None
+        self.calling_label = named(QLabel(), "displayCalling")
         self.calling_label.setStyleSheet(BIG)
         self.calling_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.recent = QTableWidget(0, 3, objectName="displayRecent")
+        self.recent = named(QTableWidget(0, 3), "displayRecent")
         self.recent.setStyleSheet(LARGE)
         self.recent.verticalHeader().hide()
         self.recent.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.waiting_label = QLabel(objectName="displayWaiting")
+        self.waiting_label = named(QLabel(), "displayWaiting")
         self.waiting_label.setStyleSheet(LARGE)
-        self.status_label = QLabel(objectName="displayStatus")
+        self.status_label = named(QLabel(), "displayStatus")
         side = QVBoxLayout()
         side.addWidget(self.waiting_label)
         side.addStretch(1)
@@ -114,11 +117,9 @@ class HallDisplayWindow(QWidget):
 
 
 def run_display(url: str, token: str, *, data_dir: Path, fullscreen: bool = True, locale: str = "zh_CN") -> int:
-    from PySide6.QtWidgets import QApplication
+    from windowdesk.ui.application import apply_language, qt_application
 
-    from windowdesk.ui.application import apply_language
-
-    app = QApplication.instance() or QApplication([])
+    app = qt_application()
     apply_language(app, locale)
     window = HallDisplayWindow(url, token, voice_folder=data_dir / "voice")
     if fullscreen:

@@ -41,7 +41,7 @@ def follow_display(url: str, token: str, voice_folder: Path | None) -> Callable:
                     continue
                 if after is None:
                     snapshot["calls"] = []  # calls made before the display started are not spoken again
-                elif clips is not None:
+                elif clips is not None and voice_folder is not None:  # clips come with a folder
                     for call in snapshot["calls"]:
                         target = voice_folder / "calls" / f"{call['seq'] % KEEP_VOICE_FILES}.wav"
                         call["voice_clips"] = clips.assemble(call["number"], call["window"] or "", target)

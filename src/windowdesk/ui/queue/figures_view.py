@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableWidget, QT
 
 from windowdesk.i18n import _
 from windowdesk.screen_dates import on_screen
+from windowdesk.ui.object_names import named
 
 
 def minutes(seconds: float | None) -> str:
@@ -18,14 +19,15 @@ def minutes(seconds: float | None) -> str:
 
 class QueueFiguresView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="queueFigures")
+        super().__init__(parent)
+        self.setObjectName("queueFigures")
         self.figures: dict | None = None
-        self.now_label = QLabel(objectName="queueFiguresNow")
-        self.day_label = QLabel(objectName="queueFiguresDay")
+        self.now_label = named(QLabel(), "queueFiguresNow")
+        self.day_label = named(QLabel(), "queueFiguresDay")
         self.day_label.setWordWrap(True)
-        self.refresh_button = QPushButton(objectName="queueFiguresRefresh")
-        self.by_window = QTableWidget(0, 3, objectName="queueFiguresWindows")
-        self.by_business = QTableWidget(0, 3, objectName="queueFiguresBusinesses")
+        self.refresh_button = named(QPushButton(), "queueFiguresRefresh")
+        self.by_window = named(QTableWidget(0, 3), "queueFiguresWindows")
+        self.by_business = named(QTableWidget(0, 3), "queueFiguresBusinesses")
         for table in (self.by_window, self.by_business):
             table.verticalHeader().hide()
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -27,6 +27,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.printing.ticket_image import KioskTicket, render_ticket_image
 from windowdesk.sync.hall_client import HallClient
+from windowdesk.ui.object_names import named
 from windowdesk.ui.queue.ticket_printer import print_kiosk_ticket
 from windowdesk.ui.workers import Workers
 
@@ -53,7 +54,8 @@ class KioskWindow(QWidget):
         center_name: str,
         read_card: Callable[[], dict | None] | None = None,
     ) -> None:
-        super().__init__(objectName="kiosk")
+        super().__init__()
+        self.setObjectName("kiosk")
         self.url, self.token, self.printer, self.center_name = url, token, printer, center_name
         self.read_card = read_card
         self.resident: dict | None = None
@@ -61,25 +63,25 @@ class KioskWindow(QWidget):
         self.workers = Workers()
         self.busy = False
         self.setWindowTitle(_("Take a number"))
-        self.title = QLabel(_("Please choose your business"), objectName="kioskTitle")
+        self.title = named(QLabel(_("Please choose your business")), "kioskTitle")
         self.title.setStyleSheet(TITLE)
         self.grid = QGridLayout()
         self.business_buttons: dict[str, QPushButton] = {}
-        self.priority_button = QPushButton(_("Priority lane (elderly, disabled, pregnant)"), objectName="kioskPriority")
+        self.priority_button = named(QPushButton(_("Priority lane (elderly, disabled, pregnant)")), "kioskPriority")
         self.priority_button.setCheckable(True)
         self.priority_button.setStyleSheet(BUTTON)
-        self.card_button = QPushButton(_("Read ID card"), objectName="kioskCard")
+        self.card_button = named(QPushButton(_("Read ID card")), "kioskCard")
         self.card_button.setStyleSheet(BUTTON)
         self.card_button.setVisible(read_card is not None)
         self.card_button.clicked.connect(self._read_card)
-        self.booking_code = QLineEdit(objectName="kioskBookingCode", maxLength=20)
+        self.booking_code = named(QLineEdit(maxLength=20), "kioskBookingCode")
         self.booking_code.setPlaceholderText(_("Booked online? Scan or type your booking code"))
         self.booking_code.setStyleSheet(MESSAGE)
         self.booking_code.returnPressed.connect(self.check_in)
-        self.check_in_button = QPushButton(_("Check in"), objectName="kioskCheckIn")
+        self.check_in_button = named(QPushButton(_("Check in")), "kioskCheckIn")
         self.check_in_button.setStyleSheet(BUTTON)
         self.check_in_button.clicked.connect(self.check_in)
-        self.message = QLabel(objectName="kioskMessage")
+        self.message = named(QLabel(), "kioskMessage")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(MESSAGE)
         layout = QVBoxLayout(self)
@@ -116,7 +118,7 @@ class KioskWindow(QWidget):
 
     def _show_businesses(self, setup: dict) -> None:
         for index, business in enumerate(setup["businesses"]):
-            button = QPushButton(f"{business['prefix']}  {business['name']}", objectName=f"kiosk{business['prefix']}")
+            button = named(QPushButton(f"{business['prefix']}  {business['name']}"), f"kiosk{business['prefix']}")
             button.setStyleSheet(BUTTON)
             button.clicked.connect(lambda _checked=False, b=business: self.take(b))
             self.grid.addWidget(button, index // 2, index % 2)
@@ -131,6 +133,8 @@ class KioskWindow(QWidget):
         self.booking_code.setFocus()  # where a scanner types
 
     def _read_card(self) -> None:
+        if self.read_card is None:  # no reader: its button is hidden
+            return
         try:
             self.resident = self.read_card()
         except WindowdeskError as error:
@@ -235,11 +239,9 @@ class KioskWindow(QWidget):
 def run_kiosk(
     url: str, token: str, *, printer: str, center_name: str, fullscreen: bool = True, locale: str = "zh_CN"
 ) -> int:
-    from PySide6.QtWidgets import QApplication
+    from windowdesk.ui.application import apply_language, qt_application
 
-    from windowdesk.ui.application import apply_language
-
-    app = QApplication.instance() or QApplication([])
+    app = qt_application()
     apply_language(app, locale)
     window = KioskWindow(url, token, printer=printer, center_name=center_name)
     if fullscreen:

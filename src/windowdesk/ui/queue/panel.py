@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from windowdesk.i18n import _
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from windowdesk.services.queue import WindowState
@@ -27,14 +28,15 @@ def state_word(state: str) -> str:
 
 class QueuePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="queuePanel")
-        self.ticket_label = QLabel(objectName="queueTicket")
+        super().__init__(parent)
+        self.setObjectName("queuePanel")
+        self.ticket_label = named(QLabel(), "queueTicket")
         self.ticket_label.setStyleSheet("font-size: 20px; font-weight: bold")
-        self.waiting_label = QLabel(objectName="queueWaiting")
-        self.call_button = QPushButton(objectName="queueCallNext")
-        self.recall_button = QPushButton(objectName="queueRecall")
-        self.skip_button = QPushButton(objectName="queueSkip")
-        self.finish_button = QPushButton(objectName="queueFinish")
+        self.waiting_label = named(QLabel(), "queueWaiting")
+        self.call_button = named(QPushButton(), "queueCallNext")
+        self.recall_button = named(QPushButton(), "queueRecall")
+        self.skip_button = named(QPushButton(), "queueSkip")
+        self.finish_button = named(QPushButton(), "queueFinish")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.addWidget(self.ticket_label)
@@ -59,7 +61,7 @@ class QueuePanel(QWidget):
         elif not reachable:
             self.ticket_label.setText(_("Queue unreachable"))
             self.waiting_label.setText(_("This window keeps working without the queue."))
-        else:
+        elif state is not None:
             current = state.current
             if current is None:
                 self.ticket_label.setText(_("No ticket at this window"))

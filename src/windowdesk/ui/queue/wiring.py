@@ -23,12 +23,13 @@ from windowdesk.services.authorization import may
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.sync.hall_client import HallUnreachable
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 from windowdesk.ui.queue.dialogs import ChoiceDialog, ConnectHallDialog
 from windowdesk.ui.queue.figures_view import QueueFiguresView
 from windowdesk.ui.queue.panel import QueuePanel, state_word
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from windowdesk.services.context import CounterContext
     from windowdesk.services.intake import IntakeResult
@@ -51,11 +52,11 @@ class QueueWiring:
         self.waiting: list = []  # (work, on success, refresh after, key) waiting their turn
         self.dialog: QDialog | None = None
         self.panel = QueuePanel()
-        self.toolbar = QToolBar(objectName="queueToolbar")
+        self.toolbar = named(QToolBar(), "queueToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.addWidget(self.panel)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.status_label = QLabel(objectName="statusQueue")
+        self.status_label = named(QLabel(), "statusQueue")
         window.statusBar().addPermanentWidget(self.status_label)
         self.menu = window.menuBar().addMenu("")
         self.actions = {}
@@ -153,7 +154,7 @@ class QueueWiring:
             text, style = _("Queue: not set up"), ""
         elif not self.reachable:
             text, style = _("Queue unreachable"), UNREACHABLE_STYLE
-        elif self.state.current is not None:
+        elif self.state is not None and self.state.current is not None:
             text, style = (
                 _("Queue: {number} {state}").format(
                     number=self.state.current["number"], state=state_word(self.state.current["state"])
@@ -286,7 +287,7 @@ class QueueWiring:
 
     def _record_saved(self, result: IntakeResult | None) -> None:
         """The case accepted for the ticket at the window is linked to it."""
-        if getattr(result, "kind", None) != "case" or self.state is None or self.state.current is None:
+        if result is None or result.kind != "case" or self.state is None or self.state.current is None:
             return
         ticket = self.state.current
         if ticket.get("case_id"):
@@ -381,7 +382,7 @@ class QueueWiring:
             MESSAGE_MS,
         )
 
-    def _choose(self, title: str, choices: list[tuple[str, object]], then: Callable[[Any], None]) -> None:
+    def _choose(self, title: str, choices: Sequence[tuple[str, object]], then: Callable[[Any], None]) -> None:
         self.dialog = ChoiceDialog(title, choices, self.window)
         self.dialog.accepted.connect(lambda: then(self.dialog.chosen))
         self.dialog.open()

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 try:  # PySide6-Addons
     from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+
+    HAVE_QTCHARTS = True
 except ImportError:  # pragma: no cover - depends on the installed wheels
-    QChart = None
+    HAVE_QTCHARTS = False
 
 COLOURS = ("#1a73e8", "#1e7b34", "#b3261e")
 
@@ -34,7 +36,7 @@ class ReportChart(QWidget):
         self.setMinimumHeight(220)
         self.categories: list[str] = []
         self.series: list[tuple[str, list[float]]] = []
-        self.uses_qtcharts = QChart is not None
+        self.uses_qtcharts = HAVE_QTCHARTS
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if self.uses_qtcharts:

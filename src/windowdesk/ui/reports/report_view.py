@@ -33,13 +33,15 @@ from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services import reports
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
+from windowdesk.ui.qt_dates import python_date
 from windowdesk.ui.reports.chart import ReportChart
 
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
 
-    from windowdesk.ui.workers import Workers
+    from windowdesk.ui.workers import Operation, Workers
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -59,21 +61,21 @@ class PerformanceReportView(QWidget):
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._workers = db, ctx, shipped_calendar, workers
         self.report: Report | None = None
-        self.running = None
+        self.running: Operation | None = None
         today = ctx.local_today()
-        self.start_edit = QDateEdit(_qdate(today.replace(day=1)), objectName="reportFrom")
-        self.end_edit = QDateEdit(_qdate(today), objectName="reportTo")
+        self.start_edit = named(QDateEdit(_qdate(today.replace(day=1))), "reportFrom")
+        self.end_edit = named(QDateEdit(_qdate(today)), "reportTo")
         for edit in (self.start_edit, self.end_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat(QT_DATE_FORMAT)
-        self.by_box = QComboBox(objectName="reportBy")
-        self.run_button = QPushButton(objectName="runReport")
-        self.csv_button = QPushButton(objectName="exportCsv")
-        self.pdf_button = QPushButton(objectName="exportPdf")
-        self.summary = QLabel(objectName="reportSummary")
+        self.by_box = named(QComboBox(), "reportBy")
+        self.run_button = named(QPushButton(), "runReport")
+        self.csv_button = named(QPushButton(), "exportCsv")
+        self.pdf_button = named(QPushButton(), "exportPdf")
+        self.summary = named(QLabel(), "reportSummary")
         self.summary.setWordWrap(True)
         self.from_label, self.to_label, self.by_label = QLabel(), QLabel(), QLabel()
-        self.table = QTableWidget(0, 0, objectName="reportTable")
+        self.table = named(QTableWidget(0, 0), "reportTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -127,7 +129,7 @@ class PerformanceReportView(QWidget):
         self.pdf_button.setEnabled(on)
 
     def run(self) -> None:
-        start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        start, end = python_date(self.start_edit.date()), python_date(self.end_edit.date())
         by = self.by_box.currentData()
         db, ctx, calendar = self._db, self._ctx, self._calendar
 
@@ -185,15 +187,17 @@ class PerformanceReportView(QWidget):
         )
         self._exports_enabled(True)
 
-    def _file_name(self, suffix: str) -> str:
-        report = self.report
+    @staticmethod
+    def _file_name(report: Report, suffix: str) -> str:
         return f"performance-{report.by}-{report.start:%Y%m%d}-{report.end:%Y%m%d}.{suffix}"
 
     def export_csv(self, path: str | None = None) -> Path | None:
         if self.report is None:
             return None
         if not path:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save as CSV"), self._file_name("csv"), "CSV (*.csv)")
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save as CSV"), self._file_name(self.report, "csv"), "CSV (*.csv)"
+            )
         if not path:
             return None
         try:
@@ -207,7 +211,9 @@ class PerformanceReportView(QWidget):
         if self.report is None:
             return None
         if not path:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), self._file_name("pdf"), "PDF (*.pdf)")
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save as PDF"), self._file_name(self.report, "pdf"), "PDF (*.pdf)"
+            )
         if not path:
             return None
         from windowdesk.printing.performance_report import render_performance_report

@@ -20,6 +20,8 @@ from windowdesk.i18n import _
 from windowdesk.screen_dates import QT_DATE_FORMAT
 from windowdesk.services import complaints
 from windowdesk.services.service_quality import StaffMember
+from windowdesk.ui.object_names import named
+from windowdesk.ui.qt_dates import python_date
 
 
 def _buttons(dialog: QDialog, form: QFormLayout) -> None:
@@ -35,9 +37,9 @@ class InquiryFormDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Register a first inquiry"))
-        self.question = QPlainTextEdit(objectName="inquiryQuestion")
-        self.name = QLineEdit(objectName="inquirerName")
-        self.phone = QLineEdit(objectName="inquirerPhone")
+        self.question = named(QPlainTextEdit(), "inquiryQuestion")
+        self.name = named(QLineEdit(), "inquirerName")
+        self.phone = named(QLineEdit(), "inquirerPhone")
         form = QFormLayout(self)
         form.addRow(_("Question"), self.question)
         form.addRow(_("Name (optional)"), self.name)
@@ -57,11 +59,11 @@ class ComplaintFormDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Register a complaint"))
-        self.name = QLineEdit(objectName="complainantName")
-        self.phone = QLineEdit(objectName="complainantPhone")
-        self.about_window = QComboBox(objectName="aboutWindow")
-        self.about_operator = QComboBox(objectName="aboutOperator")
-        self.about_department = QComboBox(objectName="aboutDepartment")
+        self.name = named(QLineEdit(), "complainantName")
+        self.phone = named(QLineEdit(), "complainantPhone")
+        self.about_window = named(QComboBox(), "aboutWindow")
+        self.about_operator = named(QComboBox(), "aboutOperator")
+        self.about_department = named(QComboBox(), "aboutDepartment")
         for box in (self.about_window, self.about_operator, self.about_department):
             box.addItem(_("(none)"), None)
         for code, label in windows:
@@ -70,8 +72,8 @@ class ComplaintFormDialog(QDialog):
             self.about_operator.addItem(member.name, member.id)
         for code, label in departments:
             self.about_department.addItem(label, code)
-        self.facts = QPlainTextEdit(objectName="complaintFacts")
-        self.owner = QComboBox(objectName="complaintOwner")
+        self.facts = named(QPlainTextEdit(), "complaintFacts")
+        self.owner = named(QComboBox(), "complaintOwner")
         for member in staff:
             if member.role in ("supervisor", "administrator"):
                 self.owner.addItem(member.name, member.id)
@@ -97,12 +99,10 @@ class RectificationFormDialog(QDialog):
     def __init__(self, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Add a rectification task"))
-        self.task = QLineEdit(objectName="rectificationTask")
-        self.unit = QLineEdit(objectName="rectificationUnit")
-        self.responsible = QLineEdit(objectName="rectificationResponsible")
-        self.deadline = QDateEdit(
-            QDate(today.year, today.month, today.day).addDays(14), objectName="rectificationDeadline"
-        )
+        self.task = named(QLineEdit(), "rectificationTask")
+        self.unit = named(QLineEdit(), "rectificationUnit")
+        self.responsible = named(QLineEdit(), "rectificationResponsible")
+        self.deadline = named(QDateEdit(QDate(today.year, today.month, today.day).addDays(14)), "rectificationDeadline")
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat(QT_DATE_FORMAT)
         form = QFormLayout(self)
@@ -114,5 +114,5 @@ class RectificationFormDialog(QDialog):
 
     def value(self) -> complaints.RectificationTask:
         return complaints.RectificationTask(
-            self.task.text(), self.unit.text(), self.responsible.text(), self.deadline.date().toPython()
+            self.task.text(), self.unit.text(), self.responsible.text(), python_date(self.deadline.date())
         )

@@ -29,6 +29,7 @@ from windowdesk.screen_dates import on_screen
 from windowdesk.services import complaints, service_quality
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 from windowdesk.ui.service_quality.forms import ComplaintFormDialog, InquiryFormDialog, RectificationFormDialog
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ LATE = QColor("#fde2e1")
 
 
 def _table(columns: int, name: str) -> QTableWidget:
-    table = QTableWidget(0, columns, objectName=name)
+    table = named(QTableWidget(0, columns), name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -67,19 +68,19 @@ class ServiceQualityView(QWidget):
         self.follow_ups: list[service_quality.FollowUpView] = []
         self.inquiries: list[service_quality.InquiryView] = []
         self.complaints: list[complaints.ComplaintView] = []
-        self.pages = QTabWidget(objectName="qualityPages")
+        self.pages = named(QTabWidget(), "qualityPages")
         # Follow-ups of bad ratings.
         self.follow_up_table = _table(7, "followUpTable")
-        self.show_closed = QCheckBox(objectName="showClosedFollowUps")
-        self.outcome_button = QPushButton(objectName="followUpOutcome")
+        self.show_closed = named(QCheckBox(), "showClosedFollowUps")
+        self.outcome_button = named(QPushButton(), "followUpOutcome")
         self.outcome_button.clicked.connect(self.record_outcome)
         self.show_closed.toggled.connect(lambda _on: self.refresh())
         self.pages.addTab(self._page(self.follow_up_table, self.show_closed, self.outcome_button), "")
         # First inquiries.
         self.inquiry_table = _table(5, "inquiryTable")
-        self.new_inquiry_button = QPushButton(objectName="newInquiry")
-        self.answer_button = QPushButton(objectName="answerInquiry")
-        self.hand_over_button = QPushButton(objectName="handOverInquiry")
+        self.new_inquiry_button = named(QPushButton(), "newInquiry")
+        self.answer_button = named(QPushButton(), "answerInquiry")
+        self.hand_over_button = named(QPushButton(), "handOverInquiry")
         self.new_inquiry_button.clicked.connect(self.new_inquiry)
         self.answer_button.clicked.connect(self.answer_inquiry)
         self.hand_over_button.clicked.connect(self.hand_over_inquiry)
@@ -88,10 +89,10 @@ class ServiceQualityView(QWidget):
         )
         # Complaints.
         self.complaint_table = _table(8, "complaintTable")
-        self.new_complaint_button = QPushButton(objectName="newComplaint")
-        self.reply_button = QPushButton(objectName="replyComplaint")
-        self.rectification_button = QPushButton(objectName="addRectification")
-        self.done_button = QPushButton(objectName="rectificationDone")
+        self.new_complaint_button = named(QPushButton(), "newComplaint")
+        self.reply_button = named(QPushButton(), "replyComplaint")
+        self.rectification_button = named(QPushButton(), "addRectification")
+        self.done_button = named(QPushButton(), "rectificationDone")
         self.new_complaint_button.clicked.connect(self.new_complaint)
         self.reply_button.clicked.connect(self.reply_complaint)
         self.rectification_button.clicked.connect(self.add_rectification)

@@ -24,6 +24,7 @@ from windowdesk.screen_dates import on_screen
 from windowdesk.services import service_quality, worklist
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 
 COLOURS = {5: "#1e7b34", 4: "#4c9a2a", 3: "#8a8a00", 2: "#c0641a", 1: "#b3261e"}
 
@@ -47,14 +48,14 @@ class RatingPanel(QWidget):
         super().__init__(parent)
         self._db, self._ctx, self._calendar, self._channel = db, ctx, shipped_calendar, channel
         self.case_id = case_id
-        self.question = QLabel(objectName="ratingQuestion", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.reason = QLineEdit(objectName="ratingReason")
-        self.answer = QLabel(objectName="ratingAnswer", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.question = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "ratingQuestion")
+        self.reason = named(QLineEdit(), "ratingReason")
+        self.answer = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "ratingAnswer")
         self.answer.setWordWrap(True)
         self.buttons: dict[int, QPushButton] = {}
         row = QHBoxLayout()
         for level in LEVELS_BEST_FIRST:
-            button = QPushButton(objectName=f"rate_{int(level)}")
+            button = named(QPushButton(), f"rate_{int(level)}")
             button.setMinimumHeight(80 if large else 48)
             button.setStyleSheet(f"color: {COLOURS[int(level)]}; font-weight: bold;")
             button.clicked.connect(lambda _checked=False, lv=int(level): self.rate(lv))
@@ -68,7 +69,7 @@ class RatingPanel(QWidget):
             font.setPointSizeF(font.pointSizeF() * 1.6)
             for widget in (self.question, *self.buttons.values(), self.answer):
                 widget.setFont(font)
-        self.case_label = QLabel(objectName="ratingCase", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.case_label = named(QLabel(alignment=Qt.AlignmentFlag.AlignCenter), "ratingCase")
         self.case_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.case_label)
@@ -113,7 +114,7 @@ class RatingPanel(QWidget):
         except WindowdeskError as error:
             show_error(self, error)
             return
-        if result.follow_up_id:
+        if result.follow_up_id and result.deadline is not None:  # a follow-up has its deadline
             words = _("Thank you. We are sorry; {owner} will follow this up by {date}.").format(
                 owner=result.owner_name, date=on_screen(result.deadline)
             )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from windowdesk.sync.blobs import BlobSource
     from windowdesk.sync.client import HubClient
+    from windowdesk.ui.workers import Operation
 
 CHECK_INTERVAL_MS = 30_000
 PULL_EVERY = dt.timedelta(minutes=5)
@@ -48,7 +49,7 @@ class SyncController(QObject):
         self._workers = workers
         self._token_store_for = token_store_for
         self.online = False
-        self.running = None
+        self.running: Operation | None = None
         self.last_report: sync_service.SyncReport | None = None
         self.status = sync_service.sync_status(db)
         self._timer = QTimer(self)
@@ -72,10 +73,10 @@ class SyncController(QObject):
         """(pages, bytes) the hub has not confirmed yet; None when this window keeps no pages."""
         return None if self.blobs is None else self.blobs.pending()
 
-    def _client(self) -> HubClient | None:
+    def _client(self) -> HubClient:
         account = sync_service.workstation_account(self._db)
-        if account is None:
-            return None
+        if account is None:  # no longer enrolled: without a token the hub refuses, in words
+            return sync_service.hub_client_for(self._db)
         return sync_service.hub_client_for(self._db, self._token_store_for(account).get())
 
     def check(self) -> None:

@@ -23,12 +23,13 @@ from windowdesk.services import sync as sync_service
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.ui.approval_box import SupervisorApprovalBox
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
 
-    from windowdesk.ui.workers import Workers
+    from windowdesk.ui.workers import Operation, Workers
 
 
 class EnrollDialog(QDialog):
@@ -45,20 +46,20 @@ class EnrollDialog(QDialog):
         self._db, self._ctx, self._workers, self._token_store_for = db, ctx, workers, token_store_for
         self.answer: dict | None = None
         self.setWindowTitle(_("Enroll this workstation with the hub"))
-        self.url_edit = QLineEdit(sync_service.hub_address(db) or "https://", objectName="hubUrl")
-        self.code_edit = QLineEdit(objectName="enrollCode")
-        self.ca_edit = QLineEdit(sync_service.ca_bundle(db) or "", objectName="caBundle")
+        self.url_edit = named(QLineEdit(sync_service.hub_address(db) or "https://"), "hubUrl")
+        self.code_edit = named(QLineEdit(), "enrollCode")
+        self.ca_edit = named(QLineEdit(sync_service.ca_bundle(db) or ""), "caBundle")
         self.ca_edit.setPlaceholderText(_("Only for a hub with a private certificate authority"))
-        self.plain_http_box = QCheckBox(
-            _("Allow plain http:// to this hub (only on a closed network: nothing is encrypted)"),
-            objectName="allowPlainHttp",
+        self.plain_http_box = named(
+            QCheckBox(_("Allow plain http:// to this hub (only on a closed network: nothing is encrypted)")),
+            "allowPlainHttp",
         )
-        self.old_hub_gone_box = QCheckBox(
-            _("The old hub is gone: this window may be enrolled with a different hub"), objectName="oldHubGone"
+        self.old_hub_gone_box = named(
+            QCheckBox(_("The old hub is gone: this window may be enrolled with a different hub")), "oldHubGone"
         )
         self.old_hub_gone_box.setVisible(sync_service.sync_status(db).enrolled)
         self.approval = SupervisorApprovalBox(self, administrator=True)
-        self.message = QLabel(objectName="enrollMessage")
+        self.message = named(QLabel(), "enrollMessage")
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Hub address"), self.url_edit)
@@ -66,7 +67,7 @@ class EnrollDialog(QDialog):
         form.addRow(_("CA certificate file (PEM)"), self.ca_edit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.operation = None
+        self.operation: Operation | None = None
         self._closing = False
         self.buttons.accepted.connect(self.enroll)
         self.buttons.rejected.connect(self.reject)

@@ -12,6 +12,7 @@ from windowdesk.services import refusals
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.change_words import change_words
 from windowdesk.ui.approval_box import SupervisorApprovalBox, error_label
+from windowdesk.ui.object_names import named
 
 
 class ResolveRefusalDialog(QDialog):
@@ -31,21 +32,23 @@ class ResolveRefusalDialog(QDialog):
         self._db, self._ctx, self._refused, self._same_record = db, ctx, refused, list(same_record)
         self.resolution: refusals.Resolution | None = None
         self.setWindowTitle(_("Mark a refused change as resolved"))
-        summary = QLabel(
-            _("{change}: {record}\nThe hub's reason: {reason}").format(
-                change=change_words(refused.kind), record=refused.record or "\u2014", reason=refused.reason
+        summary = named(
+            QLabel(
+                _("{change}: {record}\nThe hub's reason: {reason}").format(
+                    change=change_words(refused.kind), record=refused.record or "\u2014", reason=refused.reason
+                )
             ),
-            objectName="refusalSummary",
+            "refusalSummary",
         )
         summary.setWordWrap(True)
-        self.note_edit = QPlainTextEdit(objectName="resolutionNote")
+        self.note_edit = named(QPlainTextEdit(), "resolutionNote")
         self.note_edit.setPlaceholderText(
             _("For example: the case was accepted again under item GA-001 as case number \u2026")
         )
         note_caption = QLabel(_("What was done about it (kept with the change and in the audit &log):"))
         note_caption.setBuddy(self.note_edit)
         note_caption.setWordWrap(True)
-        self.together_box = QCheckBox(objectName="resolveTogether")
+        self.together_box = named(QCheckBox(), "resolveTogether")
         self.together_box.setText(
             ngettext(
                 "Also the {count} other refused change to this record ({changes})",

@@ -33,6 +33,7 @@ from windowdesk.services import refusals, worklist
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync.change_words import change_words
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 from windowdesk.ui.sync.resolve_dialog import ResolveRefusalDialog
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.wrapped_text import WrappedTextDelegate
@@ -61,10 +62,10 @@ class SyncDialog(QDialog):
         self.resolve_dialog: ResolveRefusalDialog | None = None
         self.record_dialog: RecordDetailDialog | None = None
         self.setWindowTitle(_("Sync with the hub"))
-        self.status_label = QLabel(objectName="syncStatus")
-        self.progress = QProgressBar(objectName="syncProgress")
-        self.log = QTextBrowser(objectName="syncLog")
-        self.rejected_table = QTableWidget(0, 5, objectName="rejectedTable")
+        self.status_label = named(QLabel(), "syncStatus")
+        self.progress = named(QProgressBar(), "syncProgress")
+        self.log = named(QTextBrowser(), "syncLog")
+        self.rejected_table = named(QTableWidget(0, 5), "rejectedTable")
         self.rejected_table.setHorizontalHeaderLabels(
             [_("Time"), _("Change"), _("Record"), _("Hub's reason"), _("Resolution")]
         )
@@ -79,19 +80,21 @@ class SyncDialog(QDialog):
         self.rejected_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rejected_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rejected_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.show_resolved = QCheckBox(_("Show resol&ved ones too"), objectName="showResolved")
-        self.resolve_button = QPushButton(_("&Mark as resolved\u2026"), objectName="resolveRefused")
-        self.open_record_button = QPushButton(_("&Open the record\u2026"), objectName="openRefusedRecord")
-        resolve_hint = QLabel(
-            _(
-                "Once a refused change has been dealt with (done again the right way, corrected, or taken "
-                "up with the hub's administrators), a supervisor marks it resolved."
+        self.show_resolved = named(QCheckBox(_("Show resol&ved ones too")), "showResolved")
+        self.resolve_button = named(QPushButton(_("&Mark as resolved\u2026")), "resolveRefused")
+        self.open_record_button = named(QPushButton(_("&Open the record\u2026")), "openRefusedRecord")
+        resolve_hint = named(
+            QLabel(
+                _(
+                    "Once a refused change has been dealt with (done again the right way, corrected, or taken "
+                    "up with the hub's administrators), a supervisor marks it resolved."
+                )
             ),
-            objectName="resolveHint",
+            "resolveHint",
         )
         resolve_hint.setWordWrap(True)
-        self.sync_button = QPushButton(_("Sync &now"), objectName="syncNow")
-        self.cancel_button = QPushButton(_("&Stop"), objectName="syncStop")
+        self.sync_button = named(QPushButton(_("Sync &now")), "syncNow")
+        self.cancel_button = named(QPushButton(_("&Stop")), "syncStop")
         close = QPushButton(_("Close"))
         refused_heading = QHBoxLayout()
         refused_heading.addWidget(QLabel(_("Refused by the hub (kept here for a supervisor)")))

@@ -13,10 +13,13 @@ from windowdesk.screen_dates import on_screen
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.services.worklist import RecordDetail
 from windowdesk.ui.formatting import tag
+from windowdesk.ui.object_names import named
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from windowdesk.ui.materials.pages_dialog import MaterialPagesDialog
+    from windowdesk.ui.printing.preview_dialog import PrintPreviewDialog
     from windowdesk.ui.workers import Workers
 
 
@@ -105,16 +108,16 @@ class RecordDetailDialog(QDialog):
         zone: str,
         parent: QWidget | None = None,
         *,
-        db: Database = None,
+        db: Database | None = None,
         ctx: CounterContext | None = None,
         collect_fee: Callable[[str], None] | None = None,
         workers: Workers | None = None,
     ) -> None:
         super().__init__(parent)
         self._detail, self._db, self._ctx, self._workers = detail, db, ctx, workers
-        self.print_dialog = None
+        self.print_dialog: PrintPreviewDialog | None = None
         self.setWindowTitle(_("Details of {number}").format(number=detail.number))
-        self.browser = QTextBrowser(objectName="recordDetail")
+        self.browser = named(QTextBrowser(), "recordDetail")
         self.browser.setHtml(detail_html(detail, zone))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -132,7 +135,7 @@ class RecordDetailDialog(QDialog):
             self.collect_button.setObjectName("collectFee")
             self.collect_button.clicked.connect(lambda: collect_fee(detail.id))
         self.pages_button = None
-        self.pages_dialog = None
+        self.pages_dialog: MaterialPagesDialog | None = None
         if detail.kind == "case" and db is not None and ctx is not None:
             self.pages_button = buttons.addButton(_("Scanned &pages\u2026"), QDialogButtonBox.ButtonRole.ActionRole)
             self.pages_button.setObjectName("scannedPages")
@@ -153,25 +156,32 @@ class RecordDetailDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(680, 540)
 
+    def _reach(self) -> tuple[Database, CounterContext]:
+        """The database and operator the record's actions use: offered only when both were given."""
+        if self._db is None or self._ctx is None:
+            raise RuntimeError("a record's actions need its database and operator")
+        return self._db, self._ctx
+
     def _reload(self, zone: str) -> None:
         from windowdesk.services.worklist import get_record_detail
 
-        self._detail = get_record_detail(self._db, self._ctx, kind=self._detail.kind, record_id=self._detail.id)
+        db, ctx = self._reach()
+        self._detail = get_record_detail(db, ctx, kind=self._detail.kind, record_id=self._detail.id)
         self.browser.setHtml(detail_html(self._detail, zone))
 
     def open_pages(self) -> None:
         """The case's scanned pages, material by material."""
         from windowdesk.ui.materials.pages_dialog import MaterialPagesDialog
 
-        self.pages_dialog = MaterialPagesDialog(
-            self._db, self._ctx, case_id=self._detail.id, workers=self._workers, parent=self
-        )
+        db, ctx = self._reach()
+        self.pages_dialog = MaterialPagesDialog(db, ctx, case_id=self._detail.id, workers=self._workers, parent=self)
         self.pages_dialog.show()
 
     def reprint(self) -> None:
         """The record's document again, marked 补打 (reprint); the copy is audited."""
         from windowdesk.ui.printing.actions import open_record_preview
 
+        db, ctx = self._reach()
         self.print_dialog = open_record_preview(
-            self, self._db, self._ctx, kind=self._detail.kind, record_id=self._detail.id, reprint=True
+            self, db, ctx, kind=self._detail.kind, record_id=self._detail.id, reprint=True
         )

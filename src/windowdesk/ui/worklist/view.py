@@ -11,22 +11,27 @@ from windowdesk.i18n import _
 from windowdesk.services import worklist
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.object_names import named
 from windowdesk.ui.worklist.detail_dialog import RecordDetailDialog
 from windowdesk.ui.worklist.table_model import WorkTableModel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtCore import QModelIndex
+
+    from windowdesk.ui.workers import Workers
 
 
 class TodayView(QWidget):
     def __init__(self, db: Database, ctx: CounterContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db, self._ctx = db, ctx
-        self.collect_fee = None  # set by the main window: opens the payment of a case
-        self.workers = None  # set by the main window: its background lanes (ui/workers.py)
-        self.summary_label = QLabel(objectName="daySummary")
+        self.collect_fee: Callable[[str], None] | None = None  # set by the main window: opens the payment of a case
+        self.workers: Workers | None = None  # set by the main window: its background lanes (ui/workers.py)
+        self.summary_label = named(QLabel(), "daySummary")
         self.model = WorkTableModel(ctx.timezone, self)
-        self.table = QTableView(objectName="todayTable")
+        self.table = named(QTableView(), "todayTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

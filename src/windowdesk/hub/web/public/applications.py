@@ -263,7 +263,7 @@ async def check_code(request: Request) -> Response:
         message = _(
             "Too many wrong query codes. For your safety, try again in {minutes} minutes, or ask at the "
             "window or by phone."
-        ).format(minutes=int(applications.LOOKUP_WINDOW.total_seconds() // 60))
+        ).format(minutes=int(public_cases.LOOKUP_WINDOW.total_seconds() // 60))
         status = 429
     else:
         message = _("The application number and the query code do not match. {count} tries left.").format(

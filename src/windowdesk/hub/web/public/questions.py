@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from windowdesk.hub.services import public_questions
+from windowdesk.hub.services import public_cases, public_questions
 from windowdesk.hub.web import human_check
 from windowdesk.hub.web.csrf import require_csrf
 from windowdesk.hub.web.public import router
@@ -71,12 +71,12 @@ def question_page(request: Request, number: str, code: str = "") -> Response:
     found = public_questions.find(
         db, number=number, code=code[:20], address=request.client.host if request.client else "", now=utc_now()
     )
-    if found.outcome == public_questions.LOCKED:
+    if found.outcome == public_cases.LOCKED:
         # The case page's words: the short code is a query code (查询码) too.
         error = _(
             "Too many wrong query codes. For your safety, try again in {minutes} minutes, or ask at the "
             "window or by phone."
-        ).format(minutes=int(public_questions.LOOKUP_WINDOW.total_seconds() // 60))
+        ).format(minutes=int(public_cases.LOOKUP_WINDOW.total_seconds() // 60))
         return page(
             request, "public/question_find.html", {"error": error, "number": number, "ask_code": True}, status_code=429
         )

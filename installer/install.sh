@@ -23,6 +23,9 @@ debian_packages=(libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libglib2.
   libwayland-client0 libwayland-cursor0 libwayland-egl1 libdrm2 libxcb1 libxext6 libxrender1)
 # The Windows installer's script is compiled here too (tests/packaging/test_windows_installer.py).
 [ "${1:-}" = "--dev" ] && debian_packages+=(nsis)
+# The frozen window keeps its key in the Secret Service on UOS and Kylin: tested against
+# GNOME Keyring in a D-Bus session of its own (tests/packaging/test_frozen_bundle.py).
+[ "${1:-}" = "--dev" ] && debian_packages+=(gnome-keyring dbus)
 # The hub's web pages (console, public pages) are tested in a real headless Chromium,
 # driven by Playwright's Python client (tests/web/browser.py); Debian's browser, not a download.
 [ "${1:-}" = "--dev" ] && debian_packages+=(chromium fonts-droid-fallback)

@@ -51,6 +51,35 @@ def test_without_a_keyring_the_bundle_names_the_package_to_install(frozen_bundle
     assert not (tmp_path / "never.png").exists()
 
 
+def test_with_gnome_keyring_the_bundle_keeps_its_key_in_the_secret_service(frozen_bundle, tmp_path):
+    """A UOS or Kylin counter's keyring is the Secret Service (GNOME Keyring here): the frozen
+    window must load that backend (secretstorage encrypts its session with cryptography, which
+    the bundle once left out), keep the database key there at the first start and read it back
+    at the next. Without the backend a demo start falls back to a key file beside the data."""
+    (tmp_path / ".local/share/keyrings").mkdir(parents=True)
+    window = frozen_bundle / "windowdesk"
+    script = (
+        'eval "$(printf ci | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null || exit 10\n'
+        f'"{window}" --demo --smoke-test "{tmp_path}/first.png" || exit 11\n'
+        f'"{window}" --demo --smoke-test "{tmp_path}/second.png" || exit 12\n'
+    )
+    result = subprocess.run(
+        ["dbus-run-session", "--", "sh", "-c", script],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=480,
+    )
+    assert result.returncode == 0, result.stderr
+    for png in ("first.png", "second.png"):
+        width, height = png_size(tmp_path / png)
+        assert width >= 800 and height >= 500
+    data = tmp_path / ".local/share/windowdesk"
+    assert (data / "windowdesk.sqlite3").is_file()
+    assert not (data / "demo-database.key").exists(), "the key went to a file, not to the keyring"
+    assert (tmp_path / ".local/share/keyrings/login.keyring").is_file()
+
+
 def test_bundle_carries_its_data_and_leaves_out_what_the_app_never_loads(frozen_bundle):
     inside = frozen_bundle / "_internal"
     for needed in (

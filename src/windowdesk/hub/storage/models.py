@@ -52,7 +52,7 @@ from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventKind
 
 if TYPE_CHECKING:
     from sqlalchemy import BindParameter, ColumnElement, Table
@@ -340,8 +340,8 @@ class PushedEvent(Base):
         Index(
             "ix_pushed_events_acceptances",
             "entity_id",
-            sqlite_where=text("kind = 'case.accepted'"),
-            postgresql_where=text("kind = 'case.accepted'"),
+            sqlite_where=text(f"kind = '{EventKind.CASE_ACCEPTED.value}'"),
+            postgresql_where=text(f"kind = '{EventKind.CASE_ACCEPTED.value}'"),
         ),
         # Why a record a push refers to is missing: its creating event was rejected.
         Index(

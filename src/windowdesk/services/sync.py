@@ -660,7 +660,9 @@ class SyncRunner:
         confirmed = [r.event_id for r in results if r.status != protocol.REJECTED]
         refused = {r.event_id: r.reason for r in results if r.status == protocol.REJECTED}
         with self._db.write() as session:
-            for row in queries.outbox_by_event_ids(session, list(refused)):
+            # Looked up only when there are some: an empty IN list read the whole outbox
+            # (every payload decrypted) once per batch.
+            for row in queries.outbox_by_event_ids(session, list(refused)) if refused else ():
                 log.warning("the hub refused event %s (%s %s)", row.event_id, row.kind, row.entity_id)
                 row.state = OutboxState.REJECTED
                 row.attempts += 1

@@ -147,7 +147,7 @@ def _read_payload(sent: bytes, index: int) -> tuple[dict[str, Any], bytes | None
     return value, checked
 
 
-def _where(error: ValueError) -> str:
+def _where(error: Exception) -> str:
     position = getattr(error, "pos", None)
     return f"at byte {position}" if isinstance(position, int) else "malformed"
 

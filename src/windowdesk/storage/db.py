@@ -44,9 +44,10 @@ _ascii_json = json.JSONEncoder(separators=(",", ":")).encode
 
 def compact_json(value: object) -> str:
     """JSON columns' text: compact, Chinese kept as it is. So an outbox payload's text is
-    what the hub stores (protocol 2 sends it as it is, sync/protocol.py), and a third of
-    the size of the escaped form. A lone surrogate, which UTF-8 cannot hold, is written
-    escaped instead (the hub refuses such an event with a reason)."""
+    what the hub stores (protocol 2 sends it as it is, sync/protocol.py), and about 30%
+    smaller than the spaced, escaped form of json.dumps' defaults. A lone surrogate,
+    which UTF-8 cannot hold, is written escaped instead (the hub refuses such an event
+    with a reason)."""
     text = _compact_json(value)
     return text if is_unicode_text(text) else _ascii_json(value)
 

@@ -1,6 +1,6 @@
 """Where the hub's CPU goes when it applies a window's end-of-day push, phase by phase.
 
-    python bench/hub_push.py --events 10000 --rounds 5
+    python bench/hub_push.py --events 10000 --rounds 5 [--protocol 1|2]
     python bench/hub_push.py --hub postgresql --database-url postgresql+psycopg://postgres@127.0.0.1:PORT/postgres
 
 ``bench/sync.py`` times the whole push (window, HTTP, hub) and shows that the hub's CPU
@@ -10,8 +10,9 @@ the same request bodies the window sends (a real workstation's outbox, filled as
 SQLite hub file seeded with the administrator's commands. For every batch it runs what
 the push route runs, in order, and adds up each phase's CPU time (``time.thread_time``):
 
-- ``parse``: the request body to Python values (the hub's JSON parser);
-- ``validate``: the request model (pydantic), then the rules' event objects;
+- ``read``: the request body to the rules' event objects (``push_body.read_push_body``, as
+  the route: in protocol 1 the hub's JSON parser and the request model; in protocol 2 the
+  head's model and each payload's strict parse; the older ``parse`` plus ``validate``);
 - ``apply``: ``apply_push`` in a write transaction, ``commit`` the commit itself
   (the WAL write and fsync; a checkpoint when one falls due);
 - ``reply``: the reply model, encoded as JSON.
@@ -25,6 +26,7 @@ fresh database on ``--database-url`` or ``$WINDOWDESK_TEST_POSTGRES_URL``, dropp
 it holds the server's work and the waits for it, which the thread's CPU time does not.
 ``--profile FILE`` writes a cProfile of the rounds (pstats format).
 
+``--protocol`` (default 2, what a window of this version sends): the version of the bodies.
 Each round pushes ``--events`` new events (new residents, cases, numbers) to the same
 hub file; the figures are medians over the rounds. Steadier than ``bench/sync.py``
 because nothing else runs beside it, so use it to compare two versions of the hub's code.
@@ -54,25 +56,34 @@ ensure_importable()
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # tests.sync.hub_process
 
-PHASES = ("parse", "validate", "apply", "commit", "reply")
+PHASES = ("read", "apply", "commit", "reply")
 
 
-def window_bodies(station, events: int, round_index: int) -> list[bytes]:
+def window_bodies(station, events: int, round_index: int, protocol_version: int) -> list[tuple[bytes, str]]:
     """The push bodies the window would send for ``events`` new outbox events, then the
-    outbox emptied as if the hub had confirmed them all."""
+    outbox emptied as if the hub had confirmed them all; each with its Content-Type."""
     from sqlalchemy import delete
 
     from sync import make_events
     from windowdesk.services.sync import PUSH_BATCH, PUSH_BYTES, _read_batch
     from windowdesk.storage import models as m
+    from windowdesk.sync.protocol import PUSH_V2_CONTENT_TYPE
 
     make_events(station, events, round_index)
-    bodies: list[bytes] = []
+    content_type = PUSH_V2_CONTENT_TYPE if protocol_version >= 2 else "application/json"
+    bodies: list[tuple[bytes, str]] = []
     with station.db.read() as session:
-        batch = _read_batch(session, 0, PUSH_BATCH, PUSH_BYTES)
+        batch = _read_batch(session, 0, PUSH_BATCH, PUSH_BYTES, protocol_version=protocol_version)
         while batch is not None:
-            bodies.append(batch.push.body)
-            batch = _read_batch(session, batch.last_seq, PUSH_BATCH, PUSH_BYTES, batch.last_event_id)
+            bodies.append((batch.push.body, content_type))
+            batch = _read_batch(
+                session,
+                batch.last_seq,
+                PUSH_BATCH,
+                PUSH_BYTES,
+                batch.last_event_id,
+                protocol_version=protocol_version,
+            )
     with station.db.write() as session:
         session.execute(delete(m.OutboxEvent))
     return bodies
@@ -105,21 +116,17 @@ class PhaseClock:
         self._phase, self._since = phase, now
 
 
-def apply_bodies(db, pusher, bodies: list[bytes]) -> tuple[dict[str, float], int]:
+def apply_bodies(db, pusher, bodies: list[tuple[bytes, str]]) -> tuple[dict[str, float], int]:
     """What the push route does with each body, in this thread, timed by phase."""
-    from windowdesk.hub.api.json_body import parse_json
-    from windowdesk.hub.api.sync_routes import incoming_events
-    from windowdesk.hub.schemas import PushReply, PushRequest, PushResult
+    from windowdesk.hub.api.push_body import read_push_body
+    from windowdesk.hub.schemas import PushReply, PushResult
     from windowdesk.hub.services.push import apply_push
 
     clock = PhaseClock()
     applied = 0
-    for body in bodies:
-        clock.enter("parse")
-        values = parse_json(body)
-        clock.enter("validate")
-        request = PushRequest.model_validate(values)
-        events = incoming_events(request)
+    for body, content_type in bodies:
+        clock.enter("read")
+        _after, events = read_push_body(body, content_type)
         clock.enter("apply")
         now = dt.datetime.now(dt.UTC)
         with db.write() as session:
@@ -143,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url",
         default=None,
         help="PostgreSQL server to make a fresh database on (default $WINDOWDESK_TEST_POSTGRES_URL)",
+    )
+    parser.add_argument(
+        "--protocol", type=int, choices=(1, 2), default=2, help="the bodies' protocol version (default 2)"
     )
     parser.add_argument(
         "--profile", type=Path, default=None, help="write a cProfile of the rounds' apply to this file (pstats format)"
@@ -183,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile(time.thread_time) if args.profile else None
         try:
             for round_index in range(args.rounds):
-                bodies = window_bodies(station, args.events, round_index)
+                bodies = window_bodies(station, args.events, round_index, args.protocol)
                 settle_startup_heap(young_threshold=YOUNG_GC_THRESHOLD)  # as the hub does once its app is made
                 collector.spent = 0.0
                 if profiler is not None:
@@ -207,7 +217,13 @@ def main(argv: list[str] | None = None) -> int:
             hub.close()
     if profiler is not None:
         profiler.dump_stats(args.profile)
-    result = {"hub": args.hub, "events": args.events, "rounds": args.rounds, "batches": len(bodies)}
+    result = {
+        "hub": args.hub,
+        "protocol": args.protocol,
+        "events": args.events,
+        "rounds": args.rounds,
+        "batches": len(bodies),
+    }
     for phase in (*PHASES, "total", "gc", "wall"):
         result[f"{phase}_seconds"] = round(statistics.median(r[phase] for r in rounds), 3)
     result["total_seconds_rounds"] = [round(r["total"], 3) for r in rounds]

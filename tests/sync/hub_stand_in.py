@@ -11,6 +11,7 @@ class HubStandIn:
     hub_generation: str | None = None
     base_url = "http://127.0.0.1:9"  # on this computer: no plain-HTTP question
     pin = HubPin()  # names no hub id, as a hub older than the pinning would not
+    protocol = 1  # the push bodies it is given are one JSON document each (sync/protocol.py)
 
     def health(self) -> bool:
         return True

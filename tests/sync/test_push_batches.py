@@ -255,3 +255,23 @@ def test_a_malformed_in_flight_is_a_malformed_reply(in_flight) -> None:
     reply = {"results": [{"event_id": "a", "status": "applied"}], "in_flight": in_flight}
     with pytest.raises(protocol.ProtocolError):
         protocol.parse_push_answer(reply, ["a"])
+
+
+def test_recording_a_batch_the_hub_took_whole_reads_no_outbox_row(station) -> None:
+    """Confirmed events move to the kept ones in two statements; with nothing refused, the
+    outbox's rows are not read (an empty IN list once read them all, payloads decrypted)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(station.write_engine, "before_cursor_execute", seen)
+    try:
+        report = sync_service.SyncRunner(station, _OrderlyHub(in_flight=None), push_batch=50, retries=0).run()
+    finally:
+        event.remove(station.write_engine, "before_cursor_execute", seen)
+    assert report.ok and report.applied >= 24
+    reads = [s for s in statements if s.startswith("SELECT") and "FROM outbox" in s]
+    assert reads == []

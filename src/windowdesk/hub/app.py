@@ -73,7 +73,27 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     app.include_router(report_routes.router, prefix=API_PREFIX)
     app.include_router(hall_routes.router, prefix=API_PREFIX)
     mount_web(app)
+    _describe_push_body(app)
     return app
+
+
+def _describe_push_body(app: FastAPI) -> None:
+    """The push route reads its body itself (either protocol version, push_body.py), so
+    FastAPI does not know its models: they are added to the description's schemas."""
+    describe = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            spec = describe()
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            for model in sync_routes.PUSH_BODY_MODELS:
+                model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(model_schema.pop("$defs", {}))
+                schemas[model.__name__] = model_schema
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_public_app(settings: HubSettings, *, database: HubDatabase | None = None) -> FastAPI:

@@ -12,7 +12,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from windowdesk.sync.protocol import APPLIED, DECISIONS, DUPLICATE, MAX_PUSH_BATCH, PUSH_IN_FLIGHT, REJECTED
+from windowdesk.sync.protocol import (
+    APPLIED,
+    DECISIONS,
+    DUPLICATE,
+    MAX_PUSH_BATCH,
+    MAX_PUSH_BODY_BYTES,
+    PUSH_IN_FLIGHT,
+    REJECTED,
+)
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -107,6 +115,29 @@ class PushEvent(BaseModel):
 
 class PushRequest(BaseModel):
     events: list[PushEvent] = Field(max_length=MAX_PUSH_BATCH)
+    after: str | None = Field(
+        default=None,
+        pattern=UUID_PATTERN,
+        description="The last event of the batch sent just before this one: this batch is applied only after it",
+    )
+
+
+class PushEventHead(BaseModel):
+    """A version 2 push's event without its payload, which follows the head (sync/protocol.py)."""
+
+    event_id: str = Field(pattern=UUID_PATTERN, description="The idempotency key")
+    seq: int = Field(ge=0, le=MAX_SEQ, description="The client's outbox order")
+    entity: str = Field(min_length=1, max_length=40)
+    entity_id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=40)
+    payload_bytes: int = Field(ge=2, le=MAX_PUSH_BODY_BYTES, description="The length of its payload after the head")
+    created_at: dt.datetime = Field(description="The client's clock; stored, never trusted")
+
+
+class PushHeadV2(BaseModel):
+    """The head of a version 2 push body: the events in order, their payloads after it."""
+
+    events: list[PushEventHead] = Field(max_length=MAX_PUSH_BATCH)
     after: str | None = Field(
         default=None,
         pattern=UUID_PATTERN,

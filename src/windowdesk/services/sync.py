@@ -220,12 +220,21 @@ class _Batch:
 
 
 def _read_batch(
-    session: Session, after_seq: int, limit: int, max_bytes: int, after_event: str | None = None
+    session: Session,
+    after_seq: int,
+    limit: int,
+    max_bytes: int,
+    after_event: str | None = None,
+    *,
+    protocol_version: int = 1,
 ) -> _Batch | None:
     """The next pending events after ``after_seq``, in order, encoded as a push body of at
     most ``max_bytes`` (but at least one event, however big). ``after_event``: the last
-    event of the batch sent before it in this sync, which the hub must store first."""
+    event of the batch sent before it in this sync, which the hub must store first.
+    ``protocol_version``: the body's (sync/protocol.py), the one the hub and window share."""
     rows = sync_queries.pending_outbox_rows(session, after_seq=after_seq, limit=limit)
+    if protocol_version >= 2:
+        return _read_batch_v2(rows, after_seq, max_bytes, after_event)
     parts: list[bytes] = []
     event_ids: list[str] = []
     size = 0
@@ -243,6 +252,33 @@ def _read_batch(
         return None
     opening = f'{{"after":{_encode(after_event)},"events":['.encode() if after_event else b'{"events":['
     return _Batch(protocol.EncodedPush(opening + b",".join(parts) + b"]}", tuple(event_ids)), last_seq)
+
+
+def _read_batch_v2(
+    rows: Sequence[sync_queries.OutboxRow], after_seq: int, max_bytes: int, after_event: str | None
+) -> _Batch | None:
+    """As _read_batch, in protocol 2: the heads, then each payload's text as the outbox
+    keeps it, so the hub may store it as it is."""
+    heads: list[bytes] = []
+    payloads: list[bytes] = []
+    event_ids: list[str] = []
+    size = 0
+    last_seq = after_seq
+    for row in rows:
+        payload = (row.payload_json or "null").encode()
+        head = _encode(_wire_head(row.seq, row.event_id, row.entity, row.entity_id, row.kind, row.created_at))
+        head_bytes = f'{head[:-1]},"payload_bytes":{len(payload)}}}'.encode()
+        size += len(head_bytes) + 1 + len(payload)
+        if heads and size > max_bytes:
+            break
+        heads.append(head_bytes)
+        payloads.append(payload)
+        event_ids.append(row.event_id)
+        last_seq = row.seq
+    if not heads:
+        return None
+    body = protocol.push_body_v2(heads, payloads, after_event)
+    return _Batch(protocol.EncodedPush(body, tuple(event_ids), protocol=2), last_seq)
 
 
 def _error_code(error: WindowdeskError) -> str:
@@ -507,10 +543,18 @@ class SyncRunner:
                 cancel.wait(random.uniform(0, delay))  # wakes at once when cancelled
 
     def _next_batch(self, after: _Batch | None) -> _Batch | None:
+        version = self._client.protocol  # learnt from the hub's /health at the start of the sync
         with self._db.read() as session:
             if after is None:
-                return _read_batch(session, 0, self._push_batch, self._push_bytes)
-            return _read_batch(session, after.last_seq, self._push_batch, self._push_bytes, after.last_event_id)
+                return _read_batch(session, 0, self._push_batch, self._push_bytes, protocol_version=version)
+            return _read_batch(
+                session,
+                after.last_seq,
+                self._push_batch,
+                self._push_bytes,
+                after.last_event_id,
+                protocol_version=version,
+            )
 
     def _push(
         self, cancel: threading.Event, report: SyncReport, state: SyncProgress, notify: Callable[[SyncProgress], None]
@@ -623,7 +667,9 @@ class SyncRunner:
         confirmed = [r.event_id for r in results if r.status != protocol.REJECTED]
         refused = {r.event_id: r.reason for r in results if r.status == protocol.REJECTED}
         with self._db.write() as session:
-            for row in queries.outbox_by_event_ids(session, list(refused)):
+            # Looked up only when there are some: an empty IN list read the whole outbox
+            # (every payload decrypted) once per batch.
+            for row in queries.outbox_by_event_ids(session, list(refused)) if refused else ():
                 log.warning("the hub refused event %s (%s %s)", row.event_id, row.kind, row.entity_id)
                 row.state = OutboxState.REJECTED
                 row.attempts += 1

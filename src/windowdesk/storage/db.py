@@ -9,6 +9,7 @@ migrations is transactional too.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 
 from windowdesk.errors import StorageError
 from windowdesk.storage.crypto import apply_key, dbapi_module
+from windowdesk.text import is_unicode_text
 
 BUSY_TIMEOUT_MS = 10_000
 # Pages kept decrypted in memory by the reading connection (KiB, SQLite's negative
@@ -36,6 +38,20 @@ READ_CACHE_KIB = 65_536
 PASSING_CACHE_KIB = 2_048
 
 
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_ascii_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def compact_json(value: object) -> str:
+    """JSON columns' text: compact, Chinese kept as it is. So an outbox payload's text is
+    what the hub stores (protocol 2 sends it as it is, sync/protocol.py), and about 30%
+    smaller than the spaced, escaped form of json.dumps' defaults. A lone surrogate,
+    which UTF-8 cannot hold, is written escaped instead (the hub refuses such an event
+    with a reason)."""
+    text = _compact_json(value)
+    return text if is_unicode_text(text) else _ascii_json(value)
+
+
 def make_engine(
     path: Path, begin_statement: str, key: bytes | None, *, foreign_keys: bool = True, cache_kib: int | None = None
 ) -> Engine:
@@ -44,6 +60,7 @@ def make_engine(
         URL.create("sqlite", database=str(path)),
         module=dbapi_module(key),
         connect_args={"isolation_level": None, "check_same_thread": False},
+        json_serializer=compact_json,
     )
 
     @event.listens_for(engine, "connect")

@@ -186,6 +186,15 @@ def _is_certificate_failure(exc: BaseException) -> bool:
     return False
 
 
+def _common_protocol(served: Any) -> int:
+    """The newest protocol both this window and the hub speak (its /health's "protocols");
+    1 when the hub names none this window knows."""
+    if not isinstance(served, list):
+        return 1
+    common = [p for p in served if type(p) is int and p in protocol.SUPPORTED_PROTOCOLS]
+    return max(common, default=1)
+
+
 class HubClient:
     def __init__(
         self,
@@ -210,13 +219,16 @@ class HubClient:
         self._session.mount("https://", PinningAdapter(self.pin))
         # The generation of the hub's database, from its last reply that named one.
         self.hub_generation: str | None = None
+        # The protocol this window speaks with the hub: 1 until the hub's /health lists a
+        # newer one both know (a hub not yet updated serves only 1).
+        self.protocol = 1
 
     def close(self) -> None:
         self._session.close()
 
     def _headers(self) -> dict[str, str]:
         headers = {
-            protocol.HEADER_PROTOCOL: str(protocol.PROTOCOL_VERSION),
+            protocol.HEADER_PROTOCOL: str(self.protocol),
             protocol.HEADER_CLIENT: f"windowdesk/{__version__}",
             # The hub words its refusals and reasons in the language this window shows
             # (looked up per request: the Language menu may have changed it).
@@ -347,7 +359,10 @@ class HubClient:
             body = self._request("GET", "/health", timeout=HEALTH_TIMEOUT)
         except WindowdeskError:
             return False
-        return isinstance(body, dict) and body.get("status") == "ok"
+        if not (isinstance(body, dict) and body.get("status") == "ok"):
+            return False
+        self.protocol = _common_protocol(body.get("protocols"))
+        return True
 
     def enroll(self, code: str, *, installation_id: str | None = None) -> dict[str, str]:
         request = {"code": code, "client_version": __version__}
@@ -364,9 +379,11 @@ class HubClient:
         return self._read_push_answer(reply, [e["event_id"] for e in events]).results
 
     def push_encoded(self, batch: protocol.EncodedPush) -> protocol.PushAnswer:
-        """A batch as the sync sends it. A 409 push_out_of_order (its "after" event is not
-        on the hub yet) is raised as HubRefused with that code."""
-        reply = self._request("POST", "/push", body=batch.body)
+        """A batch as the sync sends it, in the protocol version it was encoded for. A 409
+        push_out_of_order (its "after" event is not on the hub yet) is raised as HubRefused
+        with that code."""
+        content_type = protocol.PUSH_V2_CONTENT_TYPE if batch.protocol >= 2 else "application/json"
+        reply = self._request("POST", "/push", body=batch.body, content_type=content_type)
         return self._read_push_answer(reply, list(batch.event_ids))
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""The client <-> hub protocol, version 1: the names both ends agree on.
+"""The client <-> hub protocol, versions 1 and 2: the names both ends agree on.
 
 Plain Python on purpose: the hub builds its pydantic models from these constants and
 the client parses replies with :func:`parse_push_reply` / :func:`parse_changes_page`,
@@ -67,6 +67,22 @@ Scanned pages (content-addressed blobs, beside the event stream; issue 24):
 
 Replies to health, push and changes carry X-Windowdesk-Hub-Generation (HEADER_HUB_GENERATION).
 
+Version 2 differs from version 1 in the push body alone (every other request and every
+reply is the same). A window speaks 2 once the hub's /health lists it, and 1 otherwise; a
+hub that serves 2 still serves 1, for the windows not yet updated. A window speaking 2
+says so in X-Windowdesk-Protocol on every request; its push body's Content-Type,
+PUSH_V2_CONTENT_TYPE, says which body it is (a JSON body is read as version 1's):
+    HEAD "\n" PAYLOAD PAYLOAD ...
+    HEAD = {"events": [HEAD_EVENT...], "after": event_id | absent}  (JSON, UTF-8, on one line)
+    HEAD_EVENT = EVENT without "payload", with "payload_bytes": n
+    PAYLOAD = the event's payload, a JSON object in UTF-8, exactly payload_bytes long, in
+              the order of "events", nothing between them and nothing after the last.
+So the hub finds each payload without reading the others, checks it once with its rules
+and stores the window's bytes as they are (a payload it would read differently from what
+it stores, e.g. a repeated key, is read the version 1 way and stored as encoded by the hub).
+A body whose sizes do not add up to its length, or a payload that is not one JSON object,
+is refused whole (422 invalid_request), nothing of the batch stored.
+
 Errors: a JSON body {"error": {"code", "title", "message"}} with 400/401/403/404/409/
 422/426 (protocol or client version not served)/429/5xx. A push answered 503 hub_busy was
 not read: the hub is writing other windows' pushes, and its error names the window's turn
@@ -75,12 +91,16 @@ not read: the hub is writing other windows' pushes, and its error names the wind
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-PROTOCOL_VERSION = 1
-SUPPORTED_PROTOCOLS = (1,)
+PROTOCOL_VERSION = 2  # the newest this code speaks; a window falls back to the hub's
+SUPPORTED_PROTOCOLS = (1, 2)
+# The push body of version 2 (see above): its Content-Type, and the byte ending its head.
+PUSH_V2_CONTENT_TYPE = "application/vnd.windowdesk.push-v2"
+PUSH_V2_HEAD_END = b"\n"
 HEADER_PROTOCOL = "X-Windowdesk-Protocol"
 HEADER_CLIENT = "X-Windowdesk-Client"
 # On the health, push and changes replies: the generation of the hub's database, new at
@@ -427,12 +447,22 @@ class ChangesPage:
 
 @dataclass(frozen=True)
 class EncodedPush:
-    """A push request's events already encoded as its JSON body (UTF-8): the client builds
-    it straight from the outbox, whose payloads are stored as JSON text, so an end-of-day
-    push does not decode and re-encode every payload."""
+    """A push request's events already encoded as its body (UTF-8): the client builds it
+    straight from the outbox, whose payloads are stored as JSON text, so an end-of-day
+    push does not decode and re-encode every payload. ``protocol``: the version of the
+    body (1: one JSON document; 2: a head and the payloads as they are, see above)."""
 
     body: bytes
     event_ids: tuple[str, ...]
+    protocol: int = 1
+
+
+def push_body_v2(heads: list[bytes], payloads: list[bytes], after: str | None = None) -> bytes:
+    """A version 2 push body: ``heads`` are the events as JSON objects without their payload
+    and with their "payload_bytes" (compact JSON, UTF-8), ``payloads`` the payloads' bytes,
+    in the same order. The head has no newline: JSON text escapes it inside strings."""
+    head = b'{"after":' + json.dumps(after).encode() + b',"events":[' if after else b'{"events":['
+    return b"".join((head, b",".join(heads), b"]}", PUSH_V2_HEAD_END, *payloads))
 
 
 def _require(mapping: Any, key: str, kind: type | tuple[type, ...]) -> Any:

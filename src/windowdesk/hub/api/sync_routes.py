@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from windowdesk.hub.api.checks import check_versions, current_workstation, hub_database, hub_settings
 from windowdesk.hub.api.errors import ErrorReportingRoute, request_language
 from windowdesk.hub.api.limits import enrollment_attempt
+from windowdesk.hub.api.push_body import read_push_body
 from windowdesk.hub.api.push_gate import service_slot
 from windowdesk.hub.schemas import (
     MAX_SEQ,
@@ -22,6 +23,7 @@ from windowdesk.hub.schemas import (
     EnrollRequest,
     ErrorBody,
     HealthReply,
+    PushHeadV2,
     PushReply,
     PushRequest,
     PushResult,
@@ -32,7 +34,7 @@ from windowdesk.hub.services.enrollment import WorkstationIdentity, enroll
 from windowdesk.hub.services.feed import read_changes
 from windowdesk.hub.services.push import PushOutcome, apply_push
 from windowdesk.hub.services.push_order import in_order, is_stored, note_push_committed
-from windowdesk.hub.services.push_rules import IncomingEvent, Pusher
+from windowdesk.hub.services.push_rules import Pusher
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.generation import current_generation, hub_id
@@ -41,6 +43,7 @@ from windowdesk.sync.protocol import (
     DUPLICATE,
     HEADER_HUB_GENERATION,
     MAX_CHANGES_PAGE,
+    PUSH_V2_CONTENT_TYPE,
     REJECTED,
     SUPPORTED_PROTOCOLS,
 )
@@ -59,26 +62,6 @@ Settings = Annotated[HubSettings, Depends(hub_settings)]
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def incoming_events(body: PushRequest) -> list[IncomingEvent]:
-    """A push request's events as the rules read them."""
-    return [
-        IncomingEvent(
-            event_id=event.event_id,
-            seq=event.seq,
-            entity=event.entity,
-            entity_id=event.entity_id,
-            kind=event.kind,
-            payload=event.payload,
-            created_at=_utc(event.created_at),
-        )
-        for event in body.events
-    ]
 
 
 health_router = APIRouter(route_class=ErrorReportingRoute, tags=["sync"])
@@ -139,18 +122,39 @@ def _tell_generation(response: Response, request: Request, db: HubDatabase) -> N
         response.headers[HEADER_HUB_GENERATION] = generation
 
 
-@router.post("/push", response_model=PushReply, summary="Apply a batch of outbox events; one result per event")
-async def push(
-    body: PushRequest, caller: Caller, db: Database, settings: Settings, request: Request, response: Response
-) -> PushReply:
+# The body is read by push_body (either version), so it is described here for /openapi.json.
+PUSH_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}},
+        PUSH_V2_CONTENT_TYPE: {
+            "schema": {
+                "type": "string",
+                "format": "binary",
+                "description": "Protocol 2: a PushHeadV2 as JSON on one line, a newline, then each event's "
+                "payload (a JSON object of payload_bytes bytes), one after the other",
+            }
+        },
+    },
+}
+PUSH_BODY_MODELS = (PushRequest, PushHeadV2)  # for the description's schemas (app.py)
+
+
+@router.post(
+    "/push",
+    response_model=PushReply,
+    summary="Apply a batch of outbox events; one result per event",
+    openapi_extra={"requestBody": PUSH_BODY},
+)
+async def push(caller: Caller, db: Database, settings: Settings, request: Request, response: Response) -> PushReply:
     # Async only so that a batch waiting for the one before holds no worker thread (see
     # push_order); its work runs in the thread pool like every other route's.
     pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
-    events = incoming_events(body)
+    after, events = read_push_body(await request.body(), request.headers.get("content-type", ""))
     language = request_language(request)  # for the reasons of rejected events
 
     def apply() -> list[PushOutcome] | None:
-        if body.after is not None and not is_stored(db, body.after):
+        if after is not None and not is_stored(db, after):
             for event in events:  # encoded while the batch before is applied, not after it
                 event.stored_payload  # noqa: B018 - a cached property
             return None
@@ -164,7 +168,7 @@ async def push(
     started = time.perf_counter()
     outcomes = await in_order(
         apply,
-        after=body.after,
+        after=after,
         timeout=settings.push_order_wait,
         stepped_out=slot.stepped_out if slot is not None else None,
     )

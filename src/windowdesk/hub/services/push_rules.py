@@ -107,10 +107,17 @@ class IncomingEvent:
     kind: str
     payload: dict[str, Any]
     created_at: dt.datetime  # the client's clock: stored, never trusted
+    # The payload's bytes as the window sent them (protocol 2), set only once they were
+    # found to be what the hub would store: one JSON object, UTF-8, no repeated key, no
+    # NUL, no lone surrogate, no NaN (hub/api/push_body.py). Stored as they are.
+    checked_json: bytes | None = None
 
     @cached_property
     def stored_payload(self) -> EncodedJson | None:
-        """Encoded once, for the storability check and for pushed_events alike."""
+        """Encoded once, for the storability check and for pushed_events alike; the
+        window's own bytes when they were checked (not encoded again)."""
+        if self.checked_json is not None:
+            return EncodedJson(self.checked_json)
         return stored_payload(self.payload)
 
     @cached_property

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from windowdesk.domain import passwords
 from windowdesk.domain.calendar import WorkingCalendar
@@ -21,6 +22,7 @@ from windowdesk.i18n import set_locale
 from windowdesk.services.context import CounterContext
 from windowdesk.storage.db import Database
 
+from .hypothesis_profiles import FAST_LOOP_PROFILE
 from .slow_suites import SLOW_FIXTURES, SLOW_MODULES, SLOW_TESTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +40,19 @@ sys.dont_write_bytecode = False
 # (tests/unit/domain/test_passwords.py::test_a_program_hashes_at_production_cost).
 TEST_SCRYPT_N = 2**10
 passwords.SCRYPT_N = TEST_SCRYPT_N
+
+
+def is_fast_loop(config: pytest.Config) -> bool:
+    """Whether this run is the fast loop: its mark expression is exactly ``not slow``."""
+    return " ".join(str(config.getoption("markexpr", "") or "").split()) == "not slow"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The fast loop runs hypothesis' tests with a tenth of their examples
+    (tests/hypothesis_profiles.py); CI's full run keeps every one. Loaded here, before any
+    test module is imported, so that ``examples(n)`` in a decorator sees it."""
+    if is_fast_loop(config) and config.getoption("hypothesis_profile", None) is None:
+        settings.load_profile(FAST_LOOP_PROFILE)
 
 
 def _starts_a_process(item: pytest.Item) -> bool:

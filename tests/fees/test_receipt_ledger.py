@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from tests.hypothesis_profiles import examples
 from windowdesk.domain.fees import PAYMENT_METHODS, Tender
 from windowdesk.services import dayclose, payments, receipts
 from windowdesk.storage import models as m
@@ -99,7 +100,7 @@ def _tender(method: str, amount: int) -> Tender:
     }[method]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 def test_any_mix_of_payments_voids_and_crashes_keeps_numbers_and_totals(template, tmp_path_factory, ops):
     folder = tmp_path_factory.mktemp("run")

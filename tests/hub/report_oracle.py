@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from windowdesk.domain.assessment import CaseFact, ComplaintFact, DecisionFact, Keys, RatingFact, Report, build_report
+from windowdesk.domain.assessment import (
+    GROUPINGS,
+    CaseFact,
+    ComplaintFact,
+    DecisionFact,
+    Keys,
+    RatingFact,
+    Report,
+    build_report,
+)
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.domain.time_limits import suspensions_from
@@ -51,6 +61,20 @@ def oracle_report(
 ) -> Report:
     """The figures of every center (or ``center``) for the local days start..end; with
     ``department``, of that department's items only (what its staff token may read)."""
+    return oracle_reports(session, start=start, end=end, groupings=(by,), center=center, department=department)[by]
+
+
+def oracle_reports(
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    groupings: Sequence[str] = GROUPINGS,
+    center: str | None = None,
+    department: str | None = None,
+) -> dict[str, Report]:
+    """``oracle_report`` for each of ``groupings``: the facts of the period are read once
+    and grouped each way (they do not depend on the grouping)."""
     check_period(start, end)
     zones = {code: ZoneInfo(zone) for code, zone in session.execute(select(Center.code, Center.timezone))}
     items = item_limits(session)
@@ -205,14 +229,18 @@ def oracle_report(
             [fact for fact in facts if fact.keys.department == department]
             for facts in (case_facts, decisions, ratings, complaints)
         )
-    return build_report(
-        start=start,
-        end=end,
-        by=by,
-        calendar=hub_calendar(session),
-        cases=case_facts,
-        decisions=decisions,
-        ratings=ratings,
-        complaints=complaints,
-        label=labels(session, by),
-    )
+    calendar = hub_calendar(session)
+    return {
+        by: build_report(
+            start=start,
+            end=end,
+            by=by,
+            calendar=calendar,
+            cases=case_facts,
+            decisions=decisions,
+            ratings=ratings,
+            complaints=complaints,
+            label=labels(session, by),
+        )
+        for by in groupings
+    }

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_profiles import examples
 from windowdesk.domain import passwords
 from windowdesk.domain.passwords import (
     LOCK_MINUTES,
@@ -39,7 +40,7 @@ def test_a_program_hashes_at_production_cost():
     assert verify_password("Counter2026", encoded) and not verify_password("counter2026", encoded)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.text(min_size=1, max_size=30), st.text(min_size=1, max_size=30))
 def test_only_the_right_password_verifies(right, other):
     encoded = hash_password(right, **FAST)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_profiles import examples
 from windowdesk.domain.time_limits import (
     Light,
     Suspension,
@@ -91,7 +92,7 @@ CALENDAR = load_shipped_calendar(resources_dir())
 days = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 6, 30))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     accepted=days,
     limit=st.integers(1, 60),
@@ -159,7 +160,7 @@ def separate_suspensions(draw, accepted):
     return draw(st.permutations(periods))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data(), accepted=days, limit=st.integers(0, 60))
 def test_due_date_with_suspensions_matches_the_day_by_day_definition(data, accepted, limit):
     suspensions = data.draw(separate_suspensions(accepted))

@@ -73,8 +73,11 @@ class FeesView(QWidget):
         self.dayclose_view.print_button.clicked.connect(lambda: self.print_day_report(self.dayclose_view.day))
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         self.retranslate()
+        self.refresh()
 
     def retranslate(self) -> None:
+        """The fixed words only: whoever switches the language refreshes the lists after
+        (the main window does), so the tables are read once, not once here and once there."""
         self.tabs.setTabText(self.tabs.indexOf(self.receipts_view), _("Fees and receipts"))
         if self.utility_view is not None:
             self.tabs.setTabText(self.tabs.indexOf(self.utility_view), _("Utility payments"))
@@ -82,7 +85,6 @@ class FeesView(QWidget):
         self.tabs.setTabText(self.tabs.indexOf(self.dayclose_view), _("Day close"))
         self.receipts_view.retranslate()
         self.dayclose_view.retranslate()
-        self.refresh()
 
     def set_context(self, ctx: CounterContext) -> None:
         self._ctx = ctx

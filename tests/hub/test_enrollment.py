@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from windowdesk.hub.services import enrollment
-from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL
+from windowdesk.sync.protocol import API_PREFIX, HEADER_CLIENT, HEADER_PROTOCOL, SUPPORTED_PROTOCOLS
 
 from .conftest import VERSION_HEADERS, Hub, utc_now
 
@@ -157,7 +157,7 @@ def test_versions_the_hub_cannot_serve_get_426_with_words_for_the_window(hub: Hu
         "no headers": {},
         "old protocol": {HEADER_PROTOCOL: "0", HEADER_CLIENT: "windowdesk/0.1.0"},
         "garbled protocol": {HEADER_PROTOCOL: "one", HEADER_CLIENT: "windowdesk/0.1.0"},
-        "newer protocol": {HEADER_PROTOCOL: "2", HEADER_CLIENT: "windowdesk/0.1.0"},
+        "newer protocol": {HEADER_PROTOCOL: str(max(SUPPORTED_PROTOCOLS) + 1), HEADER_CLIENT: "windowdesk/0.1.0"},
         "no client": {HEADER_PROTOCOL: "1"},
         "old client": {HEADER_PROTOCOL: "1", HEADER_CLIENT: "windowdesk/0.0.9"},
         "other program": {HEADER_PROTOCOL: "1", HEADER_CLIENT: "curl/8.0"},
@@ -175,7 +175,7 @@ def test_versions_the_hub_cannot_serve_get_426_with_words_for_the_window(hub: Hu
             ), label
     # Enrollment is checked too; health is not (a client may probe before anything else).
     assert hub.client.post(f"{API_PREFIX}/enroll", json={"code": "X"}).status_code == 426
-    assert hub.client.get(f"{API_PREFIX}/health").json()["protocols"] == [1]
+    assert hub.client.get(f"{API_PREFIX}/health").json()["protocols"] == [1, 2]
 
 
 def test_the_minimum_client_version_is_a_setting(hub_url: str, tmp_path) -> None:

@@ -103,12 +103,17 @@ class WhoAmIReply(BaseModel):
 MAX_SEQ = 2**63 - 1
 
 
-class PushEvent(BaseModel):
+class _PushEventKeys(BaseModel):
+    """What a pushed event says of itself in either protocol version (its payload apart)."""
+
     event_id: str = Field(pattern=UUID_PATTERN, description="The idempotency key")
     seq: int = Field(ge=0, le=MAX_SEQ, description="The client's outbox order")
     entity: str = Field(min_length=1, max_length=40)
     entity_id: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=40)
+
+
+class PushEvent(_PushEventKeys):
     payload: dict[str, Any]
     created_at: dt.datetime = Field(description="The client's clock; stored, never trusted")
 
@@ -122,14 +127,9 @@ class PushRequest(BaseModel):
     )
 
 
-class PushEventHead(BaseModel):
+class PushEventHead(_PushEventKeys):
     """A version 2 push's event without its payload, which follows the head (sync/protocol.py)."""
 
-    event_id: str = Field(pattern=UUID_PATTERN, description="The idempotency key")
-    seq: int = Field(ge=0, le=MAX_SEQ, description="The client's outbox order")
-    entity: str = Field(min_length=1, max_length=40)
-    entity_id: str = Field(min_length=1, max_length=64)
-    kind: str = Field(min_length=1, max_length=40)
     payload_bytes: int = Field(ge=2, le=MAX_PUSH_BODY_BYTES, description="The length of its payload after the head")
     created_at: dt.datetime = Field(description="The client's clock; stored, never trusted")
 

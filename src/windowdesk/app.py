@@ -41,11 +41,16 @@ def _setup_logging(paths: DataPaths) -> None:
 
 
 def prepare_storage(
-    paths: DataPaths, *, demo: bool, on_update: Callable[[], None] | None = None
+    paths: DataPaths,
+    *,
+    demo: bool,
+    on_update: Callable[[], None] | None = None,
+    key_text: str | None = None,
 ) -> tuple[Database, WorkingCalendar]:
     """Everything start-up does before a window appears; raises WindowdeskError.
-    ``on_update``: called before an existing database is backed up and updated."""
-    key = database_key(paths.database, demo=demo)
+    ``on_update``: called before an existing database is backed up and updated.
+    ``key_text``: the database key as the keyring already gave it at this start."""
+    key = database_key(paths.database, demo=demo, key_text=key_text)
     backup = migrate_to_head(paths.database, paths.backups, key=key, on_update=on_update)
     if backup is not None:
         log.info("database migrated; backup kept at %s", backup.name)
@@ -71,7 +76,7 @@ def run(args: Namespace) -> int:
     i18n.set_locale(requested_language or i18n.DEFAULT_LOCALE)
     # Before PySide6 too: keyring and its backend's modules (for GNOME's keyring:
     # secretstorage, jeepney, cryptography) escape its import hook.
-    remember = choose_keyring(paths.root, paths.database)
+    choice = choose_keyring(paths.root, paths.database)
 
     from windowdesk.ui.application import (
         DatabaseUpdateNotice,
@@ -85,8 +90,8 @@ def run(args: Namespace) -> int:
     try:
         paths.ensure()
         _setup_logging(paths)
-        db, calendar = prepare_storage(paths, demo=args.demo, on_update=notice.show)
-        if remember:
+        db, calendar = prepare_storage(paths, demo=args.demo, on_update=notice.show, key_text=choice.key_text)
+        if choice.remember:
             remember_keyring(paths.root)
     except WindowdeskError as error:
         show_startup_error(error, quiet=bool(args.smoke_test))

@@ -19,6 +19,7 @@ backend (the tests, a script) keeps it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import keyring
@@ -36,6 +37,18 @@ TRUSTED_PREFIXES = ("keyring.backends.", "keyrings.")
 # The chainer asks every viable backend, so it would run the discovery anyway; the fail
 # and null backends hold nothing.
 NOT_REMEMBERED = ("keyring.backends.chainer.", "keyring.backends.fail.", "keyring.backends.null.")
+
+
+@dataclass(frozen=True)
+class KeyringChoice:
+    """What choosing the backend found out. ``remember``: whether the backend in use is to
+    be remembered after the key is read (not when the deployment names it). ``key_text``:
+    the existing database's key as the remembered backend gave it while it was checked, so
+    that ``storage.keys.database_key`` does not ask the keyring a second time (a D-Bus
+    round trip with the Secret Service); None when nothing was read."""
+
+    remember: bool
+    key_text: str | None = None
 
 
 def _name_of(backend: object) -> str:
@@ -59,30 +72,32 @@ def _remembered_name(folder: Path) -> str | None:
     return name if name.startswith(TRUSTED_PREFIXES) and not name.startswith(NOT_REMEMBERED) else None
 
 
-def choose_keyring(folder: Path, database: Path) -> bool:
+def choose_keyring(folder: Path, database: Path) -> KeyringChoice:
     """Before the key is read: use the backend remembered in ``folder`` if it works here
-    and, for a database that exists, holds its key (else keyring finds one the usual way).
-    False when the deployment names the backend: then nothing is to be remembered."""
+    and, for a database that exists, holds its key (else keyring finds one the usual way)."""
     if _configured_by_deployment():
-        return False
+        return KeyringChoice(remember=False)
     name = _remembered_name(folder)
     if name is None:
-        return True
+        return KeyringChoice(remember=True)
     try:
         backend = keyring.core.load_keyring(name)
     except Exception as error:  # noqa: BLE001 - not importable, not viable here (RuntimeError), ...
         log.info("the remembered keyring %s cannot be used here (%s); finding one", name, type(error).__name__)
-        return True
+        return KeyringChoice(remember=True)
+    key_text = None
     try:
-        if database.exists() and backend.get_password(KEYRING_SERVICE, keyring_account(database)) is None:
-            log.info("the remembered keyring %s holds no key for %s; finding one", name, database)
-            return True
+        if database.exists():
+            key_text = backend.get_password(KEYRING_SERVICE, keyring_account(database))
+            if key_text is None:
+                log.info("the remembered keyring %s holds no key for %s; finding one", name, database)
+                return KeyringChoice(remember=True)
     except KeyringError:
         # Locked, and its unlocking refused: still the backend that holds the key; reading
         # the key asks once more and, refused again, says so (storage/keys.py).
         pass
     keyring.core.set_keyring(backend)
-    return True
+    return KeyringChoice(remember=True, key_text=key_text)
 
 
 def remember_keyring(folder: Path) -> None:

@@ -29,8 +29,10 @@ def _demo_key_from_file(database: Path) -> bytes:
     return key
 
 
-def database_key(database: Path, *, demo: bool = False) -> bytes:
-    """The key of this database file; made (and stored) when the file does not exist yet."""
+def database_key(database: Path, *, demo: bool = False, key_text: str | None = None) -> bytes:
+    """The key of this database file; made (and stored) when the file does not exist yet.
+    ``key_text``: the key as the keyring in use already gave it at this start (the check of
+    ``storage.keyring_choice.choose_keyring``), so the keyring is not asked twice."""
     import keyring
     from keyring.backends import fail
     from keyring.errors import KeyringError
@@ -52,7 +54,7 @@ def database_key(database: Path, *, demo: bool = False) -> bytes:
             ),
         )
     try:
-        stored = keyring.get_password(KEYRING_SERVICE, keyring_account(database))
+        stored = key_text or keyring.get_password(KEYRING_SERVICE, keyring_account(database))
         if stored:
             key = bytes.fromhex(stored)
             if len(key) == KEY_BYTES:

@@ -159,6 +159,7 @@ class FeedStandIn:
 
     hub_generation = None
     base_url = "http://127.0.0.1:9"
+    protocol = 1  # the push's body as protocol 1 has it (the outbox is empty when timed)
 
     def __init__(self, bodies: list[bytes]) -> None:
         from windowdesk.sync.hub_pin import HubPin

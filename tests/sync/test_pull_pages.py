@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import event, select, text
@@ -263,15 +262,19 @@ def test_a_page_mixing_every_kind_of_case_ends_as_the_apply_always_left_it(tmp_p
         assert forms == {("window", "text", 26, " "), ("hub", "text", 26, " ")}
         hub_steps = [s for s in after["steps"] if s[8] == "hub"]
         assert len(hub_steps) == 11 and all(s[10] for s in hub_steps)  # no operator: the hub's
-        assert {s[2] for s in hub_steps} == {
-            str(uuid.uuid5(HUB_STEPS, f"change:{c.seq}")) for c in page if c.entity_id != OTHER_WINDOWS_CASE
-        }
+        assert {s[2] for s in hub_steps} == {_seq_step_id(c.seq) for c in page if c.entity_id != OTHER_WINDOWS_CASE}
+        with paged.db.read() as session:  # the primary key's order is the order they were recorded in
+            by_key = list(session.scalars(text("SELECT rowid FROM case_events WHERE source = 'hub' ORDER BY id")))
+        assert len(by_key) == 11 and by_key == sorted(by_key)
     finally:
         paged.close()
         one_by_one.close()
 
 
-HUB_STEPS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")  # the hub steps' namespace (sync_apply)
+def _seq_step_id(seq: int) -> str:
+    """A hub step's id: its change's seq as 16 hex digits in a version-8 UUID (sync_apply)."""
+    digits = f"{seq:016x}"
+    return f"{digits[:8]}-{digits[8:12]}-8{digits[12:15]}-8{digits[15]}00-000000000000"
 
 
 def _statements_of_a_page(station, page: list[protocol.Change]) -> tuple[list[str], list[object]]:

@@ -199,8 +199,12 @@ def pull_round(
 
     from windowdesk.services.sync import SyncRunner
     from windowdesk.storage import models as m
+    from windowdesk.storage.migrate import migrate_to_head
 
     copy_database(template / "windowdesk.sqlite3", folder)
+    # As the window does when it starts: the copy brought to this code's schema (a no-op
+    # when it is there already), before the pull is timed.
+    migrate_to_head(folder / "windowdesk.sqlite3", folder / "backups", key=key)
     station = Station(CENTER, WINDOW, folder, key).open()
     try:
         stand_in = FeedStandIn(bodies)
@@ -217,7 +221,15 @@ def pull_round(
         with station.db.read() as session:
             steps = session.scalar(select(func.count()).select_from(m.CaseEvent).where(m.CaseEvent.source == "hub"))
             statuses = dict(session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).all())
-        return {"cpu": cpu, "wall": wall, "pulled": report.pulled, "steps": steps, "statuses": statuses}
+            suspensions = session.scalar(select(func.sum(m.Case.suspensions)))
+        return {
+            "cpu": cpu,
+            "wall": wall,
+            "pulled": report.pulled,
+            "steps": steps,
+            "statuses": statuses,
+            "suspensions": suspensions,
+        }
     finally:
         station.close()
 
@@ -269,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         for index in range(args.rounds):
             result = pull_round(template, key, bodies, folder / f"round-{index}", page, profiler)
             assert result["pulled"] == args.changes and result["steps"] == args.changes, result
+            # each "request materials" counted once in its case's suspensions, whoever counts it
+            assert result["suspensions"] == min(args.changes, len(cases)), result["suspensions"]
             rounds.append(result)
             log(f"round {index + 1}: {args.changes} changes, CPU {result['cpu']:.2f} s, wall {result['wall']:.2f} s")
             shutil.rmtree(folder / f"round-{index}")

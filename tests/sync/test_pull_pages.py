@@ -333,6 +333,118 @@ def test_a_page_is_read_and_written_in_the_same_few_statements_whatever_its_size
         large.close()
 
 
+# 0007's definition of the two columns its triggers keep: what the timeline says.
+_COLUMNS_FROM_TIMELINE = text(
+    "SELECT id, finished_at, suspensions, "
+    "(SELECT e.at FROM case_events e WHERE e.case_id = cases.id AND e.to_status IN ('completed', 'withdrawn') "
+    "ORDER BY e.position, e.at LIMIT 1), "
+    "(SELECT count(*) FROM case_events e WHERE e.case_id = cases.id AND e.to_status = 'suspended') FROM cases"
+)
+
+
+def _counted_page(suspended: str, finished: str, withdrawn: str, noted: str) -> list[protocol.Change]:
+    decision = protocol.CHANGE_DECISION
+    return [
+        _change(31, decision, suspended, decision="request_materials", department="MZJ", note="", status="suspended"),
+        _change(32, decision, suspended, decision="resume", department="MZJ", note="", status="in_progress"),
+        _change(
+            33,
+            decision,
+            suspended,
+            decision="suspend",
+            department="MZJ",
+            note="检验",
+            status="suspended",
+            suspension_kind="inspection",
+        ),
+        _change(34, decision, finished, decision="approve", department="MZJ", note="", status="completed"),
+        _change(35, decision, finished, decision="approve", department="MZJ", note="", status="withdrawn"),
+        _change(36, decision, withdrawn, decision="approve", department="MZJ", note="", status="completed"),
+        _change(37, protocol.CHANGE_NOTE, noted, department="MZJ", note="材料已收"),
+    ]
+
+
+def test_the_pull_keeps_each_cases_suspensions_and_finish_time_as_every_other_writer(tmp_path: Path) -> None:
+    """Since 0023 the pull writes a case's suspension count and finish time with its
+    status (0007's triggers leave its steps to it): the same values as the triggers give
+    every other writer's steps (the window's own here: a suspension, a withdrawal), i.e.
+    what the timeline says, also for a page applied twice and one change at a time."""
+    template = create_station(tmp_path / "template", "CH", "01")
+    suspended, finished = _accept(template, ORDINARY_ITEM, 1), _accept(template, ORDINARY_ITEM, 2)
+    withdrawn, noted = _accept(template, ORDINARY_ITEM, 3), _accept(template, ORDINARY_ITEM, 4)
+    cases.change_status(template.db, template.ctx, case_id=suspended, action=CaseAction.SUSPEND, note="缺材料")
+    cases.change_status(template.db, template.ctx, case_id=suspended, action=CaseAction.RESUME, note="")
+    cases.change_status(template.db, template.ctx, case_id=withdrawn, action=CaseAction.WITHDRAW, note="申请人撤回")
+    template.close()
+    paged, one_by_one = copy_station(template, tmp_path / "paged"), copy_station(template, tmp_path / "one-by-one")
+    page = _counted_page(suspended, finished, withdrawn, noted)
+    try:
+        with paged.db.read() as session:
+            before = {row[0]: row[1:3] for row in session.execute(_COLUMNS_FROM_TIMELINE)}
+        assert before[suspended][1] == 1 and before[withdrawn][0] is not None  # the window's, by trigger
+        for change in page:
+            with one_by_one.db.write() as session:
+                apply_change(session, change, now=NOW)
+        for _attempt in range(2):  # the same page again (its cursor was lost): nothing more
+            with paged.db.write() as session:
+                loaded = load_page_cases(session, page)
+                for change in page:
+                    apply_change(session, change, now=NOW, page=loaded)
+                store_page(session, loaded)
+        for station in (paged, one_by_one):
+            with station.db.read() as session:
+                rows = {row[0]: row[1:] for row in session.execute(_COLUMNS_FROM_TIMELINE)}
+            assert all(row[:2] == row[2:] for row in rows.values()), rows
+            assert rows[suspended][1] == 3  # the window's one and the hub's two
+            first_finish = (NOW + dt.timedelta(minutes=34)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            assert rows[finished][0] == first_finish  # the first finishing step's time, as stored
+            assert rows[withdrawn][0] == before[withdrawn][0]  # finished before: stays
+            assert rows[noted][:2] == before[noted]
+        assert _whole_state(paged) == _whole_state(one_by_one)
+    finally:
+        paged.close()
+        one_by_one.close()
+
+
+def test_a_page_writes_each_case_row_once(tmp_path: Path) -> None:
+    """A case's status, suspension count and finish time in one write of its row: 0007's
+    triggers wrote the count (and moved the case in ix_cases_center_status_promised) for
+    each step into "suspended", and the page's status update wrote the row again."""
+    template = create_station(tmp_path / "template", "CH", "01")
+    _accept(template, ORDINARY_ITEM, 1, cases=6)
+    with template.db.read() as session:
+        ordinary = sorted(session.scalars(select(m.Case.id)))
+    template.close()
+    station = copy_station(template, tmp_path / "station")
+    decision = protocol.CHANGE_DECISION
+    statuses = ["suspended", "completed", "in_progress"]
+    page = [
+        _change(n, decision, case_id, decision="approve", department="MZJ", note="", status=statuses[n % 3])
+        for n, case_id in enumerate(ordinary, start=1)
+    ]
+    try:
+        with station.db.write() as session:
+            session.execute(text("CREATE TEMP TABLE row_writes (case_id TEXT)"))
+            session.execute(
+                text(
+                    "CREATE TEMP TRIGGER count_row_writes AFTER UPDATE ON main.cases "
+                    "BEGIN INSERT INTO row_writes VALUES (NEW.id); END"
+                )
+            )
+            loaded = load_page_cases(session, page)
+            for change in page:
+                apply_change(session, change, now=NOW, page=loaded)
+            store_page(session, loaded)
+            writes = list(session.scalars(text("SELECT case_id FROM row_writes")))
+            rows = {row[0]: row[1:] for row in session.execute(_COLUMNS_FROM_TIMELINE)}
+        assert sorted(writes) == ordinary  # each case once
+        assert all(row[:2] == row[2:] for row in rows.values()), rows
+        assert sorted(row[1] for row in rows.values()) == [0, 0, 0, 0, 1, 1]
+        assert len([row for row in rows.values() if row[0] is not None]) == 2
+    finally:
+        station.close()
+
+
 def test_the_page_reads_go_through_indexes(tmp_path: Path) -> None:
     """The page's cases by their key, each timeline's end and the known steps by index."""
     station = create_station(tmp_path / "station", "CH", "01")

@@ -80,9 +80,10 @@ class PageCases:
     step_ids: dict[int, str] = field(default_factory=dict)
     steps: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
-    # What the page's decisions and notes write, in one statement each (store_page).
+    # What the page's decisions and notes write, in one statement each (store_page): its
+    # steps; each case's status, suspension count and finish time, one write of its row.
     new_steps: list[dict] = field(default_factory=list)
-    new_statuses: dict[str, str] = field(default_factory=dict)
+    case_changes: dict[str, sync_queries.CaseChange] = field(default_factory=dict)
 
 
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
@@ -112,9 +113,9 @@ def store_page(session: Session, page: PageCases) -> None:
     if page.new_steps:
         sync_queries.insert_case_steps(session, page.new_steps)
         page.new_steps = []
-    if page.new_statuses:
-        sync_queries.set_case_statuses(session, page.new_statuses)
-        page.new_statuses = {}
+    if page.case_changes:
+        sync_queries.store_case_changes(session, page.case_changes)
+        page.case_changes = {}
 
 
 def apply_change(
@@ -181,8 +182,18 @@ def _case_of(session: Session, page: PageCases, case_id: str) -> PageCase | None
     return None if case is None else PageCase(case.id, case.status)
 
 
-def _add_step(page: PageCases, case: PageCase, **step: object) -> None:
-    """Append a hub step to the case's timeline, at the next position (stored with the page)."""
+def _add_step(page: PageCases, case: PageCase, **step: Any) -> None:
+    """Append a hub step to the case's timeline, at the next position, and count it in
+    the case's suspensions or finish time as 0007's triggers count the steps of every
+    other writer (they leave the pull's to it since 0023); all stored with the page."""
+    to_status = step.get("to_status")
+    if to_status == CaseStatus.SUSPENDED:
+        change = _case_change(page, case)
+        page.case_changes[case.id] = change._replace(suspended=change.suspended + 1)
+    elif to_status in sync_queries.FINISHING_STATUSES:
+        change = _case_change(page, case)
+        if change.finished is None:  # the first finishing step is when the case finished
+            page.case_changes[case.id] = change._replace(finished=step["at"])
     position = page.positions.get(case.id, 0)
     page.positions[case.id] = position + 1
     page.new_steps.append(
@@ -197,10 +208,14 @@ def _add_step(page: PageCases, case: PageCase, **step: object) -> None:
     )
 
 
+def _case_change(page: PageCases, case: PageCase) -> sync_queries.CaseChange:
+    return page.case_changes.get(case.id) or sync_queries.CaseChange(case.status)
+
+
 def _set_status(page: PageCases, case: PageCase, status: str) -> None:
     """The case's new status: seen at once by the page's later changes, stored with the page."""
     case.status = status
-    page.new_statuses[case.id] = status
+    page.case_changes[case.id] = _case_change(page, case)._replace(status=status)
 
 
 def _new_step(page: PageCases, step_id: str) -> bool:

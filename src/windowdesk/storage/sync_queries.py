@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import (
     Dialect,
     Insert,
+    Integer,
     SQLColumnExpression,
     Table,
     Text,
@@ -116,7 +117,18 @@ def existing_case_event_ids(session: Session, event_ids: Collection[str]) -> set
 
 
 _INSERT_STEPS = insert(_EVENTS)
-_SET_CASE_STATUS = update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(status=bindparam("new_status"))
+# A case's new status and what the page's steps add to its suspension count, in one
+# write of its row (0023: 0007's triggers leave the pull's steps to it); with a finish
+# time only for a case a step of the page finished (naming finished_at in the update
+# would move every case in ix_cases_center_finished too).
+_SET_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"))
+    .values(status=bindparam("new_status"), suspensions=_CASES.c.suspensions + bindparam("suspended", type_=Integer))
+)
+_SET_FINISHED_CASE = _SET_CASE.values(
+    finished_at=func.coalesce(_CASES.c.finished_at, bindparam("finished", type_=_CASES.c.finished_at.type))
+)
 
 
 class _DriverStatement(NamedTuple):
@@ -173,11 +185,34 @@ def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
     _execute_many(session, _INSERT_STEPS, steps)
 
 
-def set_case_statuses(session: Session, statuses: dict[str, str]) -> None:
-    """Store each case's new status (by case id) in one statement."""
-    _execute_many(
-        session, _SET_CASE_STATUS, [{"case_id": case_id, "new_status": status} for case_id, status in statuses.items()]
-    )
+class CaseChange(NamedTuple):
+    """What a page of the hub's changes writes to a case: its status; how many of the
+    steps it added go into "suspended"; when the first of them into a finishing status
+    was taken (None: none). As 0007's triggers count each step inserted."""
+
+    status: str
+    suspended: int = 0
+    finished: dt.datetime | None = None
+
+
+# The statuses whose first step is a case's finish time (0007's trigger case_events_finish).
+FINISHING_STATUSES = frozenset({"completed", "withdrawn"})
+
+
+def store_case_changes(session: Session, changes: dict[str, CaseChange]) -> None:
+    """Store each case's change (by case id): one write of each case's row, in one
+    statement (two when some cases were finished). A finish time already set stays."""
+    plain, finished = [], []
+    for case_id, change in changes.items():
+        row = {"case_id": case_id, "new_status": change.status, "suspended": change.suspended}
+        if change.finished is None:
+            plain.append(row)
+        else:
+            finished.append({**row, "finished": change.finished})
+    if plain:
+        _execute_many(session, _SET_CASE, plain)
+    if finished:
+        _execute_many(session, _SET_FINISHED_CASE, finished)
 
 
 def case_number_of(session: Session, case_id: str) -> str | None:

@@ -81,13 +81,17 @@ class PageCases:
     steps: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
     # What the page's decisions and notes write, in one statement each (store_page): its
-    # steps; each case's status, suspension count and finish time, one write of its row.
+    # steps; each case's status, with what its new steps add to its suspension count and
+    # its finish time (the first step into a finishing status), one write of its row.
     new_steps: list[dict] = field(default_factory=list)
-    case_changes: dict[str, sync_queries.CaseChange] = field(default_factory=dict)
+    new_statuses: dict[str, str] = field(default_factory=dict)
+    new_suspensions: dict[str, int] = field(default_factory=dict)
+    new_finishes: dict[str, dt.datetime] = field(default_factory=dict)
 
 
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
 _STATUSES = {status.value: status for status in CaseStatus}
+_FINISHING = frozenset(CaseStatus(word) for word in sync_queries.FINISHING_STATUSES)
 
 
 def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> PageCases:
@@ -113,9 +117,9 @@ def store_page(session: Session, page: PageCases) -> None:
     if page.new_steps:
         sync_queries.insert_case_steps(session, page.new_steps)
         page.new_steps = []
-    if page.case_changes:
-        sync_queries.store_case_changes(session, page.case_changes)
-        page.case_changes = {}
+    if page.new_statuses:
+        sync_queries.store_case_changes(session, page.new_statuses, page.new_suspensions, page.new_finishes)
+        page.new_statuses, page.new_suspensions, page.new_finishes = {}, {}, {}
 
 
 def apply_change(
@@ -186,14 +190,13 @@ def _add_step(page: PageCases, case: PageCase, **step: Any) -> None:
     """Append a hub step to the case's timeline, at the next position, and count it in
     the case's suspensions or finish time as 0007's triggers count the steps of every
     other writer (they leave the pull's to it since 0023); all stored with the page."""
-    to_status = step.get("to_status")
+    to_status = step["to_status"]
     if to_status == CaseStatus.SUSPENDED:
-        change = _case_change(page, case)
-        page.case_changes[case.id] = change._replace(suspended=change.suspended + 1)
-    elif to_status in sync_queries.FINISHING_STATUSES:
-        change = _case_change(page, case)
-        if change.finished is None:  # the first finishing step is when the case finished
-            page.case_changes[case.id] = change._replace(finished=step["at"])
+        page.new_suspensions[case.id] = page.new_suspensions.get(case.id, 0) + 1
+        page.new_statuses.setdefault(case.id, case.status)  # the row's write carries the count
+    elif to_status in _FINISHING and case.id not in page.new_finishes:
+        page.new_finishes[case.id] = step["at"]  # the first finishing step is when it finished
+        page.new_statuses.setdefault(case.id, case.status)
     position = page.positions.get(case.id, 0)
     page.positions[case.id] = position + 1
     page.new_steps.append(
@@ -208,14 +211,10 @@ def _add_step(page: PageCases, case: PageCase, **step: Any) -> None:
     )
 
 
-def _case_change(page: PageCases, case: PageCase) -> sync_queries.CaseChange:
-    return page.case_changes.get(case.id) or sync_queries.CaseChange(case.status)
-
-
 def _set_status(page: PageCases, case: PageCase, status: str) -> None:
     """The case's new status: seen at once by the page's later changes, stored with the page."""
     case.status = status
-    page.case_changes[case.id] = _case_change(page, case)._replace(status=status)
+    page.new_statuses[case.id] = status
 
 
 def _new_step(page: PageCases, step_id: str) -> bool:

@@ -185,34 +185,31 @@ def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
     _execute_many(session, _INSERT_STEPS, steps)
 
 
-class CaseChange(NamedTuple):
-    """What a page of the hub's changes writes to a case: its status; how many of the
-    steps it added go into "suspended"; when the first of them into a finishing status
-    was taken (None: none). As 0007's triggers count each step inserted."""
-
-    status: str
-    suspended: int = 0
-    finished: dt.datetime | None = None
-
-
 # The statuses whose first step is a case's finish time (0007's trigger case_events_finish).
 FINISHING_STATUSES = frozenset({"completed", "withdrawn"})
 
 
-def store_case_changes(session: Session, changes: dict[str, CaseChange]) -> None:
-    """Store each case's change (by case id): one write of each case's row, in one
-    statement (two when some cases were finished). A finish time already set stays."""
-    plain, finished = [], []
-    for case_id, change in changes.items():
-        row = {"case_id": case_id, "new_status": change.status, "suspended": change.suspended}
-        if change.finished is None:
+def store_case_changes(
+    session: Session, statuses: dict[str, str], suspended: dict[str, int], finished: dict[str, dt.datetime]
+) -> None:
+    """Store each case's new status (by case id) with what a page's steps add to it, as
+    0007's triggers count each step inserted: ``suspended``, how many went into
+    "suspended"; ``finished``, when the first into a finishing status was taken (a finish
+    time already set stays). One write of each case's row, in one statement (two when
+    some cases were finished)."""
+    plain, finishing = [], []
+    for case_id, status in statuses.items():
+        row = {"case_id": case_id, "new_status": status, "suspended": suspended.get(case_id, 0)}
+        when = finished.get(case_id)
+        if when is None:
             plain.append(row)
         else:
-            finished.append({**row, "finished": change.finished})
+            row["finished"] = when
+            finishing.append(row)
     if plain:
         _execute_many(session, _SET_CASE, plain)
-    if finished:
-        _execute_many(session, _SET_FINISHED_CASE, finished)
+    if finishing:
+        _execute_many(session, _SET_FINISHED_CASE, finishing)
 
 
 def case_number_of(session: Session, case_id: str) -> str | None:

@@ -10,9 +10,11 @@ import datetime as dt
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, select, text
 
-from windowdesk.domain.case_state import CaseAction
+from windowdesk.domain.case_state import CaseAction, CaseStatus
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import applicants, cases, intake
 from windowdesk.services.catalog import get_item_guide
@@ -441,6 +443,56 @@ def test_a_page_writes_each_case_row_once(tmp_path: Path) -> None:
         assert all(row[:2] == row[2:] for row in rows.values()), rows
         assert sorted(row[1] for row in rows.values()) == [0, 0, 0, 0, 1, 1]
         assert len([row for row in rows.values() if row[0] is not None]) == 2
+    finally:
+        station.close()
+
+
+def test_the_bulk_writes_store_each_value_as_its_column_type_does_and_refuse_a_word_outside_its_set(
+    tmp_path: Path,
+) -> None:
+    """The page's rows are put in their stored form a column at a time (a fixed-value
+    column's words once each): an enum member and its plain word store the same text,
+    a time its UTC text, and a word outside the set still fails the statement."""
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    step = {
+        "case_id": case_id,
+        "at": NOW,
+        "operator_id": None,
+        "kind": "note",
+        "note": "",
+        "source": StepSource.HUB,
+        "suspension_kind": None,
+    }
+    try:
+        with station.db.write() as session:
+            sync_queries.insert_case_steps(
+                session,
+                [
+                    {**step, "id": "s-1", "position": 1, "from_status": "accepted", "to_status": CaseStatus.SUSPENDED},
+                    {**step, "id": "s-2", "position": 2, "from_status": None, "to_status": "suspended"},
+                    {**step, "id": "s-3", "position": 3, "from_status": "suspended", "to_status": "suspended"},
+                ],
+            )
+        with station.db.read() as session:
+            stored = session.execute(
+                text("SELECT id, from_status, to_status, source, at FROM case_events WHERE id LIKE 's-%' ORDER BY id")
+            ).all()
+        assert stored == [
+            ("s-1", "accepted", "suspended", "hub", "2026-11-25 09:00:00.000000"),
+            ("s-2", None, "suspended", "hub", "2026-11-25 09:00:00.000000"),
+            ("s-3", "suspended", "suspended", "hub", "2026-11-25 09:00:00.000000"),
+        ]
+        with pytest.raises(ValueError, match="'fax' is not a valid CaseStatus"), station.db.write() as session:
+            sync_queries.insert_case_steps(
+                session,
+                [
+                    {**step, "id": "s-4", "position": 4, "from_status": None, "to_status": "suspended"},
+                    {**step, "id": "s-5", "position": 5, "from_status": None, "to_status": "fax"},
+                ],
+            )
+        with station.db.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM case_events WHERE id IN ('s-4', 's-5')")) == 0
     finally:
         station.close()
 

@@ -275,6 +275,12 @@ def main(argv: list[str] | None = None) -> int:
             cases_file.write_text(json.dumps(cases))
             log(f"prepared {len(cases)} cases in {time.perf_counter() - started:.1f} s")
         bodies = feed_bodies(cases, args.changes, page)
+        # As the window's heap is once it stands (ui/launch.py): what was made before is set
+        # aside from the collector; without it every full collection of the pull walked the
+        # preparation's objects, which a window does not have.
+        from windowdesk.heap import settle_startup_heap
+
+        settle_startup_heap()
         # CPU time of the applying thread (the pages' fetch and decoding run on another).
         profiler = cProfile.Profile(time.thread_time) if args.profile else None
         rounds = []

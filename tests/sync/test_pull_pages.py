@@ -657,3 +657,75 @@ def test_a_page_that_fails_in_a_run_keeps_the_pages_before_it_and_nothing_of_its
         assert _overrides(station) == {f"2027-01-{n:02d}": f"#{n}" for n in range(1, 16)}
     finally:
         station.close()
+
+
+class _DecisionsOnOneCase(HubStandIn):
+    """``count`` decisions on one case, ``limit`` to a page: a pull of many changes made
+    quickly (the hub's word may repeat a status)."""
+
+    def __init__(self, case_id: str, count: int) -> None:
+        self.case_id, self.count = case_id, count
+
+    def push_encoded(self, batch: protocol.EncodedPush) -> protocol.PushAnswer:
+        return protocol.PushAnswer([protocol.PushResult(e, protocol.APPLIED, "") for e in batch.event_ids], 1)
+
+    def changes(self, after: int, limit: int) -> protocol.ChangesPage:
+        seqs = range(after + 1, min(self.count, after + limit) + 1)
+        page = tuple(
+            _change(
+                seq,
+                protocol.CHANGE_DECISION,
+                self.case_id,
+                decision="approve",
+                department="MZJ",
+                note="",
+                status="in_progress",
+            )
+            for seq in seqs
+        )
+        return protocol.ChangesPage(page, seqs[-1] if seqs else after, bool(seqs) and seqs[-1] < self.count)
+
+
+def test_the_collector_does_not_walk_the_young_objects_while_a_run_of_pages_is_applied(tmp_path: Path) -> None:
+    """A page of decisions makes tens of thousands of short-lived objects and no garbage
+    cycle: while a run of pages is applied (its write transaction open) the collector's
+    youngest generation waits (services/sync.py, PULL_YOUNG_GC_THRESHOLD), and its
+    threshold is as it was once the run ends."""
+    import gc
+
+    from windowdesk.services import sync as sync_service
+
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    in_transaction: list[bool] = [False]
+    collections = {"inside": 0, "outside": 0}
+
+    def began(connection) -> None:
+        in_transaction[0] = True
+
+    def ended(connection) -> None:
+        in_transaction[0] = False
+
+    def collected(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections["inside" if in_transaction[0] else "outside"] += 1
+
+    threshold = gc.get_threshold()
+    event.listen(station.db.write_engine, "begin", began)
+    event.listen(station.db.write_engine, "commit", ended)
+    event.listen(station.db.write_engine, "rollback", ended)
+    gc.callbacks.append(collected)
+    try:
+        report = sync_service.SyncRunner(
+            station.db, _DecisionsOnOneCase(case_id, 3_000), pull_page=500, retries=0
+        ).run()
+    finally:
+        gc.callbacks.remove(collected)
+        event.remove(station.db.write_engine, "begin", began)
+        event.remove(station.db.write_engine, "commit", ended)
+        event.remove(station.db.write_engine, "rollback", ended)
+        station.close()
+    assert report.ok, report.error
+    assert report.pulled == 3_000
+    assert collections["inside"] == 0, collections  # before: one every ~700 objects, dozens
+    assert gc.get_threshold() == threshold

@@ -159,6 +159,7 @@ class FeedStandIn:
 
     hub_generation = None
     base_url = "http://127.0.0.1:9"
+    protocol = 1  # the push's body as protocol 1 has it (the outbox is empty when timed)
 
     def __init__(self, bodies: list[bytes]) -> None:
         from windowdesk.sync.hub_pin import HubPin
@@ -198,8 +199,12 @@ def pull_round(
 
     from windowdesk.services.sync import SyncRunner
     from windowdesk.storage import models as m
+    from windowdesk.storage.migrate import migrate_to_head
 
     copy_database(template / "windowdesk.sqlite3", folder)
+    # As the window does when it starts: the copy brought to this code's schema (a no-op
+    # when it is there already), before the pull is timed.
+    migrate_to_head(folder / "windowdesk.sqlite3", folder / "backups", key=key)
     station = Station(CENTER, WINDOW, folder, key).open()
     try:
         stand_in = FeedStandIn(bodies)
@@ -216,7 +221,15 @@ def pull_round(
         with station.db.read() as session:
             steps = session.scalar(select(func.count()).select_from(m.CaseEvent).where(m.CaseEvent.source == "hub"))
             statuses = dict(session.execute(select(m.Case.status, func.count()).group_by(m.Case.status)).all())
-        return {"cpu": cpu, "wall": wall, "pulled": report.pulled, "steps": steps, "statuses": statuses}
+            suspensions = session.scalar(select(func.sum(m.Case.suspensions)))
+        return {
+            "cpu": cpu,
+            "wall": wall,
+            "pulled": report.pulled,
+            "steps": steps,
+            "statuses": statuses,
+            "suspensions": suspensions,
+        }
     finally:
         station.close()
 
@@ -262,12 +275,20 @@ def main(argv: list[str] | None = None) -> int:
             cases_file.write_text(json.dumps(cases))
             log(f"prepared {len(cases)} cases in {time.perf_counter() - started:.1f} s")
         bodies = feed_bodies(cases, args.changes, page)
+        # As the window's heap is once it stands (ui/launch.py): what was made before is set
+        # aside from the collector; without it every full collection of the pull walked the
+        # preparation's objects, which a window does not have.
+        from windowdesk.heap import settle_startup_heap
+
+        settle_startup_heap()
         # CPU time of the applying thread (the pages' fetch and decoding run on another).
         profiler = cProfile.Profile(time.thread_time) if args.profile else None
         rounds = []
         for index in range(args.rounds):
             result = pull_round(template, key, bodies, folder / f"round-{index}", page, profiler)
             assert result["pulled"] == args.changes and result["steps"] == args.changes, result
+            # each "request materials" counted once in its case's suspensions, whoever counts it
+            assert result["suspensions"] == min(args.changes, len(cases)), result["suspensions"]
             rounds.append(result)
             log(f"round {index + 1}: {args.changes} changes, CPU {result['cpu']:.2f} s, wall {result['wall']:.2f} s")
             shutil.rmtree(folder / f"round-{index}")

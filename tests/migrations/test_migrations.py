@@ -300,11 +300,11 @@ def _case_at_0006(conn, case_id: str, number: str) -> None:
     )
 
 
-def _step(conn, case_id: str, position: int, at: str, before: str, after: str) -> None:
+def _step(conn, case_id: str, position: int, at: str, before: str, after: str, source: str = "window") -> None:
     conn.execute(
         "INSERT INTO case_events (id, case_id, at, operator_id, kind, position, from_status, to_status, note, "
-        "source) VALUES (?, ?, ?, 'op-1', 'x', ?, ?, ?, '', 'window')",
-        (f"{case_id}-{position}", case_id, at, position, before, after),
+        "source) VALUES (?, ?, ?, 'op-1', 'x', ?, ?, ?, '', ?)",
+        (f"{case_id}-{position}", case_id, at, position, before, after, source),
     )
 
 
@@ -362,6 +362,47 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
         _step(conn, "open", 5, "2026-11-26 02:00:00.000000", "completed", "delivered")
         conn.commit()
         assert columns()["open"] == ("2026-11-25 02:00:00.000000", 1)
+
+
+def test_0023_leaves_the_pulls_steps_to_the_pull_and_every_other_step_to_the_triggers(data_dir):
+    """The pull writes the suspension count and finish time of the hub's steps with the
+    case's status (services/sync_apply.py, tests/sync/test_pull_pages.py); 0007's
+    triggers still count every other step, and the counts already there are kept."""
+    from windowdesk.storage.migrate import _run_upgrade
+
+    path = data_dir / "windowdesk.sqlite3"
+    _run_upgrade(path, MIGRATIONS_DIR, target="0022_h29lookup_id_tail")
+    with _raw(path) as conn:
+        conn.execute(
+            "INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
+            "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')"
+        )
+        conn.execute(
+            "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
+            "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)"
+        )
+        _window_and_item(conn)
+        _case_at_0006(conn, "before", "CH-20261102-01-0001")
+        _step(conn, "before", 1, "2026-11-03 02:00:00", "accepted", "suspended", source="hub")
+        _case_at_0006(conn, "after", "CH-20261102-01-0002")
+        conn.commit()
+
+    migrate_to_head(path, data_dir / "backups")
+
+    with _raw(path) as conn:
+
+        def columns():
+            return {row[0]: row[1:] for row in conn.execute("SELECT id, finished_at, suspensions FROM cases")}
+
+        assert columns() == {"before": (None, 1), "after": (None, 0)}  # counted by 0007's trigger: kept
+        _step(conn, "after", 1, "2026-11-20 02:00:00", "accepted", "suspended", source="hub")
+        _step(conn, "after", 2, "2026-11-21 02:00:00", "suspended", "withdrawn", source="hub")
+        assert columns()["after"] == (None, 0)  # the pull's steps: the pull writes these
+        _step(conn, "before", 2, "2026-11-22 02:00:00", "suspended", "in_progress")
+        _step(conn, "before", 3, "2026-11-23 02:00:00", "in_progress", "suspended")
+        _step(conn, "before", 4, "2026-11-24 02:00:00", "suspended", "withdrawn")
+        conn.commit()
+        assert columns()["before"] == ("2026-11-24 02:00:00", 2)  # a window's steps: still the triggers'
 
 
 def test_the_counter_is_told_before_an_existing_database_is_updated(data_dir):

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, select, text
 
-from windowdesk.domain.case_state import CaseAction
+from windowdesk.domain.case_state import CaseAction, CaseStatus
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import applicants, cases, intake
 from windowdesk.services.catalog import get_item_guide
@@ -263,15 +264,19 @@ def test_a_page_mixing_every_kind_of_case_ends_as_the_apply_always_left_it(tmp_p
         assert forms == {("window", "text", 26, " "), ("hub", "text", 26, " ")}
         hub_steps = [s for s in after["steps"] if s[8] == "hub"]
         assert len(hub_steps) == 11 and all(s[10] for s in hub_steps)  # no operator: the hub's
-        assert {s[2] for s in hub_steps} == {
-            str(uuid.uuid5(HUB_STEPS, f"change:{c.seq}")) for c in page if c.entity_id != OTHER_WINDOWS_CASE
-        }
+        assert {s[2] for s in hub_steps} == {_seq_step_id(c.seq) for c in page if c.entity_id != OTHER_WINDOWS_CASE}
+        with paged.db.read() as session:  # the primary key's order is the order they were recorded in
+            by_key = list(session.scalars(text("SELECT rowid FROM case_events WHERE source = 'hub' ORDER BY id")))
+        assert len(by_key) == 11 and by_key == sorted(by_key)
     finally:
         paged.close()
         one_by_one.close()
 
 
-HUB_STEPS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")  # the hub steps' namespace (sync_apply)
+def _seq_step_id(seq: int) -> str:
+    """A hub step's id: its change's seq as 16 hex digits in a version-8 UUID (sync_apply)."""
+    digits = f"{seq:016x}"
+    return f"{digits[:8]}-{digits[8:12]}-8{digits[12:15]}-8{digits[15]}00-000000000000"
 
 
 def _statements_of_a_page(station, page: list[protocol.Change]) -> tuple[list[str], list[object]]:
@@ -328,6 +333,168 @@ def test_a_page_is_read_and_written_in_the_same_few_statements_whatever_its_size
     finally:
         small.close()
         large.close()
+
+
+# 0007's definition of the two columns its triggers keep: what the timeline says.
+_COLUMNS_FROM_TIMELINE = text(
+    "SELECT id, finished_at, suspensions, "
+    "(SELECT e.at FROM case_events e WHERE e.case_id = cases.id AND e.to_status IN ('completed', 'withdrawn') "
+    "ORDER BY e.position, e.at LIMIT 1), "
+    "(SELECT count(*) FROM case_events e WHERE e.case_id = cases.id AND e.to_status = 'suspended') FROM cases"
+)
+
+
+def _counted_page(suspended: str, finished: str, withdrawn: str, noted: str) -> list[protocol.Change]:
+    decision = protocol.CHANGE_DECISION
+    return [
+        _change(31, decision, suspended, decision="request_materials", department="MZJ", note="", status="suspended"),
+        _change(32, decision, suspended, decision="resume", department="MZJ", note="", status="in_progress"),
+        _change(
+            33,
+            decision,
+            suspended,
+            decision="suspend",
+            department="MZJ",
+            note="检验",
+            status="suspended",
+            suspension_kind="inspection",
+        ),
+        _change(34, decision, finished, decision="approve", department="MZJ", note="", status="completed"),
+        _change(35, decision, finished, decision="approve", department="MZJ", note="", status="withdrawn"),
+        _change(36, decision, withdrawn, decision="approve", department="MZJ", note="", status="completed"),
+        _change(37, protocol.CHANGE_NOTE, noted, department="MZJ", note="材料已收"),
+    ]
+
+
+def test_the_pull_keeps_each_cases_suspensions_and_finish_time_as_every_other_writer(tmp_path: Path) -> None:
+    """Since 0023 the pull writes a case's suspension count and finish time with its
+    status (0007's triggers leave its steps to it): the same values as the triggers give
+    every other writer's steps (the window's own here: a suspension, a withdrawal), i.e.
+    what the timeline says, also for a page applied twice and one change at a time."""
+    template = create_station(tmp_path / "template", "CH", "01")
+    suspended, finished = _accept(template, ORDINARY_ITEM, 1), _accept(template, ORDINARY_ITEM, 2)
+    withdrawn, noted = _accept(template, ORDINARY_ITEM, 3), _accept(template, ORDINARY_ITEM, 4)
+    cases.change_status(template.db, template.ctx, case_id=suspended, action=CaseAction.SUSPEND, note="缺材料")
+    cases.change_status(template.db, template.ctx, case_id=suspended, action=CaseAction.RESUME, note="")
+    cases.change_status(template.db, template.ctx, case_id=withdrawn, action=CaseAction.WITHDRAW, note="申请人撤回")
+    template.close()
+    paged, one_by_one = copy_station(template, tmp_path / "paged"), copy_station(template, tmp_path / "one-by-one")
+    page = _counted_page(suspended, finished, withdrawn, noted)
+    try:
+        with paged.db.read() as session:
+            before = {row[0]: row[1:3] for row in session.execute(_COLUMNS_FROM_TIMELINE)}
+        assert before[suspended][1] == 1 and before[withdrawn][0] is not None  # the window's, by trigger
+        for change in page:
+            with one_by_one.db.write() as session:
+                apply_change(session, change, now=NOW)
+        for _attempt in range(2):  # the same page again (its cursor was lost): nothing more
+            with paged.db.write() as session:
+                loaded = load_page_cases(session, page)
+                for change in page:
+                    apply_change(session, change, now=NOW, page=loaded)
+                store_page(session, loaded)
+        for station in (paged, one_by_one):
+            with station.db.read() as session:
+                rows = {row[0]: row[1:] for row in session.execute(_COLUMNS_FROM_TIMELINE)}
+            assert all(row[:2] == row[2:] for row in rows.values()), rows
+            assert rows[suspended][1] == 3  # the window's one and the hub's two
+            first_finish = (NOW + dt.timedelta(minutes=34)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            assert rows[finished][0] == first_finish  # the first finishing step's time, as stored
+            assert rows[withdrawn][0] == before[withdrawn][0]  # finished before: stays
+            assert rows[noted][:2] == before[noted]
+        assert _whole_state(paged) == _whole_state(one_by_one)
+    finally:
+        paged.close()
+        one_by_one.close()
+
+
+def test_a_page_writes_each_case_row_once(tmp_path: Path) -> None:
+    """A case's status, suspension count and finish time in one write of its row: 0007's
+    triggers wrote the count (and moved the case in ix_cases_center_status_promised) for
+    each step into "suspended", and the page's status update wrote the row again."""
+    template = create_station(tmp_path / "template", "CH", "01")
+    _accept(template, ORDINARY_ITEM, 1, cases=6)
+    with template.db.read() as session:
+        ordinary = sorted(session.scalars(select(m.Case.id)))
+    template.close()
+    station = copy_station(template, tmp_path / "station")
+    decision = protocol.CHANGE_DECISION
+    statuses = ["suspended", "completed", "in_progress"]
+    page = [
+        _change(n, decision, case_id, decision="approve", department="MZJ", note="", status=statuses[n % 3])
+        for n, case_id in enumerate(ordinary, start=1)
+    ]
+    try:
+        with station.db.write() as session:
+            session.execute(text("CREATE TEMP TABLE row_writes (case_id TEXT)"))
+            session.execute(
+                text(
+                    "CREATE TEMP TRIGGER count_row_writes AFTER UPDATE ON main.cases "
+                    "BEGIN INSERT INTO row_writes VALUES (NEW.id); END"
+                )
+            )
+            loaded = load_page_cases(session, page)
+            for change in page:
+                apply_change(session, change, now=NOW, page=loaded)
+            store_page(session, loaded)
+            writes = list(session.scalars(text("SELECT case_id FROM row_writes")))
+            rows = {row[0]: row[1:] for row in session.execute(_COLUMNS_FROM_TIMELINE)}
+        assert sorted(writes) == ordinary  # each case once
+        assert all(row[:2] == row[2:] for row in rows.values()), rows
+        assert sorted(row[1] for row in rows.values()) == [0, 0, 0, 0, 1, 1]
+        assert len([row for row in rows.values() if row[0] is not None]) == 2
+    finally:
+        station.close()
+
+
+def test_the_bulk_writes_store_each_value_as_its_column_type_does_and_refuse_a_word_outside_its_set(
+    tmp_path: Path,
+) -> None:
+    """The page's rows are put in their stored form a column at a time (a fixed-value
+    column's words once each): an enum member and its plain word store the same text,
+    a time its UTC text, and a word outside the set still fails the statement."""
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    step = {
+        "case_id": case_id,
+        "at": NOW,
+        "operator_id": None,
+        "kind": "note",
+        "note": "",
+        "source": StepSource.HUB,
+        "suspension_kind": None,
+    }
+    try:
+        with station.db.write() as session:
+            sync_queries.insert_case_steps(
+                session,
+                [
+                    {**step, "id": "s-1", "position": 1, "from_status": "accepted", "to_status": CaseStatus.SUSPENDED},
+                    {**step, "id": "s-2", "position": 2, "from_status": None, "to_status": "suspended"},
+                    {**step, "id": "s-3", "position": 3, "from_status": "suspended", "to_status": "suspended"},
+                ],
+            )
+        with station.db.read() as session:
+            stored = session.execute(
+                text("SELECT id, from_status, to_status, source, at FROM case_events WHERE id LIKE 's-%' ORDER BY id")
+            ).all()
+        assert stored == [
+            ("s-1", "accepted", "suspended", "hub", "2026-11-25 09:00:00.000000"),
+            ("s-2", None, "suspended", "hub", "2026-11-25 09:00:00.000000"),
+            ("s-3", "suspended", "suspended", "hub", "2026-11-25 09:00:00.000000"),
+        ]
+        with pytest.raises(ValueError, match="'fax' is not a valid CaseStatus"), station.db.write() as session:
+            sync_queries.insert_case_steps(
+                session,
+                [
+                    {**step, "id": "s-4", "position": 4, "from_status": None, "to_status": "suspended"},
+                    {**step, "id": "s-5", "position": 5, "from_status": None, "to_status": "fax"},
+                ],
+            )
+        with station.db.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM case_events WHERE id IN ('s-4', 's-5')")) == 0
+    finally:
+        station.close()
 
 
 def test_the_page_reads_go_through_indexes(tmp_path: Path) -> None:
@@ -490,3 +657,75 @@ def test_a_page_that_fails_in_a_run_keeps_the_pages_before_it_and_nothing_of_its
         assert _overrides(station) == {f"2027-01-{n:02d}": f"#{n}" for n in range(1, 16)}
     finally:
         station.close()
+
+
+class _DecisionsOnOneCase(HubStandIn):
+    """``count`` decisions on one case, ``limit`` to a page: a pull of many changes made
+    quickly (the hub's word may repeat a status)."""
+
+    def __init__(self, case_id: str, count: int) -> None:
+        self.case_id, self.count = case_id, count
+
+    def push_encoded(self, batch: protocol.EncodedPush) -> protocol.PushAnswer:
+        return protocol.PushAnswer([protocol.PushResult(e, protocol.APPLIED, "") for e in batch.event_ids], 1)
+
+    def changes(self, after: int, limit: int) -> protocol.ChangesPage:
+        seqs = range(after + 1, min(self.count, after + limit) + 1)
+        page = tuple(
+            _change(
+                seq,
+                protocol.CHANGE_DECISION,
+                self.case_id,
+                decision="approve",
+                department="MZJ",
+                note="",
+                status="in_progress",
+            )
+            for seq in seqs
+        )
+        return protocol.ChangesPage(page, seqs[-1] if seqs else after, bool(seqs) and seqs[-1] < self.count)
+
+
+def test_the_collector_does_not_walk_the_young_objects_while_a_run_of_pages_is_applied(tmp_path: Path) -> None:
+    """A page of decisions makes tens of thousands of short-lived objects and no garbage
+    cycle: while a run of pages is applied (its write transaction open) the collector's
+    youngest generation waits (services/sync.py, PULL_YOUNG_GC_THRESHOLD), and its
+    threshold is as it was once the run ends."""
+    import gc
+
+    from windowdesk.services import sync as sync_service
+
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    in_transaction: list[bool] = [False]
+    collections = {"inside": 0, "outside": 0}
+
+    def began(connection) -> None:
+        in_transaction[0] = True
+
+    def ended(connection) -> None:
+        in_transaction[0] = False
+
+    def collected(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections["inside" if in_transaction[0] else "outside"] += 1
+
+    threshold = gc.get_threshold()
+    event.listen(station.db.write_engine, "begin", began)
+    event.listen(station.db.write_engine, "commit", ended)
+    event.listen(station.db.write_engine, "rollback", ended)
+    gc.callbacks.append(collected)
+    try:
+        report = sync_service.SyncRunner(
+            station.db, _DecisionsOnOneCase(case_id, 3_000), pull_page=500, retries=0
+        ).run()
+    finally:
+        gc.callbacks.remove(collected)
+        event.remove(station.db.write_engine, "begin", began)
+        event.remove(station.db.write_engine, "commit", ended)
+        event.remove(station.db.write_engine, "rollback", ended)
+        station.close()
+    assert report.ok, report.error
+    assert report.pulled == 3_000
+    assert collections["inside"] == 0, collections  # before: one every ~700 objects, dozens
+    assert gc.get_threshold() == threshold

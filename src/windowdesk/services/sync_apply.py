@@ -44,6 +44,7 @@ STATUS_PAGE_SETTING = "hub.status_page"
 # departments' decisions (protocol.DECISIONS).
 CLOCK_DECISIONS = ("suspend", "resume")
 
+# The namespace of the hub steps' version-5 ids (before they were made in seq order).
 _HUB_EVENTS = uuid.UUID("7f1c2b0e-3d4a-4e5f-9a6b-0c1d2e3f4a5b")
 _HUB_EVENTS_BYTES = _HUB_EVENTS.bytes
 _UUID5_KEEP = ~(0xC000 << 48) & ~(0xF000 << 64)  # the variant's and the version's bits cleared,
@@ -79,13 +80,18 @@ class PageCases:
     step_ids: dict[int, str] = field(default_factory=dict)
     steps: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
-    # What the page's decisions and notes write, in one statement each (store_page).
+    # What the page's decisions and notes write, in one statement each (store_page): its
+    # steps; each case's status, with what its new steps add to its suspension count and
+    # its finish time (the first step into a finishing status), one write of its row.
     new_steps: list[dict] = field(default_factory=list)
     new_statuses: dict[str, str] = field(default_factory=dict)
+    new_suspensions: dict[str, int] = field(default_factory=dict)
+    new_finishes: dict[str, dt.datetime] = field(default_factory=dict)
 
 
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
 _STATUSES = {status.value: status for status in CaseStatus}
+_FINISHING = frozenset(CaseStatus(word) for word in sync_queries.FINISHING_STATUSES)
 
 
 def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> PageCases:
@@ -112,8 +118,8 @@ def store_page(session: Session, page: PageCases) -> None:
         sync_queries.insert_case_steps(session, page.new_steps)
         page.new_steps = []
     if page.new_statuses:
-        sync_queries.set_case_statuses(session, page.new_statuses)
-        page.new_statuses = {}
+        sync_queries.store_case_changes(session, page.new_statuses, page.new_suspensions, page.new_finishes)
+        page.new_statuses, page.new_suspensions, page.new_finishes = {}, {}, {}
 
 
 def apply_change(
@@ -139,10 +145,29 @@ def apply_change(
 
 
 def _hub_step_id(change: protocol.Change) -> str:
-    """``str(uuid.uuid5(_HUB_EVENTS, f"change:{seq}"))``, made without the UUID class (its
-    checks cost a tenth of applying a decision): SHA-1 of the namespace and the name, the
-    first 16 bytes with the version (5) and variant bits set, in the 8-4-4-4-12 form."""
-    number = int.from_bytes(hashlib.sha1(_HUB_EVENTS_BYTES + f"change:{change.seq}".encode()).digest()[:16])
+    """A hub step's id, made from its change's seq so that a page applied twice adds
+    nothing, and sorting as the seqs do: the seq's 16 hex digits in a version-8 UUID's
+    text (its version and variant nibbles, 8 and 8, between them; the rest zero), e.g.
+    seq 1 is ``00000000-0000-8000-8100-000000000000``. A page's steps are then neighbours
+    in the primary key's B-tree (a random key put each of them on a page of its own: a
+    page of 1,000 steps dirtied, encrypted and wrote ~1,000 index pages). A window's own
+    steps are version-7 UUIDs and the hub steps recorded before this form version-5 ones
+    (:func:`_legacy_hub_step_id`), so no id meets another of a different step; they keep
+    their ids, and a change is applied only once (the cursor is stored with it), so the
+    two forms of one change never meet either. A seq beyond 64 bits (no hub's: its seq
+    is a bigint) keeps the version-5 form."""
+    seq = change.seq
+    if not 0 <= seq < 1 << 64:
+        return _legacy_hub_step_id(seq)
+    digits = f"{seq:016x}"
+    return f"{digits[:8]}-{digits[8:12]}-8{digits[12:15]}-8{digits[15]}00-000000000000"
+
+
+def _legacy_hub_step_id(seq: int) -> str:
+    """``str(uuid.uuid5(_HUB_EVENTS, f"change:{seq}"))``, the hub steps' ids before the
+    seq-ordered form, made without the UUID class: SHA-1 of the namespace and the name,
+    the first 16 bytes with the version (5) and variant bits set, in the 8-4-4-4-12 form."""
+    number = int.from_bytes(hashlib.sha1(_HUB_EVENTS_BYTES + f"change:{seq}".encode()).digest()[:16])
     text = f"{number & _UUID5_KEEP | _UUID5_SET:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
@@ -161,8 +186,17 @@ def _case_of(session: Session, page: PageCases, case_id: str) -> PageCase | None
     return None if case is None else PageCase(case.id, case.status)
 
 
-def _add_step(page: PageCases, case: PageCase, **step: object) -> None:
-    """Append a hub step to the case's timeline, at the next position (stored with the page)."""
+def _add_step(page: PageCases, case: PageCase, **step: Any) -> None:
+    """Append a hub step to the case's timeline, at the next position, and count it in
+    the case's suspensions or finish time as 0007's triggers count the steps of every
+    other writer (they leave the pull's to it since 0023); all stored with the page."""
+    to_status = step["to_status"]
+    if to_status == CaseStatus.SUSPENDED:
+        page.new_suspensions[case.id] = page.new_suspensions.get(case.id, 0) + 1
+        page.new_statuses.setdefault(case.id, case.status)  # the row's write carries the count
+    elif to_status in _FINISHING and case.id not in page.new_finishes:
+        page.new_finishes[case.id] = step["at"]  # the first finishing step is when it finished
+        page.new_statuses.setdefault(case.id, case.status)
     position = page.positions.get(case.id, 0)
     page.positions[case.id] = position + 1
     page.new_steps.append(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from typing import Any, NamedTuple, cast
@@ -13,6 +12,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import (
     Dialect,
     Insert,
+    Integer,
     SQLColumnExpression,
     Table,
     Text,
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
+from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models_quality import CasePart
 
 
@@ -116,13 +117,25 @@ def existing_case_event_ids(session: Session, event_ids: Collection[str]) -> set
 
 
 _INSERT_STEPS = insert(_EVENTS)
-_SET_CASE_STATUS = update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(status=bindparam("new_status"))
+# A case's new status and what the page's steps add to its suspension count, in one
+# write of its row (0023: 0007's triggers leave the pull's steps to it); with a finish
+# time only for a case a step of the page finished (naming finished_at in the update
+# would move every case in ix_cases_center_finished too).
+_SET_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"))
+    .values(status=bindparam("new_status"), suspensions=_CASES.c.suspensions + bindparam("suspended", type_=Integer))
+)
+_SET_FINISHED_CASE = _SET_CASE.values(
+    finished_at=func.coalesce(_CASES.c.finished_at, bindparam("finished", type_=_CASES.c.finished_at.type))
+)
 
 
 class _DriverStatement(NamedTuple):
     sql: str
-    values: Callable[[dict[str, Any]], tuple[Any, ...]]  # a row's parameters in the statement's order
-    processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, its type's processor)
+    names: tuple[str, ...]  # the parameters in the statement's order
+    # (position, its type's processor, whether it is processed once per distinct value)
+    processors: tuple[tuple[int, Callable[[Any], Any], bool], ...]
 
 
 # By statement, parameter names and dialect name: the text and the types' processors
@@ -136,15 +149,13 @@ def _driver_statement(statement: Insert | Update, names: frozenset[str], dialect
     if prepared is None:
         compiled = statement.compile(dialect=dialect, column_keys=sorted(names))
         order = tuple(compiled.positiontup or ())
-        getter = operator.itemgetter(*order)
-        processors = [
-            (i, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for i, name in enumerate(order)
-        ]
-        prepared = _DRIVER_STATEMENTS[key] = _DriverStatement(
-            str(compiled),
-            getter if len(order) > 1 else lambda row: (getter(row),),
-            tuple((i, processor) for i, processor in processors if processor is not None),
-        )
+        processors = []
+        for i, name in enumerate(order):
+            column_type = compiled.binds[name].type
+            processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors.append((i, processor, isinstance(column_type, TextEnum)))
+        prepared = _DRIVER_STATEMENTS[key] = _DriverStatement(str(compiled), order, tuple(processors))
     return prepared
 
 
@@ -153,17 +164,19 @@ def _execute_many(session: Session, statement: Insert | Update, rows: list[dict[
     database's form by each column type's own processor and handed to the driver's
     executemany. Through SQLAlchemy's executemany the compiler built every row's
     parameters again (about 12 µs a row, a sixth of a page's applying); the statement's
-    text and the values' stored form are the same."""
+    text and the values' stored form are the same. Built a column at a time: a fixed-value
+    column's (TextEnum's) few words are processed once each, checked as always."""
     connection = session.connection()
     prepared = _driver_statement(statement, frozenset(rows[0]), connection.dialect)
-    parameters = [prepared.values(row) for row in rows]
-    if prepared.processors:
-        for i, values in enumerate(parameters):
-            processed = list(values)
-            for position, processor in prepared.processors:
-                processed[position] = processor(processed[position])
-            parameters[i] = tuple(processed)
-    connection.exec_driver_sql(prepared.sql, parameters)
+    columns = [[row[name] for row in rows] for name in prepared.names]
+    for position, processor, by_value in prepared.processors:
+        column = columns[position]
+        if by_value:
+            stored = {value: processor(value) for value in set(column)}
+            columns[position] = [stored[value] for value in column]
+        else:
+            columns[position] = list(map(processor, column))
+    connection.exec_driver_sql(prepared.sql, list(zip(*columns, strict=True)))
 
 
 def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
@@ -173,11 +186,31 @@ def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
     _execute_many(session, _INSERT_STEPS, steps)
 
 
-def set_case_statuses(session: Session, statuses: dict[str, str]) -> None:
-    """Store each case's new status (by case id) in one statement."""
-    _execute_many(
-        session, _SET_CASE_STATUS, [{"case_id": case_id, "new_status": status} for case_id, status in statuses.items()]
-    )
+# The statuses whose first step is a case's finish time (0007's trigger case_events_finish).
+FINISHING_STATUSES = frozenset({"completed", "withdrawn"})
+
+
+def store_case_changes(
+    session: Session, statuses: dict[str, str], suspended: dict[str, int], finished: dict[str, dt.datetime]
+) -> None:
+    """Store each case's new status (by case id) with what a page's steps add to it, as
+    0007's triggers count each step inserted: ``suspended``, how many went into
+    "suspended"; ``finished``, when the first into a finishing status was taken (a finish
+    time already set stays). One write of each case's row, in one statement (two when
+    some cases were finished)."""
+    plain, finishing = [], []
+    for case_id, status in statuses.items():
+        row = {"case_id": case_id, "new_status": status, "suspended": suspended.get(case_id, 0)}
+        when = finished.get(case_id)
+        if when is None:
+            plain.append(row)
+        else:
+            row["finished"] = when
+            finishing.append(row)
+    if plain:
+        _execute_many(session, _SET_CASE, plain)
+    if finishing:
+        _execute_many(session, _SET_FINISHED_CASE, finishing)
 
 
 def case_number_of(session: Session, case_id: str) -> str | None:

@@ -1,7 +1,7 @@
 """Written by `python -m windowdesk.storage.head_schema` (see storage/head_schema.py):
 what the migrations leave on an empty file. Do not edit; write it again."""
 
-REVISION = "0022_h29lookup_id_tail"
+REVISION = "0023_h29pull_hub_step_counts"
 
 STATEMENTS = (
     "CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)",
@@ -103,8 +103,8 @@ STATEMENTS = (
     "CREATE TRIGGER day_closes_no_delete BEFORE DELETE ON day_closes BEGIN SELECT RAISE(ABORT, 'day_closes are append-only'); END",
     "CREATE TRIGGER receipts_day_closed BEFORE INSERT ON receipts WHEN EXISTS (SELECT 1 FROM day_closes WHERE day_closes.window_id = NEW.window_id AND day_closes.business_day = NEW.business_day) BEGIN SELECT RAISE(ABORT, 'the day of this till is closed'); END",
     "CREATE TRIGGER receipt_voids_day_closed BEFORE INSERT ON receipt_voids WHEN EXISTS (SELECT 1 FROM day_closes WHERE day_closes.window_id = NEW.window_id AND day_closes.business_day = NEW.business_day) BEGIN SELECT RAISE(ABORT, 'the day of this till is closed'); END",
-    "CREATE TRIGGER case_events_finish AFTER INSERT ON case_events WHEN NEW.to_status IN ('completed', 'withdrawn') BEGIN UPDATE cases SET finished_at = NEW.at WHERE id = NEW.case_id AND finished_at IS NULL; END",
-    "CREATE TRIGGER case_events_suspend AFTER INSERT ON case_events WHEN NEW.to_status = 'suspended' BEGIN UPDATE cases SET suspensions = suspensions + 1 WHERE id = NEW.case_id; END",
+    "CREATE TRIGGER case_events_finish AFTER INSERT ON case_events WHEN NEW.to_status IN ('completed', 'withdrawn') AND NEW.source <> 'hub' BEGIN UPDATE cases SET finished_at = NEW.at WHERE id = NEW.case_id AND finished_at IS NULL; END",
+    "CREATE TRIGGER case_events_suspend AFTER INSERT ON case_events WHEN NEW.to_status = 'suspended' AND NEW.source <> 'hub' BEGIN UPDATE cases SET suspensions = suspensions + 1 WHERE id = NEW.case_id; END",
 )
 
 ROWS = {

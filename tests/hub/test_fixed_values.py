@@ -5,9 +5,11 @@ was. Values are the database's as before (no migration). On SQLite and PostgreSQ
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import String, select, update
 from sqlalchemy.exc import StatementError
 
@@ -22,6 +24,8 @@ from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.domain.online_application_status import ApplicationStatus, HubApplicationStatus, received_status
 from windowdesk.domain.page_readers import PageReader
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus, QuestionStatus
@@ -31,6 +35,7 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services import (
     admin,
     console_accounts,
+    online_applications,
     public_bookings,
     public_complaints,
     public_questions,
@@ -39,7 +44,10 @@ from windowdesk.hub.services import (
     replies,
 )
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, ConsoleActor
+from windowdesk.hub.services.online_uploads import Upload
+from windowdesk.hub.storage.application_files import ApplicationFiles
 from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Notification, Operator, Refusal
+from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_figures import CaseFigures
@@ -47,6 +55,7 @@ from windowdesk.hub.storage.models_forms import FormVersion, Question
 from windowdesk.hub.storage.models_pages import PageReading
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating
+from windowdesk.hub.storage.sealing import sealer_for
 from windowdesk.sync.protocol import API_PREFIX
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation
@@ -669,3 +678,96 @@ def test_a_form_version_s_kind_reads_back_as_a_member_and_one_outside_the_set_is
         assert sorted(session.scalars(select(FormVersion.kind))) == kinds
         words = session.scalars(select(FormVersion.kind.cast(String))).all()
     assert set(words) <= {kind.value for kind in FormKind}  # the words stored before
+
+
+def _online_application(hub: Hub) -> tuple[Workstation, str]:
+    """An application made on the public pages for 民政 MZ-003 at CH (told to the center's
+    windows by the feed), then returned by a window's pre-review (pushed)."""
+    hub.import_demo_catalog()
+    files = ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
+    first17 = "11010519491231002"
+    sent = online_applications.submit(
+        hub.db,
+        files,
+        item_code="MZ-003",
+        center_code="CH",
+        address="10.0.0.9",
+        now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        uploads=[Upload("M01", "id.jpg", _grey_photo())],
+        values={
+            "applicant_name": "王建国",
+            "id_number": first17 + resident_id_check_char(first17),
+            "phone": "13800138000",
+            "hardship": "疾病",
+        },
+    )
+    window, events = hub.enroll("CH", "01"), EventFactory()
+    returned = [{"material": "M03", "kind": "missing", "text": "申请书原件1份"}]
+    decided = events.event(
+        "application.decided",
+        "application",
+        sent.application_id,
+        {"id": sent.application_id, "center": "CH", "window": "CH-01", "decision": "return", "round": 1}
+        | {"returned": returned, "at": events.clock.isoformat()},
+    )
+    assert [status for status, _ in hub.push_results(window, [decided])] == ["applied"]
+    return window, sent.application_id
+
+
+def _grey_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 400), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+def _application_status(hub: Hub, application_id: str, *, raw: bool = False) -> object:
+    return _row_words(hub, OnlineApplication, application_id, ("status",), raw=raw)[0]
+
+
+def test_an_online_application_s_status_reads_back_as_the_hub_s_member_its_word_stored_and_sent_as_before(
+    hub: Hub,
+) -> None:
+    window, application_id = _online_application(hub)
+    status = _application_status(hub, application_id)
+    assert type(status) is HubApplicationStatus and status is HubApplicationStatus.RETURNED
+    assert _application_status(hub, application_id, raw=True) == "returned"  # no migration: the plain word
+    # On the wire, the plain words: the feed the window reads with ApplicationStatus, and the
+    # departments' API.
+    pending = [c for c in hub.changes(window)["changes"] if c["kind"] == "application.pending"]
+    assert [c["payload"]["status"] for c in pending] == ["submitted"]
+    assert received_status(pending[0]["payload"]["status"]) is ApplicationStatus.SUBMITTED
+    staff = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token('MZJ')}"}
+    listed = hub.client.get(f"{API_PREFIX}/applications", headers=staff, params={"status": "returned"})
+    assert listed.status_code == 200 and [a["status"] for a in listed.json()] == ["returned"]
+    assert '"status":"returned"' in listed.text.replace(" ", "")
+    # A word outside the hub's states finds nothing, as before (not a failed statement).
+    for word in ("closed", "newer_hub", "lost"):
+        answer = hub.client.get(f"{API_PREFIX}/applications", headers=staff, params={"status": word})
+        assert (answer.status_code, answer.json()) == (200, [])
+
+
+def test_every_state_of_the_hub_is_one_the_window_reads_as_itself() -> None:
+    """The hub's five words are the window's ApplicationStatus words (the window's own two,
+    closed and newer_hub, are not the hub's to take)."""
+    assert {received_status(status.value) for status in HubApplicationStatus} == {
+        ApplicationStatus(status.value) for status in HubApplicationStatus
+    }
+    assert {status.value for status in HubApplicationStatus} == {status.value for status in ApplicationStatus} - {
+        ApplicationStatus.CLOSED.value,
+        ApplicationStatus.NEWER_HUB.value,
+    }
+
+
+def test_an_online_application_status_outside_the_hub_s_set_is_refused_and_the_application_kept(hub: Hub) -> None:
+    _window, application_id = _online_application(hub)
+    # The window's own words too: they are not states of the hub.
+    for word in ("closed", "newer_hub", "lost"):
+        with (
+            pytest.raises(StatementError, match=f"'{word}' is not a valid HubApplicationStatus"),
+            hub.db.write() as session,
+        ):
+            session.get_one(OnlineApplication, application_id).status = word  # type: ignore[assignment]
+            session.flush()
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid HubApplicationStatus"), hub.db.write() as s:
+            s.execute(update(OnlineApplication).where(OnlineApplication.id == application_id).values(status=word))
+    assert _application_status(hub, application_id, raw=True) == "returned"

@@ -16,7 +16,7 @@ from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_forms import FORM_KINDS, FormKind
-from windowdesk.domain.catalog_model import CenterKind, FeeKind, MaterialForm
+from windowdesk.domain.catalog_model import DEFERRAL_RULES, CenterKind, DeferralRule, FeeKind, MaterialForm
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.delivery import DeliveryMode
@@ -662,3 +662,36 @@ def test_a_material_form_fee_kind_or_form_kind_outside_the_set_is_refused_and_th
             sorted(session.scalars(select(column))) for column in (m.ItemMaterial.form, m.FeeRule.kind, ItemForm.kind)
         ]
     assert after == before
+
+
+def test_a_catalog_item_s_deferral_rule_reads_back_as_a_member_none_for_an_item_without_one(demo) -> None:
+    """MZ-002 suspends, FC-001 refuses (the demo catalog's 容缺 items); MZ-001 has no rule:
+    DeferralRule.NONE, stored as "" as before (no migration), and read so by the guide."""
+    with demo.db.read() as session:
+        rules = dict(session.execute(select(m.CatalogItem.code, m.CatalogItem.deferral_rule)).all())
+        raw = dict(session.execute(select(m.CatalogItem.code, m.CatalogItem.deferral_rule.cast(String))).all())
+    assert (rules["MZ-002"], rules["FC-001"], rules["MZ-001"]) == (
+        DeferralRule.SUSPEND,
+        DeferralRule.REFUSE,
+        DeferralRule.NONE,
+    )
+    assert {type(rule) for rule in rules.values()} == {DeferralRule}
+    assert (raw["MZ-002"], raw["FC-001"], raw["MZ-001"]) == ("suspend", "refuse", "")
+    assert set(raw.values()) == {"suspend", "refuse", ""}
+    assert get_item_guide(demo.db, item_code="MZ-001").deferral_rule is DeferralRule.NONE
+    assert get_item_guide(demo.db, item_code="FC-001").deferral_rule is DeferralRule.REFUSE
+    # The catalog names only the two rules; parse_catalog checks them as before.
+    assert DEFERRAL_RULES == ("suspend", "refuse")
+
+
+def test_a_deferral_rule_outside_the_set_is_refused_and_the_item_kept(demo) -> None:
+    for code, word in (("MZ-001", "postpone"), ("MZ-002", "none")):
+        with (
+            pytest.raises(StatementError, match=f"'{word}' is not a valid DeferralRule"),
+            demo.db.write() as session,
+        ):
+            session.get_one(m.CatalogItem, code).deferral_rule = word  # type: ignore[assignment]
+            session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.CatalogItem, "MZ-001").deferral_rule is DeferralRule.NONE
+        assert session.get_one(m.CatalogItem, "MZ-002").deferral_rule is DeferralRule.SUSPEND

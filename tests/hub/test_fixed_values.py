@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from sqlalchemy import String, select, update
+from sqlalchemy import Engine, String, event, select, text, update
 from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.applicants import ApplicantKind
@@ -40,13 +40,23 @@ from windowdesk.hub.services import (
     public_complaints,
     public_questions,
     public_ratings,
+    push_view,
     question_answers,
     replies,
 )
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, ConsoleActor
 from windowdesk.hub.services.online_uploads import Upload
 from windowdesk.hub.storage.application_files import ApplicationFiles
-from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Notification, Operator, Refusal
+from windowdesk.hub.storage.models import (
+    Case,
+    CaseCommitment,
+    CaseEvent,
+    Center,
+    Notification,
+    Operator,
+    PushedEvent,
+    Refusal,
+)
 from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
@@ -56,7 +66,7 @@ from windowdesk.hub.storage.models_pages import PageReading
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating
 from windowdesk.hub.storage.sealing import sealer_for
-from windowdesk.sync.protocol import API_PREFIX
+from windowdesk.sync.protocol import API_PREFIX, PushedEventStatus
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation
 from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
@@ -771,3 +781,92 @@ def test_an_online_application_status_outside_the_hub_s_set_is_refused_and_the_a
         with pytest.raises(StatementError, match=f"'{word}' is not a valid HubApplicationStatus"), hub.db.write() as s:
             s.execute(update(OnlineApplication).where(OnlineApplication.id == application_id).values(status=word))
     assert _application_status(hub, application_id, raw=True) == "returned"
+
+
+def _pushed_with_one_refused(hub: Hub) -> tuple[Workstation, EventFactory, str, str, str]:
+    """A resident (applied) and a case of an item the hub does not have (rejected)."""
+    hub.import_demo_catalog()
+    window, events = hub.enroll("CH", "01"), EventFactory()
+    resident = events.resident()
+    unknown = events.case(resident["entity_id"], item="XX-999")
+    assert [status for status, _ in hub.push_results(window, [resident, unknown])] == ["applied", "rejected"]
+    return window, events, resident["event_id"], unknown["event_id"], unknown["entity_id"]
+
+
+def _pushed_status(hub: Hub, event_id: str, *, raw: bool = False) -> object:
+    c = PushedEvent.__table__.c
+    column = c.status.cast(String) if raw else c.status
+    with hub.db.read() as session:
+        return session.execute(select(column).where(c.event_id == event_id)).scalar_one()
+
+
+def test_a_pushed_event_s_status_reads_back_as_a_member_stored_as_before(hub: Hub) -> None:
+    _window, _events, applied, rejected, _case_id = _pushed_with_one_refused(hub)
+    statuses = [_pushed_status(hub, event_id) for event_id in (applied, rejected)]
+    assert statuses == [PushedEventStatus.APPLIED, PushedEventStatus.REJECTED]
+    assert {type(status) for status in statuses} == {PushedEventStatus}
+    assert [_pushed_status(hub, event_id, raw=True) for event_id in (applied, rejected)] == ["applied", "rejected"]
+    # A resend is answered from the kept status, as before.
+    with hub.db.read() as session:
+        known = push_view.known_events(session, [applied, rejected])
+    assert (known[applied].status, known[rejected].status) == (PushedEventStatus.APPLIED, PushedEventStatus.REJECTED)
+
+
+def test_a_pushed_event_status_outside_the_set_is_refused_and_the_event_kept(hub: Hub) -> None:
+    """ "duplicate" too: the push answers it, the hub never stores it."""
+    _window, _events, applied, _rejected, _case_id = _pushed_with_one_refused(hub)
+    for word in ("duplicate", "pending"):
+        with (
+            pytest.raises(StatementError, match=f"'{word}' is not a valid PushedEventStatus"),
+            hub.db.write() as session,
+        ):
+            session.execute(update(PushedEvent).where(PushedEvent.event_id == applied).values(status=word))
+    assert _pushed_status(hub, applied, raw=True) == "applied"
+
+
+def test_the_push_still_finds_the_rejected_creations_through_their_partial_index(hub: Hub) -> None:
+    """The statements a push sends for why a record is missing (push_view's rejected
+    creations, the service-quality records' own) compare the status with the enum's word
+    spelled out, so that SQLite and PostgreSQL plan them on ix_pushed_events_rejected; the
+    plans of the very statements sent are read back."""
+    window, events, _applied, _rejected, refused_case = _pushed_with_one_refused(hub)
+    step = events.status(refused_case, "start_review")  # on the case whose acceptance was refused
+    reply = events.event(
+        "complaint.replied", "complaint", new_uuid(), {"reply": "已核实", "replied_at": events.clock.isoformat()}
+    )
+    sent: list[tuple[str, Any]] = []
+
+    def seen(_conn, _cursor, sql, parameters, *_args) -> None:
+        if "pushed_events" in sql and "status = 'rejected'" in sql:
+            sent.append((sql, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        results = hub.push_results(window, [step, reply])
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert [status for status, _ in results] == ["rejected", "rejected"]
+    assert "its acceptance was rejected (Item XX-999" in results[0][1]  # the reason found through it
+    assert len(sent) == 2, sent  # push_view's, then service_quality_rules'
+    with hub.db.write() as session:  # SET LOCAL on PostgreSQL: this transaction only
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            plans = [
+                "\n".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters))
+                for sql, parameters in sent
+            ]
+            for plan in plans:
+                assert "USING INDEX ix_pushed_events_rejected" in plan, plan
+                assert "SCAN pushed_events\n" not in plan + "\n", plan
+        else:
+            # A test database holds few rows: with the sequential scan ruled out, only an
+            # index whose condition the statement implies is planned.
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plans = [
+                "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}", parameters))
+                for sql, parameters in sent
+            ]
+            for plan in plans:
+                assert "ix_pushed_events_rejected on pushed_events" in plan, plan
+                assert "Seq Scan on pushed_events" not in plan, plan
+        session.rollback()

@@ -135,9 +135,19 @@ BLOB_PARTIAL = "partial"
 BLOB_MISSING = "missing"
 BLOB_STATUSES = (BLOB_COMPLETE, BLOB_PARTIAL, BLOB_MISSING)
 
-APPLIED = "applied"
+
+class PushedEventStatus(StrEnum):
+    """What the hub keeps of its answer to a pushed event (hub pushed_events.status): a
+    duplicate is answered from the event kept, never stored itself."""
+
+    APPLIED = "applied"
+    REJECTED = "rejected"
+
+
+# The push's answers, as words (the window reads them from JSON).
+APPLIED = PushedEventStatus.APPLIED.value
 DUPLICATE = "duplicate"
-REJECTED = "rejected"
+REJECTED = PushedEventStatus.REJECTED.value
 PUSH_STATUSES = (APPLIED, DUPLICATE, REJECTED)
 
 

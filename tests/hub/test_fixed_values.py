@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.event_kinds import ChangeKind
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.domain.online_application_status import ApplicationStatus, HubApplicationStatus, received_status
 from windowdesk.domain.page_readers import PageReader
@@ -52,6 +54,7 @@ from windowdesk.hub.storage.models import (
     CaseCommitment,
     CaseEvent,
     Center,
+    Change,
     Notification,
     Operator,
     PushedEvent,
@@ -870,3 +873,21 @@ def test_the_push_still_finds_the_rejected_creations_through_their_partial_index
                 assert "ix_pushed_events_rejected on pushed_events" in plan, plan
                 assert "Seq Scan on pushed_events" not in plan, plan
         session.rollback()
+
+
+def test_a_feed_change_s_kind_reads_back_as_a_member_and_one_outside_the_set_is_refused(hub: Hub) -> None:
+    """The hub's changes.kind is ChangeKind (domain/event_kinds.py); the feed sends the word.
+    An event kind is not a change kind ("case.accepted" is refused too)."""
+    window, _events, _applied, _rejected, _case_id = _pushed_with_one_refused(hub)
+    with hub.db.read() as session:
+        kinds = set(session.scalars(select(Change.kind)))
+        raw = set(session.scalars(select(Change.kind.cast(String))))
+    assert ChangeKind.CATALOG in kinds and {type(kind) for kind in kinds} == {ChangeKind}
+    assert raw == {kind.value for kind in kinds}  # the plain words: no migration
+    assert ChangeKind.CATALOG.value in {change["kind"] for change in hub.changes(window)["changes"]}
+    for word in ("case.accepted", "catalog.withdrawn"):
+        refused = f"'{re.escape(word)}' is not a valid ChangeKind"
+        with pytest.raises(StatementError, match=refused), hub.db.write() as session:
+            session.execute(update(Change).values(kind=word))
+    with hub.db.read() as session:
+        assert set(session.scalars(select(Change.kind.cast(String)))) == raw

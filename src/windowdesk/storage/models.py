@@ -34,6 +34,7 @@ from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_model import CenterKind, DeferralRule, FeeKind, MaterialForm
 from windowdesk.domain.commitment import VerificationResult
+from windowdesk.domain.event_kinds import EventKind
 from windowdesk.domain.fees import PaymentMethod, ReceiptKind, Utility
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
@@ -561,7 +562,7 @@ class OutboxEvent(Base):
     event_id: Mapped[str] = mapped_column(Uuid, unique=True)
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[EventKind] = mapped_column(TextEnum(EventKind, 40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -579,7 +580,7 @@ class SentEvent(Base):
     event_id: Mapped[str] = mapped_column(Uuid, unique=True)
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[EventKind] = mapped_column(TextEnum(EventKind, 40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

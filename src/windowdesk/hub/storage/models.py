@@ -52,7 +52,7 @@ from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventKind, PushedEventStatus
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, ChangeKind, EventKind, PushedEventStatus
 
 if TYPE_CHECKING:
     from sqlalchemy import BindParameter, ColumnElement, Table
@@ -641,7 +641,7 @@ class Change(Base):
     __tablename__ = "changes"
     __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - declarative table options SQLAlchemy reads
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ChangeKind] = mapped_column(TextEnum(ChangeKind, 40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
     center_code: Mapped[str | None] = mapped_column(CenterCode, nullable=True, index=True)

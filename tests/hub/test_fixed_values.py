@@ -5,10 +5,13 @@ was. Values are the database's as before (no migration). On SQLite and PostgreSQ
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from typing import Any
 
 import pytest
-from sqlalchemy import String, select, update
+from PIL import Image
+from sqlalchemy import Engine, String, event, select, text, update
 from sqlalchemy.exc import StatementError
 
 from windowdesk.domain.applicants import ApplicantKind
@@ -22,6 +25,9 @@ from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.console_roles import ConsoleRole
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.event_kinds import ChangeKind
+from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.domain.online_application_status import ApplicationStatus, HubApplicationStatus, received_status
 from windowdesk.domain.page_readers import PageReader
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.quality_states import FollowUpStatus, InquiryStatus, QuestionStatus
@@ -31,15 +37,30 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services import (
     admin,
     console_accounts,
+    online_applications,
     public_bookings,
     public_complaints,
     public_questions,
     public_ratings,
+    push_view,
     question_answers,
     replies,
 )
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, ConsoleActor
-from windowdesk.hub.storage.models import Case, CaseCommitment, CaseEvent, Center, Notification, Operator, Refusal
+from windowdesk.hub.services.online_uploads import Upload
+from windowdesk.hub.storage.application_files import ApplicationFiles
+from windowdesk.hub.storage.models import (
+    Case,
+    CaseCommitment,
+    CaseEvent,
+    Center,
+    Change,
+    Notification,
+    Operator,
+    PushedEvent,
+    Refusal,
+)
+from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.hub.storage.models_console import ConsoleUser
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 from windowdesk.hub.storage.models_figures import CaseFigures
@@ -47,7 +68,8 @@ from windowdesk.hub.storage.models_forms import FormVersion, Question
 from windowdesk.hub.storage.models_pages import PageReading
 from windowdesk.hub.storage.models_public import Booking, BookingSlot
 from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating
-from windowdesk.sync.protocol import API_PREFIX
+from windowdesk.hub.storage.sealing import sealer_for
+from windowdesk.sync.protocol import API_PREFIX, PushedEventStatus
 
 from .conftest import VERSION_HEADERS, EventFactory, Hub, Workstation
 from .test_commitment_cases import ACCEPTED_AT, _committed_case, _verify
@@ -669,3 +691,203 @@ def test_a_form_version_s_kind_reads_back_as_a_member_and_one_outside_the_set_is
         assert sorted(session.scalars(select(FormVersion.kind))) == kinds
         words = session.scalars(select(FormVersion.kind.cast(String))).all()
     assert set(words) <= {kind.value for kind in FormKind}  # the words stored before
+
+
+def _online_application(hub: Hub) -> tuple[Workstation, str]:
+    """An application made on the public pages for 民政 MZ-003 at CH (told to the center's
+    windows by the feed), then returned by a window's pre-review (pushed)."""
+    hub.import_demo_catalog()
+    files = ApplicationFiles(hub.data_dir, sealer_for(hub.data_dir))
+    first17 = "11010519491231002"
+    sent = online_applications.submit(
+        hub.db,
+        files,
+        item_code="MZ-003",
+        center_code="CH",
+        address="10.0.0.9",
+        now=dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC),
+        uploads=[Upload("M01", "id.jpg", _grey_photo())],
+        values={
+            "applicant_name": "王建国",
+            "id_number": first17 + resident_id_check_char(first17),
+            "phone": "13800138000",
+            "hardship": "疾病",
+        },
+    )
+    window, events = hub.enroll("CH", "01"), EventFactory()
+    returned = [{"material": "M03", "kind": "missing", "text": "申请书原件1份"}]
+    decided = events.event(
+        "application.decided",
+        "application",
+        sent.application_id,
+        {"id": sent.application_id, "center": "CH", "window": "CH-01", "decision": "return", "round": 1}
+        | {"returned": returned, "at": events.clock.isoformat()},
+    )
+    assert [status for status, _ in hub.push_results(window, [decided])] == ["applied"]
+    return window, sent.application_id
+
+
+def _grey_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 400), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+def _application_status(hub: Hub, application_id: str, *, raw: bool = False) -> object:
+    return _row_words(hub, OnlineApplication, application_id, ("status",), raw=raw)[0]
+
+
+def test_an_online_application_s_status_reads_back_as_the_hub_s_member_its_word_stored_and_sent_as_before(
+    hub: Hub,
+) -> None:
+    window, application_id = _online_application(hub)
+    status = _application_status(hub, application_id)
+    assert type(status) is HubApplicationStatus and status is HubApplicationStatus.RETURNED
+    assert _application_status(hub, application_id, raw=True) == "returned"  # no migration: the plain word
+    # On the wire, the plain words: the feed the window reads with ApplicationStatus, and the
+    # departments' API.
+    pending = [c for c in hub.changes(window)["changes"] if c["kind"] == "application.pending"]
+    assert [c["payload"]["status"] for c in pending] == ["submitted"]
+    assert received_status(pending[0]["payload"]["status"]) is ApplicationStatus.SUBMITTED
+    staff = {**VERSION_HEADERS, "Authorization": f"Bearer {hub.staff_token('MZJ')}"}
+    listed = hub.client.get(f"{API_PREFIX}/applications", headers=staff, params={"status": "returned"})
+    assert listed.status_code == 200 and [a["status"] for a in listed.json()] == ["returned"]
+    assert '"status":"returned"' in listed.text.replace(" ", "")
+    # A word outside the hub's states finds nothing, as before (not a failed statement).
+    for word in ("closed", "newer_hub", "lost"):
+        answer = hub.client.get(f"{API_PREFIX}/applications", headers=staff, params={"status": word})
+        assert (answer.status_code, answer.json()) == (200, [])
+
+
+def test_every_state_of_the_hub_is_one_the_window_reads_as_itself() -> None:
+    """The hub's five words are the window's ApplicationStatus words (the window's own two,
+    closed and newer_hub, are not the hub's to take)."""
+    assert {received_status(status.value) for status in HubApplicationStatus} == {
+        ApplicationStatus(status.value) for status in HubApplicationStatus
+    }
+    assert {status.value for status in HubApplicationStatus} == {status.value for status in ApplicationStatus} - {
+        ApplicationStatus.CLOSED.value,
+        ApplicationStatus.NEWER_HUB.value,
+    }
+
+
+def test_an_online_application_status_outside_the_hub_s_set_is_refused_and_the_application_kept(hub: Hub) -> None:
+    _window, application_id = _online_application(hub)
+    # The window's own words too: they are not states of the hub.
+    for word in ("closed", "newer_hub", "lost"):
+        with (
+            pytest.raises(StatementError, match=f"'{word}' is not a valid HubApplicationStatus"),
+            hub.db.write() as session,
+        ):
+            session.get_one(OnlineApplication, application_id).status = word  # type: ignore[assignment]
+            session.flush()
+        with pytest.raises(StatementError, match=f"'{word}' is not a valid HubApplicationStatus"), hub.db.write() as s:
+            s.execute(update(OnlineApplication).where(OnlineApplication.id == application_id).values(status=word))
+    assert _application_status(hub, application_id, raw=True) == "returned"
+
+
+def _pushed_with_one_refused(hub: Hub) -> tuple[Workstation, EventFactory, str, str, str]:
+    """A resident (applied) and a case of an item the hub does not have (rejected)."""
+    hub.import_demo_catalog()
+    window, events = hub.enroll("CH", "01"), EventFactory()
+    resident = events.resident()
+    unknown = events.case(resident["entity_id"], item="XX-999")
+    assert [status for status, _ in hub.push_results(window, [resident, unknown])] == ["applied", "rejected"]
+    return window, events, resident["event_id"], unknown["event_id"], unknown["entity_id"]
+
+
+def _pushed_status(hub: Hub, event_id: str, *, raw: bool = False) -> object:
+    c = PushedEvent.__table__.c
+    column = c.status.cast(String) if raw else c.status
+    with hub.db.read() as session:
+        return session.execute(select(column).where(c.event_id == event_id)).scalar_one()
+
+
+def test_a_pushed_event_s_status_reads_back_as_a_member_stored_as_before(hub: Hub) -> None:
+    _window, _events, applied, rejected, _case_id = _pushed_with_one_refused(hub)
+    statuses = [_pushed_status(hub, event_id) for event_id in (applied, rejected)]
+    assert statuses == [PushedEventStatus.APPLIED, PushedEventStatus.REJECTED]
+    assert {type(status) for status in statuses} == {PushedEventStatus}
+    assert [_pushed_status(hub, event_id, raw=True) for event_id in (applied, rejected)] == ["applied", "rejected"]
+    # A resend is answered from the kept status, as before.
+    with hub.db.read() as session:
+        known = push_view.known_events(session, [applied, rejected])
+    assert (known[applied].status, known[rejected].status) == (PushedEventStatus.APPLIED, PushedEventStatus.REJECTED)
+
+
+def test_a_pushed_event_status_outside_the_set_is_refused_and_the_event_kept(hub: Hub) -> None:
+    """ "duplicate" too: the push answers it, the hub never stores it."""
+    _window, _events, applied, _rejected, _case_id = _pushed_with_one_refused(hub)
+    for word in ("duplicate", "pending"):
+        with (
+            pytest.raises(StatementError, match=f"'{word}' is not a valid PushedEventStatus"),
+            hub.db.write() as session,
+        ):
+            session.execute(update(PushedEvent).where(PushedEvent.event_id == applied).values(status=word))
+    assert _pushed_status(hub, applied, raw=True) == "applied"
+
+
+def test_the_push_still_finds_the_rejected_creations_through_their_partial_index(hub: Hub) -> None:
+    """The statements a push sends for why a record is missing (push_view's rejected
+    creations, the service-quality records' own) compare the status with the enum's word
+    spelled out, so that SQLite and PostgreSQL plan them on ix_pushed_events_rejected; the
+    plans of the very statements sent are read back."""
+    window, events, _applied, _rejected, refused_case = _pushed_with_one_refused(hub)
+    step = events.status(refused_case, "start_review")  # on the case whose acceptance was refused
+    reply = events.event(
+        "complaint.replied", "complaint", new_uuid(), {"reply": "已核实", "replied_at": events.clock.isoformat()}
+    )
+    sent: list[tuple[str, Any]] = []
+
+    def seen(_conn, _cursor, sql, parameters, *_args) -> None:
+        if "pushed_events" in sql and "status = 'rejected'" in sql:
+            sent.append((sql, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        results = hub.push_results(window, [step, reply])
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert [status for status, _ in results] == ["rejected", "rejected"]
+    assert "its acceptance was rejected (Item XX-999" in results[0][1]  # the reason found through it
+    assert len(sent) == 2, sent  # push_view's, then service_quality_rules'
+    with hub.db.write() as session:  # SET LOCAL on PostgreSQL: this transaction only
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            plans = [
+                "\n".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters))
+                for sql, parameters in sent
+            ]
+            for plan in plans:
+                assert "USING INDEX ix_pushed_events_rejected" in plan, plan
+                assert "SCAN pushed_events\n" not in plan + "\n", plan
+        else:
+            # A test database holds few rows: with the sequential scan ruled out, only an
+            # index whose condition the statement implies is planned.
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plans = [
+                "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}", parameters))
+                for sql, parameters in sent
+            ]
+            for plan in plans:
+                assert "ix_pushed_events_rejected on pushed_events" in plan, plan
+                assert "Seq Scan on pushed_events" not in plan, plan
+        session.rollback()
+
+
+def test_a_feed_change_s_kind_reads_back_as_a_member_and_one_outside_the_set_is_refused(hub: Hub) -> None:
+    """The hub's changes.kind is ChangeKind (domain/event_kinds.py); the feed sends the word.
+    An event kind is not a change kind ("case.accepted" is refused too)."""
+    window, _events, _applied, _rejected, _case_id = _pushed_with_one_refused(hub)
+    with hub.db.read() as session:
+        kinds = set(session.scalars(select(Change.kind)))
+        raw = set(session.scalars(select(Change.kind.cast(String))))
+    assert ChangeKind.CATALOG in kinds and {type(kind) for kind in kinds} == {ChangeKind}
+    assert raw == {kind.value for kind in kinds}  # the plain words: no migration
+    assert ChangeKind.CATALOG.value in {change["kind"] for change in hub.changes(window)["changes"]}
+    for word in ("case.accepted", "catalog.withdrawn"):
+        refused = f"'{re.escape(word)}' is not a valid ChangeKind"
+        with pytest.raises(StatementError, match=refused), hub.db.write() as session:
+            session.execute(update(Change).values(kind=word))
+    with hub.db.read() as session:
+        assert set(session.scalars(select(Change.kind.cast(String)))) == raw

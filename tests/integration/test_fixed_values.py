@@ -6,6 +6,7 @@ the same as before (no migration). On the real (SQLCipher) database of the demo.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import String, select, update
@@ -16,10 +17,11 @@ from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseAction, CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog_forms import FORM_KINDS, FormKind
-from windowdesk.domain.catalog_model import CenterKind, FeeKind, MaterialForm
+from windowdesk.domain.catalog_model import DEFERRAL_RULES, CenterKind, DeferralRule, FeeKind, MaterialForm
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.complaints import ComplaintKind, ComplaintSource, ComplaintStatus, ReplySource
 from windowdesk.domain.delivery import DeliveryMode
+from windowdesk.domain.event_kinds import EventKind
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.online_application_status import ApplicationStatus
 from windowdesk.domain.outbox_state import OutboxState
@@ -31,12 +33,13 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.services import applicants, auth, bootstrap, cases, complaints, intake, service_quality
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
-from windowdesk.storage import application_queries, queries
+from windowdesk.storage import application_queries, queries, sent_events
 from windowdesk.storage import models as m
 from windowdesk.storage.models_applications import OnlineApplication
 from windowdesk.storage.models_delivery import CaseDelivery
 from windowdesk.storage.models_forms import ItemForm
 from windowdesk.storage.models_quality import CasePart, Complaint, FollowUp, Inquiry, Rating
+from windowdesk.sync import outbox
 from windowdesk.sync.protocol import (
     CHANGE_APPLICATION,
     CHANGE_DECISION,
@@ -662,3 +665,78 @@ def test_a_material_form_fee_kind_or_form_kind_outside_the_set_is_refused_and_th
             sorted(session.scalars(select(column))) for column in (m.ItemMaterial.form, m.FeeRule.kind, ItemForm.kind)
         ]
     assert after == before
+
+
+def test_a_catalog_item_s_deferral_rule_reads_back_as_a_member_none_for_an_item_without_one(demo) -> None:
+    """MZ-002 suspends, FC-001 refuses (the demo catalog's 容缺 items); MZ-001 has no rule:
+    DeferralRule.NONE, stored as "" as before (no migration), and read so by the guide."""
+    with demo.db.read() as session:
+        rules = dict(session.execute(select(m.CatalogItem.code, m.CatalogItem.deferral_rule)).all())
+        raw = dict(session.execute(select(m.CatalogItem.code, m.CatalogItem.deferral_rule.cast(String))).all())
+    assert (rules["MZ-002"], rules["FC-001"], rules["MZ-001"]) == (
+        DeferralRule.SUSPEND,
+        DeferralRule.REFUSE,
+        DeferralRule.NONE,
+    )
+    assert {type(rule) for rule in rules.values()} == {DeferralRule}
+    assert (raw["MZ-002"], raw["FC-001"], raw["MZ-001"]) == ("suspend", "refuse", "")
+    assert set(raw.values()) == {"suspend", "refuse", ""}
+    assert get_item_guide(demo.db, item_code="MZ-001").deferral_rule is DeferralRule.NONE
+    assert get_item_guide(demo.db, item_code="FC-001").deferral_rule is DeferralRule.REFUSE
+    # The catalog names only the two rules; parse_catalog checks them as before.
+    assert DEFERRAL_RULES == ("suspend", "refuse")
+
+
+def test_a_deferral_rule_outside_the_set_is_refused_and_the_item_kept(demo) -> None:
+    for code, word in (("MZ-001", "postpone"), ("MZ-002", "none")):
+        with (
+            pytest.raises(StatementError, match=f"'{word}' is not a valid DeferralRule"),
+            demo.db.write() as session,
+        ):
+            session.get_one(m.CatalogItem, code).deferral_rule = word  # type: ignore[assignment]
+            session.flush()
+    with demo.db.read() as session:
+        assert session.get_one(m.CatalogItem, "MZ-001").deferral_rule is DeferralRule.NONE
+        assert session.get_one(m.CatalogItem, "MZ-002").deferral_rule is DeferralRule.SUSPEND
+
+
+def test_an_outbox_and_a_kept_event_s_kind_read_back_as_members_stored_as_before(demo) -> None:
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        kinds = set(session.scalars(select(m.OutboxEvent.kind).where(m.OutboxEvent.entity_id == case_id)))
+        raw = set(session.scalars(select(m.OutboxEvent.kind.cast(String)).where(m.OutboxEvent.entity_id == case_id)))
+        event_ids = list(session.scalars(select(m.OutboxEvent.event_id).where(m.OutboxEvent.entity_id == case_id)))
+    assert EventKind.CASE_ACCEPTED in kinds and {type(kind) for kind in kinds} == {EventKind}
+    assert raw == {kind.value for kind in kinds}  # the plain words: no migration
+    # Confirmed by the hub, kept (sent_events), and put back into the outbox: the same kinds.
+    with demo.db.write() as session:
+        sent_events.keep_confirmed(session, event_ids, NOW)
+    with demo.db.read() as session:
+        kept = set(session.scalars(select(m.SentEvent.kind).where(m.SentEvent.entity_id == case_id)))
+    assert kept == kinds and {type(kind) for kind in kept} == {EventKind}
+    with demo.db.write() as session:
+        assert sent_events.send_again(session) >= len(event_ids)
+    with demo.db.read() as session:
+        assert set(session.scalars(select(m.OutboxEvent.kind).where(m.OutboxEvent.entity_id == case_id))) == kinds
+
+
+def test_an_event_kind_outside_the_set_is_refused_and_the_events_kept(demo) -> None:
+    """A change kind too ("case.decision" is the hub's, never pushed by a window)."""
+    case_id = _accepted_case(demo)
+    with demo.db.read() as session:
+        before = sorted(session.scalars(select(m.OutboxEvent.kind).where(m.OutboxEvent.entity_id == case_id)))
+    for word in ("case.decision", "case.archived"):
+        refused = f"'{re.escape(word)}' is not a valid EventKind"
+        with pytest.raises(StatementError, match=refused), demo.db.write() as session:
+            session.execute(update(m.OutboxEvent).where(m.OutboxEvent.entity_id == case_id).values(kind=word))
+    with pytest.raises(StatementError, match=r"'case\.archived' is not a valid EventKind"), demo.db.write() as session:
+        outbox.enqueue(
+            session,
+            entity="case",
+            entity_id=case_id,
+            kind="case.archived",  # type: ignore[arg-type]
+            payload={},
+            now=NOW,
+        )
+    with demo.db.read() as session:
+        assert sorted(session.scalars(select(m.OutboxEvent.kind).where(m.OutboxEvent.entity_id == case_id))) == before

@@ -1,6 +1,7 @@
-"""The kinds of pushed events are named in one place, sync/protocol.py's EventKind: a kind
-spelled out anywhere else in the package ("case.accepted" was written a dozen times) is a
-second spelling that can drift. Migrations are history and keep their own words."""
+"""The kinds of pushed events are named in one place, domain/event_kinds.py's EventKind
+(which sync/protocol.py names for the rest of the code): a kind spelled out anywhere else in
+the package ("case.accepted" was written a dozen times) is a second spelling that can drift.
+Migrations are history and keep their own words."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventKind
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "windowdesk"
-PROTOCOL = PACKAGE / "sync" / "protocol.py"
+KINDS_MODULE = PACKAGE / "domain" / "event_kinds.py"
 KINDS = {kind.value for kind in EventKind}
 
 
@@ -31,10 +32,10 @@ def test_no_event_kind_is_spelled_out_outside_the_protocol() -> None:
     spelled = [
         f"{path.relative_to(PACKAGE.parent)}:{line}: {text[:60]!r}"
         for path in sorted(PACKAGE.rglob("*.py"))
-        if path != PROTOCOL and "versions" not in path.parts
+        if path != KINDS_MODULE and "versions" not in path.parts
         for line, text in _spelled_kinds(path.read_text(encoding="utf-8"))
     ]
-    assert spelled == [], "use windowdesk.sync.protocol.EventKind instead of:\n" + "\n".join(spelled)
+    assert spelled == [], "use EventKind (windowdesk.sync.protocol names it) instead of:\n" + "\n".join(spelled)
 
 
 def test_the_scan_finds_a_kind_written_as_a_literal_or_quoted_in_sql() -> None:

@@ -58,9 +58,20 @@ class FeeKind(StrEnum):
 MATERIAL_FORMS = tuple(form.value for form in MaterialForm)
 FEE_KINDS = tuple(kind.value for kind in FeeKind)
 EXEMPTION_CATEGORIES = ("dibao", "disabled", "elderly_80", "veteran", "student")
-# 容缺受理: what happens to a case whose deferred materials do not arrive by the date the
-# applicant committed to: it is suspended until they come, or refused on the item's basis.
-DEFERRAL_RULES = ("suspend", "refuse")
+
+
+class DeferralRule(StrEnum):
+    """容缺受理 (catalog_items.deferral_rule): what happens to a case whose deferred materials
+    do not arrive by the date the applicant committed to: it is suspended until they come,
+    or refused on the item's basis. ``NONE`` (stored as "") is an item whose catalog entry
+    allows no deferral; the catalog itself names only the other two."""
+
+    NONE = ""
+    SUSPEND = "suspend"
+    REFUSE = "refuse"
+
+
+DEFERRAL_RULES = tuple(rule.value for rule in DeferralRule if rule is not DeferralRule.NONE)
 
 
 class CatalogFormatError(WindowdeskError):
@@ -146,7 +157,7 @@ class Material:
 class Deferral:
     """容缺受理 for an item: the rule applied when deferred materials do not arrive."""
 
-    when_missed: str  # one of DEFERRAL_RULES
+    when_missed: DeferralRule  # one of DEFERRAL_RULES (never NONE: an item without a rule has no Deferral)
     legal_basis: str  # printed on the refusal; "" allowed for "suspend" only
 
 

@@ -32,6 +32,7 @@ from windowdesk.domain.catalog_model import (
     Center,
     Commitment,
     Deferral,
+    DeferralRule,
     Department,
     Exemption,
     FeeRule,
@@ -496,8 +497,8 @@ def _parse_deferral(reader: _Reader, materials: list[Material]) -> Deferral | No
             _("{subject}: a deferral rule is only allowed when a material is deferrable").format(subject=subject),
         )
     rule = reader.child("deferral", data)
-    when_missed = rule.choice("when_missed", DEFERRAL_RULES)
-    basis = rule.string("legal_basis", required=when_missed == "refuse")
+    when_missed = DeferralRule(rule.choice("when_missed", DEFERRAL_RULES))
+    basis = rule.string("legal_basis", required=when_missed is DeferralRule.REFUSE)
     return Deferral(when_missed, basis)
 
 

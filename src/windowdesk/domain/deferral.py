@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from windowdesk.domain.catalog_model import DeferralRule
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import _
@@ -43,10 +44,10 @@ class Gap:
 
 
 def check_deferral(
-    terms: DeferralTerms, *, rule: str, gaps: Sequence[Gap], today: dt.date, promised_date: dt.date
+    terms: DeferralTerms, *, rule: DeferralRule, gaps: Sequence[Gap], today: dt.date, promised_date: dt.date
 ) -> None:
     """Raise a :class:`ValidationError` naming the first rule broken."""
-    if not rule:
+    if rule is DeferralRule.NONE:
         raise ValidationError(
             _("This item cannot be accepted with materials to follow: its catalog entry allows no deferral."),
             field="deferral",

@@ -61,15 +61,30 @@ REFERENCE_FIELD = "reference"
 WAIVER_FIELD = "waiver_reason"
 ELDERLY_AGE = 80
 
-# What a street center collects on behalf of others (便民缴费 / 代收).
-UTILITIES = {
-    "water": N_("Water"),
-    "electricity": N_("Electricity"),
-    "heating": N_("Heating"),
-    "gas": N_("Gas"),
-    "phone": N_("Telephone"),
-    "tax": N_("Tax"),
-    "fee": N_("Other fees"),
+
+class Utility(StrEnum):
+    """What a street center collects on behalf of others (便民缴费 / 代收; receipts.utility).
+    ``NONE`` (stored as "") is a receipt that is not a utility payment: a case's fee."""
+
+    NONE = ""
+    WATER = "water"
+    ELECTRICITY = "electricity"
+    HEATING = "heating"
+    GAS = "gas"
+    PHONE = "phone"
+    TAX = "tax"
+    FEE = "fee"  # other fees
+
+
+# The ones a payment may be for (members, looked up by word too), in the order offered, with their words.
+UTILITIES: dict[str, str] = {
+    Utility.WATER: N_("Water"),
+    Utility.ELECTRICITY: N_("Electricity"),
+    Utility.HEATING: N_("Heating"),
+    Utility.GAS: N_("Gas"),
+    Utility.PHONE: N_("Telephone"),
+    Utility.TAX: N_("Tax"),
+    Utility.FEE: N_("Other fees"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Where an online application (网上申报) stands at the window (online_applications.status).
+"""Where an online application (网上申报) stands: at the hub (``HubApplicationStatus``, the
+hub's online_applications.status) and at the window (``ApplicationStatus``, the window's).
 
 The hub decides the application's state and tells the window by its feed (the change
 ``application.pending``); the window adds two of its own. A word the hub sends that this
@@ -10,6 +11,17 @@ any state it has no rules for.
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class HubApplicationStatus(StrEnum):
+    """The hub's own five words, which it decides and sends the window (the change
+    ``application.pending``): every one of them is also an ``ApplicationStatus``."""
+
+    SUBMITTED = "submitted"  # waiting for the window's (or the department's) pre-review
+    RETURNED = "returned"  # sent back with the one-time list; the resident corrects and sends again
+    ACCEPTED = "accepted"  # passed the window's pre-review: the resident visits with the originals
+    COMPLETED = "completed"  # a case: accepted at the window, or by the department (全程网办)
+    REFUSED = "refused"  # refused by the department of a fully-online item
 
 
 class ApplicationStatus(StrEnum):

@@ -22,6 +22,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
 from windowdesk.domain.catalog import CatalogItem, load_catalog
+from windowdesk.domain.catalog_model import DeferralRule
 from windowdesk.i18n import _, current_locale, set_locale
 from windowdesk.printing.blocks import Sheet, field_table, gap, list_table, para, signature_table
 from windowdesk.printing.deferral_forms import commitment_title
@@ -131,7 +132,7 @@ def _rule_words(item: CatalogItem) -> str:
     deferral = item.deferral
     if deferral is None:
         return ""
-    if deferral.when_missed == "refuse":
+    if deferral.when_missed is DeferralRule.REFUSE:
         return _("If they are not brought by that date, the application is refused ({basis}).").format(
             basis=deferral.legal_basis
         )

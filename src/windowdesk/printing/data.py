@@ -16,6 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from windowdesk.domain.catalog_model import DeferralRule
+from windowdesk.domain.fees import Utility
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.printing.paper import DocumentKind
 
@@ -162,7 +164,7 @@ class DeferralPaper:
     promised_date: dt.date
     commitment_date: dt.date  # the applicant brings the materials by this day
     to_follow: tuple[MaterialLine, ...]
-    when_missed: str  # suspend / refuse: the catalog's rule
+    when_missed: DeferralRule  # suspend / refuse: the catalog's rule
     legal_basis: str  # the rule's basis ("" allowed for suspend)
 
     @property
@@ -339,7 +341,7 @@ class UtilityReceiptData(_ReceiptBase):
     """A water / electricity / heating / gas / phone / tax payment taken at a street center."""
 
     KIND: ClassVar[DocumentKind] = DocumentKind.UTILITY_RECEIPT
-    utility: str = ""  # water / electricity / heating / gas / phone / tax
+    utility: Utility = Utility.NONE  # water / electricity / heating / gas / phone / tax / other fees
     account_number: str = ""  # the payer's account with the utility (户号)
     period: str = ""  # the billing period as the utility names it
     payee: str = ""  # the company or office the money is passed to

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak
 
+from windowdesk.domain.catalog_model import DeferralRule
 from windowdesk.domain.query_codes import grouped
 from windowdesk.i18n import _
 from windowdesk.printing.blocks import (
@@ -53,7 +54,7 @@ def deferral_refusal_title() -> str:
 
 
 def _rule_text(data: DeferralPaper) -> str:
-    if data.when_missed == "refuse":
+    if data.when_missed is DeferralRule.REFUSE:
         return _("If they are not brought by that date, the application is refused ({basis}).").format(
             basis=data.legal_basis
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from windowdesk.domain.fees import Utility
 from windowdesk.domain.numbering import format_receipt_number
 from windowdesk.printing.data import (
     Applicant,
@@ -62,7 +63,7 @@ def sample_utility_receipt(
         lines=(ReceiptLine("居民生活用水 12 m\u00b3", 3050),),
         payment_method="mobile",
         paid_at=paid_at,
-        utility="water",
+        utility=Utility.WATER,
         account_number="0102-335871",
         period="2026-10",
         payee="七台河市供水有限公司",

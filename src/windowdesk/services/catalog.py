@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from windowdesk.domain import catalog as cat
+from windowdesk.domain.catalog_model import DeferralRule
 from windowdesk.domain.search_keys import NO_MATCH, SearchKeys, item_search_keys, normalize_query, rank
 from windowdesk.errors import NotFoundError
 from windowdesk.i18n import N_, _
@@ -95,7 +96,7 @@ class ItemGuide:
     street_level: bool
     where: str
     catalog_version: str
-    deferral_rule: str = ""  # 容缺受理: "", "suspend" or "refuse"
+    deferral_rule: DeferralRule = DeferralRule.NONE  # 容缺受理: none, suspend or refuse
     deferral_basis: str = ""
     commitment_verify_days: int = 0  # 告知承诺制: 0 when the item is not marked
     certificate: str = ""  # what an approval issues ("" when nothing)
@@ -210,7 +211,7 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
         catalog_version=version,
         active=True,
         certificate=item.certificate,
-        deferral_rule=item.deferral.when_missed if item.deferral else "",
+        deferral_rule=item.deferral.when_missed if item.deferral else DeferralRule.NONE,
         deferral_basis=item.deferral.legal_basis if item.deferral else "",
         commitment_verify_days=item.commitment.verify_within_days if item.commitment else 0,
     )

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from windowdesk.domain.case_state import CaseAction, CaseStatus
+from windowdesk.domain.catalog_model import DeferralRule
 from windowdesk.domain.deferral import DEFERRED, is_overdue
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
@@ -28,7 +29,7 @@ from windowdesk.sync.outbox import enqueue
 from windowdesk.sync.protocol import EventKind
 
 RECEIVED = MaterialStatus.RECEIVED
-SUSPEND, REFUSE = "suspend", "refuse"
+SUSPEND, REFUSE = DeferralRule.SUSPEND, DeferralRule.REFUSE
 # The steps from each open status to a refusal the window records for the catalog's
 # rule: the case is decided (rejected) and that decision is its completion (办结).
 _TO_REFUSAL = {
@@ -49,7 +50,7 @@ class MaterialToFollow:
     name: str
     due_date: dt.date
     overdue: bool
-    rule: str  # suspend / refuse: what "apply the rule" does
+    rule: DeferralRule  # suspend / refuse: what "apply the rule" does
 
 
 def _due(material: m.CaseMaterial) -> dt.date:
@@ -130,8 +131,8 @@ def apply_deferral_rule(db: Database, ctx: CounterContext, *, case_id: str) -> s
             )
         names = _(", ").join(mat.name for mat in late)
         committed = _due(late[0]).isoformat()
-        rule = item.deferral_rule if item is not None else ""
-        if rule == SUSPEND:
+        rule = item.deferral_rule if item is not None else DeferralRule.NONE
+        if rule is SUSPEND:
             if case.status == CaseStatus.SUSPENDED:
                 raise ValidationError(_("The case is already suspended."), field="case")
             note = _(
@@ -140,7 +141,7 @@ def apply_deferral_rule(db: Database, ctx: CounterContext, *, case_id: str) -> s
             if item.deferral_basis:
                 note += " " + _("Legal basis: {basis}").format(basis=item.deferral_basis)
             return append_step(session, ctx, case, CaseAction.SUSPEND, note, now)
-        if rule == REFUSE and case.status in _TO_REFUSAL:
+        if rule is REFUSE and case.status in _TO_REFUSAL:
             note = _(
                 "Refused: materials to follow not brought by {date} as committed: {names}. Legal basis: {basis}"
             ).format(date=committed, names=names, basis=item.deferral_basis)

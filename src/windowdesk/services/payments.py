@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from windowdesk.domain import fees as fee_rules
-from windowdesk.domain.fees import UTILITIES, ReceiptKind, Settlement, Tender, utility_label
+from windowdesk.domain.fees import UTILITIES, ReceiptKind, Settlement, Tender, Utility, utility_label
 from windowdesk.domain.numbering import format_receipt_number, receipt_sequence_scope
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.uuid7 import new_uuid
@@ -195,8 +195,10 @@ def pay_case_fee(
         return _result(receipt)
 
 
-def _clean_utility_fields(utility: str, account_number: str, payer_name: str, period: str) -> tuple[str, str, str]:
-    if utility not in UTILITIES:
+def _clean_utility_fields(
+    utility: str, account_number: str, payer_name: str, period: str
+) -> tuple[Utility, str, str, str]:
+    if utility not in UTILITIES:  # NONE too: it is no utility
         raise ValidationError(_("Please choose what is being paid for."), field="utility")
     account = "".join((account_number or "").split())
     if not account:
@@ -206,7 +208,7 @@ def _clean_utility_fields(utility: str, account_number: str, payer_name: str, pe
     payer = (payer_name or "").strip()
     if not payer:
         raise ValidationError(_("Please enter the payer's name."), field="payer_name")
-    return account, payer[:100], (period or "").strip()[:40]
+    return Utility(utility), account, payer[:100], (period or "").strip()[:40]
 
 
 def pay_utility(
@@ -223,7 +225,7 @@ def pay_utility(
 ) -> PaymentResult:
     """A water / electricity / heating / gas / phone / tax / other payment taken at a
     street center on behalf of the payee (代收)."""
-    account, payer, period = _clean_utility_fields(utility, account_number, payer_name, period)
+    paid_for, account, payer, period = _clean_utility_fields(utility, account_number, payer_name, period)
     settlement = fee_rules.settle(amount_fen, tender, allow_waiver=False)
     with db.write() as session:
         authorize(session, ctx, Permission.TAKE_PAYMENT)
@@ -239,7 +241,7 @@ def pay_utility(
             now=now,
             settlement=settlement,
             payer_name=payer,
-            utility=utility,
+            utility=paid_for,
             account_number=account,
             period=period,
             payee=(payee or "").strip()[:100],
@@ -249,7 +251,7 @@ def pay_utility(
                 id=new_uuid(),
                 position=0,
                 department_code="",
-                description=utility_label(utility),
+                description=utility_label(paid_for),
                 quantity=1,
                 unit="",
                 gross_fen=amount_fen,
@@ -264,7 +266,12 @@ def pay_utility(
             action="utility.receive",
             entity="receipt",
             entity_id=receipt.id,
-            detail={"number": receipt.number, "utility": utility, "amount_fen": amount_fen, "method": receipt.method},
+            detail={
+                "number": receipt.number,
+                "utility": paid_for.value,
+                "amount_fen": amount_fen,
+                "method": receipt.method,
+            },
         )
         enqueue(
             session,
@@ -275,7 +282,7 @@ def pay_utility(
             payload={
                 **_money_payload(receipt),
                 "kind": UTILITY,
-                "utility": utility,
+                "utility": paid_for.value,
                 "account_number": account,
                 "payer_name": payer,
                 "period": period,
@@ -290,11 +297,11 @@ def utility_account_holder(
 ) -> AccountHolder | None:
     """Who paid to this account at this center before: the name to suggest."""
     account = "".join((account_number or "").split())
-    if not account:
+    if not account or utility not in UTILITIES:  # nothing was paid to what is no utility
         return None
     with db.read() as session:
         authorize(session, ctx, Permission.TAKE_PAYMENT)
-        row = queries.last_utility_payment(session, ctx.center_code, utility, account)
+        row = queries.last_utility_payment(session, ctx.center_code, Utility(utility), account)
         return AccountHolder(row.payer_name, row.payee) if row else None
 
 

@@ -32,9 +32,10 @@ from sqlalchemy.types import JSON, TypeDecorator
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepSource
-from windowdesk.domain.catalog_model import CenterKind, FeeKind, MaterialForm
+from windowdesk.domain.catalog_model import CenterKind, DeferralRule, FeeKind, MaterialForm
 from windowdesk.domain.commitment import VerificationResult
-from windowdesk.domain.fees import PaymentMethod, ReceiptKind
+from windowdesk.domain.event_kinds import EventKind
+from windowdesk.domain.fees import PaymentMethod, ReceiptKind, Utility
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
@@ -161,8 +162,10 @@ class CatalogItem(Base):
     # [[full pinyin, initials], ...] of each keyword, in the keywords' order: stored at
     # import so that searching never loads pypinyin.
     keyword_pinyin: Mapped[list[list[str]]] = mapped_column(JSON, default=list, server_default="[]")
-    # 容缺受理: "" (no material may be deferred), "suspend" or "refuse", and the basis printed.
-    deferral_rule: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # 容缺受理: NONE (stored "": no material may be deferred), suspend or refuse, and the basis printed.
+    deferral_rule: Mapped[DeferralRule] = mapped_column(
+        TextEnum(DeferralRule, 10), default=DeferralRule.NONE, server_default=""
+    )
     deferral_basis: Mapped[str] = mapped_column(Text, default="", server_default="")
     # 告知承诺制: the working days the department has to verify the commitment; 0: not marked.
     commitment_verify_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -559,7 +562,7 @@ class OutboxEvent(Base):
     event_id: Mapped[str] = mapped_column(Uuid, unique=True)
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[EventKind] = mapped_column(TextEnum(EventKind, 40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -577,7 +580,7 @@ class SentEvent(Base):
     event_id: Mapped[str] = mapped_column(Uuid, unique=True)
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[EventKind] = mapped_column(TextEnum(EventKind, 40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
@@ -640,7 +643,7 @@ class Receipt(Base):
     waiver_reason: Mapped[str] = mapped_column(Text, default="")
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
     payer_name: Mapped[str] = mapped_column(String(100), default="")
-    utility: Mapped[str] = mapped_column(String(12), default="")
+    utility: Mapped[Utility] = mapped_column(TextEnum(Utility, 12), default=Utility.NONE)  # NONE: a fee receipt
     account_number: Mapped[str] = mapped_column(String(40), default="")
     period: Mapped[str] = mapped_column(String(40), default="")
     payee: Mapped[str] = mapped_column(String(100), default="")

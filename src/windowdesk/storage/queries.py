@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
 from windowdesk.domain.case_state import CaseStatus
-from windowdesk.domain.fees import PaymentMethod
+from windowdesk.domain.fees import PaymentMethod, Utility
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
@@ -626,7 +626,7 @@ def till_number_range(session: Session, window_id: str, day: dt.date) -> tuple[s
     return first or "", last or ""
 
 
-def last_utility_payment(session: Session, center_code: str, utility: str, account_number: str) -> m.Receipt | None:
+def last_utility_payment(session: Session, center_code: str, utility: Utility, account_number: str) -> m.Receipt | None:
     """The latest payment to this utility account at this center, void or not: the
     holder's name was right even when the amount was not."""
     return session.scalars(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from windowdesk.domain.event_kinds import EventKind
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.storage.db import Session
@@ -16,7 +17,7 @@ def enqueue(
     *,
     entity: str,
     entity_id: str,
-    kind: str,
+    kind: EventKind,
     payload: dict[str, Any],
     now: dt.datetime,
 ) -> OutboxEvent:

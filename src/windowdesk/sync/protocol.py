@@ -96,6 +96,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+# Re-exported: the rest of the code names the kinds through the protocol.
+from windowdesk.domain.event_kinds import ChangeKind as ChangeKind
+from windowdesk.domain.event_kinds import EventKind as EventKind
+
 PROTOCOL_VERSION = 2  # the newest this code speaks; a window falls back to the hub's
 SUPPORTED_PROTOCOLS = (1, 2)
 # The push body of version 2 (see above): its Content-Type, and the byte ending its head.
@@ -135,58 +139,20 @@ BLOB_PARTIAL = "partial"
 BLOB_MISSING = "missing"
 BLOB_STATUSES = (BLOB_COMPLETE, BLOB_PARTIAL, BLOB_MISSING)
 
-APPLIED = "applied"
+
+class PushedEventStatus(StrEnum):
+    """What the hub keeps of its answer to a pushed event (hub pushed_events.status): a
+    duplicate is answered from the event kept, never stored itself."""
+
+    APPLIED = "applied"
+    REJECTED = "rejected"
+
+
+# The push's answers, as words (the window reads them from JSON).
+APPLIED = PushedEventStatus.APPLIED.value
 DUPLICATE = "duplicate"
-REJECTED = "rejected"
+REJECTED = PushedEventStatus.REJECTED.value
 PUSH_STATUSES = (APPLIED, DUPLICATE, REJECTED)
-
-
-class EventKind(StrEnum):
-    """Kinds of events a window pushes: the one place their names are written (a test,
-    tests/unit/test_event_kinds.py, fails if one is spelled out anywhere else in src/).
-    A StrEnum: a member is its name as it travels and as both databases store it."""
-
-    RESIDENT_REGISTERED = "resident.registered"
-    ORGANISATION_REGISTERED = "organisation.registered"
-    CASE_ACCEPTED = "case.accepted"
-    NOTIFICATION_GIVEN = "notification.given"
-    REFUSAL_GIVEN = "refusal.given"
-    CASE_STATUS = "case.status"
-    # 容缺受理: a deferred material brought after acceptance (services/deferrals.py).
-    CASE_MATERIAL_ARRIVED = "case.material_arrived"
-    AUDIT_ENTRY = "audit.entry"
-    # A supervisor gave the case a new query code (services/query_codes.py).
-    CASE_QUERY_CODE_REISSUED = "case.query_code_reissued"
-    # Service quality (services/service_quality.py, services/complaints.py).
-    RATING_GIVEN = "rating.given"
-    FOLLOWUP_CLOSED = "followup.closed"
-    INQUIRY_LOGGED = "inquiry.logged"
-    INQUIRY_ANSWERED = "inquiry.answered"
-    INQUIRY_HANDED_OVER = "inquiry.handed_over"
-    COMPLAINT_RECEIVED = "complaint.received"
-    COMPLAINT_REPLIED = "complaint.replied"
-    RECTIFICATION_SET = "rectification.set"
-    RECTIFICATION_DONE = "rectification.done"
-    # Money (services/payments.py, services/receipts.py, services/dayclose.py): append-only
-    # records owned by the window, kept by the hub as received once their amounts are
-    # whole fen (hub/services/money_rules.py).
-    PAYMENT_RECEIVED = "payment.received"
-    UTILITY_PAID = "utility.paid"
-    PAYMENT_VOIDED = "payment.voided"
-    DAY_CLOSED = "day.closed"
-    # Scanned pages of a case's material (services/material_pages.py; hub/services/case_pages_rules.py);
-    # the bytes travel apart (the blob endpoints).
-    # entity "case", entity_id the case id; payload {"case_id", "material_code", "pages": [{"page_id",
-    # "sha256", "size", "mime", "rotation", "checked_by", "checked_at"}...]}: the material's whole
-    # current ordered list of pages (an empty list: all deleted).
-    CASE_PAGES = "case.pages"
-    # A finished day of the hall's queue, carried by a window (services/queue_figures.py;
-    # hub/services/queue_rules.py). Its entity id is "<center>:<day>", not a UUID: the
-    # hub keeps the latest per center and day.
-    QUEUE_DAY_FIGURES = "queue.day_figures"
-    # 网上预审: the window's decision on an online application (services/prereview.py;
-    # hub/services/application_rules.py).
-    APPLICATION_DECIDED = "application.decided"
 
 
 EVENT_KINDS: tuple[str, ...] = tuple(EventKind)
@@ -194,55 +160,23 @@ EVENT_CASE_PAGES = EventKind.CASE_PAGES
 EVENT_QUEUE_DAY_FIGURES = EventKind.QUEUE_DAY_FIGURES
 EVENT_APPLICATION_DECIDED = EventKind.APPLICATION_DECIDED
 
-# Kinds of changes the hub hands out in its feed.
-CHANGE_CATALOG = "catalog.published"
-CHANGE_CALENDAR = "calendar.override"
-CHANGE_CALENDAR_YEAR = "calendar.year"  # a whole year of the official calendar (PublishedYear)
-CHANGE_OPERATOR = "operator.upsert"
-CHANGE_DECISION = "case.decision"
-CHANGE_NOTE = "case.note"
-CHANGE_COMPLAINT_REPLY = "complaint.reply"
-CHANGE_FOLLOWUP_OUTCOME = "followup.outcome"
-# The public address of the cases' status pages ({"url": ...}; "" withdraws it): the QR
-# code on receipts opens a case's page under it. Older windows skip it.
-CHANGE_STATUS_PAGE = "status_page.published"
-# A resident rated a case on the hub's public pages: the window that accepted it counts
-# the rating in its reports and follows a bad one up. Older windows skip it.
-CHANGE_WEB_RATING = "rating.web"
-# A resident filed a complaint (or a "could not get it done" report) on the hub's public
-# pages: the center's windows keep it with their own and may answer it. Older windows skip it.
-CHANGE_WEB_COMPLAINT = "complaint.web"
-# 告知承诺制 (hub/services/commitments.py). The city's credit key ({"key": hex}, for every
-# center, published before the first flag): windows hash an applicant's ID number with it
-# to find a flag. A credit flag as it is now ({"id", "key_hash", "case_number",
-# "flagged_at", "reason", "lifted_at", "lift_reason"}, for every center). A department's
-# verification of a case's commitment ({"case_id", "case_number", "result": "true" or
-# "false", "department", "note", "at"}; false: the case is marked for revocation), to the
-# case's center. Older windows skip them.
-CHANGE_CREDIT_KEY = "credit.key"
-CHANGE_CREDIT_FLAG = "credit.flag"
-CHANGE_VERIFICATION = "case.verification"
-# An online application (网上申报) waiting for the pre-review of its center's windows,
-# submitted or sent again; no personal data: the window fetches the values and the pages
-# through the workstation's application endpoints. Older windows skip it.
-CHANGE_APPLICATION = "application.pending"
-CHANGE_KINDS = (
-    CHANGE_CATALOG,
-    CHANGE_CALENDAR,
-    CHANGE_CALENDAR_YEAR,
-    CHANGE_OPERATOR,
-    CHANGE_DECISION,
-    CHANGE_NOTE,
-    CHANGE_COMPLAINT_REPLY,
-    CHANGE_FOLLOWUP_OUTCOME,
-    CHANGE_STATUS_PAGE,
-    CHANGE_WEB_RATING,
-    CHANGE_WEB_COMPLAINT,
-    CHANGE_CREDIT_KEY,
-    CHANGE_CREDIT_FLAG,
-    CHANGE_VERIFICATION,
-    CHANGE_APPLICATION,
-)
+# Kinds of changes the hub hands out in its feed, as words (ChangeKind, domain/event_kinds.py).
+CHANGE_CATALOG = ChangeKind.CATALOG.value
+CHANGE_CALENDAR = ChangeKind.CALENDAR.value
+CHANGE_CALENDAR_YEAR = ChangeKind.CALENDAR_YEAR.value
+CHANGE_OPERATOR = ChangeKind.OPERATOR.value
+CHANGE_DECISION = ChangeKind.DECISION.value
+CHANGE_NOTE = ChangeKind.NOTE.value
+CHANGE_COMPLAINT_REPLY = ChangeKind.COMPLAINT_REPLY.value
+CHANGE_FOLLOWUP_OUTCOME = ChangeKind.FOLLOWUP_OUTCOME.value
+CHANGE_STATUS_PAGE = ChangeKind.STATUS_PAGE.value
+CHANGE_WEB_RATING = ChangeKind.WEB_RATING.value
+CHANGE_WEB_COMPLAINT = ChangeKind.WEB_COMPLAINT.value
+CHANGE_CREDIT_KEY = ChangeKind.CREDIT_KEY.value
+CHANGE_CREDIT_FLAG = ChangeKind.CREDIT_FLAG.value
+CHANGE_VERIFICATION = ChangeKind.VERIFICATION.value
+CHANGE_APPLICATION = ChangeKind.APPLICATION.value
+CHANGE_KINDS: tuple[str, ...] = tuple(kind.value for kind in ChangeKind)
 
 DECISIONS = ("approve", "reject", "request_materials")
 # A "case.decision" change may also carry decision "suspend" (with "suspension_kind":

@@ -23,6 +23,7 @@ from sqlalchemy.sql import Executable
 
 from windowdesk.domain.case_sources import CaseSource
 from windowdesk.domain.catalog_model import MATERIAL_CODE
+from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import EVENT_APPLICATION_DECIDED
@@ -49,9 +50,9 @@ COMPLETE_APPLICATION = (
     .where(
         _TABLE.c.id == bindparam("completed_id"),
         _TABLE.c.center_code == bindparam("completed_center"),
-        _TABLE.c.status.in_(("submitted", "accepted")),
+        _TABLE.c.status.in_((HubApplicationStatus.SUBMITTED, HubApplicationStatus.ACCEPTED)),
     )
-    .values(status="completed", updated_at=bindparam("completed_at"))
+    .values(status=HubApplicationStatus.COMPLETED, updated_at=bindparam("completed_at"))
 )
 STATEMENTS: tuple[Executable, ...] = (UPDATE_APPLICATION, COMPLETE_APPLICATION)
 SOURCES = tuple(CaseSource)
@@ -60,7 +61,7 @@ SOURCES = tuple(CaseSource)
 @dataclass
 class ApplicationFacts:
     center_code: str
-    status: str
+    status: HubApplicationStatus
     round: int
 
 
@@ -114,12 +115,12 @@ def application_decided(
         raise base.Rejected(
             N_("Online application {id} is not on the hub (deleted, or never sent to this center)."), id=event.entity_id
         )
-    if facts.status != "submitted" or facts.round != round_:
+    if facts.status is not HubApplicationStatus.SUBMITTED or facts.round != round_:
         raise base.Rejected(
             N_("Online application {id} was already pre-reviewed (at this or another window); nothing was changed."),
             id=event.entity_id,
         )
-    status = "accepted" if decision == ACCEPT else "returned"
+    status = HubApplicationStatus.ACCEPTED if decision == ACCEPT else HubApplicationStatus.RETURNED
     row = dict(
         application_id=event.entity_id, new_status=status, returned_list=returned, by=pusher.window_id, decided=now
     )  # the hub's clock: the purge counts from it

@@ -35,6 +35,7 @@ from windowdesk.domain.case_state import CaseStatus
 from windowdesk.domain.case_steps import StepKind, StepSource
 from windowdesk.domain.catalog_model import CatalogItem
 from windowdesk.domain.catalog_online import applicant_of
+from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
 from windowdesk.hub.language import Text
@@ -200,12 +201,14 @@ def _waiting_row(
     session: Session, actor: ConsoleActor, application_id: str, round_: int
 ) -> tuple[OnlineApplication, CatalogItem]:
     row, item = _row(session, actor, application_id, lock=True)
-    if row.status != applications.SUBMITTED or row.round != round_:
+    if row.status is not applications.SUBMITTED or row.round != round_:
         raise Conflict(Text(NOT_WAITING, number=row.number))
     return row, item
 
 
-def _decided(session: Session, row: OnlineApplication, actor: ConsoleActor, status: str, now: dt.datetime) -> None:
+def _decided(
+    session: Session, row: OnlineApplication, actor: ConsoleActor, status: HubApplicationStatus, now: dt.datetime
+) -> None:
     row.status, row.decided_by, row.decided_at, row.updated_at = status, actor.audit_name[:40], now, now
     session.flush()
     applications.tell_the_windows(session, row, now)

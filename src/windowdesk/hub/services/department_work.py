@@ -51,7 +51,7 @@ from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventKind, PushedEventStatus
 
 PAGE_SIZE = 50
 DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
@@ -265,7 +265,7 @@ def _materials(session: Session, case: Case) -> list[Material]:
             PushedEvent.kind == literal(EventKind.CASE_ACCEPTED.value, literal_execute=True),
             PushedEvent.entity == "case",
             PushedEvent.entity_id == case.id,
-            PushedEvent.status == "applied",
+            PushedEvent.status == PushedEventStatus.APPLIED,
         )
         .limit(1)
     )

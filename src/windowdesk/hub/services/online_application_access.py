@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.hub.errors import NotFound
 from windowdesk.hub.language import Text
 from windowdesk.hub.services import hub_audit
@@ -38,7 +39,7 @@ class ApplicationSummary:
     number: str
     item_code: str
     center_code: str
-    status: str
+    status: HubApplicationStatus
     round: int
     submitted_at: dt.datetime
     updated_at: dt.datetime
@@ -66,7 +67,10 @@ def list_for_department(
             return []
         query = select(OnlineApplication).where(OnlineApplication.item_code.in_(sorted(items)))
         if status:
-            query = query.where(OnlineApplication.status == status)
+            wanted = _status_named(status)
+            if wanted is None:
+                return []  # no application is in a state the hub does not have
+            query = query.where(OnlineApplication.status == wanted)
         rows = session.scalars(query.order_by(OnlineApplication.updated_at.desc()).limit(MAX_LISTED)).all()
         return [
             ApplicationSummary(
@@ -74,6 +78,13 @@ def list_for_department(
             )
             for r in rows
         ]
+
+
+def _status_named(word: str) -> HubApplicationStatus | None:
+    try:
+        return HubApplicationStatus(word)
+    except ValueError:
+        return None
 
 
 def _allowed_row(session: Session, application_id: str, department_code: str) -> OnlineApplication:
@@ -154,7 +165,10 @@ def waiting_for_center(db: HubDatabase, *, center_code: str) -> list[Application
     with db.read() as session:
         rows = session.scalars(
             select(OnlineApplication)
-            .where(OnlineApplication.center_code == center_code, OnlineApplication.status == "submitted")
+            .where(
+                OnlineApplication.center_code == center_code,
+                OnlineApplication.status == HubApplicationStatus.SUBMITTED,
+            )
             .order_by(OnlineApplication.submitted_at)
             .limit(MAX_LISTED)
         ).all()

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.catalog_model import CatalogItem
 from windowdesk.domain.catalog_online import CREDIT_CODE, ID_NUMBER, clean_values
+from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.domain.query_codes import ALPHABET, hash_query_code, looks_like_code, new_query_code, verify_query_code
 from windowdesk.hub.services import hub_audit
 from windowdesk.hub.services.feed import append_change
@@ -51,9 +52,11 @@ from windowdesk.hub.storage.models_applications import OnlineApplication, Online
 from windowdesk.i18n import N_
 from windowdesk.sync.protocol import CHANGE_APPLICATION
 
-SUBMITTED, RETURNED, ACCEPTED, COMPLETED = "submitted", "returned", "accepted", "completed"
-REFUSED = "refused"  # by the department of a fully-online item (department_online.py)
-STATUSES = (SUBMITTED, RETURNED, ACCEPTED, COMPLETED, REFUSED)
+SUBMITTED = HubApplicationStatus.SUBMITTED
+RETURNED = HubApplicationStatus.RETURNED
+ACCEPTED = HubApplicationStatus.ACCEPTED
+COMPLETED = HubApplicationStatus.COMPLETED
+REFUSED = HubApplicationStatus.REFUSED  # by the department of a fully-online item (department_online.py)
 STATUS_WORDS = {
     SUBMITTED: N_("Submitted: waiting for the window's pre-review"),
     RETURNED: N_("Returned: please add or correct what is listed"),
@@ -125,7 +128,7 @@ class ApplicationView:
     number: str
     item_code: str
     center_code: str
-    status: str
+    status: HubApplicationStatus
     round: int
     values: dict[str, str]
     pages: dict[str, int]  # material code -> how many pages
@@ -310,7 +313,7 @@ def tell_the_windows(session: Session, row: OnlineApplication | None, now: dt.da
         "number": row.number,
         "item": row.item_code,
         "center": row.center_code,
-        "status": row.status,
+        "status": row.status.value,
         "round": row.round,
         "submitted_at": row.submitted_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),

@@ -56,7 +56,7 @@ from windowdesk.hub.services.push_view import KnownEvent, known_events, load_vie
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED, EventKind
+from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED, EventKind, PushedEventStatus
 from windowdesk.text import as_unicode_text
 
 INSERT_PUSHED_EVENT = insert(PushedEvent.__table__)
@@ -170,7 +170,7 @@ class _Batch:
             return PushOutcome(event.event_id, REJECTED, translate(REUSED_ID_REASON, self.language))
         return (
             PushOutcome(event.event_id, DUPLICATE)
-            if known.status == APPLIED
+            if known.status is PushedEventStatus.APPLIED
             else PushOutcome(event.event_id, REJECTED, known.reason)
         )
 
@@ -183,12 +183,12 @@ class _Batch:
         stored = stored_content(self.session, event.event_id)
         return stored is not None and same_content(event, *stored)
 
-    def note(self, event: IncomingEvent, status: str, reason: str) -> None:
+    def note(self, event: IncomingEvent, status: PushedEventStatus, reason: str) -> None:
         self.known[event.event_id] = KnownEvent(status, reason, event.content_sha256, self.window_id)
         self.received[event.event_id] = event
 
     def note_rejection(self, event: IncomingEvent, reason: str) -> PushOutcome:
-        self.note(event, REJECTED, reason)
+        self.note(event, PushedEventStatus.REJECTED, reason)
         if event.kind in CREATING_KINDS:
             self.view.rejected.setdefault(event.entity_id, reason)
         return PushOutcome(event.event_id, REJECTED, reason)
@@ -225,14 +225,14 @@ def _apply_grouped(
         except Rejected as rejection:
             reason = rejection.worded(batch.language)
             outcomes.append(batch.note_rejection(event, reason))
-            event_rows.append(_event_row(pusher, event, REJECTED, reason, now))
+            event_rows.append(_event_row(pusher, event, PushedEventStatus.REJECTED, reason, now))
             continue
         for statement, parameters in plan.statements:
             rows_by_statement[statement].append(parameters)
         plan.remember(batch.view)
-        batch.note(event, APPLIED, "")
+        batch.note(event, PushedEventStatus.APPLIED, "")
         outcomes.append(PushOutcome(event.event_id, APPLIED))
-        event_rows.append(_event_row(pusher, event, APPLIED, "", now))
+        event_rows.append(_event_row(pusher, event, PushedEventStatus.APPLIED, "", now))
     if event_rows:
         execute_many(connection, INSERT_PUSHED_EVENT, event_rows)
     for statement in STATEMENT_ORDER:
@@ -264,7 +264,7 @@ def _apply_alone(
         return _store_rejection(connection, session, batch, pusher, event, rejection.worded(batch.language), now)
     try:
         with connection.begin_nested():
-            connection.execute(INSERT_PUSHED_EVENT, _event_row(pusher, event, APPLIED, "", now))
+            connection.execute(INSERT_PUSHED_EVENT, _event_row(pusher, event, PushedEventStatus.APPLIED, "", now))
             for statement, parameters in plan.statements:
                 connection.execute(statement, parameters)
     except (IntegrityError, DataError) as refusal:
@@ -277,7 +277,7 @@ def _apply_alone(
         reason = CONFLICT_REASON if isinstance(refusal, IntegrityError) else UNSTORABLE_REASON
         return _store_rejection(connection, session, batch, pusher, event, translate(reason, batch.language), now)
     plan.remember(batch.view)
-    batch.note(event, APPLIED, "")
+    batch.note(event, PushedEventStatus.APPLIED, "")
     return PushOutcome(event.event_id, APPLIED)
 
 
@@ -290,7 +290,7 @@ def _store_rejection(
     reason: str,
     now: dt.datetime,
 ) -> PushOutcome:
-    row = _event_row(pusher, event, REJECTED, reason, now)
+    row = _event_row(pusher, event, PushedEventStatus.REJECTED, reason, now)
     try:
         with connection.begin_nested():
             connection.execute(INSERT_PUSHED_EVENT, row)
@@ -313,9 +313,11 @@ def _stored_text(text: str) -> str:
     return as_unicode_text(text.replace("\x00", "\ufffd"))
 
 
-def _event_row(pusher: Pusher, event: IncomingEvent, status: str, reason: str, now: dt.datetime) -> dict[str, Any]:
+def _event_row(
+    pusher: Pusher, event: IncomingEvent, status: PushedEventStatus, reason: str, now: dt.datetime
+) -> dict[str, Any]:
     kind, entity, entity_id = event.kind, event.entity, event.entity_id
-    if status != APPLIED:  # an applied event's texts were found storable before it was applied
+    if status is not PushedEventStatus.APPLIED:  # an applied event's texts were found storable already
         kind, entity, entity_id = _stored_text(kind), _stored_text(entity), _stored_text(entity_id)
     return dict(
         event_id=event.event_id,

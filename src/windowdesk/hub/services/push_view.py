@@ -41,7 +41,7 @@ from windowdesk.hub.storage.models import (
     Workstation,
 )
 from windowdesk.hub.storage.models_applications import OnlineApplication
-from windowdesk.sync.protocol import REJECTED, EventKind
+from windowdesk.sync.protocol import EventKind, PushedEventStatus
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class _Queries:
             audit_entries=select(AuditRecord.entry_id, AuditRecord.hash).where(among(AuditRecord.entry_id)),
             rejected_creations=select(PushedEvent.entity_id, PushedEvent.reason).where(
                 # Spelled out, not bound: only then may SQLite use the partial index.
-                PushedEvent.status == literal(REJECTED, literal_execute=True),
+                PushedEvent.status == literal(PushedEventStatus.REJECTED.value, literal_execute=True),
                 PushedEvent.kind.in_(sorted(CREATING_KINDS)),
                 among(PushedEvent.entity_id),
                 # Only the reasons given to this center's windows: another center's name
@@ -172,7 +172,7 @@ AUDIT_LAST_OF_WINDOW = (
 class KnownEvent:
     """An event id the hub has already answered: how, what it said, and from which window."""
 
-    status: str  # applied / rejected
+    status: PushedEventStatus
     reason: str
     content_sha256: str | None  # None: stored before the hub kept it
     window_id: str

@@ -21,7 +21,7 @@ from windowdesk.hub.services.audit_chain import find_breaks
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.storage.models import AuditRecord, Case, PushedEvent, Workstation
 from windowdesk.sync.change_words import record_words, text_of
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, REJECTED, EventKind
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventKind, PushedEventStatus
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def refused_changes(
             Workstation.window_id,
         )
         .join(Workstation, Workstation.id == PushedEvent.workstation_id)
-        .where(PushedEvent.status == REJECTED)
+        .where(PushedEvent.status == PushedEventStatus.REJECTED)
         .order_by(PushedEvent.received_at.desc(), PushedEvent.client_seq.desc())
     )
     if center is not None:

@@ -30,7 +30,7 @@ from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.hub.storage.models_quality import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventKind, PushedEventStatus
 
 if TYPE_CHECKING:
     from windowdesk.hub.services.push_rules import BatchView, IncomingEvent, PayloadReader, Plan, Pusher
@@ -444,7 +444,7 @@ def load_into(session: Session, events: Sequence[IncomingEvent], view: BatchView
     rejected = session.execute(
         select(PushedEvent.entity_id, PushedEvent.reason).where(
             # Spelled out, not bound: only then may SQLite use the partial index.
-            PushedEvent.status == literal("rejected", literal_execute=True),
+            PushedEvent.status == literal(PushedEventStatus.REJECTED.value, literal_execute=True),
             PushedEvent.kind.in_(CREATING_KINDS),
             PushedEvent.entity_id.in_(ids),
             # Only this center's windows' reasons: another center's would name its records.

@@ -52,7 +52,7 @@ from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventKind
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, ChangeKind, EventKind, PushedEventStatus
 
 if TYPE_CHECKING:
     from sqlalchemy import BindParameter, ColumnElement, Table
@@ -347,8 +347,8 @@ class PushedEvent(Base):
         Index(
             "ix_pushed_events_rejected",
             "entity_id",
-            sqlite_where=text("status = 'rejected'"),
-            postgresql_where=text("status = 'rejected'"),
+            sqlite_where=text(f"status = '{PushedEventStatus.REJECTED.value}'"),
+            postgresql_where=text(f"status = '{PushedEventStatus.REJECTED.value}'"),
         ),
     )
     event_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
@@ -360,7 +360,7 @@ class PushedEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(10))  # applied / rejected
+    status: Mapped[PushedEventStatus] = mapped_column(TextEnum(PushedEventStatus, 10))
     reason: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict[str, Any]] = mapped_column(Json)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # client clock: kept, never trusted
@@ -641,7 +641,7 @@ class Change(Base):
     __tablename__ = "changes"
     __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - declarative table options SQLAlchemy reads
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ChangeKind] = mapped_column(TextEnum(ChangeKind, 40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
     center_code: Mapped[str | None] = mapped_column(CenterCode, nullable=True, index=True)

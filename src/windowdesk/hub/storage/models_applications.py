@@ -14,7 +14,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from windowdesk.hub.storage.models import Base, CenterCode, Json, UTCDateTime, Uuid
+from windowdesk.domain.online_application_status import HubApplicationStatus
+from windowdesk.hub.storage.models import Base, CenterCode, Json, TextEnum, UTCDateTime, Uuid
 
 
 class OnlineApplication(Base):
@@ -33,7 +34,7 @@ class OnlineApplication(Base):
     center_code: Mapped[str] = mapped_column(CenterCode)
     # submitted / returned / accepted (for the visit) / completed (a case: at the window, or
     # accepted by the department for a fully-online item) / refused (by the department)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[HubApplicationStatus] = mapped_column(TextEnum(HubApplicationStatus, 12))
     query_code_hash: Mapped[str] = mapped_column(String(200))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)  # the form's values, sealed
     applicant_hash: Mapped[str] = mapped_column(String(64))  # keyed: the per-ID limit, the window's look-up

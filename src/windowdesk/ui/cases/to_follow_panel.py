@@ -122,7 +122,7 @@ class ToFollowPanel(QGroupBox):
             deferrals.apply_deferral_rule(self._db, self._ctx, case_id=chosen.case_id)
             notice = (
                 documents.deferral_refusal_notice_data(self._db, self._ctx, chosen.case_id)
-                if chosen.rule == deferrals.REFUSE
+                if chosen.rule is deferrals.REFUSE
                 else None
             )
         except WindowdeskError as error:

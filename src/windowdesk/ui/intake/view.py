@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.domain.catalog_model import DeferralRule
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.screen_dates import on_screen
@@ -258,7 +259,7 @@ class IntakeView(QWidget):
                 )
             )
             self.materials.set_materials(guide.materials)
-            self.deferral_box.offer(allowed=bool(guide.deferral_rule))
+            self.deferral_box.offer(allowed=guide.deferral_rule is not DeferralRule.NONE)
             self.commitment_box.offer(verify_days=guide.commitment_verify_days, certificate=guide.certificate)
             self._say_fee_warning(guide.code)
             # Tab goes on from the last note to "mark all", then the decisions.

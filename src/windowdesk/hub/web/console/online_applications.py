@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.services import department_online
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor
@@ -72,6 +73,7 @@ def _page(
             actor,
             opened=opened,
             view=opened.view,
+            statuses=HubApplicationStatus,
             item=opened.item,
             error=error,
             form=form or {},

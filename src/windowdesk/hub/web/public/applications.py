@@ -25,6 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 from windowdesk.domain.catalog_model import CatalogItem
 from windowdesk.domain.catalog_online import ID_NUMBER, KIND_WORDS
 from windowdesk.domain.ids import mask_id_number
+from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.domain.query_codes import grouped
 from windowdesk.hub.services import department_online, public_bookings, public_cases
 from windowdesk.hub.services import online_applications as applications
@@ -316,6 +317,7 @@ def _view_page(
             "center_name": centers.get(view.center_code, view.center_code),
             "materials": materials,
             "status_words": applications.STATUS_WORDS,
+            "statuses": HubApplicationStatus,
             "error": error,
             "problems": problems or {},
             "flash": flash,

@@ -18,7 +18,7 @@ with that error), and the test fails as well when its code caught the error.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
@@ -89,7 +89,7 @@ def _install() -> None:
         sys.audit("windowdesk.tests.fork_exec")
         return fork_exec(*args)
 
-    _posixsubprocess.fork_exec = audited_fork_exec  # type: ignore[assignment]
+    _posixsubprocess.fork_exec = audited_fork_exec
     _installed = True
 
 
@@ -98,7 +98,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
     previous = GUARD.nodeid  # a test running pytest in process (pytester) has its own
     GUARD.nodeid = None if item.get_closest_marker("slow") else item.nodeid
     try:
@@ -109,8 +109,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
-    report: pytest.TestReport = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     starts = GUARD.starts.pop(item.nodeid, None)
     if starts and report.passed:  # the test caught the refusal; it fails all the same
         report.outcome = "failed"

@@ -66,7 +66,9 @@ def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub, demo
         assert len(enrollment.list_workstations(session)) == 1  # no orphan nobody holds a token for
 
 
-def test_asking_again_is_refused_late_or_after_a_revocation_or_without_an_installation(hub: Hub, demo_catalog: None) -> None:
+def test_asking_again_is_refused_late_or_after_a_revocation_or_without_an_installation(
+    hub: Hub, demo_catalog: None
+) -> None:
     installation = "inst-5f0e1c2a9b7d4e3f"
     code = hub.enrollment_code()
     now = utc_now()

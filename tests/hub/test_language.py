@@ -52,7 +52,9 @@ def test_words_inside_a_message_follow_its_language() -> None:
     assert text.render("zh_CN") == "咨询 0193 不在市级平台上：创建它的变更一直没有送达。"
 
 
-def test_a_rejection_reason_is_in_the_windows_language_and_stays_so_when_resent(hub, demo_catalog: None, events) -> None:
+def test_a_rejection_reason_is_in_the_windows_language_and_stays_so_when_resent(
+    hub, demo_catalog: None, events
+) -> None:
     workstation = hub.enroll()
     resident = events.resident()
     unknown_item = events.case(resident["entity_id"], item="XX-999")

@@ -66,7 +66,9 @@ def _resolution_entry(
     )
 
 
-def test_refused_changes_are_listed_newest_first_with_their_resolutions(hub: Hub, demo_catalog: None, events: EventFactory, capsys) -> None:
+def test_refused_changes_are_listed_newest_first_with_their_resolutions(
+    hub: Hub, demo_catalog: None, events: EventFactory, capsys
+) -> None:
     city_hall, street = hub.enroll("CH", "01"), hub.enroll("JD01", "01")
     resident = events.resident()
     unknown = events.case(resident["entity_id"], item="XX-999")

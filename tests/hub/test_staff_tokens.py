@@ -74,7 +74,9 @@ def test_a_staff_token_expires(hub: Hub, demo_catalog: None) -> None:
     assert _report(hub, fresh.token).status_code == 200
 
 
-def test_a_department_s_token_reads_only_its_department_s_rows(hub: Hub, demo_catalog: None, events: EventFactory) -> None:
+def test_a_department_s_token_reads_only_its_department_s_rows(
+    hub: Hub, demo_catalog: None, events: EventFactory
+) -> None:
     window = hub.enroll("CH", "01")
     resident = events.resident()
     civil, labour = events.case(resident["entity_id"], item="MZ-002"), events.case(resident["entity_id"], item="LB-002")

@@ -8,7 +8,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-_TESTS = '''
+_TESTS = """
 import multiprocessing
 import os
 import subprocess
@@ -60,7 +60,7 @@ def test_through_a_fixture(server):
 @pytest.mark.slow
 def test_marked_slow():
     subprocess.run(["true"], check=True)
-'''
+"""
 
 
 def test_a_test_not_marked_slow_that_starts_a_process_fails_and_is_told_where_to_mark_it(

@@ -18,10 +18,12 @@ from hypothesis import settings
 
 from windowdesk.domain import passwords
 from windowdesk.domain.calendar import WorkingCalendar
+from windowdesk.heap import settle_startup_heap
 from windowdesk.i18n import set_locale
 from windowdesk.services.context import CounterContext
 from windowdesk.storage.db import Database
 
+from . import process_guard
 from .hypothesis_profiles import FAST_LOOP_PROFILE
 from .slow_suites import SLOW_FIXTURES, SLOW_MODULES, SLOW_TESTS
 
@@ -50,9 +52,23 @@ def is_fast_loop(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     """The fast loop runs hypothesis' tests with a tenth of their examples
     (tests/hypothesis_profiles.py); CI's full run keeps every one. Loaded here, before any
-    test module is imported, so that ``examples(n)`` in a decorator sees it."""
-    if is_fast_loop(config) and config.getoption("hypothesis_profile", None) is None:
+    test module is imported, so that ``examples(n)`` in a decorator sees it. And in the
+    fast loop a test not marked slow that starts a process fails (tests/process_guard.py)."""
+    if not is_fast_loop(config):
+        return
+    if config.getoption("hypothesis_profile", None) is None:
         settings.load_profile(FAST_LOOP_PROFILE)
+    if not config.pluginmanager.is_registered(process_guard):
+        config.pluginmanager.register(process_guard, "windowdesk-process-guard")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The test process's heap settled as the window's and the hub's are once started
+    (windowdesk.heap): what collecting made (every module imported, the tests' own objects)
+    lives until the end, and Python's full collections walked it again each time the heap
+    grew by a quarter, some 0.2 to 0.5 s of CPU each in a test process; set aside here, the
+    full collections walk only what the tests make."""
+    settle_startup_heap()
 
 
 def _starts_a_process(item: pytest.Item) -> bool:
@@ -95,16 +111,19 @@ def _offscreen_qt() -> None:
 
 @pytest.fixture(autouse=True)
 def _private_keyring(tmp_path_factory) -> Iterator[None]:
-    """Every test gets a real file keyring in its own folder, never the user's keyring."""
+    """Every test gets a real file keyring in its own folder, never the user's keyring.
+    Between tests none works (keyring's "fail" backend): asking keyring for the backend it
+    would choose itself loads every backend it knows, and its macOS one runs ``ldconfig``
+    (a process, some 0.1 s of CPU, in each test process)."""
     import keyring
+    from keyring.backends import fail
     from keyrings.alt.file import PlaintextKeyring
 
-    previous = keyring.get_keyring()
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path_factory.mktemp("keyring") / "keyring_pass.cfg")
     keyring.set_keyring(backend)
     yield
-    keyring.set_keyring(previous)
+    keyring.set_keyring(fail.Keyring())
 
 
 @pytest.fixture(autouse=True)

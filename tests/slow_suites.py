@@ -9,6 +9,9 @@ A test marked ``@pytest.mark.slow`` in its own module is slow as well, and so is
 hub test's PostgreSQL run (the ``backend`` fixture of tests/hub/conftest.py): the fast
 loop runs the hub's tests on SQLite only, CI on both; and every test using one of
 SLOW_FIXTURES, directly or through another fixture (a browser, a hub or a hall process).
+
+A test that starts a process is slow, whatever the process: in the fast loop, a test not
+marked slow that starts one fails and names this file (tests/process_guard.py).
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ SLOW_MODULES = frozenset(
         "tests/ui/test_sync_status.py",
         # The app started as a command, its imports logged (6 s).
         "tests/integration/test_start_imports.py",
+        # A window pushing to a real hub process in each of its tests.
+        "tests/sync/test_push_protocol_versions.py",
+        # The pages dialog looks for scanners with SANE's scanimage in each of its tests.
+        "tests/ui/test_material_pages_screen.py",
     }
 )
 
@@ -67,6 +74,28 @@ SLOW_TESTS = frozenset(
         "tests/sync/test_accounts_from_the_hub.py::test_a_hub_sending_the_local_supervisor_s_login_does_not_reset_its_password",
         "tests/sync/test_accounts_from_the_hub.py::test_the_hub_s_first_administrator_disables_the_first_run_administrator",
         "tests/sync/test_queue_days_reach_the_hub.py::test_a_finished_day_reaches_the_hub_after_one_sync_and_twice_sent_stays_one_row",
+        # Found by tests/process_guard.py: each starts a process itself.
+        # `windowdesk-hub` commands and spawned interpreters sharing a data folder.
+        "tests/hub/test_private_files.py::test_a_new_hub_and_its_backups_are_private_to_its_user_whatever_the_umask",
+        "tests/hub/test_private_files.py::test_an_older_hubs_files_lose_the_rights_of_the_group_and_of_others",
+        "tests/hub/test_web_common.py::test_the_web_key_is_made_once_private_and_shared_by_processes",
+        # A fresh interpreter, to see what a start or an import loads (or hashes).
+        "tests/integration/test_stored_search_keys.py::test_a_first_start_and_a_later_one_do_not_load_pypinyin",
+        "tests/integration/test_stored_search_keys.py::test_searching_as_you_type_finds_the_same_items_without_loading_pypinyin",
+        "tests/integration/test_command_line_help.py::test_help_lists_print_samples_and_audit_check",
+        "tests/migrations/test_head_schema.py::test_a_new_database_is_made_without_importing_alembic",
+        "tests/printing/test_documents_service.py::test_layers_printing_has_no_qt_and_services_no_reportlab",
+        "tests/devices/test_layers.py::test_the_card_reader_and_its_service_import_no_qt",
+        "tests/unit/domain/test_passwords.py::test_a_program_hashes_at_production_cost",
+        # A C compiler building a library the reader must refuse.
+        "tests/devices/test_sdtapi_reader.py::test_a_missing_or_foreign_library_is_said_in_plain_words",
+        # SANE's scanimage, CUPS' commands, the hall's voice clips made by a speech program.
+        "tests/devices/test_sane_scanner.py::test_a_device_that_is_not_there_is_named_in_plain_words",
+        "tests/devices/test_sane_scanner.py::test_a_scanned_page_is_stored_grey_at_300_dpi_in_the_material",
+        "tests/devices/test_sane_scanner.py::test_the_test_device_is_listed",
+        "tests/printing/test_cups_print.py::test_an_offline_queue_is_reported_before_anything_is_sent",
+        "tests/hall/test_voice.py::test_clips_are_made_once_and_only_the_missing_again",
+        "tests/hall/test_voice.py::test_the_voice_command_makes_the_clips_into_the_data_folder",
     }
 )
 
@@ -82,5 +111,10 @@ SLOW_FIXTURES = frozenset(
         "tests.ui.test_kiosk.hall",  # the same, for the kiosk and the hall's screens
         "tests.ui.test_queue_panel.hall",
         "tests.ui.test_hall_display.hall",
+        "tests.ui.test_kiosk_cups.hall",
+        # The stand-in ID card reader, a C library built with the compiler (once per process).
+        "tests.devices.conftest.standin_library",
+        "tests.ui.test_card_reader.standin_library",
+        "tests.ui.test_keystrokes_card.standin_library",
     }
 )

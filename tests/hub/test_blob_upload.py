@@ -52,8 +52,7 @@ def blob_rows(hub: Hub) -> int:
         return session.scalar(select(func.count()).select_from(PageBlob))
 
 
-def test_a_page_sent_in_chunks_is_stored_whole_once_its_hash_is_checked(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_page_sent_in_chunks_is_stored_whole_once_its_hash_is_checked(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll("CH", "01")
     page = os.urandom(2 * MAX_CHUNK_BYTES + 1234)
     name = _sha(page)
@@ -73,8 +72,7 @@ def test_a_page_sent_in_chunks_is_stored_whole_once_its_hash_is_checked(hub: Hub
     assert blob_rows(hub) == 1
 
 
-def test_the_same_page_from_two_windows_is_stored_once_and_not_sent_again(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_the_same_page_from_two_windows_is_stored_once_and_not_sent_again(hub: Hub, demo_catalog: None) -> None:
     first, second = hub.enroll("CH", "01"), hub.enroll("CH", "02")
     page = os.urandom(5000)
     name = _sha(page)
@@ -86,8 +84,7 @@ def test_the_same_page_from_two_windows_is_stored_once_and_not_sent_again(hub: H
     assert len(list((hub.data_dir / "pages").glob("??/*"))) == 1
 
 
-def test_a_damaged_chunk_is_refused_and_nothing_of_it_kept(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_damaged_chunk_is_refused_and_nothing_of_it_kept(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll()
     page = os.urandom(3000)
     name = _sha(page)
@@ -101,8 +98,7 @@ def test_a_damaged_chunk_is_refused_and_nothing_of_it_kept(hub: Hub) -> None:
     assert put(hub, window, name, 0, page[:1000], len(page)).json()["received"] == 1000
 
 
-def test_a_chunk_not_at_the_hubs_offset_is_told_where_to_resume(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_chunk_not_at_the_hubs_offset_is_told_where_to_resume(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll()
     page = os.urandom(3000)
     name = _sha(page)
@@ -114,8 +110,7 @@ def test_a_chunk_not_at_the_hubs_offset_is_told_where_to_resume(hub: Hub) -> Non
     assert reply.json()["error"]["code"] == ERROR_BLOB_OFFSET and reply.json()["error"]["received"] == 1000
 
 
-def test_a_whole_file_that_is_not_its_name_is_dropped_and_never_counted(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_whole_file_that_is_not_its_name_is_dropped_and_never_counted(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll()
     page = os.urandom(3000)
     name = _sha(b"another page")
@@ -127,8 +122,7 @@ def test_a_whole_file_that_is_not_its_name_is_dropped_and_never_counted(hub: Hub
     assert blob_rows(hub) == 0
 
 
-def test_a_page_over_the_limit_and_a_bad_name_are_refused(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_page_over_the_limit_and_a_bad_name_are_refused(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll()
     assert put(hub, window, "a" * 64, 0, b"x", MAX_BLOB_BYTES + 1).status_code == 413
     assert put(hub, window, "not-a-hash", 0, b"x", 1).status_code == 404
@@ -141,8 +135,7 @@ def test_a_page_over_the_limit_and_a_bad_name_are_refused(hub: Hub) -> None:
     assert too_big.status_code == 413
 
 
-def test_pages_need_a_workstations_token_and_are_never_handed_back(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_pages_need_a_workstations_token_and_are_never_handed_back(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll()
     page = os.urandom(100)
     name = _sha(page)
@@ -160,8 +153,7 @@ def test_pages_need_a_workstations_token_and_are_never_handed_back(hub: Hub) -> 
     assert page not in body
 
 
-def test_a_full_page_store_refuses_the_chunk_whole_and_takes_it_later(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_full_page_store_refuses_the_chunk_whole_and_takes_it_later(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll()
     page = os.urandom(4000)
     name = _sha(page)
@@ -193,8 +185,7 @@ def test_a_whole_file_left_without_its_row_by_a_crash_is_adopted_once_its_hash_c
     assert blob_rows(hub) == 1
 
 
-def test_a_page_file_lost_from_the_disk_is_asked_for_again_and_counted_once(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_page_file_lost_from_the_disk_is_asked_for_again_and_counted_once(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll()
     page = os.urandom(3000)
     name = _sha(page)

@@ -53,8 +53,7 @@ def _stored(session) -> list[tuple]:
     return [tuple(row) for row in session.execute(select(TABLE).order_by(TABLE.c.event_id))]
 
 
-def test_bulk_rows_are_stored_as_sqlalchemy_stores_them(hub) -> None:
-    hub.import_demo_catalog()
+def test_bulk_rows_are_stored_as_sqlalchemy_stores_them(hub, demo_catalog: None) -> None:
     workstation = hub.enroll()
     rows = _rows(workstation.id)
     statements: list[str] = []
@@ -88,8 +87,7 @@ def test_bulk_rows_are_stored_as_sqlalchemy_stores_them(hub) -> None:
     assert payloads["00000000-0000-7000-8000-000000000002"]["note"] == "一\t二\n三\\N 四\\ 五\r"
 
 
-def test_a_refused_bulk_insert_is_sqlalchemy_s_error_and_its_savepoint_rolls_back(hub) -> None:
-    hub.import_demo_catalog()
+def test_a_refused_bulk_insert_is_sqlalchemy_s_error_and_its_savepoint_rolls_back(hub, demo_catalog: None) -> None:
     workstation = hub.enroll()
     rows = _rows(workstation.id)
     with hub.db.write() as session:

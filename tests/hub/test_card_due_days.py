@@ -18,8 +18,7 @@ SUPERVISOR_ACTOR = ConsoleActor("1", "sup", "Sup", SUPERVISOR)
 CIVIL_AFFAIRS = ConsoleActor("2", "mzj", "MZJ", DEPARTMENT, "MZJ")  # MZ-002's department
 
 
-def test_a_case_that_waited_for_materials_is_not_late_by_its_printed_date(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_case_that_waited_for_materials_is_not_late_by_its_printed_date(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll("CH", "01")
     now = utc_now()
     events = EventFactory(clock=now - dt.timedelta(days=20))
@@ -43,11 +42,10 @@ def test_a_case_that_waited_for_materials_is_not_late_by_its_printed_date(hub: H
     assert moved > now.date() + dt.timedelta(days=7)  # about ten working days later than printed
 
 
-def test_the_queue_and_the_case_page_light_the_supervision_office_s_card(hub: Hub) -> None:
+def test_the_queue_and_the_case_page_light_the_supervision_office_s_card(hub: Hub, demo_catalog: None) -> None:
     """Printed due yesterday: red on every page for the case that never waited; for the
     one that waited two weeks for materials, green everywhere (the printed date alone
     made the queue and the case page show it red while the supervision office did not)."""
-    hub.import_demo_catalog()
     window = hub.enroll("CH", "01")
     now = utc_now()
     events = EventFactory(clock=now - dt.timedelta(days=20))

@@ -49,8 +49,9 @@ def accepted_case(hub: Hub, window, events: EventFactory) -> str:
     return case["entity_id"]
 
 
-def test_each_list_replaces_the_materials_pages_and_a_resend_changes_nothing(hub: Hub, events: EventFactory) -> None:
-    hub.import_demo_catalog()
+def test_each_list_replaces_the_materials_pages_and_a_resend_changes_nothing(
+    hub: Hub, demo_catalog: None, events: EventFactory
+) -> None:
     window = hub.enroll()
     case_id = accepted_case(hub, window, events)
     first, second, third = page(), page(rotation=90), page(mime="application/pdf")
@@ -69,8 +70,9 @@ def test_each_list_replaces_the_materials_pages_and_a_resend_changes_nothing(hub
     assert current(hub, case_id, "M01") == []
 
 
-def test_pages_of_a_case_of_another_center_are_refused_like_any_unknown_case(hub: Hub, events: EventFactory) -> None:
-    hub.import_demo_catalog()
+def test_pages_of_a_case_of_another_center_are_refused_like_any_unknown_case(
+    hub: Hub, demo_catalog: None, events: EventFactory
+) -> None:
     own = hub.enroll("CH", "01")
     case_id = accepted_case(hub, own, events)
     stranger = hub.enroll("JD01", "01")
@@ -83,8 +85,7 @@ def test_pages_of_a_case_of_another_center_are_refused_like_any_unknown_case(hub
     assert current(hub, case_id, "M01") == []
 
 
-def test_a_malformed_page_rejects_its_event_with_a_reason(hub: Hub, events: EventFactory) -> None:
-    hub.import_demo_catalog()
+def test_a_malformed_page_rejects_its_event_with_a_reason(hub: Hub, demo_catalog: None, events: EventFactory) -> None:
     window = hub.enroll()
     case_id = accepted_case(hub, window, events)
     twice = page()

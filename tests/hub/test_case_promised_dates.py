@@ -15,8 +15,9 @@ from windowdesk.hub.storage.models import Case
 from .conftest import EventFactory, Hub
 
 
-def test_a_pushed_case_keeps_its_promised_date_and_a_malformed_one_is_refused(hub: Hub, events: EventFactory) -> None:
-    hub.import_demo_catalog()
+def test_a_pushed_case_keeps_its_promised_date_and_a_malformed_one_is_refused(
+    hub: Hub, demo_catalog: None, events: EventFactory
+) -> None:
     window = hub.enroll("CH", "01")
     resident = events.resident()
     dated = events.case(resident["entity_id"], promised_date="2026-12-09")
@@ -33,8 +34,9 @@ def test_a_pushed_case_keeps_its_promised_date_and_a_malformed_one_is_refused(hu
     assert dates == {dated["entity_id"]: dt.date(2026, 12, 9), undated["entity_id"]: None}
 
 
-def test_0014_takes_the_promised_dates_of_cases_pushed_before_it(hub: Hub, events: EventFactory) -> None:
-    hub.import_demo_catalog()
+def test_0014_takes_the_promised_dates_of_cases_pushed_before_it(
+    hub: Hub, demo_catalog: None, events: EventFactory
+) -> None:
     window = hub.enroll("CH", "01")
     resident = events.resident()
     first = events.case(resident["entity_id"], promised_date="2026-12-09")

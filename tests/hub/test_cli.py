@@ -91,9 +91,8 @@ def test_calendar_and_operators_are_published(hub: Hub, capsys: pytest.CaptureFi
     ],
 )
 def test_bad_input_ends_with_a_plain_message_and_exit_code_2(
-    hub: Hub, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+    hub: Hub, demo_catalog: None, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
 ) -> None:
-    hub.import_demo_catalog()
     code, out, err = _run(hub, capsys, *args)
     assert code == 2
     assert message in err and "Traceback" not in err and out == ""
@@ -114,11 +113,10 @@ GBK_TYPED = "窗\udcbf\udcda"  # 窗口, its second character in GBK bytes
     ],
 )
 def test_text_that_is_not_utf8_is_refused_plainly_and_nothing_changes(
-    hub: Hub, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+    hub: Hub, demo_catalog: None, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
 ) -> None:
     """Found by probing: the text reached the database, which cannot encode it, and the
     command ended in a traceback."""
-    hub.import_demo_catalog()
     with hub.db.read() as session:
         before = session.scalar(select(func.count()).select_from(Change))
     code, out, err = _run(hub, capsys, *args)

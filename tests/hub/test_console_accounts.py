@@ -40,8 +40,7 @@ def _sign_in(hub: Hub, login: str, password: str, now: dt.datetime | None = None
         return accounts.sign_in(session, login=login, password=password, now=now or utc_now(), address="10.0.0.9")
 
 
-def test_the_first_administrator_is_made_at_the_terminal_and_signs_in(hub: Hub, capsys) -> None:
-    hub.import_demo_catalog()
+def test_the_first_administrator_is_made_at_the_terminal_and_signs_in(hub: Hub, demo_catalog: None, capsys) -> None:
     assert (
         cli.main(
             hub.cli_args(
@@ -62,8 +61,7 @@ def test_the_first_administrator_is_made_at_the_terminal_and_signs_in(hub: Hub, 
     assert actions[:2] == ["console.signed_in", "console_user.created"]
 
 
-def test_accounts_are_checked_and_only_an_administrator_makes_them(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_accounts_are_checked_and_only_an_administrator_makes_them(hub: Hub, demo_catalog: None) -> None:
     admin = _make(hub, "admin", rights.ADMINISTRATOR)
     staff = _make(hub, "mz.clerk", rights.DEPARTMENT, "MZJ", by=admin)
     assert staff.department_code == "MZJ"
@@ -114,8 +112,7 @@ def test_accounts_are_checked_and_only_an_administrator_makes_them(hub: Hub) -> 
             )
 
 
-def test_five_wrong_passwords_lock_the_account_and_the_count_is_kept(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_five_wrong_passwords_lock_the_account_and_the_count_is_kept(hub: Hub, demo_catalog: None) -> None:
     _make(hub, "sup", rights.SUPERVISOR)
     now = utc_now()
     for _attempt in range(accounts.passwords.MAX_FAILURES):
@@ -129,8 +126,7 @@ def test_five_wrong_passwords_lock_the_account_and_the_count_is_kept(hub: Hub) -
     assert unknown.worded("en")[1] == "The login name or the password is not right."
 
 
-def test_a_session_ends_when_idle_past_its_time_or_its_account_is_disabled(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_session_ends_when_idle_past_its_time_or_its_account_is_disabled(hub: Hub, demo_catalog: None) -> None:
     admin = _make(hub, "admin", rights.ADMINISTRATOR)
     _make(hub, "sup", rights.SUPERVISOR)
     now = utc_now()
@@ -156,8 +152,7 @@ def test_a_session_ends_when_idle_past_its_time_or_its_account_is_disabled(hub: 
     assert isinstance(_sign_in(hub, "sup", FIRST, now), accounts.SignInRefused)
 
 
-def test_a_reset_password_signs_out_and_the_holder_chooses_their_own(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_reset_password_signs_out_and_the_holder_chooses_their_own(hub: Hub, demo_catalog: None) -> None:
     admin = _make(hub, "admin", rights.ADMINISTRATOR)
     staff = _make(hub, "clerk", rights.DEPARTMENT, "MZJ", by=admin)
     signed = _sign_in(hub, "clerk", FIRST)

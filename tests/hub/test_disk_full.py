@@ -43,9 +43,8 @@ def _limit_growth(hub: Hub, limit: dict[str, bool]) -> None:
 
 
 def test_a_full_disk_stores_nothing_says_so_and_the_same_push_goes_through_later(
-    hub: Hub, events: EventFactory, caplog: pytest.LogCaptureFixture
+    hub: Hub, demo_catalog: None, events: EventFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    hub.import_demo_catalog()
     window = hub.enroll("CH", "01")
     limit = {"on": True}
     _limit_growth(hub, limit)

@@ -21,8 +21,7 @@ class Clock:
         return self.now
 
 
-def test_enrolled_tokens_are_known_revoked_and_made_up_ones_are_not(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_enrolled_tokens_are_known_revoked_and_made_up_ones_are_not(hub: Hub, demo_catalog: None) -> None:
     first, second = hub.enroll("CH", "01"), hub.enroll("CH", "02")
     clock = Clock()
     tokens = EnrolledTokens(hub.db, clock=clock)

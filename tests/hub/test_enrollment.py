@@ -14,8 +14,7 @@ def _enroll(hub: Hub, code: str, headers: dict[str, str] = VERSION_HEADERS):
     return hub.client.post(f"{API_PREFIX}/enroll", json={"code": code, "client_version": "0.1.0"}, headers=headers)
 
 
-def test_a_code_enrolls_one_workstation_once(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_code_enrolls_one_workstation_once(hub: Hub, demo_catalog: None) -> None:
     code = hub.enrollment_code("JD03", "02")
 
     first = _enroll(hub, code.lower().replace("-", " "))  # as typed: case and spacing do not matter
@@ -38,11 +37,10 @@ def _whoami(hub: Hub, token: str):
     return hub.client.get(f"{API_PREFIX}/whoami", headers={**VERSION_HEADERS, "Authorization": f"Bearer {token}"})
 
 
-def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub) -> None:
+def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub, demo_catalog: None) -> None:
     """The hub enrolled the workstation but its answer never arrived: the same
     installation asking again with the same code gets the same workstation with a new
     token (the lost one stops working); another installation is refused as before."""
-    hub.import_demo_catalog()
     code = hub.enrollment_code("JD03", "02")
     installation = "inst-5f0e1c2a9b7d4e3f"
 
@@ -68,8 +66,9 @@ def test_the_installation_whose_answer_was_lost_is_answered_again(hub: Hub) -> N
         assert len(enrollment.list_workstations(session)) == 1  # no orphan nobody holds a token for
 
 
-def test_asking_again_is_refused_late_or_after_a_revocation_or_without_an_installation(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_asking_again_is_refused_late_or_after_a_revocation_or_without_an_installation(
+    hub: Hub, demo_catalog: None
+) -> None:
     installation = "inst-5f0e1c2a9b7d4e3f"
     code = hub.enrollment_code()
     now = utc_now()
@@ -96,8 +95,7 @@ def test_asking_again_is_refused_late_or_after_a_revocation_or_without_an_instal
     assert refusals == ["enrollment_code_used"] * 3
 
 
-def test_expired_and_unknown_codes_are_refused(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_expired_and_unknown_codes_are_refused(hub: Hub, demo_catalog: None) -> None:
     old = hub.enrollment_code(now=utc_now() - dt.timedelta(days=4))  # valid for 72 hours
 
     expired = _enroll(hub, old)
@@ -110,8 +108,7 @@ def test_expired_and_unknown_codes_are_refused(hub: Hub) -> None:
     assert unknown.json()["error"]["code"] == "enrollment_code_unknown"
 
 
-def test_only_hashes_of_codes_and_tokens_are_stored(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_only_hashes_of_codes_and_tokens_are_stored(hub: Hub, demo_catalog: None) -> None:
     workstation = hub.enroll()
     with hub.db.read() as session:
         stored = enrollment.list_workstations(session)[0]
@@ -119,8 +116,7 @@ def test_only_hashes_of_codes_and_tokens_are_stored(hub: Hub) -> None:
         assert workstation.token not in stored.token_sha256
 
 
-def test_a_revoked_workstation_is_refused(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_revoked_workstation_is_refused(hub: Hub, demo_catalog: None) -> None:
     workstation = hub.enroll()
     assert hub.client.get(f"{API_PREFIX}/whoami", headers=workstation.headers).status_code == 200
     with hub.db.write() as session:
@@ -136,8 +132,7 @@ def test_a_revoked_workstation_is_refused(hub: Hub) -> None:
         assert "revoked" in reply.json()["error"]["message"]
 
 
-def test_missing_or_unknown_tokens_are_refused(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_missing_or_unknown_tokens_are_refused(hub: Hub, demo_catalog: None) -> None:
     staff = hub.staff_token("MZJ")
     for headers in (
         VERSION_HEADERS,
@@ -149,8 +144,7 @@ def test_missing_or_unknown_tokens_are_refused(hub: Hub) -> None:
         assert set(reply.json()["error"]) == {"code", "title", "message"}
 
 
-def test_versions_the_hub_cannot_serve_get_426_with_words_for_the_window(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_versions_the_hub_cannot_serve_get_426_with_words_for_the_window(hub: Hub, demo_catalog: None) -> None:
     workstation = hub.enroll()
     token = {"Authorization": f"Bearer {workstation.token}"}
     cases = {

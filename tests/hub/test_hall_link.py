@@ -26,8 +26,7 @@ def _read(hub, token: str, day: dt.date = TOMORROW):
     )
 
 
-def test_a_hall_token_reads_its_own_centers_bookings_of_a_day_masked(hub) -> None:
-    hub.import_demo_catalog()
+def test_a_hall_token_reads_its_own_centers_bookings_of_a_day_masked(hub, demo_catalog: None) -> None:
     with hub.db.write() as session:
         for center in ("JD01", "JD02"):
             bookings.set_capacity(

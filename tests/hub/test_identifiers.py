@@ -48,9 +48,8 @@ def _entity_id(value: str):
 
 
 def test_malformed_identifiers_reject_their_event_alone_and_are_not_repeated(
-    hub: Hub, events: EventFactory, real_outbox: list[dict]
+    hub: Hub, demo_catalog: None, events: EventFactory, real_outbox: list[dict]
 ) -> None:
-    hub.import_demo_catalog()
     window = hub.enroll("CH", "01")
     by_kind = {event["kind"]: event for event in real_outbox}
     resident, case, receipt = by_kind["resident.registered"], by_kind["case.accepted"], by_kind["payment.received"]

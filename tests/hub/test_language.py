@@ -52,8 +52,9 @@ def test_words_inside_a_message_follow_its_language() -> None:
     assert text.render("zh_CN") == "咨询 0193 不在市级平台上：创建它的变更一直没有送达。"
 
 
-def test_a_rejection_reason_is_in_the_windows_language_and_stays_so_when_resent(hub, events) -> None:
-    hub.import_demo_catalog()
+def test_a_rejection_reason_is_in_the_windows_language_and_stays_so_when_resent(
+    hub, demo_catalog: None, events
+) -> None:
     workstation = hub.enroll()
     resident = events.resident()
     unknown_item = events.case(resident["entity_id"], item="XX-999")
@@ -76,8 +77,7 @@ def test_a_rejection_reason_is_in_the_windows_language_and_stays_so_when_resent(
     )
 
 
-def test_without_the_header_reasons_are_in_english(hub, events) -> None:
-    hub.import_demo_catalog()
+def test_without_the_header_reasons_are_in_english(hub, demo_catalog: None, events) -> None:
     workstation = hub.enroll()
     resident = events.resident()
     case = events.case(resident["entity_id"], item="XX-999")
@@ -87,8 +87,7 @@ def test_without_the_header_reasons_are_in_english(hub, events) -> None:
     )
 
 
-def test_a_refused_step_names_the_status_and_action_in_the_windows_words(hub, events) -> None:
-    hub.import_demo_catalog()
+def test_a_refused_step_names_the_status_and_action_in_the_windows_words(hub, demo_catalog: None, events) -> None:
     workstation = hub.enroll()
     resident = events.resident()
     case = events.case(resident["entity_id"])
@@ -127,8 +126,7 @@ def test_refusals_are_in_the_windows_language(hub) -> None:
     assert english.json()["error"]["title"] == "Not signed in to the hub"
 
 
-def test_a_wrong_center_batch_is_refused_in_the_windows_language(hub, events) -> None:
-    hub.import_demo_catalog()
+def test_a_wrong_center_batch_is_refused_in_the_windows_language(hub, demo_catalog: None, events) -> None:
     workstation = hub.enroll()
     other = events.resident(center="JD")
     reply = hub.client.post(f"{API_PREFIX}/push", json={"events": [other]}, headers={**workstation.headers, **CHINESE})

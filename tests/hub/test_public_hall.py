@@ -48,8 +48,7 @@ def _open(client, number: str, code: str):
     )
 
 
-def test_guides_are_found_by_pinyin_initials_department_and_street_center(hub):
-    hub.import_demo_catalog()
+def test_guides_are_found_by_pinyin_initials_department_and_street_center(hub, demo_catalog: None):
     by_initials = hub.client.get("/guides", params={"q": "lnz"}).text
     assert "老年证" in by_initials and "城市居民最低生活保障申请" not in by_initials
     assert "老年证" in hub.client.get("/guides", params={"q": "laonian"}).text
@@ -59,8 +58,7 @@ def test_guides_are_found_by_pinyin_initials_department_and_street_center(hub):
     assert street.count('href="/guides/') < hub.client.get("/guides").text.count('href="/guides/')
 
 
-def test_a_guide_has_a_stable_address_and_shows_the_printed_guide(hub):
-    hub.import_demo_catalog()
+def test_a_guide_has_a_stable_address_and_shows_the_printed_guide(hub, demo_catalog: None):
     page = hub.client.get("/guides/MZ-001")
     assert page.status_code == 200
     for words in ("居民户口簿", "核对原件，留存户主页及本人页复印件", "《城市居民最低生活保障条例》", "不收费", "20"):
@@ -99,8 +97,7 @@ def test_a_new_catalog_publication_changes_the_guide_pages_rendered_once_per_ver
     )  # the English page of the new version too
 
 
-def test_the_large_text_mode_is_remembered(hub):
-    hub.import_demo_catalog()
+def test_the_large_text_mode_is_remembered(hub, demo_catalog: None):
     assert 'class="public"' in hub.client.get("/guides").text
     switched = hub.client.get("/text-size", params={"large": 1, "back": "/guides/MZ-001"}, follow_redirects=False)
     assert switched.headers["location"] == "/guides/MZ-001"
@@ -109,8 +106,7 @@ def test_the_large_text_mode_is_remembered(hub):
     assert elsewhere.headers["location"] == "/guides"
 
 
-def test_a_case_opens_with_its_code_and_shows_its_progress_without_personal_data(hub, events):
-    hub.import_demo_catalog()
+def test_a_case_opens_with_its_code_and_shows_its_progress_without_personal_data(hub, demo_catalog: None, events):
     workstation = hub.enroll()
     code = new_query_code()
     case = _accepted_case(hub, events, workstation, code)
@@ -126,8 +122,7 @@ def test_a_case_opens_with_its_code_and_shows_its_progress_without_personal_data
     assert code not in stored and verify_query_code(code, stored)
 
 
-def test_five_wrong_codes_lock_the_case_even_for_the_right_code(hub, events):
-    hub.import_demo_catalog()
+def test_five_wrong_codes_lock_the_case_even_for_the_right_code(hub, demo_catalog: None, events):
     workstation = hub.enroll()
     code = new_query_code()
     case = _accepted_case(hub, events, workstation, code)
@@ -164,8 +159,7 @@ def test_an_unknown_case_is_answered_like_a_wrong_code_and_counts_against_the_ad
         assert session.scalar(select(LookupFailure.failed_at).order_by(LookupFailure.failed_at).limit(1)) == later
 
 
-def test_an_unknown_case_costs_the_same_slow_hash_as_a_known_one(hub, events):
-    hub.import_demo_catalog()
+def test_an_unknown_case_costs_the_same_slow_hash_as_a_known_one(hub, demo_catalog: None, events):
     workstation = hub.enroll()
     case = _accepted_case(hub, events, workstation, new_query_code())
 
@@ -185,8 +179,7 @@ def test_an_unknown_case_costs_the_same_slow_hash_as_a_known_one(hub, events):
     assert hashes(case["number"]) == hashes("CH-20261125-01-0404") == 1
 
 
-def test_a_reissued_code_replaces_the_old_one_and_a_bad_hash_is_refused(hub, events):
-    hub.import_demo_catalog()
+def test_a_reissued_code_replaces_the_old_one_and_a_bad_hash_is_refused(hub, demo_catalog: None, events):
     workstation = hub.enroll()
     old, new = new_query_code(), new_query_code()
     case = _accepted_case(hub, events, workstation, old)
@@ -244,8 +237,7 @@ def _rate(hub, level: int, comment: str = "", *, human: bool = True):
     )
 
 
-def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub, events):
-    hub.import_demo_catalog()
+def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub, demo_catalog: None, events):
     workstation = hub.enroll()
     code = new_query_code()
     case = _accepted_case(hub, events, workstation, code)

@@ -15,8 +15,7 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def test_a_pushed_payload_is_stored_lz4_compressed_and_read_back_as_sent(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_pushed_payload_is_stored_lz4_compressed_and_read_back_as_sent(hub: Hub, demo_catalog: None) -> None:
     window = hub.enroll("CH", "01")
     events = EventFactory(window=window.window_id)
     resident = events.resident()

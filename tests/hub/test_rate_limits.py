@@ -129,9 +129,8 @@ def test_a_window_retrying_a_refused_token_never_blocks_another_window_s_good_to
         assert strict.get(f"{API_PREFIX}/changes", headers=good).status_code == 200
 
 
-def test_the_default_limits_let_a_window_work(hub: Hub) -> None:
+def test_the_default_limits_let_a_window_work(hub: Hub, demo_catalog: None) -> None:
     """Defaults: 10 refused attempts a minute per enrollment code, 30 per token."""
-    hub.import_demo_catalog()
     replies = [_enroll(hub.client, "AAAA-BBBB-CCCC") for _ in range(11)]
     assert [reply.status_code for reply in replies] == [401] * 10 + [429]
 

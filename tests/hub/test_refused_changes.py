@@ -66,8 +66,9 @@ def _resolution_entry(
     )
 
 
-def test_refused_changes_are_listed_newest_first_with_their_resolutions(hub: Hub, events: EventFactory, capsys) -> None:
-    hub.import_demo_catalog()
+def test_refused_changes_are_listed_newest_first_with_their_resolutions(
+    hub: Hub, demo_catalog: None, events: EventFactory, capsys
+) -> None:
     city_hall, street = hub.enroll("CH", "01"), hub.enroll("JD01", "01")
     resident = events.resident()
     unknown = events.case(resident["entity_id"], item="XX-999")
@@ -195,9 +196,8 @@ def test_escape_sequences_from_windows_are_shown_not_obeyed_by_the_terminal(
 
 
 def test_a_resolution_counts_only_when_the_window_s_audit_chain_verifies_up_to_it(
-    hub: Hub, events: EventFactory, capsys
+    hub: Hub, demo_catalog: None, events: EventFactory, capsys
 ) -> None:
-    hub.import_demo_catalog()
     window = hub.enroll("CH", "01")
     resident = events.resident()
     first, second, third = (events.case(resident["entity_id"], item=f"XX-99{n}") for n in range(3))

@@ -38,8 +38,7 @@ def _report(hub: Hub, token: str, by: str = "department"):
     )
 
 
-def test_staff_tokens_are_issued_listed_and_revoked_from_the_command_line(hub: Hub, capsys) -> None:
-    hub.import_demo_catalog()
+def test_staff_tokens_are_issued_listed_and_revoked_from_the_command_line(hub: Hub, demo_catalog: None, capsys) -> None:
     capsys.readouterr()
     assert main(hub.cli_args("staff-token", "MZJ", "--days", "30"), environ=ENGLISH) == 0
     printed = capsys.readouterr().out
@@ -66,8 +65,7 @@ def test_staff_tokens_are_issued_listed_and_revoked_from_the_command_line(hub: H
     assert refused.value.code == 2
 
 
-def test_a_staff_token_expires(hub: Hub) -> None:
-    hub.import_demo_catalog()
+def test_a_staff_token_expires(hub: Hub, demo_catalog: None) -> None:
     with hub.db.write() as session:
         old = enrollment.issue_staff_token(session, department_code="MZJ", now=utc_now() - dt.timedelta(days=91))
         fresh = enrollment.issue_staff_token(session, department_code="MZJ", now=utc_now() - dt.timedelta(days=89))
@@ -76,8 +74,9 @@ def test_a_staff_token_expires(hub: Hub) -> None:
     assert _report(hub, fresh.token).status_code == 200
 
 
-def test_a_department_s_token_reads_only_its_department_s_rows(hub: Hub, events: EventFactory) -> None:
-    hub.import_demo_catalog()
+def test_a_department_s_token_reads_only_its_department_s_rows(
+    hub: Hub, demo_catalog: None, events: EventFactory
+) -> None:
     window = hub.enroll("CH", "01")
     resident = events.resident()
     civil, labour = events.case(resident["entity_id"], item="MZ-002"), events.case(resident["entity_id"], item="LB-002")

@@ -38,8 +38,7 @@ def _a_day_at_the_window(demo) -> None:
     )
 
 
-def test_a_days_outbox_is_applied_by_the_hub(hub, demo):
-    hub.import_demo_catalog()
+def test_a_days_outbox_is_applied_by_the_hub(hub, demo_catalog: None, demo):
     workstation = hub.enroll("CH", "01")
     _a_day_at_the_window(demo)
     with demo.db.read() as session:

@@ -4,8 +4,26 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Iterator
+
+import pytest
 
 from windowdesk.heap import settle_startup_heap
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _heap_set_aside_again() -> Iterator[None]:
+    """tests/conftest.py sets the test process's heap aside once collected; these tests
+    unfreeze it (each ends with ``gc.unfreeze()``), so it is set aside again after them."""
+    yield
+    settle_startup_heap()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_set_aside() -> None:
+    """Each test starts with nothing frozen, as a window's process does: a freeze the test
+    sees is one the code under test made."""
+    gc.unfreeze()
 
 
 class _Cycle:

@@ -17,7 +17,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, ngettext
 from windowdesk.screen_dates import on_screen
 from windowdesk.services import auth, catalog, material_pages, preferences
-from windowdesk.services.authorization import may
+from windowdesk.services.authorization import may, rights_of
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db = db
         self.ctx = ctx
+        # The operator's row read once for the whole build: the tabs, menus and wirings show
+        # or hide what this operator may use from it (the services still check every action).
+        self.rights = rights_of(db, ctx)
         self.token_store_for = token_store_for
         self.workers = Workers()
         # The scanned pages' bytes go after the events at every sync (services/page_upload.py).
@@ -80,7 +83,7 @@ class MainWindow(QMainWindow):
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
         self.today = TodayView(db, ctx)
         self.shipped_calendar = shipped_calendar
-        self.late = LateCasesView(db, ctx, shipped_calendar, workers=self.workers)
+        self.late = LateCasesView(db, ctx, shipped_calendar, self.rights, workers=self.workers)
         self.tabs = named(QTabWidget(), "mainTabs")
         self.tabs.addTab(self.intake, "")
         self.tabs.addTab(self.today, "")
@@ -285,10 +288,11 @@ class MainWindow(QMainWindow):
         """Keep the leaving operator's unsaved form as their draft; give the arriving one theirs."""
         self.drafts[self.ctx.operator_id] = self.intake.draft()
         self.ctx = new_ctx
+        self.rights = rights_of(self.db, new_ctx)
         self.intake.set_context(new_ctx)
         self.intake.restore_draft(self.drafts.pop(new_ctx.operator_id, None))
         self.today.set_context(new_ctx)
-        self.late.set_context(new_ctx)
+        self.late.set_context(new_ctx, self.rights)
         self.fees.set_context(new_ctx)
         self.service_quality.set_context(new_ctx)
         self._allow_enrolling()
@@ -297,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def _allow_enrolling(self) -> None:
         """Only an administrator enrolls (the service checks it again, with their password)."""
-        self.enroll_action.setEnabled(may(self.db, self.ctx, Permission.ENROLL_WORKSTATION))
+        self.enroll_action.setEnabled(self.rights.allows(Permission.ENROLL_WORKSTATION))
 
     def change_password(self) -> None:
         ChangePasswordDialog(self.db, self.ctx, self).exec()
@@ -448,13 +452,9 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         for shortcut in self._to_intake_shortcuts:
             shortcut.setEnabled(self.tabs.widget(index) is not self.intake)
+        # Each tab reads its lists as it comes into view (its showEvent), not here.
         if self.tabs.widget(index) is self.today:
-            self.today.refresh()
             self.today.table.setFocus()
-        elif self.tabs.widget(index) is self.late:
-            self.late.refresh()
-        elif self.tabs.widget(index) is self.fees:
-            self.fees.refresh()
 
     # --- fees, receipts, day close ------------------------------------------------------
 

@@ -19,7 +19,6 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import queue, queue_settings
-from windowdesk.services.authorization import may
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.sync.hall_client import HallUnreachable
 from windowdesk.ui.errors import show_error
@@ -90,7 +89,7 @@ class QueueWiring:
         self.figures.refresh_button.clicked.connect(self.refresh_figures)
         QShortcut(QKeySequence("Ctrl+7"), window).activated.connect(self._open_figures)
         window.tabs.currentChanged.connect(self._tab_changed)
-        self._show_figures_tab(window.ctx)
+        self._show_figures_tab()
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -122,12 +121,12 @@ class QueueWiring:
 
     def set_context(self, ctx: CounterContext) -> None:
         """Another operator at the same window: the window's queue stays as it is; the
-        figures tab follows the new operator's permissions."""
-        self._show_figures_tab(ctx)
+        figures tab follows the new operator's permissions (window.rights, already theirs)."""
+        self._show_figures_tab()
 
-    def _show_figures_tab(self, ctx: CounterContext) -> None:
+    def _show_figures_tab(self) -> None:
         tabs = self.window.tabs
-        tabs.setTabVisible(tabs.indexOf(self.figures), may(self.window.db, ctx, Permission.VIEW_REPORTS))
+        tabs.setTabVisible(tabs.indexOf(self.figures), self.window.rights.allows(Permission.VIEW_REPORTS))
 
     def _open_figures(self) -> None:
         tabs = self.window.tabs

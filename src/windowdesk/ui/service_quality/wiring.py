@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
-from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.reports.report_view import PerformanceReportView
 from windowdesk.ui.service_quality.quality_view import ServiceQualityView
@@ -43,11 +42,12 @@ class ServiceQualityWiring:
         QShortcut(QKeySequence("Ctrl+6"), window).activated.connect(lambda: window.tabs.setCurrentWidget(self.reports))
         window.intake.recordSaved.connect(self._record_saved)
         window.tabs.currentChanged.connect(self._tab_changed)
-        self._show_reports_tab(window.ctx)
+        self._show_reports_tab()
 
-    def _show_reports_tab(self, ctx: CounterContext) -> None:
+    def _show_reports_tab(self) -> None:
+        """As the window's operator may: read once per build or change of operator (window.rights)."""
         tabs = self.window.tabs
-        tabs.setTabVisible(tabs.indexOf(self.reports), may(self.window.db, ctx, Permission.VIEW_REPORTS))
+        tabs.setTabVisible(tabs.indexOf(self.reports), self.window.rights.allows(Permission.VIEW_REPORTS))
 
     def retranslate(self) -> None:
         tabs = self.window.tabs
@@ -67,7 +67,7 @@ class ServiceQualityWiring:
         self.reports.set_context(ctx)
         if self.applicant_window is not None:
             self.applicant_window.set_context(ctx)
-        self._show_reports_tab(ctx)
+        self._show_reports_tab()
 
     def _record_saved(self, result: IntakeResult) -> None:
         if getattr(result, "kind", None) == "case":

@@ -115,11 +115,37 @@ def test_the_rights_read_once_for_the_build_show_each_operator_what_they_may_use
     try:
         tabs = window.tabs
         assert {
-            "reports": tabs.isTabVisible(tabs.indexOf(window.service_quality.reports)),
-            "figures": tabs.isTabVisible(tabs.indexOf(window.queue.figures)),
+            "reports": tabs.isTabVisible(tabs.indexOf(window.service_quality.reports_tab.page)),
+            "figures": tabs.isTabVisible(tabs.indexOf(window.queue.figures_tab.page)),
             "enroll": window.enroll_action.isEnabled(),
             "devices": window.card_reader.settings_action.isEnabled(),
             "whole center": window.late.whole_center.isVisibleTo(window.late),
         } == sees
     finally:
         window.service_quality.close()
+
+
+def test_the_tabs_seldom_used_are_made_when_their_shortcut_first_shows_them(qtbot, window):
+    """Service quality (Ctrl+5), the reports (Ctrl+6) and the queue's figures (Ctrl+7) are
+    not made with the window; the first press of the shortcut makes the tab and shows it,
+    under its title, in its place."""
+    from windowdesk.ui.queue.figures_view import QueueFiguresView
+    from windowdesk.ui.reports.report_view import PerformanceReportView
+    from windowdesk.ui.service_quality.quality_view import ServiceQualityView
+
+    lazy = {
+        Qt.Key.Key_5: (window.service_quality.view_tab, ServiceQualityView, "Service &quality (Ctrl+5)"),
+        Qt.Key.Key_6: (window.service_quality.reports_tab, PerformanceReportView, "&Reports (Ctrl+6)"),
+        Qt.Key.Key_7: (window.queue.figures_tab, QueueFiguresView, "Queue &figures (Ctrl+7)"),
+    }
+    tabs = window.tabs
+    count = tabs.count()
+    assert not any(tab.built for tab, _kind, _title in lazy.values())
+    for key, (tab, kind, title) in lazy.items():
+        index = tabs.indexOf(tab.page)
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        assert tab.built and isinstance(tabs.currentWidget(), kind) and tabs.currentWidget().isVisible()
+        assert tabs.currentIndex() == index and tabs.tabText(index) == title and tabs.count() == count
+    assert window.service_quality.view.pages.count() == 3  # its lists' pages, read as it showed
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentWidget() is window.intake

@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         self.today.refresh()
         self.late.refresh()
         self.fees.refresh()
-        self.service_quality.view.refresh()
+        self.service_quality.refresh()
 
     # --- operators --------------------------------------------------------------------
 

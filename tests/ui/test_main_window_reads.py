@@ -125,15 +125,17 @@ def test_the_rights_read_once_for_the_build_show_each_operator_what_they_may_use
         window.service_quality.close()
 
 
-def test_the_tabs_seldom_used_are_made_when_their_shortcut_first_shows_them(qtbot, window):
-    """Service quality (Ctrl+5), the reports (Ctrl+6) and the queue's figures (Ctrl+7) are
-    not made with the window; the first press of the shortcut makes the tab and shows it,
+def test_the_tabs_not_shown_at_the_start_are_made_when_their_shortcut_first_shows_them(qtbot, window):
+    """The case watch (Ctrl+3), service quality (Ctrl+5), the reports (Ctrl+6) and the
+    queue's figures (Ctrl+7) are not made with the window; the first press of the shortcut makes the tab and shows it,
     under its title, in its place."""
+    from windowdesk.ui.cases.late_view import LateCasesView
     from windowdesk.ui.queue.figures_view import QueueFiguresView
     from windowdesk.ui.reports.report_view import PerformanceReportView
     from windowdesk.ui.service_quality.quality_view import ServiceQualityView
 
     lazy = {
+        Qt.Key.Key_3: (window.late_tab, LateCasesView, "Case &watch (Ctrl+3)"),
         Qt.Key.Key_5: (window.service_quality.view_tab, ServiceQualityView, "Service &quality (Ctrl+5)"),
         Qt.Key.Key_6: (window.service_quality.reports_tab, PerformanceReportView, "&Reports (Ctrl+6)"),
         Qt.Key.Key_7: (window.queue.figures_tab, QueueFiguresView, "Queue &figures (Ctrl+7)"),

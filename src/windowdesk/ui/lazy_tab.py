@@ -54,13 +54,16 @@ class LazyTab(Generic[Page]):
         assert placeholder is not None
         index = tabs.indexOf(placeholder)
         text, visible, tip = tabs.tabText(index), tabs.isTabVisible(index), tabs.tabToolTip(index)
-        before = tabs.currentWidget()
+        showing = tabs.currentWidget() is placeholder
         blocker = QSignalBlocker(tabs)  # one page in another's place: no tab was changed
-        tabs.insertTab(index, widget, text)
+        tabs.insertTab(index, widget, text)  # the placeholder moves one to the right
         tabs.setTabVisible(index, visible)
         tabs.setTabToolTip(index, tip)
+        if showing:
+            # Before the placeholder goes: removing the current tab would show a neighbour
+            # for a moment, which would read its lists for nothing.
+            tabs.setCurrentIndex(index)
         tabs.removeTab(index + 1)
-        tabs.setCurrentWidget(widget if before is placeholder else before)
         blocker.unblock()
         self._widget, self._placeholder = widget, None
         placeholder.deleteLater()

@@ -54,6 +54,7 @@ class FeesView(QWidget):
         self.notice_label = named(QLabel(), "feesNotice")
         self.notice_label.setStyleSheet(BANNER_STYLE)
         self.notice_label.setWordWrap(True)
+        self.notice_label.hide()  # until a read finds a day left open (refresh)
         self.receipts_view = ReceiptsView(db, ctx)
         self.dayclose_view = DayCloseView(db, ctx)
         # Only street centers collect for utilities; the service refuses elsewhere too.

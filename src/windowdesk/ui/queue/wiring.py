@@ -25,7 +25,6 @@ from windowdesk.ui.errors import show_error
 from windowdesk.ui.lazy_tab import LazyTab
 from windowdesk.ui.object_names import named
 from windowdesk.ui.queue.dialogs import ChoiceDialog, ConnectHallDialog
-from windowdesk.ui.queue.figures_view import QueueFiguresView
 from windowdesk.ui.queue.panel import QueuePanel, state_word
 
 if TYPE_CHECKING:
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from windowdesk.services.intake import IntakeResult
     from windowdesk.services.queue_settings import HallConnection
     from windowdesk.ui.main_window import MainWindow
+    from windowdesk.ui.queue.figures_view import QueueFiguresView
 
 REFRESH_MS = 5_000
 MESSAGE_MS = 15_000
@@ -138,6 +138,8 @@ class QueueWiring:
             self.refresh_figures()
 
     def _make_figures(self) -> QueueFiguresView:
+        from windowdesk.ui.queue.figures_view import QueueFiguresView  # imported when first shown
+
         figures = QueueFiguresView()
         figures.refresh_button.clicked.connect(self.refresh_figures)
         return figures

@@ -12,13 +12,13 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.i18n import _
 from windowdesk.services.context import CounterContext
 from windowdesk.ui.lazy_tab import LazyTab
-from windowdesk.ui.reports.report_view import PerformanceReportView
-from windowdesk.ui.service_quality.quality_view import ServiceQualityView
 from windowdesk.ui.service_quality.rating import ApplicantRatingWindow, RatingDialog
 
 if TYPE_CHECKING:
     from windowdesk.services.intake import IntakeResult
     from windowdesk.ui.main_window import MainWindow
+    from windowdesk.ui.reports.report_view import PerformanceReportView
+    from windowdesk.ui.service_quality.quality_view import ServiceQualityView
 
 
 class ServiceQualityWiring:
@@ -27,12 +27,10 @@ class ServiceQualityWiring:
         self.last_case_id: str | None = None
         self.rating_dialog: RatingDialog | None = None
         self.applicant_window: ApplicantRatingWindow | None = None
-        # Both tabs are made when first shown (ui/lazy_tab.py), with the window's context then.
-        self.view_tab = LazyTab(window.tabs, lambda: ServiceQualityView(window.db, window.ctx, window.shipped_calendar))
-        self.reports_tab = LazyTab(
-            window.tabs,
-            lambda: PerformanceReportView(window.db, window.ctx, window.shipped_calendar, workers=window.workers),
-        )
+        # Both tabs are made when first shown (ui/lazy_tab.py), with the window's context then;
+        # their modules are imported then too.
+        self.view_tab = LazyTab(window.tabs, self._make_view)
+        self.reports_tab = LazyTab(window.tabs, self._make_reports)
         self.menu = window.menuBar().addMenu("")
         self.rate_action = self.menu.addAction("")
         self.rate_action.setShortcut(QKeySequence("F6"))
@@ -50,6 +48,17 @@ class ServiceQualityWiring:
         window.intake.recordSaved.connect(self._record_saved)
         window.tabs.currentChanged.connect(self._tab_changed)
         self._show_reports_tab()
+
+    def _make_view(self) -> ServiceQualityView:
+        from windowdesk.ui.service_quality.quality_view import ServiceQualityView
+
+        return ServiceQualityView(self.window.db, self.window.ctx, self.window.shipped_calendar)
+
+    def _make_reports(self) -> PerformanceReportView:
+        from windowdesk.ui.reports.report_view import PerformanceReportView
+
+        window = self.window
+        return PerformanceReportView(window.db, window.ctx, window.shipped_calendar, workers=window.workers)
 
     @property
     def view(self) -> ServiceQualityView:

@@ -60,6 +60,8 @@ def test_payment_with_change_after_acceptance(qtbot, demo, clerk):
     preview = wait_preview(qtbot, window.fees, DocumentKind.FEE_RECEIPT)
     assert preview.request.number == number and not preview.request.reprint
     assert window.tabs.currentWidget() is not window.fees  # the operator stays where they were
+    activate(qtbot, window)  # back from the receipt's preview
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # the list is read as it shows
     model = window.fees.receipts_view.receipts_model
     assert model.rowCount() == 1
     # The list names who paid and for which item, not only the case number.

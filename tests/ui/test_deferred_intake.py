@@ -104,7 +104,7 @@ def test_the_watch_lists_what_follows_and_applies_the_refusing_rule_in_one_step(
 
 def test_the_watch_records_an_arrival(qtbot, window, demo):
     _overdue_case(demo, item="MZ-002")
-    window.late.refresh()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # the watch reads as it shows
     panel = window.late.to_follow
     panel.table.selectRow(0)
     panel.arrived_button.click()

@@ -4,6 +4,8 @@ scripts and tests alike."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from windowdesk.domain.permissions import Permission, is_allowed, permission_label
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
@@ -38,3 +40,25 @@ def may(db: Database, ctx: CounterContext, permission: Permission) -> bool:
     with db.read() as session:
         operator = queries.operator_standing(session, ctx.operator_id)
         return operator is not None and operator.active and is_allowed(operator.role, permission)
+
+
+@dataclass(frozen=True)
+class OperatorRights:
+    """What the logged-in operator may do, read from their row once: for a screen being
+    built to show or hide its controls without asking the database once per control. The
+    services still check each action against the row itself."""
+
+    operator_id: str
+    permissions: frozenset[Permission]
+
+    def allows(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+def rights_of(db: Database, ctx: CounterContext) -> OperatorRights:
+    """The operator's rights as their row stands now (none for a missing or disabled operator)."""
+    with db.read() as session:
+        operator = queries.operator_standing(session, ctx.operator_id)
+    if operator is None or not operator.active:
+        return OperatorRights(ctx.operator_id, frozenset())
+    return OperatorRights(ctx.operator_id, frozenset(p for p in Permission if is_allowed(operator.role, p)))

@@ -17,7 +17,7 @@ from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, ngettext
 from windowdesk.screen_dates import on_screen
 from windowdesk.services import auth, catalog, material_pages, preferences
-from windowdesk.services.authorization import may
+from windowdesk.services.authorization import may, rights_of
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync import protocol
 from windowdesk.sync.credentials import TokenStore
@@ -26,11 +26,11 @@ from windowdesk.ui.auth.idle import IdleWatcher
 from windowdesk.ui.auth.lock_cover import LockCover
 from windowdesk.ui.auth.login_dialog import ChangePasswordDialog, LockDialog
 from windowdesk.ui.cases.inquiry_dialog import InquiryDialog
-from windowdesk.ui.cases.late_view import LateCasesView
 from windowdesk.ui.devices.wiring import CardReaderWiring
 from windowdesk.ui.errors import show_error
 from windowdesk.ui.fees.view import FeesView
 from windowdesk.ui.intake.view import IntakeView
+from windowdesk.ui.lazy_tab import LazyTab
 from windowdesk.ui.materials.wiring import LastCasePages
 from windowdesk.ui.object_names import named
 from windowdesk.ui.prereview.wiring import PreReviewWiring
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from windowdesk.services.intake import IntakeResult
     from windowdesk.services.payments import PaymentResult
     from windowdesk.services.sync import SyncReport
+    from windowdesk.ui.cases.late_view import LateCasesView
     from windowdesk.ui.sync.sync_dialog import SyncDialog
 
 REFUSED_STYLE = "color: #b00020; font-weight: bold"
@@ -70,6 +71,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db = db
         self.ctx = ctx
+        # The operator's row read once for the whole build: the tabs, menus and wirings show
+        # or hide what this operator may use from it (the services still check every action).
+        self.rights = rights_of(db, ctx)
         self.token_store_for = token_store_for
         self.workers = Workers()
         # The scanned pages' bytes go after the events at every sync (services/page_upload.py).
@@ -80,11 +84,10 @@ class MainWindow(QMainWindow):
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
         self.today = TodayView(db, ctx)
         self.shipped_calendar = shipped_calendar
-        self.late = LateCasesView(db, ctx, shipped_calendar, workers=self.workers)
         self.tabs = named(QTabWidget(), "mainTabs")
         self.tabs.addTab(self.intake, "")
         self.tabs.addTab(self.today, "")
-        self.tabs.addTab(self.late, "")
+        self.late_tab = LazyTab(self.tabs, self._make_late)  # the case watch, made when first shown
         self.fees = FeesView(db, ctx)
         self.today.collect_fee = self.fees.collect_fee
         self.today.workers = self.workers  # the scanned pages' jobs run on the window's lanes
@@ -144,6 +147,16 @@ class MainWindow(QMainWindow):
         # Fits a 1280×720 screen with its taskbar; launch() then restores the last size.
         self.resize(1240, 640)
 
+    @property
+    def late(self) -> LateCasesView:
+        """The case watch (Ctrl+3), made now if it was not yet."""
+        return self.late_tab.widget
+
+    def _make_late(self) -> LateCasesView:
+        from windowdesk.ui.cases.late_view import LateCasesView  # imported when first shown
+
+        return LateCasesView(self.db, self.ctx, self.shipped_calendar, self.rights, workers=self.workers)
+
     def retranslate(self) -> None:
         self.setWindowTitle(
             _("windowdesk \u2014 {center}, window {window}").format(
@@ -175,7 +188,8 @@ class MainWindow(QMainWindow):
         self.service_quality.retranslate()
         self.card_reader.retranslate()
         self.queue.retranslate()
-        self.late.retranslate()
+        if self.late_tab.built:  # else worded as it is made
+            self.late.retranslate()
         self.prereview.retranslate()
 
     def _build_menu(self) -> None:
@@ -234,9 +248,10 @@ class MainWindow(QMainWindow):
         self.retranslate()
         # Tables word their dates and statuses as they are filled.
         self.today.refresh()
-        self.late.refresh()
+        if self.late_tab.built:
+            self.late.refresh()
         self.fees.refresh()
-        self.service_quality.view.refresh()
+        self.service_quality.refresh()
 
     # --- operators --------------------------------------------------------------------
 
@@ -285,10 +300,12 @@ class MainWindow(QMainWindow):
         """Keep the leaving operator's unsaved form as their draft; give the arriving one theirs."""
         self.drafts[self.ctx.operator_id] = self.intake.draft()
         self.ctx = new_ctx
+        self.rights = rights_of(self.db, new_ctx)
         self.intake.set_context(new_ctx)
         self.intake.restore_draft(self.drafts.pop(new_ctx.operator_id, None))
         self.today.set_context(new_ctx)
-        self.late.set_context(new_ctx)
+        if self.late_tab.built:  # else made for the operator there when first shown
+            self.late.set_context(new_ctx, self.rights)
         self.fees.set_context(new_ctx)
         self.service_quality.set_context(new_ctx)
         self._allow_enrolling()
@@ -297,7 +314,7 @@ class MainWindow(QMainWindow):
 
     def _allow_enrolling(self) -> None:
         """Only an administrator enrolls (the service checks it again, with their password)."""
-        self.enroll_action.setEnabled(may(self.db, self.ctx, Permission.ENROLL_WORKSTATION))
+        self.enroll_action.setEnabled(self.rights.allows(Permission.ENROLL_WORKSTATION))
 
     def change_password(self) -> None:
         ChangePasswordDialog(self.db, self.ctx, self).exec()
@@ -448,13 +465,9 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         for shortcut in self._to_intake_shortcuts:
             shortcut.setEnabled(self.tabs.widget(index) is not self.intake)
+        # Each tab reads its lists as it comes into view (its showEvent), not here.
         if self.tabs.widget(index) is self.today:
-            self.today.refresh()
             self.today.table.setFocus()
-        elif self.tabs.widget(index) is self.late:
-            self.late.refresh()
-        elif self.tabs.widget(index) is self.fees:
-            self.fees.refresh()
 
     # --- fees, receipts, day close ------------------------------------------------------
 

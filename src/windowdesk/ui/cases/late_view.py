@@ -26,7 +26,6 @@ from windowdesk.domain.time_limits import Light
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import cases, worklist
-from windowdesk.services.authorization import may
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.ui.cases.to_follow_panel import ToFollowPanel
 from windowdesk.ui.errors import show_error
@@ -38,7 +37,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtCore import QObject, QPersistentModelIndex
+    from PySide6.QtGui import QShowEvent
 
+    from windowdesk.services.authorization import OperatorRights
     from windowdesk.ui.workers import Operation, Workers
 
 COLOURS = {Light.YELLOW: QColor("#fff4cc"), Light.RED: QColor("#fde2e1")}
@@ -125,6 +126,7 @@ class LateCasesView(QWidget):
         db: Database,
         ctx: CounterContext,
         shipped_calendar: WorkingCalendar,
+        rights: OperatorRights,
         parent: QWidget | None = None,
         *,
         workers: Workers,
@@ -161,17 +163,22 @@ class LateCasesView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.to_follow)
         self.whole_center.toggled.connect(lambda _on: self.refresh())
-        self.set_context(ctx)
+        self.set_context(ctx, rights)
 
-    def set_context(self, ctx: CounterContext) -> None:
+    def set_context(self, ctx: CounterContext, rights: OperatorRights) -> None:
         self._ctx = ctx
         self.to_follow.set_context(ctx)
-        allowed = may(self._db, ctx, Permission.MANAGE_OPERATORS)
+        allowed = rights.allows(Permission.MANAGE_OPERATORS)
         self.whole_center.setVisible(allowed)
         if not allowed:
             self.whole_center.setChecked(False)
         self.retranslate()
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not event.spontaneous():  # brought forward, not the window restored from the task bar
+            self._read()
 
     def retranslate(self) -> None:
         self.whole_center.setText(_("Whole center"))
@@ -180,6 +187,11 @@ class LateCasesView(QWidget):
         self.to_follow.retranslate()
 
     def refresh(self) -> None:
+        """Read the list again if it is on screen; hidden, it is read when next shown."""
+        if self.isVisible():
+            self._read()
+
+    def _read(self) -> None:
         try:
             found = cases.late_cases(
                 self._db, self._ctx, shipped_calendar=self._calendar, whole_center=self.whole_center.isChecked()

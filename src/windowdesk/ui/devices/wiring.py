@@ -44,7 +44,7 @@ class CardReaderWiring(QObject):
         self.settings_action.triggered.connect(self.open_settings)
         # Who is logged in changes at the window: asked each time the menu opens.
         self.menu.aboutToShow.connect(self._update_actions)
-        self._update_actions()
+        self.settings_action.setEnabled(window.rights.allows(Permission.CONFIGURE_DEVICES))  # read with the window
         qt_application().aboutToQuit.connect(self.close)
         self.start()
 

@@ -31,6 +31,8 @@ from windowdesk.ui.printing.direct import print_document
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtGui import QShowEvent
+
     from windowdesk.printing.data import DocumentData
     from windowdesk.services.receipts import VoidResult
     from windowdesk.ui.printing.direct import DirectPrint
@@ -52,6 +54,7 @@ class FeesView(QWidget):
         self.notice_label = named(QLabel(), "feesNotice")
         self.notice_label.setStyleSheet(BANNER_STYLE)
         self.notice_label.setWordWrap(True)
+        self.notice_label.hide()  # until a read finds a day left open (refresh)
         self.receipts_view = ReceiptsView(db, ctx)
         self.dayclose_view = DayCloseView(db, ctx)
         # Only street centers collect for utilities; the service refuses elsewhere too.
@@ -73,7 +76,7 @@ class FeesView(QWidget):
         self.dayclose_view.print_button.clicked.connect(lambda: self.print_day_report(self.dayclose_view.day))
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         self.retranslate()
-        self.refresh()
+        # Nothing read yet: the lists are read when the tab comes into view (showEvent).
 
     def retranslate(self) -> None:
         """The fixed words only: whoever switches the language refreshes the lists after
@@ -93,7 +96,17 @@ class FeesView(QWidget):
                 view.set_context(ctx)
         self.refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not event.spontaneous():  # brought forward, not the window restored from the task bar
+            self._read()
+
     def refresh(self) -> None:
+        """Read the lists again if they are on screen; hidden, they are read when next shown."""
+        if self.isVisible():
+            self._read()
+
+    def _read(self) -> None:
         self.receipts_view.refresh()
         self.dayclose_view.refresh()
         waiting = self.pending_day()
@@ -123,7 +136,8 @@ class FeesView(QWidget):
         """Remember the case for "collect the fee" (F8). True when it owes a fee, or one that
         depends on a quantity still to be entered."""
         self.last_case_id = case_id
-        self.receipts_view.refresh()
+        if self.isVisible():  # hidden, the list is read when next shown
+            self.receipts_view.refresh()
         try:
             quote = fees.quote_case_fee(self._db, self._ctx, case_id=case_id)
         except WindowdeskError:

@@ -19,13 +19,12 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _
 from windowdesk.services import queue, queue_settings
-from windowdesk.services.authorization import may
 from windowdesk.sync.credentials import TokenStore
 from windowdesk.sync.hall_client import HallUnreachable
 from windowdesk.ui.errors import show_error
+from windowdesk.ui.lazy_tab import LazyTab
 from windowdesk.ui.object_names import named
 from windowdesk.ui.queue.dialogs import ChoiceDialog, ConnectHallDialog
-from windowdesk.ui.queue.figures_view import QueueFiguresView
 from windowdesk.ui.queue.panel import QueuePanel, state_word
 
 if TYPE_CHECKING:
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from windowdesk.services.intake import IntakeResult
     from windowdesk.services.queue_settings import HallConnection
     from windowdesk.ui.main_window import MainWindow
+    from windowdesk.ui.queue.figures_view import QueueFiguresView
 
 REFRESH_MS = 5_000
 MESSAGE_MS = 15_000
@@ -85,12 +85,10 @@ class QueueWiring:
         self.panel.finish_button.clicked.connect(self.actions["finish"].trigger)
         window.intake.recordSaved.connect(self._record_saved)
         # The supervisor's figures, as a tab beside the performance report (Ctrl+7).
-        self.figures = QueueFiguresView()
-        window.tabs.addTab(self.figures, "")
-        self.figures.refresh_button.clicked.connect(self.refresh_figures)
+        self.figures_tab = LazyTab(window.tabs, self._make_figures)  # made when first shown
         QShortcut(QKeySequence("Ctrl+7"), window).activated.connect(self._open_figures)
         window.tabs.currentChanged.connect(self._tab_changed)
-        self._show_figures_tab(window.ctx)
+        self._show_figures_tab()
         self.timer = QTimer(window)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -116,27 +114,40 @@ class QueueWiring:
         for name, text in words.items():
             self.actions[name].setText(text)
         tabs = self.window.tabs
-        tabs.setTabText(tabs.indexOf(self.figures), _("Queue &figures (Ctrl+7)"))
-        self.figures.retranslate()
+        tabs.setTabText(tabs.indexOf(self.figures_tab.page), _("Queue &figures (Ctrl+7)"))
+        if self.figures_tab.built:  # else worded as it is made
+            self.figures.retranslate()
         self._show()
 
     def set_context(self, ctx: CounterContext) -> None:
         """Another operator at the same window: the window's queue stays as it is; the
-        figures tab follows the new operator's permissions."""
-        self._show_figures_tab(ctx)
+        figures tab follows the new operator's permissions (window.rights, already theirs)."""
+        self._show_figures_tab()
 
-    def _show_figures_tab(self, ctx: CounterContext) -> None:
+    def _show_figures_tab(self) -> None:
         tabs = self.window.tabs
-        tabs.setTabVisible(tabs.indexOf(self.figures), may(self.window.db, ctx, Permission.VIEW_REPORTS))
+        tabs.setTabVisible(tabs.indexOf(self.figures_tab.page), self.window.rights.allows(Permission.VIEW_REPORTS))
 
     def _open_figures(self) -> None:
         tabs = self.window.tabs
-        if tabs.isTabVisible(tabs.indexOf(self.figures)):
-            tabs.setCurrentWidget(self.figures)
+        if tabs.isTabVisible(tabs.indexOf(self.figures_tab.page)):
+            tabs.setCurrentWidget(self.figures_tab.page)
 
     def _tab_changed(self, index: int) -> None:
-        if self.window.tabs.widget(index) is self.figures:
+        if self.figures_tab.built and self.window.tabs.widget(index) is self.figures:
             self.refresh_figures()
+
+    def _make_figures(self) -> QueueFiguresView:
+        from windowdesk.ui.queue.figures_view import QueueFiguresView  # imported when first shown
+
+        figures = QueueFiguresView()
+        figures.refresh_button.clicked.connect(self.refresh_figures)
+        return figures
+
+    @property
+    def figures(self) -> QueueFiguresView:
+        """The supervisor's figures tab, made now if it was not yet."""
+        return self.figures_tab.widget
 
     def refresh_figures(self) -> None:
         self._run(queue.figures, self.figures.show_figures, key="figures")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QShowEvent
 
     from windowdesk.ui.workers import Workers
 
@@ -42,13 +43,23 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.table, 1)
-        self.refresh()
+        # Nothing read yet: the list is read when the tab comes into view (showEvent).
 
     def set_context(self, ctx: CounterContext) -> None:
         self._ctx = ctx
         self.refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not event.spontaneous():  # brought forward, not the window restored from the task bar
+            self._read()
+
     def refresh(self) -> None:
+        """Read the list again if it is on screen; hidden, it is read when next shown."""
+        if self.isVisible():
+            self._read()
+
+    def _read(self) -> None:
         try:
             entries = worklist.list_day_work(self._db, self._ctx)
         except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed

@@ -109,21 +109,34 @@ def _offscreen_qt() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-@pytest.fixture(autouse=True)
-def _private_keyring(tmp_path_factory) -> Iterator[None]:
-    """Every test gets a real file keyring in its own folder, never the user's keyring.
-    Between tests none works (keyring's "fail" backend): asking keyring for the backend it
-    would choose itself loads every backend it knows, and its macOS one runs ``ldconfig``
-    (a process, some 0.1 s of CPU, in each test process)."""
+@pytest.fixture(scope="session", autouse=True)
+def _session_keyring(tmp_path_factory) -> Iterator[object]:
+    """A real file keyring of the test process, for what runs outside a test's own: a
+    module's or session's fixtures (a workstation enrolled once for a module keeps its
+    token here). Set by hand, because asking keyring for the backend it would choose
+    itself loads every backend it knows, and its macOS one runs ``ldconfig`` (a process,
+    some 0.1 s of CPU, in each test process)."""
     import keyring
-    from keyring.backends import fail
+    from keyrings.alt.file import PlaintextKeyring
+
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path_factory.mktemp("session-keyring") / "keyring_pass.cfg")
+    keyring.set_keyring(backend)
+    yield backend
+
+
+@pytest.fixture(autouse=True)
+def _private_keyring(tmp_path_factory, _session_keyring) -> Iterator[None]:
+    """Every test gets a real file keyring in its own folder, never the user's keyring;
+    between tests the process's own (``_session_keyring``) is back."""
+    import keyring
     from keyrings.alt.file import PlaintextKeyring
 
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path_factory.mktemp("keyring") / "keyring_pass.cfg")
     keyring.set_keyring(backend)
     yield
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(_session_keyring)
 
 
 @pytest.fixture(autouse=True)

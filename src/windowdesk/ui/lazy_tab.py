@@ -35,7 +35,10 @@ class LazyTab(Generic[Page]):
     @property
     def page(self) -> QWidget:
         """What the tab holds now (for its index, title and visibility): made or not."""
-        return self._widget if self._widget is not None else self._placeholder  # type: ignore[return-value]
+        if self._widget is not None:
+            return self._widget
+        assert self._placeholder is not None  # one of the two is always there
+        return self._placeholder
 
     @property
     def widget(self) -> Page:

@@ -127,7 +127,7 @@ class PartClocks:
     push.py calls (restored by ``close``)."""
 
     def __init__(self) -> None:
-        from windowdesk.hub.services import push
+        from windowdesk.hub.services import case_figures, figure_days, push
 
         self.spent: dict[str, float] = {}
         self._restore: list[tuple[object, str, object]] = []
@@ -139,8 +139,9 @@ class PartClocks:
         ):
             self._wrap(push, name, lambda *_args, part=part: part)
         self._wrap(push, "execute_many", lambda _connection, statement, _rows: f"write {statement.table.name}")
-        self._wrap(push.case_figures, "refresh", lambda *_args: "figures")
-        self._wrap(push.figure_days, "add_ratings", lambda *_args: "figures")
+        # push.py calls these through their modules: wrapped there.
+        self._wrap(case_figures, "refresh", lambda *_args: "figures")
+        self._wrap(figure_days, "add_ratings", lambda *_args: "figures")
 
     def _wrap(self, module: object, name: str, part_of) -> None:
         original = getattr(module, name)

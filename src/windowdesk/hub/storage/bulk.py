@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy import Connection, Dialect, TableClause
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Insert
@@ -59,7 +59,7 @@ def _by_value(column_type: TypeEngine[Any]) -> bool:
 
 
 def _processors(
-    table: Table, keys: tuple[str, ...], dialect: Dialect
+    table: TableClause, keys: tuple[str, ...], dialect: Dialect
 ) -> tuple[tuple[int, Callable[[Any], Any], bool], ...]:
     processed = []
     for position, key in enumerate(keys):
@@ -79,10 +79,10 @@ def _plan(connection: Connection, statement: Insert, keys: tuple[str, ...]) -> _
         if column.key not in keys and column.default is not None:
             return None  # SQLAlchemy would fill in the default: let it
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-    order = compiled.positiontup
-    if not compiled.positional or order is None or sorted(order) != sorted(keys):
+    positions = compiled.positiontup
+    if not compiled.positional or positions is None or sorted(positions) != sorted(keys):
         return None
-    order = tuple(order)
+    order = tuple(positions)
     return _Plan(str(compiled), order, _processors(table, order, dialect))
 
 

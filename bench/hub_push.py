@@ -24,7 +24,13 @@ of its sight, and its youngest generation has the hub's threshold (``windowdesk.
 ``wall_seconds`` is the rounds' wall-clock time: on PostgreSQL (``--hub postgresql``, a
 fresh database on ``--database-url`` or ``$WINDOWDESK_TEST_POSTGRES_URL``, dropped after)
 it holds the server's work and the waits for it, which the thread's CPU time does not.
-``--profile FILE`` writes a cProfile of the rounds (pstats format).
+``--profile FILE`` writes a cProfile of the rounds (pstats format). Its per-call costs
+are inflated (the profiler's own work on each of millions of calls): many small calls
+(type processors, a rule's checks) look several times as large beside SQLite's inserts
+as they are. ``--parts`` instead times the parts of ``apply`` by the thread's CPU
+clock only at their edges (a few calls per batch, one ``plan_event`` per event): the
+view, the rules, the writes by table, the figures, and the rest (``apply_other``); in
+microseconds per event, medians over the rounds (``parts`` in the JSON).
 
 ``--protocol`` (default 2, what a window of this version sends): the version of the bodies.
 Each round pushes ``--events`` new events (new residents, cases, numbers) to the same
@@ -116,6 +122,47 @@ class PhaseClock:
         self._phase, self._since = phase, now
 
 
+class PartClocks:
+    """The thread's CPU time in the parts of apply_push, by wrapping the functions that
+    push.py calls (restored by ``close``)."""
+
+    def __init__(self) -> None:
+        from windowdesk.hub.services import case_figures, figure_days, push
+
+        self.spent: dict[str, float] = {}
+        self._restore: list[tuple[object, str, object]] = []
+        for name, part in (
+            ("load_view", "view"),
+            ("known_events", "view"),
+            ("plan_event", "rules"),
+            ("relay_replies", "relay"),
+        ):
+            self._wrap(push, name, lambda *_args, part=part: part)
+        self._wrap(push, "execute_many", lambda _connection, statement, _rows: f"write {statement.table.name}")
+        # push.py calls these through their modules: wrapped there.
+        self._wrap(case_figures, "refresh", lambda *_args: "figures")
+        self._wrap(figure_days, "add_ratings", lambda *_args: "figures")
+
+    def _wrap(self, module: object, name: str, part_of) -> None:
+        original = getattr(module, name)
+        spent = self.spent
+
+        def timed(*args, **kwargs):
+            started = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                part = part_of(*args)
+                spent[part] = spent.get(part, 0.0) + time.thread_time() - started
+
+        setattr(module, name, timed)
+        self._restore.append((module, name, original))
+
+    def close(self) -> None:
+        for module, name, original in self._restore:
+            setattr(module, name, original)
+
+
 def apply_bodies(db, pusher, bodies: list[tuple[bytes, str]]) -> tuple[dict[str, float], int]:
     """What the push route does with each body, in this thread, timed by phase."""
     from windowdesk.hub.api.push_body import read_push_body
@@ -155,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         "--protocol", type=int, choices=(1, 2), default=2, help="the bodies' protocol version (default 2)"
     )
     parser.add_argument(
+        "--parts", action="store_true", help="time the parts of apply (view, rules, writes by table, figures)"
+    )
+    parser.add_argument(
         "--profile", type=Path, default=None, help="write a cProfile of the rounds' apply to this file (pstats format)"
     )
     args = parser.parse_args(argv)
@@ -191,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         gc.callbacks.append(collector)
         # The thread's CPU time: the default wall clock charges a loaded machine's waits to whatever runs.
         profiler = cProfile.Profile(time.thread_time) if args.profile else None
+        parts = PartClocks() if args.parts else None
+        part_rounds: list[dict[str, float]] = []
         try:
             for round_index in range(args.rounds):
                 bodies = window_bodies(station, args.events, round_index, args.protocol)
@@ -198,9 +250,15 @@ def main(argv: list[str] | None = None) -> int:
                 collector.spent = 0.0
                 if profiler is not None:
                     profiler.enable()
+                if parts is not None:
+                    parts.spent.clear()
                 wall_started = time.perf_counter()
                 spent, applied = apply_bodies(db, pusher, bodies)
                 wall = time.perf_counter() - wall_started
+                if parts is not None:
+                    apply_parts = {part: seconds / args.events * 1e6 for part, seconds in parts.spent.items()}
+                    apply_parts["apply_other"] = spent["apply"] / args.events * 1e6 - sum(apply_parts.values())
+                    part_rounds.append(apply_parts)
                 if profiler is not None:
                     profiler.disable()
                 spent["total"] = sum(spent.values())
@@ -212,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                     + ", ".join(f"{k} {v:.3f}" for k, v in spent.items())
                 )
         finally:
+            if parts is not None:
+                parts.close()
             db.dispose()
             station.close()
             hub.close()
@@ -227,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     for phase in (*PHASES, "total", "gc", "wall"):
         result[f"{phase}_seconds"] = round(statistics.median(r[phase] for r in rounds), 3)
     result["total_seconds_rounds"] = [round(r["total"], 3) for r in rounds]
+    if part_rounds:
+        names = sorted({name for r in part_rounds for name in r}, key=lambda name: -part_rounds[0].get(name, 0.0))
+        result["parts"] = {name: round(statistics.median(r.get(name, 0.0) for r in part_rounds), 1) for name in names}
     result.update(python=platform.python_version(), cpus=os.cpu_count(), machine=platform.machine())
     for key, value in result.items():
         log(f"{key:>22}  {value}")

@@ -66,8 +66,11 @@ def launch(
     shipped_calendar: WorkingCalendar,
     demo: bool = False,
     smoke_test: Path | None = None,
+    logged_in: CounterContext | None = None,
 ) -> int:
-    ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
+    """``logged_in``: the operator already logged in at this start (the demo account of a
+    demo folder made at it: windowdesk/new_storage.py)."""
+    ctx = logged_in if logged_in is not None else _log_in(db, demo=demo, smoke_test=smoke_test)
     if ctx is None:
         return 0 if smoke_test is None or smoke_test.exists() else 1
     from windowdesk.ui.main_window import MainWindow

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
@@ -69,20 +68,6 @@ def prepare_storage(
     return db, load_shipped_calendar(resources)
 
 
-def _prepare_new_storage(paths: DataPaths, *, demo: bool, key_text: str | None) -> tuple[Database, WorkingCalendar]:
-    """What the worker thread of a new database runs (windowdesk/new_storage.py)."""
-    paths.ensure()
-    _setup_logging(paths)
-    return prepare_storage(paths, demo=demo, key_text=key_text)
-
-
-def _import_first_screen(*, demo: bool) -> None:
-    """While a new database is prepared: the modules of the screen that follows it (the
-    demo's main window, a real window's first-run set-up), imported on the UI thread."""
-    for module in ("windowdesk.ui.launch", "windowdesk.ui.main_window" if demo else "windowdesk.ui.first_run"):
-        importlib.import_module(module)
-
-
 def run(args: Namespace) -> int:
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -92,16 +77,6 @@ def run(args: Namespace) -> int:
     # Before PySide6 too: keyring and its backend's modules (for GNOME's keyring:
     # secretstorage, jeepney, cryptography) escape its import hook.
     choice = choose_keyring(paths.root, paths.database)
-    # A new database is written while Qt starts (windowdesk/new_storage.py).
-    new_storage = None
-    if not paths.database.exists():
-        from windowdesk.new_storage import NewStoragePreparation
-
-        new_storage = NewStoragePreparation(
-            paths,
-            demo=args.demo,
-            prepare=lambda: _prepare_new_storage(paths, demo=args.demo, key_text=choice.key_text),
-        ).start()
 
     from windowdesk.ui.application import (
         DatabaseUpdateNotice,
@@ -111,18 +86,12 @@ def run(args: Namespace) -> int:
     )
 
     app = create_application(sys.argv[:1])
-    if new_storage is not None:
-        _import_first_screen(demo=args.demo)
     notice = DatabaseUpdateNotice(app)
-    logged_in = None
+    made_now = not paths.database.exists()
     try:
-        if new_storage is None:
-            paths.ensure()
-            _setup_logging(paths)
-            db, calendar = prepare_storage(paths, demo=args.demo, on_update=notice.show, key_text=choice.key_text)
-        else:
-            made = new_storage.result()
-            db, calendar, logged_in = made.db, made.calendar, made.demo_login
+        paths.ensure()
+        _setup_logging(paths)
+        db, calendar = prepare_storage(paths, demo=args.demo, on_update=notice.show, key_text=choice.key_text)
         if choice.remember:
             remember_keyring(paths.root)
     except WindowdeskError as error:
@@ -150,5 +119,5 @@ def run(args: Namespace) -> int:
         shipped_calendar=calendar,
         demo=args.demo,
         smoke_test=Path(args.smoke_test) if args.smoke_test else None,
-        logged_in=logged_in,
+        demo_made_now=args.demo and made_now,
     )

@@ -161,11 +161,11 @@ def import_catalog_into(
     for existing in queries.active_items(session):
         if existing.code not in published:
             existing.active = False
-    new_items: list[cat.CatalogItem] = []
+    new_items: list[tuple[cat.CatalogItem, dict]] = []
     for item in catalog.items:
         columns = _item_columns(item, catalog.version)
         if item.code not in stored[m.CatalogItem]:
-            new_items.append(item)
+            new_items.append((item, columns))
             continue
         old = session.get_one(m.CatalogItem, item.code)  # in `stored` above
         # Updated in place: cases keep pointing at the item's code. The old checklist
@@ -183,9 +183,9 @@ def import_catalog_into(
     # their ids as before: items, then each item's materials and fee rules in its order.
     queries.insert_catalog_items(
         session,
-        items=[_item_columns(item, catalog.version) for item in new_items],
-        materials=[row for item in new_items for row in _material_values(item)],
-        fee_rules=[row for item in new_items for row in _fee_values(item)],
+        items=[columns for _item, columns in new_items],
+        materials=[row for item, _columns in new_items for row in _material_values(item)],
+        fee_rules=[row for item, _columns in new_items for row in _fee_values(item)],
     )
     store_catalog_forms(session, catalog, form_files)  # 表格下载 (issue 30)
     return len(catalog.items)

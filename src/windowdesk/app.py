@@ -87,6 +87,7 @@ def run(args: Namespace) -> int:
 
     app = create_application(sys.argv[:1])
     notice = DatabaseUpdateNotice(app)
+    made_now = not paths.database.exists()
     try:
         paths.ensure()
         _setup_logging(paths)
@@ -118,4 +119,5 @@ def run(args: Namespace) -> int:
         shipped_calendar=calendar,
         demo=args.demo,
         smoke_test=Path(args.smoke_test) if args.smoke_test else None,
+        demo_made_now=args.demo and made_now,
     )

@@ -161,10 +161,11 @@ def import_catalog_into(
     for existing in queries.active_items(session):
         if existing.code not in published:
             existing.active = False
+    new_items: list[tuple[cat.CatalogItem, dict]] = []
     for item in catalog.items:
         columns = _item_columns(item, catalog.version)
         if item.code not in stored[m.CatalogItem]:
-            session.add(m.CatalogItem(**columns, materials=_material_rows(item), fee_rules=_fee_rows(item)))
+            new_items.append((item, columns))
             continue
         old = session.get_one(m.CatalogItem, item.code)  # in `stored` above
         # Updated in place: cases keep pointing at the item's code. The old checklist
@@ -177,6 +178,15 @@ def import_catalog_into(
         old.materials = _material_rows(item)
         old.fee_rules = _fee_rows(item)
     session.flush()
+    # Items not stored yet (all of them at a first start) in one statement per table: the
+    # unit of work sent one INSERT per material and fee rule (issue 29, aim 6). Rows and
+    # their ids as before: items, then each item's materials and fee rules in its order.
+    queries.insert_catalog_items(
+        session,
+        items=[columns for _item, columns in new_items],
+        materials=[row for item, _columns in new_items for row in _material_values(item)],
+        fee_rules=[row for item, _columns in new_items for row in _fee_values(item)],
+    )
     store_catalog_forms(session, catalog, form_files)  # 表格下载 (issue 30)
     return len(catalog.items)
 
@@ -217,9 +227,10 @@ def _item_columns(item: cat.CatalogItem, version: str) -> dict:
     )
 
 
-def _material_rows(item: cat.CatalogItem) -> list[m.ItemMaterial]:
+def _material_values(item: cat.CatalogItem) -> list[dict]:
     return [
-        m.ItemMaterial(
+        dict(
+            item_code=item.code,
             code=mat.code,
             position=pos,
             name=mat.name,
@@ -234,9 +245,10 @@ def _material_rows(item: cat.CatalogItem) -> list[m.ItemMaterial]:
     ]
 
 
-def _fee_rows(item: cat.CatalogItem) -> list[m.FeeRule]:
+def _fee_values(item: cat.CatalogItem) -> list[dict]:
     return [
-        m.FeeRule(
+        dict(
+            item_code=item.code,
             position=pos,
             department_code=rule.department,
             kind=rule.kind,
@@ -249,6 +261,14 @@ def _fee_rows(item: cat.CatalogItem) -> list[m.FeeRule]:
         )
         for pos, rule in enumerate(item.fee.rules)
     ]
+
+
+def _material_rows(item: cat.CatalogItem) -> list[m.ItemMaterial]:
+    return [m.ItemMaterial(**values) for values in _material_values(item)]
+
+
+def _fee_rows(item: cat.CatalogItem) -> list[m.FeeRule]:
+    return [m.FeeRule(**values) for values in _fee_values(item)]
 
 
 def has_catalog(db: Database) -> bool:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -109,6 +109,17 @@ def catalog_keys(session: Session) -> dict[type, set[str]]:
             (m.CatalogItem, m.CatalogItem.code),
         )
     }
+
+
+def insert_catalog_items(
+    session: Session, *, items: list[dict[str, Any]], materials: list[dict[str, Any]], fee_rules: list[dict[str, Any]]
+) -> None:
+    """New catalog items with their materials and fee rules: one executemany per table, in
+    the order given (the rows' ids follow it). ``render_nulls``: a None is stored as NULL
+    in the one statement, rather than splitting the rows by which of their values are None."""
+    for model, rows in ((m.CatalogItem, items), (m.ItemMaterial, materials), (m.FeeRule, fee_rules)):
+        if rows:
+            session.execute(insert(model).execution_options(render_nulls=True), rows)
 
 
 def active_items(session: Session) -> Sequence[m.CatalogItem]:

@@ -43,8 +43,10 @@ def _operators_turn(dialog: FirstRunDialog | LoginDialog, *, smoke_test: Path | 
     return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterContext | None:
-    """Who works at this window now: the first-run set-up, the demo account, or a login."""
+def _log_in(db: Database, *, demo: bool, demo_made_now: bool, smoke_test: Path | None) -> CounterContext | None:
+    """Who works at this window now: the first-run set-up, the demo account, or a login.
+    A demo folder made at this start has the published demo password: checking it first
+    would be a second scrypt hash of it beside the login's own (issue 29, aim 6)."""
     if not workstation.is_configured(db):
         from windowdesk.ui.first_run import FirstRunDialog
 
@@ -52,7 +54,7 @@ def _log_in(db: Database, *, demo: bool, smoke_test: Path | None) -> CounterCont
     if demo:
         from windowdesk.services import bootstrap
 
-        if bootstrap.demo_password_in_use(db):
+        if demo_made_now or bootstrap.demo_password_in_use(db):
             return auth.log_in(db, login=bootstrap.DEMO_LOGIN, password=bootstrap.DEMO_PASSWORD).ctx
     from windowdesk.ui.auth.login_dialog import LoginDialog
 
@@ -66,8 +68,10 @@ def launch(
     shipped_calendar: WorkingCalendar,
     demo: bool = False,
     smoke_test: Path | None = None,
+    demo_made_now: bool = False,
 ) -> int:
-    ctx = _log_in(db, demo=demo, smoke_test=smoke_test)
+    """``demo_made_now``: the demo folder was made at this start (windowdesk/app.py)."""
+    ctx = _log_in(db, demo=demo, demo_made_now=demo_made_now, smoke_test=smoke_test)
     if ctx is None:
         return 0 if smoke_test is None or smoke_test.exists() else 1
     from windowdesk.ui.main_window import MainWindow

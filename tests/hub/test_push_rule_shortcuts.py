@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from windowdesk.domain.query_codes import hash_query_code, is_query_code_hash
+from windowdesk.domain.query_codes import hash_query_code, is_query_code_hash, verify_query_code
 from windowdesk.hub.services.push_rules import _STORABLE_WORDS, acceptable_query_code_hash
 from windowdesk.hub.storage.database import storable_text
 
@@ -36,8 +36,14 @@ def test_hashes_made_by_the_window_s_code_are_accepted() -> None:
     assert acceptable_query_code_hash(hash_query_code("ACDE7KMN"))
 
 
-REAL = hash_query_code("ACDE7KMN", n=2**10, r=1)
+# One hash the window's code made (hash_query_code("ACDE7KMN", n=2**10, r=1)), written out:
+# its salt is random, and every xdist worker must collect the same parameters.
+REAL = "scrypt$1024$1$1$9m9xCRXMeiWzLcit3jeulQ==$Qwn1F/CSSZu2EvmSudvvw9OncnoU1v0Gdw4f0+3MeQY="
 SCHEME, N, R, P, SALT, DIGEST = REAL.split("$")
+
+
+def test_the_written_out_hash_is_the_window_s_hash_of_its_code() -> None:
+    assert verify_query_code("ACDE7KMN", REAL) and acceptable_query_code_hash(REAL)
 
 
 @pytest.mark.parametrize(

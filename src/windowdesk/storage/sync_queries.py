@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
@@ -30,6 +30,7 @@ from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models_quality import CasePart
+from windowdesk.stored_columns import ColumnProcessor, stored_rows
 
 
 class OutboxRow(NamedTuple):
@@ -134,8 +135,7 @@ _SET_FINISHED_CASE = _SET_CASE.values(
 class _DriverStatement(NamedTuple):
     sql: str
     names: tuple[str, ...]  # the parameters in the statement's order
-    # (position, its type's processor, whether it is processed once per distinct value)
-    processors: tuple[tuple[int, Callable[[Any], Any], bool], ...]
+    processors: tuple[ColumnProcessor, ...]
 
 
 # By statement, parameter names and dialect name: the text and the types' processors
@@ -168,15 +168,7 @@ def _execute_many(session: Session, statement: Insert | Update, rows: list[dict[
     column's (TextEnum's) few words are processed once each, checked as always."""
     connection = session.connection()
     prepared = _driver_statement(statement, frozenset(rows[0]), connection.dialect)
-    columns = [[row[name] for row in rows] for name in prepared.names]
-    for position, processor, by_value in prepared.processors:
-        column = columns[position]
-        if by_value:
-            stored = {value: processor(value) for value in set(column)}
-            columns[position] = [stored[value] for value in column]
-        else:
-            columns[position] = list(map(processor, column))
-    connection.exec_driver_sql(prepared.sql, list(zip(*columns, strict=True)))
+    connection.exec_driver_sql(prepared.sql, stored_rows(rows, prepared.names, prepared.processors))
 
 
 def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:

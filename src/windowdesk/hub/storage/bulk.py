@@ -25,7 +25,7 @@ expected to be built once (module constants): a plan is kept for each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Dialect, TableClause
@@ -35,13 +35,14 @@ from sqlalchemy.sql.dml import Insert
 from sqlalchemy.types import TypeEngine
 
 from windowdesk.hub.storage.models import TextEnum, UTCDateTime
+from windowdesk.stored_columns import ColumnProcessor, stored_rows
 
 
 class _Plan(NamedTuple):
     sql: str
     keys: tuple[str, ...]  # the rows' keys in the statement's order
     # (position, its type's processor, whether it is processed once per distinct value)
-    processed: tuple[tuple[int, Callable[[Any], Any], bool], ...]
+    processed: tuple[ColumnProcessor, ...]
 
 
 _plans: dict[tuple[Executable, str, tuple[str, ...]], _Plan | None] = {}
@@ -58,9 +59,7 @@ def _by_value(column_type: TypeEngine[Any]) -> bool:
     return isinstance(column_type, TextEnum | UTCDateTime)
 
 
-def _processors(
-    table: TableClause, keys: tuple[str, ...], dialect: Dialect
-) -> tuple[tuple[int, Callable[[Any], Any], bool], ...]:
+def _processors(table: TableClause, keys: tuple[str, ...], dialect: Dialect) -> tuple[ColumnProcessor, ...]:
     processed = []
     for position, key in enumerate(keys):
         column_type = table.columns[key].type
@@ -87,21 +86,11 @@ def _plan(connection: Connection, statement: Insert, keys: tuple[str, ...]) -> _
 
 
 def _parameters(plan: _Plan, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """The rows' values in their stored form, a column at a time (a row missing a key
-    raises KeyError). Row by row, a 10,000-event push called its types' processors some
-    340,000 times, most of them on the same few words and times."""
-    columns = [[row[key] for row in rows] for key in plan.keys]
+    """The rows' values in their stored form (a row missing a key raises KeyError)."""
     try:
-        for position, process, by_value in plan.processed:
-            column = columns[position]
-            if by_value:
-                stored = {value: process(value) for value in set(column)}
-                columns[position] = [stored[value] for value in column]
-            else:
-                columns[position] = list(map(process, column))
+        return stored_rows(rows, plan.keys, plan.processed)
     except (ValueError, TypeError, LookupError) as refusal:
         raise _Unprocessable from refusal
-    return list(zip(*columns, strict=True))
 
 
 def _copy_plan(connection: Connection, statement: Insert, keys: tuple[str, ...]) -> _Plan | None:

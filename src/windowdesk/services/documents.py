@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from windowdesk.domain.case_state import CaseStatus
-from windowdesk.domain.fees import MONEY_METHODS, WAIVED, utility_label
+from windowdesk.domain.fees import MONEY_METHODS, WAIVED, ReceiptKind, utility_label
 from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.status_page import case_status_url
@@ -688,7 +688,7 @@ def receipt_data(db: Database, ctx: CounterContext, receipt_id: str) -> FeeRecei
     """The fee receipt or utility payment receipt, as it was issued."""
     with db.read() as session:
         receipt, issuer = _load_receipt(session, ctx, receipt_id)
-        if receipt.kind == "utility":
+        if receipt.kind == ReceiptKind.UTILITY:
             return _utility_receipt(receipt, issuer)
         return _fee_receipt(session, receipt, issuer)
 
@@ -700,7 +700,7 @@ def void_slip_data(db: Database, ctx: CounterContext, void_id: str) -> VoidSlipD
             raise NotFoundError(_("Not found"), _("This void is not on this workstation."))
         receipt, _issued_by = _load_receipt(session, ctx, void.receipt_id)
         supervisor = session.get(m.Operator, void.supervisor_id)
-        if receipt.kind == "utility":
+        if receipt.kind == ReceiptKind.UTILITY:
             title, what = (
                 kind_label(DocumentKind.UTILITY_RECEIPT),
                 f"{utility_label(receipt.utility)} {receipt.account_number}",

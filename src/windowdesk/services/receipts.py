@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from windowdesk.domain.fees import utility_label
+from windowdesk.domain.fees import ReceiptKind, utility_label
 from windowdesk.domain.permissions import Permission
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.errors import NotFoundError, ValidationError
@@ -59,7 +59,7 @@ class VoidResult:
 
 
 def _what(receipt: m.Receipt, case_numbers: dict[str, str]) -> str:
-    if receipt.kind == "utility":
+    if receipt.kind == ReceiptKind.UTILITY:
         return f"{utility_label(receipt.utility)} {receipt.account_number}"
     return case_numbers.get(receipt.case_id, "") if receipt.case_id else ""
 

@@ -50,7 +50,9 @@ MAX_TEXT = 2000
 class QualityFacts:
     kind: str
     center_code: str
-    status: str
+    # Whether the record still takes its closing step: a follow-up not closed, an inquiry
+    # not answered, a complaint not replied to, a rectification not done (a rating never).
+    is_open: bool
 
 
 INSERT_RATING = insert(Rating.__table__)
@@ -199,9 +201,9 @@ def rating_given(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.
         )
 
     def remember(v: BatchView) -> None:
-        v.service_quality[rating_id] = QualityFacts(RATING, center, "given")
+        v.service_quality[rating_id] = QualityFacts(RATING, center, is_open=False)
         if follow_up is not None:
-            v.service_quality[follow_up["id"]] = QualityFacts(FOLLOW_UP, center, "open")
+            v.service_quality[follow_up["id"]] = QualityFacts(FOLLOW_UP, center, is_open=True)
 
     return base.Plan([(INSERT_RATING, values)], remember)
 
@@ -211,7 +213,7 @@ def followup_closed(event: IncomingEvent, pusher: Pusher, view: BatchView, now: 
     follow_up_id = read.own_id(FOLLOW_UP)
     read.center(pusher)
     facts = _known(view, read, follow_up_id, FOLLOW_UP, pusher)
-    if facts.status != "open":
+    if not facts.is_open:
         raise base.Rejected(
             N_("Follow-up {follow_up_id} was already closed at the hub; its outcome there stands."),
             follow_up_id=follow_up_id,
@@ -222,7 +224,7 @@ def followup_closed(event: IncomingEvent, pusher: Pusher, view: BatchView, now: 
         at=read.timestamp("closed_at"),
         by=read.text("closed_by", 36, required=False),
     )
-    return base.Plan([(CLOSE_FOLLOW_UP, values)], _set(follow_up_id, replace(facts, status="closed")))
+    return base.Plan([(CLOSE_FOLLOW_UP, values)], _set(follow_up_id, replace(facts, is_open=False)))
 
 
 def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -248,7 +250,7 @@ def inquiry_logged(event: IncomingEvent, pusher: Pusher, view: BatchView, now: d
         answered_at=None,
         received_at=now,
     )
-    return base.Plan([(INSERT_INQUIRY, values)], _set(inquiry_id, QualityFacts(INQUIRY, center, "open")))
+    return base.Plan([(INSERT_INQUIRY, values)], _set(inquiry_id, QualityFacts(INQUIRY, center, is_open=True)))
 
 
 def inquiry_answered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -256,11 +258,11 @@ def inquiry_answered(event: IncomingEvent, pusher: Pusher, view: BatchView, now:
     inquiry_id = read.own_id(INQUIRY)
     read.center(pusher)
     facts = _known(view, read, inquiry_id, INQUIRY, pusher)
-    if facts.status != "open":
+    if not facts.is_open:
         raise base.Rejected(N_("Inquiry {inquiry_id} is already answered."), inquiry_id=inquiry_id)
     read.text("answer", MAX_TEXT)
     values = dict(iid=inquiry_id, at=read.timestamp("answered_at"))
-    return base.Plan([(ANSWER_INQUIRY, values)], _set(inquiry_id, replace(facts, status="answered")))
+    return base.Plan([(ANSWER_INQUIRY, values)], _set(inquiry_id, replace(facts, is_open=False)))
 
 
 def inquiry_handed_over(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -268,7 +270,7 @@ def inquiry_handed_over(event: IncomingEvent, pusher: Pusher, view: BatchView, n
     inquiry_id = read.own_id(INQUIRY)
     read.center(pusher)
     facts = _known(view, read, inquiry_id, INQUIRY, pusher)
-    if facts.status != "open":
+    if not facts.is_open:
         raise base.Rejected(
             N_("Inquiry {inquiry_id} is already answered and cannot be handed over."),
             inquiry_id=inquiry_id,
@@ -331,7 +333,7 @@ def complaint_received(event: IncomingEvent, pusher: Pusher, view: BatchView, no
         received_at=read.timestamp("received_at"),
         stored_at=now,
     )
-    return base.Plan([(INSERT_COMPLAINT, values)], _set(complaint_id, QualityFacts(COMPLAINT, center, "open")))
+    return base.Plan([(INSERT_COMPLAINT, values)], _set(complaint_id, QualityFacts(COMPLAINT, center, is_open=True)))
 
 
 def complaint_replied(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -339,7 +341,7 @@ def complaint_replied(event: IncomingEvent, pusher: Pusher, view: BatchView, now
     complaint_id = read.own_id(COMPLAINT)
     read.center(pusher)
     facts = _known(view, read, complaint_id, COMPLAINT, pusher)
-    if facts.status != "open":
+    if not facts.is_open:
         raise base.Rejected(
             N_("Complaint {complaint_id} already has its reply (given at the hub); it stands."),
             complaint_id=complaint_id,
@@ -350,7 +352,7 @@ def complaint_replied(event: IncomingEvent, pusher: Pusher, view: BatchView, now
         at=read.timestamp("replied_at"),
         by=read.text("operator", 36, required=False),
     )
-    return base.Plan([(REPLY_COMPLAINT, values)], _set(complaint_id, replace(facts, status="replied")))
+    return base.Plan([(REPLY_COMPLAINT, values)], _set(complaint_id, replace(facts, is_open=False)))
 
 
 def rectification_set(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
@@ -376,7 +378,7 @@ def rectification_set(event: IncomingEvent, pusher: Pusher, view: BatchView, now
         done_at=None,
     )
     return base.Plan(
-        [(INSERT_RECTIFICATION, values)], _set(rectification_id, QualityFacts(RECTIFICATION, center, "open"))
+        [(INSERT_RECTIFICATION, values)], _set(rectification_id, QualityFacts(RECTIFICATION, center, is_open=True))
     )
 
 
@@ -385,14 +387,14 @@ def rectification_done(event: IncomingEvent, pusher: Pusher, view: BatchView, no
     rectification_id = read.own_id(RECTIFICATION)
     read.center(pusher)
     facts = _known(view, read, rectification_id, RECTIFICATION, pusher)
-    if facts.status != "open":
+    if not facts.is_open:
         raise base.Rejected(
             N_("Rectification task {rectification_id} is already done."),
             rectification_id=rectification_id,
         )
     return base.Plan(
         [(RECTIFICATION_DONE, dict(rid=rectification_id, at=read.timestamp("done_at")))],
-        _set(rectification_id, replace(facts, status="done")),
+        _set(rectification_id, replace(facts, is_open=False)),
     )
 
 
@@ -429,18 +431,23 @@ def load_into(session: Session, events: Sequence[IncomingEvent], view: BatchView
             Rating.id.in_(ids) | Rating.follow_up_id.in_(ids)
         )
     ):
-        view.service_quality[rating_id] = QualityFacts(RATING, center, "given")
+        view.service_quality[rating_id] = QualityFacts(RATING, center, is_open=False)
         if follow_up_id:
-            view.service_quality[follow_up_id] = QualityFacts(FOLLOW_UP, center, follow_up_status or "open")
-    for model, kind in ((Inquiry, INQUIRY), (Complaint, COMPLAINT)):
+            view.service_quality[follow_up_id] = QualityFacts(
+                FOLLOW_UP, center, is_open=follow_up_status != FollowUpStatus.CLOSED
+            )
+    for model, kind, open_status in (
+        (Inquiry, INQUIRY, InquiryStatus.OPEN),
+        (Complaint, COMPLAINT, ComplaintStatus.OPEN),
+    ):
         for record_id, center, status in session.execute(
             select(model.id, model.center_code, model.status).where(model.id.in_(ids))
         ):
-            view.service_quality[record_id] = QualityFacts(kind, center, status)
+            view.service_quality[record_id] = QualityFacts(kind, center, is_open=status == open_status)
     for record_id, center, done in session.execute(
         select(Rectification.id, Rectification.center_code, Rectification.done).where(Rectification.id.in_(ids))
     ):
-        view.service_quality[record_id] = QualityFacts(RECTIFICATION, center, "done" if done else "open")
+        view.service_quality[record_id] = QualityFacts(RECTIFICATION, center, is_open=not done)
     rejected = session.execute(
         select(PushedEvent.entity_id, PushedEvent.reason).where(
             # Spelled out, not bound: only then may SQLite use the partial index.

@@ -291,6 +291,20 @@ def test_old_database_with_unsent_work_migrates_without_losing_it(data_dir):
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001_baseline",)]
 
 
+def _center_operator_window_and_item(conn) -> None:
+    """Center CH, its operator op-1, window CH-01 and item MZ-001, as revisions from 0002 on
+    store them."""
+    conn.execute(
+        "INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
+        "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')"
+    )
+    conn.execute(
+        "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
+        "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)"
+    )
+    _window_and_item(conn)
+
+
 def _case_at_0006(conn, case_id: str, number: str) -> None:
     conn.execute(
         "INSERT INTO cases (id, case_number, center_code, window_id, operator_id, item_code, status, "
@@ -316,15 +330,7 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
     path = data_dir / "windowdesk.sqlite3"
     _run_upgrade(path, MIGRATIONS_DIR, target="0006_case_watch_indexes")
     with _raw(path) as conn:
-        conn.execute(
-            "INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
-            "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')"
-        )
-        conn.execute(
-            "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
-            "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)"
-        )
-        _window_and_item(conn)
+        _center_operator_window_and_item(conn)
         _case_at_0006(conn, "done", "CH-20261102-01-0001")  # suspended twice, completed, delivered
         for position, (at, before, after) in enumerate(
             [
@@ -373,15 +379,7 @@ def test_0023_leaves_the_pulls_steps_to_the_pull_and_every_other_step_to_the_tri
     path = data_dir / "windowdesk.sqlite3"
     _run_upgrade(path, MIGRATIONS_DIR, target="0022_h29lookup_id_tail")
     with _raw(path) as conn:
-        conn.execute(
-            "INSERT INTO centers (code, name, name_en, kind, address, phone, hours, timezone) "
-            "VALUES ('CH', 'c', '', 'city_hall', '', '', '', 'Asia/Shanghai')"
-        )
-        conn.execute(
-            "INSERT INTO operators (id, center_code, login, display_name, role, active, created_at, "
-            "must_change_password) VALUES ('op-1', 'CH', 'w', 'w', 'operator', 1, '2026-11-01 08:00:00', 0)"
-        )
-        _window_and_item(conn)
+        _center_operator_window_and_item(conn)
         _case_at_0006(conn, "before", "CH-20261102-01-0001")
         _step(conn, "before", 1, "2026-11-03 02:00:00", "accepted", "suspended", source="hub")
         _case_at_0006(conn, "after", "CH-20261102-01-0002")

@@ -91,6 +91,20 @@ def _state(station) -> dict:
     return {"cases": cases, "parts": parts, "steps": steps}
 
 
+def _apply_one_by_one_and_paged_twice(one_by_one, paged, page: list[protocol.Change]) -> None:
+    """The page one change a transaction at one station, and at the other as the pull applies
+    a page, twice (its cursor was lost: the second time adds nothing)."""
+    for change in page:
+        with one_by_one.db.write() as session:
+            apply_change(session, change, now=NOW)
+    for _attempt in range(2):
+        with paged.db.write() as session:
+            loaded = load_page_cases(session, page)
+            for change in page:
+                apply_change(session, change, now=NOW, page=loaded)
+            store_page(session, loaded)
+
+
 def test_a_page_applied_with_its_cases_loaded_once_equals_one_change_at_a_time(tmp_path: Path) -> None:
     template = create_station(tmp_path / "template", "CH", "01")
     parallel, ordinary = _accept(template, PARALLEL_ITEM, 1), _accept(template, ORDINARY_ITEM, 2)
@@ -99,15 +113,7 @@ def test_a_page_applied_with_its_cases_loaded_once_equals_one_change_at_a_time(t
     paged = copy_station(template, tmp_path / "paged")
     page = _page(parallel, ordinary)
     try:
-        for change in page:
-            with one_by_one.db.write() as session:
-                apply_change(session, change, now=NOW)
-        for _attempt in range(2):  # the same page again (its cursor was lost): nothing more
-            with paged.db.write() as session:
-                cases = load_page_cases(session, page)
-                for change in page:
-                    apply_change(session, change, now=NOW, page=cases)
-                store_page(session, cases)
+        _apply_one_by_one_and_paged_twice(one_by_one, paged, page)
         expected = _state(one_by_one)
         assert _state(paged) == expected
         assert expected["cases"][parallel] == "approved"
@@ -211,15 +217,7 @@ def test_a_page_mixing_every_kind_of_case_ends_as_the_apply_always_left_it(tmp_p
     page = _mixed_page(parallel, ordinary, withdrawn, clocked)
     try:
         before = _whole_state(paged)
-        for change in page:
-            with one_by_one.db.write() as session:
-                apply_change(session, change, now=NOW)
-        for _attempt in range(2):  # the same page again (its cursor was lost): nothing more
-            with paged.db.write() as session:
-                loaded = load_page_cases(session, page)
-                for change in page:
-                    apply_change(session, change, now=NOW, page=loaded)
-                store_page(session, loaded)
+        _apply_one_by_one_and_paged_twice(one_by_one, paged, page)
         after = _whole_state(paged)
         assert after == _whole_state(one_by_one)
 
@@ -384,15 +382,7 @@ def test_the_pull_keeps_each_cases_suspensions_and_finish_time_as_every_other_wr
         with paged.db.read() as session:
             before = {row[0]: row[1:3] for row in session.execute(_COLUMNS_FROM_TIMELINE)}
         assert before[suspended][1] == 1 and before[withdrawn][0] is not None  # the window's, by trigger
-        for change in page:
-            with one_by_one.db.write() as session:
-                apply_change(session, change, now=NOW)
-        for _attempt in range(2):  # the same page again (its cursor was lost): nothing more
-            with paged.db.write() as session:
-                loaded = load_page_cases(session, page)
-                for change in page:
-                    apply_change(session, change, now=NOW, page=loaded)
-                store_page(session, loaded)
+        _apply_one_by_one_and_paged_twice(one_by_one, paged, page)
         for station in (paged, one_by_one):
             with station.db.read() as session:
                 rows = {row[0]: row[1:] for row in session.execute(_COLUMNS_FROM_TIMELINE)}

@@ -23,8 +23,10 @@ collection resumes with the start's objects set aside unexamined; the main windo
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import linecache
+from collections.abc import Iterator
 
 
 def hold_collection_for_start() -> None:
@@ -55,3 +57,18 @@ def settle_startup_heap(*, young_threshold: int | None = None) -> None:
     gc.enable()
     if young_threshold is not None:
         gc.set_threshold(young_threshold, *gc.get_threshold()[1:])
+
+
+@contextlib.contextmanager
+def young_collections_deferred(young_threshold: int) -> Iterator[None]:
+    """Inside the block the youngest generation is collected only every ``young_threshold``
+    new objects (net; the process's threshold, so every thread's), for work that makes
+    many short-lived objects and no garbage cycle (the window's pull applying pages); the
+    threshold is as it was after the block, whatever ends it, and garbage the block left
+    is collected then."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], young_threshold), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)

@@ -13,21 +13,20 @@ anything else (the hub answers "duplicate" for what the backup had).
 from __future__ import annotations
 
 import collections
-import contextlib
 import datetime as dt
 import functools
-import gc
 import json
 import logging
 import random
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.errors import StorageError, WindowdeskError
+from windowdesk.heap import young_collections_deferred
 from windowdesk.i18n import _
 from windowdesk.services import form_files, queue_figures
 from windowdesk.services.context import utc_now
@@ -90,8 +89,8 @@ PULL_RUN_PAGES = 4
 # new objects (net) instead of 700: a page of 1,000 decisions makes tens of thousands of
 # short-lived dicts and tuples and no garbage cycle, and the passes they set off (about 8
 # a page, with a full one every few pages) came to a tenth of a pull's CPU
-# (bench/pull_apply.py, issue 29 aim 3). Restored when the run's transaction ends, so
-# any garbage the run left is collected then.
+# (bench/pull_apply.py, issue 29 aim 3). Restored when the run's transaction ends
+# (windowdesk.heap.young_collections_deferred).
 PULL_YOUNG_GC_THRESHOLD = 100_000
 CANCEL_CHECK_SECONDS = 0.1  # how soon "Stop" takes effect while a request is on the wire
 
@@ -748,7 +747,7 @@ class SyncRunner:
         is never waited for inside the transaction (the counter's own writes queue behind
         it): a page not yet here ends the run."""
         kinds: set[str] = set()
-        with _young_collections_deferred(), self._db.write() as session:
+        with young_collections_deferred(PULL_YOUNG_GC_THRESHOLD), self._db.write() as session:
             page = run[0]
             while True:
                 self._apply_page(session, page, kinds)
@@ -780,19 +779,6 @@ class SyncRunner:
         # What the page's changes left in the session's objects, written before the next
         # page of the run reads its cases with plain statements (no autoflush there).
         session.flush()
-
-
-@contextlib.contextmanager
-def _young_collections_deferred() -> Iterator[None]:
-    """The collector's youngest generation collected only every PULL_YOUNG_GC_THRESHOLD
-    new objects inside the block (every thread's: the threshold is the process's), its
-    threshold as it was after the block, whatever ends it."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], PULL_YOUNG_GC_THRESHOLD), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
 
 
 class _PageFeed:

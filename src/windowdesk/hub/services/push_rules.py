@@ -746,29 +746,13 @@ def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt
     return Plan(statements, remember)
 
 
-# The hash as domain.query_codes.hash_query_code writes it (a 16-byte salt and a 32-byte
-# digest in padded base64, at a cost is_query_code_hash allows): every text of this form is
-# one it accepts, checked by one match instead of its split, three ints and two base64
-# decodings (a push checks one per case). Any other text is left to it.
-_WRITTEN_QUERY_CODE_HASH = re.compile(
-    r"scrypt\$(?:1024|2048|4096|8192|16384)\$[1-8]\$1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}="
-)
-
-
-def acceptable_query_code_hash(value: object) -> bool:
-    """is_query_code_hash's answer, at once for the form windows write."""
-    return (isinstance(value, str) and _WRITTEN_QUERY_CODE_HASH.fullmatch(value) is not None) or is_query_code_hash(
-        value
-    )
-
-
 def _query_code_hash(read: PayloadReader, *, required: bool) -> str | None:
     """The case's query code hash as domain.query_codes makes it; the code itself never
     travels. A malformed one is refused: it would lock the resident out for good."""
     value = read.payload.get("query_code_hash")
     if value in (None, "") and not required:
         return None
-    if not acceptable_query_code_hash(value):
+    if not is_query_code_hash(value):
         raise Rejected(N_("The {kind} event's query_code_hash is not a query code hash."), kind=read.event.kind)
     return value
 

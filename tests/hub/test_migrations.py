@@ -7,7 +7,7 @@ import warnings
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import NullPool
 
 from windowdesk.hub.migrations import HEAD_REVISION
@@ -99,3 +99,60 @@ def test_0006_keeps_the_operators_of_work_pushed_before_it(hub: Hub) -> None:
         operators = dict(session.execute(select(Case.id, Case.operator_id)).all())
         assert operators == {named["entity_id"]: operator, unnamed["entity_id"]: None}
         assert session.scalar(select(Notification.operator_id).where(Notification.id == notice_id)) == operator
+
+
+def _index_names(connection: Connection, table: str) -> set[str]:
+    if connection.dialect.name == "sqlite":
+        return set(connection.exec_driver_sql(f"SELECT name FROM pragma_index_list('{table}')").scalars())
+    return set(
+        connection.exec_driver_sql(
+            f"SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = '{table}'"
+        ).scalars()
+    )
+
+
+def test_0021_drops_the_acceptances_and_center_indexes_and_its_downgrade_makes_them_again(hub: Hub) -> None:
+    """The pushed rows stay as they were, both ways; the two indexes go and come back."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from windowdesk.hub.services import department_work
+    from windowdesk.hub.storage.models import Case, PushedEvent
+
+    from .conftest import EventFactory
+
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    events = EventFactory()
+    resident = events.resident()
+    materials = [{"id": "m1", "code": "M1", "name": "身份证", "status": "received", "note": ""}]
+    case = events.case(resident["entity_id"], materials=materials)
+    assert {status for status, _ in hub.push_results(window, [resident, case])} == {"applied"}
+
+    def stored() -> tuple[object, ...]:
+        with hub.db.read() as session:
+            return (
+                sorted(session.execute(select(PushedEvent.event_id, PushedEvent.status, PushedEvent.payload)).all()),
+                sorted(session.execute(select(Case.id, Case.case_number, Case.center_code)).all()),
+                department_work._materials(session, session.scalars(select(Case)).one()),
+            )
+
+    before = stored()
+    assert before[2] == [department_work.Material("身份证", "received", "")]
+    dropped = {"pushed_events": "ix_pushed_events_acceptances", "cases": "ix_cases_center_code"}
+    engine = create_engine(hub.url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            assert not any(index in _index_names(connection, table) for table, index in dropped.items())
+            command.downgrade(alembic_config(connection), "0019_h29pgwal_fewer_indexes")
+        with engine.begin() as connection:
+            assert all(index in _index_names(connection, table) for table, index in dropped.items())
+        assert stored() == before
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        with engine.begin() as connection:
+            assert not any(index in _index_names(connection, table) for table, index in dropped.items())
+            assert current_revision(connection) == HEAD_REVISION
+    finally:
+        engine.dispose()
+    assert stored() == before

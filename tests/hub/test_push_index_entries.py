@@ -2,8 +2,9 @@
 each, synced before the push is answered), so those tables carry only the indexes a query
 reads (migration 0019_h29pgwal), and each of those readers still finds its rows through an
 index: the plan of the very statements the services send is read back, on SQLite and
-PostgreSQL. (The cards and the queue: test_open_case_plans; the push's view:
-test_push_view_queries.)"""
+PostgreSQL. Migration 0021_h29pgidx took two more away (the acceptances by record, a
+center's cases): their readers go through another index. (The cards and the queue:
+test_open_case_plans; the push's view: test_push_view_queries.)"""
 
 from __future__ import annotations
 
@@ -11,18 +12,18 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from windowdesk.hub.services import department_work, province_export, refused_changes
-from windowdesk.hub.storage.models import Case
+from windowdesk.hub.storage.models import Case, PushedEvent
 
 from .conftest import EventFactory, Hub, utc_now
 
 # The indexes (primary keys and unique constraints aside) of the tables a pushed case fills.
 PUSHED_TABLES_INDEXES = {
-    "pushed_events": {"ix_pushed_events_acceptances", "ix_pushed_events_rejected"},
-    "cases": {"ix_cases_center_code", "ix_cases_open_item_due", "ix_cases_open_due"},
+    "pushed_events": {"ix_pushed_events_rejected"},
+    "cases": {"ix_cases_open_item_due", "ix_cases_open_due"},
     "case_events": {"ix_case_events_case_id", "ix_case_events_step_time"},
     "case_deliveries": set(),
     "case_figures": {"ix_case_figures_accepted", "ix_case_figures_open_due", "ix_case_figures_apart"},
@@ -105,7 +106,8 @@ def _refused_case(hub: Hub, events: EventFactory) -> str:
     window = hub.enroll("CH", "01")
     resident = events.resident()
     unknown = events.case(resident["entity_id"], item="XX-999")
-    accepted = events.case(resident["entity_id"], item="MZ-002")
+    materials = [{"id": "m1", "code": "M1", "name": "身份证", "status": "received", "note": ""}]
+    accepted = events.case(resident["entity_id"], item="MZ-002", materials=materials)
     results = [status for status, _reason in hub.push_results(window, [resident, unknown, accepted])]
     assert results == ["applied", "rejected", "applied"]
     return unknown["entity_id"]
@@ -127,19 +129,46 @@ def test_the_refused_changes_are_read_from_the_rejected_events_index(hub: Hub, e
         session.rollback()
 
 
-def test_a_refused_case_s_number_and_a_case_s_materials_are_read_by_record(hub: Hub, events: EventFactory) -> None:
+def test_a_refused_case_s_number_is_read_from_the_rejected_events_by_record(hub: Hub, events: EventFactory) -> None:
     refused = _refused_case(hub, events)
     with hub.db.write() as session:
-        case = session.scalars(session.query(Case).statement).one()
         numbers: list[str | None] = []
         plans = _plans_reading(
             session, "pushed_events", lambda s: numbers.append(refused_changes._case_number(s, refused))
         )
-        assert numbers[0]
-        _assert_searched(session, "pushed_events", plans, "ix_pushed_events_acceptances")
-        plans = _plans_reading(session, "pushed_events", lambda s: department_work._materials(s, case))
-        _assert_searched(session, "pushed_events", plans, "ix_pushed_events_acceptances")
+        assert numbers == [refused_number(hub, refused)]
+        _assert_searched(session, "pushed_events", plans, "ix_pushed_events_rejected")
         session.rollback()
+
+
+def refused_number(hub: Hub, case_id: str) -> str:
+    """The number the refused acceptance carried, read from its stored payload directly."""
+    with hub.db.read() as session:
+        payload = session.scalars(select(PushedEvent.payload).where(PushedEvent.entity_id == case_id)).one()
+    return payload["number"]
+
+
+def test_a_case_s_materials_are_read_through_its_first_step_and_the_events_key(hub: Hub, events: EventFactory) -> None:
+    _refused_case(hub, events)
+    with hub.db.write() as session:
+        case = session.scalars(select(Case)).one()
+        case_id = case.id
+        materials: list[list[department_work.Material]] = []
+        plans = _plans_reading(
+            session, "pushed_events", lambda s: materials.append(department_work._materials(s, case))
+        )
+        assert len(plans) == 1
+        # The case's acceptance step by case, then the pushed event by its primary key.
+        key = "sqlite_autoindex_pushed_events_1" if session.get_bind().dialect.name == "sqlite" else "pk_pushed_events"
+        _assert_searched(session, "pushed_events", plans, key)
+        _assert_searched(session, "case_events", plans, "ix_case_events_case_id")
+        session.rollback()
+    with hub.db.read() as session:
+        sent = session.scalars(
+            select(PushedEvent.payload).where(PushedEvent.entity_id == case_id, PushedEvent.status == "applied")
+        ).one()
+    assert sent["materials"]
+    assert materials == [[department_work.Material("身份证", "received", "")]]
 
 
 def test_the_provincial_export_finds_a_day_s_steps_by_their_time(hub: Hub, events: EventFactory) -> None:

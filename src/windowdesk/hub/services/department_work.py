@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from windowdesk.domain.case_parts import DECIDABLE_CASE, PartStatus, part_departments
 from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.case_steps import StepKind
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.hub.errors import Forbidden, InvalidInput, NotFound
 from windowdesk.hub.language import Text, render
@@ -256,18 +257,25 @@ def _applicant(session: Session, case: Case) -> tuple[str, str]:
 
 
 def _materials(session: Session, case: Case) -> list[Material]:
-    """As the window checked them at acceptance (its case.accepted event)."""
+    """As the window checked them at acceptance (its case.accepted event).
+
+    The acceptance is found by its id, which the case's first step keeps (the step is
+    found by case, the event by its key): pushed events are not indexed by record
+    (0021_h29pgidx), an entry every pushed case would pay for this one page."""
+    accepted_by = (
+        select(CaseEvent.event_id)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == StepKind.ACCEPTED, CaseEvent.event_id.is_not(None))
+        .limit(1)  # a case is accepted once
+        .scalar_subquery()
+    )
     payload = session.scalar(
-        select(PushedEvent.payload)
-        .where(
-            # The kind spelled out, not bound: only then may SQLite use the acceptances'
-            # partial index (ix_pushed_events_acceptances), which finds them by record.
-            PushedEvent.kind == literal(EventKind.CASE_ACCEPTED.value, literal_execute=True),
+        select(PushedEvent.payload).where(
+            PushedEvent.event_id == accepted_by,
+            PushedEvent.kind == EventKind.CASE_ACCEPTED,
             PushedEvent.entity == "case",
             PushedEvent.entity_id == case.id,
             PushedEvent.status == PushedEventStatus.APPLIED,
         )
-        .limit(1)
     )
     found = (payload or {}).get("materials") if isinstance(payload, dict) else None
     return [

@@ -129,12 +129,15 @@ def _case_number(session: Session, case_id: str) -> str | None:
     number = session.scalar(select(Case.case_number).where(Case.id == case_id))
     if number:
         return number
+    # No case: its acceptance, if the hub has it, was refused (an applied one made the
+    # case, and cases are kept). Found among the rejected events by record.
     accepted = session.scalar(
         select(PushedEvent.payload)
         .where(
-            # The kind spelled out, not bound: only then may SQLite use the acceptances'
-            # partial index (ix_pushed_events_acceptances), which finds them by record.
-            PushedEvent.kind == literal(EventKind.CASE_ACCEPTED.value, literal_execute=True),
+            # The status spelled out, not bound: only then may SQLite use the rejected
+            # events' partial index (ix_pushed_events_rejected), which finds them by record.
+            PushedEvent.status == literal(PushedEventStatus.REJECTED.value, literal_execute=True),
+            PushedEvent.kind == EventKind.CASE_ACCEPTED,
             PushedEvent.entity == "case",
             PushedEvent.entity_id == case_id,
         )

@@ -52,7 +52,7 @@ from windowdesk.domain.catalog_model import CenterKind
 from windowdesk.domain.commitment import VerificationResult
 from windowdesk.domain.permissions import Role
 from windowdesk.domain.suspensions import SuspensionKind
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, ChangeKind, EventKind, PushedEventStatus
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, ChangeKind, PushedEventStatus
 
 if TYPE_CHECKING:
     from sqlalchemy import BindParameter, ColumnElement, Table
@@ -334,16 +334,10 @@ class PushedEvent(Base):
 
     __tablename__ = "pushed_events"
     __table_args__ = (
-        # A case's acceptance as the window sent it (its materials, the number a refused
-        # one carried): the one kind any query finds by record, so the one kind indexed
-        # by record (0019_h29pgwal); the other events cost a push no entry here.
-        Index(
-            "ix_pushed_events_acceptances",
-            "entity_id",
-            sqlite_where=text(f"kind = '{EventKind.CASE_ACCEPTED.value}'"),
-            postgresql_where=text(f"kind = '{EventKind.CASE_ACCEPTED.value}'"),
-        ),
-        # Why a record a push refers to is missing: its creating event was rejected.
+        # Why a record a push refers to is missing: its creating event was rejected; and
+        # the number a refused case's acceptance carried. An applied acceptance is found
+        # by its id, which the case's first step keeps (case_events.event_id): the index
+        # of the acceptances by record went (0021_h29pgidx), one entry less a pushed case.
         Index(
             "ix_pushed_events_rejected",
             "entity_id",
@@ -352,9 +346,9 @@ class PushedEvent(Base):
         ),
     )
     event_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
-    # Not indexed (0019_h29pgwal): every reader finds its events by id, by record
-    # (ix_pushed_events_acceptances) or among the rejected ones (ix_pushed_events_rejected), and
-    # an index no query reads cost every pushed event a WAL record on PostgreSQL.
+    # Not indexed (0019_h29pgwal): every reader finds its events by id or among the rejected
+    # ones (ix_pushed_events_rejected), and an index no query reads cost every pushed event
+    # a WAL record on PostgreSQL.
     workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"))
     client_seq: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(40))
@@ -428,7 +422,11 @@ class Case(Base):
     )
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
-    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"), index=True)
+    # Not indexed (0021_h29pgidx): the one query that asked for a center's cases alone
+    # is a change of its time zone (its cases' figures refreshed, a rare change that reads
+    # them all anyway), and every pushed case paid the index an entry; the console's
+    # pages read the center from the open cases' indexes. No center is ever deleted.
+    center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     # None for a case the hub made: a fully-online item accepted by its department
     # (accepted_by_department; hub/services/department_online.py).
     window_id: Mapped[str | None] = mapped_column(ForeignKey("windows.id"), nullable=True)

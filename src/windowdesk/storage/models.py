@@ -8,6 +8,7 @@ live in their own unique columns and come from ``number_sequences``. Times are U
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
@@ -68,6 +69,25 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[dt.datetime | None], Any] | None:
+        """On SQLite, the text SQLite's DATETIME stores (``2026-12-08 01:02:03.000004``),
+        made in one call: through process_bind_param and DATETIME's own processor (its
+        format string filled field by field) a pulled page's 1,000 step times cost about
+        twice as much. Other databases: SQLAlchemy's chain, unchanged."""
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return _sqlite_utc_text
+
+
+def _sqlite_utc_text(value: dt.datetime | None) -> str | None:
+    """An aware datetime as SQLite's DATETIME type stores it, in UTC (its storage format,
+    ``%Y-%m-%d %H:%M:%S.%f``: the microseconds always written); a naive one refused."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given where UTC is required")
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 class Base(DeclarativeBase):

@@ -90,6 +90,14 @@ def _finish_most_old_cases(path: Path, key: bytes | None) -> tuple[int, int]:
                 f"'{before}', '{after}', '', '{source}' FROM finishing"
             )
         _move_open_cases(connection)
+        # What the window's services count as they record steps (services/cases.append_step;
+        # no trigger does since client migration 0024): counted here from the steps written.
+        connection.execute(
+            "UPDATE cases SET suspensions = (SELECT count(*) FROM case_events e WHERE e.case_id = cases.id "
+            "AND e.to_status = 'suspended'), finished_at = (SELECT min(e.at) FROM case_events e "
+            "WHERE e.case_id = cases.id AND e.to_status IN ('completed', 'withdrawn')) "
+            "WHERE id IN (SELECT id FROM finishing UNION SELECT id FROM reviewed)"
+        )
         connection.commit()
         open_count = connection.execute(
             "SELECT count(*) FROM cases WHERE status NOT IN ('completed', 'delivered', 'withdrawn')"

@@ -24,7 +24,7 @@ from windowdesk.printing.render import render_document
 from windowdesk.services import applicants, cases, documents, intake, reports, worklist
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change
-from windowdesk.storage.models import AuditEntry, OutboxEvent
+from windowdesk.storage.models import AuditEntry, Case, OutboxEvent
 from windowdesk.sync import protocol
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -199,3 +199,32 @@ def test_the_suspension_notice_is_printed_and_read_back(demo):
         assert later.ended_at is not None and "鉴定报告已出具" in text and "王晓燕" in text
     finally:
         set_locale("en")
+
+
+def _counted(demo, case_id: str) -> tuple[int, dt.datetime | None]:
+    with demo.db.read() as session:
+        case = session.get(Case, case_id)
+        return case.suspensions, case.finished_at
+
+
+def test_the_windows_steps_are_counted_in_the_cases_row_by_the_window_itself(demo):
+    """0024 dropped 0007's triggers: a window's own steps count the case's suspensions
+    and its finish time (its first step into a finishing status) in the case's row, which
+    the reports and the watch read by index."""
+    case = accept(demo, "MZ-001", "2025-09-29 09:00")
+    assert _counted(demo, case.id) == (0, None)
+    suspend(demo, case.id, "2025-09-30 10:00", None, "缺少收入证明原件")
+    resume(demo, case.id, "2025-10-09 10:00")
+    suspend(demo, case.id, "2025-10-10 10:00", None, "缺少户口簿原件")
+    assert _counted(demo, case.id) == (2, None)
+    cases.change_status(
+        demo.db, at(demo.ctx, "2025-10-13 10:00"), case_id=case.id, action=CaseAction.WITHDRAW, note="申请人撤回"
+    )
+    withdrawn = dt.datetime(2025, 10, 13, 10, 0, tzinfo=SHANGHAI)
+    assert _counted(demo, case.id) == (2, withdrawn)
+    with demo.db.read() as session:
+        # Counted by the window: no trigger on the steps' table is left to do it.
+        triggers = session.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'case_events'"
+        )
+        assert triggers.all() == []

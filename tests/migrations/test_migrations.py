@@ -324,7 +324,7 @@ def _step(conn, case_id: str, position: int, at: str, before: str, after: str, s
 
 def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_to_date(data_dir):
     """The report finds finished and suspended cases by two columns kept from the
-    timeline: filled for existing cases by the migration, then by triggers."""
+    timeline: filled for existing cases by the migration, then by triggers (until 0024)."""
     from windowdesk.storage.migrate import _run_upgrade
 
     path = data_dir / "windowdesk.sqlite3"
@@ -350,7 +350,7 @@ def test_0007_fills_finished_and_suspended_from_the_timelines_and_keeps_them_up_
         _case_at_0006(conn, "open", "CH-20261102-01-0003")
         conn.commit()
 
-    migrate_to_head(path, data_dir / "backups")
+    _run_upgrade(path, MIGRATIONS_DIR, target="0007_case_status_indexes")  # its triggers went in 0024
 
     with _raw(path) as conn:
 
@@ -385,7 +385,7 @@ def test_0023_leaves_the_pulls_steps_to_the_pull_and_every_other_step_to_the_tri
         _case_at_0006(conn, "after", "CH-20261102-01-0002")
         conn.commit()
 
-    migrate_to_head(path, data_dir / "backups")
+    _run_upgrade(path, MIGRATIONS_DIR, target="0023_h29pull_hub_step_counts")  # its triggers went in 0024
 
     with _raw(path) as conn:
 
@@ -401,6 +401,57 @@ def test_0023_leaves_the_pulls_steps_to_the_pull_and_every_other_step_to_the_tri
         _step(conn, "before", 4, "2026-11-24 02:00:00", "suspended", "withdrawn")
         conn.commit()
         assert columns()["before"] == ("2026-11-24 02:00:00", 2)  # a window's steps: still the triggers'
+
+
+def test_0024_leaves_the_counts_to_the_writers_and_its_downgrade_gives_0023s_triggers_back(data_dir):
+    """No trigger costs the steps' inserts any more (the window's services and the pull
+    count their steps: tests/integration/test_case_suspensions.py, tests/sync/test_pull_pages.py);
+    the counts already stored are kept, and the downgrade counts a window's steps again."""
+    from alembic import command
+
+    from windowdesk.storage.migrate import _alembic_config, _run_upgrade
+
+    path = data_dir / "windowdesk.sqlite3"
+    _run_upgrade(path, MIGRATIONS_DIR, target="0023_h29pull_hub_step_counts")
+    with _raw(path) as conn:
+        _center_operator_window_and_item(conn)
+        _case_at_0006(conn, "counted", "CH-20261102-01-0001")
+        _step(conn, "counted", 1, "2026-11-03 02:00:00", "accepted", "suspended")
+        _step(conn, "counted", 2, "2026-11-04 02:00:00", "suspended", "withdrawn")
+        conn.commit()
+
+    migrate_to_head(path, data_dir / "backups")
+
+    def triggers(conn) -> list[str]:
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'case_events' ORDER BY name"
+            )
+        ]
+
+    with _raw(path) as conn:
+        assert triggers(conn) == []
+        assert conn.execute("SELECT finished_at, suspensions FROM cases").fetchall() == [("2026-11-04 02:00:00", 1)]
+        _case_at_0006(conn, "raw", "CH-20261102-01-0002")
+        _step(conn, "raw", 1, "2026-11-20 02:00:00", "accepted", "suspended")
+        conn.commit()
+        # Nothing in the database counts a step written around the services now.
+        assert conn.execute("SELECT suspensions FROM cases WHERE id = 'raw'").fetchall() == [(0,)]
+
+    engine = make_engine(path, "BEGIN IMMEDIATE", None, foreign_keys=False)
+    try:
+        with engine.begin() as connection:
+            command.downgrade(_alembic_config(connection, MIGRATIONS_DIR), "0023_h29pull_hub_step_counts")
+    finally:
+        engine.dispose()
+    with _raw(path) as conn:
+        assert triggers(conn) == ["case_events_finish", "case_events_suspend"]
+        _step(conn, "raw", 2, "2026-11-21 02:00:00", "suspended", "in_progress")
+        _step(conn, "raw", 3, "2026-11-22 02:00:00", "in_progress", "suspended")
+        _step(conn, "raw", 4, "2026-11-23 02:00:00", "suspended", "in_progress", source="hub")
+        conn.commit()
+        assert conn.execute("SELECT suspensions FROM cases WHERE id = 'raw'").fetchall() == [(1,)]
 
 
 def test_the_counter_is_told_before_an_existing_database_is_updated(data_dir):

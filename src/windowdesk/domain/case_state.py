@@ -33,6 +33,10 @@ class CaseStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# A case's finish time (cases.finished_at) is the time of its first step into one of these.
+FINISHING_STATUSES = frozenset({CaseStatus.COMPLETED, CaseStatus.WITHDRAWN})
+
+
 class CaseAction(StrEnum):
     START_REVIEW = "start_review"
     SUSPEND = "suspend"

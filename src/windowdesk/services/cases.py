@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from windowdesk.domain.calendar import WorkingCalendar
-from windowdesk.domain.case_state import CaseAction, CaseStatus, next_status, status_label
+from windowdesk.domain.case_state import FINISHING_STATUSES, CaseAction, CaseStatus, next_status, status_label
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.delivery import DELIVERY_WORKING_DAYS, Handover, HandoverRecord
 from windowdesk.domain.ids import mask_phone_number
@@ -150,6 +150,13 @@ def append_step(
     )
     case.events.append(event)
     case.status = new
+    # The timeline's facts the reports find by index (0007), counted by each writer of
+    # steps: here and in the pull (services/sync_apply.py). The row was read in this
+    # write transaction, so its counts are the stored ones.
+    if new is CaseStatus.SUSPENDED:
+        case.suspensions = (case.suspensions or 0) + 1
+    elif new in FINISHING_STATUSES and case.finished_at is None:
+        case.finished_at = now
     detail: dict[str, Any] = {"number": case.case_number, "to": new.value}
     payload: dict[str, Any] = {
         "action": action.value,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from windowdesk.domain.calendar import published_year_from_json
-from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.case_state import FINISHING_STATUSES, CaseStatus
 from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog import parse_catalog
 from windowdesk.domain.online_application_status import ApplicationStatus, received_status
@@ -91,7 +91,6 @@ class PageCases:
 
 _CASE_CHANGES = (protocol.CHANGE_DECISION, protocol.CHANGE_NOTE)
 _STATUSES = {status.value: status for status in CaseStatus}
-_FINISHING = frozenset(CaseStatus(word) for word in sync_queries.FINISHING_STATUSES)
 
 
 def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> PageCases:
@@ -188,13 +187,13 @@ def _case_of(session: Session, page: PageCases, case_id: str) -> PageCase | None
 
 def _add_step(page: PageCases, case: PageCase, **step: Any) -> None:
     """Append a hub step to the case's timeline, at the next position, and count it in
-    the case's suspensions or finish time as 0007's triggers count the steps of every
-    other writer (they leave the pull's to it since 0023); all stored with the page."""
+    the case's suspensions or finish time as services/cases.append_step counts the
+    window's steps; all stored with the page."""
     to_status = step["to_status"]
     if to_status == CaseStatus.SUSPENDED:
         page.new_suspensions[case.id] = page.new_suspensions.get(case.id, 0) + 1
         page.new_statuses.setdefault(case.id, case.status)  # the row's write carries the count
-    elif to_status in _FINISHING and case.id not in page.new_finishes:
+    elif to_status in FINISHING_STATUSES and case.id not in page.new_finishes:
         page.new_finishes[case.id] = step["at"]  # the first finishing step is when it finished
         page.new_statuses.setdefault(case.id, case.status)
     position = page.positions.get(case.id, 0)

@@ -334,9 +334,10 @@ class Case(Base):
     promised_date: Mapped[dt.date] = mapped_column(Date)
     legal_date: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
-    # Kept by database triggers from the timeline (migration 0007), never written here:
-    # when the first step to completed or withdrawn was recorded, and how many steps
-    # into a suspension there were, so reports find finished and suspended cases by index.
+    # Facts of the timeline, kept by every writer of steps (services/cases.append_step, the
+    # pull's services/sync_apply; 0007's triggers until 0024): when the first step to
+    # completed or withdrawn was recorded, and how many steps into a suspension there
+    # were, so reports find finished and suspended cases by index.
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     suspensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # 办结 of an approved case whose item issues a certificate: its number (provincial record).

@@ -178,15 +178,11 @@ def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
     _execute_many(session, _INSERT_STEPS, steps)
 
 
-# The statuses whose first step is a case's finish time (0007's trigger case_events_finish).
-FINISHING_STATUSES = frozenset({"completed", "withdrawn"})
-
-
 def store_case_changes(
     session: Session, statuses: dict[str, str], suspended: dict[str, int], finished: dict[str, dt.datetime]
 ) -> None:
     """Store each case's new status (by case id) with what a page's steps add to it, as
-    0007's triggers count each step inserted: ``suspended``, how many went into
+    every writer of steps counts them (services/cases.append_step): ``suspended``, how many went into
     "suspended"; ``finished``, when the first into a finishing status was taken (a finish
     time already set stays). One write of each case's row, in one statement (two when
     some cases were finished)."""

@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up see that a database is current without importing
 Alembic (a test keeps it equal to Alembic's own head).
 """
 
-HEAD_REVISION = "0023_h29pull_hub_step_counts"
+HEAD_REVISION = "0024_lead_steps_counted_by_writers"

@@ -215,6 +215,8 @@ def _wire(event: m.OutboxEvent) -> dict:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# A str as _encode writes it (the function json's encoder itself calls for one).
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,17 @@ class _Batch:
     @property
     def last_event_id(self) -> str:
         return self.push.event_ids[-1]
+
+
+def _head_text(row: sync_queries.OutboxRow) -> str:
+    """``_encode(_wire_head(...))`` of an outbox row without its closing brace, written
+    from the stored columns as they are: the same text, at a fraction of the cost (the
+    push reads 500 rows a batch)."""
+    return (
+        f'{{"event_id":{_json_string(row.event_id)},"seq":{row.seq},"entity":{_json_string(row.entity)},'
+        f'"entity_id":{_json_string(row.entity_id)},"kind":{_json_string(row.kind)},'
+        f'"created_at":{_json_string(row.created_at)}'
+    )
 
 
 def _read_batch(
@@ -248,8 +261,7 @@ def _read_batch(
     size = 0
     last_seq = after_seq
     for row in rows:
-        head = _encode(_wire_head(row.seq, row.event_id, row.entity, row.entity_id, row.kind, row.created_at))
-        part = f'{head[:-1]},"payload":{row.payload_json or "null"}}}'.encode()
+        part = b"".join((_head_text(row).encode(), b',"payload":', row.payload, b"}"))
         size += len(part) + 1
         if parts and size > max_bytes:
             break
@@ -273,9 +285,8 @@ def _read_batch_v2(
     size = 0
     last_seq = after_seq
     for row in rows:
-        payload = (row.payload_json or "null").encode()
-        head = _encode(_wire_head(row.seq, row.event_id, row.entity, row.entity_id, row.kind, row.created_at))
-        head_bytes = f'{head[:-1]},"payload_bytes":{len(payload)}}}'.encode()
+        payload = row.payload
+        head_bytes = f'{_head_text(row)},"payload_bytes":{len(payload)}}}'.encode()
         size += len(head_bytes) + 1 + len(payload)
         if heads and size > max_bytes:
             break

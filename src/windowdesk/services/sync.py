@@ -19,7 +19,7 @@ import json
 import logging
 import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -149,16 +149,24 @@ class SyncReport:
         return self.error is None
 
 
-def sync_status(db: Database) -> SyncStatus:
+# The settings the status reads.
+STATUS_KEYS = (KEY_LAST_SUCCESS, KEY_WORKSTATION, KEY_HUB_URL, KEY_CURSOR)
+
+
+def sync_status(db: Database, settings: Mapping[str, str] | None = None) -> SyncStatus:
+    """``settings``: STATUS_KEYS read already (preferences.read_settings); else read here,
+    in one statement."""
     with db.read() as session:
-        last = queries.local_setting(session, KEY_LAST_SUCCESS)
+        if settings is None:
+            settings = queries.local_settings(session, STATUS_KEYS)
+        last = settings.get(KEY_LAST_SUCCESS)
         return SyncStatus(
-            enrolled=bool(queries.local_setting(session, KEY_WORKSTATION)),
-            hub_url=queries.local_setting(session, KEY_HUB_URL) or "",
+            enrolled=bool(settings.get(KEY_WORKSTATION)),
+            hub_url=settings.get(KEY_HUB_URL) or "",
             pending=queries.outbox_count(session),
             rejected=unresolved_refusal_count(session),
             last_success=dt.datetime.fromisoformat(last) if last else None,
-            cursor=int(queries.local_setting(session, KEY_CURSOR) or 0),
+            cursor=int(settings.get(KEY_CURSOR) or 0),
         )
 
 

@@ -84,6 +84,10 @@ class PushStandIn:
         self.events = 0
         self.bytes = 0
         self.own_cpu = 0.0  # the stand-in's reply building, not the window's work
+        # Between an answer given and the next batch received: how long a hub would wait
+        # for the window between two batches (its next batch read and encoded already or not).
+        self.gaps: list[float] = []
+        self._answered: float | None = None
         self._lock = threading.Lock()
 
     def health(self) -> bool:
@@ -101,6 +105,7 @@ class PushStandIn:
         from windowdesk.sync.client import HubClient
 
         assert batch.protocol == 2, batch.protocol
+        arrived = time.perf_counter()
         started = time.thread_time()
         reply = json.dumps(
             {"results": [{"event_id": e, "status": "applied", "reason": ""} for e in batch.event_ids], "in_flight": 1}
@@ -111,8 +116,12 @@ class PushStandIn:
             self.batches += 1
             self.events += len(batch.event_ids)
             self.bytes += len(batch.body)
+            if self._answered is not None:
+                self.gaps.append(arrived - self._answered)
         if self.wait_per_event:
             time.sleep(self.wait_per_event * len(batch.event_ids))
+        with self._lock:
+            self._answered = time.perf_counter()
         return HubClient._read_push_answer(json.loads(reply), list(batch.event_ids))
 
 
@@ -200,6 +209,7 @@ def push_round(
             "wall": wall,
             "batches": stand_in.batches,
             "body_bytes": stand_in.bytes,
+            "gap": statistics.median(stand_in.gaps) if stand_in.gaps else 0.0,
             "parts": clocks.spent if clocks is not None else {},
         }
     finally:
@@ -259,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             for part in rounds[0]["parts"]
         },
         "push_seconds_rounds": [round(r["wall"], 3) for r in rounds],
+        # The hub's wait for the window between its answer and the next batch, median, ms.
+        "gap_ms": round(statistics.median(r["gap"] for r in rounds) * 1000, 2),
         "python": platform.python_version(),
         "machine": platform.machine(),
     }

@@ -183,6 +183,8 @@ def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_
     ) == (1, 1, 1, 0, 1, 1)
     assert complaint.overdue and "230902********0496" in complaint.facts and "196210010496" not in complaint.facts
     assert (follow_up.follow_up_id, follow_up.overdue, task.overdue) == (voice["follow_up_id"], False, True)
+    # What the console's page asks of a row to offer its form (the members, not spelled words).
+    assert complaint.is_open and follow_up.is_open
     cursor = hub.changes(window)["next_cursor"]
 
     with hub.db.write(feed=True) as session:
@@ -214,6 +216,9 @@ def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_
     with hub.db.read() as session:
         actions = [(e.actor, e.action, e.entity_id) for e in hub_audit.recent(session, limit=2)]
         assert supervision.quality_summary(session, actor=supervisor, now=utc_now()).open_complaints == 0
+        [replied] = supervision.complaints(session, actor=supervisor, now=utc_now(), open_only=False).rows
+        [followed] = supervision.follow_ups(session, actor=supervisor, now=utc_now(), open_only=False).rows
+    assert not replied.is_open and not followed.is_open and followed.outcome == "已回访，申请人满意"
     assert actions == [
         ("console:sup", "follow_up.outcome_recorded", follow_up.follow_up_id),
         ("console:sup", "complaint.replied", complaint.id),

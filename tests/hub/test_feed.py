@@ -9,10 +9,14 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import StatementError
 
+from windowdesk.domain.event_kinds import ChangeKind
 from windowdesk.hub.services import admin
 from windowdesk.hub.services.feed import append_change, read_changes
-from windowdesk.sync.protocol import CHANGE_NOTE, MAX_CHANGES_PAGE, parse_changes_page
+from windowdesk.hub.storage.models import Change
+from windowdesk.sync.protocol import CHANGE_KINDS, CHANGE_NOTE, MAX_CHANGES_PAGE, parse_changes_page
 
 from .conftest import Hub, utc_now
 
@@ -32,15 +36,45 @@ def _publish_days(hub: Hub, count: int) -> None:
 
 def _note(hub: Hub, center: str) -> int:
     with hub.db.write(feed=True) as session:
-        return append_change(
+        return _note_in(session, center)
+
+
+def _note_in(session, center: str) -> int:
+    return append_change(
+        session,
+        kind=CHANGE_NOTE,
+        entity="case",
+        entity_id=f"case-of-{center}",
+        center_code=center,
+        payload={"center": center},
+        now=utc_now(),
+    )
+
+
+def test_a_change_of_a_kind_outside_the_protocol_s_is_refused_by_its_column_and_nothing_is_stored(hub: Hub) -> None:
+    """append_change leaves the check of its kind to the typed column (changes.kind): a
+    word outside ChangeKind is still refused, the transaction stores nothing, and every
+    kind of the protocol is taken."""
+    before = _note(hub, "CH")
+    with pytest.raises(StatementError, match="is not a valid ChangeKind"), hub.db.write(feed=True) as session:
+        _note_in(session, "CH")
+        append_change(
             session,
-            kind=CHANGE_NOTE,
+            kind="case.teleported",
             entity="case",
-            entity_id=f"case-of-{center}",
-            center_code=center,
-            payload={"center": center},
+            entity_id="case-of-CH",
+            center_code="CH",
+            payload={},
             now=utc_now(),
         )
+    with hub.db.read() as session:
+        assert session.scalar(select(func.max(Change.seq))) == before
+    with hub.db.write(feed=True) as session:
+        seqs = [
+            append_change(session, kind=kind, entity="case", entity_id="x", center_code="CH", payload={}, now=utc_now())
+            for kind in CHANGE_KINDS
+        ]
+    assert len(seqs) == len(CHANGE_KINDS) == len(ChangeKind) and seqs[0] > before
 
 
 def test_changes_come_in_pages_after_the_cursor(hub: Hub) -> None:

@@ -5,8 +5,10 @@ published password."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.sync.hub_stand_in import HubStandIn
 from windowdesk.errors import StartupError
@@ -69,3 +71,40 @@ def test_nothing_syncs_until_the_demo_password_is_changed(demo) -> None:
 
     auth.change_password(demo.db, demo.ctx, current=bootstrap.DEMO_PASSWORD, new="Quartz-Lane-6093")
     assert not bootstrap.demo_password_in_use(demo.db)
+
+
+def test_the_demo_s_residents_are_registered_in_one_transaction_each_recorded_and_queued(migrated_db) -> None:
+    """--demo's first start: every resident of the demo file in one write transaction (they
+    were one each), each with its audit entry and outbox event; a second start adds none."""
+    transactions: list[list[str]] = []
+
+    def begun(_connection) -> None:
+        transactions.append([])
+
+    def sent(_conn, _cursor, statement, _parameters, _context, _many) -> None:
+        if transactions:
+            transactions[-1].append(statement)
+
+    engine = migrated_db.write_engine
+    event.listen(engine, "begin", begun)
+    event.listen(engine, "before_cursor_execute", sent)
+    try:
+        bootstrap.ensure_demo(migrated_db, resources_dir())
+    finally:
+        event.remove(engine, "begin", begun)
+        event.remove(engine, "before_cursor_execute", sent)
+    registering = [t for t in transactions if any(s.startswith("INSERT INTO residents") for s in t)]
+    assert len(registering) == 1, len(registering)
+    demo_file = json.loads((resources_dir() / "demo" / "residents.json").read_text(encoding="utf-8"))
+    people = {person["id_number"] for person in demo_file["residents"]}
+    with migrated_db.read() as session:
+        stored = set(session.scalars(select(m.Resident.id_number)))
+        queued = session.scalar(
+            select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.kind == "resident.registered")
+        )
+        audited = session.scalar(
+            select(func.count()).select_from(m.AuditEntry).where(m.AuditEntry.action == "resident.register")
+        )
+    assert stored == people and queued == audited == len(people) > 1
+    bootstrap.ensure_demo(migrated_db, resources_dir())
+    assert _counts(migrated_db)[0] == len(people)

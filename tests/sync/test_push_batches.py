@@ -5,6 +5,7 @@ that order, one at a time when it does not say so."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from pathlib import Path
@@ -17,10 +18,11 @@ from windowdesk.paths import resources_dir
 from windowdesk.services import applicants, bootstrap
 from windowdesk.services import sync as sync_service
 from windowdesk.storage import models as m
-from windowdesk.storage.db import Database
+from windowdesk.storage.db import Database, compact_json
 from windowdesk.storage.migrate import migrate_to_head
-from windowdesk.sync import protocol
+from windowdesk.sync import outbox, protocol
 from windowdesk.sync.client import HubRefused, HubUnreachable
+from windowdesk.sync.protocol import EventKind
 
 from .hub_stand_in import HubStandIn
 
@@ -71,6 +73,54 @@ def test_an_encoded_batch_holds_the_outbox_rows_as_the_protocol_names_them(stati
     with station.read() as session:
         following = sync_service._read_batch(session, batch.last_seq, 10, 1_000_000)
     assert _events(following) == expected[10:20]
+
+
+def _old_wire_body(rows: list[m.OutboxEvent], protocol_version: int) -> bytes:
+    """A batch's body as the window wrote it before its heads were written from the stored
+    columns: each head by the JSON encoder from the row's Python values."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    heads, payloads = [], []
+    for e in rows:
+        payload = compact_json(e.payload).encode()
+        head = encode(sync_service._wire_head(e.seq, e.event_id, e.entity, e.entity_id, e.kind, e.created_at))
+        if protocol_version >= 2:
+            heads.append(f'{head[:-1]},"payload_bytes":{len(payload)}}}'.encode())
+            payloads.append(payload)
+        else:
+            heads.append(head[:-1].encode() + b',"payload":' + payload + b"}")
+    if protocol_version >= 2:
+        return protocol.push_body_v2(heads, payloads)
+    return b'{"events":[' + b",".join(heads) + b"]}"
+
+
+@pytest.mark.parametrize("protocol_version", [1, 2])
+def test_a_batch_is_byte_for_byte_what_the_json_encoder_writes_of_its_rows(station, protocol_version) -> None:
+    """The heads are written from the stored columns as they are (no conversion per row):
+    the same bytes as the encoder's, for texts JSON must escape and times whose
+    microseconds are zero (isoformat leaves them out)."""
+    with station.write() as session:
+        session.query(m.OutboxEvent).delete()
+        for n, (entity_id, at) in enumerate(
+            [
+                ('quote " and backslash \\ 王', dt.datetime(2026, 12, 8, 1, 2, 3, tzinfo=dt.UTC)),
+                ("line\nbreak\ttab\x01\u2028\x7f", dt.datetime(2026, 12, 8, 1, 2, 3, 4, tzinfo=dt.UTC)),
+                ("plain", dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+            ]
+        ):
+            outbox.enqueue(
+                session,
+                entity="resident",
+                entity_id=entity_id,
+                kind=EventKind.RESIDENT_REGISTERED,
+                payload={"n": n, "name": "居民", "note": 'a "quoted" \\ note'},
+                now=at,
+            )
+    with station.read() as session:
+        rows = session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq).all()
+        expected, event_ids = _old_wire_body(rows, protocol_version), tuple(e.event_id for e in rows)
+        batch = sync_service._read_batch(session, 0, 10, 1_000_000, protocol_version=protocol_version)
+    assert batch.push.body == expected
+    assert batch.push.event_ids == event_ids
 
 
 def test_a_following_batch_names_the_last_event_of_the_one_before(station) -> None:

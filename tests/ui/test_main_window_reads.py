@@ -61,6 +61,38 @@ def test_the_window_reads_no_other_tab_s_lists_and_the_operator_once_while_it_is
         window.service_quality.close()
 
 
+def test_the_window_reads_the_settings_it_is_built_with_in_one_statement(qtbot, demo):
+    """The sync's status, printing at once, the card reader, the hall and the operator's kept
+    form: ten settings, read together (they were read one statement each)."""
+    from windowdesk.services import preferences
+
+    preferences.save_print_at_once(demo.db, False)
+    with statements_sent(demo) as sent:
+        window = open_main_window(qtbot, demo)
+    try:
+        assert count(sent, "FROM local_settings") == 1, sent
+        assert not window.print_at_once_action.isChecked()  # the value read with the others
+        assert window.sync.status.enrolled is False and window.queue.connection is None
+    finally:
+        window.service_quality.close()
+
+
+def test_the_intake_screen_reads_the_departments_once_while_it_is_built(qtbot, demo):
+    """Its department list, the search's index and the first item's guide share one read
+    (they read them three times)."""
+    with statements_sent(demo) as sent:
+        window = open_main_window(qtbot, demo)
+    try:
+        assert count(sent, "FROM departments") == 1, sent
+        picker = window.intake.item_picker
+        names = dict(window.search.departments())
+        assert picker.department_box.count() == len(names) + 1 > 1  # "All departments" first
+        first = window.search.search("")[0]
+        assert names[first.department_code] in picker.guide.toPlainText()  # the guide names it
+    finally:
+        window.service_quality.close()
+
+
 def test_each_tab_s_shortcut_shows_its_lists_at_the_first_press_read_once_for_the_build(qtbot, demo):
     accept_demo_case(demo, dt.datetime(2025, 1, 6, 9, tzinfo=SHANGHAI))  # overdue, on the watch
     accept_demo_case(demo)  # today's, on today's list

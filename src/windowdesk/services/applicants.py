@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from windowdesk.domain.ids import mask_id_number, parse_resident_id, parse_uscc
@@ -126,6 +127,89 @@ def find_organisations(db: Database, ctx: CounterContext, *, query: str, limit: 
         ]
 
 
+@dataclass(frozen=True)
+class NewResident:
+    """A resident to register, as typed (``register_residents``)."""
+
+    id_number: str
+    name: str
+    phone: str = ""
+    address: str = ""
+    welfare_status: str | None = None
+
+
+@dataclass(frozen=True)
+class _CheckedResident:
+    id_number: str
+    name: str
+    gender: str
+    birth_date: dt.date
+    phone: str
+    address: str
+    welfare_status: str | None
+
+
+def _checked_resident(ctx: CounterContext, person: NewResident) -> _CheckedResident:
+    parsed = parse_resident_id(person.id_number, today=ctx.local_today())
+    name = (person.name or "").strip()
+    if not name:
+        raise ValidationError(_("Please type the applicant's name."), field="name")
+    name = checked_text(name, PERSON_NAME, field="name", label=_("The name"))
+    address = checked_text(person.address, ADDRESS, field="address", label=_("The address"))
+    phone = re.sub(r"[\s-]", "", person.phone or "")
+    if phone and not re.fullmatch(r"[0-9]{7,12}", phone):
+        raise ValidationError(_("The phone number may contain digits only (7 to 12 of them)."), field="phone")
+    if person.welfare_status is not None and person.welfare_status not in WELFARE_STATUSES:
+        raise ValidationError(_("Unknown welfare status."), field="welfare_status")
+    return _CheckedResident(
+        parsed.number,
+        name,
+        parsed.gender,
+        parsed.birth_date,
+        phone,
+        (address or "").strip(),
+        person.welfare_status,
+    )
+
+
+def _add_resident(session: Session, ctx: CounterContext, person: _CheckedResident) -> Resident:
+    """The resident's row, its audit entry and its outbox event, in the caller's transaction."""
+    row = Resident(
+        id=new_uuid(),
+        id_number=person.id_number,
+        name=person.name,
+        gender=person.gender,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        address=person.address,
+        welfare_status=person.welfare_status,
+        registered_center=ctx.center_code,
+        created_at=ctx.now(),
+    )
+    session.add(row)
+    session.flush()
+    record_action(session, ctx, action="resident.register", entity=RESIDENT, entity_id=row.id)
+    enqueue(
+        session,
+        entity=RESIDENT,
+        entity_id=row.id,
+        kind=EventKind.RESIDENT_REGISTERED,
+        now=ctx.now(),
+        payload={
+            "id": row.id,
+            "id_number": row.id_number,
+            "name": row.name,
+            "gender": row.gender,
+            "birth_date": row.birth_date.isoformat(),
+            "phone": row.phone,
+            "address": row.address,
+            "welfare_status": row.welfare_status,
+            "center": ctx.center_code,
+        },
+    )
+    return row
+
+
 def register_resident(
     db: Database,
     ctx: CounterContext,
@@ -136,58 +220,34 @@ def register_resident(
     address: str = "",
     welfare_status: str | None = None,
 ) -> ApplicantSummary:
-    parsed = parse_resident_id(id_number, today=ctx.local_today())
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("Please type the applicant's name."), field="name")
-    name = checked_text(name, PERSON_NAME, field="name", label=_("The name"))
-    address = checked_text(address, ADDRESS, field="address", label=_("The address"))
-    phone = re.sub(r"[\s-]", "", phone or "")
-    if phone and not re.fullmatch(r"[0-9]{7,12}", phone):
-        raise ValidationError(_("The phone number may contain digits only (7 to 12 of them)."), field="phone")
-    if welfare_status is not None and welfare_status not in WELFARE_STATUSES:
-        raise ValidationError(_("Unknown welfare status."), field="welfare_status")
+    person = _checked_resident(ctx, NewResident(id_number, name, phone, address, welfare_status))
     with db.write() as session:
         authorize(session, ctx, Permission.REGISTER_APPLICANT)
-        if queries.resident_by_id_number(session, parsed.number) is not None:
+        if queries.resident_by_id_number(session, person.id_number) is not None:
             raise ValidationError(
                 _("A resident with this ID number is already registered; search for them instead."),
                 field="id_number",
             )
-        row = Resident(
-            id=new_uuid(),
-            id_number=parsed.number,
-            name=name,
-            gender=parsed.gender,
-            birth_date=parsed.birth_date,
-            phone=phone,
-            address=(address or "").strip(),
-            welfare_status=welfare_status,
-            registered_center=ctx.center_code,
-            created_at=ctx.now(),
-        )
-        session.add(row)
-        session.flush()
-        record_action(session, ctx, action="resident.register", entity=RESIDENT, entity_id=row.id)
-        enqueue(
-            session,
-            entity=RESIDENT,
-            entity_id=row.id,
-            kind=EventKind.RESIDENT_REGISTERED,
-            now=ctx.now(),
-            payload={
-                "id": row.id,
-                "id_number": row.id_number,
-                "name": row.name,
-                "gender": row.gender,
-                "birth_date": row.birth_date.isoformat(),
-                "phone": row.phone,
-                "address": row.address,
-                "welfare_status": row.welfare_status,
-                "center": ctx.center_code,
-            },
-        )
-        return _resident_summary(row)
+        return _resident_summary(_add_resident(session, ctx, person))
+
+
+def register_residents(db: Database, ctx: CounterContext, people: Sequence[NewResident]) -> list[ApplicantSummary]:
+    """Several residents in one transaction (the demo's first start), each checked and
+    recorded as ``register_resident`` does; one whose details are refused, or who is
+    registered already, is left out. Returns those registered now."""
+    checked: list[_CheckedResident] = []
+    for person in people:
+        try:
+            checked.append(_checked_resident(ctx, person))
+        except ValidationError:
+            continue
+    with db.write() as session:
+        authorize(session, ctx, Permission.REGISTER_APPLICANT)
+        return [
+            _resident_summary(_add_resident(session, ctx, person))
+            for person in checked
+            if queries.resident_by_id_number(session, person.id_number) is None
+        ]
 
 
 def register_organisation(

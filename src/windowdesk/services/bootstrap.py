@@ -115,19 +115,21 @@ def ensure_demo(db: Database, resources: Path) -> CounterContext:
             role="supervisor",
         )
     demo = json.loads((resources / "demo" / "residents.json").read_text(encoding="utf-8"))
-    for person in demo.get("residents", []):
-        try:
-            applicants.register_resident(
-                db,
-                ctx,
+    # One transaction for all of them; those registered on an earlier start are left out.
+    applicants.register_residents(
+        db,
+        ctx,
+        [
+            applicants.NewResident(
                 id_number=person["id_number"],
                 name=person["name"],
                 phone=person.get("phone", ""),
                 address=person.get("address", ""),
                 welfare_status=person.get("welfare"),
             )
-        except ValidationError:
-            continue  # already registered on an earlier start
+            for person in demo.get("residents", [])
+        ],
+    )
     for org in demo.get("organisations", []):
         try:
             applicants.register_organisation(

@@ -7,6 +7,7 @@ part of this machine, not of the operator who logs in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,14 +30,18 @@ KEY_PLUGIN = "devices.idcard.plugin"
 KEY_LIBRARY = "devices.idcard.library"
 KEY_PORT = "devices.idcard.port"
 SERIAL_PORTS = range(1, 17)
+READER_KEYS = (KEY_PLUGIN, KEY_LIBRARY, KEY_PORT)
 
 
-def reader_settings(db: Database) -> ReaderSettings | None:
-    """The reader set up at this workstation, or None where there is none."""
-    with db.read() as session:
-        plugin = queries.local_setting(session, KEY_PLUGIN) or ""
-        library = queries.local_setting(session, KEY_LIBRARY) or ""
-        port = queries.local_setting(session, KEY_PORT) or ""
+def reader_settings(db: Database, settings: Mapping[str, str] | None = None) -> ReaderSettings | None:
+    """The reader set up at this workstation, or None where there is none. ``settings``:
+    READER_KEYS read already (preferences.read_settings)."""
+    if settings is None:
+        with db.read() as session:
+            settings = queries.local_settings(session, READER_KEYS)
+    plugin = settings.get(KEY_PLUGIN) or ""
+    library = settings.get(KEY_LIBRARY) or ""
+    port = settings.get(KEY_PORT) or ""
     if not plugin or not library:
         return None
     return ReaderSettings(plugin=plugin, library_path=library, port=int(port) if port.isdigit() else USB_PORTS[0])

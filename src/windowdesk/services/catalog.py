@@ -300,10 +300,12 @@ class CatalogSearch:
         self._db = db
         self._lock = threading.Lock()
         self._entries: list[_Indexed] | None = None
+        self._departments: list[tuple[str, str]] = []  # read with the entries
 
     def refresh(self) -> None:
         with self._db.read() as session:
-            departments = {d.code: d.name for d in queries.all_departments(session)}
+            listed = [(d.code, d.name) for d in queries.all_departments(session)]
+            departments = dict(listed)
             entries = [
                 _Indexed(
                     ItemSummary(
@@ -322,7 +324,7 @@ class CatalogSearch:
                 for row in queries.active_items(session)
             ]
         with self._lock:
-            self._entries = entries
+            self._entries, self._departments = entries, listed
 
     def _index(self) -> list[_Indexed]:
         if self._entries is None:
@@ -354,18 +356,32 @@ class CatalogSearch:
         return [summary for _score, _code, summary in scored[:limit]]
 
     def departments(self) -> list[tuple[str, str]]:
-        with self._db.read() as session:
-            return [(d.code, d.name) for d in queries.all_departments(session)]
+        """(code, name) of every department, as read with the items (``refresh`` reads
+        them again): the intake's list of departments and its guides' names need no read
+        of their own."""
+        self._index()
+        return list(self._departments)
+
+    def department_names(self) -> dict[str, str]:
+        """Code -> name of every department, for ``get_item_guide``."""
+        self._index()
+        return dict(self._departments)
 
 
-def get_item_guide(db: Database, *, item_code: str) -> ItemGuide:
+def get_item_guide(db: Database, *, item_code: str, department_names: Mapping[str, str] | None = None) -> ItemGuide:
+    """``department_names``: code -> name of the departments, read already (the intake's
+    CatalogSearch has them); else read here."""
     with db.read() as session:
         row = queries.item_with_details(session, item_code)
         if row is None:
             raise NotFoundError(
                 _("Item not found"), _("No item with code {code} is in the catalog.").format(code=item_code)
             )
-        departments = {d.code: d.name for d in queries.all_departments(session)}
+        departments = (
+            department_names
+            if department_names is not None
+            else {d.code: d.name for d in queries.all_departments(session)}
+        )
         return ItemGuide(
             code=row.code,
             name=row.name,

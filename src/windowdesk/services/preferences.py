@@ -5,6 +5,7 @@ counter keeps its language across restarts and operators."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 
 from windowdesk.errors import ValidationError
 from windowdesk.i18n import SUPPORTED_LOCALES, _
@@ -12,6 +13,14 @@ from windowdesk.storage import queries
 from windowdesk.storage.db import Database
 
 KEY_LANGUAGE = "ui.language"
+
+
+def read_settings(db: Database, keys: Collection[str]) -> dict[str, str]:
+    """This workstation's settings named by ``keys`` that are set (key -> value), read in
+    one statement: for a screen that needs several at once, such as the main window while
+    it is built, which hands each part the values it would otherwise read one by one."""
+    with db.read() as session:
+        return queries.local_settings(session, keys)
 
 
 def saved_language(db: Database) -> str | None:
@@ -33,14 +42,18 @@ KEY_WINDOW_GEOMETRY = "ui.main_window.geometry"
 KEY_WINDOW_MAXIMISED = "ui.main_window.maximised"
 
 
-def prints_at_once(db: Database) -> bool:
+def prints_at_once(db: Database, settings: Mapping[str, str] | None = None) -> bool:
     """True when each decision's document and each receipt goes straight to the default
     printer, without the preview (the preview opens only when that fails).
 
     The default until someone unticks it (Printing menu), decided in issue 22: the
     applicant's paper is wanted after every decision, so the preview cost a key at each
     intake for a look nobody takes with a queue waiting; a failure still opens the
-    preview with the reason, and a reprint always previews."""
+    preview with the reason, and a reprint always previews.
+
+    ``settings``: read already (``read_settings``, with KEY_PRINT_AT_ONCE among its keys)."""
+    if settings is not None:
+        return settings.get(KEY_PRINT_AT_ONCE) != "0"
     with db.read() as session:
         return queries.local_setting(session, KEY_PRINT_AT_ONCE) != "0"
 
@@ -69,6 +82,11 @@ def save_window_geometry(db: Database, *, geometry: str, maximised: bool) -> Non
 DRAFT_PREFIX = "ui.intake_draft."
 
 
+def draft_key(operator_id: str) -> str:
+    """The setting that keeps an operator's unsaved intake form."""
+    return DRAFT_PREFIX + operator_id
+
+
 def save_intake_draft(db: Database, operator_id: str, draft: dict) -> None:
     """Keep an operator's unsaved intake form (item, applicant by reference, marks) until
     they next open the window. No ID number is in it: the applicant is named by id."""
@@ -76,8 +94,12 @@ def save_intake_draft(db: Database, operator_id: str, draft: dict) -> None:
         queries.set_local_setting(session, DRAFT_PREFIX + operator_id, json.dumps(draft, ensure_ascii=False))
 
 
-def take_intake_draft(db: Database, operator_id: str) -> dict | None:
-    """The operator's kept form, once: it is forgotten as it is given back."""
+def take_intake_draft(db: Database, operator_id: str, settings: Mapping[str, str] | None = None) -> dict | None:
+    """The operator's kept form, once: it is forgotten as it is given back. ``settings``:
+    read already (``read_settings`` with ``draft_key(operator_id)``): with no form kept
+    there, nothing is read or written."""
+    if settings is not None and not settings.get(draft_key(operator_id)):
+        return None
     with db.write() as session:
         stored = queries.local_setting(session, DRAFT_PREFIX + operator_id)
         if not stored:

@@ -13,7 +13,7 @@ from windowdesk.storage import queries
 from windowdesk.sync.credentials import TokenStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from windowdesk.storage.db import Database
 
@@ -28,11 +28,18 @@ class HallConnection:
 
 
 def hall_connection(
-    db: Database, *, token_store_for: Callable[[str], TokenStore] = TokenStore
+    db: Database,
+    *,
+    token_store_for: Callable[[str], TokenStore] = TokenStore,
+    settings: Mapping[str, str] | None = None,
 ) -> HallConnection | None:
-    """None when this window was never connected to a hall service."""
-    with db.read() as session:
-        url = queries.local_setting(session, KEY_HALL_URL)
+    """None when this window was never connected to a hall service. ``settings``:
+    KEY_HALL_URL read already (preferences.read_settings)."""
+    if settings is not None:
+        url = settings.get(KEY_HALL_URL)
+    else:
+        with db.read() as session:
+            url = queries.local_setting(session, KEY_HALL_URL)
     if not url:
         return None
     token = token_store_for(TOKEN_ACCOUNT).get()

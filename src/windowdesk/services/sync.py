@@ -19,7 +19,7 @@ import json
 import logging
 import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -149,16 +149,24 @@ class SyncReport:
         return self.error is None
 
 
-def sync_status(db: Database) -> SyncStatus:
+# The settings the status reads.
+STATUS_KEYS = (KEY_LAST_SUCCESS, KEY_WORKSTATION, KEY_HUB_URL, KEY_CURSOR)
+
+
+def sync_status(db: Database, settings: Mapping[str, str] | None = None) -> SyncStatus:
+    """``settings``: STATUS_KEYS read already (preferences.read_settings); else read here,
+    in one statement."""
     with db.read() as session:
-        last = queries.local_setting(session, KEY_LAST_SUCCESS)
+        if settings is None:
+            settings = queries.local_settings(session, STATUS_KEYS)
+        last = settings.get(KEY_LAST_SUCCESS)
         return SyncStatus(
-            enrolled=bool(queries.local_setting(session, KEY_WORKSTATION)),
-            hub_url=queries.local_setting(session, KEY_HUB_URL) or "",
+            enrolled=bool(settings.get(KEY_WORKSTATION)),
+            hub_url=settings.get(KEY_HUB_URL) or "",
             pending=queries.outbox_count(session),
             rejected=unresolved_refusal_count(session),
             last_success=dt.datetime.fromisoformat(last) if last else None,
-            cursor=int(queries.local_setting(session, KEY_CURSOR) or 0),
+            cursor=int(settings.get(KEY_CURSOR) or 0),
         )
 
 
@@ -215,6 +223,8 @@ def _wire(event: m.OutboxEvent) -> dict:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# A str as _encode writes it (the function json's encoder itself calls for one).
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,17 @@ class _Batch:
     @property
     def last_event_id(self) -> str:
         return self.push.event_ids[-1]
+
+
+def _head_text(row: sync_queries.OutboxRow) -> str:
+    """``_encode(_wire_head(...))`` of an outbox row without its closing brace, written
+    from the stored columns as they are: the same text, at a fraction of the cost (the
+    push reads 500 rows a batch)."""
+    return (
+        f'{{"event_id":{_json_string(row.event_id)},"seq":{row.seq},"entity":{_json_string(row.entity)},'
+        f'"entity_id":{_json_string(row.entity_id)},"kind":{_json_string(row.kind)},'
+        f'"created_at":{_json_string(row.created_at)}'
+    )
 
 
 def _read_batch(
@@ -248,8 +269,7 @@ def _read_batch(
     size = 0
     last_seq = after_seq
     for row in rows:
-        head = _encode(_wire_head(row.seq, row.event_id, row.entity, row.entity_id, row.kind, row.created_at))
-        part = f'{head[:-1]},"payload":{row.payload_json or "null"}}}'.encode()
+        part = b"".join((_head_text(row).encode(), b',"payload":', row.payload, b"}"))
         size += len(part) + 1
         if parts and size > max_bytes:
             break
@@ -273,9 +293,8 @@ def _read_batch_v2(
     size = 0
     last_seq = after_seq
     for row in rows:
-        payload = (row.payload_json or "null").encode()
-        head = _encode(_wire_head(row.seq, row.event_id, row.entity, row.entity_id, row.kind, row.created_at))
-        head_bytes = f'{head[:-1]},"payload_bytes":{len(payload)}}}'.encode()
+        payload = row.payload
+        head_bytes = f'{_head_text(row)},"payload_bytes":{len(payload)}}}'.encode()
         size += len(head_bytes) + 1 + len(payload)
         if heads and size > max_bytes:
             break

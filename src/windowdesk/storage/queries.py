@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
@@ -80,6 +80,14 @@ def operator_standing(session: Session, operator_id: str) -> OperatorStanding | 
 def local_setting(session: Session, key: str) -> str | None:
     row = session.get(m.LocalSetting, key)
     return row.value if row else None
+
+
+def local_settings(session: Session, keys: Collection[str]) -> dict[str, str]:
+    """The settings of ``keys`` that are set, key -> value, in one statement."""
+    if not keys:
+        return {}
+    rows = session.execute(select(m.LocalSetting.key, m.LocalSetting.value).where(m.LocalSetting.key.in_(list(keys))))
+    return dict(rows.all())
 
 
 def set_local_setting(session: Session, key: str, value: str) -> None:

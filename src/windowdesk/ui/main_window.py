@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt
@@ -16,7 +17,8 @@ from windowdesk.domain.permissions import Permission
 from windowdesk.errors import WindowdeskError
 from windowdesk.i18n import _, ngettext
 from windowdesk.screen_dates import on_screen
-from windowdesk.services import auth, catalog, material_pages, preferences
+from windowdesk.services import auth, card_reader, catalog, material_pages, preferences, queue_settings
+from windowdesk.services import sync as sync_service
 from windowdesk.services.authorization import may, rights_of
 from windowdesk.services.context import CounterContext, Database
 from windowdesk.sync import protocol
@@ -74,11 +76,28 @@ class MainWindow(QMainWindow):
         # The operator's row read once for the whole build: the tabs, menus and wirings show
         # or hide what this operator may use from it (the services still check every action).
         self.rights = rights_of(db, ctx)
+        # The settings the build reads (the sync's status, printing at once, the card reader,
+        # the hall, the operator's kept form), in one statement; later reads read them afresh.
+        settings = preferences.read_settings(
+            db,
+            (
+                *sync_service.STATUS_KEYS,
+                preferences.KEY_PRINT_AT_ONCE,
+                *card_reader.READER_KEYS,
+                queue_settings.KEY_HALL_URL,
+                preferences.draft_key(ctx.operator_id),
+            ),
+        )
         self.token_store_for = token_store_for
         self.workers = Workers()
         # The scanned pages' bytes go after the events at every sync (services/page_upload.py).
         self.sync = SyncController(
-            db, self.workers, token_store_for=token_store_for, blobs=material_pages.open_page_store(db), parent=self
+            db,
+            self.workers,
+            token_store_for=token_store_for,
+            blobs=material_pages.open_page_store(db),
+            settings=settings,
+            parent=self,
         )
         self.search = catalog.CatalogSearch(db)
         self.intake = IntakeView(db, ctx, self.search, shipped_calendar)
@@ -118,12 +137,14 @@ class MainWindow(QMainWindow):
         self._focus_before_lock: QWidget | None = None
         self.idle = IdleWatcher(qt_application(), parent=self)
         self.idle.idle.connect(self.lock)
-        self._build_menu()
+        self._build_menu(settings)
         self._build_fees_menu()
         self.service_quality = ServiceQualityWiring(self)  # ratings, inquiries, complaints, reports
         self.last_case_pages = LastCasePages(self)  # F7: the scanned pages of the case just accepted
-        self.card_reader = CardReaderWiring(self)  # the ID card reader, where one is set up
-        self.queue = QueueWiring(self, token_store_for=token_store_for)  # the hall's queue (排队叫号)
+        self.card_reader = CardReaderWiring(self, settings)  # the ID card reader, where one is set up
+        self.queue = QueueWiring(
+            self, token_store_for=token_store_for, settings=settings
+        )  # the hall's queue (排队叫号)
         self.prereview = PreReviewWiring(self)  # 网上预审: the online applications (Ctrl+Shift+O)
         self.tabs.currentChanged.connect(self._tab_changed)
         for keys, index in (("Ctrl+1", 0), ("Ctrl+2", 1), ("Ctrl+3", 2)):
@@ -143,7 +164,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F5"), self).activated.connect(self.today.refresh)
         QShortcut(QKeySequence("F4"), self).activated.connect(self.open_inquiry)
         self.retranslate()
-        self._give_back_draft()
+        self._give_back_draft(settings)
         # Fits a 1280×720 screen with its taskbar; launch() then restores the last size.
         self.resize(1240, 640)
 
@@ -192,7 +213,7 @@ class MainWindow(QMainWindow):
             self.late.retranslate()
         self.prereview.retranslate()
 
-    def _build_menu(self) -> None:
+    def _build_menu(self, settings: Mapping[str, str]) -> None:
         self.sync_menu = self.menuBar().addMenu("")
         self.sync_now_action = self.sync_menu.addAction("")
         self.sync_now_action.setShortcut(QKeySequence("F9"))
@@ -216,7 +237,7 @@ class MainWindow(QMainWindow):
         self.print_menu = self.menuBar().addMenu("")
         self.print_at_once_action = self.print_menu.addAction("")
         self.print_at_once_action.setCheckable(True)
-        self.print_at_once_action.setChecked(preferences.prints_at_once(self.db))
+        self.print_at_once_action.setChecked(preferences.prints_at_once(self.db, settings))
         self.print_at_once_action.toggled.connect(self._set_print_at_once)
         self.language_menu = self.menuBar().addMenu("")
         languages = QActionGroup(self)
@@ -433,9 +454,10 @@ class MainWindow(QMainWindow):
         except WindowdeskError as error:
             show_error(self, error)
 
-    def _give_back_draft(self) -> None:
+    def _give_back_draft(self, settings: Mapping[str, str] | None = None) -> None:
+        """``settings``: read already with the operator's ``preferences.draft_key``."""
         try:
-            draft = preferences.take_intake_draft(self.db, self.ctx.operator_id)
+            draft = preferences.take_intake_draft(self.db, self.ctx.operator_id, settings)
         except WindowdeskError as error:
             show_error(self, error)
             return

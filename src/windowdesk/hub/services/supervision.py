@@ -77,6 +77,11 @@ class ComplaintRow:
     source: ComplaintSource = ComplaintSource.WINDOW
     kind: ComplaintKind = ComplaintKind.COMPLAINT
 
+    @property
+    def is_open(self) -> bool:
+        """Not replied yet: the console offers the reply's form."""
+        return self.status is ComplaintStatus.OPEN
+
 
 @dataclass(frozen=True)
 class FollowUpRow:
@@ -89,9 +94,14 @@ class FollowUpRow:
     rated_at: dt.datetime
     deadline: dt.date | None
     overdue: bool
-    status: str
+    status: FollowUpStatus | None
     outcome: str
     closed_by: str
+
+    @property
+    def is_open(self) -> bool:
+        """Its outcome not recorded yet: the console offers the outcome's form."""
+        return self.status is FollowUpStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,7 @@ def follow_ups(
                 r.follow_up_status is FollowUpStatus.OPEN
                 and r.follow_up_deadline is not None
                 and r.follow_up_deadline < today,
-                r.follow_up_status or "",
+                r.follow_up_status,
                 r.follow_up_outcome,
                 r.follow_up_closed_by,
             )

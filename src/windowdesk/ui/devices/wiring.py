@@ -5,6 +5,7 @@ only creates it, retranslates it and closes it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -32,7 +33,8 @@ CARD_MESSAGE_MS = 10_000
 
 
 class CardReaderWiring(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, settings: Mapping[str, str] | None = None) -> None:
+        """``settings``: the reader's settings read already (card_reader.READER_KEYS)."""
         super().__init__(window)
         self.window = window
         self.reader_thread: CardReaderThread | None = None
@@ -46,7 +48,7 @@ class CardReaderWiring(QObject):
         self.menu.aboutToShow.connect(self._update_actions)
         self.settings_action.setEnabled(window.rights.allows(Permission.CONFIGURE_DEVICES))  # read with the window
         qt_application().aboutToQuit.connect(self.close)
-        self.start()
+        self.start(settings)
 
     def retranslate(self) -> None:
         self.menu.setTitle(_("&Devices"))
@@ -57,12 +59,13 @@ class CardReaderWiring(QObject):
 
     # --- the reader's thread ------------------------------------------------------------
 
-    def start(self) -> None:
-        """Poll the reader set up at this workstation; where there is none, nothing runs."""
-        settings = card_reader.reader_settings(self.window.db)
-        if settings is None or self.reader_thread is not None:
+    def start(self, settings: Mapping[str, str] | None = None) -> None:
+        """Poll the reader set up at this workstation; where there is none, nothing runs.
+        ``settings``: its settings read already (card_reader.READER_KEYS)."""
+        reader = card_reader.reader_settings(self.window.db, settings)
+        if reader is None or self.reader_thread is not None:
             return
-        self.reader_thread = CardReaderThread(lambda: create_reader(settings))
+        self.reader_thread = CardReaderThread(lambda: create_reader(reader))
         # Queued: the events are handled in the UI thread, never in the reader's.
         self.reader_thread.happened.connect(self._happened, Qt.ConnectionType.QueuedConnection)
         self.reader_thread.start()

@@ -110,7 +110,9 @@ class ItemPicker(QWidget):
         if current is None:
             return
         try:
-            guide = catalog.get_item_guide(self._db, item_code=current.data(CODE_ROLE))
+            guide = catalog.get_item_guide(
+                self._db, item_code=current.data(CODE_ROLE), department_names=self._search.department_names()
+            )
         except Exception as error:  # noqa: BLE001 - any failure is shown to the operator, never swallowed
             show_error(self, error)
             return

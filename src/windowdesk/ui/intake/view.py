@@ -71,6 +71,7 @@ class IntakeView(QWidget):
         self.guide: ItemGuide | None = None
         # 网上申报: the online application this visit finishes (open_online), until reset.
         self.online_application_id: str | None = None
+        self._search = search
         self.item_picker = ItemPicker(db, search)
         self.applicant_picker = ApplicantPicker(db, ctx)
         self.proxy_box = ProxyBox(db, ctx)  # 帮办代办
@@ -234,7 +235,9 @@ class IntakeView(QWidget):
                 self.focus_applicant_search()
             return
         try:
-            self._show_item(catalog.get_item_guide(self._db, item_code=code))
+            self._show_item(
+                catalog.get_item_guide(self._db, item_code=code, department_names=self._search.department_names())
+            )
         except WindowdeskError as error:
             self._show_result(error.message, ok=False)
             return

@@ -9,6 +9,7 @@ Ctrl+Shift+T transfer, Ctrl+Shift+P pause / resume, Ctrl+Shift+W walk-in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -42,10 +43,17 @@ UNREACHABLE_STYLE = "color: #b00020"
 
 
 class QueueWiring:
-    def __init__(self, window: MainWindow, *, token_store_for: Callable[[str], TokenStore] = TokenStore) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        *,
+        token_store_for: Callable[[str], TokenStore] = TokenStore,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
+        """``settings``: the hall's address read already (queue_settings.KEY_HALL_URL)."""
         self.window = window
         self.token_store_for = token_store_for
-        self.connection = queue_settings.hall_connection(window.db, token_store_for=token_store_for)
+        self.connection = queue_settings.hall_connection(window.db, token_store_for=token_store_for, settings=settings)
         self.state: queue.WindowState | None = None
         self.reachable: bool | None = None if self.connection is None else False
         self.busy = False

@@ -4,6 +4,7 @@ and the status the window shows (online / offline, unsent, last sync)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -40,9 +41,11 @@ class SyncController(QObject):
         *,
         token_store_for: Callable[[str], TokenStore] = TokenStore,
         blobs: BlobSource | None = None,
+        settings: Mapping[str, str] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """``blobs``: the window's scanned pages, sent after the events at every sync."""
+        """``blobs``: the window's scanned pages, sent after the events at every sync.
+        ``settings``: the status's settings read already (sync_service.STATUS_KEYS)."""
         super().__init__(parent)
         self._db = db
         self.blobs = blobs
@@ -51,7 +54,7 @@ class SyncController(QObject):
         self.online = False
         self.running: Operation | None = None
         self.last_report: sync_service.SyncReport | None = None
-        self.status = sync_service.sync_status(db)
+        self.status = sync_service.sync_status(db, settings)
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_INTERVAL_MS)
         self._timer.timeout.connect(self.check)

@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up see that a database is current without loading Alemb
 scripts (a test keeps it equal to Alembic's own head).
 """
 
-HEAD_REVISION = "0019_h29pgwal_fewer_indexes"
+HEAD_REVISION = "0020_h29figlater_figures_due"

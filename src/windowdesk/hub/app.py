@@ -44,7 +44,8 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        figures.start()
+        if settings.figures_catchup:
+            figures.start()
         try:
             yield
         finally:

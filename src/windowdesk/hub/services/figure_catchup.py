@@ -5,7 +5,8 @@ A push marks the cases it changed as due (:func:`mark_due`: one row a case in
 (case_figures.refresh) before it is answered. The figures are worked out later:
 
 - in the background (:class:`Catchup`, a thread of the hub's app), a chunk of at most
-  :data:`CHUNK` cases a transaction, only while no push is being applied in this process;
+  :data:`CHUNK` cases a transaction, only once no push has been applied in this process
+  for :data:`QUIET_SECONDS` (a push that arrives gets the writer after one chunk at most);
 - by every reader of the figures before it reads (:func:`current_figures`): the reports,
   the supervision office's cards, a department's queue and a case's page. A reader never
   sees a case's figures older than the case: it reads in a snapshot with no case due.
@@ -40,11 +41,15 @@ from windowdesk.hub.storage.models_figures import CaseFigureDue
 
 log = logging.getLogger("windowdesk.hub.figures")
 
-# Cases a background transaction works out: about 20-40 ms of the writer on SQLite, so a
-# push that arrives waits at most that long for it.
-CHUNK = 250
+# Cases a background transaction works out: about 25 ms of the writer on SQLite (one of
+# refresh's chunks), so a push that arrives waits at most that long for it.
+CHUNK = case_figures.CHUNK
 # A reader's catch-up takes larger bites: it waits for them anyway.
 READER_CHUNK = case_figures.CHUNK * 4
+# The background starts this long after the last push of this process was answered: a
+# window's next batch follows its last within a few milliseconds, and an end-of-day push is
+# not slowed by a chunk worked out between two of its batches.
+QUIET_SECONDS = 0.5
 _SNAPSHOT_ATTEMPTS = 4
 
 # One statement a batch whatever its size (the ids bound as one value, id_lists), sorted so
@@ -57,6 +62,8 @@ _MARK_ARRAY = text(
     "INSERT INTO case_figures_due (case_id, marks) SELECT unnest(CAST(:ids AS varchar[])), 1 "
     "ON CONFLICT (case_id) DO UPDATE SET marks = case_figures_due.marks + 1"
 )
+_FORGET_JSON = delete(CaseFigureDue).where(among_json(CaseFigureDue.case_id))
+_FORGET_ARRAY = delete(CaseFigureDue).where(among_array(CaseFigureDue.case_id))
 _ANY_DUE = select(exists().where(CaseFigureDue.case_id.is_not(None)))
 
 
@@ -118,7 +125,9 @@ def refresh_due(session: Session, *, limit: int = CHUNK, wait: bool = False) -> 
     case_figures.refresh(session, ids)
     # The rows claimed are locked by this transaction (PostgreSQL) or no one else writes
     # (SQLite): no mark came in since they were read, so they go as they are.
-    session.execute(delete(CaseFigureDue).where(CaseFigureDue.case_id.in_(ids)))
+    connection = session.connection()
+    as_json = ids_as_json(connection)
+    connection.execute(_FORGET_JSON if as_json else _FORGET_ARRAY, {"ids": bound_ids(ids, as_json=as_json)})
     return len(ids)
 
 
@@ -173,8 +182,11 @@ class Catchup:
     every ``interval`` seconds, and works out the due figures a chunk at a time while no
     push is being applied in this process (:meth:`push_started` / :meth:`push_ended`)."""
 
-    def __init__(self, db: HubDatabase, *, interval: float = 5.0, chunk: int = CHUNK) -> None:
-        self._db, self._interval, self._chunk = db, interval, chunk
+    def __init__(
+        self, db: HubDatabase, *, interval: float = 5.0, chunk: int = CHUNK, quiet: float = QUIET_SECONDS
+    ) -> None:
+        self._db, self._interval, self._chunk, self._quiet = db, interval, chunk, quiet
+        self._last_push = -quiet
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -199,15 +211,24 @@ class Catchup:
     def push_ended(self) -> None:
         with self._lock:
             self._pushing -= 1
+            self._last_push = time.monotonic()
         self._wake.set()
 
+    def _quiet_for(self) -> float:
+        """Seconds still to wait before a chunk (0: no push applied for QUIET_SECONDS)."""
+        if self._pushing:
+            return self._quiet
+        return max(self._quiet - (time.monotonic() - self._last_push), 0.0)
+
     def _idle(self) -> bool:
-        return self._pushing == 0 and not self._stop.is_set()
+        return self._quiet_for() == 0.0 and not self._stop.is_set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(self._interval)
             self._wake.clear()
+            while not self._stop.is_set() and (pause := self._quiet_for()) > 0:
+                self._stop.wait(pause)
             try:
                 self.cases_done += catch_up(self._db, chunk=self._chunk, keep_going=self._idle)
             except Exception:

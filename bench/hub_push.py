@@ -17,6 +17,11 @@ the push route runs, in order, and adds up each phase's CPU time (``time.thread_
   (the WAL write and fsync; a checkpoint when one falls due);
 - ``reply``: the reply model, encoded as JSON.
 
+``catchup_seconds`` (h29-figlater): after each round, outside its figures, the report
+figures its push left due worked out as the hub's background catch-up does
+(``figure_catchup.catch_up``, its chunks), the thread's CPU; ``catchup_us_per_case`` that
+per case. 0 on a tree from before the push left them due (it worked them out inside).
+
 ``gc_seconds`` is the part of those spent in the garbage collector. The collector is set
 as the hub sets it once its app is made: the objects made before a round are frozen out
 of its sight, and its youngest generation has the hub's threshold (``windowdesk.heap``).
@@ -139,9 +144,13 @@ class PartClocks:
         ):
             self._wrap(push, name, lambda *_args, part=part: part)
         self._wrap(push, "execute_many", lambda _connection, statement, _rows: f"write {statement.table.name}")
-        # push.py calls these through their modules: wrapped there.
+        # push.py calls these through their modules: wrapped there. Since h29-figlater the
+        # push marks its cases due (figure_catchup.mark_due) instead of refreshing them.
         self._wrap(case_figures, "refresh", lambda *_args: "figures")
         self._wrap(figure_days, "add_ratings", lambda *_args: "figures")
+        catchup = _figure_catchup()
+        if catchup is not None:
+            self._wrap(catchup, "mark_due", lambda *_args: "figures")
 
     def _wrap(self, module: object, name: str, part_of) -> None:
         original = getattr(module, name)
@@ -161,6 +170,26 @@ class PartClocks:
     def close(self) -> None:
         for module, name, original in self._restore:
             setattr(module, name, original)
+
+
+def _figure_catchup():
+    """hub/services/figure_catchup (h29-figlater), or None on a tree from before it."""
+    try:
+        from windowdesk.hub.services import figure_catchup
+    except ImportError:
+        return None
+    return figure_catchup
+
+
+def catch_up_figures(db) -> tuple[float, int]:
+    """The figures a round's push left due, worked out as the hub's background catch-up
+    does (its chunks, a transaction each): the thread's CPU seconds and the cases."""
+    catchup = _figure_catchup()
+    if catchup is None:
+        return 0.0, 0
+    started = time.thread_time()
+    cases = catchup.catch_up(db, chunk=catchup.CHUNK)
+    return time.thread_time() - started, cases
 
 
 def apply_bodies(db, pusher, bodies: list[tuple[bytes, str]]) -> tuple[dict[str, float], int]:
@@ -262,6 +291,12 @@ def main(argv: list[str] | None = None) -> int:
                 if profiler is not None:
                     profiler.disable()
                 spent["total"] = sum(spent.values())
+                if parts is not None:
+                    parts.close()  # the catch-up's own refreshes are not the push's
+                spent["catchup"], caught_up = catch_up_figures(db)
+                spent["catchup_cases"] = caught_up
+                if parts is not None:
+                    parts = PartClocks()
                 spent["gc"] = collector.spent
                 spent["wall"] = wall  # with the database server's work and the waits for it
                 rounds.append(spent)
@@ -284,8 +319,13 @@ def main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
         "batches": len(bodies),
     }
-    for phase in (*PHASES, "total", "gc", "wall"):
+    for phase in (*PHASES, "total", "gc", "wall", "catchup"):
         result[f"{phase}_seconds"] = round(statistics.median(r[phase] for r in rounds), 3)
+    # The background catch-up of the figures a round left due (h29-figlater; 0 before it),
+    # CPU per case worked out, off the push's path.
+    cases = statistics.median(r["catchup_cases"] for r in rounds)
+    result["catchup_cases"] = cases
+    result["catchup_us_per_case"] = round(result["catchup_seconds"] / cases * 1e6, 1) if cases else 0.0
     result["total_seconds_rounds"] = [round(r["total"], 3) for r in rounds]
     if part_rounds:
         names = sorted({name for r in part_rounds for name in r}, key=lambda name: -part_rounds[0].get(name, 0.0))

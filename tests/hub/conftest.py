@@ -9,6 +9,7 @@ Without the URL the PostgreSQL runs are skipped, except in CI, where they fail.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -328,9 +329,13 @@ class Hub:
 
 
 @contextlib.contextmanager
-def open_hub(url: str, data_dir: Path) -> Iterator[Hub]:
+def open_hub(url: str, data_dir: Path, *, figures_catchup: bool = False) -> Iterator[Hub]:
     """The hub's app on ``url`` with a test client, its database closed after."""
-    settings = HubSettings.resolve(data_dir=data_dir, database_url=url)
+    # No background catch-up of the figures: a test's statements are its own (its readers
+    # work the figures out as every reader does, figure_catchup.current_figures).
+    settings = dataclasses.replace(
+        HubSettings.resolve(data_dir=data_dir, database_url=url), figures_catchup=figures_catchup
+    )
     db = HubDatabase(url)
     try:
         with TestClient(create_app(settings, database=db)) as client:

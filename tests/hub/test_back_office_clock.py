@@ -13,6 +13,7 @@ from windowdesk.hub.services import console_accounts as accounts
 from windowdesk.hub.services import console_rights as rights
 from windowdesk.hub.services import department_work as work
 from windowdesk.hub.services import hub_audit
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.storage.models import Case
 from windowdesk.sync import protocol
 
@@ -66,13 +67,13 @@ def test_a_department_stops_the_clock_with_its_kind_and_starts_it_again_with_the
     hub: Hub, window: Workstation, case_id: str
 ) -> None:
     civil = _actor(hub, "mz.clerk", "MZJ")
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         record = work.case_record(session, actor=civil, case_ref=case_id, now=utc_now())
     assert (record.may_stop_clock, record.may_restart_clock) == (True, False)
 
     stopped = _stop(hub, civil, case_id)
     assert stopped.status == "suspended"
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         record = work.case_record(session, actor=civil, case_ref=case_id, now=utc_now())
     assert (record.may_stop_clock, record.may_restart_clock) == (False, True)
     assert (record.steps[-1].suspension_kind, record.steps[-1].note) == ("inspection", "委托第三方检测房屋安全")
@@ -88,7 +89,7 @@ def test_a_department_stops_the_clock_with_its_kind_and_starts_it_again_with_the
         ("suspend", "inspection", "suspended"),
         ("resume", None, "in_progress"),
     ]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert session.get(Case, case_id).status == "in_progress"
         assert [e.action for e in hub_audit.entries_for(session, entity="case", entity_id=case_id)] == [
             "case.suspend",
@@ -108,7 +109,7 @@ def test_a_suspension_the_rules_do_not_allow_is_refused(hub: Hub, case_id: str, 
     civil = _actor(hub, "mz.clerk", "MZJ")
     with pytest.raises(error):
         _stop(hub, civil, case_id, kind=kind, reason=reason)
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert session.get(Case, case_id).status == "accepted"
 
 

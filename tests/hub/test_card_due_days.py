@@ -10,6 +10,7 @@ import datetime as dt
 from windowdesk.domain.time_limits import Light
 from windowdesk.hub.services import department_work, time_cards
 from windowdesk.hub.services.console_rights import DEPARTMENT, SUPERVISOR, ConsoleActor
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.storage.models_figures import CaseFigures
 
 from .conftest import EventFactory, Hub, utc_now
@@ -33,7 +34,7 @@ def test_a_case_that_waited_for_materials_is_not_late_by_its_printed_date(hub: H
     batch = [resident, waited, plain, suspended, resumed]
     assert {status for status, _ in hub.push_results(window, batch)} == {"applied"}
 
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         table = time_cards.card_table(session, actor=SUPERVISOR_ACTOR, now=utc_now(), by="center")
         carded = time_cards.card_cases(session, actor=SUPERVISOR_ACTOR, now=utc_now())
         moved = session.get(CaseFigures, waited["entity_id"]).due_day
@@ -61,7 +62,7 @@ def test_the_queue_and_the_case_page_light_the_supervision_office_s_card(hub: Hu
         "applied"
     }
 
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         queue = department_work.department_queue(session, actor=CIVIL_AFFAIRS, now=utc_now())
         pages = {
             case_id: department_work.case_record(session, actor=CIVIL_AFFAIRS, case_ref=case_id, now=utc_now())

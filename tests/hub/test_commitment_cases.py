@@ -15,6 +15,7 @@ from windowdesk.domain.commitment import credit_key_hash
 from windowdesk.hub.cli import main
 from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput, NotFound
 from windowdesk.hub.services import commitments, hub_audit
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.services.reports import city_report
 from windowdesk.hub.storage.models import CaseCommitment, CreditFlag, CreditKey
 from windowdesk.sync import protocol
@@ -62,12 +63,12 @@ def test_a_committed_case_waits_for_its_departments_verification(
     hub: Hub, window: Workstation, events: EventFactory
 ) -> None:
     case = _committed_case(hub, window, events)
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         [due] = commitments.verifications_due(session, department="JDB", now=LATER)
         assert commitments.verifications_due(session, department="MZJ", now=LATER) == []
         assert session.get(CaseCommitment, case["entity_id"]).verify_due == dt.date(2025, 10, 23)
     assert (due.case_number, due.verify_due, due.overdue) == (case["payload"]["number"], dt.date(2025, 10, 23), False)
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         [late] = commitments.verifications_due(
             session, department="JDB", now=dt.datetime(2025, 10, 24, 2, tzinfo=dt.UTC)
         )
@@ -76,7 +77,7 @@ def test_a_committed_case_waits_for_its_departments_verification(
     recorded = _verify(hub, case, "true")
 
     assert recorded.flag_id is None
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert commitments.verifications_due(session, department="JDB", now=LATER) == []
         assert session.scalars(select(CreditFlag)).all() == [] and session.get(CreditKey, 1) is None
     [change] = [c for c in hub.changes(window)["changes"] if c["kind"] == protocol.CHANGE_VERIFICATION]
@@ -91,7 +92,7 @@ def test_a_false_verification_marks_the_case_and_flags_the_applicant_without_the
 
     recorded = _verify(hub, case, "false", "经入户核查，收入情况与承诺不符")
 
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         key = bytes.fromhex(session.get(CreditKey, 1).key)
         key_hash = session.get(CreditFlag, recorded.flag_id).key_hash
         assert session.get(CaseCommitment, case["entity_id"]).result == "false"
@@ -160,7 +161,7 @@ def test_a_supervisor_lifts_a_flag_with_a_reason_once(hub: Hub, window: Workstat
     flags = [c for c in hub.changes(window)["changes"] if c["kind"] == protocol.CHANGE_CREDIT_FLAG]
     assert [f["payload"]["lifted_at"] is not None for f in flags] == [False, True]
     assert flags[1]["payload"]["lift_reason"] == "已整改并重新核实"
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert commitments.credit_flags(session) == []
         [lifted] = commitments.credit_flags(session, include_lifted=True)
         assert [e.action for e in hub_audit.entries_for(session, entity="credit_flag", entity_id=flag_id)] == [
@@ -193,7 +194,7 @@ def test_the_city_report_counts_commitments_and_their_verifications(
     true_one = _committed_case(hub, window, events)
     _verify(hub, false_one, "false", "不实")
     _verify(hub, true_one, "true")
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         report = city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31))
     total = report.total
     assert (
@@ -223,7 +224,7 @@ def test_the_command_line_lists_records_and_lifts(
     )
     out = capsys.readouterr().out
     assert number in out
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         [(flag_id, flagged_by)] = session.execute(select(CreditFlag.id, CreditFlag.flagged_by)).all()
     assert flagged_by == "cli:李科长"
     assert main(hub.cli_args("credit-flags")) == 0

@@ -14,6 +14,7 @@ from windowdesk.hub.services import console_accounts as accounts
 from windowdesk.hub.services import console_rights as rights
 from windowdesk.hub.services import department_work as work
 from windowdesk.hub.services import hub_audit
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.services.time_cards import NoCard
 from windowdesk.hub.storage.models import Case
 from windowdesk.hub.web.console.words import LIGHT_WORDS, light_key
@@ -68,7 +69,7 @@ def test_the_queue_lists_the_department_s_open_parts_most_urgent_first(hub: Hub,
     trade = _actor(hub, "gs.clerk", rights.DEPARTMENT, "GSJ")
     civil = _actor(hub, "mz.clerk", rights.DEPARTMENT, "MZJ")
 
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         civil_queue = work.department_queue(session, actor=civil, now=utc_now())
         tax_queue = work.department_queue(session, actor=tax, now=utc_now())
     assert [(row.case_id, row.light) for row in civil_queue.rows] == [
@@ -83,7 +84,7 @@ def test_the_queue_lists_the_department_s_open_parts_most_urgent_first(hub: Hub,
     # Once trade has approved its part it leaves trade's queue, and stays in tax's.
     with hub.db.write(feed=True) as session:
         work.decide(session, actor=trade, case_id=parallel_near, decision="approve", now=utc_now())
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert [r.case_id for r in work.department_queue(session, actor=trade, now=utc_now()).rows] == [parallel_later]
         assert [r.case_id for r in work.department_queue(session, actor=tax, now=utc_now()).rows] == [
             parallel_near,
@@ -102,7 +103,7 @@ def test_a_case_without_a_promised_date_is_not_shown_as_a_stopped_clock(hub: Hub
         work.decide(
             session, actor=civil, case_id=suspended, decision="request_materials", missing="户口簿复印件", now=utc_now()
         )
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         queue = work.department_queue(session, actor=civil, now=utc_now())
         record = work.case_record(session, actor=civil, case_ref=undated, now=utc_now())
     assert {row.case_id: row.light for row in queue.rows} == {undated: NoCard.UNDATED, suspended: NoCard.STOPPED}
@@ -113,7 +114,7 @@ def test_a_case_without_a_promised_date_is_not_shown_as_a_stopped_clock(hub: Hub
 
 def test_only_department_staff_have_a_queue(hub: Hub, window: Workstation) -> None:
     supervisor = _actor(hub, "sup", rights.SUPERVISOR)
-    with hub.db.read() as session, pytest.raises(Forbidden):
+    with current_figures(hub.db) as session, pytest.raises(Forbidden):
         work.department_queue(session, actor=supervisor, now=utc_now())
 
 
@@ -138,7 +139,7 @@ def test_a_department_decides_its_part_audited_and_published(hub: Hub, window: W
     [change] = hub.changes(window, after=cursor)["changes"]
     assert change["kind"] == "case.decision"
     assert change["payload"]["note"] == "名称与他人重复（依据：《企业名称登记管理规定》第九条）"
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         [entry] = [
             (e.actor, e.action, e.address, e.detail["decision"])
             for e in hub_audit.entries_for(session, entity="case", entity_id=case_id)
@@ -165,7 +166,7 @@ def test_a_refusal_needs_its_reason_and_legal_basis_and_a_request_its_list(hub: 
             session, actor=civil, case_id=case_id, decision="request_materials", missing="户口簿复印件", now=utc_now()
         )
     assert asked.status == "suspended"
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert session.get(Case, case_id).status == "suspended"
 
 
@@ -173,7 +174,7 @@ def test_another_department_can_neither_open_nor_decide_nor_note_a_case(hub: Hub
     [case_id] = _push_cases(hub, window, (ORDINARY_ITEM, "2026-12-09"))
     police = _actor(hub, "ga.clerk", rights.DEPARTMENT, "GAJ")
     supervisor = _actor(hub, "sup", rights.SUPERVISOR)
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         with pytest.raises(Forbidden, match="another department"):
             work.case_record(session, actor=police, case_ref=case_id, now=utc_now())
         # The supervision office reads every case, but decides none.
@@ -185,7 +186,7 @@ def test_another_department_can_neither_open_nor_decide_nor_note_a_case(hub: Hub
             work.decide(session, actor=supervisor, case_id=case_id, decision="approve", now=utc_now())
         with pytest.raises(Forbidden):
             work.add_note(session, actor=police, case_id=case_id, note="x", now=utc_now())
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert session.get(Case, case_id).status == "accepted"
         assert hub_audit.entries_for(session, entity="case", entity_id=case_id) == []
 
@@ -204,7 +205,7 @@ def test_the_case_record_shows_materials_steps_and_notes_with_the_id_number_mask
     civil = _actor(hub, "mz.clerk", rights.DEPARTMENT, "MZJ")
     with hub.db.write(feed=True) as session:
         work.add_note(session, actor=civil, case_id=case["entity_id"], note="已电话告知申请人", now=utc_now())
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         record = work.case_record(session, actor=civil, case_ref=case["payload"]["number"], now=utc_now())
         [action] = [e.action for e in hub_audit.entries_for(session, entity="case", entity_id=case["entity_id"])]
     assert record.applicant_number == "230902********0496"

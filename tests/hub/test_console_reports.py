@@ -10,6 +10,7 @@ import pytest
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.services import console_reports
 from windowdesk.hub.services.console_rights import DEPARTMENT, SUPERVISOR, ConsoleActor
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.services.reports import city_report, report_json
 
 from .conftest import EventFactory, Hub
@@ -31,7 +32,7 @@ def two_cases(hub: Hub, demo_catalog: None) -> None:
 
 
 def test_a_supervisor_reads_the_city_as_the_command_line_does(hub: Hub, two_cases) -> None:
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         shown = console_reports.report_for(session, actor=SUPERVISOR_ACTOR, by="department", **PERIOD)
         same = city_report(session, by="department", **PERIOD)
     assert report_json(shown) == report_json(same)
@@ -39,7 +40,7 @@ def test_a_supervisor_reads_the_city_as_the_command_line_does(hub: Hub, two_case
 
 
 def test_department_staff_read_their_own_items_only(hub: Hub, two_cases) -> None:
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         mine = console_reports.report_for(session, actor=LABOUR_STAFF, by="center", **PERIOD)
         assert mine.total.accepted == 1
         civil = console_reports.report_for(session, actor=CIVIL_STAFF, by="department", department="", **PERIOD)

@@ -9,6 +9,7 @@ import pytest
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.services import department_work, hub_audit
 from windowdesk.hub.services.console_rights import DEPARTMENT, SUPERVISOR, ConsoleActor
+from windowdesk.hub.services.figure_catchup import current_figures
 
 from .conftest import EventFactory, Hub, utc_now
 from .test_case_pages_access import case_with_pages, readings
@@ -20,7 +21,7 @@ SUPERVISOR_ACTOR = ConsoleActor("2", "sup", "Sup", SUPERVISOR)
 def test_the_deciding_department_opens_a_page_and_the_opening_is_recorded(hub: Hub, events: EventFactory) -> None:
     case_id, (first, waiting), data = case_with_pages(hub, events)
     store = hub.client.app.state.page_store
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         record = department_work.case_record(session, actor=CIVIL_STAFF, case_ref=case_id, now=utc_now())
     assert [(p.page_id, p.stored) for p in record.pages] == [(first["page_id"], True), (waiting["page_id"], False)]
     assert readings(hub) == []  # the case page lists, it does not read
@@ -32,7 +33,7 @@ def test_the_deciding_department_opens_a_page_and_the_opening_is_recorded(hub: H
     )
     assert read == data and page.mime == "image/jpeg"
     assert readings(hub) == [("department", "MZJ", first["page_id"])]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         entries = [
             (e.actor, e.action, e.detail["page"])
             for e in hub_audit.entries_for(session, entity="case", entity_id=case_id)
@@ -43,7 +44,7 @@ def test_the_deciding_department_opens_a_page_and_the_opening_is_recorded(hub: H
 def test_the_supervision_office_sees_that_pages_exist_but_cannot_open_them(hub: Hub, events: EventFactory) -> None:
     case_id, (first, _waiting), _data = case_with_pages(hub, events)
     store = hub.client.app.state.page_store
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         record = department_work.case_record(session, actor=SUPERVISOR_ACTOR, case_ref=case_id, now=utc_now())
     assert len(record.pages) == 2
     with pytest.raises(Forbidden):

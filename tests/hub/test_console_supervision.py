@@ -16,6 +16,7 @@ from windowdesk.hub.errors import Conflict, Forbidden, InvalidInput
 from windowdesk.hub.services import console_accounts as accounts
 from windowdesk.hub.services import console_rights as rights
 from windowdesk.hub.services import department_work, hub_audit, supervision, time_cards
+from windowdesk.hub.services.figure_catchup import current_figures
 
 from .conftest import EventFactory, Hub, Workstation, center_today, utc_now
 
@@ -71,7 +72,7 @@ def test_cards_count_late_and_near_cases_by_center_department_and_item(
         )
     supervisor = people["supervisor"]
 
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         by_center = time_cards.card_table(session, actor=supervisor, now=utc_now(), by="center")
         by_department = time_cards.card_table(session, actor=supervisor, now=utc_now(), by="department")
         by_item = time_cards.card_table(session, actor=supervisor, now=utc_now(), by="item")
@@ -91,7 +92,7 @@ def test_only_the_supervision_office_and_administrators_see_the_cards_and_the_vo
     hub: Hub, window: Workstation, people: dict
 ) -> None:
     clerk = people["clerk"]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         for look in (
             lambda: time_cards.card_table(session, actor=clerk, now=utc_now()),
             lambda: time_cards.card_cases(session, actor=clerk, now=utc_now()),
@@ -168,7 +169,7 @@ def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_
     voice = _voice(EventFactory(), window)
     assert {s for s, _ in hub.push_results(window, [voice["complaint"], voice["rating"], voice["task"]])} == {"applied"}
     supervisor = people["supervisor"]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         summary = supervision.quality_summary(session, actor=supervisor, now=utc_now())
         [complaint] = supervision.complaints(session, actor=supervisor, now=utc_now()).rows
         [follow_up] = supervision.follow_ups(session, actor=supervisor, now=utc_now()).rows
@@ -213,7 +214,7 @@ def test_complaints_follow_ups_and_tasks_with_their_deadlines_and_replies_reach_
         ("complaint.reply", "Sup"),
         ("followup.outcome", "Sup"),
     ]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         actions = [(e.actor, e.action, e.entity_id) for e in hub_audit.recent(session, limit=2)]
         assert supervision.quality_summary(session, actor=supervisor, now=utc_now()).open_complaints == 0
         [replied] = supervision.complaints(session, actor=supervisor, now=utc_now(), open_only=False).rows
@@ -232,7 +233,7 @@ def test_refused_changes_are_listed_and_only_an_administrator_answers_one_once(
     [(status, _reason)] = hub.push_results(window, [refused])
     assert status == "rejected"
     supervisor, admin = people["supervisor"], people["admin"]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         found, answers = supervision.refused(session, actor=supervisor)
     assert [c.event_id for c in found.changes] == [refused["event_id"]] and answers == {}
 
@@ -255,7 +256,7 @@ def test_refused_changes_are_listed_and_only_an_administrator_answers_one_once(
         supervision.answer_refused_change(
             session, actor=admin, event_id=refused["event_id"], answer="again", now=utc_now()
         )
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         _found, answers = supervision.refused(session, actor=supervisor)
         [entry] = [
             (e.actor, e.action, e.address)

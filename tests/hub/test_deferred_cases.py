@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from windowdesk.hub.cli import main
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.services.reports import city_report
 from windowdesk.hub.storage.models import CaseDeferredMaterial
 from windowdesk.paths import resources_dir
@@ -63,7 +64,7 @@ def test_materials_to_follow_reach_the_hub_and_their_arrival_is_recorded_once(
     assert "has arrived already" in again[0][1]
     assert "not accepted without material M01" in again[1][1]
     assert "not accepted without material M05" in again[2][1]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         rows = {
             (r.material_code, r.due_date, r.arrived_at is not None)
             for r in session.scalars(select(CaseDeferredMaterial))

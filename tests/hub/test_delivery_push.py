@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.storage.models_delivery import CaseDelivery, CaseHandover
 
 from .conftest import EventFactory, Hub, Workstation
@@ -59,7 +60,7 @@ def test_the_choice_and_the_handover_are_kept_without_personal_data(
         events.status(collected["entity_id"], "deliver", handover=_handover()),
     ]
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         choices = {row.case_id: (row.mode, row.address_masked) for row in session.scalars(select(CaseDelivery))}
         handovers = {
             row.case_id: (row.mode, row.waybill, row.collector_id_masked, row.by_agent, row.read_from_card)
@@ -127,6 +128,6 @@ def test_the_city_report_watches_the_delivery_deadline(hub: Hub, window: Worksta
         )
     )
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         total = report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31)))["total"]
     assert (total["delivered"], total["delivered_late"], total["delivery_overdue"]) == (1, 1, 1)

@@ -37,6 +37,7 @@ from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.services import (
     admin,
     console_accounts,
+    figure_catchup,
     online_applications,
     public_bookings,
     public_complaints,
@@ -631,6 +632,7 @@ def _applicant_rows(hub: Hub) -> tuple[str, str, str, int]:
         session.add(reading)
         session.flush()
         seq = reading.seq
+    figure_catchup.catch_up(hub.db)  # the case's figures, as a reader of them finds them
     return case["entity_id"], notice["entity_id"], refusal["entity_id"], seq
 
 

@@ -144,7 +144,7 @@ def test_0021_drops_the_acceptances_and_center_indexes_and_its_downgrade_makes_t
     try:
         with engine.begin() as connection:
             assert not any(index in _index_names(connection, table) for table, index in dropped.items())
-            command.downgrade(alembic_config(connection), "0019_h29pgwal_fewer_indexes")
+            command.downgrade(alembic_config(connection), "0020_h29figlater_figures_due")
         with engine.begin() as connection:
             assert all(index in _index_names(connection, table) for table, index in dropped.items())
         assert stored() == before

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.services.reports import city_report
 from windowdesk.hub.storage.models import Case, CaseProxy
 
@@ -42,7 +43,7 @@ def test_a_proxy_case_reaches_the_hub_with_its_agent_and_is_counted_apart(
     results = hub.push_results(window, [principal, agent, in_person, by_agent])
 
     assert [status for status, _reason in results] == ["applied"] * 4
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         [row] = session.scalars(select(CaseProxy)).all()
         assert (row.case_id, row.agent_resident_id, row.power_of_attorney_date) == (
             by_agent["entity_id"],
@@ -80,7 +81,7 @@ def test_proxy_details_no_window_may_send_are_refused_with_plain_reasons(
     assert "is its applicant" in reasons[2]
     assert "power_of_attorney_date is not an ISO date" in reasons[3]
     assert "dated after the case was accepted" in reasons[4]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert session.scalars(select(CaseProxy)).all() == []
         assert session.scalars(select(Case)).all() == []
 
@@ -132,7 +133,7 @@ def test_a_notification_and_a_refusal_given_to_an_agent_keep_the_agent_at_the_hu
     assert f"The agent of refusal {self_agent['entity_id']} is its applicant" in results[-2][1]
     assert "dated after it was given" in results[-1][1] and "notification" in results[-1][1]
     assert "case" not in results[-2][1] + results[-1][1]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         agents = {
             row.number: (row.agent_resident_id, row.power_of_attorney_date)
             for model in (Notification, Refusal)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tests.web.human import answer_for
 from windowdesk.domain.query_codes import hash_query_code, new_query_code, verify_query_code
 from windowdesk.hub.services import catalog_import, public_cases, reports
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.storage.models import Case
 from windowdesk.hub.storage.models_public import LookupFailure
 from windowdesk.hub.storage.models_quality import Rating
@@ -117,7 +118,7 @@ def test_a_case_opens_with_its_code_and_shows_its_progress_without_personal_data
     assert case["number"] in page and "张*明" in page and "张小明" not in page
     assert "230902196210010496" not in page and "2026-12-09" in page
     assert "已受理" in page and "审核中" in page  # the stages
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         stored = session.scalar(select(Case.query_code_hash).where(Case.id == case["id"]))
     assert code not in stored and verify_query_code(code, stored)
 
@@ -155,7 +156,7 @@ def test_an_unknown_case_is_answered_like_a_wrong_code_and_counts_against_the_ad
         ).outcome
         == public_cases.WRONG
     )
-    with hub.db.read() as session:  # the old tries were dropped when a new one came
+    with current_figures(hub.db) as session:  # the old tries were dropped when a new one came
         assert session.scalar(select(LookupFailure.failed_at).order_by(LookupFailure.failed_at).limit(1)) == later
 
 
@@ -248,7 +249,7 @@ def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub
     assert _rate(hub, 2, "<b>等了很久</b>").status_code == 303
     refused = _rate(hub, 4)
     assert refused.status_code == 422 and 'name="level"' not in refused.text and "追评已提交" in refused.text
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         rows = session.execute(
             select(
                 Rating.level,
@@ -271,7 +272,7 @@ def test_a_rating_per_stage_with_one_supplement_and_a_bad_one_is_followed_up(hub
     # The finished case is a new stage: rated again.
     hub.push_results(workstation, [events.status(case["id"], a) for a in ("start_review", "approve", "complete")])
     assert _rate(hub, 4).status_code == 303
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         report = reports.city_report(
             session,
             start=dt.date.today() - dt.timedelta(days=1),

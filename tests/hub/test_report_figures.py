@@ -37,6 +37,7 @@ from windowdesk.hub.services import (
     public_ratings,
 )
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, ConsoleActor
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.services.reports import city_report, report_json
 from windowdesk.hub.storage.migrate import alembic_config
 from windowdesk.hub.storage.models import Case
@@ -277,7 +278,7 @@ def _periods() -> list[tuple[dt.date, dt.date]]:
 
 def _day_sums(hub: Hub) -> dict[tuple[Any, ...], tuple[int, ...]]:
     found = {}
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         for model, counts in ((CaseFigureDay, figure_days.COUNTS), (RatingDay, figure_days.RATING_COUNTS)):
             table = model.__table__
             keys = (table.c.day, table.c.center_code, table.c.window_key, table.c.operator_key)
@@ -295,7 +296,7 @@ def _assert_same_as_the_oracle(hub: Hub, *, sums: bool = True) -> int:
     """Every report equals the oracle's, and (``sums``) the day sums kept along are what
     summing every case's figures anew makes."""
     compared = 0
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         for start, end in _periods():
             for narrowed in ({}, {"center": "CH"}, {"department": "MZJ"}):
                 built = oracle_reports(session, start=start, end=end, groupings=GROUPINGS, **narrowed)
@@ -351,7 +352,7 @@ def city(hub: Hub, backend: str) -> Hub:
 
 
 def test_the_counted_report_equals_the_case_by_case_one(city: Hub) -> None:
-    with city.db.read() as session:
+    with current_figures(city.db) as session:
         report = city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), by="center")
         assert (
             session.scalar(select(func.count()).select_from(CaseFigures))
@@ -385,7 +386,7 @@ def test_the_counted_report_equals_the_case_by_case_one(city: Hub) -> None:
 
 
 def _october(hub: Hub) -> dict[str, Any]:
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         return report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31), by="department"))
 
 
@@ -413,13 +414,13 @@ def test_the_figures_follow_the_calendar_the_catalog_and_the_time_zone(city: Hub
         )
     assert _october(city) != before
     _assert_same_as_the_oracle(city)
-    with city.db.read() as session:
+    with current_figures(city.db) as session:
         before = report_json(
             city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), by="window", center="JD01")
         )
     with city.db.write() as session:  # the street center moves to a clock three hours behind
         admin.save_center(session, code="JD01", name="新兴街道便民服务中心", kind="street", timezone="Asia/Urumqi")
-    with city.db.read() as session:
+    with current_figures(city.db) as session:
         assert (
             report_json(
                 city_report(session, start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31), by="window", center="JD01")
@@ -450,13 +451,13 @@ def test_upgrading_a_hub_with_cases_works_their_figures_out(city: Hub, capsys) -
     finally:
         engine.dispose()
     assert main(city.cli_args("migrate")) == 0
-    with city.db.read() as session:
+    with current_figures(city.db) as session:
         assert session.scalar(select(func.count()).select_from(CaseFigures)) == 180
     _assert_same_as_the_oracle(city)
 
 
 def test_a_catalog_moving_a_center_to_another_time_zone_moves_its_figures(city: Hub) -> None:
-    with city.db.read() as session:
+    with current_figures(city.db) as session:
         documents = copy.deepcopy(city_publishing.current_catalog(session, by=ADMIN).documents)
     for center in documents["centers"]["centers"]:
         if center["code"] == "JD01":
@@ -474,7 +475,7 @@ def _at(day: dt.date, hour: int = 2) -> dt.datetime:
 
 
 def _apart(hub: Hub, *case_ids: str) -> list[bool]:
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         return [session.get(CaseFigures, case_id).counted_apart for case_id in case_ids]
 
 
@@ -555,7 +556,7 @@ def test_upgrading_a_hub_with_figures_sums_them_by_day(city: Hub) -> None:
     by row, still right), and the command that migrated it then sums them (all but the
     few whose steps a window's clock dated out of order: the city's data has some)."""
     apart = select(func.count()).select_from(CaseFigures).where(CaseFigures.counted_apart)
-    with city.db.read() as session:
+    with current_figures(city.db) as session:
         out_of_order = session.scalar(apart)
     assert 0 < out_of_order < 10
     engine = create_engine(city.url, poolclass=NullPool)
@@ -565,7 +566,7 @@ def test_upgrading_a_hub_with_figures_sums_them_by_day(city: Hub) -> None:
     finally:
         engine.dispose()
     assert main(city.cli_args("migrate")) == 0
-    with city.db.read() as session:
+    with current_figures(city.db) as session:
         assert session.scalar(apart) == out_of_order
         assert session.scalar(select(func.count()).select_from(CaseFigureDay)) > 0
     _assert_same_as_the_oracle(city)

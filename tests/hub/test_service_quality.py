@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from windowdesk.domain.uuid7 import new_uuid
 from windowdesk.hub.cli import main
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.storage.models import Case
 from windowdesk.hub.storage.models_quality import CasePart, Complaint, Inquiry, Rating, Rectification
 from windowdesk.sync.protocol import API_PREFIX
@@ -45,7 +46,7 @@ def parallel_case(hub: Hub, window: Workstation, events: EventFactory) -> str:
 
 
 def _parts(hub: Hub, case_id: str) -> dict[str, str]:
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         return dict(
             session.execute(select(CasePart.department_code, CasePart.status).where(CasePart.case_id == case_id)).all()
         )
@@ -77,7 +78,7 @@ def test_one_refused_part_refuses_the_case(hub: Hub, parallel_case: str) -> None
     assert _decide(hub, parallel_case, "SWJ", "reject", "税务登记信息不符").json()["status"] == "rejected"
     late = _decide(hub, parallel_case, "GSJ", "approve")
     assert late.status_code == 409
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         assert session.get(Case, parallel_case).status == "rejected"
     assert _parts(hub, parallel_case)["SWJ"] == "rejected"
 
@@ -209,7 +210,7 @@ def test_ratings_inquiries_and_complaints_are_stored(hub: Hub, window: Workstati
     assert [s for s, _ in results] == ["applied", "applied", "rejected", *["applied"] * 6]
     assert "never arrived" in results[2][1]
     assert [s for s, _ in hub.push_results(window, batch)] == ["duplicate", "duplicate", "rejected", *["duplicate"] * 6]
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         rating = session.get(Rating, bad["entity_id"])
         assert (rating.level, rating.follow_up_status, rating.follow_up_outcome) == (2, "closed", "已回访")
         inquiry = session.get(Inquiry, inquiry_id)
@@ -363,7 +364,7 @@ def test_city_report_counts_the_cases_of_its_period_by_their_operators(hub: Hub,
     ]
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
 
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         from windowdesk.hub.services.reports import city_report, report_json
 
         assert session.get(Case, still_open["entity_id"]).operator_id == kept  # kept at push time

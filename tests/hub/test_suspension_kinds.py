@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.storage.models import CaseEvent
 
 from .conftest import EventFactory, Hub, Workstation
@@ -26,7 +27,7 @@ def _at(day: str, hour: int = 2) -> dt.datetime:  # 10:00 in Shanghai
 
 
 def _steps(hub: Hub, case_id: str) -> list[tuple[Any, ...]]:
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         return [
             tuple(row)
             for row in session.execute(
@@ -98,7 +99,7 @@ def test_the_city_report_leaves_every_kind_of_suspension_out_of_the_clock(hub: H
     step(inspected, "suspend", "2025-10-09", suspension_kind="inspection", note="送检")
     assert {status for status, _reason in hub.push_results(window, batch)} == {"applied"}
 
-    with hub.db.read() as session:
+    with current_figures(hub.db) as session:
         from windowdesk.hub.services.reports import city_report, report_json
 
         total = report_json(city_report(session, start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 17)))["total"]

@@ -26,6 +26,7 @@ from windowdesk.hub.api.limits import Limiters
 from windowdesk.hub.api.push_gate import PushGate
 from windowdesk.hub.api.request_gate import RequestGate
 from windowdesk.hub.push_turns import PushTurns
+from windowdesk.hub.services.figure_catchup import Catchup
 from windowdesk.hub.settings import HubSettings
 from windowdesk.hub.storage.database import HubDatabase
 from windowdesk.hub.storage.page_store import PageStore
@@ -38,12 +39,19 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     (it is then left open at shutdown), else the app opens its own and disposes of it."""
     owned = database is None
     db = database or HubDatabase(settings.database_url)
+    # The report's figures of pushed cases, worked out while no push is applied.
+    figures = Catchup(db)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owned:
-            db.dispose()
+        if settings.figures_catchup:
+            figures.start()
+        try:
+            yield
+        finally:
+            figures.stop()
+            if owned:
+                db.dispose()
 
     app = FastAPI(
         title="windowdesk hub",
@@ -56,6 +64,7 @@ def create_app(settings: HubSettings, *, database: HubDatabase | None = None) ->
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.figures = figures
     app.state.page_store = PageStore(settings.data_dir, min_free=settings.pages_min_free)
     app.state.limiters = Limiters.from_settings(settings)
     install_error_handlers(app)

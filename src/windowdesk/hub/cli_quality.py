@@ -19,6 +19,7 @@ from windowdesk.hub.language import Text
 from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WORDS
 from windowdesk.hub.report_table import lines as _lines
 from windowdesk.hub.services import case_figures, queue_days, replies, reports
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.i18n import N_, _
 from windowdesk.spreadsheet import csv_writer
 
@@ -48,7 +49,7 @@ def print_report(report: Report, fmt: str, out: TextIO | None = None) -> None:
 
 
 def cmd_report(args, settings, db) -> None:  # noqa: ANN001
-    with db.read() as session:
+    with current_figures(db) as session:  # the figures of every case pushed before
         report = reports.city_report(session, start=args.start, end=args.end, by=args.by, center=args.center)
     print_report(report, args.format)
 

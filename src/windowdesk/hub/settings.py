@@ -100,6 +100,10 @@ class HubSettings:
     trusted_proxies: tuple[str, ...] = ()
     log_to: str = "stderr"
     pages_min_free: int = DEFAULT_PAGES_MIN_FREE
+    # The report's figures of pushed cases worked out in the background while no push is
+    # applied (figure_catchup.Catchup); off, only their readers work them out, before they
+    # read (the tests' hubs, whose statements are counted).
+    figures_catchup: bool = True
 
     @property
     def is_postgresql(self) -> bool:

@@ -12,6 +12,7 @@ from windowdesk.hub.api.checks import check_versions, current_staff, hub_databas
 from windowdesk.hub.api.errors import ErrorReportingRoute
 from windowdesk.hub.api.sync_routes import ERRORS
 from windowdesk.hub.services.enrollment import StaffIdentity
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.services.reports import city_report, report_json
 from windowdesk.hub.storage.database import HubDatabase
 
@@ -34,7 +35,7 @@ def performance(
 ) -> dict[str, Any]:
     # A department's token reads its department's rows only: the cases, decisions,
     # ratings and complaints of its items, whoever handled them.
-    with db.read() as session:
+    with current_figures(db) as session:  # the figures of every case pushed before
         return report_json(
             city_report(session, start=start, end=end, by=by, center=center, department=staff.department_code)
         )

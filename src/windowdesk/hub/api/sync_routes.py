@@ -32,6 +32,7 @@ from windowdesk.hub.schemas import (
 from windowdesk.hub.services.complaint_reply_relay import needs_feed
 from windowdesk.hub.services.enrollment import WorkstationIdentity, enroll
 from windowdesk.hub.services.feed import read_changes
+from windowdesk.hub.services.figure_catchup import Catchup
 from windowdesk.hub.services.push import PushOutcome, apply_push
 from windowdesk.hub.services.push_order import in_order, is_stored, note_push_committed
 from windowdesk.hub.services.push_rules import Pusher
@@ -152,6 +153,7 @@ async def push(caller: Caller, db: Database, settings: Settings, request: Reques
     pusher = Pusher(caller.workstation_id, caller.center_code, caller.window_id)
     after, events = read_push_body(await request.body(), request.headers.get("content-type", ""))
     language = request_language(request)  # for the reasons of rejected events
+    figures: Catchup = request.app.state.figures
 
     def apply() -> list[PushOutcome] | None:
         if after is not None and not is_stored(db, after):
@@ -159,10 +161,14 @@ async def push(caller: Caller, db: Database, settings: Settings, request: Reques
                 event.stored_payload  # noqa: B018 - a cached property
             return None
         now = utc_now()
-        return db.run_write(
-            lambda session: apply_push(session, pusher=pusher, events=events, now=now, language=language),
-            feed=needs_feed(events),
-        )
+        figures.push_started()  # the figures' background catch-up gives this push the writer
+        try:
+            return db.run_write(
+                lambda session: apply_push(session, pusher=pusher, events=events, now=now, language=language),
+                feed=needs_feed(events),
+            )
+        finally:
+            figures.push_ended()
 
     slot = service_slot(request.scope)
     started = time.perf_counter()

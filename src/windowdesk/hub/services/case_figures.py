@@ -4,8 +4,10 @@ The report's definitions are domain.assessment's; this module works out, once pe
 and again whenever something they depend on changes, the days and flags that let the
 report count any period in SQL (hub/services/reports.py):
 
-- the case, its steps, proxy and deferred materials change: the push and the hub's
-  decisions call :func:`refresh` for the cases they touched, in their transaction;
+- the case, its steps, proxy and deferred materials change: the hub's decisions call
+  :func:`refresh` for the cases they touched, in their transaction; the push only marks
+  its cases due (figure_catchup.mark_due), and their figures are worked out later, in the
+  background or by the next reader of the figures (hub/services/figure_catchup.py);
 - the working calendar changes (a year published, a day set): :func:`refresh_for_days`
   recomputes the cases whose counted days reach into the changed days;
 - a catalog changes an item's department or promised limit: :func:`refresh_items`;
@@ -65,7 +67,7 @@ from windowdesk.hub.storage.models import (
     CatalogVersion,
     Center,
 )
-from windowdesk.hub.storage.models_figures import CaseFigureDay, CaseFigures
+from windowdesk.hub.storage.models_figures import CaseFigureDay, CaseFigureDue, CaseFigures
 
 DECIDED = (CaseStatus.APPROVED, CaseStatus.REJECTED)  # the delivery deadline runs from here
 CHUNK = 500  # ids per IN (...) list
@@ -274,6 +276,7 @@ class _Statements:
     to be a row of 22 values per case, each built and bound in Python."""
 
     read: Select[*tuple[Any, ...]]
+    lock: Select[*tuple[Any, ...]]
     delete: Executable
     insert: Executable
     as_json: bool
@@ -338,6 +341,9 @@ class _Statements:
         ]
         return cls(
             read=read,
+            # PostgreSQL: the cases locked in id order first (as a push and a hub decision
+            # lock them), so two transactions never work out one case's figures at once.
+            lock=select(Case.id).where(among(Case.id)).order_by(Case.id).with_for_update(),
             delete=delete(CaseFigures).where(among(CaseFigures.case_id)),
             insert=insert(CaseFigures).from_select(columns, rows),
             as_json=as_json,
@@ -483,8 +489,11 @@ def refresh(session: Session, case_ids: Iterable[str], terms: Terms | None = Non
     statements = _BY_JSON if ids_as_json(connection) else _BY_ARRAY
     memo: dict[tuple[Any, ...], DayFigures] = {}  # cases alike share their days (one Terms)
     written, changes = 0, figure_days.new_changes()
+    lock = connection.dialect.name == "postgresql"
     for chunk in _chunks(ids):
         bound = {"ids": bound_ids(chunk, as_json=statements.as_json)}
+        if lock:  # one refresh of a case at a time (a hub decision, the catch-up, a calendar)
+            connection.execute(statements.lock, bound)
         kinds, cases, summed = _worked_out(connection.execute(statements.read, bound), terms, memo)
         for old in figure_days.rows_of(session, chunk):  # the day sums follow the rows replaced
             figure_days.add_case(changes, old, -1)
@@ -557,6 +566,7 @@ def rebuild(session: Session, *, batch: int = 20_000) -> int:
     of a center's time zone); one pass over the cases by id, ``batch`` at a time."""
     session.execute(delete(CaseFigures))
     session.execute(delete(CaseFigureDay))
+    session.execute(delete(CaseFigureDue))  # every case is worked out below
     figure_days.resum_ratings(session)
     terms = Terms.read(session)
     count, after = 0, ""

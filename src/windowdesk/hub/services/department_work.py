@@ -27,6 +27,7 @@ from windowdesk.hub.services import backoffice, case_pages, clock_stops, hub_aud
 from windowdesk.hub.services.case_pages import PageActor
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor, require_case_reader, require_department
+from windowdesk.hub.services.figure_catchup import require_current
 from windowdesk.hub.services.time_cards import (
     Card,
     card_due_date,
@@ -176,6 +177,7 @@ def department_queue(
 ) -> QueuePage:
     """The cases waiting for the actor's department, most urgent first: past their promised
     date, then near it, then the rest; of equal dates the oldest first. Paged in SQL."""
+    require_current(session)  # no case's figures behind it (figure_catchup.current_figures)
     if actor.role != DEPARTMENT or not actor.department_code:
         raise Forbidden(N_("Only a department's staff have a queue of cases to decide."))
     department = actor.department_code
@@ -334,6 +336,7 @@ def read_scanned_page(
 def case_record(session: Session, *, actor: ConsoleActor, case_ref: str, now: dt.datetime) -> CaseRecord:
     """One case (by id or number) for a reader allowed to see it: the city's offices, or
     staff of a department that decides it (Forbidden for any other department)."""
+    require_current(session)  # no case's figures behind it (figure_catchup.current_figures)
     case = _find(session, case_ref)
     item = session.get(CatalogItem, case.item_code)
     deciders = item_deciders(item)

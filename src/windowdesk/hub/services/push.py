@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from windowdesk.domain.catalog_model import CENTER_CODE
 from windowdesk.hub.errors import Forbidden
 from windowdesk.hub.language import SOURCE_LANGUAGE, Text, translate
-from windowdesk.hub.services import case_figures, figure_days
+from windowdesk.hub.services import figure_catchup, figure_days
 from windowdesk.hub.services.complaint_reply_relay import relay_replies
 from windowdesk.hub.services.push_rules import (
     CREATING_KINDS,
@@ -122,8 +122,9 @@ def apply_push(
             outcomes = _apply_grouped(connection, session, pusher, events, now, language)
     except (IntegrityError, DataError):
         outcomes = _apply_one_by_one(connection, session, pusher, events, now, language)
-    # The report's figures of the cases this push changed, in the same transaction.
-    case_figures.refresh(
+    # The cases whose report figures this push changed, marked due in the same
+    # transaction: worked out later, before any reader of the figures reads (figure_catchup).
+    figure_catchup.mark_due(
         session,
         [
             event.entity_id

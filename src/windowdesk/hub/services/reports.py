@@ -28,6 +28,7 @@ from windowdesk.domain.service_quality import WEB_CHANNEL
 from windowdesk.hub.errors import InvalidInput
 from windowdesk.hub.language import Text
 from windowdesk.hub.services.case_figures import item_limits
+from windowdesk.hub.services.figure_catchup import require_current
 from windowdesk.hub.storage.models import CaseCommitment, Center, Department, Notification, Operator, Refusal, Window
 from windowdesk.hub.storage.models_figures import CaseFigureDay, CaseFigures, RatingDay
 from windowdesk.hub.storage.models_quality import Complaint, Rating
@@ -97,6 +98,7 @@ def city_report(
     ``department``, of that department's items only (what its staff token may read).
     ``from_rows``: from every case's and rating's row even where their day sums serve
     (as before the sums; bench/console.py times the two ways side by side)."""
+    require_current(session)  # no case's figures behind it (figure_catchup.current_figures)
     if by not in GROUPINGS:
         raise InvalidInput(Text(N_("--by must be one of: {choices}."), choices=", ".join(GROUPINGS)))
     check_period(start, end)

@@ -30,6 +30,7 @@ from windowdesk.hub.language import Text
 from windowdesk.hub.services.calendar_years import hub_calendar
 from windowdesk.hub.services.clocks import city_time
 from windowdesk.hub.services.console_rights import ConsoleActor, require_supervision
+from windowdesk.hub.services.figure_catchup import require_current
 from windowdesk.hub.storage.models import OPEN_CASE_STATUSES, Case, CatalogItem, Center, Department
 from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_quality import CasePart
@@ -169,6 +170,7 @@ def _parallel(item: CatalogItem) -> list[str]:
 def card_table(session: Session, *, actor: ConsoleActor, now: dt.datetime, by: str = "center") -> CardTable:
     """The city's cards by center, department or item (supervision office only)."""
     require_supervision(actor)
+    require_current(session)  # no case's figures behind it (figure_catchup.current_figures)
     if by not in GROUPINGS:
         raise InvalidInput(Text(N_("Group the cards by one of: {choices}."), choices=", ".join(GROUPINGS)))
     today, warning_day = today_and_warning_day(session, now)
@@ -288,6 +290,7 @@ def card_cases(
     page_size: int = PAGE_SIZE,
 ) -> CardCases:
     """The cases behind a count (red, yellow or both), latest promised date last; paged."""
+    require_current(session)  # no case's figures behind it (figure_catchup.current_figures)
     require_supervision(actor)
     if light not in (None, "", *CARDS):
         raise InvalidInput(Text(N_("A card is red or yellow, not {light}."), light=light))

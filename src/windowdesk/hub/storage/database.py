@@ -213,13 +213,18 @@ class HubDatabase:
             yield
 
     @contextlib.contextmanager
-    def write(self, *, feed: bool = False) -> Iterator[Session]:
-        """One write transaction; ``feed=True`` when it may append to the change feed."""
+    def write(self, *, feed: bool = False, snapshot: bool = False) -> Iterator[Session]:
+        """One write transaction; ``feed=True`` when it may append to the change feed.
+        ``snapshot=True``: every statement sees the same committed state, as a read does
+        (PostgreSQL: REPEATABLE READ, where a write that meets a concurrent one fails with a
+        serialization error to be run again; SQLite's writer sees one state anyway)."""
         with self._writer_turn():
             session = self._write_sessions()
             # services.feed refuses to append in a transaction not marked here.
             session.info[FEED_TRANSACTION] = feed
             try:
+                if snapshot and not self.is_sqlite:
+                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
                 if feed and not self.is_sqlite:
                     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
                 yield session

@@ -10,6 +10,10 @@ of building every case's facts in Python. Days are the case's center's local day
 figure_days.py), kept by the same refresh in the same transaction, and ``rating_days``
 the ratings likewise: a year's report by center, window or operator reads a few hundred
 rows a day instead of every case and every rating.
+
+``case_figures_due`` lists the cases whose figures are behind them: a push marks the cases
+it changed there, in its own transaction, and the figures are worked out later, by the hub
+in the background or by a reader of the figures before it reads (0020_h29figlater).
 """
 
 from __future__ import annotations
@@ -124,3 +128,17 @@ class RatingDay(Base):
     rated_4: Mapped[int] = mapped_column(Integer)
     rated_5: Mapped[int] = mapped_column(Integer)
     web_ratings: Mapped[int] = mapped_column(Integer)
+
+
+class CaseFigureDue(Base):
+    """A case whose figures are to be worked out again (hub/services/figure_catchup.py).
+
+    ``marks`` counts the marks since the row was made: a mark of a case already due
+    updates its row (INSERT ... ON CONFLICT DO UPDATE), so on PostgreSQL the marking
+    transaction holds the row's lock until it commits, and a refresh that claimed the row
+    (``FOR UPDATE SKIP LOCKED``) either skipped it or is waited for: no mark is lost. No
+    foreign key: a mark costs a push one B-tree, and a case is never deleted while due."""
+
+    __tablename__ = "case_figures_due"
+    case_id: Mapped[str] = mapped_column(Uuid, primary_key=True)
+    marks: Mapped[int] = mapped_column(Integer, server_default=text("1"))

@@ -1,7 +1,7 @@
 """fewer B-trees per pushed case: the acceptances' index and the cases' center index go
 
 Revision ID: 0021_h29pgidx_fewer_btrees
-Revises: 0019_h29pgwal_fewer_indexes
+Revises: 0020_h29figlater_figures_due
 Create Date: 2026-12-08
 
 Every index of a table a push fills costs each pushed case one more entry: on
@@ -17,14 +17,14 @@ written. Two were read for one rare page each:
   changes, to refresh its cases' figures, a rare change that reads and rewrites those
   cases anyway; no center is ever deleted (the foreign key's check never runs).
 
-Independent of the case figures' tables (another change of this day moves their refresh).
+After 0020 (the case figures due), which it does not touch.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0021_h29pgidx_fewer_btrees'
-down_revision = '0019_h29pgwal_fewer_indexes'
+down_revision = '0020_h29figlater_figures_due'
 branch_labels = None
 depends_on = None
 

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from windowdesk.hub.errors import Conflict, InvalidInput
 from windowdesk.hub.services import department_work
 from windowdesk.hub.services.console_rights import DEPARTMENT, ConsoleActor
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.web.console import navigation
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
@@ -41,7 +42,7 @@ FLASHES = {
 
 @router.get("/queue")
 def queue_page(request: Request, page: int = 1, actor: ConsoleActor = Depends(current_actor)) -> Response:
-    with hub_db(request).read() as session:
+    with current_figures(hub_db(request)) as session:  # the due days of every pushed case
         queue = department_work.department_queue(session, actor=actor, now=utc_now(), page=page)
     return render(request, "console/queue.html", console_context(actor, queue=queue, **case_words()))
 
@@ -55,7 +56,7 @@ def _case_page(
     form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    with hub_db(request).read() as session:
+    with current_figures(hub_db(request)) as session:
         record = department_work.case_record(session, actor=actor, case_ref=case_ref, now=utc_now())
     flash = FLASHES.get(request.query_params.get("done", ""))
     return render(

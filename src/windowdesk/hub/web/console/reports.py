@@ -13,6 +13,7 @@ from windowdesk.domain.assessment import GROUPINGS, Report
 from windowdesk.hub.report_table import COLUMNS, GROUPING_HEADINGS, GROUPING_WORDS, lines
 from windowdesk.hub.services import console_reports
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, DEPARTMENT, SUPERVISOR, ConsoleActor
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.web.charts import Series, bar_chart
 from windowdesk.hub.web.console.navigation import REPORTS, add_section
 from windowdesk.hub.web.console.periods import city_today, day_param
@@ -57,7 +58,7 @@ def _asked(request: Request) -> Asked:
 
 
 def _report(request: Request, actor: ConsoleActor, asked: Asked) -> Report:
-    with hub_db(request).read() as session:
+    with current_figures(hub_db(request)) as session:  # every pushed case counted
         return console_reports.report_for(
             session,
             actor=actor,

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from windowdesk.hub.errors import Conflict, InvalidInput, NotFound
 from windowdesk.hub.services import supervision, time_cards
 from windowdesk.hub.services.console_rights import ADMINISTRATOR, SUPERVISOR, ConsoleActor
+from windowdesk.hub.services.figure_catchup import current_figures
 from windowdesk.hub.web.console import navigation
 from windowdesk.hub.web.console.session import client_address, current_actor, hub_db, utc_now
 from windowdesk.hub.web.console.sign_in import console_context
@@ -49,7 +50,7 @@ def _flash(request: Request) -> str | None:
 @router.get("/supervision")
 def cards_page(request: Request, by: str = "center", actor: ConsoleActor = Depends(current_actor)) -> Response:
     now = utc_now()
-    with hub_db(request).read() as session:
+    with current_figures(hub_db(request)) as session:  # the due days of every pushed case
         table = time_cards.card_table(session, actor=actor, now=now, by=by)
         quality = supervision.quality_summary(session, actor=actor, now=now)
     return render(
@@ -69,7 +70,7 @@ def card_cases_page(
     page: int = 1,
     actor: ConsoleActor = Depends(current_actor),
 ) -> Response:
-    with hub_db(request).read() as session:
+    with current_figures(hub_db(request)) as session:
         found = time_cards.card_cases(
             session,
             actor=actor,

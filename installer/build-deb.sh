@@ -40,8 +40,7 @@ version="$base_version.$build"
 arch=$(dpkg --print-architecture)
 
 if [ -z "$bundle" ]; then
-  "$root/.venv/bin/pybabel" compile -d translations -D windowdesk >/dev/null 2>&1 ||
-    "$python" -m babel.messages.frontend compile -d translations -D windowdesk >/dev/null
+  "$python" installer/compile_translations.py translations
   "$python" -m PyInstaller --noconfirm --log-level WARN --distpath build/pyinstaller/dist \
     --workpath build/pyinstaller/work installer/windowdesk.spec
   bundle=build/pyinstaller/dist/windowdesk

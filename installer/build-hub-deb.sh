@@ -87,7 +87,7 @@ fi
 
 # The shipped data the installed windowdesk finds in <prefix>/share/windowdesk (paths.py).
 share="$venv/share/windowdesk"
-"$python" -m babel.messages.frontend compile -d translations -D windowdesk >/dev/null 2>&1
+"$python" installer/compile_translations.py translations
 for mo in translations/*/LC_MESSAGES/windowdesk.mo; do
   install -D -m 0644 "$mo" "$share/$mo"
 done

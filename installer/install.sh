@@ -49,4 +49,4 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${extras}"
-.venv/bin/pybabel compile -d translations -D windowdesk >/dev/null
+.venv/bin/python installer/compile_translations.py translations

@@ -47,6 +47,15 @@ def test_idle_window_locks_and_needs_the_password(qtbot, window):
     assert window.lock_dialog is None and window.centralWidget().isEnabled()
 
 
+def test_a_closed_window_never_locks_itself_later(qtbot, window):
+    """A closed main window may live on until it is collected; its idle count must not run
+    on and open a lock dialog over nothing (it took the keys of the next window tested)."""
+    window.idle.set_minutes(0.002)  # about 120 ms
+    window.close()
+    qtbot.wait(600)
+    assert window.lock_dialog is None
+
+
 def test_another_operator_takes_over_and_the_draft_comes_back(qtbot, window, demo):
     view = window.intake
     view.item_picker.query_edit.insert("老年证")

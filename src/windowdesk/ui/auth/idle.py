@@ -42,4 +42,7 @@ class IdleWatcher(QObject):
         return False
 
     def detach(self) -> None:
+        """For good (the window closes): no input is watched, and the count stops, so a
+        closed window that is not yet destroyed never locks itself later."""
         self._app.removeEventFilter(self)
+        self._timer.stop()

@@ -26,7 +26,7 @@ from windowdesk.domain.catalog_model import MATERIAL_CODE
 from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_APPLICATION_DECIDED
+from windowdesk.sync.protocol import EVENT_APPLICATION_DECIDED, EventEntity
 
 ACCEPT, RETURN = "accept", "return"
 RETURN_KINDS = ("missing", "correction")
@@ -95,7 +95,7 @@ def application_decided(
     event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
 ) -> base.Plan:
     read = base.PayloadReader(event)
-    if event.entity != "application":
+    if event.entity != EventEntity.APPLICATION:
         raise base.Rejected(
             N_("An application.decided event must be about an application, not {entity!r}."), entity=event.entity[:40]
         )

@@ -51,7 +51,7 @@ from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EventKind, PushedEventStatus
+from windowdesk.sync.protocol import EventEntity, EventKind, PushedEventStatus
 
 PAGE_SIZE = 50
 DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
@@ -263,7 +263,7 @@ def _materials(session: Session, case: Case) -> list[Material]:
             # The kind spelled out, not bound: only then may SQLite use the acceptances'
             # partial index (ix_pushed_events_acceptances), which finds them by record.
             PushedEvent.kind == literal(EventKind.CASE_ACCEPTED.value, literal_execute=True),
-            PushedEvent.entity == "case",
+            PushedEvent.entity == EventEntity.CASE,
             PushedEvent.entity_id == case.id,
             PushedEvent.status == PushedEventStatus.APPLIED,
         )

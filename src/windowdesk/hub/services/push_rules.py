@@ -50,7 +50,7 @@ from windowdesk.hub.storage.models import (
     Resident,
 )
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventKind
+from windowdesk.sync.protocol import EVENT_ENTITIES, EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventEntity, EventKind
 
 APPLICANT_KINDS = tuple(ApplicantKind)
 # Identifiers as windows write them (issue 21, finding 5): a record's id is a UUID in its
@@ -66,11 +66,11 @@ def is_uuid(value: object) -> TypeGuard[str]:
 
 
 # The records a reason names by their kind, in words (and in the window's language).
-_RECORD_WORDS = {
-    "resident": N_("resident"),
-    "organisation": N_("organisation"),
-    "notification": N_("notification"),
-    "refusal": N_("refusal"),
+_RECORD_WORDS: dict[str, str] = {
+    EventEntity.RESIDENT: N_("resident"),
+    EventEntity.ORGANISATION: N_("organisation"),
+    EventEntity.NOTIFICATION: N_("notification"),
+    EventEntity.REFUSAL: N_("refusal"),
 }
 ACTIONS = tuple(action.value for action in CaseAction)
 
@@ -611,7 +611,7 @@ def unknown_case(view: BatchView, case_id: str) -> Rejected:
 
 def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    resident_id = read.own_id("resident")
+    resident_id = read.own_id(EventEntity.RESIDENT)
     values = dict(
         id=resident_id,
         id_number=read.id_number(),
@@ -629,7 +629,7 @@ def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, n
 
 def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    organisation_id = read.own_id("organisation")
+    organisation_id = read.own_id(EventEntity.ORGANISATION)
     values = dict(
         id=organisation_id,
         credit_code=read.credit_code(),
@@ -647,7 +647,7 @@ def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchVie
 
 def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    case_id = read.own_id("case")
+    case_id = read.own_id(EventEntity.CASE)
     center = read.center(pusher)
     number = read.number(DocumentSeries.CASE, center)
     if len(number) > 40:
@@ -761,7 +761,7 @@ def query_code_reissued(event: IncomingEvent, pusher: Pusher, view: BatchView, n
     """A supervisor gave the case a new query code: its hash replaces the old one, which
     stops opening the case's public page."""
     read = PayloadReader(event)
-    case_id = read.own_id("case")
+    case_id = read.own_id(EventEntity.CASE)
     read.center(pusher)
     code_hash = _query_code_hash(read, required=True)
     read.timestamp("at")
@@ -773,7 +773,7 @@ def query_code_reissued(event: IncomingEvent, pusher: Pusher, view: BatchView, n
 
 def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    if event.entity != "case":
+    if event.entity != EventEntity.CASE:
         raise Rejected(N_("A case.status event must be about a case, not {entity!r}."), entity=event.entity[:40])
     case_id = event.entity_id
     if read.payload.get("case_id") not in (None, case_id):
@@ -849,7 +849,7 @@ def _suspension_kind(read: PayloadReader, action: str) -> str | None:
 def material_arrived(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     """容缺受理: a material the case was accepted without was brought to the window."""
     read = PayloadReader(event)
-    if event.entity != "case" or read.payload.get("case_id") not in (None, event.entity_id):
+    if event.entity != EventEntity.CASE or read.payload.get("case_id") not in (None, event.entity_id):
         raise Rejected(N_('A case.material_arrived event must be about its case (entity "case", its id).'))
     case_id = event.entity_id
     facts = view.cases.get(case_id)
@@ -927,7 +927,7 @@ def _audit_fields(read: PayloadReader) -> AuditFields:
         raise Rejected(N_("The audit.entry event's field 'detail' must be an object."))
     read.timestamp("at")
     return AuditFields(
-        id=read.own_id("audit"),
+        id=read.own_id(EventEntity.AUDIT),
         at=read.text("at", 40),
         operator_id=operator_id,
         workstation=read.text("workstation", 12),
@@ -999,9 +999,11 @@ RULES: dict[str, Rule] = {
     EventKind.ORGANISATION_REGISTERED: organisation_registered,
     EventKind.CASE_ACCEPTED: case_accepted,
     EventKind.NOTIFICATION_GIVEN: _window_record(
-        INSERT_NOTIFICATION, lambda v: v.notifications, "notification", DocumentSeries.NOTIFICATION
+        INSERT_NOTIFICATION, lambda v: v.notifications, EventEntity.NOTIFICATION, DocumentSeries.NOTIFICATION
     ),
-    EventKind.REFUSAL_GIVEN: _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
+    EventKind.REFUSAL_GIVEN: _window_record(
+        INSERT_REFUSAL, lambda v: v.refusals, EventEntity.REFUSAL, DocumentSeries.REFUSAL
+    ),
     EventKind.CASE_STATUS: case_status,
     EventKind.CASE_QUERY_CODE_REISSUED: query_code_reissued,
     EventKind.CASE_MATERIAL_ARRIVED: material_arrived,
@@ -1091,7 +1093,7 @@ def stored_payload(payload: dict[str, Any]) -> EncodedJson | None:
 
 # The protocol's kinds and the records events are about: plain ASCII, storable as they
 # are (not checked again for each of a push's thousands of events).
-_STORABLE_WORDS = frozenset(EVENT_KINDS) | {"case", "resident", "organisation", "notification", "refusal", "audit"}
+_STORABLE_WORDS = frozenset(EVENT_KINDS) | frozenset(EVENT_ENTITIES)
 UNSTORABLE_CREATED_AT = N_("The event's created_at is a date and time that cannot be expressed in UTC.")
 
 

@@ -21,7 +21,7 @@ from windowdesk.hub.services.audit_chain import find_breaks
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.storage.models import AuditRecord, Case, PushedEvent, Workstation
 from windowdesk.sync.change_words import record_words, text_of
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventKind, PushedEventStatus
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventEntity, EventKind, PushedEventStatus
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _case_number(session: Session, case_id: str) -> str | None:
             # The kind spelled out, not bound: only then may SQLite use the acceptances'
             # partial index (ix_pushed_events_acceptances), which finds them by record.
             PushedEvent.kind == literal(EventKind.CASE_ACCEPTED.value, literal_execute=True),
-            PushedEvent.entity == "case",
+            PushedEvent.entity == EventEntity.CASE,
             PushedEvent.entity_id == case_id,
         )
         .limit(1)

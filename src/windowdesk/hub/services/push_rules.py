@@ -276,6 +276,8 @@ def utc_instant(value: dt.datetime) -> dt.datetime | None:
     """``value`` (naive: UTC) as an aware UTC datetime, or None when that falls outside the
     years 1..9999 (``0001-01-01T00:00:00+14:00``): times are stored in UTC, and such a time
     cannot be, so the event carrying it is rejected alone instead of failing its batch."""
+    if value.tzinfo is dt.UTC:  # as a window writes its times ("+00:00" is read as dt.UTC itself)
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     try:
@@ -292,8 +294,10 @@ class PayloadReader:
         self.payload = event.payload
         required = EVENT_REQUIRED_FIELDS.get(event.kind, ())
         payload = self.payload
-        # Checked first without building the list of what is missing: nearly always nothing.
-        if any(payload.get(name) in (None, "") for name in required):
+        # Looked up in one pass in C, then searched for a missing one (None or ""; the
+        # same comparisons as `in (None, "")`): nearly always nothing is missing.
+        found = [*map(payload.get, required)]
+        if None in found or "" in found:
             missing = [name for name in required if payload.get(name) in (None, "")]
             raise Rejected(N_("The {kind} event is missing: {fields}."), kind=event.kind, fields=", ".join(missing))
 
@@ -301,7 +305,8 @@ class PayloadReader:
         value = self.payload.get(name)
         if value is None and not required:
             return ""
-        if not isinstance(value, str) or (required and not value.strip()):
+        # `value.isspace()`: what `not value.strip()` says of a non-empty text, without a copy.
+        if not isinstance(value, str) or (required and (not value or value.isspace())):
             raise Rejected(N_("The {kind} event's field {name!r} must be text."), kind=self.event.kind, name=name)
         if len(value) > max_length:
             raise Rejected(

@@ -18,7 +18,7 @@ from windowdesk.sync.protocol import EVENT_REQUIRED_FIELDS, EventKind
 
 NOW = dt.datetime(2026, 12, 8, 1, 0, tzinfo=dt.UTC)
 CASE_ID = "01a2530c-a428-7238-b460-583a7429ee73"
-COMPLETE = {name: "x" for name in EVENT_REQUIRED_FIELDS[EventKind.CASE_ACCEPTED]}
+COMPLETE = dict.fromkeys(EVENT_REQUIRED_FIELDS[EventKind.CASE_ACCEPTED], "x")
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,17 @@ head that gives each one's length, so each is found without reading the others, 
 once for the rules, and its bytes are stored as the window sent them, provided they say
 exactly what the rules read. A strict parser settles that: one JSON object, UTF-8, no
 repeated key (SQLite's JSON functions read a repeated key's first value, Python its
-last), no NaN or infinity, no lone surrogate. A payload it refuses is read as version 1
+last), no NaN or infinity, no lone surrogate. A payload written as the window writes it
+(compact, storage/db.compact_json) is parsed once, without the repeated-key check: that
+its bytes are the compact encoding of what it says proves it has none; any other text is
+parsed again with the check (_canonical). A payload it refuses is read as version 1
 reads it (Python's parser) and then handled exactly as version 1 handles it (encoded by
 the hub, or rejected as unstorable), so both versions answer an event the same way; one
 that is not JSON at all, or a body whose lengths do not add up, is refused whole (422),
 nothing of the batch stored.
+
+The head is read into plain dicts by PushHeadV2's validators (a TypedDict; a model per
+event cost more); a head they refuse is read again by the model, whose errors word the 422.
 
 The reasons given name places and sizes, never what a payload holds (personal data).
 """

@@ -21,7 +21,7 @@ from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import Case, OneTimeNotification, Organisation, Refusal, Resident
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 RESIDENT = "resident"
 ORGANISATION = "organisation"
@@ -191,7 +191,7 @@ def _add_resident(session: Session, ctx: CounterContext, person: _CheckedResiden
     record_action(session, ctx, action="resident.register", entity=RESIDENT, entity_id=row.id)
     enqueue(
         session,
-        entity=RESIDENT,
+        entity=EventEntity.RESIDENT,
         entity_id=row.id,
         kind=EventKind.RESIDENT_REGISTERED,
         now=ctx.now(),
@@ -291,7 +291,7 @@ def register_organisation(
         record_action(session, ctx, action="organisation.register", entity=ORGANISATION, entity_id=row.id)
         enqueue(
             session,
-            entity=ORGANISATION,
+            entity=EventEntity.ORGANISATION,
             entity_id=row.id,
             kind=EventKind.ORGANISATION_REGISTERED,
             now=ctx.now(),

@@ -16,7 +16,7 @@ from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models import AuditEntry
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 GENESIS_HASH = "0" * 64
 
@@ -69,7 +69,7 @@ def record_action(
     # log wiped or rewritten here is still there, and the break shows.
     enqueue(
         session,
-        entity="audit",
+        entity=EventEntity.AUDIT,
         entity_id=entry.id,
         kind=EventKind.AUDIT_ENTRY,
         payload={

@@ -38,7 +38,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries, refusal_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -175,7 +175,7 @@ def append_step(
     if certificate:
         case.certificate_number = detail["certificate_number"] = payload["certificate_number"] = certificate
     record_action(session, ctx, action=f"case.{action.value}", entity="case", entity_id=case.id, detail=detail)
-    enqueue(session, entity="case", entity_id=case.id, kind=EventKind.CASE_STATUS, now=now, payload=payload)
+    enqueue(session, entity=EventEntity.CASE, entity_id=case.id, kind=EventKind.CASE_STATUS, now=now, payload=payload)
     return new
 
 
@@ -340,7 +340,7 @@ def late_cases(
         # A case whose acceptance the hub refused gets no decision from the back office:
         # the watch says so until a supervisor has dealt with it, then leaves it out (it
         # is on no report either; the day's work still lists it).
-        refused = refusal_queries.unresolved_refused_record_ids(session, entity="case")
+        refused = refusal_queries.unresolved_refused_record_ids(session, entity=EventEntity.CASE)
         dealt_with = refusal_queries.refused_creations(session, EventKind.CASE_ACCEPTED) - refused
         # Without suspensions a clock depends only on the item and the acceptance day, which
         # many late cases share.

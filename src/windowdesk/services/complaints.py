@@ -27,7 +27,7 @@ from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models_quality import Complaint, Rectification
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 OPEN, REPLIED = ComplaintStatus.OPEN, ComplaintStatus.REPLIED
 
@@ -188,7 +188,7 @@ def receive_complaint(
         )
         enqueue(
             session,
-            entity="complaint",
+            entity=EventEntity.COMPLAINT,
             entity_id=complaint.id,
             kind=EventKind.COMPLAINT_RECEIVED,
             now=now,
@@ -244,7 +244,7 @@ def reply_to_complaint(db: Database, ctx: CounterContext, *, complaint_id: str, 
         )
         enqueue(
             session,
-            entity="complaint",
+            entity=EventEntity.COMPLAINT,
             entity_id=complaint.id,
             kind=EventKind.COMPLAINT_REPLIED,
             now=now,
@@ -293,7 +293,7 @@ def add_rectification(db: Database, ctx: CounterContext, *, complaint_id: str, t
         )
         enqueue(
             session,
-            entity="rectification",
+            entity=EventEntity.RECTIFICATION,
             entity_id=row.id,
             kind=EventKind.RECTIFICATION_SET,
             now=now,
@@ -332,7 +332,7 @@ def complete_rectification(db: Database, ctx: CounterContext, *, rectification_i
         )
         enqueue(
             session,
-            entity="rectification",
+            entity=EventEntity.RECTIFICATION,
             entity_id=row.id,
             kind=EventKind.RECTIFICATION_DONE,
             now=now,

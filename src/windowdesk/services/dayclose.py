@@ -31,7 +31,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import DAY_CLOSED
+from windowdesk.sync.protocol import DAY_CLOSED, EventEntity
 
 if TYPE_CHECKING:
     from windowdesk.domain.calendar import WorkingCalendar
@@ -306,7 +306,7 @@ def close_day(
         )
         enqueue(
             session,
-            entity="day_close",
+            entity=EventEntity.DAY_CLOSE,
             entity_id=row.id,
             kind=DAY_CLOSED,
             now=now,

@@ -26,7 +26,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 RECEIVED = MaterialStatus.RECEIVED
 SUSPEND, REFUSE = DeferralRule.SUSPEND, DeferralRule.REFUSE
@@ -108,7 +108,7 @@ def record_arrival(db: Database, ctx: CounterContext, *, case_id: str, material_
         )
         enqueue(
             session,
-            entity="case",
+            entity=EventEntity.CASE,
             entity_id=case.id,
             kind=EventKind.CASE_MATERIAL_ARRIVED,
             now=now,

@@ -44,7 +44,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 RECEIVED, MISSING, CORRECTION = MaterialStatus.RECEIVED, MaterialStatus.MISSING, MaterialStatus.CORRECTION
 MATERIAL_STATUSES = (RECEIVED, MISSING, CORRECTION)
@@ -285,7 +285,7 @@ def accept_case(
         )
         enqueue(
             session,
-            entity="case",
+            entity=EventEntity.CASE,
             entity_id=case.id,
             kind=EventKind.CASE_ACCEPTED,
             now=now,
@@ -475,7 +475,7 @@ def notify_missing(
         )
         enqueue(
             session,
-            entity="notification",
+            entity=EventEntity.NOTIFICATION,
             entity_id=notification.id,
             kind=EventKind.NOTIFICATION_GIVEN,
             now=now,
@@ -557,7 +557,7 @@ def refuse_application(
         )
         enqueue(
             session,
-            entity="refusal",
+            entity=EventEntity.REFUSAL,
             entity_id=refusal.id,
             kind=EventKind.REFUSAL_GIVEN,
             now=now,

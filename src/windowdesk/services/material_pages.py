@@ -35,7 +35,7 @@ from windowdesk.storage import page_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.page_store import PageStore, content_hash, page_store_for
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EVENT_CASE_PAGES
+from windowdesk.sync.protocol import EVENT_CASE_PAGES, EventEntity
 
 # Once a department has decided (or the applicant withdrew), the file is what was decided on.
 DECIDED = frozenset(
@@ -426,7 +426,7 @@ def _changed(
     now = ctx.now()
     enqueue(
         session,
-        entity="case",
+        entity=EventEntity.CASE,
         entity_id=case.id,
         kind=EVENT_CASE_PAGES,
         now=now,

@@ -30,7 +30,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import PAYMENT_RECEIVED, UTILITY_PAID
+from windowdesk.sync.protocol import PAYMENT_RECEIVED, UTILITY_PAID, EventEntity
 
 FEE, UTILITY = ReceiptKind.FEE, ReceiptKind.UTILITY
 STREET = "street"
@@ -168,7 +168,7 @@ def pay_case_fee(
         )
         enqueue(
             session,
-            entity="receipt",
+            entity=EventEntity.RECEIPT,
             entity_id=receipt.id,
             kind=PAYMENT_RECEIVED,
             now=now,
@@ -275,7 +275,7 @@ def pay_utility(
         )
         enqueue(
             session,
-            entity="receipt",
+            entity=EventEntity.RECEIPT,
             entity_id=receipt.id,
             kind=UTILITY_PAID,
             now=now,

@@ -31,7 +31,7 @@ from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models_applications import OnlineApplication
 from windowdesk.storage.page_store import page_store_for
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EVENT_APPLICATION_DECIDED
+from windowdesk.sync.protocol import EVENT_APPLICATION_DECIDED, EventEntity
 
 ACCEPT, RETURN = "accept", "return"
 
@@ -152,7 +152,7 @@ def _decide(
     )
     enqueue(
         session,
-        entity="application",
+        entity=EventEntity.APPLICATION,
         entity_id=row.id,
         kind=EVENT_APPLICATION_DECIDED,
         now=now,

@@ -23,7 +23,7 @@ from windowdesk.services.context import CounterContext
 from windowdesk.storage import models as m
 from windowdesk.storage.db import Database
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 QUERY_CODE_REISSUED = EventKind.CASE_QUERY_CODE_REISSUED
 
@@ -59,7 +59,7 @@ def reissue_query_code(db: Database, ctx: CounterContext, *, case_id: str, super
         )
         enqueue(
             session,
-            entity="case",
+            entity=EventEntity.CASE,
             entity_id=case.id,
             kind=QUERY_CODE_REISSUED,
             now=now,

@@ -22,7 +22,7 @@ from windowdesk.services.workstation import KEY_CENTER
 from windowdesk.storage import queries
 from windowdesk.sync import outbox
 from windowdesk.sync.hall_client import HallRefused, HallUnreachable
-from windowdesk.sync.protocol import EVENT_QUEUE_DAY_FIGURES
+from windowdesk.sync.protocol import EVENT_QUEUE_DAY_FIGURES, EventEntity
 
 if TYPE_CHECKING:
     from windowdesk.services.queue_settings import HallConnection
@@ -32,7 +32,7 @@ log = logging.getLogger("windowdesk.sync")
 
 # The last finished day this window carried (the hall's local date, YYYY-MM-DD).
 KEY_LAST_DAY_CARRIED = "queue.day_figures_through"
-ENTITY_QUEUE_DAY = "queue_day"
+ENTITY_QUEUE_DAY = EventEntity.QUEUE_DAY
 
 
 def queue_day_id(center: str, day: str) -> str:

@@ -26,7 +26,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage import queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import PAYMENT_VOIDED
+from windowdesk.sync.protocol import PAYMENT_VOIDED, EventEntity
 
 VOID_PREFIX = "ZF-"
 
@@ -157,7 +157,7 @@ def void_receipt(
         )
         enqueue(
             session,
-            entity="receipt_void",
+            entity=EventEntity.RECEIPT_VOID,
             entity_id=void.id,
             kind=PAYMENT_VOIDED,
             now=now,

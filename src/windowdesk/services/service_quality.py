@@ -33,7 +33,7 @@ from windowdesk.storage import queries_quality as q
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.models_quality import FollowUp, Inquiry, InquiryHandover, Rating
 from windowdesk.sync.outbox import enqueue
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 CHANNELS = WINDOW_CHANNELS
 MAX_TEXT = 2000
@@ -207,7 +207,7 @@ def rate_service(
         )
         enqueue(
             session,
-            entity="rating",
+            entity=EventEntity.RATING,
             entity_id=rating.id,
             kind=EventKind.RATING_GIVEN,
             now=now,
@@ -290,7 +290,7 @@ def record_follow_up_outcome(db: Database, ctx: CounterContext, *, follow_up_id:
         )
         enqueue(
             session,
-            entity="follow_up",
+            entity=EventEntity.FOLLOW_UP,
             entity_id=row.id,
             kind=EventKind.FOLLOWUP_CLOSED,
             now=now,
@@ -349,7 +349,7 @@ def log_inquiry(
         )
         enqueue(
             session,
-            entity="inquiry",
+            entity=EventEntity.INQUIRY,
             entity_id=inquiry.id,
             kind=EventKind.INQUIRY_LOGGED,
             now=now,
@@ -398,7 +398,7 @@ def answer_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, answer
         record_action(session, ctx, action="inquiry.answer", entity="inquiry", entity_id=inquiry.id)
         enqueue(
             session,
-            entity="inquiry",
+            entity=EventEntity.INQUIRY,
             entity_id=inquiry.id,
             kind=EventKind.INQUIRY_ANSWERED,
             now=now,
@@ -438,7 +438,7 @@ def hand_over_inquiry(db: Database, ctx: CounterContext, *, inquiry_id: str, to_
         )
         enqueue(
             session,
-            entity="inquiry",
+            entity=EventEntity.INQUIRY,
             entity_id=inquiry.id,
             kind=EventKind.INQUIRY_HANDED_OVER,
             now=now,

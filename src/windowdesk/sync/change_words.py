@@ -15,7 +15,7 @@ from typing import Any
 
 from windowdesk.domain.ids import mask_id_number
 from windowdesk.i18n import N_, _
-from windowdesk.sync.protocol import EventKind
+from windowdesk.sync.protocol import EventEntity, EventKind
 
 SHORT_ID = 8
 
@@ -68,7 +68,7 @@ def record_words(
     number = text_of(payload, "number")
     if number:
         return number
-    if entity == "case":
+    if entity == EventEntity.CASE:
         found = case_number(entity_id)
         if found:
             return found

@@ -156,6 +156,32 @@ PUSH_STATUSES = (APPLIED, DUPLICATE, REJECTED)
 
 
 EVENT_KINDS: tuple[str, ...] = tuple(EventKind)
+
+
+class EventEntity(StrEnum):
+    """The records pushed events are about (an event's "entity"; the window's
+    outbox.entity, the hub's pushed_events.entity): written here once. A StrEnum: a member
+    is its name as it travels and as both databases store it."""
+
+    RESIDENT = "resident"
+    ORGANISATION = "organisation"
+    CASE = "case"
+    NOTIFICATION = "notification"
+    REFUSAL = "refusal"
+    AUDIT = "audit"
+    RATING = "rating"
+    FOLLOW_UP = "follow_up"
+    INQUIRY = "inquiry"
+    COMPLAINT = "complaint"
+    RECTIFICATION = "rectification"
+    RECEIPT = "receipt"
+    RECEIPT_VOID = "receipt_void"
+    DAY_CLOSE = "day_close"
+    QUEUE_DAY = "queue_day"  # its entity id is "<center>:<day>", not a UUID
+    APPLICATION = "application"
+
+
+EVENT_ENTITIES: tuple[str, ...] = tuple(EventEntity)
 EVENT_CASE_PAGES = EventKind.CASE_PAGES
 EVENT_QUEUE_DAY_FIGURES = EventKind.QUEUE_DAY_FIGURES
 EVENT_APPLICATION_DECIDED = EventKind.APPLICATION_DECIDED

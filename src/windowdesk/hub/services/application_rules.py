@@ -26,7 +26,7 @@ from windowdesk.domain.catalog_model import MATERIAL_CODE
 from windowdesk.domain.online_application_status import HubApplicationStatus
 from windowdesk.hub.storage.models_applications import OnlineApplication
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_APPLICATION_DECIDED
+from windowdesk.sync.protocol import EVENT_APPLICATION_DECIDED, EventEntity
 
 ACCEPT, RETURN = "accept", "return"
 RETURN_KINDS = ("missing", "correction")
@@ -55,7 +55,7 @@ COMPLETE_APPLICATION = (
     .values(status=HubApplicationStatus.COMPLETED, updated_at=bindparam("completed_at"))
 )
 STATEMENTS: tuple[Executable, ...] = (UPDATE_APPLICATION, COMPLETE_APPLICATION)
-SOURCES = tuple(CaseSource)
+_SOURCE_BY_WORD: dict[str, CaseSource] = {source.value: source for source in CaseSource}
 
 
 @dataclass
@@ -95,7 +95,7 @@ def application_decided(
     event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime
 ) -> base.Plan:
     read = base.PayloadReader(event)
-    if event.entity != "application":
+    if event.entity != EventEntity.APPLICATION:
         raise base.Rejected(
             N_("An application.decided event must be about an application, not {entity!r}."), entity=event.entity[:40]
         )
@@ -138,9 +138,11 @@ def case_source(
     the pusher's center, the statement completing it (an application of another center, or
     one already completed, is left as it is: the case itself is the window's to record)."""
     raw = read.payload.get("source", CaseSource.WINDOW)
-    if raw not in SOURCES:
+    # Found by a dict, not by calling the enum (a fifth of the cost); a list or an object
+    # sent as the source cannot be a key, and is refused as any other non-source.
+    source = _SOURCE_BY_WORD.get(raw) if isinstance(raw, str) else None
+    if source is None:
         raise base.Rejected(N_("The case.accepted event's source must be window or online."))
-    source = CaseSource(raw)
     application_id = read.payload.get("online_application")
     if source != CaseSource.ONLINE or application_id is None:
         return source, None

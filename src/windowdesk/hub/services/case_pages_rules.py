@@ -21,7 +21,7 @@ from sqlalchemy.sql import Executable
 from windowdesk.hub.storage.models_pages import CasePageList
 from windowdesk.hub.storage.page_store import is_sha256
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_CASE_PAGES, MAX_BLOB_BYTES
+from windowdesk.sync.protocol import EVENT_CASE_PAGES, MAX_BLOB_BYTES, EventEntity
 
 INSERT_CASE_PAGE_LIST = insert(CasePageList.__table__)
 STATEMENTS: tuple[Executable, ...] = (INSERT_CASE_PAGE_LIST,)
@@ -77,7 +77,7 @@ def _page(read: base.PayloadReader, raw: Any, position: int) -> dict[str, Any]:
 
 def case_pages(event: base.IncomingEvent, pusher: base.Pusher, view: base.BatchView, now: dt.datetime) -> base.Plan:
     read = base.PayloadReader(event)
-    if event.entity != "case":
+    if event.entity != EventEntity.CASE:
         raise base.Rejected(N_("A case.pages event must be about a case, not {entity!r}."), entity=event.entity[:40])
     case_id = event.entity_id
     if read.payload.get("case_id") != case_id:

@@ -53,7 +53,7 @@ from windowdesk.hub.storage.models_figures import CaseFigures
 from windowdesk.hub.storage.models_quality import CasePart
 from windowdesk.hub.storage.page_store import PageStore
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EventKind, PushedEventStatus
+from windowdesk.sync.protocol import EventEntity, EventKind, PushedEventStatus
 
 PAGE_SIZE = 50
 DECIDED_PARTS = (PartStatus.APPROVED.value, PartStatus.REJECTED.value)
@@ -274,7 +274,7 @@ def _materials(session: Session, case: Case) -> list[Material]:
         select(PushedEvent.payload).where(
             PushedEvent.event_id == accepted_by,
             PushedEvent.kind == EventKind.CASE_ACCEPTED,
-            PushedEvent.entity == "case",
+            PushedEvent.entity == EventEntity.CASE,
             PushedEvent.entity_id == case.id,
             PushedEvent.status == PushedEventStatus.APPLIED,
         )

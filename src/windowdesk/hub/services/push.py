@@ -56,7 +56,15 @@ from windowdesk.hub.services.push_view import KnownEvent, known_events, load_vie
 from windowdesk.hub.storage.bulk import execute_many
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import APPLIED, DUPLICATE, ERROR_WRONG_CENTER, REJECTED, EventKind, PushedEventStatus
+from windowdesk.sync.protocol import (
+    APPLIED,
+    DUPLICATE,
+    ERROR_WRONG_CENTER,
+    REJECTED,
+    EventEntity,
+    EventKind,
+    PushedEventStatus,
+)
 from windowdesk.text import as_unicode_text
 
 INSERT_PUSHED_EVENT = insert(PushedEvent.__table__)
@@ -129,7 +137,7 @@ def apply_push(
         [
             event.entity_id
             for event, outcome in zip(events, outcomes, strict=True)
-            if outcome.status == APPLIED and event.entity == "case"
+            if outcome.status == APPLIED and event.entity == EventEntity.CASE
         ],
     )
     figure_days.add_ratings(

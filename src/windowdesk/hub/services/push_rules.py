@@ -50,7 +50,7 @@ from windowdesk.hub.storage.models import (
     Resident,
 )
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventKind
+from windowdesk.sync.protocol import EVENT_ENTITIES, EVENT_KINDS, EVENT_REQUIRED_FIELDS, EventEntity, EventKind
 
 APPLICANT_KINDS = tuple(ApplicantKind)
 # Identifiers as windows write them (issue 21, finding 5): a record's id is a UUID in its
@@ -66,11 +66,11 @@ def is_uuid(value: object) -> TypeGuard[str]:
 
 
 # The records a reason names by their kind, in words (and in the window's language).
-_RECORD_WORDS = {
-    "resident": N_("resident"),
-    "organisation": N_("organisation"),
-    "notification": N_("notification"),
-    "refusal": N_("refusal"),
+_RECORD_WORDS: dict[str, str] = {
+    EventEntity.RESIDENT: N_("resident"),
+    EventEntity.ORGANISATION: N_("organisation"),
+    EventEntity.NOTIFICATION: N_("notification"),
+    EventEntity.REFUSAL: N_("refusal"),
 }
 ACTIONS = tuple(action.value for action in CaseAction)
 
@@ -276,6 +276,8 @@ def utc_instant(value: dt.datetime) -> dt.datetime | None:
     """``value`` (naive: UTC) as an aware UTC datetime, or None when that falls outside the
     years 1..9999 (``0001-01-01T00:00:00+14:00``): times are stored in UTC, and such a time
     cannot be, so the event carrying it is rejected alone instead of failing its batch."""
+    if value.tzinfo is dt.UTC:  # as a window writes its times ("+00:00" is read as dt.UTC itself)
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     try:
@@ -292,8 +294,10 @@ class PayloadReader:
         self.payload = event.payload
         required = EVENT_REQUIRED_FIELDS.get(event.kind, ())
         payload = self.payload
-        # Checked first without building the list of what is missing: nearly always nothing.
-        if any(payload.get(name) in (None, "") for name in required):
+        # Looked up in one pass in C, then searched for a missing one (None or ""; the
+        # same comparisons as `in (None, "")`): nearly always nothing is missing.
+        found = [*map(payload.get, required)]
+        if None in found or "" in found:
             missing = [name for name in required if payload.get(name) in (None, "")]
             raise Rejected(N_("The {kind} event is missing: {fields}."), kind=event.kind, fields=", ".join(missing))
 
@@ -301,7 +305,8 @@ class PayloadReader:
         value = self.payload.get(name)
         if value is None and not required:
             return ""
-        if not isinstance(value, str) or (required and not value.strip()):
+        # `value.isspace()`: what `not value.strip()` says of a non-empty text, without a copy.
+        if not isinstance(value, str) or (required and (not value or value.isspace())):
             raise Rejected(N_("The {kind} event's field {name!r} must be text."), kind=self.event.kind, name=name)
         if len(value) > max_length:
             raise Rejected(
@@ -611,7 +616,7 @@ def unknown_case(view: BatchView, case_id: str) -> Rejected:
 
 def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    resident_id = read.own_id("resident")
+    resident_id = read.own_id(EventEntity.RESIDENT)
     values = dict(
         id=resident_id,
         id_number=read.id_number(),
@@ -629,7 +634,7 @@ def resident_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, n
 
 def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    organisation_id = read.own_id("organisation")
+    organisation_id = read.own_id(EventEntity.ORGANISATION)
     values = dict(
         id=organisation_id,
         credit_code=read.credit_code(),
@@ -647,7 +652,7 @@ def organisation_registered(event: IncomingEvent, pusher: Pusher, view: BatchVie
 
 def case_accepted(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    case_id = read.own_id("case")
+    case_id = read.own_id(EventEntity.CASE)
     center = read.center(pusher)
     number = read.number(DocumentSeries.CASE, center)
     if len(number) > 40:
@@ -761,7 +766,7 @@ def query_code_reissued(event: IncomingEvent, pusher: Pusher, view: BatchView, n
     """A supervisor gave the case a new query code: its hash replaces the old one, which
     stops opening the case's public page."""
     read = PayloadReader(event)
-    case_id = read.own_id("case")
+    case_id = read.own_id(EventEntity.CASE)
     read.center(pusher)
     code_hash = _query_code_hash(read, required=True)
     read.timestamp("at")
@@ -773,7 +778,7 @@ def query_code_reissued(event: IncomingEvent, pusher: Pusher, view: BatchView, n
 
 def case_status(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     read = PayloadReader(event)
-    if event.entity != "case":
+    if event.entity != EventEntity.CASE:
         raise Rejected(N_("A case.status event must be about a case, not {entity!r}."), entity=event.entity[:40])
     case_id = event.entity_id
     if read.payload.get("case_id") not in (None, case_id):
@@ -849,7 +854,7 @@ def _suspension_kind(read: PayloadReader, action: str) -> str | None:
 def material_arrived(event: IncomingEvent, pusher: Pusher, view: BatchView, now: dt.datetime) -> Plan:
     """容缺受理: a material the case was accepted without was brought to the window."""
     read = PayloadReader(event)
-    if event.entity != "case" or read.payload.get("case_id") not in (None, event.entity_id):
+    if event.entity != EventEntity.CASE or read.payload.get("case_id") not in (None, event.entity_id):
         raise Rejected(N_('A case.material_arrived event must be about its case (entity "case", its id).'))
     case_id = event.entity_id
     facts = view.cases.get(case_id)
@@ -927,7 +932,7 @@ def _audit_fields(read: PayloadReader) -> AuditFields:
         raise Rejected(N_("The audit.entry event's field 'detail' must be an object."))
     read.timestamp("at")
     return AuditFields(
-        id=read.own_id("audit"),
+        id=read.own_id(EventEntity.AUDIT),
         at=read.text("at", 40),
         operator_id=operator_id,
         workstation=read.text("workstation", 12),
@@ -999,9 +1004,11 @@ RULES: dict[str, Rule] = {
     EventKind.ORGANISATION_REGISTERED: organisation_registered,
     EventKind.CASE_ACCEPTED: case_accepted,
     EventKind.NOTIFICATION_GIVEN: _window_record(
-        INSERT_NOTIFICATION, lambda v: v.notifications, "notification", DocumentSeries.NOTIFICATION
+        INSERT_NOTIFICATION, lambda v: v.notifications, EventEntity.NOTIFICATION, DocumentSeries.NOTIFICATION
     ),
-    EventKind.REFUSAL_GIVEN: _window_record(INSERT_REFUSAL, lambda v: v.refusals, "refusal", DocumentSeries.REFUSAL),
+    EventKind.REFUSAL_GIVEN: _window_record(
+        INSERT_REFUSAL, lambda v: v.refusals, EventEntity.REFUSAL, DocumentSeries.REFUSAL
+    ),
     EventKind.CASE_STATUS: case_status,
     EventKind.CASE_QUERY_CODE_REISSUED: query_code_reissued,
     EventKind.CASE_MATERIAL_ARRIVED: material_arrived,
@@ -1091,7 +1098,7 @@ def stored_payload(payload: dict[str, Any]) -> EncodedJson | None:
 
 # The protocol's kinds and the records events are about: plain ASCII, storable as they
 # are (not checked again for each of a push's thousands of events).
-_STORABLE_WORDS = frozenset(EVENT_KINDS) | {"case", "resident", "organisation", "notification", "refusal", "audit"}
+_STORABLE_WORDS = frozenset(EVENT_KINDS) | frozenset(EVENT_ENTITIES)
 UNSTORABLE_CREATED_AT = N_("The event's created_at is a date and time that cannot be expressed in UTC.")
 
 

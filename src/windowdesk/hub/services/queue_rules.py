@@ -19,7 +19,7 @@ from sqlalchemy.sql import Executable
 
 from windowdesk.hub.storage.models_queue import QueueDay
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EVENT_QUEUE_DAY_FIGURES
+from windowdesk.sync.protocol import EVENT_QUEUE_DAY_FIGURES, EventEntity
 
 DELETE_QUEUE_DAY = delete(QueueDay.__table__).where(
     QueueDay.__table__.c.center_code == bindparam("old_center"), QueueDay.__table__.c.day == bindparam("old_day")
@@ -80,7 +80,7 @@ def queue_day_figures(
         raise base.Rejected(
             N_("The {kind} event's day {day!r} is not a date like 2026-12-07."), kind=event.kind, day=text
         ) from None
-    if event.entity != "queue_day" or event.entity_id != f"{center}:{day.isoformat()}":
+    if event.entity != EventEntity.QUEUE_DAY or event.entity_id != f"{center}:{day.isoformat()}":
         raise base.Rejected(
             N_("A {kind} event's entity must be queue_day {center}:{day}."),
             kind=event.kind,

@@ -21,7 +21,7 @@ from windowdesk.hub.services.audit_chain import find_breaks
 from windowdesk.hub.services.clocks import center_time
 from windowdesk.hub.storage.models import AuditRecord, Case, PushedEvent, Workstation
 from windowdesk.sync.change_words import record_words, text_of
-from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventKind, PushedEventStatus
+from windowdesk.sync.protocol import AUDIT_REFUSAL_RESOLVED, EventEntity, EventKind, PushedEventStatus
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _case_number(session: Session, case_id: str) -> str | None:
             # events' partial index (ix_pushed_events_rejected), which finds them by record.
             PushedEvent.status == literal(PushedEventStatus.REJECTED.value, literal_execute=True),
             PushedEvent.kind == EventKind.CASE_ACCEPTED,
-            PushedEvent.entity == "case",
+            PushedEvent.entity == EventEntity.CASE,
             PushedEvent.entity_id == case_id,
         )
         .limit(1)

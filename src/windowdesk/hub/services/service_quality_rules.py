@@ -30,13 +30,19 @@ from windowdesk.hub.storage.database import storable_text
 from windowdesk.hub.storage.models import PushedEvent, Workstation
 from windowdesk.hub.storage.models_quality import Complaint, Inquiry, Rating, Rectification
 from windowdesk.i18n import N_
-from windowdesk.sync.protocol import EventKind, PushedEventStatus
+from windowdesk.sync.protocol import EventEntity, EventKind, PushedEventStatus
 
 if TYPE_CHECKING:
     from windowdesk.hub.services.push_rules import BatchView, IncomingEvent, PayloadReader, Plan, Pusher
 
-RATING, FOLLOW_UP, INQUIRY, COMPLAINT, RECTIFICATION = "rating", "follow_up", "inquiry", "complaint", "rectification"
-_RECORD_WORDS = {
+RATING, FOLLOW_UP, INQUIRY, COMPLAINT, RECTIFICATION = (
+    EventEntity.RATING,
+    EventEntity.FOLLOW_UP,
+    EventEntity.INQUIRY,
+    EventEntity.COMPLAINT,
+    EventEntity.RECTIFICATION,
+)
+_RECORD_WORDS: dict[str, str] = {
     RATING: N_("rating"),
     FOLLOW_UP: N_("follow-up"),
     INQUIRY: N_("inquiry"),

@@ -9,8 +9,8 @@ import copy
 
 import pytest
 
+from tests.wire_form import wire
 from windowdesk.domain.uuid7 import new_uuid
-from windowdesk.services.sync import _wire
 from windowdesk.storage import models as m
 
 from .conftest import EventFactory, Hub
@@ -24,7 +24,7 @@ ESCAPE = "\x1b[31mCH"
 def real_outbox(hub: Hub, demo) -> list[dict]:
     _a_day_at_the_window(demo)
     with demo.db.read() as session:
-        return [_wire(e) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
+        return [wire(e) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
 
 
 def _copy(event: dict, change) -> dict:

@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
+from tests.wire_form import wire
 from windowdesk.domain.uuid7 import new_uuid
-from windowdesk.services.sync import _wire
 from windowdesk.storage import models as m
 
 from .test_window_events_reach_the_hub import _a_day_at_the_window
@@ -19,7 +19,7 @@ def day_of_money(hub, demo, demo_catalog):
     workstation = hub.enroll("CH", "01")
     _a_day_at_the_window(demo)
     with demo.db.read() as session:
-        outbox = [_wire(e) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
+        outbox = [wire(e) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
     return workstation, outbox
 
 

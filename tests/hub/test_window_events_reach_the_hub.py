@@ -3,13 +3,13 @@ receipt, the day close and the audit entries — is accepted by the hub as sent.
 
 from __future__ import annotations
 
+from tests.wire_form import wire
 from windowdesk.domain.fees import Tender
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.services import applicants, dayclose, intake, payments
 from windowdesk.services.approval import SupervisorCredentials
 from windowdesk.services.bootstrap import DEMO_LOGIN, DEMO_PASSWORD
 from windowdesk.services.catalog import get_item_guide
-from windowdesk.services.sync import _wire
 from windowdesk.storage import models as m
 
 
@@ -42,7 +42,7 @@ def test_a_days_outbox_is_applied_by_the_hub(hub, demo_catalog: None, demo):
     workstation = hub.enroll("CH", "01")
     _a_day_at_the_window(demo)
     with demo.db.read() as session:
-        outbox = [_wire(e) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
+        outbox = [wire(e) for e in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)]
     kinds = {e["kind"] for e in outbox}
     assert {"resident.registered", "case.accepted", "payment.received", "day.closed", "audit.entry"} <= kinds
     results = hub.push_results(workstation, outbox)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.administrators import leave_the_demo_password
+from tests.wire_form import wire, wire_head
 from windowdesk.domain.ids import resident_id_check_char
 from windowdesk.paths import resources_dir
 from windowdesk.services import applicants, bootstrap
@@ -49,10 +50,7 @@ def station(tmp_path: Path):
 
 def _outbox(db) -> list[dict]:
     with db.read() as session:
-        return [
-            sync_service._wire(e)
-            for e in session.query(m.OutboxEvent).filter_by(state="pending").order_by(m.OutboxEvent.seq)
-        ]
+        return [wire(e) for e in session.query(m.OutboxEvent).filter_by(state="pending").order_by(m.OutboxEvent.seq)]
 
 
 def _events(batch) -> list[dict]:
@@ -82,7 +80,7 @@ def _old_wire_body(rows: list[m.OutboxEvent], protocol_version: int) -> bytes:
     heads, payloads = [], []
     for e in rows:
         payload = compact_json(e.payload).encode()
-        head = encode(sync_service._wire_head(e.seq, e.event_id, e.entity, e.entity_id, e.kind, e.created_at))
+        head = encode(wire_head(e))
         if protocol_version >= 2:
             heads.append(f'{head[:-1]},"payload_bytes":{len(payload)}}}'.encode())
             payloads.append(payload)

@@ -31,7 +31,6 @@ from windowdesk.i18n import _
 from windowdesk.services import form_files, queue_figures
 from windowdesk.services.context import utc_now
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
-from windowdesk.storage import models as m
 from windowdesk.storage import queries, sent_events, sync_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.refusal_queries import unresolved_refusal_count
@@ -203,25 +202,6 @@ def workstation_account(db: Database) -> str | None:
     return f"{url}#{ws}" if url and ws else None
 
 
-def _wire_head(seq: int, event_id: str, entity: str, entity_id: str, kind: str, created_at: dt.datetime) -> dict:
-    """An outbox event as the push protocol carries it, all but its payload."""
-    return {
-        "event_id": event_id,
-        "seq": seq,
-        "entity": entity,
-        "entity_id": entity_id,
-        "kind": kind,
-        "created_at": created_at.isoformat(),
-    }
-
-
-def _wire(event: m.OutboxEvent) -> dict:
-    return {
-        **_wire_head(event.seq, event.event_id, event.entity, event.entity_id, event.kind, event.created_at),
-        "payload": event.payload,
-    }
-
-
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # A str as _encode writes it (the function json's encoder itself calls for one).
 _json_string: Callable[[str], str] = json.encoder.encode_basestring
@@ -238,8 +218,9 @@ class _Batch:
 
 
 def _head_text(row: sync_queries.OutboxRow) -> str:
-    """``_encode(_wire_head(...))`` of an outbox row without its closing brace, written
-    from the stored columns as they are: the same text, at a fraction of the cost (the
+    """An outbox row's head as the push protocol carries it (its event's id, seq, record,
+    kind and time: the JSON object without its closing brace), written from the stored
+    columns as they are: the same text, at a fraction of the cost (the
     push reads 500 rows a batch)."""
     return (
         f'{{"event_id":{_json_string(row.event_id)},"seq":{row.seq},"entity":{_json_string(row.entity)},'

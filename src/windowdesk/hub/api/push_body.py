@@ -132,19 +132,16 @@ def _read_v2(raw: bytes) -> tuple[str | None, list[IncomingEvent]]:
 
 def _read_head(text: bytes) -> PushHeadV2Fields:
     """A version 2 push's head, by PushHeadV2's validators into plain dicts; a head they
-    refuse is read again by the model itself, whose errors word the 422 (a dict's
-    validator names a wrong type in other words than a model's)."""
+    refuse is refused in the model's words (a dict's validator names a wrong type in other
+    words than a model's), read again by the model for them."""
     try:
         return PUSH_HEAD_V2.validate_json(text)
-    except ValidationError:
-        pass
-    try:
-        model = PushHeadV2.model_validate_json(text)
-    except ValidationError as error:
-        raise _invalid_model(error) from None
-    # Not reached while both read the same fields with the same limits (a test holds them
-    # together); were it reached, the model's reading is the one that counts.
-    return PUSH_HEAD_V2.validate_python(model.model_dump(exclude_unset=True))
+    except ValidationError as refused:
+        try:
+            PushHeadV2.model_validate_json(text)
+        except ValidationError as error:
+            raise _invalid_model(error) from None
+        raise _invalid_model(refused) from None  # both read the same fields and limits (a test holds them together)
 
 
 def _read_payload(sent: bytes, index: int) -> tuple[dict[str, Any], bytes | None]:

@@ -91,7 +91,7 @@ def save_intake_draft(db: Database, operator_id: str, draft: dict) -> None:
     """Keep an operator's unsaved intake form (item, applicant by reference, marks) until
     they next open the window. No ID number is in it: the applicant is named by id."""
     with db.write() as session:
-        queries.set_local_setting(session, DRAFT_PREFIX + operator_id, json.dumps(draft, ensure_ascii=False))
+        queries.set_local_setting(session, draft_key(operator_id), json.dumps(draft, ensure_ascii=False))
 
 
 def take_intake_draft(db: Database, operator_id: str, settings: Mapping[str, str] | None = None) -> dict | None:
@@ -101,10 +101,10 @@ def take_intake_draft(db: Database, operator_id: str, settings: Mapping[str, str
     if settings is not None and not settings.get(draft_key(operator_id)):
         return None
     with db.write() as session:
-        stored = queries.local_setting(session, DRAFT_PREFIX + operator_id)
+        stored = queries.local_setting(session, draft_key(operator_id))
         if not stored:
             return None
-        queries.set_local_setting(session, DRAFT_PREFIX + operator_id, "")
+        queries.set_local_setting(session, draft_key(operator_id), "")
     try:
         draft = json.loads(stored)
     except ValueError:

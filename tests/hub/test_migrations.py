@@ -156,3 +156,49 @@ def test_0021_drops_the_acceptances_and_center_indexes_and_its_downgrade_makes_t
     finally:
         engine.dispose()
     assert stored() == before
+
+
+def test_0022_drops_the_audit_entries_workstation_index_and_its_downgrade_makes_it_again(hub: Hub) -> None:
+    """The stored entries and the push view's chain ends stay as they were, both ways."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from windowdesk.hub.services.push_rules import Pusher
+    from windowdesk.hub.services.push_view import load_view
+    from windowdesk.hub.storage.models import AuditRecord
+
+    from .test_audit_sync import _audit_events
+
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    logged = _audit_events(window.window_id, 3)
+    assert {status for status, _ in hub.push_results(window, logged)} == {"applied"}
+    pusher = Pusher(window.id, window.center_code, window.window_id)
+
+    def stored() -> tuple[object, ...]:
+        with hub.db.read() as session:
+            view = load_view(session, [], pusher)
+            return (
+                sorted(session.execute(select(AuditRecord.seq, AuditRecord.workstation_id, AuditRecord.hash)).all()),
+                (view.audit_last, view.audit_window_last),
+            )
+
+    before = stored()
+    assert before[1] == (logged[-1]["payload"]["hash"], None)
+    index = "ix_audit_entries_workstation_id"
+    engine = create_engine(hub.url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            assert index not in _index_names(connection, "audit_entries")
+            command.downgrade(alembic_config(connection), "0021_h29pgidx_fewer_btrees")
+        with engine.begin() as connection:
+            assert index in _index_names(connection, "audit_entries")
+        assert stored() == before
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        with engine.begin() as connection:
+            assert index not in _index_names(connection, "audit_entries")
+            assert current_revision(connection) == HEAD_REVISION
+    finally:
+        engine.dispose()
+    assert stored() == before

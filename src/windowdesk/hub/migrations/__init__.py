@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up see that a database is current without loading Alemb
 scripts (a test keeps it equal to Alembic's own head).
 """
 
-HEAD_REVISION = "0022_s10hubwrite_audit_by_window"
+HEAD_REVISION = "0022_s10hubwrite_fewer_indexes"

@@ -47,6 +47,37 @@ def _outbox_audit_events(db) -> list[dict[str, Any]]:
         ]
 
 
+def _audit_events(window_id: str, count: int) -> list[dict[str, Any]]:
+    """``count`` entries of one chain made at ``window_id``, as a window pushes them."""
+    events, prev = [], GENESIS_HASH
+    for seq in range(1, count + 1):
+        fields = AuditFields(
+            id=new_uuid(),
+            at=f"2026-12-08T08:{seq:02d}:00+00:00",
+            operator_id=None,
+            workstation=window_id,
+            action="resident.register",
+            entity="resident",
+            entity_id=new_uuid(),
+            detail={},
+        )
+        hash_ = entry_hash(prev, fields.hashed())
+        payload = {**fields.hashed(), "seq": seq, "prev_hash": prev, "hash": hash_}
+        events.append(
+            {
+                "event_id": new_uuid(),
+                "seq": seq,
+                "entity": "audit",
+                "entity_id": fields.id,
+                "kind": "audit.entry",
+                "payload": payload,
+                "created_at": fields.at,
+            }
+        )
+        prev = hash_
+    return events
+
+
 @pytest.fixture
 def logged(demo) -> list[dict[str, Any]]:
     """A few real audit entries: residents registered and one ID number viewed whole."""
@@ -197,3 +228,80 @@ def test_entries_of_another_workstation_or_malformed_ones_are_rejected(
     assert "'detail' must be an object" in reasons[3]
     assert "does not match its entity id" in reasons[4]
     assert _stored(hub) == []
+
+
+# --- the audit entries' indexes (migration 0022_s10hubwrite) ---------------------------------
+
+
+def test_the_audit_entries_carry_only_the_indexes_a_query_reads(hub: Hub) -> None:
+    """About half of a real push's events are audit entries: each index is an entry more
+    (a WAL record on PostgreSQL). The one by workstation went; its readers use the window's."""
+    from .test_push_index_entries import _indexes
+
+    with hub.db.read() as session:
+        assert _indexes(session, "audit_entries") == {"ix_audit_entries_window", "ix_audit_entries_refusal_resolved"}
+
+
+def _chain_ends(hub: Hub, workstation: Workstation) -> tuple[tuple[str | None, str | None], list[str]]:
+    """Where the push's view finds ``workstation``'s chain ending (its own last hash, else its
+    window's), and the plans of the statements reading audit_entries."""
+    from windowdesk.hub.services.push_rules import Pusher
+    from windowdesk.hub.services.push_view import load_view
+
+    from .test_push_index_entries import _plans_reading
+
+    pusher = Pusher(workstation.id, workstation.center_code, workstation.window_id)
+    with hub.db.write() as session:  # SET LOCAL on PostgreSQL: this transaction only
+        views = []
+        plans = _plans_reading(session, "audit_entries", lambda s: views.append(load_view(s, [], pusher)))
+        session.rollback()
+    return (views[0].audit_last, views[0].audit_window_last), plans
+
+
+def test_a_pusher_s_chain_end_is_read_by_its_window(
+    hub: Hub, window: Workstation, logged: list[dict[str, Any]]
+) -> None:
+    from .test_push_index_entries import _assert_searched
+
+    hub.push_results(window, logged[:2])
+    again = hub.enroll("CH", "01")  # the same computer, a new token: no entry of its own yet
+    other = hub.enroll("CH", "02")
+    first_hash = logged[1]["payload"]["hash"]
+    (own, window_last), plans = _chain_ends(hub, again)
+    assert (own, window_last) == (None, first_hash)
+    assert _chain_ends(hub, other)[0] == (None, None)
+    assert _chain_ends(hub, window)[0] == (first_hash, None)
+    hub.push_results(again, logged[2:])
+    (own, _), plans = _chain_ends(hub, again)
+    assert own == logged[-1]["payload"]["hash"]
+    assert _chain_ends(hub, window)[0] == (first_hash, None)  # the earlier enrollment's own end
+    with hub.db.read() as session:
+        _assert_searched(session, "audit_entries", plans, "ix_audit_entries_window")
+
+
+def test_audit_check_of_a_workstation_reads_its_window_s_entries(
+    hub: Hub, window: Workstation, logged: list[dict[str, Any]]
+) -> None:
+    from windowdesk.hub.services.audit_chain import ChainReport, check_chains
+
+    from .test_push_index_entries import _assert_searched, _plans_reading
+
+    hub.push_results(window, logged[:2])
+    again = hub.enroll("CH", "01")
+    hub.push_results(again, logged[2:])
+    for name, expected in ((window.id, 2), (again.id, len(logged) - 2), ("CH-01", len(logged)), ("CH-02", 0)):
+        with hub.db.write() as session:  # SET LOCAL on PostgreSQL: this transaction only
+            reports: list[ChainReport] = []
+            plans = _plans_reading(
+                session,
+                "audit_entries",
+                lambda s, name=name, reports=reports: reports.append(check_chains(s, workstation=name)),
+            )
+            assert (reports[0].checked, reports[0].breaks) == (expected, [])
+            if session.get_bind().dialect.name == "sqlite":
+                _assert_searched(session, "audit_entries", plans, "ix_audit_entries_window")
+            else:  # the windows' entries by the index, a bitmap scan or not, then sorted
+                for plan in plans:
+                    assert "Seq Scan" not in plan and "ix_audit_entries_window" in plan, plan
+                    assert "Index Cond: ((window_id)" in plan, plan
+            session.rollback()

@@ -156,3 +156,58 @@ def test_0021_drops_the_acceptances_and_center_indexes_and_its_downgrade_makes_t
     finally:
         engine.dispose()
     assert stored() == before
+
+
+def test_0022_drops_three_unread_indexes_and_its_downgrade_makes_them_again(hub: Hub) -> None:
+    """The audit entries' index by workstation, the residents' by ID number, the
+    organisations' by credit code: the stored rows and the push view's chain ends stay
+    as they were, both ways."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from windowdesk.hub.services.push_rules import Pusher
+    from windowdesk.hub.services.push_view import load_view
+    from windowdesk.hub.storage.models import AuditRecord, Resident
+
+    from .conftest import EventFactory
+    from .test_audit_sync import _audit_events
+
+    hub.import_demo_catalog()
+    window = hub.enroll("CH", "01")
+    logged = _audit_events(window.window_id, 3)
+    resident = EventFactory().resident()
+    assert {status for status, _ in hub.push_results(window, [resident, *logged])} == {"applied"}
+    pusher = Pusher(window.id, window.center_code, window.window_id)
+
+    def stored() -> tuple[object, ...]:
+        with hub.db.read() as session:
+            view = load_view(session, [], pusher)
+            return (
+                sorted(session.execute(select(AuditRecord.seq, AuditRecord.workstation_id, AuditRecord.hash)).all()),
+                sorted(session.execute(select(Resident.id, Resident.id_number)).all()),
+                (view.audit_last, view.audit_window_last),
+            )
+
+    before = stored()
+    assert before[2] == (logged[-1]["payload"]["hash"], None)
+    dropped = {
+        "audit_entries": "ix_audit_entries_workstation_id",
+        "residents": "ix_residents_id_number",
+        "organisations": "ix_organisations_credit_code",
+    }
+    engine = create_engine(hub.url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            assert not any(index in _index_names(connection, table) for table, index in dropped.items())
+            command.downgrade(alembic_config(connection), "0021_h29pgidx_fewer_btrees")
+        with engine.begin() as connection:
+            assert all(index in _index_names(connection, table) for table, index in dropped.items())
+        assert stored() == before
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        with engine.begin() as connection:
+            assert not any(index in _index_names(connection, table) for table, index in dropped.items())
+            assert current_revision(connection) == HEAD_REVISION
+    finally:
+        engine.dispose()
+    assert stored() == before

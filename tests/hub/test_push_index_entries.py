@@ -27,6 +27,9 @@ PUSHED_TABLES_INDEXES = {
     "case_events": {"ix_case_events_case_id", "ix_case_events_step_time"},
     "case_deliveries": set(),
     "case_figures": {"ix_case_figures_accepted", "ix_case_figures_open_due", "ix_case_figures_apart"},
+    # Found by id only (0022_s10hubwrite): no index by ID number or credit code.
+    "residents": set(),
+    "organisations": set(),
 }
 
 

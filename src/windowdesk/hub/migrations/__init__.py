@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up see that a database is current without loading Alemb
 scripts (a test keeps it equal to Alembic's own head).
 """
 
-HEAD_REVISION = "0021_h29pgidx_fewer_btrees"
+HEAD_REVISION = "0022_s10hubwrite_fewer_indexes"

@@ -22,10 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from windowdesk.hub.storage.models import AuditRecord
+from windowdesk.hub.storage.models import AuditRecord, Workstation
 
 GENESIS_HASH = "0" * 64
 HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -156,13 +156,12 @@ def check_chains(session: Session, *, workstation: str | None = None) -> ChainRe
     or of all. Streams the rows: a city's audit log grows by thousands a day."""
     query = select(AuditRecord).order_by(AuditRecord.seq)
     if workstation:
-        # Its window's other enrollments too: a first entry may continue one of them.
-        windows = (
-            select(AuditRecord.window_id)
-            .where(or_(AuditRecord.workstation_id == workstation, AuditRecord.window_id == workstation))
-            .distinct()
-        )
-        query = query.where(AuditRecord.window_id.in_(windows))
+        # Its window's other enrollments too: a first entry may continue one of them. A
+        # workstation's entries all carry its window (the hub refuses an entry made at
+        # another), so the window is the workstation's own: read by window
+        # (ix_audit_entries_window; the index by workstation went, 0022_s10hubwrite).
+        own_window = session.scalar(select(Workstation.window_id).where(Workstation.id == workstation))
+        query = query.where(AuditRecord.window_id.in_(sorted({workstation, own_window or workstation})))
     report = ChainReport(0, [])
     for record, problems in find_breaks(session.scalars(query.execution_options(yield_per=1000))):
         if workstation and workstation not in (record.workstation_id, record.window_id):

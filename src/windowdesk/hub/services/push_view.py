@@ -154,9 +154,13 @@ def _queries(connection: Connection) -> _Queries:
     return _BY_JSON if ids_as_json(connection) else _BY_ARRAY
 
 
+# A workstation's entries all carry its window (the rules refuse an entry made at another):
+# its last one is found among its window's, from the last back (ix_audit_entries_window;
+# the workstation's own index went, 0022_s10hubwrite). Nearly always the window's last
+# entry is its own; until it has one, the window's earlier enrollments' are passed over.
 AUDIT_LAST_OF_WORKSTATION = (
     select(AuditRecord.hash)
-    .where(AuditRecord.workstation_id == bindparam("workstation"))
+    .where(AuditRecord.window_id == bindparam("window"), AuditRecord.workstation_id == bindparam("workstation"))
     .order_by(AuditRecord.seq.desc())
     .limit(1)
 )
@@ -230,7 +234,9 @@ def _load_audit_chain(
 ) -> None:
     """Where the pusher's audit chain ends on the hub (pushes of one workstation run one
     after the other, see push.py, so this stays true for the whole batch)."""
-    view.audit_last = connection.scalar(AUDIT_LAST_OF_WORKSTATION, {"workstation": pusher.workstation_id})
+    view.audit_last = connection.scalar(
+        AUDIT_LAST_OF_WORKSTATION, {"window": pusher.window_id, "workstation": pusher.workstation_id}
+    )
     if view.audit_last is None:
         view.audit_window_last = connection.scalar(AUDIT_LAST_OF_WINDOW, {"window": pusher.window_id})
     if entry_ids:

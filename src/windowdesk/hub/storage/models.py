@@ -367,8 +367,9 @@ class PushedEvent(Base):
 class Resident(Base):
     __tablename__ = "residents"
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
-    # Not unique: two offline windows may register the same person under two ids.
-    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    # Not unique: two offline windows may register the same person under two ids. Not
+    # indexed (0022_s10hubwrite): the hub finds a resident by id only.
+    id_number: Mapped[str] = mapped_column(String(18))
     name: Mapped[str] = mapped_column(String(60))
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -377,7 +378,7 @@ class Resident(Base):
 class Organisation(Base):
     __tablename__ = "organisations"
     id: Mapped[str] = mapped_column(Uuid, primary_key=True)
-    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    credit_code: Mapped[str] = mapped_column(String(18))  # not indexed: found by id only (0022_s10hubwrite)
     name: Mapped[str] = mapped_column(String(200))
     center_code: Mapped[str] = mapped_column(ForeignKey("centers.code"))
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -608,7 +609,10 @@ class AuditRecord(Base):
     )
     seq: Mapped[int] = mapped_column(Counter, primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(Uuid, unique=True)
-    workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"), index=True)
+    # Not indexed alone (0022_s10hubwrite): a workstation's entries all carry its window
+    # (window_id, the pusher's), so its readers go through ix_audit_entries_window, and
+    # each entry is written into one B-tree fewer. No workstation is ever deleted.
+    workstation_id: Mapped[str] = mapped_column(ForeignKey("workstations.id"))
     center_code: Mapped[str] = mapped_column(CenterCode)
     window_id: Mapped[str] = mapped_column(WindowId)
     client_seq: Mapped[int] = mapped_column(BigInteger)

@@ -719,3 +719,100 @@ def test_the_collector_does_not_walk_the_young_objects_while_a_run_of_pages_is_a
     assert report.pulled == 3_000
     assert collections["inside"] == 0, collections  # before: one every ~700 objects, dozens
     assert gc.get_threshold() == threshold
+
+
+def test_a_page_of_decisions_does_not_read_the_clock_for_each_change(tmp_path: Path) -> None:
+    """A decision or a note does not use the time of its applying (only the other kinds
+    do): the pull reads the clock for those alone, not once for each of a page's 1,000
+    decisions (before: once a change, 300 here)."""
+    from windowdesk.services import sync as sync_service
+
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    readings = [0]
+
+    def clock() -> dt.datetime:
+        readings[0] += 1
+        return NOW
+
+    try:
+        report = sync_service.SyncRunner(
+            station.db, _DecisionsOnOneCase(case_id, 300), pull_page=100, retries=0, clock=clock
+        ).run()
+        assert report.ok, report.error
+        assert report.pulled == 300
+        assert readings[0] < 10, readings  # the sync's own times (its end), not the changes'
+        with station.db.read() as session:
+            steps = session.execute(
+                select(m.CaseEvent.position, m.CaseEvent.kind, m.CaseEvent.to_status, m.CaseEvent.at)
+                .where(m.CaseEvent.case_id == case_id, m.CaseEvent.source == StepSource.HUB)
+                .order_by(m.CaseEvent.position)
+            ).all()
+        assert [step[:3] for step in steps] == [(n, "decision.approve", CaseStatus.IN_PROGRESS) for n in range(1, 301)]
+        assert [step[3] for step in steps] == [NOW + dt.timedelta(minutes=seq) for seq in range(1, 301)]
+    finally:
+        station.close()
+
+
+def test_a_pages_hub_steps_are_stored_as_every_step_is(tmp_path: Path) -> None:
+    """The pull's steps go in as tuples of their columns (sync_queries.insert_hub_steps),
+    not a dict each: the same stored row as insert_case_steps gives the same step, source
+    "hub" and no operator, and a word outside its set still fails the statement."""
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    later = NOW.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    try:
+        with station.db.write() as session:
+            sync_queries.insert_case_steps(
+                session,
+                [
+                    {
+                        "id": "d-1",
+                        "case_id": case_id,
+                        "position": 1,
+                        "at": later,
+                        "kind": "decision.request_materials",
+                        "from_status": "accepted",
+                        "to_status": CaseStatus.SUSPENDED,
+                        "note": "MZJ 请补充",
+                        "operator_id": None,
+                        "source": StepSource.HUB,
+                        "suspension_kind": None,
+                    }
+                ],
+            )
+            sync_queries.insert_hub_steps(
+                session,
+                [
+                    (
+                        *("t-1", case_id, 1, later, "decision.request_materials"),
+                        *("accepted", CaseStatus.SUSPENDED, "MZJ 请补充", None),
+                    ),
+                    ("t-2", case_id, 2, NOW, "note", None, None, "", None),
+                ],
+            )
+        columns = "position, at, kind, from_status, to_status, note, operator_id, source, suspension_kind"
+        with station.db.read() as session:
+            stored = {
+                row[0]: tuple(row[1:])
+                for row in session.execute(text(f"SELECT id, {columns} FROM case_events WHERE source = 'hub'"))
+            }
+        assert stored["t-1"] == stored["d-1"]
+        assert stored["t-1"] == (
+            1,
+            "2026-11-25 09:00:00.000000",
+            "decision.request_materials",
+            "accepted",
+            "suspended",
+            "MZJ 请补充",
+            None,
+            "hub",
+            None,
+        )
+        assert stored["t-2"] == (2, "2026-11-25 09:00:00.000000", "note", None, None, "", None, "hub", None)
+        with pytest.raises(ValueError, match="'fax' is not a valid CaseStatus"), station.db.write() as session:
+            sync_queries.insert_hub_steps(session, [("t-3", case_id, 3, NOW, "note", None, "fax", "", None)])
+        with station.db.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM case_events WHERE id = 't-3'")) == 0
+    finally:
+        station.close()

@@ -28,11 +28,12 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models_quality import CasePart
-from windowdesk.stored_columns import ColumnProcessor, stored_rows
+from windowdesk.stored_columns import ColumnProcessor, stored_columns, stored_rows
 
 
 class OutboxRow(NamedTuple):
@@ -195,11 +196,35 @@ def _execute_many(session: Session, statement: Insert | Update, rows: list[dict[
     connection.exec_driver_sql(prepared.sql, stored_rows(rows, prepared.names, prepared.processors))
 
 
+def _execute_columns(session: Session, statement: Insert | Update, columns: dict[str, list[Any]]) -> None:
+    """As :func:`_execute_many`, the rows given a column at a time (each column's values
+    by its name, equally long): a page's writes made this way build no dict per row."""
+    connection = session.connection()
+    prepared = _driver_statement(statement, frozenset(columns), connection.dialect)
+    ordered = [columns[name] for name in prepared.names]
+    connection.exec_driver_sql(prepared.sql, stored_columns(ordered, prepared.processors))
+
+
 def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
     """Add timeline steps (every column's value by name, the same names in each) in one
     statement: through the ORM's unit of work, the bookkeeping of a page of 1,000 hub
     decisions cost more than its writes."""
     _execute_many(session, _INSERT_STEPS, steps)
+
+
+# A hub step as a pulled page makes it (services/sync_apply.py): its columns in this
+# order; its source is "hub" and it has no operator.
+HUB_STEP_COLUMNS = ("id", "case_id", "position", "at", "kind", "from_status", "to_status", "note", "suspension_kind")
+HubStep = tuple[str, str, int, dt.datetime, str, str | None, str | None, str, str | None]
+
+
+def insert_hub_steps(session: Session, steps: list[HubStep]) -> None:
+    """Add a page's hub steps (tuples in HUB_STEP_COLUMNS' order) in one statement, each
+    value stored as :func:`insert_case_steps` stores it."""
+    columns: dict[str, list[Any]] = dict(zip(HUB_STEP_COLUMNS, map(list, zip(*steps, strict=True)), strict=True))
+    columns["source"] = [StepSource.HUB] * len(steps)
+    columns["operator_id"] = [None] * len(steps)
+    _execute_columns(session, _INSERT_STEPS, columns)
 
 
 def store_case_changes(
@@ -210,19 +235,29 @@ def store_case_changes(
     "suspended"; ``finished``, when the first into a finishing status was taken (a finish
     time already set stays). One write of each case's row, in one statement (two when
     some cases were finished)."""
-    plain, finishing = [], []
-    for case_id, status in statuses.items():
-        row = {"case_id": case_id, "new_status": status, "suspended": suspended.get(case_id, 0)}
-        when = finished.get(case_id)
-        if when is None:
-            plain.append(row)
-        else:
-            row["finished"] = when
-            finishing.append(row)
+    plain = [case_id for case_id in statuses if case_id not in finished]
     if plain:
-        _execute_many(session, _SET_CASE, plain)
+        _execute_columns(
+            session,
+            _SET_CASE,
+            {
+                "case_id": plain,
+                "new_status": [statuses[case_id] for case_id in plain],
+                "suspended": [suspended.get(case_id, 0) for case_id in plain],
+            },
+        )
+    finishing = [case_id for case_id in statuses if case_id in finished]
     if finishing:
-        _execute_many(session, _SET_FINISHED_CASE, finishing)
+        _execute_columns(
+            session,
+            _SET_FINISHED_CASE,
+            {
+                "case_id": finishing,
+                "new_status": [statuses[case_id] for case_id in finishing],
+                "suspended": [suspended.get(case_id, 0) for case_id in finishing],
+                "finished": [finished[case_id] for case_id in finishing],
+            },
+        )
 
 
 def case_number_of(session: Session, case_id: str) -> str | None:

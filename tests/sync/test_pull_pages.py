@@ -325,12 +325,46 @@ def test_a_page_is_read_and_written_in_the_same_few_statements_whatever_its_size
             ],
         )
         assert few == many  # the same texts: ids bound as one value, rows written by executemany
-        # BEGIN; the cases, their parts, the known steps; the new steps, the statuses
-        assert len(many) == 6 and many[0] == "BEGIN IMMEDIATE"
+        # BEGIN; the cases (and whether each has parallel parts), the known steps; the new
+        # steps, the statuses. No read of parts: none of these cases has any (before: 6).
+        assert len(many) == 5 and many[0] == "BEGIN IMMEDIATE", many
+        assert not [sql for sql in many if sql.startswith("SELECT case_parts")], many
         assert not few_objects and not many_objects  # no ORM object made for the bulk
     finally:
         small.close()
         large.close()
+
+
+def test_a_pages_parallel_parts_are_read_only_when_one_of_its_cases_has_any(tmp_path: Path) -> None:
+    """The page's cases come with whether each has parallel parts: the parts are read (one
+    statement, those cases alone) for a page that decides a parallel case, and not at all
+    for a page of ordinary cases (before: read for every page, every case)."""
+    station = create_station(tmp_path / "station", "CH", "01")
+    parallel, ordinary = _accept(station, PARALLEL_ITEM, 1), _accept(station, ORDINARY_ITEM, 2)
+    decision = protocol.CHANGE_DECISION
+    try:
+        seen, _objects = _statements_of_a_page(
+            station,
+            [_change(1, decision, ordinary, decision="approve", department="MZJ", note="", status="in_progress")],
+        )
+        assert not [sql for sql in seen if sql.startswith("SELECT case_parts")], seen
+        with station.db.write() as session:
+            rows = sync_queries.page_case_rows(session, [parallel, ordinary])
+            assert {case_id: row.has_parts for case_id, row in rows.items()} == {parallel: True, ordinary: False}
+            assert set(sync_queries.parts_of_cases(session, [parallel])) == {parallel}
+        seen, _objects = _statements_of_a_page(
+            station,
+            [
+                _change(2, decision, ordinary, decision="approve", department="MZJ", note="", status="approved"),
+                _change(3, decision, parallel, decision="approve", department="GSJ", note="", status="in_progress"),
+            ],
+        )
+        assert len([sql for sql in seen if sql.startswith("SELECT case_parts")]) == 1, seen
+        with station.db.read() as session:
+            parts = {p.department_code: p.status for p in session.query(CasePart).filter_by(case_id=parallel)}
+        assert parts["GSJ"] == "approved" and {parts["ZJJ"], parts["SWJ"]} == {"pending"}
+    finally:
+        station.close()
 
 
 # 0007's definition of the two columns its triggers keep: what the timeline says.
@@ -503,6 +537,7 @@ def test_the_page_reads_go_through_indexes(tmp_path: Path) -> None:
                 ]
         assert "SEARCH cases USING INDEX sqlite_autoindex_cases_1 (id=?)" in plans["cases"], plans
         assert "SEARCH case_events USING COVERING INDEX ix_case_events_timeline (case_id=?)" in plans["cases"], plans
+        assert "SEARCH case_parts USING COVERING INDEX ix_case_parts_case_id (case_id=?)" in plans["cases"], plans
         assert "SEARCH case_events USING COVERING INDEX sqlite_autoindex_case_events_1 (id=?)" in plans["steps"], plans
         assert not [step for plan in plans.values() for step in plan if step.startswith("SCAN case")], plans
     finally:

@@ -103,9 +103,11 @@ def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> Pag
         return PageCases()
     rows = sync_queries.page_case_rows(session, case_ids)
     step_ids = {c.seq: _hub_step_id(c) for c in named}
+    # 并联审批: the parts are read only for the cases that have any (most have none)
+    parallel = [case_id for case_id, row in rows.items() if row.has_parts]
     return PageCases(
         cases={case_id: PageCase(case_id, row.status) if (row := rows.get(case_id)) else None for case_id in case_ids},
-        parts=sync_queries.parts_of_cases(session, rows) if rows else {},
+        parts=sync_queries.parts_of_cases(session, parallel) if parallel else {},
         step_ids=step_ids,
         steps=sync_queries.existing_case_event_ids(session, step_ids.values()),
         positions={case_id: row.next_position for case_id, row in rows.items()},

@@ -21,6 +21,7 @@ from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import sync_queries
+from windowdesk.storage.models import sqlite_utc_text_of
 from windowdesk.storage.models_quality import CasePart
 from windowdesk.sync import protocol
 
@@ -791,8 +792,9 @@ def test_a_page_of_decisions_does_not_read_the_clock_for_each_change(tmp_path: P
 
 def test_a_pages_hub_steps_are_stored_as_every_step_is(tmp_path: Path) -> None:
     """The pull's steps go in as tuples of their columns (sync_queries.insert_hub_steps),
-    not a dict each: the same stored row as insert_case_steps gives the same step, source
-    "hub" and no operator, and a word outside its set still fails the statement."""
+    not a dict each, their time as its stored text (models.sqlite_utc_text_of): the same
+    stored row as insert_case_steps gives the same step, source "hub" and no operator, and
+    a word outside its set still fails the statement."""
     station = create_station(tmp_path / "station", "CH", "01")
     case_id = _accept(station, ORDINARY_ITEM, 1)
     later = NOW.astimezone(dt.timezone(dt.timedelta(hours=8)))
@@ -820,10 +822,16 @@ def test_a_pages_hub_steps_are_stored_as_every_step_is(tmp_path: Path) -> None:
                 session,
                 [
                     (
-                        *("t-1", case_id, 1, later, "decision.request_materials"),
+                        *(
+                            "t-1",
+                            case_id,
+                            1,
+                            sqlite_utc_text_of(later.isoformat(), later),
+                            "decision.request_materials",
+                        ),
                         *("accepted", CaseStatus.SUSPENDED, "MZJ 请补充", None),
                     ),
-                    ("t-2", case_id, 2, NOW, "note", None, None, "", None),
+                    ("t-2", case_id, 2, sqlite_utc_text_of(NOW.isoformat(), NOW), "note", None, None, "", None),
                 ],
             )
         columns = "position, at, kind, from_status, to_status, note, operator_id, source, suspension_kind"
@@ -846,7 +854,9 @@ def test_a_pages_hub_steps_are_stored_as_every_step_is(tmp_path: Path) -> None:
         )
         assert stored["t-2"] == (2, "2026-11-25 09:00:00.000000", "note", None, None, "", None, "hub", None)
         with pytest.raises(ValueError, match="'fax' is not a valid CaseStatus"), station.db.write() as session:
-            sync_queries.insert_hub_steps(session, [("t-3", case_id, 3, NOW, "note", None, "fax", "", None)])
+            sync_queries.insert_hub_steps(
+                session, [("t-3", case_id, 3, "2026-11-25 09:00:00.000000", "note", None, "fax", "", None)]
+            )
         with station.db.read() as session:
             assert session.scalar(text("SELECT count(*) FROM case_events WHERE id = 't-3'")) == 0
     finally:

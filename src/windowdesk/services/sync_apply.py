@@ -31,6 +31,7 @@ from windowdesk.storage import application_queries, queries, sync_queries
 from windowdesk.storage import models as m
 from windowdesk.storage import models_applications as ma
 from windowdesk.storage.db import Session
+from windowdesk.storage.models import sqlite_utc_text_of
 from windowdesk.sync import protocol
 
 log = logging.getLogger("windowdesk.sync")
@@ -200,6 +201,7 @@ def _add_step(
     case: PageCase,
     step_id: str,
     at: dt.datetime,
+    at_text: str,
     kind: str,
     from_status: str | None,
     to_status: str | None,
@@ -208,7 +210,8 @@ def _add_step(
 ) -> None:
     """Append a hub step to the case's timeline, at the next position, and count it in
     the case's suspensions or finish time as services/cases.append_step counts the
-    window's steps; all stored with the page (its source "hub", no operator)."""
+    window's steps; all stored with the page (its source "hub", no operator). ``at``: the
+    step's time, read from the hub's ``at_text``."""
     case_id = case.id
     if to_status == CaseStatus.SUSPENDED:
         page.new_suspensions[case_id] = page.new_suspensions.get(case_id, 0) + 1
@@ -219,7 +222,8 @@ def _add_step(
     positions = page.positions
     position = positions.get(case_id, 0)
     positions[case_id] = position + 1
-    page.new_steps.append((step_id, case_id, position, at, kind, from_status, to_status, note, suspension_kind))
+    stored_at = sqlite_utc_text_of(at_text, at)
+    page.new_steps.append((step_id, case_id, position, stored_at, kind, from_status, to_status, note, suspension_kind))
 
 
 def _new_step(page: PageCases, step_id: str) -> bool:
@@ -302,7 +306,8 @@ def _decision(session: Session, change: protocol.Change, page: PageCases) -> str
     if _new_step(page, event_id):
         note = " ".join([p for p in (payload.get("department") or "", payload.get("note") or "") if p])
         when = at if at is not None else _at(payload)
-        _add_step(page, case, event_id, when, f"decision.{decision}", case.status, status, note, kind)
+        kind_word = f"decision.{decision}"
+        _add_step(page, case, event_id, when, payload["at"], kind_word, case.status, status, note, kind)
     case.status = status  # seen at once by the page's later changes, stored with the page
     page.new_statuses[case.id] = status
     return change.kind
@@ -337,7 +342,8 @@ def _note(session: Session, change: protocol.Change, page: PageCases) -> str | N
         return None
     event_id = _step_id(page, change)
     if _new_step(page, event_id):
-        _add_step(page, case, event_id, _at(payload), "note", None, None, str(payload.get("note") or ""))
+        at = _at(payload)
+        _add_step(page, case, event_id, at, payload["at"], "note", None, None, str(payload.get("note") or ""))
     return change.kind
 
 

@@ -245,18 +245,24 @@ def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
 
 
 # A hub step as a pulled page makes it (services/sync_apply.py): its columns in this
-# order; its source is "hub" and it has no operator.
-HUB_STEP_COLUMNS = ("id", "case_id", "position", "at", "kind", "from_status", "to_status", "note", "suspension_kind")
-HubStep = tuple[str, str, int, dt.datetime, str, str | None, str | None, str, str | None]
+# order, its time already in its stored form ("stored_at": models.sqlite_utc_text_of);
+# its source is "hub" and it has no operator.
+HUB_STEP_COLUMNS = (
+    *("id", "case_id", "position", "stored_at", "kind"),
+    *("from_status", "to_status", "note", "suspension_kind"),
+)
+HubStep = tuple[str, str, int, str, str, str | None, str | None, str, str | None]
+_INSERT_HUB_STEPS = insert(_EVENTS).values(at=bindparam("stored_at", type_=Text()))
 
 
 def insert_hub_steps(session: Session, steps: list[HubStep]) -> None:
     """Add a page's hub steps (tuples in HUB_STEP_COLUMNS' order) in one statement, each
-    value stored as :func:`insert_case_steps` stores it."""
+    value stored as :func:`insert_case_steps` stores it (the window's database is SQLite,
+    whose text of a UTC time each step's ``stored_at`` is)."""
     columns: dict[str, list[Any]] = dict(zip(HUB_STEP_COLUMNS, map(list, zip(*steps, strict=True)), strict=True))
     columns["source"] = [StepSource.HUB] * len(steps)
     columns["operator_id"] = [None] * len(steps)
-    _execute_columns(session, _INSERT_STEPS, columns)
+    _execute_columns(session, _INSERT_HUB_STEPS, columns)
 
 
 def store_case_changes(

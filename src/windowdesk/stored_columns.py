@@ -21,7 +21,13 @@ def stored_rows(
     """The rows' values in the statement's order (``names``) and in their stored form.
     A row missing a name raises KeyError; a value its processor refuses raises what the
     processor raises."""
-    columns = [[row[name] for row in rows] for name in names]
+    return stored_columns([[row[name] for row in rows] for name in names], processors)
+
+
+def stored_columns(columns: list[list[Any]], processors: Sequence[ColumnProcessor]) -> list[tuple[Any, ...]]:
+    """The rows of ``columns`` (the values of each column of the statement, in its order,
+    equally long) in their stored form, each column processed as :func:`stored_rows` does
+    (``columns`` is changed in place)."""
     for position, process, by_value in processors:
         column = columns[position]
         if by_value:

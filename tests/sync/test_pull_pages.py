@@ -21,6 +21,7 @@ from windowdesk.services.catalog import get_item_guide
 from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import models as m
 from windowdesk.storage import sync_queries
+from windowdesk.storage.models import sqlite_utc_text_of
 from windowdesk.storage.models_quality import CasePart
 from windowdesk.sync import protocol
 
@@ -325,12 +326,46 @@ def test_a_page_is_read_and_written_in_the_same_few_statements_whatever_its_size
             ],
         )
         assert few == many  # the same texts: ids bound as one value, rows written by executemany
-        # BEGIN; the cases, their parts, the known steps; the new steps, the statuses
-        assert len(many) == 6 and many[0] == "BEGIN IMMEDIATE"
+        # BEGIN; the cases (and whether each has parallel parts), the known steps; the new
+        # steps, the statuses. No read of parts: none of these cases has any (before: 6).
+        assert len(many) == 5 and many[0] == "BEGIN IMMEDIATE", many
+        assert not [sql for sql in many if sql.startswith("SELECT case_parts")], many
         assert not few_objects and not many_objects  # no ORM object made for the bulk
     finally:
         small.close()
         large.close()
+
+
+def test_a_pages_parallel_parts_are_read_only_when_one_of_its_cases_has_any(tmp_path: Path) -> None:
+    """The page's cases come with whether each has parallel parts: the parts are read (one
+    statement, those cases alone) for a page that decides a parallel case, and not at all
+    for a page of ordinary cases (before: read for every page, every case)."""
+    station = create_station(tmp_path / "station", "CH", "01")
+    parallel, ordinary = _accept(station, PARALLEL_ITEM, 1), _accept(station, ORDINARY_ITEM, 2)
+    decision = protocol.CHANGE_DECISION
+    try:
+        seen, _objects = _statements_of_a_page(
+            station,
+            [_change(1, decision, ordinary, decision="approve", department="MZJ", note="", status="in_progress")],
+        )
+        assert not [sql for sql in seen if sql.startswith("SELECT case_parts")], seen
+        with station.db.write() as session:
+            rows = sync_queries.page_case_rows(session, [parallel, ordinary])
+            assert {case_id: row.has_parts for case_id, row in rows.items()} == {parallel: True, ordinary: False}
+            assert set(sync_queries.parts_of_cases(session, [parallel])) == {parallel}
+        seen, _objects = _statements_of_a_page(
+            station,
+            [
+                _change(2, decision, ordinary, decision="approve", department="MZJ", note="", status="approved"),
+                _change(3, decision, parallel, decision="approve", department="GSJ", note="", status="in_progress"),
+            ],
+        )
+        assert len([sql for sql in seen if sql.startswith("SELECT case_parts")]) == 1, seen
+        with station.db.read() as session:
+            parts = {p.department_code: p.status for p in session.query(CasePart).filter_by(case_id=parallel)}
+        assert parts["GSJ"] == "approved" and {parts["ZJJ"], parts["SWJ"]} == {"pending"}
+    finally:
+        station.close()
 
 
 # 0007's definition of the two columns its triggers keep: what the timeline says.
@@ -503,6 +538,7 @@ def test_the_page_reads_go_through_indexes(tmp_path: Path) -> None:
                 ]
         assert "SEARCH cases USING INDEX sqlite_autoindex_cases_1 (id=?)" in plans["cases"], plans
         assert "SEARCH case_events USING COVERING INDEX ix_case_events_timeline (case_id=?)" in plans["cases"], plans
+        assert "SEARCH case_parts USING COVERING INDEX ix_case_parts_case_id (case_id=?)" in plans["cases"], plans
         assert "SEARCH case_events USING COVERING INDEX sqlite_autoindex_case_events_1 (id=?)" in plans["steps"], plans
         assert not [step for plan in plans.values() for step in plan if step.startswith("SCAN case")], plans
     finally:
@@ -719,3 +755,109 @@ def test_the_collector_does_not_walk_the_young_objects_while_a_run_of_pages_is_a
     assert report.pulled == 3_000
     assert collections["inside"] == 0, collections  # before: one every ~700 objects, dozens
     assert gc.get_threshold() == threshold
+
+
+def test_a_page_of_decisions_does_not_read_the_clock_for_each_change(tmp_path: Path) -> None:
+    """A decision or a note does not use the time of its applying (only the other kinds
+    do): the pull reads the clock for those alone, not once for each of a page's 1,000
+    decisions (before: once a change, 300 here)."""
+    from windowdesk.services import sync as sync_service
+
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    readings = [0]
+
+    def clock() -> dt.datetime:
+        readings[0] += 1
+        return NOW
+
+    try:
+        report = sync_service.SyncRunner(
+            station.db, _DecisionsOnOneCase(case_id, 300), pull_page=100, retries=0, clock=clock
+        ).run()
+        assert report.ok, report.error
+        assert report.pulled == 300
+        assert readings[0] < 10, readings  # the sync's own times (its end), not the changes'
+        with station.db.read() as session:
+            steps = session.execute(
+                select(m.CaseEvent.position, m.CaseEvent.kind, m.CaseEvent.to_status, m.CaseEvent.at)
+                .where(m.CaseEvent.case_id == case_id, m.CaseEvent.source == StepSource.HUB)
+                .order_by(m.CaseEvent.position)
+            ).all()
+        assert [step[:3] for step in steps] == [(n, "decision.approve", CaseStatus.IN_PROGRESS) for n in range(1, 301)]
+        assert [step[3] for step in steps] == [NOW + dt.timedelta(minutes=seq) for seq in range(1, 301)]
+    finally:
+        station.close()
+
+
+def test_a_pages_hub_steps_are_stored_as_every_step_is(tmp_path: Path) -> None:
+    """The pull's steps go in as tuples of their columns (sync_queries.insert_hub_steps),
+    not a dict each, their time as its stored text (models.sqlite_utc_text_of): the same
+    stored row as insert_case_steps gives the same step, source "hub" and no operator, and
+    a word outside its set still fails the statement."""
+    station = create_station(tmp_path / "station", "CH", "01")
+    case_id = _accept(station, ORDINARY_ITEM, 1)
+    later = NOW.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    try:
+        with station.db.write() as session:
+            sync_queries.insert_case_steps(
+                session,
+                [
+                    {
+                        "id": "d-1",
+                        "case_id": case_id,
+                        "position": 1,
+                        "at": later,
+                        "kind": "decision.request_materials",
+                        "from_status": "accepted",
+                        "to_status": CaseStatus.SUSPENDED,
+                        "note": "MZJ 请补充",
+                        "operator_id": None,
+                        "source": StepSource.HUB,
+                        "suspension_kind": None,
+                    }
+                ],
+            )
+            sync_queries.insert_hub_steps(
+                session,
+                [
+                    (
+                        *(
+                            "t-1",
+                            case_id,
+                            1,
+                            sqlite_utc_text_of(later.isoformat(), later),
+                            "decision.request_materials",
+                        ),
+                        *("accepted", CaseStatus.SUSPENDED, "MZJ 请补充", None),
+                    ),
+                    ("t-2", case_id, 2, sqlite_utc_text_of(NOW.isoformat(), NOW), "note", None, None, "", None),
+                ],
+            )
+        columns = "position, at, kind, from_status, to_status, note, operator_id, source, suspension_kind"
+        with station.db.read() as session:
+            stored = {
+                row[0]: tuple(row[1:])
+                for row in session.execute(text(f"SELECT id, {columns} FROM case_events WHERE source = 'hub'"))
+            }
+        assert stored["t-1"] == stored["d-1"]
+        assert stored["t-1"] == (
+            1,
+            "2026-11-25 09:00:00.000000",
+            "decision.request_materials",
+            "accepted",
+            "suspended",
+            "MZJ 请补充",
+            None,
+            "hub",
+            None,
+        )
+        assert stored["t-2"] == (2, "2026-11-25 09:00:00.000000", "note", None, None, "", None, "hub", None)
+        with pytest.raises(ValueError, match="'fax' is not a valid CaseStatus"), station.db.write() as session:
+            sync_queries.insert_hub_steps(
+                session, [("t-3", case_id, 3, "2026-11-25 09:00:00.000000", "note", None, "fax", "", None)]
+            )
+        with station.db.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM case_events WHERE id = 't-3'")) == 0
+    finally:
+        station.close()

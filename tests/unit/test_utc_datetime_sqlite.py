@@ -62,3 +62,33 @@ def test_times_written_through_a_real_sqlite_file_read_back_as_the_same_instants
         assert all(value.tzinfo is dt.UTC for value in read)
     finally:
         engine.dispose()
+
+
+# Times as a hub's change may carry them: its own form (UTC to the microsecond), and others
+# that must not be cut out of the text (another zone, no microseconds, "Z", a comma, a week
+# date of the same length, a naive time, read as the computer's local time by the pull).
+HUB_TEXTS = [
+    "2026-12-08T01:02:03.000004+00:00",
+    "0999-01-02T03:04:05.000006+00:00",
+    "2026-12-08T23:59:59.999999+00:00",
+    "2026-12-08T09:30:00.000000+08:00",
+    "2026-12-08T01:02:03+00:00",
+    "2026-12-08T01:02:03.000004Z",
+    "2026-12-08T01:02:03,000004+00:00",
+    "2026-W49-2T01:02:03.000004+00:00",
+    "2026-12-08T01:02:03.000004",
+    "2026-12-08 01:02:03.000004+00:00",
+]
+
+
+@pytest.mark.parametrize("text_", HUB_TEXTS)
+def test_a_hub_times_stored_text_is_the_column_processors_whether_cut_from_the_text_or_made(text_: str) -> None:
+    """The pull's steps store their time as sqlite_utc_text_of gives it: cut out of the
+    hub's text when that is UTC to the microsecond, the processor's text otherwise; the
+    same text as the processor gives for the time the pull reads (sync_apply._at)."""
+    from windowdesk.storage.models import sqlite_utc_text_of
+
+    value = dt.datetime.fromisoformat(text_).astimezone(dt.UTC)
+    processor = UTCDateTime().dialect_impl(DIALECT).bind_processor(DIALECT)
+    assert processor is not None
+    assert sqlite_utc_text_of(text_, value) == processor(value)

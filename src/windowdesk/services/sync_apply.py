@@ -17,7 +17,6 @@ from typing import Any
 
 from windowdesk.domain.calendar import published_year_from_json
 from windowdesk.domain.case_state import FINISHING_STATUSES, CaseStatus
-from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.catalog import parse_catalog
 from windowdesk.domain.online_application_status import ApplicationStatus, received_status
 from windowdesk.domain.status_page import is_status_page_base
@@ -32,6 +31,7 @@ from windowdesk.storage import application_queries, queries, sync_queries
 from windowdesk.storage import models as m
 from windowdesk.storage import models_applications as ma
 from windowdesk.storage.db import Session
+from windowdesk.storage.models import sqlite_utc_text_of
 from windowdesk.sync import protocol
 
 log = logging.getLogger("windowdesk.sync")
@@ -81,9 +81,11 @@ class PageCases:
     steps: set[str] = field(default_factory=set)
     positions: dict[str, int] = field(default_factory=dict)
     # What the page's decisions and notes write, in one statement each (store_page): its
-    # steps; each case's status, with what its new steps add to its suspension count and
-    # its finish time (the first step into a finishing status), one write of its row.
-    new_steps: list[dict] = field(default_factory=list)
+    # steps, each a tuple in sync_queries.HUB_STEP_COLUMNS' order (a dict per step, taken
+    # apart again a column at a time, cost more than the step's own Python); each case's
+    # status, with what its new steps add to its suspension count and its finish time
+    # (the first step into a finishing status), one write of its row.
+    new_steps: list[sync_queries.HubStep] = field(default_factory=list)
     new_statuses: dict[str, str] = field(default_factory=dict)
     new_suspensions: dict[str, int] = field(default_factory=dict)
     new_finishes: dict[str, dt.datetime] = field(default_factory=dict)
@@ -102,9 +104,11 @@ def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> Pag
         return PageCases()
     rows = sync_queries.page_case_rows(session, case_ids)
     step_ids = {c.seq: _hub_step_id(c) for c in named}
+    # 并联审批: the parts are read only for the cases that have any (most have none)
+    parallel = [case_id for case_id, row in rows.items() if row.has_parts]
     return PageCases(
         cases={case_id: PageCase(case_id, row.status) if (row := rows.get(case_id)) else None for case_id in case_ids},
-        parts=sync_queries.parts_of_cases(session, rows) if rows else {},
+        parts=sync_queries.parts_of_cases(session, parallel) if parallel else {},
         step_ids=step_ids,
         steps=sync_queries.existing_case_event_ids(session, step_ids.values()),
         positions={case_id: row.next_position for case_id, row in rows.items()},
@@ -114,7 +118,7 @@ def load_page_cases(session: Session, changes: Sequence[protocol.Change]) -> Pag
 def store_page(session: Session, page: PageCases) -> None:
     """Write what the page's decisions and notes made (call once, after the last of them)."""
     if page.new_steps:
-        sync_queries.insert_case_steps(session, page.new_steps)
+        sync_queries.insert_hub_steps(session, page.new_steps)
         page.new_steps = []
     if page.new_statuses:
         sync_queries.store_case_changes(session, page.new_statuses, page.new_suspensions, page.new_finishes)
@@ -136,11 +140,18 @@ def apply_change(
     if change.kind not in _CASE_CHANGES:
         return handler(session, change, now)
     if page is not None:
-        return handler(session, change, now, page)
+        return handler(session, change, page)
     alone = load_page_cases(session, [change])
-    kind = handler(session, change, now, alone)
+    kind = handler(session, change, alone)
     store_page(session, alone)
     return kind
+
+
+def page_handler(kind: str) -> Callable[[Session, protocol.Change, PageCases], str | None] | None:
+    """The handler of a decision or a note within a page (:func:`load_page_cases`), called
+    as ``handler(session, change, page)`` (what ``apply_change`` does for them without the
+    clock's reading, which they do not use); None for every other kind."""
+    return _PAGE_HANDLERS.get(kind)
 
 
 def _hub_step_id(change: protocol.Change) -> str:
@@ -185,35 +196,34 @@ def _case_of(session: Session, page: PageCases, case_id: str) -> PageCase | None
     return None if case is None else PageCase(case.id, case.status)
 
 
-def _add_step(page: PageCases, case: PageCase, **step: Any) -> None:
+def _add_step(
+    page: PageCases,
+    case: PageCase,
+    step_id: str,
+    at: dt.datetime,
+    at_text: str,
+    kind: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str,
+    suspension_kind: str | None = None,
+) -> None:
     """Append a hub step to the case's timeline, at the next position, and count it in
     the case's suspensions or finish time as services/cases.append_step counts the
-    window's steps; all stored with the page."""
-    to_status = step["to_status"]
+    window's steps; all stored with the page (its source "hub", no operator). ``at``: the
+    step's time, read from the hub's ``at_text``."""
+    case_id = case.id
     if to_status == CaseStatus.SUSPENDED:
-        page.new_suspensions[case.id] = page.new_suspensions.get(case.id, 0) + 1
-        page.new_statuses.setdefault(case.id, case.status)  # the row's write carries the count
-    elif to_status in FINISHING_STATUSES and case.id not in page.new_finishes:
-        page.new_finishes[case.id] = step["at"]  # the first finishing step is when it finished
-        page.new_statuses.setdefault(case.id, case.status)
-    position = page.positions.get(case.id, 0)
-    page.positions[case.id] = position + 1
-    page.new_steps.append(
-        {
-            "case_id": case.id,
-            "position": position,
-            "operator_id": None,
-            "source": StepSource.HUB,
-            "suspension_kind": None,
-            **step,
-        }
-    )
-
-
-def _set_status(page: PageCases, case: PageCase, status: str) -> None:
-    """The case's new status: seen at once by the page's later changes, stored with the page."""
-    case.status = status
-    page.new_statuses[case.id] = status
+        page.new_suspensions[case_id] = page.new_suspensions.get(case_id, 0) + 1
+        page.new_statuses.setdefault(case_id, case.status)  # the row's write carries the count
+    elif to_status in FINISHING_STATUSES and case_id not in page.new_finishes:
+        page.new_finishes[case_id] = at  # the first finishing step is when it finished
+        page.new_statuses.setdefault(case_id, case.status)
+    positions = page.positions
+    position = positions.get(case_id, 0)
+    positions[case_id] = position + 1
+    stored_at = sqlite_utc_text_of(at_text, at)
+    page.new_steps.append((step_id, case_id, position, stored_at, kind, from_status, to_status, note, suspension_kind))
 
 
 def _new_step(page: PageCases, step_id: str) -> bool:
@@ -261,54 +271,45 @@ def _calendar_year(session: Session, change: protocol.Change, now: dt.datetime) 
     return change.kind
 
 
-def _decision(session: Session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
+def _decision(session: Session, change: protocol.Change, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:
         return None  # a case of another window of this center: not kept here
     # The back office stopping or starting the case's clock (a hearing, an inspection,
     # an expert review): the case's step, not a department's part.
-    clock_step = payload["decision"] in CLOCK_DECISIONS
+    decision = payload["decision"]
+    clock_step = decision in CLOCK_DECISIONS
     decided = _decided_status(change, clock_step)
     if decided is None:
         return None
     status, kind = decided
+    at = None if clock_step else _at(payload)
     # 并联审批: a parallel case's part follows its department; the case is approved only
     # when every part is, and rejected as soon as one part is. Most cases have no parts
     # (apply_part_decision would return None at once): they are not asked.
-    at = None if clock_step else _at(payload)
     parts = page.parts.get(case.id)
-    from_parts = (
-        None
-        if at is None or not parts
-        else apply_part_decision(
+    if at is not None and parts:
+        from_parts = apply_part_decision(
             session,
             case.id,
             department=str(payload.get("department") or ""),
-            decision=payload["decision"],
+            decision=decision,
             note=str(payload.get("note") or ""),
             at=at,
             hub_status=status,
             parts=parts,
         )
-    )
-    if from_parts is not None:
-        status = from_parts
+        if from_parts is not None:
+            status = from_parts
     event_id = _step_id(page, change)
     if _new_step(page, event_id):
-        note = " ".join(p for p in (payload.get("department") or "", payload.get("note") or "") if p)
-        _add_step(
-            page,
-            case,
-            id=event_id,
-            at=at or _at(payload),
-            kind=f"decision.{payload['decision']}",
-            from_status=case.status,
-            to_status=status,
-            note=note,
-            suspension_kind=kind,
-        )
-    _set_status(page, case, status)
+        note = " ".join([p for p in (payload.get("department") or "", payload.get("note") or "") if p])
+        when = at if at is not None else _at(payload)
+        kind_word = f"decision.{decision}"
+        _add_step(page, case, event_id, when, payload["at"], kind_word, case.status, status, note, kind)
+    case.status = status  # seen at once by the page's later changes, stored with the page
+    page.new_statuses[case.id] = status
     return change.kind
 
 
@@ -334,23 +335,15 @@ def _decided_status(change: protocol.Change, clock_step: bool) -> tuple[CaseStat
         return None
 
 
-def _note(session: Session, change: protocol.Change, now: dt.datetime, page: PageCases) -> str | None:
+def _note(session: Session, change: protocol.Change, page: PageCases) -> str | None:
     payload = change.payload
     case = _case_of(session, page, payload["case_id"])
     if case is None:
         return None
     event_id = _step_id(page, change)
     if _new_step(page, event_id):
-        _add_step(
-            page,
-            case,
-            id=event_id,
-            at=_at(payload),
-            kind="note",
-            from_status=None,
-            to_status=None,
-            note=str(payload.get("note") or ""),
-        )
+        at = _at(payload)
+        _add_step(page, case, event_id, at, payload["at"], "note", None, None, str(payload.get("note") or ""))
     return change.kind
 
 
@@ -431,4 +424,8 @@ _HANDLERS: dict[str, Callable[..., str | None]] = {
     protocol.CHANGE_VERIFICATION: apply_verification,
     protocol.CHANGE_APPLICATION: _application,
     **SERVICE_QUALITY_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
+}
+_PAGE_HANDLERS: dict[str, Callable[[Session, protocol.Change, PageCases], str | None]] = {
+    protocol.CHANGE_DECISION: _decision,
+    protocol.CHANGE_NOTE: _note,
 }

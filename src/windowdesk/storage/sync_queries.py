@@ -10,10 +10,12 @@ from collections.abc import Collection
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
+    Connection,
     Dialect,
     Insert,
     Integer,
     LargeBinary,
+    Select,
     SQLColumnExpression,
     Table,
     Text,
@@ -28,11 +30,13 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
+from windowdesk.domain.case_state import CaseStatus
+from windowdesk.domain.case_steps import StepSource
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models_quality import CasePart
-from windowdesk.stored_columns import ColumnProcessor, stored_rows
+from windowdesk.stored_columns import ColumnProcessor, stored_columns, stored_rows
 
 
 class OutboxRow(NamedTuple):
@@ -98,31 +102,58 @@ def _among(column: SQLColumnExpression[str]) -> SQLColumnExpression[bool]:
     return column.in_(select(_JSON_IDS.c.value))
 
 
+def _json_ids(values: Collection[str]) -> str:
+    return json.dumps(sorted(values))
+
+
 def _bound_ids(values: Collection[str]) -> dict[str, str]:
-    return {"ids": json.dumps(sorted(values))}
+    return {"ids": _json_ids(values)}
 
 
 class PageCaseRow(NamedTuple):
     """A case a page of the hub's changes names, as stored: what its decisions and notes
     read (the case's other columns are not loaded)."""
 
-    status: str
+    status: CaseStatus
     next_position: int  # where a step appended now goes on its timeline
+    has_parts: bool  # 并联审批: whether it has parallel parts (parts_of_cases reads them)
 
 
 _LAST_POSITION = (
     select(func.max(_EVENTS.c.position)).where(_EVENTS.c.case_id == _CASES.c.id).correlate(_CASES).scalar_subquery()
 )
-_PAGE_CASES = select(_CASES.c.id, _CASES.c.status, _LAST_POSITION).where(_among(_CASES.c.id))
+_HAS_PARTS = select(CasePart.case_id).where(CasePart.case_id == _CASES.c.id).correlate(_CASES).exists()
+_PAGE_CASES = select(_CASES.c.id, _CASES.c.status, _LAST_POSITION, _HAS_PARTS).where(_among(_CASES.c.id))
 _EXISTING_EVENTS = select(_EVENTS.c.id).where(_among(_EVENTS.c.id))
+_CASE_STATUSES = {status.value: status for status in CaseStatus}
+# By dialect name: the reads' texts, compiled once (a page's reads go to the driver as they
+# are, their rows as stored: no result processing per row).
+_READ_TEXTS: dict[tuple[Select[Any], str], str] = {}
+
+
+def _read_text(statement: Select[Any], connection: Connection) -> str:
+    key = (statement, connection.dialect.name)
+    sql = _READ_TEXTS.get(key)
+    if sql is None:
+        sql = _READ_TEXTS[key] = str(statement.compile(connection))
+    return sql
 
 
 def page_case_rows(session: Session, case_ids: Collection[str]) -> dict[str, PageCaseRow]:
     """The cases among ``case_ids`` kept here, in one statement (plain rows, no ORM objects:
-    a page of 1,000 decisions made 1,000 ``Case`` objects only to read their status). The
-    next position is as models.next_event_position computes it from a loaded timeline."""
-    rows = session.connection().execute(_PAGE_CASES, _bound_ids(case_ids)).all()
-    return {case_id: PageCaseRow(status, 0 if last is None else last + 1) for case_id, status, last in rows}
+    a page of 1,000 decisions made 1,000 ``Case`` objects only to read their status; and
+    no SQLAlchemy result: its processing of each row cost a third as much as SQLite's
+    reading). The next position is as models.next_event_position computes it from a
+    loaded timeline. A status outside CaseStatus fails as the column's type fails it."""
+    connection = session.connection()
+    rows = connection.exec_driver_sql(_read_text(_PAGE_CASES, connection), (_json_ids(case_ids),)).fetchall()
+    statuses = _CASE_STATUSES
+    return {
+        case_id: PageCaseRow(
+            statuses[word] if word in statuses else CaseStatus(word), 0 if last is None else last + 1, bool(parts)
+        )
+        for case_id, word, last, parts in rows
+    }
 
 
 def parts_of_cases(session: Session, case_ids: Collection[str]) -> dict[str, list[CasePart]]:
@@ -138,7 +169,9 @@ def parts_of_cases(session: Session, case_ids: Collection[str]) -> dict[str, lis
 
 
 def existing_case_event_ids(session: Session, event_ids: Collection[str]) -> set[str]:
-    return set(session.connection().execute(_EXISTING_EVENTS, _bound_ids(event_ids)).scalars())
+    connection = session.connection()
+    rows = connection.exec_driver_sql(_read_text(_EXISTING_EVENTS, connection), (_json_ids(event_ids),))
+    return {event_id for (event_id,) in rows}
 
 
 _INSERT_STEPS = insert(_EVENTS)
@@ -195,11 +228,41 @@ def _execute_many(session: Session, statement: Insert | Update, rows: list[dict[
     connection.exec_driver_sql(prepared.sql, stored_rows(rows, prepared.names, prepared.processors))
 
 
+def _execute_columns(session: Session, statement: Insert | Update, columns: dict[str, list[Any]]) -> None:
+    """As :func:`_execute_many`, the rows given a column at a time (each column's values
+    by its name, equally long): a page's writes made this way build no dict per row."""
+    connection = session.connection()
+    prepared = _driver_statement(statement, frozenset(columns), connection.dialect)
+    ordered = [columns[name] for name in prepared.names]
+    connection.exec_driver_sql(prepared.sql, stored_columns(ordered, prepared.processors))
+
+
 def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
     """Add timeline steps (every column's value by name, the same names in each) in one
     statement: through the ORM's unit of work, the bookkeeping of a page of 1,000 hub
     decisions cost more than its writes."""
     _execute_many(session, _INSERT_STEPS, steps)
+
+
+# A hub step as a pulled page makes it (services/sync_apply.py): its columns in this
+# order, its time already in its stored form ("stored_at": models.sqlite_utc_text_of);
+# its source is "hub" and it has no operator.
+HUB_STEP_COLUMNS = (
+    *("id", "case_id", "position", "stored_at", "kind"),
+    *("from_status", "to_status", "note", "suspension_kind"),
+)
+HubStep = tuple[str, str, int, str, str, str | None, str | None, str, str | None]
+_INSERT_HUB_STEPS = insert(_EVENTS).values(at=bindparam("stored_at", type_=Text()))
+
+
+def insert_hub_steps(session: Session, steps: list[HubStep]) -> None:
+    """Add a page's hub steps (tuples in HUB_STEP_COLUMNS' order) in one statement, each
+    value stored as :func:`insert_case_steps` stores it (the window's database is SQLite,
+    whose text of a UTC time each step's ``stored_at`` is)."""
+    columns: dict[str, list[Any]] = dict(zip(HUB_STEP_COLUMNS, map(list, zip(*steps, strict=True)), strict=True))
+    columns["source"] = [StepSource.HUB] * len(steps)
+    columns["operator_id"] = [None] * len(steps)
+    _execute_columns(session, _INSERT_HUB_STEPS, columns)
 
 
 def store_case_changes(
@@ -210,19 +273,29 @@ def store_case_changes(
     "suspended"; ``finished``, when the first into a finishing status was taken (a finish
     time already set stays). One write of each case's row, in one statement (two when
     some cases were finished)."""
-    plain, finishing = [], []
-    for case_id, status in statuses.items():
-        row = {"case_id": case_id, "new_status": status, "suspended": suspended.get(case_id, 0)}
-        when = finished.get(case_id)
-        if when is None:
-            plain.append(row)
-        else:
-            row["finished"] = when
-            finishing.append(row)
+    plain = [case_id for case_id in statuses if case_id not in finished]
     if plain:
-        _execute_many(session, _SET_CASE, plain)
+        _execute_columns(
+            session,
+            _SET_CASE,
+            {
+                "case_id": plain,
+                "new_status": [statuses[case_id] for case_id in plain],
+                "suspended": [suspended.get(case_id, 0) for case_id in plain],
+            },
+        )
+    finishing = [case_id for case_id in statuses if case_id in finished]
     if finishing:
-        _execute_many(session, _SET_FINISHED_CASE, finishing)
+        _execute_columns(
+            session,
+            _SET_FINISHED_CASE,
+            {
+                "case_id": finishing,
+                "new_status": [statuses[case_id] for case_id in finishing],
+                "suspended": [suspended.get(case_id, 0) for case_id in finishing],
+                "finished": [finished[case_id] for case_id in finishing],
+            },
+        )
 
 
 def case_number_of(session: Session, case_id: str) -> str | None:

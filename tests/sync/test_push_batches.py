@@ -278,7 +278,10 @@ def test_a_refused_batch_is_reported_without_waiting_for_the_batch_behind_it(sta
                 r.event_id: (r.state, r.attempts, r.last_error)
                 for r in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)
             }
-        assert list(rows) == expected[5:]  # only the answered batch left the outbox
+        # Only the answered batch left the pending ones: kept, marked sent.
+        assert [i for i, row in rows.items() if row[0] == "sent"] == expected[:5]
+        rows = {i: row for i, row in rows.items() if row[0] != "sent"}
+        assert list(rows) == expected[5:]
         assert all(rows[i][:2] == ("pending", 1) and "another center" in rows[i][2] for i in expected[5:10])
         assert all(rows[i] == ("pending", 0, "") for i in expected[10:])
     finally:
@@ -323,3 +326,43 @@ def test_recording_a_batch_the_hub_took_whole_reads_no_outbox_row(station) -> No
     assert report.ok and report.applied >= 24
     reads = [s for s in statements if s.startswith("SELECT") and "FROM outbox" in s]
     assert reads == []
+
+
+def test_recording_an_answer_marks_the_rows_sent_in_place_and_copies_or_deletes_nothing(station) -> None:
+    """A confirmed batch is one UPDATE of its outbox rows (state sent, the time of the
+    answer): no copy of the rows into another table, no delete (on the encrypted file the
+    copy and the zeroed delete were half of the window's CPU in a push, bench/README.md,
+    issue 29, outbox). The rows, payloads and all, are as they were. Fails on 9cd91e1,
+    which copied them into sent_events and deleted them here."""
+    from sqlalchemy import event
+
+    expected = _outbox(station)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    answered = dt.datetime(2026, 12, 8, 3, 30, 1, 250_000, tzinfo=dt.UTC)
+    hub = _OrderlyHub(in_flight=None)
+    event.listen(station.write_engine, "before_cursor_execute", seen)
+    try:
+        report = sync_service.SyncRunner(station, hub, push_batch=20, retries=0, clock=lambda: answered).run()
+    finally:
+        event.remove(station.write_engine, "before_cursor_execute", seen)
+    assert report.ok and report.applied == len(expected) > 40 and hub.calls == -(-len(expected) // 20)
+
+    outbox_writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE")) and "outbox" in s]
+    marks = [s for s in outbox_writes if s.startswith("UPDATE outbox SET state=")]
+    assert len(marks) == hub.calls  # one a batch
+    # Besides the marks, only the forgetting of events confirmed 30 days ago (none here).
+    assert [s for s in outbox_writes if s not in marks] == [
+        "DELETE FROM outbox WHERE outbox.confirmed_at < ? AND outbox.confirmed_at IS NOT NULL AND outbox.state = 'sent'"
+    ]
+    assert not [s for s in statements if "sent_events" in s]
+    with station.read() as session:
+        rows = session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq).all()
+        kept = [wire(e) for e in rows if e.state == "sent"]
+        assert {(e.state, e.confirmed_at) for e in rows if e.event_id in {x["event_id"] for x in expected}} == {
+            ("sent", answered)
+        }
+    assert kept == expected

@@ -366,3 +366,51 @@ def test_recording_an_answer_marks_the_rows_sent_in_place_and_copies_or_deletes_
             ("sent", answered)
         }
     assert kept == expected
+
+
+def _plans(db, run) -> list[str]:
+    """The query plans of the statements ``run(session)`` sends, in a transaction rolled back."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, object]] = []
+
+    def seen(_conn, _cursor, statement, parameters, *_args) -> None:
+        sent.append((statement, parameters))
+
+    with db.write() as session:
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", seen)
+        try:
+            run(session)
+        finally:
+            event.remove(connection, "before_cursor_execute", seen)
+        raw = connection.connection.driver_connection
+        plans = [
+            " ".join(row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+            for statement, parameters in sent
+        ]
+        session.rollback()
+    return plans
+
+
+def test_the_push_reads_pending_rows_and_the_forgetting_kept_ones_each_by_an_index_of_their_own(station) -> None:
+    """The outbox keeps the confirmed events 30 days (marked sent): the push's read walks
+    the partial index of the pending rows only, and the forgetting and the sending again
+    after a hub restore walk the confirmed rows by their time, never the whole table."""
+    from windowdesk.storage import sent_events, sync_queries
+
+    with station.write() as session:  # half the events confirmed, as after an earlier sync
+        seqs = [e["seq"] for e in _outbox(station)]
+        ids = [e["event_id"] for e in _outbox(station)][: len(seqs) // 2]
+        sent_events.keep_confirmed(session, ids, dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+
+    [read] = _plans(station, lambda session: sync_queries.pending_outbox_rows(session, after_seq=seqs[3], limit=500))
+    assert read == "SEARCH outbox USING INDEX ix_outbox_pending (seq>?)", read
+    [forget] = _plans(station, lambda session: sent_events.forget_older_than(session, dt.datetime.now(dt.UTC)))
+    assert forget.startswith("SEARCH outbox USING INDEX ix_outbox_confirmed_at (") and "confirmed_at<?" in forget, (
+        forget
+    )
+    [again] = _plans(station, sent_events.send_again)
+    assert again.startswith("SEARCH outbox USING INDEX ix_outbox_confirmed_at ("), again
+    with station.read() as session:  # all that rolled back
+        assert len(sync_queries.pending_outbox_rows(session, after_seq=0, limit=500)) == len(seqs) - len(ids)

@@ -32,7 +32,7 @@ def _kept(station: Station) -> dict[str, dt.datetime]:
         kept = session.execute(
             select(m.OutboxEvent.event_id, m.OutboxEvent.confirmed_at).where(m.OutboxEvent.state == OutboxState.SENT)
         )
-        return dict(kept.tuples().all())
+        return dict(kept.all())
 
 
 def test_confirmed_events_are_kept_for_their_days_then_forgotten(

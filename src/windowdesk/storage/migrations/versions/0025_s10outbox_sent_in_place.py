@@ -31,18 +31,21 @@ COLUMNS = "seq, event_id, entity, entity_id, kind, payload, created_at"
 
 def upgrade() -> None:
     op.add_column("outbox", sa.Column("confirmed_at", sa.DateTime(), nullable=True))
-    # An event in both (none is: each move was one transaction) stays the outbox's.
-    op.execute(
-        f"INSERT OR IGNORE INTO outbox ({COLUMNS}, attempts, state, last_error, confirmed_at) "
-        f"SELECT {COLUMNS}, 0, 'sent', '', confirmed_at FROM sent_events ORDER BY seq"
-    )
-    op.drop_table("sent_events")
+    # The indexes first, on the outbox as it is (its unsent rows): each made afterwards
+    # would read the whole outbox again, the kept rows' payloads with it (a window keeps
+    # a month of confirmed events).
     op.drop_index("ix_outbox_state", table_name="outbox")
     op.create_index("ix_outbox_pending", "outbox", ["seq"], sqlite_where=sa.text("state = 'pending'"))
     op.create_index("ix_outbox_rejected", "outbox", ["seq"], sqlite_where=sa.text("state = 'rejected'"))
     op.create_index(
         "ix_outbox_confirmed_at", "outbox", ["confirmed_at"], sqlite_where=sa.text("confirmed_at IS NOT NULL")
     )
+    # An event in both (none is: each move was one transaction) stays the outbox's.
+    op.execute(
+        f"INSERT OR IGNORE INTO outbox ({COLUMNS}, attempts, state, last_error, confirmed_at) "
+        f"SELECT {COLUMNS}, 0, 'sent', '', confirmed_at FROM sent_events ORDER BY seq"
+    )
+    op.drop_table("sent_events")
 
 
 def downgrade() -> None:

@@ -17,7 +17,7 @@ keyring), a few residents registered and one case accepted through the real serv
 the case is then cloned (new ids and numbers, same shape: a case with its materials,
 about 1.5 KB of JSON) into the outbox and the case tables until the outbox holds
 ``--events`` events. ``push_seconds``: the real ``SyncRunner`` pushing them all (its
-batches, two on the wire once the hub allows it, its deletes of confirmed events); with
+batches, two on the wire once the hub allows it, its recording of the confirmed events); with
 ``--rounds R`` that is done R times on the same hub (new residents, cases and numbers
 each round) and ``push_seconds`` is the median, ``push_seconds_rounds`` all of them.
 ``push_hub_cpu_seconds`` and ``push_client_cpu_seconds`` are the CPU the push cost the hub's

@@ -427,8 +427,8 @@ def test_an_outbox_event_s_state_reads_back_as_a_member_and_one_outside_the_set_
         states = set(session.scalars(select(m.OutboxEvent.state).where(m.OutboxEvent.entity_id == case_id)))
         assert queries.outbox_count(session) >= 1
     assert states == {OutboxState.PENDING} and {type(state) for state in states} == {OutboxState}
-    with pytest.raises(StatementError, match="'sent' is not a valid OutboxState"), demo.db.write() as session:
-        session.execute(update(m.OutboxEvent).where(m.OutboxEvent.entity_id == case_id).values(state="sent"))
+    with pytest.raises(StatementError, match="'lost' is not a valid OutboxState"), demo.db.write() as session:
+        session.execute(update(m.OutboxEvent).where(m.OutboxEvent.entity_id == case_id).values(state="lost"))
     with demo.db.read() as session:
         assert set(session.scalars(select(m.OutboxEvent.state).where(m.OutboxEvent.entity_id == case_id))) == {
             OutboxState.PENDING
@@ -708,16 +708,25 @@ def test_an_outbox_and_a_kept_event_s_kind_read_back_as_members_stored_as_before
         event_ids = list(session.scalars(select(m.OutboxEvent.event_id).where(m.OutboxEvent.entity_id == case_id)))
     assert EventKind.CASE_ACCEPTED in kinds and {type(kind) for kind in kinds} == {EventKind}
     assert raw == {kind.value for kind in kinds}  # the plain words: no migration
-    # Confirmed by the hub, kept (sent_events), and put back into the outbox: the same kinds.
+    # Confirmed by the hub, kept (marked sent), and pending again: the same kinds.
     with demo.db.write() as session:
         sent_events.keep_confirmed(session, event_ids, NOW)
     with demo.db.read() as session:
-        kept = set(session.scalars(select(m.SentEvent.kind).where(m.SentEvent.entity_id == case_id)))
+        kept = set(
+            session.scalars(
+                select(m.OutboxEvent.kind).where(
+                    m.OutboxEvent.entity_id == case_id, m.OutboxEvent.state == OutboxState.SENT
+                )
+            )
+        )
     assert kept == kinds and {type(kind) for kind in kept} == {EventKind}
     with demo.db.write() as session:
         assert sent_events.send_again(session) >= len(event_ids)
     with demo.db.read() as session:
-        assert set(session.scalars(select(m.OutboxEvent.kind).where(m.OutboxEvent.entity_id == case_id))) == kinds
+        pending = select(m.OutboxEvent.kind).where(
+            m.OutboxEvent.entity_id == case_id, m.OutboxEvent.state == OutboxState.PENDING
+        )
+        assert set(session.scalars(pending)) == kinds
 
 
 def test_an_event_kind_outside_the_set_is_refused_and_the_events_kept(demo) -> None:

@@ -517,3 +517,133 @@ def test_the_keywords_pinyin_of_a_catalog_already_here_is_stored_by_the_upgrade(
     with _raw(path) as conn:
         stored = conn.execute("SELECT keyword_pinyin FROM catalog_items WHERE code = 'MZ-001'").fetchone()[0]
     assert json.loads(stored) == [["shebao", "sb"], ["c1jiazhao", "c1jz"]]
+
+
+def test_0025_folds_the_kept_events_into_the_outbox_and_its_downgrade_splits_them_back(data_dir):
+    """0025: a confirmed event is marked sent in the outbox instead of copied into
+    sent_events. The kept events move into the outbox as they were, sent, with their
+    confirmation time; pending and refused rows are untouched; the downgrade gives
+    sent_events its rows back, the same, and leaves the outbox as it was."""
+    from alembic import command
+
+    from windowdesk.storage.migrate import _alembic_config, _run_upgrade
+
+    path = data_dir / "windowdesk.sqlite3"
+    _run_upgrade(path, MIGRATIONS_DIR, target="0024_lead_steps_counted_by_writers")
+    columns = "seq, event_id, entity, entity_id, kind, payload, created_at"
+    kept = [
+        (
+            1,
+            "ev-1",
+            "case",
+            "c-1",
+            "case.accepted",
+            '{"n":"一"}',
+            "2026-11-01 08:00:00.000000",
+            "2026-11-02 09:00:00.000000",
+        ),
+        (
+            2,
+            "ev-2",
+            "case",
+            "c-1",
+            "case.status",
+            '{"n":2}',
+            "2026-11-01 08:05:00.000000",
+            "2026-11-02 09:00:01.500000",
+        ),
+        (
+            5,
+            "ev-5",
+            "resident",
+            "r-1",
+            "resident.registered",
+            "{}",
+            "2026-11-03 08:00:00.000000",
+            "2026-11-04 10:00:00.000000",
+        ),
+    ]
+    outbox = [  # (..., attempts, state, last_error)
+        (
+            3,
+            "ev-3",
+            "case",
+            "c-2",
+            "case.accepted",
+            '{"n":3}',
+            "2026-11-01 09:00:00.000000",
+            1,
+            "rejected",
+            "wrong center",
+        ),
+        (
+            6,
+            "ev-6",
+            "case",
+            "c-3",
+            "case.accepted",
+            '{"n":6}',
+            "2026-11-05 09:00:00.000000",
+            2,
+            "pending",
+            "unreachable",
+        ),
+        (7, "ev-7", "case", "c-3", "case.status", '{"n":7}', "2026-11-05 09:01:00.000000", 0, "pending", ""),
+    ]
+    with _raw(path) as conn:
+        conn.executemany(f"INSERT INTO sent_events ({columns}, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", kept)
+        conn.executemany(
+            f"INSERT INTO outbox ({columns}, attempts, state, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", outbox
+        )
+        conn.commit()
+
+    migrate_to_head(path, data_dir / "backups")
+
+    with _raw(path) as conn:
+        assert "sent_events" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        rows = conn.execute(
+            f"SELECT {columns}, attempts, state, last_error, confirmed_at FROM outbox ORDER BY seq"
+        ).fetchall()
+        assert rows == sorted([(*row[:7], 0, "sent", "", row[7]) for row in kept] + [(*row, None) for row in outbox])
+        # The push reads the pending rows, the status bar counts them, from indexes of their own.
+        assert conn.execute(
+            "SELECT seq FROM outbox INDEXED BY ix_outbox_pending WHERE state = 'pending'"
+        ).fetchall() == [
+            (6,),
+            (7,),
+        ]
+        assert conn.execute(
+            "SELECT seq FROM outbox INDEXED BY ix_outbox_rejected WHERE state = 'rejected'"
+        ).fetchall() == [(3,)]
+        # A new event still gets a number never given before.
+        conn.execute(
+            "INSERT INTO outbox (event_id, entity, entity_id, kind, payload, created_at, attempts, state, last_error) "
+            "VALUES ('ev-8', 'case', 'c-4', 'case.accepted', '{}', '2026-11-06 08:00:00', 0, 'pending', '')"
+        )
+        conn.commit()
+        assert conn.execute("SELECT seq FROM outbox WHERE event_id = 'ev-8'").fetchone() == (8,)
+
+    engine = make_engine(path, "BEGIN IMMEDIATE", None, foreign_keys=False)
+    try:
+        with engine.begin() as connection:
+            command.downgrade(_alembic_config(connection, MIGRATIONS_DIR), "0024_lead_steps_counted_by_writers")
+    finally:
+        engine.dispose()
+    with _raw(path) as conn:
+        assert conn.execute(f"SELECT {columns}, confirmed_at FROM sent_events ORDER BY seq").fetchall() == kept
+        assert conn.execute(f"SELECT {columns}, attempts, state, last_error FROM outbox ORDER BY seq").fetchall() == [
+            *outbox,
+            (8, "ev-8", "case", "c-4", "case.accepted", "{}", "2026-11-06 08:00:00", 0, "pending", ""),
+        ]
+        indexes = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'")
+        }
+        assert {"ix_outbox_state", "ix_outbox_entity_id"} <= indexes
+        assert not {"ix_outbox_pending", "ix_outbox_rejected", "ix_outbox_confirmed_at"} & indexes
+        assert "confirmed_at" not in {r[1] for r in conn.execute("PRAGMA table_info(outbox)")}
+    # The two tables as 0024 makes them, statement for statement.
+    fresh = data_dir / "fresh.sqlite3"
+    _run_upgrade(fresh, MIGRATIONS_DIR, target="0024_lead_steps_counted_by_writers")
+    both = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('outbox', 'sent_events') ORDER BY name"
+    with _raw(path) as conn, _raw(fresh) as made:
+        assert conn.execute(both).fetchall() == made.execute(both).fetchall()

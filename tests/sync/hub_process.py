@@ -443,11 +443,17 @@ class Station:
         return SyncRunner(self.db, client, **options)
 
     def outbox(self) -> dict[str, str]:
-        """event id -> state (pending / rejected) of what is still in the outbox."""
+        """event id -> state (pending / rejected) of what is still in the outbox: not the
+        events the hub confirmed, kept there a while (storage/sent_events.py)."""
+        from windowdesk.domain.outbox_state import OutboxState
         from windowdesk.storage import models as m
 
         with self.db.read() as session:
-            return dict(session.query(m.OutboxEvent.event_id, m.OutboxEvent.state))
+            return dict(
+                session.query(m.OutboxEvent.event_id, m.OutboxEvent.state).filter(
+                    m.OutboxEvent.state != OutboxState.SENT
+                )
+            )
 
 
 def create_station(

@@ -5,6 +5,7 @@ services/sync's page upload)."""
 from __future__ import annotations
 
 from windowdesk.domain.ids import resident_id_check_char
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.services import applicants, intake, material_pages
 from windowdesk.services.catalog import get_item_guide
 from windowdesk.storage import models as m
@@ -14,7 +15,12 @@ from ..materials.conftest import page_png
 
 def waiting_kinds(station) -> list[str]:
     with station.db.read() as session:
-        return [kind for (kind,) in session.query(m.OutboxEvent.kind).order_by(m.OutboxEvent.seq)]
+        return [
+            kind
+            for (kind,) in session.query(m.OutboxEvent.kind)
+            .filter(m.OutboxEvent.state != OutboxState.SENT)  # not those confirmed, kept a while
+            .order_by(m.OutboxEvent.seq)
+        ]
 
 
 def test_pages_added_offline_are_taken_by_the_hub_on_the_next_sync(enrolled_station):

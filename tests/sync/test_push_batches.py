@@ -278,7 +278,10 @@ def test_a_refused_batch_is_reported_without_waiting_for_the_batch_behind_it(sta
                 r.event_id: (r.state, r.attempts, r.last_error)
                 for r in session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq)
             }
-        assert list(rows) == expected[5:]  # only the answered batch left the outbox
+        # Only the answered batch left the pending ones: kept, marked sent.
+        assert [i for i, row in rows.items() if row[0] == "sent"] == expected[:5]
+        rows = {i: row for i, row in rows.items() if row[0] != "sent"}
+        assert list(rows) == expected[5:]
         assert all(rows[i][:2] == ("pending", 1) and "another center" in rows[i][2] for i in expected[5:10])
         assert all(rows[i] == ("pending", 0, "") for i in expected[10:])
     finally:
@@ -323,3 +326,91 @@ def test_recording_a_batch_the_hub_took_whole_reads_no_outbox_row(station) -> No
     assert report.ok and report.applied >= 24
     reads = [s for s in statements if s.startswith("SELECT") and "FROM outbox" in s]
     assert reads == []
+
+
+def test_recording_an_answer_marks_the_rows_sent_in_place_and_copies_or_deletes_nothing(station) -> None:
+    """A confirmed batch is one UPDATE of its outbox rows (state sent, the time of the
+    answer): no copy of the rows into another table, no delete (on the encrypted file the
+    copy and the zeroed delete were half of the window's CPU in a push, bench/README.md,
+    issue 29, outbox). The rows, payloads and all, are as they were. Fails on 9cd91e1,
+    which copied them into sent_events and deleted them here."""
+    from sqlalchemy import event
+
+    expected = _outbox(station)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    answered = dt.datetime(2026, 12, 8, 3, 30, 1, 250_000, tzinfo=dt.UTC)
+    hub = _OrderlyHub(in_flight=None)
+    event.listen(station.write_engine, "before_cursor_execute", seen)
+    try:
+        report = sync_service.SyncRunner(station, hub, push_batch=20, retries=0, clock=lambda: answered).run()
+    finally:
+        event.remove(station.write_engine, "before_cursor_execute", seen)
+    assert report.ok and report.applied == len(expected) > 40 and hub.calls == -(-len(expected) // 20)
+
+    outbox_writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE")) and "outbox" in s]
+    marks = [s for s in outbox_writes if s.startswith("UPDATE outbox SET state=")]
+    assert len(marks) == hub.calls  # one a batch
+    # Besides the marks, only the forgetting of events confirmed 30 days ago (none here).
+    assert [s for s in outbox_writes if s not in marks] == [
+        "DELETE FROM outbox WHERE outbox.confirmed_at < ? AND outbox.confirmed_at IS NOT NULL AND outbox.state = 'sent'"
+    ]
+    assert not [s for s in statements if "sent_events" in s]
+    with station.read() as session:
+        rows = session.query(m.OutboxEvent).order_by(m.OutboxEvent.seq).all()
+        kept = [wire(e) for e in rows if e.state == "sent"]
+        assert {(e.state, e.confirmed_at) for e in rows if e.event_id in {x["event_id"] for x in expected}} == {
+            ("sent", answered)
+        }
+    assert kept == expected
+
+
+def _plans(db, run) -> list[str]:
+    """The query plans of the statements ``run(session)`` sends, in a transaction rolled back."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, object]] = []
+
+    def seen(_conn, _cursor, statement, parameters, *_args) -> None:
+        sent.append((statement, parameters))
+
+    with db.write() as session:
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", seen)
+        try:
+            run(session)
+        finally:
+            event.remove(connection, "before_cursor_execute", seen)
+        raw = connection.connection.driver_connection
+        plans = [
+            " ".join(row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+            for statement, parameters in sent
+        ]
+        session.rollback()
+    return plans
+
+
+def test_the_push_reads_pending_rows_and_the_forgetting_kept_ones_each_by_an_index_of_their_own(station) -> None:
+    """The outbox keeps the confirmed events 30 days (marked sent): the push's read walks
+    the partial index of the pending rows only, and the forgetting and the sending again
+    after a hub restore walk the confirmed rows by their time, never the whole table."""
+    from windowdesk.storage import sent_events, sync_queries
+
+    with station.write() as session:  # half the events confirmed, as after an earlier sync
+        seqs = [e["seq"] for e in _outbox(station)]
+        ids = [e["event_id"] for e in _outbox(station)][: len(seqs) // 2]
+        sent_events.keep_confirmed(session, ids, dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+
+    [read] = _plans(station, lambda session: sync_queries.pending_outbox_rows(session, after_seq=seqs[3], limit=500))
+    assert read == "SEARCH outbox USING INDEX ix_outbox_pending (seq>?)", read
+    [forget] = _plans(station, lambda session: sent_events.forget_older_than(session, dt.datetime.now(dt.UTC)))
+    assert forget.startswith("SEARCH outbox USING INDEX ix_outbox_confirmed_at (") and "confirmed_at<?" in forget, (
+        forget
+    )
+    [again] = _plans(station, sent_events.send_again)
+    assert again.startswith("SEARCH outbox USING INDEX ix_outbox_confirmed_at ("), again
+    with station.read() as session:  # all that rolled back
+        assert len(sync_queries.pending_outbox_rows(session, after_seq=0, limit=500)) == len(seqs) - len(ids)

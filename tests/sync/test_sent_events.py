@@ -1,5 +1,6 @@
-"""A confirmed event leaves the outbox but is kept on the window for KEEP_SENT_DAYS (to
-send again should the hub be restored from a backup that lacks it), then forgotten.
+"""A confirmed event leaves the pending ones but is kept on the window, marked sent in the
+outbox, for KEEP_SENT_DAYS (to send again should the hub be restored from a backup that
+lacks it), then forgotten.
 Real hub process, real encrypted window database."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.services import sync as sync_service
 from windowdesk.storage import models as m
 from windowdesk.sync.protocol import KEEP_SENT_DAYS
@@ -27,7 +29,10 @@ def _sync(station: Station, *, days_later: float = 0) -> sync_service.SyncReport
 
 def _kept(station: Station) -> dict[str, dt.datetime]:
     with station.db.read() as session:
-        return dict(session.execute(select(m.SentEvent.event_id, m.SentEvent.confirmed_at)).all())
+        kept = session.execute(
+            select(m.OutboxEvent.event_id, m.OutboxEvent.confirmed_at).where(m.OutboxEvent.state == OutboxState.SENT)
+        )
+        return dict(kept.all())
 
 
 def test_confirmed_events_are_kept_for_their_days_then_forgotten(

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class EventKind(StrEnum):
-    """Kinds of events a window pushes (the window's outbox.kind and sent_events.kind): the
+    """Kinds of events a window pushes (the window's outbox.kind): the
     one place their names are written (a test, tests/unit/test_event_kinds.py, fails if one
     is spelled out anywhere else in src/). A StrEnum: a member is its name as it travels
     and as both databases store it."""

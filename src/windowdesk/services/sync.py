@@ -671,7 +671,8 @@ class SyncRunner:
                 row.last_error = error.message[:500]
 
     def _record_results(self, results: list[protocol.PushResult], report: SyncReport) -> None:
-        """Confirmed events leave the outbox; refused ones stay, with the hub's reason."""
+        """Confirmed events leave the pending ones (marked sent, kept KEEP_SENT_DAYS); refused
+        ones stay, with the hub's reason."""
         confirmed = [r.event_id for r in results if r.status != protocol.REJECTED]
         refused = {r.event_id: r.reason for r in results if r.status == protocol.REJECTED}
         with self._db.write() as session:

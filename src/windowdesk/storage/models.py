@@ -597,13 +597,27 @@ class AuditEntry(Base):
 
 
 class OutboxEvent(Base):
-    """A change the hub must learn of, written in the same transaction as the change."""
+    """A change the hub must learn of, written in the same transaction as the change.
+
+    Confirmed by the hub, it stays here, marked sent with the time (``confirmed_at``), for
+    KEEP_SENT_DAYS: should the hub be restored from a backup that lacks it, it is pending
+    again and sent again (services/sync.py, storage/sent_events.py). Marked in place, one
+    UPDATE a batch: copying it into a table of its own and deleting it here was half of
+    the window's CPU in a push (bench/README.md, issue 29, winpush and outbox)."""
 
     __tablename__ = "outbox"
     # AUTOINCREMENT: a seq is never given again, even after the outbox was emptied.
-    # The state index: the status bar counts unsent and refused events every 30 s on the
-    # window's thread; without it each count read the whole outbox, payloads included.
-    __table_args__ = (Index("ix_outbox_state", "state"), {"sqlite_autoincrement": True})
+    # Partial indexes, each holding only the rows of its state: the push reads the pending
+    # ones in seq order and the status bar counts them every 30 s on the window's thread
+    # (without an index each count read the whole outbox, payloads included), and the
+    # refused ones are counted and listed; neither walks the confirmed rows kept 30 days.
+    # The forgetting of those finds them by the time of their confirmation.
+    __table_args__ = (
+        Index("ix_outbox_pending", "seq", sqlite_where=text("state = 'pending'")),
+        Index("ix_outbox_rejected", "seq", sqlite_where=text("state = 'rejected'")),
+        Index("ix_outbox_confirmed_at", "confirmed_at", sqlite_where=text("confirmed_at IS NOT NULL")),
+        {"sqlite_autoincrement": True},
+    )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(Uuid, unique=True)
     entity: Mapped[str] = mapped_column(String(40))
@@ -614,22 +628,8 @@ class OutboxEvent(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[OutboxState] = mapped_column(TextEnum(OutboxState, 12), default=OutboxState.PENDING)
     last_error: Mapped[str] = mapped_column(Text, default="")
-
-
-class SentEvent(Base):
-    """An outbox event the hub confirmed, kept for protocol.KEEP_SENT_DAYS: should the hub
-    be restored from a backup that lacks it, it goes back into the outbox and is sent
-    again (services/sync.py). Same seq and event id as in the outbox."""
-
-    __tablename__ = "sent_events"
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    event_id: Mapped[str] = mapped_column(Uuid, unique=True)
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[EventKind] = mapped_column(TextEnum(EventKind, 40))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    # When the hub confirmed it (state sent), UTC; null while pending or refused.
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, default=None)
 
 
 class RefusalResolution(Base):

@@ -17,6 +17,7 @@ from windowdesk.domain.material_status import MaterialStatus
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.domain.permissions import Role
 from windowdesk.storage import models as m
+from windowdesk.storage.sent_events import state_is
 
 NAME_RANGE_END = "\U0010ffff"
 
@@ -395,7 +396,9 @@ def audit_entries(session: Session) -> Sequence[m.AuditEntry]:
 
 
 def outbox_count(session: Session, state: OutboxState = OutboxState.PENDING) -> int:
-    return session.scalar(select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == state)) or 0
+    """Events in ``state``: the pending and the refused ones counted from their partial
+    indexes (models.OutboxEvent)."""
+    return session.scalar(select(func.count()).select_from(m.OutboxEvent).where(state_is(OutboxState(state)))) or 0
 
 
 def outbox_by_event_ids(session: Session, event_ids: list[str]) -> Sequence[m.OutboxEvent]:

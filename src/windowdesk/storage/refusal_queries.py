@@ -10,40 +10,30 @@ from sqlalchemy.orm import Session
 
 from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
+from windowdesk.storage.sent_events import state_is
 
 REFUSED = OutboxState.REJECTED  # the outbox state of an event the hub refused
+# By ix_outbox_rejected, which holds only the refused rows (the word in the statement's text).
+_IS_REFUSED = state_is(REFUSED)
 
 _RESOLVED = exists().where(m.RefusalResolution.event_id == m.OutboxEvent.event_id)
 
 
 def unresolved_refusal_count(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(m.OutboxEvent).where(m.OutboxEvent.state == REFUSED, ~_RESOLVED)
-        )
-        or 0
-    )
+    return session.scalar(select(func.count()).select_from(m.OutboxEvent).where(_IS_REFUSED, ~_RESOLVED)) or 0
 
 
 def unresolved_refused_record_ids(session: Session, *, entity: str) -> set[str]:
     """The records of ``entity`` with a change the hub refused that no supervisor resolved yet."""
     return set(
-        session.scalars(
-            select(m.OutboxEvent.entity_id).where(
-                m.OutboxEvent.state == REFUSED, m.OutboxEvent.entity == entity, ~_RESOLVED
-            )
-        )
+        session.scalars(select(m.OutboxEvent.entity_id).where(_IS_REFUSED, m.OutboxEvent.entity == entity, ~_RESOLVED))
     )
 
 
 def refused_creations(session: Session, kind: str) -> set[str]:
     """The records whose creating event (``kind``, such as case.accepted) the hub refused,
     resolved or not: the hub does not have them, and never will under that event."""
-    return set(
-        session.scalars(
-            select(m.OutboxEvent.entity_id).where(m.OutboxEvent.state == REFUSED, m.OutboxEvent.kind == kind)
-        )
-    )
+    return set(session.scalars(select(m.OutboxEvent.entity_id).where(_IS_REFUSED, m.OutboxEvent.kind == kind)))
 
 
 def _with_resolutions() -> Select[m.OutboxEvent, m.RefusalResolution]:
@@ -51,7 +41,7 @@ def _with_resolutions() -> Select[m.OutboxEvent, m.RefusalResolution]:
     return (
         select(m.OutboxEvent, m.RefusalResolution)
         .outerjoin(m.RefusalResolution, m.RefusalResolution.event_id == m.OutboxEvent.event_id)
-        .where(m.OutboxEvent.state == REFUSED)
+        .where(_IS_REFUSED)
         .order_by(m.OutboxEvent.seq)
     )
 
@@ -67,9 +57,7 @@ def refused_events(
 
 
 def refused_event(session: Session, event_id: str) -> m.OutboxEvent | None:
-    return session.scalars(
-        select(m.OutboxEvent).where(m.OutboxEvent.event_id == event_id, m.OutboxEvent.state == REFUSED)
-    ).one_or_none()
+    return session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.event_id == event_id, _IS_REFUSED)).one_or_none()
 
 
 def refusals_of_records(

@@ -36,6 +36,7 @@ from windowdesk.domain.outbox_state import OutboxState
 from windowdesk.storage import models as m
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models_quality import CasePart
+from windowdesk.storage.sent_events import state_is
 from windowdesk.stored_columns import ColumnProcessor, stored_columns, stored_rows
 
 
@@ -70,7 +71,8 @@ _PENDING_OUTBOX = (
         type_coerce(m.OutboxEvent.created_at, Text),
         sql_cast(m.OutboxEvent.payload, LargeBinary),
     )
-    .where(m.OutboxEvent.state == OutboxState.PENDING, m.OutboxEvent.seq > bindparam("after_seq"))
+    # By ix_outbox_pending, which holds only the pending rows: not the confirmed ones kept.
+    .where(state_is(OutboxState.PENDING), m.OutboxEvent.seq > bindparam("after_seq"))
     .order_by(m.OutboxEvent.seq)
     .limit(bindparam("limit"))
 )

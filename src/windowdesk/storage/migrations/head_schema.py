@@ -1,7 +1,7 @@
 """Written by `python -m windowdesk.storage.head_schema` (see storage/head_schema.py):
 what the migrations leave on an empty file. Do not edit; write it again."""
 
-REVISION = "0024_lead_steps_counted_by_writers"
+REVISION = "0025_s10outbox_sent_in_place"
 
 STATEMENTS = (
     "CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)",
@@ -32,9 +32,8 @@ STATEMENTS = (
     "CREATE TABLE ratings (\n\tid VARCHAR(36) NOT NULL, \n\tcenter_code VARCHAR(8) NOT NULL, \n\twindow_id VARCHAR(12) NOT NULL, \n\toperator_id VARCHAR(36) NOT NULL, \n\tcase_id VARCHAR(36), \n\titem_code VARCHAR(16), \n\tlevel INTEGER NOT NULL, \n\treason TEXT NOT NULL, \n\tchannel VARCHAR(20) NOT NULL, \n\trated_at DATETIME NOT NULL, \n\tCONSTRAINT pk_ratings PRIMARY KEY (id), \n\tCONSTRAINT fk_ratings_case_id_cases FOREIGN KEY(case_id) REFERENCES cases (id), \n\tCONSTRAINT fk_ratings_center_code_centers FOREIGN KEY(center_code) REFERENCES centers (code), \n\tCONSTRAINT fk_ratings_operator_id_operators FOREIGN KEY(operator_id) REFERENCES operators (id), \n\tCONSTRAINT fk_ratings_window_id_windows FOREIGN KEY(window_id) REFERENCES windows (id)\n)",
     "CREATE TABLE follow_ups (\n\tid VARCHAR(36) NOT NULL, \n\trating_id VARCHAR(36) NOT NULL, \n\tcenter_code VARCHAR(8) NOT NULL, \n\towner_id VARCHAR(36) NOT NULL, \n\tdeadline DATE NOT NULL, \n\tstatus VARCHAR(12) NOT NULL, \n\toutcome TEXT NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tclosed_at DATETIME, \n\tclosed_by VARCHAR(60) NOT NULL, \n\tsource VARCHAR(10) NOT NULL, \n\tCONSTRAINT pk_follow_ups PRIMARY KEY (id), \n\tCONSTRAINT fk_follow_ups_center_code_centers FOREIGN KEY(center_code) REFERENCES centers (code), \n\tCONSTRAINT fk_follow_ups_owner_id_operators FOREIGN KEY(owner_id) REFERENCES operators (id), \n\tCONSTRAINT fk_follow_ups_rating_id_ratings FOREIGN KEY(rating_id) REFERENCES ratings (id), \n\tCONSTRAINT uq_follow_ups_rating_id UNIQUE (rating_id)\n)",
     "CREATE TABLE rectifications (\n\tid VARCHAR(36) NOT NULL, \n\tcomplaint_id VARCHAR(36) NOT NULL, \n\tposition INTEGER NOT NULL, \n\ttask TEXT NOT NULL, \n\tunit VARCHAR(100) NOT NULL, \n\tresponsible VARCHAR(60) NOT NULL, \n\tdeadline DATE NOT NULL, \n\tdone BOOLEAN NOT NULL, \n\tdone_at DATETIME, \n\tdone_note TEXT NOT NULL, \n\tCONSTRAINT pk_rectifications PRIMARY KEY (id), \n\tCONSTRAINT fk_rectifications_complaint_id_complaints FOREIGN KEY(complaint_id) REFERENCES complaints (id)\n)",
-    'CREATE TABLE "outbox" (\n\tseq INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, \n\tevent_id VARCHAR(36) NOT NULL, \n\tentity VARCHAR(40) NOT NULL, \n\tentity_id VARCHAR(40) NOT NULL, \n\tkind VARCHAR(40) NOT NULL, \n\tpayload JSON NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tattempts INTEGER NOT NULL, \n\tstate VARCHAR(12) NOT NULL, \n\tlast_error TEXT NOT NULL, \n\tCONSTRAINT uq_outbox_event_id UNIQUE (event_id)\n)',
+    'CREATE TABLE "outbox" (\n\tseq INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, \n\tevent_id VARCHAR(36) NOT NULL, \n\tentity VARCHAR(40) NOT NULL, \n\tentity_id VARCHAR(40) NOT NULL, \n\tkind VARCHAR(40) NOT NULL, \n\tpayload JSON NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tattempts INTEGER NOT NULL, \n\tstate VARCHAR(12) NOT NULL, \n\tlast_error TEXT NOT NULL, confirmed_at DATETIME, \n\tCONSTRAINT uq_outbox_event_id UNIQUE (event_id)\n)',
     "CREATE TABLE calendar_years (\n\tyear INTEGER NOT NULL, \n\tsource VARCHAR(200) NOT NULL, \n\tholidays JSON NOT NULL, \n\tmakeup_workdays JSON NOT NULL, \n\tCONSTRAINT pk_calendar_years PRIMARY KEY (year)\n)",
-    "CREATE TABLE sent_events (\n\tseq INTEGER NOT NULL, \n\tevent_id VARCHAR(36) NOT NULL, \n\tentity VARCHAR(40) NOT NULL, \n\tentity_id VARCHAR(40) NOT NULL, \n\tkind VARCHAR(40) NOT NULL, \n\tpayload JSON NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tconfirmed_at DATETIME NOT NULL, \n\tCONSTRAINT pk_sent_events PRIMARY KEY (seq), \n\tCONSTRAINT uq_sent_events_event_id UNIQUE (event_id)\n)",
     "CREATE TABLE refusal_resolutions (\n\tevent_id VARCHAR(36) NOT NULL, \n\tresolved_at DATETIME NOT NULL, \n\tsupervisor_id VARCHAR(36) NOT NULL, \n\tsupervisor_name VARCHAR(60) NOT NULL, \n\tnote TEXT NOT NULL, \n\tCONSTRAINT pk_refusal_resolutions PRIMARY KEY (event_id), \n\tCONSTRAINT fk_refusal_resolutions_supervisor_id_operators FOREIGN KEY(supervisor_id) REFERENCES operators (id)\n)",
     "CREATE TABLE case_deliveries (\n\tcase_id VARCHAR(36) NOT NULL, \n\tmode VARCHAR(10) NOT NULL, \n\taddress VARCHAR(200) NOT NULL, \n\tlocker VARCHAR(60) NOT NULL, \n\thanded_over_at DATETIME, \n\thanded_over_as VARCHAR(10) NOT NULL, \n\tcollector_name VARCHAR(60) NOT NULL, \n\tcollector_id_masked VARCHAR(18) NOT NULL, \n\tby_agent BOOLEAN NOT NULL, \n\tpower_of_attorney VARCHAR(200) NOT NULL, \n\tread_from_card BOOLEAN NOT NULL, \n\twaybill VARCHAR(20) NOT NULL, \n\tlocker_code VARCHAR(8) NOT NULL, \n\tCONSTRAINT pk_case_deliveries PRIMARY KEY (case_id), \n\tCONSTRAINT fk_case_deliveries_case_id_cases FOREIGN KEY(case_id) REFERENCES cases (id)\n)",
     "CREATE TABLE case_material_pages (\n\tid VARCHAR(36) NOT NULL, \n\tcase_id VARCHAR(36) NOT NULL, \n\tmaterial_id VARCHAR(36) NOT NULL, \n\tposition INTEGER NOT NULL, \n\trotation INTEGER NOT NULL, \n\tsha256 VARCHAR(64) NOT NULL, \n\tmime VARCHAR(40) NOT NULL, \n\tsize INTEGER NOT NULL, \n\tadded_at DATETIME NOT NULL, \n\tadded_by VARCHAR(36) NOT NULL, \n\tchecked_by VARCHAR(36), \n\tchecked_by_name VARCHAR(60) NOT NULL, \n\tchecked_at DATETIME, \n\tCONSTRAINT pk_case_material_pages PRIMARY KEY (id), \n\tCONSTRAINT fk_case_material_pages_case_id_cases FOREIGN KEY(case_id) REFERENCES cases (id), \n\tCONSTRAINT fk_case_material_pages_material_id_case_materials FOREIGN KEY(material_id) REFERENCES case_materials (id)\n)",
@@ -74,8 +73,6 @@ STATEMENTS = (
     "CREATE INDEX ix_cases_center_accepted_day ON cases (center_code, accepted_day)",
     "CREATE INDEX ix_cases_center_finished ON cases (center_code, finished_at, accepted_day, item_code)",
     "CREATE INDEX ix_outbox_entity_id ON outbox (entity_id)",
-    "CREATE INDEX ix_outbox_state ON outbox (state)",
-    "CREATE INDEX ix_sent_events_confirmed_at ON sent_events (confirmed_at)",
     "CREATE INDEX ix_case_material_pages_case_id ON case_material_pages (case_id)",
     "CREATE INDEX ix_case_material_pages_sha256 ON case_material_pages (sha256)",
     "CREATE INDEX ix_case_material_pages_material ON case_material_pages (material_id, position)",
@@ -93,6 +90,9 @@ STATEMENTS = (
     "CREATE INDEX ix_cases_resident_center_accepted ON cases (resident_id, center_code, accepted_at)",
     "CREATE INDEX ix_notifications_resident_center_created ON notifications (resident_id, center_code, created_at)",
     "CREATE INDEX ix_refusals_resident_center_created ON refusals (resident_id, center_code, created_at)",
+    "CREATE INDEX ix_outbox_pending ON outbox (seq) WHERE state = 'pending'",
+    "CREATE INDEX ix_outbox_rejected ON outbox (seq) WHERE state = 'rejected'",
+    "CREATE INDEX ix_outbox_confirmed_at ON outbox (confirmed_at) WHERE confirmed_at IS NOT NULL",
     "CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END",
     "CREATE TRIGGER receipts_no_delete BEFORE DELETE ON receipts BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END",
     "CREATE TRIGGER receipt_lines_no_update BEFORE UPDATE ON receipt_lines BEGIN SELECT RAISE(ABORT, 'receipt_lines are append-only'); END",

@@ -20,7 +20,7 @@ import pytest
 
 from windowdesk import app
 from windowdesk.paths import resolve_data_paths
-from windowdesk.services import auth, bootstrap, workstation
+from windowdesk.services import auth, bootstrap, preferences, workstation
 from windowdesk.storage import models as m
 from windowdesk.storage.db import Database
 from windowdesk.storage.keys import database_key
@@ -105,5 +105,25 @@ def test_a_start_on_an_existing_demo_folder_still_checks_the_demo_password(
     db = _open(data)
     try:
         assert _logins(db) == logins
+    finally:
+        db.dispose()
+
+
+def test_a_smoke_test_start_leaves_no_window_on_screen_and_keeps_no_size(qapp, tmp_path, windowdesk_log_restored):
+    """The main window drawn by ``--smoke-test`` is closed once drawn: left open, it went on
+    counting idle minutes and opened its modal lock five minutes later, over whatever
+    window came next in the same process. Closed without keeping its size either: the
+    next real start opens maximised, as a first start does."""
+    before = set(qapp.topLevelWidgets())
+    data = tmp_path / "data"
+
+    assert _start(data, tmp_path / "shot.png") == 0
+
+    opened = [widget for widget in qapp.topLevelWidgets() if widget not in before]
+    assert any(type(widget).__name__ == "MainWindow" for widget in opened), "the demo start drew its main window"
+    assert [widget for widget in opened if widget.isVisible()] == []
+    db = _open(data)
+    try:
+        assert preferences.window_geometry(db) == (None, False)
     finally:
         db.dispose()

@@ -39,6 +39,7 @@ def _operators_turn(dialog: FirstRunDialog | LoginDialog, *, smoke_test: Path | 
     resume_collection()
     if smoke_test is not None:
         render(dialog, smoke_test)
+        dialog.close()  # a smoke test ends here: nothing stays on screen
         return None
     return dialog.context if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -78,7 +79,9 @@ def launch(
 
     window = MainWindow(db, ctx, shipped_calendar)
     if smoke_test is not None:
-        return 0 if render(window, smoke_test) else 1
+        drawn = render(window, smoke_test)
+        window.close_without_keeping()
+        return 0 if drawn else 1
     settle_startup_heap()
     window.restore_geometry()
     window.show()

@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.drafts: dict[str, dict] = {}  # operator id -> unsaved intake form
         self.sync_dialog: SyncDialog | None = None
         self.lock_dialog: LockDialog | None = None
+        self._keeps_on_close = True  # the form and the size, for the next start (closeEvent)
         self.lock_cover = LockCover(self)
         self._focus_before_lock: QWidget | None = None
         self.idle = IdleWatcher(qt_application(), parent=self)
@@ -433,10 +434,19 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.sync.check()
 
+    def close_without_keeping(self) -> None:
+        """Closed as a ``--smoke-test`` ends: its watchers stopped as at every close, but
+        nothing kept (an unchosen size would stop the next real start opening maximised).
+        Left open instead, the window of a start run in-process (tests) locked itself five
+        minutes later, and its modal lock took every keystroke meant for later windows."""
+        self._keeps_on_close = False
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        if self.intake.has_unsaved_form():
-            self._keep_draft()
-        self._keep_geometry()
+        if self._keeps_on_close:
+            if self.intake.has_unsaved_form():
+                self._keep_draft()
+            self._keep_geometry()
         self.idle.detach()
         self.card_reader.close()
         self.service_quality.close()

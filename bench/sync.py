@@ -177,6 +177,7 @@ def make_events(station, count: int, round_index: int = 0) -> dict:
     from windowdesk.services import catalog as catalog_service
     from windowdesk.storage import models as m
 
+    pending = m.OutboxEvent.state == "pending"
     residents = [
         applicants.register_resident(station.db, station.ctx, id_number=_id_number(n), name=f"居民{n}").ref
         for n in range(200 * round_index + 1, 200 * round_index + max(5, min(200, count // 200)) + 1)
@@ -192,8 +193,10 @@ def make_events(station, count: int, round_index: int = 0) -> dict:
         shipped_calendar=station.calendar,
     )
     with station.db.read() as session:
-        made = session.scalar(select(func.count()).select_from(m.OutboxEvent))
-        proto_event = session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.kind == "case.accepted")).one()
+        # The pending ones: since client migration 0025 a round's confirmed events stay in
+        # the outbox, marked sent, and the next round would count and copy them again.
+        made = session.scalar(select(func.count()).select_from(m.OutboxEvent).where(pending))
+        proto_event = session.scalars(select(m.OutboxEvent).where(m.OutboxEvent.kind == "case.accepted", pending)).one()
         proto = copy.deepcopy(proto_event.payload)
         case = session.get(m.Case, proto["id"])
         case_row = {c.key: getattr(case, c.key) for c in m.Case.__table__.columns}
@@ -247,7 +250,7 @@ def make_events(station, count: int, round_index: int = 0) -> dict:
             session.execute(insert(m.CaseEvent.__table__), events)
             session.execute(insert(m.OutboxEvent.__table__), outbox)
     with station.db.read() as session:
-        total = session.scalar(select(func.count()).select_from(m.OutboxEvent))
+        total = session.scalar(select(func.count()).select_from(m.OutboxEvent).where(pending))
     return {
         "events": total,
         "cases": clones + 1,

@@ -238,9 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from tests.sync.hub_process import HubProcess, create_station
-
-    from sync import hub_database, private_keyring
+    from sync import enrolled_workstation, hub_database
     from windowdesk.heap import settle_startup_heap
     from windowdesk.hub.server import YOUNG_GC_THRESHOLD
     from windowdesk.hub.services.push_rules import Pusher
@@ -253,16 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         hub_database(args.hub, args.database_url) as database_url,
     ):
         folder = Path(tmp)
-        private_keyring(folder)
-        hub = HubProcess(folder / "hub", database_url)
-        hub.import_catalog()
-        code = hub.enrollment_code("CH", "01")
-        hub.start()
-        station = create_station(folder / "workstation", "CH", "01")
-        try:
-            identity = station.enroll(hub.url, code)
-        finally:
-            hub.stop()
+        hub, station, identity = enrolled_workstation(folder, database_url)
         db = HubDatabase(hub.database_url)
         pusher = Pusher(identity["workstation_id"], "CH", "CH-01")
         rounds: list[dict[str, float]] = []

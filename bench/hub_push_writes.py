@@ -89,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from sqlalchemy import delete, event, select
-    from tests.sync.hub_process import HubProcess, _id_number, create_station
+    from tests.sync.hub_process import _id_number
 
-    from sync import hub_database, private_keyring
+    from sync import enrolled_workstation, hub_database
     from windowdesk.domain.case_state import CaseAction
     from windowdesk.domain.fees import Tender
     from windowdesk.hub.api.push_body import read_push_body
@@ -115,16 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         hub_database(args.hub, args.database_url) as database_url,
     ):
         folder = Path(tmp)
-        private_keyring(folder)
-        hub = HubProcess(folder / "hub", database_url)
-        hub.import_catalog()
-        code = hub.enrollment_code("CH", "01")
-        hub.start()
-        station = create_station(folder / "workstation", "CH", "01")
-        try:
-            identity = station.enroll(hub.url, code)
-        finally:
-            hub.stop()
+        hub, station, identity = enrolled_workstation(folder, database_url)
         db = HubDatabase(hub.database_url)
         pusher = Pusher(identity["workstation_id"], "CH", "CH-01")
         sent: list[tuple[str, int]] = []

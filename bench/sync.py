@@ -66,6 +66,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -143,6 +144,25 @@ def private_keyring(folder: Path) -> None:
     backend = PlaintextKeyring()
     backend.file_path = str(folder / "keyring.cfg")
     keyring.set_keyring(backend)
+
+
+def enrolled_workstation(folder: Path, database_url: str | None) -> tuple[Any, Any, dict]:
+    """A hub in ``folder / "hub"`` with the shipped catalog, and a workstation of center CH,
+    window 01, enrolled in it through the real hub process (stopped again): the hub
+    process (for its ``database_url``), the workstation and its enrollment's identity."""
+    from tests.sync.hub_process import HubProcess, create_station
+
+    private_keyring(folder)
+    hub = HubProcess(folder / "hub", database_url)
+    hub.import_catalog()
+    code = hub.enrollment_code("CH", "01")
+    hub.start()
+    station = create_station(folder / "workstation", "CH", "01")
+    try:
+        identity = station.enroll(hub.url, code)
+    finally:
+        hub.stop()
+    return hub, station, identity
 
 
 def process_tree_cpu(pid: int) -> float | None:

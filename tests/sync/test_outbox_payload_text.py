@@ -28,7 +28,7 @@ def _kept_text(db: Database, payload: dict) -> str | None:
         event_id = event.event_id
     with db.read() as session:
         rows = sync_queries.pending_outbox_rows(session, after_seq=0, limit=1000)
-    return next(row.payload_json for row in rows if row.event_id == event_id)
+    return next(row.payload.decode() for row in rows if row.event_id == event_id)
 
 
 def test_an_outbox_payload_is_kept_as_the_compact_text_the_hub_would_store(migrated_db: Database) -> None:

@@ -480,23 +480,19 @@ def test_the_bulk_writes_store_each_value_as_its_column_type_does_and_refuse_a_w
     a time its UTC text, and a word outside the set still fails the statement."""
     station = create_station(tmp_path / "station", "CH", "01")
     case_id = _accept(station, ORDINARY_ITEM, 1)
-    step = {
-        "case_id": case_id,
-        "at": NOW,
-        "operator_id": None,
-        "kind": "note",
-        "note": "",
-        "source": StepSource.HUB,
-        "suspension_kind": None,
-    }
+    at = sqlite_utc_text_of(NOW.isoformat(), NOW)
+
+    def step(step_id: str, position: int, from_status: str | None, to_status: str) -> sync_queries.HubStep:
+        return (step_id, case_id, position, at, "note", from_status, to_status, "", None)
+
     try:
         with station.db.write() as session:
-            sync_queries.insert_case_steps(
+            sync_queries.insert_hub_steps(
                 session,
                 [
-                    {**step, "id": "s-1", "position": 1, "from_status": "accepted", "to_status": CaseStatus.SUSPENDED},
-                    {**step, "id": "s-2", "position": 2, "from_status": None, "to_status": "suspended"},
-                    {**step, "id": "s-3", "position": 3, "from_status": "suspended", "to_status": "suspended"},
+                    step("s-1", 1, "accepted", CaseStatus.SUSPENDED),
+                    step("s-2", 2, None, "suspended"),
+                    step("s-3", 3, "suspended", "suspended"),
                 ],
             )
         with station.db.read() as session:
@@ -509,13 +505,7 @@ def test_the_bulk_writes_store_each_value_as_its_column_type_does_and_refuse_a_w
             ("s-3", "suspended", "suspended", "hub", "2026-11-25 09:00:00.000000"),
         ]
         with pytest.raises(ValueError, match="'fax' is not a valid CaseStatus"), station.db.write() as session:
-            sync_queries.insert_case_steps(
-                session,
-                [
-                    {**step, "id": "s-4", "position": 4, "from_status": None, "to_status": "suspended"},
-                    {**step, "id": "s-5", "position": 5, "from_status": None, "to_status": "fax"},
-                ],
-            )
+            sync_queries.insert_hub_steps(session, [step("s-4", 4, None, "suspended"), step("s-5", 5, None, "fax")])
         with station.db.read() as session:
             assert session.scalar(text("SELECT count(*) FROM case_events WHERE id IN ('s-4', 's-5')")) == 0
     finally:
@@ -793,31 +783,29 @@ def test_a_page_of_decisions_does_not_read_the_clock_for_each_change(tmp_path: P
 def test_a_pages_hub_steps_are_stored_as_every_step_is(tmp_path: Path) -> None:
     """The pull's steps go in as tuples of their columns (sync_queries.insert_hub_steps),
     not a dict each, their time as its stored text (models.sqlite_utc_text_of): the same
-    stored row as insert_case_steps gives the same step, source "hub" and no operator, and
+    stored row as the ORM gives the same step, source "hub" and no operator, and
     a word outside its set still fails the statement."""
     station = create_station(tmp_path / "station", "CH", "01")
     case_id = _accept(station, ORDINARY_ITEM, 1)
     later = NOW.astimezone(dt.timezone(dt.timedelta(hours=8)))
     try:
         with station.db.write() as session:
-            sync_queries.insert_case_steps(
-                session,
-                [
-                    {
-                        "id": "d-1",
-                        "case_id": case_id,
-                        "position": 1,
-                        "at": later,
-                        "kind": "decision.request_materials",
-                        "from_status": "accepted",
-                        "to_status": CaseStatus.SUSPENDED,
-                        "note": "MZJ 请补充",
-                        "operator_id": None,
-                        "source": StepSource.HUB,
-                        "suspension_kind": None,
-                    }
-                ],
+            session.add(  # the same step as the ORM stores it
+                m.CaseEvent(
+                    id="d-1",
+                    case_id=case_id,
+                    position=1,
+                    at=later,
+                    kind="decision.request_materials",
+                    from_status="accepted",
+                    to_status=CaseStatus.SUSPENDED,
+                    note="MZJ 请补充",
+                    operator_id=None,
+                    source=StepSource.HUB,
+                    suspension_kind=None,
+                )
             )
+            session.flush()
             sync_queries.insert_hub_steps(
                 session,
                 [

@@ -59,7 +59,7 @@ def _a_days_work(station: Station) -> dict[str, str]:
         )
     with station.db.read() as session:
         rows = sync_queries.pending_outbox_rows(session, after_seq=0, limit=1000)
-    return {row.event_id: row.payload_json for row in rows}
+    return {row.event_id: row.payload.decode() for row in rows}
 
 
 def _sync(station: Station):

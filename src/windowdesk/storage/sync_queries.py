@@ -37,7 +37,7 @@ from windowdesk.storage import models as m
 from windowdesk.storage.column_types import TextEnum
 from windowdesk.storage.models_quality import CasePart
 from windowdesk.storage.sent_events import state_is
-from windowdesk.stored_columns import ColumnProcessor, stored_columns, stored_rows
+from windowdesk.stored_columns import ColumnProcessor, stored_columns
 
 
 class OutboxRow(NamedTuple):
@@ -53,10 +53,6 @@ class OutboxRow(NamedTuple):
     kind: str  # the stored word of its EventKind
     created_at: str  # the moment, UTC, as datetime.isoformat() writes it ("...+00:00")
     payload: bytes  # the payload's stored JSON text, UTF-8, as it is
-
-    @property
-    def payload_json(self) -> str:
-        return self.payload.decode()
 
 
 # The columns as stored: no type's conversion per row (kind and state are TextEnums, the
@@ -176,7 +172,6 @@ def existing_case_event_ids(session: Session, event_ids: Collection[str]) -> set
     return {event_id for (event_id,) in rows}
 
 
-_INSERT_STEPS = insert(_EVENTS)
 # A case's new status and what the page's steps add to its suspension count, in one
 # write of its row (0023: 0007's triggers leave the pull's steps to it); with a finish
 # time only for a case a step of the page finished (naming finished_at in the update
@@ -218,32 +213,18 @@ def _driver_statement(statement: Insert | Update, names: frozenset[str], dialect
     return prepared
 
 
-def _execute_many(session: Session, statement: Insert | Update, rows: list[dict[str, Any]]) -> None:
-    """One statement for many rows (the same names in each), their values put in the
-    database's form by each column type's own processor and handed to the driver's
-    executemany. Through SQLAlchemy's executemany the compiler built every row's
-    parameters again (about 12 µs a row, a sixth of a page's applying); the statement's
-    text and the values' stored form are the same. Built a column at a time: a fixed-value
-    column's (TextEnum's) few words are processed once each, checked as always."""
-    connection = session.connection()
-    prepared = _driver_statement(statement, frozenset(rows[0]), connection.dialect)
-    connection.exec_driver_sql(prepared.sql, stored_rows(rows, prepared.names, prepared.processors))
-
-
 def _execute_columns(session: Session, statement: Insert | Update, columns: dict[str, list[Any]]) -> None:
-    """As :func:`_execute_many`, the rows given a column at a time (each column's values
-    by its name, equally long): a page's writes made this way build no dict per row."""
+    """One statement for many rows, given a column at a time (each column's values by its
+    name, equally long), their values put in the database's form by each column type's own
+    processor and handed to the driver's executemany. Through SQLAlchemy's executemany the
+    compiler built every row's parameters again (about 12 µs a row, a sixth of a page's
+    applying); the statement's text and the values' stored form are the same. A
+    fixed-value column's (TextEnum's) few words are processed once each, checked as always;
+    no dict is built per row."""
     connection = session.connection()
     prepared = _driver_statement(statement, frozenset(columns), connection.dialect)
     ordered = [columns[name] for name in prepared.names]
     connection.exec_driver_sql(prepared.sql, stored_columns(ordered, prepared.processors))
-
-
-def insert_case_steps(session: Session, steps: list[dict[str, object]]) -> None:
-    """Add timeline steps (every column's value by name, the same names in each) in one
-    statement: through the ORM's unit of work, the bookkeeping of a page of 1,000 hub
-    decisions cost more than its writes."""
-    _execute_many(session, _INSERT_STEPS, steps)
 
 
 # A hub step as a pulled page makes it (services/sync_apply.py): its columns in this
@@ -259,8 +240,9 @@ _INSERT_HUB_STEPS = insert(_EVENTS).values(at=bindparam("stored_at", type_=Text(
 
 def insert_hub_steps(session: Session, steps: list[HubStep]) -> None:
     """Add a page's hub steps (tuples in HUB_STEP_COLUMNS' order) in one statement, each
-    value stored as :func:`insert_case_steps` stores it (the window's database is SQLite,
-    whose text of a UTC time each step's ``stored_at`` is)."""
+    value stored as its column's type stores it (the window's database is SQLite, whose
+    text of a UTC time each step's ``stored_at`` is): a page of 1,000 hub decisions through
+    the ORM's unit of work cost more in bookkeeping than in writes."""
     columns: dict[str, list[Any]] = dict(zip(HUB_STEP_COLUMNS, map(list, zip(*steps, strict=True)), strict=True))
     columns["source"] = [StepSource.HUB] * len(steps)
     columns["operator_id"] = [None] * len(steps)

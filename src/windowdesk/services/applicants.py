@@ -138,18 +138,8 @@ class NewResident:
     welfare_status: str | None = None
 
 
-@dataclass(frozen=True)
-class _CheckedResident:
-    id_number: str
-    name: str
-    gender: str
-    birth_date: dt.date
-    phone: str
-    address: str
-    welfare_status: str | None
-
-
-def _checked_resident(ctx: CounterContext, person: NewResident) -> _CheckedResident:
+def _resident_row(ctx: CounterContext, person: NewResident) -> Resident:
+    """The resident's row as typed, checked; not yet added to any session."""
     parsed = parse_resident_id(person.id_number, today=ctx.local_today())
     name = (person.name or "").strip()
     if not name:
@@ -161,31 +151,22 @@ def _checked_resident(ctx: CounterContext, person: NewResident) -> _CheckedResid
         raise ValidationError(_("The phone number may contain digits only (7 to 12 of them)."), field="phone")
     if person.welfare_status is not None and person.welfare_status not in WELFARE_STATUSES:
         raise ValidationError(_("Unknown welfare status."), field="welfare_status")
-    return _CheckedResident(
-        parsed.number,
-        name,
-        parsed.gender,
-        parsed.birth_date,
-        phone,
-        (address or "").strip(),
-        person.welfare_status,
-    )
-
-
-def _add_resident(session: Session, ctx: CounterContext, person: _CheckedResident) -> Resident:
-    """The resident's row, its audit entry and its outbox event, in the caller's transaction."""
-    row = Resident(
+    return Resident(
         id=new_uuid(),
-        id_number=person.id_number,
-        name=person.name,
-        gender=person.gender,
-        birth_date=person.birth_date,
-        phone=person.phone,
-        address=person.address,
+        id_number=parsed.number,
+        name=name,
+        gender=parsed.gender,
+        birth_date=parsed.birth_date,
+        phone=phone,
+        address=(address or "").strip(),
         welfare_status=person.welfare_status,
         registered_center=ctx.center_code,
         created_at=ctx.now(),
     )
+
+
+def _add_resident(session: Session, ctx: CounterContext, row: Resident) -> Resident:
+    """The resident's row, its audit entry and its outbox event, in the caller's transaction."""
     session.add(row)
     session.flush()
     record_action(session, ctx, action="resident.register", entity=RESIDENT, entity_id=row.id)
@@ -220,33 +201,33 @@ def register_resident(
     address: str = "",
     welfare_status: str | None = None,
 ) -> ApplicantSummary:
-    person = _checked_resident(ctx, NewResident(id_number, name, phone, address, welfare_status))
+    row = _resident_row(ctx, NewResident(id_number, name, phone, address, welfare_status))
     with db.write() as session:
         authorize(session, ctx, Permission.REGISTER_APPLICANT)
-        if queries.resident_by_id_number(session, person.id_number) is not None:
+        if queries.resident_by_id_number(session, row.id_number) is not None:
             raise ValidationError(
                 _("A resident with this ID number is already registered; search for them instead."),
                 field="id_number",
             )
-        return _resident_summary(_add_resident(session, ctx, person))
+        return _resident_summary(_add_resident(session, ctx, row))
 
 
 def register_residents(db: Database, ctx: CounterContext, people: Sequence[NewResident]) -> list[ApplicantSummary]:
     """Several residents in one transaction (the demo's first start), each checked and
     recorded as ``register_resident`` does; one whose details are refused, or who is
     registered already, is left out. Returns those registered now."""
-    checked: list[_CheckedResident] = []
+    rows: list[Resident] = []
     for person in people:
         try:
-            checked.append(_checked_resident(ctx, person))
+            rows.append(_resident_row(ctx, person))
         except ValidationError:
             continue
     with db.write() as session:
         authorize(session, ctx, Permission.REGISTER_APPLICANT)
         return [
-            _resident_summary(_add_resident(session, ctx, person))
-            for person in checked
-            if queries.resident_by_id_number(session, person.id_number) is None
+            _resident_summary(_add_resident(session, ctx, row))
+            for row in rows
+            if queries.resident_by_id_number(session, row.id_number) is None
         ]
 
 

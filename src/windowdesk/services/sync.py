@@ -30,7 +30,7 @@ from windowdesk.heap import young_collections_deferred
 from windowdesk.i18n import _
 from windowdesk.services import form_files, queue_figures
 from windowdesk.services.context import utc_now
-from windowdesk.services.sync_apply import apply_change, load_page_cases, page_handler, store_page
+from windowdesk.services.sync_apply import apply_change, load_page_cases, store_page
 from windowdesk.storage import queries, sent_events, sync_queries
 from windowdesk.storage.db import Database, Session
 from windowdesk.storage.refusal_queries import unresolved_refusal_count
@@ -765,13 +765,7 @@ class SyncRunner:
         cases = load_page_cases(session, page.changes)
         for change in page.changes:
             try:
-                # A decision or a note (nearly every change of a page) without the clock's
-                # reading, which only the other kinds use.
-                handler = page_handler(change.kind)
-                if handler is not None:
-                    kind = handler(session, change, cases)
-                else:
-                    kind = apply_change(session, change, now=self._clock(), page=cases)
+                kind = apply_change(session, change, now=self._clock, page=cases)
             except (KeyError, ValueError, TypeError, WindowdeskError) as exc:
                 raise UnreadableChange(
                     _("The hub sent a change this windowdesk cannot read"),

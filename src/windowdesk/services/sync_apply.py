@@ -126,32 +126,32 @@ def store_page(session: Session, page: PageCases) -> None:
 
 
 def apply_change(
-    session: Session, change: protocol.Change, *, now: dt.datetime, page: PageCases | None = None
+    session: Session,
+    change: protocol.Change,
+    *,
+    now: dt.datetime | Callable[[], dt.datetime],
+    page: PageCases | None = None,
 ) -> str | None:
     """Apply one change; returns the kind when it changed something the UI shows.
-    ``page``: from :func:`load_page_cases` for the page this change is part of, stored
-    by :func:`store_page` after its last change (without it, a decision or note loads
-    what it needs and stores what it made for itself alone)."""
+    ``now``: the moment, or a clock read only for the kinds that use it (a decision or a
+    note, nearly every change of a page, does not: a clock read per change was the pull's
+    largest Python cost after the steps). ``page``: from :func:`load_page_cases` for the
+    page this change is part of, stored by :func:`store_page` after its last change
+    (without it, a decision or note loads what it needs and stores what it made for
+    itself alone)."""
     handler = _HANDLERS.get(change.kind)
     if handler is None:
         # A newer hub may publish kinds this client does not know: skip, never stall.
         log.warning("skipping unknown change kind %s (seq %s)", change.kind, change.seq)
         return None
     if change.kind not in _CASE_CHANGES:
-        return handler(session, change, now)
+        return handler(session, change, now() if callable(now) else now)
     if page is not None:
         return handler(session, change, page)
     alone = load_page_cases(session, [change])
     kind = handler(session, change, alone)
     store_page(session, alone)
     return kind
-
-
-def page_handler(kind: str) -> Callable[[Session, protocol.Change, PageCases], str | None] | None:
-    """The handler of a decision or a note within a page (:func:`load_page_cases`), called
-    as ``handler(session, change, page)`` (what ``apply_change`` does for them without the
-    clock's reading, which they do not use); None for every other kind."""
-    return _PAGE_HANDLERS.get(kind)
 
 
 def _hub_step_id(change: protocol.Change) -> str:
@@ -424,8 +424,4 @@ _HANDLERS: dict[str, Callable[..., str | None]] = {
     protocol.CHANGE_VERIFICATION: apply_verification,
     protocol.CHANGE_APPLICATION: _application,
     **SERVICE_QUALITY_HANDLERS,  # complaint replies and follow-up outcomes recorded at the hub
-}
-_PAGE_HANDLERS: dict[str, Callable[[Session, protocol.Change, PageCases], str | None]] = {
-    protocol.CHANGE_DECISION: _decision,
-    protocol.CHANGE_NOTE: _note,
 }
